@@ -1,0 +1,36 @@
+# lambda-trust — developer commands. `just --list` shows them all.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+venv := justfile_directory() / ".venv"
+
+# Show the recipes.
+default:
+    @just --list
+
+# Create .venv with the moto emulator the live tests and the demo use (idempotent).
+setup:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if [ -x "{{venv}}/bin/moto_server" ] && "{{venv}}/bin/python" -c 'import moto, sys; sys.exit(0 if moto.__version__ == "5.2.5" else 1)' 2>/dev/null; then
+        echo "moto 5.2.5 already installed in .venv"
+    else
+        python3 -m venv "{{venv}}"
+        "{{venv}}/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5'
+        echo "installed moto 5.2.5 into .venv"
+    fi
+
+# Everything CI runs: formatting, lints, and every test (unit, snapshot, property, live vs moto).
+test: setup
+    cargo fmt --check
+    cargo clippy --all-targets --locked -- -D warnings
+    cargo nextest run --locked --no-fail-fast
+
+# Run the whole story against a local moto server: plan, apply, verify, tamper, repair.
+demo: setup
+    cargo build --quiet --locked
+    bash scripts/demo.sh
+
+# Build a release binary at target/release/lambda-trust.
+build:
+    cargo build --release --locked

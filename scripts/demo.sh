@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# `just demo`: the whole story against a local moto server, with the real binary.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=target/debug/lambda-trust
+VENV=.venv
+DEMO=.demo
+mkdir -p "$DEMO"
+
+bold() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+fail() { printf '\n\033[31mdemo failed: %s\033[0m\n' "$*"; exit 1; }
+
+PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >"$DEMO/moto.log" 2>&1 &
+MOTO_PID=$!
+trap 'kill "$MOTO_PID" 2>/dev/null; wait "$MOTO_PID" 2>/dev/null' EXIT
+for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$PORT/moto-api/" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+curl -fsS "http://127.0.0.1:$PORT/moto-api/" >/dev/null 2>&1 || fail "moto did not start (see $DEMO/moto.log)"
+
+export AWS_ENDPOINT_URL="http://127.0.0.1:$PORT" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
+export AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+export AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent
+
+bold "A local AWS (moto) is running on port $PORT (pid $MOTO_PID). Creating two Lambda functions:"
+"$VENV/bin/python" scripts/moto_tool.py "$AWS_ENDPOINT_URL" seed || fail "seeding moto"
+
+cat >"$DEMO/lambda-trust.toml" <<'TOML'
+# Demo config: Genesys Cloud may invoke two functions, one through its `live` alias.
+[trust]
+partner = "genesys-cloud"
+external_id = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"   # your Genesys Cloud organization ID
+
+[role]
+name = "GenesysLambdaInvoker"
+description = "Genesys Cloud data actions invoke our Lambda functions"
+tags = { team = "cx" }
+
+[aws]
+region = "us-east-1"
+
+[[targets]]
+function = "lookup-customer"
+
+[[targets]]
+function = "lookup-order"
+region = "eu-west-1"
+qualifier = "live"
+TOML
+export LAMBDA_TRUST_CONFIG="$DEMO/lambda-trust.toml"
+echo "  wrote $LAMBDA_TRUST_CONFIG"
+
+expect() { # expect CODE -- command…
+    local want=$1; shift
+    "$@"; local got=$?
+    [ "$got" = "$want" ] || fail "'$*' exited $got, expected $want"
+    printf '\033[2m(exit %s, as expected)\033[0m\n' "$got"
+}
+
+bold "1. lambda-trust plan — nothing exists yet, so everything is to create (exit 2)"
+expect 2 "$BIN" plan
+bold "2. lambda-trust apply — create the role and its invoke policy"
+expect 0 "$BIN" apply
+bold "3. lambda-trust verify — prove who can assume the role and what it may invoke (exit 0)"
+expect 0 "$BIN" verify
+bold "4. lambda-trust plan — in sync now (exit 0)"
+expect 0 "$BIN" plan
+bold "5. Someone changes things behind the tool's back:"
+"$VENV/bin/python" scripts/moto_tool.py "$AWS_ENDPOINT_URL" tamper || fail "tampering"
+bold "6. lambda-trust verify — the proof now fails (exit 3)"
+expect 3 "$BIN" verify
+bold "7. lambda-trust plan — shows both changes (exit 2)"
+expect 2 "$BIN" plan
+bold "8. lambda-trust apply — repairs them"
+expect 0 "$BIN" apply
+bold "9. lambda-trust verify — passes again (exit 0)"
+expect 0 "$BIN" verify
+bold "Done. The moto server is stopped on exit; nothing outside this machine was touched."

@@ -1,0 +1,198 @@
+//! AWS client construction and error translation, shared by `observe` (reads) and `apply`
+//! (writes). No API calls are made here except in [`Clients::lambda`], which only builds clients.
+//!
+//! Retries come from the SDK's retry configuration (standard mode with enough attempts to ride
+//! out IAM throttling), never from hand-written loops; the only loop of our own is the
+//! eventual-consistency probe in `verify`, which waits for a *state*, not for a failed call.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+/// IAM and STS are global; the SDK still needs a region to sign with.
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// Where and as whom to talk to AWS. Built from flags, the config's `[aws]` table and the
+/// SDK's default chain (env, profiles, SSO, IMDS), in that order of precedence.
+#[derive(Debug, Clone, Default)]
+pub struct AwsSettings {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    /// `--endpoint-url`; `AWS_ENDPOINT_URL` is honoured by the SDK itself.
+    pub endpoint_url: Option<String>,
+    /// Total attempts per call (first try included).
+    pub max_attempts: u32,
+}
+
+/// The SDK clients one run needs. Lambda clients are per region (targets may live in several).
+#[derive(Debug)]
+pub struct Clients {
+    base: SdkConfig,
+    pub iam: aws_sdk_iam::Client,
+    pub sts: aws_sdk_sts::Client,
+    lambda: Mutex<HashMap<String, aws_sdk_lambda::Client>>,
+}
+
+impl Clients {
+    pub async fn connect(settings: &AwsSettings) -> Clients {
+        let mut loader = aws_config::defaults(BehaviorVersion::v2026_01_12())
+            .retry_config(
+                // Standard mode: exponential backoff with jitter and a retry quota; IAM throttles
+                // at low rates, so allow more attempts than the SDK's default of 3.
+                RetryConfig::standard()
+                    .with_max_attempts(settings.max_attempts.max(1))
+                    .with_initial_backoff(Duration::from_millis(100))
+                    .with_max_backoff(Duration::from_secs(5)),
+            )
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(5))
+                    .operation_attempt_timeout(Duration::from_secs(30))
+                    .build(),
+            );
+        if let Some(profile) = &settings.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(url) = &settings.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        if let Some(region) = &settings.region {
+            loader = loader.region(Region::new(region.clone()));
+        }
+        let mut base = loader.load().await;
+        if base.region().is_none() {
+            base = base
+                .into_builder()
+                .region(Region::new(DEFAULT_REGION))
+                .build();
+        }
+        Clients {
+            iam: aws_sdk_iam::Client::new(&base),
+            sts: aws_sdk_sts::Client::new(&base),
+            lambda: Mutex::new(HashMap::new()),
+            base,
+        }
+    }
+
+    /// The region the SDK resolved (flag, config, env or profile), used for bare function names.
+    pub fn region(&self) -> String {
+        self.base
+            .region()
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| DEFAULT_REGION.to_string())
+    }
+
+    pub fn sdk_config(&self) -> &SdkConfig {
+        &self.base
+    }
+
+    /// A Lambda client for `region`, built once per region and reused.
+    pub fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
+        let mut map = self.lambda.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(region.to_string())
+            .or_insert_with(|| {
+                let conf = aws_sdk_lambda::config::Builder::from(&self.base)
+                    .region(Region::new(region.to_string()))
+                    .build();
+                aws_sdk_lambda::Client::from_conf(conf)
+            })
+            .clone()
+    }
+}
+
+/// A failed AWS call, with the operation, the service's error code and a hint where one helps.
+#[derive(Debug, thiserror::Error)]
+#[error("{operation} failed: {message}{}", hint.as_ref().map(|h| format!("\n(hint: {h})")).unwrap_or_default())]
+pub struct AwsError {
+    pub operation: &'static str,
+    /// The service's error code (`NoSuchEntity`, `AccessDenied`, …), when it sent one.
+    pub code: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl AwsError {
+    pub fn from_sdk<E, R>(operation: &'static str, err: SdkError<E, R>) -> AwsError
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        let (code, message) = match &err {
+            SdkError::ServiceError(se) => {
+                let e = se.err();
+                (
+                    e.code().map(str::to_string),
+                    match (e.code(), e.message()) {
+                        (Some(c), Some(m)) => format!("{c}: {m}"),
+                        (Some(c), None) => c.to_string(),
+                        (None, Some(m)) => m.to_string(),
+                        (None, None) => format!("{e}"),
+                    },
+                )
+            }
+            other => (None, error_chain(other)),
+        };
+        let hint = hint_for(code.as_deref(), &err);
+        AwsError {
+            operation,
+            code,
+            message,
+            hint,
+        }
+    }
+
+    pub fn is_code(&self, code: &str) -> bool {
+        self.code.as_deref() == Some(code)
+    }
+}
+
+/// True when a service error has the given code (e.g. `NoSuchEntity`), for "absent" detection.
+pub fn has_code<E, R>(err: &SdkError<E, R>, code: &str) -> bool
+where
+    E: ProvideErrorMetadata,
+{
+    matches!(err, SdkError::ServiceError(se) if se.err().code() == Some(code))
+}
+
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut out = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}
+
+fn hint_for<E, R>(code: Option<&str>, err: &SdkError<E, R>) -> Option<String> {
+    match code {
+        Some("AccessDenied") | Some("AccessDeniedException") | Some("UnauthorizedOperation") => {
+            Some("the credentials in use lack this IAM/Lambda permission; see README \"Running against real AWS\" for the minimal policy".into())
+        }
+        Some("ExpiredToken") | Some("ExpiredTokenException") | Some("InvalidClientTokenId") => {
+            Some("refresh your credentials (e.g. `aws sso login`) or pick another --profile".into())
+        }
+        Some("Throttling") | Some("ThrottlingException") | Some("TooManyRequestsException") => {
+            Some("AWS kept throttling after every retry; run again later or raise --max-attempts".into())
+        }
+        _ => match err {
+            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => Some(
+                "could not reach the AWS endpoint; check your network, --endpoint-url / AWS_ENDPOINT_URL and --region".into(),
+            ),
+            SdkError::ConstructionFailure(_) => Some(
+                "no usable credentials or region; set AWS_PROFILE/--profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into(),
+            ),
+            _ => None,
+        },
+    }
+}

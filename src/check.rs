@@ -1,0 +1,606 @@
+//! `lambda-trust check`: the drift check for CI — a plan plus the verification, turned into
+//! findings with a severity, a path inside the document, and expected vs actual.
+//!
+//! Pure: it takes what `plan` and `verify` produced. Renderers for human, JSON, SARIF 2.1.0 and
+//! GitHub workflow annotations live here too, because they share the finding model.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::lint;
+use crate::plan::{Desired, Op, Plan};
+use crate::policy::normalize;
+use crate::report::{describe, Styles};
+use crate::verify::Verification;
+
+/// Bumped whenever the JSON shape changes incompatibly.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Broadens who can assume the role or what it can invoke.
+    Security,
+    /// Differs from the config without broadening access.
+    Config,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    /// A stable id: `drift` for planned changes, `verify` for failed checks.
+    pub kind: &'static str,
+    pub resource: String,
+    /// Where inside the document (JSON path) or the resource the difference is; empty when the
+    /// whole resource is affected.
+    pub path: String,
+    pub expected: Option<Value>,
+    pub actual: Option<Value>,
+    pub message: String,
+    /// The config key the finding belongs to (for annotations): `trust`, `role`, `role.tags`…
+    pub config_key: &'static str,
+}
+
+/// One config's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConfigReport {
+    pub config: String,
+    /// `ok`, `drift` or `error`.
+    pub status: &'static str,
+    pub findings: Vec<Finding>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// 1-based line of each config key, for annotations (not serialized).
+    #[serde(skip)]
+    pub lines: Vec<(&'static str, usize)>,
+}
+
+impl ConfigReport {
+    pub fn error(config: &str, message: String) -> ConfigReport {
+        ConfigReport {
+            config: config.to_string(),
+            status: "error",
+            findings: Vec::new(),
+            error: Some(message),
+            lines: Vec::new(),
+        }
+    }
+
+    pub fn line_of(&self, key: &str) -> usize {
+        self.lines
+            .iter()
+            .find(|(k, _)| *k == key)
+            .or_else(|| self.lines.iter().find(|(k, _)| key.starts_with(*k)))
+            .map(|(_, l)| *l)
+            .unwrap_or(1)
+    }
+}
+
+/// The combined report of one `check` run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckReport {
+    pub schema_version: u32,
+    pub in_sync: bool,
+    pub configs: Vec<ConfigReport>,
+}
+
+impl CheckReport {
+    pub fn new(configs: Vec<ConfigReport>) -> CheckReport {
+        CheckReport {
+            schema_version: SCHEMA_VERSION,
+            in_sync: configs.iter().all(|c| c.status == "ok"),
+            configs,
+        }
+    }
+
+    /// 1 if any config errored, else 2 if any drifted, else 0: errors and drift never share a code.
+    pub fn exit_code(&self) -> i32 {
+        if self.configs.iter().any(|c| c.status == "error") {
+            crate::error::EXIT_ERROR
+        } else if self.configs.iter().any(|c| c.status == "drift") {
+            crate::error::EXIT_CHANGES
+        } else {
+            crate::error::EXIT_OK
+        }
+    }
+}
+
+/// Line numbers of the config keys findings point at, found in the file's text.
+pub fn config_lines(text: &str) -> Vec<(&'static str, usize)> {
+    let mut out = Vec::new();
+    let mut section = "";
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        let n = i + 1;
+        if line.starts_with("[[targets]]") {
+            if !out.iter().any(|(k, _)| *k == "targets") {
+                out.push(("targets", n));
+            }
+            section = "targets";
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            section = match name.trim() {
+                "trust" => "trust",
+                "role" => "role",
+                "policy" => "policy",
+                "aws" => "aws",
+                _ => "",
+            };
+            if !section.is_empty() && !out.iter().any(|(k, _)| *k == section) {
+                out.push((section, n));
+            }
+            continue;
+        }
+        let key = line.split('=').next().unwrap_or("").trim();
+        let full: Option<&'static str> = match (section, key) {
+            ("trust", "external_id") => Some("trust.external_id"),
+            ("trust", "partner") | ("trust", "account_id") => Some("trust.principal"),
+            ("role", "tags") => Some("role.tags"),
+            ("role", "description") => Some("role.description"),
+            ("role", "max_session_duration") => Some("role.max_session_duration"),
+            ("role", "permissions_boundary") => Some("role.permissions_boundary"),
+            _ => None,
+        };
+        if let Some(k) = full {
+            out.push((k, n));
+        }
+    }
+    out
+}
+
+/// Paths where two JSON documents differ, compared in canonical form.
+pub fn json_diff(expected: &Value, actual: &Value) -> Vec<(String, Option<Value>, Option<Value>)> {
+    let mut out = Vec::new();
+    diff_into("", &normalize(expected), &normalize(actual), &mut out);
+    out
+}
+
+fn diff_into(
+    path: &str,
+    e: &Value,
+    a: &Value,
+    out: &mut Vec<(String, Option<Value>, Option<Value>)>,
+) {
+    match (e, a) {
+        (Value::Object(eo), Value::Object(ao)) => {
+            for (k, ev) in eo {
+                let p = format!("{path}.{k}");
+                match ao.get(k) {
+                    Some(av) => diff_into(&p, ev, av, out),
+                    None => out.push((p, Some(ev.clone()), None)),
+                }
+            }
+            for (k, av) in ao {
+                if !eo.contains_key(k) {
+                    out.push((format!("{path}.{k}"), None, Some(av.clone())));
+                }
+            }
+        }
+        (Value::Array(ea), Value::Array(aa)) if ea.len() == aa.len() => {
+            for (i, (ev, av)) in ea.iter().zip(aa).enumerate() {
+                diff_into(&format!("{path}[{i}]"), ev, av, out);
+            }
+        }
+        _ if e != a => out.push((path.to_string(), Some(e.clone()), Some(a.clone()))),
+        _ => {}
+    }
+}
+
+fn doc_findings(
+    severity: Severity,
+    resource: &str,
+    config_key: &'static str,
+    expected: &Value,
+    actual: &Value,
+    what: &str,
+) -> Vec<Finding> {
+    let diffs = json_diff(expected, actual);
+    if diffs.is_empty() {
+        return vec![];
+    }
+    diffs
+        .into_iter()
+        .map(|(path, e, a)| {
+            // JSONPath-like: `$.Statement[0].Condition…`
+            let path = format!("${path}");
+            Finding {
+                severity,
+                kind: "drift",
+                resource: resource.to_string(),
+                message: format!("{what} differs at {path}"),
+                path,
+                expected: e,
+                actual: a,
+                config_key,
+            }
+        })
+        .collect()
+}
+
+/// Turns a plan into findings: what the live state has that the config does not, and how bad.
+pub fn drift_findings(desired: &Desired, plan: &Plan) -> Vec<Finding> {
+    let granted: Vec<String> = desired
+        .targets
+        .iter()
+        .flat_map(|t| t.granted_arns.iter().cloned())
+        .collect();
+    let mut out = Vec::new();
+    for op in &plan.ops {
+        let v = describe(op);
+        let simple = |severity,
+                      config_key,
+                      expected: Option<Value>,
+                      actual: Option<Value>,
+                      message: String| Finding {
+            severity,
+            kind: "drift",
+            resource: v.resource.clone(),
+            path: String::new(),
+            expected,
+            actual,
+            message,
+            config_key,
+        };
+        match op {
+            Op::UpdateTrustPolicy {
+                document, previous, ..
+            } => {
+                // Security when the live trust is weaker than the invariant allows (another
+                // principal, a changed or missing external ID…).
+                let weaker = !lint::trust_findings(
+                    previous,
+                    &desired.partner_principal,
+                    &desired.external_id,
+                )
+                .iter()
+                .all(|f| f.severity != lint::Severity::Error);
+                let sev = if weaker {
+                    Severity::Security
+                } else {
+                    Severity::Config
+                };
+                out.extend(doc_findings(
+                    sev,
+                    &v.resource,
+                    "trust",
+                    document,
+                    previous,
+                    "trust policy",
+                ));
+            }
+            Op::CreatePolicyVersion {
+                document, previous, ..
+            } => {
+                let broader = lint::invoke_findings(std::slice::from_ref(previous), &granted)
+                    .iter()
+                    .any(|f| f.severity == lint::Severity::Error);
+                let sev = if broader {
+                    Severity::Security
+                } else {
+                    Severity::Config
+                };
+                out.extend(doc_findings(
+                    sev,
+                    &v.resource,
+                    "targets",
+                    document,
+                    previous,
+                    "invoke policy",
+                ));
+            }
+            Op::DetachPolicy { arn, document, .. } => out.push(simple(
+                Severity::Security,
+                "role",
+                None,
+                Some(json!({"policy_arn": arn, "document": document})),
+                format!("managed policy {arn} is attached to the role but not in the config"),
+            )),
+            Op::DeleteInlinePolicy { name, document, .. } => out.push(simple(
+                Severity::Security,
+                "role",
+                None,
+                Some(json!({"inline_policy": name, "document": document})),
+                format!("inline policy {name} is on the role but not in the config"),
+            )),
+            Op::PutPermissionsBoundary { arn, previous, .. } => out.push(simple(
+                Severity::Security,
+                "role.permissions_boundary",
+                Some(json!(arn)),
+                previous.as_ref().map(|p| json!(p)),
+                match previous {
+                    None => "permissions boundary was removed".to_string(),
+                    Some(p) => format!("permissions boundary is {p}, not {arn}"),
+                },
+            )),
+            Op::DeletePermissionsBoundary { previous, .. } => out.push(simple(
+                Severity::Config,
+                "role",
+                None,
+                Some(json!(previous)),
+                format!(
+                    "the role has a permissions boundary {previous} the config does not declare"
+                ),
+            )),
+            Op::UpdateRole {
+                description,
+                max_session_duration,
+                previous_description,
+                previous_max_session_duration,
+                ..
+            } => {
+                if previous_description.as_deref() != Some(description.as_str()) {
+                    out.push(Finding {
+                        path: "Description".into(),
+                        ..simple(
+                            Severity::Config,
+                            "role.description",
+                            Some(json!(description)),
+                            previous_description.as_ref().map(|d| json!(d)),
+                            "role description differs".into(),
+                        )
+                    });
+                }
+                if previous_max_session_duration != max_session_duration {
+                    out.push(Finding {
+                        path: "MaxSessionDuration".into(),
+                        ..simple(
+                            Severity::Config,
+                            "role.max_session_duration",
+                            Some(json!(max_session_duration)),
+                            Some(json!(previous_max_session_duration)),
+                            "role max session duration differs".into(),
+                        )
+                    });
+                }
+            }
+            Op::TagRole { tags, previous, .. } => {
+                for (k, val) in tags {
+                    out.push(Finding {
+                        path: format!("Tags.{k}"),
+                        ..simple(
+                            Severity::Config,
+                            "role.tags",
+                            Some(json!(val)),
+                            previous.get(k).map(|p| json!(p)),
+                            format!("tag {k} differs"),
+                        )
+                    });
+                }
+            }
+            Op::UntagRole { keys, .. } => {
+                for k in keys {
+                    out.push(Finding {
+                        path: format!("Tags.{k}"),
+                        ..simple(
+                            Severity::Config,
+                            "role.tags",
+                            None,
+                            None,
+                            format!("tag {k} is on the role but not in the config"),
+                        )
+                    });
+                }
+            }
+            Op::CreateRole { .. } => out.push(simple(
+                Severity::Config,
+                "role",
+                None,
+                None,
+                "the role does not exist".into(),
+            )),
+            Op::CreatePolicy { .. } => out.push(simple(
+                Severity::Config,
+                "targets",
+                None,
+                None,
+                "the invoke policy does not exist".into(),
+            )),
+            Op::AttachPolicy { arn, .. } => out.push(simple(
+                Severity::Config,
+                "targets",
+                Some(json!(arn)),
+                None,
+                "the invoke policy is not attached to the role".into(),
+            )),
+            Op::TagPolicy { .. } => out.push(simple(
+                Severity::Config,
+                "policy",
+                None,
+                None,
+                "the invoke policy lacks the managed-by tag".into(),
+            )),
+            // Consequences of other changes, not drift of their own.
+            Op::DeletePolicyVersion { .. } | Op::DeletePolicy { .. } | Op::DeleteRole { .. } => {}
+        }
+    }
+    out
+}
+
+/// Failed verification checks as findings.
+pub fn verify_findings(v: &Verification) -> Vec<Finding> {
+    v.checks
+        .iter()
+        .filter(|c| !c.passed)
+        .map(|c| {
+            let (severity, key) = if c.name.starts_with("functions") {
+                (Severity::Config, "targets")
+            } else if c.name.starts_with("trust") {
+                (Severity::Security, "trust")
+            } else if c.name.starts_with("role exists") {
+                (Severity::Config, "role")
+            } else {
+                (Severity::Security, "targets")
+            };
+            Finding {
+                severity,
+                kind: "verify",
+                resource: "verification".into(),
+                path: String::new(),
+                expected: None,
+                actual: None,
+                message: format!("{}: {}", c.name, c.detail),
+                config_key: key,
+            }
+        })
+        .collect()
+}
+
+/// Human report: grouped per config, security first.
+pub fn render_human(report: &CheckReport, styles: Styles) -> String {
+    let mut out = String::new();
+    for c in &report.configs {
+        match c.status {
+            "ok" => out.push_str(&format!(
+                "{} {}: in sync and verified\n",
+                styles.green("✓"),
+                c.config
+            )),
+            "error" => out.push_str(&format!(
+                "{} {}: {}\n",
+                styles.red("✗ error"),
+                c.config,
+                c.error.as_deref().unwrap_or("")
+            )),
+            _ => {
+                out.push_str(&format!(
+                    "{} {}: {} finding(s)\n",
+                    styles.red("✗ drift"),
+                    c.config,
+                    c.findings.len()
+                ));
+                let mut findings = c.findings.clone();
+                findings.sort_by_key(|f| f.severity);
+                for f in &findings {
+                    let sev = match f.severity {
+                        Severity::Security => styles.red("security"),
+                        Severity::Config => styles.yellow("config  "),
+                    };
+                    out.push_str(&format!("  {sev}  {}: {}\n", f.resource, f.message));
+                    if f.expected.is_some() || f.actual.is_some() {
+                        let show = |v: &Option<Value>| {
+                            v.as_ref()
+                                .map(|v| v.to_string())
+                                .unwrap_or_else(|| "(absent)".into())
+                        };
+                        out.push_str(&styles.dim(&format!(
+                            "            expected {}, actual {}",
+                            show(&f.expected),
+                            show(&f.actual)
+                        )));
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn render_json(report: &CheckReport) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_default()
+}
+
+/// SARIF 2.1.0: one result per finding, located at the config line it belongs to.
+pub fn render_sarif(report: &CheckReport) -> String {
+    let mut results = Vec::new();
+    for c in &report.configs {
+        let location = |line: usize| {
+            json!([{"physicalLocation": {
+                "artifactLocation": {"uri": c.config},
+                "region": {"startLine": line}
+            }}])
+        };
+        if let Some(e) = &c.error {
+            results.push(json!({
+                "ruleId": "lambda-trust/error",
+                "level": "error",
+                "message": {"text": e},
+                "locations": location(1),
+            }));
+        }
+        for f in &c.findings {
+            let rule = match (f.kind, f.severity) {
+                ("verify", _) => "lambda-trust/verification-failed",
+                (_, Severity::Security) => "lambda-trust/security-drift",
+                _ => "lambda-trust/config-drift",
+            };
+            results.push(json!({
+                "ruleId": rule,
+                "level": if f.severity == Severity::Security { "error" } else { "warning" },
+                "message": {"text": format!("{}: {}", f.resource, f.message)},
+                "locations": location(c.line_of(f.config_key)),
+                "properties": {"path": f.path, "expected": f.expected, "actual": f.actual},
+            }));
+        }
+    }
+    let rule = |id: &str, text: &str| json!({"id": id, "shortDescription": {"text": text}});
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "lambda-trust",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/lambda-trust/lambda-trust",
+                "rules": [
+                    rule("lambda-trust/security-drift", "The live role is broader than the config: more principals, a weaker external ID condition, more actions or resources, or a removed boundary."),
+                    rule("lambda-trust/config-drift", "The live role differs from the config without broadening access."),
+                    rule("lambda-trust/verification-failed", "The offline proof over the live policies failed."),
+                    rule("lambda-trust/error", "The check could not run."),
+                ],
+            }},
+            "results": results,
+        }],
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// GitHub workflow commands: `::error file=…,line=…,title=…::message`.
+pub fn render_github(report: &CheckReport) -> String {
+    fn esc(s: &str) -> String {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    }
+    fn esc_prop(s: &str) -> String {
+        esc(s).replace(':', "%3A").replace(',', "%2C")
+    }
+    let mut out = String::new();
+    for c in &report.configs {
+        if let Some(e) = &c.error {
+            out.push_str(&format!(
+                "::error file={},line=1,title={}::{}\n",
+                esc_prop(&c.config),
+                esc_prop("lambda-trust: check failed to run"),
+                esc(e)
+            ));
+        }
+        for f in &c.findings {
+            let level = if f.severity == Severity::Security {
+                "error"
+            } else {
+                "warning"
+            };
+            let title = format!(
+                "lambda-trust {} drift: {}",
+                match f.severity {
+                    Severity::Security => "security",
+                    Severity::Config => "config",
+                },
+                f.resource
+            );
+            out.push_str(&format!(
+                "::{level} file={},line={},title={}::{}\n",
+                esc_prop(&c.config),
+                c.line_of(f.config_key),
+                esc_prop(&title),
+                esc(&f.message)
+            ));
+        }
+    }
+    if report.configs.iter().all(|c| c.status == "ok") {
+        out.push_str("::notice title=lambda-trust::in sync and verified\n");
+    }
+    out
+}

@@ -1,0 +1,226 @@
+//! Command-line arguments. "Low" parsing only: validates what the user typed; anything that
+//! touches files or AWS happens in `main` after parsing.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success; AWS is in sync with the config; verification passed; simulate: Allow
+  1  error: bad input, AWS failure, or a refused operation (nothing was written)
+  2  changes pending or drift (plan; destroy without --yes)
+  3  verification failed (verify) or the request was denied (simulate)";
+
+const ABOUT: &str = "\
+Sets up, checks and proves the IAM role that lets Genesys Cloud invoke your AWS Lambda functions.
+
+The role trusts only the Genesys Cloud account, and only with your Genesys organization ID as
+sts:ExternalId; its one managed policy allows lambda:InvokeFunction on exactly the configured
+functions. Every change is planned first and shown as a diff; a second apply makes no calls
+that write.";
+
+const AFTER_HELP: &str = "\
+Typical session:
+  lambda-trust lint                 # check lambda-trust.toml, offline
+  lambda-trust plan                 # what would change in AWS (read-only)
+  lambda-trust apply                # create or repair the role and policy
+  lambda-trust verify               # prove who can assume the role and what it can invoke
+
+AWS access uses the SDK's default chain (environment, profiles, SSO, instance roles);
+--profile, --region and --endpoint-url (or AWS_ENDPOINT_URL) override it.
+";
+
+#[derive(Debug, Parser)]
+#[command(name = "lambda-trust", version, about = ABOUT, after_help = format!("{AFTER_HELP}\n{EXIT_CODES}"))]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The configuration file.
+    #[arg(
+        short,
+        long,
+        global = true,
+        env = "LAMBDA_TRUST_CONFIG",
+        default_value = "lambda-trust.toml",
+        value_name = "FILE"
+    )]
+    pub config: PathBuf,
+    /// Use your own trust.json and invoke.json templates from DIR instead of the built-in ones.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub policies: Option<PathBuf>,
+    /// Output format for results on stdout.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// When to colour human output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// More detail on stderr (repeat for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Accept custom templates that break a security invariant (wildcard principal, missing
+    /// ExternalId condition, wildcard resource…). Each weakened property is printed as a warning.
+    #[arg(long, global = true)]
+    pub allow_weaker_policies: bool,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "AWS access (plan, apply, verify, destroy)")]
+pub struct AwsArgs {
+    /// Named profile from your AWS config [default: the config's aws.profile, then AWS_PROFILE].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Region for the SDK and for bare function names [default: the config's aws.region, then AWS_REGION].
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Send every AWS call to this endpoint, e.g. a local moto server (also: AWS_ENDPOINT_URL).
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Attempts per AWS call, first try included; throttling and transient errors are retried
+    /// with exponential backoff.
+    #[arg(long, global = true, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the rendered trust and invoke policies (offline).
+    #[command(after_help = "Example:\n  lambda-trust render --which trust")]
+    Render {
+        /// Which document to print.
+        #[arg(long, value_enum, default_value_t = Which::All)]
+        which: Which,
+    },
+    /// Check the config and the rendered policies for errors and weak spots (offline).
+    #[command(
+        after_help = "Exit 1 when there is any error; warnings alone exit 0.\n\nExample:\n  lambda-trust lint --config prod.toml"
+    )]
+    Lint,
+    /// Evaluate one request against policy files with the offline IAM evaluator.
+    #[command(after_help = "\
+The evaluator follows AWS's logic: an explicit Deny wins, then an Allow, else an implicit deny.
+A trust policy (--trust-policy) must allow the principal explicitly.
+
+Example: may Genesys Cloud assume the role with this external ID?
+  lambda-trust render --which trust > trust.json
+  lambda-trust simulate --trust-policy trust.json \\
+      --principal arn:aws:iam::765628985471:root --action sts:AssumeRole \\
+      --resource arn:aws:iam::111122223333:role/GenesysLambdaInvoker \\
+      --context sts:ExternalId=0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10
+
+Exit 0 on Allow, 3 on ExplicitDeny or ImplicitDeny, 1 on bad input.")]
+    Simulate(SimulateArgs),
+    /// Show what `apply` would change in AWS, as a diff (read-only).
+    #[command(
+        after_help = "Exit 0 when AWS matches the config, 2 when changes are pending.\n\nExample:\n  lambda-trust plan --format json"
+    )]
+    Plan {
+        /// Plan as if --adopt were given to apply.
+        #[arg(long)]
+        adopt: bool,
+    },
+    /// Create or repair the role and its invoke policy so AWS matches the config.
+    #[command(after_help = "\
+Creates the role (trust policy, path, description, max session, boundary, tags incl.
+managed-by = lambda-trust) and the managed invoke policy, or repairs each drifted part in place.
+Managed or inline policies on the role that the config does not declare are removed, after
+they are printed in full. A role or policy with our name but without our managed-by tag is
+never modified unless you pass --adopt.
+
+Example:
+  lambda-trust apply")]
+    Apply {
+        /// Take over a role or policy with the configured name that lambda-trust did not
+        /// create: tag it managed-by = lambda-trust and converge it.
+        #[arg(long)]
+        adopt: bool,
+    },
+    /// Prove the live setup: who can assume the role, and what it can invoke.
+    #[command(after_help = "\
+Evaluates the live trust and permission policies offline: the Genesys principal with the right
+external ID is allowed; a wrong or missing external ID, another account and anonymous callers
+are denied; every target is invokable and nothing else is. With --assume-profile it also
+assumes the role for real and dry-run invokes each target (for test accounts where the trusted
+principal is your own).
+
+Exit 0 when every check passes, 3 when any fails.
+
+Example:
+  lambda-trust verify --assume-profile genesys-test --wait 120")]
+    Verify {
+        /// Also assume the role with this profile's credentials and the external ID, then
+        /// dry-run invoke every target.
+        #[arg(long, value_name = "PROFILE")]
+        assume_profile: Option<String>,
+        /// How long the live probe keeps retrying while IAM propagates, in seconds.
+        #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+        wait: u64,
+    },
+    /// Delete the role and the policy that lambda-trust created.
+    #[command(after_help = "\
+Without --yes it only shows what it would delete (exit 2). Refuses anything that lacks the
+managed-by = lambda-trust tag. Policies attached to the role that are not ours are detached,
+never deleted.
+
+Example:
+  lambda-trust destroy          # review
+  lambda-trust destroy --yes    # delete")]
+    Destroy {
+        /// Really delete.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Which {
+    Trust,
+    Invoke,
+    All,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// An identity policy of the caller (repeatable).
+    #[arg(long = "policy", value_name = "FILE")]
+    pub policies: Vec<PathBuf>,
+    /// The role's trust policy; the request must be explicitly allowed by it.
+    #[arg(long, value_name = "FILE")]
+    pub trust_policy: Option<PathBuf>,
+    /// A permissions boundary that caps the identity policies.
+    #[arg(long, value_name = "FILE")]
+    pub boundary: Option<PathBuf>,
+    /// Who makes the request: an ARN, or `*` for an anonymous caller.
+    #[arg(long, value_name = "ARN")]
+    pub principal: String,
+    /// The action, e.g. sts:AssumeRole or lambda:InvokeFunction.
+    #[arg(long, value_name = "ACTION")]
+    pub action: String,
+    /// The resource ARN.
+    #[arg(long, value_name = "ARN")]
+    pub resource: String,
+    /// A request context key, e.g. sts:ExternalId=ORG-ID (repeat a key for several values).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+}

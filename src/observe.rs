@@ -1,0 +1,489 @@
+//! Phase 3 of the pipeline: reads the live state of AWS into a plain [`Observed`] value.
+//!
+//! This is the only module that reads from AWS. Independent reads run concurrently, in three
+//! rounds at most: (1) caller identity, the role, its attachment and inline-policy lists, every
+//! target function; (2) each managed policy we need (ours, the attached ones, the boundary) and
+//! our policy's version list; (3) the default version's document of each. The number of IAM
+//! calls depends on what is attached to the role, never on the number of targets; Lambda needs
+//! one GetFunction per target (the API has no batch read), run with bounded concurrency.
+
+use std::collections::BTreeMap;
+
+use futures::stream::{self, StreamExt, TryStreamExt};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::aws::{has_code, AwsError, Clients};
+use crate::config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
+use crate::policy::decode_document;
+
+/// How many GetFunction calls may be in flight at once.
+const LAMBDA_CONCURRENCY: usize = 16;
+
+/// What to look at. Function ARNs may not be known before the caller's account is, so targets
+/// are looked up by name (or ARN) and region, exactly as configured.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Query {
+    pub role_name: String,
+    pub policy_name: String,
+    /// Managed policy path of our policy (`/`).
+    pub policy_path: String,
+    pub functions: Vec<FunctionQuery>,
+    /// When the account is known up front (config), our policy's reads need not wait for STS.
+    pub account_hint: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FunctionQuery {
+    /// `FunctionName` as GetFunction takes it: a name or an unqualified ARN.
+    pub function: String,
+    pub region: String,
+    /// Checked with GetFunction's `Qualifier` unless absent or `*`.
+    pub qualifier: Option<String>,
+}
+
+/// The live state, decoded. Documents are parsed JSON values (URL-decoded where AWS encodes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Observed {
+    pub account_id: String,
+    pub caller_arn: String,
+    pub role: Option<ObservedRole>,
+    /// Managed policies attached to the role (ours included, when attached), with documents.
+    pub attached: Vec<ManagedPolicy>,
+    pub inline: Vec<InlinePolicy>,
+    /// Our managed policy, looked up by its ARN whether attached or not.
+    pub policy: Option<ObservedPolicy>,
+    /// The permissions boundary the role actually has, with its document.
+    pub boundary: Option<ManagedPolicy>,
+    pub functions: Vec<ObservedFunction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObservedRole {
+    pub arn: String,
+    pub name: String,
+    pub path: String,
+    pub description: Option<String>,
+    pub max_session_duration: i64,
+    pub permissions_boundary: Option<String>,
+    pub tags: BTreeMap<String, String>,
+    pub trust: Value,
+}
+
+impl ObservedRole {
+    pub fn is_ours(&self) -> bool {
+        self.tags.get(MANAGED_BY_KEY).map(String::as_str) == Some(MANAGED_BY_VALUE)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManagedPolicy {
+    pub arn: String,
+    pub name: String,
+    /// The default version's document.
+    pub document: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InlinePolicy {
+    pub name: String,
+    pub document: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObservedPolicy {
+    pub arn: String,
+    pub name: String,
+    pub default_version_id: String,
+    pub document: Value,
+    /// All versions, oldest first.
+    pub versions: Vec<PolicyVersion>,
+    pub tags: BTreeMap<String, String>,
+    pub attachment_count: i64,
+}
+
+impl ObservedPolicy {
+    pub fn is_ours(&self) -> bool {
+        self.tags.get(MANAGED_BY_KEY).map(String::as_str) == Some(MANAGED_BY_VALUE)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyVersion {
+    pub version_id: String,
+    pub is_default: bool,
+    /// Seconds since the epoch, for choosing the oldest version to prune.
+    pub created_epoch: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObservedFunction {
+    pub function: String,
+    pub region: String,
+    pub qualifier: Option<String>,
+    /// The unqualified ARN AWS reports, when the function (and qualifier) exists.
+    pub arn: Option<String>,
+    /// Why it could not be confirmed (not found, access denied…), when it could not.
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ObserveError {
+    #[error(transparent)]
+    Aws(#[from] AwsError),
+    #[error("policy document of {what} is not valid: {source}\n(hint: this document was changed outside lambda-trust; inspect it in the IAM console)")]
+    Document {
+        what: String,
+        #[source]
+        source: crate::policy::PolicyError,
+    },
+}
+
+/// Reads everything `plan` and `verify` need, concurrently.
+pub async fn observe(clients: &Clients, query: &Query) -> Result<Observed, ObserveError> {
+    let iam = &clients.iam;
+    let identity = async {
+        let out = clients
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("sts:GetCallerIdentity", e))?;
+        Ok::<_, ObserveError>((
+            out.account().unwrap_or_default().to_string(),
+            out.arn().unwrap_or_default().to_string(),
+        ))
+    };
+    // Round 1: everything that needs only names.
+    let (identity, role, attached_arns, inline, functions) = futures::try_join!(
+        identity,
+        get_role(iam, &query.role_name),
+        list_attached(iam, &query.role_name),
+        inline_policies(iam, &query.role_name),
+        observe_functions(clients, &query.functions),
+    )?;
+    let (account_id, caller_arn) = identity;
+    let account = query.account_hint.clone().unwrap_or(account_id.clone());
+    let our_arn = format!(
+        "arn:aws:iam::{account}:policy{}{}",
+        query.policy_path, query.policy_name
+    );
+
+    // Rounds 2–3: documents of the managed policies that matter, read once each.
+    let boundary_arn = role.as_ref().and_then(|r| r.permissions_boundary.clone());
+    let foreign: Vec<String> = attached_arns
+        .iter()
+        .filter(|a| **a != our_arn)
+        .cloned()
+        .collect();
+    let (ours, foreign_docs, boundary) = futures::try_join!(
+        our_policy(iam, &our_arn),
+        stream::iter(foreign.iter().map(|arn| managed_policy(iam, arn)))
+            .buffered(LAMBDA_CONCURRENCY)
+            .try_collect::<Vec<_>>(),
+        async {
+            match &boundary_arn {
+                Some(arn) => managed_policy(iam, arn).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    )?;
+    let mut attached = Vec::new();
+    let mut foreign_docs = foreign_docs.into_iter();
+    for arn in &attached_arns {
+        if *arn == our_arn {
+            if let Some(p) = &ours {
+                attached.push(ManagedPolicy {
+                    arn: p.arn.clone(),
+                    name: p.name.clone(),
+                    document: p.document.clone(),
+                });
+            }
+        } else if let Some(p) = foreign_docs.next() {
+            attached.push(p);
+        }
+    }
+    Ok(Observed {
+        account_id,
+        caller_arn,
+        role,
+        attached,
+        inline,
+        policy: ours,
+        boundary,
+        functions,
+    })
+}
+
+fn decode(what: impl Into<String>, raw: &str) -> Result<Value, ObserveError> {
+    decode_document(raw).map_err(|source| ObserveError::Document {
+        what: what.into(),
+        source,
+    })
+}
+
+async fn get_role(
+    iam: &aws_sdk_iam::Client,
+    name: &str,
+) -> Result<Option<ObservedRole>, ObserveError> {
+    let out = match iam.get_role().role_name(name).send().await {
+        Ok(out) => out,
+        Err(e) if has_code(&e, "NoSuchEntity") => return Ok(None),
+        Err(e) => return Err(AwsError::from_sdk("iam:GetRole", e).into()),
+    };
+    let Some(role) = out.role() else {
+        return Ok(None);
+    };
+    let trust = decode(
+        format!("role {name} (trust policy)"),
+        role.assume_role_policy_document().unwrap_or("{}"),
+    )?;
+    Ok(Some(ObservedRole {
+        arn: role.arn().to_string(),
+        name: role.role_name().to_string(),
+        path: role.path().to_string(),
+        description: role
+            .description()
+            .filter(|d| !d.is_empty())
+            .map(str::to_string),
+        max_session_duration: role.max_session_duration().unwrap_or(3600) as i64,
+        permissions_boundary: role
+            .permissions_boundary()
+            .and_then(|b| b.permissions_boundary_arn())
+            .map(str::to_string),
+        tags: role
+            .tags()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect(),
+        trust,
+    }))
+}
+
+async fn list_attached(iam: &aws_sdk_iam::Client, role: &str) -> Result<Vec<String>, ObserveError> {
+    let mut pages = iam
+        .list_attached_role_policies()
+        .role_name(role)
+        .into_paginator()
+        .items()
+        .send();
+    let mut arns = Vec::new();
+    while let Some(item) = pages.next().await {
+        match item {
+            Ok(p) => arns.extend(p.policy_arn().map(str::to_string)),
+            Err(e) if has_code(&e, "NoSuchEntity") => return Ok(Vec::new()),
+            Err(e) => return Err(AwsError::from_sdk("iam:ListAttachedRolePolicies", e).into()),
+        }
+    }
+    Ok(arns)
+}
+
+async fn inline_policies(
+    iam: &aws_sdk_iam::Client,
+    role: &str,
+) -> Result<Vec<InlinePolicy>, ObserveError> {
+    let mut pages = iam
+        .list_role_policies()
+        .role_name(role)
+        .into_paginator()
+        .items()
+        .send();
+    let mut names = Vec::new();
+    while let Some(item) = pages.next().await {
+        match item {
+            Ok(name) => names.push(name),
+            Err(e) if has_code(&e, "NoSuchEntity") => return Ok(Vec::new()),
+            Err(e) => return Err(AwsError::from_sdk("iam:ListRolePolicies", e).into()),
+        }
+    }
+    stream::iter(names.into_iter().map(|name| async move {
+        let out = iam
+            .get_role_policy()
+            .role_name(role)
+            .policy_name(&name)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("iam:GetRolePolicy", e))?;
+        let document = decode(
+            format!("inline policy {name} of role {role}"),
+            out.policy_document(),
+        )?;
+        Ok::<_, ObserveError>(InlinePolicy { name, document })
+    }))
+    .buffered(LAMBDA_CONCURRENCY)
+    .try_collect()
+    .await
+}
+
+/// A managed policy's default document (GetPolicy, then GetPolicyVersion).
+async fn managed_policy(
+    iam: &aws_sdk_iam::Client,
+    arn: &str,
+) -> Result<ManagedPolicy, ObserveError> {
+    let out = iam
+        .get_policy()
+        .policy_arn(arn)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("iam:GetPolicy", e))?;
+    let policy = out.policy();
+    let name = policy
+        .and_then(|p| p.policy_name())
+        .unwrap_or(arn)
+        .to_string();
+    let version = policy
+        .and_then(|p| p.default_version_id())
+        .unwrap_or("v1")
+        .to_string();
+    let document = policy_document(iam, arn, &version).await?;
+    Ok(ManagedPolicy {
+        arn: arn.to_string(),
+        name,
+        document,
+    })
+}
+
+async fn policy_document(
+    iam: &aws_sdk_iam::Client,
+    arn: &str,
+    version: &str,
+) -> Result<Value, ObserveError> {
+    let out = iam
+        .get_policy_version()
+        .policy_arn(arn)
+        .version_id(version)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("iam:GetPolicyVersion", e))?;
+    // AWS URL-encodes this document; moto returns it raw. decode_document takes both.
+    decode(
+        format!("policy {arn} version {version}"),
+        out.policy_version()
+            .and_then(|v| v.document())
+            .unwrap_or("{}"),
+    )
+}
+
+async fn our_policy(
+    iam: &aws_sdk_iam::Client,
+    arn: &str,
+) -> Result<Option<ObservedPolicy>, ObserveError> {
+    let get = async {
+        match iam.get_policy().policy_arn(arn).send().await {
+            Ok(out) => Ok(out.policy().cloned()),
+            Err(e) if has_code(&e, "NoSuchEntity") => Ok(None),
+            Err(e) => Err(ObserveError::from(AwsError::from_sdk("iam:GetPolicy", e))),
+        }
+    };
+    let list = async {
+        let mut pages = iam
+            .list_policy_versions()
+            .policy_arn(arn)
+            .into_paginator()
+            .items()
+            .send();
+        let mut versions = Vec::new();
+        while let Some(item) = pages.next().await {
+            match item {
+                Ok(v) => versions.push(PolicyVersion {
+                    version_id: v.version_id().unwrap_or_default().to_string(),
+                    is_default: v.is_default_version(),
+                    created_epoch: v.create_date().map(|d| d.secs()).unwrap_or_default(),
+                }),
+                Err(e) if has_code(&e, "NoSuchEntity") => return Ok(Vec::new()),
+                Err(e) => return Err(AwsError::from_sdk("iam:ListPolicyVersions", e).into()),
+            }
+        }
+        Ok::<_, ObserveError>(versions)
+    };
+    let (policy, mut versions) = futures::try_join!(get, list)?;
+    let Some(policy) = policy else {
+        return Ok(None);
+    };
+    // Oldest first; version IDs grow (v1, v2, …), which breaks ties within one second.
+    versions.sort_by_key(|v| (v.created_epoch, version_number(&v.version_id)));
+    let default_version_id = policy.default_version_id().unwrap_or("v1").to_string();
+    let document = policy_document(iam, arn, &default_version_id).await?;
+    Ok(Some(ObservedPolicy {
+        arn: arn.to_string(),
+        name: policy.policy_name().unwrap_or_default().to_string(),
+        default_version_id,
+        document,
+        versions,
+        tags: policy
+            .tags()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect(),
+        attachment_count: policy.attachment_count().unwrap_or_default() as i64,
+    }))
+}
+
+pub fn version_number(id: &str) -> u64 {
+    id.trim_start_matches('v').parse().unwrap_or(0)
+}
+
+async fn observe_functions(
+    clients: &Clients,
+    functions: &[FunctionQuery],
+) -> Result<Vec<ObservedFunction>, ObserveError> {
+    stream::iter(functions.iter().map(|f| async move {
+        let client = clients.lambda(&f.region);
+        let mut req = client.get_function().function_name(&f.function);
+        if let Some(q) = f.qualifier.as_deref().filter(|q| *q != "*") {
+            req = req.qualifier(q);
+        }
+        let (arn, problem) = match req.send().await {
+            Ok(out) => {
+                let arn = out
+                    .configuration()
+                    .and_then(|c| c.function_arn())
+                    .map(|a| unqualified_arn(a).to_string());
+                (arn, None)
+            }
+            Err(e) if has_code(&e, "ResourceNotFoundException") => {
+                let what = match f.qualifier.as_deref().filter(|q| *q != "*") {
+                    Some(q) => format!(
+                        "function {} with qualifier {q} does not exist in {}",
+                        f.function, f.region
+                    ),
+                    None => format!("function {} does not exist in {}", f.function, f.region),
+                };
+                (None, Some(what))
+            }
+            Err(e) => {
+                let err = AwsError::from_sdk("lambda:GetFunction", e);
+                if err.is_code("AccessDeniedException") {
+                    (
+                        None,
+                        Some(format!(
+                            "access denied reading function {}: {}",
+                            f.function, err.message
+                        )),
+                    )
+                } else {
+                    return Err(ObserveError::from(err));
+                }
+            }
+        };
+        Ok(ObservedFunction {
+            function: f.function.clone(),
+            region: f.region.clone(),
+            qualifier: f.qualifier.clone(),
+            arn,
+            problem,
+        })
+    }))
+    .buffered(LAMBDA_CONCURRENCY)
+    .try_collect()
+    .await
+}
+
+/// `arn:aws:lambda:r:a:function:f:q` → `arn:aws:lambda:r:a:function:f`.
+pub fn unqualified_arn(arn: &str) -> &str {
+    let mut colons = arn.match_indices(':').map(|(i, _)| i);
+    match colons.nth(6) {
+        Some(i) => &arn[..i],
+        None => arn,
+    }
+}

@@ -1,0 +1,473 @@
+//! Phase 4 of the pipeline: compares [`Desired`] with [`Observed`] and produces a [`Plan`].
+//!
+//! Pure: no AWS calls, no clock, no randomness. A plan is fully resolved — every [`Op`] is one
+//! AWS write call with concrete names, ARNs and documents — so `apply` makes no decisions, and
+//! the number of write calls an apply makes is exactly `plan.ops.len()`. Drift is a non-empty
+//! plan; the property the tests hold us to is `plan(desired, observe(apply(plan))) == empty`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::config::{Config, MANAGED_BY_KEY, MANAGED_BY_VALUE};
+use crate::observe::{Observed, ObservedPolicy};
+use crate::policy::semantically_equal;
+use crate::render::{Rendered, ResolvedTarget};
+
+/// A managed policy keeps at most this many versions (DOMAIN.md).
+pub const MAX_POLICY_VERSIONS: usize = 5;
+/// Used when the config gives no description: says who manages the role and why it exists.
+pub const DEFAULT_DESCRIPTION: &str =
+    "Lets Genesys Cloud invoke AWS Lambda functions (managed by lambda-trust)";
+pub const DEFAULT_MAX_SESSION: i64 = 3600;
+
+/// What AWS should look like, fully resolved from the config and the rendered templates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Desired {
+    pub account_id: String,
+    pub role: DesiredRole,
+    pub policy: DesiredPolicy,
+    pub targets: Vec<ResolvedTarget>,
+    /// The trusted principal and external ID, for verification.
+    pub partner_principal: String,
+    pub external_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DesiredRole {
+    pub name: String,
+    pub path: String,
+    pub description: String,
+    pub max_session_duration: i64,
+    pub permissions_boundary: Option<String>,
+    pub tags: BTreeMap<String, String>,
+    pub trust: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DesiredPolicy {
+    pub name: String,
+    pub path: String,
+    pub arn: String,
+    pub document: Value,
+    pub tags: BTreeMap<String, String>,
+}
+
+impl Desired {
+    pub fn new(config: &Config, rendered: &Rendered, account_id: &str) -> Desired {
+        let tags = config.desired_tags();
+        let policy_name = config.policy_name();
+        Desired {
+            account_id: account_id.to_string(),
+            role: DesiredRole {
+                name: config.role.name.clone(),
+                path: config.role_path(),
+                description: config
+                    .role
+                    .description
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_DESCRIPTION.to_string()),
+                max_session_duration: config
+                    .role
+                    .max_session_duration
+                    .unwrap_or(DEFAULT_MAX_SESSION),
+                permissions_boundary: config.role.permissions_boundary.clone(),
+                tags: tags.clone(),
+                trust: rendered.trust.clone(),
+            },
+            policy: DesiredPolicy {
+                arn: format!("arn:aws:iam::{account_id}:policy/{policy_name}"),
+                name: policy_name,
+                path: "/".to_string(),
+                document: rendered.invoke.clone(),
+                tags,
+            },
+            targets: rendered.targets.clone(),
+            partner_principal: config.partner_principal(),
+            external_id: config.trust.external_id.clone(),
+        }
+    }
+}
+
+/// One AWS write call. The order of a plan's ops is the order apply runs them in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Op {
+    CreateRole {
+        name: String,
+        path: String,
+        description: String,
+        max_session_duration: i64,
+        permissions_boundary: Option<String>,
+        tags: BTreeMap<String, String>,
+        trust: Value,
+    },
+    UpdateTrustPolicy {
+        role: String,
+        document: Value,
+        previous: Value,
+    },
+    DetachPolicy {
+        role: String,
+        arn: String,
+        name: String,
+        document: Value,
+    },
+    DeleteInlinePolicy {
+        role: String,
+        name: String,
+        document: Value,
+    },
+    PutPermissionsBoundary {
+        role: String,
+        arn: String,
+        previous: Option<String>,
+    },
+    DeletePermissionsBoundary {
+        role: String,
+        previous: String,
+    },
+    /// UpdateRole sets description and max session duration in one call.
+    UpdateRole {
+        role: String,
+        description: String,
+        max_session_duration: i64,
+        previous_description: Option<String>,
+        previous_max_session_duration: i64,
+    },
+    TagRole {
+        role: String,
+        tags: BTreeMap<String, String>,
+        previous: BTreeMap<String, String>,
+    },
+    UntagRole {
+        role: String,
+        keys: Vec<String>,
+    },
+    CreatePolicy {
+        name: String,
+        path: String,
+        document: Value,
+        tags: BTreeMap<String, String>,
+    },
+    TagPolicy {
+        arn: String,
+        tags: BTreeMap<String, String>,
+    },
+    /// Makes room under the 5-version limit before a new version is published.
+    DeletePolicyVersion {
+        arn: String,
+        version_id: String,
+    },
+    CreatePolicyVersion {
+        arn: String,
+        document: Value,
+        previous: Value,
+    },
+    AttachPolicy {
+        role: String,
+        arn: String,
+    },
+    /// Destroy only: our policy, after its non-default versions are gone and it is detached.
+    DeletePolicy {
+        arn: String,
+        document: Value,
+    },
+    /// Destroy only: our role, after everything attached to it is gone.
+    DeleteRole {
+        name: String,
+        trust: Value,
+    },
+}
+
+/// What `apply` would do; empty when AWS matches the config.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub ops: Vec<Op>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlanOptions {
+    /// Take over a role or policy with our name that lacks our `managed-by` tag.
+    pub adopt: bool,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum PlanError {
+    #[error("role {name} exists but was not created by lambda-trust (it has no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to modify it\n(hint: review it, then run `lambda-trust apply --adopt` to take it over, or choose another role.name)")]
+    ForeignRole { name: String },
+    #[error("managed policy {arn} exists but was not created by lambda-trust (it has no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to modify it\n(hint: review it, then run `lambda-trust apply --adopt` to take it over, or set policy.name to another name)")]
+    ForeignPolicy { arn: String },
+    #[error("{} target function(s) cannot be confirmed, so nothing was changed:\n{}\n(hint: deploy the function(s) first, or fix `function`/`region`/`qualifier` in the config)", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    MissingFunctions { problems: Vec<String> },
+    #[error("credentials are for account {actual}, but the config's aws.account_id is {expected}; refusing to run\n(hint: pick the right --profile, or fix aws.account_id)")]
+    WrongAccount { expected: String, actual: String },
+}
+
+/// Checks that must pass before anything is planned: the account and the target functions.
+pub fn preflight(desired: &Desired, observed: &Observed) -> Result<(), PlanError> {
+    if desired.account_id != observed.account_id {
+        return Err(PlanError::WrongAccount {
+            expected: desired.account_id.clone(),
+            actual: observed.account_id.clone(),
+        });
+    }
+    let problems: Vec<String> = observed
+        .functions
+        .iter()
+        .filter_map(|f| f.problem.clone())
+        .collect();
+    if !problems.is_empty() {
+        return Err(PlanError::MissingFunctions { problems });
+    }
+    Ok(())
+}
+
+/// The planner: desired vs observed → the write calls that converge them.
+pub fn plan(desired: &Desired, observed: &Observed, opts: PlanOptions) -> Result<Plan, PlanError> {
+    preflight(desired, observed)?;
+    let mut ops = Vec::new();
+    let want = &desired.role;
+    let role_name = want.name.clone();
+
+    match &observed.role {
+        None => ops.push(Op::CreateRole {
+            name: want.name.clone(),
+            path: want.path.clone(),
+            description: want.description.clone(),
+            max_session_duration: want.max_session_duration,
+            permissions_boundary: want.permissions_boundary.clone(),
+            tags: want.tags.clone(),
+            trust: want.trust.clone(),
+        }),
+        Some(role) => {
+            if !role.is_ours() && !opts.adopt {
+                return Err(PlanError::ForeignRole {
+                    name: role.name.clone(),
+                });
+            }
+            // Trust first: it is the security boundary, and a narrowed trust policy should take
+            // effect before anything else is touched.
+            if !semantically_equal(&role.trust, &want.trust) {
+                ops.push(Op::UpdateTrustPolicy {
+                    role: role_name.clone(),
+                    document: want.trust.clone(),
+                    previous: role.trust.clone(),
+                });
+            }
+            // Least privilege: nothing but our policy may be attached, nothing inline.
+            for p in &observed.attached {
+                if p.arn != desired.policy.arn {
+                    ops.push(Op::DetachPolicy {
+                        role: role_name.clone(),
+                        arn: p.arn.clone(),
+                        name: p.name.clone(),
+                        document: p.document.clone(),
+                    });
+                }
+            }
+            for p in &observed.inline {
+                ops.push(Op::DeleteInlinePolicy {
+                    role: role_name.clone(),
+                    name: p.name.clone(),
+                    document: p.document.clone(),
+                });
+            }
+            match (&role.permissions_boundary, &want.permissions_boundary) {
+                (a, Some(b)) if a.as_ref() != Some(b) => ops.push(Op::PutPermissionsBoundary {
+                    role: role_name.clone(),
+                    arn: b.clone(),
+                    previous: a.clone(),
+                }),
+                (Some(a), None) => ops.push(Op::DeletePermissionsBoundary {
+                    role: role_name.clone(),
+                    previous: a.clone(),
+                }),
+                _ => {}
+            }
+            if role.description.as_deref() != Some(want.description.as_str())
+                || role.max_session_duration != want.max_session_duration
+            {
+                ops.push(Op::UpdateRole {
+                    role: role_name.clone(),
+                    description: want.description.clone(),
+                    max_session_duration: want.max_session_duration,
+                    previous_description: role.description.clone(),
+                    previous_max_session_duration: role.max_session_duration,
+                });
+            }
+            let changed: BTreeMap<String, String> = want
+                .tags
+                .iter()
+                .filter(|(k, v)| role.tags.get(*k) != Some(*v))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            if !changed.is_empty() {
+                ops.push(Op::TagRole {
+                    role: role_name.clone(),
+                    previous: changed
+                        .keys()
+                        .filter_map(|k| role.tags.get(k).map(|v| (k.clone(), v.clone())))
+                        .collect(),
+                    tags: changed,
+                });
+            }
+            let extra: Vec<String> = role
+                .tags
+                .keys()
+                .filter(|k| !want.tags.contains_key(*k))
+                .cloned()
+                .collect();
+            if !extra.is_empty() {
+                ops.push(Op::UntagRole {
+                    role: role_name.clone(),
+                    keys: extra,
+                });
+            }
+        }
+    }
+
+    let pol = &desired.policy;
+    match &observed.policy {
+        None => ops.push(Op::CreatePolicy {
+            name: pol.name.clone(),
+            path: pol.path.clone(),
+            document: pol.document.clone(),
+            tags: pol.tags.clone(),
+        }),
+        Some(live) => {
+            if !live.is_ours() {
+                if !opts.adopt {
+                    return Err(PlanError::ForeignPolicy {
+                        arn: live.arn.clone(),
+                    });
+                }
+                ops.push(Op::TagPolicy {
+                    arn: live.arn.clone(),
+                    tags: BTreeMap::from([(
+                        MANAGED_BY_KEY.to_string(),
+                        MANAGED_BY_VALUE.to_string(),
+                    )]),
+                });
+            }
+            if !semantically_equal(&live.document, &pol.document) {
+                if let Some(oldest) = version_to_prune(live) {
+                    ops.push(Op::DeletePolicyVersion {
+                        arn: live.arn.clone(),
+                        version_id: oldest,
+                    });
+                }
+                ops.push(Op::CreatePolicyVersion {
+                    arn: live.arn.clone(),
+                    document: pol.document.clone(),
+                    previous: live.document.clone(),
+                });
+            }
+        }
+    }
+    let attached = observed.attached.iter().any(|p| p.arn == pol.arn);
+    if !attached {
+        ops.push(Op::AttachPolicy {
+            role: role_name,
+            arn: pol.arn.clone(),
+        });
+    }
+    Ok(Plan { ops })
+}
+
+/// At the version limit, the oldest non-default version must go before a new one is created
+/// (the default version cannot be deleted).
+fn version_to_prune(live: &ObservedPolicy) -> Option<String> {
+    if live.versions.len() < MAX_POLICY_VERSIONS {
+        return None;
+    }
+    live.versions
+        .iter()
+        .find(|v| !v.is_default)
+        .map(|v| v.version_id.clone())
+}
+
+/// Why `destroy` refuses.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum DestroyError {
+    #[error("role {name} was not created by lambda-trust (no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to delete it\n(hint: delete it yourself if you are sure, or `apply --adopt` it first)")]
+    ForeignRole { name: String },
+    #[error("managed policy {arn} was not created by lambda-trust (no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to delete it\n(hint: delete it yourself if you are sure, or `apply --adopt` it first)")]
+    ForeignPolicy { arn: String },
+}
+
+/// The write calls that remove what we created: detach and delete everything on our role,
+/// prune our policy's versions, delete the policy (unless something else still uses it) and
+/// the role. Policies that are not ours are only detached, never deleted.
+pub fn plan_destroy(
+    desired: &Desired,
+    observed: &Observed,
+) -> Result<(Plan, Vec<String>), DestroyError> {
+    let mut ops = Vec::new();
+    let mut notes = Vec::new();
+    if let Some(role) = &observed.role {
+        if !role.is_ours() {
+            return Err(DestroyError::ForeignRole {
+                name: role.name.clone(),
+            });
+        }
+    }
+    if let Some(p) = &observed.policy {
+        if !p.is_ours() {
+            return Err(DestroyError::ForeignPolicy { arn: p.arn.clone() });
+        }
+    }
+    let mut detached_ours = false;
+    if let Some(role) = &observed.role {
+        for p in &observed.attached {
+            detached_ours |= p.arn == desired.policy.arn;
+            ops.push(Op::DetachPolicy {
+                role: role.name.clone(),
+                arn: p.arn.clone(),
+                name: p.name.clone(),
+                document: p.document.clone(),
+            });
+        }
+        for p in &observed.inline {
+            ops.push(Op::DeleteInlinePolicy {
+                role: role.name.clone(),
+                name: p.name.clone(),
+                document: p.document.clone(),
+            });
+        }
+    }
+    if let Some(p) = &observed.policy {
+        let elsewhere = p.attachment_count - i64::from(detached_ours);
+        if elsewhere > 0 {
+            notes.push(format!(
+                "managed policy {} is kept: it is still attached to {elsewhere} other entit(y/ies)",
+                p.arn
+            ));
+        } else {
+            for v in p.versions.iter().filter(|v| !v.is_default) {
+                ops.push(Op::DeletePolicyVersion {
+                    arn: p.arn.clone(),
+                    version_id: v.version_id.clone(),
+                });
+            }
+            ops.push(Op::DeletePolicy {
+                arn: p.arn.clone(),
+                document: p.document.clone(),
+            });
+        }
+    }
+    if let Some(role) = &observed.role {
+        ops.push(Op::DeleteRole {
+            name: role.name.clone(),
+            trust: role.trust.clone(),
+        });
+    }
+    Ok((Plan { ops }, notes))
+}

@@ -1,0 +1,374 @@
+//! The offline IAM policy evaluator: policies + one request → Allow / ExplicitDeny / ImplicitDeny,
+//! with the statements that decided it.
+//!
+//! Part of `policy`; `verify` and `simulate` use it to prove the trust role without calling AWS
+//! (the IAM simulator cannot evaluate trust policies, see DOMAIN.md). The logic follows the IAM
+//! User Guide, "Policy evaluation logic":
+//! - Any matching Deny in any policy (identity, resource/trust, boundary) → ExplicitDeny.
+//! - Trust policy (`resource_policy_is_trust`): the trust policy must allow the principal. The
+//!   caller's identity policies live in the caller's account; when given they must allow too
+//!   (cross-account AssumeRole needs both sides), when not given only the trust policy decides.
+//! - Ordinary resource policy: same-account semantics, an Allow from the identity policies OR from
+//!   the resource policy suffices.
+//! - Permissions boundary: intersects the identity-side allows (and, in the trust case, the
+//!   caller's side). We do not model the finer rule that some resource-policy grants naming a
+//!   role session are not limited by the boundary.
+//! - Otherwise ImplicitDeny.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::condition;
+use super::model::{ActionClause, Effect, Policy, PrincipalClause, ResourceClause, Statement};
+use super::principal::{arn_parts, not_principal_applies, principal_account, principal_matches};
+use super::variables::{expand, VarSource};
+use super::wildcard::{arn_match, compile, glob};
+
+/// A policy with the name it is reported under, e.g. `trust policy` or a file name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabeledPolicy {
+    pub label: String,
+    pub policy: Policy,
+}
+
+impl LabeledPolicy {
+    pub fn new(label: impl Into<String>, policy: Policy) -> Self {
+        LabeledPolicy {
+            label: label.into(),
+            policy,
+        }
+    }
+}
+
+/// One request to evaluate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Request {
+    /// The caller's ARN, a bare account ID, a service name, or `*` for an anonymous caller.
+    pub principal: String,
+    pub action: String,
+    pub resource: String,
+    /// Condition context; key names are matched case-insensitively.
+    pub context: BTreeMap<String, Vec<String>>,
+}
+
+impl Request {
+    pub fn new(
+        principal: impl Into<String>,
+        action: impl Into<String>,
+        resource: impl Into<String>,
+    ) -> Self {
+        Request {
+            principal: principal.into(),
+            action: action.into(),
+            resource: resource.into(),
+            context: BTreeMap::new(),
+        }
+    }
+
+    /// Adds one value to a context key (repeated calls make the key multivalued).
+    pub fn with_context(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.context
+            .entry(key.into())
+            .or_default()
+            .push(value.into());
+        self
+    }
+}
+
+/// Everything that governs the decision.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EvalInput {
+    pub identity_policies: Vec<LabeledPolicy>,
+    pub resource_policy: Option<LabeledPolicy>,
+    /// The resource policy is a role's trust policy (the request is `sts:AssumeRole…`).
+    pub resource_policy_is_trust: bool,
+    pub boundary: Option<LabeledPolicy>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Decision {
+    Allow,
+    ExplicitDeny,
+    ImplicitDeny,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Allow => "Allow",
+            Decision::ExplicitDeny => "ExplicitDeny",
+            Decision::ImplicitDeny => "ImplicitDeny",
+        }
+    }
+}
+
+/// A statement that took part in the decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatementRef {
+    pub policy: String,
+    pub index: usize,
+    pub sid: Option<String>,
+    pub effect: Effect,
+}
+
+impl std::fmt::Display for StatementRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} statement {}", self.policy, self.index)?;
+        if let Some(sid) = &self.sid {
+            write!(f, " (Sid {})", super::error::quote(sid))?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evaluation {
+    pub decision: Decision,
+    /// ExplicitDeny: every matching Deny. Allow: the Allow statements that granted it.
+    /// ImplicitDeny: empty.
+    pub deciding: Vec<StatementRef>,
+    /// ImplicitDeny only: the policies (by label) whose Allow was needed and missing.
+    pub missing_allow: Vec<String>,
+}
+
+impl Evaluation {
+    pub fn allowed(&self) -> bool {
+        self.decision == Decision::Allow
+    }
+}
+
+/// The request context with lowercased keys, plus keys derived from the principal.
+struct Context(BTreeMap<String, Vec<String>>);
+
+impl Context {
+    fn new(req: &Request) -> Self {
+        let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (k, v) in &req.context {
+            map.entry(k.to_lowercase())
+                .or_default()
+                .extend(v.iter().cloned());
+        }
+        // Keys AWS puts in every authenticated request's context; explicit context wins.
+        let mut derive = |key: &str, value: Option<String>| {
+            if let Some(value) = value {
+                map.entry(key.to_owned()).or_insert_with(|| vec![value]);
+            }
+        };
+        let p = req.principal.as_str();
+        derive("aws:principalaccount", principal_account(p));
+        derive(
+            "aws:principalarn",
+            arn_parts(p).map(|_| p.to_owned()).filter(|_| p != "*"),
+        );
+        // aws:username exists only for IAM users.
+        derive(
+            "aws:username",
+            arn_parts(p).and_then(|[_, _, service, _, _, resource]| {
+                (service == "iam")
+                    .then(|| resource.strip_prefix("user/"))
+                    .flatten()
+                    .and_then(|r| r.rsplit('/').next())
+                    .map(str::to_owned)
+            }),
+        );
+        Context(map)
+    }
+}
+
+impl VarSource for Context {
+    fn lookup(&self, key: &str) -> Option<&[String]> {
+        self.0.get(&key.to_lowercase()).map(Vec::as_slice)
+    }
+}
+
+/// Which checks a policy's statements get.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// Identity policies and boundaries: attached to the caller, no principal element.
+    Identity,
+    /// Resource and trust policies: the statement must name the caller.
+    Resource,
+}
+
+#[derive(Default)]
+struct Matches {
+    allows: Vec<StatementRef>,
+    denies: Vec<StatementRef>,
+}
+
+fn matching(policy: &LabeledPolicy, kind: Kind, req: &Request, ctx: &Context) -> Matches {
+    let variables = policy.policy.effective_version().supports_variables();
+    let mut out = Matches::default();
+    for (index, stmt) in policy.policy.statements.iter().enumerate() {
+        if !statement_applies(stmt, kind, variables, req, ctx) {
+            continue;
+        }
+        let r = StatementRef {
+            policy: policy.label.clone(),
+            index,
+            sid: stmt.sid.clone(),
+            effect: stmt.effect,
+        };
+        match stmt.effect {
+            Effect::Allow => out.allows.push(r),
+            Effect::Deny => out.denies.push(r),
+        }
+    }
+    out
+}
+
+fn statement_applies(
+    stmt: &Statement,
+    kind: Kind,
+    variables: bool,
+    req: &Request,
+    ctx: &Context,
+) -> bool {
+    if let Kind::Resource = kind {
+        let named = match &stmt.principal {
+            Some(PrincipalClause::Principal(p)) => principal_matches(p, &req.principal),
+            Some(PrincipalClause::NotPrincipal(p)) => not_principal_applies(p, &req.principal),
+            // A resource-policy statement without a principal grants or denies nobody.
+            None => false,
+        };
+        if !named {
+            return false;
+        }
+    }
+
+    // Action names, service prefix included, are case-insensitive.
+    let action_listed = |list: &[String]| list.iter().any(|a| glob(&compile(a), &req.action, true));
+    let action_ok = match &stmt.action {
+        ActionClause::Action(list) => action_listed(list),
+        ActionClause::NotAction(list) => !action_listed(list),
+    };
+    if !action_ok {
+        return false;
+    }
+
+    // Resources are case-sensitive and matched per ARN component; an entry whose variable
+    // cannot be resolved matches nothing.
+    let resource_listed = |list: &[String]| {
+        list.iter()
+            .any(|r| expand(r, variables, ctx).is_some_and(|toks| arn_match(&toks, &req.resource)))
+    };
+    let resource_ok = match &stmt.resource {
+        // Trust policies have no Resource: the role itself is the resource.
+        None => true,
+        Some(ResourceClause::Resource(list)) => resource_listed(list),
+        Some(ResourceClause::NotResource(list)) => !resource_listed(list),
+    };
+    if !resource_ok {
+        return false;
+    }
+
+    stmt.conditions
+        .iter()
+        .all(|c| condition::holds(c, ctx, variables))
+}
+
+/// Evaluates one request. Pure; never panics.
+pub fn evaluate(input: &EvalInput, req: &Request) -> Evaluation {
+    let ctx = Context::new(req);
+
+    let mut identity = Matches::default();
+    for policy in &input.identity_policies {
+        let m = matching(policy, Kind::Identity, req, &ctx);
+        identity.allows.extend(m.allows);
+        identity.denies.extend(m.denies);
+    }
+    let mut resource = input
+        .resource_policy
+        .as_ref()
+        .map(|p| matching(p, Kind::Resource, req, &ctx));
+    let mut boundary = input
+        .boundary
+        .as_ref()
+        .map(|p| matching(p, Kind::Identity, req, &ctx));
+
+    let mut denies = std::mem::take(&mut identity.denies);
+    if let Some(m) = resource.as_mut() {
+        denies.append(&mut m.denies);
+    }
+    if let Some(m) = boundary.as_mut() {
+        denies.append(&mut m.denies);
+    }
+    if !denies.is_empty() {
+        return Evaluation {
+            decision: Decision::ExplicitDeny,
+            deciding: denies,
+            missing_allow: Vec::new(),
+        };
+    }
+
+    let identity_label = match input.identity_policies.as_slice() {
+        [only] => only.label.clone(),
+        [] => "identity policies (none given)".to_owned(),
+        _ => "identity policies".to_owned(),
+    };
+    let identity_ok = !identity.allows.is_empty();
+    let boundary_ok = boundary.as_ref().map_or(true, |m| !m.allows.is_empty());
+    let boundary_allows = boundary.map(|m| m.allows).unwrap_or_default();
+    let mut missing = Vec::new();
+    let mut deciding = Vec::new();
+
+    let allowed = if input.resource_policy_is_trust {
+        // A role cannot be assumed without a trust policy that allows it, so a missing trust
+        // policy denies rather than falling back to identity policies.
+        let trust_allows = resource.map(|m| m.allows).unwrap_or_default();
+        let trust_ok = !trust_allows.is_empty();
+        // Without the caller's identity policies we can only speak for the trust side.
+        let caller_ok = input.identity_policies.is_empty() || identity_ok;
+        if !trust_ok {
+            missing.push(input.resource_policy.as_ref().map_or_else(
+                || "trust policy (none given)".to_owned(),
+                |p| p.label.clone(),
+            ));
+        }
+        if !caller_ok {
+            missing.push(identity_label);
+        }
+        if !boundary_ok {
+            missing.extend(input.boundary.as_ref().map(|b| b.label.clone()));
+        }
+        deciding.extend(trust_allows);
+        deciding.extend(identity.allows);
+        deciding.extend(boundary_allows);
+        trust_ok && caller_ok && boundary_ok
+    } else {
+        let resource_allows = resource.map(|m| m.allows).unwrap_or_default();
+        let via_identity = identity_ok && boundary_ok;
+        let via_resource = !resource_allows.is_empty();
+        if via_resource {
+            deciding.extend(resource_allows);
+        }
+        if via_identity {
+            deciding.extend(identity.allows);
+            deciding.extend(boundary_allows);
+        }
+        if !via_identity && !via_resource {
+            if !identity_ok {
+                missing.push(identity_label);
+            } else {
+                missing.extend(input.boundary.as_ref().map(|b| b.label.clone()));
+            }
+            missing.extend(input.resource_policy.as_ref().map(|p| p.label.clone()));
+        }
+        via_identity || via_resource
+    };
+
+    if allowed {
+        Evaluation {
+            decision: Decision::Allow,
+            deciding,
+            missing_allow: Vec::new(),
+        }
+    } else {
+        Evaluation {
+            decision: Decision::ImplicitDeny,
+            deciding: Vec::new(),
+            missing_allow: missing,
+        }
+    }
+}

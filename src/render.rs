@@ -1,0 +1,562 @@
+//! Phase 2 of the pipeline: turns a validated [`Config`] into the two policy documents the role
+//! needs — the trust policy and the invoke policy — from templates (`policies/*.json`, built in,
+//! or a `--policies DIR`).
+//!
+//! Pure and offline. Templates are parsed as JSON *before* substitution and values are
+//! substituted into the parsed tree, so no input (an external ID with `"` or `}` in it, say) can
+//! change a document's structure. `lint` then checks the result against the invariants.
+//!
+//! Placeholders, each written as a JSON string `"{{name}}"` (see [`PLACEHOLDERS`]):
+//! - `partner_principal`: `arn:aws:iam::ACCOUNT:root` of the trusted partner;
+//! - `partner_account_id`: that account's 12 digits;
+//! - `external_id`: `[trust].external_id`;
+//! - `function_arns`: the granted function ARNs (sorted, deduplicated) as an array of strings;
+//!   as an array element it is spliced into the enclosing array;
+//! - `account_id`: the role's account (`[aws].account_id` or resolved from credentials);
+//! - `role_name`, `policy_name`: the role's and the invoke policy's names.
+//!
+//! Scalar placeholders may also appear inside a longer string (`"arn:aws:iam::{{account_id}}:…"`);
+//! `function_arns` must be a whole string value. Placeholders in object keys are refused.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::config::{check_qualifier, is_region, parse_function, show, Config, FunctionRef};
+
+/// Every placeholder a template may use.
+pub const PLACEHOLDERS: [&str; 7] = [
+    "partner_principal",
+    "partner_account_id",
+    "external_id",
+    "function_arns",
+    "account_id",
+    "role_name",
+    "policy_name",
+];
+
+const BUILTIN_TRUST: &str = include_str!("../policies/trust.json");
+const BUILTIN_INVOKE: &str = include_str!("../policies/invoke.json");
+
+/// `{{ name }}`; only identifier-like names are placeholders, other braces are literal text.
+static PLACEHOLDER_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}").expect("the placeholder regex is valid")
+});
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("policy template {file} not found\n(hint: --policies DIR must contain trust.json and invoke.json; copy them from policies/)")]
+    TemplateNotFound { file: String },
+    #[error("cannot read policy template {file}")]
+    TemplateRead {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file}:{line}:{column}: invalid JSON: {message}\n(hint: a placeholder is written as a JSON string, e.g. \"{{{{external_id}}}}\")")]
+    TemplateJson {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{file}: unknown placeholder {{{{{name}}}}}\n(hint: known placeholders: {})", PLACEHOLDERS.join(", "))]
+    UnknownPlaceholder { file: String, name: String },
+    #[error("{file}: placeholder in the object key {}\n(hint: placeholders are substituted in string values only)", show(key))]
+    PlaceholderInKey { file: String, key: String },
+    #[error("{file}: {{{{function_arns}}}} inside the string {}\n(hint: it expands to an array: write it as a whole value, \"Resource\": \"{{{{function_arns}}}}\")", show(value))]
+    ArrayPlaceholderInString { file: String, value: String },
+    #[error("{file}: the template must use the placeholder {name}\n(hint: {hint})")]
+    MissingPlaceholder {
+        file: String,
+        name: &'static str,
+        hint: &'static str,
+    },
+    #[error("{file}: {{{{account_id}}}} is used but the role's account is not known\n(hint: set [aws].account_id, or run a live command which resolves it from your credentials)")]
+    AccountPlaceholderUnknown { file: String },
+    #[error("targets[{index}].{field}: {message}{}", hint.as_deref().map(|h| format!("\n(hint: {h})")).unwrap_or_default())]
+    InvalidTarget {
+        index: usize,
+        field: &'static str,
+        message: String,
+        hint: Option<String>,
+    },
+    #[error("targets[{index}].function: {} is a bare function name but no region is known for it\n(hint: set region on this target or [aws].region, or use the function ARN)", show(function))]
+    NoRegion { index: usize, function: String },
+    #[error("targets[{index}].function: {} is a bare function name but the role's account is not known\n(hint: set [aws].account_id, or run a live command which resolves it from your credentials)", show(function))]
+    NoAccount { index: usize, function: String },
+    #[error("targets[{index}].function: {arn} duplicates targets[{other}]\n(hint: remove one of the two entries)")]
+    DuplicateTarget {
+        index: usize,
+        other: usize,
+        arn: String,
+    },
+    #[error("[aws].account_id is {configured} but the credentials are for account {actual}\n(hint: use credentials for {configured}, or fix [aws].account_id)")]
+    AccountMismatch { configured: String, actual: String },
+}
+
+/// One policy template: where it came from (for messages) and its JSON text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pub file: String,
+    pub text: String,
+}
+
+/// The two templates a render needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Templates {
+    pub trust: Template,
+    pub invoke: Template,
+    /// False for `--policies DIR`: `lint` then reports broken invariants as the user's choice.
+    pub builtin: bool,
+}
+
+impl Templates {
+    /// The templates compiled into the binary (`policies/` in the source tree).
+    pub fn builtin() -> Self {
+        Templates {
+            trust: Template {
+                file: "policies/trust.json (built in)".into(),
+                text: BUILTIN_TRUST.into(),
+            },
+            invoke: Template {
+                file: "policies/invoke.json (built in)".into(),
+                text: BUILTIN_INVOKE.into(),
+            },
+            builtin: true,
+        }
+    }
+
+    /// `--policies DIR`: reads `trust.json` and `invoke.json` and checks them (JSON, known and
+    /// required placeholders) so a broken template fails before anything else happens.
+    pub fn from_dir(dir: &Path) -> Result<Self, RenderError> {
+        let read = |name: &str| -> Result<Template, RenderError> {
+            let path = dir.join(name);
+            let file = path.display().to_string();
+            match std::fs::read_to_string(&path) {
+                Ok(text) => Ok(Template { file, text }),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    Err(RenderError::TemplateNotFound { file })
+                }
+                Err(source) => Err(RenderError::TemplateRead { file, source }),
+            }
+        };
+        Self::custom(read("trust.json")?, read("invoke.json")?)
+    }
+
+    /// Custom templates from memory, checked like [`Templates::from_dir`].
+    pub fn custom(trust: Template, invoke: Template) -> Result<Self, RenderError> {
+        check_template(&trust, Kind::Trust)?;
+        check_template(&invoke, Kind::Invoke)?;
+        Ok(Templates {
+            trust,
+            invoke,
+            builtin: false,
+        })
+    }
+}
+
+/// What the render knows beyond the config; set by the command from flags and credentials.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RenderContext {
+    /// The role's account, for bare function names and `{{account_id}}`. When `[aws].account_id`
+    /// is also set they must agree.
+    pub account_id: Option<String>,
+    /// Region for bare names without their own; overrides `[aws].region` (pass the
+    /// command-line override here, not the SDK's environment default).
+    pub default_region: Option<String>,
+}
+
+/// A target resolved to concrete ARNs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolvedTarget {
+    /// Position in the config's `[[targets]]` (0-based, as in messages).
+    pub index: usize,
+    pub function_name: String,
+    pub region: String,
+    pub account_id: String,
+    pub partition: String,
+    pub qualifier: Option<String>,
+    /// The unqualified function ARN.
+    pub function_arn: String,
+    /// Exactly the ARNs to grant (DOMAIN.md, Lambda qualifiers).
+    pub granted_arns: Vec<String>,
+}
+
+/// The rendered documents and what went into them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rendered {
+    pub trust: Value,
+    pub invoke: Value,
+    pub targets: Vec<ResolvedTarget>,
+    /// Sorted, deduplicated union of every target's `granted_arns`.
+    pub function_arns: Vec<String>,
+    /// The role's account, when known (context or `[aws].account_id`).
+    pub account_id: Option<String>,
+    /// Whether the built-in templates were used.
+    pub builtin_templates: bool,
+}
+
+/// The role's account: from the context (credentials) or the config; they must agree.
+fn role_account(config: &Config, ctx: &RenderContext) -> Result<Option<String>, RenderError> {
+    match (&config.aws.account_id, &ctx.account_id) {
+        (Some(configured), Some(actual)) if configured != actual => {
+            Err(RenderError::AccountMismatch {
+                configured: configured.clone(),
+                actual: actual.clone(),
+            })
+        }
+        (configured, actual) => Ok(actual.clone().or_else(|| configured.clone())),
+    }
+}
+
+/// Resolves every target to its function ARN and the ARNs to grant.
+pub fn resolve_targets(
+    config: &Config,
+    ctx: &RenderContext,
+) -> Result<Vec<ResolvedTarget>, RenderError> {
+    let account = role_account(config, ctx)?;
+    let default_region = ctx
+        .default_region
+        .clone()
+        .or_else(|| config.aws.region.clone());
+    let mut out: Vec<ResolvedTarget> = Vec::with_capacity(config.targets.len());
+    for (index, target) in config.targets.iter().enumerate() {
+        let invalid =
+            |field: &'static str, e: crate::config::RuleError| RenderError::InvalidTarget {
+                index,
+                field,
+                message: e.message,
+                hint: e.hint,
+            };
+        if let Some(q) = &target.qualifier {
+            check_qualifier(q).map_err(|e| invalid("qualifier", e))?;
+        }
+        let (partition, region, account_id, name, qualifier) =
+            match parse_function(&target.function).map_err(|e| invalid("function", e))? {
+                FunctionRef::Arn(arn) => {
+                    if arn.qualifier.is_some() && target.qualifier.is_some() {
+                        return Err(RenderError::InvalidTarget {
+                            index,
+                            field: "qualifier",
+                            message: "the function ARN already has a qualifier".into(),
+                            hint: Some(
+                                "put the qualifier either in the ARN or in qualifier, not both"
+                                    .into(),
+                            ),
+                        });
+                    }
+                    let qualifier = arn.qualifier.or_else(|| target.qualifier.clone());
+                    (
+                        arn.partition,
+                        arn.region,
+                        arn.account_id,
+                        arn.name,
+                        qualifier,
+                    )
+                }
+                FunctionRef::Name(name) => {
+                    let Some(region) = target.region.clone().or_else(|| default_region.clone())
+                    else {
+                        return Err(RenderError::NoRegion {
+                            index,
+                            function: name,
+                        });
+                    };
+                    let partition = crate::config::partition_of_region(&region)
+                        .filter(|_| is_region(&region))
+                        .ok_or_else(|| RenderError::InvalidTarget {
+                            index,
+                            field: "region",
+                            message: format!("{} is not a valid region", show(&region)),
+                            hint: None,
+                        })?;
+                    let Some(account_id) = account.clone() else {
+                        return Err(RenderError::NoAccount {
+                            index,
+                            function: name,
+                        });
+                    };
+                    (
+                        partition.to_string(),
+                        region,
+                        account_id,
+                        name,
+                        target.qualifier.clone(),
+                    )
+                }
+            };
+        let function_arn = format!("arn:{partition}:lambda:{region}:{account_id}:function:{name}");
+        // Since 2022 an unqualified ARN does not cover versions or aliases, and `function:f*`
+        // would also match `f-other`: `*` grants the unqualified ARN and `f:*`.
+        let granted_arns = match qualifier.as_deref() {
+            None => vec![function_arn.clone()],
+            Some("*") => vec![function_arn.clone(), format!("{function_arn}:*")],
+            Some(q) => vec![format!("{function_arn}:{q}")],
+        };
+        if let Some(other) = out
+            .iter()
+            .find(|t| t.function_arn == function_arn && t.qualifier == qualifier)
+        {
+            return Err(RenderError::DuplicateTarget {
+                index,
+                other: other.index,
+                arn: granted_arns.join(", "),
+            });
+        }
+        out.push(ResolvedTarget {
+            index,
+            function_name: name,
+            region,
+            account_id,
+            partition,
+            qualifier,
+            function_arn,
+            granted_arns,
+        });
+    }
+    Ok(out)
+}
+
+/// Renders both documents.
+pub fn render(
+    config: &Config,
+    ctx: &RenderContext,
+    templates: &Templates,
+) -> Result<Rendered, RenderError> {
+    let targets = resolve_targets(config, ctx)?;
+    let account_id = role_account(config, ctx)?;
+    let function_arns: Vec<String> = targets
+        .iter()
+        .flat_map(|t| t.granted_arns.iter().cloned())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let values = Values {
+        partner_principal: config.partner_principal(),
+        partner_account_id: config.partner_account(),
+        external_id: config.trust.external_id.clone(),
+        function_arns: function_arns.clone(),
+        account_id: account_id.clone(),
+        role_name: config.role.name.clone(),
+        policy_name: config.policy_name(),
+    };
+    let trust = render_template(&templates.trust, Kind::Trust, &values)?;
+    let invoke = render_template(&templates.invoke, Kind::Invoke, &values)?;
+    Ok(Rendered {
+        trust,
+        invoke,
+        targets,
+        function_arns,
+        account_id,
+        builtin_templates: templates.builtin,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Trust,
+    Invoke,
+}
+
+struct Values {
+    partner_principal: String,
+    partner_account_id: String,
+    external_id: String,
+    function_arns: Vec<String>,
+    account_id: Option<String>,
+    role_name: String,
+    policy_name: String,
+}
+
+fn parse_template(t: &Template) -> Result<Value, RenderError> {
+    serde_json::from_str(&t.text).map_err(|e| {
+        let full = e.to_string();
+        // serde_json appends " at line L column C"; we put the position first, compiler-style.
+        let message = match full.rfind(" at line ") {
+            Some(i) => full[..i].to_string(),
+            None => full,
+        };
+        RenderError::TemplateJson {
+            file: t.file.clone(),
+            line: e.line(),
+            column: e.column(),
+            message,
+        }
+    })
+}
+
+/// Parses a template and checks its placeholders: all known, none in keys, `function_arns` only
+/// as a whole value, and the ones the document cannot do without present.
+fn check_template(t: &Template, kind: Kind) -> Result<Value, RenderError> {
+    let doc = parse_template(t)?;
+    let mut used = BTreeSet::new();
+    collect_placeholders(&doc, &t.file, &mut used)?;
+    let missing = match kind {
+        Kind::Trust if !used.contains("external_id") => Some((
+            "external_id",
+            "without \"sts:ExternalId\": \"{{external_id}}\" any Genesys Cloud organization could assume the role",
+        )),
+        Kind::Trust
+            if !used.contains("partner_principal") && !used.contains("partner_account_id") =>
+        {
+            Some((
+                "partner_principal (or partner_account_id)",
+                "the trusted principal must come from [trust], e.g. \"Principal\": {\"AWS\": \"{{partner_principal}}\"}",
+            ))
+        }
+        Kind::Invoke if !used.contains("function_arns") => Some((
+            "function_arns",
+            "the granted functions must come from [[targets]], e.g. \"Resource\": \"{{function_arns}}\"",
+        )),
+        _ => None,
+    };
+    match missing {
+        Some((name, hint)) => Err(RenderError::MissingPlaceholder {
+            file: t.file.clone(),
+            name,
+            hint,
+        }),
+        None => Ok(doc),
+    }
+}
+
+fn collect_placeholders(
+    v: &Value,
+    file: &str,
+    used: &mut BTreeSet<String>,
+) -> Result<(), RenderError> {
+    match v {
+        Value::String(s) => {
+            let whole = whole_placeholder(s);
+            for cap in PLACEHOLDER_RE.captures_iter(s) {
+                let name = cap.get(1).map_or("", |m| m.as_str());
+                if !PLACEHOLDERS.contains(&name) {
+                    return Err(RenderError::UnknownPlaceholder {
+                        file: file.into(),
+                        name: name.into(),
+                    });
+                }
+                if name == "function_arns" && whole.is_none() {
+                    return Err(RenderError::ArrayPlaceholderInString {
+                        file: file.into(),
+                        value: s.clone(),
+                    });
+                }
+                used.insert(name.to_string());
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                collect_placeholders(item, file, used)?;
+            }
+        }
+        Value::Object(map) => {
+            for (key, value) in map {
+                if PLACEHOLDER_RE.is_match(key) {
+                    return Err(RenderError::PlaceholderInKey {
+                        file: file.into(),
+                        key: key.clone(),
+                    });
+                }
+                collect_placeholders(value, file, used)?;
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+    Ok(())
+}
+
+/// The placeholder's name when `s` is exactly one placeholder.
+fn whole_placeholder(s: &str) -> Option<&str> {
+    let cap = PLACEHOLDER_RE.captures(s)?;
+    let m = cap.get(0)?;
+    (m.start() == 0 && m.end() == s.len()).then(|| cap.get(1).map_or("", |n| n.as_str()))
+}
+
+fn render_template(t: &Template, kind: Kind, values: &Values) -> Result<Value, RenderError> {
+    let doc = check_template(t, kind)?;
+    substitute(doc, &t.file, values)
+}
+
+fn scalar<'a>(name: &str, file: &str, values: &'a Values) -> Result<&'a str, RenderError> {
+    Ok(match name {
+        "partner_principal" => &values.partner_principal,
+        "partner_account_id" => &values.partner_account_id,
+        "external_id" => &values.external_id,
+        "role_name" => &values.role_name,
+        "policy_name" => &values.policy_name,
+        "account_id" => values
+            .account_id
+            .as_deref()
+            .ok_or_else(|| RenderError::AccountPlaceholderUnknown { file: file.into() })?,
+        // check_template has already refused anything else.
+        _ => {
+            return Err(RenderError::UnknownPlaceholder {
+                file: file.into(),
+                name: name.into(),
+            })
+        }
+    })
+}
+
+/// Substitutes into the parsed tree. Each string is scanned once, so a substituted value that
+/// itself looks like a placeholder stays literal.
+fn substitute(v: Value, file: &str, values: &Values) -> Result<Value, RenderError> {
+    Ok(match v {
+        Value::String(s) => {
+            if whole_placeholder(&s) == Some("function_arns") {
+                Value::Array(
+                    values
+                        .function_arns
+                        .iter()
+                        .cloned()
+                        .map(Value::String)
+                        .collect(),
+                )
+            } else {
+                Value::String(substitute_str(&s, file, values)?)
+            }
+        }
+        Value::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    // As an element, the list is spliced in: ["{{function_arns}}", "arn:…"].
+                    Value::String(s) if whole_placeholder(&s) == Some("function_arns") => {
+                        out.extend(values.function_arns.iter().cloned().map(Value::String))
+                    }
+                    other => out.push(substitute(other, file, values)?),
+                }
+            }
+            Value::Array(out)
+        }
+        Value::Object(map) => {
+            let mut out = Map::with_capacity(map.len());
+            for (key, value) in map {
+                out.insert(key, substitute(value, file, values)?);
+            }
+            Value::Object(out)
+        }
+        other => other,
+    })
+}
+
+fn substitute_str(s: &str, file: &str, values: &Values) -> Result<String, RenderError> {
+    let mut out = String::with_capacity(s.len());
+    let mut last = 0;
+    for cap in PLACEHOLDER_RE.captures_iter(s) {
+        let (Some(m), Some(name)) = (cap.get(0), cap.get(1)) else {
+            continue;
+        };
+        out.push_str(&s[last..m.start()]);
+        out.push_str(scalar(name.as_str(), file, values)?);
+        last = m.end();
+    }
+    out.push_str(&s[last..]);
+    Ok(out)
+}

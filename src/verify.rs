@@ -1,0 +1,464 @@
+//! Phase 6 of the pipeline: proves the live setup is what it must be.
+//!
+//! The proof is an offline evaluation of the **live** documents (from `observe`) with the
+//! `policy` evaluator: the IAM policy simulator does not evaluate trust policies for
+//! `sts:AssumeRole` (DOMAIN.md), so we do. [`checks`] is pure. [`probe`] is the optional live
+//! part: assume the role with a test profile and dry-run invoke every target, retrying while
+//! IAM propagates.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::lint;
+use crate::observe::Observed;
+use crate::plan::Desired;
+use crate::policy::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
+
+/// One line of the checklist.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    pub name: String,
+    pub passed: bool,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verification {
+    pub passed: bool,
+    pub checks: Vec<Check>,
+}
+
+impl Verification {
+    pub fn new(checks: Vec<Check>) -> Verification {
+        Verification {
+            passed: checks.iter().all(|c| c.passed),
+            checks,
+        }
+    }
+}
+
+/// An account that is certainly not the partner's, for the "foreign account" case.
+fn foreign_account(partner: &str) -> &'static str {
+    if partner == "111111111111" {
+        "222222222222"
+    } else {
+        "111111111111"
+    }
+}
+
+fn account_of_principal(principal: &str) -> String {
+    // arn:aws:iam::ACCT:root → ACCT; a bare account ID stays as it is.
+    principal.split(':').nth(4).unwrap_or(principal).to_string()
+}
+
+fn context(external_id: Option<&str>) -> BTreeMap<String, Vec<String>> {
+    external_id
+        .map(|id| BTreeMap::from([("sts:ExternalId".to_string(), vec![id.to_string()])]))
+        .unwrap_or_default()
+}
+
+fn decision_text(d: Decision) -> &'static str {
+    d.as_str()
+}
+
+/// The offline proof over the live documents.
+pub fn checks(desired: &Desired, observed: &Observed) -> Vec<Check> {
+    let mut out = Vec::new();
+    let Some(role) = &observed.role else {
+        out.push(Check {
+            name: "role exists".into(),
+            passed: false,
+            detail: format!(
+                "role {} does not exist; run `lambda-trust apply`",
+                desired.role.name
+            ),
+        });
+        return out;
+    };
+    let role_arn = role.arn.clone();
+    let partner_account = account_of_principal(&desired.partner_principal);
+
+    // --- trust side -------------------------------------------------------------------
+    match Policy::parse(&role.trust) {
+        Err(e) => out.push(Check {
+            name: "trust policy parses".into(),
+            passed: false,
+            detail: e.to_string(),
+        }),
+        Ok(trust) => {
+            let input = EvalInput {
+                identity_policies: Vec::new(),
+                resource_policy: Some(LabeledPolicy::new("trust policy", trust)),
+                resource_policy_is_trust: true,
+                boundary: None,
+            };
+            let ext = desired.external_id.as_str();
+            let wrong = format!("{ext}-wrong");
+            let session =
+                format!("arn:aws:sts::{partner_account}:assumed-role/GenesysCloud/session");
+            let foreign = format!("arn:aws:iam::{}:root", foreign_account(&partner_account));
+            let cases: Vec<(String, String, Option<&str>, bool)> = vec![
+                (format!("trust: partner account root with the right external ID may assume the role"), format!("arn:aws:iam::{partner_account}:root"), Some(ext), true),
+                (format!("trust: a role session in the partner account with the right external ID may assume the role"), session.clone(), Some(ext), true),
+                (format!("trust: the partner with a wrong external ID is denied"), session.clone(), Some(wrong.as_str()), false),
+                (format!("trust: the partner without an external ID is denied"), session.clone(), None, false),
+                (format!("trust: another account with the right external ID is denied"), foreign, Some(ext), false),
+                (format!("trust: an anonymous caller is denied"), "*".to_string(), Some(ext), false),
+            ];
+            for (name, principal, ext_id, want_allow) in cases {
+                let eval = evaluate(
+                    &input,
+                    &Request {
+                        principal: principal.clone(),
+                        action: "sts:AssumeRole".into(),
+                        resource: role_arn.clone(),
+                        context: context(ext_id),
+                    },
+                );
+                let allowed = eval.decision == Decision::Allow;
+                out.push(Check {
+                    name,
+                    passed: allowed == want_allow,
+                    detail: format!(
+                        "sts:AssumeRole by {principal}{} → {}",
+                        ext_id
+                            .map(|e| format!(" with sts:ExternalId={e}"))
+                            .unwrap_or_else(|| " with no sts:ExternalId".into()),
+                        decision_text(eval.decision)
+                    ),
+                });
+            }
+        }
+    }
+    let trust_findings = lint::trust_findings(
+        &role.trust,
+        &desired.partner_principal,
+        &desired.external_id,
+    );
+    out.push(findings_check(
+        "trust: only the partner may assume the role, only with StringEquals sts:ExternalId",
+        &trust_findings,
+    ));
+
+    // --- invoke side --------------------------------------------------------------------
+    let mut identity = Vec::new();
+    let mut parse_problems = Vec::new();
+    let docs: Vec<(String, &Value)> = observed
+        .attached
+        .iter()
+        .map(|p| (format!("managed policy {}", p.name), &p.document))
+        .chain(
+            observed
+                .inline
+                .iter()
+                .map(|p| (format!("inline policy {}", p.name), &p.document)),
+        )
+        .collect();
+    for (label, d) in &docs {
+        match Policy::parse(d) {
+            Ok(p) => identity.push(LabeledPolicy::new(label.clone(), p)),
+            Err(e) => parse_problems.push(format!("{label}: {e}")),
+        }
+    }
+    let boundary = match &observed.boundary {
+        Some(b) => match Policy::parse(&b.document) {
+            Ok(p) => Some(LabeledPolicy::new(
+                format!("permissions boundary {}", b.name),
+                p,
+            )),
+            Err(e) => {
+                parse_problems.push(format!("boundary {}: {e}", b.name));
+                None
+            }
+        },
+        None => None,
+    };
+    if !parse_problems.is_empty() {
+        out.push(Check {
+            name: "invoke: every attached and inline policy parses".into(),
+            passed: false,
+            detail: parse_problems.join("; "),
+        });
+    }
+    let input = EvalInput {
+        identity_policies: identity,
+        resource_policy: None,
+        resource_policy_is_trust: false,
+        boundary,
+    };
+    let session = format!(
+        "arn:aws:sts::{}:assumed-role/{}/genesys-cloud",
+        observed.account_id, role.name
+    );
+    let ask = |action: &str, resource: &str| {
+        evaluate(
+            &input,
+            &Request {
+                principal: session.clone(),
+                action: action.into(),
+                resource: resource.into(),
+                context: BTreeMap::new(),
+            },
+        )
+        .decision
+    };
+    let granted: Vec<String> = desired
+        .targets
+        .iter()
+        .flat_map(|t| t.granted_arns.iter().cloned())
+        .collect();
+    let denied_targets: Vec<String> = granted
+        .iter()
+        .filter(|arn| ask("lambda:InvokeFunction", arn) != Decision::Allow)
+        .cloned()
+        .collect();
+    out.push(Check {
+        name: format!(
+            "invoke: every target is invokable ({} ARN(s))",
+            granted.len()
+        ),
+        passed: denied_targets.is_empty(),
+        detail: if denied_targets.is_empty() {
+            "lambda:InvokeFunction → Allow on every granted ARN".into()
+        } else {
+            format!(
+                "lambda:InvokeFunction is denied on: {}",
+                denied_targets.join(", ")
+            )
+        },
+    });
+    let region = desired
+        .targets
+        .first()
+        .map(|t| t.region.clone())
+        .unwrap_or_else(|| "us-east-1".into());
+    let outsider = format!(
+        "arn:aws:lambda:{region}:{}:function:lambda-trust-not-a-target",
+        observed.account_id
+    );
+    let d = ask("lambda:InvokeFunction", &outsider);
+    out.push(Check {
+        name: "invoke: a function that is not a target is not invokable".into(),
+        passed: d != Decision::Allow,
+        detail: format!("lambda:InvokeFunction on {outsider} → {}", decision_text(d)),
+    });
+    let any_target = granted.first().cloned().unwrap_or(outsider.clone());
+    let others = [
+        ("lambda:UpdateFunctionCode", any_target.clone()),
+        ("lambda:InvokeAsync", any_target.clone()),
+        (
+            "iam:PassRole",
+            format!("arn:aws:iam::{}:role/{}", observed.account_id, role.name),
+        ),
+        ("s3:GetObject", "arn:aws:s3:::any-bucket/any-key".into()),
+        (
+            "sts:AssumeRole",
+            format!("arn:aws:iam::{}:role/any-role", observed.account_id),
+        ),
+    ];
+    let allowed_others: Vec<String> = others
+        .iter()
+        .filter(|(a, r)| ask(a, r) == Decision::Allow)
+        .map(|(a, r)| format!("{a} on {r}"))
+        .collect();
+    out.push(Check {
+        name: "invoke: no other action is allowed".into(),
+        passed: allowed_others.is_empty(),
+        detail: if allowed_others.is_empty() {
+            others
+                .iter()
+                .map(|(a, _)| *a)
+                .collect::<Vec<_>>()
+                .join(", ")
+                + " → denied"
+        } else {
+            format!("allowed: {}", allowed_others.join("; "))
+        },
+    });
+    let all_docs: Vec<Value> = docs.iter().map(|(_, d)| (*d).clone()).collect();
+    let invoke_findings = lint::invoke_findings(&all_docs, &granted);
+    out.push(findings_check(
+        "invoke: no Allow statement grants more than lambda:InvokeFunction on the targets",
+        &invoke_findings,
+    ));
+
+    // --- the functions themselves ---------------------------------------------------------
+    let missing: Vec<String> = observed
+        .functions
+        .iter()
+        .filter_map(|f| f.problem.clone())
+        .collect();
+    out.push(Check {
+        name: format!(
+            "functions: every target exists ({})",
+            observed.functions.len()
+        ),
+        passed: missing.is_empty(),
+        detail: if missing.is_empty() {
+            "GetFunction succeeded for every target (with its qualifier)".into()
+        } else {
+            missing.join("; ")
+        },
+    });
+    out
+}
+
+fn findings_check(name: &str, findings: &[lint::Finding]) -> Check {
+    let errors: Vec<String> = findings
+        .iter()
+        .filter(|f| f.severity == lint::Severity::Error)
+        .map(|f| f.message.clone())
+        .collect();
+    Check {
+        name: name.into(),
+        passed: errors.is_empty(),
+        detail: if errors.is_empty() {
+            "structural check passed".into()
+        } else {
+            errors.join("; ")
+        },
+    }
+}
+
+/// Settings for the live probe (`verify --assume-profile`).
+#[derive(Debug, Clone)]
+pub struct ProbeSettings {
+    pub profile: String,
+    pub wait: Duration,
+    pub endpoint_url: Option<String>,
+}
+
+/// Assumes the role with the probe profile's credentials and the external ID, then dry-run
+/// invokes each target. Retries with backoff until `wait` runs out, to ride out IAM propagation.
+/// Never prints or returns the temporary credentials.
+pub async fn probe(
+    settings: &ProbeSettings,
+    desired: &Desired,
+    observed: &Observed,
+    mut progress: impl FnMut(&str),
+) -> Vec<Check> {
+    use aws_config::BehaviorVersion;
+    let Some(role) = &observed.role else {
+        return vec![];
+    };
+    let mut loader =
+        aws_config::defaults(BehaviorVersion::v2026_01_12()).profile_name(&settings.profile);
+    if let Some(url) = &settings.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    let base = loader.load().await;
+    let base = if base.region().is_none() {
+        base.into_builder()
+            .region(aws_config::Region::new(crate::aws::DEFAULT_REGION))
+            .build()
+    } else {
+        base
+    };
+    let sts = aws_sdk_sts::Client::new(&base);
+    let deadline = Instant::now() + settings.wait;
+    let mut delay = Duration::from_millis(500);
+    let mut attempt = 0;
+
+    // Step 1: AssumeRole with the external ID, retried while IAM propagates a new trust policy.
+    let creds = loop {
+        attempt += 1;
+        progress(&format!("assuming {} (attempt {attempt})", role.arn));
+        let res = sts
+            .assume_role()
+            .role_arn(&role.arn)
+            .role_session_name("lambda-trust-verify")
+            .external_id(&desired.external_id)
+            .send()
+            .await;
+        match res {
+            Ok(out) => match out.credentials() {
+                Some(c) => break Ok(c.clone()),
+                None => break Err("AssumeRole returned no credentials".to_string()),
+            },
+            Err(e) => {
+                let err = crate::aws::AwsError::from_sdk("sts:AssumeRole", e);
+                if Instant::now() + delay >= deadline {
+                    break Err(format!(
+                        "{err} (gave up after {attempt} attempt(s), --wait {}s)",
+                        settings.wait.as_secs()
+                    ));
+                }
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(8));
+            }
+        }
+    };
+    let creds = match creds {
+        Ok(c) => c,
+        Err(detail) => {
+            return vec![Check {
+                name: format!("live: assume the role with profile {}", settings.profile),
+                passed: false,
+                detail,
+            }]
+        }
+    };
+    let mut out = vec![Check {
+        name: format!("live: assume the role with profile {}", settings.profile),
+        passed: true,
+        detail: format!("sts:AssumeRole with the external ID succeeded after {attempt} attempt(s)"),
+    }];
+    let provider = aws_sdk_lambda::config::Credentials::new(
+        creds.access_key_id(),
+        creds.secret_access_key(),
+        Some(creds.session_token().to_string()),
+        None,
+        "lambda-trust-verify",
+    );
+    for t in &desired.targets {
+        let conf = aws_sdk_lambda::config::Builder::from(&base)
+            .region(aws_config::Region::new(t.region.clone()))
+            .credentials_provider(provider.clone())
+            .build();
+        let client = aws_sdk_lambda::Client::from_conf(conf);
+        let qualifier = t.qualifier.clone().filter(|q| q != "*");
+        let mut delay = Duration::from_millis(500);
+        let mut attempt = 0;
+        let result = loop {
+            attempt += 1;
+            progress(&format!(
+                "dry-run invoke of {} (attempt {attempt})",
+                t.function_arn
+            ));
+            let res = client
+                .invoke()
+                .function_name(&t.function_arn)
+                .set_qualifier(qualifier.clone())
+                .invocation_type(aws_sdk_lambda::types::InvocationType::DryRun)
+                .send()
+                .await;
+            match res {
+                Ok(_) => break Ok(()),
+                Err(e) => {
+                    let err = crate::aws::AwsError::from_sdk("lambda:Invoke", e);
+                    if Instant::now() + delay >= deadline {
+                        break Err(err.to_string());
+                    }
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(8));
+                }
+            }
+        };
+        let target = match &qualifier {
+            Some(q) => format!("{}:{q}", t.function_arn),
+            None => t.function_arn.clone(),
+        };
+        out.push(Check {
+            name: format!("live: dry-run invoke {target}"),
+            passed: result.is_ok(),
+            detail: match result {
+                Ok(()) => format!("InvocationType=DryRun succeeded after {attempt} attempt(s)"),
+                Err(e) => e,
+            },
+        });
+    }
+    out
+}
