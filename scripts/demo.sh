@@ -3,23 +3,27 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-BIN=target/debug/lambda-trust
+BIN="${CARGO_TARGET_DIR:-target}/debug/lambda-trust"
 VENV=.venv
-DEMO=.demo
-mkdir -p "$DEMO"
+DEMO=$(mktemp -d "${TMPDIR:-/tmp}/lambda-trust-demo.XXXXXX")
 
 bold() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-fail() { printf '\n\033[31mdemo failed: %s\033[0m\n' "$*"; exit 1; }
+fail() {
+    printf '\n\033[31mdemo failed: %s\033[0m\n' "$*"
+    [ -f "$DEMO/moto.log" ] && { echo "--- last lines of the moto log:"; tail -n 20 "$DEMO/moto.log"; }
+    exit 1
+}
 
 PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >"$DEMO/moto.log" 2>&1 &
 MOTO_PID=$!
-trap 'kill "$MOTO_PID" 2>/dev/null; wait "$MOTO_PID" 2>/dev/null' EXIT
+trap 'kill "$MOTO_PID" 2>/dev/null; wait "$MOTO_PID" 2>/dev/null; rm -rf "$DEMO"' EXIT
+ready() { "$VENV/bin/python" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$PORT/moto-api/', timeout=1)" 2>/dev/null; }
 for _ in $(seq 1 100); do
-    curl -fsS "http://127.0.0.1:$PORT/moto-api/" >/dev/null 2>&1 && break
-    sleep 0.1
+    ready && break
+    sleep 0.2
 done
-curl -fsS "http://127.0.0.1:$PORT/moto-api/" >/dev/null 2>&1 || fail "moto did not start (see $DEMO/moto.log)"
+ready || fail "moto did not start"
 
 export AWS_ENDPOINT_URL="http://127.0.0.1:$PORT" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
 export AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true

@@ -489,9 +489,10 @@ impl Validator {
                 self.problem(field, "the aws: prefix is reserved for AWS");
             } else if !(1..=128).contains(&key_len) || !key.chars().all(is_tag_char) {
                 self.problem(
-                    field,
+                    "role.tags",
                     format!(
-                        "{} is not a valid tag key (1–128 of letters, digits, spaces and _.:/=+-@)",
+                        "key {} is not a valid tag key (1–128 of letters, digits, spaces and \
+                         _.:/=+-@)",
                         show(key)
                     ),
                 );

@@ -20,5 +20,6 @@ pub mod plan;
 pub mod policy;
 pub mod render;
 pub mod report;
+pub mod shard;
 pub mod simulate;
 pub mod verify;

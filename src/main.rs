@@ -321,7 +321,7 @@ async fn cmd_verify(
 
 async fn cmd_destroy(g: &Global, yes: bool, styles: Styles) -> anyhow::Result<i32> {
     let (clients, p) = prepare(g).await?;
-    let (plan, notes) = plan::plan_destroy(&p.desired, &p.observed)?;
+    let (plan, notes) = plan::plan_destroy(&p.observed)?;
     for n in &notes {
         eprintln!("note: {n}");
     }

@@ -16,6 +16,7 @@ use serde_json::Value;
 use crate::aws::{has_code, AwsError, Clients};
 use crate::config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::policy::decode_document;
+use crate::shard::{shard_index, shard_name};
 
 /// How many GetFunction calls may be in flight at once.
 const LAMBDA_CONCURRENCY: usize = 16;
@@ -25,9 +26,13 @@ const LAMBDA_CONCURRENCY: usize = 16;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Query {
     pub role_name: String,
+    /// Our invoke policy's name; shards are `<name>`, `<name>-2`, … (see `shard`).
     pub policy_name: String,
-    /// Managed policy path of our policy (`/`).
+    /// Managed policy path of our policies (`/`).
     pub policy_path: String,
+    /// Shards 1..=probe_shards are looked up by ARN whether attached or not; attached shards
+    /// beyond that are found through the role's attachment list.
+    pub probe_shards: usize,
     pub functions: Vec<FunctionQuery>,
     /// When the account is known up front (config), our policy's reads need not wait for STS.
     pub account_hint: Option<String>,
@@ -51,8 +56,8 @@ pub struct Observed {
     /// Managed policies attached to the role (ours included, when attached), with documents.
     pub attached: Vec<ManagedPolicy>,
     pub inline: Vec<InlinePolicy>,
-    /// Our managed policy, looked up by its ARN whether attached or not.
-    pub policy: Option<ObservedPolicy>,
+    /// Our invoke policy shards that exist, attached or not, by shard index.
+    pub policies: Vec<ObservedPolicy>,
     /// The permissions boundary the role actually has, with its document.
     pub boundary: Option<ManagedPolicy>,
     pub functions: Vec<ObservedFunction>,
@@ -92,6 +97,8 @@ pub struct InlinePolicy {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObservedPolicy {
+    /// Shard index (1 for `<name>`, k for `<name>-k`).
+    pub index: usize,
     pub arn: String,
     pub name: String,
     pub default_version_id: String,
@@ -164,20 +171,27 @@ pub async fn observe(clients: &Clients, query: &Query) -> Result<Observed, Obser
     )?;
     let (account_id, caller_arn) = identity;
     let account = query.account_hint.clone().unwrap_or(account_id.clone());
-    let our_arn = format!(
-        "arn:aws:iam::{account}:policy{}{}",
-        query.policy_path, query.policy_name
-    );
+    let arn_of = |name: &str| format!("arn:aws:iam::{account}:policy{}{name}", query.policy_path);
 
-    // Rounds 2–3: documents of the managed policies that matter, read once each.
-    let boundary_arn = role.as_ref().and_then(|r| r.permissions_boundary.clone());
-    let foreign: Vec<String> = attached_arns
-        .iter()
-        .filter(|a| **a != our_arn)
-        .cloned()
+    // Rounds 2–3: documents of the managed policies that matter, each read once.
+    let mut shard_arns: BTreeMap<usize, String> = (1..=query.probe_shards.max(1))
+        .map(|i| (i, arn_of(&shard_name(&query.policy_name, i))))
         .collect();
+    for arn in &attached_arns {
+        let name = arn.rsplit('/').next().unwrap_or_default();
+        if let Some(i) = shard_index(&query.policy_name, name) {
+            if *arn == arn_of(name) {
+                shard_arns.insert(i, arn.clone());
+            }
+        }
+    }
+    let boundary_arn = role.as_ref().and_then(|r| r.permissions_boundary.clone());
+    let is_shard = |arn: &String| shard_arns.values().any(|a| a == arn);
+    let foreign: Vec<String> = attached_arns.iter().filter(|a| !is_shard(a)).cloned().collect();
     let (ours, foreign_docs, boundary) = futures::try_join!(
-        our_policy(iam, &our_arn),
+        stream::iter(shard_arns.iter().map(|(i, arn)| our_policy(iam, *i, arn)))
+            .buffered(LAMBDA_CONCURRENCY)
+            .try_collect::<Vec<_>>(),
         stream::iter(foreign.iter().map(|arn| managed_policy(iam, arn)))
             .buffered(LAMBDA_CONCURRENCY)
             .try_collect::<Vec<_>>(),
@@ -188,19 +202,20 @@ pub async fn observe(clients: &Clients, query: &Query) -> Result<Observed, Obser
             }
         },
     )?;
-    let mut attached = Vec::new();
+    let policies: Vec<ObservedPolicy> = ours.into_iter().flatten().collect();
     let mut foreign_docs = foreign_docs.into_iter();
+    let mut attached = Vec::new();
     for arn in &attached_arns {
-        if *arn == our_arn {
-            if let Some(p) = &ours {
-                attached.push(ManagedPolicy {
-                    arn: p.arn.clone(),
-                    name: p.name.clone(),
-                    document: p.document.clone(),
-                });
+        if let Some(p) = policies.iter().find(|p| p.arn == *arn) {
+            attached.push(ManagedPolicy {
+                arn: p.arn.clone(),
+                name: p.name.clone(),
+                document: p.document.clone(),
+            });
+        } else if !is_shard(arn) {
+            if let Some(p) = foreign_docs.next() {
+                attached.push(p);
             }
-        } else if let Some(p) = foreign_docs.next() {
-            attached.push(p);
         }
     }
     Ok(Observed {
@@ -209,7 +224,7 @@ pub async fn observe(clients: &Clients, query: &Query) -> Result<Observed, Obser
         role,
         attached,
         inline,
-        policy: ours,
+        policies,
         boundary,
         functions,
     })
@@ -366,6 +381,7 @@ async fn policy_document(
 
 async fn our_policy(
     iam: &aws_sdk_iam::Client,
+    index: usize,
     arn: &str,
 ) -> Result<Option<ObservedPolicy>, ObserveError> {
     let get = async {
@@ -405,6 +421,7 @@ async fn our_policy(
     let default_version_id = policy.default_version_id().unwrap_or("v1").to_string();
     let document = policy_document(iam, arn, &default_version_id).await?;
     Ok(Some(ObservedPolicy {
+        index,
         arn: arn.to_string(),
         name: policy.policy_name().unwrap_or_default().to_string(),
         default_version_id,

@@ -3,6 +3,7 @@
 //! Commands in `main` call [`prepare`] and then the phase they need (plan, apply, verify,
 //! destroy). Nothing here writes to AWS.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::aws::{AwsSettings, Clients};
@@ -10,7 +11,9 @@ use crate::config::{Config, Loaded, TargetConfig};
 use crate::lint::{self, Finding, Severity};
 use crate::observe::{self, FunctionQuery, Observed, Query};
 use crate::plan::Desired;
-use crate::render::{self, RenderContext, Templates};
+use crate::policy::minified_len;
+use crate::render::{self, RenderContext, Rendered, Templates};
+use crate::shard::{self, DEFAULT_MAX_SHARDS};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
@@ -20,6 +23,8 @@ pub enum PipelineError {
     Render(#[from] crate::render::RenderError),
     #[error(transparent)]
     Observe(#[from] crate::observe::ObserveError),
+    #[error(transparent)]
+    Shard(#[from] crate::shard::ShardError),
     #[error("the rendered policies break {} invariant(s), so nothing was sent to AWS:\n{}\n(hint: fix the templates in --policies, or pass --allow-weaker-policies if this is deliberate)", .0.len(), .0.iter().map(|f| format!("  - {}", f.message)).collect::<Vec<_>>().join("\n"))]
     Invariants(Vec<Finding>),
 }
@@ -78,6 +83,7 @@ pub fn query(config: &Config, default_region: &str) -> Query {
         role_name: config.role.name.clone(),
         policy_name: config.policy_name(),
         policy_path: "/".into(),
+        probe_shards: estimate_shards(config, default_region) + 1,
         functions: config
             .targets
             .iter()
@@ -88,6 +94,82 @@ pub fn query(config: &Config, default_region: &str) -> Query {
 }
 
 /// The AWS settings: command-line flags win over the config's `[aws]` table.
+/// How many invoke policies the targets need when packed from scratch. Before the caller's
+/// account is known, a placeholder of the same length stands in: ARN lengths are what count.
+fn estimate_shards(config: &Config, default_region: &str) -> usize {
+    let ctx = RenderContext {
+        account_id: Some(
+            config
+                .aws
+                .account_id
+                .clone()
+                .unwrap_or_else(|| "000000000000".into()),
+        ),
+        default_region: Some(default_region.to_string()),
+    };
+    let Ok(targets) = render::resolve_targets(config, &ctx) else {
+        return 1;
+    };
+    let arns: BTreeSet<String> = targets.into_iter().flat_map(|t| t.granted_arns).collect();
+    // The built-in template's overhead is about 120 characters; custom ones may differ, which
+    // only changes how many names are probed, not correctness (attached shards are found anyway).
+    let size = |list: &[String]| 200 + list.iter().map(|a| a.len() + 3).sum::<usize>();
+    shard::assign(&arns, &BTreeMap::new(), DEFAULT_MAX_SHARDS, size)
+        .map(|s| s.len())
+        .unwrap_or(DEFAULT_MAX_SHARDS)
+        .clamp(1, DEFAULT_MAX_SHARDS)
+}
+
+/// The ARNs a live invoke policy grants, in document order.
+fn granted_by(doc: &serde_json::Value) -> Vec<String> {
+    let statements = match doc.get("Statement") {
+        Some(serde_json::Value::Array(a)) => a.clone(),
+        Some(one) => vec![one.clone()],
+        None => vec![],
+    };
+    let mut out = Vec::new();
+    for st in statements {
+        match st.get("Resource") {
+            Some(serde_json::Value::String(s)) => out.push(s.clone()),
+            Some(serde_json::Value::Array(a)) => {
+                out.extend(a.iter().filter_map(|v| v.as_str().map(str::to_string)))
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Packs the granted ARNs into invoke policy shards, keeping live assignments stable.
+pub fn shards(
+    config: &Config,
+    rendered: &Rendered,
+    templates: &Templates,
+    observed: &Observed,
+) -> Result<Vec<(usize, serde_json::Value)>, PipelineError> {
+    let arns: BTreeSet<String> = rendered.function_arns.iter().cloned().collect();
+    let existing: BTreeMap<usize, Vec<String>> = observed
+        .policies
+        .iter()
+        .map(|p| (p.index, granted_by(&p.document)))
+        .collect();
+    let size = |list: &[String]| {
+        render::render_invoke(config, rendered, templates, list)
+            .map(|d| minified_len(&d))
+            .unwrap_or(usize::MAX)
+    };
+    let assigned = shard::assign(&arns, &existing, DEFAULT_MAX_SHARDS, size)?;
+    assigned
+        .into_iter()
+        .map(|(i, list)| {
+            Ok((
+                i,
+                render::render_invoke(config, rendered, templates, &list)?,
+            ))
+        })
+        .collect()
+}
+
 pub fn aws_settings(config: &Config, flags: &AwsSettings) -> AwsSettings {
     AwsSettings {
         profile: flags.profile.clone().or_else(|| config.aws.profile.clone()),
@@ -128,7 +210,8 @@ pub async fn prepare(
     if !errors.is_empty() {
         return Err(PipelineError::Invariants(errors));
     }
-    let desired = Desired::new(config, &rendered, &account);
+    let shards = shards(config, &rendered, templates, &observed)?;
+    let desired = Desired::new(config, &rendered, &account, shards);
     Ok(Prepared {
         loaded,
         desired,

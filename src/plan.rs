@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::config::{Config, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::observe::{Observed, ObservedPolicy};
+use crate::shard::shard_name;
 use crate::policy::semantically_equal;
 use crate::render::{Rendered, ResolvedTarget};
 
@@ -27,7 +28,8 @@ pub const DEFAULT_MAX_SESSION: i64 = 3600;
 pub struct Desired {
     pub account_id: String,
     pub role: DesiredRole,
-    pub policy: DesiredPolicy,
+    /// The invoke policy shards (one unless the targets do not fit); empty with no targets.
+    pub policies: Vec<DesiredPolicy>,
     pub targets: Vec<ResolvedTarget>,
     /// The trusted principal and external ID, for verification.
     pub partner_principal: String,
@@ -47,6 +49,8 @@ pub struct DesiredRole {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DesiredPolicy {
+    /// Shard index: 1 for `<name>`, k for `<name>-k`.
+    pub index: usize,
     pub name: String,
     pub path: String,
     pub arn: String,
@@ -55,9 +59,15 @@ pub struct DesiredPolicy {
 }
 
 impl Desired {
-    pub fn new(config: &Config, rendered: &Rendered, account_id: &str) -> Desired {
+    /// `shards` are the invoke documents by shard index (see `shard::assign`).
+    pub fn new(
+        config: &Config,
+        rendered: &Rendered,
+        account_id: &str,
+        shards: Vec<(usize, Value)>,
+    ) -> Desired {
         let tags = config.desired_tags();
-        let policy_name = config.policy_name();
+        let base = config.policy_name();
         Desired {
             account_id: account_id.to_string(),
             role: DesiredRole {
@@ -76,13 +86,20 @@ impl Desired {
                 tags: tags.clone(),
                 trust: rendered.trust.clone(),
             },
-            policy: DesiredPolicy {
-                arn: format!("arn:aws:iam::{account_id}:policy/{policy_name}"),
-                name: policy_name,
-                path: "/".to_string(),
-                document: rendered.invoke.clone(),
-                tags,
-            },
+            policies: shards
+                .into_iter()
+                .map(|(index, document)| {
+                    let name = shard_name(&base, index);
+                    DesiredPolicy {
+                        index,
+                        arn: format!("arn:aws:iam::{account_id}:policy/{name}"),
+                        name,
+                        path: "/".to_string(),
+                        document,
+                        tags: tags.clone(),
+                    }
+                })
+                .collect(),
             targets: rendered.targets.clone(),
             partner_principal: config.partner_principal(),
             external_id: config.trust.external_id.clone(),
@@ -262,9 +279,10 @@ pub fn plan(desired: &Desired, observed: &Observed, opts: PlanOptions) -> Result
                     previous: role.trust.clone(),
                 });
             }
-            // Least privilege: nothing but our policy may be attached, nothing inline.
+            // Least privilege: nothing but our shards may be attached, nothing inline. Our own
+            // obsolete shards are detached at the end, after their replacements are attached.
             for p in &observed.attached {
-                if p.arn != desired.policy.arn {
+                if !is_our_shard(desired, observed, &p.arn) {
                     ops.push(Op::DetachPolicy {
                         role: role_name.clone(),
                         arn: p.arn.clone(),
@@ -334,52 +352,96 @@ pub fn plan(desired: &Desired, observed: &Observed, opts: PlanOptions) -> Result
         }
     }
 
-    let pol = &desired.policy;
-    match &observed.policy {
-        None => ops.push(Op::CreatePolicy {
-            name: pol.name.clone(),
-            path: pol.path.clone(),
-            document: pol.document.clone(),
-            tags: pol.tags.clone(),
-        }),
-        Some(live) => {
-            if !live.is_ours() {
-                if !opts.adopt {
-                    return Err(PlanError::ForeignPolicy {
+    for pol in &desired.policies {
+        match observed.policies.iter().find(|p| p.arn == pol.arn) {
+            None => ops.push(Op::CreatePolicy {
+                name: pol.name.clone(),
+                path: pol.path.clone(),
+                document: pol.document.clone(),
+                tags: pol.tags.clone(),
+            }),
+            Some(live) => {
+                if !live.is_ours() {
+                    if !opts.adopt {
+                        return Err(PlanError::ForeignPolicy {
+                            arn: live.arn.clone(),
+                        });
+                    }
+                    ops.push(Op::TagPolicy {
                         arn: live.arn.clone(),
+                        tags: BTreeMap::from([(
+                            MANAGED_BY_KEY.to_string(),
+                            MANAGED_BY_VALUE.to_string(),
+                        )]),
                     });
                 }
-                ops.push(Op::TagPolicy {
-                    arn: live.arn.clone(),
-                    tags: BTreeMap::from([(
-                        MANAGED_BY_KEY.to_string(),
-                        MANAGED_BY_VALUE.to_string(),
-                    )]),
-                });
-            }
-            if !semantically_equal(&live.document, &pol.document) {
-                if let Some(oldest) = version_to_prune(live) {
-                    ops.push(Op::DeletePolicyVersion {
+                if !semantically_equal(&live.document, &pol.document) {
+                    if let Some(oldest) = version_to_prune(live) {
+                        ops.push(Op::DeletePolicyVersion {
+                            arn: live.arn.clone(),
+                            version_id: oldest,
+                        });
+                    }
+                    ops.push(Op::CreatePolicyVersion {
                         arn: live.arn.clone(),
-                        version_id: oldest,
+                        document: pol.document.clone(),
+                        previous: live.document.clone(),
                     });
                 }
-                ops.push(Op::CreatePolicyVersion {
-                    arn: live.arn.clone(),
-                    document: pol.document.clone(),
-                    previous: live.document.clone(),
-                });
             }
         }
     }
-    let attached = observed.attached.iter().any(|p| p.arn == pol.arn);
-    if !attached {
-        ops.push(Op::AttachPolicy {
-            role: role_name,
-            arn: pol.arn.clone(),
-        });
+    for pol in &desired.policies {
+        if !observed.attached.iter().any(|p| p.arn == pol.arn) {
+            ops.push(Op::AttachPolicy {
+                role: role_name.clone(),
+                arn: pol.arn.clone(),
+            });
+        }
+    }
+    // Shards no longer needed (targets removed): detach, then delete if ours and unused.
+    for live in &observed.policies {
+        if desired.policies.iter().any(|p| p.arn == live.arn) {
+            continue;
+        }
+        let attached_here = observed.attached.iter().any(|p| p.arn == live.arn);
+        if attached_here {
+            ops.push(Op::DetachPolicy {
+                role: role_name.clone(),
+                arn: live.arn.clone(),
+                name: live.name.clone(),
+                document: live.document.clone(),
+            });
+        }
+        if live.is_ours() && live.attachment_count - i64::from(attached_here) <= 0 {
+            ops.extend(delete_policy_ops(live));
+        }
     }
     Ok(Plan { ops })
+}
+
+/// Whether `arn` is one of our invoke policy shards (desired or observed), by name.
+fn is_our_shard(desired: &Desired, observed: &Observed, arn: &str) -> bool {
+    desired.policies.iter().any(|p| p.arn == arn)
+        || observed.policies.iter().any(|p| p.arn == arn)
+}
+
+/// DeletePolicy needs every non-default version gone first (AWS: DeleteConflict otherwise).
+fn delete_policy_ops(live: &ObservedPolicy) -> Vec<Op> {
+    let mut ops: Vec<Op> = live
+        .versions
+        .iter()
+        .filter(|v| !v.is_default)
+        .map(|v| Op::DeletePolicyVersion {
+            arn: live.arn.clone(),
+            version_id: v.version_id.clone(),
+        })
+        .collect();
+    ops.push(Op::DeletePolicy {
+        arn: live.arn.clone(),
+        document: live.document.clone(),
+    });
+    ops
 }
 
 /// At the version limit, the oldest non-default version must go before a new one is created
@@ -406,10 +468,7 @@ pub enum DestroyError {
 /// The write calls that remove what we created: detach and delete everything on our role,
 /// prune our policy's versions, delete the policy (unless something else still uses it) and
 /// the role. Policies that are not ours are only detached, never deleted.
-pub fn plan_destroy(
-    desired: &Desired,
-    observed: &Observed,
-) -> Result<(Plan, Vec<String>), DestroyError> {
+pub fn plan_destroy(observed: &Observed) -> Result<(Plan, Vec<String>), DestroyError> {
     let mut ops = Vec::new();
     let mut notes = Vec::new();
     if let Some(role) = &observed.role {
@@ -419,15 +478,13 @@ pub fn plan_destroy(
             });
         }
     }
-    if let Some(p) = &observed.policy {
+    for p in &observed.policies {
         if !p.is_ours() {
             return Err(DestroyError::ForeignPolicy { arn: p.arn.clone() });
         }
     }
-    let mut detached_ours = false;
     if let Some(role) = &observed.role {
         for p in &observed.attached {
-            detached_ours |= p.arn == desired.policy.arn;
             ops.push(Op::DetachPolicy {
                 role: role.name.clone(),
                 arn: p.arn.clone(),
@@ -443,24 +500,16 @@ pub fn plan_destroy(
             });
         }
     }
-    if let Some(p) = &observed.policy {
-        let elsewhere = p.attachment_count - i64::from(detached_ours);
+    for p in &observed.policies {
+        let detached_here = observed.attached.iter().any(|a| a.arn == p.arn);
+        let elsewhere = p.attachment_count - i64::from(detached_here);
         if elsewhere > 0 {
             notes.push(format!(
                 "managed policy {} is kept: it is still attached to {elsewhere} other entit(y/ies)",
                 p.arn
             ));
         } else {
-            for v in p.versions.iter().filter(|v| !v.is_default) {
-                ops.push(Op::DeletePolicyVersion {
-                    arn: p.arn.clone(),
-                    version_id: v.version_id.clone(),
-                });
-            }
-            ops.push(Op::DeletePolicy {
-                arn: p.arn.clone(),
-                document: p.document.clone(),
-            });
+            ops.extend(delete_policy_ops(p));
         }
     }
     if let Some(role) = &observed.role {

@@ -560,3 +560,23 @@ fn substitute_str(s: &str, file: &str, values: &Values) -> Result<String, Render
     out.push_str(&s[last..]);
     Ok(out)
 }
+
+/// Renders the invoke template for one shard: the same values as [`render`], but granting only
+/// `function_arns` (used by `shard` when the targets do not fit in one policy).
+pub fn render_invoke(
+    config: &Config,
+    rendered: &Rendered,
+    templates: &Templates,
+    function_arns: &[String],
+) -> Result<Value, RenderError> {
+    let values = Values {
+        partner_principal: config.partner_principal(),
+        partner_account_id: config.partner_account(),
+        external_id: config.trust.external_id.clone(),
+        function_arns: function_arns.to_vec(),
+        account_id: rendered.account_id.clone(),
+        role_name: config.role.name.clone(),
+        policy_name: config.policy_name(),
+    };
+    render_template(&templates.invoke, Kind::Invoke, &values)
+}

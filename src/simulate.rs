@@ -228,3 +228,152 @@ pub fn render_human(outcome: &SimulateOutcome, color: bool) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"GenesysAssume","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::765628985471:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"}}}]}"#;
+    const ROLE: &str = "arn:aws:iam::123456789012:role/genesys-lambda";
+
+    fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn trust_input(dir: &tempfile::TempDir, context: &[&str]) -> SimulateInput {
+        SimulateInput {
+            trust_policy: Some(write(dir, "trust.json", TRUST)),
+            principal: "arn:aws:iam::765628985471:root".into(),
+            action: "sts:AssumeRole".into(),
+            resource: ROLE.into(),
+            context: context.iter().map(|s| s.to_string()).collect(),
+            ..SimulateInput::default()
+        }
+    }
+
+    #[test]
+    fn trust_allow_renders() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = run(&trust_input(
+            &dir,
+            &["sts:ExternalId=0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"],
+        ))
+        .unwrap();
+        assert!(out.allowed());
+        assert_eq!(
+            render_json(&out),
+            r#"{"decision":"Allow","statements":[{"policy":"trust policy","index":0,"sid":"GenesysAssume","effect":"Allow"}],"missing_allow":[],"request":{"principal":"arn:aws:iam::765628985471:root","action":"sts:AssumeRole","resource":"arn:aws:iam::123456789012:role/genesys-lambda","context":{"sts:ExternalId":["0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"]}}}"#
+        );
+        assert_eq!(
+            render_human(&out, false),
+            "decision: Allow\n\
+             \x20 principal: arn:aws:iam::765628985471:root\n\
+             \x20 action:    sts:AssumeRole\n\
+             \x20 resource:  arn:aws:iam::123456789012:role/genesys-lambda\n\
+             \x20 context:   sts:ExternalId = 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10\n\
+             allowed by:\n\
+             \x20 trust policy statement 0 (Sid \"GenesysAssume\")\n"
+        );
+        assert!(!render_human(&out, false).contains('\u{1b}'));
+        assert!(render_human(&out, true).contains('\u{1b}'));
+    }
+
+    #[test]
+    fn implicit_deny_explains() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = run(&trust_input(&dir, &["sts:ExternalId=wrong"])).unwrap();
+        assert!(!out.allowed());
+        assert_eq!(out.decision, Decision::ImplicitDeny);
+        let human = render_human(&out, false);
+        assert!(human.starts_with("decision: ImplicitDeny\n"), "{human}");
+        assert!(human.ends_with(
+            "implicitly denied: no statement allowed it\n  no statement in trust policy allowed it\n"
+        ));
+        assert!(render_json(&out).starts_with(r#"{"decision":"ImplicitDeny","statements":[],"#));
+    }
+
+    #[test]
+    fn explicit_deny_names_statement() {
+        let dir = tempfile::tempdir().unwrap();
+        let deny = write(
+            &dir,
+            "deny.json",
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoAssume","Effect":"Deny","Action":"sts:*","Resource":"*"}]}"#,
+        );
+        let mut input = trust_input(
+            &dir,
+            &["sts:ExternalId=0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"],
+        );
+        input.policies = vec![deny.clone()];
+        let out = run(&input).unwrap();
+        assert_eq!(out.decision, Decision::ExplicitDeny);
+        let human = render_human(&out, false);
+        assert!(
+            human.contains(&format!(
+                "explicitly denied by:\n  {} statement 0 (Sid \"NoAssume\")\n",
+                deny.display()
+            )),
+            "{human}"
+        );
+    }
+
+    #[test]
+    fn repeated_context_keys_accumulate_and_url_encoded_files_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let encoded: String =
+            percent_encoding::utf8_percent_encode(TRUST, percent_encoding::NON_ALPHANUMERIC)
+                .to_string();
+        let mut input = trust_input(&dir, &["k=a", "k=b=c", "empty="]);
+        input.trust_policy = Some(write(&dir, "encoded.txt", &encoded));
+        let out = run(&input).unwrap();
+        assert_eq!(
+            out.request.context["k"],
+            vec!["a".to_owned(), "b=c".to_owned()]
+        );
+        assert_eq!(out.request.context["empty"], vec![String::new()]);
+    }
+
+    #[test]
+    fn errors_name_the_file_and_hint() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut input = trust_input(&dir, &["sts:ExternalId"]);
+        let e = run(&input).unwrap_err();
+        assert!(matches!(e, SimulateError::Context { .. }));
+        assert!(e.to_string().contains("(hint: "), "{e}");
+
+        input.context.clear();
+        let not_policy = write(&dir, "array.json", "[]");
+        input.policies = vec![not_policy.clone()];
+        let e = run(&input).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "policy file {} is not a valid IAM policy",
+                not_policy.display()
+            )
+        );
+        let source = std::error::Error::source(&e).unwrap().to_string();
+        assert!(source.starts_with("not an IAM policy"), "{source}");
+
+        input.policies = vec![dir.path().join("missing.json")];
+        let e = run(&input).unwrap_err();
+        assert!(matches!(e, SimulateError::Read { .. }));
+        assert!(e.to_string().contains("missing.json"));
+
+        let e = run(&SimulateInput {
+            principal: "p".into(),
+            action: "a:b".into(),
+            resource: "*".into(),
+            ..SimulateInput::default()
+        })
+        .unwrap_err();
+        assert!(matches!(e, SimulateError::NoPolicies));
+
+        input.policies.clear();
+        input.principal = " ".into();
+        let e = run(&input).unwrap_err();
+        assert!(e.to_string().contains("--principal"), "{e}");
+    }
+}

@@ -190,14 +190,14 @@ fn table() -> Vec<(&'static str, String, &'static str, &'static str)> {
         (
             "tag key 129 chars",
             r(tags, format!(r#"tags = {{ {} = "x" }}"#, long(129))),
-            "role.tags[",
+            "role.tags",
             "1–128",
         ),
         (
             "tag empty key",
             r(tags, r#"tags = { "" = "x" }"#.into()),
-            "role.tags[\"\"]",
-            "not a valid tag key",
+            "role.tags",
+            "key \"\" is not a valid tag key",
         ),
         (
             "tag value 257 chars",
@@ -493,7 +493,7 @@ fn every_rule_names_its_field() {
         let err = invalid(&text);
         let problems = err.problems();
         assert!(
-            problems.iter().any(|p| p.field.starts_with(field)),
+            problems.iter().any(|p| p.field == field),
             "{case}: no problem for field {field:?}: {err}"
         );
         let shown = err.to_string();

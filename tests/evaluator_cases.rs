@@ -241,8 +241,10 @@ fn cases() -> Vec<Case> {
         Case::trust("caller identity policy does not allow", TRUST).external_id(EXTERNAL_ID).with_identity(&p(&allow("s3:GetObject", "*", ""))).expect(ImplicitDeny),
         // "Policy evaluation logic": a Deny in the caller's identity policy overrides the trust policy's Allow.
         Case::trust("caller identity policy denies", TRUST).external_id(EXTERNAL_ID).with_identity(&p(&deny("sts:*", "*", ""))).expect(ExplicitDeny),
-        // "Condition operators": ArnLike on aws:PrincipalArn, derived from the caller, in a trust policy.
-        Case::trust("principal arn condition", &p(r#"{"Effect":"Allow","Principal":{"AWS":"765628985471"},"Action":"sts:AssumeRole","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:sts::765628985471:assumed-role/Some*/*"}}}"#)).principal(&session).expect(Allow),
+        // "AWS global condition context keys": for a role session aws:PrincipalArn is the role's ARN.
+        Case::trust("principal arn condition", &p(r#"{"Effect":"Allow","Principal":{"AWS":"765628985471"},"Action":"sts:AssumeRole","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::765628985471:role/Some*"}}}"#)).principal(&session).expect(Allow),
+        // "AWS global condition context keys": …so a condition on the session ARN does not match.
+        Case::trust("principal arn is not the session arn", &p(r#"{"Effect":"Allow","Principal":{"AWS":"765628985471"},"Action":"sts:AssumeRole","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:sts::765628985471:assumed-role/*"}}}"#)).principal(&session).expect(ImplicitDeny),
 
         // ---- Policy evaluation logic -----------------------------------------------------
         // "Policy evaluation logic": requests are implicitly denied unless allowed.
@@ -310,7 +312,7 @@ fn cases() -> Vec<Case> {
         // "NotPrincipal": principals not listed are denied.
         Case::identity("notprincipal denies others", &[&invoke]).with_resource_policy(&p(r#"{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::999988887777:root"},"Action":"*","Resource":"*"}"#)).expect(ExplicitDeny),
         // "NotPrincipal": anonymous callers are never in the list.
-        Case::identity("notprincipal denies anonymous", &[]).with_resource_policy(&p(&format!(r#"{{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}},{{"Effect":"Deny","NotPrincipal":{{"AWS":"123456789012"}},"Action":"*","Resource":"*"}}"#))).principal("*").expect(ExplicitDeny),
+        Case::identity("notprincipal denies anonymous", &[]).with_resource_policy(&p(r#"{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","NotPrincipal":{"AWS":"123456789012"},"Action":"*","Resource":"*"}"#)).principal("*").expect(ExplicitDeny),
 
         // ---- Condition operators --------------------------------------------------------
         // "Condition operators": StringEquals is case-sensitive.
@@ -528,4 +530,25 @@ fn implicit_deny_names_missing_policy() {
     assert_eq!(eval.decision, ImplicitDeny);
     assert!(eval.deciding.is_empty());
     assert_eq!(eval.missing_allow, vec!["trust policy".to_owned()]);
+}
+
+// "Policy evaluation logic": a role can be assumed only if its trust policy allows it; with no
+// trust policy, identity policies alone never allow AssumeRole.
+#[test]
+fn trust_evaluation_without_trust_policy_denies() {
+    let input = EvalInput {
+        identity_policies: vec![LabeledPolicy::new(
+            "caller",
+            Policy::from_json_str(&p(&allow("sts:AssumeRole", "*", ""))).unwrap(),
+        )],
+        resource_policy: None,
+        resource_policy_is_trust: true,
+        boundary: None,
+    };
+    let eval = evaluate(&input, &Request::new(APP, "sts:AssumeRole", ROLE));
+    assert_eq!(eval.decision, ImplicitDeny);
+    assert_eq!(
+        eval.missing_allow,
+        vec!["trust policy (none given)".to_owned()]
+    );
 }

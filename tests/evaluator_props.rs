@@ -72,22 +72,24 @@ fn statement(with_principal: bool, effect: Option<&'static str>) -> impl Strateg
         one_or_many(PRINCIPALS),
         condition(),
     )
-        .prop_map(move |(effect, not_action, actions, resources, principals, cond)| {
-            let mut s = Map::new();
-            s.insert("Effect".into(), json!(effect));
-            let action_key = if not_action { "NotAction" } else { "Action" };
-            s.insert(action_key.into(), actions);
-            if let Some(r) = resources {
-                s.insert("Resource".into(), r);
-            }
-            if with_principal {
-                s.insert("Principal".into(), json!({ "AWS": principals }));
-            }
-            if let Some(c) = cond {
-                s.insert("Condition".into(), c);
-            }
-            Value::Object(s)
-        })
+        .prop_map(
+            move |(effect, not_action, actions, resources, principals, cond)| {
+                let mut s = Map::new();
+                s.insert("Effect".into(), json!(effect));
+                let action_key = if not_action { "NotAction" } else { "Action" };
+                s.insert(action_key.into(), actions);
+                if let Some(r) = resources {
+                    s.insert("Resource".into(), r);
+                }
+                if with_principal {
+                    s.insert("Principal".into(), json!({ "AWS": principals }));
+                }
+                if let Some(c) = cond {
+                    s.insert("Condition".into(), c);
+                }
+                Value::Object(s)
+            },
+        )
 }
 
 fn statements(with_principal: bool) -> impl Strategy<Value = Vec<Value>> {
@@ -259,8 +261,18 @@ fn json_value() -> impl Strategy<Value = Value> {
         any::<i64>().prop_map(|n| json!(n)),
         any::<f64>().prop_map(|f| json!(f)),
         pick(&[
-            "Allow", "Deny", "*", "2012-10-17", "2008-10-17", "s3:*", "sts:AssumeRole",
-            "arn:aws:iam::1:root", "${aws:username}", "${", "10.0.0.0/8", "true",
+            "Allow",
+            "Deny",
+            "*",
+            "2012-10-17",
+            "2008-10-17",
+            "s3:*",
+            "sts:AssumeRole",
+            "arn:aws:iam::1:root",
+            "${aws:username}",
+            "${",
+            "10.0.0.0/8",
+            "true",
         ])
         .prop_map(Value::String),
         ".*".prop_map(Value::String),
@@ -272,10 +284,27 @@ fn json_value() -> impl Strategy<Value = Value> {
                 (
                     prop_oneof![
                         pick(&[
-                            "Version", "Id", "Statement", "Sid", "Effect", "Principal",
-                            "NotPrincipal", "AWS", "Service", "Action", "NotAction", "Resource",
-                            "NotResource", "Condition", "StringEquals", "ForAnyValue:ArnLike",
-                            "NullIfExists", "Null", "aws:SourceIp", "IpAddress", "DateLessThan",
+                            "Version",
+                            "Id",
+                            "Statement",
+                            "Sid",
+                            "Effect",
+                            "Principal",
+                            "NotPrincipal",
+                            "AWS",
+                            "Service",
+                            "Action",
+                            "NotAction",
+                            "Resource",
+                            "NotResource",
+                            "Condition",
+                            "StringEquals",
+                            "ForAnyValue:ArnLike",
+                            "NullIfExists",
+                            "Null",
+                            "aws:SourceIp",
+                            "IpAddress",
+                            "DateLessThan",
                         ]),
                         ".*",
                     ],
@@ -290,7 +319,7 @@ fn json_value() -> impl Strategy<Value = Value> {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 5000,
+        cases: 256,
         // Tests under tests/ have no lib.rs beside them to store regressions next to.
         failure_persistence: None,
         ..ProptestConfig::default()

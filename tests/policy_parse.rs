@@ -28,7 +28,10 @@ fn parses_the_trust_policy() {
     assert_eq!(policy.statements.len(), 1);
     let s = &policy.statements[0];
     assert_eq!(s.effect, Effect::Allow);
-    assert_eq!(s.action, ActionClause::Action(vec!["sts:AssumeRole".into()]));
+    assert_eq!(
+        s.action,
+        ActionClause::Action(vec!["sts:AssumeRole".into()])
+    );
     assert!(s.resource.is_none());
     let Some(PrincipalClause::Principal(Principals::Specific(map))) = &s.principal else {
         panic!("expected a principal map, got {:?}", s.principal);
@@ -95,12 +98,10 @@ fn condition_values_of_every_shape() {
 
 #[test]
 fn effect_error_names_statement_sid_and_field() {
-    let e = err(
-        r#"{"Version":"2012-10-17","Statement":[
+    let e = err(r#"{"Version":"2012-10-17","Statement":[
         {"Effect":"Allow","Action":"s3:*","Resource":"*"},
         {"Effect":"Allow","Action":"s3:*","Resource":"*"},
-        {"Sid":"X","Effect":"allow","Action":"s3:*","Resource":"*"}]}"#,
-    );
+        {"Sid":"X","Effect":"allow","Action":"s3:*","Resource":"*"}]}"#);
     assert_eq!(
         e.to_string(),
         r#"statement 2 (Sid "X"): "Effect" must be "Allow" or "Deny", found "allow""#
@@ -218,7 +219,10 @@ fn statement_errors_point_at_fields() {
         let e = err(text);
         let msg = e.to_string();
         assert_eq!(e.field(), Some(*field), "{text}: {msg}");
-        assert!(msg.starts_with(prefix), "{text}:\n  got      {msg}\n  expected {prefix}…");
+        assert!(
+            msg.starts_with(prefix),
+            "{text}:\n  got      {msg}\n  expected {prefix}…"
+        );
         assert_eq!(msg, msg.trim(), "no stray whitespace in {msg:?}");
     }
 }
@@ -236,9 +240,18 @@ fn element_names_are_case_sensitive_with_a_hint() {
 #[test]
 fn values_that_are_not_policies() {
     for (text, needle) in [
-        ("[]", "not an IAM policy: expected a JSON object, found an array"),
-        ("\"x\"", "not an IAM policy: expected a JSON object, found a string"),
-        ("null", "not an IAM policy: expected a JSON object, found null"),
+        (
+            "[]",
+            "not an IAM policy: expected a JSON object, found an array",
+        ),
+        (
+            "\"x\"",
+            "not an IAM policy: expected a JSON object, found a string",
+        ),
+        (
+            "null",
+            "not an IAM policy: expected a JSON object, found null",
+        ),
         ("{}", "not an IAM policy: the document is an empty object"),
         (
             r#"{"foo":1}"#,
@@ -260,7 +273,10 @@ fn bom_is_rejected() {
     assert!(e.to_string().contains("byte order mark"));
     assert!(matches!(decode_document(&text), Err(PolicyError::Bom)));
     assert!(matches!(
-        decode_document(&format!("%EF%BB%BF{}", utf8_percent_encode(TRUST, IAM_ENCODE))),
+        decode_document(&format!(
+            "%EF%BB%BF{}",
+            utf8_percent_encode(TRUST, IAM_ENCODE)
+        )),
         Err(PolicyError::Bom)
     ));
 }
@@ -269,7 +285,8 @@ fn bom_is_rejected() {
 fn invalid_json_reports_position() {
     let e = err("{\n  \"Statement\": [,]\n}");
     assert!(
-        e.to_string().starts_with("policy document is not valid JSON: line 2"),
+        e.to_string()
+            .starts_with("policy document is not valid JSON: line 2"),
         "{e}"
     );
     let e = decode_document("%7B%22Statement%22%3A").unwrap_err();
@@ -294,7 +311,10 @@ fn url_encoded_and_raw_decode_equal() {
     assert!(encoded_pretty.contains("%20") && encoded_pretty.contains("%0A"));
     assert_eq!(decode_document(&encoded_pretty).unwrap(), from_raw);
     // Raw documents may carry surrounding whitespace.
-    assert_eq!(decode_document(&format!("\n  {pretty}\n")).unwrap(), from_raw);
+    assert_eq!(
+        decode_document(&format!("\n  {pretty}\n")).unwrap(),
+        from_raw
+    );
 }
 
 #[test]
@@ -358,7 +378,10 @@ fn semantic_equality_sees_real_differences() {
     for other in [&resource_case, &qualified, &effect, &version] {
         assert!(!semantically_equal(&base, other), "{other}");
     }
-    assert!(!semantically_equal(&condition_value_case, &condition_value_case2));
+    assert!(!semantically_equal(
+        &condition_value_case,
+        &condition_value_case2
+    ));
 }
 
 #[test]
@@ -369,5 +392,8 @@ fn minified_len_ignores_whitespace() {
     assert_eq!(minified_len(&v), TRUST.chars().count());
     assert_eq!(minified_len(&pretty), TRUST.chars().count());
     // Characters, not bytes.
-    assert_eq!(minified_len(&json!({"Id": "é"})), r#"{"Id":"é"}"#.chars().count());
+    assert_eq!(
+        minified_len(&json!({"Id": "é"})),
+        r#"{"Id":"é"}"#.chars().count()
+    );
 }

@@ -157,10 +157,7 @@ impl Context {
         };
         let p = req.principal.as_str();
         derive("aws:principalaccount", principal_account(p));
-        derive(
-            "aws:principalarn",
-            arn_parts(p).map(|_| p.to_owned()).filter(|_| p != "*"),
-        );
+        derive("aws:principalarn", principal_arn(p));
         // aws:username exists only for IAM users.
         derive(
             "aws:username",
@@ -173,6 +170,20 @@ impl Context {
             }),
         );
         Context(map)
+    }
+}
+
+/// `aws:PrincipalArn`: for a role session AWS gives the role's ARN, not the session's
+/// (IAM User Guide, "AWS global condition context keys"). The session ARN does not carry the
+/// role's path, so a role with a path needs `aws:PrincipalArn` in the context explicitly.
+fn principal_arn(principal: &str) -> Option<String> {
+    let [_, partition, service, _, account, resource] = arn_parts(principal)?;
+    match (service, resource.strip_prefix("assumed-role/")) {
+        ("sts", Some(rest)) => {
+            let role = rest.split('/').next().unwrap_or_default();
+            Some(format!("arn:{partition}:iam::{account}:role/{role}"))
+        }
+        _ => Some(principal.to_owned()),
     }
 }
 
