@@ -9,7 +9,7 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success; AWS is in sync with the config; verification passed; simulate: Allow
   1  error: bad input, AWS failure, or a refused operation (nothing was written)
-  2  changes pending or drift (plan; destroy without --yes)
+  2  changes pending or drift (plan, check; destroy without --yes; onboard/offboard --dry-run)
   3  verification failed (verify) or the request was denied (simulate)";
 
 const ABOUT: &str = "\
@@ -42,16 +42,17 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct Global {
-    /// The configuration file.
+    /// The configuration file [default: lambda-trust.toml]. `check` takes several (repeat the
+    /// flag, or give a directory or a glob such as 'configs/*.toml').
     #[arg(
         short,
         long,
         global = true,
         env = "LAMBDA_TRUST_CONFIG",
-        default_value = "lambda-trust.toml",
-        value_name = "FILE"
+        value_name = "FILE",
+        action = clap::ArgAction::Append
     )]
-    pub config: PathBuf,
+    pub config: Vec<PathBuf>,
     /// Use your own trust.json and invoke.json templates from DIR instead of the built-in ones.
     #[arg(long, global = true, value_name = "DIR")]
     pub policies: Option<PathBuf>,
@@ -78,7 +79,9 @@ pub struct AwsArgs {
     /// Named profile from your AWS config [default: the config's aws.profile, then AWS_PROFILE].
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
-    /// Region for the SDK and for bare function names [default: the config's aws.region, then AWS_REGION].
+    /// Region for the SDK clients [default: the config's aws.region, then AWS_REGION]. Bare
+    /// function names resolve to their target's region, else aws.region, else this. For
+    /// onboard/offboard: the region of FUNCTION when it is a bare name.
     #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
     /// Send every AWS call to this endpoint, e.g. a local moto server (also: AWS_ENDPOINT_URL).
@@ -94,6 +97,10 @@ pub struct AwsArgs {
 pub enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0 (`check` only), for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow annotations (`check` only).
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -176,6 +183,63 @@ Example:
         /// How long the live probe keeps retrying while IAM propagates, in seconds.
         #[arg(long, default_value_t = 60, value_name = "SECONDS")]
         wait: u64,
+    },
+    /// The drift check for CI: plan plus verification, read-only, never prompts.
+    #[command(after_help = "\
+Answers \"is the role still exactly what the config says, and is it still safe?\". Each finding
+has a severity: `security` (the live role is broader: external ID condition weakened, extra
+principal, action, resource or policy, boundary removed) or `config` (description, tags, max
+session, a target missing). Several configs are checked concurrently, with one report.
+
+Exit 0 in sync and verified, 2 drift (any planned change or failed verification), 1 error.
+
+Examples:
+  lambda-trust check
+  lambda-trust check --config prod.toml --config staging.toml --format github
+  lambda-trust check --config 'configs/*.toml' --format sarif > lambda-trust.sarif")]
+    Check,
+    /// Add a Lambda function to the config (in place, keeping comments) and grant it.
+    #[command(after_help = "\
+FUNCTION is a function ARN, an alias ARN (…:function:NAME:ALIAS) or a bare name (with --region
+or [aws].region; --region sets the new entry's region). Checks that the function (and qualifier) exists, adds a [[targets]] entry to the
+config file, then converges like `apply` and proves the result like `verify`. A target that is
+already there is a no-op.
+
+Examples:
+  lambda-trust onboard lookup-invoice --region eu-west-1 --qualifier live
+  lambda-trust onboard arn:aws:lambda:us-east-1:111122223333:function:lookup-order --dry-run
+  lambda-trust onboard lookup-order --all-aliases")]
+    Onboard {
+        /// The function: ARN, alias ARN or name.
+        function: String,
+        /// An alias or version to grant (instead of the unqualified function).
+        #[arg(long, value_name = "ALIAS|VERSION")]
+        qualifier: Option<String>,
+        /// Grant every version and alias (`function:f` and `function:f:*`); said loudly.
+        #[arg(long)]
+        all_aliases: bool,
+        /// Show the config diff and the plan; change nothing (exit 2 if anything would change).
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Remove a Lambda function from the config (in place) and revoke its grant.
+    #[command(after_help = "\
+Removes every [[targets]] entry for FUNCTION (or only the one with --qualifier), then converges
+and verifies. Offboarding the last target detaches and deletes the invoke policy; the role stays,
+trusting Genesys Cloud but allowed to invoke nothing.
+
+Examples:
+  lambda-trust offboard lookup-order --dry-run
+  lambda-trust offboard arn:aws:lambda:eu-west-1:111122223333:function:lookup-order --qualifier live")]
+    Offboard {
+        /// The function: ARN, alias ARN or name.
+        function: String,
+        /// Remove only the entry with this qualifier.
+        #[arg(long, value_name = "ALIAS|VERSION")]
+        qualifier: Option<String>,
+        /// Show the config diff and the plan; change nothing (exit 2 if anything would change).
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Delete the role and the policy that lambda-trust created.
     #[command(after_help = "\

@@ -558,11 +558,13 @@ impl Validator {
     }
 
     fn targets(&mut self, config: &Config) {
+        // No targets is a valid state (e.g. after offboarding the last one): the role trusts
+        // the partner but may invoke nothing, and no invoke policy exists. Worth a warning.
         if config.targets.is_empty() {
-            self.problem_hint(
-                "targets",
-                "no functions to grant (at least one [[targets]] entry is required)",
-                "add [[targets]] with function = \"<function ARN or name>\"",
+            self.warn(
+                "no-targets",
+                "no [[targets]]: the role will be allowed to invoke nothing (no invoke policy is created)".into(),
+                Some("add [[targets]] with function = \"<function ARN or name>\", or run `lambda-trust onboard FUNCTION`".into()),
             );
         }
         // An invalid [aws].region is reported on its own; here it still counts as "set".

@@ -15,6 +15,7 @@ pub mod edit;
 pub mod error;
 pub mod lint;
 pub mod observe;
+pub mod onboard;
 pub mod pipeline;
 pub mod plan;
 pub mod policy;

@@ -5,6 +5,7 @@
 mod cli;
 
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -21,7 +22,7 @@ use lambda_trust::pipeline::{self, Prepared};
 use lambda_trust::plan::{self, PlanOptions};
 use lambda_trust::render::{self, RenderContext};
 use lambda_trust::report::{self, Styles};
-use lambda_trust::{apply, config, simulate, verify};
+use lambda_trust::{apply, check, config, edit, onboard, simulate, verify};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -47,6 +48,9 @@ fn use_color(choice: ColorChoice, tty: bool) -> bool {
 
 fn run(cli: Cli) -> anyhow::Result<i32> {
     let g = &cli.global;
+    if !matches!(cli.command, Command::Check) {
+        simple_format(g)?;
+    }
     let styles = Styles {
         color: use_color(g.color, std::io::stdout().is_terminal()),
     };
@@ -68,6 +72,65 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             ))
         }),
         Command::Destroy { yes } => live(|rt| rt.block_on(cmd_destroy(g, *yes, styles))),
+        Command::Check => live(|rt| rt.block_on(cmd_check(g, styles))),
+        Command::Onboard {
+            function,
+            qualifier,
+            all_aliases,
+            dry_run,
+        } => live(|rt| {
+            rt.block_on(cmd_onboard(
+                g,
+                Edit::Add {
+                    function: function.clone(),
+                    qualifier: qualifier.clone(),
+                    all_aliases: *all_aliases,
+                },
+                *dry_run,
+                styles,
+            ))
+        }),
+        Command::Offboard {
+            function,
+            qualifier,
+            dry_run,
+        } => live(|rt| {
+            rt.block_on(cmd_onboard(
+                g,
+                Edit::Remove {
+                    function: function.clone(),
+                    qualifier: qualifier.clone(),
+                },
+                *dry_run,
+                styles,
+            ))
+        }),
+    }
+}
+
+/// The one config file of every command but `check`.
+fn config_path(g: &Global) -> anyhow::Result<PathBuf> {
+    match g.config.as_slice() {
+        [] => Ok(PathBuf::from("lambda-trust.toml")),
+        [one] => Ok(one.clone()),
+        many => anyhow::bail!(
+            "{} config files given; only `check` takes several\n(hint: run the command once per config)",
+            many.len()
+        ),
+    }
+}
+
+/// Refuses --format sarif/github outside `check`.
+fn simple_format(g: &Global) -> anyhow::Result<()> {
+    match g.format {
+        Format::Human | Format::Json => Ok(()),
+        other => anyhow::bail!(
+            "--format {} is only for `check`\n(hint: use --format human or --format json)",
+            match other {
+                Format::Sarif => "sarif",
+                _ => "github",
+            }
+        ),
     }
 }
 
@@ -92,7 +155,7 @@ fn print_warnings(warnings: &[Finding]) {
 }
 
 fn load(g: &Global) -> anyhow::Result<config::Loaded> {
-    let loaded = config::load(&g.config)?;
+    let loaded = config::load(&config_path(g)?)?;
     let warnings: Vec<Finding> = loaded
         .warnings
         .iter()
@@ -133,7 +196,7 @@ fn cmd_render(g: &Global, which: Which) -> anyhow::Result<i32> {
 }
 
 fn cmd_lint(g: &Global, styles: Styles) -> anyhow::Result<i32> {
-    let loaded = config::load(&g.config)?;
+    let loaded = config::load(&config_path(g)?)?;
     let templates = pipeline::templates(g.policies.as_deref())?;
     let ctx = RenderContext {
         account_id: loaded.config.aws.account_id.clone(),
@@ -143,7 +206,7 @@ fn cmd_lint(g: &Global, styles: Styles) -> anyhow::Result<i32> {
     let report = lint::lint(&loaded, &rendered, g.allow_weaker_policies);
     match g.format {
         Format::Human => print!("{}", lint::render_human(&report, styles.color)),
-        Format::Json => println!("{}", lint::render_json(&report)),
+        _ => println!("{}", lint::render_json(&report)),
     }
     Ok(if report.has_errors() {
         EXIT_ERROR
@@ -165,7 +228,7 @@ fn cmd_simulate(g: &Global, args: &cli::SimulateArgs, styles: Styles) -> anyhow:
     let outcome = simulate::run(&input)?;
     match g.format {
         Format::Human => print!("{}", simulate::render_human(&outcome, styles.color)),
-        Format::Json => println!("{}", simulate::render_json(&outcome)),
+        _ => println!("{}", simulate::render_json(&outcome)),
     }
     Ok(if outcome.allowed() {
         EXIT_OK
@@ -197,6 +260,13 @@ fn aws_flags(g: &Global) -> AwsSettings {
 
 async fn prepare(g: &Global) -> anyhow::Result<(lambda_trust::aws::Clients, Prepared)> {
     let loaded = load(g)?;
+    prepare_loaded(g, loaded).await
+}
+
+async fn prepare_loaded(
+    g: &Global,
+    loaded: config::Loaded,
+) -> anyhow::Result<(lambda_trust::aws::Clients, Prepared)> {
     let templates = pipeline::templates(g.policies.as_deref())?;
     let clients = pipeline::connect(&loaded.config, &aws_flags(g)).await;
     let pb = spinner("reading the role, its policies and the target functions from AWS");
@@ -221,7 +291,7 @@ async fn cmd_plan(g: &Global, adopt: bool, styles: Styles) -> anyhow::Result<i32
     let plan = plan::plan(&p.desired, &p.observed, PlanOptions { adopt })?;
     match g.format {
         Format::Human => print!("{}", report::plan_human(&plan, styles)),
-        Format::Json => println!(
+        _ => println!(
             "{}",
             serde_json::to_string_pretty(&report::plan_json(&plan))?
         ),
@@ -239,7 +309,7 @@ async fn cmd_apply(g: &Global, adopt: bool, styles: Styles) -> anyhow::Result<i3
     if plan.is_empty() {
         match g.format {
             Format::Human => print!("{}", report::plan_human(&plan, styles)),
-            Format::Json => println!(
+            _ => println!(
                 "{}",
                 serde_json::to_string_pretty(
                     &json!({"applied": true, "writes": 0, "changes": []})
@@ -274,7 +344,7 @@ async fn cmd_apply(g: &Global, adopt: bool, styles: Styles) -> anyhow::Result<i3
             outcome.writes,
             started.elapsed().as_secs_f64()
         ),
-        Format::Json => println!(
+        _ => println!(
             "{}",
             serde_json::to_string_pretty(&json!({
                 "applied": true,
@@ -311,7 +381,7 @@ async fn cmd_verify(
     let v = verify::Verification::new(checks);
     match g.format {
         Format::Human => print!("{}", report::verification_human(&v, styles)),
-        Format::Json => println!(
+        _ => println!(
             "{}",
             serde_json::to_string_pretty(&report::verification_json(&v))?
         ),
@@ -337,7 +407,7 @@ async fn cmd_destroy(g: &Global, yes: bool, styles: Styles) -> anyhow::Result<i3
             Format::Human => {
                 println!("Nothing was deleted. Run again with --yes to delete the above.")
             }
-            Format::Json => println!(
+            _ => println!(
                 "{}",
                 serde_json::to_string_pretty(&report::plan_json(&plan))?
             ),
@@ -359,11 +429,278 @@ async fn cmd_destroy(g: &Global, yes: bool, styles: Styles) -> anyhow::Result<i3
             styles.green("✓"),
             outcome.writes
         ),
-        Format::Json => println!(
+        _ => println!(
             "{}",
             serde_json::to_string_pretty(&json!({"destroyed": true, "writes": outcome.writes,
                 "changes": plan.ops.iter().map(report::describe).collect::<Vec<_>>()}))?
         ),
     }
     Ok(EXIT_OK)
+}
+
+// ---------------------------------------------------------------------------------------------
+// check
+
+/// `--config` values expanded: a directory means its `*.toml` files, a pattern with `*`/`?` is
+/// matched against the file names of its directory.
+fn expand_configs(args: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    if args.is_empty() {
+        return Ok(vec![PathBuf::from("lambda-trust.toml")]);
+    }
+    let mut out = Vec::new();
+    for a in args {
+        let text = a.to_string_lossy();
+        if a.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(a)
+                .with_context(|| format!("cannot read directory {}", a.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            found.sort();
+            anyhow::ensure!(!found.is_empty(), "no *.toml files in {}", a.display());
+            out.extend(found);
+        } else if text.contains('*') || text.contains('?') {
+            let dir = a
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let pattern = a
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+                .with_context(|| format!("cannot read directory {}", dir.display()))?
+                .filter_map(|e| e.ok())
+                .filter(|e| glob_match(&pattern, &e.file_name().to_string_lossy()))
+                .map(|e| e.path())
+                .collect();
+            found.sort();
+            anyhow::ensure!(
+                !found.is_empty(),
+                "no file matches {text}\n(hint: quote the pattern, or list the files)"
+            );
+            out.extend(found);
+        } else {
+            out.push(a.clone());
+        }
+    }
+    out.dedup();
+    Ok(out)
+}
+
+/// `*` and `?` over a file name.
+fn glob_match(pattern: &str, name: &str) -> bool {
+    fn go(p: &[char], n: &[char]) -> bool {
+        match (p.first(), n.first()) {
+            (None, None) => true,
+            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
+            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
+            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
+            _ => false,
+        }
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    go(&p, &n)
+}
+
+async fn check_one(g: &Global, path: &Path) -> check::ConfigReport {
+    let name = path.display().to_string();
+    let result: anyhow::Result<check::ConfigReport> = async {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let loaded = config::load(path)?;
+        let templates = pipeline::templates(g.policies.as_deref())?;
+        let clients = pipeline::connect(&loaded.config, &aws_flags(g)).await;
+        let p = pipeline::prepare(&clients, loaded, &templates, g.allow_weaker_policies).await?;
+        let plan = plan::changes(&p.desired, &p.observed, PlanOptions { adopt: false })?;
+        let v = verify::Verification::new(verify::checks(&p.desired, &p.observed));
+        let mut findings = check::drift_findings(&p.desired, &plan);
+        findings.extend(check::verify_findings(&v));
+        Ok(check::ConfigReport {
+            config: name.clone(),
+            status: if findings.is_empty() { "ok" } else { "drift" },
+            findings,
+            error: None,
+            lines: check::config_lines(&text),
+        })
+    }
+    .await;
+    result.unwrap_or_else(|e| check::ConfigReport::error(&name, format!("{e:#}")))
+}
+
+async fn cmd_check(g: &Global, styles: Styles) -> anyhow::Result<i32> {
+    let paths = expand_configs(&g.config)?;
+    let pb = spinner(&format!("checking {} config(s) against AWS", paths.len()));
+    let reports = futures::future::join_all(paths.iter().map(|p| check_one(g, p))).await;
+    pb.finish_and_clear();
+    let report = check::CheckReport::new(reports);
+    match g.format {
+        Format::Human => print!("{}", check::render_human(&report, styles)),
+        Format::Json => println!("{}", check::render_json(&report)),
+        Format::Sarif => println!("{}", check::render_sarif(&report)),
+        Format::Github => print!("{}", check::render_github(&report)),
+    }
+    Ok(report.exit_code())
+}
+
+// ---------------------------------------------------------------------------------------------
+// onboard / offboard
+
+enum Edit {
+    Add {
+        function: String,
+        qualifier: Option<String>,
+        all_aliases: bool,
+    },
+    Remove {
+        function: String,
+        qualifier: Option<String>,
+    },
+}
+
+async fn cmd_onboard(g: &Global, edit: Edit, dry_run: bool, styles: Styles) -> anyhow::Result<i32> {
+    let path = config_path(g)?;
+    let shown = path.display().to_string();
+    let old_text = std::fs::read_to_string(&path).with_context(|| {
+        format!("cannot read {shown}\n(hint: create it first, see examples/lambda-trust.toml)")
+    })?;
+    let old = config::parse_str(&old_text, &shown)?;
+    let clients = pipeline::connect(&old.config, &aws_flags(g)).await;
+    // Bare names resolve in the caller's account: one STS read, unless the config names it.
+    let account = pipeline::account(&clients, &old.config).await?;
+    let ctx = RenderContext {
+        account_id: Some(account),
+        default_region: Some(
+            old.config
+                .aws
+                .region
+                .clone()
+                .unwrap_or_else(|| clients.region()),
+        ),
+    };
+    let existing = render::resolve_targets(&old.config, &ctx)?;
+    let (new_text, summary) = match &edit {
+        Edit::Add {
+            function,
+            qualifier,
+            all_aliases,
+        } => {
+            let target = onboard::target_from_args(
+                function,
+                qualifier.as_deref(),
+                g.aws.region.as_deref(),
+                *all_aliases,
+            )?;
+            let resolved = onboard::resolve_one(&old.config, &ctx, &target)?;
+            if let Some(i) = onboard::already_present(&existing, &resolved) {
+                println!(
+                    "{} {} is already a target (targets[{i}] in {shown}); nothing to do.",
+                    styles.green("✓"),
+                    resolved.granted_arns.join(" and ")
+                );
+                return Ok(EXIT_OK);
+            }
+            if *all_aliases {
+                eprintln!(
+                    "{} --all-aliases grants every version and alias of {}: {}",
+                    styles.yellow("warning:"),
+                    resolved.function_name,
+                    resolved.granted_arns.join(", ")
+                );
+            }
+            let text = edit::add_target(&old_text, &shown, &target)?;
+            (
+                text,
+                format!("onboarded {}", resolved.granted_arns.join(" and ")),
+            )
+        }
+        Edit::Remove {
+            function,
+            qualifier,
+        } => {
+            let target = onboard::target_from_args(
+                function,
+                qualifier.as_deref(),
+                g.aws.region.as_deref(),
+                false,
+            )?;
+            let wanted = onboard::resolve_one(&old.config, &ctx, &target)?;
+            let hits = onboard::matching(&existing, &wanted, &shown)?;
+            let (text, n) = edit::remove_targets(&old_text, &shown, |i| hits.contains(&i))?;
+            (
+                text,
+                format!(
+                    "offboarded {} target entr{}",
+                    n,
+                    if n == 1 { "y" } else { "ies" }
+                ),
+            )
+        }
+    };
+    // The edited file must be a valid config before anything is written anywhere.
+    let new = config::parse_str(&new_text, &shown)?;
+    if new.config.targets.is_empty() {
+        eprintln!("note: no targets remain: the invoke policy will be detached and deleted; the role stays and can invoke nothing.");
+    }
+    let (clients, p) = prepare_loaded(g, new).await?;
+    let plan = plan::plan(&p.desired, &p.observed, PlanOptions { adopt: false })?;
+    if g.format == Format::Human {
+        println!("{}", styles.bold(&format!("Config change ({shown}):")));
+        print!("{}", edit::text_diff(&shown, &old_text, &new_text));
+        println!("{}", styles.bold("AWS changes:"));
+        print!("{}", report::plan_human(&plan, styles));
+    }
+    if dry_run {
+        if g.format == Format::Json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json!({
+                    "dry_run": true,
+                    "config_diff": edit::text_diff(&shown, &old_text, &new_text),
+                    "plan": report::plan_json(&plan),
+                }))?
+            );
+        } else {
+            println!("Dry run: nothing was changed.");
+        }
+        return Ok(EXIT_CHANGES);
+    }
+    write_atomically(&path, &new_text)?;
+    eprintln!("updated {shown}");
+    let total = plan.ops.len();
+    let outcome = apply::apply(&clients, &plan, |i, op| {
+        eprintln!("[{}/{total}] {}", i + 1, report::describe(op).resource);
+    })
+    .await?;
+    // Prove the result: re-read IAM (the functions were just read and did not change).
+    let observed = pipeline::reobserve_iam(&clients, &p).await?;
+    let v = verify::Verification::new(verify::checks(&p.desired, &observed));
+    match g.format {
+        Format::Human => {
+            println!(
+                "{} {summary} ({} write call(s)).",
+                styles.green("✓"),
+                outcome.writes
+            );
+            print!("{}", report::verification_human(&v, styles));
+        }
+        _ => println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({
+                "summary": summary,
+                "writes": outcome.writes,
+                "changes": plan.ops.iter().map(report::describe).collect::<Vec<_>>(),
+                "verification": report::verification_json(&v),
+            }))?
+        ),
+    }
+    Ok(if v.passed { EXIT_OK } else { EXIT_DENIED })
+}
+
+/// Write to a sibling temp file, then rename: the config is never left half-written.
+fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
+    let tmp = path.with_extension("toml.lambda-trust-tmp");
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
 }

@@ -187,7 +187,11 @@ pub async fn observe(clients: &Clients, query: &Query) -> Result<Observed, Obser
     }
     let boundary_arn = role.as_ref().and_then(|r| r.permissions_boundary.clone());
     let is_shard = |arn: &String| shard_arns.values().any(|a| a == arn);
-    let foreign: Vec<String> = attached_arns.iter().filter(|a| !is_shard(a)).cloned().collect();
+    let foreign: Vec<String> = attached_arns
+        .iter()
+        .filter(|a| !is_shard(a))
+        .cloned()
+        .collect();
     let (ours, foreign_docs, boundary) = futures::try_join!(
         stream::iter(shard_arns.iter().map(|(i, arn)| our_policy(iam, *i, arn)))
             .buffered(LAMBDA_CONCURRENCY)

@@ -224,3 +224,41 @@ pub async fn prepare(
 pub async fn connect(config: &Config, flags: &AwsSettings) -> Clients {
     Clients::connect(&aws_settings(config, flags)).await
 }
+
+/// The account the role lives in: `[aws].account_id`, else the caller's (one STS read).
+pub async fn account(clients: &Clients, config: &Config) -> Result<String, PipelineError> {
+    if let Some(a) = &config.aws.account_id {
+        return Ok(a.clone());
+    }
+    let out = clients
+        .sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| {
+            crate::observe::ObserveError::from(crate::aws::AwsError::from_sdk(
+                "sts:GetCallerIdentity",
+                e,
+            ))
+        })?;
+    Ok(out.account().unwrap_or_default().to_string())
+}
+
+/// Reads IAM again after an apply, reusing the function lookups of `prepared` (functions are
+/// not changed by apply), so proving the result costs no per-target calls.
+pub async fn reobserve_iam(
+    clients: &Clients,
+    prepared: &Prepared,
+) -> Result<Observed, PipelineError> {
+    let config = &prepared.loaded.config;
+    let region = config
+        .aws
+        .region
+        .clone()
+        .unwrap_or_else(|| clients.region());
+    let mut q = query(config, &region);
+    q.functions.clear();
+    let mut observed = observe::observe(clients, &q).await?;
+    observed.functions = prepared.observed.functions.clone();
+    Ok(observed)
+}

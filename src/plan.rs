@@ -12,9 +12,9 @@ use serde_json::Value;
 
 use crate::config::{Config, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::observe::{Observed, ObservedPolicy};
-use crate::shard::shard_name;
 use crate::policy::semantically_equal;
 use crate::render::{Rendered, ResolvedTarget};
+use crate::shard::shard_name;
 
 /// A managed policy keeps at most this many versions (DOMAIN.md).
 pub const MAX_POLICY_VERSIONS: usize = 5;
@@ -228,14 +228,20 @@ pub enum PlanError {
     WrongAccount { expected: String, actual: String },
 }
 
-/// Checks that must pass before anything is planned: the account and the target functions.
-pub fn preflight(desired: &Desired, observed: &Observed) -> Result<(), PlanError> {
+/// The credentials must be for the account the config names.
+pub fn check_account(desired: &Desired, observed: &Observed) -> Result<(), PlanError> {
     if desired.account_id != observed.account_id {
         return Err(PlanError::WrongAccount {
             expected: desired.account_id.clone(),
             actual: observed.account_id.clone(),
         });
     }
+    Ok(())
+}
+
+/// Checks that must pass before anything is applied: the account and the target functions.
+pub fn preflight(desired: &Desired, observed: &Observed) -> Result<(), PlanError> {
+    check_account(desired, observed)?;
     let problems: Vec<String> = observed
         .functions
         .iter()
@@ -250,6 +256,17 @@ pub fn preflight(desired: &Desired, observed: &Observed) -> Result<(), PlanError
 /// The planner: desired vs observed → the write calls that converge them.
 pub fn plan(desired: &Desired, observed: &Observed, opts: PlanOptions) -> Result<Plan, PlanError> {
     preflight(desired, observed)?;
+    changes(desired, observed, opts)
+}
+
+/// The planner without the missing-function preflight (for `check`, which reports missing
+/// functions as findings instead of refusing).
+pub fn changes(
+    desired: &Desired,
+    observed: &Observed,
+    opts: PlanOptions,
+) -> Result<Plan, PlanError> {
+    check_account(desired, observed)?;
     let mut ops = Vec::new();
     let want = &desired.role;
     let role_name = want.name.clone();
@@ -422,8 +439,7 @@ pub fn plan(desired: &Desired, observed: &Observed, opts: PlanOptions) -> Result
 
 /// Whether `arn` is one of our invoke policy shards (desired or observed), by name.
 fn is_our_shard(desired: &Desired, observed: &Observed, arn: &str) -> bool {
-    desired.policies.iter().any(|p| p.arn == arn)
-        || observed.policies.iter().any(|p| p.arn == arn)
+    desired.policies.iter().any(|p| p.arn == arn) || observed.policies.iter().any(|p| p.arn == arn)
 }
 
 /// DeletePolicy needs every non-default version gone first (AWS: DeleteConflict otherwise).

@@ -82,7 +82,11 @@ pub fn assign(
         }
     }
     // 2. Place the rest, sorted, into the first shard with room.
-    let mut new: Vec<String> = arns.iter().filter(|a| !placed.contains(*a)).cloned().collect();
+    let mut new: Vec<String> = arns
+        .iter()
+        .filter(|a| !placed.contains(*a))
+        .cloned()
+        .collect();
     new.extend(overflow);
     new.sort();
     new.dedup();

@@ -101,12 +101,12 @@ pub fn checks(desired: &Desired, observed: &Observed) -> Vec<Check> {
                 format!("arn:aws:sts::{partner_account}:assumed-role/GenesysCloud/session");
             let foreign = format!("arn:aws:iam::{}:root", foreign_account(&partner_account));
             let cases: Vec<(String, String, Option<&str>, bool)> = vec![
-                (format!("trust: partner account root with the right external ID may assume the role"), format!("arn:aws:iam::{partner_account}:root"), Some(ext), true),
-                (format!("trust: a role session in the partner account with the right external ID may assume the role"), session.clone(), Some(ext), true),
-                (format!("trust: the partner with a wrong external ID is denied"), session.clone(), Some(wrong.as_str()), false),
-                (format!("trust: the partner without an external ID is denied"), session.clone(), None, false),
-                (format!("trust: another account with the right external ID is denied"), foreign, Some(ext), false),
-                (format!("trust: an anonymous caller is denied"), "*".to_string(), Some(ext), false),
+                ("trust: partner account root with the right external ID may assume the role".to_string(), format!("arn:aws:iam::{partner_account}:root"), Some(ext), true),
+                ("trust: a role session in the partner account with the right external ID may assume the role".to_string(), session.clone(), Some(ext), true),
+                ("trust: the partner with a wrong external ID is denied".to_string(), session.clone(), Some(wrong.as_str()), false),
+                ("trust: the partner without an external ID is denied".to_string(), session.clone(), None, false),
+                ("trust: another account with the right external ID is denied".to_string(), foreign, Some(ext), false),
+                ("trust: an anonymous caller is denied".to_string(), "*".to_string(), Some(ext), false),
             ];
             for (name, principal, ext_id, want_allow) in cases {
                 let eval = evaluate(

@@ -3,122 +3,8 @@
 
 mod support;
 
-use std::path::PathBuf;
-
-use serde_json::{json, Value};
-use support::moto::MotoServer;
-use support::proxy::Proxy;
-
-const EXT: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
-const ACCOUNT: &str = "123456789012";
-
-struct Env {
-    moto: MotoServer,
-    proxy: Proxy,
-    dir: tempfile::TempDir,
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Env {
-    fn new() -> Env {
-        let moto = MotoServer::start();
-        let proxy = Proxy::start(&moto.url());
-        Env {
-            moto,
-            proxy,
-            dir: tempfile::tempdir().expect("tempdir"),
-        }
-    }
-
-    fn config_path(&self) -> PathBuf {
-        self.dir.path().join("lambda-trust.toml")
-    }
-
-    fn write_config(&self, text: &str) {
-        std::fs::write(self.config_path(), text).expect("write config");
-    }
-
-    /// Runs the binary against the proxy; returns exit code and output.
-    fn run(&self, args: &[&str]) -> Run {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_lambda-trust"))
-            .args(args)
-            .arg("--config")
-            .arg(self.config_path())
-            .env("AWS_ENDPOINT_URL", self.proxy.url())
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_CONFIG_FILE", "/nonexistent")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-            .env_remove("AWS_PROFILE")
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("run lambda-trust");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-
-    fn expect(&self, args: &[&str], code: i32) -> Run {
-        let r = self.run(args);
-        assert_eq!(
-            r.code,
-            code,
-            "`lambda-trust {}` exited {} (expected {code})\n--- stdout\n{}\n--- stderr\n{}",
-            args.join(" "),
-            r.code,
-            r.stdout,
-            r.stderr
-        );
-        r
-    }
-
-    /// Runs and returns the number of write calls the proxy saw during the run.
-    fn writes_of(&self, args: &[&str], code: i32) -> (Run, usize) {
-        self.proxy.clear();
-        let r = self.expect(args, code);
-        (r, self.proxy.count_writes())
-    }
-
-    fn iam(&self, action: &str, params: &[(&str, &str)]) -> String {
-        self.moto.iam_query(action, params)
-    }
-}
-
-fn config(targets: &[&str], extra_role: &str) -> String {
-    let mut s = format!(
-        "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"{EXT}\"\n\n[role]\nname = \"GenesysLambdaInvoker\"\ndescription = \"Genesys data actions\"\ntags = {{ team = \"cx\" }}\n{extra_role}\n[aws]\nregion = \"us-east-1\"\n"
-    );
-    for t in targets {
-        s.push_str(&format!("\n[[targets]]\nfunction = \"{t}\"\n"));
-    }
-    s
-}
-
-fn json_of(r: &Run) -> Value {
-    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", r.stdout))
-}
-
-fn setup(targets: &[&str]) -> Env {
-    let env = Env::new();
-    for t in targets {
-        env.moto.lambda_create_function(t, "us-east-1");
-    }
-    env.write_config(&config(targets, ""));
-    env
-}
-
-fn policy_arn() -> String {
-    format!("arn:aws:iam::{ACCOUNT}:policy/GenesysLambdaInvoker-invoke")
-}
+use serde_json::json;
+use support::live::*;
 
 #[test]
 fn create_from_scratch_then_in_sync_and_zero_writes() {
@@ -196,12 +82,6 @@ fn drift_case(name: &str, tamper: impl FnOnce(&Env), expect_in_plan: &str) {
     let r = env.expect(&["plan"], 0);
     assert!(r.stdout.contains("in sync"), "{name}: {}", r.stdout);
     env.expect(&["verify"], 0);
-}
-
-fn trust_doc(ext: &str, principal: &str) -> String {
-    json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":principal},
-        "Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":ext}}}]})
-    .to_string()
 }
 
 #[test]

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod http;
+pub mod live;
 pub mod moto;
 pub mod proxy;
 

@@ -1,0 +1,149 @@
+//! `onboard` / `offboard`: which `[[targets]]` entry to add or remove.
+//!
+//! Pure helpers beside `edit` (which changes the file text): turning the command-line function
+//! argument into a target, and matching targets by their resolved ARN so that a name, an ARN
+//! and an alias ARN of the same function are recognised as the same target.
+
+use crate::config::{Config, TargetConfig};
+use crate::render::{self, RenderContext, ResolvedTarget};
+
+#[derive(Debug, thiserror::Error)]
+pub enum OnboardError {
+    #[error("--qualifier {given} conflicts with the qualifier {in_arn} in the function ARN\n(hint: give the qualifier once: either in the ARN or with --qualifier)")]
+    QualifierTwice { given: String, in_arn: String },
+    #[error(
+        "--all-aliases grants every qualifier (`*`) and cannot be combined with --qualifier {0}"
+    )]
+    AllAliasesAndQualifier(String),
+    #[error("{function} is not a target of {config}\n(hint: current targets: {current})")]
+    NotATarget {
+        function: String,
+        config: String,
+        current: String,
+    },
+    #[error(transparent)]
+    Render(#[from] render::RenderError),
+}
+
+/// The qualifier inside a function ARN (`…:function:f:live` → `live`), if any.
+fn arn_qualifier(function: &str) -> Option<&str> {
+    if !function.starts_with("arn:") {
+        return None;
+    }
+    function.split(':').nth(7)
+}
+
+/// The `[[targets]]` entry for `onboard FUNCTION [--qualifier Q] [--region R] [--all-aliases]`.
+pub fn target_from_args(
+    function: &str,
+    qualifier: Option<&str>,
+    region: Option<&str>,
+    all_aliases: bool,
+) -> Result<TargetConfig, OnboardError> {
+    let qualifier = match (qualifier, all_aliases) {
+        (Some(q), true) => return Err(OnboardError::AllAliasesAndQualifier(q.to_string())),
+        (None, true) => Some("*".to_string()),
+        (q, false) => q.map(str::to_string),
+    };
+    if let (Some(given), Some(in_arn)) = (&qualifier, arn_qualifier(function)) {
+        if given != in_arn {
+            return Err(OnboardError::QualifierTwice {
+                given: given.clone(),
+                in_arn: in_arn.to_string(),
+            });
+        }
+        // Same qualifier twice: keep it in the ARN only.
+        return Ok(TargetConfig {
+            function: function.to_string(),
+            region: region.map(str::to_string),
+            qualifier: None,
+        });
+    }
+    Ok(TargetConfig {
+        function: function.to_string(),
+        region: region.map(str::to_string),
+        qualifier,
+    })
+}
+
+/// Resolves one target on its own, with the config's defaults.
+pub fn resolve_one(
+    config: &Config,
+    ctx: &RenderContext,
+    target: &TargetConfig,
+) -> Result<ResolvedTarget, OnboardError> {
+    let mut single = config.clone();
+    single.targets = vec![target.clone()];
+    let mut resolved = render::resolve_targets(&single, ctx)?;
+    Ok(resolved.remove(0))
+}
+
+/// The position of an existing target that grants the same function and qualifier.
+pub fn already_present(existing: &[ResolvedTarget], new: &ResolvedTarget) -> Option<usize> {
+    existing
+        .iter()
+        .find(|t| t.function_arn == new.function_arn && t.qualifier == new.qualifier)
+        .map(|t| t.index)
+}
+
+/// Positions of the targets `offboard` removes: every entry for the function, or only the one
+/// with the given qualifier when the argument carries one.
+pub fn matching(
+    existing: &[ResolvedTarget],
+    wanted: &ResolvedTarget,
+    config_path: &str,
+) -> Result<Vec<usize>, OnboardError> {
+    let hits: Vec<usize> = existing
+        .iter()
+        .filter(|t| {
+            t.function_arn == wanted.function_arn
+                && (wanted.qualifier.is_none() || t.qualifier == wanted.qualifier)
+        })
+        .map(|t| t.index)
+        .collect();
+    if hits.is_empty() {
+        let current = if existing.is_empty() {
+            "none".to_string()
+        } else {
+            existing
+                .iter()
+                .map(|t| match &t.qualifier {
+                    Some(q) => format!("{}:{q}", t.function_arn),
+                    None => t.function_arn.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let function = match &wanted.qualifier {
+            Some(q) => format!("{}:{q}", wanted.function_arn),
+            None => wanted.function_arn.clone(),
+        };
+        return Err(OnboardError::NotATarget {
+            function,
+            config: config_path.to_string(),
+            current,
+        });
+    }
+    Ok(hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_aliases_means_star() {
+        let t = target_from_args("f", None, Some("eu-west-1"), true).unwrap();
+        assert_eq!(t.qualifier.as_deref(), Some("*"));
+        assert_eq!(t.region.as_deref(), Some("eu-west-1"));
+    }
+
+    #[test]
+    fn qualifier_twice_must_agree() {
+        let arn = "arn:aws:lambda:us-east-1:123456789012:function:f:live";
+        assert!(target_from_args(arn, Some("blue"), None, false).is_err());
+        let t = target_from_args(arn, Some("live"), None, false).unwrap();
+        assert_eq!(t.qualifier, None);
+        assert!(target_from_args("f", Some("live"), None, true).is_err());
+    }
+}

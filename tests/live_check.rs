@@ -1,0 +1,180 @@
+//! `lambda-trust check`: the read-only drift check for CI, against a real moto server.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::live::*;
+
+fn findings(v: &Value) -> Vec<Value> {
+    v["configs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["findings"].as_array().unwrap().clone())
+        .collect()
+}
+
+#[test]
+fn in_sync_is_exit_0_and_never_writes() {
+    let env = setup(&["lookup-customer"]);
+    env.expect(&["apply"], 0);
+    let (r, writes) = env.writes_of(&["check", "--format", "json"], 0);
+    assert_eq!(writes, 0);
+    let v = json_of(&r);
+    assert_eq!(v["schema_version"], json!(1));
+    assert_eq!(v["in_sync"], json!(true));
+    assert_eq!(v["configs"][0]["status"], json!("ok"));
+}
+
+#[test]
+fn nothing_applied_yet_is_config_drift() {
+    let env = setup(&["lookup-customer"]);
+    let r = env.expect(&["check", "--format", "json"], 2);
+    let f = findings(&json_of(&r));
+    assert!(f
+        .iter()
+        .any(|f| f["message"] == json!("the role does not exist")));
+    assert!(
+        f.iter()
+            .all(|f| f["severity"] == json!("config") || f["kind"] == json!("verify")),
+        "{f:#?}"
+    );
+}
+
+#[test]
+fn external_id_change_is_security_drift_with_path_and_values() {
+    let env = setup(&["lookup-customer"]);
+    env.expect(&["apply"], 0);
+    env.iam(
+        "UpdateAssumeRolePolicy",
+        &[
+            ("RoleName", "GenesysLambdaInvoker"),
+            (
+                "PolicyDocument",
+                &trust_doc("attacker-org", "arn:aws:iam::765628985471:root"),
+            ),
+        ],
+    );
+    let (r, writes) = env.writes_of(&["check", "--format", "json"], 2);
+    assert_eq!(writes, 0);
+    let f = findings(&json_of(&r));
+    let drift = f
+        .iter()
+        .find(|f| f["kind"] == json!("drift"))
+        .unwrap_or_else(|| panic!("{f:#?}"));
+    assert_eq!(drift["severity"], json!("security"));
+    assert!(
+        drift["path"].as_str().unwrap().contains("ExternalId")
+            || drift["path"].as_str().unwrap().contains("externalid"),
+        "{drift:#}"
+    );
+    assert_eq!(drift["expected"], json!(EXT), "{drift:#}");
+    assert_eq!(drift["actual"], json!("attacker-org"), "{drift:#}");
+}
+
+#[test]
+fn description_change_is_config_drift() {
+    let env = setup(&["lookup-customer"]);
+    env.expect(&["apply"], 0);
+    env.iam(
+        "UpdateRole",
+        &[
+            ("RoleName", "GenesysLambdaInvoker"),
+            ("Description", "changed by hand"),
+        ],
+    );
+    let r = env.expect(&["check", "--format", "json"], 2);
+    let f = findings(&json_of(&r));
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0]["severity"], json!("config"));
+    assert_eq!(f[0]["actual"], json!("changed by hand"));
+}
+
+#[test]
+fn extra_policy_is_security_in_every_format() {
+    let env = setup(&["lookup-customer"]);
+    env.expect(&["apply"], 0);
+    let doc = json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]});
+    env.iam(
+        "PutRolePolicy",
+        &[
+            ("RoleName", "GenesysLambdaInvoker"),
+            ("PolicyName", "sneaky"),
+            ("PolicyDocument", &doc.to_string()),
+        ],
+    );
+    let human = env.expect(&["check"], 2);
+    assert!(
+        human.stdout.contains("security") && human.stdout.contains("inline policy sneaky"),
+        "{}",
+        human.stdout
+    );
+
+    let sarif = env.expect(&["check", "--format", "sarif"], 2);
+    let s: Value = serde_json::from_str(&sarif.stdout).unwrap();
+    assert_eq!(s["version"], json!("2.1.0"));
+    let results = s["runs"][0]["results"].as_array().unwrap();
+    assert!(results.iter().any(
+        |r| r["ruleId"] == json!("lambda-trust/security-drift") && r["level"] == json!("error")
+    ));
+    // Located at the [role] table of the config file.
+    let line = results[0]["locations"][0]["physicalLocation"]["region"]["startLine"]
+        .as_u64()
+        .unwrap();
+    assert!(line >= 1);
+
+    let gh = env.expect(&["check", "--format", "github"], 2);
+    let line = gh
+        .stdout
+        .lines()
+        .find(|l| l.contains("inline policy sneaky"))
+        .unwrap_or_else(|| panic!("{}", gh.stdout));
+    assert!(line.starts_with("::error file="), "{line}");
+    // [role] is on line 5 of the test config.
+    assert!(line.contains(",line=5,"), "{line}");
+}
+
+#[test]
+fn several_configs_are_checked_together_with_the_worst_exit_code() {
+    let env = setup(&["lookup-customer"]);
+    env.expect(&["apply"], 0);
+    let other = env.dir.path().join("other.toml");
+    // A second role that was never applied: drift.
+    std::fs::write(
+        &other,
+        config(&["lookup-customer"], "").replace("GenesysLambdaInvoker", "SecondRole"),
+    )
+    .unwrap();
+    let r = env.run_raw(&[
+        "check",
+        "--format",
+        "json",
+        "--config",
+        env.config_path().to_str().unwrap(),
+        "--config",
+        other.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    let v = json_of(&r);
+    let statuses: Vec<&str> = v["configs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, vec!["ok", "drift"]);
+
+    // A broken config is an error (exit 1), never confused with drift.
+    let bad = env.dir.path().join("zz-bad.toml");
+    std::fs::write(&bad, "[trust]\nnope = 1\n").unwrap();
+    let dir = env.dir.path().to_str().unwrap().to_string();
+    let r = env.run_raw(&["check", "--format", "json", "--config", &dir]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v = json_of(&r);
+    assert_eq!(v["configs"].as_array().unwrap().len(), 3);
+    assert_eq!(v["configs"][2]["status"], json!("error"));
+
+    let pattern = format!("{dir}/*.toml");
+    let r = env.run_raw(&["check", "--format", "json", "--config", &pattern]);
+    assert_eq!(json_of(&r)["configs"].as_array().unwrap().len(), 3);
+}
