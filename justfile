@@ -34,3 +34,7 @@ demo: setup
 # Build a release binary at target/release/lambda-trust.
 build:
     cargo build --release --locked
+
+# Benchmarks: lambda-trust vs the boto3 tutorial script, moto behind a 30 ms/call proxy; updates BENCHMARKS.md.
+bench: setup
+    cargo bench --locked --profile dev --bench bench

@@ -13,13 +13,14 @@ use serde_json::Value;
 use crate::aws::{AwsError, Clients};
 use crate::plan::{Op, Plan};
 
+/// Displays the failed call (with its hint) and how far apply got. The AWS error is part of the
+/// message, not an error *source*: `main` prints the whole chain, which would repeat it.
 #[derive(Debug, thiserror::Error)]
-#[error("{source}\n({done} of {total} changes were applied before the failure; run `lambda-trust plan` to see what remains)")]
+#[error("{error}\n({done} of {total} changes were applied before the failure; run `lambda-trust plan` to see what remains)")]
 pub struct ApplyError {
     pub done: usize,
     pub total: usize,
-    #[source]
-    pub source: AwsError,
+    pub error: AwsError,
 }
 
 /// What one apply did.
@@ -45,10 +46,10 @@ pub async fn apply(
         } else {
             run_op(clients, op).await
         };
-        result.map_err(|source| ApplyError {
+        result.map_err(|error| ApplyError {
             done: i,
             total: plan.ops.len(),
-            source,
+            error,
         })?;
         created_something |= matches!(op, Op::CreateRole { .. } | Op::CreatePolicy { .. });
     }

@@ -138,7 +138,7 @@ impl AwsError {
             }
             other => (None, error_chain(other)),
         };
-        let hint = hint_for(code.as_deref(), &err);
+        let hint = hint_for(operation, code.as_deref(), &err);
         AwsError {
             operation,
             code,
@@ -174,14 +174,76 @@ fn error_chain(err: &dyn std::error::Error) -> String {
     out
 }
 
-fn hint_for<E, R>(code: Option<&str>, err: &SdkError<E, R>) -> Option<String> {
+/// Says what another lambda-trust run (or a change made while this run was working) looks like.
+const RACE: &str = "another lambda-trust run may be in progress, or this was changed outside \
+    lambda-trust while this run was working";
+
+fn hint_for<E, R>(operation: &str, code: Option<&str>, err: &SdkError<E, R>) -> Option<String> {
     match code {
+        // Conflicts between what this run read and what it then found: a concurrent run, a
+        // change from elsewhere, or an earlier attempt of this very call whose response was lost
+        // (the SDK retries a call whose connection dropped).
+        Some("EntityAlreadyExists") => Some(format!(
+            "it exists now although it did not when this run read AWS: {RACE}, or an earlier \
+             attempt of this call succeeded but its response was lost; run `lambda-trust plan` again"
+        )),
+        Some("NoSuchEntity") => Some(match operation {
+            "iam:CreateRole" | "iam:PutRolePermissionsBoundary" => {
+                "check that role.permissions_boundary names an existing managed policy".to_string()
+            }
+            _ => format!(
+                "it does not exist (any more) although this run expected it: {RACE}; run \
+                 `lambda-trust plan` again"
+            ),
+        }),
+        Some("ConcurrentModification") => Some(format!(
+            "IAM is changing the same entity for another request: {RACE}; wait, then run \
+             `lambda-trust plan` again"
+        )),
+        Some("LimitExceeded") => Some(match operation {
+            "iam:CreatePolicyVersion" => format!(
+                "a managed policy keeps at most 5 versions and this one has 5: {RACE}; run \
+                 `lambda-trust plan` again (it deletes the oldest non-default version first)"
+            ),
+            "iam:AttachRolePolicy" => format!(
+                "the role has as many managed policies as IAM allows (10 by default, up to 20 on \
+                 request): {RACE}; run `lambda-trust plan` again (apply detaches policies the \
+                 config does not declare), or raise the \"Managed policies per role\" quota"
+            ),
+            _ => "an IAM quota was reached (the message says which); lower the usage or ask AWS \
+                  to raise the quota, then run `lambda-trust plan` again"
+                .to_string(),
+        }),
+        Some("DeleteConflict") => Some(match operation {
+            "iam:DeletePolicy" => format!(
+                "the policy is still attached somewhere or still has non-default versions: \
+                 {RACE}; run the command again to see what remains"
+            ),
+            "iam:DeleteRole" => format!(
+                "the role still has policies or an instance profile: {RACE}; run the command \
+                 again to see what remains"
+            ),
+            "iam:DeletePolicyVersion" => format!(
+                "that version is now the policy's default version: {RACE}; run `lambda-trust \
+                 plan` again"
+            ),
+            _ => format!("it is still in use: {RACE}; run the command again to see what remains"),
+        }),
         Some("AccessDenied") | Some("AccessDeniedException") | Some("UnauthorizedOperation") => {
             Some("the credentials in use lack this IAM/Lambda permission; see README \"Running against real AWS\" for the minimal policy".into())
         }
         Some("ExpiredToken") | Some("ExpiredTokenException") | Some("InvalidClientTokenId") => {
             Some("refresh your credentials (e.g. `aws sso login`) or pick another --profile".into())
         }
+        Some("ServiceFailure")
+        | Some("InternalFailure")
+        | Some("InternalError")
+        | Some("ServiceUnavailable")
+        | Some("ServiceException") => Some(
+            "AWS kept answering with a server error after every retry; run again later or raise \
+             --max-attempts"
+                .into(),
+        ),
         Some("Throttling") | Some("ThrottlingException") | Some("TooManyRequestsException") => {
             Some("AWS kept throttling after every retry; run again later or raise --max-attempts".into())
         }

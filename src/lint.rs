@@ -796,6 +796,24 @@ pub fn check_rendered(config: &Config, rendered: &Rendered, allow_weaker: bool) 
     let invoke = std::slice::from_ref(&rendered.invoke);
     findings.extend(invoke_findings(invoke, &rendered.function_arns));
     findings.extend(invoke_grant_findings(invoke, &rendered.function_arns));
+    // Too many ARNs for one policy is not an error: `shard` splits them across several policies
+    // (each checked against the quota when it is planned).
+    for f in &mut findings {
+        if f.code == "invoke-policy-too-large" {
+            f.severity = Severity::Warning;
+            f.code = "invoke-policy-sharded";
+            f.message = format!(
+                "the {} granted ARNs do not fit in one managed policy ({}): they are split across {}, {}-2, …",
+                rendered.function_arns.len(),
+                f.message,
+                config.policy_name(),
+                config.policy_name()
+            );
+            f.hint = Some(
+                "a role takes 10 managed policies by default; see README \"Many targets\"".into(),
+            );
+        }
+    }
     if !rendered.builtin_templates {
         for f in &mut findings {
             if f.severity != Severity::Error || !is_weakening(f.code) {
@@ -810,7 +828,7 @@ pub fn check_rendered(config: &Config, rendered: &Rendered, allow_weaker: bool) 
                     .take()
                     .map_or(String::new(), |h| format!("{h} in the template; "));
                 f.hint = Some(format!(
-                    "{fix}or pass --allow-weaker to accept a weaker policy on purpose"
+                    "{fix}or pass --allow-weaker-policies to accept a weaker policy on purpose"
                 ));
             }
         }
@@ -836,7 +854,11 @@ pub fn lint(loaded: &Loaded, rendered: &Rendered, allow_weaker: bool) -> LintRep
                          also needs a resource policy allowing the role",
                         t.index, t.function_arn, t.account_id
                     ),
-                    Some("add one with aws lambda add-permission --principal <role ARN> --action lambda:InvokeFunction".into()),
+                    Some(format!(
+                        "aws lambda add-permission --function-name {} --statement-id \
+                         genesys-cloud --action lambda:InvokeFunction --principal <role ARN>",
+                        t.function_arn
+                    )),
                 ));
             }
         }

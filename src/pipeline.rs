@@ -83,7 +83,7 @@ pub fn query(config: &Config, default_region: &str) -> Query {
         role_name: config.role.name.clone(),
         policy_name: config.policy_name(),
         policy_path: "/".into(),
-        probe_shards: estimate_shards(config, default_region) + 1,
+        probe_shards: estimate_shards(config, default_region),
         functions: config
             .targets
             .iter()

@@ -9,8 +9,8 @@ const EXAMPLE: &str = include_str!("../examples/lambda-trust.toml");
 fn interesting_char() -> impl Strategy<Value = char> {
     prop_oneof![
         prop::sample::select(vec![
-            '"', '\'', '[', ']', '{', '}', '=', ',', '.', '\n', '\\', '#', ':', '*', '$', '-',
-            '0', '9', 'a', ' ', '\t', '\u{feff}', 'é', '€', '\u{0}', '\r',
+            '"', '\'', '[', ']', '{', '}', '=', ',', '.', '\n', '\\', '#', ':', '*', '$', '-', '0',
+            '9', 'a', ' ', '\t', '\u{feff}', 'é', '€', '\u{0}', '\r',
         ]),
         any::<char>(),
     ]
@@ -78,7 +78,6 @@ proptest! {
             // Whatever survives mutation must still satisfy the invariants later phases rely on.
             Ok(loaded) => {
                 prop_assert!(loaded.config.partner_account().len() == 12);
-                prop_assert!(!loaded.config.targets.is_empty());
             }
             Err(e) => {
                 let shown = e.to_string();

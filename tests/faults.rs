@@ -332,9 +332,9 @@ fn throttling_and_server_errors_converge_with_bounded_attempts() {
 fn persistent_throttling_fails_clearly_after_max_attempts() {
     let env = Env::new();
     env.fresh(&[FN_A]);
-    env.h.proxy.inject(
-        Injection::new("iam:CreateRole", 400, "Throttling", "Rate exceeded").always(),
-    );
+    env.h
+        .proxy
+        .inject(Injection::new("iam:CreateRole", 400, "Throttling", "Rate exceeded").always());
     let out = env.run(&["apply", "--max-attempts", "3"]);
     out.assert_code(1);
     assert_eq!(env.h.proxy.count("iam:CreateRole"), 3, "{out}");
@@ -343,12 +343,7 @@ fn persistent_throttling_fails_clearly_after_max_attempts() {
         "{out}"
     );
     assert_eq!(
-        env.h
-            .proxy
-            .writes()
-            .iter()
-            .filter(|c| c.forwarded)
-            .count(),
+        env.h.proxy.writes().iter().filter(|c| c.forwarded).count(),
         0
     );
     env.h.proxy.clear_faults();
@@ -417,13 +412,7 @@ fn cut_off_after_every_call_then_apply_converges() {
         // Two attempts: the SDK retries a dropped connection once, quickly; more attempts only
         // add backoff (every later request is dropped too).
         let cut = env.run(&["apply", "--max-attempts", "2"]);
-        let landed = env
-            .h
-            .proxy
-            .writes()
-            .iter()
-            .filter(|c| c.forwarded)
-            .count();
+        let landed = env.h.proxy.writes().iter().filter(|c| c.forwarded).count();
         match cut.code {
             Some(0) => assert!(k >= full, "k={k}: cut-off apply claimed success\n{cut}"),
             Some(1) => assert!(
@@ -436,7 +425,10 @@ fn cut_off_after_every_call_then_apply_converges() {
         let again = env.run(&["apply"]);
         assert_eq!(again.code, Some(0), "k={k}: clean apply after cut\n{again}");
         env.assert_converged(&[], &format!("cut after {k}"));
-        summary.push(format!("k={k}: exit {:?}, {landed} write(s) landed", cut.code));
+        summary.push(format!(
+            "k={k}: exit {:?}, {landed} write(s) landed",
+            cut.code
+        ));
     }
     println!("{}", summary.join("\n"));
 }
@@ -476,12 +468,7 @@ impl Scenario {
 
 /// Forwarded write calls so far.
 fn landed_writes(env: &Env) -> usize {
-    env.h
-        .proxy
-        .writes()
-        .iter()
-        .filter(|c| c.forwarded)
-        .count()
+    env.h.proxy.writes().iter().filter(|c| c.forwarded).count()
 }
 
 /// Runs apply to completion with `latency`, returning (ms until the first write reached the
@@ -502,7 +489,10 @@ fn calibrate(env: &Env, scenario: Scenario, latency: Duration) -> (u64, u64, usi
         if let Some(s) = child.try_wait().expect("wait") {
             break s;
         }
-        assert!(start.elapsed() < Duration::from_secs(30), "calibration hung");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "calibration hung"
+        );
         std::thread::sleep(Duration::from_millis(2));
     };
     assert!(status.success(), "calibration apply failed: {status:?}");
@@ -522,7 +512,10 @@ fn kill_9_during_apply_then_apply_converges() {
     let mut calib = Vec::new();
     for scenario in [Scenario::Create, Scenario::Repair] {
         let c = calibrate(&env, scenario, Duration::from_millis(35));
-        println!("{scenario:?}: first write after {} ms, done after {} ms, {} writes", c.0, c.1, c.2);
+        println!(
+            "{scenario:?}: first write after {} ms, done after {} ms, {} writes",
+            c.0, c.1, c.2
+        );
         calib.push((scenario, c));
     }
 
@@ -634,7 +627,10 @@ fn two_concurrent_applies() {
                         r.stderr.contains("another lambda-trust run"),
                         "round {round}: the losing apply does not say what happened\n{r}"
                     );
-                    losers.push(format!("round {round} ({scenario:?}):\n{}", r.stderr.trim()));
+                    losers.push(format!(
+                        "round {round} ({scenario:?}):\n{}",
+                        r.stderr.trim()
+                    ));
                 }
                 other => panic!("round {round}: exit {other:?}\n{r}"),
             }
@@ -721,7 +717,8 @@ fn delete_conflict_fails_clearly_and_apply_converges() {
     let out = env.run(&["apply"]);
     assert_clear_failure(&out, "iam:DeletePolicyVersion", "DeleteConflict");
     assert!(
-        out.stderr.contains("changes were applied before the failure"),
+        out.stderr
+            .contains("changes were applied before the failure"),
         "{out}"
     );
     env.h.proxy.clear_faults();
@@ -751,42 +748,66 @@ fn delete_conflict_fails_clearly_and_apply_converges() {
     }
 }
 
-/// A write whose response is lost (forwarded, then the connection reset) is retried by the SDK;
-/// for a create the retry meets EntityAlreadyExists. The run must fail clearly, and the next
-/// apply converges.
+/// A write whose response is lost (forwarded, then the connection reset) is retried by the SDK:
+/// a create then meets EntityAlreadyExists, a delete NoSuchEntity, a new policy version is
+/// published twice. The run must succeed or fail clearly, and the next apply converges (never
+/// more than 5 versions, no duplicates).
 #[test]
 fn lost_responses_to_writes_then_apply_converges() {
     let env = Env::new();
     let mut outcomes = Vec::new();
-    for seed in 1..=4u64 {
-        env.fresh(&[FN_A, FN_B]);
+    for seed in 1..=6u64 {
+        let scenario = if seed % 2 == 1 {
+            Scenario::Create
+        } else {
+            Scenario::Repair
+        };
+        scenario.prepare(&env);
         env.h.proxy.set_faults(FaultConfig {
             reset_rate: 0.5,
-            only: vec![
-                "iam:CreateRole".into(),
-                "iam:CreatePolicy".into(),
-                "iam:AttachRolePolicy".into(),
-            ],
+            only: [
+                "CreateRole",
+                "CreatePolicy",
+                "AttachRolePolicy",
+                "DetachRolePolicy",
+                "DeleteRolePolicy",
+                "UntagRole",
+                "DeletePolicyVersion",
+                "CreatePolicyVersion",
+            ]
+            .map(|op| format!("iam:{op}"))
+            .to_vec(),
             seed,
             ..Default::default()
         });
         let first = env.run(&["apply"]);
+        let resets = env
+            .h
+            .proxy
+            .calls()
+            .iter()
+            .filter(|c| c.fault.is_some())
+            .count();
         match first.code {
             Some(0) => {}
             Some(1) => assert!(
-                first.stderr.contains("hint:"),
-                "seed {seed}: failure without a hint\n{first}"
+                first.stderr.contains("hint:") && first.stderr.matches("error:").count() == 1,
+                "seed {seed}: unclear failure\n{first}"
             ),
             other => panic!("seed {seed}: exit {other:?}\n{first}"),
         }
         outcomes.push(format!(
-            "seed {seed}: exit {:?}: {}",
+            "seed {seed} ({scenario:?}): {resets} lost response(s), exit {:?}: {}",
             first.code,
-            first.stderr.lines().find(|l| l.contains("error:")).unwrap_or("-")
+            first
+                .stderr
+                .lines()
+                .find(|l| l.contains("error:"))
+                .unwrap_or("-")
         ));
         env.h.proxy.clear_faults();
         env.expect(&["apply"], 0);
-        env.assert_converged(&[], &format!("reset seed {seed}"));
+        env.assert_converged(scenario.extra_local(), &format!("reset seed {seed}"));
     }
     println!("{}", outcomes.join("\n"));
 }

@@ -354,7 +354,7 @@ fn allowed() -> Vec<String> {
 #[test]
 fn good_invoke_has_no_findings() {
     let doc = invoke_variant("Action", json!(["Lambda:invokefunction"]));
-    assert!(invoke_findings(&[doc.clone()], &allowed()).is_empty());
+    assert!(invoke_findings(std::slice::from_ref(&doc), &allowed()).is_empty());
     assert!(invoke_grant_findings(&[doc], &allowed()).is_empty());
     // Split across two documents (live: several attached policies).
     let a = invoke_variant("Resource", json!(F1));
@@ -486,7 +486,7 @@ fn invoke_weakenings() {
 #[test]
 fn invoke_grants_and_size() {
     let only_f1 = invoke_variant("Resource", json!(F1));
-    let findings = invoke_grant_findings(&[only_f1.clone()], &allowed());
+    let findings = invoke_grant_findings(std::slice::from_ref(&only_f1), &allowed());
     assert_eq!(codes(&findings), ["invoke-missing-grant"]);
     assert!(findings[0].message.contains(F2));
     assert!(invoke_findings(&[only_f1], &allowed()).is_empty());
@@ -650,4 +650,15 @@ fn json_report_shape() {
         ]})
     );
     insta::assert_snapshot!("lint_human_errors", render_human(&report, false));
+}
+
+#[test]
+fn no_targets_is_a_warning_not_an_error() {
+    let text = EXAMPLE.split("# One [[targets]]").next().unwrap();
+    let l = config::parse_str(text, "x").unwrap();
+    let r = render::render(&l.config, &RenderContext::default(), &Templates::builtin()).unwrap();
+    assert!(r.function_arns.is_empty());
+    let report = lint::lint(&l, &r, false);
+    assert_eq!(codes(&report.findings), ["no-targets"]);
+    assert!(!report.has_errors());
 }

@@ -37,8 +37,8 @@ fn config() -> impl Strategy<Value = Config> {
     )
         .prop_map(|(function, region, qualifier)| TargetConfig {
             function,
-            region: region.map(String::from),
-            qualifier: qualifier.map(String::from),
+            region,
+            qualifier,
         });
     (
         prop::option::of(prop_oneof![

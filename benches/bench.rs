@@ -1,0 +1,850 @@
+//! `just bench`: wall time and AWS calls of lambda-trust at 1, 10, 50 and 500 targets, side by
+//! side with the common boto3 tutorial script (`benches/baseline_boto3_tutorial.py`), both run
+//! against one real `moto_server` behind the counting proxy of `tests/support` with a fixed
+//! latency per call (30 ms: a model of an AWS round trip).
+//!
+//! For every size N and every repetition: fresh moto state (reset, then N + 1 functions seeded
+//! directly, not through the proxy, not counted), a config with N targets, then — each timed and
+//! counted on its own — `apply` (from scratch), `apply` (no-op), `check`, `verify`, `onboard` of
+//! the (N+1)-th function. Then, on fresh state again, the baseline's first run and its re-run.
+//! A second pass without added latency gives each command's local cost; the difference,
+//! divided by the latency, is its depth in sequential round trips.
+//!
+//! Knobs (environment): `BENCH_SIZES` (default `1,10,50,500`), `BENCH_REPS` (5),
+//! `BENCH_LATENCY_MS` (30), `BENCH_DEPTH_REPS` (3; 0 skips the no-latency pass),
+//! `BENCH_BASELINE_REPS_LARGE` (repetitions of the baseline at N ≥ 500; default 1 — one
+//! first run + one re-run at 500 targets already take about two minutes), `BENCH_UPDATE_MD`
+//! (default 1: rewrite the generated part of BENCHMARKS.md), `BENCH_PYTHON`, `MOTO_SERVER`.
+//!
+//! Output: progress on stderr, the markdown on stdout, in `target/bench/results.md`, and between
+//! the `<!-- bench:begin -->` / `<!-- bench:end -->` markers of BENCHMARKS.md.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::http;
+use support::moto::tiny_zip;
+use support::{Call, FaultConfig, Kind, MotoServer, Proxy};
+
+const REGION: &str = "us-east-1";
+const EXTRA: &str = "bench-extra";
+const BEGIN: &str = "<!-- bench:begin -->";
+const END: &str = "<!-- bench:end -->";
+
+// ------------------------------------------------------------------------------ settings
+
+struct Settings {
+    sizes: Vec<usize>,
+    reps: usize,
+    latency: Duration,
+    depth_reps: usize,
+    baseline_reps_large: usize,
+    update_md: bool,
+    python: PathBuf,
+}
+
+fn env_usize(name: &str, default: usize) -> usize {
+    match std::env::var(name) {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("{name}={v:?} is not a number")),
+        _ => default,
+    }
+}
+
+impl Settings {
+    fn from_env() -> Settings {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let sizes = std::env::var("BENCH_SIZES")
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "1,10,50,500".into())
+            .split(',')
+            .map(|s| {
+                s.trim()
+                    .parse::<usize>()
+                    .unwrap_or_else(|_| panic!("BENCH_SIZES: {s:?} is not a number"))
+            })
+            .collect::<Vec<_>>();
+        assert!(
+            sizes.iter().all(|&n| n >= 1),
+            "BENCH_SIZES: sizes must be ≥ 1"
+        );
+        Settings {
+            sizes,
+            reps: env_usize("BENCH_REPS", 5).max(1),
+            latency: Duration::from_millis(env_usize("BENCH_LATENCY_MS", 30) as u64),
+            depth_reps: env_usize("BENCH_DEPTH_REPS", 3),
+            baseline_reps_large: env_usize("BENCH_BASELINE_REPS_LARGE", 1).max(1),
+            update_md: env_usize("BENCH_UPDATE_MD", 1) != 0,
+            python: std::env::var_os("BENCH_PYTHON")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| manifest.join(".venv/bin/python")),
+        }
+    }
+
+    fn baseline_reps(&self, n: usize) -> usize {
+        if n >= 500 {
+            self.baseline_reps_large.min(self.reps)
+        } else {
+            self.reps
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------ scenarios
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Scenario {
+    ApplyScratch,
+    ApplyNoop,
+    Check,
+    Verify,
+    Onboard,
+    BaselineFirst,
+    BaselineRerun,
+}
+
+impl Scenario {
+    const TOOL: [Scenario; 5] = [
+        Scenario::ApplyScratch,
+        Scenario::ApplyNoop,
+        Scenario::Check,
+        Scenario::Verify,
+        Scenario::Onboard,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Scenario::ApplyScratch => "`apply` (from scratch)",
+            Scenario::ApplyNoop => "`apply` (no-op)",
+            Scenario::Check => "`check` (in sync)",
+            Scenario::Verify => "`verify`",
+            Scenario::Onboard => "`onboard` (+1 target)",
+            Scenario::BaselineFirst => "baseline: boto3 tutorial, first run",
+            Scenario::BaselineRerun => "baseline: boto3 tutorial, re-run",
+        }
+    }
+
+    fn is_baseline(self) -> bool {
+        matches!(self, Scenario::BaselineFirst | Scenario::BaselineRerun)
+    }
+}
+
+/// One timed run and the calls the proxy saw during it.
+struct Sample {
+    wall: Duration,
+    calls: Vec<Call>,
+}
+
+#[derive(Default, Clone, PartialEq, Eq)]
+struct CallStats {
+    total: usize,
+    reads: usize,
+    writes: usize,
+    /// Write calls answered with an error status (e.g. the baseline's CreatePolicy on re-run).
+    failed_writes: usize,
+    other: usize,
+    /// service → (reads, writes, other)
+    by_service: BTreeMap<String, (usize, usize, usize)>,
+    /// `service:Operation` → (calls, failed)
+    by_op: BTreeMap<String, (usize, usize)>,
+}
+
+fn stats(calls: &[Call]) -> CallStats {
+    let mut s = CallStats::default();
+    for c in calls {
+        s.total += 1;
+        let failed = !matches!(c.status, Some(st) if st < 400);
+        let e = s.by_service.entry(c.service.clone()).or_default();
+        match c.kind {
+            Kind::Read => {
+                s.reads += 1;
+                e.0 += 1;
+            }
+            Kind::Write => {
+                s.writes += 1;
+                e.1 += 1;
+                if failed {
+                    s.failed_writes += 1;
+                }
+            }
+            Kind::Other => {
+                s.other += 1;
+                e.2 += 1;
+            }
+        }
+        let o = s.by_op.entry(c.key()).or_default();
+        o.0 += 1;
+        if failed {
+            o.1 += 1;
+        }
+    }
+    s
+}
+
+fn iam_reads(s: &CallStats) -> usize {
+    s.by_service.get("iam").map(|x| x.0).unwrap_or(0)
+}
+
+#[derive(Default)]
+struct Results {
+    /// (N, scenario) → samples with latency
+    timed: BTreeMap<(usize, Scenario), Vec<Sample>>,
+    /// (N, scenario) → wall times without added latency
+    local: BTreeMap<(usize, Scenario), Vec<Duration>>,
+}
+
+// ------------------------------------------------------------------------------ running
+
+struct Bench {
+    settings: Settings,
+    // Field order = drop order: proxy before moto.
+    proxy: Proxy,
+    moto: MotoServer,
+    dir: tempfile::TempDir,
+}
+
+fn function_names(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("bench-fn-{i:04}")).collect()
+}
+
+impl Bench {
+    fn config_path(&self) -> PathBuf {
+        self.dir.path().join("lambda-trust.toml")
+    }
+
+    /// Fresh moto state with these functions (straight to moto: not counted, not delayed).
+    fn fresh_state(&self, functions: &[String]) {
+        self.moto.reset();
+        let seed = self.moto.client();
+        let role = seed.ensure_lambda_exec_role();
+        let zip = http::base64_encode(&tiny_zip(
+            "index.py",
+            b"def handler(event, context):\n    return event\n",
+        ));
+        let threads = 8;
+        std::thread::scope(|scope| {
+            for chunk in functions.chunks(functions.len().div_ceil(threads).max(1)) {
+                let (seed, role, zip) = (&seed, &role, &zip);
+                scope.spawn(move || {
+                    for name in chunk {
+                        let body = serde_json::json!({
+                            "FunctionName": name,
+                            "Runtime": "python3.12",
+                            "Role": role,
+                            "Handler": "index.handler",
+                            "Code": { "ZipFile": zip },
+                        });
+                        let r = seed.lambda(REGION, "POST", "/2015-03-31/functions", Some(&body));
+                        assert!(
+                            r.is_success(),
+                            "seed function {name}: HTTP {} {}",
+                            r.status,
+                            r.text()
+                        );
+                    }
+                });
+            }
+        });
+    }
+
+    fn write_config(&self, targets: &[String]) {
+        let refs: Vec<&str> = targets.iter().map(String::as_str).collect();
+        std::fs::write(self.config_path(), support::live::config(&refs, "")).expect("write config");
+    }
+
+    /// Runs `cmd` through the proxy with the given latency; returns the sample and its stdout.
+    fn measure(&self, latency: Duration, cmd: &mut Command, what: &str, code: i32) -> Sample {
+        self.proxy.set_faults(FaultConfig {
+            latency,
+            ..FaultConfig::default()
+        });
+        self.proxy.clear();
+        cmd.stdin(Stdio::null());
+        let started = Instant::now();
+        let out = cmd.output().unwrap_or_else(|e| panic!("spawn {what}: {e}"));
+        let wall = started.elapsed();
+        let calls = self.proxy.calls();
+        if out.status.code() != Some(code) {
+            panic!(
+                "{what}: exit {:?} (expected {code})\n--- stdout\n{}\n--- stderr\n{}\nmoto log tail:\n{}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr),
+                self.moto.log_tail(20)
+            );
+        }
+        Sample { wall, calls }
+    }
+
+    fn tool(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(support::bin_path());
+        cmd.args(args)
+            .arg("--config")
+            .arg(self.config_path())
+            .args(["--format", "json", "--color", "never"]);
+        hermetic_aws_env(&mut cmd, &self.proxy.url());
+        cmd
+    }
+
+    fn baseline(&self, functions: &[String]) -> Command {
+        let script =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/baseline_boto3_tutorial.py");
+        let mut cmd = Command::new(&self.settings.python);
+        cmd.arg(script)
+            .args(["--endpoint-url", &self.proxy.url(), "--region", REGION])
+            .args(functions);
+        hermetic_aws_env(&mut cmd, &self.proxy.url());
+        cmd
+    }
+
+    /// apply (scratch), apply (no-op), check, verify, onboard — on fresh state with N targets.
+    fn tool_round(&self, n: usize, latency: Duration) -> Vec<(Scenario, Sample)> {
+        let mut functions = function_names(n);
+        functions.push(EXTRA.to_string());
+        self.fresh_state(&functions);
+        self.write_config(&functions[..n]);
+        let mut out = Vec::new();
+        for sc in Scenario::TOOL {
+            let mut cmd = match sc {
+                Scenario::ApplyScratch | Scenario::ApplyNoop => self.tool(&["apply"]),
+                Scenario::Check => self.tool(&["check"]),
+                Scenario::Verify => self.tool(&["verify"]),
+                Scenario::Onboard => self.tool(&["onboard", EXTRA]),
+                _ => unreachable!(),
+            };
+            let s = self.measure(latency, &mut cmd, &format!("{} at {n}", sc.label()), 0);
+            if matches!(sc, Scenario::ApplyNoop | Scenario::Check | Scenario::Verify) {
+                let w = s.calls.iter().filter(|c| c.is_write).count();
+                assert_eq!(w, 0, "{} at {n} made {w} write call(s)", sc.label());
+            }
+            out.push((sc, s));
+        }
+        out
+    }
+
+    /// The baseline's first run and its re-run, on fresh state with N functions.
+    fn baseline_round(&self, n: usize) -> Vec<(Scenario, Sample)> {
+        let functions = function_names(n);
+        self.fresh_state(&functions);
+        let latency = self.settings.latency;
+        let first = self.measure(
+            latency,
+            &mut self.baseline(&functions),
+            &format!("baseline first run at {n}"),
+            0,
+        );
+        let rerun = self.measure(
+            latency,
+            &mut self.baseline(&functions),
+            &format!("baseline re-run at {n}"),
+            0,
+        );
+        vec![
+            (Scenario::BaselineFirst, first),
+            (Scenario::BaselineRerun, rerun),
+        ]
+    }
+}
+
+/// The environment `tests/support` gives the binary: no inherited AWS settings, fixed test
+/// credentials, every call to `endpoint`.
+fn hermetic_aws_env(cmd: &mut Command, endpoint: &str) {
+    for (k, _) in std::env::vars_os() {
+        let ks = k.to_string_lossy();
+        if ks.starts_with("AWS_") || ks == "CLICOLOR_FORCE" || ks == "FORCE_COLOR" {
+            cmd.env_remove(&k);
+        }
+    }
+    let nowhere = std::env::temp_dir().join("lambda-trust-bench-nonexistent");
+    cmd.env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", REGION)
+        .env("AWS_DEFAULT_REGION", REGION)
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_CONFIG_FILE", nowhere.join("config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", nowhere.join("credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("NO_COLOR", "1");
+}
+
+// ------------------------------------------------------------------------------ machine
+
+struct Machine {
+    nproc: usize,
+    cpu: String,
+    memory: String,
+    kernel: String,
+    date: String,
+    profile: &'static str,
+    tool_start: Duration,
+    python_start: Duration,
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+fn median(v: &[Duration]) -> Duration {
+    let mut v = v.to_vec();
+    v.sort();
+    match v.len() {
+        0 => Duration::ZERO,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2,
+    }
+}
+
+fn time_of(cmd: &mut Command, times: usize) -> Duration {
+    let v: Vec<Duration> = (0..times)
+        .map(|_| {
+            let t = Instant::now();
+            let st = cmd
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("spawn");
+            assert!(st.success(), "{cmd:?} failed");
+            t.elapsed()
+        })
+        .collect();
+    median(&v)
+}
+
+fn machine(settings: &Settings) -> Machine {
+    let cpuinfo = read("/proc/cpuinfo");
+    let cpu = cpuinfo
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let memory = read("/proc/meminfo")
+        .lines()
+        .find(|l| l.starts_with("MemTotal:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| format!("{:.1} GiB", kb / 1024.0 / 1024.0))
+        .unwrap_or_else(|| "unknown".into());
+    let nproc = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let date = Command::new("date")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let tool_start = time_of(Command::new(support::bin_path()).arg("--version"), 5);
+    let python_start = time_of(
+        Command::new(&settings.python).args([
+            "-c",
+            "import boto3; boto3.session.Session(region_name='us-east-1').client('iam', endpoint_url='http://127.0.0.1:9')",
+        ]),
+        3,
+    );
+    Machine {
+        nproc,
+        cpu,
+        memory,
+        kernel: read("/proc/sys/kernel/osrelease").trim().to_string(),
+        date,
+        profile: if cfg!(debug_assertions) {
+            "dev (debug assertions on; the `dev` profile of Cargo.toml)"
+        } else {
+            "release (optimised)"
+        },
+        tool_start,
+        python_start,
+    }
+}
+
+// ------------------------------------------------------------------------------ report
+
+fn secs(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64())
+}
+
+fn by_service(s: &CallStats) -> String {
+    s.by_service
+        .iter()
+        .map(|(svc, (r, w, o))| {
+            let mut parts = Vec::new();
+            if *r > 0 {
+                parts.push(format!("{r}r"));
+            }
+            if *w > 0 {
+                parts.push(format!("{w}w"));
+            }
+            if *o > 0 {
+                parts.push(format!("{o}o"));
+            }
+            format!("{svc} {}", parts.join("/"))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn ops(s: &CallStats) -> String {
+    s.by_op
+        .iter()
+        .map(|(op, (n, failed))| {
+            if *failed > 0 {
+                format!("{op} ×{n} ({failed} failed)")
+            } else {
+                format!("{op} ×{n}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Call stats of the samples; `None` when they differ between repetitions (then the range).
+fn consistent(samples: &[Sample]) -> (CallStats, Option<(usize, usize)>) {
+    let all: Vec<CallStats> = samples.iter().map(|s| stats(&s.calls)).collect();
+    let first = all[0].clone();
+    if all.iter().all(|s| *s == first) {
+        (first, None)
+    } else {
+        let lo = all.iter().map(|s| s.total).min().unwrap_or(0);
+        let hi = all.iter().map(|s| s.total).max().unwrap_or(0);
+        (first, Some((lo, hi)))
+    }
+}
+
+fn render(settings: &Settings, m: &Machine, r: &Results, total: Duration) -> String {
+    let lat_ms = settings.latency.as_millis();
+    let mut md = String::new();
+    let _ = writeln!(
+        md,
+        "_Generated by `just bench` on {}; total run time {:.0} s._\n",
+        m.date,
+        total.as_secs_f64()
+    );
+    let _ = writeln!(md, "### Machine\n");
+    let _ = writeln!(md, "| | |\n|---|---|");
+    let _ = writeln!(md, "| CPU | {} × {} |", m.nproc, m.cpu);
+    let _ = writeln!(md, "| memory | {} |", m.memory);
+    let _ = writeln!(md, "| kernel | Linux {} |", m.kernel);
+    let _ = writeln!(md, "| lambda-trust build | {} |", m.profile);
+    let _ = writeln!(
+        md,
+        "| process start | `lambda-trust --version` {:.0} ms; `python -c 'import boto3; …client(\"iam\")'` {:.0} ms |",
+        m.tool_start.as_secs_f64() * 1e3,
+        m.python_start.as_secs_f64() * 1e3
+    );
+    let _ = writeln!(
+        md,
+        "| emulator | moto_server 5.2.5 (`.venv`), one server, reset and re-seeded before every round |"
+    );
+    let _ = writeln!(
+        md,
+        "| latency | {lat_ms} ms added by the proxy to every call (concurrent calls overlap) |"
+    );
+    let _ = writeln!(
+        md,
+        "| repetitions | lambda-trust: {} per size; baseline: {} per size below 500 targets, {} at 500 |\n",
+        settings.reps,
+        settings.reps,
+        settings.baseline_reps(500)
+    );
+
+    let _ = writeln!(md, "### Results\n");
+    let _ = writeln!(
+        md,
+        "Wall time of the whole process (start to exit), median of the runs, with min–max. \
+         Calls as the proxy saw them: r = read (`Get*`/`List*`), w = write, o = other \
+         (`sts:AssumeRole`). Writes answered with an error are counted as writes (and said). \
+         *Depth* ≈ (median with {lat_ms} ms − median with no added latency) / {lat_ms} ms: how \
+         many round trips the command waits for one after another.\n"
+    );
+    let _ = writeln!(
+        md,
+        "| targets | run | wall median (s) | min–max (s) | runs | ≈ depth | calls | reads | writes | by service |"
+    );
+    let _ = writeln!(md, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|");
+    for &n in &settings.sizes {
+        for sc in Scenario::TOOL
+            .iter()
+            .copied()
+            .chain([Scenario::BaselineFirst, Scenario::BaselineRerun])
+        {
+            let Some(samples) = r.timed.get(&(n, sc)) else {
+                continue;
+            };
+            let walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
+            let med = median(&walls);
+            let lo = walls.iter().min().copied().unwrap_or_default();
+            let hi = walls.iter().max().copied().unwrap_or_default();
+            let depth = match r.local.get(&(n, sc)) {
+                Some(local) if !local.is_empty() && !settings.latency.is_zero() => format!(
+                    "{:.1}",
+                    (med.as_secs_f64() - median(local).as_secs_f64())
+                        / settings.latency.as_secs_f64()
+                ),
+                _ if sc.is_baseline() => "= calls".to_string(),
+                _ => "–".to_string(),
+            };
+            let (st, varies) = consistent(samples);
+            let calls = match varies {
+                Some((a, b)) => format!("{a}–{b} (varies)"),
+                None => st.total.to_string(),
+            };
+            let writes = if st.failed_writes > 0 {
+                format!("{} ({} failed)", st.writes, st.failed_writes)
+            } else {
+                st.writes.to_string()
+            };
+            let mut label = sc.label().to_string();
+            if sc == Scenario::BaselineFirst && n > 10 {
+                label.push_str(&format!(
+                    " ¹ ({n} policies on one role: over the AWS quota of 10)"
+                ));
+            }
+            let _ = writeln!(
+                md,
+                "| {n} | {label} | {} | {}–{} | {} | {depth} | {calls} | {} | {writes} | {} |",
+                secs(med),
+                secs(lo),
+                secs(hi),
+                samples.len(),
+                st.reads,
+                by_service(&st)
+            );
+        }
+    }
+    let _ = writeln!(
+        md,
+        "\n¹ The baseline attaches one managed policy per target. Real AWS allows 10 managed \
+         policies per role (20 after a quota increase), so beyond 10 targets its first run fails \
+         at the 11th `AttachRolePolicy`; moto does not enforce the quota, so the numbers show the \
+         call pattern only. lambda-trust packs all ARNs into as few policies as fit (6,144 \
+         characters each).\n"
+    );
+    let _ = writeln!(
+        md,
+        "Baseline depth is its call count: it makes one call at a time.\n"
+    );
+
+    // Targets from the issue.
+    let _ = writeln!(md, "### Targets\n");
+    let _ = writeln!(md, "| target | measured | |\n|---|---|---|");
+    let timed = |n: usize, sc: Scenario| -> Option<(Duration, CallStats)> {
+        let samples = r.timed.get(&(n, sc))?;
+        let walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
+        Some((median(&walls), consistent(samples).0))
+    };
+    let verdict = |ok: bool| if ok { "met" } else { "**missed**" };
+    if let Some((t, st)) = timed(50, Scenario::Check) {
+        let ok = t <= Duration::from_millis(300);
+        let _ = writeln!(
+            md,
+            "| no-op `check` at 50 targets ≤ 0.3 s | {} s{} | {} |",
+            secs(t),
+            if ok {
+                String::new()
+            } else {
+                format!(" ({:+.0} ms over)", (t.as_secs_f64() - 0.3) * 1e3)
+            },
+            verdict(ok)
+        );
+        let _ = writeln!(
+            md,
+            "| … with 0 writes | {} | {} |",
+            st.writes,
+            verdict(st.writes == 0)
+        );
+        let iam: Vec<String> = settings
+            .sizes
+            .iter()
+            .filter_map(|&n| {
+                timed(n, Scenario::Check).map(|(_, s)| format!("{n}: {}", iam_reads(&s)))
+            })
+            .collect();
+        let flat = settings
+            .sizes
+            .iter()
+            .filter(|&&n| n <= 50)
+            .filter_map(|&n| timed(n, Scenario::Check).map(|(_, s)| iam_reads(&s)))
+            .collect::<Vec<_>>();
+        let ok = flat.windows(2).all(|w| w[0] == w[1]);
+        let _ = writeln!(
+            md,
+            "| … IAM reads not growing with targets | IAM reads by targets: {} | {} |",
+            iam.join(", "),
+            if ok {
+                "met up to 50 (see notes for 500)"
+            } else {
+                "**missed**"
+            }
+        );
+    }
+    if let Some((t, st)) = timed(50, Scenario::ApplyScratch) {
+        let ok = t <= Duration::from_secs(1);
+        let _ = writeln!(
+            md,
+            "| first `apply` at 50 targets ≤ 1 s | {} s{} | {} |",
+            secs(t),
+            if ok {
+                String::new()
+            } else {
+                format!(" ({:+.0} ms over)", (t.as_secs_f64() - 1.0) * 1e3)
+            },
+            verdict(ok)
+        );
+        let _ = writeln!(
+            md,
+            "| … with ≤ 5 writes | {} ({}) | {} |",
+            st.writes,
+            st.by_op
+                .iter()
+                .filter(|(k, _)| {
+                    let op = k.split(':').nth(1).unwrap_or("");
+                    !(op.starts_with("Get") || op.starts_with("List"))
+                })
+                .map(|(k, (n, _))| format!("{k} ×{n}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            verdict(st.writes <= 5)
+        );
+    }
+    if let Some((_, st)) = timed(50, Scenario::BaselineRerun) {
+        let ok = st.total == 203 && st.writes == 101;
+        let _ = writeln!(
+            md,
+            "| baseline re-run at 50: 203 calls incl. 101 writes | {} calls incl. {} writes ({} failed) | {} |",
+            st.total,
+            st.writes,
+            st.failed_writes,
+            if ok { "as expected" } else { "**differs**" }
+        );
+    }
+
+    let _ = writeln!(md, "\n### Calls by operation\n");
+    let _ = writeln!(md, "| targets | run | calls |\n|---:|---|---|");
+    for &n in &settings.sizes {
+        for sc in Scenario::TOOL
+            .iter()
+            .copied()
+            .chain([Scenario::BaselineFirst, Scenario::BaselineRerun])
+        {
+            if let Some(samples) = r.timed.get(&(n, sc)) {
+                let _ = writeln!(
+                    md,
+                    "| {n} | {} | {} |",
+                    sc.label(),
+                    ops(&consistent(samples).0)
+                );
+            }
+        }
+    }
+    md
+}
+
+fn update_benchmarks_md(generated: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
+    let block = format!("{BEGIN}\n{generated}{END}");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let new = match (text.find(BEGIN), text.find(END)) {
+        (Some(b), Some(e)) if b < e => {
+            format!("{}{block}{}", &text[..b], &text[e + END.len()..])
+        }
+        _ if text.is_empty() => format!("# Benchmarks\n\n{block}\n"),
+        _ => format!("{}\n\n## Results\n\n{block}\n", text.trim_end()),
+    };
+    std::fs::write(&path, new).expect("write BENCHMARKS.md");
+    eprintln!("bench: updated {}", path.display());
+}
+
+// ------------------------------------------------------------------------------ main
+
+fn main() {
+    // `cargo bench` passes --bench; anything else (e.g. `cargo test --benches`) is not a run.
+    if !std::env::args().any(|a| a == "--bench") {
+        eprintln!("benches/bench.rs: run it with `just bench` (cargo bench --bench bench)");
+        return;
+    }
+    let settings = Settings::from_env();
+    assert!(
+        settings.python.exists(),
+        "{} not found — run `just setup` (or set BENCH_PYTHON)",
+        settings.python.display()
+    );
+    let started = Instant::now();
+    let m = machine(&settings);
+    let moto = MotoServer::start();
+    let proxy = Proxy::start(&moto.url());
+    let bench = Bench {
+        settings,
+        proxy,
+        moto,
+        dir: tempfile::tempdir().expect("tempdir"),
+    };
+    let s = &bench.settings;
+    eprintln!(
+        "bench: sizes {:?}, {} reps, {} ms latency, binary {}",
+        s.sizes,
+        s.reps,
+        s.latency.as_millis(),
+        support::bin_path().display()
+    );
+    let mut results = Results::default();
+    for &n in &s.sizes {
+        for rep in 0..s.reps {
+            let t = Instant::now();
+            for (sc, sample) in bench.tool_round(n, s.latency) {
+                results.timed.entry((n, sc)).or_default().push(sample);
+            }
+            eprintln!(
+                "bench: {n:>4} targets, lambda-trust round {}/{} ({:.1} s)",
+                rep + 1,
+                s.reps,
+                t.elapsed().as_secs_f64()
+            );
+        }
+        let depth_reps = if s.latency.is_zero() { 0 } else { s.depth_reps };
+        for rep in 0..depth_reps {
+            let t = Instant::now();
+            for (sc, sample) in bench.tool_round(n, Duration::ZERO) {
+                results.local.entry((n, sc)).or_default().push(sample.wall);
+            }
+            eprintln!(
+                "bench: {n:>4} targets, no-latency round {}/{depth_reps} ({:.1} s)",
+                rep + 1,
+                t.elapsed().as_secs_f64()
+            );
+        }
+        let reps = s.baseline_reps(n);
+        for rep in 0..reps {
+            let t = Instant::now();
+            for (sc, sample) in bench.baseline_round(n) {
+                results.timed.entry((n, sc)).or_default().push(sample);
+            }
+            eprintln!(
+                "bench: {n:>4} targets, baseline round {}/{reps} ({:.1} s)",
+                rep + 1,
+                t.elapsed().as_secs_f64()
+            );
+        }
+    }
+    let md = render(s, &m, &results, started.elapsed());
+    print!("{md}");
+    let out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
+    let _ = std::fs::create_dir_all(&out_dir);
+    let _ = std::fs::write(out_dir.join("results.md"), &md);
+    if s.update_md {
+        update_benchmarks_md(&md);
+    } else {
+        eprintln!(
+            "bench: BENCH_UPDATE_MD=0: wrote {} only",
+            out_dir.join("results.md").display()
+        );
+    }
+}

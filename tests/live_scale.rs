@@ -1,0 +1,138 @@
+//! Many targets against moto: the invoke policy is sharded deterministically, every shard fits
+//! the 6,144-character quota and is attached, a second apply writes nothing, `check` is clean,
+//! and onboarding one more target touches exactly one shard.
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use support::live::*;
+
+fn shard_arns(env: &Env) -> Vec<String> {
+    let xml = env.iam(
+        "ListAttachedRolePolicies",
+        &[("RoleName", "GenesysLambdaInvoker")],
+    );
+    let mut arns: Vec<String> = xml
+        .split("<PolicyArn>")
+        .skip(1)
+        .filter_map(|s| s.split("</PolicyArn>").next())
+        .map(str::to_string)
+        .collect();
+    arns.sort();
+    arns
+}
+
+fn document_of(env: &Env, arn: &str) -> serde_json::Value {
+    let xml = env.iam("GetPolicy", &[("PolicyArn", arn)]);
+    let version = xml
+        .split("<DefaultVersionId>")
+        .nth(1)
+        .and_then(|s| s.split("</DefaultVersionId>").next())
+        .unwrap()
+        .to_string();
+    let xml = env.iam(
+        "GetPolicyVersion",
+        &[("PolicyArn", arn), ("VersionId", &version)],
+    );
+    let raw = xml
+        .split("<Document>")
+        .nth(1)
+        .and_then(|s| s.split("</Document>").next())
+        .unwrap();
+    let raw = raw
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">");
+    lambda_trust::policy::decode_document(&raw).unwrap()
+}
+
+fn granted(doc: &serde_json::Value) -> Vec<String> {
+    match &doc["Statement"][0]["Resource"] {
+        serde_json::Value::Array(a) => a.iter().map(|v| v.as_str().unwrap().to_string()).collect(),
+        serde_json::Value::String(s) => vec![s.clone()],
+        _ => vec![],
+    }
+}
+
+fn scenario(n: usize) {
+    let names: Vec<String> = (0..n).map(|i| format!("customer-lookup-{i:04}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let env = setup(&refs);
+    env.expect(&["apply"], 0);
+
+    // Every ARN granted exactly once, across shards that each fit the quota.
+    let shards = shard_arns(&env);
+    let mut all = BTreeSet::new();
+    for arn in &shards {
+        let doc = document_of(&env, arn);
+        let len = lambda_trust::policy::minified_len(&doc);
+        assert!(len <= 6144, "{arn}: {len} characters");
+        for a in granted(&doc) {
+            assert!(all.insert(a.clone()), "{a} granted twice");
+        }
+    }
+    let want: BTreeSet<String> = names
+        .iter()
+        .map(|f| format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:{f}"))
+        .collect();
+    assert_eq!(all, want, "{n} targets");
+    let expected_shards = n.div_ceil(80).max(1);
+    assert!(
+        shards.len() >= n.div_ceil(110).max(1) && shards.len() <= expected_shards,
+        "{n} targets in {} shards",
+        shards.len()
+    );
+
+    let (_, writes) = env.writes_of(&["apply"], 0);
+    assert_eq!(writes, 0, "second apply with {n} targets");
+    let (_, writes) = env.writes_of(&["check"], 0);
+    assert_eq!(writes, 0);
+
+    // Onboarding one more target touches one shard.
+    env.moto
+        .lambda_create_function("zz-new-function", "us-east-1");
+    env.proxy.clear();
+    env.expect(&["onboard", "zz-new-function"], 0);
+    let touched: BTreeSet<String> = env
+        .proxy
+        .writes()
+        .iter()
+        .filter_map(|c| {
+            c.param("PolicyArn")
+                .or_else(|| c.param("PolicyName"))
+                .map(str::to_string)
+        })
+        .collect();
+    assert_eq!(
+        touched.len(),
+        1,
+        "onboarding with {n} targets touched {touched:?}"
+    );
+    env.expect(&["plan"], 0);
+    println!(
+        "{n} targets: {} shard(s); onboarding touched {touched:?}",
+        shards.len()
+    );
+}
+
+#[test]
+fn one_target() {
+    scenario(1);
+}
+
+#[test]
+fn ten_targets() {
+    scenario(10);
+}
+
+#[test]
+fn a_hundred_targets() {
+    scenario(100);
+}
+
+#[test]
+fn five_hundred_targets() {
+    scenario(500);
+}
