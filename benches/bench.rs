@@ -7,14 +7,17 @@
 //! directly, not through the proxy, not counted), a config with N targets, then — each timed and
 //! counted on its own — `apply` (from scratch), `apply` (no-op), `check`, `verify`, `onboard` of
 //! the (N+1)-th function. Then, on fresh state again, the baseline's first run and its re-run.
-//! A second pass without added latency gives each command's local cost; the difference,
-//! divided by the latency, is its depth in sequential round trips.
+//! Per run it also takes the CPU time of the measured process (the bench's reaped-children
+//! time) and of moto (`/proc/PID/stat`). One extra, untimed round per size polls the proxy's
+//! call list every 0.5 ms to timestamp each call's arrival and answer: the longest chain of
+//! calls that each started after the previous one was answered is the command's round-trip
+//! depth, and the operations on that chain are its critical path.
 //!
 //! Knobs (environment): `BENCH_SIZES` (default `1,10,50,500`), `BENCH_REPS` (5),
-//! `BENCH_LATENCY_MS` (30), `BENCH_DEPTH_REPS` (3; 0 skips the no-latency pass),
-//! `BENCH_BASELINE_REPS_LARGE` (repetitions of the baseline at N ≥ 500; default 1 — one
-//! first run + one re-run at 500 targets already take about two minutes), `BENCH_UPDATE_MD`
-//! (default 1: rewrite the generated part of BENCHMARKS.md), `BENCH_PYTHON`, `MOTO_SERVER`.
+//! `BENCH_LATENCY_MS` (30), `BENCH_BASELINE_REPS_LARGE` (repetitions of the baseline at
+//! N ≥ 500; default 1 — one first run plus one re-run at 500 targets take over three minutes,
+//! sequentially), `BENCH_UPDATE_MD` (default 1: rewrite the generated part of BENCHMARKS.md),
+//! `BENCH_PYTHON`, `MOTO_SERVER`.
 //!
 //! Output: progress on stderr, the markdown on stdout, in `target/bench/results.md`, and between
 //! the `<!-- bench:begin -->` / `<!-- bench:end -->` markers of BENCHMARKS.md.

@@ -52,6 +52,11 @@ impl Env {
 
     /// Runs the binary with exactly these arguments (no --config added).
     pub fn run_raw(&self, args: &[&str]) -> Run {
+        self.run_env(args, &[])
+    }
+
+    /// Runs with exactly these arguments and extra environment variables (applied last).
+    pub fn run_env(&self, args: &[&str], extra: &[(&str, &str)]) -> Run {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_lambda-trust"))
             .args(args)
             .env("AWS_ENDPOINT_URL", self.proxy.url())
@@ -63,6 +68,7 @@ impl Env {
             .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
             .env_remove("AWS_PROFILE")
             .env("NO_COLOR", "1")
+            .envs(extra.iter().copied())
             .output()
             .expect("run lambda-trust");
         Run {

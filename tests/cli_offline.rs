@@ -1,0 +1,205 @@
+//! The offline commands through the real binary: render, lint, simulate, help. No AWS endpoint
+//! is configured, so any AWS call would fail these tests.
+
+use std::process::Command;
+
+use serde_json::{json, Value};
+
+const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/lambda-trust.toml");
+const EXT: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
+const ROLE: &str = "arn:aws:iam::111122223333:role/GenesysLambdaInvoker";
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str]) -> Out {
+    let out = Command::new(env!("CARGO_BIN_EXE_lambda-trust"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9") // discard port: any AWS call fails
+        .output()
+        .expect("run");
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn trust_file(dir: &tempfile::TempDir) -> String {
+    let r = run(&["render", "--which", "trust", "--config", EXAMPLE]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let path = dir.path().join("trust.json");
+    std::fs::write(&path, &r.stdout).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn render_prints_the_genesys_trust_and_exact_invoke_arns() {
+    let r = run(&["render", "--config", EXAMPLE]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    insta::assert_json_snapshot!("render_example_all", v);
+    let st = &v["trust"]["Statement"][0];
+    assert_eq!(
+        st["Principal"]["AWS"],
+        json!("arn:aws:iam::765628985471:root")
+    );
+    assert_eq!(
+        st["Condition"]["StringEquals"]["sts:ExternalId"],
+        json!(EXT)
+    );
+    assert_eq!(
+        v["invoke"]["Statement"][0]["Resource"],
+        json!([
+            "arn:aws:lambda:eu-west-1:111122223333:function:lookup-order:live",
+            "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer"
+        ])
+    );
+}
+
+/// Issue 2's acceptance: simulate over the rendered trust policy.
+#[test]
+fn simulate_over_the_rendered_trust_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let trust = trust_file(&dir);
+    let ask = |principal: &str, ext: Option<&str>| {
+        let ctx = ext.map(|e| format!("sts:ExternalId={e}"));
+        let mut args = vec![
+            "simulate",
+            "--format",
+            "json",
+            "--trust-policy",
+            &trust,
+            "--principal",
+            principal,
+            "--action",
+            "sts:AssumeRole",
+            "--resource",
+            ROLE,
+        ];
+        if let Some(c) = &ctx {
+            args.extend(["--context", c.as_str()]);
+        }
+        let r = run(&args);
+        let v: Value =
+            serde_json::from_str(&r.stdout).unwrap_or_else(|_| panic!("{}{}", r.stdout, r.stderr));
+        (r.code, v["decision"].as_str().unwrap().to_string())
+    };
+    assert_eq!(
+        ask("arn:aws:iam::765628985471:root", Some(EXT)),
+        (0, "Allow".into())
+    );
+    assert_eq!(
+        ask(
+            "arn:aws:sts::765628985471:assumed-role/GenesysCloud/s1",
+            Some(EXT)
+        ),
+        (0, "Allow".into())
+    );
+    assert_eq!(
+        ask("arn:aws:iam::765628985471:root", Some("wrong-org")),
+        (3, "ImplicitDeny".into())
+    );
+    assert_eq!(
+        ask("arn:aws:iam::765628985471:root", None),
+        (3, "ImplicitDeny".into())
+    );
+    assert_eq!(
+        ask("arn:aws:iam::999999999999:root", Some(EXT)),
+        (3, "ImplicitDeny".into())
+    );
+    assert_eq!(ask("*", Some(EXT)), (3, "ImplicitDeny".into()));
+}
+
+#[test]
+fn simulate_human_output_names_the_deciding_statement() {
+    let dir = tempfile::tempdir().unwrap();
+    let trust = trust_file(&dir);
+    let r = run(&[
+        "simulate",
+        "--trust-policy",
+        &trust,
+        "--principal",
+        "arn:aws:iam::765628985471:root",
+        "--action",
+        "sts:AssumeRole",
+        "--resource",
+        ROLE,
+        "--context",
+        &format!("sts:ExternalId={EXT}"),
+    ]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.contains("Allow") && r.stdout.contains("GenesysCloudAssumeRole"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn lint_example_is_clean_and_a_broken_config_exits_1() {
+    let r = run(&["lint", "--config", EXAMPLE]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        std::fs::read_to_string(EXAMPLE)
+            .unwrap()
+            .replace("GenesysLambdaInvoker\"", "Genesys Lambda\""),
+    )
+    .unwrap();
+    let r = run(&["lint", "--config", bad.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("role.name") && r.stderr.contains("Genesys Lambda"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn help_teaches_and_documents_exit_codes() {
+    let r = run(&["--help"]);
+    assert_eq!(r.code, 0);
+    for needle in [
+        "Exit codes:",
+        "2  changes pending or drift",
+        "3  verification failed",
+        "plan",
+        "apply",
+        "verify",
+        "check",
+        "onboard",
+    ] {
+        assert!(
+            r.stdout.contains(needle),
+            "--help lacks {needle:?}:\n{}",
+            r.stdout
+        );
+    }
+    let r = run(&["simulate", "--help"]);
+    assert!(r.stdout.contains("Example"), "{}", r.stdout);
+}
+
+#[test]
+fn sarif_outside_check_is_refused() {
+    let r = run(&["plan", "--format", "sarif", "--config", EXAMPLE]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("only for `check`"), "{}", r.stderr);
+}
+
+#[test]
+fn several_configs_outside_check_are_refused() {
+    let r = run(&["plan", "--config", EXAMPLE, "--config", EXAMPLE]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("only `check` takes several"),
+        "{}",
+        r.stderr
+    );
+}
