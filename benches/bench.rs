@@ -46,7 +46,6 @@ struct Settings {
     sizes: Vec<usize>,
     reps: usize,
     latency: Duration,
-    depth_reps: usize,
     baseline_reps_large: usize,
     update_md: bool,
     python: PathBuf,
@@ -84,7 +83,6 @@ impl Settings {
             sizes,
             reps: env_usize("BENCH_REPS", 5).max(1),
             latency: Duration::from_millis(env_usize("BENCH_LATENCY_MS", 30) as u64),
-            depth_reps: env_usize("BENCH_DEPTH_REPS", 3),
             baseline_reps_large: env_usize("BENCH_BASELINE_REPS_LARGE", 1).max(1),
             update_md: env_usize("BENCH_UPDATE_MD", 1) != 0,
             python: std::env::var_os("BENCH_PYTHON")
@@ -144,7 +142,18 @@ impl Scenario {
 /// One timed run and the calls the proxy saw during it.
 struct Sample {
     wall: Duration,
+    /// CPU time (user + system) of the measured process.
+    tool_cpu: Duration,
+    /// CPU time moto spent meanwhile.
+    moto_cpu: Duration,
     calls: Vec<Call>,
+}
+
+/// The round-trip structure of one run (from the tracing round).
+struct Trace {
+    depth: usize,
+    /// Operations on the longest chain, consecutive repeats folded (`lambda:GetFunction ×4`).
+    path: Vec<(String, usize)>,
 }
 
 #[derive(Default, Clone, PartialEq, Eq)]
@@ -199,16 +208,81 @@ fn iam_reads(s: &CallStats) -> usize {
 
 #[derive(Default)]
 struct Results {
-    /// (N, scenario) → samples with latency
+    /// (N, scenario) → timed samples
     timed: BTreeMap<(usize, Scenario), Vec<Sample>>,
-    /// (N, scenario) → wall times without added latency
-    local: BTreeMap<(usize, Scenario), Vec<Duration>>,
+    /// (N, scenario) → round-trip structure
+    traces: BTreeMap<(usize, Scenario), Trace>,
+}
+
+// ------------------------------------------------------------------------------ CPU time
+
+/// Clock ticks per second of `/proc/*/stat` times (`getconf CLK_TCK`; 100 on Linux).
+fn clk_tck() -> f64 {
+    static TCK: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *TCK.get_or_init(|| {
+        Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+            .unwrap_or(100.0)
+    })
+}
+
+/// Fields of `/proc/<pid>/stat` after the command name; `fields[0]` is field 3 (state).
+fn stat_fields(pid: &str) -> Vec<u64> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let rest = text.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    rest.split_whitespace()
+        .map(|f| f.parse().unwrap_or(0))
+        .collect()
+}
+
+fn ticks(fields: &[u64], first: usize, second: usize) -> u64 {
+    // Field numbers as in proc(5), 1-based; fields[0] is field 3.
+    fields.get(first - 3).copied().unwrap_or(0) + fields.get(second - 3).copied().unwrap_or(0)
+}
+
+/// CPU ticks of this process's reaped children (cutime + cstime).
+fn children_ticks() -> u64 {
+    ticks(&stat_fields("self"), 16, 17)
+}
+
+/// CPU ticks (utime + stime) of the given processes.
+fn process_ticks(pids: &[String]) -> u64 {
+    pids.iter().map(|p| ticks(&stat_fields(p), 14, 15)).sum()
+}
+
+fn ticks_to_duration(t: u64) -> Duration {
+    Duration::from_secs_f64(t as f64 / clk_tck())
+}
+
+/// PIDs of the moto_server listening on `port` (found by command line).
+fn moto_pids(port: u16) -> Vec<String> {
+    let port = port.to_string();
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+        let is_moto = args
+            .iter()
+            .any(|a| String::from_utf8_lossy(a).ends_with("moto_server"));
+        if is_moto && args.contains(&port.as_bytes()) {
+            pids.push(name);
+        }
+    }
+    pids
 }
 
 // ------------------------------------------------------------------------------ running
 
 struct Bench {
     settings: Settings,
+    moto_pids: Vec<String>,
     // Field order = drop order: proxy before moto.
     proxy: Proxy,
     moto: MotoServer,
@@ -264,17 +338,50 @@ impl Bench {
         std::fs::write(self.config_path(), support::live::config(&refs, "")).expect("write config");
     }
 
-    /// Runs `cmd` through the proxy with the given latency; returns the sample and its stdout.
-    fn measure(&self, latency: Duration, cmd: &mut Command, what: &str, code: i32) -> Sample {
+    /// Runs `cmd` through the proxy; with `trace`, timestamps every call (see [`depth`]).
+    fn measure(
+        &self,
+        cmd: &mut Command,
+        what: &str,
+        code: i32,
+        trace: bool,
+    ) -> (Sample, Option<Trace>) {
         self.proxy.set_faults(FaultConfig {
-            latency,
+            latency: self.settings.latency,
             ..FaultConfig::default()
         });
         self.proxy.clear();
         cmd.stdin(Stdio::null());
-        let started = Instant::now();
-        let out = cmd.output().unwrap_or_else(|e| panic!("spawn {what}: {e}"));
-        let wall = started.elapsed();
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let (out, wall, tool_ticks, moto_ticks, times) = std::thread::scope(|scope| {
+            let poller = trace.then(|| {
+                scope.spawn(|| {
+                    let mut times: BTreeMap<usize, (Instant, Option<Instant>)> = BTreeMap::new();
+                    loop {
+                        let done = stop.load(std::sync::atomic::Ordering::SeqCst);
+                        let now = Instant::now();
+                        for c in self.proxy.calls() {
+                            let e = times.entry(c.seq).or_insert((now, None));
+                            if e.1.is_none() && (c.status.is_some() || done) {
+                                e.1 = Some(now);
+                            }
+                        }
+                        if done {
+                            return times;
+                        }
+                        std::thread::sleep(Duration::from_micros(500));
+                    }
+                })
+            });
+            let (c0, m0) = (children_ticks(), process_ticks(&self.moto_pids));
+            let started = Instant::now();
+            let out = cmd.output().unwrap_or_else(|e| panic!("spawn {what}: {e}"));
+            let wall = started.elapsed();
+            let (c1, m1) = (children_ticks(), process_ticks(&self.moto_pids));
+            stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            let times = poller.map(|h| h.join().expect("poller"));
+            (out, wall, c1 - c0, m1.saturating_sub(m0), times)
+        });
         let calls = self.proxy.calls();
         if out.status.code() != Some(code) {
             panic!(
@@ -285,7 +392,16 @@ impl Bench {
                 self.moto.log_tail(20)
             );
         }
-        Sample { wall, calls }
+        let trace = times.map(|t| depth(&calls, &t));
+        (
+            Sample {
+                wall,
+                tool_cpu: ticks_to_duration(tool_ticks),
+                moto_cpu: ticks_to_duration(moto_ticks),
+                calls,
+            },
+            trace,
+        )
     }
 
     fn tool(&self, args: &[&str]) -> Command {
@@ -310,7 +426,7 @@ impl Bench {
     }
 
     /// apply (scratch), apply (no-op), check, verify, onboard — on fresh state with N targets.
-    fn tool_round(&self, n: usize, latency: Duration) -> Vec<(Scenario, Sample)> {
+    fn tool_round(&self, n: usize, trace: bool) -> Vec<(Scenario, Sample, Option<Trace>)> {
         let mut functions = function_names(n);
         functions.push(EXTRA.to_string());
         self.fresh_state(&functions);
@@ -324,12 +440,12 @@ impl Bench {
                 Scenario::Onboard => self.tool(&["onboard", EXTRA]),
                 _ => unreachable!(),
             };
-            let s = self.measure(latency, &mut cmd, &format!("{} at {n}", sc.label()), 0);
+            let (s, t) = self.measure(&mut cmd, &format!("{} at {n}", sc.label()), 0, trace);
             if matches!(sc, Scenario::ApplyNoop | Scenario::Check | Scenario::Verify) {
                 let w = s.calls.iter().filter(|c| c.is_write).count();
                 assert_eq!(w, 0, "{} at {n} made {w} write call(s)", sc.label());
             }
-            out.push((sc, s));
+            out.push((sc, s, t));
         }
         out
     }
@@ -338,24 +454,75 @@ impl Bench {
     fn baseline_round(&self, n: usize) -> Vec<(Scenario, Sample)> {
         let functions = function_names(n);
         self.fresh_state(&functions);
-        let latency = self.settings.latency;
-        let first = self.measure(
-            latency,
+        let (first, _) = self.measure(
             &mut self.baseline(&functions),
             &format!("baseline first run at {n}"),
             0,
+            false,
         );
-        let rerun = self.measure(
-            latency,
+        let (rerun, _) = self.measure(
             &mut self.baseline(&functions),
             &format!("baseline re-run at {n}"),
             0,
+            false,
         );
         vec![
             (Scenario::BaselineFirst, first),
             (Scenario::BaselineRerun, rerun),
         ]
     }
+}
+
+/// Round-trip depth from per-call (arrival, answer) times: call `i` depends on call `j` when it
+/// arrived after `j` was answered; the depth is the longest such chain.
+fn depth(calls: &[Call], times: &BTreeMap<usize, (Instant, Option<Instant>)>) -> Trace {
+    let mut seqs: Vec<usize> = calls.iter().map(|c| c.seq).collect();
+    seqs.sort();
+    let key: BTreeMap<usize, String> = calls.iter().map(|c| (c.seq, c.key())).collect();
+    let mut d: BTreeMap<usize, (usize, Option<usize>)> = BTreeMap::new();
+    for &i in &seqs {
+        let Some(&(arrived, _)) = times.get(&i) else {
+            continue;
+        };
+        let mut best: (usize, Option<usize>) = (1, None);
+        for &j in &seqs {
+            if j >= i {
+                break;
+            }
+            let answered = times.get(&j).and_then(|t| t.1);
+            if let (Some(answered), Some(&(dj, _))) = (answered, d.get(&j)) {
+                if answered <= arrived && dj + 1 > best.0 {
+                    best = (dj + 1, Some(j));
+                }
+            }
+        }
+        d.insert(i, best);
+    }
+    let Some((&last, &(depth, _))) = d
+        .iter()
+        .max_by_key(|(seq, (dd, _))| (*dd, usize::MAX - **seq))
+    else {
+        return Trace {
+            depth: 0,
+            path: Vec::new(),
+        };
+    };
+    let mut chain = vec![last];
+    let mut cur = last;
+    while let Some(&(_, Some(prev))) = d.get(&cur) {
+        chain.push(prev);
+        cur = prev;
+    }
+    chain.reverse();
+    let mut path: Vec<(String, usize)> = Vec::new();
+    for seq in chain {
+        let op = key.get(&seq).cloned().unwrap_or_default();
+        match path.last_mut() {
+            Some((last, n)) if *last == op => *n += 1,
+            _ => path.push((op, 1)),
+        }
+    }
+    Trace { depth, path }
 }
 
 /// The environment `tests/support` gives the binary: no inherited AWS settings, fixed test
@@ -565,14 +732,17 @@ fn render(settings: &Settings, m: &Machine, r: &Results, total: Duration) -> Str
         "Wall time of the whole process (start to exit), median of the runs, with min–max. \
          Calls as the proxy saw them: r = read (`Get*`/`List*`), w = write, o = other \
          (`sts:AssumeRole`). Writes answered with an error are counted as writes (and said). \
-         *Depth* ≈ (median with {lat_ms} ms − median with no added latency) / {lat_ms} ms: how \
-         many round trips the command waits for one after another.\n"
+         *Depth*: the longest chain of calls each sent after the previous one was answered \
+         (from per-call timestamps in a separate traced round), so at least depth × {lat_ms} ms \
+         of the wall time is waiting on the network. *CPU*: median CPU time (user + system) of \
+         the measured process, and of moto while it ran (moto serves requests one at a time \
+         under the Python GIL, so its CPU time adds to the wall time of concurrent calls).\n"
     );
     let _ = writeln!(
         md,
-        "| targets | run | wall median (s) | min–max (s) | runs | ≈ depth | calls | reads | writes | by service |"
+        "| targets | run | wall median (s) | min–max (s) | runs | depth | CPU tool / moto (ms) | calls | reads | writes | by service |"
     );
-    let _ = writeln!(md, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|");
+    let _ = writeln!(md, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     for &n in &settings.sizes {
         for sc in Scenario::TOOL
             .iter()
@@ -586,15 +756,15 @@ fn render(settings: &Settings, m: &Machine, r: &Results, total: Duration) -> Str
             let med = median(&walls);
             let lo = walls.iter().min().copied().unwrap_or_default();
             let hi = walls.iter().max().copied().unwrap_or_default();
-            let depth = match r.local.get(&(n, sc)) {
-                Some(local) if !local.is_empty() && !settings.latency.is_zero() => format!(
-                    "{:.1}",
-                    (med.as_secs_f64() - median(local).as_secs_f64())
-                        / settings.latency.as_secs_f64()
-                ),
-                _ if sc.is_baseline() => "= calls".to_string(),
-                _ => "–".to_string(),
+            let depth = match r.traces.get(&(n, sc)) {
+                Some(t) => t.depth.to_string(),
+                None if sc.is_baseline() => "= calls".to_string(),
+                None => "–".to_string(),
             };
+            let cpu = |f: fn(&Sample) -> Duration| {
+                median(&samples.iter().map(f).collect::<Vec<_>>()).as_secs_f64() * 1e3
+            };
+            let cpu = format!("{:.0} / {:.0}", cpu(|s| s.tool_cpu), cpu(|s| s.moto_cpu));
             let (st, varies) = consistent(samples);
             let calls = match varies {
                 Some((a, b)) => format!("{a}–{b} (varies)"),
@@ -613,7 +783,7 @@ fn render(settings: &Settings, m: &Machine, r: &Results, total: Duration) -> Str
             }
             let _ = writeln!(
                 md,
-                "| {n} | {label} | {} | {}–{} | {} | {depth} | {calls} | {} | {writes} | {} |",
+                "| {n} | {label} | {} | {}–{} | {} | {depth} | {cpu} | {calls} | {} | {writes} | {} |",
                 secs(med),
                 secs(lo),
                 secs(hi),
@@ -633,7 +803,7 @@ fn render(settings: &Settings, m: &Machine, r: &Results, total: Duration) -> Str
     );
     let _ = writeln!(
         md,
-        "Baseline depth is its call count: it makes one call at a time.\n"
+        "The baseline makes one call at a time: its depth is its call count.\n"
     );
 
     // Targets from the issue.
@@ -730,6 +900,32 @@ fn render(settings: &Settings, m: &Machine, r: &Results, total: Duration) -> Str
         );
     }
 
+    let _ = writeln!(md, "\n### Critical paths (traced round)\n");
+    let _ = writeln!(
+        md,
+        "The chain of calls that sets each command's depth, in order (`×k`: k round trips of \
+         that operation one after another).\n"
+    );
+    let _ = writeln!(
+        md,
+        "| targets | run | depth | critical path |\n|---:|---|---:|---|"
+    );
+    for ((n, sc), t) in &r.traces {
+        let path = t
+            .path
+            .iter()
+            .map(|(op, k)| {
+                if *k > 1 {
+                    format!("{op} ×{k}")
+                } else {
+                    op.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" → ");
+        let _ = writeln!(md, "| {n} | {} | {} | {path} |", sc.label(), t.depth);
+    }
+
     let _ = writeln!(md, "\n### Calls by operation\n");
     let _ = writeln!(md, "| targets | run | calls |\n|---:|---|---|");
     for &n in &settings.sizes {
@@ -786,11 +982,15 @@ fn main() {
     let proxy = Proxy::start(&moto.url());
     let bench = Bench {
         settings,
+        moto_pids: moto_pids(moto.port()),
         proxy,
         moto,
         dir: tempfile::tempdir().expect("tempdir"),
     };
     let s = &bench.settings;
+    if bench.moto_pids.is_empty() {
+        eprintln!("bench: warning: moto's PID not found; its CPU time will read 0");
+    }
     eprintln!(
         "bench: sizes {:?}, {} reps, {} ms latency, binary {}",
         s.sizes,
@@ -802,7 +1002,7 @@ fn main() {
     for &n in &s.sizes {
         for rep in 0..s.reps {
             let t = Instant::now();
-            for (sc, sample) in bench.tool_round(n, s.latency) {
+            for (sc, sample, _) in bench.tool_round(n, false) {
                 results.timed.entry((n, sc)).or_default().push(sample);
             }
             eprintln!(
@@ -812,18 +1012,16 @@ fn main() {
                 t.elapsed().as_secs_f64()
             );
         }
-        let depth_reps = if s.latency.is_zero() { 0 } else { s.depth_reps };
-        for rep in 0..depth_reps {
-            let t = Instant::now();
-            for (sc, sample) in bench.tool_round(n, Duration::ZERO) {
-                results.local.entry((n, sc)).or_default().push(sample.wall);
+        let t = Instant::now();
+        for (sc, _, trace) in bench.tool_round(n, true) {
+            if let Some(trace) = trace {
+                results.traces.insert((n, sc), trace);
             }
-            eprintln!(
-                "bench: {n:>4} targets, no-latency round {}/{depth_reps} ({:.1} s)",
-                rep + 1,
-                t.elapsed().as_secs_f64()
-            );
         }
+        eprintln!(
+            "bench: {n:>4} targets, traced round ({:.1} s)",
+            t.elapsed().as_secs_f64()
+        );
         let reps = s.baseline_reps(n);
         for rep in 0..reps {
             let t = Instant::now();

@@ -16,6 +16,12 @@ pub const GENESYS_CLOUD_FEDRAMP_ACCOUNT: &str = "325654371633";
 /// The tag every resource we create carries; without it we touch nothing (unless `--adopt`).
 pub const MANAGED_BY_KEY: &str = "managed-by";
 pub const MANAGED_BY_VALUE: &str = "lambda-trust";
+/// The tag that says which config a role was applied from: a digest of the config's identity
+/// (trusted account, external ID, role path, policy name). Two configs that manage one role by
+/// mistake differ here, so the second is refused instead of silently winning.
+pub const CONFIG_TAG_KEY: &str = "lambda-trust:config";
+/// Tags the tool itself puts on the role.
+pub const OWN_TAGS: usize = 2;
 
 /// The whole configuration file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -465,15 +471,21 @@ impl Validator {
                 );
             }
         }
-        let ours = usize::from(!role.tags.keys().any(|k| k == MANAGED_BY_KEY));
-        if role.tags.len() + ours > MAX_ROLE_TAGS {
+        if role.tags.len() + OWN_TAGS > MAX_ROLE_TAGS {
             self.problem(
                 "role.tags",
                 format!(
-                    "{} tags plus the tool's {MANAGED_BY_KEY} tag exceed IAM's limit of \
-                     {MAX_ROLE_TAGS} per role",
+                    "{} tags plus the tool's {OWN_TAGS} ({MANAGED_BY_KEY}, {CONFIG_TAG_KEY}) exceed \
+                     IAM's limit of {MAX_ROLE_TAGS} per role",
                     role.tags.len()
                 ),
+            );
+        }
+        if role.tags.keys().any(|k| k.to_ascii_lowercase().starts_with("lambda-trust:")) {
+            self.problem_hint(
+                "role.tags",
+                "tag keys starting with \"lambda-trust:\" are reserved for the tool",
+                "rename the tag",
             );
         }
         for (key, value) in &role.tags {
@@ -1094,6 +1106,26 @@ impl Config {
     pub fn desired_tags(&self) -> BTreeMap<String, String> {
         let mut tags = self.role.tags.clone();
         tags.insert(MANAGED_BY_KEY.to_string(), MANAGED_BY_VALUE.to_string());
+        tags.insert(CONFIG_TAG_KEY.to_string(), self.identity_digest());
         tags
+    }
+
+    /// A short, stable digest of what makes this config *this* role's owner: the trusted
+    /// account, the external ID, the role path and the policy name. Targets are left out:
+    /// onboarding and offboarding change them routinely. FNV-1a: an identifier, not a secret.
+    pub fn identity_digest(&self) -> String {
+        let text = format!(
+            "{}\0{}\0{}\0{}",
+            self.partner_account(),
+            self.trust.external_id,
+            self.role_path(),
+            self.policy_name()
+        );
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in text.bytes() {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("{hash:016x}")
     }
 }

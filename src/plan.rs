@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::config::{Config, MANAGED_BY_KEY, MANAGED_BY_VALUE};
+use crate::config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::observe::{Observed, ObservedPolicy};
 use crate::policy::semantically_equal;
 use crate::render::{Rendered, ResolvedTarget};
@@ -220,6 +220,12 @@ pub struct PlanOptions {
 pub enum PlanError {
     #[error("role {name} exists but was not created by lambda-trust (it has no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to modify it\n(hint: review it, then run `lambda-trust apply --adopt` to take it over, or choose another role.name)")]
     ForeignRole { name: String },
+    #[error("role {name} was applied from another lambda-trust config (its {CONFIG_TAG_KEY} tag is {live}, this config's is {want}: the trusted account, external ID, role path or policy name differ); refusing to overwrite it\n(hint: two configs must not manage one role — give this config its own role.name; if you changed the external ID or policy name on purpose, run `lambda-trust apply --adopt`)")]
+    ConfigConflict {
+        name: String,
+        live: String,
+        want: String,
+    },
     #[error("managed policy {arn} exists but was not created by lambda-trust (it has no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to modify it\n(hint: review it, then run `lambda-trust apply --adopt` to take it over, or set policy.name to another name)")]
     ForeignPolicy { arn: String },
     #[error("{} target function(s) cannot be confirmed, so nothing was changed:\n{}\n(hint: deploy the function(s) first, or fix `function`/`region`/`qualifier` in the config)", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
@@ -286,6 +292,16 @@ pub fn changes(
                 return Err(PlanError::ForeignRole {
                     name: role.name.clone(),
                 });
+            }
+            let (live_id, want_id) = (role.tags.get(CONFIG_TAG_KEY), want.tags.get(CONFIG_TAG_KEY));
+            if let (Some(live_id), Some(want_id)) = (live_id, want_id) {
+                if live_id != want_id && !opts.adopt {
+                    return Err(PlanError::ConfigConflict {
+                        name: role.name.clone(),
+                        live: live_id.clone(),
+                        want: want_id.clone(),
+                    });
+                }
             }
             // Trust first: it is the security boundary, and a narrowed trust policy should take
             // effect before anything else is touched.

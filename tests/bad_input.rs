@@ -402,6 +402,22 @@ fn rows() -> Vec<Row> {
                         "Action": "lambda:InvokeFunction", "Resource": padding.clone()}));
                 }),
             ),
+        Row::new("invoke template with a misspelt element", "template", 1,
+                 &["Condtion"])
+            .templates(
+                TRUST_TPL,
+                with_invoke(&|v| v["Statement"][0]["Condtion"] = serde_json::json!({})),
+            ),
+        Row::new("invoke template with Effect \"allow\"", "template", 1, &["allow"])
+            .templates(
+                TRUST_TPL,
+                with_invoke(&|v| v["Statement"][0]["Effect"] = "allow".into()),
+            ),
+        Row::new("trust template with Version 2012-10-18", "template", 1, &["2012-10-18"])
+            .templates(
+                with_trust(&|v| v["Version"] = "2012-10-18".into()),
+                INVOKE_TPL,
+            ),
         Row::new("template file missing", "template", 1, &["invoke.json", "not found"])
             .config(base_config())
             .file("policies/trust.json", TRUST_TPL)

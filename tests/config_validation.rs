@@ -575,7 +575,7 @@ fn limits_that_are_accepted() {
         r#"external_id = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10""#,
         r#"external_id = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10""#.into(),
     );
-    let many: String = (0..49).map(|i| format!("t{i} = \"v\", ")).collect();
+    let many: String = (0..48).map(|i| format!("t{i} = \"v\", ")).collect();
     ok(
         r#"tags = { team = "cx" }"#,
         format!("tags = {{ {} }}", many.trim_end_matches(", ")),
@@ -744,7 +744,7 @@ function = "arn:aws:lambda:us-east-2:111122223333:function:f"
     assert_eq!(c.policy_name(), "R-invoke");
     assert_eq!(c.partner_principal(), "arn:aws:iam::325654371633:root");
     assert_eq!(c.role_path(), "/");
-    assert_eq!(c.desired_tags().len(), 1);
+    assert_eq!(c.desired_tags().len(), 2); // managed-by and lambda-trust:config
 
     let own = minimal.replace(
         r#"partner = "genesys-cloud-fedramp""#,

@@ -374,3 +374,37 @@ fn verify_fails_with_the_reason_on_a_broadened_invoke_side() {
         r.stdout
     );
 }
+
+#[test]
+fn a_second_config_for_the_same_role_is_refused_not_silently_applied() {
+    let env = setup(&["lookup-customer"]);
+    env.expect(&["apply"], 0);
+    // Another config (say, the staging Genesys org) copied the role name by mistake.
+    let staging =
+        config(&["lookup-customer"], "").replace(EXT, "11111111-2222-3333-4444-555555555555");
+    let path = env.dir.path().join("staging.toml");
+    std::fs::write(&path, staging).unwrap();
+    let p = path.to_str().unwrap();
+    env.proxy.clear();
+    let r = env.run_raw(&["apply", "--config", p]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("applied from another lambda-trust config"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.proxy.count_writes(), 0);
+    // plan says the same; the first config is still in sync.
+    assert_eq!(env.run_raw(&["plan", "--config", p]).code, 1);
+    env.expect(&["plan"], 0);
+    // Deliberate take-over is possible, and then the first config sees the conflict.
+    assert_eq!(env.run_raw(&["apply", "--adopt", "--config", p]).code, 0);
+    let r = env.expect(&["apply"], 1);
+    assert!(
+        r.stderr
+            .contains("applied from another lambda-trust config"),
+        "{}",
+        r.stderr
+    );
+}
