@@ -12,15 +12,25 @@ use serde_json::Value;
 
 use crate::aws::{AwsError, Clients};
 use crate::plan::{Op, Plan};
+use crate::policy::Policy;
 
-/// Displays the failed call (with its hint) and how far apply got. The AWS error is part of the
-/// message, not an error *source*: `main` prints the whole chain, which would repeat it.
+/// Why an apply stopped.
 #[derive(Debug, thiserror::Error)]
-#[error("{error}\n({done} of {total} changes were applied before the failure; run `lambda-trust plan` to see what remains)")]
-pub struct ApplyError {
-    pub done: usize,
-    pub total: usize,
-    pub error: AwsError,
+pub enum ApplyError {
+    /// A write call failed. Displays the failed call (with its hint) and how far apply got; the
+    /// AWS error is part of the message, not an error *source*: `main` prints the whole chain,
+    /// which would repeat it.
+    #[error("{error}\n({done} of {total} changes were applied before the failure; run `lambda-trust plan` to see what remains)")]
+    Aws {
+        done: usize,
+        total: usize,
+        error: AwsError,
+    },
+    /// A document the plan would send is not a valid IAM policy (a custom template can be valid
+    /// JSON, keep every invariant and still not be a policy): refused before the first write,
+    /// so AWS's MalformedPolicyDocument cannot stop a run halfway.
+    #[error("the {what} is not a valid IAM policy (AWS would refuse it; fix the template in --policies), so nothing was sent to AWS:\n{problem}")]
+    InvalidDocument { what: String, problem: String },
 }
 
 /// What one apply did.
@@ -36,6 +46,7 @@ pub async fn apply(
     plan: &Plan,
     mut on_op: impl FnMut(usize, &Op),
 ) -> Result<ApplyOutcome, ApplyError> {
+    check_documents(plan)?;
     let mut created_something = false;
     for (i, op) in plan.ops.iter().enumerate() {
         on_op(i, op);
@@ -46,7 +57,7 @@ pub async fn apply(
         } else {
             run_op(clients, op).await
         };
-        result.map_err(|error| ApplyError {
+        result.map_err(|error| ApplyError::Aws {
             done: i,
             total: plan.ops.len(),
             error,
@@ -56,6 +67,32 @@ pub async fn apply(
     Ok(ApplyOutcome {
         writes: plan.ops.len(),
     })
+}
+
+/// Every policy document the plan sends must parse as an IAM policy.
+fn check_documents(plan: &Plan) -> Result<(), ApplyError> {
+    for op in &plan.ops {
+        let (what, document) = match op {
+            Op::CreateRole { name, trust, .. } => (format!("trust policy of role {name}"), trust),
+            Op::UpdateTrustPolicy { role, document, .. } => {
+                (format!("trust policy of role {role}"), document)
+            }
+            Op::CreatePolicy { name, document, .. } => {
+                (format!("document of managed policy {name}"), document)
+            }
+            Op::CreatePolicyVersion { arn, document, .. } => {
+                (format!("new version of managed policy {arn}"), document)
+            }
+            _ => continue,
+        };
+        if let Err(e) = Policy::parse(document) {
+            return Err(ApplyError::InvalidDocument {
+                what,
+                problem: e.to_string(),
+            });
+        }
+    }
+    Ok(())
 }
 
 async fn with_propagation_retry<F, Fut>(mut call: F) -> Result<(), AwsError>

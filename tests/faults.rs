@@ -508,7 +508,7 @@ fn kill_9_during_apply_then_apply_converges() {
     const KILLS: usize = 20;
     const MAX_TRIALS: usize = 40;
     let env = Env::new();
-    let mut rng = Rng(0x5EED_0F_4B1D);
+    let mut rng = Rng(0x5EED_0F4B_1D00);
     let mut calib = Vec::new();
     for scenario in [Scenario::Create, Scenario::Repair] {
         let c = calibrate(&env, scenario, Duration::from_millis(35));
@@ -653,6 +653,11 @@ fn assert_clear_failure(out: &RunOutput, operation: &str, code: &str) {
         "the message must name {operation} and {code}\n{out}"
     );
     assert!(out.stderr.contains("hint:"), "no hint\n{out}");
+    assert_eq!(
+        out.stderr.matches(&format!("{operation} failed")).count(),
+        1,
+        "the failure is repeated\n{out}"
+    );
 }
 
 /// AWS refuses a 6th policy version (moto may not); the message names the operation, nothing is

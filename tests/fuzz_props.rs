@@ -122,8 +122,26 @@ fn policy_doc() -> impl Strategy<Value = Value> {
 
 /// Fragments that break an encoding in interesting ways.
 const CORRUPTIONS: &[&str] = &[
-    "%", "%F", "%FF", "%C3", "%C3%28", "%E2%82", "%ED%A0%80", "%00", "%EF%BB%BF", "%7B", "%7D",
-    "%22", "%5C", "%5Cud800", "+", "\u{feff}", "{", "%%", "%G0", "%2",
+    "%",
+    "%F",
+    "%FF",
+    "%C3",
+    "%C3%28",
+    "%E2%82",
+    "%ED%A0%80",
+    "%00",
+    "%EF%BB%BF",
+    "%7B",
+    "%7D",
+    "%22",
+    "%5C",
+    "%5Cud800",
+    "+",
+    "\u{feff}",
+    "{",
+    "%%",
+    "%G0",
+    "%2",
 ];
 
 #[derive(Debug, Clone)]
@@ -146,11 +164,7 @@ fn corrupt(text: &str, mutations: &[TextMutation]) -> String {
     let mut s = text.to_string();
     for m in mutations {
         // Work on char boundaries so the result stays a String (the API takes &str).
-        let bounds: Vec<usize> = s
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain([s.len()])
-            .collect();
+        let bounds: Vec<usize> = s.char_indices().map(|(i, _)| i).chain([s.len()]).collect();
         match m {
             TextMutation::Truncate(i) => s.truncate(bounds[i.index(bounds.len())]),
             TextMutation::Insert(i, frag) => s.insert_str(bounds[i.index(bounds.len())], frag),

@@ -7,6 +7,27 @@ mod support;
 
 use support::live::*;
 
+/// Runs `verify --assume-profile genesys-test ARGS…` with a profile of static test credentials.
+fn verify_with_probe(env: &Env, args: &[&str]) -> Run {
+    let (config, creds) = probe_env(env);
+    let cfg = env.config_path();
+    let mut all = vec![
+        "verify",
+        "--assume-profile",
+        "genesys-test",
+        "--config",
+        cfg.to_str().unwrap(),
+    ];
+    all.extend_from_slice(args);
+    env.run_env(
+        &all,
+        &[
+            ("AWS_CONFIG_FILE", &config),
+            ("AWS_SHARED_CREDENTIALS_FILE", &creds),
+        ],
+    )
+}
+
 fn probe_env(env: &Env) -> (String, String) {
     let dir = env.dir.path();
     let config = dir.join("aws-config");
@@ -27,21 +48,7 @@ fn probe_env(env: &Env) -> (String, String) {
 fn probe_assumes_the_role_and_dry_runs_every_target() {
     let env = setup(&["lookup-customer", "lookup-order"]);
     env.expect(&["apply"], 0);
-    let (config, creds) = probe_env(&env);
-    let cfg = env.config_path();
-    let r = env.run_env(
-        &[
-            "verify",
-            "--assume-profile",
-            "genesys-test",
-            "--config",
-            cfg.to_str().unwrap(),
-        ],
-        &[
-            ("AWS_CONFIG_FILE", &config),
-            ("AWS_SHARED_CREDENTIALS_FILE", &creds),
-        ],
-    );
+    let r = verify_with_probe(&env, &[]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(
         r.stdout
@@ -73,23 +80,7 @@ fn probe_failure_is_reported_after_the_wait() {
         "/2015-03-31/functions/lookup-customer",
         None,
     );
-    let (config, creds) = probe_env(&env);
-    let cfg = env.config_path();
-    let r = env.run_env(
-        &[
-            "verify",
-            "--assume-profile",
-            "genesys-test",
-            "--wait",
-            "2",
-            "--config",
-            cfg.to_str().unwrap(),
-        ],
-        &[
-            ("AWS_CONFIG_FILE", &config),
-            ("AWS_SHARED_CREDENTIALS_FILE", &creds),
-        ],
-    );
+    let r = verify_with_probe(&env, &["--wait", "2"]);
     assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
     assert!(
         r.stdout.contains("FAIL  live: dry-run invoke"),
