@@ -481,7 +481,11 @@ impl Validator {
                 ),
             );
         }
-        if role.tags.keys().any(|k| k.to_ascii_lowercase().starts_with("lambda-trust:")) {
+        if role
+            .tags
+            .keys()
+            .any(|k| k.to_ascii_lowercase().starts_with("lambda-trust:"))
+        {
             self.problem_hint(
                 "role.tags",
                 "tag keys starting with \"lambda-trust:\" are reserved for the tool",
