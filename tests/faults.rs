@@ -10,7 +10,8 @@
 //! - `kill -9` at seeded random points, then apply, converges;
 //! - two concurrent applies: one may lose, but with a clear message, and a third converges;
 //! - AWS-only errors (LimitExceeded, DeleteConflict) fail with a message naming the operation
-//!   and leave nothing a clean apply cannot converge.
+//!   and leave nothing a clean apply cannot converge;
+//! - lost responses to writes (the SDK retries them) fail clearly or succeed, then converge.
 //!
 //! Randomness is seeded; loops are bounded. Each test prints what it measured (run with
 //! `--nocapture` to see it).
