@@ -12,7 +12,6 @@ use serde_json::Value;
 
 use crate::aws::{AwsError, Clients};
 use crate::plan::{Op, Plan};
-use crate::policy::Policy;
 
 /// Why an apply stopped.
 #[derive(Debug, thiserror::Error)]
@@ -26,11 +25,6 @@ pub enum ApplyError {
         total: usize,
         error: AwsError,
     },
-    /// A document the plan would send is not a valid IAM policy (a custom template can be valid
-    /// JSON, keep every invariant and still not be a policy): refused before the first write,
-    /// so AWS's MalformedPolicyDocument cannot stop a run halfway.
-    #[error("the {what} is not a valid IAM policy (AWS would refuse it; fix the template in --policies), so nothing was sent to AWS:\n{problem}")]
-    InvalidDocument { what: String, problem: String },
 }
 
 /// What one apply did.
@@ -46,7 +40,6 @@ pub async fn apply(
     plan: &Plan,
     mut on_op: impl FnMut(usize, &Op),
 ) -> Result<ApplyOutcome, ApplyError> {
-    check_documents(plan)?;
     let mut created_something = false;
     for (i, op) in plan.ops.iter().enumerate() {
         on_op(i, op);
@@ -67,32 +60,6 @@ pub async fn apply(
     Ok(ApplyOutcome {
         writes: plan.ops.len(),
     })
-}
-
-/// Every policy document the plan sends must parse as an IAM policy.
-fn check_documents(plan: &Plan) -> Result<(), ApplyError> {
-    for op in &plan.ops {
-        let (what, document) = match op {
-            Op::CreateRole { name, trust, .. } => (format!("trust policy of role {name}"), trust),
-            Op::UpdateTrustPolicy { role, document, .. } => {
-                (format!("trust policy of role {role}"), document)
-            }
-            Op::CreatePolicy { name, document, .. } => {
-                (format!("document of managed policy {name}"), document)
-            }
-            Op::CreatePolicyVersion { arn, document, .. } => {
-                (format!("new version of managed policy {arn}"), document)
-            }
-            _ => continue,
-        };
-        if let Err(e) = Policy::parse(document) {
-            return Err(ApplyError::InvalidDocument {
-                what,
-                problem: e.to_string(),
-            });
-        }
-    }
-    Ok(())
 }
 
 async fn with_propagation_retry<F, Fut>(mut call: F) -> Result<(), AwsError>

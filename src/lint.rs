@@ -784,11 +784,39 @@ fn invoke_analysis(
 /// user's choice only with `allow_weaker`: then it stays visible as a loud warning. The built-in
 /// templates never get that leniency (a finding there is a bug or a bypassed validation).
 pub fn check_rendered(config: &Config, rendered: &Rendered, allow_weaker: bool) -> Vec<Finding> {
-    let mut findings = trust_findings(
+    // A document AWS would refuse (unknown element, bad Version…) must fail here, before any
+    // AWS call, not halfway through an apply.
+    // With no targets no invoke policy is created, and its empty Resource is not checked.
+    let documents = [
+        ("trust policy", &rendered.trust),
+        ("invoke policy", &rendered.invoke),
+    ];
+    let mut findings: Vec<Finding> = documents
+        .into_iter()
+        .take(if rendered.function_arns.is_empty() {
+            1
+        } else {
+            2
+        })
+        .filter_map(|(what, doc)| {
+            crate::policy::Policy::parse(doc).err().map(|e| {
+                Finding::error(
+                    "policy-invalid",
+                    format!("the rendered {what} is not a valid IAM policy: {e}"),
+                    Some("fix the template in --policies".into()),
+                )
+            })
+        })
+        .collect();
+    if !findings.is_empty() {
+        // The invariant checks below would only restate the same defect.
+        return findings;
+    }
+    findings.extend(trust_findings(
         &rendered.trust,
         &config.partner_principal(),
         &config.trust.external_id,
-    );
+    ));
     findings.extend(trust_grant_findings(
         &rendered.trust,
         &config.partner_principal(),

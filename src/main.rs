@@ -25,7 +25,19 @@ use lambda_trust::report::{self, Styles};
 use lambda_trust::{apply, check, config, edit, onboard, simulate, verify};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // clap exits 2 on usage errors, but 2 means "changes pending" here: a typo must not look
+    // like drift to a script. Usage errors exit 1; --help and --version exit 0.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                EXIT_ERROR as u8
+            } else {
+                EXIT_OK as u8
+            });
+        }
+    };
     let err_styles = Styles {
         color: use_color(cli.global.color, std::io::stderr().is_terminal()),
     };

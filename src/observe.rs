@@ -138,12 +138,9 @@ pub struct ObservedFunction {
 pub enum ObserveError {
     #[error(transparent)]
     Aws(#[from] AwsError),
-    #[error("policy document of {what} is not valid: {source}\n(hint: this document was changed outside lambda-trust; inspect it in the IAM console)")]
-    Document {
-        what: String,
-        #[source]
-        source: crate::policy::PolicyError,
-    },
+    /// The problem is part of the message, not an error source: `main` prints the chain.
+    #[error("policy document of {what} is not valid: {problem}\n(hint: this document was changed outside lambda-trust; inspect it in the IAM console)")]
+    Document { what: String, problem: String },
 }
 
 /// Reads everything `plan` and `verify` need, concurrently.
@@ -235,9 +232,9 @@ pub async fn observe(clients: &Clients, query: &Query) -> Result<Observed, Obser
 }
 
 fn decode(what: impl Into<String>, raw: &str) -> Result<Value, ObserveError> {
-    decode_document(raw).map_err(|source| ObserveError::Document {
+    decode_document(raw).map_err(|e| ObserveError::Document {
         what: what.into(),
-        source,
+        problem: e.to_string(),
     })
 }
 

@@ -228,7 +228,7 @@ pub enum PlanError {
     },
     #[error("managed policy {arn} exists but was not created by lambda-trust (it has no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to modify it\n(hint: review it, then run `lambda-trust apply --adopt` to take it over, or set policy.name to another name)")]
     ForeignPolicy { arn: String },
-    #[error("{} target function(s) cannot be confirmed, so nothing was changed:\n{}\n(hint: deploy the function(s) first, or fix `function`/`region`/`qualifier` in the config)", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    #[error("{} target function(s) cannot be confirmed, so nothing was changed:\n{}\n(hint: deploy the function(s) first, or fix `function`/`region`/`qualifier` in the config; where access was denied, grant the credentials in use the lambda:GetFunction permission)", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
     MissingFunctions { problems: Vec<String> },
     #[error("credentials are for account {actual}, but the config's aws.account_id is {expected}; refusing to run\n(hint: pick the right --profile, or fix aws.account_id)")]
     WrongAccount { expected: String, actual: String },

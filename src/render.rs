@@ -49,6 +49,8 @@ static PLACEHOLDER_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
+    #[error("policy template {file} starts with a UTF-8 byte-order mark (BOM); AWS refuses policy documents with one\n(hint: save the file as UTF-8 without BOM)")]
+    TemplateBom { file: String },
     #[error("policy template {file} not found\n(hint: --policies DIR must contain trust.json and invoke.json; copy them from policies/)")]
     TemplateNotFound { file: String },
     #[error("cannot read policy template {file}")]
@@ -138,6 +140,7 @@ impl Templates {
             let path = dir.join(name);
             let file = path.display().to_string();
             match std::fs::read_to_string(&path) {
+                Ok(text) if text.starts_with('\u{feff}') => Err(RenderError::TemplateBom { file }),
                 Ok(text) => Ok(Template { file, text }),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     Err(RenderError::TemplateNotFound { file })

@@ -5,8 +5,7 @@
 //! - one clear error message containing substrings that name the bad input,
 //! - **zero write calls** on the wire (the README's "nothing was written").
 //!
-//! A summary table is printed at the end (`--nocapture`). Rows marked with a known bug accept
-//! the buggy exit code as well and say so in the table; see `KNOWN BUG` there.
+//! A summary table is printed at the end (`--nocapture`).
 
 mod support;
 
@@ -107,12 +106,6 @@ struct Row {
     code: i32,
     /// Each must occur in stderr (or stdout, for exit 3).
     needles: Vec<String>,
-    /// A known bug in the exit code: (the code the binary gives today, why).
-    bug: Option<(i32, &'static str)>,
-    /// Substrings a clear message should also contain, and message flaws (repeated text) that
-    /// are known bugs: reported in the table, not failed, while `unclear` says why.
-    wish: Vec<String>,
-    unclear: Option<&'static str>,
 }
 
 impl Row {
@@ -127,9 +120,6 @@ impl Row {
             injections: Vec::new(),
             code,
             needles: needles.iter().map(|s| s.to_string()).collect(),
-            bug: None,
-            wish: Vec::new(),
-            unclear: None,
         }
     }
     fn file(mut self, path: &'static str, content: impl Into<Vec<u8>>) -> Row {
@@ -168,27 +158,7 @@ impl Row {
         self.injections.push(injection);
         self
     }
-    fn bug(mut self, actual: i32, why: &'static str) -> Row {
-        self.bug = Some((actual, why));
-        self
-    }
-    /// The message is known to be unclear: `wish` lists what it should say.
-    fn unclear(mut self, why: &'static str, wish: &[&str]) -> Row {
-        self.unclear = Some(why);
-        self.wish = wish.iter().map(|s| s.to_string()).collect();
-        self
-    }
 }
-
-const CLAP_EXIT: &str = "clap exits 2 on usage errors, which the README reserves for \
-                         \"changes pending\"; main.rs should map clap errors to 1";
-
-const TEMPLATE_BOM: &str = "render.rs neither strips nor names a UTF-8 BOM in a template (the \
-                            config loader strips it); the hint talks about placeholders";
-const DOCUMENT_TWICE: &str = "observe::ObserveError::Document shows its source in its own \
-                              message and again as the error's cause";
-const ACCESS_DENIED_HINT: &str = "an access-denied GetFunction gets plan.rs's hint \
-                                  \"deploy the function(s) first\"";
 
 fn rows() -> Vec<Row> {
     let long_ext = "a".repeat(1225);
@@ -522,9 +492,8 @@ fn rows() -> Vec<Row> {
             }),
             INVOKE_TPL,
         ),
-        Row::new("template with a BOM", "template", 1, &["trust.json:1:1"])
-            .templates(format!("\u{feff}{TRUST_TPL}"), INVOKE_TPL)
-            .unclear(TEMPLATE_BOM, &["BOM"]),
+        Row::new("template with a BOM", "template", 1, &["trust.json", "BOM"])
+            .templates(format!("\u{feff}{TRUST_TPL}"), INVOKE_TPL),
         Row::new(
             "template not JSON",
             "template",
@@ -653,20 +622,16 @@ fn rows() -> Vec<Row> {
         // ------------------------------------------------------------ command line
         Row::new("--format xml", "cli", 1, &["'xml'", "--format"])
             .config(base_config())
-            .live(&["--format", "xml", "plan"])
-            .bug(2, CLAP_EXIT),
+            .live(&["--format", "xml", "plan"]),
         Row::new("--max-attempts 0", "cli", 1, &["'0'", "--max-attempts"])
             .config(base_config())
-            .live(&["--max-attempts", "0", "apply"])
-            .bug(2, CLAP_EXIT),
+            .live(&["--max-attempts", "0", "apply"]),
         Row::new("misspelt command", "cli", 1, &["'aply'"])
             .config(base_config())
-            .live(&["aply"])
-            .bug(2, CLAP_EXIT),
+            .live(&["aply"]),
         Row::new("verify --wait soon", "cli", 1, &["'soon'", "--wait"])
             .config(base_config())
-            .live(&["verify", "--wait", "soon"])
-            .bug(2, CLAP_EXIT),
+            .live(&["verify", "--wait", "soon"]),
         Row::new(
             "simulate: missing policy file",
             "cli",
@@ -782,7 +747,6 @@ fn rows() -> Vec<Row> {
             1,
             &["role GenesysLambdaInvoker (trust policy)", "not valid"],
         )
-        .unclear(DOCUMENT_TWICE, &[])
         .config(base_config())
         .live(&["apply"])
         .seed(|h| seed_role(h, "not json", true)),
@@ -792,7 +756,6 @@ fn rows() -> Vec<Row> {
             1,
             &["role GenesysLambdaInvoker (trust policy)", "not valid"],
         )
-        .unclear(DOCUMENT_TWICE, &[])
         .config(base_config())
         .live(&["plan"])
         .seed(|h| seed_role(h, "{\"Version\": \"2012-10-17\", \"Statement\": [", true))
@@ -806,7 +769,6 @@ fn rows() -> Vec<Row> {
             1,
             &["GenesysLambdaInvoker-invoke version v1", "not valid"],
         )
-        .unclear(DOCUMENT_TWICE, &[])
         .config(base_config())
         .live(&["apply"])
         .seed(|h| {
@@ -819,7 +781,6 @@ fn rows() -> Vec<Row> {
             1,
             &["GenesysLambdaInvoker-invoke version v1", "not valid"],
         )
-        .unclear(DOCUMENT_TWICE, &[])
         .config(base_config())
         .live(&["verify"])
         .seed(|h| {
@@ -836,7 +797,6 @@ fn rows() -> Vec<Row> {
             1,
             &["policy/someone-elses-policy", "not valid"],
         )
-        .unclear(DOCUMENT_TWICE, &[])
         .config(base_config())
         .live(&["apply"])
         .seed(|h| {
@@ -852,7 +812,6 @@ fn rows() -> Vec<Row> {
                 "not valid",
             ],
         )
-        .unclear(DOCUMENT_TWICE, &[])
         .config(base_config())
         .live(&["apply"])
         .seed(|h| {
@@ -956,7 +915,6 @@ fn rows() -> Vec<Row> {
             1,
             &["access denied reading function lookup-customer"],
         )
-        .unclear(ACCESS_DENIED_HINT, &["permission"])
         .config(base_config())
         .live(&["apply"])
         .inject(
@@ -1014,17 +972,9 @@ fn repeated_segment(stderr: &str) -> Option<String> {
 
 fn check(row: &Row, out: &RunOutput, writes: usize, calls: usize) -> (Vec<String>, String) {
     let mut problems = Vec::new();
-    let mut note = String::new();
-    match (out.code, row.bug) {
-        (Some(c), _) if c == row.code => {
-            if let Some((_, why)) = row.bug {
-                note = format!("known bug fixed? ({why}): remove the bug mark");
-            }
-        }
-        (Some(c), Some((actual, why))) if c == actual => {
-            note = format!("KNOWN BUG: exit {c}, documented {}: {why}", row.code)
-        }
-        (c, _) => problems.push(format!("exit {c:?}, expected {}", row.code)),
+    let note = String::new();
+    if out.code != Some(row.code) {
+        problems.push(format!("exit {:?}, expected {}", out.code, row.code));
     }
     let text = if row.code == 3 {
         format!("{}{}", out.stdout, out.stderr)
@@ -1046,23 +996,10 @@ fn check(row: &Row, out: &RunOutput, writes: usize, calls: usize) -> (Vec<String
             problems.push(format!("{errors} `error:` lines, expected exactly one"));
         }
     }
-    // Message quality: what it should also say, and no repeated text (an error printed once
-    // in its own message and again as its cause).
-    let mut flaws: Vec<String> = row
-        .wish
-        .iter()
-        .filter(|w| !text.contains(w.as_str()))
-        .map(|w| format!("message lacks {w:?}"))
-        .collect();
+    // Message quality: no repeated text (an error printed once in its own message and again
+    // as its cause).
     if let Some(rep) = repeated_segment(&out.stderr) {
-        flaws.push(format!("message repeats {rep:?}"));
-    }
-    match (row.unclear, flaws.is_empty()) {
-        (Some(why), false) => {
-            note = format!("KNOWN BUG: {}: {why}", flaws.join("; "));
-        }
-        (Some(why), true) => note = format!("unclear message fixed? ({why}): remove the mark"),
-        (None, _) => problems.extend(flaws),
+        problems.push(format!("message repeats {rep:?}"));
     }
     if out.stderr.contains("panicked") {
         problems.push("panicked".into());
@@ -1169,14 +1106,6 @@ fn bad_inputs_fail_clearly_without_writing() {
         .filter(|o| !o.problems.is_empty())
         .map(|o| format!("{}: {}", o.name, o.problems.join("; ")))
         .collect();
-    println!(
-        "{} rows, {} failed, {} known bug(s)",
-        outcomes.len(),
-        failed.len(),
-        outcomes
-            .iter()
-            .filter(|o| o.note.starts_with("KNOWN BUG"))
-            .count()
-    );
+    println!("{} rows, {} failed", outcomes.len(), failed.len());
     assert!(failed.is_empty(), "failing rows:\n{}", failed.join("\n"));
 }
