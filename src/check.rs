@@ -149,11 +149,42 @@ pub fn config_lines(text: &str) -> Vec<(&'static str, usize)> {
     out
 }
 
-/// Paths where two JSON documents differ, compared in canonical form.
+/// Paths where two JSON documents differ, compared in canonical form. The canonical form
+/// lowercases condition keys; paths are given back the spelling the documents use.
 pub fn json_diff(expected: &Value, actual: &Value) -> Vec<(String, Option<Value>, Option<Value>)> {
     let mut out = Vec::new();
     diff_into("", &normalize(expected), &normalize(actual), &mut out);
+    let mut spelling = std::collections::BTreeMap::new();
+    collect_keys(actual, &mut spelling);
+    collect_keys(expected, &mut spelling);
+    for (path, _, _) in &mut out {
+        *path = path
+            .split('.')
+            .map(|seg| {
+                let (key, index) = seg.split_at(seg.find('[').unwrap_or(seg.len()));
+                match spelling.get(key) {
+                    Some(original) => format!("{original}{index}"),
+                    None => seg.to_string(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(".");
+    }
     out
+}
+
+/// lowercase key → the key as written, over every object in `v` (later documents win).
+fn collect_keys(v: &Value, out: &mut std::collections::BTreeMap<String, String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                out.insert(k.to_lowercase(), k.clone());
+                collect_keys(child, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| collect_keys(i, out)),
+        _ => {}
+    }
 }
 
 fn diff_into(
@@ -603,4 +634,43 @@ pub fn render_github(report: &CheckReport) -> String {
         out.push_str("::notice title=lambda-trust::in sync and verified\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_paths_keep_the_documents_spelling() {
+        let want = json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",
+            "Principal":{"AWS":"arn:aws:iam::765628985471:root"},
+            "Condition":{"StringEquals":{"sts:ExternalId":"right"}}}]});
+        let mut live = want.clone();
+        live["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"] = json!("wrong");
+        let d = json_diff(&want, &live);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            d[0].0,
+            ".Statement[0].Condition.StringEquals.sts:ExternalId[0]"
+        );
+        assert_eq!(d[0].1, Some(json!("right")));
+        assert_eq!(d[0].2, Some(json!("wrong")));
+    }
+
+    #[test]
+    fn config_lines_point_at_keys_and_tables() {
+        let text = "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"x\"\n\n[role]\nname = \"R\"\ntags = { a = \"b\" }\n[[targets]]\nfunction = \"f\"\n";
+        let r = ConfigReport {
+            config: "c.toml".into(),
+            status: "drift",
+            findings: vec![],
+            error: None,
+            lines: config_lines(text),
+        };
+        assert_eq!(r.line_of("trust.external_id"), 3);
+        assert_eq!(r.line_of("role.tags"), 7);
+        assert_eq!(r.line_of("role"), 5);
+        assert_eq!(r.line_of("role.description"), 5, "falls back to its table");
+        assert_eq!(r.line_of("targets"), 8);
+    }
 }
