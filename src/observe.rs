@@ -36,6 +36,9 @@ pub struct Query {
     pub functions: Vec<FunctionQuery>,
     /// When the account is known up front (config), our policy's reads need not wait for STS.
     pub account_hint: Option<String>,
+    /// (account, caller ARN) from an earlier read in the same run: skips GetCallerIdentity.
+    #[serde(default)]
+    pub known_identity: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -147,6 +150,9 @@ pub enum ObserveError {
 pub async fn observe(clients: &Clients, query: &Query) -> Result<Observed, ObserveError> {
     let iam = &clients.iam;
     let identity = async {
+        if let Some(known) = &query.known_identity {
+            return Ok(known.clone());
+        }
         let out = clients
             .sts
             .get_caller_identity()

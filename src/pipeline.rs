@@ -90,6 +90,7 @@ pub fn query(config: &Config, default_region: &str) -> Query {
             .map(|t| function_query(t, default_region))
             .collect(),
         account_hint: config.aws.account_id.clone(),
+        known_identity: None,
     }
 }
 
@@ -258,6 +259,10 @@ pub async fn reobserve_iam(
         .unwrap_or_else(|| clients.region());
     let mut q = query(config, &region);
     q.functions.clear();
+    q.known_identity = Some((
+        prepared.observed.account_id.clone(),
+        prepared.observed.caller_arn.clone(),
+    ));
     let mut observed = observe::observe(clients, &q).await?;
     observed.functions = prepared.observed.functions.clone();
     Ok(observed)

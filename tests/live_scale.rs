@@ -118,9 +118,22 @@ fn scenario(n: usize) {
         "onboarding with {n} targets touched {touched:?}"
     );
     env.expect(&["plan"], 0);
+    let reads = |calls: &[support::proxy::Call], svc: &str| {
+        calls
+            .iter()
+            .filter(|c| c.service == svc && !c.is_write)
+            .count()
+    };
     println!(
-        "{n} targets: {} shard(s); onboarding touched {touched:?}",
-        shards.len()
+        "{n} targets: {} shard(s) | check: {} IAM + {} STS + {} Lambda reads, 0 writes, {check_ms} ms | onboard: {} IAM + {} STS + {} Lambda reads, {} write(s), {onboard_ms} ms, touched {touched:?}",
+        shards.len(),
+        reads(&check_calls, "iam"),
+        reads(&check_calls, "sts"),
+        reads(&check_calls, "lambda"),
+        reads(&onboard_calls, "iam"),
+        reads(&onboard_calls, "sts"),
+        reads(&onboard_calls, "lambda"),
+        onboard_calls.iter().filter(|c| c.is_write).count(),
     );
 }
 
