@@ -16,7 +16,8 @@
 //! Knobs (environment): `BENCH_SIZES` (default `1,10,50,500`), `BENCH_REPS` (5),
 //! `BENCH_LATENCY_MS` (30), `BENCH_BASELINE_REPS_LARGE` (repetitions of the baseline at
 //! N ≥ 500; default 1 — one first run plus one re-run at 500 targets take over three minutes,
-//! sequentially), `BENCH_UPDATE_MD` (default 1: rewrite the generated part of BENCHMARKS.md),
+//! sequentially), `BENCH_BASELINE` (default 1; 0 skips the baseline), `BENCH_UPDATE_MD`
+//! (default 1: rewrite the generated part of BENCHMARKS.md),
 //! `BENCH_PYTHON`, `MOTO_SERVER`.
 //!
 //! Output: progress on stderr, the markdown on stdout, in `target/bench/results.md`, and between
@@ -47,6 +48,8 @@ struct Settings {
     reps: usize,
     latency: Duration,
     baseline_reps_large: usize,
+    /// Run the baseline at all (`BENCH_BASELINE=0` skips it).
+    baseline: bool,
     update_md: bool,
     python: PathBuf,
 }
@@ -84,6 +87,7 @@ impl Settings {
             reps: env_usize("BENCH_REPS", 5).max(1),
             latency: Duration::from_millis(env_usize("BENCH_LATENCY_MS", 30) as u64),
             baseline_reps_large: env_usize("BENCH_BASELINE_REPS_LARGE", 1).max(1),
+            baseline: env_usize("BENCH_BASELINE", 1) != 0,
             update_md: env_usize("BENCH_UPDATE_MD", 1) != 0,
             python: std::env::var_os("BENCH_PYTHON")
                 .map(PathBuf::from)
@@ -92,7 +96,9 @@ impl Settings {
     }
 
     fn baseline_reps(&self, n: usize) -> usize {
-        if n >= 500 {
+        if !self.baseline {
+            0
+        } else if n >= 500 {
             self.baseline_reps_large.min(self.reps)
         } else {
             self.reps

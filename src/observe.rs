@@ -20,6 +20,41 @@ use crate::shard::{shard_index, shard_name};
 
 /// How many GetFunction calls may be in flight at once.
 const LAMBDA_CONCURRENCY: usize = 16;
+/// Lambda allows 100 GetFunction requests per second per account, and the quota cannot be
+/// raised (Lambda quotas, "API requests"). Starting them at 80/s, after a burst of 50, keeps
+/// a large target list under it with room for other callers, instead of provoking a throttling
+/// storm that would drain the SDK's retry quota.
+const GET_FUNCTION_RATE: f64 = 80.0;
+const GET_FUNCTION_BURST: f64 = 50.0;
+
+/// A token bucket that spaces out call starts.
+struct Pacer {
+    state: tokio::sync::Mutex<(f64, tokio::time::Instant)>,
+}
+
+impl Pacer {
+    fn new() -> Pacer {
+        Pacer {
+            state: tokio::sync::Mutex::new((GET_FUNCTION_BURST, tokio::time::Instant::now())),
+        }
+    }
+
+    /// Waits until one more call may start.
+    async fn acquire(&self) {
+        let wait = {
+            let mut st = self.state.lock().await;
+            let now = tokio::time::Instant::now();
+            let refill = now.duration_since(st.1).as_secs_f64() * GET_FUNCTION_RATE;
+            st.0 = (st.0 + refill).min(GET_FUNCTION_BURST) - 1.0;
+            st.1 = now;
+            // A negative balance is the caller's place in the queue.
+            (st.0 < 0.0).then(|| std::time::Duration::from_secs_f64(-st.0 / GET_FUNCTION_RATE))
+        };
+        if let Some(w) = wait {
+            tokio::time::sleep(w).await;
+        }
+    }
+}
 
 /// What to look at. Function ARNs may not be known before the caller's account is, so targets
 /// are looked up by name (or ARN) and region, exactly as configured.
@@ -451,7 +486,10 @@ async fn observe_functions(
     clients: &Clients,
     functions: &[FunctionQuery],
 ) -> Result<Vec<ObservedFunction>, ObserveError> {
+    let pacer = Pacer::new();
+    let pacer = &pacer;
     stream::iter(functions.iter().map(|f| async move {
+        pacer.acquire().await;
         let client = clients.lambda(&f.region);
         let mut req = client.get_function().function_name(&f.function);
         if let Some(q) = f.qualifier.as_deref().filter(|q| *q != "*") {
@@ -509,5 +547,37 @@ pub fn unqualified_arn(arn: &str) -> &str {
     match colons.nth(6) {
         Some(i) => &arn[..i],
         None => arn,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn pacer_allows_a_burst_then_the_rate() {
+        let pacer = Pacer::new();
+        let start = tokio::time::Instant::now();
+        for _ in 0..GET_FUNCTION_BURST as usize {
+            pacer.acquire().await;
+        }
+        assert!(start.elapsed() < std::time::Duration::from_millis(1));
+        for _ in 0..80 {
+            pacer.acquire().await;
+        }
+        let secs = start.elapsed().as_secs_f64();
+        assert!((0.95..=1.05).contains(&secs), "{secs}");
+    }
+
+    #[test]
+    fn unqualified_arns() {
+        assert_eq!(
+            unqualified_arn("arn:aws:lambda:us-east-1:123456789012:function:f:live"),
+            "arn:aws:lambda:us-east-1:123456789012:function:f"
+        );
+        assert_eq!(
+            unqualified_arn("arn:aws:lambda:us-east-1:123456789012:function:f"),
+            "arn:aws:lambda:us-east-1:123456789012:function:f"
+        );
     }
 }
