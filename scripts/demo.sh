@@ -76,10 +76,14 @@ bold "5. Someone changes things behind the tool's back:"
 "$VENV/bin/python" scripts/moto_tool.py "$AWS_ENDPOINT_URL" tamper || fail "tampering"
 bold "6. lambda-trust verify — the proof now fails (exit 3)"
 expect 3 "$BIN" verify
-bold "7. lambda-trust plan — shows both changes (exit 2)"
+bold "7. lambda-trust check — the CI drift check: what drifted, and how bad (exit 2)"
+expect 2 "$BIN" check
+bold "8. lambda-trust plan — shows both changes (exit 2)"
 expect 2 "$BIN" plan
-bold "8. lambda-trust apply — repairs them"
+bold "9. lambda-trust apply — repairs them"
 expect 0 "$BIN" apply
-bold "9. lambda-trust verify — passes again (exit 0)"
+bold "10. lambda-trust verify — passes again (exit 0)"
 expect 0 "$BIN" verify
+bold "11. lambda-trust check — clean (exit 0)"
+expect 0 "$BIN" check
 bold "Done. The moto server is stopped on exit; nothing outside this machine was touched."
