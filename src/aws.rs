@@ -88,10 +88,6 @@ impl Clients {
             .unwrap_or_else(|| DEFAULT_REGION.to_string())
     }
 
-    pub fn sdk_config(&self) -> &SdkConfig {
-        &self.base
-    }
-
     /// A Lambda client for `region`, built once per region and reused.
     pub fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
         let mut map = self.lambda.lock().unwrap_or_else(|e| e.into_inner());

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::aws::{AwsSettings, Clients};
-use crate::config::{Config, Loaded, TargetConfig};
+use crate::config::{parse_function, Config, FunctionRef, Loaded, TargetConfig};
 use crate::lint::{self, Finding, Severity};
 use crate::observe::{self, FunctionQuery, Observed, Query};
 use crate::plan::Desired;
@@ -48,33 +48,26 @@ pub fn templates(dir: Option<&Path>) -> Result<Templates, PipelineError> {
 }
 
 /// Where GetFunction looks for a target: by unqualified ARN or by name, in its region.
+/// Targets are validated when the config is loaded, so a parse failure cannot happen here; it
+/// falls back to looking the text up as given (GetFunction then reports it).
 pub fn function_query(target: &TargetConfig, default_region: &str) -> FunctionQuery {
-    if let Some(rest) = target.function.strip_prefix("arn:") {
-        // arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]
-        let parts: Vec<&str> = rest.split(':').collect();
-        let region = parts.get(2).copied().unwrap_or(default_region).to_string();
-        let unqualified = format!(
-            "arn:{}",
-            parts.iter().take(6).copied().collect::<Vec<_>>().join(":")
-        );
-        let qualifier = parts
-            .get(6)
-            .map(|q| q.to_string())
-            .or_else(|| target.qualifier.clone());
-        FunctionQuery {
-            function: unqualified,
-            region,
-            qualifier,
-        }
-    } else {
-        FunctionQuery {
+    match parse_function(&target.function) {
+        Ok(FunctionRef::Arn(arn)) => FunctionQuery {
+            function: format!(
+                "arn:{}:lambda:{}:{}:function:{}",
+                arn.partition, arn.region, arn.account_id, arn.name
+            ),
+            region: arn.region,
+            qualifier: arn.qualifier.or_else(|| target.qualifier.clone()),
+        },
+        Ok(FunctionRef::Name(_)) | Err(_) => FunctionQuery {
             function: target.function.clone(),
             region: target
                 .region
                 .clone()
                 .unwrap_or_else(|| default_region.to_string()),
             qualifier: target.qualifier.clone(),
-        }
+        },
     }
 }
 

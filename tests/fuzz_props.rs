@@ -12,6 +12,7 @@
 //!   built-in templates and passes the invariants.
 //!
 //! Bounded: 200 cases per property unless `PROPTEST_CASES` says otherwise.
+mod support;
 
 use lambda_trust::config;
 use lambda_trust::lint::{self, Severity};
@@ -62,19 +63,9 @@ fn rendered() -> render::Rendered {
 
 // ------------------------------------------------------------------ AWS-style encoding
 
-/// RFC 3986 percent-encoding of every byte outside the unreserved set, as IAM returns
-/// documents from GetRole, GetRolePolicy and GetPolicyVersion.
-fn aws_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+/// RFC 3986 percent-encoding, as IAM returns documents from GetRole, GetRolePolicy and
+/// GetPolicyVersion (the harness's encoder).
+use support::http::percent_encode as aws_encode;
 
 fn text() -> impl Strategy<Value = String> {
     prop_oneof![
