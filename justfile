@@ -35,6 +35,14 @@ demo: setup
 build:
     cargo build --release --locked
 
-# Benchmarks: lambda-trust vs the boto3 tutorial script, moto behind a 30 ms/call proxy; updates BENCHMARKS.md.
-bench: setup
-    cargo bench --locked --profile dev --bench bench
+# benches/bench.rs, release build in target/bench-release (own lock; the first build is slow);
+# `just bench dev` benchmarks the test build instead. Knobs: BENCH_* (see BENCHMARKS.md).
+# Benchmarks vs the boto3 tutorial script, moto behind a 30 ms/call proxy; updates BENCHMARKS.md.
+bench profile="release": setup
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if [ "{{profile}}" = "dev" ]; then
+        cargo bench --locked --profile dev --bench bench
+    else
+        CARGO_TARGET_DIR="{{justfile_directory()}}/target/bench-release" cargo bench --locked --bench bench
+    fi

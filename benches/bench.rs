@@ -32,6 +32,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use serde_json::{json, Value};
 use support::http;
 use support::moto::tiny_zip;
 use support::{Call, FaultConfig, Kind, MotoServer, Proxy};
@@ -140,6 +141,35 @@ impl Scenario {
         }
     }
 
+    const ALL: [Scenario; 7] = [
+        Scenario::ApplyScratch,
+        Scenario::ApplyNoop,
+        Scenario::Check,
+        Scenario::Verify,
+        Scenario::Onboard,
+        Scenario::BaselineFirst,
+        Scenario::BaselineRerun,
+    ];
+
+    fn id(self) -> &'static str {
+        match self {
+            Scenario::ApplyScratch => "apply-scratch",
+            Scenario::ApplyNoop => "apply-noop",
+            Scenario::Check => "check",
+            Scenario::Verify => "verify",
+            Scenario::Onboard => "onboard",
+            Scenario::BaselineFirst => "baseline-first",
+            Scenario::BaselineRerun => "baseline-rerun",
+        }
+    }
+
+    fn from_id(id: &str) -> Scenario {
+        Scenario::ALL
+            .into_iter()
+            .find(|s| s.id() == id)
+            .unwrap_or_else(|| panic!("unknown scenario {id:?}"))
+    }
+
     fn is_baseline(self) -> bool {
         matches!(self, Scenario::BaselineFirst | Scenario::BaselineRerun)
     }
@@ -152,7 +182,38 @@ struct Sample {
     tool_cpu: Duration,
     /// CPU time moto spent meanwhile.
     moto_cpu: Duration,
-    calls: Vec<Call>,
+    calls: Vec<Rec>,
+}
+
+/// What the report needs of one proxied call.
+#[derive(Clone, Debug)]
+struct Rec {
+    seq: usize,
+    service: String,
+    /// `service:Operation`
+    key: String,
+    kind: Kind,
+    status: Option<u16>,
+}
+
+impl From<&Call> for Rec {
+    fn from(c: &Call) -> Rec {
+        Rec {
+            seq: c.seq,
+            service: c.service.clone(),
+            key: c.key(),
+            kind: c.kind,
+            status: c.status,
+        }
+    }
+}
+
+fn kind_id(k: Kind) -> &'static str {
+    match k {
+        Kind::Read => "read",
+        Kind::Write => "write",
+        Kind::Other => "other",
+    }
 }
 
 /// The round-trip structure of one run (from the tracing round).
@@ -172,11 +233,11 @@ struct CallStats {
     other: usize,
     /// service → (reads, writes, other)
     by_service: BTreeMap<String, (usize, usize, usize)>,
-    /// `service:Operation` → (calls, failed)
-    by_op: BTreeMap<String, (usize, usize)>,
+    /// `service:Operation` → (calls, error replies by HTTP status)
+    by_op: BTreeMap<String, (usize, BTreeMap<u16, usize>)>,
 }
 
-fn stats(calls: &[Call]) -> CallStats {
+fn stats(calls: &[Rec]) -> CallStats {
     let mut s = CallStats::default();
     for c in calls {
         s.total += 1;
@@ -199,10 +260,11 @@ fn stats(calls: &[Call]) -> CallStats {
                 e.2 += 1;
             }
         }
-        let o = s.by_op.entry(c.key()).or_default();
+        let o = s.by_op.entry(c.key.clone()).or_default();
         o.0 += 1;
         if failed {
-            o.1 += 1;
+            // 0: no response at all
+            *o.1.entry(c.status.unwrap_or(0)).or_default() += 1;
         }
     }
     s
@@ -388,7 +450,7 @@ impl Bench {
             let times = poller.map(|h| h.join().expect("poller"));
             (out, wall, c1 - c0, m1.saturating_sub(m0), times)
         });
-        let calls = self.proxy.calls();
+        let calls: Vec<Rec> = self.proxy.calls().iter().map(Rec::from).collect();
         if out.status.code() != Some(code) {
             panic!(
                 "{what}: exit {:?} (expected {code})\n--- stdout\n{}\n--- stderr\n{}\nmoto log tail:\n{}",
@@ -448,7 +510,7 @@ impl Bench {
             };
             let (s, t) = self.measure(&mut cmd, &format!("{} at {n}", sc.label()), 0, trace);
             if matches!(sc, Scenario::ApplyNoop | Scenario::Check | Scenario::Verify) {
-                let w = s.calls.iter().filter(|c| c.is_write).count();
+                let w = s.calls.iter().filter(|c| c.kind == Kind::Write).count();
                 assert_eq!(w, 0, "{} at {n} made {w} write call(s)", sc.label());
             }
             out.push((sc, s, t));
@@ -481,10 +543,10 @@ impl Bench {
 
 /// Round-trip depth from per-call (arrival, answer) times: call `i` depends on call `j` when it
 /// arrived after `j` was answered; the depth is the longest such chain.
-fn depth(calls: &[Call], times: &BTreeMap<usize, (Instant, Option<Instant>)>) -> Trace {
+fn depth(calls: &[Rec], times: &BTreeMap<usize, (Instant, Option<Instant>)>) -> Trace {
     let mut seqs: Vec<usize> = calls.iter().map(|c| c.seq).collect();
     seqs.sort();
-    let key: BTreeMap<usize, String> = calls.iter().map(|c| (c.seq, c.key())).collect();
+    let key: BTreeMap<usize, String> = calls.iter().map(|c| (c.seq, c.key.clone())).collect();
     let mut d: BTreeMap<usize, (usize, Option<usize>)> = BTreeMap::new();
     for &i in &seqs {
         let Some(&(arrived, _)) = times.get(&i) else {
@@ -560,7 +622,9 @@ struct Machine {
     memory: String,
     kernel: String,
     date: String,
-    profile: &'static str,
+    /// `/proc/loadavg` (1, 5, 15 min) when the run started: other work on the machine.
+    load: String,
+    profile: String,
     tool_start: Duration,
     python_start: Duration,
 }
@@ -632,10 +696,15 @@ fn machine(settings: &Settings) -> Machine {
         memory,
         kernel: read("/proc/sys/kernel/osrelease").trim().to_string(),
         date,
+        load: read("/proc/loadavg")
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" "),
         profile: if cfg!(debug_assertions) {
-            "dev (debug assertions on; the `dev` profile of Cargo.toml)"
+            "dev profile (`just bench dev`: unoptimised crate, dependencies at opt-level 1)".into()
         } else {
-            "release (optimised)"
+            "release profile (optimised; `cargo bench` in target/bench-release)".into()
         },
         tool_start,
         python_start,
@@ -671,11 +740,16 @@ fn by_service(s: &CallStats) -> String {
 fn ops(s: &CallStats) -> String {
     s.by_op
         .iter()
-        .map(|(op, (n, failed))| {
-            if *failed > 0 {
-                format!("{op} ×{n} ({failed} failed)")
-            } else {
+        .map(|(op, (n, errors))| {
+            if errors.is_empty() {
                 format!("{op} ×{n}")
+            } else {
+                let e = errors
+                    .iter()
+                    .map(|(status, k)| format!("{k} answered {status}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!("{op} ×{n} ({e})")
             }
         })
         .collect::<Vec<_>>()
@@ -709,6 +783,7 @@ fn render(settings: &Settings, m: &Machine, r: &Results, total: Duration) -> Str
     let _ = writeln!(md, "| CPU | {} × {} |", m.nproc, m.cpu);
     let _ = writeln!(md, "| memory | {} |", m.memory);
     let _ = writeln!(md, "| kernel | Linux {} |", m.kernel);
+    let _ = writeln!(md, "| load average at start | {} |", m.load);
     let _ = writeln!(md, "| lambda-trust build | {} |", m.profile);
     let _ = writeln!(
         md,
@@ -1051,6 +1126,39 @@ fn main() {
         eprintln!("benches/bench.rs: run it with `just bench` (cargo bench --bench bench)");
         return;
     }
+    let out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
+    let _ = std::fs::create_dir_all(&out_dir);
+    let (settings, m, results, total) = match std::env::var_os("BENCH_FROM") {
+        // Re-render a previous run's raw numbers (e.g. after changing the report).
+        Some(path) => {
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("BENCH_FROM={}: {e}", Path::new(&path).display()));
+            from_raw(&serde_json::from_str(&text).expect("BENCH_FROM: not JSON"))
+        }
+        None => {
+            let run = run();
+            let raw = to_raw(&run.0, &run.1, &run.2, run.3);
+            let path = out_dir.join("raw.json");
+            std::fs::write(&path, serde_json::to_string(&raw).expect("JSON"))
+                .expect("write raw.json");
+            eprintln!("bench: raw numbers in {}", path.display());
+            run
+        }
+    };
+    let md = render(&settings, &m, &results, total);
+    print!("{md}");
+    let _ = std::fs::write(out_dir.join("results.md"), &md);
+    if settings.update_md {
+        update_benchmarks_md(&md);
+    } else {
+        eprintln!(
+            "bench: BENCH_UPDATE_MD=0: wrote {} only",
+            out_dir.join("results.md").display()
+        );
+    }
+}
+
+fn run() -> (Settings, Machine, Results, Duration) {
     let settings = Settings::from_env();
     assert!(
         settings.python.exists(),
@@ -1116,17 +1224,122 @@ fn main() {
             );
         }
     }
-    let md = render(s, &m, &results, started.elapsed());
-    print!("{md}");
-    let out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
-    let _ = std::fs::create_dir_all(&out_dir);
-    let _ = std::fs::write(out_dir.join("results.md"), &md);
-    if s.update_md {
-        update_benchmarks_md(&md);
-    } else {
-        eprintln!(
-            "bench: BENCH_UPDATE_MD=0: wrote {} only",
-            out_dir.join("results.md").display()
+    let total = started.elapsed();
+    let Bench { settings, .. } = bench;
+    (settings, m, results, total)
+}
+
+// ------------------------------------------------------------------------------ raw numbers
+
+fn to_raw(s: &Settings, m: &Machine, r: &Results, total: Duration) -> Value {
+    let timed: Vec<Value> = r
+        .timed
+        .iter()
+        .flat_map(|((n, sc), samples)| {
+            samples.iter().map(move |x| {
+                json!({
+                    "n": n,
+                    "scenario": sc.id(),
+                    "wall": x.wall.as_secs_f64(),
+                    "tool_cpu": x.tool_cpu.as_secs_f64(),
+                    "moto_cpu": x.moto_cpu.as_secs_f64(),
+                    "calls": x.calls.iter().map(|c| json!([c.seq, c.service, c.key, kind_id(c.kind), c.status])).collect::<Vec<_>>(),
+                })
+            })
+        })
+        .collect();
+    let traces: Vec<Value> = r
+        .traces
+        .iter()
+        .map(|((n, sc), t)| json!({"n": n, "scenario": sc.id(), "depth": t.depth, "path": t.path}))
+        .collect();
+    json!({
+        "settings": {
+            "sizes": s.sizes,
+            "reps": s.reps,
+            "latency_ms": s.latency.as_millis() as u64,
+            "baseline_reps_large": s.baseline_reps_large,
+            "baseline": s.baseline,
+        },
+        "machine": {
+            "nproc": m.nproc, "cpu": m.cpu, "memory": m.memory, "kernel": m.kernel,
+            "date": m.date, "load": m.load, "profile": m.profile,
+            "tool_start": m.tool_start.as_secs_f64(), "python_start": m.python_start.as_secs_f64(),
+        },
+        "total": total.as_secs_f64(),
+        "timed": timed,
+        "traces": traces,
+    })
+}
+
+fn from_raw(v: &Value) -> (Settings, Machine, Results, Duration) {
+    let f = |v: &Value| Duration::from_secs_f64(v.as_f64().unwrap_or(0.0));
+    let u = |v: &Value| v.as_u64().unwrap_or(0) as usize;
+    let st = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    let mut settings = Settings::from_env();
+    let sv = &v["settings"];
+    settings.sizes = sv["sizes"]
+        .as_array()
+        .map(|a| a.iter().map(u).collect())
+        .unwrap_or_default();
+    settings.reps = u(&sv["reps"]);
+    settings.latency = Duration::from_millis(sv["latency_ms"].as_u64().unwrap_or(0));
+    settings.baseline_reps_large = u(&sv["baseline_reps_large"]);
+    settings.baseline = sv["baseline"].as_bool().unwrap_or(true);
+    let mv = &v["machine"];
+    let m = Machine {
+        nproc: u(&mv["nproc"]),
+        cpu: st(&mv["cpu"]),
+        memory: st(&mv["memory"]),
+        kernel: st(&mv["kernel"]),
+        date: st(&mv["date"]),
+        load: st(&mv["load"]),
+        profile: st(&mv["profile"]),
+        tool_start: f(&mv["tool_start"]),
+        python_start: f(&mv["python_start"]),
+    };
+    let mut r = Results::default();
+    for x in v["timed"].as_array().into_iter().flatten() {
+        let calls = x["calls"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| Rec {
+                seq: u(&c[0]),
+                service: st(&c[1]),
+                key: st(&c[2]),
+                kind: match c[3].as_str() {
+                    Some("read") => Kind::Read,
+                    Some("write") => Kind::Write,
+                    _ => Kind::Other,
+                },
+                status: c[4].as_u64().map(|s| s as u16),
+            })
+            .collect();
+        r.timed
+            .entry((u(&x["n"]), Scenario::from_id(&st(&x["scenario"]))))
+            .or_default()
+            .push(Sample {
+                wall: f(&x["wall"]),
+                tool_cpu: f(&x["tool_cpu"]),
+                moto_cpu: f(&x["moto_cpu"]),
+                calls,
+            });
+    }
+    for t in v["traces"].as_array().into_iter().flatten() {
+        let path = t["path"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| (st(&p[0]), u(&p[1])))
+            .collect();
+        r.traces.insert(
+            (u(&t["n"]), Scenario::from_id(&st(&t["scenario"]))),
+            Trace {
+                depth: u(&t["depth"]),
+                path,
+            },
         );
     }
+    (settings, m, r, f(&v["total"]))
 }
