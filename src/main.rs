@@ -272,18 +272,22 @@ fn aws_flags(g: &Global) -> AwsSettings {
 
 async fn prepare(g: &Global) -> anyhow::Result<(lambda_trust::aws::Clients, Prepared)> {
     let loaded = load(g)?;
-    prepare_loaded(g, loaded).await
+    let clients = pipeline::connect(&loaded.config, &aws_flags(g)).await;
+    prepare_loaded(g, clients, loaded, pipeline::Scope::default()).await
 }
 
 async fn prepare_loaded(
     g: &Global,
+    clients: lambda_trust::aws::Clients,
     loaded: config::Loaded,
+    scope: pipeline::Scope,
 ) -> anyhow::Result<(lambda_trust::aws::Clients, Prepared)> {
     let templates = pipeline::templates(g.policies.as_deref())?;
-    let clients = pipeline::connect(&loaded.config, &aws_flags(g)).await;
     let pb = spinner("reading the role, its policies and the target functions from AWS");
     let started = Instant::now();
-    let prepared = pipeline::prepare(&clients, loaded, &templates, g.allow_weaker_policies).await;
+    let prepared =
+        pipeline::prepare_scoped(&clients, loaded, &templates, g.allow_weaker_policies, scope)
+            .await;
     pb.finish_and_clear();
     let prepared = prepared?;
     if g.verbose > 0 {
@@ -578,10 +582,16 @@ async fn cmd_onboard(g: &Global, edit: Edit, dry_run: bool, styles: Styles) -> a
     })?;
     let old = config::parse_str(&old_text, &shown)?;
     let clients = pipeline::connect(&old.config, &aws_flags(g)).await;
-    // Bare names resolve in the caller's account: one STS read, unless the config names it.
-    let account = pipeline::account(&clients, &old.config).await?;
+    // Bare names resolve in the role's account; the identity read here is reused below.
+    let identity = lambda_trust::observe::caller_identity(&clients).await?;
     let ctx = RenderContext {
-        account_id: Some(account),
+        account_id: Some(
+            old.config
+                .aws
+                .account_id
+                .clone()
+                .unwrap_or_else(|| identity.0.clone()),
+        ),
         default_region: Some(
             old.config
                 .aws
@@ -654,7 +664,15 @@ async fn cmd_onboard(g: &Global, edit: Edit, dry_run: bool, styles: Styles) -> a
     if new.config.targets.is_empty() {
         eprintln!("note: no targets remain: the invoke policy will be detached and deleted; the role stays and can invoke nothing.");
     }
-    let (clients, p) = prepare_loaded(g, new).await?;
+    // Only the new function is looked up (offboard: none); the others were confirmed before.
+    let scope = pipeline::Scope {
+        functions: Some(match &edit {
+            Edit::Add { .. } => vec![new.config.targets.len() - 1],
+            Edit::Remove { .. } => vec![],
+        }),
+        identity: Some(identity),
+    };
+    let (clients, p) = prepare_loaded(g, clients, new, scope).await?;
     let plan = plan::plan(&p.desired, &p.observed, PlanOptions { adopt: false })?;
     if g.format == Format::Human {
         println!("{}", styles.bold(&format!("Config change ({shown}):")));

@@ -18,8 +18,11 @@ use crate::config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::policy::decode_document;
 use crate::shard::{shard_index, shard_name};
 
-/// How many GetFunction calls may be in flight at once.
-const LAMBDA_CONCURRENCY: usize = 16;
+/// How many IAM document reads may be in flight at once.
+const IAM_CONCURRENCY: usize = 16;
+/// How many GetFunction calls may be in flight at once: as many as the pacer's burst, so up to
+/// 50 targets are confirmed in one round trip.
+const LAMBDA_CONCURRENCY: usize = 50;
 /// Lambda allows 100 GetFunction requests per second per account, and the quota cannot be
 /// raised (Lambda quotas, "API requests"). Starting them at 80/s, after a burst of 50, keeps
 /// a large target list under it with room for other callers, instead of provoking a throttling
@@ -181,31 +184,45 @@ pub enum ObserveError {
     Document { what: String, problem: String },
 }
 
-/// Reads everything `plan` and `verify` need, concurrently.
+/// Reads everything `plan` and `verify` need, concurrently: the Lambda lookups run beside the
+/// whole IAM chain, so neither waits for the other.
 pub async fn observe(clients: &Clients, query: &Query) -> Result<Observed, ObserveError> {
+    let (mut observed, functions) = futures::try_join!(
+        observe_iam(clients, query),
+        observe_functions(clients, &query.functions),
+    )?;
+    observed.functions = functions;
+    Ok(observed)
+}
+
+/// The caller's (account, ARN): sts:GetCallerIdentity.
+pub async fn caller_identity(clients: &Clients) -> Result<(String, String), ObserveError> {
+    let out = clients
+        .sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("sts:GetCallerIdentity", e))?;
+    Ok((
+        out.account().unwrap_or_default().to_string(),
+        out.arn().unwrap_or_default().to_string(),
+    ))
+}
+
+async fn observe_iam(clients: &Clients, query: &Query) -> Result<Observed, ObserveError> {
     let iam = &clients.iam;
     let identity = async {
-        if let Some(known) = &query.known_identity {
-            return Ok(known.clone());
+        match &query.known_identity {
+            Some(known) => Ok(known.clone()),
+            None => caller_identity(clients).await,
         }
-        let out = clients
-            .sts
-            .get_caller_identity()
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("sts:GetCallerIdentity", e))?;
-        Ok::<_, ObserveError>((
-            out.account().unwrap_or_default().to_string(),
-            out.arn().unwrap_or_default().to_string(),
-        ))
     };
     // Round 1: everything that needs only names.
-    let (identity, role, attached_arns, inline, functions) = futures::try_join!(
+    let (identity, role, attached_arns, inline) = futures::try_join!(
         identity,
         get_role(iam, &query.role_name),
         list_attached(iam, &query.role_name),
         inline_policies(iam, &query.role_name),
-        observe_functions(clients, &query.functions),
     )?;
     let (account_id, caller_arn) = identity;
     let account = query.account_hint.clone().unwrap_or(account_id.clone());
@@ -232,10 +249,10 @@ pub async fn observe(clients: &Clients, query: &Query) -> Result<Observed, Obser
         .collect();
     let (ours, foreign_docs, boundary) = futures::try_join!(
         stream::iter(shard_arns.iter().map(|(i, arn)| our_policy(iam, *i, arn)))
-            .buffered(LAMBDA_CONCURRENCY)
+            .buffered(IAM_CONCURRENCY)
             .try_collect::<Vec<_>>(),
         stream::iter(foreign.iter().map(|arn| managed_policy(iam, arn)))
-            .buffered(LAMBDA_CONCURRENCY)
+            .buffered(IAM_CONCURRENCY)
             .try_collect::<Vec<_>>(),
         async {
             match &boundary_arn {
@@ -268,7 +285,7 @@ pub async fn observe(clients: &Clients, query: &Query) -> Result<Observed, Obser
         inline,
         policies,
         boundary,
-        functions,
+        functions: Vec::new(),
     })
 }
 
@@ -367,7 +384,7 @@ async fn inline_policies(
         )?;
         Ok::<_, ObserveError>(InlinePolicy { name, document })
     }))
-    .buffered(LAMBDA_CONCURRENCY)
+    .buffered(IAM_CONCURRENCY)
     .try_collect()
     .await
 }

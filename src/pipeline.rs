@@ -1,7 +1,7 @@
 //! The pipeline wired end to end for the live commands: config → observe → render → desired.
 //!
 //! Commands in `main` call [`prepare`] and then the phase they need (plan, apply, verify,
-//! destroy). Nothing here writes to AWS.
+//! destroy). Nothing here writes to AWS, and every read goes through `observe`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -173,6 +173,17 @@ pub fn aws_settings(config: &Config, flags: &AwsSettings) -> AwsSettings {
     }
 }
 
+/// What `prepare` may skip because the caller already knows it.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Look up only these targets (by position); `None`: all of them. `onboard` checks just the
+    /// new function — the others were confirmed when they were added — so its cost does not
+    /// grow with the number of targets.
+    pub functions: Option<Vec<usize>>,
+    /// (account, caller ARN) already read in this run.
+    pub identity: Option<(String, String)>,
+}
+
 /// Reads AWS and resolves the desired state. Fails before any write on bad templates.
 pub async fn prepare(
     clients: &Clients,
@@ -180,13 +191,32 @@ pub async fn prepare(
     templates: &Templates,
     allow_weaker: bool,
 ) -> Result<Prepared, PipelineError> {
+    prepare_scoped(clients, loaded, templates, allow_weaker, Scope::default()).await
+}
+
+/// [`prepare`], reading only what `scope` leaves to read.
+pub async fn prepare_scoped(
+    clients: &Clients,
+    loaded: Loaded,
+    templates: &Templates,
+    allow_weaker: bool,
+    scope: Scope,
+) -> Result<Prepared, PipelineError> {
     let config = &loaded.config;
     let region = config
         .aws
         .region
         .clone()
         .unwrap_or_else(|| clients.region());
-    let observed = observe::observe(clients, &query(config, &region)).await?;
+    let mut q = query(config, &region);
+    if let Some(only) = &scope.functions {
+        q.functions = only
+            .iter()
+            .filter_map(|i| q.functions.get(*i).cloned())
+            .collect();
+    }
+    q.known_identity = scope.identity;
+    let observed = observe::observe(clients, &q).await?;
     let account = config
         .aws
         .account_id
@@ -217,25 +247,6 @@ pub async fn prepare(
 /// Connects with flags merged over the config.
 pub async fn connect(config: &Config, flags: &AwsSettings) -> Clients {
     Clients::connect(&aws_settings(config, flags)).await
-}
-
-/// The account the role lives in: `[aws].account_id`, else the caller's (one STS read).
-pub async fn account(clients: &Clients, config: &Config) -> Result<String, PipelineError> {
-    if let Some(a) = &config.aws.account_id {
-        return Ok(a.clone());
-    }
-    let out = clients
-        .sts
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(|e| {
-            crate::observe::ObserveError::from(crate::aws::AwsError::from_sdk(
-                "sts:GetCallerIdentity",
-                e,
-            ))
-        })?;
-    Ok(out.account().unwrap_or_default().to_string())
 }
 
 /// Reads IAM again after an apply, reusing the function lookups of `prepared` (functions are
