@@ -156,3 +156,26 @@ fn a_hundred_targets() {
 fn five_hundred_targets() {
     scenario(500);
 }
+
+/// More ARNs than ten policies can hold: refused before any write, saying how many fit. The
+/// functions need not exist — the packing is checked before the function preflight — so the
+/// test stays cheap: 380 targets with `qualifier = "*"` grant 760 ARNs.
+#[test]
+fn too_many_targets_fail_before_any_write() {
+    let env = Env::new();
+    let mut text = config(&[], "");
+    for i in 0..380 {
+        text.push_str(&format!(
+            "\n[[targets]]\nfunction = \"a-rather-long-function-name-for-the-quota-test-{i:04}\"\nqualifier = \"*\"\n"
+        ));
+    }
+    env.write_config(&text);
+    let (r, writes) = env.writes_of(&["apply"], 1);
+    assert_eq!(writes, 0);
+    assert!(
+        r.stderr.contains("do not fit in 10 invoke policies") && r.stderr.contains("fit"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("Managed policies per role"), "{}", r.stderr);
+}
