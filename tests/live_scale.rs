@@ -177,5 +177,9 @@ fn too_many_targets_fail_before_any_write() {
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("Managed policies per role"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Managed policies per role"),
+        "{}",
+        r.stderr
+    );
 }
