@@ -592,13 +592,7 @@ async fn cmd_onboard(g: &Global, edit: Edit, dry_run: bool, styles: Styles) -> a
                 .clone()
                 .unwrap_or_else(|| identity.0.clone()),
         ),
-        default_region: Some(
-            old.config
-                .aws
-                .region
-                .clone()
-                .unwrap_or_else(|| clients.region()),
-        ),
+        default_region: Some(pipeline::default_region(&old.config, &clients)),
     };
     let existing = render::resolve_targets(&old.config, &ctx)?;
     let (new_text, summary) = match &edit {

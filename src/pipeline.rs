@@ -173,6 +173,16 @@ pub fn aws_settings(config: &Config, flags: &AwsSettings) -> AwsSettings {
     }
 }
 
+/// The region of bare function names without their own: `[aws].region`, else the SDK's
+/// (`--region`, `AWS_REGION`, the profile).
+pub fn default_region(config: &Config, clients: &Clients) -> String {
+    config
+        .aws
+        .region
+        .clone()
+        .unwrap_or_else(|| clients.region())
+}
+
 /// What `prepare` may skip because the caller already knows it.
 #[derive(Debug, Clone, Default)]
 pub struct Scope {
@@ -203,11 +213,7 @@ pub async fn prepare_scoped(
     scope: Scope,
 ) -> Result<Prepared, PipelineError> {
     let config = &loaded.config;
-    let region = config
-        .aws
-        .region
-        .clone()
-        .unwrap_or_else(|| clients.region());
+    let region = default_region(config, clients);
     let mut q = query(config, &region);
     if let Some(only) = &scope.functions {
         q.functions = only
@@ -256,11 +262,7 @@ pub async fn reobserve_iam(
     prepared: &Prepared,
 ) -> Result<Observed, PipelineError> {
     let config = &prepared.loaded.config;
-    let region = config
-        .aws
-        .region
-        .clone()
-        .unwrap_or_else(|| clients.region());
+    let region = default_region(config, clients);
     let mut q = query(config, &region);
     q.functions.clear();
     q.known_identity = Some((
