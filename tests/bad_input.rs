@@ -953,7 +953,6 @@ struct Outcome {
     code: Option<i32>,
     writes: usize,
     problems: Vec<String>,
-    note: String,
 }
 
 /// A sentence-sized piece of the message that occurs twice, if any.
@@ -970,9 +969,8 @@ fn repeated_segment(stderr: &str) -> Option<String> {
         .map(|(_, s)| s.to_string())
 }
 
-fn check(row: &Row, out: &RunOutput, writes: usize, calls: usize) -> (Vec<String>, String) {
+fn check(row: &Row, out: &RunOutput, writes: usize, calls: usize) -> Vec<String> {
     let mut problems = Vec::new();
-    let note = String::new();
     if out.code != Some(row.code) {
         problems.push(format!("exit {:?}, expected {}", out.code, row.code));
     }
@@ -1010,7 +1008,7 @@ fn check(row: &Row, out: &RunOutput, writes: usize, calls: usize) -> (Vec<String
     if matches!(row.category, "cli") && row.args.iter().all(|a| a != "--config") && calls > 0 {
         problems.push(format!("{calls} AWS call(s) for an offline command"));
     }
-    (problems, note)
+    problems
 }
 
 #[test]
@@ -1056,7 +1054,7 @@ fn bad_inputs_fail_clearly_without_writing() {
         let writes = h.proxy.count_writes();
         dirty |= writes > 0;
         let calls = h.proxy.calls().len();
-        let (problems, note) = check(row, &out, writes, calls);
+        let problems = check(row, &out, writes, calls);
         if !problems.is_empty() || std::env::var_os("BAD_INPUT_SHOW").is_some() {
             eprintln!(
                 "--- row {i} {:?}: {}\n{}",
@@ -1072,7 +1070,6 @@ fn bad_inputs_fail_clearly_without_writing() {
             code: out.code,
             writes,
             problems,
-            note,
         });
     }
 
@@ -1082,7 +1079,7 @@ fn bad_inputs_fail_clearly_without_writing() {
     );
     for (i, o) in outcomes.iter().enumerate() {
         println!(
-            "{:<3} {:<9} {:<52} {:>4} {:>4} {:>6}  {}{}",
+            "{:<3} {:<9} {:<52} {:>4} {:>4} {:>6}  {}",
             i,
             o.category,
             o.name,
@@ -1093,11 +1090,6 @@ fn bad_inputs_fail_clearly_without_writing() {
                 "ok".to_string()
             } else {
                 format!("FAIL: {}", o.problems.join("; "))
-            },
-            if o.note.is_empty() {
-                String::new()
-            } else {
-                format!("  [{}]", o.note)
             }
         );
     }
