@@ -1,26 +1,18 @@
 //! lambda-trust: sets up and proves the IAM role that lets Genesys Cloud invoke AWS Lambda.
 //!
-//! The pipeline, one module per phase:
-//! `config` → `render` (templates from `policies/`) → `observe` (the only AWS reads) →
-//! `plan` (pure: desired vs observed) → `apply` (the only AWS writes) → `verify` (pure checks over
-//! observed state, plus optional live probes). Beside them: `policy` (the IAM document model and
-//! offline evaluator), `lint` (invariants over rendered documents), `report` (renderers) and
-//! `aws` (client construction).
+//! The folders are layers; each imports only the ones below it (ARCHITECTURE.md):
+//!
+//! `iam` (IAM documents, ARNs, wildcards, the evaluator) → `config` (schema, validation,
+//! in-place edits) → `core` (render, shard, lint, state types, plan, verify checks, drift; all
+//! pure) → `aws` (every AWS call: observe reads, apply writes, the live probe) and `report`
+//! (renderers) → `commands` (one file per command) → the binary's `main`.
+//! `error` (exit codes and the top-level error) sits beside all of them.
 
-pub mod apply;
 pub mod aws;
-pub mod check;
+pub mod cli;
+pub mod commands;
 pub mod config;
-pub mod edit;
+pub mod core;
 pub mod error;
-pub mod lint;
-pub mod observe;
-pub mod onboard;
-pub mod pipeline;
-pub mod plan;
-pub mod policy;
-pub mod render;
+pub mod iam;
 pub mod report;
-pub mod shard;
-pub mod simulate;
-pub mod verify;

@@ -3,7 +3,7 @@
 use lambda_trust::config::{
     AwsConfig, Config, Partner, PolicyConfig, RoleConfig, TargetConfig, TrustConfig,
 };
-use lambda_trust::render::{self, RenderContext, Template, Templates};
+use lambda_trust::core::render::{self, RenderContext, Template, Templates};
 use proptest::prelude::*;
 use serde_json::Value;
 

@@ -1,46 +1,31 @@
-//! The pipeline wired end to end for the live commands: config → observe → render → desired.
+//! Preparation, the pure half: from the config, the rendered templates and what was observed
+//! to a fully resolved [`Desired`] — target lookups to make, invariants enforced, invoke
+//! policy shards packed with stable assignments.
 //!
-//! Commands in `main` call [`prepare`] and then the phase they need (plan, apply, verify,
-//! destroy). Nothing here writes to AWS, and every read goes through `observe`.
+//! Part of the pure `core` layer; `aws::prepare` drives it around the reads.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::aws::{AwsSettings, Clients};
-use crate::config::{parse_function, Config, FunctionRef, Loaded, TargetConfig};
-use crate::lint::{self, Finding, Severity};
-use crate::observe::{self, FunctionQuery, Observed, Query};
-use crate::plan::Desired;
-use crate::policy::minified_len;
-use crate::render::{self, RenderContext, Rendered, Templates};
-use crate::shard::{self, DEFAULT_MAX_SHARDS};
+use crate::config::{parse_function, Config, FunctionRef, TargetConfig};
+use crate::core::lint::{self, Finding, Severity};
+use crate::core::render::{self, RenderContext, Rendered, Templates};
+use crate::core::shard::{self, DEFAULT_MAX_SHARDS};
+use crate::core::state::{Desired, FunctionQuery, Observed, Query};
+use crate::iam::minified_len;
 
 #[derive(Debug, thiserror::Error)]
-pub enum PipelineError {
+pub enum PrepareError {
     #[error(transparent)]
-    Config(#[from] crate::config::ConfigError),
+    Render(#[from] crate::core::render::RenderError),
     #[error(transparent)]
-    Render(#[from] crate::render::RenderError),
-    #[error(transparent)]
-    Observe(#[from] crate::observe::ObserveError),
-    #[error(transparent)]
-    Shard(#[from] crate::shard::ShardError),
+    Shard(#[from] crate::core::shard::ShardError),
     #[error("the rendered policies break {} invariant(s), so nothing was sent to AWS:\n{}\n(hint: fix the templates in --policies, or pass --allow-weaker-policies if this is deliberate)", .0.len(), .0.iter().map(|f| format!("  - {}", f.message)).collect::<Vec<_>>().join("\n"))]
     Invariants(Vec<Finding>),
 }
 
-/// Everything a live command needs after reading AWS.
-#[derive(Debug)]
-pub struct Prepared {
-    pub loaded: Loaded,
-    pub desired: Desired,
-    pub observed: Observed,
-    /// Warnings to show the user (weakened properties, config notices).
-    pub warnings: Vec<Finding>,
-}
-
 /// Templates from `--policies DIR`, or the built-in ones.
-pub fn templates(dir: Option<&Path>) -> Result<Templates, PipelineError> {
+pub fn templates(dir: Option<&Path>) -> Result<Templates, PrepareError> {
     Ok(match dir {
         Some(d) => Templates::from_dir(d)?,
         None => Templates::builtin(),
@@ -87,7 +72,6 @@ pub fn query(config: &Config, default_region: &str) -> Query {
     }
 }
 
-/// The AWS settings: command-line flags win over the config's `[aws]` table.
 /// How many invoke policies the targets need when packed from scratch. Before the caller's
 /// account is known, a placeholder of the same length stands in: ARN lengths are what count.
 fn estimate_shards(config: &Config, default_region: &str) -> usize {
@@ -140,7 +124,7 @@ pub fn shards(
     rendered: &Rendered,
     templates: &Templates,
     observed: &Observed,
-) -> Result<Vec<(usize, serde_json::Value)>, PipelineError> {
+) -> Result<Vec<(usize, serde_json::Value)>, PrepareError> {
     let arns: BTreeSet<String> = rendered.function_arns.iter().cloned().collect();
     let existing: BTreeMap<usize, Vec<String>> = observed
         .policies
@@ -164,112 +148,35 @@ pub fn shards(
         .collect()
 }
 
-pub fn aws_settings(config: &Config, flags: &AwsSettings) -> AwsSettings {
-    AwsSettings {
-        profile: flags.profile.clone().or_else(|| config.aws.profile.clone()),
-        region: flags.region.clone().or_else(|| config.aws.region.clone()),
-        endpoint_url: flags.endpoint_url.clone(),
-        max_attempts: flags.max_attempts,
-    }
-}
-
-/// The region of bare function names without their own: `[aws].region`, else the SDK's
-/// (`--region`, `AWS_REGION`, the profile).
-pub fn default_region(config: &Config, clients: &Clients) -> String {
-    config
-        .aws
-        .region
-        .clone()
-        .unwrap_or_else(|| clients.region())
-}
-
-/// What `prepare` may skip because the caller already knows it.
-#[derive(Debug, Clone, Default)]
-pub struct Scope {
-    /// Look up only these targets (by position); `None`: all of them. `onboard` checks just the
-    /// new function — the others were confirmed when they were added — so its cost does not
-    /// grow with the number of targets.
-    pub functions: Option<Vec<usize>>,
-    /// (account, caller ARN) already read in this run.
-    pub identity: Option<(String, String)>,
-}
-
-/// Reads AWS and resolves the desired state. Fails before any write on bad templates.
-pub async fn prepare(
-    clients: &Clients,
-    loaded: Loaded,
+/// The rendered documents, checked against the invariants: errors refuse (nothing reaches
+/// AWS), warnings are returned for the user.
+pub fn checked_render(
+    config: &Config,
+    ctx: &RenderContext,
     templates: &Templates,
     allow_weaker: bool,
-) -> Result<Prepared, PipelineError> {
-    prepare_scoped(clients, loaded, templates, allow_weaker, Scope::default()).await
-}
-
-/// [`prepare`], reading only what `scope` leaves to read.
-pub async fn prepare_scoped(
-    clients: &Clients,
-    loaded: Loaded,
-    templates: &Templates,
-    allow_weaker: bool,
-    scope: Scope,
-) -> Result<Prepared, PipelineError> {
-    let config = &loaded.config;
-    let region = default_region(config, clients);
-    let mut q = query(config, &region);
-    if let Some(only) = &scope.functions {
-        q.functions = only
-            .iter()
-            .filter_map(|i| q.functions.get(*i).cloned())
-            .collect();
-    }
-    q.known_identity = scope.identity;
-    let observed = observe::observe(clients, &q).await?;
-    let account = config
-        .aws
-        .account_id
-        .clone()
-        .unwrap_or_else(|| observed.account_id.clone());
-    let ctx = RenderContext {
-        account_id: Some(account.clone()),
-        default_region: Some(region),
-    };
-    let rendered = render::render(config, &ctx, templates)?;
+) -> Result<(Rendered, Vec<Finding>), PrepareError> {
+    let rendered = render::render(config, ctx, templates)?;
     let findings = lint::check_rendered(config, &rendered, allow_weaker);
     let (errors, warnings): (Vec<Finding>, Vec<Finding>) = findings
         .into_iter()
         .partition(|f| f.severity == Severity::Error);
     if !errors.is_empty() {
-        return Err(PipelineError::Invariants(errors));
+        return Err(PrepareError::Invariants(errors));
     }
-    let shards = shards(config, &rendered, templates, &observed)?;
-    let desired = Desired::new(config, &rendered, &account, shards);
-    Ok(Prepared {
-        loaded,
-        desired,
-        observed,
-        warnings,
-    })
+    Ok((rendered, warnings))
 }
 
-/// Connects with flags merged over the config.
-pub async fn connect(config: &Config, flags: &AwsSettings) -> Clients {
-    Clients::connect(&aws_settings(config, flags)).await
-}
-
-/// Reads IAM again after an apply, reusing the function lookups of `prepared` (functions are
-/// not changed by apply), so proving the result costs no per-target calls.
-pub async fn reobserve_iam(
-    clients: &Clients,
-    prepared: &Prepared,
-) -> Result<Observed, PipelineError> {
-    let config = &prepared.loaded.config;
-    let region = default_region(config, clients);
-    let mut q = query(config, &region);
-    q.functions.clear();
-    q.known_identity = Some((
-        prepared.observed.account_id.clone(),
-        prepared.observed.caller_arn.clone(),
-    ));
-    let mut observed = observe::observe(clients, &q).await?;
-    observed.functions = prepared.observed.functions.clone();
-    Ok(observed)
+/// The desired state once the account is known and AWS was read: render, check, shard.
+pub fn desired(
+    config: &Config,
+    ctx: &RenderContext,
+    templates: &Templates,
+    observed: &Observed,
+    allow_weaker: bool,
+) -> Result<(Desired, Vec<Finding>), PrepareError> {
+    let (rendered, warnings) = checked_render(config, ctx, templates, allow_weaker)?;
+    let account = ctx.account_id.clone().unwrap_or_default();
+    let shards = shards(config, &rendered, templates, observed)?;
+    Ok((Desired::new(config, &rendered, &account, shards), warnings))
 }

@@ -3,6 +3,8 @@
 //! Everything here is offline. Validation follows the AWS constraints in DOMAIN.md and every
 //! message names the field and the rule, so the user knows what to fix.
 
+pub mod edit;
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;

@@ -1,21 +1,18 @@
-//! Phase 6 of the pipeline: proves the live setup is what it must be.
+//! Verification: proves the live setup is what it must be, as plain checks over plain data.
 //!
-//! The proof is an offline evaluation of the **live** documents (from `observe`) with the
-//! `policy` evaluator: the IAM policy simulator does not evaluate trust policies for
-//! `sts:AssumeRole` (DOMAIN.md), so we do. [`checks`] is pure. [`probe`] is the optional live
-//! part: assume the role with a test profile and dry-run invoke every target, retrying while
-//! IAM propagates.
+//! Part of the pure `core` layer. The proof is an offline evaluation of the **live** documents
+//! (read by `aws::observe`) with the `iam` evaluator, because the IAM policy simulator does not
+//! evaluate trust policies for `sts:AssumeRole` (see docs/aws-behaviour.md). The optional live
+//! probe (assume the role, dry-run invoke) is `aws::probe`.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::lint;
-use crate::observe::Observed;
-use crate::plan::Desired;
-use crate::policy::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
+use crate::core::lint;
+use crate::core::state::{Desired, Observed};
+use crate::iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
 
 /// One line of the checklist.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -321,144 +318,4 @@ fn findings_check(name: &str, findings: &[lint::Finding]) -> Check {
             errors.join("; ")
         },
     }
-}
-
-/// Settings for the live probe (`verify --assume-profile`).
-#[derive(Debug, Clone)]
-pub struct ProbeSettings {
-    pub profile: String,
-    pub wait: Duration,
-    pub endpoint_url: Option<String>,
-}
-
-/// Assumes the role with the probe profile's credentials and the external ID, then dry-run
-/// invokes each target. Retries with backoff until `wait` runs out, to ride out IAM propagation.
-/// Never prints or returns the temporary credentials.
-pub async fn probe(
-    settings: &ProbeSettings,
-    desired: &Desired,
-    observed: &Observed,
-    mut progress: impl FnMut(&str),
-) -> Vec<Check> {
-    use aws_config::BehaviorVersion;
-    let Some(role) = &observed.role else {
-        return vec![];
-    };
-    let mut loader =
-        aws_config::defaults(BehaviorVersion::v2026_01_12()).profile_name(&settings.profile);
-    if let Some(url) = &settings.endpoint_url {
-        loader = loader.endpoint_url(url);
-    }
-    let base = loader.load().await;
-    let base = if base.region().is_none() {
-        base.into_builder()
-            .region(aws_config::Region::new(crate::aws::DEFAULT_REGION))
-            .build()
-    } else {
-        base
-    };
-    let sts = aws_sdk_sts::Client::new(&base);
-    let deadline = Instant::now() + settings.wait;
-    let mut delay = Duration::from_millis(500);
-    let mut attempt = 0;
-
-    // Step 1: AssumeRole with the external ID, retried while IAM propagates a new trust policy.
-    let creds = loop {
-        attempt += 1;
-        progress(&format!("assuming {} (attempt {attempt})", role.arn));
-        let res = sts
-            .assume_role()
-            .role_arn(&role.arn)
-            .role_session_name("lambda-trust-verify")
-            .external_id(&desired.external_id)
-            .send()
-            .await;
-        match res {
-            Ok(out) => match out.credentials() {
-                Some(c) => break Ok(c.clone()),
-                None => break Err("AssumeRole returned no credentials".to_string()),
-            },
-            Err(e) => {
-                let err = crate::aws::AwsError::from_sdk("sts:AssumeRole", e);
-                if Instant::now() + delay >= deadline {
-                    break Err(format!(
-                        "{err} (gave up after {attempt} attempt(s), --wait {}s)",
-                        settings.wait.as_secs()
-                    ));
-                }
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(8));
-            }
-        }
-    };
-    let creds = match creds {
-        Ok(c) => c,
-        Err(detail) => {
-            return vec![Check {
-                name: format!("live: assume the role with profile {}", settings.profile),
-                passed: false,
-                detail,
-            }]
-        }
-    };
-    let mut out = vec![Check {
-        name: format!("live: assume the role with profile {}", settings.profile),
-        passed: true,
-        detail: format!("sts:AssumeRole with the external ID succeeded after {attempt} attempt(s)"),
-    }];
-    let provider = aws_sdk_lambda::config::Credentials::new(
-        creds.access_key_id(),
-        creds.secret_access_key(),
-        Some(creds.session_token().to_string()),
-        None,
-        "lambda-trust-verify",
-    );
-    for t in &desired.targets {
-        let conf = aws_sdk_lambda::config::Builder::from(&base)
-            .region(aws_config::Region::new(t.region.clone()))
-            .credentials_provider(provider.clone())
-            .build();
-        let client = aws_sdk_lambda::Client::from_conf(conf);
-        let qualifier = t.qualifier.clone().filter(|q| q != "*");
-        let mut delay = Duration::from_millis(500);
-        let mut attempt = 0;
-        let result = loop {
-            attempt += 1;
-            progress(&format!(
-                "dry-run invoke of {} (attempt {attempt})",
-                t.function_arn
-            ));
-            let res = client
-                .invoke()
-                .function_name(&t.function_arn)
-                .set_qualifier(qualifier.clone())
-                .invocation_type(aws_sdk_lambda::types::InvocationType::DryRun)
-                .send()
-                .await;
-            match res {
-                Ok(_) => break Ok(()),
-                Err(e) => {
-                    let err = crate::aws::AwsError::from_sdk("lambda:Invoke", e);
-                    if Instant::now() + delay >= deadline {
-                        break Err(err.to_string());
-                    }
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(Duration::from_secs(8));
-                }
-            }
-        };
-        let target = match &qualifier {
-            Some(q) => format!("{}:{q}", t.function_arn),
-            None => t.function_arn.clone(),
-        };
-        out.push(Check {
-            name: format!("live: dry-run invoke {target}"),
-            passed: result.is_ok(),
-            detail: match result {
-                Ok(()) => format!("InvocationType=DryRun succeeded after {attempt} attempt(s)"),
-                Err(e) => e,
-            },
-        });
-    }
-    out
 }

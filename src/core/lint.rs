@@ -12,13 +12,12 @@
 
 use std::collections::BTreeSet;
 
-use owo_colors::OwoColorize;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::config::Config;
 use crate::config::{show, Loaded, GENESYS_CLOUD_ACCOUNT};
-use crate::render::Rendered;
+use crate::core::render::Rendered;
 
 /// IAM quota on a managed policy document, whitespace not counted.
 pub const MANAGED_POLICY_MAX_CHARS: usize = 6_144;
@@ -121,10 +120,7 @@ pub fn is_weakening(code: &str) -> bool {
     WEAKENING.contains(&code)
 }
 
-/// Length of the document as IAM counts it (minified, in characters).
-pub fn minified_len(doc: &Value) -> usize {
-    serde_json::to_string(doc).map_or(0, |s| s.chars().count())
-}
+pub use crate::iam::minified_len;
 
 // ---------------------------------------------------------------------------------------------
 // Shared structure
@@ -799,7 +795,7 @@ pub fn check_rendered(config: &Config, rendered: &Rendered, allow_weaker: bool) 
             2
         })
         .filter_map(|(what, doc)| {
-            crate::policy::Policy::parse(doc).err().map(|e| {
+            crate::iam::Policy::parse(doc).err().map(|e| {
                 Finding::error(
                     "policy-invalid",
                     format!("the rendered {what} is not a valid IAM policy: {e}"),
@@ -906,74 +902,6 @@ pub fn lint(loaded: &Loaded, rendered: &Rendered, allow_weaker: bool) -> LintRep
         }
     }
     LintReport { findings }
-}
-
-/// One line per finding (`error[code]: message`), its hint indented below, then a summary.
-pub fn render_human(report: &LintReport, color: bool) -> String {
-    let mut out = String::new();
-    for f in &report.findings {
-        let severity = match (f.severity, color) {
-            (Severity::Error, true) => "error".red().bold().to_string(),
-            (Severity::Warning, true) => "warning".yellow().bold().to_string(),
-            (Severity::Error, false) => "error".to_string(),
-            (Severity::Warning, false) => "warning".to_string(),
-        };
-        let code = if color {
-            f.code.bold().to_string()
-        } else {
-            f.code.to_string()
-        };
-        out.push_str(&format!("{severity}[{code}]: {}\n", indent(&f.message)));
-        if let Some(hint) = &f.hint {
-            let label = if color {
-                "hint".cyan().to_string()
-            } else {
-                "hint".to_string()
-            };
-            out.push_str(&format!("  {label}: {}\n", indent(hint)));
-        }
-    }
-    let (e, w) = (report.errors(), report.warnings());
-    if e == 0 && w == 0 {
-        out.push_str("lint: no findings\n");
-    } else {
-        out.push_str(&format!(
-            "lint: {e} error{}, {w} warning{}\n",
-            plural(e),
-            plural(w)
-        ));
-    }
-    out
-}
-
-/// `{"errors":N,"warnings":N,"findings":[{"severity","code","message","hint"}]}`, pretty-printed.
-pub fn render_json(report: &LintReport) -> String {
-    #[derive(Serialize)]
-    struct Out<'a> {
-        errors: usize,
-        warnings: usize,
-        findings: &'a [Finding],
-    }
-    let out = Out {
-        errors: report.errors(),
-        warnings: report.warnings(),
-        findings: &report.findings,
-    };
-    // Serializing plain strings and numbers cannot fail; keep a valid document regardless.
-    serde_json::to_string_pretty(&out).unwrap_or_else(|_| "{}".to_string())
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
-/// Keeps continuation lines under their finding.
-fn indent(s: &str) -> String {
-    s.replace('\n', "\n    ")
 }
 
 /// A JSON value for a message, shortened.

@@ -10,102 +10,12 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
-use crate::observe::{Observed, ObservedPolicy};
-use crate::policy::semantically_equal;
-use crate::render::{Rendered, ResolvedTarget};
-use crate::shard::shard_name;
+use crate::config::{CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
+use crate::core::state::{Desired, Observed, ObservedPolicy};
+use crate::iam::semantically_equal;
 
 /// A managed policy keeps at most this many versions (DOMAIN.md).
 pub const MAX_POLICY_VERSIONS: usize = 5;
-/// Used when the config gives no description: says who manages the role and why it exists.
-pub const DEFAULT_DESCRIPTION: &str =
-    "Lets Genesys Cloud invoke AWS Lambda functions (managed by lambda-trust)";
-pub const DEFAULT_MAX_SESSION: i64 = 3600;
-
-/// What AWS should look like, fully resolved from the config and the rendered templates.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Desired {
-    pub account_id: String,
-    pub role: DesiredRole,
-    /// The invoke policy shards (one unless the targets do not fit); empty with no targets.
-    pub policies: Vec<DesiredPolicy>,
-    pub targets: Vec<ResolvedTarget>,
-    /// The trusted principal and external ID, for verification.
-    pub partner_principal: String,
-    pub external_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DesiredRole {
-    pub name: String,
-    pub path: String,
-    pub description: String,
-    pub max_session_duration: i64,
-    pub permissions_boundary: Option<String>,
-    pub tags: BTreeMap<String, String>,
-    pub trust: Value,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DesiredPolicy {
-    /// Shard index: 1 for `<name>`, k for `<name>-k`.
-    pub index: usize,
-    pub name: String,
-    pub path: String,
-    pub arn: String,
-    pub document: Value,
-    pub tags: BTreeMap<String, String>,
-}
-
-impl Desired {
-    /// `shards` are the invoke documents by shard index (see `shard::assign`).
-    pub fn new(
-        config: &Config,
-        rendered: &Rendered,
-        account_id: &str,
-        shards: Vec<(usize, Value)>,
-    ) -> Desired {
-        let tags = config.desired_tags();
-        let base = config.policy_name();
-        Desired {
-            account_id: account_id.to_string(),
-            role: DesiredRole {
-                name: config.role.name.clone(),
-                path: config.role_path(),
-                description: config
-                    .role
-                    .description
-                    .clone()
-                    .unwrap_or_else(|| DEFAULT_DESCRIPTION.to_string()),
-                max_session_duration: config
-                    .role
-                    .max_session_duration
-                    .unwrap_or(DEFAULT_MAX_SESSION),
-                permissions_boundary: config.role.permissions_boundary.clone(),
-                tags: tags.clone(),
-                trust: rendered.trust.clone(),
-            },
-            policies: shards
-                .into_iter()
-                .map(|(index, document)| {
-                    let name = shard_name(&base, index);
-                    DesiredPolicy {
-                        index,
-                        arn: format!("arn:aws:iam::{account_id}:policy/{name}"),
-                        name,
-                        path: "/".to_string(),
-                        document,
-                        tags: tags.clone(),
-                    }
-                })
-                .collect(),
-            targets: rendered.targets.clone(),
-            partner_principal: config.partner_principal(),
-            external_id: config.trust.external_id.clone(),
-        }
-    }
-}
 
 /// One AWS write call. The order of a plan's ops is the order apply runs them in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,7 +5,7 @@
 //! and an alias ARN of the same function are recognised as the same target.
 
 use crate::config::{Config, TargetConfig};
-use crate::render::{self, RenderContext, ResolvedTarget};
+use crate::core::render::{self, RenderContext, ResolvedTarget};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OnboardError {

@@ -11,7 +11,7 @@ use aws_sdk_iam::types::Tag;
 use serde_json::Value;
 
 use crate::aws::{AwsError, Clients};
-use crate::plan::{Op, Plan};
+use crate::core::plan::{Op, Plan};
 
 /// Why an apply stopped.
 #[derive(Debug, thiserror::Error)]

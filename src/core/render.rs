@@ -39,8 +39,8 @@ pub const PLACEHOLDERS: [&str; 7] = [
     "policy_name",
 ];
 
-const BUILTIN_TRUST: &str = include_str!("../policies/trust.json");
-const BUILTIN_INVOKE: &str = include_str!("../policies/invoke.json");
+const BUILTIN_TRUST: &str = include_str!("../../policies/trust.json");
+const BUILTIN_INVOKE: &str = include_str!("../../policies/invoke.json");
 
 /// `{{ name }}`; only identifier-like names are placeholders, other braces are literal text.
 static PLACEHOLDER_RE: LazyLock<Regex> = LazyLock::new(|| {

@@ -10,13 +10,15 @@
 use std::collections::BTreeMap;
 
 use futures::stream::{self, StreamExt, TryStreamExt};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::aws::{has_code, AwsError, Clients};
-use crate::config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
-use crate::policy::decode_document;
-use crate::shard::{shard_index, shard_name};
+use crate::core::shard::{shard_index, shard_name};
+use crate::core::state::{
+    FunctionQuery, InlinePolicy, ManagedPolicy, Observed, ObservedFunction, ObservedPolicy,
+    ObservedRole, PolicyVersion, Query,
+};
+use crate::iam::decode_document;
 
 /// How many IAM document reads may be in flight at once.
 const IAM_CONCURRENCY: usize = 16;
@@ -57,122 +59,6 @@ impl Pacer {
             tokio::time::sleep(w).await;
         }
     }
-}
-
-/// What to look at. Function ARNs may not be known before the caller's account is, so targets
-/// are looked up by name (or ARN) and region, exactly as configured.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Query {
-    pub role_name: String,
-    /// Our invoke policy's name; shards are `<name>`, `<name>-2`, … (see `shard`).
-    pub policy_name: String,
-    /// Managed policy path of our policies (`/`).
-    pub policy_path: String,
-    /// Shards 1..=probe_shards are looked up by ARN whether attached or not; attached shards
-    /// beyond that are found through the role's attachment list.
-    pub probe_shards: usize,
-    pub functions: Vec<FunctionQuery>,
-    /// When the account is known up front (config), our policy's reads need not wait for STS.
-    pub account_hint: Option<String>,
-    /// (account, caller ARN) from an earlier read in the same run: skips GetCallerIdentity.
-    #[serde(default)]
-    pub known_identity: Option<(String, String)>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct FunctionQuery {
-    /// `FunctionName` as GetFunction takes it: a name or an unqualified ARN.
-    pub function: String,
-    pub region: String,
-    /// Checked with GetFunction's `Qualifier` unless absent or `*`.
-    pub qualifier: Option<String>,
-}
-
-/// The live state, decoded. Documents are parsed JSON values (URL-decoded where AWS encodes).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Observed {
-    pub account_id: String,
-    pub caller_arn: String,
-    pub role: Option<ObservedRole>,
-    /// Managed policies attached to the role (ours included, when attached), with documents.
-    pub attached: Vec<ManagedPolicy>,
-    pub inline: Vec<InlinePolicy>,
-    /// Our invoke policy shards that exist, attached or not, by shard index.
-    pub policies: Vec<ObservedPolicy>,
-    /// The permissions boundary the role actually has, with its document.
-    pub boundary: Option<ManagedPolicy>,
-    pub functions: Vec<ObservedFunction>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ObservedRole {
-    pub arn: String,
-    pub name: String,
-    pub path: String,
-    pub description: Option<String>,
-    pub max_session_duration: i64,
-    pub permissions_boundary: Option<String>,
-    pub tags: BTreeMap<String, String>,
-    pub trust: Value,
-}
-
-impl ObservedRole {
-    pub fn is_ours(&self) -> bool {
-        self.tags.get(MANAGED_BY_KEY).map(String::as_str) == Some(MANAGED_BY_VALUE)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ManagedPolicy {
-    pub arn: String,
-    pub name: String,
-    /// The default version's document.
-    pub document: Value,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InlinePolicy {
-    pub name: String,
-    pub document: Value,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ObservedPolicy {
-    /// Shard index (1 for `<name>`, k for `<name>-k`).
-    pub index: usize,
-    pub arn: String,
-    pub name: String,
-    pub default_version_id: String,
-    pub document: Value,
-    /// All versions, oldest first.
-    pub versions: Vec<PolicyVersion>,
-    pub tags: BTreeMap<String, String>,
-    pub attachment_count: i64,
-}
-
-impl ObservedPolicy {
-    pub fn is_ours(&self) -> bool {
-        self.tags.get(MANAGED_BY_KEY).map(String::as_str) == Some(MANAGED_BY_VALUE)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PolicyVersion {
-    pub version_id: String,
-    pub is_default: bool,
-    /// Seconds since the epoch, for choosing the oldest version to prune.
-    pub created_epoch: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ObservedFunction {
-    pub function: String,
-    pub region: String,
-    pub qualifier: Option<String>,
-    /// The unqualified ARN AWS reports, when the function (and qualifier) exists.
-    pub arn: Option<String>,
-    /// Why it could not be confirmed (not found, access denied…), when it could not.
-    pub problem: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

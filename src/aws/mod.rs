@@ -1,0 +1,14 @@
+//! The `aws` layer: the only code that talks to AWS. Client construction and error translation
+//! (`client`), every read (`observe`, driven by `prepare`), every write (`apply`, with the
+//! `retry` helper), and the live probe of `verify --assume-profile` (`probe`).
+//!
+//! It imports the pure layers below it (`core`, `config`, `iam`), never `report` or
+//! `commands`. No file outside this folder names an `aws_sdk_*` client: a test holds us to it.
+
+pub mod apply;
+pub mod client;
+pub mod observe;
+pub mod prepare;
+pub mod probe;
+
+pub use client::{has_code, AwsError, AwsSettings, Clients, DEFAULT_REGION};

@@ -1,0 +1,134 @@
+//! Preparation, the driver: config → observe → the pure `core::prepare` → [`Prepared`], for
+//! every live command.
+//!
+//! Part of the `aws` layer. Nothing here writes to AWS; every read goes through `observe`.
+
+use crate::aws::client::{AwsSettings, Clients};
+use crate::aws::observe::{self, ObserveError};
+use crate::config::{Config, Loaded};
+use crate::core::lint::Finding;
+use crate::core::prepare::{self, PrepareError};
+use crate::core::render::{RenderContext, Templates};
+use crate::core::state::{Desired, Observed};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Observe(#[from] ObserveError),
+    #[error(transparent)]
+    Prepare(#[from] PrepareError),
+}
+
+/// Everything a live command needs after reading AWS.
+#[derive(Debug)]
+pub struct Prepared {
+    pub loaded: Loaded,
+    pub desired: Desired,
+    pub observed: Observed,
+    /// Warnings to show the user (weakened properties, config notices).
+    pub warnings: Vec<Finding>,
+}
+
+/// The AWS settings: command-line flags win over the config's `[aws]` table.
+pub fn aws_settings(config: &Config, flags: &AwsSettings) -> AwsSettings {
+    AwsSettings {
+        profile: flags.profile.clone().or_else(|| config.aws.profile.clone()),
+        region: flags.region.clone().or_else(|| config.aws.region.clone()),
+        endpoint_url: flags.endpoint_url.clone(),
+        max_attempts: flags.max_attempts,
+    }
+}
+
+/// The region of bare function names without their own: `[aws].region`, else the SDK's
+/// (`--region`, `AWS_REGION`, the profile).
+pub fn default_region(config: &Config, clients: &Clients) -> String {
+    config
+        .aws
+        .region
+        .clone()
+        .unwrap_or_else(|| clients.region())
+}
+
+/// What `prepare` may skip because the caller already knows it.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Look up only these targets (by position); `None`: all of them. `onboard` checks just the
+    /// new function — the others were confirmed when they were added — so its cost does not
+    /// grow with the number of targets.
+    pub functions: Option<Vec<usize>>,
+    /// (account, caller ARN) already read in this run.
+    pub identity: Option<(String, String)>,
+}
+
+/// Reads AWS and resolves the desired state. Fails before any write on bad templates.
+pub async fn prepare(
+    clients: &Clients,
+    loaded: Loaded,
+    templates: &Templates,
+    allow_weaker: bool,
+) -> Result<Prepared, PipelineError> {
+    prepare_scoped(clients, loaded, templates, allow_weaker, Scope::default()).await
+}
+
+/// [`prepare`], reading only what `scope` leaves to read.
+pub async fn prepare_scoped(
+    clients: &Clients,
+    loaded: Loaded,
+    templates: &Templates,
+    allow_weaker: bool,
+    scope: Scope,
+) -> Result<Prepared, PipelineError> {
+    let config = &loaded.config;
+    let region = default_region(config, clients);
+    let mut q = prepare::query(config, &region);
+    if let Some(only) = &scope.functions {
+        q.functions = only
+            .iter()
+            .filter_map(|i| q.functions.get(*i).cloned())
+            .collect();
+    }
+    q.known_identity = scope.identity;
+    let observed = observe::observe(clients, &q).await?;
+    let account = config
+        .aws
+        .account_id
+        .clone()
+        .unwrap_or_else(|| observed.account_id.clone());
+    let ctx = RenderContext {
+        account_id: Some(account),
+        default_region: Some(region),
+    };
+    let (desired, warnings) = prepare::desired(config, &ctx, templates, &observed, allow_weaker)?;
+    Ok(Prepared {
+        loaded,
+        desired,
+        observed,
+        warnings,
+    })
+}
+
+/// Connects with flags merged over the config.
+pub async fn connect(config: &Config, flags: &AwsSettings) -> Clients {
+    Clients::connect(&aws_settings(config, flags)).await
+}
+
+/// Reads IAM again after an apply, reusing the function lookups of `prepared` (functions are
+/// not changed by apply), so proving the result costs no per-target calls.
+pub async fn reobserve_iam(
+    clients: &Clients,
+    prepared: &Prepared,
+) -> Result<Observed, PipelineError> {
+    let config = &prepared.loaded.config;
+    let region = default_region(config, clients);
+    let mut q = prepare::query(config, &region);
+    q.functions.clear();
+    q.known_identity = Some((
+        prepared.observed.account_id.clone(),
+        prepared.observed.caller_arn.clone(),
+    ));
+    let mut observed = observe::observe(clients, &q).await?;
+    observed.functions = prepared.observed.functions.clone();
+    Ok(observed)
+}

@@ -1,0 +1,117 @@
+//! `lambda-trust check`: the drift check for CI over one or many configs.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use super::{aws_flags, spinner, templates};
+use crate::aws::prepare;
+use crate::cli::{Format, Global};
+use crate::config;
+use crate::core::drift;
+use crate::core::plan::{self, PlanOptions};
+use crate::core::verify;
+use crate::error::{Result, Status};
+use crate::report::{self, Styles};
+
+/// `--config` values expanded: a directory means its `*.toml` files, a pattern with `*`/`?` is
+/// matched against the file names of its directory.
+fn expand_configs(args: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    if args.is_empty() {
+        return Ok(vec![PathBuf::from("lambda-trust.toml")]);
+    }
+    let mut out = Vec::new();
+    for a in args {
+        let text = a.to_string_lossy();
+        if a.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(a)
+                .with_context(|| format!("cannot read directory {}", a.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            found.sort();
+            anyhow::ensure!(!found.is_empty(), "no *.toml files in {}", a.display());
+            out.extend(found);
+        } else if text.contains('*') || text.contains('?') {
+            let dir = a
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let pattern = a
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+                .with_context(|| format!("cannot read directory {}", dir.display()))?
+                .filter_map(|e| e.ok())
+                .filter(|e| glob_match(&pattern, &e.file_name().to_string_lossy()))
+                .map(|e| e.path())
+                .collect();
+            found.sort();
+            anyhow::ensure!(
+                !found.is_empty(),
+                "no file matches {text}\n(hint: quote the pattern, or list the files)"
+            );
+            out.extend(found);
+        } else {
+            out.push(a.clone());
+        }
+    }
+    out.dedup();
+    Ok(out)
+}
+
+/// `*` and `?` over a file name.
+fn glob_match(pattern: &str, name: &str) -> bool {
+    fn go(p: &[char], n: &[char]) -> bool {
+        match (p.first(), n.first()) {
+            (None, None) => true,
+            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
+            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
+            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
+            _ => false,
+        }
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    go(&p, &n)
+}
+
+async fn check_one(g: &Global, path: &Path) -> drift::ConfigReport {
+    let name = path.display().to_string();
+    let result: Result<drift::ConfigReport> = async {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let loaded = config::load(path)?;
+        let templates = templates(g)?;
+        let clients = prepare::connect(&loaded.config, &aws_flags(g)).await;
+        let p = prepare::prepare(&clients, loaded, &templates, g.allow_weaker_policies).await?;
+        let plan = plan::changes(&p.desired, &p.observed, PlanOptions { adopt: false })?;
+        let v = verify::Verification::new(verify::checks(&p.desired, &p.observed));
+        let mut findings = drift::drift_findings(&p.desired, &plan);
+        findings.extend(drift::verify_findings(&v));
+        Ok(drift::ConfigReport {
+            config: name.clone(),
+            status: if findings.is_empty() { "ok" } else { "drift" },
+            findings,
+            error: None,
+            lines: drift::config_lines(&text),
+        })
+    }
+    .await;
+    result.unwrap_or_else(|e| drift::ConfigReport::error(&name, e.to_string()))
+}
+
+pub async fn run(g: &Global, styles: Styles) -> Result<Status> {
+    let paths = expand_configs(&g.config)?;
+    let pb = spinner(&format!("checking {} config(s) against AWS", paths.len()));
+    let reports = futures::future::join_all(paths.iter().map(|p| check_one(g, p))).await;
+    pb.finish_and_clear();
+    let report = drift::CheckReport::new(reports);
+    match g.format {
+        Format::Human => print!("{}", report::check_human(&report, styles)),
+        Format::Json => println!("{}", report::check_json(&report)),
+        Format::Sarif => println!("{}", report::check_sarif(&report)),
+        Format::Github => print!("{}", report::check_github(&report)),
+    }
+    Ok(report.status())
+}

@@ -1,0 +1,234 @@
+//! The `commands` layer: one file per command, each thin — read the inputs, call the layers
+//! below, print the result (stdout) and progress (stderr), return a [`Status`].
+//!
+//! Shared here: config discovery, warnings, the spinner, and the live-command preparation.
+
+mod apply;
+mod check;
+mod destroy;
+mod lint;
+mod onboard;
+mod plan;
+mod render;
+mod simulate;
+mod verify;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::aws::prepare::{self, Prepared};
+use crate::aws::{AwsSettings, Clients};
+use crate::cli::{Cli, ColorChoice, Command, Format, Global};
+use crate::config;
+use crate::core::lint::{self as lint_core, Finding};
+use crate::error::{Error, Result, Status};
+use crate::report::Styles;
+
+/// Whether to colour a stream: `--color`, else a terminal without `NO_COLOR`.
+pub fn use_color(choice: ColorChoice, tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => tty && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: &Cli) -> Result<Status> {
+    let g = &cli.global;
+    if !matches!(cli.command, Command::Check) {
+        simple_format(g)?;
+    }
+    let styles = Styles {
+        color: use_color(g.color, std::io::stdout().is_terminal()),
+    };
+    match &cli.command {
+        Command::Render { which } => render::run(g, *which),
+        Command::Lint => lint::run(g, styles),
+        Command::Simulate(args) => simulate::run(g, args, styles),
+        Command::Plan { adopt } => live(|rt| rt.block_on(plan::run(g, *adopt, styles))),
+        Command::Apply { adopt } => live(|rt| rt.block_on(apply::run(g, *adopt, styles))),
+        Command::Verify {
+            assume_profile,
+            wait,
+        } => live(|rt| {
+            rt.block_on(verify::run(
+                g,
+                assume_profile.clone(),
+                Duration::from_secs(*wait),
+                styles,
+            ))
+        }),
+        Command::Destroy { yes } => live(|rt| rt.block_on(destroy::run(g, *yes, styles))),
+        Command::Check => live(|rt| rt.block_on(check::run(g, styles))),
+        Command::Onboard {
+            function,
+            qualifier,
+            all_aliases,
+            dry_run,
+        } => live(|rt| {
+            rt.block_on(onboard::run(
+                g,
+                onboard::Edit::Add {
+                    function: function.clone(),
+                    qualifier: qualifier.clone(),
+                    all_aliases: *all_aliases,
+                },
+                *dry_run,
+                styles,
+            ))
+        }),
+        Command::Offboard {
+            function,
+            qualifier,
+            dry_run,
+        } => live(|rt| {
+            rt.block_on(onboard::run(
+                g,
+                onboard::Edit::Remove {
+                    function: function.clone(),
+                    qualifier: qualifier.clone(),
+                },
+                *dry_run,
+                styles,
+            ))
+        }),
+    }
+}
+
+/// The one config file of every command but `check`.
+fn config_path(g: &Global) -> Result<PathBuf> {
+    match g.config.as_slice() {
+        [] => Ok(PathBuf::from("lambda-trust.toml")),
+        [one] => Ok(one.clone()),
+        many => Err(Error::usage(
+            format!(
+                "{} config files given; only `check` takes several",
+                many.len()
+            ),
+            "run the command once per config",
+        )),
+    }
+}
+
+/// Refuses --format sarif/github outside `check`.
+fn simple_format(g: &Global) -> Result<()> {
+    match g.format {
+        Format::Human | Format::Json => Ok(()),
+        other => Err(Error::usage(
+            format!(
+                "--format {} is only for `check`",
+                match other {
+                    Format::Sarif => "sarif",
+                    _ => "github",
+                }
+            ),
+            "use --format human or --format json",
+        )),
+    }
+}
+
+fn live(f: impl FnOnce(&tokio::runtime::Runtime) -> Result<Status>) -> Result<Status> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")?;
+    f(&rt)
+}
+
+fn print_warnings(warnings: &[Finding]) {
+    let styles = Styles {
+        color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    for w in warnings {
+        eprintln!("{} {}", styles.yellow("warning:"), w.message);
+        if let Some(h) = &w.hint {
+            eprintln!("  (hint: {h})");
+        }
+    }
+}
+
+fn load(g: &Global) -> Result<config::Loaded> {
+    let loaded = config::load(&config_path(g)?)?;
+    let warnings: Vec<Finding> = loaded
+        .warnings
+        .iter()
+        .map(|w| Finding {
+            severity: lint_core::Severity::Warning,
+            code: w.code,
+            message: w.message.clone(),
+            hint: w.hint.clone(),
+        })
+        .collect();
+    print_warnings(&warnings);
+    Ok(loaded)
+}
+
+fn spinner(msg: &str) -> ProgressBar {
+    // indicatif draws only when stderr is a terminal, so logs and CI output stay clean.
+    let pb = ProgressBar::new_spinner();
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    pb.set_message(msg.to_string());
+    pb.enable_steady_tick(Duration::from_millis(100));
+    pb
+}
+
+fn aws_flags(g: &Global) -> AwsSettings {
+    AwsSettings {
+        profile: g.aws.profile.clone(),
+        region: g.aws.region.clone(),
+        endpoint_url: g.aws.endpoint_url.clone(),
+        max_attempts: g.aws.max_attempts,
+    }
+}
+
+async fn prepare_live(g: &Global) -> Result<(Clients, Prepared)> {
+    let loaded = load(g)?;
+    let clients = prepare::connect(&loaded.config, &aws_flags(g)).await;
+    prepare_loaded(g, clients, loaded, prepare::Scope::default()).await
+}
+
+async fn prepare_loaded(
+    g: &Global,
+    clients: Clients,
+    loaded: config::Loaded,
+    scope: prepare::Scope,
+) -> Result<(Clients, Prepared)> {
+    let templates = templates(g)?;
+    let pb = spinner("reading the role, its policies and the target functions from AWS");
+    let started = Instant::now();
+    let prepared =
+        prepare::prepare_scoped(&clients, loaded, &templates, g.allow_weaker_policies, scope).await;
+    pb.finish_and_clear();
+    let prepared = prepared?;
+    if g.verbose > 0 {
+        eprintln!(
+            "read AWS state in {:.2}s (account {}, caller {})",
+            started.elapsed().as_secs_f64(),
+            prepared.observed.account_id,
+            prepared.observed.caller_arn
+        );
+    }
+    print_warnings(&prepared.warnings);
+    Ok((clients, prepared))
+}
+
+/// Write to a sibling temp file, then rename: the config is never left half-written.
+fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    let tmp = path.with_extension("toml.lambda-trust-tmp");
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
+/// Templates from `--policies DIR`, or the built-in ones.
+fn templates(g: &Global) -> Result<crate::core::render::Templates> {
+    Ok(crate::core::prepare::templates(g.policies.as_deref())?)
+}

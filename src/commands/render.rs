@@ -1,0 +1,35 @@
+//! `lambda-trust render`: prints the rendered trust and invoke policies (offline).
+
+use serde_json::json;
+
+use super::{load, print_warnings, templates};
+use crate::cli::{Global, Which};
+use crate::core::lint;
+use crate::core::prepare::PrepareError;
+use crate::core::render::{self, RenderContext};
+use crate::error::{Result, Status};
+
+pub fn run(g: &Global, which: Which) -> Result<Status> {
+    let loaded = load(g)?;
+    let templates = templates(g)?;
+    let ctx = RenderContext {
+        account_id: loaded.config.aws.account_id.clone(),
+        default_region: loaded.config.aws.region.clone(),
+    };
+    let rendered = render::render(&loaded.config, &ctx, &templates)?;
+    let findings = lint::check_rendered(&loaded.config, &rendered, g.allow_weaker_policies);
+    let (errors, warnings): (Vec<_>, Vec<_>) = findings
+        .into_iter()
+        .partition(|f| f.severity == lint::Severity::Error);
+    print_warnings(&warnings);
+    if !errors.is_empty() {
+        return Err(PrepareError::Invariants(errors).into());
+    }
+    let out = match which {
+        Which::Trust => rendered.trust.clone(),
+        Which::Invoke => rendered.invoke.clone(),
+        Which::All => json!({"trust": rendered.trust, "invoke": rendered.invoke}),
+    };
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(Status::Ok)
+}

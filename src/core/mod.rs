@@ -1,0 +1,16 @@
+//! The pure `core` layer: everything between reading AWS and writing it, as functions of plain
+//! data — rendering templates, packing shards, lint invariants, the state types, the planner,
+//! verification checks and drift findings. No network, no clock; tests build the inputs by
+//! hand. It imports `config` and `iam` only.
+
+pub mod describe;
+pub mod drift;
+pub mod lint;
+pub mod onboard;
+pub mod plan;
+pub mod prepare;
+pub mod render;
+pub mod shard;
+pub mod simulate;
+pub mod state;
+pub mod verify;

@@ -1,0 +1,182 @@
+//! The library side of `lambda-trust simulate`: evaluate one request against policy files,
+//! offline, and render the decision.
+//!
+//! Beside the pipeline, on top of `policy`: it reads the files it is given (the only I/O), then
+//! calls the pure evaluator. Rendering is a pure function of the outcome; `main` maps
+//! [`SimulateOutcome::allowed`] to the exit code.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::iam::{
+    decode_document, evaluate, Decision, EvalInput, LabeledPolicy, Policy, PolicyError, Request,
+    StatementRef,
+};
+
+/// What the user asked to simulate, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SimulateInput {
+    /// Identity policies attached to the caller.
+    pub policies: Vec<PathBuf>,
+    /// A role trust policy: the request is then judged as an AssumeRole on that role.
+    pub trust_policy: Option<PathBuf>,
+    pub boundary: Option<PathBuf>,
+    pub principal: String,
+    pub action: String,
+    pub resource: String,
+    /// `KEY=VALUE` as typed; repeating a key gives it several values.
+    pub context: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SimulateError {
+    #[error("cannot read policy file {}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("policy file {} is not a valid IAM policy", path.display())]
+    Policy {
+        path: PathBuf,
+        #[source]
+        source: PolicyError,
+    },
+
+    #[error(
+        "context entry {entry:?} is not KEY=VALUE\n\
+         (hint: for example --context sts:ExternalId=0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10)"
+    )]
+    Context { entry: String },
+
+    #[error("the {what} to simulate is empty\n(hint: pass {flag} with a non-empty value)")]
+    EmptyRequest {
+        what: &'static str,
+        flag: &'static str,
+    },
+
+    #[error(
+        "no policy to evaluate\n\
+         (hint: pass --policy FILE for identity policies and/or --trust-policy FILE)"
+    )]
+    NoPolicies,
+}
+
+/// The request as it was evaluated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SimulatedRequest {
+    pub principal: String,
+    pub action: String,
+    pub resource: String,
+    pub context: BTreeMap<String, Vec<String>>,
+}
+
+/// The decision and why. Serialized as
+/// `{"decision":…,"statements":[{"policy":…,"index":…,"sid":…,"effect":…}],"missing_allow":[…],"request":{…}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SimulateOutcome {
+    pub decision: Decision,
+    /// The deciding statements: the matching Denies, or the Allows that granted the request.
+    pub statements: Vec<StatementRef>,
+    /// On implicit deny: the policies whose Allow was needed and missing.
+    pub missing_allow: Vec<String>,
+    pub request: SimulatedRequest,
+}
+
+impl SimulateOutcome {
+    pub fn allowed(&self) -> bool {
+        self.decision == Decision::Allow
+    }
+}
+
+/// Reads the files, evaluates the request, reports the decision.
+pub fn run(input: &SimulateInput) -> Result<SimulateOutcome, SimulateError> {
+    let context = parse_context(&input.context)?;
+    for (what, flag, value) in [
+        ("principal", "--principal", &input.principal),
+        ("action", "--action", &input.action),
+        ("resource", "--resource", &input.resource),
+    ] {
+        if value.trim().is_empty() {
+            return Err(SimulateError::EmptyRequest { what, flag });
+        }
+    }
+    if input.policies.is_empty() && input.trust_policy.is_none() {
+        return Err(SimulateError::NoPolicies);
+    }
+
+    let identity_policies = input
+        .policies
+        .iter()
+        .map(|path| Ok(LabeledPolicy::new(path.display().to_string(), load(path)?)))
+        .collect::<Result<Vec<_>, SimulateError>>()?;
+    let trust = match &input.trust_policy {
+        Some(path) => Some(LabeledPolicy::new("trust policy", load(path)?)),
+        None => None,
+    };
+    let boundary = match &input.boundary {
+        Some(path) => Some(LabeledPolicy::new("permissions boundary", load(path)?)),
+        None => None,
+    };
+
+    let eval_input = EvalInput {
+        identity_policies,
+        resource_policy_is_trust: trust.is_some(),
+        resource_policy: trust,
+        boundary,
+    };
+    let request = Request {
+        principal: input.principal.clone(),
+        action: input.action.clone(),
+        resource: input.resource.clone(),
+        context,
+    };
+    let evaluation = evaluate(&eval_input, &request);
+    Ok(SimulateOutcome {
+        decision: evaluation.decision,
+        statements: evaluation.deciding,
+        missing_allow: evaluation.missing_allow,
+        request: SimulatedRequest {
+            principal: request.principal,
+            action: request.action,
+            resource: request.resource,
+            context: request.context,
+        },
+    })
+}
+
+/// `KEY=VALUE` entries into a context; the value may be empty and may contain `=`.
+fn parse_context(entries: &[String]) -> Result<BTreeMap<String, Vec<String>>, SimulateError> {
+    let mut context: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for entry in entries {
+        match entry.split_once('=') {
+            Some((key, value)) if !key.trim().is_empty() => context
+                .entry(key.trim().to_owned())
+                .or_default()
+                .push(value.to_owned()),
+            _ => {
+                return Err(SimulateError::Context {
+                    entry: entry.clone(),
+                })
+            }
+        }
+    }
+    Ok(context)
+}
+
+/// A policy file, raw JSON or URL-encoded as AWS returns it.
+fn load(path: &Path) -> Result<Policy, SimulateError> {
+    let text = std::fs::read_to_string(path).map_err(|source| SimulateError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let policy_err = |source| SimulateError::Policy {
+        path: path.to_owned(),
+        source,
+    };
+    let value = decode_document(&text).map_err(policy_err)?;
+    Policy::parse(&value).map_err(policy_err)
+}

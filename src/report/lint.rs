@@ -1,0 +1,74 @@
+//! The lint report, human (`error[code]: message` with hints) and JSON.
+
+use owo_colors::OwoColorize;
+use serde::Serialize;
+
+use crate::core::lint::{Finding, LintReport, Severity};
+
+/// One line per finding (`error[code]: message`), its hint indented below, then a summary.
+pub fn render_human(report: &LintReport, color: bool) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        let severity = match (f.severity, color) {
+            (Severity::Error, true) => "error".red().bold().to_string(),
+            (Severity::Warning, true) => "warning".yellow().bold().to_string(),
+            (Severity::Error, false) => "error".to_string(),
+            (Severity::Warning, false) => "warning".to_string(),
+        };
+        let code = if color {
+            f.code.bold().to_string()
+        } else {
+            f.code.to_string()
+        };
+        out.push_str(&format!("{severity}[{code}]: {}\n", indent(&f.message)));
+        if let Some(hint) = &f.hint {
+            let label = if color {
+                "hint".cyan().to_string()
+            } else {
+                "hint".to_string()
+            };
+            out.push_str(&format!("  {label}: {}\n", indent(hint)));
+        }
+    }
+    let (e, w) = (report.errors(), report.warnings());
+    if e == 0 && w == 0 {
+        out.push_str("lint: no findings\n");
+    } else {
+        out.push_str(&format!(
+            "lint: {e} error{}, {w} warning{}\n",
+            plural(e),
+            plural(w)
+        ));
+    }
+    out
+}
+
+/// `{"errors":N,"warnings":N,"findings":[{"severity","code","message","hint"}]}`, pretty-printed.
+pub fn render_json(report: &LintReport) -> String {
+    #[derive(Serialize)]
+    struct Out<'a> {
+        errors: usize,
+        warnings: usize,
+        findings: &'a [Finding],
+    }
+    let out = Out {
+        errors: report.errors(),
+        warnings: report.warnings(),
+        findings: &report.findings,
+    };
+    // Serializing plain strings and numbers cannot fail; keep a valid document regardless.
+    serde_json::to_string_pretty(&out).unwrap_or_else(|_| "{}".to_string())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Keeps continuation lines under their finding.
+fn indent(s: &str) -> String {
+    s.replace('\n', "\n    ")
+}

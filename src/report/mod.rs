@@ -1,0 +1,54 @@
+//! Renderers: pure functions from pipeline data (plans, verifications, drift findings, lint
+//! reports, simulations) to text — human, JSON, SARIF, GitHub annotations.
+//!
+//! The `report` layer sits beside `aws` above the pure `core`: it imports `core`, `config` and
+//! `iam`, never `aws`. Colour is off unless the caller enables it (`--color`, or auto on a
+//! terminal). The JSON shapes are the stable, documented interface (README "JSON output").
+
+mod check;
+mod lint;
+mod plan;
+mod simulate;
+mod verify;
+
+use owo_colors::OwoColorize;
+
+pub use check::{
+    render_github as check_github, render_human as check_human, render_json as check_json,
+    render_sarif as check_sarif,
+};
+pub use lint::{render_human as lint_human, render_json as lint_json};
+pub use plan::{display_form, document_diff, plan_human, plan_json};
+pub use simulate::{render_human as simulate_human, render_json as simulate_json};
+pub use verify::{verification_human, verification_json};
+
+/// Whether to emit ANSI colour.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Styles {
+    pub color: bool,
+}
+
+impl Styles {
+    fn paint(&self, s: &str, f: impl Fn(&str) -> String) -> String {
+        if self.color {
+            f(s)
+        } else {
+            s.to_string()
+        }
+    }
+    pub fn green(&self, s: &str) -> String {
+        self.paint(s, |s| s.green().to_string())
+    }
+    pub fn red(&self, s: &str) -> String {
+        self.paint(s, |s| s.red().to_string())
+    }
+    pub fn yellow(&self, s: &str) -> String {
+        self.paint(s, |s| s.yellow().to_string())
+    }
+    pub fn bold(&self, s: &str) -> String {
+        self.paint(s, |s| s.bold().to_string())
+    }
+    pub fn dim(&self, s: &str) -> String {
+        self.paint(s, |s| s.dimmed().to_string())
+    }
+}

@@ -1,0 +1,117 @@
+//! The plan as users read it: a human diff (`+` create, `~` update, `-` delete) and JSON.
+
+use serde_json::{json, Value};
+
+use super::Styles;
+use crate::core::describe::{describe, Action};
+use crate::core::plan::Plan;
+
+/// Keys sorted at every level, values untouched: stable to read and to diff, and shows the
+/// document as written (the canonical comparison form lowercases actions and keys).
+pub fn display_form(v: &Value) -> Value {
+    match v {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            Value::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), display_form(&map[k])))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.iter().map(display_form).collect()),
+        other => other.clone(),
+    }
+}
+
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(&display_form(v)).unwrap_or_default()
+}
+
+/// A line diff of two documents, keys sorted so key order does not show.
+pub fn document_diff(before: &Value, after: &Value, styles: Styles) -> String {
+    let (a, b) = (pretty(before), pretty(after));
+    let diff = similar::TextDiff::from_lines(&a, &b);
+    let mut out = String::new();
+    for change in diff.iter_all_changes() {
+        let line = change.to_string_lossy();
+        let line = line.trim_end_matches('\n');
+        match change.tag() {
+            similar::ChangeTag::Delete => {
+                out.push_str(&styles.red(&format!("      - {line}")));
+            }
+            similar::ChangeTag::Insert => {
+                out.push_str(&styles.green(&format!("      + {line}")));
+            }
+            similar::ChangeTag::Equal => out.push_str(&format!("        {line}")),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn indent_doc(
+    doc: &Value,
+    prefix: &str,
+    styles: Styles,
+    paint: fn(&Styles, &str) -> String,
+) -> String {
+    pretty(doc)
+        .lines()
+        .map(|l| paint(&styles, &format!("      {prefix} {l}")) + "\n")
+        .collect()
+}
+
+/// The human plan: one block per change, `+` create, `~` update, `-` delete.
+pub fn plan_human(plan: &Plan, styles: Styles) -> String {
+    if plan.is_empty() {
+        return format!(
+            "{} AWS matches the config; nothing to do.\n",
+            styles.green("✓ in sync:")
+        );
+    }
+    let mut out = String::new();
+    for op in &plan.ops {
+        let v = describe(op);
+        let (sigil, paint): (&str, fn(&Styles, &str) -> String) = match v.action {
+            Action::Create => ("+", Styles::green),
+            Action::Update => ("~", Styles::yellow),
+            Action::Delete => ("-", Styles::red),
+        };
+        out.push_str(&paint(&styles, &format!("  {sigil} {}", v.resource)));
+        out.push_str(&styles.dim(&format!("  ({})", v.detail)));
+        out.push('\n');
+        match (&v.before, &v.after) {
+            (Some(b), Some(a)) => out.push_str(&document_diff(b, a, styles)),
+            (Some(b), None) => out.push_str(&indent_doc(b, "-", styles, Styles::red)),
+            (None, Some(a)) => out.push_str(&indent_doc(a, "+", styles, Styles::green)),
+            (None, None) => {}
+        }
+    }
+    let (c, u, d) = counts(plan);
+    out.push_str(&styles.bold(&format!(
+        "Plan: {c} to create, {u} to update, {d} to delete ({} write call(s)).\n",
+        plan.ops.len()
+    )));
+    out
+}
+
+fn counts(plan: &Plan) -> (usize, usize, usize) {
+    let mut n = (0, 0, 0);
+    for op in &plan.ops {
+        match describe(op).action {
+            Action::Create => n.0 += 1,
+            Action::Update => n.1 += 1,
+            Action::Delete => n.2 += 1,
+        }
+    }
+    n
+}
+
+/// `{"in_sync":bool,"changes":[{"resource","action","detail","before"?,"after"?}]}`
+pub fn plan_json(plan: &Plan) -> Value {
+    json!({
+        "in_sync": plan.is_empty(),
+        "changes": plan.ops.iter().map(describe).collect::<Vec<_>>(),
+    })
+}
