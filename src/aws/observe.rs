@@ -18,6 +18,7 @@ use crate::core::state::{
     FunctionQuery, InlinePolicy, ManagedPolicy, Observed, ObservedFunction, ObservedPolicy,
     ObservedRole, PolicyVersion, Query,
 };
+use crate::iam::arn::Arn;
 use crate::iam::decode_document;
 
 /// How many IAM document reads may be in flight at once.
@@ -112,7 +113,14 @@ async fn observe_iam(clients: &Clients, query: &Query) -> Result<Observed, Obser
     )?;
     let (account_id, caller_arn) = identity;
     let account = query.account_hint.clone().unwrap_or(account_id.clone());
-    let arn_of = |name: &str| format!("arn:aws:iam::{account}:policy{}{name}", query.policy_path);
+    let arn_of = |name: &str| {
+        Arn::iam(
+            &query.partition,
+            &account,
+            &format!("policy{}{name}", query.policy_path),
+        )
+        .to_string()
+    };
 
     // Rounds 2–3: documents of the managed policies that matter, each read once.
     let mut shard_arns: BTreeMap<usize, String> = (1..=query.probe_shards.max(1))
@@ -445,12 +453,8 @@ async fn observe_functions(
 }
 
 /// `arn:aws:lambda:r:a:function:f:q` → `arn:aws:lambda:r:a:function:f`.
-pub fn unqualified_arn(arn: &str) -> &str {
-    let mut colons = arn.match_indices(':').map(|(i, _)| i);
-    match colons.nth(6) {
-        Some(i) => &arn[..i],
-        None => arn,
-    }
+pub fn unqualified_arn(arn: &str) -> String {
+    Arn::parse(arn).map_or_else(|| arn.to_string(), |a| a.unqualified().to_string())
 }
 
 #[cfg(test)]

@@ -11,12 +11,12 @@ use crate::config;
 use crate::core::drift;
 use crate::core::plan::{self, PlanOptions};
 use crate::core::verify;
-use crate::error::{Result, Status};
+use crate::error::{Error, Result, Status};
 use crate::report::{self, Styles};
 
-/// `--config` values expanded: a directory means its `*.toml` files, a pattern with `*`/`?` is
-/// matched against the file names of its directory.
-fn expand_configs(args: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+/// `--config` values expanded: a directory means its `*.toml` files, a glob (`*`, `?`, `[…]`,
+/// `{a,b}`) is matched against the file names of its directory.
+fn expand_configs(args: &[PathBuf]) -> Result<Vec<PathBuf>> {
     if args.is_empty() {
         return Ok(vec![PathBuf::from("lambda-trust.toml")]);
     }
@@ -24,35 +24,13 @@ fn expand_configs(args: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     for a in args {
         let text = a.to_string_lossy();
         if a.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(a)
-                .with_context(|| format!("cannot read directory {}", a.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                .collect();
-            found.sort();
-            anyhow::ensure!(!found.is_empty(), "no *.toml files in {}", a.display());
+            let found = files_in(a, |name| name.ends_with(".toml"))?;
+            if found.is_empty() {
+                return Err(anyhow::anyhow!("no *.toml files in {}", a.display()).into());
+            }
             out.extend(found);
-        } else if text.contains('*') || text.contains('?') {
-            let dir = a
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let pattern = a
-                .file_name()
-                .map(|f| f.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-                .with_context(|| format!("cannot read directory {}", dir.display()))?
-                .filter_map(|e| e.ok())
-                .filter(|e| glob_match(&pattern, &e.file_name().to_string_lossy()))
-                .map(|e| e.path())
-                .collect();
-            found.sort();
-            anyhow::ensure!(
-                !found.is_empty(),
-                "no file matches {text}\n(hint: quote the pattern, or list the files)"
-            );
-            out.extend(found);
+        } else if text.contains(['*', '?', '[', '{']) {
+            out.extend(matching_files(a)?);
         } else {
             out.push(a.clone());
         }
@@ -61,20 +39,40 @@ fn expand_configs(args: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// `*` and `?` over a file name.
-fn glob_match(pattern: &str, name: &str) -> bool {
-    fn go(p: &[char], n: &[char]) -> bool {
-        match (p.first(), n.first()) {
-            (None, None) => true,
-            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
-            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
-            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
-            _ => false,
-        }
+/// The files of `a`'s directory whose names match `a`'s file-name glob.
+fn matching_files(a: &Path) -> Result<Vec<PathBuf>> {
+    let text = a.to_string_lossy();
+    let dir = a
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let pattern = a
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let glob = globset::Glob::new(&pattern)
+        .map_err(|e| Error::usage(format!("--config {text}: {e}"), "fix the pattern"))?
+        .compile_matcher();
+    let found = files_in(dir, |name| glob.is_match(name))?;
+    if found.is_empty() {
+        return Err(Error::usage(
+            format!("no file matches {text}"),
+            "quote the pattern, or list the files",
+        ));
     }
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    go(&p, &n)
+    Ok(found)
+}
+
+/// The entries of `dir` whose file names pass `keep`, sorted.
+fn files_in(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read directory {}", dir.display()))?
+        .filter_map(|e| e.ok())
+        .filter(|e| keep(&e.file_name().to_string_lossy()))
+        .map(|e| e.path())
+        .collect();
+    found.sort();
+    Ok(found)
 }
 
 async fn check_one(g: &Global, path: &Path) -> drift::ConfigReport {

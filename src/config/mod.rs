@@ -11,6 +11,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::iam::arn::{self, Arn};
+
 /// Genesys Cloud's production account (core and satellite regions).
 pub const GENESYS_CLOUD_ACCOUNT: &str = "765628985471";
 /// Seen only in a Genesys blueprint comment for FedRAMP (us-east-2): must be confirmed with Genesys.
@@ -106,8 +108,7 @@ pub struct TargetConfig {
 
 /// The account that circulates in some tutorials as "Genesys'": it is not a Genesys account.
 pub const NOT_GENESYS_ACCOUNT: &str = "691338073777";
-/// The partitions a function ARN may name.
-pub const PARTITIONS: [&str; 3] = ["aws", "aws-cn", "aws-us-gov"];
+pub use crate::iam::arn::{partition_of_region, PARTITIONS};
 /// IAM's limit on tags per role, including ours.
 pub const MAX_ROLE_TAGS: usize = 50;
 
@@ -821,12 +822,21 @@ pub fn parse_function(s: &str) -> Result<FunctionRef, RuleError> {
             show(s)
         )))
     };
-    let parts: Vec<&str> = s.split(':').collect();
-    if parts.len() != 7 && parts.len() != 8 {
-        return bad(format!("it has {} colon-separated parts", parts.len()));
-    }
-    let (partition, service, region, account, kind, name) =
-        (parts[1], parts[2], parts[3], parts[4], parts[5], parts[6]);
+    let parts = s.split(':').count();
+    let Some(arn) = Arn::parse(s).filter(|_| parts == 7 || parts == 8) else {
+        return bad(format!("it has {parts} colon-separated parts"));
+    };
+    let (partition, service, region, account) = (
+        arn.partition.as_str(),
+        arn.service.as_str(),
+        arn.region.as_str(),
+        arn.account.as_str(),
+    );
+    let (kind, rest) = arn.resource.split_once(':').unwrap_or((&arn.resource, ""));
+    let (name, qualifier) = match rest.split_once(':') {
+        Some((n, q)) => (n, Some(q)),
+        None => (rest, None),
+    };
     if !PARTITIONS.contains(&partition) {
         return bad(format!(
             "partition {} is not aws, aws-cn or aws-us-gov",
@@ -854,7 +864,7 @@ pub fn parse_function(s: &str) -> Result<FunctionRef, RuleError> {
     if !is_function_name(name) {
         return bad(format!("name {} is not 1–64 of [a-zA-Z0-9-_]", show(name)));
     }
-    let qualifier = match parts.get(7) {
+    let qualifier = match qualifier {
         Some(q) => {
             check_qualifier(q)?;
             Some(q.to_string())
@@ -896,19 +906,6 @@ pub fn check_qualifier(q: &str) -> Result<(), RuleError> {
         )));
     }
     Ok(())
-}
-
-/// The partition a region belongs to; `None` for partitions this tool does not support.
-pub fn partition_of_region(region: &str) -> Option<&'static str> {
-    if region.starts_with("cn-") {
-        Some("aws-cn")
-    } else if region.starts_with("us-gov-") {
-        Some("aws-us-gov")
-    } else if region.contains("-iso") {
-        None
-    } else {
-        Some("aws")
-    }
 }
 
 fn partition_note(region: &str) -> &'static str {
@@ -1016,17 +1013,7 @@ fn is_region_shape(s: &str) -> bool {
 
 /// `arn:PARTITION:iam::(ACCOUNT|aws):policy/[PATH/]NAME`
 pub fn is_policy_arn(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix("arn:") else {
-        return false;
-    };
-    let mut parts = rest.splitn(5, ':');
-    let (Some(partition), Some(service), Some(region), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    let Some([_, partition, service, region, account, resource]) = arn::split(s) else {
         return false;
     };
     let Some(path_name) = resource.strip_prefix("policy/") else {

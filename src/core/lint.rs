@@ -18,6 +18,7 @@ use serde_json::{Map, Value};
 use crate::config::Config;
 use crate::config::{show, Loaded, GENESYS_CLOUD_ACCOUNT};
 use crate::core::render::Rendered;
+use crate::iam::{arn, wildcard_match};
 
 /// IAM quota on a managed policy document, whitespace not counted.
 pub const MANAGED_POLICY_MAX_CHARS: usize = 6_144;
@@ -138,30 +139,6 @@ fn strings(v: &Value) -> Option<Vec<&str>> {
 
 fn has_wildcard(s: &str) -> bool {
     s.contains('*') || s.contains('?')
-}
-
-/// IAM's own wildcard matching (`*` any run, `?` one character); actions case-insensitively.
-fn wildcard_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
-    let t: Vec<char> = text.to_ascii_lowercase().chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
 }
 
 /// The statements of a document, or the finding that says why there are none to check.
@@ -305,10 +282,7 @@ fn trust_analysis(doc: &Value, partner_principal: &str, external_id: &str) -> (V
     const POLICY: &str = "trust policy";
     let mut findings = Vec::new();
     size_finding(doc, POLICY, TRUST_POLICY_MAX_CHARS, &mut findings);
-    let partner_account = partner_principal
-        .strip_prefix("arn:aws:iam::")
-        .and_then(|rest| rest.strip_suffix(":root"))
-        .unwrap_or(partner_principal);
+    let partner_account = arn::account_of(partner_principal);
     let mut partner_granted = false;
     for (label, st) in statements(doc, POLICY, &mut findings) {
         if is_allow(&label, st, &mut findings) != Some(true) {
@@ -459,7 +433,7 @@ fn trust_action(label: &str, st: &Map<String, Value>, findings: &mut Vec<Finding
                 if a.eq_ignore_ascii_case("sts:AssumeRole") {
                     assume = true;
                 } else if has_wildcard(a) {
-                    assume |= wildcard_match(a, "sts:AssumeRole");
+                    assume |= wildcard_match(a, "sts:AssumeRole", true);
                     findings.push(Finding::error(
                         "trust-wildcard-action",
                         format!(
@@ -694,7 +668,7 @@ fn invoke_analysis(
                         if a.eq_ignore_ascii_case("lambda:InvokeFunction") {
                             invokes = true;
                         } else if has_wildcard(a) {
-                            invokes |= wildcard_match(a, "lambda:InvokeFunction");
+                            invokes |= wildcard_match(a, "lambda:InvokeFunction", true);
                             findings.push(Finding::error(
                                 "invoke-wildcard-action",
                                 format!(

@@ -6,6 +6,7 @@
 
 use crate::config::{Config, TargetConfig};
 use crate::core::render::{self, RenderContext, ResolvedTarget};
+use crate::iam::arn::Arn;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OnboardError {
@@ -26,11 +27,9 @@ pub enum OnboardError {
 }
 
 /// The qualifier inside a function ARN (`…:function:f:live` → `live`), if any.
-fn arn_qualifier(function: &str) -> Option<&str> {
-    if !function.starts_with("arn:") {
-        return None;
-    }
-    function.split(':').nth(7)
+fn arn_qualifier(function: &str) -> Option<String> {
+    let arn = Arn::parse(function)?;
+    arn.function_parts()?.1.map(str::to_string)
 }
 
 /// The `[[targets]]` entry for `onboard FUNCTION [--qualifier Q] [--region R] [--all-aliases]`.
@@ -46,7 +45,7 @@ pub fn target_from_args(
         (q, false) => q.map(str::to_string),
     };
     if let (Some(given), Some(in_arn)) = (&qualifier, arn_qualifier(function)) {
-        if given != in_arn {
+        if *given != in_arn {
             return Err(OnboardError::QualifierTwice {
                 given: given.clone(),
                 in_arn: in_arn.to_string(),

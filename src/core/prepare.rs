@@ -12,6 +12,7 @@ use crate::core::lint::{self, Finding, Severity};
 use crate::core::render::{self, RenderContext, Rendered, Templates};
 use crate::core::shard::{self, DEFAULT_MAX_SHARDS};
 use crate::core::state::{Desired, FunctionQuery, Observed, Query};
+use crate::iam::arn::{partition_of_region, Arn};
 use crate::iam::minified_len;
 
 #[derive(Debug, thiserror::Error)]
@@ -38,10 +39,14 @@ pub fn templates(dir: Option<&Path>) -> Result<Templates, PrepareError> {
 pub fn function_query(target: &TargetConfig, default_region: &str) -> FunctionQuery {
     match parse_function(&target.function) {
         Ok(FunctionRef::Arn(arn)) => FunctionQuery {
-            function: format!(
-                "arn:{}:lambda:{}:{}:function:{}",
-                arn.partition, arn.region, arn.account_id, arn.name
-            ),
+            function: Arn::function(
+                &arn.partition,
+                &arn.region,
+                &arn.account_id,
+                &arn.name,
+                None,
+            )
+            .to_string(),
             region: arn.region,
             qualifier: arn.qualifier.or_else(|| target.qualifier.clone()),
         },
@@ -58,6 +63,9 @@ pub fn function_query(target: &TargetConfig, default_region: &str) -> FunctionQu
 
 pub fn query(config: &Config, default_region: &str) -> Query {
     Query {
+        partition: partition_of_region(default_region)
+            .unwrap_or("aws")
+            .to_string(),
         role_name: config.role.name.clone(),
         policy_name: config.policy_name(),
         policy_path: "/".into(),

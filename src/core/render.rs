@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::config::{check_qualifier, is_region, parse_function, show, Config, FunctionRef};
+use crate::iam::arn::{partition_of_region, Arn};
 
 /// Every placeholder a template may use.
 pub const PLACEHOLDERS: [&str; 7] = [
@@ -200,6 +201,8 @@ pub struct Rendered {
     pub function_arns: Vec<String>,
     /// The role's account, when known (context or `[aws].account_id`).
     pub account_id: Option<String>,
+    /// The role's partition (`aws`, `aws-cn`, `aws-us-gov`): see [`role_partition`].
+    pub partition: String,
     /// Whether the built-in templates were used.
     pub builtin_templates: bool,
 }
@@ -270,7 +273,7 @@ pub fn resolve_targets(
                             function: name,
                         });
                     };
-                    let partition = crate::config::partition_of_region(&region)
+                    let partition = partition_of_region(&region)
                         .filter(|_| is_region(&region))
                         .ok_or_else(|| RenderError::InvalidTarget {
                             index,
@@ -293,7 +296,7 @@ pub fn resolve_targets(
                     )
                 }
             };
-        let function_arn = format!("arn:{partition}:lambda:{region}:{account_id}:function:{name}");
+        let function_arn = Arn::function(&partition, &region, &account_id, &name, None).to_string();
         // Since 2022 an unqualified ARN does not cover versions or aliases, and `function:f*`
         // would also match `f-other`: `*` grants the unqualified ARN and `f:*`.
         let granted_arns = match qualifier.as_deref() {
@@ -325,6 +328,17 @@ pub fn resolve_targets(
     Ok(out)
 }
 
+/// The partition of the role and its policies: that of the region the AWS clients talk to
+/// (the context's, else `[aws].region`), else that of the first target, else `aws`.
+pub fn role_partition(config: &Config, ctx: &RenderContext, targets: &[ResolvedTarget]) -> String {
+    let region = ctx.default_region.as_ref().or(config.aws.region.as_ref());
+    region
+        .and_then(|r| partition_of_region(r))
+        .map(str::to_string)
+        .or_else(|| targets.first().map(|t| t.partition.clone()))
+        .unwrap_or_else(|| "aws".to_string())
+}
+
 /// Renders both documents.
 pub fn render(
     config: &Config,
@@ -333,6 +347,7 @@ pub fn render(
 ) -> Result<Rendered, RenderError> {
     let targets = resolve_targets(config, ctx)?;
     let account_id = role_account(config, ctx)?;
+    let partition = role_partition(config, ctx, &targets);
     let function_arns: Vec<String> = targets
         .iter()
         .flat_map(|t| t.granted_arns.iter().cloned())
@@ -356,6 +371,7 @@ pub fn render(
         targets,
         function_arns,
         account_id,
+        partition,
         builtin_templates: templates.builtin,
     })
 }

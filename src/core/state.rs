@@ -12,6 +12,7 @@ use serde_json::Value;
 use crate::config::{Config, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::core::render::{Rendered, ResolvedTarget};
 use crate::core::shard::shard_name;
+use crate::iam::arn::Arn;
 
 /// Used when the config gives no description: says who manages the role and why it exists.
 pub const DEFAULT_DESCRIPTION: &str =
@@ -22,6 +23,8 @@ pub const DEFAULT_MAX_SESSION: i64 = 3600;
 /// are looked up by name (or ARN) and region, exactly as configured.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Query {
+    /// The partition of the role's account (from the clients' region).
+    pub partition: String,
     pub role_name: String,
     /// Our invoke policy's name; shards are `<name>`, `<name>-2`, … (see `shard`).
     pub policy_name: String,
@@ -138,6 +141,8 @@ pub struct ObservedFunction {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Desired {
     pub account_id: String,
+    /// The partition the role and its policies live in (`aws`, `aws-cn`, `aws-us-gov`).
+    pub partition: String,
     pub role: DesiredRole,
     /// The invoke policy shards (one unless the targets do not fit); empty with no targets.
     pub policies: Vec<DesiredPolicy>,
@@ -181,6 +186,7 @@ impl Desired {
         let base = config.policy_name();
         Desired {
             account_id: account_id.to_string(),
+            partition: rendered.partition.clone(),
             role: DesiredRole {
                 name: config.role.name.clone(),
                 path: config.role_path(),
@@ -203,7 +209,8 @@ impl Desired {
                     let name = shard_name(&base, index);
                     DesiredPolicy {
                         index,
-                        arn: format!("arn:aws:iam::{account_id}:policy/{name}"),
+                        arn: Arn::iam(&rendered.partition, account_id, &format!("policy/{name}"))
+                            .to_string(),
                         name,
                         path: "/".to_string(),
                         document,

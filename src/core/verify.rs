@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::core::lint;
 use crate::core::state::{Desired, Observed};
+use crate::iam::arn::{self, Arn};
 use crate::iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
 
 /// One line of the checklist.
@@ -47,8 +48,7 @@ fn foreign_account(partner: &str) -> &'static str {
 }
 
 fn account_of_principal(principal: &str) -> String {
-    // arn:aws:iam::ACCT:root → ACCT; a bare account ID stays as it is.
-    principal.split(':').nth(4).unwrap_or(principal).to_string()
+    arn::account_of(principal).to_string()
 }
 
 fn context(external_id: Option<&str>) -> BTreeMap<String, Vec<String>> {
@@ -186,10 +186,17 @@ pub fn checks(desired: &Desired, observed: &Observed) -> Vec<Check> {
         resource_policy_is_trust: false,
         boundary,
     };
-    let session = format!(
-        "arn:aws:sts::{}:assumed-role/{}/genesys-cloud",
-        observed.account_id, role.name
-    );
+    // The role's own side lives in the role's partition; only the Genesys principal is `aws`.
+    let p = desired.partition.as_str();
+    let session = Arn {
+        service: "sts".into(),
+        ..Arn::iam(
+            p,
+            &observed.account_id,
+            &format!("assumed-role/{}/genesys-cloud", role.name),
+        )
+    }
+    .to_string();
     let ask = |action: &str, resource: &str| {
         evaluate(
             &input,
@@ -232,10 +239,14 @@ pub fn checks(desired: &Desired, observed: &Observed) -> Vec<Check> {
         .first()
         .map(|t| t.region.clone())
         .unwrap_or_else(|| "us-east-1".into());
-    let outsider = format!(
-        "arn:aws:lambda:{region}:{}:function:lambda-trust-not-a-target",
-        observed.account_id
-    );
+    let outsider = Arn::function(
+        p,
+        &region,
+        &observed.account_id,
+        "lambda-trust-not-a-target",
+        None,
+    )
+    .to_string();
     let d = ask("lambda:InvokeFunction", &outsider);
     out.push(Check {
         name: "invoke: a function that is not a target is not invokable".into(),
@@ -248,12 +259,12 @@ pub fn checks(desired: &Desired, observed: &Observed) -> Vec<Check> {
         ("lambda:InvokeAsync", any_target.clone()),
         (
             "iam:PassRole",
-            format!("arn:aws:iam::{}:role/{}", observed.account_id, role.name),
+            Arn::iam(p, &observed.account_id, &format!("role/{}", role.name)).to_string(),
         ),
-        ("s3:GetObject", "arn:aws:s3:::any-bucket/any-key".into()),
+        ("s3:GetObject", format!("arn:{p}:s3:::any-bucket/any-key")),
         (
             "sts:AssumeRole",
-            format!("arn:aws:iam::{}:role/any-role", observed.account_id),
+            Arn::iam(p, &observed.account_id, "role/any-role").to_string(),
         ),
     ];
     let allowed_others: Vec<String> = others

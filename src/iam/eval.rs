@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::arn::Arn;
 use super::condition;
 use super::model::{ActionClause, Effect, Policy, PrincipalClause, ResourceClause, Statement};
 use super::principal::{arn_parts, not_principal_applies, principal_account, principal_matches};
@@ -181,7 +182,7 @@ fn principal_arn(principal: &str) -> Option<String> {
     match (service, resource.strip_prefix("assumed-role/")) {
         ("sts", Some(rest)) => {
             let role = rest.split('/').next().unwrap_or_default();
-            Some(format!("arn:{partition}:iam::{account}:role/{role}"))
+            Some(Arn::iam(partition, account, &format!("role/{role}")).to_string())
         }
         _ => Some(principal.to_owned()),
     }

@@ -5,6 +5,7 @@
 //! [`evaluate`], because the AWS policy simulator cannot evaluate trust policies (DOMAIN.md).
 //! Everything here is pure: no network, no clock, no panics on any input.
 
+pub mod arn;
 mod condition;
 mod document;
 mod error;
@@ -21,3 +22,4 @@ pub use model::{
     ActionClause, Condition, ConditionOperator, Effect, OperatorKind, Policy, PolicyVersion,
     PrincipalClause, PrincipalMap, Principals, ResourceClause, SetOperator, Statement,
 };
+pub use wildcard::wildcard_match;

@@ -58,19 +58,7 @@ pub(crate) fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The six ARN components (`arn`, partition, service, region, account, resource).
-pub(crate) fn arn_parts(s: &str) -> Option<[&str; 6]> {
-    let mut it = s.splitn(6, ':');
-    let parts = [
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-    ];
-    (parts[0] == "arn").then_some(parts)
-}
+pub(crate) use crate::iam::arn::split as arn_parts;
 
 /// The account a request principal belongs to, for `aws:PrincipalAccount`.
 pub(crate) fn principal_account(principal: &str) -> Option<String> {

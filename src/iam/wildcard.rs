@@ -13,6 +13,12 @@ pub(crate) enum Tok {
     One,
 }
 
+/// IAM's wildcard match of plain policy text: `*` any run of characters, `?` exactly one
+/// (actions are compared with `ignore_case`). The one matcher the project uses for IAM text.
+pub fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    glob(&compile(pattern), text, ignore_case)
+}
+
 /// Compiles policy text where `*` and `?` are wildcards.
 pub(crate) fn compile(pattern: &str) -> Vec<Tok> {
     pattern
