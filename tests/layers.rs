@@ -1,0 +1,131 @@
+//! The tree shows the layers, and this test holds the code to them (ARCHITECTURE.md):
+//! each folder of `src/` imports only the layers below it, and no file outside `src/aws/`
+//! names an AWS SDK crate. Test modules (`#[cfg(test)]`) are exempt: a unit test of a pure
+//! module may render its result to look at it.
+
+use std::path::{Path, PathBuf};
+
+/// A layer's rank: a file may import `crate::X` only when X's rank is lower than its own, or
+/// X is its own layer. `aws` and `report` share a rank and must not import each other.
+fn rank(layer: &str) -> Option<u32> {
+    Some(match layer {
+        "error" => 0,
+        "iam" => 1,
+        "config" => 2,
+        "core" => 3,
+        "aws" | "report" => 4,
+        "cli" => 5,
+        "commands" => 6,
+        _ => return None,
+    })
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The layer of a file: its first folder under `src/`, or its stem for top-level files.
+fn layer_of(src: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(src).unwrap();
+    let first = rel.components().next().unwrap().as_os_str().to_string_lossy();
+    first.trim_end_matches(".rs").to_string()
+}
+
+/// The file's code before its test module, without comment lines.
+fn code(file: &Path) -> String {
+    let text = std::fs::read_to_string(file).unwrap();
+    let body = text.split("#[cfg(test)]").next().unwrap_or_default();
+    body.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Every `crate::NAME` a file mentions.
+fn crate_refs(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, _) in code.match_indices("crate::") {
+        // `lambda_trust::` is the binary's spelling; `crate::` inside the library.
+        let rest = &code[i + "crate::".len()..];
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if !name.is_empty() {
+            out.push(name);
+        }
+    }
+    out
+}
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+#[test]
+fn each_layer_imports_only_the_layers_below_it() {
+    let src = src();
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut violations = Vec::new();
+    for file in &files {
+        let layer = layer_of(&src, file);
+        let Some(own) = rank(&layer) else { continue };
+        for used in crate_refs(&code(file)) {
+            let Some(theirs) = rank(&used) else { continue };
+            if used != layer && theirs >= own {
+                violations.push(format!("{} ({layer}) imports crate::{used}", file.display()));
+            }
+        }
+    }
+    violations.sort();
+    violations.dedup();
+    assert!(violations.is_empty(), "layer violations:\n{}", violations.join("\n"));
+}
+
+#[test]
+fn only_the_aws_layer_names_an_aws_sdk() {
+    let src = src();
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let offenders: Vec<String> = files
+        .iter()
+        .filter(|f| layer_of(&src, f) != "aws")
+        .filter(|f| {
+            let code = code(f);
+            code.contains("aws_sdk_") || code.contains("aws_config") || code.contains("aws_smithy")
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(offenders.is_empty(), "AWS SDK named outside src/aws/: {offenders:?}");
+}
+
+#[test]
+fn every_top_level_folder_is_a_known_layer() {
+    // A new folder must be placed in the order above before it can hold code.
+    let src = src();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        if matches!(name.as_str(), "lib" | "main") {
+            continue;
+        }
+        assert!(rank(&name).is_some(), "src/{name} is not in the layer order");
+    }
+}
+
+#[test]
+fn the_checker_sees_a_violation() {
+    // The scanner itself: an upward import is found, comments and test modules are not.
+    let refs = crate_refs("use crate::aws::Clients;\nlet x = crate::core::plan::plan;");
+    assert_eq!(refs, ["aws", "core"]);
+    assert!(rank("core") < rank("aws"));
+    assert_eq!(rank("aws"), rank("report"));
+}
