@@ -34,7 +34,12 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// The layer of a file: its first folder under `src/`, or its stem for top-level files.
 fn layer_of(src: &Path, file: &Path) -> String {
     let rel = file.strip_prefix(src).unwrap();
-    let first = rel.components().next().unwrap().as_os_str().to_string_lossy();
+    let first = rel
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy();
     first.trim_end_matches(".rs").to_string()
 }
 
@@ -81,13 +86,20 @@ fn each_layer_imports_only_the_layers_below_it() {
         for used in crate_refs(&code(file)) {
             let Some(theirs) = rank(&used) else { continue };
             if used != layer && theirs >= own {
-                violations.push(format!("{} ({layer}) imports crate::{used}", file.display()));
+                violations.push(format!(
+                    "{} ({layer}) imports crate::{used}",
+                    file.display()
+                ));
             }
         }
     }
     violations.sort();
     violations.dedup();
-    assert!(violations.is_empty(), "layer violations:\n{}", violations.join("\n"));
+    assert!(
+        violations.is_empty(),
+        "layer violations:\n{}",
+        violations.join("\n")
+    );
 }
 
 #[test]
@@ -104,7 +116,10 @@ fn only_the_aws_layer_names_an_aws_sdk() {
         })
         .map(|f| f.display().to_string())
         .collect();
-    assert!(offenders.is_empty(), "AWS SDK named outside src/aws/: {offenders:?}");
+    assert!(
+        offenders.is_empty(),
+        "AWS SDK named outside src/aws/: {offenders:?}"
+    );
 }
 
 #[test]
@@ -117,7 +132,10 @@ fn every_top_level_folder_is_a_known_layer() {
         if matches!(name.as_str(), "lib" | "main") {
             continue;
         }
-        assert!(rank(&name).is_some(), "src/{name} is not in the layer order");
+        assert!(
+            rank(&name).is_some(),
+            "src/{name} is not in the layer order"
+        );
     }
 }
 

@@ -27,87 +27,52 @@ pub enum Edit {
     },
 }
 
+/// The config file before the edit, and what the edit needs to resolve targets.
+struct Before {
+    path: std::path::PathBuf,
+    shown: String,
+    text: String,
+    config: config::Config,
+    ctx: RenderContext,
+    existing: Vec<render::ResolvedTarget>,
+}
+
+/// The edited text and the one-line summary; `None` when there is nothing to do.
+type Edited = Option<(String, String)>;
+
 pub async fn run(g: &Global, edit: Edit, dry_run: bool, styles: Styles) -> Result<Status> {
     let path = config_path(g)?;
     let shown = path.display().to_string();
-    let old_text = std::fs::read_to_string(&path).with_context(|| {
+    let text = std::fs::read_to_string(&path).with_context(|| {
         format!("cannot read {shown}\n(hint: create it first, see examples/lambda-trust.toml)")
     })?;
-    let old = config::parse_str(&old_text, &shown)?;
+    let old = config::parse_str(&text, &shown)?;
     let clients = prepare::connect(&old.config, &aws_flags(g)).await;
     // Bare names resolve in the role's account; the identity read here is reused below.
     let identity = observe::caller_identity(&clients).await?;
+    let account = old.config.aws.account_id.clone();
     let ctx = RenderContext {
-        account_id: Some(
-            old.config
-                .aws
-                .account_id
-                .clone()
-                .unwrap_or_else(|| identity.0.clone()),
-        ),
+        account_id: Some(account.unwrap_or_else(|| identity.0.clone())),
         default_region: Some(prepare::default_region(&old.config, &clients)),
     };
     let existing = render::resolve_targets(&old.config, &ctx)?;
-    let (new_text, summary) = match &edit {
-        Edit::Add {
-            function,
-            qualifier,
-            all_aliases,
-        } => {
-            let target = onboard::target_from_args(
-                function,
-                qualifier.as_deref(),
-                g.aws.region.as_deref(),
-                *all_aliases,
-            )?;
-            let resolved = onboard::resolve_one(&old.config, &ctx, &target)?;
-            if let Some(i) = onboard::already_present(&existing, &resolved) {
-                println!(
-                    "{} {} is already a target (targets[{i}] in {shown}); nothing to do.",
-                    styles.green("✓"),
-                    resolved.granted_arns.join(" and ")
-                );
-                return Ok(Status::Ok);
-            }
-            if *all_aliases {
-                eprintln!(
-                    "{} --all-aliases grants every version and alias of {}: {}",
-                    styles.yellow("warning:"),
-                    resolved.function_name,
-                    resolved.granted_arns.join(", ")
-                );
-            }
-            let text = edit::add_target(&old_text, &shown, &target)?;
-            (
-                text,
-                format!("onboarded {}", resolved.granted_arns.join(" and ")),
-            )
-        }
-        Edit::Remove {
-            function,
-            qualifier,
-        } => {
-            let target = onboard::target_from_args(
-                function,
-                qualifier.as_deref(),
-                g.aws.region.as_deref(),
-                false,
-            )?;
-            let wanted = onboard::resolve_one(&old.config, &ctx, &target)?;
-            let hits = onboard::matching(&existing, &wanted, &shown)?;
-            let (text, n) = edit::remove_targets(&old_text, &shown, |i| hits.contains(&i))?;
-            (
-                text,
-                format!(
-                    "offboarded {} target entr{}",
-                    n,
-                    if n == 1 { "y" } else { "ies" }
-                ),
-            )
-        }
+    let before = Before {
+        path,
+        shown,
+        text,
+        config: old.config,
+        ctx,
+        existing,
+    };
+    let edited = match &edit {
+        Edit::Add { .. } => add(g, &before, &edit, styles)?,
+        Edit::Remove { .. } => remove(g, &before, &edit)?,
+    };
+    let Some((new_text, summary)) = edited else {
+        return Ok(Status::Ok);
     };
     // The edited file must be a valid config before anything is written anywhere.
-    let new = config::parse_str(&new_text, &shown)?;
+    let new = config::parse_str(&new_text, &before.shown)?;
     if new.config.targets.is_empty() {
         eprintln!("note: no targets remain: the invoke policy will be detached and deleted; the role stays and can invoke nothing.");
     }
@@ -121,44 +86,120 @@ pub async fn run(g: &Global, edit: Edit, dry_run: bool, styles: Styles) -> Resul
     };
     let (clients, p) = prepare_loaded(g, clients, new, scope).await?;
     let plan = plan::plan(&p.desired, &p.observed, PlanOptions { adopt: false })?;
-    if g.format == Format::Human {
-        println!("{}", styles.bold(&format!("Config change ({shown}):")));
-        print!("{}", edit::text_diff(&shown, &old_text, &new_text));
-        println!("{}", styles.bold("AWS changes:"));
-        print!("{}", report::plan_human(&plan, styles));
-    }
+    show_changes(g, &before, &new_text, &plan, styles);
     if dry_run {
-        if g.format == Format::Json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json!({
-                    "dry_run": true,
-                    "config_diff": edit::text_diff(&shown, &old_text, &new_text),
-                    "plan": report::plan_json(&plan),
-                }))?
-            );
-        } else {
-            println!("Dry run: nothing was changed.");
-        }
-        return Ok(Status::Changes);
+        return dry_run_result(g, &before, &new_text, &plan);
     }
-    write_atomically(&path, &new_text)?;
-    eprintln!("updated {shown}");
+    write_atomically(&before.path, &new_text)?;
+    eprintln!("updated {}", before.shown);
+    apply_and_prove(g, &clients, &p, &plan, &summary, styles).await
+}
+
+/// `onboard`: the target from the arguments, unless it is already there.
+fn add(g: &Global, before: &Before, edit: &Edit, styles: Styles) -> Result<Edited> {
+    let Edit::Add {
+        function,
+        qualifier,
+        all_aliases,
+    } = edit
+    else {
+        return Ok(None);
+    };
+    let region = g.aws.region.as_deref();
+    let target = onboard::target_from_args(function, qualifier.as_deref(), region, *all_aliases)?;
+    let resolved = onboard::resolve_one(&before.config, &before.ctx, &target)?;
+    let arns = &resolved.granted_arns;
+    if let Some(i) = onboard::already_present(&before.existing, &resolved) {
+        println!(
+            "{} {} is already a target (targets[{i}] in {}); nothing to do.",
+            styles.green("✓"),
+            arns.join(" and "),
+            before.shown
+        );
+        return Ok(None);
+    }
+    if *all_aliases {
+        eprintln!(
+            "{} --all-aliases grants every version and alias of {}: {}",
+            styles.yellow("warning:"),
+            resolved.function_name,
+            arns.join(", ")
+        );
+    }
+    let text = edit::add_target(&before.text, &before.shown, &target)?;
+    Ok(Some((text, format!("onboarded {}", arns.join(" and ")))))
+}
+
+/// `offboard`: every entry that grants the function (and qualifier) removed.
+fn remove(g: &Global, before: &Before, edit: &Edit) -> Result<Edited> {
+    let Edit::Remove {
+        function,
+        qualifier,
+    } = edit
+    else {
+        return Ok(None);
+    };
+    let region = g.aws.region.as_deref();
+    let target = onboard::target_from_args(function, qualifier.as_deref(), region, false)?;
+    let wanted = onboard::resolve_one(&before.config, &before.ctx, &target)?;
+    let hits = onboard::matching(&before.existing, &wanted, &before.shown)?;
+    let (text, n) = edit::remove_targets(&before.text, &before.shown, |i| hits.contains(&i))?;
+    let entries = if n == 1 { "entry" } else { "entries" };
+    Ok(Some((text, format!("offboarded {n} target {entries}"))))
+}
+
+fn show_changes(g: &Global, before: &Before, new_text: &str, plan: &plan::Plan, styles: Styles) {
+    if g.format == Format::Human {
+        println!(
+            "{}",
+            styles.bold(&format!("Config change ({}):", before.shown))
+        );
+        print!("{}", edit::text_diff(&before.shown, &before.text, new_text));
+        println!("{}", styles.bold("AWS changes:"));
+        print!("{}", report::plan_human(plan, styles));
+    }
+}
+
+fn dry_run_result(
+    g: &Global,
+    before: &Before,
+    new_text: &str,
+    plan: &plan::Plan,
+) -> Result<Status> {
+    if g.format == Format::Json {
+        let doc = json!({
+            "dry_run": true,
+            "config_diff": edit::text_diff(&before.shown, &before.text, new_text),
+            "plan": report::plan_json(plan),
+        });
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        println!("Dry run: nothing was changed.");
+    }
+    Ok(Status::Changes)
+}
+
+/// Applies the plan, then proves the result by re-reading IAM (the functions were just read
+/// and did not change).
+async fn apply_and_prove(
+    g: &Global,
+    clients: &crate::aws::Clients,
+    p: &prepare::Prepared,
+    plan: &plan::Plan,
+    summary: &str,
+    styles: Styles,
+) -> Result<Status> {
     let total = plan.ops.len();
-    let outcome = apply::apply(&clients, &plan, |i, op| {
+    let outcome = apply::apply(clients, plan, |i, op| {
         eprintln!("[{}/{total}] {}", i + 1, describe(op).resource);
     })
     .await?;
-    // Prove the result: re-read IAM (the functions were just read and did not change).
-    let observed = prepare::reobserve_iam(&clients, &p).await?;
+    let observed = prepare::reobserve_iam(clients, p).await?;
     let v = verify::Verification::new(verify::checks(&p.desired, &observed));
     match g.format {
         Format::Human => {
-            println!(
-                "{} {summary} ({} write call(s)).",
-                styles.green("✓"),
-                outcome.writes
-            );
+            let writes = outcome.writes;
+            println!("{} {summary} ({writes} write call(s)).", styles.green("✓"));
             print!("{}", report::verification_human(&v, styles));
         }
         _ => println!(
@@ -171,5 +212,5 @@ pub async fn run(g: &Global, edit: Edit, dry_run: bool, styles: Styles) -> Resul
             }))?
         ),
     }
-    Ok(if v.passed { Status::Ok } else { Status::Denied })
+    Ok(Status::ok_or(v.passed, Status::Denied))
 }

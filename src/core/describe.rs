@@ -39,14 +39,37 @@ fn tag_list(tags: &std::collections::BTreeMap<String, String>) -> String {
 
 /// What an op means to a user.
 pub fn describe(op: &Op) -> ChangeView {
-    let view = |resource: String, action, detail: String| ChangeView {
-        resource,
-        action,
-        detail,
-        before: None,
-        after: None,
-    };
-    match op {
+    describe_role(op)
+        .or_else(|| describe_role_policies(op))
+        .or_else(|| describe_policy(op))
+        .unwrap_or_else(|| unreachable!("every op is described by one of the three"))
+}
+
+impl ChangeView {
+    fn new(resource: String, action: Action, detail: impl Into<String>) -> ChangeView {
+        ChangeView {
+            resource,
+            action,
+            detail: detail.into(),
+            before: None,
+            after: None,
+        }
+    }
+
+    fn before(mut self, doc: &Value) -> ChangeView {
+        self.before = Some(doc.clone());
+        self
+    }
+
+    fn after(mut self, doc: &Value) -> ChangeView {
+        self.after = Some(doc.clone());
+        self
+    }
+}
+
+/// The role itself: create, trust policy, boundary, settings, delete.
+fn describe_role(op: &Op) -> Option<ChangeView> {
+    Some(match op {
         Op::CreateRole {
             name,
             path,
@@ -55,98 +78,112 @@ pub fn describe(op: &Op) -> ChangeView {
             tags,
             trust,
             ..
-        } => ChangeView {
-            after: Some(trust.clone()),
-            ..view(
-                format!("role {name}"),
-                Action::Create,
-                format!(
-                    "path {path}, max session {max_session_duration}s, boundary {}, tags {}",
-                    permissions_boundary.as_deref().unwrap_or("none"),
-                    tag_list(tags)
-                ),
-            )
-        },
+        } => ChangeView::new(
+            format!("role {name}"),
+            Action::Create,
+            format!(
+                "path {path}, max session {max_session_duration}s, boundary {}, tags {}",
+                permissions_boundary.as_deref().unwrap_or("none"),
+                tag_list(tags)
+            ),
+        )
+        .after(trust),
         Op::UpdateTrustPolicy {
             role,
             document,
             previous,
-        } => ChangeView {
-            before: Some(previous.clone()),
-            after: Some(document.clone()),
-            ..view(
-                format!("role {role} trust policy"),
-                Action::Update,
-                "trust policy differs from the config".into(),
-            )
-        },
+        } => ChangeView::new(
+            format!("role {role} trust policy"),
+            Action::Update,
+            "trust policy differs from the config",
+        )
+        .before(previous)
+        .after(document),
+        Op::PutPermissionsBoundary {
+            role,
+            arn,
+            previous,
+        } => ChangeView::new(
+            format!("role {role} permissions boundary"),
+            Action::Update,
+            format!("{} → {arn}", previous.as_deref().unwrap_or("none")),
+        ),
+        Op::DeletePermissionsBoundary { role, previous } => ChangeView::new(
+            format!("role {role} permissions boundary"),
+            Action::Delete,
+            format!("{previous} → none (not in the config)"),
+        ),
+        Op::UpdateRole { role, .. } => {
+            ChangeView::new(format!("role {role}"), Action::Update, settings_change(op))
+        }
+        Op::DeleteRole { name, trust } => {
+            ChangeView::new(format!("role {name}"), Action::Delete, "delete the role").before(trust)
+        }
+        _ => return None,
+    })
+}
+
+/// `description "a" → "b", max session 3600s → 7200s`.
+fn settings_change(op: &Op) -> String {
+    let Op::UpdateRole {
+        description,
+        max_session_duration,
+        previous_description,
+        previous_max_session_duration,
+        ..
+    } = op
+    else {
+        return String::new();
+    };
+    let mut parts = Vec::new();
+    if previous_description.as_deref() != Some(description.as_str()) {
+        parts.push(format!(
+            "description {:?} → {description:?}",
+            previous_description.as_deref().unwrap_or("")
+        ));
+    }
+    if previous_max_session_duration != max_session_duration {
+        parts.push(format!(
+            "max session {previous_max_session_duration}s → {max_session_duration}s"
+        ));
+    }
+    parts.join(", ")
+}
+
+/// What hangs on the role: attachments, inline policies, tags.
+fn describe_role_policies(op: &Op) -> Option<ChangeView> {
+    Some(match op {
         Op::DetachPolicy {
             role,
             arn,
             document,
             ..
-        } => ChangeView {
-            before: Some(document.clone()),
-            ..view(
-                format!("role {role} attachment {arn}"),
-                Action::Delete,
-                "managed policy not declared in the config; detached (the policy itself is kept)"
-                    .into(),
-            )
-        },
+        } => ChangeView::new(
+            format!("role {role} attachment {arn}"),
+            Action::Delete,
+            "managed policy not declared in the config; detached (the policy itself is kept)",
+        )
+        .before(document),
         Op::DeleteInlinePolicy {
             role,
             name,
             document,
-        } => ChangeView {
-            before: Some(document.clone()),
-            ..view(
-                format!("role {role} inline policy {name}"),
-                Action::Delete,
-                "inline policy not declared in the config; deleted (its document is shown in full)"
-                    .into(),
-            )
-        },
-        Op::PutPermissionsBoundary {
-            role,
-            arn,
-            previous,
-        } => view(
-            format!("role {role} permissions boundary"),
-            Action::Update,
-            format!("{} → {arn}", previous.as_deref().unwrap_or("none")),
-        ),
-        Op::DeletePermissionsBoundary { role, previous } => view(
-            format!("role {role} permissions boundary"),
+        } => ChangeView::new(
+            format!("role {role} inline policy {name}"),
             Action::Delete,
-            format!("{previous} → none (not in the config)"),
+            "inline policy not declared in the config; deleted (its document is shown in full)",
+        )
+        .before(document),
+        Op::AttachPolicy { role, arn } => ChangeView::new(
+            format!("role {role} attachment {arn}"),
+            Action::Create,
+            "attach the invoke policy",
         ),
-        Op::UpdateRole {
-            role,
-            description,
-            max_session_duration,
-            previous_description,
-            previous_max_session_duration,
-        } => {
-            let mut parts = Vec::new();
-            if previous_description.as_deref() != Some(description.as_str()) {
-                parts.push(format!(
-                    "description {:?} → {description:?}",
-                    previous_description.as_deref().unwrap_or("")
-                ));
-            }
-            if previous_max_session_duration != max_session_duration {
-                parts.push(format!(
-                    "max session {previous_max_session_duration}s → {max_session_duration}s"
-                ));
-            }
-            view(format!("role {role}"), Action::Update, parts.join(", "))
-        }
         Op::TagRole {
             role,
             tags,
             previous,
-        } => view(
+        } => ChangeView::new(
             format!("role {role} tags"),
             Action::Update,
             tags.iter()
@@ -157,67 +194,56 @@ pub fn describe(op: &Op) -> ChangeView {
                 .collect::<Vec<_>>()
                 .join(", "),
         ),
-        Op::UntagRole { role, keys } => view(
+        Op::UntagRole { role, keys } => ChangeView::new(
             format!("role {role} tags"),
             Action::Delete,
             format!("remove tag(s) not in the config: {}", keys.join(", ")),
         ),
+        _ => return None,
+    })
+}
+
+/// Our managed invoke policies and their versions.
+fn describe_policy(op: &Op) -> Option<ChangeView> {
+    Some(match op {
         Op::CreatePolicy {
             name,
             document,
             tags,
             ..
-        } => ChangeView {
-            after: Some(document.clone()),
-            ..view(
-                format!("managed policy {name}"),
-                Action::Create,
-                format!("tags {}", tag_list(tags)),
-            )
-        },
-        Op::TagPolicy { arn, tags } => view(
+        } => ChangeView::new(
+            format!("managed policy {name}"),
+            Action::Create,
+            format!("tags {}", tag_list(tags)),
+        )
+        .after(document),
+        Op::TagPolicy { arn, tags } => ChangeView::new(
             format!("managed policy {arn} tags"),
             Action::Update,
             format!("adopt: add {}", tag_list(tags)),
         ),
-        Op::DeletePolicyVersion { arn, version_id } => view(
+        Op::DeletePolicyVersion { arn, version_id } => ChangeView::new(
             format!("managed policy {arn} version {version_id}"),
             Action::Delete,
-            "oldest non-default version, pruned to stay under the 5-version limit".into(),
+            "oldest non-default version, pruned to stay under the 5-version limit",
         ),
         Op::CreatePolicyVersion {
             arn,
             document,
             previous,
-        } => ChangeView {
-            before: Some(previous.clone()),
-            after: Some(document.clone()),
-            ..view(
-                format!("managed policy {arn}"),
-                Action::Update,
-                "new default version".into(),
-            )
-        },
-        Op::DeletePolicy { arn, document } => ChangeView {
-            before: Some(document.clone()),
-            ..view(
-                format!("managed policy {arn}"),
-                Action::Delete,
-                "delete the invoke policy".into(),
-            )
-        },
-        Op::DeleteRole { name, trust } => ChangeView {
-            before: Some(trust.clone()),
-            ..view(
-                format!("role {name}"),
-                Action::Delete,
-                "delete the role".into(),
-            )
-        },
-        Op::AttachPolicy { role, arn } => view(
-            format!("role {role} attachment {arn}"),
-            Action::Create,
-            "attach the invoke policy".into(),
-        ),
-    }
+        } => ChangeView::new(
+            format!("managed policy {arn}"),
+            Action::Update,
+            "new default version",
+        )
+        .before(previous)
+        .after(document),
+        Op::DeletePolicy { arn, document } => ChangeView::new(
+            format!("managed policy {arn}"),
+            Action::Delete,
+            "delete the invoke policy",
+        )
+        .before(document),
+        _ => return None,
+    })
 }

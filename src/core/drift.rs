@@ -259,196 +259,233 @@ pub fn drift_findings(desired: &Desired, plan: &Plan) -> Vec<Finding> {
         .iter()
         .flat_map(|t| t.granted_arns.iter().cloned())
         .collect();
-    let mut out = Vec::new();
-    for op in &plan.ops {
-        let v = describe(op);
-        let simple = |severity,
-                      config_key,
-                      expected: Option<Value>,
-                      actual: Option<Value>,
-                      message: String| Finding {
+    plan.ops
+        .iter()
+        .flat_map(|op| op_findings(desired, &granted, op))
+        .collect()
+}
+
+/// The findings one planned write stands for.
+fn op_findings(desired: &Desired, granted: &[String], op: &Op) -> Vec<Finding> {
+    let at = At {
+        resource: describe(op).resource,
+    };
+    match op {
+        Op::UpdateTrustPolicy {
+            document, previous, ..
+        } => {
+            // Security when the live trust is weaker than the invariant allows (another
+            // principal, a changed or missing external ID…).
+            let weaker =
+                lint::trust_findings(previous, &desired.partner_principal, &desired.external_id)
+                    .iter()
+                    .any(|f| f.severity == lint::Severity::Error);
+            let sev = severity(weaker);
+            doc_findings(
+                sev,
+                &at.resource,
+                "trust",
+                document,
+                previous,
+                "trust policy",
+            )
+        }
+        Op::CreatePolicyVersion {
+            document, previous, ..
+        } => {
+            let broader = lint::invoke_findings(std::slice::from_ref(previous), granted)
+                .iter()
+                .any(|f| f.severity == lint::Severity::Error);
+            let sev = severity(broader);
+            doc_findings(
+                sev,
+                &at.resource,
+                "targets",
+                document,
+                previous,
+                "invoke policy",
+            )
+        }
+        Op::UpdateRole { .. } => role_setting_findings(&at, op),
+        Op::TagRole { .. } | Op::UntagRole { .. } => tag_findings(&at, op),
+        other => simple_finding(&at, other).into_iter().collect(),
+    }
+}
+
+fn severity(security: bool) -> Severity {
+    if security {
+        Severity::Security
+    } else {
+        Severity::Config
+    }
+}
+
+/// The resource a finding is about, and the constructor of a finding without a document path.
+struct At {
+    resource: String,
+}
+
+impl At {
+    fn finding(
+        &self,
+        severity: Severity,
+        config_key: &'static str,
+        expected: Option<Value>,
+        actual: Option<Value>,
+        message: String,
+    ) -> Finding {
+        Finding {
             severity,
             kind: "drift",
-            resource: v.resource.clone(),
+            resource: self.resource.clone(),
             path: String::new(),
             expected,
             actual,
             message,
             config_key,
-        };
-        match op {
-            Op::UpdateTrustPolicy {
-                document, previous, ..
-            } => {
-                // Security when the live trust is weaker than the invariant allows (another
-                // principal, a changed or missing external ID…).
-                let weaker = !lint::trust_findings(
-                    previous,
-                    &desired.partner_principal,
-                    &desired.external_id,
-                )
-                .iter()
-                .all(|f| f.severity != lint::Severity::Error);
-                let sev = if weaker {
-                    Severity::Security
-                } else {
-                    Severity::Config
-                };
-                out.extend(doc_findings(
-                    sev,
-                    &v.resource,
-                    "trust",
-                    document,
-                    previous,
-                    "trust policy",
-                ));
-            }
-            Op::CreatePolicyVersion {
-                document, previous, ..
-            } => {
-                let broader = lint::invoke_findings(std::slice::from_ref(previous), &granted)
-                    .iter()
-                    .any(|f| f.severity == lint::Severity::Error);
-                let sev = if broader {
-                    Severity::Security
-                } else {
-                    Severity::Config
-                };
-                out.extend(doc_findings(
-                    sev,
-                    &v.resource,
-                    "targets",
-                    document,
-                    previous,
-                    "invoke policy",
-                ));
-            }
-            Op::DetachPolicy { arn, document, .. } => out.push(simple(
-                Severity::Security,
-                "role",
-                None,
-                Some(json!({"policy_arn": arn, "document": document})),
-                format!("managed policy {arn} is attached to the role but not in the config"),
-            )),
-            Op::DeleteInlinePolicy { name, document, .. } => out.push(simple(
-                Severity::Security,
-                "role",
-                None,
-                Some(json!({"inline_policy": name, "document": document})),
-                format!("inline policy {name} is on the role but not in the config"),
-            )),
-            Op::PutPermissionsBoundary { arn, previous, .. } => out.push(simple(
-                Severity::Security,
-                "role.permissions_boundary",
-                Some(json!(arn)),
-                previous.as_ref().map(|p| json!(p)),
-                match previous {
-                    None => "permissions boundary was removed".to_string(),
-                    Some(p) => format!("permissions boundary is {p}, not {arn}"),
-                },
-            )),
-            Op::DeletePermissionsBoundary { previous, .. } => out.push(simple(
-                Severity::Config,
-                "role",
-                None,
-                Some(json!(previous)),
-                format!(
-                    "the role has a permissions boundary {previous} the config does not declare"
-                ),
-            )),
-            Op::UpdateRole {
-                description,
-                max_session_duration,
-                previous_description,
-                previous_max_session_duration,
-                ..
-            } => {
-                if previous_description.as_deref() != Some(description.as_str()) {
-                    out.push(Finding {
-                        path: "Description".into(),
-                        ..simple(
-                            Severity::Config,
-                            "role.description",
-                            Some(json!(description)),
-                            previous_description.as_ref().map(|d| json!(d)),
-                            "role description differs".into(),
-                        )
-                    });
-                }
-                if previous_max_session_duration != max_session_duration {
-                    out.push(Finding {
-                        path: "MaxSessionDuration".into(),
-                        ..simple(
-                            Severity::Config,
-                            "role.max_session_duration",
-                            Some(json!(max_session_duration)),
-                            Some(json!(previous_max_session_duration)),
-                            "role max session duration differs".into(),
-                        )
-                    });
-                }
-            }
-            Op::TagRole { tags, previous, .. } => {
-                for (k, val) in tags {
-                    out.push(Finding {
-                        path: format!("Tags.{k}"),
-                        ..simple(
-                            Severity::Config,
-                            "role.tags",
-                            Some(json!(val)),
-                            previous.get(k).map(|p| json!(p)),
-                            format!("tag {k} differs"),
-                        )
-                    });
-                }
-            }
-            Op::UntagRole { keys, .. } => {
-                for k in keys {
-                    out.push(Finding {
-                        path: format!("Tags.{k}"),
-                        ..simple(
-                            Severity::Config,
-                            "role.tags",
-                            None,
-                            None,
-                            format!("tag {k} is on the role but not in the config"),
-                        )
-                    });
-                }
-            }
-            Op::CreateRole { .. } => out.push(simple(
-                Severity::Config,
-                "role",
-                None,
-                None,
-                "the role does not exist".into(),
-            )),
-            Op::CreatePolicy { .. } => out.push(simple(
-                Severity::Config,
-                "targets",
-                None,
-                None,
-                "the invoke policy does not exist".into(),
-            )),
-            Op::AttachPolicy { arn, .. } => out.push(simple(
-                Severity::Config,
-                "targets",
-                Some(json!(arn)),
-                None,
-                "the invoke policy is not attached to the role".into(),
-            )),
-            Op::TagPolicy { .. } => out.push(simple(
-                Severity::Config,
-                "policy",
-                None,
-                None,
-                "the invoke policy lacks the managed-by tag".into(),
-            )),
-            // Consequences of other changes, not drift of their own.
-            Op::DeletePolicyVersion { .. } | Op::DeletePolicy { .. } | Op::DeleteRole { .. } => {}
         }
     }
+}
+
+/// Description and maximum session duration, one finding per differing setting.
+fn role_setting_findings(at: &At, op: &Op) -> Vec<Finding> {
+    let Op::UpdateRole {
+        description,
+        max_session_duration,
+        previous_description,
+        previous_max_session_duration,
+        ..
+    } = op
+    else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    if previous_description.as_deref() != Some(description.as_str()) {
+        out.push(Finding {
+            path: "Description".into(),
+            ..at.finding(
+                Severity::Config,
+                "role.description",
+                Some(json!(description)),
+                previous_description.as_ref().map(|d| json!(d)),
+                "role description differs".into(),
+            )
+        });
+    }
+    if previous_max_session_duration != max_session_duration {
+        out.push(Finding {
+            path: "MaxSessionDuration".into(),
+            ..at.finding(
+                Severity::Config,
+                "role.max_session_duration",
+                Some(json!(max_session_duration)),
+                Some(json!(previous_max_session_duration)),
+                "role max session duration differs".into(),
+            )
+        });
+    }
     out
+}
+
+/// One finding per tag that differs or should not be there.
+fn tag_findings(at: &At, op: &Op) -> Vec<Finding> {
+    let tag = |k: &str, expected: Option<Value>, actual: Option<Value>, message: String| Finding {
+        path: format!("Tags.{k}"),
+        ..at.finding(Severity::Config, "role.tags", expected, actual, message)
+    };
+    match op {
+        Op::TagRole { tags, previous, .. } => tags
+            .iter()
+            .map(|(k, val)| {
+                let was = previous.get(k).map(|p| json!(p));
+                tag(k, Some(json!(val)), was, format!("tag {k} differs"))
+            })
+            .collect(),
+        Op::UntagRole { keys, .. } => keys
+            .iter()
+            .map(|k| {
+                tag(
+                    k,
+                    None,
+                    None,
+                    format!("tag {k} is on the role but not in the config"),
+                )
+            })
+            .collect(),
+        _ => vec![],
+    }
+}
+
+/// Everything else: one finding per op, or none for the consequences of other changes.
+fn simple_finding(at: &At, op: &Op) -> Option<Finding> {
+    use Severity::{Config, Security};
+    Some(match op {
+        Op::DetachPolicy { arn, document, .. } => at.finding(
+            Security,
+            "role",
+            None,
+            Some(json!({"policy_arn": arn, "document": document})),
+            format!("managed policy {arn} is attached to the role but not in the config"),
+        ),
+        Op::DeleteInlinePolicy { name, document, .. } => at.finding(
+            Security,
+            "role",
+            None,
+            Some(json!({"inline_policy": name, "document": document})),
+            format!("inline policy {name} is on the role but not in the config"),
+        ),
+        Op::PutPermissionsBoundary { arn, previous, .. } => at.finding(
+            Security,
+            "role.permissions_boundary",
+            Some(json!(arn)),
+            previous.as_ref().map(|p| json!(p)),
+            match previous {
+                None => "permissions boundary was removed".to_string(),
+                Some(p) => format!("permissions boundary is {p}, not {arn}"),
+            },
+        ),
+        Op::DeletePermissionsBoundary { previous, .. } => at.finding(
+            Config,
+            "role",
+            None,
+            Some(json!(previous)),
+            format!("the role has a permissions boundary {previous} the config does not declare"),
+        ),
+        Op::CreateRole { .. } => {
+            at.finding(Config, "role", None, None, "the role does not exist".into())
+        }
+        Op::CreatePolicy { .. } => at.finding(
+            Config,
+            "targets",
+            None,
+            None,
+            "the invoke policy does not exist".into(),
+        ),
+        Op::AttachPolicy { arn, .. } => at.finding(
+            Config,
+            "targets",
+            Some(json!(arn)),
+            None,
+            "the invoke policy is not attached to the role".into(),
+        ),
+        Op::TagPolicy { .. } => at.finding(
+            Config,
+            "policy",
+            None,
+            None,
+            "the invoke policy lacks the managed-by tag".into(),
+        ),
+        // Consequences of other changes, not drift of their own; the rest has its own
+        // function above.
+        Op::DeletePolicyVersion { .. }
+        | Op::DeletePolicy { .. }
+        | Op::DeleteRole { .. }
+        | Op::UpdateTrustPolicy { .. }
+        | Op::CreatePolicyVersion { .. }
+        | Op::UpdateRole { .. }
+        | Op::TagRole { .. }
+        | Op::UntagRole { .. } => return None,
+    })
 }
 
 /// Failed verification checks as findings.

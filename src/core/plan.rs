@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::config::{CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
-use crate::core::state::{Desired, Observed, ObservedPolicy};
+use crate::core::state::{
+    Desired, DesiredPolicy, DesiredRole, Observed, ObservedPolicy, ObservedRole,
+};
 use crate::iam::semantically_equal;
 
 /// A managed policy keeps at most this many versions (DOMAIN.md).
@@ -183,118 +185,13 @@ pub fn changes(
     opts: PlanOptions,
 ) -> Result<Plan, PlanError> {
     check_account(desired, observed)?;
-    let mut ops = Vec::new();
-    let want = &desired.role;
-    let role_name = want.name.clone();
-
-    match &observed.role {
-        None => ops.push(Op::CreateRole {
-            name: want.name.clone(),
-            path: want.path.clone(),
-            description: want.description.clone(),
-            max_session_duration: want.max_session_duration,
-            permissions_boundary: want.permissions_boundary.clone(),
-            tags: want.tags.clone(),
-            trust: want.trust.clone(),
-        }),
+    let mut ops = match &observed.role {
+        None => vec![create_role(&desired.role)],
         Some(role) => {
-            if !role.is_ours() && !opts.adopt {
-                return Err(PlanError::ForeignRole {
-                    name: role.name.clone(),
-                });
-            }
-            let (live_id, want_id) = (role.tags.get(CONFIG_TAG_KEY), want.tags.get(CONFIG_TAG_KEY));
-            if let (Some(live_id), Some(want_id)) = (live_id, want_id) {
-                if live_id != want_id && !opts.adopt {
-                    return Err(PlanError::ConfigConflict {
-                        name: role.name.clone(),
-                        live: live_id.clone(),
-                        want: want_id.clone(),
-                    });
-                }
-            }
-            // Trust first: it is the security boundary, and a narrowed trust policy should take
-            // effect before anything else is touched.
-            if !semantically_equal(&role.trust, &want.trust) {
-                ops.push(Op::UpdateTrustPolicy {
-                    role: role_name.clone(),
-                    document: want.trust.clone(),
-                    previous: role.trust.clone(),
-                });
-            }
-            // Least privilege: nothing but our shards may be attached, nothing inline. Our own
-            // obsolete shards are detached at the end, after their replacements are attached.
-            for p in &observed.attached {
-                if !is_our_shard(desired, observed, &p.arn) {
-                    ops.push(Op::DetachPolicy {
-                        role: role_name.clone(),
-                        arn: p.arn.clone(),
-                        name: p.name.clone(),
-                        document: p.document.clone(),
-                    });
-                }
-            }
-            for p in &observed.inline {
-                ops.push(Op::DeleteInlinePolicy {
-                    role: role_name.clone(),
-                    name: p.name.clone(),
-                    document: p.document.clone(),
-                });
-            }
-            match (&role.permissions_boundary, &want.permissions_boundary) {
-                (a, Some(b)) if a.as_ref() != Some(b) => ops.push(Op::PutPermissionsBoundary {
-                    role: role_name.clone(),
-                    arn: b.clone(),
-                    previous: a.clone(),
-                }),
-                (Some(a), None) => ops.push(Op::DeletePermissionsBoundary {
-                    role: role_name.clone(),
-                    previous: a.clone(),
-                }),
-                _ => {}
-            }
-            if role.description.as_deref() != Some(want.description.as_str())
-                || role.max_session_duration != want.max_session_duration
-            {
-                ops.push(Op::UpdateRole {
-                    role: role_name.clone(),
-                    description: want.description.clone(),
-                    max_session_duration: want.max_session_duration,
-                    previous_description: role.description.clone(),
-                    previous_max_session_duration: role.max_session_duration,
-                });
-            }
-            let changed: BTreeMap<String, String> = want
-                .tags
-                .iter()
-                .filter(|(k, v)| role.tags.get(*k) != Some(*v))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            if !changed.is_empty() {
-                ops.push(Op::TagRole {
-                    role: role_name.clone(),
-                    previous: changed
-                        .keys()
-                        .filter_map(|k| role.tags.get(k).map(|v| (k.clone(), v.clone())))
-                        .collect(),
-                    tags: changed,
-                });
-            }
-            let extra: Vec<String> = role
-                .tags
-                .keys()
-                .filter(|k| !want.tags.contains_key(*k))
-                .cloned()
-                .collect();
-            if !extra.is_empty() {
-                ops.push(Op::UntagRole {
-                    role: role_name.clone(),
-                    keys: extra,
-                });
-            }
+            check_role_owner(role, &desired.role, opts)?;
+            role_ops(desired, observed, role)
         }
-    }
-
+    };
     for pol in &desired.policies {
         match observed.policies.iter().find(|p| p.arn == pol.arn) {
             None => ops.push(Op::CreatePolicy {
@@ -303,46 +200,201 @@ pub fn changes(
                 document: pol.document.clone(),
                 tags: pol.tags.clone(),
             }),
-            Some(live) => {
-                if !live.is_ours() {
-                    if !opts.adopt {
-                        return Err(PlanError::ForeignPolicy {
-                            arn: live.arn.clone(),
-                        });
-                    }
-                    ops.push(Op::TagPolicy {
-                        arn: live.arn.clone(),
-                        tags: BTreeMap::from([(
-                            MANAGED_BY_KEY.to_string(),
-                            MANAGED_BY_VALUE.to_string(),
-                        )]),
-                    });
-                }
-                if !semantically_equal(&live.document, &pol.document) {
-                    if let Some(oldest) = version_to_prune(live) {
-                        ops.push(Op::DeletePolicyVersion {
-                            arn: live.arn.clone(),
-                            version_id: oldest,
-                        });
-                    }
-                    ops.push(Op::CreatePolicyVersion {
-                        arn: live.arn.clone(),
-                        document: pol.document.clone(),
-                        previous: live.document.clone(),
-                    });
-                }
-            }
+            Some(live) => ops.extend(policy_ops(pol, live, opts)?),
         }
     }
+    let role = &desired.role.name;
     for pol in &desired.policies {
         if !observed.attached.iter().any(|p| p.arn == pol.arn) {
             ops.push(Op::AttachPolicy {
-                role: role_name.clone(),
+                role: role.clone(),
                 arn: pol.arn.clone(),
             });
         }
     }
-    // Shards no longer needed (targets removed): detach, then delete if ours and unused.
+    ops.extend(obsolete_shard_ops(desired, observed));
+    Ok(Plan { ops })
+}
+
+fn create_role(want: &DesiredRole) -> Op {
+    Op::CreateRole {
+        name: want.name.clone(),
+        path: want.path.clone(),
+        description: want.description.clone(),
+        max_session_duration: want.max_session_duration,
+        permissions_boundary: want.permissions_boundary.clone(),
+        tags: want.tags.clone(),
+        trust: want.trust.clone(),
+    }
+}
+
+/// A live role must carry our `managed-by` tag, and the config identity tag of this config,
+/// unless the user adopts it.
+fn check_role_owner(
+    role: &ObservedRole,
+    want: &DesiredRole,
+    opts: PlanOptions,
+) -> Result<(), PlanError> {
+    if opts.adopt {
+        return Ok(());
+    }
+    if !role.is_ours() {
+        return Err(PlanError::ForeignRole {
+            name: role.name.clone(),
+        });
+    }
+    if let (Some(live), Some(want)) = (role.tags.get(CONFIG_TAG_KEY), want.tags.get(CONFIG_TAG_KEY))
+    {
+        if live != want {
+            return Err(PlanError::ConfigConflict {
+                name: role.name.clone(),
+                live: live.clone(),
+                want: want.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The writes that bring an existing role to the desired state, trust first.
+fn role_ops(desired: &Desired, observed: &Observed, role: &ObservedRole) -> Vec<Op> {
+    let want = &desired.role;
+    let mut ops = Vec::new();
+    // Trust first: it is the security boundary, and a narrowed trust policy should take effect
+    // before anything else is touched.
+    if !semantically_equal(&role.trust, &want.trust) {
+        ops.push(Op::UpdateTrustPolicy {
+            role: want.name.clone(),
+            document: want.trust.clone(),
+            previous: role.trust.clone(),
+        });
+    }
+    ops.extend(least_privilege_ops(desired, observed));
+    ops.extend(boundary_op(role, want));
+    if role.description.as_deref() != Some(want.description.as_str())
+        || role.max_session_duration != want.max_session_duration
+    {
+        ops.push(Op::UpdateRole {
+            role: want.name.clone(),
+            description: want.description.clone(),
+            max_session_duration: want.max_session_duration,
+            previous_description: role.description.clone(),
+            previous_max_session_duration: role.max_session_duration,
+        });
+    }
+    ops.extend(tag_ops(role, want));
+    ops
+}
+
+/// Least privilege: nothing but our shards may be attached, nothing inline. Our own obsolete
+/// shards are detached at the end, after their replacements are attached.
+fn least_privilege_ops(desired: &Desired, observed: &Observed) -> Vec<Op> {
+    let role = &desired.role.name;
+    let detach = observed
+        .attached
+        .iter()
+        .filter(|p| !is_our_shard(desired, observed, &p.arn))
+        .map(|p| Op::DetachPolicy {
+            role: role.clone(),
+            arn: p.arn.clone(),
+            name: p.name.clone(),
+            document: p.document.clone(),
+        });
+    let inline = observed.inline.iter().map(|p| Op::DeleteInlinePolicy {
+        role: role.clone(),
+        name: p.name.clone(),
+        document: p.document.clone(),
+    });
+    detach.chain(inline).collect()
+}
+
+fn boundary_op(role: &ObservedRole, want: &DesiredRole) -> Option<Op> {
+    match (&role.permissions_boundary, &want.permissions_boundary) {
+        (a, Some(b)) if a.as_ref() != Some(b) => Some(Op::PutPermissionsBoundary {
+            role: want.name.clone(),
+            arn: b.clone(),
+            previous: a.clone(),
+        }),
+        (Some(a), None) => Some(Op::DeletePermissionsBoundary {
+            role: want.name.clone(),
+            previous: a.clone(),
+        }),
+        _ => None,
+    }
+}
+
+/// Tags to set (changed or missing) and tags to remove (not in the config).
+fn tag_ops(role: &ObservedRole, want: &DesiredRole) -> Vec<Op> {
+    let mut ops = Vec::new();
+    let changed: BTreeMap<String, String> = want
+        .tags
+        .iter()
+        .filter(|(k, v)| role.tags.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if !changed.is_empty() {
+        ops.push(Op::TagRole {
+            role: want.name.clone(),
+            previous: changed
+                .keys()
+                .filter_map(|k| role.tags.get(k).map(|v| (k.clone(), v.clone())))
+                .collect(),
+            tags: changed,
+        });
+    }
+    let extra: Vec<String> = role
+        .tags
+        .keys()
+        .filter(|k| !want.tags.contains_key(*k))
+        .cloned()
+        .collect();
+    if !extra.is_empty() {
+        ops.push(Op::UntagRole {
+            role: want.name.clone(),
+            keys: extra,
+        });
+    }
+    ops
+}
+
+/// An existing shard: adopt it if asked, and give it the desired document as a new default
+/// version (pruning the oldest non-default version when all five are in use).
+fn policy_ops(
+    pol: &DesiredPolicy,
+    live: &ObservedPolicy,
+    opts: PlanOptions,
+) -> Result<Vec<Op>, PlanError> {
+    let mut ops = Vec::new();
+    if !live.is_ours() {
+        if !opts.adopt {
+            return Err(PlanError::ForeignPolicy {
+                arn: live.arn.clone(),
+            });
+        }
+        ops.push(Op::TagPolicy {
+            arn: live.arn.clone(),
+            tags: BTreeMap::from([(MANAGED_BY_KEY.to_string(), MANAGED_BY_VALUE.to_string())]),
+        });
+    }
+    if !semantically_equal(&live.document, &pol.document) {
+        if let Some(oldest) = version_to_prune(live) {
+            ops.push(Op::DeletePolicyVersion {
+                arn: live.arn.clone(),
+                version_id: oldest,
+            });
+        }
+        ops.push(Op::CreatePolicyVersion {
+            arn: live.arn.clone(),
+            document: pol.document.clone(),
+            previous: live.document.clone(),
+        });
+    }
+    Ok(ops)
+}
+
+/// Shards no longer needed (targets removed): detach, then delete if ours and unused.
+fn obsolete_shard_ops(desired: &Desired, observed: &Observed) -> Vec<Op> {
+    let mut ops = Vec::new();
     for live in &observed.policies {
         if desired.policies.iter().any(|p| p.arn == live.arn) {
             continue;
@@ -350,7 +402,7 @@ pub fn changes(
         let attached_here = observed.attached.iter().any(|p| p.arn == live.arn);
         if attached_here {
             ops.push(Op::DetachPolicy {
-                role: role_name.clone(),
+                role: desired.role.name.clone(),
                 arn: live.arn.clone(),
                 name: live.name.clone(),
                 document: live.document.clone(),
@@ -360,7 +412,7 @@ pub fn changes(
             ops.extend(delete_policy_ops(live));
         }
     }
-    Ok(Plan { ops })
+    ops
 }
 
 /// Whether `arn` is one of our invoke policy shards (desired or observed), by name.

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::core::lint;
-use crate::core::state::{Desired, Observed};
+use crate::core::state::{Desired, Observed, ObservedRole};
 use crate::iam::arn::{self, Arn};
 use crate::iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
 
@@ -63,243 +63,294 @@ fn decision_text(d: Decision) -> &'static str {
 
 /// The offline proof over the live documents.
 pub fn checks(desired: &Desired, observed: &Observed) -> Vec<Check> {
-    let mut out = Vec::new();
     let Some(role) = &observed.role else {
-        out.push(Check {
+        return vec![Check {
             name: "role exists".into(),
             passed: false,
             detail: format!(
                 "role {} does not exist; run `lambda-trust apply`",
                 desired.role.name
             ),
-        });
-        return out;
+        }];
     };
-    let role_arn = role.arn.clone();
-    let partner_account = account_of_principal(&desired.partner_principal);
+    let mut out = trust_checks(desired, role);
+    out.extend(invoke_checks(desired, observed, role));
+    out.push(function_check(observed));
+    out
+}
 
-    // --- trust side -------------------------------------------------------------------
-    match Policy::parse(&role.trust) {
-        Err(e) => out.push(Check {
+/// The trust side: sample requests through the evaluator, then the structural invariants.
+fn trust_checks(desired: &Desired, role: &ObservedRole) -> Vec<Check> {
+    let mut out = match Policy::parse(&role.trust) {
+        Err(e) => vec![Check {
             name: "trust policy parses".into(),
             passed: false,
             detail: e.to_string(),
-        }),
-        Ok(trust) => {
-            let input = EvalInput {
-                identity_policies: Vec::new(),
-                resource_policy: Some(LabeledPolicy::new("trust policy", trust)),
-                resource_policy_is_trust: true,
-                boundary: None,
-            };
-            let ext = desired.external_id.as_str();
-            let wrong = format!("{ext}-wrong");
-            let session =
-                format!("arn:aws:sts::{partner_account}:assumed-role/GenesysCloud/session");
-            let foreign = format!("arn:aws:iam::{}:root", foreign_account(&partner_account));
-            let cases: Vec<(String, String, Option<&str>, bool)> = vec![
-                ("trust: partner account root with the right external ID may assume the role".to_string(), format!("arn:aws:iam::{partner_account}:root"), Some(ext), true),
-                ("trust: a role session in the partner account with the right external ID may assume the role".to_string(), session.clone(), Some(ext), true),
-                ("trust: the partner with a wrong external ID is denied".to_string(), session.clone(), Some(wrong.as_str()), false),
-                ("trust: the partner without an external ID is denied".to_string(), session.clone(), None, false),
-                ("trust: another account with the right external ID is denied".to_string(), foreign, Some(ext), false),
-                ("trust: an anonymous caller is denied".to_string(), "*".to_string(), Some(ext), false),
-            ];
-            for (name, principal, ext_id, want_allow) in cases {
-                let eval = evaluate(
-                    &input,
-                    &Request {
-                        principal: principal.clone(),
-                        action: "sts:AssumeRole".into(),
-                        resource: role_arn.clone(),
-                        context: context(ext_id),
-                    },
-                );
-                let allowed = eval.decision == Decision::Allow;
-                out.push(Check {
-                    name,
-                    passed: allowed == want_allow,
-                    detail: format!(
-                        "sts:AssumeRole by {principal}{} → {}",
-                        ext_id
-                            .map(|e| format!(" with sts:ExternalId={e}"))
-                            .unwrap_or_else(|| " with no sts:ExternalId".into()),
-                        decision_text(eval.decision)
-                    ),
-                });
-            }
-        }
-    }
-    let trust_findings = lint::trust_findings(
+        }],
+        Ok(trust) => trust_samples(desired, &role.arn, trust),
+    };
+    let findings = lint::trust_findings(
         &role.trust,
         &desired.partner_principal,
         &desired.external_id,
     );
     out.push(findings_check(
         "trust: only the partner may assume the role, only with StringEquals sts:ExternalId",
-        &trust_findings,
+        &findings,
     ));
+    out
+}
 
-    // --- invoke side --------------------------------------------------------------------
+/// Six readable examples: the partner (root and a session) with the ID is allowed; a wrong or
+/// missing ID, another account and an anonymous caller are not.
+fn trust_samples(desired: &Desired, role_arn: &str, trust: Policy) -> Vec<Check> {
+    let input = EvalInput {
+        identity_policies: Vec::new(),
+        resource_policy: Some(LabeledPolicy::new("trust policy", trust)),
+        resource_policy_is_trust: true,
+        boundary: None,
+    };
+    let partner = account_of_principal(&desired.partner_principal);
+    let ext = desired.external_id.as_str();
+    let wrong = format!("{ext}-wrong");
+    // The Genesys principal is in the aws partition, whatever the role's.
+    let root = format!("arn:aws:iam::{partner}:root");
+    let session = format!("arn:aws:sts::{partner}:assumed-role/GenesysCloud/session");
+    let foreign = format!("arn:aws:iam::{}:root", foreign_account(&partner));
+    let cases: [(&str, &str, Option<&str>, bool); 6] = [
+        ("trust: partner account root with the right external ID may assume the role", &root, Some(ext), true),
+        ("trust: a role session in the partner account with the right external ID may assume the role", &session, Some(ext), true),
+        ("trust: the partner with a wrong external ID is denied", &session, Some(wrong.as_str()), false),
+        ("trust: the partner without an external ID is denied", &session, None, false),
+        ("trust: another account with the right external ID is denied", &foreign, Some(ext), false),
+        ("trust: an anonymous caller is denied", "*", Some(ext), false),
+    ];
+    cases
+        .into_iter()
+        .map(|(name, principal, ext_id, want_allow)| {
+            let decision = evaluate(
+                &input,
+                &Request {
+                    principal: principal.to_string(),
+                    action: "sts:AssumeRole".into(),
+                    resource: role_arn.to_string(),
+                    context: context(ext_id),
+                },
+            )
+            .decision;
+            Check {
+                name: name.to_string(),
+                passed: (decision == Decision::Allow) == want_allow,
+                detail: format!(
+                    "sts:AssumeRole by {principal}{} → {}",
+                    ext_id
+                        .map(|e| format!(" with sts:ExternalId={e}"))
+                        .unwrap_or_else(|| " with no sts:ExternalId".into()),
+                    decision_text(decision)
+                ),
+            }
+        })
+        .collect()
+}
+
+/// The role's identity policies (attached and inline, labelled) and its boundary, parsed;
+/// the documents that do not parse are listed instead.
+fn identity_input(observed: &Observed) -> (EvalInput, Vec<String>) {
+    let mut problems = Vec::new();
     let mut identity = Vec::new();
-    let mut parse_problems = Vec::new();
-    let docs: Vec<(String, &Value)> = observed
-        .attached
-        .iter()
-        .map(|p| (format!("managed policy {}", p.name), &p.document))
-        .chain(
-            observed
-                .inline
-                .iter()
-                .map(|p| (format!("inline policy {}", p.name), &p.document)),
-        )
-        .collect();
-    for (label, d) in &docs {
-        match Policy::parse(d) {
-            Ok(p) => identity.push(LabeledPolicy::new(label.clone(), p)),
-            Err(e) => parse_problems.push(format!("{label}: {e}")),
+    for (label, doc) in identity_documents(observed) {
+        match Policy::parse(doc) {
+            Ok(p) => identity.push(LabeledPolicy::new(label, p)),
+            Err(e) => problems.push(format!("{label}: {e}")),
         }
     }
-    let boundary = match &observed.boundary {
-        Some(b) => match Policy::parse(&b.document) {
-            Ok(p) => Some(LabeledPolicy::new(
-                format!("permissions boundary {}", b.name),
-                p,
-            )),
-            Err(e) => {
-                parse_problems.push(format!("boundary {}: {e}", b.name));
-                None
-            }
-        },
-        None => None,
-    };
-    if !parse_problems.is_empty() {
-        out.push(Check {
-            name: "invoke: every attached and inline policy parses".into(),
-            passed: false,
-            detail: parse_problems.join("; "),
-        });
-    }
+    let boundary = observed.boundary.as_ref().and_then(|b| {
+        Policy::parse(&b.document)
+            .map_err(|e| problems.push(format!("boundary {}: {e}", b.name)))
+            .ok()
+            .map(|p| LabeledPolicy::new(format!("permissions boundary {}", b.name), p))
+    });
     let input = EvalInput {
         identity_policies: identity,
         resource_policy: None,
         resource_policy_is_trust: false,
         boundary,
     };
-    // The role's own side lives in the role's partition; only the Genesys principal is `aws`.
-    let p = desired.partition.as_str();
-    let session = Arn {
-        service: "sts".into(),
-        ..Arn::iam(
-            p,
-            &observed.account_id,
-            &format!("assumed-role/{}/genesys-cloud", role.name),
-        )
+    (input, problems)
+}
+
+fn identity_documents(observed: &Observed) -> Vec<(String, &Value)> {
+    let attached = observed
+        .attached
+        .iter()
+        .map(|p| (format!("managed policy {}", p.name), &p.document));
+    let inline = observed
+        .inline
+        .iter()
+        .map(|p| (format!("inline policy {}", p.name), &p.document));
+    attached.chain(inline).collect()
+}
+
+/// The invoke side: every target invokable, nothing else, and the structural invariants.
+fn invoke_checks(desired: &Desired, observed: &Observed, role: &ObservedRole) -> Vec<Check> {
+    let (input, problems) = identity_input(observed);
+    let mut out = Vec::new();
+    if !problems.is_empty() {
+        out.push(Check {
+            name: "invoke: every attached and inline policy parses".into(),
+            passed: false,
+            detail: problems.join("; "),
+        });
     }
-    .to_string();
-    let ask = |action: &str, resource: &str| {
-        evaluate(
-            &input,
-            &Request {
-                principal: session.clone(),
-                action: action.into(),
-                resource: resource.into(),
-                context: BTreeMap::new(),
-            },
-        )
-        .decision
-    };
-    let granted: Vec<String> = desired
-        .targets
-        .iter()
-        .flat_map(|t| t.granted_arns.iter().cloned())
-        .collect();
-    let denied_targets: Vec<String> = granted
-        .iter()
-        .filter(|arn| ask("lambda:InvokeFunction", arn) != Decision::Allow)
-        .cloned()
-        .collect();
-    out.push(Check {
-        name: format!(
-            "invoke: every target is invokable ({} ARN(s))",
-            granted.len()
-        ),
-        passed: denied_targets.is_empty(),
-        detail: if denied_targets.is_empty() {
-            "lambda:InvokeFunction → Allow on every granted ARN".into()
-        } else {
-            format!(
-                "lambda:InvokeFunction is denied on: {}",
-                denied_targets.join(", ")
-            )
-        },
-    });
-    let region = desired
-        .targets
-        .first()
-        .map(|t| t.region.clone())
-        .unwrap_or_else(|| "us-east-1".into());
-    let outsider = Arn::function(
-        p,
-        &region,
-        &observed.account_id,
-        "lambda-trust-not-a-target",
-        None,
-    )
-    .to_string();
-    let d = ask("lambda:InvokeFunction", &outsider);
+    let asker = Asker::new(desired, observed, role, input);
+    let granted = granted_arns(desired);
+    out.push(targets_invokable(&asker, &granted));
+    let outsider = asker.outsider();
+    let d = asker.ask("lambda:InvokeFunction", &outsider);
     out.push(Check {
         name: "invoke: a function that is not a target is not invokable".into(),
         passed: d != Decision::Allow,
         detail: format!("lambda:InvokeFunction on {outsider} → {}", decision_text(d)),
     });
-    let any_target = granted.first().cloned().unwrap_or(outsider.clone());
-    let others = [
-        ("lambda:UpdateFunctionCode", any_target.clone()),
-        ("lambda:InvokeAsync", any_target.clone()),
-        (
-            "iam:PassRole",
-            Arn::iam(p, &observed.account_id, &format!("role/{}", role.name)).to_string(),
-        ),
-        ("s3:GetObject", format!("arn:{p}:s3:::any-bucket/any-key")),
-        (
-            "sts:AssumeRole",
-            Arn::iam(p, &observed.account_id, "role/any-role").to_string(),
-        ),
-    ];
-    let allowed_others: Vec<String> = others
-        .iter()
-        .filter(|(a, r)| ask(a, r) == Decision::Allow)
-        .map(|(a, r)| format!("{a} on {r}"))
+    let any_target = granted.first().cloned().unwrap_or(outsider);
+    out.push(no_other_action(&asker, &any_target));
+    let docs: Vec<Value> = identity_documents(observed)
+        .into_iter()
+        .map(|(_, d)| d.clone())
         .collect();
-    out.push(Check {
-        name: "invoke: no other action is allowed".into(),
-        passed: allowed_others.is_empty(),
-        detail: if allowed_others.is_empty() {
-            others
-                .iter()
-                .map(|(a, _)| *a)
-                .collect::<Vec<_>>()
-                .join(", ")
-                + " → denied"
-        } else {
-            format!("allowed: {}", allowed_others.join("; "))
-        },
-    });
-    let all_docs: Vec<Value> = docs.iter().map(|(_, d)| (*d).clone()).collect();
-    let invoke_findings = lint::invoke_findings(&all_docs, &granted);
     out.push(findings_check(
         "invoke: no Allow statement grants more than lambda:InvokeFunction on the targets",
-        &invoke_findings,
+        &lint::invoke_findings(&docs, &granted),
     ));
+    out
+}
 
-    // --- the functions themselves ---------------------------------------------------------
+fn granted_arns(desired: &Desired) -> Vec<String> {
+    desired
+        .targets
+        .iter()
+        .flat_map(|t| t.granted_arns.iter().cloned())
+        .collect()
+}
+
+/// Asks the evaluator on behalf of a Genesys session of the role, in the role's partition.
+struct Asker<'a> {
+    input: EvalInput,
+    session: String,
+    partition: &'a str,
+    account: &'a str,
+    role: &'a str,
+    region: String,
+}
+
+impl<'a> Asker<'a> {
+    fn new(
+        desired: &'a Desired,
+        observed: &'a Observed,
+        role: &'a ObservedRole,
+        input: EvalInput,
+    ) -> Asker<'a> {
+        let partition = desired.partition.as_str();
+        let account = observed.account_id.as_str();
+        let session = Arn {
+            service: "sts".into(),
+            ..Arn::iam(
+                partition,
+                account,
+                &format!("assumed-role/{}/genesys-cloud", role.name),
+            )
+        };
+        Asker {
+            input,
+            session: session.to_string(),
+            partition,
+            account,
+            role: &role.name,
+            region: desired
+                .targets
+                .first()
+                .map_or_else(|| "us-east-1".into(), |t| t.region.clone()),
+        }
+    }
+
+    fn ask(&self, action: &str, resource: &str) -> Decision {
+        let request = Request {
+            principal: self.session.clone(),
+            action: action.into(),
+            resource: resource.into(),
+            context: BTreeMap::new(),
+        };
+        evaluate(&self.input, &request).decision
+    }
+
+    /// A function in the role's account that is certainly not a target.
+    fn outsider(&self) -> String {
+        let name = "lambda-trust-not-a-target";
+        Arn::function(self.partition, &self.region, self.account, name, None).to_string()
+    }
+
+    fn iam(&self, resource: &str) -> String {
+        Arn::iam(self.partition, self.account, resource).to_string()
+    }
+}
+
+fn targets_invokable(asker: &Asker, granted: &[String]) -> Check {
+    let denied: Vec<String> = granted
+        .iter()
+        .filter(|arn| asker.ask("lambda:InvokeFunction", arn) != Decision::Allow)
+        .cloned()
+        .collect();
+    Check {
+        name: format!(
+            "invoke: every target is invokable ({} ARN(s))",
+            granted.len()
+        ),
+        passed: denied.is_empty(),
+        detail: if denied.is_empty() {
+            "lambda:InvokeFunction → Allow on every granted ARN".into()
+        } else {
+            format!("lambda:InvokeFunction is denied on: {}", denied.join(", "))
+        },
+    }
+}
+
+/// A few actions a leaked role must not have, on plausible resources.
+fn no_other_action(asker: &Asker, any_target: &str) -> Check {
+    let others = [
+        ("lambda:UpdateFunctionCode", any_target.to_string()),
+        ("lambda:InvokeAsync", any_target.to_string()),
+        ("iam:PassRole", asker.iam(&format!("role/{}", asker.role))),
+        (
+            "s3:GetObject",
+            format!("arn:{}:s3:::any-bucket/any-key", asker.partition),
+        ),
+        ("sts:AssumeRole", asker.iam("role/any-role")),
+    ];
+    let allowed: Vec<String> = others
+        .iter()
+        .filter(|(a, r)| asker.ask(a, r) == Decision::Allow)
+        .map(|(a, r)| format!("{a} on {r}"))
+        .collect();
+    Check {
+        name: "invoke: no other action is allowed".into(),
+        passed: allowed.is_empty(),
+        detail: if allowed.is_empty() {
+            let names: Vec<&str> = others.iter().map(|(a, _)| *a).collect();
+            names.join(", ") + " → denied"
+        } else {
+            format!("allowed: {}", allowed.join("; "))
+        },
+    }
+}
+
+/// Every target function exists (with its qualifier).
+fn function_check(observed: &Observed) -> Check {
     let missing: Vec<String> = observed
         .functions
         .iter()
         .filter_map(|f| f.problem.clone())
         .collect();
-    out.push(Check {
+    Check {
         name: format!(
             "functions: every target exists ({})",
             observed.functions.len()
@@ -310,8 +361,7 @@ pub fn checks(desired: &Desired, observed: &Observed) -> Vec<Check> {
         } else {
             missing.join("; ")
         },
-    });
-    out
+    }
 }
 
 fn findings_check(name: &str, findings: &[lint::Finding]) -> Check {

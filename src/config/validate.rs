@@ -1,0 +1,486 @@
+//! Validation of a parsed config: every field against the AWS limits, all problems reported
+//! at once, each naming the field and the rule.
+//!
+//! Part of the `config` layer.
+
+use super::function::partition_note;
+use super::rules::*;
+use super::*;
+
+/// Checks every rule on an already deserialized config (for callers that build or override
+/// one, e.g. from command-line flags). Returns the warnings, or every broken rule.
+pub fn validate(config: &Config, source: &str) -> Result<Vec<Warning>, ConfigError> {
+    let mut v = Validator::default();
+    v.trust(&config.trust);
+    v.role(&config.role);
+    v.policy(config);
+    v.aws(&config.aws);
+    v.targets(config);
+    if v.problems.is_empty() {
+        Ok(v.warnings)
+    } else {
+        Err(ConfigError::Invalid {
+            path: source.to_string(),
+            problems: v.problems,
+        })
+    }
+}
+
+#[derive(Default)]
+struct Validator {
+    problems: Vec<Problem>,
+    warnings: Vec<Warning>,
+}
+
+impl Validator {
+    fn problem(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem {
+            field: field.into(),
+            message: message.into(),
+            hint: None,
+        });
+    }
+
+    fn problem_hint(
+        &mut self,
+        field: impl Into<String>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.problems.push(Problem {
+            field: field.into(),
+            message: message.into(),
+            hint: Some(hint.into()),
+        });
+    }
+
+    fn warn(&mut self, code: &'static str, message: String, hint: Option<String>) {
+        self.warnings.push(Warning {
+            code,
+            message,
+            hint,
+        });
+    }
+
+    fn trust(&mut self, trust: &TrustConfig) {
+        match (&trust.partner, &trust.account_id) {
+            (Some(_), Some(_)) => self.problem_hint(
+                "trust",
+                "set exactly one of partner and account_id, not both",
+                "remove account_id to use the preset, or partner to trust another account",
+            ),
+            (None, None) => self.problem_hint(
+                "trust",
+                "set exactly one of partner and account_id",
+                "partner = \"genesys-cloud\" trusts Genesys Cloud's production account",
+            ),
+            _ => {}
+        }
+        if let Some(account) = &trust.account_id {
+            if !is_account_id(account) {
+                self.problem(
+                    "trust.account_id",
+                    format!(
+                        "{} is not an AWS account ID (exactly 12 digits)",
+                        show(account)
+                    ),
+                );
+            } else if account == NOT_GENESYS_ACCOUNT {
+                self.problem_hint(
+                    "trust.account_id",
+                    format!(
+                        "{} is not a Genesys Cloud account (it circulates in tutorials)",
+                        show(account)
+                    ),
+                    "use partner = \"genesys-cloud\" (account 765628985471)",
+                );
+            }
+        }
+        if trust.partner == Some(Partner::GenesysCloudFedramp) {
+            self.warn(
+                "fedramp-account-unconfirmed",
+                format!(
+                    "trust.partner: the genesys-cloud-fedramp preset trusts account \
+                     {GENESYS_CLOUD_FEDRAMP_ACCOUNT}, which appears only in a Genesys blueprint \
+                     comment and is not documented by Genesys"
+                ),
+                Some(
+                    "confirm the account with your Genesys representative before relying on it"
+                        .into(),
+                ),
+            );
+        }
+
+        let ext = &trust.external_id;
+        let len = ext.chars().count();
+        if !(2..=1224).contains(&len) || !ext.chars().all(is_external_id_char) {
+            self.problem_hint(
+                "trust.external_id",
+                format!(
+                    "{} is not a valid external ID (2–1224 of [\\w+=,.@:/-])",
+                    show(ext)
+                ),
+                "use your Genesys Cloud organization ID (Admin > Organization Settings)",
+            );
+        } else if trust.partner.is_some() || trust.account_id.as_deref().is_some_and(is_genesys) {
+            if !is_uuid(ext) {
+                self.warn(
+                    "external-id-not-uuid",
+                    format!(
+                        "trust.external_id: {} does not look like a Genesys Cloud organization \
+                         ID (a UUID)",
+                        show(ext)
+                    ),
+                    Some(
+                        "Genesys sends your organization ID as the external ID; copy it from \
+                         Admin > Organization Settings"
+                            .into(),
+                    ),
+                );
+            } else if ext.chars().any(|c| c.is_ascii_uppercase()) {
+                // StringEquals is case-sensitive; Genesys shows organization IDs in lowercase.
+                self.warn(
+                    "external-id-uppercase",
+                    format!(
+                        "trust.external_id: {} has uppercase letters, but sts:ExternalId is \
+                         compared case-sensitively",
+                        show(ext)
+                    ),
+                    Some("write the organization ID exactly as Genesys Cloud shows it".into()),
+                );
+            }
+        }
+    }
+
+    fn role(&mut self, role: &RoleConfig) {
+        if !is_role_name(&role.name) {
+            self.problem(
+                "role.name",
+                format!(
+                    "{} is not a valid role name (1–64 of [\\w+=,.@-])",
+                    show(&role.name)
+                ),
+            );
+        }
+        if let Some(path) = &role.path {
+            if !is_iam_path(path) {
+                self.problem_hint(
+                    "role.path",
+                    format!(
+                        "{} is not a valid IAM path (\"/\" or \"/…/\", 1–512 of ! to ~)",
+                        show(path)
+                    ),
+                    "a path starts and ends with /, e.g. \"/genesys/\"",
+                );
+            }
+        }
+        if let Some(desc) = &role.description {
+            if desc.chars().count() > 1000 {
+                self.problem(
+                    "role.description",
+                    format!("is {} characters long (at most 1000)", desc.chars().count()),
+                );
+            } else if let Some(c) = desc.chars().find(|c| !is_description_char(*c)) {
+                self.problem(
+                    "role.description",
+                    format!(
+                        "contains {c:?}, which IAM refuses (allowed: tab, newlines, printable \
+                         ASCII and Latin-1)"
+                    ),
+                );
+            }
+        }
+        if let Some(d) = role.max_session_duration {
+            if !(3600..=43200).contains(&d) {
+                self.problem(
+                    "role.max_session_duration",
+                    format!("{d} is out of range (3600–43200 seconds)"),
+                );
+            }
+        }
+        if let Some(b) = &role.permissions_boundary {
+            if !is_policy_arn(b) {
+                self.problem_hint(
+                    "role.permissions_boundary",
+                    format!("{} is not an IAM managed policy ARN", show(b)),
+                    "e.g. \"arn:aws:iam::111122223333:policy/Boundary\"",
+                );
+            }
+        }
+        if role.tags.len() + OWN_TAGS > MAX_ROLE_TAGS {
+            self.problem(
+                "role.tags",
+                format!(
+                    "{} tags plus the tool's {OWN_TAGS} ({MANAGED_BY_KEY}, {CONFIG_TAG_KEY}) exceed \
+                     IAM's limit of {MAX_ROLE_TAGS} per role",
+                    role.tags.len()
+                ),
+            );
+        }
+        if role
+            .tags
+            .keys()
+            .any(|k| k.to_ascii_lowercase().starts_with("lambda-trust:"))
+        {
+            self.problem_hint(
+                "role.tags",
+                "tag keys starting with \"lambda-trust:\" are reserved for the tool",
+                "rename the tag",
+            );
+        }
+        for (key, value) in &role.tags {
+            let field = format!("role.tags[{}]", show(key));
+            let key_len = key.chars().count();
+            if key.eq_ignore_ascii_case(MANAGED_BY_KEY) {
+                self.problem_hint(
+                    field,
+                    format!("the {MANAGED_BY_KEY} tag is set by the tool"),
+                    "remove it: lambda-trust adds managed-by = \"lambda-trust\" itself",
+                );
+            } else if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
+                self.problem(field, "the aws: prefix is reserved for AWS");
+            } else if !(1..=128).contains(&key_len) || !key.chars().all(is_tag_char) {
+                self.problem(
+                    "role.tags",
+                    format!(
+                        "key {} is not a valid tag key (1–128 of letters, digits, spaces and \
+                         _.:/=+-@)",
+                        show(key)
+                    ),
+                );
+            } else if value.chars().count() > 256 || !value.chars().all(is_tag_char) {
+                self.problem(
+                    field,
+                    format!(
+                        "{} is not a valid tag value (0–256 of letters, digits, spaces and \
+                         _.:/=+-@)",
+                        show(value)
+                    ),
+                );
+            }
+        }
+    }
+
+    fn policy(&mut self, config: &Config) {
+        if let Some(name) = &config.policy.name {
+            if !is_policy_name(name) {
+                self.problem(
+                    "policy.name",
+                    format!(
+                        "{} is not a valid policy name (1–128 of [\\w+=,.@-])",
+                        show(name)
+                    ),
+                );
+            }
+        }
+    }
+
+    fn aws(&mut self, aws: &AwsConfig) {
+        if let Some(region) = &aws.region {
+            if !is_region(region) {
+                self.problem(
+                    "aws.region",
+                    format!(
+                        "{} is not a valid region (like us-east-1){}",
+                        show(region),
+                        partition_note(region)
+                    ),
+                );
+            }
+        }
+        if let Some(profile) = &aws.profile {
+            if profile.trim().is_empty() || profile.chars().any(char::is_control) {
+                self.problem(
+                    "aws.profile",
+                    format!("{} is not a valid profile name", show(profile)),
+                );
+            }
+        }
+        if let Some(account) = &aws.account_id {
+            if !is_account_id(account) {
+                self.problem(
+                    "aws.account_id",
+                    format!(
+                        "{} is not an AWS account ID (exactly 12 digits)",
+                        show(account)
+                    ),
+                );
+            }
+        }
+    }
+
+    fn targets(&mut self, config: &Config) {
+        // No targets is a valid state (e.g. after offboarding the last one): the role trusts
+        // the partner but may invoke nothing, and no invoke policy exists. Worth a warning.
+        if config.targets.is_empty() {
+            self.warn(
+                "no-targets",
+                "no [[targets]]: the role will be allowed to invoke nothing (no invoke policy is created)".into(),
+                Some("add [[targets]] with function = \"<function ARN or name>\", or run `lambda-trust onboard FUNCTION`".into()),
+            );
+        }
+        // An invalid [aws].region is reported on its own; here it still counts as "set".
+        let default_region = config.aws.region.clone();
+        let role_account = config.aws.account_id.clone().filter(|a| is_account_id(a));
+        // Resolved identities of the targets checked so far, for duplicate detection.
+        let mut seen: Vec<(usize, TargetKey)> = Vec::new();
+        for (i, target) in config.targets.iter().enumerate() {
+            let field = format!("targets[{i}]");
+            let Some(key) = self.target(&field, target, default_region.as_deref(), &role_account)
+            else {
+                continue;
+            };
+            if let Some((j, _)) = seen.iter().find(|(_, k)| *k == key) {
+                self.problem_hint(
+                    format!("{field}.function"),
+                    format!(
+                        "{} duplicates targets[{j}] (same function and qualifier)",
+                        show(&target.function)
+                    ),
+                    "remove one of the two entries",
+                );
+                continue;
+            }
+            // `*` grants the unqualified ARN and every qualifier: other entries are redundant.
+            if let Some((j, _)) = seen.iter().find(|(_, k)| k.covers(&key) || key.covers(k)) {
+                self.warn(
+                    "target-redundant",
+                    format!(
+                        "targets[{i}] and targets[{j}] overlap: qualifier \"*\" already grants \
+                         every qualifier of the function"
+                    ),
+                    Some("remove the narrower entry, or drop the \"*\" qualifier".into()),
+                );
+            }
+            seen.push((i, key));
+        }
+    }
+
+    /// Validates one target; returns its resolved identity when it is valid.
+    fn target(
+        &mut self,
+        field: &str,
+        target: &TargetConfig,
+        default_region: Option<&str>,
+        role_account: &Option<String>,
+    ) -> Option<TargetKey> {
+        let mut ok = true;
+        if let Some(region) = &target.region {
+            if !is_region(region) {
+                self.problem(
+                    format!("{field}.region"),
+                    format!(
+                        "{} is not a valid region (like us-east-1){}",
+                        show(region),
+                        partition_note(region)
+                    ),
+                );
+                ok = false;
+            }
+        }
+        if let Some(q) = &target.qualifier {
+            if let Err(e) = check_qualifier(q) {
+                self.problems.push(Problem {
+                    field: format!("{field}.qualifier"),
+                    message: e.message,
+                    hint: e.hint,
+                });
+                ok = false;
+            }
+        }
+        let parsed = match parse_function(&target.function) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                self.problems.push(Problem {
+                    field: format!("{field}.function"),
+                    message: e.message,
+                    hint: e.hint,
+                });
+                return None;
+            }
+        };
+        match parsed {
+            FunctionRef::Arn(arn) => {
+                if arn.qualifier.is_some() && target.qualifier.is_some() {
+                    self.problem_hint(
+                        format!("{field}.qualifier"),
+                        "the function ARN already has a qualifier",
+                        "put the qualifier either in the ARN or in qualifier, not both",
+                    );
+                    ok = false;
+                }
+                if let Some(region) = &target.region {
+                    if *region != arn.region {
+                        self.problem_hint(
+                            format!("{field}.region"),
+                            format!(
+                                "{} contradicts the function ARN's region {}",
+                                show(region),
+                                show(&arn.region)
+                            ),
+                            "region is only needed for bare function names; remove it",
+                        );
+                        ok = false;
+                    }
+                }
+                let qualifier = arn.qualifier.or_else(|| target.qualifier.clone());
+                ok.then_some(TargetKey {
+                    partition: arn.partition,
+                    region: arn.region,
+                    account: Some(arn.account_id),
+                    name: arn.name,
+                    qualifier,
+                })
+            }
+            FunctionRef::Name(name) => {
+                let region = target
+                    .region
+                    .clone()
+                    .or_else(|| default_region.map(str::to_string));
+                let Some(region) = region else {
+                    if target.region.is_none() {
+                        self.problem_hint(
+                            format!("{field}.function"),
+                            format!(
+                                "{} is a bare function name but no region is known for it",
+                                show(&name)
+                            ),
+                            "set region on this target or [aws].region, or use the function ARN",
+                        );
+                    }
+                    return None;
+                };
+                let partition = partition_of_region(&region)?;
+                ok.then_some(TargetKey {
+                    partition: partition.to_string(),
+                    region,
+                    account: role_account.clone(),
+                    name,
+                    qualifier: target.qualifier.clone(),
+                })
+            }
+        }
+    }
+}
+
+/// A target's resolved identity as far as the config alone determines it; `account: None`
+/// means "the caller's account", which is the same for every bare name.
+#[derive(Debug, PartialEq, Eq)]
+struct TargetKey {
+    partition: String,
+    region: String,
+    account: Option<String>,
+    name: String,
+    qualifier: Option<String>,
+}
+
+impl TargetKey {
+    fn covers(&self, other: &TargetKey) -> bool {
+        self.qualifier.as_deref() == Some("*")
+            && self.partition == other.partition
+            && self.region == other.region
+            && self.account == other.account
+            && self.name == other.name
+            && other.qualifier.as_deref() != Some("*")
+    }
+}

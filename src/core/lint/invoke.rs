@@ -1,0 +1,186 @@
+//! Invoke policy invariants: only `lambda:InvokeFunction`, only on the granted ARNs.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::*;
+
+/// The invoke invariant over every policy that grants the role anything: each Allow statement
+/// allows only `lambda:InvokeFunction`, on `allowed_arns` only. An upper bound only: whether
+/// every allowed ARN is granted is [`invoke_grant_findings`].
+pub fn invoke_findings(docs: &[Value], allowed_arns: &[String]) -> Vec<Finding> {
+    let named: Vec<(String, &Value)> = if docs.len() == 1 {
+        docs.iter()
+            .map(|d| ("invoke policy".to_string(), d))
+            .collect()
+    } else {
+        docs.iter()
+            .enumerate()
+            .map(|(i, d)| (format!("invoke policy {i}"), d))
+            .collect()
+    };
+    let named: Vec<(&str, &Value)> = named.iter().map(|(n, d)| (n.as_str(), *d)).collect();
+    invoke_findings_named(&named, allowed_arns)
+}
+
+/// [`invoke_findings`] with a name per document (e.g. the live policy's name) for messages.
+pub fn invoke_findings_named(docs: &[(&str, &Value)], allowed_arns: &[String]) -> Vec<Finding> {
+    invoke_analysis(docs, allowed_arns).0
+}
+
+/// The other direction: every allowed ARN is granted lambda:InvokeFunction by some Allow
+/// statement (otherwise Genesys Cloud cannot invoke it).
+pub fn invoke_grant_findings(docs: &[Value], allowed_arns: &[String]) -> Vec<Finding> {
+    let named: Vec<(&str, &Value)> = docs.iter().map(|d| ("invoke policy", d)).collect();
+    let granted = invoke_analysis(&named, allowed_arns).1;
+    let mut findings = Vec::new();
+    for arn in allowed_arns {
+        if !granted.contains(arn) {
+            findings.push(Finding::error(
+                "invoke-missing-grant",
+                format!(
+                    "no Allow statement grants lambda:InvokeFunction on {arn}: Genesys Cloud \
+                     cannot invoke it"
+                ),
+                Some("use \"Resource\": \"{{function_arns}}\" (the ARNs from [[targets]])".into()),
+            ));
+        }
+    }
+    findings
+}
+
+/// The invoke findings, and the allowed ARNs some Allow statement grants.
+fn invoke_analysis(
+    docs: &[(&str, &Value)],
+    allowed_arns: &[String],
+) -> (Vec<Finding>, BTreeSet<String>) {
+    let mut findings = Vec::new();
+    let allowed: BTreeSet<&str> = allowed_arns.iter().map(String::as_str).collect();
+    let mut granted: BTreeSet<&str> = BTreeSet::new();
+    let only_invoke = "use exactly \"Action\": \"lambda:InvokeFunction\"".to_string();
+    let only_allowed =
+        "use \"Resource\": \"{{function_arns}}\" (the ARNs from [[targets]])".to_string();
+    for (policy, doc) in docs {
+        size_finding(doc, policy, MANAGED_POLICY_MAX_CHARS, &mut findings);
+        for (label, st) in statements(doc, policy, &mut findings) {
+            if is_allow(&label, st, &mut findings) != Some(true) {
+                continue;
+            }
+            if st.contains_key("Principal") || st.contains_key("NotPrincipal") {
+                findings.push(Finding::error(
+                    "invoke-prohibited-field",
+                    format!("{label}: an identity policy cannot name a Principal (AWS refuses it)"),
+                    Some("remove Principal".into()),
+                ));
+            }
+            if st.contains_key("NotAction") {
+                findings.push(Finding::error(
+                    "invoke-not-action",
+                    format!(
+                        "{label}: NotAction with Allow allows every other action of every service"
+                    ),
+                    Some(only_invoke.clone()),
+                ));
+            }
+            let mut invokes = false;
+            match st.get("Action").map(|v| (v, strings(v))) {
+                None => {
+                    if !st.contains_key("NotAction") {
+                        findings.push(Finding::error(
+                            "invoke-missing-action",
+                            format!("{label}: an Allow statement without Action (AWS refuses it)"),
+                            Some(only_invoke.clone()),
+                        ));
+                    }
+                }
+                Some((v, None)) => findings.push(Finding::error(
+                    "policy-malformed",
+                    format!(
+                        "{label}: Action {} is not a string or a list of strings",
+                        short_json(v)
+                    ),
+                    None,
+                )),
+                Some((_, Some(actions))) => {
+                    for a in actions {
+                        if a.eq_ignore_ascii_case("lambda:InvokeFunction") {
+                            invokes = true;
+                        } else if has_wildcard(a) {
+                            invokes |= wildcard_match(a, "lambda:InvokeFunction", true);
+                            findings.push(Finding::error(
+                                "invoke-wildcard-action",
+                                format!(
+                                    "{label}: Action {} allows more than lambda:InvokeFunction",
+                                    show(a)
+                                ),
+                                Some(only_invoke.clone()),
+                            ));
+                        } else {
+                            findings.push(Finding::error(
+                                "invoke-extra-action",
+                                format!("{label}: also allows {}; Genesys Cloud needs only lambda:InvokeFunction", show(a)),
+                                Some(format!("remove {}", show(a))),
+                            ));
+                        }
+                    }
+                }
+            }
+            if st.contains_key("NotResource") {
+                findings.push(Finding::error(
+                    "invoke-not-resource",
+                    format!("{label}: NotResource with Allow grants every other resource"),
+                    Some(only_allowed.clone()),
+                ));
+            }
+            match st.get("Resource").map(|v| (v, strings(v))) {
+                None => {
+                    if !st.contains_key("NotResource") {
+                        findings.push(Finding::error(
+                            "invoke-missing-resource",
+                            format!(
+                                "{label}: an Allow statement without Resource (AWS refuses it)"
+                            ),
+                            Some(only_allowed.clone()),
+                        ));
+                    }
+                }
+                Some((v, None)) => findings.push(Finding::error(
+                    "policy-malformed",
+                    format!(
+                        "{label}: Resource {} is not a string or a list of strings",
+                        short_json(v)
+                    ),
+                    None,
+                )),
+                Some((_, Some(resources))) => {
+                    for r in resources {
+                        // Resource ARNs match case-sensitively: only exact entries count.
+                        if let Some(arn) = allowed.get(r) {
+                            if invokes {
+                                granted.insert(arn);
+                            }
+                        } else if has_wildcard(r) {
+                            findings.push(Finding::error(
+                                "invoke-wildcard-resource",
+                                format!(
+                                    "{label}: Resource {} covers functions that are not targets",
+                                    show(r)
+                                ),
+                                Some(only_allowed.clone()),
+                            ));
+                        } else {
+                            findings.push(Finding::error(
+                                "invoke-extra-resource",
+                                format!("{label}: also grants {}, which is not a target", show(r)),
+                                Some("remove it, or add it to [[targets]]".to_string()),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let granted = granted.into_iter().map(str::to_string).collect();
+    (findings, granted)
+}

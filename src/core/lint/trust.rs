@@ -1,0 +1,319 @@
+//! Trust policy invariants: only the partner, only `sts:AssumeRole`, only with
+//! `StringEquals sts:ExternalId`.
+
+use serde_json::{Map, Value};
+
+use super::*;
+use crate::iam::arn;
+
+/// The trust invariant: every Allow statement allows only `sts:AssumeRole`, only to
+/// `partner_principal` (or its bare account ID, which AWS treats the same), only under
+/// `StringEquals {"sts:ExternalId": external_id}`. An upper bound only: whether the partner is
+/// granted at all is [`trust_grant_findings`].
+pub fn trust_findings(doc: &Value, partner_principal: &str, external_id: &str) -> Vec<Finding> {
+    trust_analysis(doc, partner_principal, external_id).0
+}
+
+/// The other direction: some Allow statement lets the partner call `sts:AssumeRole`
+/// (otherwise Genesys Cloud cannot assume the role).
+pub fn trust_grant_findings(doc: &Value, partner_principal: &str) -> Vec<Finding> {
+    if trust_analysis(doc, partner_principal, "").1 {
+        return Vec::new();
+    }
+    vec![Finding::error(
+        "trust-no-partner-grant",
+        format!(
+            "trust policy: no Allow statement lets {partner_principal} call sts:AssumeRole, so \
+             Genesys Cloud cannot assume the role"
+        ),
+        Some(format!(
+            "add \"Principal\": {{\"AWS\": \"{partner_principal}\"}}, \"Action\": \"sts:AssumeRole\""
+        )),
+    )]
+}
+
+/// The trust findings, and whether the partner is granted sts:AssumeRole.
+fn trust_analysis(doc: &Value, partner_principal: &str, external_id: &str) -> (Vec<Finding>, bool) {
+    const POLICY: &str = "trust policy";
+    let mut findings = Vec::new();
+    size_finding(doc, POLICY, TRUST_POLICY_MAX_CHARS, &mut findings);
+    let partner_account = arn::account_of(partner_principal);
+    let mut partner_granted = false;
+    for (label, st) in statements(doc, POLICY, &mut findings) {
+        if is_allow(&label, st, &mut findings) != Some(true) {
+            continue;
+        }
+        for field in ["Resource", "NotResource"] {
+            if st.contains_key(field) {
+                findings.push(Finding::error(
+                    "trust-prohibited-field",
+                    format!("{label}: {field} is not allowed in a trust policy (AWS refuses it)"),
+                    Some(format!("remove {field}; the resource is the role itself")),
+                ));
+            }
+        }
+        let partner_here = trust_principal(
+            &label,
+            st,
+            partner_principal,
+            partner_account,
+            &mut findings,
+        );
+        let assume_here = trust_action(&label, st, &mut findings);
+        trust_condition(&label, st, external_id, &mut findings);
+        partner_granted |= partner_here && assume_here;
+    }
+    (findings, partner_granted)
+}
+
+/// Checks Principal/NotPrincipal; returns whether the partner is among the principals.
+fn trust_principal(
+    label: &str,
+    st: &Map<String, Value>,
+    partner_principal: &str,
+    partner_account: &str,
+    findings: &mut Vec<Finding>,
+) -> bool {
+    let only_partner = format!("trust only {{\"AWS\": \"{partner_principal}\"}}");
+    if st.contains_key("NotPrincipal") {
+        findings.push(Finding::error(
+            "trust-not-principal",
+            format!(
+                "{label}: NotPrincipal with Allow trusts every principal except the listed ones"
+            ),
+            Some(format!("use Principal and {only_partner}")),
+        ));
+    }
+    let wildcard = |what: String| {
+        Finding::error(
+            "trust-wildcard-principal",
+            format!("{label}: {what} lets any AWS account assume the role"),
+            Some(only_partner.clone()),
+        )
+    };
+    let mut partner = false;
+    match st.get("Principal") {
+        None => {
+            if !st.contains_key("NotPrincipal") {
+                findings.push(Finding::error(
+                    "trust-missing-principal",
+                    format!("{label}: an Allow statement without Principal (AWS refuses it)"),
+                    Some(format!(
+                        "add \"Principal\": {{\"AWS\": \"{partner_principal}\"}}"
+                    )),
+                ));
+            }
+        }
+        Some(Value::String(s)) if s == "*" => findings.push(wildcard("Principal \"*\"".into())),
+        Some(Value::Object(map)) => {
+            for (kind, value) in map {
+                let Some(values) = strings(value) else {
+                    findings.push(Finding::error(
+                        "policy-malformed",
+                        format!("{label}: Principal.{kind} is not a string or a list of strings"),
+                        None,
+                    ));
+                    continue;
+                };
+                for p in values {
+                    if kind == "AWS" && (p == partner_principal || p == partner_account) {
+                        partner = true;
+                    } else if has_wildcard(p) {
+                        findings.push(wildcard(format!(
+                            "Principal {{{}: {}}}",
+                            show(kind),
+                            show(p)
+                        )));
+                    } else {
+                        let who = if kind == "AWS" {
+                            show(p)
+                        } else {
+                            format!("{kind} principal {}", show(p))
+                        };
+                        findings.push(Finding::error(
+                            "trust-extra-principal",
+                            format!("{label}: also trusts {who}, which is not the partner {partner_principal}"),
+                            Some(format!("remove it and {only_partner}")),
+                        ));
+                    }
+                }
+            }
+        }
+        Some(other) => findings.push(Finding::error(
+            "policy-malformed",
+            format!(
+                "{label}: Principal {} is neither \"*\" nor an object",
+                short_json(other)
+            ),
+            None,
+        )),
+    }
+    partner
+}
+
+/// Checks Action/NotAction; returns whether the statement allows sts:AssumeRole.
+fn trust_action(label: &str, st: &Map<String, Value>, findings: &mut Vec<Finding>) -> bool {
+    let only_assume = "use exactly \"Action\": \"sts:AssumeRole\"".to_string();
+    if st.contains_key("NotAction") {
+        findings.push(Finding::error(
+            "trust-not-action",
+            format!(
+                "{label}: NotAction with Allow allows every other action, \
+                 sts:AssumeRoleWithWebIdentity and sts:AssumeRoleWithSAML included"
+            ),
+            Some(only_assume.clone()),
+        ));
+    }
+    let mut assume = false;
+    match st.get("Action").map(|v| (v, strings(v))) {
+        None => {
+            if !st.contains_key("NotAction") {
+                findings.push(Finding::error(
+                    "trust-missing-action",
+                    format!("{label}: an Allow statement without Action (AWS refuses it)"),
+                    Some(only_assume),
+                ));
+            }
+        }
+        Some((v, None)) => findings.push(Finding::error(
+            "policy-malformed",
+            format!(
+                "{label}: Action {} is not a string or a list of strings",
+                short_json(v)
+            ),
+            None,
+        )),
+        Some((_, Some(actions))) => {
+            for a in actions {
+                if a.eq_ignore_ascii_case("sts:AssumeRole") {
+                    assume = true;
+                } else if has_wildcard(a) {
+                    assume |= wildcard_match(a, "sts:AssumeRole", true);
+                    findings.push(Finding::error(
+                        "trust-wildcard-action",
+                        format!(
+                            "{label}: Action {} also allows sts:AssumeRoleWithWebIdentity, \
+                             sts:AssumeRoleWithSAML or other actions",
+                            show(a)
+                        ),
+                        Some(only_assume.clone()),
+                    ));
+                } else {
+                    findings.push(Finding::error(
+                        "trust-extra-action",
+                        format!(
+                            "{label}: also allows {}; Genesys Cloud needs only sts:AssumeRole",
+                            show(a)
+                        ),
+                        Some(format!("remove {}", show(a))),
+                    ));
+                }
+            }
+        }
+    }
+    assume
+}
+
+/// The statement must carry `StringEquals {"sts:ExternalId": external_id}` (one value). Other
+/// conditions AND with it, so they can only narrow; without it, report the nearest miss.
+fn trust_condition(
+    label: &str,
+    st: &Map<String, Value>,
+    external_id: &str,
+    findings: &mut Vec<Finding>,
+) {
+    let required = format!(
+        "require \"Condition\": {{\"StringEquals\": {{\"sts:ExternalId\": {}}}}}",
+        show(external_id)
+    );
+    // Every condition on sts:ExternalId: (operator, values). Condition keys are
+    // case-insensitive; operators are matched exactly.
+    let mut on_external_id: Vec<(&str, Option<Vec<&str>>)> = Vec::new();
+    if let Some(Value::Object(ops)) = st.get("Condition") {
+        for (op, block) in ops {
+            if let Value::Object(keys) = block {
+                for (key, values) in keys {
+                    if key.eq_ignore_ascii_case("sts:ExternalId") {
+                        on_external_id.push((op.as_str(), strings(values)));
+                    }
+                }
+            }
+        }
+    }
+    let exact = |vals: &Option<Vec<&str>>| vals.as_deref() == Some(&[external_id][..]);
+    if on_external_id
+        .iter()
+        .any(|(op, vals)| *op == "StringEquals" && exact(vals))
+    {
+        return;
+    }
+    let finding = |code: &'static str, message: String| {
+        Finding::error(code, format!("{label}: {message}"), Some(required.clone()))
+    };
+    if on_external_id.is_empty() {
+        findings.push(finding(
+            "trust-missing-external-id",
+            "no StringEquals condition on sts:ExternalId, so anyone the principal covers (any \
+             Genesys Cloud organization) can assume the role"
+                .into(),
+        ));
+        return;
+    }
+    // Nearest miss first: the right operator with the wrong values, then weaker operators.
+    let string_equals = on_external_id.iter().find(|(op, _)| *op == "StringEquals");
+    if let Some((_, vals)) = string_equals {
+        let vals = vals.clone().unwrap_or_default();
+        if vals.contains(&external_id) {
+            let others: Vec<String> = vals
+                .iter()
+                .filter(|v| **v != external_id)
+                .map(|v| show(v))
+                .collect();
+            findings.push(finding(
+                "trust-extra-external-id",
+                format!(
+                    "sts:ExternalId also accepts {}: those organizations can assume the role too",
+                    others.join(", ")
+                ),
+            ));
+        } else {
+            let shown: Vec<String> = vals.iter().map(|v| show(v)).collect();
+            findings.push(finding(
+                "trust-wrong-external-id",
+                format!(
+                    "sts:ExternalId must be {} but the condition accepts [{}]",
+                    show(external_id),
+                    shown.join(", ")
+                ),
+            ));
+        }
+        return;
+    }
+    let (op, _) = on_external_id[0];
+    let (code, why) = if op.starts_with("ForAnyValue:") || op.starts_with("ForAllValues:") {
+        (
+            "trust-external-id-set-operator",
+            "is for multi-valued keys; sts:ExternalId is single-valued, and ForAllValues is true \
+             when the caller sends no external ID",
+        )
+    } else if op.ends_with("IfExists") {
+        (
+            "trust-external-id-ifexists",
+            "is true when the caller sends no external ID at all",
+        )
+    } else if op == "StringLike" {
+        (
+            "trust-external-id-stringlike",
+            "honours * and ? wildcards, so other organizations' IDs can match",
+        )
+    } else {
+        (
+            "trust-external-id-operator",
+            "does not require exactly the external ID",
+        )
+    };
+    findings.push(finding(
+        code,
+        format!("{} on sts:ExternalId {why}", show(op)),
+    ));
+}
