@@ -195,3 +195,34 @@ fn check_renderers_in_sync() {
     insta::assert_snapshot!("check_sarif_in_sync", sarif(&r));
     insta::assert_snapshot!("check_github_in_sync", report::check_github(&r));
 }
+
+/// Annotations point at the table a finding belongs to. The example's own `[policy]` and
+/// `[aws]` headers carry trailing comments (`[policy]   # optional`).
+#[test]
+#[ignore = "bug: drift::config_lines does not recognise a table header followed by a comment (`[policy]  # optional` in the example), so `policy` findings annotate line 1 and keys under such a header (role.tags…) are not found"]
+fn config_lines_find_tables_with_trailing_comments() {
+    let lines = drift::config_lines(EXAMPLE);
+    assert!(lines.contains(&("policy", 22)), "{lines:?}");
+    assert!(lines.contains(&("aws", 25)), "{lines:?}");
+    // Nor are the keys under such a header found: `role.tags` here.
+    let text = "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"x\"\n[role]   # the role\nname = \"R\"\ntags = { a = \"b\" }\n";
+    let lines = drift::config_lines(text);
+    assert!(lines.contains(&("role", 4)), "{lines:?}");
+    assert!(lines.contains(&("role.tags", 6)), "{lines:?}");
+    // So the adopt finding (config key `policy`) of the example annotates the [policy] line.
+    let (d, mut o) = in_sync();
+    o.policies[0].tags.clear();
+    let p = plan(&d, &o, PlanOptions { adopt: true }).unwrap();
+    let report = CheckReport::new(vec![ConfigReport {
+        config: "lambda-trust.toml".into(),
+        status: "drift",
+        findings: drift::drift_findings(&d, &p),
+        error: None,
+        lines: drift::config_lines(EXAMPLE),
+    }]);
+    assert!(
+        report::check_github(&report).contains("line=22,"),
+        "{}",
+        report::check_github(&report)
+    );
+}
