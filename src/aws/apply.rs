@@ -110,27 +110,16 @@ fn doc(v: &Value) -> String {
 async fn run_op(clients: &Clients, plan: &Plan, op: &Op) -> Result<(), AwsError> {
     let iam = &clients.iam;
     match op {
-        Op::CreateRole { .. }
-        | Op::UpdateTrustPolicy { .. }
-        | Op::UpdateRole { .. }
-        | Op::PutPermissionsBoundary { .. }
-        | Op::DeletePermissionsBoundary { .. }
-        | Op::DeleteRole { .. } => role_op(iam, op).await,
+        Op::CreateRole { .. } => create_role(iam, op).await,
+        Op::UpdateTrustPolicy { .. } | Op::UpdateRole { .. } | Op::DeleteRole { .. } => {
+            role_op(iam, op).await
+        }
+        Op::PutPermissionsBoundary { .. } | Op::DeletePermissionsBoundary { .. } => {
+            boundary_op(iam, op).await
+        }
         Op::TagRole { .. } | Op::UntagRole { .. } | Op::TagPolicy { .. } => tag_op(iam, op).await,
         Op::AttachPolicy { .. } | Op::DetachPolicy { .. } => attachment_op(iam, op).await,
-        Op::DeleteInlinePolicy { role, name, .. } => {
-            let attempts = Attempts::default();
-            let sent = iam
-                .delete_role_policy()
-                .role_name(role)
-                .policy_name(name)
-                .customize()
-                .interceptor(attempts.clone())
-                .send()
-                .await;
-            let gone = || inline_policy_absent(iam, role, name);
-            settle("iam:DeleteRolePolicy", sent, &attempts, GONE, gone).await
-        }
+        Op::DeleteInlinePolicy { role, name, .. } => delete_inline_policy(iam, role, name).await,
         Op::CreatePolicy { .. } | Op::DeletePolicy { .. } => policy_op(clients, plan, op).await,
         Op::CreatePolicyVersion { .. } | Op::DeletePolicyVersion { .. } => {
             version_op(iam, op).await
@@ -138,35 +127,61 @@ async fn run_op(clients: &Clients, plan: &Plan, op: &Op) -> Result<(), AwsError>
     }
 }
 
-/// The role itself: create, trust policy, description and session length, boundary, delete.
+/// DeleteRolePolicy: the role must have no inline policy (least privilege).
+async fn delete_inline_policy(
+    iam: &aws_sdk_iam::Client,
+    role: &str,
+    name: &str,
+) -> Result<(), AwsError> {
+    let attempts = Attempts::default();
+    let sent = iam
+        .delete_role_policy()
+        .role_name(role)
+        .policy_name(name)
+        .customize()
+        .interceptor(attempts.clone())
+        .send()
+        .await;
+    let gone = || inline_policy_absent(iam, role, name);
+    settle("iam:DeleteRolePolicy", sent, &attempts, GONE, gone).await
+}
+
+/// CreateRole, with the role's trust policy, tags and settings in one call.
+async fn create_role(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
+    let Op::CreateRole {
+        name,
+        path,
+        description,
+        max_session_duration,
+        permissions_boundary,
+        tags: t,
+        trust,
+    } = op
+    else {
+        unreachable!("not CreateRole: {op:?}")
+    };
+    let attempts = Attempts::default();
+    let sent = iam
+        .create_role()
+        .role_name(name)
+        .path(path)
+        .description(description)
+        .max_session_duration(*max_session_duration as i32)
+        .set_permissions_boundary(permissions_boundary.clone())
+        .set_tags(Some(tags(t)))
+        .assume_role_policy_document(doc(trust))
+        .customize()
+        .interceptor(attempts.clone())
+        .send()
+        .await;
+    let ours = || role_is(iam, name, path, t, trust);
+    settle("iam:CreateRole", sent, &attempts, EXISTS, ours).await
+}
+
+/// The role's trust policy, its description and session length, and (destroy) the role.
 async fn role_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
     let attempts = Attempts::default();
     match op {
-        Op::CreateRole {
-            name,
-            path,
-            description,
-            max_session_duration,
-            permissions_boundary,
-            tags: t,
-            trust,
-        } => {
-            let sent = iam
-                .create_role()
-                .role_name(name)
-                .path(path)
-                .description(description)
-                .max_session_duration(*max_session_duration as i32)
-                .set_permissions_boundary(permissions_boundary.clone())
-                .set_tags(Some(tags(t)))
-                .assume_role_policy_document(doc(trust))
-                .customize()
-                .interceptor(attempts.clone())
-                .send()
-                .await;
-            let ours = || role_is(iam, name, path, t, trust);
-            settle("iam:CreateRole", sent, &attempts, EXISTS, ours).await
-        }
         Op::UpdateTrustPolicy { role, document, .. } => {
             let sent = iam
                 .update_assume_role_policy()
@@ -191,6 +206,25 @@ async fn role_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
                 .await;
             done("iam:UpdateRole", sent)
         }
+        Op::DeleteRole { name, .. } => {
+            let sent = iam
+                .delete_role()
+                .role_name(name)
+                .customize()
+                .interceptor(attempts.clone())
+                .send()
+                .await;
+            let gone = || role_absent(iam, name);
+            settle("iam:DeleteRole", sent, &attempts, GONE, gone).await
+        }
+        other => unreachable!("not a role op: {other:?}"),
+    }
+}
+
+/// The role's permissions boundary.
+async fn boundary_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
+    let attempts = Attempts::default();
+    match op {
         Op::PutPermissionsBoundary { role, arn, .. } => {
             let sent = iam
                 .put_role_permissions_boundary()
@@ -218,18 +252,7 @@ async fn role_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
             )
             .await
         }
-        Op::DeleteRole { name, .. } => {
-            let sent = iam
-                .delete_role()
-                .role_name(name)
-                .customize()
-                .interceptor(attempts.clone())
-                .send()
-                .await;
-            let gone = || role_absent(iam, name);
-            settle("iam:DeleteRole", sent, &attempts, GONE, gone).await
-        }
-        other => unreachable!("not a role op: {other:?}"),
+        other => unreachable!("not a boundary op: {other:?}"),
     }
 }
 
