@@ -11,7 +11,7 @@
 //! - two concurrent applies: one may lose, but with a clear message, and a third converges;
 //! - AWS-only errors (LimitExceeded, DeleteConflict) fail with a message naming the operation
 //!   and leave nothing a clean apply cannot converge;
-//! - lost responses to writes (the SDK retries them) fail clearly or succeed, then converge.
+//! - lost responses to writes (the SDK retries them) are confirmed by a re-read: the run succeeds.
 //!
 //! Randomness is seeded; loops are bounded. Each test prints what it measured (run with
 //! `--nocapture` to see it).
@@ -756,8 +756,9 @@ fn delete_conflict_fails_clearly_and_apply_converges() {
 
 /// A write whose response is lost (forwarded, then the connection reset) is retried by the SDK:
 /// a create then meets EntityAlreadyExists, a delete NoSuchEntity, a new policy version is
-/// published twice. The run must succeed or fail clearly, and the next apply converges (never
-/// more than 5 versions, no duplicates).
+/// published twice. Apply re-reads the resource and goes on, so the run succeeds; the next
+/// apply converges (never more than 5 versions, no duplicates). One lost answer per operation
+/// is tested in `tests/faults_lost_write.rs`.
 #[test]
 fn lost_responses_to_writes_then_apply_converges() {
     let env = Env::new();
@@ -794,14 +795,11 @@ fn lost_responses_to_writes_then_apply_converges() {
             .iter()
             .filter(|c| c.fault.is_some())
             .count();
-        match first.code {
-            Some(0) => {}
-            Some(1) => assert!(
-                first.stderr.contains("hint:") && first.stderr.matches("error:").count() == 1,
-                "seed {seed}: unclear failure\n{first}"
-            ),
-            other => panic!("seed {seed}: exit {other:?}\n{first}"),
-        }
+        assert_eq!(
+            first.code,
+            Some(0),
+            "seed {seed}: apply with {resets} lost answer(s)\n{first}"
+        );
         outcomes.push(format!(
             "seed {seed} ({scenario:?}): {resets} lost response(s), exit {:?}: {}",
             first.code,

@@ -4,14 +4,34 @@
 //! It makes no decisions: everything was resolved by the planner. On the first failure it stops
 //! and reports which ops completed, so the user can see what changed; a re-run converges from
 //! wherever it stopped, because the planner re-reads the world.
+//!
+//! One exception to "no reads here": a write whose answer was lost. When a connection drops
+//! after a write reached AWS, the SDK retries the call, and the retry meets the write's own
+//! effect (`EntityAlreadyExists` for a create, `NoSuchEntity` for a delete or detach). Apply
+//! then re-reads that one resource (see "Lost answers" below) and goes on when it is already in
+//! the planned state, so the run converges instead of failing.
 
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_iam::types::Tag;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use serde_json::Value;
 
-use crate::aws::{AwsError, Clients};
+use crate::aws::retry::{retry_until, Backoff};
+use crate::aws::{has_code, AwsError, Clients};
 use crate::core::plan::{Op, Plan};
+use crate::iam::{decode_document, semantically_equal};
 
 /// Why an apply stopped.
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +54,14 @@ pub struct ApplyOutcome {
     pub writes: usize,
 }
 
+/// Right after a create, IAM may not yet show the new entity to the next call (eventual
+/// consistency): those calls retry NoSuchEntity, waiting 0.25 s doubling up to 4 s, for 30 s.
+const PROPAGATION_BACKOFF: Backoff = Backoff {
+    initial: Duration::from_millis(250),
+    max: Duration::from_secs(4),
+};
+const PROPAGATION_WAIT: Duration = Duration::from_secs(30);
+
 /// Runs every op of `plan`. `on_op` is called before each op (for progress output).
 pub async fn apply(
     clients: &Clients,
@@ -43,12 +71,17 @@ pub async fn apply(
     let mut created_something = false;
     for (i, op) in plan.ops.iter().enumerate() {
         on_op(i, op);
-        // Right after a create, IAM may not yet show the new entity to the next call
-        // (eventual consistency): those calls retry NoSuchEntity with backoff for a bounded time.
         let result = if created_something {
-            with_propagation_retry(|| run_op(clients, op)).await
+            retry_until(
+                tokio::time::Instant::now() + PROPAGATION_WAIT,
+                PROPAGATION_BACKOFF,
+                |e: &AwsError| e.is_code("NoSuchEntity"),
+                |_| run_op(clients, plan, op),
+            )
+            .await
+            .result
         } else {
-            run_op(clients, op).await
+            run_op(clients, plan, op).await
         };
         result.map_err(|error| ApplyError::Aws {
             done: i,
@@ -62,26 +95,6 @@ pub async fn apply(
     })
 }
 
-async fn with_propagation_retry<F, Fut>(mut call: F) -> Result<(), AwsError>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<(), AwsError>>,
-{
-    let mut delay = Duration::from_millis(250);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        match call().await {
-            Err(e)
-                if e.is_code("NoSuchEntity") && tokio::time::Instant::now() + delay < deadline =>
-            {
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(4));
-            }
-            other => return other,
-        }
-    }
-}
-
 fn tags(map: &std::collections::BTreeMap<String, String>) -> Vec<Tag> {
     map.iter()
         .filter_map(|(k, v)| Tag::builder().key(k).value(v).build().ok())
@@ -93,68 +106,90 @@ fn doc(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
-async fn run_op(clients: &Clients, op: &Op) -> Result<(), AwsError> {
+/// One write call per op, dispatched to the function for its group.
+async fn run_op(clients: &Clients, plan: &Plan, op: &Op) -> Result<(), AwsError> {
     let iam = &clients.iam;
     match op {
-        Op::CreateRole {
-            name,
-            path,
-            description,
-            max_session_duration,
-            permissions_boundary,
-            tags: t,
-            trust,
-        } => {
-            iam.create_role()
-                .role_name(name)
-                .path(path)
-                .description(description)
-                .max_session_duration(*max_session_duration as i32)
-                .set_permissions_boundary(permissions_boundary.clone())
-                .set_tags(Some(tags(t)))
-                .assume_role_policy_document(doc(trust))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("iam:CreateRole", e))?;
+        Op::CreateRole { .. } => create_role(iam, op).await,
+        Op::UpdateTrustPolicy { .. } | Op::UpdateRole { .. } | Op::DeleteRole { .. } => {
+            role_op(iam, op).await
         }
+        Op::PutPermissionsBoundary { .. } | Op::DeletePermissionsBoundary { .. } => {
+            boundary_op(iam, op).await
+        }
+        Op::TagRole { .. } | Op::UntagRole { .. } | Op::TagPolicy { .. } => tag_op(iam, op).await,
+        Op::AttachPolicy { .. } | Op::DetachPolicy { .. } => attachment_op(iam, op).await,
+        Op::DeleteInlinePolicy { role, name, .. } => delete_inline_policy(iam, role, name).await,
+        Op::CreatePolicy { .. } | Op::DeletePolicy { .. } => policy_op(clients, plan, op).await,
+        Op::CreatePolicyVersion { .. } | Op::DeletePolicyVersion { .. } => {
+            version_op(iam, op).await
+        }
+    }
+}
+
+/// DeleteRolePolicy: the role must have no inline policy (least privilege).
+async fn delete_inline_policy(
+    iam: &aws_sdk_iam::Client,
+    role: &str,
+    name: &str,
+) -> Result<(), AwsError> {
+    let attempts = Attempts::default();
+    let sent = iam
+        .delete_role_policy()
+        .role_name(role)
+        .policy_name(name)
+        .customize()
+        .interceptor(attempts.clone())
+        .send()
+        .await;
+    let gone = || inline_policy_absent(iam, role, name);
+    settle("iam:DeleteRolePolicy", sent, &attempts, GONE, gone).await
+}
+
+/// CreateRole, with the role's trust policy, tags and settings in one call.
+async fn create_role(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
+    let Op::CreateRole {
+        name,
+        path,
+        description,
+        max_session_duration,
+        permissions_boundary,
+        tags: t,
+        trust,
+    } = op
+    else {
+        unreachable!("not CreateRole: {op:?}")
+    };
+    let attempts = Attempts::default();
+    let sent = iam
+        .create_role()
+        .role_name(name)
+        .path(path)
+        .description(description)
+        .max_session_duration(*max_session_duration as i32)
+        .set_permissions_boundary(permissions_boundary.clone())
+        .set_tags(Some(tags(t)))
+        .assume_role_policy_document(doc(trust))
+        .customize()
+        .interceptor(attempts.clone())
+        .send()
+        .await;
+    let ours = || role_is(iam, name, path, t, trust);
+    settle("iam:CreateRole", sent, &attempts, EXISTS, ours).await
+}
+
+/// The role's trust policy, its description and session length, and (destroy) the role.
+async fn role_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
+    let attempts = Attempts::default();
+    match op {
         Op::UpdateTrustPolicy { role, document, .. } => {
-            iam.update_assume_role_policy()
+            let sent = iam
+                .update_assume_role_policy()
                 .role_name(role)
                 .policy_document(doc(document))
                 .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("iam:UpdateAssumeRolePolicy", e))?;
-        }
-        Op::DetachPolicy { role, arn, .. } => {
-            iam.detach_role_policy()
-                .role_name(role)
-                .policy_arn(arn)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("iam:DetachRolePolicy", e))?;
-        }
-        Op::DeleteInlinePolicy { role, name, .. } => {
-            iam.delete_role_policy()
-                .role_name(role)
-                .policy_name(name)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("iam:DeleteRolePolicy", e))?;
-        }
-        Op::PutPermissionsBoundary { role, arn, .. } => {
-            iam.put_role_permissions_boundary()
-                .role_name(role)
-                .permissions_boundary(arn)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("iam:PutRolePermissionsBoundary", e))?;
-        }
-        Op::DeletePermissionsBoundary { role, .. } => {
-            iam.delete_role_permissions_boundary()
-                .role_name(role)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("iam:DeleteRolePermissionsBoundary", e))?;
+                .await;
+            done("iam:UpdateAssumeRolePolicy", sent)
         }
         Op::UpdateRole {
             role,
@@ -162,93 +197,508 @@ async fn run_op(clients: &Clients, op: &Op) -> Result<(), AwsError> {
             max_session_duration,
             ..
         } => {
-            iam.update_role()
+            let sent = iam
+                .update_role()
                 .role_name(role)
                 .description(description)
                 .max_session_duration(*max_session_duration as i32)
                 .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("iam:UpdateRole", e))?;
+                .await;
+            done("iam:UpdateRole", sent)
         }
+        Op::DeleteRole { name, .. } => {
+            let sent = iam
+                .delete_role()
+                .role_name(name)
+                .customize()
+                .interceptor(attempts.clone())
+                .send()
+                .await;
+            let gone = || role_absent(iam, name);
+            settle("iam:DeleteRole", sent, &attempts, GONE, gone).await
+        }
+        other => unreachable!("not a role op: {other:?}"),
+    }
+}
+
+/// The role's permissions boundary.
+async fn boundary_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
+    let attempts = Attempts::default();
+    match op {
+        Op::PutPermissionsBoundary { role, arn, .. } => {
+            let sent = iam
+                .put_role_permissions_boundary()
+                .role_name(role)
+                .permissions_boundary(arn)
+                .send()
+                .await;
+            done("iam:PutRolePermissionsBoundary", sent)
+        }
+        Op::DeletePermissionsBoundary { role, .. } => {
+            let sent = iam
+                .delete_role_permissions_boundary()
+                .role_name(role)
+                .customize()
+                .interceptor(attempts.clone())
+                .send()
+                .await;
+            let gone = || role_without_boundary(iam, role);
+            settle(
+                "iam:DeleteRolePermissionsBoundary",
+                sent,
+                &attempts,
+                GONE,
+                gone,
+            )
+            .await
+        }
+        other => unreachable!("not a boundary op: {other:?}"),
+    }
+}
+
+/// Tags of the role and of a policy. TagRole, UntagRole and TagPolicy are idempotent (setting a
+/// tag to its value, removing an absent key), so a retry after a lost answer just succeeds:
+/// https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagRole.html,
+/// https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagRole.html,
+/// https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagPolicy.html
+async fn tag_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
+    match op {
         Op::TagRole { role, tags: t, .. } => {
-            iam.tag_role()
+            let sent = iam
+                .tag_role()
                 .role_name(role)
                 .set_tags(Some(tags(t)))
                 .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("iam:TagRole", e))?;
+                .await;
+            done("iam:TagRole", sent)
         }
         Op::UntagRole { role, keys } => {
-            iam.untag_role()
+            let sent = iam
+                .untag_role()
                 .role_name(role)
                 .set_tag_keys(Some(keys.clone()))
                 .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("iam:UntagRole", e))?;
+                .await;
+            done("iam:UntagRole", sent)
         }
+        Op::TagPolicy { arn, tags: t } => {
+            let sent = iam
+                .tag_policy()
+                .policy_arn(arn)
+                .set_tags(Some(tags(t)))
+                .send()
+                .await;
+            done("iam:TagPolicy", sent)
+        }
+        other => unreachable!("not a tag op: {other:?}"),
+    }
+}
+
+/// Managed policies attached to the role.
+async fn attachment_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
+    let attempts = Attempts::default();
+    match op {
+        Op::AttachPolicy { role, arn } => {
+            let sent = iam
+                .attach_role_policy()
+                .role_name(role)
+                .policy_arn(arn)
+                .customize()
+                .interceptor(attempts.clone())
+                .send()
+                .await;
+            // Attaching a policy that is already attached succeeds, so a retry after a lost
+            // answer normally just succeeds. Should the retry be refused instead (as a duplicate,
+            // or as one attachment too many for the role's quota, LimitExceeded), whether the
+            // policy is attached decides.
+            // https://docs.aws.amazon.com/IAM/latest/APIReference/API_AttachRolePolicy.html
+            let attached = || async { is_attached(iam, role, arn).await.map(|a| a == Some(true)) };
+            let codes = &["EntityAlreadyExists", "LimitExceeded"];
+            settle("iam:AttachRolePolicy", sent, &attempts, codes, attached).await
+        }
+        Op::DetachPolicy { role, arn, .. } => {
+            let sent = iam
+                .detach_role_policy()
+                .role_name(role)
+                .policy_arn(arn)
+                .customize()
+                .interceptor(attempts.clone())
+                .send()
+                .await;
+            // A role that is gone has nothing attached either.
+            let detached = || async { is_attached(iam, role, arn).await.map(|a| a != Some(true)) };
+            settle("iam:DetachRolePolicy", sent, &attempts, GONE, detached).await
+        }
+        other => unreachable!("not an attachment op: {other:?}"),
+    }
+}
+
+/// Our managed policy: create and (destroy) delete.
+async fn policy_op(clients: &Clients, plan: &Plan, op: &Op) -> Result<(), AwsError> {
+    let iam = &clients.iam;
+    let attempts = Attempts::default();
+    match op {
         Op::CreatePolicy {
             name,
             path,
             document,
             tags: t,
         } => {
-            iam.create_policy()
+            let sent = iam
+                .create_policy()
                 .policy_name(name)
                 .path(path)
                 .description("Lets the Genesys Cloud role invoke exactly the configured Lambda functions (managed by lambda-trust)")
                 .policy_document(doc(document))
                 .set_tags(Some(tags(t)))
+                .customize()
+                .interceptor(attempts.clone())
                 .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("iam:CreatePolicy", e))?;
+                .await;
+            let ours = || async {
+                let arn = policy_arn(clients, plan, path, name).await?;
+                policy_is(iam, &arn, t).await
+            };
+            settle("iam:CreatePolicy", sent, &attempts, EXISTS, ours).await
         }
-        Op::TagPolicy { arn, tags: t } => {
-            iam.tag_policy()
+        Op::DeletePolicy { arn, .. } => {
+            let sent = iam
+                .delete_policy()
                 .policy_arn(arn)
-                .set_tags(Some(tags(t)))
+                .customize()
+                .interceptor(attempts.clone())
                 .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("iam:TagPolicy", e))?;
+                .await;
+            let gone = || policy_absent(iam, arn);
+            settle("iam:DeletePolicy", sent, &attempts, GONE, gone).await
         }
-        Op::DeletePolicyVersion { arn, version_id } => {
-            iam.delete_policy_version()
-                .policy_arn(arn)
-                .version_id(version_id)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("iam:DeletePolicyVersion", e))?;
-        }
+        other => unreachable!("not a policy op: {other:?}"),
+    }
+}
+
+/// Versions of our managed policy: publish a new default, delete an old one.
+///
+/// CreatePolicyVersion is not idempotent: when its answer is lost, the SDK's retry publishes
+/// the same document once more, as another version, and that one becomes the default; no error
+/// says so. Both versions hold the planned document, so the next plan is still empty; the extra
+/// version is pruned by a later plan once the policy is at its limit of 5 versions
+/// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). At that limit
+/// the retry is refused with LimitExceeded instead, the lost attempt having used the last slot
+/// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicyVersion.html): then the
+/// run goes on when the default version holds the planned document.
+async fn version_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
+    let attempts = Attempts::default();
+    match op {
         Op::CreatePolicyVersion { arn, document, .. } => {
-            iam.create_policy_version()
+            let sent = iam
+                .create_policy_version()
                 .policy_arn(arn)
                 .policy_document(doc(document))
                 .set_as_default(true)
+                .customize()
+                .interceptor(attempts.clone())
                 .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("iam:CreatePolicyVersion", e))?;
+                .await;
+            let published = || default_version_is(iam, arn, document);
+            let codes = &["LimitExceeded"];
+            settle("iam:CreatePolicyVersion", sent, &attempts, codes, published).await
         }
-        Op::DeletePolicy { arn, .. } => {
-            iam.delete_policy()
+        Op::DeletePolicyVersion { arn, version_id } => {
+            let sent = iam
+                .delete_policy_version()
                 .policy_arn(arn)
+                .version_id(version_id)
+                .customize()
+                .interceptor(attempts.clone())
                 .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("iam:DeletePolicy", e))?;
+                .await;
+            let gone = || version_absent(iam, arn, version_id);
+            settle("iam:DeletePolicyVersion", sent, &attempts, GONE, gone).await
         }
-        Op::DeleteRole { name, .. } => {
-            iam.delete_role()
-                .role_name(name)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("iam:DeleteRole", e))?;
-        }
-        Op::AttachPolicy { role, arn } => {
-            iam.attach_role_policy()
-                .role_name(role)
-                .policy_arn(arn)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("iam:AttachRolePolicy", e))?;
+        other => unreachable!("not a version op: {other:?}"),
+    }
+}
+
+// ------------------------------------------------------------------ lost answers
+
+/// What a create meets when an earlier attempt of it succeeded: the entity exists.
+/// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html#API_CreateRole_Errors,
+/// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html#API_CreatePolicy_Errors
+const EXISTS: &[&str] = &["EntityAlreadyExists"];
+/// What a delete or detach meets when an earlier attempt of it succeeded: it is gone.
+/// https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachRolePolicy.html#API_DetachRolePolicy_Errors,
+/// https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicyVersion.html#API_DeletePolicyVersion_Errors
+const GONE: &[&str] = &["NoSuchEntity"];
+
+/// Counts the SDK's attempts at one call: its retry loop calls `read_before_attempt` once per
+/// attempt, so a count above 1 means this call was retried, and an earlier attempt may have
+/// reached AWS although its answer never arrived.
+#[derive(Debug, Clone, Default)]
+struct Attempts(Arc<AtomicU32>);
+
+impl Attempts {
+    fn retried(&self) -> bool {
+        self.0.load(Ordering::Relaxed) > 1
+    }
+}
+
+impl Intercept for Attempts {
+    fn name(&self) -> &'static str {
+        "lambda-trust attempt counter"
+    }
+
+    fn read_before_attempt(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// The result of a write that a retry cannot hurt (nothing to confirm).
+fn done<O, E, R>(operation: &'static str, sent: Result<O, SdkError<E, R>>) -> Result<(), AwsError>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: fmt::Debug,
+{
+    sent.map(|_| ())
+        .map_err(|e| AwsError::from_sdk(operation, e))
+}
+
+/// The result of a write whose retry may meet its own lost first attempt. The error stands
+/// unless (1) the SDK retried this call, (2) the error is one of `codes`, the answer a repeat of
+/// the write gets, and (3) `confirm`, one read of that resource, shows the planned state.
+///
+/// Only retried calls qualify: on a first attempt the same error means someone else got there
+/// first (another run, a change from elsewhere), which the user must hear about. A retried call
+/// cannot tell whether its earlier attempt reached AWS, so the re-read decides: if the resource
+/// is as planned, the run may go on, whoever did it. A failed re-read keeps the original error.
+async fn settle<O, E, R, F, Fut>(
+    operation: &'static str,
+    sent: Result<O, SdkError<E, R>>,
+    attempts: &Attempts,
+    codes: &[&str],
+    confirm: F,
+) -> Result<(), AwsError>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: fmt::Debug,
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<bool, AwsError>>,
+{
+    let error = match done(operation, sent) {
+        Ok(()) => return Ok(()),
+        Err(e) => e,
+    };
+    if attempts.retried()
+        && codes.iter().any(|c| error.is_code(c))
+        && matches!(confirm().await, Ok(true))
+    {
+        return Ok(());
+    }
+    Err(error)
+}
+
+/// GetRole: the role exists with the planned path, our tags (which name this config) and the
+/// planned trust policy.
+async fn role_is(
+    iam: &aws_sdk_iam::Client,
+    name: &str,
+    path: &str,
+    want_tags: &BTreeMap<String, String>,
+    trust: &Value,
+) -> Result<bool, AwsError> {
+    let out = match iam.get_role().role_name(name).send().await {
+        Ok(out) => out,
+        Err(e) if has_code(&e, "NoSuchEntity") => return Ok(false),
+        Err(e) => return Err(AwsError::from_sdk("iam:GetRole", e)),
+    };
+    let Some(role) = out.role() else {
+        return Ok(false);
+    };
+    let live_tags: BTreeMap<&str, &str> =
+        role.tags().iter().map(|t| (t.key(), t.value())).collect();
+    let tags_match = want_tags
+        .iter()
+        .all(|(k, v)| live_tags.get(k.as_str()) == Some(&v.as_str()));
+    // GetRole returns the trust policy URL-encoded; decode_document takes it either way.
+    let trust_matches = role
+        .assume_role_policy_document()
+        .and_then(|d| decode_document(d).ok())
+        .is_some_and(|live| semantically_equal(&live, trust));
+    Ok(role.path() == path && tags_match && trust_matches)
+}
+
+/// GetRole: the role does not exist.
+async fn role_absent(iam: &aws_sdk_iam::Client, name: &str) -> Result<bool, AwsError> {
+    match iam.get_role().role_name(name).send().await {
+        Ok(_) => Ok(false),
+        Err(e) if has_code(&e, "NoSuchEntity") => Ok(true),
+        Err(e) => Err(AwsError::from_sdk("iam:GetRole", e)),
+    }
+}
+
+/// GetRole: the role has no permissions boundary (or is gone).
+async fn role_without_boundary(iam: &aws_sdk_iam::Client, name: &str) -> Result<bool, AwsError> {
+    match iam.get_role().role_name(name).send().await {
+        Ok(out) => Ok(out.role().and_then(|r| r.permissions_boundary()).is_none()),
+        Err(e) if has_code(&e, "NoSuchEntity") => Ok(true),
+        Err(e) => Err(AwsError::from_sdk("iam:GetRole", e)),
+    }
+}
+
+/// GetRolePolicy: the inline policy does not exist.
+async fn inline_policy_absent(
+    iam: &aws_sdk_iam::Client,
+    role: &str,
+    name: &str,
+) -> Result<bool, AwsError> {
+    match iam
+        .get_role_policy()
+        .role_name(role)
+        .policy_name(name)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(false),
+        Err(e) if has_code(&e, "NoSuchEntity") => Ok(true),
+        Err(e) => Err(AwsError::from_sdk("iam:GetRolePolicy", e)),
+    }
+}
+
+/// ListAttachedRolePolicies: whether `arn` is attached to the role; `None` when the role is
+/// gone. One page holds every attachment (a role has at most 20), so this is one call.
+async fn is_attached(
+    iam: &aws_sdk_iam::Client,
+    role: &str,
+    arn: &str,
+) -> Result<Option<bool>, AwsError> {
+    let mut pages = iam
+        .list_attached_role_policies()
+        .role_name(role)
+        .into_paginator()
+        .items()
+        .send();
+    while let Some(item) = pages.next().await {
+        match item {
+            Ok(p) if p.policy_arn() == Some(arn) => return Ok(Some(true)),
+            Ok(_) => {}
+            Err(e) if has_code(&e, "NoSuchEntity") => return Ok(None),
+            Err(e) => return Err(AwsError::from_sdk("iam:ListAttachedRolePolicies", e)),
         }
     }
-    Ok(())
+    Ok(Some(false))
+}
+
+/// GetPolicy: the policy exists with our tags (which name this config).
+async fn policy_is(
+    iam: &aws_sdk_iam::Client,
+    arn: &str,
+    want_tags: &BTreeMap<String, String>,
+) -> Result<bool, AwsError> {
+    let out = match iam.get_policy().policy_arn(arn).send().await {
+        Ok(out) => out,
+        Err(e) if has_code(&e, "NoSuchEntity") => return Ok(false),
+        Err(e) => return Err(AwsError::from_sdk("iam:GetPolicy", e)),
+    };
+    let Some(policy) = out.policy() else {
+        return Ok(false);
+    };
+    let live_tags: BTreeMap<&str, &str> =
+        policy.tags().iter().map(|t| (t.key(), t.value())).collect();
+    Ok(want_tags
+        .iter()
+        .all(|(k, v)| live_tags.get(k.as_str()) == Some(&v.as_str())))
+}
+
+/// GetPolicy: the policy does not exist.
+async fn policy_absent(iam: &aws_sdk_iam::Client, arn: &str) -> Result<bool, AwsError> {
+    match iam.get_policy().policy_arn(arn).send().await {
+        Ok(_) => Ok(false),
+        Err(e) if has_code(&e, "NoSuchEntity") => Ok(true),
+        Err(e) => Err(AwsError::from_sdk("iam:GetPolicy", e)),
+    }
+}
+
+/// GetPolicyVersion: the version does not exist (or the policy is gone).
+async fn version_absent(
+    iam: &aws_sdk_iam::Client,
+    arn: &str,
+    version_id: &str,
+) -> Result<bool, AwsError> {
+    match iam
+        .get_policy_version()
+        .policy_arn(arn)
+        .version_id(version_id)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(false),
+        Err(e) if has_code(&e, "NoSuchEntity") => Ok(true),
+        Err(e) => Err(AwsError::from_sdk("iam:GetPolicyVersion", e)),
+    }
+}
+
+/// GetPolicy, then GetPolicyVersion of its default version: the default holds `document`.
+/// (Two reads: no single IAM call returns the default version's document.)
+async fn default_version_is(
+    iam: &aws_sdk_iam::Client,
+    arn: &str,
+    document: &Value,
+) -> Result<bool, AwsError> {
+    let out = iam
+        .get_policy()
+        .policy_arn(arn)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("iam:GetPolicy", e))?;
+    let Some(default) = out.policy().and_then(|p| p.default_version_id()) else {
+        return Ok(false);
+    };
+    let out = iam
+        .get_policy_version()
+        .policy_arn(arn)
+        .version_id(default)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("iam:GetPolicyVersion", e))?;
+    // AWS returns the document URL-encoded; decode_document takes it either way.
+    Ok(out
+        .policy_version()
+        .and_then(|v| v.document())
+        .and_then(|d| decode_document(d).ok())
+        .is_some_and(|live| semantically_equal(&live, document)))
+}
+
+/// The ARN of the policy a CreatePolicy op creates. CreatePolicy takes a name and a path, and
+/// its answer (which holds the ARN) is what was lost; the planner follows every CreatePolicy
+/// with an AttachPolicy of the same ARN, so the plan knows it. Should it not, the ARN is built
+/// from the caller's account (sts:GetCallerIdentity), as `observe` builds it.
+async fn policy_arn(
+    clients: &Clients,
+    plan: &Plan,
+    path: &str,
+    name: &str,
+) -> Result<String, AwsError> {
+    let suffix = format!(":policy{path}{name}");
+    let planned = plan.ops.iter().find_map(|op| match op {
+        Op::AttachPolicy { arn, .. } if arn.ends_with(&suffix) => Some(arn.clone()),
+        _ => None,
+    });
+    if let Some(arn) = planned {
+        return Ok(arn);
+    }
+    let out = clients
+        .sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("sts:GetCallerIdentity", e))?;
+    Ok(format!(
+        "arn:aws:iam::{}{suffix}",
+        out.account().unwrap_or_default()
+    ))
 }

@@ -10,5 +10,6 @@ pub mod client;
 pub mod observe;
 pub mod prepare;
 pub mod probe;
+pub mod retry;
 
 pub use client::{has_code, AwsError, AwsSettings, Clients, DEFAULT_REGION};

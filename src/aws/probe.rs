@@ -5,10 +5,20 @@
 //!
 //! Part of the `aws` layer: these are the only STS AssumeRole and Lambda Invoke calls.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use tokio::time::Instant;
+
+use crate::aws::retry::{retry_until, Backoff};
 use crate::core::state::{Desired, Observed};
 use crate::core::verify::Check;
+
+/// Every call of the probe (AssumeRole, then each dry-run Invoke) is retried on any error, with
+/// waits of 0.5 s doubling up to 8 s, until the one `--wait` deadline of the whole probe.
+const PROBE_BACKOFF: Backoff = Backoff {
+    initial: Duration::from_millis(500),
+    max: Duration::from_secs(8),
+};
 
 /// Settings for the live probe (`verify --assume-profile`).
 #[derive(Debug, Clone)]
@@ -46,37 +56,36 @@ pub async fn probe(
     };
     let sts = aws_sdk_sts::Client::new(&base);
     let deadline = Instant::now() + settings.wait;
-    let mut delay = Duration::from_millis(500);
-    let mut attempt = 0;
 
     // Step 1: AssumeRole with the external ID, retried while IAM propagates a new trust policy.
-    let creds = loop {
-        attempt += 1;
-        progress(&format!("assuming {} (attempt {attempt})", role.arn));
-        let res = sts
-            .assume_role()
-            .role_arn(&role.arn)
-            .role_session_name("lambda-trust-verify")
-            .external_id(&desired.external_id)
-            .send()
-            .await;
-        match res {
-            Ok(out) => match out.credentials() {
-                Some(c) => break Ok(c.clone()),
-                None => break Err("AssumeRole returned no credentials".to_string()),
-            },
-            Err(e) => {
-                let err = crate::aws::AwsError::from_sdk("sts:AssumeRole", e);
-                if Instant::now() + delay >= deadline {
-                    break Err(format!(
-                        "{err} (gave up after {attempt} attempt(s), --wait {}s)",
-                        settings.wait.as_secs()
-                    ));
-                }
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(8));
+    let assumed = retry_until(
+        deadline,
+        PROBE_BACKOFF,
+        |_| true,
+        |attempt| {
+            progress(&format!("assuming {} (attempt {attempt})", role.arn));
+            let call = sts
+                .assume_role()
+                .role_arn(&role.arn)
+                .role_session_name("lambda-trust-verify")
+                .external_id(&desired.external_id)
+                .send();
+            async move {
+                call.await
+                    .map(|out| out.credentials().cloned())
+                    .map_err(|e| crate::aws::AwsError::from_sdk("sts:AssumeRole", e))
             }
-        }
+        },
+    )
+    .await;
+    let attempt = assumed.attempts;
+    let creds = match assumed.result {
+        Ok(Some(c)) => Ok(c),
+        Ok(None) => Err("AssumeRole returned no credentials".to_string()),
+        Err(err) => Err(format!(
+            "{err} (gave up after {attempt} attempt(s), --wait {}s)",
+            settings.wait.as_secs()
+        )),
     };
     let creds = match creds {
         Ok(c) => c,
@@ -107,33 +116,30 @@ pub async fn probe(
             .build();
         let client = aws_sdk_lambda::Client::from_conf(conf);
         let qualifier = t.qualifier.clone().filter(|q| q != "*");
-        let mut delay = Duration::from_millis(500);
-        let mut attempt = 0;
-        let result = loop {
-            attempt += 1;
-            progress(&format!(
-                "dry-run invoke of {} (attempt {attempt})",
-                t.function_arn
-            ));
-            let res = client
-                .invoke()
-                .function_name(&t.function_arn)
-                .set_qualifier(qualifier.clone())
-                .invocation_type(aws_sdk_lambda::types::InvocationType::DryRun)
-                .send()
-                .await;
-            match res {
-                Ok(_) => break Ok(()),
-                Err(e) => {
-                    let err = crate::aws::AwsError::from_sdk("lambda:Invoke", e);
-                    if Instant::now() + delay >= deadline {
-                        break Err(err.to_string());
-                    }
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(Duration::from_secs(8));
+        let invoked = retry_until(
+            deadline,
+            PROBE_BACKOFF,
+            |_| true,
+            |attempt| {
+                progress(&format!(
+                    "dry-run invoke of {} (attempt {attempt})",
+                    t.function_arn
+                ));
+                let call = client
+                    .invoke()
+                    .function_name(&t.function_arn)
+                    .set_qualifier(qualifier.clone())
+                    .invocation_type(aws_sdk_lambda::types::InvocationType::DryRun)
+                    .send();
+                async move {
+                    call.await
+                        .map(|_| ())
+                        .map_err(|e| crate::aws::AwsError::from_sdk("lambda:Invoke", e).to_string())
                 }
-            }
-        };
+            },
+        )
+        .await;
+        let (result, attempt) = (invoked.result, invoked.attempts);
         let target = match &qualifier {
             Some(q) => format!("{}:{q}", t.function_arn),
             None => t.function_arn.clone(),

@@ -126,9 +126,10 @@ pub struct FaultConfig {
     pub only: Vec<String>,
 }
 
-/// A scripted error for one operation: let `skip` matching calls through, then answer the
+/// A scripted fault for one operation: let `skip` matching calls through, then answer the
 /// next `times` ones with this error (not forwarded). Shape follows the protocol (query XML
-/// for IAM/STS, JSON + `x-amzn-ErrorType` for Lambda).
+/// for IAM/STS, JSON + `x-amzn-ErrorType` for Lambda). With `reset` (see [`Injection::reset`])
+/// those calls are forwarded instead, then the connection is reset: a lost answer.
 #[derive(Clone, Debug)]
 pub struct Injection {
     /// `Operation` or `service:Operation`.
@@ -138,6 +139,8 @@ pub struct Injection {
     pub status: u16,
     pub code: String,
     pub message: String,
+    /// Forward, then reset the client connection instead of answering ([`Fault::Reset`]).
+    pub reset: bool,
 }
 
 impl Injection {
@@ -150,6 +153,15 @@ impl Injection {
             status,
             code: code.to_string(),
             message: message.to_string(),
+            reset: false,
+        }
+    }
+    /// Forwards the next matching call (so the change happens upstream), then resets the
+    /// client connection instead of answering, once: the answer to that call is lost.
+    pub fn reset(operation: &str) -> Injection {
+        Injection {
+            reset: true,
+            ..Injection::new(operation, 0, "", "")
         }
     }
     pub fn skip(mut self, n: usize) -> Injection {
@@ -202,6 +214,10 @@ impl State {
             if call.matches(&st.inj.operation) {
                 st.seen += 1;
                 if st.seen > st.inj.skip && st.seen - st.inj.skip <= st.inj.times {
+                    if st.inj.reset {
+                        self.forwarded_since_config += 1;
+                        return Decision::Reset;
+                    }
                     return Decision::Inject(st.inj.clone());
                 }
             }
