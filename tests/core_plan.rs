@@ -1448,10 +1448,8 @@ fn model_refuses_invalid_calls() {
 }
 
 /// A role cannot be moved to another path (UpdateRole has no path), so a live role whose path
-/// differs from `role.path` never converges — and nothing reports it: `changes` is empty, so
-/// `check` says "in sync and verified".
+/// differs from `role.path` is refused with a hint, adopted or not — never reported in sync.
 #[test]
-#[ignore = "gap: a live role at another path than role.path is neither planned, refused nor reported as drift by `changes`/`check`"]
 fn role_at_another_path_is_not_silently_in_sync() {
     let c = parse(&EXAMPLE.replace("path = \"/\"  ", "path = \"/genesys/\""));
     let (d, _) = synced(&c);
@@ -1461,9 +1459,12 @@ fn role_at_another_path_is_not_silently_in_sync() {
     let r = role(&mut o);
     r.path = "/".into();
     r.arn = role_arn("/", ROLE);
-    let result = changes(&d, &o, ADOPT);
-    assert!(
-        result.as_ref().map_or(true, |p| !p.is_empty()),
-        "a role at / is reported in sync with role.path = /genesys/: {result:?}"
-    );
+    for opts in [ADOPT, PlanOptions { adopt: false }] {
+        let err = changes(&d, &o, opts).unwrap_err();
+        assert!(
+            matches!(&err, PlanError::RolePath { live, want, .. } if live == "/" && want == "/genesys/"),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("(hint: "), "{err}");
+    }
 }

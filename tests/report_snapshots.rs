@@ -199,7 +199,6 @@ fn check_renderers_in_sync() {
 /// Annotations point at the table a finding belongs to. The example's own `[policy]` and
 /// `[aws]` headers carry trailing comments (`[policy]   # optional`).
 #[test]
-#[ignore = "bug: drift::config_lines does not recognise a table header followed by a comment (`[policy]  # optional` in the example), so `policy` findings annotate line 1 and keys under such a header (role.tags…) are not found"]
 fn config_lines_find_tables_with_trailing_comments() {
     let lines = drift::config_lines(EXAMPLE);
     assert!(lines.contains(&("policy", 22)), "{lines:?}");

@@ -1,9 +1,9 @@
-//! AWS client construction and error translation, shared by `observe` (reads) and `apply`
-//! (writes). No API calls are made here except in [`Clients::lambda`], which only builds clients.
+//! AWS client construction and error translation, shared by `observe` (reads), `apply`
+//! (writes) and `probe`. No API calls are made here; [`Clients::lambda`] only builds clients.
 //!
-//! Retries come from the SDK's retry configuration (standard mode with enough attempts to ride
-//! out IAM throttling), never from hand-written loops; the only loop of our own is the
-//! eventual-consistency probe in `verify`, which waits for a *state*, not for a failed call.
+//! Retries of failed calls come from the SDK's retry configuration (standard mode with enough
+//! attempts to ride out IAM throttling). Our own loops (`retry::retry_until`) wait for a
+//! *state* instead: IAM's eventual consistency after a create, and the live probe.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -122,7 +122,9 @@ pub fn config_lines(text: &str) -> Vec<(&'static str, usize)> {
             section = "targets";
             continue;
         }
-        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+        // A header may carry a comment: `[policy]   # optional`.
+        let header = line.split('#').next().unwrap_or("").trim_end();
+        if let Some(name) = header.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
             section = match name.trim() {
                 "trust" => "trust",
                 "role" => "role",

@@ -142,6 +142,12 @@ pub enum PlanError {
     ForeignPolicy { arn: String },
     #[error("{} target function(s) cannot be confirmed, so nothing was changed:\n{}\n(hint: deploy the function(s) first, or fix `function`/`region`/`qualifier` in the config; where access was denied, grant the credentials in use the lambda:GetFunction permission)", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
     MissingFunctions { problems: Vec<String> },
+    #[error("role {name} exists at path {live}, but role.path is {want}; IAM cannot move a role to another path\n(hint: set role.path = \"{live}\" in the config, or run `lambda-trust destroy` and apply again to recreate the role at {want})")]
+    RolePath {
+        name: String,
+        live: String,
+        want: String,
+    },
     #[error("credentials are for account {actual}, but the config's aws.account_id is {expected}; refusing to run\n(hint: pick the right --profile, or fix aws.account_id)")]
     WrongAccount { expected: String, actual: String },
 }
@@ -236,13 +242,14 @@ fn check_role_owner(
     opts: PlanOptions,
 ) -> Result<(), PlanError> {
     if opts.adopt {
-        return Ok(());
+        return check_role_path(role, want);
     }
     if !role.is_ours() {
         return Err(PlanError::ForeignRole {
             name: role.name.clone(),
         });
     }
+    check_role_path(role, want)?;
     if let (Some(live), Some(want)) = (role.tags.get(CONFIG_TAG_KEY), want.tags.get(CONFIG_TAG_KEY))
     {
         if live != want {
@@ -254,6 +261,20 @@ fn check_role_owner(
         }
     }
     Ok(())
+}
+
+/// A role's path is fixed at creation (UpdateRole cannot change it:
+/// https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html), so a role at
+/// another path can only be refused, never planned around or reported as in sync.
+fn check_role_path(role: &ObservedRole, want: &DesiredRole) -> Result<(), PlanError> {
+    if role.path == want.path {
+        return Ok(());
+    }
+    Err(PlanError::RolePath {
+        name: role.name.clone(),
+        live: role.path.clone(),
+        want: want.path.clone(),
+    })
 }
 
 /// The writes that bring an existing role to the desired state, trust first.
