@@ -1,4 +1,4 @@
-//! Config validation: every rule in DOMAIN.md, each message naming the field and the rule.
+//! Config validation: every rule in docs/aws-behaviour.md, each message naming the field and the rule.
 
 use lambda_trust::config::{self, ConfigError, Partner};
 

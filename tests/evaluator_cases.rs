@@ -283,7 +283,7 @@ fn cases() -> Vec<Case> {
         Case::identity("unqualified arn does not cover alias", &[&invoke]).resource("arn:aws:lambda:us-east-1:123456789012:function:f:live").expect(ImplicitDeny),
         // "Resource": `f:*` covers every qualifier.
         Case::identity("qualifier wildcard covers alias", &[&p(&allow("lambda:InvokeFunction", &format!("{FN}:*"), ""))]).resource("arn:aws:lambda:us-east-1:123456789012:function:f:live").expect(Allow),
-        // "Resource": `function:f*` also matches other functions (the trap DOMAIN.md warns of).
+        // "Resource": `function:f*` also matches other functions (the trap docs/aws-behaviour.md warns of).
         Case::identity("name prefix wildcard matches other function", &[&p(&allow("lambda:InvokeFunction", &format!("{FN}*"), ""))]).resource("arn:aws:lambda:us-east-1:123456789012:function:f-other").expect(Allow),
         // "Resource": "*" is every resource.
         Case::identity("resource star", &[&p(&allow("lambda:InvokeFunction", "*", ""))]).expect(Allow),

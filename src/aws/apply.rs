@@ -1,7 +1,7 @@
-//! Phase 5 of the pipeline: executes a [`Plan`], one AWS write call per [`Op`], in order.
+//! Application (`aws` layer): executes a [`Plan`], one AWS write call per [`Op`], in order.
 //!
-//! This is the only module that writes to AWS (besides `destroy`, which is apply's mirror).
-//! It makes no decisions: everything was resolved by the planner. On the first failure it stops
+//! This is the only module that writes to AWS; `destroy` runs its plan (from
+//! `core::plan::plan_destroy`) through here too. It makes no decisions: everything was resolved by the planner. On the first failure it stops
 //! and reports which ops completed, so the user can see what changed; a re-run converges from
 //! wherever it stopped, because the planner re-reads the world.
 //!

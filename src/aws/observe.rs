@@ -1,6 +1,8 @@
-//! Phase 3 of the pipeline: reads the live state of AWS into a plain [`Observed`] value.
+//! Observation (`aws` layer): reads the live state of AWS into a plain [`Observed`] value.
 //!
-//! This is the only module that reads from AWS. Independent reads run concurrently, in three
+//! Every read of the pipeline is made here (the exceptions: `apply` re-reads one resource after
+//! a write whose answer was lost, and `probe` acts with the probe profile's own credentials).
+//! Independent reads run concurrently, in three
 //! rounds at most: (1) caller identity, the role, its attachment and inline-policy lists, every
 //! target function; (2) each managed policy we need (ours, the attached ones, the boundary) and
 //! our policy's version list; (3) the default version's document of each. The number of IAM

@@ -131,7 +131,7 @@ pub fn parse_function(s: &str) -> Result<FunctionRef, RuleError> {
     }))
 }
 
-/// A qualifier is a version number, an alias, or `*` for every qualifier (DOMAIN.md: grant
+/// A qualifier is a version number, an alias, or `*` for every qualifier (docs/aws-behaviour.md, "Lambda": grant
 /// exactly the ARNs that will be invoked).
 pub fn check_qualifier(q: &str) -> Result<(), RuleError> {
     if q == "*" {

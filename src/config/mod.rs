@@ -1,6 +1,7 @@
-//! Phase 1 of the pipeline: reads `lambda-trust.toml` into a validated [`Config`].
+//! The `config` layer: reads `lambda-trust.toml` into a validated [`Config`] (above `iam`,
+//! below `core`).
 //!
-//! Everything here is offline. Validation follows the AWS constraints in DOMAIN.md and every
+//! Everything here is offline. Validation follows the AWS constraints in docs/aws-behaviour.md and every
 //! message names the field and the rule, so the user knows what to fix.
 
 pub mod edit;

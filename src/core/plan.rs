@@ -1,4 +1,4 @@
-//! Phase 4 of the pipeline: compares [`Desired`] with [`Observed`] and produces a [`Plan`].
+//! The planner (pure `core` layer): compares [`Desired`] with [`Observed`] and produces a [`Plan`].
 //!
 //! Pure: no AWS calls, no clock, no randomness. A plan is fully resolved — every [`Op`] is one
 //! AWS write call with concrete names, ARNs and documents — so `apply` makes no decisions, and
@@ -16,7 +16,8 @@ use crate::core::state::{
 };
 use crate::iam::semantically_equal;
 
-/// A managed policy keeps at most this many versions (DOMAIN.md).
+/// A managed policy keeps at most this many versions
+/// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html).
 pub const MAX_POLICY_VERSIONS: usize = 5;
 
 /// One AWS write call. The order of a plan's ops is the order apply runs them in.

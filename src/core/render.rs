@@ -1,4 +1,4 @@
-//! Phase 2 of the pipeline: turns a validated [`Config`] into the two policy documents the role
+//! Rendering (pure `core` layer): turns a validated [`Config`] into the two policy documents the role
 //! needs — the trust policy and the invoke policy — from templates (`policies/*.json`, built in,
 //! or a `--policies DIR`).
 //!
@@ -187,7 +187,7 @@ pub struct ResolvedTarget {
     pub qualifier: Option<String>,
     /// The unqualified function ARN.
     pub function_arn: String,
-    /// Exactly the ARNs to grant (DOMAIN.md, Lambda qualifiers).
+    /// Exactly the ARNs to grant (docs/aws-behaviour.md, "Lambda").
     pub granted_arns: Vec<String>,
 }
 

@@ -3,7 +3,7 @@
 //!
 //! Part of `policy`; `observe` decodes with it and `plan`/`verify` compare with it. Documents
 //! are compared semantically, never as text: AWS reorders principals, may return a single value
-//! where we sent a one-element array, and returns documents URL-encoded (DOMAIN.md).
+//! where we sent a one-element array, and returns documents URL-encoded (docs/aws-behaviour.md).
 
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
@@ -44,7 +44,7 @@ pub fn decode_document(text: &str) -> Result<Value, PolicyError> {
 ///   kept (ARNs are case-sensitive); a bare account ID in `Principal.AWS` becomes
 ///   `arn:aws:iam::ACCT:root`, which is how IAM stores it;
 /// - condition key names lowercased (they are case-insensitive), values stringified (`true` and
-///   `"true"` are the same to IAM) and treated as a set. DOMAIN.md warns that condition value
+///   `"true"` are the same to IAM) and treated as a set. AWS documents that condition value
 ///   order "can matter"; to evaluation it does not (values OR, or NOR for negated operators), so
 ///   a set is correct for deciding whether a document must be rewritten;
 /// - `Version`, `Id`, `Sid`, `Effect` kept as they are.

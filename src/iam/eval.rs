@@ -2,7 +2,7 @@
 //! with the statements that decided it.
 //!
 //! Part of `policy`; `verify` and `simulate` use it to prove the trust role without calling AWS
-//! (the IAM simulator cannot evaluate trust policies, see DOMAIN.md). The logic follows the IAM
+//! (the IAM simulator cannot evaluate trust policies, see docs/aws-behaviour.md). The logic follows the IAM
 //! User Guide, "Policy evaluation logic":
 //! - Any matching Deny in any policy (identity, resource/trust, boundary) → ExplicitDeny.
 //! - Trust policy (`resource_policy_is_trust`): the trust policy must allow the principal. The

@@ -2,7 +2,7 @@
 //!
 //! `render` produces documents, `observe` decodes what AWS returns ([`decode_document`]), `plan`
 //! compares them ([`semantically_equal`]), and `verify`/`simulate` prove the trust role with
-//! [`evaluate`], because the AWS policy simulator cannot evaluate trust policies (DOMAIN.md).
+//! [`evaluate`], because the AWS policy simulator cannot evaluate trust policies (docs/aws-behaviour.md).
 //! Everything here is pure: no network, no clock, no panics on any input.
 
 pub mod arn;
