@@ -21,11 +21,11 @@ setup:
     fi
 
 # Everything CI runs: formatting, lints, and every test (unit, snapshot, property, live vs moto).
-# Tests run under cargo-nextest when it is installed, else under `cargo test` (slower);
-# LAMBDA_TRUST_NO_NEXTEST=1 forces `cargo test`.
 test: setup
     #!/usr/bin/env bash
     set -euo pipefail
+    # Tests run under cargo-nextest when it is installed, else under `cargo test` (slower);
+    # LAMBDA_TRUST_NO_NEXTEST=1 forces `cargo test`.
     cargo fmt --check
     cargo clippy --all-targets --locked -- -D warnings
     if [ "${LAMBDA_TRUST_NO_NEXTEST:-0}" = "1" ]; then
