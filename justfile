@@ -22,9 +22,20 @@ setup:
 
 # Everything CI runs: formatting, lints, and every test (unit, snapshot, property, live vs moto).
 test: setup
+    #!/usr/bin/env bash
+    set -euo pipefail
+    # Tests run under cargo-nextest when it is installed, else under `cargo test` (slower);
+    # LAMBDA_TRUST_NO_NEXTEST=1 forces `cargo test`.
     cargo fmt --check
     cargo clippy --all-targets --locked -- -D warnings
-    cargo nextest run --locked --no-fail-fast
+    if [ "${LAMBDA_TRUST_NO_NEXTEST:-0}" = "1" ]; then
+        echo "just test: LAMBDA_TRUST_NO_NEXTEST=1, running the tests with cargo test" >&2
+    elif cargo nextest --version >/dev/null 2>&1; then
+        exec cargo nextest run --locked --no-fail-fast
+    else
+        echo "just test: cargo-nextest not installed, running the tests with cargo test (slower; cargo install cargo-nextest --locked)" >&2
+    fi
+    cargo test --locked --no-fail-fast
 
 # Run the whole story against a local moto server: plan, apply, verify, tamper, repair.
 demo: setup

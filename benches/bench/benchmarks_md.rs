@@ -1,0 +1,23 @@
+//! Writes the generated report into BENCHMARKS.md, between the `<!-- bench:begin -->` and
+//! `<!-- bench:end -->` markers (the hand-written text around them stays).
+
+use std::path::Path;
+
+const BEGIN: &str = "<!-- bench:begin -->";
+const END: &str = "<!-- bench:end -->";
+
+/// Replaces the marked block with `generated` (appends a `## Results` block if there is none).
+pub fn update(generated: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
+    let block = format!("{BEGIN}\n{generated}{END}");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let new = match (text.find(BEGIN), text.find(END)) {
+        (Some(b), Some(e)) if b < e => {
+            format!("{}{block}{}", &text[..b], &text[e + END.len()..])
+        }
+        _ if text.is_empty() => format!("# Benchmarks\n\n{block}\n"),
+        _ => format!("{}\n\n## Results\n\n{block}\n", text.trim_end()),
+    };
+    std::fs::write(&path, new).expect("write BENCHMARKS.md");
+    eprintln!("bench: updated {}", path.display());
+}
