@@ -178,3 +178,81 @@ fn several_configs_are_checked_together_with_the_worst_exit_code() {
     let r = env.run_raw(&["check", "--format", "json", "--config", &pattern]);
     assert_eq!(json_of(&r)["configs"].as_array().unwrap().len(), 3);
 }
+
+/// Stripping the ownership tag must not hide the drift that came with it: `check` still reads,
+/// proves and reports everything (the lost tag is itself a security finding) and exits 2;
+/// `verify` fails (3); only `plan` refuses to write to a role it no longer owns (1).
+#[test]
+fn lost_ownership_never_hides_a_removed_external_id() {
+    let env = setup(&["lookup-customer"]);
+    env.expect(&["apply"], 0);
+    env.iam(
+        "UntagRole",
+        &[
+            ("RoleName", "GenesysLambdaInvoker"),
+            ("TagKeys.member.1", "managed-by"),
+        ],
+    );
+    let open_trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::765628985471:root"},"Action":"sts:AssumeRole"}]}"#;
+    env.iam(
+        "UpdateAssumeRolePolicy",
+        &[
+            ("RoleName", "GenesysLambdaInvoker"),
+            ("PolicyDocument", open_trust),
+        ],
+    );
+    let (r, writes) = env.writes_of(&["check", "--format", "json"], 2);
+    assert_eq!(writes, 0);
+    let v = json_of(&r);
+    assert_eq!(v["configs"][0]["status"], json!("drift"), "{v:#}");
+    let f = findings(&v);
+    let security = |needle: &str| {
+        f.iter().any(|f| {
+            f["severity"] == json!("security") && f["message"].as_str().unwrap().contains(needle)
+        })
+    };
+    assert!(security("ownership lost"), "{f:#?}");
+    assert!(
+        f.iter().any(|f| f["severity"] == json!("security")
+            && f["kind"] == json!("drift")
+            && f["resource"].as_str().unwrap().contains("trust policy")),
+        "the removed ExternalId condition is reported: {f:#?}"
+    );
+    assert!(security("without an external ID"), "{f:#?}");
+    let r = env.expect(&["verify", "--format", "json"], 3);
+    let checks = json_of(&r)["checks"].clone();
+    assert!(
+        checks.as_array().unwrap().iter().any(|c| {
+            c["passed"] == json!(false) && c["name"].as_str().unwrap().starts_with("ownership")
+        }),
+        "{checks:#}"
+    );
+    let r = env.expect(&["plan"], 1);
+    assert!(r.stderr.contains("--adopt"), "{}", r.stderr);
+}
+
+/// A detached invoke policy means Genesys can invoke nothing: an outage (config), not a
+/// security finding — access is narrower, not broader.
+#[test]
+fn detached_invoke_policy_is_an_outage_not_a_security_finding() {
+    let env = setup(&["lookup-customer"]);
+    env.expect(&["apply"], 0);
+    env.iam(
+        "DetachRolePolicy",
+        &[
+            ("RoleName", "GenesysLambdaInvoker"),
+            ("PolicyArn", &policy_arn()),
+        ],
+    );
+    let r = env.expect(&["check", "--format", "json"], 2);
+    let f = findings(&json_of(&r));
+    assert!(!f.is_empty());
+    assert!(f.iter().all(|f| f["severity"] == json!("config")), "{f:#?}");
+    assert!(
+        f.iter().any(|f| f["message"]
+            .as_str()
+            .unwrap()
+            .contains("every target is invokable")),
+        "{f:#?}"
+    );
+}

@@ -83,9 +83,15 @@ async fn check_one(g: &Global, path: &Path) -> drift::ConfigReport {
         let templates = templates(g)?;
         let clients = prepare::connect(&loaded.config, &aws_flags(g)).await;
         let p = prepare::prepare(&clients, loaded, &templates, g.allow_weaker_policies).await?;
-        let plan = plan::changes(&p.desired, &p.observed, PlanOptions { adopt: false })?;
+        // Refusing to write to what we do not own is `plan`'s job; a check looks at everything
+        // (as if adopting), and a lost `managed-by` tag is itself a security finding.
+        let adopt = PlanOptions { adopt: true };
         let v = verify::Verification::new(verify::checks(&p.desired, &p.observed));
-        let mut findings = drift::drift_findings(&p.desired, &plan);
+        let mut findings = match plan::changes(&p.desired, &p.observed, adopt) {
+            Ok(plan) => drift::drift_findings(&p.desired, &plan),
+            Err(e @ plan::PlanError::RolePath { .. }) => vec![drift::refusal_finding(&e)],
+            Err(e) => return Err(e.into()),
+        };
         findings.extend(drift::verify_findings(&v));
         Ok(drift::ConfigReport {
             config: name.clone(),

@@ -7,6 +7,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use crate::config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::core::describe::describe;
 use crate::core::lint;
 use crate::core::plan::{Op, Plan};
@@ -314,6 +315,16 @@ fn op_findings(desired: &Desired, granted: &[String], op: &Op) -> Vec<Finding> {
     }
 }
 
+/// The `managed-by` tag is gone: someone changed the object outside lambda-trust. `plan` and
+/// `apply` refuse to write to it without `--adopt`; `check` still looks at everything else.
+fn ownership_lost(what: &str) -> String {
+    format!(
+        "ownership lost: the {what} no longer carries {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}, so it \
+         was changed outside lambda-trust; review every other finding, then `lambda-trust apply \
+         --adopt` restores it"
+    )
+}
+
 fn severity(security: bool) -> Severity {
     if security {
         Severity::Security
@@ -400,6 +411,12 @@ fn tag_findings(at: &At, op: &Op) -> Vec<Finding> {
             .iter()
             .map(|(k, val)| {
                 let was = previous.get(k).map(|p| json!(p));
+                if k == MANAGED_BY_KEY && was.is_none() {
+                    return Finding {
+                        severity: Severity::Security,
+                        ..tag(k, Some(json!(val)), was, ownership_lost("role"))
+                    };
+                }
                 tag(k, Some(json!(val)), was, format!("tag {k} differs"))
             })
             .collect(),
@@ -470,12 +487,12 @@ fn simple_finding(at: &At, op: &Op) -> Option<Finding> {
             None,
             "the invoke policy is not attached to the role".into(),
         ),
-        Op::TagPolicy { .. } => at.finding(
-            Config,
+        Op::TagPolicy { tags, .. } => at.finding(
+            Security,
             "policy",
+            tags.get(MANAGED_BY_KEY).map(|v| json!(v)),
             None,
-            None,
-            "the invoke policy lacks the managed-by tag".into(),
+            ownership_lost("invoke policy"),
         ),
         // Consequences of other changes, not drift of their own; the rest has its own
         // function above.
@@ -490,14 +507,35 @@ fn simple_finding(at: &At, op: &Op) -> Option<Finding> {
     })
 }
 
+/// A state the planner refuses to converge (a role at another path), as a finding.
+pub fn refusal_finding(err: &crate::core::plan::PlanError) -> Finding {
+    let message = err.to_string();
+    Finding {
+        severity: Severity::Config,
+        kind: "drift",
+        resource: "role".into(),
+        path: String::new(),
+        expected: None,
+        actual: None,
+        message: message.lines().next().unwrap_or_default().to_string(),
+        config_key: "role",
+    }
+}
+
 /// Failed verification checks as findings.
 pub fn verify_findings(v: &Verification) -> Vec<Finding> {
     v.checks
         .iter()
         .filter(|c| !c.passed)
         .map(|c| {
-            let (severity, key) = if c.name.starts_with("functions") {
+            // A check that fails because access is narrower than intended (a target not
+            // invokable, a function missing) is an outage, not a security problem.
+            let (severity, key) = if c.name.starts_with("functions")
+                || c.name.starts_with("invoke: every target is invokable")
+            {
                 (Severity::Config, "targets")
+            } else if c.name.starts_with("ownership") {
+                (Severity::Security, "role")
             } else if c.name.starts_with("trust") {
                 (Severity::Security, "trust")
             } else if c.name.starts_with("role exists") {

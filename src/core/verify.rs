@@ -73,10 +73,42 @@ pub fn checks(desired: &Desired, observed: &Observed) -> Vec<Check> {
             ),
         }];
     };
-    let mut out = trust_checks(desired, role);
+    let mut out = vec![ownership_check(desired, observed, role)];
+    out.extend(trust_checks(desired, role));
     out.extend(invoke_checks(desired, observed, role));
     out.push(function_check(observed));
     out
+}
+
+/// The role and our invoke policies still carry `managed-by = lambda-trust`: a lost tag means
+/// someone changed them outside lambda-trust.
+/// Only the shards the config wants count: a leftover policy with a shard's name that was
+/// never ours is detached by `apply`, not "lost".
+fn ownership_check(desired: &Desired, observed: &Observed, role: &ObservedRole) -> Check {
+    let mut lost: Vec<String> = Vec::new();
+    if !role.is_ours() {
+        lost.push(format!("role {}", role.name));
+    }
+    let wanted = |arn: &str| desired.policies.iter().any(|p| p.arn == arn);
+    lost.extend(
+        observed
+            .policies
+            .iter()
+            .filter(|p| wanted(&p.arn) && !p.is_ours())
+            .map(|p| format!("policy {}", p.name)),
+    );
+    Check {
+        name: "ownership: the role and its invoke policies carry managed-by = lambda-trust".into(),
+        passed: lost.is_empty(),
+        detail: if lost.is_empty() {
+            "tagged managed-by = lambda-trust".into()
+        } else {
+            format!(
+                "ownership lost (changed outside lambda-trust): {}",
+                lost.join(", ")
+            )
+        },
+    }
 }
 
 /// The trust side: sample requests through the evaluator, then the structural invariants.
