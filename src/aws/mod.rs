@@ -7,6 +7,7 @@
 
 pub mod apply;
 pub mod client;
+mod lost_answer;
 pub mod observe;
 pub mod prepare;
 pub mod probe;
