@@ -11,6 +11,7 @@ mod error;
 mod eval;
 mod model;
 mod principal;
+pub mod prove;
 mod variables;
 mod wildcard;
 
@@ -20,4 +21,7 @@ pub use eval::{evaluate, Decision, EvalInput, Evaluation, LabeledPolicy, Request
 pub use model::{
     ActionClause, Condition, ConditionOperator, Effect, OperatorKind, Policy, PolicyVersion,
     PrincipalClause, PrincipalMap, Principals, ResourceClause, SetOperator, Statement,
+};
+pub use prove::{
+    prove_invoke, prove_trust, Counterexample, InvokeSpec, PropertyResult, TrustSpec, Verdict,
 };

@@ -1,0 +1,122 @@
+//! Action and resource classes: every combination of Action/Resource patterns that one string
+//! can match, each with a witness.
+//!
+//! Sits under `prove::search`. Two actions (or resources) that match exactly the same patterns
+//! are treated the same by every statement and by the property, so the search needs one
+//! representative per reachable combination; `automaton::Product::classes` enumerates them.
+//! Actions compare case-insensitively, resources per ARN component (IAM User Guide, "Action"
+//! and "Resource" elements,
+//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html,
+//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html).
+
+use std::time::Instant;
+
+use super::super::wildcard::{arn_match, compile, glob};
+use super::automaton::{Atom, Exhausted, Pattern, Product};
+
+/// Which matcher a pattern list uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Matcher {
+    /// Case-insensitive glob, as for actions.
+    Action,
+    /// ARN matching, as for resources.
+    Resource,
+}
+
+/// The distinct patterns of one dimension and the classes of strings over them.
+pub(crate) struct Classes {
+    pub(crate) matcher: Matcher,
+    pub(crate) patterns: Vec<String>,
+    /// (which patterns match, a witness).
+    pub(crate) classes: Vec<(Vec<bool>, String)>,
+}
+
+impl Classes {
+    /// Interns a pattern; returns its index.
+    pub(crate) fn intern(patterns: &mut Vec<String>, matcher: Matcher, text: &str) -> usize {
+        let key = match matcher {
+            Matcher::Action => text.to_lowercase(),
+            Matcher::Resource => text.to_owned(),
+        };
+        if let Some(i) = patterns.iter().position(|p| *p == key) {
+            return i;
+        }
+        patterns.push(key);
+        patterns.len() - 1
+    }
+
+    pub(crate) fn matches(&self, pattern: usize, s: &str) -> bool {
+        matches_one(self.matcher, &self.patterns[pattern], s)
+    }
+
+    /// Enumerates every reachable class.
+    pub(crate) fn enumerate(
+        matcher: Matcher,
+        patterns: Vec<String>,
+        deadline: Instant,
+    ) -> Result<Classes, Exhausted> {
+        let atoms: Vec<Atom> = patterns
+            .iter()
+            .map(|p| vec![compile_one(matcher, p)])
+            .collect();
+        let refs: Vec<&Atom> = atoms.iter().collect();
+        let classes = Product::new(&refs, deadline).classes()?;
+        Ok(Classes {
+            matcher,
+            patterns,
+            classes,
+        })
+    }
+
+    /// A single class holding one concrete string (the trust policy's role ARN).
+    pub(crate) fn single(matcher: Matcher, patterns: Vec<String>, value: &str) -> Classes {
+        let v = patterns
+            .iter()
+            .map(|p| matches_one(matcher, p, value))
+            .collect();
+        Classes {
+            matcher,
+            patterns,
+            classes: vec![(v, value.to_owned())],
+        }
+    }
+
+    /// A friendlier member of class `c` than the shortest one, when one of `nice` is in it.
+    pub(crate) fn pretty(&self, c: usize, nice: &[String]) -> String {
+        let (vector, witness) = &self.classes[c];
+        nice.iter()
+            .find(|s| (0..self.patterns.len()).all(|i| self.matches(i, s) == vector[i]))
+            .cloned()
+            .unwrap_or_else(|| witness.clone())
+    }
+}
+
+fn compile_one(matcher: Matcher, pattern: &str) -> Pattern {
+    match matcher {
+        Matcher::Action => Pattern::glob(pattern, true),
+        Matcher::Resource => Pattern::arn(pattern),
+    }
+}
+
+/// The evaluator's own matchers (`eval::statement_applies`).
+fn matches_one(matcher: Matcher, pattern: &str, s: &str) -> bool {
+    match matcher {
+        Matcher::Action => glob(&compile(pattern), s, true),
+        Matcher::Resource => arn_match(&compile(pattern), s),
+    }
+}
+
+/// Readable stand-ins for a wildcard pattern: `sts:*` → `sts:Other`, `f*` → `f-other`.
+pub(crate) fn nice_members(patterns: &[String], extra: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+    for p in patterns {
+        if !p.contains(['*', '?']) {
+            out.push(p.clone());
+            continue;
+        }
+        out.push(p.replace('*', "Other").replace('?', "X"));
+        out.push(p.replace('*', "-other").replace('?', "x"));
+        out.push(p.replace('*', "").replace('?', "x"));
+    }
+    out
+}

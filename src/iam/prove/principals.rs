@@ -1,0 +1,192 @@
+//! The principal partition for trust policies: a finite list of concrete callers, one per class
+//! of callers the policy can tell apart.
+//!
+//! Sits under `prove::search`. `iam::principal` matches a caller through its chain (account,
+//! role, session) against listed accounts, role ARNs, exact ARNs, services and `*` (IAM User
+//! Guide, "AWS JSON policy elements: Principal",
+//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
+//! So callers differ only by account (each named one, plus one nobody names), partition, role
+//! name (each named one, plus a fresh one), kind (root, user, role session, federated user),
+//! exact ARNs listed, services and anonymous. Conditions on the principal-derived keys add the
+//! accounts and ARNs their values name; a wildcard there is not covered (see `wildcard_keys`).
+
+use std::collections::BTreeMap;
+
+use super::super::eval::derived_keys;
+use super::super::model::{Policy, PrincipalClause, Principals};
+use super::super::principal::{arn_parts, is_account_id};
+
+/// Context keys whose value follows the caller rather than the request (lowercased).
+pub(crate) const DERIVED: [&str; 4] = [
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:username",
+    "aws:principaltype",
+];
+
+pub(crate) fn is_derived(key: &str) -> bool {
+    DERIVED.contains(&key.to_lowercase().as_str())
+}
+
+/// A caller: the request principal and its derived context keys (lowercased names).
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    pub(crate) arn: String,
+    pub(crate) derived: BTreeMap<String, Vec<String>>,
+}
+
+/// `aws:PrincipalType` (IAM User Guide, global condition keys,
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltype);
+/// the evaluator does not derive it, so counterexamples carry it explicitly when it matters.
+pub(crate) fn principal_type(arn: &str) -> Option<&'static str> {
+    if arn == "*" {
+        return Some("Anonymous");
+    }
+    let [_, _, service, _, _, resource] = arn_parts(arn)?;
+    match (service, resource) {
+        ("iam", "root") => Some("Account"),
+        ("iam", r) if r.starts_with("user/") => Some("User"),
+        ("sts", r) if r.starts_with("assumed-role/") => Some("AssumedRole"),
+        ("sts", r) if r.starts_with("federated-user/") => Some("FederatedUser"),
+        _ => None,
+    }
+}
+
+fn caller(arn: String) -> Caller {
+    let mut derived: BTreeMap<String, Vec<String>> = derived_keys(&arn)
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), vec![v]))
+        .collect();
+    if let Some(t) = principal_type(&arn) {
+        derived.insert("aws:principaltype".to_owned(), vec![t.to_owned()]);
+    }
+    Caller { arn, derived }
+}
+
+/// What the policy names: accounts (with partition), role names per account, exact callers.
+#[derive(Default)]
+struct Named {
+    accounts: Vec<(String, String)>,
+    roles: Vec<String>,
+    users: Vec<String>,
+    exact: Vec<String>,
+}
+
+impl Named {
+    fn account(&mut self, partition: &str, id: &str) {
+        let entry = (partition.to_owned(), id.to_owned());
+        if is_account_id(id) && !self.accounts.contains(&entry) {
+            self.accounts.push(entry);
+        }
+    }
+
+    /// Reads one principal value or principal-key condition value.
+    fn read(&mut self, value: &str) {
+        let value = value.replace(['*', '?'], "x");
+        if is_account_id(&value) {
+            return self.account("aws", &value);
+        }
+        let Some([_, partition, service, _, account, resource]) = arn_parts(&value) else {
+            self.exact.push(value.clone());
+            return;
+        };
+        self.account(partition, account);
+        match (service, resource) {
+            ("iam", "root") => {}
+            ("iam", r) if r.starts_with("role/") => {
+                self.roles.extend(r.rsplit('/').next().map(str::to_owned))
+            }
+            ("iam", r) if r.starts_with("user/") => {
+                self.users.extend(r.rsplit('/').next().map(str::to_owned));
+                self.exact.push(value.clone());
+            }
+            _ => self.exact.push(value.clone()),
+        }
+    }
+}
+
+fn read_principals(named: &mut Named, principals: &Principals) {
+    let Principals::Specific(map) = principals else {
+        return;
+    };
+    for v in map.aws.iter().filter(|v| *v != "*") {
+        named.read(v);
+    }
+    let others = map
+        .service
+        .iter()
+        .chain(&map.federated)
+        .chain(&map.canonical_user);
+    named.exact.extend(others.cloned());
+}
+
+/// Every caller class of `policy` (statement principals and principal-key conditions), with
+/// the partner's root and a partner role session first.
+pub(crate) fn callers(policy: &Policy, partner: &str) -> Vec<Caller> {
+    let mut named = Named::default();
+    named.account("aws", partner);
+    for stmt in &policy.statements {
+        match &stmt.principal {
+            Some(PrincipalClause::Principal(p) | PrincipalClause::NotPrincipal(p)) => {
+                read_principals(&mut named, p)
+            }
+            None => {}
+        }
+        for c in stmt.conditions.iter().filter(|c| is_derived(&c.key)) {
+            for v in &c.values {
+                named.read(v);
+                if c.key.eq_ignore_ascii_case("aws:username") {
+                    named.users.push(v.replace(['*', '?'], "x"));
+                }
+            }
+        }
+    }
+    let fresh = ["444455556666", "999988887777", "135792468024"]
+        .into_iter()
+        .find(|a| !named.accounts.iter().any(|(_, id)| id == a))
+        .unwrap_or("000000000001");
+    named.account("aws", fresh);
+    build(&named)
+}
+
+fn build(named: &Named) -> Vec<Caller> {
+    let mut roles = named.roles.clone();
+    roles.push("prover-role".to_owned());
+    let mut users = named.users.clone();
+    users.push("prover-user".to_owned());
+    let mut arns = Vec::new();
+    for (p, a) in &named.accounts {
+        arns.push(format!("arn:{p}:iam::{a}:root"));
+        for r in &roles {
+            arns.push(format!("arn:{p}:sts::{a}:assumed-role/{r}/prover-session"));
+        }
+        for u in &users {
+            arns.push(format!("arn:{p}:iam::{a}:user/{u}"));
+        }
+        arns.push(format!("arn:{p}:sts::{a}:federated-user/prover-user"));
+    }
+    arns.extend(named.exact.iter().cloned());
+    arns.push("*".to_owned());
+    arns.push("prover.amazonaws.com".to_owned());
+    let mut seen = std::collections::HashSet::new();
+    arns.retain(|a| seen.insert(a.clone()));
+    arns.into_iter().map(caller).collect()
+}
+
+/// Whether a principal-derived key is tested with a wildcard or a negated/ordered operator
+/// whose satisfying callers the partition above may not cover.
+pub(crate) fn wildcard_keys(policy: &Policy) -> Option<String> {
+    policy
+        .statements
+        .iter()
+        .flat_map(|s| &s.conditions)
+        .filter(|c| is_derived(&c.key))
+        .find(|c| c.values.iter().any(|v| v.contains(['*', '?'])))
+        .map(|c| {
+            format!(
+                "a wildcard in {} on the principal-derived key {} (the prover enumerates \
+                 callers named in the policy, not every caller a pattern admits)",
+                c.operator.name, c.key
+            )
+        })
+}
