@@ -16,7 +16,7 @@ use std::time::Instant;
 use super::super::condition::holds;
 use super::super::model::{
     ActionClause, Condition, ConditionOperator, Effect, OperatorKind, PrincipalClause,
-    ResourceClause, SetOperator, Statement,
+    ResourceClause, Statement,
 };
 use super::super::principal::{not_principal_applies, principal_matches};
 use super::super::variables::VarSource;
@@ -354,17 +354,16 @@ fn push_once(list: &mut Demands, item: (usize, bool)) -> bool {
 }
 
 /// The pseudo-Deny statement used for the trust property: it matches exactly when
-/// `sts:ExternalId` is present and every value equals the configured ID.
+/// `sts:ExternalId` is present with the configured ID among its values. The key is single-valued
+/// in AWS, where this is plain equality; the evaluator accepts several values, and a request
+/// carrying the ID among others counts as carrying it (so `StringEquals` is proved, not refuted
+/// by a fictional multivalued request).
 pub(crate) fn intended_external_id(external_id: &str) -> Statement {
-    let cond = |kind: OperatorKind, set: Option<SetOperator>, values: Vec<String>| Condition {
-        operator: ConditionOperator {
-            name: kind.name().to_owned(),
-            set,
-            kind,
-            if_exists: false,
-        },
-        key: "sts:ExternalId".to_owned(),
-        values,
+    let operator = ConditionOperator {
+        name: "StringEquals".to_owned(),
+        set: None,
+        kind: OperatorKind::StringEquals,
+        if_exists: false,
     };
     Statement {
         sid: Some("intended".to_owned()),
@@ -372,13 +371,10 @@ pub(crate) fn intended_external_id(external_id: &str) -> Statement {
         principal: None,
         action: ActionClause::Action(vec!["*".to_owned()]),
         resource: None,
-        conditions: vec![
-            cond(OperatorKind::Null, None, vec!["false".to_owned()]),
-            cond(
-                OperatorKind::StringEquals,
-                Some(SetOperator::ForAllValues),
-                vec![external_id.to_owned()],
-            ),
-        ],
+        conditions: vec![Condition {
+            operator,
+            key: "sts:ExternalId".to_owned(),
+            values: vec![external_id.to_owned()],
+        }],
     }
 }

@@ -45,7 +45,8 @@ fn input(trust: &Policy) -> EvalInput {
     }
 }
 
-/// Whether a request is one the property intends: the partner, AssumeRole, the exact ID.
+/// Whether a request is one the property intends: the partner, AssumeRole, the ID (among the
+/// values, see `search::intended_external_id`).
 pub(crate) fn intended(req: &Request, spec: &TrustSpec) -> bool {
     let ids: Vec<&String> = req
         .context
@@ -55,8 +56,7 @@ pub(crate) fn intended(req: &Request, spec: &TrustSpec) -> bool {
         .collect();
     req.action.eq_ignore_ascii_case(ASSUME)
         && principal_account(&req.principal).as_deref() == Some(spec.partner_account.as_str())
-        && !ids.is_empty()
-        && ids.iter().all(|v| **v == spec.external_id)
+        && ids.iter().any(|v| **v == spec.external_id)
 }
 
 pub(crate) fn only_partner(

@@ -418,7 +418,7 @@ mod tests {
         ));
         assert_eq!(
             solve(&[
-                ("NumericLessThan", &["10"], true),
+                ("ForAllValues:NumericLessThan", &["10"], true),
                 ("NumericGreaterThan", &["10"], true)
             ]),
             Outcome::Unsat
