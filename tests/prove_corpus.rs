@@ -4,9 +4,7 @@
 mod prove_common;
 
 use lambda_trust::iam::prove::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
-use lambda_trust::iam::{
-    evaluate, prove_invoke, prove_trust, InvokeSpec, LabeledPolicy, Verdict,
-};
+use lambda_trust::iam::{evaluate, prove_invoke, prove_trust, InvokeSpec, LabeledPolicy, Verdict};
 use prove_common::*;
 use serde_json::{json, Value};
 
@@ -59,50 +57,381 @@ fn trust_cases() -> Vec<TrustCase> {
     let good = allow_partner(ext());
     vec![
         t("default", vec![good.clone()], P, P),
-        t("external id list with a second org", vec![allow_partner(json!({"StringEquals": {"sts:ExternalId": [EXTERNAL_ID, "other-org"]}}))], C, P),
-        t("StringLike pattern", vec![allow_partner(json!({"StringLike": {"sts:ExternalId": "0f8c*"}}))], C, P),
-        t("StringLike without wildcard", vec![allow_partner(json!({"StringLike": {"sts:ExternalId": EXTERNAL_ID}}))], P, P),
-        t("second statement with StringNotEquals", vec![good.clone(), allow_partner(json!({"StringNotEquals": {"sts:ExternalId": EXTERNAL_ID}}))], C, P),
-        t("ForAllValues on ExternalId", vec![allow_partner(json!({"ForAllValues:StringEquals": {"sts:ExternalId": EXTERNAL_ID}}))], C, P),
-        t("ForAllValues with Null false", vec![allow_partner(json!({"ForAllValues:StringEquals": {"sts:ExternalId": EXTERNAL_ID}, "Null": {"sts:ExternalId": "false"}}))], P, P),
-        t("ForAnyValue on ExternalId", vec![allow_partner(json!({"ForAnyValue:StringEquals": {"sts:ExternalId": EXTERNAL_ID}}))], P, P),
-        t("IfExists", vec![allow_partner(json!({"StringEqualsIfExists": {"sts:ExternalId": EXTERNAL_ID}}))], C, P),
-        t("Null false only", vec![allow_partner(json!({"Null": {"sts:ExternalId": "false"}}))], C, P),
-        t("Null true", vec![allow_partner(json!({"Null": {"sts:ExternalId": "true"}}))], C, C),
-        t("StringNotLike star", vec![allow_partner(json!({"StringNotLike": {"sts:ExternalId": "*"}}))], C, C),
-        t("IgnoreCase", vec![allow_partner(json!({"StringEqualsIgnoreCase": {"sts:ExternalId": EXTERNAL_ID}}))], C, P),
-        t("no condition", vec![without(good.clone(), "Condition")], C, P),
-        t("Principal *", vec![with(good.clone(), "Principal", json!("*"))], C, P),
-        t("Principal AWS *", vec![with(good.clone(), "Principal", json!({"AWS": "*"}))], C, P),
-        t("sts:* action", vec![with(good.clone(), "Action", json!("sts:*"))], C, P),
-        t("* action", vec![with(good.clone(), "Action", json!("*"))], C, P),
-        t("NotAction", vec![without(with(good.clone(), "NotAction", json!("iam:*")), "Action")], C, P),
-        t("extra sts:TagSession", vec![with(good.clone(), "Action", json!(["sts:AssumeRole", "sts:TagSession"]))], C, P),
-        t("case-insensitive action", vec![with(good.clone(), "Action", json!("STS:ASSUMEROLE"))], P, P),
-        t("case-insensitive key", vec![allow_partner(json!({"StringEquals": {"STS:EXTERNALID": EXTERNAL_ID}}))], P, P),
-        t("role session of a foreign account", vec![good.clone(), with(good.clone(), "Principal", json!({"AWS": format!("arn:aws:sts::{FOREIGN}:assumed-role/R/s")}))], C, P),
-        t("second account listed", vec![with(good.clone(), "Principal", json!({"AWS": [format!("arn:aws:iam::{PARTNER}:root"), FOREIGN]}))], C, P),
-        t("service principal", vec![good.clone(), json!({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"})], C, P),
-        t("federated principal", vec![good.clone(), json!({"Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity"})], C, P),
-        t("NotPrincipal allow", vec![without(with(good.clone(), "NotPrincipal", partner()), "Principal")], C, C),
-        t("Deny narrows actions", vec![with(good.clone(), "Action", json!("sts:*")), json!({"Effect": "Deny", "Principal": "*", "NotAction": "sts:AssumeRole"})], P, P),
-        t("Deny narrows the external id", vec![without(good.clone(), "Condition"), json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"StringNotEquals": {"sts:ExternalId": EXTERNAL_ID}}})], P, P),
-        t("Deny narrows the id list", vec![allow_partner(json!({"StringEquals": {"sts:ExternalId": [EXTERNAL_ID, "other-org"]}})), json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"StringEquals": {"sts:ExternalId": "other-org"}}})], P, P),
-        t("Deny narrows Principal *", vec![with(good.clone(), "Principal", json!("*")), json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"StringNotEquals": {"aws:PrincipalAccount": PARTNER}}})], P, P),
+        t(
+            "external id list with a second org",
+            vec![allow_partner(
+                json!({"StringEquals": {"sts:ExternalId": [EXTERNAL_ID, "other-org"]}}),
+            )],
+            C,
+            P,
+        ),
+        t(
+            "StringLike pattern",
+            vec![allow_partner(
+                json!({"StringLike": {"sts:ExternalId": "0f8c*"}}),
+            )],
+            C,
+            P,
+        ),
+        t(
+            "StringLike without wildcard",
+            vec![allow_partner(
+                json!({"StringLike": {"sts:ExternalId": EXTERNAL_ID}}),
+            )],
+            P,
+            P,
+        ),
+        t(
+            "second statement with StringNotEquals",
+            vec![
+                good.clone(),
+                allow_partner(json!({"StringNotEquals": {"sts:ExternalId": EXTERNAL_ID}})),
+            ],
+            C,
+            P,
+        ),
+        t(
+            "ForAllValues on ExternalId",
+            vec![allow_partner(
+                json!({"ForAllValues:StringEquals": {"sts:ExternalId": EXTERNAL_ID}}),
+            )],
+            C,
+            P,
+        ),
+        t(
+            "ForAllValues with Null false",
+            vec![allow_partner(
+                json!({"ForAllValues:StringEquals": {"sts:ExternalId": EXTERNAL_ID}, "Null": {"sts:ExternalId": "false"}}),
+            )],
+            P,
+            P,
+        ),
+        t(
+            "ForAnyValue on ExternalId",
+            vec![allow_partner(
+                json!({"ForAnyValue:StringEquals": {"sts:ExternalId": EXTERNAL_ID}}),
+            )],
+            P,
+            P,
+        ),
+        t(
+            "IfExists",
+            vec![allow_partner(
+                json!({"StringEqualsIfExists": {"sts:ExternalId": EXTERNAL_ID}}),
+            )],
+            C,
+            P,
+        ),
+        t(
+            "Null false only",
+            vec![allow_partner(json!({"Null": {"sts:ExternalId": "false"}}))],
+            C,
+            P,
+        ),
+        t(
+            "Null true",
+            vec![allow_partner(json!({"Null": {"sts:ExternalId": "true"}}))],
+            C,
+            C,
+        ),
+        t(
+            "StringNotLike star",
+            vec![allow_partner(
+                json!({"StringNotLike": {"sts:ExternalId": "*"}}),
+            )],
+            C,
+            C,
+        ),
+        t(
+            "IgnoreCase",
+            vec![allow_partner(
+                json!({"StringEqualsIgnoreCase": {"sts:ExternalId": EXTERNAL_ID}}),
+            )],
+            C,
+            P,
+        ),
+        t(
+            "no condition",
+            vec![without(good.clone(), "Condition")],
+            C,
+            P,
+        ),
+        t(
+            "Principal *",
+            vec![with(good.clone(), "Principal", json!("*"))],
+            C,
+            P,
+        ),
+        t(
+            "Principal AWS *",
+            vec![with(good.clone(), "Principal", json!({"AWS": "*"}))],
+            C,
+            P,
+        ),
+        t(
+            "sts:* action",
+            vec![with(good.clone(), "Action", json!("sts:*"))],
+            C,
+            P,
+        ),
+        t(
+            "* action",
+            vec![with(good.clone(), "Action", json!("*"))],
+            C,
+            P,
+        ),
+        t(
+            "NotAction",
+            vec![without(
+                with(good.clone(), "NotAction", json!("iam:*")),
+                "Action",
+            )],
+            C,
+            P,
+        ),
+        t(
+            "extra sts:TagSession",
+            vec![with(
+                good.clone(),
+                "Action",
+                json!(["sts:AssumeRole", "sts:TagSession"]),
+            )],
+            C,
+            P,
+        ),
+        t(
+            "case-insensitive action",
+            vec![with(good.clone(), "Action", json!("STS:ASSUMEROLE"))],
+            P,
+            P,
+        ),
+        t(
+            "case-insensitive key",
+            vec![allow_partner(
+                json!({"StringEquals": {"STS:EXTERNALID": EXTERNAL_ID}}),
+            )],
+            P,
+            P,
+        ),
+        t(
+            "role session of a foreign account",
+            vec![
+                good.clone(),
+                with(
+                    good.clone(),
+                    "Principal",
+                    json!({"AWS": format!("arn:aws:sts::{FOREIGN}:assumed-role/R/s")}),
+                ),
+            ],
+            C,
+            P,
+        ),
+        t(
+            "second account listed",
+            vec![with(
+                good.clone(),
+                "Principal",
+                json!({"AWS": [format!("arn:aws:iam::{PARTNER}:root"), FOREIGN]}),
+            )],
+            C,
+            P,
+        ),
+        t(
+            "service principal",
+            vec![
+                good.clone(),
+                json!({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}),
+            ],
+            C,
+            P,
+        ),
+        t(
+            "federated principal",
+            vec![
+                good.clone(),
+                json!({"Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity"}),
+            ],
+            C,
+            P,
+        ),
+        t(
+            "NotPrincipal allow",
+            vec![without(
+                with(good.clone(), "NotPrincipal", partner()),
+                "Principal",
+            )],
+            C,
+            C,
+        ),
+        t(
+            "Deny narrows actions",
+            vec![
+                with(good.clone(), "Action", json!("sts:*")),
+                json!({"Effect": "Deny", "Principal": "*", "NotAction": "sts:AssumeRole"}),
+            ],
+            P,
+            P,
+        ),
+        t(
+            "Deny narrows the external id",
+            vec![
+                without(good.clone(), "Condition"),
+                json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"StringNotEquals": {"sts:ExternalId": EXTERNAL_ID}}}),
+            ],
+            P,
+            P,
+        ),
+        t(
+            "Deny narrows the id list",
+            vec![
+                allow_partner(
+                    json!({"StringEquals": {"sts:ExternalId": [EXTERNAL_ID, "other-org"]}}),
+                ),
+                json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"StringEquals": {"sts:ExternalId": "other-org"}}}),
+            ],
+            P,
+            P,
+        ),
+        t(
+            "Deny narrows Principal *",
+            vec![
+                with(good.clone(), "Principal", json!("*")),
+                json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"StringNotEquals": {"aws:PrincipalAccount": PARTNER}}}),
+            ],
+            P,
+            P,
+        ),
         // NotPrincipal excludes a role session only when its account is listed too.
-        t("Deny by NotPrincipal", vec![with(good.clone(), "Principal", json!("*")), json!({"Effect": "Deny", "NotPrincipal": {"AWS": format!("arn:aws:iam::{PARTNER}:root")}, "Action": "*"})], P, C),
-        t("PrincipalAccount condition", vec![with(allow_partner(json!({"StringEquals": {"sts:ExternalId": EXTERNAL_ID, "aws:PrincipalAccount": PARTNER}})), "Principal", json!("*"))], P, P),
-        t("PrincipalOrgID is chosen by the caller", vec![with(allow_partner(json!({"StringEquals": {"sts:ExternalId": EXTERNAL_ID, "aws:PrincipalOrgID": "o-abc"}})), "Principal", json!("*"))], C, C),
-        t("ArnLike PrincipalArn wildcard", vec![with(allow_partner(json!({"StringEquals": {"sts:ExternalId": EXTERNAL_ID}, "ArnLike": {"aws:PrincipalArn": format!("arn:aws:iam::{PARTNER}:*")}})), "Principal", json!("*"))], U, P),
-        t("ArnLike PrincipalArn any account", vec![with(allow_partner(json!({"StringEquals": {"sts:ExternalId": EXTERNAL_ID}, "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}})), "Principal", json!("*"))], C, C),
-        t("extra SecureTransport", vec![allow_partner(json!({"StringEquals": {"sts:ExternalId": EXTERNAL_ID}, "Bool": {"aws:SecureTransport": "true"}}))], P, C),
-        t("extra SourceIp", vec![allow_partner(json!({"StringEquals": {"sts:ExternalId": EXTERNAL_ID}, "IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}))], P, C),
-        t("deny everything", vec![good.clone(), json!({"Effect": "Deny", "Principal": "*", "Action": "*"})], P, C),
-        t("only a partner role", vec![with(good.clone(), "Principal", json!({"AWS": format!("arn:aws:iam::{PARTNER}:role/GenesysCloudRole")}))], P, C),
-        t("policy variable in condition", vec![allow_partner(json!({"StringEquals": {"sts:ExternalId": "${aws:username}"}}))], U, C),
-        t("date window", vec![allow_partner(json!({"StringEquals": {"sts:ExternalId": EXTERNAL_ID}, "DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}}))], P, C),
-        t("numeric contradiction denies nothing extra", vec![good.clone(), allow_partner(json!({"NumericLessThan": {"k:n": "5"}, "ForAllValues:NumericGreaterThan": {"k:n": "7"}}))], P, P),
-        t("numeric window open", vec![good.clone(), allow_partner(json!({"NumericLessThan": {"k:n": "5"}, "NumericGreaterThan": {"k:n": "4"}}))], C, P),
+        t(
+            "Deny by NotPrincipal",
+            vec![
+                with(good.clone(), "Principal", json!("*")),
+                json!({"Effect": "Deny", "NotPrincipal": {"AWS": format!("arn:aws:iam::{PARTNER}:root")}, "Action": "*"}),
+            ],
+            P,
+            C,
+        ),
+        t(
+            "PrincipalAccount condition",
+            vec![with(
+                allow_partner(
+                    json!({"StringEquals": {"sts:ExternalId": EXTERNAL_ID, "aws:PrincipalAccount": PARTNER}}),
+                ),
+                "Principal",
+                json!("*"),
+            )],
+            P,
+            P,
+        ),
+        t(
+            "PrincipalOrgID is chosen by the caller",
+            vec![with(
+                allow_partner(
+                    json!({"StringEquals": {"sts:ExternalId": EXTERNAL_ID, "aws:PrincipalOrgID": "o-abc"}}),
+                ),
+                "Principal",
+                json!("*"),
+            )],
+            C,
+            C,
+        ),
+        t(
+            "ArnLike PrincipalArn wildcard",
+            vec![with(
+                allow_partner(
+                    json!({"StringEquals": {"sts:ExternalId": EXTERNAL_ID}, "ArnLike": {"aws:PrincipalArn": format!("arn:aws:iam::{PARTNER}:*")}}),
+                ),
+                "Principal",
+                json!("*"),
+            )],
+            U,
+            P,
+        ),
+        t(
+            "ArnLike PrincipalArn any account",
+            vec![with(
+                allow_partner(
+                    json!({"StringEquals": {"sts:ExternalId": EXTERNAL_ID}, "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}}),
+                ),
+                "Principal",
+                json!("*"),
+            )],
+            C,
+            C,
+        ),
+        t(
+            "extra SecureTransport",
+            vec![allow_partner(
+                json!({"StringEquals": {"sts:ExternalId": EXTERNAL_ID}, "Bool": {"aws:SecureTransport": "true"}}),
+            )],
+            P,
+            C,
+        ),
+        t(
+            "extra SourceIp",
+            vec![allow_partner(
+                json!({"StringEquals": {"sts:ExternalId": EXTERNAL_ID}, "IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}),
+            )],
+            P,
+            C,
+        ),
+        t(
+            "deny everything",
+            vec![
+                good.clone(),
+                json!({"Effect": "Deny", "Principal": "*", "Action": "*"}),
+            ],
+            P,
+            C,
+        ),
+        t(
+            "only a partner role",
+            vec![with(
+                good.clone(),
+                "Principal",
+                json!({"AWS": format!("arn:aws:iam::{PARTNER}:role/GenesysCloudRole")}),
+            )],
+            P,
+            C,
+        ),
+        t(
+            "policy variable in condition",
+            vec![allow_partner(
+                json!({"StringEquals": {"sts:ExternalId": "${aws:username}"}}),
+            )],
+            U,
+            C,
+        ),
+        t(
+            "date window",
+            vec![allow_partner(
+                json!({"StringEquals": {"sts:ExternalId": EXTERNAL_ID}, "DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}}),
+            )],
+            P,
+            C,
+        ),
+        t(
+            "numeric contradiction denies nothing extra",
+            vec![
+                good.clone(),
+                allow_partner(
+                    json!({"NumericLessThan": {"k:n": "5"}, "ForAllValues:NumericGreaterThan": {"k:n": "7"}}),
+                ),
+            ],
+            P,
+            P,
+        ),
+        t(
+            "numeric window open",
+            vec![
+                good.clone(),
+                allow_partner(
+                    json!({"NumericLessThan": {"k:n": "5"}, "NumericGreaterThan": {"k:n": "4"}}),
+                ),
+            ],
+            C,
+            P,
+        ),
         t("no statement", vec![], P, C),
     ]
 }
@@ -169,27 +498,211 @@ fn invoke_cases() -> Vec<InvokeCase> {
     let fq = "arn:aws:lambda:us-east-1:111122223333:function:f:*";
     let live = "arn:aws:lambda:us-east-1:111122223333:function:f:live";
     vec![
-        i("default", vec![vec![allow(inv(), json!([F, G]))]], None, vec![F, G], P, P),
-        i("lambda:*", vec![vec![allow(json!("lambda:*"), json!([F]))]], None, vec![F], C, P),
-        i("lambda:Invoke*", vec![vec![allow(json!("lambda:Invoke*"), json!([F]))]], None, vec![F], C, P),
-        i("function:f*", vec![vec![allow(inv(), json!(format!("{F}*")))]], None, vec![F], C, P),
-        i("Resource *", vec![vec![allow(inv(), json!("*"))]], None, vec![F], C, P),
-        i("NotResource", vec![vec![without(with(allow(inv(), json!(F)), "NotResource", json!(G)), "Resource")]], None, vec![F], C, P),
-        i("NotAction", vec![vec![without(with(allow(inv(), json!(F)), "NotAction", json!("iam:*")), "Action")]], None, vec![F], C, P),
-        i("any region", vec![vec![allow(inv(), json!("arn:aws:lambda:*:111122223333:function:f"))]], None, vec![F], C, P),
-        i("boundary narrows a broad policy", vec![vec![allow(json!("*"), json!("*"))]], Some(vec![allow(inv(), json!([F, G]))]), vec![F, G], P, P),
-        i("broad boundary, exact policy", vec![vec![allow(inv(), json!([F]))]], Some(vec![allow(json!("lambda:*"), json!("*"))]), vec![F], P, P),
-        i("Deny narrows", vec![vec![allow(json!("lambda:*"), json!("*")), json!({"Effect": "Deny", "NotAction": "lambda:InvokeFunction", "Resource": "*"}), json!({"Effect": "Deny", "Action": "*", "NotResource": [F]})]], None, vec![F], P, P),
-        i("qualifier wildcard granted", vec![vec![allow(inv(), json!([fq]))]], None, vec![fq], P, P),
-        i("qualifier wildcard granted, only live allowed", vec![vec![allow(inv(), json!([live]))]], None, vec![fq], P, C),
-        i("unqualified and every qualifier when only unqualified granted", vec![vec![allow(inv(), json!([F, fq]))]], None, vec![F], C, P),
-        i("a target not granted", vec![vec![allow(inv(), json!([F]))]], None, vec![F, G], P, C),
-        i("split over policies", vec![vec![allow(inv(), json!([F]))], vec![allow(inv(), json!([G]))]], None, vec![F, G], P, P),
-        i("boundary with a condition", vec![vec![allow(inv(), json!([F]))]], Some(vec![with(allow(inv(), json!("*")), "Condition", json!({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}))]), vec![F], P, C),
-        i("broad grant under a condition", vec![vec![allow(inv(), json!([F])), with(allow(json!("lambda:*"), json!("*")), "Condition", json!({"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}))]], None, vec![F], C, P),
-        i("broad grant under an impossible condition", vec![vec![allow(inv(), json!([F])), with(allow(json!("lambda:*"), json!("*")), "Condition", json!({"Null": {"aws:SourceIp": "true"}, "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}))]], None, vec![F], P, P),
-        i("policy variable in Resource", vec![vec![allow(inv(), json!("arn:aws:lambda:us-east-1:111122223333:function:${aws:username}"))]], None, vec![F], U, U),
-        i("lowercase action", vec![vec![allow(json!("LAMBDA:invokefunction"), json!([F]))]], None, vec![F], P, P),
+        i(
+            "default",
+            vec![vec![allow(inv(), json!([F, G]))]],
+            None,
+            vec![F, G],
+            P,
+            P,
+        ),
+        i(
+            "lambda:*",
+            vec![vec![allow(json!("lambda:*"), json!([F]))]],
+            None,
+            vec![F],
+            C,
+            P,
+        ),
+        i(
+            "lambda:Invoke*",
+            vec![vec![allow(json!("lambda:Invoke*"), json!([F]))]],
+            None,
+            vec![F],
+            C,
+            P,
+        ),
+        i(
+            "function:f*",
+            vec![vec![allow(inv(), json!(format!("{F}*")))]],
+            None,
+            vec![F],
+            C,
+            P,
+        ),
+        i(
+            "Resource *",
+            vec![vec![allow(inv(), json!("*"))]],
+            None,
+            vec![F],
+            C,
+            P,
+        ),
+        i(
+            "NotResource",
+            vec![vec![without(
+                with(allow(inv(), json!(F)), "NotResource", json!(G)),
+                "Resource",
+            )]],
+            None,
+            vec![F],
+            C,
+            P,
+        ),
+        i(
+            "NotAction",
+            vec![vec![without(
+                with(allow(inv(), json!(F)), "NotAction", json!("iam:*")),
+                "Action",
+            )]],
+            None,
+            vec![F],
+            C,
+            P,
+        ),
+        i(
+            "any region",
+            vec![vec![allow(
+                inv(),
+                json!("arn:aws:lambda:*:111122223333:function:f"),
+            )]],
+            None,
+            vec![F],
+            C,
+            P,
+        ),
+        i(
+            "boundary narrows a broad policy",
+            vec![vec![allow(json!("*"), json!("*"))]],
+            Some(vec![allow(inv(), json!([F, G]))]),
+            vec![F, G],
+            P,
+            P,
+        ),
+        i(
+            "broad boundary, exact policy",
+            vec![vec![allow(inv(), json!([F]))]],
+            Some(vec![allow(json!("lambda:*"), json!("*"))]),
+            vec![F],
+            P,
+            P,
+        ),
+        i(
+            "Deny narrows",
+            vec![vec![
+                allow(json!("lambda:*"), json!("*")),
+                json!({"Effect": "Deny", "NotAction": "lambda:InvokeFunction", "Resource": "*"}),
+                json!({"Effect": "Deny", "Action": "*", "NotResource": [F]}),
+            ]],
+            None,
+            vec![F],
+            P,
+            P,
+        ),
+        i(
+            "qualifier wildcard granted",
+            vec![vec![allow(inv(), json!([fq]))]],
+            None,
+            vec![fq],
+            P,
+            P,
+        ),
+        i(
+            "qualifier wildcard granted, only live allowed",
+            vec![vec![allow(inv(), json!([live]))]],
+            None,
+            vec![fq],
+            P,
+            C,
+        ),
+        i(
+            "unqualified and every qualifier when only unqualified granted",
+            vec![vec![allow(inv(), json!([F, fq]))]],
+            None,
+            vec![F],
+            C,
+            P,
+        ),
+        i(
+            "a target not granted",
+            vec![vec![allow(inv(), json!([F]))]],
+            None,
+            vec![F, G],
+            P,
+            C,
+        ),
+        i(
+            "split over policies",
+            vec![
+                vec![allow(inv(), json!([F]))],
+                vec![allow(inv(), json!([G]))],
+            ],
+            None,
+            vec![F, G],
+            P,
+            P,
+        ),
+        i(
+            "boundary with a condition",
+            vec![vec![allow(inv(), json!([F]))]],
+            Some(vec![with(
+                allow(inv(), json!("*")),
+                "Condition",
+                json!({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}),
+            )]),
+            vec![F],
+            P,
+            C,
+        ),
+        i(
+            "broad grant under a condition",
+            vec![vec![
+                allow(inv(), json!([F])),
+                with(
+                    allow(json!("lambda:*"), json!("*")),
+                    "Condition",
+                    json!({"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}),
+                ),
+            ]],
+            None,
+            vec![F],
+            C,
+            P,
+        ),
+        i(
+            "broad grant under an impossible condition",
+            vec![vec![
+                allow(inv(), json!([F])),
+                with(
+                    allow(json!("lambda:*"), json!("*")),
+                    "Condition",
+                    json!({"Null": {"aws:SourceIp": "true"}, "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}),
+                ),
+            ]],
+            None,
+            vec![F],
+            P,
+            P,
+        ),
+        i(
+            "policy variable in Resource",
+            vec![vec![allow(
+                inv(),
+                json!("arn:aws:lambda:us-east-1:111122223333:function:${aws:username}"),
+            )]],
+            None,
+            vec![F],
+            U,
+            U,
+        ),
+        i(
+            "lowercase action",
+            vec![vec![allow(json!("LAMBDA:invokefunction"), json!([F]))]],
+            None,
+            vec![F],
+            P,
+            P,
+        ),
         i("no identity policy", vec![], None, vec![F], P, C),
     ]
 }
@@ -206,7 +719,10 @@ fn invoke_corpus() {
             .enumerate()
             .map(|(n, s)| LabeledPolicy::new(format!("policy-{n}"), doc(s.clone())))
             .collect();
-        let boundary = case.boundary.clone().map(|s| LabeledPolicy::new("boundary", doc(s)));
+        let boundary = case
+            .boundary
+            .clone()
+            .map(|s| LabeledPolicy::new("boundary", doc(s)));
         let spec = InvokeSpec {
             targets: case.targets.iter().map(|s| s.to_string()).collect(),
         };
@@ -244,7 +760,10 @@ fn summary_line_and_json_shape() {
     let v = serde_json::to_value(&r[0]).unwrap();
     assert_eq!(v["property"], "trust-only-partner-with-external-id");
     assert_eq!(v["verdict"], "counterexample");
-    assert_eq!(v["counterexample"]["principal"], format!("arn:aws:iam::{FOREIGN}:root"));
+    assert_eq!(
+        v["counterexample"]["principal"],
+        format!("arn:aws:iam::{FOREIGN}:root")
+    );
     assert_eq!(v["statements"][0]["index"], 1);
     assert_eq!(v["statements"][0]["sid"], "Legacy");
     let ok = serde_json::to_value(&r[1]).unwrap();

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use lambda_trust::iam::prove::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use lambda_trust::iam::{
-    evaluate, Counterexample, EvalInput, LabeledPolicy, Policy, PropertyResult, Request,
-    TrustSpec, Verdict,
+    evaluate, Counterexample, EvalInput, LabeledPolicy, Policy, PropertyResult, Request, TrustSpec,
+    Verdict,
 };
 use serde_json::{json, Value};
 
