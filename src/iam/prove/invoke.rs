@@ -17,7 +17,7 @@ use super::super::wildcard::{arn_match, compile};
 use super::classes::{nice_members, Classes, Matcher};
 use super::principals::Caller;
 use super::report::{Counterexample, PropertyResult, Verdict};
-use super::search::{Builder, Found, Head, Problem};
+use super::search::{statement_ref, Builder, Found, Head, Problem};
 use super::trust::action_nice;
 use super::{unsupported, InvokeSpec};
 
@@ -75,8 +75,8 @@ fn build(s: &Setup, deadline: Instant) -> Result<(Problem, usize, Vec<usize>), S
         .chain(s.boundary.map(|p| (p, true)));
     for (p, is_boundary) in policies {
         let variables = p.policy.effective_version().supports_variables();
-        for stmt in &p.policy.statements {
-            let i = b.add(stmt, variables, false);
+        for (index, stmt) in p.policy.statements.iter().enumerate() {
+            let i = b.add(stmt, statement_ref(&p.label, index, stmt), variables, false);
             match (stmt.effect, is_boundary) {
                 (Effect::Deny, _) => denies.push(i),
                 (Effect::Allow, false) => allows.push(i),
@@ -203,47 +203,47 @@ fn confirm(s: &Setup, req: Request) -> PropertyResult {
     }
 }
 
-/// Every resource class inside some target, invoked with an empty context.
+/// Every resource class inside some target, invoked with an empty context. Decided on the
+/// search's own statement model (one evaluator run per class would dominate the run time);
+/// a refusal found is confirmed by the evaluator before it is reported.
 fn targets_allowed(s: &Setup, problem: &Problem, targets: &[usize]) -> PropertyResult {
-    let input = s.input();
+    // The class of the literal action: exactly the patterns it matches.
+    let want: Vec<bool> = problem
+        .actions
+        .patterns
+        .iter()
+        .map(|p| glob_matches(p))
+        .collect();
+    let Some(action) = problem
+        .actions
+        .classes
+        .iter()
+        .position(|(bits, _)| *bits == want)
+    else {
+        return PropertyResult::unknown(
+            TARGETS_ALLOWED,
+            "internal: no action class for lambda:InvokeFunction",
+        );
+    };
     let mut allowing = Vec::new();
     for (c, (bits, witness)) in problem.resources.classes.iter().enumerate() {
         let Some(t) = targets.iter().position(|t| bits[*t]) else {
             continue;
         };
-        let target = &s.spec.targets[t];
-        let resource = if target.contains(['*', '?']) {
-            problem
-                .resources
-                .pretty(c, &nice_members(&[target.clone()], &[]))
-        } else {
-            witness.clone()
+        let head = Head {
+            caller: 0,
+            action,
+            resource: c,
         };
-        let req = Request::new(ROLE, INVOKE, resource);
-        let eval = evaluate(&input, &req);
-        if !eval.allowed() {
-            return PropertyResult {
-                property: TARGETS_ALLOWED,
-                verdict: Verdict::Counterexample,
-                counterexample: Some(Counterexample {
-                    principal: req.principal,
-                    action: req.action,
-                    resource: req.resource,
-                    context: req.context,
-                }),
-                statements: eval.deciding,
-                reason: format!(
-                    "granted ARN {target} is not invokable ({})",
-                    eval.decision.as_str()
-                ),
-            };
-        }
-        if allowing.len() < 16 {
-            for st in eval.deciding {
-                if !allowing.contains(&st) {
-                    allowing.push(st);
+        match problem.allowed_bare(head) {
+            Some(refs) => {
+                for r in refs {
+                    if allowing.len() < 16 && !allowing.contains(&r) {
+                        allowing.push(r);
+                    }
                 }
             }
+            None => return refused(s, problem, c, &s.spec.targets[t], witness),
         }
     }
     let mut r = PropertyResult::proved(
@@ -252,4 +252,40 @@ fn targets_allowed(s: &Setup, problem: &Problem, targets: &[usize]) -> PropertyR
     );
     r.statements = allowing;
     r
+}
+
+/// Whether the literal action `lambda:InvokeFunction` matches an action pattern.
+fn glob_matches(pattern: &str) -> bool {
+    super::super::wildcard::glob(&compile(pattern), INVOKE, true)
+}
+
+/// Reports resource class `c` of `target` as not invokable, after the evaluator agrees.
+fn refused(s: &Setup, problem: &Problem, c: usize, target: &str, witness: &str) -> PropertyResult {
+    let resource = if target.contains(['*', '?']) {
+        problem
+            .resources
+            .pretty(c, &nice_members(&[target.to_owned()], &[]))
+    } else {
+        witness.to_owned()
+    };
+    let req = Request::new(ROLE, INVOKE, resource);
+    let eval = evaluate(&s.input(), &req);
+    if eval.allowed() {
+        return PropertyResult::unknown(TARGETS_ALLOWED, format!("internal disagreement: the evaluator allows {req:?}, which the prover found refused"));
+    }
+    PropertyResult {
+        property: TARGETS_ALLOWED,
+        verdict: Verdict::Counterexample,
+        counterexample: Some(Counterexample {
+            principal: req.principal,
+            action: req.action,
+            resource: req.resource,
+            context: req.context,
+        }),
+        statements: eval.deciding,
+        reason: format!(
+            "granted ARN {target} is not invokable ({})",
+            eval.decision.as_str()
+        ),
+    }
 }

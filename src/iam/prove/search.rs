@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
 use super::super::condition::holds;
+use super::super::eval::StatementRef;
 use super::super::model::{
     ActionClause, Condition, ConditionOperator, Effect, OperatorKind, PrincipalClause,
     ResourceClause, Statement,
@@ -26,6 +27,8 @@ use super::values::{solve_key, Clause, Form, KeyModel, Keys, Outcome};
 
 /// One statement, pre-digested for the search.
 pub(crate) struct Stmt {
+    /// Where the statement came from, for reports.
+    pub(crate) at: StatementRef,
     /// Resource-policy statements name their principal (`None`: identity-policy statement).
     principal: Option<Option<PrincipalClause>>,
     actions: Vec<usize>,
@@ -92,7 +95,13 @@ impl Builder {
         }
     }
 
-    pub(crate) fn add(&mut self, stmt: &Statement, variables: bool, resource_kind: bool) -> usize {
+    pub(crate) fn add(
+        &mut self,
+        stmt: &Statement,
+        at: StatementRef,
+        variables: bool,
+        resource_kind: bool,
+    ) -> usize {
         let (list, not_action) = match &stmt.action {
             ActionClause::Action(l) => (l, false),
             ActionClause::NotAction(l) => (l, true),
@@ -126,6 +135,7 @@ impl Builder {
             free.push((lower, model.add(c, variables)));
         }
         self.stmts.push(Stmt {
+            at,
             principal: resource_kind.then(|| stmt.principal.clone()),
             actions,
             not_action,
@@ -208,6 +218,26 @@ impl Problem {
         unknown.map_or(Found::Nothing, Found::Unknown)
     }
 
+    /// Whether the head is allowed with no condition keys at all (and the caller's derived
+    /// keys): some allow set matches with every condition true on absent keys, and no Deny
+    /// does. Returns the allowing statements.
+    pub(crate) fn allowed_bare(&self, head: Head) -> Option<Vec<StatementRef>> {
+        let holds_bare = |i: &usize| {
+            let s = &self.stmts[*i];
+            self.head_matches(s, head)
+                && self.derived_hold(s, head.caller)
+                && s.free.iter().all(|(_, f)| f.absent)
+        };
+        if self.denies.iter().any(holds_bare) {
+            return None;
+        }
+        let set = self
+            .allow_sets
+            .iter()
+            .find(|set| set.iter().all(holds_bare))?;
+        Some(set.iter().map(|i| self.stmts[*i].at.clone()).collect())
+    }
+
     fn heads(&self) -> impl Iterator<Item = Head> + '_ {
         let (nc, na, nr) = (
             self.callers.len(),
@@ -269,26 +299,38 @@ impl Run<'_> {
         self.assign(&blockers, &mut demands, head)
     }
 
-    /// Gives each blocker a key to fail on, then solves every key.
+    /// Gives each blocker a key to fail on, then solves every key. Forward checking: a blocker
+    /// with no viable key ends the branch; the blocker with fewest viable keys goes first; a
+    /// blocker breakable on a key nothing else constrains takes it without branching (that
+    /// choice constrains nobody, so it loses no solution).
     fn assign(
         &mut self,
         blockers: &[(usize, Vec<String>)],
         demands: &mut BTreeMap<String, Demands>,
         head: Head,
     ) -> Found {
-        let Some(((d, keys), rest)) = blockers.split_first() else {
+        if blockers.is_empty() {
             return self.finish(demands, head);
+        }
+        if Instant::now() > self.p.deadline {
+            return Found::Unknown("the time budget ran out".to_owned());
+        }
+        let Some((pick, keys)) = self.most_constrained(blockers, demands) else {
+            return Found::Nothing;
         };
+        let d = blockers[pick].0;
+        let rest: Vec<(usize, Vec<String>)> = blockers
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != pick)
+            .map(|(_, b)| b.clone())
+            .collect();
         let mut unknown = None;
         for key in keys {
-            let list = demands.entry(key.clone()).or_default();
-            let added = push_once(list, (*d, true));
-            let found = match self.solve(key, &demands[key]) {
-                Outcome::Unsat => Found::Nothing,
-                _ => self.assign(rest, demands, head),
-            };
+            let added = push_once(demands.entry(key.clone()).or_default(), (d, true));
+            let found = self.assign(&rest, demands, head);
             if added {
-                demands.get_mut(key).map(Vec::pop);
+                demands.get_mut(&key).map(Vec::pop);
             }
             match found {
                 Found::Nothing => {}
@@ -297,6 +339,40 @@ impl Run<'_> {
             }
         }
         unknown.map_or(Found::Nothing, Found::Unknown)
+    }
+
+    /// The blocker to branch on next and its viable keys; `None` when one has none.
+    fn most_constrained(
+        &mut self,
+        blockers: &[(usize, Vec<String>)],
+        demands: &BTreeMap<String, Demands>,
+    ) -> Option<(usize, Vec<String>)> {
+        let mut best: Option<(usize, Vec<String>)> = None;
+        for (i, (d, keys)) in blockers.iter().enumerate() {
+            let mut viable = Vec::new();
+            for key in keys {
+                let mut list = demands.get(key).cloned().unwrap_or_default();
+                push_once(&mut list, (*d, true));
+                let outcome = self.solve(key, &list);
+                let private = !demands.contains_key(key)
+                    && blockers
+                        .iter()
+                        .enumerate()
+                        .all(|(j, (_, ks))| j == i || !ks.contains(key));
+                match outcome {
+                    Outcome::Unsat => {}
+                    Outcome::Sat(_) if private => return Some((i, vec![key.clone()])),
+                    _ => viable.push(key.clone()),
+                }
+            }
+            if viable.is_empty() {
+                return None;
+            }
+            if best.as_ref().map_or(true, |(_, v)| viable.len() < v.len()) {
+                best = Some((i, viable));
+            }
+        }
+        best
     }
 
     fn finish(&mut self, demands: &BTreeMap<String, Demands>, head: Head) -> Found {
@@ -351,6 +427,16 @@ fn push_once(list: &mut Demands, item: (usize, bool)) -> bool {
     }
     list.push(item);
     true
+}
+
+/// A reference to statement `index` of the policy labelled `label`.
+pub(crate) fn statement_ref(label: &str, index: usize, stmt: &Statement) -> StatementRef {
+    StatementRef {
+        policy: label.to_owned(),
+        index,
+        sid: stmt.sid.clone(),
+        effect: stmt.effect,
+    }
 }
 
 /// The pseudo-Deny statement used for the trust property: it matches exactly when

@@ -16,7 +16,7 @@ use super::super::principal::principal_account;
 use super::classes::{nice_members, Classes, Matcher};
 use super::principals::{callers, wildcard_keys};
 use super::report::{Counterexample, PropertyResult, Verdict};
-use super::search::{intended_external_id, Builder, Found, Head, Problem};
+use super::search::{intended_external_id, statement_ref, Builder, Found, Head, Problem};
 use super::{unsupported, TrustSpec};
 
 pub(crate) const ONLY_PARTNER: &str = "trust-only-partner-with-external-id";
@@ -103,15 +103,15 @@ fn build(
     let mut b = Builder::new(true);
     let variables = trust.effective_version().supports_variables();
     let (mut allow_sets, mut denies) = (Vec::new(), Vec::new());
-    for stmt in &trust.statements {
-        let i = b.add(stmt, variables, true);
+    for (index, stmt) in trust.statements.iter().enumerate() {
+        let i = b.add(stmt, statement_ref(LABEL, index, stmt), variables, true);
         match stmt.effect {
             Effect::Allow => allow_sets.push(vec![i]),
             Effect::Deny => denies.push(i),
         }
     }
     let pseudo = intended_external_id(&spec.external_id);
-    let intended = b.add(&pseudo, false, false);
+    let intended = b.add(&pseudo, statement_ref("property", 0, &pseudo), false, false);
     let assume = Classes::intern(&mut b.action_patterns, Matcher::Action, ASSUME);
     let actions = Classes::enumerate(Matcher::Action, b.action_patterns, deadline)
         .map_err(|_| "the action search ran out of budget".to_owned())?;
