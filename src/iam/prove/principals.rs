@@ -13,8 +13,9 @@
 use std::collections::BTreeMap;
 
 use super::super::eval::derived_keys;
-use super::super::model::{Policy, PrincipalClause, Principals};
+use super::super::model::{Condition, OperatorKind, Policy, PrincipalClause, Principals};
 use super::super::principal::{arn_parts, is_account_id};
+use super::values::{family, Family};
 
 /// Context keys whose value follows the caller rather than the request (lowercased).
 pub(crate) const DERIVED: [&str; 4] = [
@@ -173,20 +174,106 @@ fn build(named: &Named) -> Vec<Caller> {
     arns.into_iter().map(caller).collect()
 }
 
-/// Whether a principal-derived key is tested with a wildcard or a negated/ordered operator
-/// whose satisfying callers the partition above may not cover.
+/// Whether a principal-derived key is tested with a wildcard or a non-string operator, whose
+/// satisfying callers the partition above may not cover (equality tests are covered: their
+/// values are read as callers).
 pub(crate) fn wildcard_keys(policy: &Policy) -> Option<String> {
+    let uncovered = |c: &&Condition| {
+        let kind = c.operator.kind;
+        let string = family(kind) == Family::Str;
+        kind != OperatorKind::Null && (!string || c.values.iter().any(|v| v.contains(['*', '?'])))
+    };
     policy
         .statements
         .iter()
         .flat_map(|s| &s.conditions)
         .filter(|c| is_derived(&c.key))
-        .find(|c| c.values.iter().any(|v| v.contains(['*', '?'])))
+        .find(uncovered)
         .map(|c| {
             format!(
-                "a wildcard in {} on the principal-derived key {} (the prover enumerates \
-                 callers named in the policy, not every caller a pattern admits)",
+                "{} on the principal-derived key {} (the prover enumerates the callers the \
+                 policy names, not every caller a pattern or range admits)",
                 c.operator.name, c.key
             )
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn policy(v: serde_json::Value) -> Policy {
+        Policy::parse(&json!({"Version": "2012-10-17", "Statement": v})).unwrap()
+    }
+
+    #[test]
+    fn partition_names_every_listed_caller() {
+        let p = policy(json!([{
+            "Effect": "Allow",
+            "Principal": {"AWS": ["arn:aws:iam::111122223333:role/path/App", "222233334444"],
+                          "Service": "ec2.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:PrincipalArn": "arn:aws:iam::333344445555:user/bob"}}
+        }]));
+        let arns: Vec<String> = callers(&p, "765628985471")
+            .into_iter()
+            .map(|c| c.arn)
+            .collect();
+        for want in [
+            "arn:aws:iam::765628985471:root",
+            "arn:aws:sts::111122223333:assumed-role/App/prover-session",
+            "arn:aws:sts::765628985471:assumed-role/App/prover-session",
+            "arn:aws:iam::222233334444:root",
+            "arn:aws:iam::333344445555:user/bob",
+            "arn:aws:iam::444455556666:root",
+            "ec2.amazonaws.com",
+            "prover.amazonaws.com",
+            "*",
+        ] {
+            assert!(
+                arns.iter().any(|a| a == want),
+                "{want} missing from {arns:?}"
+            );
+        }
+        assert_eq!(arns[0], "arn:aws:iam::765628985471:root");
+    }
+
+    #[test]
+    fn derived_keys_follow_the_caller() {
+        let c = caller("arn:aws:sts::111122223333:assumed-role/App/s".to_owned());
+        assert_eq!(c.derived["aws:principalaccount"], vec!["111122223333"]);
+        assert_eq!(
+            c.derived["aws:principalarn"],
+            vec!["arn:aws:iam::111122223333:role/App"]
+        );
+        assert_eq!(c.derived["aws:principaltype"], vec!["AssumedRole"]);
+        assert_eq!(
+            caller("*".to_owned()).derived["aws:principaltype"],
+            vec!["Anonymous"]
+        );
+        assert!(caller("ec2.amazonaws.com".to_owned()).derived.is_empty());
+    }
+
+    #[test]
+    fn wildcards_on_derived_keys_are_flagged() {
+        let cond = |c: serde_json::Value| {
+            policy(
+                json!([{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole", "Condition": c}]),
+            )
+        };
+        assert!(wildcard_keys(&cond(
+            json!({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::1:*"}})
+        ))
+        .is_some());
+        assert!(wildcard_keys(&cond(
+            json!({"NumericLessThan": {"aws:PrincipalAccount": "5"}})
+        ))
+        .is_some());
+        assert!(wildcard_keys(&cond(
+            json!({"StringEquals": {"aws:PrincipalAccount": "1"}})
+        ))
+        .is_none());
+        assert!(wildcard_keys(&cond(json!({"StringLike": {"aws:SourceArn": "*"}}))).is_none());
+    }
 }

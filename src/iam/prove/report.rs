@@ -78,7 +78,11 @@ impl PropertyResult {
         let trust = self.property.starts_with("trust");
         let refused = self.property.ends_with("-allowed");
         let verb = if refused { "may not" } else { "may" };
-        let mut line = format!("{} {verb} {}", c.principal, c.action);
+        let who = match c.principal.as_str() {
+            "*" => "an anonymous caller (*)",
+            p => p,
+        };
+        let mut line = format!("{who} {verb} {}", c.action);
         if !trust {
             line.push_str(&format!(" on {}", c.resource));
         }
