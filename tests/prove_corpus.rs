@@ -433,6 +433,66 @@ fn trust_cases() -> Vec<TrustCase> {
             P,
         ),
         t("no statement", vec![], P, C),
+        t(
+            "aws:userid is chosen per caller",
+            vec![with(
+                allow_partner(
+                    json!({"StringEquals": {"sts:ExternalId": EXTERNAL_ID}, "StringLike": {"aws:userid": "AROA*"}}),
+                ),
+                "Principal",
+                json!("*"),
+            )],
+            C,
+            C,
+        ),
+        t(
+            "Deny with IfExists narrows",
+            vec![
+                without(good.clone(), "Condition"),
+                json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"StringNotEqualsIfExists": {"sts:ExternalId": EXTERNAL_ID}}}),
+            ],
+            P,
+            P,
+        ),
+        t(
+            "Deny with Null true and NotEquals",
+            vec![
+                without(good.clone(), "Condition"),
+                json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"Null": {"sts:ExternalId": "true"}}}),
+                json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"StringNotEquals": {"sts:ExternalId": EXTERNAL_ID}}}),
+            ],
+            P,
+            P,
+        ),
+        t(
+            "two tests on the id need two values",
+            vec![allow_partner(
+                json!({"StringEquals": {"sts:ExternalId": EXTERNAL_ID}, "StringLike": {"sts:ExternalId": "x*"}}),
+            )],
+            P,
+            C,
+        ),
+        t(
+            "mixed operator families on one key",
+            vec![
+                good.clone(),
+                allow_partner(
+                    json!({"StringLike": {"k:v": "1*"}, "NumericLessThan": {"k:v": "5"}, "StringEquals": {"aws:PrincipalOrgID": "o-1"}}),
+                ),
+                json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1"}}}),
+            ],
+            P,
+            P,
+        ),
+        t(
+            "Deny on source IP range leaves the rest",
+            vec![
+                with(good.clone(), "Principal", json!("*")),
+                json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}),
+            ],
+            C,
+            C,
+        ),
     ]
 }
 
@@ -704,6 +764,58 @@ fn invoke_cases() -> Vec<InvokeCase> {
             P,
         ),
         i("no identity policy", vec![], None, vec![F], P, C),
+        i(
+            "broad grant before a date",
+            vec![vec![
+                allow(inv(), json!([F])),
+                with(
+                    allow(json!("lambda:*"), json!("*")),
+                    "Condition",
+                    json!({"DateLessThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}),
+                ),
+            ]],
+            None,
+            vec![F],
+            C,
+            P,
+        ),
+        i(
+            "broad grant in an empty date window",
+            vec![vec![
+                allow(inv(), json!([F])),
+                with(
+                    allow(json!("lambda:*"), json!("*")),
+                    "Condition",
+                    json!({"ForAllValues:DateLessThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}, "DateGreaterThan": {"aws:CurrentTime": "2021-01-01T00:00:00Z"}}),
+                ),
+            ]],
+            None,
+            vec![F],
+            P,
+            P,
+        ),
+        i(
+            "Deny NotResource narrows Resource *",
+            vec![vec![
+                allow(inv(), json!("*")),
+                json!({"Effect": "Deny", "Action": "*", "NotResource": [F, G]}),
+            ]],
+            None,
+            vec![F, G],
+            P,
+            P,
+        ),
+        i(
+            "boundary Deny narrows",
+            vec![vec![allow(json!("lambda:*"), json!([F]))]],
+            Some(vec![
+                allow(json!("*"), json!("*")),
+                json!({"Effect": "Deny", "NotAction": "lambda:InvokeFunction", "Resource": "*"}),
+            ]),
+            vec![F],
+            P,
+            P,
+        ),
     ]
 }
 
@@ -743,6 +855,24 @@ fn invoke_corpus() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Out of time is `unknown`, never `proved`.
+#[test]
+fn no_budget_is_unknown() {
+    let r = prove_trust(
+        &doc(vec![allow_partner(ext())]),
+        ROLE_ARN,
+        &spec(),
+        std::time::Duration::ZERO,
+    );
+    assert_eq!(r[0].verdict, U, "{}", r[0].summary());
+    let identity = vec![LabeledPolicy::new("p", doc(vec![allow(inv(), json!([F]))]))];
+    let spec = InvokeSpec {
+        targets: vec![F.to_owned()],
+    };
+    let r = prove_invoke(&identity, None, &spec, std::time::Duration::ZERO);
+    assert_eq!(r[0].verdict, U, "{}", r[0].summary());
 }
 
 #[test]
