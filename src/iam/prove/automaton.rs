@@ -149,13 +149,101 @@ pub(crate) type Atom = Vec<Pattern>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Exhausted;
 
-/// State: sorted (alternative, position) pairs; alternatives are numbered across all atoms.
-type State = Vec<(u32, u32)>;
+/// Many literal strings as one deterministic trie. A string equals at most one of them, so a
+/// node stands for "the prefix read so far" and the whole set costs one number per state (the
+/// position sets of hundreds of granted ARNs would otherwise be carried through every state).
+pub(crate) struct Literals {
+    nodes: Vec<TrieNode>,
+    ci: bool,
+}
+
+/// A trie node: its children by character, and the literal that ends here.
+type TrieNode = (Vec<(char, u32)>, Option<usize>);
+
+const DEAD: u32 = u32::MAX;
+
+impl Literals {
+    /// `ci`: compare as `to_lowercase` does (the words are lowercased here).
+    pub(crate) fn new(words: &[String], ci: bool) -> Self {
+        let mut t = Literals {
+            nodes: vec![(Vec::new(), None)],
+            ci,
+        };
+        for (i, w) in words.iter().enumerate() {
+            let mut node = 0usize;
+            let chars: Vec<char> = if ci {
+                w.chars().flat_map(char::to_lowercase).collect()
+            } else {
+                w.chars().collect()
+            };
+            for c in chars {
+                node = t.child(node, c);
+            }
+            t.nodes[node].1 = Some(i);
+        }
+        t
+    }
+
+    fn child(&mut self, node: usize, c: char) -> usize {
+        if let Some(&(_, n)) = self.nodes[node].0.iter().find(|(k, _)| *k == c) {
+            return n as usize;
+        }
+        self.nodes.push((Vec::new(), None));
+        let n = self.nodes.len() - 1;
+        self.nodes[node].0.push((c, n as u32));
+        n
+    }
+
+    fn step(&self, node: u32, c: char) -> u32 {
+        if node == DEAD {
+            return DEAD;
+        }
+        let key = if self.ci {
+            let mut low = c.to_lowercase();
+            match (low.next(), low.next()) {
+                (Some(l), None) => l,
+                _ => return DEAD,
+            }
+        } else {
+            c
+        };
+        let children = &self.nodes[node as usize].0;
+        children
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(DEAD, |(_, n)| *n)
+    }
+
+    fn interesting(&self, node: u32, out: &mut Vec<char>) {
+        if node == DEAD {
+            return;
+        }
+        for (c, _) in &self.nodes[node as usize].0 {
+            out.push(*c);
+            if self.ci {
+                out.extend(c.to_uppercase());
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.nodes.iter().filter(|n| n.1.is_some()).count()
+    }
+
+    fn chars(&self) -> impl Iterator<Item = char> + '_ {
+        self.nodes.iter().flat_map(|n| n.0.iter().map(|(c, _)| *c))
+    }
+}
+
+/// State: sorted (alternative, position) pairs (alternatives numbered across all atoms), and
+/// the trie node of the literal set.
+type State = (Vec<(u32, u32)>, u32);
 
 /// The product of several atoms, searched breadth-first so witnesses are shortest.
 pub(crate) struct Product<'a> {
     alts: Vec<(usize, &'a Pattern)>,
     atoms: usize,
+    literals: Option<&'a Literals>,
     fresh: char,
     deadline: Instant,
     max_states: usize,
@@ -163,15 +251,29 @@ pub(crate) struct Product<'a> {
 
 impl<'a> Product<'a> {
     pub(crate) fn new(atoms: &'a [&'a Atom], deadline: Instant) -> Self {
+        Product::with_literals(atoms, None, deadline)
+    }
+
+    /// Atoms plus a literal set; accept vectors list the atoms, then each literal.
+    pub(crate) fn with_literals(
+        atoms: &'a [&'a Atom],
+        literals: Option<&'a Literals>,
+        deadline: Instant,
+    ) -> Self {
         let alts: Vec<(usize, &Pattern)> = atoms
             .iter()
             .enumerate()
             .flat_map(|(i, atom)| atom.iter().map(move |p| (i, p)))
             .collect();
-        let fresh = fresh_char(alts.iter().map(|(_, p)| *p));
+        let used = alts
+            .iter()
+            .flat_map(|(_, p)| p.literal_chars())
+            .chain(literals.into_iter().flat_map(Literals::chars));
+        let fresh = fresh_char(used);
         Product {
             alts,
             atoms: atoms.len(),
+            literals,
             fresh,
             deadline,
             max_states: 400_000,
@@ -179,37 +281,43 @@ impl<'a> Product<'a> {
     }
 
     fn start(&self) -> State {
-        let mut state = State::new();
+        let mut set = Vec::new();
         let mut buf = Vec::new();
         for (i, (_, p)) in self.alts.iter().enumerate() {
             buf.clear();
             p.close(0, &mut buf);
-            state.extend(buf.iter().map(|&pos| (i as u32, pos as u32)));
+            set.extend(buf.iter().map(|&pos| (i as u32, pos as u32)));
         }
-        state.sort_unstable();
-        state.dedup();
-        state
+        set.sort_unstable();
+        set.dedup();
+        (set, if self.literals.is_some() { 0 } else { DEAD })
     }
 
     fn next(&self, state: &State, c: char) -> State {
-        let mut out = State::new();
+        let mut out = Vec::new();
         let mut buf = Vec::new();
-        for &(alt, pos) in state {
+        for &(alt, pos) in &state.0 {
             buf.clear();
             self.alts[alt as usize].1.step(pos as usize, c, &mut buf);
             out.extend(buf.iter().map(|&p| (alt, p as u32)));
         }
-        out.sort_unstable();
+        if !out.windows(2).all(|w| w[0] <= w[1]) {
+            out.sort_unstable();
+        }
         out.dedup();
-        out
+        let node = self.literals.map_or(DEAD, |l| l.step(state.1, c));
+        (out, node)
     }
 
     fn chars(&self, state: &State) -> Vec<char> {
         let mut all = Vec::new();
-        for &(alt, pos) in state {
+        for &(alt, pos) in &state.0 {
             self.alts[alt as usize]
                 .1
                 .interesting(pos as usize, &mut all);
+        }
+        if let Some(l) = self.literals {
+            l.interesting(state.1, &mut all);
         }
         all.push(self.fresh);
         // Literals first, in pattern order, so witnesses read like the policy.
@@ -222,14 +330,18 @@ impl<'a> Product<'a> {
         out
     }
 
-    /// Which atoms accept in this state.
+    /// Which atoms (then which literals) accept in this state.
     fn accepted(&self, state: &State) -> Vec<bool> {
-        let mut v = vec![false; self.atoms];
-        for &(alt, pos) in state {
+        let extra = self.literals.map_or(0, Literals::len);
+        let mut v = vec![false; self.atoms + extra];
+        for &(alt, pos) in &state.0 {
             let (atom, p) = self.alts[alt as usize];
             if p.accepts_at(pos as usize) {
                 v[atom] = true;
             }
+        }
+        if let Some(i) = self.literals.and_then(|l| l.nodes.get(state.1 as usize)?.1) {
+            v[self.atoms + i] = true;
         }
         v
     }
@@ -253,12 +365,10 @@ impl<'a> Product<'a> {
                 return Ok(());
             }
             // An empty state accepts nothing and never will: nothing new lies beyond it.
-            if state.is_empty() {
+            if state.0.is_empty() && state.1 == DEAD {
                 continue;
             }
-            if seen.len() > self.max_states
-                || (seen.len() % 1024 == 0 && Instant::now() > self.deadline)
-            {
+            if seen.len() > self.max_states || (id % 256 == 0 && Instant::now() > self.deadline) {
                 return Err(Exhausted);
             }
             for c in self.chars(&state) {
@@ -314,10 +424,10 @@ fn spell(parents: &[(usize, char)], mut id: usize) -> String {
 }
 
 /// A character no pattern mentions (in any case) and not `:`: it stands for all such characters.
-fn fresh_char<'p>(patterns: impl Iterator<Item = &'p Pattern>) -> char {
+fn fresh_char(chars: impl Iterator<Item = char>) -> char {
     let mut used: Vec<char> = Vec::new();
-    for p in patterns {
-        for c in p.literal_chars() {
+    for c in chars {
+        if !used.contains(&c) {
             used.push(c);
             used.extend(c.to_lowercase());
             used.extend(c.to_uppercase());

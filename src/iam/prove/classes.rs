@@ -12,7 +12,7 @@
 use std::time::Instant;
 
 use super::super::wildcard::{arn_match, compile, glob};
-use super::automaton::{Atom, Exhausted, Pattern, Product};
+use super::automaton::{Atom, Exhausted, Literals, Pattern, Product};
 
 /// Which matcher a pattern list uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,18 +49,35 @@ impl Classes {
         matches_one(self.matcher, &self.patterns[pattern], s)
     }
 
-    /// Enumerates every reachable class.
+    /// Enumerates every reachable class. Patterns without wildcards are equality tests and go
+    /// into one trie (`automaton::Literals`); the rest are automata.
     pub(crate) fn enumerate(
         matcher: Matcher,
         patterns: Vec<String>,
         deadline: Instant,
     ) -> Result<Classes, Exhausted> {
-        let atoms: Vec<Atom> = patterns
+        let (lits, wild): (Vec<usize>, Vec<usize>) =
+            (0..patterns.len()).partition(|i| !patterns[*i].contains(['*', '?']));
+        let atoms: Vec<Atom> = wild
             .iter()
-            .map(|p| vec![compile_one(matcher, p)])
+            .map(|i| vec![compile_one(matcher, &patterns[*i])])
             .collect();
         let refs: Vec<&Atom> = atoms.iter().collect();
-        let classes = Product::new(&refs, deadline).classes()?;
+        let words: Vec<String> = lits.iter().map(|i| patterns[*i].clone()).collect();
+        let trie = Literals::new(&words, matcher == Matcher::Action);
+        let found = Product::with_literals(&refs, Some(&trie), deadline).classes()?;
+        // Back to pattern order: the product lists the automata first, then the literals.
+        let order: Vec<usize> = wild.iter().chain(&lits).copied().collect();
+        let classes = found
+            .into_iter()
+            .map(|(v, w)| {
+                let mut bits = vec![false; patterns.len()];
+                for (k, b) in v.into_iter().enumerate() {
+                    bits[order[k]] = b;
+                }
+                (bits, w)
+            })
+            .collect();
         Ok(Classes {
             matcher,
             patterns,
@@ -119,4 +136,56 @@ pub(crate) fn nice_members(patterns: &[String], extra: &[&str]) -> Vec<String> {
         out.push(p.replace('*', "").replace('?', "x"));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// Every class's witness has the class's vector under the evaluator's own matchers, and
+    /// the classes are distinct.
+    #[test]
+    fn classes_agree_with_matchers() {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let cases = [
+            (
+                Matcher::Action,
+                vec![
+                    "sts:AssumeRole",
+                    "sts:*",
+                    "*",
+                    "STS:TagSession",
+                    "lambda:Invoke*",
+                ],
+            ),
+            (
+                Matcher::Resource,
+                vec![
+                    "arn:aws:lambda:us-east-1:1:function:f",
+                    "arn:aws:lambda:us-east-1:1:function:f*",
+                    "arn:aws:lambda:*:1:function:f",
+                    "*",
+                    "arn:aws:lambda:us-east-1:1:function:f:live",
+                ],
+            ),
+        ];
+        for (m, pats) in cases {
+            let pats: Vec<String> = pats.iter().map(|p| p.to_string()).collect();
+            let mut interned = Vec::new();
+            for p in &pats {
+                Classes::intern(&mut interned, m, p);
+            }
+            let c = Classes::enumerate(m, interned, deadline).unwrap();
+            for (bits, w) in &c.classes {
+                for (i, b) in bits.iter().enumerate() {
+                    assert_eq!(c.matches(i, w), *b, "{w:?} vs {}", c.patterns[i]);
+                }
+            }
+            let mut seen: Vec<&Vec<bool>> = c.classes.iter().map(|(b, _)| b).collect();
+            seen.dedup();
+            assert_eq!(seen.len(), c.classes.len());
+            assert!(c.classes.len() >= pats.len());
+        }
+    }
 }
