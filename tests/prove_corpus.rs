@@ -433,6 +433,26 @@ fn trust_cases() -> Vec<TrustCase> {
             P,
         ),
         t("no statement", vec![], P, C),
+        // A foreign account's users may carry any aws:userid (unique IDs are unknown offline).
+        t(
+            "aws:userid on a foreign account",
+            vec![
+                good.clone(),
+                json!({"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{FOREIGN}:root")}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:userid": "AIDAEXAMPLE"}}}),
+            ],
+            C,
+            P,
+        ),
+        // The root user's aws:userid is its account ID.
+        t(
+            "aws:userid of a root user",
+            vec![
+                good.clone(),
+                json!({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:userid": "AIDAEXAMPLE", "aws:PrincipalType": "Account"}}}),
+            ],
+            P,
+            P,
+        ),
         t(
             "aws:userid is chosen per caller",
             vec![with(

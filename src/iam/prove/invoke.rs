@@ -103,6 +103,7 @@ fn build(s: &Setup, deadline: Instant) -> Result<(Problem, usize, Vec<usize>), S
         callers: vec![Caller {
             arn: ROLE.to_owned(),
             derived: Default::default(),
+            pin: None,
         }],
         actions: Classes::enumerate(Matcher::Action, b.action_patterns, deadline)
             .map_err(|_| exhausted("action"))?,

@@ -34,6 +34,9 @@ pub(crate) fn is_derived(key: &str) -> bool {
 pub(crate) struct Caller {
     pub(crate) arn: String,
     pub(crate) derived: BTreeMap<String, Vec<String>>,
+    /// A pseudo-Allow statement (index into the search's statements) pinning `aws:userid` for
+    /// callers whose ID is known (see `known_userid`).
+    pub(crate) pin: Option<usize>,
 }
 
 /// `aws:PrincipalType` (IAM User Guide, global condition keys,
@@ -61,7 +64,26 @@ fn caller(arn: String) -> Caller {
     if let Some(t) = principal_type(&arn) {
         derived.insert("aws:principaltype".to_owned(), vec![t.to_owned()]);
     }
-    Caller { arn, derived }
+    Caller {
+        arn,
+        derived,
+        pin: None,
+    }
+}
+
+/// `aws:userid` where it follows from the caller: the account ID for the root user, and
+/// `anonymous` for anonymous callers (IAM User Guide, "Specifying a principal" and the
+/// `aws:userid` table,
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#principaltable).
+/// Other callers' unique IDs cannot be known offline, so their `aws:userid` stays free.
+pub(crate) fn known_userid(arn: &str) -> Option<String> {
+    if arn == "*" {
+        return Some("anonymous".to_owned());
+    }
+    match arn_parts(arn)? {
+        [_, _, "iam", _, account, "root"] => Some(account.to_owned()),
+        _ => None,
+    }
 }
 
 /// What the policy names: accounts (with partition), role names per account, exact callers.

@@ -17,7 +17,7 @@ use super::super::condition::holds;
 use super::super::eval::StatementRef;
 use super::super::model::{
     ActionClause, Condition, ConditionOperator, Effect, OperatorKind, PrincipalClause,
-    ResourceClause, Statement,
+    ResourceClause, SetOperator, Statement,
 };
 use super::super::principal::{not_principal_applies, principal_matches};
 use super::super::variables::VarSource;
@@ -269,7 +269,7 @@ impl Run<'_> {
             return Found::Nothing;
         }
         let mut demands: BTreeMap<String, Demands> = BTreeMap::new();
-        for &i in set {
+        for &i in set.iter().chain(&p.callers[head.caller].pin) {
             for (key, _) in &p.stmts[i].free {
                 push_once(demands.entry(key.clone()).or_default(), (i, false));
             }
@@ -436,6 +436,36 @@ pub(crate) fn statement_ref(label: &str, index: usize, stmt: &Statement) -> Stat
         index,
         sid: stmt.sid.clone(),
         effect: stmt.effect,
+    }
+}
+
+/// A pseudo-Allow statement holding `key` to exactly `value`: present, and every value equal
+/// (`Null` false plus `ForAllValues:StringEquals`), so a second value cannot sneak in.
+pub(crate) fn pinned(key: &str, value: &str) -> Statement {
+    let cond = |kind: OperatorKind, set, v: &str| Condition {
+        operator: ConditionOperator {
+            name: kind.name().to_owned(),
+            set,
+            kind,
+            if_exists: false,
+        },
+        key: key.to_owned(),
+        values: vec![v.to_owned()],
+    };
+    Statement {
+        sid: Some("pinned".to_owned()),
+        effect: Effect::Allow,
+        principal: None,
+        action: ActionClause::Action(vec!["*".to_owned()]),
+        resource: None,
+        conditions: vec![
+            cond(OperatorKind::Null, None, "false"),
+            cond(
+                OperatorKind::StringEquals,
+                Some(SetOperator::ForAllValues),
+                value,
+            ),
+        ],
     }
 }
 

@@ -14,9 +14,9 @@ use super::super::eval::{evaluate, EvalInput, LabeledPolicy, Request};
 use super::super::model::{Effect, Policy};
 use super::super::principal::principal_account;
 use super::classes::{nice_members, Classes, Matcher};
-use super::principals::{callers, wildcard_keys};
+use super::principals::{callers, known_userid, wildcard_keys};
 use super::report::{Counterexample, PropertyResult, Verdict};
-use super::search::{intended_external_id, statement_ref, Builder, Found, Head, Problem};
+use super::search::{intended_external_id, pinned, statement_ref, Builder, Found, Head, Problem};
 use super::{unsupported, TrustSpec};
 
 pub(crate) const ONLY_PARTNER: &str = "trust-only-partner-with-external-id";
@@ -112,11 +112,20 @@ fn build(
     }
     let pseudo = intended_external_id(&spec.external_id);
     let intended = b.add(&pseudo, statement_ref("property", 0, &pseudo), false, false);
+    let mut callers = callers(trust, &spec.partner_account);
+    if b.keys.contains_key("aws:userid") {
+        for c in &mut callers {
+            if let Some(id) = known_userid(&c.arn) {
+                let pin = pinned("aws:userid", &id);
+                c.pin = Some(b.add(&pin, statement_ref("property", 0, &pin), false, false));
+            }
+        }
+    }
     let assume = Classes::intern(&mut b.action_patterns, Matcher::Action, ASSUME);
     let actions = Classes::enumerate(Matcher::Action, b.action_patterns, deadline)
         .map_err(|_| "the action search ran out of budget".to_owned())?;
     let problem = Problem {
-        callers: callers(trust, &spec.partner_account),
+        callers,
         actions,
         resources: Classes::single(Matcher::Resource, b.resource_patterns, role_arn),
         stmts: b.stmts,
