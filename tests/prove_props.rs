@@ -35,6 +35,9 @@ fn principals() -> Vec<Value> {
     ]
 }
 
+/// Rendered as `NotPrincipal` instead of `Principal` (indices into `principals()`).
+const NOT_PRINCIPAL: usize = 100;
+
 fn actions() -> Vec<(&'static str, Value)> {
     vec![
         ("Action", json!("sts:AssumeRole")),
@@ -91,6 +94,13 @@ fn extra_conditions() -> Vec<(&'static str, &'static str, Value)> {
         ("NumericGreaterThanEquals", "k:n", json!("5")),
         ("Bool", "aws:SecureTransport", json!("true")),
         ("Null", "k:n", json!("true")),
+        (
+            "ArnEquals",
+            "aws:PrincipalArn",
+            json!(format!("arn:aws:iam::{PARTNER}:role/GenesysCloudRole")),
+        ),
+        ("StringEquals", "aws:PrincipalType", json!("Account")),
+        ("StringEquals", "aws:userid", json!(PARTNER)),
     ]
 }
 
@@ -106,7 +116,10 @@ struct StmtSpec {
 fn stmt_spec() -> impl Strategy<Value = StmtSpec> {
     (
         prop::bool::weighted(0.4),
-        0..principals().len(),
+        prop_oneof![
+            0..principals().len(),
+            (0..3usize).prop_map(|i| NOT_PRINCIPAL + i)
+        ],
         0..actions().len(),
         prop::option::weighted(
             0.8,
@@ -156,9 +169,13 @@ fn render(s: &StmtSpec, arrays: bool) -> Value {
         (Value::String(_), true) => json!([action]),
         _ => action,
     };
+    let (pelem, who) = match s.principal.checked_sub(NOT_PRINCIPAL) {
+        Some(i) => ("NotPrincipal", principals()[i].clone()),
+        None => ("Principal", principals()[s.principal].clone()),
+    };
     let mut stmt = json!({
         "Effect": if s.deny { "Deny" } else { "Allow" },
-        "Principal": principals()[s.principal].clone(),
+        pelem: who,
         elem: action,
     });
     if !cond.is_empty() {
@@ -222,7 +239,7 @@ fn trust_samples() -> Vec<Request> {
                             if tls {
                                 r = r.with_context("aws:SecureTransport", "true");
                             }
-                            out.push(r);
+                            out.push(with_principal_keys(r, org));
                         }
                     }
                 }
@@ -230,6 +247,32 @@ fn trust_samples() -> Vec<Request> {
         }
     }
     out
+}
+
+/// The keys that follow the caller but that the evaluator does not derive: aws:PrincipalType,
+/// and aws:userid where it is known (root: the account; anonymous). Other callers' aws:userid
+/// is free; `free_id` gives it a value.
+fn with_principal_keys(r: Request, free_id: bool) -> Request {
+    let p = r.principal.clone();
+    let (kind, userid) = if p == "*" {
+        (Some("Anonymous"), Some("anonymous".to_owned()))
+    } else if p.ends_with(":root") {
+        (Some("Account"), p.split(':').nth(4).map(str::to_owned))
+    } else if p.contains(":user/") {
+        (Some("User"), free_id.then(|| PARTNER.to_owned()))
+    } else if p.contains(":assumed-role/") {
+        (Some("AssumedRole"), free_id.then(|| PARTNER.to_owned()))
+    } else {
+        (None, None)
+    };
+    let r = match kind {
+        Some(k) => r.with_context("aws:PrincipalType", k),
+        None => r,
+    };
+    match userid {
+        Some(u) => r.with_context("aws:userid", u),
+        None => r,
+    }
 }
 
 fn sampled_violation(policy: &Policy, samples: &[Request]) -> Option<Request> {
