@@ -13,6 +13,29 @@
 //! - `search`: per Allow statement, a request outside the intended set that escapes every Deny;
 //! - `trust`, `invoke`: the four properties; every counterexample is re-run through
 //!   `iam::evaluate` before it is reported, and a disagreement is reported as `unknown`.
+//!
+//! Semantics chosen where AWS leaves room (all as the evaluator does):
+//! - Every context key may carry several values, as the evaluator allows (single vs
+//!   multivalued keys,
+//!   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html);
+//!   witnesses use one value whenever one suffices. For the trust property a request "carries
+//!   the external ID" when the ID is among its `sts:ExternalId` values.
+//! - Keys that follow the caller: `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:username`
+//!   (derived as the evaluator derives them), `aws:PrincipalType` (derived here and written
+//!   into counterexamples), `aws:userid` (the account ID for a root user, `anonymous` for an
+//!   anonymous caller, otherwise free: unique IDs are unknowable offline). On the identity side
+//!   (`prove_invoke`) the role's ARN is unknown, so every key is free.
+//! - "Allowed" properties use the minimal request: the partner's root and a partner role
+//!   session with exactly `sts:ExternalId`; each granted ARN (every resource it covers) with no
+//!   context keys.
+//!
+//! `unknown` is returned for: a policy variable (`${…}`) in a Resource or in a string/ARN/Bool
+//! condition value of a 2012-10-17 policy; a wildcard or a non-string operator on a
+//! principal-derived key when no counterexample was found (the caller partition covers the
+//! callers the policy names, not every caller a pattern admits); one key tested by operators of
+//! different families (e.g. `StringLike` and `NumericLessThan`) when no witness is found; a
+//! search that exceeds its state limit or the time budget; an internal disagreement with the
+//! evaluator.
 
 mod automaton;
 mod candidates;

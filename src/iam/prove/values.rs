@@ -237,7 +237,8 @@ fn choose(
         };
     };
     for form in first {
-        if form.present == Present::Const(false) || chosen.contains(&Present::Const(false)) {
+        // A condition that is false whenever the key is present cannot be chosen.
+        if form.present == Present::Const(false) {
             continue;
         }
         chosen.push(form.present);
