@@ -504,6 +504,49 @@ mod tests {
         }
     }
 
+    fn words(alphabet: &[char], max: usize) -> Vec<String> {
+        let mut out = vec![String::new()];
+        let mut layer = vec![String::new()];
+        for _ in 0..max {
+            layer = layer
+                .iter()
+                .flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}")))
+                .collect();
+            out.extend(layer.iter().cloned());
+        }
+        out
+    }
+
+    /// Every short pattern against every short word, for all three compilations.
+    #[test]
+    fn exhaustive_agreement_on_short_strings() {
+        let patterns = words(&['a', 'A', ':', '*', '?'], 4);
+        let texts = words(&['a', 'A', ':'], 4);
+        for p in &patterns {
+            let toks = compile(p);
+            let (g, gi, arn) = (
+                Pattern::glob(p, false),
+                Pattern::glob(p, true),
+                Pattern::arn(p),
+            );
+            for w in &texts {
+                assert_eq!(matches(&g, w), glob(&toks, w, false), "glob {p} {w}");
+                assert_eq!(matches(&gi, w), glob(&toks, w, true), "ci {p} {w}");
+                assert_eq!(matches(&arn, w), arn_match(&toks, w), "arn {p} {w}");
+            }
+        }
+        // ARN patterns need five colons before the per-component rule applies.
+        for p in ["a:*:a:a:a:*", "*:?:a:a:a:a", "a:a:a:a:a:a:*"] {
+            for w in words(&['a', ':'], 9) {
+                assert_eq!(
+                    matches(&Pattern::arn(p), &w),
+                    arn_match(&compile(p), &w),
+                    "{p} {w}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn finds_shortest_witness() {
         let a = vec![Pattern::glob("sts:*", true)];

@@ -97,6 +97,12 @@ impl PropertyResult {
     }
 }
 
+impl std::fmt::Display for PropertyResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.summary())
+    }
+}
+
 fn context_text(context: &BTreeMap<String, Vec<String>>, trust: bool) -> String {
     let mut parts = Vec::new();
     let has_id = context
