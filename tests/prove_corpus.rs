@@ -344,7 +344,7 @@ fn trust_cases() -> Vec<TrustCase> {
                 "Principal",
                 json!("*"),
             )],
-            U,
+            P,
             P,
         ),
         t(
@@ -433,6 +433,72 @@ fn trust_cases() -> Vec<TrustCase> {
             P,
         ),
         t("no statement", vec![], P, C),
+        t(
+            "ArnLike PrincipalArn role pattern in any account",
+            vec![with(
+                allow_partner(
+                    json!({"StringEquals": {"sts:ExternalId": EXTERNAL_ID}, "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/Genesys*"}}),
+                ),
+                "Principal",
+                json!("*"),
+            )],
+            C,
+            C,
+        ),
+        t(
+            "StringLike PrincipalArn role pattern in the partner",
+            vec![with(
+                allow_partner(
+                    json!({"StringEquals": {"sts:ExternalId": EXTERNAL_ID}, "StringLike": {"aws:PrincipalArn": format!("arn:aws:iam::{PARTNER}:role/Gen*")}}),
+                ),
+                "Principal",
+                json!("*"),
+            )],
+            P,
+            C,
+        ),
+        t(
+            "ForAnyValue Deny misses callers without a PrincipalArn",
+            vec![
+                with(good.clone(), "Principal", json!("*")),
+                json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"ForAnyValue:StringNotLike": {"aws:PrincipalArn": format!("arn:aws:iam::{PARTNER}:*")}}}),
+            ],
+            C,
+            P,
+        ),
+        t(
+            "Deny outside the partner by PrincipalArn pattern, anonymous too",
+            vec![
+                with(good.clone(), "Principal", json!("*")),
+                json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"StringNotLikeIfExists": {"aws:PrincipalArn": format!("arn:aws:iam::{PARTNER}:*")}}}),
+            ],
+            P,
+            P,
+        ),
+        t(
+            "wildcard in the account of a PrincipalArn pattern",
+            vec![with(
+                allow_partner(
+                    json!({"StringEquals": {"sts:ExternalId": EXTERNAL_ID}, "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::7656*:root"}}),
+                ),
+                "Principal",
+                json!("*"),
+            )],
+            U,
+            C,
+        ),
+        t(
+            "wildcard on aws:username",
+            vec![with(
+                allow_partner(
+                    json!({"StringEquals": {"sts:ExternalId": EXTERNAL_ID}, "StringLike": {"aws:username": "genesys-*"}}),
+                ),
+                "Principal",
+                json!({"AWS": format!("arn:aws:iam::{PARTNER}:root")}),
+            )],
+            U,
+            C,
+        ),
         // A foreign account's users may carry any aws:userid (unique IDs are unknown offline).
         t(
             "aws:userid on a foreign account",

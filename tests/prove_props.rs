@@ -101,6 +101,16 @@ fn extra_conditions() -> Vec<(&'static str, &'static str, Value)> {
         ),
         ("StringEquals", "aws:PrincipalType", json!("Account")),
         ("StringEquals", "aws:userid", json!(PARTNER)),
+        (
+            "ArnLike",
+            "aws:PrincipalArn",
+            json!("arn:aws:iam::*:role/Gen*"),
+        ),
+        (
+            "StringNotLike",
+            "aws:PrincipalArn",
+            json!(format!("arn:aws:iam::{PARTNER}:*")),
+        ),
     ]
 }
 
@@ -196,6 +206,7 @@ fn trust_samples() -> Vec<Request> {
         format!("arn:aws:iam::{PARTNER}:user/u"),
         format!("arn:aws:iam::{FOREIGN}:root"),
         format!("arn:aws:sts::{FOREIGN}:assumed-role/R/s"),
+        format!("arn:aws:sts::{FOREIGN}:assumed-role/GenX/s"),
         "*".to_owned(),
         "lambda.amazonaws.com".to_owned(),
     ];

@@ -350,12 +350,12 @@ impl<'a> Product<'a> {
     /// true to stop. Returns the witness for the state where it stopped.
     fn bfs(
         &self,
+        start: State,
         mut visit: impl FnMut(&[bool], &dyn Fn() -> String) -> bool,
     ) -> Result<(), Exhausted> {
         let mut seen: HashMap<State, usize> = HashMap::new();
         let mut parents: Vec<(usize, char)> = Vec::new();
         let mut queue: VecDeque<(State, usize)> = VecDeque::new();
-        let start = self.start();
         seen.insert(start.clone(), 0);
         parents.push((usize::MAX, '\0'));
         queue.push_back((start, 0));
@@ -387,7 +387,7 @@ impl<'a> Product<'a> {
     /// A shortest string whose accept vector satisfies `goal`, or `None` when no string does.
     pub(crate) fn find(&self, goal: impl Fn(&[bool]) -> bool) -> Result<Option<String>, Exhausted> {
         let mut found = None;
-        self.bfs(|v, word| {
+        self.bfs(self.start(), |v, word| {
             if goal(v) {
                 found = Some(word());
                 true
@@ -400,9 +400,19 @@ impl<'a> Product<'a> {
 
     /// Every accept vector some string reaches, each with a shortest witness.
     pub(crate) fn classes(&self) -> Result<Vec<(Vec<bool>, String)>, Exhausted> {
+        self.classes_after("")
+    }
+
+    /// Every accept vector reached by `prefix` followed by some string, each with a shortest
+    /// such string (without the prefix).
+    pub(crate) fn classes_after(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<(Vec<bool>, String)>, Exhausted> {
+        let start = prefix.chars().fold(self.start(), |s, c| self.next(&s, c));
         let mut out: Vec<(Vec<bool>, String)> = Vec::new();
         let mut index: HashMap<Vec<bool>, ()> = HashMap::new();
-        self.bfs(|v, word| {
+        self.bfs(start, |v, word| {
             if !index.contains_key(v) {
                 index.insert(v.to_vec(), ());
                 out.push((v.to_vec(), word()));

@@ -30,17 +30,20 @@
 //!   context keys.
 //!
 //! `unknown` is returned for: a policy variable (`${…}`) in a Resource or in a string/ARN/Bool
-//! condition value of a 2012-10-17 policy; a wildcard or a non-string operator on a
-//! principal-derived key when no counterexample was found (the caller partition covers the
-//! callers the policy names, not every caller a pattern admits); one key tested by operators of
-//! different families (e.g. `StringLike` and `NumericLessThan`) when no witness is found; a
-//! search that exceeds its state limit or the time budget; an internal disagreement with the
-//! evaluator.
+//! condition value of a 2012-10-17 policy; and, when no counterexample was found, for tests on
+//! principal-derived keys the caller partition cannot cover (a wildcard on a key other than
+//! `aws:PrincipalArn`; a wildcard in the partition, service, region or account part of an
+//! `aws:PrincipalArn` pattern other than a whole `*`; a wildcard `aws:PrincipalArn` test
+//! together with an `aws:username` test; a non-string operator), for one key tested by
+//! operators of different families (e.g. `StringLike` and `NumericLessThan`) where no witness
+//! is found, for a search that exceeds its state limit or the time budget, and for an internal
+//! disagreement with the evaluator.
 
 mod automaton;
 mod candidates;
 mod classes;
 mod invoke;
+mod names;
 mod principals;
 mod report;
 pub mod samples;

@@ -8,14 +8,18 @@
 //! So callers differ only by account (each named one, plus one nobody names), partition, role
 //! name (each named one, plus a fresh one), kind (root, user, role session, federated user),
 //! exact ARNs listed, services and anonymous. Conditions on the principal-derived keys add the
-//! accounts and ARNs their values name; a wildcard there is not covered (see `wildcard_keys`).
+//! accounts and ARNs their values name; wildcard tests on `aws:PrincipalArn` add one caller per
+//! name class (`names`).
 
 use std::collections::BTreeMap;
 
 use super::super::eval::derived_keys;
-use super::super::model::{Condition, OperatorKind, Policy, PrincipalClause, Principals};
+use super::super::model::{Policy, PrincipalClause, Principals};
 use super::super::principal::{arn_parts, is_account_id};
-use super::values::{family, Family};
+use std::time::Instant;
+
+use super::automaton::{Atom, Exhausted};
+use super::names::{name_classes, Kind};
 
 /// Context keys whose value follows the caller rather than the request (lowercased).
 pub(crate) const DERIVED: [&str; 4] = [
@@ -144,8 +148,14 @@ fn read_principals(named: &mut Named, principals: &Principals) {
 }
 
 /// Every caller class of `policy` (statement principals and principal-key conditions), with
-/// the partner's root and a partner role session first.
-pub(crate) fn callers(policy: &Policy, partner: &str) -> Vec<Caller> {
+/// the partner's root and a partner role session first. `tests`: the wildcard tests on
+/// `aws:PrincipalArn` (`names::principal_tests`) that names are classified by.
+pub(crate) fn callers(
+    policy: &Policy,
+    partner: &str,
+    tests: &[Atom],
+    deadline: Instant,
+) -> Result<Vec<Caller>, Exhausted> {
     let mut named = Named::default();
     named.account("aws", partner);
     for stmt in &policy.statements {
@@ -169,10 +179,43 @@ pub(crate) fn callers(policy: &Policy, partner: &str) -> Vec<Caller> {
         .find(|a| !named.accounts.iter().any(|(_, id)| id == a))
         .unwrap_or("000000000001");
     named.account("aws", fresh);
-    build(&named)
+    let mut arns = build(&named);
+    if !tests.is_empty() {
+        arns.extend(named_by_tests(&named, tests, deadline)?);
+    }
+    let mut seen = std::collections::HashSet::new();
+    arns.retain(|a| seen.insert(a.clone()));
+    Ok(arns.into_iter().map(caller).collect())
 }
 
-fn build(named: &Named) -> Vec<Caller> {
+/// One caller per (account, kind, name class) of the wildcard tests.
+fn named_by_tests(
+    named: &Named,
+    tests: &[Atom],
+    deadline: Instant,
+) -> Result<Vec<String>, Exhausted> {
+    let mut out = Vec::new();
+    for (p, a) in &named.accounts {
+        for kind in Kind::ALL {
+            let prefix = kind.prefix(p, a);
+            let mut exact: Vec<String> = named
+                .exact
+                .iter()
+                .filter(|e| e.starts_with(&prefix))
+                .cloned()
+                .collect();
+            if let Kind::RoleSession = kind {
+                exact.extend(named.roles.iter().map(|r| format!("{prefix}{r}")));
+            }
+            for name in name_classes(kind, &prefix, tests, &exact, deadline)? {
+                out.push(kind.caller(p, a, &name));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn build(named: &Named) -> Vec<String> {
     let mut roles = named.roles.clone();
     roles.push("prover-role".to_owned());
     let mut users = named.users.clone();
@@ -191,33 +234,7 @@ fn build(named: &Named) -> Vec<Caller> {
     arns.extend(named.exact.iter().cloned());
     arns.push("*".to_owned());
     arns.push("prover.amazonaws.com".to_owned());
-    let mut seen = std::collections::HashSet::new();
-    arns.retain(|a| seen.insert(a.clone()));
-    arns.into_iter().map(caller).collect()
-}
-
-/// Whether a principal-derived key is tested with a wildcard or a non-string operator, whose
-/// satisfying callers the partition above may not cover (equality tests are covered: their
-/// values are read as callers).
-pub(crate) fn wildcard_keys(policy: &Policy) -> Option<String> {
-    let uncovered = |c: &&Condition| {
-        let kind = c.operator.kind;
-        let string = family(kind) == Family::Str;
-        kind != OperatorKind::Null && (!string || c.values.iter().any(|v| v.contains(['*', '?'])))
-    };
-    policy
-        .statements
-        .iter()
-        .flat_map(|s| &s.conditions)
-        .filter(|c| is_derived(&c.key))
-        .find(uncovered)
-        .map(|c| {
-            format!(
-                "{} on the principal-derived key {} (the prover enumerates the callers the \
-                 policy names, not every caller a pattern or range admits)",
-                c.operator.name, c.key
-            )
-        })
+    arns
 }
 
 #[cfg(test)]
@@ -238,7 +255,9 @@ mod tests {
             "Action": "sts:AssumeRole",
             "Condition": {"StringEquals": {"aws:PrincipalArn": "arn:aws:iam::333344445555:user/bob"}}
         }]));
-        let arns: Vec<String> = callers(&p, "765628985471")
+        let deadline = Instant::now() + std::time::Duration::from_secs(5);
+        let arns: Vec<String> = callers(&p, "765628985471", &[], deadline)
+            .unwrap()
             .into_iter()
             .map(|c| c.arn)
             .collect();
@@ -277,25 +296,28 @@ mod tests {
         assert!(caller("ec2.amazonaws.com".to_owned()).derived.is_empty());
     }
 
+    /// Wildcard tests on aws:PrincipalArn split role names into classes, one caller each.
     #[test]
-    fn wildcards_on_derived_keys_are_flagged() {
-        let cond = |c: serde_json::Value| {
-            policy(
-                json!([{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole", "Condition": c}]),
-            )
-        };
-        assert!(wildcard_keys(&cond(
-            json!({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::1:*"}})
-        ))
-        .is_some());
-        assert!(wildcard_keys(&cond(
-            json!({"NumericLessThan": {"aws:PrincipalAccount": "5"}})
-        ))
-        .is_some());
-        assert!(wildcard_keys(&cond(
-            json!({"StringEquals": {"aws:PrincipalAccount": "1"}})
-        ))
-        .is_none());
-        assert!(wildcard_keys(&cond(json!({"StringLike": {"aws:SourceArn": "*"}}))).is_none());
+    fn name_classes_from_wildcard_tests() {
+        let p = policy(json!([{
+            "Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole",
+            "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/Gen*"}}
+        }]));
+        let tests = super::super::names::principal_tests(&p).unwrap();
+        assert_eq!(tests.len(), 1);
+        let deadline = Instant::now() + std::time::Duration::from_secs(5);
+        let arns: Vec<String> = callers(&p, "765628985471", &tests, deadline)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.arn)
+            .collect();
+        assert!(
+            arns.contains(&"arn:aws:sts::444455556666:assumed-role/Gen/prover-session".to_owned()),
+            "{arns:?}"
+        );
+        // No role name with a slash.
+        assert!(!arns
+            .iter()
+            .any(|a| a.contains("assumed-role/") && a.matches('/').count() > 2));
     }
 }

@@ -14,7 +14,8 @@ use super::super::eval::{evaluate, EvalInput, LabeledPolicy, Request};
 use super::super::model::{Effect, Policy};
 use super::super::principal::principal_account;
 use super::classes::{nice_members, Classes, Matcher};
-use super::principals::{callers, known_userid, wildcard_keys};
+use super::names::principal_tests;
+use super::principals::{callers, known_userid};
 use super::report::{Counterexample, PropertyResult, Verdict};
 use super::search::{intended_external_id, pinned, statement_ref, Builder, Found, Head, Problem};
 use super::{unsupported, TrustSpec};
@@ -81,7 +82,7 @@ pub(crate) fn only_partner(
     match found {
         Found::Request { head, context } => confirm(trust, role_arn, spec, &problem, head, context),
         Found::Unknown(reason) => PropertyResult::unknown(ONLY_PARTNER, reason),
-        Found::Nothing => match wildcard_keys(trust) {
+        Found::Nothing => match principal_tests(trust).err() {
             Some(reason) => PropertyResult::unknown(ONLY_PARTNER, format!("no counterexample found, but the policy uses {reason}")),
             None => PropertyResult::proved(
                 ONLY_PARTNER,
@@ -112,7 +113,10 @@ fn build(
     }
     let pseudo = intended_external_id(&spec.external_id);
     let intended = b.add(&pseudo, statement_ref("property", 0, &pseudo), false, false);
-    let mut callers = callers(trust, &spec.partner_account);
+    // Uncovered principal-key tests are reported by `only_partner` when nothing is found.
+    let tests = principal_tests(trust).unwrap_or_default();
+    let mut callers = callers(trust, &spec.partner_account, &tests, deadline)
+        .map_err(|_| "the caller-name search ran out of budget".to_owned())?;
     if b.keys.contains_key("aws:userid") {
         for c in &mut callers {
             if let Some(id) = known_userid(&c.arn) {

@@ -103,7 +103,7 @@ pub(crate) fn family(kind: OperatorKind) -> Family {
 }
 
 /// The automaton of a string test, mirroring `condition::positive_match`.
-fn string_atom(kind: OperatorKind, values: &[String]) -> Option<Atom> {
+pub(crate) fn string_atom(kind: OperatorKind, values: &[String]) -> Option<Atom> {
     use OperatorKind::*;
     let make: fn(&str) -> Pattern = match kind {
         StringEquals | StringNotEquals => |v| Pattern::exact(v, false),
