@@ -502,3 +502,42 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Statement order never changes an invoke verdict; one more Deny (in the identity policy
+    /// or the boundary) never turns `proved` into `counterexample`.
+    #[test]
+    fn invoke_metamorphic(
+        stmts in prop::collection::vec(invoke_stmt(), 1..5),
+        extra in invoke_stmt(),
+        in_boundary in any::<bool>(),
+        targets in prop::collection::vec(0..4usize, 1..3),
+    ) {
+        let spec = InvokeSpec { targets: targets.iter().map(|t| targets_pool()[*t].clone()).collect() };
+        let run = |s: &[InvokeStmt], b: Option<&[InvokeStmt]>| {
+            let identity = vec![LabeledPolicy::new("p", invoke_doc(s))];
+            let boundary = b.map(|b| LabeledPolicy::new("boundary", invoke_doc(b)));
+            prove_invoke(&identity, boundary.as_ref(), &spec, BUDGET)
+        };
+        let base = run(&stmts, None);
+        let mut reversed = stmts.clone();
+        reversed.reverse();
+        let rev = run(&reversed, None);
+        prop_assert_eq!(base[0].verdict, rev[0].verdict);
+        prop_assert_eq!(base[1].verdict, rev[1].verdict);
+        let deny = (true, extra.1, extra.2, extra.3);
+        let more = if in_boundary {
+            let everything: InvokeStmt = (false, 4, 6, None);
+            run(&stmts, Some(&[everything, deny]))
+        } else {
+            let mut s = stmts.clone();
+            s.push(deny);
+            run(&s, None)
+        };
+        if base[0].verdict == Verdict::Proved {
+            prop_assert_ne!(more[0].verdict, Verdict::Counterexample, "{}", more[0].summary());
+        }
+    }
+}
