@@ -6,8 +6,9 @@
 //! its semantics are the evaluator's, which follows the IAM User Guide's policy evaluation logic
 //! (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
 //! It is a pure decision procedure, no external solver:
-//! - `principals`, `classes`: callers, actions and resources fall into finitely many classes that
-//!   every statement treats alike (`automaton` enumerates wildcard-pattern classes);
+//! - `principals`, `names`, `classes`: callers, actions and resources fall into finitely many
+//!   classes that every statement treats alike (`automaton` enumerates wildcard-pattern
+//!   classes);
 //! - `values`, `candidates`: each condition key is decided alone (string tests by automata,
 //!   numbers/dates/IPs by interval end points);
 //! - `search`: per Allow statement, a request outside the intended set that escapes every Deny;
