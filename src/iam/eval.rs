@@ -151,27 +151,32 @@ impl Context {
                 .extend(v.iter().cloned());
         }
         // Keys AWS puts in every authenticated request's context; explicit context wins.
-        let mut derive = |key: &str, value: Option<String>| {
-            if let Some(value) = value {
-                map.entry(key.to_owned()).or_insert_with(|| vec![value]);
-            }
-        };
-        let p = req.principal.as_str();
-        derive("aws:principalaccount", principal_account(p));
-        derive("aws:principalarn", principal_arn(p));
-        // aws:username exists only for IAM users.
-        derive(
-            "aws:username",
-            arn_parts(p).and_then(|[_, _, service, _, _, resource]| {
-                (service == "iam")
-                    .then(|| resource.strip_prefix("user/"))
-                    .flatten()
-                    .and_then(|r| r.rsplit('/').next())
-                    .map(str::to_owned)
-            }),
-        );
+        for (key, value) in derived_keys(&req.principal) {
+            map.entry(key.to_owned()).or_insert_with(|| vec![value]);
+        }
         Context(map)
     }
+}
+
+/// The context keys the evaluator derives from the principal (lowercased names). The prover
+/// (`prove`) uses this so that its principal-derived keys agree with the evaluator's.
+pub(crate) fn derived_keys(p: &str) -> Vec<(&'static str, String)> {
+    let username = arn_parts(p).and_then(|[_, _, service, _, _, resource]| {
+        // aws:username exists only for IAM users.
+        (service == "iam")
+            .then(|| resource.strip_prefix("user/"))
+            .flatten()
+            .and_then(|r| r.rsplit('/').next())
+            .map(str::to_owned)
+    });
+    [
+        ("aws:principalaccount", principal_account(p)),
+        ("aws:principalarn", principal_arn(p)),
+        ("aws:username", username),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k, v)))
+    .collect()
 }
 
 /// `aws:PrincipalArn`: for a role session AWS gives the role's ARN, not the session's

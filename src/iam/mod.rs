@@ -1,9 +1,12 @@
-//! The IAM policy document model and offline evaluator, beside the pipeline.
+//! The `iam` layer (the bottom one): the IAM policy document model, ARNs, wildcards, the
+//! offline evaluator and the prover.
 //!
 //! `render` produces documents, `observe` decodes what AWS returns ([`decode_document`]), `plan`
-//! compares them ([`semantically_equal`]), and `verify`/`simulate` prove the trust role with
-//! [`evaluate`], because the AWS policy simulator cannot evaluate trust policies (docs/aws-behaviour.md).
-//! Everything here is pure: no network, no clock, no panics on any input.
+//! compares them ([`semantically_equal`]), `verify`/`simulate` evaluate requests with
+//! [`evaluate`] (the AWS policy simulator cannot evaluate trust policies:
+//! docs/aws-behaviour.md), and [`prove`] decides the trust and invoke properties over every
+//! request. Everything here is pure: no network, no panics on any input; only the prover reads
+//! the clock, for its time budget.
 
 pub mod arn;
 mod condition;
@@ -12,6 +15,7 @@ mod error;
 mod eval;
 mod model;
 mod principal;
+pub mod prove;
 mod variables;
 mod wildcard;
 
@@ -21,5 +25,8 @@ pub use eval::{evaluate, Decision, EvalInput, Evaluation, LabeledPolicy, Request
 pub use model::{
     ActionClause, Condition, ConditionOperator, Effect, OperatorKind, Policy, PolicyVersion,
     PrincipalClause, PrincipalMap, Principals, ResourceClause, SetOperator, Statement,
+};
+pub use prove::{
+    prove_invoke, prove_trust, Counterexample, InvokeSpec, PropertyResult, TrustSpec, Verdict,
 };
 pub use wildcard::wildcard_match;

@@ -1,0 +1,292 @@
+//! The invoke properties: the role's identity policies (within its permissions boundary) allow
+//! only `lambda:InvokeFunction` on the granted ARNs (`invoke-only-targets`), and allow it on
+//! every granted ARN (`invoke-targets-allowed`).
+//!
+//! Sits under `prove` (the public entry `prove_invoke`). A request by the role is allowed when
+//! an identity policy allows it, the boundary (if any) allows it too, and no Deny in either
+//! matches (IAM User Guide, policy evaluation logic,
+//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+//! The role's own ARN is not known here, so principal-derived keys are treated as chosen by the
+//! caller: an over-approximation, sound for `proved`.
+
+use std::time::Instant;
+
+use super::super::eval::{evaluate, EvalInput, LabeledPolicy, Request};
+use super::super::model::Effect;
+use super::super::wildcard::{arn_match, compile};
+use super::classes::{nice_members, Classes, Matcher};
+use super::principals::Caller;
+use super::report::{Counterexample, PropertyResult, Verdict};
+use super::search::{statement_ref, Builder, Found, Head, Problem};
+use super::trust::action_nice;
+use super::{unsupported, InvokeSpec};
+
+pub(crate) const ONLY_TARGETS: &str = "invoke-only-targets";
+pub(crate) const TARGETS_ALLOWED: &str = "invoke-targets-allowed";
+const INVOKE: &str = "lambda:InvokeFunction";
+/// The request principal: not an ARN, so the evaluator derives no keys from it.
+pub(crate) const ROLE: &str = "the-role";
+
+/// The inputs shared by both properties.
+pub(crate) struct Setup<'a> {
+    pub(crate) identity: &'a [LabeledPolicy],
+    pub(crate) boundary: Option<&'a LabeledPolicy>,
+    pub(crate) spec: &'a InvokeSpec,
+}
+
+impl Setup<'_> {
+    fn input(&self) -> EvalInput {
+        EvalInput {
+            identity_policies: self.identity.to_vec(),
+            resource_policy: None,
+            resource_policy_is_trust: false,
+            boundary: self.boundary.cloned(),
+        }
+    }
+
+    fn unsupported(&self) -> Option<String> {
+        self.identity
+            .iter()
+            .chain(self.boundary)
+            .find_map(|p| unsupported(&p.policy))
+    }
+
+    fn covered(&self, resource: &str) -> bool {
+        self.spec
+            .targets
+            .iter()
+            .any(|t| arn_match(&compile(t), resource))
+    }
+
+    fn intended(&self, req: &Request) -> bool {
+        req.action.eq_ignore_ascii_case(INVOKE) && self.covered(&req.resource)
+    }
+}
+
+/// Builds the search problem; returns it with the index of the InvokeFunction action pattern
+/// and of each target's resource pattern.
+fn build(s: &Setup, deadline: Instant) -> Result<(Problem, usize, Vec<usize>), String> {
+    let mut b = Builder::new(false);
+    let (mut allows, mut bounds, mut denies) = (Vec::new(), Vec::new(), Vec::new());
+    let policies = s
+        .identity
+        .iter()
+        .map(|p| (p, false))
+        .chain(s.boundary.map(|p| (p, true)));
+    for (p, is_boundary) in policies {
+        let variables = p.policy.effective_version().supports_variables();
+        for (index, stmt) in p.policy.statements.iter().enumerate() {
+            let i = b.add(stmt, statement_ref(&p.label, index, stmt), variables, false);
+            match (stmt.effect, is_boundary) {
+                (Effect::Deny, _) => denies.push(i),
+                (Effect::Allow, false) => allows.push(i),
+                (Effect::Allow, true) => bounds.push(i),
+            }
+        }
+    }
+    let allow_sets = match s.boundary {
+        None => allows.iter().map(|a| vec![*a]).collect(),
+        Some(_) => allows
+            .iter()
+            .flat_map(|a| bounds.iter().map(move |b| vec![*a, *b]))
+            .collect(),
+    };
+    let invoke = Classes::intern(&mut b.action_patterns, Matcher::Action, INVOKE);
+    let targets = s
+        .spec
+        .targets
+        .iter()
+        .map(|t| Classes::intern(&mut b.resource_patterns, Matcher::Resource, t))
+        .collect();
+    let exhausted = |what: &str| format!("the {what} search ran out of budget");
+    let problem = Problem {
+        callers: vec![Caller {
+            arn: ROLE.to_owned(),
+            derived: Default::default(),
+            pin: None,
+        }],
+        actions: Classes::enumerate(Matcher::Action, b.action_patterns, deadline)
+            .map_err(|_| exhausted("action"))?,
+        resources: Classes::enumerate(Matcher::Resource, b.resource_patterns, deadline)
+            .map_err(|_| exhausted("resource"))?,
+        stmts: b.stmts,
+        allow_sets,
+        denies,
+        intended: None,
+        keys: b.keys,
+        deadline,
+    };
+    Ok((problem, invoke, targets))
+}
+
+pub(crate) fn prove(s: &Setup, deadline: Instant) -> Vec<PropertyResult> {
+    if let Some(reason) = s.unsupported() {
+        return vec![
+            PropertyResult::unknown(ONLY_TARGETS, reason.clone()),
+            PropertyResult::unknown(TARGETS_ALLOWED, reason),
+        ];
+    }
+    match build(s, deadline) {
+        Ok((problem, invoke, targets)) => vec![
+            only_targets(s, &problem, invoke, &targets),
+            targets_allowed(s, &problem, &targets),
+        ],
+        Err(reason) => vec![
+            PropertyResult::unknown(ONLY_TARGETS, reason.clone()),
+            PropertyResult::unknown(TARGETS_ALLOWED, reason),
+        ],
+    }
+}
+
+fn only_targets(s: &Setup, problem: &Problem, invoke: usize, targets: &[usize]) -> PropertyResult {
+    let found = problem.search(|p, h| {
+        let bits = &p.resources.classes[h.resource].0;
+        !(p.actions.classes[h.action].0[invoke] && targets.iter().any(|t| bits[*t]))
+    });
+    match found {
+        Found::Request { head, context } => {
+            let req = Request {
+                principal: ROLE.to_owned(),
+                action: problem
+                    .actions
+                    .pretty(head.action, &action_nice(&problem.actions, head.action)),
+                resource: pretty_resource(problem, head),
+                context,
+            };
+            confirm(s, req)
+        }
+        Found::Unknown(reason) => PropertyResult::unknown(ONLY_TARGETS, reason),
+        Found::Nothing => PropertyResult::proved(
+            ONLY_TARGETS,
+            format!(
+                "every allowed request is {INVOKE} on one of the {} granted ARNs",
+                s.spec.targets.len()
+            ),
+        ),
+    }
+}
+
+fn pretty_resource(problem: &Problem, head: Head) -> String {
+    let r = &problem.resources;
+    let hit: Vec<String> = r
+        .patterns
+        .iter()
+        .zip(&r.classes[head.resource].0)
+        .filter(|(_, b)| **b)
+        .map(|(p, _)| p.clone())
+        .collect();
+    let extra = [
+        "arn:aws:lambda:us-east-1:000000000000:function:other",
+        "arn:aws:s3:::other-bucket",
+    ];
+    r.pretty(head.resource, &nice_members(&hit, &extra))
+}
+
+fn confirm(s: &Setup, req: Request) -> PropertyResult {
+    let eval = evaluate(&s.input(), &req);
+    if !eval.allowed() || s.intended(&req) {
+        return PropertyResult::unknown(
+            ONLY_TARGETS,
+            format!("internal disagreement: the evaluator does not confirm the candidate counterexample {req:?} ({:?})", eval.decision),
+        );
+    }
+    PropertyResult {
+        property: ONLY_TARGETS,
+        verdict: Verdict::Counterexample,
+        counterexample: Some(Counterexample {
+            principal: req.principal,
+            action: req.action,
+            resource: req.resource,
+            context: req.context,
+        }),
+        statements: eval.deciding,
+        reason: "the role may do something other than invoke the granted functions".to_owned(),
+    }
+}
+
+/// Every resource class inside some target, invoked with an empty context. Decided on the
+/// search's own statement model (one evaluator run per class would dominate the run time);
+/// a refusal found is confirmed by the evaluator before it is reported.
+fn targets_allowed(s: &Setup, problem: &Problem, targets: &[usize]) -> PropertyResult {
+    // The class of the literal action: exactly the patterns it matches.
+    let want: Vec<bool> = problem
+        .actions
+        .patterns
+        .iter()
+        .map(|p| glob_matches(p))
+        .collect();
+    let Some(action) = problem
+        .actions
+        .classes
+        .iter()
+        .position(|(bits, _)| *bits == want)
+    else {
+        return PropertyResult::unknown(
+            TARGETS_ALLOWED,
+            "internal: no action class for lambda:InvokeFunction",
+        );
+    };
+    let mut allowing = Vec::new();
+    for (c, (bits, witness)) in problem.resources.classes.iter().enumerate() {
+        let Some(t) = targets.iter().position(|t| bits[*t]) else {
+            continue;
+        };
+        let head = Head {
+            caller: 0,
+            action,
+            resource: c,
+        };
+        match problem.allowed_bare(head) {
+            Some(refs) => {
+                for r in refs {
+                    if allowing.len() < 16 && !allowing.contains(&r) {
+                        allowing.push(r);
+                    }
+                }
+            }
+            None => return refused(s, problem, c, &s.spec.targets[t], witness),
+        }
+    }
+    let mut r = PropertyResult::proved(
+        TARGETS_ALLOWED,
+        format!("{INVOKE} is allowed, with no condition keys, on every resource the {} granted ARNs cover", s.spec.targets.len()),
+    );
+    r.statements = allowing;
+    r
+}
+
+/// Whether the literal action `lambda:InvokeFunction` matches an action pattern.
+fn glob_matches(pattern: &str) -> bool {
+    super::super::wildcard::glob(&compile(pattern), INVOKE, true)
+}
+
+/// Reports resource class `c` of `target` as not invokable, after the evaluator agrees.
+fn refused(s: &Setup, problem: &Problem, c: usize, target: &str, witness: &str) -> PropertyResult {
+    let resource = if target.contains(['*', '?']) {
+        problem
+            .resources
+            .pretty(c, &nice_members(&[target.to_owned()], &[]))
+    } else {
+        witness.to_owned()
+    };
+    let req = Request::new(ROLE, INVOKE, resource);
+    let eval = evaluate(&s.input(), &req);
+    if eval.allowed() {
+        return PropertyResult::unknown(TARGETS_ALLOWED, format!("internal disagreement: the evaluator allows {req:?}, which the prover found refused"));
+    }
+    PropertyResult {
+        property: TARGETS_ALLOWED,
+        verdict: Verdict::Counterexample,
+        counterexample: Some(Counterexample {
+            principal: req.principal,
+            action: req.action,
+            resource: req.resource,
+            context: req.context,
+        }),
+        statements: eval.deciding,
+        reason: format!(
+            "granted ARN {target} is not invokable ({})",
+            eval.decision.as_str()
+        ),
+    }
+}

@@ -1,0 +1,323 @@
+//! The principal partition for trust policies: a finite list of concrete callers, one per class
+//! of callers the policy can tell apart.
+//!
+//! Sits under `prove::search`. `iam::principal` matches a caller through its chain (account,
+//! role, session) against listed accounts, role ARNs, exact ARNs, services and `*` (IAM User
+//! Guide, "AWS JSON policy elements: Principal",
+//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
+//! So callers differ only by account (each named one, plus one nobody names), partition, role
+//! name (each named one, plus a fresh one), kind (root, user, role session, federated user),
+//! exact ARNs listed, services and anonymous. Conditions on the principal-derived keys add the
+//! accounts and ARNs their values name; wildcard tests on `aws:PrincipalArn` add one caller per
+//! name class (`names`).
+
+use std::collections::BTreeMap;
+
+use super::super::eval::derived_keys;
+use super::super::model::{Policy, PrincipalClause, Principals};
+use super::super::principal::{arn_parts, is_account_id};
+use std::time::Instant;
+
+use super::automaton::{Atom, Exhausted};
+use super::names::{name_classes, Kind};
+
+/// Context keys whose value follows the caller rather than the request (lowercased).
+pub(crate) const DERIVED: [&str; 4] = [
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:username",
+    "aws:principaltype",
+];
+
+pub(crate) fn is_derived(key: &str) -> bool {
+    DERIVED.contains(&key.to_lowercase().as_str())
+}
+
+/// A caller: the request principal and its derived context keys (lowercased names).
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    pub(crate) arn: String,
+    pub(crate) derived: BTreeMap<String, Vec<String>>,
+    /// A pseudo-Allow statement (index into the search's statements) pinning `aws:userid` for
+    /// callers whose ID is known (see `known_userid`).
+    pub(crate) pin: Option<usize>,
+}
+
+/// `aws:PrincipalType` (IAM User Guide, global condition keys,
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltype);
+/// the evaluator does not derive it, so counterexamples carry it explicitly when it matters.
+pub(crate) fn principal_type(arn: &str) -> Option<&'static str> {
+    if arn == "*" {
+        return Some("Anonymous");
+    }
+    let [_, _, service, _, _, resource] = arn_parts(arn)?;
+    match (service, resource) {
+        ("iam", "root") => Some("Account"),
+        ("iam", r) if r.starts_with("user/") => Some("User"),
+        ("sts", r) if r.starts_with("assumed-role/") => Some("AssumedRole"),
+        ("sts", r) if r.starts_with("federated-user/") => Some("FederatedUser"),
+        _ => None,
+    }
+}
+
+fn caller(arn: String) -> Caller {
+    let mut derived: BTreeMap<String, Vec<String>> = derived_keys(&arn)
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), vec![v]))
+        .collect();
+    if let Some(t) = principal_type(&arn) {
+        derived.insert("aws:principaltype".to_owned(), vec![t.to_owned()]);
+    }
+    Caller {
+        arn,
+        derived,
+        pin: None,
+    }
+}
+
+/// `aws:userid` where it follows from the caller: the account ID for the root user, and
+/// `anonymous` for anonymous callers (IAM User Guide, "Specifying a principal" and the
+/// `aws:userid` table,
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#principaltable).
+/// Other callers' unique IDs cannot be known offline, so their `aws:userid` stays free.
+pub(crate) fn known_userid(arn: &str) -> Option<String> {
+    if arn == "*" {
+        return Some("anonymous".to_owned());
+    }
+    match arn_parts(arn)? {
+        [_, _, "iam", _, account, "root"] => Some(account.to_owned()),
+        _ => None,
+    }
+}
+
+/// What the policy names: accounts (with partition), role names per account, exact callers.
+#[derive(Default)]
+struct Named {
+    accounts: Vec<(String, String)>,
+    roles: Vec<String>,
+    users: Vec<String>,
+    exact: Vec<String>,
+}
+
+impl Named {
+    fn account(&mut self, partition: &str, id: &str) {
+        let entry = (partition.to_owned(), id.to_owned());
+        if is_account_id(id) && !self.accounts.contains(&entry) {
+            self.accounts.push(entry);
+        }
+    }
+
+    /// Reads one principal value or principal-key condition value.
+    fn read(&mut self, value: &str) {
+        let value = value.replace(['*', '?'], "x");
+        if is_account_id(&value) {
+            return self.account("aws", &value);
+        }
+        let Some([_, partition, service, _, account, resource]) = arn_parts(&value) else {
+            self.exact.push(value.clone());
+            return;
+        };
+        self.account(partition, account);
+        match (service, resource) {
+            ("iam", "root") => {}
+            ("iam", r) if r.starts_with("role/") => {
+                self.roles.extend(r.rsplit('/').next().map(str::to_owned))
+            }
+            ("iam", r) if r.starts_with("user/") => {
+                self.users.extend(r.rsplit('/').next().map(str::to_owned));
+                self.exact.push(value.clone());
+            }
+            _ => self.exact.push(value.clone()),
+        }
+    }
+}
+
+fn read_principals(named: &mut Named, principals: &Principals) {
+    let Principals::Specific(map) = principals else {
+        return;
+    };
+    for v in map.aws.iter().filter(|v| *v != "*") {
+        named.read(v);
+    }
+    let others = map
+        .service
+        .iter()
+        .chain(&map.federated)
+        .chain(&map.canonical_user);
+    named.exact.extend(others.cloned());
+}
+
+/// Every caller class of `policy` (statement principals and principal-key conditions), with
+/// the partner's root and a partner role session first. `tests`: the wildcard tests on
+/// `aws:PrincipalArn` (`names::principal_tests`) that names are classified by.
+pub(crate) fn callers(
+    policy: &Policy,
+    partner: &str,
+    tests: &[Atom],
+    deadline: Instant,
+) -> Result<Vec<Caller>, Exhausted> {
+    let mut named = Named::default();
+    named.account("aws", partner);
+    for stmt in &policy.statements {
+        match &stmt.principal {
+            Some(PrincipalClause::Principal(p) | PrincipalClause::NotPrincipal(p)) => {
+                read_principals(&mut named, p)
+            }
+            None => {}
+        }
+        for c in stmt.conditions.iter().filter(|c| is_derived(&c.key)) {
+            for v in &c.values {
+                named.read(v);
+                if c.key.eq_ignore_ascii_case("aws:username") {
+                    named.users.push(v.replace(['*', '?'], "x"));
+                }
+            }
+        }
+    }
+    let fresh = ["444455556666", "999988887777", "135792468024"]
+        .into_iter()
+        .find(|a| !named.accounts.iter().any(|(_, id)| id == a))
+        .unwrap_or("000000000001");
+    named.account("aws", fresh);
+    let mut arns = build(&named);
+    if !tests.is_empty() {
+        arns.extend(named_by_tests(&named, tests, deadline)?);
+    }
+    let mut seen = std::collections::HashSet::new();
+    arns.retain(|a| seen.insert(a.clone()));
+    Ok(arns.into_iter().map(caller).collect())
+}
+
+/// One caller per (account, kind, name class) of the wildcard tests.
+fn named_by_tests(
+    named: &Named,
+    tests: &[Atom],
+    deadline: Instant,
+) -> Result<Vec<String>, Exhausted> {
+    let mut out = Vec::new();
+    for (p, a) in &named.accounts {
+        for kind in Kind::ALL {
+            let prefix = kind.prefix(p, a);
+            let mut exact: Vec<String> = named
+                .exact
+                .iter()
+                .filter(|e| e.starts_with(&prefix))
+                .cloned()
+                .collect();
+            if let Kind::RoleSession = kind {
+                exact.extend(named.roles.iter().map(|r| format!("{prefix}{r}")));
+            }
+            for name in name_classes(kind, &prefix, tests, &exact, deadline)? {
+                out.push(kind.caller(p, a, &name));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn build(named: &Named) -> Vec<String> {
+    let mut roles = named.roles.clone();
+    roles.push("prover-role".to_owned());
+    let mut users = named.users.clone();
+    users.push("prover-user".to_owned());
+    let mut arns = Vec::new();
+    for (p, a) in &named.accounts {
+        arns.push(format!("arn:{p}:iam::{a}:root"));
+        for r in &roles {
+            arns.push(format!("arn:{p}:sts::{a}:assumed-role/{r}/prover-session"));
+        }
+        for u in &users {
+            arns.push(format!("arn:{p}:iam::{a}:user/{u}"));
+        }
+        arns.push(format!("arn:{p}:sts::{a}:federated-user/prover-user"));
+    }
+    arns.extend(named.exact.iter().cloned());
+    arns.push("*".to_owned());
+    arns.push("prover.amazonaws.com".to_owned());
+    arns
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn policy(v: serde_json::Value) -> Policy {
+        Policy::parse(&json!({"Version": "2012-10-17", "Statement": v})).unwrap()
+    }
+
+    #[test]
+    fn partition_names_every_listed_caller() {
+        let p = policy(json!([{
+            "Effect": "Allow",
+            "Principal": {"AWS": ["arn:aws:iam::111122223333:role/path/App", "222233334444"],
+                          "Service": "ec2.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:PrincipalArn": "arn:aws:iam::333344445555:user/bob"}}
+        }]));
+        let deadline = Instant::now() + std::time::Duration::from_secs(5);
+        let arns: Vec<String> = callers(&p, "765628985471", &[], deadline)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.arn)
+            .collect();
+        for want in [
+            "arn:aws:iam::765628985471:root",
+            "arn:aws:sts::111122223333:assumed-role/App/prover-session",
+            "arn:aws:sts::765628985471:assumed-role/App/prover-session",
+            "arn:aws:iam::222233334444:root",
+            "arn:aws:iam::333344445555:user/bob",
+            "arn:aws:iam::444455556666:root",
+            "ec2.amazonaws.com",
+            "prover.amazonaws.com",
+            "*",
+        ] {
+            assert!(
+                arns.iter().any(|a| a == want),
+                "{want} missing from {arns:?}"
+            );
+        }
+        assert_eq!(arns[0], "arn:aws:iam::765628985471:root");
+    }
+
+    #[test]
+    fn derived_keys_follow_the_caller() {
+        let c = caller("arn:aws:sts::111122223333:assumed-role/App/s".to_owned());
+        assert_eq!(c.derived["aws:principalaccount"], vec!["111122223333"]);
+        assert_eq!(
+            c.derived["aws:principalarn"],
+            vec!["arn:aws:iam::111122223333:role/App"]
+        );
+        assert_eq!(c.derived["aws:principaltype"], vec!["AssumedRole"]);
+        assert_eq!(
+            caller("*".to_owned()).derived["aws:principaltype"],
+            vec!["Anonymous"]
+        );
+        assert!(caller("ec2.amazonaws.com".to_owned()).derived.is_empty());
+    }
+
+    /// Wildcard tests on aws:PrincipalArn split role names into classes, one caller each.
+    #[test]
+    fn name_classes_from_wildcard_tests() {
+        let p = policy(json!([{
+            "Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole",
+            "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/Gen*"}}
+        }]));
+        let tests = super::super::names::principal_tests(&p).unwrap();
+        assert_eq!(tests.len(), 1);
+        let deadline = Instant::now() + std::time::Duration::from_secs(5);
+        let arns: Vec<String> = callers(&p, "765628985471", &tests, deadline)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.arn)
+            .collect();
+        assert!(
+            arns.contains(&"arn:aws:sts::444455556666:assumed-role/Gen/prover-session".to_owned()),
+            "{arns:?}"
+        );
+        // No role name with a slash.
+        assert!(!arns
+            .iter()
+            .any(|a| a.contains("assumed-role/") && a.matches('/').count() > 2));
+    }
+}

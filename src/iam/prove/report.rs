@@ -1,0 +1,125 @@
+//! The prover's answers: one `PropertyResult` per property, serialisable for `--json` and with
+//! a one-line human summary.
+//!
+//! Sits at the top of `prove` (built by `prove::trust` and `prove::invoke`).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::super::eval::StatementRef;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// No request outside the intended set is allowed (or: the intended requests are).
+    Proved,
+    /// A concrete request, confirmed by `iam::evaluate`, breaks the property.
+    Counterexample,
+    /// The prover cannot decide; `reason` says why. Never a silent "proved".
+    Unknown,
+}
+
+/// A concrete request. Context keys absent from the request are omitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Counterexample {
+    pub principal: String,
+    pub action: String,
+    pub resource: String,
+    pub context: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PropertyResult {
+    pub property: &'static str,
+    pub verdict: Verdict,
+    pub counterexample: Option<Counterexample>,
+    /// Counterexample: the statements that allowed it (or, for an "…-allowed" property, the
+    /// Deny statements that refused it). Proved "…-allowed": the statements that allow it.
+    pub statements: Vec<StatementRef>,
+    pub reason: String,
+}
+
+impl PropertyResult {
+    pub(crate) fn proved(property: &'static str, reason: impl Into<String>) -> Self {
+        PropertyResult {
+            property,
+            verdict: Verdict::Proved,
+            counterexample: None,
+            statements: Vec::new(),
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn unknown(property: &'static str, reason: impl Into<String>) -> Self {
+        PropertyResult {
+            property,
+            verdict: Verdict::Unknown,
+            counterexample: None,
+            statements: Vec::new(),
+            reason: reason.into(),
+        }
+    }
+
+    /// One line for people, e.g. `trust-only-partner-with-external-id: counterexample —
+    /// arn:aws:iam::444455556666:root may sts:AssumeRole with sts:ExternalId absent — allowed by
+    /// trust policy statement 1 (Sid "Legacy")`.
+    pub fn summary(&self) -> String {
+        match (&self.verdict, &self.counterexample) {
+            (Verdict::Counterexample, Some(c)) => {
+                format!("{}: counterexample — {}", self.property, self.describe(c))
+            }
+            (Verdict::Proved, _) => format!("{}: proved — {}", self.property, self.reason),
+            _ => format!("{}: unknown — {}", self.property, self.reason),
+        }
+    }
+
+    fn describe(&self, c: &Counterexample) -> String {
+        let trust = self.property.starts_with("trust");
+        let refused = self.property.ends_with("-allowed");
+        let verb = if refused { "may not" } else { "may" };
+        let who = match c.principal.as_str() {
+            "*" => "an anonymous caller (*)",
+            p => p,
+        };
+        let mut line = format!("{who} {verb} {}", c.action);
+        if !trust {
+            line.push_str(&format!(" on {}", c.resource));
+        }
+        line.push_str(&context_text(&c.context, trust));
+        let who: Vec<String> = self.statements.iter().map(|s| s.to_string()).collect();
+        let by = match (refused, who.is_empty()) {
+            (false, _) => format!("allowed by {}", who.join(" and ")),
+            (true, true) => "no statement allows it".to_owned(),
+            (true, false) => format!("denied by {}", who.join(" and ")),
+        };
+        format!("{line} — {by}")
+    }
+}
+
+impl std::fmt::Display for PropertyResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.summary())
+    }
+}
+
+fn context_text(context: &BTreeMap<String, Vec<String>>, trust: bool) -> String {
+    let mut parts = Vec::new();
+    let has_id = context
+        .keys()
+        .any(|k| k.eq_ignore_ascii_case("sts:ExternalId"));
+    if trust && !has_id {
+        parts.push("sts:ExternalId absent".to_owned());
+    }
+    for (k, vs) in context {
+        let shown: Vec<String> = vs.iter().map(|v| format!("{v:?}")).collect();
+        match shown.as_slice() {
+            [one] => parts.push(format!("{k}={one}")),
+            _ => parts.push(format!("{k}=[{}]", shown.join(", "))),
+        }
+    }
+    if parts.is_empty() {
+        return String::new();
+    }
+    format!(" with {}", parts.join(", "))
+}

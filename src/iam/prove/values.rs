@@ -1,0 +1,435 @@
+//! Condition keys for the prover: each condition becomes a statement about the key's set of
+//! values, and `solve_key` decides whether some value set (or absence) meets every demand on
+//! one key, with a witness.
+//!
+//! Sits under `prove::search`, which splits a request into independent keys. The semantics are
+//! those of `iam::condition` (the condition operators page,
+//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html,
+//! and single vs multivalued keys,
+//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html):
+//! a condition on a present key is "some value satisfies φ" or "every value satisfies ψ", where
+//! φ and ψ are a test of one value against the policy values (OR), possibly negated. Every key
+//! may carry several values, as the evaluator allows; witnesses use one value when one will do.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use super::super::condition::holds;
+use super::super::model::{Condition, ConditionOperator, OperatorKind, SetOperator};
+use super::super::variables::VarSource;
+use super::automaton::{Atom, Pattern, Product};
+use super::candidates::family_candidates;
+
+/// How a policy value is compared, which decides how witnesses are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Family {
+    Str,
+    Num,
+    Date,
+    Bool,
+    Ip,
+    Binary,
+}
+
+/// "The value matches one of the condition's policy values" under the non-negated operator.
+#[derive(Debug, Clone)]
+pub(crate) struct ValueTest {
+    pub(crate) kind: OperatorKind,
+    pub(crate) values: Vec<String>,
+    pub(crate) variables: bool,
+    pub(crate) family: Family,
+    pub(crate) atom: Option<Atom>,
+}
+
+/// A test or its negation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Lit {
+    pub(crate) test: usize,
+    pub(crate) positive: bool,
+}
+
+/// A condition seen from its key: its truth when the key is absent, and when present.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Present {
+    Const(bool),
+    Exists(Lit),
+    ForAll(Lit),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Form {
+    pub(crate) absent: bool,
+    pub(crate) present: Present,
+}
+
+impl Form {
+    /// The condition being false, as a form that must be true.
+    pub(crate) fn negate(self) -> Form {
+        let flip = |l: Lit| Lit {
+            test: l.test,
+            positive: !l.positive,
+        };
+        Form {
+            absent: !self.absent,
+            present: match self.present {
+                Present::Const(b) => Present::Const(!b),
+                Present::Exists(l) => Present::ForAll(flip(l)),
+                Present::ForAll(l) => Present::Exists(flip(l)),
+            },
+        }
+    }
+}
+
+pub(crate) fn family(kind: OperatorKind) -> Family {
+    use OperatorKind::*;
+    match kind {
+        NumericEquals
+        | NumericNotEquals
+        | NumericLessThan
+        | NumericLessThanEquals
+        | NumericGreaterThan
+        | NumericGreaterThanEquals => Family::Num,
+        DateEquals
+        | DateNotEquals
+        | DateLessThan
+        | DateLessThanEquals
+        | DateGreaterThan
+        | DateGreaterThanEquals => Family::Date,
+        Bool => Family::Bool,
+        IpAddress | NotIpAddress => Family::Ip,
+        BinaryEquals => Family::Binary,
+        _ => Family::Str,
+    }
+}
+
+/// The automaton of a string test, mirroring `condition::positive_match`.
+pub(crate) fn string_atom(kind: OperatorKind, values: &[String]) -> Option<Atom> {
+    use OperatorKind::*;
+    let make: fn(&str) -> Pattern = match kind {
+        StringEquals | StringNotEquals => |v| Pattern::exact(v, false),
+        StringEqualsIgnoreCase | StringNotEqualsIgnoreCase => |v| Pattern::exact(v, true),
+        StringLike | StringNotLike => |v| Pattern::glob(v, false),
+        ArnEquals | ArnLike | ArnNotEquals | ArnNotLike => Pattern::arn,
+        _ => return None,
+    };
+    Some(values.iter().map(|v| make(v)).collect())
+}
+
+/// One key's tests, shared by every condition on that key.
+#[derive(Debug, Default)]
+pub(crate) struct KeyModel {
+    pub(crate) name: String,
+    pub(crate) tests: Vec<ValueTest>,
+}
+
+impl KeyModel {
+    /// Registers a condition on this key and returns its form.
+    pub(crate) fn add(&mut self, cond: &Condition, variables: bool) -> Form {
+        let op = &cond.operator;
+        let kind = op.kind;
+        if kind == OperatorKind::Null {
+            let says = |b: &str| cond.values.iter().any(|v| v.eq_ignore_ascii_case(b));
+            return Form {
+                absent: says("true"),
+                present: Present::Const(says("false")),
+            };
+        }
+        let test = self.tests.len();
+        self.tests.push(ValueTest {
+            kind,
+            values: cond.values.clone(),
+            variables,
+            family: family(kind),
+            atom: string_atom(kind, &cond.values),
+        });
+        let negated = kind.is_negated();
+        let lit = |positive| Lit { test, positive };
+        match op.set {
+            None if negated => Form {
+                absent: true,
+                present: Present::ForAll(lit(false)),
+            },
+            None => Form {
+                absent: op.if_exists,
+                present: Present::Exists(lit(true)),
+            },
+            Some(SetOperator::ForAnyValue) => Form {
+                absent: op.if_exists,
+                present: Present::Exists(lit(!negated)),
+            },
+            Some(SetOperator::ForAllValues) => Form {
+                absent: true,
+                present: Present::ForAll(lit(!negated)),
+            },
+        }
+    }
+
+    /// Evaluates a test on one value with the evaluator's own condition code.
+    pub(crate) fn test(&self, lit: Lit, value: &str) -> bool {
+        let t = &self.tests[lit.test];
+        let Some(operator) = ConditionOperator::parse(t.kind.name()) else {
+            return false;
+        };
+        let cond = Condition {
+            operator,
+            key: self.name.clone(),
+            values: t.values.clone(),
+        };
+        let ctx = OneValue(vec![value.to_owned()]);
+        let any = holds(&cond, &ctx, t.variables) != t.kind.is_negated();
+        any == lit.positive
+    }
+}
+
+/// A context holding one value for whatever key is asked.
+struct OneValue(Vec<String>);
+
+impl VarSource for OneValue {
+    fn lookup(&self, _key: &str) -> Option<&[String]> {
+        Some(&self.0)
+    }
+}
+
+/// The answer for one key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// `None`: leave the key out of the request.
+    Sat(Option<Vec<String>>),
+    Unsat,
+    Unknown(String),
+}
+
+/// A disjunction of forms, at least one of which must hold.
+pub(crate) type Clause = Vec<Form>;
+
+/// Is there an absence or a value set meeting every clause?
+pub(crate) fn solve_key(key: &KeyModel, clauses: &[Clause], deadline: Instant) -> Outcome {
+    if clauses.iter().all(|c| c.iter().any(|f| f.absent)) {
+        return Outcome::Sat(None);
+    }
+    let mut unknown = None;
+    let mut chosen = Vec::with_capacity(clauses.len());
+    if let Some(values) = choose(key, clauses, &mut chosen, deadline, &mut unknown) {
+        return Outcome::Sat(Some(values));
+    }
+    match unknown {
+        Some(reason) => Outcome::Unknown(reason),
+        None => Outcome::Unsat,
+    }
+}
+
+/// Picks one present-form per clause (backtracking), then asks for values.
+fn choose(
+    key: &KeyModel,
+    clauses: &[Clause],
+    chosen: &mut Vec<Present>,
+    deadline: Instant,
+    unknown: &mut Option<String>,
+) -> Option<Vec<String>> {
+    let Some((first, rest)) = clauses.split_first() else {
+        return match values_for(key, chosen, deadline) {
+            Outcome::Sat(values) => values,
+            Outcome::Unknown(r) => {
+                *unknown = Some(r);
+                None
+            }
+            Outcome::Unsat => None,
+        };
+    };
+    for form in first {
+        // A condition that is false whenever the key is present cannot be chosen.
+        if form.present == Present::Const(false) {
+            continue;
+        }
+        chosen.push(form.present);
+        let found = choose(key, rest, chosen, deadline, unknown);
+        chosen.pop();
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+/// Values for a present key: each "some value" demand needs a value that also meets every
+/// "all values" demand; try one value for all of them first.
+fn values_for(key: &KeyModel, chosen: &[Present], deadline: Instant) -> Outcome {
+    let mut exists = Vec::new();
+    let mut forall = Vec::new();
+    for p in chosen {
+        match p {
+            Present::Exists(l) => exists.push(*l),
+            Present::ForAll(l) => forall.push(*l),
+            Present::Const(_) => {}
+        }
+    }
+    let together: Vec<Lit> = exists.iter().chain(&forall).copied().collect();
+    let first = one_value(key, &together, deadline);
+    if let Outcome::Sat(Some(_)) = first {
+        return first;
+    }
+    if exists.len() < 2 {
+        return first;
+    }
+    let mut values = Vec::new();
+    for e in &exists {
+        let mut lits = forall.clone();
+        lits.push(*e);
+        match one_value(key, &lits, deadline) {
+            Outcome::Sat(Some(v)) => values.extend(v),
+            Outcome::Unsat => return Outcome::Unsat,
+            other => return other,
+        }
+    }
+    Outcome::Sat(Some(values))
+}
+
+/// One value meeting every literal.
+pub(crate) fn one_value(key: &KeyModel, lits: &[Lit], deadline: Instant) -> Outcome {
+    let meets = |v: &str| lits.iter().all(|l| key.test(*l, v));
+    for pretty in ["other", "x"] {
+        if meets(pretty) {
+            return Outcome::Sat(Some(vec![pretty.to_owned()]));
+        }
+    }
+    let mut families: Vec<Family> = lits.iter().map(|l| key.tests[l.test].family).collect();
+    families.sort();
+    families.dedup();
+    let strings: Vec<Lit> = lits
+        .iter()
+        .copied()
+        .filter(|l| key.tests[l.test].family == Family::Str)
+        .collect();
+    let mut candidates = Vec::new();
+    if !strings.is_empty() {
+        match string_witness(key, &strings, deadline) {
+            Ok(Some(w)) => candidates.push(w),
+            // No string meets the string tests: no value at all does.
+            Ok(None) => return Outcome::Unsat,
+            Err(reason) => return Outcome::Unknown(reason),
+        }
+    }
+    for l in lits {
+        candidates.extend(family_candidates(&key.tests[l.test]));
+    }
+    if let Some(v) = candidates.into_iter().find(|v| meets(v)) {
+        return Outcome::Sat(Some(vec![v]));
+    }
+    // One family alone: its candidates cover every case (see `candidates`).
+    if families.len() <= 1 {
+        Outcome::Unsat
+    } else {
+        Outcome::Unknown(format!(
+            "condition key {} mixes operator families ({families:?}); the prover decides \
+             string, numeric, date, IP, Bool and binary tests only one family at a time",
+            key.name
+        ))
+    }
+}
+
+fn string_witness(
+    key: &KeyModel,
+    lits: &[Lit],
+    deadline: Instant,
+) -> Result<Option<String>, String> {
+    let atoms: Vec<&Atom> = lits
+        .iter()
+        .filter_map(|l| key.tests[l.test].atom.as_ref())
+        .collect();
+    let wants: Vec<bool> = lits.iter().map(|l| l.positive).collect();
+    let product = Product::new(&atoms, deadline);
+    product
+        .find(|v| v == wants.as_slice())
+        .map_err(|_| format!("the string search on {} ran out of budget", key.name))
+}
+
+/// Keys by lowercase name (context keys are case-insensitive).
+pub(crate) type Keys = BTreeMap<String, KeyModel>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
+        Condition {
+            operator: ConditionOperator::parse(op).unwrap(),
+            key: key.to_owned(),
+            values: values.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn solve(conds: &[(&str, &[&str], bool)]) -> Outcome {
+        let mut key = KeyModel {
+            name: "k".into(),
+            tests: vec![],
+        };
+        let clauses: Vec<Clause> = conds
+            .iter()
+            .map(|(op, vals, want)| {
+                let f = key.add(&cond(op, "k", vals), true);
+                vec![if *want { f } else { f.negate() }]
+            })
+            .collect();
+        solve_key(&key, &clauses, Instant::now() + Duration::from_secs(5))
+    }
+
+    #[test]
+    fn string_cases() {
+        assert_eq!(
+            solve(&[("StringEquals", &["a"], true)]),
+            Outcome::Sat(Some(vec!["a".into()]))
+        );
+        assert_eq!(
+            solve(&[("StringEquals", &["a"], false)]),
+            Outcome::Sat(None)
+        );
+        assert_eq!(
+            solve(&[
+                ("StringEquals", &["a"], true),
+                ("StringNotLike", &["a*"], true)
+            ]),
+            Outcome::Unsat
+        );
+        // Two different values are needed: the key is multivalued then.
+        assert_eq!(
+            solve(&[
+                ("StringEquals", &["a"], true),
+                ("StringLike", &["b*"], true)
+            ]),
+            Outcome::Sat(Some(vec!["a".into(), "b".into()]))
+        );
+        assert_eq!(
+            solve(&[
+                ("ForAllValues:StringEquals", &["a"], true),
+                ("StringLike", &["b*"], true)
+            ]),
+            Outcome::Unsat
+        );
+    }
+
+    #[test]
+    fn numeric_and_ip() {
+        assert!(matches!(
+            solve(&[
+                ("NumericLessThan", &["10"], true),
+                ("NumericGreaterThan", &["9"], true)
+            ]),
+            Outcome::Sat(Some(_))
+        ));
+        assert_eq!(
+            solve(&[
+                ("ForAllValues:NumericLessThan", &["10"], true),
+                ("NumericGreaterThan", &["10"], true)
+            ]),
+            Outcome::Unsat
+        );
+        assert!(matches!(
+            solve(&[
+                ("IpAddress", &["10.0.0.0/8"], true),
+                ("NotIpAddress", &["10.0.0.0/9"], true)
+            ]),
+            Outcome::Sat(Some(_))
+        ));
+    }
+}
