@@ -63,7 +63,7 @@ fn shape(f: &[Finding]) -> Vec<(Severity, &'static str, String)> {
 }
 
 fn verification(d: &Desired, o: &Observed) -> Verification {
-    Verification::new(verify::checks(d, o))
+    verify::verification(d, o)
 }
 
 fn failed(v: &Verification) -> Vec<String> {
@@ -290,9 +290,25 @@ fn trust_principal_changed_is_security_drift() {
             "trust: only the partner may assume the role, only with StringEquals sts:ExternalId",
         ]
     );
-    assert!(drift::verify_findings(&v)
-        .iter()
-        .all(|f| (f.severity, f.config_key) == (Severity::Security, "trust")));
+    // Someone else may assume it (security); the partner no longer can (an outage: config).
+    let vf = drift::verify_findings(&v);
+    assert!(vf.iter().all(|f| f.config_key == "trust"), "{vf:#?}");
+    for f in &vf {
+        let outage = f
+            .message
+            .contains("with the right external ID may assume the role")
+            || f.message.starts_with("trust-partner-allowed");
+        let want = if outage {
+            Severity::Config
+        } else {
+            Severity::Security
+        };
+        assert_eq!(f.severity, want, "{}", f.message);
+    }
+    assert!(vf.iter().any(|f| f.severity == Severity::Security
+        && f.counterexample.is_some()
+        && f.message
+            .starts_with("trust-only-partner-with-external-id: counterexample")));
 }
 
 #[test]
@@ -321,9 +337,18 @@ fn external_id_condition_removed_is_security_drift() {
         Some(json!({"StringEquals": {"sts:externalid": ["0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"]}}))
     );
     assert_eq!(f[0].actual, None);
+    // The severity comes from the proof, and the finding says what the live policy admits.
     assert_eq!(
         f[0].message,
-        "trust policy differs at $.Statement[0].Condition"
+        "trust policy differs at $.Statement[0].Condition; it admits more: \
+         arn:aws:iam::765628985471:root may sts:AssumeRole with sts:ExternalId absent — allowed \
+         by trust policy statement 0 (Sid \"GenesysCloudAssumeRole\")"
+    );
+    let request = f[0].counterexample.as_ref().expect("the request");
+    assert_eq!(request["action"], json!("sts:AssumeRole"));
+    assert!(
+        request["context"].get("sts:ExternalId").is_none(),
+        "{request}"
     );
     let v = verification(&d, &o);
     assert_eq!(
@@ -499,8 +524,14 @@ fn narrower_invoke_document_is_config_drift() {
     let vf = drift::verify_findings(&v);
     assert_eq!(
         shape(&vf),
-        vec![(Severity::Config, "targets", String::new())]
+        vec![
+            (Severity::Config, "targets", String::new()),
+            (Severity::Config, "targets", String::new())
+        ]
     );
+    assert!(vf[1]
+        .message
+        .starts_with("invoke-targets-allowed: counterexample"));
     assert!(
         vf[0].message.ends_with(&format!("denied on: {ORDER_LIVE}")),
         "{}",

@@ -499,7 +499,7 @@ fn must_refuse(d: &Desired, o: &Observed) -> Option<&'static str> {
 }
 
 fn verification(d: &Desired, o: &Observed) -> Verification {
-    Verification::new(verify::checks(d, o))
+    verify::verification(d, o)
 }
 
 fn fail(msg: String) -> TestCaseError {

@@ -57,7 +57,7 @@ fn the_plan(d: &Desired, o: &Observed) -> Plan {
 }
 
 fn verification(d: &Desired, o: &Observed) -> Verification {
-    Verification::new(verify::checks(d, o))
+    verify::verification(d, o)
 }
 
 /// What `check` reports for one config (as `commands::check::check_one` builds it).

@@ -86,7 +86,7 @@ async fn check_one(g: &Global, path: &Path) -> drift::ConfigReport {
         // Refusing to write to what we do not own is `plan`'s job; a check looks at everything
         // (as if adopting), and a lost `managed-by` tag is itself a security finding.
         let adopt = PlanOptions { adopt: true };
-        let v = verify::Verification::new(verify::checks(&p.desired, &p.observed));
+        let v = verify::verification(&p.desired, &p.observed);
         let mut findings = match plan::changes(&p.desired, &p.observed, adopt) {
             Ok(plan) => drift::drift_findings(&p.desired, &plan),
             Err(e @ plan::PlanError::RolePath { .. }) => vec![drift::refusal_finding(&e)],

@@ -195,7 +195,7 @@ async fn apply_and_prove(
     })
     .await?;
     let observed = prepare::reobserve_iam(clients, p).await?;
-    let v = verify::Verification::new(verify::checks(&p.desired, &observed));
+    let v = verify::verification(&p.desired, &observed);
     match g.format {
         Format::Human => {
             let writes = outcome.writes;

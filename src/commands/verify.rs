@@ -31,7 +31,7 @@ pub async fn run(
         pb.finish_and_clear();
         checks.extend(live);
     }
-    let v = verify::Verification::new(checks);
+    let v = verify::Verification::new(checks).with_proofs(verify::proofs(&p.desired, &p.observed));
     match g.format {
         Format::Human => print!("{}", report::verification_human(&v, styles)),
         _ => println!(

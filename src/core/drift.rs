@@ -9,12 +9,15 @@ use serde_json::{json, Value};
 
 use crate::config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::core::describe::describe;
-use crate::core::lint;
 use crate::core::plan::{Op, Plan};
 use crate::core::state::Desired;
-use crate::core::verify::Verification;
+use crate::core::verify::{self, Verification};
 use crate::error::Status;
+use crate::iam::arn::Arn;
 use crate::iam::normalize;
+use crate::iam::{
+    prove_invoke, prove_trust, InvokeSpec, LabeledPolicy, Policy, PropertyResult, Verdict,
+};
 
 /// Bumped whenever the JSON shape changes incompatibly.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -42,6 +45,10 @@ pub struct Finding {
     pub message: String,
     /// The config key the finding belongs to (for annotations): `trust`, `role`, `role.tags`…
     pub config_key: &'static str,
+    /// The request the live policy lets in that it should not (from the prover), when there
+    /// is one: `{principal, action, resource, context}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counterexample: Option<Value>,
 }
 
 /// One config's result.
@@ -250,6 +257,7 @@ fn doc_findings(
                 expected: e,
                 actual: a,
                 config_key,
+                counterexample: None,
             }
         })
         .collect()
@@ -274,40 +282,36 @@ fn op_findings(desired: &Desired, granted: &[String], op: &Op) -> Vec<Finding> {
         resource: describe(op).resource,
     };
     match op {
+        // The severity of a document's drift comes from the proof, not from where the
+        // difference sits: security when the live document admits a request outside the
+        // intended set (or cannot be proved not to), config otherwise.
         Op::UpdateTrustPolicy {
             document, previous, ..
         } => {
-            // Security when the live trust is weaker than the invariant allows (another
-            // principal, a changed or missing external ID…).
-            let weaker =
-                lint::trust_findings(previous, &desired.partner_principal, &desired.external_id)
-                    .iter()
-                    .any(|f| f.severity == lint::Severity::Error);
-            let sev = severity(weaker);
-            doc_findings(
-                sev,
+            let admits = trust_admits(desired, previous);
+            let f = doc_findings(
+                severity(admits.is_some()),
                 &at.resource,
                 "trust",
                 document,
                 previous,
                 "trust policy",
-            )
+            );
+            with_admission(f, admits)
         }
         Op::CreatePolicyVersion {
             document, previous, ..
         } => {
-            let broader = lint::invoke_findings(std::slice::from_ref(previous), granted)
-                .iter()
-                .any(|f| f.severity == lint::Severity::Error);
-            let sev = severity(broader);
-            doc_findings(
-                sev,
+            let admits = invoke_admits(granted, &at.resource, previous);
+            let f = doc_findings(
+                severity(admits.is_some()),
                 &at.resource,
                 "targets",
                 document,
                 previous,
                 "invoke policy",
-            )
+            );
+            with_admission(f, admits)
         }
         Op::UpdateRole { .. } => role_setting_findings(&at, op),
         Op::TagRole { .. } | Op::UntagRole { .. } => tag_findings(&at, op),
@@ -323,6 +327,72 @@ fn ownership_lost(what: &str) -> String {
          was changed outside lambda-trust; review every other finding, then `lambda-trust apply \
          --adopt` restores it"
     )
+}
+
+/// What a live trust policy admits beyond the partner with the external ID: `None` when the
+/// prover proves it admits nothing more; else the counterexample (or why it is unknown).
+fn trust_admits(desired: &Desired, live: &Value) -> Option<Admission> {
+    let policy = match Policy::parse(live) {
+        Ok(p) => p,
+        Err(e) => return Some(Admission::unparsable(e)),
+    };
+    let role = &desired.role;
+    let role_arn = Arn::iam(
+        &desired.partition,
+        &desired.account_id,
+        &format!("role{}{}", role.path, role.name),
+    );
+    let spec = verify::trust_spec(desired);
+    let results = prove_trust(&policy, &role_arn.to_string(), &spec, verify::PROOF_BUDGET);
+    Admission::of(results, "trust-only-partner-with-external-id")
+}
+
+/// What a live invoke document admits beyond `lambda:InvokeFunction` on the granted ARNs.
+fn invoke_admits(granted: &[String], label: &str, live: &Value) -> Option<Admission> {
+    let policy = match Policy::parse(live) {
+        Ok(p) => p,
+        Err(e) => return Some(Admission::unparsable(e)),
+    };
+    let spec = InvokeSpec {
+        targets: granted.to_vec(),
+    };
+    let identity = [LabeledPolicy::new(label.to_string(), policy)];
+    let results = prove_invoke(&identity, None, &spec, verify::PROOF_BUDGET);
+    Admission::of(results, "invoke-only-targets")
+}
+
+/// A request a document lets in that it should not, as text and as the request itself.
+struct Admission {
+    summary: String,
+    request: Option<Value>,
+}
+
+impl Admission {
+    fn of(results: Vec<PropertyResult>, property: &str) -> Option<Admission> {
+        let r = results.into_iter().find(|r| r.property == property)?;
+        (r.verdict != Verdict::Proved).then(|| Admission {
+            summary: r.request_text(),
+            request: r.counterexample.as_ref().map(|c| json!(c)),
+        })
+    }
+
+    fn unparsable(e: impl std::fmt::Display) -> Admission {
+        Admission {
+            summary: format!("the live document does not parse, so nothing is proved: {e}"),
+            request: None,
+        }
+    }
+}
+
+/// Says on each document finding what the live document admits, and carries the request.
+fn with_admission(mut findings: Vec<Finding>, admits: Option<Admission>) -> Vec<Finding> {
+    if let Some(a) = admits {
+        for f in &mut findings {
+            f.message = format!("{}; it admits more: {}", f.message, a.summary);
+            f.counterexample = a.request.clone();
+        }
+    }
+    findings
 }
 
 fn severity(security: bool) -> Severity {
@@ -356,6 +426,7 @@ impl At {
             actual,
             message,
             config_key,
+            counterexample: None,
         }
     }
 }
@@ -519,10 +590,40 @@ pub fn refusal_finding(err: &crate::core::plan::PlanError) -> Finding {
         actual: None,
         message: message.lines().next().unwrap_or_default().to_string(),
         config_key: "role",
+        counterexample: None,
     }
 }
 
-/// Failed verification checks as findings.
+/// Properties the prover could not prove on the live documents, as findings. A policy that
+/// admits more than intended is `security`; one that admits less (the partner or a target is
+/// shut out) is an outage, `config`.
+fn proof_findings(v: &Verification) -> Vec<Finding> {
+    v.proofs
+        .iter()
+        .filter(|p| p.verdict != Verdict::Proved)
+        .map(|p| {
+            let narrower = p.property.ends_with("-allowed");
+            let key = if p.property.starts_with("trust") {
+                "trust"
+            } else {
+                "targets"
+            };
+            Finding {
+                severity: severity(!narrower),
+                kind: "verify",
+                resource: "proof".into(),
+                path: String::new(),
+                expected: None,
+                actual: None,
+                message: p.summary(),
+                config_key: key,
+                counterexample: p.counterexample.as_ref().map(|c| json!(c)),
+            }
+        })
+        .collect()
+}
+
+/// Failed verification checks (and unproved properties) as findings.
 pub fn verify_findings(v: &Verification) -> Vec<Finding> {
     v.checks
         .iter()
@@ -533,6 +634,11 @@ pub fn verify_findings(v: &Verification) -> Vec<Finding> {
             let (severity, key) = if c.name.starts_with("functions")
                 || c.name.starts_with("invoke: every target is invokable")
             {
+                (Severity::Config, "targets")
+            } else if c.name.starts_with("trust") && c.name.ends_with("may assume the role") {
+                // The partner shut out: an outage, not a security problem.
+                (Severity::Config, "trust")
+            } else if c.name.starts_with("functions") {
                 (Severity::Config, "targets")
             } else if c.name.starts_with("ownership") {
                 (Severity::Security, "role")
@@ -552,8 +658,10 @@ pub fn verify_findings(v: &Verification) -> Vec<Finding> {
                 actual: None,
                 message: format!("{}: {}", c.name, c.detail),
                 config_key: key,
+                counterexample: None,
             }
         })
+        .chain(proof_findings(v))
         .collect()
 }
 

@@ -6,6 +6,7 @@
 //! probe (assume the role, dry-run invoke) is `aws::probe`.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -14,6 +15,7 @@ use crate::core::lint;
 use crate::core::state::{Desired, Observed, ObservedRole};
 use crate::iam::arn::{self, Arn};
 use crate::iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
+use crate::iam::{prove_invoke, prove_trust, InvokeSpec, PropertyResult, TrustSpec, Verdict};
 
 /// One line of the checklist.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,7 +28,11 @@ pub struct Check {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Verification {
     pub passed: bool,
+    /// Readable examples and structural checks.
     pub checks: Vec<Check>,
+    /// The decision over every request (`iam::prove`): the trust and invoke properties.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub proofs: Vec<PropertyResult>,
 }
 
 impl Verification {
@@ -34,7 +40,53 @@ impl Verification {
         Verification {
             passed: checks.iter().all(|c| c.passed),
             checks,
+            proofs: Vec::new(),
         }
+    }
+
+    /// Adds the proofs; passing then also needs every property proved.
+    pub fn with_proofs(mut self, proofs: Vec<PropertyResult>) -> Verification {
+        self.passed = self.passed && proofs.iter().all(|p| p.verdict == Verdict::Proved);
+        self.proofs = proofs;
+        self
+    }
+}
+
+/// How long the prover may search per property before it answers `unknown`.
+pub const PROOF_BUDGET: Duration = Duration::from_secs(2);
+
+/// The whole offline verification: the checks and the proofs over the live documents.
+pub fn verification(desired: &Desired, observed: &Observed) -> Verification {
+    Verification::new(checks(desired, observed)).with_proofs(proofs(desired, observed))
+}
+
+/// The trust and invoke properties decided over every request on the live documents; none
+/// without a role (the checks say it is missing) or for a trust policy that does not parse.
+pub fn proofs(desired: &Desired, observed: &Observed) -> Vec<PropertyResult> {
+    let Some(role) = &observed.role else {
+        return Vec::new();
+    };
+    let mut out = Policy::parse(&role.trust)
+        .map(|trust| prove_trust(&trust, &role.arn, &trust_spec(desired), PROOF_BUDGET))
+        .unwrap_or_default();
+    let (input, _) = identity_input(observed);
+    let spec = InvokeSpec {
+        targets: granted_arns(desired),
+    };
+    out.extend(prove_invoke(
+        &input.identity_policies,
+        input.boundary.as_ref(),
+        &spec,
+        PROOF_BUDGET,
+    ));
+    out
+}
+
+/// Who may assume the role: the partner's account, with the configured external ID.
+pub fn trust_spec(desired: &Desired) -> TrustSpec {
+    TrustSpec {
+        partner_account: account_of_principal(&desired.partner_principal),
+        external_id: desired.external_id.clone(),
     }
 }
 
@@ -257,7 +309,7 @@ fn invoke_checks(desired: &Desired, observed: &Observed, role: &ObservedRole) ->
     out
 }
 
-fn granted_arns(desired: &Desired) -> Vec<String> {
+pub fn granted_arns(desired: &Desired) -> Vec<String> {
     desired
         .targets
         .iter()

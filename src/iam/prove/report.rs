@@ -74,6 +74,15 @@ impl PropertyResult {
         }
     }
 
+    /// The request alone (`… may sts:AssumeRole with sts:ExternalId absent — allowed by …`),
+    /// or, without a counterexample, the reason.
+    pub fn request_text(&self) -> String {
+        match &self.counterexample {
+            Some(c) => self.describe(c),
+            None => self.reason.clone(),
+        }
+    }
+
     fn describe(&self, c: &Counterexample) -> String {
         let trust = self.property.starts_with("trust");
         let refused = self.property.ends_with("-allowed");
