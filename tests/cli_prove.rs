@@ -284,6 +284,26 @@ fn prove_flags_that_need_each_other_exit_1() {
     let r = run(&["prove", "--boundary", &policy, "--target", TARGET]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("--policy"), "{}", r.stderr);
+
+    let r = run(&["prove", "--policy", &policy, "--target", "lookup-customer"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("not a Lambda function ARN") && r.stderr.contains("hint:"),
+        "{}",
+        r.stderr
+    );
+
+    let r = run(&[
+        "prove",
+        "--trust-policy",
+        &policy,
+        "--partner-account",
+        "7656",
+        "--external-id",
+        EXT,
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("12-digit"), "{}", r.stderr);
 }
 
 #[test]

@@ -7,11 +7,13 @@ use super::{load, templates};
 use crate::cli::{Format, Global, ProveArgs};
 use crate::core::prove::{self, FileInput, Sides};
 use crate::core::render::{self, RenderContext};
-use crate::error::{Result, Status};
+use crate::error::{Error, Result, Status};
+use crate::iam::arn::Arn;
 use crate::iam::{prove_invoke, prove_trust};
 use crate::report::{self, Styles};
 
 pub fn run(g: &Global, args: &ProveArgs, styles: Styles) -> Result<Status> {
+    check_flags(args)?;
     let input = FileInput {
         trust_policy: args.trust_policy.clone(),
         partner_account: args.partner_account.clone().unwrap_or_default(),
@@ -61,4 +63,32 @@ fn from_config(g: &Global, role_arn: Option<&str>) -> Result<Sides> {
     };
     let rendered = render::render(&loaded.config, &ctx, &templates(g)?)?;
     Ok(prove::from_config(&loaded.config, &rendered, role_arn)?)
+}
+
+/// What clap cannot check: the values of --partner-account, --external-id and --target.
+fn check_flags(args: &ProveArgs) -> Result<()> {
+    if let Some(acct) = &args.partner_account {
+        if acct.len() != 12 || !acct.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::usage(
+                format!("--partner-account {acct:?} is not a 12-digit AWS account ID"),
+                "for Genesys Cloud: --partner-account 765628985471",
+            ));
+        }
+    }
+    if matches!(&args.external_id, Some(id) if id.trim().is_empty()) {
+        return Err(Error::usage(
+            "--external-id is empty",
+            "pass your Genesys Cloud organization ID",
+        ));
+    }
+    for target in &args.targets {
+        let is_function = Arn::parse(target).is_some_and(|a| a.function_parts().is_some());
+        if !is_function {
+            return Err(Error::usage(
+                format!("--target {target:?} is not a Lambda function ARN"),
+                "for example --target arn:aws:lambda:us-east-1:111122223333:function:lookup-customer",
+            ));
+        }
+    }
+    Ok(())
 }
