@@ -10,7 +10,8 @@ Exit codes:
   0  success; AWS is in sync with the config; verification passed; simulate: Allow
   1  error: bad input, AWS failure, or a refused operation (nothing was written)
   2  changes pending or drift (plan, check; destroy without --yes; onboard/offboard --dry-run)
-  3  verification failed (verify) or the request was denied (simulate)";
+  3  verification failed (verify), the request was denied (simulate), or a property was not
+     proved (prove)";
 
 const ABOUT: &str = "\
 Sets up, checks and proves the IAM role that lets Genesys Cloud invoke your AWS Lambda functions.
@@ -138,6 +139,40 @@ Example: may Genesys Cloud assume the role with this external ID?
 
 Exit 0 on Allow, 3 on ExplicitDeny or ImplicitDeny, 1 on bad input.")]
     Simulate(SimulateArgs),
+    /// Prove, over every possible request, who can assume the role and what it can invoke
+    /// (offline).
+    #[command(after_help = "\
+Decides four properties over every request, not a sample; no AWS call is made:
+  trust-only-partner-with-external-id  only the partner account, with exactly the external ID
+                                       as sts:ExternalId, may sts:AssumeRole
+  trust-partner-allowed                the partner (its root, or one of its role sessions) with
+                                       the external ID is allowed
+  invoke-only-targets                  the identity policies (capped by the boundary) allow
+                                       nothing but lambda:InvokeFunction on the targets
+  invoke-targets-allowed               every target may be invoked
+
+Without policy files it proves the documents rendered from the config (as `render` prints
+them; the config's permissions boundary is an ARN, so it is not part of the offline proof).
+With --trust-policy and/or --policy it proves exactly those files (raw or URL-encoded JSON).
+Without --role-arn a trust policy file is proved for the placeholder role
+arn:aws:iam::000000000000:role/lambda-trust-prove.
+
+Verdicts:
+  proved          holds for every request
+  counterexample  a concrete request that breaks it, confirmed by the evaluator, with the
+                  statement that lets it in (or, for \"…-allowed\", the one that refuses it)
+  unknown         the prover cannot decide (policy variables, time budget…); never a silent pass
+
+Exit 0 when every property is proved, 3 on any counterexample or unknown, 1 on bad input.
+
+Examples:
+  lambda-trust prove
+  lambda-trust prove --format json
+  lambda-trust prove --trust-policy trust.json \\
+      --partner-account 765628985471 --external-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10
+  lambda-trust prove --policy invoke.json --boundary boundary.json \\
+      --target arn:aws:lambda:us-east-1:111122223333:function:lookup-customer")]
+    Prove(ProveArgs),
     /// Show what `apply` would change in AWS, as a diff (read-only).
     #[command(
         after_help = "Exit 0 when AWS matches the config, 2 when changes are pending.\n\nExample:\n  lambda-trust plan --format json"
@@ -287,4 +322,34 @@ pub struct SimulateArgs {
     /// A request context key, e.g. sts:ExternalId=ORG-ID (repeat a key for several values).
     #[arg(long, value_name = "KEY=VALUE")]
     pub context: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProveArgs {
+    /// A trust policy file to prove instead of the config's.
+    #[arg(long, value_name = "FILE", requires_all = ["partner_account", "external_id"])]
+    pub trust_policy: Option<PathBuf>,
+    /// The account the trust policy is meant to admit (12 digits), e.g. 765628985471.
+    #[arg(long, value_name = "ACCOUNT", requires = "trust_policy")]
+    pub partner_account: Option<String>,
+    /// The sts:ExternalId the trust policy is meant to require.
+    #[arg(long, value_name = "ID", requires = "trust_policy")]
+    pub external_id: Option<String>,
+    /// An identity policy file of the role (repeatable); proved together, as one role.
+    #[arg(long = "policy", value_name = "FILE", requires = "targets")]
+    pub policies: Vec<PathBuf>,
+    /// A permissions boundary file that caps the identity policies.
+    #[arg(long, value_name = "FILE", requires_all = ["policies", "targets"])]
+    pub boundary: Option<PathBuf>,
+    /// A function ARN the role is meant to invoke (repeatable), as granted: `…:function:f`,
+    /// `…:function:f:live`, or `…:function:f:*`.
+    #[arg(long = "target", value_name = "ARN", requires = "policies")]
+    pub targets: Vec<String>,
+    /// The role the trust policy belongs to [default: built from the config; with
+    /// --trust-policy, a placeholder].
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// Time budget per side (trust, invoke) in milliseconds; past it a property is `unknown`.
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    pub budget_ms: u64,
 }

@@ -9,6 +9,7 @@ mod destroy;
 mod lint;
 mod onboard;
 mod plan;
+mod prove;
 mod render;
 mod simulate;
 mod verify;
@@ -50,6 +51,7 @@ pub fn run(cli: &Cli) -> Result<Status> {
         Command::Render { which } => render::run(g, *which),
         Command::Lint => lint::run(g, styles),
         Command::Simulate(args) => simulate::run(g, args, styles),
+        Command::Prove(args) => prove::run(g, args, styles),
         Command::Plan { adopt } => live(|rt| rt.block_on(plan::run(g, *adopt, styles))),
         Command::Apply { adopt } => live(|rt| rt.block_on(apply::run(g, *adopt, styles))),
         Command::Verify {

@@ -9,6 +9,7 @@ pub mod lint;
 pub mod onboard;
 pub mod plan;
 pub mod prepare;
+pub mod prove;
 pub mod render;
 pub mod shard;
 pub mod simulate;

@@ -167,8 +167,8 @@ fn parse_context(entries: &[String]) -> Result<BTreeMap<String, Vec<String>>, Si
     Ok(context)
 }
 
-/// A policy file, raw JSON or URL-encoded as AWS returns it.
-fn load(path: &Path) -> Result<Policy, SimulateError> {
+/// A policy file, raw JSON or URL-encoded as AWS returns it. Also used by `prove`.
+pub(crate) fn load(path: &Path) -> Result<Policy, SimulateError> {
     let text = std::fs::read_to_string(path).map_err(|source| SimulateError::Read {
         path: path.to_owned(),
         source,

@@ -1,5 +1,5 @@
 //! Renderers: pure functions from pipeline data (plans, verifications, drift findings, lint
-//! reports, simulations) to text — human, JSON, SARIF, GitHub annotations.
+//! reports, simulations, proofs) to text — human, JSON, SARIF, GitHub annotations.
 //!
 //! The `report` layer sits beside `aws` above the pure `core`: it imports `core`, `config` and
 //! `iam`, never `aws`. Colour is off unless the caller enables it (`--color`, or auto on a
@@ -8,6 +8,7 @@
 mod check;
 mod lint;
 mod plan;
+mod prove;
 mod simulate;
 mod verify;
 
@@ -19,6 +20,7 @@ pub use check::{
 };
 pub use lint::{render_human as lint_human, render_json as lint_json};
 pub use plan::{display_form, document_diff, plan_human, plan_json};
+pub use prove::{prove_human, prove_json, prove_passed};
 pub use simulate::{render_human as simulate_human, render_json as simulate_json};
 pub use verify::{verification_human, verification_json};
 

@@ -1,0 +1,94 @@
+//! `lambda-trust prove`: decides the trust and invoke properties over every request (offline),
+//! for the config's rendered documents or for policy files.
+
+use std::time::Duration;
+
+use super::{load, templates};
+use crate::cli::{Format, Global, ProveArgs};
+use crate::core::prove::{self, FileInput, Sides};
+use crate::core::render::{self, RenderContext};
+use crate::error::{Error, Result, Status};
+use crate::iam::arn::Arn;
+use crate::iam::{prove_invoke, prove_trust};
+use crate::report::{self, Styles};
+
+pub fn run(g: &Global, args: &ProveArgs, styles: Styles) -> Result<Status> {
+    check_flags(args)?;
+    let input = FileInput {
+        trust_policy: args.trust_policy.clone(),
+        partner_account: args.partner_account.clone().unwrap_or_default(),
+        external_id: args.external_id.clone().unwrap_or_default(),
+        policies: args.policies.clone(),
+        boundary: args.boundary.clone(),
+        targets: args.targets.clone(),
+        role_arn: args.role_arn.clone(),
+    };
+    let sides = if input.is_empty() {
+        from_config(g, args.role_arn.as_deref())?
+    } else {
+        prove::load_files(&input)?
+    };
+    let budget = Duration::from_millis(args.budget_ms);
+    let mut results = Vec::new();
+    if let Some(t) = &sides.trust {
+        results.extend(prove_trust(&t.policy, &t.role_arn, &t.spec, budget));
+    }
+    if let Some(i) = &sides.invoke {
+        results.extend(prove_invoke(
+            &i.identity,
+            i.boundary.as_ref(),
+            &i.spec,
+            budget,
+        ));
+    }
+    match g.format {
+        Format::Human => print!("{}", report::prove_human(&results, styles)),
+        _ => println!(
+            "{}",
+            serde_json::to_string_pretty(&report::prove_json(&results))?
+        ),
+    }
+    Ok(Status::ok_or(
+        report::prove_passed(&results),
+        Status::Denied,
+    ))
+}
+
+/// The config's rendered trust and invoke documents, as `render` prints them.
+fn from_config(g: &Global, role_arn: Option<&str>) -> Result<Sides> {
+    let loaded = load(g)?;
+    let ctx = RenderContext {
+        account_id: loaded.config.aws.account_id.clone(),
+        default_region: loaded.config.aws.region.clone(),
+    };
+    let rendered = render::render(&loaded.config, &ctx, &templates(g)?)?;
+    Ok(prove::from_config(&loaded.config, &rendered, role_arn)?)
+}
+
+/// What clap cannot check: the values of --partner-account, --external-id and --target.
+fn check_flags(args: &ProveArgs) -> Result<()> {
+    if let Some(acct) = &args.partner_account {
+        if acct.len() != 12 || !acct.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::usage(
+                format!("--partner-account {acct:?} is not a 12-digit AWS account ID"),
+                "for Genesys Cloud: --partner-account 765628985471",
+            ));
+        }
+    }
+    if matches!(&args.external_id, Some(id) if id.trim().is_empty()) {
+        return Err(Error::usage(
+            "--external-id is empty",
+            "pass your Genesys Cloud organization ID",
+        ));
+    }
+    for target in &args.targets {
+        let is_function = Arn::parse(target).is_some_and(|a| a.function_parts().is_some());
+        if !is_function {
+            return Err(Error::usage(
+                format!("--target {target:?} is not a Lambda function ARN"),
+                "for example --target arn:aws:lambda:us-east-1:111122223333:function:lookup-customer",
+            ));
+        }
+    }
+    Ok(())
+}

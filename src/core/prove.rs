@@ -1,0 +1,150 @@
+//! The library side of `lambda-trust prove`: what to prove, assembled from the config's rendered
+//! documents or from policy files. The command runs the prover (`iam::prove`, which reads the
+//! clock for its budget) on the result; rendering is in `report::prove`.
+//!
+//! Pure apart from [`load_files`], which reads the files it is given (as `simulate` does).
+
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::core::render::Rendered;
+use crate::core::simulate::{self, SimulateError};
+use crate::iam::arn::Arn;
+use crate::iam::{InvokeSpec, LabeledPolicy, Policy, PolicyError, TrustSpec};
+
+/// The role ARN used when neither `--role-arn` nor a config gives one. Only a trust policy that
+/// names its own resource (rare) depends on it.
+pub const PLACEHOLDER_ROLE_ARN: &str = "arn:aws:iam::000000000000:role/lambda-trust-prove";
+
+/// The account used in the role ARN when the config does not say which it is.
+const PLACEHOLDER_ACCOUNT: &str = "000000000000";
+
+/// The trust side: the trust policy, the role it belongs to, and who it is meant to admit.
+#[derive(Debug, Clone)]
+pub struct TrustSide {
+    pub policy: Policy,
+    pub role_arn: String,
+    pub spec: TrustSpec,
+}
+
+/// The invoke side: the role's identity policies, its boundary, and the functions it is meant
+/// to invoke.
+#[derive(Debug, Clone)]
+pub struct InvokeSide {
+    pub identity: Vec<LabeledPolicy>,
+    pub boundary: Option<LabeledPolicy>,
+    pub spec: InvokeSpec,
+}
+
+/// What to prove: one side or both.
+#[derive(Debug, Clone, Default)]
+pub struct Sides {
+    pub trust: Option<TrustSide>,
+    pub invoke: Option<InvokeSide>,
+}
+
+/// Policy files as typed (`prove --trust-policy … --policy …`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileInput {
+    pub trust_policy: Option<PathBuf>,
+    pub partner_account: String,
+    pub external_id: String,
+    pub policies: Vec<PathBuf>,
+    pub boundary: Option<PathBuf>,
+    pub targets: Vec<String>,
+    pub role_arn: Option<String>,
+}
+
+impl FileInput {
+    pub fn is_empty(&self) -> bool {
+        self.trust_policy.is_none() && self.policies.is_empty() && self.boundary.is_none()
+    }
+}
+
+/// `arn:<partition>:iam::<account or 000000000000>:role<path><name>`.
+pub fn role_arn(config: &Config, rendered: &Rendered) -> String {
+    let account = rendered
+        .account_id
+        .as_deref()
+        .unwrap_or(PLACEHOLDER_ACCOUNT);
+    let resource = format!("role{}{}", config.role_path(), config.role.name);
+    Arn::iam(&rendered.partition, account, &resource).to_string()
+}
+
+/// Both sides from the config's rendered documents. The permissions boundary of the config is
+/// an ARN, not a document, so it is not part of the offline proof.
+pub fn from_config(
+    config: &Config,
+    rendered: &Rendered,
+    role_arn_override: Option<&str>,
+) -> Result<Sides, PolicyError> {
+    let trust = Policy::parse(&rendered.trust)?;
+    let invoke = Policy::parse(&rendered.invoke)?;
+    Ok(Sides {
+        trust: Some(TrustSide {
+            policy: trust,
+            role_arn: role_arn_override
+                .map(str::to_owned)
+                .unwrap_or_else(|| role_arn(config, rendered)),
+            spec: TrustSpec {
+                partner_account: config.partner_account(),
+                external_id: config.trust.external_id.clone(),
+            },
+        }),
+        invoke: Some(InvokeSide {
+            identity: vec![LabeledPolicy::new("invoke policy", invoke)],
+            boundary: None,
+            spec: InvokeSpec {
+                targets: rendered.function_arns.clone(),
+            },
+        }),
+    })
+}
+
+/// The sides given as files: the trust side when `--trust-policy` is given, the invoke side
+/// when `--policy` or `--boundary` is. Errors name the file.
+pub fn load_files(input: &FileInput) -> Result<Sides, SimulateError> {
+    let trust = match &input.trust_policy {
+        Some(path) => Some(TrustSide {
+            policy: simulate::load(path)?,
+            role_arn: input
+                .role_arn
+                .clone()
+                .unwrap_or_else(|| PLACEHOLDER_ROLE_ARN.to_owned()),
+            spec: TrustSpec {
+                partner_account: input.partner_account.clone(),
+                external_id: input.external_id.clone(),
+            },
+        }),
+        None => None,
+    };
+    let invoke = if input.policies.is_empty() && input.boundary.is_none() {
+        None
+    } else {
+        let identity = input
+            .policies
+            .iter()
+            .map(|path| {
+                Ok(LabeledPolicy::new(
+                    path.display().to_string(),
+                    simulate::load(path)?,
+                ))
+            })
+            .collect::<Result<Vec<_>, SimulateError>>()?;
+        let boundary = match &input.boundary {
+            Some(path) => Some(LabeledPolicy::new(
+                "permissions boundary",
+                simulate::load(path)?,
+            )),
+            None => None,
+        };
+        Some(InvokeSide {
+            identity,
+            boundary,
+            spec: InvokeSpec {
+                targets: input.targets.clone(),
+            },
+        })
+    };
+    Ok(Sides { trust, invoke })
+}

@@ -1,0 +1,88 @@
+//! `prove` results: one line per property, human and JSON.
+
+use serde_json::{json, Value};
+
+use super::Styles;
+use crate::iam::{PropertyResult, Verdict};
+
+/// Whether every property is proved.
+pub fn prove_passed(results: &[PropertyResult]) -> bool {
+    results.iter().all(|r| r.verdict == Verdict::Proved)
+}
+
+/// One line per property: the mark, then the property and its verdict (for a counterexample,
+/// the request and the statements that decide it; for unknown, the reason). Then a total.
+pub fn prove_human(results: &[PropertyResult], styles: Styles) -> String {
+    let mut out = String::new();
+    for r in results {
+        let mark = match r.verdict {
+            Verdict::Proved => styles.green("PASS   "),
+            Verdict::Counterexample => styles.red("FAIL   "),
+            Verdict::Unknown => styles.yellow("UNKNOWN"),
+        };
+        out.push_str(&format!("  {mark}  {}\n", r.summary()));
+    }
+    let count = |v: Verdict| results.iter().filter(|r| r.verdict == v).count();
+    let (failed, unknown) = (count(Verdict::Counterexample), count(Verdict::Unknown));
+    if failed + unknown == 0 {
+        out.push_str(&styles.green(&format!("✓ all {} properties proved\n", results.len())));
+    } else {
+        out.push_str(&styles.red(&format!(
+            "✗ {} of {} properties not proved ({failed} counterexample{}, {unknown} unknown)\n",
+            failed + unknown,
+            results.len(),
+            if failed == 1 { "" } else { "s" },
+        )));
+    }
+    out
+}
+
+/// `{"schema_version": 1, "passed": bool, "properties": [{"property", "verdict",
+/// "counterexample": null | {"principal", "action", "resource", "context"}, "statements":
+/// [{"policy", "index", "sid", "effect"}], "reason"}]}`
+pub fn prove_json(results: &[PropertyResult]) -> Value {
+    json!({
+        "schema_version": 1,
+        "passed": prove_passed(results),
+        "properties": results,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(verdict: Verdict) -> PropertyResult {
+        PropertyResult {
+            property: "invoke-only-targets",
+            verdict,
+            counterexample: None,
+            statements: Vec::new(),
+            reason: "because".into(),
+        }
+    }
+
+    #[test]
+    fn the_total_counts_counterexamples_and_unknowns() {
+        let all = [result(Verdict::Proved), result(Verdict::Unknown)];
+        let text = prove_human(&all, Styles::default());
+        assert!(
+            text.contains("UNKNOWN  invoke-only-targets: unknown — because"),
+            "{text}"
+        );
+        assert!(text.ends_with("✗ 1 of 2 properties not proved (0 counterexamples, 1 unknown)\n"));
+        assert!(!prove_passed(&all));
+        assert_eq!(prove_json(&all)["properties"][1]["verdict"], "unknown");
+    }
+
+    #[test]
+    fn all_proved_passes() {
+        let all = [result(Verdict::Proved)];
+        assert!(prove_human(&all, Styles::default()).ends_with("✓ all 1 properties proved\n"));
+        assert_eq!(prove_json(&all)["passed"], true);
+        assert_eq!(
+            prove_json(&all)["properties"][0]["counterexample"],
+            Value::Null
+        );
+    }
+}
