@@ -15,12 +15,7 @@ pub fn prove_passed(results: &[PropertyResult]) -> bool {
 pub fn prove_human(results: &[PropertyResult], styles: Styles) -> String {
     let mut out = String::new();
     for r in results {
-        let mark = match r.verdict {
-            Verdict::Proved => styles.green("PASS   "),
-            Verdict::Counterexample => styles.red("FAIL   "),
-            Verdict::Unknown => styles.yellow("UNKNOWN"),
-        };
-        out.push_str(&format!("  {mark}  {}\n", r.summary()));
+        out.push_str(&format!("  {}  {}\n", mark(r.verdict, styles), r.summary()));
     }
     let count = |v: Verdict| results.iter().filter(|r| r.verdict == v).count();
     let (failed, unknown) = (count(Verdict::Counterexample), count(Verdict::Unknown));
@@ -35,6 +30,15 @@ pub fn prove_human(results: &[PropertyResult], styles: Styles) -> String {
         )));
     }
     out
+}
+
+/// The verdict's mark, the same in `prove` and `verify` output.
+pub(super) fn mark(verdict: Verdict, styles: Styles) -> String {
+    match verdict {
+        Verdict::Proved => styles.green("PASS   "),
+        Verdict::Counterexample => styles.red("FAIL   "),
+        Verdict::Unknown => styles.yellow("UNKNOWN"),
+    }
 }
 
 /// `{"schema_version": 1, "passed": bool, "properties": [{"property", "verdict",

@@ -46,11 +46,7 @@ pub fn verification_human(v: &Verification, styles: Styles) -> String {
 pub fn proof_lines(proofs: &[PropertyResult], styles: Styles) -> String {
     let mut out = String::new();
     for p in proofs {
-        let mark = match p.verdict {
-            Verdict::Proved => styles.green("PROVED "),
-            Verdict::Counterexample => styles.red("REFUTED"),
-            Verdict::Unknown => styles.yellow("UNKNOWN"),
-        };
+        let mark = super::prove::mark(p.verdict, styles);
         out.push_str(&format!("  {mark}  proof: {}\n", p.property));
         let detail = match p.verdict {
             Verdict::Proved => p.reason.clone(),
