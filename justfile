@@ -48,12 +48,15 @@ build:
 
 # benches/bench.rs, release build in target/bench-release (own lock; the first build is slow);
 # `just bench dev` benchmarks the test build instead. Knobs: BENCH_* (see BENCHMARKS.md).
-# Benchmarks vs the boto3 tutorial script, moto behind a 30 ms/call proxy; updates BENCHMARKS.md.
+# Benchmarks vs the boto3 tutorial script, moto behind a 30 ms/call proxy; updates BENCHMARKS.md;
+# then the prover on its three reference inputs (benches/prove.rs; a table on stdout).
 bench profile="release": setup
     #!/usr/bin/env bash
     set -euo pipefail
     if [ "{{profile}}" = "dev" ]; then
         cargo bench --locked --profile dev --bench bench
+        cargo bench --locked --profile dev --bench prove
     else
         CARGO_TARGET_DIR="{{justfile_directory()}}/target/bench-release" cargo bench --locked --bench bench
+        CARGO_TARGET_DIR="{{justfile_directory()}}/target/bench-release" cargo bench --locked --bench prove
     fi
