@@ -213,7 +213,7 @@ fn in_sync_means_no_ops_no_findings_and_a_passing_proof() {
     assert!(findings(&d, &o, OWNED).is_empty());
     let v = verification(&d, &o);
     assert!(v.passed, "{:#?}", v.checks);
-    assert_eq!(v.checks.len(), 13);
+    assert_eq!(v.checks.len(), 14);
     assert!(drift::verify_findings(&v).is_empty());
     // Equivalent spellings are not drift: bare account principal, arrays, action case, key
     // order, condition key case.
@@ -546,18 +546,22 @@ fn broader_invoke_document_is_security_drift() {
     let mut live = d.policies[0].document.clone();
     live["Statement"][0]["Action"] = json!("lambda:*");
     set_invoke(&mut o, live);
+    // The broad default, once replaced, would stay as latent access: it is deleted too.
     assert!(matches!(
         ops(&d, &o).as_slice(),
-        [Op::CreatePolicyVersion { .. }]
+        [Op::CreatePolicyVersion { .. }, Op::DeleteLatentVersion { version_id, .. }] if version_id == "v1"
     ));
     let f = findings(&d, &o, OWNED);
     assert_eq!(
         shape(&f),
-        vec![(
-            Severity::Security,
-            "targets",
-            "$.Statement[0].Action[0]".into()
-        )]
+        vec![
+            (
+                Severity::Security,
+                "targets",
+                "$.Statement[0].Action[0]".into()
+            ),
+            (Severity::Security, "targets", String::new())
+        ]
     );
     assert_eq!(f[0].expected, Some(json!("lambda:invokefunction")));
     assert_eq!(f[0].actual, Some(json!("lambda:*")));
@@ -576,8 +580,17 @@ fn broader_invoke_document_is_security_drift() {
     live["Statement"][0]["Resource"] = json!("*");
     set_invoke(&mut o, live);
     let f = findings(&d, &o, OWNED);
-    assert_eq!(f.len(), 1);
-    assert_eq!(f[0].severity, Severity::Security);
+    assert_eq!(
+        f.len(),
+        2,
+        "the document, and the broad version left behind: {f:#?}"
+    );
+    assert!(f.iter().all(|f| f.severity == Severity::Security));
+    assert!(
+        f[1].message.starts_with("latent access"),
+        "{}",
+        f[1].message
+    );
     assert!(failed(&verification(&d, &o))
         .contains(&"invoke: a function that is not a target is not invokable".to_string()));
 }
@@ -1041,6 +1054,7 @@ fn every_kind_of_drift_at_once_is_planned_in_apply_order() {
             Op::UntagRole { .. } => "untag",
             Op::DeletePolicyVersion { .. } => "prune",
             Op::CreatePolicyVersion { .. } => "version",
+            Op::DeleteLatentVersion { .. } => "latent",
             Op::AttachPolicy { .. } => "attach",
             other => panic!("unexpected {other:?}"),
         })
@@ -1048,7 +1062,8 @@ fn every_kind_of_drift_at_once_is_planned_in_apply_order() {
     assert_eq!(
         kinds,
         vec![
-            "trust", "detach", "inline", "boundary", "role", "untag", "prune", "version", "attach"
+            "trust", "detach", "inline", "boundary", "role", "untag", "prune", "version", "latent",
+            "attach"
         ]
     );
     let sev: Vec<Severity> = findings(&d, &o, OWNED).iter().map(|f| f.severity).collect();
@@ -1062,6 +1077,7 @@ fn every_kind_of_drift_at_once_is_planned_in_apply_order() {
             Severity::Config,   // description
             Severity::Config,   // extra tag
             Severity::Security, // invoke broader
+            Severity::Security, // the broad version, latent once replaced
             Severity::Config,   // not attached
         ]
     );

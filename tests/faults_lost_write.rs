@@ -267,9 +267,10 @@ fn lost_create_policy_version_answer_at_the_version_limit_converges() {
     env.expect(&["apply"], 0);
     env.add_versions(4, &[FN_A]);
     env.write_config(&[FN_A, FN_B]);
-    // The re-read: GetPolicy for the default version's ID, GetPolicyVersion for its document.
+    // The re-read: GetPolicy for the default version's ID, GetPolicyVersion for its document
+    // (observe itself reads all 5 versions' documents, to prove the non-default ones).
     let writes =
-        env.lose_answer_then_converge("iam:CreatePolicyVersion", Some(("iam:GetPolicyVersion", 1)));
+        env.lose_answer_then_converge("iam:CreatePolicyVersion", Some(("iam:GetPolicyVersion", 5)));
     assert_eq!(
         writes,
         [
@@ -289,8 +290,9 @@ fn lost_delete_policy_version_answer_converges_in_the_same_run() {
     env.expect(&["apply"], 0);
     env.add_versions(4, &[FN_A]);
     env.write_config(&[FN_A, FN_B]);
+    // Observe reads all 5 versions' documents; then one re-read of the pruned version.
     let writes =
-        env.lose_answer_then_converge("iam:DeletePolicyVersion", Some(("iam:GetPolicyVersion", 1)));
+        env.lose_answer_then_converge("iam:DeletePolicyVersion", Some(("iam:GetPolicyVersion", 5)));
     assert_eq!(
         writes,
         [

@@ -256,3 +256,34 @@ fn detached_invoke_policy_is_an_outage_not_a_security_finding() {
         "{f:#?}"
     );
 }
+
+/// A non-default version of our invoke policy that grants more is latent access (anyone with
+/// iam:SetDefaultPolicyVersion can switch it on): check and verify report it, apply deletes it.
+#[test]
+fn latent_broad_policy_version_is_reported_and_deleted() {
+    let env = setup(&["lookup-customer"]);
+    env.expect(&["apply"], 0);
+    let broad = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:*","Resource":"*"}]}"#;
+    env.iam(
+        "CreatePolicyVersion",
+        &[
+            ("PolicyArn", &policy_arn()),
+            ("PolicyDocument", broad),
+            ("SetAsDefault", "false"),
+        ],
+    );
+    let (r, writes) = env.writes_of(&["check", "--format", "json"], 2);
+    assert_eq!(writes, 0);
+    let f = findings(&json_of(&r));
+    let latent = f
+        .iter()
+        .find(|f| f["message"].as_str().unwrap().starts_with("latent access"))
+        .unwrap_or_else(|| panic!("{f:#?}"));
+    assert_eq!(latent["severity"], json!("security"));
+    env.expect(&["verify"], 3);
+    let (_, writes) = env.writes_of(&["apply"], 0);
+    assert_eq!(writes, 1, "one DeletePolicyVersion");
+    env.expect(&["check"], 0);
+    let (_, writes) = env.writes_of(&["apply"], 0);
+    assert_eq!(writes, 0);
+}

@@ -109,8 +109,11 @@ fn offboard_removes_and_last_target_deletes_the_policy() {
     let env = commented_env();
     env.moto.lambda_create_function("lookup-order", "us-east-1");
     env.expect(&["onboard", "lookup-order"], 0);
+    // A new default version, and the old one deleted: it still grants the offboarded
+    // function (latent access, one SetDefaultPolicyVersion away).
     let (r, writes) = env.writes_of(&["offboard", "lookup-order"], 0);
-    assert_eq!(writes, 1, "{}", r.stdout);
+    assert_eq!(writes, 2, "{}", r.stdout);
+    assert!(r.stdout.contains("latent access"), "{}", r.stdout);
     assert_eq!(config_text(&env), COMMENTED, "back to the original text");
     env.expect(&["plan"], 0);
 

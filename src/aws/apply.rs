@@ -110,9 +110,9 @@ async fn run_op(clients: &Clients, plan: &Plan, op: &Op) -> Result<(), AwsError>
         Op::AttachPolicy { .. } | Op::DetachPolicy { .. } => attachment_op(iam, op).await,
         Op::DeleteInlinePolicy { role, name, .. } => delete_inline_policy(iam, role, name).await,
         Op::CreatePolicy { .. } | Op::DeletePolicy { .. } => policy_op(clients, plan, op).await,
-        Op::CreatePolicyVersion { .. } | Op::DeletePolicyVersion { .. } => {
-            version_op(iam, op).await
-        }
+        Op::CreatePolicyVersion { .. }
+        | Op::DeletePolicyVersion { .. }
+        | Op::DeleteLatentVersion { .. } => version_op(iam, op).await,
     }
 }
 
@@ -392,7 +392,10 @@ async fn version_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> 
             let codes = &["LimitExceeded"];
             settle("iam:CreatePolicyVersion", sent, &attempts, codes, published).await
         }
-        Op::DeletePolicyVersion { arn, version_id } => {
+        Op::DeletePolicyVersion { arn, version_id }
+        | Op::DeleteLatentVersion {
+            arn, version_id, ..
+        } => {
             let sent = iam
                 .delete_policy_version()
                 .policy_arn(arn)

@@ -360,6 +360,7 @@ async fn our_policy(
                     version_id: v.version_id().unwrap_or_default().to_string(),
                     is_default: v.is_default_version(),
                     created_epoch: v.create_date().map(|d| d.secs()).unwrap_or_default(),
+                    document: None,
                 }),
                 Err(e) if has_code(&e, "NoSuchEntity") => return Ok(Vec::new()),
                 Err(e) => return Err(AwsError::from_sdk("iam:ListPolicyVersions", e).into()),
@@ -374,7 +375,22 @@ async fn our_policy(
     // Oldest first; version IDs grow (v1, v2, …), which breaks ties within one second.
     versions.sort_by_key(|v| (v.created_epoch, version_number(&v.version_id)));
     let default_version_id = policy.default_version_id().unwrap_or("v1").to_string();
-    let document = policy_document(iam, arn, &default_version_id).await?;
+    // Every version's document in one round: the default's, and the others' (latent access).
+    let others = futures::future::try_join_all(
+        versions
+            .iter()
+            .filter(|v| v.version_id != default_version_id)
+            .map(|v| policy_document(iam, arn, &v.version_id)),
+    );
+    let (document, other_docs) =
+        futures::try_join!(policy_document(iam, arn, &default_version_id), others)?;
+    let mut other_docs = other_docs.into_iter();
+    for v in versions
+        .iter_mut()
+        .filter(|v| v.version_id != default_version_id)
+    {
+        v.document = other_docs.next();
+    }
     Ok(Some(ObservedPolicy {
         index,
         arn: arn.to_string(),

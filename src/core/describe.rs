@@ -222,6 +222,17 @@ fn describe_policy(op: &Op) -> Option<ChangeView> {
             Action::Update,
             format!("adopt: add {}", tag_list(tags)),
         ),
+        Op::DeleteLatentVersion {
+            arn,
+            version_id,
+            document,
+            admits,
+        } => ChangeView::new(
+            format!("managed policy {arn} version {version_id}"),
+            Action::Delete,
+            format!("non-default version admits more than the targets (latent access): {admits}"),
+        )
+        .before(document),
         Op::DeletePolicyVersion { arn, version_id } => ChangeView::new(
             format!("managed policy {arn} version {version_id}"),
             Action::Delete,

@@ -558,6 +558,21 @@ fn simple_finding(at: &At, op: &Op) -> Option<Finding> {
             None,
             "the invoke policy is not attached to the role".into(),
         ),
+        Op::DeleteLatentVersion {
+            version_id,
+            document,
+            admits,
+            ..
+        } => at.finding(
+            Security,
+            "targets",
+            None,
+            Some(json!({"version_id": version_id, "document": document})),
+            format!(
+                "latent access: non-default version {version_id} admits more than the targets \
+                 (anyone with iam:SetDefaultPolicyVersion can switch it on): {admits}"
+            ),
+        ),
         Op::TagPolicy { tags, .. } => at.finding(
             Security,
             "policy",

@@ -14,6 +14,7 @@ use crate::config::{CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::core::state::{
     Desired, DesiredPolicy, DesiredRole, Observed, ObservedPolicy, ObservedRole,
 };
+use crate::core::verify;
 use crate::iam::semantically_equal;
 
 /// A managed policy keeps at most this many versions
@@ -94,6 +95,15 @@ pub enum Op {
         arn: String,
         document: Value,
         previous: Value,
+    },
+    /// A non-default version that admits more than the targets: latent access, since anyone
+    /// with `iam:SetDefaultPolicyVersion` can make it the default. Deleted (DeletePolicyVersion).
+    DeleteLatentVersion {
+        arn: String,
+        version_id: String,
+        document: Value,
+        /// What it admits, from the prover.
+        admits: String,
     },
     AttachPolicy {
         role: String,
@@ -207,7 +217,7 @@ pub fn changes(
                 document: pol.document.clone(),
                 tags: pol.tags.clone(),
             }),
-            Some(live) => ops.extend(policy_ops(pol, live, opts)?),
+            Some(live) => ops.extend(policy_ops(desired, pol, live, opts)?),
         }
     }
     let role = &desired.role.name;
@@ -382,6 +392,7 @@ fn tag_ops(role: &ObservedRole, want: &DesiredRole) -> Vec<Op> {
 /// An existing shard: adopt it if asked, and give it the desired document as a new default
 /// version (pruning the oldest non-default version when all five are in use).
 fn policy_ops(
+    desired: &Desired,
     pol: &DesiredPolicy,
     live: &ObservedPolicy,
     opts: PlanOptions,
@@ -398,8 +409,16 @@ fn policy_ops(
             tags: BTreeMap::from([(MANAGED_BY_KEY.to_string(), MANAGED_BY_VALUE.to_string())]),
         });
     }
+    let latent = verify::latent_versions(desired, live);
+    let doomed: Vec<&str> = latent.iter().map(|(v, _)| v.version_id.as_str()).collect();
+    ops.extend(latent.iter().map(|(v, admits)| Op::DeleteLatentVersion {
+        arn: live.arn.clone(),
+        version_id: v.version_id.clone(),
+        document: v.document.clone().unwrap_or_default(),
+        admits: admits.clone(),
+    }));
     if !semantically_equal(&live.document, &pol.document) {
-        if let Some(oldest) = version_to_prune(live) {
+        if let Some(oldest) = version_to_prune(live, &doomed) {
             ops.push(Op::DeletePolicyVersion {
                 arn: live.arn.clone(),
                 version_id: oldest,
@@ -410,6 +429,20 @@ fn policy_ops(
             document: pol.document.clone(),
             previous: live.document.clone(),
         });
+        // The replaced default stays as a non-default version: if it admits more than the
+        // targets, delete it in the same run rather than leave latent access behind.
+        let label = format!(
+            "managed policy {} version {}",
+            live.name, live.default_version_id
+        );
+        if let Some(admits) = verify::invoke_admits(desired, &label, &live.document) {
+            ops.push(Op::DeleteLatentVersion {
+                arn: live.arn.clone(),
+                version_id: live.default_version_id.clone(),
+                document: live.document.clone(),
+                admits,
+            });
+        }
     }
     Ok(ops)
 }
@@ -462,13 +495,13 @@ fn delete_policy_ops(live: &ObservedPolicy) -> Vec<Op> {
 
 /// At the version limit, the oldest non-default version must go before a new one is created
 /// (the default version cannot be deleted).
-fn version_to_prune(live: &ObservedPolicy) -> Option<String> {
-    if live.versions.len() < MAX_POLICY_VERSIONS {
+fn version_to_prune(live: &ObservedPolicy, doomed: &[&str]) -> Option<String> {
+    if live.versions.len() - doomed.len() < MAX_POLICY_VERSIONS {
         return None;
     }
     live.versions
         .iter()
-        .find(|v| !v.is_default)
+        .find(|v| !v.is_default && !doomed.contains(&v.version_id.as_str()))
         .map(|v| v.version_id.clone())
 }
 

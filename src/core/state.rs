@@ -124,6 +124,10 @@ pub struct PolicyVersion {
     pub is_default: bool,
     /// Seconds since the epoch, for choosing the oldest version to prune.
     pub created_epoch: i64,
+    /// A non-default version's document (the default's is `ObservedPolicy::document`): anyone
+    /// with `iam:SetDefaultPolicyVersion` can switch it on, so it is proved too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

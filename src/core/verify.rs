@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::core::lint;
-use crate::core::state::{Desired, Observed, ObservedRole};
+use crate::core::state::{Desired, Observed, ObservedPolicy, ObservedRole, PolicyVersion};
 use crate::iam::arn::{self, Arn};
 use crate::iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
 use crate::iam::{prove_invoke, prove_trust, InvokeSpec, PropertyResult, TrustSpec, Verdict};
@@ -80,6 +80,42 @@ pub fn proofs(desired: &Desired, observed: &Observed) -> Vec<PropertyResult> {
         PROOF_BUDGET,
     ));
     out
+}
+
+/// The non-default versions of our invoke policy `live` that admit more than the granted
+/// ARNs (or cannot be proved not to), with what each admits: latent access, since anyone with
+/// `iam:SetDefaultPolicyVersion` can make one the default.
+pub fn latent_versions<'a>(
+    desired: &Desired,
+    live: &'a ObservedPolicy,
+) -> Vec<(&'a PolicyVersion, String)> {
+    live.versions
+        .iter()
+        .filter(|v| !v.is_default)
+        .filter_map(|v| {
+            let label = format!("managed policy {} version {}", live.name, v.version_id);
+            let admits = invoke_admits(desired, &label, v.document.as_ref()?)?;
+            Some((v, admits))
+        })
+        .collect()
+}
+
+/// What an invoke document admits beyond `lambda:InvokeFunction` on the granted ARNs, from
+/// the prover (`None`: proved to admit nothing more).
+pub fn invoke_admits(desired: &Desired, label: &str, doc: &Value) -> Option<String> {
+    let policy = match Policy::parse(doc) {
+        Ok(p) => p,
+        Err(e) => return Some(format!("it does not parse, so nothing is proved: {e}")),
+    };
+    let spec = InvokeSpec {
+        targets: granted_arns(desired),
+    };
+    let identity = [LabeledPolicy::new(label.to_string(), policy)];
+    let results = prove_invoke(&identity, None, &spec, PROOF_BUDGET);
+    let only = results
+        .into_iter()
+        .find(|r| r.property == "invoke-only-targets")?;
+    (only.verdict != Verdict::Proved).then(|| only.request_text())
 }
 
 /// Who may assume the role: the partner's account, with the configured external ID.
@@ -306,7 +342,30 @@ fn invoke_checks(desired: &Desired, observed: &Observed, role: &ObservedRole) ->
         "invoke: no Allow statement grants more than lambda:InvokeFunction on the targets",
         &lint::invoke_findings(&docs, &granted),
     ));
+    out.push(latent_check(desired, observed));
     out
+}
+
+/// No non-default version of our invoke policies admits more than the targets.
+fn latent_check(desired: &Desired, observed: &Observed) -> Check {
+    let latent: Vec<String> = observed
+        .policies
+        .iter()
+        .flat_map(|p| {
+            latent_versions(desired, p)
+                .into_iter()
+                .map(move |(v, admits)| format!("{} {}: {admits}", p.name, v.version_id))
+        })
+        .collect();
+    Check {
+        name: "invoke: no non-default policy version admits more (latent access)".into(),
+        passed: latent.is_empty(),
+        detail: if latent.is_empty() {
+            "every non-default version is proved to admit nothing beyond the targets".into()
+        } else {
+            latent.join("; ")
+        },
+    }
 }
 
 pub fn granted_arns(desired: &Desired) -> Vec<String> {

@@ -130,6 +130,7 @@ pub fn versions(count: usize, default: usize) -> Vec<PolicyVersion> {
             version_id: format!("v{i}"),
             is_default: i == default,
             created_epoch: EPOCH + i as i64,
+            document: None,
         })
         .collect()
 }
@@ -348,6 +349,7 @@ fn apply_op(o: &mut Observed, op: &Op, now: i64) -> Result<(), String> {
                     version_id: "v1".into(),
                     is_default: true,
                     created_epoch: now,
+                    document: None,
                 }],
                 tags: tags.clone(),
                 attachment_count: 0,
@@ -356,7 +358,10 @@ fn apply_op(o: &mut Observed, op: &Op, now: i64) -> Result<(), String> {
         Op::TagPolicy { arn, tags } => {
             policy_mut(o, arn)?.tags.extend(tags.clone());
         }
-        Op::DeletePolicyVersion { arn, version_id } => {
+        Op::DeletePolicyVersion { arn, version_id }
+        | Op::DeleteLatentVersion {
+            arn, version_id, ..
+        } => {
             let p = policy_mut(o, arn)?;
             let at = p
                 .versions
@@ -386,13 +391,18 @@ fn apply_op(o: &mut Observed, op: &Op, now: i64) -> Result<(), String> {
                 .unwrap_or(0)
                 + 1;
             let id = format!("v{next}");
+            let previous = p.document.clone();
             for v in &mut p.versions {
+                if v.is_default {
+                    v.document = Some(previous.clone());
+                }
                 v.is_default = false;
             }
             p.versions.push(PolicyVersion {
                 version_id: id.clone(),
                 is_default: true,
                 created_epoch: now,
+                document: None,
             });
             p.default_version_id = id;
             p.document = document.clone();
