@@ -18,6 +18,7 @@ use aws_smithy_types::config_bag::ConfigBag;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use serde_json::Value;
 
+use crate::aws::observe::{managed_policy, ObserveError};
 use crate::aws::{has_code, AwsError, Clients};
 use crate::core::plan::{Op, Plan};
 use crate::iam::arn::Arn;
@@ -246,35 +247,18 @@ pub(super) async fn version_absent(
     absent("iam:GetPolicyVersion", read.send().await)
 }
 
-/// GetPolicy, then GetPolicyVersion of its default version: the default holds `document`.
-/// (Two reads: no single IAM call returns the default version's document.)
+/// The policy's default version holds `document` (observe's read of a managed policy: GetPolicy,
+/// then GetPolicyVersion of its default version). A document that does not decode is not ours.
 pub(super) async fn default_version_is(
     iam: &aws_sdk_iam::Client,
     arn: &str,
     document: &Value,
 ) -> Result<bool, AwsError> {
-    let out = iam
-        .get_policy()
-        .policy_arn(arn)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk("iam:GetPolicy", e))?;
-    let Some(default) = out.policy().and_then(|p| p.default_version_id()) else {
-        return Ok(false);
-    };
-    let out = iam
-        .get_policy_version()
-        .policy_arn(arn)
-        .version_id(default)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk("iam:GetPolicyVersion", e))?;
-    // AWS returns the document URL-encoded; decode_document takes it either way.
-    Ok(out
-        .policy_version()
-        .and_then(|v| v.document())
-        .and_then(|d| decode_document(d).ok())
-        .is_some_and(|live| semantically_equal(&live, document)))
+    match managed_policy(iam, arn).await {
+        Ok(live) => Ok(semantically_equal(&live.document, document)),
+        Err(ObserveError::Aws(e)) => Err(e),
+        Err(ObserveError::Document { .. }) => Ok(false),
+    }
 }
 
 /// The ARN of the policy a CreatePolicy op creates. CreatePolicy takes a name and a path, and

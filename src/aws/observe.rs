@@ -286,7 +286,7 @@ async fn inline_policies(
 }
 
 /// A managed policy's default document (GetPolicy, then GetPolicyVersion).
-async fn managed_policy(
+pub(crate) async fn managed_policy(
     iam: &aws_sdk_iam::Client,
     arn: &str,
 ) -> Result<ManagedPolicy, ObserveError> {

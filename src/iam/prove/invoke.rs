@@ -184,24 +184,9 @@ fn pretty_resource(problem: &Problem, head: Head) -> String {
 
 fn confirm(s: &Setup, req: Request) -> PropertyResult {
     let eval = evaluate(&s.input(), &req);
-    if !eval.allowed() || s.intended(&req) {
-        return PropertyResult::unknown(
-            ONLY_TARGETS,
-            format!("internal disagreement: the evaluator does not confirm the candidate counterexample {req:?} ({:?})", eval.decision),
-        );
-    }
-    PropertyResult {
-        property: ONLY_TARGETS,
-        verdict: Verdict::Counterexample,
-        counterexample: Some(Counterexample {
-            principal: req.principal,
-            action: req.action,
-            resource: req.resource,
-            context: req.context,
-        }),
-        statements: eval.deciding,
-        reason: "the role may do something other than invoke the granted functions".to_owned(),
-    }
+    let intended = s.intended(&req);
+    let reason = "the role may do something other than invoke the granted functions";
+    PropertyResult::confirmed(ONLY_TARGETS, &eval, intended, req, reason)
 }
 
 /// Every resource class inside some target, invoked with an empty context. Decided on the

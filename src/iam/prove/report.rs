@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::super::eval::StatementRef;
+use super::super::eval::{Evaluation, Request, StatementRef};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -48,6 +48,35 @@ impl PropertyResult {
             counterexample: None,
             statements: Vec::new(),
             reason: reason.into(),
+        }
+    }
+
+    /// A candidate counterexample, kept only if the evaluator allows it and it is outside the
+    /// intended set; otherwise `unknown` (a disagreement is a bug, never a false alarm).
+    pub(crate) fn confirmed(
+        property: &'static str,
+        eval: &Evaluation,
+        intended: bool,
+        req: Request,
+        reason: &str,
+    ) -> Self {
+        if !eval.allowed() || intended {
+            return PropertyResult::unknown(
+                property,
+                format!("internal disagreement: the evaluator does not confirm the candidate counterexample {req:?} ({:?})", eval.decision),
+            );
+        }
+        PropertyResult {
+            property,
+            verdict: Verdict::Counterexample,
+            counterexample: Some(Counterexample {
+                principal: req.principal,
+                action: req.action,
+                resource: req.resource,
+                context: req.context,
+            }),
+            statements: eval.deciding.clone(),
+            reason: reason.to_owned(),
         }
     }
 

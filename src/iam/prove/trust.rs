@@ -171,24 +171,10 @@ fn confirm(
         context,
     };
     let eval = evaluate(&input(trust), &req);
-    if !eval.allowed() || intended(&req, spec) {
-        return PropertyResult::unknown(
-            ONLY_PARTNER,
-            format!("internal disagreement: the evaluator does not confirm the candidate counterexample {req:?} ({:?})", eval.decision),
-        );
-    }
-    PropertyResult {
-        property: ONLY_PARTNER,
-        verdict: Verdict::Counterexample,
-        counterexample: Some(Counterexample {
-            principal: req.principal,
-            action: req.action,
-            resource: req.resource,
-            context: req.context,
-        }),
-        statements: eval.deciding,
-        reason: "the trust policy allows a request outside the partner's AssumeRole with the external ID".to_owned(),
-    }
+    let intended = intended(&req, spec);
+    let reason =
+        "the trust policy allows a request outside the partner's AssumeRole with the external ID";
+    PropertyResult::confirmed(ONLY_PARTNER, &eval, intended, req, reason)
 }
 
 /// Candidate pretty actions for a class: literal and stand-in members of its patterns.
