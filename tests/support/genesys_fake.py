@@ -1481,7 +1481,37 @@ def parse_json(raw):
         raise bad_request(f"the body is not valid JSON: {e}")
 
 
+SDK_VERSION = "269.0.0"
+
+
+def self_check():
+    """`--self-check` (used by `just setup`): the pinned SDK is installed, and every handler,
+    request model and response model the fake relies on is in it."""
+    from importlib.metadata import version
+    installed = version("purecloudplatformclientv2")
+    if installed != SDK_VERSION:
+        sys.exit(f"purecloudplatformclientv2 {installed} installed, {SDK_VERSION} expected")
+    sdk = Sdk()
+    operations = {e["operation"]: e for e in sdk.endpoints}
+    missing = sorted(set(HANDLERS) - set(operations))
+    if missing:
+        sys.exit(f"operations not in the SDK: {', '.join(missing)}")
+    for name in set(REQUIRED) | {"ErrorBody"}:
+        fields = sdk.model(name)
+        unknown = set(REQUIRED.get(name, [])) - set(fields)
+        if unknown:
+            sys.exit(f"{name} has no field(s) {', '.join(sorted(unknown))}")
+    for op in HANDLERS:
+        for typ in (operations[op]["body"], operations[op]["response"]):
+            for model in re.findall(r"[A-Z]\w+", typ or ""):
+                sdk.model(model)
+    print(f"purecloudplatformclientv2 {installed}: {len(HANDLERS)} operations, "
+          f"{len(sdk.models)} models checked")
+
+
 def main():
+    if sys.argv[1:] == ["--self-check"]:
+        return self_check()
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--client-id", required=True)
