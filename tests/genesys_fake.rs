@@ -709,3 +709,53 @@ fn without_an_aws_endpoint_the_action_test_fails_rather_than_pretending() {
     assert_eq!(v["success"], false);
     assert_eq!(v["error"]["code"], "test.unavailable");
 }
+
+#[test]
+fn deletes_are_audited_and_an_integration_takes_its_actions_with_it() {
+    let s = Setup::new();
+    let second = ok(s.send(
+        "POST",
+        "/api/v2/integrations/actions",
+        action_body(&s.integration, "Second", FUNCTION_ARN),
+    ))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let dup = s.send(
+        "POST",
+        "/api/v2/integrations/actions",
+        action_body(&s.integration, "Second", FUNCTION_ARN),
+    );
+    assert_eq!(dup.status, 400, "action names are unique: {}", dup.text());
+    let r = s.fake.api(
+        &s.token,
+        "DELETE",
+        &format!("/api/v2/integrations/actions/{second}"),
+        None,
+    );
+    assert_eq!(r.status, 204, "{}", r.text());
+    status(
+        &s.get(&format!("/api/v2/integrations/actions/{second}")),
+        404,
+        "not.found",
+    );
+    assert_eq!(ok(audit(&s, &second))["entities"][0]["action"], "Delete");
+    let r = s.fake.api(
+        &s.token,
+        "DELETE",
+        &format!("/api/v2/integrations/{}", s.integration),
+        None,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(ok(s.get("/api/v2/integrations/actions"))["total"], 0);
+    let r = s.fake.api(
+        &s.token,
+        "DELETE",
+        &format!("/api/v2/integrations/credentials/{}", s.credential),
+        None,
+    );
+    assert_eq!(r.status, 204);
+    assert_eq!(ok(s.get("/api/v2/integrations/credentials"))["total"], 0);
+    // Setup's 5, two action POSTs (the refused one counts: it was attempted), 3 deletes.
+    assert_eq!(s.fake.writes(), 10, "{:?}", s.fake.calls());
+}

@@ -33,6 +33,8 @@ Behaviours the SDK models do not state (assumed, and kept in one place each):
   `successTemplateUri`, never the template text; the text is served by `.../templates/{file}`
   (`requesttemplate.vm`, `successtemplate.vm`) as text/plain. Missing templates default to
   `${input.rawRequest}` and `${rawResult}`.
+- Action names are unique (a second POST with the same name is a 400). `POST` and `PATCH` of
+  an action answer with its config and contract included.
 - `PATCH /integrations/actions/{id}` cannot change `contract` or `secure` (400); the draft can.
   `POST .../draft` when a draft exists is a 409. Publishing copies the draft into the action,
   keeps its ID, bumps its version and removes the draft.
@@ -284,8 +286,8 @@ _last_time = [dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)]
 def now():
     """Strictly increasing UTC time (ms resolution): each change gets a later modifiedDate."""
     with _clock_lock:
-        t = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) + dt.timedelta(
-            milliseconds=dt.datetime.now().microsecond // 1000)
+        t = dt.datetime.now(dt.timezone.utc)
+        t = t.replace(microsecond=t.microsecond // 1000 * 1000)
         if t <= _last_time[0]:
             t = _last_time[0] + dt.timedelta(milliseconds=1)
         _last_time[0] = t

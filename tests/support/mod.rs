@@ -16,6 +16,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 #[allow(unused_imports)]
+pub use genesys::{GCall, GenesysFake};
+#[allow(unused_imports)]
 pub use moto::{AwsSeed, MotoServer};
 #[allow(unused_imports)]
 pub use proxy::{Call, FaultConfig, Injection, Kind, Proxy};
