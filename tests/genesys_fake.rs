@@ -755,7 +755,12 @@ fn deletes_are_audited_and_an_integration_takes_its_actions_with_it() {
         None,
     );
     assert_eq!(r.status, 204);
-    assert_eq!(ok(s.get("/api/v2/integrations/credentials"))["total"], 0);
+    let empty = ok(s.get("/api/v2/integrations/credentials"));
+    assert_eq!(
+        (&empty["total"], &empty["pageCount"]),
+        (&json!(0), &json!(0))
+    );
+    assert!(empty.get("nextUri").is_none());
     // Setup's 5, two action POSTs (the refused one counts: it was attempted), 3 deletes.
     assert_eq!(s.fake.writes(), 10, "{:?}", s.fake.calls());
 }

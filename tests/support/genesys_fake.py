@@ -48,6 +48,8 @@ Behaviours the SDK models do not state (assumed, and kept in one place each):
   `user` and `client`; a change through `/__fake/tamper` names the person. Without the audit
   permission (`/__fake/settings {"audit_permitted": false}`) the query answers 403
   `missing.permissions`.
+- Lists: `pageSize` 1–500 (default 25), `pageNumber` from 1, `pageCount` 0 when empty,
+  `nextUri` absent on the last page.
 - Errors use the SDK's `ErrorBody`; the token endpoint answers OAuth-style
   `{"error", "description", "error_description"}`; 429 carries `Retry-After`.
 
@@ -469,13 +471,13 @@ def paged(items, query, base, max_size=500):
     if number < 1:
         raise bad_request("pageNumber must be at least 1", "pageNumber")
     total = len(items)
-    count = max(1, -(-total // size))
+    count = -(-total // size)  # 0 when empty
     page = items[(number - 1) * size: number * size]
     extra = "".join(f"&{k}={quote(v)}" for k, v in sorted(query.items())
                     if k not in ("pageSize", "pageNumber"))
     uri = lambda n: f"{base}?pageSize={size}&pageNumber={n}{extra}"
     listing = {"entities": page, "pageSize": size, "pageNumber": number, "total": total,
-               "firstUri": uri(1), "selfUri": uri(number), "lastUri": uri(count),
+               "firstUri": uri(1), "selfUri": uri(number), "lastUri": uri(max(count, 1)),
                "pageCount": count}
     if number < count:
         listing["nextUri"] = uri(number + 1)
@@ -1183,7 +1185,7 @@ def _audit_query(s, r):
     size, number = r.body.get("pageSize") or 25, r.body.get("pageNumber") or 1
     if not 1 <= size <= 500 or number < 1:
         raise bad_request("pageSize must be 1-500 and pageNumber at least 1", "pageSize")
-    count = max(1, -(-len(entries) // size))
+    count = -(-len(entries) // size)
     return 200, {"entities": entries[(number - 1) * size: number * size], "pageSize": size,
                  "pageNumber": number, "total": len(entries), "pageCount": count}
 
