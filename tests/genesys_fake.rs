@@ -226,7 +226,16 @@ fn lists_are_paged_and_the_credential_listing_is_cursor_paged() {
     assert_eq!(v["total"], 1);
     let v = ok(s.get(&format!("/api/v2/integrations/actions?ids={}", s.action)));
     assert_eq!(v["entities"][0]["id"], s.action.as_str());
+    // Query parameters are typed as the SDK declares them.
     assert_eq!(s.get("/api/v2/integrations/actions?pageSize=x").status, 400);
+    assert_eq!(
+        s.get(&format!(
+            "/api/v2/integrations/actions/{}?includeConfig=yes",
+            s.action
+        ))
+        .status,
+        400
+    );
 
     // The cursor listing: follow nextUri until it stops; every credential once, with dates.
     let mut uri = "/api/v2/integrations/credentials/listing?pageSize=2".to_string();

@@ -181,7 +181,7 @@ def parse_endpoints(source):
             "segments": segments,
             "literals": sum(1 for s in segments if not s.startswith("{")),
             "query": re.findall(r"query_params\['(\w+)'\] = params\['(\w+)'\]", chunk),
-            "query_types": dict(re.findall(r":param (\S+) (\w+): ", chunk)[::-1]),
+            "query_types": {name: typ for typ, name in re.findall(r":param (\S+) (\w+): ", chunk)},
             "body": body.group(1) if body else None,
             "body_required": bool(body and "(required)" in body.group(0)),
             "response": None if not response or response.group(2) == "None" else response.group(2),
@@ -1392,6 +1392,7 @@ class Handler(BaseHTTPRequestHandler):
         if handler is None:
             raise ApiError(501, "not.implemented",
                            f"{endpoint['operation']} ({method} {endpoint['path']}) is not implemented by the fake")
+        check_query(endpoint, query)
         body = self.request_body(endpoint, raw)
         status, out = handler(s, Request(params, query, body, actor))
         return status, self.response_body(endpoint, out)
@@ -1474,6 +1475,19 @@ class OAuthError(ApiError):
 
     def body(self):
         return {"error": self.code, "description": self.message, "error_description": self.message}
+
+
+def check_query(endpoint, query):
+    """The endpoint's query parameters, typed as the SDK declares them (int, bool); others are
+    ignored, as by the API."""
+    for name, py_name in endpoint["query"]:
+        typ, value = endpoint["query_types"].get(py_name), query.get(name)
+        if value is None:
+            continue
+        if typ == "int" and not re.fullmatch(r"-?\d+", value):
+            raise bad_request(f"query parameter {name} must be an integer", name)
+        if typ == "bool" and value.lower() not in ("true", "false"):
+            raise bad_request(f"query parameter {name} must be true or false", name)
 
 
 def parse_json(raw):
