@@ -236,6 +236,10 @@ fn lists_are_paged_and_the_credential_listing_is_cursor_paged() {
         .status,
         400
     );
+    // Even where the fake has no use for one (GET one integration declares pageSize).
+    let one = format!("/api/v2/integrations/{}", s.integration);
+    assert_eq!(s.get(&format!("{one}?pageSize=2")).status, 200);
+    assert_eq!(s.get(&format!("{one}?pageSize=two")).status, 400);
 
     // The cursor listing: follow nextUri until it stops; every credential once, with dates.
     let mut uri = "/api/v2/integrations/credentials/listing?pageSize=2".to_string();
