@@ -1540,6 +1540,7 @@ def main():
     args = p.parse_args()
     Handler.sdk = Sdk()
     Handler.state = State(args)
+    ThreadingHTTPServer.request_queue_size = 128  # clients open many connections at once
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     print(f"listening on http://127.0.0.1:{server.server_address[1]}", flush=True)
