@@ -4,6 +4,7 @@
 //! hand. It imports `config` and `iam` only.
 
 pub mod describe;
+pub mod audit;
 pub mod drift;
 pub mod lint;
 pub mod onboard;
