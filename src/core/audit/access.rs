@@ -21,6 +21,8 @@ use super::{AccountIam, AuditPolicy, AuditRole};
 
 const INVOKE: &str = "lambda:InvokeFunction";
 const ONLY_TARGETS: &str = "invoke-only-targets";
+/// The caller `prove_invoke` puts in its requests, and `all_functions` in its own.
+const PLACEHOLDER: &str = "the-role";
 
 pub(super) struct AccessAnalysis {
     pub invokable: Vec<String>,
@@ -57,10 +59,24 @@ pub(super) fn analyse(iam: &AccountIam, role: &AuditRole) -> AccessAnalysis {
     findings.extend(beyond_invoke(&id, &invokable));
     findings.extend(all_functions(&id, &invokable, &iam.account_id));
     findings.extend(latent(iam, &id, &invokable));
+    for f in &mut findings {
+        name_the_role(f, &role.arn);
+    }
     AccessAnalysis {
         invokable,
         findings,
     }
+}
+
+/// The prover's identity-side requests come from a placeholder caller (the role's ARN plays no
+/// part in identity policies); the report names the role instead.
+fn name_the_role(f: &mut Finding, arn: &str) {
+    if let Some(c) = f.counterexample.as_mut() {
+        if c["principal"] == PLACEHOLDER {
+            c["principal"] = arn.into();
+        }
+    }
+    f.message = f.message.replace(&format!("{PLACEHOLDER} may "), &format!("{arn} may "));
 }
 
 fn identity(iam: &AccountIam, role: &AuditRole) -> Identity {
@@ -188,7 +204,7 @@ fn all_functions(id: &Identity, invokable: &[String], account: &str) -> Vec<Find
         .filter(|p| wild_function(p))
         .map(|p| {
             let resource = instance(p, account);
-            let req = Request::new("arn:aws:sts::000000000000:assumed-role/audited/session", INVOKE, resource);
+            let req = Request::new(PLACEHOLDER, INVOKE, resource);
             let allowed = evaluate(&id.input(), &req).allowed();
             let c = allowed.then(|| crate::iam::Counterexample {
                 principal: req.principal.clone(),

@@ -14,6 +14,7 @@
 
 mod access;
 mod findings;
+mod org;
 mod trust;
 
 use std::collections::BTreeMap;
@@ -25,6 +26,7 @@ use crate::config::{CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::error::Status;
 
 pub use findings::{Code, Finding, Severity};
+pub use org::{parse_accounts, AccountOutcome, OrgReport, OrgSummary};
 
 /// Bumped whenever the JSON shape changes incompatibly.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -173,6 +175,22 @@ pub fn audit_account(iam: &AccountIam, opts: &AuditOptions, calls: usize) -> Acc
         },
         roles,
     }
+}
+
+/// The managed policies the roles a partner can assume use (attached or as a boundary) that
+/// `iam` does not hold: the AWS managed ones, which the account pass leaves out.
+pub fn policies_to_read(iam: &AccountIam, opts: &AuditOptions) -> Vec<String> {
+    let mut out: Vec<String> = iam
+        .roles
+        .iter()
+        .filter(|r| trust::analyse(&iam.account_id, r, &opts.partners).is_some())
+        .flat_map(|r| r.attached.iter().chain(&r.boundary))
+        .filter(|arn| !iam.policies.contains_key(*arn))
+        .cloned()
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// The report of one role, or `None` when no partner (no outsider) can assume it.
