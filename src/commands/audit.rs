@@ -161,6 +161,7 @@ async fn run_many(
                     Err(e) => AccountOutcome::Error {
                         account,
                         error: e.to_string(),
+                        calls: calls.get(),
                     },
                 }
             }

@@ -103,7 +103,7 @@ pub fn org_human(report: &OrgReport, styles: Styles) -> String {
     for a in &report.accounts {
         match a {
             AccountOutcome::Report(r) => out.push_str(&account_human(r, styles)),
-            AccountOutcome::Error { account, error } => out.push_str(&format!(
+            AccountOutcome::Error { account, error, .. } => out.push_str(&format!(
                 "{} {account}: {}\n",
                 styles.red("✗ account"),
                 error.replace('\n', "\n  ")
@@ -166,7 +166,7 @@ pub fn org_sarif(report: &OrgReport) -> String {
     for a in &report.accounts {
         match a {
             AccountOutcome::Report(r) => results(r, &mut out),
-            AccountOutcome::Error { account, error } => out.push(json!({
+            AccountOutcome::Error { account, error, .. } => out.push(json!({
                 "ruleId": "lambda-trust/audit/error",
                 "level": "error",
                 "message": {"text": format!("account {account}: {error}")},

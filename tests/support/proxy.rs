@@ -1000,7 +1000,11 @@ fn classify(req: &Request) -> Call {
         .iter()
         .find(|(k, _)| k == "Action")
         .map(|(_, v)| v.clone());
-    let operation = match action {
+    // JSON-protocol services (Organizations, …) name the operation in `X-Amz-Target`.
+    let target = http::header_value(&req.headers, "x-amz-target")
+        .and_then(|t| t.rsplit('.').next())
+        .map(str::to_string);
+    let operation = match action.or(target) {
         Some(a) => a,
         None if service == "lambda" => lambda_operation(&req.method, &path)
             .map(str::to_string)

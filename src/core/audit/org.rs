@@ -13,7 +13,13 @@ use crate::error::Status;
 #[serde(untagged)]
 pub enum AccountOutcome {
     Report(AccountReport),
-    Error { account: String, error: String },
+    Error {
+        account: String,
+        error: String,
+        /// Calls made before it failed (the `AssumeRole`, say), for the summary only.
+        #[serde(skip)]
+        calls: usize,
+    },
 }
 
 impl AccountOutcome {
@@ -57,7 +63,14 @@ impl OrgReport {
             accounts_failed: accounts.len() - reports().count(),
             roles_scanned: reports().map(|r| r.summary.roles_scanned).sum(),
             roles_reported: reports().map(|r| r.summary.roles_reported).sum(),
-            calls: extra_calls + reports().map(|r| r.summary.calls).sum::<usize>(),
+            calls: extra_calls
+                + accounts
+                    .iter()
+                    .map(|a| match a {
+                        AccountOutcome::Report(r) => r.summary.calls,
+                        AccountOutcome::Error { calls, .. } => *calls,
+                    })
+                    .sum::<usize>(),
         };
         OrgReport {
             schema_version: SCHEMA_VERSION,
