@@ -24,7 +24,10 @@ fn trust(principal: Value, condition: Value) -> Value {
 }
 
 fn genesys_trust(condition: Value) -> Value {
-    trust(json!({"AWS": format!("arn:aws:iam::{GENESYS}:root")}), condition)
+    trust(
+        json!({"AWS": format!("arn:aws:iam::{GENESYS}:root")}),
+        condition,
+    )
 }
 
 fn locked() -> Value {
@@ -128,7 +131,10 @@ fn several_ids_and_patterns_are_external_id_pattern() {
 #[test]
 fn a_value_shadowed_by_a_deny_is_not_accepted() {
     let mut t = genesys_trust(json!({"StringEquals": {"sts:ExternalId": [ORG, "old-org"]}}));
-    t["Statement"].as_array_mut().unwrap().push(json!({"Effect": "Deny",
+    t["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"Effect": "Deny",
         "Principal": "*", "Action": "sts:AssumeRole",
         "Condition": {"StringEquals": {"sts:ExternalId": "old-org"}}}));
     let r = report(role("shadowed", t));
@@ -140,11 +146,16 @@ fn a_value_shadowed_by_a_deny_is_not_accepted() {
 #[test]
 fn other_principals_are_reported() {
     let mut t = locked();
-    t["Statement"].as_array_mut().unwrap().push(json!({"Effect": "Allow",
+    t["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"Effect": "Allow",
         "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole"}));
     let r = report(role("shared", t));
     assert_eq!(codes(&r), vec!["other-principals"]);
-    assert!(r.assumable_by.contains(&"arn:aws:iam::444455556666:root".to_string()));
+    assert!(r
+        .assumable_by
+        .contains(&"arn:aws:iam::444455556666:root".to_string()));
     let c = r.findings[0].counterexample.as_ref().unwrap();
     assert!(c["principal"].as_str().unwrap().contains("444455556666"));
 }
@@ -164,13 +175,21 @@ fn beyond_invoke_and_all_functions() {
         assert!(f.counterexample.is_some(), "{f:?}");
     }
     let beyond = &rep.findings[0];
-    assert_ne!(beyond.counterexample.as_ref().unwrap()["action"], "lambda:InvokeFunction");
+    assert_ne!(
+        beyond.counterexample.as_ref().unwrap()["action"],
+        "lambda:InvokeFunction"
+    );
 }
 
 #[test]
 fn a_function_name_wildcard_is_all_functions_but_all_qualifiers_is_not() {
     let mut r = role("prefix", locked());
-    r.inline = vec![("p".into(), invoke(json!(["arn:aws:lambda:us-east-1:111122223333:function:lookup-*"])))];
+    r.inline = vec![(
+        "p".into(),
+        invoke(json!([
+            "arn:aws:lambda:us-east-1:111122223333:function:lookup-*"
+        ])),
+    )];
     assert_eq!(codes(&report(r)), vec!["all-functions"]);
     let mut q = role("qualifiers", locked());
     q.inline = vec![("p".into(), invoke(json!([FN, format!("{FN}:*")])))];
@@ -195,8 +214,12 @@ fn a_broader_non_default_version_is_latent() {
             arn: arn.clone(),
             name: "invoke".into(),
             versions: vec![
-                version("v1", false, json!({"Version": "2012-10-17", "Statement": [
-                    {"Effect": "Allow", "Action": "*", "Resource": "*"}]})),
+                version(
+                    "v1",
+                    false,
+                    json!({"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
+                ),
                 version("v2", true, invoke(json!([FN]))),
                 version("v3", false, invoke(json!([FN]))),
             ],
@@ -217,7 +240,8 @@ fn unmanaged_is_info_and_config_mismatch_is_config() {
     assert_eq!(rep.findings[0].severity, Severity::Info);
 
     let mut m = role("GenesysLambdaInvoker", locked());
-    m.tags.insert("lambda-trust:config".into(), "0000000000000000".into());
+    m.tags
+        .insert("lambda-trust:config".into(), "0000000000000000".into());
     let iam = account(vec![m.clone()]);
     let opts = AuditOptions {
         config: Some(ConfigIdentity {
@@ -229,7 +253,8 @@ fn unmanaged_is_info_and_config_mismatch_is_config() {
     let rep = audit_role(&iam, &m, &opts).unwrap();
     assert_eq!(codes(&rep), vec!["config-mismatch"]);
     assert_eq!(rep.findings[0].severity, Severity::Config);
-    m.tags.insert("lambda-trust:config".into(), "1111111111111111".into());
+    m.tags
+        .insert("lambda-trust:config".into(), "1111111111111111".into());
     assert!(audit_role(&iam, &m, &opts).unwrap().findings.is_empty());
 }
 
@@ -239,21 +264,46 @@ fn unproved_external_id_is_reported_as_the_weaker_claim() {
     let rep = report(role("variable", t));
     assert_eq!(rep.external_ids.kind, "any");
     // Undecided on both questions: the weaker claim on both (any ID, maybe other principals).
-    assert_eq!(codes(&rep), vec!["external-id-unproved", "other-principals"]);
+    assert_eq!(
+        codes(&rep),
+        vec!["external-id-unproved", "other-principals"]
+    );
     assert!(rep.findings.iter().all(|f| f.counterexample.is_none()));
 }
 
 #[test]
 fn roles_no_partner_can_assume_are_left_out() {
-    let service = role("svc", trust(json!({"Service": "lambda.amazonaws.com"}), Value::Null));
-    let own = role("own", trust(json!({"AWS": format!("arn:aws:iam::{OWN}:root")}), Value::Null));
-    let other = role("other-partner", trust(json!({"AWS": "arn:aws:iam::444455556666:root"}),
-        json!({"StringEquals": {"sts:ExternalId": "x-org"}})));
+    let service = role(
+        "svc",
+        trust(json!({"Service": "lambda.amazonaws.com"}), Value::Null),
+    );
+    let own = role(
+        "own",
+        trust(
+            json!({"AWS": format!("arn:aws:iam::{OWN}:root")}),
+            Value::Null,
+        ),
+    );
+    let other = role(
+        "other-partner",
+        trust(
+            json!({"AWS": "arn:aws:iam::444455556666:root"}),
+            json!({"StringEquals": {"sts:ExternalId": "x-org"}}),
+        ),
+    );
     let mut denied = locked();
-    denied["Statement"].as_array_mut().unwrap().push(json!({"Effect": "Deny",
+    denied["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"Effect": "Deny",
         "Principal": "*", "Action": "*"}));
     let denied = role("denied", denied);
-    let iam = account(vec![service.clone(), own.clone(), other.clone(), denied.clone()]);
+    let iam = account(vec![
+        service.clone(),
+        own.clone(),
+        other.clone(),
+        denied.clone(),
+    ]);
     for r in [&service, &own, &other, &denied] {
         assert!(audit_role(&iam, r, &genesys()).is_none(), "{}", r.name);
     }
@@ -282,7 +332,11 @@ fn anyone_is_audited_without_partner() {
 fn the_account_report_is_worst_first_and_exits_2_on_a_security_finding() {
     let mut foreign = role("b-foreign", locked());
     foreign.tags.clear();
-    let roles = vec![role("c-clean", locked()), foreign, role("a-open", genesys_trust(Value::Null))];
+    let roles = vec![
+        role("c-clean", locked()),
+        foreign,
+        role("a-open", genesys_trust(Value::Null)),
+    ];
     let rep = audit_account(&account(roles), &genesys(), 7);
     let names: Vec<&str> = rep.roles.iter().map(|r| r.role.as_str()).collect();
     assert_eq!(names, vec!["a-open", "b-foreign", "c-clean"]);
@@ -298,6 +352,9 @@ fn every_code_has_a_severity_and_a_description() {
     for c in Code::ALL {
         assert!(!c.description().is_empty());
         let _ = c.severity();
-        assert!(c.as_str().chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'));
+        assert!(c
+            .as_str()
+            .chars()
+            .all(|ch| ch.is_ascii_lowercase() || ch == '-'));
     }
 }

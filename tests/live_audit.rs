@@ -24,7 +24,11 @@ fn seed(env: &Env, n: usize) {
         .args([script, &env.moto.url(), "roles", ACCOUNT, &n.to_string()])
         .output()
         .expect("run seed_audit.py");
-    assert!(out.status.success(), "seeding failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "seeding failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn paged(env: &Env, page: usize) {
@@ -41,7 +45,9 @@ fn codes_by_role(report: &Value) -> BTreeMap<String, Vec<String>> {
         .iter()
         .map(|r| {
             let codes = r["findings"].as_array().unwrap().iter();
-            let codes = codes.map(|f| f["code"].as_str().unwrap().to_owned()).collect();
+            let codes = codes
+                .map(|f| f["code"].as_str().unwrap().to_owned())
+                .collect();
             (r["role"].as_str().unwrap().to_owned(), codes)
         })
         .collect()
@@ -65,7 +71,10 @@ fn two_hundred_roles_every_finding_code_paginated() {
     assert_eq!(gaad.len(), 5, "{:?}", env.proxy.summary());
     assert_eq!(gaad[0].param("Marker"), None);
     for (i, c) in gaad.iter().enumerate().skip(1) {
-        assert_eq!(c.param("Marker"), Some(format!("lambda-trust-proxy-page-{}", i * 50).as_str()));
+        assert_eq!(
+            c.param("Marker"),
+            Some(format!("lambda-trust-proxy-page-{}", i * 50).as_str())
+        );
     }
     assert_eq!(calls.len(), 6, "{:?}", env.proxy.summary());
     assert_eq!(report["summary"]["calls"], 6);
@@ -78,7 +87,10 @@ fn two_hundred_roles_every_finding_code_paginated() {
         ("audit-any-external-id", vec!["no-external-id"]),
         ("audit-several-ids", vec!["external-id-pattern"]),
         ("audit-id-pattern", vec!["external-id-pattern"]),
-        ("audit-id-variable", vec!["external-id-unproved", "other-principals"]),
+        (
+            "audit-id-variable",
+            vec!["external-id-unproved", "other-principals"],
+        ),
         ("audit-other-principals", vec!["other-principals"]),
         ("audit-beyond-invoke", vec!["beyond-invoke"]),
         ("audit-all-functions", vec!["all-functions"]),
@@ -87,12 +99,19 @@ fn two_hundred_roles_every_finding_code_paginated() {
         ("GenesysLambdaInvoker", vec![]),
     ];
     for (role, codes) in want {
-        assert_eq!(by_role.get(role), Some(&codes.iter().map(|s| s.to_string()).collect()), "{role}");
+        assert_eq!(
+            by_role.get(role),
+            Some(&codes.iter().map(|s| s.to_string()).collect()),
+            "{role}"
+        );
     }
     // Clean roles: service, own-account and other-partner roles are not reported; the managed
     // roles locked to Genesys are, with no finding.
     for (role, codes) in &by_role {
-        assert!(!role.starts_with("svc-") && !role.starts_with("own-") && !role.starts_with("partner-"), "{role}");
+        assert!(
+            !role.starts_with("svc-") && !role.starts_with("own-") && !role.starts_with("partner-"),
+            "{role}"
+        );
         if role.starts_with("managed-") {
             assert!(codes.is_empty(), "{role}: {codes:?}");
         }
@@ -104,8 +123,14 @@ fn two_hundred_roles_every_finding_code_paginated() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     insta::assert_snapshot!("audit_200_roles_human", r.stdout);
     // With --config: the managed role of that name carries another config's digest.
-    let with_config = env.expect(&["audit", "--partner", "genesys-cloud", "--format", "json"], 2);
-    let all: BTreeSet<String> = codes_by_role(&json_of(&with_config)).into_values().flatten().collect();
+    let with_config = env.expect(
+        &["audit", "--partner", "genesys-cloud", "--format", "json"],
+        2,
+    );
+    let all: BTreeSet<String> = codes_by_role(&json_of(&with_config))
+        .into_values()
+        .flatten()
+        .collect();
     let every: BTreeSet<String> = Code::ALL.iter().map(|c| c.as_str().to_owned()).collect();
     assert_eq!(all, every, "every finding code is covered");
 }
@@ -114,22 +139,45 @@ fn two_hundred_roles_every_finding_code_paginated() {
 fn json_and_sarif_shapes() {
     let env = Env::new();
     seed(&env, 11);
-    let r = env.run_raw(&["audit", "--partner-account", "765628985471", "--format", "json"]);
+    let r = env.run_raw(&[
+        "audit",
+        "--partner-account",
+        "765628985471",
+        "--format",
+        "json",
+    ]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     let report = json_of(&r);
     let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
-    assert_eq!(keys(&report), ["schema_version", "account", "partners", "roles", "summary"]);
+    assert_eq!(
+        keys(&report),
+        ["schema_version", "account", "partners", "roles", "summary"]
+    );
     assert_eq!(report["schema_version"], 1);
     assert_eq!(report["account"], ACCOUNT);
     assert_eq!(report["partners"], serde_json::json!(["765628985471"]));
     let role = &report["roles"][0];
     assert_eq!(
         keys(role),
-        ["role", "arn", "managed", "assumable_by", "external_ids", "invokable", "findings"]
+        [
+            "role",
+            "arn",
+            "managed",
+            "assumable_by",
+            "external_ids",
+            "invokable",
+            "findings"
+        ]
     );
     assert_eq!(keys(&role["external_ids"]), ["kind", "values"]);
-    assert_eq!(keys(&role["findings"][0]), ["severity", "code", "message", "counterexample"]);
-    assert_eq!(keys(&report["summary"]), ["roles_scanned", "roles_reported", "calls"]);
+    assert_eq!(
+        keys(&role["findings"][0]),
+        ["severity", "code", "message", "counterexample"]
+    );
+    assert_eq!(
+        keys(&report["summary"]),
+        ["roles_scanned", "roles_reported", "calls"]
+    );
     let findings: usize = report["roles"]
         .as_array()
         .unwrap()
@@ -143,7 +191,10 @@ fn json_and_sarif_shapes() {
     assert_eq!(sarif["version"], "2.1.0");
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), findings, "one SARIF result per finding");
-    assert!(results.iter().all(|r| r["ruleId"].as_str().unwrap().starts_with("lambda-trust/audit/")));
+    assert!(results.iter().all(|r| r["ruleId"]
+        .as_str()
+        .unwrap()
+        .starts_with("lambda-trust/audit/")));
 }
 
 #[test]
@@ -155,7 +206,12 @@ fn calls_stay_constant_from_20_to_1000_roles() {
         env.proxy.clear();
         let r = env.run_raw(&["audit", "--partner", "genesys-cloud", "--format", "json"]);
         assert_eq!(r.code, 2, "{}", r.stderr);
-        assert_eq!(env.proxy.calls().len(), 2, "{n} roles: {:?}", env.proxy.summary());
+        assert_eq!(
+            env.proxy.calls().len(),
+            2,
+            "{n} roles: {:?}",
+            env.proxy.summary()
+        );
         assert_eq!(json_of(&r)["summary"]["calls"], 2);
         assert_eq!(json_of(&r)["summary"]["roles_scanned"], n);
         // Split into pages of 100: STS + ceil((roles + 1 policy) / 100) pages, nothing else.
@@ -165,7 +221,12 @@ fn calls_stay_constant_from_20_to_1000_roles() {
         assert_eq!(r.code, 2, "{}", r.stderr);
         let pages = (n + 1).div_ceil(100);
         assert_eq!(env.proxy.count(GAAD), pages, "{n} roles");
-        assert_eq!(env.proxy.calls().len(), 1 + pages, "{n} roles: {:?}", env.proxy.summary());
+        assert_eq!(
+            env.proxy.calls().len(),
+            1 + pages,
+            "{n} roles: {:?}",
+            env.proxy.summary()
+        );
     }
 }
 
@@ -174,24 +235,47 @@ fn exit_codes_0_2_1() {
     let env = Env::new();
     // Clean: one role locked to Genesys, managed, invoking one function; one service role.
     let trust = trust_doc(EXT, "arn:aws:iam::765628985471:root");
-    env.iam("CreateRole", &[("RoleName", "locked"), ("AssumeRolePolicyDocument", &trust),
-        ("Tags.member.1.Key", "managed-by"), ("Tags.member.1.Value", "lambda-trust")]);
+    env.iam(
+        "CreateRole",
+        &[
+            ("RoleName", "locked"),
+            ("AssumeRolePolicyDocument", &trust),
+            ("Tags.member.1.Key", "managed-by"),
+            ("Tags.member.1.Value", "lambda-trust"),
+        ],
+    );
     let invoke = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f"}]}"#;
-    env.iam("PutRolePolicy", &[("RoleName", "locked"), ("PolicyName", "invoke"), ("PolicyDocument", invoke)]);
+    env.iam(
+        "PutRolePolicy",
+        &[
+            ("RoleName", "locked"),
+            ("PolicyName", "invoke"),
+            ("PolicyDocument", invoke),
+        ],
+    );
     let r = env.run_raw(&["audit", "--partner", "genesys-cloud"]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("locked"), "{}", r.stdout);
 
     // A finding: the same role without the external ID condition.
     let open = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::765628985471:root"},"Action":"sts:AssumeRole"}]}"#;
-    env.iam("UpdateAssumeRolePolicy", &[("RoleName", "locked"), ("PolicyDocument", open)]);
+    env.iam(
+        "UpdateAssumeRolePolicy",
+        &[("RoleName", "locked"), ("PolicyDocument", open)],
+    );
     let r = env.run_raw(&["audit", "--partner", "genesys-cloud"]);
     assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("no-external-id"), "{}", r.stdout);
 
     // An error: access denied on the one read.
     env.proxy.inject(
-        Injection::new(GAAD, 403, "AccessDenied", "not authorized to perform iam:GetAccountAuthorizationDetails").always(),
+        Injection::new(
+            GAAD,
+            403,
+            "AccessDenied",
+            "not authorized to perform iam:GetAccountAuthorizationDetails",
+        )
+        .always(),
     );
     let r = env.run_raw(&["audit", "--partner", "genesys-cloud", "--format", "json"]);
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
@@ -204,7 +288,10 @@ fn bad_flags_are_refused_before_any_call() {
     let env = Env::new();
     env.proxy.clear();
     for (args, needle) in [
-        (vec!["audit", "--partner-account", "76562898547"], "12 digits"),
+        (
+            vec!["audit", "--partner-account", "76562898547"],
+            "12 digits",
+        ),
         (vec!["audit", "--organization"], "--assume-role"),
         (vec!["audit", "--format", "github"], "only for `check`"),
     ] {

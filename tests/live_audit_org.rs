@@ -18,18 +18,36 @@ fn seed_org(env: &Env, accounts: usize, roles: usize) -> Vec<String> {
     let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/seed_audit.py");
     let out = Command::new(python)
-        .args([script, &env.moto.url(), "org", &accounts.to_string(), &roles.to_string()])
+        .args([
+            script,
+            &env.moto.url(),
+            "org",
+            &accounts.to_string(),
+            &roles.to_string(),
+        ])
         .output()
         .expect("run seed_audit.py");
-    assert!(out.status.success(), "seeding failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect()
+    assert!(
+        out.status.success(),
+        "seeding failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 fn refuse(env: &Env, account: &str) {
     env.proxy.inject(
-        Injection::new("AssumeRole", 403, "AccessDenied", "not authorized to perform sts:AssumeRole")
-            .when_param("RoleArn", &format!("arn:aws:iam::{account}:role/{ROLE}"))
-            .always(),
+        Injection::new(
+            "AssumeRole",
+            403,
+            "AccessDenied",
+            "not authorized to perform sts:AssumeRole",
+        )
+        .when_param("RoleArn", &format!("arn:aws:iam::{account}:role/{ROLE}"))
+        .always(),
     );
 }
 
@@ -51,8 +69,16 @@ fn five_accounts_one_without_the_audit_role() {
     refuse(&env, &missing);
     env.proxy.clear();
     let r = env.run_raw(&[
-        "audit", "--partner", "genesys-cloud", "--organization", "--assume-role", ROLE,
-        "--concurrency", "2", "--format", "json",
+        "audit",
+        "--partner",
+        "genesys-cloud",
+        "--organization",
+        "--assume-role",
+        ROLE,
+        "--concurrency",
+        "2",
+        "--format",
+        "json",
     ]);
     // An account that could not be audited makes the run exit 1, and hides nothing.
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
@@ -66,7 +92,10 @@ fn five_accounts_one_without_the_audit_role() {
         assert_eq!(a["summary"]["roles_scanned"], own, "{id}");
         // The roles are that account's: the assumed credentials selected it.
         let arn = a["roles"][0]["arn"].as_str().unwrap();
-        assert!(arn.starts_with(&format!("arn:aws:iam::{id}:role/")), "{arn}");
+        assert!(
+            arn.starts_with(&format!("arn:aws:iam::{id}:role/")),
+            "{arn}"
+        );
         let codes: Vec<&str> = a["roles"]
             .as_array()
             .unwrap()
@@ -77,7 +106,10 @@ fn five_accounts_one_without_the_audit_role() {
         assert!(codes.contains(&"no-external-id"), "{id}: {codes:?}");
     }
     let failed = outcome(&report, &missing);
-    assert!(failed["error"].as_str().unwrap().contains("AccessDenied"), "{failed}");
+    assert!(
+        failed["error"].as_str().unwrap().contains("AccessDenied"),
+        "{failed}"
+    );
     assert_eq!(report["summary"]["accounts"], 5);
     assert_eq!(report["summary"]["accounts_failed"], 1);
     assert_eq!(report["summary"]["roles_scanned"], 30 + 3 * 31);
@@ -92,10 +124,26 @@ fn five_accounts_one_without_the_audit_role() {
     assert_eq!(report["summary"]["calls"], 10);
 
     // Human: every account, the failed one included, and the summary line.
-    let r = env.run_raw(&["audit", "--partner", "genesys-cloud", "--organization", "--assume-role", ROLE]);
+    let r = env.run_raw(&[
+        "audit",
+        "--partner",
+        "genesys-cloud",
+        "--organization",
+        "--assume-role",
+        ROLE,
+    ]);
     assert_eq!(r.code, 1);
-    assert!(r.stdout.contains(&format!("✗ account {missing}")), "{}", r.stdout);
-    assert!(r.stdout.contains("5 account(s), 1 failed; 123 role(s) scanned"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(&format!("✗ account {missing}")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("5 account(s), 1 failed; 123 role(s) scanned"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -103,11 +151,25 @@ fn an_accounts_file_and_its_errors() {
     let env = Env::new();
     let ids = seed_org(&env, 3, 12);
     let file = env.dir.path().join("accounts.txt");
-    std::fs::write(&file, format!("# audited accounts\n{}\n\n{}  # the second\n{}\n", ids[1], ids[2], ids[1])).unwrap();
+    std::fs::write(
+        &file,
+        format!(
+            "# audited accounts\n{}\n\n{}  # the second\n{}\n",
+            ids[1], ids[2], ids[1]
+        ),
+    )
+    .unwrap();
     env.proxy.clear();
     let r = env.run_raw(&[
-        "audit", "--partner", "genesys-cloud", "--accounts", file.to_str().unwrap(),
-        "--assume-role", ROLE, "--format", "sarif",
+        "audit",
+        "--partner",
+        "genesys-cloud",
+        "--accounts",
+        file.to_str().unwrap(),
+        "--assume-role",
+        ROLE,
+        "--format",
+        "sarif",
     ]);
     assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
     assert_eq!(env.proxy.count("AssumeRole"), 2, "duplicates are dropped");
@@ -117,9 +179,23 @@ fn an_accounts_file_and_its_errors() {
 
     std::fs::write(&file, "123456789012\n12345\nnot-an-account # x\n").unwrap();
     env.proxy.clear();
-    let r = env.run_raw(&["audit", "--accounts", file.to_str().unwrap(), "--assume-role", ROLE]);
+    let r = env.run_raw(&[
+        "audit",
+        "--accounts",
+        file.to_str().unwrap(),
+        "--assume-role",
+        ROLE,
+    ]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("line 2: \"12345\""), "{}", r.stderr);
-    assert!(r.stderr.contains("line 3: \"not-an-account\""), "{}", r.stderr);
-    assert_eq!(env.proxy.calls().len(), 0, "nothing is read before the file is valid");
+    assert!(
+        r.stderr.contains("line 3: \"not-an-account\""),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        env.proxy.calls().len(),
+        0,
+        "nothing is read before the file is valid"
+    );
 }

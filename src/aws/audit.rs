@@ -178,7 +178,10 @@ async fn read_policy(
         Err(e) => return Err(AwsError::from_sdk("iam:GetPolicy", e)),
     };
     let p = got.policy();
-    let version = p.and_then(|p| p.default_version_id()).unwrap_or("v1").to_owned();
+    let version = p
+        .and_then(|p| p.default_version_id())
+        .unwrap_or("v1")
+        .to_owned();
     calls.add();
     let v = clients
         .iam
@@ -189,7 +192,10 @@ async fn read_policy(
         .await
         .map_err(|e| AwsError::from_sdk("iam:GetPolicyVersion", e))?;
     Ok(Some(AuditPolicy {
-        name: p.and_then(|p| p.policy_name()).unwrap_or_default().to_owned(),
+        name: p
+            .and_then(|p| p.policy_name())
+            .unwrap_or_default()
+            .to_owned(),
         arn,
         versions: vec![AuditVersion {
             version_id: version,
@@ -216,7 +222,7 @@ pub async fn list_accounts(clients: &Clients, calls: &CallCount) -> Result<Vec<S
         out.extend(
             page.accounts()
                 .iter()
-                .filter(|a| a.status().is_none_or(|s| *s == AccountStatus::Active))
+                .filter(|a| a.status().map_or(true, |s| *s == AccountStatus::Active))
                 .filter_map(|a| a.id().map(str::to_owned)),
         );
         match page.next_token() {

@@ -65,7 +65,13 @@ pub fn account_human(report: &AccountReport, styles: Styles) -> String {
     if report.roles.is_empty() {
         return out;
     }
-    let width = report.roles.iter().map(|r| r.role.len()).max().unwrap_or(4).max(4);
+    let width = report
+        .roles
+        .iter()
+        .map(|r| r.role.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
     out.push_str(&format!(
         "  {:<8}  {:<width$}  {:<7}  {:<9}  {}\n",
         "WORST", "ROLE", "MANAGED", "INVOKABLE", "EXTERNAL ID"
@@ -83,9 +89,16 @@ pub fn account_human(report: &AccountReport, styles: Styles) -> String {
     for r in report.roles.iter().filter(|r| !r.findings.is_empty()) {
         out.push_str(&format!("\n{} {}\n", styles.bold("role"), r.arn));
         for f in &r.findings {
-            out.push_str(&format!("  {}  {}: {}\n", severity(Some(f.severity), styles), f.code, f.message));
+            out.push_str(&format!(
+                "  {}  {}: {}\n",
+                severity(Some(f.severity), styles),
+                f.code,
+                f.message
+            ));
             if let Some(c) = &f.counterexample {
-                out.push_str(&styles.dim(&format!("            request: {}", request_text(c, &r.arn))));
+                out.push_str(
+                    &styles.dim(&format!("            request: {}", request_text(c, &r.arn))),
+                );
                 out.push('\n');
             }
         }
@@ -149,9 +162,17 @@ fn results(report: &AccountReport, out: &mut Vec<Value>) {
 fn sarif_rules() -> Vec<Value> {
     let mut rules: Vec<Value> = Code::ALL
         .iter()
-        .map(|c| rule(&format!("lambda-trust/audit/{}", c.as_str()), c.description()))
+        .map(|c| {
+            rule(
+                &format!("lambda-trust/audit/{}", c.as_str()),
+                c.description(),
+            )
+        })
         .collect();
-    rules.push(rule("lambda-trust/audit/error", "An account could not be audited."));
+    rules.push(rule(
+        "lambda-trust/audit/error",
+        "An account could not be audited.",
+    ));
     rules
 }
 

@@ -700,7 +700,12 @@ async fn serve_conn(mut client: TcpStream, upstream: Arc<String>, state: Arc<Mut
                 }),
             };
             st.calls.push(call.clone());
-            (d, st.cfg.latency, st.cfg.url_encode_documents, st.cfg.gaad_page_size)
+            (
+                d,
+                st.cfg.latency,
+                st.cfg.url_encode_documents,
+                st.cfg.gaad_page_size,
+            )
         };
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
@@ -861,7 +866,12 @@ fn error_body(
 
 // ------------------------------------------------------------------ GAAD pagination
 
-const GAAD_LISTS: &[&str] = &["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"];
+const GAAD_LISTS: &[&str] = &[
+    "UserDetailList",
+    "GroupDetailList",
+    "RoleDetailList",
+    "Policies",
+];
 const GAAD_MARKER: &str = "lambda-trust-proxy-page-";
 
 /// The top-level `<member>` elements of `<tag>…</tag>` in `xml` (nested members stay inside
@@ -897,7 +907,12 @@ fn list_members(xml: &str, tag: &str) -> Option<(std::ops::Range<usize>, Vec<Str
 /// One page of a `GetAccountAuthorizationDetails` answer: the entries from `marker` on (the
 /// lists' members in order, users, groups, roles, then policies), at most `min(MaxItems,
 /// page)` of them, with `IsTruncated` and, when more remain, a `Marker` for the next page.
-pub fn paginate_gaad(xml: &str, marker: Option<&str>, max_items: Option<usize>, page: usize) -> String {
+pub fn paginate_gaad(
+    xml: &str,
+    marker: Option<&str>,
+    max_items: Option<usize>,
+    page: usize,
+) -> String {
     let from: usize = marker
         .and_then(|m| m.strip_prefix(GAAD_MARKER))
         .and_then(|n| n.parse().ok())

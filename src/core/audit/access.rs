@@ -76,7 +76,9 @@ fn name_the_role(f: &mut Finding, arn: &str) {
             c["principal"] = arn.into();
         }
     }
-    f.message = f.message.replace(&format!("{PLACEHOLDER} may "), &format!("{arn} may "));
+    f.message = f
+        .message
+        .replace(&format!("{PLACEHOLDER} may "), &format!("{arn} may "));
 }
 
 fn identity(iam: &AccountIam, role: &AuditRole) -> Identity {
@@ -101,7 +103,9 @@ fn identity(iam: &AccountIam, role: &AuditRole) -> Identity {
     if let Some(arn) = &role.boundary {
         match default_policy(iam.policies.get(arn), arn) {
             Ok(p) => {
-                let label = p.label.replacen("managed policy", "permissions boundary", 1);
+                let label = p
+                    .label
+                    .replacen("managed policy", "permissions boundary", 1);
                 id.boundary = Some(LabeledPolicy::new(label, p.policy));
             }
             // Without its boundary the role is treated as allowed more: the weaker claim.
@@ -127,7 +131,12 @@ fn default_policy(policy: Option<&AuditPolicy>, arn: &str) -> Result<LabeledPoli
 fn invokable(id: &Identity) -> Vec<String> {
     let mut out = BTreeSet::new();
     for (_, p) in &id.policies {
-        for s in p.policy.statements.iter().filter(|s| s.effect == Effect::Allow) {
+        for s in p
+            .policy
+            .statements
+            .iter()
+            .filter(|s| s.effect == Effect::Allow)
+        {
             let covers = match &s.action {
                 ActionClause::Action(a) => a.iter().any(|a| wildcard_match(a, INVOKE, true)),
                 ActionClause::NotAction(a) => !a.iter().any(|a| wildcard_match(a, INVOKE, true)),
@@ -171,12 +180,18 @@ fn beyond_invoke(id: &Identity, invokable: &[String]) -> Option<Finding> {
         )),
         (Verdict::Counterexample, Some(c)) => Some(Finding::new(
             Code::BeyondInvoke,
-            format!("the role can do more than invoke functions: {}{problems}", r.request_text()),
+            format!(
+                "the role can do more than invoke functions: {}{problems}",
+                r.request_text()
+            ),
             Some(c),
         )),
         _ => Some(Finding::new(
             Code::BeyondInvoke,
-            format!("not proved that the role can only invoke functions: {}{problems}", r.reason),
+            format!(
+                "not proved that the role can only invoke functions: {}{problems}",
+                r.reason
+            ),
             None,
         )),
     }
@@ -225,9 +240,11 @@ fn all_functions(id: &Identity, invokable: &[String], account: &str) -> Vec<Find
 
 fn wild_function(pattern: &str) -> bool {
     match split(pattern) {
-        Some(f) => f[5]
-            .strip_prefix("function:")
-            .map_or(true, |name| name.split(':').next().is_some_and(|n| n.contains(['*', '?']))),
+        Some(f) => f[5].strip_prefix("function:").map_or(true, |name| {
+            name.split(':')
+                .next()
+                .is_some_and(|n| n.contains(['*', '?']))
+        }),
         None => true,
     }
 }

@@ -110,7 +110,10 @@ pub fn parse_accounts(text: &str) -> Result<Vec<String>, Vec<String>> {
                 out.push(id.to_owned());
             }
         } else {
-            bad.push(format!("line {}: {id:?} is not a 12-digit AWS account ID", i + 1));
+            bad.push(format!(
+                "line {}: {id:?} is not a 12-digit AWS account ID",
+                i + 1
+            ));
         }
     }
     if !bad.is_empty() {

@@ -109,7 +109,11 @@ fn unreadable(reason: String) -> TrustAnalysis {
 /// when a statement lets in `*` or uses `NotPrincipal`.
 fn outsiders(own: &str, policy: &Policy) -> Vec<String> {
     let mut out = BTreeSet::new();
-    for s in policy.statements.iter().filter(|s| s.effect == Effect::Allow) {
+    for s in policy
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+    {
         match &s.principal {
             Some(PrincipalClause::Principal(Principals::Specific(m))) => {
                 for p in &m.aws {
@@ -165,7 +169,11 @@ fn may_name(policy: &Policy, account: &str) -> bool {
 /// operator.
 fn id_tests(policy: &Policy) -> Vec<IdTest> {
     let mut out = BTreeSet::new();
-    for s in policy.statements.iter().filter(|s| s.effect == Effect::Allow) {
+    for s in policy
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+    {
         for c in &s.conditions {
             if !c.key.eq_ignore_ascii_case(EXTERNAL_ID) {
                 continue;
@@ -233,7 +241,11 @@ fn narrowed(policy: &Policy, account: &str, tests: &[IdTest]) -> Policy {
     let mut narrowed = policy.clone();
     narrowed.statements.push(deny(
         ActionClause::Action(vec!["*".into()]),
-        condition("StringNotEquals", "aws:PrincipalAccount", vec![account.into()]),
+        condition(
+            "StringNotEquals",
+            "aws:PrincipalAccount",
+            vec![account.into()],
+        ),
     ));
     narrowed.statements.push(deny(
         ActionClause::NotAction(vec!["sts:AssumeRole".into()]),
@@ -265,8 +277,12 @@ fn sentinel_accepted(
     account: &str,
     tests: &[IdTest],
 ) -> Option<Counterexample> {
-    let req = Request::new(format!("arn:aws:iam::{account}:root"), "sts:AssumeRole", role_arn)
-        .with_context(EXTERNAL_ID, SENTINEL);
+    let req = Request::new(
+        format!("arn:aws:iam::{account}:root"),
+        "sts:AssumeRole",
+        role_arn,
+    )
+    .with_context(EXTERNAL_ID, SENTINEL);
     let input = EvalInput {
         resource_policy: Some(LabeledPolicy::new(
             "trust policy",
@@ -275,7 +291,8 @@ fn sentinel_accepted(
         resource_policy_is_trust: true,
         ..EvalInput::default()
     };
-    evaluate(&input, &req).allowed().then(|| Counterexample {
+    let allowed = evaluate(&input, &req).allowed();
+    allowed.then_some(Counterexample {
         principal: req.principal,
         action: req.action,
         resource: req.resource,
@@ -346,18 +363,35 @@ fn classify(account: &str, acc: &Accepted) -> (usize, Vec<String>, Vec<Finding>)
     match acc {
         Accepted::Nothing => (0, Vec::new(), Vec::new()),
         Accepted::Any(c) => {
-            let absent = !c.context.keys().any(|k| k.eq_ignore_ascii_case(EXTERNAL_ID));
+            let absent = !c
+                .context
+                .keys()
+                .any(|k| k.eq_ignore_ascii_case(EXTERNAL_ID));
             let how = if absent {
                 "without sts:ExternalId".to_owned()
             } else {
                 "with an sts:ExternalId outside any fixed set".to_owned()
             };
-            let msg = format!("{} can assume the role {how}: any organization of the partner could use it", who(account));
-            (3, Vec::new(), vec![Finding::new(Code::NoExternalId, msg, Some(c))])
+            let msg = format!(
+                "{} can assume the role {how}: any organization of the partner could use it",
+                who(account)
+            );
+            (
+                3,
+                Vec::new(),
+                vec![Finding::new(Code::NoExternalId, msg, Some(c))],
+            )
         }
         Accepted::Unknown(reason) => {
-            let msg = format!("could not prove which sts:ExternalId values {} is accepted with: {reason}", who(account));
-            (3, Vec::new(), vec![Finding::new(Code::ExternalIdUnproved, msg, None)])
+            let msg = format!(
+                "could not prove which sts:ExternalId values {} is accepted with: {reason}",
+                who(account)
+            );
+            (
+                3,
+                Vec::new(),
+                vec![Finding::new(Code::ExternalIdUnproved, msg, None)],
+            )
         }
         Accepted::Ids(ids) => {
             let values: Vec<String> = ids.iter().map(|(t, _)| t.value.clone()).collect();
@@ -365,7 +399,10 @@ fn classify(account: &str, acc: &Accepted) -> (usize, Vec<String>, Vec<Finding>)
             if ids.len() == 1 && !pattern {
                 return (0, values, Vec::new());
             }
-            let shown: Vec<String> = ids.iter().map(|(t, _)| format!("{} {:?}", t.op, t.value)).collect();
+            let shown: Vec<String> = ids
+                .iter()
+                .map(|(t, _)| format!("{} {:?}", t.op, t.value))
+                .collect();
             let msg = format!(
                 "{} can assume the role with more than one sts:ExternalId: {}",
                 who(account),
@@ -377,7 +414,11 @@ fn classify(account: &str, acc: &Accepted) -> (usize, Vec<String>, Vec<Finding>)
                 .or(ids.last())
                 .and_then(|(_, c)| c.as_ref());
             let rank = if pattern { 2 } else { 1 };
-            (rank, values, vec![Finding::new(Code::ExternalIdPattern, msg, witness)])
+            (
+                rank,
+                values,
+                vec![Finding::new(Code::ExternalIdPattern, msg, witness)],
+            )
         }
     }
 }
@@ -406,7 +447,10 @@ fn other_principals(policy: &Policy, role_arn: &str, accounts: &[String]) -> Opt
         )),
         _ => Some(Finding::new(
             Code::OtherPrincipals,
-            format!("not proved that only the partner account(s) {partners} can assume the role: {}", r.reason),
+            format!(
+                "not proved that only the partner account(s) {partners} can assume the role: {}",
+                r.reason
+            ),
             None,
         )),
     }
@@ -426,7 +470,11 @@ fn assumable_by(policy: &Policy, accounts: &[String]) -> Vec<String> {
         })
         .collect();
     let mut rest = BTreeSet::new();
-    for s in policy.statements.iter().filter(|s| s.effect == Effect::Allow) {
+    for s in policy
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+    {
         match &s.principal {
             Some(PrincipalClause::Principal(Principals::Specific(m))) => {
                 for p in &m.aws {
