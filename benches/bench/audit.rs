@@ -100,7 +100,7 @@ impl Bench {
     pub fn audit_section(&self, reps: usize) -> String {
         let rows = self.audit_rows(reps);
         let mut md = format!(
-            "### `audit`\n\n{} ms per call, {reps} run(s) each; median (min–max). Calls: every call the proxy recorded, by operation.\n\n| scenario | roles | calls | wall | lambda-trust CPU |\n|---|---:|---|---:|---:|\n",
+            "### `audit`\n\n{} ms per call, {reps} run(s) each; median (min–max). Calls: every call the proxy recorded, by operation.\n\n| scenario | roles | calls | wall | lambda-trust CPU | moto CPU |\n|---|---:|---|---:|---:|---:|\n",
             self.settings.latency.as_millis()
         );
         for r in rows {
@@ -114,7 +114,7 @@ impl Bench {
                 .iter()
                 .fold((f64::MAX, 0f64), |(a, b), w| (a.min(*w), b.max(*w)));
             md.push_str(&format!(
-                "| {} | {} | {} ({}) | {:.2} s ({:.2}–{:.2}) | {:.2} s |\n",
+                "| {} | {} | {} ({}) | {:.2} s ({:.2}–{:.2}) | {:.2} s | {:.2} s |\n",
                 r.label,
                 r.roles,
                 r.samples[0].calls.len(),
@@ -123,6 +123,7 @@ impl Bench {
                 lo,
                 hi,
                 median_of(&r.samples, |s| s.tool_cpu).as_secs_f64(),
+                median_of(&r.samples, |s| s.moto_cpu).as_secs_f64(),
             ));
         }
         md
