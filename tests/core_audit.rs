@@ -358,3 +358,70 @@ fn every_code_has_a_severity_and_a_description() {
             .all(|ch| ch.is_ascii_lowercase() || ch == '-'));
     }
 }
+
+#[test]
+fn a_case_insensitive_id_is_a_pattern() {
+    let r = report(role(
+        "ignorecase",
+        genesys_trust(json!({"StringEqualsIgnoreCase": {"sts:ExternalId": ORG}})),
+    ));
+    assert_eq!(r.external_ids.kind, "pattern");
+    assert_eq!(codes(&r), vec!["external-id-pattern"]);
+}
+
+#[test]
+fn identity_side_requests_name_the_role() {
+    let mut r = role("names", locked());
+    r.inline = vec![(
+        "p".into(),
+        json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["lambda:InvokeFunction", "iam:PassRole"], "Resource": FN}]}),
+    )];
+    let rep = report(r.clone());
+    let f = &rep.findings[0];
+    assert_eq!(f.code, "beyond-invoke");
+    assert_eq!(f.counterexample.as_ref().unwrap()["principal"], r.arn);
+    assert!(
+        f.message.contains(&format!("{} may ", r.arn)),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn a_boundary_caps_what_the_role_can_do() {
+    let arn = "arn:aws:iam::111122223333:policy/boundary".to_string();
+    let mut r = role("bounded", locked());
+    r.inline = vec![(
+        "broad".into(),
+        json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
+    )];
+    r.boundary = Some(arn.clone());
+    let mut iam = account(vec![r.clone()]);
+    iam.policies.insert(
+        arn.clone(),
+        AuditPolicy {
+            arn: arn.clone(),
+            name: "boundary".into(),
+            versions: vec![AuditVersion {
+                version_id: "v1".into(),
+                is_default: true,
+                document: invoke(json!([FN])),
+            }],
+        },
+    );
+    let rep = audit_role(&iam, &r, &genesys()).unwrap();
+    // The inline policy lists "*" as invokable (so all-functions), but the boundary keeps the
+    // role to invoking FN: nothing beyond invoke, and no confirmed wildcard request.
+    assert_eq!(codes(&rep), vec!["all-functions"]);
+    assert!(rep.findings[0].counterexample.is_none());
+    // Without the boundary read, nothing is proved about the role's access.
+    iam.policies.clear();
+    let rep = audit_role(&iam, &r, &genesys()).unwrap();
+    assert!(codes(&rep).contains(&"beyond-invoke"));
+    assert!(rep
+        .findings
+        .iter()
+        .any(|f| f.message.contains("was not read")));
+}

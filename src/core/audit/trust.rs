@@ -41,9 +41,9 @@ pub(super) struct TrustAnalysis {
 }
 
 /// One value the trust policy tests `sts:ExternalId` against, with the operator.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct IdTest {
-    op: &'static str,
+    op: OperatorKind,
     value: String,
 }
 
@@ -51,8 +51,8 @@ impl IdTest {
     /// A single accepted value, as opposed to a pattern.
     fn is_literal(&self) -> bool {
         match self.op {
-            "StringEquals" => true,
-            "StringLike" => !self.value.contains(['*', '?']),
+            OperatorKind::StringEquals => true,
+            OperatorKind::StringLike => !self.value.contains(['*', '?']),
             _ => false,
         }
     }
@@ -117,10 +117,12 @@ fn outsiders(own: &str, policy: &Policy) -> Vec<String> {
         match &s.principal {
             Some(PrincipalClause::Principal(Principals::Specific(m))) => {
                 for p in &m.aws {
-                    if p == "*" {
-                        out.insert(ANYONE.to_owned());
+                    let account = account_of(p);
+                    if is_account(account) {
+                        out.insert(account.to_owned());
                     } else {
-                        out.insert(account_of(p).to_owned());
+                        // `*`, or a wildcard in the account part: anyone may match.
+                        out.insert(ANYONE.to_owned());
                     }
                 }
             }
@@ -168,7 +170,7 @@ fn may_name(policy: &Policy, account: &str) -> bool {
 /// The values Allow statements test `sts:ExternalId` against with an equality or pattern
 /// operator.
 fn id_tests(policy: &Policy) -> Vec<IdTest> {
-    let mut out = BTreeSet::new();
+    let mut out: Vec<IdTest> = Vec::new();
     for s in policy
         .statements
         .iter()
@@ -178,21 +180,27 @@ fn id_tests(policy: &Policy) -> Vec<IdTest> {
             if !c.key.eq_ignore_ascii_case(EXTERNAL_ID) {
                 continue;
             }
-            let op = match c.operator.kind {
-                OperatorKind::StringEquals => "StringEquals",
-                OperatorKind::StringLike => "StringLike",
-                OperatorKind::StringEqualsIgnoreCase => "StringEqualsIgnoreCase",
-                _ => continue,
-            };
+            let op = c.operator.kind;
+            if !matches!(
+                op,
+                OperatorKind::StringEquals
+                    | OperatorKind::StringLike
+                    | OperatorKind::StringEqualsIgnoreCase
+            ) {
+                continue;
+            }
             for v in &c.values {
-                out.insert(IdTest {
+                let t = IdTest {
                     op,
                     value: v.clone(),
-                });
+                };
+                if !out.contains(&t) {
+                    out.push(t);
+                }
             }
         }
     }
-    out.into_iter().collect()
+    out
 }
 
 fn accepted(policy: &Policy, role_arn: &str, account: &str) -> Accepted {
@@ -242,7 +250,7 @@ fn narrowed(policy: &Policy, account: &str, tests: &[IdTest]) -> Policy {
     narrowed.statements.push(deny(
         ActionClause::Action(vec!["*".into()]),
         condition(
-            "StringNotEquals",
+            OperatorKind::StringNotEquals,
             "aws:PrincipalAccount",
             vec![account.into()],
         ),
@@ -311,9 +319,16 @@ fn deny(action: ActionClause, condition: Option<Condition>) -> Statement {
     }
 }
 
-fn condition(op: &str, key: &str, values: Vec<String>) -> Option<Condition> {
+/// A plain (no set operator, no `IfExists`) condition: built, not parsed, so it cannot fail
+/// into a condition-less Deny that would deny everything.
+fn condition(kind: OperatorKind, key: &str, values: Vec<String>) -> Option<Condition> {
     Some(Condition {
-        operator: ConditionOperator::parse(op)?,
+        operator: ConditionOperator {
+            name: kind.name().to_owned(),
+            set: None,
+            kind,
+            if_exists: false,
+        },
         key: key.into(),
         values,
     })
@@ -401,7 +416,7 @@ fn classify(account: &str, acc: &Accepted) -> (usize, Vec<String>, Vec<Finding>)
             }
             let shown: Vec<String> = ids
                 .iter()
-                .map(|(t, _)| format!("{} {:?}", t.op, t.value))
+                .map(|(t, _)| format!("{} {:?}", t.op.name(), t.value))
                 .collect();
             let msg = format!(
                 "{} can assume the role with more than one sts:ExternalId: {}",
@@ -431,7 +446,11 @@ fn other_principals(policy: &Policy, role_arn: &str, accounts: &[String]) -> Opt
     let mut narrowed = policy.clone();
     narrowed.statements.push(deny(
         ActionClause::Action(vec!["*".into()]),
-        condition("StringEquals", "aws:PrincipalAccount", accounts.to_vec()),
+        condition(
+            OperatorKind::StringEquals,
+            "aws:PrincipalAccount",
+            accounts.to_vec(),
+        ),
     ));
     let r = only_partner(&narrowed, role_arn, &accounts[0]);
     let partners = accounts.join(", ");
