@@ -8,12 +8,14 @@
 //! it. Every claim comes from the prover (`iam::prove`) or from a request the evaluator
 //! (`iam::evaluate`) confirms; where the prover cannot decide, the weaker claim is reported
 //! (more IDs accepted, more principals, more actions), never the stronger one.
-//! - `trust`: which partner accounts can assume the role, and the accepted external IDs;
+//! - `trust`: which partner accounts can assume the role, and the accepted external IDs
+//!   (asking the prover through `narrow`);
 //! - `access`: the functions it may invoke, anything beyond invoking, latent versions;
 //! - `findings`: the finding codes and their severities.
 
 mod access;
 mod findings;
+mod narrow;
 mod org;
 mod trust;
 

@@ -16,23 +16,22 @@
 
 use std::collections::BTreeSet;
 
-use crate::core::verify::PROOF_BUDGET;
 use crate::iam::arn::account_of;
 use crate::iam::{
-    evaluate, prove_trust, ActionClause, Condition, ConditionOperator, Counterexample, Effect,
-    EvalInput, LabeledPolicy, OperatorKind, Policy, PrincipalClause, Principals, PropertyResult,
-    Request, Statement, TrustSpec, Verdict,
+    ActionClause, Counterexample, Effect, OperatorKind, Policy, PrincipalClause, Principals,
+    Verdict,
 };
 
 use super::findings::{Code, Finding};
+use super::narrow::{condition, deny, only_partner, outside, sentinel_accepted};
 use super::{AuditRole, ExternalIds};
 
 /// An external ID no request can carry (STS refuses spaces), used as the property's "intended"
 /// ID so that every accepted request is a counterexample.
-const SENTINEL: &str = "lambda-trust audit sentinel: not an external id";
+pub(super) const SENTINEL: &str = "lambda-trust audit sentinel: not an external id";
 /// Stands for "any account" when the trust policy lets in `*` (no `--partner`).
 pub const ANYONE: &str = "000000000000";
-const EXTERNAL_ID: &str = "sts:ExternalId";
+pub(super) const EXTERNAL_ID: &str = "sts:ExternalId";
 
 pub(super) struct TrustAnalysis {
     pub assumable_by: Vec<String>,
@@ -42,9 +41,9 @@ pub(super) struct TrustAnalysis {
 
 /// One value the trust policy tests `sts:ExternalId` against, with the operator.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct IdTest {
-    op: OperatorKind,
-    value: String,
+pub(super) struct IdTest {
+    pub op: OperatorKind,
+    pub value: String,
 }
 
 impl IdTest {
@@ -235,103 +234,6 @@ fn accepted(policy: &Policy, role_arn: &str, account: &str) -> Accepted {
     } else {
         Accepted::Ids(effective)
     }
-}
-
-/// Proves "every request from `account` that gets in carries an ID in `tests`" (see the module
-/// header); a counterexample is a request that gets in without one.
-fn outside(policy: &Policy, role_arn: &str, account: &str, tests: &[IdTest]) -> PropertyResult {
-    only_partner(&narrowed(policy, account, tests), role_arn, account)
-}
-
-/// The trust policy with Deny statements for every caller outside `account`, every action but
-/// `sts:AssumeRole`, and every request carrying an ID in `tests`.
-fn narrowed(policy: &Policy, account: &str, tests: &[IdTest]) -> Policy {
-    let mut narrowed = policy.clone();
-    narrowed.statements.push(deny(
-        ActionClause::Action(vec!["*".into()]),
-        condition(
-            OperatorKind::StringNotEquals,
-            "aws:PrincipalAccount",
-            vec![account.into()],
-        ),
-    ));
-    narrowed.statements.push(deny(
-        ActionClause::NotAction(vec!["sts:AssumeRole".into()]),
-        None,
-    ));
-    for t in tests {
-        narrowed.statements.push(deny(
-            ActionClause::Action(vec!["*".into()]),
-            condition(t.op, EXTERNAL_ID, vec![t.value.clone()]),
-        ));
-    }
-    narrowed
-}
-
-/// The property `trust-only-partner-with-external-id` for `account` and the sentinel ID.
-fn only_partner(policy: &Policy, role_arn: &str, account: &str) -> PropertyResult {
-    let spec = TrustSpec {
-        partner_account: account.to_owned(),
-        external_id: SENTINEL.to_owned(),
-    };
-    let mut results = prove_trust(policy, role_arn, &spec, PROOF_BUDGET);
-    results.swap_remove(0)
-}
-
-/// The property treats the sentinel as intended; make sure no request carrying it gets in.
-fn sentinel_accepted(
-    policy: &Policy,
-    role_arn: &str,
-    account: &str,
-    tests: &[IdTest],
-) -> Option<Counterexample> {
-    let req = Request::new(
-        format!("arn:aws:iam::{account}:root"),
-        "sts:AssumeRole",
-        role_arn,
-    )
-    .with_context(EXTERNAL_ID, SENTINEL);
-    let input = EvalInput {
-        resource_policy: Some(LabeledPolicy::new(
-            "trust policy",
-            narrowed(policy, account, tests),
-        )),
-        resource_policy_is_trust: true,
-        ..EvalInput::default()
-    };
-    let allowed = evaluate(&input, &req).allowed();
-    allowed.then_some(Counterexample {
-        principal: req.principal,
-        action: req.action,
-        resource: req.resource,
-        context: req.context,
-    })
-}
-
-fn deny(action: ActionClause, condition: Option<Condition>) -> Statement {
-    Statement {
-        sid: Some("lambda-trust-audit".into()),
-        effect: Effect::Deny,
-        principal: Some(PrincipalClause::Principal(Principals::Any)),
-        action,
-        resource: None,
-        conditions: condition.into_iter().collect(),
-    }
-}
-
-/// A plain (no set operator, no `IfExists`) condition: built, not parsed, so it cannot fail
-/// into a condition-less Deny that would deny everything.
-fn condition(kind: OperatorKind, key: &str, values: Vec<String>) -> Option<Condition> {
-    Some(Condition {
-        operator: ConditionOperator {
-            name: kind.name().to_owned(),
-            set: None,
-            kind,
-            if_exists: false,
-        },
-        key: key.into(),
-        values,
-    })
 }
 
 /// One report from the accounts that can assume the role: the weakest external-ID answer
