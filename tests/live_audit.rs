@@ -301,3 +301,58 @@ fn bad_flags_are_refused_before_any_call() {
     }
     assert_eq!(env.proxy.calls().len(), 0);
 }
+
+#[test]
+fn aws_managed_policies_of_reported_roles_are_read_one_by_one() {
+    // moto knows AWS managed policies only with this setting.
+    let moto = support::MotoServer::start_with_env(&[("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")]);
+    let proxy = support::Proxy::start(&moto.url());
+    let locked = trust_doc(EXT, "arn:aws:iam::765628985471:root");
+    let service = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    moto.iam_query(
+        "CreateRole",
+        &[
+            ("RoleName", "genesys"),
+            ("AssumeRolePolicyDocument", &locked),
+        ],
+    );
+    moto.iam_query(
+        "CreateRole",
+        &[("RoleName", "svc"), ("AssumeRolePolicyDocument", service)],
+    );
+    let lambda_role = "arn:aws:iam::aws:policy/service-role/AWSLambdaRole";
+    moto.iam_query(
+        "AttachRolePolicy",
+        &[("RoleName", "genesys"), ("PolicyArn", lambda_role)],
+    );
+    let read_only = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+    moto.iam_query(
+        "AttachRolePolicy",
+        &[("RoleName", "svc"), ("PolicyArn", read_only)],
+    );
+
+    let r = support::lambda_trust(
+        &proxy.url(),
+        &["audit", "--partner", "genesys-cloud", "--format", "json"],
+        &[],
+    );
+    assert_eq!(r.code, Some(2), "{r}");
+    let report = r.json();
+    let role = &report["roles"][0];
+    assert_eq!(role["role"], "genesys");
+    assert_eq!(role["invokable"], serde_json::json!(["*"]));
+    let codes: Vec<&str> = role["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["all-functions", "unmanaged"]);
+    // Only the reported role's AWS managed policy is read, once; the service role's is not.
+    let gets = proxy.calls_to("GetPolicy");
+    assert_eq!(gets.len(), 1);
+    assert_eq!(gets[0].param("PolicyArn"), Some(lambda_role));
+    assert_eq!(proxy.count("GetPolicyVersion"), 1);
+    assert_eq!(proxy.calls().len(), 4, "{:?}", proxy.summary());
+    assert_eq!(report["summary"]["calls"], 4);
+}
