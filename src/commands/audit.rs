@@ -63,17 +63,10 @@ async fn audit_one(
         None => read::caller_account(clients, calls).await?,
     };
     let mut iam = read::read_account(clients, &account, calls).await?;
-    let opts_owned = opts.clone();
-    // The prover is CPU work: keep it off the async workers that drive other accounts' reads.
-    let (iam_back, missing) = tokio::task::spawn_blocking(move || {
-        let missing = audit::policies_to_read(&iam, &opts_owned);
-        (iam, missing)
-    })
-    .await
-    .map_err(|e| join_error(&e))?;
-    iam = iam_back;
+    let missing = audit::policies_to_read(&iam, opts);
     read::read_policies(clients, &missing, &mut iam, calls).await?;
     let (opts, count) = (opts.clone(), calls.get());
+    // The prover is CPU work: keep it off the async workers that drive other accounts' reads.
     tokio::task::spawn_blocking(move || audit::audit_account(&iam, &opts, count))
         .await
         .map_err(|e| join_error(&e))

@@ -179,13 +179,14 @@ pub fn audit_account(iam: &AccountIam, opts: &AuditOptions, calls: usize) -> Acc
     }
 }
 
-/// The managed policies the roles a partner can assume use (attached or as a boundary) that
-/// `iam` does not hold: the AWS managed ones, which the account pass leaves out.
+/// The managed policies that roles whose trust policy names a partner (or anyone) use,
+/// attached or as a boundary, and that `iam` does not hold: the AWS managed ones, which the
+/// account pass leaves out. A cheap superset of what the reported roles need (no prover).
 pub fn policies_to_read(iam: &AccountIam, opts: &AuditOptions) -> Vec<String> {
     let mut out: Vec<String> = iam
         .roles
         .iter()
-        .filter(|r| trust::analyse(&iam.account_id, r, &opts.partners).is_some())
+        .filter(|r| trust::may_concern(&iam.account_id, r, &opts.partners))
         .flat_map(|r| r.attached.iter().chain(&r.boundary))
         .filter(|arn| !iam.policies.contains_key(*arn))
         .cloned()

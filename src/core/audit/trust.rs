@@ -92,6 +92,19 @@ pub(super) fn analyse(own: &str, role: &AuditRole, partners: &[String]) -> Optio
     Some(combine(&policy, &role.arn, per_account))
 }
 
+/// Whether the trust policy names a partner account (or anyone) in an Allow statement at all:
+/// the cheap test, without the prover, that every role `analyse` reports passes.
+pub(super) fn may_concern(own: &str, role: &AuditRole, partners: &[String]) -> bool {
+    let Ok(policy) = Policy::parse(&role.trust) else {
+        return true;
+    };
+    if partners.is_empty() {
+        outsiders(own, &policy).iter().any(|a| may_name(&policy, a))
+    } else {
+        partners.iter().any(|a| may_name(&policy, a))
+    }
+}
+
 fn unreadable(reason: String) -> TrustAnalysis {
     TrustAnalysis {
         assumable_by: Vec::new(),
