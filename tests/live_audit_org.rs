@@ -106,8 +106,9 @@ fn five_accounts_one_without_the_audit_role() {
         assert!(codes.contains(&"no-external-id"), "{id}: {codes:?}");
     }
     let failed = outcome(&report, &missing);
+    let error = failed["error"].as_str().unwrap();
     assert!(
-        failed["error"].as_str().unwrap().contains("AccessDenied"),
+        error.contains("AccessDenied") && error.contains("create the --assume-role role"),
         "{failed}"
     );
     assert_eq!(report["summary"]["accounts"], 5);

@@ -259,6 +259,21 @@ fn hint_for<E, R>(operation: &str, code: Option<&str>, err: &SdkError<E, R>) -> 
             ),
             _ => format!("it is still in use: {RACE}; run the command again to see what remains"),
         }),
+        Some("AccessDenied") if operation == "sts:AssumeRole" => Some(
+            "the role does not exist in that account, or does not trust these credentials: \
+             create the --assume-role role there (README \"audit\"), or leave the account out \
+             with --accounts FILE"
+                .into(),
+        ),
+        Some("AccessDeniedException") | Some("AWSOrganizationsNotInUseException")
+            if operation == "organizations:ListAccounts" =>
+        {
+            Some(
+                "list the accounts from the organization's management account or a delegated \
+                 administrator, or give them with --accounts FILE"
+                    .into(),
+            )
+        }
         Some("AccessDenied") | Some("AccessDeniedException") | Some("UnauthorizedOperation") => {
             Some("the credentials in use lack this IAM/Lambda permission; see README \"Running against real AWS\" for the minimal policy".into())
         }
