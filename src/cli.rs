@@ -9,7 +9,8 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success; AWS is in sync with the config; verification passed; simulate: Allow
   1  error: bad input, AWS failure, or a refused operation (nothing was written)
-  2  changes pending or drift (plan, check; destroy without --yes; onboard/offboard --dry-run)
+  2  changes pending or drift (plan, check; destroy without --yes; onboard/offboard --dry-run);
+     a security finding (audit)
   3  verification failed (verify), the request was denied (simulate), or a property was not
      proved (prove)";
 
@@ -27,6 +28,7 @@ Typical session:
   lambda-trust plan                 # what would change in AWS (read-only)
   lambda-trust apply                # create or repair the role and policy
   lambda-trust verify               # prove who can assume the role and what it can invoke
+  lambda-trust audit --partner genesys-cloud   # every role in the account Genesys can assume
 
 AWS access uses the SDK's default chain (environment, profiles, SSO, instance roles);
 --profile, --region and --endpoint-url (or AWS_ENDPOINT_URL) override it.
