@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use lambda_trust::core::audit::{
-    audit_account, audit_role, AccountIam, AuditOptions, AuditPolicy, AuditRole, AuditVersion,
-    Code, ConfigIdentity, RoleReport, Severity,
+    audit_account, audit_role, policies_to_read, AccountIam, AuditOptions, AuditPolicy, AuditRole,
+    AuditVersion, Code, ConfigIdentity, RoleReport, Severity,
 };
 use lambda_trust::error::Status;
 use serde_json::{json, Value};
@@ -424,4 +424,36 @@ fn a_boundary_caps_what_the_role_can_do() {
         .findings
         .iter()
         .any(|f| f.message.contains("was not read")));
+}
+
+#[test]
+fn aws_managed_policies_are_read_only_for_roles_that_name_a_partner() {
+    let lambda_role = "arn:aws:iam::aws:policy/service-role/AWSLambdaRole".to_string();
+    let read_only = "arn:aws:iam::aws:policy/ReadOnlyAccess".to_string();
+    let own_policy = format!("arn:aws:iam::{OWN}:policy/invoke");
+    let mut genesys_role = role("genesys", locked());
+    genesys_role.attached = vec![lambda_role.clone(), own_policy.clone()];
+    genesys_role.boundary = Some(read_only.clone());
+    let mut service = role(
+        "svc",
+        trust(json!({"Service": "lambda.amazonaws.com"}), Value::Null),
+    );
+    service.attached = vec!["arn:aws:iam::aws:policy/AdministratorAccess".into()];
+    let mut iam = account(vec![genesys_role, service]);
+    iam.policies.insert(
+        own_policy.clone(),
+        AuditPolicy {
+            arn: own_policy,
+            name: "invoke".into(),
+            versions: vec![AuditVersion {
+                version_id: "v1".into(),
+                is_default: true,
+                document: invoke(json!([FN])),
+            }],
+        },
+    );
+    assert_eq!(
+        policies_to_read(&iam, &genesys()),
+        vec![read_only, lambda_role]
+    );
 }
