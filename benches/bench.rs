@@ -18,7 +18,9 @@
 //! N ≥ 500; default 1 — one first run plus one re-run at 500 targets take over three minutes,
 //! sequentially), `BENCH_BASELINE` (default 1; 0 skips the baseline), `BENCH_UPDATE_MD`
 //! (default 1: rewrite the generated part of BENCHMARKS.md), `BENCH_FROM` (re-render a run's
-//! `target/bench/raw.json` without running anything), `BENCH_PYTHON`, `MOTO_SERVER`.
+//! `target/bench/raw.json` without running anything), `BENCH_PYTHON`, `MOTO_SERVER`;
+//! `BENCH_AUDIT` (default 1; 0 skips the `audit` scenarios, see `bench/audit.rs`),
+//! `BENCH_AUDIT_REPS` (3), `BENCH_AUDIT_ONLY` (default 0; 1 runs only the `audit` scenarios).
 //!
 //! Output: progress on stderr, the markdown on stdout, in `target/bench/results.md`, and between
 //! the `<!-- bench:begin -->` / `<!-- bench:end -->` markers of BENCHMARKS.md.
@@ -49,6 +51,24 @@ fn main() {
     }
     let out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
     let _ = std::fs::create_dir_all(&out_dir);
+    let knob = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    if knob("BENCH_AUDIT", 1) != 0 && std::env::var_os("BENCH_FROM").is_none() {
+        let bench = Bench::start(Settings::from_env());
+        let md = bench.audit_section(knob("BENCH_AUDIT_REPS", 3).max(1));
+        print!("{md}");
+        let _ = std::fs::write(out_dir.join("audit.md"), &md);
+        if bench.settings.update_md {
+            benchmarks_md::update_audit(&md);
+        }
+    }
+    if knob("BENCH_AUDIT_ONLY", 0) != 0 {
+        return;
+    }
     let (settings, m, results, total) = match std::env::var_os("BENCH_FROM") {
         // Re-render a previous run's raw numbers (e.g. after changing the report).
         Some(path) => raw::load(Path::new(&path)),

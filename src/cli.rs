@@ -9,7 +9,8 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success; AWS is in sync with the config; verification passed; simulate: Allow
   1  error: bad input, AWS failure, or a refused operation (nothing was written)
-  2  changes pending or drift (plan, check; destroy without --yes; onboard/offboard --dry-run)
+  2  changes pending or drift (plan, check; destroy without --yes; onboard/offboard --dry-run);
+     a security finding (audit)
   3  verification failed (verify), the request was denied (simulate), or a property was not
      proved (prove)";
 
@@ -27,6 +28,7 @@ Typical session:
   lambda-trust plan                 # what would change in AWS (read-only)
   lambda-trust apply                # create or repair the role and policy
   lambda-trust verify               # prove who can assume the role and what it can invoke
+  lambda-trust audit --partner genesys-cloud   # every role in the account Genesys can assume
 
 AWS access uses the SDK's default chain (environment, profiles, SSO, instance roles);
 --profile, --region and --endpoint-url (or AWS_ENDPOINT_URL) override it.
@@ -98,7 +100,7 @@ pub struct AwsArgs {
 pub enum Format {
     Human,
     Json,
-    /// SARIF 2.1.0 (`check` only), for GitHub code scanning.
+    /// SARIF 2.1.0 (`check` and `audit`), for GitHub code scanning.
     Sarif,
     /// GitHub Actions workflow annotations (`check` only).
     Github,
@@ -233,6 +235,29 @@ Examples:
   lambda-trust check --config prod.toml --config staging.toml --format github
   lambda-trust check --config 'configs/*.toml' --format sarif > lambda-trust.sarif")]
     Check,
+    /// Every role in the account (or the organization) a partner can assume: with which
+    /// external IDs, and what it can do — proved (read-only).
+    #[command(after_help = "\
+Reads the account's IAM in one paginated GetAccountAuthorizationDetails pass, then decides
+offline, for each role that a principal of a partner account (or, without --partner…, of any
+other account, or anyone) can assume: who can assume it, the accepted sts:ExternalId values
+(fixed, several, pattern or any), the functions it may invoke, whether it can do anything
+else, latent access in non-default policy versions, and whether lambda-trust manages it
+(with --config: whether it matches that config).
+
+Finding codes: no-external-id, external-id-pattern, external-id-unproved, other-principals,
+beyond-invoke, all-functions, latent-version (security); config-mismatch (config);
+unmanaged (info).
+
+Exit 0 when no role has a security finding, 2 when one does, 1 on error (with several
+accounts: 1 when any account could not be audited).
+
+Examples:
+  lambda-trust audit --partner genesys-cloud
+  lambda-trust audit --partner-account 765628985471 --format sarif > audit.sarif
+  lambda-trust audit --partner genesys-cloud --organization --assume-role SecurityAudit
+  lambda-trust audit --accounts accounts.txt --assume-role SecurityAudit --format json")]
+    Audit(AuditArgs),
     /// Add a Lambda function to the config (in place, keeping comments) and grant it.
     #[command(after_help = "\
 FUNCTION is a function ARN, an alias ARN (…:function:NAME:ALIAS) or a bare name (with --region
@@ -370,4 +395,46 @@ pub struct ProveArgs {
     /// Time budget per side (trust, invoke) in milliseconds; past it a property is `unknown`.
     #[arg(long, value_name = "N", default_value_t = 2000)]
     pub budget_ms: u64,
+}
+
+/// A partner preset for `audit --partner`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PartnerPreset {
+    /// Genesys Cloud, account 765628985471.
+    GenesysCloud,
+    /// Genesys Cloud FedRAMP, account 325654371633 (seen only in a Genesys blueprint: confirm
+    /// it with Genesys).
+    GenesysCloudFedramp,
+}
+
+fn account_id(s: &str) -> Result<String, String> {
+    if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(s.to_owned())
+    } else {
+        Err("an AWS account ID is 12 digits".to_owned())
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// A partner preset whose account to audit for (repeatable).
+    #[arg(long, value_enum, value_name = "PRESET")]
+    pub partner: Vec<PartnerPreset>,
+    /// A partner account ID to audit for (repeatable). Without --partner or
+    /// --partner-account, every account other than the audited one counts, and anyone.
+    #[arg(long, value_name = "ACCOUNT", value_parser = account_id)]
+    pub partner_account: Vec<String>,
+    /// Audit every active account of the organization (organizations:ListAccounts), through
+    /// --assume-role.
+    #[arg(long, requires = "assume_role", conflicts_with = "accounts")]
+    pub organization: bool,
+    /// Audit the accounts listed in FILE (one ID per line, `#` comments), through --assume-role.
+    #[arg(long, value_name = "FILE", requires = "assume_role")]
+    pub accounts: Option<PathBuf>,
+    /// The role to assume in each account: arn:PARTITION:iam::ACCOUNT:role/NAME.
+    #[arg(long, value_name = "NAME")]
+    pub assume_role: Option<String>,
+    /// Accounts audited at once.
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
 }

@@ -7,11 +7,12 @@
 //! - [`measure`]: one timed (optionally traced) run through the proxy; [`cpu`]: CPU times
 //!   from `/proc`; [`trace`]: per-call timestamps and the round-trip depth.
 //! - [`tool`] and [`baseline`]: the two scenario groups (lambda-trust's commands, the boto3
-//!   tutorial script).
+//!   tutorial script); [`audit`]: `lambda-trust audit` on 1,000 roles and on 20 accounts.
 //! - [`stats`]: call counts and medians; [`machine`]: the machine the run is on.
 //! - [`raw`]: `target/bench/raw.json` (save, and load for `BENCH_FROM`).
 //! - [`report`]: the markdown; [`benchmarks_md`]: its block in BENCHMARKS.md.
 
+pub mod audit;
 pub mod baseline;
 pub mod benchmarks_md;
 pub mod cpu;

@@ -88,6 +88,40 @@ impl Clients {
             .unwrap_or_else(|| DEFAULT_REGION.to_string())
     }
 
+    /// The partition of the SDK's region (`aws` when the region is not a known one).
+    pub fn partition(&self) -> &'static str {
+        crate::iam::arn::partition_of_region(&self.region()).unwrap_or("aws")
+    }
+
+    /// An Organizations client (`audit --organization`).
+    pub fn organizations(&self) -> aws_sdk_organizations::Client {
+        aws_sdk_organizations::Client::new(&self.base)
+    }
+
+    /// The same settings acting with other (temporary) credentials: `audit` in an account it
+    /// assumed a role in.
+    pub fn with_credentials(&self, key: &str, secret: &str, token: &str) -> Clients {
+        let creds = aws_sdk_sts::config::Credentials::new(
+            key,
+            secret,
+            Some(token.to_owned()),
+            None,
+            "lambda-trust-audit",
+        );
+        let base = self
+            .base
+            .clone()
+            .into_builder()
+            .credentials_provider(aws_types::sdk_config::SharedCredentialsProvider::new(creds))
+            .build();
+        Clients {
+            iam: aws_sdk_iam::Client::new(&base),
+            sts: aws_sdk_sts::Client::new(&base),
+            lambda: Mutex::new(HashMap::new()),
+            base,
+        }
+    }
+
     /// A Lambda client for `region`, built once per region and reused.
     pub fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
         let mut map = self.lambda.lock().unwrap_or_else(|e| e.into_inner());
@@ -225,6 +259,21 @@ fn hint_for<E, R>(operation: &str, code: Option<&str>, err: &SdkError<E, R>) -> 
             ),
             _ => format!("it is still in use: {RACE}; run the command again to see what remains"),
         }),
+        Some("AccessDenied") if operation == "sts:AssumeRole" => Some(
+            "the role does not exist in that account, or does not trust these credentials: \
+             create the --assume-role role there (README \"audit\"), or leave the account out \
+             with --accounts FILE"
+                .into(),
+        ),
+        Some("AccessDeniedException") | Some("AWSOrganizationsNotInUseException")
+            if operation == "organizations:ListAccounts" =>
+        {
+            Some(
+                "list the accounts from the organization's management account or a delegated \
+                 administrator, or give them with --accounts FILE"
+                    .into(),
+            )
+        }
         Some("AccessDenied") | Some("AccessDeniedException") | Some("UnauthorizedOperation") => {
             Some("the credentials in use lack this IAM/Lambda permission; see README \"Running against real AWS\" for the minimal policy".into())
         }

@@ -6,6 +6,7 @@
 //! `commands`. No file outside this folder names an `aws_sdk_*` client: a test holds us to it.
 
 pub mod apply;
+pub mod audit;
 pub mod client;
 mod lost_answer;
 pub mod observe;

@@ -4,6 +4,7 @@
 //! Shared here: config discovery, warnings, the spinner, and the live-command preparation.
 
 mod apply;
+mod audit;
 mod check;
 mod destroy;
 mod genesys;
@@ -42,7 +43,7 @@ pub fn use_color(choice: ColorChoice, tty: bool) -> bool {
 /// Runs the parsed command line.
 pub fn run(cli: &Cli) -> Result<Status> {
     let g = &cli.global;
-    if !matches!(cli.command, Command::Check) {
+    if !matches!(cli.command, Command::Check | Command::Audit(_)) {
         simple_format(g)?;
     }
     let styles = Styles {
@@ -69,6 +70,7 @@ pub fn run(cli: &Cli) -> Result<Status> {
         Command::Destroy { yes } => live(|rt| rt.block_on(destroy::run(g, *yes, styles))),
         Command::Check => live(|rt| rt.block_on(check::run(g, styles))),
         Command::Genesys { command } => genesys::run(g, command, styles),
+        Command::Audit(args) => live(|rt| rt.block_on(audit::run(g, args, styles))),
         Command::Onboard {
             function,
             qualifier,
@@ -125,7 +127,7 @@ fn simple_format(g: &Global) -> Result<()> {
         Format::Human | Format::Json => Ok(()),
         other => Err(Error::usage(
             format!(
-                "--format {} is only for `check`",
+                "--format {} is only for `check` (and sarif for `audit`)",
                 match other {
                     Format::Sarif => "sarif",
                     _ => "github",

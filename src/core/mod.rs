@@ -3,6 +3,7 @@
 //! verification checks and drift findings. No network, no clock; tests build the inputs by
 //! hand. It imports `config` and `iam` only.
 
+pub mod audit;
 pub mod describe;
 pub mod drift;
 pub mod lint;

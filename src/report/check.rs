@@ -3,6 +3,7 @@
 
 use serde_json::{json, Value};
 
+use super::sarif::{self, rule};
 use super::Styles;
 use crate::core::drift::{CheckReport, Severity};
 
@@ -94,26 +95,13 @@ pub fn render_sarif(report: &CheckReport) -> String {
             }));
         }
     }
-    let rule = |id: &str, text: &str| json!({"id": id, "shortDescription": {"text": text}});
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "lambda-trust",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/lambda-trust/lambda-trust",
-                "rules": [
-                    rule("lambda-trust/security-drift", "The live role is broader than the config: more principals, a weaker external ID condition, more actions or resources, or a removed boundary."),
-                    rule("lambda-trust/config-drift", "The live role differs from the config without broadening access."),
-                    rule("lambda-trust/verification-failed", "The offline proof over the live policies failed."),
-                    rule("lambda-trust/error", "The check could not run."),
-                ],
-            }},
-            "results": results,
-        }],
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    let rules = vec![
+        rule("lambda-trust/security-drift", "The live role is broader than the config: more principals, a weaker external ID condition, more actions or resources, or a removed boundary."),
+        rule("lambda-trust/config-drift", "The live role differs from the config without broadening access."),
+        rule("lambda-trust/verification-failed", "The offline proof over the live policies failed."),
+        rule("lambda-trust/error", "The check could not run."),
+    ];
+    sarif::document(rules, results)
 }
 
 /// GitHub workflow commands: `::error file=…,line=…,title=…::message`.

@@ -5,16 +5,22 @@
 //! `iam`, never `aws`. Colour is off unless the caller enables it (`--color`, or auto on a
 //! terminal). The JSON shapes are the stable, documented interface (README "JSON output").
 
+mod audit;
 mod check;
 mod genesys;
 mod lint;
 mod plan;
 mod prove;
+mod sarif;
 mod simulate;
 mod verify;
 
 use owo_colors::OwoColorize;
 
+pub use audit::{
+    account_human as audit_human, account_json as audit_json, account_sarif as audit_sarif,
+    org_human as audit_org_human, org_json as audit_org_json, org_sarif as audit_org_sarif,
+};
 pub use check::{
     render_github as check_github, render_human as check_human, render_json as check_json,
     render_sarif as check_sarif,

@@ -121,6 +121,11 @@ pub struct FaultConfig {
     /// GetPolicyVersion raw; AWS encodes).
     pub url_encode_documents: bool,
     pub seed: u64,
+    /// Split `GetAccountAuthorizationDetails` answers into pages of at most this many entries
+    /// (users, groups, roles and policies together, as AWS counts `MaxItems`), with
+    /// `IsTruncated`/`Marker`: moto always answers in one page. Every page is its own call,
+    /// forwarded upstream and sliced (see [`paginate_gaad`]).
+    pub gaad_page_size: Option<usize>,
     /// Restrict the `*_rate` faults to these operations (`"CreateRole"` or
     /// `"iam:CreateRole"`); empty = all requests.
     pub only: Vec<String>,
@@ -141,6 +146,8 @@ pub struct Injection {
     pub message: String,
     /// Forward, then reset the client connection instead of answering ([`Fault::Reset`]).
     pub reset: bool,
+    /// Only calls with this decoded parameter equal to this value match (e.g. `RoleArn`).
+    pub param: Option<(String, String)>,
 }
 
 impl Injection {
@@ -154,7 +161,13 @@ impl Injection {
             code: code.to_string(),
             message: message.to_string(),
             reset: false,
+            param: None,
         }
+    }
+    /// Matches only calls whose parameter `name` is `value`.
+    pub fn when_param(mut self, name: &str, value: &str) -> Injection {
+        self.param = Some((name.to_string(), value.to_string()));
+        self
     }
     /// Forwards the next matching call (so the change happens upstream), then resets the
     /// client connection instead of answering, once: the answer to that call is lost.
@@ -211,7 +224,11 @@ impl State {
             }
         }
         for st in self.injections.iter_mut() {
-            if call.matches(&st.inj.operation) {
+            let param_ok = match &st.inj.param {
+                Some((k, v)) => call.param(k) == Some(v.as_str()),
+                None => true,
+            };
+            if call.matches(&st.inj.operation) && param_ok {
                 st.seen += 1;
                 if st.seen > st.inj.skip && st.seen - st.inj.skip <= st.inj.times {
                     if st.inj.reset {
@@ -666,7 +683,7 @@ async fn serve_conn(mut client: TcpStream, upstream: Arc<String>, state: Arc<Mut
             }
         };
         let mut call = classify(&req);
-        let (decision, latency, encode_docs) = {
+        let (decision, latency, encode_docs, gaad_page) = {
             let mut st = lock(&state);
             call.seq = st.next_seq;
             st.next_seq += 1;
@@ -683,7 +700,12 @@ async fn serve_conn(mut client: TcpStream, upstream: Arc<String>, state: Arc<Mut
                 }),
             };
             st.calls.push(call.clone());
-            (d, st.cfg.latency, st.cfg.url_encode_documents)
+            (
+                d,
+                st.cfg.latency,
+                st.cfg.url_encode_documents,
+                st.cfg.gaad_page_size,
+            )
         };
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
@@ -760,6 +782,14 @@ async fn serve_conn(mut client: TcpStream, upstream: Arc<String>, state: Arc<Mut
                     return;
                 }
                 let mut body = resp.body;
+                if let (Some(page), "GetAccountAuthorizationDetails", 200) =
+                    (gaad_page, call.operation.as_str(), resp.status)
+                {
+                    if let Ok(text) = std::str::from_utf8(&body) {
+                        let max = call.param("MaxItems").and_then(|m| m.parse().ok());
+                        body = paginate_gaad(text, call.param("Marker"), max, page).into_bytes();
+                    }
+                }
                 if encode_docs && call.service == "iam" && body.first() == Some(&b'<') {
                     if let Ok(text) = std::str::from_utf8(&body) {
                         body = encode_documents(text).into_bytes();
@@ -834,6 +864,94 @@ fn error_body(
     }
 }
 
+// ------------------------------------------------------------------ GAAD pagination
+
+const GAAD_LISTS: &[&str] = &[
+    "UserDetailList",
+    "GroupDetailList",
+    "RoleDetailList",
+    "Policies",
+];
+const GAAD_MARKER: &str = "lambda-trust-proxy-page-";
+
+/// The top-level `<member>` elements of `<tag>…</tag>` in `xml` (nested members stay inside
+/// their parent), with the byte range of the list's content; `None` when the list is absent
+/// or empty (`<tag/>`).
+fn list_members(xml: &str, tag: &str) -> Option<(std::ops::Range<usize>, Vec<String>)> {
+    let open = format!("<{tag}>");
+    let close = format!("</{tag}>");
+    let start = xml.find(&open)? + open.len();
+    let end = start + xml[start..].find(&close)?;
+    let body = &xml[start..end];
+    let (mut members, mut depth, mut from, mut i) = (Vec::new(), 0usize, 0usize, 0usize);
+    while i < body.len() {
+        if body[i..].starts_with("<member>") {
+            if depth == 0 {
+                from = i;
+            }
+            depth += 1;
+            i += "<member>".len();
+        } else if body[i..].starts_with("</member>") {
+            depth = depth.saturating_sub(1);
+            i += "</member>".len();
+            if depth == 0 {
+                members.push(body[from..i].to_owned());
+            }
+        } else {
+            i += body[i..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    Some((start..end, members))
+}
+
+/// One page of a `GetAccountAuthorizationDetails` answer: the entries from `marker` on (the
+/// lists' members in order, users, groups, roles, then policies), at most `min(MaxItems,
+/// page)` of them, with `IsTruncated` and, when more remain, a `Marker` for the next page.
+pub fn paginate_gaad(
+    xml: &str,
+    marker: Option<&str>,
+    max_items: Option<usize>,
+    page: usize,
+) -> String {
+    let from: usize = marker
+        .and_then(|m| m.strip_prefix(GAAD_MARKER))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let size = max_items.map_or(page, |m| m.min(page)).max(1);
+    let mut out = xml.to_owned();
+    let mut seen = 0usize;
+    let mut total = 0usize;
+    // Lists are rewritten back to front so the earlier ranges stay valid.
+    let mut lists: Vec<(std::ops::Range<usize>, Vec<String>)> = GAAD_LISTS
+        .iter()
+        .filter_map(|t| list_members(xml, t))
+        .collect();
+    lists.sort_by_key(|(r, _)| r.start);
+    let mut kept: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    for (range, members) in &lists {
+        let mut text = String::new();
+        for m in members {
+            if seen >= from && seen < from + size {
+                text.push_str(m);
+            }
+            seen += 1;
+        }
+        total += members.len();
+        kept.push((range.clone(), text));
+    }
+    for (range, text) in kept.into_iter().rev() {
+        out.replace_range(range, &text);
+    }
+    let next = from + size;
+    let truncated = next < total;
+    let tail = if truncated {
+        format!("<IsTruncated>true</IsTruncated><Marker>{GAAD_MARKER}{next}</Marker>")
+    } else {
+        "<IsTruncated>false</IsTruncated>".to_owned()
+    };
+    out.replacen("<IsTruncated>false</IsTruncated>", &tail, 1)
+}
+
 // ------------------------------------------------------------------ url_encode_documents
 
 const DOC_TAGS: &[&str] = &["PolicyDocument", "AssumeRolePolicyDocument", "Document"];
@@ -897,7 +1015,11 @@ fn classify(req: &Request) -> Call {
         .iter()
         .find(|(k, _)| k == "Action")
         .map(|(_, v)| v.clone());
-    let operation = match action {
+    // JSON-protocol services (Organizations, …) name the operation in `X-Amz-Target`.
+    let target = http::header_value(&req.headers, "x-amz-target")
+        .and_then(|t| t.rsplit('.').next())
+        .map(str::to_string);
+    let operation = match action.or(target) {
         Some(a) => a,
         None if service == "lambda" => lambda_operation(&req.method, &path)
             .map(str::to_string)

@@ -1,0 +1,137 @@
+"""Seeds a local moto server with an account (or an organization) to audit, for the tests and
+benchmarks of `lambda-trust audit` (never used against real AWS).
+
+Usage:
+  seed_audit.py ENDPOINT roles ACCOUNT N
+      N roles in ACCOUNT: one per finding code (see FINDINGS) and N - len(FINDINGS) clean ones
+      cycling through: a service role, a role of the account itself, a role trusting another
+      partner (444455556666) with its own external ID, a lambda-trust-managed role locked to
+      Genesys Cloud.
+  seed_audit.py ENDPOINT org ACCOUNTS N
+      An organization of ACCOUNTS accounts (the management account and ACCOUNTS - 1 created
+      ones), each seeded like `roles` with N roles. Prints the account IDs, one per line,
+      management account first.
+"""
+import json
+import sys
+
+import boto3
+
+ENDPOINT = sys.argv[1]
+GENESYS = "765628985471"
+OTHER_PARTNER = "444455556666"
+ORG_ID = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"
+MANAGED = [{"Key": "managed-by", "Value": "lambda-trust"}]
+
+
+def client(service, account=None):
+    c = boto3.client(service, endpoint_url=ENDPOINT, region_name="us-east-1",
+                     aws_access_key_id="testing", aws_secret_access_key="testing")
+    if account:
+        def pick(request, **_):
+            request.headers["x-moto-account-id"] = account
+        c.meta.events.register("before-sign.*.*", pick)
+    return c
+
+
+def doc(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def trust(principal, condition=None):
+    s = {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}
+    if condition:
+        s["Condition"] = condition
+    return s
+
+
+def genesys(condition=None):
+    return trust({"AWS": f"arn:aws:iam::{GENESYS}:root"}, condition)
+
+
+def locked():
+    return genesys({"StringEquals": {"sts:ExternalId": ORG_ID}})
+
+
+def invoke(account, resource=None):
+    fn = resource or f"arn:aws:lambda:us-east-1:{account}:function:lookup-customer"
+    return doc({"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": fn})
+
+
+def finding_roles(account):
+    """(name, trust statements, inline policy or None, tags, attach latent policy)."""
+    fn_all = f"arn:aws:lambda:us-east-1:{account}:function:*"
+    return [
+        ("audit-no-external-id", [genesys()], invoke(account), [], False),
+        ("audit-any-external-id", [genesys({"Null": {"sts:ExternalId": "false"}})],
+         invoke(account), MANAGED, False),
+        ("audit-several-ids", [genesys({"StringEquals": {"sts:ExternalId": [ORG_ID, "old-org"]}})],
+         invoke(account), MANAGED, False),
+        ("audit-id-pattern", [genesys({"StringLike": {"sts:ExternalId": "0f8c7a52-*"}})],
+         invoke(account), MANAGED, False),
+        ("audit-id-variable", [genesys({"StringEquals": {"sts:ExternalId": "${aws:PrincipalTag/org}"}})],
+         invoke(account), MANAGED, False),
+        ("audit-other-principals",
+         [locked(), trust({"AWS": f"arn:aws:iam::{OTHER_PARTNER}:root"})], invoke(account), MANAGED, False),
+        ("audit-beyond-invoke", [locked()],
+         doc({"Effect": "Allow", "Action": ["lambda:InvokeFunction", "lambda:UpdateFunctionCode"],
+              "Resource": f"arn:aws:lambda:us-east-1:{account}:function:lookup-customer"}),
+         MANAGED, False),
+        ("audit-all-functions", [locked()], invoke(account, fn_all), MANAGED, False),
+        ("audit-latent-version", [locked()], None, MANAGED, True),
+        ("GenesysLambdaInvoker", [locked()], invoke(account),
+         MANAGED + [{"Key": "lambda-trust:config", "Value": "0000000000000000"}], False),
+        ("audit-unmanaged", [locked()], invoke(account), [], False),
+    ]
+
+
+def clean_role(account, i):
+    kind = i % 4
+    if kind == 0:
+        return (f"svc-{i:04d}", [trust({"Service": "lambda.amazonaws.com"})], None, [])
+    if kind == 1:
+        return (f"own-{i:04d}", [trust({"AWS": f"arn:aws:iam::{account}:root"})], None, [])
+    if kind == 2:
+        return (f"partner-{i:04d}",
+                [trust({"AWS": f"arn:aws:iam::{OTHER_PARTNER}:root"},
+                       {"StringEquals": {"sts:ExternalId": f"partner-org-{i}"}})], None, [])
+    return (f"managed-{i:04d}", [locked()], invoke(account), MANAGED)
+
+
+def create(iam, name, statements, inline, tags):
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=doc(*statements), Tags=tags)
+    if inline:
+        iam.put_role_policy(RoleName=name, PolicyName="invoke", PolicyDocument=inline)
+
+
+def seed_roles(account, n):
+    iam = client("iam", account)
+    fixed = finding_roles(account)
+    for name, statements, inline, tags, latent in fixed:
+        create(iam, name, statements, inline, tags)
+        if latent:
+            arn = iam.create_policy(PolicyName=f"{name}-invoke", PolicyDocument=doc(
+                {"Effect": "Allow", "Action": "*", "Resource": "*"}))["Policy"]["Arn"]
+            iam.create_policy_version(PolicyArn=arn, PolicyDocument=invoke(account),
+                                      SetAsDefault=True)
+            iam.attach_role_policy(RoleName=name, PolicyArn=arn)
+    for i in range(max(0, n - len(fixed))):
+        create(iam, *clean_role(account, i))
+
+
+def seed_org(accounts, n):
+    org = client("organizations")
+    org.create_organization(FeatureSet="ALL")
+    ids = [org.describe_organization()["Organization"]["MasterAccountId"]]
+    for k in range(1, accounts):
+        status = org.create_account(Email=f"audit-{k}@example.com", AccountName=f"audit-{k}")
+        ids.append(status["CreateAccountStatus"]["AccountId"])
+    for account in ids:
+        seed_roles(account, n)
+    print("\n".join(ids))
+
+
+if sys.argv[2] == "roles":
+    seed_roles(sys.argv[3], int(sys.argv[4]))
+else:
+    seed_org(int(sys.argv[3]), int(sys.argv[4]))

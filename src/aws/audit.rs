@@ -1,0 +1,263 @@
+//! The reads of `lambda-trust audit` (`aws` layer): one account's IAM in one paginated
+//! `GetAccountAuthorizationDetails` pass, the AWS managed policies the audited roles use, and,
+//! for an organization, `ListAccounts` and `sts:AssumeRole` into each account.
+//!
+//! `GetAccountAuthorizationDetails` with `Filter` = `Role`, `LocalManagedPolicy` returns every
+//! role (trust policy, inline policies, attached policy ARNs, boundary, tags) and every
+//! customer managed policy with all its versions, up to `MaxItems` (1,000) per page
+//! (IAM API Reference, GetAccountAuthorizationDetails), so the calls grow with pages, not
+//! roles. AWS managed policies are left out of that pass: there are over a thousand of them,
+//! many pages' worth, and an audited role typically uses none or a few. Those a reported
+//! role uses (attached or as its boundary) are read one by one instead (`GetPolicy` +
+//! `GetPolicyVersion`, default version only: only AWS can change their versions).
+//! Documents come URL-encoded and are decoded with `iam::decode_document`.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use futures::stream::{self, StreamExt, TryStreamExt};
+use serde_json::Value;
+
+use crate::aws::{has_code, AwsError, Clients};
+use crate::core::audit::{AccountIam, AuditPolicy, AuditRole, AuditVersion};
+use crate::iam::decode_document;
+
+/// The most `GetAccountAuthorizationDetails` returns per page.
+const PAGE_SIZE: i32 = 1000;
+/// AWS managed policy reads in flight at once.
+const POLICY_CONCURRENCY: usize = 8;
+
+/// Counts the calls one account's audit makes (the report's `summary.calls`).
+#[derive(Debug, Default)]
+pub struct CallCount(AtomicUsize);
+
+impl CallCount {
+    fn add(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+    pub fn get(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// The caller's account (`sts:GetCallerIdentity`).
+pub async fn caller_account(clients: &Clients, calls: &CallCount) -> Result<String, AwsError> {
+    calls.add();
+    let out = clients
+        .sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("sts:GetCallerIdentity", e))?;
+    Ok(out.account().unwrap_or_default().to_owned())
+}
+
+/// Every role and customer managed policy of the account, page by page.
+pub async fn read_account(
+    clients: &Clients,
+    account_id: &str,
+    calls: &CallCount,
+) -> Result<AccountIam, AwsError> {
+    use aws_sdk_iam::types::EntityType;
+    let mut iam = AccountIam {
+        account_id: account_id.to_owned(),
+        ..AccountIam::default()
+    };
+    let mut marker: Option<String> = None;
+    loop {
+        calls.add();
+        let out = clients
+            .iam
+            .get_account_authorization_details()
+            .filter(EntityType::Role)
+            .filter(EntityType::LocalManagedPolicy)
+            .max_items(PAGE_SIZE)
+            .set_marker(marker.take())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("iam:GetAccountAuthorizationDetails", e))?;
+        iam.roles.extend(out.role_detail_list().iter().map(role));
+        for p in out.policies() {
+            let p = policy(p);
+            iam.policies.insert(p.arn.clone(), p);
+        }
+        match out.marker() {
+            Some(m) if out.is_truncated() => marker = Some(m.to_owned()),
+            _ => return Ok(iam),
+        }
+    }
+}
+
+fn document(text: Option<&str>) -> Value {
+    // A document that does not decode is kept as null: the audit then reports it as unread
+    // (nothing is proved about it), never as harmless.
+    text.and_then(|t| decode_document(t).ok())
+        .unwrap_or(Value::Null)
+}
+
+fn role(r: &aws_sdk_iam::types::RoleDetail) -> AuditRole {
+    AuditRole {
+        name: r.role_name().unwrap_or_default().to_owned(),
+        arn: r.arn().unwrap_or_default().to_owned(),
+        trust: document(r.assume_role_policy_document()),
+        inline: r
+            .role_policy_list()
+            .iter()
+            .map(|p| {
+                (
+                    p.policy_name().unwrap_or_default().to_owned(),
+                    document(p.policy_document()),
+                )
+            })
+            .collect(),
+        attached: r
+            .attached_managed_policies()
+            .iter()
+            .filter_map(|p| p.policy_arn().map(str::to_owned))
+            .collect(),
+        boundary: r
+            .permissions_boundary()
+            .and_then(|b| b.permissions_boundary_arn())
+            .map(str::to_owned),
+        tags: r
+            .tags()
+            .iter()
+            .map(|t| (t.key().to_owned(), t.value().to_owned()))
+            .collect::<BTreeMap<_, _>>(),
+    }
+}
+
+fn policy(p: &aws_sdk_iam::types::ManagedPolicyDetail) -> AuditPolicy {
+    let arn = p.arn().unwrap_or_default();
+    // moto leaves PolicyName out of this answer; the ARN ends with it.
+    let from_arn = arn.rsplit('/').next().unwrap_or(arn);
+    AuditPolicy {
+        arn: arn.to_owned(),
+        name: p.policy_name().unwrap_or(from_arn).to_owned(),
+        versions: p
+            .policy_version_list()
+            .iter()
+            .map(|v| AuditVersion {
+                version_id: v.version_id().unwrap_or_default().to_owned(),
+                is_default: v.is_default_version(),
+                document: document(v.document()),
+            })
+            .collect(),
+    }
+}
+
+/// Reads the default version of each managed policy in `arns` (AWS managed ones the pass left
+/// out) into `iam.policies`. A policy that does not exist is left out: the audit then reports
+/// the role's access as not proved.
+pub async fn read_policies(
+    clients: &Clients,
+    arns: &[String],
+    iam: &mut AccountIam,
+    calls: &CallCount,
+) -> Result<(), AwsError> {
+    let read: Vec<Option<AuditPolicy>> = stream::iter(arns.iter().cloned())
+        .map(|arn| read_policy(clients, arn, calls))
+        .buffer_unordered(POLICY_CONCURRENCY)
+        .try_collect()
+        .await?;
+    for p in read.into_iter().flatten() {
+        iam.policies.insert(p.arn.clone(), p);
+    }
+    Ok(())
+}
+
+async fn read_policy(
+    clients: &Clients,
+    arn: String,
+    calls: &CallCount,
+) -> Result<Option<AuditPolicy>, AwsError> {
+    calls.add();
+    let got = match clients.iam.get_policy().policy_arn(&arn).send().await {
+        Ok(got) => got,
+        Err(e) if has_code(&e, "NoSuchEntity") => return Ok(None),
+        Err(e) => return Err(AwsError::from_sdk("iam:GetPolicy", e)),
+    };
+    let p = got.policy();
+    let version = p
+        .and_then(|p| p.default_version_id())
+        .unwrap_or("v1")
+        .to_owned();
+    calls.add();
+    let v = clients
+        .iam
+        .get_policy_version()
+        .policy_arn(&arn)
+        .version_id(&version)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("iam:GetPolicyVersion", e))?;
+    Ok(Some(AuditPolicy {
+        name: p
+            .and_then(|p| p.policy_name())
+            .unwrap_or_default()
+            .to_owned(),
+        arn,
+        versions: vec![AuditVersion {
+            version_id: version,
+            is_default: true,
+            document: document(v.policy_version().and_then(|v| v.document())),
+        }],
+    }))
+}
+
+/// The organization's active accounts (`organizations:ListAccounts`, every page).
+pub async fn list_accounts(clients: &Clients, calls: &CallCount) -> Result<Vec<String>, AwsError> {
+    use aws_sdk_organizations::types::AccountStatus;
+    let org = clients.organizations();
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        calls.add();
+        let page = org
+            .list_accounts()
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("organizations:ListAccounts", e))?;
+        out.extend(
+            page.accounts()
+                .iter()
+                .filter(|a| a.status().map_or(true, |s| *s == AccountStatus::Active))
+                .filter_map(|a| a.id().map(str::to_owned)),
+        );
+        match page.next_token() {
+            Some(t) => token = Some(t.to_owned()),
+            None => return Ok(out),
+        }
+    }
+}
+
+/// Clients acting as `arn:{partition}:iam::{account}:role/{role}` (`sts:AssumeRole`).
+pub async fn assume(
+    clients: &Clients,
+    account: &str,
+    role: &str,
+    calls: &CallCount,
+) -> Result<Clients, AwsError> {
+    let arn = format!("arn:{}:iam::{account}:role/{role}", clients.partition());
+    calls.add();
+    let out = clients
+        .sts
+        .assume_role()
+        .role_arn(&arn)
+        .role_session_name("lambda-trust-audit")
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("sts:AssumeRole", e))?;
+    let creds = out.credentials().ok_or_else(|| AwsError {
+        operation: "sts:AssumeRole",
+        code: None,
+        message: format!("no credentials returned for {arn}"),
+        hint: None,
+    })?;
+    Ok(clients.with_credentials(
+        creds.access_key_id(),
+        creds.secret_access_key(),
+        creds.session_token(),
+    ))
+}

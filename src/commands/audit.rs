@@ -1,0 +1,186 @@
+//! `lambda-trust audit`: every role of an account (or of many) that a partner can assume,
+//! proved. Reads through `aws::audit`, decides in `core::audit`, renders with `report`.
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+
+use futures::stream::{self, StreamExt};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{aws_flags, spinner};
+use crate::aws::audit::{self as read, CallCount};
+use crate::aws::{AwsError, Clients};
+use crate::cli::{AuditArgs, Format, Global, PartnerPreset};
+use crate::config::{self, Partner};
+use crate::core::audit::{
+    self, parse_accounts, AccountOutcome, AccountReport, AuditOptions, ConfigIdentity, OrgReport,
+};
+use crate::error::{Error, Result, Status};
+use crate::report::{self, Styles};
+
+/// Partners and the optional config, from the flags.
+fn options(g: &Global, args: &AuditArgs) -> Result<AuditOptions> {
+    let mut partners: Vec<String> = args
+        .partner
+        .iter()
+        .map(|p| match p {
+            PartnerPreset::GenesysCloud => Partner::GenesysCloud.account_id(),
+            PartnerPreset::GenesysCloudFedramp => Partner::GenesysCloudFedramp.account_id(),
+        })
+        .map(str::to_owned)
+        .chain(args.partner_account.iter().cloned())
+        .collect();
+    partners.sort();
+    partners.dedup();
+    let config = match g.config.as_slice() {
+        [] => None,
+        [path] => {
+            let loaded = config::load(path)?;
+            Some(ConfigIdentity {
+                role_name: loaded.config.role.name.clone(),
+                digest: loaded.config.identity_digest(),
+            })
+        }
+        _ => {
+            return Err(Error::usage(
+                "audit takes at most one --config",
+                "give the config whose role the audit should compare",
+            ))
+        }
+    };
+    Ok(AuditOptions { partners, config })
+}
+
+/// Reads one account and audits it; `account` is known in an organization run.
+async fn audit_one(
+    clients: &Clients,
+    account: Option<String>,
+    opts: &AuditOptions,
+    calls: &CallCount,
+) -> std::result::Result<AccountReport, AwsError> {
+    let account = match account {
+        Some(a) => a,
+        None => read::caller_account(clients, calls).await?,
+    };
+    let mut iam = read::read_account(clients, &account, calls).await?;
+    let missing = audit::policies_to_read(&iam, opts);
+    read::read_policies(clients, &missing, &mut iam, calls).await?;
+    let (opts, count) = (opts.clone(), calls.get());
+    // The prover is CPU work: keep it off the async workers that drive other accounts' reads.
+    tokio::task::spawn_blocking(move || audit::audit_account(&iam, &opts, count))
+        .await
+        .map_err(|e| join_error(&e))
+}
+
+fn join_error(e: &tokio::task::JoinError) -> AwsError {
+    AwsError {
+        operation: "audit",
+        code: None,
+        message: format!("the audit task failed: {e}"),
+        hint: None,
+    }
+}
+
+pub async fn run(g: &Global, args: &AuditArgs, styles: Styles) -> Result<Status> {
+    if g.format == Format::Github {
+        return Err(Error::usage(
+            "--format github is only for `check`",
+            "use --format human, json or sarif",
+        ));
+    }
+    let opts = options(g, args)?;
+    let clients = Clients::connect(&aws_flags(g)).await;
+    if args.organization || args.accounts.is_some() {
+        return run_many(g, args, &clients, &opts, styles).await;
+    }
+    let pb = spinner("reading the account's IAM and proving each role");
+    let calls = CallCount::default();
+    let report = audit_one(&clients, None, &opts, &calls).await;
+    pb.finish_and_clear();
+    let report = report.map_err(|e| Error::from(anyhow::Error::new(e)))?;
+    match g.format {
+        Format::Json => println!("{}", report::audit_json(&report)),
+        Format::Sarif => println!("{}", report::audit_sarif(&report)),
+        _ => print!("{}", report::audit_human(&report, styles)),
+    }
+    Ok(report.status())
+}
+
+/// The accounts to audit: the file's, or the organization's.
+async fn accounts(args: &AuditArgs, clients: &Clients, calls: &CallCount) -> Result<Vec<String>> {
+    if let Some(path) = &args.accounts {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::usage(
+                format!("cannot read --accounts {}: {e}", path.display()),
+                "give a file with one AWS account ID per line",
+            )
+        })?;
+        return parse_accounts(&text).map_err(|bad| {
+            Error::usage(
+                format!("--accounts {}: {}", path.display(), bad.join("; ")),
+                "one 12-digit account ID per line; `#` starts a comment",
+            )
+        });
+    }
+    read::list_accounts(clients, calls)
+        .await
+        .map_err(|e| Error::from(anyhow::Error::new(e)))
+}
+
+async fn run_many(
+    g: &Global,
+    args: &AuditArgs,
+    clients: &Clients,
+    opts: &AuditOptions,
+    styles: Styles,
+) -> Result<Status> {
+    let role = args.assume_role.clone().unwrap_or_default();
+    let org_calls = CallCount::default();
+    let ids = accounts(args, clients, &org_calls).await?;
+    let pb = progress(ids.len());
+    let pb_ref = Arc::new(pb);
+    let outcomes: Vec<AccountOutcome> = stream::iter(ids)
+        .map(|account| {
+            let (pb, role) = (pb_ref.clone(), role.clone());
+            async move {
+                let calls = CallCount::default();
+                let result = match read::assume(clients, &account, &role, &calls).await {
+                    Ok(assumed) => audit_one(&assumed, Some(account.clone()), opts, &calls).await,
+                    Err(e) => Err(e),
+                };
+                pb.inc(1);
+                match result {
+                    Ok(r) => AccountOutcome::Report(r),
+                    Err(e) => AccountOutcome::Error {
+                        account,
+                        error: e.to_string(),
+                        calls: calls.get(),
+                    },
+                }
+            }
+        })
+        .buffer_unordered(usize::from(args.concurrency))
+        .collect()
+        .await;
+    pb_ref.finish_and_clear();
+    let report = OrgReport::new(outcomes, org_calls.get());
+    match g.format {
+        Format::Json => println!("{}", report::audit_org_json(&report)),
+        Format::Sarif => println!("{}", report::audit_org_sarif(&report)),
+        _ => print!("{}", report::audit_org_human(&report, styles)),
+    }
+    Ok(report.status())
+}
+
+/// A bar over the accounts, drawn only on a terminal (stderr).
+fn progress(total: usize) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(total as u64);
+    pb.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} accounts audited ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    pb
+}

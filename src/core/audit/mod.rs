@@ -1,0 +1,244 @@
+//! `lambda-trust audit`, the pure half: from an account's IAM as plain data (every role with its
+//! trust policy, inline and attached policies, boundary and tags; every customer managed
+//! policy with all its versions) to a report of the roles a partner account can assume — who,
+//! with which `sts:ExternalId` values, what each role can do — with findings.
+//!
+//! Sits in the pure `core` layer: `aws::audit` reads the account in one paginated
+//! `GetAccountAuthorizationDetails` pass and hands the result here; `report::audit_*` renders
+//! it. Every claim comes from the prover (`iam::prove`) or from a request the evaluator
+//! (`iam::evaluate`) confirms; where the prover cannot decide, the weaker claim is reported
+//! (more IDs accepted, more principals, more actions), never the stronger one.
+//! - `trust`: which partner accounts can assume the role, and the accepted external IDs
+//!   (asking the prover through `narrow`);
+//! - `access`: the functions it may invoke, anything beyond invoking, latent versions;
+//! - `findings`: the finding codes and their severities.
+
+mod access;
+mod findings;
+mod narrow;
+mod org;
+mod trust;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::config::{CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
+use crate::error::Status;
+
+pub use findings::{Code, Finding, Severity};
+pub use org::{parse_accounts, AccountOutcome, OrgReport, OrgSummary};
+
+/// Bumped whenever the JSON shape changes incompatibly.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One account's IAM as read by `GetAccountAuthorizationDetails`, documents decoded.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AccountIam {
+    pub account_id: String,
+    pub roles: Vec<AuditRole>,
+    /// Managed policies by ARN: the account's own (all versions) and the AWS managed ones
+    /// attached to a role (default version only).
+    pub policies: BTreeMap<String, AuditPolicy>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRole {
+    pub name: String,
+    pub arn: String,
+    pub trust: Value,
+    /// Inline policies: (name, document).
+    pub inline: Vec<(String, Value)>,
+    /// Attached managed policy ARNs.
+    pub attached: Vec<String>,
+    pub boundary: Option<String>,
+    pub tags: BTreeMap<String, String>,
+}
+
+impl AuditRole {
+    /// Carries `managed-by = lambda-trust`.
+    pub fn is_managed(&self) -> bool {
+        self.tags.get(MANAGED_BY_KEY).map(String::as_str) == Some(MANAGED_BY_VALUE)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditPolicy {
+    pub arn: String,
+    pub name: String,
+    pub versions: Vec<AuditVersion>,
+}
+
+impl AuditPolicy {
+    pub fn default_version(&self) -> Option<&AuditVersion> {
+        self.versions.iter().find(|v| v.is_default)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditVersion {
+    pub version_id: String,
+    pub is_default: bool,
+    pub document: Value,
+}
+
+/// What the audit looks for.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditOptions {
+    /// Partner account IDs; empty: every account other than the audited one, and anyone.
+    pub partners: Vec<String>,
+    /// With `--config`: the role name and the `lambda-trust:config` digest a managed role of
+    /// that config carries.
+    pub config: Option<ConfigIdentity>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigIdentity {
+    pub role_name: String,
+    pub digest: String,
+}
+
+/// The accepted `sts:ExternalId` values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExternalIds {
+    /// `fixed` (one value), `several`, `pattern` (a wildcard or a case-insensitive match) or
+    /// `any` (absent, arbitrary, or not proved otherwise).
+    pub kind: &'static str,
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoleReport {
+    pub role: String,
+    pub arn: String,
+    pub managed: bool,
+    pub assumable_by: Vec<String>,
+    pub external_ids: ExternalIds,
+    pub invokable: Vec<String>,
+    pub findings: Vec<Finding>,
+}
+
+impl RoleReport {
+    /// The worst severity among the findings (`None`: no finding).
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).min()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub roles_scanned: usize,
+    pub roles_reported: usize,
+    pub calls: usize,
+}
+
+/// One account's report (the whole JSON document for a single-account audit).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AccountReport {
+    pub schema_version: u32,
+    pub account: String,
+    pub partners: Vec<String>,
+    pub roles: Vec<RoleReport>,
+    pub summary: Summary,
+}
+
+impl AccountReport {
+    /// Changes (exit 2) when any role has a security finding, else Ok.
+    pub fn status(&self) -> Status {
+        let security = self
+            .roles
+            .iter()
+            .any(|r| r.worst() == Some(Severity::Security));
+        Status::ok_or(!security, Status::Changes)
+    }
+}
+
+/// Audits every role of one account. `calls` is what reading it cost, for the summary.
+pub fn audit_account(iam: &AccountIam, opts: &AuditOptions, calls: usize) -> AccountReport {
+    let mut roles: Vec<RoleReport> = iam
+        .roles
+        .iter()
+        .filter_map(|r| audit_role(iam, r, opts))
+        .collect();
+    // Worst first, then by name: the order of the human table and of the JSON.
+    roles.sort_by(|a, b| {
+        let rank = |r: &RoleReport| r.worst().map_or(3, |s| s as u8);
+        rank(a).cmp(&rank(b)).then_with(|| a.role.cmp(&b.role))
+    });
+    AccountReport {
+        schema_version: SCHEMA_VERSION,
+        account: iam.account_id.clone(),
+        partners: opts.partners.clone(),
+        summary: Summary {
+            roles_scanned: iam.roles.len(),
+            roles_reported: roles.len(),
+            calls,
+        },
+        roles,
+    }
+}
+
+/// The managed policies that roles whose trust policy names a partner (or anyone) use,
+/// attached or as a boundary, and that `iam` does not hold: the AWS managed ones, which the
+/// account pass leaves out. A cheap superset of what the reported roles need (no prover).
+pub fn policies_to_read(iam: &AccountIam, opts: &AuditOptions) -> Vec<String> {
+    let mut out: Vec<String> = iam
+        .roles
+        .iter()
+        .filter(|r| trust::may_concern(&iam.account_id, r, &opts.partners))
+        .flat_map(|r| r.attached.iter().chain(&r.boundary))
+        .filter(|arn| !iam.policies.contains_key(*arn))
+        .cloned()
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The report of one role, or `None` when no partner (no outsider) can assume it.
+pub fn audit_role(iam: &AccountIam, role: &AuditRole, opts: &AuditOptions) -> Option<RoleReport> {
+    let trust = trust::analyse(&iam.account_id, role, &opts.partners)?;
+    let access = access::analyse(iam, role);
+    let mut findings = trust.findings;
+    findings.extend(access.findings);
+    findings.extend(ownership(role, opts));
+    findings.sort_by_key(|f| (f.severity, Code::rank(f.code)));
+    Some(RoleReport {
+        role: role.name.clone(),
+        arn: role.arn.clone(),
+        managed: role.is_managed(),
+        assumable_by: trust.assumable_by,
+        external_ids: trust.external_ids,
+        invokable: access.invokable,
+        findings,
+    })
+}
+
+/// `unmanaged` for a role without our tag; with `--config`, `config-mismatch` for a managed
+/// role of that name whose `lambda-trust:config` digest is another config's.
+fn ownership(role: &AuditRole, opts: &AuditOptions) -> Option<Finding> {
+    if !role.is_managed() {
+        return Some(Finding::new(
+            Code::Unmanaged,
+            format!("not managed by lambda-trust (no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE})"),
+            None,
+        ));
+    }
+    let want = opts.config.as_ref()?;
+    if want.role_name != role.name {
+        return None;
+    }
+    let live = role.tags.get(CONFIG_TAG_KEY).map(String::as_str);
+    (live != Some(want.digest.as_str())).then(|| {
+        Finding::new(
+            Code::ConfigMismatch,
+            format!(
+                "managed by lambda-trust, but its {CONFIG_TAG_KEY} tag is {} and the given config's is {}: the trusted account, external ID, role path or policy name differ",
+                live.unwrap_or("absent"),
+                want.digest
+            ),
+            None,
+        )
+    })
+}

@@ -1,0 +1,435 @@
+//! Who can assume a role, and with which `sts:ExternalId` values — decided by the prover.
+//!
+//! Part of `core::audit`. The prover decides one fixed property ("only the partner, with this
+//! ID"); the audit asks its questions by adding Deny statements to a copy of the trust policy
+//! and proving that property for an ID no request can carry (`SENTINEL`):
+//! - "does the partner get in with an ID outside the set S?" — deny every caller outside the
+//!   partner's account, every action but `sts:AssumeRole`, and every request carrying an ID in
+//!   S (with the operator the policy tests it with). A counterexample is a partner request that
+//!   still gets in; "proved" means every accepted partner request carries an ID in S.
+//! - "can anyone but the partner assume it?" — deny the partner's accounts; any counterexample
+//!   is another principal.
+//!
+//! S starts as the values the trust policy's Allow statements test `sts:ExternalId` against;
+//! an element is *effective* when dropping it from S lets a request in. A Deny statement added
+//! to a trust policy only ever narrows it, so each answer is about the real policy.
+
+use std::collections::BTreeSet;
+
+use crate::iam::arn::account_of;
+use crate::iam::{
+    ActionClause, Counterexample, Effect, OperatorKind, Policy, PrincipalClause, Principals,
+    Verdict,
+};
+
+use super::findings::{Code, Finding};
+use super::narrow::{condition, deny, only_partner, outside, sentinel_accepted};
+use super::{AuditRole, ExternalIds};
+
+/// An external ID no request can carry (STS refuses spaces), used as the property's "intended"
+/// ID so that every accepted request is a counterexample.
+pub(super) const SENTINEL: &str = "lambda-trust audit sentinel: not an external id";
+/// Stands for "any account" when the trust policy lets in `*` (no `--partner`).
+pub const ANYONE: &str = "000000000000";
+pub(super) const EXTERNAL_ID: &str = "sts:ExternalId";
+
+pub(super) struct TrustAnalysis {
+    pub assumable_by: Vec<String>,
+    pub external_ids: ExternalIds,
+    pub findings: Vec<Finding>,
+}
+
+/// One value the trust policy tests `sts:ExternalId` against, with the operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct IdTest {
+    pub op: OperatorKind,
+    pub value: String,
+}
+
+impl IdTest {
+    /// A single accepted value, as opposed to a pattern.
+    fn is_literal(&self) -> bool {
+        match self.op {
+            OperatorKind::StringEquals => true,
+            OperatorKind::StringLike => !self.value.contains(['*', '?']),
+            _ => false,
+        }
+    }
+}
+
+/// What one partner account is accepted with.
+enum Accepted {
+    /// Proved: no request from the account gets in.
+    Nothing,
+    /// Proved: only requests carrying one of these; each with the request that shows it
+    /// (none when the prover could not tell whether the value is needed).
+    Ids(Vec<(IdTest, Option<Counterexample>)>),
+    /// A request with no ID or an ID outside the tested values gets in.
+    Any(Counterexample),
+    Unknown(String),
+}
+
+pub(super) fn analyse(own: &str, role: &AuditRole, partners: &[String]) -> Option<TrustAnalysis> {
+    let policy = match Policy::parse(&role.trust) {
+        Ok(p) => p,
+        Err(e) => return Some(unreadable(format!("the trust policy does not parse: {e}"))),
+    };
+    let accounts: Vec<String> = if partners.is_empty() {
+        outsiders(own, &policy)
+    } else {
+        partners.to_vec()
+    };
+    let mut per_account = Vec::new();
+    for a in accounts.iter().filter(|a| may_name(&policy, a)) {
+        match accepted(&policy, &role.arn, a) {
+            Accepted::Nothing => {}
+            other => per_account.push((a.clone(), other)),
+        }
+    }
+    if per_account.is_empty() {
+        return None;
+    }
+    Some(combine(&policy, &role.arn, per_account))
+}
+
+/// Whether the trust policy names a partner account (or anyone) in an Allow statement at all:
+/// the cheap test, without the prover, that every role `analyse` reports passes.
+pub(super) fn may_concern(own: &str, role: &AuditRole, partners: &[String]) -> bool {
+    let Ok(policy) = Policy::parse(&role.trust) else {
+        return true;
+    };
+    if partners.is_empty() {
+        outsiders(own, &policy).iter().any(|a| may_name(&policy, a))
+    } else {
+        partners.iter().any(|a| may_name(&policy, a))
+    }
+}
+
+fn unreadable(reason: String) -> TrustAnalysis {
+    TrustAnalysis {
+        assumable_by: Vec::new(),
+        external_ids: ExternalIds {
+            kind: "any",
+            values: Vec::new(),
+        },
+        findings: vec![Finding::new(Code::ExternalIdUnproved, reason, None)],
+    }
+}
+
+/// Accounts other than `own` that the policy's Allow statements name (as principals or in
+/// `aws:PrincipalAccount`/`aws:PrincipalArn`/`aws:SourceAccount` conditions), and [`ANYONE`]
+/// when a statement lets in `*` or uses `NotPrincipal`.
+fn outsiders(own: &str, policy: &Policy) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    for s in policy
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+    {
+        match &s.principal {
+            Some(PrincipalClause::Principal(Principals::Specific(m))) => {
+                for p in &m.aws {
+                    let account = account_of(p);
+                    if is_account(account) {
+                        out.insert(account.to_owned());
+                    } else {
+                        // `*`, or a wildcard in the account part: anyone may match.
+                        out.insert(ANYONE.to_owned());
+                    }
+                }
+            }
+            Some(_) => {
+                out.insert(ANYONE.to_owned());
+            }
+            None => {}
+        }
+        for c in &s.conditions {
+            let key = c.key.to_ascii_lowercase();
+            if matches!(
+                key.as_str(),
+                "aws:principalaccount" | "aws:principalarn" | "aws:sourceaccount"
+            ) {
+                out.extend(c.values.iter().map(|v| account_of(v).to_owned()));
+            }
+        }
+    }
+    out.into_iter()
+        .filter(|a| a != own && is_account(a))
+        .collect()
+}
+
+fn is_account(a: &str) -> bool {
+    a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether an Allow statement could let `account` in at all (a cheap filter before the prover:
+/// most roles trust a service or their own account).
+fn may_name(policy: &Policy, account: &str) -> bool {
+    policy
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+        .any(|s| match &s.principal {
+            Some(PrincipalClause::Principal(Principals::Specific(m))) => m
+                .aws
+                .iter()
+                .any(|p| p.contains(['*', '?']) || account_of(p) == account),
+            Some(_) => true,
+            None => false,
+        })
+}
+
+/// The values Allow statements test `sts:ExternalId` against with an equality or pattern
+/// operator.
+fn id_tests(policy: &Policy) -> Vec<IdTest> {
+    let mut out: Vec<IdTest> = Vec::new();
+    for s in policy
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+    {
+        for c in &s.conditions {
+            if !c.key.eq_ignore_ascii_case(EXTERNAL_ID) {
+                continue;
+            }
+            let op = c.operator.kind;
+            if !matches!(
+                op,
+                OperatorKind::StringEquals
+                    | OperatorKind::StringLike
+                    | OperatorKind::StringEqualsIgnoreCase
+            ) {
+                continue;
+            }
+            for v in &c.values {
+                let t = IdTest {
+                    op,
+                    value: v.clone(),
+                };
+                if !out.contains(&t) {
+                    out.push(t);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn accepted(policy: &Policy, role_arn: &str, account: &str) -> Accepted {
+    let tests = id_tests(policy);
+    let all = outside(policy, role_arn, account, &tests);
+    match all.verdict {
+        Verdict::Unknown => return Accepted::Unknown(all.reason),
+        Verdict::Counterexample => {
+            if let Some(c) = all.counterexample {
+                return Accepted::Any(c);
+            }
+            return Accepted::Unknown(all.reason);
+        }
+        Verdict::Proved => {}
+    }
+    if let Some(c) = sentinel_accepted(policy, role_arn, account, &tests) {
+        return Accepted::Any(c);
+    }
+    let mut effective = Vec::new();
+    for (i, t) in tests.iter().enumerate() {
+        let mut rest = tests.clone();
+        rest.remove(i);
+        let r = outside(policy, role_arn, account, &rest);
+        match r.verdict {
+            Verdict::Proved => {}
+            Verdict::Counterexample => effective.push((t.clone(), r.counterexample)),
+            Verdict::Unknown => effective.push((t.clone(), None)),
+        }
+    }
+    if effective.is_empty() {
+        Accepted::Nothing
+    } else {
+        Accepted::Ids(effective)
+    }
+}
+
+/// One report from the accounts that can assume the role: the weakest external-ID answer
+/// wins, the findings of each account are kept, and other principals are proved separately.
+fn combine(policy: &Policy, role_arn: &str, per_account: Vec<(String, Accepted)>) -> TrustAnalysis {
+    let mut findings = Vec::new();
+    let mut kind_rank = 0;
+    let mut values = BTreeSet::new();
+    for (account, acc) in &per_account {
+        let (rank, vals, f) = classify(account, acc);
+        kind_rank = kind_rank.max(rank);
+        values.extend(vals);
+        findings.extend(f);
+    }
+    const KINDS: [&str; 4] = ["fixed", "several", "pattern", "any"];
+    let mut values: Vec<String> = values.into_iter().collect();
+    if kind_rank == 3 {
+        values.clear();
+    } else if kind_rank == 0 && values.len() > 1 {
+        kind_rank = 1;
+    }
+    let accounts: Vec<String> = per_account.into_iter().map(|(a, _)| a).collect();
+    findings.extend(other_principals(policy, role_arn, &accounts));
+    TrustAnalysis {
+        assumable_by: assumable_by(policy, &accounts),
+        external_ids: ExternalIds {
+            kind: KINDS[kind_rank],
+            values,
+        },
+        findings,
+    }
+}
+
+fn who(account: &str) -> String {
+    if account == ANYONE {
+        "any account (*)".to_owned()
+    } else {
+        format!("account {account}")
+    }
+}
+
+/// (kind rank, values, findings) for one account.
+fn classify(account: &str, acc: &Accepted) -> (usize, Vec<String>, Vec<Finding>) {
+    match acc {
+        Accepted::Nothing => (0, Vec::new(), Vec::new()),
+        Accepted::Any(c) => {
+            let absent = !c
+                .context
+                .keys()
+                .any(|k| k.eq_ignore_ascii_case(EXTERNAL_ID));
+            let how = if absent {
+                "without sts:ExternalId".to_owned()
+            } else {
+                "with an sts:ExternalId outside any fixed set".to_owned()
+            };
+            let msg = format!(
+                "{} can assume the role {how}: any organization of the partner could use it",
+                who(account)
+            );
+            (
+                3,
+                Vec::new(),
+                vec![Finding::new(Code::NoExternalId, msg, Some(c))],
+            )
+        }
+        Accepted::Unknown(reason) => {
+            let msg = format!(
+                "could not prove which sts:ExternalId values {} is accepted with: {reason}",
+                who(account)
+            );
+            (
+                3,
+                Vec::new(),
+                vec![Finding::new(Code::ExternalIdUnproved, msg, None)],
+            )
+        }
+        Accepted::Ids(ids) => {
+            let values: Vec<String> = ids.iter().map(|(t, _)| t.value.clone()).collect();
+            let pattern = ids.iter().any(|(t, _)| !t.is_literal());
+            if ids.len() == 1 && !pattern {
+                return (0, values, Vec::new());
+            }
+            let shown: Vec<String> = ids
+                .iter()
+                .map(|(t, _)| format!("{} {:?}", t.op.name(), t.value))
+                .collect();
+            let msg = format!(
+                "{} can assume the role with more than one sts:ExternalId: {}",
+                who(account),
+                shown.join(", ")
+            );
+            let witness = ids
+                .iter()
+                .find(|(t, _)| !t.is_literal())
+                .or(ids.last())
+                .and_then(|(_, c)| c.as_ref());
+            let rank = if pattern { 2 } else { 1 };
+            (
+                rank,
+                values,
+                vec![Finding::new(Code::ExternalIdPattern, msg, witness)],
+            )
+        }
+    }
+}
+
+/// `other-principals`: proved over the policy with the partner accounts denied.
+fn other_principals(policy: &Policy, role_arn: &str, accounts: &[String]) -> Option<Finding> {
+    if accounts.iter().any(|a| a == ANYONE) {
+        return None;
+    }
+    let mut narrowed = policy.clone();
+    narrowed.statements.push(deny(
+        ActionClause::Action(vec!["*".into()]),
+        condition(
+            OperatorKind::StringEquals,
+            "aws:PrincipalAccount",
+            accounts.to_vec(),
+        ),
+    ));
+    let r = only_partner(&narrowed, role_arn, &accounts[0]);
+    let partners = accounts.join(", ");
+    match (r.verdict, &r.counterexample) {
+        (Verdict::Proved, _) => None,
+        (Verdict::Counterexample, Some(c)) => Some(Finding::new(
+            Code::OtherPrincipals,
+            format!(
+                "principals outside the partner account(s) {partners} can assume the role: {}",
+                c.principal
+            ),
+            Some(c),
+        )),
+        _ => Some(Finding::new(
+            Code::OtherPrincipals,
+            format!(
+                "not proved that only the partner account(s) {partners} can assume the role: {}",
+                r.reason
+            ),
+            None,
+        )),
+    }
+}
+
+/// The partner accounts that can assume the role, then every other principal the Allow
+/// statements name, as written.
+fn assumable_by(policy: &Policy, accounts: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = accounts
+        .iter()
+        .map(|a| {
+            if a == ANYONE {
+                "*".to_owned()
+            } else {
+                format!("arn:aws:iam::{a}:root")
+            }
+        })
+        .collect();
+    let mut rest = BTreeSet::new();
+    for s in policy
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+    {
+        match &s.principal {
+            Some(PrincipalClause::Principal(Principals::Specific(m))) => {
+                for p in &m.aws {
+                    if !accounts.iter().any(|a| a == account_of(p)) && p != "*" {
+                        rest.insert(p.clone());
+                    }
+                }
+                rest.extend(m.service.iter().map(|s| format!("service:{s}")));
+                rest.extend(m.federated.iter().map(|s| format!("federated:{s}")));
+            }
+            Some(PrincipalClause::Principal(Principals::Any)) => {}
+            Some(PrincipalClause::NotPrincipal(_)) => {
+                rest.insert("NotPrincipal".to_owned());
+            }
+            None => {}
+        }
+    }
+    for r in rest {
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    }
+    out
+}

@@ -1,0 +1,199 @@
+//! `audit` reports: a human table per account (worst first, then each finding with its
+//! request), JSON (the account report, or the organization report), SARIF 2.1.0 (one result
+//! per finding, located at the role's ARN).
+
+use serde_json::{json, Value};
+
+use super::sarif::{self, rule};
+use super::Styles;
+use crate::core::audit::{AccountOutcome, AccountReport, Code, OrgReport, RoleReport, Severity};
+
+fn severity(s: Option<Severity>, styles: Styles) -> String {
+    match s {
+        Some(Severity::Security) => styles.red("security"),
+        Some(Severity::Config) => styles.yellow("config  "),
+        Some(Severity::Info) => "info    ".to_owned(),
+        None => styles.green("ok      "),
+    }
+}
+
+/// `principal may action [on resource] with k=v, …` for a counterexample; a request to
+/// assume the role itself (`resource` = the role) names no resource and says when
+/// `sts:ExternalId` is absent.
+fn request_text(c: &Value, role_arn: &str) -> String {
+    let s = |k: &str| c[k].as_str().unwrap_or("").to_owned();
+    let mut line = format!("{} may {}", s("principal"), s("action"));
+    let assume = s("resource") == role_arn;
+    if !assume {
+        line.push_str(&format!(" on {}", s("resource")));
+    }
+    let ctx: Vec<String> = c["context"]
+        .as_object()
+        .map(|m| m.iter().map(|(k, v)| format!("{k}={v}")).collect())
+        .unwrap_or_default();
+    if !ctx.is_empty() {
+        line.push_str(&format!(" with {}", ctx.join(", ")));
+    } else if assume && s("action").eq_ignore_ascii_case("sts:AssumeRole") {
+        line.push_str(" with sts:ExternalId absent");
+    }
+    line
+}
+
+fn ids_text(r: &RoleReport) -> String {
+    match r.external_ids.kind {
+        "any" => "any".to_owned(),
+        kind => format!("{kind}: {}", r.external_ids.values.join(", ")),
+    }
+}
+
+/// One account: a header, the table (worst first), then the findings.
+pub fn account_human(report: &AccountReport, styles: Styles) -> String {
+    let partners = if report.partners.is_empty() {
+        "any other account".to_owned()
+    } else {
+        report.partners.join(", ")
+    };
+    let s = &report.summary;
+    let mut out = format!(
+        "{} {}: {} role(s) scanned, {} assumable by {partners}, {} call(s)\n",
+        styles.bold("account"),
+        report.account,
+        s.roles_scanned,
+        s.roles_reported,
+        s.calls
+    );
+    if report.roles.is_empty() {
+        return out;
+    }
+    let width = report
+        .roles
+        .iter()
+        .map(|r| r.role.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    out.push_str(&format!(
+        "  {:<8}  {:<width$}  {:<7}  {:<9}  {}\n",
+        "WORST", "ROLE", "MANAGED", "INVOKABLE", "EXTERNAL ID"
+    ));
+    for r in &report.roles {
+        out.push_str(&format!(
+            "  {}  {:<width$}  {:<7}  {:<9}  {}\n",
+            severity(r.worst(), styles),
+            r.role,
+            if r.managed { "yes" } else { "no" },
+            r.invokable.len(),
+            ids_text(r)
+        ));
+    }
+    for r in report.roles.iter().filter(|r| !r.findings.is_empty()) {
+        out.push_str(&format!("\n{} {}\n", styles.bold("role"), r.arn));
+        for f in &r.findings {
+            out.push_str(&format!(
+                "  {}  {}: {}\n",
+                severity(Some(f.severity), styles),
+                f.code,
+                f.message
+            ));
+            if let Some(c) = &f.counterexample {
+                out.push_str(
+                    &styles.dim(&format!("            request: {}", request_text(c, &r.arn))),
+                );
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+pub fn account_json(report: &AccountReport) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_default()
+}
+
+/// Every account, errors included, then a one-line summary.
+pub fn org_human(report: &OrgReport, styles: Styles) -> String {
+    let mut out = String::new();
+    for a in &report.accounts {
+        match a {
+            AccountOutcome::Report(r) => out.push_str(&account_human(r, styles)),
+            AccountOutcome::Error { account, error, .. } => out.push_str(&format!(
+                "{} {account}: {}\n",
+                styles.red("✗ account"),
+                error.replace('\n', "\n  ")
+            )),
+        }
+        out.push('\n');
+    }
+    let s = &report.summary;
+    out.push_str(&format!(
+        "{} account(s), {} failed; {} role(s) scanned, {} reported; {} call(s)\n",
+        s.accounts, s.accounts_failed, s.roles_scanned, s.roles_reported, s.calls
+    ));
+    out
+}
+
+pub fn org_json(report: &OrgReport) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_default()
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Security => "error",
+        Severity::Config => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn results(report: &AccountReport, out: &mut Vec<Value>) {
+    for r in &report.roles {
+        for f in &r.findings {
+            out.push(json!({
+                "ruleId": format!("lambda-trust/audit/{}", f.code),
+                "level": level(f.severity),
+                "message": {"text": format!("{}: {}", r.role, f.message)},
+                "locations": [{"logicalLocations": [{
+                    "fullyQualifiedName": r.arn, "name": r.role, "kind": "resource"}]}],
+                "properties": {"account": report.account, "counterexample": f.counterexample},
+            }));
+        }
+    }
+}
+
+fn sarif_rules() -> Vec<Value> {
+    let mut rules: Vec<Value> = Code::ALL
+        .iter()
+        .map(|c| {
+            rule(
+                &format!("lambda-trust/audit/{}", c.as_str()),
+                c.description(),
+            )
+        })
+        .collect();
+    rules.push(rule(
+        "lambda-trust/audit/error",
+        "An account could not be audited.",
+    ));
+    rules
+}
+
+pub fn account_sarif(report: &AccountReport) -> String {
+    let mut out = Vec::new();
+    results(report, &mut out);
+    sarif::document(sarif_rules(), out)
+}
+
+pub fn org_sarif(report: &OrgReport) -> String {
+    let mut out = Vec::new();
+    for a in &report.accounts {
+        match a {
+            AccountOutcome::Report(r) => results(r, &mut out),
+            AccountOutcome::Error { account, error, .. } => out.push(json!({
+                "ruleId": "lambda-trust/audit/error",
+                "level": "error",
+                "message": {"text": format!("account {account}: {error}")},
+                "locations": [{"logicalLocations": [{"fullyQualifiedName": account, "kind": "account"}]}],
+            })),
+        }
+    }
+    sarif::document(sarif_rules(), out)
+}

@@ -1,0 +1,27 @@
+//! The SARIF 2.1.0 envelope shared by `check` and `audit`: one run of the lambda-trust tool
+//! with its rules and results.
+
+use serde_json::{json, Value};
+
+/// A rule: an ID and its one-sentence description.
+pub(crate) fn rule(id: &str, text: &str) -> Value {
+    json!({"id": id, "shortDescription": {"text": text}})
+}
+
+/// The whole document, pretty-printed.
+pub(crate) fn document(rules: Vec<Value>, results: Vec<Value>) -> String {
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "lambda-trust",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/lambda-trust/lambda-trust",
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}

@@ -1,0 +1,459 @@
+//! `core::audit` in memory: plain roles and policies in, the report out — one test per finding
+//! code, plus the roles the audit must leave out.
+
+use std::collections::BTreeMap;
+
+use lambda_trust::core::audit::{
+    audit_account, audit_role, policies_to_read, AccountIam, AuditOptions, AuditPolicy, AuditRole,
+    AuditVersion, Code, ConfigIdentity, RoleReport, Severity,
+};
+use lambda_trust::error::Status;
+use serde_json::{json, Value};
+
+const OWN: &str = "111122223333";
+const GENESYS: &str = "765628985471";
+const ORG: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
+const FN: &str = "arn:aws:lambda:us-east-1:111122223333:function:lookup";
+
+fn trust(principal: Value, condition: Value) -> Value {
+    let mut s = json!({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"});
+    if !condition.is_null() {
+        s["Condition"] = condition;
+    }
+    json!({"Version": "2012-10-17", "Statement": [s]})
+}
+
+fn genesys_trust(condition: Value) -> Value {
+    trust(
+        json!({"AWS": format!("arn:aws:iam::{GENESYS}:root")}),
+        condition,
+    )
+}
+
+fn locked() -> Value {
+    genesys_trust(json!({"StringEquals": {"sts:ExternalId": ORG}}))
+}
+
+fn invoke(resources: Value) -> Value {
+    json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": resources}]})
+}
+
+fn role(name: &str, trust: Value) -> AuditRole {
+    AuditRole {
+        name: name.into(),
+        arn: format!("arn:aws:iam::{OWN}:role/{name}"),
+        trust,
+        inline: vec![("invoke".into(), invoke(json!([FN])))],
+        attached: Vec::new(),
+        boundary: None,
+        tags: BTreeMap::from([("managed-by".into(), "lambda-trust".into())]),
+    }
+}
+
+fn account(roles: Vec<AuditRole>) -> AccountIam {
+    AccountIam {
+        account_id: OWN.into(),
+        roles,
+        policies: BTreeMap::new(),
+    }
+}
+
+fn genesys() -> AuditOptions {
+    AuditOptions {
+        partners: vec![GENESYS.into()],
+        config: None,
+    }
+}
+
+fn report(r: AuditRole) -> RoleReport {
+    let iam = account(vec![r.clone()]);
+    audit_role(&iam, &r, &genesys()).expect("the role is reported")
+}
+
+fn codes(r: &RoleReport) -> Vec<&'static str> {
+    r.findings.iter().map(|f| f.code).collect()
+}
+
+#[test]
+fn a_locked_managed_role_is_clean() {
+    let r = report(role("clean", locked()));
+    assert_eq!(r.external_ids.kind, "fixed");
+    assert_eq!(r.external_ids.values, vec![ORG]);
+    assert_eq!(r.assumable_by, vec![format!("arn:aws:iam::{GENESYS}:root")]);
+    assert_eq!(r.invokable, vec![FN]);
+    assert!(r.findings.is_empty(), "{:#?}", r.findings);
+    assert!(r.managed);
+}
+
+#[test]
+fn no_external_id_is_critical_with_the_request() {
+    let r = report(role("open", genesys_trust(Value::Null)));
+    assert_eq!(r.external_ids.kind, "any");
+    assert_eq!(codes(&r), vec!["no-external-id"]);
+    let f = &r.findings[0];
+    assert_eq!(f.severity, Severity::Security);
+    let c = f.counterexample.as_ref().expect("a counterexample");
+    assert_eq!(c["action"], "sts:AssumeRole");
+    assert!(c["principal"].as_str().unwrap().contains(GENESYS));
+    assert!(c["context"].get("sts:ExternalId").is_none());
+}
+
+#[test]
+fn any_external_id_value_is_no_external_id() {
+    let r = report(role(
+        "anyid",
+        genesys_trust(json!({"Null": {"sts:ExternalId": "false"}})),
+    ));
+    assert_eq!(r.external_ids.kind, "any");
+    assert_eq!(codes(&r), vec!["no-external-id"]);
+}
+
+#[test]
+fn several_ids_and_patterns_are_external_id_pattern() {
+    let several = report(role(
+        "several",
+        genesys_trust(json!({"StringEquals": {"sts:ExternalId": [ORG, "other-org"]}})),
+    ));
+    assert_eq!(several.external_ids.kind, "several");
+    assert_eq!(several.external_ids.values.len(), 2);
+    assert_eq!(codes(&several), vec!["external-id-pattern"]);
+    let pattern = report(role(
+        "pattern",
+        genesys_trust(json!({"StringLike": {"sts:ExternalId": "0f8c*"}})),
+    ));
+    assert_eq!(pattern.external_ids.kind, "pattern");
+    assert_eq!(pattern.external_ids.values, vec!["0f8c*"]);
+    assert_eq!(codes(&pattern), vec!["external-id-pattern"]);
+    assert!(pattern.findings[0].counterexample.is_some());
+}
+
+#[test]
+fn a_value_shadowed_by_a_deny_is_not_accepted() {
+    let mut t = genesys_trust(json!({"StringEquals": {"sts:ExternalId": [ORG, "old-org"]}}));
+    t["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"Effect": "Deny",
+        "Principal": "*", "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"sts:ExternalId": "old-org"}}}));
+    let r = report(role("shadowed", t));
+    assert_eq!(r.external_ids.kind, "fixed");
+    assert_eq!(r.external_ids.values, vec![ORG]);
+    assert!(r.findings.is_empty(), "{:#?}", r.findings);
+}
+
+#[test]
+fn other_principals_are_reported() {
+    let mut t = locked();
+    t["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole"}));
+    let r = report(role("shared", t));
+    assert_eq!(codes(&r), vec!["other-principals"]);
+    assert!(r
+        .assumable_by
+        .contains(&"arn:aws:iam::444455556666:root".to_string()));
+    let c = r.findings[0].counterexample.as_ref().unwrap();
+    assert!(c["principal"].as_str().unwrap().contains("444455556666"));
+}
+
+#[test]
+fn beyond_invoke_and_all_functions() {
+    let mut r = role("broad", locked());
+    r.inline = vec![(
+        "broad".into(),
+        json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["lambda:InvokeFunction", "s3:GetObject"], "Resource": "*"}]}),
+    )];
+    let rep = report(r);
+    assert_eq!(codes(&rep), vec!["beyond-invoke", "all-functions"]);
+    assert_eq!(rep.invokable, vec!["*"]);
+    for f in &rep.findings {
+        assert!(f.counterexample.is_some(), "{f:?}");
+    }
+    let beyond = &rep.findings[0];
+    assert_ne!(
+        beyond.counterexample.as_ref().unwrap()["action"],
+        "lambda:InvokeFunction"
+    );
+}
+
+#[test]
+fn a_function_name_wildcard_is_all_functions_but_all_qualifiers_is_not() {
+    let mut r = role("prefix", locked());
+    r.inline = vec![(
+        "p".into(),
+        invoke(json!([
+            "arn:aws:lambda:us-east-1:111122223333:function:lookup-*"
+        ])),
+    )];
+    assert_eq!(codes(&report(r)), vec!["all-functions"]);
+    let mut q = role("qualifiers", locked());
+    q.inline = vec![("p".into(), invoke(json!([FN, format!("{FN}:*")])))];
+    assert!(report(q).findings.is_empty());
+}
+
+#[test]
+fn a_broader_non_default_version_is_latent() {
+    let arn = format!("arn:aws:iam::{OWN}:policy/invoke");
+    let mut r = role("latent", locked());
+    r.inline.clear();
+    r.attached = vec![arn.clone()];
+    let mut iam = account(vec![r.clone()]);
+    let version = |id: &str, default: bool, doc: Value| AuditVersion {
+        version_id: id.into(),
+        is_default: default,
+        document: doc,
+    };
+    iam.policies.insert(
+        arn.clone(),
+        AuditPolicy {
+            arn: arn.clone(),
+            name: "invoke".into(),
+            versions: vec![
+                version(
+                    "v1",
+                    false,
+                    json!({"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
+                ),
+                version("v2", true, invoke(json!([FN]))),
+                version("v3", false, invoke(json!([FN]))),
+            ],
+        },
+    );
+    let rep = audit_role(&iam, &r, &genesys()).unwrap();
+    assert_eq!(codes(&rep), vec!["latent-version"]);
+    assert!(rep.findings[0].message.contains("version v1"));
+    assert_eq!(rep.invokable, vec![FN]);
+}
+
+#[test]
+fn unmanaged_is_info_and_config_mismatch_is_config() {
+    let mut r = role("foreign", locked());
+    r.tags.clear();
+    let rep = report(r);
+    assert_eq!(codes(&rep), vec!["unmanaged"]);
+    assert_eq!(rep.findings[0].severity, Severity::Info);
+
+    let mut m = role("GenesysLambdaInvoker", locked());
+    m.tags
+        .insert("lambda-trust:config".into(), "0000000000000000".into());
+    let iam = account(vec![m.clone()]);
+    let opts = AuditOptions {
+        config: Some(ConfigIdentity {
+            role_name: "GenesysLambdaInvoker".into(),
+            digest: "1111111111111111".into(),
+        }),
+        ..genesys()
+    };
+    let rep = audit_role(&iam, &m, &opts).unwrap();
+    assert_eq!(codes(&rep), vec!["config-mismatch"]);
+    assert_eq!(rep.findings[0].severity, Severity::Config);
+    m.tags
+        .insert("lambda-trust:config".into(), "1111111111111111".into());
+    assert!(audit_role(&iam, &m, &opts).unwrap().findings.is_empty());
+}
+
+#[test]
+fn unproved_external_id_is_reported_as_the_weaker_claim() {
+    let t = genesys_trust(json!({"StringEquals": {"sts:ExternalId": "${aws:PrincipalTag/org}"}}));
+    let rep = report(role("variable", t));
+    assert_eq!(rep.external_ids.kind, "any");
+    // Undecided on both questions: the weaker claim on both (any ID, maybe other principals).
+    assert_eq!(
+        codes(&rep),
+        vec!["external-id-unproved", "other-principals"]
+    );
+    assert!(rep.findings.iter().all(|f| f.counterexample.is_none()));
+}
+
+#[test]
+fn roles_no_partner_can_assume_are_left_out() {
+    let service = role(
+        "svc",
+        trust(json!({"Service": "lambda.amazonaws.com"}), Value::Null),
+    );
+    let own = role(
+        "own",
+        trust(
+            json!({"AWS": format!("arn:aws:iam::{OWN}:root")}),
+            Value::Null,
+        ),
+    );
+    let other = role(
+        "other-partner",
+        trust(
+            json!({"AWS": "arn:aws:iam::444455556666:root"}),
+            json!({"StringEquals": {"sts:ExternalId": "x-org"}}),
+        ),
+    );
+    let mut denied = locked();
+    denied["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"Effect": "Deny",
+        "Principal": "*", "Action": "*"}));
+    let denied = role("denied", denied);
+    let iam = account(vec![
+        service.clone(),
+        own.clone(),
+        other.clone(),
+        denied.clone(),
+    ]);
+    for r in [&service, &own, &other, &denied] {
+        assert!(audit_role(&iam, r, &genesys()).is_none(), "{}", r.name);
+    }
+    // Without --partner the role trusting another account is audited, the rest are not.
+    let any = AuditOptions::default();
+    let rep = audit_role(&iam, &other, &any).expect("reported without --partner");
+    assert_eq!(rep.external_ids.kind, "fixed");
+    assert!(audit_role(&iam, &service, &any).is_none());
+    assert!(audit_role(&iam, &own, &any).is_none());
+}
+
+#[test]
+fn anyone_is_audited_without_partner() {
+    let star = role("star", trust(json!("*"), Value::Null));
+    let iam = account(vec![star.clone()]);
+    let rep = audit_role(&iam, &star, &AuditOptions::default()).unwrap();
+    assert_eq!(rep.assumable_by, vec!["*"]);
+    assert_eq!(codes(&rep), vec!["no-external-id"]);
+    // With --partner genesys, `*` lets Genesys in too.
+    let rep = audit_role(&iam, &star, &genesys()).unwrap();
+    assert!(codes(&rep).contains(&"no-external-id"));
+    assert!(codes(&rep).contains(&"other-principals"));
+}
+
+#[test]
+fn the_account_report_is_worst_first_and_exits_2_on_a_security_finding() {
+    let mut foreign = role("b-foreign", locked());
+    foreign.tags.clear();
+    let roles = vec![
+        role("c-clean", locked()),
+        foreign,
+        role("a-open", genesys_trust(Value::Null)),
+    ];
+    let rep = audit_account(&account(roles), &genesys(), 7);
+    let names: Vec<&str> = rep.roles.iter().map(|r| r.role.as_str()).collect();
+    assert_eq!(names, vec!["a-open", "b-foreign", "c-clean"]);
+    assert_eq!(rep.summary.roles_scanned, 3);
+    assert_eq!(rep.summary.calls, 7);
+    assert_eq!(rep.status(), Status::Changes);
+    let clean = audit_account(&account(vec![role("c-clean", locked())]), &genesys(), 1);
+    assert_eq!(clean.status(), Status::Ok);
+}
+
+#[test]
+fn every_code_has_a_severity_and_a_description() {
+    for c in Code::ALL {
+        assert!(!c.description().is_empty());
+        let _ = c.severity();
+        assert!(c
+            .as_str()
+            .chars()
+            .all(|ch| ch.is_ascii_lowercase() || ch == '-'));
+    }
+}
+
+#[test]
+fn a_case_insensitive_id_is_a_pattern() {
+    let r = report(role(
+        "ignorecase",
+        genesys_trust(json!({"StringEqualsIgnoreCase": {"sts:ExternalId": ORG}})),
+    ));
+    assert_eq!(r.external_ids.kind, "pattern");
+    assert_eq!(codes(&r), vec!["external-id-pattern"]);
+}
+
+#[test]
+fn identity_side_requests_name_the_role() {
+    let mut r = role("names", locked());
+    r.inline = vec![(
+        "p".into(),
+        json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["lambda:InvokeFunction", "iam:PassRole"], "Resource": FN}]}),
+    )];
+    let rep = report(r.clone());
+    let f = &rep.findings[0];
+    assert_eq!(f.code, "beyond-invoke");
+    assert_eq!(f.counterexample.as_ref().unwrap()["principal"], r.arn);
+    assert!(
+        f.message.contains(&format!("{} may ", r.arn)),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn a_boundary_caps_what_the_role_can_do() {
+    let arn = "arn:aws:iam::111122223333:policy/boundary".to_string();
+    let mut r = role("bounded", locked());
+    r.inline = vec![(
+        "broad".into(),
+        json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
+    )];
+    r.boundary = Some(arn.clone());
+    let mut iam = account(vec![r.clone()]);
+    iam.policies.insert(
+        arn.clone(),
+        AuditPolicy {
+            arn: arn.clone(),
+            name: "boundary".into(),
+            versions: vec![AuditVersion {
+                version_id: "v1".into(),
+                is_default: true,
+                document: invoke(json!([FN])),
+            }],
+        },
+    );
+    let rep = audit_role(&iam, &r, &genesys()).unwrap();
+    // The inline policy lists "*" as invokable (so all-functions), but the boundary keeps the
+    // role to invoking FN: nothing beyond invoke, and no confirmed wildcard request.
+    assert_eq!(codes(&rep), vec!["all-functions"]);
+    assert!(rep.findings[0].counterexample.is_none());
+    // Without the boundary read, nothing is proved about the role's access.
+    iam.policies.clear();
+    let rep = audit_role(&iam, &r, &genesys()).unwrap();
+    assert!(codes(&rep).contains(&"beyond-invoke"));
+    assert!(rep
+        .findings
+        .iter()
+        .any(|f| f.message.contains("was not read")));
+}
+
+#[test]
+fn aws_managed_policies_are_read_only_for_roles_that_name_a_partner() {
+    let lambda_role = "arn:aws:iam::aws:policy/service-role/AWSLambdaRole".to_string();
+    let read_only = "arn:aws:iam::aws:policy/ReadOnlyAccess".to_string();
+    let own_policy = format!("arn:aws:iam::{OWN}:policy/invoke");
+    let mut genesys_role = role("genesys", locked());
+    genesys_role.attached = vec![lambda_role.clone(), own_policy.clone()];
+    genesys_role.boundary = Some(read_only.clone());
+    let mut service = role(
+        "svc",
+        trust(json!({"Service": "lambda.amazonaws.com"}), Value::Null),
+    );
+    service.attached = vec!["arn:aws:iam::aws:policy/AdministratorAccess".into()];
+    let mut iam = account(vec![genesys_role, service]);
+    iam.policies.insert(
+        own_policy.clone(),
+        AuditPolicy {
+            arn: own_policy,
+            name: "invoke".into(),
+            versions: vec![AuditVersion {
+                version_id: "v1".into(),
+                is_default: true,
+                document: invoke(json!([FN])),
+            }],
+        },
+    );
+    assert_eq!(
+        policies_to_read(&iam, &genesys()),
+        vec![read_only, lambda_role]
+    );
+}

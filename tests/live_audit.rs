@@ -1,0 +1,358 @@
+//! `lambda-trust audit` against moto: an account seeded with one role per finding code and
+//! clean roles (service roles, roles of the account itself, roles trusting another partner,
+//! lambda-trust-managed roles), read in one paginated GetAccountAuthorizationDetails pass that
+//! the proxy splits into pages (moto answers in one); the report snapshot-tested; the calls
+//! counted on the wire; exit codes 0/2/1.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Command;
+
+use lambda_trust::core::audit::Code;
+use serde_json::Value;
+use support::live::*;
+use support::{FaultConfig, Injection};
+
+const GAAD: &str = "iam:GetAccountAuthorizationDetails";
+
+/// Seeds `n` roles in the default account with `scripts/seed_audit.py`, straight to moto.
+fn seed(env: &Env, n: usize) {
+    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/seed_audit.py");
+    let out = Command::new(python)
+        .args([script, &env.moto.url(), "roles", ACCOUNT, &n.to_string()])
+        .output()
+        .expect("run seed_audit.py");
+    assert!(
+        out.status.success(),
+        "seeding failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn paged(env: &Env, page: usize) {
+    env.proxy.set_faults(FaultConfig {
+        gaad_page_size: Some(page),
+        ..FaultConfig::default()
+    });
+}
+
+fn codes_by_role(report: &Value) -> BTreeMap<String, Vec<String>> {
+    report["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let codes = r["findings"].as_array().unwrap().iter();
+            let codes = codes
+                .map(|f| f["code"].as_str().unwrap().to_owned())
+                .collect();
+            (r["role"].as_str().unwrap().to_owned(), codes)
+        })
+        .collect()
+}
+
+#[test]
+fn two_hundred_roles_every_finding_code_paginated() {
+    let env = Env::new();
+    seed(&env, 200);
+    env.write_config(&config(&[], ""));
+    paged(&env, 50);
+    env.proxy.clear();
+    let r = env.run_raw(&["audit", "--partner", "genesys-cloud", "--format", "json"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let report = json_of(&r);
+
+    // One pass: STS for the account, then the pages, following the markers; nothing else.
+    let calls = env.proxy.calls();
+    let gaad: Vec<_> = calls.iter().filter(|c| c.matches(GAAD)).collect();
+    // 200 roles + 1 customer managed policy, 50 entries a page.
+    assert_eq!(gaad.len(), 5, "{:?}", env.proxy.summary());
+    assert_eq!(gaad[0].param("Marker"), None);
+    for (i, c) in gaad.iter().enumerate().skip(1) {
+        assert_eq!(
+            c.param("Marker"),
+            Some(format!("lambda-trust-proxy-page-{}", i * 50).as_str())
+        );
+    }
+    assert_eq!(calls.len(), 6, "{:?}", env.proxy.summary());
+    assert_eq!(report["summary"]["calls"], 6);
+    assert_eq!(report["summary"]["roles_scanned"], 200);
+
+    // Every finding code but config-mismatch (that one needs --config) is on its role.
+    let by_role = codes_by_role(&report);
+    let want = [
+        ("audit-no-external-id", vec!["no-external-id", "unmanaged"]),
+        ("audit-any-external-id", vec!["no-external-id"]),
+        ("audit-several-ids", vec!["external-id-pattern"]),
+        ("audit-id-pattern", vec!["external-id-pattern"]),
+        (
+            "audit-id-variable",
+            vec!["external-id-unproved", "other-principals"],
+        ),
+        ("audit-other-principals", vec!["other-principals"]),
+        ("audit-beyond-invoke", vec!["beyond-invoke"]),
+        ("audit-all-functions", vec!["all-functions"]),
+        ("audit-latent-version", vec!["latent-version"]),
+        ("audit-unmanaged", vec!["unmanaged"]),
+        ("GenesysLambdaInvoker", vec![]),
+    ];
+    for (role, codes) in want {
+        assert_eq!(
+            by_role.get(role),
+            Some(&codes.iter().map(|s| s.to_string()).collect()),
+            "{role}"
+        );
+    }
+    // Clean roles: service, own-account and other-partner roles are not reported; the managed
+    // roles locked to Genesys are, with no finding.
+    for (role, codes) in &by_role {
+        assert!(
+            !role.starts_with("svc-") && !role.starts_with("own-") && !role.starts_with("partner-"),
+            "{role}"
+        );
+        if role.starts_with("managed-") {
+            assert!(codes.is_empty(), "{role}: {codes:?}");
+        }
+    }
+    // 11 finding/clean roles + 47 managed roles (every 4th of the 189 fillers).
+    assert_eq!(report["summary"]["roles_reported"], 58);
+
+    let r = env.run_raw(&["audit", "--partner", "genesys-cloud"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    insta::assert_snapshot!("audit_200_roles_human", r.stdout);
+    // With --config: the managed role of that name carries another config's digest.
+    let with_config = env.expect(
+        &["audit", "--partner", "genesys-cloud", "--format", "json"],
+        2,
+    );
+    let all: BTreeSet<String> = codes_by_role(&json_of(&with_config))
+        .into_values()
+        .flatten()
+        .collect();
+    let every: BTreeSet<String> = Code::ALL.iter().map(|c| c.as_str().to_owned()).collect();
+    assert_eq!(all, every, "every finding code is covered");
+}
+
+#[test]
+fn json_and_sarif_shapes() {
+    let env = Env::new();
+    seed(&env, 11);
+    let r = env.run_raw(&[
+        "audit",
+        "--partner-account",
+        "765628985471",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let report = json_of(&r);
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(
+        keys(&report),
+        ["schema_version", "account", "partners", "roles", "summary"]
+    );
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["account"], ACCOUNT);
+    assert_eq!(report["partners"], serde_json::json!(["765628985471"]));
+    let role = &report["roles"][0];
+    assert_eq!(
+        keys(role),
+        [
+            "role",
+            "arn",
+            "managed",
+            "assumable_by",
+            "external_ids",
+            "invokable",
+            "findings"
+        ]
+    );
+    assert_eq!(keys(&role["external_ids"]), ["kind", "values"]);
+    assert_eq!(
+        keys(&role["findings"][0]),
+        ["severity", "code", "message", "counterexample"]
+    );
+    assert_eq!(
+        keys(&report["summary"]),
+        ["roles_scanned", "roles_reported", "calls"]
+    );
+    let findings: usize = report["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["findings"].as_array().unwrap().len())
+        .sum();
+
+    let r = env.run_raw(&["audit", "--partner", "genesys-cloud", "--format", "sarif"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let sarif = json_of(&r);
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), findings, "one SARIF result per finding");
+    assert!(results.iter().all(|r| r["ruleId"]
+        .as_str()
+        .unwrap()
+        .starts_with("lambda-trust/audit/")));
+}
+
+#[test]
+fn calls_stay_constant_from_20_to_1000_roles() {
+    for n in [20, 1000] {
+        let env = Env::new();
+        seed(&env, n);
+        // moto's single page: STS + one GetAccountAuthorizationDetails, whatever the size.
+        env.proxy.clear();
+        let r = env.run_raw(&["audit", "--partner", "genesys-cloud", "--format", "json"]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert_eq!(
+            env.proxy.calls().len(),
+            2,
+            "{n} roles: {:?}",
+            env.proxy.summary()
+        );
+        assert_eq!(json_of(&r)["summary"]["calls"], 2);
+        assert_eq!(json_of(&r)["summary"]["roles_scanned"], n);
+        // Split into pages of 100: STS + ceil((roles + 1 policy) / 100) pages, nothing else.
+        paged(&env, 100);
+        env.proxy.clear();
+        let r = env.run_raw(&["audit", "--partner", "genesys-cloud", "--format", "json"]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        let pages = (n + 1).div_ceil(100);
+        assert_eq!(env.proxy.count(GAAD), pages, "{n} roles");
+        assert_eq!(
+            env.proxy.calls().len(),
+            1 + pages,
+            "{n} roles: {:?}",
+            env.proxy.summary()
+        );
+    }
+}
+
+#[test]
+fn exit_codes_0_2_1() {
+    let env = Env::new();
+    // Clean: one role locked to Genesys, managed, invoking one function; one service role.
+    let trust = trust_doc(EXT, "arn:aws:iam::765628985471:root");
+    env.iam(
+        "CreateRole",
+        &[
+            ("RoleName", "locked"),
+            ("AssumeRolePolicyDocument", &trust),
+            ("Tags.member.1.Key", "managed-by"),
+            ("Tags.member.1.Value", "lambda-trust"),
+        ],
+    );
+    let invoke = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f"}]}"#;
+    env.iam(
+        "PutRolePolicy",
+        &[
+            ("RoleName", "locked"),
+            ("PolicyName", "invoke"),
+            ("PolicyDocument", invoke),
+        ],
+    );
+    let r = env.run_raw(&["audit", "--partner", "genesys-cloud"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("locked"), "{}", r.stdout);
+
+    // A finding: the same role without the external ID condition.
+    let open = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::765628985471:root"},"Action":"sts:AssumeRole"}]}"#;
+    env.iam(
+        "UpdateAssumeRolePolicy",
+        &[("RoleName", "locked"), ("PolicyDocument", open)],
+    );
+    let r = env.run_raw(&["audit", "--partner", "genesys-cloud"]);
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("no-external-id"), "{}", r.stdout);
+
+    // An error: access denied on the one read.
+    env.proxy.inject(
+        Injection::new(
+            GAAD,
+            403,
+            "AccessDenied",
+            "not authorized to perform iam:GetAccountAuthorizationDetails",
+        )
+        .always(),
+    );
+    let r = env.run_raw(&["audit", "--partner", "genesys-cloud", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("AccessDenied"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn bad_flags_are_refused_before_any_call() {
+    let env = Env::new();
+    env.proxy.clear();
+    for (args, needle) in [
+        (
+            vec!["audit", "--partner-account", "76562898547"],
+            "12 digits",
+        ),
+        (vec!["audit", "--organization"], "--assume-role"),
+        (vec!["audit", "--format", "github"], "only for `check`"),
+    ] {
+        let r = env.run_raw(&args);
+        assert_ne!(r.code, 0, "{args:?}");
+        assert!(r.stderr.contains(needle), "{args:?}: {}", r.stderr);
+    }
+    assert_eq!(env.proxy.calls().len(), 0);
+}
+
+#[test]
+fn aws_managed_policies_of_reported_roles_are_read_one_by_one() {
+    // moto knows AWS managed policies only with this setting.
+    let moto = support::MotoServer::start_with_env(&[("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")]);
+    let proxy = support::Proxy::start(&moto.url());
+    let locked = trust_doc(EXT, "arn:aws:iam::765628985471:root");
+    let service = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    moto.iam_query(
+        "CreateRole",
+        &[
+            ("RoleName", "genesys"),
+            ("AssumeRolePolicyDocument", &locked),
+        ],
+    );
+    moto.iam_query(
+        "CreateRole",
+        &[("RoleName", "svc"), ("AssumeRolePolicyDocument", service)],
+    );
+    let lambda_role = "arn:aws:iam::aws:policy/service-role/AWSLambdaRole";
+    moto.iam_query(
+        "AttachRolePolicy",
+        &[("RoleName", "genesys"), ("PolicyArn", lambda_role)],
+    );
+    let read_only = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+    moto.iam_query(
+        "AttachRolePolicy",
+        &[("RoleName", "svc"), ("PolicyArn", read_only)],
+    );
+
+    let r = support::lambda_trust(
+        &proxy.url(),
+        &["audit", "--partner", "genesys-cloud", "--format", "json"],
+        &[],
+    );
+    assert_eq!(r.code, Some(2), "{r}");
+    let report = r.json();
+    let role = &report["roles"][0];
+    assert_eq!(role["role"], "genesys");
+    assert_eq!(role["invokable"], serde_json::json!(["*"]));
+    let codes: Vec<&str> = role["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["all-functions", "unmanaged"]);
+    // Only the reported role's AWS managed policy is read, once; the service role's is not.
+    let gets = proxy.calls_to("GetPolicy");
+    assert_eq!(gets.len(), 1);
+    assert_eq!(gets[0].param("PolicyArn"), Some(lambda_role));
+    assert_eq!(proxy.count("GetPolicyVersion"), 1);
+    assert_eq!(proxy.calls().len(), 4, "{:?}", proxy.summary());
+    assert_eq!(report["summary"]["calls"], 4);
+}

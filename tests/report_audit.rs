@@ -1,0 +1,117 @@
+//! Snapshots of the `audit` renderers — human, JSON, SARIF; one account and an organization
+//! with a failed account — over a small in-memory account (no AWS): a clean role, one without
+//! an external ID, one with a wildcard function, an unmanaged one.
+
+use std::collections::BTreeMap;
+
+use lambda_trust::core::audit::{
+    audit_account, parse_accounts, AccountIam, AccountOutcome, AccountReport, AuditOptions,
+    AuditRole, OrgReport,
+};
+use lambda_trust::error::Status;
+use lambda_trust::report::{self, Styles};
+use serde_json::{json, Value};
+
+const OWN: &str = "111122223333";
+
+fn role(name: &str, condition: Value, resource: &str, managed: bool) -> AuditRole {
+    let mut stmt = json!({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::765628985471:root"},
+        "Action": "sts:AssumeRole"});
+    if !condition.is_null() {
+        stmt["Condition"] = condition;
+    }
+    AuditRole {
+        name: name.into(),
+        arn: format!("arn:aws:iam::{OWN}:role/{name}"),
+        trust: json!({"Version": "2012-10-17", "Statement": [stmt]}),
+        inline: vec![(
+            "invoke".into(),
+            json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": resource}]}),
+        )],
+        attached: vec![],
+        boundary: None,
+        tags: if managed {
+            BTreeMap::from([("managed-by".into(), "lambda-trust".into())])
+        } else {
+            BTreeMap::new()
+        },
+    }
+}
+
+fn account() -> AccountReport {
+    let locked =
+        json!({"StringEquals": {"sts:ExternalId": "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"}});
+    let f = "arn:aws:lambda:us-east-1:111122223333:function:lookup";
+    let iam = AccountIam {
+        account_id: OWN.into(),
+        roles: vec![
+            role("GenesysLambdaInvoker", locked.clone(), f, true),
+            role("legacy-genesys", Value::Null, f, false),
+            role(
+                "broad-invoker",
+                locked,
+                "arn:aws:lambda:us-east-1:111122223333:function:*",
+                true,
+            ),
+        ],
+        policies: BTreeMap::new(),
+    };
+    let opts = AuditOptions {
+        partners: vec!["765628985471".into()],
+        config: None,
+    };
+    audit_account(&iam, &opts, 2)
+}
+
+fn org() -> OrgReport {
+    let failed = AccountOutcome::Error {
+        account: "444455556666".into(),
+        error: "sts:AssumeRole failed: AccessDenied: not authorized".into(),
+        calls: 1,
+    };
+    OrgReport::new(vec![failed, AccountOutcome::Report(account())], 1)
+}
+
+#[test]
+fn account_renderers() {
+    let r = account();
+    assert_eq!(r.status(), Status::Changes);
+    insta::assert_snapshot!(
+        "audit_human",
+        report::audit_human(&r, Styles { color: false })
+    );
+    insta::assert_snapshot!("audit_json", report::audit_json(&r));
+    insta::assert_snapshot!("audit_sarif", report::audit_sarif(&r));
+}
+
+#[test]
+fn organization_renderers() {
+    let r = org();
+    assert_eq!(r.status(), Status::Invalid, "a failed account exits 1");
+    assert_eq!(r.summary.calls, 1 + 1 + 2);
+    insta::assert_snapshot!(
+        "audit_org_human",
+        report::audit_org_human(&r, Styles { color: false })
+    );
+    insta::assert_snapshot!("audit_org_json", report::audit_org_json(&r));
+    let sarif: Value = serde_json::from_str(&report::audit_org_sarif(&r)).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let findings: usize = account().roles.iter().map(|r| r.findings.len()).sum();
+    assert_eq!(
+        results.len(),
+        findings + 1,
+        "one result per finding and one per failed account"
+    );
+}
+
+#[test]
+fn accounts_files() {
+    let ok = parse_accounts("# prod\n111122223333\n\n444455556666 # cx\n111122223333\n").unwrap();
+    assert_eq!(ok, vec!["111122223333", "444455556666"]);
+    let bad = parse_accounts("11112222333\nabc\n# fine\n").unwrap_err();
+    assert_eq!(bad.len(), 2);
+    assert!(bad[0].starts_with("line 1:"), "{bad:?}");
+    assert!(bad[1].starts_with("line 2:"), "{bad:?}");
+    assert!(parse_accounts("# nothing\n").is_err());
+}
