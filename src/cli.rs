@@ -32,8 +32,17 @@ AWS access uses the SDK's default chain (environment, profiles, SSO, instance ro
 --profile, --region and --endpoint-url (or AWS_ENDPOINT_URL) override it.
 ";
 
+/// `--version`: the crate version and the commit it was built from (build.rs; "unknown" outside
+/// a git checkout).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("LAMBDA_TRUST_COMMIT"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
-#[command(name = "lambda-trust", version, about = ABOUT, after_help = format!("{AFTER_HELP}\n{EXIT_CODES}"))]
+#[command(name = "lambda-trust", version = VERSION, about = ABOUT, after_help = format!("{AFTER_HELP}\n{EXIT_CODES}"))]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,

@@ -16,9 +16,9 @@ use crate::report::{self, Styles};
 
 /// `--config` values expanded: a directory means its `*.toml` files, a glob (`*`, `?`, `[…]`,
 /// `{a,b}`) is matched against the file names of its directory.
-fn expand_configs(args: &[PathBuf]) -> Result<Vec<PathBuf>> {
+fn expand_configs(args: &[PathBuf], verbose: u8) -> Result<Vec<PathBuf>> {
     if args.is_empty() {
-        return Ok(vec![PathBuf::from("lambda-trust.toml")]);
+        return Ok(vec![super::discover::config_file(args, verbose)?]);
     }
     let mut out = Vec::new();
     for a in args {
@@ -106,7 +106,7 @@ async fn check_one(g: &Global, path: &Path) -> drift::ConfigReport {
 }
 
 pub async fn run(g: &Global, styles: Styles) -> Result<Status> {
-    let paths = expand_configs(&g.config)?;
+    let paths = expand_configs(&g.config, g.verbose)?;
     let pb = spinner(&format!("checking {} config(s) against AWS", paths.len()));
     let reports = futures::future::join_all(paths.iter().map(|p| check_one(g, p))).await;
     pb.finish_and_clear();

@@ -6,6 +6,7 @@
 mod apply;
 mod check;
 mod destroy;
+pub mod discover;
 mod lint;
 mod onboard;
 mod plan;
@@ -102,19 +103,10 @@ pub fn run(cli: &Cli) -> Result<Status> {
     }
 }
 
-/// The one config file of every command but `check`.
+/// The one config file of every command but `check`: given, or discovered
+/// ([`discover`]).
 fn config_path(g: &Global) -> Result<PathBuf> {
-    match g.config.as_slice() {
-        [] => Ok(PathBuf::from("lambda-trust.toml")),
-        [one] => Ok(one.clone()),
-        many => Err(Error::usage(
-            format!(
-                "{} config files given; only `check` takes several",
-                many.len()
-            ),
-            "run the command once per config",
-        )),
-    }
+    discover::config_file(&g.config, g.verbose)
 }
 
 /// Refuses --format sarif/github outside `check`.
