@@ -52,8 +52,9 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct Global {
-    /// The configuration file [default: lambda-trust.toml]. `check` takes several (repeat the
-    /// flag, or give a directory or a glob such as 'configs/*.toml').
+    /// The configuration file [default: ./lambda-trust.toml, else the one at the git root].
+    /// `check` takes several (repeat the flag, or give a directory or a glob such as
+    /// 'configs/*.toml').
     #[arg(
         short,
         long,
@@ -122,6 +123,27 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a commented lambda-trust.toml: from flags, or by asking on a terminal.
+    #[command(after_help = "\
+Writes ./lambda-trust.toml (or --config FILE). On a terminal without --external-id it asks for
+each value, with defaults and the same checks as `lint` as you type; otherwise (a script, CI:
+stdin is not a terminal) it takes the flags and names any missing one. An existing file is never
+overwritten without --force. --region (the global flag, else AWS_REGION) becomes [aws].region.
+
+Your Genesys Cloud organization ID is in Genesys Cloud under Admin > Account Settings >
+Organization Settings > Organization Details > Advanced > Organization ID.
+
+--from-account lists the Lambda functions of the account and region (ListFunctions, read-only)
+and makes those whose names match a --match glob targets; the others are written as
+commented-out entries.
+
+Examples:
+  lambda-trust init
+  lambda-trust init --external-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 --region eu-west-1 \\
+      --function lookup-customer --function lookup-order
+  lambda-trust init --external-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 --region us-east-1 \\
+      --from-account --match 'genesys-*'")]
+    Init(InitArgs),
     /// Print the rendered trust and invoke policies (offline).
     #[command(after_help = "Example:\n  lambda-trust render --which trust")]
     Render {
@@ -299,6 +321,60 @@ Example:
         #[arg(long)]
         yes: bool,
     },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = "\
+Examples:
+  lambda-trust completions bash > ~/.local/share/bash-completion/completions/lambda-trust
+  lambda-trust completions zsh > \"${fpath[1]}/_lambda-trust\"
+  lambda-trust completions fish > ~/.config/fish/completions/lambda-trust.fish")]
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one page per command with --out-dir.
+    #[command(after_help = "\
+Examples:
+  lambda-trust man | man -l -
+  lambda-trust man --out-dir /usr/local/share/man/man1")]
+    Man {
+        /// Write lambda-trust.1 and one lambda-trust-COMMAND.1 per command into DIR.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Your Genesys Cloud organization ID: the role's required sts:ExternalId.
+    #[arg(long, value_name = "ORG-ID")]
+    pub external_id: Option<String>,
+    /// A function Genesys Cloud may invoke: a name (in --region) or a function ARN (repeatable).
+    #[arg(long = "function", value_name = "NAME|ARN")]
+    pub functions: Vec<String>,
+    /// The role's AWS account (12 digits), written as [aws].account_id; needed with bare
+    /// function names so that `lint` and `render` resolve them offline.
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account_id: Option<String>,
+    /// The IAM role's name [default: GenesysLambdaInvoker].
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+    /// The Genesys Cloud region of your organization (an AWS region name, e.g. eu-west-1).
+    #[arg(long, value_name = "REGION")]
+    pub genesys_region: Option<String>,
+    /// List the account's Lambda functions in --region to choose targets from.
+    #[arg(long)]
+    pub from_account: bool,
+    /// With --from-account: make the functions whose names match this glob targets
+    /// (repeatable), e.g. 'genesys-*'.
+    #[arg(long = "match", value_name = "GLOB", requires = "from_account")]
+    pub matches: Vec<String>,
+    /// Overwrite an existing config file.
+    #[arg(long)]
+    pub force: bool,
+    /// Never prompt, even on a terminal.
+    #[arg(long)]
+    pub no_input: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -198,3 +198,96 @@ fn version_prints_the_version_and_the_commit() {
         format!("lambda-trust {} (commit {head})", env!("CARGO_PKG_VERSION"))
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Completions and man pages
+// ---------------------------------------------------------------------------------------------
+
+/// The subcommands, read from `--help` (so a command added later is checked too).
+fn subcommands() -> Vec<String> {
+    let r = run(&["--help"]);
+    assert_eq!(r.code, 0, "{r}");
+    let names: Vec<String> = r
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| !l.starts_with("   ")) // wrapped description lines
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| *n != "help")
+        .map(str::to_string)
+        .collect();
+    for known in ["init", "plan", "check", "completions", "man"] {
+        assert!(
+            names.iter().any(|n| n == known),
+            "{known} missing from {names:?}"
+        );
+    }
+    names
+}
+
+#[test]
+fn completions_for_every_shell_name_every_subcommand() {
+    let subs = subcommands();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let r = run(&["completions", shell]);
+        assert_eq!(r.code, 0, "{shell}: {r}");
+        for sub in &subs {
+            assert!(
+                r.stdout.contains(sub.as_str()),
+                "{shell} completion lacks {sub}"
+            );
+        }
+        // Flags complete too, global ones included.
+        assert!(r.stdout.contains("--config"), "{shell}");
+    }
+    let bash = run(&["completions", "bash"]).stdout;
+    assert!(bash.contains("complete -F _lambda-trust"), "{bash}");
+    // The flags of `check` are offered after `check`.
+    assert!(bash.contains("lambda__trust__check)"), "{bash}");
+    let r = run(&["completions", "tcsh"]);
+    assert_eq!(r.code, 1, "{r}");
+}
+
+#[test]
+fn the_man_page_has_name_synopsis_and_every_subcommand() {
+    let subs = subcommands();
+    let r = run(&["man"]);
+    assert_eq!(r.code, 0, "{r}");
+    for section in [
+        ".TH lambda-trust 1",
+        ".SH NAME",
+        ".SH SYNOPSIS",
+        ".SH OPTIONS",
+        ".SH SUBCOMMANDS",
+    ] {
+        assert!(r.stdout.contains(section), "{section} missing");
+    }
+    for sub in &subs {
+        assert!(
+            r.stdout
+                .contains(&format!("lambda\\-trust\\-{}", sub.replace('-', "\\-"))),
+            "root page lacks {sub}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("man1");
+    let r = run(&["man", "--out-dir", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{r}");
+    for sub in subs
+        .iter()
+        .map(|s| format!("lambda-trust-{s}"))
+        .chain(["lambda-trust".into()])
+    {
+        let page = std::fs::read_to_string(out.join(format!("{sub}.1")))
+            .unwrap_or_else(|e| panic!("{sub}.1: {e}\n{r}"));
+        assert!(
+            page.contains(".SH NAME") && page.contains(".SH SYNOPSIS"),
+            "{sub}"
+        );
+        assert!(r.stderr.contains(&format!("{sub}.1")), "{r}");
+    }
+    let check = std::fs::read_to_string(out.join("lambda-trust-check.1")).unwrap();
+    assert!(check.contains("drift check for CI"), "{check}");
+}

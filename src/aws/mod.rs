@@ -7,6 +7,7 @@
 
 pub mod apply;
 pub mod client;
+pub mod inventory;
 mod lost_answer;
 pub mod observe;
 pub mod prepare;

@@ -5,8 +5,11 @@
 
 mod apply;
 mod check;
+mod completions;
 mod destroy;
 pub mod discover;
+mod init;
+mod init_prompt;
 mod lint;
 mod onboard;
 mod plan;
@@ -49,6 +52,7 @@ pub fn run(cli: &Cli) -> Result<Status> {
         color: use_color(g.color, std::io::stdout().is_terminal()),
     };
     match &cli.command {
+        Command::Init(args) => init::run(g, args),
         Command::Render { which } => render::run(g, *which),
         Command::Lint => lint::run(g, styles),
         Command::Simulate(args) => simulate::run(g, args, styles),
@@ -85,6 +89,8 @@ pub fn run(cli: &Cli) -> Result<Status> {
                 styles,
             ))
         }),
+        Command::Completions { shell } => completions::completions(*shell),
+        Command::Man { out_dir } => completions::man(out_dir.as_deref()),
         Command::Offboard {
             function,
             qualifier,
@@ -126,7 +132,7 @@ fn simple_format(g: &Global) -> Result<()> {
     }
 }
 
-fn live(f: impl FnOnce(&tokio::runtime::Runtime) -> Result<Status>) -> Result<Status> {
+fn live<T>(f: impl FnOnce(&tokio::runtime::Runtime) -> Result<T>) -> Result<T> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -148,7 +154,13 @@ fn print_warnings(warnings: &[Finding]) {
 
 fn load(g: &Global) -> Result<config::Loaded> {
     let loaded = config::load(&config_path(g)?)?;
-    let warnings: Vec<Finding> = loaded
+    print_warnings(&config_warnings(&loaded));
+    Ok(loaded)
+}
+
+/// A loaded config's warnings, as lint findings.
+fn config_warnings(loaded: &config::Loaded) -> Vec<Finding> {
+    loaded
         .warnings
         .iter()
         .map(|w| Finding {
@@ -157,9 +169,7 @@ fn load(g: &Global) -> Result<config::Loaded> {
             message: w.message.clone(),
             hint: w.hint.clone(),
         })
-        .collect();
-    print_warnings(&warnings);
-    Ok(loaded)
+        .collect()
 }
 
 fn spinner(msg: &str) -> ProgressBar {

@@ -6,6 +6,7 @@
 
 pub mod edit;
 mod function;
+pub mod init;
 mod rules;
 mod validate;
 
