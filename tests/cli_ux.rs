@@ -240,12 +240,13 @@ fn completions_for_every_shell_name_every_subcommand() {
             );
         }
         // Flags complete too, global ones included.
-        assert!(r.stdout.contains("--config"), "{shell}");
+        let flag = if shell == "fish" { "-l config" } else { "--config" };
+        assert!(r.stdout.contains(flag), "{shell}");
     }
     let bash = run(&["completions", "bash"]).stdout;
-    assert!(bash.contains("complete -F _lambda-trust"), "{bash}");
+    assert!(bash.contains("complete -F _lambda__trust"), "{bash}");
     // The flags of `check` are offered after `check`.
-    assert!(bash.contains("lambda__trust__check)"), "{bash}");
+    assert!(bash.contains("lambda__trust,check)"), "{bash}");
     let r = run(&["completions", "tcsh"]);
     assert_eq!(r.code, 1, "{r}");
 }
@@ -290,4 +291,171 @@ fn the_man_page_has_name_synopsis_and_every_subcommand() {
     }
     let check = std::fs::read_to_string(out.join("lambda-trust-check.1")).unwrap();
     assert!(check.contains("drift check for CI"), "{check}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// init (offline: flags, refusals, the terminal prompts)
+// ---------------------------------------------------------------------------------------------
+
+const ORG: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
+
+#[test]
+fn init_from_flags_writes_a_config_that_lints_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_in(
+        dir.path(),
+        &[
+            "init",
+            "--external-id",
+            ORG,
+            "--region",
+            "eu-west-1",
+            "--account-id",
+            "111122223333",
+            "--role-name",
+            "CxInvoker",
+            "--function",
+            "lookup-order",
+            "--function",
+            "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer",
+            "--genesys-region",
+            "eu-west-1",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{r}");
+    assert!(r.stdout.contains("wrote lambda-trust.toml (2 target(s))"), "{r}");
+    let text = std::fs::read_to_string(dir.path().join("lambda-trust.toml")).unwrap();
+    // The [genesys] section is not read by this version: written, but commented out.
+    assert!(text.contains("# [genesys]\n# region = \"eu-west-1\""), "{text}");
+    assert!(text.contains("Organization ID"), "the org ID is explained:\n{text}");
+    let lint = run_in(dir.path(), &["lint", "--format", "json"], &[]);
+    assert_eq!(lint.code, 0, "{lint}");
+    let v: serde_json::Value = serde_json::from_str(&lint.stdout).unwrap();
+    assert_eq!(v["errors"], 0, "{lint}");
+    assert_eq!(v["warnings"], 0, "{lint}");
+    let render = run_in(dir.path(), &["render", "--which", "invoke"], &[]);
+    assert_eq!(render.code, 0, "{render}");
+    for arn in [
+        "arn:aws:lambda:eu-west-1:111122223333:function:lookup-order",
+        "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer",
+    ] {
+        assert!(render.stdout.contains(arn), "{render}");
+    }
+    let trust = run_in(dir.path(), &["render", "--which", "trust"], &[]);
+    assert!(trust.stdout.contains(ORG) && trust.stdout.contains("765628985471"), "{trust}");
+}
+
+#[test]
+fn init_refuses_to_overwrite_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lambda-trust.toml");
+    std::fs::write(&path, "# mine\n").unwrap();
+    let args = ["init", "--external-id", ORG, "--region", "us-east-1"];
+    let r = run_in(dir.path(), &args, &[]);
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("already exists") && r.stderr.contains("--force"), "{r}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "# mine\n");
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let r = run_in(dir.path(), &forced, &[]);
+    assert_eq!(r.code, 0, "{r}");
+    assert!(std::fs::read_to_string(&path).unwrap().contains(ORG));
+    // --config names another file; LAMBDA_TRUST_CONFIG too.
+    let other = dir.path().join("staging.toml");
+    let r = run_in(dir.path(), &["init", "--external-id", ORG, "--region", "us-east-1", "--config", other.to_str().unwrap()], &[]);
+    assert_eq!(r.code, 0, "{r}");
+    assert!(other.is_file());
+}
+
+#[test]
+fn init_without_a_terminal_names_each_missing_or_bad_flag_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["init"], "--external-id is required"),
+        (&["init", "--external-id", ORG], "--region is required"),
+        (
+            &["init", "--external-id", ORG, "--region", "us-east-1", "--function", "f"],
+            "--account-id is required",
+        ),
+        (&["init", "--external-id", "x", "--region", "us-east-1"], "--external-id: \"x\" is not a valid external ID"),
+        (&["init", "--external-id", ORG, "--region", "mars-1"], "--region: \"mars-1\" is not a valid region"),
+        (&["init", "--external-id", ORG, "--region", "us-east-1", "--role-name", "a b"], "--role-name:"),
+        (&["init", "--external-id", ORG, "--region", "us-east-1", "--genesys-region", "x"], "--genesys-region:"),
+        (&["init", "--external-id", ORG, "--region", "us-east-1", "--function", "bad name"], "--function:"),
+        (&["init", "--external-id", ORG, "--region", "us-east-1", "--match", "f*"], "--from-account"),
+    ];
+    for (args, want) in cases {
+        let r = run_in(dir.path(), args, &[("AWS_REGION", ""), ("AWS_DEFAULT_REGION", "")]);
+        assert_eq!(r.code, 1, "{args:?}: {r}");
+        assert!(r.stderr.contains(want), "{args:?}: expected {want:?}\n{r}");
+        assert!(!dir.path().join("lambda-trust.toml").exists(), "{args:?} wrote a file");
+    }
+    // The environment's region is the default for --region.
+    let r = run_in(dir.path(), &["init", "--external-id", ORG], &[("AWS_REGION", "ap-southeast-2")]);
+    assert_eq!(r.code, 0, "{r}");
+    let text = std::fs::read_to_string(dir.path().join("lambda-trust.toml")).unwrap();
+    assert!(text.contains("region = \"ap-southeast-2\""), "{text}");
+}
+
+/// Runs `init` on a pseudo-terminal (util-linux `script`), typing `keys`.
+fn init_on_a_terminal(dir: &Path, keys: &str) -> Out {
+    use std::io::Write;
+    let bin = env!("CARGO_BIN_EXE_lambda-trust");
+    let mut child = Command::new("script")
+        .args(["-qfec", &format!("'{bin}' init"), "/dev/null"])
+        .current_dir(dir)
+        .env_remove("LAMBDA_TRUST_CONFIG")
+        .env("AWS_REGION", "us-east-1")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs init on a pseudo-terminal");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(keys.as_bytes()).unwrap();
+    // Keep the terminal open until init has read everything; closing it early ends `script`.
+    let writer = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(5));
+        drop(stdin);
+    });
+    let out = child.wait_with_output().unwrap();
+    let _ = writer.join();
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn init_on_a_terminal_asks_checks_as_you_type_and_explains_the_org_id() {
+    let dir = tempfile::tempdir().unwrap();
+    // A bad org ID, then the real one; the default role name; a region; no Genesys region; no
+    // account listing; a bad function list, then a good one; a bad account, then a good one.
+    let keys = format!(
+        "not-an-org\r{ORG}\r\reu-west-1\r\rnlookup-order, bad name\rlookup-order\r1234\r111122223333\r"
+    );
+    let r = init_on_a_terminal(dir.path(), &keys);
+    assert_eq!(r.code, 0, "{r}");
+    let screen = &r.stdout;
+    assert!(screen.contains("Organization Settings > Organization Details > Advanced > Organization ID"), "{r}");
+    assert!(screen.contains("\"not-an-org\" is not a Genesys Cloud organization ID"), "{r}");
+    assert!(screen.contains("\"bad name\" is not a valid function name"), "{r}");
+    assert!(screen.contains("\"1234\" is not an AWS account ID"), "{r}");
+    assert!(screen.contains("wrote lambda-trust.toml (1 target(s))"), "{r}");
+    let text = std::fs::read_to_string(dir.path().join("lambda-trust.toml")).unwrap();
+    for line in [
+        format!("external_id = \"{ORG}\""),
+        "name = \"GenesysLambdaInvoker\"".to_string(),
+        "region = \"eu-west-1\"".to_string(),
+        "account_id = \"111122223333\"".to_string(),
+        "function = \"lookup-order\"".to_string(),
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} missing:\n{text}");
+    }
+    let lint = run_in(dir.path(), &["lint"], &[]);
+    assert_eq!(lint.code, 0, "{lint}");
 }
