@@ -262,8 +262,12 @@ Exit 0 in sync and verified, 2 drift (any planned change or failed verification)
 Examples:
   lambda-trust check
   lambda-trust check --config prod.toml --config staging.toml --format github
-  lambda-trust check --config 'configs/*.toml' --format sarif > lambda-trust.sarif")]
-    Check,
+  lambda-trust check --config 'configs/*.toml' --format sarif > lambda-trust.sarif
+  lambda-trust check --format github --sarif lambda-trust.sarif --json lambda-trust.json")]
+    Check {
+        #[command(flatten)]
+        files: ReportFiles,
+    },
     /// Add a Lambda function to the config (in place, keeping comments) and grant it.
     #[command(after_help = "\
 FUNCTION is a function ARN, an alias ARN (…:function:NAME:ALIAS) or a bare name (with --region
@@ -375,6 +379,17 @@ pub struct InitArgs {
     /// Never prompt, even on a terminal.
     #[arg(long)]
     pub no_input: bool,
+}
+
+/// More outputs of the same run, as files: AWS is read once, stdout keeps `--format`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReportFiles {
+    /// Also write the report as SARIF 2.1.0 to FILE (for GitHub code scanning).
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+    /// Also write the report as JSON (the `--format json` shape) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -240,7 +240,11 @@ fn completions_for_every_shell_name_every_subcommand() {
             );
         }
         // Flags complete too, global ones included.
-        let flag = if shell == "fish" { "-l config" } else { "--config" };
+        let flag = if shell == "fish" {
+            "-l config"
+        } else {
+            "--config"
+        };
         assert!(r.stdout.contains(flag), "{shell}");
     }
     let bash = run(&["completions", "bash"]).stdout;
@@ -324,11 +328,20 @@ fn init_from_flags_writes_a_config_that_lints_clean() {
         &[],
     );
     assert_eq!(r.code, 0, "{r}");
-    assert!(r.stdout.contains("wrote lambda-trust.toml (2 target(s))"), "{r}");
+    assert!(
+        r.stdout.contains("wrote lambda-trust.toml (2 target(s))"),
+        "{r}"
+    );
     let text = std::fs::read_to_string(dir.path().join("lambda-trust.toml")).unwrap();
     // The [genesys] section is not read by this version: written, but commented out.
-    assert!(text.contains("# [genesys]\n# region = \"eu-west-1\""), "{text}");
-    assert!(text.contains("Organization ID"), "the org ID is explained:\n{text}");
+    assert!(
+        text.contains("# [genesys]\n# region = \"eu-west-1\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("Organization ID"),
+        "the org ID is explained:\n{text}"
+    );
     let lint = run_in(dir.path(), &["lint", "--format", "json"], &[]);
     assert_eq!(lint.code, 0, "{lint}");
     let v: serde_json::Value = serde_json::from_str(&lint.stdout).unwrap();
@@ -343,7 +356,10 @@ fn init_from_flags_writes_a_config_that_lints_clean() {
         assert!(render.stdout.contains(arn), "{render}");
     }
     let trust = run_in(dir.path(), &["render", "--which", "trust"], &[]);
-    assert!(trust.stdout.contains(ORG) && trust.stdout.contains("765628985471"), "{trust}");
+    assert!(
+        trust.stdout.contains(ORG) && trust.stdout.contains("765628985471"),
+        "{trust}"
+    );
 }
 
 #[test]
@@ -354,7 +370,10 @@ fn init_refuses_to_overwrite_without_force() {
     let args = ["init", "--external-id", ORG, "--region", "us-east-1"];
     let r = run_in(dir.path(), &args, &[]);
     assert_eq!(r.code, 1, "{r}");
-    assert!(r.stderr.contains("already exists") && r.stderr.contains("--force"), "{r}");
+    assert!(
+        r.stderr.contains("already exists") && r.stderr.contains("--force"),
+        "{r}"
+    );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "# mine\n");
     let mut forced = args.to_vec();
     forced.push("--force");
@@ -363,7 +382,19 @@ fn init_refuses_to_overwrite_without_force() {
     assert!(std::fs::read_to_string(&path).unwrap().contains(ORG));
     // --config names another file; LAMBDA_TRUST_CONFIG too.
     let other = dir.path().join("staging.toml");
-    let r = run_in(dir.path(), &["init", "--external-id", ORG, "--region", "us-east-1", "--config", other.to_str().unwrap()], &[]);
+    let r = run_in(
+        dir.path(),
+        &[
+            "init",
+            "--external-id",
+            ORG,
+            "--region",
+            "us-east-1",
+            "--config",
+            other.to_str().unwrap(),
+        ],
+        &[],
+    );
     assert_eq!(r.code, 0, "{r}");
     assert!(other.is_file());
 }
@@ -375,24 +406,93 @@ fn init_without_a_terminal_names_each_missing_or_bad_flag_and_writes_nothing() {
         (&["init"], "--external-id is required"),
         (&["init", "--external-id", ORG], "--region is required"),
         (
-            &["init", "--external-id", ORG, "--region", "us-east-1", "--function", "f"],
+            &[
+                "init",
+                "--external-id",
+                ORG,
+                "--region",
+                "us-east-1",
+                "--function",
+                "f",
+            ],
             "--account-id is required",
         ),
-        (&["init", "--external-id", "x", "--region", "us-east-1"], "--external-id: \"x\" is not a valid external ID"),
-        (&["init", "--external-id", ORG, "--region", "mars-1"], "--region: \"mars-1\" is not a valid region"),
-        (&["init", "--external-id", ORG, "--region", "us-east-1", "--role-name", "a b"], "--role-name:"),
-        (&["init", "--external-id", ORG, "--region", "us-east-1", "--genesys-region", "x"], "--genesys-region:"),
-        (&["init", "--external-id", ORG, "--region", "us-east-1", "--function", "bad name"], "--function:"),
-        (&["init", "--external-id", ORG, "--region", "us-east-1", "--match", "f*"], "--from-account"),
+        (
+            &["init", "--external-id", "x", "--region", "us-east-1"],
+            "--external-id: \"x\" is not a valid external ID",
+        ),
+        (
+            &["init", "--external-id", ORG, "--region", "mars-1"],
+            "--region: \"mars-1\" is not a valid region",
+        ),
+        (
+            &[
+                "init",
+                "--external-id",
+                ORG,
+                "--region",
+                "us-east-1",
+                "--role-name",
+                "a b",
+            ],
+            "--role-name:",
+        ),
+        (
+            &[
+                "init",
+                "--external-id",
+                ORG,
+                "--region",
+                "us-east-1",
+                "--genesys-region",
+                "x",
+            ],
+            "--genesys-region:",
+        ),
+        (
+            &[
+                "init",
+                "--external-id",
+                ORG,
+                "--region",
+                "us-east-1",
+                "--function",
+                "bad name",
+            ],
+            "--function:",
+        ),
+        (
+            &[
+                "init",
+                "--external-id",
+                ORG,
+                "--region",
+                "us-east-1",
+                "--match",
+                "f*",
+            ],
+            "--from-account",
+        ),
     ];
     for (args, want) in cases {
-        let r = run_in(dir.path(), args, &[("AWS_REGION", ""), ("AWS_DEFAULT_REGION", "")]);
+        let r = run_in(
+            dir.path(),
+            args,
+            &[("AWS_REGION", ""), ("AWS_DEFAULT_REGION", "")],
+        );
         assert_eq!(r.code, 1, "{args:?}: {r}");
         assert!(r.stderr.contains(want), "{args:?}: expected {want:?}\n{r}");
-        assert!(!dir.path().join("lambda-trust.toml").exists(), "{args:?} wrote a file");
+        assert!(
+            !dir.path().join("lambda-trust.toml").exists(),
+            "{args:?} wrote a file"
+        );
     }
     // The environment's region is the default for --region.
-    let r = run_in(dir.path(), &["init", "--external-id", ORG], &[("AWS_REGION", "ap-southeast-2")]);
+    let r = run_in(
+        dir.path(),
+        &["init", "--external-id", ORG],
+        &[("AWS_REGION", "ap-southeast-2")],
+    );
     assert_eq!(r.code, 0, "{r}");
     let text = std::fs::read_to_string(dir.path().join("lambda-trust.toml")).unwrap();
     assert!(text.contains("region = \"ap-southeast-2\""), "{text}");
@@ -441,11 +541,24 @@ fn init_on_a_terminal_asks_checks_as_you_type_and_explains_the_org_id() {
     let r = init_on_a_terminal(dir.path(), &keys);
     assert_eq!(r.code, 0, "{r}");
     let screen = &r.stdout;
-    assert!(screen.contains("Organization Settings > Organization Details > Advanced > Organization ID"), "{r}");
-    assert!(screen.contains("\"not-an-org\" is not a Genesys Cloud organization ID"), "{r}");
-    assert!(screen.contains("\"bad name\" is not a valid function name"), "{r}");
+    assert!(
+        screen
+            .contains("Organization Settings > Organization Details > Advanced > Organization ID"),
+        "{r}"
+    );
+    assert!(
+        screen.contains("\"not-an-org\" is not a Genesys Cloud organization ID"),
+        "{r}"
+    );
+    assert!(
+        screen.contains("\"bad name\" is not a valid function name"),
+        "{r}"
+    );
     assert!(screen.contains("\"1234\" is not an AWS account ID"), "{r}");
-    assert!(screen.contains("wrote lambda-trust.toml (1 target(s))"), "{r}");
+    assert!(
+        screen.contains("wrote lambda-trust.toml (1 target(s))"),
+        "{r}"
+    );
     let text = std::fs::read_to_string(dir.path().join("lambda-trust.toml")).unwrap();
     for line in [
         format!("external_id = \"{ORG}\""),

@@ -45,7 +45,7 @@ pub fn use_color(choice: ColorChoice, tty: bool) -> bool {
 /// Runs the parsed command line.
 pub fn run(cli: &Cli) -> Result<Status> {
     let g = &cli.global;
-    if !matches!(cli.command, Command::Check) {
+    if !matches!(cli.command, Command::Check { .. }) {
         simple_format(g)?;
     }
     let styles = Styles {
@@ -71,7 +71,7 @@ pub fn run(cli: &Cli) -> Result<Status> {
             ))
         }),
         Command::Destroy { yes } => live(|rt| rt.block_on(destroy::run(g, *yes, styles))),
-        Command::Check => live(|rt| rt.block_on(check::run(g, styles))),
+        Command::Check { files } => live(|rt| rt.block_on(check::run(g, files, styles))),
         Command::Onboard {
             function,
             qualifier,
