@@ -572,3 +572,58 @@ fn init_on_a_terminal_asks_checks_as_you_type_and_explains_the_org_id() {
     let lint = run_in(dir.path(), &["lint"], &[]);
     assert_eq!(lint.code, 0, "{lint}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// just release (scripts/release.sh), with this test build instead of a release compile
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn the_release_script_packs_binary_readme_completions_and_man_with_a_checksum() {
+    let out = tempfile::tempdir().unwrap();
+    let r = Command::new("bash")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/release.sh"))
+        .arg(out.path())
+        .env("LAMBDA_TRUST_BIN", env!("CARGO_BIN_EXE_lambda-trust"))
+        .output()
+        .expect("run release.sh");
+    let stdout = String::from_utf8_lossy(&r.stdout).into_owned();
+    assert!(r.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&r.stderr));
+    let tarball = Path::new(stdout.lines().next().unwrap()).to_path_buf();
+    let name = tarball.file_name().unwrap().to_string_lossy().into_owned();
+    let stem = name.trim_end_matches(".tar.gz");
+    assert!(stem.starts_with(&format!("lambda-trust-{}-", env!("CARGO_PKG_VERSION"))), "{name}");
+
+    // The checksum file verifies the tarball.
+    let check = Command::new("sha256sum")
+        .args(["-c", &format!("{name}.sha256")])
+        .current_dir(out.path())
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+
+    let unpacked = tempfile::tempdir().unwrap();
+    let untar = Command::new("tar")
+        .args(["-xzf", tarball.to_str().unwrap(), "-C", unpacked.path().to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(untar.success());
+    let root = unpacked.path().join(stem);
+    for f in [
+        "lambda-trust",
+        "README.md",
+        "completions/lambda-trust.bash",
+        "completions/_lambda-trust",
+        "completions/lambda-trust.fish",
+        "completions/_lambda-trust.ps1",
+        "man/man1/lambda-trust.1",
+        "man/man1/lambda-trust-init.1",
+        "man/man1/lambda-trust-check.1",
+    ] {
+        let p = root.join(f);
+        assert!(p.is_file() && p.metadata().unwrap().len() > 0, "{f} missing from {name}");
+    }
+    let packed = Command::new(root.join("lambda-trust")).arg("--version").output().unwrap();
+    assert!(String::from_utf8_lossy(&packed.stdout).contains("(commit "));
+    let bash = std::fs::read_to_string(root.join("completions/lambda-trust.bash")).unwrap();
+    assert!(bash.contains("complete -F _lambda__trust"));
+}
