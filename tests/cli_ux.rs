@@ -587,11 +587,18 @@ fn the_release_script_packs_binary_readme_completions_and_man_with_a_checksum() 
         .output()
         .expect("run release.sh");
     let stdout = String::from_utf8_lossy(&r.stdout).into_owned();
-    assert!(r.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&r.stderr));
+    assert!(
+        r.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
     let tarball = Path::new(stdout.lines().next().unwrap()).to_path_buf();
     let name = tarball.file_name().unwrap().to_string_lossy().into_owned();
     let stem = name.trim_end_matches(".tar.gz");
-    assert!(stem.starts_with(&format!("lambda-trust-{}-", env!("CARGO_PKG_VERSION"))), "{name}");
+    assert!(
+        stem.starts_with(&format!("lambda-trust-{}-", env!("CARGO_PKG_VERSION"))),
+        "{name}"
+    );
 
     // The checksum file verifies the tarball.
     let check = Command::new("sha256sum")
@@ -599,11 +606,20 @@ fn the_release_script_packs_binary_readme_completions_and_man_with_a_checksum() 
         .current_dir(out.path())
         .output()
         .unwrap();
-    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
 
     let unpacked = tempfile::tempdir().unwrap();
     let untar = Command::new("tar")
-        .args(["-xzf", tarball.to_str().unwrap(), "-C", unpacked.path().to_str().unwrap()])
+        .args([
+            "-xzf",
+            tarball.to_str().unwrap(),
+            "-C",
+            unpacked.path().to_str().unwrap(),
+        ])
         .status()
         .unwrap();
     assert!(untar.success());
@@ -620,9 +636,15 @@ fn the_release_script_packs_binary_readme_completions_and_man_with_a_checksum() 
         "man/man1/lambda-trust-check.1",
     ] {
         let p = root.join(f);
-        assert!(p.is_file() && p.metadata().unwrap().len() > 0, "{f} missing from {name}");
+        assert!(
+            p.is_file() && p.metadata().unwrap().len() > 0,
+            "{f} missing from {name}"
+        );
     }
-    let packed = Command::new(root.join("lambda-trust")).arg("--version").output().unwrap();
+    let packed = Command::new(root.join("lambda-trust"))
+        .arg("--version")
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&packed.stdout).contains("(commit "));
     let bash = std::fs::read_to_string(root.join("completions/lambda-trust.bash")).unwrap();
     assert!(bash.contains("complete -F _lambda__trust"));

@@ -277,3 +277,28 @@ fn init_from_account_pages_through_list_functions_and_prefills_by_glob() {
     );
     assert!(!empty.path().join("lambda-trust.toml").exists());
 }
+
+#[test]
+fn the_action_and_the_example_workflow_run_check_once() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let action = std::fs::read_to_string(format!("{root}/action.yml")).unwrap();
+    assert!(action.contains("using: composite"), "{action}");
+    assert!(action.contains("scripts/action-check.sh"), "{action}");
+    for output in ["in_sync:", "findings:"] {
+        assert!(action.contains(output), "{output} missing from action.yml");
+    }
+    assert!(action.contains("cargo install --locked --path \"$GITHUB_ACTION_PATH\""));
+    assert!(action.contains("actions/cache@"));
+    assert!(action.contains("upload-sarif@"));
+    let workflow =
+        std::fs::read_to_string(format!("{root}/examples/github-drift-check.yml")).unwrap();
+    let runs_of_check = workflow
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#') && l.contains("lambda-trust check"))
+        .count();
+    assert_eq!(
+        runs_of_check, 1,
+        "one check run, several outputs:\n{workflow}"
+    );
+    assert!(workflow.contains("--sarif lambda-trust.sarif --json lambda-trust.json"));
+}
