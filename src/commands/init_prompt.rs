@@ -20,8 +20,11 @@ fn ask_text(
     check: impl Fn(&str) -> std::result::Result<(), String>,
 ) -> Result<String> {
     let mut input = Input::<String>::new().with_prompt(prompt);
-    if let Some(d) = default {
-        input = input.default(d);
+    match default {
+        // An empty default means the answer is optional: Enter accepts nothing.
+        Some(d) if d.is_empty() => input = input.allow_empty(true),
+        Some(d) => input = input.default(d),
+        None => {}
     }
     input
         .validate_with(|v: &String| check(v.trim()))
