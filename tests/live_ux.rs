@@ -302,3 +302,74 @@ fn the_action_and_the_example_workflow_run_check_once() {
     );
     assert!(workflow.contains("--sarif lambda-trust.sarif --json lambda-trust.json"));
 }
+
+#[test]
+fn init_on_a_terminal_offers_the_accounts_functions_as_a_checklist() {
+    use std::io::Write;
+    let env = Env::new();
+    for n in [
+        "billing-export",
+        "genesys-lookup-customer",
+        "genesys-lookup-order",
+    ] {
+        env.moto.lambda_create_function(n, "us-east-1");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_lambda-trust");
+    let mut child = std::process::Command::new("script")
+        .args([
+            "-qfec",
+            &format!("'{bin}' init --from-account --match 'genesys-*'"),
+            "/dev/null",
+        ])
+        .current_dir(dir.path())
+        .env("AWS_ENDPOINT_URL", env.proxy.url())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env_remove("LAMBDA_TRUST_CONFIG")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs init on a pseudo-terminal");
+    // The org ID; Enter for the role name, the region (us-east-1 from AWS_REGION) and no
+    // Genesys region; in the checklist (sorted: billing-export first, the two genesys-* ticked
+    // by --match) move down twice, untick genesys-lookup-order with Space, accept with Enter.
+    let keys = format!("{EXT}\r\r\r\r\x1b[B\x1b[B \r");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(keys.as_bytes()).unwrap();
+    let writer = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(6));
+        drop(stdin);
+    });
+    let out = child.wait_with_output().unwrap();
+    let _ = writer.join();
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{screen}");
+    assert!(
+        screen.contains("wrote lambda-trust.toml (1 target(s), 2 more listed as comments)"),
+        "{screen}"
+    );
+    assert_eq!(env.proxy.count("ListFunctions"), 1);
+    let text = std::fs::read_to_string(dir.path().join("lambda-trust.toml")).unwrap();
+    let arn = |n: &str| format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:{n}");
+    assert!(
+        text.contains(&format!(
+            "\nfunction = \"{}\"",
+            arn("genesys-lookup-customer")
+        )),
+        "{text}"
+    );
+    for n in ["billing-export", "genesys-lookup-order"] {
+        assert!(
+            text.contains(&format!("# function = \"{}\"", arn(n))),
+            "{n}:\n{text}"
+        );
+    }
+}
