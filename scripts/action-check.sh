@@ -35,6 +35,7 @@ set -f
 for c in ${INPUT_CONFIGS:-}; do args+=(--config "$c"); done
 set +f
 
+rm -f "$sarif"
 json=$(mktemp "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/lambda-trust.XXXXXX.json")
 trap 'rm -f "$json"' EXIT
 "$bin" "${args[@]}" --json "$json"
@@ -50,7 +51,8 @@ fi
     echo "in_sync=$in_sync"
     echo "findings=$findings"
     echo "exit-code=$code"
-    echo "sarif-file=$sarif"
+    # Empty when lambda-trust stopped before reporting (a usage error): nothing to upload.
+    if [ -f "$sarif" ]; then echo "sarif-file=$sarif"; else echo "sarif-file="; fi
 } >>"$GITHUB_OUTPUT"
 
 if [ "$code" = 2 ] && [ "$fail_on_drift" != true ]; then

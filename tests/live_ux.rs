@@ -165,6 +165,22 @@ fn the_action_script_sets_outputs_and_writes_sarif_from_one_check() {
     assert_eq!(code, 1, "{outputs}");
     assert_eq!(output_of(&outputs, "exit-code"), "1");
     assert_eq!(output_of(&outputs, "in_sync"), "false");
+    assert_eq!(
+        output_of(&outputs, "sarif-file"),
+        "lambda-trust.sarif",
+        "the report still covers the other configs"
+    );
+
+    // Stopped before any report (a glob that matches nothing): no SARIF to upload.
+    let (code, _, stderr, outputs) =
+        run_action(&env, &[("INPUT_CONFIGS", "configs/nowhere-*.toml")]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("no file matches configs/nowhere-*.toml"),
+        "{stderr}"
+    );
+    assert_eq!(output_of(&outputs, "sarif-file"), "");
+    assert!(!env.dir.path().join("lambda-trust.sarif").exists());
 }
 
 fn init_in(env: &Env, dir: &Path, args: &[&str]) -> Run {
