@@ -380,7 +380,7 @@ fn init_refuses_to_overwrite_without_force() {
     let r = run_in(dir.path(), &forced, &[]);
     assert_eq!(r.code, 0, "{r}");
     assert!(std::fs::read_to_string(&path).unwrap().contains(ORG));
-    // --config names another file; LAMBDA_TRUST_CONFIG too.
+    // --config names another file; --format json says what was written.
     let other = dir.path().join("staging.toml");
     let r = run_in(
         dir.path(),
@@ -397,6 +397,33 @@ fn init_refuses_to_overwrite_without_force() {
     );
     assert_eq!(r.code, 0, "{r}");
     assert!(other.is_file());
+    let json = dir.path().join("json.toml");
+    let r = run_in(
+        dir.path(),
+        &[
+            "init",
+            "--external-id",
+            ORG,
+            "--region",
+            "us-east-1",
+            "--format",
+            "json",
+            "--function",
+            "arn:aws:lambda:us-east-1:111122223333:function:f",
+            "--config",
+            json.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{r}");
+    let v: serde_json::Value =
+        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}\n{r}"));
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["written"], json.to_str().unwrap());
+    assert_eq!(
+        v["targets"],
+        serde_json::json!(["arn:aws:lambda:us-east-1:111122223333:function:f"])
+    );
 }
 
 #[test]
