@@ -45,7 +45,7 @@ test: setup
     fi
     cargo test --locked --no-fail-fast
 
-# Run the whole story against a local moto server: plan, apply, verify, tamper, repair.
+# Run the whole story against a local moto server: init, plan, apply, verify, tamper, repair.
 demo: setup
     cargo build --quiet --locked
     bash scripts/demo.sh
@@ -53,6 +53,11 @@ demo: setup
 # Build a release binary at target/release/lambda-trust.
 build:
     cargo build --release --locked
+
+# A release tarball in dist/: the stripped binary, README, LICENSE (if any), shell completions and
+# man pages, and its SHA-256 (scripts/release.sh; PROFILE=dev just release for a quick dry run).
+release out="dist":
+    bash scripts/release.sh "{{out}}"
 
 # benches/bench.rs, release build in target/bench-release (own lock; the first build is slow);
 # `just bench dev` benchmarks the test build instead. Knobs: BENCH_* (see BENCHMARKS.md).

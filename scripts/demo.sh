@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# `just demo`: the whole story against a local moto server, with the real binary.
+# `just demo`: the whole story against a local moto server, with the real binary: init writes
+# the config, then plan, apply, verify, tamper, check, repair.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-BIN="${CARGO_TARGET_DIR:-target}/debug/lambda-trust"
-VENV=.venv
+REPO=$(pwd)
+BIN="$(cd "${CARGO_TARGET_DIR:-target}/debug" && pwd)/lambda-trust"
+VENV="$REPO/.venv"
 DEMO=$(mktemp -d "${TMPDIR:-/tmp}/lambda-trust-demo.XXXXXX")
 
 bold() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -30,32 +32,7 @@ export AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 export AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent
 
 bold "A local AWS (moto) is running on port $PORT (pid $MOTO_PID). Creating two Lambda functions:"
-"$VENV/bin/python" scripts/moto_tool.py "$AWS_ENDPOINT_URL" seed || fail "seeding moto"
-
-cat >"$DEMO/lambda-trust.toml" <<'TOML'
-# Demo config: Genesys Cloud may invoke two functions, one through its `live` alias.
-[trust]
-partner = "genesys-cloud"
-external_id = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"   # your Genesys Cloud organization ID
-
-[role]
-name = "GenesysLambdaInvoker"
-description = "Genesys Cloud data actions invoke our Lambda functions"
-tags = { team = "cx" }
-
-[aws]
-region = "us-east-1"
-
-[[targets]]
-function = "lookup-customer"
-
-[[targets]]
-function = "lookup-order"
-region = "eu-west-1"
-qualifier = "live"
-TOML
-export LAMBDA_TRUST_CONFIG="$DEMO/lambda-trust.toml"
-echo "  wrote $LAMBDA_TRUST_CONFIG"
+"$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" seed || fail "seeding moto"
 
 expect() { # expect CODE -- command…
     local want=$1; shift
@@ -63,6 +40,20 @@ expect() { # expect CODE -- command…
     [ "$got" = "$want" ] || fail "'$*' exited $got, expected $want"
     printf '\033[2m(exit %s, as expected)\033[0m\n' "$got"
 }
+
+# From here on the demo works in its own directory: every command finds ./lambda-trust.toml.
+cd "$DEMO"
+unset LAMBDA_TRUST_CONFIG
+bold "0. lambda-trust init — write the config (from flags here; on a terminal without flags it asks)"
+echo "   --from-account lists the account's functions in us-east-1 and keeps those matching 'lookup-*';"
+echo "   the alias 'live' of lookup-order in eu-west-1 is added by ARN."
+expect 0 "$BIN" init --external-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 --region us-east-1 \
+    --from-account --match 'lookup-*' \
+    --function arn:aws:lambda:eu-west-1:123456789012:function:lookup-order:live
+echo "--- lambda-trust.toml, without its comments:"
+grep -v '^#' lambda-trust.toml | grep -v '^$'
+bold "0b. lambda-trust lint — the written config checks clean, offline (exit 0)"
+expect 0 "$BIN" lint
 
 bold "1. lambda-trust plan — nothing exists yet, so everything is to create (exit 2)"
 expect 2 "$BIN" plan
@@ -73,7 +64,7 @@ expect 0 "$BIN" verify
 bold "4. lambda-trust plan — in sync now (exit 0)"
 expect 0 "$BIN" plan
 bold "5. Someone changes things behind the tool's back:"
-"$VENV/bin/python" scripts/moto_tool.py "$AWS_ENDPOINT_URL" tamper || fail "tampering"
+"$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" tamper || fail "tampering"
 bold "6. lambda-trust verify — the proof now fails (exit 3)"
 expect 3 "$BIN" verify
 bold "7. lambda-trust check — the CI drift check: what drifted, and how bad (exit 2)"

@@ -34,8 +34,17 @@ AWS access uses the SDK's default chain (environment, profiles, SSO, instance ro
 --profile, --region and --endpoint-url (or AWS_ENDPOINT_URL) override it.
 ";
 
+/// `--version`: the crate version and the commit it was built from (build.rs; "unknown" outside
+/// a git checkout).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("LAMBDA_TRUST_COMMIT"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
-#[command(name = "lambda-trust", version, about = ABOUT, after_help = format!("{AFTER_HELP}\n{EXIT_CODES}"))]
+#[command(name = "lambda-trust", version = VERSION, about = ABOUT, after_help = format!("{AFTER_HELP}\n{EXIT_CODES}"))]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -45,8 +54,9 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct Global {
-    /// The configuration file [default: lambda-trust.toml]. `check` takes several (repeat the
-    /// flag, or give a directory or a glob such as 'configs/*.toml').
+    /// The configuration file [default: ./lambda-trust.toml, else the one at the git root].
+    /// `check` takes several (repeat the flag, or give a directory or a glob such as
+    /// 'configs/*.toml').
     #[arg(
         short,
         long,
@@ -115,6 +125,27 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a commented lambda-trust.toml: from flags, or by asking on a terminal.
+    #[command(after_help = "\
+Writes ./lambda-trust.toml (or --config FILE). On a terminal without --external-id it asks for
+each value, with defaults and the same checks as `lint` as you type; otherwise (a script, CI:
+stdin is not a terminal) it takes the flags and names any missing one. An existing file is never
+overwritten without --force. --region (the global flag, else AWS_REGION) becomes [aws].region.
+
+Your Genesys Cloud organization ID is in Genesys Cloud under Admin > Account Settings >
+Organization Settings > Organization Details > Advanced > Organization ID.
+
+--from-account lists the Lambda functions of the account and region (ListFunctions, read-only)
+and makes those whose names match a --match glob targets; the others are written as
+commented-out entries.
+
+Examples:
+  lambda-trust init
+  lambda-trust init --external-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 --region eu-west-1 \\
+      --function lookup-customer --function lookup-order
+  lambda-trust init --external-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 --region us-east-1 \\
+      --from-account --match 'genesys-*'")]
+    Init(InitArgs),
     /// Print the rendered trust and invoke policies (offline).
     #[command(after_help = "Example:\n  lambda-trust render --which trust")]
     Render {
@@ -233,8 +264,12 @@ Exit 0 in sync and verified, 2 drift (any planned change or failed verification)
 Examples:
   lambda-trust check
   lambda-trust check --config prod.toml --config staging.toml --format github
-  lambda-trust check --config 'configs/*.toml' --format sarif > lambda-trust.sarif")]
-    Check,
+  lambda-trust check --config 'configs/*.toml' --format sarif > lambda-trust.sarif
+  lambda-trust check --format github --sarif lambda-trust.sarif --json lambda-trust.json")]
+    Check {
+        #[command(flatten)]
+        files: ReportFiles,
+    },
     /// Every role in the account (or the organization) a partner can assume: with which
     /// external IDs, and what it can do — proved (read-only).
     #[command(after_help = "\
@@ -315,6 +350,27 @@ Example:
         #[arg(long)]
         yes: bool,
     },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = "\
+Examples:
+  lambda-trust completions bash > ~/.local/share/bash-completion/completions/lambda-trust
+  lambda-trust completions zsh > \"${fpath[1]}/_lambda-trust\"
+  lambda-trust completions fish > ~/.config/fish/completions/lambda-trust.fish")]
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one page per command with --out-dir.
+    #[command(after_help = "\
+Examples:
+  lambda-trust man | man -l -
+  lambda-trust man --out-dir /usr/local/share/man/man1")]
+    Man {
+        /// Write lambda-trust.1 and one lambda-trust-COMMAND.1 per command into DIR.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
     /// Genesys Cloud helpers (offline).
     Genesys {
         #[command(subcommand)]
@@ -333,6 +389,50 @@ Examples:
   lambda-trust genesys regions
   lambda-trust genesys regions --format json")]
     Regions,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Your Genesys Cloud organization ID: the role's required sts:ExternalId.
+    #[arg(long, value_name = "ORG-ID")]
+    pub external_id: Option<String>,
+    /// A function Genesys Cloud may invoke: a name (in --region) or a function ARN (repeatable).
+    #[arg(long = "function", value_name = "NAME|ARN")]
+    pub functions: Vec<String>,
+    /// The role's AWS account (12 digits), written as [aws].account_id; needed with bare
+    /// function names so that `lint` and `render` resolve them offline.
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account_id: Option<String>,
+    /// The IAM role's name [default: GenesysLambdaInvoker].
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+    /// The Genesys Cloud region of your organization (an AWS region name, e.g. eu-west-1).
+    #[arg(long, value_name = "REGION")]
+    pub genesys_region: Option<String>,
+    /// List the account's Lambda functions in --region to choose targets from.
+    #[arg(long)]
+    pub from_account: bool,
+    /// With --from-account: make the functions whose names match this glob targets
+    /// (repeatable), e.g. 'genesys-*'.
+    #[arg(long = "match", value_name = "GLOB", requires = "from_account")]
+    pub matches: Vec<String>,
+    /// Overwrite an existing config file.
+    #[arg(long)]
+    pub force: bool,
+    /// Never prompt, even on a terminal.
+    #[arg(long)]
+    pub no_input: bool,
+}
+
+/// More outputs of the same run, as files: AWS is read once, stdout keeps `--format`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReportFiles {
+    /// Also write the report as SARIF 2.1.0 to FILE (for GitHub code scanning).
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+    /// Also write the report as JSON (the `--format json` shape) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -8,6 +8,7 @@
 pub mod apply;
 pub mod audit;
 pub mod client;
+pub mod inventory;
 mod lost_answer;
 pub mod observe;
 pub mod prepare;

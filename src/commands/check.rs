@@ -6,7 +6,7 @@ use anyhow::Context;
 
 use super::{aws_flags, spinner, templates};
 use crate::aws::prepare;
-use crate::cli::{Format, Global};
+use crate::cli::{Format, Global, ReportFiles};
 use crate::config;
 use crate::core::drift;
 use crate::core::plan::{self, PlanOptions};
@@ -16,9 +16,9 @@ use crate::report::{self, Styles};
 
 /// `--config` values expanded: a directory means its `*.toml` files, a glob (`*`, `?`, `[…]`,
 /// `{a,b}`) is matched against the file names of its directory.
-fn expand_configs(args: &[PathBuf]) -> Result<Vec<PathBuf>> {
+fn expand_configs(args: &[PathBuf], verbose: u8) -> Result<Vec<PathBuf>> {
     if args.is_empty() {
-        return Ok(vec![PathBuf::from("lambda-trust.toml")]);
+        return Ok(vec![super::discover::config_file(args, verbose)?]);
     }
     let mut out = Vec::new();
     for a in args {
@@ -105,12 +105,13 @@ async fn check_one(g: &Global, path: &Path) -> drift::ConfigReport {
     result.unwrap_or_else(|e| drift::ConfigReport::error(&name, e.to_string()))
 }
 
-pub async fn run(g: &Global, styles: Styles) -> Result<Status> {
-    let paths = expand_configs(&g.config)?;
+pub async fn run(g: &Global, files: &ReportFiles, styles: Styles) -> Result<Status> {
+    let paths = expand_configs(&g.config, g.verbose)?;
     let pb = spinner(&format!("checking {} config(s) against AWS", paths.len()));
     let reports = futures::future::join_all(paths.iter().map(|p| check_one(g, p))).await;
     pb.finish_and_clear();
     let report = drift::CheckReport::new(reports);
+    write_files(files, &report)?;
     match g.format {
         Format::Human => print!("{}", report::check_human(&report, styles)),
         Format::Json => println!("{}", report::check_json(&report)),
@@ -118,4 +119,19 @@ pub async fn run(g: &Global, styles: Styles) -> Result<Status> {
         Format::Github => print!("{}", report::check_github(&report)),
     }
     Ok(report.status())
+}
+
+/// `--sarif FILE` / `--json FILE`: the same report in more formats, from the same read of AWS.
+pub(super) fn write_files(files: &ReportFiles, report: &drift::CheckReport) -> Result<()> {
+    let outputs = [
+        (&files.sarif, report::check_sarif(report)),
+        (&files.json, report::check_json(report)),
+    ];
+    for (path, text) in outputs {
+        if let Some(path) = path {
+            std::fs::write(path, format!("{text}\n"))
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+    }
+    Ok(())
 }

@@ -6,8 +6,12 @@
 mod apply;
 mod audit;
 mod check;
+mod completions;
 mod destroy;
+pub mod discover;
 mod genesys;
+mod init;
+mod init_prompt;
 mod lint;
 mod onboard;
 mod plan;
@@ -43,13 +47,14 @@ pub fn use_color(choice: ColorChoice, tty: bool) -> bool {
 /// Runs the parsed command line.
 pub fn run(cli: &Cli) -> Result<Status> {
     let g = &cli.global;
-    if !matches!(cli.command, Command::Check | Command::Audit(_)) {
+    if !matches!(cli.command, Command::Check { .. } | Command::Audit(_)) {
         simple_format(g)?;
     }
     let styles = Styles {
         color: use_color(g.color, std::io::stdout().is_terminal()),
     };
     match &cli.command {
+        Command::Init(args) => init::run(g, args),
         Command::Render { which } => render::run(g, *which),
         Command::Lint => lint::run(g, styles),
         Command::Simulate(args) => simulate::run(g, args, styles),
@@ -68,9 +73,9 @@ pub fn run(cli: &Cli) -> Result<Status> {
             ))
         }),
         Command::Destroy { yes } => live(|rt| rt.block_on(destroy::run(g, *yes, styles))),
-        Command::Check => live(|rt| rt.block_on(check::run(g, styles))),
         Command::Genesys { command } => genesys::run(g, command, styles),
         Command::Audit(args) => live(|rt| rt.block_on(audit::run(g, args, styles))),
+        Command::Check { files } => live(|rt| rt.block_on(check::run(g, files, styles))),
         Command::Onboard {
             function,
             qualifier,
@@ -88,6 +93,8 @@ pub fn run(cli: &Cli) -> Result<Status> {
                 styles,
             ))
         }),
+        Command::Completions { shell } => completions::completions(*shell),
+        Command::Man { out_dir } => completions::man(out_dir.as_deref()),
         Command::Offboard {
             function,
             qualifier,
@@ -106,19 +113,10 @@ pub fn run(cli: &Cli) -> Result<Status> {
     }
 }
 
-/// The one config file of every command but `check`.
+/// The one config file of every command but `check`: given, or discovered
+/// ([`discover`]).
 fn config_path(g: &Global) -> Result<PathBuf> {
-    match g.config.as_slice() {
-        [] => Ok(PathBuf::from("lambda-trust.toml")),
-        [one] => Ok(one.clone()),
-        many => Err(Error::usage(
-            format!(
-                "{} config files given; only `check` takes several",
-                many.len()
-            ),
-            "run the command once per config",
-        )),
-    }
+    discover::config_file(&g.config, g.verbose)
 }
 
 /// Refuses --format sarif/github outside `check`.
@@ -138,7 +136,7 @@ fn simple_format(g: &Global) -> Result<()> {
     }
 }
 
-fn live(f: impl FnOnce(&tokio::runtime::Runtime) -> Result<Status>) -> Result<Status> {
+fn live<T>(f: impl FnOnce(&tokio::runtime::Runtime) -> Result<T>) -> Result<T> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -160,7 +158,13 @@ fn print_warnings(warnings: &[Finding]) {
 
 fn load(g: &Global) -> Result<config::Loaded> {
     let loaded = config::load(&config_path(g)?)?;
-    let warnings: Vec<Finding> = loaded
+    print_warnings(&config_warnings(&loaded));
+    Ok(loaded)
+}
+
+/// A loaded config's warnings, as lint findings.
+fn config_warnings(loaded: &config::Loaded) -> Vec<Finding> {
+    loaded
         .warnings
         .iter()
         .map(|w| Finding {
@@ -169,9 +173,7 @@ fn load(g: &Global) -> Result<config::Loaded> {
             message: w.message.clone(),
             hint: w.hint.clone(),
         })
-        .collect();
-    print_warnings(&warnings);
-    Ok(loaded)
+        .collect()
 }
 
 fn spinner(msg: &str) -> ProgressBar {

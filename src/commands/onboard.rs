@@ -44,7 +44,7 @@ pub async fn run(g: &Global, edit: Edit, dry_run: bool, styles: Styles) -> Resul
     let path = config_path(g)?;
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(&path).with_context(|| {
-        format!("cannot read {shown}\n(hint: create it first, see examples/lambda-trust.toml)")
+        format!("cannot read {shown}\n(hint: create it first with `lambda-trust init`)")
     })?;
     let old = config::parse_str(&text, &shown)?;
     let clients = prepare::connect(&old.config, &aws_flags(g)).await;

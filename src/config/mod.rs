@@ -6,6 +6,7 @@
 
 pub mod edit;
 mod function;
+pub mod init;
 mod rules;
 mod validate;
 
@@ -154,7 +155,7 @@ impl fmt::Display for Problem {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("config file {path} not found\n(hint: create one (see examples/lambda-trust.toml) or pass --config)")]
+    #[error("config file {path} not found\n(hint: create one with `lambda-trust init` (or copy examples/lambda-trust.toml), or pass --config)")]
     NotFound { path: String },
     #[error("cannot read config file {path}")]
     Read {

@@ -120,6 +120,9 @@ pub struct FaultConfig {
     /// `<Document>` contents of IAM XML responses that are not encoded yet (moto returns
     /// GetPolicyVersion raw; AWS encodes).
     pub url_encode_documents: bool,
+    /// Page Lambda ListFunctions responses like AWS does (at most this many functions per
+    /// response, then `NextMarker`; moto returns every function at once).
+    pub list_functions_page: Option<usize>,
     pub seed: u64,
     /// Split `GetAccountAuthorizationDetails` answers into pages of at most this many entries
     /// (users, groups, roles and policies together, as AWS counts `MaxItems`), with
@@ -707,6 +710,7 @@ async fn serve_conn(mut client: TcpStream, upstream: Arc<String>, state: Arc<Mut
                 st.cfg.gaad_page_size,
             )
         };
+        let page = lock(&state).cfg.list_functions_page;
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
         }
@@ -794,6 +798,9 @@ async fn serve_conn(mut client: TcpStream, upstream: Arc<String>, state: Arc<Mut
                     if let Ok(text) = std::str::from_utf8(&body) {
                         body = encode_documents(text).into_bytes();
                     }
+                }
+                if let (Some(n), "ListFunctions") = (page, call.operation.as_str()) {
+                    body = page_functions(&body, call.param("Marker"), n);
                 }
                 finish(&state, seq, Some(resp.status), None, true);
                 if write_response(
@@ -950,6 +957,24 @@ pub fn paginate_gaad(
         "<IsTruncated>false</IsTruncated>".to_owned()
     };
     out.replacen("<IsTruncated>false</IsTruncated>", &tail, 1)
+}
+
+// ------------------------------------------------------------------ list_functions_page
+
+/// One page of a ListFunctions answer: `n` functions from the index in `marker` (our marker
+/// is that index), and `NextMarker` when more remain.
+fn page_functions(body: &[u8], marker: Option<&str>, n: usize) -> Vec<u8> {
+    let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return body.to_vec();
+    };
+    let all = v["Functions"].as_array().cloned().unwrap_or_default();
+    let start = marker.and_then(|m| m.parse::<usize>().ok()).unwrap_or(0);
+    let end = (start + n).min(all.len());
+    v["Functions"] = serde_json::Value::Array(all[start.min(end)..end].to_vec());
+    if end < all.len() {
+        v["NextMarker"] = serde_json::Value::String(end.to_string());
+    }
+    serde_json::to_vec(&v).unwrap_or_else(|_| body.to_vec())
 }
 
 // ------------------------------------------------------------------ url_encode_documents

@@ -1,0 +1,132 @@
+//! Config discovery (shared by the commands): which `lambda-trust.toml` a command reads, in
+//! the order users know from git and Terraform-style tools — `--config`, then
+//! `LAMBDA_TRUST_CONFIG` (clap folds it into `--config`, the flag winning), then
+//! `./lambda-trust.toml`, then the `lambda-trust.toml` at the root of the enclosing git
+//! repository (the nearest directory above that holds `.git`).
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// The config file name looked for.
+pub const FILE_NAME: &str = "lambda-trust.toml";
+
+/// Where a command's config comes from when `--config` is not given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// `./lambda-trust.toml`.
+    CurrentDir(PathBuf),
+    /// `<git root>/lambda-trust.toml`, found from a subdirectory.
+    GitRoot(PathBuf),
+}
+
+impl Found {
+    pub fn path(&self) -> &Path {
+        match self {
+            Found::CurrentDir(p) | Found::GitRoot(p) => p,
+        }
+    }
+}
+
+/// The nearest directory at or above `dir` that holds `.git` (a directory in a clone, a file in
+/// a worktree or submodule).
+pub fn git_root(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// Looks for the config from `cwd`: `./lambda-trust.toml`, then the git root's. The error lists
+/// every place looked.
+pub fn discover_from(cwd: &Path) -> Result<Found> {
+    let here = PathBuf::from(FILE_NAME);
+    if cwd.join(&here).is_file() {
+        return Ok(Found::CurrentDir(here));
+    }
+    let mut looked = vec![format!(
+        "{} (current directory)",
+        cwd.join(FILE_NAME).display()
+    )];
+    match git_root(cwd) {
+        Some(root) => {
+            let candidate = root.join(FILE_NAME);
+            if candidate.is_file() {
+                return Ok(Found::GitRoot(candidate));
+            }
+            looked.push(format!("{} (git root)", candidate.display()));
+        }
+        None => looked.push("no git repository above the current directory".to_string()),
+    }
+    Err(Error::usage(
+        format!(
+            "no config file: --config not given, LAMBDA_TRUST_CONFIG not set, and no {FILE_NAME} in:\n  {}",
+            looked.join("\n  ")
+        ),
+        "create one with `lambda-trust init`, or pass --config FILE",
+    ))
+}
+
+/// The config of a one-config command: the one given, or the discovered one.
+pub fn config_file(given: &[PathBuf], verbose: u8) -> Result<PathBuf> {
+    match given {
+        [] => {
+            let cwd = std::env::current_dir().map_err(anyhow::Error::from)?;
+            let found = discover_from(&cwd)?;
+            if verbose > 0 {
+                if let Found::GitRoot(p) = &found {
+                    eprintln!("config: {} (the git root's)", p.display());
+                }
+            }
+            Ok(found.path().to_path_buf())
+        }
+        [one] => Ok(one.clone()),
+        many => Err(Error::usage(
+            format!(
+                "{} config files given; only `check` takes several",
+                many.len()
+            ),
+            "run the command once per config",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_current_directory_wins_over_the_git_root() {
+        let repo = tempfile::tempdir().unwrap();
+        std::fs::create_dir(repo.path().join(".git")).unwrap();
+        let sub = repo.path().join("a/b");
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::write(repo.path().join(FILE_NAME), "").unwrap();
+        assert_eq!(
+            discover_from(&sub).unwrap(),
+            Found::GitRoot(repo.path().join(FILE_NAME))
+        );
+        std::fs::write(sub.join(FILE_NAME), "").unwrap();
+        assert_eq!(
+            discover_from(&sub).unwrap(),
+            Found::CurrentDir(PathBuf::from(FILE_NAME))
+        );
+    }
+
+    #[test]
+    fn none_found_lists_every_place_looked() {
+        let repo = tempfile::tempdir().unwrap();
+        std::fs::create_dir(repo.path().join(".git")).unwrap();
+        let sub = repo.path().join("x");
+        std::fs::create_dir_all(&sub).unwrap();
+        let msg = discover_from(&sub).unwrap_err().to_string();
+        assert!(
+            msg.contains(&sub.join(FILE_NAME).display().to_string()),
+            "{msg}"
+        );
+        assert!(
+            msg.contains(&repo.path().join(FILE_NAME).display().to_string()),
+            "{msg}"
+        );
+        assert!(msg.contains("lambda-trust init"), "{msg}");
+    }
+}

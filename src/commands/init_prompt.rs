@@ -1,0 +1,151 @@
+//! `lambda-trust init` on a terminal: asks for each value (prompts on stderr), with defaults
+//! from the flags and the environment, checked as the user types by the config's own rules
+//! (`config::init::check_*`). The Genesys Cloud organization ID is explained before it is asked.
+
+use dialoguer::{Confirm, Input, MultiSelect};
+
+use super::init::{account_of, env_region, globs, list};
+use crate::cli::{Global, InitArgs};
+use crate::config::init::{self as text, InitAnswers, DEFAULT_ROLE_NAME, ORG_ID_WHERE};
+use crate::error::Result;
+
+/// A prompt that failed (the terminal went away, Ctrl-C): nothing is written.
+fn io(e: dialoguer::Error) -> crate::error::Error {
+    anyhow::anyhow!("init stopped: {e}; nothing was written").into()
+}
+
+fn ask_text(
+    prompt: &str,
+    default: Option<String>,
+    check: impl Fn(&str) -> std::result::Result<(), String>,
+) -> Result<String> {
+    let mut input = Input::<String>::new().with_prompt(prompt);
+    match default {
+        // An empty default means the answer is optional: Enter accepts nothing.
+        Some(d) if d.is_empty() => input = input.allow_empty(true),
+        Some(d) => input = input.default(d),
+        None => {}
+    }
+    input
+        .validate_with(|v: &String| check(v.trim()))
+        .interact_text()
+        .map(|v| v.trim().to_string())
+        .map_err(io)
+}
+
+pub fn ask(g: &Global, args: &InitArgs) -> Result<InitAnswers> {
+    eprintln!(
+        "lambda-trust init: a few questions, then a commented lambda-trust.toml (Ctrl-C to stop).\n\n\
+         The role may be assumed only with your Genesys Cloud organization ID as sts:ExternalId,\n\
+         so no other Genesys Cloud organization can use it. It is a UUID; find it in Genesys Cloud\n\
+         under {ORG_ID_WHERE}.\n"
+    );
+    let external_id = ask_text("Genesys Cloud organization ID", None, org_id)?;
+    let role_name = ask_text(
+        "IAM role name",
+        Some(
+            args.role_name
+                .clone()
+                .unwrap_or_else(|| DEFAULT_ROLE_NAME.into()),
+        ),
+        text::check_role_name,
+    )?;
+    let region = ask_text(
+        "AWS region of the functions",
+        Some(env_region(g).unwrap_or_else(|| "us-east-1".into())),
+        text::check_region,
+    )?;
+    let genesys_region = ask_text(
+        "Genesys Cloud region (an AWS region name, e.g. us-east-1 for mypurecloud.com; empty to skip)",
+        Some(args.genesys_region.clone().unwrap_or_default()),
+        |v| if v.is_empty() { Ok(()) } else { text::check_region(v) },
+    )?;
+    let mut answers = InitAnswers {
+        external_id,
+        role_name,
+        region,
+        genesys_region: (!genesys_region.is_empty()).then_some(genesys_region),
+        ..InitAnswers::default()
+    };
+    let from_account = args.from_account
+        || Confirm::new()
+            .with_prompt(format!(
+                "List the Lambda functions in {} to choose from (read-only ListFunctions)?",
+                answers.region
+            ))
+            .default(false)
+            .interact()
+            .map_err(io)?;
+    if from_account {
+        choose_listed(g, args, &mut answers)?;
+    } else {
+        answers.targets = ask_functions(&answers.region, &args.functions)?;
+    }
+    if answers.account_id.is_none() && answers.targets.iter().any(|t| !t.starts_with("arn:")) {
+        answers.account_id = Some(ask_text(
+            "AWS account ID of the role (12 digits; bare function names resolve in it)",
+            args.account_id.clone(),
+            text::check_account_id,
+        )?);
+    }
+    Ok(answers)
+}
+
+/// On a terminal the organization ID must look like one (a UUID): the config's rules accept
+/// any valid external ID with a warning, but a person typing it is copying it from Genesys.
+fn org_id(v: &str) -> std::result::Result<(), String> {
+    text::check_external_id(v)?;
+    if crate::config::is_uuid(v) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{v:?} is not a Genesys Cloud organization ID: it is a UUID such as \
+             0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 (in Genesys Cloud under {ORG_ID_WHERE})"
+        ))
+    }
+}
+
+/// Targets typed as a comma-separated list.
+fn ask_functions(region: &str, given: &[String]) -> Result<Vec<String>> {
+    let region = region.to_string();
+    let typed = ask_text(
+        "Functions Genesys Cloud may invoke (names or ARNs, comma-separated; empty for none yet)",
+        Some(given.join(", ")),
+        move |v| {
+            split(v)
+                .try_for_each(|f| text::check_function(f, &region).map_err(|e| format!("{f}: {e}")))
+        },
+    )?;
+    Ok(split(&typed).map(str::to_string).collect())
+}
+
+fn split(v: &str) -> impl Iterator<Item = &str> {
+    v.split(',').map(str::trim).filter(|f| !f.is_empty())
+}
+
+/// Targets ticked in the account's function list (`--match` globs pre-tick).
+fn choose_listed(g: &Global, args: &InitArgs, a: &mut InitAnswers) -> Result<()> {
+    let listed = super::live(|rt| rt.block_on(list(g, &a.region)))?;
+    if listed.is_empty() {
+        eprintln!("no Lambda function in {}", a.region);
+        a.targets = ask_functions(&a.region, &args.functions)?;
+        return Ok(());
+    }
+    let set = globs(&args.matches)?;
+    let ticked: Vec<bool> = listed.iter().map(|f| set.is_match(&f.name)).collect();
+    let chosen = MultiSelect::new()
+        .with_prompt("Functions Genesys Cloud may invoke (space to tick, enter to accept)")
+        .items(listed.iter().map(|f| f.name.as_str()))
+        .defaults(&ticked)
+        .interact()
+        .map_err(io)?;
+    for (i, f) in listed.iter().enumerate() {
+        if chosen.contains(&i) {
+            a.targets.push(f.arn.clone());
+        } else {
+            a.other_functions.push(f.arn.clone());
+        }
+    }
+    a.account_id = account_of(&listed);
+    Ok(())
+}

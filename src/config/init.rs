@@ -1,0 +1,280 @@
+//! The text `lambda-trust init` writes (`config` layer, pure): a commented
+//! `lambda-trust.toml` from a few answers, and the per-field checks the interactive prompts run
+//! as the user types — the config's own validation, applied to one field at a time.
+
+use super::{validate, AwsConfig, Config, PolicyConfig, RoleConfig, TargetConfig, TrustConfig};
+use super::{Partner, GENESYS_CLOUD_ACCOUNT};
+
+/// The role name `init` proposes.
+pub const DEFAULT_ROLE_NAME: &str = "GenesysLambdaInvoker";
+
+/// Where Genesys Cloud shows the organization ID, the value of `trust.external_id`: Genesys
+/// Cloud Resource Center, "About organization settings" / "Modify organization settings"
+/// (https://help.mypurecloud.com/articles/about-organization-settings/).
+pub const ORG_ID_WHERE: &str =
+    "Admin > Account Settings > Organization Settings > Organization Details > Advanced > Organization ID";
+
+/// What `init` needs to write a config.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct InitAnswers {
+    /// The Genesys Cloud organization ID.
+    pub external_id: String,
+    pub role_name: String,
+    /// `[aws].region`: the SDK region and the region of bare function names.
+    pub region: String,
+    /// The Genesys Cloud region (an AWS region name such as `eu-west-1`), for `[genesys]`.
+    pub genesys_region: Option<String>,
+    /// `[[targets]]` entries: bare names or function ARNs.
+    pub targets: Vec<String>,
+    /// Functions listed from the account but not chosen: written as commented-out entries.
+    pub other_functions: Vec<String>,
+    /// `[aws].account_id`: given, or the account the functions were listed in. Needed for bare
+    /// function names to resolve offline (`lint`, `render`, `prove`).
+    pub account_id: Option<String>,
+}
+
+/// TOML string literal (quoted and escaped).
+fn quote(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// The commented config file for `answers`.
+pub fn init_text(a: &InitAnswers) -> String {
+    let mut out = format!(
+        "# lambda-trust.toml: the IAM role that lets Genesys Cloud invoke your AWS Lambda functions.
+# Written by `lambda-trust init`. Check it offline with `lambda-trust lint`, then run
+# `lambda-trust plan` and `lambda-trust apply`. Every key is explained in the README
+# (\"Configuration\") and in examples/lambda-trust.toml.
+
+[trust]
+# Genesys Cloud's production account {GENESYS_CLOUD_ACCOUNT} (core and satellite regions).
+partner = \"genesys-cloud\"
+# Your Genesys Cloud organization ID, required as sts:ExternalId: no other Genesys Cloud
+# organization can use the role. Find it in Genesys Cloud under
+# {ORG_ID_WHERE}.
+external_id = {}
+
+[role]
+# 1–64 of [A-Za-z0-9_+=,.@-]
+name = {}
+# Optional:
+# description = \"Lets Genesys Cloud data actions invoke our Lambda functions\"
+# tags = {{ team = \"cx\" }}   # managed-by = lambda-trust is added by the tool
+
+[aws]
+# The SDK's region, and the region of bare function names.
+region = {}
+",
+        quote(&a.external_id),
+        quote(&a.role_name),
+        quote(&a.region),
+    );
+    out.push_str(&account_line(a.account_id.as_deref()));
+    out.push_str(&genesys_section(a.genesys_region.as_deref()));
+    out.push_str(&targets_section(&a.targets, &a.other_functions));
+    out
+}
+
+fn account_line(account: Option<&str>) -> String {
+    let comment =
+        "# The role's account: live commands refuse any other, offline ones resolve bare\n\
+                   # function names with it.\n";
+    match account {
+        Some(a) => format!("{comment}account_id = {}\n", quote(a)),
+        None => format!("{comment}# account_id = \"111122223333\"\n"),
+    }
+}
+
+/// `[genesys] region`, commented out: this version's config does not have a `[genesys]`
+/// section yet (`deny_unknown_fields` would refuse it), so the line is kept for when it does.
+fn genesys_section(region: Option<&str>) -> String {
+    let Some(region) = region else {
+        return String::new();
+    };
+    format!(
+        "
+# The Genesys Cloud region your organization lives in (an AWS region name: us-east-1 is
+# mypurecloud.com, eu-west-1 mypurecloud.ie, …). Commented out because this version of
+# lambda-trust does not read a [genesys] section yet; uncomment it once it does.
+# [genesys]
+# region = {}
+",
+        quote(region)
+    )
+}
+
+fn targets_section(targets: &[String], others: &[String]) -> String {
+    let mut out = String::from(
+        "
+# The functions Genesys Cloud may invoke: a bare name (in [aws].region) or a function ARN.
+# Per target: region = \"…\" for a bare name elsewhere, qualifier = \"live\" for an alias.
+",
+    );
+    if targets.is_empty() {
+        out.push_str(
+            "# None yet: add them with `lambda-trust onboard NAME`, or uncomment an entry below.\n",
+        );
+    }
+    for t in targets {
+        out.push_str(&format!("\n[[targets]]\nfunction = {}\n", quote(t)));
+    }
+    if !others.is_empty() {
+        out.push_str("\n# Other functions in the account (uncomment to grant one):\n");
+        for f in others {
+            out.push_str(&format!("# [[targets]]\n# function = {}\n", quote(f)));
+        }
+    }
+    out
+}
+
+/// A config that passes validation, for checking one field at a time.
+fn baseline() -> Config {
+    Config {
+        trust: TrustConfig {
+            partner: Some(Partner::GenesysCloud),
+            account_id: None,
+            external_id: "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10".to_string(),
+        },
+        role: RoleConfig {
+            name: DEFAULT_ROLE_NAME.to_string(),
+            path: None,
+            description: None,
+            max_session_duration: None,
+            permissions_boundary: None,
+            tags: Default::default(),
+        },
+        policy: PolicyConfig::default(),
+        aws: AwsConfig {
+            region: Some("us-east-1".to_string()),
+            ..AwsConfig::default()
+        },
+        targets: Vec::new(),
+    }
+}
+
+/// The problems the config's validation reports for `field` (and its sub-fields) once `set`
+/// has put the user's value into an otherwise valid config; `Err` carries them with hints.
+pub fn check_field(field: &str, set: impl FnOnce(&mut Config)) -> Result<(), String> {
+    let mut config = baseline();
+    set(&mut config);
+    let Err(e) = validate(&config, "input") else {
+        return Ok(());
+    };
+    let messages: Vec<String> = e
+        .problems()
+        .iter()
+        .filter(|p| p.field == field || p.field.starts_with(&format!("{field}.")))
+        .map(|p| match &p.hint {
+            Some(h) => format!("{} ({h})", p.message),
+            None => p.message.clone(),
+        })
+        .collect();
+    if messages.is_empty() {
+        Ok(())
+    } else {
+        Err(messages.join("; "))
+    }
+}
+
+/// `trust.external_id` as typed.
+pub fn check_external_id(v: &str) -> Result<(), String> {
+    check_field("trust.external_id", |c| c.trust.external_id = v.to_string())
+}
+
+/// `role.name` as typed.
+pub fn check_role_name(v: &str) -> Result<(), String> {
+    check_field("role.name", |c| c.role.name = v.to_string())
+}
+
+/// `aws.account_id` as typed.
+pub fn check_account_id(v: &str) -> Result<(), String> {
+    check_field("aws.account_id", |c| c.aws.account_id = Some(v.to_string()))
+}
+
+/// `aws.region` as typed (also used for the Genesys region, an AWS region name).
+pub fn check_region(v: &str) -> Result<(), String> {
+    check_field("aws.region", |c| c.aws.region = Some(v.to_string()))
+}
+
+/// One target's `function` as typed (a bare name resolves in `region`).
+pub fn check_function(v: &str, region: &str) -> Result<(), String> {
+    check_field("targets[0]", |c| {
+        c.aws.region = Some(region.to_string());
+        c.targets.push(TargetConfig {
+            function: v.to_string(),
+            region: None,
+            qualifier: None,
+        });
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answers() -> InitAnswers {
+        InitAnswers {
+            external_id: "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10".into(),
+            role_name: DEFAULT_ROLE_NAME.into(),
+            region: "eu-west-1".into(),
+            genesys_region: Some("eu-west-1".into()),
+            targets: vec![
+                "lookup-order".into(),
+                "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer".into(),
+            ],
+            other_functions: vec!["arn:aws:lambda:eu-west-1:111122223333:function:other".into()],
+            account_id: Some("111122223333".into()),
+        }
+    }
+
+    #[test]
+    fn the_written_text_parses_back_to_the_answers() {
+        let text = init_text(&answers());
+        let loaded = crate::config::parse_str(&text, "init").unwrap();
+        let c = loaded.config;
+        assert_eq!(c.trust.external_id, answers().external_id);
+        assert_eq!(c.trust.partner, Some(Partner::GenesysCloud));
+        assert_eq!(c.role.name, DEFAULT_ROLE_NAME);
+        assert_eq!(c.aws.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(c.aws.account_id.as_deref(), Some("111122223333"));
+        let functions: Vec<_> = c.targets.iter().map(|t| t.function.as_str()).collect();
+        assert_eq!(
+            functions,
+            [
+                "lookup-order",
+                "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer"
+            ]
+        );
+        assert!(text.contains("# region = \"eu-west-1\""), "{text}");
+        assert!(
+            text.contains("# function = \"arn:aws:lambda:eu-west-1:111122223333:function:other\"")
+        );
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    }
+
+    #[test]
+    fn values_are_quoted_so_no_answer_can_inject_toml() {
+        let mut a = answers();
+        a.role_name = "x\"\n[evil]".into();
+        let err = crate::config::parse_str(&init_text(&a), "init").unwrap_err();
+        assert!(err.to_string().contains("role.name"), "{err}");
+    }
+
+    #[test]
+    fn field_checks_use_the_config_rules() {
+        assert!(check_external_id("0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10").is_ok());
+        let e = check_external_id("x").unwrap_err();
+        assert!(e.contains("not a valid external ID"), "{e}");
+        assert!(check_role_name("GenesysLambdaInvoker").is_ok());
+        assert!(check_role_name("no spaces").is_err());
+        assert!(check_region("eu-west-1").is_ok());
+        assert!(check_region("europe").is_err());
+        assert!(check_function("lookup-order", "us-east-1").is_ok());
+        assert!(check_function(
+            "arn:aws:lambda:us-east-1:111122223333:function:f",
+            "us-east-1"
+        )
+        .is_ok());
+        assert!(check_function("bad name", "us-east-1").is_err());
+    }
+}

@@ -1,0 +1,678 @@
+//! The user-facing plumbing through the real binary, offline: config discovery, `--version`,
+//! shell completions, the man page and `init` from flags. No AWS endpoint is reachable, so any
+//! AWS call would fail these tests.
+
+use std::path::Path;
+use std::process::Command;
+
+const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/lambda-trust.toml");
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl std::fmt::Display for Out {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Runs the binary in `cwd` with `env` (LAMBDA_TRUST_CONFIG removed unless given).
+fn run_in(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Out {
+    let out = Command::new(env!("CARGO_BIN_EXE_lambda-trust"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("LAMBDA_TRUST_CONFIG")
+        .env("NO_COLOR", "1")
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9") // discard port: any AWS call fails
+        .envs(env.iter().copied())
+        .output()
+        .expect("run lambda-trust");
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn run(args: &[&str]) -> Out {
+    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, &[])
+}
+
+/// A temp git repository (`git init`) with a subdirectory `svc/app`.
+fn git_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let status = Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(dir.path())
+        .status()
+        .expect("git init");
+    assert!(status.success());
+    std::fs::create_dir_all(dir.path().join("svc/app")).unwrap();
+    dir
+}
+
+fn example_with_role(name: &str) -> String {
+    std::fs::read_to_string(EXAMPLE)
+        .unwrap()
+        .replace("\"GenesysLambdaInvoker\"", &format!("\"{name}\""))
+        .replace(
+            "\"GenesysLambdaInvoker-invoke\"",
+            &format!("\"{name}-invoke\""),
+        )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Config discovery
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_subdirectory_of_a_git_repo_finds_the_roots_config() {
+    let repo = git_repo();
+    std::fs::write(
+        repo.path().join("lambda-trust.toml"),
+        example_with_role("RootRole"),
+    )
+    .unwrap();
+    let sub = repo.path().join("svc/app");
+    let r = run_in(&sub, &["render", "--which", "trust", "-v"], &[]);
+    assert_eq!(r.code, 0, "{r}");
+    let root_config = repo.path().join("lambda-trust.toml");
+    assert!(
+        r.stderr.contains(&format!(
+            "config: {} (the git root's)",
+            root_config.display()
+        )),
+        "{r}"
+    );
+    // `check` without --config discovers the same file (and then fails on the unreachable AWS
+    // endpoint, naming that file).
+    let r = run_in(
+        &sub,
+        &["check", "--format", "json", "--max-attempts", "1"],
+        &[],
+    );
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stdout.contains(&root_config.display().to_string()), "{r}");
+}
+
+#[test]
+fn precedence_is_flag_then_env_then_current_dir_then_git_root() {
+    let repo = git_repo();
+    let sub = repo.path().join("svc/app");
+    // The configs differ in one target; the rendered invoke policy says which one was read.
+    let rendered = |r: &Out| -> String {
+        assert_eq!(r.code, 0, "{r}");
+        r.stdout.clone()
+    };
+    let with_target = |f: &str| {
+        std::fs::read_to_string(EXAMPLE)
+            .unwrap()
+            .replace("lookup-customer", f)
+    };
+    std::fs::write(
+        repo.path().join("lambda-trust.toml"),
+        with_target("from-root"),
+    )
+    .unwrap();
+    let render = ["render", "--format", "json", "--which", "invoke"];
+    assert!(rendered(&run_in(&sub, &render, &[])).contains("from-root"));
+
+    std::fs::write(sub.join("lambda-trust.toml"), with_target("from-cwd")).unwrap();
+    assert!(rendered(&run_in(&sub, &render, &[])).contains("from-cwd"));
+
+    let env_file = repo.path().join("env.toml");
+    std::fs::write(&env_file, with_target("from-env")).unwrap();
+    let env = [("LAMBDA_TRUST_CONFIG", env_file.to_str().unwrap())];
+    assert!(rendered(&run_in(&sub, &render, &env)).contains("from-env"));
+
+    let flag_file = repo.path().join("flag.toml");
+    std::fs::write(&flag_file, with_target("from-flag")).unwrap();
+    let mut args = render.to_vec();
+    args.extend(["--config", flag_file.to_str().unwrap()]);
+    assert!(rendered(&run_in(&sub, &args, &env)).contains("from-flag"));
+}
+
+#[test]
+fn errors_name_the_discovered_file() {
+    let repo = git_repo();
+    let broken = std::fs::read_to_string(EXAMPLE)
+        .unwrap()
+        .replace("name = \"GenesysLambdaInvoker\"", "name = \"bad name!\"");
+    std::fs::write(repo.path().join("lambda-trust.toml"), broken).unwrap();
+    let r = run_in(&repo.path().join("svc/app"), &["lint"], &[]);
+    assert_eq!(r.code, 1, "{r}");
+    let root_config = repo.path().join("lambda-trust.toml");
+    assert!(
+        r.stderr
+            .contains(&format!("{}: role.name", root_config.display())),
+        "{r}"
+    );
+}
+
+#[test]
+fn no_config_anywhere_lists_every_place_looked() {
+    let repo = git_repo();
+    let sub = repo.path().join("svc/app");
+    let r = run_in(&sub, &["lint"], &[]);
+    assert_eq!(r.code, 1, "{r}");
+    for looked in [
+        sub.join("lambda-trust.toml"),
+        repo.path().join("lambda-trust.toml"),
+    ] {
+        assert!(r.stderr.contains(&looked.display().to_string()), "{r}");
+    }
+    assert!(r.stderr.contains("LAMBDA_TRUST_CONFIG not set"), "{r}");
+    assert!(r.stderr.contains("lambda-trust init"), "{r}");
+    // Outside any git repository it says so instead.
+    let plain = tempfile::tempdir().unwrap();
+    let r = run_in(plain.path(), &["lint"], &[]);
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("no git repository above"), "{r}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// --version
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn version_prints_the_version_and_the_commit() {
+    let r = run(&["--version"]);
+    assert_eq!(r.code, 0, "{r}");
+    let head = Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "unknown".to_string());
+    assert_eq!(
+        r.stdout.trim(),
+        format!("lambda-trust {} (commit {head})", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Completions and man pages
+// ---------------------------------------------------------------------------------------------
+
+/// The subcommands, read from `--help` (so a command added later is checked too).
+fn subcommands() -> Vec<String> {
+    let r = run(&["--help"]);
+    assert_eq!(r.code, 0, "{r}");
+    let names: Vec<String> = r
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| !l.starts_with("   ")) // wrapped description lines
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| *n != "help")
+        .map(str::to_string)
+        .collect();
+    for known in ["init", "plan", "check", "completions", "man"] {
+        assert!(
+            names.iter().any(|n| n == known),
+            "{known} missing from {names:?}"
+        );
+    }
+    names
+}
+
+#[test]
+fn completions_for_every_shell_name_every_subcommand() {
+    let subs = subcommands();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let r = run(&["completions", shell]);
+        assert_eq!(r.code, 0, "{shell}: {r}");
+        for sub in &subs {
+            assert!(
+                r.stdout.contains(sub.as_str()),
+                "{shell} completion lacks {sub}"
+            );
+        }
+        // Flags complete too, global ones included.
+        let flag = if shell == "fish" {
+            "-l config"
+        } else {
+            "--config"
+        };
+        assert!(r.stdout.contains(flag), "{shell}");
+    }
+    let bash = run(&["completions", "bash"]).stdout;
+    assert!(bash.contains("complete -F _lambda__trust"), "{bash}");
+    // The flags of `check` are offered after `check`.
+    assert!(bash.contains("lambda__trust,check)"), "{bash}");
+    let r = run(&["completions", "tcsh"]);
+    assert_eq!(r.code, 1, "{r}");
+}
+
+#[test]
+fn the_man_page_has_name_synopsis_and_every_subcommand() {
+    let subs = subcommands();
+    let r = run(&["man"]);
+    assert_eq!(r.code, 0, "{r}");
+    for section in [
+        ".TH lambda-trust 1",
+        ".SH NAME",
+        ".SH SYNOPSIS",
+        ".SH OPTIONS",
+        ".SH SUBCOMMANDS",
+    ] {
+        assert!(r.stdout.contains(section), "{section} missing");
+    }
+    for sub in &subs {
+        assert!(
+            r.stdout
+                .contains(&format!("lambda\\-trust\\-{}", sub.replace('-', "\\-"))),
+            "root page lacks {sub}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("man1");
+    let r = run(&["man", "--out-dir", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{r}");
+    for sub in subs
+        .iter()
+        .map(|s| format!("lambda-trust-{s}"))
+        .chain(["lambda-trust".into()])
+    {
+        let page = std::fs::read_to_string(out.join(format!("{sub}.1")))
+            .unwrap_or_else(|e| panic!("{sub}.1: {e}\n{r}"));
+        assert!(
+            page.contains(".SH NAME") && page.contains(".SH SYNOPSIS"),
+            "{sub}"
+        );
+        assert!(r.stderr.contains(&format!("{sub}.1")), "{r}");
+    }
+    let check = std::fs::read_to_string(out.join("lambda-trust-check.1")).unwrap();
+    assert!(check.contains("drift check for CI"), "{check}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// init (offline: flags, refusals, the terminal prompts)
+// ---------------------------------------------------------------------------------------------
+
+const ORG: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
+
+#[test]
+fn init_from_flags_writes_a_config_that_lints_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_in(
+        dir.path(),
+        &[
+            "init",
+            "--external-id",
+            ORG,
+            "--region",
+            "eu-west-1",
+            "--account-id",
+            "111122223333",
+            "--role-name",
+            "CxInvoker",
+            "--function",
+            "lookup-order",
+            "--function",
+            "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer",
+            "--genesys-region",
+            "eu-west-1",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{r}");
+    assert!(
+        r.stdout.contains("wrote lambda-trust.toml (2 target(s))"),
+        "{r}"
+    );
+    let text = std::fs::read_to_string(dir.path().join("lambda-trust.toml")).unwrap();
+    // The [genesys] section is not read by this version: written, but commented out.
+    assert!(
+        text.contains("# [genesys]\n# region = \"eu-west-1\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("Organization ID"),
+        "the org ID is explained:\n{text}"
+    );
+    let lint = run_in(dir.path(), &["lint", "--format", "json"], &[]);
+    assert_eq!(lint.code, 0, "{lint}");
+    let v: serde_json::Value = serde_json::from_str(&lint.stdout).unwrap();
+    assert_eq!(v["errors"], 0, "{lint}");
+    assert_eq!(v["warnings"], 0, "{lint}");
+    let render = run_in(dir.path(), &["render", "--which", "invoke"], &[]);
+    assert_eq!(render.code, 0, "{render}");
+    for arn in [
+        "arn:aws:lambda:eu-west-1:111122223333:function:lookup-order",
+        "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer",
+    ] {
+        assert!(render.stdout.contains(arn), "{render}");
+    }
+    let trust = run_in(dir.path(), &["render", "--which", "trust"], &[]);
+    assert!(
+        trust.stdout.contains(ORG) && trust.stdout.contains("765628985471"),
+        "{trust}"
+    );
+}
+
+#[test]
+fn init_refuses_to_overwrite_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lambda-trust.toml");
+    std::fs::write(&path, "# mine\n").unwrap();
+    let args = ["init", "--external-id", ORG, "--region", "us-east-1"];
+    let r = run_in(dir.path(), &args, &[]);
+    assert_eq!(r.code, 1, "{r}");
+    assert!(
+        r.stderr.contains("already exists") && r.stderr.contains("--force"),
+        "{r}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "# mine\n");
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let r = run_in(dir.path(), &forced, &[]);
+    assert_eq!(r.code, 0, "{r}");
+    assert!(std::fs::read_to_string(&path).unwrap().contains(ORG));
+    // --config names another file; --format json says what was written.
+    let other = dir.path().join("staging.toml");
+    let r = run_in(
+        dir.path(),
+        &[
+            "init",
+            "--external-id",
+            ORG,
+            "--region",
+            "us-east-1",
+            "--config",
+            other.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{r}");
+    assert!(other.is_file());
+    let json = dir.path().join("json.toml");
+    let r = run_in(
+        dir.path(),
+        &[
+            "init",
+            "--external-id",
+            ORG,
+            "--region",
+            "us-east-1",
+            "--format",
+            "json",
+            "--function",
+            "arn:aws:lambda:us-east-1:111122223333:function:f",
+            "--config",
+            json.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{r}");
+    let v: serde_json::Value =
+        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}\n{r}"));
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["written"], json.to_str().unwrap());
+    assert_eq!(
+        v["targets"],
+        serde_json::json!(["arn:aws:lambda:us-east-1:111122223333:function:f"])
+    );
+}
+
+#[test]
+fn init_without_a_terminal_names_each_missing_or_bad_flag_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["init"], "--external-id is required"),
+        (&["init", "--external-id", ORG], "--region is required"),
+        (
+            &[
+                "init",
+                "--external-id",
+                ORG,
+                "--region",
+                "us-east-1",
+                "--function",
+                "f",
+            ],
+            "--account-id is required",
+        ),
+        (
+            &["init", "--external-id", "x", "--region", "us-east-1"],
+            "--external-id: \"x\" is not a valid external ID",
+        ),
+        (
+            &["init", "--external-id", ORG, "--region", "mars-1"],
+            "--region: \"mars-1\" is not a valid region",
+        ),
+        (
+            &[
+                "init",
+                "--external-id",
+                ORG,
+                "--region",
+                "us-east-1",
+                "--role-name",
+                "a b",
+            ],
+            "--role-name:",
+        ),
+        (
+            &[
+                "init",
+                "--external-id",
+                ORG,
+                "--region",
+                "us-east-1",
+                "--genesys-region",
+                "x",
+            ],
+            "--genesys-region:",
+        ),
+        (
+            &[
+                "init",
+                "--external-id",
+                ORG,
+                "--region",
+                "us-east-1",
+                "--function",
+                "bad name",
+            ],
+            "--function:",
+        ),
+        (
+            &[
+                "init",
+                "--external-id",
+                ORG,
+                "--region",
+                "us-east-1",
+                "--match",
+                "f*",
+            ],
+            "--from-account",
+        ),
+    ];
+    for (args, want) in cases {
+        let r = run_in(
+            dir.path(),
+            args,
+            &[("AWS_REGION", ""), ("AWS_DEFAULT_REGION", "")],
+        );
+        assert_eq!(r.code, 1, "{args:?}: {r}");
+        assert!(r.stderr.contains(want), "{args:?}: expected {want:?}\n{r}");
+        assert!(
+            !dir.path().join("lambda-trust.toml").exists(),
+            "{args:?} wrote a file"
+        );
+    }
+    // The environment's region is the default for --region.
+    let r = run_in(
+        dir.path(),
+        &["init", "--external-id", ORG],
+        &[("AWS_REGION", "ap-southeast-2")],
+    );
+    assert_eq!(r.code, 0, "{r}");
+    let text = std::fs::read_to_string(dir.path().join("lambda-trust.toml")).unwrap();
+    assert!(text.contains("region = \"ap-southeast-2\""), "{text}");
+}
+
+/// Runs `init` on a pseudo-terminal (util-linux `script`), typing `keys`.
+fn init_on_a_terminal(dir: &Path, keys: &str) -> Out {
+    use std::io::Write;
+    let bin = env!("CARGO_BIN_EXE_lambda-trust");
+    let mut child = Command::new("script")
+        .args(["-qfec", &format!("'{bin}' init"), "/dev/null"])
+        .current_dir(dir)
+        .env_remove("LAMBDA_TRUST_CONFIG")
+        .env("AWS_REGION", "us-east-1")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs init on a pseudo-terminal");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(keys.as_bytes()).unwrap();
+    // Keep the terminal open until init has read everything; closing it early ends `script`.
+    let writer = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(5));
+        drop(stdin);
+    });
+    let out = child.wait_with_output().unwrap();
+    let _ = writer.join();
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn init_on_a_terminal_asks_checks_as_you_type_and_explains_the_org_id() {
+    let dir = tempfile::tempdir().unwrap();
+    // A bad org ID, then the real one; the default role name; a region; no Genesys region; no
+    // account listing; a bad function list, then a good one; a bad account, then a good one.
+    let keys = format!(
+        "not-an-org\r{ORG}\r\reu-west-1\r\rnlookup-order, bad name\rlookup-order\r1234\r111122223333\r"
+    );
+    let r = init_on_a_terminal(dir.path(), &keys);
+    assert_eq!(r.code, 0, "{r}");
+    let screen = &r.stdout;
+    assert!(
+        screen
+            .contains("Organization Settings > Organization Details > Advanced > Organization ID"),
+        "{r}"
+    );
+    assert!(
+        screen.contains("\"not-an-org\" is not a Genesys Cloud organization ID"),
+        "{r}"
+    );
+    assert!(
+        screen.contains("\"bad name\" is not a valid function name"),
+        "{r}"
+    );
+    assert!(screen.contains("\"1234\" is not an AWS account ID"), "{r}");
+    assert!(
+        screen.contains("wrote lambda-trust.toml (1 target(s))"),
+        "{r}"
+    );
+    let text = std::fs::read_to_string(dir.path().join("lambda-trust.toml")).unwrap();
+    for line in [
+        format!("external_id = \"{ORG}\""),
+        "name = \"GenesysLambdaInvoker\"".to_string(),
+        "region = \"eu-west-1\"".to_string(),
+        "account_id = \"111122223333\"".to_string(),
+        "function = \"lookup-order\"".to_string(),
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} missing:\n{text}");
+    }
+    let lint = run_in(dir.path(), &["lint"], &[]);
+    assert_eq!(lint.code, 0, "{lint}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// just release (scripts/release.sh), with this test build instead of a release compile
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn the_release_script_packs_binary_readme_completions_and_man_with_a_checksum() {
+    let out = tempfile::tempdir().unwrap();
+    let r = Command::new("bash")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/release.sh"))
+        .arg(out.path())
+        .env("LAMBDA_TRUST_BIN", env!("CARGO_BIN_EXE_lambda-trust"))
+        .output()
+        .expect("run release.sh");
+    let stdout = String::from_utf8_lossy(&r.stdout).into_owned();
+    assert!(
+        r.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    let tarball = Path::new(stdout.lines().next().unwrap()).to_path_buf();
+    let name = tarball.file_name().unwrap().to_string_lossy().into_owned();
+    let stem = name.trim_end_matches(".tar.gz");
+    assert!(
+        stem.starts_with(&format!("lambda-trust-{}-", env!("CARGO_PKG_VERSION"))),
+        "{name}"
+    );
+
+    // The checksum file verifies the tarball.
+    let check = Command::new("sha256sum")
+        .args(["-c", &format!("{name}.sha256")])
+        .current_dir(out.path())
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+
+    let unpacked = tempfile::tempdir().unwrap();
+    let untar = Command::new("tar")
+        .args([
+            "-xzf",
+            tarball.to_str().unwrap(),
+            "-C",
+            unpacked.path().to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    assert!(untar.success());
+    let root = unpacked.path().join(stem);
+    for f in [
+        "lambda-trust",
+        "README.md",
+        "completions/lambda-trust.bash",
+        "completions/_lambda-trust",
+        "completions/lambda-trust.fish",
+        "completions/_lambda-trust.ps1",
+        "man/man1/lambda-trust.1",
+        "man/man1/lambda-trust-init.1",
+        "man/man1/lambda-trust-check.1",
+    ] {
+        let p = root.join(f);
+        assert!(
+            p.is_file() && p.metadata().unwrap().len() > 0,
+            "{f} missing from {name}"
+        );
+    }
+    let packed = Command::new(root.join("lambda-trust"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&packed.stdout).contains("(commit "));
+    let bash = std::fs::read_to_string(root.join("completions/lambda-trust.bash")).unwrap();
+    assert!(bash.contains("complete -F _lambda__trust"));
+}
