@@ -291,7 +291,8 @@ Examples:
   lambda-trust audit --partner genesys-cloud
   lambda-trust audit --partner-account 765628985471 --format sarif > audit.sarif
   lambda-trust audit --partner genesys-cloud --organization --assume-role SecurityAudit
-  lambda-trust audit --accounts accounts.txt --assume-role SecurityAudit --format json")]
+  lambda-trust audit --accounts accounts.txt --assume-role SecurityAudit --format json
+  lambda-trust audit --partner genesys-cloud --sarif audit.sarif --json audit.json")]
     Audit(AuditArgs),
     /// Add a Lambda function to the config (in place, keeping comments) and grant it.
     #[command(after_help = "\
@@ -537,4 +538,6 @@ pub struct AuditArgs {
     /// Accounts audited at once.
     #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+    #[command(flatten)]
+    pub files: ReportFiles,
 }

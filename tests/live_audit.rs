@@ -198,6 +198,50 @@ fn json_and_sarif_shapes() {
 }
 
 #[test]
+fn sarif_and_json_files_come_from_the_same_single_read() {
+    let env = Env::new();
+    seed(&env, 11);
+    let sarif_path = env.dir.path().join("audit.sarif");
+    let json_path = env.dir.path().join("audit.json");
+    env.proxy.clear();
+    let r = env.run_raw(&[
+        "audit",
+        "--partner",
+        "genesys-cloud",
+        "--format",
+        "json",
+        "--sarif",
+        sarif_path.to_str().unwrap(),
+        "--json",
+        json_path.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    // One read of the account for all three outputs: STS + one GAAD page on moto.
+    assert_eq!(env.proxy.count(GAAD), 1, "{:?}", env.proxy.summary());
+    assert_eq!(env.proxy.calls().len(), 2, "{:?}", env.proxy.summary());
+    let file_json: Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    assert_eq!(
+        file_json,
+        json_of(&r),
+        "the --json file is the stdout report"
+    );
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif_path).unwrap()).unwrap();
+    let findings: usize = file_json["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["findings"].as_array().unwrap().len())
+        .sum();
+    assert!(findings > 0);
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len(),
+        findings
+    );
+}
+
+#[test]
 fn calls_stay_constant_from_20_to_1000_roles() {
     for n in [20, 1000] {
         let env = Env::new();

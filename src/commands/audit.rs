@@ -7,7 +7,7 @@ use std::sync::Arc;
 use futures::stream::{self, StreamExt};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{aws_flags, spinner};
+use super::{aws_flags, spinner, write_files};
 use crate::aws::audit::{self as read, CallCount};
 use crate::aws::{AwsError, Clients};
 use crate::cli::{AuditArgs, Format, Global, PartnerPreset};
@@ -98,6 +98,11 @@ pub async fn run(g: &Global, args: &AuditArgs, styles: Styles) -> Result<Status>
     let report = audit_one(&clients, None, &opts, &calls).await;
     pb.finish_and_clear();
     let report = report.map_err(|e| Error::from(anyhow::Error::new(e)))?;
+    write_files(
+        &args.files,
+        || report::audit_sarif(&report),
+        || report::audit_json(&report),
+    )?;
     match g.format {
         Format::Json => println!("{}", report::audit_json(&report)),
         Format::Sarif => println!("{}", report::audit_sarif(&report)),
@@ -164,6 +169,11 @@ async fn run_many(
         .await;
     pb_ref.finish_and_clear();
     let report = OrgReport::new(outcomes, org_calls.get());
+    write_files(
+        &args.files,
+        || report::audit_org_sarif(&report),
+        || report::audit_org_json(&report),
+    )?;
     match g.format {
         Format::Json => println!("{}", report::audit_org_json(&report)),
         Format::Sarif => println!("{}", report::audit_org_sarif(&report)),

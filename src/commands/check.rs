@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use super::{aws_flags, spinner, templates};
+use super::{aws_flags, spinner, templates, write_files};
 use crate::aws::prepare;
 use crate::cli::{Format, Global, ReportFiles};
 use crate::config;
@@ -111,7 +111,11 @@ pub async fn run(g: &Global, files: &ReportFiles, styles: Styles) -> Result<Stat
     let reports = futures::future::join_all(paths.iter().map(|p| check_one(g, p))).await;
     pb.finish_and_clear();
     let report = drift::CheckReport::new(reports);
-    write_files(files, &report)?;
+    write_files(
+        files,
+        || report::check_sarif(&report),
+        || report::check_json(&report),
+    )?;
     match g.format {
         Format::Human => print!("{}", report::check_human(&report, styles)),
         Format::Json => println!("{}", report::check_json(&report)),
@@ -119,19 +123,4 @@ pub async fn run(g: &Global, files: &ReportFiles, styles: Styles) -> Result<Stat
         Format::Github => print!("{}", report::check_github(&report)),
     }
     Ok(report.status())
-}
-
-/// `--sarif FILE` / `--json FILE`: the same report in more formats, from the same read of AWS.
-pub(super) fn write_files(files: &ReportFiles, report: &drift::CheckReport) -> Result<()> {
-    let outputs = [
-        (&files.sarif, report::check_sarif(report)),
-        (&files.json, report::check_json(report)),
-    ];
-    for (path, text) in outputs {
-        if let Some(path) = path {
-            std::fs::write(path, format!("{text}\n"))
-                .with_context(|| format!("cannot write {}", path.display()))?;
-        }
-    }
-    Ok(())
 }

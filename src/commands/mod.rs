@@ -29,7 +29,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::aws::prepare::{self, Prepared};
 use crate::aws::{AwsSettings, Clients};
-use crate::cli::{Cli, ColorChoice, Command, Format, Global};
+use crate::cli::{Cli, ColorChoice, Command, Format, Global, ReportFiles};
 use crate::config;
 use crate::core::lint::{self as lint_core, Finding};
 use crate::error::{Error, Result, Status};
@@ -239,4 +239,24 @@ fn write_atomically(path: &Path, text: &str) -> Result<()> {
 /// Templates from `--policies DIR`, or the built-in ones.
 fn templates(g: &Global) -> Result<crate::core::render::Templates> {
     Ok(crate::core::prepare::templates(g.policies.as_deref())?)
+}
+
+/// `--sarif FILE` / `--json FILE`: the same report in more formats, from the same read of AWS;
+/// each format is rendered only when its file is asked for.
+pub(crate) fn write_files(
+    files: &ReportFiles,
+    sarif: impl FnOnce() -> String,
+    json: impl FnOnce() -> String,
+) -> Result<()> {
+    let write = |path: &std::path::Path, text: String| {
+        std::fs::write(path, format!("{text}\n"))
+            .with_context(|| format!("cannot write {}", path.display()))
+    };
+    if let Some(path) = &files.sarif {
+        write(path, sarif())?;
+    }
+    if let Some(path) = &files.json {
+        write(path, json())?;
+    }
+    Ok(())
 }
