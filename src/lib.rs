@@ -16,3 +16,4 @@ pub mod core;
 pub mod error;
 pub mod iam;
 pub mod report;
+pub mod retry;

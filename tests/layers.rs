@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// X is its own layer. `aws` and `report` share a rank and must not import each other.
 fn rank(layer: &str) -> Option<u32> {
     Some(match layer {
-        "error" => 0,
+        "error" | "retry" => 0,
         "iam" => 1,
         "config" => 2,
         "core" => 3,

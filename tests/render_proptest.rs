@@ -39,6 +39,7 @@ fn config() -> impl Strategy<Value = Config> {
             function,
             region,
             qualifier,
+            action: None,
         });
     (
         prop::option::of(prop_oneof![
