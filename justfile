@@ -8,16 +8,24 @@ venv := justfile_directory() / ".venv"
 default:
     @just --list
 
-# Create .venv with the moto emulator the live tests and the demo use (idempotent).
+# Create .venv with the moto emulator and Genesys's Python SDK (the models the local Genesys
+# Cloud, tests/support/genesys_fake.py, checks every body against) for the live tests and the
+# demo (idempotent).
 setup:
     #!/usr/bin/env bash
     set -euo pipefail
-    if [ -x "{{venv}}/bin/moto_server" ] && "{{venv}}/bin/python" -c 'import moto, sys; sys.exit(0 if moto.__version__ == "5.2.5" else 1)' 2>/dev/null; then
-        echo "moto 5.2.5 already installed in .venv"
+    ready() {
+        [ -x "{{venv}}/bin/moto_server" ] \
+            && "{{venv}}/bin/python" -c 'import moto, sys; sys.exit(0 if moto.__version__ == "5.2.5" else 1)' 2>/dev/null \
+            && "{{venv}}/bin/python" tests/support/genesys_fake.py --self-check >/dev/null 2>&1
+    }
+    if ready; then
+        echo "moto 5.2.5 and purecloudplatformclientv2 269.0.0 already installed in .venv"
     else
         python3 -m venv "{{venv}}"
-        "{{venv}}/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5'
-        echo "installed moto 5.2.5 into .venv"
+        "{{venv}}/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5' 'purecloudplatformclientv2==269.0.0'
+        "{{venv}}/bin/python" tests/support/genesys_fake.py --self-check
+        echo "installed moto 5.2.5 and purecloudplatformclientv2 269.0.0 into .venv"
     fi
 
 # Everything CI runs: formatting, lints, and every test (unit, snapshot, property, live vs moto).

@@ -290,6 +290,24 @@ Example:
         #[arg(long)]
         yes: bool,
     },
+    /// Genesys Cloud helpers (offline).
+    Genesys {
+        #[command(subcommand)]
+        command: GenesysCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenesysCommand {
+    /// Print the Genesys Cloud regions: region name, Platform API URL and login URL.
+    #[command(after_help = "\
+The region name is what [genesys].region and GENESYSCLOUD_REGION take; GENESYSCLOUD_API_REGION
+takes an API URL instead (its login URL is the API URL with `api.` replaced by `login.`).
+
+Examples:
+  lambda-trust genesys regions
+  lambda-trust genesys regions --format json")]
+    Regions,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

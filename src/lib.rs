@@ -4,8 +4,8 @@
 //!
 //! `iam` (IAM documents, ARNs, wildcards, the evaluator) → `config` (schema, validation,
 //! in-place edits) → `core` (render, shard, lint, state types, plan, verify checks, drift; all
-//! pure) → `aws` (every AWS call: observe reads, apply writes, the live probe) and `report`
-//! (renderers) → `commands` (one file per command) → the binary's `main`.
+//! pure) → `aws` (every AWS call: observe reads, apply writes, the live probe), `genesys`
+//! (every Genesys Cloud call, the region table) and `report` (renderers) → `commands` (one file per command) → the binary's `main`.
 //! `error` (exit codes and the top-level error) sits beside all of them.
 
 pub mod aws;
@@ -14,6 +14,7 @@ pub mod commands;
 pub mod config;
 pub mod core;
 pub mod error;
+pub mod genesys;
 pub mod iam;
 pub mod report;
 pub mod retry;

@@ -1,19 +1,21 @@
 //! The tree shows the layers, and this test holds the code to them (ARCHITECTURE.md):
-//! each folder of `src/` imports only the layers below it, and no file outside `src/aws/`
-//! names an AWS SDK crate. Test modules (`#[cfg(test)]`) are exempt: a unit test of a pure
-//! module may render its result to look at it.
+//! each folder of `src/` imports only the layers below it, no file outside `src/aws/` names an
+//! AWS SDK crate, and no file outside `src/genesys/` names an HTTP client crate. Test modules
+//! (`#[cfg(test)]`) are exempt: a unit test of a pure module may render its result to look at
+//! it.
 
 use std::path::{Path, PathBuf};
 
 /// A layer's rank: a file may import `crate::X` only when X's rank is lower than its own, or
-/// X is its own layer. `aws` and `report` share a rank and must not import each other.
+/// X is its own layer. `aws`, `genesys` and `report` share a rank and must not import each
+/// other.
 fn rank(layer: &str) -> Option<u32> {
     Some(match layer {
         "error" | "retry" => 0,
         "iam" => 1,
         "config" => 2,
         "core" => 3,
-        "aws" | "report" => 4,
+        "aws" | "genesys" | "report" => 4,
         "cli" => 5,
         "commands" => 6,
         _ => return None,
@@ -122,6 +124,40 @@ fn only_the_aws_layer_names_an_aws_sdk() {
     );
 }
 
+/// HTTP client crates: only the Genesys Cloud layer makes plain HTTP calls (the AWS SDK brings
+/// its own client).
+const HTTP_CLIENTS: &[&str] = &["reqwest", "ureq", "hyper", "isahc", "attohttpc", "surf"];
+
+/// Whether the code names a crate as a path root (`reqwest::…`, `use ureq;`).
+fn names_crate(code: &str, krate: &str) -> bool {
+    code.match_indices(krate).any(|(i, _)| {
+        let before = code[..i].chars().next_back();
+        let after = &code[i + krate.len()..];
+        !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+            && (after.starts_with("::") || after.starts_with(';'))
+    })
+}
+
+#[test]
+fn only_the_genesys_layer_names_an_http_client() {
+    let src = src();
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let offenders: Vec<String> = files
+        .iter()
+        .filter(|f| layer_of(&src, f) != "genesys")
+        .filter(|f| {
+            let code = code(f);
+            HTTP_CLIENTS.iter().any(|k| names_crate(&code, k))
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "HTTP client crate named outside src/genesys/: {offenders:?}"
+    );
+}
+
 #[test]
 fn every_top_level_folder_is_a_known_layer() {
     // A new folder must be placed in the order above before it can hold code.
@@ -146,4 +182,8 @@ fn the_checker_sees_a_violation() {
     assert_eq!(refs, ["aws", "core"]);
     assert!(rank("core") < rank("aws"));
     assert_eq!(rank("aws"), rank("report"));
+    assert_eq!(rank("genesys"), rank("aws"));
+    assert!(names_crate("let c = reqwest::Client::new();", "reqwest"));
+    assert!(names_crate("use ureq;", "ureq"));
+    assert!(!names_crate("let my_reqwest = 1; // reqwest", "reqwest"));
 }

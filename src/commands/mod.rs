@@ -6,6 +6,7 @@
 mod apply;
 mod check;
 mod destroy;
+mod genesys;
 mod lint;
 mod onboard;
 mod plan;
@@ -67,6 +68,7 @@ pub fn run(cli: &Cli) -> Result<Status> {
         }),
         Command::Destroy { yes } => live(|rt| rt.block_on(destroy::run(g, *yes, styles))),
         Command::Check => live(|rt| rt.block_on(check::run(g, styles))),
+        Command::Genesys { command } => genesys::run(g, command, styles),
         Command::Onboard {
             function,
             qualifier,

@@ -1,11 +1,12 @@
 //! Renderers: pure functions from pipeline data (plans, verifications, drift findings, lint
-//! reports, simulations, proofs) to text — human, JSON, SARIF, GitHub annotations.
+//! reports, simulations, proofs, the Genesys Cloud region table) to text — human, JSON, SARIF, GitHub annotations.
 //!
 //! The `report` layer sits beside `aws` above the pure `core`: it imports `core`, `config` and
 //! `iam`, never `aws`. Colour is off unless the caller enables it (`--color`, or auto on a
 //! terminal). The JSON shapes are the stable, documented interface (README "JSON output").
 
 mod check;
+mod genesys;
 mod lint;
 mod plan;
 mod prove;
@@ -18,6 +19,7 @@ pub use check::{
     render_github as check_github, render_human as check_human, render_json as check_json,
     render_sarif as check_sarif,
 };
+pub use genesys::{regions_human, regions_json, RegionRow};
 pub use lint::{render_human as lint_human, render_json as lint_json};
 pub use plan::{display_form, document_diff, plan_human, plan_json};
 pub use prove::{prove_human, prove_json, prove_passed};

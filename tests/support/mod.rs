@@ -1,7 +1,9 @@
 //! Integration-test harness: a real `moto_server` per test, a recording/fault-injecting
-//! proxy in front of it, and a runner for the built `lambda-trust` binary.
+//! proxy in front of it, a local Genesys Cloud (`genesys`), and a runner for the built
+//! `lambda-trust` binary.
 #![allow(dead_code)]
 
+pub mod genesys;
 pub mod http;
 pub mod live;
 pub mod moto;
@@ -13,6 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[allow(unused_imports)]
+pub use genesys::{GCall, GenesysFake};
 #[allow(unused_imports)]
 pub use moto::{AwsSeed, MotoServer};
 #[allow(unused_imports)]

@@ -1,0 +1,273 @@
+//! Genesys Cloud regions: the AWS-style region name of each Genesys Cloud deployment, its
+//! Platform API base URL and its login (OAuth) URL, and the resolution of the endpoints from
+//! the config and the environment. Pure: no I/O (the environment is passed in).
+//!
+//! Source: the region table of Genesys's published Platform API SDKs
+//! (`PureCloudRegionHosts` in the Python SDK `purecloudplatformclientv2`, v269), which matches
+//! the Genesys Cloud Developer Center page "Platform API → Regions"
+//! (<https://developer.genesys.cloud/platform/api/>). The SDKs derive the login host from the
+//! API host by replacing its `api.` label with `login.`; so does [`login_url_for`].
+
+use thiserror::Error;
+
+/// One Genesys Cloud region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Region {
+    /// AWS-style region name, as in `GENESYSCLOUD_REGION` (e.g. `us-east-1`).
+    pub name: &'static str,
+    /// Platform API base URL (e.g. `https://api.mypurecloud.com`).
+    pub api_url: &'static str,
+    /// Login (OAuth token) base URL (e.g. `https://login.mypurecloud.com`).
+    pub login_url: &'static str,
+}
+
+macro_rules! region {
+    ($name:literal, $domain:literal) => {
+        Region {
+            name: $name,
+            api_url: concat!("https://api.", $domain),
+            login_url: concat!("https://login.", $domain),
+        }
+    };
+}
+
+/// Every Genesys Cloud region, in the order of the SDK's `PureCloudRegionHosts`.
+pub const REGIONS: &[Region] = &[
+    region!("us-east-1", "mypurecloud.com"),
+    region!("eu-west-1", "mypurecloud.ie"),
+    region!("ap-southeast-2", "mypurecloud.com.au"),
+    region!("ap-northeast-1", "mypurecloud.jp"),
+    region!("eu-central-1", "mypurecloud.de"),
+    region!("us-west-2", "usw2.pure.cloud"),
+    region!("ca-central-1", "cac1.pure.cloud"),
+    region!("ap-northeast-2", "apne2.pure.cloud"),
+    region!("eu-west-2", "euw2.pure.cloud"),
+    region!("ap-south-1", "aps1.pure.cloud"),
+    // FedRAMP (US government).
+    region!("us-east-2", "use2.us-gov-pure.cloud"),
+    region!("sa-east-1", "sae1.pure.cloud"),
+    region!("me-central-1", "mec1.pure.cloud"),
+    region!("ap-northeast-3", "apne3.pure.cloud"),
+    region!("eu-central-2", "euc2.pure.cloud"),
+    region!("mx-central-1", "mxc1.pure.cloud"),
+    region!("ap-southeast-1", "apse1.pure.cloud"),
+    // EU sovereign cloud (SDK name `eusc_de_east_1`).
+    region!("eusc-de-east-1", "edee1.eusc-pure.cloud"),
+];
+
+/// The region with this name (exact, case-sensitive like `GENESYSCLOUD_REGION`).
+pub fn by_name(name: &str) -> Option<&'static Region> {
+    REGIONS.iter().find(|r| r.name == name)
+}
+
+/// The login URL for an API URL: its leading `api.` host label replaced by `login.` (as the
+/// SDKs do); the URL itself when the host has no `api.` label, so that a local server on one
+/// port serves both.
+pub fn login_url_for(api_url: &str) -> String {
+    let api_url = api_url.trim_end_matches('/');
+    let (scheme, rest) = match api_url.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, api_url),
+    };
+    let Some(host_rest) = rest.strip_prefix("api.") else {
+        return api_url.to_string();
+    };
+    match scheme {
+        Some(scheme) => format!("{scheme}://login.{host_rest}"),
+        None => format!("login.{host_rest}"),
+    }
+}
+
+/// The resolved Genesys Cloud endpoints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoints {
+    /// The region name, when the endpoints came from one (not from `GENESYSCLOUD_API_REGION`).
+    pub region: Option<String>,
+    /// Platform API base URL, without a trailing `/`.
+    pub api_url: String,
+    /// Login base URL (the token endpoint is `{login_url}/oauth/token`), without a trailing `/`.
+    pub login_url: String,
+}
+
+/// A variable or setting with a non-blank value, trimmed.
+fn set(v: Option<&str>) -> Option<&str> {
+    v.map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// Why the endpoints could not be resolved.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum RegionError {
+    #[error(
+        "unknown Genesys Cloud region {name:?} (from {source_name})\n(hint: use one of: {})",
+        valid_names()
+    )]
+    Unknown {
+        name: String,
+        source_name: &'static str,
+    },
+    #[error("GENESYSCLOUD_API_REGION is not an http(s) URL: {url:?}\n(hint: give the API base URL, e.g. https://api.mypurecloud.com)")]
+    BadUrl { url: String },
+    #[error("no Genesys Cloud region\n(hint: set [genesys].region in the config, or GENESYSCLOUD_REGION, or GENESYSCLOUD_API_REGION; `lambda-trust genesys regions` lists them)")]
+    Missing,
+}
+
+fn valid_names() -> String {
+    REGIONS
+        .iter()
+        .map(|r| r.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Resolves the endpoints: `GENESYSCLOUD_API_REGION` (an API URL) wins over
+/// `GENESYSCLOUD_REGION` (a region name), which wins over the config's `[genesys].region`.
+/// Empty values count as unset; a trailing `/` is trimmed.
+pub fn resolve(
+    config_region: Option<&str>,
+    env_region: Option<&str>,
+    env_api_url: Option<&str>,
+) -> Result<Endpoints, RegionError> {
+    if let Some(url) = set(env_api_url) {
+        let api_url = url.trim_end_matches('/');
+        if !(api_url.starts_with("https://") || api_url.starts_with("http://"))
+            || api_url.split_once("://").is_some_and(|(_, h)| h.is_empty())
+        {
+            return Err(RegionError::BadUrl {
+                url: url.to_string(),
+            });
+        }
+        return Ok(Endpoints {
+            region: None,
+            api_url: api_url.to_string(),
+            login_url: login_url_for(api_url),
+        });
+    }
+    let (name, source_name) = match (set(env_region), set(config_region)) {
+        (Some(name), _) => (name, "GENESYSCLOUD_REGION"),
+        (None, Some(name)) => (name, "[genesys].region in the config"),
+        (None, None) => return Err(RegionError::Missing),
+    };
+    let region = by_name(name).ok_or_else(|| RegionError::Unknown {
+        name: name.to_string(),
+        source_name,
+    })?;
+    Ok(Endpoints {
+        region: Some(region.name.to_string()),
+        api_url: region.api_url.to_string(),
+        login_url: region.login_url.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_region_login_url_is_derived_from_its_api_url() {
+        for r in REGIONS {
+            assert!(r.api_url.starts_with("https://api."), "{r:?}");
+            assert_eq!(login_url_for(r.api_url), r.login_url, "{r:?}");
+        }
+    }
+
+    #[test]
+    fn region_names_are_unique() {
+        let mut names: Vec<_> = REGIONS.iter().map(|r| r.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), REGIONS.len());
+    }
+
+    #[test]
+    fn by_name_finds_the_sdk_hosts() {
+        assert_eq!(
+            by_name("us-east-1").unwrap().api_url,
+            "https://api.mypurecloud.com"
+        );
+        assert_eq!(
+            by_name("eu-central-1").unwrap().login_url,
+            "https://login.mypurecloud.de"
+        );
+        assert_eq!(
+            by_name("us-east-2").unwrap().api_url,
+            "https://api.use2.us-gov-pure.cloud"
+        );
+        assert!(by_name("US-EAST-1").is_none());
+        assert!(by_name("us-east-3").is_none());
+    }
+
+    #[test]
+    fn login_url_replaces_only_a_leading_api_label() {
+        assert_eq!(
+            login_url_for("https://api.mypurecloud.com/"),
+            "https://login.mypurecloud.com"
+        );
+        assert_eq!(
+            login_url_for("http://127.0.0.1:8080"),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            login_url_for("https://gateway.example.com/api.v2"),
+            "https://gateway.example.com/api.v2"
+        );
+        assert_eq!(
+            login_url_for("https://myapi.example.com"),
+            "https://myapi.example.com"
+        );
+    }
+
+    #[test]
+    fn the_api_url_variable_wins_over_both_region_names() {
+        let e = resolve(
+            Some("eu-west-1"),
+            Some("us-west-2"),
+            Some("http://127.0.0.1:9/"),
+        )
+        .unwrap();
+        assert_eq!(
+            e,
+            Endpoints {
+                region: None,
+                api_url: "http://127.0.0.1:9".into(),
+                login_url: "http://127.0.0.1:9".into(),
+            }
+        );
+    }
+
+    #[test]
+    fn the_region_variable_wins_over_the_config() {
+        let e = resolve(Some("eu-west-1"), Some("us-west-2"), None).unwrap();
+        assert_eq!(e.region.as_deref(), Some("us-west-2"));
+        assert_eq!(e.api_url, "https://api.usw2.pure.cloud");
+        assert_eq!(e.login_url, "https://login.usw2.pure.cloud");
+        let e = resolve(Some("eu-west-1"), Some(""), Some(" ")).unwrap();
+        assert_eq!(e.api_url, "https://api.mypurecloud.ie");
+    }
+
+    #[test]
+    fn an_unknown_region_lists_the_valid_names() {
+        let err = resolve(Some("mars-1"), None, None).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("\"mars-1\""), "{text}");
+        assert!(text.contains("config"), "{text}");
+        assert!(
+            text.contains("hint: use one of: us-east-1, eu-west-1"),
+            "{text}"
+        );
+        let err = resolve(None, Some("mars-1"), None).unwrap_err();
+        assert!(err.to_string().contains("GENESYSCLOUD_REGION"));
+    }
+
+    #[test]
+    fn nothing_set_or_a_bad_url_is_an_error_with_a_hint() {
+        assert_eq!(resolve(None, None, None), Err(RegionError::Missing));
+        assert!(matches!(
+            resolve(None, None, Some("api.mypurecloud.com")),
+            Err(RegionError::BadUrl { .. })
+        ));
+        assert!(matches!(
+            resolve(None, None, Some("https://")),
+            Err(RegionError::BadUrl { .. })
+        ));
+    }
+}

@@ -1,0 +1,92 @@
+//! The Genesys Cloud region table (`lambda-trust genesys regions`), human and JSON. Takes plain
+//! rows: `report` does not import the `genesys` layer beside it.
+
+use serde::Serialize;
+
+use super::Styles;
+
+/// One region as printed.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionRow {
+    pub region: &'static str,
+    pub api_url: &'static str,
+    pub login_url: &'static str,
+}
+
+/// A table with a bold header: region, API URL, login URL, columns padded to their widths.
+pub fn regions_human(rows: &[RegionRow], styles: Styles) -> String {
+    let header = ["REGION", "API URL", "LOGIN URL"];
+    let w0 = rows
+        .iter()
+        .map(|r| r.region.len())
+        .chain([header[0].len()])
+        .max()
+        .unwrap_or(0);
+    let w1 = rows
+        .iter()
+        .map(|r| r.api_url.len())
+        .chain([header[1].len()])
+        .max()
+        .unwrap_or(0);
+    let line =
+        |a: &str, b: &str, c: &str| format!("{a:<w0$}  {b:<w1$}  {c}").trim_end().to_string();
+    let mut out = styles.bold(&line(header[0], header[1], header[2]));
+    out.push('\n');
+    for r in rows {
+        out.push_str(&line(r.region, r.api_url, r.login_url));
+        out.push('\n');
+    }
+    out
+}
+
+/// `{"schema_version": 1, "regions": [{"region", "api_url", "login_url"}…]}`, pretty-printed.
+pub fn regions_json(rows: &[RegionRow]) -> String {
+    let doc = serde_json::json!({ "schema_version": 1, "regions": rows });
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&doc).expect("plain data serializes")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows() -> Vec<RegionRow> {
+        vec![
+            RegionRow {
+                region: "us-east-1",
+                api_url: "https://api.mypurecloud.com",
+                login_url: "https://login.mypurecloud.com",
+            },
+            RegionRow {
+                region: "eu-central-2",
+                api_url: "https://api.euc2.pure.cloud",
+                login_url: "https://login.euc2.pure.cloud",
+            },
+        ]
+    }
+
+    #[test]
+    fn the_human_table_aligns_its_columns() {
+        let text = regions_human(&rows(), Styles::default());
+        assert_eq!(
+            text,
+            "REGION        API URL                      LOGIN URL\n\
+             us-east-1     https://api.mypurecloud.com  https://login.mypurecloud.com\n\
+             eu-central-2  https://api.euc2.pure.cloud  https://login.euc2.pure.cloud\n"
+        );
+    }
+
+    #[test]
+    fn the_json_has_a_schema_version_and_one_object_per_region() {
+        let v: serde_json::Value = serde_json::from_str(&regions_json(&rows())).unwrap();
+        assert_eq!(v["schema_version"], 1);
+        assert_eq!(v["regions"][1]["region"], "eu-central-2");
+        assert_eq!(
+            v["regions"][1]["login_url"],
+            "https://login.euc2.pure.cloud"
+        );
+        assert_eq!(v["regions"].as_array().unwrap().len(), 2);
+    }
+}
