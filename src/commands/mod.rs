@@ -6,6 +6,7 @@
 mod apply;
 mod check;
 mod destroy;
+mod genesys_live;
 mod genesys;
 mod lint;
 mod onboard;
@@ -58,11 +59,13 @@ pub fn run(cli: &Cli) -> Result<Status> {
         Command::Verify {
             assume_profile,
             wait,
+            test_actions,
         } => live(|rt| {
             rt.block_on(verify::run(
                 g,
                 assume_profile.clone(),
                 Duration::from_secs(*wait),
+                *test_actions,
                 styles,
             ))
         }),

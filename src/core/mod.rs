@@ -5,6 +5,7 @@
 
 pub mod describe;
 pub mod drift;
+pub mod genesys;
 pub mod lint;
 pub mod onboard;
 pub mod plan;

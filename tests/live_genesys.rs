@@ -1,0 +1,348 @@
+//! The Genesys Cloud side end to end: the real binary against moto (through the counting proxy)
+//! and the local Genesys Cloud fake (`tests/support/genesys_fake.py`), writes counted on the
+//! wire on both sides.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::genesys::GenesysFake;
+use support::live::*;
+
+const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/GenesysLambdaInvoker";
+const ORDER_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:lookup-order";
+const CUSTOMER_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:lookup-customer";
+
+struct G {
+    env: Env,
+    fake: GenesysFake,
+}
+
+fn genesys_section() -> &'static str {
+    "\n[genesys]\nintegration = \"AWS Lambda (lambda-trust)\"\ncategory = \"Lambda\"\n"
+}
+
+/// moto with the functions, the fake wired to moto (for the action test), and a config with
+/// `[genesys]` and one `[targets.action]`.
+fn setup_g(targets: &[&str]) -> G {
+    let env = setup(targets);
+    let fake = GenesysFake::start_with_aws(&env.moto.url(), EXT);
+    std::fs::write(
+        env.dir.path().join("order.in.json"),
+        r#"{"type":"object","properties":{"orderId":{"type":"string"}},"required":["orderId"]}"#,
+    )
+    .unwrap();
+    let mut text = config(targets, "");
+    text.push_str(genesys_section());
+    env.write_config(&text);
+    G { env, fake }
+}
+
+impl G {
+    fn envs(&self) -> Vec<(String, String)> {
+        self.fake.env()
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let config = self.env.config_path();
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--config", config.to_str().unwrap()]);
+        let envs = self.envs();
+        let extra: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        self.env.run_env(&all, &extra)
+    }
+
+    fn expect(&self, args: &[&str], code: i32) -> Run {
+        let r = self.run(args);
+        assert_eq!(
+            r.code, code,
+            "`lambda-trust {}` exited {} (expected {code})\n--- stdout\n{}\n--- stderr\n{}\n--- fake log\n{}",
+            args.join(" "), r.code, r.stdout, r.stderr, self.fake.log_tail(20)
+        );
+        r
+    }
+
+    /// Runs and returns (run, AWS writes on the wire, Genesys writes on the wire).
+    fn writes_of(&self, args: &[&str], code: i32) -> (Run, usize, usize) {
+        self.env.proxy.clear();
+        self.fake.reset_calls();
+        let r = self.expect(args, code);
+        (r, self.env.proxy.count_writes(), self.fake.writes())
+    }
+
+    fn actions(&self) -> Vec<Value> {
+        let s = self.fake.state();
+        s["actions"].as_object().unwrap().values().cloned().collect()
+    }
+
+    fn action_named(&self, name: &str) -> Value {
+        self.actions()
+            .into_iter()
+            .find(|a| a["name"] == name)
+            .unwrap_or_else(|| panic!("no action {name}"))
+    }
+
+    fn one(&self, kind: &str) -> Value {
+        let s = self.fake.state();
+        let all: Vec<Value> = s[kind].as_object().unwrap().values().cloned().collect();
+        assert_eq!(all.len(), 1, "{kind}: {all:#?}");
+        all[0].clone()
+    }
+}
+
+#[test]
+fn apply_from_empty_then_zero_writes_on_both_sides() {
+    let g = setup_g(&["lookup-customer", "lookup-order"]);
+    let plan = json_of(&g.expect(&["plan", "--format", "json"], 2));
+    assert_eq!(plan["in_sync"], json!(false));
+    let gchanges: Vec<String> = plan["genesys"]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{} {}", c["action"].as_str().unwrap(), c["resource"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        gchanges,
+        [
+            "create genesys credential \"AWS Lambda (lambda-trust) role\"",
+            "create genesys integration \"AWS Lambda (lambda-trust)\"",
+            "create genesys action \"lookup-customer\"",
+            "create genesys action \"lookup-order\"",
+            "update genesys integration \"AWS Lambda (lambda-trust) config\"",
+            "update genesys integration \"AWS Lambda (lambda-trust)\"",
+        ]
+    );
+
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!(aws, 3, "CreateRole, CreatePolicy, AttachRolePolicy");
+    assert_eq!(genesys, 6, "credential, integration, 2 actions, config, enable");
+
+    let cred = g.one("credentials");
+    assert_eq!(cred["fields"]["ARN"], ROLE_ARN);
+    assert_eq!(cred["type"], "amazonWebServicesARN");
+    let i = g.one("integrations");
+    assert_eq!(i["intendedState"], "ENABLED");
+    assert_eq!(i["config"]["credentials"]["AmazonWebServicesARN"]["id"], cred["id"]);
+    let order = g.action_named("lookup-order");
+    assert_eq!(order["config"]["request"]["requestUrlTemplate"], ORDER_ARN);
+    assert_eq!(order["category"], "Lambda");
+    assert_eq!(order["integrationId"], i["id"]);
+    assert_eq!(
+        g.action_named("lookup-customer")["config"]["request"]["requestUrlTemplate"],
+        CUSTOMER_ARN
+    );
+
+    let (r, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0), "a second apply writes nothing:\n{}", r.stdout);
+    assert!(r.stdout.contains("Genesys Cloud matches the config"), "{}", r.stdout);
+    g.expect(&["plan"], 0);
+}
+
+#[test]
+fn a_qualified_target_gets_the_qualified_arn_and_schemas_come_from_files() {
+    let g = setup_g(&["lookup-order"]);
+    g.env.moto.publish_version("lookup-order");
+    g.env.moto.create_alias("lookup-order", "live", "1");
+    let mut text = config(&[], "");
+    text.push_str(
+        "\n[[targets]]\nfunction = \"lookup-order\"\nqualifier = \"live\"\n[targets.action]\nname = \"Lookup order\"\ninput_schema = \"order.in.json\"\ntimeout_seconds = 12\nsample_input = '{\"orderId\": \"42\"}'\n",
+    );
+    text.push_str(genesys_section());
+    g.env.write_config(&text);
+    g.expect(&["apply"], 0);
+    let a = g.action_named("Lookup order");
+    assert_eq!(a["config"]["request"]["requestUrlTemplate"], format!("{ORDER_ARN}:live"));
+    assert_eq!(a["config"]["timeoutSeconds"], 12);
+    assert_eq!(a["contract"]["input"]["inputSchema"]["required"], json!(["orderId"]));
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+#[test]
+fn bad_oauth_credentials_exit_1_with_zero_writes_on_both_sides() {
+    let g = setup_g(&["lookup-order"]);
+    g.env.proxy.clear();
+    g.fake.reset_calls();
+    let config = g.env.config_path();
+    let mut envs = g.envs();
+    for (k, v) in envs.iter_mut() {
+        if k == "GENESYSCLOUD_OAUTHCLIENT_SECRET" {
+            *v = "wrong".into();
+        }
+    }
+    let extra: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = g.env.run_env(&["apply", "--config", config.to_str().unwrap()], &extra);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("refused the OAuth client"), "{}", r.stderr);
+    assert!(r.stderr.contains("hint:"), "{}", r.stderr);
+    assert!(!r.stderr.contains("wrong"), "the secret is never printed: {}", r.stderr);
+    assert_eq!(g.env.proxy.count_writes(), 0);
+    assert_eq!(g.fake.writes(), 0);
+}
+
+#[test]
+fn no_oauth_client_exits_1_with_a_hint() {
+    let g = setup_g(&["lookup-order"]);
+    let config = g.env.config_path();
+    let api = g.fake.url();
+    let r = g.env.run_env(
+        &["plan", "--config", config.to_str().unwrap()],
+        &[("GENESYSCLOUD_API_REGION", api.as_str())],
+    );
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("GENESYSCLOUD_OAUTHCLIENT_ID"), "{}", r.stderr);
+}
+
+/// Each Genesys drift: `check` finds it (exit 2, the expected severity, naming who changed it),
+/// `apply` repairs it, and the next `check` is clean.
+fn drift_case(name: &str, tamper: impl FnOnce(&G), severity: &str, needle: &str) {
+    let g = setup_g(&["lookup-customer", "lookup-order"]);
+    g.expect(&["apply"], 0);
+    g.expect(&["check"], 0);
+    tamper(&g);
+    let r = g.expect(&["check", "--format", "json"], 2);
+    let v = json_of(&r);
+    let findings = v["configs"][0]["findings"].as_array().unwrap().clone();
+    let hit = findings
+        .iter()
+        .find(|f| f["message"].as_str().unwrap_or("").contains(needle))
+        .unwrap_or_else(|| panic!("{name}: no finding mentions {needle:?}: {findings:#?}"));
+    assert_eq!(hit["severity"], severity, "{name}: {hit:#}");
+    assert!(
+        findings.iter().any(|f| f["message"].as_str().unwrap_or("").contains("by Jane Admin")),
+        "{name}: who changed it: {findings:#?}"
+    );
+    let (_, _, genesys) = g.writes_of(&["apply"], 0);
+    assert!(genesys > 0, "{name}: apply repaired nothing");
+    g.expect(&["check"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0), "{name}: quiet after the repair");
+}
+
+#[test]
+fn a_credential_pointed_at_another_role_is_a_security_finding_and_repaired() {
+    drift_case(
+        "credential",
+        |g| {
+            let id = g.one("credentials")["id"].as_str().unwrap().to_string();
+            g.fake.tamper(json!({"kind": "credential", "id": id,
+                "fields": {"ARN": "arn:aws:iam::999999999999:role/Attacker"}}));
+        },
+        "security",
+        "modified outside lambda-trust",
+    );
+}
+
+#[test]
+fn a_swapped_credential_binding_is_a_security_finding_and_repaired() {
+    drift_case(
+        "binding",
+        |g| {
+            let other = g.fake.api(&g.fake.token(), "POST", "/api/v2/integrations/credentials",
+                Some(&json!({"name": "other", "type": {"name": "amazonWebServicesARN"},
+                    "credentialFields": {"ARN": "arn:aws:iam::999999999999:role/Other"}})));
+            let other: Value = serde_json::from_slice(&other.body).unwrap();
+            let i = g.one("integrations")["id"].as_str().unwrap().to_string();
+            g.fake.tamper(json!({"kind": "integration", "id": i,
+                "credentials": {"AmazonWebServicesARN": other["id"]}}));
+        },
+        "security",
+        "credential bound",
+    );
+}
+
+#[test]
+fn an_action_pointed_at_another_function_is_a_security_finding_and_repaired() {
+    drift_case(
+        "function",
+        |g| {
+            let id = g.action_named("lookup-order")["id"].as_str().unwrap().to_string();
+            g.fake.tamper(json!({"kind": "action", "id": id, "set": {
+                "config.request.requestUrlTemplate": "arn:aws:lambda:us-east-1:123456789012:function:admin-tool"}}));
+        },
+        "security",
+        "not a target",
+    );
+}
+
+#[test]
+fn template_and_timeout_drift_are_config_findings_and_repaired() {
+    drift_case(
+        "timeout",
+        |g| {
+            let id = g.action_named("lookup-order")["id"].as_str().unwrap().to_string();
+            g.fake.tamper(json!({"kind": "action", "id": id, "set": {
+                "config.timeoutSeconds": 5,
+                "config.response.successTemplate": "{\"x\": 1}"}}));
+        },
+        "config",
+        "timeoutSeconds differs",
+    );
+}
+
+#[test]
+fn a_disabled_integration_is_a_config_finding_and_repaired() {
+    drift_case(
+        "disabled",
+        |g| {
+            let i = g.one("integrations")["id"].as_str().unwrap().to_string();
+            g.fake.tamper(json!({"kind": "integration", "id": i, "intendedState": "DISABLED"}));
+        },
+        "config",
+        "ENABLED",
+    );
+}
+
+#[test]
+fn a_foreign_action_is_reported_never_touched() {
+    let g = setup_g(&["lookup-order"]);
+    g.expect(&["apply"], 0);
+    let i = g.one("integrations")["id"].as_str().unwrap().to_string();
+    g.fake.tamper(json!({"kind": "create_action", "integrationId": i, "name": "Admin tool",
+        "requestUrlTemplate": "arn:aws:lambda:us-east-1:123456789012:function:admin-tool"}));
+    let v = json_of(&g.expect(&["check", "--format", "json"], 2));
+    let f = &v["configs"][0]["findings"];
+    assert!(f.to_string().contains("Admin tool"), "{f:#}");
+    assert_eq!(f[0]["severity"], "security", "{f:#}");
+    // apply leaves it alone: nothing to write.
+    let (r, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0), "{}", r.stdout);
+    assert!(r.stdout.contains("left alone"), "{}", r.stdout);
+    assert_eq!(g.actions().len(), 2);
+}
+
+#[test]
+fn a_contract_change_keeps_the_action_id() {
+    let g = setup_g(&["lookup-order"]);
+    g.expect(&["apply"], 0);
+    let before = g.action_named("lookup-order");
+    let mut text = config(&["lookup-order"], "");
+    text.push_str("[targets.action]\ninput_schema = \"order.in.json\"\n");
+    text.push_str(genesys_section());
+    g.env.write_config(&text);
+    let (r, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!(aws, 0);
+    assert_eq!(genesys, 3, "draft, patch, publish:\n{}", r.stderr);
+    let after = g.action_named("lookup-order");
+    assert_eq!(after["id"], before["id"], "the action ID stays");
+    assert_eq!(after["contract"]["input"]["inputSchema"]["required"], json!(["orderId"]));
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+#[test]
+fn a_429_storm_and_409s_converge_and_are_reported() {
+    let g = setup_g(&["lookup-customer", "lookup-order"]);
+    g.fake.inject(429, 4, Some(1), None, "/api/v2/integrations");
+    let r = g.expect(&["apply"], 0);
+    assert!(r.stderr.contains("retried"), "{}", r.stderr);
+    assert!(r.stderr.contains("429"), "{}", r.stderr);
+    // A config PUT that meets a stale version re-reads it and retries.
+    let id = g.action_named("lookup-order")["id"].as_str().unwrap().to_string();
+    g.fake.tamper(json!({"kind": "action", "id": id, "set": {"config.timeoutSeconds": 9}}));
+    g.fake.inject(409, 2, None, Some("PATCH"), "/api/v2/integrations/actions");
+    let r = g.expect(&["apply"], 0);
+    assert!(r.stderr.contains("409"), "{}", r.stderr);
+    assert_eq!(g.action_named("lookup-order")["config"]["timeoutSeconds"], 30);
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+}
