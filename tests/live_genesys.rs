@@ -107,7 +107,7 @@ fn apply_from_empty_then_zero_writes_on_both_sides() {
             "create genesys integration \"AWS Lambda (lambda-trust)\"",
             "create genesys action \"lookup-customer\"",
             "create genesys action \"lookup-order\"",
-            "update genesys integration \"AWS Lambda (lambda-trust) config\"",
+            "update genesys integration \"AWS Lambda (lambda-trust)\" config",
             "update genesys integration \"AWS Lambda (lambda-trust)\"",
         ]
     );
@@ -345,4 +345,133 @@ fn a_429_storm_and_409s_converge_and_are_reported() {
     assert_eq!(g.action_named("lookup-order")["config"]["timeoutSeconds"], 30);
     let (_, aws, genesys) = g.writes_of(&["apply"], 0);
     assert_eq!((aws, genesys), (0, 0));
+}
+
+#[test]
+fn verify_checks_the_genesys_side_and_test_actions_run_end_to_end() {
+    let g = setup_g(&["lookup-customer", "lookup-order"]);
+    g.expect(&["apply"], 0);
+    let v = json_of(&g.expect(&["verify", "--test-actions", "--format", "json"], 0));
+    let checks = v["checks"].as_array().unwrap();
+    let names: Vec<&str> = checks.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    for want in [
+        "genesys: integration is enabled",
+        "genesys: the integration's credential holds the role proved on the AWS side",
+        "genesys: test run of action \"lookup-order\"",
+    ] {
+        assert!(names.contains(&want), "{want} missing: {names:#?}");
+    }
+    assert!(
+        names.iter().any(|n| n.starts_with("genesys: action \"lookup-order\" calls exactly")),
+        "{names:#?}"
+    );
+    // A hand-edited credential fails verify (exit 3).
+    let id = g.one("credentials")["id"].as_str().unwrap().to_string();
+    g.fake.tamper(json!({"kind": "credential", "id": id,
+        "fields": {"ARN": "arn:aws:iam::999999999999:role/Attacker"}}));
+    let v = json_of(&g.expect(&["verify", "--test-actions", "--format", "json"], 3));
+    let failed: Vec<String> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["passed"] == false)
+        .map(|c| c["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(failed.iter().any(|n| n.contains("credential holds the role")), "{failed:#?}");
+    assert!(failed.iter().any(|n| n.contains("test run")), "the test run assumes the attacker's role: {failed:#?}");
+}
+
+#[test]
+fn onboard_creates_the_action_and_offboard_deletes_it_before_the_grant() {
+    let g = setup_g(&["lookup-order"]);
+    g.env.moto.lambda_create_function("lookup-invoice", "us-east-1");
+    g.expect(&["apply"], 0);
+    let (r, aws, genesys) = g.writes_of(&["onboard", "lookup-invoice"], 0);
+    assert!(aws >= 1, "{}", r.stderr);
+    assert_eq!(genesys, 2, "create action, config (ledger):\n{}", r.stderr);
+    let a = g.action_named("lookup-invoice");
+    assert_eq!(
+        a["config"]["request"]["requestUrlTemplate"],
+        "arn:aws:lambda:us-east-1:123456789012:function:lookup-invoice"
+    );
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+
+    let (r, _, genesys) = g.writes_of(&["offboard", "lookup-invoice"], 0);
+    assert_eq!(genesys, 2, "delete action, config (ledger):\n{}", r.stderr);
+    let order: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with('[')).collect();
+    assert!(order[0].starts_with("[genesys"), "the action goes first: {order:#?}");
+    assert!(g.actions().iter().all(|a| a["name"] != "lookup-invoice"));
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+#[test]
+fn destroy_removes_the_genesys_objects_first() {
+    let g = setup_g(&["lookup-order"]);
+    g.expect(&["apply"], 0);
+    let r = g.expect(&["destroy"], 2);
+    let genesys_at = r.stdout.find("genesys action").expect("shown");
+    let role_at = r.stdout.find("role GenesysLambdaInvoker").expect("shown");
+    assert!(genesys_at < role_at, "{}", r.stdout);
+    let (_, aws, genesys) = g.writes_of(&["destroy", "--yes"], 0);
+    assert!(aws > 0);
+    assert_eq!(genesys, 3, "action, integration, credential");
+    let s = g.fake.state();
+    assert!(s["actions"].as_object().unwrap().is_empty());
+    assert!(s["integrations"].as_object().unwrap().is_empty());
+    assert!(s["credentials"].as_object().unwrap().is_empty());
+}
+
+#[test]
+fn an_audit_trail_refusal_is_said_once_and_check_goes_on() {
+    let g = setup_g(&["lookup-customer", "lookup-order"]);
+    g.expect(&["apply"], 0);
+    g.fake.settings(json!({"audit_permitted": false}));
+    for name in ["lookup-customer", "lookup-order"] {
+        let id = g.action_named(name)["id"].as_str().unwrap().to_string();
+        g.fake.tamper(json!({"kind": "action", "id": id, "set": {"config.timeoutSeconds": 7}}));
+    }
+    let v = json_of(&g.expect(&["check", "--format", "json"], 2));
+    let text = v["configs"][0]["findings"].to_string();
+    assert_eq!(text.matches("audit query was refused").count(), 1, "{text}");
+    assert_eq!(v["configs"][0]["findings"].as_array().unwrap().len(), 2, "{text}");
+}
+
+/// Stores a secret in moto with boto3 (Secrets Manager speaks JSON, not the query protocol).
+fn put_secret(g: &G, name: &str, value: &str) {
+    let script = format!(
+        "import boto3; boto3.client('secretsmanager', endpoint_url='{}', region_name='us-east-1', aws_access_key_id='testing', aws_secret_access_key='testing').create_secret(Name='{name}', SecretString='''{value}''')",
+        g.env.moto.url()
+    );
+    let out = std::process::Command::new(support::genesys::python())
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn the_oauth_client_comes_from_secrets_manager_and_a_missing_secret_exits_1() {
+    let g = setup_g(&["lookup-order"]);
+    let mut text = config(&["lookup-order"], "");
+    text.push_str(genesys_section());
+    text.push_str("oauth_secret = \"genesys-oauth\"\n");
+    g.env.write_config(&text);
+    let config = g.env.config_path();
+    let api = g.fake.url();
+    let only_url = [("GENESYSCLOUD_API_REGION", api.as_str())];
+    let r = g.env.run_env(&["plan", "--config", config.to_str().unwrap()], &only_url);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("genesys-oauth") && r.stderr.contains("hint:"), "{}", r.stderr);
+
+    put_secret(
+        &g,
+        "genesys-oauth",
+        &json!({"client_id": g.fake.client_id(), "client_secret": g.fake.client_secret(), "base_url": api}).to_string(),
+    );
+    let r = g.env.run_env(&["apply", "--config", config.to_str().unwrap()], &only_url);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(!r.stderr.contains(g.fake.client_secret()) && !r.stdout.contains(g.fake.client_secret()));
+    assert_eq!(g.one("integrations")["intendedState"], "ENABLED");
 }
