@@ -30,7 +30,10 @@ fn desired() -> DesiredGenesys {
         category: "Lambda".into(),
         credential_name: "AWS Lambda role".into(),
         role_arn: ROLE.into(),
-        actions: vec![action(0, "Lookup order", F1), action(1, "Lookup customer", F2)],
+        actions: vec![
+            action(0, "Lookup order", F1),
+            action(1, "Lookup customer", F2),
+        ],
     }
 }
 
@@ -76,7 +79,12 @@ fn ops(o: &ObservedGenesys) -> Vec<GenesysOp> {
 
 fn kinds(ops: &[GenesysOp]) -> Vec<String> {
     ops.iter()
-        .map(|op| serde_json::to_value(op).unwrap()["op"].as_str().unwrap().to_string())
+        .map(|op| {
+            serde_json::to_value(op).unwrap()["op"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect()
 }
 
@@ -114,7 +122,12 @@ fn a_credential_modified_after_the_ledger_is_rewritten_as_a_security_finding() {
     assert_eq!(kinds(&plan.ops), ["update_credential", "put_config"]);
     let f = genesys_findings(&desired(), &plan);
     assert_eq!(f[0].finding.severity, Severity::Security);
-    assert!(f[0].finding.message.contains("modified outside lambda-trust"), "{f:?}");
+    assert!(
+        f[0].finding
+            .message
+            .contains("modified outside lambda-trust"),
+        "{f:?}"
+    );
     assert_eq!(f[0].entity, Some(("Credential", "c1".to_string())));
 }
 
@@ -144,8 +157,14 @@ fn template_drift_is_a_patch_and_contract_drift_a_draft() {
     assert_eq!(kinds(&plan.ops), ["update_action", "update_action_draft"]);
     assert_eq!(plan.calls(), 4);
     let f = genesys_findings(&desired(), &plan);
-    assert!(f.iter().all(|f| f.finding.severity == Severity::Config), "{f:?}");
-    assert!(f.iter().any(|f| f.finding.path == ".timeoutSeconds"), "{f:?}");
+    assert!(
+        f.iter().all(|f| f.finding.severity == Severity::Config),
+        "{f:?}"
+    );
+    assert!(
+        f.iter().any(|f| f.finding.path == ".timeoutSeconds"),
+        "{f:?}"
+    );
 }
 
 #[test]
@@ -155,7 +174,8 @@ fn an_owned_action_calling_a_non_target_is_security() {
     let plan = plan_genesys(&desired(), &o, false).unwrap();
     let f = genesys_findings(&desired(), &plan);
     assert!(
-        f.iter().any(|f| f.finding.severity == Severity::Security && f.finding.message.contains("not a target")),
+        f.iter().any(|f| f.finding.severity == Severity::Security
+            && f.finding.message.contains("not a target")),
         "{f:?}"
     );
 }
@@ -212,7 +232,12 @@ fn destroy_removes_owned_objects_and_keeps_an_integration_with_foreign_actions()
     let (plan, kept) = plan_genesys_destroy(&in_sync());
     assert_eq!(
         kinds(&plan.ops),
-        ["delete_action", "delete_action", "delete_integration", "delete_credential"]
+        [
+            "delete_action",
+            "delete_action",
+            "delete_integration",
+            "delete_credential"
+        ]
     );
     assert!(kept.is_empty());
     let mut o = in_sync();

@@ -71,7 +71,12 @@ impl G {
 
     fn actions(&self) -> Vec<Value> {
         let s = self.fake.state();
-        s["actions"].as_object().unwrap().values().cloned().collect()
+        s["actions"]
+            .as_object()
+            .unwrap()
+            .values()
+            .cloned()
+            .collect()
     }
 
     fn action_named(&self, name: &str) -> Value {
@@ -98,7 +103,13 @@ fn apply_from_empty_then_zero_writes_on_both_sides() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| format!("{} {}", c["action"].as_str().unwrap(), c["resource"].as_str().unwrap()))
+        .map(|c| {
+            format!(
+                "{} {}",
+                c["action"].as_str().unwrap(),
+                c["resource"].as_str().unwrap()
+            )
+        })
         .collect();
     assert_eq!(
         gchanges,
@@ -114,14 +125,20 @@ fn apply_from_empty_then_zero_writes_on_both_sides() {
 
     let (_, aws, genesys) = g.writes_of(&["apply"], 0);
     assert_eq!(aws, 3, "CreateRole, CreatePolicy, AttachRolePolicy");
-    assert_eq!(genesys, 6, "credential, integration, 2 actions, config, enable");
+    assert_eq!(
+        genesys, 6,
+        "credential, integration, 2 actions, config, enable"
+    );
 
     let cred = g.one("credentials");
     assert_eq!(cred["fields"]["ARN"], ROLE_ARN);
     assert_eq!(cred["type"], "amazonWebServicesARN");
     let i = g.one("integrations");
     assert_eq!(i["intendedState"], "ENABLED");
-    assert_eq!(i["config"]["credentials"]["AmazonWebServicesARN"]["id"], cred["id"]);
+    assert_eq!(
+        i["config"]["credentials"]["AmazonWebServicesARN"]["id"],
+        cred["id"]
+    );
     let order = g.action_named("lookup-order");
     assert_eq!(order["config"]["request"]["requestUrlTemplate"], ORDER_ARN);
     assert_eq!(order["category"], "Lambda");
@@ -132,8 +149,17 @@ fn apply_from_empty_then_zero_writes_on_both_sides() {
     );
 
     let (r, aws, genesys) = g.writes_of(&["apply"], 0);
-    assert_eq!((aws, genesys), (0, 0), "a second apply writes nothing:\n{}", r.stdout);
-    assert!(r.stdout.contains("Genesys Cloud matches the config"), "{}", r.stdout);
+    assert_eq!(
+        (aws, genesys),
+        (0, 0),
+        "a second apply writes nothing:\n{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("Genesys Cloud matches the config"),
+        "{}",
+        r.stdout
+    );
     g.expect(&["plan"], 0);
 }
 
@@ -150,9 +176,15 @@ fn a_qualified_target_gets_the_qualified_arn_and_schemas_come_from_files() {
     g.env.write_config(&text);
     g.expect(&["apply"], 0);
     let a = g.action_named("Lookup order");
-    assert_eq!(a["config"]["request"]["requestUrlTemplate"], format!("{ORDER_ARN}:live"));
+    assert_eq!(
+        a["config"]["request"]["requestUrlTemplate"],
+        format!("{ORDER_ARN}:live")
+    );
     assert_eq!(a["config"]["timeoutSeconds"], 12);
-    assert_eq!(a["contract"]["input"]["inputSchema"]["required"], json!(["orderId"]));
+    assert_eq!(
+        a["contract"]["input"]["inputSchema"]["required"],
+        json!(["orderId"])
+    );
     let (_, aws, genesys) = g.writes_of(&["apply"], 0);
     assert_eq!((aws, genesys), (0, 0));
 }
@@ -170,11 +202,21 @@ fn bad_oauth_credentials_exit_1_with_zero_writes_on_both_sides() {
         }
     }
     let extra: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let r = g.env.run_env(&["apply", "--config", config.to_str().unwrap()], &extra);
+    let r = g
+        .env
+        .run_env(&["apply", "--config", config.to_str().unwrap()], &extra);
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
-    assert!(r.stderr.contains("refused the OAuth client"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("refused the OAuth client"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("hint:"), "{}", r.stderr);
-    assert!(!r.stderr.contains("wrong"), "the secret is never printed: {}", r.stderr);
+    assert!(
+        !r.stderr.contains("wrong"),
+        "the secret is never printed: {}",
+        r.stderr
+    );
     assert_eq!(g.env.proxy.count_writes(), 0);
     assert_eq!(g.fake.writes(), 0);
 }
@@ -189,7 +231,11 @@ fn no_oauth_client_exits_1_with_a_hint() {
         &[("GENESYSCLOUD_API_REGION", api.as_str())],
     );
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
-    assert!(r.stderr.contains("GENESYSCLOUD_OAUTHCLIENT_ID"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("GENESYSCLOUD_OAUTHCLIENT_ID"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// Each Genesys drift: `check` finds it (exit 2, the expected severity, naming who changed it),
@@ -208,7 +254,10 @@ fn drift_case(name: &str, tamper: impl FnOnce(&G), severity: &str, needle: &str)
         .unwrap_or_else(|| panic!("{name}: no finding mentions {needle:?}: {findings:#?}"));
     assert_eq!(hit["severity"], severity, "{name}: {hit:#}");
     assert!(
-        findings.iter().any(|f| f["message"].as_str().unwrap_or("").contains("by Jane Admin")),
+        findings.iter().any(|f| f["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("by Jane Admin")),
         "{name}: who changed it: {findings:#?}"
     );
     let (_, _, genesys) = g.writes_of(&["apply"], 0);
@@ -237,9 +286,15 @@ fn a_swapped_credential_binding_is_a_security_finding_and_repaired() {
     drift_case(
         "binding",
         |g| {
-            let other = g.fake.api(&g.fake.token(), "POST", "/api/v2/integrations/credentials",
-                Some(&json!({"name": "other", "type": {"name": "amazonWebServicesARN"},
-                    "credentialFields": {"ARN": "arn:aws:iam::999999999999:role/Other"}})));
+            let other = g.fake.api(
+                &g.fake.token(),
+                "POST",
+                "/api/v2/integrations/credentials",
+                Some(
+                    &json!({"name": "other", "type": {"name": "amazonWebServicesARN"},
+                    "credentialFields": {"ARN": "arn:aws:iam::999999999999:role/Other"}}),
+                ),
+            );
             let other: Value = serde_json::from_slice(&other.body).unwrap();
             let i = g.one("integrations")["id"].as_str().unwrap().to_string();
             g.fake.tamper(json!({"kind": "integration", "id": i,
@@ -255,7 +310,10 @@ fn an_action_pointed_at_another_function_is_a_security_finding_and_repaired() {
     drift_case(
         "function",
         |g| {
-            let id = g.action_named("lookup-order")["id"].as_str().unwrap().to_string();
+            let id = g.action_named("lookup-order")["id"]
+                .as_str()
+                .unwrap()
+                .to_string();
             g.fake.tamper(json!({"kind": "action", "id": id, "set": {
                 "config.request.requestUrlTemplate": "arn:aws:lambda:us-east-1:123456789012:function:admin-tool"}}));
         },
@@ -269,7 +327,10 @@ fn template_and_timeout_drift_are_config_findings_and_repaired() {
     drift_case(
         "timeout",
         |g| {
-            let id = g.action_named("lookup-order")["id"].as_str().unwrap().to_string();
+            let id = g.action_named("lookup-order")["id"]
+                .as_str()
+                .unwrap()
+                .to_string();
             g.fake.tamper(json!({"kind": "action", "id": id, "set": {
                 "config.timeoutSeconds": 5,
                 "config.response.successTemplate": "{\"x\": 1}"}}));
@@ -285,7 +346,8 @@ fn a_disabled_integration_is_a_config_finding_and_repaired() {
         "disabled",
         |g| {
             let i = g.one("integrations")["id"].as_str().unwrap().to_string();
-            g.fake.tamper(json!({"kind": "integration", "id": i, "intendedState": "DISABLED"}));
+            g.fake
+                .tamper(json!({"kind": "integration", "id": i, "intendedState": "DISABLED"}));
         },
         "config",
         "ENABLED",
@@ -297,8 +359,10 @@ fn a_foreign_action_is_reported_never_touched() {
     let g = setup_g(&["lookup-order"]);
     g.expect(&["apply"], 0);
     let i = g.one("integrations")["id"].as_str().unwrap().to_string();
-    g.fake.tamper(json!({"kind": "create_action", "integrationId": i, "name": "Admin tool",
-        "requestUrlTemplate": "arn:aws:lambda:us-east-1:123456789012:function:admin-tool"}));
+    g.fake.tamper(
+        json!({"kind": "create_action", "integrationId": i, "name": "Admin tool",
+        "requestUrlTemplate": "arn:aws:lambda:us-east-1:123456789012:function:admin-tool"}),
+    );
     let v = json_of(&g.expect(&["check", "--format", "json"], 2));
     let f = &v["configs"][0]["findings"];
     assert!(f.to_string().contains("Admin tool"), "{f:#}");
@@ -324,7 +388,10 @@ fn a_contract_change_keeps_the_action_id() {
     assert_eq!(genesys, 3, "draft, patch, publish:\n{}", r.stderr);
     let after = g.action_named("lookup-order");
     assert_eq!(after["id"], before["id"], "the action ID stays");
-    assert_eq!(after["contract"]["input"]["inputSchema"]["required"], json!(["orderId"]));
+    assert_eq!(
+        after["contract"]["input"]["inputSchema"]["required"],
+        json!(["orderId"])
+    );
     let (_, aws, genesys) = g.writes_of(&["apply"], 0);
     assert_eq!((aws, genesys), (0, 0));
 }
@@ -337,12 +404,20 @@ fn a_429_storm_and_409s_converge_and_are_reported() {
     assert!(r.stderr.contains("retried"), "{}", r.stderr);
     assert!(r.stderr.contains("429"), "{}", r.stderr);
     // A config PUT that meets a stale version re-reads it and retries.
-    let id = g.action_named("lookup-order")["id"].as_str().unwrap().to_string();
-    g.fake.tamper(json!({"kind": "action", "id": id, "set": {"config.timeoutSeconds": 9}}));
-    g.fake.inject(409, 2, None, Some("PATCH"), "/api/v2/integrations/actions");
+    let id = g.action_named("lookup-order")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    g.fake
+        .tamper(json!({"kind": "action", "id": id, "set": {"config.timeoutSeconds": 9}}));
+    g.fake
+        .inject(409, 2, None, Some("PATCH"), "/api/v2/integrations/actions");
     let r = g.expect(&["apply"], 0);
     assert!(r.stderr.contains("409"), "{}", r.stderr);
-    assert_eq!(g.action_named("lookup-order")["config"]["timeoutSeconds"], 30);
+    assert_eq!(
+        g.action_named("lookup-order")["config"]["timeoutSeconds"],
+        30
+    );
     let (_, aws, genesys) = g.writes_of(&["apply"], 0);
     assert_eq!((aws, genesys), (0, 0));
 }
@@ -362,7 +437,9 @@ fn verify_checks_the_genesys_side_and_test_actions_run_end_to_end() {
         assert!(names.contains(&want), "{want} missing: {names:#?}");
     }
     assert!(
-        names.iter().any(|n| n.starts_with("genesys: action \"lookup-order\" calls exactly")),
+        names
+            .iter()
+            .any(|n| n.starts_with("genesys: action \"lookup-order\" calls exactly")),
         "{names:#?}"
     );
     // A hand-edited credential fails verify (exit 3).
@@ -377,14 +454,24 @@ fn verify_checks_the_genesys_side_and_test_actions_run_end_to_end() {
         .filter(|c| c["passed"] == false)
         .map(|c| c["name"].as_str().unwrap().to_string())
         .collect();
-    assert!(failed.iter().any(|n| n.contains("credential holds the role")), "{failed:#?}");
-    assert!(failed.iter().any(|n| n.contains("test run")), "the test run assumes the attacker's role: {failed:#?}");
+    assert!(
+        failed
+            .iter()
+            .any(|n| n.contains("credential holds the role")),
+        "{failed:#?}"
+    );
+    assert!(
+        failed.iter().any(|n| n.contains("test run")),
+        "the test run assumes the attacker's role: {failed:#?}"
+    );
 }
 
 #[test]
 fn onboard_creates_the_action_and_offboard_deletes_it_before_the_grant() {
     let g = setup_g(&["lookup-order"]);
-    g.env.moto.lambda_create_function("lookup-invoice", "us-east-1");
+    g.env
+        .moto
+        .lambda_create_function("lookup-invoice", "us-east-1");
     g.expect(&["apply"], 0);
     let (r, aws, genesys) = g.writes_of(&["onboard", "lookup-invoice"], 0);
     assert!(aws >= 1, "{}", r.stderr);
@@ -400,7 +487,10 @@ fn onboard_creates_the_action_and_offboard_deletes_it_before_the_grant() {
     let (r, _, genesys) = g.writes_of(&["offboard", "lookup-invoice"], 0);
     assert_eq!(genesys, 2, "delete action, config (ledger):\n{}", r.stderr);
     let order: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with('[')).collect();
-    assert!(order[0].starts_with("[genesys"), "the action goes first: {order:#?}");
+    assert!(
+        order[0].starts_with("[genesys"),
+        "the action goes first: {order:#?}"
+    );
     assert!(g.actions().iter().all(|a| a["name"] != "lookup-invoice"));
     let (_, aws, genesys) = g.writes_of(&["apply"], 0);
     assert_eq!((aws, genesys), (0, 0));
@@ -430,12 +520,17 @@ fn an_audit_trail_refusal_is_said_once_and_check_goes_on() {
     g.fake.settings(json!({"audit_permitted": false}));
     for name in ["lookup-customer", "lookup-order"] {
         let id = g.action_named(name)["id"].as_str().unwrap().to_string();
-        g.fake.tamper(json!({"kind": "action", "id": id, "set": {"config.timeoutSeconds": 7}}));
+        g.fake
+            .tamper(json!({"kind": "action", "id": id, "set": {"config.timeoutSeconds": 7}}));
     }
     let v = json_of(&g.expect(&["check", "--format", "json"], 2));
     let text = v["configs"][0]["findings"].to_string();
     assert_eq!(text.matches("audit query was refused").count(), 1, "{text}");
-    assert_eq!(v["configs"][0]["findings"].as_array().unwrap().len(), 2, "{text}");
+    assert_eq!(
+        v["configs"][0]["findings"].as_array().unwrap().len(),
+        2,
+        "{text}"
+    );
 }
 
 /// Stores a secret in moto with boto3 (Secrets Manager speaks JSON, not the query protocol).
@@ -448,7 +543,11 @@ fn put_secret(g: &G, name: &str, value: &str) {
         .args(["-c", &script])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -461,17 +560,27 @@ fn the_oauth_client_comes_from_secrets_manager_and_a_missing_secret_exits_1() {
     let config = g.env.config_path();
     let api = g.fake.url();
     let only_url = [("GENESYSCLOUD_API_REGION", api.as_str())];
-    let r = g.env.run_env(&["plan", "--config", config.to_str().unwrap()], &only_url);
+    let r = g
+        .env
+        .run_env(&["plan", "--config", config.to_str().unwrap()], &only_url);
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
-    assert!(r.stderr.contains("genesys-oauth") && r.stderr.contains("hint:"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("genesys-oauth") && r.stderr.contains("hint:"),
+        "{}",
+        r.stderr
+    );
 
     put_secret(
         &g,
         "genesys-oauth",
         &json!({"client_id": g.fake.client_id(), "client_secret": g.fake.client_secret(), "base_url": api}).to_string(),
     );
-    let r = g.env.run_env(&["apply", "--config", config.to_str().unwrap()], &only_url);
+    let r = g
+        .env
+        .run_env(&["apply", "--config", config.to_str().unwrap()], &only_url);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    assert!(!r.stderr.contains(g.fake.client_secret()) && !r.stdout.contains(g.fake.client_secret()));
+    assert!(
+        !r.stderr.contains(g.fake.client_secret()) && !r.stdout.contains(g.fake.client_secret())
+    );
     assert_eq!(g.one("integrations")["intendedState"], "ENABLED");
 }

@@ -22,10 +22,12 @@ pub async fn read_secret(clients: &Clients, secret: &str) -> Result<String, AwsE
             }
             e
         })?;
-    out.secret_string().map(str::to_string).ok_or_else(|| AwsError {
-        operation: "secretsmanager:GetSecretValue",
-        code: None,
-        message: format!("secret {secret} has no SecretString (a binary secret)"),
-        hint: Some("store the OAuth client as a JSON string".into()),
-    })
+    out.secret_string()
+        .map(str::to_string)
+        .ok_or_else(|| AwsError {
+            operation: "secretsmanager:GetSecretValue",
+            code: None,
+            message: format!("secret {secret} has no SecretString (a binary secret)"),
+            hint: Some("store the OAuth client as a JSON string".into()),
+        })
 }

@@ -126,7 +126,10 @@ impl GenesysSide {
 
     /// Adds "changed by … at …" to each finding from the audit trail; a refused query is said
     /// once, on the first finding, and the rest go on without it.
-    pub async fn annotate(&self, findings: Vec<GenesysFinding>) -> Vec<crate::core::drift::Finding> {
+    pub async fn annotate(
+        &self,
+        findings: Vec<GenesysFinding>,
+    ) -> Vec<crate::core::drift::Finding> {
         let mut refused = false;
         let mut out = Vec::new();
         for f in findings {

@@ -6,8 +6,8 @@
 mod apply;
 mod check;
 mod destroy;
-mod genesys_live;
 mod genesys;
+mod genesys_live;
 mod lint;
 mod onboard;
 mod plan;

@@ -103,7 +103,17 @@ pub async fn run(g: &Global, edit: Edit, dry_run: bool, styles: Styles) -> Resul
     let genesys = gside.as_ref().zip(gplan.as_ref());
     // offboard removes the action before the grant it calls; onboard grants first.
     let genesys_first = matches!(edit, Edit::Remove { .. });
-    apply_and_prove(g, &clients, &p, &plan, genesys, genesys_first, &summary, styles).await
+    apply_and_prove(
+        g,
+        &clients,
+        &p,
+        &plan,
+        genesys,
+        genesys_first,
+        &summary,
+        styles,
+    )
+    .await
 }
 
 /// `onboard`: the target from the arguments, unless it is already there.
@@ -224,7 +234,11 @@ async fn apply_and_prove(
     if let Some((side, _)) = genesys {
         let again = genesys_live::reobserve(side).await?;
         let role = observed.role.as_ref().map(|r| r.arn.as_str());
-        checks.extend(crate::core::genesys::genesys_checks(&side.desired, &again, role));
+        checks.extend(crate::core::genesys::genesys_checks(
+            &side.desired,
+            &again,
+            role,
+        ));
     }
     let v = verify::Verification::new(checks).with_proofs(verify::proofs(&p.desired, &observed));
     match g.format {

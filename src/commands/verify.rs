@@ -62,7 +62,9 @@ pub async fn genesys_part(
         for d in &side.desired.actions {
             let action = side.observed.actions.iter().find(|a| a.name == d.name);
             let (passed, detail) = match action {
-                Some(a) => crate::genesys::test::test_action(&side.client, &a.id, &d.sample_input).await?,
+                Some(a) => {
+                    crate::genesys::test::test_action(&side.client, &a.id, &d.sample_input).await?
+                }
                 None => (false, "the action does not exist".to_string()),
             };
             checks.push(Check {

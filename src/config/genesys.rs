@@ -97,14 +97,28 @@ pub fn problems(config: &Config) -> Vec<Problem> {
                 );
             }
         }
-        if g.oauth_secret.as_deref().is_some_and(|s| s.trim().is_empty()) {
+        if g.oauth_secret
+            .as_deref()
+            .is_some_and(|s| s.trim().is_empty())
+        {
             push("genesys.oauth_secret".into(), "is empty".into(), None);
         }
     }
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
     for (i, t) in config.targets.iter().enumerate() {
-        let Some(a) = &t.action else { continue };
         let field = format!("targets[{i}].action");
+        // With [genesys] every target has an action, so every name counts; they are unique.
+        if config.genesys.is_some() {
+            let name = action_name(t);
+            if let Some(j) = names.insert(name.clone(), i) {
+                push(
+                    format!("{field}.name"),
+                    format!("{name:?} is also the action name of targets[{j}]"),
+                    Some("give one of them another name = \"…\" in [targets.action]"),
+                );
+            }
+        }
+        let Some(a) = &t.action else { continue };
         if config.genesys.is_none() {
             push(
                 field.clone(),
@@ -116,14 +130,6 @@ pub fn problems(config: &Config) -> Vec<Problem> {
             if name.trim().is_empty() {
                 push(format!("{field}.name"), "is empty".into(), None);
             }
-        }
-        let name = action_name(t);
-        if let Some(j) = names.insert(name.clone(), i) {
-            push(
-                format!("{field}.name"),
-                format!("{name:?} is also the action name of targets[{j}]"),
-                Some("give one of them another name = \"…\""),
-            );
         }
         if let Some(s) = a.timeout_seconds {
             if !TIMEOUT_RANGE.contains(&s) {
@@ -166,7 +172,10 @@ pub fn read_schemas(config: &Config, base: &Path) -> (BTreeMap<String, Value>, V
     let mut problems = Vec::new();
     for (i, t) in config.targets.iter().enumerate() {
         let Some(a) = &t.action else { continue };
-        for (key, path) in [("input_schema", &a.input_schema), ("output_schema", &a.output_schema)] {
+        for (key, path) in [
+            ("input_schema", &a.input_schema),
+            ("output_schema", &a.output_schema),
+        ] {
             let Some(path) = path else { continue };
             if schemas.contains_key(path) {
                 continue;

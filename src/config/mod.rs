@@ -11,8 +11,8 @@ mod rules;
 mod validate;
 
 pub use function::{check_qualifier, parse_function, FunctionArn, FunctionRef, RuleError};
-pub use rules::*;
 pub use genesys::{ActionConfig, GenesysConfig};
+pub use rules::*;
 pub use validate::validate;
 
 use std::collections::BTreeMap;

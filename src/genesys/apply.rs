@@ -71,7 +71,11 @@ async fn run(
     match op {
         CreateCredential { name, role_arn } => {
             let v = client
-                .send(Method::POST, "/api/v2/integrations/credentials", Some(&credential_body(name, role_arn)))
+                .send(
+                    Method::POST,
+                    "/api/v2/integrations/credentials",
+                    Some(&credential_body(name, role_arn)),
+                )
                 .await?;
             created.credential = Some((s(&v["id"]), s(&v["modifiedDate"])));
         }
@@ -79,13 +83,19 @@ async fn run(
             id, name, role_arn, ..
         } => {
             let v = client
-                .send(Method::PUT, &format!("/api/v2/integrations/credentials/{id}"), Some(&credential_body(name, role_arn)))
+                .send(
+                    Method::PUT,
+                    &format!("/api/v2/integrations/credentials/{id}"),
+                    Some(&credential_body(name, role_arn)),
+                )
                 .await?;
             created.credential = Some((id.clone(), s(&v["modifiedDate"])));
         }
         CreateIntegration { name } => {
             let body = json!({"name": name, "integrationType": {"id": INTEGRATION_TYPE}});
-            let v = client.send(Method::POST, "/api/v2/integrations", Some(&body)).await?;
+            let v = client
+                .send(Method::POST, "/api/v2/integrations", Some(&body))
+                .await?;
             created.integration = Some(s(&v["id"]));
         }
         CreateAction {
@@ -95,7 +105,9 @@ async fn run(
         } => {
             let mut body = action_body(action, category);
             body["integrationId"] = json!(integration_id(integration, created, op)?);
-            let v = client.send(Method::POST, "/api/v2/integrations/actions", Some(&body)).await?;
+            let v = client
+                .send(Method::POST, "/api/v2/integrations/actions", Some(&body))
+                .await?;
             created.actions.insert(action.name.clone(), s(&v["id"]));
         }
         UpdateAction {
@@ -112,33 +124,60 @@ async fn run(
             ..
         } => update_via_draft(client, id, action, category, outcome).await?,
         DeleteAction { id, .. } => {
-            client.send(Method::DELETE, &format!("/api/v2/integrations/actions/{id}"), None).await?;
+            client
+                .send(
+                    Method::DELETE,
+                    &format!("/api/v2/integrations/actions/{id}"),
+                    None,
+                )
+                .await?;
         }
         PutConfig { .. } => put_config(client, op, created, outcome).await?,
         Enable { integration, .. } => {
             let id = integration_id(integration, created, op)?;
             client
-                .send(Method::PATCH, &format!("/api/v2/integrations/{id}"), Some(&json!({"intendedState": ENABLED})))
+                .send(
+                    Method::PATCH,
+                    &format!("/api/v2/integrations/{id}"),
+                    Some(&json!({"intendedState": ENABLED})),
+                )
                 .await?;
         }
         DeleteIntegration { id, .. } => {
-            client.send(Method::DELETE, &format!("/api/v2/integrations/{id}"), None).await?;
+            client
+                .send(Method::DELETE, &format!("/api/v2/integrations/{id}"), None)
+                .await?;
         }
         DeleteCredential { id, .. } => {
-            client.send(Method::DELETE, &format!("/api/v2/integrations/credentials/{id}"), None).await?;
+            client
+                .send(
+                    Method::DELETE,
+                    &format!("/api/v2/integrations/credentials/{id}"),
+                    None,
+                )
+                .await?;
         }
     }
     Ok(())
 }
 
-fn integration_id(r: &IntegrationRef, created: &Created, op: &GenesysOp) -> Result<String, GenesysError> {
+fn integration_id(
+    r: &IntegrationRef,
+    created: &Created,
+    op: &GenesysOp,
+) -> Result<String, GenesysError> {
     match r {
         IntegrationRef::Existing(id) => Ok(id.clone()),
-        IntegrationRef::Created => created.integration.clone().ok_or_else(|| GenesysError::Decode {
-            method: "apply".into(),
-            path: format!("{op:?}"),
-            message: "the integration this apply should have created is missing".into(),
-        }),
+        IntegrationRef::Created => {
+            created
+                .integration
+                .clone()
+                .ok_or_else(|| GenesysError::Decode {
+                    method: "apply".into(),
+                    path: format!("{op:?}"),
+                    message: "the integration this apply should have created is missing".into(),
+                })
+        }
     }
 }
 
@@ -192,7 +231,9 @@ async fn update_action(
         match client.send(Method::PATCH, &path, Some(&body)).await {
             Err(e) if is_conflict(&e) && attempt < CONFLICT_RETRIES => {
                 outcome.conflicts.push(format!("PATCH {path}"));
-                version = client.get(&path).await?["version"].as_i64().unwrap_or(version);
+                version = client.get(&path).await?["version"]
+                    .as_i64()
+                    .unwrap_or(version);
             }
             other => return other.map(drop),
         }
@@ -235,7 +276,14 @@ async fn update_via_draft(
     }
     let publish = format!("{draft}/publish");
     for attempt in 0.. {
-        match client.send(Method::POST, &publish, Some(&json!({"version": d["version"]}))).await {
+        match client
+            .send(
+                Method::POST,
+                &publish,
+                Some(&json!({"version": d["version"]})),
+            )
+            .await
+        {
             Err(e) if is_conflict(&e) && attempt < CONFLICT_RETRIES => {
                 outcome.conflicts.push(format!("POST {publish}"));
                 d = client.get(&draft).await?;

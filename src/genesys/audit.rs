@@ -75,7 +75,9 @@ fn latest_foreign(v: &Value, own_client: &str) -> Who {
                 .as_str()
                 .or(e["user"]["id"].as_str())
                 .map(str::to_string)
-                .unwrap_or_else(|| format!("OAuth client {}", e["client"]["id"].as_str().unwrap_or("?"))),
+                .unwrap_or_else(|| {
+                    format!("OAuth client {}", e["client"]["id"].as_str().unwrap_or("?"))
+                }),
             when: e["eventDate"].as_str().unwrap_or_default().to_string(),
             action: e["action"].as_str().unwrap_or_default().to_string(),
         },
@@ -94,7 +96,11 @@ mod tests {
         ]});
         assert_eq!(
             latest_foreign(&v, "us"),
-            Who::Changed { who: "Jane Admin".into(), when: "1".into(), action: "Update".into() }
+            Who::Changed {
+                who: "Jane Admin".into(),
+                when: "1".into(),
+                action: "Update".into()
+            }
         );
         assert_eq!(latest_foreign(&json!({"entities": []}), "us"), Who::Unknown);
     }

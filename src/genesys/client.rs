@@ -208,7 +208,10 @@ fn classify(e: &GenesysError, idempotent: bool) -> Retry {
 
 impl Client {
     /// Signs in (client-credentials grant) at the login URL.
-    pub async fn connect(endpoints: &Endpoints, oauth: &OAuthClient) -> Result<Client, GenesysError> {
+    pub async fn connect(
+        endpoints: &Endpoints,
+        oauth: &OAuthClient,
+    ) -> Result<Client, GenesysError> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .user_agent(concat!("lambda-trust/", env!("CARGO_PKG_VERSION")))
@@ -219,42 +222,51 @@ impl Client {
                 message: e.to_string(),
             })?;
         let url = format!("{}/oauth/token", endpoints.login_url);
-        let basic = base64::engine::general_purpose::STANDARD
-            .encode(format!("{}:{}", oauth.id, oauth.secret.expose()));
+        let basic = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            oauth.id,
+            oauth.secret.expose()
+        ));
         let url = url.as_str();
         let deadline = Instant::now() + RETRY_WINDOW;
-        let out = retry_with(deadline, BACKOFF, |e| classify(e, true), |_| {
-            let req = http
-                .post(url)
-                .header("Authorization", format!("Basic {basic}"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .body("grant_type=client_credentials");
-            async move {
-                let resp = req.send().await.map_err(|e| transport("POST", url, e))?;
-                let status = resp.status();
-                let text = resp.text().await.unwrap_or_default();
-                if status == StatusCode::UNAUTHORIZED || status == StatusCode::BAD_REQUEST {
-                    let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-                    let message = v["error_description"]
+        let out = retry_with(
+            deadline,
+            BACKOFF,
+            |e| classify(e, true),
+            |_| {
+                let req = http
+                    .post(url)
+                    .header("Authorization", format!("Basic {basic}"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .body("grant_type=client_credentials");
+                async move {
+                    let resp = req.send().await.map_err(|e| transport("POST", url, e))?;
+                    let status = resp.status();
+                    let text = resp.text().await.unwrap_or_default();
+                    if status == StatusCode::UNAUTHORIZED || status == StatusCode::BAD_REQUEST {
+                        let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                        let message = v["error_description"]
+                            .as_str()
+                            .or(v["description"].as_str())
+                            .or(v["error"].as_str())
+                            .unwrap_or("invalid client credentials")
+                            .to_string();
+                        return Err(GenesysError::Auth {
+                            source_name: oauth.source.clone(),
+                            status: status.as_u16(),
+                            message,
+                        });
+                    }
+                    check_status("POST", "/oauth/token", status, None, &text)?;
+                    let v: Value = serde_json::from_str(&text)
+                        .map_err(|e| decode("POST", "/oauth/token", e))?;
+                    v["access_token"]
                         .as_str()
-                        .or(v["description"].as_str())
-                        .or(v["error"].as_str())
-                        .unwrap_or("invalid client credentials")
-                        .to_string();
-                    return Err(GenesysError::Auth {
-                        source_name: oauth.source.clone(),
-                        status: status.as_u16(),
-                        message,
-                    });
+                        .map(|t| Secret::new(t))
+                        .ok_or_else(|| decode("POST", "/oauth/token", "no access_token"))
                 }
-                check_status("POST", "/oauth/token", status, None, &text)?;
-                let v: Value = serde_json::from_str(&text).map_err(|e| decode("POST", "/oauth/token", e))?;
-                v["access_token"]
-                    .as_str()
-                    .map(|t| Secret::new(t))
-                    .ok_or_else(|| decode("POST", "/oauth/token", "no access_token"))
-            }
-        })
+            },
+        )
         .await;
         Ok(Client {
             http,
@@ -304,7 +316,12 @@ impl Client {
     }
 
     /// One call with the retry policy; counts it and every retry.
-    async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Result<String, GenesysError> {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<String, GenesysError> {
         let idempotent = method != Method::POST;
         let write = method != Method::GET && !is_query(path);
         let url = format!("{}{}", self.api_url, path);

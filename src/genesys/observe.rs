@@ -43,10 +43,7 @@ pub async fn observe(client: &Client, integration: &str) -> Result<ObservedGenes
     };
     let id = s(&one["id"]);
     let config_path = format!("/api/v2/integrations/{id}/config/current");
-    let (config, actions) = futures::try_join!(
-        client.get(&config_path),
-        actions_of(client, &id),
-    )?;
+    let (config, actions) = futures::try_join!(client.get(&config_path), actions_of(client, &id),)?;
     let i = integration_of(one, &config, &key);
     let wanted = i
         .ledger()
@@ -88,7 +85,9 @@ fn integration_of(listed: &Value, config: &Value, key: &str) -> ObservedIntegrat
         notes: s(&config["notes"]),
         properties: object_or_empty(&config["properties"]),
         advanced: object_or_empty(&config["advanced"]),
-        bound_credential: config["credentials"][key]["id"].as_str().map(str::to_string),
+        bound_credential: config["credentials"][key]["id"]
+            .as_str()
+            .map(str::to_string),
     }
 }
 
@@ -107,7 +106,9 @@ async fn list_pages(client: &Client, path: &str) -> Result<Vec<Value>, GenesysEr
     let mut page = 1;
     loop {
         let v = client
-            .get(&format!("{path}{sep}pageSize={PAGE_SIZE}&pageNumber={page}"))
+            .get(&format!(
+                "{path}{sep}pageSize={PAGE_SIZE}&pageNumber={page}"
+            ))
             .await?;
         out.extend(v["entities"].as_array().cloned().unwrap_or_default());
         let count = v["pageCount"].as_u64().unwrap_or(1);
@@ -155,7 +156,10 @@ async fn credential(
 
 /// The actions of one integration (the list has no integration filter: filter on the field),
 /// with their template texts (the action carries only their URIs).
-async fn actions_of(client: &Client, integration: &str) -> Result<Vec<ObservedAction>, GenesysError> {
+async fn actions_of(
+    client: &Client,
+    integration: &str,
+) -> Result<Vec<ObservedAction>, GenesysError> {
     let all = list_pages(
         client,
         "/api/v2/integrations/actions?includeConfig=true&expand=contract",

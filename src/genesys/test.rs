@@ -30,13 +30,23 @@ pub async fn test_action(
         .unwrap_or_default()
         .iter()
         .map(|o| {
-            let mark = if o["success"].as_bool() == Some(true) { "ok" } else { "FAILED" };
-            let why = o["error"]["message"].as_str().map(|m| format!(" ({m})")).unwrap_or_default();
+            let mark = if o["success"].as_bool() == Some(true) {
+                "ok"
+            } else {
+                "FAILED"
+            };
+            let why = o["error"]["message"]
+                .as_str()
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default();
             format!("{} {mark}{why}", o["name"].as_str().unwrap_or("step"))
         })
         .collect();
     let detail = if steps.is_empty() {
-        v["error"]["message"].as_str().unwrap_or("no steps reported").to_string()
+        v["error"]["message"]
+            .as_str()
+            .unwrap_or("no steps reported")
+            .to_string()
     } else {
         steps.join("; ")
     };

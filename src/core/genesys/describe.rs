@@ -109,7 +109,10 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
         PutConfig { name, reasons, .. } => view(
             format!("genesys integration {name:?} config"),
             Action::Update,
-            format!("credential binding and ownership ledger: {}", reasons.join("; ")),
+            format!(
+                "credential binding and ownership ledger: {}",
+                reasons.join("; ")
+            ),
         ),
         Enable { name, was, .. } => view(
             format!("genesys integration {name:?}"),

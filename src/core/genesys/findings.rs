@@ -81,7 +81,9 @@ fn op_findings(desired: &DesiredGenesys, op: &GenesysOp) -> Vec<GenesysFinding> 
             reasons,
             ..
         } => {
-            let swapped = reasons.iter().any(|r| r.starts_with("the credential bound"));
+            let swapped = reasons
+                .iter()
+                .any(|r| r.starts_with("the credential bound"));
             let entity = match integration {
                 super::plan::IntegrationRef::Existing(id) => Some(("Integration", id.clone())),
                 super::plan::IntegrationRef::Created => None,
@@ -131,7 +133,11 @@ fn op_findings(desired: &DesiredGenesys, op: &GenesysOp) -> Vec<GenesysFinding> 
                 super::plan::IntegrationRef::Created => None,
             },
         ),
-        _ => one(Severity::Config, format!("not created yet: {}", v.detail), None),
+        _ => one(
+            Severity::Config,
+            format!("not created yet: {}", v.detail),
+            None,
+        ),
     }
 }
 
@@ -157,7 +163,11 @@ fn action_findings(
                     before.name, before.function_arn
                 )
             } else {
-                format!("action {:?}: {} differs", before.name, path.trim_start_matches('.'))
+                format!(
+                    "action {:?}: {} differs",
+                    before.name,
+                    path.trim_start_matches('.')
+                )
             };
             GenesysFinding {
                 finding: Finding {
@@ -207,14 +217,23 @@ pub fn genesys_checks(
         i.intended_state == ENABLED,
         format!("{:?} ({}) is {}", i.name, i.id, i.intended_state),
     )];
-    out.push(credential_check(desired, observed, i, &ledger, aws_role_arn));
+    out.push(credential_check(
+        desired,
+        observed,
+        i,
+        &ledger,
+        aws_role_arn,
+    ));
     for d in &desired.actions {
         let a = observed
             .actions
             .iter()
             .find(|a| a.name == d.name && ledger.actions.contains(&a.id));
         out.push(check(
-            format!("genesys: action {:?} calls exactly {}", d.name, d.function_arn),
+            format!(
+                "genesys: action {:?} calls exactly {}",
+                d.name, d.function_arn
+            ),
             a.is_some_and(|a| a.function_arn == d.function_arn),
             match a {
                 Some(a) => format!("action {} calls {}", a.id, a.function_arn),

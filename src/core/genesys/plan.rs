@@ -233,7 +233,10 @@ pub fn credential_drift(
         ));
     }
     if c.type_name != CREDENTIAL_TYPE {
-        return Some(format!("its type is {}, not {CREDENTIAL_TYPE}", c.type_name));
+        return Some(format!(
+            "its type is {}, not {CREDENTIAL_TYPE}",
+            c.type_name
+        ));
     }
     if c.name != desired.credential_name {
         return Some(format!("its name is {:?}", c.name));
