@@ -77,6 +77,7 @@ fn config() -> impl Strategy<Value = Config> {
                         account_id: aws_account,
                     },
                     targets,
+                    genesys: None,
                 }
             },
         )

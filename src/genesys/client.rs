@@ -262,7 +262,7 @@ impl Client {
                         .map_err(|e| decode("POST", "/oauth/token", e))?;
                     v["access_token"]
                         .as_str()
-                        .map(|t| Secret::new(t))
+                        .map(Secret::new)
                         .ok_or_else(|| decode("POST", "/oauth/token", "no access_token"))
                 }
             },
