@@ -33,6 +33,12 @@ fn finding(severity: Severity, resource: String, message: String) -> Finding {
     }
 }
 
+/// `PutConfig` reasons that only follow from another op of the same plan.
+const CONSEQUENCES: &[&str] = &[
+    super::plan::REASON_CREDENTIAL_WRITTEN,
+    super::plan::REASON_ACTIONS_CHANGE,
+];
+
 fn is_target(desired: &DesiredGenesys, arn: &str) -> bool {
     desired.actions.iter().any(|a| a.function_arn == arn)
 }
@@ -81,9 +87,16 @@ fn op_findings(desired: &DesiredGenesys, op: &GenesysOp) -> Vec<GenesysFinding> 
             reasons,
             ..
         } => {
-            let swapped = reasons
+            // Rewriting the ledger after another op is a consequence, not a finding of its own.
+            let own: Vec<&str> = reasons
                 .iter()
-                .any(|r| r.starts_with("the credential bound"));
+                .map(String::as_str)
+                .filter(|r| !CONSEQUENCES.contains(r))
+                .collect();
+            if own.is_empty() {
+                return Vec::new();
+            }
+            let swapped = own.iter().any(|r| r.starts_with("the credential bound"));
             let entity = match integration {
                 super::plan::IntegrationRef::Existing(id) => Some(("Integration", id.clone())),
                 super::plan::IntegrationRef::Created => None,
@@ -94,7 +107,7 @@ fn op_findings(desired: &DesiredGenesys, op: &GenesysOp) -> Vec<GenesysFinding> 
                 } else {
                     Severity::Config
                 },
-                format!("integration config: {}", reasons.join("; ")),
+                format!("integration config: {}", own.join("; ")),
                 entity,
             )
         }

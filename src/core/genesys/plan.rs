@@ -409,7 +409,7 @@ fn config_op(
         }
     };
     if credential == CredentialRef::Written {
-        reasons.push("the credential is (re)written".to_string());
+        reasons.push(REASON_CREDENTIAL_WRITTEN.to_string());
     }
     let existing: Vec<String> = actions
         .iter()
@@ -419,7 +419,7 @@ fn config_op(
         })
         .collect();
     if existing.len() != actions.len() || sorted(existing) != sorted(ledger.actions.clone()) {
-        reasons.push("the owned actions change".to_string());
+        reasons.push(REASON_ACTIONS_CHANGE.to_string());
     }
     if ledger.role_arn != desired.role_arn && observed.integration.is_some() {
         reasons.push(format!("the ledger's role is {:?}", ledger.role_arn));
@@ -440,6 +440,10 @@ fn config_op(
         reasons,
     });
 }
+
+/// Why a config is rewritten when another op of the plan requires it.
+pub const REASON_CREDENTIAL_WRITTEN: &str = "the credential is (re)written";
+pub const REASON_ACTIONS_CHANGE: &str = "the owned actions change";
 
 fn sorted(mut v: Vec<String>) -> Vec<String> {
     v.sort();
