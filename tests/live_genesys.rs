@@ -160,6 +160,15 @@ fn apply_from_empty_then_zero_writes_on_both_sides() {
         "{}",
         r.stdout
     );
+    // Its reads: token, type, integrations, credentials listing, config, credential, actions,
+    // and two templates per action.
+    let calls: Vec<String> = g
+        .fake
+        .calls()
+        .iter()
+        .map(|c| format!("{} {}", c.method, c.path))
+        .collect();
+    assert_eq!(calls.len(), 7 + 2 * 2, "{calls:#?}");
     g.expect(&["plan"], 0);
 }
 
@@ -583,4 +592,68 @@ fn the_oauth_client_comes_from_secrets_manager_and_a_missing_secret_exits_1() {
         !r.stderr.contains(g.fake.client_secret()) && !r.stdout.contains(g.fake.client_secret())
     );
     assert_eq!(g.one("integrations")["intendedState"], "ENABLED");
+}
+
+fn hand_made_integration(g: &G, name: &str) -> String {
+    let r = g.fake.api(
+        &g.fake.token(),
+        "POST",
+        "/api/v2/integrations",
+        Some(&json!({"name": name, "integrationType": {"id": "aws-lambda-data-actions"}})),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let v: Value = serde_json::from_slice(&r.body).unwrap();
+    v["id"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn an_integration_lambda_trust_did_not_create_needs_adopt() {
+    let g = setup_g(&["lookup-order"]);
+    let id = hand_made_integration(&g, "AWS Lambda (lambda-trust)");
+    let (r, aws, genesys) = g.writes_of(&["apply"], 1);
+    assert!(
+        r.stderr.contains("--adopt") && r.stderr.contains(&id),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        (aws, genesys),
+        (0, 0),
+        "refused before any write on either side"
+    );
+    let (_, _, genesys) = g.writes_of(&["apply", "--adopt"], 0);
+    assert!(genesys > 0);
+    assert_eq!(
+        g.one("integrations")["id"],
+        id.as_str(),
+        "taken over, not duplicated"
+    );
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+#[test]
+fn two_integrations_with_the_configured_name_are_an_error_naming_both() {
+    let g = setup_g(&["lookup-order"]);
+    let a = hand_made_integration(&g, "AWS Lambda (lambda-trust)");
+    let b = hand_made_integration(&g, "AWS Lambda (lambda-trust)");
+    let (r, aws, genesys) = g.writes_of(&["apply", "--adopt"], 1);
+    assert!(
+        r.stderr.contains(&a) && r.stderr.contains(&b),
+        "{}",
+        r.stderr
+    );
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+#[test]
+fn server_errors_are_retried_with_backoff() {
+    let g = setup_g(&["lookup-order"]);
+    g.fake
+        .inject(503, 2, None, Some("POST"), "/api/v2/integrations/actions");
+    let r = g.expect(&["apply"], 0);
+    assert!(r.stderr.contains("503 ×2"), "{}", r.stderr);
+    assert_eq!(g.actions().len(), 1, "no duplicate action");
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
 }
