@@ -5,6 +5,7 @@
 //! Part of the `commands` layer. Signing in and reading happen in the read phase, before any
 //! AWS write, so bad credentials cost nothing on either side.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use crate::aws::prepare::Prepared;
@@ -20,6 +21,8 @@ use crate::genesys::{apply as gapply, observe};
 /// Everything a command needs of the Genesys side.
 pub struct GenesysSide {
     pub client: Client,
+    /// Retries already reported (the client's count is cumulative).
+    reported: AtomicUsize,
     pub oauth_id: String,
     pub desired: DesiredGenesys,
     pub observed: ObservedGenesys,
@@ -73,12 +76,15 @@ pub async fn prepare(
             client.api_url()
         );
     }
-    Ok(Some(GenesysSide {
+    let side = GenesysSide {
         client,
+        reported: AtomicUsize::new(0),
         oauth_id: oauth.id,
         desired,
         observed,
-    }))
+    };
+    side.report_retries(&[]);
+    Ok(Some(side))
 }
 
 /// Reads the Genesys side again (after an apply), with the same client.
@@ -107,7 +113,8 @@ impl GenesysSide {
     /// never silent.
     pub fn report_retries(&self, conflicts: &[String]) {
         let stats = self.client.stats();
-        let mut all: Vec<String> = stats.retried.clone();
+        let seen = self.reported.swap(stats.retried.len(), Ordering::Relaxed);
+        let mut all: Vec<String> = stats.retried[seen.min(stats.retried.len())..].to_vec();
         all.extend(conflicts.iter().map(|c| format!("409 {c}")));
         if !all.is_empty() {
             let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
