@@ -226,7 +226,20 @@ fn lists_are_paged_and_the_credential_listing_is_cursor_paged() {
     assert_eq!(v["total"], 1);
     let v = ok(s.get(&format!("/api/v2/integrations/actions?ids={}", s.action)));
     assert_eq!(v["entities"][0]["id"], s.action.as_str());
+    // Query parameters are typed as the SDK declares them.
     assert_eq!(s.get("/api/v2/integrations/actions?pageSize=x").status, 400);
+    assert_eq!(
+        s.get(&format!(
+            "/api/v2/integrations/actions/{}?includeConfig=yes",
+            s.action
+        ))
+        .status,
+        400
+    );
+    // Even where the fake has no use for one (GET one integration declares pageSize).
+    let one = format!("/api/v2/integrations/{}", s.integration);
+    assert_eq!(s.get(&format!("{one}?pageSize=2")).status, 200);
+    assert_eq!(s.get(&format!("{one}?pageSize=two")).status, 400);
 
     // The cursor listing: follow nextUri until it stops; every credential once, with dates.
     let mut uri = "/api/v2/integrations/credentials/listing?pageSize=2".to_string();
@@ -755,7 +768,12 @@ fn deletes_are_audited_and_an_integration_takes_its_actions_with_it() {
         None,
     );
     assert_eq!(r.status, 204);
-    assert_eq!(ok(s.get("/api/v2/integrations/credentials"))["total"], 0);
+    let empty = ok(s.get("/api/v2/integrations/credentials"));
+    assert_eq!(
+        (&empty["total"], &empty["pageCount"]),
+        (&json!(0), &json!(0))
+    );
+    assert!(empty.get("nextUri").is_none());
     // Setup's 5, two action POSTs (the refused one counts: it was attempted), 3 deletes.
     assert_eq!(s.fake.writes(), 10, "{:?}", s.fake.calls());
 }

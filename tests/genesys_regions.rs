@@ -28,9 +28,12 @@ fn sdk_regions() -> BTreeMap<String, String> {
     let out = Command::new(&python)
         .args([
             "-c",
-            "import json\n\
-             from PureCloudPlatformClientV2.purecloud_region_hosts import PureCloudRegionHosts as H\n\
-             print(json.dumps({h.name.replace('_', '-'): h.get_api_host() for h in H}))",
+            // The module alone (the package's __init__ imports every model and takes seconds).
+            "import json, importlib.util as u\n\
+             pkg = u.find_spec('PureCloudPlatformClientV2').submodule_search_locations[0]\n\
+             spec = u.spec_from_file_location('hosts', pkg + '/purecloud_region_hosts.py')\n\
+             m = u.module_from_spec(spec); spec.loader.exec_module(m)\n\
+             print(json.dumps({h.name.replace('_', '-'): h.get_api_host() for h in m.PureCloudRegionHosts}))",
         ])
         .output()
         .unwrap_or_else(|e| panic!("run {} (just setup): {e}", python.display()));

@@ -48,6 +48,8 @@ Behaviours the SDK models do not state (assumed, and kept in one place each):
   `user` and `client`; a change through `/__fake/tamper` names the person. Without the audit
   permission (`/__fake/settings {"audit_permitted": false}`) the query answers 403
   `missing.permissions`.
+- Lists: `pageSize` 1–500 (default 25), `pageNumber` from 1, `pageCount` 0 when empty,
+  `nextUri` absent on the last page.
 - Errors use the SDK's `ErrorBody`; the token endpoint answers OAuth-style
   `{"error", "description", "error_description"}`; 429 carries `Retry-After`.
 
@@ -179,7 +181,7 @@ def parse_endpoints(source):
             "segments": segments,
             "literals": sum(1 for s in segments if not s.startswith("{")),
             "query": re.findall(r"query_params\['(\w+)'\] = params\['(\w+)'\]", chunk),
-            "query_types": dict(re.findall(r":param (\S+) (\w+): ", chunk)[::-1]),
+            "query_types": {name: typ for typ, name in re.findall(r":param (\S+) (\w+): ", chunk)},
             "body": body.group(1) if body else None,
             "body_required": bool(body and "(required)" in body.group(0)),
             "response": None if not response or response.group(2) == "None" else response.group(2),
@@ -469,13 +471,13 @@ def paged(items, query, base, max_size=500):
     if number < 1:
         raise bad_request("pageNumber must be at least 1", "pageNumber")
     total = len(items)
-    count = max(1, -(-total // size))
+    count = -(-total // size)  # 0 when empty
     page = items[(number - 1) * size: number * size]
     extra = "".join(f"&{k}={quote(v)}" for k, v in sorted(query.items())
                     if k not in ("pageSize", "pageNumber"))
     uri = lambda n: f"{base}?pageSize={size}&pageNumber={n}{extra}"
     listing = {"entities": page, "pageSize": size, "pageNumber": number, "total": total,
-               "firstUri": uri(1), "selfUri": uri(number), "lastUri": uri(count),
+               "firstUri": uri(1), "selfUri": uri(number), "lastUri": uri(max(count, 1)),
                "pageCount": count}
     if number < count:
         listing["nextUri"] = uri(number + 1)
@@ -1188,7 +1190,7 @@ def _audit_query(s, r):
     size, number = r.body.get("pageSize") or 25, r.body.get("pageNumber") or 1
     if not 1 <= size <= 500 or number < 1:
         raise bad_request("pageSize must be 1-500 and pageNumber at least 1", "pageSize")
-    count = max(1, -(-len(entries) // size))
+    count = -(-len(entries) // size)
     return 200, {"entities": entries[(number - 1) * size: number * size], "pageSize": size,
                  "pageNumber": number, "total": len(entries), "pageCount": count}
 
@@ -1395,6 +1397,7 @@ class Handler(BaseHTTPRequestHandler):
         if handler is None:
             raise ApiError(501, "not.implemented",
                            f"{endpoint['operation']} ({method} {endpoint['path']}) is not implemented by the fake")
+        check_query(endpoint, query)
         body = self.request_body(endpoint, raw)
         status, out = handler(s, Request(params, query, body, actor))
         return status, self.response_body(endpoint, out)
@@ -1479,6 +1482,19 @@ class OAuthError(ApiError):
         return {"error": self.code, "description": self.message, "error_description": self.message}
 
 
+def check_query(endpoint, query):
+    """The endpoint's query parameters, typed as the SDK declares them (int, bool); others are
+    ignored, as by the API."""
+    for name, py_name in endpoint["query"]:
+        typ, value = endpoint["query_types"].get(py_name), query.get(name)
+        if value is None:
+            continue
+        if typ == "int" and not re.fullmatch(r"-?\d+", value):
+            raise bad_request(f"query parameter {name} must be an integer", name)
+        if typ == "bool" and value.lower() not in ("true", "false"):
+            raise bad_request(f"query parameter {name} must be true or false", name)
+
+
 def parse_json(raw):
     if not raw.strip():
         return None
@@ -1529,6 +1545,7 @@ def main():
     args = p.parse_args()
     Handler.sdk = Sdk()
     Handler.state = State(args)
+    ThreadingHTTPServer.request_queue_size = 128  # clients open many connections at once
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     print(f"listening on http://127.0.0.1:{server.server_address[1]}", flush=True)
