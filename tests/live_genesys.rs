@@ -432,6 +432,50 @@ fn a_429_storm_and_409s_converge_and_are_reported() {
 }
 
 #[test]
+fn a_stale_config_version_is_re_read_and_the_put_retried() {
+    let g = setup_g(&["lookup-order"]);
+    g.expect(&["apply"], 0);
+    let i = g.one("integrations");
+    let id = i["id"].as_str().unwrap().to_string();
+    // Someone renames the integration (the config version moves on), and the next two PUTs of
+    // the config meet a conflict.
+    g.fake
+        .tamper(json!({"kind": "integration", "id": id, "name": "AWS Lambda (lambda-trust)"}));
+    g.fake
+        .tamper(json!({"kind": "integration", "id": id, "intendedState": "DISABLED"}));
+    let cred = g.one("credentials")["id"].as_str().unwrap().to_string();
+    let other = g.fake.api(
+        &g.fake.token(),
+        "POST",
+        "/api/v2/integrations/credentials",
+        Some(
+            &json!({"name": "other", "type": {"name": "amazonWebServicesARN"},
+            "credentialFields": {"ARN": "arn:aws:iam::999999999999:role/Other"}}),
+        ),
+    );
+    let other: Value = serde_json::from_slice(&other.body).unwrap();
+    g.fake.tamper(json!({"kind": "integration", "id": id,
+        "credentials": {"AmazonWebServicesARN": other["id"]}}));
+    g.fake.inject(
+        409,
+        2,
+        None,
+        Some("PUT"),
+        &format!("/api/v2/integrations/{id}/config"),
+    );
+    let r = g.expect(&["apply"], 0);
+    assert!(r.stderr.contains("409 ×2"), "{}", r.stderr);
+    let i = g.one("integrations");
+    assert_eq!(
+        i["config"]["credentials"]["AmazonWebServicesARN"]["id"],
+        cred.as_str()
+    );
+    assert_eq!(i["intendedState"], "ENABLED");
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+#[test]
 fn verify_checks_the_genesys_side_and_test_actions_run_end_to_end() {
     let g = setup_g(&["lookup-customer", "lookup-order"]);
     g.expect(&["apply"], 0);
