@@ -77,4 +77,56 @@ bold "10. lambda-trust verify — passes again (exit 0)"
 expect 0 "$BIN" verify
 bold "11. lambda-trust check — clean (exit 0)"
 expect 0 "$BIN" check
-bold "Done. The moto server is stopped on exit; nothing outside this machine was touched."
+
+# ------------------------------------------------------------------ the Genesys Cloud side
+# A local Genesys Cloud (tests/support/genesys_fake.py: the Platform API's shapes, checked against
+# Genesys's Python SDK models), wired to moto so a data action test really assumes the role.
+"$VENV/bin/python" tests/support/genesys_fake.py --port 0 --client-id demo-client \
+    --client-secret demo-secret --aws-endpoint "$AWS_ENDPOINT_URL" \
+    --org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 >"$DEMO/genesys.out" 2>"$DEMO/genesys.log" &
+FAKE_PID=$!
+trap 'kill "$MOTO_PID" "$FAKE_PID" 2>/dev/null; wait "$MOTO_PID" "$FAKE_PID" 2>/dev/null; rm -rf "$DEMO"' EXIT
+for _ in $(seq 1 100); do
+    grep -q "listening on" "$DEMO/genesys.out" 2>/dev/null && break
+    sleep 0.2
+done
+GENESYS_URL=$(sed -n 's/^listening on //p' "$DEMO/genesys.out" | head -n 1)
+[ -n "$GENESYS_URL" ] || fail "the Genesys Cloud fake did not start ($(tail -n 5 "$DEMO/genesys.log"))"
+export GENESYSCLOUD_API_REGION="$GENESYS_URL" GENESYSCLOUD_OAUTHCLIENT_ID=demo-client
+export GENESYSCLOUD_OAUTHCLIENT_SECRET=demo-secret
+fake() { # fake METHOD PATH [JSON]: the fake's control API (its "admin UI")
+    "$VENV/bin/python" -c 'import json,sys,urllib.request as u
+r=u.Request(sys.argv[1]+sys.argv[3],method=sys.argv[2],data=(sys.argv[4].encode() if len(sys.argv)>4 else None),headers={"Content-Type":"application/json"})
+print(u.urlopen(r).read().decode())' "$GENESYS_URL" "$@"
+}
+
+bold "12. The Genesys Cloud half: a local Genesys Cloud runs at $GENESYS_URL. Adding [genesys]:"
+cat >>"$DEMO/lambda-trust.toml" <<'TOML'
+
+[genesys]
+integration = "AWS Lambda (lambda-trust demo)"
+category = "Lambda"
+TOML
+tail -n 4 "$DEMO/lambda-trust.toml"
+bold "13. lambda-trust plan — AWS is in sync; Genesys Cloud needs a credential, the integration and one data action per target (exit 2)"
+expect 2 "$BIN" plan
+bold "14. lambda-trust apply — AWS first (nothing to do), then Genesys Cloud"
+expect 0 "$BIN" apply
+bold "15. lambda-trust verify --test-actions — the credential holds the proved role; each action calls exactly its ARN and runs end to end"
+expect 0 "$BIN" verify --test-actions
+bold "16. lambda-trust apply — a second apply writes nothing on either side"
+expect 0 "$BIN" apply
+bold "17. Jane Admin edits things in the Genesys Cloud admin UI: the credential now points at another role, and an action's timeout changes"
+STATE=$(fake GET /__fake/state) || fail "reading the fake's state"
+CRED=$(printf '%s' "$STATE" | "$VENV/bin/python" -c 'import json,sys; print(next(iter(json.load(sys.stdin)["credentials"])))')
+ACTION=$(printf '%s' "$STATE" | "$VENV/bin/python" -c 'import json,sys; print(next(iter(json.load(sys.stdin)["actions"])))')
+fake POST /__fake/tamper "{\"kind\":\"credential\",\"id\":\"$CRED\",\"fields\":{\"ARN\":\"arn:aws:iam::999999999999:role/SomeoneElse\"}}" >/dev/null || fail "tampering"
+fake POST /__fake/tamper "{\"kind\":\"action\",\"id\":\"$ACTION\",\"set\":{\"config.timeoutSeconds\":5}}" >/dev/null || fail "tampering"
+echo "  (done through the fake's control API, recorded in its audit trail under Jane Admin)"
+bold "18. lambda-trust check — the credential change is a security finding, the timeout a config one; both name who changed them (exit 2)"
+expect 2 "$BIN" check
+bold "19. lambda-trust apply — rewrites the credential and restores the action (same action ID)"
+expect 0 "$BIN" apply
+bold "20. lambda-trust check — clean on both sides (exit 0)"
+expect 0 "$BIN" check
+bold "Done. moto and the Genesys Cloud fake are stopped on exit; nothing outside this machine was touched."

@@ -251,6 +251,10 @@ Example:
         /// How long the live probe keeps retrying while IAM propagates, in seconds.
         #[arg(long, default_value_t = 60, value_name = "SECONDS")]
         wait: u64,
+        /// With [genesys]: also run every data action end to end in Genesys Cloud
+        /// (`POST /api/v2/integrations/actions/{id}/test` with the target's sample_input).
+        #[arg(long)]
+        test_actions: bool,
     },
     /// The drift check for CI: plan plus verification, read-only, never prompts.
     #[command(after_help = "\

@@ -17,3 +17,4 @@ pub mod error;
 pub mod genesys;
 pub mod iam;
 pub mod report;
+pub mod retry;

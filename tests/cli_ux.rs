@@ -333,9 +333,13 @@ fn init_from_flags_writes_a_config_that_lints_clean() {
         "{r}"
     );
     let text = std::fs::read_to_string(dir.path().join("lambda-trust.toml")).unwrap();
-    // The [genesys] section is not read by this version: written, but commented out.
+    // --genesys-region writes the [genesys] section (the Genesys half of the pipeline).
     assert!(
-        text.contains("# [genesys]\n# region = \"eu-west-1\""),
+        text.contains("\n[genesys]\nregion = \"eu-west-1\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("integration = \"AWS Lambda (lambda-trust)\""),
         "{text}"
     );
     assert!(

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// other.
 fn rank(layer: &str) -> Option<u32> {
     Some(match layer {
-        "error" => 0,
+        "error" | "retry" => 0,
         "iam" => 1,
         "config" => 2,
         "core" => 3,

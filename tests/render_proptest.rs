@@ -39,6 +39,7 @@ fn config() -> impl Strategy<Value = Config> {
             function,
             region,
             qualifier,
+            action: None,
         });
     (
         prop::option::of(prop_oneof![
@@ -76,6 +77,7 @@ fn config() -> impl Strategy<Value = Config> {
                         account_id: aws_account,
                     },
                     targets,
+                    genesys: None,
                 }
             },
         )

@@ -122,6 +122,15 @@ impl Clients {
         }
     }
 
+    /// A Secrets Manager client, in the secret ARN's region when `secret` is an ARN.
+    pub fn secrets(&self, secret: &str) -> aws_sdk_secretsmanager::Client {
+        let mut conf = aws_sdk_secretsmanager::config::Builder::from(&self.base);
+        if let Some(arn) = crate::iam::arn::Arn::parse(secret).filter(|a| !a.region.is_empty()) {
+            conf = conf.region(Region::new(arn.region));
+        }
+        aws_sdk_secretsmanager::Client::from_conf(conf.build())
+    }
+
     /// A Lambda client for `region`, built once per region and reused.
     pub fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
         let mut map = self.lambda.lock().unwrap_or_else(|e| e.into_inner());

@@ -14,5 +14,6 @@ pub mod observe;
 pub mod prepare;
 pub mod probe;
 pub mod retry;
+pub mod secrets;
 
 pub use client::{has_code, AwsError, AwsSettings, Clients, DEFAULT_REGION};

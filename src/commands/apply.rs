@@ -1,10 +1,12 @@
-//! `lambda-trust apply`: creates or repairs the role and its policies.
+//! `lambda-trust apply`: creates or repairs the role and its policies, then (with `[genesys]`)
+//! the Genesys Cloud credential, integration and data actions. AWS first: the credential holds
+//! the role's ARN. Both sides are read and planned before anything is written.
 
 use std::time::Instant;
 
 use serde_json::json;
 
-use super::prepare_live;
+use super::{genesys_live, prepare_live};
 use crate::aws::apply;
 use crate::cli::{Format, Global};
 use crate::core::describe::{describe, Action};
@@ -14,21 +16,25 @@ use crate::report::{self, Styles};
 
 pub async fn run(g: &Global, adopt: bool, styles: Styles) -> Result<Status> {
     let (clients, p) = prepare_live(g).await?;
+    let gside = genesys_live::prepare(&clients, &p, g.verbose > 0).await?;
     let plan = plan::plan(&p.desired, &p.observed, PlanOptions { adopt })?;
-    if plan.is_empty() {
-        match g.format {
-            Format::Human => print!("{}", report::plan_human(&plan, styles)),
-            _ => println!(
-                "{}",
-                serde_json::to_string_pretty(
-                    &json!({"applied": true, "writes": 0, "changes": []})
-                )?
-            ),
-        }
-        return Ok(Status::Ok);
-    }
+    let gplan = gside.as_ref().map(|s| s.plan(adopt)).transpose()?;
+    let genesys_empty = gplan.as_ref().map_or(true, |gp| gp.is_empty());
     if g.format == Format::Human {
         print!("{}", report::plan_human(&plan, styles));
+        if let Some(gp) = &gplan {
+            print!("{}", report::genesys_plan_human(gp, styles));
+        }
+    }
+    if plan.is_empty() && genesys_empty {
+        if g.format != Format::Human {
+            let mut doc = json!({"applied": true, "writes": 0, "changes": []});
+            if let Some(gp) = &gplan {
+                doc["genesys"] = json!({"writes": 0, "changes": [], "foreign_actions": report::genesys_plan_json(gp)["foreign_actions"]});
+            }
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        }
+        return Ok(Status::Ok);
     }
     let total = plan.ops.len();
     let started = Instant::now();
@@ -46,21 +52,32 @@ pub async fn run(g: &Global, adopt: bool, styles: Styles) -> Result<Status> {
         );
     })
     .await?;
+    let mut gwrites = 0;
+    if let (Some(side), Some(gp)) = (&gside, &gplan) {
+        if !gp.is_empty() {
+            gwrites = side.apply(gp).await?;
+        }
+    }
     match g.format {
         Format::Human => println!(
             "{} {} change(s) applied in {:.2}s. Run `lambda-trust verify` to prove the result.",
             styles.green("✓ applied:"),
-            outcome.writes,
+            outcome.writes + gwrites,
             started.elapsed().as_secs_f64()
         ),
-        _ => println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({
+        _ => {
+            let mut doc = json!({
                 "applied": true,
                 "writes": outcome.writes,
                 "changes": plan.ops.iter().map(describe).collect::<Vec<_>>(),
-            }))?
-        ),
+            });
+            if let Some(gp) = &gplan {
+                let mut gj = report::genesys_plan_json(gp);
+                gj["writes"] = gwrites.into();
+                doc["genesys"] = gj;
+            }
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        }
     }
     Ok(Status::Ok)
 }

@@ -4,11 +4,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use super::{aws_flags, spinner, templates, write_files};
+use super::{aws_flags, genesys_live, spinner, templates, write_files};
 use crate::aws::prepare;
 use crate::cli::{Format, Global, ReportFiles};
 use crate::config;
 use crate::core::drift;
+use crate::core::genesys::genesys_findings;
 use crate::core::plan::{self, PlanOptions};
 use crate::core::verify;
 use crate::error::{Error, Result, Status};
@@ -93,6 +94,13 @@ async fn check_one(g: &Global, path: &Path) -> drift::ConfigReport {
             Err(e) => return Err(e.into()),
         };
         findings.extend(drift::verify_findings(&v));
+        // The Genesys side, as if adopting too: every difference is a finding, and each names
+        // who made it when the audit trail says.
+        if let Some(side) = genesys_live::prepare(&clients, &p, false).await? {
+            let gplan = side.plan(true)?;
+            let gfindings = genesys_findings(&side.desired, &gplan);
+            findings.extend(side.annotate(gfindings).await);
+        }
         Ok(drift::ConfigReport {
             config: name.clone(),
             status: if findings.is_empty() { "ok" } else { "drift" },

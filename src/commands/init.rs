@@ -123,7 +123,7 @@ fn from_flags(g: &Global, args: &InitArgs) -> Result<InitAnswers> {
         .unwrap_or_else(|| DEFAULT_ROLE_NAME.into());
     invalid("--role-name", text::check_role_name(&role_name))?;
     if let Some(r) = &args.genesys_region {
-        invalid("--genesys-region", text::check_region(r))?;
+        invalid("--genesys-region", check_genesys_region(r))?;
     }
     let mut answers = InitAnswers {
         external_id,
@@ -216,4 +216,19 @@ fn pick(a: &mut InitAnswers, listed: &[ListedFunction], patterns: &[String]) -> 
     a.other_functions = others.iter().map(|f| f.arn.clone()).collect();
     a.account_id = account_of(listed);
     Ok(())
+}
+
+/// A Genesys Cloud region name from the region table (`lambda-trust genesys regions`).
+pub(super) fn check_genesys_region(v: &str) -> std::result::Result<(), String> {
+    if crate::genesys::regions::by_name(v).is_some() {
+        return Ok(());
+    }
+    let names: Vec<&str> = crate::genesys::regions::REGIONS
+        .iter()
+        .map(|r| r.name)
+        .collect();
+    Err(format!(
+        "{v:?} is not a Genesys Cloud region (one of: {})",
+        names.join(", ")
+    ))
 }

@@ -10,6 +10,7 @@ mod completions;
 mod destroy;
 pub mod discover;
 mod genesys;
+mod genesys_live;
 mod init;
 mod init_prompt;
 mod lint;
@@ -64,11 +65,13 @@ pub fn run(cli: &Cli) -> Result<Status> {
         Command::Verify {
             assume_profile,
             wait,
+            test_actions,
         } => live(|rt| {
             rt.block_on(verify::run(
                 g,
                 assume_profile.clone(),
                 Duration::from_secs(*wait),
+                *test_actions,
                 styles,
             ))
         }),

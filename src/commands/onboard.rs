@@ -4,11 +4,13 @@
 use anyhow::Context;
 use serde_json::json;
 
+use super::genesys_live::{self, GenesysSide};
 use super::{aws_flags, config_path, prepare_loaded, write_atomically};
 use crate::aws::{apply, observe, prepare};
 use crate::cli::{Format, Global};
 use crate::config::{self, edit};
 use crate::core::describe::describe;
+use crate::core::genesys::GenesysPlan;
 use crate::core::plan::{self, PlanOptions};
 use crate::core::render::{self, RenderContext};
 use crate::core::{onboard, verify};
@@ -85,14 +87,33 @@ pub async fn run(g: &Global, edit: Edit, dry_run: bool, styles: Styles) -> Resul
         identity: Some(identity),
     };
     let (clients, p) = prepare_loaded(g, clients, new, scope).await?;
+    let gside = genesys_live::prepare(&clients, &p, g.verbose > 0).await?;
     let plan = plan::plan(&p.desired, &p.observed, PlanOptions { adopt: false })?;
+    let gplan = gside.as_ref().map(|s| s.plan(false)).transpose()?;
     show_changes(g, &before, &new_text, &plan, styles);
+    if let (Format::Human, Some(gp)) = (g.format, &gplan) {
+        println!("{}", styles.bold("Genesys Cloud changes:"));
+        print!("{}", report::genesys_plan_human(gp, styles));
+    }
     if dry_run {
-        return dry_run_result(g, &before, &new_text, &plan);
+        return dry_run_result(g, &before, &new_text, &plan, gplan.as_ref());
     }
     write_atomically(&before.path, &new_text)?;
     eprintln!("updated {}", before.shown);
-    apply_and_prove(g, &clients, &p, &plan, &summary, styles).await
+    let genesys = gside.as_ref().zip(gplan.as_ref());
+    // offboard removes the action before the grant it calls; onboard grants first.
+    let genesys_first = matches!(edit, Edit::Remove { .. });
+    apply_and_prove(
+        g,
+        &clients,
+        &p,
+        &plan,
+        genesys,
+        genesys_first,
+        &summary,
+        styles,
+    )
+    .await
 }
 
 /// `onboard`: the target from the arguments, unless it is already there.
@@ -165,13 +186,17 @@ fn dry_run_result(
     before: &Before,
     new_text: &str,
     plan: &plan::Plan,
+    gplan: Option<&GenesysPlan>,
 ) -> Result<Status> {
     if g.format == Format::Json {
-        let doc = json!({
+        let mut doc = json!({
             "dry_run": true,
             "config_diff": edit::text_diff(&before.shown, &before.text, new_text),
             "plan": report::plan_json(plan),
         });
+        if let Some(gp) = gplan {
+            doc["plan"]["genesys"] = report::genesys_plan_json(gp);
+        }
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
         println!("Dry run: nothing was changed.");
@@ -180,25 +205,45 @@ fn dry_run_result(
 }
 
 /// Applies the plan, then proves the result by re-reading IAM (the functions were just read
-/// and did not change).
+/// and did not change) and, with `[genesys]`, Genesys Cloud.
+#[allow(clippy::too_many_arguments)]
 async fn apply_and_prove(
     g: &Global,
     clients: &crate::aws::Clients,
     p: &prepare::Prepared,
     plan: &plan::Plan,
+    genesys: Option<(&GenesysSide, &GenesysPlan)>,
+    genesys_first: bool,
     summary: &str,
     styles: Styles,
 ) -> Result<Status> {
+    let mut gwrites = 0;
+    if let (true, Some((side, gp))) = (genesys_first, genesys) {
+        gwrites = side.apply(gp).await?;
+    }
     let total = plan.ops.len();
     let outcome = apply::apply(clients, plan, |i, op| {
         eprintln!("[{}/{total}] {}", i + 1, describe(op).resource);
     })
     .await?;
+    if let (false, Some((side, gp))) = (genesys_first, genesys) {
+        gwrites = side.apply(gp).await?;
+    }
     let observed = prepare::reobserve_iam(clients, p).await?;
-    let v = verify::verification(&p.desired, &observed);
+    let mut checks = verify::checks(&p.desired, &observed);
+    if let Some((side, _)) = genesys {
+        let again = genesys_live::reobserve(side).await?;
+        let role = observed.role.as_ref().map(|r| r.arn.as_str());
+        checks.extend(crate::core::genesys::genesys_checks(
+            &side.desired,
+            &again,
+            role,
+        ));
+    }
+    let v = verify::Verification::new(checks).with_proofs(verify::proofs(&p.desired, &observed));
     match g.format {
         Format::Human => {
-            let writes = outcome.writes;
+            let writes = outcome.writes + gwrites;
             println!("{} {summary} ({writes} write call(s)).", styles.green("✓"));
             print!("{}", report::verification_human(&v, styles));
         }
@@ -206,7 +251,7 @@ async fn apply_and_prove(
             "{}",
             serde_json::to_string_pretty(&json!({
                 "summary": summary,
-                "writes": outcome.writes,
+                "writes": outcome.writes + gwrites,
                 "changes": plan.ops.iter().map(describe).collect::<Vec<_>>(),
                 "verification": report::verification_json(&v),
             }))?

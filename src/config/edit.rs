@@ -104,6 +104,7 @@ mod tests {
             function: f.into(),
             region: None,
             qualifier: q.map(Into::into),
+            action: None,
         }
     }
 

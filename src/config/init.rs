@@ -85,21 +85,26 @@ fn account_line(account: Option<&str>) -> String {
     }
 }
 
-/// `[genesys] region`, commented out: this version's config does not have a `[genesys]`
-/// section yet (`deny_unknown_fields` would refuse it), so the line is kept for when it does.
+/// `[genesys]` when a Genesys Cloud region was given: the Genesys half of the pipeline (the
+/// integration, its credential, one data action per target) with the default integration name.
+/// The integration name `init` writes.
+pub const DEFAULT_INTEGRATION: &str = "AWS Lambda (lambda-trust)";
+
 fn genesys_section(region: Option<&str>) -> String {
     let Some(region) = region else {
         return String::new();
     };
     format!(
         "
-# The Genesys Cloud region your organization lives in (an AWS region name: us-east-1 is
-# mypurecloud.com, eu-west-1 mypurecloud.ie, …). Commented out because this version of
-# lambda-trust does not read a [genesys] section yet; uncomment it once it does.
-# [genesys]
-# region = {}
+# Genesys Cloud: the integration, its credential (the role ARN) and one data action per target.
+# Sign-in: GENESYSCLOUD_OAUTHCLIENT_ID / GENESYSCLOUD_OAUTHCLIENT_SECRET (an OAuth client with
+# the client-credentials grant), or oauth_secret = \"<a Secrets Manager secret ARN>\" below.
+[genesys]
+region = {}             # `lambda-trust genesys regions` lists them
+integration = {}
 ",
-        quote(region)
+        quote(region),
+        quote(DEFAULT_INTEGRATION)
     )
 }
 
@@ -149,6 +154,7 @@ fn baseline() -> Config {
             ..AwsConfig::default()
         },
         targets: Vec::new(),
+        genesys: None,
     }
 }
 
@@ -204,6 +210,7 @@ pub fn check_function(v: &str, region: &str) -> Result<(), String> {
             function: v.to_string(),
             region: None,
             qualifier: None,
+            action: None,
         });
     })
 }
@@ -245,7 +252,9 @@ mod tests {
                 "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer"
             ]
         );
-        assert!(text.contains("# region = \"eu-west-1\""), "{text}");
+        let genesys = c.genesys.as_ref().expect("[genesys] is written");
+        assert_eq!(genesys.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(genesys.integration, DEFAULT_INTEGRATION);
         assert!(
             text.contains("# function = \"arn:aws:lambda:eu-west-1:111122223333:function:other\"")
         );

@@ -6,11 +6,13 @@
 
 pub mod edit;
 mod function;
+pub mod genesys;
 pub mod init;
 mod rules;
 mod validate;
 
 pub use function::{check_qualifier, parse_function, FunctionArn, FunctionRef, RuleError};
+pub use genesys::{ActionConfig, GenesysConfig};
 pub use rules::*;
 pub use validate::validate;
 
@@ -46,6 +48,9 @@ pub struct Config {
     pub aws: AwsConfig,
     #[serde(default)]
     pub targets: Vec<TargetConfig>,
+    /// The Genesys Cloud side (optional): without it, lambda-trust stops at the AWS boundary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub genesys: Option<GenesysConfig>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -107,6 +112,9 @@ pub struct TargetConfig {
     pub region: Option<String>,
     /// An alias or version, or `*` for all qualifiers.
     pub qualifier: Option<String>,
+    /// The Genesys Cloud data action that calls this target (needs `[genesys]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<ActionConfig>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -124,6 +132,9 @@ pub const MAX_ROLE_TAGS: usize = 50;
 pub struct Loaded {
     pub config: Config,
     pub warnings: Vec<Warning>,
+    /// The contract schema files `[targets.action]` names, read relative to the config file:
+    /// path as written → JSON object (empty without actions).
+    pub schemas: BTreeMap<String, serde_json::Value>,
 }
 
 /// Something valid but worth the user's attention (shown by `lint` and before `apply`).
@@ -264,7 +275,21 @@ pub fn parse_str(text: &str, source: &str) -> Result<Loaded, ConfigError> {
         }
     })?;
     let warnings = validate(&config, source)?;
-    Ok(Loaded { config, warnings })
+    // `source` is the file's path for every caller that reads a file; schema paths are
+    // relative to its folder.
+    let base = Path::new(source).parent().unwrap_or(Path::new(""));
+    let (schemas, problems) = genesys::read_schemas(&config, base);
+    if !problems.is_empty() {
+        return Err(ConfigError::Invalid {
+            path: source.to_string(),
+            problems,
+        });
+    }
+    Ok(Loaded {
+        config,
+        warnings,
+        schemas,
+    })
 }
 
 /// 1-based line and column (in characters) of a byte offset; robust to offsets past the end

@@ -16,6 +16,7 @@ pub fn validate(config: &Config, source: &str) -> Result<Vec<Warning>, ConfigErr
     v.policy(config);
     v.aws(&config.aws);
     v.targets(config);
+    v.problems.extend(super::genesys::problems(config));
     if v.problems.is_empty() {
         Ok(v.warnings)
     } else {

@@ -138,6 +138,7 @@ pub fn config_lines(text: &str) -> Vec<(&'static str, usize)> {
                 "role" => "role",
                 "policy" => "policy",
                 "aws" => "aws",
+                "genesys" => "genesys",
                 _ => "",
             };
             if !section.is_empty() && !out.iter().any(|(k, _)| *k == section) {

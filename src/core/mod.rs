@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod describe;
 pub mod drift;
+pub mod genesys;
 pub mod lint;
 pub mod onboard;
 pub mod plan;

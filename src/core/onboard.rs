@@ -56,12 +56,14 @@ pub fn target_from_args(
             function: function.to_string(),
             region: region.map(str::to_string),
             qualifier: None,
+            action: None,
         });
     }
     Ok(TargetConfig {
         function: function.to_string(),
         region: region.map(str::to_string),
         qualifier,
+        action: None,
     })
 }
 

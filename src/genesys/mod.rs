@@ -3,5 +3,15 @@
 //! pure layers below it (`core`, `config`, `iam`), never `aws` or `report`.
 //!
 //! `regions`: the region table (region name → API and login URLs) and endpoint resolution.
+//! `client`: OAuth client credentials, requests, the retry policy, [`client::Secret`].
+//! `observe`: every read. `apply`: every write. `audit`: who changed an object (the realtime
+//! audit query). `test`: runs a data action end to end (`verify --test-actions`).
 
+pub mod apply;
+pub mod audit;
+pub mod client;
+pub mod observe;
 pub mod regions;
+pub mod test;
+
+pub use client::{Client, GenesysError, OAuthClient, Secret};

@@ -27,7 +27,9 @@ pub use check::{
 };
 pub use genesys::{regions_human, regions_json, RegionRow};
 pub use lint::{render_human as lint_human, render_json as lint_json};
-pub use plan::{display_form, document_diff, plan_human, plan_json};
+pub use plan::{
+    display_form, document_diff, genesys_plan_human, genesys_plan_json, plan_human, plan_json,
+};
 pub use prove::{prove_human, prove_json, prove_passed};
 pub use simulate::{render_human as simulate_human, render_json as simulate_json};
 pub use verify::{verification_human, verification_json};

@@ -3,7 +3,8 @@
 use serde_json::{json, Value};
 
 use super::Styles;
-use crate::core::describe::{describe, Action};
+use crate::core::describe::{describe, Action, ChangeView};
+use crate::core::genesys::{describe_genesys, GenesysPlan};
 use crate::core::plan::Plan;
 
 /// Keys sorted at every level, values untouched: stable to read and to diff, and shows the
@@ -70,9 +71,20 @@ pub fn plan_human(plan: &Plan, styles: Styles) -> String {
             styles.green("✓ in sync:")
         );
     }
+    let views: Vec<ChangeView> = plan.ops.iter().map(describe).collect();
+    let mut out = change_blocks(&views, styles);
+    let (c, u, d) = counts(&views);
+    out.push_str(&styles.bold(&format!(
+        "Plan: {c} to create, {u} to update, {d} to delete ({} write call(s)).\n",
+        plan.ops.len()
+    )));
+    out
+}
+
+/// One block per change: `+` create, `~` update (with a document diff), `-` delete.
+fn change_blocks(views: &[ChangeView], styles: Styles) -> String {
     let mut out = String::new();
-    for op in &plan.ops {
-        let v = describe(op);
+    for v in views {
         let (sigil, paint): (&str, fn(&Styles, &str) -> String) = match v.action {
             Action::Create => ("+", Styles::green),
             Action::Update => ("~", Styles::yellow),
@@ -88,18 +100,13 @@ pub fn plan_human(plan: &Plan, styles: Styles) -> String {
             (None, None) => {}
         }
     }
-    let (c, u, d) = counts(plan);
-    out.push_str(&styles.bold(&format!(
-        "Plan: {c} to create, {u} to update, {d} to delete ({} write call(s)).\n",
-        plan.ops.len()
-    )));
     out
 }
 
-fn counts(plan: &Plan) -> (usize, usize, usize) {
+fn counts(views: &[ChangeView]) -> (usize, usize, usize) {
     let mut n = (0, 0, 0);
-    for op in &plan.ops {
-        match describe(op).action {
+    for v in views {
+        match v.action {
             Action::Create => n.0 += 1,
             Action::Update => n.1 += 1,
             Action::Delete => n.2 += 1,
@@ -113,5 +120,45 @@ pub fn plan_json(plan: &Plan) -> Value {
     json!({
         "in_sync": plan.is_empty(),
         "changes": plan.ops.iter().map(describe).collect::<Vec<_>>(),
+    })
+}
+
+/// The Genesys Cloud plan, after the AWS one: its changes, the actions in our integration
+/// that lambda-trust does not own (never touched), and a summary line.
+pub fn genesys_plan_human(plan: &GenesysPlan, styles: Styles) -> String {
+    let mut out = String::new();
+    for a in &plan.foreign {
+        out.push_str(&styles.dim(&format!(
+            "  ! genesys action {:?} ({}) calls {}: not created by lambda-trust, left alone\n",
+            a.name, a.id, a.function_arn
+        )));
+    }
+    if plan.is_empty() {
+        out.push_str(&format!(
+            "{} Genesys Cloud matches the config; nothing to do.\n",
+            styles.green("✓ in sync:")
+        ));
+        return out;
+    }
+    let views: Vec<ChangeView> = plan.ops.iter().map(describe_genesys).collect();
+    out.push_str(&change_blocks(&views, styles));
+    let (c, u, d) = counts(&views);
+    out.push_str(&styles.bold(&format!(
+        "Genesys Cloud plan: {c} to create, {u} to update, {d} to delete ({} write call(s)).\n",
+        plan.calls()
+    )));
+    out
+}
+
+/// `{"in_sync", "changes": [...], "foreign_actions": [{"id","name","function_arn"}]}`: the
+/// `genesys` member of the plan, apply and destroy JSON.
+pub fn genesys_plan_json(plan: &GenesysPlan) -> Value {
+    json!({
+        "in_sync": plan.is_empty(),
+        "writes": plan.calls(),
+        "changes": plan.ops.iter().map(describe_genesys).collect::<Vec<_>>(),
+        "foreign_actions": plan.foreign.iter().map(|a| json!({
+            "id": a.id, "name": a.name, "function_arn": a.function_arn,
+        })).collect::<Vec<_>>(),
     })
 }

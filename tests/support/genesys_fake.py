@@ -1120,7 +1120,12 @@ def step_invoke(s, function_arn, creds):
     parts = function_arn.split(":")
     client = aws_clients(s.args.aws_endpoint, "lambda", parts[4], parts[3], creds)
     try:
-        status = client.invoke(FunctionName=function_arn, InvocationType="DryRun")["StatusCode"]
+        # A qualified ARN is passed as name + Qualifier: moto 5.2.5 answers 500 to a qualified
+        # FunctionName (AWS accepts both forms).
+        kwargs = {"FunctionName": function_arn}
+        if len(parts) == 8:
+            kwargs = {"FunctionName": ":".join(parts[:7]), "Qualifier": parts[7]}
+        status = client.invoke(InvocationType="DryRun", **kwargs)["StatusCode"]
     except Exception as e:
         raise StepFailed("aws.lambda.invoke.failed", f"invoke {function_arn}: {e}")
     return {"statusCode": status, "invocationType": "DryRun"}

@@ -1,0 +1,33 @@
+//! Reads one Secrets Manager secret: the Genesys Cloud OAuth client of `[genesys].oauth_secret`.
+//! The value is returned to the caller and never logged.
+//!
+//! Part of the `aws` layer (`secretsmanager:GetSecretValue`).
+
+use crate::aws::client::{AwsError, Clients};
+
+/// The secret's `SecretString`.
+pub async fn read_secret(clients: &Clients, secret: &str) -> Result<String, AwsError> {
+    let out = clients
+        .secrets(secret)
+        .get_secret_value()
+        .secret_id(secret)
+        .send()
+        .await
+        .map_err(|e| {
+            let mut e = AwsError::from_sdk("secretsmanager:GetSecretValue", e);
+            if e.code.as_deref() == Some("ResourceNotFoundException") {
+                e.hint = Some(format!(
+                    "no secret {secret} in this account and region: create it with {{\"client_id\", \"client_secret\"}}, fix [genesys].oauth_secret, or set GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET"
+                ));
+            }
+            e
+        })?;
+    out.secret_string()
+        .map(str::to_string)
+        .ok_or_else(|| AwsError {
+            operation: "secretsmanager:GetSecretValue",
+            code: None,
+            message: format!("secret {secret} has no SecretString (a binary secret)"),
+            hint: Some("store the OAuth client as a JSON string".into()),
+        })
+}

@@ -1,0 +1,212 @@
+//! The optional Genesys Cloud side of the config: `[genesys]` (the integration we manage) and
+//! `[targets.action]` (one data action per target), with their validation and the contract
+//! schema files they name.
+//!
+//! Part of the `config` layer. Without `[genesys]` nothing here applies; a `[targets.action]`
+//! without it is an error, so a half-configured Genesys side never goes unnoticed.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{Config, Problem};
+
+/// Defaults of `[targets.action]` (README "Genesys Cloud").
+pub const DEFAULT_REQUEST_TEMPLATE: &str = "${input.rawRequest}";
+pub const DEFAULT_SUCCESS_TEMPLATE: &str = "${rawResult}";
+pub const DEFAULT_TIMEOUT_SECONDS: i64 = 30;
+/// Genesys Cloud accepts data action timeouts of 1–60 seconds.
+pub const TIMEOUT_RANGE: std::ops::RangeInclusive<i64> = 1..=60;
+
+/// `[genesys]`: the integration lambda-trust manages in Genesys Cloud.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesysConfig {
+    /// AWS-style region name of the Genesys Cloud org (`us-east-1` → api.mypurecloud.com);
+    /// `GENESYSCLOUD_REGION` / `GENESYSCLOUD_API_REGION` override it.
+    pub region: Option<String>,
+    /// The integration's name (names are not unique in Genesys Cloud: two matches are an error).
+    pub integration: String,
+    /// The data actions' category; default: the integration's name.
+    pub category: Option<String>,
+    /// A Secrets Manager secret (ARN or name) holding `{"client_id", "client_secret",
+    /// "base_url"?}`, used when the `GENESYSCLOUD_OAUTHCLIENT_*` variables are not set.
+    pub oauth_secret: Option<String>,
+}
+
+/// `[targets.action]`: the data action that calls one target.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionConfig {
+    /// Default: the function's name.
+    pub name: Option<String>,
+    /// JSON Schema files, relative to the config file; default: an open object.
+    pub input_schema: Option<String>,
+    pub output_schema: Option<String>,
+    pub request_template: Option<String>,
+    pub success_template: Option<String>,
+    pub timeout_seconds: Option<i64>,
+    /// A JSON object: the input `verify --test-actions` runs the action with.
+    pub sample_input: Option<String>,
+}
+
+impl Config {
+    /// The data actions' category: `[genesys].category`, default the integration's name.
+    pub fn genesys_category(&self) -> Option<String> {
+        let g = self.genesys.as_ref()?;
+        Some(g.category.clone().unwrap_or_else(|| g.integration.clone()))
+    }
+}
+
+/// An open object: what a contract without a schema file accepts and returns.
+pub fn open_schema() -> Value {
+    serde_json::json!({"type": "object", "properties": {}, "additionalProperties": true})
+}
+
+/// Every rule of the Genesys side, as problems (none without `[genesys]` and actions).
+pub fn problems(config: &Config) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let mut push = |field: String, message: String, hint: Option<&str>| {
+        out.push(Problem {
+            field,
+            message,
+            hint: hint.map(str::to_string),
+        })
+    };
+    if let Some(g) = &config.genesys {
+        if g.integration.trim().is_empty() || g.integration.trim() != g.integration {
+            push(
+                "genesys.integration".into(),
+                format!("{:?} is not a usable integration name", g.integration),
+                Some("a non-empty name without leading or trailing spaces"),
+            );
+        }
+        if let Some(c) = &g.category {
+            if c.trim().is_empty() {
+                push("genesys.category".into(), "is empty".into(), None);
+            }
+        }
+        if let Some(r) = &g.region {
+            if !super::is_region(r) {
+                push(
+                    "genesys.region".into(),
+                    format!("{r:?} is not a region name"),
+                    Some("an AWS-style region such as \"us-east-1\" (`lambda-trust genesys regions` lists them)"),
+                );
+            }
+        }
+        if g.oauth_secret
+            .as_deref()
+            .is_some_and(|s| s.trim().is_empty())
+        {
+            push("genesys.oauth_secret".into(), "is empty".into(), None);
+        }
+    }
+    let mut names: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, t) in config.targets.iter().enumerate() {
+        let field = format!("targets[{i}].action");
+        // With [genesys] every target has an action, so every name counts; they are unique.
+        if config.genesys.is_some() {
+            let name = action_name(t);
+            if let Some(j) = names.insert(name.clone(), i) {
+                push(
+                    format!("{field}.name"),
+                    format!("{name:?} is also the action name of targets[{j}]"),
+                    Some("give one of them another name = \"…\" in [targets.action]"),
+                );
+            }
+        }
+        let Some(a) = &t.action else { continue };
+        if config.genesys.is_none() {
+            push(
+                field.clone(),
+                "a data action needs the [genesys] section".into(),
+                Some("add [genesys] with integration = \"…\", or remove [targets.action]"),
+            );
+        }
+        if let Some(name) = &a.name {
+            if name.trim().is_empty() {
+                push(format!("{field}.name"), "is empty".into(), None);
+            }
+        }
+        if let Some(s) = a.timeout_seconds {
+            if !TIMEOUT_RANGE.contains(&s) {
+                push(
+                    format!("{field}.timeout_seconds"),
+                    format!("{s} is out of range (1–60 seconds)"),
+                    None,
+                );
+            }
+        }
+        if let Some(text) = &a.sample_input {
+            if !matches!(serde_json::from_str::<Value>(text), Ok(Value::Object(_))) {
+                push(
+                    format!("{field}.sample_input"),
+                    "is not a JSON object".into(),
+                    Some("write it as a TOML string, e.g. sample_input = '{\"orderId\": \"42\"}'"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The name of a target's data action: `action.name`, default the function's name (the last
+/// component of an ARN, without its qualifier).
+pub fn action_name(target: &super::TargetConfig) -> String {
+    if let Some(name) = target.action.as_ref().and_then(|a| a.name.clone()) {
+        return name;
+    }
+    match super::parse_function(&target.function) {
+        Ok(super::FunctionRef::Arn(arn)) => arn.name,
+        _ => target.function.clone(),
+    }
+}
+
+/// Reads every contract schema the targets name, relative to `base` (the config file's
+/// folder): path as written → the JSON object. Unreadable files and non-objects are problems.
+pub fn read_schemas(config: &Config, base: &Path) -> (BTreeMap<String, Value>, Vec<Problem>) {
+    let mut schemas = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (i, t) in config.targets.iter().enumerate() {
+        let Some(a) = &t.action else { continue };
+        for (key, path) in [
+            ("input_schema", &a.input_schema),
+            ("output_schema", &a.output_schema),
+        ] {
+            let Some(path) = path else { continue };
+            if schemas.contains_key(path) {
+                continue;
+            }
+            let field = format!("targets[{i}].action.{key}");
+            let full = base.join(path);
+            let problem = |message: String, hint: &str| Problem {
+                field: field.clone(),
+                message,
+                hint: Some(hint.to_string()),
+            };
+            match std::fs::read_to_string(&full) {
+                Err(e) => problems.push(problem(
+                    format!("cannot read {}: {e}", full.display()),
+                    "the path is relative to the config file's folder",
+                )),
+                Ok(text) => match serde_json::from_str::<Value>(&text) {
+                    Ok(v @ Value::Object(_)) => {
+                        schemas.insert(path.clone(), v);
+                    }
+                    Ok(_) => problems.push(problem(
+                        format!("{} is not a JSON object", full.display()),
+                        "a JSON Schema document is an object, e.g. {\"type\": \"object\"}",
+                    )),
+                    Err(e) => problems.push(problem(
+                        format!("{} is not valid JSON: {e}", full.display()),
+                        "fix the JSON syntax",
+                    )),
+                },
+            }
+        }
+    }
+    (schemas, problems)
+}

@@ -1,0 +1,310 @@
+//! `check` findings and `verify` checks for the Genesys Cloud side.
+//!
+//! Part of the pure `core` layer. Severity: anything that lets Genesys Cloud reach another role
+//! or a function that is not a target is `security` (a credential changed outside lambda-trust,
+//! a credential binding swapped, an action calling a non-target); templates, schemas, timeouts,
+//! names and a disabled or missing object are `config`.
+
+use super::describe::{action_doc, describe_genesys};
+use super::plan::{as_observed, GenesysOp, GenesysPlan};
+use super::state::*;
+use crate::core::drift::{json_diff, Finding, Severity};
+use crate::core::verify::Check;
+
+/// A finding and the Genesys Cloud entity it is about (`Action`, `Integration`,
+/// `Credential` and its ID), so the audit trail can say who changed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GenesysFinding {
+    pub finding: Finding,
+    pub entity: Option<(&'static str, String)>,
+}
+
+fn finding(severity: Severity, resource: String, message: String) -> Finding {
+    Finding {
+        severity,
+        kind: "drift",
+        resource,
+        path: String::new(),
+        expected: None,
+        actual: None,
+        message,
+        config_key: "genesys",
+        counterexample: None,
+    }
+}
+
+/// `PutConfig` reasons that only follow from another op of the same plan.
+const CONSEQUENCES: &[&str] = &[
+    super::plan::REASON_CREDENTIAL_WRITTEN,
+    super::plan::REASON_ACTIONS_CHANGE,
+];
+
+fn is_target(desired: &DesiredGenesys, arn: &str) -> bool {
+    desired.actions.iter().any(|a| a.function_arn == arn)
+}
+
+/// The findings a Genesys plan stands for, plus foreign actions that call a non-target.
+pub fn genesys_findings(desired: &DesiredGenesys, plan: &GenesysPlan) -> Vec<GenesysFinding> {
+    let mut out: Vec<GenesysFinding> = plan
+        .ops
+        .iter()
+        .flat_map(|op| op_findings(desired, op))
+        .collect();
+    for a in &plan.foreign {
+        if !is_target(desired, &a.function_arn) {
+            out.push(GenesysFinding {
+                finding: finding(
+                    Severity::Security,
+                    super::describe::action_resource(&a.name),
+                    format!(
+                        "action {:?} ({}) in lambda-trust's integration, not created by lambda-trust, calls {}, which is not a target",
+                        a.name, a.id, a.function_arn
+                    ),
+                ),
+                entity: Some(("Action", a.id.clone())),
+            });
+        }
+    }
+    out
+}
+
+fn op_findings(desired: &DesiredGenesys, op: &GenesysOp) -> Vec<GenesysFinding> {
+    let v = describe_genesys(op);
+    let one = |severity, message: String, entity: Option<(&'static str, String)>| {
+        vec![GenesysFinding {
+            finding: finding(severity, v.resource.clone(), message),
+            entity,
+        }]
+    };
+    match op {
+        GenesysOp::UpdateCredential { id, reason, .. } => one(
+            Severity::Security,
+            format!("credential {id}: {reason}"),
+            Some(("Credential", id.clone())),
+        ),
+        GenesysOp::PutConfig {
+            integration,
+            reasons,
+            ..
+        } => {
+            // Rewriting the ledger after another op is a consequence, not a finding of its own.
+            let own: Vec<&str> = reasons
+                .iter()
+                .map(String::as_str)
+                .filter(|r| !CONSEQUENCES.contains(r))
+                .collect();
+            if own.is_empty() {
+                return Vec::new();
+            }
+            let swapped = own.iter().any(|r| r.starts_with("the credential bound"));
+            let entity = match integration {
+                super::plan::IntegrationRef::Existing(id) => Some(("Integration", id.clone())),
+                super::plan::IntegrationRef::Created => None,
+            };
+            one(
+                if swapped {
+                    Severity::Security
+                } else {
+                    Severity::Config
+                },
+                format!("integration config: {}", own.join("; ")),
+                entity,
+            )
+        }
+        GenesysOp::UpdateAction {
+            id,
+            action,
+            category,
+            before,
+            ..
+        }
+        | GenesysOp::UpdateActionDraft {
+            id,
+            action,
+            category,
+            before,
+            ..
+        } => action_findings(desired, &v.resource, id, action, category, before),
+        GenesysOp::DeleteAction {
+            id,
+            name,
+            function_arn,
+        } => one(
+            if is_target(desired, function_arn) {
+                Severity::Config
+            } else {
+                Severity::Security
+            },
+            format!("action {name:?} ({id}) calls {function_arn}, which is no longer a target"),
+            Some(("Action", id.clone())),
+        ),
+        GenesysOp::Enable { integration, .. } => one(
+            Severity::Config,
+            format!("{}: data actions do not run", v.detail),
+            match integration {
+                super::plan::IntegrationRef::Existing(id) => Some(("Integration", id.clone())),
+                super::plan::IntegrationRef::Created => None,
+            },
+        ),
+        _ => one(
+            Severity::Config,
+            format!("not created yet: {}", v.detail),
+            None,
+        ),
+    }
+}
+
+/// One finding per differing field of an owned action.
+fn action_findings(
+    desired: &DesiredGenesys,
+    resource: &str,
+    id: &str,
+    action: &DesiredAction,
+    category: &str,
+    before: &ObservedAction,
+) -> Vec<GenesysFinding> {
+    let want = action_doc(&as_observed(action, category, id, before.version));
+    let have = action_doc(before);
+    json_diff(&want, &have)
+        .into_iter()
+        .map(|(path, expected, actual)| {
+            let security = path.starts_with(".requestUrlTemplate")
+                && !is_target(desired, &before.function_arn);
+            let what = if security {
+                format!(
+                    "action {:?} calls {}, which is not a target",
+                    before.name, before.function_arn
+                )
+            } else {
+                format!(
+                    "action {:?}: {} differs",
+                    before.name,
+                    path.trim_start_matches('.')
+                )
+            };
+            GenesysFinding {
+                finding: Finding {
+                    path,
+                    expected,
+                    actual,
+                    ..finding(
+                        if security {
+                            Severity::Security
+                        } else {
+                            Severity::Config
+                        },
+                        resource.to_string(),
+                        what,
+                    )
+                },
+                entity: Some(("Action", id.to_string())),
+            }
+        })
+        .collect()
+}
+
+/// `verify`'s Genesys checks: the integration is enabled, its credential is lambda-trust's,
+/// unchanged and holds the role the AWS side proved (`aws_role_arn`, the live role's ARN),
+/// every target has an action calling exactly its ARN, and no action in the integration calls
+/// anything else.
+pub fn genesys_checks(
+    desired: &DesiredGenesys,
+    observed: &ObservedGenesys,
+    aws_role_arn: Option<&str>,
+) -> Vec<Check> {
+    let check = |name: String, passed: bool, detail: String| Check {
+        name,
+        passed,
+        detail,
+    };
+    let Some(i) = &observed.integration else {
+        return vec![check(
+            "genesys: integration exists".into(),
+            false,
+            format!("no integration named {:?}", desired.integration),
+        )];
+    };
+    let ledger = i.ledger().unwrap_or_default();
+    let mut out = vec![check(
+        "genesys: integration is enabled".into(),
+        i.intended_state == ENABLED,
+        format!("{:?} ({}) is {}", i.name, i.id, i.intended_state),
+    )];
+    out.push(credential_check(
+        desired,
+        observed,
+        i,
+        &ledger,
+        aws_role_arn,
+    ));
+    for d in &desired.actions {
+        let a = observed
+            .actions
+            .iter()
+            .find(|a| a.name == d.name && ledger.actions.contains(&a.id));
+        out.push(check(
+            format!(
+                "genesys: action {:?} calls exactly {}",
+                d.name, d.function_arn
+            ),
+            a.is_some_and(|a| a.function_arn == d.function_arn),
+            match a {
+                Some(a) => format!("action {} calls {}", a.id, a.function_arn),
+                None => "no such action created by lambda-trust".into(),
+            },
+        ));
+    }
+    let strays: Vec<String> = observed
+        .actions
+        .iter()
+        .filter(|a| !is_target(desired, &a.function_arn))
+        .map(|a| format!("{:?} ({}) calls {}", a.name, a.id, a.function_arn))
+        .collect();
+    out.push(check(
+        "genesys: no action in the integration calls a function that is not a target".into(),
+        strays.is_empty(),
+        if strays.is_empty() {
+            format!("{} action(s), all calling targets", observed.actions.len())
+        } else {
+            strays.join("; ")
+        },
+    ));
+    out
+}
+
+fn credential_check(
+    desired: &DesiredGenesys,
+    observed: &ObservedGenesys,
+    i: &ObservedIntegration,
+    ledger: &Ledger,
+    aws_role_arn: Option<&str>,
+) -> Check {
+    let name = "genesys: the integration's credential holds the role proved on the AWS side";
+    let problem = match (&observed.credential, aws_role_arn) {
+        (_, None) => Some("the AWS role does not exist".to_string()),
+        (None, _) => Some("lambda-trust's credential does not exist".to_string()),
+        (Some(c), Some(role)) => {
+            if i.bound_credential.as_deref() != Some(c.id.as_str()) {
+                Some(format!(
+                    "the integration is bound to {}, not lambda-trust's credential {}",
+                    i.bound_credential.as_deref().unwrap_or("no credential"),
+                    c.id
+                ))
+            } else if role != desired.role_arn {
+                Some(format!("the AWS role is {role}, not {}", desired.role_arn))
+            } else {
+                super::plan::credential_drift(desired, ledger, c)
+            }
+        }
+    };
+    Check {
+        name: name.into(),
+        passed: problem.is_none(),
+        detail: problem.unwrap_or_else(|| {
+            format!(
+                "credential {} holds {} (written by lambda-trust at {}, unchanged since)",
+                ledger.credential_id, desired.role_arn, ledger.credential_modified
+            )
+        }),
+    }
+}

@@ -1,0 +1,18 @@
+//! The Genesys Cloud side, pure: desired and observed state, the ownership ledger, the
+//! planner, what a change means to a user, and the `check`/`verify` findings.
+//!
+//! Part of the `core` layer (no I/O): `genesys::observe` fills an [`ObservedGenesys`],
+//! `genesys::apply` runs a [`GenesysPlan`], and tests build both by hand.
+
+pub mod describe;
+pub mod findings;
+pub mod plan;
+pub mod state;
+
+pub use describe::describe_genesys;
+pub use findings::{genesys_checks, genesys_findings, GenesysFinding};
+pub use plan::{
+    plan_genesys, plan_genesys_destroy, ActionRef, CredentialRef, GenesysOp, GenesysPlan,
+    GenesysPlanError, IntegrationRef,
+};
+pub use state::*;

@@ -1,0 +1,498 @@
+//! The Genesys Cloud HTTP client: OAuth client credentials, JSON requests, and the one retry
+//! policy (429 → wait `Retry-After`; 5xx and dropped connections → backoff; all bounded and
+//! counted for the report).
+//!
+//! Part of the `genesys` layer: the only place that names the HTTP client crate. Secrets live
+//! in [`Secret`], whose `Debug` and `Display` never show them.
+
+use std::fmt;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use base64::Engine;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use tokio::time::Instant;
+
+use super::regions::{Endpoints, RegionError};
+use crate::retry::{retry_with, Backoff, Retry};
+
+/// A secret string: shown as `***` by `Debug` and `Display`; [`Secret::expose`] to use it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// An OAuth client (client-credentials grant) of the Genesys Cloud org.
+#[derive(Debug, Clone)]
+pub struct OAuthClient {
+    pub id: String,
+    pub secret: Secret,
+    /// Where it came from, for messages (`the environment`, `secret …`).
+    pub source: String,
+}
+
+/// The environment variables of Genesys Cloud's own tools.
+pub const ENV_CLIENT_ID: &str = "GENESYSCLOUD_OAUTHCLIENT_ID";
+pub const ENV_CLIENT_SECRET: &str = "GENESYSCLOUD_OAUTHCLIENT_SECRET";
+pub const ENV_REGION: &str = "GENESYSCLOUD_REGION";
+pub const ENV_API_REGION: &str = "GENESYSCLOUD_API_REGION";
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+impl OAuthClient {
+    /// `GENESYSCLOUD_OAUTHCLIENT_ID` and `_SECRET`, when both are set.
+    pub fn from_env() -> Option<OAuthClient> {
+        Some(OAuthClient {
+            id: env(ENV_CLIENT_ID)?,
+            secret: Secret::new(env(ENV_CLIENT_SECRET)?),
+            source: format!("{ENV_CLIENT_ID}/{ENV_CLIENT_SECRET}"),
+        })
+    }
+
+    /// The JSON Lambda functions calling Genesys Cloud commonly keep in Secrets Manager:
+    /// `{"client_id", "client_secret", "base_url"?}`. Returns the client and `base_url`.
+    pub fn from_secret_json(
+        text: &str,
+        secret_id: &str,
+    ) -> Result<(OAuthClient, Option<String>), GenesysError> {
+        let bad = |what: &str| GenesysError::BadSecret {
+            secret: secret_id.to_string(),
+            problem: what.to_string(),
+        };
+        let v: Value = serde_json::from_str(text).map_err(|_| bad("it is not JSON"))?;
+        let field = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+        let id = field("client_id").ok_or_else(|| bad("it has no \"client_id\" string"))?;
+        let secret =
+            field("client_secret").ok_or_else(|| bad("it has no \"client_secret\" string"))?;
+        Ok((
+            OAuthClient {
+                id,
+                secret: Secret::new(secret),
+                source: format!("secret {secret_id}"),
+            },
+            field("base_url"),
+        ))
+    }
+}
+
+/// The endpoints: `GENESYSCLOUD_API_REGION` > `GENESYSCLOUD_REGION` > `[genesys].region`.
+pub fn endpoints(config_region: Option<&str>) -> Result<Endpoints, RegionError> {
+    super::regions::resolve(
+        config_region,
+        env(ENV_REGION).as_deref(),
+        env(ENV_API_REGION).as_deref(),
+    )
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GenesysError {
+    #[error("Genesys Cloud refused the OAuth client from {source_name} ({status}): {message}\n(hint: check the client ID and secret; the OAuth client must use the client-credentials grant, belong to the org of the configured region, and have a role with the Integrations permissions (integrations:integration, integrations:credential, integrations:action) and, for who-changed-it, audits:audit:view)")]
+    Auth {
+        source_name: String,
+        status: u16,
+        message: String,
+    },
+    #[error("no Genesys Cloud OAuth client\n(hint: set {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET}, or [genesys].oauth_secret to a Secrets Manager secret holding {{\"client_id\", \"client_secret\"}})")]
+    NoClient,
+    #[error("the Secrets Manager secret {secret} is not a Genesys Cloud OAuth client: {problem}\n(hint: store {{\"client_id\": \"…\", \"client_secret\": \"…\", \"base_url\": \"https://api.mypurecloud.com\"}} (base_url optional))")]
+    BadSecret { secret: String, problem: String },
+    #[error("the secret's base_url {base_url} disagrees with the configured Genesys Cloud API {api_url}\n(hint: fix [genesys].region (or GENESYSCLOUD_REGION / GENESYSCLOUD_API_REGION), or the secret's base_url)")]
+    RegionMismatch { base_url: String, api_url: String },
+    #[error("Genesys Cloud {method} {path}: {status} {code}: {message}")]
+    Api {
+        method: String,
+        path: String,
+        status: u16,
+        code: String,
+        message: String,
+        retry_after: Option<u64>,
+    },
+    #[error("cannot reach Genesys Cloud ({method} {url}): {message}\n(hint: check the region or GENESYSCLOUD_API_REGION, and the network)")]
+    Transport {
+        method: String,
+        url: String,
+        message: String,
+    },
+    #[error("unexpected answer from Genesys Cloud {method} {path}: {message}")]
+    Decode {
+        method: String,
+        path: String,
+        message: String,
+    },
+    #[error(transparent)]
+    Region(#[from] RegionError),
+}
+
+impl GenesysError {
+    /// The HTTP status of an API error.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            GenesysError::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// What the client did, for the report: writes on the wire and every retried call.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub reads: usize,
+    pub writes: usize,
+    /// `429 GET /api/v2/…`, one per retried attempt.
+    pub retried: Vec<String>,
+}
+
+/// A signed-in client.
+pub struct Client {
+    http: reqwest::Client,
+    api_url: String,
+    token: Secret,
+    stats: Mutex<Stats>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("api_url", &self.api_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How long one call may keep retrying, and its backoff.
+const RETRY_WINDOW: Duration = Duration::from_secs(60);
+const BACKOFF: Backoff = Backoff {
+    initial: Duration::from_millis(200),
+    max: Duration::from_secs(4),
+};
+/// A `Retry-After` longer than this is capped (the window bounds the total).
+const MAX_RETRY_AFTER: u64 = 30;
+
+/// Which errors are worth another attempt, and after how long.
+fn classify(e: &GenesysError, idempotent: bool) -> Retry {
+    match e {
+        GenesysError::Api {
+            status: 429,
+            retry_after,
+            ..
+        } => Retry::After(Duration::from_secs(
+            retry_after.unwrap_or(1).clamp(1, MAX_RETRY_AFTER),
+        )),
+        GenesysError::Api { status, .. } if *status >= 500 => Retry::Backoff,
+        // A dropped connection may have delivered a POST: retry only what repeats safely.
+        GenesysError::Transport { .. } if idempotent => Retry::Backoff,
+        _ => Retry::No,
+    }
+}
+
+impl Client {
+    /// Signs in (client-credentials grant) at the login URL.
+    pub async fn connect(
+        endpoints: &Endpoints,
+        oauth: &OAuthClient,
+    ) -> Result<Client, GenesysError> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .user_agent(concat!("lambda-trust/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| GenesysError::Transport {
+                method: "build".into(),
+                url: endpoints.api_url.clone(),
+                message: e.to_string(),
+            })?;
+        let url = format!("{}/oauth/token", endpoints.login_url);
+        let basic = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            oauth.id,
+            oauth.secret.expose()
+        ));
+        let url = url.as_str();
+        let deadline = Instant::now() + RETRY_WINDOW;
+        let out = retry_with(
+            deadline,
+            BACKOFF,
+            |e| classify(e, true),
+            |_| {
+                let req = http
+                    .post(url)
+                    .header("Authorization", format!("Basic {basic}"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .body("grant_type=client_credentials");
+                async move {
+                    let resp = req.send().await.map_err(|e| transport("POST", url, e))?;
+                    let status = resp.status();
+                    let text = resp.text().await.unwrap_or_default();
+                    if status == StatusCode::UNAUTHORIZED || status == StatusCode::BAD_REQUEST {
+                        let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                        let message = v["error_description"]
+                            .as_str()
+                            .or(v["description"].as_str())
+                            .or(v["error"].as_str())
+                            .unwrap_or("invalid client credentials")
+                            .to_string();
+                        return Err(GenesysError::Auth {
+                            source_name: oauth.source.clone(),
+                            status: status.as_u16(),
+                            message,
+                        });
+                    }
+                    check_status("POST", "/oauth/token", status, None, &text)?;
+                    let v: Value = serde_json::from_str(&text)
+                        .map_err(|e| decode("POST", "/oauth/token", e))?;
+                    v["access_token"]
+                        .as_str()
+                        .map(Secret::new)
+                        .ok_or_else(|| decode("POST", "/oauth/token", "no access_token"))
+                }
+            },
+        )
+        .await;
+        Ok(Client {
+            http,
+            api_url: endpoints.api_url.clone(),
+            token: out.result?,
+            stats: Mutex::new(Stats::default()),
+        })
+    }
+
+    pub fn api_url(&self) -> &str {
+        &self.api_url
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.stats.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// `GET` a JSON document (`path` includes the query string).
+    pub async fn get(&self, path: &str) -> Result<Value, GenesysError> {
+        let text = self.call(Method::GET, path, None).await?;
+        serde_json::from_str(&text).map_err(|e| decode("GET", path, e))
+    }
+
+    /// `GET` a text document (templates).
+    pub async fn get_text(&self, path: &str) -> Result<String, GenesysError> {
+        let text = self.call(Method::GET, path, None).await?;
+        // Served as text/plain; a JSON string is accepted too.
+        Ok(match serde_json::from_str::<Value>(&text) {
+            Ok(Value::String(s)) => s,
+            _ => text,
+        })
+    }
+
+    /// A write (`POST`/`PUT`/`PATCH`/`DELETE`); the answer's JSON (`null` when empty).
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, GenesysError> {
+        let m = method.to_string();
+        let text = self.call(method, path, body).await?;
+        if text.trim().is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_json::from_str(&text).map_err(|e| decode(&m, path, e))
+    }
+
+    /// One call with the retry policy; counts it and every retry.
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<String, GenesysError> {
+        let idempotent = method != Method::POST;
+        let write = method != Method::GET && !is_query(path);
+        let url = format!("{}{}", self.api_url, path);
+        let deadline = Instant::now() + RETRY_WINDOW;
+        let out = retry_with(
+            deadline,
+            BACKOFF,
+            |e| {
+                let r = classify(e, idempotent);
+                if r != Retry::No {
+                    self.note_retry(e, &method, path);
+                }
+                r
+            },
+            |_| self.once(method.clone(), url.clone(), path, body),
+        )
+        .await;
+        if let Ok(mut s) = self.stats.lock() {
+            let n = out.attempts as usize;
+            if write {
+                s.writes += n;
+            } else {
+                s.reads += n;
+            }
+        }
+        out.result
+    }
+
+    fn note_retry(&self, e: &GenesysError, method: &Method, path: &str) {
+        let what = match e.status() {
+            Some(s) => s.to_string(),
+            None => "connection".into(),
+        };
+        let path = path.split('?').next().unwrap_or(path);
+        if let Ok(mut s) = self.stats.lock() {
+            s.retried.push(format!("{what} {method} {path}"));
+        }
+    }
+
+    async fn once(
+        &self,
+        method: Method,
+        url: String,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<String, GenesysError> {
+        let m = method.to_string();
+        let mut req = self
+            .http
+            .request(method, &url)
+            .bearer_auth(self.token.expose())
+            .header("Accept", "application/json");
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let resp = req.send().await.map_err(|e| transport(&m, &url, e))?;
+        let status = resp.status();
+        let retry_after = resp
+            .headers()
+            .get("Retry-After")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let text = resp.text().await.map_err(|e| transport(&m, &url, e))?;
+        check_status(&m, path, status, retry_after, &text)?;
+        Ok(text)
+    }
+}
+
+/// `POST`s that only read: the audit query and the action test.
+fn is_query(path: &str) -> bool {
+    path.starts_with("/api/v2/audits/query") || path.ends_with("/test")
+}
+
+fn check_status(
+    method: &str,
+    path: &str,
+    status: StatusCode,
+    retry_after: Option<u64>,
+    text: &str,
+) -> Result<(), GenesysError> {
+    if status.is_success() {
+        return Ok(());
+    }
+    // Errors are the SDK's ErrorBody: {message, code, status, …}.
+    let v: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+    Err(GenesysError::Api {
+        method: method.to_string(),
+        path: path.split('?').next().unwrap_or(path).to_string(),
+        status: status.as_u16(),
+        code: v["code"].as_str().unwrap_or("").to_string(),
+        message: v["message"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| text.chars().take(200).collect()),
+        retry_after,
+    })
+}
+
+fn transport(method: &str, url: &str, e: reqwest::Error) -> GenesysError {
+    GenesysError::Transport {
+        method: method.to_string(),
+        url: url.to_string(),
+        message: e.to_string(),
+    }
+}
+
+fn decode(method: &str, path: &str, e: impl fmt::Display) -> GenesysError {
+    GenesysError::Decode {
+        method: method.to_string(),
+        path: path.to_string(),
+        message: e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_show() {
+        let c = OAuthClient {
+            id: "id".into(),
+            secret: Secret::new("hunter2"),
+            source: "env".into(),
+        };
+        let shown = format!("{c:?} {}", c.secret);
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("***"));
+    }
+
+    #[test]
+    fn a_secret_json_names_what_is_missing() {
+        let (c, base) = OAuthClient::from_secret_json(
+            r#"{"client_id":"a","client_secret":"b","base_url":"https://api.mypurecloud.com"}"#,
+            "s",
+        )
+        .unwrap();
+        assert_eq!((c.id.as_str(), c.secret.expose()), ("a", "b"));
+        assert_eq!(base.as_deref(), Some("https://api.mypurecloud.com"));
+        let e = OAuthClient::from_secret_json(r#"{"client_id":"a"}"#, "s").unwrap_err();
+        assert!(e.to_string().contains("client_secret"), "{e}");
+        assert!(!e.to_string().contains("\"a\""));
+    }
+
+    #[test]
+    fn retry_policy() {
+        let api = |status, retry_after| GenesysError::Api {
+            method: "GET".into(),
+            path: "/".into(),
+            status,
+            code: String::new(),
+            message: String::new(),
+            retry_after,
+        };
+        assert_eq!(
+            classify(&api(429, Some(3)), false),
+            Retry::After(Duration::from_secs(3))
+        );
+        assert_eq!(
+            classify(&api(429, Some(3600)), true),
+            Retry::After(Duration::from_secs(MAX_RETRY_AFTER))
+        );
+        assert_eq!(classify(&api(503, None), false), Retry::Backoff);
+        assert_eq!(classify(&api(409, None), true), Retry::No);
+        assert_eq!(classify(&api(400, None), true), Retry::No);
+        let t = GenesysError::Transport {
+            method: "POST".into(),
+            url: "u".into(),
+            message: "reset".into(),
+        };
+        assert_eq!(classify(&t, false), Retry::No);
+        assert_eq!(classify(&t, true), Retry::Backoff);
+    }
+}

@@ -1,0 +1,208 @@
+//! The one backoff loop of our own: retry a call while its error is retryable and a deadline
+//! allows, sleeping `initial`, `2 × initial`, … capped at `max` between attempts — or as long
+//! as the server asked (`Retry-After`).
+//!
+//! Beside every layer (like `error`): `aws` and `genesys` both use it. On the AWS side the SDK already retries throttling, server errors and dropped connections (see `client`);
+//! this helper is for waiting on a *state* AWS reaches eventually: an entity created a moment
+//! ago that the next call cannot see yet (IAM is eventually consistent), or a new trust policy
+//! that AssumeRole does not honour yet. It is a small function rather than a crate (`backon`,
+//! `tokio-retry`): three call sites, one policy, and it needs the attempt count for messages.
+
+use std::future::Future;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+/// Exponential backoff: the first wait, and the longest one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    pub initial: Duration,
+    pub max: Duration,
+}
+
+/// What a retried call ended with, and how many attempts it took (the first one included).
+#[derive(Debug)]
+pub struct Attempted<T, E> {
+    pub result: Result<T, E>,
+    pub attempts: u32,
+}
+
+/// Calls `op(attempt)` (attempts are numbered from 1) until it succeeds, fails with an error
+/// `is_retryable` rejects, or the next wait would end at or after `deadline`. Waits double
+/// from `backoff.initial` up to `backoff.max`. Always makes at least one attempt.
+pub async fn retry_until<T, E, Fut>(
+    deadline: Instant,
+    backoff: Backoff,
+    mut is_retryable: impl FnMut(&E) -> bool,
+    op: impl FnMut(u32) -> Fut,
+) -> Attempted<T, E>
+where
+    Fut: Future<Output = Result<T, E>>,
+{
+    retry_with(
+        deadline,
+        backoff,
+        |e| {
+            if is_retryable(e) {
+                Retry::Backoff
+            } else {
+                Retry::No
+            }
+        },
+        op,
+    )
+    .await
+}
+
+/// Whether (and how long) to wait before the next attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// Give up: the error is final.
+    No,
+    /// The next backoff step.
+    Backoff,
+    /// Exactly this long (a server's `Retry-After`); the backoff does not grow.
+    After(Duration),
+}
+
+/// [`retry_until`] with a per-error choice of the wait ([`Retry`]). Same deadline rule: no
+/// wait that would end at or after `deadline`.
+pub async fn retry_with<T, E, Fut>(
+    deadline: Instant,
+    backoff: Backoff,
+    mut classify: impl FnMut(&E) -> Retry,
+    mut op: impl FnMut(u32) -> Fut,
+) -> Attempted<T, E>
+where
+    Fut: Future<Output = Result<T, E>>,
+{
+    let mut delay = backoff.initial;
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let result = op(attempts).await;
+        let wait = match &result {
+            Err(e) => match classify(e) {
+                Retry::No => None,
+                Retry::Backoff => Some((delay, true)),
+                Retry::After(d) => Some((d, false)),
+            },
+            Ok(_) => None,
+        };
+        match wait {
+            Some((wait, grows)) if Instant::now() + wait < deadline => {
+                tokio::time::sleep(wait).await;
+                if grows {
+                    delay = (delay * 2).min(backoff.max);
+                }
+            }
+            _ => return Attempted { result, attempts },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+
+    const BACKOFF: Backoff = Backoff {
+        initial: Duration::from_millis(250),
+        max: Duration::from_secs(4),
+    };
+
+    /// Runs `retry_until` against an op that fails `failures` times with a retryable error,
+    /// returning the result, the attempt count and the instants (from start) of each attempt.
+    async fn run(failures: u32, wait: Duration) -> (Result<u32, &'static str>, u32, Vec<u64>) {
+        let start = Instant::now();
+        let seen = RefCell::new(Vec::new());
+        let out = retry_until(
+            start + wait,
+            BACKOFF,
+            |e: &&str| *e == "retry",
+            |attempt| {
+                seen.borrow_mut().push(start.elapsed().as_millis() as u64);
+                async move {
+                    if attempt <= failures {
+                        Err("retry")
+                    } else {
+                        Ok(attempt)
+                    }
+                }
+            },
+        )
+        .await;
+        (out.result, out.attempts, seen.into_inner())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn first_success_makes_one_attempt() {
+        let (result, attempts, at) = run(0, Duration::from_secs(30)).await;
+        assert_eq!((result, attempts, at), (Ok(1), 1, vec![0]));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn waits_double_up_to_the_cap() {
+        let (result, attempts, at) = run(7, Duration::from_secs(60)).await;
+        assert_eq!(result, Ok(8));
+        assert_eq!(attempts, 8);
+        // Waits: 250, 500, 1000, 2000, 4000, 4000, 4000 ms.
+        assert_eq!(at, vec![0, 250, 750, 1750, 3750, 7750, 11750, 15750]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn gives_up_when_the_next_wait_would_pass_the_deadline() {
+        // Attempts at 0, 250, 750, 1750; the next wait (2000 ms) would end at 3750 ≥ 3000.
+        let (result, attempts, at) = run(u32::MAX, Duration::from_secs(3)).await;
+        assert_eq!(result, Err("retry"));
+        assert_eq!(attempts, 4);
+        assert_eq!(at, vec![0, 250, 750, 1750]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_non_retryable_error_ends_at_once() {
+        let out: Attempted<(), &str> = retry_until(
+            Instant::now() + Duration::from_secs(30),
+            BACKOFF,
+            |_| false,
+            |_| async { Err("fatal") },
+        )
+        .await;
+        assert_eq!((out.result, out.attempts), (Err("fatal"), 1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_is_honoured_and_does_not_grow_the_backoff() {
+        let start = Instant::now();
+        let seen = RefCell::new(Vec::new());
+        let out = retry_with(
+            start + Duration::from_secs(60),
+            BACKOFF,
+            |e: &&str| match *e {
+                "slow-down" => Retry::After(Duration::from_secs(3)),
+                "busy" => Retry::Backoff,
+                _ => Retry::No,
+            },
+            |attempt| {
+                seen.borrow_mut().push(start.elapsed().as_millis() as u64);
+                async move {
+                    match attempt {
+                        1 | 3 => Err("slow-down"),
+                        2 | 4 => Err("busy"),
+                        _ => Ok(attempt),
+                    }
+                }
+            },
+        )
+        .await;
+        assert_eq!((out.result, out.attempts), (Ok(5), 5));
+        // 3 s (Retry-After), 250 ms, 3 s, 500 ms.
+        assert_eq!(seen.into_inner(), vec![0, 3000, 3250, 6250, 6750]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_deadline_already_passed_still_makes_one_attempt() {
+        let (result, attempts, _) = run(u32::MAX, Duration::ZERO).await;
+        assert_eq!((result, attempts), (Err("retry"), 1));
+    }
+}

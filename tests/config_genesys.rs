@@ -1,0 +1,57 @@
+//! `[genesys]` and `[targets.action]` validation: each rule with a clear error; without the
+//! section nothing changes.
+
+use lambda_trust::config;
+
+const BASE: &str = "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10\"\n[role]\nname = \"R\"\n[aws]\nregion = \"us-east-1\"\naccount_id = \"111122223333\"\n[[targets]]\nfunction = \"lookup-order\"\n";
+
+fn load(extra: &str, dir: &std::path::Path) -> Result<config::Loaded, String> {
+    let path = dir.join("lambda-trust.toml");
+    std::fs::write(&path, format!("{BASE}{extra}")).unwrap();
+    config::load(&path).map_err(|e| e.to_string())
+}
+
+#[test]
+fn without_genesys_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = load("", dir.path()).unwrap();
+    assert!(l.config.genesys.is_none());
+    assert!(l.schemas.is_empty());
+}
+
+#[test]
+fn a_full_genesys_config_loads_with_its_schema_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("contracts")).unwrap();
+    std::fs::write(dir.path().join("contracts/in.json"), r#"{"type":"object"}"#).unwrap();
+    let l = load(
+        "[targets.action]\nname = \"Lookup order\"\ninput_schema = \"contracts/in.json\"\ntimeout_seconds = 60\nsample_input = '{\"orderId\": \"1\"}'\n[genesys]\nregion = \"eu-west-1\"\nintegration = \"Lambda\"\n",
+        dir.path(),
+    )
+    .unwrap();
+    assert_eq!(l.schemas["contracts/in.json"]["type"], "object");
+    assert_eq!(l.config.genesys_category().as_deref(), Some("Lambda"));
+}
+
+#[test]
+fn each_rule_has_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("list.json"), "[1]").unwrap();
+    let cases = [
+        ("[targets.action]\ntimeout_seconds = 61\n[genesys]\nintegration = \"L\"\n", "out of range (1–60 seconds)"),
+        ("[targets.action]\ntimeout_seconds = 0\n[genesys]\nintegration = \"L\"\n", "out of range"),
+        ("[targets.action]\nname = \"x\"\n", "needs the [genesys] section"),
+        ("[targets.action]\ninput_schema = \"missing.json\"\n[genesys]\nintegration = \"L\"\n", "cannot read"),
+        ("[targets.action]\noutput_schema = \"list.json\"\n[genesys]\nintegration = \"L\"\n", "is not a JSON object"),
+        ("[targets.action]\nsample_input = \"[1]\"\n[genesys]\nintegration = \"L\"\n", "sample_input"),
+        ("[genesys]\nintegration = \" \"\n", "integration name"),
+        ("[genesys]\nintegration = \"L\"\nregion = \"Mars\"\n", "not a region name"),
+        ("[genesys]\nintegration = \"L\"\ncolour = \"red\"\n", "unknown field"),
+        ("[targets.action]\nnam = \"x\"\n[genesys]\nintegration = \"L\"\n", "unknown field"),
+        ("[[targets]]\nfunction = \"other\"\n[targets.action]\nname = \"lookup-order\"\n[genesys]\nintegration = \"L\"\n", "also the action name of targets[0]"),
+    ];
+    for (extra, needle) in cases {
+        let e = load(extra, dir.path()).expect_err(extra);
+        assert!(e.contains(needle), "{extra:?}: {e}");
+    }
+}
