@@ -46,7 +46,8 @@ pub fn describe(op: &Op) -> ChangeView {
 }
 
 impl ChangeView {
-    fn new(resource: String, action: Action, detail: impl Into<String>) -> ChangeView {
+    /// A change with no documents to show.
+    pub(crate) fn new(resource: String, action: Action, detail: impl Into<String>) -> ChangeView {
         ChangeView {
             resource,
             action,

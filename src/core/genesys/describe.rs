@@ -9,16 +9,6 @@ use super::plan::{as_observed, GenesysOp};
 use super::state::{DesiredAction, ObservedAction};
 use crate::core::describe::{Action, ChangeView};
 
-fn view(resource: String, action: Action, detail: impl Into<String>) -> ChangeView {
-    ChangeView {
-        resource,
-        action,
-        detail: detail.into(),
-        before: None,
-        after: None,
-    }
-}
-
 /// The action as a document (templates, contract, timeout), for diffs.
 pub fn action_doc(a: &ObservedAction) -> Value {
     json!({
@@ -46,7 +36,7 @@ pub fn action_resource(name: &str) -> String {
 pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
     use GenesysOp::*;
     match op {
-        CreateCredential { name, role_arn } => view(
+        CreateCredential { name, role_arn } => ChangeView::new(
             format!("genesys credential {name:?}"),
             Action::Create,
             format!("type amazonWebServicesARN, ARN {role_arn}"),
@@ -56,12 +46,12 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
             role_arn,
             reason,
             ..
-        } => view(
+        } => ChangeView::new(
             format!("genesys credential {name:?}"),
             Action::Update,
             format!("ARN {role_arn} written again: {reason}"),
         ),
-        CreateIntegration { name } => view(
+        CreateIntegration { name } => ChangeView::new(
             format!("genesys integration {name:?}"),
             Action::Create,
             "type aws-lambda-data-actions",
@@ -69,7 +59,7 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
         CreateAction {
             action, category, ..
         } => {
-            let mut v = view(
+            let mut v = ChangeView::new(
                 action_resource(&action.name),
                 Action::Create,
                 format!("calls {}", action.function_arn),
@@ -94,19 +84,19 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
             } else {
                 "updated in place (the action ID stays)"
             };
-            let mut v = view(action_resource(&action.name), Action::Update, how);
+            let mut v = ChangeView::new(action_resource(&action.name), Action::Update, how);
             v.before = Some(action_doc(before));
             v.after = Some(desired_doc(action, category));
             v
         }
         DeleteAction {
             name, function_arn, ..
-        } => view(
+        } => ChangeView::new(
             action_resource(name),
             Action::Delete,
             format!("calls {function_arn}; created by lambda-trust, no longer a target"),
         ),
-        PutConfig { name, reasons, .. } => view(
+        PutConfig { name, reasons, .. } => ChangeView::new(
             format!("genesys integration {name:?} config"),
             Action::Update,
             format!(
@@ -114,7 +104,7 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
                 reasons.join("; ")
             ),
         ),
-        Enable { name, was, .. } => view(
+        Enable { name, was, .. } => ChangeView::new(
             format!("genesys integration {name:?}"),
             Action::Update,
             format!(
@@ -122,12 +112,12 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
                 was.as_deref().unwrap_or("(new)")
             ),
         ),
-        DeleteIntegration { name, id } => view(
+        DeleteIntegration { name, id } => ChangeView::new(
             format!("genesys integration {name:?}"),
             Action::Delete,
             format!("id {id}"),
         ),
-        DeleteCredential { name, id } => view(
+        DeleteCredential { name, id } => ChangeView::new(
             format!("genesys credential {name:?}"),
             Action::Delete,
             format!("id {id}"),
