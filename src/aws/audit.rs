@@ -43,13 +43,8 @@ impl CallCount {
 /// The caller's account (`sts:GetCallerIdentity`).
 pub async fn caller_account(clients: &Clients, calls: &CallCount) -> Result<String, AwsError> {
     calls.add();
-    let out = clients
-        .sts
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk("sts:GetCallerIdentity", e))?;
-    Ok(out.account().unwrap_or_default().to_owned())
+    let (account, _arn) = super::observe::caller_identity(clients).await?;
+    Ok(account)
 }
 
 /// Every role and customer managed policy of the account, page by page.

@@ -279,15 +279,8 @@ pub(super) async fn policy_arn(
     if let Some(arn) = planned {
         return Ok(arn);
     }
-    let out = clients
-        .sts
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk("sts:GetCallerIdentity", e))?;
+    let (account, caller) = super::observe::caller_identity(clients).await?;
     // The caller's own ARN tells the partition (`aws`, `aws-cn`, `aws-us-gov`).
-    let partition = Arn::parse(out.arn().unwrap_or_default())
-        .map_or_else(|| "aws".to_string(), |a| a.partition);
-    let account = out.account().unwrap_or_default();
-    Ok(Arn::iam(&partition, account, &format!("policy{path}{name}")).to_string())
+    let partition = Arn::parse(&caller).map_or_else(|| "aws".to_string(), |a| a.partition);
+    Ok(Arn::iam(&partition, &account, &format!("policy{path}{name}")).to_string())
 }

@@ -85,7 +85,7 @@ pub async fn observe(clients: &Clients, query: &Query) -> Result<Observed, Obser
 }
 
 /// The caller's (account, ARN): sts:GetCallerIdentity.
-pub async fn caller_identity(clients: &Clients) -> Result<(String, String), ObserveError> {
+pub async fn caller_identity(clients: &Clients) -> Result<(String, String), AwsError> {
     let out = clients
         .sts
         .get_caller_identity()
@@ -103,7 +103,7 @@ async fn observe_iam(clients: &Clients, query: &Query) -> Result<Observed, Obser
     let identity = async {
         match &query.known_identity {
             Some(known) => Ok(known.clone()),
-            None => caller_identity(clients).await,
+            None => Ok(caller_identity(clients).await?),
         }
     };
     // Round 1: everything that needs only names.
