@@ -225,20 +225,18 @@ async fn update_action(
     outcome: &mut GenesysOutcome,
 ) -> Result<(), GenesysError> {
     let path = format!("/api/v2/integrations/actions/{id}");
-    let mut version = version;
-    for attempt in 0.. {
-        let body = json!({"name": a.name, "category": category, "config": action_config(a), "version": version});
-        match client.send(Method::PATCH, &path, Some(&body)).await {
-            Err(e) if is_conflict(&e) && attempt < CONFLICT_RETRIES => {
-                outcome.conflicts.push(format!("PATCH {path}"));
-                version = client.get(&path).await?["version"]
-                    .as_i64()
-                    .unwrap_or(version);
-            }
-            other => return other.map(drop),
-        }
-    }
-    unreachable!("the loop returns")
+    let body = |version: &Value| json!({"name": a.name, "category": category, "config": action_config(a), "version": version});
+    versioned_write(
+        client,
+        Method::PATCH,
+        &path,
+        &path,
+        json!(version),
+        body,
+        outcome,
+    )
+    .await
+    .map(drop)
 }
 
 /// A contract change keeps the action's ID: create the draft (or reuse one that exists),
@@ -251,7 +249,7 @@ async fn update_via_draft(
     outcome: &mut GenesysOutcome,
 ) -> Result<(), GenesysError> {
     let draft = format!("/api/v2/integrations/actions/{id}/draft");
-    let mut d = match client.send(Method::POST, &draft, None).await {
+    let d = match client.send(Method::POST, &draft, None).await {
         Err(e) if is_conflict(&e) => {
             // A draft exists already (someone's unpublished edit): lambda-trust's content
             // replaces it, as it replaces any other drift.
@@ -260,38 +258,35 @@ async fn update_via_draft(
         }
         other => other?,
     };
-    let mut body = action_body(a, category);
-    for attempt in 0.. {
-        body["version"] = d["version"].clone();
-        match client.send(Method::PATCH, &draft, Some(&body)).await {
-            Err(e) if is_conflict(&e) && attempt < CONFLICT_RETRIES => {
-                outcome.conflicts.push(format!("PATCH {draft}"));
-                d = client.get(&draft).await?;
-            }
-            other => {
-                d = other?;
-                break;
-            }
-        }
-    }
+    let content = action_body(a, category);
+    let body = |version: &Value| {
+        let mut body = content.clone();
+        body["version"] = version.clone();
+        body
+    };
+    let d = versioned_write(
+        client,
+        Method::PATCH,
+        &draft,
+        &draft,
+        d["version"].clone(),
+        body,
+        outcome,
+    )
+    .await?;
     let publish = format!("{draft}/publish");
-    for attempt in 0.. {
-        match client
-            .send(
-                Method::POST,
-                &publish,
-                Some(&json!({"version": d["version"]})),
-            )
-            .await
-        {
-            Err(e) if is_conflict(&e) && attempt < CONFLICT_RETRIES => {
-                outcome.conflicts.push(format!("POST {publish}"));
-                d = client.get(&draft).await?;
-            }
-            other => return other.map(drop),
-        }
-    }
-    unreachable!("the loop returns")
+    let body = |version: &Value| json!({"version": version});
+    versioned_write(
+        client,
+        Method::POST,
+        &publish,
+        &draft,
+        d["version"].clone(),
+        body,
+        outcome,
+    )
+    .await
+    .map(drop)
 }
 
 async fn put_config(
@@ -335,30 +330,49 @@ async fn put_config(
         role_arn: role_arn.clone(),
         actions: ids,
     };
-    let mut version = match version {
-        Some(v) => *v,
-        None => current_version(client, &path).await?,
+    let version = match version {
+        Some(v) => json!(v),
+        None => client.get(&path).await?["version"].clone(),
     };
-    for attempt in 0.. {
-        let body = json!({
+    let notes = ledger.to_notes();
+    let body = |version: &Value| {
+        json!({
             "name": name,
             "version": version,
             "properties": properties,
             "advanced": advanced,
-            "notes": ledger.to_notes(),
+            "notes": notes,
             "credentials": {credential_key.as_str(): {"id": credential_id}},
-        });
-        match client.send(Method::PUT, &path, Some(&body)).await {
+        })
+    };
+    versioned_write(client, Method::PUT, &path, &path, version, body, outcome)
+        .await
+        .map(drop)
+}
+
+/// A write that carries the object's `version`: `body(version)` is sent; on a 409 (someone
+/// wrote in between) the version is re-read from `read_path` and the write sent again, at most
+/// `CONFLICT_RETRIES` times, each retry recorded in `outcome`.
+async fn versioned_write(
+    client: &Client,
+    method: Method,
+    path: &str,
+    read_path: &str,
+    mut version: Value,
+    body: impl Fn(&Value) -> Value,
+    outcome: &mut GenesysOutcome,
+) -> Result<Value, GenesysError> {
+    for attempt in 0.. {
+        match client
+            .send(method.clone(), path, Some(&body(&version)))
+            .await
+        {
             Err(e) if is_conflict(&e) && attempt < CONFLICT_RETRIES => {
-                outcome.conflicts.push(format!("PUT {path}"));
-                version = current_version(client, &path).await?;
+                outcome.conflicts.push(format!("{method} {path}"));
+                version = client.get(read_path).await?["version"].clone();
             }
-            other => return other.map(drop),
+            other => return other,
         }
     }
     unreachable!("the loop returns")
-}
-
-async fn current_version(client: &Client, path: &str) -> Result<i64, GenesysError> {
-    Ok(client.get(path).await?["version"].as_i64().unwrap_or(1))
 }
