@@ -1,7 +1,12 @@
 //! The local Genesys Cloud (`tests/support/genesys_fake.py`) driven over HTTP: OAuth, paging,
-//! optimistic concurrency, credential redaction, drafts, templates, fault injection, tampering
-//! and the audit trail, SDK-model validation of requests and responses, and the action test
-//! against moto. These pin the behaviour lambda-trust's Genesys layer is tested against.
+//! optimistic concurrency, credential redaction, drafts, templates, fault injection (before the
+//! write, lost answers, dropped connections), tampering and the audit trail, Architect
+//! dependency tracking, rate-limit headers, SDK-model validation of requests, responses and
+//! query parameters, and the action test against moto. These pin the behaviour lambda-trust's
+//! Genesys layer is tested against, including where Genesys Cloud is stricter than a naive
+//! server (issue 16): no contract in the actions list, immutable published contracts, the 400
+//! stale-draft answer, second-precision listing dates, masked credential reads, user names
+//! only with `expand=user`.
 
 mod support;
 
@@ -298,7 +303,6 @@ fn a_credential_is_never_read_back_but_its_listing_shows_each_change() {
         "{}",
         one.text()
     );
-    assert!(one.json().get("credentialFields").is_none());
     let listed = |s: &Setup| -> String {
         let v = ok(s.get("/api/v2/integrations/credentials"));
         let c = v["entities"]
@@ -324,7 +328,7 @@ fn a_credential_is_never_read_back_but_its_listing_shows_each_change() {
 }
 
 #[test]
-fn a_contract_change_goes_through_the_draft_and_keeps_the_id() {
+fn a_configuration_change_goes_through_the_draft_and_keeps_the_id() {
     let s = Setup::new();
     let base = format!("/api/v2/integrations/actions/{}", s.action);
     assert_eq!(s.get(&format!("{base}/draft")).status, 404);
@@ -338,39 +342,29 @@ fn a_contract_change_goes_through_the_draft_and_keeps_the_id() {
         409,
         "conflict",
     );
-    let contract = json!({"input": {"inputSchema": {"type": "object", "required": ["orderId"],
-                                                     "properties": {"orderId": {"type": "string"}}}},
-                          "output": {"successSchema": {"type": "object"}}});
-    status(
-        &s.send(
-            "PATCH",
-            &format!("{base}/draft"),
-            json!({"version": 5, "contract": contract}),
-        ),
-        409,
-        "conflict",
-    );
+    let mut config = action_body(&s.integration, "x", FUNCTION_ARN)["config"].clone();
+    config["timeoutSeconds"] = json!(12);
+    config["request"]["requestTemplate"] = json!("{\"orderId\": \"${input.orderId}\"}");
     let patched = ok(s.send(
         "PATCH",
         &format!("{base}/draft"),
-        json!({"version": 1, "contract": contract}),
+        json!({"version": 1, "config": config}),
     ));
     assert_eq!(patched["version"], 2);
     assert_eq!(
         ok(s.get(&format!("{base}/draft/validation")))["valid"],
         true
     );
+    assert_eq!(
+        s.get(&format!("{base}/draft/templates/requesttemplate.vm"))
+            .text(),
+        "{\"orderId\": \"${input.orderId}\"}"
+    );
     // The live action is unchanged until publish.
-    let live = ok(s.get(&format!("{base}?expand=contract")));
-    assert!(live["contract"]["input"]["inputSchema"]["required"].is_null());
-    status(
-        &s.send(
-            "POST",
-            &format!("{base}/draft/publish"),
-            json!({"version": 1}),
-        ),
-        409,
-        "conflict",
+    let live = ok(s.get(&format!("{base}?includeConfig=true")));
+    assert_eq!(
+        (&live["version"], &live["config"]["timeoutSeconds"]),
+        (&json!(1), &json!(30))
     );
     let published = ok(s.send(
         "POST",
@@ -379,15 +373,14 @@ fn a_contract_change_goes_through_the_draft_and_keeps_the_id() {
     ));
     assert_eq!(published["id"], s.action.as_str());
     assert_eq!(published["version"], 2);
-    let live = ok(s.get(&format!("{base}?expand=contract")));
+    let live = ok(s.get(&format!("{base}?includeConfig=true")));
+    assert_eq!(live["config"]["timeoutSeconds"], 12);
     assert_eq!(
-        live["contract"]["input"]["inputSchema"]["required"],
-        json!(["orderId"])
+        s.get(&format!("{base}/templates/requesttemplate.vm"))
+            .text(),
+        "{\"orderId\": \"${input.orderId}\"}"
     );
     assert_eq!(s.get(&format!("{base}/draft")).status, 404);
-    // A contract cannot be changed on the action itself.
-    let r = s.send("PATCH", &base, json!({"version": 2, "contract": contract}));
-    assert_eq!(r.status, 400, "{}", r.text());
 }
 
 #[test]
@@ -470,10 +463,15 @@ fn injected_faults_hit_the_matching_calls_only() {
     assert_eq!(s.fake.writes(), 2);
 }
 
+/// The audit trail of `entity`, users expanded (names included).
 fn audit(s: &Setup, entity: &str) -> support::http::HttpResponse {
+    audit_query(s, "?expand=user", entity)
+}
+
+fn audit_query(s: &Setup, query: &str, entity: &str) -> support::http::HttpResponse {
     s.send(
         "POST",
-        "/api/v2/audits/query/realtime",
+        &format!("/api/v2/audits/query/realtime{query}"),
         json!({"interval": "2020-01-01T00:00:00Z/2100-01-01T00:00:00Z",
                "serviceName": "Integrations",
                "filters": [{"property": "EntityId", "value": entity}],
@@ -776,4 +774,589 @@ fn deletes_are_audited_and_an_integration_takes_its_actions_with_it() {
     assert!(empty.get("nextUri").is_none());
     // Setup's 5, two action POSTs (the refused one counts: it was attempted), 3 deletes.
     assert_eq!(s.fake.writes(), 10, "{:?}", s.fake.calls());
+}
+
+// ---------------------------------------------------------------- the rules of issue 16
+
+fn entities(v: &Value) -> Vec<Value> {
+    v["entities"].as_array().expect("entities").clone()
+}
+
+#[test]
+fn the_action_list_never_carries_the_contract_even_when_asked() {
+    // `expand` is not a query parameter of GET /api/v2/integrations/actions in the SDK: the API
+    // ignores it. Only the single action (and its draft) take expand=contract.
+    let s = Setup::new();
+    let base = format!("/api/v2/integrations/actions/{}", s.action);
+    ok(s.send("POST", &format!("{base}/draft"), json!({})));
+    for list in [
+        "/api/v2/integrations/actions",
+        "/api/v2/integrations/actions/drafts",
+    ] {
+        let v = ok(s.get(&format!("{list}?expand=contract&includeConfig=true")));
+        let listed = entities(&v);
+        assert_eq!(listed.len(), 1, "{list}: {v}");
+        let a = &listed[0];
+        assert!(a.get("contract").is_none(), "{list}: {a}");
+        // includeConfig is one of its parameters: config, with template URIs, not texts.
+        assert_eq!(a["config"]["request"]["requestUrlTemplate"], FUNCTION_ARN);
+        assert!(
+            a["config"]["request"].get("requestTemplate").is_none(),
+            "{a}"
+        );
+        assert!(
+            a["config"]["request"]["requestTemplateUri"].is_string(),
+            "{a}"
+        );
+        assert_eq!(a["version"], 1);
+        // Unknown parameters are ignored, not echoed into the paging URIs.
+        assert!(!v.to_string().contains("expand"), "{v}");
+    }
+    let one = ok(s.get(&format!("{base}?expand=contract")));
+    assert_eq!(
+        one["contract"]["input"]["inputSchema"]["properties"]["orderId"],
+        json!({"type": "string"})
+    );
+    assert!(
+        one.get("config").is_none(),
+        "config only with includeConfig"
+    );
+    let draft = ok(s.get(&format!("{base}/draft?expand=contract")));
+    assert!(
+        draft["contract"]["output"]["successSchema"].is_object(),
+        "{draft}"
+    );
+    assert!(ok(s.get(&base)).get("contract").is_none());
+}
+
+#[track_caller]
+fn immutable(r: &support::http::HttpResponse, field: &str) {
+    let v = status(r, 400, "bad.request");
+    let message = v["message"].as_str().unwrap();
+    assert!(
+        message.contains("You cannot change the contracts after you publish the action"),
+        "{v}"
+    );
+    assert!(message.contains(field), "{v}");
+}
+
+#[test]
+fn a_published_contract_and_secure_never_change_but_configuration_does() {
+    let s = Setup::new();
+    let base = format!("/api/v2/integrations/actions/{}", s.action);
+    let before = ok(s.get(&format!("{base}?expand=contract&includeConfig=true")));
+    let contract = json!({"input": {"inputSchema": {"type": "object", "required": ["orderId"],
+                                                     "properties": {"orderId": {"type": "string"}}}},
+                          "output": {"successSchema": {"type": "object"}}});
+    // Not on the action…
+    immutable(
+        &s.send("PATCH", &base, json!({"version": 1, "contract": contract})),
+        "contract",
+    );
+    immutable(
+        &s.send("PATCH", &base, json!({"version": 1, "secure": true})),
+        "secure",
+    );
+    // …nor through its draft.
+    ok(s.send("POST", &format!("{base}/draft"), json!({})));
+    immutable(
+        &s.send(
+            "PATCH",
+            &format!("{base}/draft"),
+            json!({"version": 1, "contract": contract}),
+        ),
+        "contract",
+    );
+    immutable(
+        &s.send(
+            "PATCH",
+            &format!("{base}/draft"),
+            json!({"version": 1, "secure": true}),
+        ),
+        "secure",
+    );
+    // Nor by a person in the UI.
+    let r = s.fake.raw(
+        "POST",
+        "/__fake/tamper",
+        &[("Content-Type", "application/json")],
+        json!({"kind": "action", "id": s.action, "set": {"secure": true}})
+            .to_string()
+            .as_bytes(),
+    );
+    immutable(&r, "secure");
+    // The same contract (sent again with a configuration change) is no change.
+    let same = before["contract"].clone();
+    let same = json!({"input": {"inputSchema": same["input"]["inputSchema"]},
+                      "output": {"successSchema": same["output"]["successSchema"]}});
+    let mut config = action_body(&s.integration, "x", FUNCTION_ARN)["config"].clone();
+    config["timeoutSeconds"] = json!(20);
+    let d = ok(s.send(
+        "PATCH",
+        &format!("{base}/draft"),
+        json!({"version": 1, "contract": same, "secure": false, "config": config}),
+    ));
+    assert_eq!(d["version"], 2);
+    let after = ok(s.get(&format!("{base}?expand=contract")));
+    assert_eq!(after["contract"], before["contract"]);
+    // Configuration changes: publish and PATCH each bump the version, which the list carries.
+    ok(s.send(
+        "POST",
+        &format!("{base}/draft/publish"),
+        json!({"version": 2}),
+    ));
+    let listed = |s: &Setup| entities(&ok(s.get("/api/v2/integrations/actions")))[0].clone();
+    assert_eq!(listed(&s)["version"], 2);
+    let r = ok(s.send(
+        "PATCH",
+        &base,
+        json!({"version": 2, "name": "Lookup order (renamed)", "category": "Orders"}),
+    ));
+    assert_eq!(r["version"], 3);
+    s.fake.tamper(
+        json!({"kind": "action", "id": s.action, "set": {"config.request.requestUrlTemplate":
+            "arn:aws:lambda:us-east-1:123456789012:function:other"}}),
+    );
+    let a = listed(&s);
+    assert_eq!(
+        (&a["version"], &a["name"], &a["category"]),
+        (
+            &json!(4),
+            &json!("Lookup order (renamed)"),
+            &json!("Orders")
+        )
+    );
+    let final_contract = ok(s.get(&format!("{base}?expand=contract")))["contract"].clone();
+    assert_eq!(final_contract, before["contract"]);
+}
+
+#[test]
+fn a_stale_draft_version_is_a_400_naming_both_versions_while_the_action_keeps_409() {
+    let s = Setup::new();
+    let base = format!("/api/v2/integrations/actions/{}", s.action);
+    ok(s.send("POST", &format!("{base}/draft"), json!({})));
+    let v = status(
+        &s.send(
+            "PATCH",
+            &format!("{base}/draft"),
+            json!({"version": 5, "name": "x"}),
+        ),
+        400,
+        "bad.request",
+    );
+    assert_eq!(
+        v["message"],
+        "Supplied version 5 does not match latest draft version 1"
+    );
+    let v = status(
+        &s.send(
+            "POST",
+            &format!("{base}/draft/publish"),
+            json!({"version": 2}),
+        ),
+        400,
+        "bad.request",
+    );
+    assert_eq!(
+        v["message"],
+        "Supplied version 2 does not match latest draft version 1"
+    );
+    // Nothing changed: the draft is still at 1, the action not republished.
+    assert_eq!(ok(s.get(&format!("{base}/draft")))["version"], 1);
+    assert_eq!(ok(s.get(&base))["version"], 1);
+    // The action's PATCH and the integration config PUT answer a stale version with 409.
+    status(
+        &s.send("PATCH", &base, json!({"version": 9, "name": "y"})),
+        409,
+        "conflict",
+    );
+    let path = format!("/api/v2/integrations/{}/config/current", s.integration);
+    status(
+        &s.send(
+            "PUT",
+            &path,
+            json!({"name": "n", "version": 1, "properties": {}, "advanced": {},
+                   "notes": "", "credentials": {}}),
+        ),
+        409,
+        "conflict",
+    );
+}
+
+fn is_millis(date: &str) -> bool {
+    // yyyy-MM-ddTHH:mm:ss.SSSZ
+    date.len() == 24 && date.as_bytes()[19] == b'.' && date.ends_with('Z')
+}
+
+fn is_seconds(date: &str) -> bool {
+    // yyyy-MM-ddTHH:mm:ssZ
+    date.len() == 20 && date.as_bytes()[10] == b'T' && date.ends_with('Z')
+}
+
+#[test]
+fn credential_listing_dates_are_the_answers_instants_truncated_to_the_second() {
+    let s = Setup::new();
+    let body = json!({"name": "lambda-trust role", "type": {"name": "amazonWebServicesARN"},
+                      "credentialFields": {"ARN": ROLE_ARN}});
+    let put = ok(s.send(
+        "PUT",
+        &format!("/api/v2/integrations/credentials/{}", s.credential),
+        body,
+    ));
+    let answered = put["modifiedDate"].as_str().unwrap().to_string();
+    assert!(is_millis(&answered), "{put}");
+    let truncated = format!("{}Z", &answered[..19]);
+    for list in [
+        "/api/v2/integrations/credentials",
+        "/api/v2/integrations/credentials/listing",
+    ] {
+        let v = ok(s.get(list));
+        let c = entities(&v)
+            .into_iter()
+            .find(|c| c["id"] == s.credential.as_str())
+            .unwrap();
+        let listed = c["modifiedDate"].as_str().unwrap();
+        assert!(is_seconds(listed), "{list}: {c}");
+        assert_eq!(listed, truncated, "{list}: the same instant");
+        assert!(is_seconds(c["createdDate"].as_str().unwrap()), "{c}");
+    }
+}
+
+#[test]
+fn a_credential_read_masks_each_field_or_omits_them() {
+    let s = Setup::new();
+    let path = format!("/api/v2/integrations/credentials/{}", s.credential);
+    let masked = ok(s.get(&path));
+    assert_eq!(masked["credentialFields"], json!({"ARN": "********"}));
+    assert!(!masked.to_string().contains("GenesysLambdaInvoker"));
+    s.fake.settings(json!({"credential_fields": "omitted"}));
+    let omitted = ok(s.get(&path));
+    assert!(omitted.get("credentialFields").is_none(), "{omitted}");
+    assert_eq!(omitted["name"], "lambda-trust role");
+    s.fake.settings(json!({"credential_fields": "masked"}));
+    assert_eq!(ok(s.get(&path))["credentialFields"]["ARN"], "********");
+}
+
+#[test]
+fn audit_entries_name_the_user_only_with_expand_user_and_drafts_are_action_draft_entries() {
+    let s = Setup::new();
+    let base = format!("/api/v2/integrations/actions/{}", s.action);
+    s.fake.tamper(
+        json!({"kind": "action", "id": s.action, "user": "Jane Admin",
+               "set": {"config.timeoutSeconds": 5}}),
+    );
+    let plain = ok(audit_query(&s, "", &s.action));
+    let newest = &plain["entities"][0];
+    assert_eq!(newest["user"].as_object().unwrap().len(), 1, "{newest}");
+    let id = newest["user"]["id"].as_str().unwrap().to_string();
+    let expanded = ok(audit(&s, &s.action));
+    assert_eq!(expanded["entities"][0]["user"]["name"], "Jane Admin");
+    assert_eq!(expanded["entities"][0]["user"]["id"], id.as_str());
+    assert!(!plain.to_string().contains("Jane Admin"), "{plain}");
+    // Draft changes are ActionDraft entries; the publish is an Action entry.
+    ok(s.send("POST", &format!("{base}/draft"), json!({})));
+    ok(s.send(
+        "PATCH",
+        &format!("{base}/draft"),
+        json!({"version": 1, "name": "Lookup order v2"}),
+    ));
+    ok(s.send(
+        "POST",
+        &format!("{base}/draft/publish"),
+        json!({"version": 2}),
+    ));
+    let v = ok(audit(&s, &s.action));
+    let kinds: Vec<(String, String)> = entities(&v)
+        .iter()
+        .map(|e| {
+            (
+                e["entityType"].as_str().unwrap().to_string(),
+                e["action"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        &kinds[..3],
+        [
+            ("Action".to_string(), "Update".to_string()),
+            ("ActionDraft".to_string(), "Update".to_string()),
+            ("ActionDraft".to_string(), "Create".to_string()),
+        ],
+        "{kinds:?}"
+    );
+    let draft_update = &entities(&v)[1];
+    assert_eq!(
+        draft_update["propertyChanges"][0],
+        json!({"property": "name", "oldValues": ["Lookup order"], "newValues": ["Lookup order v2"]})
+    );
+}
+
+fn consumers(s: &Setup, action: &str, extra: &str) -> support::http::HttpResponse {
+    s.get(&format!(
+        "/api/v2/architect/dependencytracking/consumingresources?id={action}&objectType=DATAACTION{extra}"
+    ))
+}
+
+fn names(v: &Value) -> Vec<String> {
+    entities(v)
+        .iter()
+        .map(|e| e["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn dependency_tracking_answers_the_flows_that_call_an_action() {
+    let s = Setup::new();
+    let other = ok(s.send(
+        "POST",
+        "/api/v2/integrations/actions",
+        action_body(&s.integration, "Other", FUNCTION_ARN),
+    ))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(ok(consumers(&s, &s.action, ""))["total"], 0);
+    let main = s.fake.add_flow(
+        "Main IVR",
+        "INBOUNDCALLFLOW",
+        &[s.action.as_str(), other.as_str()],
+    );
+    s.fake.add_flow_with(
+        json!({"name": "Chat bot (draft)", "type": "INBOUNDCHATFLOW",
+                                "version": "3.0", "published": false, "actions": [s.action]}),
+    );
+    s.fake
+        .add_flow("Unrelated", "INBOUNDCALLFLOW", &[other.as_str()]);
+    let all = ok(consumers(&s, &s.action, ""));
+    assert_eq!(names(&all), ["Chat bot (draft)", "Main IVR"]);
+    let main_entry = entities(&all)
+        .into_iter()
+        .find(|e| e["id"] == main.as_str())
+        .unwrap();
+    assert_eq!(
+        (
+            &main_entry["type"],
+            &main_entry["version"],
+            &main_entry["deleted"]
+        ),
+        (&json!("INBOUNDCALLFLOW"), &json!("1.0"), &json!(false))
+    );
+    let published = ok(consumers(&s, &s.action, "&flowFilter=published"));
+    assert_eq!(names(&published), ["Main IVR"]);
+    let checked_in = ok(consumers(&s, &s.action, "&flowFilter=checkedIn"));
+    assert_eq!(names(&checked_in).len(), 2);
+    let by_type = ok(consumers(&s, &s.action, "&resourceType=INBOUNDCHATFLOW"));
+    assert_eq!(names(&by_type), ["Chat bot (draft)"]);
+    let paged = ok(consumers(&s, &s.action, "&pageSize=1&pageNumber=2"));
+    assert_eq!(
+        (names(&paged), &paged["pageCount"]),
+        (vec!["Main IVR".to_string()], &json!(2))
+    );
+    assert_eq!(ok(consumers(&s, &other, ""))["total"], 2);
+    // The SDK's parameters, typed and validated.
+    status(
+        &consumers(&s, &s.action, "&flowFilter=live"),
+        400,
+        "bad.request",
+    );
+    status(
+        &s.get(&format!(
+            "/api/v2/architect/dependencytracking/consumingresources?id={}&objectType=NOTATYPE",
+            s.action
+        )),
+        400,
+        "bad.request",
+    );
+    s.fake.remove_flow(&main);
+    assert_eq!(
+        ok(consumers(&s, &s.action, "&flowFilter=published"))["total"],
+        0
+    );
+    // Without architect:dependencyTracking:view: 403, naming the permission.
+    s.fake
+        .settings(json!({"dependency_tracking_permitted": false}));
+    let v = status(&consumers(&s, &s.action, ""), 403, "missing.permissions");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("architect:dependencyTracking:view"),
+        "{v}"
+    );
+}
+
+#[test]
+fn a_lost_answer_or_a_dropped_connection_still_writes() {
+    let s = Setup::new();
+    let credential = json!({"name": "lost credential", "type": {"name": "amazonWebServicesARN"},
+                            "credentialFields": {"ARN": ROLE_ARN}});
+    let integration = json!({"name": "lost integration",
+                             "integrationType": {"id": "aws-lambda-data-actions"}});
+    let action = action_body(&s.integration, "lost action", FUNCTION_ARN);
+    let creates = [
+        (
+            "/api/v2/integrations/credentials",
+            credential,
+            "credentials",
+        ),
+        ("/api/v2/integrations", integration, "integrations"),
+        ("/api/v2/integrations/actions", action, "actions"),
+    ];
+    for (path, body, kind) in &creates {
+        let count = |s: &Setup| s.fake.state()[kind].as_object().unwrap().len();
+        let before = count(&s);
+        s.fake.reset_calls();
+        s.fake.lose_answer("POST", path, 1);
+        let r = s.send("POST", path, body.clone());
+        status(&r, 503, "service.unavailable");
+        assert_eq!(
+            count(&s),
+            before + 1,
+            "{path}: the lost answer's write happened"
+        );
+        // Once: the next create answers normally (a second object: the name differs for
+        // actions, whose names are unique).
+        let mut again = body.clone();
+        again["name"] = json!(format!("{} again", body["name"].as_str().unwrap()));
+        ok(s.send("POST", path, again));
+        assert_eq!(count(&s), before + 2);
+
+        s.fake.drop_after_write("POST", path, 1);
+        let mut dropped = body.clone();
+        dropped["name"] = json!(format!("{} dropped", body["name"].as_str().unwrap()));
+        let auth = format!("Bearer {}", s.token);
+        let payload = dropped.to_string();
+        let r = support::http::request(
+            &s.fake.url(),
+            "POST",
+            path,
+            &[
+                ("Authorization", auth.as_str()),
+                ("Content-Type", "application/json"),
+            ],
+            payload.as_bytes(),
+        );
+        assert!(r.is_err(), "{path}: the connection closes unanswered");
+        assert_eq!(
+            count(&s),
+            before + 3,
+            "{path}: the dropped call's write happened"
+        );
+        let calls = s.fake.calls();
+        let statuses: Vec<(u16, bool, bool)> = calls
+            .iter()
+            .map(|c| (c.status, c.write, c.dropped))
+            .collect();
+        assert_eq!(
+            statuses,
+            [(503, true, false), (200, true, false), (0, true, true)],
+            "{path}"
+        );
+    }
+    // A lost answer only matches its method and prefix; a failing call answers its own
+    // failure and writes nothing.
+    s.fake
+        .lose_answer("POST", "/api/v2/integrations/actions", 1);
+    let dup = s.send(
+        "POST",
+        "/api/v2/integrations/actions",
+        action_body(&s.integration, "Lookup order", FUNCTION_ARN),
+    );
+    assert_eq!(dup.status, 400, "{}", dup.text());
+    assert_eq!(ok(s.get("/api/v2/integrations/actions"))["total"], 4);
+}
+
+#[test]
+fn answers_carry_rate_limit_headers_and_an_enforced_limit_answers_429() {
+    let s = Setup::new();
+    let header = |r: &support::http::HttpResponse, name: &str| -> u64 {
+        r.header(name)
+            .unwrap_or_else(|| panic!("{name} missing: {:?}", r.headers))
+            .parse()
+            .unwrap()
+    };
+    let a = s.get("/api/v2/integrations");
+    let b = s.get("/api/v2/integrations");
+    assert_eq!(header(&a, "inin-ratelimit-allowed"), 300);
+    assert_eq!(
+        header(&b, "inin-ratelimit-count"),
+        header(&a, "inin-ratelimit-count") + 1
+    );
+    let reset = header(&b, "inin-ratelimit-reset");
+    assert!((1..=60).contains(&reset), "{reset}");
+    // Errors carry them too.
+    let missing = s.get("/api/v2/integrations/actions/nope");
+    assert_eq!(missing.status, 404);
+    assert!(missing.header("inin-ratelimit-count").is_some());
+
+    s.fake
+        .settings(json!({"rate_limit": {"allowed": 3, "window_seconds": 2}}));
+    for n in 1..=3 {
+        let r = s.get("/api/v2/integrations");
+        assert_eq!(r.status, 200, "{n}: {}", r.text());
+        assert_eq!(header(&r, "inin-ratelimit-count"), n);
+        assert_eq!(header(&r, "inin-ratelimit-allowed"), 3);
+    }
+    let limited = s.get("/api/v2/integrations");
+    status(&limited, 429, "too.many.requests");
+    let retry = header(&limited, "retry-after");
+    assert!((1..=2).contains(&retry), "{retry}");
+    assert_eq!(header(&limited, "inin-ratelimit-reset"), retry);
+    std::thread::sleep(std::time::Duration::from_secs(retry));
+    let r = s.get("/api/v2/integrations");
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(header(&r, "inin-ratelimit-count"), 1);
+    // Reported, not enforced.
+    s.fake
+        .settings(json!({"rate_limit": {"allowed": 2, "window_seconds": 60, "enforce": false}}));
+    for n in 1..=4 {
+        let r = s.get("/api/v2/integrations");
+        assert_eq!(r.status, 200);
+        assert_eq!(
+            (
+                header(&r, "inin-ratelimit-count"),
+                header(&r, "inin-ratelimit-allowed")
+            ),
+            (n, 2)
+        );
+    }
+    s.fake.settings(json!({"rate_limit": null}));
+    let r = s.get("/api/v2/integrations");
+    assert_eq!(header(&r, "inin-ratelimit-allowed"), 300);
+}
+
+fn self_check(script: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(support::genesys::python())
+        .arg(script)
+        .arg("--self-check")
+        .output()
+        .expect("run the fake's self-check")
+}
+
+#[test]
+fn the_self_check_rejects_a_handler_that_reads_an_undeclared_query_parameter() {
+    let script = support::genesys::fake_script();
+    let out = self_check(&script);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("query parameter reads checked"));
+    // The same fake with the actions list reading `expand` (which the SDK's
+    // get_integrations_actions does not declare) fails it, naming the operation.
+    let source = std::fs::read_to_string(&script).unwrap();
+    let anchor = "def _actions(s, r):\n";
+    assert!(source.contains(anchor));
+    let drifted = source.replace(anchor, &format!("{anchor}    r.query.get(\"expand\")\n"));
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("genesys_fake.py");
+    std::fs::write(&copy, drifted).unwrap();
+    let out = self_check(&copy);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("get_integrations_actions") && stderr.contains("expand"),
+        "{stderr}"
+    );
 }

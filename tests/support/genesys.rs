@@ -1,7 +1,29 @@
 //! A local Genesys Cloud per test: `tests/support/genesys_fake.py` (stdlib HTTP server, request
-//! and response bodies checked against the Genesys Python SDK's models) on its own port, plus
-//! blocking helpers for its control API (`/__fake/…`: calls on the wire, fault injection,
-//! tampering as a person in the admin UI, settings, the full state).
+//! and response bodies and query parameters checked against the Genesys Python SDK's endpoints
+//! and models) on its own port, plus blocking helpers for its control API (`/__fake/…`, no
+//! auth, never in the call log):
+//!
+//! | control call | helper |
+//! |---|---|
+//! | `GET /__fake/calls`, `POST /__fake/calls/reset` | [`GenesysFake::calls`], [`GenesysFake::writes`], [`GenesysFake::reset_calls`] |
+//! | `POST /__fake/inject {status, count, retry_after?, method?, path_prefix?}` | [`GenesysFake::inject`] (fails before the write) |
+//! | `… {"status": 503, …, "after_write": true}` | [`GenesysFake::lose_answer`] (the write happens, the answer is a 503) |
+//! | `… {"drop": true, count, method?, path_prefix?}` | [`GenesysFake::drop_after_write`] (the write happens, the connection closes unanswered) |
+//! | `POST /__fake/tamper {kind, …}` | [`GenesysFake::tamper`] (an edit as a person in the admin UI) |
+//! | `POST /__fake/settings {…}` | [`GenesysFake::settings`] (`audit_permitted`, `dependency_tracking_permitted`, `credential_fields`, `rate_limit`) |
+//! | `POST /__fake/flows {name, type, version?, published?, actions}`, `DELETE /__fake/flows/{id}` | [`GenesysFake::add_flow`], [`GenesysFake::add_flow_with`], [`GenesysFake::remove_flow`] (Architect flows, for dependency tracking) |
+//! | `GET /__fake/state` | [`GenesysFake::state`] |
+//!
+//! The rules the fake follows where it is stricter than a naive server (each pinned by
+//! `tests/genesys_fake.rs`, sources in the fake's docstring): the actions list never carries
+//! `contract` (only `GET …/actions/{id}?expand=contract` does; unknown query parameters are
+//! ignored); a published action's contract and `secure` never change (400); a stale draft
+//! version is a 400 "Supplied version N does not match latest draft version M" (the action
+//! PATCH and config PUT answer 409); the credential listings' dates have second precision while
+//! POST/PUT answers have milliseconds; `GET …/credentials/{id}` masks each field; audit entries
+//! name the user only with `?expand=user`, draft changes are `ActionDraft` entries; Architect
+//! dependency tracking answers the seeded flows (403 without `architect:dependencyTracking:view`);
+//! every API answer carries `inin-ratelimit-count|allowed|reset`.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
@@ -29,6 +51,9 @@ pub struct GCall {
     pub status: u16,
     /// POST/PUT/PATCH/DELETE under `/api/v2/`, except the audit query and the action test.
     pub write: bool,
+    /// The connection was closed without an answer ([`GenesysFake::drop_after_write`]); `status`
+    /// is then 0.
+    pub dropped: bool,
 }
 
 pub struct GenesysFake {
@@ -164,6 +189,7 @@ impl GenesysFake {
                 query: c["query"].as_str().unwrap_or_default().to_string(),
                 status: c["status"].as_u64().unwrap_or_default() as u16,
                 write: c["write"].as_bool().unwrap_or_default(),
+                dropped: c["dropped"].as_bool().unwrap_or_default(),
             })
             .collect()
     }
@@ -178,8 +204,8 @@ impl GenesysFake {
     }
 
     /// The next `count` calls matching `method` (any when None) and `path_prefix` ("" = any)
-    /// fail with `status` (429, 409, 500 or 503); a 429 carries `Retry-After: retry_after`
-    /// (1 when None).
+    /// fail with `status` (429, 409, 500 or 503) before doing anything; a 429 carries
+    /// `Retry-After: retry_after` (1 when None).
     pub fn inject(
         &self,
         status: u16,
@@ -201,25 +227,81 @@ impl GenesysFake {
         );
     }
 
+    /// A lost answer: the next `count` calls matching `method` and `path_prefix` ("" = any; a
+    /// prefix: `/api/v2/integrations` matches credentials and actions too) are
+    /// carried out (the object is created or changed) and then answered 503, as if they had
+    /// failed. A call that fails on its own (400, 404…) answers that failure (nothing was
+    /// written) and still uses up one of the `count`.
+    pub fn lose_answer(&self, method: &str, path_prefix: &str, count: usize) {
+        self.control(
+            "POST",
+            "/__fake/inject",
+            Some(&json!({"status": 503, "count": count, "method": method,
+                         "path_prefix": path_prefix, "after_write": true})),
+        );
+    }
+
+    /// A dropped connection: the next `count` calls matching `method` and `path_prefix` are
+    /// carried out, then the connection is closed without an answer (the client sees the
+    /// connection end; the call log records status 0, `dropped`).
+    pub fn drop_after_write(&self, method: &str, path_prefix: &str, count: usize) {
+        self.control(
+            "POST",
+            "/__fake/inject",
+            Some(&json!({"drop": true, "count": count, "method": method,
+                         "path_prefix": path_prefix, "after_write": true})),
+        );
+    }
+
+    /// A published Architect flow named `name`, of dependency type `flow_type` (e.g.
+    /// `INBOUNDCALLFLOW`, one of the SDK's `Dependency.type` values), version "1.0", calling the
+    /// data actions `action_ids`; returns its ID. Dependency tracking
+    /// (`GET /api/v2/architect/dependencytracking/consumingresources`) reports it as a consumer
+    /// of each of those actions.
+    pub fn add_flow(&self, name: &str, flow_type: &str, action_ids: &[&str]) -> String {
+        self.add_flow_with(json!({"name": name, "type": flow_type, "actions": action_ids}))
+    }
+
+    /// A flow as given: `{"name", "type"?, "version"? (default "1.0"), "published"? (default
+    /// true; false = checked in, not published: listed with `flowFilter=checkedIn` or no
+    /// filter, not with `flowFilter=published`), "actions": [action IDs], "id"?}`; returns its ID.
+    pub fn add_flow_with(&self, flow: Value) -> String {
+        let v = self.control("POST", "/__fake/flows", Some(&flow));
+        v["id"].as_str().expect("flow id").to_string()
+    }
+
+    /// Removes a flow added by [`GenesysFake::add_flow`] (it no longer consumes anything).
+    pub fn remove_flow(&self, id: &str) {
+        self.control("DELETE", &format!("/__fake/flows/{id}"), None);
+    }
+
     /// An edit as a person in the admin UI would make it (bumps version/modifiedDate, adds an
     /// audit entry for `user`, default "Jane Admin"); returns the changed object, unredacted.
     /// Kinds: `{"kind":"credential","id","fields":{"ARN":…}}`,
     /// `{"kind":"action","id","set":{"config.timeoutSeconds": 5, …}}` (dotted path or JSON
     /// pointer into the stored action; templates are `config.request.requestTemplate` and
-    /// `config.response.successTemplate`), `{"kind":"integration","id","intendedState"?,
+    /// `config.response.successTemplate`; bumps the action's version; the contract and `secure`
+    /// cannot change, as in the UI: the call panics with the fake's 400), `{"kind":"integration","id","intendedState"?,
     /// "credentials"?: {KEY: credential id}, "name"?}`, `{"kind":"create_action",
     /// "integrationId","name","requestUrlTemplate","category"?,…}`.
     pub fn tamper(&self, edit: Value) -> Value {
         self.control("POST", "/__fake/tamper", Some(&edit))
     }
 
-    /// `{"audit_permitted": bool}`: without it the audit query answers 403.
+    /// Settings, any subset of: `{"audit_permitted": bool}` (false: the audit query answers
+    /// 403 `missing.permissions`), `{"dependency_tracking_permitted": bool}` (false: dependency
+    /// tracking answers 403 naming `architect:dependencyTracking:view`),
+    /// `{"credential_fields": "masked"|"omitted"}` (how `GET …/credentials/{id}` redacts the
+    /// fields; default masked), `{"rate_limit": {"allowed": N, "window_seconds": S}}` (enforced:
+    /// the N+1st API call in a fixed window answers 429 `too.many.requests` with `Retry-After`;
+    /// `"enforce": false` only reports against N and S in the headers; `null` = the default:
+    /// not enforced, `inin-ratelimit-*` headers counting against 300 a minute).
     pub fn settings(&self, settings: Value) {
         self.control("POST", "/__fake/settings", Some(&settings));
     }
 
     /// Everything the fake holds, unredacted: integrations, credentials (with their fields),
-    /// actions (with template texts and drafts), the audit trail, settings, injections.
+    /// actions (with template texts and drafts), the audit trail, flows, settings, injections.
     pub fn state(&self) -> Value {
         self.control("GET", "/__fake/state", None)
     }

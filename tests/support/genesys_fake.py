@@ -11,32 +11,92 @@ the API URL, and a URL without an `api.` label is its own login URL.
 What it serves (shapes from Genesys's published Python SDK `purecloudplatformclientv2`, v269):
 OAuth client credentials; integrations, their current config (version counter, 409 on a stale
 version) and the `aws-lambda-data-actions` type; integration credentials (GET of one credential
-never returns its fields; the listing has `modifiedDate`); data actions, their templates, drafts
-(publish keeps the ID and bumps the version) and the action test; the realtime audit query.
+masks its fields; the listings have `modifiedDate`); data actions, their templates, drafts
+(publish keeps the ID and bumps the version), the drafts list and the action test; the realtime
+audit query; Architect dependency tracking (which flows call an action).
 
-Drift guard: every route comes from the SDK's `IntegrationsApi`/`AuditApi` (path, method, query
-parameters, body model, response model, parsed from the SDK source), every request body is
-validated against the SDK model of that endpoint (unknown fields, types from `swagger_types` and
-`attribute_map`, enum values from the setters, required fields) and every response body is
-checked against the endpoint's response model before it is sent: a fake that drifts from the
-models answers 500 and names the field.
+Drift guard: every route comes from the SDK's `IntegrationsApi`/`AuditApi`/`ArchitectApi` (path,
+method, query parameters, body model, response model, parsed from the SDK source), every request
+body is validated against the SDK model of that endpoint (unknown fields, types from
+`swagger_types` and `attribute_map`, enum values from the setters, required fields) and every
+response body is checked against the endpoint's response model before it is sent: a fake that
+drifts from the models answers 500 and names the field. Query parameters: a handler sees only
+those the SDK declares for its endpoint (the API ignores unknown ones), typed as declared, and
+reading an undeclared one is a 500; `--self-check` (run by `just setup`) also finds, statically,
+every query parameter each handler reads (directly or through the functions it calls) and fails
+on one its SDK endpoint does not declare.
 
 The SDK's Python models do not say which fields are required; the `[optional]` column of the
 SDK's model documentation does (`build/docs/<Model>.md` in MyPureCloud/platform-client-sdk-python).
 REQUIRED below copies it for the request models used here.
 
-Behaviours the SDK models do not state (assumed, and kept in one place each):
-- `GET /integrations/credentials/{id}` omits `credentialFields` entirely (the ARN cannot be read
-  back); the listings carry `modifiedDate`, which every change bumps.
-- `GET /integrations/actions/{id}` and the list return `config` only with `includeConfig=true`
-  and `contract` only with `expand=contract`; the action returns `requestTemplateUri` and
-  `successTemplateUri`, never the template text; the text is served by `.../templates/{file}`
-  (`requesttemplate.vm`, `successtemplate.vm`) as text/plain. Missing templates default to
-  `${input.rawRequest}` and `${rawResult}`.
+Rules from public sources (each pinned by a test in tests/genesys_fake.rs):
+- The actions list (`GET /integrations/actions`) and the drafts list never carry `contract`:
+  `expand` is not one of their SDK query parameters (pageSize, pageNumber, nextPage,
+  previousPage, sortBy, sortOrder, category, name, ids, secure, includeAuthActions,
+  includeConfig) and unknown parameters are ignored. `includeConfig=true` adds `config`. Only
+  `GET /integrations/actions/{id}` (and `…/draft`) with `expand=contract` return the contract;
+  the Terraform provider (MyPureCloud/terraform-provider-genesyscloud) reads each action so.
+- A published action's contract and `secure` never change. Genesys Resource Center, "Add
+  contracts to custom actions for integrations": "You cannot change the contracts after you
+  publish the action"; the Terraform provider marks contract_input, contract_output and secure
+  ForceNew (a change replaces the action, with a new ID). `PATCH /integrations/actions/{id}`
+  (whose `UpdateActionInput` has no contract or secure) and `PATCH …/{id}/draft` changing either
+  answer 400 quoting the Resource Center; so does a tamper. The configuration (request URL
+  template, templates, timeout) and name and category change by PATCH or draft → publish; each
+  bumps the action's `version`, which the list carries. (Actions are published when created:
+  the fake serves no unpublished-action drafts, `POST /integrations/actions/drafts`.)
+- A stale draft version (`PATCH …/draft` or `POST …/draft/publish` with a version other than the
+  draft's) answers 400 "Supplied version N does not match latest draft version M" (the message
+  reported in Terraform provider issue #1961). The action's PATCH and the integration config PUT
+  answer a stale version 409.
+- Dates are `yyyy-MM-ddTHH:mm:ss[.SSS]Z`: credential POST/PUT answers carry milliseconds, the
+  listings (`/credentials`, `/credentials/listing`) the same instants truncated to the second.
+- Rate limits: every API answer carries `inin-ratelimit-count` (requests in the current window,
+  this one included), `inin-ratelimit-allowed` (the window's allowance) and
+  `inin-ratelimit-reset` (seconds until the window resets). Names from a published trace log
+  of the Python SDK (113.0.1: a 200 answer with `inin-ratelimit-count: 1`,
+  `inin-ratelimit-allowed: 180`, `inin-ratelimit-reset: 61`) and public client code that sleeps
+  `inin-ratelimit-reset` seconds on a 429; the meanings are read from those values, the
+  developer.genesys.cloud rate-limit page was not found to confirm them. By default nothing is
+  enforced and the headers count against 300 a minute (assumed: the client-credentials
+  default usually quoted; the count may pass the allowance); `/__fake/settings {"rate_limit":
+  {"allowed": N, "window_seconds": S}}` enforces N per fixed window of S seconds (429
+  `too.many.requests` with `Retry-After` = the reset, and the same `inin-ratelimit-*`
+  headers), `"enforce": false` only reports against them, `null` restores the default.
+- Architect dependency tracking (`ArchitectApi.get_architect_dependencytracking_consumingresources`):
+  `GET /architect/dependencytracking/consumingresources?id=ACTION_ID&objectType=DATAACTION`
+  `[&flowFilter=published|checkedIn][&resourceType=…][&pageSize&pageNumber]` answers a
+  `ConsumingResourcesEntityListing` of the flows seeded through the control API that call the
+  action (`flowFilter=published`: published ones only; `checkedIn` or none: all); objectType
+  must be one of the SDK's `Dependency.type` values (only DATAACTION has consumers here). Without
+  the permission (`/__fake/settings {"dependency_tracking_permitted": false}`) it answers 403
+  `missing.permissions` naming `architect:dependencyTracking:view`.
+- Audit: entries carry `user: {id}` only; the name (and selfUri) only when the query has
+  `?expand=user` (an SDK query parameter of `post_audits_query_realtime`). Draft changes (create,
+  PATCH, delete) are entries of entity type `ActionDraft`; a publish is an `Action` update.
+
+Behaviours no public source states (assumed, and kept in one place each):
+- `GET /integrations/credentials/{id}` returns `credentialFields` with each field present and
+  its value masked (`{"ARN": "********"}`). The SDK's `Credential` model has
+  `credentialFields: dict(str, str)` on reads as on writes, and the Terraform provider never
+  reads the fields back (its credential read sets only name and type; `fields` is Sensitive and
+  ignored on import verification), so the API returns no usable values; whether it masks them
+  or leaves them out is not documented. Masked is the default (the keys stay, as a UI shows
+  "********"); `/__fake/settings {"credential_fields": "omitted"}` leaves them out.
+- A credential change waits, at most a second, for a later second than the credential's
+  previous change, so that each change shows in the second-precision listing date. Genesys
+  would give two changes in the same second the same listing date; the fake spares tests that
+  race.
+- A stale draft version is a 400 with code `bad.request` (the code is not public); the contract
+  refusal is a 400 `bad.request` too.
+- `GET /integrations/actions/{id}` returns `config` only with `includeConfig=true`; the action
+  returns `requestTemplateUri` and `successTemplateUri`, never the template text; the text is
+  served by `.../templates/{file}` (`requesttemplate.vm`, `successtemplate.vm`) as text/plain.
+  Missing templates default to `${input.rawRequest}` and `${rawResult}`.
 - Action names are unique (a second POST with the same name is a 400). `POST` and `PATCH` of
   an action answer with its config and contract included.
-- `PATCH /integrations/actions/{id}` cannot change `contract` or `secure` (400); the draft can.
-  `POST .../draft` when a draft exists is a 409. Publishing copies the draft into the action,
+- `POST .../draft` when a draft exists is a 409. Publishing copies the draft into the action,
   keeps its ID, bumps its version and removes the draft.
 - `PATCH /integrations/{id}` applies only `intendedState`; ENABLED reports ACTIVE, DISABLED
   INACTIVE. Deleting an integration deletes its actions. The integration's name is its current
@@ -44,10 +104,12 @@ Behaviours the SDK models do not state (assumed, and kept in one place each):
   an existing credential (400 otherwise).
 - Credential fields must be exactly the credential type's properties (required ones present).
 - Audit entries: service `Integrations`, entity types `Integration`, `Credential`, `Action`,
-  actions `Create`, `Update`, `Delete`; a change through the API names the OAuth client as both
-  `user` and `client`; a change through `/__fake/tamper` names the person. Without the audit
-  permission (`/__fake/settings {"audit_permitted": false}`) the query answers 403
-  `missing.permissions`.
+  `ActionDraft`, actions `Create`, `Update`, `Delete`; a change through the API names the OAuth
+  client as both `user` and `client`; a change through `/__fake/tamper` names the person.
+  Without the audit permission (`/__fake/settings {"audit_permitted": false}`) the query
+  answers 403 `missing.permissions`.
+- Dependency tracking answers for any ID, whether or not the action exists (flows keep calling
+  a deleted action's ID); deleting an action a flow calls is not refused.
 - Lists: `pageSize` 1–500 (default 25), `pageNumber` from 1, `pageCount` 0 when empty,
   `nextUri` absent on the last page.
 - Errors use the SDK's `ErrorBody`; the token endpoint answers OAuth-style
@@ -62,21 +124,40 @@ trust or identity policy (AssumeRole and Invoke succeed for any caller), so the 
 wiring (credential → role → function ARN, the function exists), not the permissions; those are
 proved offline by lambda-trust's prover. Without `--aws-endpoint` the test reports failure.
 
-Control API (not Genesys; prefix `/__fake/`, no auth): `GET /__fake/calls`,
-`POST /__fake/calls/reset`, `POST /__fake/inject`, `POST /__fake/tamper`,
-`POST /__fake/settings`, `GET /__fake/state` (see tests/support/genesys.rs).
+Control API (not Genesys; prefix `/__fake/`, no auth, not in the call log; Rust helpers in
+tests/support/genesys.rs):
+- `GET /__fake/calls`, `POST /__fake/calls/reset`: the API calls answered (method, path, query,
+  status, write; `dropped` and status 0 for a dropped connection).
+- `POST /__fake/inject {"status": 429|409|500|503, "count", "retry_after"?, "method"?,
+  "path_prefix"?}`: the next `count` matching calls fail before doing anything.
+  `"after_write": true`: they are carried out, then answered with the status (a lost answer).
+  `{"drop": true, "count", "method"?, "path_prefix"?}`: they are carried out, then the
+  connection is closed without an answer (`"after_write": false`: closed before). A call that
+  fails on its own answers that failure (nothing was written) and uses up the injection.
+- `POST /__fake/tamper {"kind": "credential"|"action"|"integration"|"create_action", …}`: an edit
+  as a person in the admin UI (audited under the person, `user` default "Jane Admin").
+- `POST /__fake/settings {"audit_permitted"?, "dependency_tracking_permitted"?,
+  "credential_fields"?: "masked"|"omitted", "rate_limit"?: {"allowed", "window_seconds",
+  "enforce"?}|null}`.
+- `POST /__fake/flows {"name", "type" (a Dependency.type, default INBOUNDCALLFLOW), "version"?
+  ("1.0"), "published"? (true), "actions": [action IDs], "id"?}` → the flow;
+  `DELETE /__fake/flows/{id}`: Architect flows, as dependency tracking reports them.
+- `GET /__fake/state`: everything, unredacted.
 """
 
 import argparse
+import ast
 import base64
 import copy
 import datetime as dt
 import importlib
 import importlib.util
 import json
+import math
 import re
 import sys
 import threading
+import time
 import types
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -85,6 +166,8 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 # ----------------------------------------------------------------------------- the SDK
 
 SDK_PACKAGE = "PureCloudPlatformClientV2"
+# The SDK APIs whose routes the fake serves (the others are 404).
+API_FILES = ("integrations_api.py", "audit_api.py", "architect_api.py")
 
 # Required fields of the request models (SDK docs, `[optional]` column), by JSON name.
 REQUIRED = {
@@ -126,7 +209,7 @@ class Sdk:
                 sys.modules[name] = mod
         self.models = {}
         self.endpoints = []
-        for api in ("integrations_api.py", "audit_api.py"):
+        for api in API_FILES:
             with open(f"{self.dir}/apis/{api}", encoding="utf-8") as f:
                 self.endpoints.extend(parse_endpoints(f.read()))
         # Literal segments win over parameters (`/actions` before `/{integrationId}`).
@@ -279,6 +362,43 @@ def json_type(v):
             type(None): "null"}.get(type(v), "number")
 
 
+class Query:
+    """The query parameters of one request, as the endpoint's handler sees them: only those the
+    SDK declares for the endpoint (the API ignores the others, so the fake drops them), and a
+    handler that reads one the SDK does not declare is a drifted fake (500, like a response
+    that does not fit its model). `--self-check` finds such reads statically."""
+
+    def __init__(self, raw, endpoint):
+        self.operation = endpoint["operation"]
+        self.declared = {name for name, _ in endpoint["query"]}
+        self.values = {k: v for k, v in raw.items() if k in self.declared}
+
+    def _declared(self, name):
+        if name not in self.declared:
+            raise Invalid(f"query.{name}",
+                          f"{self.operation} reads a query parameter its SDK endpoint does not declare")
+
+    def get(self, name, default=None):
+        """The last value of `name` (or `default`)."""
+        self._declared(name)
+        values = self.values.get(name)
+        return values[-1] if values else default
+
+    def all(self, name):
+        """Every value of a list parameter (`a=x&a=y` and `a=x,y` alike)."""
+        self._declared(name)
+        return [v for raw in self.values.get(name) or [] for v in raw.split(",") if v]
+
+    def __getitem__(self, name):
+        value = self.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def items(self):
+        return [(k, v[-1]) for k, v in self.values.items()]
+
+
 # ----------------------------------------------------------------------------- time and errors
 
 _clock_lock = threading.Lock()
@@ -298,6 +418,24 @@ def now():
 
 def iso(t):
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+
+
+def iso_seconds(value):
+    """An `iso` date truncated to the second, as the credential listings show it."""
+    return parse_time(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def now_in_a_later_second(previous):
+    """`now()`, in a later second than the `iso` date `previous`: waits (at most a second)
+    when needed, so that each change of a credential shows in its second-precision listing
+    date. Genesys gives two changes in the same second the same listing date; the fake spares
+    tests that race."""
+    floor = parse_time(previous).replace(microsecond=0) + dt.timedelta(seconds=1)
+    while True:
+        t = now()
+        if t >= floor:
+            return t
+        time.sleep(max(0.001, (floor - t).total_seconds()))
 
 
 def parse_time(s):
@@ -334,6 +472,18 @@ def conflict(message):
     return ApiError(409, "conflict", message)
 
 
+# What a published action never changes (Genesys Resource Center, "Add contracts to custom
+# actions for integrations"; the Terraform provider marks contract_input, contract_output and
+# secure ForceNew: a change replaces the action, with a new ID).
+IMMUTABLE_AFTER_PUBLISH = ("contract", "secure")
+
+
+def contract_immutable(action_id, field):
+    return bad_request(f"You cannot change the contracts after you publish the action: action "
+                       f"{action_id} is published, its {field} cannot change (create a new "
+                       f"action instead)", field)
+
+
 INJECTED = {
     429: ("too.many.requests", "Rate limit exceeded the maximum. Retry the request in [{s}] seconds"),
     409: ("conflict", "The version supplied does not match the current version (injected)"),
@@ -344,6 +494,7 @@ INJECTED = {
 # ----------------------------------------------------------------------------- state
 
 LAMBDA_TYPE = "aws-lambda-data-actions"
+MASK = "********"  # a redacted credential field
 CREDENTIAL_KEY = "AmazonWebServicesARN"
 DEFAULT_REQUEST_TEMPLATE = "${input.rawRequest}"
 DEFAULT_SUCCESS_TEMPLATE = "${rawResult}"
@@ -396,12 +547,24 @@ CREDENTIAL_TYPES = [
 ]
 
 
+DEFAULT_SETTINGS = {
+    "audit_permitted": True,                 # false: the audit query answers 403
+    "dependency_tracking_permitted": True,   # false: dependency tracking answers 403
+    "credential_fields": "masked",           # or "omitted": GET of one credential
+    "rate_limit": None,                      # {"allowed": N, "window_seconds": S, "enforce"?}
+}
+# Without a rate_limit setting the headers still count, against 300 requests a minute (nothing
+# enforced: the count may pass the allowance).
+DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW = 300, 60
+
+
 class State:
     """Everything the fake holds; one lock serializes requests that touch it."""
 
-    def __init__(self, args):
+    def __init__(self, args, sdk):
         self.lock = threading.RLock()
         self.args = args
+        self.sdk = sdk
         self.tokens = set()
         self.integrations = {}
         self.credentials = {}
@@ -409,13 +572,62 @@ class State:
         self.audit = []
         self.calls = []
         self.injections = []
-        self.audit_permitted = True
+        self.flows = {}
+        self.settings = dict(DEFAULT_SETTINGS)
+        self.window = None  # (start, requests) of the current rate-limit window
 
     def dump(self):
         return {"integrations": self.integrations, "credentials": self.credentials,
-                "actions": self.actions, "audit": self.audit,
-                "settings": {"audit_permitted": self.audit_permitted},
-                "injections": self.injections}
+                "actions": self.actions, "audit": self.audit, "flows": self.flows,
+                "settings": self.settings, "injections": self.injections}
+
+    def apply_settings(self, body):
+        unknown = sorted(set(body) - set(DEFAULT_SETTINGS))
+        if unknown:
+            raise bad_request(f"unknown setting(s) {', '.join(unknown)} "
+                              f"(known: {', '.join(sorted(DEFAULT_SETTINGS))})")
+        for key in ("audit_permitted", "dependency_tracking_permitted"):
+            if key in body:
+                self.settings[key] = bool(body[key])
+        if "credential_fields" in body:
+            if body["credential_fields"] not in ("masked", "omitted"):
+                raise bad_request("credential_fields: masked or omitted")
+            self.settings["credential_fields"] = body["credential_fields"]
+        if "rate_limit" in body:
+            limit = body["rate_limit"]
+            if limit is not None and not (
+                    isinstance(limit, dict) and set(limit) <= {"allowed", "window_seconds", "enforce"}
+                    and isinstance(limit.get("allowed"), int) and limit["allowed"] >= 1
+                    and isinstance(limit.get("window_seconds"), (int, float))
+                    and limit["window_seconds"] > 0):
+                raise bad_request("rate_limit: null or {allowed: int >= 1, window_seconds: > 0, "
+                                  "enforce?: bool (default true)}")
+            self.settings["rate_limit"] = None if limit is None else dict(
+                limit, enforce=bool(limit.get("enforce", True)))
+            self.window = None
+        return self.settings
+
+    def rate_limit_headers(self):
+        """Counts one API request in the current window and returns the `inin-ratelimit-*`
+        headers; over an enforced limit, a 429 with `Retry-After` instead."""
+        limit = self.settings["rate_limit"]
+        allowed, seconds = ((limit["allowed"], limit["window_seconds"]) if limit
+                            else (DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW))
+        enforced = bool(limit and limit["enforce"])
+        t = time.monotonic()
+        if self.window is None or t >= self.window[0] + seconds:
+            self.window = (t, 0)
+        start, count = self.window
+        reset = max(1, math.ceil(start + seconds - t))
+        if enforced and count >= allowed:
+            headers = {"inin-ratelimit-count": str(count), "inin-ratelimit-allowed": str(allowed),
+                       "inin-ratelimit-reset": str(reset), "Retry-After": str(reset)}
+            raise ApiError(429, "too.many.requests",
+                           f"Rate limit exceeded the maximum. Retry the request in [{reset}] seconds",
+                           headers)
+        self.window = (start, count + 1)
+        return {"inin-ratelimit-count": str(count + 1), "inin-ratelimit-allowed": str(allowed),
+                "inin-ratelimit-reset": str(reset)}
 
     def record_audit(self, actor, entity_type, action, entity, changes=None):
         user, client = actor
@@ -505,9 +717,12 @@ def bool_param(query, name):
     return raw.lower() == "true"
 
 
-def credential_info(c):
-    return {"id": c["id"], "name": c["name"], "createdDate": c["createdDate"],
-            "modifiedDate": c["modifiedDate"], "type": {"name": c["type"]},
+def credential_info(c, listing=False):
+    """A credential's metadata. POST and PUT answer with millisecond dates; the listings carry
+    the same instants truncated to the second (`yyyy-MM-ddTHH:mm:ssZ`)."""
+    date = iso_seconds if listing else (lambda v: v)
+    return {"id": c["id"], "name": c["name"], "createdDate": date(c["createdDate"]),
+            "modifiedDate": date(c["modifiedDate"]), "type": {"name": c["type"]},
             "selfUri": f"/api/v2/integrations/credentials/{c['id']}"}
 
 
@@ -537,21 +752,27 @@ def type_view(type_id):
     return {"id": t["id"], "name": t["name"], "selfUri": t["selfUri"]}
 
 
-def action_view(a, query, draft=False):
+def expands(query, field):
+    """Whether the query's `expand` names `field` (only where the SDK declares `expand`)."""
+    return field in query.all("expand")
+
+
+def action_view(a, config=False, contract=False, draft=False):
     """An action (or its draft) as the API returns it: template texts replaced by their URIs;
-    config only with includeConfig=true, contract only with expand=contract."""
+    config only when asked (includeConfig=true), contract only when asked (expand=contract, which
+    only the single action and its draft take)."""
     base = f"/api/v2/integrations/actions/{a['id']}" + ("/draft" if draft else "")
     view = {"id": a["id"], "name": a["name"], "integrationId": a["integrationId"],
             "category": a["category"], "version": a["version"], "secure": a["secure"],
             "selfUri": base}
-    if "contract" in (query.get("expand") or "").split(","):
+    if contract:
         view["contract"] = {
             "input": {"inputSchema": a["contract"]["input"]["inputSchema"],
                       "inputSchemaUri": f"{base}/schemas/inputschema.json"},
             "output": {"successSchema": a["contract"]["output"]["successSchema"],
                        "successSchemaUri": f"{base}/schemas/successschema.json"},
         }
-    if bool_param(query, "includeConfig"):
+    if config:
         cfg = copy.deepcopy(a["config"])
         cfg["request"].pop("requestTemplate", None)
         cfg["request"]["requestTemplateUri"] = f"{base}/templates/requesttemplate.vm"
@@ -768,7 +989,7 @@ def check_credential_fields(type_name, fields):
 @handles("get_integrations_credentials")
 def _credentials(s, r):
     items = sorted(s.credentials.values(), key=lambda c: (c["createdDate"], c["id"]))
-    return 200, paged([credential_info(c) for c in items], r.query,
+    return 200, paged([credential_info(c, listing=True) for c in items], r.query,
                       "/api/v2/integrations/credentials")
 
 
@@ -786,7 +1007,7 @@ def _credentials_listing(s, r):
         items = items[ids.index(after) + 1:]
     page = items[:size]
     base = "/api/v2/integrations/credentials/listing"
-    listing = {"entities": [credential_info(c) for c in page],
+    listing = {"entities": [credential_info(c, listing=True) for c in page],
                "selfUri": f"{base}?pageSize={size}" + (f"&after={after}" if after else "")}
     if len(items) > size:
         listing["nextUri"] = f"{base}?after={page[-1]['id']}&pageSize={size}"
@@ -815,14 +1036,19 @@ def _create_credential(s, r):
 @handles("get_integrations_credential")
 def _credential(s, r):
     c = get_credential_or_404(s, r.params["credentialId"])
-    # Redacted: the fields (the role ARN) are never returned.
-    return 200, {"id": c["id"], "name": c["name"], "type": {"name": c["type"]},
-                 "selfUri": f"/api/v2/integrations/credentials/{c['id']}"}
+    # Redacted: the field values (the role ARN) are never returned; each field is present
+    # and masked, or (setting credential_fields=omitted) the fields are left out.
+    view = {"id": c["id"], "name": c["name"], "type": {"name": c["type"]},
+            "selfUri": f"/api/v2/integrations/credentials/{c['id']}"}
+    if s.settings["credential_fields"] == "masked":
+        view["credentialFields"] = {k: MASK for k in c["fields"]}
+    return 200, view
 
 
 def update_credential(s, c, name, type_name, fields, actor):
     before = {"name": c["name"], "type": c["type"], "fields": c["fields"]}
-    c.update({"name": name, "type": type_name, "fields": fields, "modifiedDate": iso(now())})
+    c.update({"name": name, "type": type_name, "fields": fields,
+              "modifiedDate": iso(now_in_a_later_second(c["modifiedDate"]))})
     after = {"name": c["name"], "type": c["type"], "fields": c["fields"]}
     s.record_audit(actor, "Credential", "Update", c, diff(before, after))
 
@@ -864,14 +1090,25 @@ def action_list_filter(items, q):
     return items
 
 
+def action_list(items, q, base, draft):
+    """The actions list and the drafts list: filters, sort, paging; `config` with
+    includeConfig=true, never `contract` (neither list declares `expand`)."""
+    order = (q.get("sortOrder") or "asc").lower()
+    items = sorted(items, key=lambda a: (a["name"], a["id"]), reverse=order.startswith("desc"))
+    items = action_list_filter(items, q)
+    config = bool_param(q, "includeConfig")
+    return paged([action_view(a, config=config, draft=draft) for a in items], q, base)
+
+
 @handles("get_integrations_actions")
 def _actions(s, r):
-    order = (r.query.get("sortOrder") or "asc").lower()
-    items = sorted(s.actions.values(), key=lambda a: (a["name"], a["id"]),
-                   reverse=order.startswith("desc"))
-    items = action_list_filter(items, r.query)
-    return 200, paged([action_view(a, r.query) for a in items], r.query,
-                      "/api/v2/integrations/actions")
+    return 200, action_list(s.actions.values(), r.query, "/api/v2/integrations/actions", False)
+
+
+@handles("get_integrations_actions_drafts")
+def _drafts(s, r):
+    drafts = [a["draft"] for a in s.actions.values() if a["draft"] is not None]
+    return 200, action_list(drafts, r.query, "/api/v2/integrations/actions/drafts", True)
 
 
 def new_action(s, body, actor):
@@ -891,13 +1128,14 @@ def new_action(s, body, actor):
 
 @handles("post_integrations_actions")
 def _create_action(s, r):
-    return 200, action_view(new_action(s, r.body, r.actor), {"includeConfig": "true",
-                                                              "expand": "contract"})
+    return 200, action_view(new_action(s, r.body, r.actor), config=True, contract=True)
 
 
 @handles("get_integrations_action")
 def _action(s, r):
-    return 200, action_view(get_action_or_404(s, r.params["actionId"]), r.query)
+    return 200, action_view(get_action_or_404(s, r.params["actionId"]),
+                            config=bool_param(r.query, "includeConfig"),
+                            contract=expands(r.query, "contract"))
 
 
 def snapshot(a):
@@ -918,7 +1156,7 @@ def _patch_action(s, r):
         a["config"] = stored_config(r.body["config"])
     a["version"] += 1
     s.record_audit(r.actor, "Action", "Update", a, diff(before, snapshot(a)))
-    return 200, action_view(a, {"includeConfig": "true", "expand": "contract"})
+    return 200, action_view(a, config=True, contract=True)
 
 
 @handles("delete_integrations_action")
@@ -968,37 +1206,49 @@ def _create_draft(s, r):
     if a["draft"] is not None:
         raise conflict(f"action {a['id']} already has a draft")
     a["draft"] = dict(snapshot(a), id=a["id"], integrationId=a["integrationId"], version=1)
-    return 200, action_view(a["draft"], {"includeConfig": "true", "expand": "contract"},
-                            draft=True)
+    s.record_audit(r.actor, "ActionDraft", "Create", a["draft"])
+    return 200, action_view(a["draft"], config=True, contract=True, draft=True)
 
 
 @handles("get_integrations_action_draft")
 def _draft(s, r):
     _, d = get_draft_or_404(s, r.params["actionId"])
-    return 200, action_view(d, r.query, draft=True)
+    return 200, action_view(d, config=bool_param(r.query, "includeConfig"),
+                            contract=expands(r.query, "contract"), draft=True)
+
+
+def stale_draft_version(supplied, d):
+    """A stale draft version is a 400, not a 409 (Terraform provider issue #1961)."""
+    return bad_request(f"Supplied version {supplied} does not match latest draft version "
+                       f"{d['version']}", "version")
 
 
 @handles("patch_integrations_action_draft")
 def _patch_draft(s, r):
-    _, d = get_draft_or_404(s, r.params["actionId"])
+    a, d = get_draft_or_404(s, r.params["actionId"])
     if r.body["version"] != d["version"]:
-        raise conflict(f"version {r.body['version']} does not match the current draft "
-                       f"version {d['version']}")
-    for key in ("name", "category", "secure"):
+        raise stale_draft_version(r.body["version"], d)
+    # The draft of a published action may change its configuration, never its contract.
+    if r.body.get("contract") is not None and stored_contract(r.body["contract"]) != a["contract"]:
+        raise contract_immutable(a["id"], "contract")
+    if r.body.get("secure") is not None and r.body["secure"] != a["secure"]:
+        raise contract_immutable(a["id"], "secure")
+    before = snapshot(d)
+    for key in ("name", "category"):
         if r.body.get(key) is not None:
             d[key] = r.body[key]
     if r.body.get("config") is not None:
         d["config"] = stored_config(r.body["config"])
-    if r.body.get("contract") is not None:
-        d["contract"] = stored_contract(r.body["contract"])
     d["version"] += 1
-    return 200, action_view(d, {"includeConfig": "true", "expand": "contract"}, draft=True)
+    s.record_audit(r.actor, "ActionDraft", "Update", d, diff(before, snapshot(d)))
+    return 200, action_view(d, config=True, contract=True, draft=True)
 
 
 @handles("delete_integrations_action_draft")
 def _delete_draft(s, r):
-    a, _ = get_draft_or_404(s, r.params["actionId"])
+    a, d = get_draft_or_404(s, r.params["actionId"])
     a["draft"] = None
+    s.record_audit(r.actor, "ActionDraft", "Delete", d)
     return 204, None
 
 
@@ -1038,8 +1288,7 @@ def _draft_schema(s, r):
 def _publish(s, r):
     a, d = get_draft_or_404(s, r.params["actionId"])
     if r.body["version"] != d["version"]:
-        raise conflict(f"version {r.body['version']} does not match the current draft "
-                       f"version {d['version']}")
+        raise stale_draft_version(r.body["version"], d)
     problems = draft_problems(d)
     if problems:
         raise bad_request(f"the draft is not valid: {problems[0][0]}: {problems[0][1]}",
@@ -1050,7 +1299,7 @@ def _publish(s, r):
     a["version"] += 1
     a["draft"] = None
     s.record_audit(r.actor, "Action", "Update", a, diff(before, snapshot(a)))
-    return 200, action_view(a, {"includeConfig": "true", "expand": "contract"})
+    return 200, action_view(a, config=True, contract=True)
 
 
 # --- the action test (Genesys assumes the role and invokes the function)
@@ -1170,9 +1419,17 @@ def audit_matches(entry, f):
     return value == f["value"]
 
 
+def audit_entry_view(entry, expand_user):
+    """An audit entry as the query answers it: the user as `{id}` only, unless `expand=user`."""
+    view = copy.deepcopy(entry)
+    if view.get("user") and not expand_user:
+        view["user"] = {"id": view["user"]["id"]}
+    return view
+
+
 @handles("post_audits_query_realtime")
 def _audit_query(s, r):
-    if not s.audit_permitted:
+    if not s.settings["audit_permitted"]:
         raise ApiError(403, "missing.permissions",
                        "You are missing the following permission(s): audits:audit:view")
     start, _, end = r.body["interval"].partition("/")
@@ -1191,8 +1448,47 @@ def _audit_query(s, r):
     if not 1 <= size <= 500 or number < 1:
         raise bad_request("pageSize must be 1-500 and pageNumber at least 1", "pageSize")
     count = -(-len(entries) // size)
-    return 200, {"entities": entries[(number - 1) * size: number * size], "pageSize": size,
+    expand_user = expands(r.query, "user")
+    page = [audit_entry_view(e, expand_user) for e in entries[(number - 1) * size: number * size]]
+    return 200, {"entities": page, "pageSize": size,
                  "pageNumber": number, "total": len(entries), "pageCount": count}
+
+
+# --- Architect dependency tracking: which flows call an action
+
+FLOW_FILTERS = ("published", "checkedIn")
+
+
+def dependency_view(flow):
+    return {"id": flow["id"], "name": flow["name"], "version": flow["version"],
+            "type": flow["type"], "deleted": False, "updated": False, "stateUnknown": False,
+            "selfUri": f"/api/v2/flows/{flow['id']}"}
+
+
+@handles("get_architect_dependencytracking_consumingresources")
+def _consuming_resources(s, r):
+    if not s.settings["dependency_tracking_permitted"]:
+        raise ApiError(403, "missing.permissions",
+                       "You are missing the following permission(s): "
+                       "architect:dependencyTracking:view")
+    ident, object_type = r.query.get("id"), r.query.get("objectType")
+    if not ident or not object_type:
+        raise bad_request("id and objectType are required", "id" if not ident else "objectType")
+    types_ = s.sdk.model("Dependency")["type"][1]
+    if object_type not in types_:
+        raise bad_request(f"objectType {object_type} is not a dependency type", "objectType")
+    flow_filter = r.query.get("flowFilter")
+    if flow_filter is not None and flow_filter not in FLOW_FILTERS:
+        raise bad_request(f"flowFilter must be one of {', '.join(FLOW_FILTERS)}", "flowFilter")
+    resource_types = set(r.query.all("resourceType"))
+    flows = sorted(s.flows.values(), key=lambda f: (f["name"], f["id"]))
+    if object_type != "DATAACTION":
+        flows = []  # the fake tracks only flows calling data actions
+    flows = [f for f in flows if ident in f["actions"]
+             and (flow_filter != "published" or f["published"])
+             and (not resource_types or f["type"] in resource_types)]
+    return 200, paged([dependency_view(f) for f in flows], r.query,
+                      "/api/v2/architect/dependencytracking/consumingresources")
 
 
 # ----------------------------------------------------------------------------- control API
@@ -1213,10 +1509,19 @@ def set_path(obj, path, value):
 
 
 def tamper_action(s, t, actor):
+    """An edit in the admin UI: configuration, name, category (and, to test the fake's own
+    checks, fields the SDK does not know); never the contract or `secure` of the published
+    action, which the UI cannot change either."""
     a = get_action_or_404(s, t["id"])
     before = snapshot(a)
+    edited = copy.deepcopy(a)
     for path, value in (t.get("set") or {}).items():
-        set_path(a, path, value)
+        set_path(edited, path, value)
+    for field in IMMUTABLE_AFTER_PUBLISH:
+        if edited.get(field) != a.get(field):
+            raise contract_immutable(a["id"], field)
+    a.clear()
+    a.update(edited)
     a["version"] += 1
     s.record_audit(actor, "Action", "Update", a, diff(before, snapshot(a)))
     return a
@@ -1269,6 +1574,25 @@ def tamper(s, t):
     raise bad_request(f"unknown tamper kind {kind!r} (credential, action, integration, create_action)")
 
 
+def add_flow(s, body):
+    """An Architect flow that calls data actions (by ID), as dependency tracking reports it."""
+    types_ = s.sdk.model("Dependency")["type"][1]
+    flow_type = body.get("type") or "INBOUNDCALLFLOW"
+    if flow_type not in types_:
+        raise bad_request(f"flow type {flow_type!r} is not a dependency type of the SDK", "type")
+    if not body.get("name"):
+        raise bad_request("a flow needs a name", "name")
+    actions = body.get("actions") or []
+    if not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
+        raise bad_request("actions: a list of action IDs", "actions")
+    ident = body.get("id") or str(uuid.uuid4())
+    flow = {"id": ident, "name": body["name"], "type": flow_type,
+            "version": str(body.get("version") or "1.0"),
+            "published": bool(body.get("published", True)), "actions": list(actions)}
+    s.flows[ident] = flow
+    return flow
+
+
 def control(s, method, path, body):
     if (method, path) == ("GET", "/__fake/calls"):
         return 200, s.calls
@@ -1276,33 +1600,62 @@ def control(s, method, path, body):
         s.calls.clear()
         return 200, {"reset": True}
     if (method, path) == ("POST", "/__fake/inject"):
-        if body.get("status") not in INJECTED or int(body.get("count", 0)) < 1:
-            raise bad_request(f"inject: status one of {sorted(INJECTED)} and count >= 1")
-        s.injections.append({"status": body["status"], "count": int(body["count"]),
-                             "retry_after": body.get("retry_after"),
-                             "method": (body.get("method") or "").upper() or None,
-                             "path_prefix": body.get("path_prefix") or ""})
-        return 200, {"injections": s.injections}
+        return 200, add_injection(s, body)
     if (method, path) == ("POST", "/__fake/tamper"):
         return 200, tamper(s, body)
     if (method, path) == ("POST", "/__fake/settings"):
-        if "audit_permitted" in body:
-            s.audit_permitted = bool(body["audit_permitted"])
-        return 200, {"audit_permitted": s.audit_permitted}
+        return 200, s.apply_settings(body)
     if (method, path) == ("GET", "/__fake/state"):
         return 200, s.dump()
+    if (method, path) == ("POST", "/__fake/flows"):
+        return 200, add_flow(s, body)
+    if method == "DELETE" and path.startswith("/__fake/flows/"):
+        ident = path[len("/__fake/flows/"):]
+        if s.flows.pop(ident, None) is None:
+            raise not_found("flow", ident)
+        return 200, {"deleted": ident}
     raise not_found("control endpoint", f"{method} {path}")
 
 
 def take_injection(s, method, path):
+    """The first injection matching the call (its count taken), or None."""
     for inj in s.injections:
         if inj["count"] > 0 and inj["method"] in (None, method) and path.startswith(inj["path_prefix"]):
             inj["count"] -= 1
-            code, message = INJECTED[inj["status"]]
-            retry = inj["retry_after"] if inj["retry_after"] is not None else 1
-            headers = {"Retry-After": str(retry)} if inj["status"] == 429 else {}
-            return ApiError(inj["status"], code, message.format(s=retry), headers)
+            return inj
     return None
+
+
+class Dropped(Exception):
+    """The connection is closed without an answer."""
+
+
+DROPPED = 0  # the status the call log records for a dropped connection
+
+
+def injected_failure(inj):
+    if inj["drop"]:
+        return Dropped()
+    code, message = INJECTED[inj["status"]]
+    retry = inj["retry_after"] if inj["retry_after"] is not None else 1
+    headers = {"Retry-After": str(retry)} if inj["status"] == 429 else {}
+    return ApiError(inj["status"], code, message.format(s=retry), headers)
+
+
+def add_injection(s, body):
+    drop = bool(body.get("drop"))
+    if (not drop and body.get("status") not in INJECTED) or int(body.get("count", 0)) < 1:
+        raise bad_request(f"inject: status one of {sorted(INJECTED)} (or drop: true) and count >= 1")
+    s.injections.append({
+        "status": None if drop else body["status"], "count": int(body["count"]),
+        "retry_after": body.get("retry_after"),
+        "method": (body.get("method") or "").upper() or None,
+        "path_prefix": body.get("path_prefix") or "",
+        "drop": drop,
+        # A drop is after the write unless told otherwise; a status injection before it.
+        "after_write": bool(body.get("after_write", drop)),
+    })
+    return {"injections": s.injections}
 
 
 def is_write(method, path):
@@ -1339,23 +1692,33 @@ class Handler(BaseHTTPRequestHandler):
     def handle_any(self, method):
         url = urlsplit(self.path)
         path = url.path
-        query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
+        query = parse_qs(url.query, keep_blank_values=True)
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         s = self.state
         with s.lock:
             if path.startswith("/__fake/"):
-                status, body, headers = self.run(lambda: control(s, method, path, parse_json(raw) or {}))
+                status, body, headers = self.run(
+                    lambda: control(s, method, path, parse_json(raw) or {}))
                 return self.send(status, body, headers)
-            status, body, headers = self.run(lambda: self.dispatch(method, path, query, raw))
-            s.calls.append({"method": method, "path": path, "query": url.query, "status": status,
-                            "write": is_write(method, path)})
-        self.send(status, body, headers)
+            limits = {}
+            status, body, headers = self.run(lambda: self.dispatch(method, path, query, raw, limits))
+            call = {"method": method, "path": path, "query": url.query, "status": status,
+                    "write": is_write(method, path)}
+            if status == DROPPED:
+                call["dropped"] = True
+            s.calls.append(call)
+        if status == DROPPED:  # the write happened; the client never hears of it
+            self.close_connection = True
+            return
+        self.send(status, body, dict(limits, **headers))
 
     def run(self, f):
         try:
             status, body = f()
             return status, body, {}
+        except Dropped:
+            return DROPPED, None, {}
         except OAuthError as e:
             return e.status, e.body(), e.headers
         except ApiError as e:
@@ -1376,17 +1739,26 @@ class Handler(BaseHTTPRequestHandler):
         check(self.sdk, body, typ, "", request=False)
         return body
 
-    def dispatch(self, method, path, query, raw):
+    def dispatch(self, method, path, query, raw, limits):
         s = self.state
-        injected = take_injection(s, method, path)
-        if injected:
-            raise injected
+        if path.startswith("/api/v2/"):
+            limits.update(s.rate_limit_headers())  # counts the request; 429 when over the limit
+        injection = take_injection(s, method, path)
+        if injection and not injection["after_write"]:
+            raise injected_failure(injection)
         if path == "/oauth/token":
             if method != "POST":
                 raise ApiError(405, "method.not.allowed", "use POST")
             return self.token(raw)
         if not path.startswith("/api/v2/"):
             raise not_found("resource", path)
+        status, out = self.api_call(method, path, query, raw)
+        if injection:  # the write is done; the answer is lost
+            raise injected_failure(injection)
+        return status, out
+
+    def api_call(self, method, path, query, raw):
+        s = self.state
         actor = self.authenticate()
         endpoint, params = self.sdk.route(method, path)
         if endpoint is False:
@@ -1398,12 +1770,16 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(501, "not.implemented",
                            f"{endpoint['operation']} ({method} {endpoint['path']}) is not implemented by the fake")
         check_query(endpoint, query)
-        body = self.request_body(endpoint, raw)
-        status, out = handler(s, Request(params, query, body, actor))
+        body = parse_json(raw)
+        if endpoint["operation"] == "patch_integrations_action" and isinstance(body, dict):
+            for field in IMMUTABLE_AFTER_PUBLISH:
+                if field in body:  # not in UpdateActionInput: say why, as the Resource Center does
+                    raise contract_immutable(params["actionId"], field)
+        body = self.request_body(endpoint, body)
+        status, out = handler(s, Request(params, Query(query, endpoint), body, actor))
         return status, self.response_body(endpoint, out)
 
-    def request_body(self, endpoint, raw):
-        body = parse_json(raw)
+    def request_body(self, endpoint, body):
         if endpoint["body"] is None:
             if body not in (None, {}):
                 raise bad_request(f"{endpoint['path']} takes no body")
@@ -1486,7 +1862,7 @@ def check_query(endpoint, query):
     """The endpoint's query parameters, typed as the SDK declares them (int, bool); others are
     ignored, as by the API."""
     for name, py_name in endpoint["query"]:
-        typ, value = endpoint["query_types"].get(py_name), query.get(name)
+        typ, value = endpoint["query_types"].get(py_name), (query.get(name) or [None])[-1]
         if value is None:
             continue
         if typ == "int" and not re.fullmatch(r"-?\d+", value):
@@ -1528,8 +1904,77 @@ def self_check():
         for typ in (operations[op]["body"], operations[op]["response"]):
             for model in re.findall(r"[A-Z]\w+", typ or ""):
                 sdk.model(model)
+    with open(__file__, encoding="utf-8") as f:
+        reads = handler_query_reads(f.read())
+    problems = []
+    for op, names in sorted(reads.items()):
+        if op not in operations:
+            problems.append(f"{op}: not an operation of the SDK")
+            continue
+        declared = {name for name, _ in operations[op]["query"]}
+        undeclared = sorted(names - declared)
+        if undeclared:
+            problems.append(f"{op} ({operations[op]['method']} {operations[op]['path']}) reads "
+                            f"query parameter(s) {', '.join(undeclared)} the SDK does not declare "
+                            f"(declared: {', '.join(sorted(declared)) or 'none'})")
+    if problems:
+        sys.exit("query parameters:\n  " + "\n  ".join(problems))
     print(f"purecloudplatformclientv2 {installed}: {len(HANDLERS)} operations, "
-          f"{len(sdk.models)} models checked")
+          f"{len(sdk.models)} models, {sum(map(len, reads.values()))} query parameter reads checked")
+
+
+QUERY_READERS = ("int_param", "bool_param")  # (query, name, ...) helpers
+
+
+def handler_query_reads(source):
+    """{operation: query parameter names its handler reads}, from the fake's source: reads are
+    `<query>.get("x")`, `<query>.all("x")`, `<query>["x"]` (where `<query>` is `query`, `q` or
+    `….query`) and the helpers in QUERY_READERS, in the handler or any function of this module
+    it calls (transitively; an over-approximation, on purpose)."""
+    tree = ast.parse(source)
+    funcs = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
+
+    def is_query(expr):
+        text = ast.unparse(expr)
+        return text in ("query", "q") or text.endswith(".query")
+
+    def literal(node):
+        return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+    direct, calls = {}, {}
+    for name, f in funcs.items():
+        reads, called = set(), set()
+        for node in ast.walk(f):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                called.add(node.func.id)
+                if node.func.id in QUERY_READERS and len(node.args) >= 2 and literal(node.args[1]):
+                    reads.add(literal(node.args[1]))
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr in ("get", "all") and is_query(node.func.value)
+                  and node.args and literal(node.args[0])):
+                reads.add(literal(node.args[0]))
+            elif isinstance(node, ast.Subscript) and is_query(node.value) and literal(node.slice):
+                reads.add(literal(node.slice))
+            elif isinstance(node, ast.Name) and node.id in funcs:
+                called.add(node.id)  # passed along, e.g. as a callback
+        direct[name], calls[name] = reads, called & set(funcs)
+
+    def closure(name, seen):
+        if name in seen:
+            return set()
+        seen.add(name)
+        out = set(direct[name])
+        for callee in calls[name]:
+            out |= closure(callee, seen)
+        return out
+
+    reads = {}
+    for name, f in funcs.items():
+        for deco in f.decorator_list:
+            if (isinstance(deco, ast.Call) and isinstance(deco.func, ast.Name)
+                    and deco.func.id == "handles" and deco.args and literal(deco.args[0])):
+                reads[literal(deco.args[0])] = closure(name, set())
+    return reads
 
 
 def main():
@@ -1544,7 +1989,7 @@ def main():
                    help="the organization ID (the role's external ID)")
     args = p.parse_args()
     Handler.sdk = Sdk()
-    Handler.state = State(args)
+    Handler.state = State(args, Handler.sdk)
     ThreadingHTTPServer.request_queue_size = 128  # clients open many connections at once
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
