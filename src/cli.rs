@@ -214,6 +214,10 @@ Examples:
         /// Plan as if --adopt were given to apply.
         #[arg(long)]
         adopt: bool,
+        /// With [genesys]: delete data actions even when a published Architect flow calls
+        /// them (that breaks those flows; without it such a run exits 1 and writes nothing).
+        #[arg(long)]
+        force: bool,
     },
     /// Create or repair the role and its invoke policy so AWS matches the config.
     #[command(after_help = "\
@@ -230,6 +234,10 @@ Example:
         /// create: tag it managed-by = lambda-trust and converge it.
         #[arg(long)]
         adopt: bool,
+        /// With [genesys]: delete data actions even when a published Architect flow calls
+        /// them (that breaks those flows; without it such a run exits 1 and writes nothing).
+        #[arg(long)]
+        force: bool,
     },
     /// Prove the live setup: who can assume the role, and what it can invoke.
     #[command(after_help = "\
@@ -326,7 +334,9 @@ Examples:
     #[command(after_help = "\
 Removes every [[targets]] entry for FUNCTION (or only the one with --qualifier), then converges
 and verifies. Offboarding the last target detaches and deletes the invoke policy; the role stays,
-trusting Genesys Cloud but allowed to invoke nothing.
+trusting Genesys Cloud but allowed to invoke nothing. With [genesys], when a published Architect
+flow calls the target's data action, nothing is written (the config file neither) and the run
+exits 1 naming the flows, unless --force.
 
 Examples:
   lambda-trust offboard lookup-order --dry-run
@@ -340,12 +350,17 @@ Examples:
         /// Show the config diff and the plan; change nothing (exit 2 if anything would change).
         #[arg(long)]
         dry_run: bool,
+        /// With [genesys]: delete data actions even when a published Architect flow calls
+        /// them (that breaks those flows; without it such a run exits 1 and writes nothing).
+        #[arg(long)]
+        force: bool,
     },
     /// Delete the role and the policy that lambda-trust created.
     #[command(after_help = "\
 Without --yes it only shows what it would delete (exit 2). Refuses anything that lacks the
 managed-by = lambda-trust tag. Policies attached to the role that are not ours are detached,
-never deleted.
+never deleted. With [genesys], a data action that a published Architect flow calls is not
+deleted: the run exits 1 naming the flows and writes nothing, unless --force.
 
 Example:
   lambda-trust destroy          # review
@@ -354,6 +369,10 @@ Example:
         /// Really delete.
         #[arg(long)]
         yes: bool,
+        /// With [genesys]: delete data actions even when a published Architect flow calls
+        /// them (that breaks those flows; without it such a run exits 1 and writes nothing).
+        #[arg(long)]
+        force: bool,
     },
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(after_help = "\

@@ -37,15 +37,34 @@ fn desired() -> DesiredGenesys {
     }
 }
 
+fn record(id: &str, d: &DesiredAction, version: i64) -> ActionRecord {
+    ActionRecord {
+        id: id.into(),
+        version: Some(version),
+        contract: d.contract_digest(),
+        config: config_digest(d),
+    }
+}
+
+/// The ledger a successful apply of `desired()` leaves.
+fn ledger() -> Ledger {
+    let d = desired();
+    Ledger {
+        credential_id: "c1".into(),
+        credential_modified: "2026-01-01T00:00:00.123Z".into(),
+        role_arn: ROLE.into(),
+        actions: vec![
+            record("a1", &d.actions[0], 1),
+            record("a2", &d.actions[1], 1),
+        ],
+        superseded: vec![],
+    }
+}
+
 /// The state a successful apply of `desired()` leaves.
 fn in_sync() -> ObservedGenesys {
     let d = desired();
-    let ledger = Ledger {
-        credential_id: "c1".into(),
-        credential_modified: "2026-01-01T00:00:00.000Z".into(),
-        role_arn: ROLE.into(),
-        actions: vec!["a1".into(), "a2".into()],
-    };
+    let ledger = ledger();
     ObservedGenesys {
         credential_key: "AmazonWebServicesARN".into(),
         matches: vec!["i1".into()],
@@ -64,12 +83,23 @@ fn in_sync() -> ObservedGenesys {
             name: "AWS Lambda role".into(),
             type_name: "amazonWebServicesARN".into(),
             arn: None,
-            modified_date: Some("2026-01-01T00:00:00.000Z".into()),
+            // The listing carries seconds where the write's answer carried milliseconds.
+            modified_date: Some("2026-01-01T00:00:00Z".into()),
         }),
         actions: vec![
             as_observed(&d.actions[0], "Lambda", "a1", 1),
             as_observed(&d.actions[1], "Lambda", "a2", 1),
         ],
+        ..ObservedGenesys::default()
+    }
+}
+
+fn flow(name: &str) -> Flow {
+    Flow {
+        id: format!("flow-{name}"),
+        name: name.into(),
+        flow_type: "INBOUNDCALLFLOW".into(),
+        version: "3.0".into(),
     }
 }
 
@@ -149,13 +179,12 @@ fn a_swapped_binding_is_security() {
 }
 
 #[test]
-fn template_drift_is_a_patch_and_contract_drift_a_draft() {
+fn template_drift_is_a_patch_keeping_the_id() {
     let mut o = in_sync();
     o.actions[0].timeout_seconds = 5;
-    o.actions[1].input_schema = json!({"type": "object", "required": ["x"]});
     let plan = plan_genesys(&desired(), &o, false).unwrap();
-    assert_eq!(kinds(&plan.ops), ["update_action", "update_action_draft"]);
-    assert_eq!(plan.calls(), 4);
+    assert_eq!(kinds(&plan.ops), ["update_action", "put_config"]);
+    assert_eq!(plan.calls(), 2);
     let f = genesys_findings(&desired(), &plan);
     assert!(
         f.iter().all(|f| f.finding.severity == Severity::Config),
@@ -165,6 +194,180 @@ fn template_drift_is_a_patch_and_contract_drift_a_draft() {
         f.iter().any(|f| f.finding.path == ".timeoutSeconds"),
         "{f:?}"
     );
+}
+
+#[test]
+fn a_contract_change_of_an_unused_action_replaces_it_and_deletes_the_old_one() {
+    let mut d = desired();
+    d.actions[1].input_schema = json!({"type": "object", "required": ["x"]});
+    let mut o = in_sync();
+    // Unknown callers: kept (renamed), never deleted blindly; the plan asks.
+    let plan = plan_genesys(&d, &o, false).unwrap();
+    assert_eq!(
+        kinds(&plan.ops),
+        ["supersede_action", "create_action", "put_config"]
+    );
+    assert_eq!(plan.unknown_consumers(), ["a2"]);
+    // Nobody calls it: deleted first (freeing its name), then the new action.
+    o.consumers.insert("a2".into(), vec![]);
+    let plan = plan_genesys(&d, &o, false).unwrap();
+    assert_eq!(
+        kinds(&plan.ops),
+        ["delete_action", "create_action", "put_config"]
+    );
+    assert!(plan.unknown_consumers().is_empty());
+    assert!(plan.refuse_in_use(false).is_ok());
+    let GenesysOp::CreateAction {
+        replaces: Some(r), ..
+    } = &plan.ops[1]
+    else {
+        panic!("{:?}", plan.ops)
+    };
+    assert_eq!(
+        (r.id.as_str(), r.differs.clone(), r.kept),
+        ("a2", vec!["inputSchema".to_string()], false)
+    );
+    let f = genesys_findings(&d, &plan);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(
+        f[0].finding.message.contains("new action (new ID)"),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn a_contract_change_of_an_action_a_flow_calls_keeps_the_old_one_superseded() {
+    let mut d = desired();
+    d.actions[1].output_schema =
+        json!({"type": "object", "properties": {"ok": {"type": "boolean"}}});
+    let mut o = in_sync();
+    o.consumers.insert("a2".into(), vec![flow("Main IVR")]);
+    let plan = plan_genesys(&d, &o, false).unwrap();
+    assert_eq!(
+        kinds(&plan.ops),
+        ["supersede_action", "create_action", "put_config"]
+    );
+    let GenesysOp::SupersedeAction { new_name, .. } = &plan.ops[0] else {
+        panic!()
+    };
+    assert_eq!(new_name, "Lookup customer (superseded a2)");
+    let GenesysOp::PutConfig { superseded, .. } = &plan.ops[2] else {
+        panic!()
+    };
+    assert_eq!(superseded, &vec!["a2".to_string()]);
+    // Applied: the old action renamed and in the ledger's superseded list; a new one.
+    let mut after = o.clone();
+    let mut l = ledger();
+    l.superseded = vec!["a2".into()];
+    l.actions[1] = record("a3", &d.actions[1], 1);
+    after.integration.as_mut().unwrap().notes = l.to_notes();
+    after.actions[1].name = new_name.clone();
+    after
+        .actions
+        .push(as_observed(&d.actions[1], "Lambda", "a3", 1));
+    let plan = plan_genesys(&d, &after, false).unwrap();
+    assert!(plan.ops.is_empty(), "{:?}", plan.ops);
+    assert_eq!(plan.kept.len(), 1);
+    let notes = genesys_notes(&plan, None);
+    assert!(notes[0].contains("Main IVR"), "{notes:?}");
+    // Once no published flow calls it, the next apply deletes it.
+    after.consumers.insert("a2".into(), vec![]);
+    let plan = plan_genesys(&d, &after, false).unwrap();
+    assert_eq!(kinds(&plan.ops), ["delete_action", "put_config"]);
+    assert!(genesys_findings(&d, &plan).is_empty());
+}
+
+#[test]
+fn deleting_an_action_a_flow_calls_is_refused_unless_forced() {
+    let mut d = desired();
+    d.actions.pop();
+    let mut o = in_sync();
+    let plan = plan_genesys(&d, &o, false).unwrap();
+    assert_eq!(plan.unknown_consumers(), ["a2"]);
+    // Unknown callers are not "no callers".
+    assert!(plan.refuse_in_use(false).is_err());
+    o.consumers
+        .insert("a2".into(), vec![flow("Main IVR"), flow("Billing")]);
+    let plan = plan_genesys(&d, &o, false).unwrap();
+    let e = plan.refuse_in_use(false).unwrap_err().to_string();
+    assert!(
+        e.contains("\"Main IVR\" (INBOUNDCALLFLOW, version 3.0") && e.contains("Billing"),
+        "{e}"
+    );
+    assert!(e.contains("--force"), "{e}");
+    assert!(plan.refuse_in_use(true).is_ok());
+    o.consumers.insert("a2".into(), vec![]);
+    assert!(plan_genesys(&d, &o, false)
+        .unwrap()
+        .refuse_in_use(false)
+        .is_ok());
+}
+
+#[test]
+fn an_action_listed_at_its_recorded_version_is_settled_without_reading_it() {
+    let d = desired();
+    let l = ledger();
+    let listed = |version| ListedAction {
+        id: "a1".into(),
+        name: "Lookup order".into(),
+        category: "Lambda".into(),
+        version,
+        secure: false,
+        function_arn: F1.into(),
+        timeout_seconds: 30,
+    };
+    assert_eq!(
+        settled(&d, &l, &listed(1)),
+        Some(as_observed(&d.actions[0], "Lambda", "a1", 1))
+    );
+    // Edited since (the version moved), or configured otherwise since: read it.
+    assert_eq!(settled(&d, &l, &listed(2)), None);
+    let mut changed = d.clone();
+    changed.actions[0].request_template = "{}".into();
+    assert_eq!(settled(&changed, &l, &listed(1)), None);
+    let mut changed = d.clone();
+    changed.actions[0].output_schema = json!({"type": "string"});
+    assert_eq!(settled(&changed, &l, &listed(1)), None);
+    // A ledger written before records existed: read once.
+    let old = Ledger::parse(
+        "lambda-trust-ledger: {\"credential_id\":\"c1\",\"credential_modified\":\"t\",\"role_arn\":\"r\",\"actions\":[\"a1\"]}",
+    )
+    .unwrap();
+    assert_eq!(old.actions[0].id, "a1");
+    assert_eq!(settled(&d, &old, &listed(1)), None);
+}
+
+#[test]
+fn an_action_edited_and_found_as_configured_only_updates_the_records() {
+    let mut o = in_sync();
+    o.actions[0].version = 4;
+    let plan = plan_genesys(&desired(), &o, false).unwrap();
+    assert_eq!(kinds(&plan.ops), ["put_config"]);
+    assert!(genesys_findings(&desired(), &plan).is_empty());
+}
+
+#[test]
+fn dates_compare_at_the_coarser_precision() {
+    assert!(same_instant(
+        "2026-01-01T00:00:00.123Z",
+        "2026-01-01T00:00:00Z"
+    ));
+    assert!(same_instant(
+        "2026-01-01T00:00:00.123Z",
+        "2026-01-01T00:00:00.123Z"
+    ));
+    assert!(!same_instant(
+        "2026-01-01T00:00:00.123Z",
+        "2026-01-01T00:00:00.124Z"
+    ));
+    assert!(!same_instant(
+        "2026-01-01T00:00:01.000Z",
+        "2026-01-01T00:00:00Z"
+    ));
+    assert!(same_instant(
+        "2026-01-01T00:00:00.1Z",
+        "2026-01-01T00:00:00.100Z"
+    ));
 }
 
 #[test]
@@ -200,10 +403,14 @@ fn foreign_actions_are_reported_never_touched() {
 fn an_offboarded_target_deletes_only_its_owned_action() {
     let mut d = desired();
     d.actions.pop();
-    let plan = plan_genesys(&d, &in_sync(), false).unwrap();
+    let mut o = in_sync();
+    o.consumers.insert("a2".into(), vec![]);
+    let plan = plan_genesys(&d, &o, false).unwrap();
     assert_eq!(kinds(&plan.ops), ["delete_action", "put_config"]);
     match &plan.ops[0] {
-        GenesysOp::DeleteAction { id, .. } => assert_eq!(id, "a2"),
+        GenesysOp::DeleteAction { id, why, .. } => {
+            assert_eq!((id.as_str(), *why), ("a2", DeleteWhy::NotATarget))
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -251,12 +458,8 @@ fn destroy_removes_owned_objects_and_keeps_an_integration_with_foreign_actions()
 
 #[test]
 fn the_ledger_round_trips_through_the_notes() {
-    let l = Ledger {
-        credential_id: "c".into(),
-        credential_modified: "t".into(),
-        role_arn: ROLE.into(),
-        actions: vec!["a".into()],
-    };
+    let mut l = ledger();
+    l.superseded = vec!["a0".into()];
     assert_eq!(Ledger::parse(&l.to_notes()), Some(l));
     assert_eq!(Ledger::parse("hand-written notes"), None);
 }

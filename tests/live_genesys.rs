@@ -160,15 +160,15 @@ fn apply_from_empty_then_zero_writes_on_both_sides() {
         "{}",
         r.stdout
     );
-    // Its reads: token, type, integrations, credentials listing, config, credential, actions,
-    // and two templates per action.
+    // Its reads: token, type, integrations, credentials listing, config, actions list — none
+    // per action: each is listed at the version the ledger recorded.
     let calls: Vec<String> = g
         .fake
         .calls()
         .iter()
         .map(|c| format!("{} {}", c.method, c.path))
         .collect();
-    assert_eq!(calls.len(), 7 + 2 * 2, "{calls:#?}");
+    assert_eq!(calls.len(), 6, "{calls:#?}");
     g.expect(&["plan"], 0);
 }
 
@@ -383,26 +383,216 @@ fn a_foreign_action_is_reported_never_touched() {
     assert_eq!(g.actions().len(), 2);
 }
 
-#[test]
-fn a_contract_change_keeps_the_action_id() {
-    let g = setup_g(&["lookup-order"]);
-    g.expect(&["apply"], 0);
-    let before = g.action_named("lookup-order");
+/// Writes the config with `lookup-order`'s input schema from order.in.json (a contract change
+/// from the default open object).
+fn with_order_contract(g: &G) {
     let mut text = config(&["lookup-order"], "");
     text.push_str("[targets.action]\ninput_schema = \"order.in.json\"\n");
     text.push_str(genesys_section());
     g.env.write_config(&text);
+}
+
+fn id_of(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn a_contract_change_of_an_unused_action_replaces_it_and_settles() {
+    let g = setup_g(&["lookup-order"]);
+    g.expect(&["apply"], 0);
+    let before = id_of(&g.action_named("lookup-order"));
+    with_order_contract(&g);
+    let r = g.expect(&["plan"], 2);
+    assert!(r.stdout.contains("replaces action"), "{}", r.stdout);
     let (r, aws, genesys) = g.writes_of(&["apply"], 0);
     assert_eq!(aws, 0);
-    assert_eq!(genesys, 3, "draft, patch, publish:\n{}", r.stderr);
+    assert_eq!(
+        genesys, 3,
+        "delete the old action, create the new one, ledger:\n{}",
+        r.stderr
+    );
     let after = g.action_named("lookup-order");
-    assert_eq!(after["id"], before["id"], "the action ID stays");
+    assert_ne!(
+        id_of(&after),
+        before,
+        "a published contract never changes: a new action"
+    );
     assert_eq!(
         after["contract"]["input"]["inputSchema"]["required"],
         json!(["orderId"])
     );
+    assert_eq!(g.actions().len(), 1, "the unused old action is deleted");
     let (_, aws, genesys) = g.writes_of(&["apply"], 0);
     assert_eq!((aws, genesys), (0, 0));
+    g.expect(&["check"], 0);
+}
+
+#[test]
+fn a_contract_change_of_an_action_a_flow_calls_keeps_it_until_no_flow_does() {
+    let g = setup_g(&["lookup-order"]);
+    g.expect(&["apply"], 0);
+    let old = id_of(&g.action_named("lookup-order"));
+    let flow = g.fake.add_flow("Main IVR", "INBOUNDCALLFLOW", &[&old]);
+    with_order_contract(&g);
+    let r = g.expect(&["plan"], 2);
+    assert!(
+        r.stdout.contains("Main IVR") && r.stdout.contains("superseded"),
+        "plan names the flows that call the old action:\n{}",
+        r.stdout
+    );
+    let (r, _, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!(
+        genesys, 3,
+        "rename the old one, create the new one, ledger:\n{}",
+        r.stderr
+    );
+    let kept = g
+        .actions()
+        .into_iter()
+        .find(|a| a["id"] == old.as_str())
+        .expect("the old action is kept while a flow calls it");
+    assert!(
+        kept["name"].as_str().unwrap().contains("(superseded"),
+        "{kept}"
+    );
+    let new = g.action_named("lookup-order");
+    assert_ne!(id_of(&new), old);
+    // Settled: nothing to write, check in sync, and both say which flow still calls the old one.
+    let (r, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0), "{}", r.stdout);
+    assert!(r.stdout.contains("Main IVR"), "{}", r.stdout);
+    let v = json_of(&g.expect(&["check", "--format", "json"], 0));
+    assert!(
+        v["configs"][0]["notes"].to_string().contains("Main IVR"),
+        "{v:#}"
+    );
+    // Once no published flow calls it, the next apply deletes it.
+    g.fake.remove_flow(&flow);
+    let (r, _, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!(
+        genesys, 2,
+        "delete the superseded action, ledger:\n{}",
+        r.stderr
+    );
+    assert_eq!(g.actions().len(), 1);
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+#[test]
+fn offboarding_an_action_a_flow_calls_exits_1_with_zero_writes_unless_forced() {
+    let g = setup_g(&["lookup-customer", "lookup-order"]);
+    g.expect(&["apply"], 0);
+    let id = id_of(&g.action_named("lookup-order"));
+    g.fake.add_flow("Order status", "INBOUNDCALLFLOW", &[&id]);
+    let before = std::fs::read_to_string(g.env.config_path()).unwrap();
+    let (r, aws, genesys) = g.writes_of(&["offboard", "lookup-order"], 1);
+    assert_eq!((aws, genesys), (0, 0), "nothing written on either side");
+    assert!(
+        r.stderr.contains("Order status") && r.stderr.contains("INBOUNDCALLFLOW"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--force"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(g.env.config_path()).unwrap(),
+        before,
+        "the config file is untouched"
+    );
+    // destroy refuses the same way.
+    let (r, aws, genesys) = g.writes_of(&["destroy", "--yes"], 1);
+    assert_eq!((aws, genesys), (0, 0), "{}", r.stderr);
+    assert!(r.stderr.contains("Order status"), "{}", r.stderr);
+    // --force deletes anyway and says what it broke.
+    let (r, _, genesys) = g.writes_of(&["offboard", "lookup-order", "--force"], 0);
+    assert_eq!(genesys, 2, "{}", r.stderr);
+    assert!(r.stdout.contains("breaks"), "{}", r.stdout);
+    assert!(g.actions().iter().all(|a| a["name"] != "lookup-order"));
+}
+
+#[test]
+fn a_refused_dependency_lookup_names_the_permission_and_writes_nothing() {
+    let g = setup_g(&["lookup-customer", "lookup-order"]);
+    g.expect(&["apply"], 0);
+    g.fake
+        .settings(json!({"dependency_tracking_permitted": false}));
+    let (r, aws, genesys) = g.writes_of(&["offboard", "lookup-order"], 1);
+    assert_eq!((aws, genesys), (0, 0));
+    assert!(
+        r.stderr.contains("architect:dependencyTracking:view"),
+        "{}",
+        r.stderr
+    );
+    // check still reports (the lookup is not needed when nothing would be deleted).
+    g.expect(&["check"], 0);
+}
+
+#[test]
+fn lost_answers_on_every_create_converge_without_duplicates() {
+    for (how, prefix) in [
+        ("lose", "/api/v2/integrations/credentials"),
+        ("drop", "/api/v2/integrations/actions"),
+        ("lose", "/api/v2/integrations/actions"),
+        ("drop", "/api/v2/integrations/credentials"),
+    ] {
+        let g = setup_g(&["lookup-customer", "lookup-order"]);
+        match how {
+            "lose" => g.fake.lose_answer("POST", prefix, 1),
+            _ => g.fake.drop_after_write("POST", prefix, 1),
+        }
+        let r = g.expect(&["apply"], 0);
+        assert!(
+            r.stderr.contains("was lost"),
+            "{how} {prefix}: {}",
+            r.stderr
+        );
+        let s = g.fake.state();
+        assert_eq!(
+            s["credentials"].as_object().unwrap().len(),
+            1,
+            "{how} {prefix}"
+        );
+        assert_eq!(g.actions().len(), 2, "{how} {prefix}");
+        let (r, aws, genesys) = g.writes_of(&["apply"], 0);
+        assert_eq!((aws, genesys), (0, 0), "{how} {prefix}: {}", r.stdout);
+    }
+}
+
+#[test]
+fn a_lost_integration_create_is_adopted_not_duplicated() {
+    let g = setup_g(&["lookup-order"]);
+    g.fake.lose_answer("POST", "/api/v2/integrations", 1);
+    let r = g.expect(&["apply"], 0);
+    assert!(r.stderr.contains("was lost"), "{}", r.stderr);
+    g.one("integrations");
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+/// The Genesys calls of a no-op `check` (token included).
+fn noop_reads(targets: usize) -> Vec<String> {
+    let names: Vec<String> = (0..targets).map(|i| format!("fn-{i:03}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let g = setup_g(&refs);
+    g.expect(&["apply"], 0);
+    g.fake.reset_calls();
+    g.expect(&["check"], 0);
+    g.fake
+        .calls()
+        .iter()
+        .map(|c| format!("{} {}", c.method, c.path))
+        .collect()
+}
+
+#[test]
+fn a_no_op_check_makes_the_same_genesys_reads_for_1_and_40_targets() {
+    let one = noop_reads(1);
+    assert_eq!(
+        one.len(),
+        6,
+        "token, type, integrations, credentials, config, actions: {one:#?}"
+    );
+    assert_eq!(noop_reads(40), one, "no read per action");
 }
 
 #[test]

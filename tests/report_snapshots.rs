@@ -70,6 +70,7 @@ fn config_report(name: &str, d: &Desired, o: &Observed) -> ConfigReport {
         status: if findings.is_empty() { "ok" } else { "drift" },
         findings,
         error: None,
+        notes: vec![],
         lines: drift::config_lines(EXAMPLE),
     }
 }
@@ -217,6 +218,7 @@ fn config_lines_find_tables_with_trailing_comments() {
         status: "drift",
         findings: drift::drift_findings(&d, &p),
         error: None,
+        notes: vec![],
         lines: drift::config_lines(EXAMPLE),
     }]);
     assert!(

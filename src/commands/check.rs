@@ -9,7 +9,9 @@ use crate::aws::prepare;
 use crate::cli::{Format, Global, ReportFiles};
 use crate::config;
 use crate::core::drift;
-use crate::core::genesys::genesys_findings;
+use crate::core::genesys::{
+    genesys_check_findings, genesys_checks, genesys_findings, genesys_notes,
+};
 use crate::core::plan::{self, PlanOptions};
 use crate::core::verify;
 use crate::error::{Error, Result, Status};
@@ -94,18 +96,25 @@ async fn check_one(g: &Global, path: &Path) -> drift::ConfigReport {
             Err(e) => return Err(e.into()),
         };
         findings.extend(drift::verify_findings(&v));
+        let mut notes = Vec::new();
         // The Genesys side, as if adopting too: every difference is a finding, and each names
         // who made it when the audit trail says.
-        if let Some(side) = genesys_live::prepare(&clients, &p, false).await? {
-            let gplan = side.plan(true)?;
+        // CI sees what `verify` sees: the Genesys checks too.
+        if let Some(mut side) = genesys_live::prepare(&clients, &p, false).await? {
+            let (gplan, lookup) = side.plan_for_check().await?;
             let gfindings = genesys_findings(&side.desired, &gplan);
             findings.extend(side.annotate(gfindings).await);
+            let role = p.observed.role.as_ref().map(|r| r.arn.as_str());
+            let checks = genesys_checks(&side.desired, &side.observed, role);
+            findings.extend(genesys_check_findings(&checks));
+            notes.extend(genesys_notes(&gplan, lookup));
         }
         Ok(drift::ConfigReport {
             config: name.clone(),
             status: if findings.is_empty() { "ok" } else { "drift" },
             findings,
             error: None,
+            notes,
             lines: drift::config_lines(&text),
         })
     }

@@ -7,17 +7,17 @@ use super::{genesys_live, prepare_live};
 use crate::aws::apply;
 use crate::cli::{Format, Global};
 use crate::core::describe::describe;
-use crate::core::genesys::{plan_genesys_destroy, GenesysPlan};
+use crate::core::genesys::GenesysPlan;
 use crate::core::plan;
 use crate::error::{Result, Status};
 use crate::report::{self, Styles};
 
-pub async fn run(g: &Global, yes: bool, styles: Styles) -> Result<Status> {
+pub async fn run(g: &Global, yes: bool, force: bool, styles: Styles) -> Result<Status> {
     let (clients, p) = prepare_live(g).await?;
-    let gside = genesys_live::prepare(&clients, &p, g.verbose > 0).await?;
+    let mut gside = genesys_live::prepare(&clients, &p, g.verbose > 0).await?;
     let (plan, notes) = plan::plan_destroy(&p.observed)?;
-    let (gplan, gnotes) = match &gside {
-        Some(side) => plan_genesys_destroy(&side.observed),
+    let (gplan, gnotes) = match gside.as_mut() {
+        Some(side) => side.plan_destroy(force).await?,
         None => (GenesysPlan::default(), Vec::new()),
     };
     for n in notes.iter().chain(&gnotes) {

@@ -11,7 +11,8 @@ use std::time::Instant;
 use crate::aws::prepare::Prepared;
 use crate::aws::Clients;
 use crate::core::genesys::{
-    describe_genesys, plan_genesys, DesiredGenesys, GenesysFinding, GenesysPlan, ObservedGenesys,
+    describe_genesys, plan_genesys, plan_genesys_destroy, DesiredGenesys, GenesysFinding,
+    GenesysPlan, ObservedGenesys,
 };
 use crate::error::Result;
 use crate::genesys::audit::{who_changed, Who};
@@ -68,7 +69,7 @@ pub async fn prepare(
     let ends = endpoints(g.region.as_deref())?;
     let oauth = oauth(clients, g.oauth_secret.as_deref(), &ends.api_url).await?;
     let client = Client::connect(&ends, &oauth).await?;
-    let observed = observe::observe(&client, &desired.integration).await?;
+    let observed = observe::observe(&client, &desired).await?;
     if verbose {
         eprintln!(
             "read Genesys Cloud state in {:.2}s ({})",
@@ -89,12 +90,62 @@ pub async fn prepare(
 
 /// Reads the Genesys side again (after an apply), with the same client.
 pub async fn reobserve(side: &GenesysSide) -> Result<ObservedGenesys> {
-    Ok(observe::observe(&side.client, &side.desired.integration).await?)
+    Ok(observe::observe(&side.client, &side.desired).await?)
 }
 
 impl GenesysSide {
-    pub fn plan(&self, adopt: bool) -> Result<GenesysPlan> {
-        Ok(plan_genesys(&self.desired, &self.observed, adopt)?)
+    /// Plans the Genesys side. Where the plan would delete or replace an action, asks
+    /// Architect dependency tracking which published flows call it (only then), and plans
+    /// again knowing; then refuses (unless `force`) to delete an action a flow calls. A refused
+    /// lookup is an error naming the permission: nothing has been written on either side.
+    pub async fn plan(&mut self, adopt: bool, force: bool) -> Result<GenesysPlan> {
+        let (plan, lookup) = self.plan_knowing_consumers(adopt).await?;
+        if let Some(e) = lookup {
+            return Err(e.into());
+        }
+        plan.refuse_in_use(force)?;
+        Ok(plan)
+    }
+
+    /// The plan, and the error of the consumers lookup when it failed (the plan then says the
+    /// consumers are unknown).
+    async fn plan_knowing_consumers(
+        &mut self,
+        adopt: bool,
+    ) -> Result<(GenesysPlan, Option<GenesysError>)> {
+        let plan = plan_genesys(&self.desired, &self.observed, adopt)?;
+        let ids = plan.unknown_consumers();
+        if ids.is_empty() {
+            return Ok((plan, None));
+        }
+        match observe::consumers(&self.client, &ids).await {
+            Ok(found) => {
+                self.observed.consumers.extend(found);
+                Ok((plan_genesys(&self.desired, &self.observed, adopt)?, None))
+            }
+            Err(e) => Ok((plan, Some(e))),
+        }
+    }
+
+    /// `destroy`'s plan, knowing which flows call the actions it deletes; refused (unless
+    /// `force`) when a flow calls one. Also returns what is kept, with why.
+    pub async fn plan_destroy(&mut self, force: bool) -> Result<(GenesysPlan, Vec<String>)> {
+        let (plan, _) = plan_genesys_destroy(&self.observed);
+        let ids = plan.unknown_consumers();
+        if !ids.is_empty() {
+            let found = observe::consumers(&self.client, &ids).await?;
+            self.observed.consumers.extend(found);
+        }
+        let (plan, kept) = plan_genesys_destroy(&self.observed);
+        plan.refuse_in_use(force)?;
+        Ok((plan, kept))
+    }
+
+    /// `check`'s plan: as if adopting, never refused; when the flows calling an action cannot
+    /// be looked up, the plan says they are unknown and the returned note says why.
+    pub async fn plan_for_check(&mut self) -> Result<(GenesysPlan, Option<String>)> {
+        let (plan, lookup) = self.plan_knowing_consumers(true).await?;
+        Ok((plan, lookup.map(|e| e.to_string())))
     }
 
     /// Runs the plan with progress on stderr; returns the writes and prints what was retried.
@@ -105,17 +156,22 @@ impl GenesysSide {
             eprintln!("[genesys {}/{total}] {:?} {}", i + 1, v.action, v.resource);
         })
         .await?;
-        self.report_retries(&outcome.conflicts);
+        let mut retried = outcome.conflicts.clone();
+        retried.extend(outcome.resent.iter().cloned());
+        self.report_retries(&retried);
+        for r in &outcome.recovered {
+            eprintln!("Genesys Cloud: the answer to {r} was lost; the object it created was found by name and kept (not created twice)");
+        }
         Ok(outcome.writes)
     }
 
     /// Says which calls were retried (429, 5xx, 409), if any: bounded retries are reported,
-    /// never silent.
-    pub fn report_retries(&self, conflicts: &[String]) {
+    /// never silent. `more`: retries made outside the client, as `409 PUT /api/v2/…`.
+    pub fn report_retries(&self, more: &[String]) {
         let stats = self.client.stats();
         let seen = self.reported.swap(stats.retried.len(), Ordering::Relaxed);
         let mut all: Vec<String> = stats.retried[seen.min(stats.retried.len())..].to_vec();
-        all.extend(conflicts.iter().map(|c| format!("409 {c}")));
+        all.extend(more.iter().cloned());
         if !all.is_empty() {
             let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
             for r in &all {

@@ -60,8 +60,12 @@ pub fn run(cli: &Cli) -> Result<Status> {
         Command::Lint => lint::run(g, styles),
         Command::Simulate(args) => simulate::run(g, args, styles),
         Command::Prove(args) => prove::run(g, args, styles),
-        Command::Plan { adopt } => live(|rt| rt.block_on(plan::run(g, *adopt, styles))),
-        Command::Apply { adopt } => live(|rt| rt.block_on(apply::run(g, *adopt, styles))),
+        Command::Plan { adopt, force } => {
+            live(|rt| rt.block_on(plan::run(g, *adopt, *force, styles)))
+        }
+        Command::Apply { adopt, force } => {
+            live(|rt| rt.block_on(apply::run(g, *adopt, *force, styles)))
+        }
         Command::Verify {
             assume_profile,
             wait,
@@ -75,7 +79,9 @@ pub fn run(cli: &Cli) -> Result<Status> {
                 styles,
             ))
         }),
-        Command::Destroy { yes } => live(|rt| rt.block_on(destroy::run(g, *yes, styles))),
+        Command::Destroy { yes, force } => {
+            live(|rt| rt.block_on(destroy::run(g, *yes, *force, styles)))
+        }
         Command::Genesys { command } => genesys::run(g, command, styles),
         Command::Audit(args) => live(|rt| rt.block_on(audit::run(g, args, styles))),
         Command::Check { files } => live(|rt| rt.block_on(check::run(g, files, styles))),
@@ -102,12 +108,14 @@ pub fn run(cli: &Cli) -> Result<Status> {
             function,
             qualifier,
             dry_run,
+            force,
         } => live(|rt| {
             rt.block_on(onboard::run(
                 g,
                 onboard::Edit::Remove {
                     function: function.clone(),
                     qualifier: qualifier.clone(),
+                    force: *force,
                 },
                 *dry_run,
                 styles,

@@ -26,6 +26,8 @@ pub enum Edit {
     Remove {
         function: String,
         qualifier: Option<String>,
+        /// Delete the target's data action even when a published flow calls it.
+        force: bool,
     },
 }
 
@@ -87,9 +89,14 @@ pub async fn run(g: &Global, edit: Edit, dry_run: bool, styles: Styles) -> Resul
         identity: Some(identity),
     };
     let (clients, p) = prepare_loaded(g, clients, new, scope).await?;
-    let gside = genesys_live::prepare(&clients, &p, g.verbose > 0).await?;
+    let mut gside = genesys_live::prepare(&clients, &p, g.verbose > 0).await?;
     let plan = plan::plan(&p.desired, &p.observed, PlanOptions { adopt: false })?;
-    let gplan = gside.as_ref().map(|s| s.plan(false)).transpose()?;
+    // Before the file is written: an action a flow calls stops the run with nothing changed.
+    let force = matches!(edit, Edit::Remove { force: true, .. });
+    let gplan = match gside.as_mut() {
+        Some(side) => Some(side.plan(false, force).await?),
+        None => None,
+    };
     show_changes(g, &before, &new_text, &plan, styles);
     if let (Format::Human, Some(gp)) = (g.format, &gplan) {
         println!("{}", styles.bold("Genesys Cloud changes:"));
@@ -156,6 +163,7 @@ fn remove(g: &Global, before: &Before, edit: &Edit) -> Result<Edited> {
     let Edit::Remove {
         function,
         qualifier,
+        ..
     } = edit
     else {
         return Ok(None);

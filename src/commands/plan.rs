@@ -7,11 +7,14 @@ use crate::core::plan::{self, PlanOptions};
 use crate::error::{Result, Status};
 use crate::report::{self, Styles};
 
-pub async fn run(g: &Global, adopt: bool, styles: Styles) -> Result<Status> {
+pub async fn run(g: &Global, adopt: bool, force: bool, styles: Styles) -> Result<Status> {
     let (clients, p) = prepare_live(g).await?;
-    let gside = genesys_live::prepare(&clients, &p, g.verbose > 0).await?;
+    let mut gside = genesys_live::prepare(&clients, &p, g.verbose > 0).await?;
     let plan = plan::plan(&p.desired, &p.observed, PlanOptions { adopt })?;
-    let gplan = gside.as_ref().map(|s| s.plan(adopt)).transpose()?;
+    let gplan = match gside.as_mut() {
+        Some(side) => Some(side.plan(adopt, force).await?),
+        None => None,
+    };
     match g.format {
         Format::Human => {
             print!("{}", report::plan_human(&plan, styles));

@@ -60,6 +60,10 @@ pub struct ConfigReport {
     pub findings: Vec<Finding>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What the reader should know that is not drift (e.g. a superseded Genesys Cloud data
+    /// action kept because a flow still calls it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// 1-based line of each config key, for annotations (not serialized).
     #[serde(skip)]
     pub lines: Vec<(&'static str, usize)>,
@@ -72,6 +76,7 @@ impl ConfigReport {
             status: "error",
             findings: Vec::new(),
             error: Some(message),
+            notes: Vec::new(),
             lines: Vec::new(),
         }
     }
@@ -710,6 +715,7 @@ mod tests {
             status: "drift",
             findings: vec![],
             error: None,
+            notes: vec![],
             lines: config_lines(text),
         };
         assert_eq!(r.line_of("trust.external_id"), 3);

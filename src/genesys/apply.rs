@@ -1,40 +1,52 @@
 //! Every Genesys Cloud write: one function per [`GenesysOp`], run in the plan's order.
 //!
 //! Part of the `genesys` layer. The plan is resolved; the only values filled in here are the
-//! IDs and dates Genesys Cloud assigns to what this apply creates. Versioned writes (the
-//! integration config, an action, its draft) re-read the version and retry on 409, a bounded
-//! number of times; 429/5xx are the client's (`client`).
+//! IDs, versions and dates Genesys Cloud assigns to what this apply writes. Versioned writes
+//! (the integration config, an action) re-read the version and retry on a version conflict, a
+//! bounded number of times; 429/5xx of repeatable calls are the client's (`client`). A create
+//! whose answer was lost is never sent again blindly: the object is looked for by name first
+//! and adopted when the lost answer created it, so no run duplicates an object.
 
 use std::collections::BTreeMap;
 
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::client::{Client, GenesysError};
+use serde::Deserialize;
+
+use super::client::{maybe_lost, Client, GenesysError};
+use super::observe;
 use crate::core::genesys::{
-    ActionRef, CredentialRef, DesiredAction, GenesysOp, GenesysPlan, IntegrationRef, Ledger,
-    CREDENTIAL_FIELD, CREDENTIAL_TYPE, ENABLED, INTEGRATION_TYPE,
+    ActionRecord, ActionRef, CredentialRef, DesiredAction, GenesysOp, GenesysPlan, IntegrationRef,
+    Ledger, CREDENTIAL_FIELD, CREDENTIAL_TYPE, ENABLED, INTEGRATION_TYPE,
 };
 
 /// How many times a versioned write re-reads the version after a 409.
 const CONFLICT_RETRIES: u32 = 5;
 
-/// What this apply created, for the ops after it.
+/// What this apply wrote, for the ops after it.
 #[derive(Debug, Default)]
 struct Created {
     integration: Option<String>,
     /// (ID, modifiedDate) of the credential this apply created or rewrote.
     credential: Option<(String, String)>,
-    actions: BTreeMap<String, String>,
+    /// Action name → (ID, version) of each action this apply created or updated.
+    actions: BTreeMap<String, (String, i64)>,
 }
 
 /// What an apply did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GenesysOutcome {
-    /// Write requests that succeeded (a draft update counts three).
+    /// Write requests that succeeded.
     pub writes: usize,
-    /// Versioned writes retried after a 409, as `PUT /api/v2/…`.
+    /// Versioned writes retried after a version conflict, as `409 PUT /api/v2/…`.
     pub conflicts: Vec<String>,
+    /// Creates whose answer was lost and whose object was found by listing (adopted, not
+    /// created again), as `POST /api/v2/…`.
+    pub recovered: Vec<String>,
+    /// Creates sent again after a failure that created nothing (the listing shows no such
+    /// object), as `503 POST /api/v2/…`.
+    pub resent: Vec<String>,
 }
 
 /// Runs the plan; `progress(i, op)` before each op.
@@ -57,8 +69,32 @@ fn credential_body(name: &str, role_arn: &str) -> Value {
     json!({"name": name, "type": {"name": CREDENTIAL_TYPE}, "credentialFields": {CREDENTIAL_FIELD: role_arn}})
 }
 
-fn s(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
+/// The part of a write's answer the next ops need; missing fields are an error naming the
+/// endpoint (never a silent empty ID).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Written {
+    id: String,
+    #[serde(default)]
+    version: Option<i64>,
+    #[serde(default)]
+    modified_date: Option<String>,
+}
+
+fn written(v: Value, method: &str, path: &str) -> Result<Written, GenesysError> {
+    serde_json::from_value(v).map_err(|e| GenesysError::Decode {
+        method: method.into(),
+        path: path.into(),
+        message: e.to_string(),
+    })
+}
+
+fn versioned(w: &Written, method: &str, path: &str) -> Result<i64, GenesysError> {
+    w.version.ok_or_else(|| GenesysError::Decode {
+        method: method.into(),
+        path: path.into(),
+        message: "the answer carries no version".into(),
+    })
 }
 
 async fn run(
@@ -69,46 +105,39 @@ async fn run(
 ) -> Result<(), GenesysError> {
     use GenesysOp::*;
     match op {
-        CreateCredential { name, role_arn } => {
-            let v = client
-                .send(
-                    Method::POST,
-                    "/api/v2/integrations/credentials",
-                    Some(&credential_body(name, role_arn)),
-                )
-                .await?;
-            created.credential = Some((s(&v["id"]), s(&v["modifiedDate"])));
+        CreateCredential {
+            name,
+            role_arn,
+            known,
+        } => {
+            let w = create_credential(client, name, role_arn, known, outcome).await?;
+            created.credential = Some((w.id, w.modified_date.unwrap_or_default()));
         }
         UpdateCredential {
             id, name, role_arn, ..
         } => {
+            let path = format!("/api/v2/integrations/credentials/{id}");
             let v = client
-                .send(
-                    Method::PUT,
-                    &format!("/api/v2/integrations/credentials/{id}"),
-                    Some(&credential_body(name, role_arn)),
-                )
+                .send(Method::PUT, &path, Some(&credential_body(name, role_arn)))
                 .await?;
-            created.credential = Some((id.clone(), s(&v["modifiedDate"])));
+            let w = written(v, "PUT", &path)?;
+            created.credential = Some((id.clone(), w.modified_date.unwrap_or_default()));
         }
         CreateIntegration { name } => {
-            let body = json!({"name": name, "integrationType": {"id": INTEGRATION_TYPE}});
-            let v = client
-                .send(Method::POST, "/api/v2/integrations", Some(&body))
-                .await?;
-            created.integration = Some(s(&v["id"]));
+            created.integration = Some(create_integration(client, name, outcome).await?);
         }
         CreateAction {
             action,
             category,
             integration,
+            ..
         } => {
             let mut body = action_body(action, category);
-            body["integrationId"] = json!(integration_id(integration, created, op)?);
-            let v = client
-                .send(Method::POST, "/api/v2/integrations/actions", Some(&body))
-                .await?;
-            created.actions.insert(action.name.clone(), s(&v["id"]));
+            let integration = integration_id(integration, created, op)?;
+            body["integrationId"] = json!(integration);
+            let w = create_action(client, &body, &action.name, &integration, outcome).await?;
+            let version = versioned(&w, "POST", ACTIONS)?;
+            created.actions.insert(action.name.clone(), (w.id, version));
         }
         UpdateAction {
             id,
@@ -116,22 +145,45 @@ async fn run(
             action,
             category,
             ..
-        } => update_action(client, id, *version, action, category, outcome).await?,
-        UpdateActionDraft {
-            id,
-            action,
-            category,
-            ..
-        } => update_via_draft(client, id, action, category, outcome).await?,
-        DeleteAction { id, .. } => {
-            client
-                .send(
-                    Method::DELETE,
-                    &format!("/api/v2/integrations/actions/{id}"),
-                    None,
-                )
-                .await?;
+        } => {
+            let path = format!("{ACTIONS}/{id}");
+            let body = |version: &Value| json!({"name": action.name, "category": category, "config": action_config(action), "version": version});
+            let v = versioned_write(
+                client,
+                Method::PATCH,
+                &path,
+                &path,
+                json!(version),
+                body,
+                outcome,
+            )
+            .await?;
+            let w = written(v, "PATCH", &path)?;
+            let version = versioned(&w, "PATCH", &path)?;
+            created
+                .actions
+                .insert(action.name.clone(), (id.clone(), version));
         }
+        SupersedeAction {
+            id,
+            version,
+            new_name,
+            ..
+        } => {
+            let path = format!("{ACTIONS}/{id}");
+            let body = |version: &Value| json!({"name": new_name, "version": version});
+            versioned_write(
+                client,
+                Method::PATCH,
+                &path,
+                &path,
+                json!(version),
+                body,
+                outcome,
+            )
+            .await?;
+        }
+        DeleteAction { id, .. } => delete(client, &format!("{ACTIONS}/{id}")).await?,
         PutConfig { .. } => put_config(client, op, created, outcome).await?,
         Enable { integration, .. } => {
             let id = integration_id(integration, created, op)?;
@@ -144,21 +196,131 @@ async fn run(
                 .await?;
         }
         DeleteIntegration { id, .. } => {
-            client
-                .send(Method::DELETE, &format!("/api/v2/integrations/{id}"), None)
-                .await?;
+            delete(client, &format!("/api/v2/integrations/{id}")).await?
         }
         DeleteCredential { id, .. } => {
-            client
-                .send(
-                    Method::DELETE,
-                    &format!("/api/v2/integrations/credentials/{id}"),
-                    None,
-                )
-                .await?;
+            delete(client, &format!("/api/v2/integrations/credentials/{id}")).await?
         }
     }
     Ok(())
+}
+
+const ACTIONS: &str = "/api/v2/integrations/actions";
+
+/// A delete; a 404 means it is gone already (a retried delete whose first answer was lost, or
+/// someone deleted it in between): the planned state holds.
+async fn delete(client: &Client, path: &str) -> Result<(), GenesysError> {
+    match client.send(Method::DELETE, path, None).await {
+        Err(e) if e.status() == Some(404) => Ok(()),
+        other => other.map(drop),
+    }
+}
+
+/// How many times a create whose answer was lost (and whose object the listing does not show)
+/// is sent again.
+const LOST_CREATE_RETRIES: u32 = 2;
+
+/// A create (`POST`) that never duplicates: when the answer is lost (a 5xx or a dropped
+/// connection), `find` lists what exists and adopts the object the lost answer created; only
+/// when it is not there is the create sent again, a bounded number of times.
+async fn create_once<F, Fut>(
+    client: &Client,
+    path: &str,
+    body: &Value,
+    outcome: &mut GenesysOutcome,
+    find: F,
+) -> Result<Written, GenesysError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<Written>, GenesysError>>,
+{
+    let mut attempt = 0;
+    loop {
+        match client.send(Method::POST, path, Some(body)).await {
+            Ok(v) => return written(v, "POST", path),
+            Err(e) if maybe_lost(&e) => {
+                if let Some(w) = find().await? {
+                    outcome.recovered.push(format!("POST {path}"));
+                    return Ok(w);
+                }
+                if attempt >= LOST_CREATE_RETRIES {
+                    return Err(e);
+                }
+                let status = e
+                    .status()
+                    .map_or("connection".to_string(), |s| s.to_string());
+                outcome.resent.push(format!("{status} POST {path}"));
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+async fn create_credential(
+    client: &Client,
+    name: &str,
+    role_arn: &str,
+    known: &[String],
+    outcome: &mut GenesysOutcome,
+) -> Result<Written, GenesysError> {
+    let body = credential_body(name, role_arn);
+    create_once(
+        client,
+        "/api/v2/integrations/credentials",
+        &body,
+        outcome,
+        || async {
+            let listed = observe::credentials_named(client, name).await?;
+            Ok(listed
+                .into_iter()
+                .find(|(id, _)| !known.contains(id))
+                .map(|(id, modified_date)| Written {
+                    id,
+                    version: None,
+                    modified_date,
+                }))
+        },
+    )
+    .await
+}
+
+async fn create_integration(
+    client: &Client,
+    name: &str,
+    outcome: &mut GenesysOutcome,
+) -> Result<String, GenesysError> {
+    let body = json!({"name": name, "integrationType": {"id": INTEGRATION_TYPE}});
+    let w = create_once(client, "/api/v2/integrations", &body, outcome, || async {
+        // The plan creates only when no integration of the type has the name: one now is ours.
+        let ids = observe::integrations_named(client, name).await?;
+        Ok(ids.into_iter().next().map(|id| Written {
+            id,
+            version: None,
+            modified_date: None,
+        }))
+    })
+    .await?;
+    Ok(w.id)
+}
+
+async fn create_action(
+    client: &Client,
+    body: &Value,
+    name: &str,
+    integration: &str,
+    outcome: &mut GenesysOutcome,
+) -> Result<Written, GenesysError> {
+    create_once(client, ACTIONS, body, outcome, || async {
+        // Action names are unique, and the plan creates only a name it did not find.
+        let found = observe::action_named(client, name, integration).await?;
+        Ok(found.map(|(id, version)| Written {
+            id,
+            version: Some(version),
+            modified_date: None,
+        }))
+    })
+    .await
 }
 
 fn integration_id(
@@ -212,81 +374,22 @@ fn action_config(a: &DesiredAction) -> Value {
     })
 }
 
+/// A version conflict: someone wrote in between. 409 for the integration config and an
+/// action; 408; and 400 "Supplied version N does not match latest draft version M", which
+/// Genesys Cloud answers for a stale draft version (terraform-provider-genesyscloud issue
+/// #1961, whose provider treats the three alike). Re-read the version and retry.
 fn is_conflict(e: &GenesysError) -> bool {
-    e.status() == Some(409)
-}
-
-async fn update_action(
-    client: &Client,
-    id: &str,
-    version: i64,
-    a: &DesiredAction,
-    category: &str,
-    outcome: &mut GenesysOutcome,
-) -> Result<(), GenesysError> {
-    let path = format!("/api/v2/integrations/actions/{id}");
-    let body = |version: &Value| json!({"name": a.name, "category": category, "config": action_config(a), "version": version});
-    versioned_write(
-        client,
-        Method::PATCH,
-        &path,
-        &path,
-        json!(version),
-        body,
-        outcome,
-    )
-    .await
-    .map(drop)
-}
-
-/// A contract change keeps the action's ID: create the draft (or reuse one that exists),
-/// patch it with its version, publish it with its version.
-async fn update_via_draft(
-    client: &Client,
-    id: &str,
-    a: &DesiredAction,
-    category: &str,
-    outcome: &mut GenesysOutcome,
-) -> Result<(), GenesysError> {
-    let draft = format!("/api/v2/integrations/actions/{id}/draft");
-    let d = match client.send(Method::POST, &draft, None).await {
-        Err(e) if is_conflict(&e) => {
-            // A draft exists already (someone's unpublished edit): lambda-trust's content
-            // replaces it, as it replaces any other drift.
-            outcome.conflicts.push(format!("POST {draft}"));
-            client.get(&draft).await?
-        }
-        other => other?,
-    };
-    let content = action_body(a, category);
-    let body = |version: &Value| {
-        let mut body = content.clone();
-        body["version"] = version.clone();
-        body
-    };
-    let d = versioned_write(
-        client,
-        Method::PATCH,
-        &draft,
-        &draft,
-        d["version"].clone(),
-        body,
-        outcome,
-    )
-    .await?;
-    let publish = format!("{draft}/publish");
-    let body = |version: &Value| json!({"version": version});
-    versioned_write(
-        client,
-        Method::POST,
-        &publish,
-        &draft,
-        d["version"].clone(),
-        body,
-        outcome,
-    )
-    .await
-    .map(drop)
+    match e {
+        GenesysError::Api {
+            status: 409 | 408, ..
+        } => true,
+        GenesysError::Api {
+            status: 400,
+            message,
+            ..
+        } => message.contains("does not match latest draft version"),
+        _ => false,
+    }
 }
 
 async fn put_config(
@@ -305,6 +408,7 @@ async fn put_config(
         credential,
         role_arn,
         actions,
+        superseded,
         ..
     } = op
     else {
@@ -316,19 +420,29 @@ async fn put_config(
         CredentialRef::Existing { id, modified } => (id.clone(), modified.clone()),
         CredentialRef::Written => created.credential.clone().unwrap_or_default(),
     };
-    let mut ids: Vec<String> = actions
+    let mut records: Vec<ActionRecord> = actions
         .iter()
         .filter_map(|a| match a {
-            ActionRef::Existing(id) => Some(id.clone()),
-            ActionRef::Created(name) => created.actions.get(name).cloned(),
+            ActionRef::Existing(r) => Some(r.clone()),
+            ActionRef::Written {
+                name,
+                contract,
+                config,
+            } => created.actions.get(name).map(|(id, version)| ActionRecord {
+                id: id.clone(),
+                version: Some(*version),
+                contract: contract.clone(),
+                config: config.clone(),
+            }),
         })
         .collect();
-    ids.sort();
+    records.sort_by(|a, b| a.id.cmp(&b.id));
     let ledger = Ledger {
         credential_id: credential_id.clone(),
         credential_modified: modified,
         role_arn: role_arn.clone(),
-        actions: ids,
+        actions: records,
+        superseded: superseded.clone(),
     };
     let version = match version {
         Some(v) => json!(v),
@@ -350,8 +464,8 @@ async fn put_config(
         .map(drop)
 }
 
-/// A write that carries the object's `version`: `body(version)` is sent; on a 409 (someone
-/// wrote in between) the version is re-read from `read_path` and the write sent again, at most
+/// A write that carries the object's `version`: `body(version)` is sent; on a version
+/// conflict ([`is_conflict`]: someone wrote in between) the version is re-read from `read_path` and the write sent again, at most
 /// `CONFLICT_RETRIES` times, each retry recorded in `outcome`.
 async fn versioned_write(
     client: &Client,
@@ -368,7 +482,8 @@ async fn versioned_write(
             .await
         {
             Err(e) if is_conflict(&e) && attempt < CONFLICT_RETRIES => {
-                outcome.conflicts.push(format!("{method} {path}"));
+                let status = e.status().unwrap_or(409);
+                outcome.conflicts.push(format!("{status} {method} {path}"));
                 version = client.get(read_path).await?["version"].clone();
             }
             other => return other,

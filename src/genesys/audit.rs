@@ -1,6 +1,8 @@
 //! Who changed an object: Genesys Cloud's realtime audit query
-//! (`POST /api/v2/audits/query/realtime`, service `Integrations`, filtered to the entity's
-//! type and ID over the last [`AUDIT_DAYS`] days). Needs `audits:audit:view`; a 403 is an
+//! (`POST /api/v2/audits/query/realtime?expand=user`, service `Integrations`, filtered to the
+//! entity's ID over the last [`AUDIT_DAYS`] days; the user's name comes back only with
+//! `expand=user`, else the user ID is shown). A change to an action's draft (entity type
+//! `ActionDraft`) counts as a change to the action. Needs `audits:audit:view`; a 403 is an
 //! answer ([`Who::NotPermitted`]), not an error.
 //!
 //! Part of the `genesys` layer. Shapes: the SDK's `AuditRealtimeQueryRequest`,
@@ -45,7 +47,6 @@ pub async fn who_changed(
         "interval": format!("{}/{}", start.format(fmt), end.format(fmt)),
         "serviceName": "Integrations",
         "filters": [
-            {"property": "EntityType", "value": entity_type},
             {"property": "EntityId", "value": entity_id},
         ],
         "sort": [{"name": "Timestamp", "sortOrder": "descending"}],
@@ -53,21 +54,42 @@ pub async fn who_changed(
         "pageSize": 25,
     });
     let v = match client
-        .send(Method::POST, "/api/v2/audits/query/realtime", Some(&body))
+        .send(
+            Method::POST,
+            "/api/v2/audits/query/realtime?expand=user",
+            Some(&body),
+        )
         .await
     {
         Ok(v) => v,
         Err(e) if e.status() == Some(403) => return Ok(Who::NotPermitted(e.to_string())),
         Err(e) => return Err(e),
     };
-    Ok(latest_foreign(&v, own_client))
+    if !v["entities"].is_array() {
+        // A missing list is not "nobody changed it".
+        return Err(GenesysError::Decode {
+            method: "POST".into(),
+            path: "/api/v2/audits/query/realtime".into(),
+            message: "no entities in the answer".into(),
+        });
+    }
+    Ok(latest_foreign(&v, own_client, entity_type))
 }
 
-fn latest_foreign(v: &Value, own_client: &str) -> Who {
+/// The entity types whose changes count for `entity_type`: an action's draft is the action's.
+fn counts_for(entity_type: &str, entry_type: Option<&str>) -> bool {
+    match entry_type {
+        None => true,
+        Some(t) => t == entity_type || (entity_type == "Action" && t == "ActionDraft"),
+    }
+}
+
+fn latest_foreign(v: &Value, own_client: &str, entity_type: &str) -> Who {
     let entries = v["entities"].as_array().cloned().unwrap_or_default();
-    let e = entries
-        .iter()
-        .find(|e| e["client"]["id"].as_str() != Some(own_client));
+    let e = entries.iter().find(|e| {
+        e["client"]["id"].as_str() != Some(own_client)
+            && counts_for(entity_type, e["entityType"].as_str())
+    });
     match e {
         None => Who::Unknown,
         Some(e) => Who::Changed {
@@ -95,13 +117,32 @@ mod tests {
             {"client": {"id": "ui"}, "user": {"id": "u1", "name": "Jane Admin"}, "eventDate": "1", "action": "Update"},
         ]});
         assert_eq!(
-            latest_foreign(&v, "us"),
+            latest_foreign(&v, "us", "Action"),
             Who::Changed {
                 who: "Jane Admin".into(),
                 when: "1".into(),
                 action: "Update".into()
             }
         );
-        assert_eq!(latest_foreign(&json!({"entities": []}), "us"), Who::Unknown);
+        assert_eq!(
+            latest_foreign(&json!({"entities": []}), "us", "Action"),
+            Who::Unknown
+        );
+    }
+
+    #[test]
+    fn a_draft_change_counts_for_its_action_and_a_missing_name_shows_the_id() {
+        let v = json!({"entities": [
+            {"client": {"id": "ui"}, "user": {"id": "u7"}, "eventDate": "3", "action": "Update", "entityType": "Integration"},
+            {"client": {"id": "ui"}, "user": {"id": "u7"}, "eventDate": "2", "action": "Update", "entityType": "ActionDraft"},
+        ]});
+        assert_eq!(
+            latest_foreign(&v, "us", "Action"),
+            Who::Changed {
+                who: "u7".into(),
+                when: "2".into(),
+                action: "Update".into()
+            }
+        );
     }
 }

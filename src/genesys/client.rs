@@ -141,6 +141,12 @@ pub enum GenesysError {
         path: String,
         message: String,
     },
+    #[error("Genesys Cloud refused to tell {what}: {message}\n(hint: give the OAuth client's role the permission {permission})")]
+    Permission {
+        permission: &'static str,
+        what: String,
+        message: String,
+    },
     #[error(transparent)]
     Region(#[from] RegionError),
 }
@@ -170,6 +176,8 @@ pub struct Client {
     api_url: String,
     token: Secret,
     stats: Mutex<Stats>,
+    /// Requests wait until then: the rate-limit window was used up.
+    paused_until: Mutex<Option<Instant>>,
 }
 
 impl fmt::Debug for Client {
@@ -180,17 +188,24 @@ impl fmt::Debug for Client {
     }
 }
 
-/// How long one call may keep retrying, and its backoff.
+/// How long one call keeps retrying server errors and dropped connections, and its backoff.
 const RETRY_WINDOW: Duration = Duration::from_secs(60);
 const BACKOFF: Backoff = Backoff {
     initial: Duration::from_millis(200),
     max: Duration::from_secs(4),
 };
-/// A `Retry-After` longer than this is capped (the window bounds the total).
-const MAX_RETRY_AFTER: u64 = 30;
+/// How long one call may wait on rate limits in all (`Retry-After`, the `inin-ratelimit-*`
+/// window): Genesys Cloud has answered with `Retry-After` above 30 s; it is honoured, and said.
+const RATE_LIMIT_WINDOW: Duration = Duration::from_secs(600);
+/// The longest single `Retry-After` honoured (a longer one is waited this long, then retried).
+const MAX_RETRY_AFTER: u64 = 300;
+/// Waits at least this long are announced on stderr.
+const ANNOUNCE_WAIT: Duration = Duration::from_secs(5);
 
-/// Which errors are worth another attempt, and after how long.
-fn classify(e: &GenesysError, idempotent: bool) -> Retry {
+/// Which errors are worth another attempt, and after how long. `repeatable`: sending the
+/// request twice does no harm (every method but POST, and the POSTs that only read). A create
+/// whose answer was lost is never sent again blindly: `apply` re-lists first.
+fn classify(e: &GenesysError, repeatable: bool) -> Retry {
     match e {
         GenesysError::Api {
             status: 429,
@@ -199,10 +214,47 @@ fn classify(e: &GenesysError, idempotent: bool) -> Retry {
         } => Retry::After(Duration::from_secs(
             retry_after.unwrap_or(1).clamp(1, MAX_RETRY_AFTER),
         )),
-        GenesysError::Api { status, .. } if *status >= 500 => Retry::Backoff,
-        // A dropped connection may have delivered a POST: retry only what repeats safely.
-        GenesysError::Transport { .. } if idempotent => Retry::Backoff,
+        GenesysError::Api { status, .. } if *status >= 500 && repeatable => Retry::Backoff,
+        GenesysError::Transport { .. } if repeatable => Retry::Backoff,
         _ => Retry::No,
+    }
+}
+
+/// Whether an answer may have been lost after the server acted on it: a server error or a
+/// dropped connection (a create may have happened; re-list before creating again).
+pub fn maybe_lost(e: &GenesysError) -> bool {
+    matches!(e, GenesysError::Transport { .. })
+        || matches!(e, GenesysError::Api { status, .. } if *status >= 500)
+}
+
+/// The `inin-ratelimit-*` headers of one answer: requests counted in the current window, the
+/// number allowed, and the seconds until the window resets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RateWindow {
+    count: u64,
+    allowed: u64,
+    reset_seconds: u64,
+}
+
+impl RateWindow {
+    fn from_headers(h: &reqwest::header::HeaderMap) -> Option<RateWindow> {
+        let num = |name: &str| {
+            h.get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        Some(RateWindow {
+            count: num("inin-ratelimit-count")?,
+            allowed: num("inin-ratelimit-allowed")?,
+            reset_seconds: num("inin-ratelimit-reset")?,
+        })
+    }
+
+    /// How long to hold the next requests: until the reset once the window is used up (a
+    /// per-minute window: a larger reset value is capped at a minute).
+    fn pause(&self) -> Option<Duration> {
+        (self.allowed > 0 && self.count >= self.allowed)
+            .then(|| Duration::from_secs(self.reset_seconds.clamp(1, 60)))
     }
 }
 
@@ -273,6 +325,7 @@ impl Client {
             api_url: endpoints.api_url.clone(),
             token: out.result?,
             stats: Mutex::new(Stats::default()),
+            paused_until: Mutex::new(None),
         })
     }
 
@@ -322,17 +375,23 @@ impl Client {
         path: &str,
         body: Option<&Value>,
     ) -> Result<String, GenesysError> {
-        let idempotent = method != Method::POST;
+        let repeatable = method != Method::POST || path.starts_with("/api/v2/audits/query");
         let write = method != Method::GET && !is_query(path);
         let url = format!("{}{}", self.api_url, path);
-        let deadline = Instant::now() + RETRY_WINDOW;
+        let start = Instant::now();
         let out = retry_with(
-            deadline,
+            start + RATE_LIMIT_WINDOW,
             BACKOFF,
             |e| {
-                let r = classify(e, idempotent);
+                let mut r = classify(e, repeatable);
+                if r == Retry::Backoff && start.elapsed() >= RETRY_WINDOW {
+                    r = Retry::No;
+                }
                 if r != Retry::No {
                     self.note_retry(e, &method, path);
+                }
+                if let Retry::After(wait) = r {
+                    announce(wait, "Retry-After", &method, path);
                 }
                 r
             },
@@ -348,6 +407,27 @@ impl Client {
             }
         }
         out.result
+    }
+
+    /// Waits while the rate-limit window is used up.
+    async fn paced(&self, method: &Method, path: &str) {
+        let until = self.paused_until.lock().ok().and_then(|p| *p);
+        if let Some(until) = until {
+            let now = Instant::now();
+            if until > now {
+                announce(until - now, "rate-limit window used up", method, path);
+                tokio::time::sleep_until(until).await;
+            }
+        }
+    }
+
+    fn note_window(&self, w: Option<RateWindow>) {
+        if let (Some(pause), Ok(mut p)) = (w.and_then(|w| w.pause()), self.paused_until.lock()) {
+            let until = Instant::now() + pause;
+            if p.map_or(true, |old| old < until) {
+                *p = Some(until);
+            }
+        }
     }
 
     fn note_retry(&self, e: &GenesysError, method: &Method, path: &str) {
@@ -368,6 +448,7 @@ impl Client {
         path: &str,
         body: Option<&Value>,
     ) -> Result<String, GenesysError> {
+        self.paced(&method, path).await;
         let m = method.to_string();
         let mut req = self
             .http
@@ -384,9 +465,21 @@ impl Client {
             .get("Retry-After")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
+        self.note_window(RateWindow::from_headers(resp.headers()));
         let text = resp.text().await.map_err(|e| transport(&m, &url, e))?;
         check_status(&m, path, status, retry_after, &text)?;
         Ok(text)
+    }
+}
+
+/// Says on stderr that a call waits, when the wait is long enough to notice.
+fn announce(wait: Duration, why: &str, method: &Method, path: &str) {
+    if wait >= ANNOUNCE_WAIT {
+        let path = path.split('?').next().unwrap_or(path);
+        eprintln!(
+            "Genesys Cloud rate limit ({why}): waiting {} s before {method} {path}",
+            wait.as_secs()
+        );
     }
 }
 
@@ -481,10 +574,17 @@ mod tests {
             Retry::After(Duration::from_secs(3))
         );
         assert_eq!(
+            classify(&api(429, Some(45)), true),
+            Retry::After(Duration::from_secs(45))
+        );
+        assert_eq!(
             classify(&api(429, Some(3600)), true),
             Retry::After(Duration::from_secs(MAX_RETRY_AFTER))
         );
-        assert_eq!(classify(&api(503, None), false), Retry::Backoff);
+        assert_eq!(classify(&api(503, None), true), Retry::Backoff);
+        // A create whose answer was lost is not sent again blindly.
+        assert_eq!(classify(&api(503, None), false), Retry::No);
+        assert!(maybe_lost(&api(503, None)) && !maybe_lost(&api(400, None)));
         assert_eq!(classify(&api(409, None), true), Retry::No);
         assert_eq!(classify(&api(400, None), true), Retry::No);
         let t = GenesysError::Transport {
@@ -494,5 +594,28 @@ mod tests {
         };
         assert_eq!(classify(&t, false), Retry::No);
         assert_eq!(classify(&t, true), Retry::Backoff);
+    }
+
+    #[test]
+    fn a_used_up_rate_window_pauses_until_its_reset() {
+        let w = |count, allowed, reset_seconds| RateWindow {
+            count,
+            allowed,
+            reset_seconds,
+        };
+        assert_eq!(w(299, 300, 20).pause(), None);
+        assert_eq!(w(300, 300, 20).pause(), Some(Duration::from_secs(20)));
+        assert_eq!(w(301, 300, 0).pause(), Some(Duration::from_secs(1)));
+        assert_eq!(
+            w(300, 300, 1_800_000_000).pause(),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(w(5, 0, 20).pause(), None);
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert("inin-ratelimit-count", "300".parse().unwrap());
+        h.insert("inin-ratelimit-allowed", "300".parse().unwrap());
+        assert_eq!(RateWindow::from_headers(&h), None);
+        h.insert("inin-ratelimit-reset", "12".parse().unwrap());
+        assert_eq!(RateWindow::from_headers(&h), Some(w(300, 300, 12)));
     }
 }

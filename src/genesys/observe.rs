@@ -1,59 +1,236 @@
 //! Every Genesys Cloud read: the integration type's credential key, our integration (by name
-//! and type), its current config, our credential (listing for `modifiedDate`, GET for the
-//! rest), and the actions of our integration with their template texts.
+//! and type), its current config, our credential (from the listing; one GET only when the
+//! listing shows it changed), the actions of our integration (from the list; contract and
+//! template texts only for an action the ledger cannot vouch for), and the flows that call
+//! an action (Architect dependency tracking).
 //!
-//! Part of the `genesys` layer. Shapes are the Platform API's (Python SDK
-//! `purecloudplatformclientv2` models: `IntegrationEntityListing`, `IntegrationConfiguration`,
-//! `CredentialInfoCursorListing`, `Credential`, `ActionEntityListing`, `Action`).
+//! Part of the `genesys` layer. Answers are decoded into structs whose fields the tool relies
+//! on are required: a missing `entities`, `id` or `version` is an error naming the endpoint,
+//! never "nothing exists". Shapes: the Python SDK `purecloudplatformclientv2` models
+//! (`IntegrationEntityListing`, `IntegrationConfiguration`, `CredentialInfoCursorListing`,
+//! `Credential`, `ActionEntityListing`, `Action`, `ConsumingResourcesEntityListing`).
+//!
+//! Cost of a read with nothing changed: the token, the integration type, the integrations,
+//! the credential listing, the config, and the actions list, one call a page each — not one
+//! per action: an action listed at the version the ledger recorded is as lambda-trust left it.
 
-use futures::future::try_join_all;
+use std::collections::BTreeMap;
+
+use futures::{StreamExt, TryStreamExt};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::client::{Client, GenesysError};
 use crate::core::genesys::{
-    Ledger, ObservedAction, ObservedCredential, ObservedGenesys, ObservedIntegration,
-    CREDENTIAL_TYPE, INTEGRATION_TYPE,
+    same_instant, settled, DesiredGenesys, Flow, Ledger, ListedAction, ObservedAction,
+    ObservedCredential, ObservedGenesys, ObservedIntegration, CREDENTIAL_FIELD, CREDENTIAL_TYPE,
+    INTEGRATION_TYPE,
 };
 
 const PAGE_SIZE: usize = 100;
+/// Reads of single actions (or their callers) in flight at once.
+const CONCURRENCY: usize = 16;
 
-fn s(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Page<T> {
+    entities: Vec<T>,
+    #[serde(default)]
+    page_count: Option<u64>,
+    #[serde(default)]
+    next_uri: Option<String>,
 }
 
-/// Reads everything the Genesys side plans from. `integration` is the configured name.
-pub async fn observe(client: &Client, integration: &str) -> Result<ObservedGenesys, GenesysError> {
+#[derive(Deserialize)]
+struct Named {
+    name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ListedIntegration {
+    id: String,
+    #[serde(default)]
+    name: Option<String>,
+    integration_type: IdRef,
+    #[serde(default)]
+    intended_state: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct IdRef {
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct Config {
+    name: String,
+    version: i64,
+    #[serde(default)]
+    notes: Option<String>,
+    #[serde(default)]
+    properties: Option<Value>,
+    #[serde(default)]
+    advanced: Option<Value>,
+    #[serde(default)]
+    credentials: Option<BTreeMap<String, IdRef>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CredentialInfo {
+    id: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    modified_date: Option<String>,
+    #[serde(rename = "type", default)]
+    type_: Option<Named>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Credential {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(rename = "type")]
+    type_: Named,
+    #[serde(default)]
+    credential_fields: Option<BTreeMap<String, Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ApiAction {
+    id: String,
+    name: String,
+    #[serde(default)]
+    category: String,
+    integration_id: String,
+    version: i64,
+    #[serde(default)]
+    secure: bool,
+    config: ActionConfig,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ActionConfig {
+    request: RequestConfig,
+    #[serde(default)]
+    timeout_seconds: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RequestConfig {
+    request_url_template: String,
+}
+
+#[derive(Deserialize)]
+struct WithContract {
+    contract: Contract,
+}
+
+#[derive(Deserialize)]
+struct Contract {
+    input: ContractInput,
+    output: ContractOutput,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ContractInput {
+    input_schema: Value,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ContractOutput {
+    success_schema: Value,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Dependency {
+    id: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(rename = "type", default)]
+    type_: Option<String>,
+    #[serde(default)]
+    deleted: bool,
+}
+
+/// `GET path` decoded as `T`; a shape that does not fit is an error naming the endpoint.
+async fn get<T: DeserializeOwned>(client: &Client, path: &str) -> Result<T, GenesysError> {
+    let v = client.get(path).await?;
+    serde_json::from_value(v).map_err(|e| GenesysError::Decode {
+        method: "GET".into(),
+        path: path.split('?').next().unwrap_or(path).to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// Reads everything the Genesys side plans from.
+pub async fn observe(
+    client: &Client,
+    desired: &DesiredGenesys,
+) -> Result<ObservedGenesys, GenesysError> {
     let list = format!("/api/v2/integrations?integrationType={INTEGRATION_TYPE}");
     let (key, integrations, credentials) = futures::try_join!(
         credential_key(client),
-        list_pages(client, &list),
+        list_pages::<ListedIntegration>(client, &list),
         credential_listing(client),
     )?;
-    let matches: Vec<&Value> = integrations
+    let matches: Vec<&ListedIntegration> = integrations
         .iter()
-        .filter(|i| i["name"] == integration && i["integrationType"]["id"] == INTEGRATION_TYPE)
+        .filter(|i| {
+            i.name.as_deref() == Some(desired.integration.as_str())
+                && i.integration_type.id == INTEGRATION_TYPE
+        })
         .collect();
     let mut out = ObservedGenesys {
         credential_key: key.clone(),
-        matches: matches.iter().map(|i| s(&i["id"])).collect(),
+        matches: matches.iter().map(|i| i.id.clone()).collect(),
+        credentials_named: credentials
+            .iter()
+            .filter(|c| c.name.as_deref() == Some(desired.credential_name.as_str()))
+            .map(|c| c.id.clone())
+            .collect(),
         ..ObservedGenesys::default()
     };
     let [one] = matches.as_slice() else {
         return Ok(out);
     };
-    let id = s(&one["id"]);
-    let config_path = format!("/api/v2/integrations/{id}/config/current");
-    let (config, actions) = futures::try_join!(client.get(&config_path), actions_of(client, &id),)?;
-    let i = integration_of(one, &config, &key);
-    let wanted = i
-        .ledger()
-        .map(|l: Ledger| l.credential_id)
+    let config_path = format!("/api/v2/integrations/{}/config/current", one.id);
+    let (config, listed) = futures::try_join!(
+        get::<Config>(client, &config_path),
+        list_actions(client, &one.id),
+    )?;
+    let i = integration_of(one, config, &key);
+    let ledger = i.ledger();
+    let wanted = ledger
+        .as_ref()
+        .map(|l| l.credential_id.clone())
         .or_else(|| i.bound_credential.clone());
-    if let Some(cid) = wanted.filter(|c| !c.is_empty()) {
-        if let Some(listed) = credentials.iter().find(|c| c["id"] == cid.as_str()) {
-            out.credential = Some(credential(client, &cid, listed).await?);
-        }
-    }
+    let listed_credential = wanted
+        .filter(|c| !c.is_empty())
+        .and_then(|cid| credentials.into_iter().find(|c| c.id == cid));
+    let ledger = ledger.unwrap_or_default();
+    let (credential, actions) = futures::try_join!(
+        async {
+            match listed_credential {
+                Some(c) => credential(client, c, &ledger).await.map(Some),
+                None => Ok(None),
+            }
+        },
+        actions_of(client, desired, &ledger, listed),
+    )?;
+    out.credential = credential;
     out.integration = Some(i);
     out.actions = actions;
     Ok(out)
@@ -76,43 +253,42 @@ async fn credential_key(client: &Client) -> Result<String, GenesysError> {
     Ok(key.unwrap_or_default())
 }
 
-fn integration_of(listed: &Value, config: &Value, key: &str) -> ObservedIntegration {
+fn integration_of(listed: &ListedIntegration, config: Config, key: &str) -> ObservedIntegration {
+    let object = |v: Option<Value>| {
+        v.filter(Value::is_object)
+            .unwrap_or_else(|| serde_json::json!({}))
+    };
     ObservedIntegration {
-        id: s(&listed["id"]),
-        name: s(&config["name"]),
-        intended_state: s(&listed["intendedState"]),
-        version: config["version"].as_i64().unwrap_or(0),
-        notes: s(&config["notes"]),
-        properties: object_or_empty(&config["properties"]),
-        advanced: object_or_empty(&config["advanced"]),
-        bound_credential: config["credentials"][key]["id"]
-            .as_str()
-            .map(str::to_string),
-    }
-}
-
-fn object_or_empty(v: &Value) -> Value {
-    if v.is_object() {
-        v.clone()
-    } else {
-        serde_json::json!({})
+        id: listed.id.clone(),
+        name: config.name,
+        intended_state: listed.intended_state.clone().unwrap_or_default(),
+        version: config.version,
+        notes: config.notes.unwrap_or_default(),
+        properties: object(config.properties),
+        advanced: object(config.advanced),
+        bound_credential: config
+            .credentials
+            .and_then(|mut m| m.remove(key))
+            .map(|r| r.id),
     }
 }
 
 /// Every entity of a page-numbered list (`pageSize`, `pageNumber`, `pageCount`).
-async fn list_pages(client: &Client, path: &str) -> Result<Vec<Value>, GenesysError> {
+async fn list_pages<T: DeserializeOwned>(
+    client: &Client,
+    path: &str,
+) -> Result<Vec<T>, GenesysError> {
     let sep = if path.contains('?') { '&' } else { '?' };
     let mut out = Vec::new();
     let mut page = 1;
     loop {
-        let v = client
-            .get(&format!(
-                "{path}{sep}pageSize={PAGE_SIZE}&pageNumber={page}"
-            ))
-            .await?;
-        out.extend(v["entities"].as_array().cloned().unwrap_or_default());
-        let count = v["pageCount"].as_u64().unwrap_or(1);
-        if page as u64 >= count {
+        let p: Page<T> = get(
+            client,
+            &format!("{path}{sep}pageSize={PAGE_SIZE}&pageNumber={page}"),
+        )
+        .await?;
+        out.extend(p.entities);
+        if page as u64 >= p.page_count.unwrap_or(1) {
             return Ok(out);
         }
         page += 1;
@@ -120,79 +296,212 @@ async fn list_pages(client: &Client, path: &str) -> Result<Vec<Value>, GenesysEr
 }
 
 /// Every credential of the cursor-paged listing (`after` = the last ID, `nextUri`).
-async fn credential_listing(client: &Client) -> Result<Vec<Value>, GenesysError> {
+async fn credential_listing(client: &Client) -> Result<Vec<CredentialInfo>, GenesysError> {
     let base = "/api/v2/integrations/credentials/listing?pageSize=200";
-    let mut out: Vec<Value> = Vec::new();
+    let mut out: Vec<CredentialInfo> = Vec::new();
     let mut path = base.to_string();
     loop {
-        let v = client.get(&path).await?;
-        let page = v["entities"].as_array().cloned().unwrap_or_default();
-        let last = page.last().map(|c| s(&c["id"]));
-        out.extend(page);
-        match (v["nextUri"].as_str(), last) {
+        let p: Page<CredentialInfo> = get(client, &path).await?;
+        let last = p.entities.last().map(|c| c.id.clone());
+        out.extend(p.entities);
+        match (p.next_uri, last) {
             (Some(_), Some(last)) => path = format!("{base}&after={last}"),
             _ => return Ok(out),
         }
     }
 }
 
+/// The credential from the listing; `GET …/credentials/{id}` only when the listing does not
+/// show it as lambda-trust last wrote it (then its fields may say more).
 async fn credential(
     client: &Client,
-    id: &str,
-    listed: &Value,
+    listed: CredentialInfo,
+    ledger: &Ledger,
 ) -> Result<ObservedCredential, GenesysError> {
-    let c = client
-        .get(&format!("/api/v2/integrations/credentials/{id}"))
-        .await?;
-    Ok(ObservedCredential {
-        id: id.to_string(),
-        name: s(&c["name"]),
-        type_name: s(&c["type"]["name"]),
-        // Genesys Cloud redacts credential fields; when a field comes back, compare it.
-        arn: c["credentialFields"]["ARN"].as_str().map(str::to_string),
-        modified_date: listed["modifiedDate"].as_str().map(str::to_string),
-    })
-}
-
-/// The actions of one integration (the list has no integration filter: filter on the field),
-/// with their template texts (the action carries only their URIs).
-async fn actions_of(
-    client: &Client,
-    integration: &str,
-) -> Result<Vec<ObservedAction>, GenesysError> {
-    let all = list_pages(
+    let unchanged = listed.id == ledger.credential_id
+        && listed
+            .modified_date
+            .as_deref()
+            .is_some_and(|d| same_instant(d, &ledger.credential_modified));
+    let mut c = ObservedCredential {
+        id: listed.id.clone(),
+        name: listed.name.unwrap_or_default(),
+        type_name: listed.type_.map(|t| t.name).unwrap_or_default(),
+        arn: None,
+        modified_date: listed.modified_date,
+    };
+    if unchanged && !c.type_name.is_empty() {
+        return Ok(c);
+    }
+    let full: Credential = get(
         client,
-        "/api/v2/integrations/actions?includeConfig=true&expand=contract",
+        &format!("/api/v2/integrations/credentials/{}", listed.id),
     )
     .await?;
-    let ours: Vec<&Value> = all
-        .iter()
-        .filter(|a| a["integrationId"] == integration)
-        .collect();
-    try_join_all(ours.into_iter().map(|a| action(client, a))).await
+    c.name = full.name.unwrap_or(c.name);
+    c.type_name = full.type_.name;
+    c.arn = full
+        .credential_fields
+        .and_then(|f| {
+            f.get(CREDENTIAL_FIELD)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .filter(|v| is_clear_arn(v));
+    Ok(c)
 }
 
-async fn action(client: &Client, a: &Value) -> Result<ObservedAction, GenesysError> {
-    let id = s(&a["id"]);
-    let base = format!("/api/v2/integrations/actions/{id}/templates");
-    let (req_path, ok_path) = (
-        format!("{base}/requesttemplate.vm"),
-        format!("{base}/successtemplate.vm"),
+/// Genesys Cloud redacts credential fields (masked or absent): a value that is not an ARN in
+/// clear is unknown, never a mismatch.
+fn is_clear_arn(v: &str) -> bool {
+    v.starts_with("arn:") && !v.contains('*')
+}
+
+/// Every action of the org (the list has no integration filter and no `expand`), with config.
+async fn list_actions(
+    client: &Client,
+    integration: &str,
+) -> Result<Vec<ListedAction>, GenesysError> {
+    let all: Vec<ApiAction> =
+        list_pages(client, "/api/v2/integrations/actions?includeConfig=true").await?;
+    Ok(all
+        .into_iter()
+        .filter(|a| a.integration_id == integration)
+        .map(|a| ListedAction {
+            id: a.id,
+            name: a.name,
+            category: a.category,
+            version: a.version,
+            secure: a.secure,
+            function_arn: a.config.request.request_url_template,
+            timeout_seconds: a.config.timeout_seconds,
+        })
+        .collect())
+}
+
+/// The actions of our integration: settled from the ledger where it vouches for them, read in
+/// full (contract and templates) where it does not.
+async fn actions_of(
+    client: &Client,
+    desired: &DesiredGenesys,
+    ledger: &Ledger,
+    listed: Vec<ListedAction>,
+) -> Result<Vec<ObservedAction>, GenesysError> {
+    futures::stream::iter(listed.into_iter().map(|a| async move {
+        match settled(desired, ledger, &a) {
+            Some(o) => Ok(o),
+            None => read_action(client, a).await,
+        }
+    }))
+    .buffered(CONCURRENCY)
+    .try_collect()
+    .await
+}
+
+/// `GET …/actions/{id}?expand=contract` and the two template texts.
+async fn read_action(client: &Client, a: ListedAction) -> Result<ObservedAction, GenesysError> {
+    let base = format!("/api/v2/integrations/actions/{}", a.id);
+    let (req_path, ok_path, full_path) = (
+        format!("{base}/templates/requesttemplate.vm"),
+        format!("{base}/templates/successtemplate.vm"),
+        format!("{base}?expand=contract"),
     );
-    let (request, success) =
-        futures::try_join!(client.get_text(&req_path), client.get_text(&ok_path))?;
-    let config = &a["config"];
+    let (full, request, success) = futures::try_join!(
+        get::<WithContract>(client, &full_path),
+        client.get_text(&req_path),
+        client.get_text(&ok_path)
+    )?;
     Ok(ObservedAction {
-        id,
-        name: s(&a["name"]),
-        category: s(&a["category"]),
-        version: a["version"].as_i64().unwrap_or(0),
-        secure: a["secure"].as_bool().unwrap_or(false),
-        function_arn: s(&config["request"]["requestUrlTemplate"]),
+        id: a.id,
+        name: a.name,
+        category: a.category,
+        version: a.version,
+        secure: a.secure,
+        function_arn: a.function_arn,
         request_template: request,
         success_template: success,
-        timeout_seconds: config["timeoutSeconds"].as_i64().unwrap_or(0),
-        input_schema: a["contract"]["input"]["inputSchema"].clone(),
-        output_schema: a["contract"]["output"]["successSchema"].clone(),
+        timeout_seconds: a.timeout_seconds,
+        input_schema: full.contract.input.input_schema,
+        output_schema: full.contract.output.success_schema,
     })
+}
+
+/// The permission Architect dependency tracking needs.
+pub const DEPENDENCY_PERMISSION: &str = "architect:dependencyTracking:view";
+
+/// The published flows that call each action (Architect dependency tracking,
+/// `GET /api/v2/architect/dependencytracking/consumingresources`), concurrently.
+pub async fn consumers(
+    client: &Client,
+    ids: &[String],
+) -> Result<BTreeMap<String, Vec<Flow>>, GenesysError> {
+    let found: Vec<(String, Vec<Flow>)> = futures::stream::iter(ids.iter().map(|id| async move {
+        let path = format!(
+            "/api/v2/architect/dependencytracking/consumingresources?id={id}&objectType=DATAACTION&flowFilter=published"
+        );
+        let deps: Vec<Dependency> = list_pages(client, &path).await.map_err(|e| match e {
+            GenesysError::Api { status: 403, .. } => GenesysError::Permission {
+                permission: DEPENDENCY_PERMISSION,
+                what: "which Architect flows call a data action".into(),
+                message: e.to_string(),
+            },
+            e => e,
+        })?;
+        let flows = deps
+            .into_iter()
+            .filter(|d| !d.deleted)
+            .map(|d| Flow {
+                name: d.name.unwrap_or_else(|| d.id.clone()),
+                id: d.id,
+                flow_type: d.type_.unwrap_or_default(),
+                version: d.version.unwrap_or_default(),
+            })
+            .collect();
+        Ok::<_, GenesysError>((id.clone(), flows))
+    }))
+    .buffered(CONCURRENCY)
+    .try_collect()
+    .await?;
+    Ok(found.into_iter().collect())
+}
+
+/// The credentials listed with `name`: (ID, `modifiedDate`). For a create whose answer was
+/// lost.
+pub async fn credentials_named(
+    client: &Client,
+    name: &str,
+) -> Result<Vec<(String, Option<String>)>, GenesysError> {
+    Ok(credential_listing(client)
+        .await?
+        .into_iter()
+        .filter(|c| c.name.as_deref() == Some(name))
+        .map(|c| (c.id, c.modified_date))
+        .collect())
+}
+
+/// The IDs of the integrations of our type named `name`. For a create whose answer was lost.
+pub async fn integrations_named(client: &Client, name: &str) -> Result<Vec<String>, GenesysError> {
+    let list = format!("/api/v2/integrations?integrationType={INTEGRATION_TYPE}");
+    Ok(list_pages::<ListedIntegration>(client, &list)
+        .await?
+        .into_iter()
+        .filter(|i| i.name.as_deref() == Some(name) && i.integration_type.id == INTEGRATION_TYPE)
+        .map(|i| i.id)
+        .collect())
+}
+
+/// The action of `integration` named exactly `name` (the list's `name` filter matches
+/// partially): (ID, version). For a create whose answer was lost.
+pub async fn action_named(
+    client: &Client,
+    name: &str,
+    integration: &str,
+) -> Result<Option<(String, i64)>, GenesysError> {
+    let query = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
+    let path = format!("/api/v2/integrations/actions?includeConfig=true&name={query}");
+    Ok(list_pages::<ApiAction>(client, &path)
+        .await?
+        .into_iter()
+        .find(|a| a.name == name && a.integration_id == integration)
+        .map(|a| (a.id, a.version)))
 }

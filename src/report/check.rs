@@ -54,6 +54,9 @@ pub fn render_human(report: &CheckReport, styles: Styles) -> String {
                 }
             }
         }
+        for n in &c.notes {
+            out.push_str(&format!("  {}  {n}\n", styles.dim("note")));
+        }
     }
     out
 }

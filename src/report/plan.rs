@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use super::Styles;
 use crate::core::describe::{describe, Action, ChangeView};
-use crate::core::genesys::{describe_genesys, GenesysPlan};
+use crate::core::genesys::{describe_genesys, genesys_notes, GenesysPlan};
 use crate::core::plan::Plan;
 
 /// Keys sorted at every level, values untouched: stable to read and to diff, and shows the
@@ -133,6 +133,9 @@ pub fn genesys_plan_human(plan: &GenesysPlan, styles: Styles) -> String {
             a.name, a.id, a.function_arn
         )));
     }
+    for n in genesys_notes(plan, None) {
+        out.push_str(&styles.dim(&format!("  ! {n}\n")));
+    }
     if plan.is_empty() {
         out.push_str(&format!(
             "{} Genesys Cloud matches the config; nothing to do.\n",
@@ -150,8 +153,9 @@ pub fn genesys_plan_human(plan: &GenesysPlan, styles: Styles) -> String {
     out
 }
 
-/// `{"in_sync", "changes": [...], "foreign_actions": [{"id","name","function_arn"}]}`: the
-/// `genesys` member of the plan, apply and destroy JSON.
+/// `{"in_sync", "writes", "changes": [...], "foreign_actions": [{"id","name","function_arn"}],
+/// "kept_actions": [{"id","name","function_arn","flows"}]}`: the `genesys` member of the plan,
+/// apply and destroy JSON (`flows`: `[{"id","name","type","version"}]`, `null` when unknown).
 pub fn genesys_plan_json(plan: &GenesysPlan) -> Value {
     json!({
         "in_sync": plan.is_empty(),
@@ -160,5 +164,6 @@ pub fn genesys_plan_json(plan: &GenesysPlan) -> Value {
         "foreign_actions": plan.foreign.iter().map(|a| json!({
             "id": a.id, "name": a.name, "function_arn": a.function_arn,
         })).collect::<Vec<_>>(),
+        "kept_actions": plan.kept,
     })
 }

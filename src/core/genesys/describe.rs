@@ -5,7 +5,8 @@
 
 use serde_json::{json, Value};
 
-use super::plan::{as_observed, GenesysOp};
+use super::plan::{as_observed, DeleteWhy, GenesysOp};
+use super::state::Flow;
 use super::state::{DesiredAction, ObservedAction};
 use crate::core::describe::{Action, ChangeView};
 
@@ -36,7 +37,7 @@ pub fn action_resource(name: &str) -> String {
 pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
     use GenesysOp::*;
     match op {
-        CreateCredential { name, role_arn } => ChangeView::new(
+        CreateCredential { name, role_arn, .. } => ChangeView::new(
             format!("genesys credential {name:?}"),
             Action::Create,
             format!("type amazonWebServicesARN, ARN {role_arn}"),
@@ -57,13 +58,26 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
             "type aws-lambda-data-actions",
         ),
         CreateAction {
-            action, category, ..
+            action,
+            category,
+            replaces,
+            ..
         } => {
-            let mut v = ChangeView::new(
-                action_resource(&action.name),
-                Action::Create,
-                format!("calls {}", action.function_arn),
-            );
+            let detail = match replaces {
+                None => format!("calls {}", action.function_arn),
+                Some(r) => format!(
+                    "calls {}; replaces action {} (its {} changed, and a published contract never changes: the new action has a new ID){}",
+                    action.function_arn,
+                    r.id,
+                    r.differs.join(", "),
+                    if r.kept {
+                        "; the old one is kept while flows call it"
+                    } else {
+                        "; no published flow calls the old one: it is deleted"
+                    }
+                ),
+            };
+            let mut v = ChangeView::new(action_resource(&action.name), Action::Create, detail);
             v.after = Some(desired_doc(action, category));
             v
         }
@@ -72,29 +86,53 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
             category,
             before,
             ..
-        }
-        | UpdateActionDraft {
-            action,
-            category,
-            before,
-            ..
         } => {
-            let how = if matches!(op, UpdateActionDraft { .. }) {
-                "contract changed: draft, patch, publish (the action ID stays)"
-            } else {
-                "updated in place (the action ID stays)"
-            };
-            let mut v = ChangeView::new(action_resource(&action.name), Action::Update, how);
+            let mut v = ChangeView::new(
+                action_resource(&action.name),
+                Action::Update,
+                "configuration updated in place (the action ID stays)",
+            );
             v.before = Some(action_doc(before));
             v.after = Some(desired_doc(action, category));
             v
         }
+        SupersedeAction {
+            id,
+            name,
+            new_name,
+            flows,
+            ..
+        } => ChangeView::new(
+            action_resource(name),
+            Action::Update,
+            format!(
+                "renamed {new_name:?} and kept (id {id}): {}; a later apply deletes it once none does",
+                flows_text(flows.as_deref())
+            ),
+        ),
         DeleteAction {
-            name, function_arn, ..
+            id,
+            name,
+            function_arn,
+            why,
+            flows,
         } => ChangeView::new(
             action_resource(name),
             Action::Delete,
-            format!("calls {function_arn}; created by lambda-trust, no longer a target"),
+            format!(
+                "id {id}, calls {function_arn}; {}{}",
+                match why {
+                    DeleteWhy::NotATarget => "created by lambda-trust, no longer a target",
+                    DeleteWhy::Replaced => "replaced by a new action (contract changed), no published flow calls it",
+                    DeleteWhy::Superseded => "superseded earlier, no published flow calls it any more",
+                    DeleteWhy::Destroy => "created by lambda-trust",
+                },
+                match flows {
+                    Some(f) if !f.is_empty() => format!("; FORCED: this breaks {}", flows_text(Some(f))),
+                    None => "; the flows that call it are unknown (forced)".to_string(),
+                    _ => String::new(),
+                }
+            ),
         ),
         PutConfig { name, reasons, .. } => ChangeView::new(
             format!("genesys integration {name:?} config"),
@@ -121,6 +159,18 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
             format!("genesys credential {name:?}"),
             Action::Delete,
             format!("id {id}"),
+        ),
+    }
+}
+
+/// `called by "Main IVR" (INBOUNDCALLFLOW, version 3.0, …)` for people.
+pub fn flows_text(flows: Option<&[Flow]>) -> String {
+    match flows {
+        None => "the flows that call it are unknown".to_string(),
+        Some([]) => "no published flow calls it".to_string(),
+        Some(f) => format!(
+            "called by {}",
+            f.iter().map(Flow::to_string).collect::<Vec<_>>().join(", ")
         ),
     }
 }

@@ -5,8 +5,8 @@
 //! a credential binding swapped, an action calling a non-target); templates, schemas, timeouts,
 //! names and a disabled or missing object are `config`.
 
-use super::describe::{action_doc, describe_genesys};
-use super::plan::{as_observed, GenesysOp, GenesysPlan};
+use super::describe::{action_doc, describe_genesys, flows_text};
+use super::plan::{as_observed, DeleteWhy, GenesysOp, GenesysPlan};
 use super::state::*;
 use crate::core::drift::{json_diff, Finding, Severity};
 use crate::core::verify::Check;
@@ -37,6 +37,7 @@ fn finding(severity: Severity, resource: String, message: String) -> Finding {
 const CONSEQUENCES: &[&str] = &[
     super::plan::REASON_CREDENTIAL_WRITTEN,
     super::plan::REASON_ACTIONS_CHANGE,
+    super::plan::REASON_RECORDS,
 ];
 
 fn is_target(desired: &DesiredGenesys, arn: &str) -> bool {
@@ -87,7 +88,8 @@ fn op_findings(desired: &DesiredGenesys, op: &GenesysOp) -> Vec<GenesysFinding> 
             reasons,
             ..
         } => {
-            // Rewriting the ledger after another op is a consequence, not a finding of its own.
+            // Rewriting the ledger after another op, or to bring its records up to date, is
+            // bookkeeping, not a finding of its own.
             let own: Vec<&str> = reasons
                 .iter()
                 .map(String::as_str)
@@ -117,25 +119,44 @@ fn op_findings(desired: &DesiredGenesys, op: &GenesysOp) -> Vec<GenesysFinding> 
             category,
             before,
             ..
-        }
-        | GenesysOp::UpdateActionDraft {
-            id,
-            action,
-            category,
-            before,
-            ..
         } => action_findings(desired, &v.resource, id, action, category, before),
+        GenesysOp::CreateAction {
+            replaces: Some(r),
+            action,
+            ..
+        } => one(
+            Severity::Config,
+            format!(
+                "action {:?} ({}): its {} differs from the config; a published contract never changes, so apply replaces it with a new action (new ID){}",
+                action.name,
+                r.id,
+                r.differs.join(", "),
+                if r.kept { " and keeps the old one while flows call it" } else { "" }
+            ),
+            Some(("Action", r.id.clone())),
+        ),
+        // The rename of a replaced action is part of its replacement's finding.
+        GenesysOp::SupersedeAction { .. } => Vec::new(),
+        GenesysOp::DeleteAction {
+            why: DeleteWhy::Replaced | DeleteWhy::Superseded,
+            ..
+        } => Vec::new(),
         GenesysOp::DeleteAction {
             id,
             name,
             function_arn,
+            flows,
+            ..
         } => one(
             if is_target(desired, function_arn) {
                 Severity::Config
             } else {
                 Severity::Security
             },
-            format!("action {name:?} ({id}) calls {function_arn}, which is no longer a target"),
+            format!(
+                "action {name:?} ({id}) calls {function_arn}, which is no longer a target ({})",
+                flows_text(flows.as_deref())
+            ),
             Some(("Action", id.clone())),
         ),
         GenesysOp::Enable { integration, .. } => one(
@@ -241,7 +262,7 @@ pub fn genesys_checks(
         let a = observed
             .actions
             .iter()
-            .find(|a| a.name == d.name && ledger.actions.contains(&a.id));
+            .find(|a| a.name == d.name && ledger.record(&a.id).is_some());
         out.push(check(
             format!(
                 "genesys: action {:?} calls exactly {}",
@@ -307,4 +328,55 @@ fn credential_check(
             )
         }),
     }
+}
+
+/// `verify`'s failed Genesys checks as `check` findings (kind `verify`), so CI sees what
+/// `verify` sees: an integration that is missing or disabled, or an action that is missing, is
+/// an outage (`config`); anything else that fails lets Genesys Cloud reach what it should not,
+/// or is unproved (`security`).
+pub fn genesys_check_findings(checks: &[Check]) -> Vec<Finding> {
+    checks
+        .iter()
+        .filter(|c| !c.passed && c.name.starts_with("genesys:"))
+        .map(|c| {
+            let outage = c.name.ends_with("exists")
+                || c.name.ends_with("is enabled")
+                || c.name.starts_with("genesys: test run")
+                || c.detail.starts_with("no such action");
+            Finding {
+                kind: "verify",
+                resource: "verification".into(),
+                ..finding(
+                    if outage {
+                        Severity::Config
+                    } else {
+                        Severity::Security
+                    },
+                    String::new(),
+                    format!("{}: {}", c.name, c.detail),
+                )
+            }
+        })
+        .collect()
+}
+
+/// What `plan` and `check` say that is not drift: superseded actions kept because a flow still
+/// calls them, and a dependency lookup that could not be made.
+pub fn genesys_notes(plan: &GenesysPlan, lookup_error: Option<String>) -> Vec<String> {
+    let mut out: Vec<String> = plan
+        .kept
+        .iter()
+        .map(|k| {
+            format!(
+                "genesys action {:?} ({}) was replaced after a contract change and is kept: {}; apply deletes it once no published flow does",
+                k.name,
+                k.id,
+                flows_text(k.flows.as_deref())
+            )
+        })
+        .collect();
+    if let Some(e) = lookup_error {
+        out.push(format!("which flows call the actions is unknown: {e}"));
+    }
+    out
 }

@@ -10,9 +10,11 @@ pub mod plan;
 pub mod state;
 
 pub use describe::describe_genesys;
-pub use findings::{genesys_checks, genesys_findings, GenesysFinding};
+pub use findings::{
+    genesys_check_findings, genesys_checks, genesys_findings, genesys_notes, GenesysFinding,
+};
 pub use plan::{
-    plan_genesys, plan_genesys_destroy, ActionRef, CredentialRef, GenesysOp, GenesysPlan,
-    GenesysPlanError, IntegrationRef,
+    plan_genesys, plan_genesys_destroy, ActionRef, CredentialRef, DeleteWhy, GenesysOp,
+    GenesysPlan, GenesysPlanError, InUse, IntegrationRef, KeptAction, Replaced,
 };
 pub use state::*;

@@ -1,10 +1,16 @@
 //! The Genesys Cloud planner: [`DesiredGenesys`] × [`ObservedGenesys`] → [`GenesysPlan`].
 //!
 //! Part of the pure `core` layer. As on the AWS side the plan is resolved before anything is
-//! written; the only values left to apply are the IDs and dates Genesys Cloud assigns to what
-//! the same apply creates ([`IntegrationRef::Created`], [`CredentialRef::Written`],
-//! [`ActionRef::Created`]). Ownership: only what the [`Ledger`] lists (or `--adopt` takes over)
+//! written; the only values left to apply are the IDs, versions and dates Genesys Cloud assigns
+//! to what the same apply writes ([`IntegrationRef::Created`], [`CredentialRef::Written`],
+//! [`ActionRef::Written`]). Ownership: only what the [`Ledger`] lists (or `--adopt` takes over)
 //! is changed or deleted; other actions in our integration are reported, never touched.
+//!
+//! A published action's contract never changes (Genesys Cloud Resource Center, "Add contracts
+//! to custom actions for integrations": "You cannot change the contracts after you publish the
+//! action"), so a contract change is a replacement: a new action (new ID). Architect flows call
+//! actions by ID, so the old one is deleted only when no published flow calls it; otherwise it
+//! is renamed, kept in the ledger as superseded, and deleted by a later apply once unused.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -18,6 +24,10 @@ pub enum GenesysOp {
     CreateCredential {
         name: String,
         role_arn: String,
+        /// Credentials already listed with this name: after a lost answer, the one listed
+        /// that is not among these is the one this create made.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        known: Vec<String>,
     },
     /// `PUT /api/v2/integrations/credentials/{id}`: writes the role ARN again.
     UpdateCredential {
@@ -29,7 +39,8 @@ pub enum GenesysOp {
     CreateIntegration {
         name: String,
     },
-    /// `PATCH /api/v2/integrations/actions/{id}`: name, category or config (not the contract).
+    /// `PATCH /api/v2/integrations/actions/{id}`: name, category or configuration (never the
+    /// contract, which Genesys Cloud does not let change after publishing). The ID stays.
     UpdateAction {
         id: String,
         version: i64,
@@ -37,22 +48,34 @@ pub enum GenesysOp {
         category: String,
         before: ObservedAction,
     },
-    /// A contract change, through the draft (create, patch, publish): the ID stays.
-    UpdateActionDraft {
-        id: String,
-        action: DesiredAction,
-        category: String,
-        before: ObservedAction,
-    },
+    /// `POST /api/v2/integrations/actions` (published at once). With `replaces`, a new action
+    /// (new ID) for a target whose contract changed.
     CreateAction {
         action: DesiredAction,
         category: String,
         integration: IntegrationRef,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replaces: Option<Replaced>,
+    },
+    /// `PATCH …/actions/{id}` `{name, version}`: an action replaced after a contract change
+    /// that a flow still calls is kept under a recognisable name, and deleted by a later apply
+    /// once no published flow calls it.
+    SupersedeAction {
+        id: String,
+        version: i64,
+        name: String,
+        new_name: String,
+        /// The flows that call it (`None`: not looked up, so assumed in use).
+        flows: Option<Vec<Flow>>,
     },
     DeleteAction {
         id: String,
         name: String,
         function_arn: String,
+        why: DeleteWhy,
+        /// The published flows that call it (`None`: not looked up). Only an explicit
+        /// `--force` deletes an action some flow calls ([`GenesysPlan::refuse_in_use`]).
+        flows: Option<Vec<Flow>>,
     },
     /// `PUT …/config/current`: name, the credential binding and the ledger (in `notes`).
     PutConfig {
@@ -66,6 +89,7 @@ pub enum GenesysOp {
         credential: CredentialRef,
         role_arn: String,
         actions: Vec<ActionRef>,
+        superseded: Vec<String>,
         /// What differs, for people.
         reasons: Vec<String>,
     },
@@ -87,13 +111,34 @@ pub enum GenesysOp {
     },
 }
 
+/// Why an owned action is deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeleteWhy {
+    /// Its function is no longer a target.
+    NotATarget,
+    /// Its contract changed and no published flow calls it: a new action replaces it.
+    Replaced,
+    /// Superseded earlier, and no published flow calls it any more.
+    Superseded,
+    /// `destroy`.
+    Destroy,
+}
+
+/// The action a [`GenesysOp::CreateAction`] replaces, and what happens to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Replaced {
+    pub id: String,
+    /// The contract parts that differ (`inputSchema`, `successSchema`, `secure`).
+    pub differs: Vec<String>,
+    /// Kept (renamed, superseded) because a flow calls it, or deleted.
+    pub kept: bool,
+}
+
 impl GenesysOp {
-    /// Write requests this op makes (a draft update is three: create, patch, publish).
+    /// Write requests this op makes.
     pub fn calls(&self) -> usize {
-        match self {
-            GenesysOp::UpdateActionDraft { .. } => 3,
-            _ => 1,
-        }
+        1
     }
 }
 
@@ -113,12 +158,29 @@ pub enum CredentialRef {
     Written,
 }
 
+/// One owned action in the ledger the config write records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionRef {
-    Existing(String),
-    /// Created by this apply, by action name.
-    Created(String),
+    /// Unchanged by this apply: its record as it will be kept.
+    Existing(ActionRecord),
+    /// Created or updated by this apply, by action name: the ID (of a create) and the
+    /// version come from the write's answer; the digests are the desired action's.
+    Written {
+        name: String,
+        contract: String,
+        config: String,
+    },
+}
+
+/// An action superseded earlier that a published flow still calls: kept, reported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeptAction {
+    pub id: String,
+    pub name: String,
+    pub function_arn: String,
+    /// `None`: not looked up.
+    pub flows: Option<Vec<Flow>>,
 }
 
 /// What `apply` would change in Genesys Cloud, plus what it will not touch.
@@ -127,6 +189,9 @@ pub struct GenesysPlan {
     pub ops: Vec<GenesysOp>,
     /// Actions in our integration that lambda-trust does not own: reported, never changed.
     pub foreign: Vec<ObservedAction>,
+    /// Superseded actions still called by a flow: kept until nothing calls them.
+    #[serde(default)]
+    pub kept: Vec<KeptAction>,
 }
 
 impl GenesysPlan {
@@ -138,6 +203,76 @@ impl GenesysPlan {
     pub fn calls(&self) -> usize {
         self.ops.iter().map(GenesysOp::calls).sum()
     }
+
+    /// The actions whose consumers the plan needs but does not know: those it would delete
+    /// or supersede, and the superseded ones it keeps.
+    pub fn unknown_consumers(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .ops
+            .iter()
+            .filter_map(|op| match op {
+                GenesysOp::DeleteAction {
+                    id, flows: None, ..
+                }
+                | GenesysOp::SupersedeAction {
+                    id, flows: None, ..
+                } => Some(id.clone()),
+                _ => None,
+            })
+            .chain(
+                self.kept
+                    .iter()
+                    .filter(|k| k.flows.is_none())
+                    .map(|k| k.id.clone()),
+            )
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// Refuses (unless `force`) a plan that deletes an action a published flow calls, or
+    /// whose callers are unknown: deleting it would break the flow in production.
+    pub fn refuse_in_use(&self, force: bool) -> Result<(), GenesysPlanError> {
+        let in_use: Vec<InUse> = self
+            .ops
+            .iter()
+            .filter_map(|op| match op {
+                GenesysOp::DeleteAction {
+                    id, name, flows, ..
+                } if flows.as_ref().map_or(true, |f| !f.is_empty()) => Some(InUse {
+                    id: id.clone(),
+                    name: name.clone(),
+                    flows: flows.clone(),
+                }),
+                _ => None,
+            })
+            .collect();
+        if in_use.is_empty() || force {
+            return Ok(());
+        }
+        Err(GenesysPlanError::InUse(in_use))
+    }
+}
+
+/// An action a flow calls (or may call: `flows` is `None` when unknown).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InUse {
+    pub id: String,
+    pub name: String,
+    pub flows: Option<Vec<Flow>>,
+}
+
+fn in_use_text(v: &[InUse]) -> String {
+    v.iter()
+        .map(|u| {
+            let flows = match &u.flows {
+                Some(f) => f.iter().map(Flow::to_string).collect::<Vec<_>>().join(", "),
+                None => "unknown flows (not looked up)".to_string(),
+            };
+            format!("\n  action {:?} ({}) is called by {flows}", u.name, u.id)
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -148,10 +283,13 @@ pub enum GenesysPlanError {
     NotOwned { name: String, id: String },
     #[error("the integration type {INTEGRATION_TYPE} declares no credential of type {CREDENTIAL_TYPE}\n(hint: Genesys Cloud changed the integration type; report this to the lambda-trust maintainers)")]
     NoCredentialKey,
+    #[error("refusing to delete data actions that published Architect flows call (deleting them breaks those flows):{}\n(hint: change and republish those flows so they no longer call the action, then run again; or pass --force to delete anyway)", in_use_text(.0))]
+    InUse(Vec<InUse>),
 }
 
 /// Plans the Genesys Cloud side. `adopt` takes over an integration (and the actions in it
-/// named as ours) that lambda-trust did not create.
+/// named as ours) that lambda-trust did not create. Deletes of actions a flow calls are in
+/// the plan; [`GenesysPlan::refuse_in_use`] refuses them unless forced.
 pub fn plan_genesys(
     desired: &DesiredGenesys,
     observed: &ObservedGenesys,
@@ -187,8 +325,8 @@ pub fn plan_genesys(
             name: desired.integration.clone(),
         });
     }
-    let (actions, foreign) = action_ops(desired, observed, &ledger, adopt, &mut ops);
-    config_op(desired, observed, &ledger, credential, actions, &mut ops);
+    let actions = action_ops(desired, observed, &ledger, adopt, &mut ops);
+    config_op(desired, observed, &ledger, credential, &actions, &mut ops);
     let integration = integration_ref(observed);
     match &observed.integration {
         Some(i) if i.intended_state == ENABLED => {}
@@ -198,7 +336,11 @@ pub fn plan_genesys(
             was: other.as_ref().map(|i| i.intended_state.clone()),
         }),
     }
-    Ok(GenesysPlan { ops, foreign })
+    Ok(GenesysPlan {
+        ops,
+        foreign: actions.foreign,
+        kept: actions.kept,
+    })
 }
 
 fn integration_ref(observed: &ObservedGenesys) -> IntegrationRef {
@@ -219,7 +361,11 @@ pub fn credential_drift(
             return Some(format!("its ARN is {arn}, not {}", desired.role_arn));
         }
     }
-    if c.modified_date.as_deref() != Some(ledger.credential_modified.as_str()) {
+    let unchanged = c
+        .modified_date
+        .as_deref()
+        .is_some_and(|d| same_instant(d, &ledger.credential_modified));
+    if !unchanged {
         return Some(format!(
             "it was modified outside lambda-trust (at {}, last written by lambda-trust at {}): its role ARN, which Genesys Cloud does not return, may point at another role",
             c.modified_date.as_deref().unwrap_or("an unknown time"),
@@ -259,6 +405,7 @@ fn credential_ops(
             ops.push(GenesysOp::CreateCredential {
                 name: desired.credential_name.clone(),
                 role_arn: desired.role_arn.clone(),
+                known: observed.credentials_named.clone(),
             });
             CredentialRef::Written
         }
@@ -280,52 +427,166 @@ fn credential_ops(
     }
 }
 
-/// Creates, updates and deletes of owned actions; returns the ledger's next action list and
-/// the foreign actions.
+/// What the action planning decides besides its ops: the ledger's next records, the
+/// superseded actions it keeps, and the foreign actions.
+struct ActionPlan {
+    refs: Vec<ActionRef>,
+    superseded: Vec<String>,
+    kept: Vec<KeptAction>,
+    foreign: Vec<ObservedAction>,
+}
+
+/// Creates, replacements, updates and deletes of owned actions.
 fn action_ops(
     desired: &DesiredGenesys,
     observed: &ObservedGenesys,
     ledger: &Ledger,
     adopt: bool,
     ops: &mut Vec<GenesysOp>,
-) -> (Vec<ActionRef>, Vec<ObservedAction>) {
+) -> ActionPlan {
     let wanted = |a: &ObservedAction| desired.actions.iter().any(|d| d.name == a.name);
-    let (mut owned, foreign): (Vec<&ObservedAction>, Vec<&ObservedAction>) = observed
+    let is_superseded = |a: &ObservedAction| ledger.superseded.contains(&a.id);
+    let (owned, foreign): (Vec<&ObservedAction>, Vec<&ObservedAction>) = observed
         .actions
         .iter()
-        .partition(|a| ledger.actions.contains(&a.id) || (adopt && wanted(a)));
-    let mut refs = Vec::new();
+        .partition(|a| ledger.owns(&a.id) || (adopt && wanted(a)));
+    let (old, mut current): (Vec<&ObservedAction>, Vec<&ObservedAction>) =
+        owned.into_iter().partition(|a| is_superseded(a));
+    let mut plan = ActionPlan {
+        refs: Vec::new(),
+        superseded: Vec::new(),
+        kept: Vec::new(),
+        foreign: foreign.into_iter().cloned().collect(),
+    };
+    // Deletes and renames first: they free the names (unique) that creates take.
+    let mut first = Vec::new();
     let mut changes = Vec::new();
     for d in &desired.actions {
-        let pos = owned
-            .iter()
-            .position(|a| a.name == d.name)
-            .or_else(|| owned.iter().position(|a| a.function_arn == d.function_arn));
+        let pos = current.iter().position(|a| a.name == d.name).or_else(|| {
+            current
+                .iter()
+                .position(|a| a.function_arn == d.function_arn)
+        });
+        let written = ActionRef::Written {
+            name: d.name.clone(),
+            contract: d.contract_digest(),
+            config: config_digest(d),
+        };
         let Some(pos) = pos else {
-            changes.push(GenesysOp::CreateAction {
-                action: d.clone(),
-                category: desired.category.clone(),
-                integration: integration_ref(observed),
-            });
-            refs.push(ActionRef::Created(d.name.clone()));
+            changes.push(create(desired, observed, d, None));
+            plan.refs.push(written);
             continue;
         };
-        let o = owned.remove(pos);
-        refs.push(ActionRef::Existing(o.id.clone()));
-        if let Some(op) = update_op(d, &desired.category, o) {
+        let o = current.remove(pos);
+        let differs = contract_differences(d, o);
+        if !differs.is_empty() {
+            let flows = observed.consumers.get(&o.id).cloned();
+            let kept = flows.as_ref().map_or(true, |f| !f.is_empty());
+            first.push(if kept {
+                plan.superseded.push(o.id.clone());
+                supersede(o, flows)
+            } else {
+                delete(o, DeleteWhy::Replaced, flows)
+            });
+            let replaces = Replaced {
+                id: o.id.clone(),
+                differs,
+                kept,
+            };
+            changes.push(create(desired, observed, d, Some(replaces)));
+            plan.refs.push(written);
+        } else if let Some(op) = update_op(d, &desired.category, o) {
             changes.push(op);
+            plan.refs.push(written);
+        } else {
+            plan.refs.push(ActionRef::Existing(ActionRecord {
+                id: o.id.clone(),
+                version: Some(o.version),
+                contract: d.contract_digest(),
+                config: config_digest(d),
+            }));
         }
     }
-    // Deletes first: a deleted action frees its name (names are unique) for a create.
-    for o in owned {
-        ops.push(GenesysOp::DeleteAction {
-            id: o.id.clone(),
-            name: o.name.clone(),
-            function_arn: o.function_arn.clone(),
-        });
+    for o in current {
+        let flows = observed.consumers.get(&o.id).cloned();
+        first.push(delete(o, DeleteWhy::NotATarget, flows));
     }
+    for o in old {
+        match observed.consumers.get(&o.id) {
+            Some(flows) if flows.is_empty() => {
+                first.push(delete(o, DeleteWhy::Superseded, Some(Vec::new())))
+            }
+            flows => {
+                plan.superseded.push(o.id.clone());
+                plan.kept.push(KeptAction {
+                    id: o.id.clone(),
+                    name: o.name.clone(),
+                    function_arn: o.function_arn.clone(),
+                    flows: flows.cloned(),
+                });
+            }
+        }
+    }
+    ops.extend(first);
     ops.extend(changes);
-    (refs, foreign.into_iter().cloned().collect())
+    plan.superseded.sort();
+    plan
+}
+
+fn create(
+    desired: &DesiredGenesys,
+    observed: &ObservedGenesys,
+    d: &DesiredAction,
+    replaces: Option<Replaced>,
+) -> GenesysOp {
+    GenesysOp::CreateAction {
+        action: d.clone(),
+        category: desired.category.clone(),
+        integration: integration_ref(observed),
+        replaces,
+    }
+}
+
+fn delete(o: &ObservedAction, why: DeleteWhy, flows: Option<Vec<Flow>>) -> GenesysOp {
+    GenesysOp::DeleteAction {
+        id: o.id.clone(),
+        name: o.name.clone(),
+        function_arn: o.function_arn.clone(),
+        why,
+        flows,
+    }
+}
+
+fn supersede(o: &ObservedAction, flows: Option<Vec<Flow>>) -> GenesysOp {
+    GenesysOp::SupersedeAction {
+        id: o.id.clone(),
+        version: o.version,
+        name: o.name.clone(),
+        new_name: superseded_name(&o.name, &o.id),
+        flows,
+    }
+}
+
+/// `Lookup order (superseded 1a2b3c4d)`: recognisable beside its replacement, and unique
+/// (action names are) even when a target's contract changes twice while flows call both.
+pub fn superseded_name(name: &str, id: &str) -> String {
+    let short: String = id.chars().filter(|c| *c != '-').take(8).collect();
+    format!("{name} (superseded {short})")
+}
+
+/// The parts of a published action's contract that differ from the desired one.
+fn contract_differences(d: &DesiredAction, o: &ObservedAction) -> Vec<String> {
+    let mut out = Vec::new();
+    if d.input_schema != o.input_schema {
+        out.push("inputSchema".to_string());
+    }
+    if d.output_schema != o.output_schema {
+        out.push("successSchema".to_string());
+    }
+    if o.secure {
+        out.push("secure".to_string());
+    }
+    out
 }
 
 /// The action as lambda-trust would write it, in the observed shape (for comparing and diffs).
@@ -345,29 +606,15 @@ pub fn as_observed(d: &DesiredAction, category: &str, id: &str, version: i64) ->
     }
 }
 
+/// A configuration-only difference: patched in place, the ID stays.
 fn update_op(d: &DesiredAction, category: &str, o: &ObservedAction) -> Option<GenesysOp> {
     let want = as_observed(d, category, &o.id, o.version);
-    if want == *o {
-        return None;
-    }
-    let contract = want.input_schema != o.input_schema
-        || want.output_schema != o.output_schema
-        || want.secure != o.secure;
-    Some(if contract {
-        GenesysOp::UpdateActionDraft {
-            id: o.id.clone(),
-            action: d.clone(),
-            category: category.to_string(),
-            before: o.clone(),
-        }
-    } else {
-        GenesysOp::UpdateAction {
-            id: o.id.clone(),
-            version: o.version,
-            action: d.clone(),
-            category: category.to_string(),
-            before: o.clone(),
-        }
+    (want != *o).then(|| GenesysOp::UpdateAction {
+        id: o.id.clone(),
+        version: o.version,
+        action: d.clone(),
+        category: category.to_string(),
+        before: o.clone(),
     })
 }
 
@@ -376,7 +623,7 @@ fn config_op(
     observed: &ObservedGenesys,
     ledger: &Ledger,
     credential: CredentialRef,
-    actions: Vec<ActionRef>,
+    actions: &ActionPlan,
     ops: &mut Vec<GenesysOp>,
 ) {
     let mut reasons = Vec::new();
@@ -386,40 +633,25 @@ fn config_op(
             (None, serde_json::json!({}), serde_json::json!({}))
         }
         Some(i) => {
-            if i.name != desired.integration {
-                reasons.push(format!("name is {:?}", i.name));
-            }
-            let bound = i.bound_credential.as_deref();
-            let want = match &credential {
-                CredentialRef::Existing { id, .. } => Some(id.as_str()),
-                CredentialRef::Written => None,
-            };
-            if want.is_some() && bound != want {
-                reasons.push(format!(
-                    "the credential bound under {} is {}, not lambda-trust's {}",
-                    observed.credential_key,
-                    bound.unwrap_or("none"),
-                    want.unwrap_or_default()
-                ));
-            }
-            if i.ledger().is_none() {
-                reasons.push("no lambda-trust ledger (adopting)".to_string());
-            }
+            reasons.extend(integration_reasons(desired, observed, i, &credential));
             (Some(i.version), i.properties.clone(), i.advanced.clone())
         }
     };
     if credential == CredentialRef::Written {
         reasons.push(REASON_CREDENTIAL_WRITTEN.to_string());
     }
-    let existing: Vec<String> = actions
+    let existing: Vec<ActionRecord> = actions
+        .refs
         .iter()
         .filter_map(|a| match a {
-            ActionRef::Existing(id) => Some(id.clone()),
-            ActionRef::Created(_) => None,
+            ActionRef::Existing(r) => Some(r.clone()),
+            ActionRef::Written { .. } => None,
         })
         .collect();
-    if existing.len() != actions.len() || sorted(existing) != sorted(ledger.actions.clone()) {
+    if existing.len() != actions.refs.len() || actions.superseded != sorted(&ledger.superseded) {
         reasons.push(REASON_ACTIONS_CHANGE.to_string());
+    } else if sorted_records(existing) != sorted_records(ledger.actions.clone()) {
+        reasons.push(REASON_RECORDS.to_string());
     }
     if ledger.role_arn != desired.role_arn && observed.integration.is_some() {
         reasons.push(format!("the ledger's role is {:?}", ledger.role_arn));
@@ -436,23 +668,62 @@ fn config_op(
         credential_key: observed.credential_key.clone(),
         credential,
         role_arn: desired.role_arn.clone(),
-        actions,
+        actions: actions.refs.clone(),
+        superseded: actions.superseded.clone(),
         reasons,
     });
+}
+
+/// What differs in an existing integration's config: its name, the credential bound, a
+/// missing ledger.
+fn integration_reasons(
+    desired: &DesiredGenesys,
+    observed: &ObservedGenesys,
+    i: &ObservedIntegration,
+    credential: &CredentialRef,
+) -> Vec<String> {
+    let mut reasons = Vec::new();
+    if i.name != desired.integration {
+        reasons.push(format!("name is {:?}", i.name));
+    }
+    let bound = i.bound_credential.as_deref();
+    if let CredentialRef::Existing { id, .. } = credential {
+        if bound != Some(id.as_str()) {
+            reasons.push(format!(
+                "the credential bound under {} is {}, not lambda-trust's {id}",
+                observed.credential_key,
+                bound.unwrap_or("none"),
+            ));
+        }
+    }
+    if i.ledger().is_none() {
+        reasons.push("no lambda-trust ledger (adopting)".to_string());
+    }
+    reasons
 }
 
 /// Why a config is rewritten when another op of the plan requires it.
 pub const REASON_CREDENTIAL_WRITTEN: &str = "the credential is (re)written";
 pub const REASON_ACTIONS_CHANGE: &str = "the owned actions change";
+/// The ledger's records of unchanged actions are out of date (an action edited outside
+/// lambda-trust and found as configured, or a ledger written before records existed).
+pub const REASON_RECORDS: &str = "the ledger's action records are brought up to date";
 
-fn sorted(mut v: Vec<String>) -> Vec<String> {
+fn sorted(v: &[String]) -> Vec<String> {
+    let mut v = v.to_vec();
     v.sort();
     v
 }
 
-/// Everything lambda-trust owns in Genesys Cloud, deleted: owned actions, the integration
-/// (unless a foreign action still lives in it), then the credential. Returns the plan and
-/// what is kept, with why.
+fn sorted_records(mut v: Vec<ActionRecord>) -> Vec<ActionRecord> {
+    v.sort_by(|a, b| a.id.cmp(&b.id));
+    v
+}
+
+/// Everything lambda-trust owns in Genesys Cloud, deleted: owned actions (superseded ones
+/// too), the integration (unless a foreign action still lives in it), then the credential.
+/// Returns the plan and what is kept, with why. Deletes of actions a flow calls are refused
+/// by [`GenesysPlan::refuse_in_use`] unless forced.
 pub fn plan_genesys_destroy(observed: &ObservedGenesys) -> (GenesysPlan, Vec<String>) {
     let mut ops = Vec::new();
     let mut kept = Vec::new();
@@ -466,16 +737,11 @@ pub fn plan_genesys_destroy(observed: &ObservedGenesys) -> (GenesysPlan, Vec<Str
         ));
         return (GenesysPlan::default(), kept);
     };
-    let (owned, foreign): (Vec<_>, Vec<_>) = observed
-        .actions
-        .iter()
-        .partition(|a| ledger.actions.contains(&a.id));
+    let (owned, foreign): (Vec<_>, Vec<_>) =
+        observed.actions.iter().partition(|a| ledger.owns(&a.id));
     for a in owned {
-        ops.push(GenesysOp::DeleteAction {
-            id: a.id.clone(),
-            name: a.name.clone(),
-            function_arn: a.function_arn.clone(),
-        });
+        let flows = observed.consumers.get(&a.id).cloned();
+        ops.push(delete(a, DeleteWhy::Destroy, flows));
     }
     if foreign.is_empty() {
         ops.push(GenesysOp::DeleteIntegration {
@@ -500,5 +766,10 @@ pub fn plan_genesys_destroy(observed: &ObservedGenesys) -> (GenesysPlan, Vec<Str
         ));
     }
     let foreign = foreign.into_iter().cloned().collect();
-    (GenesysPlan { ops, foreign }, kept)
+    let plan = GenesysPlan {
+        ops,
+        foreign,
+        kept: Vec::new(),
+    };
+    (plan, kept)
 }

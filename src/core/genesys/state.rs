@@ -122,6 +122,36 @@ pub struct ObservedGenesys {
     pub credential: Option<ObservedCredential>,
     /// The actions whose `integrationId` is our integration's.
     pub actions: Vec<ObservedAction>,
+    /// The flows that call an action (Architect dependency tracking, published flows), for
+    /// the actions a plan would delete or replace and the superseded ones; an action absent
+    /// here was not looked up (and is treated as in use).
+    #[serde(default)]
+    pub consumers: std::collections::BTreeMap<String, Vec<Flow>>,
+    /// IDs of the credentials listed with the desired credential's name: a create whose answer
+    /// was lost is recognised as the one listed afterwards that is not among these.
+    #[serde(default)]
+    pub credentials_named: Vec<String>,
+}
+
+/// An Architect flow that calls a data action (a `Dependency` of dependency tracking).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flow {
+    pub id: String,
+    pub name: String,
+    /// `INBOUNDCALLFLOW`, `WORKFLOW`, …
+    #[serde(rename = "type")]
+    pub flow_type: String,
+    pub version: String,
+}
+
+impl std::fmt::Display for Flow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:?} ({}, version {}, {})",
+            self.name, self.flow_type, self.version, self.id
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -171,9 +201,58 @@ pub struct ObservedAction {
     pub output_schema: Value,
 }
 
+/// An action as `GET /api/v2/integrations/actions?includeConfig=true` lists it: no contract
+/// (the list takes no `expand`; only `GET …/actions/{id}?expand=contract` carries it) and
+/// template URIs, not texts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListedAction {
+    pub id: String,
+    pub name: String,
+    pub category: String,
+    pub version: i64,
+    pub secure: bool,
+    pub function_arn: String,
+    pub timeout_seconds: i64,
+}
+
+/// The action in full without reading its contract and templates, when the ledger proves it
+/// is as configured: it is listed at the version lambda-trust recorded when it last published
+/// it (every edit or publish bumps the version; a published contract never changes), the
+/// recorded digests are the configured action's, and the listed fields agree. `None`: read it.
+pub fn settled(
+    desired: &DesiredGenesys,
+    ledger: &Ledger,
+    a: &ListedAction,
+) -> Option<ObservedAction> {
+    let record = ledger.record(&a.id)?;
+    let d = desired.actions.iter().find(|d| d.name == a.name)?;
+    let same = record.version == Some(a.version)
+        && record.contract == d.contract_digest()
+        && record.config == config_digest(d)
+        && !a.secure
+        && a.function_arn == d.function_arn
+        && a.timeout_seconds == d.timeout_seconds
+        && a.category == desired.category;
+    same.then(|| ObservedAction {
+        id: a.id.clone(),
+        name: a.name.clone(),
+        category: a.category.clone(),
+        version: a.version,
+        secure: a.secure,
+        function_arn: a.function_arn.clone(),
+        request_template: d.request_template.clone(),
+        success_template: d.success_template.clone(),
+        timeout_seconds: a.timeout_seconds,
+        input_schema: d.input_schema.clone(),
+        output_schema: d.output_schema.clone(),
+    })
+}
+
 /// What lambda-trust owns in Genesys Cloud, kept as one line of JSON in the integration
 /// config's `notes` (objects there carry no tags): the credential, when lambda-trust last
-/// wrote it (its `modifiedDate`), the role ARN it wrote into it, and the actions it created.
+/// wrote it (its `modifiedDate`), the role ARN it wrote into it, the actions it created (each
+/// with the version and the digests of what it last published), and the superseded actions it
+/// keeps because a flow still calls them.
 /// A credential whose listing shows a later `modifiedDate` was edited outside lambda-trust:
 /// its ARN (which Genesys Cloud does not return) may point at another role.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -181,8 +260,51 @@ pub struct Ledger {
     pub credential_id: String,
     pub credential_modified: String,
     pub role_arn: String,
-    /// Action IDs, sorted.
-    pub actions: Vec<String>,
+    /// Sorted by ID. Ledgers written before records existed list bare IDs: those read as
+    /// records without a version (so the action is read in full once).
+    #[serde(deserialize_with = "records")]
+    pub actions: Vec<ActionRecord>,
+    /// Actions replaced after a contract change that a published flow still called when
+    /// lambda-trust replaced them: kept, renamed, deleted by a later apply once unused.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub superseded: Vec<String>,
+}
+
+/// One owned action as lambda-trust last published it. A published action's contract never
+/// changes and every edit or publish bumps its `version` (which the action list carries), so
+/// an action listed at the recorded version is exactly as lambda-trust left it: only the
+/// digests need comparing with the config, not the action's contract and templates.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionRecord {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// [`contract_digest`] of what was published.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub contract: String,
+    /// [`config_digest`] of what was published.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub config: String,
+}
+
+fn records<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ActionRecord>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Entry {
+        Id(String),
+        Record(ActionRecord),
+    }
+    let entries: Vec<Entry> = Vec::deserialize(d)?;
+    Ok(entries
+        .into_iter()
+        .map(|e| match e {
+            Entry::Id(id) => ActionRecord {
+                id,
+                ..ActionRecord::default()
+            },
+            Entry::Record(r) => r,
+        })
+        .collect())
 }
 
 /// The first line of the notes says what the second is for.
@@ -204,4 +326,92 @@ impl Ledger {
             serde_json::to_string(self).unwrap_or_default()
         )
     }
+
+    /// Whether lambda-trust owns the action: created by it, or superseded and kept.
+    pub fn owns(&self, id: &str) -> bool {
+        self.record(id).is_some() || self.superseded.iter().any(|s| s == id)
+    }
+
+    pub fn record(&self, id: &str) -> Option<&ActionRecord> {
+        self.actions.iter().find(|r| r.id == id)
+    }
+
+    /// The IDs of the actions created by lambda-trust (superseded ones excluded).
+    pub fn action_ids(&self) -> Vec<String> {
+        self.actions.iter().map(|r| r.id.clone()).collect()
+    }
+}
+
+/// The digest of a published action's contract: its input and success schemas and `secure`
+/// (the parts Genesys Cloud never lets change after publishing).
+pub fn contract_digest(input_schema: &Value, output_schema: &Value, secure: bool) -> String {
+    digest(&serde_json::json!({
+        "inputSchema": input_schema,
+        "successSchema": output_schema,
+        "secure": secure,
+    }))
+}
+
+/// The digest of an action's configuration as lambda-trust writes it: the function ARN it
+/// calls, its request and success templates and its timeout.
+pub fn config_digest(a: &DesiredAction) -> String {
+    digest(&serde_json::json!({
+        "requestUrlTemplate": a.function_arn,
+        "requestTemplate": a.request_template,
+        "successTemplate": a.success_template,
+        "timeoutSeconds": a.timeout_seconds,
+    }))
+}
+
+impl DesiredAction {
+    /// The contract digest of this action as lambda-trust publishes it (never `secure`).
+    pub fn contract_digest(&self) -> String {
+        contract_digest(&self.input_schema, &self.output_schema, false)
+    }
+}
+
+/// The first 16 hex digits of the SHA-256 of `v`'s canonical JSON (object keys sorted), so
+/// equal documents written with their keys in another order have the same digest.
+fn digest(v: &Value) -> String {
+    use sha2::Digest;
+    let text = serde_json::to_string(&canonical(v)).unwrap_or_default();
+    let hash = sha2::Sha256::digest(text.as_bytes());
+    hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+fn canonical(v: &Value) -> Value {
+    match v {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            Value::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), canonical(&map[k])))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.iter().map(canonical).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Whether two Genesys Cloud dates (`yyyy-MM-ddTHH:mm:ss[.SSS]Z`) name the same instant at the
+/// coarser precision of the two: a listing may carry seconds where a write's answer carried
+/// milliseconds. Dates that do not parse are compared as text.
+pub fn same_instant(a: &str, b: &str) -> bool {
+    let parse = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok();
+    let digits = |s: &str| {
+        s.split_once('.')
+            .map(|(_, f)| f.chars().take_while(char::is_ascii_digit).count())
+            .unwrap_or(0)
+    };
+    let (Some(x), Some(y)) = (parse(a), parse(b)) else {
+        return a == b;
+    };
+    let unit = 10_i64.pow(9 - digits(a).min(digits(b)).min(9) as u32);
+    let trunc = |t: chrono::DateTime<chrono::FixedOffset>| {
+        let nanos = i64::from(t.timestamp_subsec_nanos());
+        (t.timestamp(), nanos - nanos % unit)
+    };
+    trunc(x) == trunc(y)
 }
