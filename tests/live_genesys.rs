@@ -588,15 +588,37 @@ fn noop_reads(targets: usize) -> Vec<String> {
     calls
 }
 
+/// A no-op `check` reads Genesys Cloud a fixed number of times plus one per page of 100
+/// actions, never per action. Sizes: `LAMBDA_TRUST_GENESYS_SIZES` (default `1,40`; BENCHMARKS.md
+/// was measured with `1,10,100,500`); each size's calls are printed.
 #[test]
-fn a_no_op_check_makes_the_same_genesys_reads_for_1_and_40_targets() {
+fn a_no_op_check_makes_genesys_reads_per_page_of_actions_not_per_action() {
+    let sizes: Vec<usize> = std::env::var("LAMBDA_TRUST_GENESYS_SIZES")
+        .unwrap_or_else(|_| "1,40".into())
+        .split(',')
+        .map(|n| n.trim().parse().unwrap())
+        .collect();
     let one = noop_reads(1);
     assert_eq!(
         one.len(),
         6,
         "token, type, integrations, credentials, config, actions: {one:#?}"
     );
-    assert_eq!(noop_reads(40), one, "no read per action");
+    for n in sizes {
+        let calls = noop_reads(n);
+        let pages = n.div_ceil(100).max(1);
+        eprintln!(
+            "{n} target(s): {} Genesys call(s) in a no-op check",
+            calls.len()
+        );
+        assert_eq!(calls.len(), 5 + pages, "{n} targets: {calls:#?}");
+        let mut expected = one.clone();
+        expected.extend(
+            std::iter::repeat("GET /api/v2/integrations/actions".to_string()).take(pages - 1),
+        );
+        expected.sort();
+        assert_eq!(calls, expected, "{n} targets: no read per action");
+    }
 }
 
 #[test]
