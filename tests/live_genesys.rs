@@ -917,3 +917,44 @@ fn server_errors_are_retried_with_backoff() {
     let (_, aws, genesys) = g.writes_of(&["apply"], 0);
     assert_eq!((aws, genesys), (0, 0));
 }
+
+#[test]
+fn requests_are_paced_by_the_rate_limit_headers() {
+    let g = setup_g(&["lookup-customer", "lookup-order"]);
+    g.fake
+        .settings(json!({"rate_limit": {"allowed": 8, "window_seconds": 8, "enforce": true}}));
+    let r = g.expect(&["apply"], 0);
+    assert!(
+        r.stderr.contains("rate-limit window used up"),
+        "the used-up window held the next requests:\n{}",
+        r.stderr
+    );
+    let throttled = g.fake.calls().iter().filter(|c| c.status == 429).count();
+    assert!(
+        throttled <= 3,
+        "pacing, not a 429 storm: {throttled} throttled"
+    );
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+#[test]
+fn a_retry_after_above_30_seconds_is_honoured_and_said() {
+    let g = setup_g(&["lookup-order"]);
+    g.fake
+        .inject(429, 1, Some(31), Some("GET"), "/api/v2/integrations/types");
+    let started = std::time::Instant::now();
+    let r = g.expect(&["plan"], 2);
+    assert!(
+        started.elapsed().as_secs() >= 31,
+        "waited as told:\n{}\n{:#?}\n{:#}",
+        r.stderr,
+        g.fake.calls(),
+        g.fake.state()["injections"]
+    );
+    assert!(
+        r.stderr.contains("waiting 31 s"),
+        "a long wait is said:\n{}",
+        r.stderr
+    );
+}

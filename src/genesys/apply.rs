@@ -491,3 +491,44 @@ async fn versioned_write(
     }
     unreachable!("the loop returns")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, message: &str) -> GenesysError {
+        GenesysError::Api {
+            method: "PATCH".into(),
+            path: "/".into(),
+            status,
+            code: String::new(),
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn version_conflicts_are_409_408_and_the_stale_draft_400() {
+        assert!(is_conflict(&api(409, "")));
+        assert!(is_conflict(&api(408, "")));
+        assert!(is_conflict(&api(
+            400,
+            "Supplied version 3 does not match latest draft version 4"
+        )));
+        assert!(!is_conflict(&api(400, "invalid contract")));
+        assert!(!is_conflict(&api(500, "")));
+    }
+
+    #[test]
+    fn a_write_answer_without_an_id_is_an_error_naming_the_endpoint() {
+        let e = written(json!({"name": "x"}), "POST", ACTIONS)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("POST /api/v2/integrations/actions"), "{e}");
+        let w = written(json!({"id": "a", "version": 2}), "POST", ACTIONS).unwrap();
+        assert_eq!(versioned(&w, "POST", ACTIONS).unwrap(), 2);
+        let w = written(json!({"id": "a"}), "PATCH", ACTIONS).unwrap();
+        assert!(versioned(&w, "PATCH", ACTIONS).is_err());
+    }
+}

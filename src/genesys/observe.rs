@@ -505,3 +505,29 @@ pub async fn action_named(
         .find(|a| a.name == name && a.integration_id == integration)
         .map(|a| (a.id, a.version)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_without_entities_or_an_action_without_a_version_does_not_decode() {
+        // "Nothing exists" is never read into a missing field: that would lead to duplicates.
+        assert!(
+            serde_json::from_value::<Page<ApiAction>>(serde_json::json!({"pageCount": 1})).is_err()
+        );
+        let action = serde_json::json!({"id": "a", "name": "n", "integrationId": "i",
+            "config": {"request": {"requestUrlTemplate": "arn"}}});
+        assert!(serde_json::from_value::<ApiAction>(action.clone()).is_err());
+        let mut with_version = action;
+        with_version["version"] = 3.into();
+        assert!(serde_json::from_value::<ApiAction>(with_version).is_ok());
+    }
+
+    #[test]
+    fn a_masked_credential_field_is_unknown() {
+        assert!(is_clear_arn("arn:aws:iam::111122223333:role/R"));
+        assert!(!is_clear_arn("********"));
+        assert!(!is_clear_arn("arn:aws:iam::1111****3333:role/R"));
+    }
+}

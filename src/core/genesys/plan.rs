@@ -46,7 +46,7 @@ pub enum GenesysOp {
         version: i64,
         action: DesiredAction,
         category: String,
-        before: ObservedAction,
+        before: Box<ObservedAction>,
     },
     /// `POST /api/v2/integrations/actions` (published at once). With `replaces`, a new action
     /// (new ID) for a target whose contract changed.
@@ -614,7 +614,7 @@ fn update_op(d: &DesiredAction, category: &str, o: &ObservedAction) -> Option<Ge
         version: o.version,
         action: d.clone(),
         category: category.to_string(),
-        before: o.clone(),
+        before: Box::new(o.clone()),
     })
 }
 
