@@ -958,3 +958,27 @@ fn a_retry_after_above_30_seconds_is_honoured_and_said() {
         r.stderr
     );
 }
+
+#[test]
+fn check_runs_the_genesys_verify_checks_too() {
+    let g = setup_g(&["lookup-customer", "lookup-order"]);
+    g.expect(&["apply"], 0);
+    let i = g.one("integrations")["id"].as_str().unwrap().to_string();
+    g.fake
+        .tamper(json!({"kind": "integration", "id": i, "intendedState": "DISABLED"}));
+    let v = json_of(&g.expect(&["check", "--format", "json"], 2));
+    let findings = v["configs"][0]["findings"].as_array().unwrap();
+    let verify: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["kind"] == "verify" && f["config_key"] == "genesys")
+        .collect();
+    assert_eq!(verify.len(), 1, "what verify sees, CI sees: {findings:#?}");
+    assert!(
+        verify[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("genesys: integration is enabled"),
+        "{verify:#?}"
+    );
+    assert_eq!(verify[0]["severity"], "config");
+}
