@@ -45,7 +45,10 @@ fn each_rule_has_a_clear_error() {
         ("[targets.action]\noutput_schema = \"list.json\"\n[genesys]\nintegration = \"L\"\n", "is not a JSON object"),
         ("[targets.action]\nsample_input = \"[1]\"\n[genesys]\nintegration = \"L\"\n", "sample_input"),
         ("[genesys]\nintegration = \" \"\n", "integration name"),
-        ("[genesys]\nintegration = \"L\"\nregion = \"Mars\"\n", "not a region name"),
+        ("[genesys]\nintegration = \"L\"\nregion = \"Mars\"\n", "not a Genesys Cloud region"),
+        // Shaped like a region, but no Genesys Cloud deployment is there: refused offline,
+        // with the valid names, rather than failing only live.
+        ("[genesys]\nintegration = \"L\"\nregion = \"us-east-9\"\n", "use one of: us-east-1, eu-west-1"),
         ("[genesys]\nintegration = \"L\"\ncolour = \"red\"\n", "unknown field"),
         ("[targets.action]\nnam = \"x\"\n[genesys]\nintegration = \"L\"\n", "unknown field"),
         ("[[targets]]\nfunction = \"other\"\n[targets.action]\nname = \"lookup-order\"\n[genesys]\nintegration = \"L\"\n", "also the action name of targets[0]"),

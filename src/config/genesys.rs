@@ -89,11 +89,18 @@ pub fn problems(config: &Config) -> Vec<Problem> {
             }
         }
         if let Some(r) = &g.region {
-            if !super::is_region(r) {
+            if super::genesys_regions::by_name(r).is_none() {
+                let names: Vec<&str> = super::genesys_regions::REGIONS
+                    .iter()
+                    .map(|r| r.name)
+                    .collect();
                 push(
                     "genesys.region".into(),
-                    format!("{r:?} is not a region name"),
-                    Some("an AWS-style region such as \"us-east-1\" (`lambda-trust genesys regions` lists them)"),
+                    format!("{r:?} is not a Genesys Cloud region"),
+                    Some(&format!(
+                        "use one of: {} (`lambda-trust genesys regions` shows their URLs)",
+                        names.join(", ")
+                    )),
                 );
             }
         }

@@ -7,6 +7,7 @@
 pub mod edit;
 mod function;
 pub mod genesys;
+pub mod genesys_regions;
 pub mod init;
 mod rules;
 mod validate;

@@ -11,7 +11,7 @@ pub mod apply;
 pub mod audit;
 pub mod client;
 pub mod observe;
-pub mod regions;
+pub use crate::config::genesys_regions as regions;
 pub mod test;
 
 pub use client::{Client, GenesysError, OAuthClient, Secret};

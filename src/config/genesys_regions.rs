@@ -2,6 +2,9 @@
 //! Platform API base URL and its login (OAuth) URL, and the resolution of the endpoints from
 //! the config and the environment. Pure: no I/O (the environment is passed in).
 //!
+//! Part of the `config` layer, so that `lint` (config validation) refuses an unknown
+//! `[genesys].region` with the list of valid ones; `genesys::client` resolves endpoints with it.
+//!
 //! Source: the region table of Genesys's published Platform API SDKs
 //! (`PureCloudRegionHosts` in the Python SDK `purecloudplatformclientv2`, v269), which matches
 //! the Genesys Cloud Developer Center page "Platform API → Regions"
