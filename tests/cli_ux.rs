@@ -431,6 +431,27 @@ fn init_refuses_to_overwrite_without_force() {
 }
 
 #[test]
+fn init_takes_the_region_from_function_arns_that_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_in(
+        dir.path(),
+        &[
+            "init",
+            "--external-id",
+            ORG,
+            "--function",
+            "arn:aws:lambda:eu-west-1:111122223333:function:f",
+            "--function",
+            "arn:aws:lambda:eu-west-1:111122223333:function:g:live",
+        ],
+        &[("AWS_REGION", ""), ("AWS_DEFAULT_REGION", "")],
+    );
+    assert_eq!(r.code, 0, "{r}");
+    let text = std::fs::read_to_string(dir.path().join("lambda-trust.toml")).unwrap();
+    assert!(text.contains("region = \"eu-west-1\""), "{text}");
+}
+
+#[test]
 fn init_without_a_terminal_names_each_missing_or_bad_flag_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let cases: &[(&[&str], &str)] = &[
@@ -503,6 +524,18 @@ fn init_without_a_terminal_names_each_missing_or_bad_flag_and_writes_nothing() {
                 "f*",
             ],
             "--from-account",
+        ),
+        (
+            &[
+                "init",
+                "--external-id",
+                ORG,
+                "--function",
+                "arn:aws:lambda:us-east-1:111122223333:function:f",
+                "--function",
+                "arn:aws:lambda:eu-west-1:111122223333:function:g",
+            ],
+            "several regions (eu-west-1, us-east-1)",
         ),
     ];
     for (args, want) in cases {

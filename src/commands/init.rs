@@ -97,6 +97,31 @@ fn missing(flag: &str, what: &str) -> Error {
     )
 }
 
+/// The region every `--function` ARN names, when there are ARNs and they agree: every ARN names
+/// its region, so `--region` is not needed then. ARNs in several regions need `--region` (the
+/// region of the role's clients and of bare names), and the error names them.
+fn region_of_arns(functions: &[String]) -> Result<Option<String>> {
+    let mut regions: Vec<String> = functions
+        .iter()
+        .filter_map(|f| crate::iam::arn::Arn::parse(f))
+        .map(|a| a.region)
+        .filter(|r| !r.is_empty())
+        .collect();
+    regions.sort();
+    regions.dedup();
+    match regions.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one.clone())),
+        several => Err(Error::usage(
+            format!(
+                "the --function ARNs name several regions ({}), so init cannot tell the role's region",
+                several.join(", ")
+            ),
+            "pass --region REGION (the region of the role's clients and of bare function names)",
+        )),
+    }
+}
+
 /// A flag's value that breaks the config's rules.
 fn invalid(flag: &str, check: std::result::Result<(), String>) -> Result<()> {
     check.map_err(|e| Error::usage(format!("{flag}: {e}"), "fix the value; nothing was written"))
@@ -110,12 +135,15 @@ fn from_flags(g: &Global, args: &InitArgs) -> Result<InitAnswers> {
         )
     })?;
     invalid("--external-id", text::check_external_id(&external_id))?;
-    let region = env_region(g).ok_or_else(|| {
-        missing(
-            "--region",
-            "the AWS region of the role's functions (or set AWS_REGION)",
-        )
-    })?;
+    let region = match env_region(g) {
+        Some(r) => r,
+        None => region_of_arns(&args.functions)?.ok_or_else(|| {
+            missing(
+                "--region",
+                "the AWS region of the role's functions (or set AWS_REGION)",
+            )
+        })?,
+    };
     invalid("--region", text::check_region(&region))?;
     let role_name = args
         .role_name
