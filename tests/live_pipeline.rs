@@ -314,6 +314,11 @@ fn destroy_shows_first_then_deletes_only_with_yes() {
         .moto
         .try_iam_query("GetPolicy", &[("PolicyArn", &policy_arn())]);
     assert!(resp.text().contains("NoSuchEntity"), "{}", resp.text());
+    // Nothing left: destroy says so, and under --format json stdout is JSON only.
+    let r = env.expect(&["destroy", "--yes", "--format", "json"], 0);
+    let v: serde_json::Value =
+        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout));
+    assert_eq!(v["writes"], 0);
     // And from nothing, plan wants to create again.
     env.expect(&["plan"], 2);
 }

@@ -24,7 +24,16 @@ pub async fn run(g: &Global, yes: bool, force: bool, styles: Styles) -> Result<S
         eprintln!("note: {n}");
     }
     if plan.is_empty() && gplan.is_empty() {
-        println!("{} nothing to delete.", styles.green("✓"));
+        match g.format {
+            Format::Human => println!("{} nothing to delete.", styles.green("✓")),
+            // Only JSON reaches stdout under --format json.
+            _ => println!(
+                "{}",
+                serde_json::to_string_pretty(
+                    &json!({"destroyed": true, "writes": 0, "changes": []})
+                )?
+            ),
+        }
         return Ok(Status::Ok);
     }
     if g.format == Format::Human {
