@@ -172,9 +172,14 @@ pub fn action_name(target: &super::TargetConfig) -> String {
     }
 }
 
-/// Reads every contract schema the targets name, relative to `base` (the config file's
-/// folder): path as written → the JSON object. Unreadable files and non-objects are problems.
-pub fn read_schemas(config: &Config, base: &Path) -> (BTreeMap<String, Value>, Vec<Problem>) {
+/// Reads (with `read`: the config loader's file reader) every contract schema the targets
+/// name, relative to `base` (the config file's folder): path as written → the JSON object.
+/// Unreadable files and non-objects are problems.
+pub fn read_schemas(
+    config: &Config,
+    base: &Path,
+    read: &dyn Fn(&Path) -> std::io::Result<String>,
+) -> (BTreeMap<String, Value>, Vec<Problem>) {
     let mut schemas = BTreeMap::new();
     let mut problems = Vec::new();
     for (i, t) in config.targets.iter().enumerate() {
@@ -194,7 +199,7 @@ pub fn read_schemas(config: &Config, base: &Path) -> (BTreeMap<String, Value>, V
                 message,
                 hint: Some(hint.to_string()),
             };
-            match std::fs::read_to_string(&full) {
+            match read(&full) {
                 Err(e) => problems.push(problem(
                     format!("cannot read {}: {e}", full.display()),
                     "the path is relative to the config file's folder",

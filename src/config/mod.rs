@@ -259,6 +259,12 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
     parse_str(&text, &shown)
 }
 
+/// The one place `config` reads files: the config file (`load`) and the contract schema files
+/// it names (relative to its folder).
+fn read_file(path: &Path) -> std::io::Result<String> {
+    std::fs::read_to_string(path)
+}
+
 /// Parses and validates config text; `source` names it in messages (usually the path).
 pub fn parse_str(text: &str, source: &str) -> Result<Loaded, ConfigError> {
     // Editors on Windows like to add a BOM; it is not TOML.
@@ -279,7 +285,7 @@ pub fn parse_str(text: &str, source: &str) -> Result<Loaded, ConfigError> {
     // `source` is the file's path for every caller that reads a file; schema paths are
     // relative to its folder.
     let base = Path::new(source).parent().unwrap_or(Path::new(""));
-    let (schemas, problems) = genesys::read_schemas(&config, base);
+    let (schemas, problems) = genesys::read_schemas(&config, base, &read_file);
     if !problems.is_empty() {
         return Err(ConfigError::Invalid {
             path: source.to_string(),
