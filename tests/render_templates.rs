@@ -423,16 +423,16 @@ fn custom_template_features() {
 #[test]
 fn templates_from_dir() {
     let dir = tempfile::tempdir().unwrap();
-    let err = Templates::from_dir(dir.path()).unwrap_err();
+    let err = lambda_trust::commands::read_templates(dir.path()).unwrap_err();
     assert!(matches!(err, RenderError::TemplateNotFound { .. }));
     assert!(err.to_string().contains("trust.json"), "{err}");
 
     std::fs::write(dir.path().join("trust.json"), TRUST).unwrap();
-    let err = Templates::from_dir(dir.path()).unwrap_err();
+    let err = lambda_trust::commands::read_templates(dir.path()).unwrap_err();
     assert!(err.to_string().contains("invoke.json"), "{err}");
 
     std::fs::write(dir.path().join("invoke.json"), "[").unwrap();
-    let err = Templates::from_dir(dir.path()).unwrap_err();
+    let err = lambda_trust::commands::read_templates(dir.path()).unwrap_err();
     assert!(
         matches!(err, RenderError::TemplateJson { line: 1, .. }),
         "{err:?}"
@@ -440,7 +440,7 @@ fn templates_from_dir() {
     assert!(err.to_string().contains("invoke.json:1:"), "{err}");
 
     std::fs::write(dir.path().join("invoke.json"), INVOKE).unwrap();
-    let t = Templates::from_dir(dir.path()).unwrap();
+    let t = lambda_trust::commands::read_templates(dir.path()).unwrap();
     assert!(!t.builtin);
     let custom = render::render(&example(), &RenderContext::default(), &t).unwrap();
     let builtin =

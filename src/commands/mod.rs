@@ -21,6 +21,7 @@ mod render;
 mod simulate;
 mod verify;
 
+use crate::core::render::{RenderError, Template, Templates};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -248,8 +249,30 @@ fn write_atomically(path: &Path, text: &str) -> Result<()> {
 }
 
 /// Templates from `--policies DIR`, or the built-in ones.
-fn templates(g: &Global) -> Result<crate::core::render::Templates> {
-    Ok(crate::core::prepare::templates(g.policies.as_deref())?)
+fn templates(g: &Global) -> Result<Templates> {
+    Ok(match g.policies.as_deref() {
+        Some(dir) => read_templates(dir)?,
+        None => Templates::builtin(),
+    })
+}
+
+/// `--policies DIR`: reads `trust.json` and `invoke.json` (here: the core reads no files) and
+/// checks them (JSON, known and required placeholders), so a broken template fails before
+/// anything else happens.
+pub fn read_templates(dir: &Path) -> std::result::Result<Templates, RenderError> {
+    let read = |name: &str| -> std::result::Result<Template, RenderError> {
+        let path = dir.join(name);
+        let file = path.display().to_string();
+        match std::fs::read_to_string(&path) {
+            Ok(text) if text.starts_with('\u{feff}') => Err(RenderError::TemplateBom { file }),
+            Ok(text) => Ok(Template { file, text }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(RenderError::TemplateNotFound { file })
+            }
+            Err(source) => Err(RenderError::TemplateRead { file, source }),
+        }
+    };
+    Templates::custom(read("trust.json")?, read("invoke.json")?)
 }
 
 /// `--sarif FILE` / `--json FILE`: the same report in more formats, from the same read of AWS;

@@ -5,7 +5,6 @@
 //! Part of the pure `core` layer; `aws::prepare` drives it around the reads.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use crate::config::{parse_function, Config, FunctionRef, TargetConfig};
 use crate::core::lint::{self, Finding, Severity};
@@ -23,14 +22,6 @@ pub enum PrepareError {
     Shard(#[from] crate::core::shard::ShardError),
     #[error("the rendered policies break {} invariant(s), so nothing was sent to AWS:\n{}\n(hint: fix the templates in --policies, or pass --allow-weaker-policies if this is deliberate)", .0.len(), .0.iter().map(|f| format!("  - {}", f.message)).collect::<Vec<_>>().join("\n"))]
     Invariants(Vec<Finding>),
-}
-
-/// Templates from `--policies DIR`, or the built-in ones.
-pub fn templates(dir: Option<&Path>) -> Result<Templates, PrepareError> {
-    Ok(match dir {
-        Some(d) => Templates::from_dir(d)?,
-        None => Templates::builtin(),
-    })
 }
 
 /// Where GetFunction looks for a target: by unqualified ARN or by name, in its region.

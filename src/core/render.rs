@@ -19,7 +19,6 @@
 //! `function_arns` must be a whole string value. Placeholders in object keys are refused.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -134,25 +133,8 @@ impl Templates {
         }
     }
 
-    /// `--policies DIR`: reads `trust.json` and `invoke.json` and checks them (JSON, known and
-    /// required placeholders) so a broken template fails before anything else happens.
-    pub fn from_dir(dir: &Path) -> Result<Self, RenderError> {
-        let read = |name: &str| -> Result<Template, RenderError> {
-            let path = dir.join(name);
-            let file = path.display().to_string();
-            match std::fs::read_to_string(&path) {
-                Ok(text) if text.starts_with('\u{feff}') => Err(RenderError::TemplateBom { file }),
-                Ok(text) => Ok(Template { file, text }),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    Err(RenderError::TemplateNotFound { file })
-                }
-                Err(source) => Err(RenderError::TemplateRead { file, source }),
-            }
-        };
-        Self::custom(read("trust.json")?, read("invoke.json")?)
-    }
-
-    /// Custom templates from memory, checked like [`Templates::from_dir`].
+    /// Custom templates (e.g. read from `--policies DIR` by the command), checked: JSON,
+    /// known and required placeholders.
     pub fn custom(trust: Template, invoke: Template) -> Result<Self, RenderError> {
         check_template(&trust, Kind::Trust)?;
         check_template(&invoke, Kind::Invoke)?;
