@@ -146,20 +146,8 @@ async fn run(
             category,
             ..
         } => {
-            let path = format!("{ACTIONS}/{id}");
             let body = |version: &Value| json!({"name": action.name, "category": category, "config": action_config(action), "version": version});
-            let v = versioned_write(
-                client,
-                Method::PATCH,
-                &path,
-                &path,
-                json!(version),
-                body,
-                outcome,
-            )
-            .await?;
-            let w = written(v, "PATCH", &path)?;
-            let version = versioned(&w, "PATCH", &path)?;
+            let version = patch_action(client, id, *version, body, outcome).await?;
             created
                 .actions
                 .insert(action.name.clone(), (id.clone(), version));
@@ -170,18 +158,8 @@ async fn run(
             new_name,
             ..
         } => {
-            let path = format!("{ACTIONS}/{id}");
             let body = |version: &Value| json!({"name": new_name, "version": version});
-            versioned_write(
-                client,
-                Method::PATCH,
-                &path,
-                &path,
-                json!(version),
-                body,
-                outcome,
-            )
-            .await?;
+            patch_action(client, id, *version, body, outcome).await?;
         }
         DeleteAction { id, .. } => delete(client, &format!("{ACTIONS}/{id}")).await?,
         PutConfig { .. } => put_config(client, op, created, outcome).await?,
@@ -206,6 +184,29 @@ async fn run(
 }
 
 const ACTIONS: &str = "/api/v2/integrations/actions";
+
+/// `PATCH …/actions/{id}` with its version (re-read and retried on a conflict); the action's
+/// version after the write, from the answer.
+async fn patch_action(
+    client: &Client,
+    id: &str,
+    version: i64,
+    body: impl Fn(&Value) -> Value,
+    outcome: &mut GenesysOutcome,
+) -> Result<i64, GenesysError> {
+    let path = format!("{ACTIONS}/{id}");
+    let v = versioned_write(
+        client,
+        Method::PATCH,
+        &path,
+        &path,
+        json!(version),
+        body,
+        outcome,
+    )
+    .await?;
+    versioned(&written(v, "PATCH", &path)?, "PATCH", &path)
+}
 
 /// A delete; a 404 means it is gone already (a retried delete whose first answer was lost, or
 /// someone deleted it in between): the planned state holds.

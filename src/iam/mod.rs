@@ -19,7 +19,7 @@ pub mod prove;
 mod variables;
 mod wildcard;
 
-pub use document::{decode_document, minified_len, normalize, semantically_equal};
+pub use document::{decode_document, minified_len, normalize, semantically_equal, sort_keys};
 pub use error::{Location, PolicyError};
 pub use eval::{evaluate, Decision, EvalInput, Evaluation, LabeledPolicy, Request, StatementRef};
 pub use model::{

@@ -10,19 +10,7 @@ use crate::core::plan::Plan;
 /// Keys sorted at every level, values untouched: stable to read and to diff, and shows the
 /// document as written (the canonical comparison form lowercases actions and keys).
 pub fn display_form(v: &Value) -> Value {
-    match v {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            Value::Object(
-                keys.into_iter()
-                    .map(|k| (k.clone(), display_form(&map[k])))
-                    .collect(),
-            )
-        }
-        Value::Array(items) => Value::Array(items.iter().map(display_form).collect()),
-        other => other.clone(),
-    }
+    crate::iam::sort_keys(v)
 }
 
 fn pretty(v: &Value) -> String {

@@ -374,25 +374,9 @@ impl DesiredAction {
 /// equal documents written with their keys in another order have the same digest.
 fn digest(v: &Value) -> String {
     use sha2::Digest;
-    let text = serde_json::to_string(&canonical(v)).unwrap_or_default();
+    let text = serde_json::to_string(&crate::iam::sort_keys(v)).unwrap_or_default();
     let hash = sha2::Sha256::digest(text.as_bytes());
     hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
-}
-
-fn canonical(v: &Value) -> Value {
-    match v {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            Value::Object(
-                keys.into_iter()
-                    .map(|k| (k.clone(), canonical(&map[k])))
-                    .collect(),
-            )
-        }
-        Value::Array(items) => Value::Array(items.iter().map(canonical).collect()),
-        other => other.clone(),
-    }
 }
 
 /// Whether two Genesys Cloud dates (`yyyy-MM-ddTHH:mm:ss[.SSS]Z`) name the same instant at the
