@@ -251,10 +251,10 @@ fn a_contract_change_of_an_action_a_flow_calls_keeps_the_old_one_superseded() {
         panic!()
     };
     assert_eq!(new_name, "Lookup customer (superseded a2)");
-    let GenesysOp::PutConfig { superseded, .. } = &plan.ops[2] else {
+    let GenesysOp::PutConfig(w) = &plan.ops[2] else {
         panic!()
     };
-    assert_eq!(superseded, &vec!["a2".to_string()]);
+    assert_eq!(w.superseded, vec!["a2".to_string()]);
     // Applied: the old action renamed and in the ledger's superseded list; a new one.
     let mut after = o.clone();
     let mut l = ledger();

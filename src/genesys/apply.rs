@@ -17,7 +17,7 @@ use serde::Deserialize;
 use super::client::{maybe_lost, Client, GenesysError};
 use super::observe;
 use crate::core::genesys::{
-    ActionRecord, ActionRef, CredentialRef, DesiredAction, GenesysOp, GenesysPlan, IntegrationRef,
+    ActionRecord, ActionRef, ConfigWrite, CredentialRef, DesiredAction, GenesysOp, GenesysPlan, IntegrationRef,
     Ledger, CREDENTIAL_FIELD, CREDENTIAL_TYPE, ENABLED, INTEGRATION_TYPE,
 };
 
@@ -162,7 +162,7 @@ async fn run(
             patch_action(client, id, *version, body, outcome).await?;
         }
         DeleteAction { id, .. } => delete(client, &format!("{ACTIONS}/{id}")).await?,
-        PutConfig { .. } => put_config(client, op, created, outcome).await?,
+        PutConfig(w) => put_config(client, op, w, created, outcome).await?,
         Enable { integration, .. } => {
             let id = integration_id(integration, created, op)?;
             client
@@ -396,10 +396,11 @@ fn is_conflict(e: &GenesysError) -> bool {
 async fn put_config(
     client: &Client,
     op: &GenesysOp,
+    w: &ConfigWrite,
     created: &Created,
     outcome: &mut GenesysOutcome,
 ) -> Result<(), GenesysError> {
-    let GenesysOp::PutConfig {
+    let ConfigWrite {
         integration,
         version,
         name,
@@ -411,10 +412,7 @@ async fn put_config(
         actions,
         superseded,
         ..
-    } = op
-    else {
-        unreachable!("put_config runs PutConfig")
-    };
+    } = w;
     let id = integration_id(integration, created, op)?;
     let path = format!("/api/v2/integrations/{id}/config/current");
     let (credential_id, modified) = match credential {
@@ -477,7 +475,8 @@ async fn versioned_write(
     body: impl Fn(&Value) -> Value,
     outcome: &mut GenesysOutcome,
 ) -> Result<Value, GenesysError> {
-    for attempt in 0.. {
+    let mut attempt = 0;
+    loop {
         match client
             .send(method.clone(), path, Some(&body(&version)))
             .await
@@ -486,11 +485,11 @@ async fn versioned_write(
                 let status = e.status().unwrap_or(409);
                 outcome.conflicts.push(format!("{status} {method} {path}"));
                 version = client.get(read_path).await?["version"].clone();
+                attempt += 1;
             }
             other => return other,
         }
     }
-    unreachable!("the loop returns")
 }
 
 #[cfg(test)]

@@ -134,12 +134,12 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
                 }
             ),
         ),
-        PutConfig { name, reasons, .. } => ChangeView::new(
-            format!("genesys integration {name:?} config"),
+        PutConfig(w) => ChangeView::new(
+            format!("genesys integration {:?} config", w.name),
             Action::Update,
             format!(
                 "credential binding and ownership ledger: {}",
-                reasons.join("; ")
+                w.reasons.join("; ")
             ),
         ),
         Enable { name, was, .. } => ChangeView::new(

@@ -83,11 +83,11 @@ fn op_findings(desired: &DesiredGenesys, op: &GenesysOp) -> Vec<GenesysFinding> 
             format!("credential {id}: {reason}"),
             Some(("Credential", id.clone())),
         ),
-        GenesysOp::PutConfig {
+        GenesysOp::PutConfig(super::plan::ConfigWrite {
             integration,
             reasons,
             ..
-        } => {
+        }) => {
             // Rewriting the ledger after another op, or to bring its records up to date, is
             // bookkeeping, not a finding of its own.
             let own: Vec<&str> = reasons

@@ -78,21 +78,7 @@ pub enum GenesysOp {
         flows: Option<Vec<Flow>>,
     },
     /// `PUT …/config/current`: name, the credential binding and the ledger (in `notes`).
-    PutConfig {
-        integration: IntegrationRef,
-        /// The observed version; `None` for an integration this apply creates (read first).
-        version: Option<i64>,
-        name: String,
-        properties: Value,
-        advanced: Value,
-        credential_key: String,
-        credential: CredentialRef,
-        role_arn: String,
-        actions: Vec<ActionRef>,
-        superseded: Vec<String>,
-        /// What differs, for people.
-        reasons: Vec<String>,
-    },
+    PutConfig(ConfigWrite),
     /// `PATCH /api/v2/integrations/{id}` `{intendedState: ENABLED}`.
     Enable {
         integration: IntegrationRef,
@@ -109,6 +95,24 @@ pub enum GenesysOp {
         id: String,
         name: String,
     },
+}
+
+/// The integration config lambda-trust writes: name, the credential binding, the ledger.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfigWrite {
+    pub integration: IntegrationRef,
+    /// The observed version; `None` for an integration this apply creates (read first).
+    pub version: Option<i64>,
+    pub name: String,
+    pub properties: Value,
+    pub advanced: Value,
+    pub credential_key: String,
+    pub credential: CredentialRef,
+    pub role_arn: String,
+    pub actions: Vec<ActionRef>,
+    pub superseded: Vec<String>,
+    /// What differs, for people.
+    pub reasons: Vec<String>,
 }
 
 /// Why an owned action is deleted.
@@ -659,7 +663,7 @@ fn config_op(
     if reasons.is_empty() {
         return;
     }
-    ops.push(GenesysOp::PutConfig {
+    ops.push(GenesysOp::PutConfig(ConfigWrite {
         integration: integration_ref(observed),
         version,
         name: desired.integration.clone(),
@@ -671,7 +675,7 @@ fn config_op(
         actions: actions.refs.clone(),
         superseded: actions.superseded.clone(),
         reasons,
-    });
+    }));
 }
 
 /// What differs in an existing integration's config: its name, the credential bound, a
