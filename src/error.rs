@@ -48,65 +48,32 @@ impl Status {
     }
 }
 
-/// Why a command could not finish.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// The command line does not make sense (conflicting or misplaced flags).
-    Usage,
-    /// Anything else: bad config or templates, AWS failures, refused operations.
-    Failed,
-}
-
-/// The top-level error: a message with its cause chain, an optional hint the user can act on,
-/// and the exit code it ends with.
+/// The top-level error: a message with its cause chain. Every error ends the process with
+/// [`EXIT_ERROR`] — 2 and 3 are outcomes ([`Status`]), not errors, so a typo never looks like
+/// drift to a script. Hints travel one way, as in every typed error of the layers: a last line
+/// `(hint: …)` of the message, saying what the user can do.
 #[derive(Debug)]
 pub struct Error {
-    kind: ErrorKind,
     inner: anyhow::Error,
-    hint: Option<String>,
 }
 
 impl Error {
     /// A command-line usage error, with a hint saying what to type instead.
     pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> Error {
         Error {
-            kind: ErrorKind::Usage,
-            inner: anyhow::Error::msg(message.into()),
-            hint: Some(hint.into()),
+            inner: anyhow::Error::msg(format!("{}\n(hint: {})", message.into(), hint.into())),
         }
     }
 
-    /// Adds (or replaces) the hint.
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Error {
-        self.hint = Some(hint.into());
-        self
-    }
-
-    pub fn kind(&self) -> ErrorKind {
-        self.kind
-    }
-
-    pub fn hint(&self) -> Option<&str> {
-        self.hint.as_deref()
-    }
-
-    /// Every error ends the process with [`EXIT_ERROR`]: 2 and 3 are outcomes, not errors, so a
-    /// typo never looks like drift to a script.
     pub fn exit_code(&self) -> i32 {
-        match self.kind {
-            ErrorKind::Usage | ErrorKind::Failed => EXIT_ERROR,
-        }
+        EXIT_ERROR
     }
 }
 
 impl fmt::Display for Error {
-    /// The whole chain (`{:#}`), then the hint on its own line.
+    /// The whole chain (`{:#}`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:#}", self.inner)?;
-        if let Some(h) = &self.hint {
-            write!(f, "\n(hint: {h})")?;
-        }
-        Ok(())
+        write!(f, "{:#}", self.inner)
     }
 }
 
@@ -115,11 +82,7 @@ where
     E: Into<anyhow::Error>,
 {
     fn from(e: E) -> Error {
-        Error {
-            kind: ErrorKind::Failed,
-            inner: e.into(),
-            hint: None,
-        }
+        Error { inner: e.into() }
     }
 }
 

@@ -17,8 +17,8 @@ use serde::Deserialize;
 use super::client::{maybe_lost, Client, GenesysError};
 use super::observe;
 use crate::core::genesys::{
-    ActionRecord, ActionRef, ConfigWrite, CredentialRef, DesiredAction, GenesysOp, GenesysPlan, IntegrationRef,
-    Ledger, CREDENTIAL_FIELD, CREDENTIAL_TYPE, ENABLED, INTEGRATION_TYPE,
+    ActionRecord, ActionRef, ConfigWrite, CredentialRef, DesiredAction, GenesysOp, GenesysPlan,
+    IntegrationRef, Ledger, CREDENTIAL_FIELD, CREDENTIAL_TYPE, ENABLED, INTEGRATION_TYPE,
 };
 
 /// How many times a versioned write re-reads the version after a 409.

@@ -14,7 +14,7 @@ pub use findings::{
     genesys_check_findings, genesys_checks, genesys_findings, genesys_notes, GenesysFinding,
 };
 pub use plan::{
-    plan_genesys, plan_genesys_destroy, ActionRef, ConfigWrite, CredentialRef, DeleteWhy, GenesysOp,
-    GenesysPlan, GenesysPlanError, InUse, IntegrationRef, KeptAction, Replaced,
+    plan_genesys, plan_genesys_destroy, ActionRef, ConfigWrite, CredentialRef, DeleteWhy,
+    GenesysOp, GenesysPlan, GenesysPlanError, InUse, IntegrationRef, KeptAction, Replaced,
 };
 pub use state::*;
