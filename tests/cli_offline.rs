@@ -203,3 +203,34 @@ fn several_configs_outside_check_are_refused() {
         r.stderr
     );
 }
+
+#[test]
+fn without_any_aws_credentials_the_error_says_so_and_how_to_provide_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let nowhere = dir.path().join("nowhere");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lambda-trust"));
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("AWS_") {
+            cmd.env_remove(&k);
+        }
+    }
+    let out = cmd
+        .args(["plan", "--config", EXAMPLE])
+        .env("NO_COLOR", "1")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_CONFIG_FILE", nowhere.join("config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", nowhere.join("credentials"))
+        // No instance metadata: the test sends nothing off this machine.
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("no AWS credentials were found") && stderr.contains("aws sso login"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("could not reach"), "{stderr}");
+}

@@ -177,7 +177,7 @@ impl AwsError {
             }
             other => (None, error_chain(other)),
         };
-        let hint = hint_for(operation, code.as_deref(), &err);
+        let hint = hint_for(operation, code.as_deref(), &err, no_credentials(&err));
         AwsError {
             operation,
             code,
@@ -213,11 +213,38 @@ fn error_chain(err: &dyn std::error::Error) -> String {
     out
 }
 
+/// Whether the SDK failed before sending anything because its credentials chain found none:
+/// the chain's last provider (instance metadata) fails with a connection message, which must
+/// not be read as "could not reach the AWS endpoint".
+fn no_credentials<E, R>(err: &SdkError<E, R>) -> bool
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    if !matches!(
+        err,
+        SdkError::DispatchFailure(_) | SdkError::ConstructionFailure(_)
+    ) {
+        return false;
+    }
+    let text = error_chain(err).to_lowercase();
+    text.contains("credentials")
+        && (text.contains("no credentials")
+            || text.contains("loading credentials")
+            || text.contains("credentials provider")
+            || text.contains("provide credentials"))
+}
+
 /// Says what another lambda-trust run (or a change made while this run was working) looks like.
 const RACE: &str = "another lambda-trust run may be in progress, or this was changed outside \
     lambda-trust while this run was working";
 
-fn hint_for<E, R>(operation: &str, code: Option<&str>, err: &SdkError<E, R>) -> Option<String> {
+fn hint_for<E, R>(
+    operation: &str,
+    code: Option<&str>,
+    err: &SdkError<E, R>,
+    missing_credentials: bool,
+) -> Option<String> {
     match code {
         // Conflicts between what this run read and what it then found: a concurrent run, a
         // change from elsewhere, or an earlier attempt of this very call whose response was lost
@@ -301,6 +328,12 @@ fn hint_for<E, R>(operation: &str, code: Option<&str>, err: &SdkError<E, R>) -> 
         Some("Throttling") | Some("ThrottlingException") | Some("TooManyRequestsException") => {
             Some("AWS kept throttling after every retry; run again later or raise --max-attempts".into())
         }
+        _ if missing_credentials => Some(
+            "no AWS credentials were found: pass --profile (a profile from ~/.aws/config; for \
+             SSO run `aws sso login --profile NAME` first), or set AWS_PROFILE, or \
+             AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (see README \"Running against real AWS\")"
+                .into(),
+        ),
         _ => match err {
             SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => Some(
                 "could not reach the AWS endpoint; check your network, --endpoint-url / AWS_ENDPOINT_URL and --region".into(),
