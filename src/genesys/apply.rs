@@ -116,12 +116,8 @@ async fn run(
         UpdateCredential {
             id, name, role_arn, ..
         } => {
-            let path = format!("/api/v2/integrations/credentials/{id}");
-            let v = client
-                .send(Method::PUT, &path, Some(&credential_body(name, role_arn)))
-                .await?;
-            let w = written(v, "PUT", &path)?;
-            created.credential = Some((id.clone(), w.modified_date.unwrap_or_default()));
+            let modified = update_credential(client, id, name, role_arn).await?;
+            created.credential = Some((id.clone(), modified));
         }
         CreateIntegration { name } => {
             created.integration = Some(create_integration(client, name, outcome).await?);
@@ -132,12 +128,10 @@ async fn run(
             integration,
             ..
         } => {
-            let mut body = action_body(action, category);
             let integration = integration_id(integration, created, op)?;
-            body["integrationId"] = json!(integration);
-            let w = create_action(client, &body, &action.name, &integration, outcome).await?;
-            let version = versioned(&w, "POST", ACTIONS)?;
-            created.actions.insert(action.name.clone(), (w.id, version));
+            let (id, version) =
+                create_action(client, action, category, &integration, outcome).await?;
+            created.actions.insert(action.name.clone(), (id, version));
         }
         UpdateAction {
             id,
@@ -305,14 +299,32 @@ async fn create_integration(
     Ok(w.id)
 }
 
+/// `PUT …/credentials/{id}`: the role ARN written again; the `modifiedDate` of the answer.
+async fn update_credential(
+    client: &Client,
+    id: &str,
+    name: &str,
+    role_arn: &str,
+) -> Result<String, GenesysError> {
+    let path = format!("/api/v2/integrations/credentials/{id}");
+    let v = client
+        .send(Method::PUT, &path, Some(&credential_body(name, role_arn)))
+        .await?;
+    Ok(written(v, "PUT", &path)?.modified_date.unwrap_or_default())
+}
+
+/// Creates (and so publishes) an action in `integration`: its ID and version.
 async fn create_action(
     client: &Client,
-    body: &Value,
-    name: &str,
+    action: &DesiredAction,
+    category: &str,
     integration: &str,
     outcome: &mut GenesysOutcome,
-) -> Result<Written, GenesysError> {
-    create_once(client, ACTIONS, body, outcome, || async {
+) -> Result<(String, i64), GenesysError> {
+    let mut body = action_body(action, category);
+    body["integrationId"] = json!(integration);
+    let name = action.name.as_str();
+    let w = create_once(client, ACTIONS, &body, outcome, || async {
         // Action names are unique, and the plan creates only a name it did not find.
         let found = observe::action_named(client, name, integration).await?;
         Ok(found.map(|(id, version)| Written {
@@ -321,7 +333,8 @@ async fn create_action(
             modified_date: None,
         }))
     })
-    .await
+    .await?;
+    Ok((w.id.clone(), versioned(&w, "POST", ACTIONS)?))
 }
 
 fn integration_id(

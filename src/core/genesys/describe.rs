@@ -63,20 +63,7 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
             replaces,
             ..
         } => {
-            let detail = match replaces {
-                None => format!("calls {}", action.function_arn),
-                Some(r) => format!(
-                    "calls {}; replaces action {} (its {} changed, and a published contract never changes: the new action has a new ID){}",
-                    action.function_arn,
-                    r.id,
-                    r.differs.join(", "),
-                    if r.kept {
-                        "; the old one is kept while flows call it"
-                    } else {
-                        "; no published flow calls the old one: it is deleted"
-                    }
-                ),
-            };
+            let detail = create_detail(&action.function_arn, replaces.as_ref());
             let mut v = ChangeView::new(action_resource(&action.name), Action::Create, detail);
             v.after = Some(desired_doc(action, category));
             v
@@ -119,20 +106,7 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
         } => ChangeView::new(
             action_resource(name),
             Action::Delete,
-            format!(
-                "id {id}, calls {function_arn}; {}{}",
-                match why {
-                    DeleteWhy::NotATarget => "created by lambda-trust, no longer a target",
-                    DeleteWhy::Replaced => "replaced by a new action (contract changed), no published flow calls it",
-                    DeleteWhy::Superseded => "superseded earlier, no published flow calls it any more",
-                    DeleteWhy::Destroy => "created by lambda-trust",
-                },
-                match flows {
-                    Some(f) if !f.is_empty() => format!("; FORCED: this breaks {}", flows_text(Some(f))),
-                    None => "; the flows that call it are unknown (forced)".to_string(),
-                    _ => String::new(),
-                }
-            ),
+            delete_detail(id, function_arn, *why, flows.as_deref()),
         ),
         PutConfig(w) => ChangeView::new(
             format!("genesys integration {:?} config", w.name),
@@ -161,6 +135,39 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
             format!("id {id}"),
         ),
     }
+}
+
+fn create_detail(function_arn: &str, replaces: Option<&super::plan::Replaced>) -> String {
+    let Some(r) = replaces else {
+        return format!("calls {function_arn}");
+    };
+    format!(
+        "calls {function_arn}; replaces action {} (its {} changed, and a published contract never changes: the new action has a new ID){}",
+        r.id,
+        r.differs.join(", "),
+        if r.kept {
+            "; the old one is kept while flows call it"
+        } else {
+            "; no published flow calls the old one: it is deleted"
+        }
+    )
+}
+
+fn delete_detail(id: &str, function_arn: &str, why: DeleteWhy, flows: Option<&[Flow]>) -> String {
+    let why = match why {
+        DeleteWhy::NotATarget => "created by lambda-trust, no longer a target",
+        DeleteWhy::Replaced => {
+            "replaced by a new action (contract changed), no published flow calls it"
+        }
+        DeleteWhy::Superseded => "superseded earlier, no published flow calls it any more",
+        DeleteWhy::Destroy => "created by lambda-trust",
+    };
+    let forced = match flows {
+        Some([]) => String::new(),
+        Some(f) => format!("; FORCED: this breaks {}", flows_text(Some(f))),
+        None => "; the flows that call it are unknown (forced)".to_string(),
+    };
+    format!("id {id}, calls {function_arn}; {why}{forced}")
 }
 
 /// `called by "Main IVR" (INBOUNDCALLFLOW, version 3.0, …)` for people.

@@ -83,36 +83,10 @@ fn op_findings(desired: &DesiredGenesys, op: &GenesysOp) -> Vec<GenesysFinding> 
             format!("credential {id}: {reason}"),
             Some(("Credential", id.clone())),
         ),
-        GenesysOp::PutConfig(super::plan::ConfigWrite {
-            integration,
-            reasons,
-            ..
-        }) => {
-            // Rewriting the ledger after another op, or to bring its records up to date, is
-            // bookkeeping, not a finding of its own.
-            let own: Vec<&str> = reasons
-                .iter()
-                .map(String::as_str)
-                .filter(|r| !CONSEQUENCES.contains(r))
-                .collect();
-            if own.is_empty() {
-                return Vec::new();
-            }
-            let swapped = own.iter().any(|r| r.starts_with("the credential bound"));
-            let entity = match integration {
-                super::plan::IntegrationRef::Existing(id) => Some(("Integration", id.clone())),
-                super::plan::IntegrationRef::Created => None,
-            };
-            one(
-                if swapped {
-                    Severity::Security
-                } else {
-                    Severity::Config
-                },
-                format!("integration config: {}", own.join("; ")),
-                entity,
-            )
-        }
+        GenesysOp::PutConfig(w) => match config_finding(w) {
+            Some((severity, message)) => one(severity, message, integration_entity(&w.integration)),
+            None => Vec::new(),
+        },
         GenesysOp::UpdateAction {
             id,
             action,
@@ -162,10 +136,7 @@ fn op_findings(desired: &DesiredGenesys, op: &GenesysOp) -> Vec<GenesysFinding> 
         GenesysOp::Enable { integration, .. } => one(
             Severity::Config,
             format!("{}: data actions do not run", v.detail),
-            match integration {
-                super::plan::IntegrationRef::Existing(id) => Some(("Integration", id.clone())),
-                super::plan::IntegrationRef::Created => None,
-            },
+            integration_entity(integration),
         ),
         _ => one(
             Severity::Config,
@@ -173,6 +144,35 @@ fn op_findings(desired: &DesiredGenesys, op: &GenesysOp) -> Vec<GenesysFinding> 
             None,
         ),
     }
+}
+
+fn integration_entity(r: &super::plan::IntegrationRef) -> Option<(&'static str, String)> {
+    match r {
+        super::plan::IntegrationRef::Existing(id) => Some(("Integration", id.clone())),
+        super::plan::IntegrationRef::Created => None,
+    }
+}
+
+/// The finding a config rewrite stands for, if any: rewriting the ledger after another op, or
+/// to bring its records up to date, is bookkeeping, not a finding of its own; a swapped
+/// credential binding is `security`.
+fn config_finding(w: &super::plan::ConfigWrite) -> Option<(Severity, String)> {
+    let own: Vec<&str> = w
+        .reasons
+        .iter()
+        .map(String::as_str)
+        .filter(|r| !CONSEQUENCES.contains(r))
+        .collect();
+    if own.is_empty() {
+        return None;
+    }
+    let swapped = own.iter().any(|r| r.starts_with("the credential bound"));
+    let severity = if swapped {
+        Severity::Security
+    } else {
+        Severity::Config
+    };
+    Some((severity, format!("integration config: {}", own.join("; "))))
 }
 
 /// One finding per differing field of an owned action.

@@ -449,13 +449,13 @@ fn action_ops(
     ops: &mut Vec<GenesysOp>,
 ) -> ActionPlan {
     let wanted = |a: &ObservedAction| desired.actions.iter().any(|d| d.name == a.name);
-    let is_superseded = |a: &ObservedAction| ledger.superseded.contains(&a.id);
     let (owned, foreign): (Vec<&ObservedAction>, Vec<&ObservedAction>) = observed
         .actions
         .iter()
         .partition(|a| ledger.owns(&a.id) || (adopt && wanted(a)));
-    let (old, mut current): (Vec<&ObservedAction>, Vec<&ObservedAction>) =
-        owned.into_iter().partition(|a| is_superseded(a));
+    let (old, mut current): (Vec<&ObservedAction>, Vec<&ObservedAction>) = owned
+        .into_iter()
+        .partition(|a| ledger.superseded.contains(&a.id));
     let mut plan = ActionPlan {
         refs: Vec::new(),
         superseded: Vec::new(),
@@ -471,45 +471,8 @@ fn action_ops(
                 .iter()
                 .position(|a| a.function_arn == d.function_arn)
         });
-        let written = ActionRef::Written {
-            name: d.name.clone(),
-            contract: d.contract_digest(),
-            config: config_digest(d),
-        };
-        let Some(pos) = pos else {
-            changes.push(create(desired, observed, d, None));
-            plan.refs.push(written);
-            continue;
-        };
-        let o = current.remove(pos);
-        let differs = contract_differences(d, o);
-        if !differs.is_empty() {
-            let flows = observed.consumers.get(&o.id).cloned();
-            let kept = flows.as_ref().map_or(true, |f| !f.is_empty());
-            first.push(if kept {
-                plan.superseded.push(o.id.clone());
-                supersede(o, flows)
-            } else {
-                delete(o, DeleteWhy::Replaced, flows)
-            });
-            let replaces = Replaced {
-                id: o.id.clone(),
-                differs,
-                kept,
-            };
-            changes.push(create(desired, observed, d, Some(replaces)));
-            plan.refs.push(written);
-        } else if let Some(op) = update_op(d, &desired.category, o) {
-            changes.push(op);
-            plan.refs.push(written);
-        } else {
-            plan.refs.push(ActionRef::Existing(ActionRecord {
-                id: o.id.clone(),
-                version: Some(o.version),
-                contract: d.contract_digest(),
-                config: config_digest(d),
-            }));
-        }
+        let o = pos.map(|p| current.remove(p));
+        plan_one(desired, observed, d, o, &mut plan, &mut first, &mut changes);
     }
     for o in current {
         let flows = observed.consumers.get(&o.id).cloned();
@@ -535,6 +498,57 @@ fn action_ops(
     ops.extend(changes);
     plan.superseded.sort();
     plan
+}
+
+/// One desired action against the owned action matched to it (if any): create it, replace it
+/// (a contract change), update it in place, or keep it; records the ledger's next entry.
+fn plan_one(
+    desired: &DesiredGenesys,
+    observed: &ObservedGenesys,
+    d: &DesiredAction,
+    o: Option<&ObservedAction>,
+    plan: &mut ActionPlan,
+    first: &mut Vec<GenesysOp>,
+    changes: &mut Vec<GenesysOp>,
+) {
+    let written = ActionRef::Written {
+        name: d.name.clone(),
+        contract: d.contract_digest(),
+        config: config_digest(d),
+    };
+    let Some(o) = o else {
+        changes.push(create(desired, observed, d, None));
+        plan.refs.push(written);
+        return;
+    };
+    let differs = contract_differences(d, o);
+    if !differs.is_empty() {
+        let flows = observed.consumers.get(&o.id).cloned();
+        let kept = flows.as_ref().map_or(true, |f| !f.is_empty());
+        first.push(if kept {
+            plan.superseded.push(o.id.clone());
+            supersede(o, flows)
+        } else {
+            delete(o, DeleteWhy::Replaced, flows)
+        });
+        let replaces = Replaced {
+            id: o.id.clone(),
+            differs,
+            kept,
+        };
+        changes.push(create(desired, observed, d, Some(replaces)));
+        plan.refs.push(written);
+    } else if let Some(op) = update_op(d, &desired.category, o) {
+        changes.push(op);
+        plan.refs.push(written);
+    } else {
+        plan.refs.push(ActionRef::Existing(ActionRecord {
+            id: o.id.clone(),
+            version: Some(o.version),
+            contract: d.contract_digest(),
+            config: config_digest(d),
+        }));
+    }
 }
 
 fn create(
