@@ -56,10 +56,31 @@ fn granted(doc: &serde_json::Value) -> Vec<String> {
     }
 }
 
+/// The AWS calls `check` may make at `n` targets (issue: at most 60 at 500, 100 at 1,000).
+fn call_budget(n: usize) -> Option<usize> {
+    match n {
+        500 => Some(60),
+        1000 => Some(100),
+        _ => None,
+    }
+}
+
 fn scenario(n: usize) {
-    let names: Vec<String> = (0..n).map(|i| format!("customer-lookup-{i:04}")).collect();
+    // Short names at 1,000 targets: 1,000 ARNs of `customer-lookup-NNNN` would not fit in the
+    // 10 managed policies a role takes by default.
+    let names: Vec<String> = (0..n)
+        .map(|i| match n {
+            1000 => format!("f{i:04}"),
+            _ => format!("customer-lookup-{i:04}"),
+        })
+        .collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let env = setup(&refs);
+    // ListFunctions answers in pages of 50, as AWS does (moto answers with every function).
+    env.proxy.set_faults(support::FaultConfig {
+        list_functions_page: Some(50),
+        ..support::FaultConfig::default()
+    });
     env.expect(&["apply"], 0);
 
     // Every ARN granted exactly once, across shards that each fit the quota.
@@ -78,9 +99,15 @@ fn scenario(n: usize) {
         .map(|f| format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:{f}"))
         .collect();
     assert_eq!(all, want, "{n} targets");
-    let expected_shards = n.div_ceil(80).max(1);
+    // As many shards as the ARNs need: each ARN costs its length plus `"",` in a document of
+    // at most 6,144 characters, of which the template takes a few hundred.
+    let per_arn = want.iter().map(|a| a.len() + 3).max().unwrap_or(1);
+    let (fewest, most) = (
+        n.div_ceil(6144 / per_arn).max(1),
+        n.div_ceil((6144 - 300) / per_arn).max(1),
+    );
     assert!(
-        shards.len() >= n.div_ceil(110).max(1) && shards.len() <= expected_shards,
+        shards.len() >= fewest && shards.len() <= most,
         "{n} targets in {} shards",
         shards.len()
     );
@@ -93,6 +120,25 @@ fn scenario(n: usize) {
     let check_ms = started.elapsed().as_millis();
     let check_calls = env.proxy.calls();
     assert_eq!(env.proxy.count_writes(), 0);
+    assert_eq!(env.proxy.count("cloudtrail:LookupEvents"), 0, "in sync");
+    // Targets confirmed by the cheaper of GetFunction per target and ListFunctions pages.
+    let (lists, gets) = (
+        env.proxy.count("lambda:ListFunctions"),
+        env.proxy.count("lambda:GetFunction"),
+    );
+    if n > 50 {
+        assert_eq!((lists, gets), (n.div_ceil(50), 0), "{n} targets");
+    } else {
+        assert_eq!((lists, gets), (0, n), "{n} targets");
+    }
+    if let Some(budget) = call_budget(n) {
+        assert!(
+            check_calls.len() <= budget,
+            "check at {n} targets made {} calls (budget {budget}): {:?}",
+            check_calls.len(),
+            env.proxy.summary()
+        );
+    }
 
     // Onboarding one more target touches one shard.
     env.moto
@@ -125,8 +171,9 @@ fn scenario(n: usize) {
             .count()
     };
     println!(
-        "{n} targets: {} shard(s) | check: {} IAM + {} STS + {} Lambda reads, 0 writes, {check_ms} ms | onboard: {} IAM + {} STS + {} Lambda reads, {} write(s), {onboard_ms} ms, touched {touched:?}",
+        "{n} targets: {} shard(s) | check: {} calls: {} IAM + {} STS + {} Lambda reads, 0 writes, {check_ms} ms | onboard: {} IAM + {} STS + {} Lambda reads, {} write(s), {onboard_ms} ms, touched {touched:?}",
         shards.len(),
+        check_calls.len(),
         reads(&check_calls, "iam"),
         reads(&check_calls, "sts"),
         reads(&check_calls, "lambda"),
@@ -155,6 +202,11 @@ fn a_hundred_targets() {
 #[test]
 fn five_hundred_targets() {
     scenario(500);
+}
+
+#[test]
+fn a_thousand_targets() {
+    scenario(1000);
 }
 
 /// More ARNs than ten policies can hold: refused before any write, saying how many fit. The

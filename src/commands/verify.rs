@@ -40,11 +40,17 @@ pub async fn run(
         checks.extend(genesys_part(side, &p, test_actions).await?);
     }
     let v = verify::Verification::new(checks).with_proofs(verify::proofs(&p.desired, &p.observed));
+    // What changed on AWS, and who changed it (CloudTrail): only when something drifted.
+    let drift = super::check::aws_drift(&clients, &p, &crate::aws::trail::pacer()).await?;
     match g.format {
-        Format::Human => print!("{}", report::verification_human(&v, styles)),
+        Format::Human => print!(
+            "{}{}",
+            report::verification_human(&v, styles),
+            report::changes_human(&drift, styles)
+        ),
         _ => println!(
             "{}",
-            serde_json::to_string_pretty(&report::verification_json(&v))?
+            serde_json::to_string_pretty(&report::verification_with_changes_json(&v, &drift))?
         ),
     }
     Ok(if v.passed { Status::Ok } else { Status::Denied })

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use crate::config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::core::describe::describe;
 use crate::core::plan::{Op, Plan};
+use crate::core::trail::{events, Trail};
 use crate::core::state::Desired;
 use crate::core::verify::{self, Verification};
 use crate::error::Status;
@@ -49,6 +50,9 @@ pub struct Finding {
     /// is one: `{principal, action, resource, context}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub counterexample: Option<Value>,
+    /// Who made the change, from CloudTrail (`changed_by`, `cloudtrail`), for AWS drift.
+    #[serde(flatten)]
+    pub trail: Trail,
 }
 
 /// One config's result.
@@ -259,6 +263,7 @@ fn doc_findings(
                 actual: a,
                 config_key,
                 counterexample: None,
+                trail: Trail::default(),
             }
         })
         .collect()
@@ -277,8 +282,53 @@ pub fn drift_findings(desired: &Desired, plan: &Plan) -> Vec<Finding> {
         .collect()
 }
 
-/// The findings one planned write stands for.
+/// The findings one planned write stands for, each with what CloudTrail can explain it by.
 fn op_findings(desired: &Desired, granted: &[String], op: &Op) -> Vec<Finding> {
+    let mut findings = op_findings_untraced(desired, granted, op);
+    let trail = trail_of(desired, op);
+    for f in &mut findings {
+        f.trail = trail.clone();
+    }
+    findings
+}
+
+/// The resource CloudTrail indexes the writes behind `op`'s drift under (the role's name, the
+/// policy's ARN), and the event names that can explain it.
+pub fn trail_of(desired: &Desired, op: &Op) -> Trail {
+    let policy = |name: &str, path: &str| {
+        Arn::iam(
+            &desired.partition,
+            &desired.account_id,
+            &format!("policy{path}{name}"),
+        )
+        .to_string()
+    };
+    match op {
+        Op::UpdateTrustPolicy { role, .. } => Trail::key(role, events::TRUST),
+        Op::UpdateRole { role, .. } => Trail::key(role, events::ROLE_SETTINGS),
+        Op::TagRole { role, .. } | Op::UntagRole { role, .. } => {
+            Trail::key(role, events::ROLE_TAGS)
+        }
+        // Attachments are looked up by the policy's ARN: the role's own history holds every
+        // other attachment too.
+        Op::DetachPolicy { arn, .. } => Trail::key(arn, events::ATTACH),
+        Op::AttachPolicy { arn, .. } => Trail::key(arn, events::DETACH),
+        Op::DeleteInlinePolicy { role, .. } => Trail::key(role, events::INLINE),
+        Op::PutPermissionsBoundary { role, .. } | Op::DeletePermissionsBoundary { role, .. } => {
+            Trail::key(role, events::BOUNDARY)
+        }
+        Op::CreateRole { name, .. } => Trail::key(name, events::ROLE_GONE),
+        Op::CreatePolicy { name, path, .. } => Trail::key(policy(name, path), events::POLICY_GONE),
+        Op::CreatePolicyVersion { arn, .. } => Trail::key(arn, events::POLICY_DOCUMENT),
+        Op::DeleteLatentVersion { arn, .. } => Trail::key(arn, events::POLICY_VERSIONS),
+        Op::TagPolicy { arn, .. } => Trail::key(arn, events::POLICY_TAGS),
+        Op::DeletePolicyVersion { .. } | Op::DeletePolicy { .. } | Op::DeleteRole { .. } => {
+            Trail::default()
+        }
+    }
+}
+
+fn op_findings_untraced(desired: &Desired, granted: &[String], op: &Op) -> Vec<Finding> {
     let at = At {
         resource: describe(op).resource,
     };
@@ -428,6 +478,7 @@ impl At {
             message,
             config_key,
             counterexample: None,
+            trail: Trail::default(),
         }
     }
 }
@@ -607,6 +658,7 @@ pub fn refusal_finding(err: &crate::core::plan::PlanError) -> Finding {
         message: message.lines().next().unwrap_or_default().to_string(),
         config_key: "role",
         counterexample: None,
+        trail: Trail::default(),
     }
 }
 
@@ -634,6 +686,7 @@ fn proof_findings(v: &Verification) -> Vec<Finding> {
                 message: p.summary(),
                 config_key: key,
                 counterexample: p.counterexample.as_ref().map(|c| json!(c)),
+                trail: Trail::default(),
             }
         })
         .collect()
@@ -675,6 +728,7 @@ pub fn verify_findings(v: &Verification) -> Vec<Finding> {
                 message: format!("{}: {}", c.name, c.detail),
                 config_key: key,
                 counterexample: None,
+                trail: Trail::default(),
             }
         })
         .chain(proof_findings(v))
