@@ -16,7 +16,6 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
-use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
 
 use crate::aws::pace::Pacer;
@@ -117,9 +116,7 @@ async fn resource_events(
             TrailEvent::from_lookup(
                 e.event_id().unwrap_or_default(),
                 e.event_name().unwrap_or_default(),
-                &e.event_time()
-                    .and_then(|t| t.fmt(Format::DateTime).ok())
-                    .unwrap_or_default(),
+                &e.event_time().map(rfc3339_seconds).unwrap_or_default(),
                 e.username(),
                 e.cloud_trail_event(),
             )
@@ -130,6 +127,13 @@ async fn resource_events(
         }
     }
     Lookup::Events(events)
+}
+
+/// `2026-11-22T14:37:52Z`: CloudTrail records event times to the second.
+fn rfc3339_seconds(t: &DateTime) -> String {
+    chrono::DateTime::from_timestamp(t.secs(), 0)
+        .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
 }
 
 fn is_denied(err: &AwsError) -> bool {
