@@ -78,7 +78,13 @@ fn a_tamper_is_named_in_json_human_and_sarif() {
     env.proxy.clear();
     let sarif = env.dir.path().join("check.sarif");
     let r = env.expect(
-        &["check", "--format", "json", "--sarif", sarif.to_str().unwrap()],
+        &[
+            "check",
+            "--format",
+            "json",
+            "--sarif",
+            sarif.to_str().unwrap(),
+        ],
         2,
     );
     let f = findings(&json_of(&r));
@@ -108,7 +114,11 @@ fn a_tamper_is_named_in_json_human_and_sarif() {
 
     // The lookups: in us-east-1, by the role's name, 90 days back, one page after another.
     let lookups = env.proxy.calls_to("cloudtrail:LookupEvents");
-    assert_eq!(lookups.len(), 2, "page 1 answers the description, page 2 the trust");
+    assert_eq!(
+        lookups.len(),
+        2,
+        "page 1 answers the description, page 2 the trust"
+    );
     for (i, c) in lookups.iter().enumerate() {
         assert_eq!(c.region.as_deref(), Some("us-east-1"));
         let body: Value = serde_json::from_str(&c.body).unwrap();
@@ -125,10 +135,7 @@ fn a_tamper_is_named_in_json_human_and_sarif() {
 
     // The same in the human output and in SARIF.
     let human = env.expect(&["check"], 2).stdout;
-    let line = format!(
-        "— UpdateAssumeRolePolicy by {MALLORY} at {}",
-        tamper.at
-    );
+    let line = format!("— UpdateAssumeRolePolicy by {MALLORY} at {}", tamper.at);
     assert!(human.contains(&line), "{human}");
     assert!(human.contains("by mallory, from 127.0.0.1"), "{human}");
     let sarif: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
@@ -146,7 +153,10 @@ fn a_tamper_is_named_in_json_human_and_sarif() {
     assert_eq!(v.code, 3, "{}\n{}", v.stdout, v.stderr);
     assert!(v.stdout.contains(&line), "{}", v.stdout);
     let v = env.run(&["verify", "--format", "json"]);
-    let changes = json_of(&v)["changes"].as_array().cloned().unwrap_or_default();
+    let changes = json_of(&v)["changes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert!(
         changes
             .iter()
@@ -191,7 +201,10 @@ fn a_change_made_by_apply_is_never_blamed() {
     assert!(f.iter().all(|f| f.get("changed_by").is_none()), "{f:#?}");
     let human = env.expect(&["check"], 2).stdout;
     assert!(
-        human.contains(&format!("— last applied by lambda-trust at {}", repaired.at)),
+        human.contains(&format!(
+            "— last applied by lambda-trust at {}",
+            repaired.at
+        )),
         "{human}"
     );
     assert!(!human.contains("mallory"), "{human}");
@@ -205,7 +218,10 @@ fn an_in_sync_check_makes_no_cloudtrail_call() {
     env.expect(&["check"], 0);
     env.expect(&["verify"], 0);
     assert_eq!(env.proxy.count("cloudtrail:LookupEvents"), 0);
-    assert!(env.proxy.count("iam:GetRole") >= 2, "the check did read AWS");
+    assert!(
+        env.proxy.count("iam:GetRole") >= 2,
+        "the check did read AWS"
+    );
 }
 
 #[test]
@@ -224,11 +240,16 @@ fn without_the_permission_every_finding_is_still_reported() {
     );
     mallory.iam_query(
         "UntagPolicy",
-        &[("PolicyArn", &policy_arn()), ("TagKeys.member.1", "managed-by")],
+        &[
+            ("PolicyArn", &policy_arn()),
+            ("TagKeys.member.1", "managed-by"),
+        ],
     );
     let allowed = findings(&json_of(&env.expect(&["check", "--format", "json"], 2)));
     assert!(
-        allowed.iter().any(|f| f["changed_by"]["event"] == json!("UntagPolicy")),
+        allowed
+            .iter()
+            .any(|f| f["changed_by"]["event"] == json!("UntagPolicy")),
         "the policy's finding is looked up by its ARN: {allowed:#?}"
     );
 
@@ -289,7 +310,10 @@ fn a_change_without_an_event_says_so() {
         .iter()
         .find(|f| f["message"].as_str().unwrap_or("").contains(&foreign))
         .unwrap_or_else(|| panic!("{f:#?}"));
-    assert_eq!(detach["cloudtrail"], json!({"status": "no_event", "days": 90}));
+    assert_eq!(
+        detach["cloudtrail"],
+        json!({"status": "no_event", "days": 90})
+    );
     let lookups = env.proxy.calls_to("cloudtrail:LookupEvents");
     assert!(
         lookups.iter().any(|c| c.body.contains(&foreign)),

@@ -607,7 +607,11 @@ async fn list_qualifiers(
                 .await
             {
                 Ok(page) => {
-                    out.extend(page.aliases().iter().filter_map(|a| a.name().map(str::to_string)));
+                    out.extend(
+                        page.aliases()
+                            .iter()
+                            .filter_map(|a| a.name().map(str::to_string)),
+                    );
                     page.next_marker().map(str::to_string)
                 }
                 Err(_) => return Vec::new(),
@@ -622,7 +626,11 @@ async fn list_qualifiers(
                 .await
             {
                 Ok(page) => {
-                    out.extend(page.versions().iter().filter_map(|v| v.version().map(str::to_string)));
+                    out.extend(
+                        page.versions()
+                            .iter()
+                            .filter_map(|v| v.version().map(str::to_string)),
+                    );
                     page.next_marker().map(str::to_string)
                 }
                 Err(_) => return Vec::new(),
@@ -646,7 +654,10 @@ mod tests {
 
     #[test]
     fn listing_is_chosen_by_count() {
-        assert!(!listing_pays(50), "50 targets: one concurrent round of GetFunction");
+        assert!(
+            !listing_pays(50),
+            "50 targets: one concurrent round of GetFunction"
+        );
         assert!(listing_pays(51));
         // 500 targets: page after page while most are missing…
         assert!(keep_listing(0, 500));

@@ -63,7 +63,10 @@ pub async fn look_up(
             (name.clone(), lookup)
         }
     });
-    futures::future::join_all(lookups).await.into_iter().collect()
+    futures::future::join_all(lookups)
+        .await
+        .into_iter()
+        .collect()
 }
 
 async fn resource_events(

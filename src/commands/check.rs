@@ -141,8 +141,7 @@ pub async fn run(g: &Global, files: &ReportFiles, styles: Styles) -> Result<Stat
     let pb = spinner(&format!("checking {} config(s) against AWS", paths.len()));
     // One CloudTrail pace for the run: configs checked concurrently may share an account.
     let pacer = aws_trail::pacer();
-    let reports =
-        futures::future::join_all(paths.iter().map(|p| check_one(g, p, &pacer))).await;
+    let reports = futures::future::join_all(paths.iter().map(|p| check_one(g, p, &pacer))).await;
     pb.finish_and_clear();
     let report = drift::CheckReport::new(reports);
     write_files(

@@ -150,7 +150,11 @@ pub enum Attribution {
     Changed,
     /// The latest write that explains it was lambda-trust's own (the config changed since, or
     /// the culprit's event is not delivered yet: CloudTrail delivers within about 5 minutes).
-    AppliedByLambdaTrust { at: String, arn: String, event_id: String },
+    AppliedByLambdaTrust {
+        at: String,
+        arn: String,
+        event_id: String,
+    },
     /// No event that explains it in the last [`LOOKBACK_DAYS`] days.
     NoEvent { days: u32 },
     /// `cloudtrail:LookupEvents` was refused.
@@ -215,7 +219,11 @@ pub fn answered<'a>(
     keys.into_iter()
         .filter_map(|t| t.key.as_ref())
         .filter(|k| k.resource_name == resource)
-        .all(|k| events.iter().any(|e| k.events.contains(&e.event_name.as_str())))
+        .all(|k| {
+            events
+                .iter()
+                .any(|e| k.events.contains(&e.event_name.as_str()))
+        })
 }
 
 /// Fills in each keyed finding's attribution from the lookups: the latest event whose name
@@ -333,17 +341,47 @@ mod tests {
         let lookups = BTreeMap::from([(
             "R".to_string(),
             Lookup::Events(vec![
-                event("e3", "TagRole", "2026-11-22T15:00:00Z", MALLORY, "aws-cli/2"),
-                event("e2", "UpdateAssumeRolePolicy", "2026-11-22T14:37:52Z", MALLORY, "aws-cli/2"),
-                event("e1", "CreateRole", "2026-11-20T09:00:00Z", "arn:aws:iam::111122223333:user/ci", OURS),
+                event(
+                    "e3",
+                    "TagRole",
+                    "2026-11-22T15:00:00Z",
+                    MALLORY,
+                    "aws-cli/2",
+                ),
+                event(
+                    "e2",
+                    "UpdateAssumeRolePolicy",
+                    "2026-11-22T14:37:52Z",
+                    MALLORY,
+                    "aws-cli/2",
+                ),
+                event(
+                    "e1",
+                    "CreateRole",
+                    "2026-11-20T09:00:00Z",
+                    "arn:aws:iam::111122223333:user/ci",
+                    OURS,
+                ),
             ]),
         )]);
         attribute(&mut t, &lookups);
         assert_eq!(t.cloudtrail, Some(Attribution::Changed));
         let c = t.changed_by.as_ref().unwrap();
         assert_eq!(
-            (c.event.as_str(), c.arn.as_str(), c.name.as_deref(), c.at.as_str(), c.event_id.as_str()),
-            ("UpdateAssumeRolePolicy", MALLORY, Some("mallory"), "2026-11-22T14:37:52Z", "e2")
+            (
+                c.event.as_str(),
+                c.arn.as_str(),
+                c.name.as_deref(),
+                c.at.as_str(),
+                c.event_id.as_str()
+            ),
+            (
+                "UpdateAssumeRolePolicy",
+                MALLORY,
+                Some("mallory"),
+                "2026-11-22T14:37:52Z",
+                "e2"
+            )
         );
         assert_eq!(
             phrase(&t).unwrap(),
@@ -357,13 +395,28 @@ mod tests {
         let lookups = BTreeMap::from([(
             "R".to_string(),
             Lookup::Events(vec![
-                event("e2", "UpdateAssumeRolePolicy", "2026-11-22T14:40:00Z", "arn:aws:iam::111122223333:user/ci", OURS),
-                event("e1", "UpdateAssumeRolePolicy", "2026-11-22T14:37:52Z", MALLORY, "aws-cli/2"),
+                event(
+                    "e2",
+                    "UpdateAssumeRolePolicy",
+                    "2026-11-22T14:40:00Z",
+                    "arn:aws:iam::111122223333:user/ci",
+                    OURS,
+                ),
+                event(
+                    "e1",
+                    "UpdateAssumeRolePolicy",
+                    "2026-11-22T14:37:52Z",
+                    MALLORY,
+                    "aws-cli/2",
+                ),
             ]),
         )]);
         attribute(&mut t, &lookups);
         assert_eq!(t.changed_by, None);
-        assert_eq!(phrase(&t).unwrap(), "— last applied by lambda-trust at 2026-11-22T14:40:00Z");
+        assert_eq!(
+            phrase(&t).unwrap(),
+            "— last applied by lambda-trust at 2026-11-22T14:40:00Z"
+        );
     }
 
     #[test]
@@ -371,10 +424,21 @@ mod tests {
         let mut t = Trail::key("R", events::BOUNDARY);
         let lookups = BTreeMap::from([("R".to_string(), Lookup::Events(vec![]))]);
         attribute(&mut t, &lookups);
-        assert_eq!(phrase(&t).unwrap(), "— no CloudTrail event in the last 90 days");
+        assert_eq!(
+            phrase(&t).unwrap(),
+            "— no CloudTrail event in the last 90 days"
+        );
         let mut t = Trail::key("R", events::BOUNDARY);
-        attribute(&mut t, &BTreeMap::from([("R".to_string(), Lookup::NotPermitted)]));
-        assert_eq!(t.cloudtrail, Some(Attribution::NotPermitted { permission: PERMISSION }));
+        attribute(
+            &mut t,
+            &BTreeMap::from([("R".to_string(), Lookup::NotPermitted)]),
+        );
+        assert_eq!(
+            t.cloudtrail,
+            Some(Attribution::NotPermitted {
+                permission: PERMISSION
+            })
+        );
         assert_eq!(phrase(&t), None, "said once by the caller");
     }
 
@@ -382,7 +446,13 @@ mod tests {
     fn assumed_role_sessions_are_named() {
         let record = json!({"userIdentity": {"type": "AssumedRole",
             "arn": "arn:aws:sts::111122223333:assumed-role/Admin/jane"}, "userAgent": "console.amazonaws.com"});
-        let e = TrailEvent::from_lookup("e", "UpdateRole", "t", Some("Admin"), Some(&record.to_string()));
+        let e = TrailEvent::from_lookup(
+            "e",
+            "UpdateRole",
+            "t",
+            Some("Admin"),
+            Some(&record.to_string()),
+        );
         assert_eq!(e.name.as_deref(), Some("jane"));
     }
 
@@ -394,10 +464,16 @@ mod tests {
             Trail::key("R", events::ROLE_TAGS),
             Trail::key("arn:aws:iam::1:policy/p", events::POLICY_DOCUMENT),
         ];
-        assert_eq!(resources_to_look_up(&keys), vec!["R", "arn:aws:iam::1:policy/p"]);
+        assert_eq!(
+            resources_to_look_up(&keys),
+            vec!["R", "arn:aws:iam::1:policy/p"]
+        );
         assert!(resources_to_look_up(&[Trail::default()]).is_empty());
         let seen = vec![event("e", "TagRole", "t", MALLORY, "x")];
-        assert!(!answered("R", &keys, &seen), "the trust finding has no event yet");
+        assert!(
+            !answered("R", &keys, &seen),
+            "the trust finding has no event yet"
+        );
         assert!(answered("arn:aws:iam::1:policy/x", &keys, &seen));
     }
 

@@ -191,7 +191,11 @@ pub fn render_github(report: &CheckReport) -> String {
                 esc_prop(&c.config),
                 c.line_of(f.config_key),
                 esc_prop(&title),
-                esc(&format!("{}{}", f.message, who_suffix(f, &mut refused_said)))
+                esc(&format!(
+                    "{}{}",
+                    f.message,
+                    who_suffix(f, &mut refused_said)
+                ))
             ));
         }
     }

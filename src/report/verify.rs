@@ -82,10 +82,7 @@ pub fn changes_human(drift: &[Finding], styles: Styles) -> String {
             super::check::who_suffix(f, &mut refused_said)
         ));
         if let Some(c) = &f.trail.changed_by {
-            out.push_str(&styles.dim(&format!(
-                "         {}",
-                super::check::changed_by_detail(c)
-            )));
+            out.push_str(&styles.dim(&format!("         {}", super::check::changed_by_detail(c))));
             out.push('\n');
         }
     }

@@ -200,7 +200,10 @@ pub type LookupError = (u16, &'static str, String);
 pub fn lookup_events(events: &[Event], body: &str, page: usize) -> Result<Value, LookupError> {
     let req: Value = serde_json::from_str(if body.is_empty() { "{}" } else { body })
         .map_err(|e| (400, "SerializationException", e.to_string()))?;
-    let attrs = req["LookupAttributes"].as_array().cloned().unwrap_or_default();
+    let attrs = req["LookupAttributes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     if attrs.len() > 1 {
         return Err((
             400,

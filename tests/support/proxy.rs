@@ -899,42 +899,41 @@ async fn record_event(
         return;
     };
     let known = lock(state).identities.get(&key).cloned();
-    let identity = match known {
-        Some(i) => i,
-        None => {
-            let mut headers = vec![
-                (
-                    "Authorization".to_string(),
-                    auth.replace("/iam/aws4_request", "/sts/aws4_request"),
-                ),
-                (
-                    "Content-Type".to_string(),
-                    "application/x-www-form-urlencoded; charset=utf-8".to_string(),
-                ),
-            ];
-            for h in ["host", "x-moto-account-id"] {
-                if let Some(v) = http::header_value(&req.headers, h) {
-                    headers.push((h.to_string(), v.to_string()));
+    let identity =
+        match known {
+            Some(i) => i,
+            None => {
+                let mut headers = vec![
+                    (
+                        "Authorization".to_string(),
+                        auth.replace("/iam/aws4_request", "/sts/aws4_request"),
+                    ),
+                    (
+                        "Content-Type".to_string(),
+                        "application/x-www-form-urlencoded; charset=utf-8".to_string(),
+                    ),
+                ];
+                for h in ["host", "x-moto-account-id"] {
+                    if let Some(v) = http::header_value(&req.headers, h) {
+                        headers.push((h.to_string(), v.to_string()));
+                    }
                 }
+                let ask = Request {
+                    method: "POST".into(),
+                    target: "/".into(),
+                    headers,
+                    body: b"Action=GetCallerIdentity&Version=2011-06-15".to_vec(),
+                    close: true,
+                };
+                let Some(i) = forward(upstream, &ask).await.ok().and_then(|r| {
+                    cloudtrail::parse_caller_identity(&String::from_utf8_lossy(&r.body))
+                }) else {
+                    return;
+                };
+                lock(state).identities.insert(key.clone(), i.clone());
+                i
             }
-            let ask = Request {
-                method: "POST".into(),
-                target: "/".into(),
-                headers,
-                body: b"Action=GetCallerIdentity&Version=2011-06-15".to_vec(),
-                close: true,
-            };
-            let Some(i) = forward(upstream, &ask)
-                .await
-                .ok()
-                .and_then(|r| cloudtrail::parse_caller_identity(&String::from_utf8_lossy(&r.body)))
-            else {
-                return;
-            };
-            lock(state).identities.insert(key.clone(), i.clone());
-            i
-        }
-    };
+        };
     let event = cloudtrail::Event::iam_write(
         call.seq,
         &call.operation,
