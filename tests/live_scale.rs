@@ -235,3 +235,59 @@ fn too_many_targets_fail_before_any_write() {
         r.stderr
     );
 }
+
+/// Above 50 targets, a function with several qualified targets has its aliases listed once
+/// (`ListAliases`) instead of one `GetFunction` per alias; an alias the listing does not show is
+/// read with `GetFunction` and reported missing exactly as without a listing.
+#[test]
+fn qualified_targets_are_confirmed_by_listing_aliases() {
+    let names: Vec<String> = (0..55).map(|i| format!("customer-lookup-{i:04}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let env = setup(&refs);
+    env.moto.lambda_create_function("multi", "us-east-1");
+    let version = env.moto.publish_version("multi");
+    env.moto.create_alias("multi", "live", &version);
+    env.moto.create_alias("multi", "beta", &version);
+    let mut text = config(&refs, "");
+    for alias in ["live", "beta"] {
+        text.push_str(&format!(
+            "\n[[targets]]\nfunction = \"multi\"\nqualifier = \"{alias}\"\n"
+        ));
+    }
+    env.write_config(&text);
+    env.proxy.set_faults(support::FaultConfig {
+        list_functions_page: Some(50),
+        ..support::FaultConfig::default()
+    });
+    env.expect(&["apply"], 0);
+    env.proxy.clear();
+    env.expect(&["check"], 0);
+    assert_eq!(
+        (
+            env.proxy.count("lambda:ListFunctions"),
+            env.proxy.count("lambda:ListAliases"),
+            env.proxy.count("lambda:GetFunction"),
+        ),
+        (2, 1, 0),
+        "{:?}",
+        env.proxy.summary()
+    );
+
+    // An alias that does not exist: not in the listing, read with GetFunction, reported.
+    text.push_str("\n[[targets]]\nfunction = \"multi\"\nqualifier = \"gone\"\n");
+    env.write_config(&text);
+    env.proxy.clear();
+    let r = env.expect(&["check"], 2);
+    assert!(
+        r.stdout
+            .contains("function multi with qualifier gone does not exist"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        env.proxy.count("lambda:GetFunction"),
+        1,
+        "{:?}",
+        env.proxy.summary()
+    );
+}

@@ -528,12 +528,19 @@ async fn confirm_by_listing(
             let numeric = |q: &str| q.bytes().all(|b| b.is_ascii_digit());
             let has_versions = targets.iter().any(|i| numeric(wanted(i)));
             let has_aliases = targets.iter().any(|i| !numeric(wanted(i)));
+            // By name (the listing's region and account are the client's): an ARN works on
+            // AWS too, but moto's ListAliases does not take one.
+            let parsed = Arn::parse(arn);
+            let name = parsed
+                .as_ref()
+                .and_then(|a| a.function_parts())
+                .map_or(arn, |(name, _)| name);
             let mut existing: Vec<String> = Vec::new();
             if has_aliases {
-                existing.extend(list_qualifiers(&client, pacer, arn, true).await);
+                existing.extend(list_qualifiers(&client, pacer, name, true).await);
             }
             if has_versions {
-                existing.extend(list_qualifiers(&client, pacer, arn, false).await);
+                existing.extend(list_qualifiers(&client, pacer, name, false).await);
             }
             for i in targets {
                 if existing.iter().any(|q| q == wanted(&i)) {
@@ -590,7 +597,7 @@ async fn list_functions(
 async fn list_qualifiers(
     client: &aws_sdk_lambda::Client,
     pacer: &Pacer,
-    function_arn: &str,
+    function: &str,
     aliases: bool,
 ) -> Vec<String> {
     let mut out = Vec::new();
@@ -600,7 +607,7 @@ async fn list_qualifiers(
         let next = if aliases {
             match client
                 .list_aliases()
-                .function_name(function_arn)
+                .function_name(function)
                 .max_items(LIST_PAGE)
                 .set_marker(marker.take())
                 .send()
@@ -619,7 +626,7 @@ async fn list_qualifiers(
         } else {
             match client
                 .list_versions_by_function()
-                .function_name(function_arn)
+                .function_name(function)
                 .max_items(LIST_PAGE)
                 .set_marker(marker.take())
                 .send()

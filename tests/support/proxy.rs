@@ -810,14 +810,15 @@ async fn serve_conn(mut client: TcpStream, upstream: Arc<String>, state: Arc<Mut
                         return;
                     }
                 };
+                // The write happened upstream whether or not its answer gets through.
+                if call.service == "iam" && call.is_write && (200..300).contains(&resp.status) {
+                    record_event(&upstream, &state, &req, &call, &resp, &peer).await;
+                }
                 if matches!(decision, Decision::Reset) {
                     finish(&state, seq, None, None, true);
                     let _ = client.set_zero_linger();
                     drop(client);
                     return;
-                }
-                if call.service == "iam" && call.is_write && (200..300).contains(&resp.status) {
-                    record_event(&upstream, &state, &req, &call, &resp, &peer).await;
                 }
                 let mut body = resp.body;
                 if let (Some(page), "GetAccountAuthorizationDetails", 200) =
