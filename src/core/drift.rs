@@ -757,6 +757,75 @@ mod tests {
     }
 
     #[test]
+    fn each_aws_finding_is_looked_up_by_the_resource_cloudtrail_names() {
+        let desired: Desired = serde_json::from_value(json!({
+            "account_id": "111122223333", "partition": "aws",
+            "role": {"name": "R", "path": "/", "description": "", "max_session_duration": 3600,
+                     "permissions_boundary": null, "tags": {}, "trust": {}},
+            "partner_principal": "arn:aws:iam::765628985471:root",
+            "external_id": "x", "policies": [], "targets": []
+        }))
+        .unwrap_or_else(|e| panic!("fixture: {e}"));
+        let key = |op: Op| {
+            let t = trail_of(&desired, &op).key.unwrap();
+            (t.resource_name, t.events[0])
+        };
+        let doc = json!({});
+        assert_eq!(
+            key(Op::UpdateTrustPolicy {
+                role: "R".into(),
+                document: doc.clone(),
+                previous: doc.clone()
+            }),
+            ("R".into(), "UpdateAssumeRolePolicy")
+        );
+        assert_eq!(
+            key(Op::CreatePolicy {
+                name: "R-invoke".into(),
+                path: "/".into(),
+                document: doc.clone(),
+                tags: Default::default()
+            }),
+            (
+                "arn:aws:iam::111122223333:policy/R-invoke".into(),
+                "DeletePolicy"
+            )
+        );
+        assert_eq!(
+            key(Op::DetachPolicy {
+                role: "R".into(),
+                arn: "arn:aws:iam::111122223333:policy/x".into(),
+                name: "x".into(),
+                document: doc.clone()
+            }),
+            (
+                "arn:aws:iam::111122223333:policy/x".into(),
+                "AttachRolePolicy"
+            )
+        );
+        assert_eq!(
+            key(Op::CreatePolicyVersion {
+                arn: "arn:aws:iam::111122223333:policy/R-invoke".into(),
+                document: doc.clone(),
+                previous: doc
+            }),
+            (
+                "arn:aws:iam::111122223333:policy/R-invoke".into(),
+                "CreatePolicyVersion"
+            )
+        );
+        assert!(trail_of(
+            &desired,
+            &Op::DeleteRole {
+                name: "R".into(),
+                trust: json!({})
+            }
+        )
+        .key
+        .is_none());
+    }
+
+    #[test]
     fn config_lines_point_at_keys_and_tables() {
         let text = "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"x\"\n\n[role]\nname = \"R\"\ntags = { a = \"b\" }\n[[targets]]\nfunction = \"f\"\n";
         let r = ConfigReport {
