@@ -56,10 +56,31 @@ fn granted(doc: &serde_json::Value) -> Vec<String> {
     }
 }
 
+/// The AWS calls `check` may make at `n` targets (issue: at most 60 at 500, 100 at 1,000).
+fn call_budget(n: usize) -> Option<usize> {
+    match n {
+        500 => Some(60),
+        1000 => Some(100),
+        _ => None,
+    }
+}
+
 fn scenario(n: usize) {
-    let names: Vec<String> = (0..n).map(|i| format!("customer-lookup-{i:04}")).collect();
+    // Short names at 1,000 targets: 1,000 ARNs of `customer-lookup-NNNN` would not fit in the
+    // 10 managed policies a role takes by default.
+    let names: Vec<String> = (0..n)
+        .map(|i| match n {
+            1000 => format!("f{i:04}"),
+            _ => format!("customer-lookup-{i:04}"),
+        })
+        .collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let env = setup(&refs);
+    // ListFunctions answers in pages of 50, as AWS does (moto answers with every function).
+    env.proxy.set_faults(support::FaultConfig {
+        list_functions_page: Some(50),
+        ..support::FaultConfig::default()
+    });
     env.expect(&["apply"], 0);
 
     // Every ARN granted exactly once, across shards that each fit the quota.
@@ -78,9 +99,15 @@ fn scenario(n: usize) {
         .map(|f| format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:{f}"))
         .collect();
     assert_eq!(all, want, "{n} targets");
-    let expected_shards = n.div_ceil(80).max(1);
+    // As many shards as the ARNs need: each ARN costs its length plus `"",` in a document of
+    // at most 6,144 characters, of which the template takes a few hundred.
+    let per_arn = want.iter().map(|a| a.len() + 3).max().unwrap_or(1);
+    let (fewest, most) = (
+        n.div_ceil(6144 / per_arn).max(1),
+        n.div_ceil((6144 - 300) / per_arn).max(1),
+    );
     assert!(
-        shards.len() >= n.div_ceil(110).max(1) && shards.len() <= expected_shards,
+        shards.len() >= fewest && shards.len() <= most,
         "{n} targets in {} shards",
         shards.len()
     );
@@ -93,6 +120,25 @@ fn scenario(n: usize) {
     let check_ms = started.elapsed().as_millis();
     let check_calls = env.proxy.calls();
     assert_eq!(env.proxy.count_writes(), 0);
+    assert_eq!(env.proxy.count("cloudtrail:LookupEvents"), 0, "in sync");
+    // Targets confirmed by the cheaper of GetFunction per target and ListFunctions pages.
+    let (lists, gets) = (
+        env.proxy.count("lambda:ListFunctions"),
+        env.proxy.count("lambda:GetFunction"),
+    );
+    if n > 50 {
+        assert_eq!((lists, gets), (n.div_ceil(50), 0), "{n} targets");
+    } else {
+        assert_eq!((lists, gets), (0, n), "{n} targets");
+    }
+    if let Some(budget) = call_budget(n) {
+        assert!(
+            check_calls.len() <= budget,
+            "check at {n} targets made {} calls (budget {budget}): {:?}",
+            check_calls.len(),
+            env.proxy.summary()
+        );
+    }
 
     // Onboarding one more target touches one shard.
     env.moto
@@ -125,8 +171,9 @@ fn scenario(n: usize) {
             .count()
     };
     println!(
-        "{n} targets: {} shard(s) | check: {} IAM + {} STS + {} Lambda reads, 0 writes, {check_ms} ms | onboard: {} IAM + {} STS + {} Lambda reads, {} write(s), {onboard_ms} ms, touched {touched:?}",
+        "{n} targets: {} shard(s) | check: {} calls: {} IAM + {} STS + {} Lambda reads, 0 writes, {check_ms} ms | onboard: {} IAM + {} STS + {} Lambda reads, {} write(s), {onboard_ms} ms, touched {touched:?}",
         shards.len(),
+        check_calls.len(),
         reads(&check_calls, "iam"),
         reads(&check_calls, "sts"),
         reads(&check_calls, "lambda"),
@@ -157,6 +204,11 @@ fn five_hundred_targets() {
     scenario(500);
 }
 
+#[test]
+fn a_thousand_targets() {
+    scenario(1000);
+}
+
 /// More ARNs than ten policies can hold: refused before any write, saying how many fit. The
 /// functions need not exist — the packing is checked before the function preflight — so the
 /// test stays cheap: 380 targets with `qualifier = "*"` grant 760 ARNs.
@@ -181,5 +233,61 @@ fn too_many_targets_fail_before_any_write() {
         r.stderr.contains("Managed policies per role"),
         "{}",
         r.stderr
+    );
+}
+
+/// Above 50 targets, a function with several qualified targets has its aliases listed once
+/// (`ListAliases`) instead of one `GetFunction` per alias; an alias the listing does not show is
+/// read with `GetFunction` and reported missing exactly as without a listing.
+#[test]
+fn qualified_targets_are_confirmed_by_listing_aliases() {
+    let names: Vec<String> = (0..55).map(|i| format!("customer-lookup-{i:04}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let env = setup(&refs);
+    env.moto.lambda_create_function("multi", "us-east-1");
+    let version = env.moto.publish_version("multi");
+    env.moto.create_alias("multi", "live", &version);
+    env.moto.create_alias("multi", "beta", &version);
+    let mut text = config(&refs, "");
+    for alias in ["live", "beta"] {
+        text.push_str(&format!(
+            "\n[[targets]]\nfunction = \"multi\"\nqualifier = \"{alias}\"\n"
+        ));
+    }
+    env.write_config(&text);
+    env.proxy.set_faults(support::FaultConfig {
+        list_functions_page: Some(50),
+        ..support::FaultConfig::default()
+    });
+    env.expect(&["apply"], 0);
+    env.proxy.clear();
+    env.expect(&["check"], 0);
+    assert_eq!(
+        (
+            env.proxy.count("lambda:ListFunctions"),
+            env.proxy.count("lambda:ListAliases"),
+            env.proxy.count("lambda:GetFunction"),
+        ),
+        (2, 1, 0),
+        "{:?}",
+        env.proxy.summary()
+    );
+
+    // An alias that does not exist: not in the listing, read with GetFunction, reported.
+    text.push_str("\n[[targets]]\nfunction = \"multi\"\nqualifier = \"gone\"\n");
+    env.write_config(&text);
+    env.proxy.clear();
+    let r = env.expect(&["check"], 2);
+    assert!(
+        r.stdout
+            .contains("function multi with qualifier gone does not exist"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        env.proxy.count("lambda:GetFunction"),
+        1,
+        "{:?}",
+        env.proxy.summary()
     );
 }

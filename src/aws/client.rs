@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_config::{AppName, BehaviorVersion, Region, SdkConfig};
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
@@ -28,6 +28,13 @@ pub struct AwsSettings {
     pub endpoint_url: Option<String>,
     /// Total attempts per call (first try included).
     pub max_attempts: u32,
+}
+
+/// `lambda-trust-VERSION`: every AWS call carries it in its user agent
+/// (`app/lambda-trust-VERSION`), so CloudTrail records which writes were lambda-trust's own.
+pub fn app_name() -> AppName {
+    AppName::new(crate::core::trail::app_name(env!("CARGO_PKG_VERSION")))
+        .expect("the package version is a valid SDK app name")
 }
 
 /// The SDK clients one run needs. Lambda clients are per region (targets may live in several).
@@ -55,7 +62,8 @@ impl Clients {
                     .connect_timeout(Duration::from_secs(5))
                     .operation_attempt_timeout(Duration::from_secs(30))
                     .build(),
-            );
+            )
+            .app_name(app_name());
         if let Some(profile) = &settings.profile {
             loader = loader.profile_name(profile);
         }
@@ -129,6 +137,15 @@ impl Clients {
             conf = conf.region(Region::new(arn.region));
         }
         aws_sdk_secretsmanager::Client::from_conf(conf.build())
+    }
+
+    /// A CloudTrail client in `region` (`LookupEvents` answers for one region: IAM's events are
+    /// in the partition's global-events region).
+    pub fn cloudtrail(&self, region: &str) -> aws_sdk_cloudtrail::Client {
+        let conf = aws_sdk_cloudtrail::config::Builder::from(&self.base)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_cloudtrail::Client::from_conf(conf)
     }
 
     /// A Lambda client for `region`, built once per region and reused.

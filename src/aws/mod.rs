@@ -11,9 +11,11 @@ pub mod client;
 pub mod inventory;
 mod lost_answer;
 pub mod observe;
+pub mod pace;
 pub mod prepare;
 pub mod probe;
 pub mod retry;
 pub mod secrets;
+pub mod trail;
 
 pub use client::{has_code, AwsError, AwsSettings, Clients, DEFAULT_REGION};

@@ -6,14 +6,19 @@
 //! rounds at most: (1) caller identity, the role, its attachment and inline-policy lists, every
 //! target function; (2) each managed policy we need (ours, the attached ones, the boundary) and
 //! our policy's version list; (3) the default version's document of each. The number of IAM
-//! calls depends on what is attached to the role, never on the number of targets; Lambda needs
-//! one GetFunction per target (the API has no batch read), run with bounded concurrency.
+//! calls depends on what is attached to the role, never on the number of targets. Targets are
+//! confirmed with the cheaper of one `GetFunction` per target (bounded concurrency, paced) and
+//! `ListFunctions` pages of 50 functions ([`listing_pays`]); with a listing, a function with
+//! several qualified targets has its aliases or versions listed once (`ListAliases`,
+//! `ListVersionsByFunction`). Whatever a listing does not confirm is read with `GetFunction`,
+//! so a missing or unreadable target is reported exactly as without one.
 
 use std::collections::BTreeMap;
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 use serde_json::Value;
 
+use crate::aws::pace::Pacer;
 use crate::aws::{has_code, AwsError, Clients};
 use crate::core::shard::{shard_index, shard_name};
 use crate::core::state::{
@@ -34,34 +39,21 @@ const LAMBDA_CONCURRENCY: usize = 50;
 /// storm that would drain the SDK's retry quota.
 const GET_FUNCTION_RATE: f64 = 80.0;
 const GET_FUNCTION_BURST: f64 = 50.0;
+/// Functions per `ListFunctions` page (the API's maximum; AWS Lambda API Reference,
+/// ListFunctions `MaxItems`). Aliases and versions are listed 50 a page too.
+const LIST_PAGE: i32 = 50;
 
-/// A token bucket that spaces out call starts.
-struct Pacer {
-    state: tokio::sync::Mutex<(f64, tokio::time::Instant)>,
+/// Whether listing a region's functions is likely cheaper than one `GetFunction` per target:
+/// above one page's worth of targets. Up to 50 targets are read concurrently in one round trip.
+pub fn listing_pays(targets: usize) -> bool {
+    targets > LIST_PAGE as usize
 }
 
-impl Pacer {
-    fn new() -> Pacer {
-        Pacer {
-            state: tokio::sync::Mutex::new((GET_FUNCTION_BURST, tokio::time::Instant::now())),
-        }
-    }
-
-    /// Waits until one more call may start.
-    async fn acquire(&self) {
-        let wait = {
-            let mut st = self.state.lock().await;
-            let now = tokio::time::Instant::now();
-            let refill = now.duration_since(st.1).as_secs_f64() * GET_FUNCTION_RATE;
-            st.0 = (st.0 + refill).min(GET_FUNCTION_BURST) - 1.0;
-            st.1 = now;
-            // A negative balance is the caller's place in the queue.
-            (st.0 < 0.0).then(|| std::time::Duration::from_secs_f64(-st.0 / GET_FUNCTION_RATE))
-        };
-        if let Some(w) = wait {
-            tokio::time::sleep(w).await;
-        }
-    }
+/// Whether to fetch one more `ListFunctions` page: not once the pages read outnumber the targets
+/// still unconfirmed (an account with many more functions than targets), so the listing never
+/// costs more than the reads it saves.
+pub fn keep_listing(pages_read: usize, unconfirmed: usize) -> bool {
+    unconfirmed > 0 && pages_read < unconfirmed
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -415,59 +407,247 @@ async fn observe_functions(
     clients: &Clients,
     functions: &[FunctionQuery],
 ) -> Result<Vec<ObservedFunction>, ObserveError> {
-    let pacer = Pacer::new();
+    let pacer = Pacer::new(GET_FUNCTION_RATE, GET_FUNCTION_BURST);
     let pacer = &pacer;
-    stream::iter(functions.iter().map(|f| async move {
-        pacer.acquire().await;
-        let client = clients.lambda(&f.region);
-        let mut req = client.get_function().function_name(&f.function);
-        if let Some(q) = f.qualifier.as_deref().filter(|q| *q != "*") {
-            req = req.qualifier(q);
+    let confirmed = confirm_by_listing(clients, pacer, functions).await;
+    stream::iter(functions.iter().enumerate().map(|(i, f)| {
+        let listed = confirmed.get(&i).cloned();
+        async move {
+            match listed {
+                Some(arn) => Ok(ObservedFunction {
+                    function: f.function.clone(),
+                    region: f.region.clone(),
+                    qualifier: f.qualifier.clone(),
+                    arn: Some(arn),
+                    problem: None,
+                }),
+                None => get_function(clients, pacer, f).await,
+            }
         }
-        let (arn, problem) = match req.send().await {
-            Ok(out) => {
-                let arn = out
-                    .configuration()
-                    .and_then(|c| c.function_arn())
-                    .map(|a| unqualified_arn(a).to_string());
-                (arn, None)
-            }
-            Err(e) if has_code(&e, "ResourceNotFoundException") => {
-                let what = match f.qualifier.as_deref().filter(|q| *q != "*") {
-                    Some(q) => format!(
-                        "function {} with qualifier {q} does not exist in {}",
-                        f.function, f.region
-                    ),
-                    None => format!("function {} does not exist in {}", f.function, f.region),
-                };
-                (None, Some(what))
-            }
-            Err(e) => {
-                let err = AwsError::from_sdk("lambda:GetFunction", e);
-                if err.is_code("AccessDeniedException") {
-                    (
-                        None,
-                        Some(format!(
-                            "access denied reading function {}: {}",
-                            f.function, err.message
-                        )),
-                    )
-                } else {
-                    return Err(ObserveError::from(err));
-                }
-            }
-        };
-        Ok(ObservedFunction {
-            function: f.function.clone(),
-            region: f.region.clone(),
-            qualifier: f.qualifier.clone(),
-            arn,
-            problem,
-        })
     }))
     .buffered(LAMBDA_CONCURRENCY)
     .try_collect()
     .await
+}
+
+/// One target confirmed (or not) with `GetFunction`.
+async fn get_function(
+    clients: &Clients,
+    pacer: &Pacer,
+    f: &FunctionQuery,
+) -> Result<ObservedFunction, ObserveError> {
+    pacer.acquire().await;
+    let client = clients.lambda(&f.region);
+    let mut req = client.get_function().function_name(&f.function);
+    if let Some(q) = f.qualifier.as_deref().filter(|q| *q != "*") {
+        req = req.qualifier(q);
+    }
+    let (arn, problem) = match req.send().await {
+        Ok(out) => {
+            let arn = out
+                .configuration()
+                .and_then(|c| c.function_arn())
+                .map(|a| unqualified_arn(a).to_string());
+            (arn, None)
+        }
+        Err(e) if has_code(&e, "ResourceNotFoundException") => {
+            let what = match f.qualifier.as_deref().filter(|q| *q != "*") {
+                Some(q) => format!(
+                    "function {} with qualifier {q} does not exist in {}",
+                    f.function, f.region
+                ),
+                None => format!("function {} does not exist in {}", f.function, f.region),
+            };
+            (None, Some(what))
+        }
+        Err(e) => {
+            let err = AwsError::from_sdk("lambda:GetFunction", e);
+            if err.is_code("AccessDeniedException") {
+                (
+                    None,
+                    Some(format!(
+                        "access denied reading function {}: {}",
+                        f.function, err.message
+                    )),
+                )
+            } else {
+                return Err(ObserveError::from(err));
+            }
+        }
+    };
+    Ok(ObservedFunction {
+        function: f.function.clone(),
+        region: f.region.clone(),
+        qualifier: f.qualifier.clone(),
+        arn,
+        problem,
+    })
+}
+
+/// The qualifier a target needs confirmed: `None` for the function itself (no qualifier, `*`,
+/// or `$LATEST`, which every function has).
+fn needed_qualifier(f: &FunctionQuery) -> Option<&str> {
+    f.qualifier
+        .as_deref()
+        .filter(|q| *q != "*" && *q != "$LATEST")
+}
+
+/// Targets confirmed from listings (index into `functions` → unqualified ARN), in the regions
+/// where [`listing_pays`]. Best effort: a listing that fails confirms nothing, and those targets
+/// are read one by one.
+async fn confirm_by_listing(
+    clients: &Clients,
+    pacer: &Pacer,
+    functions: &[FunctionQuery],
+) -> BTreeMap<usize, String> {
+    let mut by_region: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, f) in functions.iter().enumerate() {
+        by_region.entry(f.region.as_str()).or_default().push(i);
+    }
+    let mut out = BTreeMap::new();
+    for (region, indexes) in by_region {
+        if !listing_pays(indexes.len()) {
+            continue;
+        }
+        let client = clients.lambda(region);
+        let listed = list_functions(&client, pacer, functions, &indexes).await;
+        // Qualified targets of a listed function: list its aliases / versions once when it has
+        // several, else leave them to GetFunction (one call either way).
+        let mut qualified: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for &i in &indexes {
+            let Some(arn) = listed.get(&i) else { continue };
+            match needed_qualifier(&functions[i]) {
+                None => {
+                    out.insert(i, arn.clone());
+                }
+                Some(_) => qualified.entry(arn.as_str()).or_default().push(i),
+            }
+        }
+        for (arn, targets) in qualified.into_iter().filter(|(_, t)| t.len() > 1) {
+            let wanted = |i: &usize| needed_qualifier(&functions[*i]).unwrap_or_default();
+            let numeric = |q: &str| q.bytes().all(|b| b.is_ascii_digit());
+            let has_versions = targets.iter().any(|i| numeric(wanted(i)));
+            let has_aliases = targets.iter().any(|i| !numeric(wanted(i)));
+            // By name (the listing's region and account are the client's): an ARN works on
+            // AWS too, but moto's ListAliases does not take one.
+            let parsed = Arn::parse(arn);
+            let name = parsed
+                .as_ref()
+                .and_then(|a| a.function_parts())
+                .map_or(arn, |(name, _)| name);
+            let mut existing: Vec<String> = Vec::new();
+            if has_aliases {
+                existing.extend(list_qualifiers(&client, pacer, name, true).await);
+            }
+            if has_versions {
+                existing.extend(list_qualifiers(&client, pacer, name, false).await);
+            }
+            for i in targets {
+                if existing.iter().any(|q| q == wanted(&i)) {
+                    out.insert(i, arn.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `ListFunctions` pages until every target in `indexes` is found or [`keep_listing`] says
+/// stop: index → the function's unqualified ARN, matched by name or ARN.
+async fn list_functions(
+    client: &aws_sdk_lambda::Client,
+    pacer: &Pacer,
+    functions: &[FunctionQuery],
+    indexes: &[usize],
+) -> BTreeMap<usize, String> {
+    let mut found: BTreeMap<usize, String> = BTreeMap::new();
+    let mut marker: Option<String> = None;
+    let mut pages = 0;
+    while keep_listing(pages, indexes.len() - found.len()) {
+        pacer.acquire().await;
+        let page = client
+            .list_functions()
+            .max_items(LIST_PAGE)
+            .set_marker(marker.take())
+            .send()
+            .await;
+        let Ok(page) = page else { break };
+        pages += 1;
+        let listed: BTreeMap<&str, &str> = page
+            .functions()
+            .iter()
+            .filter_map(|f| Some((f.function_name()?, f.function_arn()?)))
+            .flat_map(|(name, arn)| [(name, arn), (arn, arn)])
+            .collect();
+        for &i in indexes {
+            if let Some(arn) = listed.get(functions[i].function.as_str()) {
+                found.insert(i, unqualified_arn(arn));
+            }
+        }
+        marker = page.next_marker().map(str::to_string);
+        if marker.is_none() {
+            break;
+        }
+    }
+    found
+}
+
+/// A function's alias names (`aliases`) or published version numbers, every page; empty when
+/// the listing fails (the targets are then read one by one).
+async fn list_qualifiers(
+    client: &aws_sdk_lambda::Client,
+    pacer: &Pacer,
+    function: &str,
+    aliases: bool,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        pacer.acquire().await;
+        let next = if aliases {
+            match client
+                .list_aliases()
+                .function_name(function)
+                .max_items(LIST_PAGE)
+                .set_marker(marker.take())
+                .send()
+                .await
+            {
+                Ok(page) => {
+                    out.extend(
+                        page.aliases()
+                            .iter()
+                            .filter_map(|a| a.name().map(str::to_string)),
+                    );
+                    page.next_marker().map(str::to_string)
+                }
+                Err(_) => return Vec::new(),
+            }
+        } else {
+            match client
+                .list_versions_by_function()
+                .function_name(function)
+                .max_items(LIST_PAGE)
+                .set_marker(marker.take())
+                .send()
+                .await
+            {
+                Ok(page) => {
+                    out.extend(
+                        page.versions()
+                            .iter()
+                            .filter_map(|v| v.version().map(str::to_string)),
+                    );
+                    page.next_marker().map(str::to_string)
+                }
+                Err(_) => return Vec::new(),
+            }
+        };
+        match next {
+            Some(m) => marker = Some(m),
+            None => return out,
+        }
+    }
 }
 
 /// `arn:aws:lambda:r:a:function:f:q` → `arn:aws:lambda:r:a:function:f`.
@@ -479,19 +659,23 @@ pub fn unqualified_arn(arn: &str) -> String {
 mod tests {
     use super::*;
 
-    #[tokio::test(start_paused = true)]
-    async fn pacer_allows_a_burst_then_the_rate() {
-        let pacer = Pacer::new();
-        let start = tokio::time::Instant::now();
-        for _ in 0..GET_FUNCTION_BURST as usize {
-            pacer.acquire().await;
-        }
-        assert!(start.elapsed() < std::time::Duration::from_millis(1));
-        for _ in 0..80 {
-            pacer.acquire().await;
-        }
-        let secs = start.elapsed().as_secs_f64();
-        assert!((0.95..=1.05).contains(&secs), "{secs}");
+    #[test]
+    fn listing_is_chosen_by_count() {
+        assert!(
+            !listing_pays(50),
+            "50 targets: one concurrent round of GetFunction"
+        );
+        assert!(listing_pays(51));
+        // 500 targets: page after page while most are missing…
+        assert!(keep_listing(0, 500));
+        assert!(keep_listing(9, 50));
+        assert!(!keep_listing(10, 0), "…until all are found");
+        // …and one straggler after 10 pages is read with one GetFunction, not more pages.
+        assert!(!keep_listing(10, 1));
+        // 60 targets in an account of 10,000 functions: stop once the pages read outnumber
+        // the targets still missing, and read those one by one.
+        assert!(keep_listing(59, 60));
+        assert!(!keep_listing(60, 60));
     }
 
     #[test]

@@ -41,8 +41,9 @@ pub async fn probe(
     let Some(role) = &observed.role else {
         return vec![];
     };
-    let mut loader =
-        aws_config::defaults(BehaviorVersion::v2026_01_12()).profile_name(&settings.profile);
+    let mut loader = aws_config::defaults(BehaviorVersion::v2026_01_12())
+        .profile_name(&settings.profile)
+        .app_name(crate::aws::client::app_name());
     if let Some(url) = &settings.endpoint_url {
         loader = loader.endpoint_url(url);
     }

@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::{aws_flags, genesys_live, spinner, templates, write_files};
+use crate::aws::pace::Pacer;
 use crate::aws::prepare;
+use crate::aws::trail as aws_trail;
+use crate::aws::Clients;
 use crate::cli::{Format, Global, ReportFiles};
 use crate::config;
 use crate::core::drift;
@@ -13,6 +16,7 @@ use crate::core::genesys::{
     genesys_check_findings, genesys_checks, genesys_findings, genesys_notes,
 };
 use crate::core::plan::{self, PlanOptions};
+use crate::core::trail::{self, Trail};
 use crate::core::verify;
 use crate::error::{Error, Result, Status};
 use crate::report::{self, Styles};
@@ -78,7 +82,31 @@ fn files_in(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-async fn check_one(g: &Global, path: &Path) -> drift::ConfigReport {
+/// The AWS drift of a prepared config as findings (as if adopting: a lost ownership tag is a
+/// finding, not a refusal), each naming the CloudTrail event that explains it. No drift, no
+/// CloudTrail call.
+pub(crate) async fn aws_drift(
+    clients: &Clients,
+    p: &prepare::Prepared,
+    pacer: &Pacer,
+) -> Result<Vec<drift::Finding>> {
+    let adopt = PlanOptions { adopt: true };
+    let mut findings = match plan::changes(&p.desired, &p.observed, adopt) {
+        Ok(plan) => drift::drift_findings(&p.desired, &plan),
+        Err(e @ plan::PlanError::RolePath { .. }) => vec![drift::refusal_finding(&e)],
+        Err(e) => return Err(e.into()),
+    };
+    let lookups = {
+        let trails: Vec<&Trail> = findings.iter().map(|f| &f.trail).collect();
+        aws_trail::look_up(clients, &p.desired.partition, &trails, pacer).await
+    };
+    for f in &mut findings {
+        trail::attribute(&mut f.trail, &lookups);
+    }
+    Ok(findings)
+}
+
+async fn check_one(g: &Global, path: &Path, pacer: &Pacer) -> drift::ConfigReport {
     let name = path.display().to_string();
     let result: Result<drift::ConfigReport> = async {
         let text = std::fs::read_to_string(path).unwrap_or_default();
@@ -88,18 +116,13 @@ async fn check_one(g: &Global, path: &Path) -> drift::ConfigReport {
         let p = prepare::prepare(&clients, loaded, &templates, g.allow_weaker_policies).await?;
         // Refusing to write to what we do not own is `plan`'s job; a check looks at everything
         // (as if adopting), and a lost `managed-by` tag is itself a security finding.
-        let adopt = PlanOptions { adopt: true };
         let v = verify::verification(&p.desired, &p.observed);
-        let mut findings = match plan::changes(&p.desired, &p.observed, adopt) {
-            Ok(plan) => drift::drift_findings(&p.desired, &plan),
-            Err(e @ plan::PlanError::RolePath { .. }) => vec![drift::refusal_finding(&e)],
-            Err(e) => return Err(e.into()),
-        };
+        let mut findings = aws_drift(&clients, &p, pacer).await?;
         findings.extend(drift::verify_findings(&v));
         let mut notes = Vec::new();
         // The Genesys side, as if adopting too: every difference is a finding, and each names
-        // who made it when the audit trail says.
-        // CI sees what `verify` sees: the Genesys checks too.
+        // who made it when the audit trail says; and CI sees what `verify` sees: the Genesys
+        // checks too.
         if let Some(mut side) = genesys_live::prepare(&clients, &p, false).await? {
             let (gplan, lookup) = side.plan_for_check().await?;
             let gfindings = genesys_findings(&side.desired, &gplan);
@@ -125,7 +148,9 @@ async fn check_one(g: &Global, path: &Path) -> drift::ConfigReport {
 pub async fn run(g: &Global, files: &ReportFiles, styles: Styles) -> Result<Status> {
     let paths = expand_configs(&g.config, g.verbose)?;
     let pb = spinner(&format!("checking {} config(s) against AWS", paths.len()));
-    let reports = futures::future::join_all(paths.iter().map(|p| check_one(g, p))).await;
+    // One CloudTrail pace for the run: configs checked concurrently may share an account.
+    let pacer = aws_trail::pacer();
+    let reports = futures::future::join_all(paths.iter().map(|p| check_one(g, p, &pacer))).await;
     pb.finish_and_clear();
     let report = drift::CheckReport::new(reports);
     write_files(

@@ -40,11 +40,23 @@ pub async fn run(
         checks.extend(genesys_part(side, &p, test_actions).await?);
     }
     let v = verify::Verification::new(checks).with_proofs(verify::proofs(&p.desired, &p.observed));
+    // What changed on AWS, and who changed it (CloudTrail): only when something drifted.
+    // A state the planner refuses is `plan`'s to explain; the verdict above stands either way.
+    let drift = super::check::aws_drift(&clients, &p, &crate::aws::trail::pacer())
+        .await
+        .unwrap_or_else(|e| {
+            eprintln!("warning: what changed on AWS is not listed: {e}");
+            Vec::new()
+        });
     match g.format {
-        Format::Human => print!("{}", report::verification_human(&v, styles)),
+        Format::Human => print!(
+            "{}{}",
+            report::verification_human(&v, styles),
+            report::changes_human(&drift, styles)
+        ),
         _ => println!(
             "{}",
-            serde_json::to_string_pretty(&report::verification_json(&v))?
+            serde_json::to_string_pretty(&report::verification_with_changes_json(&v, &drift))?
         ),
     }
     Ok(if v.passed { Status::Ok } else { Status::Denied })

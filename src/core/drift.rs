@@ -11,6 +11,7 @@ use crate::config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::core::describe::describe;
 use crate::core::plan::{Op, Plan};
 use crate::core::state::Desired;
+use crate::core::trail::{events, Trail};
 use crate::core::verify::{self, Verification};
 use crate::error::Status;
 use crate::iam::arn::Arn;
@@ -49,6 +50,9 @@ pub struct Finding {
     /// is one: `{principal, action, resource, context}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub counterexample: Option<Value>,
+    /// Who made the change, from CloudTrail (`changed_by`, `cloudtrail`), for AWS drift.
+    #[serde(flatten)]
+    pub trail: Trail,
 }
 
 /// One config's result.
@@ -264,6 +268,7 @@ fn doc_findings(
                 actual: a,
                 config_key,
                 counterexample: None,
+                trail: Trail::default(),
             }
         })
         .collect()
@@ -282,8 +287,53 @@ pub fn drift_findings(desired: &Desired, plan: &Plan) -> Vec<Finding> {
         .collect()
 }
 
-/// The findings one planned write stands for.
+/// The findings one planned write stands for, each with what CloudTrail can explain it by.
 fn op_findings(desired: &Desired, granted: &[String], op: &Op) -> Vec<Finding> {
+    let mut findings = op_findings_untraced(desired, granted, op);
+    let trail = trail_of(desired, op);
+    for f in &mut findings {
+        f.trail = trail.clone();
+    }
+    findings
+}
+
+/// The resource CloudTrail indexes the writes behind `op`'s drift under (the role's name, the
+/// policy's ARN), and the event names that can explain it.
+pub fn trail_of(desired: &Desired, op: &Op) -> Trail {
+    let policy = |name: &str, path: &str| {
+        Arn::iam(
+            &desired.partition,
+            &desired.account_id,
+            &format!("policy{path}{name}"),
+        )
+        .to_string()
+    };
+    match op {
+        Op::UpdateTrustPolicy { role, .. } => Trail::key(role, events::TRUST),
+        Op::UpdateRole { role, .. } => Trail::key(role, events::ROLE_SETTINGS),
+        Op::TagRole { role, .. } | Op::UntagRole { role, .. } => {
+            Trail::key(role, events::ROLE_TAGS)
+        }
+        // Attachments are looked up by the policy's ARN: the role's own history holds every
+        // other attachment too.
+        Op::DetachPolicy { arn, .. } => Trail::key(arn, events::ATTACH),
+        Op::AttachPolicy { arn, .. } => Trail::key(arn, events::DETACH),
+        Op::DeleteInlinePolicy { role, .. } => Trail::key(role, events::INLINE),
+        Op::PutPermissionsBoundary { role, .. } | Op::DeletePermissionsBoundary { role, .. } => {
+            Trail::key(role, events::BOUNDARY)
+        }
+        Op::CreateRole { name, .. } => Trail::key(name, events::ROLE_GONE),
+        Op::CreatePolicy { name, path, .. } => Trail::key(policy(name, path), events::POLICY_GONE),
+        Op::CreatePolicyVersion { arn, .. } => Trail::key(arn, events::POLICY_DOCUMENT),
+        Op::DeleteLatentVersion { arn, .. } => Trail::key(arn, events::POLICY_VERSIONS),
+        Op::TagPolicy { arn, .. } => Trail::key(arn, events::POLICY_TAGS),
+        Op::DeletePolicyVersion { .. } | Op::DeletePolicy { .. } | Op::DeleteRole { .. } => {
+            Trail::default()
+        }
+    }
+}
+
+fn op_findings_untraced(desired: &Desired, granted: &[String], op: &Op) -> Vec<Finding> {
     let at = At {
         resource: describe(op).resource,
     };
@@ -433,6 +483,7 @@ impl At {
             message,
             config_key,
             counterexample: None,
+            trail: Trail::default(),
         }
     }
 }
@@ -612,6 +663,7 @@ pub fn refusal_finding(err: &crate::core::plan::PlanError) -> Finding {
         message: message.lines().next().unwrap_or_default().to_string(),
         config_key: "role",
         counterexample: None,
+        trail: Trail::default(),
     }
 }
 
@@ -639,6 +691,7 @@ fn proof_findings(v: &Verification) -> Vec<Finding> {
                 message: p.summary(),
                 config_key: key,
                 counterexample: p.counterexample.as_ref().map(|c| json!(c)),
+                trail: Trail::default(),
             }
         })
         .collect()
@@ -680,6 +733,7 @@ pub fn verify_findings(v: &Verification) -> Vec<Finding> {
                 message: format!("{}: {}", c.name, c.detail),
                 config_key: key,
                 counterexample: None,
+                trail: Trail::default(),
             }
         })
         .chain(proof_findings(v))
@@ -705,6 +759,75 @@ mod tests {
         );
         assert_eq!(d[0].1, Some(json!("right")));
         assert_eq!(d[0].2, Some(json!("wrong")));
+    }
+
+    #[test]
+    fn each_aws_finding_is_looked_up_by_the_resource_cloudtrail_names() {
+        let desired: Desired = serde_json::from_value(json!({
+            "account_id": "111122223333", "partition": "aws",
+            "role": {"name": "R", "path": "/", "description": "", "max_session_duration": 3600,
+                     "permissions_boundary": null, "tags": {}, "trust": {}},
+            "partner_principal": "arn:aws:iam::765628985471:root",
+            "external_id": "x", "policies": [], "targets": []
+        }))
+        .unwrap_or_else(|e| panic!("fixture: {e}"));
+        let key = |op: Op| {
+            let t = trail_of(&desired, &op).key.unwrap();
+            (t.resource_name, t.events[0])
+        };
+        let doc = json!({});
+        assert_eq!(
+            key(Op::UpdateTrustPolicy {
+                role: "R".into(),
+                document: doc.clone(),
+                previous: doc.clone()
+            }),
+            ("R".into(), "UpdateAssumeRolePolicy")
+        );
+        assert_eq!(
+            key(Op::CreatePolicy {
+                name: "R-invoke".into(),
+                path: "/".into(),
+                document: doc.clone(),
+                tags: Default::default()
+            }),
+            (
+                "arn:aws:iam::111122223333:policy/R-invoke".into(),
+                "DeletePolicy"
+            )
+        );
+        assert_eq!(
+            key(Op::DetachPolicy {
+                role: "R".into(),
+                arn: "arn:aws:iam::111122223333:policy/x".into(),
+                name: "x".into(),
+                document: doc.clone()
+            }),
+            (
+                "arn:aws:iam::111122223333:policy/x".into(),
+                "AttachRolePolicy"
+            )
+        );
+        assert_eq!(
+            key(Op::CreatePolicyVersion {
+                arn: "arn:aws:iam::111122223333:policy/R-invoke".into(),
+                document: doc.clone(),
+                previous: doc
+            }),
+            (
+                "arn:aws:iam::111122223333:policy/R-invoke".into(),
+                "CreatePolicyVersion"
+            )
+        );
+        assert!(trail_of(
+            &desired,
+            &Op::DeleteRole {
+                name: "R".into(),
+                trust: json!({})
+            }
+        )
+        .key
+        .is_none());
     }
 
     #[test]

@@ -16,4 +16,5 @@ pub mod render;
 pub mod shard;
 pub mod simulate;
 pub mod state;
+pub mod trail;
 pub mod verify;

@@ -266,9 +266,16 @@ fn statement_applies(
 
     // Resources are case-sensitive and matched per ARN component; an entry whose variable
     // cannot be resolved matches nothing.
+    // An entry without wildcards or variables matches exactly its own text (per component or
+    // whole, the same thing), so it is compared as text: a policy granting hundreds of ARNs is
+    // evaluated once per target. (One `contains` per character: each is a `memchr`.)
     let resource_listed = |list: &[String]| {
-        list.iter()
-            .any(|r| expand(r, variables, ctx).is_some_and(|toks| arn_match(&toks, &req.resource)))
+        list.iter().any(|r| {
+            if !(r.contains('*') || r.contains('?') || r.contains('$')) {
+                return *r == req.resource;
+            }
+            expand(r, variables, ctx).is_some_and(|toks| arn_match(&toks, &req.resource))
+        })
     };
     let resource_ok = match &stmt.resource {
         // Trust policies have no Resource: the role itself is the resource.

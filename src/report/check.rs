@@ -5,7 +5,8 @@ use serde_json::{json, Value};
 
 use super::sarif::{self, rule};
 use super::Styles;
-use crate::core::drift::{CheckReport, Severity};
+use crate::core::drift::{CheckReport, Finding, Severity};
+use crate::core::trail::{self, Attribution};
 
 /// Human report: grouped per config, security first.
 pub fn render_human(report: &CheckReport, styles: Styles) -> String {
@@ -32,12 +33,22 @@ pub fn render_human(report: &CheckReport, styles: Styles) -> String {
                 ));
                 let mut findings = c.findings.clone();
                 findings.sort_by_key(|f| f.severity);
+                let mut refused_said = false;
                 for f in &findings {
                     let sev = match f.severity {
                         Severity::Security => styles.red("security"),
                         Severity::Config => styles.yellow("config  "),
                     };
-                    out.push_str(&format!("  {sev}  {}: {}\n", f.resource, f.message));
+                    out.push_str(&format!(
+                        "  {sev}  {}: {}{}\n",
+                        f.resource,
+                        f.message,
+                        who_suffix(f, &mut refused_said)
+                    ));
+                    if let Some(c) = &f.trail.changed_by {
+                        out.push_str(&styles.dim(&format!("            {}", changed_by_detail(c))));
+                        out.push('\n');
+                    }
                     if f.expected.is_some() || f.actual.is_some() {
                         let show = |v: &Option<Value>| {
                             v.as_ref()
@@ -59,6 +70,32 @@ pub fn render_human(report: &CheckReport, styles: Styles) -> String {
         }
     }
     out
+}
+
+/// ` — UpdateAssumeRolePolicy by ARN at TIME` (or why it is unknown) after a finding; a
+/// refused lookup is said once, on the first finding it concerns.
+pub(crate) fn who_suffix(f: &Finding, refused_said: &mut bool) -> String {
+    match (&f.trail.cloudtrail, trail::phrase(&f.trail)) {
+        (Some(Attribution::NotPermitted { .. }), _) if !*refused_said => {
+            *refused_said = true;
+            format!(" — {}", trail::not_permitted_note())
+        }
+        (_, Some(p)) => format!(" {p}"),
+        _ => String::new(),
+    }
+}
+
+/// `user mallory, from 203.0.113.7, CloudTrail event 6f1e…`.
+pub(crate) fn changed_by_detail(c: &trail::ChangedBy) -> String {
+    let mut parts = Vec::new();
+    if let Some(n) = &c.name {
+        parts.push(format!("by {n}"));
+    }
+    if let Some(ip) = &c.source_ip {
+        parts.push(format!("from {ip}"));
+    }
+    parts.push(format!("CloudTrail event {}", c.event_id));
+    parts.join(", ")
 }
 
 pub fn render_json(report: &CheckReport) -> String {
@@ -83,18 +120,28 @@ pub fn render_sarif(report: &CheckReport) -> String {
                 "locations": location(1),
             }));
         }
+        let mut refused_said = false;
         for f in &c.findings {
             let rule = match (f.kind, f.severity) {
                 ("verify", _) => "lambda-trust/verification-failed",
                 (_, Severity::Security) => "lambda-trust/security-drift",
                 _ => "lambda-trust/config-drift",
             };
+            let mut properties =
+                json!({"path": f.path, "expected": f.expected, "actual": f.actual});
+            if let Some(c) = &f.trail.changed_by {
+                properties["changed_by"] = json!(c);
+            }
+            if let Some(a) = &f.trail.cloudtrail {
+                properties["cloudtrail"] = json!(a);
+            }
+            let who = who_suffix(f, &mut refused_said);
             results.push(json!({
                 "ruleId": rule,
                 "level": if f.severity == Severity::Security { "error" } else { "warning" },
-                "message": {"text": format!("{}: {}", f.resource, f.message)},
+                "message": {"text": format!("{}: {}{who}", f.resource, f.message)},
                 "locations": location(c.line_of(f.config_key)),
-                "properties": {"path": f.path, "expected": f.expected, "actual": f.actual},
+                "properties": properties,
             }));
         }
     }
@@ -127,6 +174,7 @@ pub fn render_github(report: &CheckReport) -> String {
                 esc(e)
             ));
         }
+        let mut refused_said = false;
         for f in &c.findings {
             let level = if f.severity == Severity::Security {
                 "error"
@@ -146,7 +194,11 @@ pub fn render_github(report: &CheckReport) -> String {
                 esc_prop(&c.config),
                 c.line_of(f.config_key),
                 esc_prop(&title),
-                esc(&f.message)
+                esc(&format!(
+                    "{}{}",
+                    f.message,
+                    who_suffix(f, &mut refused_said)
+                ))
             ));
         }
     }

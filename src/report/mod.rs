@@ -32,7 +32,9 @@ pub use plan::{
 };
 pub use prove::{prove_human, prove_json, prove_passed};
 pub use simulate::{render_human as simulate_human, render_json as simulate_json};
-pub use verify::{verification_human, verification_json};
+pub use verify::{
+    changes_human, verification_human, verification_json, verification_with_changes_json,
+};
 
 /// Whether to emit ANSI colour.
 #[derive(Debug, Clone, Copy, Default)]

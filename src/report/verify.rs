@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::Styles;
+use crate::core::drift::Finding;
 use crate::core::verify::Verification;
 use crate::iam::{PropertyResult, Verdict};
 
@@ -62,4 +63,41 @@ pub fn proof_lines(proofs: &[PropertyResult], styles: Styles) -> String {
 /// "counterexample","statements","reason"}]}` (`proofs` absent when the role does not exist).
 pub fn verification_json(v: &Verification) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// The AWS changes behind a failed verification, each with who made it (CloudTrail): one
+/// line per drift finding, after the checklist. Empty when nothing drifted.
+pub fn changes_human(drift: &[Finding], styles: Styles) -> String {
+    if drift.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("  what changed on AWS:\n");
+    let mut refused_said = false;
+    for f in drift {
+        out.push_str(&format!(
+            "  {}  {}: {}{}\n",
+            styles.yellow("DRIFT"),
+            f.resource,
+            f.message,
+            super::check::who_suffix(f, &mut refused_said)
+        ));
+        if let Some(c) = &f.trail.changed_by {
+            out.push_str(&styles.dim(&format!("         {}", super::check::changed_by_detail(c))));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// [`verification_json`] with `changes`: the drift findings (as `check --format json` gives
+/// them, `changed_by` included), when there are any.
+pub fn verification_with_changes_json(v: &Verification, drift: &[Finding]) -> Value {
+    let mut out = verification_json(v);
+    if let (false, Value::Object(map)) = (drift.is_empty(), &mut out) {
+        map.insert(
+            "changes".into(),
+            serde_json::to_value(drift).unwrap_or(Value::Null),
+        );
+    }
+    out
 }

@@ -3,6 +3,7 @@
 //! `lambda-trust` binary.
 #![allow(dead_code)]
 
+pub mod cloudtrail;
 pub mod genesys;
 pub mod http;
 pub mod live;

@@ -229,6 +229,11 @@ pub struct AwsSeed {
     pub account_id: Option<String>,
     /// Region for IAM/STS credential scopes and for Lambda calls given a bare function name.
     pub region: String,
+    /// The access key ID the requests are signed with (moto: `testing` is its default user;
+    /// another principal's key makes moto, and the proxy's CloudTrail, see that principal).
+    pub access_key: String,
+    /// Sent as `User-Agent` when set.
+    pub user_agent: Option<String>,
 }
 
 impl AwsSeed {
@@ -236,6 +241,8 @@ impl AwsSeed {
         AwsSeed {
             base_url: base_url.trim_end_matches('/').to_string(),
             account_id: None,
+            access_key: "testing".to_string(),
+            user_agent: None,
             region: DEFAULT_REGION.to_string(),
         }
     }
@@ -250,10 +257,22 @@ impl AwsSeed {
         self
     }
 
-    fn auth(service: &str, region: &str) -> String {
+    /// Signs as another principal: its access key ID (from `CreateAccessKey` on moto).
+    pub fn with_access_key(mut self, access_key: &str) -> AwsSeed {
+        self.access_key = access_key.to_string();
+        self
+    }
+
+    pub fn with_user_agent(mut self, user_agent: &str) -> AwsSeed {
+        self.user_agent = Some(user_agent.to_string());
+        self
+    }
+
+    fn auth(&self, service: &str, region: &str) -> String {
         format!(
-            "AWS4-HMAC-SHA256 Credential=testing/20260101/{region}/{service}/aws4_request, \
-             SignedHeaders=host, Signature=0"
+            "AWS4-HMAC-SHA256 Credential={}/20260101/{region}/{service}/aws4_request, \
+             SignedHeaders=host, Signature=0",
+            self.access_key
         )
     }
 
@@ -268,7 +287,7 @@ impl AwsSeed {
         let mut all: Vec<(&str, &str)> = vec![("Action", action), ("Version", version)];
         all.extend_from_slice(params);
         let body = http::encode_form(&all);
-        let auth = Self::auth(service, &self.region);
+        let auth = self.auth(service, &self.region);
         let mut headers: Vec<(&str, &str)> = vec![
             ("Authorization", auth.as_str()),
             (
@@ -278,6 +297,9 @@ impl AwsSeed {
         ];
         if let Some(acct) = &self.account_id {
             headers.push(("x-moto-account-id", acct));
+        }
+        if let Some(ua) = &self.user_agent {
+            headers.push(("User-Agent", ua));
         }
         http::request(&self.base_url, "POST", "/", &headers, body.as_bytes())
             .unwrap_or_else(|e| panic!("{service} {action} via {}: {e}", self.base_url))
@@ -320,7 +342,7 @@ impl AwsSeed {
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> HttpResponse {
-        let auth = Self::auth("lambda", region);
+        let auth = self.auth("lambda", region);
         let mut headers: Vec<(&str, &str)> = vec![("Authorization", auth.as_str())];
         let payload = body.map(|b| b.to_string()).unwrap_or_default();
         if body.is_some() {

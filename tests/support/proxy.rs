@@ -17,6 +17,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+use super::cloudtrail::{self, Identity};
 use super::http::{self, HttpResponse};
 use super::moto::AwsSeed;
 
@@ -129,6 +130,9 @@ pub struct FaultConfig {
     /// `IsTruncated`/`Marker`: moto always answers in one page. Every page is its own call,
     /// forwarded upstream and sliced (see [`paginate_gaad`]).
     pub gaad_page_size: Option<usize>,
+    /// Events per CloudTrail `LookupEvents` page the proxy serves (AWS: at most 50, the
+    /// request's `MaxResults`); smaller values exercise `NextToken`.
+    pub trail_page_size: Option<usize>,
     /// Restrict the `*_rate` faults to these operations (`"CreateRole"` or
     /// `"iam:CreateRole"`); empty = all requests.
     pub only: Vec<String>,
@@ -207,6 +211,10 @@ struct State {
     rng: u64,
     forwarded_since_config: usize,
     injections: Vec<InjectionState>,
+    /// CloudTrail's event history: the IAM writes relayed (oldest first).
+    trail: Vec<cloudtrail::Event>,
+    /// Access key → who it belongs to (GetCallerIdentity on the upstream), resolved once.
+    identities: BTreeMap<String, Identity>,
 }
 
 impl State {
@@ -299,6 +307,8 @@ impl Proxy {
             rng: 0,
             forwarded_since_config: 0,
             injections: Vec::new(),
+            trail: Vec::new(),
+            identities: BTreeMap::new(),
         }));
         let (tx, mut rx) = tokio::sync::oneshot::channel::<()>();
         let st = state.clone();
@@ -467,6 +477,12 @@ impl Proxy {
 
     pub fn clear_injections(&self) {
         self.lock().injections.clear();
+    }
+
+    /// The CloudTrail event history the proxy recorded: every IAM write it relayed that
+    /// succeeded, oldest first (`clear` keeps it, like CloudTrail does).
+    pub fn trail(&self) -> Vec<cloudtrail::Event> {
+        self.lock().trail.clone()
     }
 }
 
@@ -675,6 +691,10 @@ fn finish(
 }
 
 async fn serve_conn(mut client: TcpStream, upstream: Arc<String>, state: Arc<Mutex<State>>) {
+    let peer = client
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
     let mut buf = Vec::new();
     loop {
         let req = match read_request(&mut client, &mut buf).await {
@@ -760,6 +780,17 @@ async fn serve_conn(mut client: TcpStream, upstream: Arc<String>, state: Arc<Mut
                     return;
                 }
             }
+            Decision::Forward if is_lookup_events(&call) => {
+                let (status, headers, body) = serve_lookup_events(&state, &call);
+                finish(&state, seq, Some(status), None, false);
+                if write_response(&mut client, status, &headers, &body, head_only, req.close)
+                    .await
+                    .is_err()
+                    || req.close
+                {
+                    return;
+                }
+            }
             Decision::Forward | Decision::Reset => {
                 let resp = match forward(&upstream, &req).await {
                     Ok(r) => r,
@@ -779,6 +810,10 @@ async fn serve_conn(mut client: TcpStream, upstream: Arc<String>, state: Arc<Mut
                         return;
                     }
                 };
+                // The write happened upstream whether or not its answer gets through.
+                if call.service == "iam" && call.is_write && (200..300).contains(&resp.status) {
+                    record_event(&upstream, &state, &req, &call, &resp, &peer).await;
+                }
                 if matches!(decision, Decision::Reset) {
                     finish(&state, seq, None, None, true);
                     let _ = client.set_zero_linger();
@@ -820,6 +855,97 @@ async fn serve_conn(mut client: TcpStream, upstream: Arc<String>, state: Arc<Mut
             }
         }
     }
+}
+
+// ------------------------------------------------------------------ CloudTrail
+
+fn is_lookup_events(call: &Call) -> bool {
+    call.service == "cloudtrail" && call.operation == "LookupEvents"
+}
+
+/// `LookupEvents` from the recorded history. Only the global-events region holds IAM's events;
+/// another region answers with none, as AWS would.
+fn serve_lookup_events(state: &Mutex<State>, call: &Call) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let (events, page) = {
+        let st = lock(state);
+        (st.trail.clone(), st.cfg.trail_page_size.unwrap_or(50))
+    };
+    let in_region = call.region.as_deref() == Some(cloudtrail::GLOBAL_EVENTS_REGION);
+    let events = if in_region { events } else { Vec::new() };
+    match cloudtrail::lookup_events(&events, &call.body, page) {
+        Ok(v) => (
+            200,
+            vec![("Content-Type".into(), "application/x-amz-json-1.1".into())],
+            v.to_string().into_bytes(),
+        ),
+        Err((status, code, message)) => {
+            let (headers, body) = error_body(call, status, code, &message);
+            (status, headers, body)
+        }
+    }
+}
+
+/// Records a relayed IAM write as CloudTrail would: attributed to the identity of the access
+/// key that signed it (asked of the upstream once per key), with the request's user agent.
+async fn record_event(
+    upstream: &str,
+    state: &Mutex<State>,
+    req: &Request,
+    call: &Call,
+    resp: &HttpResponse,
+    peer: &str,
+) {
+    let auth = http::header_value(&req.headers, "authorization").unwrap_or_default();
+    let Some(key) = cloudtrail::access_key_of(auth) else {
+        return;
+    };
+    let known = lock(state).identities.get(&key).cloned();
+    let identity =
+        match known {
+            Some(i) => i,
+            None => {
+                let mut headers = vec![
+                    (
+                        "Authorization".to_string(),
+                        auth.replace("/iam/aws4_request", "/sts/aws4_request"),
+                    ),
+                    (
+                        "Content-Type".to_string(),
+                        "application/x-www-form-urlencoded; charset=utf-8".to_string(),
+                    ),
+                ];
+                for h in ["host", "x-moto-account-id"] {
+                    if let Some(v) = http::header_value(&req.headers, h) {
+                        headers.push((h.to_string(), v.to_string()));
+                    }
+                }
+                let ask = Request {
+                    method: "POST".into(),
+                    target: "/".into(),
+                    headers,
+                    body: b"Action=GetCallerIdentity&Version=2011-06-15".to_vec(),
+                    close: true,
+                };
+                let Some(i) = forward(upstream, &ask).await.ok().and_then(|r| {
+                    cloudtrail::parse_caller_identity(&String::from_utf8_lossy(&r.body))
+                }) else {
+                    return;
+                };
+                lock(state).identities.insert(key.clone(), i.clone());
+                i
+            }
+        };
+    let event = cloudtrail::Event::iam_write(
+        call.seq,
+        &call.operation,
+        &call.params,
+        &String::from_utf8_lossy(&resp.body),
+        &key,
+        identity,
+        http::header_value(&req.headers, "user-agent").unwrap_or_default(),
+        peer,
+    );
+    lock(state).trail.push(event);
 }
 
 // ------------------------------------------------------------------ canned errors
@@ -1124,7 +1250,11 @@ fn kind_of(service: &str, op: &str) -> Kind {
     if op.starts_with("AssumeRole") || (service == "lambda" && op.starts_with("Invoke")) {
         return Kind::Other;
     }
-    if op.starts_with("Get") || op.starts_with("List") || op.starts_with("Simulate") {
+    if op.starts_with("Get")
+        || op.starts_with("List")
+        || op.starts_with("Simulate")
+        || op.starts_with("Lookup")
+    {
         return Kind::Read;
     }
     if service == "sts" {

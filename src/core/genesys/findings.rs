@@ -30,6 +30,7 @@ fn finding(severity: Severity, resource: String, message: String) -> Finding {
         message,
         config_key: "genesys",
         counterexample: None,
+        trail: Default::default(),
     }
 }
 

@@ -1,0 +1,488 @@
+//! Who changed it, on the AWS side: which CloudTrail event explains a drift finding.
+//!
+//! Part of the pure `core` layer. `aws::trail` looks the events up (`LookupEvents` by
+//! `ResourceName`, in the region where the partition records IAM's global events) and hands
+//! them over as plain [`TrailEvent`]s; this module says which resource each finding is looked
+//! up by and which event names explain it ([`TrailKey`]), and picks the latest such event
+//! ([`attribute`]). Events lambda-trust made itself — its user agent carries
+//! `app/lambda-trust-VERSION` — are never the culprit: when one is the latest, the finding says
+//! the resource was last applied by lambda-trust.
+//!
+//! Sources: AWS CloudTrail User Guide, "Global service events" (IAM events are recorded in
+//! us-east-1 for the `aws` partition) and "CloudTrail record contents" (`userIdentity`,
+//! `userAgent`, `sourceIPAddress`); CloudTrail API Reference, `LookupEvents` (90 days of
+//! management events, most recent first). See docs/aws-behaviour.md.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// How far back `LookupEvents` can look (event history keeps 90 days).
+pub const LOOKBACK_DAYS: u32 = 90;
+
+/// The permission `LookupEvents` needs, named when it is refused.
+pub const PERMISSION: &str = "cloudtrail:LookupEvents";
+
+/// The SDK app name every AWS call of this tool carries in its user agent (as
+/// `app/lambda-trust-VERSION`; an app name cannot hold a `/`).
+pub fn app_name(version: &str) -> String {
+    format!("lambda-trust-{version}")
+}
+
+/// Whether a user agent is lambda-trust's own: the SDK's `app/lambda-trust-…`, or the
+/// `lambda-trust/…` product token.
+pub fn is_own_user_agent(user_agent: &str) -> bool {
+    user_agent.contains("app/lambda-trust-") || user_agent.contains("lambda-trust/")
+}
+
+/// The region where a partition's IAM events are recorded (CloudTrail User Guide, "Global
+/// service events"); `None` for a partition this tool does not know.
+pub fn global_events_region(partition: &str) -> Option<&'static str> {
+    match partition {
+        "aws" => Some("us-east-1"),
+        "aws-cn" => Some("cn-north-1"),
+        "aws-us-gov" => Some("us-gov-west-1"),
+        _ => None,
+    }
+}
+
+/// What to look up for a finding: the `ResourceName` CloudTrail indexes the writes under (a
+/// role's name, a managed policy's ARN) and the event names that can explain the finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrailKey {
+    pub resource_name: String,
+    pub events: &'static [&'static str],
+}
+
+/// One CloudTrail event, decoded from `LookupEvents` and its `CloudTrailEvent` JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrailEvent {
+    pub event_id: String,
+    pub event_name: String,
+    /// RFC 3339, UTC (`2026-11-22T14:37:52Z`).
+    pub at: String,
+    /// `userIdentity.arn`.
+    pub arn: String,
+    /// The IAM user name, or the role session name of an assumed role.
+    pub name: Option<String>,
+    pub source_ip: Option<String>,
+    pub user_agent: String,
+}
+
+impl TrailEvent {
+    /// From the fields of a `LookupEvents` event and its `CloudTrailEvent` string (the record:
+    /// `userIdentity`, `sourceIPAddress`, `userAgent`). A record that does not parse keeps
+    /// what the lookup itself says (`Username`).
+    pub fn from_lookup(
+        event_id: &str,
+        event_name: &str,
+        at: &str,
+        username: Option<&str>,
+        record: Option<&str>,
+    ) -> TrailEvent {
+        let record: Value = record
+            .and_then(|r| serde_json::from_str(r).ok())
+            .unwrap_or(Value::Null);
+        let identity = &record["userIdentity"];
+        let arn = identity["arn"].as_str().unwrap_or_default().to_string();
+        let name = identity["userName"]
+            .as_str()
+            .map(str::to_string)
+            .or_else(|| session_name(identity["type"].as_str(), &arn))
+            .or_else(|| username.map(str::to_string));
+        TrailEvent {
+            event_id: event_id.to_string(),
+            event_name: event_name.to_string(),
+            at: at.to_string(),
+            arn,
+            name,
+            source_ip: record["sourceIPAddress"].as_str().map(str::to_string),
+            user_agent: record["userAgent"].as_str().unwrap_or_default().to_string(),
+        }
+    }
+
+    fn is_own(&self) -> bool {
+        is_own_user_agent(&self.user_agent)
+    }
+
+    fn changed_by(&self) -> ChangedBy {
+        ChangedBy {
+            event: self.event_name.clone(),
+            arn: self.arn.clone(),
+            name: self.name.clone(),
+            at: self.at.clone(),
+            source_ip: self.source_ip.clone(),
+            event_id: self.event_id.clone(),
+        }
+    }
+}
+
+/// `arn:aws:sts::111122223333:assumed-role/Admin/jane` → `jane` (the role session name).
+fn session_name(kind: Option<&str>, arn: &str) -> Option<String> {
+    if kind != Some("AssumedRole") && !arn.contains(":assumed-role/") {
+        return None;
+    }
+    arn.rsplit('/').next().map(str::to_string)
+}
+
+/// The write that explains a finding: who, when, from where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangedBy {
+    /// The API call (`UpdateAssumeRolePolicy`, `CreatePolicyVersion`, …).
+    pub event: String,
+    /// The caller's ARN (`userIdentity.arn`).
+    pub arn: String,
+    /// The IAM user name or role session name, when there is one.
+    pub name: Option<String>,
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub source_ip: Option<String>,
+    /// The CloudTrail event ID, to find the full record.
+    pub event_id: String,
+}
+
+/// What CloudTrail says about one finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Attribution {
+    /// The latest write that explains it was made by someone else: `changed_by` says who.
+    Changed,
+    /// The latest write that explains it was lambda-trust's own (the config changed since, or
+    /// the culprit's event is not delivered yet: CloudTrail delivers within about 5 minutes).
+    AppliedByLambdaTrust {
+        at: String,
+        arn: String,
+        event_id: String,
+    },
+    /// No event that explains it in the last [`LOOKBACK_DAYS`] days.
+    NoEvent { days: u32 },
+    /// `cloudtrail:LookupEvents` was refused.
+    NotPermitted { permission: &'static str },
+    /// The lookup failed otherwise.
+    Failed { reason: String },
+}
+
+/// A finding's attribution fields, flattened into it: `changed_by` (the culprit's write) and
+/// `cloudtrail` (what the lookup found); both absent when nothing was looked up.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Trail {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_by: Option<ChangedBy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cloudtrail: Option<Attribution>,
+    /// What to look up (not serialized); `None` for findings CloudTrail cannot explain.
+    #[serde(skip)]
+    pub key: Option<TrailKey>,
+}
+
+impl Trail {
+    pub fn key(resource_name: impl Into<String>, events: &'static [&'static str]) -> Trail {
+        Trail {
+            key: Some(TrailKey {
+                resource_name: resource_name.into(),
+                events,
+            }),
+            ..Trail::default()
+        }
+    }
+}
+
+/// What one resource's lookup gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// The events, most recent first (as `LookupEvents` returns them).
+    Events(Vec<TrailEvent>),
+    NotPermitted,
+    Failed(String),
+}
+
+/// The distinct resource names to look up, in first-seen order: only findings that carry a key
+/// (an in-sync config has none, so it makes no lookup).
+pub fn resources_to_look_up<'a>(keys: impl IntoIterator<Item = &'a Trail>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for k in keys.into_iter().filter_map(|t| t.key.as_ref()) {
+        if !out.contains(&k.resource_name) {
+            out.push(k.resource_name.clone());
+        }
+    }
+    out
+}
+
+/// Whether the events seen so far answer every key on `resource`: each has an event of its
+/// names (the latest of those comes first), so further pages cannot change the answer.
+pub fn answered<'a>(
+    resource: &str,
+    keys: impl IntoIterator<Item = &'a Trail>,
+    events: &[TrailEvent],
+) -> bool {
+    keys.into_iter()
+        .filter_map(|t| t.key.as_ref())
+        .filter(|k| k.resource_name == resource)
+        .all(|k| {
+            events
+                .iter()
+                .any(|e| k.events.contains(&e.event_name.as_str()))
+        })
+}
+
+/// Fills in each keyed finding's attribution from the lookups: the latest event whose name
+/// explains it; someone else's is the culprit (`changed_by`), lambda-trust's own is reported as
+/// such and never blamed.
+pub fn attribute(trail: &mut Trail, lookups: &BTreeMap<String, Lookup>) {
+    let Some(key) = &trail.key else {
+        return;
+    };
+    let attribution = match lookups.get(&key.resource_name) {
+        None => return,
+        Some(Lookup::NotPermitted) => Attribution::NotPermitted {
+            permission: PERMISSION,
+        },
+        Some(Lookup::Failed(reason)) => Attribution::Failed {
+            reason: reason.clone(),
+        },
+        Some(Lookup::Events(events)) => {
+            let latest = events
+                .iter()
+                .find(|e| key.events.contains(&e.event_name.as_str()));
+            match latest {
+                None => Attribution::NoEvent {
+                    days: LOOKBACK_DAYS,
+                },
+                Some(e) if e.is_own() => Attribution::AppliedByLambdaTrust {
+                    at: e.at.clone(),
+                    arn: e.arn.clone(),
+                    event_id: e.event_id.clone(),
+                },
+                Some(e) => {
+                    trail.changed_by = Some(e.changed_by());
+                    Attribution::Changed
+                }
+            }
+        }
+    };
+    trail.cloudtrail = Some(attribution);
+}
+
+/// The attribution as a phrase after the finding (`— UpdateAssumeRolePolicy by ARN at TIME`);
+/// `None` when there is nothing to say. A refused lookup is said by the caller once.
+pub fn phrase(trail: &Trail) -> Option<String> {
+    match (&trail.cloudtrail, &trail.changed_by) {
+        (Some(Attribution::Changed), Some(c)) => {
+            Some(format!("— {} by {} at {}", c.event, c.arn, c.at))
+        }
+        (Some(Attribution::AppliedByLambdaTrust { at, .. }), _) => {
+            Some(format!("— last applied by lambda-trust at {at}"))
+        }
+        (Some(Attribution::NoEvent { days }), _) => {
+            Some(format!("— no CloudTrail event in the last {days} days"))
+        }
+        (Some(Attribution::Failed { reason }), _) => Some(format!(
+            "— who changed it is unknown: the CloudTrail lookup failed: {reason}"
+        )),
+        _ => None,
+    }
+}
+
+/// The one sentence for a refused lookup.
+pub fn not_permitted_note() -> String {
+    format!(
+        "who changed it is unknown: CloudTrail refused {PERMISSION} (AccessDenied); allow {PERMISSION} to see who made each change"
+    )
+}
+
+/// Event names that can explain each kind of finding.
+pub mod events {
+    pub const TRUST: &[&str] = &["UpdateAssumeRolePolicy", "CreateRole"];
+    pub const ROLE_SETTINGS: &[&str] = &["UpdateRole", "UpdateRoleDescription", "CreateRole"];
+    pub const ROLE_TAGS: &[&str] = &["TagRole", "UntagRole", "CreateRole"];
+    pub const ATTACH: &[&str] = &["AttachRolePolicy"];
+    pub const DETACH: &[&str] = &["DetachRolePolicy", "DeletePolicy"];
+    pub const INLINE: &[&str] = &["PutRolePolicy", "DeleteRolePolicy"];
+    pub const BOUNDARY: &[&str] = &[
+        "PutRolePermissionsBoundary",
+        "DeleteRolePermissionsBoundary",
+        "CreateRole",
+    ];
+    pub const ROLE_GONE: &[&str] = &["DeleteRole", "CreateRole"];
+    pub const POLICY_GONE: &[&str] = &["DeletePolicy", "CreatePolicy"];
+    pub const POLICY_DOCUMENT: &[&str] = &[
+        "CreatePolicyVersion",
+        "SetDefaultPolicyVersion",
+        "DeletePolicyVersion",
+        "CreatePolicy",
+    ];
+    pub const POLICY_VERSIONS: &[&str] = &["CreatePolicyVersion", "DeletePolicyVersion"];
+    pub const POLICY_TAGS: &[&str] = &["UntagPolicy", "TagPolicy", "CreatePolicy"];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn event(id: &str, name: &str, at: &str, arn: &str, ua: &str) -> TrailEvent {
+        let record = json!({
+            "eventVersion": "1.08",
+            "userIdentity": {"type": "IAMUser", "arn": arn, "userName": arn.rsplit('/').next()},
+            "eventSource": "iam.amazonaws.com",
+            "sourceIPAddress": "203.0.113.7",
+            "userAgent": ua,
+        });
+        TrailEvent::from_lookup(id, name, at, None, Some(&record.to_string()))
+    }
+
+    const OURS: &str = "aws-sdk-rust/1.3.9 ua/2.1 api/iam/1.133.0 os/linux lang/rust/1.89.0 app/lambda-trust-0.1.0";
+    const MALLORY: &str = "arn:aws:iam::111122223333:user/mallory";
+
+    #[test]
+    fn the_latest_foreign_write_is_the_culprit() {
+        let mut t = Trail::key("R", events::TRUST);
+        let lookups = BTreeMap::from([(
+            "R".to_string(),
+            Lookup::Events(vec![
+                event(
+                    "e3",
+                    "TagRole",
+                    "2026-11-22T15:00:00Z",
+                    MALLORY,
+                    "aws-cli/2",
+                ),
+                event(
+                    "e2",
+                    "UpdateAssumeRolePolicy",
+                    "2026-11-22T14:37:52Z",
+                    MALLORY,
+                    "aws-cli/2",
+                ),
+                event(
+                    "e1",
+                    "CreateRole",
+                    "2026-11-20T09:00:00Z",
+                    "arn:aws:iam::111122223333:user/ci",
+                    OURS,
+                ),
+            ]),
+        )]);
+        attribute(&mut t, &lookups);
+        assert_eq!(t.cloudtrail, Some(Attribution::Changed));
+        let c = t.changed_by.as_ref().unwrap();
+        assert_eq!(
+            (
+                c.event.as_str(),
+                c.arn.as_str(),
+                c.name.as_deref(),
+                c.at.as_str(),
+                c.event_id.as_str()
+            ),
+            (
+                "UpdateAssumeRolePolicy",
+                MALLORY,
+                Some("mallory"),
+                "2026-11-22T14:37:52Z",
+                "e2"
+            )
+        );
+        assert_eq!(
+            phrase(&t).unwrap(),
+            "— UpdateAssumeRolePolicy by arn:aws:iam::111122223333:user/mallory at 2026-11-22T14:37:52Z"
+        );
+    }
+
+    #[test]
+    fn our_own_write_is_never_blamed() {
+        let mut t = Trail::key("R", events::TRUST);
+        let lookups = BTreeMap::from([(
+            "R".to_string(),
+            Lookup::Events(vec![
+                event(
+                    "e2",
+                    "UpdateAssumeRolePolicy",
+                    "2026-11-22T14:40:00Z",
+                    "arn:aws:iam::111122223333:user/ci",
+                    OURS,
+                ),
+                event(
+                    "e1",
+                    "UpdateAssumeRolePolicy",
+                    "2026-11-22T14:37:52Z",
+                    MALLORY,
+                    "aws-cli/2",
+                ),
+            ]),
+        )]);
+        attribute(&mut t, &lookups);
+        assert_eq!(t.changed_by, None);
+        assert_eq!(
+            phrase(&t).unwrap(),
+            "— last applied by lambda-trust at 2026-11-22T14:40:00Z"
+        );
+    }
+
+    #[test]
+    fn nothing_found_and_refused() {
+        let mut t = Trail::key("R", events::BOUNDARY);
+        let lookups = BTreeMap::from([("R".to_string(), Lookup::Events(vec![]))]);
+        attribute(&mut t, &lookups);
+        assert_eq!(
+            phrase(&t).unwrap(),
+            "— no CloudTrail event in the last 90 days"
+        );
+        let mut t = Trail::key("R", events::BOUNDARY);
+        attribute(
+            &mut t,
+            &BTreeMap::from([("R".to_string(), Lookup::NotPermitted)]),
+        );
+        assert_eq!(
+            t.cloudtrail,
+            Some(Attribution::NotPermitted {
+                permission: PERMISSION
+            })
+        );
+        assert_eq!(phrase(&t), None, "said once by the caller");
+    }
+
+    #[test]
+    fn assumed_role_sessions_are_named() {
+        let record = json!({"userIdentity": {"type": "AssumedRole",
+            "arn": "arn:aws:sts::111122223333:assumed-role/Admin/jane"}, "userAgent": "console.amazonaws.com"});
+        let e = TrailEvent::from_lookup(
+            "e",
+            "UpdateRole",
+            "t",
+            Some("Admin"),
+            Some(&record.to_string()),
+        );
+        assert_eq!(e.name.as_deref(), Some("jane"));
+    }
+
+    #[test]
+    fn only_keyed_findings_are_looked_up_once_each() {
+        let keys = [
+            Trail::key("R", events::TRUST),
+            Trail::default(),
+            Trail::key("R", events::ROLE_TAGS),
+            Trail::key("arn:aws:iam::1:policy/p", events::POLICY_DOCUMENT),
+        ];
+        assert_eq!(
+            resources_to_look_up(&keys),
+            vec!["R", "arn:aws:iam::1:policy/p"]
+        );
+        assert!(resources_to_look_up(&[Trail::default()]).is_empty());
+        let seen = vec![event("e", "TagRole", "t", MALLORY, "x")];
+        assert!(
+            !answered("R", &keys, &seen),
+            "the trust finding has no event yet"
+        );
+        assert!(answered("arn:aws:iam::1:policy/x", &keys, &seen));
+    }
+
+    #[test]
+    fn own_user_agents() {
+        assert!(is_own_user_agent(OURS));
+        assert!(is_own_user_agent("lambda-trust/0.1.0"));
+        assert!(!is_own_user_agent("aws-cli/2.15 Python/3.11"));
+        assert_eq!(app_name("0.1.0"), "lambda-trust-0.1.0");
+        assert_eq!(global_events_region("aws"), Some("us-east-1"));
+    }
+}
