@@ -466,7 +466,8 @@ fn no_false_alarms_on_guards_boundaries_denies_and_single_valued_keys() {
         assert!(row.trim_start().starts_with("ok"), "{row}");
         assert!(row.contains("fixed: 0f8c7a52"), "{row}");
         assert!(
-            !r.stdout.contains(&format!("role arn:aws:iam::{ACCOUNT}:role/{name}\n")),
+            !r.stdout
+                .contains(&format!("role arn:aws:iam::{ACCOUNT}:role/{name}\n")),
             "{name} has findings:\n{}",
             r.stdout
         );

@@ -1106,8 +1106,9 @@ fn corpus_answers() -> Vec<String> {
 #[test]
 fn same_verdicts_with_16_copies_at_once() {
     let alone = corpus_answers();
-    let copies: Vec<std::thread::JoinHandle<Vec<String>>> =
-        (0..16).map(|_| std::thread::spawn(corpus_answers)).collect();
+    let copies: Vec<std::thread::JoinHandle<Vec<String>>> = (0..16)
+        .map(|_| std::thread::spawn(corpus_answers))
+        .collect();
     for (i, c) in copies.into_iter().enumerate() {
         let busy = c.join().expect("a copy panicked");
         assert_eq!(busy, alone, "copy {i} differs");
@@ -1133,7 +1134,9 @@ fn invoke_counterexample_names_the_role_and_its_account() {
         "arn:aws:lambda:eu-west-1:222233334444:function:other-function"
     );
     assert!(evaluate(&invoke_input(&identity, None), &request(c)).allowed());
-    assert!(r[0].summary().contains(&format!("{role} may lambda:InvokeFunction")));
+    assert!(r[0]
+        .summary()
+        .contains(&format!("{role} may lambda:InvokeFunction")));
 
     // Principal-derived keys follow the named role: a grant for another account's principals
     // gives this role nothing.
@@ -1164,7 +1167,9 @@ fn invoke_counterexample_names_the_role_and_its_account() {
 /// request as malformed rather than evaluating it.
 #[test]
 fn single_valued_keys_get_one_value() {
-    let policy = doc(vec![json!({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "a"}, "StringLike": {"sts:ExternalId": "b*"}}})]);
+    let policy = doc(vec![
+        json!({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "a"}, "StringLike": {"sts:ExternalId": "b*"}}}),
+    ]);
     let r = prove_trust(&policy, ROLE_ARN, &spec(), BUDGET);
     assert_eq!(r[0].verdict, P, "{}", r[0].summary());
     let two = lambda_trust::iam::Request::new(
@@ -1178,7 +1183,9 @@ fn single_valued_keys_get_one_value() {
     assert_eq!(e.decision, lambda_trust::iam::Decision::Malformed);
     assert!(e.malformed.unwrap().contains("sts:ExternalId"));
     // A multivalued key may still carry several values.
-    let tags = doc(vec![json!({"Effect": "Allow", "Principal": "*", "Action": "sts:TagSession", "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": "a"}, "ForAnyValue:StringLike": {"aws:TagKeys": "b*"}}})]);
+    let tags = doc(vec![
+        json!({"Effect": "Allow", "Principal": "*", "Action": "sts:TagSession", "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": "a"}, "ForAnyValue:StringLike": {"aws:TagKeys": "b*"}}}),
+    ]);
     let r = prove_trust(&tags, ROLE_ARN, &spec(), BUDGET);
     let c = r[0].counterexample.as_ref().expect("a counterexample");
     assert_eq!(c.context["aws:TagKeys"].len(), 2, "{c:?}");

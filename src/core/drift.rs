@@ -15,9 +15,7 @@ use crate::core::verify::{self, Verification};
 use crate::error::Status;
 use crate::iam::arn::Arn;
 use crate::iam::normalize;
-use crate::iam::{
-    prove_invoke, prove_trust, LabeledPolicy, Policy, PropertyResult, Verdict,
-};
+use crate::iam::{prove_invoke, prove_trust, LabeledPolicy, Policy, PropertyResult, Verdict};
 
 /// Bumped whenever the JSON shape changes incompatibly.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -80,9 +80,12 @@ pub fn from_config(
 ) -> Result<Sides, PolicyError> {
     let trust = Policy::parse(&rendered.trust)?;
     let invoke = Policy::parse(&rendered.invoke)?;
-    let role = role_arn_override
-        .map(str::to_owned)
-        .or_else(|| rendered.account_id.is_some().then(|| role_arn(config, rendered)));
+    let role = role_arn_override.map(str::to_owned).or_else(|| {
+        rendered
+            .account_id
+            .is_some()
+            .then(|| role_arn(config, rendered))
+    });
     let mut spec = InvokeSpec::new(rendered.function_arns.clone());
     // Without a known account the role is a placeholder: its keys stay free.
     if let Some(role) = &role {

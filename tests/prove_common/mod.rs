@@ -4,8 +4,8 @@
 
 use lambda_trust::iam::prove::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use lambda_trust::iam::{
-    evaluate, Budget, Counterexample, EvalInput, LabeledPolicy, Policy, PropertyResult, Request, TrustSpec,
-    Verdict,
+    evaluate, Budget, Counterexample, EvalInput, LabeledPolicy, Policy, PropertyResult, Request,
+    TrustSpec, Verdict,
 };
 use serde_json::{json, Value};
 

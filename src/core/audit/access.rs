@@ -18,8 +18,8 @@ use crate::core::verify::PROOF_BUDGET;
 use crate::iam::arn::split;
 use crate::iam::{
     evaluate, prove_invoke, wildcard_match, ActionClause, Counterexample, Effect, EvalInput,
-    InvokeSpec, LabeledPolicy, Policy, PolicyVersion, PropertyResult, Request, ResourceClause, Statement,
-    Verdict,
+    InvokeSpec, LabeledPolicy, Policy, PolicyVersion, PropertyResult, Request, ResourceClause,
+    Statement, Verdict,
 };
 
 use super::findings::{request_json, Code, Finding};

@@ -20,8 +20,9 @@ pub struct Budget {
 }
 
 impl Budget {
-    /// Enough for every policy in the project's corpora with a wide margin (see BENCHMARKS.md,
-    /// "prover steps"), small enough to stop a pathological policy in seconds.
+    /// Enough for every policy in the project's corpora and reference inputs with a wide margin
+    /// (`tests/prove_corpus.rs`, `tests/prove_speed.rs`), small enough to stop a pathological
+    /// policy in seconds.
     pub const DEFAULT_STEPS: u64 = 20_000_000;
 
     pub const fn steps(steps: u64) -> Budget {

@@ -80,7 +80,8 @@ impl Setup<'_> {
                 .flat_map(|p| &p.policy.statements)
                 .flat_map(|s| &s.conditions)
                 .find(|c| c.key.eq_ignore_ascii_case("aws:PrincipalType"));
-            if let (Some(c), Some(t)) = (tested, role_caller(role).derived.get("aws:principaltype")) {
+            if let (Some(c), Some(t)) = (tested, role_caller(role).derived.get("aws:principaltype"))
+            {
                 context.retain(|k, _| !k.eq_ignore_ascii_case("aws:PrincipalType"));
                 context.insert(c.key.clone(), t.clone());
             }
@@ -120,14 +121,12 @@ impl Setup<'_> {
             first.as_ref().map(|a| a.account.as_str()),
             "111122223333",
         );
-        (0..)
-            .map(|n| match n {
-                0 => "other-function".to_owned(),
-                n => format!("other-function-{n}"),
-            })
-            .map(|name| Arn::function(&partition, &region, &account, &name, None).to_string())
-            .find(|arn| !self.covered(arn))
-            .unwrap_or_default()
+        // A target such as `*` covers every name: then any name will do (bounded search).
+        let arn = |name: &str| Arn::function(&partition, &region, &account, name, None).to_string();
+        std::iter::once(arn("other-function"))
+            .chain((1..100).map(|n| arn(&format!("other-function-{n}"))))
+            .find(|a| !self.covered(a))
+            .unwrap_or_else(|| arn("other-function"))
     }
 }
 

@@ -11,7 +11,6 @@
 //! account components are each literal or exactly `*`: then every unnamed account behaves like
 //! the fresh one.
 
-
 use super::super::model::{Condition, OperatorKind, Policy};
 use super::super::principal::arn_parts;
 use super::automaton::{Atom, Exhausted, Pattern, Product};

@@ -80,8 +80,10 @@ fn caller(arn: String) -> Caller {
 /// `aws:PrincipalType` is `AssumedRole` (IAM User Guide, global condition keys).
 pub(crate) fn role_caller(arn: &str) -> Caller {
     let mut c = caller(arn.to_owned());
-    c.derived
-        .insert("aws:principaltype".to_owned(), vec!["AssumedRole".to_owned()]);
+    c.derived.insert(
+        "aws:principaltype".to_owned(),
+        vec!["AssumedRole".to_owned()],
+    );
     c
 }
 
@@ -199,11 +201,7 @@ pub(crate) fn callers(
 }
 
 /// One caller per (account, kind, name class) of the wildcard tests.
-fn named_by_tests(
-    named: &Named,
-    tests: &[Atom],
-    meter: &Meter,
-) -> Result<Vec<String>, Exhausted> {
+fn named_by_tests(named: &Named, tests: &[Atom], meter: &Meter) -> Result<Vec<String>, Exhausted> {
     let mut out = Vec::new();
     for (p, a) in &named.accounts {
         for kind in Kind::ALL {

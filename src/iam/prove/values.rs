@@ -341,11 +341,7 @@ pub(crate) fn one_value(key: &KeyModel, lits: &[Lit], meter: &Meter) -> Outcome 
     }
 }
 
-fn string_witness(
-    key: &KeyModel,
-    lits: &[Lit],
-    meter: &Meter,
-) -> Result<Option<String>, String> {
+fn string_witness(key: &KeyModel, lits: &[Lit], meter: &Meter) -> Result<Option<String>, String> {
     let atoms: Vec<&Atom> = lits
         .iter()
         .filter_map(|l| key.tests[l.test].atom.as_ref())
