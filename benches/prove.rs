@@ -8,9 +8,9 @@
 use std::time::{Duration, Instant};
 
 use lambda_trust::iam::prove::samples;
-use lambda_trust::iam::{prove_invoke, prove_trust, LabeledPolicy, Verdict};
+use lambda_trust::iam::{prove_invoke, prove_trust, Budget, LabeledPolicy, Verdict};
 
-const BUDGET: Duration = Duration::from_secs(10);
+const BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
 const ROLE: &str = samples::ROLE_ARN;
 
 /// Median and maximum of `reps` timed runs of `f`, which must prove everything it checks.
@@ -59,7 +59,7 @@ fn main() {
         "invoke policy",
         samples::invoke_policy(&targets),
     )];
-    let invoke_spec = lambda_trust::iam::InvokeSpec { targets };
+    let invoke_spec = lambda_trust::iam::InvokeSpec::new(targets);
     report(
         "default trust + invoke documents (2 targets)",
         5.0,

@@ -3,7 +3,8 @@ benchmarks of `lambda-trust audit` (never used against real AWS).
 
 Usage:
   seed_audit.py ENDPOINT roles ACCOUNT N
-      N roles in ACCOUNT: one per finding code (see FINDINGS) and N - len(FINDINGS) clean ones
+      N roles in ACCOUNT: one per finding code (see finding_roles), one per pattern the audit
+      must not raise a false alarm on (see exact_roles), and the rest clean ones
       cycling through: a service role, a role of the account itself, a role trusting another
       partner (444455556666) with its own external ID, a lambda-trust-managed role locked to
       Genesys Cloud.
@@ -85,6 +86,34 @@ def finding_roles(account):
     ]
 
 
+def exact_roles(account):
+    """Patterns the audit must judge exactly, without a security finding: (name, trust
+    statements, inline policy, boundary document or None). All managed by lambda-trust."""
+    fn = f"arn:aws:lambda:us-east-1:{account}:function:lookup-customer"
+    retired = f"arn:aws:lambda:us-east-1:{account}:function:retired"
+    return [
+        # A single-valued key given two values is not a request: nobody gets in this way.
+        ("audit-exact-single-valued",
+         [locked(), {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole",
+                     "Condition": {"StringEquals": {"sts:ExternalId": "a"},
+                                   "StringLike": {"sts:ExternalId": "b*"}}}],
+         invoke(account), None),
+        # The Deny guard: the partner without a condition, everyone else's ID denied.
+        ("audit-exact-deny-guard",
+         [genesys(), {"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole",
+                      "Condition": {"StringNotEquals": {"sts:ExternalId": ORG_ID}}}],
+         invoke(account), None),
+        # A permissions boundary capping an identity policy that allows everything.
+        ("audit-exact-boundary", [locked()],
+         doc({"Effect": "Allow", "Action": "*", "Resource": "*"}), invoke(account)),
+        # An explicit Deny on one of two functions.
+        ("audit-exact-explicit-deny", [locked()],
+         doc({"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": [fn, retired]},
+             {"Effect": "Deny", "Action": "lambda:InvokeFunction", "Resource": retired}),
+         None),
+    ]
+
+
 def clean_role(account, i):
     kind = i % 4
     if kind == 0:
@@ -98,8 +127,9 @@ def clean_role(account, i):
     return (f"managed-{i:04d}", [locked()], invoke(account), MANAGED)
 
 
-def create(iam, name, statements, inline, tags):
-    iam.create_role(RoleName=name, AssumeRolePolicyDocument=doc(*statements), Tags=tags)
+def create(iam, name, statements, inline, tags, boundary=None):
+    extra = {"PermissionsBoundary": boundary} if boundary else {}
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=doc(*statements), Tags=tags, **extra)
     if inline:
         iam.put_role_policy(RoleName=name, PolicyName="invoke", PolicyDocument=inline)
 
@@ -115,7 +145,14 @@ def seed_roles(account, n):
             iam.create_policy_version(PolicyArn=arn, PolicyDocument=invoke(account),
                                       SetAsDefault=True)
             iam.attach_role_policy(RoleName=name, PolicyArn=arn)
-    for i in range(max(0, n - len(fixed))):
+    exact = exact_roles(account)
+    for name, statements, inline, boundary in exact:
+        boundary_arn = None
+        if boundary:
+            boundary_arn = iam.create_policy(PolicyName=f"{name}-boundary",
+                                             PolicyDocument=boundary)["Policy"]["Arn"]
+        create(iam, name, statements, inline, MANAGED, boundary_arn)
+    for i in range(max(0, n - len(fixed) - len(exact))):
         create(iam, *clean_role(account, i))
 
 

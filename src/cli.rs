@@ -194,7 +194,11 @@ Verdicts:
   proved          holds for every request
   counterexample  a concrete request that breaks it, confirmed by the evaluator, with the
                   statement that lets it in (or, for \"…-allowed\", the one that refuses it)
-  unknown         the prover cannot decide (policy variables, time budget…); never a silent pass
+  unknown         the prover cannot decide (policy variables, step budget…); never a silent pass
+
+The budget is counted in steps (units of work), so a verdict never depends on how busy the
+machine is; --budget-ms adds an optional wall-clock cap on top (a cap that fires is `unknown`,
+with that reason).
 
 Exit 0 when every property is proved, 3 on any counterexample or unknown, 1 on bad input.
 
@@ -516,9 +520,13 @@ pub struct ProveArgs {
     /// --trust-policy, a placeholder].
     #[arg(long, value_name = "ARN")]
     pub role_arn: Option<String>,
-    /// Time budget per side (trust, invoke) in milliseconds; past it a property is `unknown`.
-    #[arg(long, value_name = "N", default_value_t = 2000)]
-    pub budget_ms: u64,
+    /// Step budget per side (trust, invoke), in units of work; past it a property is `unknown`.
+    #[arg(long, value_name = "N", default_value_t = crate::iam::Budget::DEFAULT_STEPS)]
+    pub budget_steps: u64,
+    /// Optional wall-clock cap per run in milliseconds, on top of the step budget; when it fires
+    /// the properties still undecided are `unknown` (the answer may then vary with machine load).
+    #[arg(long, value_name = "MS")]
+    pub budget_ms: Option<u64>,
 }
 
 /// A partner preset for `audit --partner`.

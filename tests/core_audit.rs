@@ -63,6 +63,7 @@ fn genesys() -> AuditOptions {
     AuditOptions {
         partners: vec![GENESYS.into()],
         config: None,
+        region: Some("us-east-1".into()),
     }
 }
 
@@ -172,8 +173,14 @@ fn beyond_invoke_and_all_functions() {
     assert_eq!(codes(&rep), vec!["beyond-invoke", "all-functions"]);
     assert_eq!(rep.invokable, vec!["*"]);
     for f in &rep.findings {
-        assert!(f.counterexample.is_some(), "{f:?}");
+        let c = f.counterexample.as_ref().unwrap_or_else(|| panic!("{f:?}"));
+        assert_eq!(c["principal"], format!("arn:aws:iam::{OWN}:role/broad"));
     }
+    // The wildcard's request names a function in the role's own account and region.
+    assert_eq!(
+        rep.findings[1].counterexample.as_ref().unwrap()["resource"],
+        format!("arn:aws:lambda:us-east-1:{OWN}:function:other-function")
+    );
     let beyond = &rep.findings[0];
     assert_ne!(
         beyond.counterexample.as_ref().unwrap()["action"],
@@ -412,10 +419,10 @@ fn a_boundary_caps_what_the_role_can_do() {
         },
     );
     let rep = audit_role(&iam, &r, &genesys()).unwrap();
-    // The inline policy lists "*" as invokable (so all-functions), but the boundary keeps the
-    // role to invoking FN: nothing beyond invoke, and no confirmed wildcard request.
-    assert_eq!(codes(&rep), vec!["all-functions"]);
-    assert!(rep.findings[0].counterexample.is_none());
+    // The inline policy allows "*", but the boundary keeps the role to invoking FN: the
+    // effective invokable set is FN, nothing beyond invoke, no wildcard.
+    assert_eq!(rep.invokable, vec![FN]);
+    assert!(rep.findings.is_empty(), "{:#?}", rep.findings);
     // Without the boundary read, nothing is proved about the role's access.
     iam.policies.clear();
     let rep = audit_role(&iam, &r, &genesys()).unwrap();
@@ -456,4 +463,132 @@ fn aws_managed_policies_are_read_only_for_roles_that_name_a_partner() {
         policies_to_read(&iam, &genesys()),
         vec![read_only, lambda_role]
     );
+}
+
+// The four patterns of "no false alarms": none yields a security finding, and the external-ID
+// and invokable sets are exact.
+
+/// Pattern 1: a single-valued key given two values is not a request. Two tests on
+/// sts:ExternalId for anyone admit nobody, so only the partner (with ORG) gets in.
+#[test]
+fn single_valued_keys_raise_no_false_alarm() {
+    let mut t = locked();
+    t["Statement"].as_array_mut().unwrap().push(json!({"Effect": "Allow", "Principal": "*",
+        "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"sts:ExternalId": "a"}, "StringLike": {"sts:ExternalId": "b*"}}}));
+    let r = report(role("single-valued", t));
+    assert_eq!(r.external_ids.kind, "fixed");
+    assert_eq!(r.external_ids.values, vec![ORG]);
+    assert!(r.findings.is_empty(), "{:#?}", r.findings);
+}
+
+/// Pattern 2: the Deny guard — allow the partner without a condition, deny every request whose
+/// ID differs (StringNotEquals, StringNotLike, the IfExists forms, with or without Null).
+#[test]
+fn a_deny_guard_fixes_the_external_id() {
+    for guard in [
+        json!({"StringNotEquals": {"sts:ExternalId": ORG}}),
+        json!({"StringNotEqualsIfExists": {"sts:ExternalId": ORG}}),
+        json!({"StringNotLike": {"sts:ExternalId": ORG}}),
+        json!({"StringNotLikeIfExists": {"sts:ExternalId": ORG}}),
+    ] {
+        let mut t = genesys_trust(Value::Null);
+        t["Statement"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"Effect": "Deny", "Principal": "*",
+            "Action": "sts:AssumeRole", "Condition": guard}));
+        let r = report(role("guarded", t));
+        assert_eq!(r.external_ids.kind, "fixed", "{guard}");
+        assert_eq!(r.external_ids.values, vec![ORG], "{guard}");
+        assert!(r.findings.is_empty(), "{guard}: {:#?}", r.findings);
+    }
+    // A guard pinning the ID under a broader Allow pattern: exactly that ID.
+    let mut t = genesys_trust(json!({"StringLike": {"sts:ExternalId": "0f8c*"}}));
+    t["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"Effect": "Deny", "Principal": "*",
+        "Action": "sts:AssumeRole", "Condition": {"StringNotEquals": {"sts:ExternalId": ORG}}}));
+    let r = report(role("guarded-under-pattern", t));
+    assert_eq!(r.external_ids.kind, "fixed");
+    assert_eq!(r.external_ids.values, vec![ORG]);
+    assert!(r.findings.is_empty(), "{:#?}", r.findings);
+    // A guard with a wildcard accepts a pattern: reported as such, with the pattern.
+    let mut t = genesys_trust(Value::Null);
+    t["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"Effect": "Deny", "Principal": "*",
+        "Action": "sts:AssumeRole", "Condition": {"StringNotLike": {"sts:ExternalId": "0f8c*"}}}));
+    let r = report(role("guarded-pattern", t));
+    assert_eq!(r.external_ids.kind, "pattern");
+    assert_eq!(r.external_ids.values, vec!["0f8c*"]);
+    assert_eq!(codes(&r), vec!["external-id-pattern"]);
+    // Null false inside the guard exempts requests without the key: they get in.
+    let mut t = genesys_trust(Value::Null);
+    t["Statement"].as_array_mut().unwrap().push(json!({"Effect": "Deny", "Principal": "*",
+        "Action": "sts:AssumeRole", "Condition": {"StringNotEquals": {"sts:ExternalId": ORG}, "Null": {"sts:ExternalId": "false"}}}));
+    let r = report(role("leaky-guard", t));
+    assert_eq!(r.external_ids.kind, "any");
+    assert_eq!(codes(&r), vec!["no-external-id"]);
+    // A Null guard alone leaves any value in.
+    let mut t = genesys_trust(Value::Null);
+    t["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"Effect": "Deny", "Principal": "*",
+        "Action": "sts:AssumeRole", "Condition": {"Null": {"sts:ExternalId": "true"}}}));
+    let r = report(role("null-guard", t));
+    assert_eq!(r.external_ids.kind, "any");
+    assert_eq!(codes(&r), vec!["no-external-id"]);
+}
+
+/// Pattern 4: an explicit Deny on one function (also by qualifier or wildcard) takes it out of
+/// the invokable set.
+#[test]
+fn an_explicit_deny_removes_functions_from_the_invokable_set() {
+    let other = "arn:aws:lambda:us-east-1:111122223333:function:retired";
+    let cases = [
+        (
+            json!("arn:aws:lambda:us-east-1:111122223333:function:ret*"),
+            vec![FN.to_owned()],
+        ),
+        (json!([other, format!("{other}:*")]), vec![FN.to_owned()]),
+    ];
+    for (denied, want) in cases {
+        let mut r = role("denied", locked());
+        r.inline = vec![(
+            "p".into(),
+            json!({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": [FN, other, format!("{other}:*")]},
+                {"Effect": "Deny", "Action": "lambda:*", "Resource": denied}]}),
+        )];
+        let rep = report(r);
+        assert_eq!(rep.invokable, want, "{denied}");
+        assert!(rep.findings.is_empty(), "{denied}: {:#?}", rep.findings);
+    }
+    // A Deny on the unqualified ARN leaves its qualifiers invokable.
+    let mut r = role("denied-unqualified", locked());
+    r.inline = vec![(
+        "p".into(),
+        json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": [FN, other, format!("{other}:*")]},
+            {"Effect": "Deny", "Action": "lambda:*", "Resource": other}]}),
+    )];
+    assert_eq!(
+        report(r).invokable,
+        vec![FN.to_owned(), format!("{other}:*")]
+    );
+    // A Deny on everything but FN caps a wildcard grant to FN.
+    let mut r = role("denied-wildcard", locked());
+    r.inline = vec![(
+        "p".into(),
+        json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "*"},
+            {"Effect": "Deny", "Action": "*", "NotResource": FN}]}),
+    )];
+    let rep = report(r);
+    assert_eq!(rep.invokable, vec![FN]);
+    assert!(rep.findings.is_empty(), "{:#?}", rep.findings);
 }

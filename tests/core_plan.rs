@@ -1524,3 +1524,33 @@ fn role_at_another_path_is_not_silently_in_sync() {
         assert!(err.to_string().contains("(hint: "), "{err}");
     }
 }
+
+/// Another principal published a broader invoke-policy version v2 as the default: v1 (ours) is
+/// the non-default version now. The latent-access finding names v2 as the default and v1 as the
+/// non-default one, never "non-default version v2".
+#[test]
+fn a_broader_default_published_elsewhere_names_the_non_default_version() {
+    let c = example();
+    let (d, mut o) = synced(&c);
+    let mine = d.policies[0].document.clone();
+    let mut broad = mine.clone();
+    broad["Statement"][0]["Resource"] = json!("*");
+    set_invoke(&mut o, broad);
+    let mut vs = versions(2, 2);
+    vs[0].document = Some(mine);
+    ours(&mut o).versions = vs;
+    ours(&mut o).default_version_id = "v2".into();
+    let f = findings(&d, &o, OWNED);
+    let latent: Vec<&Finding> = f
+        .iter()
+        .filter(|f| f.message.starts_with("latent access"))
+        .collect();
+    assert_eq!(latent.len(), 1, "{f:#?}");
+    let m = &latent[0].message;
+    assert!(
+        m.contains("version v2 is the default (non-default version v1)"),
+        "{m}"
+    );
+    assert!(!m.contains("non-default version v2"), "{m}");
+    assert_eq!(latent[0].severity, Severity::Security);
+}

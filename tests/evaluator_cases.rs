@@ -166,7 +166,7 @@ impl Case {
     }
 }
 
-use Decision::{Allow, ExplicitDeny, ImplicitDeny};
+use Decision::{Allow, ExplicitDeny, ImplicitDeny, Malformed};
 
 fn cases() -> Vec<Case> {
     let session = format!("arn:aws:sts::{GENESYS}:assumed-role/SomeRole/sess");
@@ -205,8 +205,12 @@ fn cases() -> Vec<Case> {
         Case::trust("context key in other case", TRUST).ctx("STS:EXTERNALID", EXTERNAL_ID).expect(Allow),
         // "Principal": a partition is part of the account ARN.
         Case::trust("same account id in another partition", TRUST).principal("arn:aws-us-gov:iam::765628985471:root").external_id(EXTERNAL_ID).expect(ImplicitDeny),
-        // "Single-valued vs multivalued context keys": our documented choice, a plain operator matches if any request value matches.
-        Case::trust("external id given twice, one right", TRUST).external_id("wrong").external_id(EXTERNAL_ID).expect(Allow),
+        // "Single-valued vs multivalued context keys": sts:ExternalId is single-valued, so a request giving it two values does not exist: refused as malformed, not evaluated.
+        Case::trust("external id given twice, one right", TRUST).external_id("wrong").external_id(EXTERNAL_ID).expect(Malformed),
+        // The same for aws:SourceIp (single-valued), even when neither value matters.
+        Case::trust("source ip given twice", TRUST).external_id(EXTERNAL_ID).ctx("aws:SourceIp", "10.0.0.1").ctx("aws:SourceIp", "10.0.0.2").expect(Malformed),
+        // A multivalued key (aws:TagKeys) may carry several values.
+        Case::trust("tag keys given twice", TRUST).external_id(EXTERNAL_ID).ctx("aws:TagKeys", "a").ctx("aws:TagKeys", "b").expect(Allow),
         // "Principal": a bare account ID is the same as the account's root ARN.
         Case::trust("bare account id principal", &p(r#"{"Effect":"Allow","Principal":{"AWS":"765628985471"},"Action":"sts:AssumeRole"}"#)).principal(&session).expect(Allow),
         // "Principal": a role principal matches sessions of that role.

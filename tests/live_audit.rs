@@ -67,7 +67,7 @@ fn two_hundred_roles_every_finding_code_paginated() {
     // One pass: STS for the account, then the pages, following the markers; nothing else.
     let calls = env.proxy.calls();
     let gaad: Vec<_> = calls.iter().filter(|c| c.matches(GAAD)).collect();
-    // 200 roles + 1 customer managed policy, 50 entries a page.
+    // 200 roles + 2 customer managed policies, 50 entries a page.
     assert_eq!(gaad.len(), 5, "{:?}", env.proxy.summary());
     assert_eq!(gaad[0].param("Marker"), None);
     for (i, c) in gaad.iter().enumerate().skip(1) {
@@ -97,6 +97,10 @@ fn two_hundred_roles_every_finding_code_paginated() {
         ("audit-latent-version", vec!["latent-version"]),
         ("audit-unmanaged", vec!["unmanaged"]),
         ("GenesysLambdaInvoker", vec![]),
+        ("audit-exact-single-valued", vec![]),
+        ("audit-exact-deny-guard", vec![]),
+        ("audit-exact-boundary", vec![]),
+        ("audit-exact-explicit-deny", vec![]),
     ];
     for (role, codes) in want {
         assert_eq!(
@@ -116,8 +120,8 @@ fn two_hundred_roles_every_finding_code_paginated() {
             assert!(codes.is_empty(), "{role}: {codes:?}");
         }
     }
-    // 11 finding/clean roles + 47 managed roles (every 4th of the 189 fillers).
-    assert_eq!(report["summary"]["roles_reported"], 58);
+    // 11 finding/clean roles + 4 exact ones + 46 managed roles (every 4th of the 185 fillers).
+    assert_eq!(report["summary"]["roles_reported"], 61);
 
     let r = env.run_raw(&["audit", "--partner", "genesys-cloud"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
@@ -399,4 +403,73 @@ fn aws_managed_policies_of_reported_roles_are_read_one_by_one() {
     assert_eq!(proxy.count("GetPolicyVersion"), 1);
     assert_eq!(proxy.calls().len(), 4, "{:?}", proxy.summary());
     assert_eq!(report["summary"]["calls"], 4);
+}
+
+/// The patterns people really write that must not raise a false alarm: a single-valued key
+/// given two values, a Deny guard on the external ID, a boundary capping `*`, an explicit Deny
+/// on one function. No security finding in any format, and exact external-ID and invokable sets.
+#[test]
+fn no_false_alarms_on_guards_boundaries_denies_and_single_valued_keys() {
+    let env = Env::new();
+    seed(&env, 15);
+    let exact = [
+        "audit-exact-single-valued",
+        "audit-exact-deny-guard",
+        "audit-exact-boundary",
+        "audit-exact-explicit-deny",
+    ];
+    let function = |name: &str| format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:{name}");
+
+    let r = env.run_raw(&["audit", "--partner", "genesys-cloud", "--format", "json"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let report = json_of(&r);
+    for name in exact {
+        let role = report["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["role"] == name)
+            .unwrap_or_else(|| panic!("{name} is reported"));
+        assert_eq!(role["findings"], serde_json::json!([]), "{name}");
+        assert_eq!(
+            role["external_ids"],
+            serde_json::json!({"kind": "fixed", "values": ["0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"]}),
+            "{name}"
+        );
+        assert_eq!(
+            role["invokable"],
+            serde_json::json!([function("lookup-customer")]),
+            "{name}"
+        );
+    }
+
+    let r = env.run_raw(&["audit", "--partner", "genesys-cloud", "--format", "sarif"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let sarif = json_of(&r);
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for result in results {
+        let role = result["locations"][0]["logicalLocations"][0]["name"]
+            .as_str()
+            .unwrap();
+        assert!(!exact.contains(&role), "{result}");
+    }
+
+    let r = env.run_raw(&["audit", "--partner", "genesys-cloud"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    for name in exact {
+        let row = r
+            .stdout
+            .lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(name))
+            .unwrap_or_else(|| panic!("{name} in the table:\n{}", r.stdout));
+        assert!(row.trim_start().starts_with("ok"), "{row}");
+        assert!(row.contains("fixed: 0f8c7a52"), "{row}");
+        assert!(
+            !r.stdout
+                .contains(&format!("role arn:aws:iam::{ACCOUNT}:role/{name}\n")),
+            "{name} has findings:\n{}",
+            r.stdout
+        );
+    }
 }

@@ -4,7 +4,9 @@
 mod prove_common;
 
 use lambda_trust::iam::prove::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
-use lambda_trust::iam::{evaluate, prove_invoke, prove_trust, InvokeSpec, LabeledPolicy, Verdict};
+use lambda_trust::iam::{
+    evaluate, prove_invoke, prove_trust, Budget, InvokeSpec, LabeledPolicy, Verdict,
+};
 use prove_common::*;
 use serde_json::{json, Value};
 
@@ -570,6 +572,65 @@ fn trust_cases() -> Vec<TrustCase> {
             P,
             P,
         ),
+        // Issue pattern 1: a single-valued key given several values is not a request. Safe
+        // once that is respected: proved.
+        t(
+            "single-valued: two tests on sts:ExternalId for anyone",
+            vec![
+                good.clone(),
+                json!({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "a"}, "StringLike": {"sts:ExternalId": "b*"}}}),
+            ],
+            P,
+            P,
+        ),
+        t(
+            "single-valued: aws:SourceIp inside and outside a range",
+            vec![
+                good.clone(),
+                json!({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}, "ForAnyValue:NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}),
+            ],
+            P,
+            P,
+        ),
+        t(
+            "single-valued: the partner with two tests on the id",
+            vec![
+                good.clone(),
+                allow_partner(
+                    json!({"StringEquals": {"sts:ExternalId": "x"}, "StringLike": {"sts:ExternalId": "y*"}}),
+                ),
+            ],
+            P,
+            P,
+        ),
+        // Issue pattern 2: the Deny guard — allow the partner, deny everyone whose ID differs.
+        t(
+            "Deny guard: StringNotEquals on the id",
+            vec![
+                without(good.clone(), "Condition"),
+                json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"StringNotEquals": {"sts:ExternalId": EXTERNAL_ID}}}),
+            ],
+            P,
+            P,
+        ),
+        t(
+            "Deny guard: StringNotLikeIfExists on the id",
+            vec![
+                without(good.clone(), "Condition"),
+                json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"StringNotLikeIfExists": {"sts:ExternalId": EXTERNAL_ID}}}),
+            ],
+            P,
+            P,
+        ),
+        t(
+            "Deny guard with a wildcard lets a pattern through",
+            vec![
+                without(good.clone(), "Condition"),
+                json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"StringNotLike": {"sts:ExternalId": "0f8c*"}}}),
+            ],
+            C,
+            P,
+        ),
         t(
             "Deny on source IP range leaves the rest",
             vec![
@@ -891,6 +952,38 @@ fn invoke_cases() -> Vec<InvokeCase> {
             P,
             P,
         ),
+        // Issue pattern 3: a permissions boundary capping a broad identity policy.
+        i(
+            "boundary capping * on *",
+            vec![vec![allow(json!("*"), json!("*"))]],
+            Some(vec![allow(inv(), json!([F]))]),
+            vec![F],
+            P,
+            P,
+        ),
+        // Issue pattern 4: an explicit Deny on one function.
+        i(
+            "explicit Deny on one function",
+            vec![vec![
+                allow(inv(), json!([F, G])),
+                json!({"Effect": "Deny", "Action": "lambda:InvokeFunction", "Resource": G}),
+            ]],
+            None,
+            vec![F],
+            P,
+            P,
+        ),
+        i(
+            "explicit Deny on every qualifier of one function",
+            vec![vec![
+                allow(inv(), json!([F, format!("{F}:*"), G])),
+                json!({"Effect": "Deny", "Action": "lambda:*", "Resource": [G, format!("{F}:*")]}),
+            ]],
+            None,
+            vec![F],
+            P,
+            P,
+        ),
         i(
             "boundary Deny narrows",
             vec![vec![allow(json!("lambda:*"), json!([F]))]],
@@ -921,9 +1014,7 @@ fn invoke_corpus() {
             .boundary
             .clone()
             .map(|s| LabeledPolicy::new("boundary", doc(s)));
-        let spec = InvokeSpec {
-            targets: case.targets.iter().map(|s| s.to_string()).collect(),
-        };
+        let spec = InvokeSpec::new(case.targets.iter().map(|s| s.to_string()).collect());
         let r = prove_invoke(&identity, boundary.as_ref(), &spec, BUDGET);
         if let Some(c) = &r[0].counterexample {
             let req = request(c);
@@ -950,14 +1041,12 @@ fn no_budget_is_unknown() {
         &doc(vec![allow_partner(ext())]),
         ROLE_ARN,
         &spec(),
-        std::time::Duration::ZERO,
+        Budget::steps(0),
     );
     assert_eq!(r[0].verdict, U, "{}", r[0].summary());
     let identity = vec![LabeledPolicy::new("p", doc(vec![allow(inv(), json!([F]))]))];
-    let spec = InvokeSpec {
-        targets: vec![F.to_owned()],
-    };
-    let r = prove_invoke(&identity, None, &spec, std::time::Duration::ZERO);
+    let spec = InvokeSpec::new(vec![F.to_owned()]);
+    let r = prove_invoke(&identity, None, &spec, Budget::steps(0));
     assert_eq!(r[0].verdict, U, "{}", r[0].summary());
 }
 
@@ -985,4 +1074,119 @@ fn summary_line_and_json_shape() {
     let ok = serde_json::to_value(&r[1]).unwrap();
     assert_eq!(ok["verdict"], "proved");
     assert!(ok["counterexample"].is_null());
+}
+
+/// Every verdict and summary of the corpus, in order.
+fn corpus_answers() -> Vec<String> {
+    let mut out = Vec::new();
+    for case in trust_cases() {
+        let r = prove_trust(&doc(case.statements.clone()), ROLE_ARN, &spec(), BUDGET);
+        out.extend(r.iter().map(|r| format!("{}: {}", case.name, r.summary())));
+    }
+    for case in invoke_cases() {
+        let identity: Vec<LabeledPolicy> = case
+            .identity
+            .iter()
+            .enumerate()
+            .map(|(n, s)| LabeledPolicy::new(format!("policy-{n}"), doc(s.clone())))
+            .collect();
+        let boundary = case
+            .boundary
+            .clone()
+            .map(|s| LabeledPolicy::new("boundary", doc(s)));
+        let spec = InvokeSpec::new(case.targets.iter().map(|s| s.to_string()).collect());
+        let r = prove_invoke(&identity, boundary.as_ref(), &spec, BUDGET);
+        out.extend(r.iter().map(|r| format!("{}: {}", case.name, r.summary())));
+    }
+    out
+}
+
+/// The budget is counted in steps, not time: the corpus gets the same answers alone and with
+/// 16 copies running at once (on a 2-core runner, each copy gets an eighth of a core).
+#[test]
+fn same_verdicts_with_16_copies_at_once() {
+    let alone = corpus_answers();
+    let copies: Vec<std::thread::JoinHandle<Vec<String>>> = (0..16)
+        .map(|_| std::thread::spawn(corpus_answers))
+        .collect();
+    for (i, c) in copies.into_iter().enumerate() {
+        let busy = c.join().expect("a copy panicked");
+        assert_eq!(busy, alone, "copy {i} differs");
+    }
+}
+
+/// With the role known, an invoke counterexample names it and a function in its own account
+/// and region that is not a target — never a placeholder.
+#[test]
+fn invoke_counterexample_names_the_role_and_its_account() {
+    let role = "arn:aws:iam::222233334444:role/ops/GenesysLambdaInvoker";
+    let target = "arn:aws:lambda:eu-west-1:222233334444:function:lookup";
+    let identity = vec![LabeledPolicy::new(
+        "p",
+        doc(vec![allow(inv(), json!("arn:aws:lambda:*:*:function:*"))]),
+    )];
+    let spec = InvokeSpec::new(vec![target.to_owned()]).for_role(role, Some("eu-west-1".into()));
+    let r = prove_invoke(&identity, None, &spec, BUDGET);
+    let c = r[0].counterexample.as_ref().expect("a counterexample");
+    assert_eq!(c.principal, role);
+    assert_eq!(
+        c.resource,
+        "arn:aws:lambda:eu-west-1:222233334444:function:other-function"
+    );
+    assert!(evaluate(&invoke_input(&identity, None), &request(c)).allowed());
+    assert!(r[0]
+        .summary()
+        .contains(&format!("{role} may lambda:InvokeFunction")));
+
+    // Principal-derived keys follow the named role: a grant for another account's principals
+    // gives this role nothing.
+    let other_account = vec![LabeledPolicy::new(
+        "p",
+        doc(vec![
+            allow(inv(), json!([target])),
+            with(
+                allow(json!("*"), json!("*")),
+                "Condition",
+                json!({"StringEquals": {"aws:PrincipalAccount": "999988887777"}}),
+            ),
+        ]),
+    )];
+    let r = prove_invoke(&other_account, None, &spec, BUDGET);
+    assert_eq!(r[0].verdict, P, "{}", r[0].summary());
+    // Without the role, the key is free: the prover must assume the worst.
+    let r = prove_invoke(
+        &other_account,
+        None,
+        &InvokeSpec::new(vec![target.to_owned()]),
+        BUDGET,
+    );
+    assert_eq!(r[0].verdict, C, "{}", r[0].summary());
+}
+
+/// A counterexample never gives a single-valued key two values; the evaluator refuses such a
+/// request as malformed rather than evaluating it.
+#[test]
+fn single_valued_keys_get_one_value() {
+    let policy = doc(vec![
+        json!({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "a"}, "StringLike": {"sts:ExternalId": "b*"}}}),
+    ]);
+    let r = prove_trust(&policy, ROLE_ARN, &spec(), BUDGET);
+    assert_eq!(r[0].verdict, P, "{}", r[0].summary());
+    let two = lambda_trust::iam::Request::new(
+        format!("arn:aws:iam::{FOREIGN}:root"),
+        "sts:AssumeRole",
+        ROLE_ARN,
+    )
+    .with_context("sts:ExternalId", "a")
+    .with_context("sts:ExternalId", "b");
+    let e = evaluate(&trust_input(&policy), &two);
+    assert_eq!(e.decision, lambda_trust::iam::Decision::Malformed);
+    assert!(e.malformed.unwrap().contains("sts:ExternalId"));
+    // A multivalued key may still carry several values.
+    let tags = doc(vec![
+        json!({"Effect": "Allow", "Principal": "*", "Action": "sts:TagSession", "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": "a"}, "ForAnyValue:StringLike": {"aws:TagKeys": "b*"}}}),
+    ]);
+    let r = prove_trust(&tags, ROLE_ARN, &spec(), BUDGET);
+    let c = r[0].counterexample.as_ref().expect("a counterexample");
+    assert_eq!(c.context["aws:TagKeys"].len(), 2, "{c:?}");
 }

@@ -5,12 +5,16 @@
 //! - `proved` ⇒ no sampled request outside the intended set is allowed;
 //! - a sampled request outside the intended set is allowed ⇒ not `proved` (and in practice a
 //!   counterexample);
-//! - `counterexample` ⇒ the evaluator allows it and it is outside the intended set;
+//! - `counterexample` ⇒ the evaluator allows it (so it is well-formed: a single-valued key such
+//!   as `sts:ExternalId` has one value) and it is outside the intended set; the sampled
+//!   requests give single-valued keys one value only, as AWS does;
+//! - invoke counterexamples for a named role come from that role;
 //! - adding a Deny never turns `proved` into `counterexample`; statement order and
 //!   string-vs-array forms never change a verdict.
 
 mod prove_common;
 
+use lambda_trust::iam::keys::malformed_context;
 use lambda_trust::iam::prove::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use lambda_trust::iam::{
     evaluate, prove_invoke, prove_trust, InvokeSpec, LabeledPolicy, Policy, Request, Verdict,
@@ -223,7 +227,6 @@ fn trust_samples() -> Vec<Request> {
         vec!["other"],
         vec![&upper],
         vec!["0f8c"],
-        vec![EXTERNAL_ID, "other"],
     ];
     let ips: [Option<&str>; 3] = [None, Some("10.1.2.3"), Some("192.0.2.1")];
     let nums: [Option<&str>; 3] = [None, Some("3"), Some("10")];
@@ -385,6 +388,8 @@ fn invoke_conditions() -> Vec<Value> {
         json!({"StringEquals": {"aws:RequestedRegion": "us-east-1"}}),
         json!({"StringNotEqualsIfExists": {"aws:RequestedRegion": "us-east-1"}}),
         json!({"Null": {"aws:SourceIp": "true"}}),
+        json!({"StringEquals": {"aws:PrincipalAccount": "111122223333"}}),
+        json!({"StringNotEquals": {"aws:SourceIp": ["10.0.0.1", "10.0.0.2"]}}),
     ]
 }
 
@@ -414,7 +419,7 @@ fn invoke_doc(stmts: &[InvokeStmt]) -> Policy {
         .collect())
 }
 
-fn invoke_samples() -> Vec<Request> {
+fn invoke_samples(principal: &str) -> Vec<Request> {
     let acts = [
         "lambda:InvokeFunction",
         "LAMBDA:invokefunction",
@@ -435,7 +440,7 @@ fn invoke_samples() -> Vec<Request> {
     for a in acts {
         for r in &res {
             for ctx in 0..4 {
-                let mut q = Request::new("the-role", a, r.clone());
+                let mut q = Request::new(principal, a, r.clone());
                 if ctx & 1 == 1 {
                     q = q.with_context("aws:SourceIp", "10.1.2.3");
                 }
@@ -467,8 +472,13 @@ proptest! {
         boundary in prop::option::weighted(0.4, prop::collection::vec(invoke_stmt(), 1..3)),
         targets in prop::collection::vec(0..4usize, 1..3),
         good in any::<bool>(),
+        named in any::<bool>(),
     ) {
-        let spec = InvokeSpec { targets: targets.iter().map(|t| targets_pool()[*t].clone()).collect() };
+        let mut spec = InvokeSpec::new(targets.iter().map(|t| targets_pool()[*t].clone()).collect());
+        if named {
+            spec = spec.for_role(ROLE_ARN, Some("us-east-1".to_owned()));
+        }
+        let principal = if named { ROLE_ARN } else { "the-role" };
         let mut identity: Vec<LabeledPolicy> = policies.iter().enumerate().map(|(i, s)| LabeledPolicy::new(format!("p{i}"), invoke_doc(s))).collect();
         if good {
             // The intended grant, so that narrowing Denies and boundaries get exercised.
@@ -485,15 +495,19 @@ proptest! {
         let intended = |q: &Request| q.action.eq_ignore_ascii_case("lambda:InvokeFunction") && covered(&q.resource);
         if let Some(c) = &r[0].counterexample {
             let q = request(c);
+            prop_assert_eq!(malformed_context(&q.context), None);
             prop_assert!(evaluate(&input, &q).allowed());
             prop_assert!(!intended(&q));
+            prop_assert_eq!(&q.principal, principal);
+            // Never a placeholder account: a function the prover names is in the role's account.
+            prop_assert!(!q.resource.contains(":000000000000:"), "{}", q.resource);
         }
-        let violation = invoke_samples().into_iter().find(|q| evaluate(&input, q).allowed() && !intended(q));
+        let violation = invoke_samples(principal).into_iter().find(|q| evaluate(&input, q).allowed() && !intended(q));
         if let Some(v) = violation {
             prop_assert_eq!(r[0].verdict, Verdict::Counterexample, "sampled violation {:?}: {}", v, r[0].summary());
         }
         // Every granted literal ARN, with no context.
-        let refused = spec.targets.iter().filter(|t| !t.contains('*')).any(|t| !evaluate(&input, &Request::new("the-role", "lambda:InvokeFunction", t.clone())).allowed());
+        let refused = spec.targets.iter().filter(|t| !t.contains('*')).any(|t| !evaluate(&input, &Request::new(principal, "lambda:InvokeFunction", t.clone())).allowed());
         if refused {
             prop_assert_eq!(r[1].verdict, Verdict::Counterexample);
         }
@@ -515,7 +529,7 @@ proptest! {
         in_boundary in any::<bool>(),
         targets in prop::collection::vec(0..4usize, 1..3),
     ) {
-        let spec = InvokeSpec { targets: targets.iter().map(|t| targets_pool()[*t].clone()).collect() };
+        let spec = InvokeSpec::new(targets.iter().map(|t| targets_pool()[*t].clone()).collect());
         let run = |s: &[InvokeStmt], b: Option<&[InvokeStmt]>| {
             let identity = vec![LabeledPolicy::new("p", invoke_doc(s))];
             let boundary = b.map(|b| LabeledPolicy::new("boundary", invoke_doc(b)));

@@ -2,14 +2,14 @@
 //! `cargo test --test prove_speed -- --nocapture`, in release mode for representative numbers).
 //! The verdicts are asserted.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use lambda_trust::iam::prove::samples::{
     default_trust, invoke_policy, large_invoke, large_trust, targets, trust_spec, ROLE_ARN,
 };
-use lambda_trust::iam::{prove_invoke, prove_trust, InvokeSpec, LabeledPolicy, Verdict};
+use lambda_trust::iam::{prove_invoke, prove_trust, Budget, InvokeSpec, LabeledPolicy, Verdict};
 
-const BUDGET: Duration = Duration::from_secs(30);
+const BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
 
 /// Best of `n` runs, in milliseconds.
 fn best_of<T>(n: usize, mut f: impl FnMut() -> T) -> (f64, T) {
@@ -32,7 +32,7 @@ fn reference_inputs() {
 
     let t = targets(5);
     let invoke = vec![LabeledPolicy::new("invoke policy", invoke_policy(&t))];
-    let spec = InvokeSpec { targets: t };
+    let spec = InvokeSpec::new(t);
     let (ms, r) = best_of(5, || prove_invoke(&invoke, None, &spec, BUDGET));
     eprintln!("default invoke (5 targets): {ms:.2} ms");
     assert!(r.iter().all(|r| r.verdict == Verdict::Proved), "{r:?}");

@@ -60,6 +60,7 @@ fn account() -> AccountReport {
     let opts = AuditOptions {
         partners: vec!["765628985471".into()],
         config: None,
+        region: Some("us-east-1".into()),
     };
     audit_account(&iam, &opts, 2)
 }

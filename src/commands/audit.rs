@@ -48,7 +48,11 @@ fn options(g: &Global, args: &AuditArgs) -> Result<AuditOptions> {
             ))
         }
     };
-    Ok(AuditOptions { partners, config })
+    Ok(AuditOptions {
+        partners,
+        config,
+        region: None,
+    })
 }
 
 /// Reads one account and audits it; `account` is known in an organization run.
@@ -88,8 +92,10 @@ pub async fn run(g: &Global, args: &AuditArgs, styles: Styles) -> Result<Status>
             "use --format human, json or sarif",
         ));
     }
-    let opts = options(g, args)?;
+    let mut opts = options(g, args)?;
     let clients = Clients::connect(&aws_flags(g)).await;
+    // Counterexamples name a function in the audited role's account and this region.
+    opts.region = Some(clients.region());
     if args.organization || args.accounts.is_some() {
         return run_many(g, args, &clients, &opts, styles).await;
     }

@@ -1,6 +1,8 @@
 //! `lambda-trust prove`: decides the trust and invoke properties over every request (offline),
 //! for the config's rendered documents or for policy files.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::{load, templates};
@@ -9,7 +11,7 @@ use crate::core::prove::{self, FileInput, Sides};
 use crate::core::render::{self, RenderContext};
 use crate::error::{Error, Result, Status};
 use crate::iam::arn::Arn;
-use crate::iam::{prove_invoke, prove_trust};
+use crate::iam::{prove_invoke, prove_trust, Budget};
 use crate::report::{self, Styles};
 
 pub fn run(g: &Global, args: &ProveArgs, styles: Styles) -> Result<Status> {
@@ -28,10 +30,10 @@ pub fn run(g: &Global, args: &ProveArgs, styles: Styles) -> Result<Status> {
     } else {
         prove::load_files(&input)?
     };
-    let budget = Duration::from_millis(args.budget_ms);
+    let budget = budget(args);
     let mut results = Vec::new();
     if let Some(t) = &sides.trust {
-        results.extend(prove_trust(&t.policy, &t.role_arn, &t.spec, budget));
+        results.extend(prove_trust(&t.policy, &t.role_arn, &t.spec, budget.clone()));
     }
     if let Some(i) = &sides.invoke {
         results.extend(prove_invoke(
@@ -52,6 +54,22 @@ pub fn run(g: &Global, args: &ProveArgs, styles: Styles) -> Result<Status> {
         report::prove_passed(&results),
         Status::Denied,
     ))
+}
+
+/// The step budget, plus the optional wall-clock cap: a timer thread sets the prover's stop
+/// flag (the prover itself reads no clock). The thread ends with the process.
+fn budget(args: &ProveArgs) -> Budget {
+    let budget = Budget::steps(args.budget_steps);
+    let Some(ms) = args.budget_ms else {
+        return budget;
+    };
+    let flag = Arc::new(AtomicBool::new(false));
+    let timer = Arc::clone(&flag);
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(ms));
+        timer.store(true, Ordering::Relaxed);
+    });
+    budget.with_stop(flag)
 }
 
 /// The config's rendered trust and invoke documents, as `render` prints them.

@@ -228,6 +228,7 @@ fn describe_policy(op: &Op) -> Option<ChangeView> {
             version_id,
             document,
             admits,
+            ..
         } => ChangeView::new(
             format!("managed policy {arn} version {version_id}"),
             Action::Delete,

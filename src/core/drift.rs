@@ -16,9 +16,7 @@ use crate::core::verify::{self, Verification};
 use crate::error::Status;
 use crate::iam::arn::Arn;
 use crate::iam::normalize;
-use crate::iam::{
-    prove_invoke, prove_trust, InvokeSpec, LabeledPolicy, Policy, PropertyResult, Verdict,
-};
+use crate::iam::{prove_invoke, prove_trust, LabeledPolicy, Policy, PropertyResult, Verdict};
 
 /// Bumped whenever the JSON shape changes incompatibly.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -276,20 +274,15 @@ fn doc_findings(
 
 /// Turns a plan into findings: what the live state has that the config does not, and how bad.
 pub fn drift_findings(desired: &Desired, plan: &Plan) -> Vec<Finding> {
-    let granted: Vec<String> = desired
-        .targets
-        .iter()
-        .flat_map(|t| t.granted_arns.iter().cloned())
-        .collect();
     plan.ops
         .iter()
-        .flat_map(|op| op_findings(desired, &granted, op))
+        .flat_map(|op| op_findings(desired, op))
         .collect()
 }
 
 /// The findings one planned write stands for, each with what CloudTrail can explain it by.
-fn op_findings(desired: &Desired, granted: &[String], op: &Op) -> Vec<Finding> {
-    let mut findings = op_findings_untraced(desired, granted, op);
+fn op_findings(desired: &Desired, op: &Op) -> Vec<Finding> {
+    let mut findings = op_findings_untraced(desired, op);
     let trail = trail_of(desired, op);
     for f in &mut findings {
         f.trail = trail.clone();
@@ -333,7 +326,7 @@ pub fn trail_of(desired: &Desired, op: &Op) -> Trail {
     }
 }
 
-fn op_findings_untraced(desired: &Desired, granted: &[String], op: &Op) -> Vec<Finding> {
+fn op_findings_untraced(desired: &Desired, op: &Op) -> Vec<Finding> {
     let at = At {
         resource: describe(op).resource,
     };
@@ -358,7 +351,7 @@ fn op_findings_untraced(desired: &Desired, granted: &[String], op: &Op) -> Vec<F
         Op::CreatePolicyVersion {
             document, previous, ..
         } => {
-            let admits = invoke_admits(granted, &at.resource, previous);
+            let admits = invoke_admits(desired, &at.resource, previous);
             let f = doc_findings(
                 severity(admits.is_some()),
                 &at.resource,
@@ -404,14 +397,12 @@ fn trust_admits(desired: &Desired, live: &Value) -> Option<Admission> {
 }
 
 /// What a live invoke document admits beyond `lambda:InvokeFunction` on the granted ARNs.
-fn invoke_admits(granted: &[String], label: &str, live: &Value) -> Option<Admission> {
+fn invoke_admits(desired: &Desired, label: &str, live: &Value) -> Option<Admission> {
     let policy = match Policy::parse(live) {
         Ok(p) => p,
         Err(e) => return Some(Admission::unparsable(e)),
     };
-    let spec = InvokeSpec {
-        targets: granted.to_vec(),
-    };
+    let spec = verify::invoke_spec(desired);
     let identity = [LabeledPolicy::new(label.to_string(), policy)];
     let results = prove_invoke(&identity, None, &spec, verify::PROOF_BUDGET);
     Admission::of(results, "invoke-only-targets")
@@ -619,16 +610,14 @@ fn simple_finding(at: &At, op: &Op) -> Option<Finding> {
             version_id,
             document,
             admits,
+            replaced_default,
             ..
         } => at.finding(
             Security,
             "targets",
             None,
             Some(json!({"version_id": version_id, "document": document})),
-            format!(
-                "latent access: non-default version {version_id} admits more than the targets \
-                 (anyone with iam:SetDefaultPolicyVersion can switch it on): {admits}"
-            ),
+            latent_message(version_id, replaced_default.as_deref(), admits),
         ),
         Op::TagPolicy { tags, .. } => at.finding(
             Security,
@@ -648,6 +637,32 @@ fn simple_finding(at: &At, op: &Op) -> Option<Finding> {
         | Op::TagRole { .. }
         | Op::UntagRole { .. } => return None,
     })
+}
+
+/// The latent-access finding. A non-default version that admits more is named as such; the
+/// live default that admits more (someone published a broader version as the default) is named
+/// as the default, beside the non-default version(s) it displaced: once apply restores the
+/// config's document it would stay behind as a non-default version, so apply deletes it too.
+fn latent_message(version_id: &str, replaced_default: Option<&[String]>, admits: &str) -> String {
+    match replaced_default {
+        None => format!(
+            "latent access: non-default version {version_id} admits more than the targets \
+             (anyone with iam:SetDefaultPolicyVersion can switch it on): {admits}"
+        ),
+        Some(others) => {
+            let others = match others {
+                [] => "no non-default version".to_owned(),
+                [one] => format!("non-default version {one}"),
+                many => format!("non-default versions {}", many.join(", ")),
+            };
+            format!(
+                "latent access after repair: version {version_id} is the default ({others}) and \
+                 admits more than the targets; apply publishes the config's document as the new \
+                 default and deletes {version_id} rather than leave it as a non-default version \
+                 anyone with iam:SetDefaultPolicyVersion could switch back on: {admits}"
+            )
+        }
+    }
 }
 
 /// A state the planner refuses to converge (a role at another path), as a finding.

@@ -104,6 +104,11 @@ pub enum Op {
         document: Value,
         /// What it admits, from the prover.
         admits: String,
+        /// The live policy's non-default versions when this one is its default, replaced in
+        /// the same plan (it would stay behind as a non-default version); `None` when it is a
+        /// non-default version already.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replaced_default: Option<Vec<String>>,
     },
     AttachPolicy {
         role: String,
@@ -416,6 +421,7 @@ fn policy_ops(
         version_id: v.version_id.clone(),
         document: v.document.clone().unwrap_or_default(),
         admits: admits.clone(),
+        replaced_default: None,
     }));
     if !semantically_equal(&live.document, &pol.document) {
         if let Some(oldest) = version_to_prune(live, &doomed) {
@@ -441,6 +447,13 @@ fn policy_ops(
                 version_id: live.default_version_id.clone(),
                 document: live.document.clone(),
                 admits,
+                replaced_default: Some(
+                    live.versions
+                        .iter()
+                        .filter(|v| !v.is_default)
+                        .map(|v| v.version_id.clone())
+                        .collect(),
+                ),
             });
         }
     }

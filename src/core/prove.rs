@@ -1,6 +1,6 @@
 //! The library side of `lambda-trust prove`: what to prove, assembled from the config's rendered
-//! documents or from policy files. The command runs the prover (`iam::prove`, which reads the
-//! clock for its budget) on the result; rendering is in `report::prove`.
+//! documents or from policy files. The command runs the prover (`iam::prove`, whose budget
+//! is counted in steps) on the result; rendering is in `report::prove`.
 //!
 //! Pure apart from [`load_files`], which reads the files it is given (as `simulate` does).
 
@@ -80,12 +80,21 @@ pub fn from_config(
 ) -> Result<Sides, PolicyError> {
     let trust = Policy::parse(&rendered.trust)?;
     let invoke = Policy::parse(&rendered.invoke)?;
+    let role = role_arn_override.map(str::to_owned).or_else(|| {
+        rendered
+            .account_id
+            .is_some()
+            .then(|| role_arn(config, rendered))
+    });
+    let mut spec = InvokeSpec::new(rendered.function_arns.clone());
+    // Without a known account the role is a placeholder: its keys stay free.
+    if let Some(role) = &role {
+        spec = spec.for_role(role.clone(), config.aws.region.clone());
+    }
     Ok(Sides {
         trust: Some(TrustSide {
             policy: trust,
-            role_arn: role_arn_override
-                .map(str::to_owned)
-                .unwrap_or_else(|| role_arn(config, rendered)),
+            role_arn: role.unwrap_or_else(|| role_arn(config, rendered)),
             spec: TrustSpec {
                 partner_account: config.partner_account(),
                 external_id: config.trust.external_id.clone(),
@@ -94,9 +103,7 @@ pub fn from_config(
         invoke: Some(InvokeSide {
             identity: vec![LabeledPolicy::new("invoke policy", invoke)],
             boundary: None,
-            spec: InvokeSpec {
-                targets: rendered.function_arns.clone(),
-            },
+            spec,
         }),
     })
 }
@@ -143,6 +150,8 @@ pub fn load_files(input: &FileInput) -> Result<Sides, SimulateError> {
             boundary,
             spec: InvokeSpec {
                 targets: input.targets.clone(),
+                role_arn: input.role_arn.clone(),
+                region: None,
             },
         })
     };

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::iam::keys::malformed_context;
 use crate::iam::{
     decode_document, evaluate, Decision, EvalInput, LabeledPolicy, Policy, PolicyError, Request,
     StatementRef,
@@ -63,6 +64,12 @@ pub enum SimulateError {
          (hint: pass --policy FILE for identity policies and/or --trust-policy FILE)"
     )]
     NoPolicies,
+
+    #[error(
+        "the request is malformed: {reason}\n\
+         (hint: AWS sends at most one value for a single-valued key; pass --context KEY=VALUE once for it)"
+    )]
+    Malformed { reason: String },
 }
 
 /// The request as it was evaluated.
@@ -134,6 +141,9 @@ pub fn run(input: &SimulateInput) -> Result<SimulateOutcome, SimulateError> {
         resource: input.resource.clone(),
         context,
     };
+    if let Some(reason) = malformed_context(&request.context) {
+        return Err(SimulateError::Malformed { reason });
+    }
     let evaluation = evaluate(&eval_input, &request);
     Ok(SimulateOutcome {
         decision: evaluation.decision,

@@ -6,7 +6,6 @@
 //! probe (assume the role, dry-run invoke) is `aws::probe`.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -15,7 +14,9 @@ use crate::core::lint;
 use crate::core::state::{Desired, Observed, ObservedPolicy, ObservedRole, PolicyVersion};
 use crate::iam::arn::{self, Arn};
 use crate::iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
-use crate::iam::{prove_invoke, prove_trust, InvokeSpec, PropertyResult, TrustSpec, Verdict};
+use crate::iam::{
+    prove_invoke, prove_trust, Budget, InvokeSpec, PropertyResult, TrustSpec, Verdict,
+};
 
 /// One line of the checklist.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -52,8 +53,9 @@ impl Verification {
     }
 }
 
-/// How long the prover may search per property before it answers `unknown`.
-pub const PROOF_BUDGET: Duration = Duration::from_secs(2);
+/// How much the prover may search per side before it answers `unknown`: a step budget, so
+/// the verdict does not depend on how busy the machine is.
+pub const PROOF_BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
 
 /// The whole offline verification: the checks and the proofs over the live documents.
 pub fn verification(desired: &Desired, observed: &Observed) -> Verification {
@@ -70,9 +72,7 @@ pub fn proofs(desired: &Desired, observed: &Observed) -> Vec<PropertyResult> {
         .map(|trust| prove_trust(&trust, &role.arn, &trust_spec(desired), PROOF_BUDGET))
         .unwrap_or_default();
     let (input, _) = identity_input(observed);
-    let spec = InvokeSpec {
-        targets: granted_arns(desired),
-    };
+    let spec = invoke_spec(desired);
     out.extend(prove_invoke(
         &input.identity_policies,
         input.boundary.as_ref(),
@@ -107,15 +107,28 @@ pub fn invoke_admits(desired: &Desired, label: &str, doc: &Value) -> Option<Stri
         Ok(p) => p,
         Err(e) => return Some(format!("it does not parse, so nothing is proved: {e}")),
     };
-    let spec = InvokeSpec {
-        targets: granted_arns(desired),
-    };
+    let spec = invoke_spec(desired);
     let identity = [LabeledPolicy::new(label.to_string(), policy)];
     let results = prove_invoke(&identity, None, &spec, PROOF_BUDGET);
     let only = results
         .into_iter()
         .find(|r| r.property == "invoke-only-targets")?;
     (only.verdict != Verdict::Proved).then(|| only.request_text())
+}
+
+/// What the role may invoke (the granted ARNs), and the role itself, so counterexamples name
+/// it and a function in its own account.
+pub fn invoke_spec(desired: &Desired) -> InvokeSpec {
+    let role = Arn::iam(
+        &desired.partition,
+        &desired.account_id,
+        &format!("role{}{}", desired.role.path, desired.role.name),
+    );
+    InvokeSpec {
+        targets: granted_arns(desired),
+        role_arn: Some(role.to_string()),
+        region: desired.targets.first().map(|t| t.region.clone()),
+    }
 }
 
 /// Who may assume the role: the partner's account, with the configured external ID.

@@ -14,6 +14,10 @@
 //!   caller's side). We do not model the finer rule that some resource-policy grants naming a
 //!   role session are not limited by the boundary.
 //! - Otherwise ImplicitDeny.
+//!
+//! A request that gives a single-valued context key several values (`iam::keys`; IAM User
+//! Guide, "Single-valued vs. multivalued context keys") is one AWS never receives: it is
+//! refused as `Malformed`, not evaluated.
 
 use std::collections::BTreeMap;
 
@@ -21,6 +25,7 @@ use serde::Serialize;
 
 use super::arn::Arn;
 use super::condition;
+use super::keys::malformed_context;
 use super::model::{ActionClause, Effect, Policy, PrincipalClause, ResourceClause, Statement};
 use super::principal::{arn_parts, not_principal_applies, principal_account, principal_matches};
 use super::variables::{expand, VarSource};
@@ -92,6 +97,8 @@ pub enum Decision {
     Allow,
     ExplicitDeny,
     ImplicitDeny,
+    /// Not evaluated: the request is not one AWS can receive (see `Evaluation::malformed`).
+    Malformed,
 }
 
 impl Decision {
@@ -100,6 +107,7 @@ impl Decision {
             Decision::Allow => "Allow",
             Decision::ExplicitDeny => "ExplicitDeny",
             Decision::ImplicitDeny => "ImplicitDeny",
+            Decision::Malformed => "Malformed",
         }
     }
 }
@@ -131,6 +139,9 @@ pub struct Evaluation {
     pub deciding: Vec<StatementRef>,
     /// ImplicitDeny only: the policies (by label) whose Allow was needed and missing.
     pub missing_allow: Vec<String>,
+    /// Malformed only: why the request cannot exist.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub malformed: Option<String>,
 }
 
 impl Evaluation {
@@ -294,6 +305,14 @@ fn statement_applies(
 
 /// Evaluates one request. Pure; never panics.
 pub fn evaluate(input: &EvalInput, req: &Request) -> Evaluation {
+    if let Some(reason) = malformed_context(&req.context) {
+        return Evaluation {
+            decision: Decision::Malformed,
+            deciding: Vec::new(),
+            missing_allow: Vec::new(),
+            malformed: Some(reason),
+        };
+    }
     let ctx = Context::new(req);
 
     let mut identity = Matches::default();
@@ -323,6 +342,7 @@ pub fn evaluate(input: &EvalInput, req: &Request) -> Evaluation {
             decision: Decision::ExplicitDeny,
             deciding: denies,
             missing_allow: Vec::new(),
+            malformed: None,
         };
     }
 
@@ -387,12 +407,14 @@ pub fn evaluate(input: &EvalInput, req: &Request) -> Evaluation {
             decision: Decision::Allow,
             deciding,
             missing_allow: Vec::new(),
+            malformed: None,
         }
     } else {
         Evaluation {
             decision: Decision::ImplicitDeny,
             deciding: Vec::new(),
             missing_allow: missing,
+            malformed: None,
         }
     }
 }

@@ -5,14 +5,15 @@
 //! compares them ([`semantically_equal`]), `verify`/`simulate` evaluate requests with
 //! [`evaluate`] (the AWS policy simulator cannot evaluate trust policies:
 //! docs/aws-behaviour.md), and [`prove`] decides the trust and invoke properties over every
-//! request. Everything here is pure: no network, no panics on any input; only the prover reads
-//! the clock, for its time budget.
+//! request. Everything here is pure: no network, no clock, no panics on any input (the prover
+//! counts its budget in steps; a wall-clock cap, if any, is the caller's, passed in as a flag).
 
 pub mod arn;
 mod condition;
 mod document;
 mod error;
 mod eval;
+pub mod keys;
 mod model;
 mod principal;
 pub mod prove;
@@ -27,6 +28,7 @@ pub use model::{
     PrincipalClause, PrincipalMap, Principals, ResourceClause, SetOperator, Statement,
 };
 pub use prove::{
-    prove_invoke, prove_trust, Counterexample, InvokeSpec, PropertyResult, TrustSpec, Verdict,
+    prove_invoke, prove_trust, Budget, Counterexample, InvokeSpec, PropertyResult, TrustSpec,
+    Verdict,
 };
 pub use wildcard::wildcard_match;

@@ -43,6 +43,9 @@ pub fn render_human(outcome: &SimulateOutcome, color: bool) -> String {
                 let _ = writeln!(out, "  {s}");
             }
         }
+        Decision::Malformed => {
+            let _ = writeln!(out, "not evaluated: the request is malformed");
+        }
         Decision::ImplicitDeny => {
             let _ = writeln!(out, "implicitly denied: no statement allowed it");
             for label in &outcome.missing_allow {

@@ -2,16 +2,14 @@
 //! prover answer against the evaluator.
 #![allow(dead_code)]
 
-use std::time::Duration;
-
 use lambda_trust::iam::prove::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use lambda_trust::iam::{
-    evaluate, Counterexample, EvalInput, LabeledPolicy, Policy, PropertyResult, Request, TrustSpec,
-    Verdict,
+    evaluate, Budget, Counterexample, EvalInput, LabeledPolicy, Policy, PropertyResult, Request,
+    TrustSpec, Verdict,
 };
 use serde_json::{json, Value};
 
-pub const BUDGET: Duration = Duration::from_secs(10);
+pub const BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
 
 pub fn spec() -> TrustSpec {
     TrustSpec {
@@ -70,6 +68,12 @@ pub fn check_trust_result(r: &PropertyResult, trust: &Policy) {
     if r.verdict == Verdict::Counterexample {
         let req = request(r.counterexample.as_ref().unwrap());
         assert_eq!(req.resource, ROLE_ARN);
+        // A request AWS could receive: single-valued keys carry one value.
+        assert_eq!(
+            lambda_trust::iam::keys::malformed_context(&req.context),
+            None,
+            "{r:?}"
+        );
         assert!(evaluate(&trust_input(trust), &req).allowed(), "{r:?}");
         assert!(!trust_intended(&req, PARTNER, EXTERNAL_ID), "{r:?}");
     }

@@ -2,18 +2,24 @@
 //! access in non-default policy versions — decided by the prover over the role's inline and
 //! attached policies, capped by its permissions boundary.
 //!
-//! Part of `core::audit`. The invokable set is read from the Allow statements (the resources
-//! of every statement whose actions cover `lambda:InvokeFunction`); the prover then decides
-//! that the policies allow nothing outside it (`invoke-only-targets`), so "invokable" is never
-//! smaller than the truth.
+//! Part of `core::audit`. The invokable set comes from the effective permissions — the identity
+//! policies intersected with the permissions boundary, minus explicit Denies (IAM User Guide,
+//! policy evaluation logic,
+//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html):
+//! the candidates are the resources of every Allow statement (identity or boundary) whose
+//! actions cover `lambda:InvokeFunction`, and a candidate is dropped when the prover proves
+//! that invoking stays inside the others without it (so a boundary naming one function caps
+//! an identity `*`, and a function-level Deny removes that function). A candidate the prover
+//! cannot drop stays: "invokable" is never smaller than the truth.
 
 use std::collections::BTreeSet;
 
 use crate::core::verify::PROOF_BUDGET;
 use crate::iam::arn::split;
 use crate::iam::{
-    evaluate, prove_invoke, wildcard_match, ActionClause, Effect, EvalInput, InvokeSpec,
-    LabeledPolicy, Policy, PropertyResult, Request, ResourceClause, Verdict,
+    evaluate, prove_invoke, wildcard_match, ActionClause, Counterexample, Effect, EvalInput,
+    InvokeSpec, LabeledPolicy, Policy, PolicyVersion, PropertyResult, Request, ResourceClause,
+    Statement, Verdict,
 };
 
 use super::findings::{request_json, Code, Finding};
@@ -21,8 +27,6 @@ use super::{AccountIam, AuditPolicy, AuditRole};
 
 const INVOKE: &str = "lambda:InvokeFunction";
 const ONLY_TARGETS: &str = "invoke-only-targets";
-/// The caller `prove_invoke` puts in its requests, and `all_functions` in its own.
-const PLACEHOLDER: &str = "the-role";
 
 pub(super) struct AccessAnalysis {
     pub invokable: Vec<String>,
@@ -31,14 +35,17 @@ pub(super) struct AccessAnalysis {
 
 /// The role's identity policies (inline, then attached by ARN), parsed; and what could not be
 /// read or parsed.
-struct Identity {
+struct Identity<'r> {
+    /// The role (its ARN names the caller of every request) and the audit's region.
+    role: &'r str,
+    region: Option<String>,
     /// (attached policy ARN or `None` for inline, policy)
     policies: Vec<(Option<String>, LabeledPolicy)>,
     boundary: Option<LabeledPolicy>,
     problems: Vec<String>,
 }
 
-impl Identity {
+impl Identity<'_> {
     fn labeled(&self) -> Vec<LabeledPolicy> {
         self.policies.iter().map(|(_, p)| p.clone()).collect()
     }
@@ -52,37 +59,24 @@ impl Identity {
     }
 }
 
-pub(super) fn analyse(iam: &AccountIam, role: &AuditRole) -> AccessAnalysis {
-    let id = identity(iam, role);
-    let invokable = invokable(&id);
+pub(super) fn analyse(iam: &AccountIam, role: &AuditRole, region: Option<&str>) -> AccessAnalysis {
+    let mut id = identity(iam, role);
+    id.region = region.map(str::to_owned);
+    let (invokable, witnesses) = invokable(&id);
     let mut findings = Vec::new();
     findings.extend(beyond_invoke(&id, &invokable));
-    findings.extend(all_functions(&id, &invokable, &iam.account_id));
+    findings.extend(all_functions(&id, &invokable, &witnesses));
     findings.extend(latent(iam, &id, &invokable));
-    for f in &mut findings {
-        name_the_role(f, &role.arn);
-    }
     AccessAnalysis {
         invokable,
         findings,
     }
 }
 
-/// The prover's identity-side requests come from a placeholder caller (the role's ARN plays no
-/// part in identity policies); the report names the role instead.
-fn name_the_role(f: &mut Finding, arn: &str) {
-    if let Some(c) = f.counterexample.as_mut() {
-        if c["principal"] == PLACEHOLDER {
-            c["principal"] = arn.into();
-        }
-    }
-    f.message = f
-        .message
-        .replace(&format!("{PLACEHOLDER} may "), &format!("{arn} may "));
-}
-
-fn identity(iam: &AccountIam, role: &AuditRole) -> Identity {
+fn identity<'r>(iam: &AccountIam, role: &'r AuditRole) -> Identity<'r> {
     let mut id = Identity {
+        role: &role.arn,
+        region: None,
         policies: Vec::new(),
         boundary: None,
         problems: Vec::new(),
@@ -126,17 +120,34 @@ fn default_policy(policy: Option<&AuditPolicy>, arn: &str) -> Result<LabeledPoli
         .map_err(|e| format!("{label} does not parse: {e}"))
 }
 
-/// The resources of every Allow statement whose actions cover `lambda:InvokeFunction` and that
-/// could name a Lambda function; `NotResource` counts as `*`.
-fn invokable(id: &Identity) -> Vec<String> {
+/// The effective invokable set (see the module header), with, for each wildcard pattern kept,
+/// the request that showed it is needed (a function only that pattern covers).
+fn invokable(id: &Identity) -> (Vec<String>, Vec<(String, Counterexample)>) {
+    let mut kept = candidates(id);
+    // Broad patterns first: once `*` is dropped, the narrower ones decide alone.
+    let mut order = kept.clone();
+    order.sort_by_key(|p| (!p.contains(['*', '?']), p.clone()));
+    let mut witnesses = Vec::new();
+    for c in order {
+        let rest: Vec<String> = kept.iter().filter(|p| **p != c).cloned().collect();
+        let r = invoke_only_on(id, &rest);
+        match (r.verdict, r.counterexample) {
+            (Verdict::Proved, _) => kept = rest,
+            (_, Some(w)) if c.contains(['*', '?']) => witnesses.push((c, w)),
+            _ => {}
+        }
+    }
+    (kept, witnesses)
+}
+
+/// The resources of every Allow statement, in the identity policies or the boundary, whose
+/// actions cover `lambda:InvokeFunction` and that could name a Lambda function (`NotResource`
+/// counts as `*`), and the resources a Deny's `NotResource` spares (a Deny on everything but
+/// F caps a wider grant to F).
+fn candidates(id: &Identity) -> Vec<String> {
     let mut out = BTreeSet::new();
-    for (_, p) in &id.policies {
-        for s in p
-            .policy
-            .statements
-            .iter()
-            .filter(|s| s.effect == Effect::Allow)
-        {
+    for p in id.policies.iter().map(|(_, p)| p).chain(&id.boundary) {
+        for s in &p.policy.statements {
             let covers = match &s.action {
                 ActionClause::Action(a) => a.iter().any(|a| wildcard_match(a, INVOKE, true)),
                 ActionClause::NotAction(a) => !a.iter().any(|a| wildcard_match(a, INVOKE, true)),
@@ -144,13 +155,16 @@ fn invokable(id: &Identity) -> Vec<String> {
             if !covers {
                 continue;
             }
-            match &s.resource {
-                Some(ResourceClause::Resource(r)) => {
-                    out.extend(r.iter().filter(|r| may_be_function(r)).cloned())
-                }
-                Some(ResourceClause::NotResource(_)) | None => {
+            let functions = |r: &[String]| -> Vec<String> {
+                r.iter().filter(|r| may_be_function(r)).cloned().collect()
+            };
+            match (s.effect, &s.resource) {
+                (Effect::Allow, Some(ResourceClause::Resource(r)))
+                | (Effect::Deny, Some(ResourceClause::NotResource(r))) => out.extend(functions(r)),
+                (Effect::Allow, Some(ResourceClause::NotResource(_)) | None) => {
                     out.insert("*".to_owned());
                 }
+                (Effect::Deny, _) => {}
             }
         }
     }
@@ -166,7 +180,7 @@ fn may_be_function(pattern: &str) -> bool {
 
 /// `beyond-invoke`: the prover's counterexample to "only InvokeFunction on the invokable set".
 fn beyond_invoke(id: &Identity, invokable: &[String]) -> Option<Finding> {
-    let r = only_targets(&id.labeled(), id.boundary.as_ref(), invokable);
+    let r = only_targets(id, &id.labeled(), invokable);
     let mut problems = id.problems.join("; ");
     if !problems.is_empty() {
         problems = format!(" (not read: {problems})");
@@ -197,14 +211,33 @@ fn beyond_invoke(id: &Identity, invokable: &[String]) -> Option<Finding> {
     }
 }
 
-fn only_targets(
-    identity: &[LabeledPolicy],
-    boundary: Option<&LabeledPolicy>,
-    invokable: &[String],
-) -> PropertyResult {
-    let spec = InvokeSpec {
-        targets: invokable.to_vec(),
+/// `invoke-only-targets` for `invokable` over the role's policies with every action but
+/// `lambda:InvokeFunction` denied: "invoking stays inside `invokable`". An added Deny only
+/// narrows, so the answer is about the real policies' invoke permissions.
+fn invoke_only_on(id: &Identity, invokable: &[String]) -> PropertyResult {
+    let mut policies = id.labeled();
+    let only_invoke = Statement {
+        sid: Some("lambda-trust-audit".into()),
+        effect: Effect::Deny,
+        principal: None,
+        action: ActionClause::NotAction(vec![INVOKE.into()]),
+        resource: Some(ResourceClause::Resource(vec!["*".into()])),
+        conditions: Vec::new(),
     };
+    policies.push(LabeledPolicy::new(
+        "audit: invoke only",
+        Policy {
+            version: Some(PolicyVersion::V2012_10_17),
+            id: None,
+            statements: vec![only_invoke],
+        },
+    ));
+    only_targets(id, &policies, invokable)
+}
+
+fn only_targets(id: &Identity, identity: &[LabeledPolicy], invokable: &[String]) -> PropertyResult {
+    let spec = InvokeSpec::new(invokable.to_vec()).for_role(id.role, id.region.clone());
+    let boundary = id.boundary.as_ref();
     // `prove_invoke` answers `invoke-only-targets` first, then `invoke-targets-allowed`.
     let mut results = prove_invoke(identity, boundary, &spec, PROOF_BUDGET);
     debug_assert_eq!(results[0].property, ONLY_TARGETS);
@@ -212,30 +245,40 @@ fn only_targets(
 }
 
 /// `all-functions`: an invokable pattern with a wildcard in the function name (or no function
-/// ARN at all), with a request for a function nobody listed, when the evaluator allows it.
-fn all_functions(id: &Identity, invokable: &[String], account: &str) -> Vec<Finding> {
+/// ARN at all), with the prover's request for a function only that pattern covers, once the
+/// evaluator allows it.
+fn all_functions(
+    id: &Identity,
+    invokable: &[String],
+    witnesses: &[(String, Counterexample)],
+) -> Vec<Finding> {
     invokable
         .iter()
         .filter(|p| wild_function(p))
         .map(|p| {
-            let resource = instance(p, account);
-            let req = Request::new(PLACEHOLDER, INVOKE, resource);
-            let allowed = evaluate(&id.input(), &req).allowed();
-            let c = allowed.then(|| crate::iam::Counterexample {
-                principal: req.principal.clone(),
-                action: req.action.clone(),
-                resource: req.resource.clone(),
-                context: req.context.clone(),
-            });
+            let c = witnesses
+                .iter()
+                .find(|(w, _)| w == p)
+                .map(|(_, c)| c)
+                .filter(|c| evaluate(&id.input(), &request(c)).allowed());
             let mut f = Finding::new(
                 Code::AllFunctions,
                 format!("the role may invoke every function {p} matches"),
                 None,
             );
-            f.counterexample = c.as_ref().map(request_json);
+            f.counterexample = c.map(request_json);
             f
         })
         .collect()
+}
+
+fn request(c: &Counterexample) -> Request {
+    Request {
+        principal: c.principal.clone(),
+        action: c.action.clone(),
+        resource: c.resource.clone(),
+        context: c.context.clone(),
+    }
 }
 
 fn wild_function(pattern: &str) -> bool {
@@ -246,16 +289,6 @@ fn wild_function(pattern: &str) -> bool {
                 .is_some_and(|n| n.contains(['*', '?']))
         }),
         None => true,
-    }
-}
-
-/// A concrete function ARN `pattern` matches: wildcards filled with a name nobody listed.
-fn instance(pattern: &str, account: &str) -> String {
-    let filled = pattern.replace('*', "any-function").replace('?', "x");
-    if split(&filled).is_some_and(|f| f[2] == "lambda") {
-        filled
-    } else {
-        format!("arn:aws:lambda:us-east-1:{account}:function:any-function")
     }
 }
 
@@ -275,17 +308,11 @@ fn latent(iam: &AccountIam, id: &Identity, invokable: &[String]) -> Vec<Finding>
             let label = format!("managed policy {} version {}", policy.name, v.version_id);
             let mut swapped = id.labeled();
             swapped[i] = LabeledPolicy::new(label.clone(), doc);
-            let r = only_targets(&swapped, id.boundary.as_ref(), invokable);
+            let r = only_targets(id, &swapped, invokable);
             let Some(c) = r.counterexample.as_ref() else {
                 continue;
             };
-            let req = Request {
-                principal: c.principal.clone(),
-                action: c.action.clone(),
-                resource: c.resource.clone(),
-                context: c.context.clone(),
-            };
-            if evaluate(&current, &req).allowed() {
+            if evaluate(&current, &request(c)).allowed() {
                 continue;
             }
             out.push(Finding::new(

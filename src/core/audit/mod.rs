@@ -91,6 +91,9 @@ pub struct AuditOptions {
     /// With `--config`: the role name and the `lambda-trust:config` digest a managed role of
     /// that config carries.
     pub config: Option<ConfigIdentity>,
+    /// The region the audit runs in: counterexamples name a function there (plain data, passed
+    /// in by the command). `None`: the region of the role's own policies' first function ARN.
+    pub region: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -199,7 +202,7 @@ pub fn policies_to_read(iam: &AccountIam, opts: &AuditOptions) -> Vec<String> {
 /// The report of one role, or `None` when no partner (no outsider) can assume it.
 pub fn audit_role(iam: &AccountIam, role: &AuditRole, opts: &AuditOptions) -> Option<RoleReport> {
     let trust = trust::analyse(&iam.account_id, role, &opts.partners)?;
-    let access = access::analyse(iam, role);
+    let access = access::analyse(iam, role, opts.region.as_deref());
     let mut findings = trust.findings;
     findings.extend(access.findings);
     findings.extend(ownership(role, opts));

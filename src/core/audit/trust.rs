@@ -10,16 +10,18 @@
 //! - "can anyone but the partner assume it?" — deny the partner's accounts; any counterexample
 //!   is another principal.
 //!
-//! S starts as the values the trust policy's Allow statements test `sts:ExternalId` against;
-//! an element is *effective* when dropping it from S lets a request in. A Deny statement added
+//! S starts as the values the trust policy's statements test `sts:ExternalId` against — an
+//! Allow's `StringEquals`/`StringLike`, and a Deny guard's `StringNotEquals`/`StringNotLike`
+//! (with or without `IfExists`), whose values are the ones the guard lets through; an element
+//! is *effective* when dropping it from S lets a request in. A Deny statement added
 //! to a trust policy only ever narrows it, so each answer is about the real policy.
 
 use std::collections::BTreeSet;
 
 use crate::iam::arn::account_of;
 use crate::iam::{
-    ActionClause, Counterexample, Effect, OperatorKind, Policy, PrincipalClause, Principals,
-    Verdict,
+    wildcard_match, ActionClause, Counterexample, Effect, OperatorKind, Policy, PrincipalClause,
+    Principals, Verdict,
 };
 
 use super::findings::{Code, Finding};
@@ -179,28 +181,27 @@ fn may_name(policy: &Policy, account: &str) -> bool {
         })
 }
 
-/// The values Allow statements test `sts:ExternalId` against with an equality or pattern
-/// operator.
+/// The values the statements test `sts:ExternalId` against with an equality or pattern
+/// operator, as the positive test: an Allow's `StringEquals` value, and a Deny guard's
+/// `StringNotEquals` value (the ID it lets through). Candidates only: `accepted` keeps those a
+/// request needs.
 fn id_tests(policy: &Policy) -> Vec<IdTest> {
     let mut out: Vec<IdTest> = Vec::new();
-    for s in policy
-        .statements
-        .iter()
-        .filter(|s| s.effect == Effect::Allow)
-    {
+    for s in &policy.statements {
         for c in &s.conditions {
             if !c.key.eq_ignore_ascii_case(EXTERNAL_ID) {
                 continue;
             }
-            let op = c.operator.kind;
-            if !matches!(
-                op,
-                OperatorKind::StringEquals
-                    | OperatorKind::StringLike
-                    | OperatorKind::StringEqualsIgnoreCase
-            ) {
-                continue;
-            }
+            let op = match c.operator.kind {
+                OperatorKind::StringEquals | OperatorKind::StringNotEquals => {
+                    OperatorKind::StringEquals
+                }
+                OperatorKind::StringLike | OperatorKind::StringNotLike => OperatorKind::StringLike,
+                OperatorKind::StringEqualsIgnoreCase | OperatorKind::StringNotEqualsIgnoreCase => {
+                    OperatorKind::StringEqualsIgnoreCase
+                }
+                _ => continue,
+            };
             for v in &c.values {
                 let t = IdTest {
                     op,
@@ -243,10 +244,54 @@ fn accepted(policy: &Policy, role_arn: &str, account: &str) -> Accepted {
         }
     }
     if effective.is_empty() {
-        Accepted::Nothing
+        overlapping(policy, role_arn, account, &tests)
     } else {
         Accepted::Ids(effective)
     }
+}
+
+/// No single tested value is needed on its own. Either the account gets in with no ID at all
+/// (proved: `Nothing`), or the values overlap (`0f8c*` and one ID it matches): then every value
+/// the accepted request's ID matches is reported — the weaker claim, never `Nothing`.
+fn overlapping(policy: &Policy, role_arn: &str, account: &str, tests: &[IdTest]) -> Accepted {
+    let r = outside(policy, role_arn, account, &[]);
+    let c = match (r.verdict, r.counterexample) {
+        (Verdict::Proved, _) => return Accepted::Nothing,
+        (Verdict::Counterexample, Some(c)) => c,
+        _ => return Accepted::Unknown(r.reason),
+    };
+    let id = c
+        .context
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(EXTERNAL_ID))
+        .and_then(|(_, v)| v.first())
+        .cloned();
+    let Some(id) = id else {
+        return Accepted::Any(c);
+    };
+    // One value that covers every accepted request on its own (a literal first: the exact
+    // answer when a Deny guard pins the ID under a broader Allow pattern).
+    let mut order: Vec<&IdTest> = tests.iter().collect();
+    order.sort_by_key(|t| !t.is_literal());
+    for t in order {
+        if outside(policy, role_arn, account, std::slice::from_ref(t)).verdict == Verdict::Proved {
+            return Accepted::Ids(vec![(t.clone(), Some(c))]);
+        }
+    }
+    let hit = |t: &IdTest| match t.op {
+        OperatorKind::StringLike => wildcard_match(&t.value, &id, false),
+        OperatorKind::StringEqualsIgnoreCase => t.value.to_lowercase() == id.to_lowercase(),
+        _ => t.value == id,
+    };
+    let mut hits: Vec<(IdTest, Option<Counterexample>)> = tests
+        .iter()
+        .filter(|t| hit(t))
+        .map(|t| (t.clone(), Some(c.clone())))
+        .collect();
+    if hits.is_empty() {
+        hits = tests.iter().map(|t| (t.clone(), None)).collect();
+    }
+    Accepted::Ids(hits)
 }
 
 /// One report from the accounts that can assume the role: the weakest external-ID answer

@@ -9,7 +9,6 @@
 //! ARN components cannot cross a colon.
 
 use std::collections::{HashMap, VecDeque};
-use std::time::Instant;
 
 use super::super::wildcard::{compile, Tok};
 
@@ -145,9 +144,8 @@ impl Pattern {
 /// condition OR together).
 pub(crate) type Atom = Vec<Pattern>;
 
-/// Why a search stopped without an answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Exhausted;
+pub(crate) use super::budget::Exhausted;
+use super::budget::Meter;
 
 /// Many literal strings as one deterministic trie. A string equals at most one of them, so a
 /// node stands for "the prefix read so far" and the whole set costs one number per state (the
@@ -245,20 +243,20 @@ pub(crate) struct Product<'a> {
     atoms: usize,
     literals: Option<&'a Literals>,
     fresh: char,
-    deadline: Instant,
+    meter: &'a Meter,
     max_states: usize,
 }
 
 impl<'a> Product<'a> {
-    pub(crate) fn new(atoms: &'a [&'a Atom], deadline: Instant) -> Self {
-        Product::with_literals(atoms, None, deadline)
+    pub(crate) fn new(atoms: &'a [&'a Atom], meter: &'a Meter) -> Self {
+        Product::with_literals(atoms, None, meter)
     }
 
     /// Atoms plus a literal set; accept vectors list the atoms, then each literal.
     pub(crate) fn with_literals(
         atoms: &'a [&'a Atom],
         literals: Option<&'a Literals>,
-        deadline: Instant,
+        meter: &'a Meter,
     ) -> Self {
         let alts: Vec<(usize, &Pattern)> = atoms
             .iter()
@@ -275,7 +273,7 @@ impl<'a> Product<'a> {
             atoms: atoms.len(),
             literals,
             fresh,
-            deadline,
+            meter,
             max_states: 400_000,
         }
     }
@@ -368,9 +366,10 @@ impl<'a> Product<'a> {
             if state.0.is_empty() && state.1 == DEAD {
                 continue;
             }
-            if seen.len() > self.max_states || (id % 256 == 0 && Instant::now() > self.deadline) {
+            if seen.len() > self.max_states {
                 return Err(Exhausted);
             }
+            self.meter.spend(1)?;
             for c in self.chars(&state) {
                 let next = self.next(&state, c);
                 if !seen.contains_key(&next) {
@@ -458,16 +457,16 @@ fn fresh_char(chars: impl Iterator<Item = char>) -> char {
 mod tests {
     use super::super::super::wildcard::{arn_match, glob};
     use super::*;
-    use std::time::Duration;
 
-    fn deadline() -> Instant {
-        Instant::now() + Duration::from_secs(5)
+    fn meter() -> Meter {
+        Meter::new(super::super::Budget::default())
     }
 
     fn matches(p: &Pattern, s: &str) -> bool {
         let atom = vec![p.clone()];
         let atoms = [&atom];
-        let prod = Product::new(&atoms, deadline());
+        let m = meter();
+        let prod = Product::new(&atoms, &m);
         let mut state = prod.start();
         for c in s.chars() {
             state = prod.next(&state, c);
@@ -562,7 +561,8 @@ mod tests {
         let a = vec![Pattern::glob("sts:*", true)];
         let b = vec![Pattern::exact("sts:assumerole", true)];
         let atoms = [&a, &b];
-        let prod = Product::new(&atoms, deadline());
+        let m = meter();
+        let prod = Product::new(&atoms, &m);
         let w = prod.find(|v| v[0] && !v[1]).unwrap().unwrap();
         assert_eq!(w, "sts:");
         assert!(prod.find(|v| !v[0] && v[1]).unwrap().is_none());

@@ -9,10 +9,9 @@
 //! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html,
 //! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html).
 
-use std::time::Instant;
-
 use super::super::wildcard::{arn_match, compile, glob};
 use super::automaton::{Atom, Exhausted, Literals, Pattern, Product};
+use super::budget::Meter;
 
 /// Which matcher a pattern list uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +53,7 @@ impl Classes {
     pub(crate) fn enumerate(
         matcher: Matcher,
         patterns: Vec<String>,
-        deadline: Instant,
+        meter: &Meter,
     ) -> Result<Classes, Exhausted> {
         let (lits, wild): (Vec<usize>, Vec<usize>) =
             (0..patterns.len()).partition(|i| !patterns[*i].contains(['*', '?']));
@@ -65,7 +64,7 @@ impl Classes {
         let refs: Vec<&Atom> = atoms.iter().collect();
         let words: Vec<String> = lits.iter().map(|i| patterns[*i].clone()).collect();
         let trie = Literals::new(&words, matcher == Matcher::Action);
-        let found = Product::with_literals(&refs, Some(&trie), deadline).classes()?;
+        let found = Product::with_literals(&refs, Some(&trie), meter).classes()?;
         // Back to pattern order: the product lists the automata first, then the literals.
         let order: Vec<usize> = wild.iter().chain(&lits).copied().collect();
         let classes = found
@@ -141,13 +140,12 @@ pub(crate) fn nice_members(patterns: &[String], extra: &[&str]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     /// Every class's witness has the class's vector under the evaluator's own matchers, and
     /// the classes are distinct.
     #[test]
     fn classes_agree_with_matchers() {
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let meter = Meter::new(super::super::Budget::default());
         let cases = [
             (
                 Matcher::Action,
@@ -176,7 +174,7 @@ mod tests {
             for p in &pats {
                 Classes::intern(&mut interned, m, p);
             }
-            let c = Classes::enumerate(m, interned, deadline).unwrap();
+            let c = Classes::enumerate(m, interned, &meter).unwrap();
             for (bits, w) in &c.classes {
                 for (i, b) in bits.iter().enumerate() {
                     assert_eq!(c.matches(i, w), *b, "{w:?} vs {}", c.patterns[i]);

@@ -6,16 +6,17 @@
 //! an identity policy allows it, the boundary (if any) allows it too, and no Deny in either
 //! matches (IAM User Guide, policy evaluation logic,
 //! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
-//! The role's own ARN is not known here, so principal-derived keys are treated as chosen by the
-//! caller: an over-approximation, sound for `proved`.
+//! When the role's ARN is given (`InvokeSpec::role_arn`) the requests come from it and the
+//! principal-derived keys follow it; otherwise they are treated as chosen by the caller (an
+//! over-approximation, sound for `proved`) and the requests come from a placeholder.
 
-use std::time::Instant;
-
+use super::super::arn::Arn;
 use super::super::eval::{evaluate, EvalInput, LabeledPolicy, Request};
 use super::super::model::Effect;
 use super::super::wildcard::{arn_match, compile};
+use super::budget::{Budget, Meter};
 use super::classes::{nice_members, Classes, Matcher};
-use super::principals::Caller;
+use super::principals::{role_caller, Caller};
 use super::report::{Counterexample, PropertyResult, Verdict};
 use super::search::{statement_ref, Builder, Found, Head, Problem};
 use super::trust::action_nice;
@@ -24,7 +25,8 @@ use super::{unsupported, InvokeSpec};
 pub(crate) const ONLY_TARGETS: &str = "invoke-only-targets";
 pub(crate) const TARGETS_ALLOWED: &str = "invoke-targets-allowed";
 const INVOKE: &str = "lambda:InvokeFunction";
-/// The request principal: not an ARN, so the evaluator derives no keys from it.
+/// The request principal when the role is unknown: not an ARN, so the evaluator derives no
+/// keys from it.
 pub(crate) const ROLE: &str = "the-role";
 
 /// The inputs shared by both properties.
@@ -61,12 +63,81 @@ impl Setup<'_> {
     fn intended(&self, req: &Request) -> bool {
         req.action.eq_ignore_ascii_case(INVOKE) && self.covered(&req.resource)
     }
+
+    /// Who the requests come from: the role, or the placeholder.
+    fn principal(&self) -> &str {
+        self.spec.role_arn.as_deref().unwrap_or(ROLE)
+    }
+
+    /// A request by the role; `aws:PrincipalType` (which the evaluator does not derive) is
+    /// written in when a policy tests it.
+    fn request(&self, action: String, resource: String, mut context: Context) -> Request {
+        if let Some(role) = &self.spec.role_arn {
+            let tested = self
+                .identity
+                .iter()
+                .chain(self.boundary)
+                .flat_map(|p| &p.policy.statements)
+                .flat_map(|s| &s.conditions)
+                .find(|c| c.key.eq_ignore_ascii_case("aws:PrincipalType"));
+            if let (Some(c), Some(t)) = (tested, role_caller(role).derived.get("aws:principaltype"))
+            {
+                context.retain(|k, _| !k.eq_ignore_ascii_case("aws:PrincipalType"));
+                context.insert(c.key.clone(), t.clone());
+            }
+        }
+        Request {
+            principal: self.principal().to_owned(),
+            action,
+            resource,
+            context,
+        }
+    }
+
+    /// A function in the role's own account and region (else the first target's) that no
+    /// target covers: the "other function" a counterexample names.
+    fn other_function(&self) -> String {
+        let first = self.spec.targets.iter().find_map(|t| Arn::parse(t));
+        let role = self.spec.role_arn.as_deref().and_then(Arn::parse);
+        let pick = |from_role: Option<&str>, from_target: Option<&str>, fallback: &str| {
+            from_role
+                .or(from_target)
+                .filter(|s| !s.is_empty() && !s.contains(['*', '?']))
+                .unwrap_or(fallback)
+                .to_owned()
+        };
+        let partition = pick(
+            role.as_ref().map(|a| a.partition.as_str()),
+            first.as_ref().map(|a| a.partition.as_str()),
+            "aws",
+        );
+        let region = pick(
+            self.spec.region.as_deref(),
+            first.as_ref().map(|a| a.region.as_str()),
+            "us-east-1",
+        );
+        let account = pick(
+            role.as_ref().map(|a| a.account.as_str()),
+            first.as_ref().map(|a| a.account.as_str()),
+            "111122223333",
+        );
+        // A target such as `*` covers every name: then any name will do (bounded search).
+        let arn = |name: &str| Arn::function(&partition, &region, &account, name, None).to_string();
+        std::iter::once(arn("other-function"))
+            .chain((1..100).map(|n| arn(&format!("other-function-{n}"))))
+            .find(|a| !self.covered(a))
+            .unwrap_or_else(|| arn("other-function"))
+    }
 }
+
+type Context = std::collections::BTreeMap<String, Vec<String>>;
 
 /// Builds the search problem; returns it with the index of the InvokeFunction action pattern
 /// and of each target's resource pattern.
-fn build(s: &Setup, deadline: Instant) -> Result<(Problem, usize, Vec<usize>), String> {
-    let mut b = Builder::new(false);
+fn build(s: &Setup, budget: Budget) -> Result<(Problem, usize, Vec<usize>), String> {
+    let meter = Meter::new(budget);
+    let role = s.spec.role_arn.as_deref();
+    let mut b = Builder::new(role.is_some());
     let (mut allows, mut bounds, mut denies) = (Vec::new(), Vec::new(), Vec::new());
     let policies = s
         .identity
@@ -98,35 +169,40 @@ fn build(s: &Setup, deadline: Instant) -> Result<(Problem, usize, Vec<usize>), S
         .iter()
         .map(|t| Classes::intern(&mut b.resource_patterns, Matcher::Resource, t))
         .collect();
-    let exhausted = |what: &str| format!("the {what} search ran out of budget");
-    let problem = Problem {
-        callers: vec![Caller {
+    let caller = match role {
+        Some(arn) => role_caller(arn),
+        None => Caller {
             arn: ROLE.to_owned(),
             derived: Default::default(),
             pin: None,
-        }],
-        actions: Classes::enumerate(Matcher::Action, b.action_patterns, deadline)
-            .map_err(|_| exhausted("action"))?,
-        resources: Classes::enumerate(Matcher::Resource, b.resource_patterns, deadline)
-            .map_err(|_| exhausted("resource"))?,
+        },
+    };
+    let actions = Classes::enumerate(Matcher::Action, b.action_patterns, &meter)
+        .map_err(|_| meter.stopped("action"))?;
+    let resources = Classes::enumerate(Matcher::Resource, b.resource_patterns, &meter)
+        .map_err(|_| meter.stopped("resource"))?;
+    let problem = Problem {
+        callers: vec![caller],
+        actions,
+        resources,
         stmts: b.stmts,
         allow_sets,
         denies,
         intended: None,
         keys: b.keys,
-        deadline,
+        meter,
     };
     Ok((problem, invoke, targets))
 }
 
-pub(crate) fn prove(s: &Setup, deadline: Instant) -> Vec<PropertyResult> {
+pub(crate) fn prove(s: &Setup, budget: Budget) -> Vec<PropertyResult> {
     if let Some(reason) = s.unsupported() {
         return vec![
             PropertyResult::unknown(ONLY_TARGETS, reason.clone()),
             PropertyResult::unknown(TARGETS_ALLOWED, reason),
         ];
     }
-    match build(s, deadline) {
+    match build(s, budget) {
         Ok((problem, invoke, targets)) => vec![
             only_targets(s, &problem, invoke, &targets),
             targets_allowed(s, &problem, &targets),
@@ -145,15 +221,11 @@ fn only_targets(s: &Setup, problem: &Problem, invoke: usize, targets: &[usize]) 
     });
     match found {
         Found::Request { head, context } => {
-            let req = Request {
-                principal: ROLE.to_owned(),
-                action: problem
-                    .actions
-                    .pretty(head.action, &action_nice(&problem.actions, head.action)),
-                resource: pretty_resource(problem, head),
-                context,
-            };
-            confirm(s, req)
+            let action = problem
+                .actions
+                .pretty(head.action, &action_nice(&problem.actions, head.action));
+            let resource = pretty_resource(s, problem, head);
+            confirm(s, s.request(action, resource, context))
         }
         Found::Unknown(reason) => PropertyResult::unknown(ONLY_TARGETS, reason),
         Found::Nothing => PropertyResult::proved(
@@ -166,7 +238,7 @@ fn only_targets(s: &Setup, problem: &Problem, invoke: usize, targets: &[usize]) 
     }
 }
 
-fn pretty_resource(problem: &Problem, head: Head) -> String {
+fn pretty_resource(s: &Setup, problem: &Problem, head: Head) -> String {
     let r = &problem.resources;
     let hit: Vec<String> = r
         .patterns
@@ -175,10 +247,8 @@ fn pretty_resource(problem: &Problem, head: Head) -> String {
         .filter(|(_, b)| **b)
         .map(|(p, _)| p.clone())
         .collect();
-    let extra = [
-        "arn:aws:lambda:us-east-1:000000000000:function:other",
-        "arn:aws:s3:::other-bucket",
-    ];
+    let other = s.other_function();
+    let extra = [other.as_str(), "arn:aws:s3:::other-bucket"];
     r.pretty(head.resource, &nice_members(&hit, &extra))
 }
 
@@ -254,7 +324,7 @@ fn refused(s: &Setup, problem: &Problem, c: usize, target: &str, witness: &str) 
     } else {
         witness.to_owned()
     };
-    let req = Request::new(ROLE, INVOKE, resource);
+    let req = s.request(INVOKE.to_owned(), resource, Context::new());
     let eval = evaluate(&s.input(), &req);
     if eval.allowed() {
         return PropertyResult::unknown(TARGETS_ALLOWED, format!("internal disagreement: the evaluator allows {req:?}, which the prover found refused"));

@@ -16,16 +16,18 @@
 //!   `iam::evaluate` before it is reported, and a disagreement is reported as `unknown`.
 //!
 //! Semantics chosen where AWS leaves room (all as the evaluator does):
-//! - Every context key may carry several values, as the evaluator allows (single vs
+//! - A single-valued context key (`iam::keys`: `sts:ExternalId`, `aws:SourceIp`, …; single vs
 //!   multivalued keys,
-//!   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html);
-//!   witnesses use one value whenever one suffices. For the trust property a request "carries
-//!   the external ID" when the ID is among its `sts:ExternalId` values.
+//!   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html)
+//!   carries one value, as in every request AWS receives (the evaluator refuses others as
+//!   malformed); any other key may carry several, and witnesses use one value whenever one
+//!   suffices.
 //! - Keys that follow the caller: `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:username`
 //!   (derived as the evaluator derives them), `aws:PrincipalType` (derived here and written
 //!   into counterexamples), `aws:userid` (the account ID for a root user, `anonymous` for an
 //!   anonymous caller, otherwise free: unique IDs are unknowable offline). On the identity side
-//!   (`prove_invoke`) the role's ARN is unknown, so every key is free.
+//!   (`prove_invoke`) they follow the role when its ARN is given (`InvokeSpec::role_arn`), and
+//!   are free otherwise.
 //! - "Allowed" properties use the minimal request: the partner's root and a partner role
 //!   session with exactly `sts:ExternalId`; each granted ARN (every resource it covers) with no
 //!   context keys.
@@ -37,10 +39,11 @@
 //! `aws:PrincipalArn` pattern other than a whole `*`; a wildcard `aws:PrincipalArn` test
 //! together with an `aws:username` test; a non-string operator), for one key tested by
 //! operators of different families (e.g. `StringLike` and `NumericLessThan`) where no witness
-//! is found, for a search that exceeds its state limit or the time budget, and for an internal
-//! disagreement with the evaluator.
+//! is found, for a search that exceeds its state limit or its step budget (`budget`; or the
+//! caller's stop flag), and for an internal disagreement with the evaluator.
 
 mod automaton;
+mod budget;
 mod candidates;
 mod classes;
 mod invoke;
@@ -52,11 +55,10 @@ mod search;
 mod trust;
 mod values;
 
-use std::time::{Duration, Instant};
-
 use super::eval::LabeledPolicy;
 use super::model::{OperatorKind, Policy, ResourceClause};
 
+pub use budget::Budget;
 pub use report::{Counterexample, PropertyResult, Verdict};
 
 /// What the trust policy is meant to allow: `sts:AssumeRole` by the partner's account with
@@ -68,10 +70,34 @@ pub struct TrustSpec {
 }
 
 /// The function ARNs the role is meant to invoke, as granted (`…:function:f`, `…:function:f:live`,
-/// or `…:function:f:*` for every qualifier).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// or `…:function:f:*` for every qualifier), and the role itself when it is known.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InvokeSpec {
     pub targets: Vec<String>,
+    /// The role whose policies these are (`arn:…:iam::ACCOUNT:role/…`): counterexamples name
+    /// it, and the principal-derived keys (`aws:PrincipalAccount`, `aws:PrincipalArn`) follow
+    /// it. `None`: a placeholder caller, every key free.
+    pub role_arn: Option<String>,
+    /// The role's region, for the function a counterexample names (a function in the role's
+    /// own account and region that is not a target). `None`: the first target's.
+    pub region: Option<String>,
+}
+
+impl InvokeSpec {
+    /// Targets only: the role is unknown.
+    pub fn new(targets: Vec<String>) -> InvokeSpec {
+        InvokeSpec {
+            targets,
+            ..InvokeSpec::default()
+        }
+    }
+
+    /// The same spec for a known role (in `region`, when known).
+    pub fn for_role(mut self, role_arn: impl Into<String>, region: Option<String>) -> Self {
+        self.role_arn = Some(role_arn.into());
+        self.region = region;
+        self
+    }
 }
 
 /// Proves `trust-only-partner-with-external-id` and `trust-partner-allowed` for the trust policy
@@ -80,11 +106,10 @@ pub fn prove_trust(
     trust: &Policy,
     role_arn: &str,
     spec: &TrustSpec,
-    budget: Duration,
+    budget: Budget,
 ) -> Vec<PropertyResult> {
-    let deadline = Instant::now() + budget;
     vec![
-        trust::only_partner(trust, role_arn, spec, deadline),
+        trust::only_partner(trust, role_arn, spec, budget),
         trust::partner_allowed(trust, role_arn, spec),
     ]
 }
@@ -95,14 +120,14 @@ pub fn prove_invoke(
     identity: &[LabeledPolicy],
     boundary: Option<&LabeledPolicy>,
     spec: &InvokeSpec,
-    budget: Duration,
+    budget: Budget,
 ) -> Vec<PropertyResult> {
     let setup = invoke::Setup {
         identity,
         boundary,
         spec,
     };
-    invoke::prove(&setup, Instant::now() + budget)
+    invoke::prove(&setup, budget)
 }
 
 /// Constructs the prover does not decide, or `None`. Policy variables make a Resource or a

@@ -11,11 +11,10 @@
 //! account components are each literal or exactly `*`: then every unnamed account behaves like
 //! the fresh one.
 
-use std::time::Instant;
-
 use super::super::model::{Condition, OperatorKind, Policy};
 use super::super::principal::arn_parts;
 use super::automaton::{Atom, Exhausted, Pattern, Product};
+use super::budget::Meter;
 use super::principals::is_derived;
 use super::values::{family, string_atom, Family};
 
@@ -127,14 +126,14 @@ pub(crate) fn name_classes(
     prefix: &str,
     tests: &[Atom],
     exact: &[String],
-    deadline: Instant,
+    meter: &Meter,
 ) -> Result<Vec<String>, Exhausted> {
     let mut atoms: Vec<Atom> = tests.to_vec();
     atoms.extend(exact.iter().map(|e| vec![Pattern::exact(e, false)]));
     // Last atom: the name contains a `/` (not a name for role sessions and federated users).
     atoms.push(vec![Pattern::glob(&format!("{prefix}*/*"), false)]);
     let refs: Vec<&Atom> = atoms.iter().collect();
-    let classes = Product::new(&refs, deadline).classes_after(prefix)?;
+    let classes = Product::new(&refs, meter).classes_after(prefix)?;
     Ok(classes
         .into_iter()
         .filter(|(v, _)| !(kind.slash_free() && v[v.len() - 1]))

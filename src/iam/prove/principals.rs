@@ -16,9 +16,9 @@ use std::collections::BTreeMap;
 use super::super::eval::derived_keys;
 use super::super::model::{Policy, PrincipalClause, Principals};
 use super::super::principal::{arn_parts, is_account_id};
-use std::time::Instant;
 
 use super::automaton::{Atom, Exhausted};
+use super::budget::Meter;
 use super::names::{name_classes, Kind};
 
 /// Context keys whose value follows the caller rather than the request (lowercased).
@@ -73,6 +73,18 @@ fn caller(arn: String) -> Caller {
         derived,
         pin: None,
     }
+}
+
+/// The caller of an identity-side request: the role itself (`arn:…:iam::ACCOUNT:role/…`), with
+/// the keys a session of it carries — `aws:PrincipalArn` is the role's ARN, path included, and
+/// `aws:PrincipalType` is `AssumedRole` (IAM User Guide, global condition keys).
+pub(crate) fn role_caller(arn: &str) -> Caller {
+    let mut c = caller(arn.to_owned());
+    c.derived.insert(
+        "aws:principaltype".to_owned(),
+        vec!["AssumedRole".to_owned()],
+    );
+    c
 }
 
 /// `aws:userid` where it follows from the caller: the account ID for the root user, and
@@ -154,7 +166,7 @@ pub(crate) fn callers(
     policy: &Policy,
     partner: &str,
     tests: &[Atom],
-    deadline: Instant,
+    meter: &Meter,
 ) -> Result<Vec<Caller>, Exhausted> {
     let mut named = Named::default();
     named.account("aws", partner);
@@ -181,7 +193,7 @@ pub(crate) fn callers(
     named.account("aws", fresh);
     let mut arns = build(&named);
     if !tests.is_empty() {
-        arns.extend(named_by_tests(&named, tests, deadline)?);
+        arns.extend(named_by_tests(&named, tests, meter)?);
     }
     let mut seen = std::collections::HashSet::new();
     arns.retain(|a| seen.insert(a.clone()));
@@ -189,11 +201,7 @@ pub(crate) fn callers(
 }
 
 /// One caller per (account, kind, name class) of the wildcard tests.
-fn named_by_tests(
-    named: &Named,
-    tests: &[Atom],
-    deadline: Instant,
-) -> Result<Vec<String>, Exhausted> {
+fn named_by_tests(named: &Named, tests: &[Atom], meter: &Meter) -> Result<Vec<String>, Exhausted> {
     let mut out = Vec::new();
     for (p, a) in &named.accounts {
         for kind in Kind::ALL {
@@ -207,7 +215,7 @@ fn named_by_tests(
             if let Kind::RoleSession = kind {
                 exact.extend(named.roles.iter().map(|r| format!("{prefix}{r}")));
             }
-            for name in name_classes(kind, &prefix, tests, &exact, deadline)? {
+            for name in name_classes(kind, &prefix, tests, &exact, meter)? {
                 out.push(kind.caller(p, a, &name));
             }
         }
@@ -255,8 +263,8 @@ mod tests {
             "Action": "sts:AssumeRole",
             "Condition": {"StringEquals": {"aws:PrincipalArn": "arn:aws:iam::333344445555:user/bob"}}
         }]));
-        let deadline = Instant::now() + std::time::Duration::from_secs(5);
-        let arns: Vec<String> = callers(&p, "765628985471", &[], deadline)
+        let meter = Meter::new(super::super::Budget::default());
+        let arns: Vec<String> = callers(&p, "765628985471", &[], &meter)
             .unwrap()
             .into_iter()
             .map(|c| c.arn)
@@ -305,8 +313,8 @@ mod tests {
         }]));
         let tests = super::super::names::principal_tests(&p).unwrap();
         assert_eq!(tests.len(), 1);
-        let deadline = Instant::now() + std::time::Duration::from_secs(5);
-        let arns: Vec<String> = callers(&p, "765628985471", &tests, deadline)
+        let meter = Meter::new(super::super::Budget::default());
+        let arns: Vec<String> = callers(&p, "765628985471", &tests, &meter)
             .unwrap()
             .into_iter()
             .map(|c| c.arn)

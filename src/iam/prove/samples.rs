@@ -96,5 +96,5 @@ pub fn large_invoke(n: usize, policies: usize) -> (Vec<LabeledPolicy>, InvokeSpe
         .enumerate()
         .map(|(i, chunk)| LabeledPolicy::new(format!("invoke-{i}"), invoke_policy(chunk)))
         .collect();
-    (labeled, InvokeSpec { targets: all })
+    (labeled, InvokeSpec::new(all))
 }

@@ -11,7 +11,6 @@
 //! (`values::solve_key`).
 
 use std::collections::{BTreeMap, HashMap};
-use std::time::Instant;
 
 use super::super::condition::holds;
 use super::super::eval::StatementRef;
@@ -21,6 +20,7 @@ use super::super::model::{
 };
 use super::super::principal::{not_principal_applies, principal_matches};
 use super::super::variables::VarSource;
+use super::budget::Meter;
 use super::classes::{Classes, Matcher};
 use super::principals::{is_derived, Caller};
 use super::values::{solve_key, Clause, Form, KeyModel, Keys, Outcome};
@@ -53,7 +53,8 @@ pub(crate) struct Problem {
     /// A pseudo-Deny matching exactly the intended requests among those whose head is intended.
     pub(crate) intended: Option<usize>,
     pub(crate) keys: Keys,
-    pub(crate) deadline: Instant,
+    /// The proof's step count (shared with the class enumeration that built the problem).
+    pub(crate) meter: Meter,
 }
 
 /// A request head: indices into callers, action classes, resource classes.
@@ -128,10 +129,10 @@ impl Builder {
                 continue;
             }
             let lower = c.key.to_lowercase();
-            let model = self.keys.entry(lower.clone()).or_insert_with(|| KeyModel {
-                name: c.key.clone(),
-                tests: Vec::new(),
-            });
+            let model = self
+                .keys
+                .entry(lower.clone())
+                .or_insert_with(|| KeyModel::new(&c.key));
             free.push((lower, model.add(c, variables)));
         }
         self.stmts.push(Stmt {
@@ -204,8 +205,8 @@ impl Problem {
         let mut unknown = None;
         for set in &self.allow_sets {
             for head in self.heads() {
-                if Instant::now() > self.deadline {
-                    return Found::Unknown("the time budget ran out".to_owned());
+                if self.meter.spend(1).is_err() {
+                    return Found::Unknown(self.meter.reason());
                 }
                 let outside = violates(self, head);
                 match run.try_head(set, head, outside) {
@@ -312,8 +313,8 @@ impl Run<'_> {
         if blockers.is_empty() {
             return self.finish(demands, head);
         }
-        if Instant::now() > self.p.deadline {
-            return Found::Unknown("the time budget ran out".to_owned());
+        if self.p.meter.spend(1).is_err() {
+            return Found::Unknown(self.p.meter.reason());
         }
         let Some((pick, keys)) = self.most_constrained(blockers, demands) else {
             return Found::Nothing;
@@ -397,8 +398,11 @@ impl Run<'_> {
         if let Some(o) = self.cache.get(&cache_key) {
             return o.clone();
         }
+        if self.p.meter.spend(1).is_err() {
+            return Outcome::Unknown(self.p.meter.reason());
+        }
         let clauses = self.clauses(key, &cache_key.1);
-        let outcome = solve_key(&self.p.keys[key], &clauses, self.p.deadline);
+        let outcome = solve_key(&self.p.keys[key], &clauses, &self.p.meter);
         self.cache.insert(cache_key, outcome.clone());
         outcome
     }
@@ -470,10 +474,8 @@ pub(crate) fn pinned(key: &str, value: &str) -> Statement {
 }
 
 /// The pseudo-Deny statement used for the trust property: it matches exactly when
-/// `sts:ExternalId` is present with the configured ID among its values. The key is single-valued
-/// in AWS, where this is plain equality; the evaluator accepts several values, and a request
-/// carrying the ID among others counts as carrying it (so `StringEquals` is proved, not refuted
-/// by a fictional multivalued request).
+/// `sts:ExternalId` is present and equal to the configured ID (the key is single-valued,
+/// `iam::keys`, so the search gives it one value).
 pub(crate) fn intended_external_id(external_id: &str) -> Statement {
     let operator = ConditionOperator {
         name: "StringEquals".to_owned(),

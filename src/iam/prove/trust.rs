@@ -8,11 +8,11 @@
 //! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
 
 use std::collections::BTreeMap;
-use std::time::Instant;
 
 use super::super::eval::{evaluate, EvalInput, LabeledPolicy, Request};
 use super::super::model::{Effect, Policy};
 use super::super::principal::principal_account;
+use super::budget::{Budget, Meter};
 use super::classes::{nice_members, Classes, Matcher};
 use super::names::principal_tests;
 use super::principals::{callers, known_userid};
@@ -46,8 +46,8 @@ fn input(trust: &Policy) -> EvalInput {
     }
 }
 
-/// Whether a request is one the property intends: the partner, AssumeRole, the ID (among the
-/// values, see `search::intended_external_id`).
+/// Whether a request is one the property intends: the partner, AssumeRole, the ID (its one
+/// value: the key is single-valued, `iam::keys`).
 pub(crate) fn intended(req: &Request, spec: &TrustSpec) -> bool {
     let ids: Vec<&String> = req
         .context
@@ -64,12 +64,12 @@ pub(crate) fn only_partner(
     trust: &Policy,
     role_arn: &str,
     spec: &TrustSpec,
-    deadline: Instant,
+    budget: Budget,
 ) -> PropertyResult {
     if let Some(reason) = unsupported(trust) {
         return PropertyResult::unknown(ONLY_PARTNER, reason);
     }
-    let (problem, assume) = match build(trust, role_arn, spec, deadline) {
+    let (problem, assume) = match build(trust, role_arn, spec, budget) {
         Ok(p) => p,
         Err(reason) => return PropertyResult::unknown(ONLY_PARTNER, reason),
     };
@@ -99,8 +99,9 @@ fn build(
     trust: &Policy,
     role_arn: &str,
     spec: &TrustSpec,
-    deadline: Instant,
+    budget: Budget,
 ) -> Result<(Problem, usize), String> {
+    let meter = Meter::new(budget);
     let mut b = Builder::new(true);
     let variables = trust.effective_version().supports_variables();
     let (mut allow_sets, mut denies) = (Vec::new(), Vec::new());
@@ -115,8 +116,8 @@ fn build(
     let intended = b.add(&pseudo, statement_ref("property", 0, &pseudo), false, false);
     // Uncovered principal-key tests are reported by `only_partner` when nothing is found.
     let tests = principal_tests(trust).unwrap_or_default();
-    let mut callers = callers(trust, &spec.partner_account, &tests, deadline)
-        .map_err(|_| "the caller-name search ran out of budget".to_owned())?;
+    let mut callers = callers(trust, &spec.partner_account, &tests, &meter)
+        .map_err(|_| meter.stopped("caller-name"))?;
     if b.keys.contains_key("aws:userid") {
         for c in &mut callers {
             if let Some(id) = known_userid(&c.arn) {
@@ -126,8 +127,8 @@ fn build(
         }
     }
     let assume = Classes::intern(&mut b.action_patterns, Matcher::Action, ASSUME);
-    let actions = Classes::enumerate(Matcher::Action, b.action_patterns, deadline)
-        .map_err(|_| "the action search ran out of budget".to_owned())?;
+    let actions = Classes::enumerate(Matcher::Action, b.action_patterns, &meter)
+        .map_err(|_| meter.stopped("action"))?;
     let problem = Problem {
         callers,
         actions,
@@ -137,7 +138,7 @@ fn build(
         denies,
         intended: Some(intended),
         keys: b.keys,
-        deadline,
+        meter,
     };
     Ok((problem, assume))
 }

@@ -8,16 +8,19 @@
 //! and single vs multivalued keys,
 //! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html):
 //! a condition on a present key is "some value satisfies φ" or "every value satisfies ψ", where
-//! φ and ψ are a test of one value against the policy values (OR), possibly negated. Every key
-//! may carry several values, as the evaluator allows; witnesses use one value when one will do.
+//! φ and ψ are a test of one value against the policy values (OR), possibly negated. A
+//! single-valued key (`iam::keys`) carries exactly one value when present, so both forms are
+//! then the test of that one value; any other key may carry several, and witnesses use one
+//! value when one will do.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
 
 use super::super::condition::holds;
+use super::super::keys::is_single_valued;
 use super::super::model::{Condition, ConditionOperator, OperatorKind, SetOperator};
 use super::super::variables::VarSource;
 use super::automaton::{Atom, Pattern, Product};
+use super::budget::Meter;
 use super::candidates::family_candidates;
 
 /// How a policy value is compared, which decides how witnesses are found.
@@ -120,9 +123,19 @@ pub(crate) fn string_atom(kind: OperatorKind, values: &[String]) -> Option<Atom>
 pub(crate) struct KeyModel {
     pub(crate) name: String,
     pub(crate) tests: Vec<ValueTest>,
+    /// At most one value in a request (`iam::keys`).
+    pub(crate) single: bool,
 }
 
 impl KeyModel {
+    pub(crate) fn new(name: &str) -> KeyModel {
+        KeyModel {
+            name: name.to_owned(),
+            tests: Vec::new(),
+            single: is_single_valued(name),
+        }
+    }
+
     /// Registers a condition on this key and returns its form.
     pub(crate) fn add(&mut self, cond: &Condition, variables: bool) -> Form {
         let op = &cond.operator;
@@ -203,13 +216,13 @@ pub(crate) enum Outcome {
 pub(crate) type Clause = Vec<Form>;
 
 /// Is there an absence or a value set meeting every clause?
-pub(crate) fn solve_key(key: &KeyModel, clauses: &[Clause], deadline: Instant) -> Outcome {
+pub(crate) fn solve_key(key: &KeyModel, clauses: &[Clause], meter: &Meter) -> Outcome {
     if clauses.iter().all(|c| c.iter().any(|f| f.absent)) {
         return Outcome::Sat(None);
     }
     let mut unknown = None;
     let mut chosen = Vec::with_capacity(clauses.len());
-    if let Some(values) = choose(key, clauses, &mut chosen, deadline, &mut unknown) {
+    if let Some(values) = choose(key, clauses, &mut chosen, meter, &mut unknown) {
         return Outcome::Sat(Some(values));
     }
     match unknown {
@@ -223,11 +236,11 @@ fn choose(
     key: &KeyModel,
     clauses: &[Clause],
     chosen: &mut Vec<Present>,
-    deadline: Instant,
+    meter: &Meter,
     unknown: &mut Option<String>,
 ) -> Option<Vec<String>> {
     let Some((first, rest)) = clauses.split_first() else {
-        return match values_for(key, chosen, deadline) {
+        return match values_for(key, chosen, meter) {
             Outcome::Sat(values) => values,
             Outcome::Unknown(r) => {
                 *unknown = Some(r);
@@ -242,7 +255,7 @@ fn choose(
             continue;
         }
         chosen.push(form.present);
-        let found = choose(key, rest, chosen, deadline, unknown);
+        let found = choose(key, rest, chosen, meter, unknown);
         chosen.pop();
         if found.is_some() {
             return found;
@@ -253,7 +266,7 @@ fn choose(
 
 /// Values for a present key: each "some value" demand needs a value that also meets every
 /// "all values" demand; try one value for all of them first.
-fn values_for(key: &KeyModel, chosen: &[Present], deadline: Instant) -> Outcome {
+fn values_for(key: &KeyModel, chosen: &[Present], meter: &Meter) -> Outcome {
     let mut exists = Vec::new();
     let mut forall = Vec::new();
     for p in chosen {
@@ -264,18 +277,19 @@ fn values_for(key: &KeyModel, chosen: &[Present], deadline: Instant) -> Outcome 
         }
     }
     let together: Vec<Lit> = exists.iter().chain(&forall).copied().collect();
-    let first = one_value(key, &together, deadline);
+    let first = one_value(key, &together, meter);
     if let Outcome::Sat(Some(_)) = first {
         return first;
     }
-    if exists.len() < 2 {
+    // A single-valued key has one value meeting every demand, or none.
+    if exists.len() < 2 || key.single {
         return first;
     }
     let mut values = Vec::new();
     for e in &exists {
         let mut lits = forall.clone();
         lits.push(*e);
-        match one_value(key, &lits, deadline) {
+        match one_value(key, &lits, meter) {
             Outcome::Sat(Some(v)) => values.extend(v),
             Outcome::Unsat => return Outcome::Unsat,
             other => return other,
@@ -285,7 +299,7 @@ fn values_for(key: &KeyModel, chosen: &[Present], deadline: Instant) -> Outcome 
 }
 
 /// One value meeting every literal.
-pub(crate) fn one_value(key: &KeyModel, lits: &[Lit], deadline: Instant) -> Outcome {
+pub(crate) fn one_value(key: &KeyModel, lits: &[Lit], meter: &Meter) -> Outcome {
     let meets = |v: &str| lits.iter().all(|l| key.test(*l, v));
     for pretty in ["other", "x"] {
         if meets(pretty) {
@@ -302,7 +316,7 @@ pub(crate) fn one_value(key: &KeyModel, lits: &[Lit], deadline: Instant) -> Outc
         .collect();
     let mut candidates = Vec::new();
     if !strings.is_empty() {
-        match string_witness(key, &strings, deadline) {
+        match string_witness(key, &strings, meter) {
             Ok(Some(w)) => candidates.push(w),
             // No string meets the string tests: no value at all does.
             Ok(None) => return Outcome::Unsat,
@@ -327,20 +341,16 @@ pub(crate) fn one_value(key: &KeyModel, lits: &[Lit], deadline: Instant) -> Outc
     }
 }
 
-fn string_witness(
-    key: &KeyModel,
-    lits: &[Lit],
-    deadline: Instant,
-) -> Result<Option<String>, String> {
+fn string_witness(key: &KeyModel, lits: &[Lit], meter: &Meter) -> Result<Option<String>, String> {
     let atoms: Vec<&Atom> = lits
         .iter()
         .filter_map(|l| key.tests[l.test].atom.as_ref())
         .collect();
     let wants: Vec<bool> = lits.iter().map(|l| l.positive).collect();
-    let product = Product::new(&atoms, deadline);
+    let product = Product::new(&atoms, meter);
     product
         .find(|v| v == wants.as_slice())
-        .map_err(|_| format!("the string search on {} ran out of budget", key.name))
+        .map_err(|_| meter.stopped(&format!("string ({})", key.name)))
 }
 
 /// Keys by lowercase name (context keys are case-insensitive).
@@ -349,7 +359,6 @@ pub(crate) type Keys = BTreeMap<String, KeyModel>;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
         Condition {
@@ -360,10 +369,11 @@ mod tests {
     }
 
     fn solve(conds: &[(&str, &[&str], bool)]) -> Outcome {
-        let mut key = KeyModel {
-            name: "k".into(),
-            tests: vec![],
-        };
+        solve_on("k", conds)
+    }
+
+    fn solve_on(name: &str, conds: &[(&str, &[&str], bool)]) -> Outcome {
+        let mut key = KeyModel::new(name);
         let clauses: Vec<Clause> = conds
             .iter()
             .map(|(op, vals, want)| {
@@ -371,7 +381,8 @@ mod tests {
                 vec![if *want { f } else { f.negate() }]
             })
             .collect();
-        solve_key(&key, &clauses, Instant::now() + Duration::from_secs(5))
+        let meter = Meter::new(super::super::Budget::default());
+        solve_key(&key, &clauses, &meter)
     }
 
     #[test]
@@ -404,6 +415,29 @@ mod tests {
                 ("ForAllValues:StringEquals", &["a"], true),
                 ("StringLike", &["b*"], true)
             ]),
+            Outcome::Unsat
+        );
+    }
+
+    /// A single-valued key never gets two values: demands no one value meets are unsatisfiable.
+    #[test]
+    fn single_valued_keys_take_one_value() {
+        let two = [
+            ("StringEquals", &["a"][..], true),
+            ("StringLike", &["b*"][..], true),
+        ];
+        assert!(matches!(solve_on("k:v", &two), Outcome::Sat(Some(v)) if v.len() == 2));
+        assert_eq!(solve_on("sts:ExternalId", &two), Outcome::Unsat);
+        assert_eq!(solve_on("aws:SourceIp", &two), Outcome::Unsat);
+        // ForAllValues on a present single-valued key is the plain test of its one value.
+        assert_eq!(
+            solve_on(
+                "sts:ExternalId",
+                &[
+                    ("ForAnyValue:StringEquals", &["a"][..], true),
+                    ("ForAllValues:StringEquals", &["b"][..], true)
+                ]
+            ),
             Outcome::Unsat
         );
     }
