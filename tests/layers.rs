@@ -1,6 +1,8 @@
 //! The tree shows the layers, and this test holds the code to them (ARCHITECTURE.md):
 //! each folder of `src/` imports only the layers below it, no file outside `src/aws/` names an
-//! AWS SDK crate, and no file outside `src/genesys/` names an HTTP client crate. Test modules
+//! AWS SDK crate, no file outside `src/genesys/` names an HTTP client crate, and the pure layers
+//! (`iam/`, `core/`, `report/`, and `config/` but its loader) touch no file, environment
+//! variable, process, network, async runtime or clock. Test modules
 //! (`#[cfg(test)]`) are exempt: a unit test of a pure module may render its result to look at
 //! it.
 
@@ -186,4 +188,72 @@ fn the_checker_sees_a_violation() {
     assert!(names_crate("let c = reqwest::Client::new();", "reqwest"));
     assert!(names_crate("use ureq;", "ureq"));
     assert!(!names_crate("let my_reqwest = 1; // reqwest", "reqwest"));
+}
+
+/// What a pure layer may not touch: the file system, the environment, processes, the network,
+/// an async runtime or HTTP client, the clock. (`std::net::IpAddr` and friends are plain data.)
+const IMPURE: &[&str] = &[
+    r"\bstd::fs\b",
+    r"\bfs::",
+    r"\bFile::",
+    r"\bread_dir\b",
+    r"\bstd::env\b",
+    r"\benv::(var|vars|args|current_dir|set_var)",
+    r"\bstd::process\b",
+    r"\bstd::net::(TcpStream|TcpListener|UdpSocket|ToSocketAddrs)",
+    r"\btokio\b",
+    r"\breqwest\b",
+    r"\bInstant::now\b",
+    r"\bSystemTime\b",
+    r"\bUtc::now\b",
+    r"\bLocal::now\b",
+];
+
+/// The impure names a piece of code uses.
+fn impure(code: &str) -> Vec<&'static str> {
+    IMPURE
+        .iter()
+        .filter(|p| regex::Regex::new(p).unwrap().is_match(code))
+        .copied()
+        .collect()
+}
+
+#[test]
+fn the_pure_layers_touch_no_file_environment_clock_or_network() {
+    // iam/, core/ and report/ are pure; in config/ only the loader (config/mod.rs) reads files.
+    let src = src();
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut problems = Vec::new();
+    for file in &files {
+        let layer = layer_of(&src, file);
+        let rel = file
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        let pure = matches!(layer.as_str(), "iam" | "core" | "report")
+            || (layer == "config" && rel != "config/mod.rs");
+        if !pure {
+            continue;
+        }
+        for name in impure(&code(file)) {
+            problems.push(format!("{rel} uses {name}"));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "pure layers doing I/O (move the read to the caller and pass the data in):\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_purity_checker_sees_io() {
+    assert!(!impure("let t = std::fs::read_to_string(p);").is_empty());
+    assert!(!impure("use std::fs;\nfs::write(p, t)").is_empty());
+    assert!(!impure("let d = Instant::now() + budget;").is_empty());
+    assert!(!impure("std::env::var(\"HOME\")").is_empty());
+    assert!(!impure("let s = std::net::TcpStream::connect(a);").is_empty());
+    assert!(impure("use std::net::IpAddr; let refs::x = 1;").is_empty());
 }

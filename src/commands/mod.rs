@@ -248,6 +248,11 @@ fn write_atomically(path: &Path, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// Reads a file for the pure layers (policy files of `simulate` and `prove`).
+pub(crate) fn read_file(path: &Path) -> std::io::Result<String> {
+    std::fs::read_to_string(path)
+}
+
 /// Templates from `--policies DIR`, or the built-in ones.
 fn templates(g: &Global) -> Result<Templates> {
     Ok(match g.policies.as_deref() {

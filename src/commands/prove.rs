@@ -28,7 +28,7 @@ pub fn run(g: &Global, args: &ProveArgs, styles: Styles) -> Result<Status> {
     let sides = if input.is_empty() {
         from_config(g, args.role_arn.as_deref())?
     } else {
-        prove::load_files(&input)?
+        prove::load_files(&input, &super::read_file)?
     };
     let budget = budget(args);
     let mut results = Vec::new();

@@ -15,7 +15,7 @@ pub fn run(g: &Global, args: &cli::SimulateArgs, styles: Styles) -> Result<Statu
         resource: args.resource.clone(),
         context: args.context.clone(),
     };
-    let outcome = simulate::run(&input)?;
+    let outcome = simulate::run(&input, &super::read_file)?;
     match g.format {
         Format::Human => print!("{}", report::simulate_human(&outcome, styles.color)),
         _ => println!("{}", report::simulate_json(&outcome)),

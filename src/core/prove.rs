@@ -2,7 +2,8 @@
 //! documents or from policy files. The command runs the prover (`iam::prove`, whose budget
 //! is counted in steps) on the result; rendering is in `report::prove`.
 //!
-//! Pure apart from [`load_files`], which reads the files it is given (as `simulate` does).
+//! Pure: [`load_files`] reads the files it is given through the caller's reader (as `simulate`
+//! does).
 
 use std::path::PathBuf;
 
@@ -110,10 +111,10 @@ pub fn from_config(
 
 /// The sides given as files: the trust side when `--trust-policy` is given, the invoke side
 /// when `--policy` or `--boundary` is. Errors name the file.
-pub fn load_files(input: &FileInput) -> Result<Sides, SimulateError> {
+pub fn load_files(input: &FileInput, read: simulate::ReadFile) -> Result<Sides, SimulateError> {
     let trust = match &input.trust_policy {
         Some(path) => Some(TrustSide {
-            policy: simulate::load(path)?,
+            policy: simulate::load(path, read)?,
             role_arn: input
                 .role_arn
                 .clone()
@@ -134,14 +135,14 @@ pub fn load_files(input: &FileInput) -> Result<Sides, SimulateError> {
             .map(|path| {
                 Ok(LabeledPolicy::new(
                     path.display().to_string(),
-                    simulate::load(path)?,
+                    simulate::load(path, read)?,
                 ))
             })
             .collect::<Result<Vec<_>, SimulateError>>()?;
         let boundary = match &input.boundary {
             Some(path) => Some(LabeledPolicy::new(
                 "permissions boundary",
-                simulate::load(path)?,
+                simulate::load(path, read)?,
             )),
             None => None,
         };

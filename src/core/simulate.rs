@@ -99,8 +99,11 @@ impl SimulateOutcome {
     }
 }
 
-/// Reads the files, evaluates the request, reports the decision.
-pub fn run(input: &SimulateInput) -> Result<SimulateOutcome, SimulateError> {
+/// A file reader handed in by the caller: the core reads no files itself.
+pub type ReadFile<'a> = &'a dyn Fn(&Path) -> std::io::Result<String>;
+
+/// Reads the files (with `read`), evaluates the request, reports the decision.
+pub fn run(input: &SimulateInput, read: ReadFile) -> Result<SimulateOutcome, SimulateError> {
     let context = parse_context(&input.context)?;
     for (what, flag, value) in [
         ("principal", "--principal", &input.principal),
@@ -118,14 +121,22 @@ pub fn run(input: &SimulateInput) -> Result<SimulateOutcome, SimulateError> {
     let identity_policies = input
         .policies
         .iter()
-        .map(|path| Ok(LabeledPolicy::new(path.display().to_string(), load(path)?)))
+        .map(|path| {
+            Ok(LabeledPolicy::new(
+                path.display().to_string(),
+                load(path, read)?,
+            ))
+        })
         .collect::<Result<Vec<_>, SimulateError>>()?;
     let trust = match &input.trust_policy {
-        Some(path) => Some(LabeledPolicy::new("trust policy", load(path)?)),
+        Some(path) => Some(LabeledPolicy::new("trust policy", load(path, read)?)),
         None => None,
     };
     let boundary = match &input.boundary {
-        Some(path) => Some(LabeledPolicy::new("permissions boundary", load(path)?)),
+        Some(path) => Some(LabeledPolicy::new(
+            "permissions boundary",
+            load(path, read)?,
+        )),
         None => None,
     };
 
@@ -177,9 +188,10 @@ fn parse_context(entries: &[String]) -> Result<BTreeMap<String, Vec<String>>, Si
     Ok(context)
 }
 
-/// A policy file, raw JSON or URL-encoded as AWS returns it. Also used by `prove`.
-pub(crate) fn load(path: &Path) -> Result<Policy, SimulateError> {
-    let text = std::fs::read_to_string(path).map_err(|source| SimulateError::Read {
+/// A policy file (read with `read`), raw JSON or URL-encoded as AWS returns it. Also used by
+/// `prove`.
+pub(crate) fn load(path: &Path, read: ReadFile) -> Result<Policy, SimulateError> {
+    let text = read(path).map_err(|source| SimulateError::Read {
         path: path.to_owned(),
         source,
     })?;

@@ -58,6 +58,11 @@ pub fn render_human(outcome: &SimulateOutcome, color: bool) -> String {
 
 #[cfg(test)]
 mod tests {
+    fn run_files(
+        input: &SimulateInput,
+    ) -> Result<crate::core::simulate::SimulateOutcome, SimulateError> {
+        crate::core::simulate::run(input, &|p| std::fs::read_to_string(p))
+    }
     use super::*;
     use crate::core::simulate::*;
     use std::path::PathBuf;
@@ -85,7 +90,7 @@ mod tests {
     #[test]
     fn trust_allow_renders() {
         let dir = tempfile::tempdir().unwrap();
-        let out = run(&trust_input(
+        let out = run_files(&trust_input(
             &dir,
             &["sts:ExternalId=0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"],
         ))
@@ -112,7 +117,7 @@ mod tests {
     #[test]
     fn implicit_deny_explains() {
         let dir = tempfile::tempdir().unwrap();
-        let out = run(&trust_input(&dir, &["sts:ExternalId=wrong"])).unwrap();
+        let out = run_files(&trust_input(&dir, &["sts:ExternalId=wrong"])).unwrap();
         assert!(!out.allowed());
         assert_eq!(out.decision, Decision::ImplicitDeny);
         let human = render_human(&out, false);
@@ -136,7 +141,7 @@ mod tests {
             &["sts:ExternalId=0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"],
         );
         input.policies = vec![deny.clone()];
-        let out = run(&input).unwrap();
+        let out = run_files(&input).unwrap();
         assert_eq!(out.decision, Decision::ExplicitDeny);
         let human = render_human(&out, false);
         assert!(
@@ -156,7 +161,7 @@ mod tests {
                 .to_string();
         let mut input = trust_input(&dir, &["k=a", "k=b=c", "empty="]);
         input.trust_policy = Some(write(&dir, "encoded.txt", &encoded));
-        let out = run(&input).unwrap();
+        let out = run_files(&input).unwrap();
         assert_eq!(
             out.request.context["k"],
             vec!["a".to_owned(), "b=c".to_owned()]
@@ -168,14 +173,14 @@ mod tests {
     fn errors_name_the_file_and_hint() {
         let dir = tempfile::tempdir().unwrap();
         let mut input = trust_input(&dir, &["sts:ExternalId"]);
-        let e = run(&input).unwrap_err();
+        let e = run_files(&input).unwrap_err();
         assert!(matches!(e, SimulateError::Context { .. }));
         assert!(e.to_string().contains("(hint: "), "{e}");
 
         input.context.clear();
         let not_policy = write(&dir, "array.json", "[]");
         input.policies = vec![not_policy.clone()];
-        let e = run(&input).unwrap_err();
+        let e = run_files(&input).unwrap_err();
         assert_eq!(
             e.to_string(),
             format!(
@@ -187,11 +192,11 @@ mod tests {
         assert!(source.starts_with("not an IAM policy"), "{source}");
 
         input.policies = vec![dir.path().join("missing.json")];
-        let e = run(&input).unwrap_err();
+        let e = run_files(&input).unwrap_err();
         assert!(matches!(e, SimulateError::Read { .. }));
         assert!(e.to_string().contains("missing.json"));
 
-        let e = run(&SimulateInput {
+        let e = run_files(&SimulateInput {
             principal: "p".into(),
             action: "a:b".into(),
             resource: "*".into(),
@@ -202,7 +207,7 @@ mod tests {
 
         input.policies.clear();
         input.principal = " ".into();
-        let e = run(&input).unwrap_err();
+        let e = run_files(&input).unwrap_err();
         assert!(e.to_string().contains("--principal"), "{e}");
     }
 }
