@@ -5,8 +5,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 REPO=$(pwd)
-BIN="$(cd "${CARGO_TARGET_DIR:-target}/debug" && pwd)/lambda-trust"
 VENV="$REPO/.venv"
+# Where cargo put the binary: CARGO_TARGET_DIR, a `build.target-dir` in a cargo config, or target/.
+TARGET=$(cargo metadata --no-deps --format-version 1 2>/dev/null \
+    | "$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])') \
+    || TARGET="${CARGO_TARGET_DIR:-target}"
+BIN="$TARGET/debug/lambda-trust"
 DEMO=$(mktemp -d "${TMPDIR:-/tmp}/lambda-trust-demo.XXXXXX")
 
 bold() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
