@@ -18,6 +18,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::core::plan::Op;
+use crate::core::state::Desired;
+use crate::iam::arn::Arn;
+
 /// How far back `LookupEvents` can look (event history keeps 90 days).
 pub const LOOKBACK_DAYS: u32 = 90;
 
@@ -314,6 +318,42 @@ pub mod events {
     ];
     pub const POLICY_VERSIONS: &[&str] = &["CreatePolicyVersion", "DeletePolicyVersion"];
     pub const POLICY_TAGS: &[&str] = &["UntagPolicy", "TagPolicy", "CreatePolicy"];
+}
+
+/// The resource CloudTrail indexes the writes behind `op`'s drift under (the role's name, the
+/// policy's ARN), and the event names that can explain it.
+pub fn trail_of(desired: &Desired, op: &Op) -> Trail {
+    let policy = |name: &str, path: &str| {
+        Arn::iam(
+            &desired.partition,
+            &desired.account_id,
+            &format!("policy{path}{name}"),
+        )
+        .to_string()
+    };
+    match op {
+        Op::UpdateTrustPolicy { role, .. } => Trail::key(role, events::TRUST),
+        Op::UpdateRole { role, .. } => Trail::key(role, events::ROLE_SETTINGS),
+        Op::TagRole { role, .. } | Op::UntagRole { role, .. } => {
+            Trail::key(role, events::ROLE_TAGS)
+        }
+        // Attachments are looked up by the policy's ARN: the role's own history holds every
+        // other attachment too.
+        Op::DetachPolicy { arn, .. } => Trail::key(arn, events::ATTACH),
+        Op::AttachPolicy { arn, .. } => Trail::key(arn, events::DETACH),
+        Op::DeleteInlinePolicy { role, .. } => Trail::key(role, events::INLINE),
+        Op::PutPermissionsBoundary { role, .. } | Op::DeletePermissionsBoundary { role, .. } => {
+            Trail::key(role, events::BOUNDARY)
+        }
+        Op::CreateRole { name, .. } => Trail::key(name, events::ROLE_GONE),
+        Op::CreatePolicy { name, path, .. } => Trail::key(policy(name, path), events::POLICY_GONE),
+        Op::CreatePolicyVersion { arn, .. } => Trail::key(arn, events::POLICY_DOCUMENT),
+        Op::DeleteLatentVersion { arn, .. } => Trail::key(arn, events::POLICY_VERSIONS),
+        Op::TagPolicy { arn, .. } => Trail::key(arn, events::POLICY_TAGS),
+        Op::DeletePolicyVersion { .. } | Op::DeletePolicy { .. } | Op::DeleteRole { .. } => {
+            Trail::default()
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! `lambda-trust check`: the drift check for CI — a plan plus the verification, turned into
 //! findings with a severity, a path inside the document, and expected vs actual.
 //!
-//! Pure: it takes what `plan` and `verify` produced. Renderers for human, JSON, SARIF 2.1.0 and
-//! GitHub workflow annotations live here too, because they share the finding model.
+//! Pure: it takes what `plan` and `verify` produced. Here: the finding and report model and the
+//! findings of planned writes; `diff` (where two documents differ), `verify_findings` (failed
+//! checks and unproved properties); which CloudTrail event explains a finding is
+//! `core::trail`'s. The renderers are `report::check`'s.
 
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -11,14 +13,19 @@ use crate::config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::core::describe::describe;
 use crate::core::plan::{Op, Plan};
 use crate::core::state::Desired;
-use crate::core::trail::{events, Trail};
-use crate::core::verify::{self, Verification};
+use crate::core::trail::Trail;
+use crate::core::verify;
 use crate::error::Status;
 use crate::iam::arn::Arn;
-use crate::iam::normalize;
 use crate::iam::{prove_invoke, prove_trust, LabeledPolicy, Policy, PropertyResult, Verdict};
 
 /// Bumped whenever the JSON shape changes incompatibly.
+mod diff;
+mod verify_findings;
+
+pub use diff::json_diff;
+pub use verify_findings::verify_findings;
+
 pub const SCHEMA_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -170,75 +177,6 @@ pub fn config_lines(text: &str) -> Vec<(&'static str, usize)> {
     out
 }
 
-/// Paths where two JSON documents differ, compared in canonical form. The canonical form
-/// lowercases condition keys; paths are given back the spelling the documents use.
-pub fn json_diff(expected: &Value, actual: &Value) -> Vec<(String, Option<Value>, Option<Value>)> {
-    let mut out = Vec::new();
-    diff_into("", &normalize(expected), &normalize(actual), &mut out);
-    let mut spelling = std::collections::BTreeMap::new();
-    collect_keys(actual, &mut spelling);
-    collect_keys(expected, &mut spelling);
-    for (path, _, _) in &mut out {
-        *path = path
-            .split('.')
-            .map(|seg| {
-                let (key, index) = seg.split_at(seg.find('[').unwrap_or(seg.len()));
-                match spelling.get(key) {
-                    Some(original) => format!("{original}{index}"),
-                    None => seg.to_string(),
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(".");
-    }
-    out
-}
-
-/// lowercase key → the key as written, over every object in `v` (later documents win).
-fn collect_keys(v: &Value, out: &mut std::collections::BTreeMap<String, String>) {
-    match v {
-        Value::Object(map) => {
-            for (k, child) in map {
-                out.insert(k.to_lowercase(), k.clone());
-                collect_keys(child, out);
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|i| collect_keys(i, out)),
-        _ => {}
-    }
-}
-
-fn diff_into(
-    path: &str,
-    e: &Value,
-    a: &Value,
-    out: &mut Vec<(String, Option<Value>, Option<Value>)>,
-) {
-    match (e, a) {
-        (Value::Object(eo), Value::Object(ao)) => {
-            for (k, ev) in eo {
-                let p = format!("{path}.{k}");
-                match ao.get(k) {
-                    Some(av) => diff_into(&p, ev, av, out),
-                    None => out.push((p, Some(ev.clone()), None)),
-                }
-            }
-            for (k, av) in ao {
-                if !eo.contains_key(k) {
-                    out.push((format!("{path}.{k}"), None, Some(av.clone())));
-                }
-            }
-        }
-        (Value::Array(ea), Value::Array(aa)) if ea.len() == aa.len() => {
-            for (i, (ev, av)) in ea.iter().zip(aa).enumerate() {
-                diff_into(&format!("{path}[{i}]"), ev, av, out);
-            }
-        }
-        _ if e != a => out.push((path.to_string(), Some(e.clone()), Some(a.clone()))),
-        _ => {}
-    }
-}
-
 fn doc_findings(
     severity: Severity,
     resource: &str,
@@ -283,47 +221,11 @@ pub fn drift_findings(desired: &Desired, plan: &Plan) -> Vec<Finding> {
 /// The findings one planned write stands for, each with what CloudTrail can explain it by.
 fn op_findings(desired: &Desired, op: &Op) -> Vec<Finding> {
     let mut findings = op_findings_untraced(desired, op);
-    let trail = trail_of(desired, op);
+    let trail = crate::core::trail::trail_of(desired, op);
     for f in &mut findings {
         f.trail = trail.clone();
     }
     findings
-}
-
-/// The resource CloudTrail indexes the writes behind `op`'s drift under (the role's name, the
-/// policy's ARN), and the event names that can explain it.
-pub fn trail_of(desired: &Desired, op: &Op) -> Trail {
-    let policy = |name: &str, path: &str| {
-        Arn::iam(
-            &desired.partition,
-            &desired.account_id,
-            &format!("policy{path}{name}"),
-        )
-        .to_string()
-    };
-    match op {
-        Op::UpdateTrustPolicy { role, .. } => Trail::key(role, events::TRUST),
-        Op::UpdateRole { role, .. } => Trail::key(role, events::ROLE_SETTINGS),
-        Op::TagRole { role, .. } | Op::UntagRole { role, .. } => {
-            Trail::key(role, events::ROLE_TAGS)
-        }
-        // Attachments are looked up by the policy's ARN: the role's own history holds every
-        // other attachment too.
-        Op::DetachPolicy { arn, .. } => Trail::key(arn, events::ATTACH),
-        Op::AttachPolicy { arn, .. } => Trail::key(arn, events::DETACH),
-        Op::DeleteInlinePolicy { role, .. } => Trail::key(role, events::INLINE),
-        Op::PutPermissionsBoundary { role, .. } | Op::DeletePermissionsBoundary { role, .. } => {
-            Trail::key(role, events::BOUNDARY)
-        }
-        Op::CreateRole { name, .. } => Trail::key(name, events::ROLE_GONE),
-        Op::CreatePolicy { name, path, .. } => Trail::key(policy(name, path), events::POLICY_GONE),
-        Op::CreatePolicyVersion { arn, .. } => Trail::key(arn, events::POLICY_DOCUMENT),
-        Op::DeleteLatentVersion { arn, .. } => Trail::key(arn, events::POLICY_VERSIONS),
-        Op::TagPolicy { arn, .. } => Trail::key(arn, events::POLICY_TAGS),
-        Op::DeletePolicyVersion { .. } | Op::DeletePolicy { .. } | Op::DeleteRole { .. } => {
-            Trail::default()
-        }
-    }
 }
 
 fn op_findings_untraced(desired: &Desired, op: &Op) -> Vec<Finding> {
@@ -442,7 +344,7 @@ fn with_admission(mut findings: Vec<Finding>, admits: Option<Admission>) -> Vec<
     findings
 }
 
-fn severity(security: bool) -> Severity {
+pub(super) fn severity(security: bool) -> Severity {
     if security {
         Severity::Security
     } else {
@@ -682,82 +584,10 @@ pub fn refusal_finding(err: &crate::core::plan::PlanError) -> Finding {
     }
 }
 
-/// Properties the prover could not prove on the live documents, as findings. A policy that
-/// admits more than intended is `security`; one that admits less (the partner or a target is
-/// shut out) is an outage, `config`.
-fn proof_findings(v: &Verification) -> Vec<Finding> {
-    v.proofs
-        .iter()
-        .filter(|p| p.verdict != Verdict::Proved)
-        .map(|p| {
-            let narrower = p.property.ends_with("-allowed");
-            let key = if p.property.starts_with("trust") {
-                "trust"
-            } else {
-                "targets"
-            };
-            Finding {
-                severity: severity(!narrower),
-                kind: "verify",
-                resource: "proof".into(),
-                path: String::new(),
-                expected: None,
-                actual: None,
-                message: p.summary(),
-                config_key: key,
-                counterexample: p.counterexample.as_ref().map(|c| json!(c)),
-                trail: Trail::default(),
-            }
-        })
-        .collect()
-}
-
-/// Failed verification checks (and unproved properties) as findings.
-pub fn verify_findings(v: &Verification) -> Vec<Finding> {
-    v.checks
-        .iter()
-        .filter(|c| !c.passed)
-        .map(|c| {
-            // A check that fails because access is narrower than intended (a target not
-            // invokable, a function missing) is an outage, not a security problem.
-            let (severity, key) = if c.name.starts_with("functions")
-                || c.name.starts_with("invoke: every target is invokable")
-            {
-                (Severity::Config, "targets")
-            } else if c.name.starts_with("trust") && c.name.ends_with("may assume the role") {
-                // The partner shut out: an outage, not a security problem.
-                (Severity::Config, "trust")
-            } else if c.name.starts_with("functions") {
-                (Severity::Config, "targets")
-            } else if c.name.starts_with("ownership") {
-                (Severity::Security, "role")
-            } else if c.name.starts_with("trust") {
-                (Severity::Security, "trust")
-            } else if c.name.starts_with("role exists") {
-                (Severity::Config, "role")
-            } else {
-                (Severity::Security, "targets")
-            };
-            Finding {
-                severity,
-                kind: "verify",
-                resource: "verification".into(),
-                path: String::new(),
-                expected: None,
-                actual: None,
-                message: format!("{}: {}", c.name, c.detail),
-                config_key: key,
-                counterexample: None,
-                trail: Trail::default(),
-            }
-        })
-        .chain(proof_findings(v))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::trail::trail_of;
 
     #[test]
     fn diff_paths_keep_the_documents_spelling() {
