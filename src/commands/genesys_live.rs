@@ -114,28 +114,30 @@ impl GenesysSide {
         adopt: bool,
     ) -> Result<(GenesysPlan, Option<GenesysError>)> {
         let plan = plan_genesys(&self.desired, &self.observed, adopt)?;
-        let ids = plan.unknown_consumers();
-        if ids.is_empty() {
-            return Ok((plan, None));
-        }
-        match observe::consumers(&self.client, &ids).await {
-            Ok(found) => {
-                self.observed.consumers.extend(found);
-                Ok((plan_genesys(&self.desired, &self.observed, adopt)?, None))
-            }
+        match self.learn_consumers(&plan).await {
+            Ok(false) => Ok((plan, None)),
+            Ok(true) => Ok((plan_genesys(&self.desired, &self.observed, adopt)?, None)),
             Err(e) => Ok((plan, Some(e))),
         }
+    }
+
+    /// Asks Architect dependency tracking which published flows call the actions `plan` needs
+    /// to know about (only those); true when it learnt something (plan again).
+    async fn learn_consumers(&mut self, plan: &GenesysPlan) -> Result<bool, GenesysError> {
+        let ids = plan.unknown_consumers();
+        if ids.is_empty() {
+            return Ok(false);
+        }
+        let found = observe::consumers(&self.client, &ids).await?;
+        self.observed.consumers.extend(found);
+        Ok(true)
     }
 
     /// `destroy`'s plan, knowing which flows call the actions it deletes; refused (unless
     /// `force`) when a flow calls one. Also returns what is kept, with why.
     pub async fn plan_destroy(&mut self, force: bool) -> Result<(GenesysPlan, Vec<String>)> {
         let (plan, _) = plan_genesys_destroy(&self.observed);
-        let ids = plan.unknown_consumers();
-        if !ids.is_empty() {
-            let found = observe::consumers(&self.client, &ids).await?;
-            self.observed.consumers.extend(found);
-        }
+        self.learn_consumers(&plan).await?;
         let (plan, kept) = plan_genesys_destroy(&self.observed);
         plan.refuse_in_use(force)?;
         Ok((plan, kept))

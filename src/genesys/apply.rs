@@ -60,7 +60,7 @@ pub async fn apply(
     for (i, op) in plan.ops.iter().enumerate() {
         progress(i, op);
         run(client, op, &mut created, &mut outcome).await?;
-        outcome.writes += op.calls();
+        outcome.writes += 1;
     }
     Ok(outcome)
 }

@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::state::*;
 
-/// One Genesys Cloud change. `calls()` is how many write requests it takes.
+/// One Genesys Cloud change: one write request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum GenesysOp {
@@ -139,13 +139,6 @@ pub struct Replaced {
     pub kept: bool,
 }
 
-impl GenesysOp {
-    /// Write requests this op makes.
-    pub fn calls(&self) -> usize {
-        1
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IntegrationRef {
@@ -203,9 +196,9 @@ impl GenesysPlan {
         self.ops.is_empty()
     }
 
-    /// Write requests the plan makes.
+    /// Write requests the plan makes: one per op.
     pub fn calls(&self) -> usize {
-        self.ops.iter().map(GenesysOp::calls).sum()
+        self.ops.len()
     }
 
     /// The actions whose consumers the plan needs but does not know: those it would delete
