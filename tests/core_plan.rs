@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use lambda_trust::config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use lambda_trust::core::drift::{self, Finding, Severity};
 use lambda_trust::core::plan::{
-    changes, plan, plan_destroy, DestroyError, Op, Plan, PlanError, PlanOptions,
+    changes, plan, plan_destroy, AttachmentOp, BoundaryOp, DestroyError, NewRole, Op, Plan,
+    PlanError, PlanOptions, PolicyOp, RoleOp, TagOp, VersionOp,
 };
 use lambda_trust::core::prepare::{self, PrepareError};
 use lambda_trust::core::render::Templates;
@@ -157,7 +158,7 @@ fn create_from_empty_account() {
     assert_eq!(
         ops(&d, &o),
         vec![
-            Op::CreateRole {
+            Op::Role(RoleOp::Create(NewRole {
                 name: ROLE.into(),
                 path: "/".into(),
                 description: d.role.description.clone(),
@@ -165,17 +166,17 @@ fn create_from_empty_account() {
                 permissions_boundary: None,
                 tags: d.role.tags.clone(),
                 trust: d.role.trust.clone(),
-            },
-            Op::CreatePolicy {
+            })),
+            Op::Policy(PolicyOp::Create {
                 name: "GenesysLambdaInvoker-invoke".into(),
                 path: "/".into(),
                 document: p.document.clone(),
                 tags: p.tags.clone(),
-            },
-            Op::AttachPolicy {
+            }),
+            Op::Attachment(AttachmentOp::Attach {
                 role: ROLE.into(),
                 arn: POLICY_ARN.into(),
-            },
+            }),
         ]
     );
     let f = findings(&d, &o, OWNED);
@@ -261,11 +262,11 @@ fn trust_principal_changed_is_security_drift() {
     let live = o.role.as_ref().unwrap().trust.clone();
     assert_eq!(
         ops(&d, &o),
-        vec![Op::UpdateTrustPolicy {
+        vec![Op::Role(RoleOp::UpdateTrust {
             role: ROLE.into(),
             document: d.role.trust.clone(),
             previous: live,
-        }]
+        })]
     );
     let f = findings(&d, &o, OWNED);
     assert_eq!(
@@ -321,7 +322,7 @@ fn external_id_condition_removed_is_security_drift() {
         .remove("Condition");
     assert!(matches!(
         ops(&d, &o).as_slice(),
-        [Op::UpdateTrustPolicy { .. }]
+        [Op::Role(RoleOp::UpdateTrust { .. })]
     ));
     let f = findings(&d, &o, OWNED);
     assert_eq!(
@@ -406,22 +407,22 @@ fn description_max_session_and_tags_changed_are_config_drift() {
     assert_eq!(
         ops(&d, &o),
         vec![
-            Op::UpdateRole {
+            Op::Role(RoleOp::UpdateSettings {
                 role: ROLE.into(),
                 description: d.role.description.clone(),
                 max_session_duration: 3600,
                 previous_description: Some("old text".into()),
                 previous_max_session_duration: 7200,
-            },
-            Op::TagRole {
+            }),
+            Op::Tags(TagOp::TagRole {
                 role: ROLE.into(),
                 tags: BTreeMap::from([("team".into(), "cx".into())]),
                 previous: BTreeMap::from([("team".into(), "ops".into())]),
-            },
-            Op::UntagRole {
+            }),
+            Op::Tags(TagOp::UntagRole {
                 role: ROLE.into(),
                 keys: vec!["owner".into()],
-            },
+            }),
         ]
     );
     let f = findings(&d, &o, OWNED);
@@ -450,18 +451,18 @@ fn description_max_session_and_tags_changed_are_config_drift() {
     assert_eq!(
         ops(&d, &o),
         vec![
-            Op::UpdateRole {
+            Op::Role(RoleOp::UpdateSettings {
                 role: ROLE.into(),
                 description: d.role.description.clone(),
                 max_session_duration: 3600,
                 previous_description: None,
                 previous_max_session_duration: 3600,
-            },
-            Op::TagRole {
+            }),
+            Op::Tags(TagOp::TagRole {
                 role: ROLE.into(),
                 tags: BTreeMap::from([("team".into(), "cx".into())]),
                 previous: BTreeMap::new(),
-            },
+            }),
         ]
     );
     let f = findings(&d, &o, OWNED);
@@ -497,11 +498,11 @@ fn narrower_invoke_document_is_config_drift() {
     ));
     assert_eq!(
         ops(&d, &o),
-        vec![Op::CreatePolicyVersion {
+        vec![Op::Version(VersionOp::Create {
             arn: POLICY_ARN.into(),
             document: d.policies[0].document.clone(),
             previous: live,
-        }]
+        })]
     );
     let f = findings(&d, &o, OWNED);
     assert_eq!(
@@ -549,7 +550,7 @@ fn broader_invoke_document_is_security_drift() {
     // The broad default, once replaced, would stay as latent access: it is deleted too.
     assert!(matches!(
         ops(&d, &o).as_slice(),
-        [Op::CreatePolicyVersion { .. }, Op::DeleteLatentVersion { version_id, .. }] if version_id == "v1"
+        [Op::Version(VersionOp::Create { .. }), Op::Version(VersionOp::DeleteLatent { version_id, .. })] if version_id == "v1"
     ));
     let f = findings(&d, &o, OWNED);
     assert_eq!(
@@ -603,10 +604,10 @@ fn detached_policy_is_reattached() {
     ours(&mut o).attachment_count = 0;
     assert_eq!(
         ops(&d, &o),
-        vec![Op::AttachPolicy {
+        vec![Op::Attachment(AttachmentOp::Attach {
             role: ROLE.into(),
             arn: POLICY_ARN.into()
-        }]
+        })]
     );
     let f = findings(&d, &o, OWNED);
     assert_eq!(
@@ -626,12 +627,12 @@ fn foreign_attached_policy_is_detached_as_security_drift() {
     o.attached.push(admin());
     assert_eq!(
         ops(&d, &o),
-        vec![Op::DetachPolicy {
+        vec![Op::Attachment(AttachmentOp::Detach {
             role: ROLE.into(),
             arn: ADMIN.into(),
             name: "AdministratorAccess".into(),
             document: admin().document,
-        }]
+        })]
     );
     let f = findings(&d, &o, OWNED);
     assert_eq!(shape(&f), vec![(Severity::Security, "role", String::new())]);
@@ -664,11 +665,11 @@ fn inline_policy_is_deleted_as_security_drift() {
     });
     assert_eq!(
         ops(&d, &o),
-        vec![Op::DeleteInlinePolicy {
+        vec![Op::Attachment(AttachmentOp::DeleteInline {
             role: ROLE.into(),
             name: "debug".into(),
             document: doc.clone(),
-        }]
+        })]
     );
     let f = findings(&d, &o, OWNED);
     assert_eq!(shape(&f), vec![(Severity::Security, "role", String::new())]);
@@ -699,11 +700,11 @@ fn permissions_boundary_removed_changed_or_undeclared() {
     removed.boundary = None;
     assert_eq!(
         ops(&d, &removed),
-        vec![Op::PutPermissionsBoundary {
+        vec![Op::Boundary(BoundaryOp::Put {
             role: ROLE.into(),
             arn: BOUNDARY.into(),
             previous: None,
-        }]
+        })]
     );
     let f = findings(&d, &removed, OWNED);
     assert_eq!(
@@ -727,11 +728,11 @@ fn permissions_boundary_removed_changed_or_undeclared() {
     changed.boundary = Some(boundary(other));
     assert_eq!(
         ops(&d, &changed),
-        vec![Op::PutPermissionsBoundary {
+        vec![Op::Boundary(BoundaryOp::Put {
             role: ROLE.into(),
             arn: BOUNDARY.into(),
             previous: Some(other.into()),
-        }]
+        })]
     );
     let f = findings(&d, &changed, OWNED);
     assert_eq!(f[0].severity, Severity::Security);
@@ -747,10 +748,10 @@ fn permissions_boundary_removed_changed_or_undeclared() {
     o.boundary = Some(boundary(other));
     assert_eq!(
         ops(&d, &o),
-        vec![Op::DeletePermissionsBoundary {
+        vec![Op::Boundary(BoundaryOp::Delete {
             role: ROLE.into(),
             previous: other.into(),
-        }]
+        })]
     );
     let f = findings(&d, &o, OWNED);
     assert_eq!(shape(&f), vec![(Severity::Config, "role", String::new())]);
@@ -815,14 +816,16 @@ fn five_versions_prune_the_oldest_non_default_first() {
     let stale = json!({"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": [CUSTOMER]
     }]});
-    let new_version = Op::CreatePolicyVersion {
+    let new_version = Op::Version(VersionOp::Create {
         arn: POLICY_ARN.into(),
         document: d.policies[0].document.clone(),
         previous: stale.clone(),
-    };
-    let prune = |v: &str| Op::DeletePolicyVersion {
-        arn: POLICY_ARN.into(),
-        version_id: v.into(),
+    });
+    let prune = |v: &str| {
+        Op::Version(VersionOp::Delete {
+            arn: POLICY_ARN.into(),
+            version_id: v.into(),
+        })
     };
     let with_versions = |count: usize, default: usize| {
         let mut o = base.clone();
@@ -884,11 +887,11 @@ fn foreign_role_is_refused_unless_adopted() {
     assert_eq!(changes(&d, &o, OWNED).unwrap_err(), e);
     assert_eq!(
         plan(&d, &o, ADOPT).unwrap().ops,
-        vec![Op::TagRole {
+        vec![Op::Tags(TagOp::TagRole {
             role: ROLE.into(),
             tags: BTreeMap::from([(MANAGED_BY_KEY.into(), MANAGED_BY_VALUE.into())]),
             previous: BTreeMap::new(),
-        }]
+        })]
     );
 
     // A role made by hand: neither tag, its own description and tags.
@@ -905,18 +908,18 @@ fn foreign_role_is_refused_unless_adopted() {
     assert_eq!(
         plan(&d, &o, ADOPT).unwrap().ops,
         vec![
-            Op::TagRole {
+            Op::Tags(TagOp::TagRole {
                 role: ROLE.into(),
                 tags: BTreeMap::from([
                     (CONFIG_TAG_KEY.into(), c.identity_digest()),
                     (MANAGED_BY_KEY.into(), MANAGED_BY_VALUE.into()),
                 ]),
                 previous: BTreeMap::new(),
-            },
-            Op::UntagRole {
+            }),
+            Op::Tags(TagOp::UntagRole {
                 role: ROLE.into(),
                 keys: vec!["made-by".into()],
-            },
+            }),
         ]
     );
 }
@@ -937,10 +940,10 @@ fn foreign_policy_is_refused_unless_adopted() {
     let adopt = plan(&d, &o, ADOPT).unwrap();
     assert_eq!(
         adopt.ops,
-        vec![Op::TagPolicy {
+        vec![Op::Tags(TagOp::TagPolicy {
             arn: POLICY_ARN.into(),
             tags: BTreeMap::from([(MANAGED_BY_KEY.into(), MANAGED_BY_VALUE.into())]),
-        }]
+        })]
     );
     let f = drift::drift_findings(&d, &adopt);
     // A lost ownership tag means someone changed it outside lambda-trust: security.
@@ -978,11 +981,11 @@ fn role_of_another_config_is_a_conflict() {
     );
     assert_eq!(
         plan(&d, &o, ADOPT).unwrap().ops,
-        vec![Op::TagRole {
+        vec![Op::Tags(TagOp::TagRole {
             role: ROLE.into(),
             tags: BTreeMap::from([(CONFIG_TAG_KEY.into(), c.identity_digest())]),
             previous: BTreeMap::from([(CONFIG_TAG_KEY.into(), "deadbeefdeadbeef".into())]),
-        }]
+        })]
     );
 
     // The realistic way: a second config (another external ID) naming the same role.
@@ -1003,18 +1006,18 @@ fn role_of_another_config_is_a_conflict() {
     let d3 = desired(&more, &applied);
     assert!(matches!(
         ops(&d3, &applied).as_slice(),
-        [Op::CreatePolicyVersion { .. }]
+        [Op::Version(VersionOp::Create { .. })]
     ));
     // A role without the config tag (applied by an older version) is no conflict.
     let (d, mut o) = synced(&c);
     role(&mut o).tags.remove(CONFIG_TAG_KEY);
     assert_eq!(
         ops(&d, &o),
-        vec![Op::TagRole {
+        vec![Op::Tags(TagOp::TagRole {
             role: ROLE.into(),
             tags: BTreeMap::from([(CONFIG_TAG_KEY.into(), c.identity_digest())]),
             previous: BTreeMap::new(),
-        }]
+        })]
     );
 }
 
@@ -1046,16 +1049,16 @@ fn every_kind_of_drift_at_once_is_planned_in_apply_order() {
     let kinds: Vec<&str> = ops(&d, &o)
         .iter()
         .map(|op| match op {
-            Op::UpdateTrustPolicy { .. } => "trust",
-            Op::DetachPolicy { .. } => "detach",
-            Op::DeleteInlinePolicy { .. } => "inline",
-            Op::PutPermissionsBoundary { .. } => "boundary",
-            Op::UpdateRole { .. } => "role",
-            Op::UntagRole { .. } => "untag",
-            Op::DeletePolicyVersion { .. } => "prune",
-            Op::CreatePolicyVersion { .. } => "version",
-            Op::DeleteLatentVersion { .. } => "latent",
-            Op::AttachPolicy { .. } => "attach",
+            Op::Role(RoleOp::UpdateTrust { .. }) => "trust",
+            Op::Attachment(AttachmentOp::Detach { .. }) => "detach",
+            Op::Attachment(AttachmentOp::DeleteInline { .. }) => "inline",
+            Op::Boundary(BoundaryOp::Put { .. }) => "boundary",
+            Op::Role(RoleOp::UpdateSettings { .. }) => "role",
+            Op::Tags(TagOp::UntagRole { .. }) => "untag",
+            Op::Version(VersionOp::Delete { .. }) => "prune",
+            Op::Version(VersionOp::Create { .. }) => "version",
+            Op::Version(VersionOp::DeleteLatent { .. }) => "latent",
+            Op::Attachment(AttachmentOp::Attach { .. }) => "attach",
             other => panic!("unexpected {other:?}"),
         })
         .collect();
@@ -1140,11 +1143,11 @@ fn many_targets_are_sharded_and_created_in_order() {
     assert_eq!(granted.len(), 400);
 
     let got = ops(&d, &o);
-    assert!(matches!(got[0], Op::CreateRole { .. }));
+    assert!(matches!(got[0], Op::Role(RoleOp::Create(_))));
     let creates: Vec<String> = got[1..=k]
         .iter()
         .map(|op| match op {
-            Op::CreatePolicy { name, .. } => name.clone(),
+            Op::Policy(PolicyOp::Create { name, .. }) => name.clone(),
             other => panic!("{other:?}"),
         })
         .collect();
@@ -1158,9 +1161,11 @@ fn many_targets_are_sharded_and_created_in_order() {
     let attaches: Vec<Op> = d
         .policies
         .iter()
-        .map(|p| Op::AttachPolicy {
-            role: ROLE.into(),
-            arn: p.arn.clone(),
+        .map(|p| {
+            Op::Attachment(AttachmentOp::Attach {
+                role: ROLE.into(),
+                arn: p.arn.clone(),
+            })
         })
         .collect();
     assert_eq!(got[k + 1..].to_vec(), attaches);
@@ -1190,7 +1195,7 @@ fn onboarding_one_target_rewrites_one_shard() {
     assert_eq!(d2.policies.len(), d.policies.len());
     let got = ops(&d2, &o);
     assert_eq!(got.len(), 1, "{got:#?}");
-    assert!(matches!(&got[0], Op::CreatePolicyVersion { .. }));
+    assert!(matches!(&got[0], Op::Version(VersionOp::Create { .. })));
 }
 
 #[test]
@@ -1225,24 +1230,24 @@ fn offboarding_a_whole_shard_detaches_and_deletes_it() {
     assert_eq!(
         got,
         vec![
-            Op::DetachPolicy {
+            Op::Attachment(AttachmentOp::Detach {
                 role: ROLE.into(),
                 arn: last.arn.clone(),
                 name: last.name.clone(),
                 document: last.document.clone(),
-            },
-            Op::DeletePolicyVersion {
+            }),
+            Op::Version(VersionOp::Delete {
                 arn: last.arn.clone(),
                 version_id: "v1".into()
-            },
-            Op::DeletePolicyVersion {
+            }),
+            Op::Version(VersionOp::Delete {
                 arn: last.arn.clone(),
                 version_id: "v2".into()
-            },
-            Op::DeletePolicy {
+            }),
+            Op::Policy(PolicyOp::Delete {
                 arn: last.arn.clone(),
                 document: last.document.clone(),
-            },
+            }),
         ]
     );
     // Our obsolete shard still grants invoke on functions no longer in the config.
@@ -1261,12 +1266,12 @@ fn offboarding_a_whole_shard_detaches_and_deletes_it() {
         .attachment_count = 2;
     assert_eq!(
         ops(&d2, &shared),
-        vec![Op::DetachPolicy {
+        vec![Op::Attachment(AttachmentOp::Detach {
             role: ROLE.into(),
             arn: last.arn.clone(),
             name: last.name.clone(),
             document: last.document.clone(),
-        }]
+        })]
     );
 }
 
@@ -1293,22 +1298,25 @@ fn no_targets_means_no_invoke_policy() {
     let o = empty(&c);
     let d = desired(&c, &o);
     assert!(d.policies.is_empty());
-    assert!(matches!(ops(&d, &o).as_slice(), [Op::CreateRole { .. }]));
+    assert!(matches!(
+        ops(&d, &o).as_slice(),
+        [Op::Role(RoleOp::Create(_))]
+    ));
     // Offboarding the last target removes the invoke policy.
     let (_, applied) = synced(&example());
     assert_eq!(
         ops(&d, &applied),
         vec![
-            Op::DetachPolicy {
+            Op::Attachment(AttachmentOp::Detach {
                 role: ROLE.into(),
                 arn: POLICY_ARN.into(),
                 name: "GenesysLambdaInvoker-invoke".into(),
                 document: applied.policies[0].document.clone(),
-            },
-            Op::DeletePolicy {
+            }),
+            Op::Policy(PolicyOp::Delete {
                 arn: POLICY_ARN.into(),
                 document: applied.policies[0].document.clone(),
-            },
+            }),
         ]
     );
 }
@@ -1335,39 +1343,39 @@ fn destroy_removes_everything_ours_in_a_valid_order() {
     assert_eq!(
         p.ops,
         vec![
-            Op::DetachPolicy {
+            Op::Attachment(AttachmentOp::Detach {
                 role: ROLE.into(),
                 arn: POLICY_ARN.into(),
                 name: "GenesysLambdaInvoker-invoke".into(),
                 document: doc.clone(),
-            },
-            Op::DetachPolicy {
+            }),
+            Op::Attachment(AttachmentOp::Detach {
                 role: ROLE.into(),
                 arn: ADMIN.into(),
                 name: "AdministratorAccess".into(),
                 document: admin().document,
-            },
-            Op::DeleteInlinePolicy {
+            }),
+            Op::Attachment(AttachmentOp::DeleteInline {
                 role: ROLE.into(),
                 name: "debug".into(),
                 document: admin().document,
-            },
-            Op::DeletePolicyVersion {
+            }),
+            Op::Version(VersionOp::Delete {
                 arn: POLICY_ARN.into(),
                 version_id: "v1".into()
-            },
-            Op::DeletePolicyVersion {
+            }),
+            Op::Version(VersionOp::Delete {
                 arn: POLICY_ARN.into(),
                 version_id: "v3".into()
-            },
-            Op::DeletePolicy {
+            }),
+            Op::Policy(PolicyOp::Delete {
                 arn: POLICY_ARN.into(),
                 document: doc,
-            },
-            Op::DeleteRole {
+            }),
+            Op::Role(RoleOp::Delete {
                 name: ROLE.into(),
                 trust,
-            },
+            }),
         ]
     );
     let after = observed_after(&o, &p).unwrap();
@@ -1393,7 +1401,10 @@ fn destroy_keeps_a_policy_still_used_elsewhere() {
     );
     assert!(matches!(
         p.ops.as_slice(),
-        [Op::DetachPolicy { .. }, Op::DeleteRole { .. }]
+        [
+            Op::Attachment(AttachmentOp::Detach { .. }),
+            Op::Role(RoleOp::Delete { .. })
+        ]
     ));
     let after = observed_after(&o, &p).unwrap();
     assert_eq!(after.policies[0].attachment_count, 2);
@@ -1431,10 +1442,10 @@ fn destroy_of_nothing_or_of_a_half_destroyed_setup() {
     let doc = o.policies[0].document.clone();
     assert_eq!(
         plan_destroy(&o).unwrap().0.ops,
-        vec![Op::DeletePolicy {
+        vec![Op::Policy(PolicyOp::Delete {
             arn: POLICY_ARN.into(),
             document: doc
-        }]
+        })]
     );
 }
 
@@ -1447,25 +1458,25 @@ fn model_refuses_invalid_calls() {
     let c = example();
     let (_, o) = synced(&c);
     let one = |op: Op| observed_after(&o, &Plan { ops: vec![op] });
-    let e = one(Op::DeletePolicyVersion {
+    let e = one(Op::Version(VersionOp::Delete {
         arn: POLICY_ARN.into(),
         version_id: "v1".into(),
-    })
+    }))
     .unwrap_err();
     assert!(e.contains("DeleteConflict"), "{e}");
-    let e = one(Op::DeletePolicy {
+    let e = one(Op::Policy(PolicyOp::Delete {
         arn: POLICY_ARN.into(),
         document: json!({}),
-    })
+    }))
     .unwrap_err();
     assert!(e.contains("DeleteConflict"), "{e}");
-    let e = one(Op::DeleteRole {
+    let e = one(Op::Role(RoleOp::Delete {
         name: ROLE.into(),
         trust: json!({}),
-    })
+    }))
     .unwrap_err();
     assert!(e.contains("DeleteConflict"), "{e}");
-    let e = one(Op::CreateRole {
+    let e = one(Op::Role(RoleOp::Create(NewRole {
         name: ROLE.into(),
         path: "/".into(),
         description: String::new(),
@@ -1473,7 +1484,7 @@ fn model_refuses_invalid_calls() {
         permissions_boundary: None,
         tags: BTreeMap::new(),
         trust: json!({}),
-    })
+    })))
     .unwrap_err();
     assert!(e.contains("EntityAlreadyExists"), "{e}");
     let mut full = o.clone();
@@ -1481,11 +1492,11 @@ fn model_refuses_invalid_calls() {
     let e = observed_after(
         &full,
         &Plan {
-            ops: vec![Op::CreatePolicyVersion {
+            ops: vec![Op::Version(VersionOp::Create {
                 arn: POLICY_ARN.into(),
                 document: json!({}),
                 previous: json!({}),
-            }],
+            })],
         },
     )
     .unwrap_err();
@@ -1493,10 +1504,10 @@ fn model_refuses_invalid_calls() {
     let e = observed_after(
         &empty(&c),
         &Plan {
-            ops: vec![Op::AttachPolicy {
+            ops: vec![Op::Attachment(AttachmentOp::Attach {
                 role: ROLE.into(),
                 arn: POLICY_ARN.into(),
-            }],
+            })],
         },
     )
     .unwrap_err();

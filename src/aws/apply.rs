@@ -20,7 +20,9 @@ use crate::aws::lost_answer::*;
 
 use crate::aws::retry::{retry_until, Backoff};
 use crate::aws::{AwsError, Clients};
-use crate::core::plan::{Op, Plan};
+use crate::core::plan::{
+    AttachmentOp, BoundaryOp, NewRole, Op, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
+};
 
 /// Why an apply stopped.
 #[derive(Debug, thiserror::Error)]
@@ -77,7 +79,10 @@ pub async fn apply(
             total: plan.ops.len(),
             error,
         })?;
-        created_something |= matches!(op, Op::CreateRole { .. } | Op::CreatePolicy { .. });
+        created_something |= matches!(
+            op,
+            Op::Role(RoleOp::Create(_)) | Op::Policy(PolicyOp::Create { .. })
+        );
     }
     Ok(ApplyOutcome {
         writes: plan.ops.len(),
@@ -99,20 +104,12 @@ fn doc(v: &Value) -> String {
 async fn run_op(clients: &Clients, plan: &Plan, op: &Op) -> Result<(), AwsError> {
     let iam = &clients.iam;
     match op {
-        Op::CreateRole { .. } => create_role(iam, op).await,
-        Op::UpdateTrustPolicy { .. } | Op::UpdateRole { .. } | Op::DeleteRole { .. } => {
-            role_op(iam, op).await
-        }
-        Op::PutPermissionsBoundary { .. } | Op::DeletePermissionsBoundary { .. } => {
-            boundary_op(iam, op).await
-        }
-        Op::TagRole { .. } | Op::UntagRole { .. } | Op::TagPolicy { .. } => tag_op(iam, op).await,
-        Op::AttachPolicy { .. } | Op::DetachPolicy { .. } => attachment_op(iam, op).await,
-        Op::DeleteInlinePolicy { role, name, .. } => delete_inline_policy(iam, role, name).await,
-        Op::CreatePolicy { .. } | Op::DeletePolicy { .. } => policy_op(clients, plan, op).await,
-        Op::CreatePolicyVersion { .. }
-        | Op::DeletePolicyVersion { .. }
-        | Op::DeleteLatentVersion { .. } => version_op(iam, op).await,
+        Op::Role(op) => role_op(iam, op).await,
+        Op::Boundary(op) => boundary_op(iam, op).await,
+        Op::Tags(op) => tag_op(iam, op).await,
+        Op::Attachment(op) => attachment_op(iam, op).await,
+        Op::Policy(op) => policy_op(clients, plan, op).await,
+        Op::Version(op) => version_op(iam, op).await,
     }
 }
 
@@ -136,8 +133,8 @@ async fn delete_inline_policy(
 }
 
 /// CreateRole, with the role's trust policy, tags and settings in one call.
-async fn create_role(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
-    let Op::CreateRole {
+async fn create_role(iam: &aws_sdk_iam::Client, new: &NewRole) -> Result<(), AwsError> {
+    let NewRole {
         name,
         path,
         description,
@@ -145,10 +142,7 @@ async fn create_role(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError>
         permissions_boundary,
         tags: t,
         trust,
-    } = op
-    else {
-        unreachable!("not CreateRole: {op:?}")
-    };
+    } = new;
     let attempts = Attempts::default();
     let sent = iam
         .create_role()
@@ -168,10 +162,11 @@ async fn create_role(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError>
 }
 
 /// The role's trust policy, its description and session length, and (destroy) the role.
-async fn role_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
+async fn role_op(iam: &aws_sdk_iam::Client, op: &RoleOp) -> Result<(), AwsError> {
     let attempts = Attempts::default();
     match op {
-        Op::UpdateTrustPolicy { role, document, .. } => {
+        RoleOp::Create(new) => create_role(iam, new).await,
+        RoleOp::UpdateTrust { role, document, .. } => {
             let sent = iam
                 .update_assume_role_policy()
                 .role_name(role)
@@ -180,7 +175,7 @@ async fn role_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
                 .await;
             done("iam:UpdateAssumeRolePolicy", sent)
         }
-        Op::UpdateRole {
+        RoleOp::UpdateSettings {
             role,
             description,
             max_session_duration,
@@ -195,7 +190,7 @@ async fn role_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
                 .await;
             done("iam:UpdateRole", sent)
         }
-        Op::DeleteRole { name, .. } => {
+        RoleOp::Delete { name, .. } => {
             let sent = iam
                 .delete_role()
                 .role_name(name)
@@ -206,15 +201,14 @@ async fn role_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
             let gone = || role_absent(iam, name);
             settle("iam:DeleteRole", sent, &attempts, GONE, gone).await
         }
-        other => unreachable!("not a role op: {other:?}"),
     }
 }
 
 /// The role's permissions boundary.
-async fn boundary_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
+async fn boundary_op(iam: &aws_sdk_iam::Client, op: &BoundaryOp) -> Result<(), AwsError> {
     let attempts = Attempts::default();
     match op {
-        Op::PutPermissionsBoundary { role, arn, .. } => {
+        BoundaryOp::Put { role, arn, .. } => {
             let sent = iam
                 .put_role_permissions_boundary()
                 .role_name(role)
@@ -223,7 +217,7 @@ async fn boundary_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError>
                 .await;
             done("iam:PutRolePermissionsBoundary", sent)
         }
-        Op::DeletePermissionsBoundary { role, .. } => {
+        BoundaryOp::Delete { role, .. } => {
             let sent = iam
                 .delete_role_permissions_boundary()
                 .role_name(role)
@@ -241,7 +235,6 @@ async fn boundary_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError>
             )
             .await
         }
-        other => unreachable!("not a boundary op: {other:?}"),
     }
 }
 
@@ -250,9 +243,9 @@ async fn boundary_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError>
 /// https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagRole.html,
 /// https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagRole.html,
 /// https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagPolicy.html
-async fn tag_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
+async fn tag_op(iam: &aws_sdk_iam::Client, op: &TagOp) -> Result<(), AwsError> {
     match op {
-        Op::TagRole { role, tags: t, .. } => {
+        TagOp::TagRole { role, tags: t, .. } => {
             let sent = iam
                 .tag_role()
                 .role_name(role)
@@ -261,7 +254,7 @@ async fn tag_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
                 .await;
             done("iam:TagRole", sent)
         }
-        Op::UntagRole { role, keys } => {
+        TagOp::UntagRole { role, keys } => {
             let sent = iam
                 .untag_role()
                 .role_name(role)
@@ -270,7 +263,7 @@ async fn tag_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
                 .await;
             done("iam:UntagRole", sent)
         }
-        Op::TagPolicy { arn, tags: t } => {
+        TagOp::TagPolicy { arn, tags: t } => {
             let sent = iam
                 .tag_policy()
                 .policy_arn(arn)
@@ -279,15 +272,17 @@ async fn tag_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
                 .await;
             done("iam:TagPolicy", sent)
         }
-        other => unreachable!("not a tag op: {other:?}"),
     }
 }
 
 /// Managed policies attached to the role.
-async fn attachment_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
+async fn attachment_op(iam: &aws_sdk_iam::Client, op: &AttachmentOp) -> Result<(), AwsError> {
     let attempts = Attempts::default();
     match op {
-        Op::AttachPolicy { role, arn } => {
+        AttachmentOp::DeleteInline { role, name, .. } => {
+            delete_inline_policy(iam, role, name).await
+        }
+        AttachmentOp::Attach { role, arn } => {
             let sent = iam
                 .attach_role_policy()
                 .role_name(role)
@@ -305,7 +300,7 @@ async fn attachment_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsErro
             let codes = &["EntityAlreadyExists", "LimitExceeded"];
             settle("iam:AttachRolePolicy", sent, &attempts, codes, attached).await
         }
-        Op::DetachPolicy { role, arn, .. } => {
+        AttachmentOp::Detach { role, arn, .. } => {
             let sent = iam
                 .detach_role_policy()
                 .role_name(role)
@@ -318,16 +313,15 @@ async fn attachment_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsErro
             let detached = || async { is_attached(iam, role, arn).await.map(|a| a != Some(true)) };
             settle("iam:DetachRolePolicy", sent, &attempts, GONE, detached).await
         }
-        other => unreachable!("not an attachment op: {other:?}"),
     }
 }
 
 /// Our managed policy: create and (destroy) delete.
-async fn policy_op(clients: &Clients, plan: &Plan, op: &Op) -> Result<(), AwsError> {
+async fn policy_op(clients: &Clients, plan: &Plan, op: &PolicyOp) -> Result<(), AwsError> {
     let iam = &clients.iam;
     let attempts = Attempts::default();
     match op {
-        Op::CreatePolicy {
+        PolicyOp::Create {
             name,
             path,
             document,
@@ -350,7 +344,7 @@ async fn policy_op(clients: &Clients, plan: &Plan, op: &Op) -> Result<(), AwsErr
             };
             settle("iam:CreatePolicy", sent, &attempts, EXISTS, ours).await
         }
-        Op::DeletePolicy { arn, .. } => {
+        PolicyOp::Delete { arn, .. } => {
             let sent = iam
                 .delete_policy()
                 .policy_arn(arn)
@@ -361,7 +355,6 @@ async fn policy_op(clients: &Clients, plan: &Plan, op: &Op) -> Result<(), AwsErr
             let gone = || policy_absent(iam, arn);
             settle("iam:DeletePolicy", sent, &attempts, GONE, gone).await
         }
-        other => unreachable!("not a policy op: {other:?}"),
     }
 }
 
@@ -375,10 +368,10 @@ async fn policy_op(clients: &Clients, plan: &Plan, op: &Op) -> Result<(), AwsErr
 /// the retry is refused with LimitExceeded instead, the lost attempt having used the last slot
 /// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicyVersion.html): then the
 /// run goes on when the default version holds the planned document.
-async fn version_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> {
+async fn version_op(iam: &aws_sdk_iam::Client, op: &VersionOp) -> Result<(), AwsError> {
     let attempts = Attempts::default();
     match op {
-        Op::CreatePolicyVersion { arn, document, .. } => {
+        VersionOp::Create { arn, document, .. } => {
             let sent = iam
                 .create_policy_version()
                 .policy_arn(arn)
@@ -392,8 +385,8 @@ async fn version_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> 
             let codes = &["LimitExceeded"];
             settle("iam:CreatePolicyVersion", sent, &attempts, codes, published).await
         }
-        Op::DeletePolicyVersion { arn, version_id }
-        | Op::DeleteLatentVersion {
+        VersionOp::Delete { arn, version_id }
+        | VersionOp::DeleteLatent {
             arn, version_id, ..
         } => {
             let sent = iam
@@ -407,6 +400,5 @@ async fn version_op(iam: &aws_sdk_iam::Client, op: &Op) -> Result<(), AwsError> 
             let gone = || version_absent(iam, arn, version_id);
             settle("iam:DeletePolicyVersion", sent, &attempts, GONE, gone).await
         }
-        other => unreachable!("not a version op: {other:?}"),
     }
 }

@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use crate::aws::observe::{managed_policy, ObserveError};
 use crate::aws::{has_code, AwsError, Clients};
-use crate::core::plan::{Op, Plan};
+use crate::core::plan::{AttachmentOp, Op, Plan};
 use crate::iam::arn::Arn;
 use crate::iam::{decode_document, semantically_equal};
 
@@ -273,7 +273,9 @@ pub(super) async fn policy_arn(
 ) -> Result<String, AwsError> {
     let suffix = format!(":policy{path}{name}");
     let planned = plan.ops.iter().find_map(|op| match op {
-        Op::AttachPolicy { arn, .. } if arn.ends_with(&suffix) => Some(arn.clone()),
+        Op::Attachment(AttachmentOp::Attach { arn, .. }) if arn.ends_with(&suffix) => {
+            Some(arn.clone())
+        }
         _ => None,
     });
     if let Some(arn) = planned {

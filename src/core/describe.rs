@@ -6,7 +6,9 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::core::plan::Op;
+use crate::core::plan::{
+    AttachmentOp, BoundaryOp, NewRole, Op, PolicyOp, RoleOp, TagOp, VersionOp,
+};
 
 /// `create` / `update` / `delete`, as in the JSON output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -39,10 +41,14 @@ fn tag_list(tags: &std::collections::BTreeMap<String, String>) -> String {
 
 /// What an op means to a user.
 pub fn describe(op: &Op) -> ChangeView {
-    describe_role(op)
-        .or_else(|| describe_role_policies(op))
-        .or_else(|| describe_policy(op))
-        .unwrap_or_else(|| unreachable!("every op is described by one of the three"))
+    match op {
+        Op::Role(op) => describe_role(op),
+        Op::Boundary(op) => describe_boundary(op),
+        Op::Tags(op) => describe_tags(op),
+        Op::Attachment(op) => describe_attachment(op),
+        Op::Policy(op) => describe_policy(op),
+        Op::Version(op) => describe_version(op),
+    }
 }
 
 impl ChangeView {
@@ -68,10 +74,10 @@ impl ChangeView {
     }
 }
 
-/// The role itself: create, trust policy, boundary, settings, delete.
-fn describe_role(op: &Op) -> Option<ChangeView> {
-    Some(match op {
-        Op::CreateRole {
+/// The role itself: create, trust policy, settings, delete.
+fn describe_role(op: &RoleOp) -> ChangeView {
+    match op {
+        RoleOp::Create(NewRole {
             name,
             path,
             max_session_duration,
@@ -79,7 +85,7 @@ fn describe_role(op: &Op) -> Option<ChangeView> {
             tags,
             trust,
             ..
-        } => ChangeView::new(
+        }) => ChangeView::new(
             format!("role {name}"),
             Action::Create,
             format!(
@@ -89,7 +95,7 @@ fn describe_role(op: &Op) -> Option<ChangeView> {
             ),
         )
         .after(trust),
-        Op::UpdateTrustPolicy {
+        RoleOp::UpdateTrust {
             role,
             document,
             previous,
@@ -100,7 +106,49 @@ fn describe_role(op: &Op) -> Option<ChangeView> {
         )
         .before(previous)
         .after(document),
-        Op::PutPermissionsBoundary {
+        RoleOp::UpdateSettings {
+            role,
+            description,
+            max_session_duration,
+            previous_description,
+            previous_max_session_duration,
+        } => ChangeView::new(
+            format!("role {role}"),
+            Action::Update,
+            settings_change(
+                (previous_description.as_deref(), description),
+                (*previous_max_session_duration, *max_session_duration),
+            ),
+        ),
+        RoleOp::Delete { name, trust } => {
+            ChangeView::new(format!("role {name}"), Action::Delete, "delete the role").before(trust)
+        }
+    }
+}
+
+/// `description "a" → "b", max session 3600s → 7200s`: (before, after) of each setting.
+fn settings_change(description: (Option<&str>, &str), max_session: (i64, i64)) -> String {
+    let mut parts = Vec::new();
+    if description.0 != Some(description.1) {
+        parts.push(format!(
+            "description {:?} → {:?}",
+            description.0.unwrap_or(""),
+            description.1
+        ));
+    }
+    if max_session.0 != max_session.1 {
+        parts.push(format!(
+            "max session {}s → {}s",
+            max_session.0, max_session.1
+        ));
+    }
+    parts.join(", ")
+}
+
+/// The role's permissions boundary.
+fn describe_boundary(op: &BoundaryOp) -> ChangeView {
+    match op {
+        BoundaryOp::Put {
             role,
             arn,
             previous,
@@ -109,52 +157,18 @@ fn describe_role(op: &Op) -> Option<ChangeView> {
             Action::Update,
             format!("{} → {arn}", previous.as_deref().unwrap_or("none")),
         ),
-        Op::DeletePermissionsBoundary { role, previous } => ChangeView::new(
+        BoundaryOp::Delete { role, previous } => ChangeView::new(
             format!("role {role} permissions boundary"),
             Action::Delete,
             format!("{previous} → none (not in the config)"),
         ),
-        Op::UpdateRole { role, .. } => {
-            ChangeView::new(format!("role {role}"), Action::Update, settings_change(op))
-        }
-        Op::DeleteRole { name, trust } => {
-            ChangeView::new(format!("role {name}"), Action::Delete, "delete the role").before(trust)
-        }
-        _ => return None,
-    })
+    }
 }
 
-/// `description "a" → "b", max session 3600s → 7200s`.
-fn settings_change(op: &Op) -> String {
-    let Op::UpdateRole {
-        description,
-        max_session_duration,
-        previous_description,
-        previous_max_session_duration,
-        ..
-    } = op
-    else {
-        return String::new();
-    };
-    let mut parts = Vec::new();
-    if previous_description.as_deref() != Some(description.as_str()) {
-        parts.push(format!(
-            "description {:?} → {description:?}",
-            previous_description.as_deref().unwrap_or("")
-        ));
-    }
-    if previous_max_session_duration != max_session_duration {
-        parts.push(format!(
-            "max session {previous_max_session_duration}s → {max_session_duration}s"
-        ));
-    }
-    parts.join(", ")
-}
-
-/// What hangs on the role: attachments, inline policies, tags.
-fn describe_role_policies(op: &Op) -> Option<ChangeView> {
-    Some(match op {
-        Op::DetachPolicy {
+/// What hangs on the role: managed policy attachments and inline policies.
+fn describe_attachment(op: &AttachmentOp) -> ChangeView {
+    match op {
+        AttachmentOp::Detach {
             role,
             arn,
             document,
@@ -165,7 +179,7 @@ fn describe_role_policies(op: &Op) -> Option<ChangeView> {
             "managed policy not declared in the config; detached (the policy itself is kept)",
         )
         .before(document),
-        Op::DeleteInlinePolicy {
+        AttachmentOp::DeleteInline {
             role,
             name,
             document,
@@ -175,12 +189,18 @@ fn describe_role_policies(op: &Op) -> Option<ChangeView> {
             "inline policy not declared in the config; deleted (its document is shown in full)",
         )
         .before(document),
-        Op::AttachPolicy { role, arn } => ChangeView::new(
+        AttachmentOp::Attach { role, arn } => ChangeView::new(
             format!("role {role} attachment {arn}"),
             Action::Create,
             "attach the invoke policy",
         ),
-        Op::TagRole {
+    }
+}
+
+/// Tags of the role and of our policy.
+fn describe_tags(op: &TagOp) -> ChangeView {
+    match op {
+        TagOp::TagRole {
             role,
             tags,
             previous,
@@ -195,19 +215,23 @@ fn describe_role_policies(op: &Op) -> Option<ChangeView> {
                 .collect::<Vec<_>>()
                 .join(", "),
         ),
-        Op::UntagRole { role, keys } => ChangeView::new(
+        TagOp::UntagRole { role, keys } => ChangeView::new(
             format!("role {role} tags"),
             Action::Delete,
             format!("remove tag(s) not in the config: {}", keys.join(", ")),
         ),
-        _ => return None,
-    })
+        TagOp::TagPolicy { arn, tags } => ChangeView::new(
+            format!("managed policy {arn} tags"),
+            Action::Update,
+            format!("adopt: add {}", tag_list(tags)),
+        ),
+    }
 }
 
-/// Our managed invoke policies and their versions.
-fn describe_policy(op: &Op) -> Option<ChangeView> {
-    Some(match op {
-        Op::CreatePolicy {
+/// Our managed invoke policy.
+fn describe_policy(op: &PolicyOp) -> ChangeView {
+    match op {
+        PolicyOp::Create {
             name,
             document,
             tags,
@@ -218,12 +242,19 @@ fn describe_policy(op: &Op) -> Option<ChangeView> {
             format!("tags {}", tag_list(tags)),
         )
         .after(document),
-        Op::TagPolicy { arn, tags } => ChangeView::new(
-            format!("managed policy {arn} tags"),
-            Action::Update,
-            format!("adopt: add {}", tag_list(tags)),
-        ),
-        Op::DeleteLatentVersion {
+        PolicyOp::Delete { arn, document } => ChangeView::new(
+            format!("managed policy {arn}"),
+            Action::Delete,
+            "delete the invoke policy",
+        )
+        .before(document),
+    }
+}
+
+/// Versions of our managed policy.
+fn describe_version(op: &VersionOp) -> ChangeView {
+    match op {
+        VersionOp::DeleteLatent {
             arn,
             version_id,
             document,
@@ -235,12 +266,12 @@ fn describe_policy(op: &Op) -> Option<ChangeView> {
             format!("non-default version admits more than the targets (latent access): {admits}"),
         )
         .before(document),
-        Op::DeletePolicyVersion { arn, version_id } => ChangeView::new(
+        VersionOp::Delete { arn, version_id } => ChangeView::new(
             format!("managed policy {arn} version {version_id}"),
             Action::Delete,
             "oldest non-default version, pruned to stay under the 5-version limit",
         ),
-        Op::CreatePolicyVersion {
+        VersionOp::Create {
             arn,
             document,
             previous,
@@ -251,12 +282,5 @@ fn describe_policy(op: &Op) -> Option<ChangeView> {
         )
         .before(previous)
         .after(document),
-        Op::DeletePolicy { arn, document } => ChangeView::new(
-            format!("managed policy {arn}"),
-            Action::Delete,
-            "delete the invoke policy",
-        )
-        .before(document),
-        _ => return None,
-    })
+    }
 }

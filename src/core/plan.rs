@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::config::{CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
@@ -21,52 +20,70 @@ use crate::iam::semantically_equal;
 /// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html).
 pub const MAX_POLICY_VERSIONS: usize = 5;
 
-/// One AWS write call. The order of a plan's ops is the order apply runs them in.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+/// One AWS write call. The order of a plan's ops is the order apply runs them in. Ops are
+/// grouped by the resource they write, so each group is handled by one exhaustive `match`.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Op {
-    CreateRole {
-        name: String,
-        path: String,
-        description: String,
-        max_session_duration: i64,
-        permissions_boundary: Option<String>,
-        tags: BTreeMap<String, String>,
-        trust: Value,
-    },
-    UpdateTrustPolicy {
+    Role(RoleOp),
+    Boundary(BoundaryOp),
+    Tags(TagOp),
+    Attachment(AttachmentOp),
+    Policy(PolicyOp),
+    Version(VersionOp),
+}
+
+/// The role itself.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RoleOp {
+    /// CreateRole, with the trust policy, settings and tags in one call.
+    Create(NewRole),
+    /// UpdateAssumeRolePolicy.
+    UpdateTrust {
         role: String,
         document: Value,
         previous: Value,
     },
-    DetachPolicy {
-        role: String,
-        arn: String,
-        name: String,
-        document: Value,
-    },
-    DeleteInlinePolicy {
-        role: String,
-        name: String,
-        document: Value,
-    },
-    PutPermissionsBoundary {
-        role: String,
-        arn: String,
-        previous: Option<String>,
-    },
-    DeletePermissionsBoundary {
-        role: String,
-        previous: String,
-    },
     /// UpdateRole sets description and max session duration in one call.
-    UpdateRole {
+    UpdateSettings {
         role: String,
         description: String,
         max_session_duration: i64,
         previous_description: Option<String>,
         previous_max_session_duration: i64,
     },
+    /// Destroy only: our role, after everything attached to it is gone.
+    Delete { name: String, trust: Value },
+}
+
+/// A role to create: everything CreateRole takes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRole {
+    pub name: String,
+    pub path: String,
+    pub description: String,
+    pub max_session_duration: i64,
+    pub permissions_boundary: Option<String>,
+    pub tags: BTreeMap<String, String>,
+    pub trust: Value,
+}
+
+/// The role's permissions boundary.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BoundaryOp {
+    Put {
+        role: String,
+        arn: String,
+        previous: Option<String>,
+    },
+    Delete {
+        role: String,
+        previous: String,
+    },
+}
+
+/// Tags of the role and of our policy.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TagOp {
     TagRole {
         role: String,
         tags: BTreeMap<String, String>,
@@ -76,29 +93,61 @@ pub enum Op {
         role: String,
         keys: Vec<String>,
     },
-    CreatePolicy {
+    TagPolicy {
+        arn: String,
+        tags: BTreeMap<String, String>,
+    },
+}
+
+/// What is attached to the role: managed policies, and inline policies (which it must not have).
+#[derive(Debug, Clone, PartialEq)]
+pub enum AttachmentOp {
+    Attach {
+        role: String,
+        arn: String,
+    },
+    Detach {
+        role: String,
+        arn: String,
+        name: String,
+        document: Value,
+    },
+    /// DeleteRolePolicy: the role must have no inline policy (least privilege).
+    DeleteInline {
+        role: String,
+        name: String,
+        document: Value,
+    },
+}
+
+/// Our managed policy.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PolicyOp {
+    Create {
         name: String,
         path: String,
         document: Value,
         tags: BTreeMap<String, String>,
     },
-    TagPolicy {
-        arn: String,
-        tags: BTreeMap<String, String>,
-    },
-    /// Makes room under the 5-version limit before a new version is published.
-    DeletePolicyVersion {
-        arn: String,
-        version_id: String,
-    },
-    CreatePolicyVersion {
+    /// Destroy only: our policy, after its non-default versions are gone and it is detached.
+    Delete { arn: String, document: Value },
+}
+
+/// Versions of our managed policy.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VersionOp {
+    /// CreatePolicyVersion, set as the default.
+    Create {
         arn: String,
         document: Value,
         previous: Value,
     },
+    /// Makes room under the 5-version limit before a new version is published (and, in
+    /// destroy, removes the non-default versions IAM requires gone before DeletePolicy).
+    Delete { arn: String, version_id: String },
     /// A non-default version that admits more than the targets: latent access, since anyone
     /// with `iam:SetDefaultPolicyVersion` can make it the default. Deleted (DeletePolicyVersion).
-    DeleteLatentVersion {
+    DeleteLatent {
         arn: String,
         version_id: String,
         document: Value,
@@ -107,27 +156,12 @@ pub enum Op {
         /// The live policy's non-default versions when this one is its default, replaced in
         /// the same plan (it would stay behind as a non-default version); `None` when it is a
         /// non-default version already.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         replaced_default: Option<Vec<String>>,
-    },
-    AttachPolicy {
-        role: String,
-        arn: String,
-    },
-    /// Destroy only: our policy, after its non-default versions are gone and it is detached.
-    DeletePolicy {
-        arn: String,
-        document: Value,
-    },
-    /// Destroy only: our role, after everything attached to it is gone.
-    DeleteRole {
-        name: String,
-        trust: Value,
     },
 }
 
 /// What `apply` would do; empty when AWS matches the config.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plan {
     pub ops: Vec<Op>,
 }
@@ -216,22 +250,22 @@ pub fn changes(
     };
     for pol in &desired.policies {
         match observed.policies.iter().find(|p| p.arn == pol.arn) {
-            None => ops.push(Op::CreatePolicy {
+            None => ops.push(Op::Policy(PolicyOp::Create {
                 name: pol.name.clone(),
                 path: pol.path.clone(),
                 document: pol.document.clone(),
                 tags: pol.tags.clone(),
-            }),
+            })),
             Some(live) => ops.extend(policy_ops(desired, pol, live, opts)?),
         }
     }
     let role = &desired.role.name;
     for pol in &desired.policies {
         if !observed.attached.iter().any(|p| p.arn == pol.arn) {
-            ops.push(Op::AttachPolicy {
+            ops.push(Op::Attachment(AttachmentOp::Attach {
                 role: role.clone(),
                 arn: pol.arn.clone(),
-            });
+            }));
         }
     }
     ops.extend(obsolete_shard_ops(desired, observed));
@@ -239,7 +273,7 @@ pub fn changes(
 }
 
 fn create_role(want: &DesiredRole) -> Op {
-    Op::CreateRole {
+    Op::Role(RoleOp::Create(NewRole {
         name: want.name.clone(),
         path: want.path.clone(),
         description: want.description.clone(),
@@ -247,7 +281,7 @@ fn create_role(want: &DesiredRole) -> Op {
         permissions_boundary: want.permissions_boundary.clone(),
         tags: want.tags.clone(),
         trust: want.trust.clone(),
-    }
+    }))
 }
 
 /// A live role must carry our `managed-by` tag, and the config identity tag of this config,
@@ -300,24 +334,24 @@ fn role_ops(desired: &Desired, observed: &Observed, role: &ObservedRole) -> Vec<
     // Trust first: it is the security boundary, and a narrowed trust policy should take effect
     // before anything else is touched.
     if !semantically_equal(&role.trust, &want.trust) {
-        ops.push(Op::UpdateTrustPolicy {
+        ops.push(Op::Role(RoleOp::UpdateTrust {
             role: want.name.clone(),
             document: want.trust.clone(),
             previous: role.trust.clone(),
-        });
+        }));
     }
     ops.extend(least_privilege_ops(desired, observed));
     ops.extend(boundary_op(role, want));
     if role.description.as_deref() != Some(want.description.as_str())
         || role.max_session_duration != want.max_session_duration
     {
-        ops.push(Op::UpdateRole {
+        ops.push(Op::Role(RoleOp::UpdateSettings {
             role: want.name.clone(),
             description: want.description.clone(),
             max_session_duration: want.max_session_duration,
             previous_description: role.description.clone(),
             previous_max_session_duration: role.max_session_duration,
-        });
+        }));
     }
     ops.extend(tag_ops(role, want));
     ops
@@ -331,31 +365,35 @@ fn least_privilege_ops(desired: &Desired, observed: &Observed) -> Vec<Op> {
         .attached
         .iter()
         .filter(|p| !is_our_shard(desired, observed, &p.arn))
-        .map(|p| Op::DetachPolicy {
+        .map(|p| {
+            Op::Attachment(AttachmentOp::Detach {
+                role: role.clone(),
+                arn: p.arn.clone(),
+                name: p.name.clone(),
+                document: p.document.clone(),
+            })
+        });
+    let inline = observed.inline.iter().map(|p| {
+        Op::Attachment(AttachmentOp::DeleteInline {
             role: role.clone(),
-            arn: p.arn.clone(),
             name: p.name.clone(),
             document: p.document.clone(),
-        });
-    let inline = observed.inline.iter().map(|p| Op::DeleteInlinePolicy {
-        role: role.clone(),
-        name: p.name.clone(),
-        document: p.document.clone(),
+        })
     });
     detach.chain(inline).collect()
 }
 
 fn boundary_op(role: &ObservedRole, want: &DesiredRole) -> Option<Op> {
     match (&role.permissions_boundary, &want.permissions_boundary) {
-        (a, Some(b)) if a.as_ref() != Some(b) => Some(Op::PutPermissionsBoundary {
+        (a, Some(b)) if a.as_ref() != Some(b) => Some(Op::Boundary(BoundaryOp::Put {
             role: want.name.clone(),
             arn: b.clone(),
             previous: a.clone(),
-        }),
-        (Some(a), None) => Some(Op::DeletePermissionsBoundary {
+        })),
+        (Some(a), None) => Some(Op::Boundary(BoundaryOp::Delete {
             role: want.name.clone(),
             previous: a.clone(),
-        }),
+        })),
         _ => None,
     }
 }
@@ -370,14 +408,14 @@ fn tag_ops(role: &ObservedRole, want: &DesiredRole) -> Vec<Op> {
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     if !changed.is_empty() {
-        ops.push(Op::TagRole {
+        ops.push(Op::Tags(TagOp::TagRole {
             role: want.name.clone(),
             previous: changed
                 .keys()
                 .filter_map(|k| role.tags.get(k).map(|v| (k.clone(), v.clone())))
                 .collect(),
             tags: changed,
-        });
+        }));
     }
     let extra: Vec<String> = role
         .tags
@@ -386,10 +424,10 @@ fn tag_ops(role: &ObservedRole, want: &DesiredRole) -> Vec<Op> {
         .cloned()
         .collect();
     if !extra.is_empty() {
-        ops.push(Op::UntagRole {
+        ops.push(Op::Tags(TagOp::UntagRole {
             role: want.name.clone(),
             keys: extra,
-        });
+        }));
     }
     ops
 }
@@ -409,32 +447,34 @@ fn policy_ops(
                 arn: live.arn.clone(),
             });
         }
-        ops.push(Op::TagPolicy {
+        ops.push(Op::Tags(TagOp::TagPolicy {
             arn: live.arn.clone(),
             tags: BTreeMap::from([(MANAGED_BY_KEY.to_string(), MANAGED_BY_VALUE.to_string())]),
-        });
+        }));
     }
     let latent = verify::latent_versions(desired, live);
     let doomed: Vec<&str> = latent.iter().map(|(v, _)| v.version_id.as_str()).collect();
-    ops.extend(latent.iter().map(|(v, admits)| Op::DeleteLatentVersion {
-        arn: live.arn.clone(),
-        version_id: v.version_id.clone(),
-        document: v.document.clone().unwrap_or_default(),
-        admits: admits.clone(),
-        replaced_default: None,
+    ops.extend(latent.iter().map(|(v, admits)| {
+        Op::Version(VersionOp::DeleteLatent {
+            arn: live.arn.clone(),
+            version_id: v.version_id.clone(),
+            document: v.document.clone().unwrap_or_default(),
+            admits: admits.clone(),
+            replaced_default: None,
+        })
     }));
     if !semantically_equal(&live.document, &pol.document) {
         if let Some(oldest) = version_to_prune(live, &doomed) {
-            ops.push(Op::DeletePolicyVersion {
+            ops.push(Op::Version(VersionOp::Delete {
                 arn: live.arn.clone(),
                 version_id: oldest,
-            });
+            }));
         }
-        ops.push(Op::CreatePolicyVersion {
+        ops.push(Op::Version(VersionOp::Create {
             arn: live.arn.clone(),
             document: pol.document.clone(),
             previous: live.document.clone(),
-        });
+        }));
         // The replaced default stays as a non-default version: if it admits more than the
         // targets, delete it in the same run rather than leave latent access behind.
         let label = format!(
@@ -442,7 +482,7 @@ fn policy_ops(
             live.name, live.default_version_id
         );
         if let Some(admits) = verify::invoke_admits(desired, &label, &live.document) {
-            ops.push(Op::DeleteLatentVersion {
+            ops.push(Op::Version(VersionOp::DeleteLatent {
                 arn: live.arn.clone(),
                 version_id: live.default_version_id.clone(),
                 document: live.document.clone(),
@@ -454,7 +494,7 @@ fn policy_ops(
                         .map(|v| v.version_id.clone())
                         .collect(),
                 ),
-            });
+            }));
         }
     }
     Ok(ops)
@@ -469,12 +509,12 @@ fn obsolete_shard_ops(desired: &Desired, observed: &Observed) -> Vec<Op> {
         }
         let attached_here = observed.attached.iter().any(|p| p.arn == live.arn);
         if attached_here {
-            ops.push(Op::DetachPolicy {
+            ops.push(Op::Attachment(AttachmentOp::Detach {
                 role: desired.role.name.clone(),
                 arn: live.arn.clone(),
                 name: live.name.clone(),
                 document: live.document.clone(),
-            });
+            }));
         }
         if live.is_ours() && live.attachment_count - i64::from(attached_here) <= 0 {
             ops.extend(delete_policy_ops(live));
@@ -494,15 +534,17 @@ fn delete_policy_ops(live: &ObservedPolicy) -> Vec<Op> {
         .versions
         .iter()
         .filter(|v| !v.is_default)
-        .map(|v| Op::DeletePolicyVersion {
-            arn: live.arn.clone(),
-            version_id: v.version_id.clone(),
+        .map(|v| {
+            Op::Version(VersionOp::Delete {
+                arn: live.arn.clone(),
+                version_id: v.version_id.clone(),
+            })
         })
         .collect();
-    ops.push(Op::DeletePolicy {
+    ops.push(Op::Policy(PolicyOp::Delete {
         arn: live.arn.clone(),
         document: live.document.clone(),
-    });
+    }));
     ops
 }
 
@@ -547,19 +589,19 @@ pub fn plan_destroy(observed: &Observed) -> Result<(Plan, Vec<String>), DestroyE
     }
     if let Some(role) = &observed.role {
         for p in &observed.attached {
-            ops.push(Op::DetachPolicy {
+            ops.push(Op::Attachment(AttachmentOp::Detach {
                 role: role.name.clone(),
                 arn: p.arn.clone(),
                 name: p.name.clone(),
                 document: p.document.clone(),
-            });
+            }));
         }
         for p in &observed.inline {
-            ops.push(Op::DeleteInlinePolicy {
+            ops.push(Op::Attachment(AttachmentOp::DeleteInline {
                 role: role.name.clone(),
                 name: p.name.clone(),
                 document: p.document.clone(),
-            });
+            }));
         }
     }
     for p in &observed.policies {
@@ -575,10 +617,10 @@ pub fn plan_destroy(observed: &Observed) -> Result<(Plan, Vec<String>), DestroyE
         }
     }
     if let Some(role) = &observed.role {
-        ops.push(Op::DeleteRole {
+        ops.push(Op::Role(RoleOp::Delete {
             name: role.name.clone(),
             trust: role.trust.clone(),
-        });
+        }));
     }
     Ok((Plan { ops }, notes))
 }

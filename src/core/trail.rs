@@ -18,7 +18,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::core::plan::Op;
+use crate::core::plan::{
+    AttachmentOp, BoundaryOp, NewRole, Op, PolicyOp, RoleOp, TagOp, VersionOp,
+};
 use crate::core::state::Desired;
 use crate::iam::arn::Arn;
 
@@ -332,27 +334,30 @@ pub fn trail_of(desired: &Desired, op: &Op) -> Trail {
         .to_string()
     };
     match op {
-        Op::UpdateTrustPolicy { role, .. } => Trail::key(role, events::TRUST),
-        Op::UpdateRole { role, .. } => Trail::key(role, events::ROLE_SETTINGS),
-        Op::TagRole { role, .. } | Op::UntagRole { role, .. } => {
+        Op::Role(RoleOp::UpdateTrust { role, .. }) => Trail::key(role, events::TRUST),
+        Op::Role(RoleOp::UpdateSettings { role, .. }) => Trail::key(role, events::ROLE_SETTINGS),
+        Op::Tags(TagOp::TagRole { role, .. }) | Op::Tags(TagOp::UntagRole { role, .. }) => {
             Trail::key(role, events::ROLE_TAGS)
         }
         // Attachments are looked up by the policy's ARN: the role's own history holds every
         // other attachment too.
-        Op::DetachPolicy { arn, .. } => Trail::key(arn, events::ATTACH),
-        Op::AttachPolicy { arn, .. } => Trail::key(arn, events::DETACH),
-        Op::DeleteInlinePolicy { role, .. } => Trail::key(role, events::INLINE),
-        Op::PutPermissionsBoundary { role, .. } | Op::DeletePermissionsBoundary { role, .. } => {
-            Trail::key(role, events::BOUNDARY)
+        Op::Attachment(AttachmentOp::Detach { arn, .. }) => Trail::key(arn, events::ATTACH),
+        Op::Attachment(AttachmentOp::Attach { arn, .. }) => Trail::key(arn, events::DETACH),
+        Op::Attachment(AttachmentOp::DeleteInline { role, .. }) => Trail::key(role, events::INLINE),
+        Op::Boundary(BoundaryOp::Put { role, .. })
+        | Op::Boundary(BoundaryOp::Delete { role, .. }) => Trail::key(role, events::BOUNDARY),
+        Op::Role(RoleOp::Create(NewRole { name, .. })) => Trail::key(name, events::ROLE_GONE),
+        Op::Policy(PolicyOp::Create { name, path, .. }) => {
+            Trail::key(policy(name, path), events::POLICY_GONE)
         }
-        Op::CreateRole { name, .. } => Trail::key(name, events::ROLE_GONE),
-        Op::CreatePolicy { name, path, .. } => Trail::key(policy(name, path), events::POLICY_GONE),
-        Op::CreatePolicyVersion { arn, .. } => Trail::key(arn, events::POLICY_DOCUMENT),
-        Op::DeleteLatentVersion { arn, .. } => Trail::key(arn, events::POLICY_VERSIONS),
-        Op::TagPolicy { arn, .. } => Trail::key(arn, events::POLICY_TAGS),
-        Op::DeletePolicyVersion { .. } | Op::DeletePolicy { .. } | Op::DeleteRole { .. } => {
-            Trail::default()
+        Op::Version(VersionOp::Create { arn, .. }) => Trail::key(arn, events::POLICY_DOCUMENT),
+        Op::Version(VersionOp::DeleteLatent { arn, .. }) => {
+            Trail::key(arn, events::POLICY_VERSIONS)
         }
+        Op::Tags(TagOp::TagPolicy { arn, .. }) => Trail::key(arn, events::POLICY_TAGS),
+        Op::Version(VersionOp::Delete { .. })
+        | Op::Policy(PolicyOp::Delete { .. })
+        | Op::Role(RoleOp::Delete { .. }) => Trail::default(),
     }
 }
 

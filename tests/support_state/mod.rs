@@ -9,7 +9,10 @@
 use std::collections::BTreeMap;
 
 use lambda_trust::config::{self, Config, MANAGED_BY_KEY, MANAGED_BY_VALUE};
-use lambda_trust::core::plan::{Op, Plan, MAX_POLICY_VERSIONS};
+use lambda_trust::core::plan::{
+    AttachmentOp, BoundaryOp, NewRole, Op, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
+    MAX_POLICY_VERSIONS,
+};
 use lambda_trust::core::prepare;
 use lambda_trust::core::render::{RenderContext, Templates};
 use lambda_trust::core::state::{
@@ -243,7 +246,7 @@ fn policy_mut<'a>(o: &'a mut Observed, arn: &str) -> Result<&'a mut ObservedPoli
 
 fn apply_op(o: &mut Observed, op: &Op, now: i64) -> Result<(), String> {
     match op {
-        Op::CreateRole {
+        Op::Role(RoleOp::Create(NewRole {
             name,
             path,
             description,
@@ -251,7 +254,7 @@ fn apply_op(o: &mut Observed, op: &Op, now: i64) -> Result<(), String> {
             permissions_boundary,
             tags,
             trust,
-        } => {
+        })) => {
             if o.role.is_some() {
                 return Err(format!("EntityAlreadyExists: role {name}"));
             }
@@ -270,10 +273,10 @@ fn apply_op(o: &mut Observed, op: &Op, now: i64) -> Result<(), String> {
             });
             o.boundary = permissions_boundary.as_deref().map(boundary);
         }
-        Op::UpdateTrustPolicy { role, document, .. } => {
+        Op::Role(RoleOp::UpdateTrust { role, document, .. }) => {
             role_mut(o, role)?.trust = document.clone();
         }
-        Op::DetachPolicy { role, arn, .. } => {
+        Op::Attachment(AttachmentOp::Detach { role, arn, .. }) => {
             role_mut(o, role)?;
             let at = o
                 .attached
@@ -285,7 +288,7 @@ fn apply_op(o: &mut Observed, op: &Op, now: i64) -> Result<(), String> {
                 p.attachment_count -= 1;
             }
         }
-        Op::DeleteInlinePolicy { role, name, .. } => {
+        Op::Attachment(AttachmentOp::DeleteInline { role, name, .. }) => {
             role_mut(o, role)?;
             let at = o
                 .inline
@@ -294,11 +297,11 @@ fn apply_op(o: &mut Observed, op: &Op, now: i64) -> Result<(), String> {
                 .ok_or_else(|| format!("NoSuchEntity: inline policy {name}"))?;
             o.inline.remove(at);
         }
-        Op::PutPermissionsBoundary { role, arn, .. } => {
+        Op::Boundary(BoundaryOp::Put { role, arn, .. }) => {
             role_mut(o, role)?.permissions_boundary = Some(arn.clone());
             o.boundary = Some(boundary(arn));
         }
-        Op::DeletePermissionsBoundary { role, .. } => {
+        Op::Boundary(BoundaryOp::Delete { role, .. }) => {
             let r = role_mut(o, role)?;
             if r.permissions_boundary.is_none() {
                 return Err("NoSuchEntity: the role has no permissions boundary".into());
@@ -306,35 +309,35 @@ fn apply_op(o: &mut Observed, op: &Op, now: i64) -> Result<(), String> {
             r.permissions_boundary = None;
             o.boundary = None;
         }
-        Op::UpdateRole {
+        Op::Role(RoleOp::UpdateSettings {
             role,
             description,
             max_session_duration,
             ..
-        } => {
+        }) => {
             let r = role_mut(o, role)?;
             r.description = Some(description.clone());
             r.max_session_duration = *max_session_duration;
         }
-        Op::TagRole { role, tags, .. } => {
+        Op::Tags(TagOp::TagRole { role, tags, .. }) => {
             let r = role_mut(o, role)?;
             r.tags.extend(tags.clone());
             if r.tags.len() > MAX_ROLE_TAGS {
                 return Err("LimitExceeded: tags".into());
             }
         }
-        Op::UntagRole { role, keys } => {
+        Op::Tags(TagOp::UntagRole { role, keys }) => {
             let r = role_mut(o, role)?;
             for k in keys {
                 r.tags.remove(k);
             }
         }
-        Op::CreatePolicy {
+        Op::Policy(PolicyOp::Create {
             name,
             path,
             document,
             tags,
-        } => {
+        }) => {
             let arn = format!("arn:aws:iam::{}:policy{path}{name}", o.account_id);
             if o.policies.iter().any(|p| p.arn == arn) {
                 return Err(format!("EntityAlreadyExists: policy {arn}"));
@@ -355,13 +358,13 @@ fn apply_op(o: &mut Observed, op: &Op, now: i64) -> Result<(), String> {
                 attachment_count: 0,
             });
         }
-        Op::TagPolicy { arn, tags } => {
+        Op::Tags(TagOp::TagPolicy { arn, tags }) => {
             policy_mut(o, arn)?.tags.extend(tags.clone());
         }
-        Op::DeletePolicyVersion { arn, version_id }
-        | Op::DeleteLatentVersion {
+        Op::Version(VersionOp::Delete { arn, version_id })
+        | Op::Version(VersionOp::DeleteLatent {
             arn, version_id, ..
-        } => {
+        }) => {
             let p = policy_mut(o, arn)?;
             let at = p
                 .versions
@@ -375,7 +378,7 @@ fn apply_op(o: &mut Observed, op: &Op, now: i64) -> Result<(), String> {
             }
             p.versions.remove(at);
         }
-        Op::CreatePolicyVersion { arn, document, .. } => {
+        Op::Version(VersionOp::Create { arn, document, .. }) => {
             let p = policy_mut(o, arn)?;
             if p.versions.len() >= MAX_POLICY_VERSIONS {
                 return Err(format!(
@@ -407,7 +410,7 @@ fn apply_op(o: &mut Observed, op: &Op, now: i64) -> Result<(), String> {
             p.default_version_id = id;
             p.document = document.clone();
         }
-        Op::AttachPolicy { role, arn } => {
+        Op::Attachment(AttachmentOp::Attach { role, arn }) => {
             role_mut(o, role)?;
             let p = o
                 .policies
@@ -429,7 +432,7 @@ fn apply_op(o: &mut Observed, op: &Op, now: i64) -> Result<(), String> {
                 document: p.document.clone(),
             });
         }
-        Op::DeletePolicy { arn, .. } => {
+        Op::Policy(PolicyOp::Delete { arn, .. }) => {
             let p = policy_mut(o, arn)?;
             if p.attachment_count > 0 {
                 return Err(format!(
@@ -442,7 +445,7 @@ fn apply_op(o: &mut Observed, op: &Op, now: i64) -> Result<(), String> {
             }
             o.policies.retain(|p| p.arn != *arn);
         }
-        Op::DeleteRole { name, .. } => {
+        Op::Role(RoleOp::Delete { name, .. }) => {
             role_mut(o, name)?;
             if !o.attached.is_empty() || !o.inline.is_empty() {
                 return Err(format!(

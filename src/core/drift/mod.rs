@@ -7,23 +7,19 @@
 //! `core::trail`'s. The renderers are `report::check`'s.
 
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
-use crate::core::describe::describe;
-use crate::core::plan::{Op, Plan};
-use crate::core::state::Desired;
 use crate::core::trail::Trail;
-use crate::core::verify;
 use crate::error::Status;
-use crate::iam::arn::Arn;
-use crate::iam::{prove_invoke, prove_trust, LabeledPolicy, Policy, PropertyResult, Verdict};
 
 /// Bumped whenever the JSON shape changes incompatibly.
 mod diff;
+mod op_findings;
 mod verify_findings;
 
 pub use diff::json_diff;
+pub use op_findings::drift_findings;
+use op_findings::severity;
 pub use verify_findings::verify_findings;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -177,396 +173,6 @@ pub fn config_lines(text: &str) -> Vec<(&'static str, usize)> {
     out
 }
 
-fn doc_findings(
-    severity: Severity,
-    resource: &str,
-    config_key: &'static str,
-    expected: &Value,
-    actual: &Value,
-    what: &str,
-) -> Vec<Finding> {
-    let diffs = json_diff(expected, actual);
-    if diffs.is_empty() {
-        return vec![];
-    }
-    diffs
-        .into_iter()
-        .map(|(path, e, a)| {
-            // JSONPath-like: `$.Statement[0].Condition…`
-            let path = format!("${path}");
-            Finding {
-                severity,
-                kind: "drift",
-                resource: resource.to_string(),
-                message: format!("{what} differs at {path}"),
-                path,
-                expected: e,
-                actual: a,
-                config_key,
-                counterexample: None,
-                trail: Trail::default(),
-            }
-        })
-        .collect()
-}
-
-/// Turns a plan into findings: what the live state has that the config does not, and how bad.
-pub fn drift_findings(desired: &Desired, plan: &Plan) -> Vec<Finding> {
-    plan.ops
-        .iter()
-        .flat_map(|op| op_findings(desired, op))
-        .collect()
-}
-
-/// The findings one planned write stands for, each with what CloudTrail can explain it by.
-fn op_findings(desired: &Desired, op: &Op) -> Vec<Finding> {
-    let mut findings = op_findings_untraced(desired, op);
-    let trail = crate::core::trail::trail_of(desired, op);
-    for f in &mut findings {
-        f.trail = trail.clone();
-    }
-    findings
-}
-
-fn op_findings_untraced(desired: &Desired, op: &Op) -> Vec<Finding> {
-    let at = At {
-        resource: describe(op).resource,
-    };
-    match op {
-        // The severity of a document's drift comes from the proof, not from where the
-        // difference sits: security when the live document admits a request outside the
-        // intended set (or cannot be proved not to), config otherwise.
-        Op::UpdateTrustPolicy {
-            document, previous, ..
-        } => {
-            let admits = trust_admits(desired, previous);
-            let f = doc_findings(
-                severity(admits.is_some()),
-                &at.resource,
-                "trust",
-                document,
-                previous,
-                "trust policy",
-            );
-            with_admission(f, admits)
-        }
-        Op::CreatePolicyVersion {
-            document, previous, ..
-        } => {
-            let admits = invoke_admits(desired, &at.resource, previous);
-            let f = doc_findings(
-                severity(admits.is_some()),
-                &at.resource,
-                "targets",
-                document,
-                previous,
-                "invoke policy",
-            );
-            with_admission(f, admits)
-        }
-        Op::UpdateRole { .. } => role_setting_findings(&at, op),
-        Op::TagRole { .. } | Op::UntagRole { .. } => tag_findings(&at, op),
-        other => simple_finding(&at, other).into_iter().collect(),
-    }
-}
-
-/// The `managed-by` tag is gone: someone changed the object outside lambda-trust. `plan` and
-/// `apply` refuse to write to it without `--adopt`; `check` still looks at everything else.
-fn ownership_lost(what: &str) -> String {
-    format!(
-        "ownership lost: the {what} no longer carries {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}, so it \
-         was changed outside lambda-trust; review every other finding, then `lambda-trust apply \
-         --adopt` restores it"
-    )
-}
-
-/// What a live trust policy admits beyond the partner with the external ID: `None` when the
-/// prover proves it admits nothing more; else the counterexample (or why it is unknown).
-fn trust_admits(desired: &Desired, live: &Value) -> Option<Admission> {
-    let policy = match Policy::parse(live) {
-        Ok(p) => p,
-        Err(e) => return Some(Admission::unparsable(e)),
-    };
-    let role = &desired.role;
-    let role_arn = Arn::iam(
-        &desired.partition,
-        &desired.account_id,
-        &format!("role{}{}", role.path, role.name),
-    );
-    let spec = verify::trust_spec(desired);
-    let results = prove_trust(&policy, &role_arn.to_string(), &spec, verify::PROOF_BUDGET);
-    Admission::of(results, "trust-only-partner-with-external-id")
-}
-
-/// What a live invoke document admits beyond `lambda:InvokeFunction` on the granted ARNs.
-fn invoke_admits(desired: &Desired, label: &str, live: &Value) -> Option<Admission> {
-    let policy = match Policy::parse(live) {
-        Ok(p) => p,
-        Err(e) => return Some(Admission::unparsable(e)),
-    };
-    let spec = verify::invoke_spec(desired);
-    let identity = [LabeledPolicy::new(label.to_string(), policy)];
-    let results = prove_invoke(&identity, None, &spec, verify::PROOF_BUDGET);
-    Admission::of(results, "invoke-only-targets")
-}
-
-/// A request a document lets in that it should not, as text and as the request itself.
-struct Admission {
-    summary: String,
-    request: Option<Value>,
-}
-
-impl Admission {
-    fn of(results: Vec<PropertyResult>, property: &str) -> Option<Admission> {
-        let r = results.into_iter().find(|r| r.property == property)?;
-        (r.verdict != Verdict::Proved).then(|| Admission {
-            summary: r.request_text(),
-            request: r.counterexample.as_ref().map(|c| json!(c)),
-        })
-    }
-
-    fn unparsable(e: impl std::fmt::Display) -> Admission {
-        Admission {
-            summary: format!("the live document does not parse, so nothing is proved: {e}"),
-            request: None,
-        }
-    }
-}
-
-/// Says on each document finding what the live document admits, and carries the request.
-fn with_admission(mut findings: Vec<Finding>, admits: Option<Admission>) -> Vec<Finding> {
-    if let Some(a) = admits {
-        for f in &mut findings {
-            f.message = format!("{}; it admits more: {}", f.message, a.summary);
-            f.counterexample = a.request.clone();
-        }
-    }
-    findings
-}
-
-pub(super) fn severity(security: bool) -> Severity {
-    if security {
-        Severity::Security
-    } else {
-        Severity::Config
-    }
-}
-
-/// The resource a finding is about, and the constructor of a finding without a document path.
-struct At {
-    resource: String,
-}
-
-impl At {
-    fn finding(
-        &self,
-        severity: Severity,
-        config_key: &'static str,
-        expected: Option<Value>,
-        actual: Option<Value>,
-        message: String,
-    ) -> Finding {
-        Finding {
-            severity,
-            kind: "drift",
-            resource: self.resource.clone(),
-            path: String::new(),
-            expected,
-            actual,
-            message,
-            config_key,
-            counterexample: None,
-            trail: Trail::default(),
-        }
-    }
-}
-
-/// Description and maximum session duration, one finding per differing setting.
-fn role_setting_findings(at: &At, op: &Op) -> Vec<Finding> {
-    let Op::UpdateRole {
-        description,
-        max_session_duration,
-        previous_description,
-        previous_max_session_duration,
-        ..
-    } = op
-    else {
-        return vec![];
-    };
-    let mut out = Vec::new();
-    if previous_description.as_deref() != Some(description.as_str()) {
-        out.push(Finding {
-            path: "Description".into(),
-            ..at.finding(
-                Severity::Config,
-                "role.description",
-                Some(json!(description)),
-                previous_description.as_ref().map(|d| json!(d)),
-                "role description differs".into(),
-            )
-        });
-    }
-    if previous_max_session_duration != max_session_duration {
-        out.push(Finding {
-            path: "MaxSessionDuration".into(),
-            ..at.finding(
-                Severity::Config,
-                "role.max_session_duration",
-                Some(json!(max_session_duration)),
-                Some(json!(previous_max_session_duration)),
-                "role max session duration differs".into(),
-            )
-        });
-    }
-    out
-}
-
-/// One finding per tag that differs or should not be there.
-fn tag_findings(at: &At, op: &Op) -> Vec<Finding> {
-    let tag = |k: &str, expected: Option<Value>, actual: Option<Value>, message: String| Finding {
-        path: format!("Tags.{k}"),
-        ..at.finding(Severity::Config, "role.tags", expected, actual, message)
-    };
-    match op {
-        Op::TagRole { tags, previous, .. } => tags
-            .iter()
-            .map(|(k, val)| {
-                let was = previous.get(k).map(|p| json!(p));
-                if k == MANAGED_BY_KEY && was.is_none() {
-                    return Finding {
-                        severity: Severity::Security,
-                        ..tag(k, Some(json!(val)), was, ownership_lost("role"))
-                    };
-                }
-                tag(k, Some(json!(val)), was, format!("tag {k} differs"))
-            })
-            .collect(),
-        Op::UntagRole { keys, .. } => keys
-            .iter()
-            .map(|k| {
-                tag(
-                    k,
-                    None,
-                    None,
-                    format!("tag {k} is on the role but not in the config"),
-                )
-            })
-            .collect(),
-        _ => vec![],
-    }
-}
-
-/// Everything else: one finding per op, or none for the consequences of other changes.
-fn simple_finding(at: &At, op: &Op) -> Option<Finding> {
-    use Severity::{Config, Security};
-    Some(match op {
-        Op::DetachPolicy { arn, document, .. } => at.finding(
-            Security,
-            "role",
-            None,
-            Some(json!({"policy_arn": arn, "document": document})),
-            format!("managed policy {arn} is attached to the role but not in the config"),
-        ),
-        Op::DeleteInlinePolicy { name, document, .. } => at.finding(
-            Security,
-            "role",
-            None,
-            Some(json!({"inline_policy": name, "document": document})),
-            format!("inline policy {name} is on the role but not in the config"),
-        ),
-        Op::PutPermissionsBoundary { arn, previous, .. } => at.finding(
-            Security,
-            "role.permissions_boundary",
-            Some(json!(arn)),
-            previous.as_ref().map(|p| json!(p)),
-            match previous {
-                None => "permissions boundary was removed".to_string(),
-                Some(p) => format!("permissions boundary is {p}, not {arn}"),
-            },
-        ),
-        Op::DeletePermissionsBoundary { previous, .. } => at.finding(
-            Config,
-            "role",
-            None,
-            Some(json!(previous)),
-            format!("the role has a permissions boundary {previous} the config does not declare"),
-        ),
-        Op::CreateRole { .. } => {
-            at.finding(Config, "role", None, None, "the role does not exist".into())
-        }
-        Op::CreatePolicy { .. } => at.finding(
-            Config,
-            "targets",
-            None,
-            None,
-            "the invoke policy does not exist".into(),
-        ),
-        Op::AttachPolicy { arn, .. } => at.finding(
-            Config,
-            "targets",
-            Some(json!(arn)),
-            None,
-            "the invoke policy is not attached to the role".into(),
-        ),
-        Op::DeleteLatentVersion {
-            version_id,
-            document,
-            admits,
-            replaced_default,
-            ..
-        } => at.finding(
-            Security,
-            "targets",
-            None,
-            Some(json!({"version_id": version_id, "document": document})),
-            latent_message(version_id, replaced_default.as_deref(), admits),
-        ),
-        Op::TagPolicy { tags, .. } => at.finding(
-            Security,
-            "policy",
-            tags.get(MANAGED_BY_KEY).map(|v| json!(v)),
-            None,
-            ownership_lost("invoke policy"),
-        ),
-        // Consequences of other changes, not drift of their own; the rest has its own
-        // function above.
-        Op::DeletePolicyVersion { .. }
-        | Op::DeletePolicy { .. }
-        | Op::DeleteRole { .. }
-        | Op::UpdateTrustPolicy { .. }
-        | Op::CreatePolicyVersion { .. }
-        | Op::UpdateRole { .. }
-        | Op::TagRole { .. }
-        | Op::UntagRole { .. } => return None,
-    })
-}
-
-/// The latent-access finding. A non-default version that admits more is named as such; the
-/// live default that admits more (someone published a broader version as the default) is named
-/// as the default, beside the non-default version(s) it displaced: once apply restores the
-/// config's document it would stay behind as a non-default version, so apply deletes it too.
-fn latent_message(version_id: &str, replaced_default: Option<&[String]>, admits: &str) -> String {
-    match replaced_default {
-        None => format!(
-            "latent access: non-default version {version_id} admits more than the targets \
-             (anyone with iam:SetDefaultPolicyVersion can switch it on): {admits}"
-        ),
-        Some(others) => {
-            let others = match others {
-                [] => "no non-default version".to_owned(),
-                [one] => format!("non-default version {one}"),
-                many => format!("non-default versions {}", many.join(", ")),
-            };
-            format!(
-                "latent access after repair: version {version_id} is the default ({others}) and \
-                 admits more than the targets; apply publishes the config's document as the new \
-                 default and deletes {version_id} rather than leave it as a non-default version \
-                 anyone with iam:SetDefaultPolicyVersion could switch back on: {admits}"
-            )
-        }
-    }
-}
-
 /// A state the planner refuses to converge (a role at another path), as a finding.
 pub fn refusal_finding(err: &crate::core::plan::PlanError) -> Finding {
     let message = err.to_string();
@@ -587,7 +193,10 @@ pub fn refusal_finding(err: &crate::core::plan::PlanError) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::plan::{AttachmentOp, Op, PolicyOp, RoleOp, VersionOp};
+    use crate::core::state::Desired;
     use crate::core::trail::trail_of;
+    use serde_json::json;
 
     #[test]
     fn diff_paths_keep_the_documents_spelling() {
@@ -622,43 +231,43 @@ mod tests {
         };
         let doc = json!({});
         assert_eq!(
-            key(Op::UpdateTrustPolicy {
+            key(Op::Role(RoleOp::UpdateTrust {
                 role: "R".into(),
                 document: doc.clone(),
                 previous: doc.clone()
-            }),
+            })),
             ("R".into(), "UpdateAssumeRolePolicy")
         );
         assert_eq!(
-            key(Op::CreatePolicy {
+            key(Op::Policy(PolicyOp::Create {
                 name: "R-invoke".into(),
                 path: "/".into(),
                 document: doc.clone(),
                 tags: Default::default()
-            }),
+            })),
             (
                 "arn:aws:iam::111122223333:policy/R-invoke".into(),
                 "DeletePolicy"
             )
         );
         assert_eq!(
-            key(Op::DetachPolicy {
+            key(Op::Attachment(AttachmentOp::Detach {
                 role: "R".into(),
                 arn: "arn:aws:iam::111122223333:policy/x".into(),
                 name: "x".into(),
                 document: doc.clone()
-            }),
+            })),
             (
                 "arn:aws:iam::111122223333:policy/x".into(),
                 "AttachRolePolicy"
             )
         );
         assert_eq!(
-            key(Op::CreatePolicyVersion {
+            key(Op::Version(VersionOp::Create {
                 arn: "arn:aws:iam::111122223333:policy/R-invoke".into(),
                 document: doc.clone(),
                 previous: doc
-            }),
+            })),
             (
                 "arn:aws:iam::111122223333:policy/R-invoke".into(),
                 "CreatePolicyVersion"
@@ -666,10 +275,10 @@ mod tests {
         );
         assert!(trail_of(
             &desired,
-            &Op::DeleteRole {
+            &Op::Role(RoleOp::Delete {
                 name: "R".into(),
                 trust: json!({})
-            }
+            })
         )
         .key
         .is_none());
