@@ -8,7 +8,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success; AWS is in sync with the config; verification passed; simulate: Allow
-  1  error: bad input, AWS failure, or a refused operation (nothing was written)
+  1  error: bad input, an AWS or Genesys Cloud failure, or a refused operation; bad input and
+     refusals write nothing, a failed write stops where it got to (a re-run converges)
   2  changes pending or drift (plan, check; destroy without --yes; onboard/offboard --dry-run);
      a security finding (audit)
   3  verification failed (verify), the request was denied (simulate), or a property was not

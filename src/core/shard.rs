@@ -33,7 +33,7 @@ pub fn shard_index(base: &str, name: &str) -> Option<usize> {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ShardError {
-    #[error("{targets} function ARN(s) do not fit in {max_shards} invoke policies of {MAX_POLICY_CHARS} characters each (about {fit} fit); nothing was changed\n(hint: a role takes {DEFAULT_MAX_SHARDS} managed policies by default — ask AWS to raise \"Managed policies per role\" (up to 20) and set policy.max_policies, or split the targets across two roles (two configs))")]
+    #[error("{targets} function ARN(s) do not fit in {max_shards} invoke policies of {MAX_POLICY_CHARS} characters each (about {fit} fit); nothing was changed\n(hint: lambda-trust uses at most {DEFAULT_MAX_SHARDS} managed policies per role, the default IAM quota; split the targets across two roles, one config each)")]
     TooMany {
         targets: usize,
         fit: usize,
