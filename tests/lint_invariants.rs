@@ -645,7 +645,7 @@ fn json_report_shape() {
     let v: Value = serde_json::from_str(&render_json(&report)).unwrap();
     assert_eq!(
         v,
-        json!({"errors": 1, "warnings": 1, "findings": [
+        json!({"schema_version": 1, "errors": 1, "warnings": 1, "findings": [
             {"severity": "error", "code": "trust-wildcard-principal", "message": "m", "hint": null},
             {"severity": "warning", "code": "policy-version", "message": "w", "hint": "h"}
         ]})

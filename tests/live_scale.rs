@@ -230,7 +230,7 @@ fn too_many_targets_fail_before_any_write() {
         r.stderr
     );
     assert!(
-        r.stderr.contains("Managed policies per role"),
+        r.stderr.contains("split the targets across two roles"),
         "{}",
         r.stderr
     );

@@ -4,6 +4,7 @@
 
 mod support_state;
 
+use lambda_trust::core::change_set::ChangeSet;
 use lambda_trust::core::drift::{self, CheckReport, ConfigReport};
 use lambda_trust::core::plan::{changes, plan, Plan, PlanOptions};
 use lambda_trust::core::state::{Desired, InlinePolicy, Observed};
@@ -112,6 +113,19 @@ fn sarif(report: &CheckReport) -> String {
     serde_json::to_string_pretty(&v).unwrap()
 }
 
+fn plan_json(p: &Plan) -> serde_json::Value {
+    let set = ChangeSet::converge(p.clone(), None);
+    report::to_value(&report::PlanResult::new(&set))
+}
+
+fn verify_json(v: &Verification) -> serde_json::Value {
+    report::to_value(&report::VerifyResult {
+        schema_version: report::SCHEMA_VERSION,
+        verification: v,
+        changes: None,
+    })
+}
+
 #[test]
 fn plan_renderers() {
     let (d, o) = drifted();
@@ -120,12 +134,12 @@ fn plan_renderers() {
     assert!(!human.contains('\u{1b}'));
     assert!(report::plan_human(&p, COLOR).contains('\u{1b}'));
     insta::assert_snapshot!("plan_human_drift", human);
-    insta::assert_json_snapshot!("plan_json_drift", report::plan_json(&p));
+    insta::assert_json_snapshot!("plan_json_drift", plan_json(&p));
 
     let (d, o) = in_sync();
     let p = the_plan(&d, &o);
     insta::assert_snapshot!("plan_human_in_sync", report::plan_human(&p, PLAIN));
-    insta::assert_json_snapshot!("plan_json_in_sync", report::plan_json(&p));
+    insta::assert_json_snapshot!("plan_json_in_sync", plan_json(&p));
 
     let c = example();
     let e = empty(&c);
@@ -142,7 +156,7 @@ fn verify_renderers() {
     assert!(!human.contains('\u{1b}'));
     assert!(report::verification_human(&v, COLOR).contains('\u{1b}'));
     insta::assert_snapshot!("verify_human_drift", human);
-    insta::assert_json_snapshot!("verify_json_drift", report::verification_json(&v));
+    insta::assert_json_snapshot!("verify_json_drift", verify_json(&v));
 
     let (d, o) = in_sync();
     let v = verification(&d, &o);
@@ -151,7 +165,7 @@ fn verify_renderers() {
         "verify_human_in_sync",
         report::verification_human(&v, PLAIN)
     );
-    insta::assert_json_snapshot!("verify_json_in_sync", report::verification_json(&v));
+    insta::assert_json_snapshot!("verify_json_in_sync", verify_json(&v));
 
     let c = example();
     let v = verification(&desired(&c, &empty(&c)), &empty(&c));
@@ -226,4 +240,25 @@ fn config_lines_find_tables_with_trailing_comments() {
         "{}",
         report::check_github(&report)
     );
+}
+
+#[test]
+fn apply_destroy_and_dry_run_results() {
+    let (d, o) = drifted();
+    let p = the_plan(&d, &o);
+    let set = ChangeSet::converge(p.clone(), None);
+    let writes = report::Writes {
+        aws: p.ops.len(),
+        genesys: 0,
+    };
+    let applied = report::to_value(&report::ApplyResult::new(&set, writes));
+    assert_eq!(applied["writes"], p.ops.len());
+    insta::assert_json_snapshot!("apply_json_drift", applied);
+    let retired = ChangeSet::retire(p, None);
+    insta::assert_json_snapshot!(
+        "destroy_json_drift",
+        report::to_value(&report::DestroyResult::new(&retired, writes))
+    );
+    let dry = report::DryRunResult::new("--- a\n+++ b\n".into(), &set);
+    insta::assert_json_snapshot!("dry_run_json_drift", report::to_value(&dry));
 }

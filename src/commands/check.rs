@@ -11,11 +11,9 @@ use crate::aws::trail as aws_trail;
 use crate::aws::Clients;
 use crate::cli::{Format, Global, ReportFiles};
 use crate::config;
+use crate::core::check as core_check;
 use crate::core::drift;
-use crate::core::genesys::{
-    genesys_check_findings, genesys_checks, genesys_findings, genesys_notes,
-};
-use crate::core::plan::{self, PlanOptions};
+use crate::core::genesys::{genesys_checks, genesys_findings};
 use crate::core::trail::{self, Trail};
 use crate::core::verify;
 use crate::error::{Error, Result, Status};
@@ -90,12 +88,7 @@ pub(crate) async fn aws_drift(
     p: &prepare::Prepared,
     pacer: &Pacer,
 ) -> Result<Vec<drift::Finding>> {
-    let adopt = PlanOptions { adopt: true };
-    let mut findings = match plan::changes(&p.desired, &p.observed, adopt) {
-        Ok(plan) => drift::drift_findings(&p.desired, &plan),
-        Err(e @ plan::PlanError::RolePath { .. }) => vec![drift::refusal_finding(&e)],
-        Err(e) => return Err(e.into()),
-    };
+    let mut findings = core_check::aws_findings(&p.desired, &p.observed)?;
     let lookups = {
         let trails: Vec<&Trail> = findings.iter().map(|f| &f.trail).collect();
         aws_trail::look_up(clients, &p.desired.partition, &trails, pacer).await
@@ -114,32 +107,30 @@ async fn check_one(g: &Global, path: &Path, pacer: &Pacer) -> drift::ConfigRepor
         let templates = templates(g)?;
         let clients = prepare::connect(&loaded.config, &aws_flags(g)).await;
         let p = prepare::prepare(&clients, loaded, &templates, g.allow_weaker_policies).await?;
-        // Refusing to write to what we do not own is `plan`'s job; a check looks at everything
-        // (as if adopting), and a lost `managed-by` tag is itself a security finding.
         let v = verify::verification(&p.desired, &p.observed);
-        let mut findings = aws_drift(&clients, &p, pacer).await?;
-        findings.extend(drift::verify_findings(&v));
-        let mut notes = Vec::new();
-        // The Genesys side, as if adopting too: every difference is a finding, and each names
-        // who made it when the audit trail says; and CI sees what `verify` sees: the Genesys
-        // checks too.
-        if let Some(mut side) = genesys_live::prepare(&clients, &p, false).await? {
-            let (gplan, lookup) = side.plan_for_check().await?;
-            let gfindings = genesys_findings(&side.desired, &gplan);
-            findings.extend(side.annotate(gfindings).await);
-            let role = p.observed.role.as_ref().map(|r| r.arn.as_str());
-            let checks = genesys_checks(&side.desired, &side.observed, role);
-            findings.extend(genesys_check_findings(&checks));
-            notes.extend(genesys_notes(&gplan, lookup));
-        }
-        Ok(drift::ConfigReport {
-            config: name.clone(),
-            status: if findings.is_empty() { "ok" } else { "drift" },
+        let aws = aws_drift(&clients, &p, pacer).await?;
+        // The Genesys side, as if adopting too; each finding names who made the change when
+        // the audit trail says.
+        let Some(mut side) = genesys_live::prepare(&clients, &p, false).await? else {
+            return Ok(core_check::config_report(&name, &text, aws, &v, None));
+        };
+        let (gplan, lookup_error) = side.plan_for_check().await?;
+        let findings = side.annotate(genesys_findings(&side.desired, &gplan)).await;
+        let role = p.observed.role.as_ref().map(|r| r.arn.as_str());
+        let checks = genesys_checks(&side.desired, &side.observed, role);
+        let genesys = core_check::GenesysCheck {
             findings,
-            error: None,
-            notes,
-            lines: drift::config_lines(&text),
-        })
+            checks: &checks,
+            plan: &gplan,
+            lookup_error,
+        };
+        Ok(core_check::config_report(
+            &name,
+            &text,
+            aws,
+            &v,
+            Some(genesys),
+        ))
     }
     .await;
     result.unwrap_or_else(|e| drift::ConfigReport::error(&name, e.to_string()))

@@ -7,7 +7,6 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use serde_json::json;
 
 use super::{discover, init_prompt, write_atomically};
 use crate::aws::inventory::{self, ListedFunction};
@@ -67,13 +66,13 @@ pub fn run(g: &Global, args: &InitArgs) -> Result<Status> {
 
 fn report(g: &Global, path: &std::path::Path, a: &InitAnswers) {
     if g.format == Format::Json {
-        let v = json!({
-            "schema_version": 1,
-            "written": path.display().to_string(),
-            "targets": a.targets,
-            "commented_out": a.other_functions,
-        });
-        println!("{v}");
+        let result = crate::report::InitResult {
+            schema_version: crate::report::SCHEMA_VERSION,
+            written: path.display().to_string(),
+            targets: a.targets.clone(),
+            commented_out: a.other_functions.clone(),
+        };
+        println!("{}", crate::report::to_json(&result));
         return;
     }
     println!(

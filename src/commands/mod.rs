@@ -20,6 +20,7 @@ mod prove;
 mod render;
 mod simulate;
 mod verify;
+mod write;
 
 use crate::core::render::{RenderError, Template, Templates};
 use std::io::IsTerminal;

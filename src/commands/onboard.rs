@@ -2,20 +2,18 @@
 //! (comment-preserving), then applies and proves the result.
 
 use anyhow::Context;
-use serde_json::json;
 
 use super::genesys_live::{self, GenesysSide};
-use super::{aws_flags, config_path, prepare_loaded, write_atomically};
-use crate::aws::{apply, observe, prepare};
+use super::{aws_flags, config_path, prepare_loaded, write, write_atomically};
+use crate::aws::{observe, prepare};
 use crate::cli::{Format, Global};
 use crate::config::{self, edit};
-use crate::core::describe::describe;
-use crate::core::genesys::GenesysPlan;
+use crate::core::change_set::ChangeSet;
 use crate::core::plan::{self, PlanOptions};
 use crate::core::render::{self, RenderContext};
 use crate::core::{onboard, verify};
 use crate::error::{Result, Status};
-use crate::report::{self, Styles};
+use crate::report::{self, DryRunResult, OnboardResult, Styles};
 
 pub enum Edit {
     Add {
@@ -90,40 +88,41 @@ pub async fn run(g: &Global, edit: Edit, dry_run: bool, styles: Styles) -> Resul
     };
     let (clients, p) = prepare_loaded(g, clients, new, scope).await?;
     let mut gside = genesys_live::prepare(&clients, &p, g.verbose > 0).await?;
-    let plan = plan::plan(&p.desired, &p.observed, PlanOptions { adopt: false })?;
+    let aws = plan::plan(&p.desired, &p.observed, PlanOptions { adopt: false })?;
     // Before the file is written: an action a flow calls stops the run with nothing changed.
     let force = matches!(edit, Edit::Remove { force: true, .. });
-    let gplan = match gside.as_mut() {
+    let genesys = match gside.as_mut() {
         Some(side) => Some(side.plan(false, force).await?),
         None => None,
     };
-    show_changes(g, &before, &new_text, &plan, styles);
-    if let (Format::Human, Some(gp)) = (g.format, &gplan) {
-        println!("{}", styles.bold("Genesys Cloud changes:"));
-        print!("{}", report::genesys_plan_human(gp, styles));
-    }
+    // Onboarding grants before the action that calls the function exists; offboarding removes
+    // the action before the grant it calls.
+    let set = match edit {
+        Edit::Add { .. } => ChangeSet::converge(aws, genesys),
+        Edit::Remove { .. } => ChangeSet::retire(aws, genesys),
+    };
+    show_changes(g, &before, &new_text, &set, styles);
     if dry_run {
-        return dry_run_result(g, &before, &new_text, &plan, gplan.as_ref());
+        return dry_run_result(g, &before, &new_text, &set);
     }
     write_atomically(&before.path, &new_text)?;
     eprintln!("updated {}", before.shown);
-    let genesys = gside.as_ref().zip(gplan.as_ref());
-    // offboard removes the action before the grant it calls; onboard grants first.
-    let genesys_first = matches!(edit, Edit::Remove { .. });
-    apply_and_prove(
-        g,
-        &clients,
-        &p,
-        &plan,
-        genesys,
-        genesys_first,
-        &summary,
-        styles,
-    )
-    .await
+    let writes = write::write(&clients, &set, gside.as_ref()).await?;
+    let v = prove_result(&clients, &p, gside.as_ref()).await?;
+    match g.format {
+        Format::Human => {
+            let n = writes.total();
+            println!("{} {summary} ({n} write call(s)).", styles.green("✓"));
+            print!("{}", report::verification_human(&v, styles));
+        }
+        _ => {
+            let result = OnboardResult::new(&summary, &set, writes, &v);
+            println!("{}", report::to_json(&result));
+        }
+    }
+    Ok(Status::ok_or(v.passed, Status::Denied))
 }
 
-/// `onboard`: the target from the arguments, unless it is already there.
 fn add(g: &Global, before: &Before, edit: &Edit, styles: Styles) -> Result<Edited> {
     let Edit::Add {
         function,
@@ -138,12 +137,18 @@ fn add(g: &Global, before: &Before, edit: &Edit, styles: Styles) -> Result<Edite
     let resolved = onboard::resolve_one(&before.config, &before.ctx, &target)?;
     let arns = &resolved.granted_arns;
     if let Some(i) = onboard::already_present(&before.existing, &resolved) {
-        println!(
-            "{} {} is already a target (targets[{i}] in {}); nothing to do.",
-            styles.green("✓"),
+        let summary = format!(
+            "{} is already a target (targets[{i}] in {}); nothing to do",
             arns.join(" and "),
             before.shown
         );
+        match g.format {
+            Format::Human => println!("{} {summary}.", styles.green("✓")),
+            _ => println!(
+                "{}",
+                report::to_json(&OnboardResult::nothing_to_do(summary))
+            ),
+        }
         return Ok(None);
     }
     if *all_aliases {
@@ -177,69 +182,43 @@ fn remove(g: &Global, before: &Before, edit: &Edit) -> Result<Edited> {
     Ok(Some((text, format!("offboarded {n} target {entries}"))))
 }
 
-fn show_changes(g: &Global, before: &Before, new_text: &str, plan: &plan::Plan, styles: Styles) {
-    if g.format == Format::Human {
-        println!(
-            "{}",
-            styles.bold(&format!("Config change ({}):", before.shown))
-        );
-        print!("{}", edit::text_diff(&before.shown, &before.text, new_text));
-        println!("{}", styles.bold("AWS changes:"));
-        print!("{}", report::plan_human(plan, styles));
+fn show_changes(g: &Global, before: &Before, new_text: &str, set: &ChangeSet, styles: Styles) {
+    if g.format != Format::Human {
+        return;
+    }
+    println!(
+        "{}",
+        styles.bold(&format!("Config change ({}):", before.shown))
+    );
+    print!("{}", edit::text_diff(&before.shown, &before.text, new_text));
+    println!("{}", styles.bold("AWS changes:"));
+    print!("{}", report::plan_human(&set.aws, styles));
+    if let Some(gp) = &set.genesys {
+        println!("{}", styles.bold("Genesys Cloud changes:"));
+        print!("{}", report::genesys_plan_human(gp, styles));
     }
 }
 
-fn dry_run_result(
-    g: &Global,
-    before: &Before,
-    new_text: &str,
-    plan: &plan::Plan,
-    gplan: Option<&GenesysPlan>,
-) -> Result<Status> {
+fn dry_run_result(g: &Global, before: &Before, new_text: &str, set: &ChangeSet) -> Result<Status> {
     if g.format == Format::Json {
-        let mut doc = json!({
-            "dry_run": true,
-            "config_diff": edit::text_diff(&before.shown, &before.text, new_text),
-            "plan": report::plan_json(plan),
-        });
-        if let Some(gp) = gplan {
-            doc["plan"]["genesys"] = report::genesys_plan_json(gp);
-        }
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        let diff = edit::text_diff(&before.shown, &before.text, new_text);
+        println!("{}", report::to_json(&DryRunResult::new(diff, set)));
     } else {
         println!("Dry run: nothing was changed.");
     }
     Ok(Status::Changes)
 }
 
-/// Applies the plan, then proves the result by re-reading IAM (the functions were just read
-/// and did not change) and, with `[genesys]`, Genesys Cloud.
-#[allow(clippy::too_many_arguments)]
-async fn apply_and_prove(
-    g: &Global,
+/// The result, read again and proved as `verify` proves it (offline checks and proofs; with
+/// `[genesys]`, the Genesys checks too).
+async fn prove_result(
     clients: &crate::aws::Clients,
     p: &prepare::Prepared,
-    plan: &plan::Plan,
-    genesys: Option<(&GenesysSide, &GenesysPlan)>,
-    genesys_first: bool,
-    summary: &str,
-    styles: Styles,
-) -> Result<Status> {
-    let mut gwrites = 0;
-    if let (true, Some((side, gp))) = (genesys_first, genesys) {
-        gwrites = side.apply(gp).await?;
-    }
-    let total = plan.ops.len();
-    let outcome = apply::apply(clients, plan, |i, op| {
-        eprintln!("[{}/{total}] {}", i + 1, describe(op).resource);
-    })
-    .await?;
-    if let (false, Some((side, gp))) = (genesys_first, genesys) {
-        gwrites = side.apply(gp).await?;
-    }
+    genesys: Option<&GenesysSide>,
+) -> Result<verify::Verification> {
     let observed = prepare::reobserve_iam(clients, p).await?;
     let mut checks = verify::checks(&p.desired, &observed);
-    if let Some((side, _)) = genesys {
+    if let Some(side) = genesys {
         let again = genesys_live::reobserve(side).await?;
         let role = observed.role.as_ref().map(|r| r.arn.as_str());
         checks.extend(crate::core::genesys::genesys_checks(
@@ -248,22 +227,5 @@ async fn apply_and_prove(
             role,
         ));
     }
-    let v = verify::Verification::new(checks).with_proofs(verify::proofs(&p.desired, &observed));
-    match g.format {
-        Format::Human => {
-            let writes = outcome.writes + gwrites;
-            println!("{} {summary} ({writes} write call(s)).", styles.green("✓"));
-            print!("{}", report::verification_human(&v, styles));
-        }
-        _ => println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({
-                "summary": summary,
-                "writes": outcome.writes + gwrites,
-                "changes": plan.ops.iter().map(describe).collect::<Vec<_>>(),
-                "verification": report::verification_json(&v),
-            }))?
-        ),
-    }
-    Ok(Status::ok_or(v.passed, Status::Denied))
+    Ok(verify::Verification::new(checks).with_proofs(verify::proofs(&p.desired, &observed)))
 }

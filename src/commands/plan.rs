@@ -3,34 +3,23 @@
 
 use super::{genesys_live, prepare_live};
 use crate::cli::{Format, Global};
+use crate::core::change_set::ChangeSet;
 use crate::core::plan::{self, PlanOptions};
 use crate::error::{Result, Status};
-use crate::report::{self, Styles};
+use crate::report::{self, PlanResult, Styles};
 
 pub async fn run(g: &Global, adopt: bool, force: bool, styles: Styles) -> Result<Status> {
     let (clients, p) = prepare_live(g).await?;
     let mut gside = genesys_live::prepare(&clients, &p, g.verbose > 0).await?;
-    let plan = plan::plan(&p.desired, &p.observed, PlanOptions { adopt })?;
-    let gplan = match gside.as_mut() {
+    let aws = plan::plan(&p.desired, &p.observed, PlanOptions { adopt })?;
+    let genesys = match gside.as_mut() {
         Some(side) => Some(side.plan(adopt, force).await?),
         None => None,
     };
+    let set = ChangeSet::converge(aws, genesys);
     match g.format {
-        Format::Human => {
-            print!("{}", report::plan_human(&plan, styles));
-            if let Some(gp) = &gplan {
-                print!("{}", report::genesys_plan_human(gp, styles));
-            }
-        }
-        _ => {
-            let mut doc = report::plan_json(&plan);
-            if let Some(gp) = &gplan {
-                doc["in_sync"] = (plan.is_empty() && gp.is_empty()).into();
-                doc["genesys"] = report::genesys_plan_json(gp);
-            }
-            println!("{}", serde_json::to_string_pretty(&doc)?);
-        }
+        Format::Human => print!("{}", report::change_set_human(&set, styles)),
+        _ => println!("{}", report::to_json(&PlanResult::new(&set))),
     }
-    let in_sync = plan.is_empty() && gplan.as_ref().map_or(true, |gp| gp.is_empty());
-    Ok(if in_sync { Status::Ok } else { Status::Changes })
+    Ok(set.status())
 }

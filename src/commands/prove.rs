@@ -45,10 +45,7 @@ pub fn run(g: &Global, args: &ProveArgs, styles: Styles) -> Result<Status> {
     }
     match g.format {
         Format::Human => print!("{}", report::prove_human(&results, styles)),
-        _ => println!(
-            "{}",
-            serde_json::to_string_pretty(&report::prove_json(&results))?
-        ),
+        _ => println!("{}", report::to_json(&report::ProveResult::new(&results))),
     }
     Ok(Status::ok_or(
         report::prove_passed(&results),

@@ -1,7 +1,5 @@
 //! `lambda-trust render`: prints the rendered trust and invoke policies (offline).
 
-use serde_json::json;
-
 use super::{load, print_warnings, templates};
 use crate::cli::{Global, Which};
 use crate::core::lint;
@@ -26,10 +24,13 @@ pub fn run(g: &Global, which: Which) -> Result<Status> {
         return Err(PrepareError::Invariants(errors).into());
     }
     let out = match which {
-        Which::Trust => rendered.trust.clone(),
-        Which::Invoke => rendered.invoke.clone(),
-        Which::All => json!({"trust": rendered.trust, "invoke": rendered.invoke}),
+        Which::Trust => crate::report::to_json(&rendered.trust),
+        Which::Invoke => crate::report::to_json(&rendered.invoke),
+        Which::All => crate::report::to_json(&crate::report::RenderedPolicies {
+            trust: &rendered.trust,
+            invoke: &rendered.invoke,
+        }),
     };
-    println!("{}", serde_json::to_string_pretty(&out)?);
+    println!("{out}");
     Ok(Status::Ok)
 }

@@ -54,10 +54,14 @@ pub async fn run(
             report::verification_human(&v, styles),
             report::changes_human(&drift, styles)
         ),
-        _ => println!(
-            "{}",
-            serde_json::to_string_pretty(&report::verification_with_changes_json(&v, &drift))?
-        ),
+        _ => {
+            let result = report::VerifyResult {
+                schema_version: report::SCHEMA_VERSION,
+                verification: &v,
+                changes: (!drift.is_empty()).then_some(drift.as_slice()),
+            };
+            println!("{}", report::to_json(&result))
+        }
     }
     Ok(if v.passed { Status::Ok } else { Status::Denied })
 }

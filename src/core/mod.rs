@@ -4,6 +4,8 @@
 //! hand. It imports `config` and `iam` only.
 
 pub mod audit;
+pub mod change_set;
+pub mod check;
 pub mod describe;
 pub mod drift;
 pub mod genesys;

@@ -39,13 +39,21 @@ pub fn regions_human(rows: &[RegionRow], styles: Styles) -> String {
     out
 }
 
-/// `{"schema_version": 1, "regions": [{"region", "api_url", "login_url"}…]}`, pretty-printed.
+/// `genesys regions --format json`: `{"schema_version": 1, "regions": [{"region", "api_url",
+/// "login_url"}…]}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionsResult<'a> {
+    pub schema_version: u32,
+    pub regions: &'a [RegionRow],
+}
+
+/// [`RegionsResult`], pretty-printed, with a final newline.
 pub fn regions_json(rows: &[RegionRow]) -> String {
-    let doc = serde_json::json!({ "schema_version": 1, "regions": rows });
-    format!(
-        "{}\n",
-        serde_json::to_string_pretty(&doc).expect("plain data serializes")
-    )
+    let result = RegionsResult {
+        schema_version: super::SCHEMA_VERSION,
+        regions: rows,
+    };
+    format!("{}\n", super::to_json(&result))
 }
 
 #[cfg(test)]

@@ -43,15 +43,18 @@ pub fn render_human(report: &LintReport, color: bool) -> String {
     out
 }
 
-/// `{"errors":N,"warnings":N,"findings":[{"severity","code","message","hint"}]}`, pretty-printed.
+/// `{"schema_version":1,"errors":N,"warnings":N,"findings":[{"severity","code","message","hint"}]}`,
+/// pretty-printed.
 pub fn render_json(report: &LintReport) -> String {
     #[derive(Serialize)]
     struct Out<'a> {
+        schema_version: u32,
         errors: usize,
         warnings: usize,
         findings: &'a [Finding],
     }
     let out = Out {
+        schema_version: super::SCHEMA_VERSION,
         errors: report.errors(),
         warnings: report.warnings(),
         findings: &report.findings,

@@ -11,6 +11,7 @@ mod genesys;
 mod lint;
 mod plan;
 mod prove;
+mod results;
 mod sarif;
 mod simulate;
 mod verify;
@@ -27,14 +28,14 @@ pub use check::{
 };
 pub use genesys::{regions_human, regions_json, RegionRow};
 pub use lint::{render_human as lint_human, render_json as lint_json};
-pub use plan::{
-    display_form, document_diff, genesys_plan_human, genesys_plan_json, plan_human, plan_json,
+pub use plan::{change_set_human, display_form, document_diff, genesys_plan_human, plan_human};
+pub use prove::{prove_human, prove_json, prove_passed, ProveResult};
+pub use results::{
+    to_json, to_value, ApplyResult, DestroyResult, DryRunResult, GenesysChanges, InitResult,
+    OnboardResult, PlanResult, RenderedPolicies, VerifyResult, Writes, SCHEMA_VERSION,
 };
-pub use prove::{prove_human, prove_json, prove_passed};
 pub use simulate::{render_human as simulate_human, render_json as simulate_json};
-pub use verify::{
-    changes_human, verification_human, verification_json, verification_with_changes_json,
-};
+pub use verify::{changes_human, verification_human};
 
 /// Whether to emit ANSI colour.
 #[derive(Debug, Clone, Copy, Default)]

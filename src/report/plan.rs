@@ -1,8 +1,9 @@
 //! The plan as users read it: a human diff (`+` create, `~` update, `-` delete) and JSON.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::Styles;
+use crate::core::change_set::{ChangeSet, Side};
 use crate::core::describe::{describe, Action, ChangeView};
 use crate::core::genesys::{describe_genesys, genesys_notes, GenesysPlan};
 use crate::core::plan::Plan;
@@ -103,12 +104,17 @@ fn counts(views: &[ChangeView]) -> (usize, usize, usize) {
     n
 }
 
-/// `{"in_sync":bool,"changes":[{"resource","action","detail","before"?,"after"?}]}`
-pub fn plan_json(plan: &Plan) -> Value {
-    json!({
-        "in_sync": plan.is_empty(),
-        "changes": plan.ops.iter().map(describe).collect::<Vec<_>>(),
-    })
+/// Both sides' plans, in the order they are written; the Genesys Cloud side only with
+/// `[genesys]`.
+pub fn change_set_human(set: &ChangeSet, styles: Styles) -> String {
+    set.sides()
+        .into_iter()
+        .map(|side| match (side, &set.genesys) {
+            (Side::Aws, _) => plan_human(&set.aws, styles),
+            (Side::Genesys, Some(g)) => genesys_plan_human(g, styles),
+            (Side::Genesys, None) => String::new(),
+        })
+        .collect()
 }
 
 /// The Genesys Cloud plan, after the AWS one: its changes, the actions in our integration
@@ -139,19 +145,4 @@ pub fn genesys_plan_human(plan: &GenesysPlan, styles: Styles) -> String {
         plan.calls()
     )));
     out
-}
-
-/// `{"in_sync", "writes", "changes": [...], "foreign_actions": [{"id","name","function_arn"}],
-/// "kept_actions": [{"id","name","function_arn","flows"}]}`: the `genesys` member of the plan,
-/// apply and destroy JSON (`flows`: `[{"id","name","type","version"}]`, `null` when unknown).
-pub fn genesys_plan_json(plan: &GenesysPlan) -> Value {
-    json!({
-        "in_sync": plan.is_empty(),
-        "writes": plan.calls(),
-        "changes": plan.ops.iter().map(describe_genesys).collect::<Vec<_>>(),
-        "foreign_actions": plan.foreign.iter().map(|a| json!({
-            "id": a.id, "name": a.name, "function_arn": a.function_arn,
-        })).collect::<Vec<_>>(),
-        "kept_actions": plan.kept,
-    })
 }

@@ -1,6 +1,7 @@
 //! `prove` results: one line per property, human and JSON.
 
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::Styles;
 use crate::iam::{PropertyResult, Verdict};
@@ -41,15 +42,29 @@ pub(super) fn mark(verdict: Verdict, styles: Styles) -> String {
     }
 }
 
-/// `{"schema_version": 1, "passed": bool, "properties": [{"property", "verdict",
-/// "counterexample": null | {"principal", "action", "resource", "context"}, "statements":
-/// [{"policy", "index", "sid", "effect"}], "reason"}]}`
+/// `prove --format json`: `{"schema_version": 1, "passed": bool, "properties": [{"property",
+/// "verdict", "counterexample": null | {"principal", "action", "resource", "context"},
+/// "statements": [{"policy", "index", "sid", "effect"}], "reason"}]}`
+#[derive(Debug, Clone, Serialize)]
+pub struct ProveResult<'a> {
+    pub schema_version: u32,
+    pub passed: bool,
+    pub properties: &'a [PropertyResult],
+}
+
+impl ProveResult<'_> {
+    pub fn new(results: &[PropertyResult]) -> ProveResult<'_> {
+        ProveResult {
+            schema_version: super::SCHEMA_VERSION,
+            passed: prove_passed(results),
+            properties: results,
+        }
+    }
+}
+
+/// [`ProveResult`] as a JSON value.
 pub fn prove_json(results: &[PropertyResult]) -> Value {
-    json!({
-        "schema_version": 1,
-        "passed": prove_passed(results),
-        "properties": results,
-    })
+    super::to_value(&ProveResult::new(results))
 }
 
 #[cfg(test)]

@@ -7,9 +7,20 @@ use owo_colors::OwoColorize;
 use crate::core::simulate::SimulateOutcome;
 use crate::iam::Decision;
 
-/// Compact JSON, one line.
+/// Compact JSON, one line: `{"schema_version": 1, "decision", "statements", "missing_allow",
+/// "request"}`.
 pub fn render_json(outcome: &SimulateOutcome) -> String {
-    serde_json::to_string(outcome).unwrap_or_default()
+    #[derive(serde::Serialize)]
+    struct Out<'a> {
+        schema_version: u32,
+        #[serde(flatten)]
+        outcome: &'a SimulateOutcome,
+    }
+    let out = Out {
+        schema_version: super::SCHEMA_VERSION,
+        outcome,
+    };
+    serde_json::to_string(&out).unwrap_or_else(|_| "{}".to_string())
 }
 
 /// The decision line, the request, then the statements that decided it. Colour only when
@@ -98,7 +109,7 @@ mod tests {
         assert!(out.allowed());
         assert_eq!(
             render_json(&out),
-            r#"{"decision":"Allow","statements":[{"policy":"trust policy","index":0,"sid":"GenesysAssume","effect":"Allow"}],"missing_allow":[],"request":{"principal":"arn:aws:iam::765628985471:root","action":"sts:AssumeRole","resource":"arn:aws:iam::123456789012:role/genesys-lambda","context":{"sts:ExternalId":["0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"]}}}"#
+            r#"{"schema_version":1,"decision":"Allow","statements":[{"policy":"trust policy","index":0,"sid":"GenesysAssume","effect":"Allow"}],"missing_allow":[],"request":{"principal":"arn:aws:iam::765628985471:root","action":"sts:AssumeRole","resource":"arn:aws:iam::123456789012:role/genesys-lambda","context":{"sts:ExternalId":["0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"]}}}"#
         );
         assert_eq!(
             render_human(&out, false),
@@ -125,7 +136,8 @@ mod tests {
         assert!(human.ends_with(
             "implicitly denied: no statement allowed it\n  no statement in trust policy allowed it\n"
         ));
-        assert!(render_json(&out).starts_with(r#"{"decision":"ImplicitDeny","statements":[],"#));
+        assert!(render_json(&out)
+            .starts_with(r#"{"schema_version":1,"decision":"ImplicitDeny","statements":[],"#));
     }
 
     #[test]

@@ -1,7 +1,5 @@
 //! The verify checklist, human and JSON.
 
-use serde_json::Value;
-
 use super::Styles;
 use crate::core::drift::Finding;
 use crate::core::verify::Verification;
@@ -59,12 +57,6 @@ pub fn proof_lines(proofs: &[PropertyResult], styles: Styles) -> String {
     out
 }
 
-/// `{"passed":bool,"checks":[{"name","passed","detail"}],"proofs":[{"property","verdict",
-/// "counterexample","statements","reason"}]}` (`proofs` absent when the role does not exist).
-pub fn verification_json(v: &Verification) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
-}
-
 /// The AWS changes behind a failed verification, each with who made it (CloudTrail): one
 /// line per drift finding, after the checklist. Empty when nothing drifted.
 pub fn changes_human(drift: &[Finding], styles: Styles) -> String {
@@ -85,19 +77,6 @@ pub fn changes_human(drift: &[Finding], styles: Styles) -> String {
             out.push_str(&styles.dim(&format!("         {}", super::check::changed_by_detail(c))));
             out.push('\n');
         }
-    }
-    out
-}
-
-/// [`verification_json`] with `changes`: the drift findings (as `check --format json` gives
-/// them, `changed_by` included), when there are any.
-pub fn verification_with_changes_json(v: &Verification, drift: &[Finding]) -> Value {
-    let mut out = verification_json(v);
-    if let (false, Value::Object(map)) = (drift.is_empty(), &mut out) {
-        map.insert(
-            "changes".into(),
-            serde_json::to_value(drift).unwrap_or(Value::Null),
-        );
     }
     out
 }

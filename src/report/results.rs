@@ -1,0 +1,304 @@
+//! The results of the commands that change things — `plan`, `apply`, `destroy`, `onboard` and
+//! `offboard`, `init` — as typed, serializable structs: their `--format json` output. Each
+//! carries `schema_version`; the shapes are in `docs/json-output.md` and, as JSON Schemas, in
+//! `docs/schemas/` (tests validate real outputs against them).
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::core::change_set::ChangeSet;
+use crate::core::describe::{describe, ChangeView};
+use crate::core::genesys::{describe_genesys, GenesysPlan, KeptAction};
+use crate::core::plan::Plan;
+use crate::core::verify::Verification;
+
+/// Bumped whenever a result's JSON shape changes incompatibly; fields are only ever added
+/// within a version.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Pretty JSON of a result. Plain data serializes; keep a valid document regardless.
+pub fn to_json(result: &impl Serialize) -> String {
+    serde_json::to_string_pretty(result).unwrap_or_else(|_| "{}".to_string())
+}
+
+/// `plan`, `destroy` without `--yes`, and the plan inside `onboard --dry-run`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanResult {
+    pub schema_version: u32,
+    /// Both sides: nothing to write.
+    pub in_sync: bool,
+    /// The AWS changes, in the order they are written.
+    pub changes: Vec<ChangeView>,
+    /// Present with `[genesys]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub genesys: Option<GenesysChanges>,
+}
+
+impl PlanResult {
+    pub fn new(set: &ChangeSet) -> PlanResult {
+        PlanResult {
+            schema_version: SCHEMA_VERSION,
+            in_sync: set.in_sync(),
+            changes: changes(&set.aws),
+            genesys: set
+                .genesys
+                .as_ref()
+                .map(|g| GenesysChanges::new(g, g.calls())),
+        }
+    }
+}
+
+/// The Genesys Cloud side of a result.
+#[derive(Debug, Clone, Serialize)]
+pub struct GenesysChanges {
+    pub in_sync: bool,
+    /// Write requests: planned (`plan`, `destroy` without `--yes`) or made (`apply`,
+    /// `destroy --yes`).
+    pub writes: usize,
+    pub changes: Vec<ChangeView>,
+    /// Actions in our integration that lambda-trust did not create: reported, never changed.
+    pub foreign_actions: Vec<ForeignAction>,
+    /// Superseded actions a published flow still calls: kept until nothing calls them.
+    pub kept_actions: Vec<KeptAction>,
+}
+
+/// An action lambda-trust does not own.
+#[derive(Debug, Clone, Serialize)]
+pub struct ForeignAction {
+    pub id: String,
+    pub name: String,
+    pub function_arn: String,
+}
+
+impl GenesysChanges {
+    pub fn new(plan: &GenesysPlan, writes: usize) -> GenesysChanges {
+        GenesysChanges {
+            in_sync: plan.is_empty(),
+            writes,
+            changes: plan.ops.iter().map(describe_genesys).collect(),
+            foreign_actions: plan
+                .foreign
+                .iter()
+                .map(|a| ForeignAction {
+                    id: a.id.clone(),
+                    name: a.name.clone(),
+                    function_arn: a.function_arn.clone(),
+                })
+                .collect(),
+            kept_actions: plan.kept.clone(),
+        }
+    }
+}
+
+fn changes(plan: &Plan) -> Vec<ChangeView> {
+    plan.ops.iter().map(describe).collect()
+}
+
+/// Write calls made, per side.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Writes {
+    pub aws: usize,
+    pub genesys: usize,
+}
+
+impl Writes {
+    pub fn total(self) -> usize {
+        self.aws + self.genesys
+    }
+}
+
+/// What a run wrote: `apply`'s and `destroy --yes`'s body.
+#[derive(Debug, Clone, Serialize)]
+pub struct Written {
+    /// AWS write calls made.
+    pub writes: usize,
+    /// The AWS changes made, in order.
+    pub changes: Vec<ChangeView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub genesys: Option<GenesysChanges>,
+}
+
+impl Written {
+    pub fn new(set: &ChangeSet, writes: Writes) -> Written {
+        Written {
+            writes: writes.aws,
+            changes: changes(&set.aws),
+            genesys: set
+                .genesys
+                .as_ref()
+                .map(|g| GenesysChanges::new(g, writes.genesys)),
+        }
+    }
+}
+
+/// `apply`: `{"schema_version", "applied": true, "writes", "changes", "genesys"?}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplyResult {
+    pub schema_version: u32,
+    pub applied: bool,
+    #[serde(flatten)]
+    pub written: Written,
+}
+
+impl ApplyResult {
+    pub fn new(set: &ChangeSet, writes: Writes) -> ApplyResult {
+        ApplyResult {
+            schema_version: SCHEMA_VERSION,
+            applied: true,
+            written: Written::new(set, writes),
+        }
+    }
+}
+
+/// `destroy --yes` (and `destroy` with nothing to delete):
+/// `{"schema_version", "destroyed": true, "writes", "changes", "genesys"?}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DestroyResult {
+    pub schema_version: u32,
+    pub destroyed: bool,
+    #[serde(flatten)]
+    pub written: Written,
+}
+
+impl DestroyResult {
+    pub fn new(set: &ChangeSet, writes: Writes) -> DestroyResult {
+        DestroyResult {
+            schema_version: SCHEMA_VERSION,
+            destroyed: true,
+            written: Written::new(set, writes),
+        }
+    }
+}
+
+/// `onboard`/`offboard`: what changed, writes on both sides, and the proof of the result.
+/// `verification` is absent when nothing was to be done (the target was already there).
+#[derive(Debug, Clone, Serialize)]
+pub struct OnboardResult {
+    pub schema_version: u32,
+    pub summary: String,
+    /// Write calls made, both sides.
+    pub writes: usize,
+    /// The AWS changes made.
+    pub changes: Vec<ChangeView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<Verification>,
+}
+
+impl OnboardResult {
+    pub fn new(summary: &str, set: &ChangeSet, writes: Writes, v: &Verification) -> Self {
+        OnboardResult {
+            schema_version: SCHEMA_VERSION,
+            summary: summary.to_string(),
+            writes: writes.total(),
+            changes: changes(&set.aws),
+            verification: Some(v.clone()),
+        }
+    }
+
+    /// Nothing to do: the config already says so.
+    pub fn nothing_to_do(summary: String) -> OnboardResult {
+        OnboardResult {
+            schema_version: SCHEMA_VERSION,
+            summary,
+            writes: 0,
+            changes: Vec::new(),
+            verification: None,
+        }
+    }
+}
+
+/// `onboard`/`offboard --dry-run`: the config diff and the plan; nothing is written.
+#[derive(Debug, Clone, Serialize)]
+pub struct DryRunResult {
+    pub schema_version: u32,
+    pub dry_run: bool,
+    pub config_diff: String,
+    pub plan: PlanResult,
+}
+
+impl DryRunResult {
+    pub fn new(config_diff: String, set: &ChangeSet) -> DryRunResult {
+        DryRunResult {
+            schema_version: SCHEMA_VERSION,
+            dry_run: true,
+            config_diff,
+            plan: PlanResult::new(set),
+        }
+    }
+}
+
+/// `init`: the file written, its targets, and the functions written commented out.
+#[derive(Debug, Clone, Serialize)]
+pub struct InitResult {
+    pub schema_version: u32,
+    pub written: String,
+    pub targets: Vec<String>,
+    pub commented_out: Vec<String>,
+}
+
+/// `verify`: the verification and, when something drifted on AWS, the drift findings (as
+/// `check` gives them, with who made each change).
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyResult<'a> {
+    pub schema_version: u32,
+    #[serde(flatten)]
+    pub verification: &'a Verification,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<&'a [crate::core::drift::Finding]>,
+}
+
+/// `render --which all`: both documents. `--which trust|invoke` prints the document itself,
+/// ready to pass to `simulate`, `prove` or `aws iam`; the documents carry no `schema_version`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RenderedPolicies<'a> {
+    pub trust: &'a Value,
+    pub invoke: &'a Value,
+}
+
+/// The whole JSON value of a result, for embedding in another document.
+pub fn to_value(result: &impl Serialize) -> Value {
+    serde_json::to_value(result).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::plan::{AttachmentOp, Op};
+
+    fn attach() -> Plan {
+        Plan {
+            ops: vec![Op::Attachment(AttachmentOp::Attach {
+                role: "R".into(),
+                arn: "arn:aws:iam::111122223333:policy/P".into(),
+            })],
+        }
+    }
+
+    #[test]
+    fn a_plan_result_is_in_sync_only_when_both_sides_are() {
+        let set = ChangeSet::converge(Plan::default(), Some(GenesysPlan::default()));
+        let v = to_value(&PlanResult::new(&set));
+        assert_eq!(v["schema_version"], 1);
+        assert_eq!(v["in_sync"], true);
+        assert_eq!(v["genesys"]["in_sync"], true);
+        let v = to_value(&PlanResult::new(&ChangeSet::converge(attach(), None)));
+        assert_eq!(v["in_sync"], false);
+        assert_eq!(v["changes"][0]["action"], "create");
+        assert!(v.get("genesys").is_none(), "no [genesys], no member: {v}");
+    }
+
+    #[test]
+    fn apply_and_destroy_count_each_sides_writes() {
+        let set = ChangeSet::converge(attach(), Some(GenesysPlan::default()));
+        let writes = Writes { aws: 1, genesys: 0 };
+        let v = to_value(&ApplyResult::new(&set, writes));
+        assert_eq!(
+            (v["applied"].clone(), v["writes"].clone()),
+            (true.into(), 1.into())
+        );
+        assert_eq!(v["genesys"]["writes"], 0);
+        let v = to_value(&DestroyResult::new(&set, Writes::default()));
+        assert_eq!(v["destroyed"], true);
+        assert_eq!(v["schema_version"], 1);
+    }
+}
