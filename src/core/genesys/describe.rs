@@ -37,6 +37,36 @@ pub fn action_resource(name: &str) -> String {
 pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
     use GenesysOp::*;
     match op {
+        CreateAction {
+            action,
+            category,
+            replaces,
+            ..
+        } => create_view(action, category, replaces.as_ref()),
+        UpdateAction {
+            action,
+            category,
+            before,
+            ..
+        } => update_view(action, category, before),
+        SupersedeAction {
+            id,
+            name,
+            new_name,
+            flows,
+            ..
+        } => supersede_view(id, name, new_name, flows.as_deref()),
+        DeleteAction {
+            id,
+            name,
+            function_arn,
+            why,
+            flows,
+        } => ChangeView::new(
+            action_resource(name),
+            Action::Delete,
+            delete_detail(id, function_arn, *why, flows.as_deref()),
+        ),
         CreateCredential { name, role_arn, .. } => ChangeView::new(
             format!("genesys credential {name:?}"),
             Action::Create,
@@ -57,57 +87,6 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
             Action::Create,
             "type aws-lambda-data-actions",
         ),
-        CreateAction {
-            action,
-            category,
-            replaces,
-            ..
-        } => {
-            let detail = create_detail(&action.function_arn, replaces.as_ref());
-            let mut v = ChangeView::new(action_resource(&action.name), Action::Create, detail);
-            v.after = Some(desired_doc(action, category));
-            v
-        }
-        UpdateAction {
-            action,
-            category,
-            before,
-            ..
-        } => {
-            let mut v = ChangeView::new(
-                action_resource(&action.name),
-                Action::Update,
-                "configuration updated in place (the action ID stays)",
-            );
-            v.before = Some(action_doc(before));
-            v.after = Some(desired_doc(action, category));
-            v
-        }
-        SupersedeAction {
-            id,
-            name,
-            new_name,
-            flows,
-            ..
-        } => ChangeView::new(
-            action_resource(name),
-            Action::Update,
-            format!(
-                "renamed {new_name:?} and kept (id {id}): {}; a later apply deletes it once none does",
-                flows_text(flows.as_deref())
-            ),
-        ),
-        DeleteAction {
-            id,
-            name,
-            function_arn,
-            why,
-            flows,
-        } => ChangeView::new(
-            action_resource(name),
-            Action::Delete,
-            delete_detail(id, function_arn, *why, flows.as_deref()),
-        ),
         PutConfig(w) => ChangeView::new(
             format!("genesys integration {:?} config", w.name),
             Action::Update,
@@ -124,17 +103,53 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
                 was.as_deref().unwrap_or("(new)")
             ),
         ),
-        DeleteIntegration { name, id } => ChangeView::new(
-            format!("genesys integration {name:?}"),
-            Action::Delete,
-            format!("id {id}"),
-        ),
-        DeleteCredential { name, id } => ChangeView::new(
-            format!("genesys credential {name:?}"),
-            Action::Delete,
-            format!("id {id}"),
-        ),
+        DeleteIntegration { name, id } => deleted("integration", name, id),
+        DeleteCredential { name, id } => deleted("credential", name, id),
     }
+}
+
+/// `genesys integration "…"` or `genesys credential "…"`, deleted.
+fn deleted(kind: &str, name: &str, id: &str) -> ChangeView {
+    ChangeView::new(
+        format!("genesys {kind} {name:?}"),
+        Action::Delete,
+        format!("id {id}"),
+    )
+}
+
+fn create_view(
+    action: &DesiredAction,
+    category: &str,
+    replaces: Option<&super::plan::Replaced>,
+) -> ChangeView {
+    let detail = create_detail(&action.function_arn, replaces);
+    ChangeView {
+        after: Some(desired_doc(action, category)),
+        ..ChangeView::new(action_resource(&action.name), Action::Create, detail)
+    }
+}
+
+fn update_view(action: &DesiredAction, category: &str, before: &ObservedAction) -> ChangeView {
+    ChangeView {
+        before: Some(action_doc(before)),
+        after: Some(desired_doc(action, category)),
+        ..ChangeView::new(
+            action_resource(&action.name),
+            Action::Update,
+            "configuration updated in place (the action ID stays)",
+        )
+    }
+}
+
+fn supersede_view(id: &str, name: &str, new_name: &str, flows: Option<&[Flow]>) -> ChangeView {
+    ChangeView::new(
+        action_resource(name),
+        Action::Update,
+        format!(
+            "renamed {new_name:?} and kept (id {id}): {}; a later apply deletes it once none does",
+            flows_text(flows)
+        ),
+    )
 }
 
 fn create_detail(function_arn: &str, replaces: Option<&super::plan::Replaced>) -> String {
