@@ -102,7 +102,7 @@ fn trust_principal(
             false
         }
         Some(Value::Object(map)) => {
-            let partner = Partner {
+            let partner = TrustedPartner {
                 principal: partner_principal,
                 account: partner_account,
                 only_partner: &only_partner,
@@ -124,7 +124,7 @@ fn trust_principal(
 }
 
 /// Who the trust policy is meant for, as [`listed_principals`] needs it.
-struct Partner<'a> {
+struct TrustedPartner<'a> {
     principal: &'a str,
     /// The bare account ID of `principal`, which AWS treats the same.
     account: &'a str,
@@ -137,7 +137,7 @@ struct Partner<'a> {
 fn listed_principals(
     label: &str,
     map: &Map<String, Value>,
-    partner: &Partner,
+    partner: &TrustedPartner,
     findings: &mut Vec<Finding>,
 ) -> bool {
     let mut listed = false;
