@@ -256,21 +256,32 @@ where
 const RACE: &str = "another lambda-trust run may be in progress, or this was changed outside \
     lambda-trust while this run was working";
 
+/// The hint of a failed call: by its error code (a conflict with another run, a permission, a
+/// server that kept failing), else by how the SDK failed (no credentials, no connection).
 fn hint_for<E, R>(
     operation: &str,
     code: Option<&str>,
     err: &SdkError<E, R>,
     missing_credentials: bool,
 ) -> Option<String> {
+    code.and_then(|code| {
+        conflict_hint(operation, code)
+            .or_else(|| permission_hint(operation, code))
+            .or_else(|| gave_up_hint(code))
+    })
+    .or_else(|| transport_hint(err, missing_credentials))
+}
+
+/// Conflicts between what this run read and what it then found: a concurrent run, a change from
+/// elsewhere, or an earlier attempt of this very call whose response was lost (the SDK retries a
+/// call whose connection dropped). Quotas reached count too: another run may have used them up.
+fn conflict_hint(operation: &str, code: &str) -> Option<String> {
     match code {
-        // Conflicts between what this run read and what it then found: a concurrent run, a
-        // change from elsewhere, or an earlier attempt of this very call whose response was lost
-        // (the SDK retries a call whose connection dropped).
-        Some("EntityAlreadyExists") => Some(format!(
+        "EntityAlreadyExists" => Some(format!(
             "it exists now although it did not when this run read AWS: {RACE}, or an earlier \
              attempt of this call succeeded but its response was lost; run `lambda-trust plan` again"
         )),
-        Some("NoSuchEntity") => Some(match operation {
+        "NoSuchEntity" => Some(match operation {
             "iam:CreateRole" | "iam:PutRolePermissionsBoundary" => {
                 "check that role.permissions_boundary names an existing managed policy".to_string()
             }
@@ -279,46 +290,61 @@ fn hint_for<E, R>(
                  `lambda-trust plan` again"
             ),
         }),
-        Some("ConcurrentModification") => Some(format!(
+        "ConcurrentModification" => Some(format!(
             "IAM is changing the same entity for another request: {RACE}; wait, then run \
              `lambda-trust plan` again"
         )),
-        Some("LimitExceeded") => Some(match operation {
-            "iam:CreatePolicyVersion" => format!(
-                "a managed policy keeps at most 5 versions and this one has 5: {RACE}; run \
-                 `lambda-trust plan` again (it deletes the oldest non-default version first)"
-            ),
-            "iam:AttachRolePolicy" => format!(
-                "the role has as many managed policies as IAM allows (10 by default, up to 20 on \
-                 request): {RACE}; run `lambda-trust plan` again (apply detaches policies the \
-                 config does not declare), or raise the \"Managed policies per role\" quota"
-            ),
-            _ => "an IAM quota was reached (the message says which); lower the usage or ask AWS \
-                  to raise the quota, then run `lambda-trust plan` again"
-                .to_string(),
-        }),
-        Some("DeleteConflict") => Some(match operation {
-            "iam:DeletePolicy" => format!(
-                "the policy is still attached somewhere or still has non-default versions: \
-                 {RACE}; run the command again to see what remains"
-            ),
-            "iam:DeleteRole" => format!(
-                "the role still has policies or an instance profile: {RACE}; run the command \
-                 again to see what remains"
-            ),
-            "iam:DeletePolicyVersion" => format!(
-                "that version is now the policy's default version: {RACE}; run `lambda-trust \
-                 plan` again"
-            ),
-            _ => format!("it is still in use: {RACE}; run the command again to see what remains"),
-        }),
-        Some("AccessDenied") if operation == "sts:AssumeRole" => Some(
+        "LimitExceeded" => Some(limit_exceeded_hint(operation)),
+        "DeleteConflict" => Some(delete_conflict_hint(operation)),
+        _ => None,
+    }
+}
+
+fn limit_exceeded_hint(operation: &str) -> String {
+    match operation {
+        "iam:CreatePolicyVersion" => format!(
+            "a managed policy keeps at most 5 versions and this one has 5: {RACE}; run \
+             `lambda-trust plan` again (it deletes the oldest non-default version first)"
+        ),
+        "iam:AttachRolePolicy" => format!(
+            "the role has as many managed policies as IAM allows (10 by default, up to 20 on \
+             request): {RACE}; run `lambda-trust plan` again (apply detaches policies the \
+             config does not declare), or raise the \"Managed policies per role\" quota"
+        ),
+        _ => "an IAM quota was reached (the message says which); lower the usage or ask AWS \
+              to raise the quota, then run `lambda-trust plan` again"
+            .to_string(),
+    }
+}
+
+fn delete_conflict_hint(operation: &str) -> String {
+    match operation {
+        "iam:DeletePolicy" => format!(
+            "the policy is still attached somewhere or still has non-default versions: \
+             {RACE}; run the command again to see what remains"
+        ),
+        "iam:DeleteRole" => format!(
+            "the role still has policies or an instance profile: {RACE}; run the command \
+             again to see what remains"
+        ),
+        "iam:DeletePolicyVersion" => format!(
+            "that version is now the policy's default version: {RACE}; run `lambda-trust \
+             plan` again"
+        ),
+        _ => format!("it is still in use: {RACE}; run the command again to see what remains"),
+    }
+}
+
+/// Refusals of the credentials in use: missing permissions, or expired or unknown credentials.
+fn permission_hint(operation: &str, code: &str) -> Option<String> {
+    match code {
+        "AccessDenied" if operation == "sts:AssumeRole" => Some(
             "the role does not exist in that account, or does not trust these credentials: \
              create the --assume-role role there (README \"audit\"), or leave the account out \
              with --accounts FILE"
                 .into(),
         ),
-        Some("AccessDeniedException") | Some("AWSOrganizationsNotInUseException")
+        "AccessDeniedException" | "AWSOrganizationsNotInUseException"
             if operation == "organizations:ListAccounts" =>
         {
             Some(
@@ -327,38 +353,49 @@ fn hint_for<E, R>(
                     .into(),
             )
         }
-        Some("AccessDenied") | Some("AccessDeniedException") | Some("UnauthorizedOperation") => {
+        "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" => {
             Some("the credentials in use lack this IAM/Lambda permission; see README \"Running against real AWS\" for the minimal policy".into())
         }
-        Some("ExpiredToken") | Some("ExpiredTokenException") | Some("InvalidClientTokenId") => {
+        "ExpiredToken" | "ExpiredTokenException" | "InvalidClientTokenId" => {
             Some("refresh your credentials (e.g. `aws sso login`) or pick another --profile".into())
         }
-        Some("ServiceFailure")
-        | Some("InternalFailure")
-        | Some("InternalError")
-        | Some("ServiceUnavailable")
-        | Some("ServiceException") => Some(
+        _ => None,
+    }
+}
+
+/// Server errors and throttling that outlasted every retry.
+fn gave_up_hint(code: &str) -> Option<String> {
+    match code {
+        "ServiceFailure" | "InternalFailure" | "InternalError" | "ServiceUnavailable"
+        | "ServiceException" => Some(
             "AWS kept answering with a server error after every retry; run again later or raise \
              --max-attempts"
                 .into(),
         ),
-        Some("Throttling") | Some("ThrottlingException") | Some("TooManyRequestsException") => {
-            Some("AWS kept throttling after every retry; run again later or raise --max-attempts".into())
-        }
-        _ if missing_credentials => Some(
+        "Throttling" | "ThrottlingException" | "TooManyRequestsException" => Some(
+            "AWS kept throttling after every retry; run again later or raise --max-attempts".into(),
+        ),
+        _ => None,
+    }
+}
+
+/// A call that failed without an error code from AWS: no credentials, or no answer.
+fn transport_hint<E, R>(err: &SdkError<E, R>, missing_credentials: bool) -> Option<String> {
+    if missing_credentials {
+        return Some(
             "no AWS credentials were found: pass --profile (a profile from ~/.aws/config; for \
              SSO run `aws sso login --profile NAME` first), or set AWS_PROFILE, or \
              AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (see README \"Running against real AWS\")"
                 .into(),
+        );
+    }
+    match err {
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => Some(
+            "could not reach the AWS endpoint; check your network, --endpoint-url / AWS_ENDPOINT_URL and --region".into(),
         ),
-        _ => match err {
-            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => Some(
-                "could not reach the AWS endpoint; check your network, --endpoint-url / AWS_ENDPOINT_URL and --region".into(),
-            ),
-            SdkError::ConstructionFailure(_) => Some(
-                "no usable credentials or region; set AWS_PROFILE/--profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into(),
-            ),
-            _ => None,
-        },
+        SdkError::ConstructionFailure(_) => Some(
+            "no usable credentials or region; set AWS_PROFILE/--profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into(),
+        ),
+        _ => None,
     }
 }

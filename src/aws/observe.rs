@@ -107,27 +107,9 @@ async fn observe_iam(clients: &Clients, query: &Query) -> Result<Observed, Obser
     )?;
     let (account_id, caller_arn) = identity;
     let account = query.account_hint.clone().unwrap_or(account_id.clone());
-    let arn_of = |name: &str| {
-        Arn::iam(
-            &query.partition,
-            &account,
-            &format!("policy{}{name}", query.policy_path),
-        )
-        .to_string()
-    };
 
     // Rounds 2–3: documents of the managed policies that matter, each read once.
-    let mut shard_arns: BTreeMap<usize, String> = (1..=query.probe_shards.max(1))
-        .map(|i| (i, arn_of(&shard_name(&query.policy_name, i))))
-        .collect();
-    for arn in &attached_arns {
-        let name = arn.rsplit('/').next().unwrap_or_default();
-        if let Some(i) = shard_index(&query.policy_name, name) {
-            if *arn == arn_of(name) {
-                shard_arns.insert(i, arn.clone());
-            }
-        }
-    }
+    let shard_arns = shard_arns(query, &account, &attached_arns);
     let boundary_arn = role.as_ref().and_then(|r| r.permissions_boundary.clone());
     let is_shard = |arn: &String| shard_arns.values().any(|a| a == arn);
     let foreign: Vec<String> = attached_arns
@@ -150,9 +132,56 @@ async fn observe_iam(clients: &Clients, query: &Query) -> Result<Observed, Obser
         },
     )?;
     let policies: Vec<ObservedPolicy> = ours.into_iter().flatten().collect();
+    let attached = in_attachment_order(&attached_arns, &policies, foreign_docs, is_shard);
+    Ok(Observed {
+        account_id,
+        caller_arn,
+        role,
+        attached,
+        inline,
+        policies,
+        boundary,
+        functions: Vec::new(),
+    })
+}
+
+/// The ARNs of our policy's shards to read, by shard number: shards 1..=`probe_shards` at the
+/// ARN they would have in `account`, and every shard the role has attached at that path and
+/// account (a policy with a shard's name elsewhere is not ours).
+fn shard_arns(query: &Query, account: &str, attached_arns: &[String]) -> BTreeMap<usize, String> {
+    let arn_of = |name: &str| {
+        Arn::iam(
+            &query.partition,
+            account,
+            &format!("policy{}{name}", query.policy_path),
+        )
+        .to_string()
+    };
+    let mut shard_arns: BTreeMap<usize, String> = (1..=query.probe_shards.max(1))
+        .map(|i| (i, arn_of(&shard_name(&query.policy_name, i))))
+        .collect();
+    for arn in attached_arns {
+        let name = arn.rsplit('/').next().unwrap_or_default();
+        if let Some(i) = shard_index(&query.policy_name, name) {
+            if *arn == arn_of(name) {
+                shard_arns.insert(i, arn.clone());
+            }
+        }
+    }
+    shard_arns
+}
+
+/// The role's attached managed policies in the order of its attachment list: our shards from
+/// `policies`, the others from `foreign_docs` (read in that order, shards left out).
+fn in_attachment_order(
+    attached_arns: &[String],
+    policies: &[ObservedPolicy],
+    foreign_docs: Vec<ManagedPolicy>,
+    is_shard: impl Fn(&String) -> bool,
+) -> Vec<ManagedPolicy> {
     let mut foreign_docs = foreign_docs.into_iter();
     let mut attached = Vec::new();
-    for arn in &attached_arns {
+    for arn in attached_arns {
         if let Some(p) = policies.iter().find(|p| p.arn == *arn) {
             attached.push(ManagedPolicy {
                 arn: p.arn.clone(),
@@ -165,16 +194,7 @@ async fn observe_iam(clients: &Clients, query: &Query) -> Result<Observed, Obser
             }
         }
     }
-    Ok(Observed {
-        account_id,
-        caller_arn,
-        role,
-        attached,
-        inline,
-        policies,
-        boundary,
-        functions: Vec::new(),
-    })
+    attached
 }
 
 fn decode(what: impl Into<String>, raw: &str) -> Result<Value, ObserveError> {

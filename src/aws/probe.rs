@@ -10,6 +10,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::aws::retry::{retry_until, Backoff};
+use crate::core::render::ResolvedTarget;
 use crate::core::state::{Desired, Observed};
 use crate::core::verify::Check;
 
@@ -37,10 +38,56 @@ pub async fn probe(
     observed: &Observed,
     mut progress: impl FnMut(&str),
 ) -> Vec<Check> {
-    use aws_config::BehaviorVersion;
     let Some(role) = &observed.role else {
         return vec![];
     };
+    let base = probe_config(settings).await;
+    let deadline = Instant::now() + settings.wait;
+    let name = format!("live: assume the role with profile {}", settings.profile);
+
+    // Step 1: AssumeRole with the external ID, retried while IAM propagates a new trust policy.
+    let assumed = assume_role(
+        &base,
+        &role.arn,
+        &desired.external_id,
+        deadline,
+        settings.wait,
+        &mut progress,
+    )
+    .await;
+    let (creds, attempt) = match assumed {
+        Ok(assumed) => assumed,
+        Err(detail) => {
+            return vec![Check {
+                name,
+                passed: false,
+                detail,
+            }];
+        }
+    };
+    let mut out = vec![Check {
+        name,
+        passed: true,
+        detail: format!("sts:AssumeRole with the external ID succeeded after {attempt} attempt(s)"),
+    }];
+    // Step 2: a dry-run Invoke of every target with the role's temporary credentials.
+    let provider = aws_sdk_lambda::config::Credentials::new(
+        creds.access_key_id(),
+        creds.secret_access_key(),
+        Some(creds.session_token().to_string()),
+        None,
+        "lambda-trust-verify",
+    );
+    for t in &desired.targets {
+        out.push(dry_run_invoke(&base, &provider, t, deadline, &mut progress).await);
+    }
+    out
+}
+
+/// The SDK configuration of the probe profile (with `--endpoint-url`), in the default region
+/// when the profile names none.
+async fn probe_config(settings: &ProbeSettings) -> aws_config::SdkConfig {
+    use aws_config::BehaviorVersion;
     let mut loader = aws_config::defaults(BehaviorVersion::v2026_01_12())
         .profile_name(&settings.profile)
         .app_name(crate::aws::client::app_name());
@@ -48,28 +95,37 @@ pub async fn probe(
         loader = loader.endpoint_url(url);
     }
     let base = loader.load().await;
-    let base = if base.region().is_none() {
+    if base.region().is_none() {
         base.into_builder()
             .region(aws_config::Region::new(crate::aws::DEFAULT_REGION))
             .build()
     } else {
         base
-    };
-    let sts = aws_sdk_sts::Client::new(&base);
-    let deadline = Instant::now() + settings.wait;
+    }
+}
 
-    // Step 1: AssumeRole with the external ID, retried while IAM propagates a new trust policy.
+/// sts:AssumeRole with the external ID, retried until `deadline` (`wait` after the start):
+/// the temporary credentials and the number of attempts it took, or why there are none.
+async fn assume_role(
+    base: &aws_config::SdkConfig,
+    role_arn: &str,
+    external_id: &str,
+    deadline: Instant,
+    wait: Duration,
+    progress: &mut impl FnMut(&str),
+) -> Result<(aws_sdk_sts::types::Credentials, u32), String> {
+    let sts = aws_sdk_sts::Client::new(base);
     let assumed = retry_until(
         deadline,
         PROBE_BACKOFF,
         |_| true,
         |attempt| {
-            progress(&format!("assuming {} (attempt {attempt})", role.arn));
+            progress(&format!("assuming {role_arn} (attempt {attempt})"));
             let call = sts
                 .assume_role()
-                .role_arn(&role.arn)
+                .role_arn(role_arn)
                 .role_session_name("lambda-trust-verify")
-                .external_id(&desired.external_id)
+                .external_id(external_id)
                 .send();
             async move {
                 call.await
@@ -80,79 +136,65 @@ pub async fn probe(
     )
     .await;
     let attempt = assumed.attempts;
-    let creds = match assumed.result {
-        Ok(Some(c)) => Ok(c),
+    match assumed.result {
+        Ok(Some(c)) => Ok((c, attempt)),
         Ok(None) => Err("AssumeRole returned no credentials".to_string()),
         Err(err) => Err(format!(
             "{err} (gave up after {attempt} attempt(s), --wait {}s)",
-            settings.wait.as_secs()
+            wait.as_secs()
         )),
-    };
-    let creds = match creds {
-        Ok(c) => c,
-        Err(detail) => {
-            return vec![Check {
-                name: format!("live: assume the role with profile {}", settings.profile),
-                passed: false,
-                detail,
-            }]
-        }
-    };
-    let mut out = vec![Check {
-        name: format!("live: assume the role with profile {}", settings.profile),
-        passed: true,
-        detail: format!("sts:AssumeRole with the external ID succeeded after {attempt} attempt(s)"),
-    }];
-    let provider = aws_sdk_lambda::config::Credentials::new(
-        creds.access_key_id(),
-        creds.secret_access_key(),
-        Some(creds.session_token().to_string()),
-        None,
-        "lambda-trust-verify",
-    );
-    for t in &desired.targets {
-        let conf = aws_sdk_lambda::config::Builder::from(&base)
-            .region(aws_config::Region::new(t.region.clone()))
-            .credentials_provider(provider.clone())
-            .build();
-        let client = aws_sdk_lambda::Client::from_conf(conf);
-        let qualifier = t.qualifier.clone().filter(|q| q != "*");
-        let invoked = retry_until(
-            deadline,
-            PROBE_BACKOFF,
-            |_| true,
-            |attempt| {
-                progress(&format!(
-                    "dry-run invoke of {} (attempt {attempt})",
-                    t.function_arn
-                ));
-                let call = client
-                    .invoke()
-                    .function_name(&t.function_arn)
-                    .set_qualifier(qualifier.clone())
-                    .invocation_type(aws_sdk_lambda::types::InvocationType::DryRun)
-                    .send();
-                async move {
-                    call.await
-                        .map(|_| ())
-                        .map_err(|e| crate::aws::AwsError::from_sdk("lambda:Invoke", e).to_string())
-                }
-            },
-        )
-        .await;
-        let (result, attempt) = (invoked.result, invoked.attempts);
-        let target = match &qualifier {
-            Some(q) => format!("{}:{q}", t.function_arn),
-            None => t.function_arn.clone(),
-        };
-        out.push(Check {
-            name: format!("live: dry-run invoke {target}"),
-            passed: result.is_ok(),
-            detail: match result {
-                Ok(()) => format!("InvocationType=DryRun succeeded after {attempt} attempt(s)"),
-                Err(e) => e,
-            },
-        });
     }
-    out
+}
+
+/// A dry-run Invoke of one target (of its qualifier, unless `*`) with the role's credentials,
+/// retried until `deadline`.
+async fn dry_run_invoke(
+    base: &aws_config::SdkConfig,
+    provider: &aws_sdk_lambda::config::Credentials,
+    t: &ResolvedTarget,
+    deadline: Instant,
+    progress: &mut impl FnMut(&str),
+) -> Check {
+    let conf = aws_sdk_lambda::config::Builder::from(base)
+        .region(aws_config::Region::new(t.region.clone()))
+        .credentials_provider(provider.clone())
+        .build();
+    let client = aws_sdk_lambda::Client::from_conf(conf);
+    let qualifier = t.qualifier.clone().filter(|q| q != "*");
+    let invoked = retry_until(
+        deadline,
+        PROBE_BACKOFF,
+        |_| true,
+        |attempt| {
+            progress(&format!(
+                "dry-run invoke of {} (attempt {attempt})",
+                t.function_arn
+            ));
+            let call = client
+                .invoke()
+                .function_name(&t.function_arn)
+                .set_qualifier(qualifier.clone())
+                .invocation_type(aws_sdk_lambda::types::InvocationType::DryRun)
+                .send();
+            async move {
+                call.await
+                    .map(|_| ())
+                    .map_err(|e| crate::aws::AwsError::from_sdk("lambda:Invoke", e).to_string())
+            }
+        },
+    )
+    .await;
+    let (result, attempt) = (invoked.result, invoked.attempts);
+    let target = match &qualifier {
+        Some(q) => format!("{}:{q}", t.function_arn),
+        None => t.function_arn.clone(),
+    };
+    Check {
+        name: format!("live: dry-run invoke {target}"),
+        passed: result.is_ok(),
+        detail: match result {
+            Ok(()) => format!("InvocationType=DryRun succeeded after {attempt} attempt(s)"),
+            Err(e) => e,
+        },
+    }
 }

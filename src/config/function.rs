@@ -48,72 +48,51 @@ impl RuleError {
 /// Parses a target's `function`: `arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]`
 /// or a bare name.
 pub fn parse_function(s: &str) -> Result<FunctionRef, RuleError> {
-    const SHAPE: &str = "arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]";
-    if !s.starts_with("arn:") {
-        if s.contains(':') {
-            return Err(RuleError::new(format!(
-                "{} is neither a Lambda function ARN nor a bare function name",
-                show(s)
-            ))
-            .hint(
-                "write the full ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME) or just the name",
-            ));
-        }
-        if !is_function_name(s) {
-            return Err(RuleError::new(format!(
-                "{} is not a valid function name (1–64 of [a-zA-Z0-9-_])",
-                show(s)
-            )));
-        }
-        return Ok(FunctionRef::Name(s.to_string()));
+    if s.starts_with("arn:") {
+        parse_function_arn(s).map(FunctionRef::Arn)
+    } else {
+        parse_function_name(s).map(FunctionRef::Name)
     }
+}
+
+fn parse_function_name(s: &str) -> Result<String, RuleError> {
+    if s.contains(':') {
+        return Err(RuleError::new(format!(
+            "{} is neither a Lambda function ARN nor a bare function name",
+            show(s)
+        ))
+        .hint(
+            "write the full ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME) or just the name",
+        ));
+    }
+    if !is_function_name(s) {
+        return Err(RuleError::new(format!(
+            "{} is not a valid function name (1–64 of [a-zA-Z0-9-_])",
+            show(s)
+        )));
+    }
+    Ok(s.to_string())
+}
+
+fn parse_function_arn(s: &str) -> Result<FunctionArn, RuleError> {
+    const SHAPE: &str = "arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]";
     let bad = |why: String| {
-        Err(RuleError::new(format!(
+        RuleError::new(format!(
             "{} is not a Lambda function ARN ({SHAPE}): {why}",
             show(s)
-        )))
+        ))
     };
     let parts = s.split(':').count();
     let Some(arn) = Arn::parse(s).filter(|_| parts == 7 || parts == 8) else {
-        return bad(format!("it has {parts} colon-separated parts"));
+        return Err(bad(format!("it has {parts} colon-separated parts")));
     };
-    let (partition, service, region, account) = (
-        arn.partition.as_str(),
-        arn.service.as_str(),
-        arn.region.as_str(),
-        arn.account.as_str(),
-    );
     let (kind, rest) = arn.resource.split_once(':').unwrap_or((&arn.resource, ""));
     let (name, qualifier) = match rest.split_once(':') {
         Some((n, q)) => (n, Some(q)),
         None => (rest, None),
     };
-    if !PARTITIONS.contains(&partition) {
-        return bad(format!(
-            "partition {} is not aws, aws-cn or aws-us-gov",
-            show(partition)
-        ));
-    }
-    if service != "lambda" {
-        return bad(format!("service {} is not lambda", show(service)));
-    }
-    if !is_region(region) {
-        return bad(format!("region {} is not valid", show(region)));
-    }
-    if partition_of_region(region) != Some(partition) {
-        return bad(format!(
-            "region {} is not in partition {partition}",
-            show(region)
-        ));
-    }
-    if !is_account_id(account) {
-        return bad(format!("account {} is not 12 digits", show(account)));
-    }
-    if kind != "function" {
-        return bad(format!("resource type {} is not function", show(kind)));
-    }
-    if !is_function_name(name) {
-        return bad(format!("name {} is not 1–64 of [a-zA-Z0-9-_]", show(name)));
+    if let Some(why) = function_arn_problem(&arn, kind, name) {
+        return Err(bad(why));
     }
     let qualifier = match qualifier {
         Some(q) => {
@@ -122,13 +101,51 @@ pub fn parse_function(s: &str) -> Result<FunctionRef, RuleError> {
         }
         None => None,
     };
-    Ok(FunctionRef::Arn(FunctionArn {
-        partition: partition.to_string(),
-        region: region.to_string(),
-        account_id: account.to_string(),
+    Ok(FunctionArn {
+        partition: arn.partition.clone(),
+        region: arn.region.clone(),
+        account_id: arn.account.clone(),
         name: name.to_string(),
         qualifier,
-    }))
+    })
+}
+
+/// Why an ARN (of the right shape) does not name a Lambda function: the first broken part.
+fn function_arn_problem(arn: &Arn, kind: &str, name: &str) -> Option<String> {
+    let (partition, service, region, account) = (
+        arn.partition.as_str(),
+        arn.service.as_str(),
+        arn.region.as_str(),
+        arn.account.as_str(),
+    );
+    if !PARTITIONS.contains(&partition) {
+        return Some(format!(
+            "partition {} is not aws, aws-cn or aws-us-gov",
+            show(partition)
+        ));
+    }
+    if service != "lambda" {
+        return Some(format!("service {} is not lambda", show(service)));
+    }
+    if !is_region(region) {
+        return Some(format!("region {} is not valid", show(region)));
+    }
+    if partition_of_region(region) != Some(partition) {
+        return Some(format!(
+            "region {} is not in partition {partition}",
+            show(region)
+        ));
+    }
+    if !is_account_id(account) {
+        return Some(format!("account {} is not 12 digits", show(account)));
+    }
+    if kind != "function" {
+        return Some(format!("resource type {} is not function", show(kind)));
+    }
+    if !is_function_name(name) {
+        return Some(format!("name {} is not 1–64 of [a-zA-Z0-9-_]", show(name)));
+    }
+    None
 }
 
 /// A qualifier is a version number, an alias, or `*` for every qualifier (docs/aws-behaviour.md, "Lambda": grant

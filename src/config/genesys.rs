@@ -68,48 +68,8 @@ pub fn open_schema() -> Value {
 /// Every rule of the Genesys side, as problems (none without `[genesys]` and actions).
 pub fn problems(config: &Config) -> Vec<Problem> {
     let mut out = Vec::new();
-    let mut push = |field: String, message: String, hint: Option<&str>| {
-        out.push(Problem {
-            field,
-            message,
-            hint: hint.map(str::to_string),
-        })
-    };
     if let Some(g) = &config.genesys {
-        if g.integration.trim().is_empty() || g.integration.trim() != g.integration {
-            push(
-                "genesys.integration".into(),
-                format!("{:?} is not a usable integration name", g.integration),
-                Some("a non-empty name without leading or trailing spaces"),
-            );
-        }
-        if let Some(c) = &g.category {
-            if c.trim().is_empty() {
-                push("genesys.category".into(), "is empty".into(), None);
-            }
-        }
-        if let Some(r) = &g.region {
-            if super::genesys_regions::by_name(r).is_none() {
-                let names: Vec<&str> = super::genesys_regions::REGIONS
-                    .iter()
-                    .map(|r| r.name)
-                    .collect();
-                push(
-                    "genesys.region".into(),
-                    format!("{r:?} is not a Genesys Cloud region"),
-                    Some(&format!(
-                        "use one of: {} (`lambda-trust genesys regions` shows their URLs)",
-                        names.join(", ")
-                    )),
-                );
-            }
-        }
-        if g.oauth_secret
-            .as_deref()
-            .is_some_and(|s| s.trim().is_empty())
-        {
-            push("genesys.oauth_secret".into(), "is empty".into(), None);
-        }
+        section_problems(g, &mut out);
     }
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
     for (i, t) in config.targets.iter().enumerate() {
@@ -118,46 +78,101 @@ pub fn problems(config: &Config) -> Vec<Problem> {
         if config.genesys.is_some() {
             let name = action_name(t);
             if let Some(j) = names.insert(name.clone(), i) {
-                push(
+                out.push(problem(
                     format!("{field}.name"),
                     format!("{name:?} is also the action name of targets[{j}]"),
                     Some("give one of them another name = \"…\" in [targets.action]"),
-                );
+                ));
             }
         }
         let Some(a) = &t.action else { continue };
         if config.genesys.is_none() {
-            push(
+            out.push(problem(
                 field.clone(),
                 "a data action needs the [genesys] section".into(),
                 Some("add [genesys] with integration = \"…\", or remove [targets.action]"),
-            );
+            ));
         }
-        if let Some(name) = &a.name {
-            if name.trim().is_empty() {
-                push(format!("{field}.name"), "is empty".into(), None);
-            }
-        }
-        if let Some(s) = a.timeout_seconds {
-            if !TIMEOUT_RANGE.contains(&s) {
-                push(
-                    format!("{field}.timeout_seconds"),
-                    format!("{s} is out of range (1–60 seconds)"),
-                    None,
-                );
-            }
-        }
-        if let Some(text) = &a.sample_input {
-            if !matches!(serde_json::from_str::<Value>(text), Ok(Value::Object(_))) {
-                push(
-                    format!("{field}.sample_input"),
-                    "is not a JSON object".into(),
-                    Some("write it as a TOML string, e.g. sample_input = '{\"orderId\": \"42\"}'"),
-                );
-            }
-        }
+        action_problems(&field, a, &mut out);
     }
     out
+}
+
+fn problem(field: String, message: String, hint: Option<&str>) -> Problem {
+    Problem {
+        field,
+        message,
+        hint: hint.map(str::to_string),
+    }
+}
+
+/// The rules of `[genesys]` itself.
+fn section_problems(g: &GenesysConfig, out: &mut Vec<Problem>) {
+    if g.integration.trim().is_empty() || g.integration.trim() != g.integration {
+        out.push(problem(
+            "genesys.integration".into(),
+            format!("{:?} is not a usable integration name", g.integration),
+            Some("a non-empty name without leading or trailing spaces"),
+        ));
+    }
+    if let Some(c) = &g.category {
+        if c.trim().is_empty() {
+            out.push(problem("genesys.category".into(), "is empty".into(), None));
+        }
+    }
+    if let Some(r) = &g.region {
+        if super::genesys_regions::by_name(r).is_none() {
+            let names: Vec<&str> = super::genesys_regions::REGIONS
+                .iter()
+                .map(|r| r.name)
+                .collect();
+            out.push(problem(
+                "genesys.region".into(),
+                format!("{r:?} is not a Genesys Cloud region"),
+                Some(&format!(
+                    "use one of: {} (`lambda-trust genesys regions` shows their URLs)",
+                    names.join(", ")
+                )),
+            ));
+        }
+    }
+    if g.oauth_secret
+        .as_deref()
+        .is_some_and(|s| s.trim().is_empty())
+    {
+        out.push(problem(
+            "genesys.oauth_secret".into(),
+            "is empty".into(),
+            None,
+        ));
+    }
+}
+
+/// The rules of one `[targets.action]` (at `field`), apart from its name's uniqueness.
+fn action_problems(field: &str, a: &ActionConfig, out: &mut Vec<Problem>) {
+    if let Some(name) = &a.name {
+        if name.trim().is_empty() {
+            out.push(problem(format!("{field}.name"), "is empty".into(), None));
+        }
+    }
+    if let Some(s) = a.timeout_seconds {
+        if !TIMEOUT_RANGE.contains(&s) {
+            out.push(problem(
+                format!("{field}.timeout_seconds"),
+                format!("{s} is out of range (1–60 seconds)"),
+                None,
+            ));
+        }
+    }
+    if let Some(text) = &a.sample_input {
+        if !matches!(serde_json::from_str::<Value>(text), Ok(Value::Object(_))) {
+            out.push(problem(
+                format!("{field}.sample_input"),
+                "is not a JSON object".into(),
+                Some("write it as a TOML string, e.g. sample_input = '{\"orderId\": \"42\"}'"),
+            ));
+        }
+    }
 }
 
 /// The name of a target's data action: `action.name`, default the function's name (the last

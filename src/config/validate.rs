@@ -63,7 +63,38 @@ impl Validator {
         });
     }
 
+    /// A rule broken by a function reference or a qualifier, reported at `field`.
+    fn rule_error(&mut self, field: String, e: RuleError) {
+        self.problems.push(Problem {
+            field,
+            message: e.message,
+            hint: e.hint,
+        });
+    }
+
+    /// Checks a region name; false (with a problem at `field`) when it is not one.
+    fn region(&mut self, field: impl Into<String>, region: &str) -> bool {
+        if is_region(region) {
+            return true;
+        }
+        self.problem(
+            field,
+            format!(
+                "{} is not a valid region (like us-east-1){}",
+                show(region),
+                partition_note(region)
+            ),
+        );
+        false
+    }
+
     fn trust(&mut self, trust: &TrustConfig) {
+        self.trusted_account(trust);
+        self.external_id(trust);
+    }
+
+    /// Whom the role trusts: exactly one of a preset and an account ID.
+    fn trusted_account(&mut self, trust: &TrustConfig) {
         match (&trust.partner, &trust.account_id) {
             (Some(_), Some(_)) => self.problem_hint(
                 "trust",
@@ -111,7 +142,11 @@ impl Validator {
                 ),
             );
         }
+    }
 
+    /// The external ID: valid for STS, and for Genesys Cloud an organization ID as Genesys
+    /// shows it.
+    fn external_id(&mut self, trust: &TrustConfig) {
         let ext = &trust.external_id;
         let len = ext.chars().count();
         if !(2..=1224).contains(&len) || !ext.chars().all(is_external_id_char) {
@@ -176,20 +211,7 @@ impl Validator {
             }
         }
         if let Some(desc) = &role.description {
-            if desc.chars().count() > 1000 {
-                self.problem(
-                    "role.description",
-                    format!("is {} characters long (at most 1000)", desc.chars().count()),
-                );
-            } else if let Some(c) = desc.chars().find(|c| !is_description_char(*c)) {
-                self.problem(
-                    "role.description",
-                    format!(
-                        "contains {c:?}, which IAM refuses (allowed: tab, newlines, printable \
-                         ASCII and Latin-1)"
-                    ),
-                );
-            }
+            self.role_description(desc);
         }
         if let Some(d) = role.max_session_duration {
             if !(3600..=43200).contains(&d) {
@@ -208,18 +230,40 @@ impl Validator {
                 );
             }
         }
-        if role.tags.len() + OWN_TAGS > MAX_ROLE_TAGS {
+        self.role_tags(&role.tags);
+    }
+
+    fn role_description(&mut self, desc: &str) {
+        if desc.chars().count() > 1000 {
+            self.problem(
+                "role.description",
+                format!("is {} characters long (at most 1000)", desc.chars().count()),
+            );
+        } else if let Some(c) = desc.chars().find(|c| !is_description_char(*c)) {
+            self.problem(
+                "role.description",
+                format!(
+                    "contains {c:?}, which IAM refuses (allowed: tab, newlines, printable \
+                     ASCII and Latin-1)"
+                ),
+            );
+        }
+    }
+
+    /// The role's own tags: within IAM's limit beside the tool's, and none the tool or AWS
+    /// reserves.
+    fn role_tags(&mut self, tags: &BTreeMap<String, String>) {
+        if tags.len() + OWN_TAGS > MAX_ROLE_TAGS {
             self.problem(
                 "role.tags",
                 format!(
                     "{} tags plus the tool's {OWN_TAGS} ({MANAGED_BY_KEY}, {CONFIG_TAG_KEY}) exceed \
                      IAM's limit of {MAX_ROLE_TAGS} per role",
-                    role.tags.len()
+                    tags.len()
                 ),
             );
         }
-        if role
-            .tags
+        if tags
             .keys()
             .any(|k| k.to_ascii_lowercase().starts_with("lambda-trust:"))
         {
@@ -229,36 +273,40 @@ impl Validator {
                 "rename the tag",
             );
         }
-        for (key, value) in &role.tags {
-            let field = format!("role.tags[{}]", show(key));
-            let key_len = key.chars().count();
-            if key.eq_ignore_ascii_case(MANAGED_BY_KEY) {
-                self.problem_hint(
-                    field,
-                    format!("the {MANAGED_BY_KEY} tag is set by the tool"),
-                    "remove it: lambda-trust adds managed-by = \"lambda-trust\" itself",
-                );
-            } else if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
-                self.problem(field, "the aws: prefix is reserved for AWS");
-            } else if !(1..=128).contains(&key_len) || !key.chars().all(is_tag_char) {
-                self.problem(
-                    "role.tags",
-                    format!(
-                        "key {} is not a valid tag key (1–128 of letters, digits, spaces and \
-                         _.:/=+-@)",
-                        show(key)
-                    ),
-                );
-            } else if value.chars().count() > 256 || !value.chars().all(is_tag_char) {
-                self.problem(
-                    field,
-                    format!(
-                        "{} is not a valid tag value (0–256 of letters, digits, spaces and \
-                         _.:/=+-@)",
-                        show(value)
-                    ),
-                );
-            }
+        for (key, value) in tags {
+            self.role_tag(key, value);
+        }
+    }
+
+    fn role_tag(&mut self, key: &str, value: &str) {
+        let field = format!("role.tags[{}]", show(key));
+        let key_len = key.chars().count();
+        if key.eq_ignore_ascii_case(MANAGED_BY_KEY) {
+            self.problem_hint(
+                field,
+                format!("the {MANAGED_BY_KEY} tag is set by the tool"),
+                "remove it: lambda-trust adds managed-by = \"lambda-trust\" itself",
+            );
+        } else if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
+            self.problem(field, "the aws: prefix is reserved for AWS");
+        } else if !(1..=128).contains(&key_len) || !key.chars().all(is_tag_char) {
+            self.problem(
+                "role.tags",
+                format!(
+                    "key {} is not a valid tag key (1–128 of letters, digits, spaces and \
+                     _.:/=+-@)",
+                    show(key)
+                ),
+            );
+        } else if value.chars().count() > 256 || !value.chars().all(is_tag_char) {
+            self.problem(
+                field,
+                format!(
+                    "{} is not a valid tag value (0–256 of letters, digits, spaces and \
+                     _.:/=+-@)",
+                    show(value)
+                ),
+            );
         }
     }
 
@@ -278,16 +326,7 @@ impl Validator {
 
     fn aws(&mut self, aws: &AwsConfig) {
         if let Some(region) = &aws.region {
-            if !is_region(region) {
-                self.problem(
-                    "aws.region",
-                    format!(
-                        "{} is not a valid region (like us-east-1){}",
-                        show(region),
-                        partition_note(region)
-                    ),
-                );
-            }
+            self.region("aws.region", region);
         }
         if let Some(profile) = &aws.profile {
             if profile.trim().is_empty() || profile.chars().any(char::is_control) {
@@ -367,100 +406,101 @@ impl Validator {
     ) -> Option<TargetKey> {
         let mut ok = true;
         if let Some(region) = &target.region {
-            if !is_region(region) {
-                self.problem(
+            ok &= self.region(format!("{field}.region"), region);
+        }
+        if let Some(q) = &target.qualifier {
+            if let Err(e) = check_qualifier(q) {
+                self.rule_error(format!("{field}.qualifier"), e);
+                ok = false;
+            }
+        }
+        let key = match parse_function(&target.function) {
+            Err(e) => {
+                self.rule_error(format!("{field}.function"), e);
+                return None;
+            }
+            Ok(FunctionRef::Arn(arn)) => self.arn_target(field, target, arn),
+            Ok(FunctionRef::Name(name)) => {
+                self.name_target(field, target, name, default_region, role_account)
+            }
+        };
+        key.filter(|_| ok)
+    }
+
+    /// A target given by its function ARN: `qualifier` and `region` must not contradict it.
+    fn arn_target(
+        &mut self,
+        field: &str,
+        target: &TargetConfig,
+        arn: FunctionArn,
+    ) -> Option<TargetKey> {
+        let mut ok = true;
+        if arn.qualifier.is_some() && target.qualifier.is_some() {
+            self.problem_hint(
+                format!("{field}.qualifier"),
+                "the function ARN already has a qualifier",
+                "put the qualifier either in the ARN or in qualifier, not both",
+            );
+            ok = false;
+        }
+        if let Some(region) = &target.region {
+            if *region != arn.region {
+                self.problem_hint(
                     format!("{field}.region"),
                     format!(
-                        "{} is not a valid region (like us-east-1){}",
+                        "{} contradicts the function ARN's region {}",
                         show(region),
-                        partition_note(region)
+                        show(&arn.region)
                     ),
+                    "region is only needed for bare function names; remove it",
                 );
                 ok = false;
             }
         }
-        if let Some(q) = &target.qualifier {
-            if let Err(e) = check_qualifier(q) {
-                self.problems.push(Problem {
-                    field: format!("{field}.qualifier"),
-                    message: e.message,
-                    hint: e.hint,
-                });
-                ok = false;
+        let qualifier = arn.qualifier.or_else(|| target.qualifier.clone());
+        ok.then_some(TargetKey {
+            partition: arn.partition,
+            region: arn.region,
+            account: Some(arn.account_id),
+            name: arn.name,
+            qualifier,
+        })
+    }
+
+    /// A target given by a bare function name: it needs a region (its own or `[aws].region`).
+    fn name_target(
+        &mut self,
+        field: &str,
+        target: &TargetConfig,
+        name: String,
+        default_region: Option<&str>,
+        role_account: &Option<String>,
+    ) -> Option<TargetKey> {
+        let region = target
+            .region
+            .clone()
+            .or_else(|| default_region.map(str::to_string));
+        let Some(region) = region else {
+            if target.region.is_none() {
+                self.problem_hint(
+                    format!("{field}.function"),
+                    format!(
+                        "{} is a bare function name but no region is known for it",
+                        show(&name)
+                    ),
+                    "set region on this target or [aws].region, or use the function ARN",
+                );
             }
-        }
-        let parsed = match parse_function(&target.function) {
-            Ok(parsed) => parsed,
-            Err(e) => {
-                self.problems.push(Problem {
-                    field: format!("{field}.function"),
-                    message: e.message,
-                    hint: e.hint,
-                });
-                return None;
-            }
+            return None;
         };
-        match parsed {
-            FunctionRef::Arn(arn) => {
-                if arn.qualifier.is_some() && target.qualifier.is_some() {
-                    self.problem_hint(
-                        format!("{field}.qualifier"),
-                        "the function ARN already has a qualifier",
-                        "put the qualifier either in the ARN or in qualifier, not both",
-                    );
-                    ok = false;
-                }
-                if let Some(region) = &target.region {
-                    if *region != arn.region {
-                        self.problem_hint(
-                            format!("{field}.region"),
-                            format!(
-                                "{} contradicts the function ARN's region {}",
-                                show(region),
-                                show(&arn.region)
-                            ),
-                            "region is only needed for bare function names; remove it",
-                        );
-                        ok = false;
-                    }
-                }
-                let qualifier = arn.qualifier.or_else(|| target.qualifier.clone());
-                ok.then_some(TargetKey {
-                    partition: arn.partition,
-                    region: arn.region,
-                    account: Some(arn.account_id),
-                    name: arn.name,
-                    qualifier,
-                })
-            }
-            FunctionRef::Name(name) => {
-                let region = target
-                    .region
-                    .clone()
-                    .or_else(|| default_region.map(str::to_string));
-                let Some(region) = region else {
-                    if target.region.is_none() {
-                        self.problem_hint(
-                            format!("{field}.function"),
-                            format!(
-                                "{} is a bare function name but no region is known for it",
-                                show(&name)
-                            ),
-                            "set region on this target or [aws].region, or use the function ARN",
-                        );
-                    }
-                    return None;
-                };
-                let partition = partition_of_region(&region)?;
-                ok.then_some(TargetKey {
-                    partition: partition.to_string(),
-                    region,
-                    account: role_account.clone(),
-                    name,
-                    qualifier: target.qualifier.clone(),
-                })
-            }
-        }
+        let partition = partition_of_region(&region)?;
+        Some(TargetKey {
+            partition: partition.to_string(),
+            region,
+            account: role_account.clone(),
+            name,
+            qualifier: target.qualifier.clone(),
+        })
     }
 }
 

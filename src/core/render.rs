@@ -25,7 +25,10 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::config::{check_qualifier, is_region, parse_function, show, Config, FunctionRef};
+use crate::config::{
+    check_qualifier, is_region, parse_function, show, Config, FunctionArn, FunctionRef, RuleError,
+    TargetConfig,
+};
 use crate::iam::arn::{partition_of_region, Arn};
 
 /// Every placeholder a template may use.
@@ -214,100 +217,130 @@ pub fn resolve_targets(
         .or_else(|| config.aws.region.clone());
     let mut out: Vec<ResolvedTarget> = Vec::with_capacity(config.targets.len());
     for (index, target) in config.targets.iter().enumerate() {
-        let invalid =
-            |field: &'static str, e: crate::config::RuleError| RenderError::InvalidTarget {
-                index,
-                field,
-                message: e.message,
-                hint: e.hint,
-            };
-        if let Some(q) = &target.qualifier {
-            check_qualifier(q).map_err(|e| invalid("qualifier", e))?;
-        }
-        let (partition, region, account_id, name, qualifier) =
-            match parse_function(&target.function).map_err(|e| invalid("function", e))? {
-                FunctionRef::Arn(arn) => {
-                    if arn.qualifier.is_some() && target.qualifier.is_some() {
-                        return Err(RenderError::InvalidTarget {
-                            index,
-                            field: "qualifier",
-                            message: "the function ARN already has a qualifier".into(),
-                            hint: Some(
-                                "put the qualifier either in the ARN or in qualifier, not both"
-                                    .into(),
-                            ),
-                        });
-                    }
-                    let qualifier = arn.qualifier.or_else(|| target.qualifier.clone());
-                    (
-                        arn.partition,
-                        arn.region,
-                        arn.account_id,
-                        arn.name,
-                        qualifier,
-                    )
-                }
-                FunctionRef::Name(name) => {
-                    let Some(region) = target.region.clone().or_else(|| default_region.clone())
-                    else {
-                        return Err(RenderError::NoRegion {
-                            index,
-                            function: name,
-                        });
-                    };
-                    let partition = partition_of_region(&region)
-                        .filter(|_| is_region(&region))
-                        .ok_or_else(|| RenderError::InvalidTarget {
-                            index,
-                            field: "region",
-                            message: format!("{} is not a valid region", show(&region)),
-                            hint: None,
-                        })?;
-                    let Some(account_id) = account.clone() else {
-                        return Err(RenderError::NoAccount {
-                            index,
-                            function: name,
-                        });
-                    };
-                    (
-                        partition.to_string(),
-                        region,
-                        account_id,
-                        name,
-                        target.qualifier.clone(),
-                    )
-                }
-            };
-        let function_arn = Arn::function(&partition, &region, &account_id, &name, None).to_string();
-        // Since 2022 an unqualified ARN does not cover versions or aliases, and `function:f*`
-        // would also match `f-other`: `*` grants the unqualified ARN and `f:*`.
-        let granted_arns = match qualifier.as_deref() {
-            None => vec![function_arn.clone()],
-            Some("*") => vec![function_arn.clone(), format!("{function_arn}:*")],
-            Some(q) => vec![format!("{function_arn}:{q}")],
-        };
+        let resolved = resolve_target(index, target, &account, &default_region)?;
         if let Some(other) = out
             .iter()
-            .find(|t| t.function_arn == function_arn && t.qualifier == qualifier)
+            .find(|t| t.function_arn == resolved.function_arn && t.qualifier == resolved.qualifier)
         {
             return Err(RenderError::DuplicateTarget {
                 index,
                 other: other.index,
-                arn: granted_arns.join(", "),
+                arn: resolved.granted_arns.join(", "),
             });
         }
-        out.push(ResolvedTarget {
-            index,
-            function_name: name,
-            region,
-            account_id,
-            partition,
-            qualifier,
-            function_arn,
-            granted_arns,
-        });
+        out.push(resolved);
     }
     Ok(out)
+}
+
+/// Resolves one target (at `index` in `[[targets]]`) against the role's account and the
+/// default region.
+fn resolve_target(
+    index: usize,
+    target: &TargetConfig,
+    account: &Option<String>,
+    default_region: &Option<String>,
+) -> Result<ResolvedTarget, RenderError> {
+    let invalid = |field: &'static str, e: RuleError| RenderError::InvalidTarget {
+        index,
+        field,
+        message: e.message,
+        hint: e.hint,
+    };
+    if let Some(q) = &target.qualifier {
+        check_qualifier(q).map_err(|e| invalid("qualifier", e))?;
+    }
+    let function = match parse_function(&target.function).map_err(|e| invalid("function", e))? {
+        FunctionRef::Arn(arn) => arn_target(index, target, arn)?,
+        FunctionRef::Name(name) => name_target(index, target, name, account, default_region)?,
+    };
+    let FunctionArn {
+        partition,
+        region,
+        account_id,
+        name,
+        qualifier,
+    } = function;
+    let function_arn = Arn::function(&partition, &region, &account_id, &name, None).to_string();
+    let granted_arns = granted_arns(&function_arn, qualifier.as_deref());
+    Ok(ResolvedTarget {
+        index,
+        function_name: name,
+        region,
+        account_id,
+        partition,
+        qualifier,
+        function_arn,
+        granted_arns,
+    })
+}
+
+/// A target given by its function ARN, with the qualifier from the ARN or from `qualifier`
+/// (not both).
+fn arn_target(
+    index: usize,
+    target: &TargetConfig,
+    arn: FunctionArn,
+) -> Result<FunctionArn, RenderError> {
+    if arn.qualifier.is_some() && target.qualifier.is_some() {
+        return Err(RenderError::InvalidTarget {
+            index,
+            field: "qualifier",
+            message: "the function ARN already has a qualifier".into(),
+            hint: Some("put the qualifier either in the ARN or in qualifier, not both".into()),
+        });
+    }
+    let qualifier = arn.qualifier.or_else(|| target.qualifier.clone());
+    Ok(FunctionArn { qualifier, ..arn })
+}
+
+/// A target given by a bare function name: in its own region or the default one, in the role's
+/// account.
+fn name_target(
+    index: usize,
+    target: &TargetConfig,
+    name: String,
+    account: &Option<String>,
+    default_region: &Option<String>,
+) -> Result<FunctionArn, RenderError> {
+    let Some(region) = target.region.clone().or_else(|| default_region.clone()) else {
+        return Err(RenderError::NoRegion {
+            index,
+            function: name,
+        });
+    };
+    let partition = partition_of_region(&region)
+        .filter(|_| is_region(&region))
+        .ok_or_else(|| RenderError::InvalidTarget {
+            index,
+            field: "region",
+            message: format!("{} is not a valid region", show(&region)),
+            hint: None,
+        })?;
+    let Some(account_id) = account.clone() else {
+        return Err(RenderError::NoAccount {
+            index,
+            function: name,
+        });
+    };
+    Ok(FunctionArn {
+        partition: partition.to_string(),
+        region,
+        account_id,
+        name,
+        qualifier: target.qualifier.clone(),
+    })
+}
+
+/// Exactly the ARNs to grant for a function and its qualifier.
+fn granted_arns(function_arn: &str, qualifier: Option<&str>) -> Vec<String> {
+    // Since 2022 an unqualified ARN does not cover versions or aliases, and `function:f*`
+    // would also match `f-other`: `*` grants the unqualified ARN and `f:*`.
+    match qualifier {
+        None => vec![function_arn.to_string()],
+        Some("*") => vec![function_arn.to_string(), format!("{function_arn}:*")],
+        Some(q) => vec![format!("{function_arn}:{q}")],
+    }
 }
 
 /// The partition of the role and its policies: that of the region the AWS clients talk to

@@ -314,29 +314,9 @@ pub fn evaluate(input: &EvalInput, req: &Request) -> Evaluation {
         };
     }
     let ctx = Context::new(req);
+    let mut matched = Matched::new(input, req, &ctx);
 
-    let mut identity = Matches::default();
-    for policy in &input.identity_policies {
-        let m = matching(policy, Kind::Identity, req, &ctx);
-        identity.allows.extend(m.allows);
-        identity.denies.extend(m.denies);
-    }
-    let mut resource = input
-        .resource_policy
-        .as_ref()
-        .map(|p| matching(p, Kind::Resource, req, &ctx));
-    let mut boundary = input
-        .boundary
-        .as_ref()
-        .map(|p| matching(p, Kind::Identity, req, &ctx));
-
-    let mut denies = std::mem::take(&mut identity.denies);
-    if let Some(m) = resource.as_mut() {
-        denies.append(&mut m.denies);
-    }
-    if let Some(m) = boundary.as_mut() {
-        denies.append(&mut m.denies);
-    }
+    let denies = matched.take_denies();
     if !denies.is_empty() {
         return Evaluation {
             decision: Decision::ExplicitDeny,
@@ -346,75 +326,151 @@ pub fn evaluate(input: &EvalInput, req: &Request) -> Evaluation {
         };
     }
 
-    let identity_label = match input.identity_policies.as_slice() {
-        [only] => only.label.clone(),
-        [] => "identity policies (none given)".to_owned(),
-        _ => "identity policies".to_owned(),
-    };
-    let identity_ok = !identity.allows.is_empty();
-    let boundary_ok = boundary.as_ref().map_or(true, |m| !m.allows.is_empty());
-    let boundary_allows = boundary.map(|m| m.allows).unwrap_or_default();
-    let mut missing = Vec::new();
-    let mut deciding = Vec::new();
-
-    let allowed = if input.resource_policy_is_trust {
-        // A role cannot be assumed without a trust policy that allows it, so a missing trust
-        // policy denies rather than falling back to identity policies.
-        let trust_allows = resource.map(|m| m.allows).unwrap_or_default();
-        let trust_ok = !trust_allows.is_empty();
-        // Without the caller's identity policies we can only speak for the trust side.
-        let caller_ok = input.identity_policies.is_empty() || identity_ok;
-        if !trust_ok {
-            missing.push(input.resource_policy.as_ref().map_or_else(
-                || "trust policy (none given)".to_owned(),
-                |p| p.label.clone(),
-            ));
-        }
-        if !caller_ok {
-            missing.push(identity_label);
-        }
-        if !boundary_ok {
-            missing.extend(input.boundary.as_ref().map(|b| b.label.clone()));
-        }
-        deciding.extend(trust_allows);
-        deciding.extend(identity.allows);
-        deciding.extend(boundary_allows);
-        trust_ok && caller_ok && boundary_ok
+    let granted = if input.resource_policy_is_trust {
+        trust_grant(input, matched)
     } else {
-        let resource_allows = resource.map(|m| m.allows).unwrap_or_default();
-        let via_identity = identity_ok && boundary_ok;
-        let via_resource = !resource_allows.is_empty();
-        if via_resource {
-            deciding.extend(resource_allows);
-        }
-        if via_identity {
-            deciding.extend(identity.allows);
-            deciding.extend(boundary_allows);
-        }
-        if !via_identity && !via_resource {
-            if !identity_ok {
-                missing.push(identity_label);
-            } else {
-                missing.extend(input.boundary.as_ref().map(|b| b.label.clone()));
-            }
-            missing.extend(input.resource_policy.as_ref().map(|p| p.label.clone()));
-        }
-        via_identity || via_resource
+        resource_grant(input, matched)
     };
-
-    if allowed {
-        Evaluation {
+    match granted {
+        Ok(deciding) => Evaluation {
             decision: Decision::Allow,
             deciding,
             missing_allow: Vec::new(),
             malformed: None,
-        }
-    } else {
-        Evaluation {
+        },
+        Err(missing) => Evaluation {
             decision: Decision::ImplicitDeny,
             deciding: Vec::new(),
             missing_allow: missing,
             malformed: None,
+        },
+    }
+}
+
+/// The statements of every policy in an [`EvalInput`] that match one request.
+struct Matched {
+    /// All identity policies together.
+    identity: Matches,
+    resource: Option<Matches>,
+    boundary: Option<Matches>,
+}
+
+impl Matched {
+    fn new(input: &EvalInput, req: &Request, ctx: &Context) -> Self {
+        let mut identity = Matches::default();
+        for policy in &input.identity_policies {
+            let m = matching(policy, Kind::Identity, req, ctx);
+            identity.allows.extend(m.allows);
+            identity.denies.extend(m.denies);
+        }
+        let resource = input
+            .resource_policy
+            .as_ref()
+            .map(|p| matching(p, Kind::Resource, req, ctx));
+        let boundary = input
+            .boundary
+            .as_ref()
+            .map(|p| matching(p, Kind::Identity, req, ctx));
+        Matched {
+            identity,
+            resource,
+            boundary,
         }
     }
+
+    /// Every matching Deny: the identity policies', then the resource policy's, then the
+    /// boundary's.
+    fn take_denies(&mut self) -> Vec<StatementRef> {
+        let mut denies = std::mem::take(&mut self.identity.denies);
+        if let Some(m) = self.resource.as_mut() {
+            denies.append(&mut m.denies);
+        }
+        if let Some(m) = self.boundary.as_mut() {
+            denies.append(&mut m.denies);
+        }
+        denies
+    }
+}
+
+/// What the Allow side decided when no Deny matched: `Ok` with the Allow statements that granted
+/// the request, or `Err` with the labels of the policies whose Allow was needed and missing.
+type Grant = Result<Vec<StatementRef>, Vec<String>>;
+
+/// The label of the identity side in a "missing Allow" list.
+fn identity_label(input: &EvalInput) -> String {
+    match input.identity_policies.as_slice() {
+        [only] => only.label.clone(),
+        [] => "identity policies (none given)".to_owned(),
+        _ => "identity policies".to_owned(),
+    }
+}
+
+/// The Allow side of `sts:AssumeRole…` on a role: the trust policy must allow, and so must the
+/// caller's identity policies and the boundary when given.
+fn trust_grant(input: &EvalInput, matched: Matched) -> Grant {
+    let identity_ok = !matched.identity.allows.is_empty();
+    let boundary_ok = matched
+        .boundary
+        .as_ref()
+        .map_or(true, |m| !m.allows.is_empty());
+    let boundary_allows = matched.boundary.map(|m| m.allows).unwrap_or_default();
+    // A role cannot be assumed without a trust policy that allows it, so a missing trust
+    // policy denies rather than falling back to identity policies.
+    let trust_allows = matched.resource.map(|m| m.allows).unwrap_or_default();
+    let trust_ok = !trust_allows.is_empty();
+    // Without the caller's identity policies we can only speak for the trust side.
+    let caller_ok = input.identity_policies.is_empty() || identity_ok;
+    if trust_ok && caller_ok && boundary_ok {
+        let mut deciding = trust_allows;
+        deciding.extend(matched.identity.allows);
+        deciding.extend(boundary_allows);
+        return Ok(deciding);
+    }
+    let mut missing = Vec::new();
+    if !trust_ok {
+        missing.push(input.resource_policy.as_ref().map_or_else(
+            || "trust policy (none given)".to_owned(),
+            |p| p.label.clone(),
+        ));
+    }
+    if !caller_ok {
+        missing.push(identity_label(input));
+    }
+    if !boundary_ok {
+        missing.extend(input.boundary.as_ref().map(|b| b.label.clone()));
+    }
+    Err(missing)
+}
+
+/// The Allow side of an ordinary resource policy (same-account semantics): an Allow from the
+/// identity policies (within the boundary) or from the resource policy suffices.
+fn resource_grant(input: &EvalInput, matched: Matched) -> Grant {
+    let identity_ok = !matched.identity.allows.is_empty();
+    let boundary_ok = matched
+        .boundary
+        .as_ref()
+        .map_or(true, |m| !m.allows.is_empty());
+    let boundary_allows = matched.boundary.map(|m| m.allows).unwrap_or_default();
+    let resource_allows = matched.resource.map(|m| m.allows).unwrap_or_default();
+    let via_identity = identity_ok && boundary_ok;
+    let via_resource = !resource_allows.is_empty();
+    if !via_identity && !via_resource {
+        let mut missing = Vec::new();
+        if !identity_ok {
+            missing.push(identity_label(input));
+        } else {
+            missing.extend(input.boundary.as_ref().map(|b| b.label.clone()));
+        }
+        missing.extend(input.resource_policy.as_ref().map(|p| p.label.clone()));
+        return Err(missing);
+    }
+    let mut deciding = Vec::new();
+    if via_resource {
+        deciding.extend(resource_allows);
+    }
+    if via_identity {
+        deciding.extend(matched.identity.allows);
+        deciding.extend(boundary_allows);
+    }
+    Ok(deciding)
 }

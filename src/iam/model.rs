@@ -358,90 +358,101 @@ impl Policy {
                 })
             }
         };
-        let Some(statement) = obj.get("Statement") else {
-            let reason = if obj.is_empty() {
-                "the document is an empty object (no \"Statement\" element)".to_owned()
-            } else {
-                let keys: Vec<String> = obj.keys().take(5).map(|k| quote(k)).collect();
-                format!(
-                    "the document has no \"Statement\" element (found {})",
-                    keys.join(", ")
-                )
-            };
-            return Err(PolicyError::NotAPolicy { reason });
-        };
-        if let Some(unknown) = obj.keys().find(|k| !POLICY_ELEMENTS.contains(&k.as_str())) {
-            return Err(invalid(
-                &Location::Document,
-                unknown,
-                "is not a policy element (expected \"Version\", \"Id\" and \"Statement\")"
-                    .to_owned(),
-            ));
-        }
+        let statement = statement_element(obj)?;
+        Ok(Policy {
+            version: parse_version(obj)?,
+            id: optional_string(&Location::Document, obj, "Id")?,
+            statements: parse_statements(statement)?,
+        })
+    }
+}
 
-        let version = match obj.get("Version") {
-            None => None,
-            Some(Value::String(s)) if s == "2012-10-17" => Some(PolicyVersion::V2012_10_17),
-            Some(Value::String(s)) if s == "2008-10-17" => Some(PolicyVersion::V2008_10_17),
-            Some(other) => {
-                return Err(invalid(
-                    &Location::Document,
-                    "Version",
-                    format!(
-                        "must be \"2012-10-17\" or \"2008-10-17\", found {}\n\
-                         (hint: the Version is the policy language version, not a date you choose)",
-                        show(other)
-                    ),
-                ))
-            }
+/// The document's `Statement` element, once the document has one and no element AWS refuses.
+fn statement_element(obj: &Map<String, Value>) -> Result<&Value, PolicyError> {
+    let Some(statement) = obj.get("Statement") else {
+        let reason = if obj.is_empty() {
+            "the document is an empty object (no \"Statement\" element)".to_owned()
+        } else {
+            let keys: Vec<String> = obj.keys().take(5).map(|k| quote(k)).collect();
+            format!(
+                "the document has no \"Statement\" element (found {})",
+                keys.join(", ")
+            )
         };
-        let id = match obj.get("Id") {
-            None => None,
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(other) => {
-                return Err(invalid(
-                    &Location::Document,
-                    "Id",
-                    format!("must be a string, found {}", kind(other)),
-                ))
-            }
-        };
+        return Err(PolicyError::NotAPolicy { reason });
+    };
+    if let Some(unknown) = obj.keys().find(|k| !POLICY_ELEMENTS.contains(&k.as_str())) {
+        return Err(invalid(
+            &Location::Document,
+            unknown,
+            "is not a policy element (expected \"Version\", \"Id\" and \"Statement\")".to_owned(),
+        ));
+    }
+    Ok(statement)
+}
 
-        let statements = match statement {
-            Value::Object(stmt) => vec![parse_statement(0, stmt)?],
-            Value::Array(items) => {
-                let mut statements = Vec::with_capacity(items.len());
-                for (index, item) in items.iter().enumerate() {
-                    match item {
-                        Value::Object(stmt) => statements.push(parse_statement(index, stmt)?),
-                        other => {
-                            return Err(invalid(
-                                &Location::Statement { index, sid: None },
-                                "Statement",
-                                format!("must be an object, found {}", kind(other)),
-                            ))
-                        }
+fn parse_version(obj: &Map<String, Value>) -> Result<Option<PolicyVersion>, PolicyError> {
+    match obj.get("Version") {
+        None => Ok(None),
+        Some(Value::String(s)) if s == "2012-10-17" => Ok(Some(PolicyVersion::V2012_10_17)),
+        Some(Value::String(s)) if s == "2008-10-17" => Ok(Some(PolicyVersion::V2008_10_17)),
+        Some(other) => Err(invalid(
+            &Location::Document,
+            "Version",
+            format!(
+                "must be \"2012-10-17\" or \"2008-10-17\", found {}\n\
+                 (hint: the Version is the policy language version, not a date you choose)",
+                show(other)
+            ),
+        )),
+    }
+}
+
+/// An optional string element (`Id`, `Sid`).
+fn optional_string(
+    at: &Location,
+    obj: &Map<String, Value>,
+    field: &str,
+) -> Result<Option<String>, PolicyError> {
+    match obj.get(field) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(invalid(
+            at,
+            field,
+            format!("must be a string, found {}", kind(other)),
+        )),
+    }
+}
+
+/// `Statement`: one statement object or an array of them.
+fn parse_statements(statement: &Value) -> Result<Vec<Statement>, PolicyError> {
+    match statement {
+        Value::Object(stmt) => Ok(vec![parse_statement(0, stmt)?]),
+        Value::Array(items) => {
+            let mut statements = Vec::with_capacity(items.len());
+            for (index, item) in items.iter().enumerate() {
+                match item {
+                    Value::Object(stmt) => statements.push(parse_statement(index, stmt)?),
+                    other => {
+                        return Err(invalid(
+                            &Location::Statement { index, sid: None },
+                            "Statement",
+                            format!("must be an object, found {}", kind(other)),
+                        ))
                     }
                 }
-                statements
             }
-            other => {
-                return Err(invalid(
-                    &Location::Document,
-                    "Statement",
-                    format!(
-                        "must be an object or an array of objects, found {}",
-                        kind(other)
-                    ),
-                ))
-            }
-        };
-
-        Ok(Policy {
-            version,
-            id,
-            statements,
-        })
+            Ok(statements)
+        }
+        other => Err(invalid(
+            &Location::Document,
+            "Statement",
+            format!(
+                "must be an object or an array of objects, found {}",
+                kind(other)
+            ),
+        )),
     }
 }
 
@@ -455,86 +466,28 @@ fn invalid(at: &Location, field: &str, problem: String) -> PolicyError {
 
 fn parse_statement(index: usize, obj: &Map<String, Value>) -> Result<Statement, PolicyError> {
     // The Sid first, so every later error can name it.
-    let sid = match obj.get("Sid") {
-        None => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(other) => {
-            return Err(invalid(
-                &Location::Statement { index, sid: None },
-                "Sid",
-                format!("must be a string, found {}", kind(other)),
-            ))
-        }
-    };
+    let sid = optional_string(&Location::Statement { index, sid: None }, obj, "Sid")?;
     let at = Location::Statement { index, sid };
+    check_statement_elements(&at, obj)?;
+    let effect = parse_effect(&at, obj)?;
 
-    if let Some(unknown) = obj
-        .keys()
-        .find(|k| !STATEMENT_ELEMENTS.contains(&k.as_str()))
-    {
-        let hint = STATEMENT_ELEMENTS
-            .iter()
-            .find(|known| known.eq_ignore_ascii_case(unknown))
-            .map(|known| format!("\n(hint: element names are case-sensitive: write \"{known}\")"))
-            .unwrap_or_default();
-        return Err(invalid(
-            &at,
-            unknown,
-            format!("is not a statement element{hint}"),
-        ));
-    }
-
-    let effect = match obj.get("Effect") {
-        Some(Value::String(s)) if s == "Allow" => Effect::Allow,
-        Some(Value::String(s)) if s == "Deny" => Effect::Deny,
-        Some(other) => {
-            return Err(invalid(
-                &at,
-                "Effect",
-                format!("must be \"Allow\" or \"Deny\", found {}", show(other)),
-            ))
-        }
-        None => {
-            return Err(invalid(
-                &at,
-                "Effect",
-                "is missing (every statement needs \"Effect\": \"Allow\" or \"Deny\")".to_owned(),
-            ))
-        }
-    };
-
-    let principal = match (obj.get("Principal"), obj.get("NotPrincipal")) {
-        (Some(_), Some(_)) => {
-            return Err(invalid(
-                &at,
-                "NotPrincipal",
-                "cannot appear together with \"Principal\" in one statement".to_owned(),
-            ))
-        }
-        (Some(v), None) => Some(PrincipalClause::Principal(parse_principals(
+    let principal = match plain_or_not(&at, obj, "Principal", "NotPrincipal")? {
+        Some(Element::Plain(v)) => Some(PrincipalClause::Principal(parse_principals(
             &at,
             "Principal",
             v,
         )?)),
-        (None, Some(v)) => Some(PrincipalClause::NotPrincipal(parse_principals(
+        Some(Element::Not(v)) => Some(PrincipalClause::NotPrincipal(parse_principals(
             &at,
             "NotPrincipal",
             v,
         )?)),
-        (None, None) => None,
+        None => None,
     };
-
-    let action = match (obj.get("Action"), obj.get("NotAction")) {
-        (Some(_), Some(_)) => {
-            return Err(invalid(
-                &at,
-                "NotAction",
-                "cannot appear together with \"Action\" in one statement".to_owned(),
-            ))
-        }
-        (Some(v), None) => ActionClause::Action(parse_actions(&at, "Action", v)?),
-        (None, Some(v)) => ActionClause::NotAction(parse_actions(&at, "NotAction", v)?),
-        (None, None) => {
+    let action = match plain_or_not(&at, obj, "Action", "NotAction")? {
+        Some(Element::Plain(v)) => ActionClause::Action(parse_actions(&at, "Action", v)?),
+        Some(Element::Not(v)) => ActionClause::NotAction(parse_actions(&at, "NotAction", v)?),
+        None => {
             return Err(invalid(
                 &at,
                 "Action",
@@ -542,24 +495,15 @@ fn parse_statement(index: usize, obj: &Map<String, Value>) -> Result<Statement, 
             ))
         }
     };
-
-    let resource = match (obj.get("Resource"), obj.get("NotResource")) {
-        (Some(_), Some(_)) => {
-            return Err(invalid(
-                &at,
-                "NotResource",
-                "cannot appear together with \"Resource\" in one statement".to_owned(),
-            ))
-        }
-        (Some(v), None) => Some(ResourceClause::Resource(string_list(&at, "Resource", v)?)),
-        (None, Some(v)) => Some(ResourceClause::NotResource(string_list(
+    let resource = match plain_or_not(&at, obj, "Resource", "NotResource")? {
+        Some(Element::Plain(v)) => Some(ResourceClause::Resource(string_list(&at, "Resource", v)?)),
+        Some(Element::Not(v)) => Some(ResourceClause::NotResource(string_list(
             &at,
             "NotResource",
             v,
         )?)),
-        (None, None) => None,
+        None => None,
     };
-
     let conditions = match obj.get("Condition") {
         None => Vec::new(),
         Some(v) => parse_conditions(&at, v)?,
@@ -573,6 +517,69 @@ fn parse_statement(index: usize, obj: &Map<String, Value>) -> Result<Statement, 
         resource,
         conditions,
     })
+}
+
+/// Refuses an element AWS does not know, with a hint when only its case is wrong.
+fn check_statement_elements(at: &Location, obj: &Map<String, Value>) -> Result<(), PolicyError> {
+    let Some(unknown) = obj
+        .keys()
+        .find(|k| !STATEMENT_ELEMENTS.contains(&k.as_str()))
+    else {
+        return Ok(());
+    };
+    let hint = STATEMENT_ELEMENTS
+        .iter()
+        .find(|known| known.eq_ignore_ascii_case(unknown))
+        .map(|known| format!("\n(hint: element names are case-sensitive: write \"{known}\")"))
+        .unwrap_or_default();
+    Err(invalid(
+        at,
+        unknown,
+        format!("is not a statement element{hint}"),
+    ))
+}
+
+fn parse_effect(at: &Location, obj: &Map<String, Value>) -> Result<Effect, PolicyError> {
+    match obj.get("Effect") {
+        Some(Value::String(s)) if s == "Allow" => Ok(Effect::Allow),
+        Some(Value::String(s)) if s == "Deny" => Ok(Effect::Deny),
+        Some(other) => Err(invalid(
+            at,
+            "Effect",
+            format!("must be \"Allow\" or \"Deny\", found {}", show(other)),
+        )),
+        None => Err(invalid(
+            at,
+            "Effect",
+            "is missing (every statement needs \"Effect\": \"Allow\" or \"Deny\")".to_owned(),
+        )),
+    }
+}
+
+/// Which element of a pair like `Action` / `NotAction` a statement has.
+enum Element<'a> {
+    Plain(&'a Value),
+    Not(&'a Value),
+}
+
+/// The element of the pair `plain` / `not` that the statement has, if any; having both is an
+/// error (AWS refuses such a statement).
+fn plain_or_not<'a>(
+    at: &Location,
+    obj: &'a Map<String, Value>,
+    plain: &str,
+    not: &str,
+) -> Result<Option<Element<'a>>, PolicyError> {
+    match (obj.get(plain), obj.get(not)) {
+        (Some(_), Some(_)) => Err(invalid(
+            at,
+            not,
+            format!("cannot appear together with \"{plain}\" in one statement"),
+        )),
+        (Some(v), None) => Ok(Some(Element::Plain(v))),
+        (None, Some(v)) => Ok(Some(Element::Not(v))),
+        (None, None) => Ok(None),
+    }
 }
 
 fn at_sid(at: &Location) -> Option<String> {

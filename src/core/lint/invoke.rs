@@ -2,9 +2,14 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::*;
+
+/// The hint of the findings about a missing or too wide Action.
+const ONLY_INVOKE: &str = "use exactly \"Action\": \"lambda:InvokeFunction\"";
+/// The hint of the findings about a missing or too wide Resource.
+const ONLY_ALLOWED: &str = "use \"Resource\": \"{{function_arns}}\" (the ARNs from [[targets]])";
 
 /// The invoke invariant over every policy that grants the role anything: each Allow statement
 /// allows only `lambda:InvokeFunction`, on `allowed_arns` only. An upper bound only: whether
@@ -43,7 +48,7 @@ pub fn invoke_grant_findings(docs: &[Value], allowed_arns: &[String]) -> Vec<Fin
                     "no Allow statement grants lambda:InvokeFunction on {arn}: Genesys Cloud \
                      cannot invoke it"
                 ),
-                Some("use \"Resource\": \"{{function_arns}}\" (the ARNs from [[targets]])".into()),
+                Some(ONLY_ALLOWED.into()),
             ));
         }
     }
@@ -58,9 +63,6 @@ fn invoke_analysis(
     let mut findings = Vec::new();
     let allowed: BTreeSet<&str> = allowed_arns.iter().map(String::as_str).collect();
     let mut granted: BTreeSet<&str> = BTreeSet::new();
-    let only_invoke = "use exactly \"Action\": \"lambda:InvokeFunction\"".to_string();
-    let only_allowed =
-        "use \"Resource\": \"{{function_arns}}\" (the ARNs from [[targets]])".to_string();
     for (policy, doc) in docs {
         size_finding(doc, policy, MANAGED_POLICY_MAX_CHARS, &mut findings);
         for (label, st) in statements(doc, policy, &mut findings) {
@@ -74,113 +76,128 @@ fn invoke_analysis(
                     Some("remove Principal".into()),
                 ));
             }
-            if st.contains_key("NotAction") {
-                findings.push(Finding::error(
-                    "invoke-not-action",
-                    format!(
-                        "{label}: NotAction with Allow allows every other action of every service"
-                    ),
-                    Some(only_invoke.clone()),
-                ));
-            }
-            let mut invokes = false;
-            match st.get("Action").map(|v| (v, strings(v))) {
-                None => {
-                    if !st.contains_key("NotAction") {
-                        findings.push(Finding::error(
-                            "invoke-missing-action",
-                            format!("{label}: an Allow statement without Action (AWS refuses it)"),
-                            Some(only_invoke.clone()),
-                        ));
-                    }
-                }
-                Some((v, None)) => findings.push(Finding::error(
-                    "policy-malformed",
-                    format!(
-                        "{label}: Action {} is not a string or a list of strings",
-                        short_json(v)
-                    ),
-                    None,
-                )),
-                Some((_, Some(actions))) => {
-                    for a in actions {
-                        if a.eq_ignore_ascii_case("lambda:InvokeFunction") {
-                            invokes = true;
-                        } else if has_wildcard(a) {
-                            invokes |= wildcard_match(a, "lambda:InvokeFunction", true);
-                            findings.push(Finding::error(
-                                "invoke-wildcard-action",
-                                format!(
-                                    "{label}: Action {} allows more than lambda:InvokeFunction",
-                                    show(a)
-                                ),
-                                Some(only_invoke.clone()),
-                            ));
-                        } else {
-                            findings.push(Finding::error(
-                                "invoke-extra-action",
-                                format!("{label}: also allows {}; Genesys Cloud needs only lambda:InvokeFunction", show(a)),
-                                Some(format!("remove {}", show(a))),
-                            ));
-                        }
-                    }
-                }
-            }
-            if st.contains_key("NotResource") {
-                findings.push(Finding::error(
-                    "invoke-not-resource",
-                    format!("{label}: NotResource with Allow grants every other resource"),
-                    Some(only_allowed.clone()),
-                ));
-            }
-            match st.get("Resource").map(|v| (v, strings(v))) {
-                None => {
-                    if !st.contains_key("NotResource") {
-                        findings.push(Finding::error(
-                            "invoke-missing-resource",
-                            format!(
-                                "{label}: an Allow statement without Resource (AWS refuses it)"
-                            ),
-                            Some(only_allowed.clone()),
-                        ));
-                    }
-                }
-                Some((v, None)) => findings.push(Finding::error(
-                    "policy-malformed",
-                    format!(
-                        "{label}: Resource {} is not a string or a list of strings",
-                        short_json(v)
-                    ),
-                    None,
-                )),
-                Some((_, Some(resources))) => {
-                    for r in resources {
-                        // Resource ARNs match case-sensitively: only exact entries count.
-                        if let Some(arn) = allowed.get(r) {
-                            if invokes {
-                                granted.insert(arn);
-                            }
-                        } else if has_wildcard(r) {
-                            findings.push(Finding::error(
-                                "invoke-wildcard-resource",
-                                format!(
-                                    "{label}: Resource {} covers functions that are not targets",
-                                    show(r)
-                                ),
-                                Some(only_allowed.clone()),
-                            ));
-                        } else {
-                            findings.push(Finding::error(
-                                "invoke-extra-resource",
-                                format!("{label}: also grants {}, which is not a target", show(r)),
-                                Some("remove it, or add it to [[targets]]".to_string()),
-                            ));
-                        }
-                    }
-                }
+            let invokes = invoke_action(&label, st, &mut findings);
+            let listed = invoke_resource(&label, st, &allowed, &mut findings);
+            if invokes {
+                granted.extend(listed);
             }
         }
     }
     let granted = granted.into_iter().map(str::to_string).collect();
     (findings, granted)
+}
+
+/// Checks Action/NotAction; returns whether the statement allows lambda:InvokeFunction.
+fn invoke_action(label: &str, st: &Map<String, Value>, findings: &mut Vec<Finding>) -> bool {
+    if st.contains_key("NotAction") {
+        findings.push(Finding::error(
+            "invoke-not-action",
+            format!("{label}: NotAction with Allow allows every other action of every service"),
+            Some(ONLY_INVOKE.into()),
+        ));
+    }
+    let mut invokes = false;
+    match st.get("Action").map(|v| (v, strings(v))) {
+        None => {
+            if !st.contains_key("NotAction") {
+                findings.push(Finding::error(
+                    "invoke-missing-action",
+                    format!("{label}: an Allow statement without Action (AWS refuses it)"),
+                    Some(ONLY_INVOKE.into()),
+                ));
+            }
+        }
+        Some((v, None)) => findings.push(Finding::error(
+            "policy-malformed",
+            format!(
+                "{label}: Action {} is not a string or a list of strings",
+                short_json(v)
+            ),
+            None,
+        )),
+        Some((_, Some(actions))) => {
+            for a in actions {
+                if a.eq_ignore_ascii_case("lambda:InvokeFunction") {
+                    invokes = true;
+                } else if has_wildcard(a) {
+                    invokes |= wildcard_match(a, "lambda:InvokeFunction", true);
+                    findings.push(Finding::error(
+                        "invoke-wildcard-action",
+                        format!(
+                            "{label}: Action {} allows more than lambda:InvokeFunction",
+                            show(a)
+                        ),
+                        Some(ONLY_INVOKE.into()),
+                    ));
+                } else {
+                    findings.push(Finding::error(
+                        "invoke-extra-action",
+                        format!("{label}: also allows {}; Genesys Cloud needs only lambda:InvokeFunction", show(a)),
+                        Some(format!("remove {}", show(a))),
+                    ));
+                }
+            }
+        }
+    }
+    invokes
+}
+
+/// Checks Resource/NotResource; returns the allowed ARNs the statement lists.
+fn invoke_resource<'a>(
+    label: &str,
+    st: &Map<String, Value>,
+    allowed: &BTreeSet<&'a str>,
+    findings: &mut Vec<Finding>,
+) -> Vec<&'a str> {
+    if st.contains_key("NotResource") {
+        findings.push(Finding::error(
+            "invoke-not-resource",
+            format!("{label}: NotResource with Allow grants every other resource"),
+            Some(ONLY_ALLOWED.into()),
+        ));
+    }
+    let mut listed = Vec::new();
+    match st.get("Resource").map(|v| (v, strings(v))) {
+        None => {
+            if !st.contains_key("NotResource") {
+                findings.push(Finding::error(
+                    "invoke-missing-resource",
+                    format!("{label}: an Allow statement without Resource (AWS refuses it)"),
+                    Some(ONLY_ALLOWED.into()),
+                ));
+            }
+        }
+        Some((v, None)) => findings.push(Finding::error(
+            "policy-malformed",
+            format!(
+                "{label}: Resource {} is not a string or a list of strings",
+                short_json(v)
+            ),
+            None,
+        )),
+        Some((_, Some(resources))) => {
+            for r in resources {
+                // Resource ARNs match case-sensitively: only exact entries count.
+                if let Some(arn) = allowed.get(r) {
+                    listed.push(*arn);
+                } else if has_wildcard(r) {
+                    findings.push(Finding::error(
+                        "invoke-wildcard-resource",
+                        format!(
+                            "{label}: Resource {} covers functions that are not targets",
+                            show(r)
+                        ),
+                        Some(ONLY_ALLOWED.into()),
+                    ));
+                } else {
+                    findings.push(Finding::error(
+                        "invoke-extra-resource",
+                        format!("{label}: also grants {}, which is not a target", show(r)),
+                        Some("remove it, or add it to [[targets]]".to_string()),
+                    ));
+                }
+            }
+        }
+    }
+    listed
 }

@@ -84,14 +84,6 @@ fn trust_principal(
             Some(format!("use Principal and {only_partner}")),
         ));
     }
-    let wildcard = |what: String| {
-        Finding::error(
-            "trust-wildcard-principal",
-            format!("{label}: {what} lets any AWS account assume the role"),
-            Some(only_partner.clone()),
-        )
-    };
-    let mut partner = false;
     match st.get("Principal") {
         None => {
             if !st.contains_key("NotPrincipal") {
@@ -103,52 +95,97 @@ fn trust_principal(
                     )),
                 ));
             }
+            false
         }
-        Some(Value::String(s)) if s == "*" => findings.push(wildcard("Principal \"*\"".into())),
+        Some(Value::String(s)) if s == "*" => {
+            findings.push(wildcard_principal(label, "Principal \"*\"", &only_partner));
+            false
+        }
         Some(Value::Object(map)) => {
-            for (kind, value) in map {
-                let Some(values) = strings(value) else {
-                    findings.push(Finding::error(
-                        "policy-malformed",
-                        format!("{label}: Principal.{kind} is not a string or a list of strings"),
-                        None,
-                    ));
-                    continue;
+            let partner = TrustedPartner {
+                principal: partner_principal,
+                account: partner_account,
+                only_partner: &only_partner,
+            };
+            listed_principals(label, map, &partner, findings)
+        }
+        Some(other) => {
+            findings.push(Finding::error(
+                "policy-malformed",
+                format!(
+                    "{label}: Principal {} is neither \"*\" nor an object",
+                    short_json(other)
+                ),
+                None,
+            ));
+            false
+        }
+    }
+}
+
+/// Who the trust policy is meant for, as [`listed_principals`] needs it.
+struct TrustedPartner<'a> {
+    principal: &'a str,
+    /// The bare account ID of `principal`, which AWS treats the same.
+    account: &'a str,
+    /// The hint of a finding about another principal.
+    only_partner: &'a str,
+}
+
+/// Checks a Principal object (`{"AWS": …, "Service": …}`); returns whether the partner is
+/// among its principals.
+fn listed_principals(
+    label: &str,
+    map: &Map<String, Value>,
+    partner: &TrustedPartner,
+    findings: &mut Vec<Finding>,
+) -> bool {
+    let mut listed = false;
+    for (kind, value) in map {
+        let Some(values) = strings(value) else {
+            findings.push(Finding::error(
+                "policy-malformed",
+                format!("{label}: Principal.{kind} is not a string or a list of strings"),
+                None,
+            ));
+            continue;
+        };
+        for p in values {
+            if kind == "AWS" && (p == partner.principal || p == partner.account) {
+                listed = true;
+            } else if has_wildcard(p) {
+                findings.push(wildcard_principal(
+                    label,
+                    &format!("Principal {{{}: {}}}", show(kind), show(p)),
+                    partner.only_partner,
+                ));
+            } else {
+                let who = if kind == "AWS" {
+                    show(p)
+                } else {
+                    format!("{kind} principal {}", show(p))
                 };
-                for p in values {
-                    if kind == "AWS" && (p == partner_principal || p == partner_account) {
-                        partner = true;
-                    } else if has_wildcard(p) {
-                        findings.push(wildcard(format!(
-                            "Principal {{{}: {}}}",
-                            show(kind),
-                            show(p)
-                        )));
-                    } else {
-                        let who = if kind == "AWS" {
-                            show(p)
-                        } else {
-                            format!("{kind} principal {}", show(p))
-                        };
-                        findings.push(Finding::error(
-                            "trust-extra-principal",
-                            format!("{label}: also trusts {who}, which is not the partner {partner_principal}"),
-                            Some(format!("remove it and {only_partner}")),
-                        ));
-                    }
-                }
+                findings.push(Finding::error(
+                    "trust-extra-principal",
+                    format!(
+                        "{label}: also trusts {who}, which is not the partner {}",
+                        partner.principal
+                    ),
+                    Some(format!("remove it and {}", partner.only_partner)),
+                ));
             }
         }
-        Some(other) => findings.push(Finding::error(
-            "policy-malformed",
-            format!(
-                "{label}: Principal {} is neither \"*\" nor an object",
-                short_json(other)
-            ),
-            None,
-        )),
     }
-    partner
+    listed
+}
+
+/// A principal (`what`) that lets any AWS account in.
+fn wildcard_principal(label: &str, what: &str, only_partner: &str) -> Finding {
+    Finding::error(
+        "trust-wildcard-principal",
+        format!("{label}: {what} lets any AWS account assume the role"),
+        Some(only_partner.to_string()),
+    )
 }
 
 /// Checks Action/NotAction; returns whether the statement allows sts:AssumeRole.
@@ -222,13 +259,30 @@ fn trust_condition(
     external_id: &str,
     findings: &mut Vec<Finding>,
 ) {
+    let on_external_id = external_id_conditions(st);
+    let exact = |vals: &Option<Vec<&str>>| vals.as_deref() == Some(&[external_id][..]);
+    if on_external_id
+        .iter()
+        .any(|(op, vals)| *op == "StringEquals" && exact(vals))
+    {
+        return;
+    }
+    let (code, message) = nearest_miss(&on_external_id, external_id);
     let required = format!(
         "require \"Condition\": {{\"StringEquals\": {{\"sts:ExternalId\": {}}}}}",
         show(external_id)
     );
-    // Every condition on sts:ExternalId: (operator, values). Condition keys are
-    // case-insensitive; operators are matched exactly.
-    let mut on_external_id: Vec<(&str, Option<Vec<&str>>)> = Vec::new();
+    findings.push(Finding::error(
+        code,
+        format!("{label}: {message}"),
+        Some(required),
+    ));
+}
+
+/// Every condition on sts:ExternalId: (operator, values). Condition keys are
+/// case-insensitive; operators are matched exactly.
+fn external_id_conditions(st: &Map<String, Value>) -> Vec<(&str, Option<Vec<&str>>)> {
+    let mut on_external_id = Vec::new();
     if let Some(Value::Object(ops)) = st.get("Condition") {
         for (op, block) in ops {
             if let Value::Object(keys) = block {
@@ -240,57 +294,64 @@ fn trust_condition(
             }
         }
     }
-    let exact = |vals: &Option<Vec<&str>>| vals.as_deref() == Some(&[external_id][..]);
-    if on_external_id
-        .iter()
-        .any(|(op, vals)| *op == "StringEquals" && exact(vals))
-    {
-        return;
-    }
-    let finding = |code: &'static str, message: String| {
-        Finding::error(code, format!("{label}: {message}"), Some(required.clone()))
-    };
+    on_external_id
+}
+
+/// The finding (code, message) for conditions on sts:ExternalId that do not require exactly
+/// the external ID.
+fn nearest_miss(
+    on_external_id: &[(&str, Option<Vec<&str>>)],
+    external_id: &str,
+) -> (&'static str, String) {
     if on_external_id.is_empty() {
-        findings.push(finding(
+        return (
             "trust-missing-external-id",
             "no StringEquals condition on sts:ExternalId, so anyone the principal covers (any \
              Genesys Cloud organization) can assume the role"
                 .into(),
-        ));
-        return;
+        );
     }
     // Nearest miss first: the right operator with the wrong values, then weaker operators.
     let string_equals = on_external_id.iter().find(|(op, _)| *op == "StringEquals");
     if let Some((_, vals)) = string_equals {
-        let vals = vals.clone().unwrap_or_default();
-        if vals.contains(&external_id) {
-            let others: Vec<String> = vals
-                .iter()
-                .filter(|v| **v != external_id)
-                .map(|v| show(v))
-                .collect();
-            findings.push(finding(
-                "trust-extra-external-id",
-                format!(
-                    "sts:ExternalId also accepts {}: those organizations can assume the role too",
-                    others.join(", ")
-                ),
-            ));
-        } else {
-            let shown: Vec<String> = vals.iter().map(|v| show(v)).collect();
-            findings.push(finding(
-                "trust-wrong-external-id",
-                format!(
-                    "sts:ExternalId must be {} but the condition accepts [{}]",
-                    show(external_id),
-                    shown.join(", ")
-                ),
-            ));
-        }
-        return;
+        return wrong_external_ids(vals.as_deref().unwrap_or_default(), external_id);
     }
     let (op, _) = on_external_id[0];
-    let (code, why) = if op.starts_with("ForAnyValue:") || op.starts_with("ForAllValues:") {
+    let (code, why) = weak_operator(op);
+    (code, format!("{} on sts:ExternalId {why}", show(op)))
+}
+
+/// `StringEquals` on sts:ExternalId with other values than exactly the external ID.
+fn wrong_external_ids(vals: &[&str], external_id: &str) -> (&'static str, String) {
+    if vals.contains(&external_id) {
+        let others: Vec<String> = vals
+            .iter()
+            .filter(|v| **v != external_id)
+            .map(|v| show(v))
+            .collect();
+        (
+            "trust-extra-external-id",
+            format!(
+                "sts:ExternalId also accepts {}: those organizations can assume the role too",
+                others.join(", ")
+            ),
+        )
+    } else {
+        let shown: Vec<String> = vals.iter().map(|v| show(v)).collect();
+        (
+            "trust-wrong-external-id",
+            format!(
+                "sts:ExternalId must be {} but the condition accepts [{}]",
+                show(external_id),
+                shown.join(", ")
+            ),
+        )
+    }
+}
+
+/// Why an operator other than `StringEquals` on sts:ExternalId is too weak: (code, reason).
+fn weak_operator(op: &str) -> (&'static str, &'static str) {
+    if op.starts_with("ForAnyValue:") || op.starts_with("ForAllValues:") {
         (
             "trust-external-id-set-operator",
             "is for multi-valued keys; sts:ExternalId is single-valued, and ForAllValues is true \
@@ -311,9 +372,5 @@ fn trust_condition(
             "trust-external-id-operator",
             "does not require exactly the external ID",
         )
-    };
-    findings.push(finding(
-        code,
-        format!("{} on sts:ExternalId {why}", show(op)),
-    ));
+    }
 }
