@@ -174,7 +174,7 @@ fn the_schemas_reject_undocumented_fields_and_unknown_values() {
     let v = validators();
     let valid = |schema: &str, doc: &Value| v[schema].is_valid(doc);
     let change = json!({"resource": "role R", "action": "create", "detail": "d"});
-    let plan = json!({"in_sync": false, "changes": [change]});
+    let plan = json!({"schema_version": 1, "in_sync": false, "changes": [change]});
     assert!(valid("plan.schema.json", &plan));
     let mut extra = plan.clone();
     extra["surprise"] = json!(1);
@@ -192,7 +192,10 @@ fn the_schemas_reject_undocumented_fields_and_unknown_values() {
     bad["changes"][0]["action"] = json!("replace");
     assert!(!valid("plan.schema.json", &bad), "unknown action");
     assert!(
-        !valid("plan.schema.json", &json!({"changes": []})),
+        !valid(
+            "plan.schema.json",
+            &json!({"schema_version": 1, "changes": []})
+        ),
         "in_sync missing"
     );
     let mut bad = plan.clone();
@@ -201,11 +204,11 @@ fn the_schemas_reject_undocumented_fields_and_unknown_values() {
     assert!(valid("destroy.schema.json", &plan));
     assert!(valid(
         "destroy.schema.json",
-        &json!({"destroyed": true, "writes": 0, "changes": []})
+        &json!({"schema_version": 1, "destroyed": true, "writes": 0, "changes": []})
     ));
     assert!(!valid(
         "destroy.schema.json",
-        &json!({"destroyed": true, "writes": 0, "changes": [], "in_sync": true})
+        &json!({"schema_version": 1, "destroyed": true, "writes": 0, "changes": [], "in_sync": true})
     ));
     let property = json!({"property": "invoke-only-targets", "verdict": "proved",
         "counterexample": null, "statements": [], "reason": "r"});

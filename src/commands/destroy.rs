@@ -25,12 +25,14 @@ pub async fn run(g: &Global, yes: bool, force: bool, styles: Styles) -> Result<S
     }
     let set = ChangeSet::retire(aws, genesys);
     if set.in_sync() {
-        match g.format {
-            Format::Human => println!("{} nothing to delete.", styles.green("✓")),
-            _ => println!(
-                "{}",
-                report::to_json(&DestroyResult::new(&set, Writes::default()))
-            ),
+        // Without --yes the answer is a plan (in sync); with it, a destroy that wrote nothing.
+        match (g.format, yes) {
+            (Format::Human, _) => println!("{} nothing to delete.", styles.green("✓")),
+            (_, false) => println!("{}", report::to_json(&PlanResult::new(&set))),
+            (_, true) => {
+                let result = DestroyResult::new(&set, Writes::default());
+                println!("{}", report::to_json(&result))
+            }
         }
         return Ok(Status::Ok);
     }

@@ -53,6 +53,12 @@ pub fn run(cli: &Cli) -> Result<Status> {
     if !matches!(cli.command, Command::Check { .. } | Command::Audit(_)) {
         simple_format(g)?;
     }
+    if matches!(
+        cli.command,
+        Command::Completions { .. } | Command::Man { .. }
+    ) {
+        text_only(g)?;
+    }
     let styles = Styles {
         color: use_color(g.color, std::io::stdout().is_terminal()),
     };
@@ -146,6 +152,18 @@ fn simple_format(g: &Global) -> Result<()> {
             ),
             "use --format human or --format json",
         )),
+    }
+}
+
+/// Completions and man pages are text for a shell or `man`: refused under `--format json`
+/// rather than printed where JSON is expected.
+fn text_only(g: &Global) -> Result<()> {
+    match g.format {
+        Format::Json => Err(Error::usage(
+            "--format json does not apply: completions and man pages are text",
+            "drop --format json",
+        )),
+        _ => Ok(()),
     }
 }
 
