@@ -131,7 +131,7 @@ fn every_schema_is_valid_and_every_json_command_has_one() {
             problems.push(format!("{name}: $id is not {ID_BASE}{name}"));
         }
         for key in ["title", "description"] {
-            if !doc[key].as_str().is_some_and(|s| !s.is_empty()) {
+            if doc[key].as_str().is_none_or(|s| s.is_empty()) {
                 problems.push(format!("{name}: no {key}"));
             }
         }

@@ -613,9 +613,10 @@ fn a_no_op_check_makes_genesys_reads_per_page_of_actions_not_per_action() {
         );
         assert_eq!(calls.len(), 5 + pages, "{n} targets: {calls:#?}");
         let mut expected = one.clone();
-        expected.extend(
-            std::iter::repeat("GET /api/v2/integrations/actions".to_string()).take(pages - 1),
-        );
+        expected.extend(std::iter::repeat_n(
+            "GET /api/v2/integrations/actions".to_string(),
+            pages - 1,
+        ));
         expected.sort();
         assert_eq!(calls, expected, "{n} targets: no read per action");
     }

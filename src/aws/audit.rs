@@ -217,7 +217,7 @@ pub async fn list_accounts(clients: &Clients, calls: &CallCount) -> Result<Vec<S
         out.extend(
             page.accounts()
                 .iter()
-                .filter(|a| a.status().map_or(true, |s| *s == AccountStatus::Active))
+                .filter(|a| a.status().is_none_or(|s| *s == AccountStatus::Active))
                 .filter_map(|a| a.id().map(str::to_owned)),
         );
         match page.next_token() {

@@ -49,7 +49,7 @@ impl ChangeSet {
 
     /// Nothing to write on either side.
     pub fn in_sync(&self) -> bool {
-        self.aws.is_empty() && self.genesys.as_ref().map_or(true, GenesysPlan::is_empty)
+        self.aws.is_empty() && self.genesys.as_ref().is_none_or(GenesysPlan::is_empty)
     }
 
     /// `plan`'s verdict: in sync (exit 0) or changes pending (exit 2).

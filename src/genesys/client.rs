@@ -424,7 +424,7 @@ impl Client {
     fn note_window(&self, w: Option<RateWindow>) {
         if let (Some(pause), Ok(mut p)) = (w.and_then(|w| w.pause()), self.paused_until.lock()) {
             let until = Instant::now() + pause;
-            if p.map_or(true, |old| old < until) {
+            if p.is_none_or(|old| old < until) {
                 *p = Some(until);
             }
         }

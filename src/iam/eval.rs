@@ -412,7 +412,7 @@ fn trust_grant(input: &EvalInput, matched: Matched) -> Grant {
     let boundary_ok = matched
         .boundary
         .as_ref()
-        .map_or(true, |m| !m.allows.is_empty());
+        .is_none_or(|m| !m.allows.is_empty());
     let boundary_allows = matched.boundary.map(|m| m.allows).unwrap_or_default();
     // A role cannot be assumed without a trust policy that allows it, so a missing trust
     // policy denies rather than falling back to identity policies.
@@ -449,7 +449,7 @@ fn resource_grant(input: &EvalInput, matched: Matched) -> Grant {
     let boundary_ok = matched
         .boundary
         .as_ref()
-        .map_or(true, |m| !m.allows.is_empty());
+        .is_none_or(|m| !m.allows.is_empty());
     let boundary_allows = matched.boundary.map(|m| m.allows).unwrap_or_default();
     let resource_allows = matched.resource.map(|m| m.allows).unwrap_or_default();
     let via_identity = identity_ok && boundary_ok;

@@ -258,7 +258,7 @@ pub fn lookup_events(events: &[Event], body: &str, page: usize) -> Result<Value,
         .iter()
         .rev()
         .filter(|e| e.time >= start.floor() && e.time <= end.ceil())
-        .filter(|e| attr.as_ref().map_or(true, |(k, v)| e.matches(k, v)))
+        .filter(|e| attr.as_ref().is_none_or(|(k, v)| e.matches(k, v)))
         .collect();
     let size = max.min(page.max(1));
     let to = (from + size).min(matching.len());

@@ -283,7 +283,7 @@ fn request(c: &Counterexample) -> Request {
 
 fn wild_function(pattern: &str) -> bool {
     match split(pattern) {
-        Some(f) => f[5].strip_prefix("function:").map_or(true, |name| {
+        Some(f) => f[5].strip_prefix("function:").is_none_or(|name| {
             name.split(':')
                 .next()
                 .is_some_and(|n| n.contains(['*', '?']))

@@ -237,7 +237,7 @@ impl GenesysPlan {
             .filter_map(|op| match op {
                 GenesysOp::DeleteAction {
                     id, name, flows, ..
-                } if flows.as_ref().map_or(true, |f| !f.is_empty()) => Some(InUse {
+                } if flows.as_ref().is_none_or(|f| !f.is_empty()) => Some(InUse {
                     id: id.clone(),
                     name: name.clone(),
                     flows: flows.clone(),
@@ -517,7 +517,7 @@ fn plan_one(
     let differs = contract_differences(d, o);
     if !differs.is_empty() {
         let flows = observed.consumers.get(&o.id).cloned();
-        let kept = flows.as_ref().map_or(true, |f| !f.is_empty());
+        let kept = flows.as_ref().is_none_or(|f| !f.is_empty());
         first.push(if kept {
             plan.superseded.push(o.id.clone());
             supersede(o, flows)

@@ -369,7 +369,7 @@ impl Run<'_> {
             if viable.is_empty() {
                 return None;
             }
-            if best.as_ref().map_or(true, |(_, v)| viable.len() < v.len()) {
+            if best.as_ref().is_none_or(|(_, v)| viable.len() < v.len()) {
                 best = Some((i, viable));
             }
         }
