@@ -9,14 +9,14 @@ use std::collections::BTreeMap;
 use lambda_trust::config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use lambda_trust::core::drift::{self, Finding, Severity};
 use lambda_trust::core::plan::{
-    changes, plan, plan_destroy, AttachmentOp, BoundaryOp, DestroyError, NewRole, Op, Plan,
-    PlanError, PlanOptions, PolicyOp, RoleOp, TagOp, VersionOp,
+    changes, plan, plan_destroy, AttachmentOp, BoundaryOp, DestroyError, Op, Plan, PlanError,
+    PlanOptions, PolicyOp, RoleOp, TagOp, VersionOp,
 };
 use lambda_trust::core::prepare::{self, PrepareError};
 use lambda_trust::core::render::Templates;
 use lambda_trust::core::shard::{ShardError, MAX_POLICY_CHARS};
 use lambda_trust::core::state::{
-    Desired, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,
+    Desired, DesiredRole, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,
 };
 use lambda_trust::core::verify::{self, Verification};
 use lambda_trust::iam::{minified_len, semantically_equal};
@@ -158,7 +158,7 @@ fn create_from_empty_account() {
     assert_eq!(
         ops(&d, &o),
         vec![
-            Op::Role(RoleOp::Create(NewRole {
+            Op::Role(RoleOp::Create(DesiredRole {
                 name: ROLE.into(),
                 path: "/".into(),
                 description: d.role.description.clone(),
@@ -1476,7 +1476,7 @@ fn model_refuses_invalid_calls() {
     }))
     .unwrap_err();
     assert!(e.contains("DeleteConflict"), "{e}");
-    let e = one(Op::Role(RoleOp::Create(NewRole {
+    let e = one(Op::Role(RoleOp::Create(DesiredRole {
         name: ROLE.into(),
         path: "/".into(),
         description: String::new(),

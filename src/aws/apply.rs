@@ -20,9 +20,8 @@ use crate::aws::lost_answer::*;
 
 use crate::aws::retry::{retry_until, Backoff};
 use crate::aws::{AwsError, Clients};
-use crate::core::plan::{
-    AttachmentOp, BoundaryOp, NewRole, Op, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
-};
+use crate::core::plan::{AttachmentOp, BoundaryOp, Op, Plan, PolicyOp, RoleOp, TagOp, VersionOp};
+use crate::core::state::DesiredRole;
 
 /// Why an apply stopped.
 #[derive(Debug, thiserror::Error)]
@@ -133,8 +132,8 @@ async fn delete_inline_policy(
 }
 
 /// CreateRole, with the role's trust policy, tags and settings in one call.
-async fn create_role(iam: &aws_sdk_iam::Client, new: &NewRole) -> Result<(), AwsError> {
-    let NewRole {
+async fn create_role(iam: &aws_sdk_iam::Client, new: &DesiredRole) -> Result<(), AwsError> {
+    let DesiredRole {
         name,
         path,
         description,

@@ -6,9 +6,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::core::plan::{
-    AttachmentOp, BoundaryOp, NewRole, Op, PolicyOp, RoleOp, TagOp, VersionOp,
-};
+use crate::core::plan::{AttachmentOp, BoundaryOp, Op, PolicyOp, RoleOp, TagOp, VersionOp};
+use crate::core::state::DesiredRole;
 
 /// `create` / `update` / `delete`, as in the JSON output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -77,7 +76,7 @@ impl ChangeView {
 /// The role itself: create, trust policy, settings, delete.
 fn describe_role(op: &RoleOp) -> ChangeView {
     match op {
-        RoleOp::Create(NewRole {
+        RoleOp::Create(DesiredRole {
             name,
             path,
             max_session_duration,

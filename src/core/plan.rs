@@ -35,8 +35,9 @@ pub enum Op {
 /// The role itself.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RoleOp {
-    /// CreateRole, with the trust policy, settings and tags in one call.
-    Create(NewRole),
+    /// CreateRole, with the trust policy, settings and tags in one call: the role as the
+    /// config wants it.
+    Create(DesiredRole),
     /// UpdateAssumeRolePolicy.
     UpdateTrust {
         role: String,
@@ -53,18 +54,6 @@ pub enum RoleOp {
     },
     /// Destroy only: our role, after everything attached to it is gone.
     Delete { name: String, trust: Value },
-}
-
-/// A role to create: everything CreateRole takes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewRole {
-    pub name: String,
-    pub path: String,
-    pub description: String,
-    pub max_session_duration: i64,
-    pub permissions_boundary: Option<String>,
-    pub tags: BTreeMap<String, String>,
-    pub trust: Value,
 }
 
 /// The role's permissions boundary.
@@ -273,15 +262,7 @@ pub fn changes(
 }
 
 fn create_role(want: &DesiredRole) -> Op {
-    Op::Role(RoleOp::Create(NewRole {
-        name: want.name.clone(),
-        path: want.path.clone(),
-        description: want.description.clone(),
-        max_session_duration: want.max_session_duration,
-        permissions_boundary: want.permissions_boundary.clone(),
-        tags: want.tags.clone(),
-        trust: want.trust.clone(),
-    }))
+    Op::Role(RoleOp::Create(want.clone()))
 }
 
 /// A live role must carry our `managed-by` tag, and the config identity tag of this config,

@@ -18,10 +18,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::core::plan::{
-    AttachmentOp, BoundaryOp, NewRole, Op, PolicyOp, RoleOp, TagOp, VersionOp,
-};
+use crate::core::plan::{AttachmentOp, BoundaryOp, Op, PolicyOp, RoleOp, TagOp, VersionOp};
 use crate::core::state::Desired;
+use crate::core::state::DesiredRole;
 use crate::iam::arn::Arn;
 
 /// How far back `LookupEvents` can look (event history keeps 90 days).
@@ -346,7 +345,7 @@ pub fn trail_of(desired: &Desired, op: &Op) -> Trail {
         Op::Attachment(AttachmentOp::DeleteInline { role, .. }) => Trail::key(role, events::INLINE),
         Op::Boundary(BoundaryOp::Put { role, .. })
         | Op::Boundary(BoundaryOp::Delete { role, .. }) => Trail::key(role, events::BOUNDARY),
-        Op::Role(RoleOp::Create(NewRole { name, .. })) => Trail::key(name, events::ROLE_GONE),
+        Op::Role(RoleOp::Create(DesiredRole { name, .. })) => Trail::key(name, events::ROLE_GONE),
         Op::Policy(PolicyOp::Create { name, path, .. }) => {
             Trail::key(policy(name, path), events::POLICY_GONE)
         }

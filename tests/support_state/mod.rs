@@ -10,13 +10,13 @@ use std::collections::BTreeMap;
 
 use lambda_trust::config::{self, Config, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use lambda_trust::core::plan::{
-    AttachmentOp, BoundaryOp, NewRole, Op, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
-    MAX_POLICY_VERSIONS,
+    AttachmentOp, BoundaryOp, Op, Plan, PolicyOp, RoleOp, TagOp, VersionOp, MAX_POLICY_VERSIONS,
 };
 use lambda_trust::core::prepare;
 use lambda_trust::core::render::{RenderContext, Templates};
 use lambda_trust::core::state::{
-    Desired, ManagedPolicy, Observed, ObservedFunction, ObservedPolicy, ObservedRole, PolicyVersion,
+    Desired, DesiredRole, ManagedPolicy, Observed, ObservedFunction, ObservedPolicy, ObservedRole,
+    PolicyVersion,
 };
 use serde_json::{json, Value};
 
@@ -246,7 +246,7 @@ fn policy_mut<'a>(o: &'a mut Observed, arn: &str) -> Result<&'a mut ObservedPoli
 
 fn apply_op(o: &mut Observed, op: &Op, now: i64) -> Result<(), String> {
     match op {
-        Op::Role(RoleOp::Create(NewRole {
+        Op::Role(RoleOp::Create(DesiredRole {
             name,
             path,
             description,
