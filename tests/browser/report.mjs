@@ -20,7 +20,7 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
-const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+const page = await browser.newPage({ viewport: { width: 1280, height: bench ? 900 : 1500 } });
 const seen = { dialogs: [], console_errors: [], page_errors: [], requests: [] };
 page.on("dialog", (d) => { seen.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
 page.on("console", (m) => { if (m.type() === "error") seen.console_errors.push(m.text()); });
@@ -103,8 +103,14 @@ if (bench) {
     const count = await setFilters(f);
     out.filters.push({ filter: f, count, visible: await visible() });
   }
-  await setFilters({});
-  await page.evaluate(() => { const d = document.querySelector("details.role"); if (d) d.open = true; });
+  // The screenshot: the page as it opens, the first role's detail open.
+  await page.reload({ waitUntil: "load" });
+  await page.waitForSelector("html[data-ready='1']");
+  await page.evaluate(() => {
+    const d = document.querySelector("details.role");
+    if (d) d.open = true;
+    window.scrollTo(0, 0);
+  });
 }
 out.csp_violations = await page.evaluate(() => window.__csp);
 out.seen = seen;

@@ -220,7 +220,7 @@ fn accounts_table(out: &mut String, page: &Page) {
                 let worst = r.roles.iter().map(|r| rank(r.worst())).min().unwrap_or(3);
                 let _ = writeln!(
                     out,
-                    "<tr data-account=\"{id}\"><td>{id}</td><td>{name}</td>{}<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td></td></tr>",
+                    "<tr data-account=\"{id}\"><td>{id}</td><td class=\"wrap\">{name}</td>{}<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td></td></tr>",
                     severity_cell(worst),
                     r.summary.roles_scanned,
                     r.summary.roles_reported,
@@ -232,7 +232,7 @@ fn accounts_table(out: &mut String, page: &Page) {
             Err(error) => {
                 let _ = writeln!(
                     out,
-                    "<tr class=\"failed\" data-account=\"{id}\"><td>{id}</td><td>{name}</td><td class=\"sev sev-failed\">not audited</td><td class=\"num\">–</td><td class=\"num\">–</td><td class=\"num\">–</td><td class=\"num\">–</td><td class=\"num\">–</td><td>{}</td></tr>",
+                    "<tr class=\"failed\" data-account=\"{id}\"><td>{id}</td><td class=\"wrap\">{name}</td><td class=\"sev sev-failed\">not audited</td><td class=\"num\">–</td><td class=\"num\">–</td><td class=\"num\">–</td><td class=\"num\">–</td><td class=\"num\">–</td><td class=\"wrap\">{}</td></tr>",
                     esc(error)
                 );
             }

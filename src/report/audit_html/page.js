@@ -77,6 +77,7 @@
   [sev, code, account].forEach(function (el) { el.addEventListener("change", filter); });
   text.addEventListener("input", filter);
   form.hidden = false;
+  count.textContent = rows.length + " of " + rows.length + " roles shown";
 
   // A link to a role's detail opens it; printing opens them all.
   function openTarget() {

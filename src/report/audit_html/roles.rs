@@ -38,7 +38,7 @@ pub(super) fn table(out: &mut String, page: &Page, roles: &[Row]) {
         let codes = codes(r);
         let _ = writeln!(
             out,
-            "<tr data-sev=\"{}\" data-codes=\"{}\" data-account=\"{}\"><td>{}</td><td><a href=\"#r{i}\">{}</a></td><td>{}</td><td>{}</td><td class=\"num\" data-k=\"{n}\">{n}</td>{}<td>{}</td></tr>",
+            "<tr data-sev=\"{}\" data-codes=\"{}\" data-account=\"{}\"><td>{}</td><td class=\"wrap\"><a href=\"#r{i}\">{}</a></td><td>{}</td><td class=\"wrap\">{}</td><td class=\"num\" data-k=\"{n}\">{n}</td>{}<td>{}</td></tr>",
             rank_word(worst),
             codes.join(" "),
             esc(&account.account),
