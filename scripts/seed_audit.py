@@ -163,7 +163,7 @@ def seed_roles(account, n):
 # Text IAM and Organizations accept in these places (condition values, role descriptions,
 # account names) that is markup: a report must show it as text and run none of it.
 HOSTILE_ID = "<img src=x onerror=alert(1)>"
-HOSTILE_PATTERN = "</script><script>alert(2)</script>*"
+HOSTILE_PATTERN = "</noscript></script><script>alert(2)</script>*"
 HOSTILE_DESCRIPTION = "</script><script>alert(3)</script>"
 HOSTILE_ACCOUNT_NAME = "</script><script>alert(4)</script>"
 

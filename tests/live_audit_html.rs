@@ -21,7 +21,7 @@ use support::Injection;
 
 const ROLE: &str = "lambda-trust-audit";
 const HOSTILE_ID: &str = "<img src=x onerror=alert(1)>";
-const HOSTILE_PATTERN: &str = "</script><script>alert(2)</script>*";
+const HOSTILE_PATTERN: &str = "</noscript></script><script>alert(2)</script>*";
 const HOSTILE_ACCOUNT_NAME: &str = "</script><script>alert(4)</script>";
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 

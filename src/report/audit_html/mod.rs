@@ -108,6 +108,9 @@ fn render(page: &Page, meta: &HtmlMeta) -> String {
         accounts_table(&mut body, page);
     }
     roles::table(&mut body, page, &roles);
+    // The script sits before the details: with thousands of roles the table sorts and filters
+    // while the details are still being parsed.
+    let _ = writeln!(body, "<script>{JS}</script>");
     roles::details(&mut body, &roles);
     let _ = write!(
         body,
@@ -124,7 +127,7 @@ fn render(page: &Page, meta: &HtmlMeta) -> String {
 <meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
 <meta name=\"generator\" content=\"lambda-trust {}\">\n<title>lambda-trust audit: {}</title>\n\
-<style>{CSS}</style>\n</head>\n<body>\n{body}<script>{JS}</script>\n</body>\n</html>\n",
+<style>{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         esc(&meta.version),
         esc(&page.title),
     )

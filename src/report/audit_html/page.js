@@ -31,9 +31,12 @@
       return a[1] - b[1];
     });
     rows = decorated.map(function (d) { return d[2]; });
+    // Detached while the rows move: one style and layout pass instead of one per row.
+    table.removeChild(tbody);
     var frag = document.createDocumentFragment();
     rows.forEach(function (r) { frag.appendChild(r); });
     tbody.appendChild(frag);
+    table.appendChild(tbody);
     heads.forEach(function (h, i) {
       if (i === col) h.setAttribute("aria-sort", dir > 0 ? "ascending" : "descending");
       else h.removeAttribute("aria-sort");
@@ -86,8 +89,33 @@
     if (d && d.tagName === "DETAILS") d.open = true;
   }
   window.addEventListener("hashchange", openTarget);
-  openTarget();
+
+  // The role details come as <noscript> chunks, which a browser running this script reads as
+  // text (fast); each becomes the elements it holds, one chunk per task so the page stays
+  // responsive. The text is the page's own markup, every audited value escaped in it.
+  var template = document.createElement("template");
+  function materialize(ns) {
+    template.innerHTML = ns.textContent;
+    ns.replaceWith(template.content);
+  }
+  function pending() {
+    return Array.prototype.slice.call(document.querySelectorAll("noscript.details-chunk"));
+  }
+  function step(chunks) {
+    var ns = chunks.shift();
+    if (!ns) {
+      root.setAttribute("data-details", "1");
+      openTarget();
+      return;
+    }
+    materialize(ns);
+    setTimeout(function () { step(chunks); }, 0);
+  }
+  function start() { step(pending()); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
   window.addEventListener("beforeprint", function () {
+    pending().forEach(materialize);
     document.querySelectorAll("details.role").forEach(function (d) { d.open = true; });
   });
   root.setAttribute("data-ready", "1");
