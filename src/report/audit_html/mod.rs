@@ -112,9 +112,9 @@ fn render(page: &Page, meta: &HtmlMeta) -> String {
     // while the details are still being parsed.
     let _ = writeln!(body, "<script>{JS}</script>");
     roles::details(&mut body, &roles);
-    let _ = write!(
+    let _ = writeln!(
         body,
-        "<footer class=\"muted note\"><p>lambda-trust {} — every claim is proved by its offline prover or confirmed by its evaluator; see docs/audit.md.</p></footer>\n",
+        "<footer class=\"muted note\"><p>lambda-trust {} — every claim is proved by its offline prover or confirmed by its evaluator; see docs/audit.md.</p></footer>",
         esc(&meta.version)
     );
     let csp = format!(

@@ -131,9 +131,9 @@ fn detail(out: &mut String, i: usize, account: &AccountReport, r: &RoleReport) {
         }
         out.push_str("</ul>\n");
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<h3>Functions it can invoke ({})</h3>\n",
+        "<h3>Functions it can invoke ({})</h3>",
         r.invokable.len()
     );
     list(out, &r.invokable);
