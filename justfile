@@ -27,6 +27,11 @@ setup:
         "{{venv}}/bin/python" tests/support/genesys_fake.py --self-check
         echo "installed moto 5.2.5 and purecloudplatformclientv2 269.0.0 into .venv"
     fi
+    # playwright-core (no bundled browser) drives the system's Chromium in the HTML report's
+    # browser tests (tests/live_audit_html.rs); .ci/run installs chromium and node.
+    if command -v npm >/dev/null 2>&1 && [ ! -d tests/browser/node_modules/playwright-core ]; then
+        npm ci --prefix tests/browser --no-audit --no-fund
+    fi
 
 # Everything CI runs: formatting, lints, and every test (unit, snapshot, property, live vs moto).
 test: setup
@@ -73,3 +78,8 @@ bench profile="release": setup
         CARGO_TARGET_DIR="{{justfile_directory()}}/target/bench-release" cargo bench --locked --bench bench
         CARGO_TARGET_DIR="{{justfile_directory()}}/target/bench-release" cargo bench --locked --bench prove
     fi
+
+# The HTML audit report at 10,000 roles in headless Chromium: load → interactive, sort, filter,
+# file size (benches/html_report.rs; needs chromium and `just setup`'s playwright-core).
+bench-html: setup
+    cargo bench --locked --profile dev --bench html_report

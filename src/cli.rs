@@ -115,6 +115,8 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow annotations (`check` only).
     Github,
+    /// One self-contained HTML page (`audit` only).
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -309,7 +311,8 @@ Examples:
   lambda-trust audit --partner-account 765628985471 --format sarif > audit.sarif
   lambda-trust audit --partner genesys-cloud --organization --assume-role SecurityAudit
   lambda-trust audit --accounts accounts.txt --assume-role SecurityAudit --format json
-  lambda-trust audit --partner genesys-cloud --sarif audit.sarif --json audit.json")]
+  lambda-trust audit --partner genesys-cloud --sarif audit.sarif --json audit.json
+  lambda-trust audit --partner genesys-cloud --organization --assume-role SecurityAudit --html audit.html")]
     Audit(AuditArgs),
     /// Add a Lambda function to the config (in place, keeping comments) and grant it.
     #[command(after_help = "\
@@ -572,4 +575,8 @@ pub struct AuditArgs {
     pub concurrency: u16,
     #[command(flatten)]
     pub files: ReportFiles,
+    /// Also write the report as one self-contained HTML page to FILE (sortable, filterable;
+    /// no network request).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }

@@ -50,6 +50,12 @@ pub fn use_color(choice: ColorChoice, tty: bool) -> bool {
 /// Runs the parsed command line.
 pub fn run(cli: &Cli) -> Result<Status> {
     let g = &cli.global;
+    if g.format == Format::Html && !matches!(cli.command, Command::Audit(_)) {
+        return Err(Error::usage(
+            "--format html is only for `audit`",
+            "use --format human or --format json",
+        ));
+    }
     if !matches!(cli.command, Command::Check { .. } | Command::Audit(_)) {
         simple_format(g)?;
     }

@@ -20,7 +20,7 @@ fn severity(s: Option<Severity>, styles: Styles) -> String {
 /// `principal may action [on resource] with k=v, …` for a counterexample; a request to
 /// assume the role itself (`resource` = the role) names no resource and says when
 /// `sts:ExternalId` is absent.
-fn request_text(c: &Value, role_arn: &str) -> String {
+pub(super) fn request_text(c: &Value, role_arn: &str) -> String {
     let s = |k: &str| c[k].as_str().unwrap_or("").to_owned();
     let mut line = format!("{} may {}", s("principal"), s("action"));
     let assume = s("resource") == role_arn;
