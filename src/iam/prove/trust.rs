@@ -206,7 +206,7 @@ pub(crate) fn partner_allowed(trust: &Policy, role_arn: &str, spec: &TrustSpec) 
     for principal in who.iter().cloned() {
         let mut req = Request::new(principal, ASSUME, role_arn)
             .with_context("sts:ExternalId", spec.external_id.clone());
-        self_contained(trust, &mut req);
+        self_contained([trust], &mut req);
         let eval = evaluate(&input(trust), &req);
         if !eval.allowed() {
             return PropertyResult {
