@@ -264,15 +264,25 @@ fn only_targets(s: &Setup, problem: &Problem, invoke: usize, targets: &[usize]) 
         },
     );
     match found {
-        Found::Request { head, context } => {
-            let (action, resource) = realize(head).unwrap_or_else(|| {
-                (
-                    problem.actions.classes[head.action].1.clone(),
-                    problem.resources.classes[head.resource].1.clone(),
-                )
-            });
-            confirm(s, s.request(action, resource, context))
-        }
+        Found::Request { head, context } => match (realize(head), real.of(head.action)) {
+            (Some((action, resource)), _) => confirm(s, s.request(action, resource, context)),
+            // Real actions, but none on a resource of its type: not a request AWS evaluates,
+            // and not proved harmless either.
+            (None, [first, ..]) => PropertyResult::unknown(
+                ONLY_TARGETS,
+                format!(
+                    "the policies allow {first} (and its action class) outside the granted ARNs only on \
+                     resources such as {} that it does not act on; no replayable request was found",
+                    problem.resources.classes[head.resource].1
+                ),
+            ),
+            // No action of the checked-in list in the class: its shortest member.
+            (None, []) => {
+                let action = problem.actions.classes[head.action].1.clone();
+                let resource = problem.resources.classes[head.resource].1.clone();
+                confirm(s, s.request(action, resource, context))
+            }
+        },
         Found::Unknown(reason) => PropertyResult::unknown(ONLY_TARGETS, reason),
         Found::Nothing => PropertyResult::proved(
             ONLY_TARGETS,

@@ -184,6 +184,26 @@ impl Place {
         ]
     }
 
+    /// This place, the same in another region of the partition, and in another account: a
+    /// pattern filled in each gives members of more classes.
+    fn variants(&self) -> [Place; 3] {
+        let other_region = regions(&self.partition)
+            .iter()
+            .find(|r| **r != self.region)
+            .map_or_else(|| self.region.clone(), |r| r.to_string());
+        [
+            self.clone(),
+            Place {
+                region: other_region,
+                ..self.clone()
+            },
+            Place {
+                account: OTHER_ACCOUNT.to_owned(),
+                ..self.clone()
+            },
+        ]
+    }
+
     /// A pattern with its wildcards filled component by component, or `None` when the result
     /// is not an ARN of `shape` (its service or resource type differs).
     fn fill(&self, pattern: &str, shape: Shape) -> Option<String> {
@@ -209,7 +229,7 @@ impl Place {
         let ours = if partition == self.partition {
             self.region.as_str()
         } else {
-            ""
+            regions(&partition).first().copied().unwrap_or_default()
         };
         let region = match want[3] {
             "" => pick(r, "", &[])?,
@@ -325,7 +345,10 @@ pub(crate) fn pair(
         let fits = |r: &String| {
             place.fill(r, s).as_deref() == Some(r.as_str()) || (r == "*" && s == Shape::Any)
         };
-        let filled = hit.iter().filter_map(|p| place.fill(p, s));
+        let places = place.variants();
+        let filled = hit
+            .iter()
+            .flat_map(|p| places.iter().filter_map(move |v| v.fill(p, s)));
         let found = extra
             .iter()
             .filter(|r| fits(r))
@@ -376,9 +399,9 @@ mod tests {
         );
         assert_eq!(
             place
-                .fill("arn:aws:lambda:*:1111*:function:*", Shape::Function)
+                .fill("arn:aws:lambda:*:9999*:function:*", Shape::Function)
                 .unwrap(),
-            "arn:aws:lambda:us-east-1:111100000000:function:example"
+            "arn:aws:lambda:us-east-1:999900000000:function:example"
         );
         assert!(place
             .fill("arn:*:lambda:*:*:function:*", Shape::Role)

@@ -73,12 +73,19 @@ pub(crate) fn only_partner(
         |h| role_action(&real, h.action).is_some(),
     );
     match found {
-        Found::Request { head, context } => {
-            let action = role_action(&real, head.action)
-                .or_else(|| real.of(head.action).first().copied())
-                .map_or_else(|| problem.actions.classes[head.action].1.clone(), str::to_owned);
-            confirm(trust, role_arn, spec, &problem, (head, action), context)
-        }
+        Found::Request { head, context } => match (role_action(&real, head.action), real.of(head.action)) {
+            (Some(a), _) => confirm(trust, role_arn, spec, &problem, (head, a.to_owned()), context),
+            // Real actions, none of which acts on a role: the policy still lets it in (the
+            // evaluator allows it), so it is reported as written.
+            (None, [first, ..]) => {
+                confirm(trust, role_arn, spec, &problem, (head, first.to_string()), context)
+            }
+            // No action of the checked-in list in the class: its shortest member.
+            (None, []) => {
+                let action = problem.actions.classes[head.action].1.clone();
+                confirm(trust, role_arn, spec, &problem, (head, action), context)
+            }
+        },
         Found::Unknown(reason) => PropertyResult::unknown(ONLY_PARTNER, reason),
         Found::Nothing => match principal_tests(trust).err() {
             Some(reason) => PropertyResult::unknown(ONLY_PARTNER, format!("no counterexample found, but the policy uses {reason}")),
