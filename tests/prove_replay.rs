@@ -49,8 +49,8 @@ fn real_arn(arn: &str) -> Result<(), String> {
     if !region.is_empty() && !known.contains(&region) {
         return Err(format!("{arn}: region {region} is not in {partition}"));
     }
-    if !account.is_empty() && !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
-    {
+    let twelve = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+    if !account.is_empty() && !twelve {
         return Err(format!("{arn}: account {account} is not 12 digits"));
     }
     Ok(())
