@@ -246,7 +246,13 @@ impl Place {
         };
         let arn = format!("arn:{partition}:{service}:{region}:{account}:{resource}");
         let kind = |r: &str| r.split([':', '/']).next().unwrap_or_default().to_owned();
-        (service == want[2] && kind(&resource) == kind(want[5])).then_some(arn)
+        (service == want[2]
+            && match shape {
+                // An object: bucket/key.
+                Shape::Object => resource.contains('/'),
+                _ => kind(&resource) == kind(want[5]),
+            })
+        .then_some(arn)
     }
 }
 
