@@ -156,11 +156,19 @@ Examples:
         #[arg(long, value_enum, default_value_t = Which::All)]
         which: Which,
     },
-    /// Check the config and the rendered policies for errors and weak spots (offline).
+    /// Check the config and the rendered policies (or policy files) for errors and weak spots
+    /// (offline).
     #[command(
-        after_help = "Exit 1 when there is any error; warnings alone exit 0.\n\nExample:\n  lambda-trust lint --config prod.toml"
+        after_help = "Exit 1 when there is any error; warnings alone exit 0.\n\nExamples:\n  lambda-trust lint --config prod.toml\n  lambda-trust lint --trust-policy trust.json --policy invoke.json"
     )]
-    Lint,
+    Lint {
+        /// A trust policy file to check as written, instead of the config's.
+        #[arg(long, value_name = "FILE")]
+        trust_policy: Option<PathBuf>,
+        /// An identity policy file to check as written (repeatable).
+        #[arg(id = "policy_files", long = "policy", value_name = "FILE")]
+        policies: Vec<PathBuf>,
+    },
     /// Evaluate one request against policy files with the offline IAM evaluator.
     #[command(after_help = "\
 The evaluator follows AWS's logic: an explicit Deny wins, then an Allow, else an implicit deny.
@@ -477,7 +485,7 @@ pub enum Which {
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
     /// An identity policy of the caller (repeatable).
-    #[arg(long = "policy", value_name = "FILE")]
+    #[arg(id = "policy_files", long = "policy", value_name = "FILE")]
     pub policies: Vec<PathBuf>,
     /// The role's trust policy; the request must be explicitly allowed by it.
     #[arg(long, value_name = "FILE")]
@@ -511,15 +519,25 @@ pub struct ProveArgs {
     #[arg(long, value_name = "ID", requires = "trust_policy")]
     pub external_id: Option<String>,
     /// An identity policy file of the role (repeatable); proved together, as one role.
-    #[arg(long = "policy", value_name = "FILE", requires = "targets")]
+    // Its own id: the global `--policies DIR` is `policies`, and clap would merge the two.
+    #[arg(
+        id = "policy_files",
+        long = "policy",
+        value_name = "FILE",
+        requires = "targets"
+    )]
     pub policies: Vec<PathBuf>,
     /// A permissions boundary file that caps the identity policies.
-    #[arg(long, value_name = "FILE", requires_all = ["policies", "targets"])]
+    #[arg(long, value_name = "FILE", requires_all = ["policy_files", "targets"])]
     pub boundary: Option<PathBuf>,
     /// A function ARN the role is meant to invoke (repeatable), as granted: `…:function:f`,
     /// `…:function:f:live`, or `…:function:f:*`.
-    #[arg(long = "target", value_name = "ARN", requires = "policies")]
+    #[arg(long = "target", value_name = "ARN", requires = "policy_files")]
     pub targets: Vec<String>,
+    /// A principal of the partner that must be allowed (repeatable), e.g. the one role a
+    /// vendor assumes from [default: the partner's root and a partner role session].
+    #[arg(long = "partner-principal", value_name = "ARN")]
+    pub partner_principals: Vec<String>,
     /// The role the trust policy belongs to [default: built from the config; with
     /// --trust-policy, a placeholder].
     #[arg(long, value_name = "ARN")]

@@ -71,7 +71,10 @@ pub fn run(cli: &Cli) -> Result<Status> {
     match &cli.command {
         Command::Init(args) => init::run(g, args),
         Command::Render { which } => render::run(g, *which),
-        Command::Lint => lint::run(g, styles),
+        Command::Lint {
+            trust_policy,
+            policies,
+        } => lint::run(g, trust_policy.as_deref(), policies, styles),
         Command::Simulate(args) => simulate::run(g, args, styles),
         Command::Prove(args) => prove::run(g, args, styles),
         Command::Plan { adopt, force } => {
