@@ -19,7 +19,7 @@ fn severity(s: Option<Severity>, styles: Styles) -> String {
 
 /// `principal may action [on resource] with k=v, …` for a counterexample; a request to
 /// assume the role itself (`resource` = the role) names no resource and says when
-/// `sts:ExternalId` is absent.
+/// `sts:ExternalId` is absent. A key with one value is shown bare, as `prove` shows it.
 pub(super) fn request_text(c: &Value, role_arn: &str) -> String {
     let s = |k: &str| c[k].as_str().unwrap_or("").to_owned();
     let mut line = format!("{} may {}", s("principal"), s("action"));
@@ -27,14 +27,20 @@ pub(super) fn request_text(c: &Value, role_arn: &str) -> String {
     if !assume {
         line.push_str(&format!(" on {}", s("resource")));
     }
-    let ctx: Vec<String> = c["context"]
-        .as_object()
-        .map(|m| m.iter().map(|(k, v)| format!("{k}={v}")).collect())
-        .unwrap_or_default();
-    if !ctx.is_empty() {
-        line.push_str(&format!(" with {}", ctx.join(", ")));
-    } else if assume && s("action").eq_ignore_ascii_case("sts:AssumeRole") {
-        line.push_str(" with sts:ExternalId absent");
+    let context = c["context"].as_object();
+    let has_id = context.is_some_and(|m| m.keys().any(|k| k.eq_ignore_ascii_case("sts:ExternalId")));
+    let mut parts = Vec::new();
+    if assume && s("action").eq_ignore_ascii_case("sts:AssumeRole") && !has_id {
+        parts.push("sts:ExternalId absent".to_owned());
+    }
+    for (k, v) in context.into_iter().flatten() {
+        match v.as_array().map(Vec::as_slice) {
+            Some([one]) => parts.push(format!("{k}={one}")),
+            _ => parts.push(format!("{k}={v}")),
+        }
+    }
+    if !parts.is_empty() {
+        line.push_str(&format!(" with {}", parts.join(", ")));
     }
     line
 }
