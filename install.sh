@@ -102,8 +102,9 @@ bin="$tmp/x/lambda-trust-$version-$target/$exe"
 [ -f "$bin" ] || die "$archive holds no $exe"
 mkdir -p "$to" || die "cannot create $to"
 # Copy then rename: a running lambda-trust is never overwritten in place.
-cp "$bin" "$to/.$exe.new" && chmod 755 "$to/.$exe.new" && mv -f "$to/.$exe.new" "$to/$exe" \
-    || die "cannot write $to/$exe"
+if ! { cp "$bin" "$to/.$exe.new" && chmod 755 "$to/.$exe.new" && mv -f "$to/.$exe.new" "$to/$exe"; }; then
+    die "cannot write $to/$exe"
+fi
 say "installed lambda-trust $version ($target) to $to/$exe"
 case ":$PATH:" in *":$to:"*) ;; *) say "$to is not on your PATH" ;; esac
 say "completions and man pages: lambda-trust completions --help, lambda-trust man --help"
