@@ -193,7 +193,11 @@ fn recording_cargo(dir: &Path) -> PathBuf {
          chmod +x \"$HOME/.lambda-trust/bin/lambda-trust\"\n",
     )
     .unwrap();
-    Command::new("chmod").arg("+x").arg(&cargo).status().unwrap();
+    Command::new("chmod")
+        .arg("+x")
+        .arg(&cargo)
+        .status()
+        .unwrap();
     bin
 }
 
@@ -262,7 +266,10 @@ fn the_action_builds_refs_without_a_release_from_its_checkout() {
         let out = action_install(&server, reference, home.path());
         assert_eq!(out.status.code(), Some(0), "{reference}: {}", text(&out));
         let args = std::fs::read_to_string(home.path().join("cargo-args")).unwrap();
-        let expected = format!("install --locked --path {ROOT} --root {}", home.path().join(".lambda-trust").display());
+        let expected = format!(
+            "install --locked --path {ROOT} --root {}",
+            home.path().join(".lambda-trust").display()
+        );
         assert_eq!(args.trim(), expected, "{reference}");
     }
 }
@@ -276,5 +283,8 @@ fn install_sh_names_the_repository_of_cargo_toml() {
         .and_then(|r| r.strip_suffix('"'))
         .expect("Cargo.toml has a GitHub repository");
     let script = std::fs::read_to_string(format!("{ROOT}/install.sh")).unwrap();
-    assert!(script.contains(&format!("\nREPO={repo}\n")), "install.sh REPO is not {repo}");
+    assert!(
+        script.contains(&format!("\nREPO={repo}\n")),
+        "install.sh REPO is not {repo}"
+    );
 }

@@ -35,7 +35,9 @@ fn first_bytes() -> (u16, JoinHandle<Vec<u8>>) {
             .set_read_timeout(Some(Duration::from_secs(10)))
             .unwrap();
         let mut buf = [0u8; 5];
-        stream.read_exact(&mut buf).expect("the client sent nothing");
+        stream
+            .read_exact(&mut buf)
+            .expect("the client sent nothing");
         buf.to_vec()
     });
     (port, handle)
@@ -51,7 +53,10 @@ async fn aws_first_bytes(scheme: &str) -> Vec<u8> {
     std::env::set_var("AWS_ACCESS_KEY_ID", "AKIDTLSCONNECTORTEST");
     std::env::set_var("AWS_SECRET_ACCESS_KEY", "tls-connector-test");
     std::env::set_var("AWS_CONFIG_FILE", "/nonexistent/lambda-trust-test");
-    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/lambda-trust-test");
+    std::env::set_var(
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "/nonexistent/lambda-trust-test",
+    );
     std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
     let (port, seen) = first_bytes();
     let clients = Clients::connect(&AwsSettings {
@@ -95,7 +100,10 @@ async fn genesys_first_bytes(scheme: &str) -> Vec<u8> {
 #[tokio::test]
 async fn aws_sdk_client_speaks_tls_to_https_endpoints() {
     let bytes = aws_first_bytes("https").await;
-    assert!(is_tls_handshake(&bytes), "not a TLS ClientHello: {bytes:02x?}");
+    assert!(
+        is_tls_handshake(&bytes),
+        "not a TLS ClientHello: {bytes:02x?}"
+    );
 }
 
 #[tokio::test]
@@ -108,7 +116,10 @@ async fn aws_sdk_client_speaks_plain_http_to_http_endpoints() {
 #[tokio::test]
 async fn genesys_client_speaks_tls_to_https_endpoints() {
     let bytes = genesys_first_bytes("https").await;
-    assert!(is_tls_handshake(&bytes), "not a TLS ClientHello: {bytes:02x?}");
+    assert!(
+        is_tls_handshake(&bytes),
+        "not a TLS ClientHello: {bytes:02x?}"
+    );
 }
 
 #[tokio::test]
