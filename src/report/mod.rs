@@ -6,6 +6,7 @@
 //! terminal). The JSON shapes are the stable, documented interface (README "JSON output").
 
 mod audit;
+mod audit_iac;
 mod check;
 mod genesys;
 mod lint;
@@ -21,6 +22,9 @@ use owo_colors::OwoColorize;
 pub use audit::{
     account_human as audit_human, account_json as audit_json, account_sarif as audit_sarif,
     org_human as audit_org_human, org_json as audit_org_json, org_sarif as audit_org_sarif,
+};
+pub use audit_iac::{
+    iac_human as audit_iac_human, iac_json as audit_iac_json, iac_sarif as audit_iac_sarif,
 };
 pub use check::{
     render_github as check_github, render_human as check_human, render_json as check_json,
