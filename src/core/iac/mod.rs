@@ -191,6 +191,9 @@ pub fn audit(model: &IacModel, opts: &AuditOptions, source_file: &str) -> IacRep
         }
         role.findings
             .sort_by_key(|f| (f.severity, Code::rank(f.code)));
+        for f in &mut role.findings {
+            f.message = widen::readable(&f.message, &model.unknowns);
+        }
     }
     let sources = report
         .roles
@@ -216,6 +219,7 @@ fn weaker_trust(role: &mut audit::RoleReport, unknown: &[String]) {
     ];
     role.findings.retain(|f| !id_codes.contains(&f.code));
     role.external_ids.kind = "any";
+    role.external_ids.values.clear();
     role.findings.push(Finding::new(
         Code::ExternalIdUnproved,
         format!(

@@ -32,6 +32,15 @@ pub(crate) fn markers_in(value: &Value) -> Vec<usize> {
     out
 }
 
+/// `text` with each marker replaced by the unknown value it stands for, in angle brackets.
+pub(super) fn readable(text: &str, unknowns: &[super::Unknown]) -> String {
+    let mut out = text.to_owned();
+    for (i, u) in unknowns.iter().enumerate() {
+        out = out.replace(&marker(i), &format!("<{}>", u.value));
+    }
+    out
+}
+
 fn collect(value: &Value, out: &mut Vec<usize>) {
     match value {
         Value::String(s) => in_text(s, out),
