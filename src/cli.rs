@@ -597,4 +597,21 @@ pub struct AuditArgs {
     /// no network request).
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+    /// Audit a CloudFormation template (JSON or YAML, CDK's cdk.out/*.template.json) instead
+    /// of a live account: no AWS call (docs/iac.md).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts"])]
+    pub template: Option<PathBuf>,
+    /// A template parameter's value (repeatable; with --template); others take their default.
+    #[arg(long = "parameter", value_name = "KEY=VALUE", requires = "template", value_parser = key_value)]
+    pub parameters: Vec<(String, String)>,
+    /// The account the template is deployed to (AWS::AccountId; with --template).
+    #[arg(long, value_name = "ACCOUNT", value_parser = account_id, requires = "template")]
+    pub account_id: Option<String>,
+}
+
+fn key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err("write KEY=VALUE".to_owned()),
+    }
 }

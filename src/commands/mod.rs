@@ -11,6 +11,7 @@ mod destroy;
 pub mod discover;
 mod genesys;
 mod genesys_live;
+mod iac;
 mod init;
 mod init_prompt;
 mod lint;

@@ -142,7 +142,7 @@ pub fn org_json(report: &OrgReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default()
 }
 
-fn level(s: Severity) -> &'static str {
+pub(super) fn level(s: Severity) -> &'static str {
     match s {
         Severity::Security => "error",
         Severity::Config => "warning",
@@ -165,7 +165,7 @@ fn results(report: &AccountReport, out: &mut Vec<Value>) {
     }
 }
 
-fn sarif_rules() -> Vec<Value> {
+pub(super) fn sarif_rules() -> Vec<Value> {
     let mut rules: Vec<Value> = Code::ALL
         .iter()
         .map(|c| {

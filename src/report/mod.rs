@@ -8,6 +8,7 @@
 
 mod audit;
 mod audit_html;
+mod audit_iac;
 mod check;
 mod genesys;
 mod lint;
@@ -25,6 +26,9 @@ pub use audit::{
     org_human as audit_org_human, org_json as audit_org_json, org_sarif as audit_org_sarif,
 };
 pub use audit_html::{account_html as audit_html, org_html as audit_org_html, HtmlMeta};
+pub use audit_iac::{
+    iac_human as audit_iac_human, iac_json as audit_iac_json, iac_sarif as audit_iac_sarif,
+};
 pub use check::{
     render_github as check_github, render_human as check_human, render_json as check_json,
     render_sarif as check_sarif,
