@@ -18,6 +18,12 @@ pub fn run_template(
     mut opts: AuditOptions,
     styles: Styles,
 ) -> Result<Status> {
+    if args.html.is_some() || g.format == Format::Html {
+        return Err(Error::usage(
+            "the HTML report is not made for --template yet",
+            "use --format human, json or sarif (or --json/--sarif FILE) with --template",
+        ));
+    }
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
         Error::usage(
