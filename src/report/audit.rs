@@ -28,7 +28,8 @@ pub(super) fn request_text(c: &Value, role_arn: &str) -> String {
         line.push_str(&format!(" on {}", s("resource")));
     }
     let context = c["context"].as_object();
-    let has_id = context.is_some_and(|m| m.keys().any(|k| k.eq_ignore_ascii_case("sts:ExternalId")));
+    let has_id =
+        context.is_some_and(|m| m.keys().any(|k| k.eq_ignore_ascii_case("sts:ExternalId")));
     let mut parts = Vec::new();
     if assume && s("action").eq_ignore_ascii_case("sts:AssumeRole") && !has_id {
         parts.push("sts:ExternalId absent".to_owned());
