@@ -12,6 +12,7 @@ pub mod discover;
 mod genesys;
 mod genesys_live;
 mod init;
+mod init_genesys;
 mod init_prompt;
 mod lint;
 mod onboard;
