@@ -270,13 +270,30 @@ fn a_260_action_integration_is_imported_and_adopted_with_zero_action_writes() {
         "AWS in sync: {plan:#}"
     );
 
+    // Genesys Cloud redacts the bound credential's ARN: adopting writes the role ARN into that
+    // same credential (its ID kept), then the ledger. No action is written.
+    let credential =
+        s.fake.state()["integrations"][&s.integration]["config"]["credentials"].clone();
     let (r, aws, genesys) = s.writes_of(&["apply", "--adopt"], 0);
     assert_eq!(
         (aws, genesys),
-        (0, 1),
-        "only the ledger is written:\n{}\n{}",
+        (0, 2),
+        "the credential in place and the ledger:\n{}\n{}",
         r.stdout,
         r.stderr
+    );
+    let writes: Vec<String> = s
+        .fake
+        .calls()
+        .iter()
+        .filter(|c| c.write)
+        .map(|c| format!("{} {}", c.method, c.path))
+        .collect();
+    assert!(writes.iter().all(|w| !w.contains("/actions")), "{writes:#?}");
+    assert_eq!(
+        s.fake.state()["integrations"][&s.integration]["config"]["credentials"],
+        credential,
+        "the bound credential is kept"
     );
     let (r, aws, genesys) = s.writes_of(&["apply"], 0);
     assert_eq!(

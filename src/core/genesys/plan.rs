@@ -512,7 +512,7 @@ fn action_ops(
                 .position(|a| a.function_arn == d.function_arn)
         });
         let o = pos.map(|p| current.remove(p));
-        plan_one(desired, observed, d, o, &mut plan, &mut first, &mut changes);
+        plan_one(observed, d, o, &mut plan, &mut first, &mut changes);
     }
     for o in current {
         let flows = observed.consumers.get(&o.id).cloned();
@@ -543,7 +543,6 @@ fn action_ops(
 /// One desired action against the owned action matched to it (if any): create it, replace it
 /// (a contract change), update it in place, or keep it; records the ledger's next entry.
 fn plan_one(
-    desired: &DesiredGenesys,
     observed: &ObservedGenesys,
     d: &DesiredAction,
     o: Option<&ObservedAction>,
