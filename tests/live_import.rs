@@ -289,7 +289,10 @@ fn a_260_action_integration_is_imported_and_adopted_with_zero_action_writes() {
         .filter(|c| c.write)
         .map(|c| format!("{} {}", c.method, c.path))
         .collect();
-    assert!(writes.iter().all(|w| !w.contains("/actions")), "{writes:#?}");
+    assert!(
+        writes.iter().all(|w| !w.contains("/actions")),
+        "{writes:#?}"
+    );
     assert_eq!(
         s.fake.state()["integrations"][&s.integration]["config"]["credentials"],
         credential,
