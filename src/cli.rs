@@ -115,6 +115,8 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow annotations (`check` only).
     Github,
+    /// One self-contained HTML page (`audit` only).
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -154,11 +156,19 @@ Examples:
         #[arg(long, value_enum, default_value_t = Which::All)]
         which: Which,
     },
-    /// Check the config and the rendered policies for errors and weak spots (offline).
+    /// Check the config and the rendered policies (or policy files) for errors and weak spots
+    /// (offline).
     #[command(
-        after_help = "Exit 1 when there is any error; warnings alone exit 0.\n\nExample:\n  lambda-trust lint --config prod.toml"
+        after_help = "Exit 1 when there is any error; warnings alone exit 0.\n\nExamples:\n  lambda-trust lint --config prod.toml\n  lambda-trust lint --trust-policy trust.json --policy invoke.json"
     )]
-    Lint,
+    Lint {
+        /// A trust policy file to check as written, instead of the config's.
+        #[arg(long, value_name = "FILE")]
+        trust_policy: Option<PathBuf>,
+        /// An identity policy file to check as written (repeatable).
+        #[arg(id = "policy_files", long = "policy", value_name = "FILE")]
+        policies: Vec<PathBuf>,
+    },
     /// Evaluate one request against policy files with the offline IAM evaluator.
     #[command(after_help = "\
 The evaluator follows AWS's logic: an explicit Deny wins, then an Allow, else an implicit deny.
@@ -309,7 +319,8 @@ Examples:
   lambda-trust audit --partner-account 765628985471 --format sarif > audit.sarif
   lambda-trust audit --partner genesys-cloud --organization --assume-role SecurityAudit
   lambda-trust audit --accounts accounts.txt --assume-role SecurityAudit --format json
-  lambda-trust audit --partner genesys-cloud --sarif audit.sarif --json audit.json")]
+  lambda-trust audit --partner genesys-cloud --sarif audit.sarif --json audit.json
+  lambda-trust audit --partner genesys-cloud --organization --assume-role SecurityAudit --html audit.html")]
     Audit(AuditArgs),
     /// Add a Lambda function to the config (in place, keeping comments) and grant it.
     #[command(after_help = "\
@@ -484,7 +495,7 @@ pub enum Which {
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
     /// An identity policy of the caller (repeatable).
-    #[arg(long = "policy", value_name = "FILE")]
+    #[arg(id = "policy_files", long = "policy", value_name = "FILE")]
     pub policies: Vec<PathBuf>,
     /// The role's trust policy; the request must be explicitly allowed by it.
     #[arg(long, value_name = "FILE")]
@@ -518,15 +529,25 @@ pub struct ProveArgs {
     #[arg(long, value_name = "ID", requires = "trust_policy")]
     pub external_id: Option<String>,
     /// An identity policy file of the role (repeatable); proved together, as one role.
-    #[arg(long = "policy", value_name = "FILE", requires = "targets")]
+    // Its own id: the global `--policies DIR` is `policies`, and clap would merge the two.
+    #[arg(
+        id = "policy_files",
+        long = "policy",
+        value_name = "FILE",
+        requires = "targets"
+    )]
     pub policies: Vec<PathBuf>,
     /// A permissions boundary file that caps the identity policies.
-    #[arg(long, value_name = "FILE", requires_all = ["policies", "targets"])]
+    #[arg(long, value_name = "FILE", requires_all = ["policy_files", "targets"])]
     pub boundary: Option<PathBuf>,
     /// A function ARN the role is meant to invoke (repeatable), as granted: `…:function:f`,
     /// `…:function:f:live`, or `…:function:f:*`.
-    #[arg(long = "target", value_name = "ARN", requires = "policies")]
+    #[arg(long = "target", value_name = "ARN", requires = "policy_files")]
     pub targets: Vec<String>,
+    /// A principal of the partner that must be allowed (repeatable), e.g. the one role a
+    /// vendor assumes from [default: the partner's root and a partner role session].
+    #[arg(long = "partner-principal", value_name = "ARN")]
+    pub partner_principals: Vec<String>,
     /// The role the trust policy belongs to [default: built from the config; with
     /// --trust-policy, a placeholder].
     #[arg(long, value_name = "ARN")]
@@ -582,4 +603,25 @@ pub struct AuditArgs {
     pub concurrency: u16,
     #[command(flatten)]
     pub files: ReportFiles,
+    /// Also write the report as one self-contained HTML page to FILE (sortable, filterable;
+    /// no network request).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Audit a CloudFormation template (JSON or YAML, CDK's cdk.out/*.template.json) instead
+    /// of a live account: no AWS call (docs/iac.md).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts"])]
+    pub template: Option<PathBuf>,
+    /// A template parameter's value (repeatable; with --template); others take their default.
+    #[arg(long = "parameter", value_name = "KEY=VALUE", requires = "template", value_parser = key_value)]
+    pub parameters: Vec<(String, String)>,
+    /// The account the template is deployed to (AWS::AccountId; with --template).
+    #[arg(long, value_name = "ACCOUNT", value_parser = account_id, requires = "template")]
+    pub account_id: Option<String>,
+}
+
+fn key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err("write KEY=VALUE".to_owned()),
+    }
 }

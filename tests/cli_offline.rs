@@ -194,6 +194,20 @@ fn sarif_outside_check_is_refused() {
 }
 
 #[test]
+fn html_outside_audit_is_refused() {
+    for cmd in ["lint", "check"] {
+        let r = run(&[cmd, "--format", "html", "--config", EXAMPLE]);
+        assert_eq!(r.code, 1, "{cmd}");
+        assert!(
+            r.stderr.contains("--format html is only for `audit`"),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stdout.is_empty(), "{cmd}: {}", r.stdout);
+    }
+}
+
+#[test]
 fn several_configs_outside_check_are_refused() {
     let r = run(&["plan", "--config", EXAMPLE, "--config", EXAMPLE]);
     assert_eq!(r.code, 1);

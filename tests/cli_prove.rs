@@ -322,3 +322,107 @@ fn prove_help_teaches_properties_verdicts_exit_codes_and_examples() {
         assert!(r.stdout.contains(needle), "lacks {needle:?}:\n{}", r.stdout);
     }
 }
+
+/// The global `--policies DIR` works with `prove` (it used to be read as `--policy DIR`, "Is a
+/// directory"), and `simulate` keeps its own `--policy FILE`.
+#[test]
+fn prove_takes_the_global_policies_dir() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/policies");
+    let r = run(&["--policies", dir, "prove", "--config", EXAMPLE]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.ends_with("✓ all 4 properties proved\n"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["prove", "--config", EXAMPLE, "--policies", dir]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}
+
+/// `--partner-principal`: a vendor trust policy that admits one role of the partner, not its
+/// root, proves once that role is named; a principal outside the partner account is refused.
+#[test]
+fn prove_partner_principal_names_who_must_get_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let trust = write(
+        dir.path(),
+        "trust.json",
+        &json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": format!("arn:aws:iam::{PARTNER}:role/VendorRole")},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"sts:ExternalId": EXT}}
+        }]}),
+    );
+    let base = [
+        "prove",
+        "--trust-policy",
+        &trust,
+        "--partner-account",
+        PARTNER,
+        "--external-id",
+        EXT,
+    ];
+    let r = run(&base);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("trust-partner-allowed: counterexample"),
+        "{}",
+        r.stdout
+    );
+    let vendor = format!("arn:aws:iam::{PARTNER}:role/VendorRole");
+    let r = run(&[&base[..], &["--partner-principal", &vendor]].concat());
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let r = run(&[
+        &base[..],
+        &["--partner-principal", "arn:aws:iam::444455556666:root"],
+    ]
+    .concat());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("--partner-principal"), "{}", r.stderr);
+}
+
+/// `lint --trust-policy/--policy`: real documents, no config, the weak-spot rules.
+#[test]
+fn lint_checks_documents_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let trust = write(dir.path(), "trust.json", &legacy_trust());
+    let invoke = write(
+        dir.path(),
+        "invoke.json",
+        &json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "lambda:*", "Resource": "*"}]}),
+    );
+    let r = run(&[
+        "lint",
+        "--format",
+        "json",
+        "--trust-policy",
+        &trust,
+        "--policy",
+        &invoke,
+    ]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    for code in [
+        "trust-missing-external-id",
+        "invoke-wildcard-action",
+        "invoke-wildcard-resource",
+    ] {
+        assert!(r.stdout.contains(code), "{code}: {}", r.stdout);
+    }
+    let good = write(
+        dir.path(),
+        "good.json",
+        &json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": TARGET}]}),
+    );
+    let r = run(&["lint", "--policy", &good]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let r = run(&[
+        "lint",
+        "--policy",
+        &dir.path().join("missing.json").to_string_lossy(),
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("missing.json"), "{}", r.stderr);
+}

@@ -382,7 +382,7 @@ fn identity_side_requests_name_the_role() {
     r.inline = vec![(
         "p".into(),
         json!({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": ["lambda:InvokeFunction", "iam:PassRole"], "Resource": FN}]}),
+        {"Effect": "Allow", "Action": ["lambda:InvokeFunction", "lambda:GetFunction"], "Resource": FN}]}),
     )];
     let rep = report(r.clone());
     let f = &rep.findings[0];

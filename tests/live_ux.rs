@@ -303,7 +303,7 @@ fn the_action_and_the_example_workflow_run_check_once() {
     for output in ["in_sync:", "findings:"] {
         assert!(action.contains(output), "{output} missing from action.yml");
     }
-    assert!(action.contains("cargo install --locked --path \"$GITHUB_ACTION_PATH\""));
+    assert!(action.contains("scripts/action-install.sh"), "{action}");
     assert!(action.contains("actions/cache@"));
     assert!(action.contains("upload-sarif@"));
     let workflow =

@@ -180,7 +180,7 @@ proptest! {
     #[test]
     fn prover_agrees_with_brute_force(stmts in prop::collection::vec(stmt(), 1..4)) {
         let policy: Policy = doc(stmts.iter().map(render).collect());
-        let spec = TrustSpec { partner_account: PARTNER.to_owned(), external_id: ID.to_owned() };
+        let spec = TrustSpec { partner_account: PARTNER.to_owned(), external_id: ID.to_owned(), partner_principals: Vec::new() };
         let r = prove_trust(&policy, ROLE_ARN, &spec, BUDGET);
         let input = trust_input(&policy);
         let violation = universe()

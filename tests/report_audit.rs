@@ -1,6 +1,7 @@
 //! Snapshots of the `audit` renderers — human, JSON, SARIF; one account and an organization
 //! with a failed account — over a small in-memory account (no AWS): a clean role, one without
-//! an external ID, one with a wildcard function, an unmanaged one.
+//! an external ID, one with a wildcard function, an unmanaged one. The HTML page: its body
+//! snapshot, its Content-Security-Policy, and audited data that is markup rendered as text.
 
 use std::collections::BTreeMap;
 
@@ -9,7 +10,7 @@ use lambda_trust::core::audit::{
     AuditRole, OrgReport,
 };
 use lambda_trust::error::Status;
-use lambda_trust::report::{self, Styles};
+use lambda_trust::report::{self, HtmlMeta, Styles};
 use serde_json::{json, Value};
 
 const OWN: &str = "111122223333";
@@ -115,4 +116,99 @@ fn accounts_files() {
     assert!(bad[0].starts_with("line 1:"), "{bad:?}");
     assert!(bad[1].starts_with("line 2:"), "{bad:?}");
     assert!(parse_accounts("# nothing\n").is_err());
+}
+
+/// A fixed time and version: the snapshot holds no clock and no commit.
+fn meta() -> HtmlMeta {
+    HtmlMeta {
+        generated: chrono::DateTime::from_timestamp(1_767_225_600, 0).unwrap(),
+        version: "0.0.0 (commit test)".into(),
+    }
+}
+
+/// The page's body, its script's text left out (the stylesheet and script are files of their
+/// own).
+fn body(html: &str) -> String {
+    let start = html.find("<body>").unwrap();
+    let open = html.find("<script>").unwrap() + "<script>".len();
+    let close = html.find("</script>").unwrap();
+    format!("{}…{}", &html[start..open], &html[close..])
+}
+
+#[test]
+fn html_page() {
+    let html = report::audit_html(&account(), &meta());
+    insta::assert_snapshot!("audit_html_body", body(&html));
+    let csp = html
+        .lines()
+        .find(|l| l.contains("Content-Security-Policy"))
+        .unwrap();
+    assert!(
+        csp.contains("default-src 'none'; style-src 'sha256-")
+            && csp.contains("script-src 'sha256-")
+            && !csp.contains("unsafe"),
+        "{csp}"
+    );
+    assert!(
+        !html.contains(" style=\""),
+        "no inline style attribute (the CSP forbids them)"
+    );
+    let org = report::audit_org_html(&org(), &meta());
+    insta::assert_snapshot!("audit_org_html_body", body(&org));
+}
+
+#[test]
+fn html_audited_markup_is_text() {
+    let hostile_id = "</noscript><img src=x onerror=alert(1)>";
+    let hostile_name = "</script><script>alert(2)</script>";
+    let mut r = role(
+        "hostile",
+        json!({"StringEquals": {"sts:ExternalId": hostile_id}}),
+        "arn:aws:lambda:us-east-1:111122223333:function:f",
+        false,
+    );
+    r.inline[0].0 = "<b onmouseover=alert(3)>".into();
+    let iam = AccountIam {
+        account_id: OWN.into(),
+        roles: vec![r],
+        policies: BTreeMap::new(),
+    };
+    let opts = AuditOptions {
+        partners: vec!["765628985471".into()],
+        config: None,
+        region: Some("us-east-1".into()),
+    };
+    let failed = AccountOutcome::Error {
+        account: "444455556666".into(),
+        error: "<script>alert(4)</script>".into(),
+        calls: 1,
+    };
+    let report = OrgReport::new(
+        vec![
+            AccountOutcome::Report(audit_account(&iam, &opts, 1)),
+            failed,
+        ],
+        1,
+    )
+    .with_names(BTreeMap::from([(OWN.to_owned(), hostile_name.to_owned())]));
+    let html = report::audit_org_html(&report, &meta());
+    assert_eq!(
+        html.matches("<script").count(),
+        1,
+        "only the page's own script"
+    );
+    assert_eq!(html.matches("</script>").count(), 1);
+    assert!(
+        !html.contains("<img") && !html.contains("<b "),
+        "no element from the data"
+    );
+    assert!(html.contains("&lt;/noscript&gt;&lt;img src=x onerror=alert(1)&gt;"));
+    assert_eq!(
+        html.matches("</noscript>").count(),
+        1,
+        "no data ends the details' chunk"
+    );
+    assert!(html.contains("&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;"));
+    assert!(html.contains("&lt;b onmouseover=alert(3)&gt;"));
+    assert!(html.contains("&lt;script&gt;alert(4)&lt;/script&gt;"));
 }

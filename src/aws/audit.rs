@@ -200,8 +200,19 @@ async fn read_policy(
     }))
 }
 
+/// An account as the organization lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedAccount {
+    pub id: String,
+    /// The account's name (empty when the listing has none): set by its owner, so data.
+    pub name: String,
+}
+
 /// The organization's active accounts (`organizations:ListAccounts`, every page).
-pub async fn list_accounts(clients: &Clients, calls: &CallCount) -> Result<Vec<String>, AwsError> {
+pub async fn list_accounts(
+    clients: &Clients,
+    calls: &CallCount,
+) -> Result<Vec<ListedAccount>, AwsError> {
     use aws_sdk_organizations::types::AccountStatus;
     let org = clients.organizations();
     let mut out = Vec::new();
@@ -218,7 +229,12 @@ pub async fn list_accounts(clients: &Clients, calls: &CallCount) -> Result<Vec<S
             page.accounts()
                 .iter()
                 .filter(|a| a.status().is_none_or(|s| *s == AccountStatus::Active))
-                .filter_map(|a| a.id().map(str::to_owned)),
+                .filter_map(|a| {
+                    Some(ListedAccount {
+                        id: a.id()?.to_owned(),
+                        name: a.name().unwrap_or_default().to_owned(),
+                    })
+                }),
         );
         match page.next_token() {
             Some(t) => token = Some(t.to_owned()),

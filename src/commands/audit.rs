@@ -1,6 +1,7 @@
 //! `lambda-trust audit`: every role of an account (or of many) that a partner can assume,
 //! proved. Reads through `aws::audit`, decides in `core::audit`, renders with `report`.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::sync::Arc;
 
@@ -89,10 +90,13 @@ pub async fn run(g: &Global, args: &AuditArgs, styles: Styles) -> Result<Status>
     if g.format == Format::Github {
         return Err(Error::usage(
             "--format github is only for `check`",
-            "use --format human, json or sarif",
+            "use --format human, json, sarif or html",
         ));
     }
     let mut opts = options(g, args)?;
+    if let Some(path) = &args.template {
+        return super::iac::run_template(g, args, path, opts, styles);
+    }
     let clients = Clients::connect(&aws_flags(g)).await;
     // Counterexamples name a function in the audited role's account and this region.
     opts.region = Some(clients.region());
@@ -109,16 +113,24 @@ pub async fn run(g: &Global, args: &AuditArgs, styles: Styles) -> Result<Status>
         || report::audit_sarif(&report),
         || report::audit_json(&report),
     )?;
+    let meta = html_meta();
+    let html = || report::audit_html(&report, &meta);
+    write_html(args, html)?;
     match g.format {
         Format::Json => println!("{}", report::audit_json(&report)),
         Format::Sarif => println!("{}", report::audit_sarif(&report)),
+        Format::Html => print!("{}", html()),
         _ => print!("{}", report::audit_human(&report, styles)),
     }
     Ok(report.status())
 }
 
-/// The accounts to audit: the file's, or the organization's.
-async fn accounts(args: &AuditArgs, clients: &Clients, calls: &CallCount) -> Result<Vec<String>> {
+/// The accounts to audit: the file's, or the organization's (with their names).
+async fn accounts(
+    args: &AuditArgs,
+    clients: &Clients,
+    calls: &CallCount,
+) -> Result<(Vec<String>, BTreeMap<String, String>)> {
     if let Some(path) = &args.accounts {
         let text = std::fs::read_to_string(path).map_err(|e| {
             Error::usage(
@@ -126,16 +138,24 @@ async fn accounts(args: &AuditArgs, clients: &Clients, calls: &CallCount) -> Res
                 "give a file with one AWS account ID per line",
             )
         })?;
-        return parse_accounts(&text).map_err(|bad| {
+        let ids = parse_accounts(&text).map_err(|bad| {
             Error::usage(
                 format!("--accounts {}: {}", path.display(), bad.join("; ")),
                 "one 12-digit account ID per line; `#` starts a comment",
             )
-        });
+        })?;
+        return Ok((ids, BTreeMap::new()));
     }
-    read::list_accounts(clients, calls)
+    let listed = read::list_accounts(clients, calls)
         .await
-        .map_err(|e| Error::from(anyhow::Error::new(e)))
+        .map_err(|e| Error::from(anyhow::Error::new(e)))?;
+    let ids = listed.iter().map(|a| a.id.clone()).collect();
+    let names = listed
+        .into_iter()
+        .filter(|a| !a.name.is_empty())
+        .map(|a| (a.id, a.name))
+        .collect();
+    Ok((ids, names))
 }
 
 async fn run_many(
@@ -147,7 +167,7 @@ async fn run_many(
 ) -> Result<Status> {
     let role = args.assume_role.clone().unwrap_or_default();
     let org_calls = CallCount::default();
-    let ids = accounts(args, clients, &org_calls).await?;
+    let (ids, names) = accounts(args, clients, &org_calls).await?;
     let pb = progress(ids.len());
     let pb_ref = Arc::new(pb);
     let outcomes: Vec<AccountOutcome> = stream::iter(ids)
@@ -174,18 +194,39 @@ async fn run_many(
         .collect()
         .await;
     pb_ref.finish_and_clear();
-    let report = OrgReport::new(outcomes, org_calls.get());
+    let report = OrgReport::new(outcomes, org_calls.get()).with_names(names);
     write_files(
         &args.files,
         || report::audit_org_sarif(&report),
         || report::audit_org_json(&report),
     )?;
+    let meta = html_meta();
+    let html = || report::audit_org_html(&report, &meta);
+    write_html(args, html)?;
     match g.format {
         Format::Json => println!("{}", report::audit_org_json(&report)),
         Format::Sarif => println!("{}", report::audit_org_sarif(&report)),
+        Format::Html => print!("{}", html()),
         _ => print!("{}", report::audit_org_human(&report, styles)),
     }
     Ok(report.status())
+}
+
+/// The HTML page's header facts: now, and this build.
+fn html_meta() -> report::HtmlMeta {
+    report::HtmlMeta {
+        generated: chrono::Utc::now(),
+        version: crate::cli::VERSION.to_owned(),
+    }
+}
+
+/// `--html FILE`: the page of the same report, beside `--json`/`--sarif`.
+fn write_html(args: &AuditArgs, html: impl FnOnce() -> String) -> Result<()> {
+    if let Some(path) = &args.html {
+        std::fs::write(path, html())
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// A bar over the accounts, drawn only on a terminal (stderr).

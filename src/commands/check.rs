@@ -150,7 +150,8 @@ pub async fn run(g: &Global, files: &ReportFiles, styles: Styles) -> Result<Stat
         || report::check_json(&report),
     )?;
     match g.format {
-        Format::Human => print!("{}", report::check_human(&report, styles)),
+        // html is refused before any command runs (`commands::run`).
+        Format::Human | Format::Html => print!("{}", report::check_human(&report, styles)),
         Format::Json => println!("{}", report::check_json(&report)),
         Format::Sarif => println!("{}", report::check_sarif(&report)),
         Format::Github => print!("{}", report::check_github(&report)),

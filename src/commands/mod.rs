@@ -11,6 +11,7 @@ mod destroy;
 pub mod discover;
 mod genesys;
 mod genesys_live;
+mod iac;
 mod init;
 mod init_genesys;
 mod init_prompt;
@@ -51,6 +52,12 @@ pub fn use_color(choice: ColorChoice, tty: bool) -> bool {
 /// Runs the parsed command line.
 pub fn run(cli: &Cli) -> Result<Status> {
     let g = &cli.global;
+    if g.format == Format::Html && !matches!(cli.command, Command::Audit(_)) {
+        return Err(Error::usage(
+            "--format html is only for `audit`",
+            "use --format human or --format json",
+        ));
+    }
     if !matches!(cli.command, Command::Check { .. } | Command::Audit(_)) {
         simple_format(g)?;
     }
@@ -66,7 +73,10 @@ pub fn run(cli: &Cli) -> Result<Status> {
     match &cli.command {
         Command::Init(args) => init::run(g, args),
         Command::Render { which } => render::run(g, *which),
-        Command::Lint => lint::run(g, styles),
+        Command::Lint {
+            trust_policy,
+            policies,
+        } => lint::run(g, trust_policy.as_deref(), policies, styles),
         Command::Simulate(args) => simulate::run(g, args, styles),
         Command::Prove(args) => prove::run(g, args, styles),
         Command::Plan { adopt, force } => {

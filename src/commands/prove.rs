@@ -25,11 +25,14 @@ pub fn run(g: &Global, args: &ProveArgs, styles: Styles) -> Result<Status> {
         targets: args.targets.clone(),
         role_arn: args.role_arn.clone(),
     };
-    let sides = if input.is_empty() {
+    let mut sides = if input.is_empty() {
         from_config(g, args.role_arn.as_deref())?
     } else {
         prove::load_files(&input, &super::read_file)?
     };
+    if let Some(t) = &mut sides.trust {
+        t.spec.partner_principals = partner_principals(args, &t.spec.partner_account)?;
+    }
     let budget = budget(args);
     let mut results = Vec::new();
     if let Some(t) = &sides.trust {
@@ -106,4 +109,18 @@ fn check_flags(args: &ProveArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `--partner-principal`: ARNs of a user, role or role session in the partner's account.
+fn partner_principals(args: &ProveArgs, partner: &str) -> Result<Vec<String>> {
+    for p in &args.partner_principals {
+        let arn = Arn::parse(p).filter(|a| matches!(a.service.as_str(), "iam" | "sts"));
+        if arn.as_ref().is_none_or(|a| a.account != partner) {
+            return Err(Error::usage(
+                format!("--partner-principal {p:?} is not an IAM principal ARN in the partner account {partner}"),
+                format!("for example --partner-principal arn:aws:iam::{partner}:role/VendorRole"),
+            ));
+        }
+    }
+    Ok(args.partner_principals.clone())
 }

@@ -9,6 +9,7 @@ pub mod check;
 pub mod describe;
 pub mod drift;
 pub mod genesys;
+pub mod iac;
 pub mod lint;
 pub mod onboard;
 pub mod plan;

@@ -99,6 +99,7 @@ pub fn from_config(
             spec: TrustSpec {
                 partner_account: config.partner_account(),
                 external_id: config.trust.external_id.clone(),
+                partner_principals: Vec::new(),
             },
         }),
         invoke: Some(InvokeSide {
@@ -122,6 +123,7 @@ pub fn load_files(input: &FileInput, read: simulate::ReadFile) -> Result<Sides, 
             spec: TrustSpec {
                 partner_account: input.partner_account.clone(),
                 external_id: input.external_id.clone(),
+                partner_principals: Vec::new(),
             },
         }),
         None => None,

@@ -136,6 +136,7 @@ pub fn trust_spec(desired: &Desired) -> TrustSpec {
     TrustSpec {
         partner_account: account_of_principal(&desired.partner_principal),
         external_id: desired.external_id.clone(),
+        partner_principals: Vec::new(),
     }
 }
 

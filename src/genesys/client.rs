@@ -258,12 +258,19 @@ impl RateWindow {
     }
 }
 
+/// reqwest is built without a crypto provider of its own (Cargo.toml): it takes the process
+/// default, which is aws-lc-rs, the one the AWS SDK's client uses. Err = already installed.
+fn install_crypto_provider() {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+}
+
 impl Client {
     /// Signs in (client-credentials grant) at the login URL.
     pub async fn connect(
         endpoints: &Endpoints,
         oauth: &OAuthClient,
     ) -> Result<Client, GenesysError> {
+        install_crypto_provider();
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .user_agent(concat!("lambda-trust/", env!("CARGO_PKG_VERSION")))

@@ -326,6 +326,16 @@ pub fn evaluate(input: &EvalInput, req: &Request) -> Evaluation {
         };
     }
 
+    if input.resource_policy_is_trust {
+        if let Some(reason) = cross_partition(req) {
+            return Evaluation {
+                decision: Decision::ImplicitDeny,
+                deciding: Vec::new(),
+                missing_allow: vec![reason],
+                malformed: None,
+            };
+        }
+    }
     let granted = if input.resource_policy_is_trust {
         trust_grant(input, matched)
     } else {
@@ -407,6 +417,19 @@ fn identity_label(input: &EvalInput) -> String {
 
 /// The Allow side of `sts:AssumeRole…` on a role: the trust policy must allow, and so must the
 /// caller's identity policies and the boundary when given.
+/// A principal of one partition never assumes a role of another: partitions are isolated
+/// (AWS whitepaper "AWS Fault Isolation Boundaries", Partitions,
+/// https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html).
+/// `Some(why)` when the caller's ARN and the role's ARN name different partitions.
+fn cross_partition(req: &Request) -> Option<String> {
+    let [_, caller, ..] = arn_parts(&req.principal)?;
+    let [_, role, ..] = arn_parts(&req.resource)?;
+    let concrete = |p: &str| !p.is_empty() && !p.contains(['*', '?']);
+    (concrete(caller) && concrete(role) && caller != role).then(|| {
+        format!("trust policy (a principal of partition {caller} cannot assume a role of partition {role})")
+    })
+}
+
 fn trust_grant(input: &EvalInput, matched: Matched) -> Grant {
     let identity_ok = !matched.identity.allows.is_empty();
     let boundary_ok = matched

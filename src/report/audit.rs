@@ -19,22 +19,28 @@ fn severity(s: Option<Severity>, styles: Styles) -> String {
 
 /// `principal may action [on resource] with k=v, …` for a counterexample; a request to
 /// assume the role itself (`resource` = the role) names no resource and says when
-/// `sts:ExternalId` is absent.
-fn request_text(c: &Value, role_arn: &str) -> String {
+/// `sts:ExternalId` is absent. A key with one value is shown bare, as `prove` shows it.
+pub(super) fn request_text(c: &Value, role_arn: &str) -> String {
     let s = |k: &str| c[k].as_str().unwrap_or("").to_owned();
     let mut line = format!("{} may {}", s("principal"), s("action"));
     let assume = s("resource") == role_arn;
     if !assume {
         line.push_str(&format!(" on {}", s("resource")));
     }
-    let ctx: Vec<String> = c["context"]
-        .as_object()
-        .map(|m| m.iter().map(|(k, v)| format!("{k}={v}")).collect())
-        .unwrap_or_default();
-    if !ctx.is_empty() {
-        line.push_str(&format!(" with {}", ctx.join(", ")));
-    } else if assume && s("action").eq_ignore_ascii_case("sts:AssumeRole") {
-        line.push_str(" with sts:ExternalId absent");
+    let context = c["context"].as_object();
+    let has_id = context.is_some_and(|m| m.keys().any(|k| k.eq_ignore_ascii_case("sts:ExternalId")));
+    let mut parts = Vec::new();
+    if assume && s("action").eq_ignore_ascii_case("sts:AssumeRole") && !has_id {
+        parts.push("sts:ExternalId absent".to_owned());
+    }
+    for (k, v) in context.into_iter().flatten() {
+        match v.as_array().map(Vec::as_slice) {
+            Some([one]) => parts.push(format!("{k}={one}")),
+            _ => parts.push(format!("{k}={v}")),
+        }
+    }
+    if !parts.is_empty() {
+        line.push_str(&format!(" with {}", parts.join(", ")));
     }
     line
 }
@@ -136,7 +142,7 @@ pub fn org_json(report: &OrgReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default()
 }
 
-fn level(s: Severity) -> &'static str {
+pub(super) fn level(s: Severity) -> &'static str {
     match s {
         Severity::Security => "error",
         Severity::Config => "warning",
@@ -159,7 +165,7 @@ fn results(report: &AccountReport, out: &mut Vec<Value>) {
     }
 }
 
-fn sarif_rules() -> Vec<Value> {
+pub(super) fn sarif_rules() -> Vec<Value> {
     let mut rules: Vec<Value> = Code::ALL
         .iter()
         .map(|c| {

@@ -1,11 +1,14 @@
 //! Renderers: pure functions from pipeline data (plans, verifications, drift findings, lint
-//! reports, simulations, proofs, the Genesys Cloud region table) to text — human, JSON, SARIF, GitHub annotations.
+//! reports, simulations, proofs, the Genesys Cloud region table) to text — human, JSON, SARIF, GitHub annotations,
+//! and the audit's self-contained HTML page.
 //!
 //! The `report` layer sits beside `aws` above the pure `core`: it imports `core`, `config` and
 //! `iam`, never `aws`. Colour is off unless the caller enables it (`--color`, or auto on a
 //! terminal). The JSON shapes are the stable, documented interface (README "JSON output").
 
 mod audit;
+mod audit_html;
+mod audit_iac;
 mod check;
 mod genesys;
 mod lint;
@@ -21,6 +24,10 @@ use owo_colors::OwoColorize;
 pub use audit::{
     account_human as audit_human, account_json as audit_json, account_sarif as audit_sarif,
     org_human as audit_org_human, org_json as audit_org_json, org_sarif as audit_org_sarif,
+};
+pub use audit_html::{account_html as audit_html, org_html as audit_org_html, HtmlMeta};
+pub use audit_iac::{
+    iac_human as audit_iac_human, iac_json as audit_iac_json, iac_sarif as audit_iac_sarif,
 };
 pub use check::{
     render_github as check_github, render_human as check_human, render_json as check_json,

@@ -15,6 +15,7 @@ pub fn spec() -> TrustSpec {
     TrustSpec {
         partner_account: PARTNER.to_owned(),
         external_id: EXTERNAL_ID.to_owned(),
+        partner_principals: Vec::new(),
     }
 }
 

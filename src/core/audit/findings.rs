@@ -6,7 +6,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::iam::Counterexample;
+use crate::iam::{Counterexample, StatementRef};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -109,6 +109,21 @@ impl Code {
             Code::Unmanaged => "The role is not managed by lambda-trust.",
         }
     }
+
+    /// What to do about it, one sentence (the HTML report's detail view).
+    pub fn remedy(self) -> &'static str {
+        match self {
+            Code::NoExternalId => "Require the one external ID: a Condition StringEquals sts:ExternalId = your Genesys Cloud organization ID on every statement that lets the partner in (lambda-trust apply writes it).",
+            Code::ExternalIdPattern => "Accept exactly one value with StringEquals (no wildcard, no IgnoreCase); give each organization a role of its own.",
+            Code::ExternalIdUnproved => "Rewrite the conditions on sts:ExternalId as one StringEquals value, then audit again.",
+            Code::OtherPrincipals => "Remove the statements that let in principals other than the partner account, or move them to a role of their own.",
+            Code::BeyondInvoke => "Cut the role's policies down to lambda:InvokeFunction on the functions it needs.",
+            Code::AllFunctions => "Name each function (or function:alias) instead of a wildcard.",
+            Code::LatentVersion => "Delete the non-default policy version (iam:DeletePolicyVersion); lambda-trust apply deletes them from its own policies.",
+            Code::ConfigMismatch => "Find the config that manages this role and run lambda-trust plan with it; two configs must not share a role.",
+            Code::Unmanaged => "Adopt the role (lambda-trust plan --adopt with a config for it), or record who owns it.",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -118,6 +133,14 @@ pub struct Finding {
     pub message: String,
     /// `{principal, action, resource, context}`, confirmed by the evaluator, or null.
     pub counterexample: Option<Value>,
+    /// The code as its enum, for renderers that say more about it (not in the JSON: `code`).
+    #[serde(skip)]
+    pub kind: Code,
+    /// The statements of the role's documents (`RoleReport::documents`) that let the
+    /// counterexample in, as the evaluator reports them; empty without a counterexample.
+    /// Not in the JSON (nor are the documents): the HTML report marks them.
+    #[serde(skip)]
+    pub admitted_by: Vec<StatementRef>,
 }
 
 impl Finding {
@@ -127,6 +150,8 @@ impl Finding {
             code: code.as_str(),
             message,
             counterexample: counterexample.map(request_json),
+            kind: code,
+            admitted_by: Vec::new(),
         }
     }
 }

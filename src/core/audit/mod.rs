@@ -11,9 +11,11 @@
 //! - `trust`: which partner accounts can assume the role, and the accepted external IDs
 //!   (asking the prover through `narrow`);
 //! - `access`: the functions it may invoke, anything beyond invoking, latent versions;
-//! - `findings`: the finding codes and their severities.
+//! - `findings`: the finding codes and their severities;
+//! - `documents`: the role's policy documents and the statements that let each counterexample in.
 
 mod access;
+mod documents;
 mod findings;
 mod narrow;
 mod org;
@@ -27,6 +29,7 @@ use serde_json::Value;
 use crate::config::{CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::error::Status;
 
+pub use documents::{DocumentKind, RoleDocument};
 pub use findings::{Code, Finding, Severity};
 pub use org::{parse_accounts, AccountOutcome, OrgReport, OrgSummary};
 
@@ -120,6 +123,10 @@ pub struct RoleReport {
     pub external_ids: ExternalIds,
     pub invokable: Vec<String>,
     pub findings: Vec<Finding>,
+    /// The trust and identity policy documents the report was decided on (not in the JSON:
+    /// they are the account's own; the HTML report shows them).
+    #[serde(skip)]
+    pub documents: Vec<RoleDocument>,
 }
 
 impl RoleReport {
@@ -207,6 +214,8 @@ pub fn audit_role(iam: &AccountIam, role: &AuditRole, opts: &AuditOptions) -> Op
     findings.extend(access.findings);
     findings.extend(ownership(role, opts));
     findings.sort_by_key(|f| (f.severity, Code::rank(f.code)));
+    let documents = documents::of(iam, role, &findings);
+    documents::mark(&role.arn, &documents, &mut findings);
     Some(RoleReport {
         role: role.name.clone(),
         arn: role.arn.clone(),
@@ -215,6 +224,7 @@ pub fn audit_role(iam: &AccountIam, role: &AuditRole, opts: &AuditOptions) -> Op
         external_ids: trust.external_ids,
         invokable: access.invokable,
         findings,
+        documents,
     })
 }
 

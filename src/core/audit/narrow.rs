@@ -54,6 +54,7 @@ pub(super) fn only_partner(policy: &Policy, role_arn: &str, account: &str) -> Pr
     let spec = TrustSpec {
         partner_account: account.to_owned(),
         external_id: SENTINEL.to_owned(),
+        partner_principals: Vec::new(),
     };
     let mut results = prove_trust(policy, role_arn, &spec, PROOF_BUDGET);
     results.swap_remove(0)

@@ -3,6 +3,8 @@
 //!
 //! Part of `core::audit`; `commands::audit` runs the accounts, `report::audit` renders this.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::{AccountReport, SCHEMA_VERSION};
@@ -46,6 +48,10 @@ pub struct OrgReport {
     pub schema_version: u32,
     pub accounts: Vec<AccountOutcome>,
     pub summary: OrgSummary,
+    /// Account names by ID, as the organization lists them (`--organization`; absent with
+    /// `--accounts`). Names are chosen by account owners: renderers treat them as data.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub names: BTreeMap<String, String>,
 }
 
 impl OrgReport {
@@ -76,7 +82,14 @@ impl OrgReport {
             schema_version: SCHEMA_VERSION,
             accounts,
             summary,
+            names: BTreeMap::new(),
         }
+    }
+
+    /// The report with the organization's account names.
+    pub fn with_names(mut self, names: BTreeMap<String, String>) -> OrgReport {
+        self.names = names;
+        self
     }
 
     /// Invalid (1) when an account could not be audited, else Changes (2) when a role has a

@@ -18,7 +18,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::iam::arn::account_of;
+use crate::iam::arn::{account_of, split};
 use crate::iam::{
     wildcard_match, ActionClause, Counterexample, Effect, OperatorKind, Policy, PrincipalClause,
     Principals, Verdict,
@@ -316,7 +316,7 @@ fn combine(policy: &Policy, role_arn: &str, per_account: Vec<(String, Accepted)>
     let accounts: Vec<String> = per_account.into_iter().map(|(a, _)| a).collect();
     findings.extend(other_principals(policy, role_arn, &accounts));
     TrustAnalysis {
-        assumable_by: assumable_by(policy, &accounts),
+        assumable_by: assumable_by(policy, role_arn, &accounts),
         external_ids: ExternalIds {
             kind: KINDS[kind_rank],
             values,
@@ -436,15 +436,18 @@ fn other_principals(policy: &Policy, role_arn: &str, accounts: &[String]) -> Opt
 }
 
 /// The partner accounts that can assume the role, then every other principal the Allow
-/// statements name, as written.
-fn assumable_by(policy: &Policy, accounts: &[String]) -> Vec<String> {
+/// statements name, as written; all in the role's partition (a principal of another partition
+/// can never assume it, see `iam::evaluate`).
+fn assumable_by(policy: &Policy, role_arn: &str, accounts: &[String]) -> Vec<String> {
+    let partition = split(role_arn).map_or("aws", |[_, p, ..]| p);
+    let elsewhere = |p: &str| split(p).is_some_and(|[_, q, ..]| q != partition && !q.contains('*'));
     let mut out: Vec<String> = accounts
         .iter()
         .map(|a| {
             if a == ANYONE {
                 "*".to_owned()
             } else {
-                format!("arn:aws:iam::{a}:root")
+                format!("arn:{partition}:iam::{a}:root")
             }
         })
         .collect();
@@ -457,7 +460,7 @@ fn assumable_by(policy: &Policy, accounts: &[String]) -> Vec<String> {
         match &s.principal {
             Some(PrincipalClause::Principal(Principals::Specific(m))) => {
                 for p in &m.aws {
-                    if !accounts.iter().any(|a| a == account_of(p)) && p != "*" {
+                    if !accounts.iter().any(|a| a == account_of(p)) && p != "*" && !elsewhere(p) {
                         rest.insert(p.clone());
                     }
                 }

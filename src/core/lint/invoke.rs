@@ -88,7 +88,11 @@ fn invoke_analysis(
 }
 
 /// Checks Action/NotAction; returns whether the statement allows lambda:InvokeFunction.
-fn invoke_action(label: &str, st: &Map<String, Value>, findings: &mut Vec<Finding>) -> bool {
+pub(super) fn invoke_action(
+    label: &str,
+    st: &Map<String, Value>,
+    findings: &mut Vec<Finding>,
+) -> bool {
     if st.contains_key("NotAction") {
         findings.push(Finding::error(
             "invoke-not-action",

@@ -18,9 +18,11 @@ use crate::config::{show, Loaded, GENESYS_CLOUD_ACCOUNT};
 use crate::core::render::Rendered;
 use crate::iam::wildcard_match;
 
+mod documents;
 mod invoke;
 mod trust;
 
+pub use documents::lint_documents;
 pub use invoke::{invoke_findings, invoke_findings_named, invoke_grant_findings};
 pub use trust::{trust_findings, trust_grant_findings};
 

@@ -180,7 +180,7 @@ fn listed_principals(
 }
 
 /// A principal (`what`) that lets any AWS account in.
-fn wildcard_principal(label: &str, what: &str, only_partner: &str) -> Finding {
+pub(super) fn wildcard_principal(label: &str, what: &str, only_partner: &str) -> Finding {
     Finding::error(
         "trust-wildcard-principal",
         format!("{label}: {what} lets any AWS account assume the role"),
@@ -189,7 +189,11 @@ fn wildcard_principal(label: &str, what: &str, only_partner: &str) -> Finding {
 }
 
 /// Checks Action/NotAction; returns whether the statement allows sts:AssumeRole.
-fn trust_action(label: &str, st: &Map<String, Value>, findings: &mut Vec<Finding>) -> bool {
+pub(super) fn trust_action(
+    label: &str,
+    st: &Map<String, Value>,
+    findings: &mut Vec<Finding>,
+) -> bool {
     let only_assume = "use exactly \"Action\": \"sts:AssumeRole\"".to_string();
     if st.contains_key("NotAction") {
         findings.push(Finding::error(
@@ -281,7 +285,7 @@ fn trust_condition(
 
 /// Every condition on sts:ExternalId: (operator, values). Condition keys are
 /// case-insensitive; operators are matched exactly.
-fn external_id_conditions(st: &Map<String, Value>) -> Vec<(&str, Option<Vec<&str>>)> {
+pub(super) fn external_id_conditions(st: &Map<String, Value>) -> Vec<(&str, Option<Vec<&str>>)> {
     let mut on_external_id = Vec::new();
     if let Some(Value::Object(ops)) = st.get("Condition") {
         for (op, block) in ops {
@@ -299,7 +303,7 @@ fn external_id_conditions(st: &Map<String, Value>) -> Vec<(&str, Option<Vec<&str
 
 /// The finding (code, message) for conditions on sts:ExternalId that do not require exactly
 /// the external ID.
-fn nearest_miss(
+pub(super) fn nearest_miss(
     on_external_id: &[(&str, Option<Vec<&str>>)],
     external_id: &str,
 ) -> (&'static str, String) {

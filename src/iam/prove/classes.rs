@@ -97,13 +97,17 @@ impl Classes {
         }
     }
 
-    /// A friendlier member of class `c` than the shortest one, when one of `nice` is in it.
-    pub(crate) fn pretty(&self, c: usize, nice: &[String]) -> String {
-        let (vector, witness) = &self.classes[c];
-        nice.iter()
-            .find(|s| (0..self.patterns.len()).all(|i| self.matches(i, s) == vector[i]))
-            .cloned()
-            .unwrap_or_else(|| witness.clone())
+    /// Which patterns match `s`.
+    pub(crate) fn vector(&self, s: &str) -> Vec<bool> {
+        (0..self.patterns.len())
+            .map(|i| self.matches(i, s))
+            .collect()
+    }
+
+    /// Whether `s` is a member of class `c`.
+    pub(crate) fn contains(&self, c: usize, s: &str) -> bool {
+        let bits = &self.classes[c].0;
+        (0..self.patterns.len()).all(|i| self.matches(i, s) == bits[i])
     }
 }
 
@@ -120,21 +124,6 @@ fn matches_one(matcher: Matcher, pattern: &str, s: &str) -> bool {
         Matcher::Action => glob(&compile(pattern), s, true),
         Matcher::Resource => arn_match(&compile(pattern), s),
     }
-}
-
-/// Readable stand-ins for a wildcard pattern: `sts:*` → `sts:Other`, `f*` → `f-other`.
-pub(crate) fn nice_members(patterns: &[String], extra: &[&str]) -> Vec<String> {
-    let mut out: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
-    for p in patterns {
-        if !p.contains(['*', '?']) {
-            out.push(p.clone());
-            continue;
-        }
-        out.push(p.replace('*', "Other").replace('?', "X"));
-        out.push(p.replace('*', "-other").replace('?', "x"));
-        out.push(p.replace('*', "").replace('?', "x"));
-    }
-    out
 }
 
 #[cfg(test)]

@@ -15,11 +15,11 @@ use super::super::eval::{evaluate, EvalInput, LabeledPolicy, Request};
 use super::super::model::Effect;
 use super::super::wildcard::{arn_match, compile};
 use super::budget::{Budget, Meter};
-use super::classes::{nice_members, Classes, Matcher};
-use super::principals::{role_caller, Caller};
+use super::classes::{Classes, Matcher};
+use super::principals::{role_caller, self_contained, Caller};
+use super::realize::{pair, regions, Place, RealActions};
 use super::report::{Counterexample, PropertyResult, Verdict};
 use super::search::{statement_ref, Builder, Found, Head, Problem};
-use super::trust::action_nice;
 use super::{unsupported, InvokeSpec};
 
 pub(crate) const ONLY_TARGETS: &str = "invoke-only-targets";
@@ -86,17 +86,20 @@ impl Setup<'_> {
                 context.insert(c.key.clone(), t.clone());
             }
         }
-        Request {
+        let mut req = Request {
             principal: self.principal().to_owned(),
             action,
             resource,
             context,
-        }
+        };
+        let policies = self.identity.iter().chain(self.boundary).map(|p| &p.policy);
+        self_contained(policies, &mut req);
+        req
     }
 
-    /// A function in the role's own account and region (else the first target's) that no
-    /// target covers: the "other function" a counterexample names.
-    fn other_function(&self) -> String {
+    /// The role's partition, region and account, else the first target's (else `aws`,
+    /// `us-east-1`, `111122223333`): where counterexamples put the resources they name.
+    fn place(&self) -> Place {
         let first = self.spec.targets.iter().find_map(|t| Arn::parse(t));
         let role = self.spec.role_arn.as_deref().and_then(Arn::parse);
         let pick = |from_role: Option<&str>, from_target: Option<&str>, fallback: &str| {
@@ -111,22 +114,48 @@ impl Setup<'_> {
             first.as_ref().map(|a| a.partition.as_str()),
             "aws",
         );
+        let fallback_region = regions(&partition).first().copied().unwrap_or("us-east-1");
         let region = pick(
             self.spec.region.as_deref(),
             first.as_ref().map(|a| a.region.as_str()),
-            "us-east-1",
+            fallback_region,
         );
         let account = pick(
             role.as_ref().map(|a| a.account.as_str()),
             first.as_ref().map(|a| a.account.as_str()),
             "111122223333",
         );
+        Place {
+            partition,
+            region,
+            account,
+        }
+    }
+
+    /// A function in the role's own account and region (else the first target's) that no
+    /// target covers: the "other function" a counterexample names.
+    fn other_function(&self, place: &Place) -> String {
         // A target such as `*` covers every name: then any name will do (bounded search).
-        let arn = |name: &str| Arn::function(&partition, &region, &account, name, None).to_string();
+        let arn = |name: &str| {
+            Arn::function(&place.partition, &place.region, &place.account, name, None).to_string()
+        };
         std::iter::once(arn("other-function"))
             .chain((1..100).map(|n| arn(&format!("other-function-{n}"))))
             .find(|a| !self.covered(a))
             .unwrap_or_else(|| arn("other-function"))
+    }
+
+    /// Resources a counterexample names first when they fit: another function, the targets.
+    fn extra_resources(&self, place: &Place) -> Vec<String> {
+        let mut out = vec![self.other_function(place)];
+        out.extend(
+            self.spec
+                .targets
+                .iter()
+                .filter(|t| !t.contains(['*', '?']))
+                .cloned(),
+        );
+        out
     }
 }
 
@@ -215,18 +244,45 @@ pub(crate) fn prove(s: &Setup, budget: Budget) -> Vec<PropertyResult> {
 }
 
 fn only_targets(s: &Setup, problem: &Problem, invoke: usize, targets: &[usize]) -> PropertyResult {
-    let found = problem.search(|p, h| {
-        let bits = &p.resources.classes[h.resource].0;
-        !(p.actions.classes[h.action].0[invoke] && targets.iter().any(|t| bits[*t]))
-    });
+    let real = RealActions::new(&problem.actions);
+    let place = s.place();
+    let extra = s.extra_resources(&place);
+    let realize = |h: Head| {
+        let actions = real.of(h.action);
+        pair(actions, &problem.resources, h.resource, &place, &extra)
+    };
+    let mut seen = std::collections::HashMap::new();
+    let found = problem.search(
+        |p, h| {
+            let bits = &p.resources.classes[h.resource].0;
+            !(p.actions.classes[h.action].0[invoke] && targets.iter().any(|t| bits[*t]))
+        },
+        |h| {
+            *seen
+                .entry((h.action, h.resource))
+                .or_insert_with(|| realize(h).is_some())
+        },
+    );
     match found {
-        Found::Request { head, context } => {
-            let action = problem
-                .actions
-                .pretty(head.action, &action_nice(&problem.actions, head.action));
-            let resource = pretty_resource(s, problem, head);
-            confirm(s, s.request(action, resource, context))
-        }
+        Found::Request { head, context } => match (realize(head), real.of(head.action)) {
+            (Some((action, resource)), _) => confirm(s, s.request(action, resource, context)),
+            // Real actions, but none on a resource of its type: not a request AWS evaluates,
+            // and not proved harmless either.
+            (None, [first, ..]) => PropertyResult::unknown(
+                ONLY_TARGETS,
+                format!(
+                    "the policies allow {first} (and its action class) outside the granted ARNs only on \
+                     resources such as {} that it does not act on; no replayable request was found",
+                    problem.resources.classes[head.resource].1
+                ),
+            ),
+            // No action of the checked-in list in the class: its shortest member.
+            (None, []) => {
+                let action = problem.actions.classes[head.action].1.clone();
+                let resource = problem.resources.classes[head.resource].1.clone();
+                confirm(s, s.request(action, resource, context))
+            }
+        },
         Found::Unknown(reason) => PropertyResult::unknown(ONLY_TARGETS, reason),
         Found::Nothing => PropertyResult::proved(
             ONLY_TARGETS,
@@ -236,20 +292,6 @@ fn only_targets(s: &Setup, problem: &Problem, invoke: usize, targets: &[usize]) 
             ),
         ),
     }
-}
-
-fn pretty_resource(s: &Setup, problem: &Problem, head: Head) -> String {
-    let r = &problem.resources;
-    let hit: Vec<String> = r
-        .patterns
-        .iter()
-        .zip(&r.classes[head.resource].0)
-        .filter(|(_, b)| **b)
-        .map(|(p, _)| p.clone())
-        .collect();
-    let other = s.other_function();
-    let extra = [other.as_str(), "arn:aws:s3:::other-bucket"];
-    r.pretty(head.resource, &nice_members(&hit, &extra))
 }
 
 fn confirm(s: &Setup, req: Request) -> PropertyResult {
@@ -318,9 +360,8 @@ fn glob_matches(pattern: &str) -> bool {
 /// Reports resource class `c` of `target` as not invokable, after the evaluator agrees.
 fn refused(s: &Setup, problem: &Problem, c: usize, target: &str, witness: &str) -> PropertyResult {
     let resource = if target.contains(['*', '?']) {
-        problem
-            .resources
-            .pretty(c, &nice_members(&[target.to_owned()], &[]))
+        pair(&[INVOKE], &problem.resources, c, &s.place(), &[])
+            .map_or_else(|| witness.to_owned(), |(_, r)| r)
     } else {
         witness.to_owned()
     };

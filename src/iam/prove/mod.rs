@@ -13,7 +13,13 @@
 //!   numbers/dates/IPs by interval end points);
 //! - `search`: per Allow statement, a request outside the intended set that escapes every Deny;
 //! - `trust`, `invoke`: the four properties; every counterexample is re-run through
-//!   `iam::evaluate` before it is reported, and a disagreement is reported as `unknown`.
+//!   `iam::evaluate` before it is reported, and a disagreement is reported as `unknown`;
+//! - `realize`: which member of the classes found a counterexample shows — a real action, a
+//!   resource of its type in the role's partition, region and account — with the keys AWS
+//!   derives from the caller written into its context (`principals::self_contained`).
+//!
+//! Callers are enumerated in the role's partition only: a principal of another partition never
+//! assumes the role (the evaluator refuses it too).
 //!
 //! Semantics chosen where AWS leaves room (all as the evaluator does):
 //! - A single-valued context key (`iam::keys`: `sts:ExternalId`, `aws:SourceIp`, …; single vs
@@ -49,6 +55,7 @@ mod classes;
 mod invoke;
 mod names;
 mod principals;
+pub mod realize;
 mod report;
 pub mod samples;
 mod search;
@@ -63,10 +70,13 @@ pub use report::{Counterexample, PropertyResult, Verdict};
 
 /// What the trust policy is meant to allow: `sts:AssumeRole` by the partner's account with
 /// exactly this external ID.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TrustSpec {
     pub partner_account: String,
     pub external_id: String,
+    /// The partner's principals that must be allowed (`trust-partner-allowed`), as ARNs in the
+    /// partner's account. Empty: the partner's root and a partner role session.
+    pub partner_principals: Vec<String>,
 }
 
 /// The function ARNs the role is meant to invoke, as granted (`…:function:f`, `…:function:f:live`,

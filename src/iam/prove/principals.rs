@@ -87,6 +87,33 @@ pub(crate) fn role_caller(arn: &str) -> Caller {
     c
 }
 
+/// Writes the keys AWS derives from the request's principal (`DERIVED`) into its context, for
+/// each one a statement of `policies` tests (spelled as the statement spells it), so that the
+/// request replays on any evaluator, even one that derives nothing. A value already in the
+/// context is kept.
+pub(crate) fn self_contained<'a>(
+    policies: impl IntoIterator<Item = &'a Policy>,
+    req: &mut super::super::eval::Request,
+) {
+    let derived = match req.principal.as_str() {
+        p if arn_parts(p).is_some() || p == "*" => caller(p.to_owned()).derived,
+        _ => return,
+    };
+    let tested = policies
+        .into_iter()
+        .flat_map(|p| &p.statements)
+        .flat_map(|s| &s.conditions)
+        .filter(|c| is_derived(&c.key));
+    for c in tested {
+        let Some(values) = derived.get(&c.key.to_lowercase()) else {
+            continue;
+        };
+        if !req.context.keys().any(|k| k.eq_ignore_ascii_case(&c.key)) {
+            req.context.insert(c.key.clone(), values.clone());
+        }
+    }
+}
+
 /// `aws:userid` where it follows from the caller: the account ID for the root user, and
 /// `anonymous` for anonymous callers (IAM User Guide, "Specifying a principal" and the
 /// `aws:userid` table,
@@ -105,6 +132,8 @@ pub(crate) fn known_userid(arn: &str) -> Option<String> {
 /// What the policy names: accounts (with partition), role names per account, exact callers.
 #[derive(Default)]
 struct Named {
+    /// The role's partition: a bare account ID names the account there.
+    partition: String,
     accounts: Vec<(String, String)>,
     roles: Vec<String>,
     users: Vec<String>,
@@ -121,9 +150,17 @@ impl Named {
 
     /// Reads one principal value or principal-key condition value.
     fn read(&mut self, value: &str) {
+        // A wildcard partition stands for the role's own (the only one a caller can be in).
+        let value = match arn_parts(value) {
+            Some([_, p, rest @ ..]) if p.contains(['*', '?']) => {
+                format!("arn:{}:{}", self.partition, rest.join(":"))
+            }
+            _ => value.to_owned(),
+        };
         let value = value.replace(['*', '?'], "x");
         if is_account_id(&value) {
-            return self.account("aws", &value);
+            let partition = self.partition.clone();
+            return self.account(&partition, &value);
         }
         let Some([_, partition, service, _, account, resource]) = arn_parts(&value) else {
             self.exact.push(value.clone());
@@ -160,16 +197,22 @@ fn read_principals(named: &mut Named, principals: &Principals) {
 }
 
 /// Every caller class of `policy` (statement principals and principal-key conditions), with
-/// the partner's root and a partner role session first. `tests`: the wildcard tests on
+/// the partner's root and a partner role session first, all in the role's `partition`: a
+/// caller of another partition can never assume the role (the evaluator refuses it,
+/// `eval::evaluate`), so such callers are left out. `tests`: the wildcard tests on
 /// `aws:PrincipalArn` (`names::principal_tests`) that names are classified by.
 pub(crate) fn callers(
     policy: &Policy,
+    partition: &str,
     partner: &str,
     tests: &[Atom],
     meter: &Meter,
 ) -> Result<Vec<Caller>, Exhausted> {
-    let mut named = Named::default();
-    named.account("aws", partner);
+    let mut named = Named {
+        partition: partition.to_owned(),
+        ..Named::default()
+    };
+    named.account(partition, partner);
     for stmt in &policy.statements {
         match &stmt.principal {
             Some(PrincipalClause::Principal(p) | PrincipalClause::NotPrincipal(p)) => {
@@ -190,8 +233,10 @@ pub(crate) fn callers(
         .into_iter()
         .find(|a| !named.accounts.iter().any(|(_, id)| id == a))
         .unwrap_or("000000000001");
-    named.account("aws", fresh);
+    named.account(partition, fresh);
+    named.accounts.retain(|(p, _)| p == partition);
     let mut arns = build(&named);
+    arns.retain(|a| arn_parts(a).is_none_or(|[_, p, ..]| p == partition));
     if !tests.is_empty() {
         arns.extend(named_by_tests(&named, tests, meter)?);
     }
@@ -264,7 +309,7 @@ mod tests {
             "Condition": {"StringEquals": {"aws:PrincipalArn": "arn:aws:iam::333344445555:user/bob"}}
         }]));
         let meter = Meter::new(super::super::Budget::default());
-        let arns: Vec<String> = callers(&p, "765628985471", &[], &meter)
+        let arns: Vec<String> = callers(&p, "aws", "765628985471", &[], &meter)
             .unwrap()
             .into_iter()
             .map(|c| c.arn)
@@ -314,7 +359,7 @@ mod tests {
         let tests = super::super::names::principal_tests(&p).unwrap();
         assert_eq!(tests.len(), 1);
         let meter = Meter::new(super::super::Budget::default());
-        let arns: Vec<String> = callers(&p, "765628985471", &tests, &meter)
+        let arns: Vec<String> = callers(&p, "aws", "765628985471", &tests, &meter)
             .unwrap()
             .into_iter()
             .map(|c| c.arn)

@@ -18,6 +18,7 @@ pub fn trust_spec() -> TrustSpec {
     TrustSpec {
         partner_account: PARTNER.to_owned(),
         external_id: EXTERNAL_ID.to_owned(),
+        partner_principals: Vec::new(),
     }
 }
 

@@ -197,26 +197,34 @@ impl Problem {
 
     /// Searches every head and allow set; `violates(head)` says whether the head alone is
     /// outside the intended set (otherwise only the `intended` pseudo-Deny can make it so).
-    pub(crate) fn search(&self, violates: impl Fn(&Problem, Head) -> bool) -> Found {
+    /// A request whose head `replayable` refuses (no real action and fitting resource in its
+    /// classes, `realize`) is kept only until one it accepts is found.
+    pub(crate) fn search(
+        &self,
+        violates: impl Fn(&Problem, Head) -> bool,
+        mut replayable: impl FnMut(Head) -> bool,
+    ) -> Found {
         let mut run = Run {
             p: self,
             cache: HashMap::new(),
         };
         let mut unknown = None;
+        let mut fallback = None;
         for set in &self.allow_sets {
             for head in self.heads() {
                 if self.meter.spend(1).is_err() {
-                    return Found::Unknown(self.meter.reason());
+                    return fallback.unwrap_or_else(|| Found::Unknown(self.meter.reason()));
                 }
                 let outside = violates(self, head);
                 match run.try_head(set, head, outside) {
                     Found::Nothing => {}
                     Found::Unknown(r) => unknown = unknown.or(Some(r)),
-                    found => return found,
+                    found if replayable(head) => return found,
+                    found => fallback = fallback.or(Some(found)),
                 }
             }
         }
-        unknown.map_or(Found::Nothing, Found::Unknown)
+        fallback.unwrap_or_else(|| unknown.map_or(Found::Nothing, Found::Unknown))
     }
 
     /// Whether the head is allowed with no condition keys at all (and the caller's derived

@@ -11,11 +11,12 @@ use std::collections::BTreeMap;
 
 use super::super::eval::{evaluate, EvalInput, LabeledPolicy, Request};
 use super::super::model::{Effect, Policy};
-use super::super::principal::principal_account;
+use super::super::principal::{arn_parts, principal_account};
 use super::budget::{Budget, Meter};
-use super::classes::{nice_members, Classes, Matcher};
+use super::classes::{Classes, Matcher};
 use super::names::principal_tests;
-use super::principals::{callers, known_userid};
+use super::principals::{callers, known_userid, self_contained};
+use super::realize::{shape, RealActions, Shape};
 use super::report::{Counterexample, PropertyResult, Verdict};
 use super::search::{intended_external_id, pinned, statement_ref, Builder, Found, Head, Problem};
 use super::{unsupported, TrustSpec};
@@ -24,18 +25,6 @@ pub(crate) const ONLY_PARTNER: &str = "trust-only-partner-with-external-id";
 pub(crate) const PARTNER_ALLOWED: &str = "trust-partner-allowed";
 const LABEL: &str = "trust policy";
 const ASSUME: &str = "sts:AssumeRole";
-
-/// Actions shown in counterexamples when they fall in the class found.
-const NICE_ACTIONS: [&str; 8] = [
-    "sts:AssumeRole",
-    "sts:TagSession",
-    "sts:SetSourceIdentity",
-    "sts:AssumeRoleWithWebIdentity",
-    "sts:AssumeRoleWithSAML",
-    "lambda:InvokeFunction",
-    "s3:GetObject",
-    "iam:PassRole",
-];
 
 fn input(trust: &Policy) -> EvalInput {
     EvalInput {
@@ -74,13 +63,29 @@ pub(crate) fn only_partner(
         Err(reason) => return PropertyResult::unknown(ONLY_PARTNER, reason),
     };
     let partner = spec.partner_account.clone();
-    let found = problem.search(|p, h| {
-        let in_partner =
-            principal_account(&p.callers[h.caller].arn).as_deref() == Some(partner.as_str());
-        !(p.actions.classes[h.action].0[assume] && in_partner)
-    });
+    let real = RealActions::new(&problem.actions);
+    let found = problem.search(
+        |p, h| {
+            let in_partner =
+                principal_account(&p.callers[h.caller].arn).as_deref() == Some(partner.as_str());
+            !(p.actions.classes[h.action].0[assume] && in_partner)
+        },
+        |h| role_action(&real, h.action).is_some(),
+    );
     match found {
-        Found::Request { head, context } => confirm(trust, role_arn, spec, &problem, head, context),
+        Found::Request { head, context } => match (role_action(&real, head.action), real.of(head.action)) {
+            (Some(a), _) => confirm(trust, role_arn, spec, &problem, (head, a.to_owned()), context),
+            // Real actions, none of which acts on a role: the policy still lets it in (the
+            // evaluator allows it), so it is reported as written.
+            (None, [first, ..]) => {
+                confirm(trust, role_arn, spec, &problem, (head, first.to_string()), context)
+            }
+            // No action of the checked-in list in the class: its shortest member.
+            (None, []) => {
+                let action = problem.actions.classes[head.action].1.clone();
+                confirm(trust, role_arn, spec, &problem, (head, action), context)
+            }
+        },
         Found::Unknown(reason) => PropertyResult::unknown(ONLY_PARTNER, reason),
         Found::Nothing => match principal_tests(trust).err() {
             Some(reason) => PropertyResult::unknown(ONLY_PARTNER, format!("no counterexample found, but the policy uses {reason}")),
@@ -116,7 +121,8 @@ fn build(
     let intended = b.add(&pseudo, statement_ref("property", 0, &pseudo), false, false);
     // Uncovered principal-key tests are reported by `only_partner` when nothing is found.
     let tests = principal_tests(trust).unwrap_or_default();
-    let mut callers = callers(trust, &spec.partner_account, &tests, &meter)
+    let partition = role_partition(role_arn);
+    let mut callers = callers(trust, partition, &spec.partner_account, &tests, &meter)
         .map_err(|_| meter.stopped("caller-name"))?;
     if b.keys.contains_key("aws:userid") {
         for c in &mut callers {
@@ -149,28 +155,17 @@ fn confirm(
     role_arn: &str,
     spec: &TrustSpec,
     problem: &Problem,
-    head: Head,
-    mut context: BTreeMap<String, Vec<String>>,
+    (head, action): (Head, String),
+    context: BTreeMap<String, Vec<String>>,
 ) -> PropertyResult {
     let caller = &problem.callers[head.caller];
-    // aws:PrincipalType follows the caller but the evaluator does not derive it.
-    let typed = trust
-        .statements
-        .iter()
-        .flat_map(|s| &s.conditions)
-        .find(|c| c.key.eq_ignore_ascii_case("aws:PrincipalType"));
-    if let (Some(c), Some(t)) = (typed, caller.derived.get("aws:principaltype")) {
-        context.insert(c.key.clone(), t.clone());
-    }
-    let action = problem
-        .actions
-        .pretty(head.action, &action_nice(&problem.actions, head.action));
-    let req = Request {
+    let mut req = Request {
         principal: caller.arn.clone(),
         action,
         resource: role_arn.to_owned(),
         context,
     };
+    self_contained([trust], &mut req);
     let eval = evaluate(&input(trust), &req);
     let intended = intended(&req, spec);
     let reason =
@@ -178,31 +173,47 @@ fn confirm(
     PropertyResult::confirmed(ONLY_PARTNER, &eval, intended, req, reason)
 }
 
-/// Candidate pretty actions for a class: literal and stand-in members of its patterns.
-pub(crate) fn action_nice(actions: &Classes, class: usize) -> Vec<String> {
-    let hit: Vec<String> = actions
-        .patterns
+/// A real action of action class `class` that acts on a role (`sts:AssumeRole` and its kin):
+/// the only ones a trust policy's request can carry.
+fn role_action(real: &RealActions, class: usize) -> Option<&'static str> {
+    real.of(class)
         .iter()
-        .zip(&actions.classes[class].0)
-        .filter(|(_, b)| **b)
-        .map(|(p, _)| p.clone())
-        .collect();
-    let mut nice: Vec<String> = NICE_ACTIONS.iter().map(|s| s.to_string()).collect();
-    nice.extend(nice_members(&hit, &[]));
-    nice
+        .copied()
+        .find(|a| shape(a) == Shape::Role && a.starts_with("sts:"))
 }
 
-/// The partner's root and one partner role session, each with exactly the external ID.
+/// The role's partition (`aws` when the role ARN does not name one): every caller that can
+/// assume the role is in it.
+pub(crate) fn role_partition(role_arn: &str) -> &str {
+    arn_parts(role_arn)
+        .map(|[_, p, ..]| p)
+        .filter(|p| !p.is_empty() && !p.contains(['*', '?']))
+        .unwrap_or("aws")
+}
+
+/// The partner's principals that must get in: the ones given (`TrustSpec::partner_principals`),
+/// else the partner's root and one partner role session, in the role's partition.
+fn partner_callers(role_arn: &str, spec: &TrustSpec) -> Vec<String> {
+    if !spec.partner_principals.is_empty() {
+        return spec.partner_principals.clone();
+    }
+    let (p, acct) = (role_partition(role_arn), &spec.partner_account);
+    vec![
+        format!("arn:{p}:iam::{acct}:root"),
+        format!("arn:{p}:sts::{acct}:assumed-role/GenesysCloudRole/prover-session"),
+    ]
+}
+
+/// Each of the partner's principals (`partner_callers`) with exactly the external ID, and the
+/// keys AWS derives from it written into the request's context.
 pub(crate) fn partner_allowed(trust: &Policy, role_arn: &str, spec: &TrustSpec) -> PropertyResult {
-    let acct = &spec.partner_account;
-    let who = [
-        format!("arn:aws:iam::{acct}:root"),
-        format!("arn:aws:sts::{acct}:assumed-role/GenesysCloudRole/prover-session"),
-    ];
+    let who = partner_callers(role_arn, spec);
+    let given = !spec.partner_principals.is_empty();
     let mut allowing = Vec::new();
-    for principal in who {
-        let req = Request::new(principal, ASSUME, role_arn)
+    for principal in who.iter().cloned() {
+        let mut req = Request::new(principal, ASSUME, role_arn)
             .with_context("sts:ExternalId", spec.external_id.clone());
+        self_contained([trust], &mut req);
         let eval = evaluate(&input(trust), &req);
         if !eval.allowed() {
             return PropertyResult {
@@ -227,9 +238,14 @@ pub(crate) fn partner_allowed(trust: &Policy, role_arn: &str, spec: &TrustSpec) 
             }
         }
     }
+    let whom = if given {
+        format!("the partner's principals ({})", who.join(", "))
+    } else {
+        "the partner's root and a partner role session".to_owned()
+    };
     let mut r = PropertyResult::proved(
         PARTNER_ALLOWED,
-        format!("the partner's root and a partner role session may {ASSUME} with the external ID"),
+        format!("{whom} may {ASSUME} with the external ID"),
     );
     r.statements = allowing;
     r

@@ -1,0 +1,443 @@
+//! A CloudFormation template (JSON or YAML; CDK's `cdk.out/*.template.json` included) →
+//! the audit's account model.
+//!
+//! Part of `core::iac`. Reads `AWS::IAM::Role` (`AssumeRolePolicyDocument`, `Policies`,
+//! `ManagedPolicyArns`, `PermissionsBoundary`, `RoleName`, `Path`, `Tags`),
+//! `AWS::IAM::ManagedPolicy` (`PolicyDocument`, `ManagedPolicyName`, `Path`, `Roles`),
+//! `AWS::IAM::Policy` (`PolicyName`, `PolicyDocument`, `Roles`) and `AWS::IAM::RolePolicy`
+//! (`RoleName`, `PolicyName`, `PolicyDocument`); resource `Condition`s are honoured, a
+//! resource whose condition is undecided is kept (more access, never less). Other resource
+//! types that can grant IAM permissions are listed as not analysed (docs/iac.md).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::intrinsic::{text, Named, Scope};
+use super::widen::{markers_in, widen, Kind};
+use super::{yaml, IacError, IacModel, NotAnalysed, Source};
+use crate::core::audit::{AccountIam, AuditPolicy, AuditRole, AuditVersion};
+
+/// Stands for the template's own account when `--account-id` is not given: only "is this the
+/// audited account" matters to the audit, and a role's own account is never a partner.
+pub const OWN_ACCOUNT: &str = "000000000001";
+
+/// Resource types that grant IAM permissions but are not read.
+const NOT_READ: [&str; 8] = [
+    "AWS::Serverless::Function",
+    "AWS::Serverless::StateMachine",
+    "AWS::Serverless::Api",
+    "AWS::Serverless::Application",
+    "AWS::CloudFormation::Stack",
+    "AWS::CloudFormation::CustomResource",
+    "AWS::IAM::RolePolicies",
+    "AWS::SSO::PermissionSet",
+];
+
+/// One template and what the command line says about it.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateInput {
+    /// The file's name, for messages.
+    pub file: String,
+    pub text: String,
+    /// `--parameter KEY=VALUE`.
+    pub parameters: BTreeMap<String, String>,
+    pub account_id: Option<String>,
+    pub region: Option<String>,
+}
+
+/// Reads a template into the model (see the module header).
+pub fn read_template(input: &TemplateInput) -> Result<IacModel, IacError> {
+    let file = input.file.as_str();
+    let parsed = yaml::parse(file, &input.text)?;
+    let root = parsed.value.as_object();
+    let resources = root
+        .and_then(|r| r.get("Resources"))
+        .and_then(Value::as_object)
+        .ok_or_else(|| {
+            IacError::in_file(
+                file,
+                None,
+                "not a CloudFormation template: no Resources mapping".into(),
+                "give a template (JSON or YAML) with a Resources section, or a plan with --plan",
+            )
+        })?;
+    let empty = Map::new();
+    let section = |name: &str| root.and_then(|r| r.get(name)).and_then(Value::as_object);
+    let mut scope = Scope {
+        file,
+        params: parameters(
+            file,
+            section("Parameters").unwrap_or(&empty),
+            &input.parameters,
+        )?,
+        pseudo: pseudo(input),
+        mappings: section("Mappings").unwrap_or(&empty),
+        conditions: section("Conditions").unwrap_or(&empty),
+        resources,
+        named: BTreeMap::new(),
+        lines: &parsed.resource_lines,
+        unknowns: Vec::new(),
+        at: String::new(),
+    };
+    let account = input.account_id.clone().unwrap_or(OWN_ACCOUNT.into());
+    let partition = scope.pseudo["AWS::Partition"].clone().unwrap_or_default();
+    let kept = kept_resources(&mut scope)?;
+    for id in &kept {
+        if let Some(n) = naming(&mut scope, id, &partition, &account)? {
+            scope.named.insert(id.clone(), n);
+        }
+    }
+    let mut build = Build::default();
+    for id in &kept {
+        read_resource(&mut scope, &mut build, id)?;
+    }
+    let not_analysed = kept
+        .iter()
+        .filter(|id| {
+            NOT_READ.contains(&kind(resources, id)) || kind(resources, id).starts_with("Custom::")
+        })
+        .map(|id| NotAnalysed {
+            resource: id.clone(),
+            resource_type: kind(resources, id).to_owned(),
+            line: parsed.resource_lines.get(id).copied(),
+        })
+        .collect();
+    Ok(build.finish(
+        account,
+        scope.unknowns,
+        &parsed.resource_lines,
+        not_analysed,
+    ))
+}
+
+fn kind<'a>(resources: &'a Map<String, Value>, id: &str) -> &'a str {
+    resources[id]
+        .get("Type")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+/// The parameters' values: `--parameter`, else the default, else unknown (`None`). A list
+/// type's text is split at commas, as CloudFormation does.
+fn parameters(
+    file: &str,
+    declared: &Map<String, Value>,
+    given: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, Option<Value>>, IacError> {
+    if let Some(k) = given.keys().find(|k| !declared.contains_key(*k)) {
+        return Err(IacError::in_file(
+            file,
+            None,
+            format!("--parameter {k}: the template declares no such parameter"),
+            &format!(
+                "declared: {}",
+                declared.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
+    Ok(declared
+        .iter()
+        .map(|(name, decl)| {
+            let raw = given
+                .get(name)
+                .cloned()
+                .or_else(|| decl.get("Default").map(text));
+            let list = decl
+                .get("Type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.starts_with("List<") || t == "CommaDelimitedList");
+            let value = raw.map(|r| match list {
+                true => Value::from(r.split(',').map(str::trim).collect::<Vec<_>>()),
+                false => Value::String(r),
+            });
+            (name.clone(), value)
+        })
+        .collect())
+}
+
+/// The pseudo parameters: from `--account-id` and `--region`, else unknown. The partition
+/// and URL suffix follow the region; without one, the commercial partition `aws`.
+fn pseudo(input: &TemplateInput) -> BTreeMap<&'static str, Option<String>> {
+    let region = input.region.clone();
+    let partition = match region.as_deref() {
+        Some(r) if r.starts_with("cn-") => "aws-cn",
+        Some(r) if r.starts_with("us-gov-") => "aws-us-gov",
+        _ => "aws",
+    };
+    let suffix = match partition {
+        "aws-cn" => "amazonaws.com.cn",
+        _ => "amazonaws.com",
+    };
+    BTreeMap::from([
+        (
+            "AWS::AccountId",
+            Some(input.account_id.clone().unwrap_or(OWN_ACCOUNT.into())),
+        ),
+        ("AWS::Region", region),
+        ("AWS::Partition", Some(partition.into())),
+        ("AWS::URLSuffix", Some(suffix.into())),
+        ("AWS::StackName", None),
+        ("AWS::StackId", None),
+        ("AWS::NotificationARNs", None),
+    ])
+}
+
+/// The resources whose `Condition` is not decided false.
+fn kept_resources(scope: &mut Scope) -> Result<Vec<String>, IacError> {
+    let mut kept = Vec::new();
+    for (id, r) in scope.resources {
+        scope.at = id.clone();
+        let keep = match r.get("Condition").and_then(Value::as_str) {
+            Some(c) => scope.condition(c)? != Some(false),
+            None => true,
+        };
+        if keep {
+            kept.push(id.clone());
+        }
+    }
+    Ok(kept)
+}
+
+/// A role's name and ARN, a managed policy's ARN: what `Ref` and `Fn::GetAtt` give.
+fn naming(
+    scope: &mut Scope,
+    id: &str,
+    partition: &str,
+    account: &str,
+) -> Result<Option<Named>, IacError> {
+    let (name_key, what) = match kind(scope.resources, id) {
+        "AWS::IAM::Role" => ("RoleName", "role"),
+        "AWS::IAM::ManagedPolicy" => ("ManagedPolicyName", "policy"),
+        _ => return Ok(None),
+    };
+    let props = scope.resources[id]
+        .get("Properties")
+        .cloned()
+        .unwrap_or_default();
+    let concrete = |key: &str, scope: &mut Scope| -> Result<Option<String>, IacError> {
+        scope.at = format!("{id}.Properties.{key}");
+        let Some(v) = props.get(key) else {
+            return Ok(None);
+        };
+        let v = scope.eval(v)?;
+        Ok(v.as_str()
+            .filter(|_| markers_in(&v).is_empty())
+            .map(str::to_owned))
+    };
+    // A generated or unknown name: the logical ID stands for it (it is only a label).
+    let name = concrete(name_key, scope)?.unwrap_or_else(|| id.to_owned());
+    let path = concrete("Path", scope)?.unwrap_or_else(|| "/".into());
+    let arn = format!("arn:{partition}:iam::{account}:{what}{path}{name}");
+    Ok(Some(Named {
+        reference: if what == "role" { name } else { arn.clone() },
+        arn,
+    }))
+}
+
+/// The model under construction: raw documents (markers still in), by role logical ID.
+#[derive(Default)]
+struct Build {
+    roles: BTreeMap<String, AuditRole>,
+    policies: BTreeMap<String, AuditPolicy>,
+    /// Managed policy ARN → the role names it is attached to (`Roles`).
+    attach: Vec<(String, Value)>,
+    /// Policy (name, document) → the role names it is put into (`AWS::IAM::Policy`/`RolePolicy`).
+    inline: Vec<((String, Value), Value)>,
+}
+
+fn property(scope: &mut Scope, props: &Value, id: &str, key: &str) -> Result<Value, IacError> {
+    scope.at = format!("{id}.Properties.{key}");
+    match props.get(key) {
+        Some(v) => scope.eval(v),
+        None => Ok(Value::Null),
+    }
+}
+
+/// A policy document: a JSON object, or the same as a string.
+fn document(v: Value) -> Value {
+    match &v {
+        Value::String(s) => serde_json::from_str(s).unwrap_or(v),
+        _ => v,
+    }
+}
+
+fn read_resource(scope: &mut Scope, build: &mut Build, id: &str) -> Result<(), IacError> {
+    let props = scope.resources[id]
+        .get("Properties")
+        .cloned()
+        .unwrap_or_default();
+    let get = |key: &str, scope: &mut Scope| property(scope, &props, id, key);
+    match kind(scope.resources, id) {
+        "AWS::IAM::Role" => {
+            let named = scope.named[id].clone();
+            let inline = match get("Policies", scope)? {
+                Value::Array(ps) => ps
+                    .into_iter()
+                    .map(|p| {
+                        (
+                            text(&p["PolicyName"]),
+                            document(p["PolicyDocument"].clone()),
+                        )
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let attached = match get("ManagedPolicyArns", scope)? {
+                Value::Array(arns) => arns.iter().map(text).collect(),
+                Value::Null => Vec::new(),
+                other => vec![text(&other)],
+            };
+            let boundary = Some(get("PermissionsBoundary", scope)?).filter(|b| !b.is_null());
+            let tags = match get("Tags", scope)? {
+                Value::Array(ts) => ts
+                    .iter()
+                    .map(|t| (text(&t["Key"]), text(&t["Value"])))
+                    .collect(),
+                _ => BTreeMap::new(),
+            };
+            let role = AuditRole {
+                name: named.reference.clone(),
+                arn: named.arn.clone(),
+                trust: document(get("AssumeRolePolicyDocument", scope)?),
+                inline,
+                attached,
+                boundary: boundary.map(|b| text(&b)),
+                tags,
+            };
+            build.roles.insert(id.to_owned(), role);
+        }
+        "AWS::IAM::ManagedPolicy" => {
+            let arn = scope.named[id].arn.clone();
+            let doc = document(get("PolicyDocument", scope)?);
+            let name = arn.rsplit('/').next().unwrap_or_default().to_owned();
+            let version = AuditVersion {
+                version_id: "v1".into(),
+                is_default: true,
+                document: doc,
+            };
+            build.policies.insert(
+                arn.clone(),
+                AuditPolicy {
+                    arn: arn.clone(),
+                    name,
+                    versions: vec![version],
+                },
+            );
+            build.attach.push((arn, get("Roles", scope)?));
+        }
+        "AWS::IAM::Policy" => {
+            let policy = (
+                text(&get("PolicyName", scope)?),
+                document(get("PolicyDocument", scope)?),
+            );
+            build.inline.push((policy, get("Roles", scope)?));
+        }
+        "AWS::IAM::RolePolicy" => {
+            let policy = (
+                text(&get("PolicyName", scope)?),
+                document(get("PolicyDocument", scope)?),
+            );
+            let role = get("RoleName", scope)?;
+            build.inline.push((policy, Value::from(vec![role])));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+impl Build {
+    /// The roles a `Roles` list names (by name); an unknown entry may be any of them.
+    fn targets(&self, names: &Value) -> (Vec<String>, Vec<usize>) {
+        let names: Vec<String> = names.as_array().into_iter().flatten().map(text).collect();
+        let unknown: Vec<usize> = names
+            .iter()
+            .flat_map(|n| markers_in(&Value::String(n.clone())))
+            .collect();
+        let ids = self
+            .roles
+            .iter()
+            .filter(|(_, r)| !unknown.is_empty() || names.contains(&r.name))
+            .map(|(id, _)| id.clone())
+            .collect();
+        (ids, unknown)
+    }
+
+    fn finish(
+        mut self,
+        account: String,
+        unknowns: Vec<super::Unknown>,
+        lines: &BTreeMap<String, usize>,
+        not_analysed: Vec<NotAnalysed>,
+    ) -> IacModel {
+        let mut access: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (arn, names) in std::mem::take(&mut self.attach) {
+            let (ids, unknown) = self.targets(&names);
+            for id in ids {
+                access.entry(id.clone()).or_default().extend(&unknown);
+                self.roles
+                    .get_mut(&id)
+                    .expect("a role")
+                    .attached
+                    .push(arn.clone());
+            }
+        }
+        for (policy, names) in std::mem::take(&mut self.inline) {
+            let (ids, unknown) = self.targets(&names);
+            for id in ids {
+                access.entry(id.clone()).or_default().extend(&unknown);
+                self.roles
+                    .get_mut(&id)
+                    .expect("a role")
+                    .inline
+                    .push(policy.clone());
+            }
+        }
+        let mut model = IacModel {
+            iam: AccountIam {
+                account_id: account,
+                ..AccountIam::default()
+            },
+            sources: BTreeMap::new(),
+            unknowns,
+            trust_unknowns: BTreeMap::new(),
+            access_unknowns: BTreeMap::new(),
+            not_analysed,
+        };
+        for (id, mut role) in self.roles {
+            let mut held = access.remove(&id).unwrap_or_default();
+            held.extend(role.inline.iter().flat_map(|(_, d)| markers_in(d)));
+            for arn in role.attached.iter().chain(&role.boundary) {
+                held.extend(markers_in(&Value::String(arn.clone())));
+                if let Some(p) = self.policies.get(arn) {
+                    held.extend(p.versions.iter().flat_map(|v| markers_in(&v.document)));
+                }
+            }
+            held.sort();
+            held.dedup();
+            let trust = markers_in(&role.trust);
+            role.trust = widen(&role.trust, Kind::Trust);
+            for (_, d) in &mut role.inline {
+                *d = widen(d, Kind::Permissions);
+            }
+            let line = lines.get(&id).copied();
+            model
+                .sources
+                .insert(role.name.clone(), Source { resource: id, line });
+            if !trust.is_empty() {
+                model.trust_unknowns.insert(role.name.clone(), trust);
+            }
+            if !held.is_empty() {
+                model.access_unknowns.insert(role.name.clone(), held);
+            }
+            model.iam.roles.push(role);
+        }
+        for (arn, mut p) in self.policies {
+            for v in &mut p.versions {
+                v.document = widen(&v.document, Kind::Permissions);
+            }
+            model.iam.policies.insert(arn, p);
+        }
+        model
+    }
+}

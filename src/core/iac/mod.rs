@@ -1,0 +1,249 @@
+//! Infrastructure as code → the audit's account model (`core` layer, pure).
+//!
+//! A CloudFormation template (`cfn`, read by `yaml`) becomes the same plain data the live
+//! audit reads from `GetAccountAuthorizationDetails` (`core::audit::AccountIam`), so the same
+//! prover decides the same questions before anything is deployed. A value the template cannot
+//! settle (a parameter without a default, `!GetAtt` of a non-IAM resource, `!ImportValue`, a
+//! condition that depends on those, …) is recorded as an [`Unknown`] and left in the
+//! documents as a marker; `widen` then turns every document holding a marker into one that
+//! allows at least as much (an Allow widened, a Deny dropped), and [`audit`] reports the
+//! weaker claim and names the value. Unknown is never proved.
+
+mod cfn;
+mod intrinsic;
+mod widen;
+mod yaml;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::core::audit::{self, AccountIam, AccountReport, AuditOptions, Code, Finding};
+
+pub use cfn::{read_template, TemplateInput};
+
+/// Why a value is not known before deployment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnknownReason {
+    /// A template parameter without a default and not given with `--parameter`.
+    ParameterWithoutDefault,
+    /// A pseudo parameter (`AWS::Region`, `AWS::StackName`, …) not given on the command line.
+    PseudoParameter,
+    /// An attribute only known once the resource exists (`Fn::GetAtt`, `Ref` of a resource
+    /// that is not an IAM role or managed policy).
+    ResourceAttribute,
+    /// An output of another stack (`Fn::ImportValue`).
+    ImportValue,
+    /// A condition that depends on an unknown value: both branches are read.
+    UndecidedCondition,
+    /// A function the reader does not evaluate (`Fn::Base64`, `Fn::Cidr`, `Fn::GetAZs`, …).
+    UnevaluatedFunction,
+}
+
+impl UnknownReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnknownReason::ParameterWithoutDefault => "a parameter without a default",
+            UnknownReason::PseudoParameter => "a pseudo parameter not given",
+            UnknownReason::ResourceAttribute => "known only after deployment",
+            UnknownReason::ImportValue => "another stack's export",
+            UnknownReason::UndecidedCondition => "an undecided condition (both branches read)",
+            UnknownReason::UnevaluatedFunction => "a function not evaluated",
+        }
+    }
+}
+
+/// A value the template does not settle, and where it is used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unknown {
+    /// The expression, e.g. `Ref PartnerAccount`, `Fn::GetAtt Fn.Arn`.
+    pub value: String,
+    pub reason: UnknownReason,
+    /// Where it is used: `LogicalId.Properties.Name`.
+    pub at: String,
+}
+
+impl fmt::Display for Unknown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} ({}) at {}",
+            self.value,
+            self.reason.as_str(),
+            self.at
+        )
+    }
+}
+
+/// A resource that can grant IAM permissions but is not read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NotAnalysed {
+    pub resource: String,
+    pub resource_type: String,
+    pub line: Option<usize>,
+}
+
+/// Where a role comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    /// The CloudFormation logical ID (or Terraform address).
+    pub resource: String,
+    pub line: Option<usize>,
+}
+
+/// A template read into the audit's model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IacModel {
+    pub iam: AccountIam,
+    /// By role name: the resource it comes from.
+    pub sources: BTreeMap<String, Source>,
+    pub unknowns: Vec<Unknown>,
+    /// By role name: the indexes into `unknowns` its trust policy and its permissions hold.
+    pub trust_unknowns: BTreeMap<String, Vec<usize>>,
+    pub access_unknowns: BTreeMap<String, Vec<usize>>,
+    pub not_analysed: Vec<NotAnalysed>,
+}
+
+/// A bad template: the file, the place and what to fix.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{file}{}: {message}\n(hint: {hint})", place(*.line, *.column))]
+pub struct IacError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+    pub hint: String,
+}
+
+fn place(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!(":{l}:{c}"),
+        (Some(l), None) => format!(":{l}"),
+        _ => String::new(),
+    }
+}
+
+impl IacError {
+    fn syntax(file: &str, line: usize, column: usize, info: &str) -> IacError {
+        IacError::at(
+            file,
+            line,
+            column,
+            format!("syntax error: {info}"),
+            "fix the YAML/JSON syntax at that place".to_owned(),
+        )
+    }
+
+    fn at(file: &str, line: usize, column: usize, message: String, hint: String) -> IacError {
+        IacError {
+            file: file.to_owned(),
+            line: Some(line),
+            column: Some(column),
+            message,
+            hint,
+        }
+    }
+
+    fn in_file(file: &str, line: Option<usize>, message: String, hint: &str) -> IacError {
+        IacError {
+            file: file.to_owned(),
+            line,
+            column: None,
+            message,
+            hint: hint.to_owned(),
+        }
+    }
+}
+
+/// The audit of a template: the account report plus what the template left unknown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IacReport {
+    #[serde(flatten)]
+    pub report: AccountReport,
+    /// The file read.
+    pub source_file: String,
+    /// By role name: the resource each reported role comes from.
+    pub sources: BTreeMap<String, Source>,
+    pub unknowns: Vec<Unknown>,
+    pub not_analysed: Vec<NotAnalysed>,
+}
+
+/// Audits a template's model: `core::audit` on the widened documents, then each role whose
+/// documents held an unknown value gets the weaker claim, naming the values.
+pub fn audit(model: &IacModel, opts: &AuditOptions, source_file: &str) -> IacReport {
+    let mut report = audit::audit_account(&model.iam, opts, 0);
+    for role in &mut report.roles {
+        let names = |ix: Option<&Vec<usize>>| -> Vec<String> {
+            ix.into_iter()
+                .flatten()
+                .map(|i| model.unknowns[*i].to_string())
+                .collect()
+        };
+        let trust = names(model.trust_unknowns.get(&role.role));
+        if !trust.is_empty() {
+            weaker_trust(role, &trust);
+        }
+        let access = names(model.access_unknowns.get(&role.role));
+        if !access.is_empty() {
+            weaker_access(role, &access);
+        }
+        role.findings
+            .sort_by_key(|f| (f.severity, Code::rank(f.code)));
+        for f in &mut role.findings {
+            f.message = widen::readable(&f.message, &model.unknowns);
+        }
+    }
+    let sources = report
+        .roles
+        .iter()
+        .filter_map(|r| Some((r.role.clone(), model.sources.get(&r.role)?.clone())))
+        .collect();
+    IacReport {
+        report,
+        source_file: source_file.to_owned(),
+        sources,
+        unknowns: model.unknowns.clone(),
+        not_analysed: model.not_analysed.clone(),
+    }
+}
+
+/// The trust policy held unknown values: the external IDs are not proved, whatever the
+/// widened policy showed.
+fn weaker_trust(role: &mut audit::RoleReport, unknown: &[String]) {
+    let id_codes = [
+        Code::NoExternalId.as_str(),
+        Code::ExternalIdPattern.as_str(),
+        Code::ExternalIdUnproved.as_str(),
+    ];
+    role.findings.retain(|f| !id_codes.contains(&f.code));
+    role.external_ids.kind = "any";
+    role.external_ids.values.clear();
+    role.findings.push(Finding::new(
+        Code::ExternalIdUnproved,
+        format!(
+            "the trust policy depends on values unknown before deployment: {}",
+            unknown.join("; ")
+        ),
+        None,
+    ));
+}
+
+/// The permissions held unknown values: what the role can do is not proved.
+fn weaker_access(role: &mut audit::RoleReport, unknown: &[String]) {
+    let note = format!(
+        "not proved: the role's policies depend on values unknown before deployment: {}",
+        unknown.join("; ")
+    );
+    match role
+        .findings
+        .iter_mut()
+        .find(|f| f.code == Code::BeyondInvoke.as_str())
+    {
+        Some(f) => f.message = format!("{} ({note})", f.message),
+        None => role
+            .findings
+            .push(Finding::new(Code::BeyondInvoke, note, None)),
+    }
+}

@@ -1,0 +1,122 @@
+"use strict";
+// Sorting and filtering of the roles table; the page is complete without it. No data lives
+// here: everything is read from the table's cells and data-* attributes.
+(function () {
+  var root = document.documentElement;
+  var table = document.getElementById("roles-table");
+  if (!table) {
+    root.setAttribute("data-ready", "1");
+    return;
+  }
+  var tbody = table.tBodies[0];
+  var rows = Array.prototype.slice.call(tbody.rows);
+  var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
+  var sorted = { col: -1, dir: 1 };
+  var texts = null;
+
+  function key(row, col) {
+    var cell = row.cells[col];
+    var k = cell.getAttribute("data-k");
+    return k !== null ? Number(k) : cell.textContent.toLowerCase();
+  }
+
+  function sortBy(col) {
+    sorted.dir = sorted.col === col ? -sorted.dir : 1;
+    sorted.col = col;
+    var dir = sorted.dir;
+    var decorated = rows.map(function (r, i) { return [key(r, col), i, r]; });
+    decorated.sort(function (a, b) {
+      if (a[0] < b[0]) return -dir;
+      if (a[0] > b[0]) return dir;
+      return a[1] - b[1];
+    });
+    rows = decorated.map(function (d) { return d[2]; });
+    // Detached while the rows move: one style and layout pass instead of one per row.
+    table.removeChild(tbody);
+    var frag = document.createDocumentFragment();
+    rows.forEach(function (r) { frag.appendChild(r); });
+    tbody.appendChild(frag);
+    table.appendChild(tbody);
+    heads.forEach(function (h, i) {
+      if (i === col) h.setAttribute("aria-sort", dir > 0 ? "ascending" : "descending");
+      else h.removeAttribute("aria-sort");
+    });
+  }
+
+  var form = document.getElementById("filters");
+  var sev = document.getElementById("f-sev");
+  var code = document.getElementById("f-code");
+  var account = document.getElementById("f-account");
+  var text = document.getElementById("f-text");
+  var count = document.getElementById("f-count");
+
+  function filter() {
+    var s = sev.value, c = code.value, a = account.value;
+    var q = text.value.trim().toLowerCase();
+    if (q && texts === null) {
+      texts = new Map();
+      rows.forEach(function (r) { texts.set(r, r.textContent.toLowerCase()); });
+    }
+    var shown = 0;
+    rows.forEach(function (r) {
+      var ok = (!s || r.getAttribute("data-sev") === s)
+        && (!c || (" " + r.getAttribute("data-codes") + " ").indexOf(" " + c + " ") >= 0)
+        && (!a || r.getAttribute("data-account") === a)
+        && (!q || texts.get(r).indexOf(q) >= 0);
+      r.hidden = !ok;
+      if (ok) shown++;
+    });
+    count.textContent = shown + " of " + rows.length + " roles shown";
+  }
+
+  heads.forEach(function (h, i) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.title = "sort by " + h.textContent;
+    while (h.firstChild) b.appendChild(h.firstChild);
+    h.appendChild(b);
+    b.addEventListener("click", function () { sortBy(i); });
+  });
+  [sev, code, account].forEach(function (el) { el.addEventListener("change", filter); });
+  text.addEventListener("input", filter);
+  form.hidden = false;
+  count.textContent = rows.length + " of " + rows.length + " roles shown";
+
+  // A link to a role's detail opens it; printing opens them all.
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var d = id ? document.getElementById(id) : null;
+    if (d && d.tagName === "DETAILS") d.open = true;
+  }
+  window.addEventListener("hashchange", openTarget);
+
+  // The role details come as <noscript> chunks, which a browser running this script reads as
+  // text (fast); each becomes the elements it holds, one chunk per task so the page stays
+  // responsive. The text is the page's own markup, every audited value escaped in it.
+  var template = document.createElement("template");
+  function materialize(ns) {
+    template.innerHTML = ns.textContent;
+    ns.replaceWith(template.content);
+  }
+  function pending() {
+    return Array.prototype.slice.call(document.querySelectorAll("noscript.details-chunk"));
+  }
+  function step(chunks) {
+    var ns = chunks.shift();
+    if (!ns) {
+      root.setAttribute("data-details", "1");
+      openTarget();
+      return;
+    }
+    materialize(ns);
+    setTimeout(function () { step(chunks); }, 0);
+  }
+  function start() { step(pending()); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+  window.addEventListener("beforeprint", function () {
+    pending().forEach(materialize);
+    document.querySelectorAll("details.role").forEach(function (d) { d.open = true; });
+  });
+  root.setAttribute("data-ready", "1");
+})();

@@ -1,0 +1,101 @@
+//! `audit --template` reports: the account report of `report::audit`, each role with the
+//! resource it comes from, then the values the template left unknown and the resources not
+//! analysed; JSON (the account report plus those lists); SARIF located at the resource's line.
+
+use serde_json::{json, Value};
+
+use super::audit::{account_human, level, sarif_rules};
+use super::sarif::{self, rule};
+use super::Styles;
+use crate::core::iac::IacReport;
+
+fn at(file: &str, line: Option<usize>) -> String {
+    match line {
+        Some(l) => format!("{file}:{l}"),
+        None => file.to_owned(),
+    }
+}
+
+pub fn iac_human(report: &IacReport, styles: Styles) -> String {
+    let mut out = format!("{} {}\n", styles.bold("template"), report.source_file);
+    out.push_str(&account_human(&report.report, styles));
+    if !report.sources.is_empty() {
+        out.push_str(&format!("\n{}\n", styles.bold("defined at")));
+        for (role, s) in &report.sources {
+            out.push_str(&format!(
+                "  {role}: {} ({})\n",
+                s.resource,
+                at(&report.source_file, s.line)
+            ));
+        }
+    }
+    if !report.unknowns.is_empty() {
+        out.push_str(&format!(
+            "\n{} (never proved; the weaker claim is reported)\n",
+            styles.bold("unknown before deployment")
+        ));
+        for u in &report.unknowns {
+            out.push_str(&format!("  {u}\n"));
+        }
+    }
+    if !report.not_analysed.is_empty() {
+        out.push_str(&format!(
+            "\n{} (they can grant IAM permissions; read them yourself)\n",
+            styles.bold("not analysed")
+        ));
+        for n in &report.not_analysed {
+            out.push_str(&format!(
+                "  {} ({}) at {}\n",
+                n.resource,
+                n.resource_type,
+                at(&report.source_file, n.line)
+            ));
+        }
+    }
+    out
+}
+
+pub fn iac_json(report: &IacReport) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_default()
+}
+
+fn location(file: &str, line: Option<usize>, name: &str, kind: &str) -> Value {
+    let mut physical = json!({"artifactLocation": {"uri": file}});
+    if let Some(l) = line {
+        physical["region"] = json!({"startLine": l});
+    }
+    json!({"physicalLocation": physical, "logicalLocations": [{"name": name, "kind": kind}]})
+}
+
+pub fn iac_sarif(report: &IacReport) -> String {
+    let file = &report.source_file;
+    let mut results = Vec::new();
+    for r in &report.report.roles {
+        let source = report.sources.get(&r.role);
+        let (name, line) =
+            source.map_or((r.role.as_str(), None), |s| (s.resource.as_str(), s.line));
+        for f in &r.findings {
+            results.push(json!({
+                "ruleId": format!("lambda-trust/audit/{}", f.code),
+                "level": level(f.severity),
+                "message": {"text": format!("{name}: {}", f.message)},
+                "locations": [location(file, line, name, "resource")],
+                "properties": {"role": r.role, "counterexample": f.counterexample},
+            }));
+        }
+    }
+    for n in &report.not_analysed {
+        results.push(json!({
+            "ruleId": "lambda-trust/audit/not-analysed",
+            "level": "note",
+            "message": {"text": format!("{}: {} can grant IAM permissions and is not analysed", n.resource, n.resource_type)},
+            "locations": [location(file, n.line, &n.resource, "resource")],
+        }));
+    }
+    let mut rules = sarif_rules();
+    rules.push(rule(
+        "lambda-trust/audit/not-analysed",
+        "A resource that can grant IAM permissions is not analysed by lambda-trust.",
+    ));
+    sarif::document(rules, results)
+}
