@@ -85,7 +85,7 @@ impl Seeded {
 
 /// Why action `i` is not importable, if it is one of those (one in 26: ten of them).
 fn odd_one(i: usize) -> Option<&'static str> {
-    if i % 26 != 0 {
+    if !i.is_multiple_of(26) {
         return None;
     }
     Some(["secure", "expression", "account", "headers", "get", "map"][(i / 26) % 6])
@@ -106,19 +106,19 @@ fn action_body(i: usize, integration: &str) -> Value {
         _ => {}
     }
     request["requestUrlTemplate"] = json!(url);
-    request["requestTemplate"] = json!(if i % 4 == 0 {
+    request["requestTemplate"] = json!(if i.is_multiple_of(4) {
         format!("{{\"id\": \"${{input.p{i}}}\", \"n\": {i}}}")
     } else {
         "${input.rawRequest}".into()
     });
-    response["successTemplate"] = json!(if i % 5 == 0 {
+    response["successTemplate"] = json!(if i.is_multiple_of(5) {
         "{\"ok\": ${rawResult}}"
     } else {
         "${rawResult}"
     });
     json!({
         "name": format!("Action {i:03}"),
-        "category": if i % 3 == 0 { "Orders" } else { "Lambda" },
+        "category": if i.is_multiple_of(3) { "Orders" } else { "Lambda" },
         "integrationId": integration,
         "secure": odd_one(i) == Some("secure"),
         "config": {"request": request, "response": response, "timeoutSeconds": 1 + (i % 60)},
