@@ -451,17 +451,21 @@ fn adopt_credential(
     c: &ObservedCredential,
     ops: &mut Vec<GenesysOp>,
 ) -> CredentialRef {
+    // Written under lambda-trust's credential name too: the next run checks that name
+    // (`credential_drift`), so keeping the old one would rewrite it once more.
+    let named = c.name == desired.credential_name;
     match &c.arn {
-        Some(arn) if *arn == desired.role_arn => CredentialRef::Existing {
+        Some(arn) if *arn == desired.role_arn && named => CredentialRef::Existing {
             id: c.id.clone(),
             modified: c.modified_date.clone().unwrap_or_default(),
         },
         other => {
             ops.push(GenesysOp::UpdateCredential {
                 id: c.id.clone(),
-                name: c.name.clone(),
+                name: desired.credential_name.clone(),
                 role_arn: desired.role_arn.clone(),
                 reason: match other {
+                    Some(arn) if *arn == desired.role_arn => format!("adopted: renamed from {:?}", c.name),
                     Some(arn) => format!("adopted: its ARN is {arn}, not {}", desired.role_arn),
                     None => "adopted: Genesys Cloud does not return its role ARN, so it is written (the same credential, its ID kept)".into(),
                 },
