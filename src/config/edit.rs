@@ -105,7 +105,6 @@ mod tests {
             region: None,
             qualifier: q.map(Into::into),
             action: None,
-            actions: None,
         }
     }
 

@@ -211,7 +211,6 @@ pub fn check_function(v: &str, region: &str) -> Result<(), String> {
             region: None,
             qualifier: None,
             action: None,
-            actions: None,
         });
     })
 }

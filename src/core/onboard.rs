@@ -57,7 +57,6 @@ pub fn target_from_args(
             region: region.map(str::to_string),
             qualifier: None,
             action: None,
-            actions: None,
         });
     }
     Ok(TargetConfig {
@@ -65,7 +64,6 @@ pub fn target_from_args(
         region: region.map(str::to_string),
         qualifier,
         action: None,
-        actions: None,
     })
 }
 
