@@ -462,6 +462,16 @@ pub struct InitArgs {
     /// Never prompt, even on a terminal.
     #[arg(long)]
     pub no_input: bool,
+    /// Import an existing `aws-lambda-data-actions` integration, its credential and every
+    /// action (read-only; docs/genesys.md "Bring an existing integration under lambda-trust").
+    #[arg(long, conflicts_with_all = ["from_account", "functions"])]
+    pub from_genesys: bool,
+    /// With --from-genesys: the integration to import, by name or ID.
+    #[arg(long, value_name = "NAME|ID", requires = "from_genesys")]
+    pub integration: Option<String>,
+    /// With --from-genesys: the role's ARN, when Genesys Cloud redacts the credential's.
+    #[arg(long, value_name = "ARN", requires = "from_genesys")]
+    pub role_arn: Option<String>,
 }
 
 /// More outputs of the same run, as files: AWS is read once, stdout keeps `--format`.

@@ -58,3 +58,31 @@ fn each_rule_has_a_clear_error() {
         assert!(e.contains(needle), "{extra:?}: {e}");
     }
 }
+
+#[test]
+fn a_target_can_have_several_actions_each_with_its_category_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = load(
+        "[[targets.actions]]\nname = \"Lookup order\"\ncategory = \"Orders\"\n[[targets.actions]]\nname = \"Order status\"\n[[targets]]\nfunction = \"admin-tool\"\nactions = []\n[genesys]\nintegration = \"L\"\ncategory = \"Lambda\"\n",
+        dir.path(),
+    )
+    .unwrap();
+    let t = &l.config.targets;
+    assert_eq!(t[0].action_configs().len(), 2);
+    assert_eq!(t[0].action_configs()[0].category.as_deref(), Some("Orders"));
+    assert!(
+        t[1].action_configs().is_empty(),
+        "actions = [] is a target without an action"
+    );
+    let cases = [
+        ("[targets.action]\nname = \"a\"\n[[targets.actions]]\nname = \"b\"\n[genesys]\nintegration = \"L\"\n", "both [targets.action] and [[targets.actions]]"),
+        ("[[targets.actions]]\nname = \"a\"\n[[targets.actions]]\nname = \"a\"\n[genesys]\nintegration = \"L\"\n", "also the action name of targets[0].actions[0]"),
+        ("[[targets.actions]]\n[[targets.actions]]\n[genesys]\nintegration = \"L\"\n", "\"lookup-order\" is also the action name"),
+        ("[[targets.actions]]\ncategory = \" \"\n[genesys]\nintegration = \"L\"\n", "targets[0].actions[0].category"),
+        ("[[targets.actions]]\nname = \"a\"\n", "needs the [genesys] section"),
+    ];
+    for (extra, needle) in cases {
+        let e = load(extra, dir.path()).expect_err(extra);
+        assert!(e.contains(needle), "{extra:?}: {e}");
+    }
+}

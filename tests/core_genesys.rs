@@ -14,6 +14,7 @@ fn action(target: usize, name: &str, arn: &str) -> DesiredAction {
     DesiredAction {
         target,
         name: name.into(),
+        category: "Lambda".into(),
         function_arn: arn.into(),
         request_template: "${input.rawRequest}".into(),
         success_template: "${rawResult}".into(),
@@ -34,6 +35,7 @@ fn desired() -> DesiredGenesys {
             action(0, "Lookup order", F1),
             action(1, "Lookup customer", F2),
         ],
+        granted: vec![F1.into(), F2.into()],
     }
 }
 
@@ -73,7 +75,7 @@ fn in_sync() -> ObservedGenesys {
             name: "AWS Lambda".into(),
             intended_state: "ENABLED".into(),
             version: 3,
-            notes: ledger.to_notes(),
+            notes: ledger.to_notes(""),
             properties: json!({}),
             advanced: json!({}),
             bound_credential: Some("c1".into()),
@@ -260,7 +262,7 @@ fn a_contract_change_of_an_action_a_flow_calls_keeps_the_old_one_superseded() {
     let mut l = ledger();
     l.superseded = vec!["a2".into()];
     l.actions[1] = record("a3", &d.actions[1], 1);
-    after.integration.as_mut().unwrap().notes = l.to_notes();
+    after.integration.as_mut().unwrap().notes = l.to_notes("");
     after.actions[1].name = new_name.clone();
     after
         .actions
@@ -315,6 +317,7 @@ fn an_action_listed_at_its_recorded_version_is_settled_without_reading_it() {
         secure: false,
         function_arn: F1.into(),
         timeout_seconds: 30,
+        unexpressible: Vec::new(),
     };
     assert_eq!(
         settled(&d, &l, &listed(1)),
@@ -429,9 +432,10 @@ fn an_integration_without_a_ledger_needs_adopt() {
     o.integration.as_mut().unwrap().notes = "made by hand".into();
     let e = plan_genesys(&desired(), &o, false).unwrap_err();
     assert!(e.to_string().contains("--adopt"), "{e}");
-    // Adopting takes over the actions named as ours and rewrites the credential.
+    // Adopting takes over the actions named as ours and the bound credential (its redacted
+    // ARN written again, in place).
     let plan = plan_genesys(&desired(), &o, true).unwrap();
-    assert_eq!(kinds(&plan.ops), ["create_credential", "put_config"]);
+    assert_eq!(kinds(&plan.ops), ["update_credential", "put_config"]);
 }
 
 #[test]
@@ -460,7 +464,7 @@ fn destroy_removes_owned_objects_and_keeps_an_integration_with_foreign_actions()
 fn the_ledger_round_trips_through_the_notes() {
     let mut l = ledger();
     l.superseded = vec!["a0".into()];
-    assert_eq!(Ledger::parse(&l.to_notes()), Some(l));
+    assert_eq!(Ledger::parse(&l.to_notes("")), Some(l));
     assert_eq!(Ledger::parse("hand-written notes"), None);
 }
 
@@ -469,4 +473,173 @@ fn genesys_findings_point_at_the_genesys_table() {
     let text = "[trust]\nexternal_id = \"x\"\n[[targets]]\nfunction = \"f\"\n[targets.action]\nname = \"F\"\n\n[genesys]   # Genesys Cloud\nintegration = \"L\"\n";
     let lines = lambda_trust::core::drift::config_lines(text);
     assert!(lines.contains(&("genesys", 8)), "{lines:?}");
+}
+
+fn observed_action(name: &str, url: &str) -> ObservedAction {
+    ObservedAction {
+        id: format!("id-{name}"),
+        name: name.into(),
+        category: "Lambda".into(),
+        version: 3,
+        secure: false,
+        function_arn: url.into(),
+        request_template: "${input.rawRequest}".into(),
+        success_template: "${rawResult}".into(),
+        timeout_seconds: 30,
+        input_schema: json!({"type": "object"}),
+        output_schema: json!({"type": "object"}),
+        unexpressible: Vec::new(),
+    }
+}
+
+#[test]
+fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
+    use lambda_trust::core::genesys::import::{classify, LeftOutWhy};
+    let mut secure = observed_action(
+        "Secure one",
+        "arn:aws:lambda:us-east-1:111122223333:function:vault",
+    );
+    secure.secure = true;
+    let mut headers = observed_action("With headers", F1);
+    headers.unexpressible = vec!["headers".into()];
+    let mut no_timeout = observed_action("No timeout", F1);
+    no_timeout.timeout_seconds = 0;
+    let actions = vec![
+        observed_action("B order", F1),
+        observed_action("A customer", F2),
+        observed_action("C order again", F1),
+        secure,
+        headers,
+        no_timeout,
+        observed_action("Expr", "${input.arn}"),
+        observed_action(
+            "Elsewhere",
+            "arn:aws:lambda:us-east-1:210987654321:function:x",
+        ),
+        observed_action(
+            "Latest",
+            "arn:aws:lambda:us-east-1:111122223333:function:x:$LATEST",
+        ),
+        observed_action("Web", "https://example.com/api"),
+    ];
+    let import = classify(&actions, "111122223333");
+    let targets: Vec<(String, Option<String>, Vec<String>)> = import
+        .targets
+        .iter()
+        .map(|t| {
+            (
+                t.function.clone(),
+                t.qualifier.clone(),
+                t.actions.iter().map(|a| a.name.clone()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            (
+                "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer".to_string(),
+                Some("live".to_string()),
+                vec!["A customer".to_string()]
+            ),
+            (
+                F1.to_string(),
+                None,
+                vec!["B order".to_string(), "C order again".to_string()]
+            ),
+            (
+                "arn:aws:lambda:us-east-1:111122223333:function:vault".to_string(),
+                None,
+                vec![]
+            ),
+        ]
+    );
+    let why: Vec<(&str, &LeftOutWhy)> = import
+        .left_out
+        .iter()
+        .map(|l| (l.name.as_str(), &l.why))
+        .collect();
+    assert_eq!(why.len(), 7, "{why:#?}");
+    assert!(
+        matches!(why[0], ("Elsewhere", LeftOutWhy::OtherAccount { .. })),
+        "{why:#?}"
+    );
+    assert!(matches!(why[1], ("Expr", LeftOutWhy::UrlExpression { .. })));
+    assert!(matches!(
+        why[2],
+        ("Latest", LeftOutWhy::NotAFunction { .. })
+    ));
+    assert!(matches!(
+        why[3],
+        ("No timeout", LeftOutWhy::Timeout { seconds: 0 })
+    ));
+    assert!(matches!(why[4], ("Secure one", LeftOutWhy::Secure)));
+    assert!(matches!(why[5], ("Web", LeftOutWhy::NotAFunction { .. })));
+    assert!(matches!(
+        why[6],
+        ("With headers", LeftOutWhy::Options { .. })
+    ));
+    // The functions they call (in the role's account) stay granted.
+    assert_eq!(
+        import.left_out[4].function.as_deref(),
+        Some("arn:aws:lambda:us-east-1:111122223333:function:vault")
+    );
+}
+
+#[test]
+fn each_action_is_compared_with_its_own_category() {
+    let mut d = desired();
+    d.actions[1].category = "Customers".into();
+    let mut o = in_sync();
+    o.actions[1].category = "Customers".into();
+    let action_ops = |o: &ObservedGenesys| -> Vec<String> {
+        kinds(&plan_genesys(&d, o, false).unwrap().ops)
+            .into_iter()
+            .filter(|k| k.contains("action"))
+            .collect()
+    };
+    assert!(action_ops(&o).is_empty(), "{:?}", action_ops(&o));
+    o.actions[1].category = "Lambda".into();
+    let plan = plan_genesys(&d, &o, false).unwrap();
+    assert!(
+        plan.ops.iter().any(
+            |op| matches!(op, GenesysOp::UpdateAction { category, .. } if category == "Customers")
+        ),
+        "{:#?}",
+        plan.ops
+    );
+}
+
+#[test]
+fn adopting_keeps_the_bound_credential_and_writes_the_arn_only_when_it_is_unknown() {
+    let d = desired();
+    let mut o = in_sync();
+    o.integration.as_mut().unwrap().notes = "Owned by the CX team".into();
+    // Redacted ARN: written into the same credential, never a new one.
+    let plan = plan_genesys(&d, &o, true).unwrap();
+    assert!(
+        plan.ops
+            .iter()
+            .any(|op| matches!(op, GenesysOp::UpdateCredential { id, .. } if id == "c1")),
+        "{:#?}",
+        plan.ops
+    );
+    assert!(!kinds(&plan.ops).contains(&"create_credential".to_string()));
+    let put = plan.ops.iter().find_map(|op| match op {
+        GenesysOp::PutConfig(w) => Some(w.notes.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        put.as_deref(),
+        Some("Owned by the CX team"),
+        "the notes are kept"
+    );
+    // Returned and naming the role: adopted as it is.
+    o.credential.as_mut().unwrap().arn = Some(ROLE.into());
+    let plan = plan_genesys(&d, &o, true).unwrap();
+    assert!(
+        !kinds(&plan.ops).iter().any(|k| k.contains("credential")),
+        "{:#?}",
+        plan.ops
+    );
 }

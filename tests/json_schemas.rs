@@ -1179,6 +1179,29 @@ fn genesys_outputs_match_their_schemas() {
         &v,
     );
 
+    // init --from-genesys of that integration, into another folder.
+    let imported = env.dir.path().join("imported/lambda-trust.toml");
+    let v = p.report(
+        run(&[
+            "init",
+            "--from-genesys",
+            "--no-input",
+            "--external-id",
+            EXT,
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/GenesysLambdaInvoker",
+            "--config",
+            imported.to_str().unwrap(),
+        ]),
+        0,
+        "init.schema.json",
+    );
+    p.expect(
+        v["imported"].as_u64() > Some(0),
+        "init --from-genesys: imported actions",
+        &v,
+    );
+
     // The credential pointed at another role: a Genesys finding, a failed Genesys check.
     let credential = only_id(&fake, "credentials");
     fake.tamper(json!({"kind": "credential", "id": credential,

@@ -40,6 +40,7 @@ fn config() -> impl Strategy<Value = Config> {
             region,
             qualifier,
             action: None,
+            actions: None,
         });
     (
         prop::option::of(prop_oneof![

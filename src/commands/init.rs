@@ -39,6 +39,9 @@ pub(super) fn env_region(g: &Global) -> Option<String> {
 
 pub fn run(g: &Global, args: &InitArgs) -> Result<Status> {
     let path = target_path(g)?;
+    if args.from_genesys {
+        return super::init_genesys::run(g, args, &path);
+    }
     if path.exists() && !args.force {
         return Err(Error::usage(
             format!(

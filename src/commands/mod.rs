@@ -13,6 +13,7 @@ mod genesys;
 mod genesys_live;
 mod iac;
 mod init;
+mod init_genesys;
 mod init_prompt;
 mod lint;
 mod onboard;

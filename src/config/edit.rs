@@ -105,6 +105,7 @@ mod tests {
             region: None,
             qualifier: q.map(Into::into),
             action: None,
+            actions: None,
         }
     }
 

@@ -42,6 +42,8 @@ pub struct GenesysConfig {
 pub struct ActionConfig {
     /// Default: the function's name.
     pub name: Option<String>,
+    /// This action's category; default `[genesys].category`.
+    pub category: Option<String>,
     /// JSON Schema files, relative to the config file; default: an open object.
     pub input_schema: Option<String>,
     pub output_schema: Option<String>,
@@ -60,6 +62,28 @@ impl Config {
     }
 }
 
+impl super::TargetConfig {
+    /// The data actions that call this target (with `[genesys]`): `[[targets.actions]]` (none
+    /// for `actions = []`), else the one `[targets.action]`, else one with every default.
+    pub fn action_configs(&self) -> Vec<ActionConfig> {
+        match (&self.actions, &self.action) {
+            (Some(many), _) => many.clone(),
+            (None, one) => vec![one.clone().unwrap_or_default()],
+        }
+    }
+
+    /// `[targets.action]` / `[[targets.actions]]` as written, with their config paths.
+    fn written_actions(&self, i: usize) -> Vec<(String, &ActionConfig)> {
+        let one = self
+            .action
+            .iter()
+            .map(|a| (format!("targets[{i}].action"), a));
+        let many = self.actions.iter().flatten().enumerate();
+        one.chain(many.map(|(k, a)| (format!("targets[{i}].actions[{k}]"), a)))
+            .collect()
+    }
+}
+
 /// An open object: what a contract without a schema file accepts and returns.
 pub fn open_schema() -> Value {
     serde_json::json!({"type": "object", "properties": {}, "additionalProperties": true})
@@ -71,29 +95,44 @@ pub fn problems(config: &Config) -> Vec<Problem> {
     if let Some(g) = &config.genesys {
         section_problems(g, &mut out);
     }
-    let mut names: BTreeMap<String, usize> = BTreeMap::new();
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
     for (i, t) in config.targets.iter().enumerate() {
-        let field = format!("targets[{i}].action");
-        // With [genesys] every target has an action, so every name counts; they are unique.
-        if config.genesys.is_some() {
-            let name = action_name(t);
-            if let Some(j) = names.insert(name.clone(), i) {
-                out.push(problem(
-                    format!("{field}.name"),
-                    format!("{name:?} is also the action name of targets[{j}]"),
-                    Some("give one of them another name = \"…\" in [targets.action]"),
-                ));
-            }
-        }
-        let Some(a) = &t.action else { continue };
-        if config.genesys.is_none() {
+        if t.action.is_some() && t.actions.is_some() {
             out.push(problem(
-                field.clone(),
-                "a data action needs the [genesys] section".into(),
-                Some("add [genesys] with integration = \"…\", or remove [targets.action]"),
+                format!("targets[{i}].actions"),
+                "both [targets.action] and [[targets.actions]] are set".into(),
+                Some(
+                    "keep one: [[targets.actions]] for several actions (or actions = [] for none)",
+                ),
             ));
         }
-        action_problems(&field, a, &mut out);
+        if config.genesys.is_some() {
+            // With [genesys] every action counts, defaults included; names are unique.
+            for (k, a) in t.action_configs().iter().enumerate() {
+                let field = match &t.actions {
+                    Some(_) => format!("targets[{i}].actions[{k}]"),
+                    None => format!("targets[{i}].action"),
+                };
+                let name = action_name(t, a);
+                if let Some(other) = names.insert(name.clone(), field.clone()) {
+                    out.push(problem(
+                        format!("{field}.name"),
+                        format!("{name:?} is also the action name of {other}"),
+                        Some("give one of them another name = \"…\""),
+                    ));
+                }
+            }
+        }
+        for (field, a) in t.written_actions(i) {
+            if config.genesys.is_none() {
+                out.push(problem(
+                    field.clone(),
+                    "a data action needs the [genesys] section".into(),
+                    Some("add [genesys] with integration = \"…\", or remove the action"),
+                ));
+            }
+            action_problems(&field, a, &mut out);
+        }
     }
     out
 }
@@ -150,9 +189,9 @@ fn section_problems(g: &GenesysConfig, out: &mut Vec<Problem>) {
 
 /// The rules of one `[targets.action]` (at `field`), apart from its name's uniqueness.
 fn action_problems(field: &str, a: &ActionConfig, out: &mut Vec<Problem>) {
-    if let Some(name) = &a.name {
-        if name.trim().is_empty() {
-            out.push(problem(format!("{field}.name"), "is empty".into(), None));
+    for (key, value) in [("name", &a.name), ("category", &a.category)] {
+        if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            out.push(problem(format!("{field}.{key}"), "is empty".into(), None));
         }
     }
     if let Some(s) = a.timeout_seconds {
@@ -175,11 +214,11 @@ fn action_problems(field: &str, a: &ActionConfig, out: &mut Vec<Problem>) {
     }
 }
 
-/// The name of a target's data action: `action.name`, default the function's name (the last
+/// The name of a target's data action `a`: `name`, default the function's name (the last
 /// component of an ARN, without its qualifier).
-pub fn action_name(target: &super::TargetConfig) -> String {
-    if let Some(name) = target.action.as_ref().and_then(|a| a.name.clone()) {
-        return name;
+pub fn action_name(target: &super::TargetConfig, a: &ActionConfig) -> String {
+    if let Some(name) = &a.name {
+        return name.clone();
     }
     match super::parse_function(&target.function) {
         Ok(super::FunctionRef::Arn(arn)) => arn.name,
@@ -198,40 +237,41 @@ pub fn read_schemas(
     let mut schemas = BTreeMap::new();
     let mut problems = Vec::new();
     for (i, t) in config.targets.iter().enumerate() {
-        let Some(a) = &t.action else { continue };
-        for (key, path) in [
-            ("input_schema", &a.input_schema),
-            ("output_schema", &a.output_schema),
-        ] {
-            let Some(path) = path else { continue };
-            if schemas.contains_key(path) {
-                continue;
-            }
-            let field = format!("targets[{i}].action.{key}");
-            let full = base.join(path);
-            let problem = |message: String, hint: &str| Problem {
-                field: field.clone(),
-                message,
-                hint: Some(hint.to_string()),
-            };
-            match read(&full) {
-                Err(e) => problems.push(problem(
-                    format!("cannot read {}: {e}", full.display()),
-                    "the path is relative to the config file's folder",
-                )),
-                Ok(text) => match serde_json::from_str::<Value>(&text) {
-                    Ok(v @ Value::Object(_)) => {
-                        schemas.insert(path.clone(), v);
-                    }
-                    Ok(_) => problems.push(problem(
-                        format!("{} is not a JSON object", full.display()),
-                        "a JSON Schema document is an object, e.g. {\"type\": \"object\"}",
-                    )),
+        for (at, a) in t.written_actions(i) {
+            for (key, path) in [
+                ("input_schema", &a.input_schema),
+                ("output_schema", &a.output_schema),
+            ] {
+                let Some(path) = path else { continue };
+                if schemas.contains_key(path) {
+                    continue;
+                }
+                let field = format!("{at}.{key}");
+                let full = base.join(path);
+                let problem = |message: String, hint: &str| Problem {
+                    field: field.clone(),
+                    message,
+                    hint: Some(hint.to_string()),
+                };
+                match read(&full) {
                     Err(e) => problems.push(problem(
-                        format!("{} is not valid JSON: {e}", full.display()),
-                        "fix the JSON syntax",
+                        format!("cannot read {}: {e}", full.display()),
+                        "the path is relative to the config file's folder",
                     )),
-                },
+                    Ok(text) => match serde_json::from_str::<Value>(&text) {
+                        Ok(v @ Value::Object(_)) => {
+                            schemas.insert(path.clone(), v);
+                        }
+                        Ok(_) => problems.push(problem(
+                            format!("{} is not a JSON object", full.display()),
+                            "a JSON Schema document is an object, e.g. {\"type\": \"object\"}",
+                        )),
+                        Err(e) => problems.push(problem(
+                            format!("{} is not valid JSON: {e}", full.display()),
+                            "fix the JSON syntax",
+                        )),
+                    },
+                }
             }
         }
     }

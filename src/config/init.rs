@@ -211,6 +211,7 @@ pub fn check_function(v: &str, region: &str) -> Result<(), String> {
             region: None,
             qualifier: None,
             action: None,
+            actions: None,
         });
     })
 }

@@ -116,6 +116,11 @@ pub struct TargetConfig {
     /// The Genesys Cloud data action that calls this target (needs `[genesys]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<ActionConfig>,
+    /// Several data actions calling this target (`[[targets.actions]]`), or none
+    /// (`actions = []`: the function stays granted, no action is managed for it). Exclusive
+    /// with `action`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<ActionConfig>>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,6 +272,16 @@ fn read_file(path: &Path) -> std::io::Result<String> {
 
 /// Parses and validates config text; `source` names it in messages (usually the path).
 pub fn parse_str(text: &str, source: &str) -> Result<Loaded, ConfigError> {
+    parse_str_reading(text, source, &read_file)
+}
+
+/// [`parse_str`] with the contract schema files read by `read` (`init --from-genesys`
+/// validates a config whose files it has not written yet).
+pub fn parse_str_reading(
+    text: &str,
+    source: &str,
+    read: &dyn Fn(&Path) -> std::io::Result<String>,
+) -> Result<Loaded, ConfigError> {
     // Editors on Windows like to add a BOM; it is not TOML.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let config: Config = toml::from_str(text).map_err(|e| {
@@ -285,7 +300,7 @@ pub fn parse_str(text: &str, source: &str) -> Result<Loaded, ConfigError> {
     // `source` is the file's path for every caller that reads a file; schema paths are
     // relative to its folder.
     let base = Path::new(source).parent().unwrap_or(Path::new(""));
-    let (schemas, problems) = genesys::read_schemas(&config, base, &read_file);
+    let (schemas, problems) = genesys::read_schemas(&config, base, read);
     if !problems.is_empty() {
         return Err(ConfigError::Invalid {
             path: source.to_string(),

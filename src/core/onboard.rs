@@ -57,6 +57,7 @@ pub fn target_from_args(
             region: region.map(str::to_string),
             qualifier: None,
             action: None,
+            actions: None,
         });
     }
     Ok(TargetConfig {
@@ -64,6 +65,7 @@ pub fn target_from_args(
         region: region.map(str::to_string),
         qualifier,
         action: None,
+        actions: None,
     })
 }
 

@@ -460,7 +460,7 @@ async fn put_config(
         Some(v) => json!(v),
         None => client.get(&path).await?["version"].clone(),
     };
-    let notes = ledger.to_notes();
+    let notes = ledger.to_notes(&w.notes);
     let body = |version: &Value| {
         json!({
             "name": name,

@@ -119,6 +119,8 @@ struct ApiAction {
 struct ActionConfig {
     request: RequestConfig,
     #[serde(default)]
+    response: ResponseConfig,
+    #[serde(default)]
     timeout_seconds: i64,
 }
 
@@ -126,6 +128,49 @@ struct ActionConfig {
 #[serde(rename_all = "camelCase")]
 struct RequestConfig {
     request_url_template: String,
+    #[serde(default)]
+    request_type: Option<String>,
+    #[serde(default)]
+    headers: Option<BTreeMap<String, Value>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ResponseConfig {
+    #[serde(default)]
+    translation_map: Option<BTreeMap<String, Value>>,
+    #[serde(default)]
+    translation_map_defaults: Option<BTreeMap<String, Value>>,
+}
+
+impl ActionConfig {
+    /// The options lambda-trust never sets (it writes POST, no headers, no translation maps),
+    /// by their API names, when the action has them.
+    fn unexpressible(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(t) = self
+            .request
+            .request_type
+            .as_deref()
+            .filter(|t| *t != "POST")
+        {
+            out.push(format!("requestType {t}"));
+        }
+        let set = |m: &Option<BTreeMap<String, Value>>| m.as_ref().is_some_and(|m| !m.is_empty());
+        for (name, present) in [
+            ("headers", set(&self.request.headers)),
+            ("translationMap", set(&self.response.translation_map)),
+            (
+                "translationMapDefaults",
+                set(&self.response.translation_map_defaults),
+            ),
+        ] {
+            if present {
+                out.push(name.to_string());
+            }
+        }
+        out
+    }
 }
 
 #[derive(Deserialize)]
@@ -368,6 +413,7 @@ async fn list_actions(
         .into_iter()
         .filter(|a| a.integration_id == integration)
         .map(|a| ListedAction {
+            unexpressible: a.config.unexpressible(),
             id: a.id,
             name: a.name,
             category: a.category,
@@ -423,6 +469,7 @@ async fn read_action(client: &Client, a: ListedAction) -> Result<ObservedAction,
         timeout_seconds: a.timeout_seconds,
         input_schema: full.contract.input.input_schema,
         output_schema: full.contract.output.success_schema,
+        unexpressible: a.unexpressible,
     })
 }
 
@@ -476,6 +523,25 @@ pub async fn credentials_named(
         .into_iter()
         .filter(|c| c.name.as_deref() == Some(name))
         .map(|c| (c.id, c.modified_date))
+        .collect())
+}
+
+/// How many actions the organization has (the list's `total`, one call of one entry).
+pub async fn action_count(client: &Client) -> Result<u64, GenesysError> {
+    let v = client
+        .get("/api/v2/integrations/actions?pageSize=1&pageNumber=1")
+        .await?;
+    Ok(v["total"].as_u64().unwrap_or(0))
+}
+
+/// Every integration of our type: (ID, name), in the listing's order.
+pub async fn integrations(client: &Client) -> Result<Vec<(String, String)>, GenesysError> {
+    let list = format!("/api/v2/integrations?integrationType={INTEGRATION_TYPE}");
+    Ok(list_pages::<ListedIntegration>(client, &list)
+        .await?
+        .into_iter()
+        .filter(|i| i.integration_type.id == INTEGRATION_TYPE)
+        .map(|i| (i.id, i.name.unwrap_or_default()))
         .collect())
 }
 

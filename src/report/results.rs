@@ -236,6 +236,20 @@ pub struct InitResult {
     pub commented_out: Vec<String>,
 }
 
+/// `init --from-genesys`: what was written, imported and left out (with why).
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportResult {
+    pub schema_version: u32,
+    pub written: String,
+    /// The targets' function ARNs, as the actions call them.
+    pub targets: Vec<String>,
+    /// Always empty here (`init --from-account`'s unmatched functions).
+    pub commented_out: Vec<String>,
+    /// Actions imported (each reproduced exactly in the config).
+    pub imported: usize,
+    pub left_out: Vec<crate::core::genesys::import::LeftOut>,
+}
+
 /// `verify`: the verification and, when something drifted on AWS, the drift findings (as
 /// `check` gives them, with who made each change).
 #[derive(Debug, Clone, Serialize)]

@@ -43,6 +43,7 @@ const CONSEQUENCES: &[&str] = &[
 
 fn is_target(desired: &DesiredGenesys, arn: &str) -> bool {
     desired.actions.iter().any(|a| a.function_arn == arn)
+        || desired.granted.iter().any(|g| g == arn)
 }
 
 /// The findings a Genesys plan stands for, plus foreign actions that call a non-target.

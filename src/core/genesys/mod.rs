@@ -6,6 +6,8 @@
 
 pub mod describe;
 pub mod findings;
+pub mod import;
+pub mod import_text;
 pub mod plan;
 pub mod state;
 

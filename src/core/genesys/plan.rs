@@ -106,6 +106,9 @@ pub struct ConfigWrite {
     pub name: String,
     pub properties: Value,
     pub advanced: Value,
+    /// The integration's own notes (the text beside the ledger), kept as they are.
+    #[serde(default)]
+    pub notes: String,
     pub credential_key: String,
     pub credential: CredentialRef,
     pub role_arn: String,
@@ -316,7 +319,7 @@ pub fn plan_genesys(
     };
     let ledger = ledger.unwrap_or_default();
     let mut ops = Vec::new();
-    let credential = credential_ops(desired, observed, &ledger, &mut ops);
+    let credential = credential_ops(desired, observed, &ledger, adopt, &mut ops);
     if observed.integration.is_none() {
         ops.push(GenesysOp::CreateIntegration {
             name: desired.integration.clone(),
@@ -391,8 +394,14 @@ fn credential_ops(
     desired: &DesiredGenesys,
     observed: &ObservedGenesys,
     ledger: &Ledger,
+    adopt: bool,
     ops: &mut Vec<GenesysOp>,
 ) -> CredentialRef {
+    if adopt && ledger.credential_id.is_empty() {
+        if let Some(c) = bound_credential(observed) {
+            return adopt_credential(desired, c, ops);
+        }
+    }
     let ours = observed
         .credential
         .as_ref()
@@ -421,6 +430,48 @@ fn credential_ops(
                 modified: ledger.credential_modified.clone(),
             },
         },
+    }
+}
+
+/// The `amazonWebServicesARN` credential bound to the integration (read when no ledger names
+/// one).
+fn bound_credential(observed: &ObservedGenesys) -> Option<&ObservedCredential> {
+    let bound = observed.integration.as_ref()?.bound_credential.as_deref()?;
+    observed
+        .credential
+        .as_ref()
+        .filter(|c| c.id == bound && c.type_name == CREDENTIAL_TYPE)
+}
+
+/// `--adopt` of an integration without a ledger keeps the credential bound to it (same ID, so
+/// nothing that uses it changes): as it is when Genesys Cloud returns its ARN and that is the
+/// role; otherwise the role ARN is written into it (a redacted ARN is unknown, never assumed).
+fn adopt_credential(
+    desired: &DesiredGenesys,
+    c: &ObservedCredential,
+    ops: &mut Vec<GenesysOp>,
+) -> CredentialRef {
+    // Written under lambda-trust's credential name too: the next run checks that name
+    // (`credential_drift`), so keeping the old one would rewrite it once more.
+    let named = c.name == desired.credential_name;
+    match &c.arn {
+        Some(arn) if *arn == desired.role_arn && named => CredentialRef::Existing {
+            id: c.id.clone(),
+            modified: c.modified_date.clone().unwrap_or_default(),
+        },
+        other => {
+            ops.push(GenesysOp::UpdateCredential {
+                id: c.id.clone(),
+                name: desired.credential_name.clone(),
+                role_arn: desired.role_arn.clone(),
+                reason: match other {
+                    Some(arn) if *arn == desired.role_arn => format!("adopted: renamed from {:?}", c.name),
+                    Some(arn) => format!("adopted: its ARN is {arn}, not {}", desired.role_arn),
+                    None => "adopted: Genesys Cloud does not return its role ARN, so it is written (the same credential, its ID kept)".into(),
+                },
+            });
+            CredentialRef::Written
+        }
     }
 }
 
@@ -465,7 +516,7 @@ fn action_ops(
                 .position(|a| a.function_arn == d.function_arn)
         });
         let o = pos.map(|p| current.remove(p));
-        plan_one(desired, observed, d, o, &mut plan, &mut first, &mut changes);
+        plan_one(observed, d, o, &mut plan, &mut first, &mut changes);
     }
     for o in current {
         let flows = observed.consumers.get(&o.id).cloned();
@@ -496,7 +547,6 @@ fn action_ops(
 /// One desired action against the owned action matched to it (if any): create it, replace it
 /// (a contract change), update it in place, or keep it; records the ledger's next entry.
 fn plan_one(
-    desired: &DesiredGenesys,
     observed: &ObservedGenesys,
     d: &DesiredAction,
     o: Option<&ObservedAction>,
@@ -510,7 +560,7 @@ fn plan_one(
         config: config_digest(d),
     };
     let Some(o) = o else {
-        changes.push(create(desired, observed, d, None));
+        changes.push(create(observed, d, None));
         plan.refs.push(written);
         return;
     };
@@ -529,9 +579,9 @@ fn plan_one(
             differs,
             kept,
         };
-        changes.push(create(desired, observed, d, Some(replaces)));
+        changes.push(create(observed, d, Some(replaces)));
         plan.refs.push(written);
-    } else if let Some(op) = update_op(d, &desired.category, o) {
+    } else if let Some(op) = update_op(d, &d.category, o) {
         changes.push(op);
         plan.refs.push(written);
     } else {
@@ -544,15 +594,10 @@ fn plan_one(
     }
 }
 
-fn create(
-    desired: &DesiredGenesys,
-    observed: &ObservedGenesys,
-    d: &DesiredAction,
-    replaces: Option<Replaced>,
-) -> GenesysOp {
+fn create(observed: &ObservedGenesys, d: &DesiredAction, replaces: Option<Replaced>) -> GenesysOp {
     GenesysOp::CreateAction {
         action: d.clone(),
-        category: desired.category.clone(),
+        category: d.category.clone(),
         integration: integration_ref(observed),
         replaces,
     }
@@ -614,6 +659,7 @@ pub fn as_observed(d: &DesiredAction, category: &str, id: &str, version: i64) ->
         timeout_seconds: d.timeout_seconds,
         input_schema: d.input_schema.clone(),
         output_schema: d.output_schema.clone(),
+        unexpressible: Vec::new(),
     }
 }
 
@@ -676,6 +722,11 @@ fn config_op(
         name: desired.integration.clone(),
         properties,
         advanced,
+        notes: observed
+            .integration
+            .as_ref()
+            .map(|i| super::state::notes_beside_ledger(&i.notes))
+            .unwrap_or_default(),
         credential_key: observed.credential_key.clone(),
         credential,
         role_arn: desired.role_arn.clone(),

@@ -32,6 +32,10 @@ pub struct DesiredGenesys {
     pub credential_name: String,
     pub role_arn: String,
     pub actions: Vec<DesiredAction>,
+    /// Every target's function ARN as granted (qualified like the actions' ARNs), including
+    /// targets without an action (`actions = []`): an action calling one of these calls a target.
+    #[serde(default)]
+    pub granted: Vec<String>,
 }
 
 /// One data action: calls exactly one target's function ARN.
@@ -40,6 +44,9 @@ pub struct DesiredAction {
     /// The target's position in `[[targets]]`.
     pub target: usize,
     pub name: String,
+    /// The action's category: `category` of the action, default `[genesys].category`.
+    #[serde(default)]
+    pub category: String,
     /// `config.request.requestUrlTemplate`: the function ARN exactly as granted (qualified
     /// when the target has a qualifier; the unqualified ARN for `*`).
     pub function_arn: String,
@@ -69,42 +76,53 @@ impl DesiredGenesys {
                 .and_then(|p| loaded.schemas.get(p).cloned())
                 .unwrap_or_else(open_schema)
         };
+        let default_category = config.genesys_category().unwrap_or_default();
+        let granted: Vec<String> = aws
+            .targets
+            .iter()
+            .map(|t| match t.qualifier.as_deref() {
+                Some(q) if q != "*" => format!("{}:{q}", t.function_arn),
+                _ => t.function_arn.clone(),
+            })
+            .collect();
         let actions = aws
             .targets
             .iter()
-            .map(|t| {
+            .zip(&granted)
+            .flat_map(|(t, function_arn)| {
                 let target = &config.targets[t.index];
-                let a = target.action.clone().unwrap_or_default();
-                let function_arn = match t.qualifier.as_deref() {
-                    Some(q) if q != "*" => format!("{}:{q}", t.function_arn),
-                    _ => t.function_arn.clone(),
-                };
-                DesiredAction {
-                    target: t.index,
-                    name: action_name(target),
-                    function_arn,
-                    request_template: a
-                        .request_template
-                        .unwrap_or_else(|| DEFAULT_REQUEST_TEMPLATE.into()),
-                    success_template: a
-                        .success_template
-                        .unwrap_or_else(|| DEFAULT_SUCCESS_TEMPLATE.into()),
-                    timeout_seconds: a.timeout_seconds.unwrap_or(DEFAULT_TIMEOUT_SECONDS),
-                    input_schema: schema(&a.input_schema),
-                    output_schema: schema(&a.output_schema),
-                    sample_input: a
-                        .sample_input
-                        .and_then(|s| serde_json::from_str(&s).ok())
-                        .unwrap_or_else(|| serde_json::json!({})),
-                }
+                target
+                    .action_configs()
+                    .into_iter()
+                    .map(|a| DesiredAction {
+                        target: t.index,
+                        name: action_name(target, &a),
+                        category: a.category.unwrap_or_else(|| default_category.clone()),
+                        function_arn: function_arn.clone(),
+                        request_template: a
+                            .request_template
+                            .unwrap_or_else(|| DEFAULT_REQUEST_TEMPLATE.into()),
+                        success_template: a
+                            .success_template
+                            .unwrap_or_else(|| DEFAULT_SUCCESS_TEMPLATE.into()),
+                        timeout_seconds: a.timeout_seconds.unwrap_or(DEFAULT_TIMEOUT_SECONDS),
+                        input_schema: schema(&a.input_schema),
+                        output_schema: schema(&a.output_schema),
+                        sample_input: a
+                            .sample_input
+                            .and_then(|s| serde_json::from_str(&s).ok())
+                            .unwrap_or_else(|| serde_json::json!({})),
+                    })
+                    .collect::<Vec<_>>()
             })
             .collect();
         Some(DesiredGenesys {
             integration: g.integration.clone(),
-            category: config.genesys_category().unwrap_or_default(),
+            category: default_category,
             credential_name: format!("{} role", g.integration),
             role_arn,
             actions,
+            granted,
         })
     }
 }
@@ -199,6 +217,10 @@ pub struct ObservedAction {
     pub timeout_seconds: i64,
     pub input_schema: Value,
     pub output_schema: Value,
+    /// Options lambda-trust never sets (a `requestType` other than POST, `headers`,
+    /// `translationMap`, `translationMapDefaults`): an update removes them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unexpressible: Vec<String>,
 }
 
 /// An action as `GET /api/v2/integrations/actions?includeConfig=true` lists it: no contract
@@ -213,6 +235,8 @@ pub struct ListedAction {
     pub secure: bool,
     pub function_arn: String,
     pub timeout_seconds: i64,
+    /// See [`ObservedAction::unexpressible`].
+    pub unexpressible: Vec<String>,
 }
 
 /// The action in full without reading its contract and templates, when the ledger proves it
@@ -230,9 +254,10 @@ pub fn settled(
         && record.contract == d.contract_digest()
         && record.config == config_digest(d)
         && !a.secure
+        && a.unexpressible.is_empty()
         && a.function_arn == d.function_arn
         && a.timeout_seconds == d.timeout_seconds
-        && a.category == desired.category;
+        && a.category == d.category;
     same.then(|| ObservedAction {
         id: a.id.clone(),
         name: a.name.clone(),
@@ -245,6 +270,7 @@ pub fn settled(
         timeout_seconds: a.timeout_seconds,
         input_schema: d.input_schema.clone(),
         output_schema: d.output_schema.clone(),
+        unexpressible: Vec::new(),
     })
 }
 
@@ -307,6 +333,15 @@ fn records<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ActionRecord>, 
         .collect())
 }
 
+/// The integration's notes without the ledger's two lines: the people's text, kept.
+pub fn notes_beside_ledger(notes: &str) -> String {
+    let kept: Vec<&str> = notes
+        .lines()
+        .filter(|l| *l != LEDGER_NOTE && !l.starts_with(LEDGER_PREFIX))
+        .collect();
+    kept.join("\n").trim_end().to_string()
+}
+
 /// The first line of the notes says what the second is for.
 pub const LEDGER_NOTE: &str = "Managed by lambda-trust: do not edit the next line.";
 const LEDGER_PREFIX: &str = "lambda-trust-ledger: ";
@@ -319,12 +354,18 @@ impl Ledger {
             .and_then(|json| serde_json::from_str(json).ok())
     }
 
-    /// The notes text that carries this ledger.
-    pub fn to_notes(&self) -> String {
-        format!(
+    /// The notes text that carries this ledger, after `kept` (the integration's own notes,
+    /// from [`notes_beside_ledger`]).
+    pub fn to_notes(&self, kept: &str) -> String {
+        let ledger = format!(
             "{LEDGER_NOTE}\n{LEDGER_PREFIX}{}",
             serde_json::to_string(self).unwrap_or_default()
-        )
+        );
+        if kept.is_empty() {
+            ledger
+        } else {
+            format!("{kept}\n{ledger}")
+        }
     }
 
     /// Whether lambda-trust owns the action: created by it, or superseded and kept.

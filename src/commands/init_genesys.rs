@@ -1,0 +1,276 @@
+//! `lambda-trust init --from-genesys`: brings an existing `aws-lambda-data-actions`
+//! integration under lambda-trust. Reads (only reads) the integration, its credential and every
+//! action in full, writes a config that reproduces each importable action exactly plus its
+//! contract files, and says which actions were left out and why (docs/genesys.md).
+//!
+//! Nothing is written on any error, and no existing file is replaced without `--force`.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use super::{init::env_region, write_atomically};
+use crate::cli::{Format, Global, InitArgs};
+use crate::config;
+use crate::core::genesys::import::{classify, Import};
+use crate::core::genesys::import_text::{import_files, ImportFiles, ImportHeader};
+use crate::core::genesys::{DesiredGenesys, ObservedGenesys};
+use crate::error::{Error, Result, Status};
+use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient};
+use crate::genesys::observe;
+use crate::iam::arn::Arn;
+
+pub fn run(g: &Global, args: &InitArgs, path: &Path) -> Result<Status> {
+    let external_id = args.external_id.clone().ok_or_else(|| {
+        Error::usage(
+            "--from-genesys needs --external-id: your Genesys Cloud organization ID",
+            format!("find it under {}", config::init::ORG_ID_WHERE),
+        )
+    })?;
+    config::init::check_external_id(&external_id)
+        .map_err(|e| Error::usage(format!("--external-id: {e}"), "nothing was written"))?;
+    let (observed, name) = super::live(|rt| rt.block_on(read(args)))?;
+    let integration = observed.integration.clone().ok_or_else(|| {
+        Error::usage(
+            format!("the integration {name:?} disappeared while it was read"),
+            "run init again",
+        )
+    })?;
+    let role_arn = role_arn(&observed, args)?;
+    let role = Arn::parse(&role_arn)
+        .filter(|a| a.service == "iam" && a.resource.starts_with("role/"))
+        .ok_or_else(|| {
+            Error::usage(
+                format!("{role_arn:?} is not an IAM role ARN"),
+                "pass --role-arn arn:aws:iam::ACCOUNT:role/NAME",
+            )
+        })?;
+    let import = classify(&observed.actions, &role.account);
+    let (role_path, role_name) = split_role(&role.resource);
+    let header = ImportHeader {
+        external_id,
+        role_name,
+        role_path,
+        account_id: role.account.clone(),
+        region: aws_region(g, &import)?,
+        genesys_region: args.genesys_region.clone(),
+        integration: integration.name.clone(),
+        integration_id: integration.id.clone(),
+    };
+    let files = import_files(&header, &import);
+    write_all(path, &files, args.force)?;
+    report(g, path, &import);
+    Ok(Status::Ok)
+}
+
+/// Signs in, picks the integration and reads it in full: (what was read, its name).
+async fn read(args: &InitArgs) -> Result<(ObservedGenesys, String)> {
+    let ends = endpoints(args.genesys_region.as_deref())?;
+    let oauth = OAuthClient::from_env().ok_or(GenesysError::NoClient)?;
+    let client = Client::connect(&ends, &oauth).await?;
+    let all = observe::integrations(&client).await?;
+    let name = choose(&all, args.integration.as_deref())?;
+    let desired = DesiredGenesys {
+        integration: name.clone(),
+        category: String::new(),
+        credential_name: String::new(),
+        role_arn: String::new(),
+        actions: Vec::new(),
+        granted: Vec::new(),
+    };
+    say_duration(observe::action_count(&client).await?);
+    let pb = super::spinner(&format!("reading the integration {name:?} and its actions"));
+    let observed = observe::observe(&client, &desired).await;
+    pb.finish_and_clear();
+    let observed = observed?;
+    if observed.matches.len() > 1 {
+        return Err(several(&name, &observed.matches));
+    }
+    let stats = client.stats();
+    eprintln!(
+        "read {} action(s) in {} Genesys Cloud call(s)",
+        observed.actions.len(),
+        stats.reads
+    );
+    Ok((observed, name))
+}
+
+/// Genesys Cloud's usual allowance for an OAuth client (requests a minute); the client paces
+/// by the rate-limit headers whatever the real one is.
+const REQUESTS_A_MINUTE: u64 = 300;
+
+/// Says up front how long the reads may take when that is over a minute: up to three reads per
+/// action (the action with its contract, two templates) plus one per page of 100.
+fn say_duration(actions: u64) {
+    let reads = actions * 3 + actions.div_ceil(100) + 6;
+    if reads > REQUESTS_A_MINUTE {
+        eprintln!(
+            "the organization has {actions} data action(s): reading them may take up to {} minute(s) ({reads} requests at {REQUESTS_A_MINUTE} a minute)",
+            reads.div_ceil(REQUESTS_A_MINUTE)
+        );
+    }
+}
+
+fn several(name: &str, ids: &[String]) -> Error {
+    Error::usage(
+        format!(
+            "{} integrations are named {name:?}: {}",
+            ids.len(),
+            ids.join(", ")
+        ),
+        "rename all but one in Genesys Cloud (lambda-trust finds its integration by name), then run init again",
+    )
+}
+
+/// The integration named or identified by `wanted`; without it the only one, or one chosen on
+/// a terminal.
+fn choose(all: &[(String, String)], wanted: Option<&str>) -> Result<String> {
+    let list = || {
+        all.iter()
+            .map(|(id, n)| format!("  {n:?} ({id})"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    if let Some(w) = wanted {
+        let by_id = all.iter().find(|(id, _)| id == w);
+        let by_name: Vec<&(String, String)> = all.iter().filter(|(_, n)| n == w).collect();
+        return match (by_id, by_name.as_slice()) {
+            (Some((_, n)), _) | (None, [(_, n)]) => {
+                let same: Vec<String> = all.iter().filter(|(_, m)| m == n).map(|(id, _)| id.clone()).collect();
+                if same.len() > 1 {
+                    return Err(several(n, &same));
+                }
+                Ok(n.clone())
+            }
+            (None, []) => Err(Error::usage(
+                format!("no aws-lambda-data-actions integration is named or has the ID {w:?}; the organization has:\n{}", list()),
+                "pass --integration NAME|ID of one of them",
+            )),
+            (None, many) => Err(several(w, &many.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>())),
+        };
+    }
+    match all {
+        [] => Err(Error::usage(
+            "the organization has no aws-lambda-data-actions integration to import",
+            "run `lambda-trust init` without --from-genesys to start from scratch",
+        )),
+        [(_, n)] => Ok(n.clone()),
+        _ if std::io::stdin().is_terminal() => {
+            let names: Vec<String> = all.iter().map(|(id, n)| format!("{n} ({id})")).collect();
+            let pick = dialoguer::Select::new()
+                .with_prompt("Which integration?")
+                .items(&names)
+                .default(0)
+                .interact()
+                .map_err(anyhow::Error::from)?;
+            Ok(all[pick].1.clone())
+        }
+        _ => Err(Error::usage(
+            format!(
+                "the organization has several aws-lambda-data-actions integrations:\n{}",
+                list()
+            ),
+            "pass --integration NAME|ID",
+        )),
+    }
+}
+
+/// The role: the credential's ARN when Genesys Cloud returns it, else `--role-arn`.
+fn role_arn(observed: &ObservedGenesys, args: &InitArgs) -> Result<String> {
+    let returned = observed.credential.as_ref().and_then(|c| c.arn.clone());
+    match (returned, &args.role_arn) {
+        (Some(r), Some(given)) if &r != given => Err(Error::usage(
+            format!("the integration's credential names {r}, not --role-arn {given}"),
+            "drop --role-arn, or fix it",
+        )),
+        (Some(r), _) => Ok(r),
+        (None, Some(given)) => Ok(given.clone()),
+        (None, None) => Err(Error::usage(
+            "Genesys Cloud does not return the credential's role ARN (its fields are redacted)",
+            "pass --role-arn arn:aws:iam::ACCOUNT:role/NAME (the role the credential holds)",
+        )),
+    }
+}
+
+/// `role/team/Name` → (`/team/`, `Name`).
+fn split_role(resource: &str) -> (String, String) {
+    let rest = resource.strip_prefix("role").unwrap_or(resource);
+    let cut = rest.rfind('/').unwrap_or(0);
+    (rest[..=cut].to_string(), rest[cut + 1..].to_string())
+}
+
+/// `[aws].region`: --region / the environment, else the first imported function's region.
+fn aws_region(g: &Global, import: &Import) -> Result<String> {
+    let first = import
+        .targets
+        .iter()
+        .find_map(|t| Arn::parse(&t.function).map(|a| a.region));
+    env_region(g).or(first).ok_or_else(|| {
+        Error::usage(
+            "no function was imported to tell the AWS region from",
+            "pass --region REGION",
+        )
+    })
+}
+
+/// Validates the config (with its contract files) and writes everything, or nothing.
+fn write_all(path: &Path, files: &ImportFiles, force: bool) -> Result<()> {
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let all: Vec<PathBuf> = std::iter::once(path.to_path_buf())
+        .chain(files.contracts.keys().map(|p| base.join(p)))
+        .collect();
+    if !force {
+        if let Some(p) = all.iter().find(|p| p.exists()) {
+            return Err(Error::usage(
+                format!("{} already exists; init does not overwrite it", p.display()),
+                "pass --force to replace it, or --config OTHER/lambda-trust.toml to write elsewhere",
+            ));
+        }
+    }
+    let schemas = |p: &Path| {
+        let rel = p
+            .strip_prefix(&base)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .to_string();
+        files
+            .contracts
+            .get(&rel)
+            .cloned()
+            .ok_or_else(|| std::io::Error::other("not written"))
+    };
+    config::parse_str_reading(&files.config, &path.display().to_string(), &schemas)?;
+    for (rel, text) in &files.contracts {
+        let p = base.join(rel);
+        if let Some(dir) = p.parent() {
+            std::fs::create_dir_all(dir).map_err(anyhow::Error::from)?;
+        }
+        std::fs::write(&p, text).map_err(anyhow::Error::from)?;
+    }
+    write_atomically(path, &files.config)
+}
+
+fn report(g: &Global, path: &Path, import: &Import) {
+    let imported: usize = import.targets.iter().map(|t| t.actions.len()).sum();
+    if g.format == Format::Json {
+        let result = crate::report::ImportResult {
+            schema_version: crate::report::SCHEMA_VERSION,
+            written: path.display().to_string(),
+            targets: import.targets.iter().map(|t| t.called_arn()).collect(),
+            commented_out: Vec::new(),
+            imported,
+            left_out: import.left_out.clone(),
+        };
+        println!("{}", crate::report::to_json(&result));
+        return;
+    }
+    println!(
+        "wrote {}: {imported} action(s) imported into {} target(s), {} left out",
+        path.display(),
+        import.targets.len(),
+        import.left_out.len()
+    );
+    for l in &import.left_out {
+        println!("  left out {:?} ({}): {}", l.name, l.id, l.why);
+    }
+    println!("next: lambda-trust plan --adopt (no action should change), then lambda-trust apply --adopt");
+}

@@ -1,0 +1,205 @@
+//! `init --from-genesys`, the text it writes: `lambda-trust.toml` reproducing every imported
+//! action exactly (name, category, templates, timeout, contract files), the left-out actions as
+//! comments with their reasons, and the contract files beside it.
+//!
+//! Part of the pure `core` layer: the caller validates the text and writes the files.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::import::{Import, ImportTarget};
+use super::state::ObservedAction;
+use crate::config::genesys::{
+    DEFAULT_REQUEST_TEMPLATE, DEFAULT_SUCCESS_TEMPLATE, DEFAULT_TIMEOUT_SECONDS,
+};
+use crate::config::init::ORG_ID_WHERE;
+
+/// What the `[trust]`, `[role]`, `[aws]` and `[genesys]` sections say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportHeader {
+    pub external_id: String,
+    pub role_name: String,
+    /// `/` or `/team/`.
+    pub role_path: String,
+    pub account_id: String,
+    pub region: String,
+    pub genesys_region: Option<String>,
+    pub integration: String,
+    pub integration_id: String,
+}
+
+/// The config text and the contract files (path relative to the config → JSON text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportFiles {
+    pub config: String,
+    pub contracts: BTreeMap<String, String>,
+}
+
+fn quote(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// The most common category of the imported actions (ties: the first by name): the default.
+fn main_category(import: &Import) -> Option<String> {
+    let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in import.targets.iter().flat_map(|t| &t.actions) {
+        *count.entry(a.category.as_str()).or_default() += 1;
+    }
+    let best = count.values().copied().max()?;
+    count
+        .into_iter()
+        .find(|(_, n)| *n == best)
+        .map(|(c, _)| c.to_string())
+}
+
+/// A file name for an action: lowercase letters, digits and `-`; unique among `taken`.
+fn file_stem(name: &str, taken: &mut BTreeMap<String, usize>) -> String {
+    let mut stem = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            stem.push(c);
+        } else if !stem.ends_with('-') {
+            stem.push('-');
+        }
+    }
+    let stem = stem.trim_matches('-').to_string();
+    let stem = if stem.is_empty() {
+        "action".into()
+    } else {
+        stem
+    };
+    let n = taken.entry(stem.clone()).or_default();
+    *n += 1;
+    if *n == 1 {
+        stem
+    } else {
+        format!("{stem}-{n}")
+    }
+}
+
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
+}
+
+/// The whole import: config text and contract files.
+pub fn import_files(h: &ImportHeader, import: &Import) -> ImportFiles {
+    let category = main_category(import).unwrap_or_else(|| h.integration.clone());
+    let mut config = header(h, &category);
+    let mut contracts = BTreeMap::new();
+    let mut taken = BTreeMap::new();
+    for t in &import.targets {
+        config.push_str(&target_text(t));
+        for a in &t.actions {
+            let stem = file_stem(&a.name, &mut taken);
+            config.push_str(&action_text(a, &category, &stem));
+            contracts.insert(format!("contracts/{stem}.in.json"), pretty(&a.input_schema));
+            contracts.insert(
+                format!("contracts/{stem}.out.json"),
+                pretty(&a.output_schema),
+            );
+        }
+    }
+    config.push_str(&left_out_text(import));
+    ImportFiles { config, contracts }
+}
+
+fn header(h: &ImportHeader, category: &str) -> String {
+    let region = h
+        .genesys_region
+        .as_ref()
+        .map(|r| format!("region = {}\n", quote(r)))
+        .unwrap_or_default();
+    let path = if h.role_path == "/" {
+        String::new()
+    } else {
+        format!("path = {}\n", quote(&h.role_path))
+    };
+    format!(
+        "# lambda-trust.toml written by `lambda-trust init --from-genesys` from the integration
+# {integration} ({id}). Next: `lambda-trust plan --adopt` (it should change no action), then
+# `lambda-trust apply --adopt`.
+
+[trust]
+partner = \"genesys-cloud\"
+# Your Genesys Cloud organization ID ({ORG_ID_WHERE}).
+external_id = {ext}
+
+[role]
+name = {role}
+{path}
+[aws]
+region = {aws_region}
+account_id = {account}
+
+[genesys]
+{region}integration = {integration}
+category = {category}
+",
+        integration = quote(&h.integration),
+        id = h.integration_id,
+        ext = quote(&h.external_id),
+        role = quote(&h.role_name),
+        aws_region = quote(&h.region),
+        account = quote(&h.account_id),
+        category = quote(category),
+    )
+}
+
+fn target_text(t: &ImportTarget) -> String {
+    let mut out = format!("\n[[targets]]\nfunction = {}\n", quote(&t.function));
+    if let Some(q) = &t.qualifier {
+        out.push_str(&format!("qualifier = {}\n", quote(q)));
+    }
+    if t.actions.is_empty() {
+        out.push_str("# Only left-out actions call it (below): it stays granted, with no action here.\nactions = []\n");
+    }
+    out
+}
+
+fn action_text(a: &ObservedAction, category: &str, stem: &str) -> String {
+    let mut out = format!(
+        "[[targets.actions]]   # id {}\nname = {}\n",
+        a.id,
+        quote(&a.name)
+    );
+    if a.category != category {
+        out.push_str(&format!("category = {}\n", quote(&a.category)));
+    }
+    out.push_str(&format!(
+        "input_schema = {}\noutput_schema = {}\n",
+        quote(&format!("contracts/{stem}.in.json")),
+        quote(&format!("contracts/{stem}.out.json"))
+    ));
+    if a.request_template != DEFAULT_REQUEST_TEMPLATE {
+        out.push_str(&format!(
+            "request_template = {}\n",
+            quote(&a.request_template)
+        ));
+    }
+    if a.success_template != DEFAULT_SUCCESS_TEMPLATE {
+        out.push_str(&format!(
+            "success_template = {}\n",
+            quote(&a.success_template)
+        ));
+    }
+    if a.timeout_seconds != DEFAULT_TIMEOUT_SECONDS {
+        out.push_str(&format!("timeout_seconds = {}\n", a.timeout_seconds));
+    }
+    out
+}
+
+fn left_out_text(import: &Import) -> String {
+    if import.left_out.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "\n# Left out: {} action(s) the config cannot reproduce exactly. They stay in Genesys Cloud\n\
+         # untouched (plan and check report them as actions lambda-trust does not own).\n",
+        import.left_out.len()
+    );
+    for l in &import.left_out {
+        out.push_str(&format!("# - {:?} ({}): {}\n", l.name, l.id, l.why));
+    }
+    out
+}
