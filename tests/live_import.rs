@@ -293,10 +293,21 @@ fn a_260_action_integration_is_imported_and_adopted_with_zero_action_writes() {
         writes.iter().all(|w| !w.contains("/actions")),
         "{writes:#?}"
     );
+    // Bound by ID: the binding's display name follows the credential, which adopting renames
+    // to lambda-trust's credential name (docs/genesys.md).
+    let bound_id = |c: &Value| {
+        let ids: Vec<_> = c.as_object()?.values().map(|b| b["id"].clone()).collect();
+        Some(ids)
+    };
+    let after = s.fake.state()["integrations"][&s.integration]["config"]["credentials"].clone();
+    assert!(
+        bound_id(&credential).is_some_and(|ids| ids.len() == 1 && ids[0].is_string()),
+        "{credential}"
+    );
     assert_eq!(
-        s.fake.state()["integrations"][&s.integration]["config"]["credentials"],
-        credential,
-        "the bound credential is kept"
+        bound_id(&after),
+        bound_id(&credential),
+        "the bound credential is kept: {after}"
     );
     let (r, aws, genesys) = s.writes_of(&["apply"], 0);
     assert_eq!(
