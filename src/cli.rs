@@ -472,6 +472,12 @@ pub struct InitArgs {
     /// With --from-genesys: the role's ARN, when Genesys Cloud redacts the credential's.
     #[arg(long, value_name = "ARN", requires = "from_genesys")]
     pub role_arn: Option<String>,
+    /// Read the existing IAM role NAME (read-only): its trusted account and external ID
+    /// (proved), settings, tags and the functions it may invoke become the config; findings
+    /// and what the config would change are written as comments. Alone, or with
+    /// --from-genesys (the role the integration's credential holds).
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["from_account", "functions"])]
+    pub from_role: Option<String>,
 }
 
 /// More outputs of the same run, as files: AWS is read once, stdout keeps `--format`.

@@ -42,6 +42,9 @@ pub fn run(g: &Global, args: &InitArgs) -> Result<Status> {
     if args.from_genesys {
         return super::init_genesys::run(g, args, &path);
     }
+    if let Some(name) = &args.from_role {
+        return super::init_role::run(g, args, name, &path);
+    }
     if path.exists() && !args.force {
         return Err(Error::usage(
             format!(

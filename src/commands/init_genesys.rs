@@ -11,23 +11,32 @@ use std::path::{Path, PathBuf};
 use super::{init::env_region, write_atomically};
 use crate::cli::{Format, Global, InitArgs};
 use crate::config;
-use crate::core::genesys::import::{classify, Import};
+use crate::core::genesys::import::{add_granted, classify, Import};
 use crate::core::genesys::import_text::{import_files, ImportFiles, ImportHeader};
 use crate::core::genesys::{DesiredGenesys, ObservedGenesys};
+use crate::core::role_import::ImportedRole;
 use crate::error::{Error, Result, Status};
 use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient};
 use crate::genesys::observe;
 use crate::iam::arn::Arn;
 
 pub fn run(g: &Global, args: &InitArgs, path: &Path) -> Result<Status> {
-    let external_id = args.external_id.clone().ok_or_else(|| {
-        Error::usage(
-            "--from-genesys needs --external-id: your Genesys Cloud organization ID",
-            format!("find it under {}", config::init::ORG_ID_WHERE),
-        )
-    })?;
-    config::init::check_external_id(&external_id)
-        .map_err(|e| Error::usage(format!("--external-id: {e}"), "nothing was written"))?;
+    if let Some(id) = &args.external_id {
+        config::init::check_external_id(id)
+            .map_err(|e| Error::usage(format!("--external-id: {e}"), "nothing was written"))?;
+    }
+    // The role first (one quick read): with --from-role its sections and grants join the import.
+    let role = (args.from_role.as_deref())
+        .map(|name| super::init_role::read(g, args, name))
+        .transpose()?;
+    let external_id = (args.external_id.clone())
+        .or_else(|| role.as_ref().map(|r| r.external_id.clone()))
+        .ok_or_else(|| {
+            Error::usage(
+                "--from-genesys needs --external-id: your Genesys Cloud organization ID",
+                format!("find it under {}", config::init::ORG_ID_WHERE),
+            )
+        })?;
     let (observed, name) = super::live(|rt| rt.block_on(read(args)))?;
     let integration = observed.integration.clone().ok_or_else(|| {
         Error::usage(
@@ -35,8 +44,8 @@ pub fn run(g: &Global, args: &InitArgs, path: &Path) -> Result<Status> {
             "run init again",
         )
     })?;
-    let role_arn = role_arn(&observed, args)?;
-    let role = Arn::parse(&role_arn)
+    let role_arn = role_arn(&observed, args, role.as_ref())?;
+    let arn = Arn::parse(&role_arn)
         .filter(|a| a.service == "iam" && a.resource.starts_with("role/"))
         .ok_or_else(|| {
             Error::usage(
@@ -44,21 +53,24 @@ pub fn run(g: &Global, args: &InitArgs, path: &Path) -> Result<Status> {
                 "pass --role-arn arn:aws:iam::ACCOUNT:role/NAME",
             )
         })?;
-    let import = classify(&observed.actions, &role.account);
-    let (role_path, role_name) = split_role(&role.resource);
+    let mut import = classify(&observed.actions, &arn.account);
+    if let Some(r) = &role {
+        add_granted(&mut import, &r.targets);
+    }
+    let (role_path, role_name) = split_role(&arn.resource);
     let header = ImportHeader {
         external_id,
         role_name,
         role_path,
-        account_id: role.account.clone(),
+        account_id: arn.account.clone(),
         region: aws_region(g, &import)?,
         genesys_region: args.genesys_region.clone(),
         integration: integration.name.clone(),
         integration_id: integration.id.clone(),
     };
-    let files = import_files(&header, &import);
+    let files = import_files(&header, &import, role.as_ref());
     write_all(path, &files, args.force)?;
-    report(g, path, &import);
+    report(g, path, &import, role.as_ref());
     Ok(Status::Ok)
 }
 
@@ -174,21 +186,33 @@ fn choose(all: &[(String, String)], wanted: Option<&str>) -> Result<String> {
     }
 }
 
-/// The role: the credential's ARN when Genesys Cloud returns it, else `--role-arn`.
-fn role_arn(observed: &ObservedGenesys, args: &InitArgs) -> Result<String> {
+/// The role: the credential's ARN when Genesys Cloud returns it, else `--role-arn`, else the
+/// `--from-role` role's. Two that differ are an error.
+fn role_arn(
+    observed: &ObservedGenesys,
+    args: &InitArgs,
+    role: Option<&ImportedRole>,
+) -> Result<String> {
     let returned = observed.credential.as_ref().and_then(|c| c.arn.clone());
-    match (returned, &args.role_arn) {
-        (Some(r), Some(given)) if &r != given => Err(Error::usage(
-            format!("the integration's credential names {r}, not --role-arn {given}"),
-            "drop --role-arn, or fix it",
-        )),
-        (Some(r), _) => Ok(r),
-        (None, Some(given)) => Ok(given.clone()),
-        (None, None) => Err(Error::usage(
+    let named = [
+        ("the integration's credential", returned),
+        ("--role-arn", args.role_arn.clone()),
+        ("--from-role", role.map(|r| r.arn.clone())),
+    ];
+    let mut given = named.iter().filter_map(|(w, a)| a.as_ref().map(|a| (*w, a)));
+    let Some((first_where, first)) = given.next() else {
+        return Err(Error::usage(
             "Genesys Cloud does not return the credential's role ARN (its fields are redacted)",
-            "pass --role-arn arn:aws:iam::ACCOUNT:role/NAME (the role the credential holds)",
-        )),
+            "pass --role-arn arn:aws:iam::ACCOUNT:role/NAME or --from-role NAME (the role the credential holds)",
+        ));
+    };
+    if let Some((w, other)) = given.find(|(_, a)| *a != first) {
+        return Err(Error::usage(
+            format!("{first_where} names {first}, but {w} names {other}"),
+            "give the role the integration's credential holds",
+        ));
     }
+    Ok(first.clone())
 }
 
 /// `role/team/Name` → (`/team/`, `Name`).
@@ -213,7 +237,7 @@ fn aws_region(g: &Global, import: &Import) -> Result<String> {
 }
 
 /// Validates the config (with its contract files) and writes everything, or nothing.
-fn write_all(path: &Path, files: &ImportFiles, force: bool) -> Result<()> {
+pub(super) fn write_all(path: &Path, files: &ImportFiles, force: bool) -> Result<()> {
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let all: Vec<PathBuf> = std::iter::once(path.to_path_buf())
         .chain(files.contracts.keys().map(|p| base.join(p)))
@@ -249,7 +273,7 @@ fn write_all(path: &Path, files: &ImportFiles, force: bool) -> Result<()> {
     write_atomically(path, &files.config)
 }
 
-fn report(g: &Global, path: &Path, import: &Import) {
+fn report(g: &Global, path: &Path, import: &Import, role: Option<&ImportedRole>) {
     let imported: usize = import.targets.iter().map(|t| t.actions.len()).sum();
     if g.format == Format::Json {
         let result = crate::report::ImportResult {
@@ -259,6 +283,7 @@ fn report(g: &Global, path: &Path, import: &Import) {
             commented_out: Vec::new(),
             imported,
             left_out: import.left_out.clone(),
+            role: role.map(crate::report::ImportedRoleResult::of),
         };
         println!("{}", crate::report::to_json(&result));
         return;

@@ -15,6 +15,7 @@ mod iac;
 mod init;
 mod init_genesys;
 mod init_prompt;
+mod init_role;
 mod lint;
 mod onboard;
 mod plan;

@@ -386,22 +386,33 @@ impl Config {
         tags
     }
 
-    /// A short, stable digest of what makes this config *this* role's owner: the trusted
-    /// account, the external ID, the role path and the policy name. Targets are left out:
-    /// onboarding and offboarding change them routinely. FNV-1a: an identifier, not a secret.
+    /// A short, stable digest of what makes this config *this* role's owner (see
+    /// [`identity_digest`]).
     pub fn identity_digest(&self) -> String {
-        let text = format!(
-            "{}\0{}\0{}\0{}",
-            self.partner_account(),
-            self.trust.external_id,
-            self.role_path(),
-            self.policy_name()
-        );
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in text.bytes() {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        format!("{hash:016x}")
+        identity_digest(
+            &self.partner_account(),
+            &self.trust.external_id,
+            &self.role_path(),
+            &self.policy_name(),
+        )
     }
+}
+
+/// The `lambda-trust:config` digest: the trusted account, the external ID, the role path and
+/// the policy name. Targets are left out: onboarding and offboarding change them routinely.
+/// FNV-1a: an identifier, not a secret. `init --from-role` recomputes it to recover the
+/// policy name of a role lambda-trust made.
+pub fn identity_digest(
+    partner_account: &str,
+    external_id: &str,
+    role_path: &str,
+    policy_name: &str,
+) -> String {
+    let text = format!("{partner_account}\0{external_id}\0{role_path}\0{policy_name}");
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
 }

@@ -16,6 +16,7 @@ pub mod plan;
 pub mod prepare;
 pub mod prove;
 pub mod render;
+pub mod role_import;
 pub mod shard;
 pub mod simulate;
 pub mod state;

@@ -323,7 +323,8 @@ fn role_ops(desired: &Desired, observed: &Observed, role: &ObservedRole) -> Vec<
     }
     ops.extend(least_privilege_ops(desired, observed));
     ops.extend(boundary_op(role, want));
-    if role.description.as_deref() != Some(want.description.as_str())
+    // IAM returns no Description for a role whose description is empty.
+    if role.description.as_deref().unwrap_or_default() != want.description
         || role.max_session_duration != want.max_session_duration
     {
         ops.push(Op::Role(RoleOp::UpdateSettings {

@@ -248,6 +248,29 @@ pub struct ImportResult {
     /// Actions imported (each reproduced exactly in the config).
     pub imported: usize,
     pub left_out: Vec<crate::core::genesys::import::LeftOut>,
+    /// With --from-role: the role read, its findings and where the config differs from it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<ImportedRoleResult>,
+}
+
+/// `init --from-role`: the role as read.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportedRoleResult {
+    pub name: String,
+    /// The audit's findings on the role as it is today.
+    pub findings: Vec<crate::core::audit::Finding>,
+    /// Where the written config differs from the role (`plan --adopt` shows each change).
+    pub notes: Vec<String>,
+}
+
+impl ImportedRoleResult {
+    pub fn of(r: &crate::core::role_import::ImportedRole) -> ImportedRoleResult {
+        ImportedRoleResult {
+            name: r.name.clone(),
+            findings: r.findings.clone(),
+            notes: r.notes.clone(),
+        }
+    }
 }
 
 /// `verify`: the verification and, when something drifted on AWS, the drift findings (as

@@ -200,3 +200,11 @@ fn target_for(
     });
     &mut targets[pos]
 }
+
+/// Adds the functions the role grants today that no action calls as targets without an action
+/// (`init --from-genesys --from-role`), so that adopting revokes nothing.
+pub fn add_granted(import: &mut Import, granted: &[(String, Option<String>)]) {
+    for (function, qualifier) in granted {
+        target_for(&mut import.targets, function.clone(), qualifier.clone());
+    }
+}

@@ -14,6 +14,7 @@ use crate::config::genesys::{
     DEFAULT_REQUEST_TEMPLATE, DEFAULT_SUCCESS_TEMPLATE, DEFAULT_TIMEOUT_SECONDS,
 };
 use crate::config::init::ORG_ID_WHERE;
+use crate::core::role_import::{role_sections, ImportedRole};
 
 /// What the `[trust]`, `[role]`, `[aws]` and `[genesys]` sections say.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,9 +84,10 @@ fn pretty(v: &Value) -> String {
 }
 
 /// The whole import: config text and contract files.
-pub fn import_files(h: &ImportHeader, import: &Import) -> ImportFiles {
+/// With `role` (`--from-role`), its sections replace the plain `[trust]`, `[role]` and `[aws]`.
+pub fn import_files(h: &ImportHeader, import: &Import, role: Option<&ImportedRole>) -> ImportFiles {
     let category = main_category(import).unwrap_or_else(|| h.integration.clone());
-    let mut config = header(h, &category);
+    let mut config = header(h, &category, role);
     let mut contracts = BTreeMap::new();
     let mut taken = BTreeMap::new();
     for t in &import.targets {
@@ -104,22 +106,37 @@ pub fn import_files(h: &ImportHeader, import: &Import) -> ImportFiles {
     ImportFiles { config, contracts }
 }
 
-fn header(h: &ImportHeader, category: &str) -> String {
+fn header(h: &ImportHeader, category: &str, role: Option<&ImportedRole>) -> String {
     let region = h
         .genesys_region
         .as_ref()
         .map(|r| format!("region = {}\n", quote(r)))
         .unwrap_or_default();
+    let sections = role.map_or_else(|| plain_sections(h), |r| role_sections(r, &h.region));
+    format!(
+        "# lambda-trust.toml written by `lambda-trust init --from-genesys` from the integration
+# {integration} ({id}). Next: `lambda-trust plan --adopt` (it should change no action), then
+# `lambda-trust apply --adopt`.
+{sections}
+[genesys]
+{region}integration = {integration}
+category = {category}
+",
+        integration = quote(&h.integration),
+        id = h.integration_id,
+        category = quote(category),
+    )
+}
+
+/// `[trust]`, `[role]` and `[aws]` from the integration alone (no role read).
+fn plain_sections(h: &ImportHeader) -> String {
     let path = if h.role_path == "/" {
         String::new()
     } else {
         format!("path = {}\n", quote(&h.role_path))
     };
     format!(
-        "# lambda-trust.toml written by `lambda-trust init --from-genesys` from the integration
-# {integration} ({id}). Next: `lambda-trust plan --adopt` (it should change no action), then
-# `lambda-trust apply --adopt`.
-
+        "
 [trust]
 partner = \"genesys-cloud\"
 # Your Genesys Cloud organization ID ({ORG_ID_WHERE}).
@@ -131,18 +148,11 @@ name = {role}
 [aws]
 region = {aws_region}
 account_id = {account}
-
-[genesys]
-{region}integration = {integration}
-category = {category}
 ",
-        integration = quote(&h.integration),
-        id = h.integration_id,
         ext = quote(&h.external_id),
         role = quote(&h.role_name),
         aws_region = quote(&h.region),
         account = quote(&h.account_id),
-        category = quote(category),
     )
 }
 
@@ -152,7 +162,7 @@ fn target_text(t: &ImportTarget) -> String {
         out.push_str(&format!("qualifier = {}\n", quote(q)));
     }
     if t.actions.is_empty() {
-        out.push_str("# Only left-out actions call it (below): it stays granted, with no action here.\nactions = []\n");
+        out.push_str("# No imported action calls it (a left-out action below, or only the role's grant):\n# it stays granted, with no action here.\nactions = []\n");
     }
     out
 }
