@@ -592,3 +592,112 @@ fn an_explicit_deny_removes_functions_from_the_invokable_set() {
     assert_eq!(rep.invokable, vec![FN]);
     assert!(rep.findings.is_empty(), "{:#?}", rep.findings);
 }
+
+mod role_import {
+    //! `init --from-role`, the pure part: a role's proved grants back into targets.
+
+    use super::*;
+    use lambda_trust::config::Partner;
+    use lambda_trust::core::role_import::{account_iam, import_role, TrustedAccount};
+    use lambda_trust::core::state::{InlinePolicy, Observed, ObservedRole};
+
+    fn function(name: &str) -> String {
+        format!("arn:aws:lambda:us-east-1:{OWN}:function:{name}")
+    }
+
+    fn observed(resources: Vec<String>, condition: Value) -> Observed {
+        Observed {
+            account_id: OWN.into(),
+            caller_arn: format!("arn:aws:iam::{OWN}:user/me"),
+            role: Some(ObservedRole {
+                arn: format!("arn:aws:iam::{OWN}:role/Legacy"),
+                name: "Legacy".into(),
+                path: "/".into(),
+                description: None,
+                max_session_duration: 3600,
+                permissions_boundary: None,
+                tags: BTreeMap::from([("team".into(), "cx".into())]),
+                trust: genesys_trust(condition),
+            }),
+            attached: Vec::new(),
+            inline: vec![InlinePolicy {
+                name: "invoke".into(),
+                document: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                    "Action": "lambda:InvokeFunction", "Resource": resources}]}),
+            }],
+            policies: Vec::new(),
+            boundary: None,
+            functions: Vec::new(),
+        }
+    }
+
+    fn report(o: &Observed) -> Option<RoleReport> {
+        let iam = account_iam(o).unwrap();
+        audit_role(&iam, &iam.roles[0], &AuditOptions::default())
+    }
+
+    #[test]
+    fn grants_become_targets_and_what_a_target_cannot_say_is_noted() {
+        let resources = vec![
+            function("plain"),
+            function("star"),
+            format!("{}:*", function("star")),
+            format!("{}:live", function("aliased")),
+            format!("{}:*", function("versions-only")),
+            function("cs-*"),
+        ];
+        let o = observed(resources, json!({"StringEquals": {"sts:ExternalId": ORG}}));
+        let r = import_role(&o, report(&o).as_ref(), None).unwrap();
+        assert_eq!(r.partner, TrustedAccount::Preset(Partner::GenesysCloud));
+        assert_eq!(r.external_id, ORG);
+        assert_eq!(
+            r.description.as_deref(),
+            Some(""),
+            "no description stays none"
+        );
+        assert_eq!(r.tags, BTreeMap::from([("team".into(), "cx".into())]));
+        let star = Some("*".to_string());
+        assert_eq!(
+            r.targets,
+            vec![
+                (function("aliased"), Some("live".into())),
+                (function("plain"), None),
+                (function("star"), star.clone()),
+                (function("versions-only"), star),
+            ]
+        );
+        let notes = r.notes.join("\n");
+        assert!(notes.contains("cs-* names no single function"), "{notes}");
+        assert!(
+            notes.contains("versions-only:* is granted without"),
+            "{notes}"
+        );
+        assert!(
+            notes.contains("deletes the inline policy invoke"),
+            "{notes}"
+        );
+    }
+
+    #[test]
+    fn a_role_without_a_fixed_id_needs_one_given_and_says_what_it_accepts() {
+        let o = observed(vec![function("plain")], Value::Null);
+        let rep = report(&o);
+        let codes: Vec<&str> = rep
+            .iter()
+            .flat_map(|r| &r.findings)
+            .map(|f| f.code)
+            .collect();
+        assert!(codes.contains(&"no-external-id"), "{codes:?}");
+        assert!(import_role(&o, rep.as_ref(), None).is_err());
+        let r = import_role(&o, rep.as_ref(), Some(ORG)).unwrap();
+        assert_eq!(r.external_id, ORG);
+        assert!(r.findings.iter().any(|f| f.code == "no-external-id"));
+        assert!(
+            r.notes
+                .iter()
+                .any(|n| n.contains("lambda-trust will require")),
+            "{:?}",
+            r.notes
+        );
+    }
+}

@@ -130,9 +130,13 @@ fn action_body(i: usize, integration: &str) -> Value {
     })
 }
 
-/// moto with the functions and lambda-trust's role (made by lambda-trust from a config then
-/// lost), the Genesys fake with a hand-made integration, credential, 260 actions and flows.
+/// moto with the functions, the Genesys fake with a hand-made integration, its credential and
+/// 260 actions.
 fn seed() -> Seeded {
+    seed_with(ACTIONS)
+}
+
+fn seed_with(actions: usize) -> Seeded {
     let env = Env::new();
     for f in 0..FUNCTIONS {
         env.moto
@@ -171,7 +175,7 @@ fn seed() -> Seeded {
         Some(&enable),
     );
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
-    for i in 0..ACTIONS {
+    for i in 0..actions {
         s.post(
             "/api/v2/integrations/actions",
             &action_body(i, &s.integration),
@@ -330,7 +334,7 @@ fn a_260_action_integration_is_imported_and_adopted_with_zero_action_writes() {
 
 #[test]
 fn init_from_genesys_refuses_to_overwrite_and_names_duplicate_integrations() {
-    let s = seed();
+    let s = seed_with(30);
     s.env.write_config("# mine\n");
     let r = s.run(
         &[
@@ -376,4 +380,91 @@ fn init_from_genesys_refuses_to_overwrite_and_names_duplicate_integrations() {
         r.stderr
     );
     assert!(!s.env.config_path().exists());
+}
+
+/// A hand-made role (no lambda-trust tag) granting the functions the actions call and one no
+/// action calls: `--from-role` supplies the role ARN Genesys Cloud redacts and the external ID
+/// the role pins, and keeps every grant (the extra function as a target without an action).
+#[test]
+fn init_from_genesys_with_from_role_keeps_every_grant_and_changes_no_action() {
+    let s = seed_with(30);
+    s.env.moto.lambda_create_function("solo", "us-east-1");
+    let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::765628985471:root"}, "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"sts:ExternalId": EXT}}}]});
+    s.env.iam(
+        "CreateRole",
+        &[
+            ("RoleName", "GenesysLambdaInvoker"),
+            ("AssumeRolePolicyDocument", &trust.to_string()),
+        ],
+    );
+    let mut granted: Vec<String> = (0..FUNCTIONS).map(function_arn).collect();
+    let solo = format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:solo");
+    granted.push(solo.clone());
+    let invoke = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "lambda:InvokeFunction", "Resource": granted}]});
+    s.env.iam(
+        "PutRolePolicy",
+        &[
+            ("RoleName", "GenesysLambdaInvoker"),
+            ("PolicyName", "invoke"),
+            ("PolicyDocument", &invoke.to_string()),
+        ],
+    );
+    let ids = s.actions();
+
+    let args = [
+        "init",
+        "--from-genesys",
+        "--from-role",
+        "GenesysLambdaInvoker",
+        "--no-input",
+        "--format",
+        "json",
+    ];
+    let (r, aws, genesys) = s.writes_of(&args, 0);
+    assert_eq!((aws, genesys), (0, 0), "read-only on both sides");
+    let v = json_of(&r);
+    assert_eq!(v["role"]["name"], "GenesysLambdaInvoker", "{v:#}");
+    assert_eq!(
+        v["targets"].as_array().unwrap().len(),
+        FUNCTIONS + 1,
+        "{v:#}"
+    );
+    let text = std::fs::read_to_string(s.env.config_path()).unwrap();
+    assert!(text.contains(&format!("external_id = \"{EXT}\"")), "{text}");
+    let solo_target = format!("function = \"{solo}\"\n# No imported action calls it");
+    assert!(text.contains(&solo_target), "{text}");
+    assert!(text.contains("deletes the inline policy invoke"), "{text}");
+
+    let plan = json_of(&s.run(&["plan", "--adopt", "--format", "json"], 2));
+    let genesys_changes = plan["genesys"]["changes"].as_array().unwrap();
+    assert!(
+        genesys_changes
+            .iter()
+            .all(|c| !c["resource"].as_str().unwrap().contains("genesys action")),
+        "{plan:#}"
+    );
+    s.run(&["apply", "--adopt"], 0);
+    let (_, aws, genesys) = s.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0), "settled");
+    assert_eq!(s.actions(), ids, "every action keeps its ID and version");
+    // Every function granted before is granted after: the proof of the adopted role.
+    let audit = json_of(&s.env.run_raw(&["audit", "--format", "json"]));
+    let role = audit["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["role"] == "GenesysLambdaInvoker")
+        .unwrap();
+    let mut after: Vec<String> = role["invokable"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    after.sort();
+    granted.sort();
+    assert_eq!(after, granted);
 }

@@ -127,7 +127,10 @@ fn a_hand_made_role_is_adopted_with_the_same_grants_and_its_finding_shown() {
         "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]});
     env.iam(
         "CreatePolicy",
-        &[("PolicyName", "reports"), ("PolicyDocument", &s3.to_string())],
+        &[
+            ("PolicyName", "reports"),
+            ("PolicyDocument", &s3.to_string()),
+        ],
     );
     let reports = format!("arn:aws:iam::{ACCOUNT}:policy/reports");
     env.iam(
@@ -179,10 +182,18 @@ fn a_hand_made_role_is_adopted_with_the_same_grants_and_its_finding_shown() {
         (format!("{role} inline policy invoke"), "delete".to_string()),
     ];
     want.sort();
-    assert_eq!(got, want, "{}", serde_json::to_string_pretty(&plan).unwrap());
+    assert_eq!(
+        got,
+        want,
+        "{}",
+        serde_json::to_string_pretty(&plan).unwrap()
+    );
 
     let trust_change = &plan["changes"][0];
-    assert_eq!(trust_change["resource"], json!("role LegacyGenesys trust policy"));
+    assert_eq!(
+        trust_change["resource"],
+        json!("role LegacyGenesys trust policy")
+    );
     let without_sid = |v: &Value| {
         let mut v = v.clone();
         v["Statement"][0].as_object_mut().unwrap().remove("Sid");
@@ -205,7 +216,8 @@ fn a_hand_made_role_is_adopted_with_the_same_grants_and_its_finding_shown() {
 #[test]
 fn a_weak_role_is_written_with_its_finding_never_silently_fixed() {
     let env = Env::new();
-    env.moto.lambda_create_function("lookup-customer", "us-east-1");
+    env.moto
+        .lambda_create_function("lookup-customer", "us-east-1");
     let doc = trust(json!({}));
     env.iam(
         "CreateRole",
@@ -227,7 +239,10 @@ fn a_weak_role_is_written_with_its_finding_never_silently_fixed() {
     let r = env.expect(&["init", "--from-role", "Open", "--external-id", EXT], 0);
     assert!(r.stdout.contains("no-external-id"), "{}", r.stdout);
     let written = std::fs::read_to_string(env.config_path()).unwrap();
-    assert!(written.contains("# - [security] no-external-id:"), "{written}");
+    assert!(
+        written.contains("# - [security] no-external-id:"),
+        "{written}"
+    );
     assert!(
         written.contains("as sts:ExternalId today: lambda-trust will require"),
         "{written}"
@@ -246,6 +261,10 @@ fn a_weak_role_is_written_with_its_finding_never_silently_fixed() {
 fn a_missing_role_is_an_error_naming_it() {
     let env = Env::new();
     let r = env.expect(&["init", "--from-role", "Nope"], 1);
-    assert!(r.stderr.contains("role Nope does not exist"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("role Nope does not exist"),
+        "{}",
+        r.stderr
+    );
     assert!(!env.config_path().exists());
 }

@@ -199,7 +199,9 @@ fn role_arn(
         ("--role-arn", args.role_arn.clone()),
         ("--from-role", role.map(|r| r.arn.clone())),
     ];
-    let mut given = named.iter().filter_map(|(w, a)| a.as_ref().map(|a| (*w, a)));
+    let mut given = named
+        .iter()
+        .filter_map(|(w, a)| a.as_ref().map(|a| (*w, a)));
     let Some((first_where, first)) = given.next() else {
         return Err(Error::usage(
             "Genesys Cloud does not return the credential's role ARN (its fields are redacted)",

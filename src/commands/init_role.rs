@@ -52,7 +52,10 @@ pub(super) fn read(g: &Global, args: &InitArgs, name: &str) -> Result<ImportedRo
     })?;
     if observed.role.is_none() {
         return Err(Error::usage(
-            format!("role {name} does not exist in account {}", observed.account_id),
+            format!(
+                "role {name} does not exist in account {}",
+                observed.account_id
+            ),
             "give the role's name (not its ARN), in the account your AWS credentials are for",
         ));
     }
@@ -107,10 +110,17 @@ fn report(g: &Global, path: &Path, role: &ImportedRole) {
         role.targets.len()
     );
     for f in &role.findings {
-        println!("  finding [{}] {}: {}", f.severity.as_str(), f.code, f.message);
+        println!(
+            "  finding [{}] {}: {}",
+            f.severity.as_str(),
+            f.code,
+            f.message
+        );
     }
     for n in &role.notes {
         println!("  note: {n}");
     }
-    println!("next: lambda-trust plan --adopt (review every change), then lambda-trust apply --adopt");
+    println!(
+        "next: lambda-trust plan --adopt (review every change), then lambda-trust apply --adopt"
+    );
 }

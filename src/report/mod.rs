@@ -38,8 +38,9 @@ pub use lint::{render_human as lint_human, render_json as lint_json};
 pub use plan::{change_set_human, display_form, document_diff, genesys_plan_human, plan_human};
 pub use prove::{prove_human, prove_json, prove_passed, ProveResult};
 pub use results::{
-    to_json, to_value, ApplyResult, DestroyResult, DryRunResult, GenesysChanges, ImportResult, ImportedRoleResult,
-    InitResult, OnboardResult, PlanResult, RenderedPolicies, VerifyResult, Writes, SCHEMA_VERSION,
+    to_json, to_value, ApplyResult, DestroyResult, DryRunResult, GenesysChanges, ImportResult,
+    ImportedRoleResult, InitResult, OnboardResult, PlanResult, RenderedPolicies, VerifyResult,
+    Writes, SCHEMA_VERSION,
 };
 pub use simulate::{render_human as simulate_human, render_json as simulate_json};
 pub use verify::{changes_human, verification_human};

@@ -106,10 +106,7 @@ pub fn import_role(
     report: Option<&RoleReport>,
     external_id: Option<&str>,
 ) -> Result<ImportedRole, RoleImportError> {
-    let r = observed
-        .role
-        .as_ref()
-        .ok_or(RoleImportError::NoRole)?;
+    let r = observed.role.as_ref().ok_or(RoleImportError::NoRole)?;
     let mut notes = Vec::new();
     let partner = partner(report, &mut notes);
     let external_id = chosen_id(&r.name, report, external_id, &mut notes)?;
@@ -154,7 +151,11 @@ fn partner(report: Option<&RoleReport>, notes: &mut Vec<String>) -> TrustedAccou
     let accounts: Vec<&str> = report
         .map(|r| r.assumable_by.iter().map(String::as_str).collect())
         .unwrap_or_default();
-    let account = |p: &str| Arn::parse(p).filter(|a| a.resource == "root").map(|a| a.account);
+    let account = |p: &str| {
+        Arn::parse(p)
+            .filter(|a| a.resource == "root")
+            .map(|a| a.account)
+    };
     match accounts.as_slice() {
         [one] if account(one).is_some() => match account(one).unwrap_or_default().as_str() {
             GENESYS_CLOUD_ACCOUNT => TrustedAccount::Preset(Partner::GenesysCloud),
@@ -228,7 +229,9 @@ fn targets(invokable: &[String]) -> (Vec<(String, Option<String>)>, Vec<String>)
         let (kind, name, qualifier) = (parts.next(), parts.next(), parts.next());
         let wild = |s: &str| s.contains(['*', '?']);
         if kind != Some("function") || name.is_none_or(wild) || a.region.contains('*') {
-            notes.push(format!("{p} names no single function: not a target (the config lists functions)"));
+            notes.push(format!(
+                "{p} names no single function: not a target (the config lists functions)"
+            ));
             continue;
         }
         let unqualified = format!(
@@ -297,7 +300,10 @@ fn moved(observed: &Observed, policy_name: Option<&str>) -> Vec<String> {
         .map(|p| format!("apply --adopt detaches the managed policy {} (lambda-trust keeps only its own invoke policy on the role)", p.arn))
         .collect();
     out.extend(observed.inline.iter().map(|p| {
-        format!("apply --adopt deletes the inline policy {} (lambda-trust keeps no inline policy)", p.name)
+        format!(
+            "apply --adopt deletes the inline policy {} (lambda-trust keeps no inline policy)",
+            p.name
+        )
     }));
     out
 }

@@ -10,7 +10,9 @@ fn quote(s: &str) -> String {
 
 /// A TOML key: bare when it may be (letters, digits, `_`, `-`), else quoted.
 fn key(k: &str) -> String {
-    let bare = !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let bare = !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if bare {
         k.to_string()
     } else {
@@ -98,7 +100,9 @@ fn comments(r: &ImportedRole) -> String {
         }
     }
     if !r.notes.is_empty() {
-        out.push_str("#\n# Where this config differs from the role (plan --adopt shows each change):\n");
+        out.push_str(
+            "#\n# Where this config differs from the role (plan --adopt shows each change):\n",
+        );
         for n in &r.notes {
             out.push_str(&format!("# - {}\n", one_line(n)));
         }
