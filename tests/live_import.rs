@@ -468,3 +468,41 @@ fn init_from_genesys_with_from_role_keeps_every_grant_and_changes_no_action() {
     granted.sort();
     assert_eq!(after, granted);
 }
+
+/// A missing permission on either side: exit 1 naming it, nothing written.
+#[test]
+fn a_missing_permission_is_named_and_nothing_is_written() {
+    let s = seed_with(3);
+    s.fake
+        .settings(json!({"denied_permissions": ["integrations:action:view"]}));
+    let args = [
+        "init",
+        "--from-genesys",
+        "--external-id",
+        EXT,
+        "--role-arn",
+        ROLE_ARN,
+        "--no-input",
+    ];
+    let r = s.run(&args, 1);
+    assert!(
+        r.stderr.contains("integrations:action:view"),
+        "{}",
+        r.stderr
+    );
+    assert!(!s.env.config_path().exists(), "nothing written");
+    s.fake.settings(json!({"denied_permissions": []}));
+
+    s.env.proxy.inject_error(
+        "GetRole",
+        403,
+        "AccessDenied",
+        "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: iam:GetRole",
+    );
+    let r = s.run(
+        &["init", "--from-role", "GenesysLambdaInvoker", "--no-input"],
+        1,
+    );
+    assert!(r.stderr.contains("iam:GetRole"), "{}", r.stderr);
+    assert!(!s.env.config_path().exists(), "nothing written");
+}

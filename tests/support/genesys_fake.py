@@ -138,7 +138,9 @@ tests/support/genesys.rs):
   as a person in the admin UI (audited under the person, `user` default "Jane Admin").
 - `POST /__fake/settings {"audit_permitted"?, "dependency_tracking_permitted"?,
   "credential_fields"?: "masked"|"omitted", "rate_limit"?: {"allowed", "window_seconds",
-  "enforce"?}|null}`.
+  "enforce"?}|null, "denied_permissions"?: [...]}`: a denied Integrations permission
+  (`integrations:action:view`, …) makes every integrations call that needs it answer 403
+  `missing.permissions` naming it.
 - `POST /__fake/flows {"name", "type" (a Dependency.type, default INBOUNDCALLFLOW), "version"?
   ("1.0"), "published"? (true), "actions": [action IDs], "id"?}` → the flow;
   `DELETE /__fake/flows/{id}`: Architect flows, as dependency tracking reports them.
@@ -552,6 +554,7 @@ DEFAULT_SETTINGS = {
     "dependency_tracking_permitted": True,   # false: dependency tracking answers 403
     "credential_fields": "masked",           # or "omitted": GET of one credential
     "rate_limit": None,                      # {"allowed": N, "window_seconds": S, "enforce"?}
+    "denied_permissions": [],                # e.g. ["integrations:action:view"]: 403 where needed
 }
 # Without a rate_limit setting the headers still count, against 300 requests a minute (nothing
 # enforced: the count may pass the allowance).
@@ -589,6 +592,11 @@ class State:
         for key in ("audit_permitted", "dependency_tracking_permitted"):
             if key in body:
                 self.settings[key] = bool(body[key])
+        if "denied_permissions" in body:
+            denied = body["denied_permissions"]
+            if not (isinstance(denied, list) and all(isinstance(d, str) for d in denied)):
+                raise bad_request("denied_permissions: a list of permission names")
+            self.settings["denied_permissions"] = denied
         if "credential_fields" in body:
             if body["credential_fields"] not in ("masked", "omitted"):
                 raise bad_request("credential_fields: masked or omitted")
@@ -815,6 +823,30 @@ class Request:
 
 
 HANDLERS = {}
+
+# The Integrations permission each integrations operation needs ("Integrations" permissions in
+# Genesys Cloud's Resource Center: integrations:{integration,credential,action}:{view,add,edit,
+# delete}); a denied one answers 403 missing.permissions naming it, as Genesys Cloud does.
+PERMISSION_VERBS = {"get": "view", "post": "add", "put": "edit", "patch": "edit",
+                    "delete": "delete"}
+
+
+def required_permission(operation):
+    verb, _, rest = operation.partition("_")
+    if verb not in PERMISSION_VERBS or not rest.startswith("integration"):
+        return None
+    kind = ("credential" if "credential" in rest else
+            "action" if "action" in rest else "integration")
+    if kind == "action" and verb == "post" and "test" in rest:
+        return "integrations:action:execute"
+    return f"integrations:{kind}:{PERMISSION_VERBS[verb]}"
+
+
+def check_permission(s, operation):
+    needed = required_permission(operation)
+    if needed and needed in s.settings["denied_permissions"]:
+        raise ApiError(403, "missing.permissions",
+                       f"You are missing the following permission(s): {needed}")
 
 
 def handles(operation):
@@ -1769,6 +1801,7 @@ class Handler(BaseHTTPRequestHandler):
         if handler is None:
             raise ApiError(501, "not.implemented",
                            f"{endpoint['operation']} ({method} {endpoint['path']}) is not implemented by the fake")
+        check_permission(s, endpoint["operation"])
         check_query(endpoint, query)
         body = parse_json(raw)
         if endpoint["operation"] == "patch_integrations_action" and isinstance(body, dict):
