@@ -450,6 +450,11 @@ fn init_from_genesys_with_from_role_keeps_every_grant_and_changes_no_action() {
     let (_, aws, genesys) = s.writes_of(&["apply"], 0);
     assert_eq!((aws, genesys), (0, 0), "settled");
     assert_eq!(s.actions(), ids, "every action keeps its ID and version");
+    // `check` reports the left-out actions as any action lambda-trust does not own: the one
+    // whose URL is an expression calls no target (a finding); the secure one calls a target.
+    let r = s.run(&["check", "--format", "json"], 2);
+    assert!(r.stdout.contains("Action 026"), "{}", r.stdout);
+    assert!(!r.stdout.contains("Action 000"), "{}", r.stdout);
     // Every function granted before is granted after: the proof of the adopted role.
     let audit = json_of(&s.env.run_raw(&["audit", "--format", "json"]));
     let role = audit["roles"]
