@@ -593,6 +593,38 @@ fn an_explicit_deny_removes_functions_from_the_invokable_set() {
     assert!(rep.findings.is_empty(), "{:#?}", rep.findings);
 }
 
+/// The roles `init --from-genesys` offers when Genesys Cloud redacts the role ARN: those the
+/// partner can assume with the organization's ID (a fixed one, a matching pattern, or any).
+#[test]
+fn roles_accepting_an_id_are_the_ones_genesys_can_assume_with_it() {
+    let other = trust(
+        json!({"AWS": "arn:aws:iam::444455556666:root"}),
+        json!({"StringEquals": {"sts:ExternalId": ORG}}),
+    );
+    let iam = account(vec![
+        role("Locked", locked()),
+        role(
+            "OtherId",
+            genesys_trust(json!({"StringEquals": {"sts:ExternalId": "someone-else"}})),
+        ),
+        role(
+            "Pattern",
+            genesys_trust(json!({"StringLike": {"sts:ExternalId": "0f8c7a52-*"}})),
+        ),
+        role("Open", genesys_trust(Value::Null)),
+        role("OtherPartner", other),
+    ]);
+    let mut opts = genesys();
+    opts.partners.push("444455556666".into());
+    let rep = audit_account(&iam, &opts, 0);
+    let mut names: Vec<&str> = lambda_trust::core::audit::roles_accepting(&rep, &[GENESYS], ORG)
+        .iter()
+        .map(|r| r.role.as_str())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["Locked", "Open", "Pattern"]);
+}
+
 mod role_import {
     //! `init --from-role`, the pure part: a role's proved grants back into targets.
 

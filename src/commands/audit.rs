@@ -57,7 +57,7 @@ fn options(g: &Global, args: &AuditArgs) -> Result<AuditOptions> {
 }
 
 /// Reads one account and audits it; `account` is known in an organization run.
-async fn audit_one(
+pub(super) async fn audit_one(
     clients: &Clients,
     account: Option<String>,
     opts: &AuditOptions,

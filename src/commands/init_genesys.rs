@@ -44,6 +44,18 @@ pub fn run(g: &Global, args: &InitArgs, path: &Path) -> Result<Status> {
             "run init again",
         )
     })?;
+    let redacted = observed
+        .credential
+        .as_ref()
+        .and_then(|c| c.arn.as_ref())
+        .is_none();
+    let role = match role {
+        None if redacted && args.role_arn.is_none() && interactive(args) => {
+            let name = pick_role(g, &external_id)?;
+            Some(super::init_role::read(g, args, &name)?)
+        }
+        role => role,
+    };
     let role_arn = role_arn(&observed, args, role.as_ref())?;
     let arn = Arn::parse(&role_arn)
         .filter(|a| a.service == "iam" && a.resource.starts_with("role/"))
@@ -72,6 +84,62 @@ pub fn run(g: &Global, args: &InitArgs, path: &Path) -> Result<Status> {
     write_all(path, &files, args.force)?;
     report(g, path, &import, role.as_ref());
     Ok(Status::Ok)
+}
+
+fn interactive(args: &InitArgs) -> bool {
+    !args.no_input && std::io::stdin().is_terminal()
+}
+
+/// On a terminal, when Genesys Cloud redacts the role ARN: the roles of the caller's account
+/// that Genesys Cloud can assume with this organization's ID, as the audit proves them.
+fn pick_role(g: &Global, external_id: &str) -> Result<String> {
+    let partners = [
+        config::GENESYS_CLOUD_ACCOUNT,
+        config::GENESYS_CLOUD_FEDRAMP_ACCOUNT,
+    ];
+    let report = super::live(|rt| {
+        rt.block_on(async {
+            let clients = crate::aws::Clients::connect(&super::aws_flags(g)).await;
+            let opts = crate::core::audit::AuditOptions {
+                partners: partners.iter().map(|p| p.to_string()).collect(),
+                ..Default::default()
+            };
+            let pb = super::spinner(
+                "finding the roles Genesys Cloud can assume with your organization ID",
+            );
+            let calls = crate::aws::audit::CallCount::default();
+            let report = super::audit::audit_one(&clients, None, &opts, &calls).await;
+            pb.finish_and_clear();
+            report.map_err(|e| Error::from(anyhow::Error::new(e)))
+        })
+    })?;
+    let roles = crate::core::audit::roles_accepting(&report, &partners, external_id);
+    if roles.is_empty() {
+        return Err(Error::usage(
+            format!(
+                "Genesys Cloud redacts the credential's role ARN, and no role of account {} lets Genesys Cloud in with the external ID {external_id}",
+                report.account
+            ),
+            "pass --from-role NAME or --role-arn ARN, or check the external ID (lambda-trust audit --partner genesys-cloud lists the roles)",
+        ));
+    }
+    let items: Vec<String> = (roles.iter())
+        .map(|r| {
+            format!(
+                "{} (external ID: {} {})",
+                r.arn,
+                r.external_ids.kind,
+                r.external_ids.values.join(", ")
+            )
+        })
+        .collect();
+    let pick = dialoguer::Select::new()
+        .with_prompt("Genesys Cloud redacts the credential's role ARN. Which role does it hold?")
+        .items(&items)
+        .default(0)
+        .interact()
+        .map_err(anyhow::Error::from)?;
+    Ok(roles[pick].role.clone())
 }
 
 /// Signs in, picks the integration and reads it in full: (what was read, its name).

@@ -255,3 +255,25 @@ fn ownership(role: &AuditRole, opts: &AuditOptions) -> Option<Finding> {
         )
     })
 }
+
+/// The reported roles that one of `partners` (account IDs) can assume with `external_id`, as
+/// the audit proved them: the ID is one of the accepted values, matches an accepted pattern, or
+/// any ID is accepted. `init --from-genesys` offers these when Genesys Cloud redacts the role ARN.
+pub fn roles_accepting<'a>(
+    report: &'a AccountReport,
+    partners: &[&str],
+    external_id: &str,
+) -> Vec<&'a RoleReport> {
+    let root = |p: &str| {
+        crate::iam::arn::Arn::parse(p).is_some_and(|a| partners.contains(&a.account.as_str()))
+    };
+    let accepts = |ids: &ExternalIds| match ids.kind {
+        "any" => true,
+        "pattern" => (ids.values.iter()).any(|p| crate::iam::wildcard_match(p, external_id, true)),
+        _ => ids.values.iter().any(|v| v == external_id),
+    };
+    (report.roles.iter())
+        .filter(|r| r.assumable_by.iter().any(|p| p == "*" || root(p)))
+        .filter(|r| accepts(&r.external_ids))
+        .collect()
+}
