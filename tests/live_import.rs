@@ -511,3 +511,75 @@ fn a_missing_permission_is_named_and_nothing_is_written() {
     assert!(r.stderr.contains("iam:GetRole"), "{}", r.stderr);
     assert!(!s.env.config_path().exists(), "nothing written");
 }
+
+/// On a terminal (a pseudo-terminal from util-linux `script`), with the role ARN redacted and
+/// neither --role-arn nor --from-role: the roles Genesys Cloud can assume with the organization's
+/// ID are offered; Enter takes the first, and its sections are written.
+#[test]
+fn on_a_terminal_the_role_is_chosen_from_those_genesys_can_assume() {
+    use std::io::Write;
+    let s = seed_with(3);
+    let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::765628985471:root"}, "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"sts:ExternalId": EXT}}}]});
+    for name in ["GenesysLambdaInvoker", "Unrelated"] {
+        let t = if name == "Unrelated" {
+            trust.to_string().replace(EXT, "someone-else")
+        } else {
+            trust.to_string()
+        };
+        s.env.iam(
+            "CreateRole",
+            &[("RoleName", name), ("AssumeRolePolicyDocument", &t)],
+        );
+    }
+    let config = s.env.config_path();
+    let command = format!(
+        "{} init --from-genesys --external-id {EXT} --config {}",
+        env!("CARGO_BIN_EXE_lambda-trust"),
+        config.display()
+    );
+    let mut child = std::process::Command::new("script")
+        .args(["-qefc", &command, "/dev/null"])
+        .env("AWS_ENDPOINT_URL", s.env.proxy.url())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("NO_COLOR", "1")
+        .envs(s.fake.env())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("util-linux script (a pseudo-terminal)");
+    let mut stdin = child.stdin.take().unwrap();
+    // Enter once the prompt is up (the reads before it take a few seconds at most).
+    for _ in 0..30 {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        if stdin.write_all(b"\r").is_err() {
+            break;
+        }
+        let _ = stdin.flush();
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+    }
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{shown}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(shown.contains("Which role does it hold?"), "{shown}");
+    assert!(
+        !shown.contains("role/Unrelated"),
+        "only roles that accept the ID: {shown}"
+    );
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("name = \"GenesysLambdaInvoker\""), "{text}");
+}
