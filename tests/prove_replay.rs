@@ -221,7 +221,7 @@ proptest! {
         for r in prove_trust(&policy, &role, &trust_spec(), BUDGET) {
             prop_assert!(r.verdict != Verdict::Unknown || !r.reason.contains("internal"), "{r:?}");
             if let Some(c) = &r.counterexample {
-                if r.property == "trust-only-partner-with-external-id" {
+                if r.property.as_str() == "trust-only-partner-with-external-id" {
                     let req = request(c);
                     prop_assert!(evaluate(&trust_input(&policy), &req).allowed(), "{r:?}");
                 }
@@ -250,7 +250,7 @@ proptest! {
         let spec = InvokeSpec::new(vec![target]).for_role(role_arn(partition), Some(region.to_owned()));
         for r in prove_invoke(&identity, None, &spec, BUDGET) {
             prop_assert!(r.verdict != Verdict::Unknown || !r.reason.contains("internal"), "{r:?}");
-            if let (Some(c), "invoke-only-targets") = (&r.counterexample, r.property) {
+            if let (Some(c), "invoke-only-targets") = (&r.counterexample, r.property.as_str()) {
                 prop_assert!(evaluate(&invoke_input(&identity, None), &request(c)).allowed(), "{r:?}");
             }
             if let Err(e) = replayable(&r, &[&policy], partition) {
@@ -265,7 +265,7 @@ proptest! {
 fn only(results: &[PropertyResult], property: &str) -> PropertyResult {
     results
         .iter()
-        .find(|r| r.property == property)
+        .find(|r| r.property.as_str() == property)
         .unwrap()
         .clone()
 }

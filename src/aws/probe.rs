@@ -12,7 +12,7 @@ use tokio::time::Instant;
 use crate::aws::retry::{retry_until, Backoff};
 use crate::core::render::ResolvedTarget;
 use crate::core::state::{Desired, Observed};
-use crate::core::verify::Check;
+use crate::core::verify::{Check, CheckId};
 
 /// Every call of the probe (AssumeRole, then each dry-run Invoke) is retried on any error, with
 /// waits of 0.5 s doubling up to 8 s, until the one `--wait` deadline of the whole probe.
@@ -59,6 +59,7 @@ pub async fn probe(
         Ok(assumed) => assumed,
         Err(detail) => {
             return vec![Check {
+                code: CheckId::LiveAssume,
                 name,
                 passed: false,
                 detail,
@@ -66,6 +67,7 @@ pub async fn probe(
         }
     };
     let mut out = vec![Check {
+        code: CheckId::LiveAssume,
         name,
         passed: true,
         detail: format!("sts:AssumeRole with the external ID succeeded after {attempt} attempt(s)"),
@@ -190,6 +192,7 @@ async fn dry_run_invoke(
         None => t.function_arn.clone(),
     };
     Check {
+        code: CheckId::LiveInvoke,
         name: format!("live: dry-run invoke {target}"),
         passed: result.is_ok(),
         detail: match result {

@@ -8,7 +8,7 @@ use super::{genesys_live, prepare_live, spinner};
 use crate::aws::probe;
 use crate::cli::{Format, Global};
 use crate::core::genesys::genesys_checks;
-use crate::core::verify::{self, Check};
+use crate::core::verify::{self, Check, CheckId};
 use crate::error::{Result, Status};
 use crate::report::{self, Styles};
 
@@ -84,6 +84,7 @@ pub async fn genesys_part(
                 None => (false, "the action does not exist".to_string()),
             };
             checks.push(Check {
+                code: CheckId::GenesysTestRun,
                 name: format!("genesys: test run of action {:?}", d.name),
                 passed,
                 detail,

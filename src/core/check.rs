@@ -67,6 +67,7 @@ mod tests {
     use super::*;
     use crate::core::drift::Severity;
     use crate::core::trail::Trail;
+    use crate::core::verify::CheckId;
 
     fn finding(message: &str) -> Finding {
         Finding {
@@ -85,6 +86,7 @@ mod tests {
 
     fn passed() -> Verification {
         Verification::new(vec![Check {
+            code: CheckId::TrustStructure,
             name: "trust".into(),
             passed: true,
             detail: String::new(),
@@ -102,11 +104,13 @@ mod tests {
     #[test]
     fn failed_checks_and_genesys_drift_are_findings_after_the_aws_ones() {
         let failed = Verification::new(vec![Check {
+            code: CheckId::TrustOthersDenied,
             name: "trust: another account is denied".into(),
             passed: false,
             detail: "allowed".into(),
         }]);
         let checks = [Check {
+            code: CheckId::GenesysCredential,
             name: "genesys: the credential holds the role ARN".into(),
             passed: false,
             detail: "it holds another".into(),

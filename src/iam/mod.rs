@@ -28,7 +28,7 @@ pub use model::{
     PrincipalClause, PrincipalMap, Principals, ResourceClause, SetOperator, Statement,
 };
 pub use prove::{
-    prove_invoke, prove_trust, Budget, Counterexample, InvokeSpec, PropertyResult, TrustSpec,
-    Verdict,
+    prove_invoke, prove_trust, Budget, Counterexample, InvokeSpec, Property, PropertyResult,
+    TrustSpec, Verdict,
 };
 pub use wildcard::wildcard_match;

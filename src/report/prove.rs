@@ -73,7 +73,7 @@ mod tests {
 
     fn result(verdict: Verdict) -> PropertyResult {
         PropertyResult {
-            property: "invoke-only-targets",
+            property: crate::iam::Property::InvokeOnlyTargets,
             verdict,
             counterexample: None,
             statements: Vec::new(),

@@ -18,15 +18,15 @@ use crate::core::verify::PROOF_BUDGET;
 use crate::iam::arn::split;
 use crate::iam::{
     evaluate, prove_invoke, wildcard_match, ActionClause, Counterexample, Effect, EvalInput,
-    InvokeSpec, LabeledPolicy, Policy, PolicyVersion, PropertyResult, Request, ResourceClause,
-    Statement, Verdict,
+    InvokeSpec, LabeledPolicy, Policy, PolicyVersion, Property, PropertyResult, Request,
+    ResourceClause, Statement, Verdict,
 };
 
 use super::findings::{request_json, Code, Finding};
 use super::{AccountIam, AuditPolicy, AuditRole};
 
 const INVOKE: &str = "lambda:InvokeFunction";
-const ONLY_TARGETS: &str = "invoke-only-targets";
+const ONLY_TARGETS: Property = Property::InvokeOnlyTargets;
 
 pub(super) struct AccessAnalysis {
     pub invokable: Vec<String>,

@@ -20,7 +20,7 @@ mod verify_findings;
 pub use diff::json_diff;
 pub use op_findings::drift_findings;
 use op_findings::severity;
-pub use verify_findings::verify_findings;
+pub use verify_findings::{failure, verify_findings};
 
 pub const SCHEMA_VERSION: u32 = 1;
 

@@ -13,7 +13,9 @@ use crate::core::state::Desired;
 use crate::core::trail::Trail;
 use crate::core::verify;
 use crate::iam::arn::Arn;
-use crate::iam::{prove_invoke, prove_trust, LabeledPolicy, Policy, PropertyResult, Verdict};
+use crate::iam::{
+    prove_invoke, prove_trust, LabeledPolicy, Policy, Property, PropertyResult, Verdict,
+};
 
 fn doc_findings(
     severity: Severity,
@@ -152,7 +154,7 @@ fn trust_admits(desired: &Desired, live: &Value) -> Option<Admission> {
     );
     let spec = verify::trust_spec(desired);
     let results = prove_trust(&policy, &role_arn.to_string(), &spec, verify::PROOF_BUDGET);
-    Admission::of(results, "trust-only-partner-with-external-id")
+    Admission::of(results, Property::TrustOnlyPartnerWithExternalId)
 }
 
 /// What a live invoke document admits beyond `lambda:InvokeFunction` on the granted ARNs.
@@ -164,7 +166,7 @@ fn invoke_admits(desired: &Desired, label: &str, live: &Value) -> Option<Admissi
     let spec = verify::invoke_spec(desired);
     let identity = [LabeledPolicy::new(label.to_string(), policy)];
     let results = prove_invoke(&identity, None, &spec, verify::PROOF_BUDGET);
-    Admission::of(results, "invoke-only-targets")
+    Admission::of(results, Property::InvokeOnlyTargets)
 }
 
 /// A request a document lets in that it should not, as text and as the request itself.
@@ -174,7 +176,7 @@ struct Admission {
 }
 
 impl Admission {
-    fn of(results: Vec<PropertyResult>, property: &str) -> Option<Admission> {
+    fn of(results: Vec<PropertyResult>, property: Property) -> Option<Admission> {
         let r = results.into_iter().find(|r| r.property == property)?;
         (r.verdict != Verdict::Proved).then(|| Admission {
             summary: r.request_text(),

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::{severity, Finding, Severity};
 use crate::core::trail::Trail;
-use crate::core::verify::Verification;
+use crate::core::verify::{CheckId, Verification};
 use crate::iam::Verdict;
 
 /// Properties the prover could not prove on the live documents, as findings. A policy that
@@ -17,8 +17,8 @@ fn proof_findings(v: &Verification) -> Vec<Finding> {
         .iter()
         .filter(|p| p.verdict != Verdict::Proved)
         .map(|p| {
-            let narrower = p.property.ends_with("-allowed");
-            let key = if p.property.starts_with("trust") {
+            let narrower = p.property.is_allowed();
+            let key = if p.property.is_trust() {
                 "trust"
             } else {
                 "targets"
@@ -39,32 +39,41 @@ fn proof_findings(v: &Verification) -> Vec<Finding> {
         .collect()
 }
 
+/// What a failed check means: its severity and the config key that governs it. Narrower access
+/// than intended (the partner shut out, a target not invokable or missing, no role) is an
+/// outage, `config`; broader access, lost ownership or anything unproved is `security`.
+pub fn failure(code: CheckId) -> (Severity, &'static str) {
+    use CheckId::*;
+    match code {
+        RoleExists => (Severity::Config, "role"),
+        Ownership => (Severity::Security, "role"),
+        TrustPartnerAllowed => (Severity::Config, "trust"),
+        TrustParses | TrustOthersDenied | TrustStructure => (Severity::Security, "trust"),
+        InvokeTargetsAllowed | FunctionsExist => (Severity::Config, "targets"),
+        InvokeParses
+        | InvokeNonTargetDenied
+        | InvokeNoOtherAction
+        | InvokeStructure
+        | InvokeLatent
+        | LiveAssume
+        | LiveInvoke => (Severity::Security, "targets"),
+        GenesysIntegrationExists
+        | GenesysIntegrationEnabled
+        | GenesysActionExists
+        | GenesysTestRun => (Severity::Config, "genesys"),
+        GenesysCredential | GenesysActionCalls | GenesysNoStrayAction => {
+            (Severity::Security, "genesys")
+        }
+    }
+}
+
 /// Failed verification checks (and unproved properties) as findings.
 pub fn verify_findings(v: &Verification) -> Vec<Finding> {
     v.checks
         .iter()
         .filter(|c| !c.passed)
         .map(|c| {
-            // A check that fails because access is narrower than intended (a target not
-            // invokable, a function missing) is an outage, not a security problem.
-            let (severity, key) = if c.name.starts_with("functions")
-                || c.name.starts_with("invoke: every target is invokable")
-            {
-                (Severity::Config, "targets")
-            } else if c.name.starts_with("trust") && c.name.ends_with("may assume the role") {
-                // The partner shut out: an outage, not a security problem.
-                (Severity::Config, "trust")
-            } else if c.name.starts_with("functions") {
-                (Severity::Config, "targets")
-            } else if c.name.starts_with("ownership") {
-                (Severity::Security, "role")
-            } else if c.name.starts_with("trust") {
-                (Severity::Security, "trust")
-            } else if c.name.starts_with("role exists") {
-                (Severity::Config, "role")
-            } else {
-                (Severity::Security, "targets")
-            };
+            let (severity, key) = failure(c.code);
             Finding {
                 severity,
                 kind: "verify",
@@ -80,4 +89,25 @@ pub fn verify_findings(v: &Verification) -> Vec<Finding> {
         })
         .chain(proof_findings(v))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::verify::Check;
+
+    /// The identity decides; the English name does not (renaming a check changes no severity).
+    #[test]
+    fn a_failed_check_is_judged_by_its_code_not_its_name() {
+        let failed = |code| Verification::new(vec![Check::new(code, "renamed", false, "x")]);
+        let severity = |code| verify_findings(&failed(code))[0].severity;
+        assert_eq!(severity(CheckId::TrustPartnerAllowed), Severity::Config);
+        assert_eq!(severity(CheckId::TrustOthersDenied), Severity::Security);
+        assert_eq!(severity(CheckId::FunctionsExist), Severity::Config);
+        assert_eq!(severity(CheckId::Ownership), Severity::Security);
+        assert_eq!(
+            verify_findings(&failed(CheckId::RoleExists))[0].config_key,
+            "role"
+        );
+    }
 }

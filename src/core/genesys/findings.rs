@@ -9,7 +9,7 @@ use super::describe::{action_doc, describe_genesys, flows_text};
 use super::plan::{as_observed, DeleteWhy, GenesysOp, GenesysPlan};
 use super::state::*;
 use crate::core::drift::{json_diff, Finding, Severity};
-use crate::core::verify::Check;
+use crate::core::verify::{Check, CheckId};
 
 /// A finding and the Genesys Cloud entity it is about (`Action`, `Integration`,
 /// `Credential` and its ID), so the audit trail can say who changed it.
@@ -235,13 +235,15 @@ pub fn genesys_checks(
     observed: &ObservedGenesys,
     aws_role_arn: Option<&str>,
 ) -> Vec<Check> {
-    let check = |name: String, passed: bool, detail: String| Check {
+    let check = |code: CheckId, name: String, passed: bool, detail: String| Check {
+        code,
         name,
         passed,
         detail,
     };
     let Some(i) = &observed.integration else {
         return vec![check(
+            CheckId::GenesysIntegrationExists,
             "genesys: integration exists".into(),
             false,
             format!("no integration named {:?}", desired.integration),
@@ -249,6 +251,7 @@ pub fn genesys_checks(
     };
     let ledger = i.ledger().unwrap_or_default();
     let mut out = vec![check(
+        CheckId::GenesysIntegrationEnabled,
         "genesys: integration is enabled".into(),
         i.intended_state == ENABLED,
         format!("{:?} ({}) is {}", i.name, i.id, i.intended_state),
@@ -266,6 +269,11 @@ pub fn genesys_checks(
             .iter()
             .find(|a| a.name == d.name && ledger.record(&a.id).is_some());
         out.push(check(
+            if a.is_some() {
+                CheckId::GenesysActionCalls
+            } else {
+                CheckId::GenesysActionExists
+            },
             format!(
                 "genesys: action {:?} calls exactly {}",
                 d.name, d.function_arn
@@ -284,6 +292,7 @@ pub fn genesys_checks(
         .map(|a| format!("{:?} ({}) calls {}", a.name, a.id, a.function_arn))
         .collect();
     out.push(check(
+        CheckId::GenesysNoStrayAction,
         "genesys: no action in the integration calls a function that is not a target".into(),
         strays.is_empty(),
         if strays.is_empty() {
@@ -321,6 +330,7 @@ fn credential_check(
         }
     };
     Check {
+        code: CheckId::GenesysCredential,
         name: name.into(),
         passed: problem.is_none(),
         detail: problem.unwrap_or_else(|| {
@@ -339,24 +349,13 @@ fn credential_check(
 pub fn genesys_check_findings(checks: &[Check]) -> Vec<Finding> {
     checks
         .iter()
-        .filter(|c| !c.passed && c.name.starts_with("genesys:"))
+        .filter(|c| !c.passed && c.code.is_genesys())
         .map(|c| {
-            let outage = c.name.ends_with("exists")
-                || c.name.ends_with("is enabled")
-                || c.name.starts_with("genesys: test run")
-                || c.detail.starts_with("no such action");
+            let (severity, _) = crate::core::drift::failure(c.code);
             Finding {
                 kind: "verify",
                 resource: "verification".into(),
-                ..finding(
-                    if outage {
-                        Severity::Config
-                    } else {
-                        Severity::Security
-                    },
-                    String::new(),
-                    format!("{}: {}", c.name, c.detail),
-                )
+                ..finding(severity, String::new(), format!("{}: {}", c.name, c.detail))
             }
         })
         .collect()

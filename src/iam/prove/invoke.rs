@@ -18,12 +18,12 @@ use super::budget::{Budget, Meter};
 use super::classes::{Classes, Matcher};
 use super::principals::{role_caller, self_contained, Caller};
 use super::realize::{pair, regions, Place, RealActions};
-use super::report::{Counterexample, PropertyResult, Verdict};
+use super::report::{Counterexample, Property, PropertyResult, Verdict};
 use super::search::{statement_ref, Builder, Found, Head, Problem};
 use super::{unsupported, InvokeSpec};
 
-pub(crate) const ONLY_TARGETS: &str = "invoke-only-targets";
-pub(crate) const TARGETS_ALLOWED: &str = "invoke-targets-allowed";
+pub(crate) const ONLY_TARGETS: Property = Property::InvokeOnlyTargets;
+pub(crate) const TARGETS_ALLOWED: Property = Property::InvokeTargetsAllowed;
 const INVOKE: &str = "lambda:InvokeFunction";
 /// The request principal when the role is unknown: not an ARN, so the evaluator derives no
 /// keys from it.

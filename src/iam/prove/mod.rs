@@ -66,7 +66,7 @@ use super::eval::LabeledPolicy;
 use super::model::{OperatorKind, Policy, ResourceClause};
 
 pub use budget::Budget;
-pub use report::{Counterexample, PropertyResult, Verdict};
+pub use report::{Counterexample, Property, PropertyResult, Verdict};
 
 /// What the trust policy is meant to allow: `sts:AssumeRole` by the partner's account with
 /// exactly this external ID.

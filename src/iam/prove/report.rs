@@ -29,9 +29,58 @@ pub struct Counterexample {
     pub context: BTreeMap<String, Vec<String>>,
 }
 
+/// The four properties the prover decides. Their names are rendered from here; what a failure
+/// means is decided by these methods, never by reading the name back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Property {
+    /// Only the partner, only with the external ID, may assume the role.
+    TrustOnlyPartnerWithExternalId,
+    /// The partner with the external ID may assume the role.
+    TrustPartnerAllowed,
+    /// The identity policies allow nothing but `lambda:InvokeFunction` on the targets.
+    InvokeOnlyTargets,
+    /// Every target may be invoked.
+    InvokeTargetsAllowed,
+}
+
+impl Property {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Property::TrustOnlyPartnerWithExternalId => "trust-only-partner-with-external-id",
+            Property::TrustPartnerAllowed => "trust-partner-allowed",
+            Property::InvokeOnlyTargets => "invoke-only-targets",
+            Property::InvokeTargetsAllowed => "invoke-targets-allowed",
+        }
+    }
+
+    /// About the trust policy (else about the identity policies).
+    pub fn is_trust(self) -> bool {
+        matches!(
+            self,
+            Property::TrustOnlyPartnerWithExternalId | Property::TrustPartnerAllowed
+        )
+    }
+
+    /// An "…-allowed" property: the intended requests must be allowed, so a counterexample is
+    /// narrower access than intended (an outage), not broader.
+    pub fn is_allowed(self) -> bool {
+        matches!(
+            self,
+            Property::TrustPartnerAllowed | Property::InvokeTargetsAllowed
+        )
+    }
+}
+
+impl std::fmt::Display for Property {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PropertyResult {
-    pub property: &'static str,
+    pub property: Property,
     pub verdict: Verdict,
     pub counterexample: Option<Counterexample>,
     /// Counterexample: the statements that allowed it (or, for an "…-allowed" property, the
@@ -41,7 +90,7 @@ pub struct PropertyResult {
 }
 
 impl PropertyResult {
-    pub(crate) fn proved(property: &'static str, reason: impl Into<String>) -> Self {
+    pub(crate) fn proved(property: Property, reason: impl Into<String>) -> Self {
         PropertyResult {
             property,
             verdict: Verdict::Proved,
@@ -54,7 +103,7 @@ impl PropertyResult {
     /// A candidate counterexample, kept only if the evaluator allows it and it is outside the
     /// intended set; otherwise `unknown` (a disagreement is a bug, never a false alarm).
     pub(crate) fn confirmed(
-        property: &'static str,
+        property: Property,
         eval: &Evaluation,
         intended: bool,
         req: Request,
@@ -80,7 +129,7 @@ impl PropertyResult {
         }
     }
 
-    pub(crate) fn unknown(property: &'static str, reason: impl Into<String>) -> Self {
+    pub(crate) fn unknown(property: Property, reason: impl Into<String>) -> Self {
         PropertyResult {
             property,
             verdict: Verdict::Unknown,
@@ -113,8 +162,8 @@ impl PropertyResult {
     }
 
     fn describe(&self, c: &Counterexample) -> String {
-        let trust = self.property.starts_with("trust");
-        let refused = self.property.ends_with("-allowed");
+        let trust = self.property.is_trust();
+        let refused = self.property.is_allowed();
         let verb = if refused { "may not" } else { "may" };
         let who = match c.principal.as_str() {
             "*" => "an anonymous caller (*)",

@@ -17,12 +17,12 @@ use super::classes::{Classes, Matcher};
 use super::names::principal_tests;
 use super::principals::{callers, known_userid, self_contained};
 use super::realize::{shape, RealActions, Shape};
-use super::report::{Counterexample, PropertyResult, Verdict};
+use super::report::{Counterexample, Property, PropertyResult, Verdict};
 use super::search::{intended_external_id, pinned, statement_ref, Builder, Found, Head, Problem};
 use super::{unsupported, TrustSpec};
 
-pub(crate) const ONLY_PARTNER: &str = "trust-only-partner-with-external-id";
-pub(crate) const PARTNER_ALLOWED: &str = "trust-partner-allowed";
+pub(crate) const ONLY_PARTNER: Property = Property::TrustOnlyPartnerWithExternalId;
+pub(crate) const PARTNER_ALLOWED: Property = Property::TrustPartnerAllowed;
 const LABEL: &str = "trust policy";
 const ASSUME: &str = "sts:AssumeRole";
 

@@ -15,16 +15,12 @@ use crate::core::state::{Desired, Observed, ObservedPolicy, ObservedRole, Policy
 use crate::iam::arn::{self, Arn};
 use crate::iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
 use crate::iam::{
-    prove_invoke, prove_trust, Budget, InvokeSpec, PropertyResult, TrustSpec, Verdict,
+    prove_invoke, prove_trust, Budget, InvokeSpec, Property, PropertyResult, TrustSpec, Verdict,
 };
 
-/// One line of the checklist.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Check {
-    pub name: String,
-    pub passed: bool,
-    pub detail: String,
-}
+mod check;
+
+pub use check::{Check, CheckId};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Verification {
@@ -112,7 +108,7 @@ pub fn invoke_admits(desired: &Desired, label: &str, doc: &Value) -> Option<Stri
     let results = prove_invoke(&identity, None, &spec, PROOF_BUDGET);
     let only = results
         .into_iter()
-        .find(|r| r.property == "invoke-only-targets")?;
+        .find(|r| r.property == Property::InvokeOnlyTargets)?;
     (only.verdict != Verdict::Proved).then(|| only.request_text())
 }
 
@@ -167,6 +163,7 @@ fn decision_text(d: Decision) -> &'static str {
 pub fn checks(desired: &Desired, observed: &Observed) -> Vec<Check> {
     let Some(role) = &observed.role else {
         return vec![Check {
+            code: CheckId::RoleExists,
             name: "role exists".into(),
             passed: false,
             detail: format!(
@@ -200,6 +197,7 @@ fn ownership_check(desired: &Desired, observed: &Observed, role: &ObservedRole) 
             .map(|p| format!("policy {}", p.name)),
     );
     Check {
+        code: CheckId::Ownership,
         name: "ownership: the role and its invoke policies carry managed-by = lambda-trust".into(),
         passed: lost.is_empty(),
         detail: if lost.is_empty() {
@@ -217,6 +215,7 @@ fn ownership_check(desired: &Desired, observed: &Observed, role: &ObservedRole) 
 fn trust_checks(desired: &Desired, role: &ObservedRole) -> Vec<Check> {
     let mut out = match Policy::parse(&role.trust) {
         Err(e) => vec![Check {
+            code: CheckId::TrustParses,
             name: "trust policy parses".into(),
             passed: false,
             detail: e.to_string(),
@@ -229,6 +228,7 @@ fn trust_checks(desired: &Desired, role: &ObservedRole) -> Vec<Check> {
         &desired.external_id,
     );
     out.push(findings_check(
+        CheckId::TrustStructure,
         "trust: only the partner may assume the role, only with StringEquals sts:ExternalId",
         &findings,
     ));
@@ -273,6 +273,11 @@ fn trust_samples(desired: &Desired, role_arn: &str, trust: Policy) -> Vec<Check>
             )
             .decision;
             Check {
+                code: if want_allow {
+                    CheckId::TrustPartnerAllowed
+                } else {
+                    CheckId::TrustOthersDenied
+                },
                 name: name.to_string(),
                 passed: (decision == Decision::Allow) == want_allow,
                 detail: format!(
@@ -331,6 +336,7 @@ fn invoke_checks(desired: &Desired, observed: &Observed, role: &ObservedRole) ->
     let mut out = Vec::new();
     if !problems.is_empty() {
         out.push(Check {
+            code: CheckId::InvokeParses,
             name: "invoke: every attached and inline policy parses".into(),
             passed: false,
             detail: problems.join("; "),
@@ -342,6 +348,7 @@ fn invoke_checks(desired: &Desired, observed: &Observed, role: &ObservedRole) ->
     let outsider = asker.outsider();
     let d = asker.ask("lambda:InvokeFunction", &outsider);
     out.push(Check {
+        code: CheckId::InvokeNonTargetDenied,
         name: "invoke: a function that is not a target is not invokable".into(),
         passed: d != Decision::Allow,
         detail: format!("lambda:InvokeFunction on {outsider} → {}", decision_text(d)),
@@ -353,6 +360,7 @@ fn invoke_checks(desired: &Desired, observed: &Observed, role: &ObservedRole) ->
         .map(|(_, d)| d.clone())
         .collect();
     out.push(findings_check(
+        CheckId::InvokeStructure,
         "invoke: no Allow statement grants more than lambda:InvokeFunction on the targets",
         &lint::invoke_findings(&docs, &granted),
     ));
@@ -372,6 +380,7 @@ fn latent_check(desired: &Desired, observed: &Observed) -> Check {
         })
         .collect();
     Check {
+        code: CheckId::InvokeLatent,
         name: "invoke: no non-default policy version admits more (latent access)".into(),
         passed: latent.is_empty(),
         detail: if latent.is_empty() {
@@ -458,6 +467,7 @@ fn targets_invokable(asker: &Asker, granted: &[String]) -> Check {
         .cloned()
         .collect();
     Check {
+        code: CheckId::InvokeTargetsAllowed,
         name: format!(
             "invoke: every target is invokable ({} ARN(s))",
             granted.len()
@@ -489,6 +499,7 @@ fn no_other_action(asker: &Asker, any_target: &str) -> Check {
         .map(|(a, r)| format!("{a} on {r}"))
         .collect();
     Check {
+        code: CheckId::InvokeNoOtherAction,
         name: "invoke: no other action is allowed".into(),
         passed: allowed.is_empty(),
         detail: if allowed.is_empty() {
@@ -508,6 +519,7 @@ fn function_check(observed: &Observed) -> Check {
         .filter_map(|f| f.problem.clone())
         .collect();
     Check {
+        code: CheckId::FunctionsExist,
         name: format!(
             "functions: every target exists ({})",
             observed.functions.len()
@@ -521,13 +533,14 @@ fn function_check(observed: &Observed) -> Check {
     }
 }
 
-fn findings_check(name: &str, findings: &[lint::Finding]) -> Check {
+fn findings_check(code: CheckId, name: &str, findings: &[lint::Finding]) -> Check {
     let errors: Vec<String> = findings
         .iter()
         .filter(|f| f.severity == lint::Severity::Error)
         .map(|f| f.message.clone())
         .collect();
     Check {
+        code,
         name: name.into(),
         passed: errors.is_empty(),
         detail: if errors.is_empty() {
