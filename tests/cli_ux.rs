@@ -713,3 +713,40 @@ fn the_release_script_packs_binary_readme_completions_and_man_with_a_checksum() 
     let bash = std::fs::read_to_string(root.join("completions/lambda-trust.bash")).unwrap();
     assert!(bash.contains("complete -F _lambda__trust"));
 }
+
+/// Warnings on stderr follow `--color` like everything else: `always` colours them even into a
+/// pipe, `never` leaves them plain even on a terminal (a pseudo-terminal from util-linux
+/// `script`).
+#[test]
+fn warnings_follow_the_color_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(EXAMPLE)
+        .unwrap()
+        .replace(r#"partner = "genesys-cloud""#, r#"partner = "genesys-cloud-fedramp""#);
+    let config = dir.path().join("lambda-trust.toml");
+    std::fs::write(&config, text).unwrap();
+    let path = config.to_str().unwrap();
+    let out = run_in(
+        dir.path(),
+        &["--color", "always", "render", "--config", path],
+        &[],
+    );
+    assert_eq!(out.code, 0, "{out}");
+    assert!(out.stderr.contains("warning:"), "{out}");
+    assert!(out.stderr.contains('\u{1b}'), "coloured on --color always: {out}");
+
+    let command = format!(
+        "{} --color never render --config {path}",
+        env!("CARGO_BIN_EXE_lambda-trust")
+    );
+    let tty = Command::new("script")
+        .args(["-qefc", &command, "/dev/null"])
+        .env_remove("NO_COLOR")
+        .env_remove("LAMBDA_TRUST_CONFIG")
+        .output()
+        .expect("util-linux script (a pseudo-terminal)");
+    let shown = String::from_utf8_lossy(&tty.stdout);
+    assert!(tty.status.success(), "{shown}");
+    assert!(shown.contains("warning:"), "{shown}");
+    assert!(!shown.contains('\u{1b}'), "plain on --color never: {shown:?}");
+}

@@ -65,7 +65,7 @@ pub fn run(g: &Global, args: &InitArgs) -> Result<Status> {
     // The same validation as every command's: nothing invalid is ever written.
     let loaded = config::parse_str(&text, &path.display().to_string())?;
     write_atomically(&path, &text)?;
-    super::print_warnings(&super::config_warnings(&loaded));
+    super::print_warnings(g, &super::config_warnings(&loaded));
     report(g, &path, &answers);
     Ok(Status::Ok)
 }

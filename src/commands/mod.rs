@@ -187,9 +187,10 @@ fn live<T>(f: impl FnOnce(&tokio::runtime::Runtime) -> Result<T>) -> Result<T> {
     f(&rt)
 }
 
-fn print_warnings(warnings: &[Finding]) {
+/// Warnings to stderr, coloured as `--color` says for stderr (one rule: [`use_color`]).
+fn print_warnings(g: &Global, warnings: &[Finding]) {
     let styles = Styles {
-        color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        color: use_color(g.color, std::io::stderr().is_terminal()),
     };
     for w in warnings {
         eprintln!("{} {}", styles.yellow("warning:"), w.message);
@@ -201,7 +202,7 @@ fn print_warnings(warnings: &[Finding]) {
 
 fn load(g: &Global) -> Result<config::Loaded> {
     let loaded = config::load(&config_path(g)?)?;
-    print_warnings(&config_warnings(&loaded));
+    print_warnings(g, &config_warnings(&loaded));
     Ok(loaded)
 }
 
@@ -267,7 +268,7 @@ async fn prepare_loaded(
             prepared.observed.caller_arn
         );
     }
-    print_warnings(&prepared.warnings);
+    print_warnings(g, &prepared.warnings);
     Ok((clients, prepared))
 }
 

@@ -19,7 +19,7 @@ pub fn run(g: &Global, which: Which) -> Result<Status> {
     let (errors, warnings): (Vec<_>, Vec<_>) = findings
         .into_iter()
         .partition(|f| f.severity == lint::Severity::Error);
-    print_warnings(&warnings);
+    print_warnings(g, &warnings);
     if !errors.is_empty() {
         return Err(PrepareError::Invariants(errors).into());
     }
