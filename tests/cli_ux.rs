@@ -720,9 +720,10 @@ fn the_release_script_packs_binary_readme_completions_and_man_with_a_checksum() 
 #[test]
 fn warnings_follow_the_color_flag() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(EXAMPLE)
-        .unwrap()
-        .replace(r#"partner = "genesys-cloud""#, r#"partner = "genesys-cloud-fedramp""#);
+    let text = std::fs::read_to_string(EXAMPLE).unwrap().replace(
+        r#"partner = "genesys-cloud""#,
+        r#"partner = "genesys-cloud-fedramp""#,
+    );
     let config = dir.path().join("lambda-trust.toml");
     std::fs::write(&config, text).unwrap();
     let path = config.to_str().unwrap();
@@ -733,7 +734,10 @@ fn warnings_follow_the_color_flag() {
     );
     assert_eq!(out.code, 0, "{out}");
     assert!(out.stderr.contains("warning:"), "{out}");
-    assert!(out.stderr.contains('\u{1b}'), "coloured on --color always: {out}");
+    assert!(
+        out.stderr.contains('\u{1b}'),
+        "coloured on --color always: {out}"
+    );
 
     let command = format!(
         "{} --color never render --config {path}",
@@ -748,5 +752,8 @@ fn warnings_follow_the_color_flag() {
     let shown = String::from_utf8_lossy(&tty.stdout);
     assert!(tty.status.success(), "{shown}");
     assert!(shown.contains("warning:"), "{shown}");
-    assert!(!shown.contains('\u{1b}'), "plain on --color never: {shown:?}");
+    assert!(
+        !shown.contains('\u{1b}'),
+        "plain on --color never: {shown:?}"
+    );
 }
