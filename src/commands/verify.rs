@@ -79,7 +79,8 @@ pub async fn genesys_part(
             let action = side.observed.actions.iter().find(|a| a.name == d.name);
             let (passed, detail) = match action {
                 Some(a) => {
-                    crate::genesys::test::test_action(&side.client, &a.id, &d.sample_input).await?
+                    crate::genesys::test_run::test_action(&side.client, &a.id, &d.sample_input)
+                        .await?
                 }
                 None => (false, "the action does not exist".to_string()),
             };

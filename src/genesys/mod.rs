@@ -12,6 +12,6 @@ pub mod audit;
 pub mod client;
 pub mod observe;
 pub use crate::config::genesys_regions as regions;
-pub mod test;
+pub mod test_run;
 
 pub use client::{Client, GenesysError, OAuthClient, Secret};
