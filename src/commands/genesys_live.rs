@@ -16,7 +16,7 @@ use crate::core::genesys::{
 };
 use crate::error::Result;
 use crate::genesys::audit::{who_changed, Who};
-use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient};
+use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient, Retried};
 use crate::genesys::{apply as gapply, observe};
 
 /// Everything a command needs of the Genesys side.
@@ -168,17 +168,16 @@ impl GenesysSide {
     }
 
     /// Says which calls were retried (429, 5xx, 409), if any: bounded retries are reported,
-    /// never silent. `more`: retries made outside the client, as `409 PUT /api/v2/…`.
-    pub fn report_retries(&self, more: &[String]) {
+    /// never silent. `more`: retries made outside the client (version conflicts, resent creates).
+    pub fn report_retries(&self, more: &[Retried]) {
         let stats = self.client.stats();
         let seen = self.reported.swap(stats.retried.len(), Ordering::Relaxed);
-        let mut all: Vec<String> = stats.retried[seen.min(stats.retried.len())..].to_vec();
+        let mut all: Vec<Retried> = stats.retried[seen.min(stats.retried.len())..].to_vec();
         all.extend(more.iter().cloned());
         if !all.is_empty() {
             let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
             for r in &all {
-                let status = r.split(' ').next().unwrap_or("?").to_string();
-                *counts.entry(status).or_default() += 1;
+                *counts.entry(r.cause()).or_default() += 1;
             }
             let summary: Vec<String> = counts.iter().map(|(s, n)| format!("{s} ×{n}")).collect();
             eprintln!(

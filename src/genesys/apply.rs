@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use serde::Deserialize;
 
-use super::client::{maybe_lost, Client, GenesysError};
+use super::client::{maybe_lost, Client, GenesysError, Retried};
 use super::observe;
 use crate::core::genesys::{
     ActionRecord, ActionRef, ConfigWrite, CredentialRef, DesiredAction, GenesysOp, GenesysPlan,
@@ -39,14 +39,14 @@ struct Created {
 pub struct GenesysOutcome {
     /// Write requests that succeeded.
     pub writes: usize,
-    /// Versioned writes retried after a version conflict, as `409 PUT /api/v2/…`.
-    pub conflicts: Vec<String>,
+    /// Versioned writes retried after a version conflict (409, 408, a stale-version 400).
+    pub conflicts: Vec<Retried>,
     /// Creates whose answer was lost and whose object was found by listing (adopted, not
     /// created again), as `POST /api/v2/…`.
     pub recovered: Vec<String>,
     /// Creates sent again after a failure that created nothing (the listing shows no such
-    /// object), as `503 POST /api/v2/…`.
-    pub resent: Vec<String>,
+    /// object).
+    pub resent: Vec<Retried>,
 }
 
 /// Runs the plan; `progress(i, op)` before each op.
@@ -241,10 +241,7 @@ where
                 if attempt >= LOST_CREATE_RETRIES {
                     return Err(e);
                 }
-                let status = e
-                    .status()
-                    .map_or("connection".to_string(), |s| s.to_string());
-                outcome.resent.push(format!("{status} POST {path}"));
+                outcome.resent.push(Retried::new(&e, &Method::POST, path));
                 attempt += 1;
             }
             Err(e) => return Err(e),
@@ -495,8 +492,7 @@ async fn versioned_write(
             .await
         {
             Err(e) if is_conflict(&e) && attempt < CONFLICT_RETRIES => {
-                let status = e.status().unwrap_or(409);
-                outcome.conflicts.push(format!("{status} {method} {path}"));
+                outcome.conflicts.push(Retried::new(&e, &method, path));
                 version = client.get(read_path).await?["version"].clone();
                 attempt += 1;
             }

@@ -166,8 +166,39 @@ impl GenesysError {
 pub struct Stats {
     pub reads: usize,
     pub writes: usize,
-    /// `429 GET /api/v2/…`, one per retried attempt.
-    pub retried: Vec<String>,
+    /// One per retried attempt.
+    pub retried: Vec<Retried>,
+}
+
+/// One retried call: what made it retry, and the request (its path without the query).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retried {
+    /// The HTTP status answered (429, 409, 5xx…); `None`: the connection failed.
+    pub status: Option<u16>,
+    pub method: Method,
+    pub path: String,
+}
+
+impl Retried {
+    pub fn new(e: &GenesysError, method: &Method, path: &str) -> Retried {
+        Retried {
+            status: e.status(),
+            method: method.clone(),
+            path: path.split('?').next().unwrap_or(path).to_string(),
+        }
+    }
+
+    /// `429`, `503`, `connection`: how the report counts retries.
+    pub fn cause(&self) -> String {
+        self.status
+            .map_or_else(|| "connection".to_string(), |s| s.to_string())
+    }
+}
+
+impl fmt::Display for Retried {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} {}", self.cause(), self.method, self.path)
+    }
 }
 
 /// A signed-in client.
@@ -438,13 +469,8 @@ impl Client {
     }
 
     fn note_retry(&self, e: &GenesysError, method: &Method, path: &str) {
-        let what = match e.status() {
-            Some(s) => s.to_string(),
-            None => "connection".into(),
-        };
-        let path = path.split('?').next().unwrap_or(path);
         if let Ok(mut s) = self.stats.lock() {
-            s.retried.push(format!("{what} {method} {path}"));
+            s.retried.push(Retried::new(e, method, path));
         }
     }
 
