@@ -757,3 +757,37 @@ fn warnings_follow_the_color_flag() {
         "plain on --color never: {shown:?}"
     );
 }
+
+/// `init --force` replaces a config whole (a temporary file renamed over it) and keeps its
+/// mode; a new config is readable like any file written plainly (0644), not private.
+#[test]
+fn init_force_replaces_the_config_whole_and_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "init",
+        "--external-id",
+        ORG,
+        "--region",
+        "eu-west-1",
+        "--account-id",
+        "111122223333",
+        "--function",
+        "lookup-order",
+    ];
+    let config = dir.path().join("lambda-trust.toml");
+    let r = run_in(dir.path(), &args, &[]);
+    assert_eq!(r.code, 0, "{r}");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&config), 0o644);
+    std::fs::write(&config, "# mine\n").unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let r = run_in(dir.path(), &forced, &[]);
+    assert_eq!(r.code, 0, "{r}");
+    assert!(std::fs::read_to_string(&config).unwrap().contains(ORG));
+    assert_eq!(mode(&config), 0o640, "the config keeps its mode");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "no temporary file left beside it");
+}

@@ -273,10 +273,38 @@ async fn prepare_loaded(
 }
 
 /// Write to a sibling temp file, then rename: the config is never left half-written.
+/// Writes `path` whole or not at all: a temporary file beside it, then renamed over it.
 fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    let tmp = path.with_extension("toml.lambda-trust-tmp");
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write beside {}", path.display()))?;
+    // The temporary file is private (0600 on Unix); the config keeps its mode, a new one is
+    // readable as a plainly written file would be.
+    let mode = std::fs::metadata(path).map(|m| m.permissions()).ok();
+    tmp.write_all(text.as_bytes())
+        .and_then(|()| match mode {
+            Some(m) => tmp.as_file().set_permissions(m),
+            None => new_file_mode(tmp.as_file()),
+        })
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", tmp.path().display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn new_file_mode(f: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    f.set_permissions(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn new_file_mode(_: &std::fs::File) -> std::io::Result<()> {
     Ok(())
 }
 
