@@ -44,6 +44,36 @@ pub const VERSION: &str = concat!(
     ")"
 );
 
+/// How `--version` was asked for: clap prints the version as soon as it meets the flag, before it
+/// has read the rest, so the flags that shape the answer are looked up in the raw arguments
+/// (up to a `--`). `--verbose`/`-v` adds the build facts; `--format json` prints them as JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct VersionRequest {
+    pub verbose: bool,
+    pub json: bool,
+}
+
+impl VersionRequest {
+    pub fn from_args(args: &[std::ffi::OsString]) -> VersionRequest {
+        let args: Vec<&str> = args
+            .iter()
+            .skip(1)
+            .map(|a| a.to_str().unwrap_or(""))
+            .take_while(|a| *a != "--")
+            .collect();
+        let short_verbose = |a: &str| {
+            a.strip_prefix('-').is_some_and(|s| {
+                !s.starts_with('-') && s.contains('v') && s.chars().all(|c| c == 'v' || c == 'V')
+            })
+        };
+        let verbose = args.iter().any(|a| *a == "--verbose" || short_verbose(a));
+        let json = args.iter().enumerate().any(|(i, a)| {
+            *a == "--format=json" || (*a == "--format" && args.get(i + 1) == Some(&"json"))
+        });
+        VersionRequest { verbose, json }
+    }
+}
+
 #[derive(Debug, Parser)]
 #[command(name = "lambda-trust", version = VERSION, about = ABOUT, after_help = format!("{AFTER_HELP}\n{EXIT_CODES}"))]
 pub struct Cli {
