@@ -338,8 +338,8 @@ else, latent access in non-default policy versions, and whether lambda-trust man
 (with --config: whether it matches that config).
 
 Finding codes: no-external-id, external-id-pattern, external-id-unproved, other-principals,
-beyond-invoke, all-functions, latent-version (security); config-mismatch (config);
-unmanaged (info).
+beyond-invoke, all-functions, latent-version (security); config-mismatch, partner-refused
+(config); unmanaged (info).
 
 Exit 0 when no role has a security finding, 2 when one does, 1 on error (with several
 accounts: 1 when any account could not be audited).
@@ -608,6 +608,11 @@ pub struct AuditArgs {
     /// --partner-account, every account other than the audited one counts, and anyone.
     #[arg(long, value_name = "ACCOUNT", value_parser = account_id)]
     pub partner_account: Vec<String>,
+    /// A principal of a partner that must be able to assume the role (repeatable), e.g. the one
+    /// role a vendor assumes from: the role lists it instead of the account root, or reports
+    /// `partner-refused` [default: the audit speaks of whole accounts].
+    #[arg(long = "partner-principal", value_name = "ARN")]
+    pub partner_principals: Vec<String>,
     /// Audit every active account of the organization (organizations:ListAccounts), through
     /// --assume-role.
     #[arg(long, requires = "assume_role", conflicts_with = "accounts")]

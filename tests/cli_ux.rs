@@ -208,7 +208,11 @@ fn version_verbose_prints_what_the_binary_was_built_from() {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap();
-    for args in [&["--version", "--verbose"][..], &["-v", "--version"][..], &["-vV"][..]] {
+    for args in [
+        &["--version", "--verbose"][..],
+        &["-v", "--version"][..],
+        &["-vV"][..],
+    ] {
         let r = run(args);
         assert_eq!(r.code, 0, "{r}");
         let lines: Vec<&str> = r.stdout.lines().collect();
@@ -221,7 +225,10 @@ fn version_verbose_prints_what_the_binary_was_built_from() {
                 .map(str::trim)
                 .unwrap_or_else(|| panic!("no {key}: line in {r}"))
         };
-        assert!(lines[0].contains(&format!("(commit {})", field("commit"))), "{r}");
+        assert!(
+            lines[0].contains(&format!("(commit {})", field("commit"))),
+            "{r}"
+        );
         // The test binary and lambda-trust are built for the same target by the same rustc.
         assert!(
             field("target").contains(std::env::consts::ARCH),
@@ -230,8 +237,19 @@ fn version_verbose_prints_what_the_binary_was_built_from() {
             std::env::consts::ARCH
         );
         assert!(field("target").contains(std::env::consts::OS), "{r}");
-        assert_eq!(field("profile"), if cfg!(debug_assertions) { "debug" } else { "release" });
-        assert_eq!(field("features"), "none", "the crate has no features of its own");
+        assert_eq!(
+            field("profile"),
+            if cfg!(debug_assertions) {
+                "debug"
+            } else {
+                "release"
+            }
+        );
+        assert_eq!(
+            field("features"),
+            "none",
+            "the crate has no features of its own"
+        );
         assert!(field("rustc").starts_with("rustc "), "{r}");
         if rustc.starts_with("rustc ") {
             assert_eq!(field("rustc"), rustc, "{r}");

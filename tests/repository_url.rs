@@ -16,7 +16,9 @@ fn cargo_repository() -> String {
     let text = std::fs::read_to_string(Path::new(ROOT).join("Cargo.toml")).unwrap();
     let manifest: toml::Value = toml::from_str(&text).unwrap();
     let package = &manifest["package"];
-    let repository = package["repository"].as_str().expect("Cargo.toml: repository");
+    let repository = package["repository"]
+        .as_str()
+        .expect("Cargo.toml: repository");
     assert_eq!(repository, env!("CARGO_PKG_REPOSITORY"));
     assert_eq!(
         package["homepage"].as_str(),
@@ -83,7 +85,9 @@ fn every_file_names_the_one_repository_of_cargo_toml() {
         };
         let rel = path.strip_prefix(ROOT).unwrap().display().to_string();
         for bad in foreign_repositories(&text, &expected) {
-            problems.push(format!("{rel}: `{bad}` is not {expected} (Cargo.toml's repository)"));
+            problems.push(format!(
+                "{rel}: `{bad}` is not {expected} (Cargo.toml's repository)"
+            ));
         }
         if text.contains(expected.as_str()) {
             holders.push(rel);
@@ -91,8 +95,16 @@ fn every_file_names_the_one_repository_of_cargo_toml() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     // The places that must carry it do (so the scan above read them).
-    for must in ["install.sh", "action.yml", "README.md", "docs/schemas/common.schema.json"] {
-        assert!(holders.iter().any(|h| h == must), "{must} does not name {expected}");
+    for must in [
+        "install.sh",
+        "action.yml",
+        "README.md",
+        "docs/schemas/common.schema.json",
+    ] {
+        assert!(
+            holders.iter().any(|h| h == must),
+            "{must} does not name {expected}"
+        );
     }
     let install = std::fs::read_to_string(Path::new(ROOT).join("install.sh")).unwrap();
     assert!(
