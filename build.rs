@@ -52,10 +52,16 @@ fn build_facts() {
     println!("cargo:rustc-env=LAMBDA_TRUST_TARGET={}", env("TARGET"));
     println!("cargo:rustc-env=LAMBDA_TRUST_PROFILE={}", env("PROFILE"));
     let mut features: Vec<String> = std::env::vars()
-        .filter_map(|(k, _)| k.strip_prefix("CARGO_FEATURE_").map(|f| f.to_lowercase().replace('_', "-")))
+        .filter_map(|(k, _)| {
+            k.strip_prefix("CARGO_FEATURE_")
+                .map(|f| f.to_lowercase().replace('_', "-"))
+        })
         .collect();
     features.sort();
-    println!("cargo:rustc-env=LAMBDA_TRUST_FEATURES={}", features.join(","));
+    println!(
+        "cargo:rustc-env=LAMBDA_TRUST_FEATURES={}",
+        features.join(",")
+    );
     let rustc = Command::new(env("RUSTC"))
         .arg("--version")
         .output()
