@@ -15,7 +15,7 @@
 mod prove_common;
 
 use lambda_trust::iam::keys::malformed_context;
-use lambda_trust::iam::prove::realize::fits;
+use lambda_trust::iam::prove::realize::{fits, real_actions};
 use lambda_trust::iam::prove::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use lambda_trust::iam::{
     evaluate, prove_invoke, prove_trust, InvokeSpec, LabeledPolicy, Policy, Request, Verdict,
@@ -380,6 +380,10 @@ fn invoke_actions() -> Vec<(&'static str, Value)> {
         ("Action", json!("*")),
         ("NotAction", json!("iam:*")),
         ("NotAction", json!("lambda:InvokeFunction")),
+        // Wildcards of other services, a NotAction beyond STS and Lambda.
+        ("Action", json!("ec2:*")),
+        ("Action", json!(["s3:*", "dynamodb:*"])),
+        ("NotAction", json!(["sts:*", "lambda:*"])),
     ]
 }
 
@@ -502,6 +506,12 @@ proptest! {
             prop_assert_eq!(&q.principal, principal);
             // Never a placeholder account: a function the prover names is in the role's account.
             prop_assert!(!q.resource.contains(":000000000000:"), "{}", q.resource);
+            // An action of a service with listed actions (actions.txt) is one of them, in its
+            // canonical case: never a made-up member of the class.
+            let service = q.action.split(':').next().unwrap_or_default();
+            if real_actions().any(|a| a.split(':').next() == Some(service)) {
+                prop_assert!(real_actions().any(|a| a == q.action), "{}", q.action);
+            }
         }
         // Never proved on a violation; a counterexample on one that is a real request (an
         // action on a resource of its type): one that is not may be `unknown` (realize.rs).

@@ -181,6 +181,12 @@ fn invoke_statement(partition: &'static str, region: &'static str) -> impl Strat
         json!({"Action": "*"}),
         json!({"Action": ["sts:AssumeRole", "lambda:InvokeFunction"]}),
         json!({"NotAction": "iam:*"}),
+        // Wildcards of other services, and a NotAction beyond STS and Lambda: their
+        // counterexamples name real actions of those services too.
+        json!({"Action": "ec2:*"}),
+        json!({"Action": ["s3:*", "dynamodb:*"]}),
+        json!({"Action": ["kms:*", "logs:*", "ssm:*", "secretsmanager:*"]}),
+        json!({"NotAction": ["sts:*", "lambda:*"]}),
     ]);
     let resources = prop::sample::select(vec![
         json!(format!(
@@ -193,6 +199,9 @@ fn invoke_statement(partition: &'static str, region: &'static str) -> impl Strat
         json!(format!(
             "arn:{partition}:lambda:{region}:{OWN}:function:lookup:*"
         )),
+        json!(format!("arn:{partition}:s3:::example-bucket/*")),
+        json!(format!("arn:{partition}:dynamodb:{region}:{OWN}:table/*")),
+        json!(format!("arn:{partition}:ec2:{region}:{OWN}:instance/*")),
     ]);
     (actions, resources, prop::bool::weighted(0.15)).prop_map(|(action, resource, deny)| {
         let mut s = json!({"Effect": if deny { "Deny" } else { "Allow" }, "Resource": resource});
@@ -328,6 +337,61 @@ fn a_wildcard_action_gives_a_real_action() {
     let r = only(&r, "invoke-only-targets");
     replayable(&r, &[&policy], "aws").unwrap();
     assert!(real_actions().any(|a| a == r.counterexample.as_ref().unwrap().action));
+}
+
+/// Wildcards of other services (`ec2:*`, `s3:*`, …) and a `NotAction` beyond STS and Lambda: the
+/// counterexample names a real action of the service, on a resource of its type.
+#[test]
+fn other_services_wildcards_give_their_real_actions() {
+    let fn_arn = "arn:aws:lambda:eu-west-1:111122223333:function:lookup";
+    for (action, resource, service) in [
+        (json!("ec2:*"), json!("*"), "ec2:"),
+        (
+            json!("ec2:*"),
+            json!("arn:aws:ec2:eu-west-1:111122223333:instance/*"),
+            "ec2:",
+        ),
+        (json!("s3:*"), json!("arn:aws:s3:::example-bucket/*"), "s3:"),
+        (json!("s3:*"), json!("*"), "s3:"),
+        (json!("iam:*"), json!("*"), "iam:"),
+        (json!("ssm:*"), json!("*"), "ssm:"),
+        (json!("logs:*"), json!("*"), "logs:"),
+        (json!("kms:*"), json!("*"), "kms:"),
+        (
+            json!("dynamodb:*"),
+            json!("arn:aws:dynamodb:eu-west-1:111122223333:table/*"),
+            "dynamodb:",
+        ),
+        (json!("secretsmanager:Get*"), json!("*"), "secretsmanager:"),
+    ] {
+        let (r, policy) = invoke(
+            vec![
+                json!({"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": fn_arn}),
+                json!({"Effect": "Allow", "Action": action, "Resource": resource}),
+            ],
+            "aws",
+            "eu-west-1",
+        );
+        let r = only(&r, "invoke-only-targets");
+        let c = r
+            .counterexample
+            .as_ref()
+            .unwrap_or_else(|| panic!("{action}: {r:?}"));
+        assert!(c.action.starts_with(service), "{action}: {}", c.action);
+        replayable(&r, &[&policy], "aws").unwrap_or_else(|e| panic!("{action} on {resource}: {e}"));
+    }
+    let (r, policy) = invoke(
+        vec![json!({"Effect": "Allow", "NotAction": ["sts:*", "lambda:*"], "Resource": "*"})],
+        "aws",
+        "eu-west-1",
+    );
+    let r = only(&r, "invoke-only-targets");
+    replayable(&r, &[&policy], "aws").unwrap();
+    let action = &r.counterexample.as_ref().unwrap().action;
+    assert!(
+        !action.starts_with("sts:") && !action.starts_with("lambda:"),
+        "{action}"
+    );
 }
 
 /// `sts:AssumeRole` granted beside invoke on `*` (role chaining in vendor blueprints): the
