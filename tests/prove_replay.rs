@@ -235,14 +235,10 @@ proptest! {
                     prop_assert!(evaluate(&trust_input(&policy), &req).allowed(), "{r:?}");
                 }
             }
-            // Known gap, reported as written by design (src/iam/prove/trust.rs): a trust
-            // policy that lets the partner in only to actions that never act on a role
-            // (e.g. `Action: *` with `sts:*` denied) has no replayable request.
-            let off_role = r.counterexample.as_ref().is_some_and(|c| !fits(&c.action, &c.resource));
-            if !off_role {
-                if let Err(e) = replayable(&r, &[&policy], partition) {
-                    prop_assert!(false, "{e}\n{r:?}\n{policy:?}");
-                }
+            // Every counterexample replays; a trust policy that lets callers in only to
+            // actions that never act on a role (`Action: *` with `sts:*` denied) is `unknown`.
+            if let Err(e) = replayable(&r, &[&policy], partition) {
+                prop_assert!(false, "{e}\n{r:?}\n{policy:?}");
             }
         }
     }
@@ -532,4 +528,33 @@ fn partner_principals_say_who_must_get_in() {
         "trust-only-partner-with-external-id",
     );
     assert_eq!(only_partner.verdict, Verdict::Proved);
+}
+
+/// A trust policy that lets anyone in, but only to actions that never act on a role (`Action:
+/// *` with `sts:*` denied): no request AWS evaluates against a trust policy shows it, so the
+/// answer is `unknown` (never `proved`, never a request that does not replay).
+#[test]
+fn a_trust_policy_open_only_off_role_is_unknown() {
+    let policy = doc(vec![
+        json!({"Effect": "Allow", "Principal": "*", "Action": "*"}),
+        json!({"Effect": "Deny", "Principal": "*", "Action": "sts:*"}),
+    ]);
+    let r = prove_trust(&policy, &role_arn("aws"), &trust_spec(), BUDGET);
+    let result = only(&r, "trust-only-partner-with-external-id");
+    assert_eq!(result.verdict, Verdict::Unknown, "{result:?}");
+    assert!(
+        result.reason.contains("never act on a role"),
+        "{}",
+        result.reason
+    );
+    assert!(result.counterexample.is_none());
+    // With sts:TagSession left open, a replayable request exists again.
+    let policy = doc(vec![
+        json!({"Effect": "Allow", "Principal": "*", "Action": "*"}),
+        json!({"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole"}),
+    ]);
+    let r = prove_trust(&policy, &role_arn("aws"), &trust_spec(), BUDGET);
+    let result = only(&r, "trust-only-partner-with-external-id");
+    assert_eq!(result.verdict, Verdict::Counterexample, "{result:?}");
+    replayable(&result, &[&policy], "aws").unwrap();
 }
