@@ -987,6 +987,9 @@ fn audit_outputs_match_their_schemas() {
             "genesys-cloud",
             "--config",
             config.to_str().unwrap(),
+            // A principal no role admits: partner-refused on every role.
+            "--partner-principal",
+            "arn:aws:iam::765628985471:role/NoSuchVendorRole",
             "--json",
             file.to_str().unwrap(),
         ],
