@@ -45,6 +45,12 @@ OTHERS = {
     "kms": ["Decrypt", "Encrypt", "ListKeys"],
     "dynamodb": ["GetItem", "PutItem", "DeleteItem", "ListTables"],
     "secretsmanager": ["GetSecretValue", "PutSecretValue", "ListSecrets"],
+    # Actions that are not resource-level, of services a broad NotAction admits.
+    "sns": ["ListTopics"],
+    "sqs": ["ListQueues"],
+    "rds": ["DescribeAccountAttributes"],
+    "ecr": ["GetAuthorizationToken"],
+    "cloudwatch": ["PutMetricData"],
 }
 OTHERS_AUTHORIZATION_ONLY = ["s3:ListBucket", "s3:ListAllMyBuckets", "iam:PassRole"]
 

@@ -558,3 +558,39 @@ fn a_trust_policy_open_only_off_role_is_unknown() {
     assert_eq!(result.verdict, Verdict::Counterexample, "{result:?}");
     replayable(&result, &[&policy], "aws").unwrap();
 }
+
+/// A service actions.txt does not list (`glue:*`): the counterexample names an action of the
+/// pattern marked as made up (`glue:Example`), on `*`, never an empty or shortest string; a
+/// `NotAction` beyond every listed service still gets a real action.
+#[test]
+fn an_unlisted_service_gets_a_marked_name_of_its_pattern() {
+    let fn_arn = "arn:aws:lambda:eu-west-1:111122223333:function:lookup";
+    let grant = json!({"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": fn_arn});
+    for (action, want) in [("glue:*", "glue:Example"), ("glue:Get*", "glue:GetExample")] {
+        let (r, policy) = invoke(
+            vec![
+                grant.clone(),
+                json!({"Effect": "Allow", "Action": action, "Resource": "*"}),
+            ],
+            "aws",
+            "eu-west-1",
+        );
+        let r = only(&r, "invoke-only-targets");
+        let c = r.counterexample.as_ref().unwrap();
+        assert_eq!((c.action.as_str(), c.resource.as_str()), (want, "*"));
+        let identity = [LabeledPolicy::new("invoke", policy.clone())];
+        assert!(evaluate(&invoke_input(&identity, None), &request(c)).allowed());
+    }
+    let (r, policy) = invoke(
+        vec![
+            grant,
+            json!({"Effect": "Allow", "Resource": "*", "NotAction": [
+            "sts:*", "lambda:*", "ec2:*", "s3:*", "iam:*", "ssm:*", "logs:*", "kms:*",
+            "dynamodb:*", "secretsmanager:*"]}),
+        ],
+        "aws",
+        "eu-west-1",
+    );
+    let r = only(&r, "invoke-only-targets");
+    replayable(&r, &[&policy], "aws").unwrap();
+}

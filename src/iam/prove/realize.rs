@@ -8,7 +8,9 @@
 //! - Actions come from `actions.txt`, the real IAM action names of STS and Lambda taken from
 //!   the AWS SDK's service models (`scripts/real_actions.py`), plus well-known actions of the
 //!   services common wildcards admit (`ec2:*`, `s3:*`, a `NotAction` beyond STS and Lambda):
-//!   EC2, S3, IAM, SSM, CloudWatch Logs, KMS, DynamoDB, Secrets Manager.
+//!   EC2, S3, IAM, SSM, CloudWatch Logs, KMS, DynamoDB, Secrets Manager, and a non-resource-level
+//!   action of SNS, SQS, RDS, ECR and CloudWatch. A class with none of them gets a marked name
+//!   of its pattern (`marked_action`).
 //! - The resource type of an action follows the Service Authorization Reference
 //!   (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html,
 //!   https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html):
@@ -330,6 +332,38 @@ pub fn fits(action: &str, resource: &str) -> bool {
         account: a.to_owned(),
     };
     place.fill(resource, s).as_deref() == Some(resource)
+}
+
+/// For an action class with no listed real action (a service actions.txt does not cover, such
+/// as `glue:*`): a name of the class in canonical form, marked as made up — a pattern it
+/// matches with `*` as `Example` (`glue:*` → `glue:Example`, `glue:Get*` → `glue:GetExample`),
+/// the service in lower case and the action name capitalized. `None` when no pattern of the
+/// class gives a member (then the class's own witness is shown).
+pub(crate) fn marked_action(actions: &Classes, class: usize) -> Option<String> {
+    let bits = &actions.classes[class].0;
+    let mut candidates: Vec<String> = actions
+        .patterns
+        .iter()
+        .zip(bits)
+        .filter(|(_, b)| **b)
+        .map(|(p, _)| p.clone())
+        .collect();
+    // A class no pattern matches (beyond a NotAction): a service no pattern names.
+    candidates.push("example:*".to_owned());
+    candidates.into_iter().find_map(|p| {
+        let (service, name) = p.split_once(':')?;
+        let name = name.replace('*', "Example").replace('?', "X");
+        let mut chars = name.chars();
+        let name: String = chars
+            .next()
+            .map(|c| c.to_ascii_uppercase())
+            .into_iter()
+            .chain(chars)
+            .collect();
+        let action = format!("{}:{name}", service.to_ascii_lowercase());
+        let plain = !service.is_empty() && !service.contains(['*', '?']);
+        (plain && actions.contains(class, &action)).then_some(action)
+    })
 }
 
 /// The real actions of each action class, in display order, computed once per problem.
