@@ -1,4 +1,6 @@
-//! Build script: records the commit the binary is built from, for `lambda-trust --version`.
+//! Build script: records what the binary is built from, for `lambda-trust --version` (and
+//! `--version --verbose`): the commit, the target triple, the profile, the crate features
+//! enabled, and the compiler's version.
 //!
 //! `git rev-parse --short HEAD` when the source is a git checkout (a clone, a worktree, or the
 //! checkout `cargo install --git` makes); "unknown" otherwise (a crates.io tarball, no git on
@@ -24,6 +26,7 @@ fn main() {
         .or_else(|| git(&["rev-parse", "--short", "HEAD"]))
         .unwrap_or_else(|| "unknown".to_string());
     println!("cargo:rustc-env=LAMBDA_TRUST_COMMIT={commit}");
+    build_facts();
     // Rebuild when HEAD moves: HEAD itself (a checkout of another branch or commit) and the ref
     // it points to (a new commit on the branch). In a worktree both live under the git dir, not
     // under ./.git, so ask git where they are.
@@ -40,6 +43,34 @@ fn main() {
             watch(common.join("packed-refs"));
         }
     }
+}
+
+/// The target triple, the profile, the enabled features (cargo sets `CARGO_FEATURE_<NAME>` for
+/// each) and `rustc --version` of the compiler cargo runs (`RUSTC`), as `LAMBDA_TRUST_*`.
+fn build_facts() {
+    let env = |name: &str| std::env::var(name).unwrap_or_else(|_| "unknown".to_string());
+    println!("cargo:rustc-env=LAMBDA_TRUST_TARGET={}", env("TARGET"));
+    println!("cargo:rustc-env=LAMBDA_TRUST_PROFILE={}", env("PROFILE"));
+    let mut features: Vec<String> = std::env::vars()
+        .filter_map(|(k, _)| {
+            k.strip_prefix("CARGO_FEATURE_")
+                .map(|f| f.to_lowercase().replace('_', "-"))
+        })
+        .collect();
+    features.sort();
+    println!(
+        "cargo:rustc-env=LAMBDA_TRUST_FEATURES={}",
+        features.join(",")
+    );
+    let rustc = Command::new(env("RUSTC"))
+        .arg("--version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map(|v| v.trim().to_string())
+        .unwrap_or_else(|| "unknown".to_string());
+    println!("cargo:rustc-env=LAMBDA_TRUST_RUSTC={rustc}");
 }
 
 /// Watches a file that exists: cargo reruns the script on every build for a missing one.

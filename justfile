@@ -49,6 +49,7 @@ test: setup
     cargo fmt --check
     just lint-ship
     cargo clippy --all-targets --locked -- -D warnings
+    just deny
     if [ "${LAMBDA_TRUST_NO_NEXTEST:-0}" = "1" ]; then
         echo "just test: LAMBDA_TRUST_NO_NEXTEST=1, running the tests with cargo test" >&2
     elif cargo nextest --version >/dev/null 2>&1; then
@@ -57,6 +58,21 @@ test: setup
         echo "just test: cargo-nextest not installed, running the tests with cargo test (slower; cargo install cargo-nextest --locked)" >&2
     fi
     cargo test --locked --no-fail-fast
+
+# Licenses, banned crates (one TLS stack) and sources of the dependency graph (deny.toml), offline;
+# the advisory check needs the network and runs in .github/workflows/ci.yml. Skipped, and said so,
+# when cargo-deny is not installed, except under CI=true (.ci/run installs it).
+deny:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if cargo deny --version >/dev/null 2>&1; then
+        cargo deny --locked check licenses bans sources
+    elif [ "${CI:-}" = "true" ]; then
+        echo "just deny: cargo-deny is not installed (.ci/run installs it)" >&2
+        exit 1
+    else
+        echo "just deny: cargo-deny not installed, dependency checks skipped (cargo install cargo-deny --locked --version 0.20.2)" >&2
+    fi
 
 # Lint the GitHub workflows and action.yml (actionlint reads the Action's metadata through a
 # workflow that uses it) and the install/release shell scripts (shellcheck; install.sh as POSIX sh).

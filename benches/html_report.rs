@@ -94,6 +94,7 @@ fn report(accounts: usize, roles: usize, distinct: usize) -> OrgReport {
         partners: vec![GENESYS.into()],
         config: None,
         region: Some("us-east-1".into()),
+        partner_principals: Vec::new(),
     };
     let outcomes = (0..accounts)
         .map(|a| {

@@ -11,8 +11,15 @@ https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecur
 lambda's `Invoke` and `InvokeWithResponseStream` are authorised as `lambda:InvokeFunction`,
 `GetLayerVersionByArn` as `lambda:GetLayerVersion`; and some actions have no SDK operation
 (`sts:TagSession`, `sts:SetSourceIdentity`, `sts:SetContext`, `lambda:InvokeFunctionUrl`).
-A few well-known actions of other services close the list, for requests outside STS and
-Lambda (`s3:GetObject`, `iam:PassRole`, `ssm:SendCommand`).
+Well-known actions of the services that common wildcards admit (`ec2:*`, `s3:*`, a `NotAction`
+beyond STS and Lambda) close the list, so a counterexample outside STS and Lambda names a real
+action too: each is an SDK operation of the same name in that service's model (checked here),
+except the actions the Service Authorization Reference lists without one
+(https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html:
+`s3:ListBucket` authorises ListObjects, `s3:ListAllMyBuckets` ListBuckets;
+https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html:
+`iam:PassRole`). Their resource
+types are in src/iam/prove/realize.rs (`shape`).
 """
 import glob
 import json
@@ -29,7 +36,23 @@ AUTHORIZATION_ONLY = {
     "sts": ["TagSession", "SetSourceIdentity", "SetContext"],
     "lambda": ["InvokeFunctionUrl"],
 }
-OTHERS = ["iam:PassRole", "s3:GetObject", "ssm:SendCommand"]
+OTHERS = {
+    "ec2": ["DescribeInstances", "StartInstances", "StopInstances", "TerminateInstances"],
+    "s3": ["GetObject", "PutObject", "DeleteObject"],
+    "iam": ["GetRole", "ListRoles"],
+    "ssm": ["SendCommand", "GetParameter", "PutParameter", "DescribeParameters"],
+    "logs": ["CreateLogGroup", "DeleteLogGroup", "DescribeLogGroups"],
+    "kms": ["Decrypt", "Encrypt", "ListKeys"],
+    "dynamodb": ["GetItem", "PutItem", "DeleteItem", "ListTables"],
+    "secretsmanager": ["GetSecretValue", "PutSecretValue", "ListSecrets"],
+    # Actions that are not resource-level, of services a broad NotAction admits.
+    "sns": ["ListTopics"],
+    "sqs": ["ListQueues"],
+    "rds": ["DescribeAccountAttributes"],
+    "ecr": ["GetAuthorizationToken"],
+    "cloudwatch": ["PutMetricData"],
+}
+OTHERS_AUTHORIZATION_ONLY = ["s3:ListBucket", "s3:ListAllMyBuckets", "iam:PassRole"]
 
 
 def operations(service):
@@ -45,7 +68,13 @@ def operations(service):
 
 
 def main():
-    names = set(OTHERS)
+    names = set(OTHERS_AUTHORIZATION_ONLY)
+    for service, actions in OTHERS.items():
+        ops = set(operations(service))
+        missing = [a for a in actions if a not in ops]
+        if missing:
+            raise SystemExit(f"not operations of {service} in botocore: {missing}")
+        names.update(f"{service}:{a}" for a in actions)
     for service in ("sts", "lambda"):
         for op in operations(service):
             names.add(f"{service}:{RENAMED.get((service, op), op)}")

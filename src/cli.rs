@@ -44,6 +44,36 @@ pub const VERSION: &str = concat!(
     ")"
 );
 
+/// How `--version` was asked for: clap prints the version as soon as it meets the flag, before it
+/// has read the rest, so the flags that shape the answer are looked up in the raw arguments
+/// (up to a `--`). `--verbose`/`-v` adds the build facts; `--format json` prints them as JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct VersionRequest {
+    pub verbose: bool,
+    pub json: bool,
+}
+
+impl VersionRequest {
+    pub fn from_args(args: &[std::ffi::OsString]) -> VersionRequest {
+        let args: Vec<&str> = args
+            .iter()
+            .skip(1)
+            .map(|a| a.to_str().unwrap_or(""))
+            .take_while(|a| *a != "--")
+            .collect();
+        let short_verbose = |a: &str| {
+            a.strip_prefix('-').is_some_and(|s| {
+                !s.starts_with('-') && s.contains('v') && s.chars().all(|c| c == 'v' || c == 'V')
+            })
+        };
+        let verbose = args.iter().any(|a| *a == "--verbose" || short_verbose(a));
+        let json = args.iter().enumerate().any(|(i, a)| {
+            *a == "--format=json" || (*a == "--format" && args.get(i + 1) == Some(&"json"))
+        });
+        VersionRequest { verbose, json }
+    }
+}
+
 #[derive(Debug, Parser)]
 #[command(name = "lambda-trust", version = VERSION, about = ABOUT, after_help = format!("{AFTER_HELP}\n{EXIT_CODES}"))]
 pub struct Cli {
@@ -308,8 +338,8 @@ else, latent access in non-default policy versions, and whether lambda-trust man
 (with --config: whether it matches that config).
 
 Finding codes: no-external-id, external-id-pattern, external-id-unproved, other-principals,
-beyond-invoke, all-functions, latent-version (security); config-mismatch (config);
-unmanaged (info).
+beyond-invoke, all-functions, latent-version (security); config-mismatch, partner-refused
+(config); unmanaged (info).
 
 Exit 0 when no role has a security finding, 2 when one does, 1 on error (with several
 accounts: 1 when any account could not be audited).
@@ -594,6 +624,11 @@ pub struct AuditArgs {
     /// --partner-account, every account other than the audited one counts, and anyone.
     #[arg(long, value_name = "ACCOUNT", value_parser = account_id)]
     pub partner_account: Vec<String>,
+    /// A principal of a partner that must be able to assume the role (repeatable), e.g. the one
+    /// role a vendor assumes from: the role lists it instead of the account root, or reports
+    /// `partner-refused` [default: the audit speaks of whole accounts].
+    #[arg(long = "partner-principal", value_name = "ARN")]
+    pub partner_principals: Vec<String>,
     /// Audit every active account of the organization (organizations:ListAccounts), through
     /// --assume-role.
     #[arg(long, requires = "assume_role", conflicts_with = "accounts")]

@@ -7,16 +7,27 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use lambda_trust::cli::Cli;
+use lambda_trust::cli::{Cli, VersionRequest};
 use lambda_trust::commands::{self, use_color};
 use lambda_trust::error::{EXIT_ERROR, EXIT_OK};
-use lambda_trust::report::Styles;
+use lambda_trust::report::{to_json, Styles, VersionResult};
 
 fn main() -> ExitCode {
     // clap exits 2 on usage errors, but 2 means "changes pending" here: a typo must not look
     // like drift to a script. Usage errors exit 1; --help and --version exit 0.
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayVersion => {
+            let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+            let asked = VersionRequest::from_args(&args);
+            let build = VersionResult::this_build();
+            if asked.json {
+                println!("{}", to_json(&build));
+            } else {
+                print!("{}", build.human(asked.verbose));
+            }
+            return ExitCode::from(EXIT_OK as u8);
+        }
         Err(e) => {
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_OK } as u8);

@@ -199,6 +199,66 @@ fn version_prints_the_version_and_the_commit() {
     );
 }
 
+/// `--version --verbose` (flags in any order, `-v` too) adds the commit, the target triple, the
+/// profile, the features and the compiler, each as build.rs recorded it for this very binary.
+#[test]
+fn version_verbose_prints_what_the_binary_was_built_from() {
+    let rustc = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string()))
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap();
+    for args in [
+        &["--version", "--verbose"][..],
+        &["-v", "--version"][..],
+        &["-vV"][..],
+    ] {
+        let r = run(args);
+        assert_eq!(r.code, 0, "{r}");
+        let lines: Vec<&str> = r.stdout.lines().collect();
+        assert_eq!(lines.len(), 6, "{args:?}: {r}");
+        assert!(lines[0].starts_with("lambda-trust "), "{r}");
+        let field = |key: &str| {
+            lines
+                .iter()
+                .find_map(|l| l.strip_prefix(&format!("{key}:")))
+                .map(str::trim)
+                .unwrap_or_else(|| panic!("no {key}: line in {r}"))
+        };
+        assert!(
+            lines[0].contains(&format!("(commit {})", field("commit"))),
+            "{r}"
+        );
+        // The test binary and lambda-trust are built for the same target by the same rustc.
+        assert!(
+            field("target").contains(std::env::consts::ARCH),
+            "target {} is not for {}",
+            field("target"),
+            std::env::consts::ARCH
+        );
+        assert!(field("target").contains(std::env::consts::OS), "{r}");
+        assert_eq!(
+            field("profile"),
+            if cfg!(debug_assertions) {
+                "debug"
+            } else {
+                "release"
+            }
+        );
+        assert_eq!(
+            field("features"),
+            "none",
+            "the crate has no features of its own"
+        );
+        assert!(field("rustc").starts_with("rustc "), "{r}");
+        if rustc.starts_with("rustc ") {
+            assert_eq!(field("rustc"), rustc, "{r}");
+        }
+    }
+    // Without --verbose: the one line.
+    assert_eq!(run(&["--version"]).stdout.lines().count(), 1);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Completions and man pages
 // ---------------------------------------------------------------------------------------------

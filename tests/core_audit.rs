@@ -64,6 +64,7 @@ fn genesys() -> AuditOptions {
         partners: vec![GENESYS.into()],
         config: None,
         region: Some("us-east-1".into()),
+        partner_principals: Vec::new(),
     }
 }
 
@@ -732,4 +733,90 @@ mod role_import {
             r.notes
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// --partner-principal
+// ---------------------------------------------------------------------------------------------
+
+const VENDOR_ROLE: &str = "arn:aws:iam::765628985471:role/VendorRole";
+
+/// A vendor's usual trust policy: the partner's account root as Principal, narrowed to one of
+/// its roles with `aws:PrincipalArn`, and the external ID.
+fn vendor_role_trust() -> Value {
+    genesys_trust(json!({
+        "StringEquals": {"sts:ExternalId": ORG},
+        "ArnEquals": {"aws:PrincipalArn": VENDOR_ROLE}
+    }))
+}
+
+fn with_principals(principals: &[&str]) -> AuditOptions {
+    AuditOptions {
+        partner_principals: principals.iter().map(|p| p.to_string()).collect(),
+        ..genesys()
+    }
+}
+
+#[test]
+fn a_given_partner_principal_that_gets_in_is_listed_instead_of_the_account() {
+    let r = role("GenesysLambdaInvoker", vendor_role_trust());
+    let iam = account(vec![r.clone()]);
+    // Without the flag: the account, as today.
+    let plain = audit_role(&iam, &r, &genesys()).unwrap();
+    assert_eq!(
+        plain.assumable_by,
+        vec![format!("arn:aws:iam::{GENESYS}:root")]
+    );
+    assert!(plain.findings.is_empty(), "{:?}", plain.findings);
+    // With it: the role it names, and no finding.
+    let rep = audit_role(&iam, &r, &with_principals(&[VENDOR_ROLE])).unwrap();
+    assert_eq!(rep.assumable_by, vec![VENDOR_ROLE.to_string()]);
+    assert!(rep.findings.is_empty(), "{:?}", rep.findings);
+    assert_eq!(rep.external_ids.values, vec![ORG.to_string()]);
+}
+
+#[test]
+fn a_given_partner_principal_the_trust_policy_refuses_is_a_config_finding() {
+    let r = role("GenesysLambdaInvoker", vendor_role_trust());
+    let iam = account(vec![r.clone()]);
+    let other = "arn:aws:iam::765628985471:role/OtherRole";
+    let rep = audit_role(&iam, &r, &with_principals(&[other])).unwrap();
+    assert_eq!(codes(&rep), vec!["partner-refused"]);
+    assert_eq!(rep.findings[0].severity, Severity::Config);
+    assert!(
+        rep.findings[0].message.contains(other),
+        "{}",
+        rep.findings[0].message
+    );
+    // The account does get in (through VendorRole): still listed by its root.
+    assert_eq!(
+        rep.assumable_by,
+        vec![format!("arn:aws:iam::{GENESYS}:root")]
+    );
+    // A security finding still decides the exit code; a refused principal alone does not.
+    assert_eq!(
+        audit_account(&iam, &with_principals(&[other]), 1).status(),
+        Status::Ok
+    );
+    // One given principal that gets in and one that does not.
+    let rep = audit_role(&iam, &r, &with_principals(&[other, VENDOR_ROLE])).unwrap();
+    assert_eq!(rep.assumable_by, vec![VENDOR_ROLE.to_string()]);
+    assert_eq!(codes(&rep), vec!["partner-refused"]);
+}
+
+#[test]
+fn a_partner_principal_of_another_partition_is_refused() {
+    // The role is in aws-us-gov: a principal of the aws partition never assumes it.
+    let mut r = role("GenesysLambdaInvoker", locked());
+    r.arn = format!("arn:aws-us-gov:iam::{OWN}:role/GenesysLambdaInvoker");
+    r.trust = trust(
+        json!({"AWS": format!("arn:aws-us-gov:iam::{GENESYS}:root")}),
+        json!({"StringEquals": {"sts:ExternalId": ORG}}),
+    );
+    let iam = account(vec![r.clone()]);
+    let gov = "arn:aws-us-gov:iam::765628985471:role/VendorRole";
+    let rep = audit_role(&iam, &r, &with_principals(&[gov, VENDOR_ROLE])).unwrap();
+    assert_eq!(rep.assumable_by, vec![gov.to_string()]);
+    assert_eq!(codes(&rep), vec!["partner-refused"]);
+    assert!(rep.findings[0].message.contains(VENDOR_ROLE));
 }

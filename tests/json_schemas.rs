@@ -21,10 +21,17 @@ use support::live::*;
 use support::{FaultConfig, Injection};
 
 const SCHEMA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/schemas");
-/// The `$id` of `docs/schemas/NAME` is this plus NAME (the repository URL of Cargo.toml).
-const ID_BASE: &str = "https://raw.githubusercontent.com/your-org/lambda-trust/main/docs/schemas/";
+/// The `$id` of `docs/schemas/NAME` is this plus NAME: the raw files of Cargo.toml's repository.
+fn id_base() -> String {
+    let repo = env!("CARGO_PKG_REPOSITORY")
+        .strip_prefix("https://github.com/")
+        .expect("Cargo.toml's repository is on github.com");
+    format!("https://raw.githubusercontent.com/{repo}/main/docs/schemas/")
+}
 /// The shapes the command schemas share; not an output of its own.
 const COMMON: &str = "common.schema.json";
+/// `lambda-trust --version --format json`: a flag, not a command.
+const VERSION: &str = "version.schema.json";
 
 /// Every command that takes `--format json`, and the schema of what it prints.
 const SCHEMAS: &[(&str, &str)] = &[
@@ -79,7 +86,7 @@ fn compile_all() -> BTreeMap<String, jsonschema::Validator> {
     let mut registry = jsonschema::Registry::new();
     for (name, doc) in &docs {
         registry = registry
-            .add(format!("{ID_BASE}{name}"), doc.clone())
+            .add(format!("{}{name}", id_base()), doc.clone())
             .unwrap_or_else(|e| panic!("{name}: {e}"));
     }
     let registry = registry
@@ -127,15 +134,15 @@ fn every_schema_is_valid_and_every_json_command_has_one() {
         if doc["$schema"] != "https://json-schema.org/draft/2020-12/schema" {
             problems.push(format!("{name}: $schema is not draft 2020-12"));
         }
-        if doc["$id"] != format!("{ID_BASE}{name}").as_str() {
-            problems.push(format!("{name}: $id is not {ID_BASE}{name}"));
+        if doc["$id"] != format!("{}{name}", id_base()).as_str() {
+            problems.push(format!("{name}: $id is not {}{name}", id_base()));
         }
         for key in ["title", "description"] {
             if doc[key].as_str().is_none_or(|s| s.is_empty()) {
                 problems.push(format!("{name}: no {key}"));
             }
         }
-        let listed = name == COMMON || SCHEMAS.iter().any(|(_, f)| *f == name);
+        let listed = name == COMMON || name == VERSION || SCHEMAS.iter().any(|(_, f)| *f == name);
         if !listed {
             problems.push(format!(
                 "{name} is not the schema of any command in SCHEMAS"
@@ -641,6 +648,22 @@ fn offline_outputs_match_their_schemas() {
     p.finish("offline commands");
 }
 
+/// `--version --format json` (with or without `--verbose`) prints the build facts.
+#[test]
+fn version_json_matches_its_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = Problems::default();
+    for args in [&["--version"][..], &["--version", "--verbose"][..]] {
+        let doc = p.report(offline(args, dir.path()), 0, VERSION);
+        p.expect(
+            doc["version"] == env!("CARGO_PKG_VERSION"),
+            "the crate's version",
+            &doc,
+        );
+    }
+    p.finish("--version");
+}
+
 /// `completions` and `man` print a script and a man page; under `--format json` they must
 /// print JSON or refuse (exit 1, stdout empty), never something else on stdout.
 #[test]
@@ -964,6 +987,9 @@ fn audit_outputs_match_their_schemas() {
             "genesys-cloud",
             "--config",
             config.to_str().unwrap(),
+            // A principal no role admits: partner-refused on every role.
+            "--partner-principal",
+            "arn:aws:iam::765628985471:role/NoSuchVendorRole",
             "--json",
             file.to_str().unwrap(),
         ],

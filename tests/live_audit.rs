@@ -126,9 +126,18 @@ fn two_hundred_roles_every_finding_code_paginated() {
     let r = env.run_raw(&["audit", "--partner", "genesys-cloud"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     insta::assert_snapshot!("audit_200_roles_human", r.stdout);
-    // With --config: the managed role of that name carries another config's digest.
+    // With --config: the managed role of that name carries another config's digest; with a
+    // --partner-principal no role admits, partner-refused.
     let with_config = env.expect(
-        &["audit", "--partner", "genesys-cloud", "--format", "json"],
+        &[
+            "audit",
+            "--partner",
+            "genesys-cloud",
+            "--partner-principal",
+            "arn:aws:iam::765628985471:role/NoSuchVendorRole",
+            "--format",
+            "json",
+        ],
         2,
     );
     let all: BTreeSet<String> = codes_by_role(&json_of(&with_config))
@@ -472,4 +481,114 @@ fn no_false_alarms_on_guards_boundaries_denies_and_single_valued_keys() {
             r.stdout
         );
     }
+}
+
+/// Creates role `name` with `trust` and an inline invoke policy, straight to moto.
+fn create_role(env: &Env, name: &str, trust: &Value) {
+    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
+    let code = r#"
+import boto3, json, sys
+iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1",
+                   aws_access_key_id="testing", aws_secret_access_key="testing")
+iam.create_role(RoleName=sys.argv[2], AssumeRolePolicyDocument=sys.argv[3])
+iam.put_role_policy(RoleName=sys.argv[2], PolicyName="invoke", PolicyDocument=json.dumps({
+    "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction",
+    "Resource": "arn:aws:lambda:us-east-1:%s:function:lookup" % sys.argv[4]}]}))
+"#;
+    let out = Command::new(python)
+        .args([
+            "-c",
+            code,
+            &env.moto.url(),
+            name,
+            &trust.to_string(),
+            ACCOUNT,
+        ])
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `--partner-principal`: a vendor-style trust policy (the partner's root narrowed to one of
+/// its roles by aws:PrincipalArn) lists that role when it is the one given, and reports
+/// `partner-refused` (config, exit 0) for another; a principal outside the partner accounts is
+/// refused before any call.
+#[test]
+fn partner_principal_is_listed_or_reported_refused() {
+    let env = Env::new();
+    let vendor = "arn:aws:iam::765628985471:role/VendorRole";
+    let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::765628985471:root"},
+        "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"sts:ExternalId": "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"},
+                      "ArnEquals": {"aws:PrincipalArn": vendor}}}]});
+    create_role(&env, "vendor-trust", &trust);
+    let audit = |principal: &str| {
+        let args = [
+            "audit",
+            "--partner",
+            "genesys-cloud",
+            "--partner-principal",
+            principal,
+            "--format",
+            "json",
+        ];
+        let r = env.run_raw(&args);
+        let report = json_of(&r);
+        let role = report["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["role"] == "vendor-trust")
+            .cloned()
+            .unwrap_or_else(|| panic!("vendor-trust is reported: {report}"));
+        (r.code, role)
+    };
+    let (code, role) = audit(vendor);
+    assert_eq!(code, 0);
+    assert_eq!(role["assumable_by"], serde_json::json!([vendor]));
+    let codes: Vec<&str> = role["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, vec!["unmanaged"]);
+
+    let other = "arn:aws:iam::765628985471:role/OtherRole";
+    let (code, role) = audit(other);
+    assert_eq!(code, 0, "partner-refused is a config finding");
+    let refused: Vec<&Value> = role["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "partner-refused")
+        .collect();
+    assert_eq!(refused.len(), 1, "{role}");
+    assert_eq!(refused[0]["severity"], "config");
+    assert!(refused[0]["message"].as_str().unwrap().contains(other));
+    assert_eq!(
+        role["assumable_by"],
+        serde_json::json!(["arn:aws:iam::765628985471:root"])
+    );
+
+    env.proxy.clear();
+    let r = env.run_raw(&[
+        "audit",
+        "--partner",
+        "genesys-cloud",
+        "--partner-principal",
+        "arn:aws:iam::111122223333:role/VendorRole",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("not in a partner account"),
+        "{}",
+        r.stderr
+    );
+    assert!(env.proxy.calls().is_empty(), "no AWS call on bad input");
 }

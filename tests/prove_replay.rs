@@ -181,6 +181,12 @@ fn invoke_statement(partition: &'static str, region: &'static str) -> impl Strat
         json!({"Action": "*"}),
         json!({"Action": ["sts:AssumeRole", "lambda:InvokeFunction"]}),
         json!({"NotAction": "iam:*"}),
+        // Wildcards of other services, and a NotAction beyond STS and Lambda: their
+        // counterexamples name real actions of those services too.
+        json!({"Action": "ec2:*"}),
+        json!({"Action": ["s3:*", "dynamodb:*"]}),
+        json!({"Action": ["kms:*", "logs:*", "ssm:*", "secretsmanager:*"]}),
+        json!({"NotAction": ["sts:*", "lambda:*"]}),
     ]);
     let resources = prop::sample::select(vec![
         json!(format!(
@@ -193,6 +199,9 @@ fn invoke_statement(partition: &'static str, region: &'static str) -> impl Strat
         json!(format!(
             "arn:{partition}:lambda:{region}:{OWN}:function:lookup:*"
         )),
+        json!(format!("arn:{partition}:s3:::example-bucket/*")),
+        json!(format!("arn:{partition}:dynamodb:{region}:{OWN}:table/*")),
+        json!(format!("arn:{partition}:ec2:{region}:{OWN}:instance/*")),
     ]);
     (actions, resources, prop::bool::weighted(0.15)).prop_map(|(action, resource, deny)| {
         let mut s = json!({"Effect": if deny { "Deny" } else { "Allow" }, "Resource": resource});
@@ -226,14 +235,10 @@ proptest! {
                     prop_assert!(evaluate(&trust_input(&policy), &req).allowed(), "{r:?}");
                 }
             }
-            // Known gap, reported as written by design (src/iam/prove/trust.rs): a trust
-            // policy that lets the partner in only to actions that never act on a role
-            // (e.g. `Action: *` with `sts:*` denied) has no replayable request.
-            let off_role = r.counterexample.as_ref().is_some_and(|c| !fits(&c.action, &c.resource));
-            if !off_role {
-                if let Err(e) = replayable(&r, &[&policy], partition) {
-                    prop_assert!(false, "{e}\n{r:?}\n{policy:?}");
-                }
+            // Every counterexample replays; a trust policy that lets callers in only to
+            // actions that never act on a role (`Action: *` with `sts:*` denied) is `unknown`.
+            if let Err(e) = replayable(&r, &[&policy], partition) {
+                prop_assert!(false, "{e}\n{r:?}\n{policy:?}");
             }
         }
     }
@@ -328,6 +333,61 @@ fn a_wildcard_action_gives_a_real_action() {
     let r = only(&r, "invoke-only-targets");
     replayable(&r, &[&policy], "aws").unwrap();
     assert!(real_actions().any(|a| a == r.counterexample.as_ref().unwrap().action));
+}
+
+/// Wildcards of other services (`ec2:*`, `s3:*`, …) and a `NotAction` beyond STS and Lambda: the
+/// counterexample names a real action of the service, on a resource of its type.
+#[test]
+fn other_services_wildcards_give_their_real_actions() {
+    let fn_arn = "arn:aws:lambda:eu-west-1:111122223333:function:lookup";
+    for (action, resource, service) in [
+        (json!("ec2:*"), json!("*"), "ec2:"),
+        (
+            json!("ec2:*"),
+            json!("arn:aws:ec2:eu-west-1:111122223333:instance/*"),
+            "ec2:",
+        ),
+        (json!("s3:*"), json!("arn:aws:s3:::example-bucket/*"), "s3:"),
+        (json!("s3:*"), json!("*"), "s3:"),
+        (json!("iam:*"), json!("*"), "iam:"),
+        (json!("ssm:*"), json!("*"), "ssm:"),
+        (json!("logs:*"), json!("*"), "logs:"),
+        (json!("kms:*"), json!("*"), "kms:"),
+        (
+            json!("dynamodb:*"),
+            json!("arn:aws:dynamodb:eu-west-1:111122223333:table/*"),
+            "dynamodb:",
+        ),
+        (json!("secretsmanager:Get*"), json!("*"), "secretsmanager:"),
+    ] {
+        let (r, policy) = invoke(
+            vec![
+                json!({"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": fn_arn}),
+                json!({"Effect": "Allow", "Action": action, "Resource": resource}),
+            ],
+            "aws",
+            "eu-west-1",
+        );
+        let r = only(&r, "invoke-only-targets");
+        let c = r
+            .counterexample
+            .as_ref()
+            .unwrap_or_else(|| panic!("{action}: {r:?}"));
+        assert!(c.action.starts_with(service), "{action}: {}", c.action);
+        replayable(&r, &[&policy], "aws").unwrap_or_else(|e| panic!("{action} on {resource}: {e}"));
+    }
+    let (r, policy) = invoke(
+        vec![json!({"Effect": "Allow", "NotAction": ["sts:*", "lambda:*"], "Resource": "*"})],
+        "aws",
+        "eu-west-1",
+    );
+    let r = only(&r, "invoke-only-targets");
+    replayable(&r, &[&policy], "aws").unwrap();
+    let action = &r.counterexample.as_ref().unwrap().action;
+    assert!(
+        !action.starts_with("sts:") && !action.starts_with("lambda:"),
+        "{action}"
+    );
 }
 
 /// `sts:AssumeRole` granted beside invoke on `*` (role chaining in vendor blueprints): the
@@ -468,4 +528,69 @@ fn partner_principals_say_who_must_get_in() {
         "trust-only-partner-with-external-id",
     );
     assert_eq!(only_partner.verdict, Verdict::Proved);
+}
+
+/// A trust policy that lets anyone in, but only to actions that never act on a role (`Action:
+/// *` with `sts:*` denied): no request AWS evaluates against a trust policy shows it, so the
+/// answer is `unknown` (never `proved`, never a request that does not replay).
+#[test]
+fn a_trust_policy_open_only_off_role_is_unknown() {
+    let policy = doc(vec![
+        json!({"Effect": "Allow", "Principal": "*", "Action": "*"}),
+        json!({"Effect": "Deny", "Principal": "*", "Action": "sts:*"}),
+    ]);
+    let r = prove_trust(&policy, &role_arn("aws"), &trust_spec(), BUDGET);
+    let result = only(&r, "trust-only-partner-with-external-id");
+    assert_eq!(result.verdict, Verdict::Unknown, "{result:?}");
+    assert!(
+        result.reason.contains("never act on a role"),
+        "{}",
+        result.reason
+    );
+    assert!(result.counterexample.is_none());
+    // With sts:TagSession left open, a replayable request exists again.
+    let policy = doc(vec![
+        json!({"Effect": "Allow", "Principal": "*", "Action": "*"}),
+        json!({"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole"}),
+    ]);
+    let r = prove_trust(&policy, &role_arn("aws"), &trust_spec(), BUDGET);
+    let result = only(&r, "trust-only-partner-with-external-id");
+    assert_eq!(result.verdict, Verdict::Counterexample, "{result:?}");
+    replayable(&result, &[&policy], "aws").unwrap();
+}
+
+/// A service actions.txt does not list (`glue:*`): the counterexample names an action of the
+/// pattern marked as made up (`glue:Example`), on `*`, never an empty or shortest string; a
+/// `NotAction` beyond every listed service still gets a real action.
+#[test]
+fn an_unlisted_service_gets_a_marked_name_of_its_pattern() {
+    let fn_arn = "arn:aws:lambda:eu-west-1:111122223333:function:lookup";
+    let grant = json!({"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": fn_arn});
+    for (action, want) in [("glue:*", "glue:Example"), ("glue:Get*", "glue:GetExample")] {
+        let (r, policy) = invoke(
+            vec![
+                grant.clone(),
+                json!({"Effect": "Allow", "Action": action, "Resource": "*"}),
+            ],
+            "aws",
+            "eu-west-1",
+        );
+        let r = only(&r, "invoke-only-targets");
+        let c = r.counterexample.as_ref().unwrap();
+        assert_eq!((c.action.as_str(), c.resource.as_str()), (want, "*"));
+        let identity = [LabeledPolicy::new("invoke", policy.clone())];
+        assert!(evaluate(&invoke_input(&identity, None), &request(c)).allowed());
+    }
+    let (r, policy) = invoke(
+        vec![
+            grant,
+            json!({"Effect": "Allow", "Resource": "*", "NotAction": [
+            "sts:*", "lambda:*", "ec2:*", "s3:*", "iam:*", "ssm:*", "logs:*", "kms:*",
+            "dynamodb:*", "secretsmanager:*"]}),
+        ],
+        "aws",
+        "eu-west-1",
+    );
+    let r = only(&r, "invoke-only-targets");
+    replayable(&r, &[&policy], "aws").unwrap();
 }

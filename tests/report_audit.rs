@@ -62,6 +62,7 @@ fn account() -> AccountReport {
         partners: vec!["765628985471".into()],
         config: None,
         region: Some("us-east-1".into()),
+        partner_principals: Vec::new(),
     };
     audit_account(&iam, &opts, 2)
 }
@@ -177,6 +178,7 @@ fn html_audited_markup_is_text() {
         partners: vec!["765628985471".into()],
         config: None,
         region: Some("us-east-1".into()),
+        partner_principals: Vec::new(),
     };
     let failed = AccountOutcome::Error {
         account: "444455556666".into(),

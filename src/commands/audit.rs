@@ -17,6 +17,7 @@ use crate::core::audit::{
     self, parse_accounts, AccountOutcome, AccountReport, AuditOptions, ConfigIdentity, OrgReport,
 };
 use crate::error::{Error, Result, Status};
+use crate::iam::arn::Arn;
 use crate::report::{self, Styles};
 
 /// Partners and the optional config, from the flags.
@@ -50,10 +51,40 @@ fn options(g: &Global, args: &AuditArgs) -> Result<AuditOptions> {
         }
     };
     Ok(AuditOptions {
+        partner_principals: partner_principals(args, &partners)?,
         partners,
         config,
         region: None,
     })
+}
+
+/// `--partner-principal`: ARNs of a user, role or role session, each in one of the partner
+/// accounts when they are given.
+fn partner_principals(args: &AuditArgs, partners: &[String]) -> Result<Vec<String>> {
+    for p in &args.partner_principals {
+        let arn = Arn::parse(p).filter(|a| matches!(a.service.as_str(), "iam" | "sts"));
+        let Some(arn) = arn.filter(|a| a.account.len() == 12) else {
+            return Err(Error::usage(
+                format!(
+                    "--partner-principal {p:?} is not the ARN of an IAM user, role or role session"
+                ),
+                "for example --partner-principal arn:aws:iam::111122223333:role/VendorRole",
+            ));
+        };
+        if !partners.is_empty() && !partners.contains(&arn.account) {
+            return Err(Error::usage(
+                format!(
+                    "--partner-principal {p:?} is not in a partner account ({})",
+                    partners.join(", ")
+                ),
+                format!(
+                    "add --partner-account {} or give a principal of a partner account",
+                    arn.account
+                ),
+            ));
+        }
+    }
+    Ok(args.partner_principals.clone())
 }
 
 /// Reads one account and audits it; `account` is known in an organization run.

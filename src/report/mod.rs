@@ -18,6 +18,7 @@ mod results;
 mod sarif;
 mod simulate;
 mod verify;
+mod version;
 
 use owo_colors::OwoColorize;
 
@@ -44,6 +45,7 @@ pub use results::{
 };
 pub use simulate::{render_human as simulate_human, render_json as simulate_json};
 pub use verify::{changes_human, verification_human};
+pub use version::VersionResult;
 
 /// Whether to emit ANSI colour.
 #[derive(Debug, Clone, Copy, Default)]

@@ -17,7 +17,7 @@ pub(crate) fn document(rules: Vec<Value>, results: Vec<Value>) -> String {
             "tool": {"driver": {
                 "name": "lambda-trust",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/lambda-trust/lambda-trust",
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "rules": rules,
             }},
             "results": results,

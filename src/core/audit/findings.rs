@@ -48,12 +48,14 @@ pub enum Code {
     LatentVersion,
     /// Managed by lambda-trust, but by another config than the one given.
     ConfigMismatch,
+    /// With `--partner-principal`: the partner account gets in, but not through that principal.
+    PartnerRefused,
     /// Not managed by lambda-trust.
     Unmanaged,
 }
 
 impl Code {
-    pub const ALL: [Code; 9] = [
+    pub const ALL: [Code; 10] = [
         Code::NoExternalId,
         Code::ExternalIdPattern,
         Code::ExternalIdUnproved,
@@ -62,6 +64,7 @@ impl Code {
         Code::AllFunctions,
         Code::LatentVersion,
         Code::ConfigMismatch,
+        Code::PartnerRefused,
         Code::Unmanaged,
     ];
 
@@ -75,6 +78,7 @@ impl Code {
             Code::AllFunctions => "all-functions",
             Code::LatentVersion => "latent-version",
             Code::ConfigMismatch => "config-mismatch",
+            Code::PartnerRefused => "partner-refused",
             Code::Unmanaged => "unmanaged",
         }
     }
@@ -89,7 +93,7 @@ impl Code {
 
     pub fn severity(self) -> Severity {
         match self {
-            Code::ConfigMismatch => Severity::Config,
+            Code::ConfigMismatch | Code::PartnerRefused => Severity::Config,
             Code::Unmanaged => Severity::Info,
             _ => Severity::Security,
         }
@@ -106,6 +110,7 @@ impl Code {
             Code::AllFunctions => "The role can invoke functions through a wildcard function name.",
             Code::LatentVersion => "A non-default version of an attached policy admits more than the current policies: anyone with iam:SetDefaultPolicyVersion can switch it on.",
             Code::ConfigMismatch => "The role is managed by lambda-trust, but by another config than the one given.",
+            Code::PartnerRefused => "The partner account can assume the role, but not through the partner principal given with --partner-principal.",
             Code::Unmanaged => "The role is not managed by lambda-trust.",
         }
     }
@@ -121,6 +126,7 @@ impl Code {
             Code::AllFunctions => "Name each function (or function:alias) instead of a wildcard.",
             Code::LatentVersion => "Delete the non-default policy version (iam:DeletePolicyVersion); lambda-trust apply deletes them from its own policies.",
             Code::ConfigMismatch => "Find the config that manages this role and run lambda-trust plan with it; two configs must not share a role.",
+            Code::PartnerRefused => "Let the partner's principal in (its ARN in Principal, or in an aws:PrincipalArn condition), or give the principal the partner really assumes from.",
             Code::Unmanaged => "Adopt the role (lambda-trust plan --adopt with a config for it), or record who owns it.",
         }
     }

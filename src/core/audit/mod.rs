@@ -19,6 +19,7 @@ mod documents;
 mod findings;
 mod narrow;
 mod org;
+mod principals;
 mod trust;
 
 use std::collections::BTreeMap;
@@ -97,6 +98,9 @@ pub struct AuditOptions {
     /// The region the audit runs in: counterexamples name a function there (plain data, passed
     /// in by the command). `None`: the region of the role's own policies' first function ARN.
     pub region: Option<String>,
+    /// `--partner-principal`: the principals of the partner accounts that must be able to
+    /// assume the role (see `principals`); empty: the audit speaks of whole accounts.
+    pub partner_principals: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -208,7 +212,7 @@ pub fn policies_to_read(iam: &AccountIam, opts: &AuditOptions) -> Vec<String> {
 
 /// The report of one role, or `None` when no partner (no outsider) can assume it.
 pub fn audit_role(iam: &AccountIam, role: &AuditRole, opts: &AuditOptions) -> Option<RoleReport> {
-    let trust = trust::analyse(&iam.account_id, role, &opts.partners)?;
+    let trust = trust::analyse(&iam.account_id, role, opts)?;
     let access = access::analyse(iam, role, opts.region.as_deref());
     let mut findings = trust.findings;
     findings.extend(access.findings);

@@ -26,7 +26,8 @@ use crate::iam::{
 
 use super::findings::{Code, Finding};
 use super::narrow::{condition, deny, only_partner, outside, sentinel_accepted};
-use super::{AuditRole, ExternalIds};
+use super::principals;
+use super::{AuditOptions, AuditRole, ExternalIds};
 
 /// An external ID no request can carry (STS refuses spaces), used as the property's "intended"
 /// ID so that every accepted request is a counterexample.
@@ -71,7 +72,8 @@ enum Accepted {
     Unknown(String),
 }
 
-pub(super) fn analyse(own: &str, role: &AuditRole, partners: &[String]) -> Option<TrustAnalysis> {
+pub(super) fn analyse(own: &str, role: &AuditRole, opts: &AuditOptions) -> Option<TrustAnalysis> {
+    let partners = &opts.partners;
     let policy = match Policy::parse(&role.trust) {
         Ok(p) => p,
         Err(e) => return Some(unreadable(format!("the trust policy does not parse: {e}"))),
@@ -91,7 +93,12 @@ pub(super) fn analyse(own: &str, role: &AuditRole, partners: &[String]) -> Optio
     if per_account.is_empty() {
         return None;
     }
-    Some(combine(&policy, &role.arn, per_account))
+    Some(combine(
+        &policy,
+        &role.arn,
+        per_account,
+        &opts.partner_principals,
+    ))
 }
 
 /// Whether the trust policy names a partner account (or anyone) in an Allow statement at all:
@@ -296,7 +303,12 @@ fn overlapping(policy: &Policy, role_arn: &str, account: &str, tests: &[IdTest])
 
 /// One report from the accounts that can assume the role: the weakest external-ID answer
 /// wins, the findings of each account are kept, and other principals are proved separately.
-fn combine(policy: &Policy, role_arn: &str, per_account: Vec<(String, Accepted)>) -> TrustAnalysis {
+fn combine(
+    policy: &Policy,
+    role_arn: &str,
+    per_account: Vec<(String, Accepted)>,
+    partner_principals: &[String],
+) -> TrustAnalysis {
     let mut findings = Vec::new();
     let mut kind_rank = 0;
     let mut values = BTreeSet::new();
@@ -315,14 +327,31 @@ fn combine(policy: &Policy, role_arn: &str, per_account: Vec<(String, Accepted)>
     }
     let accounts: Vec<String> = per_account.into_iter().map(|(a, _)| a).collect();
     findings.extend(other_principals(policy, role_arn, &accounts));
+    let given = principals::check(policy, role_arn, &accounts, partner_principals);
+    findings.extend(given.findings);
+    let mut assumable = assumable_by(policy, role_arn, &accounts);
+    // An account with given principals is listed by those of them that get in.
+    assumable.retain(|p| !given.accounts.iter().any(|a| is_root_of(p, a)));
+    for p in given.allowed.into_iter().rev() {
+        if !assumable.contains(&p) {
+            assumable.insert(0, p);
+        }
+    }
     TrustAnalysis {
-        assumable_by: assumable_by(policy, role_arn, &accounts),
+        assumable_by: assumable,
         external_ids: ExternalIds {
             kind: KINDS[kind_rank],
             values,
         },
         findings,
     }
+}
+
+/// `arn:PARTITION:iam::ACCOUNT:root` of `account`.
+fn is_root_of(principal: &str, account: &str) -> bool {
+    split(principal).is_some_and(|[_, _, service, _, a, rest]| {
+        service == "iam" && a == account && rest == "root"
+    })
 }
 
 fn who(account: &str) -> String {

@@ -17,7 +17,7 @@ use super::super::wildcard::{arn_match, compile};
 use super::budget::{Budget, Meter};
 use super::classes::{Classes, Matcher};
 use super::principals::{role_caller, self_contained, Caller};
-use super::realize::{pair, regions, Place, RealActions};
+use super::realize::{marked_action, pair, regions, Place, RealActions};
 use super::report::{Counterexample, Property, PropertyResult, Verdict};
 use super::search::{statement_ref, Builder, Found, Head, Problem};
 use super::{unsupported, InvokeSpec};
@@ -276,10 +276,17 @@ fn only_targets(s: &Setup, problem: &Problem, invoke: usize, targets: &[usize]) 
                     problem.resources.classes[head.resource].1
                 ),
             ),
-            // No action of the checked-in list in the class: its shortest member.
+            // No action of the checked-in list in the class (a service actions.txt does not
+            // cover): a name of the class marked as made up (`glue:Example`), on `*` when the
+            // resource class holds it.
             (None, []) => {
-                let action = problem.actions.classes[head.action].1.clone();
-                let resource = problem.resources.classes[head.resource].1.clone();
+                let action = marked_action(&problem.actions, head.action)
+                    .unwrap_or_else(|| problem.actions.classes[head.action].1.clone());
+                let resource = if problem.resources.contains(head.resource, "*") {
+                    "*".to_owned()
+                } else {
+                    problem.resources.classes[head.resource].1.clone()
+                };
                 confirm(s, s.request(action, resource, context))
             }
         },

@@ -6,7 +6,11 @@
 //! member of a class is an equally valid counterexample, so this module only chooses which
 //! member to show, and checks every choice against the class with the evaluator's own matchers.
 //! - Actions come from `actions.txt`, the real IAM action names of STS and Lambda taken from
-//!   the AWS SDK's service models (`scripts/real_actions.py`), plus a few well-known others.
+//!   the AWS SDK's service models (`scripts/real_actions.py`), plus well-known actions of the
+//!   services common wildcards admit (`ec2:*`, `s3:*`, a `NotAction` beyond STS and Lambda):
+//!   EC2, S3, IAM, SSM, CloudWatch Logs, KMS, DynamoDB, Secrets Manager, and a non-resource-level
+//!   action of SNS, SQS, RDS, ECR and CloudWatch. A class with none of them gets a marked name
+//!   of its pattern (`marked_action`).
 //! - The resource type of an action follows the Service Authorization Reference
 //!   (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html,
 //!   https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html):
@@ -74,7 +78,13 @@ pub(crate) enum Shape {
     FederatedUser,
     Root,
     Object,
+    Bucket,
     Instance,
+    Parameter,
+    LogGroup,
+    Key,
+    Table,
+    Secret,
     /// Not resource-level: `*`.
     Any,
 }
@@ -94,10 +104,31 @@ pub(crate) fn shape(action: &str) -> Shape {
             "AssumeRoot" => Shape::Root,
             _ => Shape::Any,
         },
+        "lambda" => lambda_shape(name),
+        _ => other_shape(service, name),
+    }
+}
+
+/// The resource types of the well-known actions of other services (Service Authorization
+/// Reference, https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html):
+/// `List*`, `Describe*` and a few others are not resource-level.
+fn other_shape(service: &str, name: &str) -> Shape {
+    if name.starts_with("List") || name.starts_with("Describe") {
+        return match (service, name) {
+            ("s3", "ListBucket") => Shape::Bucket,
+            _ => Shape::Any,
+        };
+    }
+    match service {
         "iam" => Shape::Role,
         "s3" => Shape::Object,
-        "ssm" => Shape::Instance,
-        "lambda" => lambda_shape(name),
+        "ec2" => Shape::Instance,
+        "ssm" if name == "SendCommand" => Shape::Instance,
+        "ssm" => Shape::Parameter,
+        "logs" => Shape::LogGroup,
+        "kms" => Shape::Key,
+        "dynamodb" => Shape::Table,
+        "secretsmanager" => Shape::Secret,
         _ => Shape::Any,
     }
 }
@@ -162,8 +193,18 @@ impl Place {
             Shape::FederatedUser => format!("arn:{p}:sts::{account}:federated-user/example"),
             Shape::Root => format!("arn:{p}:iam::{account}:root"),
             Shape::Object => format!("arn:{p}:s3:::example-bucket/example.txt"),
+            Shape::Bucket => format!("arn:{p}:s3:::example-bucket"),
             Shape::Instance => {
                 format!("arn:{p}:ec2:{region}:{account}:instance/i-0123456789abcdef0")
+            }
+            Shape::Parameter => format!("arn:{p}:ssm:{region}:{account}:parameter/example"),
+            Shape::LogGroup => format!("arn:{p}:logs:{region}:{account}:log-group:example"),
+            Shape::Key => format!(
+                "arn:{p}:kms:{region}:{account}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+            ),
+            Shape::Table => format!("arn:{p}:dynamodb:{region}:{account}:table/example"),
+            Shape::Secret => {
+                format!("arn:{p}:secretsmanager:{region}:{account}:secret:example-AbCdEf")
             }
             Shape::Any => "*".to_owned(),
         }
@@ -248,8 +289,9 @@ impl Place {
         let kind = |r: &str| r.split([':', '/']).next().unwrap_or_default().to_owned();
         (service == want[2]
             && match shape {
-                // An object: bucket/key.
+                // An object: bucket/key; a bucket: its name alone.
                 Shape::Object => resource.contains('/'),
+                Shape::Bucket => !resource.contains('/') && !resource.is_empty(),
                 _ => kind(&resource) == kind(want[5]),
             })
         .then_some(arn)
@@ -290,6 +332,38 @@ pub fn fits(action: &str, resource: &str) -> bool {
         account: a.to_owned(),
     };
     place.fill(resource, s).as_deref() == Some(resource)
+}
+
+/// For an action class with no listed real action (a service actions.txt does not cover, such
+/// as `glue:*`): a name of the class in canonical form, marked as made up — a pattern it
+/// matches with `*` as `Example` (`glue:*` → `glue:Example`, `glue:Get*` → `glue:GetExample`),
+/// the service in lower case and the action name capitalized. `None` when no pattern of the
+/// class gives a member (then the class's own witness is shown).
+pub(crate) fn marked_action(actions: &Classes, class: usize) -> Option<String> {
+    let bits = &actions.classes[class].0;
+    let mut candidates: Vec<String> = actions
+        .patterns
+        .iter()
+        .zip(bits)
+        .filter(|(_, b)| **b)
+        .map(|(p, _)| p.clone())
+        .collect();
+    // A class no pattern matches (beyond a NotAction): a service no pattern names.
+    candidates.push("example:*".to_owned());
+    candidates.into_iter().find_map(|p| {
+        let (service, name) = p.split_once(':')?;
+        let name = name.replace('*', "Example").replace('?', "X");
+        let mut chars = name.chars();
+        let name: String = chars
+            .next()
+            .map(|c| c.to_ascii_uppercase())
+            .into_iter()
+            .chain(chars)
+            .collect();
+        let action = format!("{}:{name}", service.to_ascii_lowercase());
+        let plain = !service.is_empty() && !service.contains(['*', '?']);
+        (plain && actions.contains(class, &action)).then_some(action)
+    })
 }
 
 /// The real actions of each action class, in display order, computed once per problem.

@@ -75,15 +75,23 @@ pub(crate) fn only_partner(
     match found {
         Found::Request { head, context } => match (role_action(&real, head.action), real.of(head.action)) {
             (Some(a), _) => confirm(trust, role_arn, spec, &problem, (head, a.to_owned()), context),
-            // Real actions, none of which acts on a role: the policy still lets it in (the
-            // evaluator allows it), so it is reported as written.
-            (None, [first, ..]) => {
-                confirm(trust, role_arn, spec, &problem, (head, first.to_string()), context)
-            }
-            // No action of the checked-in list in the class: its shortest member.
-            (None, []) => {
-                let action = problem.actions.classes[head.action].1.clone();
-                confirm(trust, role_arn, spec, &problem, (head, action), context)
+            // The search found no request with an action that acts on a role: the policy lets
+            // someone outside the intended request in only to actions that never do (`Action:
+            // *` with `sts:*` denied). AWS consults a trust policy for the STS calls that
+            // assume the role, so no request it evaluates shows this, and a request as written
+            // would not replay; not proved either.
+            (None, real_ones) => {
+                let example = real_ones
+                    .first()
+                    .map_or_else(|| problem.actions.classes[head.action].1.clone(), |a| a.to_string());
+                PropertyResult::unknown(
+                    ONLY_PARTNER,
+                    format!(
+                        "the trust policy lets a caller other than the partner with the external ID in only \
+                         to actions that never act on a role (such as {example}); no replayable request \
+                         was found, and it is not proved harmless"
+                    ),
+                )
             }
         },
         Found::Unknown(reason) => PropertyResult::unknown(ONLY_PARTNER, reason),
