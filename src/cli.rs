@@ -320,7 +320,9 @@ Examples:
   lambda-trust audit --partner genesys-cloud --organization --assume-role SecurityAudit
   lambda-trust audit --accounts accounts.txt --assume-role SecurityAudit --format json
   lambda-trust audit --partner genesys-cloud --sarif audit.sarif --json audit.json
-  lambda-trust audit --partner genesys-cloud --organization --assume-role SecurityAudit --html audit.html")]
+  lambda-trust audit --partner genesys-cloud --organization --assume-role SecurityAudit --html audit.html
+  aws iam get-account-authorization-details > gaad.json
+  lambda-trust audit --input gaad.json --partner genesys-cloud")]
     Audit(AuditArgs),
     /// Add a Lambda function to the config (in place, keeping comments) and grant it.
     #[command(after_help = "\
@@ -570,6 +572,7 @@ fn account_id(s: &str) -> Result<String, String> {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("offline").args(["template", "input"])))]
 pub struct AuditArgs {
     /// A partner preset whose account to audit for (repeatable).
     #[arg(long, value_enum, value_name = "PRESET")]
@@ -601,11 +604,16 @@ pub struct AuditArgs {
     /// of a live account: no AWS call (docs/iac.md).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts"])]
     pub template: Option<PathBuf>,
+    /// Audit a saved `aws iam get-account-authorization-details` answer (JSON) instead of a
+    /// live account: no AWS call.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts", "template"])]
+    pub input: Option<PathBuf>,
     /// A template parameter's value (repeatable; with --template); others take their default.
     #[arg(long = "parameter", value_name = "KEY=VALUE", requires = "template", value_parser = key_value)]
     pub parameters: Vec<(String, String)>,
-    /// The account the template is deployed to (AWS::AccountId; with --template).
-    #[arg(long, value_name = "ACCOUNT", value_parser = account_id, requires = "template")]
+    /// The account the template is deployed to (AWS::AccountId; with --template), or the
+    /// account of the --input file (default: the one its ARNs name).
+    #[arg(long, value_name = "ACCOUNT", value_parser = account_id, requires = "offline")]
     pub account_id: Option<String>,
 }
 
