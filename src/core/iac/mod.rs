@@ -10,6 +10,7 @@
 //! weaker claim and names the value. Unknown is never proved.
 
 mod cfn;
+pub mod check;
 mod intrinsic;
 mod widen;
 mod yaml;
