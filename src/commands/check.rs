@@ -14,7 +14,7 @@ use crate::config;
 use crate::core::check as core_check;
 use crate::core::drift;
 use crate::core::genesys::{genesys_checks, genesys_findings};
-use crate::core::iac::{self, TemplateInput};
+use crate::core::iac::{self, IacModel, TemplateInput};
 use crate::core::render::RenderContext;
 use crate::core::trail::{self, Trail};
 use crate::core::verify;
@@ -212,6 +212,14 @@ pub fn run_template(
     };
     let desired = iac::check::desired(config, &ctx, &templates(g)?, g.allow_weaker_policies)
         .map_err(|e| Error::from(anyhow::Error::new(e)))?;
+    let (model, file) = read_model(iac, &account, &region)?;
+    let report = drift::CheckReport::new(vec![iac::check::check_model(&model, &desired, &file)]);
+    print_report(g, files, &report, styles)
+}
+
+/// The IaC's model and the file it was read from. `check --plan` plugs in here: one more arm,
+/// `iac::read_plan` with a `PlanInput`, as `audit --plan` builds it.
+fn read_model(iac: &CheckIacArgs, account: &str, region: &str) -> Result<(IacModel, String)> {
     let template = iac.template.as_deref().unwrap_or(Path::new("-"));
     let file = template.display().to_string();
     let text = std::fs::read_to_string(template).map_err(|e| {
@@ -224,10 +232,9 @@ pub fn run_template(
         file: file.clone(),
         text,
         parameters: iac.parameters.iter().cloned().collect(),
-        account_id: Some(account),
-        region: Some(region),
+        account_id: Some(account.to_owned()),
+        region: Some(region.to_owned()),
     };
     let model = iac::read_template(&input).map_err(|e| Error::from(anyhow::Error::new(e)))?;
-    let report = drift::CheckReport::new(vec![iac::check::check_model(&model, &desired, &file)]);
-    print_report(g, files, &report, styles)
+    Ok((model, file))
 }
