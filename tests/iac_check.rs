@@ -20,6 +20,7 @@ external_id = "9b8d6a35-3c6f-4e0e-9c4d-2f7f5d1c0a11"
 
 [role]
 name = "genesys-invoke-prod"
+description = "Genesys Cloud data actions"
 
 [aws]
 region = "us-east-1"
@@ -88,7 +89,7 @@ fn another_external_id_is_a_security_finding_at_the_role_line() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     let first = r.stdout.lines().next().unwrap();
     assert!(
-        first.starts_with(&format!("::error file={TEMPLATE},line=8,")),
+        first.starts_with(&format!("::error file={TEMPLATE},line=11,")),
         "{first}"
     );
     assert!(first.contains("sts:ExternalId=\"other\""), "{first}");
@@ -99,7 +100,7 @@ fn another_external_id_is_a_security_finding_at_the_role_line() {
     assert_eq!(result["ruleId"], "lambda-trust/security-drift");
     let at = &result["locations"][0]["physicalLocation"];
     assert_eq!(at["artifactLocation"]["uri"], TEMPLATE);
-    assert_eq!(at["region"]["startLine"], 8);
+    assert_eq!(at["region"]["startLine"], 11);
 }
 
 #[test]
@@ -141,6 +142,40 @@ fn an_unknown_external_id_is_never_in_sync() {
     assert!(
         r.stdout
             .contains("not proved: the role's trust policy depends on values unknown before deployment: Ref GenesysOrgId"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn settings_are_compared_and_an_unknown_one_is_a_finding() {
+    let r = check(
+        CONFIG,
+        &[
+            "--template",
+            TEMPLATE,
+            "--parameter",
+            "MaxSession=7200",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.contains("max session duration"), "{}", r.stdout);
+    let template = std::fs::read_to_string(TEMPLATE)
+        .unwrap()
+        .replace("    Default: 3600\n", "");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.yaml");
+    std::fs::write(&path, template).unwrap();
+    let r = check(
+        CONFIG,
+        &["--template", path.to_str().unwrap(), "--format", "json"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("maximum session duration is unknown before deployment"),
         "{}",
         r.stdout
     );

@@ -7,14 +7,15 @@
 //! attachments, inline policies, path, boundary, tags) and `core::verify::verification` (the
 //! checks and the prover's properties), reported by `core::check::config_report` like a live
 //! check. Ownership tags are not compared: a role kept in IaC belongs to the IaC tool, so the
-//! observed role and policies are given lambda-trust's own tags. What the model does not carry
-//! (the role's description and maximum session duration, whether each target function exists)
-//! is taken as configured and said in the report's notes. A role whose documents hold a value
+//! observed role and policies are given lambda-trust's own tags. The role's description and
+//! maximum session duration come from the model's `settings` (a reader that gives none: taken
+//! as configured, said in the notes; an unknown one: a config finding); whether each target
+//! function exists is taken as configured (no AWS call), said in the notes. A role whose documents hold a value
 //! unknown before deployment gets a security finding naming it: unknown is never proved.
 
 use serde_json::Value;
 
-use super::{IacModel, Source};
+use super::{IacModel, RoleSettings, Source};
 use crate::config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY};
 use crate::core::audit::AuditRole;
 use crate::core::check::{aws_findings, config_report};
@@ -28,10 +29,12 @@ use crate::core::state::{
 use crate::core::trail::Trail;
 use crate::core::verify::verification;
 
-/// What is taken as configured because the model does not carry it.
-pub const NOT_COMPARED: &str = "not compared (the IaC model does not carry them): the role's \
-    description and maximum session duration, whether each target function exists, and the \
-    ownership tags";
+/// What is taken as configured: no AWS call is made, and ownership belongs to the IaC tool.
+pub const NOT_COMPARED: &str = "not compared: whether each target function exists (no AWS \
+    call is made) and the ownership tags (the role belongs to the IaC tool)";
+/// Said when the reader gives no settings for the role.
+pub const NO_SETTINGS: &str = "not compared: the role's description and maximum session \
+    duration (not read from this input)";
 
 /// The check of `model` (read from `source_file`) against the config's `desired` state.
 pub fn check_model(model: &IacModel, desired: &Desired, source_file: &str) -> ConfigReport {
@@ -42,9 +45,14 @@ pub fn check_model(model: &IacModel, desired: &Desired, source_file: &str) -> Co
         Err(e) => return ConfigReport::error(source_file, e.to_string()),
     };
     findings.extend(unknown_findings(model, &desired.role.name));
+    let settings = model.settings.get(&desired.role.name);
+    findings.extend(settings.map(unknown_settings).unwrap_or_default());
     let v = verification(desired, &observed);
     let mut report = config_report(source_file, "", findings, &v, None);
     report.notes.push(NOT_COMPARED.to_owned());
+    if role.is_some() && settings.is_none() {
+        report.notes.push(NO_SETTINGS.to_owned());
+    }
     report.lines = lines(role.and_then(|r| model.sources.get(&r.name)));
     report
 }
@@ -118,6 +126,34 @@ fn empty(account: &str) -> Observed {
     }
 }
 
+/// A setting the source leaves unknown: a config finding (it is not a permission).
+fn unknown_settings(s: &RoleSettings) -> Vec<Finding> {
+    let unknown = [
+        (s.description.is_none(), "description", "role.description"),
+        (
+            s.max_session_duration.is_none(),
+            "maximum session duration",
+            "role.max_session_duration",
+        ),
+    ];
+    unknown
+        .into_iter()
+        .filter(|(u, ..)| *u)
+        .map(|(_, what, key)| Finding {
+            severity: Severity::Config,
+            kind: "drift",
+            resource: "role".into(),
+            path: String::new(),
+            expected: None,
+            actual: None,
+            message: format!("the role's {what} is unknown before deployment"),
+            config_key: key,
+            counterexample: None,
+            trail: Trail::default(),
+        })
+        .collect()
+}
+
 /// What a live read would observe of the configured role if the IaC were applied.
 fn observe(model: &IacModel, desired: &Desired, role: Option<&AuditRole>) -> Observed {
     let mut observed = empty(&desired.account_id);
@@ -135,6 +171,8 @@ fn observe(model: &IacModel, desired: &Desired, role: Option<&AuditRole>) -> Obs
     let Some(role) = role else {
         return observed;
     };
+    // A setting not read, or unknown, is taken as configured (said in the notes/findings).
+    let settings = model.settings.get(&role.name);
     let managed = |arn: &String| ManagedPolicy {
         arn: arn.clone(),
         name: arn.rsplit('/').next().unwrap_or(arn).to_owned(),
@@ -150,8 +188,12 @@ fn observe(model: &IacModel, desired: &Desired, role: Option<&AuditRole>) -> Obs
         arn: role.arn.clone(),
         name: role.name.clone(),
         path: path_of(&role.arn, &role.name),
-        description: Some(desired.role.description.clone()),
-        max_session_duration: desired.role.max_session_duration,
+        description: Some(settings.and_then(|s| s.description.clone()))
+            .flatten()
+            .or_else(|| Some(desired.role.description.clone())),
+        max_session_duration: settings
+            .and_then(|s| s.max_session_duration)
+            .unwrap_or(desired.role.max_session_duration),
         permissions_boundary: role.boundary.clone(),
         tags,
         trust: role.trust.clone(),
