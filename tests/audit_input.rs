@@ -4,44 +4,25 @@
 //! `seed_audit.py ENDPOINT dump`; tests/live_audit_input.rs checks that such an answer audits
 //! like the live account). Bad input exits 1 naming the file, the place and the fix.
 
-use std::process::Command;
+mod support;
 
 use lambda_trust::core::audit::{audit_account, parse_details, AuditOptions};
+use support::RunOutput;
 
 const FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/audit-input/moto-gaad.json"
 );
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// The binary with no AWS credentials, no profile and an endpoint nothing listens on: any AWS
-/// call would fail.
-fn run(args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lambda-trust"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("AWS_") {
-            cmd.env_remove(k);
-        }
-    }
-    let out = cmd
+/// The binary with no AWS credentials, no profile, no region and an endpoint nothing listens
+/// on: any AWS call would fail.
+fn run(args: &[&str]) -> RunOutput {
+    support::lambda_trust_cmd("http://127.0.0.1:9")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_REGION")
         .args(args)
-        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run lambda-trust");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+        .run()
 }
 
 #[test]
@@ -60,14 +41,14 @@ fn moto_answer_audits_offline() {
     let genesys = ["audit", "--input", FIXTURE, "--partner", "genesys-cloud"];
     let with = |more: &[&'static str]| [&genesys[..], more].concat();
     let r = run(&with(&["--region", "us-east-1", "--format", "sarif"]));
-    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
     let sarif: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert!(!sarif["runs"][0]["results"].as_array().unwrap().is_empty());
     let r = run(&genesys);
-    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(r.stdout.contains("audit-no-external-id"), "{}", r.stdout);
     let r = run(&with(&["--format", "html"]));
-    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(
         r.stdout.starts_with("<!DOCTYPE html>"),
         "{}",
@@ -80,7 +61,7 @@ fn refused(name: &str, text: &str) -> String {
     let path = dir.path().join(name);
     std::fs::write(&path, text).unwrap();
     let r = run(&["audit", "--input", path.to_str().unwrap()]);
-    assert_eq!(r.code, 1, "{name}: {}", r.stdout);
+    assert_eq!(r.code, Some(1), "{name}: {}", r.stdout);
     assert!(
         r.stdout.is_empty(),
         "{name}: nothing on stdout: {}",
@@ -132,7 +113,7 @@ fn bad_input_names_the_file_the_place_and_the_fix() {
     );
     assert!(e.contains("--account-id"), "{e}");
     let e = run(&["audit", "--input", "/nonexistent/gaad.json"]);
-    assert_eq!(e.code, 1);
+    assert_eq!(e.code, Some(1));
     assert!(
         e.stderr
             .contains("cannot read --input /nonexistent/gaad.json"),

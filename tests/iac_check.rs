@@ -3,7 +3,9 @@
 //! unproved (exit 2, findings at the template's line in SARIF and GitHub annotations), and
 //! refused (exit 1) without the account.
 
-use std::process::Command;
+mod support;
+
+use support::RunOutput;
 
 const TEMPLATE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -33,44 +35,35 @@ function = "lookup-customer"
 function = "create-case"
 "#;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn check(config: &str, args: &[&str]) -> Run {
+/// `check --config CONFIG ARGS` with no AWS credentials, no region and an endpoint nothing
+/// listens on: any AWS call would fail.
+fn check(config: &str, args: &[&str]) -> RunOutput {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("lambda-trust.toml");
     std::fs::write(&path, config).unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lambda-trust"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("AWS_") {
-            cmd.env_remove(k);
-        }
-    }
-    let out = cmd
-        .arg("check")
-        .args(["--config", path.to_str().unwrap()])
+    support::lambda_trust_cmd("http://127.0.0.1:9")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_REGION")
+        .args(["check", "--config", path.to_str().unwrap()])
         .args(args)
-        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run lambda-trust");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+        .run()
+}
+
+/// The fixture with `from` replaced by nothing, in a temporary file.
+fn without(from: &str) -> (tempfile::TempDir, String) {
+    let template = std::fs::read_to_string(TEMPLATE).unwrap().replace(from, "");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.yaml");
+    std::fs::write(&path, template).unwrap();
+    let path = path.to_str().unwrap().to_owned();
+    (dir, path)
 }
 
 #[test]
 fn a_template_that_defines_the_configured_role_is_in_sync() {
     let r = check(CONFIG, &["--template", TEMPLATE]);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("in sync and verified"), "{}", r.stdout);
     assert!(
         r.stdout.contains("not compared"),
@@ -86,7 +79,7 @@ fn a_template_that_defines_the_configured_role_is_in_sync() {
 fn another_external_id_is_a_security_finding_at_the_role_line() {
     let args = ["--template", TEMPLATE, "--parameter", "GenesysOrgId=other"];
     let r = check(CONFIG, &[&args[..], &["--format", "github"]].concat());
-    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
     let first = r.stdout.lines().next().unwrap();
     assert!(
         first.starts_with(&format!("::error file={TEMPLATE},line=11,")),
@@ -94,7 +87,7 @@ fn another_external_id_is_a_security_finding_at_the_role_line() {
     );
     assert!(first.contains("sts:ExternalId=\"other\""), "{first}");
     let r = check(CONFIG, &[&args[..], &["--format", "sarif"]].concat());
-    assert_eq!(r.code, 2);
+    assert_eq!(r.code, Some(2));
     let sarif: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let result = &sarif["runs"][0]["results"][0];
     assert_eq!(result["ruleId"], "lambda-trust/security-drift");
@@ -106,7 +99,7 @@ fn another_external_id_is_a_security_finding_at_the_role_line() {
 #[test]
 fn an_inline_policy_and_a_missing_shard_are_findings() {
     let r = check(CONFIG, &["--template", OTHER, "--format", "json"]);
-    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
     let json: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let messages: Vec<&str> = json["configs"][0]["findings"]
         .as_array()
@@ -128,17 +121,9 @@ fn an_inline_policy_and_a_missing_shard_are_findings() {
 
 #[test]
 fn an_unknown_external_id_is_never_in_sync() {
-    let template = std::fs::read_to_string(TEMPLATE)
-        .unwrap()
-        .replace("    Default: 9b8d6a35-3c6f-4e0e-9c4d-2f7f5d1c0a11\n", "");
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.yaml");
-    std::fs::write(&path, template).unwrap();
-    let r = check(
-        CONFIG,
-        &["--template", path.to_str().unwrap(), "--format", "json"],
-    );
-    assert_eq!(r.code, 2, "{}", r.stderr);
+    let (_dir, path) = without("    Default: 9b8d6a35-3c6f-4e0e-9c4d-2f7f5d1c0a11\n");
+    let r = check(CONFIG, &["--template", &path, "--format", "json"]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(
         r.stdout
             .contains("not proved: the role's trust policy depends on values unknown before deployment: Ref GenesysOrgId"),
@@ -160,19 +145,11 @@ fn settings_are_compared_and_an_unknown_one_is_a_finding() {
             "json",
         ],
     );
-    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(r.stdout.contains("max session duration"), "{}", r.stdout);
-    let template = std::fs::read_to_string(TEMPLATE)
-        .unwrap()
-        .replace("    Default: 3600\n", "");
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.yaml");
-    std::fs::write(&path, template).unwrap();
-    let r = check(
-        CONFIG,
-        &["--template", path.to_str().unwrap(), "--format", "json"],
-    );
-    assert_eq!(r.code, 2, "{}", r.stderr);
+    let (_dir, path) = without("    Default: 3600\n");
+    let r = check(CONFIG, &["--template", &path, "--format", "json"]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(
         r.stdout
             .contains("maximum session duration is unknown before deployment"),
@@ -185,11 +162,11 @@ fn settings_are_compared_and_an_unknown_one_is_a_finding() {
 fn without_the_account_it_is_refused() {
     let config = CONFIG.replace("account_id = \"123456789012\"\n", "");
     let r = check(&config, &["--template", TEMPLATE]);
-    assert_eq!(r.code, 1);
+    assert_eq!(r.code, Some(1));
     assert!(r.stderr.contains("--account-id"), "{}", r.stderr);
     let r = check(
         &config,
         &["--template", TEMPLATE, "--account-id", "123456789012"],
     );
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
 }

@@ -221,13 +221,8 @@ pub fn run_template(
 /// `iac::read_plan` with a `PlanInput`, as `audit --plan` builds it.
 fn read_model(iac: &CheckIacArgs, account: &str, region: &str) -> Result<(IacModel, String)> {
     let template = iac.template.as_deref().unwrap_or(Path::new("-"));
-    let file = template.display().to_string();
-    let text = std::fs::read_to_string(template).map_err(|e| {
-        Error::usage(
-            format!("cannot read --template {file}: {e}"),
-            "give the path of a CloudFormation template (JSON or YAML)",
-        )
-    })?;
+    let hint = "give the path of a CloudFormation template (JSON or YAML)";
+    let (file, text) = super::iac::read_file("--template", template, hint)?;
     let input = TemplateInput {
         file: file.clone(),
         text,

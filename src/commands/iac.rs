@@ -65,17 +65,20 @@ pub fn run_input(
     mut opts: AuditOptions,
     styles: Styles,
 ) -> Result<Status> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::usage(
-            format!("cannot read --input {file}: {e}"),
-            "give the JSON file `aws iam get-account-authorization-details` wrote",
-        )
-    })?;
+    let hint = "give the JSON file `aws iam get-account-authorization-details` wrote";
+    let (file, text) = read_file("--input", path, hint)?;
     let iam = audit::parse_details(&file, &text, args.account_id.as_deref())
         .map_err(|e| Error::from(anyhow::Error::new(e)))?;
     // Counterexamples name a function in this region, as the live audit's (its SDK region).
     opts.region = (g.aws.region.clone()).or_else(|| std::env::var("AWS_REGION").ok());
     let report = audit::audit_account(&iam, &opts, 0);
     super::audit::render(g, args, &report, styles)
+}
+
+/// The name and text of the file a flag names; a file that cannot be read is a usage error.
+pub(super) fn read_file(flag: &str, path: &Path, hint: &str) -> Result<(String, String)> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::usage(format!("cannot read {flag} {file}: {e}"), hint))?;
+    Ok((file, text))
 }

@@ -257,6 +257,16 @@ fn property(scope: &mut Scope, props: &Value, id: &str, key: &str) -> Result<Val
     }
 }
 
+/// A role's `Description` and `MaxSessionDuration`.
+fn role_settings(scope: &mut Scope, props: &Value, id: &str) -> Result<RoleSettings, IacError> {
+    let mut get = |key: &str| property(scope, props, id, key);
+    Ok(RoleSettings {
+        description: known(get("Description")?, String::new()),
+        max_session_duration: known(get("MaxSessionDuration")?, 3600.to_string())
+            .and_then(|s| s.parse().ok()),
+    })
+}
+
 /// A setting's text: `absent` when the property is not given, `None` when it holds an
 /// unknown value.
 fn known(v: Value, absent: String) -> Option<String> {
@@ -319,11 +329,7 @@ fn read_resource(scope: &mut Scope, build: &mut Build, id: &str) -> Result<(), I
                 tags,
             };
             build.roles.insert(id.to_owned(), role);
-            let settings = RoleSettings {
-                description: known(get("Description", scope)?, String::new()),
-                max_session_duration: known(get("MaxSessionDuration", scope)?, 3600.to_string())
-                    .and_then(|s| s.parse().ok()),
-            };
+            let settings = role_settings(scope, &props, id)?;
             build.settings.insert(id.to_owned(), settings);
         }
         "AWS::IAM::ManagedPolicy" => {

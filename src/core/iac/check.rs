@@ -81,21 +81,11 @@ fn unknown_findings(model: &IacModel, role: &str) -> Vec<Finding> {
         if names.is_empty() {
             continue;
         }
-        out.push(Finding {
-            severity: Severity::Security,
-            kind: "verify",
-            resource: "role".into(),
-            path: String::new(),
-            expected: None,
-            actual: None,
-            message: format!(
-                "not proved: the role's {what} depends on values unknown before deployment: {}",
-                names.join("; ")
-            ),
-            config_key: key,
-            counterexample: None,
-            trail: Trail::default(),
-        });
+        let message = format!(
+            "not proved: the role's {what} depends on values unknown before deployment: {}",
+            names.join("; ")
+        );
+        out.push(finding(Severity::Security, "verify", key, message));
     }
     out
 }
@@ -126,6 +116,27 @@ fn empty(account: &str) -> Observed {
     }
 }
 
+/// A finding on the role about a value the source leaves unknown.
+fn finding(
+    severity: Severity,
+    kind: &'static str,
+    config_key: &'static str,
+    message: String,
+) -> Finding {
+    Finding {
+        severity,
+        kind,
+        resource: "role".into(),
+        path: String::new(),
+        expected: None,
+        actual: None,
+        message,
+        config_key,
+        counterexample: None,
+        trail: Trail::default(),
+    }
+}
+
 /// A setting the source leaves unknown: a config finding (it is not a permission).
 fn unknown_settings(s: &RoleSettings) -> Vec<Finding> {
     let unknown = [
@@ -139,17 +150,9 @@ fn unknown_settings(s: &RoleSettings) -> Vec<Finding> {
     unknown
         .into_iter()
         .filter(|(u, ..)| *u)
-        .map(|(_, what, key)| Finding {
-            severity: Severity::Config,
-            kind: "drift",
-            resource: "role".into(),
-            path: String::new(),
-            expected: None,
-            actual: None,
-            message: format!("the role's {what} is unknown before deployment"),
-            config_key: key,
-            counterexample: None,
-            trail: Trail::default(),
+        .map(|(_, what, key)| {
+            let message = format!("the role's {what} is unknown before deployment");
+            finding(Severity::Config, "drift", key, message)
         })
         .collect()
 }
