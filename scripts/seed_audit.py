@@ -16,6 +16,10 @@ Usage:
       Roles whose audited data is markup, for the HTML report's tests (see hostile_roles).
   seed_audit.py ENDPOINT org ACCOUNTS N hostile
       As `org`, with the first created account named like a script and hostile roles in each.
+  seed_audit.py ENDPOINT dump [encoded]
+      Prints what `aws iam get-account-authorization-details` writes for the default account:
+      every page merged (the CLI's paginator), documents as JSON objects, dates in ISO 8601.
+      With `encoded`: documents as the API's URL-encoded text instead.
 """
 import json
 import sys
@@ -195,7 +199,35 @@ def seed_org(accounts, n, hostile=False):
     print("\n".join(ids))
 
 
-if sys.argv[2] == "roles":
+def dump(encoded):
+    from urllib.parse import quote
+    pages = client("iam").get_paginator("get_account_authorization_details").paginate()
+    out = pages.build_full_result()
+
+    def text(v):
+        if isinstance(v, dict) and encoded:
+            return quote(json.dumps(v))
+        if isinstance(v, list):
+            return [text(x) for x in v]
+        if isinstance(v, dict):
+            return {k: text(x) for k, x in v.items()}
+        return v.isoformat() if hasattr(v, "isoformat") else v
+
+    def walk(v):
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        if isinstance(v, dict):
+            return {k: text(x) if k in DOCUMENTS else walk(x) for k, x in v.items()}
+        return v.isoformat() if hasattr(v, "isoformat") else v
+
+    print(json.dumps(walk(out), indent=4))
+
+
+DOCUMENTS = {"AssumeRolePolicyDocument", "PolicyDocument", "Document"}
+
+if sys.argv[2] == "dump":
+    dump(sys.argv[3:] == ["encoded"])
+elif sys.argv[2] == "roles":
     seed_roles(sys.argv[3], int(sys.argv[4]))
 elif sys.argv[2] == "hostile":
     seed_hostile(sys.argv[3])

@@ -318,14 +318,21 @@ session, a target missing). Several configs are checked concurrently, with one r
 
 Exit 0 in sync and verified, 2 drift (any planned change or failed verification), 1 error.
 
+With --template FILE: no AWS call; the CloudFormation template is checked instead of the live
+account: would it leave the configured role exactly as the config says, every property proved?
+Findings point at the template's line (docs/iac.md).
+
 Examples:
   lambda-trust check
   lambda-trust check --config prod.toml --config staging.toml --format github
   lambda-trust check --config 'configs/*.toml' --format sarif > lambda-trust.sarif
-  lambda-trust check --format github --sarif lambda-trust.sarif --json lambda-trust.json")]
+  lambda-trust check --format github --sarif lambda-trust.sarif --json lambda-trust.json
+  lambda-trust check --template template.yaml --account-id 111122223333 --format github")]
     Check {
         #[command(flatten)]
         files: ReportFiles,
+        #[command(flatten)]
+        iac: CheckIacArgs,
     },
     /// Every role in the account (or the organization) a partner can assume: with which
     /// external IDs, and what it can do — proved (read-only).
@@ -350,7 +357,9 @@ Examples:
   lambda-trust audit --partner genesys-cloud --organization --assume-role SecurityAudit
   lambda-trust audit --accounts accounts.txt --assume-role SecurityAudit --format json
   lambda-trust audit --partner genesys-cloud --sarif audit.sarif --json audit.json
-  lambda-trust audit --partner genesys-cloud --organization --assume-role SecurityAudit --html audit.html")]
+  lambda-trust audit --partner genesys-cloud --organization --assume-role SecurityAudit --html audit.html
+  aws iam get-account-authorization-details > gaad.json
+  lambda-trust audit --input gaad.json --partner genesys-cloud")]
     Audit(AuditArgs),
     /// Add a Lambda function to the config (in place, keeping comments) and grant it.
     #[command(after_help = "\
@@ -616,6 +625,7 @@ fn account_id(s: &str) -> Result<String, String> {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("offline").args(["template", "input"])))]
 pub struct AuditArgs {
     /// A partner preset whose account to audit for (repeatable).
     #[arg(long, value_enum, value_name = "PRESET")]
@@ -652,10 +662,30 @@ pub struct AuditArgs {
     /// of a live account: no AWS call (docs/iac.md).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts"])]
     pub template: Option<PathBuf>,
+    /// Audit a saved `aws iam get-account-authorization-details` answer (JSON) instead of a
+    /// live account: no AWS call.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts", "template"])]
+    pub input: Option<PathBuf>,
     /// A template parameter's value (repeatable; with --template); others take their default.
     #[arg(long = "parameter", value_name = "KEY=VALUE", requires = "template", value_parser = key_value)]
     pub parameters: Vec<(String, String)>,
-    /// The account the template is deployed to (AWS::AccountId; with --template).
+    /// The account the template is deployed to (AWS::AccountId; with --template), or the
+    /// account of the --input file (default: the one its ARNs name).
+    #[arg(long, value_name = "ACCOUNT", value_parser = account_id, requires = "offline")]
+    pub account_id: Option<String>,
+}
+
+/// `check --template`: the IaC to check instead of the live account.
+#[derive(Debug, Args)]
+pub struct CheckIacArgs {
+    /// Check a CloudFormation template (JSON or YAML, CDK's cdk.out/*.template.json) against
+    /// the config instead of the live account: no AWS call (docs/iac.md).
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+    /// A template parameter's value (repeatable; with --template); others take their default.
+    #[arg(long = "parameter", value_name = "KEY=VALUE", requires = "template", value_parser = key_value)]
+    pub parameters: Vec<(String, String)>,
+    /// The account the template is deployed to [default: the config's aws.account_id].
     #[arg(long, value_name = "ACCOUNT", value_parser = account_id, requires = "template")]
     pub account_id: Option<String>,
 }

@@ -143,3 +143,20 @@ fn bad_templates_name_the_file_and_place() {
     insta::assert_snapshot!("iac_ref_to_nothing", error("Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: !Ref Nope\n"));
     insta::assert_snapshot!("iac_not_a_template", error("{\"format_version\": \"1.2\"}"));
 }
+
+#[test]
+fn values_known_only_at_deployment_are_unknown_here() {
+    // The fixture tests/live_iac.rs deploys on moto with the withheld parameters given.
+    let report = run(&input("deployable-unknowns.yaml", &[]));
+    insta::assert_json_snapshot!("iac_deployable_unknowns", report);
+    let c = codes(&report);
+    for role in ["UnknownIdRole", "unknown-partner-deployed"] {
+        assert!(c[role].0.contains(&"external-id-unproved"), "{role}: {c:?}");
+        assert!(c[role].0.contains(&"beyond-invoke"), "{role}: {c:?}");
+    }
+    assert_eq!(
+        c["genesys-prod"].0,
+        ["unmanaged"],
+        "settled by Mappings, Select, Split, Sub"
+    );
+}

@@ -640,6 +640,24 @@ fn offline_outputs_match_their_schemas() {
         &v,
     );
 
+    let gaad = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/audit-input/moto-gaad.json"
+    );
+    let args = ["audit", "--input", gaad, "--partner", "genesys-cloud"];
+    p.report(offline(&args, d), 2, "audit.schema.json");
+    let template = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/iac/genesys-role.yaml"
+    );
+    let config = write(
+        d,
+        "iac-check.toml",
+        "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"9b8d6a35-3c6f-4e0e-9c4d-2f7f5d1c0a11\"\n[role]\nname = \"genesys-invoke-prod\"\n[aws]\nregion = \"us-east-1\"\naccount_id = \"123456789012\"\n[[targets]]\nfunction = \"lookup-customer\"\n",
+    );
+    let args = ["check", "--config", &config, "--template", template];
+    p.report(offline(&args, d), 2, "check.schema.json");
+
     p.report(
         offline(&["genesys", "regions"], d),
         0,

@@ -10,17 +10,17 @@
 //! many pages' worth, and an audited role typically uses none or a few. Those a reported
 //! role uses (attached or as its boundary) are read one by one instead (`GetPolicy` +
 //! `GetPolicyVersion`, default version only: only AWS can change their versions).
-//! Documents come URL-encoded and are decoded with `iam::decode_document`.
+//! Documents come URL-encoded; `core::audit::details` maps the details (the same mapping
+//! `audit --input` uses).
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::stream::{self, StreamExt, TryStreamExt};
-use serde_json::Value;
 
 use crate::aws::{has_code, AwsError, Clients};
-use crate::core::audit::{AccountIam, AuditPolicy, AuditRole, AuditVersion};
-use crate::iam::decode_document;
+use crate::core::audit::{
+    AccountIam, AuditPolicy, AuditRole, PolicyDetail, RawDocument, RoleDetail,
+};
 
 /// The most `GetAccountAuthorizationDetails` returns per page.
 const PAGE_SIZE: i32 = 1000;
@@ -83,15 +83,13 @@ pub async fn read_account(
     }
 }
 
-fn document(text: Option<&str>) -> Value {
-    // A document that does not decode is kept as null: the audit then reports it as unread
-    // (nothing is proved about it), never as harmless.
-    text.and_then(|t| decode_document(t).ok())
-        .unwrap_or(Value::Null)
+fn document(text: Option<&str>) -> RawDocument {
+    text.map_or(RawDocument::Missing, |t| RawDocument::Text(t.to_owned()))
 }
 
+/// The SDK's role detail as the plain detail `core::audit` maps (the one mapping).
 fn role(r: &aws_sdk_iam::types::RoleDetail) -> AuditRole {
-    AuditRole {
+    AuditRole::from(RoleDetail {
         name: r.role_name().unwrap_or_default().to_owned(),
         arn: r.arn().unwrap_or_default().to_owned(),
         trust: document(r.assume_role_policy_document()),
@@ -99,10 +97,8 @@ fn role(r: &aws_sdk_iam::types::RoleDetail) -> AuditRole {
             .role_policy_list()
             .iter()
             .map(|p| {
-                (
-                    p.policy_name().unwrap_or_default().to_owned(),
-                    document(p.policy_document()),
-                )
+                let name = p.policy_name().unwrap_or_default().to_owned();
+                (name, document(p.policy_document()))
             })
             .collect(),
         attached: r
@@ -118,27 +114,23 @@ fn role(r: &aws_sdk_iam::types::RoleDetail) -> AuditRole {
             .tags()
             .iter()
             .map(|t| (t.key().to_owned(), t.value().to_owned()))
-            .collect::<BTreeMap<_, _>>(),
-    }
+            .collect(),
+    })
 }
 
 fn policy(p: &aws_sdk_iam::types::ManagedPolicyDetail) -> AuditPolicy {
-    let arn = p.arn().unwrap_or_default();
-    // moto leaves PolicyName out of this answer; the ARN ends with it.
-    let from_arn = arn.rsplit('/').next().unwrap_or(arn);
-    AuditPolicy {
-        arn: arn.to_owned(),
-        name: p.policy_name().unwrap_or(from_arn).to_owned(),
+    AuditPolicy::from(PolicyDetail {
+        arn: p.arn().unwrap_or_default().to_owned(),
+        name: p.policy_name().map(str::to_owned),
         versions: p
             .policy_version_list()
             .iter()
-            .map(|v| AuditVersion {
-                version_id: v.version_id().unwrap_or_default().to_owned(),
-                is_default: v.is_default_version(),
-                document: document(v.document()),
+            .map(|v| {
+                let id = v.version_id().unwrap_or_default().to_owned();
+                (id, v.is_default_version(), document(v.document()))
             })
             .collect(),
-    }
+    })
 }
 
 /// Reads the default version of each managed policy in `arns` (AWS managed ones the pass left
@@ -186,18 +178,15 @@ async fn read_policy(
         .send()
         .await
         .map_err(|e| AwsError::from_sdk("iam:GetPolicyVersion", e))?;
-    Ok(Some(AuditPolicy {
-        name: p
-            .and_then(|p| p.policy_name())
-            .unwrap_or_default()
-            .to_owned(),
+    Ok(Some(AuditPolicy::from(PolicyDetail {
         arn,
-        versions: vec![AuditVersion {
-            version_id: version,
-            is_default: true,
-            document: document(v.policy_version().and_then(|v| v.document())),
-        }],
-    }))
+        name: p.and_then(|p| p.policy_name()).map(str::to_owned),
+        versions: vec![(
+            version,
+            true,
+            document(v.policy_version().and_then(|v| v.document())),
+        )],
+    })))
 }
 
 /// An account as the organization lists it.

@@ -128,6 +128,9 @@ pub async fn run(g: &Global, args: &AuditArgs, styles: Styles) -> Result<Status>
     if let Some(path) = &args.template {
         return super::iac::run_template(g, args, path, opts, styles);
     }
+    if let Some(path) = &args.input {
+        return super::iac::run_input(g, args, path, opts, styles);
+    }
     let clients = Clients::connect(&aws_flags(g)).await;
     // Counterexamples name a function in the audited role's account and this region.
     opts.region = Some(clients.region());
@@ -139,19 +142,29 @@ pub async fn run(g: &Global, args: &AuditArgs, styles: Styles) -> Result<Status>
     let report = audit_one(&clients, None, &opts, &calls).await;
     pb.finish_and_clear();
     let report = report.map_err(|e| Error::from(anyhow::Error::new(e)))?;
+    render(g, args, &report, styles)
+}
+
+/// Writes the report files and prints one account's report in the chosen format.
+pub(super) fn render(
+    g: &Global,
+    args: &AuditArgs,
+    report: &AccountReport,
+    styles: Styles,
+) -> Result<Status> {
     write_files(
         &args.files,
-        || report::audit_sarif(&report),
-        || report::audit_json(&report),
+        || report::audit_sarif(report),
+        || report::audit_json(report),
     )?;
     let meta = html_meta();
-    let html = || report::audit_html(&report, &meta);
+    let html = || report::audit_html(report, &meta);
     write_html(args, html)?;
     match g.format {
-        Format::Json => println!("{}", report::audit_json(&report)),
-        Format::Sarif => println!("{}", report::audit_sarif(&report)),
+        Format::Json => println!("{}", report::audit_json(report)),
+        Format::Sarif => println!("{}", report::audit_sarif(report)),
         Format::Html => print!("{}", html()),
-        _ => print!("{}", report::audit_human(&report, styles)),
+        _ => print!("{}", report::audit_human(report, styles)),
     }
     Ok(report.status())
 }

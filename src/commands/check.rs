@@ -6,14 +6,16 @@ use anyhow::Context;
 
 use super::{aws_flags, genesys_live, spinner, templates, write_files};
 use crate::aws::pace::Pacer;
-use crate::aws::prepare;
+use crate::aws::prepare as aws_prepare;
 use crate::aws::trail as aws_trail;
 use crate::aws::Clients;
-use crate::cli::{Format, Global, ReportFiles};
+use crate::cli::{CheckIacArgs, Format, Global, ReportFiles};
 use crate::config;
 use crate::core::check as core_check;
 use crate::core::drift;
 use crate::core::genesys::{genesys_checks, genesys_findings};
+use crate::core::iac::{self, IacModel, TemplateInput};
+use crate::core::render::RenderContext;
 use crate::core::trail::{self, Trail};
 use crate::core::verify;
 use crate::error::{Error, Result, Status};
@@ -85,7 +87,7 @@ fn files_in(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
 /// CloudTrail call.
 pub(crate) async fn aws_drift(
     clients: &Clients,
-    p: &prepare::Prepared,
+    p: &aws_prepare::Prepared,
     pacer: &Pacer,
 ) -> Result<Vec<drift::Finding>> {
     let mut findings = core_check::aws_findings(&p.desired, &p.observed)?;
@@ -105,8 +107,8 @@ async fn check_one(g: &Global, path: &Path, pacer: &Pacer) -> drift::ConfigRepor
         let text = std::fs::read_to_string(path).unwrap_or_default();
         let loaded = config::load(path)?;
         let templates = templates(g)?;
-        let clients = prepare::connect(&loaded.config, &aws_flags(g)).await;
-        let p = prepare::prepare(&clients, loaded, &templates, g.allow_weaker_policies).await?;
+        let clients = aws_prepare::connect(&loaded.config, &aws_flags(g)).await;
+        let p = aws_prepare::prepare(&clients, loaded, &templates, g.allow_weaker_policies).await?;
         let v = verify::verification(&p.desired, &p.observed);
         let aws = aws_drift(&clients, &p, pacer).await?;
         // The Genesys side, as if adopting too; each finding names who made the change when
@@ -144,17 +146,90 @@ pub async fn run(g: &Global, files: &ReportFiles, styles: Styles) -> Result<Stat
     let reports = futures::future::join_all(paths.iter().map(|p| check_one(g, p, &pacer))).await;
     pb.finish_and_clear();
     let report = drift::CheckReport::new(reports);
+    print_report(g, files, &report, styles)
+}
+
+/// Writes the report files and prints the report in the chosen format.
+fn print_report(
+    g: &Global,
+    files: &ReportFiles,
+    report: &drift::CheckReport,
+    styles: Styles,
+) -> Result<Status> {
     write_files(
         files,
-        || report::check_sarif(&report),
-        || report::check_json(&report),
+        || report::check_sarif(report),
+        || report::check_json(report),
     )?;
     match g.format {
         // html is refused before any command runs (`commands::run`).
-        Format::Human | Format::Html => print!("{}", report::check_human(&report, styles)),
-        Format::Json => println!("{}", report::check_json(&report)),
-        Format::Sarif => println!("{}", report::check_sarif(&report)),
-        Format::Github => print!("{}", report::check_github(&report)),
+        Format::Human | Format::Html => print!("{}", report::check_human(report, styles)),
+        Format::Json => println!("{}", report::check_json(report)),
+        Format::Sarif => println!("{}", report::check_sarif(report)),
+        Format::Github => print!("{}", report::check_github(report)),
     }
     Ok(report.status())
+}
+
+/// `check --template`: the config's desired state against the template's model, no AWS call.
+pub fn run_template(
+    g: &Global,
+    files: &ReportFiles,
+    iac: &CheckIacArgs,
+    styles: Styles,
+) -> Result<Status> {
+    let path = match expand_configs(&g.config, g.verbose)?.as_slice() {
+        [one] => one.clone(),
+        _ => {
+            return Err(Error::usage(
+                "check --template takes one config",
+                "give the config whose role the template should define with --config",
+            ))
+        }
+    };
+    let loaded = config::load(&path)?;
+    let config = &loaded.config;
+    let account = (iac.account_id.clone())
+        .or_else(|| config.aws.account_id.clone())
+        .ok_or_else(|| {
+            Error::usage(
+                "check --template needs the account the template is deployed to",
+                "pass --account-id ACCOUNT or set [aws].account_id in the config",
+            )
+        })?;
+    let region = (config.aws.region.clone())
+        .or_else(|| g.aws.region.clone())
+        .or_else(|| std::env::var("AWS_REGION").ok())
+        .ok_or_else(|| {
+            Error::usage(
+                "check --template needs the region of the config's functions",
+                "set [aws].region in the config, or pass --region",
+            )
+        })?;
+    let ctx = RenderContext {
+        account_id: Some(account.clone()),
+        default_region: Some(region.clone()),
+    };
+    let desired = iac::check::desired(config, &ctx, &templates(g)?, g.allow_weaker_policies)
+        .map_err(|e| Error::from(anyhow::Error::new(e)))?;
+    let (model, file) = read_model(iac, &account, &region)?;
+    let report = drift::CheckReport::new(vec![iac::check::check_model(&model, &desired, &file)]);
+    print_report(g, files, &report, styles)
+}
+
+/// The IaC's model and the file it was read from. `check --plan` plugs in here: one more arm,
+/// `iac::read_plan` with a `PlanInput`, as `audit --plan` builds it.
+fn read_model(iac: &CheckIacArgs, account: &str, region: &str) -> Result<(IacModel, String)> {
+    let template = iac.template.as_deref().unwrap_or(Path::new("-"));
+    let hint = "give the path of a CloudFormation template (JSON or YAML)";
+    let (file, text) = super::iac::read_file("--template", template, hint)?;
+    let input = TemplateInput {
+        file: file.clone(),
+        text,
+        parameters: iac.parameters.iter().cloned().collect(),
+        account_id: Some(account.to_owned()),
+        region: Some(region.to_owned()),
+    };
+    let model = iac::read_template(&input).map_err(|e| Error::from(anyhow::Error::new(e)))?;
+    Ok((model, file))
 }

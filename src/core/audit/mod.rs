@@ -12,9 +12,12 @@
 //!   (asking the prover through `narrow`);
 //! - `access`: the functions it may invoke, anything beyond invoking, latent versions;
 //! - `findings`: the finding codes and their severities;
-//! - `documents`: the role's policy documents and the statements that let each counterexample in.
+//! - `documents`: the role's policy documents and the statements that let each counterexample in;
+//! - `details`: the API's role and policy details → [`AccountIam`] (the live read's mapping and
+//!   `audit --input`'s parser of the CLI's JSON).
 
 mod access;
+mod details;
 mod documents;
 mod findings;
 mod narrow;
@@ -30,6 +33,7 @@ use serde_json::Value;
 use crate::config::{CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::error::Status;
 
+pub use details::{parse_details, InputError, PolicyDetail, RawDocument, RoleDetail};
 pub use documents::{DocumentKind, RoleDocument};
 pub use findings::{Code, Finding, Severity};
 pub use org::{parse_accounts, AccountOutcome, OrgReport, OrgSummary};

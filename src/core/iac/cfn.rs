@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use super::intrinsic::{text, Named, Scope};
 use super::widen::{markers_in, widen, Kind};
-use super::{yaml, IacError, IacModel, NotAnalysed, Source};
+use super::{yaml, IacError, IacModel, NotAnalysed, RoleSettings, Source};
 use crate::core::audit::{AccountIam, AuditPolicy, AuditRole, AuditVersion};
 
 /// Stands for the template's own account when `--account-id` is not given: only "is this the
@@ -244,6 +244,9 @@ struct Build {
     attach: Vec<(String, Value)>,
     /// Policy (name, document) → the role names it is put into (`AWS::IAM::Policy`/`RolePolicy`).
     inline: Vec<((String, Value), Value)>,
+    /// By role logical ID: `Description` and `MaxSessionDuration` (CloudFormation's defaults
+    /// when absent: no description, 3,600 s).
+    settings: BTreeMap<String, RoleSettings>,
 }
 
 fn property(scope: &mut Scope, props: &Value, id: &str, key: &str) -> Result<Value, IacError> {
@@ -251,6 +254,26 @@ fn property(scope: &mut Scope, props: &Value, id: &str, key: &str) -> Result<Val
     match props.get(key) {
         Some(v) => scope.eval(v),
         None => Ok(Value::Null),
+    }
+}
+
+/// A role's `Description` and `MaxSessionDuration`.
+fn role_settings(scope: &mut Scope, props: &Value, id: &str) -> Result<RoleSettings, IacError> {
+    let mut get = |key: &str| property(scope, props, id, key);
+    Ok(RoleSettings {
+        description: known(get("Description")?, String::new()),
+        max_session_duration: known(get("MaxSessionDuration")?, 3600.to_string())
+            .and_then(|s| s.parse().ok()),
+    })
+}
+
+/// A setting's text: `absent` when the property is not given, `None` when it holds an
+/// unknown value.
+fn known(v: Value, absent: String) -> Option<String> {
+    match v {
+        Value::Null => Some(absent),
+        v if markers_in(&v).is_empty() => Some(text(&v)),
+        _ => None,
     }
 }
 
@@ -306,6 +329,8 @@ fn read_resource(scope: &mut Scope, build: &mut Build, id: &str) -> Result<(), I
                 tags,
             };
             build.roles.insert(id.to_owned(), role);
+            let settings = role_settings(scope, &props, id)?;
+            build.settings.insert(id.to_owned(), settings);
         }
         "AWS::IAM::ManagedPolicy" => {
             let arn = scope.named[id].arn.clone();
@@ -403,6 +428,7 @@ impl Build {
             trust_unknowns: BTreeMap::new(),
             access_unknowns: BTreeMap::new(),
             not_analysed,
+            settings: BTreeMap::new(),
         };
         for (id, mut role) in self.roles {
             let mut held = access.remove(&id).unwrap_or_default();
@@ -421,6 +447,9 @@ impl Build {
                 *d = widen(d, Kind::Permissions);
             }
             let line = lines.get(&id).copied();
+            if let Some(settings) = self.settings.remove(&id) {
+                model.settings.insert(role.name.clone(), settings);
+            }
             model
                 .sources
                 .insert(role.name.clone(), Source { resource: id, line });

@@ -10,6 +10,7 @@
 //! weaker claim and names the value. Unknown is never proved.
 
 mod cfn;
+pub mod check;
 mod intrinsic;
 mod widen;
 mod yaml;
@@ -93,6 +94,14 @@ pub struct Source {
     pub line: Option<usize>,
 }
 
+/// A role's settings the audit does not use and `check --template` compares; `None`: a value
+/// unknown before deployment.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RoleSettings {
+    pub description: Option<String>,
+    pub max_session_duration: Option<i64>,
+}
+
 /// A template read into the audit's model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IacModel {
@@ -104,6 +113,8 @@ pub struct IacModel {
     pub trust_unknowns: BTreeMap<String, Vec<usize>>,
     pub access_unknowns: BTreeMap<String, Vec<usize>>,
     pub not_analysed: Vec<NotAnalysed>,
+    /// By role name: the settings `check` compares (a role without an entry: not read).
+    pub settings: BTreeMap<String, RoleSettings>,
 }
 
 /// A bad template: the file, the place and what to fix.
