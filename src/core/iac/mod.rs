@@ -9,6 +9,7 @@
 //! allows at least as much (an Allow widened, a Deny dropped), and [`audit`] reports the
 //! weaker claim and names the value. Unknown is never proved.
 
+mod build;
 mod cfn;
 mod intrinsic;
 mod widen;
@@ -83,6 +84,9 @@ pub struct NotAnalysed {
     pub resource: String,
     pub resource_type: String,
     pub line: Option<usize>,
+    /// The file `line` is in, when it is not the file read (a plan's `.tf` source).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 /// Where a role comes from.
@@ -91,6 +95,9 @@ pub struct Source {
     /// The CloudFormation logical ID (or Terraform address).
     pub resource: String,
     pub line: Option<usize>,
+    /// The file `line` is in, when it is not the file read (a plan's `.tf` source).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 /// A template read into the audit's model.
