@@ -570,6 +570,7 @@ fn account_id(s: &str) -> Result<String, String> {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("iac").args(["template", "plan"])))]
 pub struct AuditArgs {
     /// A partner preset whose account to audit for (repeatable).
     #[arg(long, value_enum, value_name = "PRESET")]
@@ -599,13 +600,22 @@ pub struct AuditArgs {
     pub html: Option<PathBuf>,
     /// Audit a CloudFormation template (JSON or YAML, CDK's cdk.out/*.template.json) instead
     /// of a live account: no AWS call (docs/iac.md).
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts", "plan"])]
     pub template: Option<PathBuf>,
+    /// Audit a Terraform plan, the JSON of `terraform show -json PLANFILE`, instead of a live
+    /// account: no AWS call (docs/iac.md).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts"])]
+    pub plan: Option<PathBuf>,
+    /// Where the plan's .tf files are, for the findings' source lines [default: the plan
+    /// file's directory].
+    #[arg(long, value_name = "DIR", requires = "plan")]
+    pub source_dir: Option<PathBuf>,
     /// A template parameter's value (repeatable; with --template); others take their default.
     #[arg(long = "parameter", value_name = "KEY=VALUE", requires = "template", value_parser = key_value)]
     pub parameters: Vec<(String, String)>,
-    /// The account the template is deployed to (AWS::AccountId; with --template).
-    #[arg(long, value_name = "ACCOUNT", value_parser = account_id, requires = "template")]
+    /// The account the template or plan is deployed to (AWS::AccountId; with --template or
+    /// --plan).
+    #[arg(long, value_name = "ACCOUNT", value_parser = account_id, requires = "iac")]
     pub account_id: Option<String>,
 }
 

@@ -91,6 +91,7 @@ impl Build {
     ) -> IacModel {
         self.link();
         let mut model = IacModel {
+            input: super::IacInput::Template,
             iam: AccountIam {
                 account_id: account,
                 ..AccountIam::default()
