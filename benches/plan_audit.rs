@@ -65,13 +65,20 @@ fn role(module: &str, i: usize, out: &mut (Vec<Value>, Vec<Value>, Vec<Value>)) 
     match i % 4 {
         2 => {
             unknown["assume_role_policy"] = json!(true);
-            expr["assume_role_policy"] = json!({"references": ["random_uuid.ext.result", "random_uuid.ext"]});
+            expr["assume_role_policy"] =
+                json!({"references": ["random_uuid.ext.result", "random_uuid.ext"]});
         }
-        3 => values["assume_role_policy"] = json!(trust(json!([GENESYS, "arn:aws:iam::444455556666:root"]), ORG)),
+        3 => {
+            values["assume_role_policy"] = json!(trust(
+                json!([GENESYS, "arn:aws:iam::444455556666:root"]),
+                ORG
+            ))
+        }
         _ => values["assume_role_policy"] = json!(trust(json!(GENESYS), ORG)),
     }
     if i % 4 == 1 {
-        values["inline_policy"] = json!([{"name": "invoke", "policy": invoke("lambda:InvokeFunction", i)}]);
+        values["inline_policy"] =
+            json!([{"name": "invoke", "policy": invoke("lambda:InvokeFunction", i)}]);
         expr["inline_policy"] = json!([{"name": {"constant_value": "invoke"}}]);
         unknown["inline_policy"] = json!([{}]);
     }
@@ -80,13 +87,29 @@ fn role(module: &str, i: usize, out: &mut (Vec<Value>, Vec<Value>, Vec<Value>)) 
     out.0.push(role);
     out.2.push(cfg("aws_iam_role", &r, expr));
     if i % 4 != 1 {
-        let action = if i % 4 == 3 { "lambda:*" } else { "lambda:InvokeFunction" };
-        let p = resource(module, "aws_iam_policy", &r, json!({"name_prefix": "invoke-", "path": "/", "policy": invoke(action, i)}));
-        out.1.push(change(&p, json!({"arn": true, "id": true, "name": true})));
+        let action = if i % 4 == 3 {
+            "lambda:*"
+        } else {
+            "lambda:InvokeFunction"
+        };
+        let p = resource(
+            module,
+            "aws_iam_policy",
+            &r,
+            json!({"name_prefix": "invoke-", "path": "/", "policy": invoke(action, i)}),
+        );
+        out.1
+            .push(change(&p, json!({"arn": true, "id": true, "name": true})));
         out.0.push(p);
         out.2.push(cfg("aws_iam_policy", &r, json!({})));
-        let a = resource(module, "aws_iam_role_policy_attachment", &r, json!({"role": name}));
-        out.1.push(change(&a, json!({"id": true, "policy_arn": true})));
+        let a = resource(
+            module,
+            "aws_iam_role_policy_attachment",
+            &r,
+            json!({"role": name}),
+        );
+        out.1
+            .push(change(&a, json!({"id": true, "policy_arn": true})));
         out.0.push(a);
         out.2.push(cfg("aws_iam_role_policy_attachment", &r, json!({
             "role": {"references": [format!("aws_iam_role.{r}.name"), format!("aws_iam_role.{r}")]},
@@ -100,14 +123,18 @@ fn plan(roles: usize) -> String {
         let module = format!("module.team_{m}");
         let mut out = (Vec::new(), Vec::new(), Vec::new());
         let ext = resource(&module, "random_uuid", "ext", json!({}));
-        out.1.push(change(&ext, json!({"id": true, "result": true})));
+        out.1
+            .push(change(&ext, json!({"id": true, "result": true})));
         out.2.push(cfg("random_uuid", "ext", json!({})));
         for i in (m * 50)..((m + 1) * 50).min(roles) {
             role(&module, i, &mut out);
         }
         modules.push(json!({"address": module, "resources": out.0}));
         changes.extend(out.1);
-        calls.insert(format!("team_{m}"), json!({"source": "./modules/team", "module": {"resources": out.2}}));
+        calls.insert(
+            format!("team_{m}"),
+            json!({"source": "./modules/team", "module": {"resources": out.2}}),
+        );
     }
     json!({"format_version": "1.2", "terraform_version": "1.9.8",
         "planned_values": {"root_module": {"child_modules": modules}},

@@ -16,14 +16,20 @@ const GENESYS: &str = "765628985471";
 const ORG: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/terraform").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/terraform")
+        .join(name)
 }
 
 /// The `.tf` files under `dir`, as the command reads them.
 fn sources(dir: &Path, rel: &str, out: &mut BTreeMap<String, String>) {
     for e in std::fs::read_dir(dir).unwrap().flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let child = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+        let child = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
         if e.path().is_dir() {
             sources(&e.path(), &child, out);
         } else if name.ends_with(".tf") {
@@ -63,8 +69,15 @@ pub fn codes(report: &IacReport) -> BTreeMap<String, (Vec<&'static str>, String)
         .roles
         .iter()
         .map(|r| {
-            let ids = format!("{}: {}", r.external_ids.kind, r.external_ids.values.join(","));
-            (r.role.clone(), (r.findings.iter().map(|f| f.code).collect(), ids))
+            let ids = format!(
+                "{}: {}",
+                r.external_ids.kind,
+                r.external_ids.values.join(",")
+            );
+            (
+                r.role.clone(),
+                (r.findings.iter().map(|f| f.code).collect(), ids),
+            )
         })
         .collect()
 }
@@ -74,7 +87,10 @@ fn a_role_in_a_child_module_with_a_policy_linked_by_reference_is_clean() {
     let report = run("module-tree");
     insta::assert_json_snapshot!("plan_module_tree", report);
     let c = codes(&report);
-    assert_eq!(c["genesys-invoke"], (vec!["unmanaged"], format!("fixed: {ORG}")));
+    assert_eq!(
+        c["genesys-invoke"],
+        (vec!["unmanaged"], format!("fixed: {ORG}"))
+    );
     let role = &report.report.roles[0];
     assert_eq!(
         role.invokable,
@@ -84,7 +100,10 @@ fn a_role_in_a_child_module_with_a_policy_linked_by_reference_is_clean() {
     assert!(report.unknowns.is_empty(), "{:?}", report.unknowns);
     let s = &report.sources["genesys-invoke"];
     assert_eq!(s.resource, "module.cx.aws_iam_role.genesys");
-    assert_eq!((s.file.as_deref(), s.line), (Some("module-tree/modules/cx/main.tf"), Some(21)));
+    assert_eq!(
+        (s.file.as_deref(), s.line),
+        (Some("module-tree/modules/cx/main.tf"), Some(21))
+    );
     assert_eq!(report.report.status(), lambda_trust::error::Status::Ok);
 }
 
@@ -111,13 +130,26 @@ fn a_wrong_partner_and_more_than_invoke_are_found() {
     let report = run("findings");
     insta::assert_json_snapshot!("plan_findings", report);
     let c = codes(&report);
-    assert!(c["genesys-wrong-partner"].0.contains(&"other-principals"), "{c:?}");
+    assert!(
+        c["genesys-wrong-partner"].0.contains(&"other-principals"),
+        "{c:?}"
+    );
     let too_much = &c["genesys-too-much"];
     assert!(too_much.0.contains(&"beyond-invoke"), "{c:?}");
     assert_eq!(too_much.1, format!("fixed: {ORG}"));
-    let aws_managed = report.unknowns.iter().find(|u| u.value.contains(":aws:policy/"));
-    assert!(aws_managed.is_some(), "the AWS managed policy is an unknown: {:?}", report.unknowns);
-    assert_eq!(report.not_analysed[0].resource, "aws_iam_role_policies_exclusive.too_much");
+    let aws_managed = report
+        .unknowns
+        .iter()
+        .find(|u| u.value.contains(":aws:policy/"));
+    assert!(
+        aws_managed.is_some(),
+        "the AWS managed policy is an unknown: {:?}",
+        report.unknowns
+    );
+    assert_eq!(
+        report.not_analysed[0].resource,
+        "aws_iam_role_policies_exclusive.too_much"
+    );
     assert_eq!(report.not_analysed[0].line, Some(56));
 }
 
@@ -132,18 +164,34 @@ fn binary(args: &[&str]) -> (i32, String, String) {
         .output()
         .unwrap();
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+    (
+        out.status.code().unwrap_or(-1),
+        text(&out.stdout),
+        text(&out.stderr),
+    )
 }
 
 #[test]
 fn the_binary_exits_0_on_a_clean_plan_and_2_on_findings_with_sarif_at_the_tf_lines() {
     let clean = fixture("module-tree/plan.json");
-    let (code, out, err) = binary(&["audit", "--plan", clean.to_str().unwrap(), "--partner", "genesys-cloud"]);
+    let (code, out, err) = binary(&[
+        "audit",
+        "--plan",
+        clean.to_str().unwrap(),
+        "--partner",
+        "genesys-cloud",
+    ]);
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.starts_with("plan "), "{out}");
     let findings = fixture("findings/plan.json");
     let (code, out, err) = binary(&[
-        "audit", "--plan", findings.to_str().unwrap(), "--partner", "genesys-cloud", "--format", "sarif",
+        "audit",
+        "--plan",
+        findings.to_str().unwrap(),
+        "--partner",
+        "genesys-cloud",
+        "--format",
+        "sarif",
     ]);
     assert_eq!(code, 2, "{out}\n{err}");
     let sarif: Value = serde_json::from_str(&out).unwrap();
@@ -151,24 +199,52 @@ fn the_binary_exits_0_on_a_clean_plan_and_2_on_findings_with_sarif_at_the_tf_lin
     let at = |rule: &str, name: &str| {
         results
             .iter()
-            .find(|r| r["ruleId"] == format!("lambda-trust/audit/{rule}") && r["message"]["text"].as_str().unwrap().starts_with(name))
+            .find(|r| {
+                r["ruleId"] == format!("lambda-trust/audit/{rule}")
+                    && r["message"]["text"].as_str().unwrap().starts_with(name)
+            })
             .map(|r| r["locations"][0]["physicalLocation"].clone())
             .unwrap_or_else(|| panic!("{rule} on {name}: {results:?}"))
     };
     let loc = at("other-principals", "aws_iam_role.wrong_partner");
-    assert!(loc["artifactLocation"]["uri"].as_str().unwrap().ends_with("findings/main.tf"), "{loc}");
+    assert!(
+        loc["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("findings/main.tf"),
+        "{loc}"
+    );
     assert_eq!(loc["region"]["startLine"], 2);
-    assert_eq!(at("beyond-invoke", "aws_iam_role.too_much")["region"]["startLine"], 27);
+    assert_eq!(
+        at("beyond-invoke", "aws_iam_role.too_much")["region"]["startLine"],
+        27
+    );
 }
 
 #[test]
 fn bad_plans_exit_1_naming_the_file_the_place_and_the_fix() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [
-        ("malformed.json", "{\"format_version\": \"1.2\",\n  \"planned_values\": {,}\n}", "malformed.json:2:21"),
-        ("state.json", "{\"format_version\": \"1.0\", \"values\": {\"root_module\": {}}}", "not of the state"),
-        ("future.json", "{\"format_version\": \"2.0\", \"planned_values\": {}}", "format_version 2.0 is not supported"),
-        ("template.json", "{\"Resources\": {}}", "audit it with --template"),
+        (
+            "malformed.json",
+            "{\"format_version\": \"1.2\",\n  \"planned_values\": {,}\n}",
+            "malformed.json:2:22",
+        ),
+        (
+            "state.json",
+            "{\"format_version\": \"1.0\", \"values\": {\"root_module\": {}}}",
+            "not of the state",
+        ),
+        (
+            "future.json",
+            "{\"format_version\": \"2.0\", \"planned_values\": {}}",
+            "format_version 2.0 is not supported",
+        ),
+        (
+            "template.json",
+            "{\"Resources\": {}}",
+            "audit it with --template",
+        ),
         ("other.json", "[1, 2]", "no format_version"),
     ];
     let mut messages = Vec::new();
@@ -178,7 +254,10 @@ fn bad_plans_exit_1_naming_the_file_the_place_and_the_fix() {
         let (code, out, err) = binary(&["audit", "--plan", path.to_str().unwrap()]);
         assert_eq!(code, 1, "{name}: {out}\n{err}");
         assert!(out.is_empty(), "{name}: nothing on stdout: {out}");
-        assert!(err.contains(name) && err.contains(want) && err.contains("hint:"), "{name}: {err}");
+        assert!(
+            err.contains(name) && err.contains(want) && err.contains("hint:"),
+            "{name}: {err}"
+        );
         messages.push(err.replace(dir.path().to_str().unwrap(), "DIR"));
     }
     insta::assert_snapshot!("plan_bad_inputs", messages.join("\n"));

@@ -53,10 +53,13 @@ impl Apply<'_> {
         if let Some(s) = r["values"][key].as_str() {
             return Some(s.to_owned());
         }
-        self.fills.iter().find(|(a, k, _)| *a == address && *k == key).map(|(_, _, f)| match f {
-            Fill::Value(v) => v.clone(),
-            Fill::Ref(to) => self.made[*to].clone(),
-        })
+        self.fills
+            .iter()
+            .find(|(a, k, _)| *a == address && *k == key)
+            .map(|(_, _, f)| match f {
+                Fill::Value(v) => v.clone(),
+                Fill::Ref(to) => self.made[*to].clone(),
+            })
     }
 
     fn iam(&self, action: &str, params: &[(&str, &str)]) -> String {
@@ -66,43 +69,87 @@ impl Apply<'_> {
     fn run(&mut self, plan: &Value) {
         let mut all = Vec::new();
         resources(&plan["planned_values"]["root_module"], &mut all);
-        let of = |t: &str| all.iter().filter(move |r| r["type"] == t);
+        let of = |t: &'static str| all.iter().filter(move |r| r["type"] == t);
         for p in of("aws_iam_policy") {
             let name = p["values"]["name"].as_str().map_or_else(
                 || format!("{}1", p["values"]["name_prefix"].as_str().unwrap()),
                 str::to_owned,
             );
             let policy = self.value(p, "policy").unwrap();
-            let xml = self.iam("CreatePolicy", &[("PolicyName", &name), ("PolicyDocument", &policy)]);
+            let xml = self.iam(
+                "CreatePolicy",
+                &[("PolicyName", &name), ("PolicyDocument", &policy)],
+            );
             let arn = support::http::xml_first(&xml, "Arn").unwrap();
             self.made.insert(p["address"].as_str().unwrap().into(), arn);
         }
         for r in of("aws_iam_role") {
             let name = r["values"]["name"].as_str().unwrap().to_owned();
             let trust = self.value(r, "assume_role_policy").unwrap();
-            self.iam("CreateRole", &[("RoleName", &name), ("AssumeRolePolicyDocument", &trust)]);
-            for b in r["values"]["inline_policy"].as_array().into_iter().flatten() {
+            self.iam(
+                "CreateRole",
+                &[("RoleName", &name), ("AssumeRolePolicyDocument", &trust)],
+            );
+            for b in r["values"]["inline_policy"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
                 let (n, d) = (b["name"].as_str().unwrap(), b["policy"].as_str().unwrap());
-                self.iam("PutRolePolicy", &[("RoleName", &name), ("PolicyName", n), ("PolicyDocument", d)]);
+                self.iam(
+                    "PutRolePolicy",
+                    &[
+                        ("RoleName", &name),
+                        ("PolicyName", n),
+                        ("PolicyDocument", d),
+                    ],
+                );
             }
-            for arn in r["values"]["managed_policy_arns"].as_array().into_iter().flatten() {
-                self.iam("AttachRolePolicy", &[("RoleName", &name), ("PolicyArn", arn.as_str().unwrap())]);
+            for arn in r["values"]["managed_policy_arns"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                self.iam(
+                    "AttachRolePolicy",
+                    &[("RoleName", &name), ("PolicyArn", arn.as_str().unwrap())],
+                );
             }
-            self.made.insert(r["address"].as_str().unwrap().into(), name);
+            self.made
+                .insert(r["address"].as_str().unwrap().into(), name);
         }
         for p in of("aws_iam_role_policy") {
-            let (role, doc) = (self.value(p, "role").unwrap(), self.value(p, "policy").unwrap());
+            let (role, doc) = (
+                self.value(p, "role").unwrap(),
+                self.value(p, "policy").unwrap(),
+            );
             let name = p["values"]["name"].as_str().unwrap();
-            self.iam("PutRolePolicy", &[("RoleName", &role), ("PolicyName", name), ("PolicyDocument", &doc)]);
+            self.iam(
+                "PutRolePolicy",
+                &[
+                    ("RoleName", &role),
+                    ("PolicyName", name),
+                    ("PolicyDocument", &doc),
+                ],
+            );
         }
         for a in of("aws_iam_role_policy_attachment") {
-            let (role, arn) = (self.value(a, "role").unwrap(), self.value(a, "policy_arn").unwrap());
-            self.iam("AttachRolePolicy", &[("RoleName", &role), ("PolicyArn", &arn)]);
+            let (role, arn) = (
+                self.value(a, "role").unwrap(),
+                self.value(a, "policy_arn").unwrap(),
+            );
+            self.iam(
+                "AttachRolePolicy",
+                &[("RoleName", &role), ("PolicyArn", &arn)],
+            );
         }
         for a in of("aws_iam_policy_attachment") {
             let arn = self.value(a, "policy_arn").unwrap();
             for role in a["values"]["roles"].as_array().unwrap() {
-                self.iam("AttachRolePolicy", &[("RoleName", role.as_str().unwrap()), ("PolicyArn", &arn)]);
+                self.iam(
+                    "AttachRolePolicy",
+                    &[("RoleName", role.as_str().unwrap()), ("PolicyArn", &arn)],
+                );
             }
         }
     }
@@ -122,7 +169,15 @@ fn roles(report: &Value) -> BTreeMap<String, (Vec<String>, Value, Value, bool)> 
                 let m = text(&f["message"]);
                 m.contains("unknown before deployment")
             });
-            (text(&r["role"]), (codes, r["external_ids"].clone(), r["invokable"].clone(), unknown))
+            (
+                text(&r["role"]),
+                (
+                    codes,
+                    r["external_ids"].clone(),
+                    r["invokable"].clone(),
+                    unknown,
+                ),
+            )
         })
         .collect()
 }
@@ -130,17 +185,32 @@ fn roles(report: &Value) -> BTreeMap<String, (Vec<String>, Value, Value, bool)> 
 fn differential(name: &str, fills: &[(&'static str, &'static str, Fill)]) {
     let moto = support::MotoServer::start_with_env(&[("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")]);
     let plan = fixture(name);
-    Apply { moto: &moto, fills, made: BTreeMap::new() }.run(&plan);
+    Apply {
+        moto: &moto,
+        fills,
+        made: BTreeMap::new(),
+    }
+    .run(&plan);
 
-    let file = format!("{}/tests/fixtures/terraform/{name}/plan.json", env!("CARGO_MANIFEST_DIR"));
+    let file = format!(
+        "{}/tests/fixtures/terraform/{name}/plan.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let partner = ["--partner", "genesys-cloud", "--format", "json"];
     let offline = support::lambda_trust(
         "http://127.0.0.1:9",
-        &[&["audit", "--plan", &file, "--account-id", ACCOUNT][..], &partner].concat(),
+        &[
+            &["audit", "--plan", &file, "--account-id", ACCOUNT][..],
+            &partner,
+        ]
+        .concat(),
         &[],
     );
     let live = support::lambda_trust(&moto.url(), &[&["audit"][..], &partner].concat(), &[]);
-    assert_eq!(offline.code, live.code, "{name}: exit codes\nplan: {offline}\nlive: {live}");
+    assert_eq!(
+        offline.code, live.code,
+        "{name}: exit codes\nplan: {offline}\nlive: {live}"
+    );
     let (planned, deployed) = (roles(&offline.json()), roles(&live.json()));
     assert_eq!(
         planned.keys().collect::<Vec<_>>(),
@@ -150,15 +220,25 @@ fn differential(name: &str, fills: &[(&'static str, &'static str, Fill)]) {
     for (role, (codes, ids, invokable, unknown)) in &planned {
         let (live_codes, live_ids, live_invokable, _) = &deployed[role];
         if !unknown {
-            assert_eq!((codes, ids, invokable), (live_codes, live_ids, live_invokable), "{name}: {role}");
+            assert_eq!(
+                (codes, ids, invokable),
+                (live_codes, live_ids, live_invokable),
+                "{name}: {role}"
+            );
             continue;
         }
         // The plan's claim is the weaker one: every live finding is in it, and its
         // external IDs are `any` or the live ones.
         for c in live_codes {
-            assert!(codes.contains(c), "{name}: {role}: live {c} not in the plan's {codes:?}");
+            assert!(
+                codes.contains(c),
+                "{name}: {role}: live {c} not in the plan's {codes:?}"
+            );
         }
-        assert!(ids["kind"] == "any" || ids == live_ids, "{name}: {role}: {ids} vs {live_ids}");
+        assert!(
+            ids["kind"] == "any" || ids == live_ids,
+            "{name}: {role}: {ids} vs {live_ids}"
+        );
     }
 }
 
@@ -180,8 +260,16 @@ fn a_generated_external_id_is_unknown_in_the_plan_and_fixed_once_deployed() {
     differential(
         "unknown-external-id",
         &[
-            ("aws_iam_role.genesys", "assume_role_policy", Fill::Value(trust.into())),
-            ("aws_iam_role_policy.invoke", "role", Fill::Ref("aws_iam_role.genesys")),
+            (
+                "aws_iam_role.genesys",
+                "assume_role_policy",
+                Fill::Value(trust.into()),
+            ),
+            (
+                "aws_iam_role_policy.invoke",
+                "role",
+                Fill::Ref("aws_iam_role.genesys"),
+            ),
         ],
     );
 }
@@ -190,6 +278,10 @@ fn a_generated_external_id_is_unknown_in_the_plan_and_fixed_once_deployed() {
 fn findings_agree_with_their_deployment() {
     differential(
         "findings",
-        &[("aws_iam_policy_attachment.lambda_all", "policy_arn", Fill::Ref("aws_iam_policy.lambda_all"))],
+        &[(
+            "aws_iam_policy_attachment.lambda_all",
+            "policy_arn",
+            Fill::Ref("aws_iam_policy.lambda_all"),
+        )],
     );
 }

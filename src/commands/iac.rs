@@ -111,13 +111,21 @@ pub fn run_plan(
 /// The `.tf` files under `dir` (relative path → text), hidden directories (`.terraform`,
 /// `.git`) left out; an unreadable file is skipped (its resources then point at the plan).
 fn tf_files(dir: &Path, rel: &str, depth: usize, out: &mut BTreeMap<String, String>) {
-    let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }) else {
+    let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }) else {
         return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.path();
-        let child = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+        let child = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
         if path.is_dir() && !name.starts_with('.') && depth < 16 {
             tf_files(&path, &child, depth + 1, out);
         } else if name.ends_with(".tf") {

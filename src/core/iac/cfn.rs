@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::intrinsic::{text, Named, Scope};
 use super::build::{Build, Targets};
+use super::intrinsic::{text, Named, Scope};
 use super::widen::markers_in;
 use super::{yaml, IacError, IacModel, NotAnalysed, Source};
 use crate::core::audit::{AuditPolicy, AuditRole, AuditVersion};
@@ -316,14 +316,18 @@ fn read_resource(scope: &mut Scope, build: &mut Build, id: &str) -> Result<(), I
                     versions: vec![version],
                 },
             );
-            build.attach.push((arn, Targets::Names(get("Roles", scope)?)));
+            build
+                .attach
+                .push((arn, Targets::Names(get("Roles", scope)?)));
         }
         "AWS::IAM::Policy" => {
             let policy = (
                 text(&get("PolicyName", scope)?),
                 document(get("PolicyDocument", scope)?),
             );
-            build.inline.push((policy, Targets::Names(get("Roles", scope)?)));
+            build
+                .inline
+                .push((policy, Targets::Names(get("Roles", scope)?)));
         }
         "AWS::IAM::RolePolicy" => {
             let policy = (
@@ -331,10 +335,11 @@ fn read_resource(scope: &mut Scope, build: &mut Build, id: &str) -> Result<(), I
                 document(get("PolicyDocument", scope)?),
             );
             let role = get("RoleName", scope)?;
-            build.inline.push((policy, Targets::Names(Value::from(vec![role]))));
+            build
+                .inline
+                .push((policy, Targets::Names(Value::from(vec![role]))));
         }
         _ => {}
     }
     Ok(())
 }
-

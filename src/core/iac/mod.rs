@@ -70,7 +70,9 @@ impl UnknownReason {
             UnknownReason::GeneratedAtApply => "generated at apply",
             UnknownReason::DataReadAtApply => "a data source read only at apply",
             UnknownReason::NotInPlan => "a policy whose document is not in the plan",
-            UnknownReason::UnresolvedReference => "unknown, and its references lead to no resource of the plan",
+            UnknownReason::UnresolvedReference => {
+                "unknown, and its references lead to no resource of the plan"
+            }
         }
     }
 }

@@ -60,7 +60,9 @@ pub fn read_plan(input: &PlanInput) -> Result<IacModel, IacError> {
     };
     let not_analysed = instances
         .iter()
-        .filter(|i| !i.data && (NOT_READ.contains(&i.kind.as_str()) || i.kind.starts_with("awscc_iam_")))
+        .filter(|i| {
+            !i.data && (NOT_READ.contains(&i.kind.as_str()) || i.kind.starts_with("awscc_iam_"))
+        })
         .map(|i| {
             let (file, line) = place(i);
             NotAnalysed {
@@ -81,7 +83,8 @@ pub fn read_plan(input: &PlanInput) -> Result<IacModel, IacError> {
             file,
         }
     };
-    let mut reader = resources::Reader::new(refs::Config::new(&parsed), &instances, account.clone());
+    let mut reader =
+        resources::Reader::new(refs::Config::new(&parsed), &instances, account.clone());
     reader.read();
     let mut model = reader
         .build

@@ -64,11 +64,15 @@ fn has_true(v: Option<&Value>) -> bool {
 /// Parses the plan and checks it is one (see the module header).
 pub(super) fn parse(file: &str, text: &str) -> Result<Value, IacError> {
     let plan: Value = serde_json::from_str(text).map_err(|e| {
+        let message = e.to_string();
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(m, _)| m);
         IacError::at(
             file,
             e.line(),
             e.column(),
-            format!("not valid JSON: {e}"),
+            format!("not valid JSON: {message}"),
             "give the output of `terraform show -json PLANFILE` unchanged".into(),
         )
     })?;
@@ -128,10 +132,20 @@ pub(super) fn instances(plan: &Value) -> Vec<Instance> {
 
 /// Calls `f` on every resource of `module` and of its child modules, at any depth.
 fn walk<'p>(module: &'p Value, f: &mut dyn FnMut(&'p Value)) {
-    for r in module.get("resources").and_then(Value::as_array).into_iter().flatten() {
+    for r in module
+        .get("resources")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         f(r);
     }
-    for m in module.get("child_modules").and_then(Value::as_array).into_iter().flatten() {
+    for m in module
+        .get("child_modules")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         walk(m, f);
     }
 }
@@ -139,7 +153,12 @@ fn walk<'p>(module: &'p Value, f: &mut dyn FnMut(&'p Value)) {
 /// The instance of a values-representation resource; `only` is `data` when only data
 /// resources are wanted (from the prior state).
 fn instance(r: &Value, only: &str, unknown: &BTreeMap<&str, &Value>) -> Option<Instance> {
-    let s = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let s = |k: &str| {
+        r.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
     let mode = s("mode");
     if only == "data" && mode != "data" {
         return None;
@@ -196,7 +215,10 @@ fn module_of(address: &str) -> (String, Vec<String>) {
         i += 2;
     }
     let instance = segs[..i].join(".");
-    (instance, path.into_iter().map(|s| bare(s).to_owned()).collect())
+    (
+        instance,
+        path.into_iter().map(|s| bare(s).to_owned()).collect(),
+    )
 }
 
 #[cfg(test)]
@@ -207,11 +229,21 @@ mod tests {
     fn addresses_split_outside_keys() {
         assert_eq!(
             segments(r#"module.a["x.y"].module.b[0].aws_iam_role.r["k"]"#),
-            ["module", r#"a["x.y"]"#, "module", "b[0]", "aws_iam_role", r#"r["k"]"#]
+            [
+                "module",
+                r#"a["x.y"]"#,
+                "module",
+                "b[0]",
+                "aws_iam_role",
+                r#"r["k"]"#
+            ]
         );
         assert_eq!(
             module_of(r#"module.a["x.y"].module.b[0].aws_iam_role.r"#),
-            (r#"module.a["x.y"].module.b[0]"#.to_owned(), vec!["a".to_owned(), "b".to_owned()])
+            (
+                r#"module.a["x.y"].module.b[0]"#.to_owned(),
+                vec!["a".to_owned(), "b".to_owned()]
+            )
         );
         assert_eq!(module_of("aws_iam_role.r"), (String::new(), vec![]));
     }

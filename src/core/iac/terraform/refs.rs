@@ -136,7 +136,10 @@ impl<'p> Config<'p> {
             "var" => match path.split_last() {
                 Some((call, parent)) => {
                     let e = self.modules.get(parent).and_then(|m| {
-                        m.pointer(&format!("/module_calls/{call}/expressions/{}", bare(segs[1])))
+                        m.pointer(&format!(
+                            "/module_calls/{call}/expressions/{}",
+                            bare(segs[1])
+                        ))
                     });
                     match references(e).is_empty() {
                         true => unresolved(out),
@@ -223,14 +226,23 @@ mod tests {
                     "resources": [{"address": "aws_iam_role.r", "expressions": {
                         "name_prefix": {"references": ["var.prefix"]}}}]}}}}}});
         let c = Config::new(&plan);
-        let role = c.argument(&[], "aws_iam_role_policy_attachment.a", "role").unwrap();
+        let role = c
+            .argument(&[], "aws_iam_role_policy_attachment.a", "role")
+            .unwrap();
         let r = c.resolve(&[], role);
         assert_eq!(r.unresolved, Vec::<String>::new());
         assert_eq!(r.targets.len(), 1);
-        assert_eq!((r.targets[0].path.clone(), r.targets[0].local.as_str()), (vec!["cx".to_owned()], "aws_iam_role.r"));
-        let arn = c.argument(&[], "aws_iam_role_policy_attachment.a", "policy_arn").unwrap();
+        assert_eq!(
+            (r.targets[0].path.clone(), r.targets[0].local.as_str()),
+            (vec!["cx".to_owned()], "aws_iam_role.r")
+        );
+        let arn = c
+            .argument(&[], "aws_iam_role_policy_attachment.a", "policy_arn")
+            .unwrap();
         assert_eq!(c.resolve(&[], arn).unresolved, ["local.arn"]);
-        let p = c.argument(&["cx".into()], "aws_iam_role.r", "name_prefix").unwrap();
+        let p = c
+            .argument(&["cx".into()], "aws_iam_role.r", "name_prefix")
+            .unwrap();
         let r = c.resolve(&["cx".into()], p);
         assert_eq!(r.targets[0].local, "random_id.p");
         assert_eq!(r.targets[0].attr.as_deref(), Some("hex"));

@@ -33,14 +33,6 @@ pub(super) struct Reader<'p> {
     policy_keys: BTreeMap<String, String>,
 }
 
-/// An attribute as the plan has it.
-enum Field {
-    Known(Value),
-    /// Unknown until apply: the index of its `Unknown`.
-    Unknown(usize),
-    Absent,
-}
-
 impl<'p> Reader<'p> {
     pub fn new(config: Config<'p>, instances: &'p [Instance], account: String) -> Reader<'p> {
         Reader {
@@ -93,36 +85,36 @@ impl<'p> Reader<'p> {
         }
     }
 
-    fn field(&mut self, i: &Instance, key: &str) -> Field {
-        if i.is_unknown(key) {
-            return Field::Unknown(self.describe(i, key));
-        }
-        match i.values.get(key) {
-            None | Some(Value::Null) => Field::Absent,
-            Some(v) => Field::Known(v.clone()),
-        }
-    }
-
+    /// A string attribute, or the marker of its unknown value.
     fn text(&mut self, i: &Instance, key: &str) -> Option<String> {
-        match self.field(i, key) {
-            Field::Known(Value::String(s)) => Some(s),
-            Field::Unknown(u) => Some(marker(u)),
-            _ => None,
+        if i.is_unknown(key) {
+            return Some(marker(self.describe(i, key)));
         }
+        i.values.get(key).and_then(Value::as_str).map(str::to_owned)
     }
 
     /// Records why attribute `key` of `i` is unknown: the `random_*` resource, the data source
     /// read at apply, or the resource attribute its expression refers to.
     fn describe(&mut self, i: &Instance, key: &str) -> usize {
         let at = format!("{}.{key}", i.address);
-        let expression = self.config.argument(&i.module_path, &i.local(), key).flatten();
+        let expression = self
+            .config
+            .argument(&i.module_path, &i.local(), key)
+            .flatten();
         let resolved = self.config.resolve(&i.module_path, expression);
         let named = |t: &Target| {
             let module: String = t.path.iter().map(|m| format!("module.{m}.")).collect();
-            let attr = t.attr.as_deref().map(|a| format!(".{a}")).unwrap_or_default();
+            let attr = t
+                .attr
+                .as_deref()
+                .map(|a| format!(".{a}"))
+                .unwrap_or_default();
             format!("{module}{}{attr}", t.local)
         };
-        let random = resolved.targets.iter().find(|t| t.local.starts_with("random_"));
+        let random = resolved
+            .targets
+            .iter()
+            .find(|t| t.local.starts_with("random_"));
         let deferred = resolved.targets.iter().find(|t| {
             t.local.starts_with("data.")
                 && self
@@ -149,7 +141,12 @@ impl<'p> Reader<'p> {
 
     /// The instances of `kind` an expression of `from` refers to, the same module instance
     /// first; and whether nothing else is in it (every reference followed to such a resource).
-    fn linked(&self, from: &Instance, resolved: &Resolved, kind: &str) -> (Vec<&'p Instance>, bool) {
+    fn linked(
+        &self,
+        from: &Instance,
+        resolved: &Resolved,
+        kind: &str,
+    ) -> (Vec<&'p Instance>, bool) {
         let mut out: Vec<&Instance> = Vec::new();
         let mut exact = resolved.unresolved.is_empty();
         for t in &resolved.targets {
@@ -230,7 +227,11 @@ impl<'p> Reader<'p> {
     /// (left out: the role is treated as allowed more).
     fn boundary(&mut self, i: &Instance) -> Option<String> {
         if !i.is_unknown("permissions_boundary") {
-            return i.values.get("permissions_boundary")?.as_str().map(str::to_owned);
+            return i
+                .values
+                .get("permissions_boundary")?
+                .as_str()
+                .map(str::to_owned);
         }
         let e = self
             .config
@@ -260,31 +261,40 @@ impl<'p> Reader<'p> {
         if !i.is_unknown("inline_policy") || self.configured(i, "inline_policy") {
             self.inline_blocks(i);
         }
-        match self.field(i, "managed_policy_arns") {
-            Field::Known(Value::Array(arns)) => {
-                for arn in arns.iter().filter_map(Value::as_str) {
-                    let to = Targets::Roles(vec![i.address.clone()], Vec::new());
-                    self.attach_arn(i, "managed_policy_arns", arn.to_owned(), to);
-                }
+        if i.is_unknown("managed_policy_arns") {
+            if self.configured(i, "managed_policy_arns") {
+                self.unknown_managed_arns(i);
             }
-            Field::Unknown(u) if self.configured(i, "managed_policy_arns") => {
-                let e = self
-                    .config
-                    .argument(&i.module_path, &i.local(), "managed_policy_arns")
-                    .flatten();
-                let resolved = self.config.resolve(&i.module_path, e);
-                let (policies, _) = self.linked(i, &resolved, "aws_iam_policy");
-                let keys: Vec<String> = policies
-                    .iter()
-                    .filter_map(|p| self.policy_keys.get(&p.address).cloned())
-                    .chain([marker(u)])
-                    .collect();
-                for key in keys {
-                    let to = Targets::Roles(vec![i.address.clone()], vec![u]);
-                    self.build.attach.push((key, to));
-                }
-            }
-            _ => {}
+            return;
+        }
+        let arns = i
+            .values
+            .get("managed_policy_arns")
+            .and_then(Value::as_array);
+        for arn in arns.into_iter().flatten().filter_map(Value::as_str) {
+            let to = Targets::Roles(vec![i.address.clone()], Vec::new());
+            self.attach_arn(i, "managed_policy_arns", arn.to_owned(), to);
+        }
+    }
+
+    /// `managed_policy_arns` set in the configuration but unknown until apply: the policies
+    /// its references name, and the unknown value (it may hold any other ARN).
+    fn unknown_managed_arns(&mut self, i: &Instance) {
+        let u = self.describe(i, "managed_policy_arns");
+        let e = self
+            .config
+            .argument(&i.module_path, &i.local(), "managed_policy_arns")
+            .flatten();
+        let resolved = self.config.resolve(&i.module_path, e);
+        let (policies, _) = self.linked(i, &resolved, "aws_iam_policy");
+        let keys: Vec<String> = policies
+            .iter()
+            .filter_map(|p| self.policy_keys.get(&p.address).cloned())
+            .chain([marker(u)])
+            .collect();
+        for key in keys {
+            let to = Targets::Roles(vec![i.address.clone()], vec![u]);
+            self.build.attach.push((key, to));
         }
     }
 
@@ -295,14 +305,21 @@ impl<'p> Reader<'p> {
         if whole || (i.is_unknown("inline_policy") && blocks.is_none()) {
             let u = self.describe(i, "inline_policy");
             let to = Targets::Roles(vec![i.address.clone()], vec![u]);
-            self.build.inline.push((("inline_policy".into(), Value::String(marker(u))), to));
+            self.build
+                .inline
+                .push((("inline_policy".into(), Value::String(marker(u))), to));
             return;
         }
         for (n, block) in blocks.into_iter().flatten().enumerate() {
             let unknown = i.unknown.pointer(&format!("/inline_policy/{n}/policy"));
-            let name = block.get("name").and_then(Value::as_str).unwrap_or("inline_policy");
+            let name = block
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("inline_policy");
             let document = match (unknown, block.get("policy").and_then(Value::as_str)) {
-                (Some(Value::Bool(true)), _) => Value::String(marker(self.describe(i, "inline_policy"))),
+                (Some(Value::Bool(true)), _) => {
+                    Value::String(marker(self.describe(i, "inline_policy")))
+                }
                 (_, Some(s)) if !s.is_empty() => {
                     serde_json::from_str(s).unwrap_or(Value::String(s.into()))
                 }
@@ -316,10 +333,16 @@ impl<'p> Reader<'p> {
     /// The roles attribute `key` of `i` names: by the known names, else through the
     /// references (every role when they cannot be followed, with the unknown value).
     fn role_targets(&mut self, i: &Instance, key: &str) -> Targets {
-        let names: Vec<String> = match self.field(i, key) {
-            Field::Known(Value::String(s)) => vec![s],
-            Field::Known(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
-            Field::Unknown(u) => return self.roles_by_reference(i, key, u),
+        if i.is_unknown(key) {
+            return self.roles_by_reference(i, key);
+        }
+        let names: Vec<String> = match i.values.get(key) {
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
             _ => Vec::new(),
         };
         let ids = self
@@ -332,12 +355,21 @@ impl<'p> Reader<'p> {
         Targets::Roles(ids, Vec::new())
     }
 
-    fn roles_by_reference(&mut self, i: &Instance, key: &str, u: usize) -> Targets {
-        let e = self.config.argument(&i.module_path, &i.local(), key).flatten();
+    /// An unknown role name linked through its references; when they cannot be followed to
+    /// roles only, every role, with the unknown value.
+    fn roles_by_reference(&mut self, i: &Instance, key: &str) -> Targets {
+        let e = self
+            .config
+            .argument(&i.module_path, &i.local(), key)
+            .flatten();
         let resolved = self.config.resolve(&i.module_path, e);
         match self.linked(i, &resolved, "aws_iam_role") {
-            (roles, true) => Targets::Roles(roles.iter().map(|r| r.address.clone()).collect(), Vec::new()),
+            (roles, true) => Targets::Roles(
+                roles.iter().map(|r| r.address.clone()).collect(),
+                Vec::new(),
+            ),
             _ => {
+                let u = self.describe(i, key);
                 self.unknowns[u].reason = UnknownReason::UnresolvedReference;
                 Targets::Roles(self.build.roles.keys().cloned().collect(), vec![u])
             }
@@ -356,19 +388,27 @@ impl<'p> Reader<'p> {
     }
 
     fn attachment(&mut self, i: &Instance, roles: Targets) {
-        match self.field(i, "policy_arn") {
-            Field::Known(Value::String(arn)) => self.attach_arn(i, "policy_arn", arn, roles),
-            Field::Unknown(u) => {
-                let e = self.config.argument(&i.module_path, &i.local(), "policy_arn").flatten();
-                let resolved = self.config.resolve(&i.module_path, e);
-                let (policies, exact) = self.linked(i, &resolved, "aws_iam_policy");
-                let key = policies.first().and_then(|p| self.policy_keys.get(&p.address));
-                match (exact && policies.len() == 1, key) {
-                    (true, Some(k)) => self.build.attach.push((k.clone(), roles)),
-                    _ => self.build.attach.push((marker(u), with(roles, u))),
-                }
+        if !i.is_unknown("policy_arn") {
+            if let Some(arn) = i.values.get("policy_arn").and_then(Value::as_str) {
+                self.attach_arn(i, "policy_arn", arn.to_owned(), roles);
             }
-            _ => {}
+            return;
+        }
+        let e = self
+            .config
+            .argument(&i.module_path, &i.local(), "policy_arn")
+            .flatten();
+        let resolved = self.config.resolve(&i.module_path, e);
+        let (policies, exact) = self.linked(i, &resolved, "aws_iam_policy");
+        let key = policies
+            .first()
+            .and_then(|p| self.policy_keys.get(&p.address));
+        match (exact && policies.len() == 1, key) {
+            (true, Some(k)) => self.build.attach.push((k.clone(), roles)),
+            _ => {
+                let u = self.describe(i, "policy_arn");
+                self.build.attach.push((marker(u), with(roles, u)));
+            }
         }
     }
 
@@ -378,7 +418,11 @@ impl<'p> Reader<'p> {
         if self.build.policies.contains_key(&arn) {
             return self.build.attach.push((arn, roles));
         }
-        let u = self.unknown(arn.clone(), UnknownReason::NotInPlan, format!("{}.{key}", i.address));
+        let u = self.unknown(
+            arn.clone(),
+            UnknownReason::NotInPlan,
+            format!("{}.{key}", i.address),
+        );
         self.build.attach.push((arn, with(roles, u)));
     }
 }
