@@ -153,6 +153,36 @@ fn a_wrong_partner_and_more_than_invoke_are_found() {
     assert_eq!(report.not_analysed[0].line, Some(56));
 }
 
+/// `docs/schemas/audit.schema.json`, its references resolved from docs/schemas/ only.
+fn audit_schema() -> jsonschema::Validator {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schemas");
+    let base = "https://raw.githubusercontent.com/your-org/lambda-trust/main/docs/schemas/";
+    let read = |n: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join(n)).unwrap()).unwrap()
+    };
+    let mut registry = jsonschema::Registry::new();
+    for n in ["common.schema.json", "audit.schema.json"] {
+        registry = registry.add(format!("{base}{n}"), read(n)).unwrap();
+    }
+    let registry = registry.prepare().unwrap();
+    jsonschema::draft202012::options()
+        .offline()
+        .with_registry(&registry)
+        .build(&read("audit.schema.json"))
+        .unwrap()
+}
+
+#[test]
+fn plan_reports_match_the_audit_schema() {
+    let schema = audit_schema();
+    for name in ["module-tree", "unknown-external-id", "findings"] {
+        let json: Value =
+            serde_json::from_str(&lambda_trust::report::audit_iac_json(&run(name))).unwrap();
+        let errors: Vec<String> = schema.iter_errors(&json).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+    }
+}
+
 /// The binary, offline (no AWS variables needed: no AWS call is made).
 fn binary(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_lambda-trust"))

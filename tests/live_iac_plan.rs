@@ -207,11 +207,13 @@ fn differential(name: &str, fills: &[(&'static str, &'static str, Fill)]) {
         &[],
     );
     let live = support::lambda_trust(&moto.url(), &[&["audit"][..], &partner].concat(), &[]);
-    assert_eq!(
-        offline.code, live.code,
+    let (planned, deployed) = (roles(&offline.json()), roles(&live.json()));
+    // Exit 2 for the plan and 0 once deployed only when the plan held unknown values.
+    let weaker = planned.values().any(|r| r.3) && offline.code == Some(2);
+    assert!(
+        offline.code == live.code || weaker,
         "{name}: exit codes\nplan: {offline}\nlive: {live}"
     );
-    let (planned, deployed) = (roles(&offline.json()), roles(&live.json()));
     assert_eq!(
         planned.keys().collect::<Vec<_>>(),
         deployed.keys().collect::<Vec<_>>(),
