@@ -118,6 +118,11 @@ bench profile="release": setup
         CARGO_TARGET_DIR="{{justfile_directory()}}/target/bench-release" cargo bench --locked --bench prove
     fi
 
+# `audit --plan` on a generated Terraform plan of 1,000 roles, release build (benches/plan_audit.rs;
+# median and worst on stdout; BENCH_PLAN_ROLES, BENCH_PLAN_REPS).
+bench-plan:
+    CARGO_TARGET_DIR="{{justfile_directory()}}/target/bench-release" cargo bench --locked --bench plan_audit
+
 # The HTML audit report at 10,000 roles in headless Chromium: load → interactive, sort, filter,
 # file size (benches/html_report.rs; needs chromium and `just setup`'s playwright-core).
 bench-html: setup

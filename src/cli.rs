@@ -625,7 +625,7 @@ fn account_id(s: &str) -> Result<String, String> {
 }
 
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("offline").args(["template", "input"])))]
+#[command(group(clap::ArgGroup::new("offline").args(["template", "input", "plan"])))]
 pub struct AuditArgs {
     /// A partner preset whose account to audit for (repeatable).
     #[arg(long, value_enum, value_name = "PRESET")]
@@ -660,33 +660,49 @@ pub struct AuditArgs {
     pub html: Option<PathBuf>,
     /// Audit a CloudFormation template (JSON or YAML, CDK's cdk.out/*.template.json) instead
     /// of a live account: no AWS call (docs/iac.md).
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts", "plan"])]
     pub template: Option<PathBuf>,
     /// Audit a saved `aws iam get-account-authorization-details` answer (JSON) instead of a
     /// live account: no AWS call.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts", "template"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts", "template", "plan"])]
     pub input: Option<PathBuf>,
+    /// Audit a Terraform plan, the JSON of `terraform show -json PLANFILE`, instead of a live
+    /// account: no AWS call (docs/iac.md).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts"])]
+    pub plan: Option<PathBuf>,
+    /// Where the plan's .tf files are, for the findings' source lines [default: the plan
+    /// file's directory].
+    #[arg(long, value_name = "DIR", requires = "plan")]
+    pub source_dir: Option<PathBuf>,
     /// A template parameter's value (repeatable; with --template); others take their default.
     #[arg(long = "parameter", value_name = "KEY=VALUE", requires = "template", value_parser = key_value)]
     pub parameters: Vec<(String, String)>,
-    /// The account the template is deployed to (AWS::AccountId; with --template), or the
-    /// account of the --input file (default: the one its ARNs name).
+    /// The account the template or plan is deployed to (AWS::AccountId; with --template or
+    /// --plan), or the account of the --input file (default: the one its ARNs name).
     #[arg(long, value_name = "ACCOUNT", value_parser = account_id, requires = "offline")]
     pub account_id: Option<String>,
 }
 
 /// `check --template`: the IaC to check instead of the live account.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("code").args(["template", "plan"])))]
 pub struct CheckIacArgs {
     /// Check a CloudFormation template (JSON or YAML, CDK's cdk.out/*.template.json) against
     /// the config instead of the live account: no AWS call (docs/iac.md).
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
+    /// Check a Terraform plan (the JSON of `terraform show -json PLANFILE`) against the config
+    /// instead of the live account: no AWS call (docs/iac.md).
+    #[arg(long, value_name = "FILE", conflicts_with = "template")]
+    pub plan: Option<PathBuf>,
+    /// Where the plan's .tf files are, for the findings' lines [default: the plan's directory].
+    #[arg(long, value_name = "DIR", requires = "plan")]
+    pub source_dir: Option<PathBuf>,
     /// A template parameter's value (repeatable; with --template); others take their default.
     #[arg(long = "parameter", value_name = "KEY=VALUE", requires = "template", value_parser = key_value)]
     pub parameters: Vec<(String, String)>,
-    /// The account the template is deployed to [default: the config's aws.account_id].
-    #[arg(long, value_name = "ACCOUNT", value_parser = account_id, requires = "template")]
+    /// The account the template or plan is deployed to [default: the config's aws.account_id].
+    #[arg(long, value_name = "ACCOUNT", value_parser = account_id, requires = "code")]
     pub account_id: Option<String>,
 }
 

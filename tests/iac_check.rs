@@ -170,3 +170,59 @@ fn without_the_account_it_is_refused() {
     );
     assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
 }
+
+const PLAN: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/terraform/module-tree/plan.json"
+);
+
+/// The config of the role in the Terraform fixture's child module (`module.cx`).
+const PLAN_CONFIG: &str = r#"[trust]
+partner = "genesys-cloud"
+external_id = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"
+
+[role]
+name = "genesys-invoke"
+description = ""
+tags = { team = "cx" }
+
+[aws]
+region = "eu-west-1"
+account_id = "111122223333"
+
+[[targets]]
+function = "lookup-customer"
+"#;
+
+/// `check --plan`: the same comparison over a Terraform plan, with findings at the role's
+/// `resource` block in its module's `.tf` file. The fixture's policy has a generated name
+/// (`name_prefix`), not the config's, and its statements carry no `Sid`: drift, told as such.
+#[test]
+fn a_plan_is_checked_with_findings_at_the_tf_line() {
+    let r = check(PLAN_CONFIG, &["--plan", PLAN, "--format", "github"]);
+    assert_eq!(r.code, Some(2), "{}\n{}", r.stdout, r.stderr);
+    let at = "/tests/fixtures/terraform/module-tree/modules/cx/main.tf,line=21,";
+    assert!(r.stdout.contains(at), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("the invoke policy does not exist"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout
+            .contains("trust policy differs at $.Statement[0].Condition"),
+        "the external ID matches: {}",
+        r.stdout
+    );
+
+    let other = PLAN_CONFIG.replace("0f8c7a52-8b1e", "11111111-8b1e");
+    let r = check(&other, &["--plan", PLAN, "--format", "json"]);
+    assert_eq!(r.code, Some(2), "{}\n{}", r.stdout, r.stderr);
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let findings = json["configs"][0]["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().any(|f| f["severity"] == "security"
+            && f["message"].as_str().unwrap().contains("sts:ExternalId")),
+        "{findings:#?}"
+    );
+}

@@ -131,6 +131,9 @@ pub async fn run(g: &Global, args: &AuditArgs, styles: Styles) -> Result<Status>
     if let Some(path) = &args.input {
         return super::iac::run_input(g, args, path, opts, styles);
     }
+    if let Some(path) = &args.plan {
+        return super::iac::run_plan(g, args, path, opts, styles);
+    }
     let clients = Clients::connect(&aws_flags(g)).await;
     // Counterexamples name a function in the audited role's account and this region.
     opts.region = Some(clients.region());

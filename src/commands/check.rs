@@ -182,8 +182,8 @@ pub fn run_template(
         [one] => one.clone(),
         _ => {
             return Err(Error::usage(
-                "check --template takes one config",
-                "give the config whose role the template should define with --config",
+                "check --template/--plan takes one config",
+                "give the config whose role the template or plan should define with --config",
             ))
         }
     };
@@ -193,7 +193,7 @@ pub fn run_template(
         .or_else(|| config.aws.account_id.clone())
         .ok_or_else(|| {
             Error::usage(
-                "check --template needs the account the template is deployed to",
+                "check --template/--plan needs the account the code is deployed to",
                 "pass --account-id ACCOUNT or set [aws].account_id in the config",
             )
         })?;
@@ -202,7 +202,7 @@ pub fn run_template(
         .or_else(|| std::env::var("AWS_REGION").ok())
         .ok_or_else(|| {
             Error::usage(
-                "check --template needs the region of the config's functions",
+                "check --template/--plan needs the region of the config's functions",
                 "set [aws].region in the config, or pass --region",
             )
         })?;
@@ -217,9 +217,12 @@ pub fn run_template(
     print_report(g, files, &report, styles)
 }
 
-/// The IaC's model and the file it was read from. `check --plan` plugs in here: one more arm,
-/// `iac::read_plan` with a `PlanInput`, as `audit --plan` builds it.
+/// The IaC's model (a template's or a plan's) and the file it was read from.
 fn read_model(iac: &CheckIacArgs, account: &str, region: &str) -> Result<(IacModel, String)> {
+    if let Some(plan) = &iac.plan {
+        let source_dir = iac.source_dir.as_deref();
+        return super::iac::read_plan_model(plan, source_dir, Some(account.to_owned()));
+    }
     let template = iac.template.as_deref().unwrap_or(Path::new("-"));
     let hint = "give the path of a CloudFormation template (JSON or YAML)";
     let (file, text) = super::iac::read_file("--template", template, hint)?;

@@ -104,7 +104,7 @@ pub fn run(cli: &Cli) -> Result<Status> {
         }
         Command::Genesys { command } => genesys::run(g, command, styles),
         Command::Audit(args) => live(|rt| rt.block_on(audit::run(g, args, styles))),
-        Command::Check { files, iac } if iac.template.is_some() => {
+        Command::Check { files, iac } if iac.template.is_some() || iac.plan.is_some() => {
             check::run_template(g, files, iac, styles)
         }
         Command::Check { files, .. } => live(|rt| rt.block_on(check::run(g, files, styles))),

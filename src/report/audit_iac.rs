@@ -17,7 +17,11 @@ fn at(file: &str, line: Option<usize>) -> String {
 }
 
 pub fn iac_human(report: &IacReport, styles: Styles) -> String {
-    let mut out = format!("{} {}\n", styles.bold("template"), report.source_file);
+    let mut out = format!(
+        "{} {}\n",
+        styles.bold(report.input.as_str()),
+        report.source_file
+    );
     out.push_str(&account_human(&report.report, styles));
     if !report.sources.is_empty() {
         out.push_str(&format!("\n{}\n", styles.bold("defined at")));
@@ -25,7 +29,7 @@ pub fn iac_human(report: &IacReport, styles: Styles) -> String {
             out.push_str(&format!(
                 "  {role}: {} ({})\n",
                 s.resource,
-                at(&report.source_file, s.line)
+                at(s.file.as_deref().unwrap_or(&report.source_file), s.line)
             ));
         }
     }
@@ -48,7 +52,7 @@ pub fn iac_human(report: &IacReport, styles: Styles) -> String {
                 "  {} ({}) at {}\n",
                 n.resource,
                 n.resource_type,
-                at(&report.source_file, n.line)
+                at(n.file.as_deref().unwrap_or(&report.source_file), n.line)
             ));
         }
     }
@@ -74,6 +78,7 @@ pub fn iac_sarif(report: &IacReport) -> String {
         let source = report.sources.get(&r.role);
         let (name, line) =
             source.map_or((r.role.as_str(), None), |s| (s.resource.as_str(), s.line));
+        let file = source.and_then(|s| s.file.as_deref()).unwrap_or(file);
         for f in &r.findings {
             results.push(json!({
                 "ruleId": format!("lambda-trust/audit/{}", f.code),
@@ -89,7 +94,7 @@ pub fn iac_sarif(report: &IacReport) -> String {
             "ruleId": "lambda-trust/audit/not-analysed",
             "level": "note",
             "message": {"text": format!("{}: {} can grant IAM permissions and is not analysed", n.resource, n.resource_type)},
-            "locations": [location(file, n.line, &n.resource, "resource")],
+            "locations": [location(n.file.as_deref().unwrap_or(file), n.line, &n.resource, "resource")],
         }));
     }
     let mut rules = sarif_rules();

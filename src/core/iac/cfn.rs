@@ -13,10 +13,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use super::build::{Build, Targets};
 use super::intrinsic::{text, Named, Scope};
-use super::widen::{markers_in, widen, Kind};
+use super::widen::markers_in;
 use super::{yaml, IacError, IacModel, NotAnalysed, RoleSettings, Source};
-use crate::core::audit::{AccountIam, AuditPolicy, AuditRole, AuditVersion};
+use crate::core::audit::{AuditPolicy, AuditRole, AuditVersion};
 
 /// Stands for the template's own account when `--account-id` is not given: only "is this the
 /// audited account" matters to the audit, and a role's own account is never a partner.
@@ -101,14 +102,16 @@ pub fn read_template(input: &TemplateInput) -> Result<IacModel, IacError> {
             resource: id.clone(),
             resource_type: kind(resources, id).to_owned(),
             line: parsed.resource_lines.get(id).copied(),
+            file: None,
         })
         .collect();
-    Ok(build.finish(
-        account,
-        scope.unknowns,
-        &parsed.resource_lines,
-        not_analysed,
-    ))
+    let lines = &parsed.resource_lines;
+    let locate = |id: &str| Source {
+        resource: id.to_owned(),
+        line: lines.get(id).copied(),
+        file: None,
+    };
+    Ok(build.finish(account, scope.unknowns, &locate, not_analysed))
 }
 
 fn kind<'a>(resources: &'a Map<String, Value>, id: &str) -> &'a str {
@@ -235,20 +238,6 @@ fn naming(
     }))
 }
 
-/// The model under construction: raw documents (markers still in), by role logical ID.
-#[derive(Default)]
-struct Build {
-    roles: BTreeMap<String, AuditRole>,
-    policies: BTreeMap<String, AuditPolicy>,
-    /// Managed policy ARN → the role names it is attached to (`Roles`).
-    attach: Vec<(String, Value)>,
-    /// Policy (name, document) → the role names it is put into (`AWS::IAM::Policy`/`RolePolicy`).
-    inline: Vec<((String, Value), Value)>,
-    /// By role logical ID: `Description` and `MaxSessionDuration` (CloudFormation's defaults
-    /// when absent: no description, 3,600 s).
-    settings: BTreeMap<String, RoleSettings>,
-}
-
 fn property(scope: &mut Scope, props: &Value, id: &str, key: &str) -> Result<Value, IacError> {
     scope.at = format!("{id}.Properties.{key}");
     match props.get(key) {
@@ -349,14 +338,18 @@ fn read_resource(scope: &mut Scope, build: &mut Build, id: &str) -> Result<(), I
                     versions: vec![version],
                 },
             );
-            build.attach.push((arn, get("Roles", scope)?));
+            build
+                .attach
+                .push((arn, Targets::Names(get("Roles", scope)?)));
         }
         "AWS::IAM::Policy" => {
             let policy = (
                 text(&get("PolicyName", scope)?),
                 document(get("PolicyDocument", scope)?),
             );
-            build.inline.push((policy, get("Roles", scope)?));
+            build
+                .inline
+                .push((policy, Targets::Names(get("Roles", scope)?)));
         }
         "AWS::IAM::RolePolicy" => {
             let policy = (
@@ -364,109 +357,11 @@ fn read_resource(scope: &mut Scope, build: &mut Build, id: &str) -> Result<(), I
                 document(get("PolicyDocument", scope)?),
             );
             let role = get("RoleName", scope)?;
-            build.inline.push((policy, Value::from(vec![role])));
+            build
+                .inline
+                .push((policy, Targets::Names(Value::from(vec![role]))));
         }
         _ => {}
     }
     Ok(())
-}
-
-impl Build {
-    /// The roles a `Roles` list names (by name); an unknown entry may be any of them.
-    fn targets(&self, names: &Value) -> (Vec<String>, Vec<usize>) {
-        let names: Vec<String> = names.as_array().into_iter().flatten().map(text).collect();
-        let unknown: Vec<usize> = names
-            .iter()
-            .flat_map(|n| markers_in(&Value::String(n.clone())))
-            .collect();
-        let ids = self
-            .roles
-            .iter()
-            .filter(|(_, r)| !unknown.is_empty() || names.contains(&r.name))
-            .map(|(id, _)| id.clone())
-            .collect();
-        (ids, unknown)
-    }
-
-    fn finish(
-        mut self,
-        account: String,
-        unknowns: Vec<super::Unknown>,
-        lines: &BTreeMap<String, usize>,
-        not_analysed: Vec<NotAnalysed>,
-    ) -> IacModel {
-        let mut access: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (arn, names) in std::mem::take(&mut self.attach) {
-            let (ids, unknown) = self.targets(&names);
-            for id in ids {
-                access.entry(id.clone()).or_default().extend(&unknown);
-                self.roles
-                    .get_mut(&id)
-                    .expect("a role")
-                    .attached
-                    .push(arn.clone());
-            }
-        }
-        for (policy, names) in std::mem::take(&mut self.inline) {
-            let (ids, unknown) = self.targets(&names);
-            for id in ids {
-                access.entry(id.clone()).or_default().extend(&unknown);
-                self.roles
-                    .get_mut(&id)
-                    .expect("a role")
-                    .inline
-                    .push(policy.clone());
-            }
-        }
-        let mut model = IacModel {
-            iam: AccountIam {
-                account_id: account,
-                ..AccountIam::default()
-            },
-            sources: BTreeMap::new(),
-            unknowns,
-            trust_unknowns: BTreeMap::new(),
-            access_unknowns: BTreeMap::new(),
-            not_analysed,
-            settings: BTreeMap::new(),
-        };
-        for (id, mut role) in self.roles {
-            let mut held = access.remove(&id).unwrap_or_default();
-            held.extend(role.inline.iter().flat_map(|(_, d)| markers_in(d)));
-            for arn in role.attached.iter().chain(&role.boundary) {
-                held.extend(markers_in(&Value::String(arn.clone())));
-                if let Some(p) = self.policies.get(arn) {
-                    held.extend(p.versions.iter().flat_map(|v| markers_in(&v.document)));
-                }
-            }
-            held.sort();
-            held.dedup();
-            let trust = markers_in(&role.trust);
-            role.trust = widen(&role.trust, Kind::Trust);
-            for (_, d) in &mut role.inline {
-                *d = widen(d, Kind::Permissions);
-            }
-            let line = lines.get(&id).copied();
-            if let Some(settings) = self.settings.remove(&id) {
-                model.settings.insert(role.name.clone(), settings);
-            }
-            model
-                .sources
-                .insert(role.name.clone(), Source { resource: id, line });
-            if !trust.is_empty() {
-                model.trust_unknowns.insert(role.name.clone(), trust);
-            }
-            if !held.is_empty() {
-                model.access_unknowns.insert(role.name.clone(), held);
-            }
-            model.iam.roles.push(role);
-        }
-        for (arn, mut p) in self.policies {
-            for v in &mut p.versions {
-                v.document = widen(&v.document, Kind::Permissions);
-            }
-            model.iam.policies.insert(arn, p);
-        }
-        model
-    }
 }

@@ -48,12 +48,17 @@ pub fn check_model(model: &IacModel, desired: &Desired, source_file: &str) -> Co
     let settings = model.settings.get(&desired.role.name);
     findings.extend(settings.map(unknown_settings).unwrap_or_default());
     let v = verification(desired, &observed);
-    let mut report = config_report(source_file, "", findings, &v, None);
+    // A plan's role is located in its `.tf` file: annotations point there.
+    let source = role.and_then(|r| model.sources.get(&r.name));
+    let file = source
+        .and_then(|s| s.file.as_deref())
+        .unwrap_or(source_file);
+    let mut report = config_report(file, "", findings, &v, None);
     report.notes.push(NOT_COMPARED.to_owned());
     if role.is_some() && settings.is_none() {
         report.notes.push(NO_SETTINGS.to_owned());
     }
-    report.lines = lines(role.and_then(|r| model.sources.get(&r.name)));
+    report.lines = lines(source);
     report
 }
 

@@ -9,9 +9,11 @@
 //! allows at least as much (an Allow widened, a Deny dropped), and [`audit`] reports the
 //! weaker claim and names the value. Unknown is never proved.
 
+mod build;
 mod cfn;
 pub mod check;
 mod intrinsic;
+mod terraform;
 mod widen;
 mod yaml;
 
@@ -23,6 +25,7 @@ use serde::Serialize;
 use crate::core::audit::{self, AccountIam, AccountReport, AuditOptions, Code, Finding};
 
 pub use cfn::{read_template, TemplateInput};
+pub use terraform::{read_plan, PlanInput};
 
 /// Why a value is not known before deployment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -41,6 +44,18 @@ pub enum UnknownReason {
     UndecidedCondition,
     /// A function the reader does not evaluate (`Fn::Base64`, `Fn::Cidr`, `Fn::GetAZs`, …).
     UnevaluatedFunction,
+    /// Terraform: a value the plan marks unknown until apply (`after_unknown`).
+    KnownAfterApply,
+    /// Terraform: a value generated at apply by a `random_*` resource (`random_uuid`, …).
+    GeneratedAtApply,
+    /// Terraform: a data source read only at apply (its arguments were unknown at plan time).
+    DataReadAtApply,
+    /// Terraform: a policy ARN whose document is not in the plan (AWS managed, or made
+    /// outside this configuration).
+    NotInPlan,
+    /// Terraform: an unknown value whose references cannot be followed to a resource of the
+    /// plan (a `local`, a root variable, a registry module): it may name any role.
+    UnresolvedReference,
 }
 
 impl UnknownReason {
@@ -52,6 +67,13 @@ impl UnknownReason {
             UnknownReason::ImportValue => "another stack's export",
             UnknownReason::UndecidedCondition => "an undecided condition (both branches read)",
             UnknownReason::UnevaluatedFunction => "a function not evaluated",
+            UnknownReason::KnownAfterApply => "known only after apply",
+            UnknownReason::GeneratedAtApply => "generated at apply",
+            UnknownReason::DataReadAtApply => "a data source read only at apply",
+            UnknownReason::NotInPlan => "a policy whose document is not in the plan",
+            UnknownReason::UnresolvedReference => {
+                "unknown, and its references lead to no resource of the plan"
+            }
         }
     }
 }
@@ -84,6 +106,9 @@ pub struct NotAnalysed {
     pub resource: String,
     pub resource_type: String,
     pub line: Option<usize>,
+    /// The file `line` is in, when it is not the file read (a plan's `.tf` source).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 /// Where a role comes from.
@@ -92,6 +117,9 @@ pub struct Source {
     /// The CloudFormation logical ID (or Terraform address).
     pub resource: String,
     pub line: Option<usize>,
+    /// The file `line` is in, when it is not the file read (a plan's `.tf` source).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 /// A role's settings the audit does not use and `check --template` compares; `None`: a value
@@ -102,9 +130,27 @@ pub struct RoleSettings {
     pub max_session_duration: Option<i64>,
 }
 
-/// A template read into the audit's model.
+/// What was read: a report's heading.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum IacInput {
+    #[default]
+    Template,
+    Plan,
+}
+
+impl IacInput {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IacInput::Template => "template",
+            IacInput::Plan => "plan",
+        }
+    }
+}
+
+/// A template or plan read into the audit's model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IacModel {
+    pub input: IacInput,
     pub iam: AccountIam,
     /// By role name: the resource it comes from.
     pub sources: BTreeMap<String, Source>,
@@ -179,6 +225,8 @@ pub struct IacReport {
     pub sources: BTreeMap<String, Source>,
     pub unknowns: Vec<Unknown>,
     pub not_analysed: Vec<NotAnalysed>,
+    #[serde(skip)]
+    pub input: IacInput,
 }
 
 /// Audits a template's model: `core::audit` on the widened documents, then each role whose
@@ -217,6 +265,7 @@ pub fn audit(model: &IacModel, opts: &AuditOptions, source_file: &str) -> IacRep
         sources,
         unknowns: model.unknowns.clone(),
         not_analysed: model.not_analysed.clone(),
+        input: model.input,
     }
 }
 
