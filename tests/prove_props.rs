@@ -327,9 +327,12 @@ proptest! {
                 prop_assert_eq!(r[0].verdict, Verdict::Counterexample, "{}", r[0].summary());
             }
         }
-        // trust-partner-allowed is a direct evaluation.
+        // trust-partner-allowed is a direct evaluation, with the keys AWS sets for the
+        // partner's root (aws:PrincipalType "Account", aws:userid), which the evaluator does
+        // not derive: a statement allowing only aws:PrincipalType "Account" lets it in.
         let partner = Request::new(format!("arn:aws:iam::{PARTNER}:root"), "sts:AssumeRole", ROLE_ARN)
             .with_context("sts:ExternalId", EXTERNAL_ID);
+        let partner = with_principal_keys(partner, false);
         if !evaluate(&trust_input(&policy), &partner).allowed() {
             prop_assert_eq!(r[1].verdict, Verdict::Counterexample);
         }
