@@ -177,7 +177,9 @@ Examples:
   lambda-trust init --external-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 --region eu-west-1 \\
       --function lookup-customer --function lookup-order
   lambda-trust init --external-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 --region us-east-1 \\
-      --from-account --match 'genesys-*'")]
+      --from-account --match 'genesys-*'
+  lambda-trust init --from-genesys --from-role GenesysLambda    # an existing setup, read-only
+  lambda-trust init --from-role GenesysLambda                    # an existing role alone")]
     Init(InitArgs),
     /// Print the rendered trust and invoke policies (offline).
     #[command(after_help = "Example:\n  lambda-trust render --which trust")]
