@@ -87,10 +87,10 @@ pub(crate) fn role_caller(arn: &str) -> Caller {
     c
 }
 
-/// Writes the keys AWS derives from the request's principal (`DERIVED`) into its context, for
-/// each one a statement of `policies` tests (spelled as the statement spells it), so that the
-/// request replays on any evaluator, even one that derives nothing. A value already in the
-/// context is kept.
+/// Writes the keys AWS derives from the request's principal (`DERIVED`, and `aws:userid` where
+/// the caller fixes it) into its context, for each one a statement of `policies` tests (spelled
+/// as the statement spells it), so that the request replays on any evaluator, even one that
+/// derives nothing. A value already in the context is kept.
 pub(crate) fn self_contained<'a>(
     policies: impl IntoIterator<Item = &'a Policy>,
     req: &mut super::super::eval::Request,
@@ -99,12 +99,24 @@ pub(crate) fn self_contained<'a>(
         p if arn_parts(p).is_some() || p == "*" => caller(p.to_owned()).derived,
         _ => return,
     };
-    let tested = policies
-        .into_iter()
+    let conditions: Vec<_> = (policies.into_iter())
         .flat_map(|p| &p.statements)
         .flat_map(|s| &s.conditions)
-        .filter(|c| is_derived(&c.key));
-    for c in tested {
+        .collect();
+    // `aws:userid` where the caller fixes it (the root user's account ID, `anonymous`).
+    let userid = conditions
+        .iter()
+        .find(|c| c.key.eq_ignore_ascii_case("aws:userid"));
+    if let (Some(c), Some(id)) = (userid, known_userid(&req.principal)) {
+        if !req
+            .context
+            .keys()
+            .any(|k| k.eq_ignore_ascii_case("aws:userid"))
+        {
+            req.context.insert(c.key.clone(), vec![id]);
+        }
+    }
+    for c in conditions.into_iter().filter(|c| is_derived(&c.key)) {
         let Some(values) = derived.get(&c.key.to_lowercase()) else {
             continue;
         };

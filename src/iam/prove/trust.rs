@@ -212,21 +212,6 @@ fn partner_callers(role_arn: &str, spec: &TrustSpec) -> Vec<String> {
     ]
 }
 
-/// `aws:userid` of a caller whose ID is known (the root user: the account ID), when a statement
-/// tests it: AWS sets it, so a statement on it applies to the partner's root as it would in AWS.
-fn known_userid_tested(trust: &Policy, req: &mut Request) {
-    let tested = (trust.statements.iter())
-        .flat_map(|s| &s.conditions)
-        .any(|c| c.key.eq_ignore_ascii_case("aws:userid"));
-    let present = req
-        .context
-        .keys()
-        .any(|k| k.eq_ignore_ascii_case("aws:userid"));
-    if let (true, false, Some(id)) = (tested, present, known_userid(&req.principal)) {
-        req.context.insert("aws:userid".to_owned(), vec![id]);
-    }
-}
-
 /// Each of the partner's principals (`partner_callers`) with exactly the external ID, and the
 /// keys AWS derives from it written into the request's context.
 pub(crate) fn partner_allowed(trust: &Policy, role_arn: &str, spec: &TrustSpec) -> PropertyResult {
@@ -237,7 +222,6 @@ pub(crate) fn partner_allowed(trust: &Policy, role_arn: &str, spec: &TrustSpec) 
         let mut req = Request::new(principal, ASSUME, role_arn)
             .with_context("sts:ExternalId", spec.external_id.clone());
         self_contained([trust], &mut req);
-        known_userid_tested(trust, &mut req);
         let eval = evaluate(&input(trust), &req);
         if !eval.allowed() {
             return PropertyResult {
