@@ -74,7 +74,7 @@ fn report(r: AuditRole) -> RoleReport {
 }
 
 fn codes(r: &RoleReport) -> Vec<&'static str> {
-    r.findings.iter().map(|f| f.code).collect()
+    r.findings.iter().map(|f| f.code.as_str()).collect()
 }
 
 #[test]
@@ -387,7 +387,7 @@ fn identity_side_requests_name_the_role() {
     )];
     let rep = report(r.clone());
     let f = &rep.findings[0];
-    assert_eq!(f.code, "beyond-invoke");
+    assert_eq!(f.code.as_str(), "beyond-invoke");
     assert_eq!(f.counterexample.as_ref().unwrap()["principal"], r.arn);
     assert!(
         f.message.contains(&format!("{} may ", r.arn)),
@@ -718,13 +718,13 @@ mod role_import {
         let codes: Vec<&str> = rep
             .iter()
             .flat_map(|r| &r.findings)
-            .map(|f| f.code)
+            .map(|f| f.code.as_str())
             .collect();
         assert!(codes.contains(&"no-external-id"), "{codes:?}");
         assert!(import_role(&o, rep.as_ref(), None).is_err());
         let r = import_role(&o, rep.as_ref(), Some(ORG)).unwrap();
         assert_eq!(r.external_id, ORG);
-        assert!(r.findings.iter().any(|f| f.code == "no-external-id"));
+        assert!(r.findings.iter().any(|f| f.code.as_str() == "no-external-id"));
         assert!(
             r.notes
                 .iter()

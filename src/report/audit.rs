@@ -143,20 +143,12 @@ pub fn org_json(report: &OrgReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default()
 }
 
-pub(super) fn level(s: Severity) -> &'static str {
-    match s {
-        Severity::Security => "error",
-        Severity::Config => "warning",
-        Severity::Info => "note",
-    }
-}
-
 fn results(report: &AccountReport, out: &mut Vec<Value>) {
     for r in &report.roles {
         for f in &r.findings {
             out.push(json!({
                 "ruleId": format!("lambda-trust/audit/{}", f.code),
-                "level": level(f.severity),
+                "level": sarif::level(f.severity),
                 "message": {"text": format!("{}: {}", r.role, f.message)},
                 "locations": [{"logicalLocations": [{
                     "fullyQualifiedName": r.arn, "name": r.role, "kind": "resource"}]}],

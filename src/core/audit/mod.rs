@@ -38,8 +38,7 @@ pub use documents::{DocumentKind, RoleDocument};
 pub use findings::{Code, Finding, Severity};
 pub use org::{parse_accounts, AccountOutcome, OrgReport, OrgSummary};
 
-/// Bumped whenever the JSON shape changes incompatibly.
-pub const SCHEMA_VERSION: u32 = 1;
+pub use crate::core::SCHEMA_VERSION;
 
 /// One account's IAM as read by `GetAccountAuthorizationDetails`, documents decoded.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -245,7 +244,7 @@ pub fn audit_role(iam: &AccountIam, role: &AuditRole, opts: &AuditOptions) -> Op
     let mut findings = trust.findings;
     findings.extend(access.findings);
     findings.extend(ownership(role, opts));
-    findings.sort_by_key(|f| (f.severity, Code::rank(f.code)));
+    findings.sort_by_key(|f| (f.severity, f.code));
     let documents = documents::of(iam, role, &findings);
     documents::mark(&role.arn, &documents, &mut findings);
     Some(RoleReport {

@@ -249,7 +249,7 @@ pub fn audit(model: &IacModel, opts: &AuditOptions, source_file: &str) -> IacRep
             weaker_access(role, &access);
         }
         role.findings
-            .sort_by_key(|f| (f.severity, Code::rank(f.code)));
+            .sort_by_key(|f| (f.severity, f.code));
         for f in &mut role.findings {
             f.message = widen::readable(&f.message, &model.unknowns);
         }
@@ -273,9 +273,9 @@ pub fn audit(model: &IacModel, opts: &AuditOptions, source_file: &str) -> IacRep
 /// widened policy showed.
 fn weaker_trust(role: &mut audit::RoleReport, unknown: &[String]) {
     let id_codes = [
-        Code::NoExternalId.as_str(),
-        Code::ExternalIdPattern.as_str(),
-        Code::ExternalIdUnproved.as_str(),
+        Code::NoExternalId,
+        Code::ExternalIdPattern,
+        Code::ExternalIdUnproved,
     ];
     role.findings.retain(|f| !id_codes.contains(&f.code));
     role.external_ids.kind = "any";
@@ -299,7 +299,7 @@ fn weaker_access(role: &mut audit::RoleReport, unknown: &[String]) {
     match role
         .findings
         .iter_mut()
-        .find(|f| f.code == Code::BeyondInvoke.as_str())
+        .find(|f| f.code == Code::BeyondInvoke)
     {
         Some(f) => f.message = format!("{} ({note})", f.message),
         None => role

@@ -45,6 +45,13 @@ pub enum Property {
 }
 
 impl Property {
+    pub const ALL: [Property; 4] = [
+        Property::TrustOnlyPartnerWithExternalId,
+        Property::TrustPartnerAllowed,
+        Property::InvokeOnlyTargets,
+        Property::InvokeTargetsAllowed,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Property::TrustOnlyPartnerWithExternalId => "trust-only-partner-with-external-id",

@@ -21,7 +21,7 @@ fn ids_text(r: &RoleReport) -> String {
 }
 
 fn codes(r: &RoleReport) -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = r.findings.iter().map(|f| f.code).collect();
+    let mut out: Vec<&'static str> = r.findings.iter().map(|f| f.code.as_str()).collect();
     out.dedup();
     out
 }
@@ -176,8 +176,8 @@ fn finding(out: &mut String, r: &RoleReport, f: &Finding) {
         "<li><span class=\"sev sev-{word}\">{word}</span> <code>{}</code>: {}<br><span class=\"muted\">{}</span><br><strong>What to do:</strong> {}",
         f.code,
         esc(&f.message),
-        esc(f.kind.description()),
-        esc(f.kind.remedy()),
+        esc(f.code.description()),
+        esc(f.code.remedy()),
     );
     if let Some(c) = &f.counterexample {
         let _ = write!(
