@@ -724,7 +724,10 @@ mod role_import {
         assert!(import_role(&o, rep.as_ref(), None).is_err());
         let r = import_role(&o, rep.as_ref(), Some(ORG)).unwrap();
         assert_eq!(r.external_id, ORG);
-        assert!(r.findings.iter().any(|f| f.code.as_str() == "no-external-id"));
+        assert!(r
+            .findings
+            .iter()
+            .any(|f| f.code.as_str() == "no-external-id"));
         assert!(
             r.notes
                 .iter()

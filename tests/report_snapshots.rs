@@ -197,7 +197,9 @@ fn check_renderers_drift() {
 
     // Drift alone (no config errored) is exit status Changes.
     let mut only_drift = r.clone();
-    only_drift.configs.retain(|c| c.status != ConfigStatus::Error);
+    only_drift
+        .configs
+        .retain(|c| c.status != ConfigStatus::Error);
     assert_eq!(
         CheckReport::new(only_drift.configs).status(),
         Status::Changes

@@ -180,11 +180,7 @@ pub fn render_github(report: &CheckReport) -> String {
             } else {
                 "warning"
             };
-            let title = format!(
-                "lambda-trust {} drift: {}",
-                f.severity.as_str(),
-                f.resource
-            );
+            let title = format!("lambda-trust {} drift: {}", f.severity.as_str(), f.resource);
             out.push_str(&format!(
                 "::{level} file={},line={},title={}::{}\n",
                 esc_prop(&c.config),

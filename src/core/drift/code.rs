@@ -140,17 +140,39 @@ impl Code {
     pub fn severity(self) -> Severity {
         use Code::*;
         match self {
-            TrustBroader | RoleOwnershipLost | PolicyOwnershipLost | BoundaryChanged
-            | ForeignManagedPolicy | ForeignInlinePolicy | InvokeBroader | LatentVersion
-            | TrustUnknown | AccessUnknown | GenesysCredentialChanged
-            | GenesysCredentialSwapped | GenesysActionNotTarget | GenesysForeignAction => {
-                Severity::Security
-            }
-            RoleMissing | RolePath | TrustDiffers | RoleDescription | RoleMaxSession
-            | RoleTagDiffers | RoleTagExtra | BoundaryUndeclared | InvokeDetached
-            | InvokeMissing | InvokeDiffers | RoleDescriptionUnknown | RoleMaxSessionUnknown
-            | GenesysConfigDiffers | GenesysActionDiffers | GenesysActionReplaced
-            | GenesysActionRetired | GenesysDisabled | GenesysMissing => Severity::Config,
+            TrustBroader
+            | RoleOwnershipLost
+            | PolicyOwnershipLost
+            | BoundaryChanged
+            | ForeignManagedPolicy
+            | ForeignInlinePolicy
+            | InvokeBroader
+            | LatentVersion
+            | TrustUnknown
+            | AccessUnknown
+            | GenesysCredentialChanged
+            | GenesysCredentialSwapped
+            | GenesysActionNotTarget
+            | GenesysForeignAction => Severity::Security,
+            RoleMissing
+            | RolePath
+            | TrustDiffers
+            | RoleDescription
+            | RoleMaxSession
+            | RoleTagDiffers
+            | RoleTagExtra
+            | BoundaryUndeclared
+            | InvokeDetached
+            | InvokeMissing
+            | InvokeDiffers
+            | RoleDescriptionUnknown
+            | RoleMaxSessionUnknown
+            | GenesysConfigDiffers
+            | GenesysActionDiffers
+            | GenesysActionReplaced
+            | GenesysActionRetired
+            | GenesysDisabled
+            | GenesysMissing => Severity::Config,
             Check(id) => super::failure(id).0,
             // A policy that admits less than intended (the partner or a target shut out) is an
             // outage; one that admits more, or is unproved, is security.
@@ -173,11 +195,16 @@ impl Code {
             BoundaryChanged => ConfigKey::RolePermissionsBoundary,
             InvokeDetached | InvokeMissing | InvokeDiffers | InvokeBroader | LatentVersion
             | AccessUnknown => ConfigKey::Targets,
-            GenesysCredentialChanged | GenesysCredentialSwapped | GenesysConfigDiffers
-            | GenesysActionDiffers | GenesysActionNotTarget | GenesysActionReplaced
-            | GenesysActionRetired | GenesysDisabled | GenesysMissing | GenesysForeignAction => {
-                ConfigKey::Genesys
-            }
+            GenesysCredentialChanged
+            | GenesysCredentialSwapped
+            | GenesysConfigDiffers
+            | GenesysActionDiffers
+            | GenesysActionNotTarget
+            | GenesysActionReplaced
+            | GenesysActionRetired
+            | GenesysDisabled
+            | GenesysMissing
+            | GenesysForeignAction => ConfigKey::Genesys,
             Check(id) => super::failure(id).1,
             Unproved(p) if p.is_trust() => ConfigKey::Trust,
             Unproved(_) => ConfigKey::Targets,

@@ -289,7 +289,10 @@ fn attachment_finding(at: &At, op: &AttachmentOp) -> Finding {
                 Code::ForeignInlinePolicy,
                 format!("inline policy {name} is on the role but not in the config"),
             )
-            .values(None, Some(json!({"inline_policy": name, "document": document}))),
+            .values(
+                None,
+                Some(json!({"inline_policy": name, "document": document})),
+            ),
         AttachmentOp::Attach { arn, .. } => at
             .finding(
                 Code::InvokeDetached,
@@ -302,10 +305,9 @@ fn attachment_finding(at: &At, op: &AttachmentOp) -> Finding {
 /// Our invoke policy missing; deleting it is destroy's, not drift.
 fn policy_finding(at: &At, op: &PolicyOp) -> Option<Finding> {
     match op {
-        PolicyOp::Create { .. } => Some(at.finding(
-            Code::InvokeMissing,
-            "the invoke policy does not exist",
-        )),
+        PolicyOp::Create { .. } => {
+            Some(at.finding(Code::InvokeMissing, "the invoke policy does not exist"))
+        }
         PolicyOp::Delete { .. } => None,
     }
 }
@@ -336,7 +338,10 @@ fn version_findings(desired: &Desired, at: &At, op: &VersionOp) -> Vec<Finding> 
                 Code::LatentVersion,
                 latent_message(version_id, replaced_default.as_deref(), admits),
             )
-            .values(None, Some(json!({"version_id": version_id, "document": document})))],
+            .values(
+                None,
+                Some(json!({"version_id": version_id, "document": document})),
+            )],
         VersionOp::Delete { .. } => vec![],
     }
 }

@@ -75,8 +75,16 @@ fn lines(source: Option<&Source>) -> Vec<(ConfigKey, usize)> {
 fn unknown_findings(model: &IacModel, role: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     for (ix, what, code) in [
-        (model.trust_unknowns.get(role), "trust policy", Code::TrustUnknown),
-        (model.access_unknowns.get(role), "permissions", Code::AccessUnknown),
+        (
+            model.trust_unknowns.get(role),
+            "trust policy",
+            Code::TrustUnknown,
+        ),
+        (
+            model.access_unknowns.get(role),
+            "permissions",
+            Code::AccessUnknown,
+        ),
     ] {
         let names: Vec<String> = ix
             .into_iter()

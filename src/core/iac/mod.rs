@@ -248,8 +248,7 @@ pub fn audit(model: &IacModel, opts: &AuditOptions, source_file: &str) -> IacRep
         if !access.is_empty() {
             weaker_access(role, &access);
         }
-        role.findings
-            .sort_by_key(|f| (f.severity, f.code));
+        role.findings.sort_by_key(|f| (f.severity, f.code));
         for f in &mut role.findings {
             f.message = widen::readable(&f.message, &model.unknowns);
         }
