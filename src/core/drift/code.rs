@@ -14,10 +14,27 @@ use crate::core::severity::Severity;
 use crate::core::verify::CheckId;
 use crate::iam::Property;
 
-/// A `check` finding's code. Drift codes say what differs; `Check` is a failed `verify` check,
-/// `Unproved` a prover property the live documents do not meet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Code {
+/// Declares the drift codes once: the enum's variants and [`DRIFT`], the list SARIF's rules
+/// are made from, cannot disagree.
+macro_rules! codes {
+    ($($(#[$doc:meta])* $variant:ident,)*) => {
+        /// A `check` finding's code. Drift codes say what differs; `Check` is a failed `verify`
+        /// check, `Unproved` a prover property the live documents do not meet.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Code {
+            $($(#[$doc])* $variant,)*
+            /// A `verify` check failed.
+            Check(CheckId),
+            /// A prover property is not proved on the live documents.
+            Unproved(Property),
+        }
+
+        /// The codes with no payload, in the order SARIF lists their rules.
+        const DRIFT: &[Code] = &[$(Code::$variant,)*];
+    };
+}
+
+codes! {
     /// The role does not exist.
     RoleMissing,
     /// The role is at another path (no write can move it).
@@ -84,54 +101,14 @@ pub enum Code {
     GenesysMissing,
     /// An action lambda-trust did not create calls a function that is not a target.
     GenesysForeignAction,
-    /// A `verify` check failed.
-    Check(CheckId),
-    /// A prover property is not proved on the live documents.
-    Unproved(Property),
 }
-
-/// The codes with no payload, in the order SARIF lists their rules.
-const DRIFT: [Code; 33] = [
-    Code::RoleMissing,
-    Code::RolePath,
-    Code::TrustDiffers,
-    Code::TrustBroader,
-    Code::RoleDescription,
-    Code::RoleMaxSession,
-    Code::RoleOwnershipLost,
-    Code::PolicyOwnershipLost,
-    Code::RoleTagDiffers,
-    Code::RoleTagExtra,
-    Code::BoundaryChanged,
-    Code::BoundaryUndeclared,
-    Code::ForeignManagedPolicy,
-    Code::ForeignInlinePolicy,
-    Code::InvokeDetached,
-    Code::InvokeMissing,
-    Code::InvokeDiffers,
-    Code::InvokeBroader,
-    Code::LatentVersion,
-    Code::TrustUnknown,
-    Code::AccessUnknown,
-    Code::RoleDescriptionUnknown,
-    Code::RoleMaxSessionUnknown,
-    Code::GenesysCredentialChanged,
-    Code::GenesysCredentialSwapped,
-    Code::GenesysConfigDiffers,
-    Code::GenesysActionDiffers,
-    Code::GenesysActionNotTarget,
-    Code::GenesysActionReplaced,
-    Code::GenesysActionRetired,
-    Code::GenesysDisabled,
-    Code::GenesysMissing,
-    Code::GenesysForeignAction,
-];
 
 impl Code {
     /// Every code: the drift codes, then each check's and each property's.
     pub fn all() -> impl Iterator<Item = Code> {
         DRIFT
-            .into_iter()
+            .iter()
+            .copied()
             .chain(CheckId::ALL.into_iter().map(Code::Check))
             .chain(Property::ALL.into_iter().map(Code::Unproved))
     }
@@ -214,11 +191,40 @@ impl Code {
     /// `verify` for failed checks, unproved properties and what an IaC input leaves unknown
     /// (nothing is proved about it); `drift` for what a write would change.
     pub fn kind(self) -> Kind {
+        use Code::*;
         match self {
-            Code::Check(_) | Code::Unproved(_) | Code::TrustUnknown | Code::AccessUnknown => {
-                Kind::Verify
-            }
-            _ => Kind::Drift,
+            Check(_) | Unproved(_) | TrustUnknown | AccessUnknown => Kind::Verify,
+            RoleMissing
+            | RolePath
+            | TrustDiffers
+            | TrustBroader
+            | RoleDescription
+            | RoleMaxSession
+            | RoleOwnershipLost
+            | PolicyOwnershipLost
+            | RoleTagDiffers
+            | RoleTagExtra
+            | BoundaryChanged
+            | BoundaryUndeclared
+            | ForeignManagedPolicy
+            | ForeignInlinePolicy
+            | InvokeDetached
+            | InvokeMissing
+            | InvokeDiffers
+            | InvokeBroader
+            | LatentVersion
+            | RoleDescriptionUnknown
+            | RoleMaxSessionUnknown
+            | GenesysCredentialChanged
+            | GenesysCredentialSwapped
+            | GenesysConfigDiffers
+            | GenesysActionDiffers
+            | GenesysActionNotTarget
+            | GenesysActionReplaced
+            | GenesysActionRetired
+            | GenesysDisabled
+            | GenesysMissing
+            | GenesysForeignAction => Kind::Drift,
         }
     }
 
@@ -406,6 +412,23 @@ pub enum ConfigStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The check schema lists every code and no other (`docs/schemas/common.schema.json`).
+    #[test]
+    fn the_schema_lists_every_code() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../../docs/schemas/common.schema.json"))
+                .unwrap_or_default();
+        let listed: std::collections::BTreeSet<String> = schema["$defs"]["finding"]["properties"]
+            ["code"]["enum"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        let codes: std::collections::BTreeSet<String> = Code::all().map(Code::name).collect();
+        assert_eq!(listed, codes);
+    }
 
     #[test]
     fn every_code_has_a_distinct_name_and_serializes_to_it() {
