@@ -3,6 +3,9 @@
 //!
 //! Part of the pure `core` layer.
 
+use std::borrow::Cow;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Serialize, Serializer};
 
 /// A lint finding's code.
@@ -128,6 +131,25 @@ impl LintCode {
 impl std::fmt::Display for LintCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl JsonSchema for LintCode {
+    fn schema_name() -> Cow<'static, str> {
+        "LintCode".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    /// A pattern, not an enum: config warnings bring their own codes.
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+            "description": "A stable kebab-case id, e.g. trust-wildcard-principal."
+        })
     }
 }
 

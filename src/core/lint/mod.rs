@@ -10,6 +10,7 @@
 //!   ARNs, and every granted ARN is allowed;
 //! - size: within the IAM quotas.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -36,7 +37,7 @@ pub const TRUST_POLICY_MAX_CHARS: usize = 2_048;
 /// Above this share of the managed-policy quota, warn before it bites.
 const NEAR_LIMIT_PERCENT: usize = 90;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -44,11 +45,12 @@ pub enum Severity {
 }
 
 /// One broken invariant or notice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Finding {
     pub severity: Severity,
-    /// Stable kebab-case id, e.g. `trust-wildcard-principal`.
     pub code: LintCode,
+    #[schemars(length(min = 1))]
     pub message: String,
     pub hint: Option<String>,
 }
