@@ -45,6 +45,7 @@ pub enum Property {
 }
 
 impl Property {
+    /// Every property, in the order the prover reports them.
     pub const ALL: [Property; 4] = [
         Property::TrustOnlyPartnerWithExternalId,
         Property::TrustPartnerAllowed,
