@@ -6,7 +6,9 @@ use serde_json::{json, Value};
 
 use super::sarif::{self, rule};
 use super::Styles;
-use crate::core::audit::{AccountOutcome, AccountReport, Code, OrgReport, RoleReport, Severity};
+use crate::core::audit::{
+    AccountOutcome, AccountReport, Code, IdKind, OrgReport, RoleReport, Severity,
+};
 
 fn severity(s: Option<Severity>, styles: Styles) -> String {
     match s {
@@ -48,7 +50,7 @@ pub(super) fn request_text(c: &Value, role_arn: &str) -> String {
 
 fn ids_text(r: &RoleReport) -> String {
     match r.external_ids.kind {
-        "any" => "any".to_owned(),
+        IdKind::Any => "any".to_owned(),
         kind => format!("{kind}: {}", r.external_ids.values.join(", ")),
     }
 }

@@ -277,7 +277,7 @@ fn weaker_trust(role: &mut audit::RoleReport, unknown: &[String]) {
         Code::ExternalIdUnproved,
     ];
     role.findings.retain(|f| !id_codes.contains(&f.code));
-    role.external_ids.kind = "any";
+    role.external_ids.kind = audit::IdKind::Any;
     role.external_ids.values.clear();
     role.findings.push(Finding::new(
         Code::ExternalIdUnproved,

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::document::document_html;
 use super::{esc, rank, rank_word, severity_cell, Page};
-use crate::core::audit::{AccountReport, Code, Finding, RoleReport};
+use crate::core::audit::{AccountReport, Code, Finding, IdKind, RoleReport};
 use crate::report::audit::request_text;
 
 type Row<'a> = (&'a AccountReport, &'a RoleReport);
@@ -15,7 +15,7 @@ type Row<'a> = (&'a AccountReport, &'a RoleReport);
 /// `fixed: ID`, `several: A, B`, `pattern: P`, `any`.
 fn ids_text(r: &RoleReport) -> String {
     match r.external_ids.kind {
-        "any" => "any".to_owned(),
+        IdKind::Any => "any".to_owned(),
         kind => format!("{kind}: {}", r.external_ids.values.join(", ")),
     }
 }
@@ -164,7 +164,7 @@ fn external_ids(r: &RoleReport) -> String {
         .map(|v| format!("<code>{}</code>", esc(v)))
         .collect();
     match r.external_ids.kind {
-        "any" => "any (no external ID is required, or any is accepted)".to_owned(),
+        IdKind::Any => "any (no external ID is required, or any is accepted)".to_owned(),
         kind => format!("{kind}: {}", values.join(", ")),
     }
 }
