@@ -46,7 +46,7 @@ test: setup
     set -euo pipefail
     # Tests run under cargo-nextest when it is installed, else under `cargo test` (slower);
     # LAMBDA_TRUST_NO_NEXTEST=1 forces `cargo test`.
-    cargo fmt --check
+    cargo fmt --all --check
     just lint-ship
     cargo clippy --all-targets --locked -- -D warnings
     just deny

@@ -241,11 +241,39 @@ fn the_pure_layers_touch_no_file_environment_clock_or_network() {
             problems.push(format!("{rel} uses {name}"));
         }
     }
+    // The iam layer is its own crate (crates/iam), pure throughout.
+    let iam = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/iam/src");
+    let mut iam_files = Vec::new();
+    rust_files(&iam, &mut iam_files);
+    assert!(iam_files.len() > 10, "crates/iam/src holds the iam layer");
+    for file in &iam_files {
+        for name in impure(&code(file)) {
+            problems.push(format!("{} uses {name}", file.display()));
+        }
+    }
     assert!(
         problems.is_empty(),
         "pure layers doing I/O (move the read to the caller and pass the data in):\n{}",
         problems.join("\n")
     );
+}
+
+/// The iam crate's dependencies: data and parsing crates only, never an SDK, HTTP client or
+/// runtime (and it cannot name the main crate: that would be a cycle).
+#[test]
+fn the_iam_crate_depends_on_no_sdk_runtime_or_http_client() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/iam/Cargo.toml");
+    let text = std::fs::read_to_string(manifest).unwrap();
+    let deps = text
+        .split("[dependencies]")
+        .nth(1)
+        .unwrap()
+        .split("\n[")
+        .next()
+        .unwrap();
+    for banned in ["aws-", "reqwest", "hyper", "tokio", "lambda-trust\""] {
+        assert!(!deps.contains(banned), "crates/iam depends on {banned}");
+    }
 }
 
 #[test]

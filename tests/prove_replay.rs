@@ -1,7 +1,7 @@
 //! Counterexamples a person can replay against AWS (issue "counterexamples a person can
 //! replay"): every counterexample names real parts — ARNs with a known partition, a region of
 //! that partition and a 12-digit account, a real action in canonical case (the checked-in list
-//! `src/iam/prove/actions.txt`), a resource of the action's type — and the evaluator allows it
+//! `crates/iam/src/prove/actions.txt`), a resource of the action's type — and the evaluator allows it
 //! with the keys AWS derives from the principal already in its own context.
 //!
 //! A property over generated trust and identity policies (shapes of public vendor roles:

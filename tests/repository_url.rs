@@ -15,7 +15,15 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 fn cargo_repository() -> String {
     let text = std::fs::read_to_string(Path::new(ROOT).join("Cargo.toml")).unwrap();
     let manifest: toml::Value = toml::from_str(&text).unwrap();
-    let package = &manifest["package"];
+    // One value for both crates: `[workspace.package]`, inherited by each `[package]`.
+    for key in ["repository", "homepage"] {
+        assert_eq!(
+            manifest["package"][key]["workspace"].as_bool(),
+            Some(true),
+            "Cargo.toml: {key}.workspace = true"
+        );
+    }
+    let package = &manifest["workspace"]["package"];
     let repository = package["repository"]
         .as_str()
         .expect("Cargo.toml: repository");

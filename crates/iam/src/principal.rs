@@ -58,7 +58,7 @@ pub(crate) fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-pub(crate) use crate::iam::arn::split as arn_parts;
+pub(crate) use crate::arn::split as arn_parts;
 
 /// The account a request principal belongs to, for `aws:PrincipalAccount`.
 pub(crate) fn principal_account(principal: &str) -> Option<String> {

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::super::eval::{Evaluation, Request, StatementRef};
 
+/// A property's outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
@@ -23,9 +24,13 @@ pub enum Verdict {
 /// A concrete request. Context keys absent from the request are omitted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Counterexample {
+    /// The caller (an ARN, an account ID, or `*`).
     pub principal: String,
+    /// The action.
     pub action: String,
+    /// The resource ARN.
     pub resource: String,
+    /// The condition context it carries.
     pub context: BTreeMap<String, Vec<String>>,
 }
 
@@ -45,6 +50,7 @@ pub enum Property {
 }
 
 impl Property {
+    /// The property's name (`trust-only-partner-with-external-id`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             Property::TrustOnlyPartnerWithExternalId => "trust-only-partner-with-external-id",
@@ -78,14 +84,19 @@ impl std::fmt::Display for Property {
     }
 }
 
+/// The prover's answer on one property.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PropertyResult {
+    /// Which property.
     pub property: Property,
+    /// Proved, counterexample, or unknown.
     pub verdict: Verdict,
+    /// The request that breaks it, when the verdict is a counterexample.
     pub counterexample: Option<Counterexample>,
     /// Counterexample: the statements that allowed it (or, for an "…-allowed" property, the
     /// Deny statements that refused it). Proved "…-allowed": the statements that allow it.
     pub statements: Vec<StatementRef>,
+    /// Why, in words: what was proved, or what made the prover unsure.
     pub reason: String,
 }
 

@@ -10,10 +10,14 @@ use super::super::eval::LabeledPolicy;
 use super::super::model::Policy;
 use super::{InvokeSpec, TrustSpec};
 
+/// The partner account of the samples (Genesys Cloud's).
 pub const PARTNER: &str = "765628985471";
+/// The external ID of the samples.
 pub const EXTERNAL_ID: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
+/// The role the sample policies belong to.
 pub const ROLE_ARN: &str = "arn:aws:iam::111122223333:role/genesys-lambda";
 
+/// The intended trust: [`PARTNER`] with [`EXTERNAL_ID`].
 pub fn trust_spec() -> TrustSpec {
     TrustSpec {
         partner_account: PARTNER.to_owned(),

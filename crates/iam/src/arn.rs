@@ -15,10 +15,15 @@ pub const PARTITIONS: &[&str] = &["aws", "aws-cn", "aws-us-gov"];
 /// policy may hold wildcards in any of them).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Arn {
+    /// The partition (`aws`, `aws-cn`, `aws-us-gov`).
     pub partition: String,
+    /// The service namespace (`iam`, `lambda`, …).
     pub service: String,
+    /// The region; empty for global services such as IAM.
     pub region: String,
+    /// The account ID; empty for AWS managed resources.
     pub account: String,
+    /// The resource part, unsplit (`role/path/name`, `function:name:qualifier`).
     pub resource: String,
 }
 
@@ -38,6 +43,7 @@ pub fn split(s: &str) -> Option<[&str; 6]> {
 }
 
 impl Arn {
+    /// Parses `s`; `None` when it is not `arn:` followed by five more colon-separated fields.
     pub fn parse(s: &str) -> Option<Arn> {
         let [_, partition, service, region, account, resource] = split(s)?;
         Some(Arn {

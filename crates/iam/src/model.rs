@@ -14,13 +14,16 @@ use super::error::{kind, quote, show, Location, PolicyError};
 /// The policy language version (`Version` element).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum PolicyVersion {
+    /// `2008-10-17`: no policy variables.
     #[serde(rename = "2008-10-17")]
     V2008_10_17,
+    /// `2012-10-17`: the current version.
     #[serde(rename = "2012-10-17")]
     V2012_10_17,
 }
 
 impl PolicyVersion {
+    /// The version as written in a document.
     pub fn as_str(self) -> &'static str {
         match self {
             PolicyVersion::V2008_10_17 => "2008-10-17",
@@ -40,17 +43,23 @@ impl PolicyVersion {
 pub struct Policy {
     /// `None` when the document has no `Version`: AWS then applies 2008-10-17 semantics.
     pub version: Option<PolicyVersion>,
+    /// The `Id` element, when present.
     pub id: Option<String>,
+    /// The statements, in document order.
     pub statements: Vec<Statement>,
 }
 
+/// A statement's `Effect`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Effect {
+    /// Allows what the statement matches.
     Allow,
+    /// Denies what the statement matches; a Deny always wins.
     Deny,
 }
 
 impl Effect {
+    /// The effect as written in a document.
     pub fn as_str(self) -> &'static str {
         match self {
             Effect::Allow => "Allow",
@@ -59,12 +68,16 @@ impl Effect {
     }
 }
 
+/// One statement of a policy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
+    /// The `Sid`, when present.
     pub sid: Option<String>,
+    /// `Allow` or `Deny`.
     pub effect: Effect,
     /// `None` in identity policies and permissions boundaries, which have no principal element.
     pub principal: Option<PrincipalClause>,
+    /// `Action` or `NotAction`.
     pub action: ActionClause,
     /// `None` in trust policies: the resource is implicitly the role itself.
     pub resource: Option<ResourceClause>,
@@ -72,43 +85,59 @@ pub struct Statement {
     pub conditions: Vec<Condition>,
 }
 
+/// The `Principal` or `NotPrincipal` element.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PrincipalClause {
+    /// `Principal`: the statement applies to these callers.
     Principal(Principals),
+    /// `NotPrincipal`: the statement applies to every caller but these.
     NotPrincipal(Principals),
 }
 
+/// The principals of a `Principal`/`NotPrincipal` element.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Principals {
     /// `"Principal": "*"`.
     Any,
+    /// `{"AWS": …, "Service": …, …}`.
     Specific(PrincipalMap),
 }
 
 /// The object form of `Principal`; each list holds the values as written.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PrincipalMap {
+    /// `AWS`: accounts, roles, users, sessions, or `*`.
     pub aws: Vec<String>,
+    /// `Service`: AWS service principals.
     pub service: Vec<String>,
+    /// `Federated`: identity providers.
     pub federated: Vec<String>,
+    /// `CanonicalUser`: S3 canonical user IDs.
     pub canonical_user: Vec<String>,
 }
 
+/// The `Action` or `NotAction` element, with its patterns as written.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ActionClause {
+    /// `Action`: the statement applies to these actions.
     Action(Vec<String>),
+    /// `NotAction`: the statement applies to every action but these.
     NotAction(Vec<String>),
 }
 
+/// The `Resource` or `NotResource` element, with its patterns as written.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResourceClause {
+    /// `Resource`: the statement applies to these resources.
     Resource(Vec<String>),
+    /// `NotResource`: the statement applies to every resource but these.
     NotResource(Vec<String>),
 }
 
 /// One operator/key pair of a `Condition` block, with its values (which OR together).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
+    /// The condition operator.
     pub operator: ConditionOperator,
     /// The context key as written; matched case-insensitively.
     pub key: String,
@@ -116,22 +145,32 @@ pub struct Condition {
     pub values: Vec<String>,
 }
 
+/// A condition operator, parsed from its written name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConditionOperator {
     /// The operator as written in the document, e.g. `ForAnyValue:StringLikeIfExists`.
     pub name: String,
+    /// `ForAnyValue:`/`ForAllValues:`, when present.
     pub set: Option<SetOperator>,
+    /// The operator without its prefix and `IfExists` suffix.
     pub kind: OperatorKind,
+    /// Whether it ends in `IfExists` (true when the key is absent).
     pub if_exists: bool,
 }
 
+/// The set qualifiers of a condition operator on multivalued keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SetOperator {
+    /// `ForAnyValue:`: at least one request value matches.
     ForAnyValue,
+    /// `ForAllValues:`: every request value matches (true when there is none).
     ForAllValues,
 }
 
+/// The IAM condition operators (IAM User Guide, "IAM JSON policy elements: Condition operators");
+/// each variant is named exactly as the operator it stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(missing_docs)] // each variant is the operator of its name
 pub enum OperatorKind {
     StringEquals,
     StringNotEquals,
@@ -193,6 +232,7 @@ impl OperatorKind {
         OperatorKind::Null,
     ];
 
+    /// The operator's name as AWS spells it.
     pub fn name(self) -> &'static str {
         match self {
             OperatorKind::StringEquals => "StringEquals",

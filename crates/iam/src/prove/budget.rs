@@ -25,6 +25,7 @@ impl Budget {
     /// policy in seconds.
     pub const DEFAULT_STEPS: u64 = 20_000_000;
 
+    /// A budget of `steps` search steps and no stop flag.
     pub const fn steps(steps: u64) -> Budget {
         Budget { steps, stop: None }
     }

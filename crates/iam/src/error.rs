@@ -11,7 +11,12 @@ pub enum Location {
     /// The top level of the document (`Version`, `Id`, `Statement` itself).
     Document,
     /// One statement, by zero-based index; `sid` when the statement has one.
-    Statement { index: usize, sid: Option<String> },
+    Statement {
+        /// Zero-based index in `Statement`.
+        index: usize,
+        /// The statement's `Sid`, when it has one.
+        sid: Option<String>,
+    },
 }
 
 impl fmt::Display for Location {
@@ -30,36 +35,48 @@ impl fmt::Display for Location {
 /// A policy document that could not be decoded or is not a valid IAM policy.
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
+    /// The text starts with a byte order mark.
     #[error(
         "policy document starts with a UTF-8 byte order mark (BOM), which AWS rejects\n\
          (hint: save the file as UTF-8 without a BOM)"
     )]
     Bom,
 
+    /// The text is not JSON.
     #[error("policy document is not valid JSON{context}: line {line}, column {column}")]
     Json {
+        /// 1-based line of the JSON error.
         line: usize,
+        /// 1-based column of the JSON error.
         column: usize,
         /// Empty, or " (after URL-decoding)" when the text was percent-encoded.
         context: &'static str,
+        /// The JSON parser's error.
         #[source]
         source: serde_json::Error,
     },
 
+    /// Percent-encoded text that does not decode to UTF-8.
     #[error(
         "policy document is URL-encoded but does not decode to UTF-8 text\n\
          (hint: AWS returns documents percent-encoded as UTF-8; was the text altered?)"
     )]
     Encoding,
 
+    /// JSON, but not a policy document.
     #[error(
         "not an IAM policy: {reason}\n\
          (hint: a policy is a JSON object such as {{\"Version\":\"2012-10-17\",\"Statement\":[…]}})"
     )]
-    NotAPolicy { reason: String },
+    NotAPolicy {
+        /// What makes it not a policy.
+        reason: String,
+    },
 
+    /// A statement or the document breaks an IAM rule.
     #[error("{at}: \"{field}\" {problem}")]
     Invalid {
+        /// Where.
         at: Location,
         /// The policy element at fault, as spelled in IAM JSON (`Effect`, `Condition`, …).
         field: String,

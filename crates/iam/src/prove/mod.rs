@@ -57,6 +57,7 @@ mod names;
 mod principals;
 pub mod realize;
 mod report;
+#[cfg(feature = "samples")]
 pub mod samples;
 mod search;
 mod trust;
@@ -72,7 +73,9 @@ pub use report::{Counterexample, Property, PropertyResult, Verdict};
 /// exactly this external ID.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TrustSpec {
+    /// The partner's AWS account ID (12 digits).
     pub partner_account: String,
+    /// The one `sts:ExternalId` the partner must send.
     pub external_id: String,
     /// The partner's principals that must be allowed (`trust-partner-allowed`), as ARNs in the
     /// partner's account. Empty: the partner's root and a partner role session.
@@ -83,6 +86,7 @@ pub struct TrustSpec {
 /// or `…:function:f:*` for every qualifier), and the role itself when it is known.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InvokeSpec {
+    /// The granted function ARNs, as written in the policy.
     pub targets: Vec<String>,
     /// The role whose policies these are (`arn:…:iam::ACCOUNT:role/…`): counterexamples name
     /// it, and the principal-derived keys (`aws:PrincipalAccount`, `aws:PrincipalArn`) follow

@@ -8,6 +8,8 @@
 //! request. Everything here is pure: no network, no clock, no panics on any input (the prover
 //! counts its budget in steps; a wall-clock cap, if any, is the caller's, passed in as a flag).
 
+#![warn(unreachable_pub, missing_docs)]
+
 pub mod arn;
 mod condition;
 mod document;

@@ -34,11 +34,14 @@ use super::wildcard::{arn_match, compile, glob};
 /// A policy with the name it is reported under, e.g. `trust policy` or a file name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabeledPolicy {
+    /// The name it is reported under.
     pub label: String,
+    /// The parsed document.
     pub policy: Policy,
 }
 
 impl LabeledPolicy {
+    /// A policy named `label`.
     pub fn new(label: impl Into<String>, policy: Policy) -> Self {
         LabeledPolicy {
             label: label.into(),
@@ -52,13 +55,16 @@ impl LabeledPolicy {
 pub struct Request {
     /// The caller's ARN, a bare account ID, a service name, or `*` for an anonymous caller.
     pub principal: String,
+    /// The action, e.g. `lambda:InvokeFunction`.
     pub action: String,
+    /// The resource ARN (for `sts:AssumeRole`, the role's).
     pub resource: String,
     /// Condition context; key names are matched case-insensitively.
     pub context: BTreeMap<String, Vec<String>>,
 }
 
 impl Request {
+    /// A request without condition context.
     pub fn new(
         principal: impl Into<String>,
         action: impl Into<String>,
@@ -85,23 +91,31 @@ impl Request {
 /// Everything that governs the decision.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EvalInput {
+    /// The caller's identity-based policies.
     pub identity_policies: Vec<LabeledPolicy>,
+    /// The resource's policy (for a role: its trust policy).
     pub resource_policy: Option<LabeledPolicy>,
     /// The resource policy is a role's trust policy (the request is `sts:AssumeRole…`).
     pub resource_policy_is_trust: bool,
+    /// The caller's permissions boundary, when it has one.
     pub boundary: Option<LabeledPolicy>,
 }
 
+/// The outcome of an evaluation, named as in the IAM policy evaluation logic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Decision {
+    /// An Allow applied and no Deny did.
     Allow,
+    /// A Deny statement applied.
     ExplicitDeny,
+    /// No statement allowed the request (or a required policy did not).
     ImplicitDeny,
     /// Not evaluated: the request is not one AWS can receive (see `Evaluation::malformed`).
     Malformed,
 }
 
 impl Decision {
+    /// The decision's name as AWS spells it (`Allow`, `ExplicitDeny`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             Decision::Allow => "Allow",
@@ -115,9 +129,13 @@ impl Decision {
 /// A statement that took part in the decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StatementRef {
+    /// The policy's label.
     pub policy: String,
+    /// Zero-based index of the statement in its policy.
     pub index: usize,
+    /// The statement's `Sid`, when it has one.
     pub sid: Option<String>,
+    /// The statement's `Effect`.
     pub effect: Effect,
 }
 
@@ -131,8 +149,10 @@ impl std::fmt::Display for StatementRef {
     }
 }
 
+/// The decision on one request and the statements behind it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Evaluation {
+    /// Allow, explicit deny, implicit deny, or malformed.
     pub decision: Decision,
     /// ExplicitDeny: every matching Deny. Allow: the Allow statements that granted it.
     /// ImplicitDeny: empty.
@@ -145,6 +165,7 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
+    /// Whether the decision is `Allow`.
     pub fn allowed(&self) -> bool {
         self.decision == Decision::Allow
     }
