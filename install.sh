@@ -14,7 +14,7 @@
 # 4 no such release or no archive for this platform (the GitHub Action then builds from source).
 set -eu
 
-# The repository of Cargo.toml's `repository` (tests/install_scripts.rs checks they agree).
+# The repository of Cargo.toml's `repository` (tests/it/install_scripts.rs checks they agree).
 REPO=your-org/lambda-trust
 
 to="$HOME/.local/bin"

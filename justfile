@@ -9,7 +9,7 @@ default:
     @just --list
 
 # Create .venv with the moto emulator and Genesys's Python SDK (the models the local Genesys
-# Cloud, tests/support/genesys_fake.py, checks every body against) for the live tests and the
+# Cloud, tests/it/support/genesys_fake.py, checks every body against) for the live tests and the
 # demo (idempotent).
 setup:
     #!/usr/bin/env bash
@@ -17,18 +17,18 @@ setup:
     ready() {
         [ -x "{{venv}}/bin/moto_server" ] \
             && "{{venv}}/bin/python" -c 'import moto, sys; sys.exit(0 if moto.__version__ == "5.2.5" else 1)' 2>/dev/null \
-            && "{{venv}}/bin/python" tests/support/genesys_fake.py --self-check >/dev/null 2>&1
+            && "{{venv}}/bin/python" tests/it/support/genesys_fake.py --self-check >/dev/null 2>&1
     }
     if ready; then
         echo "moto 5.2.5 and purecloudplatformclientv2 269.0.0 already installed in .venv"
     else
         python3 -m venv "{{venv}}"
         "{{venv}}/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5' 'purecloudplatformclientv2==269.0.0'
-        "{{venv}}/bin/python" tests/support/genesys_fake.py --self-check
+        "{{venv}}/bin/python" tests/it/support/genesys_fake.py --self-check
         echo "installed moto 5.2.5 and purecloudplatformclientv2 269.0.0 into .venv"
     fi
     # playwright-core (no bundled browser) drives the system's Chromium in the HTML report's
-    # browser tests (tests/live_audit_html.rs); .ci/run installs chromium and node.
+    # browser tests (tests/it/live_audit_html.rs); .ci/run installs chromium and node.
     if command -v npm >/dev/null 2>&1 && [ ! -d tests/browser/node_modules/playwright-core ]; then
         npm ci --prefix tests/browser --no-audit --no-fund
     fi
@@ -46,7 +46,7 @@ test: setup
     set -euo pipefail
     # Tests run under cargo-nextest when it is installed, else under `cargo test` (slower);
     # LAMBDA_TRUST_NO_NEXTEST=1 forces `cargo test`.
-    cargo fmt --check
+    cargo fmt --all --check
     just lint-ship
     cargo clippy --all-targets --locked -- -D warnings
     just deny
@@ -61,7 +61,7 @@ test: setup
 
 # Rewrites the JSON Schemas generated from the result types (docs/schemas/; see src/report/schemas.rs).
 schemas:
-    UPDATE_SCHEMAS=1 cargo test --test json_schemas generated_schemas_are_the_committed_ones
+    UPDATE_SCHEMAS=1 cargo test --test it json_schemas::generated_schemas_are_the_committed_ones
 
 # Licenses, banned crates (one TLS stack) and sources of the dependency graph (deny.toml), offline;
 # the advisory check needs the network and runs in .github/workflows/ci.yml. Skipped, and said so,

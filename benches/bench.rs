@@ -1,6 +1,6 @@
 //! `just bench`: wall time and AWS calls of lambda-trust at 1, 10, 50 and 500 targets, side by
 //! side with the common boto3 tutorial script (`benches/baseline_boto3_tutorial.py`), both run
-//! against one real `moto_server` behind the counting proxy of `tests/support` with a fixed
+//! against one real `moto_server` behind the counting proxy of `tests/it/support` with a fixed
 //! latency per call (30 ms: a model of an AWS round trip).
 //!
 //! For every size N and every repetition: fresh moto state (reset, then N + 1 functions seeded
@@ -26,9 +26,11 @@
 //! the `<!-- bench:begin -->` / `<!-- bench:end -->` markers of BENCHMARKS.md.
 //!
 //! This file is the driver (read the knobs, run the rounds, write the report); the pieces are
-//! in `benches/bench/` (see its `mod.rs`), the moto/proxy harness in `tests/support/`.
+//! in `benches/bench/` (see its `mod.rs`), the moto/proxy harness in `tests/it/support/`.
 
-#[path = "../tests/support/mod.rs"]
+// The integration tests' helpers; the benchmark uses the moto/proxy harness and the runner.
+#[path = "../tests/it/support/mod.rs"]
+#[allow(dead_code, unused_imports)]
 mod support;
 
 #[path = "bench/mod.rs"]

@@ -83,9 +83,9 @@ bold "11. lambda-trust check — clean (exit 0)"
 expect 0 "$BIN" check
 
 # ------------------------------------------------------------------ the Genesys Cloud side
-# A local Genesys Cloud (tests/support/genesys_fake.py: the Platform API's shapes, checked against
-# Genesys's Python SDK models), wired to moto so a data action test really assumes the role.
-"$VENV/bin/python" "$REPO/tests/support/genesys_fake.py" --port 0 --client-id demo-client \
+# A local Genesys Cloud (tests/it/support/genesys_fake.py: the Platform API's shapes, checked
+# against Genesys's Python SDK models), wired to moto so a data action test really assumes the role.
+"$VENV/bin/python" "$REPO/tests/it/support/genesys_fake.py" --port 0 --client-id demo-client \
     --client-secret demo-secret --aws-endpoint "$AWS_ENDPOINT_URL" \
     --org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 >"$DEMO/genesys.out" 2>"$DEMO/genesys.log" &
 FAKE_PID=$!

@@ -1,5 +1,5 @@
 """Deploys a CloudFormation template on a local moto server (`cloudformation:CreateStack`), for
-the differential test of `lambda-trust audit --template` (tests/live_iac.rs; never used against
+the differential test of `lambda-trust audit --template` (tests/it/live_iac.rs; never used against
 real AWS). Prints the stack's resources as JSON: {logical ID: physical ID}.
 
 Usage:

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Writes src/iam/prove/actions.txt: the real IAM action names of STS and Lambda, in canonical
+"""Writes crates/iam/src/prove/actions.txt: the real IAM action names of STS and Lambda, in canonical
 case, one per line, from the AWS SDK's service models (botocore's `service-2.json`).
 
-Usage: python3 scripts/real_actions.py > src/iam/prove/actions.txt
+Usage: python3 scripts/real_actions.py > crates/iam/src/prove/actions.txt
 (run with a Python that has botocore, e.g. `.venv/bin/python` after `just setup`).
 
 An SDK operation is an IAM action of the same name, with the exceptions the Service
@@ -19,7 +19,7 @@ except the actions the Service Authorization Reference lists without one
 `s3:ListBucket` authorises ListObjects, `s3:ListAllMyBuckets` ListBuckets;
 https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html:
 `iam:PassRole`). Their resource
-types are in src/iam/prove/realize.rs (`shape`).
+types are in crates/iam/src/prove/realize.rs (`shape`).
 """
 import glob
 import json

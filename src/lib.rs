@@ -15,6 +15,9 @@ pub mod config;
 pub mod core;
 pub mod error;
 pub mod genesys;
-pub mod iam;
+/// The pure bottom layer, its own crate (`crates/iam`): IAM documents, ARNs, wildcards, the
+/// offline evaluator and the prover.
+pub use lambda_trust_iam as iam;
+
 pub mod report;
 pub mod retry;

@@ -1,5 +1,5 @@
 //! The fixture every round runs against: one `moto_server` behind the counting proxy of
-//! `tests/support`, reset and re-seeded with N functions before each round (straight to moto:
+//! `tests/it/support`, reset and re-seeded with N functions before each round (straight to moto:
 //! not counted, not delayed), the config file, and the hermetic AWS environment of every
 //! measured process.
 
@@ -51,7 +51,7 @@ impl Bench {
         self.dir.path().join("lambda-trust.toml")
     }
 
-    /// A config (`tests/support/live.rs`'s) with these targets.
+    /// A config (`tests/it/support/live.rs`'s) with these targets.
     pub fn write_config(&self, targets: &[String]) {
         let refs: Vec<&str> = targets.iter().map(String::as_str).collect();
         std::fs::write(self.config_path(), live::config(&refs, "")).expect("write config");
@@ -93,7 +93,7 @@ impl Bench {
     }
 }
 
-/// The environment `tests/support` gives the binary (`LambdaTrust::run`): no inherited AWS
+/// The environment `tests/it/support` gives the binary (`LambdaTrust::run`): no inherited AWS
 /// settings, fixed test credentials, every call to `endpoint`; plus `AWS_DEFAULT_REGION` for
 /// boto3. A `Command` of our own rather than `LambdaTrust`, which polls for the exit every 10 ms
 /// and runs only the lambda-trust binary.

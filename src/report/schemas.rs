@@ -1,6 +1,6 @@
 //! The JSON Schemas of the `--format json` outputs that are generated from their types
 //! (`schemars`, draft 2020-12, as serialized: an `Option` without `skip_serializing_if` is
-//! required and may be null). `tests/json_schemas.rs` fails when `docs/schemas/` holds
+//! required and may be null). `tests/it/json_schemas.rs` fails when `docs/schemas/` holds
 //! anything else for these files; `just schemas` (`UPDATE_SCHEMAS=1`) rewrites them. The other
 //! outputs' schemas are still kept by hand there.
 

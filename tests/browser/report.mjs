@@ -1,6 +1,6 @@
 // Opens an HTML audit report (lambda-trust audit --html) in headless Chromium over the DevTools
 // protocol and prints what it observed as one JSON document on stdout; the Rust tests
-// (tests/live_audit_html.rs) and the benchmark (benches/html_report.sh) decide what is right.
+// (tests/it/live_audit_html.rs) and the benchmark (benches/html_report.sh) decide what is right.
 //
 // usage: node report.mjs REPORT.html SCREENSHOT.png [SCENARIOS.json | --bench]
 // SCENARIOS.json: [{"sev": "", "code": "", "account": "", "text": ""}, …], filters to apply one

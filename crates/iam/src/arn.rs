@@ -1,0 +1,185 @@
+//! Amazon Resource Names: the one ARN type of the project, partition-aware.
+//!
+//! Part of the `iam` layer (the bottom one). An ARN is
+//! `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`, where RESOURCE may itself contain `:` and
+//! `/` ("Amazon Resource Names (ARNs)", IAM User Guide:
+//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html). IAM and STS ARNs have
+//! an empty region; S3 ARNs an empty account too.
+
+use std::fmt;
+
+/// The partitions this tool supports (isolated partitions are not).
+pub const PARTITIONS: &[&str] = &["aws", "aws-cn", "aws-us-gov"];
+
+/// A parsed ARN. Fields are kept as written; validation of each field is the caller's (a
+/// policy may hold wildcards in any of them).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Arn {
+    /// The partition (`aws`, `aws-cn`, `aws-us-gov`).
+    pub partition: String,
+    /// The service namespace (`iam`, `lambda`, …).
+    pub service: String,
+    /// The region; empty for global services such as IAM.
+    pub region: String,
+    /// The account ID; empty for AWS managed resources.
+    pub account: String,
+    /// The resource part, unsplit (`role/path/name`, `function:name:qualifier`).
+    pub resource: String,
+}
+
+/// The six colon-separated fields of an ARN, the last one unsplit; `None` when `s` is not
+/// `arn:` followed by at least five more fields.
+pub fn split(s: &str) -> Option<[&str; 6]> {
+    let mut it = s.splitn(6, ':');
+    let fields = [
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+    ];
+    (fields[0] == "arn").then_some(fields)
+}
+
+impl Arn {
+    /// Parses `s`; `None` when it is not `arn:` followed by five more colon-separated fields.
+    pub fn parse(s: &str) -> Option<Arn> {
+        let [_, partition, service, region, account, resource] = split(s)?;
+        Some(Arn {
+            partition: partition.into(),
+            service: service.into(),
+            region: region.into(),
+            account: account.into(),
+            resource: resource.into(),
+        })
+    }
+
+    /// An IAM ARN (`arn:P:iam::ACCOUNT:RESOURCE`), e.g. `role/path/name`, `policy/name`, `root`.
+    pub fn iam(partition: &str, account: &str, resource: &str) -> Arn {
+        Arn {
+            partition: partition.into(),
+            service: "iam".into(),
+            region: String::new(),
+            account: account.into(),
+            resource: resource.into(),
+        }
+    }
+
+    /// A Lambda function ARN, qualified when `qualifier` is given.
+    pub fn function(
+        partition: &str,
+        region: &str,
+        account: &str,
+        name: &str,
+        qualifier: Option<&str>,
+    ) -> Arn {
+        let resource = match qualifier {
+            Some(q) => format!("function:{name}:{q}"),
+            None => format!("function:{name}"),
+        };
+        Arn {
+            partition: partition.into(),
+            service: "lambda".into(),
+            region: region.into(),
+            account: account.into(),
+            resource,
+        }
+    }
+
+    /// For a Lambda function ARN: (name, qualifier).
+    pub fn function_parts(&self) -> Option<(&str, Option<&str>)> {
+        if self.service != "lambda" {
+            return None;
+        }
+        let rest = self.resource.strip_prefix("function:")?;
+        Some(match rest.split_once(':') {
+            Some((name, q)) => (name, Some(q)),
+            None => (rest, None),
+        })
+    }
+
+    /// The function ARN without its qualifier (other ARNs unchanged).
+    pub fn unqualified(&self) -> Arn {
+        match self.function_parts() {
+            Some((name, Some(_))) => Arn {
+                resource: format!("function:{name}"),
+                ..self.clone()
+            },
+            _ => self.clone(),
+        }
+    }
+}
+
+impl fmt::Display for Arn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "arn:{}:{}:{}:{}:{}",
+            self.partition, self.service, self.region, self.account, self.resource
+        )
+    }
+}
+
+/// The partition a region belongs to; `None` for partitions this tool does not support
+/// (AWS General Reference, "Regions and zones" and the partition list in
+/// https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html).
+pub fn partition_of_region(region: &str) -> Option<&'static str> {
+    if region.starts_with("cn-") {
+        Some("aws-cn")
+    } else if region.starts_with("us-gov-") {
+        Some("aws-us-gov")
+    } else if region.contains("-iso") {
+        None
+    } else {
+        Some("aws")
+    }
+}
+
+/// The account of a principal written as an ARN (`arn:aws:iam::ACCT:root`, a role, a session)
+/// or as a bare account ID.
+pub fn account_of(principal: &str) -> &str {
+    split(principal).map_or(principal, |f| f[4])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints_every_partition() {
+        for p in PARTITIONS {
+            let s = format!("arn:{p}:lambda:r-1:123456789012:function:f:live");
+            let arn = Arn::parse(&s).unwrap();
+            assert_eq!(arn.partition, *p);
+            assert_eq!(arn.function_parts(), Some(("f", Some("live"))));
+            assert_eq!(arn.to_string(), s);
+            assert_eq!(
+                arn.unqualified().to_string(),
+                format!("arn:{p}:lambda:r-1:123456789012:function:f")
+            );
+            assert_eq!(
+                Arn::iam(p, "1", "role/x/R").to_string(),
+                format!("arn:{p}:iam::1:role/x/R")
+            );
+        }
+    }
+
+    #[test]
+    fn resources_keep_their_colons_and_slashes() {
+        let arn = Arn::parse("arn:aws:sts::1:assumed-role/R/s:x").unwrap();
+        assert_eq!(arn.resource, "assumed-role/R/s:x");
+        assert!(Arn::parse("arn:aws:iam::1").is_none());
+        assert!(Arn::parse("nra:aws:iam::1:root").is_none());
+        assert_eq!(account_of("arn:aws:iam::123:root"), "123");
+        assert_eq!(account_of("123"), "123");
+    }
+
+    #[test]
+    fn regions_map_to_partitions() {
+        assert_eq!(partition_of_region("us-east-1"), Some("aws"));
+        assert_eq!(partition_of_region("cn-north-1"), Some("aws-cn"));
+        assert_eq!(partition_of_region("us-gov-west-1"), Some("aws-us-gov"));
+        assert_eq!(partition_of_region("us-iso-east-1"), None);
+    }
+}

@@ -1,0 +1,287 @@
+//! The tree shows the layers, and this test holds the code to them (ARCHITECTURE.md):
+//! each folder of `src/` imports only the layers below it, no file outside `src/aws/` names an
+//! AWS SDK crate, no file outside `src/genesys/` names an HTTP client crate, and the pure layers
+//! (`iam/`, `core/`, `report/`, and `config/` but its loader) touch no file, environment
+//! variable, process, network, async runtime or clock. Test modules
+//! (`#[cfg(test)]`) are exempt: a unit test of a pure module may render its result to look at
+//! it.
+
+use std::path::{Path, PathBuf};
+
+/// A layer's rank: a file may import `crate::X` only when X's rank is lower than its own, or
+/// X is its own layer. `aws`, `genesys` and `report` share a rank and must not import each
+/// other.
+fn rank(layer: &str) -> Option<u32> {
+    Some(match layer {
+        "error" | "retry" => 0,
+        "iam" => 1,
+        "config" => 2,
+        "core" => 3,
+        "aws" | "genesys" | "report" => 4,
+        "cli" => 5,
+        "commands" => 6,
+        _ => return None,
+    })
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The layer of a file: its first folder under `src/`, or its stem for top-level files.
+fn layer_of(src: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(src).unwrap();
+    let first = rel
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy();
+    first.trim_end_matches(".rs").to_string()
+}
+
+/// The file's code before its test module, without comment lines.
+fn code(file: &Path) -> String {
+    let text = std::fs::read_to_string(file).unwrap();
+    let body = text.split("#[cfg(test)]").next().unwrap_or_default();
+    body.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Every `crate::NAME` a file mentions.
+fn crate_refs(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, _) in code.match_indices("crate::") {
+        // `lambda_trust::` is the binary's spelling; `crate::` inside the library.
+        let rest = &code[i + "crate::".len()..];
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if !name.is_empty() {
+            out.push(name);
+        }
+    }
+    out
+}
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+#[test]
+fn each_layer_imports_only_the_layers_below_it() {
+    let src = src();
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut violations = Vec::new();
+    for file in &files {
+        let layer = layer_of(&src, file);
+        let Some(own) = rank(&layer) else { continue };
+        for used in crate_refs(&code(file)) {
+            let Some(theirs) = rank(&used) else { continue };
+            if used != layer && theirs >= own {
+                violations.push(format!(
+                    "{} ({layer}) imports crate::{used}",
+                    file.display()
+                ));
+            }
+        }
+    }
+    violations.sort();
+    violations.dedup();
+    assert!(
+        violations.is_empty(),
+        "layer violations:\n{}",
+        violations.join("\n")
+    );
+}
+
+#[test]
+fn only_the_aws_layer_names_an_aws_sdk() {
+    let src = src();
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let offenders: Vec<String> = files
+        .iter()
+        .filter(|f| layer_of(&src, f) != "aws")
+        .filter(|f| {
+            let code = code(f);
+            code.contains("aws_sdk_") || code.contains("aws_config") || code.contains("aws_smithy")
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "AWS SDK named outside src/aws/: {offenders:?}"
+    );
+}
+
+/// HTTP client crates: only the Genesys Cloud layer makes plain HTTP calls (the AWS SDK brings
+/// its own client).
+const HTTP_CLIENTS: &[&str] = &["reqwest", "ureq", "hyper", "isahc", "attohttpc", "surf"];
+
+/// Whether the code names a crate as a path root (`reqwest::…`, `use ureq;`).
+fn names_crate(code: &str, krate: &str) -> bool {
+    code.match_indices(krate).any(|(i, _)| {
+        let before = code[..i].chars().next_back();
+        let after = &code[i + krate.len()..];
+        !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+            && (after.starts_with("::") || after.starts_with(';'))
+    })
+}
+
+#[test]
+fn only_the_genesys_layer_names_an_http_client() {
+    let src = src();
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let offenders: Vec<String> = files
+        .iter()
+        .filter(|f| layer_of(&src, f) != "genesys")
+        .filter(|f| {
+            let code = code(f);
+            HTTP_CLIENTS.iter().any(|k| names_crate(&code, k))
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "HTTP client crate named outside src/genesys/: {offenders:?}"
+    );
+}
+
+#[test]
+fn every_top_level_folder_is_a_known_layer() {
+    // A new folder must be placed in the order above before it can hold code.
+    let src = src();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        if matches!(name.as_str(), "lib" | "main") {
+            continue;
+        }
+        assert!(
+            rank(&name).is_some(),
+            "src/{name} is not in the layer order"
+        );
+    }
+}
+
+#[test]
+fn the_checker_sees_a_violation() {
+    // The scanner itself: an upward import is found, comments and test modules are not.
+    let refs = crate_refs("use crate::aws::Clients;\nlet x = crate::core::plan::plan;");
+    assert_eq!(refs, ["aws", "core"]);
+    assert!(rank("core") < rank("aws"));
+    assert_eq!(rank("aws"), rank("report"));
+    assert_eq!(rank("genesys"), rank("aws"));
+    assert!(names_crate("let c = reqwest::Client::new();", "reqwest"));
+    assert!(names_crate("use ureq;", "ureq"));
+    assert!(!names_crate("let my_reqwest = 1; // reqwest", "reqwest"));
+}
+
+/// What a pure layer may not touch: the file system, the environment, processes, the network,
+/// an async runtime or HTTP client, the clock. (`std::net::IpAddr` and friends are plain data.)
+const IMPURE: &[&str] = &[
+    r"\bstd::fs\b",
+    r"\bfs::",
+    r"\bFile::",
+    r"\bread_dir\b",
+    r"\bstd::env\b",
+    r"\benv::(var|vars|args|current_dir|set_var)",
+    r"\bstd::process\b",
+    r"\bstd::net::(TcpStream|TcpListener|UdpSocket|ToSocketAddrs)",
+    r"\btokio\b",
+    r"\breqwest\b",
+    r"\bInstant::now\b",
+    r"\bSystemTime\b",
+    r"\bUtc::now\b",
+    r"\bLocal::now\b",
+];
+
+/// The impure names a piece of code uses.
+fn impure(code: &str) -> Vec<&'static str> {
+    IMPURE
+        .iter()
+        .filter(|p| regex::Regex::new(p).unwrap().is_match(code))
+        .copied()
+        .collect()
+}
+
+#[test]
+fn the_pure_layers_touch_no_file_environment_clock_or_network() {
+    // iam/, core/ and report/ are pure; in config/ only the loader (config/mod.rs) reads files.
+    let src = src();
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut problems = Vec::new();
+    for file in &files {
+        let layer = layer_of(&src, file);
+        let rel = file
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        let pure = matches!(layer.as_str(), "iam" | "core" | "report")
+            || (layer == "config" && rel != "config/mod.rs");
+        if !pure {
+            continue;
+        }
+        for name in impure(&code(file)) {
+            problems.push(format!("{rel} uses {name}"));
+        }
+    }
+    // The iam layer is its own crate (crates/iam), pure throughout.
+    let iam = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/iam/src");
+    let mut iam_files = Vec::new();
+    rust_files(&iam, &mut iam_files);
+    assert!(iam_files.len() > 10, "crates/iam/src holds the iam layer");
+    for file in &iam_files {
+        for name in impure(&code(file)) {
+            problems.push(format!("{} uses {name}", file.display()));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "pure layers doing I/O (move the read to the caller and pass the data in):\n{}",
+        problems.join("\n")
+    );
+}
+
+/// The iam crate's dependencies: data and parsing crates only, never an SDK, HTTP client or
+/// runtime (and it cannot name the main crate: that would be a cycle).
+#[test]
+fn the_iam_crate_depends_on_no_sdk_runtime_or_http_client() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/iam/Cargo.toml");
+    let text = std::fs::read_to_string(manifest).unwrap();
+    let deps = text
+        .split("[dependencies]")
+        .nth(1)
+        .unwrap()
+        .split("\n[")
+        .next()
+        .unwrap();
+    for banned in ["aws-", "reqwest", "hyper", "tokio", "lambda-trust\""] {
+        assert!(!deps.contains(banned), "crates/iam depends on {banned}");
+    }
+}
+
+#[test]
+fn the_purity_checker_sees_io() {
+    assert!(!impure("let t = std::fs::read_to_string(p);").is_empty());
+    assert!(!impure("use std::fs;\nfs::write(p, t)").is_empty());
+    assert!(!impure("let d = Instant::now() + budget;").is_empty());
+    assert!(!impure("std::env::var(\"HOME\")").is_empty());
+    assert!(!impure("let s = std::net::TcpStream::connect(a);").is_empty());
+    assert!(impure("use std::net::IpAddr; let refs::x = 1;").is_empty());
+}

@@ -1,0 +1,202 @@
+//! `lambda-trust audit` over an organization on moto: five accounts (the management account
+//! and four created ones), each seeded with 30 roles; one account refuses the audit role
+//! (moto's AssumeRole never checks that the role exists, so the proxy answers AccessDenied for
+//! that account's role, as AWS would). One report, the failed account beside the others.
+
+use crate::support;
+
+use std::process::Command;
+
+use serde_json::Value;
+use support::live::*;
+use support::Injection;
+
+const ROLE: &str = "lambda-trust-audit";
+
+/// Seeds the organization; returns its account IDs, management account first.
+fn seed_org(env: &Env, accounts: usize, roles: usize) -> Vec<String> {
+    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/seed_audit.py");
+    let out = Command::new(python)
+        .args([
+            script,
+            &env.moto.url(),
+            "org",
+            &accounts.to_string(),
+            &roles.to_string(),
+        ])
+        .output()
+        .expect("run seed_audit.py");
+    assert!(
+        out.status.success(),
+        "seeding failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+fn refuse(env: &Env, account: &str) {
+    env.proxy.inject(
+        Injection::new(
+            "AssumeRole",
+            403,
+            "AccessDenied",
+            "not authorized to perform sts:AssumeRole",
+        )
+        .when_param("RoleArn", &format!("arn:aws:iam::{account}:role/{ROLE}"))
+        .always(),
+    );
+}
+
+fn outcome<'a>(report: &'a Value, account: &str) -> &'a Value {
+    report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["account"] == account)
+        .unwrap_or_else(|| panic!("no entry for {account}: {report:#}"))
+}
+
+#[test]
+fn five_accounts_one_without_the_audit_role() {
+    let env = Env::new();
+    let ids = seed_org(&env, 5, 30);
+    assert_eq!(ids.len(), 5);
+    let missing = ids[4].clone();
+    refuse(&env, &missing);
+    env.proxy.clear();
+    let r = env.run_raw(&[
+        "audit",
+        "--partner",
+        "genesys-cloud",
+        "--organization",
+        "--assume-role",
+        ROLE,
+        "--concurrency",
+        "2",
+        "--format",
+        "json",
+    ]);
+    // An account that could not be audited makes the run exit 1, and hides nothing.
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let report = json_of(&r);
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["accounts"].as_array().unwrap().len(), 5);
+    for (i, id) in ids[..4].iter().enumerate() {
+        let a = outcome(&report, id);
+        // moto gives every created account its OrganizationAccountAccessRole, as AWS does.
+        let own = if i == 0 { 30 } else { 31 };
+        assert_eq!(a["summary"]["roles_scanned"], own, "{id}");
+        // The roles are that account's: the assumed credentials selected it.
+        let arn = a["roles"][0]["arn"].as_str().unwrap();
+        assert!(
+            arn.starts_with(&format!("arn:aws:iam::{id}:role/")),
+            "{arn}"
+        );
+        let codes: Vec<&str> = a["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["findings"].as_array().unwrap())
+            .map(|f| f["code"].as_str().unwrap())
+            .collect();
+        assert!(codes.contains(&"no-external-id"), "{id}: {codes:?}");
+    }
+    let failed = outcome(&report, &missing);
+    let error = failed["error"].as_str().unwrap();
+    assert!(
+        error.contains("AccessDenied") && error.contains("create the --assume-role role"),
+        "{failed}"
+    );
+    assert_eq!(report["summary"]["accounts"], 5);
+    assert_eq!(report["summary"]["accounts_failed"], 1);
+    assert_eq!(report["summary"]["roles_scanned"], 30 + 3 * 31);
+
+    // On the wire: one ListAccounts page, one AssumeRole per account, one read per audited
+    // account (the account is known, so no GetCallerIdentity).
+    assert_eq!(env.proxy.count("ListAccounts"), 1);
+    assert_eq!(env.proxy.count("AssumeRole"), 5);
+    assert_eq!(env.proxy.count("GetAccountAuthorizationDetails"), 4);
+    assert_eq!(env.proxy.count("GetCallerIdentity"), 0);
+    assert_eq!(env.proxy.calls().len(), 10, "{:?}", env.proxy.summary());
+    assert_eq!(report["summary"]["calls"], 10);
+
+    // Human: every account, the failed one included, and the summary line.
+    let r = env.run_raw(&[
+        "audit",
+        "--partner",
+        "genesys-cloud",
+        "--organization",
+        "--assume-role",
+        ROLE,
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains(&format!("✗ account {missing}")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("5 account(s), 1 failed; 123 role(s) scanned"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn an_accounts_file_and_its_errors() {
+    let env = Env::new();
+    let ids = seed_org(&env, 3, 12);
+    let file = env.dir.path().join("accounts.txt");
+    std::fs::write(
+        &file,
+        format!(
+            "# audited accounts\n{}\n\n{}  # the second\n{}\n",
+            ids[1], ids[2], ids[1]
+        ),
+    )
+    .unwrap();
+    env.proxy.clear();
+    let r = env.run_raw(&[
+        "audit",
+        "--partner",
+        "genesys-cloud",
+        "--accounts",
+        file.to_str().unwrap(),
+        "--assume-role",
+        ROLE,
+        "--format",
+        "sarif",
+    ]);
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(env.proxy.count("AssumeRole"), 2, "duplicates are dropped");
+    assert_eq!(env.proxy.count("ListAccounts"), 0);
+    let sarif = json_of(&r);
+    assert!(!sarif["runs"][0]["results"].as_array().unwrap().is_empty());
+
+    std::fs::write(&file, "123456789012\n12345\nnot-an-account # x\n").unwrap();
+    env.proxy.clear();
+    let r = env.run_raw(&[
+        "audit",
+        "--accounts",
+        file.to_str().unwrap(),
+        "--assume-role",
+        ROLE,
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("line 2: \"12345\""), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("line 3: \"not-an-account\""),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        env.proxy.calls().len(),
+        0,
+        "nothing is read before the file is valid"
+    );
+}

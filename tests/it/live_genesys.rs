@@ -1,0 +1,985 @@
+//! The Genesys Cloud side end to end: the real binary against moto (through the counting proxy)
+//! and the local Genesys Cloud fake (`tests/it/support/genesys_fake.py`), writes counted on the
+//! wire on both sides.
+
+use crate::support;
+
+use serde_json::{json, Value};
+use support::genesys::GenesysFake;
+use support::live::*;
+
+const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/GenesysLambdaInvoker";
+const ORDER_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:lookup-order";
+const CUSTOMER_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:lookup-customer";
+
+struct G {
+    env: Env,
+    fake: GenesysFake,
+}
+
+fn genesys_section() -> &'static str {
+    "\n[genesys]\nintegration = \"AWS Lambda (lambda-trust)\"\ncategory = \"Lambda\"\n"
+}
+
+/// moto with the functions, the fake wired to moto (for the action test), and a config with
+/// `[genesys]` and one `[targets.action]`.
+fn setup_g(targets: &[&str]) -> G {
+    let env = setup(targets);
+    let fake = GenesysFake::start_with_aws(&env.moto.url(), EXT);
+    std::fs::write(
+        env.dir.path().join("order.in.json"),
+        r#"{"type":"object","properties":{"orderId":{"type":"string"}},"required":["orderId"]}"#,
+    )
+    .unwrap();
+    let mut text = config(targets, "");
+    text.push_str(genesys_section());
+    env.write_config(&text);
+    G { env, fake }
+}
+
+impl G {
+    fn envs(&self) -> Vec<(String, String)> {
+        self.fake.env()
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let config = self.env.config_path();
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--config", config.to_str().unwrap()]);
+        let envs = self.envs();
+        let extra: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        self.env.run_env(&all, &extra)
+    }
+
+    fn expect(&self, args: &[&str], code: i32) -> Run {
+        let r = self.run(args);
+        assert_eq!(
+            r.code, code,
+            "`lambda-trust {}` exited {} (expected {code})\n--- stdout\n{}\n--- stderr\n{}\n--- fake log\n{}",
+            args.join(" "), r.code, r.stdout, r.stderr, self.fake.log_tail(20)
+        );
+        r
+    }
+
+    /// Runs and returns (run, AWS writes on the wire, Genesys writes on the wire).
+    fn writes_of(&self, args: &[&str], code: i32) -> (Run, usize, usize) {
+        self.env.proxy.clear();
+        self.fake.reset_calls();
+        let r = self.expect(args, code);
+        (r, self.env.proxy.count_writes(), self.fake.writes())
+    }
+
+    fn actions(&self) -> Vec<Value> {
+        let s = self.fake.state();
+        s["actions"]
+            .as_object()
+            .unwrap()
+            .values()
+            .cloned()
+            .collect()
+    }
+
+    fn action_named(&self, name: &str) -> Value {
+        self.actions()
+            .into_iter()
+            .find(|a| a["name"] == name)
+            .unwrap_or_else(|| panic!("no action {name}"))
+    }
+
+    fn one(&self, kind: &str) -> Value {
+        let s = self.fake.state();
+        let all: Vec<Value> = s[kind].as_object().unwrap().values().cloned().collect();
+        assert_eq!(all.len(), 1, "{kind}: {all:#?}");
+        all[0].clone()
+    }
+}
+
+#[test]
+fn apply_from_empty_then_zero_writes_on_both_sides() {
+    let g = setup_g(&["lookup-customer", "lookup-order"]);
+    let plan = json_of(&g.expect(&["plan", "--format", "json"], 2));
+    assert_eq!(plan["in_sync"], json!(false));
+    let gchanges: Vec<String> = plan["genesys"]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {}",
+                c["action"].as_str().unwrap(),
+                c["resource"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        gchanges,
+        [
+            "create genesys credential \"AWS Lambda (lambda-trust) role\"",
+            "create genesys integration \"AWS Lambda (lambda-trust)\"",
+            "create genesys action \"lookup-customer\"",
+            "create genesys action \"lookup-order\"",
+            "update genesys integration \"AWS Lambda (lambda-trust)\" config",
+            "update genesys integration \"AWS Lambda (lambda-trust)\"",
+        ]
+    );
+
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!(aws, 3, "CreateRole, CreatePolicy, AttachRolePolicy");
+    assert_eq!(
+        genesys, 6,
+        "credential, integration, 2 actions, config, enable"
+    );
+
+    let cred = g.one("credentials");
+    assert_eq!(cred["fields"]["ARN"], ROLE_ARN);
+    assert_eq!(cred["type"], "amazonWebServicesARN");
+    let i = g.one("integrations");
+    assert_eq!(i["intendedState"], "ENABLED");
+    assert_eq!(
+        i["config"]["credentials"]["AmazonWebServicesARN"]["id"],
+        cred["id"]
+    );
+    let order = g.action_named("lookup-order");
+    assert_eq!(order["config"]["request"]["requestUrlTemplate"], ORDER_ARN);
+    assert_eq!(order["category"], "Lambda");
+    assert_eq!(order["integrationId"], i["id"]);
+    assert_eq!(
+        g.action_named("lookup-customer")["config"]["request"]["requestUrlTemplate"],
+        CUSTOMER_ARN
+    );
+
+    let (r, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!(
+        (aws, genesys),
+        (0, 0),
+        "a second apply writes nothing:\n{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("Genesys Cloud matches the config"),
+        "{}",
+        r.stdout
+    );
+    // Its reads: token, type, integrations, credentials listing, config, actions list — none
+    // per action: each is listed at the version the ledger recorded.
+    let calls: Vec<String> = g
+        .fake
+        .calls()
+        .iter()
+        .map(|c| format!("{} {}", c.method, c.path))
+        .collect();
+    assert_eq!(calls.len(), 6, "{calls:#?}");
+    g.expect(&["plan"], 0);
+}
+
+#[test]
+fn a_qualified_target_gets_the_qualified_arn_and_schemas_come_from_files() {
+    let g = setup_g(&["lookup-order"]);
+    g.env.moto.publish_version("lookup-order");
+    g.env.moto.create_alias("lookup-order", "live", "1");
+    let mut text = config(&[], "");
+    text.push_str(
+        "\n[[targets]]\nfunction = \"lookup-order\"\nqualifier = \"live\"\n[targets.action]\nname = \"Lookup order\"\ninput_schema = \"order.in.json\"\ntimeout_seconds = 12\nsample_input = '{\"orderId\": \"42\"}'\n",
+    );
+    text.push_str(genesys_section());
+    g.env.write_config(&text);
+    g.expect(&["apply"], 0);
+    let a = g.action_named("Lookup order");
+    assert_eq!(
+        a["config"]["request"]["requestUrlTemplate"],
+        format!("{ORDER_ARN}:live")
+    );
+    assert_eq!(a["config"]["timeoutSeconds"], 12);
+    assert_eq!(
+        a["contract"]["input"]["inputSchema"]["required"],
+        json!(["orderId"])
+    );
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+#[test]
+fn bad_oauth_credentials_exit_1_with_zero_writes_on_both_sides() {
+    let g = setup_g(&["lookup-order"]);
+    g.env.proxy.clear();
+    g.fake.reset_calls();
+    let config = g.env.config_path();
+    let mut envs = g.envs();
+    for (k, v) in envs.iter_mut() {
+        if k == "GENESYSCLOUD_OAUTHCLIENT_SECRET" {
+            *v = "wrong".into();
+        }
+    }
+    let extra: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = g
+        .env
+        .run_env(&["apply", "--config", config.to_str().unwrap()], &extra);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("refused the OAuth client"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("hint:"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("wrong"),
+        "the secret is never printed: {}",
+        r.stderr
+    );
+    assert_eq!(g.env.proxy.count_writes(), 0);
+    assert_eq!(g.fake.writes(), 0);
+}
+
+#[test]
+fn no_oauth_client_exits_1_with_a_hint() {
+    let g = setup_g(&["lookup-order"]);
+    let config = g.env.config_path();
+    let api = g.fake.url();
+    let r = g.env.run_env(
+        &["plan", "--config", config.to_str().unwrap()],
+        &[("GENESYSCLOUD_API_REGION", api.as_str())],
+    );
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("GENESYSCLOUD_OAUTHCLIENT_ID"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Each Genesys drift: `check` finds it (exit 2, the expected severity, naming who changed it),
+/// `apply` repairs it, and the next `check` is clean.
+fn drift_case(name: &str, tamper: impl FnOnce(&G), severity: &str, needle: &str) {
+    let g = setup_g(&["lookup-customer", "lookup-order"]);
+    g.expect(&["apply"], 0);
+    g.expect(&["check"], 0);
+    tamper(&g);
+    let r = g.expect(&["check", "--format", "json"], 2);
+    let v = json_of(&r);
+    let findings = v["configs"][0]["findings"].as_array().unwrap().clone();
+    let hit = findings
+        .iter()
+        .find(|f| f["message"].as_str().unwrap_or("").contains(needle))
+        .unwrap_or_else(|| panic!("{name}: no finding mentions {needle:?}: {findings:#?}"));
+    assert_eq!(hit["severity"], severity, "{name}: {hit:#}");
+    assert!(
+        findings.iter().any(|f| f["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("by Jane Admin")),
+        "{name}: who changed it: {findings:#?}"
+    );
+    let (_, _, genesys) = g.writes_of(&["apply"], 0);
+    assert!(genesys > 0, "{name}: apply repaired nothing");
+    g.expect(&["check"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0), "{name}: quiet after the repair");
+}
+
+#[test]
+fn a_credential_pointed_at_another_role_is_a_security_finding_and_repaired() {
+    drift_case(
+        "credential",
+        |g| {
+            let id = g.one("credentials")["id"].as_str().unwrap().to_string();
+            g.fake.tamper(json!({"kind": "credential", "id": id,
+                "fields": {"ARN": "arn:aws:iam::999999999999:role/Attacker"}}));
+        },
+        "security",
+        "modified outside lambda-trust",
+    );
+}
+
+#[test]
+fn a_swapped_credential_binding_is_a_security_finding_and_repaired() {
+    drift_case(
+        "binding",
+        |g| {
+            let other = g.fake.api(
+                &g.fake.token(),
+                "POST",
+                "/api/v2/integrations/credentials",
+                Some(
+                    &json!({"name": "other", "type": {"name": "amazonWebServicesARN"},
+                    "credentialFields": {"ARN": "arn:aws:iam::999999999999:role/Other"}}),
+                ),
+            );
+            let other: Value = serde_json::from_slice(&other.body).unwrap();
+            let i = g.one("integrations")["id"].as_str().unwrap().to_string();
+            g.fake.tamper(json!({"kind": "integration", "id": i,
+                "credentials": {"AmazonWebServicesARN": other["id"]}}));
+        },
+        "security",
+        "credential bound",
+    );
+}
+
+#[test]
+fn an_action_pointed_at_another_function_is_a_security_finding_and_repaired() {
+    drift_case(
+        "function",
+        |g| {
+            let id = g.action_named("lookup-order")["id"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            g.fake.tamper(json!({"kind": "action", "id": id, "set": {
+                "config.request.requestUrlTemplate": "arn:aws:lambda:us-east-1:123456789012:function:admin-tool"}}));
+        },
+        "security",
+        "not a target",
+    );
+}
+
+#[test]
+fn template_and_timeout_drift_are_config_findings_and_repaired() {
+    drift_case(
+        "timeout",
+        |g| {
+            let id = g.action_named("lookup-order")["id"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            g.fake.tamper(json!({"kind": "action", "id": id, "set": {
+                "config.timeoutSeconds": 5,
+                "config.response.successTemplate": "{\"x\": 1}"}}));
+        },
+        "config",
+        "timeoutSeconds differs",
+    );
+}
+
+#[test]
+fn a_disabled_integration_is_a_config_finding_and_repaired() {
+    drift_case(
+        "disabled",
+        |g| {
+            let i = g.one("integrations")["id"].as_str().unwrap().to_string();
+            g.fake
+                .tamper(json!({"kind": "integration", "id": i, "intendedState": "DISABLED"}));
+        },
+        "config",
+        "ENABLED",
+    );
+}
+
+#[test]
+fn a_foreign_action_is_reported_never_touched() {
+    let g = setup_g(&["lookup-order"]);
+    g.expect(&["apply"], 0);
+    let i = g.one("integrations")["id"].as_str().unwrap().to_string();
+    g.fake.tamper(
+        json!({"kind": "create_action", "integrationId": i, "name": "Admin tool",
+        "requestUrlTemplate": "arn:aws:lambda:us-east-1:123456789012:function:admin-tool"}),
+    );
+    let v = json_of(&g.expect(&["check", "--format", "json"], 2));
+    let f = &v["configs"][0]["findings"];
+    assert!(f.to_string().contains("Admin tool"), "{f:#}");
+    assert_eq!(f[0]["severity"], "security", "{f:#}");
+    // apply leaves it alone: nothing to write.
+    let (r, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0), "{}", r.stdout);
+    assert!(r.stdout.contains("left alone"), "{}", r.stdout);
+    assert_eq!(g.actions().len(), 2);
+}
+
+/// Writes the config with `lookup-order`'s input schema from order.in.json (a contract change
+/// from the default open object).
+fn with_order_contract(g: &G) {
+    let mut text = config(&["lookup-order"], "");
+    text.push_str("[targets.action]\ninput_schema = \"order.in.json\"\n");
+    text.push_str(genesys_section());
+    g.env.write_config(&text);
+}
+
+fn id_of(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn a_contract_change_of_an_unused_action_replaces_it_and_settles() {
+    let g = setup_g(&["lookup-order"]);
+    g.expect(&["apply"], 0);
+    let before = id_of(&g.action_named("lookup-order"));
+    with_order_contract(&g);
+    let r = g.expect(&["plan"], 2);
+    assert!(r.stdout.contains("replaces action"), "{}", r.stdout);
+    let (r, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!(aws, 0);
+    assert_eq!(
+        genesys, 3,
+        "delete the old action, create the new one, ledger:\n{}",
+        r.stderr
+    );
+    let after = g.action_named("lookup-order");
+    assert_ne!(
+        id_of(&after),
+        before,
+        "a published contract never changes: a new action"
+    );
+    assert_eq!(
+        after["contract"]["input"]["inputSchema"]["required"],
+        json!(["orderId"])
+    );
+    assert_eq!(g.actions().len(), 1, "the unused old action is deleted");
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+    g.expect(&["check"], 0);
+}
+
+#[test]
+fn a_contract_change_of_an_action_a_flow_calls_keeps_it_until_no_flow_does() {
+    let g = setup_g(&["lookup-order"]);
+    g.expect(&["apply"], 0);
+    let old = id_of(&g.action_named("lookup-order"));
+    let flow = g.fake.add_flow("Main IVR", "INBOUNDCALLFLOW", &[&old]);
+    with_order_contract(&g);
+    let r = g.expect(&["plan"], 2);
+    assert!(
+        r.stdout.contains("Main IVR") && r.stdout.contains("superseded"),
+        "plan names the flows that call the old action:\n{}",
+        r.stdout
+    );
+    let (r, _, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!(
+        genesys, 3,
+        "rename the old one, create the new one, ledger:\n{}",
+        r.stderr
+    );
+    let kept = g
+        .actions()
+        .into_iter()
+        .find(|a| a["id"] == old.as_str())
+        .expect("the old action is kept while a flow calls it");
+    assert!(
+        kept["name"].as_str().unwrap().contains("(superseded"),
+        "{kept}"
+    );
+    let new = g.action_named("lookup-order");
+    assert_ne!(id_of(&new), old);
+    // Settled: nothing to write, check in sync, and both say which flow still calls the old one.
+    let (r, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0), "{}", r.stdout);
+    assert!(r.stdout.contains("Main IVR"), "{}", r.stdout);
+    let v = json_of(&g.expect(&["check", "--format", "json"], 0));
+    assert!(
+        v["configs"][0]["notes"].to_string().contains("Main IVR"),
+        "{v:#}"
+    );
+    // Once no published flow calls it, the next apply deletes it.
+    g.fake.remove_flow(&flow);
+    let (r, _, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!(
+        genesys, 2,
+        "delete the superseded action, ledger:\n{}",
+        r.stderr
+    );
+    assert_eq!(g.actions().len(), 1);
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+#[test]
+fn offboarding_an_action_a_flow_calls_exits_1_with_zero_writes_unless_forced() {
+    let g = setup_g(&["lookup-customer", "lookup-order"]);
+    g.expect(&["apply"], 0);
+    let id = id_of(&g.action_named("lookup-order"));
+    g.fake.add_flow("Order status", "INBOUNDCALLFLOW", &[&id]);
+    let before = std::fs::read_to_string(g.env.config_path()).unwrap();
+    let (r, aws, genesys) = g.writes_of(&["offboard", "lookup-order"], 1);
+    assert_eq!((aws, genesys), (0, 0), "nothing written on either side");
+    assert!(
+        r.stderr.contains("Order status") && r.stderr.contains("INBOUNDCALLFLOW"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--force"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(g.env.config_path()).unwrap(),
+        before,
+        "the config file is untouched"
+    );
+    // destroy refuses the same way.
+    let (r, aws, genesys) = g.writes_of(&["destroy", "--yes"], 1);
+    assert_eq!((aws, genesys), (0, 0), "{}", r.stderr);
+    assert!(r.stderr.contains("Order status"), "{}", r.stderr);
+    // --force deletes anyway and says what it broke.
+    let (r, _, genesys) = g.writes_of(&["offboard", "lookup-order", "--force"], 0);
+    assert_eq!(genesys, 2, "{}", r.stderr);
+    assert!(r.stdout.contains("breaks"), "{}", r.stdout);
+    assert!(g.actions().iter().all(|a| a["name"] != "lookup-order"));
+}
+
+#[test]
+fn a_refused_dependency_lookup_names_the_permission_and_writes_nothing() {
+    let g = setup_g(&["lookup-customer", "lookup-order"]);
+    g.expect(&["apply"], 0);
+    g.fake
+        .settings(json!({"dependency_tracking_permitted": false}));
+    let (r, aws, genesys) = g.writes_of(&["offboard", "lookup-order"], 1);
+    assert_eq!((aws, genesys), (0, 0));
+    assert!(
+        r.stderr.contains("architect:dependencyTracking:view"),
+        "{}",
+        r.stderr
+    );
+    // check still reports (the lookup is not needed when nothing would be deleted).
+    g.expect(&["check"], 0);
+}
+
+#[test]
+fn lost_answers_on_every_create_converge_without_duplicates() {
+    for (how, prefix) in [
+        ("lose", "/api/v2/integrations/credentials"),
+        ("drop", "/api/v2/integrations/actions"),
+        ("lose", "/api/v2/integrations/actions"),
+        ("drop", "/api/v2/integrations/credentials"),
+    ] {
+        let g = setup_g(&["lookup-customer", "lookup-order"]);
+        match how {
+            "lose" => g.fake.lose_answer("POST", prefix, 1),
+            _ => g.fake.drop_after_write("POST", prefix, 1),
+        }
+        let r = g.expect(&["apply"], 0);
+        assert!(
+            r.stderr.contains("was lost"),
+            "{how} {prefix}: {}",
+            r.stderr
+        );
+        let s = g.fake.state();
+        assert_eq!(
+            s["credentials"].as_object().unwrap().len(),
+            1,
+            "{how} {prefix}"
+        );
+        assert_eq!(g.actions().len(), 2, "{how} {prefix}");
+        let (r, aws, genesys) = g.writes_of(&["apply"], 0);
+        assert_eq!((aws, genesys), (0, 0), "{how} {prefix}: {}", r.stdout);
+    }
+}
+
+#[test]
+fn a_lost_integration_create_is_adopted_not_duplicated() {
+    let g = setup_g(&["lookup-order"]);
+    g.fake.lose_answer("POST", "/api/v2/integrations", 1);
+    let r = g.expect(&["apply"], 0);
+    assert!(r.stderr.contains("was lost"), "{}", r.stderr);
+    g.one("integrations");
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+/// The Genesys calls of a no-op `check` (token included).
+fn noop_reads(targets: usize) -> Vec<String> {
+    let names: Vec<String> = (0..targets).map(|i| format!("fn-{i:03}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let g = setup_g(&refs);
+    g.expect(&["apply"], 0);
+    g.fake.reset_calls();
+    g.expect(&["check"], 0);
+    let integration = g.one("integrations")["id"].as_str().unwrap().to_string();
+    let mut calls: Vec<String> = g
+        .fake
+        .calls()
+        .iter()
+        .map(|c| format!("{} {}", c.method, c.path.replace(&integration, "{id}")))
+        .collect();
+    calls.sort();
+    calls
+}
+
+/// A no-op `check` reads Genesys Cloud a fixed number of times plus one per page of 100
+/// actions, never per action. Sizes: `LAMBDA_TRUST_GENESYS_SIZES` (default `1,40`; BENCHMARKS.md
+/// was measured with `1,10,100,500`); each size's calls are printed.
+#[test]
+fn a_no_op_check_makes_genesys_reads_per_page_of_actions_not_per_action() {
+    let sizes: Vec<usize> = std::env::var("LAMBDA_TRUST_GENESYS_SIZES")
+        .unwrap_or_else(|_| "1,40".into())
+        .split(',')
+        .map(|n| n.trim().parse().unwrap())
+        .collect();
+    let one = noop_reads(1);
+    assert_eq!(
+        one.len(),
+        6,
+        "token, type, integrations, credentials, config, actions: {one:#?}"
+    );
+    for n in sizes {
+        let calls = noop_reads(n);
+        let pages = n.div_ceil(100).max(1);
+        eprintln!(
+            "{n} target(s): {} Genesys call(s) in a no-op check",
+            calls.len()
+        );
+        assert_eq!(calls.len(), 5 + pages, "{n} targets: {calls:#?}");
+        let mut expected = one.clone();
+        expected.extend(std::iter::repeat_n(
+            "GET /api/v2/integrations/actions".to_string(),
+            pages - 1,
+        ));
+        expected.sort();
+        assert_eq!(calls, expected, "{n} targets: no read per action");
+    }
+}
+
+#[test]
+fn a_429_storm_and_409s_converge_and_are_reported() {
+    let g = setup_g(&["lookup-customer", "lookup-order"]);
+    g.fake.inject(429, 4, Some(1), None, "/api/v2/integrations");
+    let r = g.expect(&["apply"], 0);
+    assert!(r.stderr.contains("retried"), "{}", r.stderr);
+    assert!(r.stderr.contains("429"), "{}", r.stderr);
+    // A config PUT that meets a stale version re-reads it and retries.
+    let id = g.action_named("lookup-order")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    g.fake
+        .tamper(json!({"kind": "action", "id": id, "set": {"config.timeoutSeconds": 9}}));
+    g.fake
+        .inject(409, 2, None, Some("PATCH"), "/api/v2/integrations/actions");
+    let r = g.expect(&["apply"], 0);
+    assert!(r.stderr.contains("409"), "{}", r.stderr);
+    assert_eq!(
+        g.action_named("lookup-order")["config"]["timeoutSeconds"],
+        30
+    );
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+#[test]
+fn a_stale_config_version_is_re_read_and_the_put_retried() {
+    let g = setup_g(&["lookup-order"]);
+    g.expect(&["apply"], 0);
+    let i = g.one("integrations");
+    let id = i["id"].as_str().unwrap().to_string();
+    // Someone renames the integration (the config version moves on), and the next two PUTs of
+    // the config meet a conflict.
+    g.fake
+        .tamper(json!({"kind": "integration", "id": id, "name": "AWS Lambda (lambda-trust)"}));
+    g.fake
+        .tamper(json!({"kind": "integration", "id": id, "intendedState": "DISABLED"}));
+    let cred = g.one("credentials")["id"].as_str().unwrap().to_string();
+    let other = g.fake.api(
+        &g.fake.token(),
+        "POST",
+        "/api/v2/integrations/credentials",
+        Some(
+            &json!({"name": "other", "type": {"name": "amazonWebServicesARN"},
+            "credentialFields": {"ARN": "arn:aws:iam::999999999999:role/Other"}}),
+        ),
+    );
+    let other: Value = serde_json::from_slice(&other.body).unwrap();
+    g.fake.tamper(json!({"kind": "integration", "id": id,
+        "credentials": {"AmazonWebServicesARN": other["id"]}}));
+    g.fake.inject(
+        409,
+        2,
+        None,
+        Some("PUT"),
+        &format!("/api/v2/integrations/{id}/config"),
+    );
+    let r = g.expect(&["apply"], 0);
+    assert!(r.stderr.contains("409 ×2"), "{}", r.stderr);
+    let i = g.one("integrations");
+    assert_eq!(
+        i["config"]["credentials"]["AmazonWebServicesARN"]["id"],
+        cred.as_str()
+    );
+    assert_eq!(i["intendedState"], "ENABLED");
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+#[test]
+fn verify_checks_the_genesys_side_and_test_actions_run_end_to_end() {
+    let g = setup_g(&["lookup-customer", "lookup-order"]);
+    g.expect(&["apply"], 0);
+    let v = json_of(&g.expect(&["verify", "--test-actions", "--format", "json"], 0));
+    let checks = v["checks"].as_array().unwrap();
+    let names: Vec<&str> = checks.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    for want in [
+        "genesys: integration is enabled",
+        "genesys: the integration's credential holds the role proved on the AWS side",
+        "genesys: test run of action \"lookup-order\"",
+    ] {
+        assert!(names.contains(&want), "{want} missing: {names:#?}");
+    }
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("genesys: action \"lookup-order\" calls exactly")),
+        "{names:#?}"
+    );
+    // A hand-edited credential fails verify (exit 3).
+    let id = g.one("credentials")["id"].as_str().unwrap().to_string();
+    g.fake.tamper(json!({"kind": "credential", "id": id,
+        "fields": {"ARN": "arn:aws:iam::999999999999:role/Attacker"}}));
+    let v = json_of(&g.expect(&["verify", "--test-actions", "--format", "json"], 3));
+    let failed: Vec<String> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["passed"] == false)
+        .map(|c| c["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        failed
+            .iter()
+            .any(|n| n.contains("credential holds the role")),
+        "{failed:#?}"
+    );
+    assert!(
+        failed.iter().any(|n| n.contains("test run")),
+        "the test run assumes the attacker's role: {failed:#?}"
+    );
+}
+
+#[test]
+fn onboard_creates_the_action_and_offboard_deletes_it_before_the_grant() {
+    let g = setup_g(&["lookup-order"]);
+    g.env
+        .moto
+        .lambda_create_function("lookup-invoice", "us-east-1");
+    g.expect(&["apply"], 0);
+    let (r, aws, genesys) = g.writes_of(&["onboard", "lookup-invoice"], 0);
+    assert!(aws >= 1, "{}", r.stderr);
+    assert_eq!(genesys, 2, "create action, config (ledger):\n{}", r.stderr);
+    let a = g.action_named("lookup-invoice");
+    assert_eq!(
+        a["config"]["request"]["requestUrlTemplate"],
+        "arn:aws:lambda:us-east-1:123456789012:function:lookup-invoice"
+    );
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+
+    let (r, _, genesys) = g.writes_of(&["offboard", "lookup-invoice"], 0);
+    assert_eq!(genesys, 2, "delete action, config (ledger):\n{}", r.stderr);
+    let order: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with('[')).collect();
+    assert!(
+        order[0].starts_with("[genesys"),
+        "the action goes first: {order:#?}"
+    );
+    assert!(g.actions().iter().all(|a| a["name"] != "lookup-invoice"));
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+#[test]
+fn destroy_removes_the_genesys_objects_first() {
+    let g = setup_g(&["lookup-order"]);
+    g.expect(&["apply"], 0);
+    let r = g.expect(&["destroy"], 2);
+    let genesys_at = r.stdout.find("genesys action").expect("shown");
+    let role_at = r.stdout.find("role GenesysLambdaInvoker").expect("shown");
+    assert!(genesys_at < role_at, "{}", r.stdout);
+    let (_, aws, genesys) = g.writes_of(&["destroy", "--yes"], 0);
+    assert!(aws > 0);
+    assert_eq!(genesys, 3, "action, integration, credential");
+    let s = g.fake.state();
+    assert!(s["actions"].as_object().unwrap().is_empty());
+    assert!(s["integrations"].as_object().unwrap().is_empty());
+    assert!(s["credentials"].as_object().unwrap().is_empty());
+}
+
+#[test]
+fn an_audit_trail_refusal_is_said_once_and_check_goes_on() {
+    let g = setup_g(&["lookup-customer", "lookup-order"]);
+    g.expect(&["apply"], 0);
+    g.fake.settings(json!({"audit_permitted": false}));
+    for name in ["lookup-customer", "lookup-order"] {
+        let id = g.action_named(name)["id"].as_str().unwrap().to_string();
+        g.fake
+            .tamper(json!({"kind": "action", "id": id, "set": {"config.timeoutSeconds": 7}}));
+    }
+    let v = json_of(&g.expect(&["check", "--format", "json"], 2));
+    let text = v["configs"][0]["findings"].to_string();
+    assert_eq!(text.matches("audit query was refused").count(), 1, "{text}");
+    assert_eq!(
+        v["configs"][0]["findings"].as_array().unwrap().len(),
+        2,
+        "{text}"
+    );
+}
+
+/// Stores a secret in moto with boto3 (Secrets Manager speaks JSON, not the query protocol).
+fn put_secret(g: &G, name: &str, value: &str) {
+    let script = format!(
+        "import boto3; boto3.client('secretsmanager', endpoint_url='{}', region_name='us-east-1', aws_access_key_id='testing', aws_secret_access_key='testing').create_secret(Name='{name}', SecretString='''{value}''')",
+        g.env.moto.url()
+    );
+    let out = std::process::Command::new(support::genesys::python())
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_oauth_client_comes_from_secrets_manager_and_a_missing_secret_exits_1() {
+    let g = setup_g(&["lookup-order"]);
+    let mut text = config(&["lookup-order"], "");
+    text.push_str(genesys_section());
+    text.push_str("oauth_secret = \"genesys-oauth\"\n");
+    g.env.write_config(&text);
+    let config = g.env.config_path();
+    let api = g.fake.url();
+    let only_url = [("GENESYSCLOUD_API_REGION", api.as_str())];
+    let r = g
+        .env
+        .run_env(&["plan", "--config", config.to_str().unwrap()], &only_url);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("genesys-oauth") && r.stderr.contains("hint:"),
+        "{}",
+        r.stderr
+    );
+
+    put_secret(
+        &g,
+        "genesys-oauth",
+        &json!({"client_id": g.fake.client_id(), "client_secret": g.fake.client_secret(), "base_url": api}).to_string(),
+    );
+    let r = g
+        .env
+        .run_env(&["apply", "--config", config.to_str().unwrap()], &only_url);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        !r.stderr.contains(g.fake.client_secret()) && !r.stdout.contains(g.fake.client_secret())
+    );
+    assert_eq!(g.one("integrations")["intendedState"], "ENABLED");
+}
+
+fn hand_made_integration(g: &G, name: &str) -> String {
+    let r = g.fake.api(
+        &g.fake.token(),
+        "POST",
+        "/api/v2/integrations",
+        Some(&json!({"name": name, "integrationType": {"id": "aws-lambda-data-actions"}})),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let v: Value = serde_json::from_slice(&r.body).unwrap();
+    v["id"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn an_integration_lambda_trust_did_not_create_needs_adopt() {
+    let g = setup_g(&["lookup-order"]);
+    let id = hand_made_integration(&g, "AWS Lambda (lambda-trust)");
+    let (r, aws, genesys) = g.writes_of(&["apply"], 1);
+    assert!(
+        r.stderr.contains("--adopt") && r.stderr.contains(&id),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        (aws, genesys),
+        (0, 0),
+        "refused before any write on either side"
+    );
+    let (_, _, genesys) = g.writes_of(&["apply", "--adopt"], 0);
+    assert!(genesys > 0);
+    assert_eq!(
+        g.one("integrations")["id"],
+        id.as_str(),
+        "taken over, not duplicated"
+    );
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+#[test]
+fn two_integrations_with_the_configured_name_are_an_error_naming_both() {
+    let g = setup_g(&["lookup-order"]);
+    let a = hand_made_integration(&g, "AWS Lambda (lambda-trust)");
+    let b = hand_made_integration(&g, "AWS Lambda (lambda-trust)");
+    let (r, aws, genesys) = g.writes_of(&["apply", "--adopt"], 1);
+    assert!(
+        r.stderr.contains(&a) && r.stderr.contains(&b),
+        "{}",
+        r.stderr
+    );
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+#[test]
+fn server_errors_are_retried_with_backoff() {
+    let g = setup_g(&["lookup-order"]);
+    g.fake
+        .inject(503, 2, None, Some("POST"), "/api/v2/integrations/actions");
+    let r = g.expect(&["apply"], 0);
+    assert!(r.stderr.contains("503 ×2"), "{}", r.stderr);
+    assert_eq!(g.actions().len(), 1, "no duplicate action");
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+#[test]
+fn requests_are_paced_by_the_rate_limit_headers() {
+    let g = setup_g(&["lookup-customer", "lookup-order"]);
+    g.fake
+        .settings(json!({"rate_limit": {"allowed": 8, "window_seconds": 8, "enforce": true}}));
+    let r = g.expect(&["apply"], 0);
+    assert!(
+        r.stderr.contains("rate-limit window used up"),
+        "the used-up window held the next requests:\n{}",
+        r.stderr
+    );
+    let throttled = g.fake.calls().iter().filter(|c| c.status == 429).count();
+    assert!(
+        throttled <= 3,
+        "pacing, not a 429 storm: {throttled} throttled"
+    );
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+#[test]
+fn a_retry_after_above_30_seconds_is_honoured_and_said() {
+    let g = setup_g(&["lookup-order"]);
+    g.fake
+        .inject(429, 1, Some(31), Some("GET"), "/api/v2/integrations/types");
+    let started = std::time::Instant::now();
+    let r = g.expect(&["plan"], 2);
+    assert!(
+        started.elapsed().as_secs() >= 31,
+        "waited as told:\n{}\n{:#?}\n{:#}",
+        r.stderr,
+        g.fake.calls(),
+        g.fake.state()["injections"]
+    );
+    assert!(
+        r.stderr.contains("waiting 31 s"),
+        "a long wait is said:\n{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn check_runs_the_genesys_verify_checks_too() {
+    let g = setup_g(&["lookup-customer", "lookup-order"]);
+    g.expect(&["apply"], 0);
+    let i = g.one("integrations")["id"].as_str().unwrap().to_string();
+    g.fake
+        .tamper(json!({"kind": "integration", "id": i, "intendedState": "DISABLED"}));
+    let v = json_of(&g.expect(&["check", "--format", "json"], 2));
+    let findings = v["configs"][0]["findings"].as_array().unwrap();
+    let verify: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["kind"] == "verify" && f["config_key"] == "genesys")
+        .collect();
+    assert_eq!(verify.len(), 1, "what verify sees, CI sees: {findings:#?}");
+    assert!(
+        verify[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("genesys: integration is enabled"),
+        "{verify:#?}"
+    );
+    assert_eq!(verify[0]["severity"], "config");
+}

@@ -1,0 +1,293 @@
+//! Many targets against moto: the invoke policy is sharded deterministically, every shard fits
+//! the 6,144-character quota and is attached, a second apply writes nothing, `check` is clean,
+//! and onboarding one more target touches exactly one shard.
+
+use crate::support;
+
+use std::collections::BTreeSet;
+
+use support::live::*;
+
+fn shard_arns(env: &Env) -> Vec<String> {
+    let xml = env.iam(
+        "ListAttachedRolePolicies",
+        &[("RoleName", "GenesysLambdaInvoker")],
+    );
+    let mut arns: Vec<String> = xml
+        .split("<PolicyArn>")
+        .skip(1)
+        .filter_map(|s| s.split("</PolicyArn>").next())
+        .map(str::to_string)
+        .collect();
+    arns.sort();
+    arns
+}
+
+fn document_of(env: &Env, arn: &str) -> serde_json::Value {
+    let xml = env.iam("GetPolicy", &[("PolicyArn", arn)]);
+    let version = xml
+        .split("<DefaultVersionId>")
+        .nth(1)
+        .and_then(|s| s.split("</DefaultVersionId>").next())
+        .unwrap()
+        .to_string();
+    let xml = env.iam(
+        "GetPolicyVersion",
+        &[("PolicyArn", arn), ("VersionId", &version)],
+    );
+    let raw = xml
+        .split("<Document>")
+        .nth(1)
+        .and_then(|s| s.split("</Document>").next())
+        .unwrap();
+    let raw = raw
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">");
+    lambda_trust::iam::decode_document(&raw).unwrap()
+}
+
+fn granted(doc: &serde_json::Value) -> Vec<String> {
+    match &doc["Statement"][0]["Resource"] {
+        serde_json::Value::Array(a) => a.iter().map(|v| v.as_str().unwrap().to_string()).collect(),
+        serde_json::Value::String(s) => vec![s.clone()],
+        _ => vec![],
+    }
+}
+
+/// The AWS calls `check` may make at `n` targets (issue: at most 60 at 500, 100 at 1,000).
+fn call_budget(n: usize) -> Option<usize> {
+    match n {
+        500 => Some(60),
+        1000 => Some(100),
+        _ => None,
+    }
+}
+
+fn scenario(n: usize) {
+    // Short names at 1,000 targets: 1,000 ARNs of `customer-lookup-NNNN` would not fit in the
+    // 10 managed policies a role takes by default.
+    let names: Vec<String> = (0..n)
+        .map(|i| match n {
+            1000 => format!("f{i:04}"),
+            _ => format!("customer-lookup-{i:04}"),
+        })
+        .collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let env = setup(&refs);
+    // ListFunctions answers in pages of 50, as AWS does (moto answers with every function).
+    env.proxy.set_faults(support::FaultConfig {
+        list_functions_page: Some(50),
+        ..support::FaultConfig::default()
+    });
+    env.expect(&["apply"], 0);
+
+    // Every ARN granted exactly once, across shards that each fit the quota.
+    let shards = shard_arns(&env);
+    let mut all = BTreeSet::new();
+    for arn in &shards {
+        let doc = document_of(&env, arn);
+        let len = lambda_trust::iam::minified_len(&doc);
+        assert!(len <= 6144, "{arn}: {len} characters");
+        for a in granted(&doc) {
+            assert!(all.insert(a.clone()), "{a} granted twice");
+        }
+    }
+    let want: BTreeSet<String> = names
+        .iter()
+        .map(|f| format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:{f}"))
+        .collect();
+    assert_eq!(all, want, "{n} targets");
+    // As many shards as the ARNs need: each ARN costs its length plus `"",` in a document of
+    // at most 6,144 characters, of which the template takes a few hundred.
+    let per_arn = want.iter().map(|a| a.len() + 3).max().unwrap_or(1);
+    let (fewest, most) = (
+        n.div_ceil(6144 / per_arn).max(1),
+        n.div_ceil((6144 - 300) / per_arn).max(1),
+    );
+    assert!(
+        shards.len() >= fewest && shards.len() <= most,
+        "{n} targets in {} shards",
+        shards.len()
+    );
+
+    let (_, writes) = env.writes_of(&["apply"], 0);
+    assert_eq!(writes, 0, "second apply with {n} targets");
+    env.proxy.clear();
+    let started = std::time::Instant::now();
+    env.expect(&["check"], 0);
+    let check_ms = started.elapsed().as_millis();
+    let check_calls = env.proxy.calls();
+    assert_eq!(env.proxy.count_writes(), 0);
+    assert_eq!(env.proxy.count("cloudtrail:LookupEvents"), 0, "in sync");
+    // Targets confirmed by the cheaper of GetFunction per target and ListFunctions pages.
+    let (lists, gets) = (
+        env.proxy.count("lambda:ListFunctions"),
+        env.proxy.count("lambda:GetFunction"),
+    );
+    if n > 50 {
+        assert_eq!((lists, gets), (n.div_ceil(50), 0), "{n} targets");
+    } else {
+        assert_eq!((lists, gets), (0, n), "{n} targets");
+    }
+    if let Some(budget) = call_budget(n) {
+        assert!(
+            check_calls.len() <= budget,
+            "check at {n} targets made {} calls (budget {budget}): {:?}",
+            check_calls.len(),
+            env.proxy.summary()
+        );
+    }
+
+    // Onboarding one more target touches one shard.
+    env.moto
+        .lambda_create_function("zz-new-function", "us-east-1");
+    env.proxy.clear();
+    let started = std::time::Instant::now();
+    env.expect(&["onboard", "zz-new-function"], 0);
+    let onboard_ms = started.elapsed().as_millis();
+    let onboard_calls = env.proxy.calls();
+    let touched: BTreeSet<String> = env
+        .proxy
+        .writes()
+        .iter()
+        .filter_map(|c| {
+            c.param("PolicyArn")
+                .or_else(|| c.param("PolicyName"))
+                .map(str::to_string)
+        })
+        .collect();
+    assert_eq!(
+        touched.len(),
+        1,
+        "onboarding with {n} targets touched {touched:?}"
+    );
+    env.expect(&["plan"], 0);
+    let reads = |calls: &[support::proxy::Call], svc: &str| {
+        calls
+            .iter()
+            .filter(|c| c.service == svc && !c.is_write)
+            .count()
+    };
+    println!(
+        "{n} targets: {} shard(s) | check: {} calls: {} IAM + {} STS + {} Lambda reads, 0 writes, {check_ms} ms | onboard: {} IAM + {} STS + {} Lambda reads, {} write(s), {onboard_ms} ms, touched {touched:?}",
+        shards.len(),
+        check_calls.len(),
+        reads(&check_calls, "iam"),
+        reads(&check_calls, "sts"),
+        reads(&check_calls, "lambda"),
+        reads(&onboard_calls, "iam"),
+        reads(&onboard_calls, "sts"),
+        reads(&onboard_calls, "lambda"),
+        onboard_calls.iter().filter(|c| c.is_write).count(),
+    );
+}
+
+#[test]
+fn one_target() {
+    scenario(1);
+}
+
+#[test]
+fn ten_targets() {
+    scenario(10);
+}
+
+#[test]
+fn a_hundred_targets() {
+    scenario(100);
+}
+
+#[test]
+fn five_hundred_targets() {
+    scenario(500);
+}
+
+#[test]
+fn a_thousand_targets() {
+    scenario(1000);
+}
+
+/// More ARNs than ten policies can hold: refused before any write, saying how many fit. The
+/// functions need not exist — the packing is checked before the function preflight — so the
+/// test stays cheap: 380 targets with `qualifier = "*"` grant 760 ARNs.
+#[test]
+fn too_many_targets_fail_before_any_write() {
+    let env = Env::new();
+    let mut text = config(&[], "");
+    for i in 0..380 {
+        text.push_str(&format!(
+            "\n[[targets]]\nfunction = \"a-rather-long-function-name-for-the-quota-test-{i:04}\"\nqualifier = \"*\"\n"
+        ));
+    }
+    env.write_config(&text);
+    let (r, writes) = env.writes_of(&["apply"], 1);
+    assert_eq!(writes, 0);
+    assert!(
+        r.stderr.contains("do not fit in 10 invoke policies") && r.stderr.contains("fit"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("split the targets across two roles"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Above 50 targets, a function with several qualified targets has its aliases listed once
+/// (`ListAliases`) instead of one `GetFunction` per alias; an alias the listing does not show is
+/// read with `GetFunction` and reported missing exactly as without a listing.
+#[test]
+fn qualified_targets_are_confirmed_by_listing_aliases() {
+    let names: Vec<String> = (0..55).map(|i| format!("customer-lookup-{i:04}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let env = setup(&refs);
+    env.moto.lambda_create_function("multi", "us-east-1");
+    let version = env.moto.publish_version("multi");
+    env.moto.create_alias("multi", "live", &version);
+    env.moto.create_alias("multi", "beta", &version);
+    let mut text = config(&refs, "");
+    for alias in ["live", "beta"] {
+        text.push_str(&format!(
+            "\n[[targets]]\nfunction = \"multi\"\nqualifier = \"{alias}\"\n"
+        ));
+    }
+    env.write_config(&text);
+    env.proxy.set_faults(support::FaultConfig {
+        list_functions_page: Some(50),
+        ..support::FaultConfig::default()
+    });
+    env.expect(&["apply"], 0);
+    env.proxy.clear();
+    env.expect(&["check"], 0);
+    assert_eq!(
+        (
+            env.proxy.count("lambda:ListFunctions"),
+            env.proxy.count("lambda:ListAliases"),
+            env.proxy.count("lambda:GetFunction"),
+        ),
+        (2, 1, 0),
+        "{:?}",
+        env.proxy.summary()
+    );
+
+    // An alias that does not exist: not in the listing, read with GetFunction, reported.
+    text.push_str("\n[[targets]]\nfunction = \"multi\"\nqualifier = \"gone\"\n");
+    env.write_config(&text);
+    env.proxy.clear();
+    let r = env.expect(&["check"], 2);
+    assert!(
+        r.stdout
+            .contains("function multi with qualifier gone does not exist"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        env.proxy.count("lambda:GetFunction"),
+        1,
+        "{:?}",
+        env.proxy.summary()
+    );
+}

@@ -1,0 +1,98 @@
+//! Every integration test in one binary (`cargo nextest run --test it`): one module per area,
+//! the shared helpers in `support` (the moto/proxy/Genesys harness, the binary runner, the
+//! pure-pipeline state and the prover helpers). One binary links the library and the AWS SDK
+//! once instead of once per file. Under nextest each test still runs in its own process; under
+//! plain `cargo test` they share one process, so no test may change process-global state
+//! (environment, working directory): give a child `Command` its environment instead.
+//!
+//! A new file here is a new `mod` line below (`every_file_is_a_module` checks).
+
+mod support;
+
+mod audit_input;
+mod bad_input;
+mod cli_offline;
+mod cli_prove;
+mod cli_ux;
+mod config_genesys;
+mod config_proptest;
+mod config_validation;
+mod core_audit;
+mod core_genesys;
+mod core_plan;
+mod evaluator_cases;
+mod evaluator_props;
+mod faults;
+mod faults_lost_write;
+mod fuzz_props;
+mod genesys_fake;
+mod genesys_regions;
+mod harness_selftest;
+mod iac_check;
+mod iac_plan;
+mod iac_template;
+mod install_scripts;
+mod json_schemas;
+mod layers;
+mod lint_invariants;
+mod live_audit;
+mod live_audit_html;
+mod live_audit_input;
+mod live_audit_org;
+mod live_check;
+mod live_costs;
+mod live_genesys;
+mod live_iac;
+mod live_iac_plan;
+mod live_import;
+mod live_init_role;
+mod live_onboard;
+mod live_pipeline;
+mod live_probe;
+mod live_scale;
+mod live_trail;
+mod live_ux;
+mod partitions;
+mod plan_props;
+mod policy_parse;
+mod prove_corpus;
+mod prove_exhaustive;
+mod prove_props;
+mod prove_replay;
+mod prove_speed;
+mod render_proptest;
+mod render_templates;
+mod report_audit;
+mod report_snapshots;
+mod repository_url;
+mod tls_connector;
+
+/// `autotests = false` (Cargo.toml): a file not named here, or a new `tests/it/*.rs`, would
+/// silently not be compiled. This fails instead.
+#[test]
+fn every_file_is_a_module() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let main = std::fs::read_to_string(root.join("it/main.rs")).unwrap();
+    let rs = |dir: std::path::PathBuf| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter_map(|n| n.strip_suffix(".rs").map(str::to_owned))
+            .collect();
+        names.sort();
+        names
+    };
+    let missing: Vec<String> = rs(root.join("it"))
+        .into_iter()
+        .filter(|m| m != "main" && !main.contains(&format!("\nmod {m};\n")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "tests/it/{missing:?}.rs: add `mod …;` to tests/it/main.rs"
+    );
+    let stray = rs(root.clone());
+    assert!(
+        stray.is_empty(),
+        "tests/{stray:?}.rs is no test target: move it to tests/it/ as a module"
+    );
+}

@@ -1,0 +1,268 @@
+//! Snapshots of every renderer users read or tools parse — plan (human, JSON), verify (human,
+//! JSON), check (human, JSON, SARIF, GitHub annotations) — over a small, realistic drift of the
+//! example config and over an in-sync one. In memory: no AWS.
+
+use crate::support::state::*;
+use lambda_trust::core::change_set::ChangeSet;
+use lambda_trust::core::drift::{self, CheckReport, ConfigKey, ConfigReport, ConfigStatus};
+use lambda_trust::core::plan::{changes, plan, Plan, PlanOptions};
+use lambda_trust::core::state::{Desired, InlinePolicy, Observed};
+use lambda_trust::core::verify::{self, Verification};
+use lambda_trust::error::Status;
+use lambda_trust::report::{self, Styles};
+use serde_json::{json, Value};
+
+const PLAIN: Styles = Styles { color: false };
+const COLOR: Styles = Styles { color: true };
+const ORDER_LIVE: &str = "arn:aws:lambda:eu-west-1:111122223333:function:lookup-order:live";
+
+/// The example, applied, then changed by hand in the console: the external ID condition now
+/// names another organization, a tag was edited, someone left a debugging inline policy, and
+/// the invoke policy lost a target.
+fn drifted() -> (Desired, Observed) {
+    let c = example();
+    let (_, mut o) = synced(&c);
+    let role = o.role.as_mut().unwrap();
+    role.trust["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"] =
+        json!("7d1e0c44-0000-4000-8000-000000000000");
+    role.tags.insert("team".into(), "platform".into());
+    o.inline.push(InlinePolicy {
+        name: "debug-s3".into(),
+        document: json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::cx-debug/*"}
+        ]}),
+    });
+    let mut invoke = o.policies[0].document.clone();
+    let kept: Vec<Value> = invoke["Statement"][0]["Resource"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a.as_str() != Some(ORDER_LIVE))
+        .cloned()
+        .collect();
+    invoke["Statement"][0]["Resource"] = Value::Array(kept);
+    o.policies[0].document = invoke.clone();
+    o.attached[0].document = invoke;
+    let d = desired(&c, &o);
+    (d, o)
+}
+
+fn in_sync() -> (Desired, Observed) {
+    synced(&example())
+}
+
+fn the_plan(d: &Desired, o: &Observed) -> Plan {
+    plan(d, o, PlanOptions::default()).unwrap()
+}
+
+fn verification(d: &Desired, o: &Observed) -> Verification {
+    verify::verification(d, o)
+}
+
+/// What `check` reports for one config (as `commands::check::check_one` builds it).
+fn config_report(name: &str, d: &Desired, o: &Observed) -> ConfigReport {
+    let p = changes(d, o, PlanOptions::default()).unwrap();
+    let mut findings = drift::drift_findings(d, &p);
+    findings.extend(drift::verify_findings(&verification(d, o)));
+    ConfigReport {
+        config: name.into(),
+        status: if findings.is_empty() {
+            ConfigStatus::Ok
+        } else {
+            ConfigStatus::Drift
+        },
+        findings,
+        error: None,
+        notes: vec![],
+        lines: drift::config_lines(EXAMPLE),
+    }
+}
+
+/// Three configs: one drifted, one in sync, one that could not be checked.
+fn drift_report() -> CheckReport {
+    let (d, o) = drifted();
+    let (sd, so) = in_sync();
+    CheckReport::new(vec![
+        config_report("configs/prod.toml", &d, &o),
+        config_report("configs/staging.toml", &sd, &so),
+        ConfigReport::error(
+            "configs/broken.toml",
+            "configs/broken.toml:3:1: missing field `external_id`\n(hint: every key is shown in examples/lambda-trust.toml)".into(),
+        ),
+    ])
+}
+
+fn in_sync_report() -> CheckReport {
+    let (d, o) = in_sync();
+    CheckReport::new(vec![config_report("lambda-trust.toml", &d, &o)])
+}
+
+/// The SARIF with the tool version replaced, so a version bump does not break the snapshot.
+fn sarif(report: &CheckReport) -> String {
+    let text = report::check_sarif(report);
+    let mut v: Value = serde_json::from_str(&text).expect("SARIF is JSON");
+    assert_eq!(
+        serde_json::to_string_pretty(&v).unwrap(),
+        text,
+        "re-serializing keeps the text"
+    );
+    assert_eq!(v["version"], "2.1.0");
+    assert_eq!(
+        v["runs"][0]["tool"]["driver"]["version"],
+        env!("CARGO_PKG_VERSION")
+    );
+    v["runs"][0]["tool"]["driver"]["version"] = json!("[version]");
+    serde_json::to_string_pretty(&v).unwrap()
+}
+
+fn plan_json(p: &Plan) -> serde_json::Value {
+    let set = ChangeSet::converge(p.clone(), None);
+    report::to_value(&report::PlanResult::new(&set))
+}
+
+fn verify_json(v: &Verification) -> serde_json::Value {
+    report::to_value(&report::VerifyResult {
+        schema_version: report::SCHEMA_VERSION,
+        verification: v,
+        changes: None,
+    })
+}
+
+#[test]
+fn plan_renderers() {
+    let (d, o) = drifted();
+    let p = the_plan(&d, &o);
+    let human = report::plan_human(&p, PLAIN);
+    assert!(!human.contains('\u{1b}'));
+    assert!(report::plan_human(&p, COLOR).contains('\u{1b}'));
+    insta::assert_snapshot!("plan_human_drift", human);
+    insta::assert_json_snapshot!("plan_json_drift", plan_json(&p));
+
+    let (d, o) = in_sync();
+    let p = the_plan(&d, &o);
+    insta::assert_snapshot!("plan_human_in_sync", report::plan_human(&p, PLAIN));
+    insta::assert_json_snapshot!("plan_json_in_sync", plan_json(&p));
+
+    let c = example();
+    let e = empty(&c);
+    let p = the_plan(&desired(&c, &e), &e);
+    insta::assert_snapshot!("plan_human_create", report::plan_human(&p, PLAIN));
+}
+
+#[test]
+fn verify_renderers() {
+    let (d, o) = drifted();
+    let v = verification(&d, &o);
+    assert!(!v.passed);
+    let human = report::verification_human(&v, PLAIN);
+    assert!(!human.contains('\u{1b}'));
+    assert!(report::verification_human(&v, COLOR).contains('\u{1b}'));
+    insta::assert_snapshot!("verify_human_drift", human);
+    insta::assert_json_snapshot!("verify_json_drift", verify_json(&v));
+
+    let (d, o) = in_sync();
+    let v = verification(&d, &o);
+    assert!(v.passed);
+    insta::assert_snapshot!(
+        "verify_human_in_sync",
+        report::verification_human(&v, PLAIN)
+    );
+    insta::assert_json_snapshot!("verify_json_in_sync", verify_json(&v));
+
+    let c = example();
+    let v = verification(&desired(&c, &empty(&c)), &empty(&c));
+    insta::assert_snapshot!(
+        "verify_human_no_role",
+        report::verification_human(&v, PLAIN)
+    );
+}
+
+#[test]
+fn check_renderers_drift() {
+    let r = drift_report();
+    assert!(!r.in_sync);
+    assert_eq!(r.status(), Status::Invalid, "an error wins over drift");
+    let human = report::check_human(&r, PLAIN);
+    assert!(!human.contains('\u{1b}'));
+    assert!(report::check_human(&r, COLOR).contains('\u{1b}'));
+    insta::assert_snapshot!("check_human_drift", human);
+    let json_text = report::check_json(&r);
+    let parsed: Value = serde_json::from_str(&json_text).unwrap();
+    assert_eq!(parsed["schema_version"], 1);
+    insta::assert_snapshot!("check_json_drift", json_text);
+    insta::assert_snapshot!("check_sarif_drift", sarif(&r));
+    insta::assert_snapshot!("check_github_drift", report::check_github(&r));
+
+    // Drift alone (no config errored) is exit status Changes.
+    let mut only_drift = r.clone();
+    only_drift
+        .configs
+        .retain(|c| c.status != ConfigStatus::Error);
+    assert_eq!(
+        CheckReport::new(only_drift.configs).status(),
+        Status::Changes
+    );
+}
+
+#[test]
+fn check_renderers_in_sync() {
+    let r = in_sync_report();
+    assert!(r.in_sync);
+    assert_eq!(r.status(), Status::Ok);
+    insta::assert_snapshot!("check_human_in_sync", report::check_human(&r, PLAIN));
+    insta::assert_snapshot!("check_json_in_sync", report::check_json(&r));
+    insta::assert_snapshot!("check_sarif_in_sync", sarif(&r));
+    insta::assert_snapshot!("check_github_in_sync", report::check_github(&r));
+}
+
+/// Annotations point at the table a finding belongs to. The example's own `[policy]` and
+/// `[aws]` headers carry trailing comments (`[policy]   # optional`).
+#[test]
+fn config_lines_find_tables_with_trailing_comments() {
+    let lines = drift::config_lines(EXAMPLE);
+    assert!(lines.contains(&(ConfigKey::Policy, 22)), "{lines:?}");
+    assert!(lines.contains(&(ConfigKey::Aws, 25)), "{lines:?}");
+    // Nor are the keys under such a header found: `role.tags` here.
+    let text = "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"x\"\n[role]   # the role\nname = \"R\"\ntags = { a = \"b\" }\n";
+    let lines = drift::config_lines(text);
+    assert!(lines.contains(&(ConfigKey::Role, 4)), "{lines:?}");
+    assert!(lines.contains(&(ConfigKey::RoleTags, 6)), "{lines:?}");
+    // So the adopt finding (config key `policy`) of the example annotates the [policy] line.
+    let (d, mut o) = in_sync();
+    o.policies[0].tags.clear();
+    let p = plan(&d, &o, PlanOptions { adopt: true }).unwrap();
+    let report = CheckReport::new(vec![ConfigReport {
+        config: "lambda-trust.toml".into(),
+        status: ConfigStatus::Drift,
+        findings: drift::drift_findings(&d, &p),
+        error: None,
+        notes: vec![],
+        lines: drift::config_lines(EXAMPLE),
+    }]);
+    assert!(
+        report::check_github(&report).contains("line=22,"),
+        "{}",
+        report::check_github(&report)
+    );
+}
+
+#[test]
+fn apply_destroy_and_dry_run_results() {
+    let (d, o) = drifted();
+    let p = the_plan(&d, &o);
+    let set = ChangeSet::converge(p.clone(), None);
+    let writes = report::Writes {
+        aws: p.ops.len(),
+        genesys: 0,
+    };
+    let applied = report::to_value(&report::ApplyResult::new(&set, writes));
+    assert_eq!(applied["writes"], p.ops.len());
+    insta::assert_json_snapshot!("apply_json_drift", applied);
+    let retired = ChangeSet::retire(p, None);
+    insta::assert_json_snapshot!(
+        "destroy_json_drift",
+        report::to_value(&report::DestroyResult::new(&retired, writes))
+    );
+    let dry = report::DryRunResult::new("--- a\n+++ b\n".into(), &set);
+    insta::assert_json_snapshot!("dry_run_json_drift", report::to_value(&dry));
+}
