@@ -104,8 +104,8 @@ pub(crate) async fn aws_drift(
 async fn check_one(g: &Global, path: &Path, pacer: &Pacer) -> drift::ConfigReport {
     let name = path.display().to_string();
     let result: Result<drift::ConfigReport> = async {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
         let loaded = config::load(path)?;
+        let text = loaded.text.clone();
         let templates = templates(g)?;
         let clients = aws_prepare::connect(&loaded.config, &aws_flags(g)).await;
         let p = aws_prepare::prepare(&clients, loaded, &templates, g.allow_weaker_policies).await?;

@@ -216,7 +216,7 @@ fn config_warnings(loaded: &config::Loaded) -> Vec<Finding> {
         .iter()
         .map(|w| Finding {
             severity: lint_core::Severity::Warning,
-            code: w.code,
+            code: lint_core::LintCode::Config(w.code),
             message: w.message.clone(),
             hint: w.hint.clone(),
         })

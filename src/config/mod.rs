@@ -141,6 +141,8 @@ pub struct Loaded {
     /// The contract schema files `[targets.action]` names, read relative to the config file:
     /// path as written → JSON object (empty without actions).
     pub schemas: BTreeMap<String, serde_json::Value>,
+    /// The file's text as parsed (a BOM stripped): `check` locates its findings in it.
+    pub text: String,
 }
 
 /// Something valid but worth the user's attention (shown by `lint` and before `apply`).
@@ -311,6 +313,7 @@ pub fn parse_str_reading(
         config,
         warnings,
         schemas,
+        text: text.to_owned(),
     })
 }
 

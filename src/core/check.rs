@@ -4,7 +4,7 @@
 //!
 //! Part of the pure `core` layer.
 
-use crate::core::drift::{self, ConfigReport, Finding};
+use crate::core::drift::{self, ConfigReport, ConfigStatus, Finding};
 use crate::core::genesys::{genesys_check_findings, genesys_notes, GenesysPlan};
 use crate::core::plan::{self, PlanError, PlanOptions};
 use crate::core::state::{Desired, Observed};
@@ -54,7 +54,11 @@ pub fn config_report(
     }
     ConfigReport {
         config: config.to_string(),
-        status: if findings.is_empty() { "ok" } else { "drift" },
+        status: if findings.is_empty() {
+            ConfigStatus::Ok
+        } else {
+            ConfigStatus::Drift
+        },
         findings,
         error: None,
         notes,
@@ -65,23 +69,11 @@ pub fn config_report(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::drift::Severity;
-    use crate::core::trail::Trail;
+    use crate::core::drift::Code;
     use crate::core::verify::CheckId;
 
     fn finding(message: &str) -> Finding {
-        Finding {
-            severity: Severity::Config,
-            kind: "drift",
-            resource: "role".into(),
-            path: String::new(),
-            expected: None,
-            actual: None,
-            message: message.into(),
-            config_key: "role",
-            counterexample: None,
-            trail: Trail::default(),
-        }
+        Finding::new(Code::RoleMissing, "role", message)
     }
 
     fn passed() -> Verification {
@@ -96,9 +88,12 @@ mod tests {
     #[test]
     fn a_config_is_ok_only_without_findings() {
         let report = config_report("a.toml", "", Vec::new(), &passed(), None);
-        assert_eq!((report.status, report.findings.len()), ("ok", 0));
+        assert_eq!(
+            (report.status, report.findings.len()),
+            (ConfigStatus::Ok, 0)
+        );
         let report = config_report("a.toml", "", vec![finding("x")], &passed(), None);
-        assert_eq!(report.status, "drift");
+        assert_eq!(report.status, ConfigStatus::Drift);
     }
 
     #[test]
@@ -127,6 +122,6 @@ mod tests {
         assert_eq!(messages.len(), 4, "{messages:?}");
         assert_eq!(messages[0], "aws");
         assert_eq!(messages[2], "genesys drift");
-        assert_eq!(report.status, "drift");
+        assert_eq!(report.status, ConfigStatus::Drift);
     }
 }

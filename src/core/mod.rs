@@ -3,6 +3,10 @@
 //! verification checks and drift findings. No network, no clock; tests build the inputs by
 //! hand. It imports `config` and `iam` only.
 
+/// The `schema_version` of every `--format json` output; bumped whenever one of their shapes
+/// changes incompatibly (their JSON Schemas are in `docs/schemas/`).
+pub const SCHEMA_VERSION: u32 = 1;
+
 pub mod audit;
 pub mod change_set;
 pub mod check;
@@ -17,6 +21,7 @@ pub mod prepare;
 pub mod prove;
 pub mod render;
 pub mod role_import;
+pub mod severity;
 pub mod shard;
 pub mod simulate;
 pub mod state;

@@ -6,7 +6,9 @@ use serde_json::{json, Value};
 
 use super::sarif::{self, rule};
 use super::Styles;
-use crate::core::audit::{AccountOutcome, AccountReport, Code, OrgReport, RoleReport, Severity};
+use crate::core::audit::{
+    AccountOutcome, AccountReport, Code, IdKind, OrgReport, RoleReport, Severity,
+};
 
 fn severity(s: Option<Severity>, styles: Styles) -> String {
     match s {
@@ -48,7 +50,7 @@ pub(super) fn request_text(c: &Value, role_arn: &str) -> String {
 
 fn ids_text(r: &RoleReport) -> String {
     match r.external_ids.kind {
-        "any" => "any".to_owned(),
+        IdKind::Any => "any".to_owned(),
         kind => format!("{kind}: {}", r.external_ids.values.join(", ")),
     }
 }
@@ -143,20 +145,12 @@ pub fn org_json(report: &OrgReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default()
 }
 
-pub(super) fn level(s: Severity) -> &'static str {
-    match s {
-        Severity::Security => "error",
-        Severity::Config => "warning",
-        Severity::Info => "note",
-    }
-}
-
 fn results(report: &AccountReport, out: &mut Vec<Value>) {
     for r in &report.roles {
         for f in &r.findings {
             out.push(json!({
                 "ruleId": format!("lambda-trust/audit/{}", f.code),
-                "level": level(f.severity),
+                "level": sarif::level(f.severity),
                 "message": {"text": format!("{}: {}", r.role, f.message)},
                 "locations": [{"logicalLocations": [{
                     "fullyQualifiedName": r.arn, "name": r.role, "kind": "resource"}]}],

@@ -4,7 +4,8 @@
 
 use serde_json::{json, Value};
 
-use super::audit::{account_human, level, sarif_rules};
+use super::audit::{account_human, sarif_rules};
+use super::sarif::level;
 use super::sarif::{self, rule};
 use super::Styles;
 use crate::core::iac::IacReport;

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use super::sarif::{self, rule};
 use super::Styles;
-use crate::core::drift::{CheckReport, Finding, Severity};
+use crate::core::drift::{CheckReport, Code, ConfigStatus, Finding, Severity};
 use crate::core::trail::{self, Attribution};
 
 /// Human report: grouped per config, security first.
@@ -13,18 +13,18 @@ pub fn render_human(report: &CheckReport, styles: Styles) -> String {
     let mut out = String::new();
     for c in &report.configs {
         match c.status {
-            "ok" => out.push_str(&format!(
+            ConfigStatus::Ok => out.push_str(&format!(
                 "{} {}: in sync and verified\n",
                 styles.green("✓"),
                 c.config
             )),
-            "error" => out.push_str(&format!(
+            ConfigStatus::Error => out.push_str(&format!(
                 "{} {}: {}\n",
                 styles.red("✗ error"),
                 c.config,
                 c.error.as_deref().unwrap_or("")
             )),
-            _ => {
+            ConfigStatus::Drift => {
                 out.push_str(&format!(
                     "{} {}: {} finding(s)\n",
                     styles.red("✗ drift"),
@@ -38,6 +38,7 @@ pub fn render_human(report: &CheckReport, styles: Styles) -> String {
                     let sev = match f.severity {
                         Severity::Security => styles.red("security"),
                         Severity::Config => styles.yellow("config  "),
+                        Severity::Info => "info    ".to_owned(),
                     };
                     out.push_str(&format!(
                         "  {sev}  {}: {}{}\n",
@@ -122,11 +123,6 @@ pub fn render_sarif(report: &CheckReport) -> String {
         }
         let mut refused_said = false;
         for f in &c.findings {
-            let rule = match (f.kind, f.severity) {
-                ("verify", _) => "lambda-trust/verification-failed",
-                (_, Severity::Security) => "lambda-trust/security-drift",
-                _ => "lambda-trust/config-drift",
-            };
             let mut properties =
                 json!({"path": f.path, "expected": f.expected, "actual": f.actual});
             if let Some(c) = &f.trail.changed_by {
@@ -137,21 +133,24 @@ pub fn render_sarif(report: &CheckReport) -> String {
             }
             let who = who_suffix(f, &mut refused_said);
             results.push(json!({
-                "ruleId": rule,
-                "level": if f.severity == Severity::Security { "error" } else { "warning" },
+                "ruleId": rule_id(f.code),
+                "level": sarif::level(f.severity),
                 "message": {"text": format!("{}: {}{who}", f.resource, f.message)},
                 "locations": location(c.line_of(f.config_key)),
                 "properties": properties,
             }));
         }
     }
-    let rules = vec![
-        rule("lambda-trust/security-drift", "The live role is broader than the config: more principals, a weaker external ID condition, more actions or resources, or a removed boundary."),
-        rule("lambda-trust/config-drift", "The live role differs from the config without broadening access."),
-        rule("lambda-trust/verification-failed", "The offline proof over the live policies failed."),
-        rule("lambda-trust/error", "The check could not run."),
-    ];
+    let mut rules: Vec<Value> = Code::all()
+        .map(|c| rule(&rule_id(c), &c.description()))
+        .collect();
+    rules.push(rule("lambda-trust/error", "The check could not run."));
     sarif::document(rules, results)
+}
+
+/// A finding code's SARIF rule: `lambda-trust/check/trust-broader`.
+fn rule_id(code: Code) -> String {
+    format!("lambda-trust/check/{code}")
 }
 
 /// GitHub workflow commands: `::error file=…,line=…,title=…::message`.
@@ -181,14 +180,7 @@ pub fn render_github(report: &CheckReport) -> String {
             } else {
                 "warning"
             };
-            let title = format!(
-                "lambda-trust {} drift: {}",
-                match f.severity {
-                    Severity::Security => "security",
-                    Severity::Config => "config",
-                },
-                f.resource
-            );
+            let title = format!("lambda-trust {} drift: {}", f.severity.as_str(), f.resource);
             out.push_str(&format!(
                 "::{level} file={},line={},title={}::{}\n",
                 esc_prop(&c.config),
@@ -202,7 +194,7 @@ pub fn render_github(report: &CheckReport) -> String {
             ));
         }
     }
-    if report.configs.iter().all(|c| c.status == "ok") {
+    if report.configs.iter().all(|c| c.status == ConfigStatus::Ok) {
         out.push_str("::notice title=lambda-trust::in sync and verified\n");
     }
     out

@@ -1,6 +1,7 @@
 //! The lint report, human (`error[code]: message` with hints) and JSON.
 
 use owo_colors::OwoColorize;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::core::lint::{Finding, LintReport, Severity};
@@ -46,14 +47,7 @@ pub fn render_human(report: &LintReport, color: bool) -> String {
 /// `{"schema_version":1,"errors":N,"warnings":N,"findings":[{"severity","code","message","hint"}]}`,
 /// pretty-printed.
 pub fn render_json(report: &LintReport) -> String {
-    #[derive(Serialize)]
-    struct Out<'a> {
-        schema_version: u32,
-        errors: usize,
-        warnings: usize,
-        findings: &'a [Finding],
-    }
-    let out = Out {
+    let out = LintOutput {
         schema_version: super::SCHEMA_VERSION,
         errors: report.errors(),
         warnings: report.warnings(),
@@ -61,6 +55,17 @@ pub fn render_json(report: &LintReport) -> String {
     };
     // Serializing plain strings and numbers cannot fail; keep a valid document regardless.
     serde_json::to_string_pretty(&out).unwrap_or_else(|_| "{}".to_string())
+}
+
+/// `lint --format json` (its schema is generated from this type: `report::schemas`).
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub(crate) struct LintOutput<'a> {
+    #[schemars(schema_with = "super::schemas::schema_version")]
+    schema_version: u32,
+    errors: usize,
+    warnings: usize,
+    findings: &'a [Finding],
 }
 
 fn plural(n: usize) -> &'static str {

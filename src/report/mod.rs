@@ -16,6 +16,7 @@ mod plan;
 mod prove;
 mod results;
 mod sarif;
+pub mod schemas;
 mod simulate;
 mod verify;
 mod version;

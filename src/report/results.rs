@@ -12,9 +12,8 @@ use crate::core::genesys::{describe_genesys, GenesysPlan, KeptAction};
 use crate::core::plan::Plan;
 use crate::core::verify::Verification;
 
-/// Bumped whenever a result's JSON shape changes incompatibly; fields are only ever added
-/// within a version.
-pub const SCHEMA_VERSION: u32 = 1;
+/// One for every output (fields are only ever added within a version).
+pub use crate::core::SCHEMA_VERSION;
 
 /// Pretty JSON of a result. Plain data serializes; keep a valid document regardless.
 pub fn to_json(result: &impl Serialize) -> String {

@@ -3,6 +3,17 @@
 
 use serde_json::{json, Value};
 
+use crate::core::severity::Severity;
+
+/// A finding's SARIF level: security is an `error`, config a `warning`, info a `note`.
+pub(crate) fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Security => "error",
+        Severity::Config => "warning",
+        Severity::Info => "note",
+    }
+}
+
 /// A rule: an ID and its one-sentence description.
 pub(crate) fn rule(id: &str, text: &str) -> Value {
     json!({"id": id, "shortDescription": {"text": text}})

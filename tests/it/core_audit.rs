@@ -74,13 +74,13 @@ fn report(r: AuditRole) -> RoleReport {
 }
 
 fn codes(r: &RoleReport) -> Vec<&'static str> {
-    r.findings.iter().map(|f| f.code).collect()
+    r.findings.iter().map(|f| f.code.as_str()).collect()
 }
 
 #[test]
 fn a_locked_managed_role_is_clean() {
     let r = report(role("clean", locked()));
-    assert_eq!(r.external_ids.kind, "fixed");
+    assert_eq!(r.external_ids.kind.as_str(), "fixed");
     assert_eq!(r.external_ids.values, vec![ORG]);
     assert_eq!(r.assumable_by, vec![format!("arn:aws:iam::{GENESYS}:root")]);
     assert_eq!(r.invokable, vec![FN]);
@@ -91,7 +91,7 @@ fn a_locked_managed_role_is_clean() {
 #[test]
 fn no_external_id_is_critical_with_the_request() {
     let r = report(role("open", genesys_trust(Value::Null)));
-    assert_eq!(r.external_ids.kind, "any");
+    assert_eq!(r.external_ids.kind.as_str(), "any");
     assert_eq!(codes(&r), vec!["no-external-id"]);
     let f = &r.findings[0];
     assert_eq!(f.severity, Severity::Security);
@@ -107,7 +107,7 @@ fn any_external_id_value_is_no_external_id() {
         "anyid",
         genesys_trust(json!({"Null": {"sts:ExternalId": "false"}})),
     ));
-    assert_eq!(r.external_ids.kind, "any");
+    assert_eq!(r.external_ids.kind.as_str(), "any");
     assert_eq!(codes(&r), vec!["no-external-id"]);
 }
 
@@ -117,14 +117,14 @@ fn several_ids_and_patterns_are_external_id_pattern() {
         "several",
         genesys_trust(json!({"StringEquals": {"sts:ExternalId": [ORG, "other-org"]}})),
     ));
-    assert_eq!(several.external_ids.kind, "several");
+    assert_eq!(several.external_ids.kind.as_str(), "several");
     assert_eq!(several.external_ids.values.len(), 2);
     assert_eq!(codes(&several), vec!["external-id-pattern"]);
     let pattern = report(role(
         "pattern",
         genesys_trust(json!({"StringLike": {"sts:ExternalId": "0f8c*"}})),
     ));
-    assert_eq!(pattern.external_ids.kind, "pattern");
+    assert_eq!(pattern.external_ids.kind.as_str(), "pattern");
     assert_eq!(pattern.external_ids.values, vec!["0f8c*"]);
     assert_eq!(codes(&pattern), vec!["external-id-pattern"]);
     assert!(pattern.findings[0].counterexample.is_some());
@@ -140,7 +140,7 @@ fn a_value_shadowed_by_a_deny_is_not_accepted() {
         "Principal": "*", "Action": "sts:AssumeRole",
         "Condition": {"StringEquals": {"sts:ExternalId": "old-org"}}}));
     let r = report(role("shadowed", t));
-    assert_eq!(r.external_ids.kind, "fixed");
+    assert_eq!(r.external_ids.kind.as_str(), "fixed");
     assert_eq!(r.external_ids.values, vec![ORG]);
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
 }
@@ -270,7 +270,7 @@ fn unmanaged_is_info_and_config_mismatch_is_config() {
 fn unproved_external_id_is_reported_as_the_weaker_claim() {
     let t = genesys_trust(json!({"StringEquals": {"sts:ExternalId": "${aws:PrincipalTag/org}"}}));
     let rep = report(role("variable", t));
-    assert_eq!(rep.external_ids.kind, "any");
+    assert_eq!(rep.external_ids.kind.as_str(), "any");
     // Undecided on both questions: the weaker claim on both (any ID, maybe other principals).
     assert_eq!(
         codes(&rep),
@@ -318,7 +318,7 @@ fn roles_no_partner_can_assume_are_left_out() {
     // Without --partner the role trusting another account is audited, the rest are not.
     let any = AuditOptions::default();
     let rep = audit_role(&iam, &other, &any).expect("reported without --partner");
-    assert_eq!(rep.external_ids.kind, "fixed");
+    assert_eq!(rep.external_ids.kind.as_str(), "fixed");
     assert!(audit_role(&iam, &service, &any).is_none());
     assert!(audit_role(&iam, &own, &any).is_none());
 }
@@ -373,7 +373,7 @@ fn a_case_insensitive_id_is_a_pattern() {
         "ignorecase",
         genesys_trust(json!({"StringEqualsIgnoreCase": {"sts:ExternalId": ORG}})),
     ));
-    assert_eq!(r.external_ids.kind, "pattern");
+    assert_eq!(r.external_ids.kind.as_str(), "pattern");
     assert_eq!(codes(&r), vec!["external-id-pattern"]);
 }
 
@@ -387,7 +387,7 @@ fn identity_side_requests_name_the_role() {
     )];
     let rep = report(r.clone());
     let f = &rep.findings[0];
-    assert_eq!(f.code, "beyond-invoke");
+    assert_eq!(f.code.as_str(), "beyond-invoke");
     assert_eq!(f.counterexample.as_ref().unwrap()["principal"], r.arn);
     assert!(
         f.message.contains(&format!("{} may ", r.arn)),
@@ -478,7 +478,7 @@ fn single_valued_keys_raise_no_false_alarm() {
         "Action": "sts:AssumeRole",
         "Condition": {"StringEquals": {"sts:ExternalId": "a"}, "StringLike": {"sts:ExternalId": "b*"}}}));
     let r = report(role("single-valued", t));
-    assert_eq!(r.external_ids.kind, "fixed");
+    assert_eq!(r.external_ids.kind.as_str(), "fixed");
     assert_eq!(r.external_ids.values, vec![ORG]);
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
 }
@@ -500,7 +500,7 @@ fn a_deny_guard_fixes_the_external_id() {
             .push(json!({"Effect": "Deny", "Principal": "*",
             "Action": "sts:AssumeRole", "Condition": guard}));
         let r = report(role("guarded", t));
-        assert_eq!(r.external_ids.kind, "fixed", "{guard}");
+        assert_eq!(r.external_ids.kind.as_str(), "fixed", "{guard}");
         assert_eq!(r.external_ids.values, vec![ORG], "{guard}");
         assert!(r.findings.is_empty(), "{guard}: {:#?}", r.findings);
     }
@@ -512,7 +512,7 @@ fn a_deny_guard_fixes_the_external_id() {
         .push(json!({"Effect": "Deny", "Principal": "*",
         "Action": "sts:AssumeRole", "Condition": {"StringNotEquals": {"sts:ExternalId": ORG}}}));
     let r = report(role("guarded-under-pattern", t));
-    assert_eq!(r.external_ids.kind, "fixed");
+    assert_eq!(r.external_ids.kind.as_str(), "fixed");
     assert_eq!(r.external_ids.values, vec![ORG]);
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     // A guard with a wildcard accepts a pattern: reported as such, with the pattern.
@@ -523,7 +523,7 @@ fn a_deny_guard_fixes_the_external_id() {
         .push(json!({"Effect": "Deny", "Principal": "*",
         "Action": "sts:AssumeRole", "Condition": {"StringNotLike": {"sts:ExternalId": "0f8c*"}}}));
     let r = report(role("guarded-pattern", t));
-    assert_eq!(r.external_ids.kind, "pattern");
+    assert_eq!(r.external_ids.kind.as_str(), "pattern");
     assert_eq!(r.external_ids.values, vec!["0f8c*"]);
     assert_eq!(codes(&r), vec!["external-id-pattern"]);
     // Null false inside the guard exempts requests without the key: they get in.
@@ -531,7 +531,7 @@ fn a_deny_guard_fixes_the_external_id() {
     t["Statement"].as_array_mut().unwrap().push(json!({"Effect": "Deny", "Principal": "*",
         "Action": "sts:AssumeRole", "Condition": {"StringNotEquals": {"sts:ExternalId": ORG}, "Null": {"sts:ExternalId": "false"}}}));
     let r = report(role("leaky-guard", t));
-    assert_eq!(r.external_ids.kind, "any");
+    assert_eq!(r.external_ids.kind.as_str(), "any");
     assert_eq!(codes(&r), vec!["no-external-id"]);
     // A Null guard alone leaves any value in.
     let mut t = genesys_trust(Value::Null);
@@ -541,7 +541,7 @@ fn a_deny_guard_fixes_the_external_id() {
         .push(json!({"Effect": "Deny", "Principal": "*",
         "Action": "sts:AssumeRole", "Condition": {"Null": {"sts:ExternalId": "true"}}}));
     let r = report(role("null-guard", t));
-    assert_eq!(r.external_ids.kind, "any");
+    assert_eq!(r.external_ids.kind.as_str(), "any");
     assert_eq!(codes(&r), vec!["no-external-id"]);
 }
 
@@ -718,13 +718,16 @@ mod role_import {
         let codes: Vec<&str> = rep
             .iter()
             .flat_map(|r| &r.findings)
-            .map(|f| f.code)
+            .map(|f| f.code.as_str())
             .collect();
         assert!(codes.contains(&"no-external-id"), "{codes:?}");
         assert!(import_role(&o, rep.as_ref(), None).is_err());
         let r = import_role(&o, rep.as_ref(), Some(ORG)).unwrap();
         assert_eq!(r.external_id, ORG);
-        assert!(r.findings.iter().any(|f| f.code == "no-external-id"));
+        assert!(r
+            .findings
+            .iter()
+            .any(|f| f.code.as_str() == "no-external-id"));
         assert!(
             r.notes
                 .iter()

@@ -472,7 +472,10 @@ fn the_ledger_round_trips_through_the_notes() {
 fn genesys_findings_point_at_the_genesys_table() {
     let text = "[trust]\nexternal_id = \"x\"\n[[targets]]\nfunction = \"f\"\n[targets.action]\nname = \"F\"\n\n[genesys]   # Genesys Cloud\nintegration = \"L\"\n";
     let lines = lambda_trust::core::drift::config_lines(text);
-    assert!(lines.contains(&("genesys", 8)), "{lines:?}");
+    assert!(
+        lines.contains(&(lambda_trust::core::drift::ConfigKey::Genesys, 8)),
+        "{lines:?}"
+    );
 }
 
 fn observed_action(name: &str, url: &str) -> ObservedAction {

@@ -57,7 +57,7 @@ fn findings(d: &Desired, o: &Observed, opts: PlanOptions) -> Vec<Finding> {
 /// (severity, config key, path) of each finding, for compact assertions.
 fn shape(f: &[Finding]) -> Vec<(Severity, &'static str, String)> {
     f.iter()
-        .map(|f| (f.severity, f.config_key, f.path.clone()))
+        .map(|f| (f.severity, f.config_key.as_str(), f.path.clone()))
         .collect()
 }
 
@@ -200,7 +200,7 @@ fn create_from_empty_account() {
     assert_eq!(v.checks.len(), 1);
     let vf = drift::verify_findings(&v);
     assert_eq!(shape(&vf), vec![(Severity::Config, "role", String::new())]);
-    assert_eq!(vf[0].kind, "verify");
+    assert_eq!(vf[0].kind, drift::Kind::Verify);
 }
 
 #[test]
@@ -278,7 +278,7 @@ fn trust_principal_changed_is_security_drift() {
     assert_eq!(f[0].expected, Some(json!("arn:aws:iam::765628985471:root")));
     assert_eq!(f[0].actual, Some(json!("arn:aws:iam::999999999999:root")));
     assert_eq!(f[0].resource, "role GenesysLambdaInvoker trust policy");
-    assert_eq!(f[0].kind, "drift");
+    assert_eq!(f[0].kind, drift::Kind::Drift);
 
     let v = verification(&d, &o);
     assert_eq!(
@@ -291,7 +291,10 @@ fn trust_principal_changed_is_security_drift() {
     );
     // Someone else may assume it (security); the partner no longer can (an outage: config).
     let vf = drift::verify_findings(&v);
-    assert!(vf.iter().all(|f| f.config_key == "trust"), "{vf:#?}");
+    assert!(
+        vf.iter().all(|f| f.config_key == drift::ConfigKey::Trust),
+        "{vf:#?}"
+    );
     for f in &vf {
         let outage = f
             .message

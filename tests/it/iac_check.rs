@@ -90,7 +90,9 @@ fn another_external_id_is_a_security_finding_at_the_role_line() {
     assert_eq!(r.code, Some(2));
     let sarif: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let result = &sarif["runs"][0]["results"][0];
-    assert_eq!(result["ruleId"], "lambda-trust/security-drift");
+    // A security drift finding: the trust policy admits more (its code is the rule).
+    assert_eq!(result["ruleId"], "lambda-trust/check/trust-broader");
+    assert_eq!(result["level"], "error");
     let at = &result["locations"][0]["physicalLocation"];
     assert_eq!(at["artifactLocation"]["uri"], TEMPLATE);
     assert_eq!(at["region"]["startLine"], 11);

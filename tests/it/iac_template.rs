@@ -47,7 +47,7 @@ fn codes(report: &IacReport) -> BTreeMap<String, (Vec<&'static str>, String)> {
             );
             (
                 r.role.clone(),
-                (r.findings.iter().map(|f| f.code).collect(), ids),
+                (r.findings.iter().map(|f| f.code.as_str()).collect(), ids),
             )
         })
         .collect()

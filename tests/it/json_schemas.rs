@@ -174,6 +174,27 @@ fn every_schema_is_valid_and_every_json_command_has_one() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// The schemas generated from the result types (`report::schemas`) are the committed ones:
+/// `UPDATE_SCHEMAS=1` (`just schemas`) writes them instead.
+#[test]
+fn generated_schemas_are_the_committed_ones() {
+    let update = std::env::var_os("UPDATE_SCHEMAS").is_some();
+    let mut stale = Vec::new();
+    for (name, schema) in lambda_trust::report::schemas::generated() {
+        let path = Path::new(SCHEMA_DIR).join(name);
+        let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+        if update {
+            std::fs::write(&path, &text).unwrap();
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            stale.push(name);
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "docs/schemas/ {stale:?} differ from the types' schemas: run `just schemas`"
+    );
+}
+
 /// The schemas reject what they should: an undocumented field, a value outside an enum, a
 /// missing required field — a schema that accepts anything would pass every test below.
 #[test]

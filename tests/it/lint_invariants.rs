@@ -4,7 +4,7 @@
 use lambda_trust::config::{self, Loaded};
 use lambda_trust::core::lint::{
     self, check_rendered, invoke_findings, invoke_grant_findings, trust_findings,
-    trust_grant_findings, Finding, LintReport, Severity,
+    trust_grant_findings, Finding, LintCode, LintReport, Severity,
 };
 use lambda_trust::core::render::{self, RenderContext, Template, Templates};
 use lambda_trust::report::{lint_human as render_human, lint_json as render_json};
@@ -21,7 +21,7 @@ fn loaded() -> Loaded {
 }
 
 fn codes(findings: &[Finding]) -> Vec<&'static str> {
-    findings.iter().map(|f| f.code).collect()
+    findings.iter().map(|f| f.code.as_str()).collect()
 }
 
 fn trust_with(statement: Value) -> Value {
@@ -256,7 +256,7 @@ fn trust_weakenings() {
         let findings = trust_findings(&doc, PARTNER, EXT);
         let f = findings
             .iter()
-            .find(|f| f.code == code)
+            .find(|f| f.code.as_str() == code)
             .unwrap_or_else(|| panic!("{case}: no {code} in {:?}", codes(&findings)));
         assert_eq!(f.severity, Severity::Error, "{case}");
         assert!(
@@ -265,7 +265,7 @@ fn trust_weakenings() {
             f.message
         );
         assert!(f.hint.is_some(), "{case}");
-        assert!(lint::is_weakening(code), "{case}");
+        assert!(f.code.is_weakening(), "{case}");
     }
 }
 
@@ -461,7 +461,7 @@ fn invoke_weakenings() {
         let findings = invoke_findings(&[doc], &allowed());
         let f = findings
             .iter()
-            .find(|f| f.code == code)
+            .find(|f| f.code.as_str() == code)
             .unwrap_or_else(|| panic!("{case}: no {code} in {:?}", codes(&findings)));
         assert_eq!(f.severity, Severity::Error, "{case}");
         assert!(
@@ -469,7 +469,7 @@ fn invoke_weakenings() {
             "{case}: {}",
             f.message
         );
-        assert!(lint::is_weakening(code), "{case}");
+        assert!(f.code.is_weakening(), "{case}");
     }
     // Several documents are named by position.
     let findings = invoke_findings(
@@ -629,13 +629,13 @@ fn json_report_shape() {
         findings: vec![
             Finding {
                 severity: Severity::Error,
-                code: "trust-wildcard-principal",
+                code: LintCode::TrustWildcardPrincipal,
                 message: "m".into(),
                 hint: None,
             },
             Finding {
                 severity: Severity::Warning,
-                code: "policy-version",
+                code: LintCode::PolicyVersion,
                 message: "w".into(),
                 hint: Some("h".into()),
             },

@@ -114,9 +114,9 @@ fn extra_policy_is_security_in_every_format() {
     let s: Value = serde_json::from_str(&sarif.stdout).unwrap();
     assert_eq!(s["version"], json!("2.1.0"));
     let results = s["runs"][0]["results"].as_array().unwrap();
-    assert!(results.iter().any(
-        |r| r["ruleId"] == json!("lambda-trust/security-drift") && r["level"] == json!("error")
-    ));
+    assert!(results.iter().any(|r| r["ruleId"]
+        == json!("lambda-trust/check/foreign-inline-policy")
+        && r["level"] == json!("error")));
     // Located at the [role] table of the config file.
     let line = results[0]["locations"][0]["physicalLocation"]["region"]["startLine"]
         .as_u64()

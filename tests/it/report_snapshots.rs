@@ -4,7 +4,7 @@
 
 use crate::support::state::*;
 use lambda_trust::core::change_set::ChangeSet;
-use lambda_trust::core::drift::{self, CheckReport, ConfigReport};
+use lambda_trust::core::drift::{self, CheckReport, ConfigKey, ConfigReport, ConfigStatus};
 use lambda_trust::core::plan::{changes, plan, Plan, PlanOptions};
 use lambda_trust::core::state::{Desired, InlinePolicy, Observed};
 use lambda_trust::core::verify::{self, Verification};
@@ -66,7 +66,11 @@ fn config_report(name: &str, d: &Desired, o: &Observed) -> ConfigReport {
     findings.extend(drift::verify_findings(&verification(d, o)));
     ConfigReport {
         config: name.into(),
-        status: if findings.is_empty() { "ok" } else { "drift" },
+        status: if findings.is_empty() {
+            ConfigStatus::Ok
+        } else {
+            ConfigStatus::Drift
+        },
         findings,
         error: None,
         notes: vec![],
@@ -191,7 +195,9 @@ fn check_renderers_drift() {
 
     // Drift alone (no config errored) is exit status Changes.
     let mut only_drift = r.clone();
-    only_drift.configs.retain(|c| c.status != "error");
+    only_drift
+        .configs
+        .retain(|c| c.status != ConfigStatus::Error);
     assert_eq!(
         CheckReport::new(only_drift.configs).status(),
         Status::Changes
@@ -214,20 +220,20 @@ fn check_renderers_in_sync() {
 #[test]
 fn config_lines_find_tables_with_trailing_comments() {
     let lines = drift::config_lines(EXAMPLE);
-    assert!(lines.contains(&("policy", 22)), "{lines:?}");
-    assert!(lines.contains(&("aws", 25)), "{lines:?}");
+    assert!(lines.contains(&(ConfigKey::Policy, 22)), "{lines:?}");
+    assert!(lines.contains(&(ConfigKey::Aws, 25)), "{lines:?}");
     // Nor are the keys under such a header found: `role.tags` here.
     let text = "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"x\"\n[role]   # the role\nname = \"R\"\ntags = { a = \"b\" }\n";
     let lines = drift::config_lines(text);
-    assert!(lines.contains(&("role", 4)), "{lines:?}");
-    assert!(lines.contains(&("role.tags", 6)), "{lines:?}");
+    assert!(lines.contains(&(ConfigKey::Role, 4)), "{lines:?}");
+    assert!(lines.contains(&(ConfigKey::RoleTags, 6)), "{lines:?}");
     // So the adopt finding (config key `policy`) of the example annotates the [policy] line.
     let (d, mut o) = in_sync();
     o.policies[0].tags.clear();
     let p = plan(&d, &o, PlanOptions { adopt: true }).unwrap();
     let report = CheckReport::new(vec![ConfigReport {
         config: "lambda-trust.toml".into(),
-        status: "drift",
+        status: ConfigStatus::Drift,
         findings: drift::drift_findings(&d, &p),
         error: None,
         notes: vec![],

@@ -61,7 +61,7 @@ pub(super) fn of(iam: &AccountIam, role: &AuditRole, findings: &[Finding]) -> Ve
         let label = format!("inline policy {name}");
         out.push(RoleDocument::new(label, DocumentKind::Identity, doc));
     }
-    let latent = findings.iter().any(|f| f.kind == Code::LatentVersion);
+    let latent = findings.iter().any(|f| f.code == Code::LatentVersion);
     for arn in &role.attached {
         let Some(p) = iam.policies.get(arn) else {
             continue;
@@ -99,7 +99,7 @@ pub(super) fn mark(role_arn: &str, docs: &[RoleDocument], findings: &mut [Findin
             continue;
         };
         let assume = req.resource == role_arn && req.action.starts_with("sts:");
-        let input = input(docs, assume, f.kind == Code::LatentVersion);
+        let input = input(docs, assume, f.code == Code::LatentVersion);
         let evaluation = evaluate(&input, &req);
         if evaluation.allowed() {
             f.admitted_by = evaluation.deciding;

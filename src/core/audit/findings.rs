@@ -8,29 +8,12 @@ use serde_json::{json, Value};
 
 use crate::iam::{Counterexample, StatementRef};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Someone can do more than the partner invoking functions with one external ID.
-    Security,
-    /// Differs from the given config without broadening access.
-    Config,
-    /// Worth knowing; not a risk by itself.
-    Info,
-}
+pub use crate::core::severity::Severity;
 
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Security => "security",
-            Severity::Config => "config",
-            Severity::Info => "info",
-        }
-    }
-}
-
-/// The finding codes; their text is the stable interface (JSON, SARIF rule IDs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// The finding codes; their text is the stable interface (JSON, SARIF rule IDs). Declared in
+/// the order findings of one severity are listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Code {
     /// The partner can assume the role with no `sts:ExternalId`, or with any.
     NoExternalId,
@@ -83,14 +66,6 @@ impl Code {
         }
     }
 
-    /// The position of a code's text in [`Code::ALL`], for a stable finding order.
-    pub fn rank(code: &str) -> usize {
-        Code::ALL
-            .iter()
-            .position(|c| c.as_str() == code)
-            .unwrap_or(Code::ALL.len())
-    }
-
     pub fn severity(self) -> Severity {
         match self {
             Code::ConfigMismatch | Code::PartnerRefused => Severity::Config,
@@ -132,16 +107,19 @@ impl Code {
     }
 }
 
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     pub severity: Severity,
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     /// `{principal, action, resource, context}`, confirmed by the evaluator, or null.
     pub counterexample: Option<Value>,
-    /// The code as its enum, for renderers that say more about it (not in the JSON: `code`).
-    #[serde(skip)]
-    pub kind: Code,
     /// The statements of the role's documents (`RoleReport::documents`) that let the
     /// counterexample in, as the evaluator reports them; empty without a counterexample.
     /// Not in the JSON (nor are the documents): the HTML report marks them.
@@ -153,10 +131,9 @@ impl Finding {
     pub fn new(code: Code, message: String, counterexample: Option<&Counterexample>) -> Finding {
         Finding {
             severity: code.severity(),
-            code: code.as_str(),
+            code,
             message,
             counterexample: counterexample.map(request_json),
-            kind: code,
             admitted_by: Vec::new(),
         }
     }

@@ -38,8 +38,7 @@ pub use documents::{DocumentKind, RoleDocument};
 pub use findings::{Code, Finding, Severity};
 pub use org::{parse_accounts, AccountOutcome, OrgReport, OrgSummary};
 
-/// Bumped whenever the JSON shape changes incompatibly.
-pub const SCHEMA_VERSION: u32 = 1;
+pub use crate::core::SCHEMA_VERSION;
 
 /// One account's IAM as read by `GetAccountAuthorizationDetails`, documents decoded.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -116,10 +115,39 @@ pub struct ConfigIdentity {
 /// The accepted `sts:ExternalId` values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExternalIds {
-    /// `fixed` (one value), `several`, `pattern` (a wildcard or a case-insensitive match) or
-    /// `any` (absent, arbitrary, or not proved otherwise).
-    pub kind: &'static str,
+    pub kind: IdKind,
     pub values: Vec<String>,
+}
+
+/// Which external IDs a role accepts, weakest last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IdKind {
+    /// One value.
+    Fixed,
+    /// Several values.
+    Several,
+    /// A wildcard or a case-insensitive match.
+    Pattern,
+    /// Absent, arbitrary, or not proved otherwise.
+    Any,
+}
+
+impl IdKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdKind::Fixed => "fixed",
+            IdKind::Several => "several",
+            IdKind::Pattern => "pattern",
+            IdKind::Any => "any",
+        }
+    }
+}
+
+impl std::fmt::Display for IdKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -245,7 +273,7 @@ pub fn audit_role(iam: &AccountIam, role: &AuditRole, opts: &AuditOptions) -> Op
     let mut findings = trust.findings;
     findings.extend(access.findings);
     findings.extend(ownership(role, opts));
-    findings.sort_by_key(|f| (f.severity, Code::rank(f.code)));
+    findings.sort_by_key(|f| (f.severity, f.code));
     let documents = documents::of(iam, role, &findings);
     documents::mark(&role.arn, &documents, &mut findings);
     Some(RoleReport {
@@ -300,9 +328,11 @@ pub fn roles_accepting<'a>(
         crate::iam::arn::Arn::parse(p).is_some_and(|a| partners.contains(&a.account.as_str()))
     };
     let accepts = |ids: &ExternalIds| match ids.kind {
-        "any" => true,
-        "pattern" => (ids.values.iter()).any(|p| crate::iam::wildcard_match(p, external_id, true)),
-        _ => ids.values.iter().any(|v| v == external_id),
+        IdKind::Any => true,
+        IdKind::Pattern => {
+            (ids.values.iter()).any(|p| crate::iam::wildcard_match(p, external_id, true))
+        }
+        IdKind::Fixed | IdKind::Several => ids.values.iter().any(|v| v == external_id),
     };
     (report.roles.iter())
         .filter(|r| r.assumable_by.iter().any(|p| p == "*" || root(p)))

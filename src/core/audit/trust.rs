@@ -27,7 +27,7 @@ use crate::iam::{
 use super::findings::{Code, Finding};
 use super::narrow::{condition, deny, only_partner, outside, sentinel_accepted};
 use super::principals;
-use super::{AuditOptions, AuditRole, ExternalIds};
+use super::{AuditOptions, AuditRole, ExternalIds, IdKind};
 
 /// An external ID no request can carry (STS refuses spaces), used as the property's "intended"
 /// ID so that every accepted request is a counterexample.
@@ -118,7 +118,7 @@ fn unreadable(reason: String) -> TrustAnalysis {
     TrustAnalysis {
         assumable_by: Vec::new(),
         external_ids: ExternalIds {
-            kind: "any",
+            kind: IdKind::Any,
             values: Vec::new(),
         },
         findings: vec![Finding::new(Code::ExternalIdUnproved, reason, None)],
@@ -318,7 +318,7 @@ fn combine(
         values.extend(vals);
         findings.extend(f);
     }
-    const KINDS: [&str; 4] = ["fixed", "several", "pattern", "any"];
+    const KINDS: [IdKind; 4] = [IdKind::Fixed, IdKind::Several, IdKind::Pattern, IdKind::Any];
     let mut values: Vec<String> = values.into_iter().collect();
     if kind_rank == 3 {
         values.clear();

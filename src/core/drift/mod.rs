@@ -1,10 +1,11 @@
 //! `lambda-trust check`: the drift check for CI — a plan plus the verification, turned into
-//! findings with a severity, a path inside the document, and expected vs actual.
+//! findings with a code, a severity, a path inside the document, and expected vs actual.
 //!
 //! Pure: it takes what `plan` and `verify` produced. Here: the finding and report model and the
-//! findings of planned writes; `diff` (where two documents differ), `verify_findings` (failed
-//! checks and unproved properties); which CloudTrail event explains a finding is
-//! `core::trail`'s. The renderers are `report::check`'s.
+//! findings of planned writes; `code` (what a finding is: its code decides severity, kind and
+//! config key), `diff` (where two documents differ), `verify_findings` (failed checks and
+//! unproved properties); which CloudTrail event explains a finding is `core::trail`'s. The
+//! renderers are `report::check`'s.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -12,32 +13,26 @@ use serde_json::Value;
 use crate::core::trail::Trail;
 use crate::error::Status;
 
-/// Bumped whenever the JSON shape changes incompatibly.
+mod code;
 mod diff;
 mod op_findings;
 mod verify_findings;
 
+pub use crate::core::severity::Severity;
+pub use crate::core::SCHEMA_VERSION;
+pub use code::{Code, ConfigKey, ConfigStatus, Kind};
 pub use diff::json_diff;
 pub use op_findings::drift_findings;
-use op_findings::severity;
-pub use verify_findings::{failure, verify_findings};
-
-pub const SCHEMA_VERSION: u32 = 1;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Broadens who can assume the role or what it can invoke.
-    Security,
-    /// Differs from the config without broadening access.
-    Config,
-}
+pub use verify_findings::{check_finding, failure, verify_findings};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
+    /// Decided by `code`.
     pub severity: Severity,
-    /// A stable id: `drift` for planned changes, `verify` for failed checks.
-    pub kind: &'static str,
+    /// The stable code: `trust-broader`, `verify-trust-others-denied`, … (the SARIF rule).
+    pub code: Code,
+    /// Decided by `code`: `drift` for planned changes, `verify` for failed checks.
+    pub kind: Kind,
     pub resource: String,
     /// Where inside the document (JSON path) or the resource the difference is; empty when the
     /// whole resource is affected.
@@ -45,8 +40,9 @@ pub struct Finding {
     pub expected: Option<Value>,
     pub actual: Option<Value>,
     pub message: String,
-    /// The config key the finding belongs to (for annotations): `trust`, `role`, `role.tags`…
-    pub config_key: &'static str,
+    /// Decided by `code`: the config key the finding belongs to (for annotations): `trust`,
+    /// `role`, `role.tags`…
+    pub config_key: ConfigKey,
     /// The request the live policy lets in that it should not (from the prover), when there
     /// is one: `{principal, action, resource, context}`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -56,12 +52,49 @@ pub struct Finding {
     pub trail: Trail,
 }
 
+impl Finding {
+    /// A finding about the whole `resource`; severity, kind and config key from `code`.
+    pub fn new(code: Code, resource: impl Into<String>, message: impl Into<String>) -> Finding {
+        Finding {
+            severity: code.severity(),
+            code,
+            kind: code.kind(),
+            resource: resource.into(),
+            path: String::new(),
+            expected: None,
+            actual: None,
+            message: message.into(),
+            config_key: code.config_key(),
+            counterexample: None,
+            trail: Trail::default(),
+        }
+    }
+
+    /// Where inside the resource the difference is.
+    pub fn at(mut self, path: impl Into<String>) -> Finding {
+        self.path = path.into();
+        self
+    }
+
+    /// What the config wants and what is live.
+    pub fn values(mut self, expected: Option<Value>, actual: Option<Value>) -> Finding {
+        self.expected = expected;
+        self.actual = actual;
+        self
+    }
+
+    /// The request that shows it.
+    pub fn counterexample(mut self, request: Option<Value>) -> Finding {
+        self.counterexample = request;
+        self
+    }
+}
+
 /// One config's result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConfigReport {
     pub config: String,
-    /// `ok`, `drift` or `error`.
-    pub status: &'static str,
+    pub status: ConfigStatus,
     pub findings: Vec<Finding>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -71,14 +104,14 @@ pub struct ConfigReport {
     pub notes: Vec<String>,
     /// 1-based line of each config key, for annotations (not serialized).
     #[serde(skip)]
-    pub lines: Vec<(&'static str, usize)>,
+    pub lines: Vec<(ConfigKey, usize)>,
 }
 
 impl ConfigReport {
     pub fn error(config: &str, message: String) -> ConfigReport {
         ConfigReport {
             config: config.to_string(),
-            status: "error",
+            status: ConfigStatus::Error,
             findings: Vec::new(),
             error: Some(message),
             notes: Vec::new(),
@@ -86,11 +119,11 @@ impl ConfigReport {
         }
     }
 
-    pub fn line_of(&self, key: &str) -> usize {
-        self.lines
-            .iter()
-            .find(|(k, _)| *k == key)
-            .or_else(|| self.lines.iter().find(|(k, _)| key.starts_with(*k)))
+    /// The line of `key`, else of its table, else 1.
+    pub fn line_of(&self, key: ConfigKey) -> usize {
+        let find = |key: ConfigKey| self.lines.iter().find(|(k, _)| *k == key);
+        find(key)
+            .or_else(|| find(key.table()))
             .map(|(_, l)| *l)
             .unwrap_or(1)
     }
@@ -108,7 +141,7 @@ impl CheckReport {
     pub fn new(configs: Vec<ConfigReport>) -> CheckReport {
         CheckReport {
             schema_version: SCHEMA_VERSION,
-            in_sync: configs.iter().all(|c| c.status == "ok"),
+            in_sync: configs.iter().all(|c| c.status == ConfigStatus::Ok),
             configs,
         }
     }
@@ -116,9 +149,10 @@ impl CheckReport {
     /// Invalid (exit 1) if any config errored, else Changes (2) if any drifted, else Ok (0):
     /// errors and drift never share a code.
     pub fn status(&self) -> Status {
-        if self.configs.iter().any(|c| c.status == "error") {
+        let any = |status| self.configs.iter().any(|c| c.status == status);
+        if any(ConfigStatus::Error) {
             Status::Invalid
-        } else if self.configs.iter().any(|c| c.status == "drift") {
+        } else if any(ConfigStatus::Drift) {
             Status::Changes
         } else {
             Status::Ok
@@ -126,48 +160,53 @@ impl CheckReport {
     }
 }
 
-/// Line numbers of the config keys findings point at, found in the file's text.
-pub fn config_lines(text: &str) -> Vec<(&'static str, usize)> {
+/// Line numbers of the config keys findings point at, from the spans of the parsed file (a
+/// table's header, or the key's line). Empty for text that does not parse (`load` refused it).
+pub fn config_lines(text: &str) -> Vec<(ConfigKey, usize)> {
+    use ConfigKey::*;
+    let Ok(doc) = toml_edit::ImDocument::parse(text) else {
+        return Vec::new();
+    };
+    let line = |span: Option<std::ops::Range<usize>>| {
+        span.map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+    };
+    let root = doc.as_table();
     let mut out = Vec::new();
-    let mut section = "";
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        let n = i + 1;
-        if line.starts_with("[[targets]]") {
-            if !out.iter().any(|(k, _)| *k == "targets") {
-                out.push(("targets", n));
-            }
-            section = "targets";
-            continue;
+    let tables = [
+        ("trust", Trust),
+        ("role", Role),
+        ("policy", Policy),
+        ("aws", Aws),
+        ("genesys", Genesys),
+    ];
+    for (name, key) in tables {
+        if let Some((k, item)) = root.get_key_value(name) {
+            out.extend(line(item.span().or_else(|| k.span())).map(|n| (key, n)));
         }
-        // A header may carry a comment: `[policy]   # optional`.
-        let header = line.split('#').next().unwrap_or("").trim_end();
-        if let Some(name) = header.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            section = match name.trim() {
-                "trust" => "trust",
-                "role" => "role",
-                "policy" => "policy",
-                "aws" => "aws",
-                "genesys" => "genesys",
-                _ => "",
-            };
-            if !section.is_empty() && !out.iter().any(|(k, _)| *k == section) {
-                out.push((section, n));
-            }
-            continue;
-        }
-        let key = line.split('=').next().unwrap_or("").trim();
-        let full: Option<&'static str> = match (section, key) {
-            ("trust", "external_id") => Some("trust.external_id"),
-            ("trust", "partner") | ("trust", "account_id") => Some("trust.principal"),
-            ("role", "tags") => Some("role.tags"),
-            ("role", "description") => Some("role.description"),
-            ("role", "max_session_duration") => Some("role.max_session_duration"),
-            ("role", "permissions_boundary") => Some("role.permissions_boundary"),
-            _ => None,
-        };
-        if let Some(k) = full {
-            out.push((k, n));
+    }
+    if let Some(first) = root
+        .get("targets")
+        .and_then(toml_edit::Item::as_array_of_tables)
+        .and_then(|a| a.iter().next())
+    {
+        out.extend(line(first.span()).map(|n| (Targets, n)));
+    }
+    let fields = [
+        ("trust", "external_id", TrustExternalId),
+        ("trust", "partner", TrustPrincipal),
+        ("trust", "account_id", TrustPrincipal),
+        ("role", "tags", RoleTags),
+        ("role", "description", RoleDescription),
+        ("role", "max_session_duration", RoleMaxSessionDuration),
+        ("role", "permissions_boundary", RolePermissionsBoundary),
+    ];
+    for (table, field, key) in fields {
+        let found = root
+            .get(table)
+            .and_then(toml_edit::Item::as_table_like)
+            .and_then(|t| t.get_key_value(field));
+        if let Some((k, _)) = found {
+            out.extend(line(k.span()).map(|n| (key, n)));
         }
     }
     out
@@ -176,18 +215,8 @@ pub fn config_lines(text: &str) -> Vec<(&'static str, usize)> {
 /// A state the planner refuses to converge (a role at another path), as a finding.
 pub fn refusal_finding(err: &crate::core::plan::PlanError) -> Finding {
     let message = err.to_string();
-    Finding {
-        severity: Severity::Config,
-        kind: "drift",
-        resource: "role".into(),
-        path: String::new(),
-        expected: None,
-        actual: None,
-        message: message.lines().next().unwrap_or_default().to_string(),
-        config_key: "role",
-        counterexample: None,
-        trail: Trail::default(),
-    }
+    let first = message.lines().next().unwrap_or_default();
+    Finding::new(Code::RolePath, "role", first)
 }
 
 #[cfg(test)]
@@ -289,16 +318,20 @@ mod tests {
         let text = "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"x\"\n\n[role]\nname = \"R\"\ntags = { a = \"b\" }\n[[targets]]\nfunction = \"f\"\n";
         let r = ConfigReport {
             config: "c.toml".into(),
-            status: "drift",
+            status: ConfigStatus::Drift,
             findings: vec![],
             error: None,
             notes: vec![],
             lines: config_lines(text),
         };
-        assert_eq!(r.line_of("trust.external_id"), 3);
-        assert_eq!(r.line_of("role.tags"), 7);
-        assert_eq!(r.line_of("role"), 5);
-        assert_eq!(r.line_of("role.description"), 5, "falls back to its table");
-        assert_eq!(r.line_of("targets"), 8);
+        assert_eq!(r.line_of(ConfigKey::TrustExternalId), 3);
+        assert_eq!(r.line_of(ConfigKey::RoleTags), 7);
+        assert_eq!(r.line_of(ConfigKey::Role), 5);
+        assert_eq!(
+            r.line_of(ConfigKey::RoleDescription),
+            5,
+            "falls back to its table"
+        );
+        assert_eq!(r.line_of(ConfigKey::Targets), 8);
     }
 }

@@ -5,12 +5,11 @@
 
 use serde_json::{json, Value};
 
-use super::{json_diff, Finding, Severity};
+use super::{json_diff, Code, Finding};
 use crate::config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::core::describe::describe;
 use crate::core::plan::{AttachmentOp, BoundaryOp, Op, Plan, PolicyOp, RoleOp, TagOp, VersionOp};
 use crate::core::state::Desired;
-use crate::core::trail::Trail;
 use crate::core::verify;
 use crate::iam::arn::Arn;
 use crate::iam::{
@@ -18,34 +17,20 @@ use crate::iam::{
 };
 
 fn doc_findings(
-    severity: Severity,
+    code: Code,
     resource: &str,
-    config_key: &'static str,
     expected: &Value,
     actual: &Value,
     what: &str,
 ) -> Vec<Finding> {
-    let diffs = json_diff(expected, actual);
-    if diffs.is_empty() {
-        return vec![];
-    }
-    diffs
+    json_diff(expected, actual)
         .into_iter()
         .map(|(path, e, a)| {
             // JSONPath-like: `$.Statement[0].Condition…`
             let path = format!("${path}");
-            Finding {
-                severity,
-                kind: "drift",
-                resource: resource.to_string(),
-                message: format!("{what} differs at {path}"),
-                path,
-                expected: e,
-                actual: a,
-                config_key,
-                counterexample: None,
-                trail: Trail::default(),
-            }
+            Finding::new(code, resource, format!("{what} differs at {path}"))
+                .at(path)
+                .values(e, a)
         })
         .collect()
 }
@@ -86,18 +71,17 @@ fn op_findings_untraced(desired: &Desired, op: &Op) -> Vec<Finding> {
 /// drift.
 fn role_findings(desired: &Desired, at: &At, op: &RoleOp) -> Vec<Finding> {
     match op {
-        RoleOp::Create(_) => vec![at.finding(
-            Severity::Config,
-            "role",
-            None,
-            None,
-            "the role does not exist".into(),
-        )],
+        RoleOp::Create(_) => vec![at.finding(Code::RoleMissing, "the role does not exist")],
         RoleOp::UpdateTrust {
             document, previous, ..
         } => {
             let admits = trust_admits(desired, previous);
-            document_findings(at, "trust", (document, previous), admits, "trust policy")
+            let code = if admits.is_some() {
+                Code::TrustBroader
+            } else {
+                Code::TrustDiffers
+            };
+            document_findings(at, code, (document, previous), admits, "trust policy")
         }
         RoleOp::UpdateSettings {
             description,
@@ -114,18 +98,18 @@ fn role_findings(desired: &Desired, at: &At, op: &RoleOp) -> Vec<Finding> {
     }
 }
 
-/// A policy document that differs, one finding per differing path. The severity comes from the
-/// proof, not from where the difference sits: security when the live document admits a request
-/// outside the intended set (or cannot be proved not to), config otherwise.
+/// A policy document that differs, one finding per differing path. The code (and so the
+/// severity) comes from the proof, not from where the difference sits: `…-broader` (security)
+/// when the live document admits a request outside the intended set (or cannot be proved not
+/// to), `…-differs` (config) otherwise.
 fn document_findings(
     at: &At,
-    config_key: &'static str,
+    code: Code,
     (expected, live): (&Value, &Value),
     admits: Option<Admission>,
     what: &str,
 ) -> Vec<Finding> {
-    let severity = severity(admits.is_some());
-    let f = doc_findings(severity, &at.resource, config_key, expected, live, what);
+    let f = doc_findings(code, &at.resource, expected, live, what);
     with_admission(f, admits)
 }
 
@@ -203,40 +187,14 @@ fn with_admission(mut findings: Vec<Finding>, admits: Option<Admission>) -> Vec<
     findings
 }
 
-pub(super) fn severity(security: bool) -> Severity {
-    if security {
-        Severity::Security
-    } else {
-        Severity::Config
-    }
-}
-
 /// The resource a finding is about, and the constructor of a finding without a document path.
 struct At {
     resource: String,
 }
 
 impl At {
-    fn finding(
-        &self,
-        severity: Severity,
-        config_key: &'static str,
-        expected: Option<Value>,
-        actual: Option<Value>,
-        message: String,
-    ) -> Finding {
-        Finding {
-            severity,
-            kind: "drift",
-            resource: self.resource.clone(),
-            path: String::new(),
-            expected,
-            actual,
-            message,
-            config_key,
-            counterexample: None,
-            trail: Trail::default(),
-        }
+    fn finding(&self, code: Code, message: impl Into<String>) -> Finding {
+        Finding::new(code, self.resource.clone(), message)
     }
 }
 
@@ -249,129 +207,107 @@ fn role_setting_findings(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     if description.0 != Some(description.1) {
-        out.push(Finding {
-            path: "Description".into(),
-            ..at.finding(
-                Severity::Config,
-                "role.description",
-                Some(json!(description.1)),
-                description.0.map(|d| json!(d)),
-                "role description differs".into(),
-            )
-        });
+        out.push(
+            at.finding(Code::RoleDescription, "role description differs")
+                .at("Description")
+                .values(Some(json!(description.1)), description.0.map(|d| json!(d))),
+        );
     }
     if max_session.0 != max_session.1 {
-        out.push(Finding {
-            path: "MaxSessionDuration".into(),
-            ..at.finding(
-                Severity::Config,
-                "role.max_session_duration",
-                Some(json!(max_session.1)),
-                Some(json!(max_session.0)),
-                "role max session duration differs".into(),
-            )
-        });
+        out.push(
+            at.finding(Code::RoleMaxSession, "role max session duration differs")
+                .at("MaxSessionDuration")
+                .values(Some(json!(max_session.1)), Some(json!(max_session.0))),
+        );
     }
     out
 }
 
 /// One finding per role tag that differs or should not be there; our policy without our tag.
 fn tag_findings(at: &At, op: &TagOp) -> Vec<Finding> {
-    let tag = |k: &str, expected: Option<Value>, actual: Option<Value>, message: String| Finding {
-        path: format!("Tags.{k}"),
-        ..at.finding(Severity::Config, "role.tags", expected, actual, message)
-    };
+    let tag = |code, k: &str, message: String| at.finding(code, message).at(format!("Tags.{k}"));
     match op {
         TagOp::TagRole { tags, previous, .. } => tags
             .iter()
             .map(|(k, val)| {
                 let was = previous.get(k).map(|p| json!(p));
-                if k == MANAGED_BY_KEY && was.is_none() {
-                    return Finding {
-                        severity: Severity::Security,
-                        ..tag(k, Some(json!(val)), was, ownership_lost("role"))
-                    };
-                }
-                tag(k, Some(json!(val)), was, format!("tag {k} differs"))
+                let f = if k == MANAGED_BY_KEY && was.is_none() {
+                    tag(Code::RoleOwnershipLost, k, ownership_lost("role"))
+                } else {
+                    tag(Code::RoleTagDiffers, k, format!("tag {k} differs"))
+                };
+                f.values(Some(json!(val)), was)
             })
             .collect(),
         TagOp::UntagRole { keys, .. } => keys
             .iter()
             .map(|k| {
                 let message = format!("tag {k} is on the role but not in the config");
-                tag(k, None, None, message)
+                tag(Code::RoleTagExtra, k, message)
             })
             .collect(),
-        TagOp::TagPolicy { tags, .. } => vec![at.finding(
-            Severity::Security,
-            "policy",
-            tags.get(MANAGED_BY_KEY).map(|v| json!(v)),
-            None,
-            ownership_lost("invoke policy"),
-        )],
+        TagOp::TagPolicy { tags, .. } => vec![at
+            .finding(Code::PolicyOwnershipLost, ownership_lost("invoke policy"))
+            .values(tags.get(MANAGED_BY_KEY).map(|v| json!(v)), None)],
     }
 }
 
 /// The permissions boundary: removed or changed (security), or one the config lacks.
 fn boundary_finding(at: &At, op: &BoundaryOp) -> Finding {
     match op {
-        BoundaryOp::Put { arn, previous, .. } => at.finding(
-            Severity::Security,
-            "role.permissions_boundary",
-            Some(json!(arn)),
-            previous.as_ref().map(|p| json!(p)),
-            match previous {
-                None => "permissions boundary was removed".to_string(),
-                Some(p) => format!("permissions boundary is {p}, not {arn}"),
-            },
-        ),
-        BoundaryOp::Delete { previous, .. } => at.finding(
-            Severity::Config,
-            "role",
-            None,
-            Some(json!(previous)),
-            format!("the role has a permissions boundary {previous} the config does not declare"),
-        ),
+        BoundaryOp::Put { arn, previous, .. } => at
+            .finding(
+                Code::BoundaryChanged,
+                match previous {
+                    None => "permissions boundary was removed".to_string(),
+                    Some(p) => format!("permissions boundary is {p}, not {arn}"),
+                },
+            )
+            .values(Some(json!(arn)), previous.as_ref().map(|p| json!(p))),
+        BoundaryOp::Delete { previous, .. } => at
+            .finding(
+                Code::BoundaryUndeclared,
+                format!(
+                    "the role has a permissions boundary {previous} the config does not declare"
+                ),
+            )
+            .values(None, Some(json!(previous))),
     }
 }
 
 /// What is attached to the role: an undeclared policy (security), or ours missing.
 fn attachment_finding(at: &At, op: &AttachmentOp) -> Finding {
     match op {
-        AttachmentOp::Detach { arn, document, .. } => at.finding(
-            Severity::Security,
-            "role",
-            None,
-            Some(json!({"policy_arn": arn, "document": document})),
-            format!("managed policy {arn} is attached to the role but not in the config"),
-        ),
-        AttachmentOp::DeleteInline { name, document, .. } => at.finding(
-            Severity::Security,
-            "role",
-            None,
-            Some(json!({"inline_policy": name, "document": document})),
-            format!("inline policy {name} is on the role but not in the config"),
-        ),
-        AttachmentOp::Attach { arn, .. } => at.finding(
-            Severity::Config,
-            "targets",
-            Some(json!(arn)),
-            None,
-            "the invoke policy is not attached to the role".into(),
-        ),
+        AttachmentOp::Detach { arn, document, .. } => at
+            .finding(
+                Code::ForeignManagedPolicy,
+                format!("managed policy {arn} is attached to the role but not in the config"),
+            )
+            .values(None, Some(json!({"policy_arn": arn, "document": document}))),
+        AttachmentOp::DeleteInline { name, document, .. } => at
+            .finding(
+                Code::ForeignInlinePolicy,
+                format!("inline policy {name} is on the role but not in the config"),
+            )
+            .values(
+                None,
+                Some(json!({"inline_policy": name, "document": document})),
+            ),
+        AttachmentOp::Attach { arn, .. } => at
+            .finding(
+                Code::InvokeDetached,
+                "the invoke policy is not attached to the role",
+            )
+            .values(Some(json!(arn)), None),
     }
 }
 
 /// Our invoke policy missing; deleting it is destroy's, not drift.
 fn policy_finding(at: &At, op: &PolicyOp) -> Option<Finding> {
     match op {
-        PolicyOp::Create { .. } => Some(at.finding(
-            Severity::Config,
-            "targets",
-            None,
-            None,
-            "the invoke policy does not exist".into(),
-        )),
+        PolicyOp::Create { .. } => {
+            Some(at.finding(Code::InvokeMissing, "the invoke policy does not exist"))
+        }
         PolicyOp::Delete { .. } => None,
     }
 }
@@ -384,7 +320,12 @@ fn version_findings(desired: &Desired, at: &At, op: &VersionOp) -> Vec<Finding> 
             document, previous, ..
         } => {
             let admits = invoke_admits(desired, &at.resource, previous);
-            document_findings(at, "targets", (document, previous), admits, "invoke policy")
+            let code = if admits.is_some() {
+                Code::InvokeBroader
+            } else {
+                Code::InvokeDiffers
+            };
+            document_findings(at, code, (document, previous), admits, "invoke policy")
         }
         VersionOp::DeleteLatent {
             version_id,
@@ -392,13 +333,15 @@ fn version_findings(desired: &Desired, at: &At, op: &VersionOp) -> Vec<Finding> 
             admits,
             replaced_default,
             ..
-        } => vec![at.finding(
-            Severity::Security,
-            "targets",
-            None,
-            Some(json!({"version_id": version_id, "document": document})),
-            latent_message(version_id, replaced_default.as_deref(), admits),
-        )],
+        } => vec![at
+            .finding(
+                Code::LatentVersion,
+                latent_message(version_id, replaced_default.as_deref(), admits),
+            )
+            .values(
+                None,
+                Some(json!({"version_id": version_id, "document": document})),
+            )],
         VersionOp::Delete { .. } => vec![],
     }
 }

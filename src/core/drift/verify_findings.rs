@@ -4,37 +4,21 @@
 
 use serde_json::json;
 
-use super::{severity, Finding, Severity};
-use crate::core::trail::Trail;
+use super::{Code, ConfigKey, Finding, Severity};
 use crate::core::verify::{CheckId, Verification};
 use crate::iam::Verdict;
 
-/// Properties the prover could not prove on the live documents, as findings. A policy that
-/// admits more than intended is `security`; one that admits less (the partner or a target is
-/// shut out) is an outage, `config`.
+/// Properties the prover could not prove on the live documents, as findings: their code
+/// (`Code::Unproved`) decides the severity — a policy that admits more than intended is
+/// `security`; one that admits less (the partner or a target is shut out) is an outage,
+/// `config`.
 fn proof_findings(v: &Verification) -> Vec<Finding> {
     v.proofs
         .iter()
         .filter(|p| p.verdict != Verdict::Proved)
         .map(|p| {
-            let narrower = p.property.is_allowed();
-            let key = if p.property.is_trust() {
-                "trust"
-            } else {
-                "targets"
-            };
-            Finding {
-                severity: severity(!narrower),
-                kind: "verify",
-                resource: "proof".into(),
-                path: String::new(),
-                expected: None,
-                actual: None,
-                message: p.summary(),
-                config_key: key,
-                counterexample: p.counterexample.as_ref().map(|c| json!(c)),
-                trail: Trail::default(),
-            }
+            Finding::new(Code::Unproved(p.property), "proof", p.summary())
+                .counterexample(p.counterexample.as_ref().map(|c| json!(c)))
         })
         .collect()
 }
@@ -42,29 +26,38 @@ fn proof_findings(v: &Verification) -> Vec<Finding> {
 /// What a failed check means: its severity and the config key that governs it. Narrower access
 /// than intended (the partner shut out, a target not invokable or missing, no role) is an
 /// outage, `config`; broader access, lost ownership or anything unproved is `security`.
-pub fn failure(code: CheckId) -> (Severity, &'static str) {
+pub fn failure(code: CheckId) -> (Severity, ConfigKey) {
     use CheckId::*;
     match code {
-        RoleExists => (Severity::Config, "role"),
-        Ownership => (Severity::Security, "role"),
-        TrustPartnerAllowed => (Severity::Config, "trust"),
-        TrustParses | TrustOthersDenied | TrustStructure => (Severity::Security, "trust"),
-        InvokeTargetsAllowed | FunctionsExist => (Severity::Config, "targets"),
+        RoleExists => (Severity::Config, ConfigKey::Role),
+        Ownership => (Severity::Security, ConfigKey::Role),
+        TrustPartnerAllowed => (Severity::Config, ConfigKey::Trust),
+        TrustParses | TrustOthersDenied | TrustStructure => (Severity::Security, ConfigKey::Trust),
+        InvokeTargetsAllowed | FunctionsExist => (Severity::Config, ConfigKey::Targets),
         InvokeParses
         | InvokeNonTargetDenied
         | InvokeNoOtherAction
         | InvokeStructure
         | InvokeLatent
         | LiveAssume
-        | LiveInvoke => (Severity::Security, "targets"),
+        | LiveInvoke => (Severity::Security, ConfigKey::Targets),
         GenesysIntegrationExists
         | GenesysIntegrationEnabled
         | GenesysActionExists
-        | GenesysTestRun => (Severity::Config, "genesys"),
+        | GenesysTestRun => (Severity::Config, ConfigKey::Genesys),
         GenesysCredential | GenesysActionCalls | GenesysNoStrayAction => {
-            (Severity::Security, "genesys")
+            (Severity::Security, ConfigKey::Genesys)
         }
     }
+}
+
+/// A failed check as a finding (`Code::Check`), about `resource`.
+pub fn check_finding(c: &crate::core::verify::Check, resource: &str) -> Finding {
+    Finding::new(
+        Code::Check(c.code),
+        resource,
+        format!("{}: {}", c.name, c.detail),
+    )
 }
 
 /// Failed verification checks (and unproved properties) as findings.
@@ -72,21 +65,7 @@ pub fn verify_findings(v: &Verification) -> Vec<Finding> {
     v.checks
         .iter()
         .filter(|c| !c.passed)
-        .map(|c| {
-            let (severity, key) = failure(c.code);
-            Finding {
-                severity,
-                kind: "verify",
-                resource: "verification".into(),
-                path: String::new(),
-                expected: None,
-                actual: None,
-                message: format!("{}: {}", c.name, c.detail),
-                config_key: key,
-                counterexample: None,
-                trail: Trail::default(),
-            }
-        })
+        .map(|c| check_finding(c, "verification"))
         .chain(proof_findings(v))
         .collect()
 }
@@ -107,7 +86,7 @@ mod tests {
         assert_eq!(severity(CheckId::Ownership), Severity::Security);
         assert_eq!(
             verify_findings(&failed(CheckId::RoleExists))[0].config_key,
-            "role"
+            ConfigKey::Role
         );
     }
 }

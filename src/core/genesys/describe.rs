@@ -92,7 +92,11 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
             Action::Update,
             format!(
                 "credential binding and ownership ledger: {}",
-                w.reasons.join("; ")
+                w.reasons
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ),
         ),
         Enable { name, was, .. } => ChangeView::new(

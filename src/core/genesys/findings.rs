@@ -6,9 +6,9 @@
 //! names and a disabled or missing object are `config`.
 
 use super::describe::{action_doc, describe_genesys, flows_text};
-use super::plan::{as_observed, DeleteWhy, GenesysOp, GenesysPlan};
+use super::plan::{as_observed, ConfigReason, DeleteWhy, GenesysOp, GenesysPlan};
 use super::state::*;
-use crate::core::drift::{json_diff, Finding, Severity};
+use crate::core::drift::{check_finding, json_diff, Code, Finding};
 use crate::core::verify::{Check, CheckId};
 
 /// A finding and the Genesys Cloud entity it is about (`Action`, `Integration`,
@@ -18,28 +18,6 @@ pub struct GenesysFinding {
     pub finding: Finding,
     pub entity: Option<(&'static str, String)>,
 }
-
-fn finding(severity: Severity, resource: String, message: String) -> Finding {
-    Finding {
-        severity,
-        kind: "drift",
-        resource,
-        path: String::new(),
-        expected: None,
-        actual: None,
-        message,
-        config_key: "genesys",
-        counterexample: None,
-        trail: Default::default(),
-    }
-}
-
-/// `PutConfig` reasons that only follow from another op of the same plan.
-const CONSEQUENCES: &[&str] = &[
-    super::plan::REASON_CREDENTIAL_WRITTEN,
-    super::plan::REASON_ACTIONS_CHANGE,
-    super::plan::REASON_RECORDS,
-];
 
 fn is_target(desired: &DesiredGenesys, arn: &str) -> bool {
     desired.actions.iter().any(|a| a.function_arn == arn)
@@ -56,8 +34,8 @@ pub fn genesys_findings(desired: &DesiredGenesys, plan: &GenesysPlan) -> Vec<Gen
     for a in &plan.foreign {
         if !is_target(desired, &a.function_arn) {
             out.push(GenesysFinding {
-                finding: finding(
-                    Severity::Security,
+                finding: Finding::new(
+                    Code::GenesysForeignAction,
                     super::describe::action_resource(&a.name),
                     format!(
                         "action {:?} ({}) in lambda-trust's integration, not created by lambda-trust, calls {}, which is not a target",
@@ -73,20 +51,20 @@ pub fn genesys_findings(desired: &DesiredGenesys, plan: &GenesysPlan) -> Vec<Gen
 
 fn op_findings(desired: &DesiredGenesys, op: &GenesysOp) -> Vec<GenesysFinding> {
     let v = describe_genesys(op);
-    let one = |severity, message: String, entity: Option<(&'static str, String)>| {
+    let one = |code, message: String, entity: Option<(&'static str, String)>| {
         vec![GenesysFinding {
-            finding: finding(severity, v.resource.clone(), message),
+            finding: Finding::new(code, v.resource.clone(), message),
             entity,
         }]
     };
     match op {
         GenesysOp::UpdateCredential { id, reason, .. } => one(
-            Severity::Security,
+            Code::GenesysCredentialChanged,
             format!("credential {id}: {reason}"),
             Some(("Credential", id.clone())),
         ),
         GenesysOp::PutConfig(w) => match config_finding(w) {
-            Some((severity, message)) => one(severity, message, integration_entity(&w.integration)),
+            Some((code, message)) => one(code, message, integration_entity(&w.integration)),
             None => Vec::new(),
         },
         GenesysOp::UpdateAction {
@@ -101,7 +79,7 @@ fn op_findings(desired: &DesiredGenesys, op: &GenesysOp) -> Vec<GenesysFinding> 
             action,
             ..
         } => one(
-            Severity::Config,
+            Code::GenesysActionReplaced,
             format!(
                 "action {:?} ({}): its {} differs from the config; a published contract never changes, so apply replaces it with a new action (new ID){}",
                 action.name,
@@ -125,9 +103,9 @@ fn op_findings(desired: &DesiredGenesys, op: &GenesysOp) -> Vec<GenesysFinding> 
             ..
         } => one(
             if is_target(desired, function_arn) {
-                Severity::Config
+                Code::GenesysActionRetired
             } else {
-                Severity::Security
+                Code::GenesysActionNotTarget
             },
             format!(
                 "action {name:?} ({id}) calls {function_arn}, which is no longer a target ({})",
@@ -136,12 +114,12 @@ fn op_findings(desired: &DesiredGenesys, op: &GenesysOp) -> Vec<GenesysFinding> 
             Some(("Action", id.clone())),
         ),
         GenesysOp::Enable { integration, .. } => one(
-            Severity::Config,
+            Code::GenesysDisabled,
             format!("{}: data actions do not run", v.detail),
             integration_entity(integration),
         ),
         _ => one(
-            Severity::Config,
+            Code::GenesysMissing,
             format!("not created yet: {}", v.detail),
             None,
         ),
@@ -158,23 +136,21 @@ fn integration_entity(r: &super::plan::IntegrationRef) -> Option<(&'static str, 
 /// The finding a config rewrite stands for, if any: rewriting the ledger after another op, or
 /// to bring its records up to date, is bookkeeping, not a finding of its own; a swapped
 /// credential binding is `security`.
-fn config_finding(w: &super::plan::ConfigWrite) -> Option<(Severity, String)> {
-    let own: Vec<&str> = w
-        .reasons
-        .iter()
-        .map(String::as_str)
-        .filter(|r| !CONSEQUENCES.contains(r))
-        .collect();
+fn config_finding(w: &super::plan::ConfigWrite) -> Option<(Code, String)> {
+    let own: Vec<&ConfigReason> = w.reasons.iter().filter(|r| !r.is_consequence()).collect();
     if own.is_empty() {
         return None;
     }
-    let swapped = own.iter().any(|r| r.starts_with("the credential bound"));
-    let severity = if swapped {
-        Severity::Security
+    let swapped = own
+        .iter()
+        .any(|r| matches!(r, ConfigReason::CredentialSwapped { .. }));
+    let code = if swapped {
+        Code::GenesysCredentialSwapped
     } else {
-        Severity::Config
+        Code::GenesysConfigDiffers
     };
-    Some((severity, format!("integration config: {}", own.join("; "))))
+    let text: Vec<String> = own.iter().map(ToString::to_string).collect();
+    Some((code, format!("integration config: {}", text.join("; "))))
 }
 
 /// One finding per differing field of an owned action.
@@ -205,21 +181,15 @@ fn action_findings(
                     path.trim_start_matches('.')
                 )
             };
+            let code = if security {
+                Code::GenesysActionNotTarget
+            } else {
+                Code::GenesysActionDiffers
+            };
             GenesysFinding {
-                finding: Finding {
-                    path,
-                    expected,
-                    actual,
-                    ..finding(
-                        if security {
-                            Severity::Security
-                        } else {
-                            Severity::Config
-                        },
-                        resource.to_string(),
-                        what,
-                    )
-                },
+                finding: Finding::new(code, resource, what)
+                    .at(path)
+                    .values(expected, actual),
                 entity: Some(("Action", id.to_string())),
             }
         })
@@ -350,14 +320,7 @@ pub fn genesys_check_findings(checks: &[Check]) -> Vec<Finding> {
     checks
         .iter()
         .filter(|c| !c.passed && c.code.is_genesys())
-        .map(|c| {
-            let (severity, _) = crate::core::drift::failure(c.code);
-            Finding {
-                kind: "verify",
-                resource: "verification".into(),
-                ..finding(severity, String::new(), format!("{}: {}", c.name, c.detail))
-            }
-        })
+        .map(|c| check_finding(c, "verification"))
         .collect()
 }
 

@@ -114,8 +114,68 @@ pub struct ConfigWrite {
     pub role_arn: String,
     pub actions: Vec<ActionRef>,
     pub superseded: Vec<String>,
-    /// What differs, for people.
-    pub reasons: Vec<String>,
+    /// What differs: rendered for people, judged by `check` from the variant.
+    pub reasons: Vec<ConfigReason>,
+}
+
+/// Why an integration config is rewritten. `check` decides a finding's severity from the
+/// variant (never from the text): a swapped credential binding is `security`; the ones that
+/// only follow from another op of the same plan are no finding of their own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfigReason {
+    /// No integration yet.
+    NewIntegration,
+    /// The integration carries another name.
+    Renamed { name: String },
+    /// Another credential is bound under lambda-trust's key.
+    CredentialSwapped {
+        key: String,
+        bound: Option<String>,
+        ours: String,
+    },
+    /// No ledger in the notes: adopting.
+    NoLedger,
+    /// The credential is (re)written by this plan.
+    CredentialWritten,
+    /// The owned actions change in this plan.
+    ActionsChange,
+    /// The ledger's records of unchanged actions are out of date (an action edited outside
+    /// lambda-trust and found as configured, or a ledger written before records existed).
+    Records,
+    /// The ledger names another role.
+    LedgerRole { role_arn: String },
+}
+
+impl ConfigReason {
+    /// Follows from another op of the same plan (bookkeeping, not a finding of its own).
+    pub fn is_consequence(&self) -> bool {
+        matches!(
+            self,
+            ConfigReason::CredentialWritten | ConfigReason::ActionsChange | ConfigReason::Records
+        )
+    }
+}
+
+impl std::fmt::Display for ConfigReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigReason::NewIntegration => write!(f, "new integration"),
+            ConfigReason::Renamed { name } => write!(f, "name is {name:?}"),
+            ConfigReason::CredentialSwapped { key, bound, ours } => write!(
+                f,
+                "the credential bound under {key} is {}, not lambda-trust's {ours}",
+                bound.as_deref().unwrap_or("none")
+            ),
+            ConfigReason::NoLedger => write!(f, "no lambda-trust ledger (adopting)"),
+            ConfigReason::CredentialWritten => write!(f, "the credential is (re)written"),
+            ConfigReason::ActionsChange => write!(f, "the owned actions change"),
+            ConfigReason::Records => {
+                write!(f, "the ledger's action records are brought up to date")
+            }
+            ConfigReason::LedgerRole { role_arn } => write!(f, "the ledger's role is {role_arn:?}"),
+        }
+    }
 }
 
 /// Why an owned action is deleted.
@@ -686,7 +746,7 @@ fn config_op(
     let mut reasons = Vec::new();
     let (version, properties, advanced) = match &observed.integration {
         None => {
-            reasons.push("new integration".to_string());
+            reasons.push(ConfigReason::NewIntegration);
             (None, serde_json::json!({}), serde_json::json!({}))
         }
         Some(i) => {
@@ -695,7 +755,7 @@ fn config_op(
         }
     };
     if credential == CredentialRef::Written {
-        reasons.push(REASON_CREDENTIAL_WRITTEN.to_string());
+        reasons.push(ConfigReason::CredentialWritten);
     }
     let existing: Vec<ActionRecord> = actions
         .refs
@@ -706,12 +766,14 @@ fn config_op(
         })
         .collect();
     if existing.len() != actions.refs.len() || actions.superseded != sorted(&ledger.superseded) {
-        reasons.push(REASON_ACTIONS_CHANGE.to_string());
+        reasons.push(ConfigReason::ActionsChange);
     } else if sorted_records(existing) != sorted_records(ledger.actions.clone()) {
-        reasons.push(REASON_RECORDS.to_string());
+        reasons.push(ConfigReason::Records);
     }
     if ledger.role_arn != desired.role_arn && observed.integration.is_some() {
-        reasons.push(format!("the ledger's role is {:?}", ledger.role_arn));
+        reasons.push(ConfigReason::LedgerRole {
+            role_arn: ledger.role_arn.clone(),
+        });
     }
     if reasons.is_empty() {
         return;
@@ -743,33 +805,28 @@ fn integration_reasons(
     observed: &ObservedGenesys,
     i: &ObservedIntegration,
     credential: &CredentialRef,
-) -> Vec<String> {
+) -> Vec<ConfigReason> {
     let mut reasons = Vec::new();
     if i.name != desired.integration {
-        reasons.push(format!("name is {:?}", i.name));
+        reasons.push(ConfigReason::Renamed {
+            name: i.name.clone(),
+        });
     }
     let bound = i.bound_credential.as_deref();
     if let CredentialRef::Existing { id, .. } = credential {
         if bound != Some(id.as_str()) {
-            reasons.push(format!(
-                "the credential bound under {} is {}, not lambda-trust's {id}",
-                observed.credential_key,
-                bound.unwrap_or("none"),
-            ));
+            reasons.push(ConfigReason::CredentialSwapped {
+                key: observed.credential_key.clone(),
+                bound: bound.map(str::to_owned),
+                ours: id.clone(),
+            });
         }
     }
     if i.ledger().is_none() {
-        reasons.push("no lambda-trust ledger (adopting)".to_string());
+        reasons.push(ConfigReason::NoLedger);
     }
     reasons
 }
-
-/// Why a config is rewritten when another op of the plan requires it.
-pub const REASON_CREDENTIAL_WRITTEN: &str = "the credential is (re)written";
-pub const REASON_ACTIONS_CHANGE: &str = "the owned actions change";
-/// The ledger's records of unchanged actions are out of date (an action edited outside
-/// lambda-trust and found as configured, or a ledger written before records existed).
-pub const REASON_RECORDS: &str = "the ledger's action records are brought up to date";
 
 fn sorted(v: &[String]) -> Vec<String> {
     let mut v = v.to_vec();

@@ -19,14 +19,13 @@ use super::{IacModel, RoleSettings, Source};
 use crate::config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY};
 use crate::core::audit::AuditRole;
 use crate::core::check::{aws_findings, config_report};
-use crate::core::drift::{ConfigReport, Finding, Severity};
+use crate::core::drift::{Code, ConfigKey, ConfigReport, Finding};
 use crate::core::prepare::{self, PrepareError};
 use crate::core::render::{RenderContext, Templates};
 use crate::core::state::{
     Desired, InlinePolicy, ManagedPolicy, Observed, ObservedFunction, ObservedPolicy, ObservedRole,
     PolicyVersion,
 };
-use crate::core::trail::Trail;
 use crate::core::verify::verification;
 
 /// What is taken as configured: no AWS call is made, and ownership belongs to the IaC tool.
@@ -63,9 +62,10 @@ pub fn check_model(model: &IacModel, desired: &Desired, source_file: &str) -> Co
 }
 
 /// Every config key points at the role's resource in the source (its line).
-fn lines(source: Option<&Source>) -> Vec<(&'static str, usize)> {
+fn lines(source: Option<&Source>) -> Vec<(ConfigKey, usize)> {
     let line = source.and_then(|s| s.line).unwrap_or(1);
-    ["role", "trust", "targets", "policy", "aws"]
+    use ConfigKey::*;
+    [Role, Trust, Targets, Policy, Aws]
         .into_iter()
         .map(|k| (k, line))
         .collect()
@@ -74,9 +74,17 @@ fn lines(source: Option<&Source>) -> Vec<(&'static str, usize)> {
 /// The unknown values the role's documents hold, as security findings.
 fn unknown_findings(model: &IacModel, role: &str) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (ix, what, key) in [
-        (model.trust_unknowns.get(role), "trust policy", "trust"),
-        (model.access_unknowns.get(role), "permissions", "targets"),
+    for (ix, what, code) in [
+        (
+            model.trust_unknowns.get(role),
+            "trust policy",
+            Code::TrustUnknown,
+        ),
+        (
+            model.access_unknowns.get(role),
+            "permissions",
+            Code::AccessUnknown,
+        ),
     ] {
         let names: Vec<String> = ix
             .into_iter()
@@ -90,7 +98,7 @@ fn unknown_findings(model: &IacModel, role: &str) -> Vec<Finding> {
             "not proved: the role's {what} depends on values unknown before deployment: {}",
             names.join("; ")
         );
-        out.push(finding(Severity::Security, "verify", key, message));
+        out.push(Finding::new(code, "role", message));
     }
     out
 }
@@ -121,43 +129,26 @@ fn empty(account: &str) -> Observed {
     }
 }
 
-/// A finding on the role about a value the source leaves unknown.
-fn finding(
-    severity: Severity,
-    kind: &'static str,
-    config_key: &'static str,
-    message: String,
-) -> Finding {
-    Finding {
-        severity,
-        kind,
-        resource: "role".into(),
-        path: String::new(),
-        expected: None,
-        actual: None,
-        message,
-        config_key,
-        counterexample: None,
-        trail: Trail::default(),
-    }
-}
-
 /// A setting the source leaves unknown: a config finding (it is not a permission).
 fn unknown_settings(s: &RoleSettings) -> Vec<Finding> {
     let unknown = [
-        (s.description.is_none(), "description", "role.description"),
+        (
+            s.description.is_none(),
+            "description",
+            Code::RoleDescriptionUnknown,
+        ),
         (
             s.max_session_duration.is_none(),
             "maximum session duration",
-            "role.max_session_duration",
+            Code::RoleMaxSessionUnknown,
         ),
     ];
     unknown
         .into_iter()
         .filter(|(u, ..)| *u)
-        .map(|(_, what, key)| {
+        .map(|(_, what, code)| {
             let message = format!("the role's {what} is unknown before deployment");
-            finding(Severity::Config, "drift", key, message)
+            Finding::new(code, "role", message)
         })
         .collect()
 }

@@ -248,8 +248,7 @@ pub fn audit(model: &IacModel, opts: &AuditOptions, source_file: &str) -> IacRep
         if !access.is_empty() {
             weaker_access(role, &access);
         }
-        role.findings
-            .sort_by_key(|f| (f.severity, Code::rank(f.code)));
+        role.findings.sort_by_key(|f| (f.severity, f.code));
         for f in &mut role.findings {
             f.message = widen::readable(&f.message, &model.unknowns);
         }
@@ -273,12 +272,12 @@ pub fn audit(model: &IacModel, opts: &AuditOptions, source_file: &str) -> IacRep
 /// widened policy showed.
 fn weaker_trust(role: &mut audit::RoleReport, unknown: &[String]) {
     let id_codes = [
-        Code::NoExternalId.as_str(),
-        Code::ExternalIdPattern.as_str(),
-        Code::ExternalIdUnproved.as_str(),
+        Code::NoExternalId,
+        Code::ExternalIdPattern,
+        Code::ExternalIdUnproved,
     ];
     role.findings.retain(|f| !id_codes.contains(&f.code));
-    role.external_ids.kind = "any";
+    role.external_ids.kind = audit::IdKind::Any;
     role.external_ids.values.clear();
     role.findings.push(Finding::new(
         Code::ExternalIdUnproved,
@@ -299,7 +298,7 @@ fn weaker_access(role: &mut audit::RoleReport, unknown: &[String]) {
     match role
         .findings
         .iter_mut()
-        .find(|f| f.code == Code::BeyondInvoke.as_str())
+        .find(|f| f.code == Code::BeyondInvoke)
     {
         Some(f) => f.message = format!("{} ({note})", f.message),
         None => role

@@ -12,8 +12,8 @@
 
 use serde_json::{Map, Value};
 
-use super::invoke::invoke_action;
-use super::trust::{external_id_conditions, nearest_miss, trust_action, wildcard_principal};
+use super::action::{only_action, ASSUME, INVOKE};
+use super::trust::{external_id_conditions, nearest_miss, wildcard_principal};
 use super::*;
 
 /// Lints a trust policy and identity policies, each given as (file name, document).
@@ -37,7 +37,7 @@ fn valid(file: &str, doc: &Value, findings: &mut Vec<Finding>) -> bool {
         Ok(_) => true,
         Err(e) => {
             findings.push(Finding::error(
-                "policy-invalid",
+                LintCode::PolicyInvalid,
                 format!("{file} is not a valid IAM policy: {e}"),
                 None,
             ));
@@ -53,7 +53,7 @@ fn trust_document(policy: &str, doc: &Value, findings: &mut Vec<Finding>) {
             continue;
         }
         let aws = principals(&label, st, findings);
-        trust_action(&label, st, findings);
+        only_action(&ASSUME, &label, st, findings);
         let on_id = external_id_conditions(st);
         let exact = on_id
             .iter()
@@ -79,7 +79,7 @@ fn principals(label: &str, st: &Map<String, Value>, findings: &mut Vec<Finding>)
     let hint = "name the partner's account or role ARN";
     if st.contains_key("NotPrincipal") {
         findings.push(Finding::error(
-            "trust-not-principal",
+            LintCode::TrustNotPrincipal,
             format!(
                 "{label}: NotPrincipal with Allow trusts every principal except the listed ones"
             ),
@@ -113,11 +113,11 @@ fn identity_document(policy: &str, doc: &Value, findings: &mut Vec<Finding>) {
         if is_allow(&label, st, findings) != Some(true) {
             continue;
         }
-        invoke_action(&label, st, findings);
+        only_action(&INVOKE, &label, st, findings);
         let hint = "list the function ARNs Genesys Cloud invokes, without wildcards";
         if st.contains_key("NotResource") {
             findings.push(Finding::error(
-                "invoke-not-resource",
+                LintCode::InvokeNotResource,
                 format!("{label}: NotResource with Allow grants every other resource"),
                 Some(hint.into()),
             ));
@@ -125,7 +125,7 @@ fn identity_document(policy: &str, doc: &Value, findings: &mut Vec<Finding>) {
         let resources = st.get("Resource").and_then(strings).unwrap_or_default();
         for r in resources.iter().filter(|r| has_wildcard(r)) {
             findings.push(Finding::error(
-                "invoke-wildcard-resource",
+                LintCode::InvokeWildcardResource,
                 format!(
                     "{label}: Resource {} covers more than named functions",
                     show(r)
@@ -142,7 +142,7 @@ mod tests {
     use serde_json::json;
 
     fn codes(r: &LintReport) -> Vec<&'static str> {
-        r.findings.iter().map(|f| f.code).collect()
+        r.findings.iter().map(|f| f.code.as_str()).collect()
     }
 
     #[test]

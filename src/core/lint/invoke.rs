@@ -4,10 +4,9 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
+use super::action::{only_action, INVOKE};
 use super::*;
 
-/// The hint of the findings about a missing or too wide Action.
-const ONLY_INVOKE: &str = "use exactly \"Action\": \"lambda:InvokeFunction\"";
 /// The hint of the findings about a missing or too wide Resource.
 const ONLY_ALLOWED: &str = "use \"Resource\": \"{{function_arns}}\" (the ARNs from [[targets]])";
 
@@ -43,7 +42,7 @@ pub fn invoke_grant_findings(docs: &[Value], allowed_arns: &[String]) -> Vec<Fin
     for arn in allowed_arns {
         if !granted.contains(arn) {
             findings.push(Finding::error(
-                "invoke-missing-grant",
+                LintCode::InvokeMissingGrant,
                 format!(
                     "no Allow statement grants lambda:InvokeFunction on {arn}: Genesys Cloud \
                      cannot invoke it"
@@ -71,12 +70,12 @@ fn invoke_analysis(
             }
             if st.contains_key("Principal") || st.contains_key("NotPrincipal") {
                 findings.push(Finding::error(
-                    "invoke-prohibited-field",
+                    LintCode::InvokeProhibitedField,
                     format!("{label}: an identity policy cannot name a Principal (AWS refuses it)"),
                     Some("remove Principal".into()),
                 ));
             }
-            let invokes = invoke_action(&label, st, &mut findings);
+            let invokes = only_action(&INVOKE, &label, st, &mut findings);
             let listed = invoke_resource(&label, st, &allowed, &mut findings);
             if invokes {
                 granted.extend(listed);
@@ -85,65 +84,6 @@ fn invoke_analysis(
     }
     let granted = granted.into_iter().map(str::to_string).collect();
     (findings, granted)
-}
-
-/// Checks Action/NotAction; returns whether the statement allows lambda:InvokeFunction.
-pub(super) fn invoke_action(
-    label: &str,
-    st: &Map<String, Value>,
-    findings: &mut Vec<Finding>,
-) -> bool {
-    if st.contains_key("NotAction") {
-        findings.push(Finding::error(
-            "invoke-not-action",
-            format!("{label}: NotAction with Allow allows every other action of every service"),
-            Some(ONLY_INVOKE.into()),
-        ));
-    }
-    let mut invokes = false;
-    match st.get("Action").map(|v| (v, strings(v))) {
-        None => {
-            if !st.contains_key("NotAction") {
-                findings.push(Finding::error(
-                    "invoke-missing-action",
-                    format!("{label}: an Allow statement without Action (AWS refuses it)"),
-                    Some(ONLY_INVOKE.into()),
-                ));
-            }
-        }
-        Some((v, None)) => findings.push(Finding::error(
-            "policy-malformed",
-            format!(
-                "{label}: Action {} is not a string or a list of strings",
-                short_json(v)
-            ),
-            None,
-        )),
-        Some((_, Some(actions))) => {
-            for a in actions {
-                if a.eq_ignore_ascii_case("lambda:InvokeFunction") {
-                    invokes = true;
-                } else if has_wildcard(a) {
-                    invokes |= wildcard_match(a, "lambda:InvokeFunction", true);
-                    findings.push(Finding::error(
-                        "invoke-wildcard-action",
-                        format!(
-                            "{label}: Action {} allows more than lambda:InvokeFunction",
-                            show(a)
-                        ),
-                        Some(ONLY_INVOKE.into()),
-                    ));
-                } else {
-                    findings.push(Finding::error(
-                        "invoke-extra-action",
-                        format!("{label}: also allows {}; Genesys Cloud needs only lambda:InvokeFunction", show(a)),
-                        Some(format!("remove {}", show(a))),
-                    ));
-                }
-            }
-        }
-    }
-    invokes
 }
 
 /// Checks Resource/NotResource; returns the allowed ARNs the statement lists.
@@ -155,7 +95,7 @@ fn invoke_resource<'a>(
 ) -> Vec<&'a str> {
     if st.contains_key("NotResource") {
         findings.push(Finding::error(
-            "invoke-not-resource",
+            LintCode::InvokeNotResource,
             format!("{label}: NotResource with Allow grants every other resource"),
             Some(ONLY_ALLOWED.into()),
         ));
@@ -165,14 +105,14 @@ fn invoke_resource<'a>(
         None => {
             if !st.contains_key("NotResource") {
                 findings.push(Finding::error(
-                    "invoke-missing-resource",
+                    LintCode::InvokeMissingResource,
                     format!("{label}: an Allow statement without Resource (AWS refuses it)"),
                     Some(ONLY_ALLOWED.into()),
                 ));
             }
         }
         Some((v, None)) => findings.push(Finding::error(
-            "policy-malformed",
+            LintCode::PolicyMalformed,
             format!(
                 "{label}: Resource {} is not a string or a list of strings",
                 short_json(v)
@@ -186,7 +126,7 @@ fn invoke_resource<'a>(
                     listed.push(*arn);
                 } else if has_wildcard(r) {
                     findings.push(Finding::error(
-                        "invoke-wildcard-resource",
+                        LintCode::InvokeWildcardResource,
                         format!(
                             "{label}: Resource {} covers functions that are not targets",
                             show(r)
@@ -195,7 +135,7 @@ fn invoke_resource<'a>(
                     ));
                 } else {
                     findings.push(Finding::error(
-                        "invoke-extra-resource",
+                        LintCode::InvokeExtraResource,
                         format!("{label}: also grants {}, which is not a target", show(r)),
                         Some("remove it, or add it to [[targets]]".to_string()),
                     ));

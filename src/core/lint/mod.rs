@@ -10,6 +10,7 @@
 //!   ARNs, and every granted ARN is allowed;
 //! - size: within the IAM quotas.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -18,10 +19,13 @@ use crate::config::{show, Loaded, GENESYS_CLOUD_ACCOUNT};
 use crate::core::render::Rendered;
 use crate::iam::wildcard_match;
 
+mod action;
+mod code;
 mod documents;
 mod invoke;
 mod trust;
 
+pub use code::LintCode;
 pub use documents::lint_documents;
 pub use invoke::{invoke_findings, invoke_findings_named, invoke_grant_findings};
 pub use trust::{trust_findings, trust_grant_findings};
@@ -33,7 +37,7 @@ pub const TRUST_POLICY_MAX_CHARS: usize = 2_048;
 /// Above this share of the managed-policy quota, warn before it bites.
 const NEAR_LIMIT_PERCENT: usize = 90;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -41,17 +45,18 @@ pub enum Severity {
 }
 
 /// One broken invariant or notice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Finding {
     pub severity: Severity,
-    /// Stable kebab-case id, e.g. `trust-wildcard-principal`.
-    pub code: &'static str,
+    pub code: LintCode,
+    #[schemars(length(min = 1))]
     pub message: String,
     pub hint: Option<String>,
 }
 
 impl Finding {
-    fn error(code: &'static str, message: String, hint: Option<String>) -> Self {
+    fn error(code: LintCode, message: String, hint: Option<String>) -> Self {
         Finding {
             severity: Severity::Error,
             code,
@@ -60,7 +65,7 @@ impl Finding {
         }
     }
 
-    fn warning(code: &'static str, message: String, hint: Option<String>) -> Self {
+    fn warning(code: LintCode, message: String, hint: Option<String>) -> Self {
         Finding {
             severity: Severity::Warning,
             code,
@@ -97,36 +102,6 @@ impl LintReport {
     }
 }
 
-/// Codes whose finding means the document grants more than the invariant allows. A custom
-/// template may do that on purpose (`--allow-weaker`); the other findings mean the document is
-/// broken or will be refused by AWS, which no flag can change.
-const WEAKENING: &[&str] = &[
-    "trust-wildcard-principal",
-    "trust-extra-principal",
-    "trust-not-principal",
-    "trust-not-action",
-    "trust-wildcard-action",
-    "trust-extra-action",
-    "trust-missing-external-id",
-    "trust-wrong-external-id",
-    "trust-extra-external-id",
-    "trust-external-id-stringlike",
-    "trust-external-id-ifexists",
-    "trust-external-id-set-operator",
-    "trust-external-id-operator",
-    "invoke-not-action",
-    "invoke-wildcard-action",
-    "invoke-extra-action",
-    "invoke-not-resource",
-    "invoke-wildcard-resource",
-    "invoke-extra-resource",
-];
-
-/// Whether a finding code means "grants more than the invariant allows".
-pub fn is_weakening(code: &str) -> bool {
-    WEAKENING.contains(&code)
-}
-
 pub use crate::iam::minified_len;
 
 // ---------------------------------------------------------------------------------------------
@@ -155,7 +130,7 @@ fn statements<'a>(
 ) -> Vec<(String, &'a Map<String, Value>)> {
     let malformed = |why: &str| {
         Finding::error(
-            "policy-malformed",
+            LintCode::PolicyMalformed,
             format!("{policy}: {why}"),
             Some("a policy is {\"Version\": \"2012-10-17\", \"Statement\": [...]}".into()),
         )
@@ -167,7 +142,7 @@ fn statements<'a>(
     match obj.get("Version").and_then(Value::as_str) {
         Some("2012-10-17") => {}
         other => findings.push(Finding::warning(
-            "policy-version",
+            LintCode::PolicyVersion,
             format!(
                 "{policy}: Version is {}, not 2012-10-17",
                 other.map_or("missing".to_string(), show)
@@ -210,7 +185,7 @@ fn is_allow(label: &str, st: &Map<String, Value>, findings: &mut Vec<Finding>) -
         Some("Deny") => Some(false),
         other => {
             findings.push(Finding::error(
-                "policy-invalid-effect",
+                LintCode::PolicyInvalidEffect,
                 format!(
                     "{label}: Effect is {}, not Allow or Deny",
                     other.map_or("missing".to_string(), show)
@@ -227,7 +202,7 @@ fn size_finding(doc: &Value, policy: &str, max: usize, findings: &mut Vec<Findin
     if max == TRUST_POLICY_MAX_CHARS {
         if len > max {
             findings.push(Finding::warning(
-                "trust-policy-too-large",
+                LintCode::TrustPolicyTooLarge,
                 format!("{policy} is {len} characters; the default quota is {max}"),
                 Some(
                     "AWS refuses it unless the account's trust policy quota was raised (up to 4,096)"
@@ -237,7 +212,7 @@ fn size_finding(doc: &Value, policy: &str, max: usize, findings: &mut Vec<Findin
         }
     } else if len > max {
         findings.push(Finding::error(
-            "invoke-policy-too-large",
+            LintCode::InvokePolicyTooLarge,
             format!("{policy} is {len} characters; a managed policy holds at most {max}"),
             Some(
                 "grant fewer ARNs, e.g. qualifier = \"*\" instead of listing aliases one by one"
@@ -246,7 +221,7 @@ fn size_finding(doc: &Value, policy: &str, max: usize, findings: &mut Vec<Findin
         ));
     } else if len * 100 > max * NEAR_LIMIT_PERCENT {
         findings.push(Finding::warning(
-            "invoke-policy-near-limit",
+            LintCode::InvokePolicyNearLimit,
             format!("{policy} is {len} characters, close to the managed policy limit of {max}"),
             None,
         ));
@@ -277,7 +252,7 @@ pub fn check_rendered(config: &Config, rendered: &Rendered, allow_weaker: bool) 
         .filter_map(|(what, doc)| {
             crate::iam::Policy::parse(doc).err().map(|e| {
                 Finding::error(
-                    "policy-invalid",
+                    LintCode::PolicyInvalid,
                     format!("the rendered {what} is not a valid IAM policy: {e}"),
                     Some("fix the template in --policies".into()),
                 )
@@ -303,9 +278,9 @@ pub fn check_rendered(config: &Config, rendered: &Rendered, allow_weaker: bool) 
     // Too many ARNs for one policy is not an error: `shard` splits them across several policies
     // (each checked against the quota when it is planned).
     for f in &mut findings {
-        if f.code == "invoke-policy-too-large" {
+        if f.code == LintCode::InvokePolicyTooLarge {
             f.severity = Severity::Warning;
-            f.code = "invoke-policy-sharded";
+            f.code = LintCode::InvokePolicySharded;
             f.message = format!(
                 "the {} granted ARNs do not fit in one managed policy ({}): they are split across {}, {}-2, …",
                 rendered.function_arns.len(),
@@ -320,7 +295,7 @@ pub fn check_rendered(config: &Config, rendered: &Rendered, allow_weaker: bool) 
     }
     if !rendered.builtin_templates {
         for f in &mut findings {
-            if f.severity != Severity::Error || !is_weakening(f.code) {
+            if f.severity != Severity::Error || !f.code.is_weakening() {
                 continue;
             }
             if allow_weaker {
@@ -345,14 +320,14 @@ pub fn lint(loaded: &Loaded, rendered: &Rendered, allow_weaker: bool) -> LintRep
     let mut findings: Vec<Finding> = loaded
         .warnings
         .iter()
-        .map(|w| Finding::warning(w.code, w.message.clone(), w.hint.clone()))
+        .map(|w| Finding::warning(LintCode::Config(w.code), w.message.clone(), w.hint.clone()))
         .collect();
     findings.extend(check_rendered(&loaded.config, rendered, allow_weaker));
     for t in &rendered.targets {
         if let Some(account) = &rendered.account_id {
             if t.account_id != *account {
                 findings.push(Finding::warning(
-                    "cross-account-target",
+                    LintCode::CrossAccountTarget,
                     format!(
                         "targets[{}]: {} is in account {}, the role in {account}; the function \
                          also needs a resource policy allowing the role",
@@ -368,7 +343,7 @@ pub fn lint(loaded: &Loaded, rendered: &Rendered, allow_weaker: bool) -> LintRep
         }
         if t.partition != "aws" {
             findings.push(Finding::warning(
-                "target-partition",
+                LintCode::TargetPartition,
                 format!(
                     "targets[{}]: {} is in partition {}, but Genesys Cloud's account is in the \
                      aws partition; a role there cannot trust it",

@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use super::action::{only_action, ASSUME};
 use super::*;
 use crate::iam::arn;
 
@@ -21,7 +22,7 @@ pub fn trust_grant_findings(doc: &Value, partner_principal: &str) -> Vec<Finding
         return Vec::new();
     }
     vec![Finding::error(
-        "trust-no-partner-grant",
+        LintCode::TrustNoPartnerGrant,
         format!(
             "trust policy: no Allow statement lets {partner_principal} call sts:AssumeRole, so \
              Genesys Cloud cannot assume the role"
@@ -46,7 +47,7 @@ fn trust_analysis(doc: &Value, partner_principal: &str, external_id: &str) -> (V
         for field in ["Resource", "NotResource"] {
             if st.contains_key(field) {
                 findings.push(Finding::error(
-                    "trust-prohibited-field",
+                    LintCode::TrustProhibitedField,
                     format!("{label}: {field} is not allowed in a trust policy (AWS refuses it)"),
                     Some(format!("remove {field}; the resource is the role itself")),
                 ));
@@ -59,7 +60,7 @@ fn trust_analysis(doc: &Value, partner_principal: &str, external_id: &str) -> (V
             partner_account,
             &mut findings,
         );
-        let assume_here = trust_action(&label, st, &mut findings);
+        let assume_here = only_action(&ASSUME, &label, st, &mut findings);
         trust_condition(&label, st, external_id, &mut findings);
         partner_granted |= partner_here && assume_here;
     }
@@ -77,7 +78,7 @@ fn trust_principal(
     let only_partner = format!("trust only {{\"AWS\": \"{partner_principal}\"}}");
     if st.contains_key("NotPrincipal") {
         findings.push(Finding::error(
-            "trust-not-principal",
+            LintCode::TrustNotPrincipal,
             format!(
                 "{label}: NotPrincipal with Allow trusts every principal except the listed ones"
             ),
@@ -88,7 +89,7 @@ fn trust_principal(
         None => {
             if !st.contains_key("NotPrincipal") {
                 findings.push(Finding::error(
-                    "trust-missing-principal",
+                    LintCode::TrustMissingPrincipal,
                     format!("{label}: an Allow statement without Principal (AWS refuses it)"),
                     Some(format!(
                         "add \"Principal\": {{\"AWS\": \"{partner_principal}\"}}"
@@ -111,7 +112,7 @@ fn trust_principal(
         }
         Some(other) => {
             findings.push(Finding::error(
-                "policy-malformed",
+                LintCode::PolicyMalformed,
                 format!(
                     "{label}: Principal {} is neither \"*\" nor an object",
                     short_json(other)
@@ -144,7 +145,7 @@ fn listed_principals(
     for (kind, value) in map {
         let Some(values) = strings(value) else {
             findings.push(Finding::error(
-                "policy-malformed",
+                LintCode::PolicyMalformed,
                 format!("{label}: Principal.{kind} is not a string or a list of strings"),
                 None,
             ));
@@ -166,7 +167,7 @@ fn listed_principals(
                     format!("{kind} principal {}", show(p))
                 };
                 findings.push(Finding::error(
-                    "trust-extra-principal",
+                    LintCode::TrustExtraPrincipal,
                     format!(
                         "{label}: also trusts {who}, which is not the partner {}",
                         partner.principal
@@ -182,77 +183,10 @@ fn listed_principals(
 /// A principal (`what`) that lets any AWS account in.
 pub(super) fn wildcard_principal(label: &str, what: &str, only_partner: &str) -> Finding {
     Finding::error(
-        "trust-wildcard-principal",
+        LintCode::TrustWildcardPrincipal,
         format!("{label}: {what} lets any AWS account assume the role"),
         Some(only_partner.to_string()),
     )
-}
-
-/// Checks Action/NotAction; returns whether the statement allows sts:AssumeRole.
-pub(super) fn trust_action(
-    label: &str,
-    st: &Map<String, Value>,
-    findings: &mut Vec<Finding>,
-) -> bool {
-    let only_assume = "use exactly \"Action\": \"sts:AssumeRole\"".to_string();
-    if st.contains_key("NotAction") {
-        findings.push(Finding::error(
-            "trust-not-action",
-            format!(
-                "{label}: NotAction with Allow allows every other action, \
-                 sts:AssumeRoleWithWebIdentity and sts:AssumeRoleWithSAML included"
-            ),
-            Some(only_assume.clone()),
-        ));
-    }
-    let mut assume = false;
-    match st.get("Action").map(|v| (v, strings(v))) {
-        None => {
-            if !st.contains_key("NotAction") {
-                findings.push(Finding::error(
-                    "trust-missing-action",
-                    format!("{label}: an Allow statement without Action (AWS refuses it)"),
-                    Some(only_assume),
-                ));
-            }
-        }
-        Some((v, None)) => findings.push(Finding::error(
-            "policy-malformed",
-            format!(
-                "{label}: Action {} is not a string or a list of strings",
-                short_json(v)
-            ),
-            None,
-        )),
-        Some((_, Some(actions))) => {
-            for a in actions {
-                if a.eq_ignore_ascii_case("sts:AssumeRole") {
-                    assume = true;
-                } else if has_wildcard(a) {
-                    assume |= wildcard_match(a, "sts:AssumeRole", true);
-                    findings.push(Finding::error(
-                        "trust-wildcard-action",
-                        format!(
-                            "{label}: Action {} also allows sts:AssumeRoleWithWebIdentity, \
-                             sts:AssumeRoleWithSAML or other actions",
-                            show(a)
-                        ),
-                        Some(only_assume.clone()),
-                    ));
-                } else {
-                    findings.push(Finding::error(
-                        "trust-extra-action",
-                        format!(
-                            "{label}: also allows {}; Genesys Cloud needs only sts:AssumeRole",
-                            show(a)
-                        ),
-                        Some(format!("remove {}", show(a))),
-                    ));
-                }
-            }
-        }
-    }
-    assume
 }
 
 /// The statement must carry `StringEquals {"sts:ExternalId": external_id}` (one value). Other
@@ -306,10 +240,10 @@ pub(super) fn external_id_conditions(st: &Map<String, Value>) -> Vec<(&str, Opti
 pub(super) fn nearest_miss(
     on_external_id: &[(&str, Option<Vec<&str>>)],
     external_id: &str,
-) -> (&'static str, String) {
+) -> (LintCode, String) {
     if on_external_id.is_empty() {
         return (
-            "trust-missing-external-id",
+            LintCode::TrustMissingExternalId,
             "no StringEquals condition on sts:ExternalId, so anyone the principal covers (any \
              Genesys Cloud organization) can assume the role"
                 .into(),
@@ -326,7 +260,7 @@ pub(super) fn nearest_miss(
 }
 
 /// `StringEquals` on sts:ExternalId with other values than exactly the external ID.
-fn wrong_external_ids(vals: &[&str], external_id: &str) -> (&'static str, String) {
+fn wrong_external_ids(vals: &[&str], external_id: &str) -> (LintCode, String) {
     if vals.contains(&external_id) {
         let others: Vec<String> = vals
             .iter()
@@ -334,7 +268,7 @@ fn wrong_external_ids(vals: &[&str], external_id: &str) -> (&'static str, String
             .map(|v| show(v))
             .collect();
         (
-            "trust-extra-external-id",
+            LintCode::TrustExtraExternalId,
             format!(
                 "sts:ExternalId also accepts {}: those organizations can assume the role too",
                 others.join(", ")
@@ -343,7 +277,7 @@ fn wrong_external_ids(vals: &[&str], external_id: &str) -> (&'static str, String
     } else {
         let shown: Vec<String> = vals.iter().map(|v| show(v)).collect();
         (
-            "trust-wrong-external-id",
+            LintCode::TrustWrongExternalId,
             format!(
                 "sts:ExternalId must be {} but the condition accepts [{}]",
                 show(external_id),
@@ -354,26 +288,26 @@ fn wrong_external_ids(vals: &[&str], external_id: &str) -> (&'static str, String
 }
 
 /// Why an operator other than `StringEquals` on sts:ExternalId is too weak: (code, reason).
-fn weak_operator(op: &str) -> (&'static str, &'static str) {
+fn weak_operator(op: &str) -> (LintCode, &'static str) {
     if op.starts_with("ForAnyValue:") || op.starts_with("ForAllValues:") {
         (
-            "trust-external-id-set-operator",
+            LintCode::TrustExternalIdSetOperator,
             "is for multi-valued keys; sts:ExternalId is single-valued, and ForAllValues is true \
              when the caller sends no external ID",
         )
     } else if op.ends_with("IfExists") {
         (
-            "trust-external-id-ifexists",
+            LintCode::TrustExternalIdIfexists,
             "is true when the caller sends no external ID at all",
         )
     } else if op == "StringLike" {
         (
-            "trust-external-id-stringlike",
+            LintCode::TrustExternalIdStringlike,
             "honours * and ? wildcards, so other organizations' IDs can match",
         )
     } else {
         (
-            "trust-external-id-operator",
+            LintCode::TrustExternalIdOperator,
             "does not require exactly the external ID",
         )
     }

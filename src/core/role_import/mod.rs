@@ -185,7 +185,7 @@ fn chosen_id(
 ) -> Result<String, RoleImportError> {
     let ids = report.map(|r| &r.external_ids);
     let fixed = ids
-        .filter(|i| i.kind == "fixed" && i.values.len() == 1)
+        .filter(|i| i.kind == crate::core::audit::IdKind::Fixed && i.values.len() == 1)
         .map(|i| i.values[0].clone());
     match (fixed, given) {
         (Some(f), Some(g)) if f != g => {
@@ -209,7 +209,7 @@ fn chosen_id(
 
 fn describe_ids(ids: &crate::core::audit::ExternalIds) -> String {
     match ids.kind {
-        "any" => "any value (or none)".into(),
+        crate::core::audit::IdKind::Any => "any value (or none)".into(),
         kind => format!("{kind} values {}", ids.values.join(", ")),
     }
 }

@@ -55,6 +55,59 @@ pub enum CheckId {
 }
 
 impl CheckId {
+    pub const ALL: [CheckId; 22] = [
+        CheckId::RoleExists,
+        CheckId::Ownership,
+        CheckId::TrustParses,
+        CheckId::TrustPartnerAllowed,
+        CheckId::TrustOthersDenied,
+        CheckId::TrustStructure,
+        CheckId::InvokeParses,
+        CheckId::InvokeTargetsAllowed,
+        CheckId::InvokeNonTargetDenied,
+        CheckId::InvokeNoOtherAction,
+        CheckId::InvokeStructure,
+        CheckId::InvokeLatent,
+        CheckId::FunctionsExist,
+        CheckId::LiveAssume,
+        CheckId::LiveInvoke,
+        CheckId::GenesysIntegrationExists,
+        CheckId::GenesysIntegrationEnabled,
+        CheckId::GenesysCredential,
+        CheckId::GenesysActionExists,
+        CheckId::GenesysActionCalls,
+        CheckId::GenesysNoStrayAction,
+        CheckId::GenesysTestRun,
+    ];
+
+    /// The check's stable name (kebab-case, as serialized).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckId::RoleExists => "role-exists",
+            CheckId::Ownership => "ownership",
+            CheckId::TrustParses => "trust-parses",
+            CheckId::TrustPartnerAllowed => "trust-partner-allowed",
+            CheckId::TrustOthersDenied => "trust-others-denied",
+            CheckId::TrustStructure => "trust-structure",
+            CheckId::InvokeParses => "invoke-parses",
+            CheckId::InvokeTargetsAllowed => "invoke-targets-allowed",
+            CheckId::InvokeNonTargetDenied => "invoke-non-target-denied",
+            CheckId::InvokeNoOtherAction => "invoke-no-other-action",
+            CheckId::InvokeStructure => "invoke-structure",
+            CheckId::InvokeLatent => "invoke-latent",
+            CheckId::FunctionsExist => "functions-exist",
+            CheckId::LiveAssume => "live-assume",
+            CheckId::LiveInvoke => "live-invoke",
+            CheckId::GenesysIntegrationExists => "genesys-integration-exists",
+            CheckId::GenesysIntegrationEnabled => "genesys-integration-enabled",
+            CheckId::GenesysCredential => "genesys-credential",
+            CheckId::GenesysActionExists => "genesys-action-exists",
+            CheckId::GenesysActionCalls => "genesys-action-calls",
+            CheckId::GenesysNoStrayAction => "genesys-no-stray-action",
+            CheckId::GenesysTestRun => "genesys-test-run",
+        }
+    }
+
     /// A Genesys Cloud check (reported beside the Genesys side's drift).
     pub fn is_genesys(self) -> bool {
         use CheckId::*;
@@ -93,6 +146,18 @@ impl Check {
             name: name.into(),
             passed,
             detail: detail.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn as_str_is_the_serialized_name() {
+        for id in CheckId::ALL {
+            assert_eq!(serde_json::json!(id), serde_json::json!(id.as_str()));
         }
     }
 }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::document::document_html;
 use super::{esc, rank, rank_word, severity_cell, Page};
-use crate::core::audit::{AccountReport, Code, Finding, RoleReport};
+use crate::core::audit::{AccountReport, Code, Finding, IdKind, RoleReport};
 use crate::report::audit::request_text;
 
 type Row<'a> = (&'a AccountReport, &'a RoleReport);
@@ -15,13 +15,13 @@ type Row<'a> = (&'a AccountReport, &'a RoleReport);
 /// `fixed: ID`, `several: A, B`, `pattern: P`, `any`.
 fn ids_text(r: &RoleReport) -> String {
     match r.external_ids.kind {
-        "any" => "any".to_owned(),
+        IdKind::Any => "any".to_owned(),
         kind => format!("{kind}: {}", r.external_ids.values.join(", ")),
     }
 }
 
 fn codes(r: &RoleReport) -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = r.findings.iter().map(|f| f.code).collect();
+    let mut out: Vec<&'static str> = r.findings.iter().map(|f| f.code.as_str()).collect();
     out.dedup();
     out
 }
@@ -164,7 +164,7 @@ fn external_ids(r: &RoleReport) -> String {
         .map(|v| format!("<code>{}</code>", esc(v)))
         .collect();
     match r.external_ids.kind {
-        "any" => "any (no external ID is required, or any is accepted)".to_owned(),
+        IdKind::Any => "any (no external ID is required, or any is accepted)".to_owned(),
         kind => format!("{kind}: {}", values.join(", ")),
     }
 }
@@ -176,8 +176,8 @@ fn finding(out: &mut String, r: &RoleReport, f: &Finding) {
         "<li><span class=\"sev sev-{word}\">{word}</span> <code>{}</code>: {}<br><span class=\"muted\">{}</span><br><strong>What to do:</strong> {}",
         f.code,
         esc(&f.message),
-        esc(f.kind.description()),
-        esc(f.kind.remedy()),
+        esc(f.code.description()),
+        esc(f.code.remedy()),
     );
     if let Some(c) = &f.counterexample {
         let _ = write!(

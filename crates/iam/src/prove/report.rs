@@ -50,6 +50,14 @@ pub enum Property {
 }
 
 impl Property {
+    /// Every property, in the order the prover reports them.
+    pub const ALL: [Property; 4] = [
+        Property::TrustOnlyPartnerWithExternalId,
+        Property::TrustPartnerAllowed,
+        Property::InvokeOnlyTargets,
+        Property::InvokeTargetsAllowed,
+    ];
+
     /// The property's name (`trust-only-partner-with-external-id`, …).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -1,0 +1,30 @@
+//! How bad a finding is, one type for `check` and `audit` (their findings mean the same: more
+//! access than intended, a difference that does not broaden access, or a fact worth knowing).
+//! `lint`'s `Error`/`Warning` means something else — whether the command refuses — and keeps
+//! its own type (`core::lint::Severity`).
+//!
+//! Part of the pure `core` layer.
+
+use serde::Serialize;
+
+/// Ordered worst first, so sorting by it puts security findings on top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Broadens who can assume the role or what it can do.
+    Security,
+    /// Differs from the config without broadening access.
+    Config,
+    /// Worth knowing; not a risk by itself (`audit` only).
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Security => "security",
+            Severity::Config => "config",
+            Severity::Info => "info",
+        }
+    }
+}
