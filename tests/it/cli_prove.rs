@@ -3,35 +3,15 @@
 //! reachable, so any AWS call would fail these tests.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::{json, Value};
+
+use crate::support::offline::{run, Out};
 
 const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/lambda-trust.toml");
 const PARTNER: &str = "765628985471";
 const EXT: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
 const TARGET: &str = "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer";
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str]) -> Out {
-    let out = Command::new(env!("CARGO_BIN_EXE_lambda-trust"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("LAMBDA_TRUST_CONFIG")
-        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9") // discard port: any AWS call fails
-        .output()
-        .expect("run");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 fn write(dir: &Path, name: &str, doc: &Value) -> String {
     let path = dir.join(name);

@@ -5,45 +5,9 @@
 use std::path::Path;
 use std::process::Command;
 
+use crate::support::offline::{run, run_in, Out};
+
 const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/lambda-trust.toml");
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Display for Out {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-/// Runs the binary in `cwd` with `env` (LAMBDA_TRUST_CONFIG removed unless given).
-fn run_in(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Out {
-    let out = Command::new(env!("CARGO_BIN_EXE_lambda-trust"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("LAMBDA_TRUST_CONFIG")
-        .env("NO_COLOR", "1")
-        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9") // discard port: any AWS call fails
-        .envs(env.iter().copied())
-        .output()
-        .expect("run lambda-trust");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn run(args: &[&str]) -> Out {
-    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, &[])
-}
 
 /// A temp git repository (`git init`) with a subdirectory `svc/app`.
 fn git_repo() -> tempfile::TempDir {

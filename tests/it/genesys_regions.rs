@@ -9,17 +9,8 @@ use std::process::Command;
 use serde_json::Value;
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_lambda-trust"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9") // discard port: any AWS call fails
-        .output()
-        .expect("run lambda-trust");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let out = crate::support::offline::run(args);
+    (out.code, out.stdout, out.stderr)
 }
 
 /// region name → API URL, as the SDK's enum has them (`us_east_1` → `us-east-1`).

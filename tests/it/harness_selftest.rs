@@ -604,6 +604,19 @@ fn binary_runner_uses_hermetic_env() {
     assert!(h.proxy.calls().is_empty(), "--help must not call AWS");
 }
 
+#[test]
+#[should_panic(expected = "lambda-trust timed out after 2s")]
+fn binary_runner_kills_a_run_at_its_timeout() {
+    // An endpoint that accepts and never answers: `plan` waits for STS far longer than 2 s.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", silent.local_addr().unwrap());
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/lambda-trust.toml");
+    support::lambda_trust_cmd(&url)
+        .args(["plan", "--config", example])
+        .timeout(Duration::from_secs(2))
+        .run();
+}
+
 /// The real SDK clients (as the binary builds them) work through the proxy, and the SDK treats
 /// the injected throttling shapes as retryable.
 #[test]

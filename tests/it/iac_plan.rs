@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use lambda_trust::core::audit::AuditOptions;
 use lambda_trust::core::iac::{audit, read_plan, IacReport, PlanInput};
@@ -185,20 +184,12 @@ fn plan_reports_match_the_audit_schema() {
 
 /// The binary, offline (no AWS variables needed: no AWS call is made).
 fn binary(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_lambda-trust"))
-        .args(args)
-        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
-        .env("AWS_ACCESS_KEY_ID", "unused")
-        .env("AWS_SECRET_ACCESS_KEY", "unused")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (
-        out.status.code().unwrap_or(-1),
-        text(&out.stdout),
-        text(&out.stderr),
-    )
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "unused"),
+        ("AWS_SECRET_ACCESS_KEY", "unused"),
+    ];
+    let out = crate::support::offline::run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, &env);
+    (out.code, out.stdout, out.stderr)
 }
 
 #[test]

@@ -402,20 +402,12 @@ fn json_run(env: &Env, args: &[&str], extra: &[(String, String)]) -> Out {
 fn offline(args: &[&str], dir: &Path) -> Out {
     let mut all: Vec<&str> = args.to_vec();
     all.extend(["--format", "json"]);
-    let out = Command::new(env!("CARGO_BIN_EXE_lambda-trust"))
-        .args(&all)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
-        .env_remove("LAMBDA_TRUST_CONFIG")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run lambda-trust");
+    let out = support::offline::run_in(dir, &all, &[]);
     Out {
         what: args.join(" "),
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.code,
+        stdout: out.stdout,
+        stderr: out.stderr,
     }
 }
 

@@ -8,14 +8,14 @@ pub mod genesys;
 pub mod http;
 pub mod live;
 pub mod moto;
+pub mod offline;
 pub mod prove;
 pub mod proxy;
 pub mod state;
 
 use std::ffi::OsString;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 pub use moto::{AwsSeed, MotoServer};
@@ -174,42 +174,19 @@ impl LambdaTrust {
             }))
             .collect::<Vec<_>>()
             .join(" ");
-        cmd.stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
         let start = Instant::now();
-        let mut child = cmd
-            .spawn()
-            .unwrap_or_else(|e| panic!("spawn {}: {e}", bin.display()));
-        let mut out = child.stdout.take().unwrap();
-        let mut err = child.stderr.take().unwrap();
-        let t_out = std::thread::spawn(move || {
-            let mut v = Vec::new();
-            let _ = out.read_to_end(&mut v);
-            v
-        });
-        let t_err = std::thread::spawn(move || {
-            let mut v = Vec::new();
-            let _ = err.read_to_end(&mut v);
-            v
-        });
-        let mut timed_out = false;
-        let status = loop {
-            if let Some(s) = child.try_wait().expect("wait for lambda-trust") {
-                break s;
-            }
-            if start.elapsed() > self.timeout {
-                timed_out = true;
-                let _ = child.kill();
-                break child.wait().expect("wait after kill");
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        };
+        // assert_cmd reads stdout and stderr while waiting and kills the run at the timeout.
+        let out = assert_cmd::Command::from_std(cmd)
+            .write_stdin("")
+            .timeout(self.timeout)
+            .output()
+            .unwrap_or_else(|e| panic!("run {}: {e}", bin.display()));
         let elapsed = start.elapsed();
+        let timed_out = out.status.code().is_none() && elapsed >= self.timeout;
         let output = RunOutput {
-            code: status.code(),
-            stdout: String::from_utf8_lossy(&t_out.join().unwrap_or_default()).into_owned(),
-            stderr: String::from_utf8_lossy(&t_err.join().unwrap_or_default()).into_owned(),
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
             elapsed,
             command,
         };

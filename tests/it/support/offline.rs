@@ -1,0 +1,56 @@
+//! The binary run offline, for the tests without a server: AWS's endpoint is the discard port
+//! (any AWS call fails), no colour, no `LAMBDA_TRUST_CONFIG` from the caller's environment,
+//! stdin empty, 120 s at most. The live tests use [`super::LambdaTrust`] instead.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Exit code (-1 when killed by a signal) and output of one run.
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl std::fmt::Display for Out {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Runs the binary in the crate's root with `args`.
+pub fn run(args: &[&str]) -> Out {
+    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, &[])
+}
+
+/// Runs the binary in `cwd` with `args` and `env` (applied last: it may set
+/// `LAMBDA_TRUST_CONFIG` or override the defaults).
+pub fn run_in(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Out {
+    let start = Instant::now();
+    let out = assert_cmd::Command::new(super::bin_path())
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("LAMBDA_TRUST_CONFIG")
+        .env("NO_COLOR", "1")
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9") // discard port: any AWS call fails
+        .envs(env.iter().copied())
+        .write_stdin("")
+        .timeout(TIMEOUT)
+        .output()
+        .expect("run lambda-trust");
+    assert!(
+        out.status.code().is_some() || start.elapsed() < TIMEOUT,
+        "lambda-trust {args:?} timed out after {TIMEOUT:?}"
+    );
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
