@@ -2,15 +2,14 @@
 //! documented exit codes (README "Exit codes"). All logic lives in the library; errors are
 //! printed with their whole chain and hint.
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use lambda_trust::cli::{Cli, VersionRequest};
-use lambda_trust::commands::{self, use_color};
+use lambda_trust::commands::{self, Invocation};
 use lambda_trust::error::{EXIT_ERROR, EXIT_OK};
-use lambda_trust::report::{to_json, Styles, VersionResult};
+use lambda_trust::report::{to_json, VersionResult};
 
 fn main() -> ExitCode {
     // clap exits 2 on usage errors, but 2 means "changes pending" here: a typo must not look
@@ -33,13 +32,11 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_OK } as u8);
         }
     };
-    let err_styles = Styles {
-        color: use_color(cli.global.color, std::io::stderr().is_terminal()),
-    };
-    match commands::run(&cli) {
+    let invocation = Invocation::resolve(&cli.global);
+    match commands::run(&cli.command, &invocation) {
         Ok(status) => ExitCode::from(status.exit_code() as u8),
         Err(err) => {
-            eprintln!("{} {err}", err_styles.red("error:"));
+            eprintln!("{} {err}", invocation.output.stderr.red("error:"));
             ExitCode::from(err.exit_code() as u8)
         }
     }

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use crate::aws::prepare::Prepared;
 use crate::aws::Clients;
+use crate::core::change_set::Side;
 use crate::core::genesys::{
     describe_genesys, plan_genesys, plan_genesys_destroy, DesiredGenesys, GenesysFinding,
     GenesysPlan, ObservedGenesys,
@@ -18,6 +19,7 @@ use crate::error::Result;
 use crate::genesys::audit::{who_changed, Who};
 use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient, Retried};
 use crate::genesys::{apply as gapply, observe};
+use crate::report::WriteStarted;
 
 /// Everything a command needs of the Genesys side.
 pub struct GenesysSide {
@@ -59,15 +61,15 @@ pub async fn prepare(
     verbose: bool,
 ) -> Result<Option<GenesysSide>> {
     let config = &prepared.loaded.config;
-    let Some(g) = &config.genesys else {
+    let Some(genesys) = &config.genesys else {
         return Ok(None);
     };
     let Some(desired) = DesiredGenesys::new(&prepared.loaded, &prepared.desired) else {
         return Ok(None);
     };
     let started = Instant::now();
-    let ends = endpoints(g.region.as_deref())?;
-    let oauth = oauth(clients, g.oauth_secret.as_deref(), &ends.api_url).await?;
+    let ends = endpoints(genesys.region.as_deref())?;
+    let oauth = oauth(clients, genesys.oauth_secret.as_deref(), &ends.api_url).await?;
     let client = Client::connect(&ends, &oauth).await?;
     let observed = observe::observe(&client, &desired).await?;
     if verbose {
@@ -153,9 +155,15 @@ impl GenesysSide {
     /// Runs the plan with progress on stderr; returns the writes and prints what was retried.
     pub async fn apply(&self, plan: &GenesysPlan) -> Result<usize> {
         let total = plan.ops.len();
-        let outcome = gapply::apply(&self.client, plan, |i, op| {
-            let v = describe_genesys(op);
-            eprintln!("[genesys {}/{total}] {:?} {}", i + 1, v.action, v.resource);
+        let outcome = gapply::apply(&self.client, plan, |index, op| {
+            let change = describe_genesys(op);
+            let started = WriteStarted {
+                side: Side::Genesys,
+                index,
+                total,
+                change: &change,
+            };
+            eprintln!("{}", started.line());
         })
         .await?;
         let mut retried = outcome.conflicts.clone();
