@@ -77,6 +77,32 @@ impl VersionRequest {
     }
 }
 
+/// Parses the process's arguments. clap prints `--help` and usage errors itself, before the
+/// flags are resolved, so `--color` is looked up in the raw arguments (up to a `--`) and handed
+/// to clap: `--color never` leaves clap's output uncoloured too (`auto`: clap's own terminal
+/// and `NO_COLOR` detection).
+pub fn try_parse() -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut color = clap::ColorChoice::Auto;
+    let words: Vec<&str> = args.iter().map(|a| a.to_str().unwrap_or("")).collect();
+    for (i, word) in words.iter().enumerate().take_while(|(_, w)| **w != "--") {
+        let value = match word.strip_prefix("--color") {
+            Some("") => words.get(i + 1).copied(),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        match value {
+            Some("never") => color = clap::ColorChoice::Never,
+            Some("always") => color = clap::ColorChoice::Always,
+            Some("auto") => color = clap::ColorChoice::Auto,
+            _ => {}
+        }
+    }
+    let matches = Cli::command().color(color).try_get_matches_from(&args)?;
+    Cli::from_arg_matches(&matches)
+}
+
 #[derive(Debug, Parser)]
 #[command(name = "lambda-trust", version = VERSION, about = ABOUT, after_help = format!("{AFTER_HELP}\n{EXIT_CODES}"))]
 pub struct Cli {

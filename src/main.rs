@@ -4,9 +4,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use lambda_trust::cli::{Cli, VersionRequest};
+use lambda_trust::cli::VersionRequest;
 use lambda_trust::commands::{self, Invocation};
 use lambda_trust::error::{EXIT_ERROR, EXIT_OK};
 use lambda_trust::report::{to_json, VersionResult};
@@ -14,7 +12,7 @@ use lambda_trust::report::{to_json, VersionResult};
 fn main() -> ExitCode {
     // clap exits 2 on usage errors, but 2 means "changes pending" here: a typo must not look
     // like drift to a script. Usage errors exit 1; --help and --version exit 0.
-    let cli = match Cli::try_parse() {
+    let cli = match lambda_trust::cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if e.kind() == clap::error::ErrorKind::DisplayVersion => {
             let args: Vec<std::ffi::OsString> = std::env::args_os().collect();

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use super::genesys_live::{self, GenesysSide};
+use super::genesys_live;
 use super::invocation::{Invocation, Output};
 use super::progress::spinner;
 use crate::aws::pace::Pacer;
@@ -23,6 +23,7 @@ use crate::core::plan::{self, PlanOptions};
 use crate::core::trail::{self, Trail};
 use crate::core::{check as core_check, drift};
 use crate::error::Result;
+use crate::genesys::Session;
 
 /// Runs `f` on a multi-threaded runtime (the live commands' AWS and Genesys calls).
 pub(super) fn live<T>(f: impl FnOnce(&tokio::runtime::Runtime) -> Result<T>) -> Result<T> {
@@ -104,7 +105,7 @@ pub(super) enum Goal {
 pub(super) struct LivePlan {
     pub clients: Clients,
     pub prepared: Prepared,
-    pub genesys: Option<GenesysSide>,
+    pub genesys: Option<Session>,
     pub set: ChangeSet,
 }
 
@@ -147,7 +148,7 @@ pub(super) async fn plan_both(
 /// action it would delete; refused unless `force` when one does).
 async fn plan_sides(
     prepared: &Prepared,
-    genesys: Option<&mut GenesysSide>,
+    genesys: Option<&mut Session>,
     adopt: bool,
     force: bool,
 ) -> Result<(plan::Plan, Option<GenesysPlan>)> {
@@ -163,7 +164,7 @@ async fn plan_sides(
 async fn destroy_plan(
     output: &Output,
     prepared: &Prepared,
-    genesys: Option<&mut GenesysSide>,
+    genesys: Option<&mut Session>,
     force: bool,
 ) -> Result<ChangeSet> {
     let (aws, notes) = plan::plan_destroy(&prepared.observed)?;

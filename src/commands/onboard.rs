@@ -4,7 +4,6 @@
 use anyhow::Context;
 
 use super::files::write_atomically;
-use super::genesys_live::{self, GenesysSide};
 use super::invocation::Invocation;
 use super::live::{plan_both, prepare_loaded, Goal};
 use super::write;
@@ -14,6 +13,7 @@ use crate::core::change_set::ChangeSet;
 use crate::core::render::{self, RenderContext};
 use crate::core::{onboard, verify};
 use crate::error::{Result, Status};
+use crate::genesys::Session;
 use crate::report::{self, Onboarded, Styles};
 
 pub enum Edit {
@@ -206,13 +206,13 @@ fn changes_human(before: &Before, new_text: &str, set: &ChangeSet, styles: Style
 async fn prove_result(
     clients: &crate::aws::Clients,
     prepared: &prepare::Prepared,
-    genesys: Option<&GenesysSide>,
+    genesys: Option<&Session>,
 ) -> Result<verify::Verification> {
     let observed = prepare::reobserve_iam(clients, prepared).await?;
     let desired = &prepared.desired;
     let mut checks = verify::checks(desired, &observed);
     if let Some(side) = genesys {
-        let again = genesys_live::reobserve(side).await?;
+        let again = side.reobserve().await?;
         let role = observed.role.as_ref().map(|r| r.arn.as_str());
         checks.extend(crate::core::genesys::genesys_checks(
             &side.desired,

@@ -12,6 +12,7 @@ use crate::aws::probe;
 use crate::core::genesys::genesys_checks;
 use crate::core::verify::{self, Check, CheckId};
 use crate::error::{Result, Status};
+use crate::genesys::Session;
 use crate::report::{self, VerifyResult};
 
 /// What `verify` does beyond the offline proof.
@@ -65,7 +66,7 @@ pub async fn run(inv: &Invocation, options: Options) -> Result<Status> {
 
 /// The Genesys checks; with `test_actions`, one more per action: its end-to-end test run.
 pub async fn genesys_part(
-    side: &genesys_live::GenesysSide,
+    side: &Session,
     prepared: &crate::aws::prepare::Prepared,
     test_actions: bool,
 ) -> Result<Vec<Check>> {

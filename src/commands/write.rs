@@ -1,24 +1,27 @@
 //! Runs a [`ChangeSet`]'s writes, side by side in the order the set gives, with a progress
 //! line per write on stderr (`report::WriteStarted`). Shared by `apply`, `destroy` and `onboard`/`offboard`.
 
-use super::genesys_live::GenesysSide;
+use super::genesys_live;
 use crate::aws::{apply, Clients};
 use crate::core::change_set::{ChangeSet, Side};
 use crate::core::describe::describe;
 use crate::error::Result;
+use crate::genesys::Session;
 use crate::report::{WriteStarted, Writes};
 
 /// Makes every write of `set`; stops at the first failure (the error says how far it got).
 pub async fn write(
     clients: &Clients,
     set: &ChangeSet,
-    genesys: Option<&GenesysSide>,
+    genesys: Option<&Session>,
 ) -> Result<Writes> {
     let mut writes = Writes::default();
     for side in set.write_order() {
         match (side, genesys, &set.genesys) {
             (Side::Aws, _, _) => writes.aws = write_aws(clients, set).await?,
-            (Side::Genesys, Some(side), Some(plan)) => writes.genesys = side.apply(plan).await?,
+            (Side::Genesys, Some(side), Some(plan)) => {
+                writes.genesys = genesys_live::apply(side, plan).await?
+            }
             // A Genesys plan exists only with a Genesys side to write it.
             (Side::Genesys, _, _) => {}
         }
