@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::report::Format;
+use crate::report::{self, Report};
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success; AWS is in sync with the config; verification passed; simulate: Allow
@@ -74,6 +77,32 @@ impl VersionRequest {
     }
 }
 
+/// Parses the process's arguments. clap prints `--help` and usage errors itself, before the
+/// flags are resolved, so `--color` is looked up in the raw arguments (up to a `--`) and handed
+/// to clap: `--color never` leaves clap's output uncoloured too (`auto`: clap's own terminal
+/// and `NO_COLOR` detection).
+pub fn try_parse() -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut color = clap::ColorChoice::Auto;
+    let words: Vec<&str> = args.iter().map(|a| a.to_str().unwrap_or("")).collect();
+    for (i, word) in words.iter().enumerate().take_while(|(_, w)| **w != "--") {
+        let value = match word.strip_prefix("--color") {
+            Some("") => words.get(i + 1).copied(),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        match value {
+            Some("never") => color = clap::ColorChoice::Never,
+            Some("always") => color = clap::ColorChoice::Always,
+            Some("auto") => color = clap::ColorChoice::Auto,
+            _ => {}
+        }
+    }
+    let matches = Cli::command().color(color).try_get_matches_from(&args)?;
+    Cli::from_arg_matches(&matches)
+}
+
 #[derive(Debug, Parser)]
 #[command(name = "lambda-trust", version = VERSION, about = ABOUT, after_help = format!("{AFTER_HELP}\n{EXIT_CODES}"))]
 pub struct Cli {
@@ -87,7 +116,8 @@ pub struct Cli {
 pub struct Global {
     /// The configuration file [default: ./lambda-trust.toml, else the one at the git root].
     /// `check` takes several (repeat the flag, or give a directory or a glob such as
-    /// 'configs/*.toml').
+    /// 'configs/*.toml'); `init` writes it [default: ./lambda-trust.toml]; `audit` reads it
+    /// only when given; simulate, completions and man ignore it.
     #[arg(
         short,
         long,
@@ -103,7 +133,7 @@ pub struct Global {
     /// Output format for results on stdout.
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// When to colour human output.
+    /// When to colour: stdout and stderr alike (`auto`: a terminal, unless NO_COLOR is set).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// More detail on stderr (repeat for more).
@@ -135,18 +165,6 @@ pub struct AwsArgs {
     /// with exponential backoff.
     #[arg(long, global = true, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: u32,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
-    /// SARIF 2.1.0 (`check` and `audit`), for GitHub code scanning.
-    Sarif,
-    /// GitHub Actions workflow annotations (`check` only).
-    Github,
-    /// One self-contained HTML page (`audit` only).
-    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -712,5 +730,36 @@ fn key_value(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
         _ => Err("write KEY=VALUE".to_owned()),
+    }
+}
+
+impl Command {
+    /// The output formats the command has: its result's (`report::Report::FORMATS`); any other
+    /// `--format` is refused before the command runs.
+    pub fn formats(&self) -> &'static [Format] {
+        match self {
+            Command::Check { .. } => <crate::core::drift::CheckReport as Report>::FORMATS,
+            Command::Audit(args) if args.template.is_some() || args.plan.is_some() => {
+                <crate::core::iac::IacReport as Report>::FORMATS
+            }
+            Command::Audit(args) if args.organization || args.accounts.is_some() => {
+                report::OrgAudit::FORMATS
+            }
+            Command::Audit(_) => report::AccountAudit::FORMATS,
+            // Text for a shell or `man`.
+            Command::Completions { .. } | Command::Man { .. } => &[Format::Human],
+            Command::Init(_)
+            | Command::Render { .. }
+            | Command::Lint { .. }
+            | Command::Simulate(_)
+            | Command::Prove(_)
+            | Command::Plan { .. }
+            | Command::Apply { .. }
+            | Command::Verify { .. }
+            | Command::Onboard { .. }
+            | Command::Offboard { .. }
+            | Command::Destroy { .. }
+            | Command::Genesys { .. } => report::HUMAN_JSON,
+        }
     }
 }

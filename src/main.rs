@@ -2,20 +2,17 @@
 //! documented exit codes (README "Exit codes"). All logic lives in the library; errors are
 //! printed with their whole chain and hint.
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use lambda_trust::cli::{Cli, VersionRequest};
-use lambda_trust::commands::{self, use_color};
+use lambda_trust::cli::VersionRequest;
+use lambda_trust::commands::{self, Invocation};
 use lambda_trust::error::{EXIT_ERROR, EXIT_OK};
-use lambda_trust::report::{to_json, Styles, VersionResult};
+use lambda_trust::report::{to_json, VersionResult};
 
 fn main() -> ExitCode {
     // clap exits 2 on usage errors, but 2 means "changes pending" here: a typo must not look
     // like drift to a script. Usage errors exit 1; --help and --version exit 0.
-    let cli = match Cli::try_parse() {
+    let cli = match lambda_trust::cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if e.kind() == clap::error::ErrorKind::DisplayVersion => {
             let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
@@ -33,13 +30,11 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_OK } as u8);
         }
     };
-    let err_styles = Styles {
-        color: use_color(cli.global.color, std::io::stderr().is_terminal()),
-    };
-    match commands::run(&cli) {
+    let invocation = Invocation::resolve(&cli.global);
+    match commands::run(&cli.command, &invocation) {
         Ok(status) => ExitCode::from(status.exit_code() as u8),
         Err(err) => {
-            eprintln!("{} {err}", err_styles.red("error:"));
+            eprintln!("{} {err}", invocation.output.stderr.red("error:"));
             ExitCode::from(err.exit_code() as u8)
         }
     }

@@ -2,26 +2,27 @@
 //! proved. Reads through `aws::audit`, decides in `core::audit`, renders with `report`.
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
+use std::path::Path;
 use std::sync::Arc;
 
 use futures::stream::{self, StreamExt};
-use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{aws_flags, spinner, write_files};
+use super::files::write_report_files;
+use super::invocation::{Invocation, Output};
+use super::progress::{accounts_bar, spinner};
 use crate::aws::audit::{self as read, CallCount};
 use crate::aws::{AwsError, Clients};
-use crate::cli::{AuditArgs, Format, Global, PartnerPreset};
+use crate::cli::{AuditArgs, PartnerPreset};
 use crate::config::{self, Partner};
 use crate::core::audit::{
     self, parse_accounts, AccountOutcome, AccountReport, AuditOptions, ConfigIdentity, OrgReport,
 };
 use crate::error::{Error, Result, Status};
 use crate::iam::arn::Arn;
-use crate::report::{self, Styles};
+use crate::report::{self, AccountAudit, OrgAudit};
 
 /// Partners and the optional config, from the flags.
-fn options(g: &Global, args: &AuditArgs) -> Result<AuditOptions> {
+fn options(config: Option<&Path>, args: &AuditArgs) -> Result<AuditOptions> {
     let mut partners: Vec<String> = args
         .partner
         .iter()
@@ -34,20 +35,14 @@ fn options(g: &Global, args: &AuditArgs) -> Result<AuditOptions> {
         .collect();
     partners.sort();
     partners.dedup();
-    let config = match g.config.as_slice() {
-        [] => None,
-        [path] => {
+    let config = match config {
+        None => None,
+        Some(path) => {
             let loaded = config::load(path)?;
             Some(ConfigIdentity {
                 role_name: loaded.config.role.name.clone(),
                 digest: loaded.config.identity_digest(),
             })
-        }
-        _ => {
-            return Err(Error::usage(
-                "audit takes at most one --config",
-                "give the config whose role the audit should compare",
-            ))
         }
     };
     Ok(AuditOptions {
@@ -87,13 +82,25 @@ fn partner_principals(args: &AuditArgs, partners: &[String]) -> Result<Vec<Strin
     Ok(args.partner_principals.clone())
 }
 
+/// Why one account could not be audited: a read failed, or the prover's task did not finish.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum AuditFailure {
+    #[error(transparent)]
+    Aws(#[from] AwsError),
+    /// The prover runs on a blocking thread; it panicked or was cancelled (a bug, not AWS).
+    #[error(
+        "the proof of the account's roles stopped (a bug in lambda-trust: please report it): {0}"
+    )]
+    Prover(#[from] tokio::task::JoinError),
+}
+
 /// Reads one account and audits it; `account` is known in an organization run.
 pub(super) async fn audit_one(
     clients: &Clients,
     account: Option<String>,
     opts: &AuditOptions,
     calls: &CallCount,
-) -> std::result::Result<AccountReport, AwsError> {
+) -> std::result::Result<AccountReport, AuditFailure> {
     let account = match account {
         Some(a) => a,
         None => read::caller_account(clients, calls).await?,
@@ -103,72 +110,46 @@ pub(super) async fn audit_one(
     read::read_policies(clients, &missing, &mut iam, calls).await?;
     let (opts, count) = (opts.clone(), calls.get());
     // The prover is CPU work: keep it off the async workers that drive other accounts' reads.
-    tokio::task::spawn_blocking(move || audit::audit_account(&iam, &opts, count))
-        .await
-        .map_err(|e| join_error(&e))
+    Ok(tokio::task::spawn_blocking(move || audit::audit_account(&iam, &opts, count)).await?)
 }
 
-fn join_error(e: &tokio::task::JoinError) -> AwsError {
-    AwsError {
-        operation: "audit",
-        code: None,
-        message: format!("the audit task failed: {e}"),
-        hint: None,
-    }
-}
-
-pub async fn run(g: &Global, args: &AuditArgs, styles: Styles) -> Result<Status> {
-    if g.format == Format::Github {
-        return Err(Error::usage(
-            "--format github is only for `check`",
-            "use --format human, json, sarif or html",
-        ));
-    }
-    let mut opts = options(g, args)?;
+pub async fn run(inv: &Invocation, args: &AuditArgs) -> Result<Status> {
+    let mut opts = options(inv.config.if_given()?.as_deref(), args)?;
     if let Some(path) = &args.template {
-        return super::iac::run_template(g, args, path, opts, styles);
+        return super::iac::run_template(inv, args, path, opts);
     }
     if let Some(path) = &args.input {
-        return super::iac::run_input(g, args, path, opts, styles);
+        return super::iac::run_input(inv, args, path, opts);
     }
     if let Some(path) = &args.plan {
-        return super::iac::run_plan(g, args, path, opts, styles);
+        return super::iac::run_plan(inv, args, path, opts);
     }
-    let clients = Clients::connect(&aws_flags(g)).await;
+    let clients = Clients::connect(&inv.aws).await;
     // Counterexamples name a function in the audited role's account and this region.
     opts.region = Some(clients.region());
     if args.organization || args.accounts.is_some() {
-        return run_many(g, args, &clients, &opts, styles).await;
+        return run_many(&inv.output, args, &clients, &opts).await;
     }
     let pb = spinner("reading the account's IAM and proving each role");
     let calls = CallCount::default();
     let report = audit_one(&clients, None, &opts, &calls).await;
     pb.finish_and_clear();
-    let report = report.map_err(|e| Error::from(anyhow::Error::new(e)))?;
-    render(g, args, &report, styles)
+    render(&inv.output, args, &report?)
 }
 
 /// Writes the report files and prints one account's report in the chosen format.
-pub(super) fn render(
-    g: &Global,
-    args: &AuditArgs,
-    report: &AccountReport,
-    styles: Styles,
-) -> Result<Status> {
-    write_files(
+pub(super) fn render(output: &Output, args: &AuditArgs, report: &AccountReport) -> Result<Status> {
+    write_report_files(
         &args.files,
         || report::audit_sarif(report),
         || report::audit_json(report),
     )?;
-    let meta = html_meta();
-    let html = || report::audit_html(report, &meta);
-    write_html(args, html)?;
-    match g.format {
-        Format::Json => println!("{}", report::audit_json(report)),
-        Format::Sarif => println!("{}", report::audit_sarif(report)),
-        Format::Html => print!("{}", html()),
-        _ => print!("{}", report::audit_human(report, styles)),
-    }
+    let audit = AccountAudit {
+        report,
+        meta: html_meta(),
+    };
+    write_html(args, || report::audit_html(report, &audit.meta))?;
+    output.emit(&audit)?;
     Ok(report.status())
 }
 
@@ -206,16 +187,15 @@ async fn accounts(
 }
 
 async fn run_many(
-    g: &Global,
+    output: &Output,
     args: &AuditArgs,
     clients: &Clients,
     opts: &AuditOptions,
-    styles: Styles,
 ) -> Result<Status> {
     let role = args.assume_role.clone().unwrap_or_default();
     let org_calls = CallCount::default();
     let (ids, names) = accounts(args, clients, &org_calls).await?;
-    let pb = progress(ids.len());
+    let pb = accounts_bar(ids.len());
     let pb_ref = Arc::new(pb);
     let outcomes: Vec<AccountOutcome> = stream::iter(ids)
         .map(|account| {
@@ -224,7 +204,7 @@ async fn run_many(
                 let calls = CallCount::default();
                 let result = match read::assume(clients, &account, &role, &calls).await {
                     Ok(assumed) => audit_one(&assumed, Some(account.clone()), opts, &calls).await,
-                    Err(e) => Err(e),
+                    Err(e) => Err(AuditFailure::Aws(e)),
                 };
                 pb.inc(1);
                 match result {
@@ -242,20 +222,17 @@ async fn run_many(
         .await;
     pb_ref.finish_and_clear();
     let report = OrgReport::new(outcomes, org_calls.get()).with_names(names);
-    write_files(
+    write_report_files(
         &args.files,
         || report::audit_org_sarif(&report),
         || report::audit_org_json(&report),
     )?;
-    let meta = html_meta();
-    let html = || report::audit_org_html(&report, &meta);
-    write_html(args, html)?;
-    match g.format {
-        Format::Json => println!("{}", report::audit_org_json(&report)),
-        Format::Sarif => println!("{}", report::audit_org_sarif(&report)),
-        Format::Html => print!("{}", html()),
-        _ => print!("{}", report::audit_org_human(&report, styles)),
-    }
+    let audit = OrgAudit {
+        report: &report,
+        meta: html_meta(),
+    };
+    write_html(args, || report::audit_org_html(&report, &audit.meta))?;
+    output.emit(&audit)?;
     Ok(report.status())
 }
 
@@ -274,17 +251,4 @@ fn write_html(args: &AuditArgs, html: impl FnOnce() -> String) -> Result<()> {
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     }
     Ok(())
-}
-
-/// A bar over the accounts, drawn only on a terminal (stderr).
-fn progress(total: usize) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let pb = ProgressBar::new(total as u64);
-    pb.set_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} accounts audited ({elapsed})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    pb
 }

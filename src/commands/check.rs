@@ -1,136 +1,65 @@
 //! `lambda-trust check`: the drift check for CI over one or many configs.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::Context;
-
-use super::{aws_flags, genesys_live, spinner, templates, write_files};
+use super::files::write_report_files;
+use super::genesys_live;
+use super::invocation::{Invocation, Output};
+use super::live::aws_drift;
+use super::progress::spinner;
 use crate::aws::pace::Pacer;
 use crate::aws::prepare as aws_prepare;
 use crate::aws::trail as aws_trail;
-use crate::aws::Clients;
-use crate::cli::{CheckIacArgs, Format, Global, ReportFiles};
+use crate::cli::{CheckIacArgs, ReportFiles};
 use crate::config;
 use crate::core::check as core_check;
 use crate::core::drift;
 use crate::core::genesys::{genesys_checks, genesys_findings};
 use crate::core::iac::{self, IacModel, TemplateInput};
 use crate::core::render::RenderContext;
-use crate::core::trail::{self, Trail};
 use crate::core::verify;
 use crate::error::{Error, Result, Status};
-use crate::report::{self, Styles};
+use crate::report;
 
-/// `--config` values expanded: a directory means its `*.toml` files, a glob (`*`, `?`, `[…]`,
-/// `{a,b}`) is matched against the file names of its directory.
-fn expand_configs(args: &[PathBuf], verbose: u8) -> Result<Vec<PathBuf>> {
-    if args.is_empty() {
-        return Ok(vec![super::discover::config_file(args, verbose)?]);
-    }
-    let mut out = Vec::new();
-    for a in args {
-        let text = a.to_string_lossy();
-        if a.is_dir() {
-            let found = files_in(a, |name| name.ends_with(".toml"))?;
-            if found.is_empty() {
-                return Err(anyhow::anyhow!("no *.toml files in {}", a.display()).into());
-            }
-            out.extend(found);
-        } else if text.contains(['*', '?', '[', '{']) {
-            out.extend(matching_files(a)?);
-        } else {
-            out.push(a.clone());
-        }
-    }
-    out.dedup();
-    Ok(out)
-}
-
-/// The files of `a`'s directory whose names match `a`'s file-name glob.
-fn matching_files(a: &Path) -> Result<Vec<PathBuf>> {
-    let text = a.to_string_lossy();
-    let dir = a
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let pattern = a
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let glob = globset::Glob::new(&pattern)
-        .map_err(|e| Error::usage(format!("--config {text}: {e}"), "fix the pattern"))?
-        .compile_matcher();
-    let found = files_in(dir, |name| glob.is_match(name))?;
-    if found.is_empty() {
-        return Err(Error::usage(
-            format!("no file matches {text}"),
-            "quote the pattern, or list the files",
-        ));
-    }
-    Ok(found)
-}
-
-/// The entries of `dir` whose file names pass `keep`, sorted.
-fn files_in(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
-    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read directory {}", dir.display()))?
-        .filter_map(|e| e.ok())
-        .filter(|e| keep(&e.file_name().to_string_lossy()))
-        .map(|e| e.path())
-        .collect();
-    found.sort();
-    Ok(found)
-}
-
-/// The AWS drift of a prepared config as findings (as if adopting: a lost ownership tag is a
-/// finding, not a refusal), each naming the CloudTrail event that explains it. No drift, no
-/// CloudTrail call.
-pub(crate) async fn aws_drift(
-    clients: &Clients,
-    p: &aws_prepare::Prepared,
-    pacer: &Pacer,
-) -> Result<Vec<drift::Finding>> {
-    let mut findings = core_check::aws_findings(&p.desired, &p.observed)?;
-    let lookups = {
-        let trails: Vec<&Trail> = findings.iter().map(|f| &f.trail).collect();
-        aws_trail::look_up(clients, &p.desired.partition, &trails, pacer).await
-    };
-    for f in &mut findings {
-        trail::attribute(&mut f.trail, &lookups);
-    }
-    Ok(findings)
-}
-
-async fn check_one(g: &Global, path: &Path, pacer: &Pacer) -> drift::ConfigReport {
+async fn check_one(inv: &Invocation, path: &Path, pacer: &Pacer) -> drift::ConfigReport {
     let name = path.display().to_string();
     let result: Result<drift::ConfigReport> = async {
         let loaded = config::load(path)?;
         let text = loaded.text.clone();
-        let templates = templates(g)?;
-        let clients = aws_prepare::connect(&loaded.config, &aws_flags(g)).await;
-        let p = aws_prepare::prepare(&clients, loaded, &templates, g.allow_weaker_policies).await?;
-        let v = verify::verification(&p.desired, &p.observed);
-        let aws = aws_drift(&clients, &p, pacer).await?;
+        let templates = inv.templates.load()?;
+        let clients = aws_prepare::connect(&loaded.config, &inv.aws).await;
+        let allow_weaker = inv.templates.allow_weaker;
+        let prepared = aws_prepare::prepare(&clients, loaded, &templates, allow_weaker).await?;
+        let verification = verify::verification(&prepared.desired, &prepared.observed);
+        let aws = aws_drift(&clients, &prepared, pacer).await?;
         // The Genesys side, as if adopting too; each finding names who made the change when
         // the audit trail says.
-        let Some(mut side) = genesys_live::prepare(&clients, &p, false).await? else {
-            return Ok(core_check::config_report(&name, &text, aws, &v, None));
+        let Some(mut side) = genesys_live::prepare(&clients, &prepared, false).await? else {
+            return Ok(core_check::config_report(
+                &name,
+                &text,
+                aws,
+                &verification,
+                None,
+            ));
         };
-        let (gplan, lookup_error) = side.plan_for_check().await?;
-        let findings = side.annotate(genesys_findings(&side.desired, &gplan)).await;
-        let role = p.observed.role.as_ref().map(|r| r.arn.as_str());
+        let (genesys_plan, lookup_error) = side.plan_for_check().await?;
+        let findings = side
+            .annotate(genesys_findings(&side.desired, &genesys_plan))
+            .await;
+        let role = prepared.observed.role.as_ref().map(|r| r.arn.as_str());
         let checks = genesys_checks(&side.desired, &side.observed, role);
         let genesys = core_check::GenesysCheck {
             findings,
             checks: &checks,
-            plan: &gplan,
+            plan: &genesys_plan,
             lookup_error,
         };
         Ok(core_check::config_report(
             &name,
             &text,
             aws,
-            &v,
+            &verification,
             Some(genesys),
         ))
     }
@@ -138,47 +67,36 @@ async fn check_one(g: &Global, path: &Path, pacer: &Pacer) -> drift::ConfigRepor
     result.unwrap_or_else(|e| drift::ConfigReport::error(&name, e.to_string()))
 }
 
-pub async fn run(g: &Global, files: &ReportFiles, styles: Styles) -> Result<Status> {
-    let paths = expand_configs(&g.config, g.verbose)?;
+pub async fn run(inv: &Invocation, files: &ReportFiles) -> Result<Status> {
+    let paths = inv.config.many()?;
     let pb = spinner(&format!("checking {} config(s) against AWS", paths.len()));
     // One CloudTrail pace for the run: configs checked concurrently may share an account.
     let pacer = aws_trail::pacer();
-    let reports = futures::future::join_all(paths.iter().map(|p| check_one(g, p, &pacer))).await;
+    let reports =
+        futures::future::join_all(paths.iter().map(|path| check_one(inv, path, &pacer))).await;
     pb.finish_and_clear();
     let report = drift::CheckReport::new(reports);
-    print_report(g, files, &report, styles)
+    print_report(&inv.output, files, &report)
 }
 
 /// Writes the report files and prints the report in the chosen format.
 fn print_report(
-    g: &Global,
+    output: &Output,
     files: &ReportFiles,
     report: &drift::CheckReport,
-    styles: Styles,
 ) -> Result<Status> {
-    write_files(
+    write_report_files(
         files,
         || report::check_sarif(report),
         || report::check_json(report),
     )?;
-    match g.format {
-        // html is refused before any command runs (`commands::run`).
-        Format::Human | Format::Html => print!("{}", report::check_human(report, styles)),
-        Format::Json => println!("{}", report::check_json(report)),
-        Format::Sarif => println!("{}", report::check_sarif(report)),
-        Format::Github => print!("{}", report::check_github(report)),
-    }
+    output.emit(report)?;
     Ok(report.status())
 }
 
 /// `check --template`: the config's desired state against the template's model, no AWS call.
-pub fn run_template(
-    g: &Global,
-    files: &ReportFiles,
-    iac: &CheckIacArgs,
-    styles: Styles,
-) -> Result<Status> {
-    let path = match expand_configs(&g.config, g.verbose)?.as_slice() {
+pub fn run_template(inv: &Invocation, files: &ReportFiles, iac: &CheckIacArgs) -> Result<Status> {
+    let path = match inv.config.many()?.as_slice() {
         [one] => one.clone(),
         _ => {
             return Err(Error::usage(
@@ -198,7 +116,7 @@ pub fn run_template(
             )
         })?;
     let region = (config.aws.region.clone())
-        .or_else(|| g.aws.region.clone())
+        .or_else(|| inv.aws.region.clone())
         .or_else(|| std::env::var("AWS_REGION").ok())
         .ok_or_else(|| {
             Error::usage(
@@ -210,11 +128,12 @@ pub fn run_template(
         account_id: Some(account.clone()),
         default_region: Some(region.clone()),
     };
-    let desired = iac::check::desired(config, &ctx, &templates(g)?, g.allow_weaker_policies)
+    let (templates, allow_weaker) = (inv.templates.load()?, inv.templates.allow_weaker);
+    let desired = iac::check::desired(config, &ctx, &templates, allow_weaker)
         .map_err(|e| Error::from(anyhow::Error::new(e)))?;
     let (model, file) = read_model(iac, &account, &region)?;
     let report = drift::CheckReport::new(vec![iac::check::check_model(&model, &desired, &file)]);
-    print_report(g, files, &report, styles)
+    print_report(&inv.output, files, &report)
 }
 
 /// The IaC's model (a template's or a plan's) and the file it was read from.

@@ -2,9 +2,13 @@
 //! the order users know from git and Terraform-style tools — `--config`, then
 //! `LAMBDA_TRUST_CONFIG` (clap folds it into `--config`, the flag winning), then
 //! `./lambda-trust.toml`, then the `lambda-trust.toml` at the root of the enclosing git
-//! repository (the nearest directory above that holds `.git`).
+//! repository (the nearest directory above that holds `.git`). `check` takes several:
+//! directories and globs expanded ([`expand_configs`]). Which rule a command follows:
+//! `commands::ConfigSource`.
 
 use std::path::{Path, PathBuf};
+
+use anyhow::Context;
 
 use crate::error::{Error, Result};
 
@@ -67,12 +71,12 @@ pub fn discover_from(cwd: &Path) -> Result<Found> {
 }
 
 /// The config of a one-config command: the one given, or the discovered one.
-pub fn config_file(given: &[PathBuf], verbose: u8) -> Result<PathBuf> {
+pub fn config_file(given: &[PathBuf], verbose: bool) -> Result<PathBuf> {
     match given {
         [] => {
             let cwd = std::env::current_dir().map_err(anyhow::Error::from)?;
             let found = discover_from(&cwd)?;
-            if verbose > 0 {
+            if verbose {
                 if let Found::GitRoot(p) = &found {
                     eprintln!("config: {} (the git root's)", p.display());
                 }
@@ -88,6 +92,67 @@ pub fn config_file(given: &[PathBuf], verbose: u8) -> Result<PathBuf> {
             "run the command once per config",
         )),
     }
+}
+
+/// `--config` values expanded: a directory means its `*.toml` files, a glob (`*`, `?`, `[…]`,
+/// `{a,b}`) is matched against the file names of its directory.
+pub fn expand_configs(args: &[PathBuf], verbose: bool) -> Result<Vec<PathBuf>> {
+    if args.is_empty() {
+        return Ok(vec![config_file(args, verbose)?]);
+    }
+    let mut out = Vec::new();
+    for a in args {
+        let text = a.to_string_lossy();
+        if a.is_dir() {
+            let found = files_in(a, |name| name.ends_with(".toml"))?;
+            if found.is_empty() {
+                return Err(anyhow::anyhow!("no *.toml files in {}", a.display()).into());
+            }
+            out.extend(found);
+        } else if text.contains(['*', '?', '[', '{']) {
+            out.extend(matching_files(a)?);
+        } else {
+            out.push(a.clone());
+        }
+    }
+    out.dedup();
+    Ok(out)
+}
+
+/// The files of `a`'s directory whose names match `a`'s file-name glob.
+fn matching_files(a: &Path) -> Result<Vec<PathBuf>> {
+    let text = a.to_string_lossy();
+    let dir = a
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let pattern = a
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let glob = globset::Glob::new(&pattern)
+        .map_err(|e| Error::usage(format!("--config {text}: {e}"), "fix the pattern"))?
+        .compile_matcher();
+    let found = files_in(dir, |name| glob.is_match(name))?;
+    if found.is_empty() {
+        return Err(Error::usage(
+            format!("no file matches {text}"),
+            "quote the pattern, or list the files",
+        ));
+    }
+    Ok(found)
+}
+
+/// The entries of `dir` whose file names pass `keep`, sorted.
+fn files_in(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read directory {}", dir.display()))?
+        .filter_map(|e| e.ok())
+        .filter(|e| keep(&e.file_name().to_string_lossy()))
+        .map(|e| e.path())
+        .collect();
+    found.sort();
+    Ok(found)
 }
 
 #[cfg(test)]

@@ -1,18 +1,19 @@
 //! `lambda-trust genesys …`: Genesys Cloud helpers. `regions` prints the region table
 //! (`genesys::regions`) through its renderer (offline).
 
-use crate::cli::{Format, GenesysCommand, Global};
+use super::invocation::Output;
+use crate::cli::GenesysCommand;
 use crate::error::{Result, Status};
 use crate::genesys::regions::REGIONS;
-use crate::report::{self, RegionRow, Styles};
+use crate::report::{RegionRow, Regions};
 
-pub fn run(g: &Global, command: &GenesysCommand, styles: Styles) -> Result<Status> {
+pub fn run(output: &Output, command: &GenesysCommand) -> Result<Status> {
     match command {
-        GenesysCommand::Regions => regions(g, styles),
+        GenesysCommand::Regions => regions(output),
     }
 }
 
-fn regions(g: &Global, styles: Styles) -> Result<Status> {
+fn regions(output: &Output) -> Result<Status> {
     let rows: Vec<RegionRow> = REGIONS
         .iter()
         .map(|r| RegionRow {
@@ -21,10 +22,6 @@ fn regions(g: &Global, styles: Styles) -> Result<Status> {
             login_url: r.login_url,
         })
         .collect();
-    let out = match g.format {
-        Format::Json => report::regions_json(&rows),
-        _ => report::regions_human(&rows, styles),
-    };
-    print!("{out}");
+    output.emit(&Regions(&rows))?;
     Ok(Status::Ok)
 }

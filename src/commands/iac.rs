@@ -7,22 +7,22 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::write_files;
-use crate::cli::{AuditArgs, Format, Global};
+use super::files::write_report_files;
+use super::invocation::{Invocation, Output};
+use crate::cli::AuditArgs;
 use crate::core::audit::{self, AuditOptions};
 use crate::core::iac::{self, IacModel, IacReport, PlanInput, TemplateInput};
 use crate::error::{Error, Result, Status};
-use crate::report::{self, Styles};
+use crate::report;
 
 /// Reads, audits and renders the template at `path`.
 pub fn run_template(
-    g: &Global,
+    inv: &Invocation,
     args: &AuditArgs,
     path: &Path,
     mut opts: AuditOptions,
-    styles: Styles,
 ) -> Result<Status> {
-    no_html(g, args, "--template")?;
+    no_html(args, "--template")?;
     let hint = "give the path of a CloudFormation template (JSON or YAML)";
     let (file, text) = read_file("--template", path, hint)?;
     let input = TemplateInput {
@@ -30,16 +30,17 @@ pub fn run_template(
         text,
         parameters: args.parameters.iter().cloned().collect(),
         account_id: args.account_id.clone(),
-        region: g.aws.region.clone(),
+        region: inv.aws.region.clone(),
     };
     let model = iac::read_template(&input).map_err(|e| Error::from(anyhow::Error::new(e)))?;
-    opts.region = g.aws.region.clone();
+    opts.region = inv.aws.region.clone();
     let report = iac::audit(&model, &opts, &file);
-    render(g, args, &report, styles)
+    render(&inv.output, args, &report)
 }
 
-fn no_html(g: &Global, args: &AuditArgs, flag: &str) -> Result<()> {
-    if args.html.is_some() || g.format == Format::Html {
+/// `--html FILE` (`--format html` is refused with the other formats an IaC audit lacks).
+fn no_html(args: &AuditArgs, flag: &str) -> Result<()> {
+    if args.html.is_some() {
         return Err(Error::usage(
             format!("the HTML report is not made for {flag} yet"),
             format!("use --format human, json or sarif (or --json/--sarif FILE) with {flag}"),
@@ -48,37 +49,32 @@ fn no_html(g: &Global, args: &AuditArgs, flag: &str) -> Result<()> {
     Ok(())
 }
 
-fn render(g: &Global, args: &AuditArgs, report: &IacReport, styles: Styles) -> Result<Status> {
-    write_files(
+fn render(output: &Output, args: &AuditArgs, report: &IacReport) -> Result<Status> {
+    write_report_files(
         &args.files,
         || report::audit_iac_sarif(report),
         || report::audit_iac_json(report),
     )?;
-    match g.format {
-        Format::Json => println!("{}", report::audit_iac_json(report)),
-        Format::Sarif => println!("{}", report::audit_iac_sarif(report)),
-        _ => print!("{}", report::audit_iac_human(report, styles)),
-    }
+    output.emit(report)?;
     Ok(report.report.status())
 }
 
 /// Reads the saved `get-account-authorization-details` answer at `path` and audits it like a
 /// live account (the same report, formats and exit codes; `summary.calls` is 0).
 pub fn run_input(
-    g: &Global,
+    inv: &Invocation,
     args: &AuditArgs,
     path: &Path,
     mut opts: AuditOptions,
-    styles: Styles,
 ) -> Result<Status> {
     let hint = "give the JSON file `aws iam get-account-authorization-details` wrote";
     let (file, text) = read_file("--input", path, hint)?;
     let iam = audit::parse_details(&file, &text, args.account_id.as_deref())
         .map_err(|e| Error::from(anyhow::Error::new(e)))?;
     // Counterexamples name a function in this region, as the live audit's (its SDK region).
-    opts.region = (g.aws.region.clone()).or_else(|| std::env::var("AWS_REGION").ok());
+    opts.region = (inv.aws.region.clone()).or_else(|| std::env::var("AWS_REGION").ok());
     let report = audit::audit_account(&iam, &opts, 0);
-    super::audit::render(g, args, &report, styles)
+    super::audit::render(&inv.output, args, &report)
 }
 
 /// The name and text of the file a flag names; a file that cannot be read is a usage error.
@@ -92,18 +88,17 @@ pub(super) fn read_file(flag: &str, path: &Path, hint: &str) -> Result<(String, 
 /// Reads, audits and renders the plan at `path`, with the `.tf` files under `--source-dir`
 /// (default: the plan's directory) for the findings' lines.
 pub fn run_plan(
-    g: &Global,
+    inv: &Invocation,
     args: &AuditArgs,
     path: &Path,
     mut opts: AuditOptions,
-    styles: Styles,
 ) -> Result<Status> {
-    no_html(g, args, "--plan")?;
+    no_html(args, "--plan")?;
     let source_dir = args.source_dir.as_deref();
     let (model, file) = read_plan_model(path, source_dir, args.account_id.clone())?;
-    opts.region = g.aws.region.clone();
+    opts.region = inv.aws.region.clone();
     let report = iac::audit(&model, &opts, &file);
-    render(g, args, &report, styles)
+    render(&inv.output, args, &report)
 }
 
 /// The plan at `path` read into the model, with the `.tf` files under `source_dir` (default:

@@ -4,46 +4,36 @@
 //! config before it is written, and an existing file is kept unless `--force`.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use super::{discover, init_prompt, write_atomically};
+use super::files::write_atomically;
+use super::init_prompt;
+use super::invocation::Invocation;
+use super::live::config_warnings;
 use crate::aws::inventory::{self, ListedFunction};
 use crate::aws::{AwsSettings, Clients};
-use crate::cli::{Format, Global, InitArgs};
+use crate::cli::InitArgs;
 use crate::config;
 use crate::config::init::{self as text, InitAnswers, DEFAULT_ROLE_NAME, ORG_ID_WHERE};
 use crate::error::{Error, Result, Status};
 
-/// Where `init` writes: `--config` (or LAMBDA_TRUST_CONFIG), else `./lambda-trust.toml`.
-fn target_path(g: &Global) -> Result<PathBuf> {
-    match g.config.as_slice() {
-        [] => Ok(PathBuf::from(discover::FILE_NAME)),
-        [one] => Ok(one.clone()),
-        _ => Err(Error::usage(
-            "init writes one config file; several --config given",
-            "pass one --config FILE",
-        )),
-    }
-}
-
 /// The region from --region, else the environment the SDK reads.
-pub(super) fn env_region(g: &Global) -> Option<String> {
-    g.aws.region.clone().or_else(|| {
+pub(super) fn env_region(inv: &Invocation) -> Option<String> {
+    inv.aws.region.clone().or_else(|| {
         ["AWS_REGION", "AWS_DEFAULT_REGION"]
             .iter()
             .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
     })
 }
 
-pub fn run(g: &Global, args: &InitArgs) -> Result<Status> {
-    let path = target_path(g)?;
+pub fn run(inv: &Invocation, args: &InitArgs) -> Result<Status> {
+    let path = inv.config.to_write()?;
     if args.from_genesys {
-        return super::init_genesys::run(g, args, &path);
+        return super::init_genesys::run(inv, args, &path);
     }
     if let Some(name) = &args.from_role {
-        return super::init_role::run(g, args, name, &path);
+        return super::init_role::run(inv, args, name, &path);
     }
     if path.exists() && !args.force {
         return Err(Error::usage(
@@ -57,41 +47,22 @@ pub fn run(g: &Global, args: &InitArgs) -> Result<Status> {
     let interactive =
         !args.no_input && args.external_id.is_none() && std::io::stdin().is_terminal();
     let answers = if interactive {
-        init_prompt::ask(g, args)?
+        init_prompt::ask(inv, args)?
     } else {
-        from_flags(g, args)?
+        from_flags(inv, args)?
     };
     let text = text::init_text(&answers);
     // The same validation as every command's: nothing invalid is ever written.
     let loaded = config::parse_str(&text, &path.display().to_string())?;
     write_atomically(&path, &text)?;
-    super::print_warnings(g, &super::config_warnings(&loaded));
-    report(g, &path, &answers);
+    inv.output.warnings(&config_warnings(&loaded));
+    inv.output.emit(&crate::report::InitResult {
+        schema_version: crate::report::SCHEMA_VERSION,
+        written: path.display().to_string(),
+        targets: answers.targets,
+        commented_out: answers.other_functions,
+    })?;
     Ok(Status::Ok)
-}
-
-fn report(g: &Global, path: &std::path::Path, a: &InitAnswers) {
-    if g.format == Format::Json {
-        let result = crate::report::InitResult {
-            schema_version: crate::report::SCHEMA_VERSION,
-            written: path.display().to_string(),
-            targets: a.targets.clone(),
-            commented_out: a.other_functions.clone(),
-        };
-        println!("{}", crate::report::to_json(&result));
-        return;
-    }
-    println!(
-        "wrote {} ({} target(s){})",
-        path.display(),
-        a.targets.len(),
-        if a.other_functions.is_empty() {
-            String::new()
-        } else {
-            format!(", {} more listed as comments", a.other_functions.len())
-        }
-    );
-    println!("next: lambda-trust lint, then lambda-trust plan and lambda-trust apply");
 }
 
 /// A missing flag, named.
@@ -132,7 +103,7 @@ fn invalid(flag: &str, check: std::result::Result<(), String>) -> Result<()> {
     check.map_err(|e| Error::usage(format!("{flag}: {e}"), "fix the value; nothing was written"))
 }
 
-fn from_flags(g: &Global, args: &InitArgs) -> Result<InitAnswers> {
+fn from_flags(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
     let external_id = args.external_id.clone().ok_or_else(|| {
         missing(
             "--external-id",
@@ -140,7 +111,7 @@ fn from_flags(g: &Global, args: &InitArgs) -> Result<InitAnswers> {
         )
     })?;
     invalid("--external-id", text::check_external_id(&external_id))?;
-    let region = match env_region(g) {
+    let region = match env_region(inv) {
         Some(r) => r,
         None => region_of_arns(&args.functions)?.ok_or_else(|| {
             missing(
@@ -166,7 +137,7 @@ fn from_flags(g: &Global, args: &InitArgs) -> Result<InitAnswers> {
         ..InitAnswers::default()
     };
     if args.from_account {
-        let listed = super::live(|rt| rt.block_on(list(g, &region)))?;
+        let listed = super::live::live(|rt| rt.block_on(list(inv, &region)))?;
         pick(&mut answers, &listed, &args.matches)?;
     }
     if let Some(acct) = &args.account_id {
@@ -190,13 +161,13 @@ fn from_flags(g: &Global, args: &InitArgs) -> Result<InitAnswers> {
 }
 
 /// The functions of the account in `region` (ListFunctions, paginated).
-pub(super) async fn list(g: &Global, region: &str) -> Result<Vec<ListedFunction>> {
+pub(super) async fn list(inv: &Invocation, region: &str) -> Result<Vec<ListedFunction>> {
     let clients = Clients::connect(&AwsSettings {
         region: Some(region.to_string()),
-        ..super::aws_flags(g)
+        ..inv.aws.clone()
     })
     .await;
-    let pb = super::spinner(&format!("listing the Lambda functions in {region}"));
+    let pb = super::progress::spinner(&format!("listing the Lambda functions in {region}"));
     let listed = inventory::list_functions(&clients, region).await;
     pb.finish_and_clear();
     Ok(listed?)

@@ -8,8 +8,10 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use super::{init::env_region, write_atomically};
-use crate::cli::{Format, Global, InitArgs};
+use super::files::write_atomically;
+use super::init::env_region;
+use super::invocation::Invocation;
+use crate::cli::InitArgs;
 use crate::config;
 use crate::core::genesys::import::{add_granted, classify, Import};
 use crate::core::genesys::import_text::{import_files, ImportFiles, ImportHeader};
@@ -19,15 +21,16 @@ use crate::error::{Error, Result, Status};
 use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient};
 use crate::genesys::observe;
 use crate::iam::arn::Arn;
+use crate::report::{ImportResult, Imported};
 
-pub fn run(g: &Global, args: &InitArgs, path: &Path) -> Result<Status> {
+pub fn run(inv: &Invocation, args: &InitArgs, path: &Path) -> Result<Status> {
     if let Some(id) = &args.external_id {
         config::init::check_external_id(id)
             .map_err(|e| Error::usage(format!("--external-id: {e}"), "nothing was written"))?;
     }
     // The role first (one quick read): with --from-role its sections and grants join the import.
     let role = (args.from_role.as_deref())
-        .map(|name| super::init_role::read(g, args, name))
+        .map(|name| super::init_role::read(inv, args, name))
         .transpose()?;
     let external_id = (args.external_id.clone())
         .or_else(|| role.as_ref().map(|r| r.external_id.clone()))
@@ -37,7 +40,7 @@ pub fn run(g: &Global, args: &InitArgs, path: &Path) -> Result<Status> {
                 format!("find it under {}", config::init::ORG_ID_WHERE),
             )
         })?;
-    let (observed, name) = super::live(|rt| rt.block_on(read(args)))?;
+    let (observed, name) = super::live::live(|rt| rt.block_on(read(args)))?;
     let integration = observed.integration.clone().ok_or_else(|| {
         Error::usage(
             format!("the integration {name:?} disappeared while it was read"),
@@ -51,8 +54,8 @@ pub fn run(g: &Global, args: &InitArgs, path: &Path) -> Result<Status> {
         .is_none();
     let role = match role {
         None if redacted && args.role_arn.is_none() && interactive(args) => {
-            let name = pick_role(g, &external_id)?;
-            Some(super::init_role::read(g, args, &name)?)
+            let name = pick_role(inv, &external_id)?;
+            Some(super::init_role::read(inv, args, &name)?)
         }
         role => role,
     };
@@ -75,14 +78,14 @@ pub fn run(g: &Global, args: &InitArgs, path: &Path) -> Result<Status> {
         role_name,
         role_path,
         account_id: arn.account.clone(),
-        region: aws_region(g, &import)?,
+        region: aws_region(inv, &import)?,
         genesys_region: args.genesys_region.clone(),
         integration: integration.name.clone(),
         integration_id: integration.id.clone(),
     };
     let files = import_files(&header, &import, role.as_ref());
     write_all(path, &files, args.force)?;
-    report(g, path, &import, role.as_ref());
+    inv.output.emit(&report(path, &import, role.as_ref()))?;
     Ok(Status::Ok)
 }
 
@@ -92,19 +95,19 @@ fn interactive(args: &InitArgs) -> bool {
 
 /// On a terminal, when Genesys Cloud redacts the role ARN: the roles of the caller's account
 /// that Genesys Cloud can assume with this organization's ID, as the audit proves them.
-fn pick_role(g: &Global, external_id: &str) -> Result<String> {
+fn pick_role(inv: &Invocation, external_id: &str) -> Result<String> {
     let partners = [
         config::GENESYS_CLOUD_ACCOUNT,
         config::GENESYS_CLOUD_FEDRAMP_ACCOUNT,
     ];
-    let report = super::live(|rt| {
+    let report = super::live::live(|rt| {
         rt.block_on(async {
-            let clients = crate::aws::Clients::connect(&super::aws_flags(g)).await;
+            let clients = crate::aws::Clients::connect(&inv.aws).await;
             let opts = crate::core::audit::AuditOptions {
                 partners: partners.iter().map(|p| p.to_string()).collect(),
                 ..Default::default()
             };
-            let pb = super::spinner(
+            let pb = super::progress::spinner(
                 "finding the roles Genesys Cloud can assume with your organization ID",
             );
             let calls = crate::aws::audit::CallCount::default();
@@ -158,7 +161,7 @@ async fn read(args: &InitArgs) -> Result<(ObservedGenesys, String)> {
         granted: Vec::new(),
     };
     say_duration(observe::action_count(&client).await?);
-    let pb = super::spinner(&format!("reading the integration {name:?} and its actions"));
+    let pb = super::progress::spinner(&format!("reading the integration {name:?} and its actions"));
     let observed = observe::observe(&client, &desired).await;
     pb.finish_and_clear();
     let observed = observed?;
@@ -293,12 +296,12 @@ fn split_role(resource: &str) -> (String, String) {
 }
 
 /// `[aws].region`: --region / the environment, else the first imported function's region.
-fn aws_region(g: &Global, import: &Import) -> Result<String> {
+fn aws_region(inv: &Invocation, import: &Import) -> Result<String> {
     let first = import
         .targets
         .iter()
         .find_map(|t| Arn::parse(&t.function).map(|a| a.region));
-    env_region(g).or(first).ok_or_else(|| {
+    env_region(inv).or(first).ok_or_else(|| {
         Error::usage(
             "no function was imported to tell the AWS region from",
             "pass --region REGION",
@@ -343,29 +346,15 @@ pub(super) fn write_all(path: &Path, files: &ImportFiles, force: bool) -> Result
     write_atomically(path, &files.config)
 }
 
-fn report(g: &Global, path: &Path, import: &Import, role: Option<&ImportedRole>) {
-    let imported: usize = import.targets.iter().map(|t| t.actions.len()).sum();
-    if g.format == Format::Json {
-        let result = crate::report::ImportResult {
-            schema_version: crate::report::SCHEMA_VERSION,
-            written: path.display().to_string(),
-            targets: import.targets.iter().map(|t| t.called_arn()).collect(),
-            commented_out: Vec::new(),
-            imported,
-            left_out: import.left_out.clone(),
-            role: role.map(crate::report::ImportedRoleResult::of),
-        };
-        println!("{}", crate::report::to_json(&result));
-        return;
-    }
-    println!(
-        "wrote {}: {imported} action(s) imported into {} target(s), {} left out",
-        path.display(),
-        import.targets.len(),
-        import.left_out.len()
-    );
-    for l in &import.left_out {
-        println!("  left out {:?} ({}): {}", l.name, l.id, l.why);
-    }
-    println!("next: lambda-trust plan --adopt (no action should change), then lambda-trust apply --adopt");
+/// What was written, imported and left out.
+fn report(path: &Path, import: &Import, role: Option<&ImportedRole>) -> Imported {
+    Imported::Genesys(ImportResult {
+        schema_version: crate::report::SCHEMA_VERSION,
+        written: path.display().to_string(),
+        targets: import.targets.iter().map(|t| t.called_arn()).collect(),
+        commented_out: Vec::new(),
+        imported: import.targets.iter().map(|t| t.actions.len()).sum(),
+        left_out: import.left_out.clone(),
+        role: role.map(crate::report::ImportedRoleResult::of),
+    })
 }

@@ -6,34 +6,36 @@
 use std::path::Path;
 
 use super::init::env_region;
+use super::invocation::Invocation;
 use crate::aws::observe::observe;
 use crate::aws::Clients;
-use crate::cli::{Format, Global, InitArgs};
+use crate::cli::InitArgs;
 use crate::core::audit::{audit_role, AuditOptions};
 use crate::core::genesys::import_text::ImportFiles;
 use crate::core::role_import::{account_iam, import_role, role_config, ImportedRole};
 use crate::core::state::Query;
 use crate::error::{Error, Result, Status};
+use crate::report::{ImportResult, Imported};
 
 /// `init --from-role NAME` alone.
-pub fn run(g: &Global, args: &InitArgs, name: &str, path: &Path) -> Result<Status> {
-    let role = read(g, args, name)?;
-    let region = region(g, &role)?;
+pub fn run(inv: &Invocation, args: &InitArgs, name: &str, path: &Path) -> Result<Status> {
+    let role = read(inv, args, name)?;
+    let region = region(inv, &role)?;
     let text = role_config(&role, &region);
     let files = ImportFiles {
         config: text,
         contracts: Default::default(),
     };
     super::init_genesys::write_all(path, &files, args.force)?;
-    report(g, path, &role);
+    inv.output.emit(&report(path, &role))?;
     Ok(Status::Ok)
 }
 
 /// Reads the role and its policies and imports it (`--external-id` wins over the role's ID).
-pub(super) fn read(g: &Global, args: &InitArgs, name: &str) -> Result<ImportedRole> {
-    let observed = super::live(|rt| {
+pub(super) fn read(inv: &Invocation, args: &InitArgs, name: &str) -> Result<ImportedRole> {
+    let observed = super::live::live(|rt| {
         rt.block_on(async {
-            let clients = Clients::connect(&super::aws_flags(g)).await;
+            let clients = Clients::connect(&inv.aws).await;
             let query = Query {
                 partition: clients.partition().to_string(),
                 role_name: name.to_string(),
@@ -44,7 +46,7 @@ pub(super) fn read(g: &Global, args: &InitArgs, name: &str) -> Result<ImportedRo
                 account_hint: None,
                 known_identity: None,
             };
-            let pb = super::spinner(&format!("reading the role {name} and its policies"));
+            let pb = super::progress::spinner(&format!("reading the role {name} and its policies"));
             let observed = observe(&clients, &query).await;
             pb.finish_and_clear();
             observed.map_err(|e| Error::from(anyhow::Error::new(e)))
@@ -61,7 +63,7 @@ pub(super) fn read(g: &Global, args: &InitArgs, name: &str) -> Result<ImportedRo
     }
     let iam = account_iam(&observed).ok_or_else(|| anyhow::anyhow!("role {name} vanished"))?;
     let opts = AuditOptions {
-        region: env_region(g),
+        region: env_region(inv),
         ..AuditOptions::default()
     };
     let report = audit_role(&iam, &iam.roles[0], &opts);
@@ -74,12 +76,12 @@ pub(super) fn read(g: &Global, args: &InitArgs, name: &str) -> Result<ImportedRo
 }
 
 /// `[aws].region`: --region / the environment, else the first granted function's.
-fn region(g: &Global, role: &ImportedRole) -> Result<String> {
+fn region(inv: &Invocation, role: &ImportedRole) -> Result<String> {
     let first = role
         .targets
         .iter()
         .find_map(|(f, _)| crate::iam::arn::Arn::parse(f).map(|a| a.region));
-    env_region(g).or(first).ok_or_else(|| {
+    env_region(inv).or(first).ok_or_else(|| {
         Error::usage(
             "the role grants no function to tell the AWS region from",
             "pass --region REGION",
@@ -87,40 +89,17 @@ fn region(g: &Global, role: &ImportedRole) -> Result<String> {
     })
 }
 
-fn report(g: &Global, path: &Path, role: &ImportedRole) {
-    if g.format == Format::Json {
-        let result = crate::report::ImportResult {
-            schema_version: crate::report::SCHEMA_VERSION,
-            written: path.display().to_string(),
-            targets: (role.targets.iter())
-                .map(|(f, q)| q.as_ref().map_or_else(|| f.clone(), |q| format!("{f}:{q}")))
-                .collect(),
-            commented_out: Vec::new(),
-            imported: 0,
-            left_out: Vec::new(),
-            role: Some(crate::report::ImportedRoleResult::of(role)),
-        };
-        println!("{}", crate::report::to_json(&result));
-        return;
-    }
-    println!(
-        "wrote {}: the role {} with {} target(s)",
-        path.display(),
-        role.name,
-        role.targets.len()
-    );
-    for f in &role.findings {
-        println!(
-            "  finding [{}] {}: {}",
-            f.severity.as_str(),
-            f.code,
-            f.message
-        );
-    }
-    for n in &role.notes {
-        println!("  note: {n}");
-    }
-    println!(
-        "next: lambda-trust plan --adopt (review every change), then lambda-trust apply --adopt"
-    );
+/// What was written: the role, its findings and where the config differs from it.
+fn report(path: &Path, role: &ImportedRole) -> Imported {
+    Imported::Role(ImportResult {
+        schema_version: crate::report::SCHEMA_VERSION,
+        written: path.display().to_string(),
+        targets: (role.targets.iter())
+            .map(|(f, q)| q.as_ref().map_or_else(|| f.clone(), |q| format!("{f}:{q}")))
+            .collect(),
+        commented_out: Vec::new(),
+        imported: 0,
+        left_out: Vec::new(),
+        role: Some(crate::report::ImportedRoleResult::of(role)),
+    })
 }

@@ -4,43 +4,32 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::{config_path, templates};
-use crate::cli::{Format, Global};
+use super::files::read_file;
+use super::invocation::{Invocation, Output};
 use crate::config;
 use crate::core::lint;
 use crate::core::render::{self, RenderContext};
 use crate::error::{Error, Result, Status};
-use crate::report::{self, Styles};
 
-pub fn run(
-    g: &Global,
-    trust_policy: Option<&Path>,
-    policies: &[PathBuf],
-    styles: Styles,
-) -> Result<Status> {
+pub fn run(inv: &Invocation, trust_policy: Option<&Path>, policies: &[PathBuf]) -> Result<Status> {
     if trust_policy.is_some() || !policies.is_empty() {
-        return documents(g, trust_policy, policies, styles);
+        return documents(&inv.output, trust_policy, policies);
     }
-    let loaded = config::load(&config_path(g)?)?;
-    let templates = templates(g)?;
+    let loaded = config::load(&inv.config.one()?)?;
+    let templates = inv.templates.load()?;
     let ctx = RenderContext {
         account_id: loaded.config.aws.account_id.clone(),
         default_region: loaded.config.aws.region.clone(),
     };
     let rendered = render::render(&loaded.config, &ctx, &templates)?;
-    let report = lint::lint(&loaded, &rendered, g.allow_weaker_policies);
-    print_report(g, &report, styles)
+    let report = lint::lint(&loaded, &rendered, inv.templates.allow_weaker);
+    print_report(&inv.output, &report)
 }
 
 /// `--trust-policy`/`--policy`: the documents as written, without a config.
-fn documents(
-    g: &Global,
-    trust_policy: Option<&Path>,
-    policies: &[PathBuf],
-    styles: Styles,
-) -> Result<Status> {
+fn documents(output: &Output, trust_policy: Option<&Path>, policies: &[PathBuf]) -> Result<Status> {
     let read = |p: &Path| -> Result<(String, Value)> {
-        let text = super::read_file(p).map_err(|e| {
+        let text = read_file(p).map_err(|e| {
             Error::usage(
                 format!("cannot read {}: {e}", p.display()),
                 "pass a readable policy file",
@@ -61,14 +50,11 @@ fn documents(
         .collect::<Result<Vec<_>>>()?;
     let named: Vec<(&str, &Value)> = docs.iter().map(|(n, d)| (n.as_str(), d)).collect();
     let report = lint::lint_documents(trust.as_ref().map(|(n, d)| (n.as_str(), d)), &named);
-    print_report(g, &report, styles)
+    print_report(output, &report)
 }
 
-fn print_report(g: &Global, report: &lint::LintReport, styles: Styles) -> Result<Status> {
-    match g.format {
-        Format::Human => print!("{}", report::lint_human(report, styles.color)),
-        _ => println!("{}", report::lint_json(report)),
-    }
+fn print_report(output: &Output, report: &lint::LintReport) -> Result<Status> {
+    output.emit(report)?;
     Ok(if report.has_errors() {
         Status::Invalid
     } else {

@@ -3,17 +3,18 @@
 
 use anyhow::Context;
 
-use super::genesys_live::{self, GenesysSide};
-use super::{aws_flags, config_path, prepare_loaded, write, write_atomically};
+use super::files::write_atomically;
+use super::invocation::Invocation;
+use super::live::{plan_both, prepare_loaded, Goal};
+use super::write;
 use crate::aws::{observe, prepare};
-use crate::cli::{Format, Global};
 use crate::config::{self, edit};
 use crate::core::change_set::ChangeSet;
-use crate::core::plan::{self, PlanOptions};
 use crate::core::render::{self, RenderContext};
 use crate::core::{onboard, verify};
 use crate::error::{Result, Status};
-use crate::report::{self, DryRunResult, OnboardResult, Styles};
+use crate::genesys::Session;
+use crate::report::{self, Onboarded, Styles};
 
 pub enum Edit {
     Add {
@@ -39,22 +40,26 @@ struct Before {
     existing: Vec<render::ResolvedTarget>,
 }
 
-/// The edited text and the one-line summary; `None` when there is nothing to do.
-type Edited = Option<(String, String)>;
+/// The config's text after the edit, and the one-line summary of it.
+struct Edited {
+    text: String,
+    summary: String,
+}
 
-pub async fn run(g: &Global, edit: Edit, dry_run: bool, styles: Styles) -> Result<Status> {
-    let path = config_path(g)?;
+pub async fn run(inv: &Invocation, edit: Edit, dry_run: bool) -> Result<Status> {
+    let path = inv.config.one()?;
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(&path).with_context(|| {
         format!("cannot read {shown}\n(hint: create it first with `lambda-trust init`)")
     })?;
     let old = config::parse_str(&text, &shown)?;
-    let clients = prepare::connect(&old.config, &aws_flags(g)).await;
+    let clients = prepare::connect(&old.config, &inv.aws).await;
     // Bare names resolve in the role's account; the identity read here is reused below.
     let identity = observe::caller_identity(&clients).await?;
+    let (caller_account, _caller_arn) = &identity;
     let account = old.config.aws.account_id.clone();
     let ctx = RenderContext {
-        account_id: Some(account.unwrap_or_else(|| identity.0.clone())),
+        account_id: Some(account.unwrap_or_else(|| caller_account.clone())),
         default_region: Some(prepare::default_region(&old.config, &clients)),
     };
     let existing = render::resolve_targets(&old.config, &ctx)?;
@@ -67,10 +72,14 @@ pub async fn run(g: &Global, edit: Edit, dry_run: bool, styles: Styles) -> Resul
         existing,
     };
     let edited = match &edit {
-        Edit::Add { .. } => add(g, &before, &edit, styles)?,
-        Edit::Remove { .. } => remove(g, &before, &edit)?,
+        Edit::Add { .. } => add(inv, &before, &edit)?,
+        Edit::Remove { .. } => remove(inv, &before, &edit)?,
     };
-    let Some((new_text, summary)) = edited else {
+    let Some(Edited {
+        text: new_text,
+        summary,
+    }) = edited
+    else {
         return Ok(Status::Ok);
     };
     // The edited file must be a valid config before anything is written anywhere.
@@ -86,44 +95,39 @@ pub async fn run(g: &Global, edit: Edit, dry_run: bool, styles: Styles) -> Resul
         }),
         identity: Some(identity),
     };
-    let (clients, p) = prepare_loaded(g, clients, new, scope).await?;
-    let mut gside = genesys_live::prepare(&clients, &p, g.verbose > 0).await?;
-    let aws = plan::plan(&p.desired, &p.observed, PlanOptions { adopt: false })?;
-    // Before the file is written: an action a flow calls stops the run with nothing changed.
-    let force = matches!(edit, Edit::Remove { force: true, .. });
-    let genesys = match gside.as_mut() {
-        Some(side) => Some(side.plan(false, force).await?),
-        None => None,
-    };
+    let (clients, prepared) = prepare_loaded(inv, clients, new, scope).await?;
     // Onboarding grants before the action that calls the function exists; offboarding removes
-    // the action before the grant it calls.
-    let set = match edit {
-        Edit::Add { .. } => ChangeSet::converge(aws, genesys),
-        Edit::Remove { .. } => ChangeSet::retire(aws, genesys),
+    // the action before the grant it calls. Before the file is written: an action a flow calls
+    // stops the run with nothing changed.
+    let goal = match edit {
+        Edit::Add { .. } => Goal::Converge { adopt: false },
+        Edit::Remove { .. } => Goal::Shrink,
     };
-    show_changes(g, &before, &new_text, &set, styles);
+    let force = matches!(edit, Edit::Remove { force: true, .. });
+    let planned = plan_both(inv, clients, prepared, goal, force).await?;
+    let set = &planned.set;
+    inv.output
+        .preview(|styles| changes_human(&before, &new_text, set, styles));
     if dry_run {
-        return dry_run_result(g, &before, &new_text, &set);
+        let diff = edit::text_diff(&before.shown, &before.text, &new_text);
+        inv.output.emit(&Onboarded::DryRun { diff, set })?;
+        return Ok(Status::Changes);
     }
     write_atomically(&before.path, &new_text)?;
     eprintln!("updated {}", before.shown);
-    let writes = write::write(&clients, &set, gside.as_ref()).await?;
-    let v = prove_result(&clients, &p, gside.as_ref()).await?;
-    match g.format {
-        Format::Human => {
-            let n = writes.total();
-            println!("{} {summary} ({n} write call(s)).", styles.green("✓"));
-            print!("{}", report::verification_human(&v, styles));
-        }
-        _ => {
-            let result = OnboardResult::new(&summary, &set, writes, &v);
-            println!("{}", report::to_json(&result));
-        }
-    }
-    Ok(Status::ok_or(v.passed, Status::Denied))
+    let genesys = planned.genesys.as_ref();
+    let writes = write::write(&planned.clients, set, genesys).await?;
+    let verification = prove_result(&planned.clients, &planned.prepared, genesys).await?;
+    inv.output.emit(&Onboarded::Done {
+        summary: &summary,
+        set,
+        writes,
+        verification: &verification,
+    })?;
+    Ok(Status::ok_or(verification.passed, Status::Denied))
 }
 
-fn add(g: &Global, before: &Before, edit: &Edit, styles: Styles) -> Result<Edited> {
+fn add(inv: &Invocation, before: &Before, edit: &Edit) -> Result<Option<Edited>> {
     let Edit::Add {
         function,
         qualifier,
@@ -132,7 +136,7 @@ fn add(g: &Global, before: &Before, edit: &Edit, styles: Styles) -> Result<Edite
     else {
         return Ok(None);
     };
-    let region = g.aws.region.as_deref();
+    let region = inv.aws.region.as_deref();
     let target = onboard::target_from_args(function, qualifier.as_deref(), region, *all_aliases)?;
     let resolved = onboard::resolve_one(&before.config, &before.ctx, &target)?;
     let arns = &resolved.granted_arns;
@@ -142,29 +146,25 @@ fn add(g: &Global, before: &Before, edit: &Edit, styles: Styles) -> Result<Edite
             arns.join(" and "),
             before.shown
         );
-        match g.format {
-            Format::Human => println!("{} {summary}.", styles.green("✓")),
-            _ => println!(
-                "{}",
-                report::to_json(&OnboardResult::nothing_to_do(summary))
-            ),
-        }
+        inv.output.emit(&Onboarded::AlreadyThere { summary })?;
         return Ok(None);
     }
     if *all_aliases {
         eprintln!(
             "{} --all-aliases grants every version and alias of {}: {}",
-            styles.yellow("warning:"),
+            inv.output.stderr.yellow("warning:"),
             resolved.function_name,
             arns.join(", ")
         );
     }
-    let text = edit::add_target(&before.text, &before.shown, &target)?;
-    Ok(Some((text, format!("onboarded {}", arns.join(" and ")))))
+    Ok(Some(Edited {
+        text: edit::add_target(&before.text, &before.shown, &target)?,
+        summary: format!("onboarded {}", arns.join(" and ")),
+    }))
 }
 
 /// `offboard`: every entry that grants the function (and qualifier) removed.
-fn remove(g: &Global, before: &Before, edit: &Edit) -> Result<Edited> {
+fn remove(inv: &Invocation, before: &Before, edit: &Edit) -> Result<Option<Edited>> {
     let Edit::Remove {
         function,
         qualifier,
@@ -173,53 +173,46 @@ fn remove(g: &Global, before: &Before, edit: &Edit) -> Result<Edited> {
     else {
         return Ok(None);
     };
-    let region = g.aws.region.as_deref();
+    let region = inv.aws.region.as_deref();
     let target = onboard::target_from_args(function, qualifier.as_deref(), region, false)?;
     let wanted = onboard::resolve_one(&before.config, &before.ctx, &target)?;
     let hits = onboard::matching(&before.existing, &wanted, &before.shown)?;
     let (text, n) = edit::remove_targets(&before.text, &before.shown, |i| hits.contains(&i))?;
     let entries = if n == 1 { "entry" } else { "entries" };
-    Ok(Some((text, format!("offboarded {n} target {entries}"))))
+    Ok(Some(Edited {
+        text,
+        summary: format!("offboarded {n} target {entries}"),
+    }))
 }
 
-fn show_changes(g: &Global, before: &Before, new_text: &str, set: &ChangeSet, styles: Styles) {
-    if g.format != Format::Human {
-        return;
-    }
-    println!(
-        "{}",
+/// The config diff and both sides' plans, for people (before anything is written).
+fn changes_human(before: &Before, new_text: &str, set: &ChangeSet, styles: Styles) -> String {
+    let mut out = format!(
+        "{}\n",
         styles.bold(&format!("Config change ({}):", before.shown))
     );
-    print!("{}", edit::text_diff(&before.shown, &before.text, new_text));
-    println!("{}", styles.bold("AWS changes:"));
-    print!("{}", report::plan_human(&set.aws, styles));
-    if let Some(gp) = &set.genesys {
-        println!("{}", styles.bold("Genesys Cloud changes:"));
-        print!("{}", report::genesys_plan_human(gp, styles));
+    out.push_str(&edit::text_diff(&before.shown, &before.text, new_text));
+    out.push_str(&format!("{}\n", styles.bold("AWS changes:")));
+    out.push_str(&report::plan_human(&set.aws, styles));
+    if let Some(genesys) = &set.genesys {
+        out.push_str(&format!("{}\n", styles.bold("Genesys Cloud changes:")));
+        out.push_str(&report::genesys_plan_human(genesys, styles));
     }
-}
-
-fn dry_run_result(g: &Global, before: &Before, new_text: &str, set: &ChangeSet) -> Result<Status> {
-    if g.format == Format::Json {
-        let diff = edit::text_diff(&before.shown, &before.text, new_text);
-        println!("{}", report::to_json(&DryRunResult::new(diff, set)));
-    } else {
-        println!("Dry run: nothing was changed.");
-    }
-    Ok(Status::Changes)
+    out
 }
 
 /// The result, read again and proved as `verify` proves it (offline checks and proofs; with
 /// `[genesys]`, the Genesys checks too).
 async fn prove_result(
     clients: &crate::aws::Clients,
-    p: &prepare::Prepared,
-    genesys: Option<&GenesysSide>,
+    prepared: &prepare::Prepared,
+    genesys: Option<&Session>,
 ) -> Result<verify::Verification> {
-    let observed = prepare::reobserve_iam(clients, p).await?;
-    let mut checks = verify::checks(&p.desired, &observed);
+    let observed = prepare::reobserve_iam(clients, prepared).await?;
+    let desired = &prepared.desired;
+    let mut checks = verify::checks(desired, &observed);
     if let Some(side) = genesys {
-        let again = genesys_live::reobserve(side).await?;
+        let again = side.reobserve().await?;
         let role = observed.role.as_ref().map(|r| r.arn.as_str());
         checks.extend(crate::core::genesys::genesys_checks(
             &side.desired,
@@ -227,5 +220,5 @@ async fn prove_result(
             role,
         ));
     }
-    Ok(verify::Verification::new(checks).with_proofs(verify::proofs(&p.desired, &observed)))
+    Ok(verify::Verification::new(checks).with_proofs(verify::proofs(desired, &observed)))
 }

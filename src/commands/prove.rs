@@ -5,16 +5,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{load, templates};
-use crate::cli::{Format, Global, ProveArgs};
+use super::files::read_file;
+use super::invocation::Invocation;
+use super::live::load;
+use crate::cli::ProveArgs;
 use crate::core::prove::{self, FileInput, Sides};
 use crate::core::render::{self, RenderContext};
 use crate::error::{Error, Result, Status};
 use crate::iam::arn::Arn;
 use crate::iam::{prove_invoke, prove_trust, Budget};
-use crate::report::{self, Styles};
+use crate::report::{self, Proved};
 
-pub fn run(g: &Global, args: &ProveArgs, styles: Styles) -> Result<Status> {
+pub fn run(inv: &Invocation, args: &ProveArgs) -> Result<Status> {
     check_flags(args)?;
     let input = FileInput {
         trust_policy: args.trust_policy.clone(),
@@ -26,9 +28,9 @@ pub fn run(g: &Global, args: &ProveArgs, styles: Styles) -> Result<Status> {
         role_arn: args.role_arn.clone(),
     };
     let mut sides = if input.is_empty() {
-        from_config(g, args.role_arn.as_deref())?
+        from_config(inv, args.role_arn.as_deref())?
     } else {
-        prove::load_files(&input, &super::read_file)?
+        prove::load_files(&input, &read_file)?
     };
     if let Some(t) = &mut sides.trust {
         t.spec.partner_principals = partner_principals(args, &t.spec.partner_account)?;
@@ -46,10 +48,7 @@ pub fn run(g: &Global, args: &ProveArgs, styles: Styles) -> Result<Status> {
             budget,
         ));
     }
-    match g.format {
-        Format::Human => print!("{}", report::prove_human(&results, styles)),
-        _ => println!("{}", report::to_json(&report::ProveResult::new(&results))),
-    }
+    inv.output.emit(&Proved(&results))?;
     Ok(Status::ok_or(
         report::prove_passed(&results),
         Status::Denied,
@@ -73,13 +72,13 @@ fn budget(args: &ProveArgs) -> Budget {
 }
 
 /// The config's rendered trust and invoke documents, as `render` prints them.
-fn from_config(g: &Global, role_arn: Option<&str>) -> Result<Sides> {
-    let loaded = load(g)?;
+fn from_config(inv: &Invocation, role_arn: Option<&str>) -> Result<Sides> {
+    let loaded = load(inv)?;
     let ctx = RenderContext {
         account_id: loaded.config.aws.account_id.clone(),
         default_region: loaded.config.aws.region.clone(),
     };
-    let rendered = render::render(&loaded.config, &ctx, &templates(g)?)?;
+    let rendered = render::render(&loaded.config, &ctx, &inv.templates.load()?)?;
     Ok(prove::from_config(&loaded.config, &rendered, role_arn)?)
 }
 

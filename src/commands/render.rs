@@ -1,36 +1,38 @@
 //! `lambda-trust render`: prints the rendered trust and invoke policies (offline).
 
-use super::{load, print_warnings, templates};
-use crate::cli::{Global, Which};
+use super::invocation::Invocation;
+use super::live::load;
+use crate::cli::Which;
 use crate::core::lint;
 use crate::core::prepare::PrepareError;
 use crate::core::render::{self, RenderContext};
 use crate::error::{Result, Status};
+use crate::report::{RenderedDocuments, RenderedPolicies};
 
-pub fn run(g: &Global, which: Which) -> Result<Status> {
-    let loaded = load(g)?;
-    let templates = templates(g)?;
+pub fn run(inv: &Invocation, which: Which) -> Result<Status> {
+    let loaded = load(inv)?;
+    let templates = inv.templates.load()?;
     let ctx = RenderContext {
         account_id: loaded.config.aws.account_id.clone(),
         default_region: loaded.config.aws.region.clone(),
     };
     let rendered = render::render(&loaded.config, &ctx, &templates)?;
-    let findings = lint::check_rendered(&loaded.config, &rendered, g.allow_weaker_policies);
+    let allow_weaker = inv.templates.allow_weaker;
+    let findings = lint::check_rendered(&loaded.config, &rendered, allow_weaker);
     let (errors, warnings): (Vec<_>, Vec<_>) = findings
         .into_iter()
         .partition(|f| f.severity == lint::Severity::Error);
-    print_warnings(g, &warnings);
+    inv.output.warnings(&warnings);
     if !errors.is_empty() {
         return Err(PrepareError::Invariants(errors).into());
     }
-    let out = match which {
-        Which::Trust => crate::report::to_json(&rendered.trust),
-        Which::Invoke => crate::report::to_json(&rendered.invoke),
-        Which::All => crate::report::to_json(&crate::report::RenderedPolicies {
+    inv.output.emit(&match which {
+        Which::Trust => RenderedDocuments::One(&rendered.trust),
+        Which::Invoke => RenderedDocuments::One(&rendered.invoke),
+        Which::All => RenderedDocuments::Both(RenderedPolicies {
             trust: &rendered.trust,
             invoke: &rendered.invoke,
         }),
-    };
-    println!("{out}");
+    })?;
     Ok(Status::Ok)
 }

@@ -1,11 +1,12 @@
 //! `lambda-trust simulate`: evaluates one request against policy files (offline).
 
-use crate::cli::{self, Format, Global};
+use super::files::read_file;
+use super::invocation::Output;
+use crate::cli;
 use crate::core::simulate;
 use crate::error::{Result, Status};
-use crate::report::{self, Styles};
 
-pub fn run(g: &Global, args: &cli::SimulateArgs, styles: Styles) -> Result<Status> {
+pub fn run(output: &Output, args: &cli::SimulateArgs) -> Result<Status> {
     let input = simulate::SimulateInput {
         policies: args.policies.clone(),
         trust_policy: args.trust_policy.clone(),
@@ -15,14 +16,7 @@ pub fn run(g: &Global, args: &cli::SimulateArgs, styles: Styles) -> Result<Statu
         resource: args.resource.clone(),
         context: args.context.clone(),
     };
-    let outcome = simulate::run(&input, &super::read_file)?;
-    match g.format {
-        Format::Human => print!("{}", report::simulate_human(&outcome, styles.color)),
-        _ => println!("{}", report::simulate_json(&outcome)),
-    }
-    Ok(if outcome.allowed() {
-        Status::Ok
-    } else {
-        Status::Denied
-    })
+    let outcome = simulate::run(&input, &read_file)?;
+    output.emit(&outcome)?;
+    Ok(Status::ok_or(outcome.allowed(), Status::Denied))
 }

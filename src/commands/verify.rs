@@ -4,75 +4,73 @@
 
 use std::time::Duration;
 
-use super::{genesys_live, prepare_live, spinner};
+use super::genesys_live;
+use super::invocation::Invocation;
+use super::live::{aws_drift, prepare_live};
+use super::progress::spinner;
 use crate::aws::probe;
-use crate::cli::{Format, Global};
 use crate::core::genesys::genesys_checks;
 use crate::core::verify::{self, Check, CheckId};
 use crate::error::{Result, Status};
-use crate::report::{self, Styles};
+use crate::genesys::Session;
+use crate::report::{self, VerifyResult};
 
-pub async fn run(
-    g: &Global,
-    assume_profile: Option<String>,
-    wait: Duration,
-    test_actions: bool,
-    styles: Styles,
-) -> Result<Status> {
-    let (clients, p) = prepare_live(g).await?;
-    let gside = genesys_live::prepare(&clients, &p, g.verbose > 0).await?;
-    let mut checks = verify::checks(&p.desired, &p.observed);
-    if let Some(profile) = assume_profile {
+/// What `verify` does beyond the offline proof.
+pub struct Options {
+    /// `--assume-profile`: assume the role with this profile and dry-run invoke every target.
+    pub assume_profile: Option<String>,
+    /// `--wait`: how long the live probe retries while IAM propagates.
+    pub wait: Duration,
+    /// `--test-actions`: run every data action end to end in Genesys Cloud.
+    pub test_actions: bool,
+}
+
+pub async fn run(inv: &Invocation, options: Options) -> Result<Status> {
+    let (clients, prepared) = prepare_live(inv).await?;
+    let genesys = genesys_live::prepare(&clients, &prepared, inv.verbose).await?;
+    let mut checks = verify::checks(&prepared.desired, &prepared.observed);
+    if let Some(profile) = options.assume_profile {
         let pb = spinner("live probe");
         let settings = probe::ProbeSettings {
             profile,
-            wait,
-            endpoint_url: g.aws.endpoint_url.clone(),
+            wait: options.wait,
+            endpoint_url: inv.aws.endpoint_url.clone(),
         };
-        let live = probe::probe(&settings, &p.desired, &p.observed, |m| {
+        let live = probe::probe(&settings, &prepared.desired, &prepared.observed, |m| {
             pb.set_message(m.to_string())
         })
         .await;
         pb.finish_and_clear();
         checks.extend(live);
     }
-    if let Some(side) = &gside {
-        checks.extend(genesys_part(side, &p, test_actions).await?);
+    if let Some(side) = &genesys {
+        checks.extend(genesys_part(side, &prepared, options.test_actions).await?);
     }
-    let v = verify::Verification::new(checks).with_proofs(verify::proofs(&p.desired, &p.observed));
+    let proofs = verify::proofs(&prepared.desired, &prepared.observed);
+    let verification = verify::Verification::new(checks).with_proofs(proofs);
     // What changed on AWS, and who changed it (CloudTrail): only when something drifted.
     // A state the planner refuses is `plan`'s to explain; the verdict above stands either way.
-    let drift = super::check::aws_drift(&clients, &p, &crate::aws::trail::pacer())
+    let drift = aws_drift(&clients, &prepared, &crate::aws::trail::pacer())
         .await
         .unwrap_or_else(|e| {
             eprintln!("warning: what changed on AWS is not listed: {e}");
             Vec::new()
         });
-    match g.format {
-        Format::Human => print!(
-            "{}{}",
-            report::verification_human(&v, styles),
-            report::changes_human(&drift, styles)
-        ),
-        _ => {
-            let result = report::VerifyResult {
-                schema_version: report::SCHEMA_VERSION,
-                verification: &v,
-                changes: (!drift.is_empty()).then_some(drift.as_slice()),
-            };
-            println!("{}", report::to_json(&result))
-        }
-    }
-    Ok(if v.passed { Status::Ok } else { Status::Denied })
+    inv.output.emit(&VerifyResult {
+        schema_version: report::SCHEMA_VERSION,
+        verification: &verification,
+        changes: (!drift.is_empty()).then_some(drift.as_slice()),
+    })?;
+    Ok(Status::ok_or(verification.passed, Status::Denied))
 }
 
 /// The Genesys checks; with `test_actions`, one more per action: its end-to-end test run.
 pub async fn genesys_part(
-    side: &genesys_live::GenesysSide,
-    p: &crate::aws::prepare::Prepared,
+    side: &Session,
+    prepared: &crate::aws::prepare::Prepared,
     test_actions: bool,
 ) -> Result<Vec<Check>> {
-    let role = p.observed.role.as_ref().map(|r| r.arn.as_str());
+    let role = prepared.observed.role.as_ref().map(|r| r.arn.as_str());
     let mut checks = genesys_checks(&side.desired, &side.observed, role);
     if test_actions {
         for d in &side.desired.actions {

@@ -1,24 +1,27 @@
 //! Runs a [`ChangeSet`]'s writes, side by side in the order the set gives, with a progress
-//! line per write on stderr. Shared by `apply`, `destroy` and `onboard`/`offboard`.
+//! line per write on stderr (`report::WriteStarted`). Shared by `apply`, `destroy` and `onboard`/`offboard`.
 
-use super::genesys_live::GenesysSide;
+use super::genesys_live;
 use crate::aws::{apply, Clients};
 use crate::core::change_set::{ChangeSet, Side};
-use crate::core::describe::{describe, Action};
+use crate::core::describe::describe;
 use crate::error::Result;
-use crate::report::Writes;
+use crate::genesys::Session;
+use crate::report::{WriteStarted, Writes};
 
 /// Makes every write of `set`; stops at the first failure (the error says how far it got).
 pub async fn write(
     clients: &Clients,
     set: &ChangeSet,
-    genesys: Option<&GenesysSide>,
+    genesys: Option<&Session>,
 ) -> Result<Writes> {
     let mut writes = Writes::default();
     for side in set.write_order() {
         match (side, genesys, &set.genesys) {
             (Side::Aws, _, _) => writes.aws = write_aws(clients, set).await?,
-            (Side::Genesys, Some(g), Some(plan)) => writes.genesys = g.apply(plan).await?,
+            (Side::Genesys, Some(side), Some(plan)) => {
+                writes.genesys = genesys_live::apply(side, plan).await?
+            }
             // A Genesys plan exists only with a Genesys side to write it.
             (Side::Genesys, _, _) => {}
         }
@@ -28,14 +31,15 @@ pub async fn write(
 
 async fn write_aws(clients: &Clients, set: &ChangeSet) -> Result<usize> {
     let total = set.aws.ops.len();
-    let outcome = apply::apply(clients, &set.aws, |i, op| {
-        let v = describe(op);
-        let verb = match v.action {
-            Action::Create => "creating",
-            Action::Update => "updating",
-            Action::Delete => "removing",
+    let outcome = apply::apply(clients, &set.aws, |index, op| {
+        let change = describe(op);
+        let started = WriteStarted {
+            side: Side::Aws,
+            index,
+            total,
+            change: &change,
         };
-        eprintln!("[{}/{total}] {verb} {}", i + 1, v.resource);
+        eprintln!("{}", started.line());
     })
     .await?;
     Ok(outcome.writes)

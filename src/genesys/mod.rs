@@ -11,7 +11,9 @@ pub mod apply;
 pub mod audit;
 pub mod client;
 pub mod observe;
+pub mod session;
 pub use crate::config::genesys_regions as regions;
 pub mod test_run;
 
 pub use client::{Client, GenesysError, OAuthClient, Secret};
+pub use session::Session;

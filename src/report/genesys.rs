@@ -49,11 +49,15 @@ pub struct RegionsResult<'a> {
 
 /// [`RegionsResult`], pretty-printed, with a final newline.
 pub fn regions_json(rows: &[RegionRow]) -> String {
-    let result = RegionsResult {
+    format!("{}\n", regions_result(rows))
+}
+
+/// The table's JSON document, without newline.
+pub(super) fn regions_result(rows: &[RegionRow]) -> String {
+    super::to_json(&RegionsResult {
         schema_version: super::SCHEMA_VERSION,
         regions: rows,
-    };
-    format!("{}\n", super::to_json(&result))
+    })
 }
 
 #[cfg(test)]

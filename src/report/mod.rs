@@ -12,6 +12,8 @@ mod audit_iac;
 mod check;
 mod genesys;
 mod lint;
+mod outcomes;
+mod output;
 mod plan;
 mod prove;
 mod results;
@@ -37,7 +39,15 @@ pub use check::{
 };
 pub use genesys::{regions_human, regions_json, RegionRow};
 pub use lint::{render_human as lint_human, render_json as lint_json};
-pub use plan::{change_set_human, display_form, document_diff, genesys_plan_human, plan_human};
+pub use outcomes::{
+    AccountAudit, Applied, Destroyed, Imported, Onboarded, OrgAudit, Planned, Proved, Regions,
+    RenderedDocuments,
+};
+pub use output::{accepts, render, Format, Report, Unsupported, HUMAN_JSON};
+pub use plan::{
+    change_set_human, deletions_human, display_form, document_diff, genesys_plan_human, plan_human,
+    WriteStarted,
+};
 pub use prove::{prove_human, prove_json, prove_passed, ProveResult};
 pub use results::{
     to_json, to_value, ApplyResult, DestroyResult, DryRunResult, GenesysChanges, ImportResult,
@@ -48,7 +58,7 @@ pub use simulate::{render_human as simulate_human, render_json as simulate_json}
 pub use verify::{changes_human, verification_human};
 pub use version::VersionResult;
 
-/// Whether to emit ANSI colour.
+/// Whether to emit ANSI colour on one stream (decided once, `commands::Output::resolve`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Styles {
     pub color: bool,

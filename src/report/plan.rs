@@ -117,6 +117,45 @@ pub fn change_set_human(set: &ChangeSet, styles: Styles) -> String {
         .collect()
 }
 
+/// A change set's write, as it starts (progress on stderr).
+#[derive(Debug, Clone, Copy)]
+pub struct WriteStarted<'a> {
+    pub side: Side,
+    /// 0-based.
+    pub index: usize,
+    pub total: usize,
+    pub change: &'a ChangeView,
+}
+
+impl WriteStarted<'_> {
+    /// `[2/5] updating policy …`; Genesys Cloud's writes say so: `[genesys 1/3] creating …`.
+    pub fn line(&self) -> String {
+        let verb = match self.change.action {
+            Action::Create => "creating",
+            Action::Update => "updating",
+            Action::Delete => "removing",
+        };
+        let side = match self.side {
+            Side::Aws => "",
+            Side::Genesys => "genesys ",
+        };
+        let (n, total, resource) = (self.index + 1, self.total, &self.change.resource);
+        format!("[{side}{n}/{total}] {verb} {resource}")
+    }
+}
+
+/// `destroy`'s deletions, in the order they are made; a side with nothing to delete is not
+/// shown.
+pub fn deletions_human(set: &ChangeSet, styles: Styles) -> String {
+    set.write_order()
+        .map(|side| match (side, &set.genesys) {
+            (Side::Genesys, Some(g)) => genesys_plan_human(g, styles),
+            (Side::Genesys, None) => String::new(),
+            (Side::Aws, _) => plan_human(&set.aws, styles),
+        })
+        .collect()
+}
+
 /// The Genesys Cloud plan, after the AWS one: its changes, the actions in our integration
 /// that lambda-trust does not own (never touched), and a summary line.
 pub fn genesys_plan_human(plan: &GenesysPlan, styles: Styles) -> String {

@@ -1,0 +1,218 @@
+//! The invocation, resolved once from the parsed flags before any command runs (ripgrep's "low-level
+//! arguments → high-level arguments"): where the config comes from, the output format and the
+//! colour of each stream, the AWS settings and the policy templates. Commands take these
+//! (or the part they need), never the raw flags.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use crate::aws::AwsSettings;
+use crate::cli::{ColorChoice, Global};
+use crate::core::lint::Finding;
+use crate::core::render::Templates;
+use crate::error::{Error, Result};
+use crate::report::{self, Format, Report, Styles, Unsupported};
+
+use super::discover;
+
+/// One run's resolved arguments.
+#[derive(Debug, Clone)]
+pub struct Invocation {
+    pub config: ConfigSource,
+    pub output: Output,
+    pub aws: AwsSettings,
+    pub templates: TemplateSource,
+    /// `-v`: more detail on stderr (timings, which config was found).
+    pub verbose: bool,
+}
+
+impl Invocation {
+    /// Resolves the global flags; nothing is read yet (a config is found when a command asks
+    /// for one, by its rule: [`ConfigSource`]).
+    pub fn resolve(flags: &Global) -> Invocation {
+        Invocation {
+            config: ConfigSource {
+                given: flags.config.clone(),
+                verbose: flags.verbose > 0,
+            },
+            output: Output::resolve(flags.format, flags.color),
+            aws: AwsSettings {
+                profile: flags.aws.profile.clone(),
+                region: flags.aws.region.clone(),
+                endpoint_url: flags.aws.endpoint_url.clone(),
+                max_attempts: flags.aws.max_attempts,
+            },
+            templates: TemplateSource {
+                dir: flags.policies.clone(),
+                allow_weaker: flags.allow_weaker_policies,
+            },
+            verbose: flags.verbose > 0,
+        }
+    }
+}
+
+/// Where a command's config comes from: `--config` (several allowed; `LAMBDA_TRUST_CONFIG`
+/// is folded into it by clap, the flag winning), else discovery. Each command follows one rule,
+/// the one method it calls (README "Which config a command reads"):
+///
+/// | rule | commands | given | not given |
+/// |---|---|---|---|
+/// | [`one`](Self::one) | plan, apply, verify, destroy, onboard, offboard, render, lint and prove of the config | exactly one | `./lambda-trust.toml`, else the git root's |
+/// | [`many`](Self::many) | check | files, directories (their `*.toml`), globs | as `one` |
+/// | [`if_given`](Self::if_given) | audit (the config whose role it compares) | at most one | none: an account's audit is not about the directory it runs in |
+/// | [`to_write`](Self::to_write) | init | exactly one | `./lambda-trust.toml` (a new file belongs where it is made, never the git root's) |
+/// | — | simulate, completions, man, genesys regions, lint/prove of policy files | ignored | — |
+#[derive(Debug, Clone)]
+pub struct ConfigSource {
+    given: Vec<PathBuf>,
+    verbose: bool,
+}
+
+impl ConfigSource {
+    /// The one config: given, or discovered.
+    pub fn one(&self) -> Result<PathBuf> {
+        discover::config_file(&self.given, self.verbose)
+    }
+
+    /// `check`'s configs: each given one expanded, or the one discovered.
+    pub fn many(&self) -> Result<Vec<PathBuf>> {
+        discover::expand_configs(&self.given, self.verbose)
+    }
+
+    /// The config when one is given; never discovered.
+    pub fn if_given(&self) -> Result<Option<PathBuf>> {
+        match self.given.as_slice() {
+            [] => Ok(None),
+            [one] => Ok(Some(one.clone())),
+            _ => Err(Error::usage(
+                "audit takes at most one --config",
+                "give the config whose role the audit should compare",
+            )),
+        }
+    }
+
+    /// Where `init` writes: given, else `./lambda-trust.toml`.
+    pub fn to_write(&self) -> Result<PathBuf> {
+        match self.given.as_slice() {
+            [] => Ok(PathBuf::from(discover::FILE_NAME)),
+            [one] => Ok(one.clone()),
+            _ => Err(Error::usage(
+                "init writes one config file; several --config given",
+                "pass one --config FILE",
+            )),
+        }
+    }
+}
+
+/// `--policies DIR` (the user's templates) and `--allow-weaker-policies`.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateSource {
+    pub dir: Option<PathBuf>,
+    pub allow_weaker: bool,
+}
+
+impl TemplateSource {
+    /// The templates from `--policies DIR`, checked, or the built-in ones.
+    pub fn load(&self) -> Result<Templates> {
+        Ok(match self.dir.as_deref() {
+            Some(dir) => super::files::read_templates(dir)?,
+            None => Templates::builtin(),
+        })
+    }
+}
+
+/// The output format and the colour of each stream.
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    pub format: Format,
+    /// Results.
+    pub stdout: Styles,
+    /// Warnings, notes and errors.
+    pub stderr: Styles,
+}
+
+impl Output {
+    /// The one colour rule, for both streams: `--color always|never` decides; `auto` colours a
+    /// terminal unless `NO_COLOR` is set.
+    pub fn resolve(format: Format, color: ColorChoice) -> Output {
+        let no_color = std::env::var_os("NO_COLOR").is_some();
+        let styles = |terminal: bool| Styles {
+            color: match color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => terminal && !no_color,
+            },
+        };
+        Output {
+            format,
+            stdout: styles(std::io::stdout().is_terminal()),
+            stderr: styles(std::io::stderr().is_terminal()),
+        }
+    }
+
+    /// Prints `result` on stdout in the chosen format.
+    pub fn emit<R: Report>(&self, result: &R) -> Result<()> {
+        let text = report::render(result, self.format, self.stdout).map_err(refused)?;
+        print!("{text}");
+        Ok(())
+    }
+
+    /// Text for people only, before the result (the plan `apply` is about to write): printed
+    /// in the human format, left out of the machine formats.
+    pub fn preview(&self, text: impl FnOnce(Styles) -> String) {
+        if self.format == Format::Human {
+            print!("{}", text(self.stdout));
+        }
+    }
+
+    /// A note on stderr.
+    pub fn note(&self, note: &str) {
+        eprintln!("note: {note}");
+    }
+
+    /// Warnings to stderr, with their hints.
+    pub fn warnings(&self, warnings: &[Finding]) {
+        for w in warnings {
+            eprintln!("{} {}", self.stderr.yellow("warning:"), w.message);
+            if let Some(h) = &w.hint {
+                eprintln!("  (hint: {h})");
+            }
+        }
+    }
+}
+
+/// The one refusal of a format a command does not have (before it runs, and in
+/// [`Output::emit`]).
+pub(super) fn refused(unsupported: Unsupported) -> Error {
+    Error::usage(unsupported.to_string(), unsupported.hint())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn color_never_and_always_decide_both_streams() {
+        let never = Output::resolve(Format::Human, ColorChoice::Never);
+        assert!(!never.stdout.color && !never.stderr.color);
+        let always = Output::resolve(Format::Json, ColorChoice::Always);
+        assert!(always.stdout.color && always.stderr.color);
+    }
+
+    #[test]
+    fn each_config_rule_says_what_it_takes() {
+        let source = |given: &[&str]| ConfigSource {
+            given: given.iter().map(PathBuf::from).collect(),
+            verbose: false,
+        };
+        assert_eq!(source(&[]).if_given().unwrap(), None);
+        assert_eq!(
+            source(&[]).to_write().unwrap(),
+            PathBuf::from(discover::FILE_NAME)
+        );
+        assert_eq!(source(&["a.toml"]).one().unwrap(), PathBuf::from("a.toml"));
+        assert!(source(&["a.toml", "b.toml"]).one().is_err());
+        assert!(source(&["a.toml", "b.toml"]).if_given().is_err());
+        assert!(source(&["a.toml", "b.toml"]).to_write().is_err());
+    }
+}

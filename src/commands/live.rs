@@ -1,0 +1,202 @@
+//! The live commands' common start: the async runtime, the config loaded (warnings said),
+//! AWS and Genesys Cloud read, and both sides planned into one change set — the read → plan
+//! prologue of `plan`, `apply`, `destroy` and `onboard`/`offboard`, written once; and the AWS
+//! drift with its CloudTrail events, shared by `check` and `verify`. It lives here,
+//! above `aws/` and `genesys/`, because it joins the two (they never import each other).
+
+use std::time::Instant;
+
+use anyhow::Context;
+
+use super::genesys_live;
+use super::invocation::{Invocation, Output};
+use super::progress::spinner;
+use crate::aws::pace::Pacer;
+use crate::aws::prepare::{self, Prepared};
+use crate::aws::trail as aws_trail;
+use crate::aws::Clients;
+use crate::config;
+use crate::core::change_set::ChangeSet;
+use crate::core::genesys::GenesysPlan;
+use crate::core::lint::{self as lint_core, Finding};
+use crate::core::plan::{self, PlanOptions};
+use crate::core::trail::{self, Trail};
+use crate::core::{check as core_check, drift};
+use crate::error::Result;
+use crate::genesys::Session;
+
+/// Runs `f` on a multi-threaded runtime (the live commands' AWS and Genesys calls).
+pub(super) fn live<T>(f: impl FnOnce(&tokio::runtime::Runtime) -> Result<T>) -> Result<T> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")?;
+    f(&rt)
+}
+
+/// The one config (`ConfigSource::one`), loaded, its warnings said.
+pub(super) fn load(inv: &Invocation) -> Result<config::Loaded> {
+    let loaded = config::load(&inv.config.one()?)?;
+    inv.output.warnings(&config_warnings(&loaded));
+    Ok(loaded)
+}
+
+/// A loaded config's warnings, as lint findings.
+pub(super) fn config_warnings(loaded: &config::Loaded) -> Vec<Finding> {
+    loaded
+        .warnings
+        .iter()
+        .map(|w| Finding {
+            severity: lint_core::Severity::Warning,
+            code: lint_core::LintCode::Config(w.code),
+            message: w.message.clone(),
+            hint: w.hint.clone(),
+        })
+        .collect()
+}
+
+/// Loads the config and reads AWS for it.
+pub(super) async fn prepare_live(inv: &Invocation) -> Result<(Clients, Prepared)> {
+    let loaded = load(inv)?;
+    let clients = prepare::connect(&loaded.config, &inv.aws).await;
+    prepare_loaded(inv, clients, loaded, prepare::Scope::default()).await
+}
+
+/// Reads AWS for a loaded config (`scope`: only some functions, a known identity).
+pub(super) async fn prepare_loaded(
+    inv: &Invocation,
+    clients: Clients,
+    loaded: config::Loaded,
+    scope: prepare::Scope,
+) -> Result<(Clients, Prepared)> {
+    let templates = inv.templates.load()?;
+    let pb = spinner("reading the role, its policies and the target functions from AWS");
+    let started = Instant::now();
+    let allow_weaker = inv.templates.allow_weaker;
+    let prepared = prepare::prepare_scoped(&clients, loaded, &templates, allow_weaker, scope).await;
+    pb.finish_and_clear();
+    let prepared = prepared?;
+    if inv.verbose {
+        eprintln!(
+            "read AWS state in {:.2}s (account {}, caller {})",
+            started.elapsed().as_secs_f64(),
+            prepared.observed.account_id,
+            prepared.observed.caller_arn
+        );
+    }
+    inv.output.warnings(&prepared.warnings);
+    Ok((clients, prepared))
+}
+
+/// What a run plans toward.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Goal {
+    /// `plan`, `apply`, `onboard`: both sides as the config says; AWS written first (the grant
+    /// before the action that calls it).
+    Converge { adopt: bool },
+    /// `offboard`: as the config says, Genesys Cloud written first (the action before the
+    /// grant it calls).
+    Shrink,
+    /// `destroy`: delete what lambda-trust owns, Genesys Cloud first.
+    Destroy,
+}
+
+/// Both sides read and planned, nothing written yet.
+pub(super) struct LivePlan {
+    pub clients: Clients,
+    pub prepared: Prepared,
+    pub genesys: Option<Session>,
+    pub set: ChangeSet,
+}
+
+/// Loads the config, reads both sides and plans them (`force`: delete data actions a published
+/// flow calls). Nothing is written.
+pub(super) async fn read_and_plan(inv: &Invocation, goal: Goal, force: bool) -> Result<LivePlan> {
+    let (clients, prepared) = prepare_live(inv).await?;
+    plan_both(inv, clients, prepared, goal, force).await
+}
+
+/// Reads the Genesys side of a prepared config and plans both sides toward `goal`.
+pub(super) async fn plan_both(
+    inv: &Invocation,
+    clients: Clients,
+    prepared: Prepared,
+    goal: Goal,
+    force: bool,
+) -> Result<LivePlan> {
+    let mut genesys = genesys_live::prepare(&clients, &prepared, inv.verbose).await?;
+    let set = match goal {
+        Goal::Converge { adopt } => {
+            let (aws, genesys_plan) = plan_sides(&prepared, genesys.as_mut(), adopt, force).await?;
+            ChangeSet::converge(aws, genesys_plan)
+        }
+        Goal::Shrink => {
+            let (aws, genesys_plan) = plan_sides(&prepared, genesys.as_mut(), false, force).await?;
+            ChangeSet::retire(aws, genesys_plan)
+        }
+        Goal::Destroy => destroy_plan(&inv.output, &prepared, genesys.as_mut(), force).await?,
+    };
+    Ok(LivePlan {
+        clients,
+        prepared,
+        genesys,
+        set,
+    })
+}
+
+/// The AWS plan and, with `[genesys]`, the Genesys Cloud plan (knowing which flows call an
+/// action it would delete; refused unless `force` when one does).
+async fn plan_sides(
+    prepared: &Prepared,
+    genesys: Option<&mut Session>,
+    adopt: bool,
+    force: bool,
+) -> Result<(plan::Plan, Option<GenesysPlan>)> {
+    let aws = plan::plan(&prepared.desired, &prepared.observed, PlanOptions { adopt })?;
+    let genesys_plan = match genesys {
+        Some(side) => Some(side.plan(adopt, force).await?),
+        None => None,
+    };
+    Ok((aws, genesys_plan))
+}
+
+/// `destroy`'s change set; what is kept, and why, is said on stderr.
+async fn destroy_plan(
+    output: &Output,
+    prepared: &Prepared,
+    genesys: Option<&mut Session>,
+    force: bool,
+) -> Result<ChangeSet> {
+    let (aws, notes) = plan::plan_destroy(&prepared.observed)?;
+    let (genesys_plan, kept) = match genesys {
+        Some(side) => {
+            let (plan, kept) = side.plan_destroy(force).await?;
+            (Some(plan), kept)
+        }
+        None => (None, Vec::new()),
+    };
+    for n in notes.iter().chain(&kept) {
+        output.note(n);
+    }
+    Ok(ChangeSet::retire(aws, genesys_plan))
+}
+
+/// The AWS drift of a prepared config as findings (as if adopting: a lost ownership tag is a
+/// finding, not a refusal), each naming the CloudTrail event that explains it. No drift, no
+/// CloudTrail call.
+pub(super) async fn aws_drift(
+    clients: &Clients,
+    prepared: &Prepared,
+    pacer: &Pacer,
+) -> Result<Vec<drift::Finding>> {
+    let (desired, observed) = (&prepared.desired, &prepared.observed);
+    let mut findings = core_check::aws_findings(desired, observed)?;
+    let lookups = {
+        let trails: Vec<&Trail> = findings.iter().map(|f| &f.trail).collect();
+        aws_trail::look_up(clients, &desired.partition, &trails, pacer).await
+    };
+    for f in &mut findings {
+        trail::attribute(&mut f.trail, &lookups);
+    }
+    Ok(findings)
+}

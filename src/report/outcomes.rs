@@ -1,0 +1,378 @@
+//! Each command's result as a [`Report`]: the text it prints in each format it has. The
+//! renderers of each kind live in their own modules; this file only joins them per command.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::output::{Format, Report};
+use super::results::{
+    to_json, ApplyResult, DestroyResult, DryRunResult, ImportResult, InitResult, OnboardResult,
+    PlanResult, RenderedPolicies, VerifyResult, Writes,
+};
+use super::{audit, audit_html, audit_iac, check, genesys, lint, plan, prove, simulate, verify};
+use super::{HtmlMeta, RegionRow, Styles};
+use crate::core::audit::{AccountReport, OrgReport};
+use crate::core::change_set::ChangeSet;
+use crate::core::drift::CheckReport;
+use crate::core::iac::IacReport;
+use crate::core::lint::LintReport;
+use crate::core::simulate::SimulateOutcome;
+use crate::core::verify::Verification;
+use crate::iam::PropertyResult;
+
+/// `plan`: both sides' changes.
+pub struct Planned<'a>(pub &'a ChangeSet);
+
+impl Report for Planned<'_> {
+    fn human(&self, styles: Styles) -> String {
+        plan::change_set_human(self.0, styles)
+    }
+    fn json(&self) -> String {
+        to_json(&PlanResult::new(self.0))
+    }
+}
+
+/// `apply`: what was written, and how long it took (people saw the plan before the writes).
+pub struct Applied<'a> {
+    pub set: &'a ChangeSet,
+    pub writes: Writes,
+    pub elapsed: Duration,
+}
+
+impl Report for Applied<'_> {
+    fn human(&self, styles: Styles) -> String {
+        if self.set.in_sync() {
+            return String::new();
+        }
+        format!(
+            "{} {} change(s) applied in {:.2}s. Run `lambda-trust verify` to prove the result.\n",
+            styles.green("✓ applied:"),
+            self.writes.total(),
+            self.elapsed.as_secs_f64()
+        )
+    }
+    fn json(&self) -> String {
+        to_json(&ApplyResult::new(self.set, self.writes))
+    }
+}
+
+/// `destroy`: nothing to delete, what would go (without `--yes`), or what went.
+pub enum Destroyed<'a> {
+    /// Nothing of ours exists; `yes`: a destroy that wrote nothing, else a plan (in sync).
+    Nothing { set: &'a ChangeSet, yes: bool },
+    /// Without `--yes`: the deletions, not made.
+    Pending(&'a ChangeSet),
+    /// With `--yes`: deleted (people saw the deletions before the writes).
+    Deleted { set: &'a ChangeSet, writes: Writes },
+}
+
+impl Report for Destroyed<'_> {
+    fn human(&self, styles: Styles) -> String {
+        match self {
+            Destroyed::Nothing { .. } => format!("{} nothing to delete.\n", styles.green("✓")),
+            Destroyed::Pending(set) => format!(
+                "{}Nothing was deleted. Run again with --yes to delete the above.\n",
+                plan::deletions_human(set, styles)
+            ),
+            Destroyed::Deleted { writes, .. } => format!(
+                "{} deleted ({} write call(s)).\n",
+                styles.green("✓"),
+                writes.total()
+            ),
+        }
+    }
+    fn json(&self) -> String {
+        match self {
+            Destroyed::Nothing { set, yes: false } | Destroyed::Pending(set) => {
+                to_json(&PlanResult::new(set))
+            }
+            Destroyed::Nothing { set, yes: true } => {
+                to_json(&DestroyResult::new(set, Writes::default()))
+            }
+            Destroyed::Deleted { set, writes } => to_json(&DestroyResult::new(set, *writes)),
+        }
+    }
+}
+
+/// `onboard` / `offboard`: nothing to do, a dry run, or the edit applied and proved.
+pub enum Onboarded<'a> {
+    /// The target is already there.
+    AlreadyThere { summary: String },
+    /// `--dry-run`: the config diff and the plan, nothing changed.
+    DryRun { diff: String, set: &'a ChangeSet },
+    /// Written and proved.
+    Done {
+        summary: &'a str,
+        set: &'a ChangeSet,
+        writes: Writes,
+        verification: &'a Verification,
+    },
+}
+
+impl Report for Onboarded<'_> {
+    fn human(&self, styles: Styles) -> String {
+        match self {
+            Onboarded::AlreadyThere { summary } => format!("{} {summary}.\n", styles.green("✓")),
+            Onboarded::DryRun { .. } => "Dry run: nothing was changed.\n".to_owned(),
+            Onboarded::Done {
+                summary,
+                writes,
+                verification,
+                ..
+            } => format!(
+                "{} {summary} ({} write call(s)).\n{}",
+                styles.green("✓"),
+                writes.total(),
+                verify::verification_human(verification, styles)
+            ),
+        }
+    }
+    fn json(&self) -> String {
+        match self {
+            Onboarded::AlreadyThere { summary } => {
+                to_json(&OnboardResult::nothing_to_do(summary.clone()))
+            }
+            Onboarded::DryRun { diff, set } => to_json(&DryRunResult::new(diff.clone(), set)),
+            Onboarded::Done {
+                summary,
+                set,
+                writes,
+                verification,
+            } => to_json(&OnboardResult::new(summary, set, *writes, verification)),
+        }
+    }
+}
+
+/// `verify`: the checklist, then what changed on AWS (when something did).
+impl Report for VerifyResult<'_> {
+    fn human(&self, styles: Styles) -> String {
+        format!(
+            "{}{}",
+            verify::verification_human(self.verification, styles),
+            verify::changes_human(self.changes.unwrap_or_default(), styles)
+        )
+    }
+    fn json(&self) -> String {
+        to_json(self)
+    }
+}
+
+/// `prove`: each property's verdict.
+pub struct Proved<'a>(pub &'a [PropertyResult]);
+
+impl Report for Proved<'_> {
+    fn human(&self, styles: Styles) -> String {
+        prove::prove_human(self.0, styles)
+    }
+    fn json(&self) -> String {
+        to_json(&prove::ProveResult::new(self.0))
+    }
+}
+
+impl Report for SimulateOutcome {
+    fn human(&self, styles: Styles) -> String {
+        simulate::render_human(self, styles.color)
+    }
+    fn json(&self) -> String {
+        simulate::render_json(self)
+    }
+}
+
+impl Report for LintReport {
+    fn human(&self, styles: Styles) -> String {
+        lint::render_human(self, styles.color)
+    }
+    fn json(&self) -> String {
+        lint::render_json(self)
+    }
+}
+
+/// `genesys regions`: the region table.
+pub struct Regions<'a>(pub &'a [RegionRow]);
+
+impl Report for Regions<'_> {
+    fn human(&self, styles: Styles) -> String {
+        genesys::regions_human(self.0, styles)
+    }
+    fn json(&self) -> String {
+        genesys::regions_result(self.0)
+    }
+}
+
+/// `render`: the documents, JSON in every format (ready for `simulate`, `prove`, `aws iam`).
+pub enum RenderedDocuments<'a> {
+    One(&'a Value),
+    Both(RenderedPolicies<'a>),
+}
+
+impl Report for RenderedDocuments<'_> {
+    fn human(&self, _: Styles) -> String {
+        format!("{}\n", self.json())
+    }
+    fn json(&self) -> String {
+        match self {
+            RenderedDocuments::One(doc) => to_json(doc),
+            RenderedDocuments::Both(both) => to_json(both),
+        }
+    }
+}
+
+/// `init`: the file written.
+impl Report for InitResult {
+    fn human(&self, _: Styles) -> String {
+        let more = match self.commented_out.len() {
+            0 => String::new(),
+            n => format!(", {n} more listed as comments"),
+        };
+        format!(
+            "wrote {} ({} target(s){more})\nnext: lambda-trust lint, then lambda-trust plan and lambda-trust apply\n",
+            self.written,
+            self.targets.len(),
+        )
+    }
+    fn json(&self) -> String {
+        to_json(self)
+    }
+}
+
+/// `init --from-genesys` (with or without `--from-role`) and `init --from-role`.
+pub enum Imported {
+    Genesys(ImportResult),
+    Role(ImportResult),
+}
+
+impl Report for Imported {
+    fn human(&self, _: Styles) -> String {
+        match self {
+            Imported::Genesys(r) => genesys_import_human(r),
+            Imported::Role(r) => role_import_human(r),
+        }
+    }
+    fn json(&self) -> String {
+        match self {
+            Imported::Genesys(r) | Imported::Role(r) => to_json(r),
+        }
+    }
+}
+
+fn genesys_import_human(r: &ImportResult) -> String {
+    let mut out = format!(
+        "wrote {}: {} action(s) imported into {} target(s), {} left out\n",
+        r.written,
+        r.imported,
+        r.targets.len(),
+        r.left_out.len()
+    );
+    for l in &r.left_out {
+        out.push_str(&format!("  left out {:?} ({}): {}\n", l.name, l.id, l.why));
+    }
+    out.push_str("next: lambda-trust plan --adopt (no action should change), then lambda-trust apply --adopt\n");
+    out
+}
+
+fn role_import_human(r: &ImportResult) -> String {
+    let Some(role) = &r.role else {
+        return format!("wrote {}\n", r.written);
+    };
+    let mut out = format!(
+        "wrote {}: the role {} with {} target(s)\n",
+        r.written,
+        role.name,
+        r.targets.len()
+    );
+    for f in &role.findings {
+        out.push_str(&format!(
+            "  finding [{}] {}: {}\n",
+            f.severity.as_str(),
+            f.code,
+            f.message
+        ));
+    }
+    for n in &role.notes {
+        out.push_str(&format!("  note: {n}\n"));
+    }
+    out.push_str(
+        "next: lambda-trust plan --adopt (review every change), then lambda-trust apply --adopt\n",
+    );
+    out
+}
+
+/// `check`: its renderers (report/check.rs).
+impl Report for CheckReport {
+    const FORMATS: &'static [Format] =
+        &[Format::Human, Format::Json, Format::Sarif, Format::Github];
+    fn human(&self, styles: Styles) -> String {
+        check::render_human(self, styles)
+    }
+    fn json(&self) -> String {
+        check::render_json(self)
+    }
+    fn sarif(&self) -> Option<String> {
+        Some(check::render_sarif(self))
+    }
+    fn github(&self) -> Option<String> {
+        Some(check::render_github(self))
+    }
+}
+
+/// `audit` of an account (live or `--input`), with the HTML page's header facts.
+pub struct AccountAudit<'a> {
+    pub report: &'a AccountReport,
+    pub meta: HtmlMeta,
+}
+
+/// The formats of a live audit.
+const AUDIT_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Sarif, Format::Html];
+
+impl Report for AccountAudit<'_> {
+    const FORMATS: &'static [Format] = AUDIT_FORMATS;
+    fn human(&self, styles: Styles) -> String {
+        audit::account_human(self.report, styles)
+    }
+    fn json(&self) -> String {
+        audit::account_json(self.report)
+    }
+    fn sarif(&self) -> Option<String> {
+        Some(audit::account_sarif(self.report))
+    }
+    fn html(&self) -> Option<String> {
+        Some(audit_html::account_html(self.report, &self.meta))
+    }
+}
+
+/// `audit --organization` / `--accounts`.
+pub struct OrgAudit<'a> {
+    pub report: &'a OrgReport,
+    pub meta: HtmlMeta,
+}
+
+impl Report for OrgAudit<'_> {
+    const FORMATS: &'static [Format] = AUDIT_FORMATS;
+    fn human(&self, styles: Styles) -> String {
+        audit::org_human(self.report, styles)
+    }
+    fn json(&self) -> String {
+        audit::org_json(self.report)
+    }
+    fn sarif(&self) -> Option<String> {
+        Some(audit::org_sarif(self.report))
+    }
+    fn html(&self) -> Option<String> {
+        Some(audit_html::org_html(self.report, &self.meta))
+    }
+}
+
+/// `audit --template` / `--plan`.
+impl Report for IacReport {
+    const FORMATS: &'static [Format] = &[Format::Human, Format::Json, Format::Sarif];
+    fn human(&self, styles: Styles) -> String {
+        audit_iac::iac_human(self, styles)
+    }
+    fn json(&self) -> String {
+        audit_iac::iac_json(self)
+    }
+    fn sarif(&self) -> Option<String> {
+        Some(audit_iac::iac_sarif(self))
+    }
+}

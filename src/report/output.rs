@@ -1,0 +1,162 @@
+//! One printer. Every command's result implements [`Report`] (human and JSON, and SARIF,
+//! GitHub annotations or HTML where it has them); [`render`] holds the only `match` on the
+//! output format, and a format a result does not have is one typed refusal, [`Unsupported`],
+//! given before the command runs (`Command::formats` lists each command's
+//! [`Report::FORMATS`]).
+//!
+//! A new output format: a variant of [`Format`]; the compiler then asks for its arm in
+//! [`render`] and its wording in [`Unsupported`]; each result that has it gives a method.
+
+use std::fmt;
+
+use super::Styles;
+
+/// The output format of results on stdout (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    /// SARIF 2.1.0 (`check` and `audit`), for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow annotations (`check` only).
+    Github,
+    /// One self-contained HTML page (`audit` only).
+    Html,
+}
+
+impl Format {
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// Human and JSON: the formats of most results.
+pub const HUMAN_JSON: &[Format] = &[Format::Human, Format::Json];
+
+/// A command's result, in each output format it has.
+pub trait Report {
+    /// The formats this result has; [`render`] refuses the others.
+    const FORMATS: &'static [Format] = HUMAN_JSON;
+    /// Text for people, ending with its newline (empty when there is nothing to say).
+    fn human(&self, styles: Styles) -> String;
+    /// The JSON document (the `--format json` shape, with `schema_version`), without newline.
+    fn json(&self) -> String;
+    /// The SARIF log, without newline.
+    fn sarif(&self) -> Option<String> {
+        None
+    }
+    /// GitHub Actions workflow commands, one per line.
+    fn github(&self) -> Option<String> {
+        None
+    }
+    /// The self-contained HTML page.
+    fn html(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The text to print on stdout for `result` in `format`.
+pub fn render<R: Report>(
+    result: &R,
+    format: Format,
+    styles: Styles,
+) -> Result<String, Unsupported> {
+    accepts(R::FORMATS, format)?;
+    let text = match format {
+        Format::Human => Some(result.human(styles)),
+        Format::Json => Some(format!("{}\n", result.json())),
+        Format::Sarif => result.sarif().map(|s| format!("{s}\n")),
+        Format::Github => result.github(),
+        Format::Html => result.html(),
+    };
+    text.ok_or(Unsupported {
+        format,
+        formats: R::FORMATS,
+    })
+}
+
+/// Refuses a format that is not among `formats`.
+pub fn accepts(formats: &'static [Format], format: Format) -> Result<(), Unsupported> {
+    if formats.contains(&format) {
+        Ok(())
+    } else {
+        Err(Unsupported { format, formats })
+    }
+}
+
+/// `--format` asked for an output the command does not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unsupported {
+    pub format: Format,
+    /// The formats the command has.
+    pub formats: &'static [Format],
+}
+
+impl Unsupported {
+    /// What to pass instead: the formats the command has.
+    pub fn hint(&self) -> String {
+        let names: Vec<&str> = self.formats.iter().map(|f| f.name()).collect();
+        match names.as_slice() {
+            [] | [_] => format!("drop --format {}", self.format.name()),
+            [first @ .., last] => format!("use --format {} or {last}", first.join(", ")),
+        }
+    }
+}
+
+impl fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.format {
+            Format::Human | Format::Json => write!(
+                f,
+                "--format {} does not apply: completions and man pages are text",
+                self.format.name()
+            ),
+            Format::Sarif => f.write_str("--format sarif is only for `check` and `audit`"),
+            Format::Github => f.write_str("--format github is only for `check`"),
+            Format::Html => f.write_str(
+                "--format html is only for `audit` (of an account, an organization or an --input file)",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Unsupported {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Plain;
+
+    impl Report for Plain {
+        fn human(&self, _: Styles) -> String {
+            "text\n".to_owned()
+        }
+        fn json(&self) -> String {
+            "{}".to_owned()
+        }
+    }
+
+    #[test]
+    fn each_format_is_printed_or_refused_by_the_one_match() {
+        let plain = Styles { color: false };
+        assert_eq!(render(&Plain, Format::Human, plain).unwrap(), "text\n");
+        assert_eq!(render(&Plain, Format::Json, plain).unwrap(), "{}\n");
+        for format in [Format::Sarif, Format::Github, Format::Html] {
+            let refused = render(&Plain, format, plain).unwrap_err();
+            assert_eq!(refused.format, format);
+            assert_eq!(refused.hint(), "use --format human or json");
+        }
+        let github = accepts(&[Format::Human], Format::Github).unwrap_err();
+        assert_eq!(github.to_string(), "--format github is only for `check`");
+        let json = accepts(&[Format::Human], Format::Json).unwrap_err();
+        assert_eq!(json.hint(), "drop --format json");
+    }
+}
