@@ -54,24 +54,24 @@ fn op_findings(desired: &Desired, op: &Op) -> Vec<Finding> {
 }
 
 fn op_findings_untraced(desired: &Desired, op: &Op) -> Vec<Finding> {
-    let at = At {
+    let drifted = DriftedResource {
         resource: describe(op).resource,
     };
     match op {
-        Op::Role(op) => role_findings(desired, &at, op),
-        Op::Boundary(op) => vec![boundary_finding(&at, op)],
-        Op::Tags(op) => tag_findings(&at, op),
-        Op::Attachment(op) => vec![attachment_finding(&at, op)],
-        Op::Policy(op) => policy_finding(&at, op).into_iter().collect(),
-        Op::Version(op) => version_findings(desired, &at, op),
+        Op::Role(op) => role_findings(desired, &drifted, op),
+        Op::Boundary(op) => vec![boundary_finding(&drifted, op)],
+        Op::Tags(op) => tag_findings(&drifted, op),
+        Op::Attachment(op) => vec![attachment_finding(&drifted, op)],
+        Op::Policy(op) => policy_finding(&drifted, op).into_iter().collect(),
+        Op::Version(op) => version_findings(desired, &drifted, op),
     }
 }
 
 /// The role: missing, or its trust policy or settings differ. Deleting it is destroy's, not
 /// drift.
-fn role_findings(desired: &Desired, at: &At, op: &RoleOp) -> Vec<Finding> {
+fn role_findings(desired: &Desired, drifted: &DriftedResource, op: &RoleOp) -> Vec<Finding> {
     match op {
-        RoleOp::Create(_) => vec![at.finding(Code::RoleMissing, "the role does not exist")],
+        RoleOp::Create(_) => vec![drifted.finding(Code::RoleMissing, "the role does not exist")],
         RoleOp::UpdateTrust {
             document, previous, ..
         } => {
@@ -81,7 +81,7 @@ fn role_findings(desired: &Desired, at: &At, op: &RoleOp) -> Vec<Finding> {
             } else {
                 Code::TrustDiffers
             };
-            document_findings(at, code, (document, previous), admits, "trust policy")
+            document_findings(drifted, code, (document, previous), admits, "trust policy")
         }
         RoleOp::UpdateSettings {
             description,
@@ -90,7 +90,7 @@ fn role_findings(desired: &Desired, at: &At, op: &RoleOp) -> Vec<Finding> {
             previous_max_session_duration,
             ..
         } => role_setting_findings(
-            at,
+            drifted,
             (previous_description.as_deref(), description),
             (*previous_max_session_duration, *max_session_duration),
         ),
@@ -103,13 +103,13 @@ fn role_findings(desired: &Desired, at: &At, op: &RoleOp) -> Vec<Finding> {
 /// when the live document admits a request outside the intended set (or cannot be proved not
 /// to), `…-differs` (config) otherwise.
 fn document_findings(
-    at: &At,
+    drifted: &DriftedResource,
     code: Code,
     (expected, live): (&Value, &Value),
     admits: Option<Admission>,
     what: &str,
 ) -> Vec<Finding> {
-    let f = doc_findings(code, &at.resource, expected, live, what);
+    let f = doc_findings(code, &drifted.resource, expected, live, what);
     with_admission(f, admits)
 }
 
@@ -188,11 +188,11 @@ fn with_admission(mut findings: Vec<Finding>, admits: Option<Admission>) -> Vec<
 }
 
 /// The resource a finding is about, and the constructor of a finding without a document path.
-struct At {
+struct DriftedResource {
     resource: String,
 }
 
-impl At {
+impl DriftedResource {
     fn finding(&self, code: Code, message: impl Into<String>) -> Finding {
         Finding::new(code, self.resource.clone(), message)
     }
@@ -201,21 +201,21 @@ impl At {
 /// Description and maximum session duration, one finding per differing setting: (live,
 /// configured) of each.
 fn role_setting_findings(
-    at: &At,
+    drifted: &DriftedResource,
     description: (Option<&str>, &str),
     max_session: (i64, i64),
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     if description.0 != Some(description.1) {
         out.push(
-            at.finding(Code::RoleDescription, "role description differs")
+            drifted.finding(Code::RoleDescription, "role description differs")
                 .at("Description")
                 .values(Some(json!(description.1)), description.0.map(|d| json!(d))),
         );
     }
     if max_session.0 != max_session.1 {
         out.push(
-            at.finding(Code::RoleMaxSession, "role max session duration differs")
+            drifted.finding(Code::RoleMaxSession, "role max session duration differs")
                 .at("MaxSessionDuration")
                 .values(Some(json!(max_session.1)), Some(json!(max_session.0))),
         );
@@ -224,8 +224,8 @@ fn role_setting_findings(
 }
 
 /// One finding per role tag that differs or should not be there; our policy without our tag.
-fn tag_findings(at: &At, op: &TagOp) -> Vec<Finding> {
-    let tag = |code, k: &str, message: String| at.finding(code, message).at(format!("Tags.{k}"));
+fn tag_findings(drifted: &DriftedResource, op: &TagOp) -> Vec<Finding> {
+    let tag = |code, k: &str, message: String| drifted.finding(code, message).at(format!("Tags.{k}"));
     match op {
         TagOp::TagRole { tags, previous, .. } => tags
             .iter()
@@ -246,16 +246,16 @@ fn tag_findings(at: &At, op: &TagOp) -> Vec<Finding> {
                 tag(Code::RoleTagExtra, k, message)
             })
             .collect(),
-        TagOp::TagPolicy { tags, .. } => vec![at
+        TagOp::TagPolicy { tags, .. } => vec![drifted
             .finding(Code::PolicyOwnershipLost, ownership_lost("invoke policy"))
             .values(tags.get(MANAGED_BY_KEY).map(|v| json!(v)), None)],
     }
 }
 
 /// The permissions boundary: removed or changed (security), or one the config lacks.
-fn boundary_finding(at: &At, op: &BoundaryOp) -> Finding {
+fn boundary_finding(drifted: &DriftedResource, op: &BoundaryOp) -> Finding {
     match op {
-        BoundaryOp::Put { arn, previous, .. } => at
+        BoundaryOp::Put { arn, previous, .. } => drifted
             .finding(
                 Code::BoundaryChanged,
                 match previous {
@@ -264,7 +264,7 @@ fn boundary_finding(at: &At, op: &BoundaryOp) -> Finding {
                 },
             )
             .values(Some(json!(arn)), previous.as_ref().map(|p| json!(p))),
-        BoundaryOp::Delete { previous, .. } => at
+        BoundaryOp::Delete { previous, .. } => drifted
             .finding(
                 Code::BoundaryUndeclared,
                 format!(
@@ -276,15 +276,15 @@ fn boundary_finding(at: &At, op: &BoundaryOp) -> Finding {
 }
 
 /// What is attached to the role: an undeclared policy (security), or ours missing.
-fn attachment_finding(at: &At, op: &AttachmentOp) -> Finding {
+fn attachment_finding(drifted: &DriftedResource, op: &AttachmentOp) -> Finding {
     match op {
-        AttachmentOp::Detach { arn, document, .. } => at
+        AttachmentOp::Detach { arn, document, .. } => drifted
             .finding(
                 Code::ForeignManagedPolicy,
                 format!("managed policy {arn} is attached to the role but not in the config"),
             )
             .values(None, Some(json!({"policy_arn": arn, "document": document}))),
-        AttachmentOp::DeleteInline { name, document, .. } => at
+        AttachmentOp::DeleteInline { name, document, .. } => drifted
             .finding(
                 Code::ForeignInlinePolicy,
                 format!("inline policy {name} is on the role but not in the config"),
@@ -293,7 +293,7 @@ fn attachment_finding(at: &At, op: &AttachmentOp) -> Finding {
                 None,
                 Some(json!({"inline_policy": name, "document": document})),
             ),
-        AttachmentOp::Attach { arn, .. } => at
+        AttachmentOp::Attach { arn, .. } => drifted
             .finding(
                 Code::InvokeDetached,
                 "the invoke policy is not attached to the role",
@@ -303,10 +303,10 @@ fn attachment_finding(at: &At, op: &AttachmentOp) -> Finding {
 }
 
 /// Our invoke policy missing; deleting it is destroy's, not drift.
-fn policy_finding(at: &At, op: &PolicyOp) -> Option<Finding> {
+fn policy_finding(drifted: &DriftedResource, op: &PolicyOp) -> Option<Finding> {
     match op {
         PolicyOp::Create { .. } => {
-            Some(at.finding(Code::InvokeMissing, "the invoke policy does not exist"))
+            Some(drifted.finding(Code::InvokeMissing, "the invoke policy does not exist"))
         }
         PolicyOp::Delete { .. } => None,
     }
@@ -314,18 +314,18 @@ fn policy_finding(at: &At, op: &PolicyOp) -> Option<Finding> {
 
 /// The invoke policy's versions: a default that differs, latent access in another version.
 /// Pruning to stay under the version limit is a consequence of a new version, not drift.
-fn version_findings(desired: &Desired, at: &At, op: &VersionOp) -> Vec<Finding> {
+fn version_findings(desired: &Desired, drifted: &DriftedResource, op: &VersionOp) -> Vec<Finding> {
     match op {
         VersionOp::Create {
             document, previous, ..
         } => {
-            let admits = invoke_admits(desired, &at.resource, previous);
+            let admits = invoke_admits(desired, &drifted.resource, previous);
             let code = if admits.is_some() {
                 Code::InvokeBroader
             } else {
                 Code::InvokeDiffers
             };
-            document_findings(at, code, (document, previous), admits, "invoke policy")
+            document_findings(drifted, code, (document, previous), admits, "invoke policy")
         }
         VersionOp::DeleteLatent {
             version_id,
@@ -333,7 +333,7 @@ fn version_findings(desired: &Desired, at: &At, op: &VersionOp) -> Vec<Finding> 
             admits,
             replaced_default,
             ..
-        } => vec![at
+        } => vec![drifted
             .finding(
                 Code::LatentVersion,
                 latent_message(version_id, replaced_default.as_deref(), admits),

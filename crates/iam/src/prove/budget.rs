@@ -21,7 +21,7 @@ pub struct Budget {
 
 impl Budget {
     /// Enough for every policy in the project's corpora and reference inputs with a wide margin
-    /// (`tests/prove_corpus.rs`, `tests/prove_speed.rs`), small enough to stop a pathological
+    /// (`tests/it/prove_corpus.rs`, `tests/it/prove_speed.rs` in the repository), small enough to stop a pathological
     /// policy in seconds.
     pub const DEFAULT_STEPS: u64 = 20_000_000;
 
