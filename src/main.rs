@@ -1,15 +1,15 @@
 //! The `lambda-trust` binary: parses arguments, runs one command, and maps the outcome onto the
 //! documented exit codes (README "Exit codes"). All logic lives in the library; errors are
-//! printed with their whole chain and hint.
+//! printed here, in one place, with their whole chain and hint ([`print_error`]).
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use lambda_trust::cli::{Cli, VersionRequest};
+use lambda_trust::cli::{Cli, Format, VersionRequest};
 use lambda_trust::commands::{self, use_color};
-use lambda_trust::error::{EXIT_ERROR, EXIT_OK};
+use lambda_trust::error::{Error, EXIT_ERROR, EXIT_OK};
 use lambda_trust::report::{to_json, Styles, VersionResult};
 
 fn main() -> ExitCode {
@@ -33,14 +33,25 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_OK } as u8);
         }
     };
-    let err_styles = Styles {
-        color: use_color(cli.global.color, std::io::stderr().is_terminal()),
-    };
+    let color = use_color(cli.global.color, std::io::stderr().is_terminal());
     match commands::run(&cli) {
         Ok(status) => ExitCode::from(status.exit_code() as u8),
         Err(err) => {
-            eprintln!("{} {err}", err_styles.red("error:"));
+            print_error(&err, color, cli.global.format == Format::Json);
             ExitCode::from(err.exit_code() as u8)
         }
     }
+}
+
+/// The one printer of a failed run, on stderr (stdout stays empty): `error: ` with the
+/// message and its causes, then `(hint: …)`; coloured when `color`. Under `--format json`,
+/// one JSON object on one line instead (docs/schemas/error.schema.json).
+fn print_error(err: &Error, color: bool, json: bool) {
+    if json {
+        let doc = serde_json::to_string(&err.json()).unwrap_or_else(|_| "{}".into());
+        eprintln!("{doc}");
+        return;
+    }
+    let styles = Styles { color };
+    eprintln!("{} {}", styles.red("error:"), err.human());
 }

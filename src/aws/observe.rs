@@ -675,6 +675,9 @@ pub fn unqualified_arn(arn: &str) -> String {
     Arn::parse(arn).map_or_else(|| arn.to_string(), |a| a.unqualified().to_string())
 }
 
+impl crate::error::Hinted for ObserveError {}
+crate::layer_errors!(Aws: ObserveError);
+
 #[cfg(test)]
 mod tests {
     use super::*;

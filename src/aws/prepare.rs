@@ -132,3 +132,6 @@ pub async fn reobserve_iam(
     observed.functions = prepared.observed.functions.clone();
     Ok(observed)
 }
+
+impl crate::error::Hinted for PipelineError {}
+crate::layer_errors!(Aws: PipelineError);

@@ -135,7 +135,7 @@ async fn check_one(g: &Global, path: &Path, pacer: &Pacer) -> drift::ConfigRepor
         ))
     }
     .await;
-    result.unwrap_or_else(|e| drift::ConfigReport::error(&name, e.to_string()))
+    result.unwrap_or_else(|e| drift::ConfigReport::error(&name, e.human()))
 }
 
 pub async fn run(g: &Global, files: &ReportFiles, styles: Styles) -> Result<Status> {

@@ -130,6 +130,9 @@ pub fn matching(
     Ok(hits)
 }
 
+impl crate::error::Hinted for OnboardError {}
+crate::layer_errors!(Core: OnboardError);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -606,3 +606,7 @@ pub fn plan_destroy(observed: &Observed) -> Result<(Plan, Vec<String>), DestroyE
     }
     Ok((Plan { ops }, notes))
 }
+
+impl crate::error::Hinted for PlanError {}
+impl crate::error::Hinted for DestroyError {}
+crate::layer_errors!(Core: PlanError, DestroyError);

@@ -179,3 +179,6 @@ pub fn desired(
     let shards = shards(config, &rendered, templates, observed)?;
     Ok((Desired::new(config, &rendered, &account, shards), warnings))
 }
+
+impl crate::error::Hinted for PrepareError {}
+crate::layer_errors!(Core: PrepareError);

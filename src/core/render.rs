@@ -614,3 +614,6 @@ pub fn render_invoke(
     };
     render_template(&templates.invoke, Kind::Invoke, &values)
 }
+
+impl crate::error::Hinted for RenderError {}
+crate::layer_errors!(Core: RenderError);

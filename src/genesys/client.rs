@@ -562,6 +562,9 @@ fn decode(method: &str, path: &str, e: impl fmt::Display) -> GenesysError {
     }
 }
 
+impl crate::error::Hinted for GenesysError {}
+crate::layer_errors!(Genesys: GenesysError);
+
 #[cfg(test)]
 mod tests {
     use super::*;

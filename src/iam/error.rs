@@ -128,3 +128,6 @@ pub(crate) fn kind(value: &serde_json::Value) -> &'static str {
         Value::Object(_) => "an object",
     }
 }
+
+impl crate::error::Hinted for PolicyError {}
+crate::layer_errors!(Policy: PolicyError);

@@ -362,3 +362,6 @@ fn integration_ref(observed: &ObservedGenesys) -> IntegrationRef {
         None => IntegrationRef::Created,
     }
 }
+
+impl crate::error::Hinted for GenesysPlanError {}
+crate::layer_errors!(Genesys: GenesysPlanError);
