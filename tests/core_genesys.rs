@@ -296,7 +296,7 @@ fn deleting_an_action_a_flow_calls_is_refused_unless_forced() {
     o.consumers
         .insert("a2".into(), vec![flow("Main IVR"), flow("Billing")]);
     let plan = plan_genesys(&d, &o, false).unwrap();
-    let e = plan.refuse_in_use(false).unwrap_err().to_string();
+    let e = lambda_trust::error::shown(&plan.refuse_in_use(false).unwrap_err());
     assert!(
         e.contains("\"Main IVR\" (INBOUNDCALLFLOW, version 3.0") && e.contains("Billing"),
         "{e}"
@@ -435,7 +435,7 @@ fn an_integration_without_a_ledger_needs_adopt() {
     let mut o = in_sync();
     o.integration.as_mut().unwrap().notes = "made by hand".into();
     let e = plan_genesys(&desired(), &o, false).unwrap_err();
-    assert!(e.to_string().contains("--adopt"), "{e}");
+    assert!(lambda_trust::error::shown(&e).contains("--adopt"), "{e}");
     // Adopting takes over the actions named as ours and the bound credential (its redacted
     // ARN written again, in place).
     let plan = plan_genesys(&desired(), &o, true).unwrap();

@@ -675,7 +675,14 @@ pub fn unqualified_arn(arn: &str) -> String {
     Arn::parse(arn).map_or_else(|| arn.to_string(), |a| a.unqualified().to_string())
 }
 
-impl crate::error::Hinted for ObserveError {}
+impl crate::error::Hinted for ObserveError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            ObserveError::Aws(e) => e.hint(),
+            ObserveError::Document { .. } => None,
+        }
+    }
+}
 crate::layer_errors!(Aws: ObserveError);
 
 #[cfg(test)]

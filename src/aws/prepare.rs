@@ -133,5 +133,13 @@ pub async fn reobserve_iam(
     Ok(observed)
 }
 
-impl crate::error::Hinted for PipelineError {}
+impl crate::error::Hinted for PipelineError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            PipelineError::Config(e) => e.hint(),
+            PipelineError::Observe(e) => e.hint(),
+            PipelineError::Prepare(e) => e.hint(),
+        }
+    }
+}
 crate::layer_errors!(Aws: PipelineError);

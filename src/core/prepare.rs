@@ -180,5 +180,13 @@ pub fn desired(
     Ok((Desired::new(config, &rendered, &account, shards), warnings))
 }
 
-impl crate::error::Hinted for PrepareError {}
+impl crate::error::Hinted for PrepareError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            PrepareError::Render(e) => e.hint(),
+            PrepareError::Shard(e) => e.hint(),
+            PrepareError::Invariants(_) => None,
+        }
+    }
+}
 crate::layer_errors!(Core: PrepareError);

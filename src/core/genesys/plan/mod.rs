@@ -290,13 +290,15 @@ fn in_use_text(v: &[InUse]) -> String {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GenesysPlanError {
-    #[error("{} Genesys Cloud integrations of type {INTEGRATION_TYPE} are named {name:?}: {}\n(hint: integration names are not unique; rename or delete all but one in Genesys Cloud (Admin > Integrations), or set [genesys].integration to another name)", ids.len(), ids.join(", "))]
+    #[error("{} Genesys Cloud integrations of type {INTEGRATION_TYPE} are named {name:?}: {}", ids.len(), ids.join(", "))]
     Ambiguous { name: String, ids: Vec<String> },
-    #[error("the Genesys Cloud integration {name:?} ({id}) was not created by lambda-trust\n(hint: run with --adopt to take it over, or set [genesys].integration to another name)")]
+    #[error("the Genesys Cloud integration {name:?} ({id}) was not created by lambda-trust")]
     NotOwned { name: String, id: String },
-    #[error("the integration type {INTEGRATION_TYPE} declares no credential of type {CREDENTIAL_TYPE}\n(hint: Genesys Cloud changed the integration type; report this to the lambda-trust maintainers)")]
+    #[error(
+        "the integration type {INTEGRATION_TYPE} declares no credential of type {CREDENTIAL_TYPE}"
+    )]
     NoCredentialKey,
-    #[error("refusing to delete data actions that published Architect flows call (deleting them breaks those flows):{}\n(hint: change and republish those flows so they no longer call the action, then run again; or pass --force to delete anyway)", in_use_text(.0))]
+    #[error("refusing to delete data actions that published Architect flows call (deleting them breaks those flows):{}", in_use_text(.0))]
     InUse(Vec<InUse>),
 }
 
@@ -363,5 +365,14 @@ fn integration_ref(observed: &ObservedGenesys) -> IntegrationRef {
     }
 }
 
-impl crate::error::Hinted for GenesysPlanError {}
+impl crate::error::Hinted for GenesysPlanError {
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            GenesysPlanError::Ambiguous { .. } => "integration names are not unique; rename or delete all but one in Genesys Cloud (Admin > Integrations), or set [genesys].integration to another name".to_string(),
+            GenesysPlanError::NotOwned { .. } => "run with --adopt to take it over, or set [genesys].integration to another name".to_string(),
+            GenesysPlanError::NoCredentialKey  => "Genesys Cloud changed the integration type; report this to the lambda-trust maintainers".to_string(),
+            GenesysPlanError::InUse(_) => "change and republish those flows so they no longer call the action, then run again; or pass --force to delete anyway".to_string(),
+        })
+    }
+}
 crate::layer_errors!(Genesys: GenesysPlanError);
