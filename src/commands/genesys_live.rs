@@ -147,7 +147,7 @@ impl GenesysSide {
     /// be looked up, the plan says they are unknown and the returned note says why.
     pub async fn plan_for_check(&mut self) -> Result<(GenesysPlan, Option<String>)> {
         let (plan, lookup) = self.plan_knowing_consumers(true).await?;
-        Ok((plan, lookup.map(|e| e.to_string())))
+        Ok((plan, lookup.map(|e| crate::error::shown(&e))))
     }
 
     /// Runs the plan with progress on stderr; returns the writes and prints what was retried.
@@ -210,9 +210,10 @@ impl GenesysSide {
                             " — who changed it is unknown: the audit query was refused ({why}); give the OAuth client audits:audit:view"
                         ));
                     }
-                    Err(e) => finding
-                        .message
-                        .push_str(&format!(" — who changed it is unknown: {e}")),
+                    Err(e) => finding.message.push_str(&format!(
+                        " — who changed it is unknown: {}",
+                        crate::error::shown(&e)
+                    )),
                 }
             }
             out.push(finding);
