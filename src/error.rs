@@ -1,10 +1,18 @@
 //! Exit codes and the top-level error. Every command ends in exactly one [`Status`] or one
 //! [`Error`]; `main` turns either into the process exit code (README "Exit codes").
 //!
-//! Beside every layer: anything may return an [`Error`]; typed errors of the layers (config,
-//! render, plan, AWS…) convert into it, keeping their message and chain.
+//! [`Error`] is one enum over the layers' errors (config, core, IAM policies, AWS, Genesys
+//! Cloud, usage, I/O); each layer converts its own typed errors into its variant
+//! ([`layer_errors!`]), so the concrete error travels to `main` whole. A layer error's message
+//! is its `Display`, its causes are its `source()` chain, and what the user can do about it is
+//! data: [`Hinted::hint`], never a line of its message. `main` prints all three in one place
+//! ([`Error::human`], [`Error::json`]).
+//!
+//! This module sits below every layer (it imports none): the layers implement its traits.
 
 use std::fmt;
+
+use serde::Serialize;
 
 /// Success, or AWS is in sync with the config.
 pub const EXIT_OK: i32 = 0;
@@ -14,6 +22,9 @@ pub const EXIT_ERROR: i32 = 1;
 pub const EXIT_CHANGES: i32 = 2;
 /// Verification failed (`verify`) or the simulated request was denied (`simulate`).
 pub const EXIT_DENIED: i32 = 3;
+
+/// The version of the `--format json` error object (docs/schemas/error.schema.json).
+pub const ERROR_SCHEMA_VERSION: u32 = 1;
 
 /// How a command that ran to the end came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,42 +59,201 @@ impl Status {
     }
 }
 
-/// The top-level error: a message with its cause chain. Every error ends the process with
-/// [`EXIT_ERROR`] — 2 and 3 are outcomes ([`Status`]), not errors, so a typo never looks like
-/// drift to a script. Hints travel one way, as in every typed error of the layers: a last line
-/// `(hint: …)` of the message, saying what the user can do.
+/// A layer's error that may say what the user can do: the hint, as data (printed by `main`
+/// as a last line `(hint: …)`, and as `hint` in the JSON error).
+pub trait Hinted {
+    fn hint(&self) -> Option<String> {
+        None
+    }
+}
+
+/// A typed error of a layer, as the top-level [`Error`] carries it.
+pub trait LayerError: std::error::Error + Hinted + Send + Sync + 'static {}
+
+impl<T: std::error::Error + Hinted + Send + Sync + 'static> LayerError for T {}
+
+/// `layer_errors!(Config: ConfigError, EditError)`: each type converts into that variant of
+/// [`Error`], kept whole. Written beside the types, in their layer.
+#[macro_export]
+macro_rules! layer_errors {
+    ($variant:ident: $($t:ty),* $(,)?) => {
+        $(impl From<$t> for $crate::error::Error {
+            fn from(e: $t) -> $crate::error::Error {
+                $crate::error::Error::$variant(Box::new(e))
+            }
+        })*
+    };
+}
+
+/// The top-level error. Every error ends the process with [`EXIT_ERROR`] — 2 and 3 are
+/// outcomes ([`Status`]), not errors, so a typo never looks like drift to a script.
 #[derive(Debug)]
-pub struct Error {
-    inner: anyhow::Error,
+pub enum Error {
+    /// `config/`: reading and validating the config.
+    Config(Box<dyn LayerError>),
+    /// `iam/`: a policy document.
+    Policy(Box<dyn LayerError>),
+    /// `core/`: rendering, planning, onboarding, auditing inputs.
+    Core(Box<dyn LayerError>),
+    /// `aws/`: AWS calls and what they returned.
+    Aws(Box<dyn LayerError>),
+    /// `genesys/` and the Genesys Cloud planner.
+    Genesys(Box<dyn LayerError>),
+    /// A command line that cannot run as given, with what to type instead.
+    Usage {
+        message: String,
+        hint: String,
+    },
+    Io(std::io::Error),
+    /// Any other failure, with its context chain.
+    Other(anyhow::Error),
 }
 
 impl Error {
     /// A command-line usage error, with a hint saying what to type instead.
     pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> Error {
-        Error {
-            inner: anyhow::Error::msg(format!("{}\n(hint: {})", message.into(), hint.into())),
+        Error::Usage {
+            message: message.into(),
+            hint: hint.into(),
         }
     }
 
     pub fn exit_code(&self) -> i32 {
         EXIT_ERROR
     }
+
+    fn layer(&self) -> Option<&dyn LayerError> {
+        match self {
+            Error::Config(e)
+            | Error::Policy(e)
+            | Error::Core(e)
+            | Error::Aws(e)
+            | Error::Genesys(e) => Some(e.as_ref()),
+            Error::Usage { .. } | Error::Io(_) | Error::Other(_) => None,
+        }
+    }
+
+    /// The layer's typed error, when it is a `T`.
+    pub fn downcast_ref<T: std::error::Error + 'static>(&self) -> Option<&T> {
+        let e: &(dyn std::error::Error + 'static) = self.layer()?;
+        e.downcast_ref::<T>()
+    }
+
+    /// What the user can do, from the layer that failed.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Usage { hint, .. } => Some(hint.clone()),
+            other => other.layer().and_then(Hinted::hint),
+        }
+    }
+
+    /// The causes under the message, outermost first.
+    pub fn causes(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut next = std::error::Error::source(self);
+        while let Some(e) = next {
+            out.push(e.to_string());
+            next = e.source();
+        }
+        out
+    }
+
+    /// The text `main` prints after `error: `: the message, its causes after `: `, and the
+    /// hint on a last line `(hint: …)`.
+    pub fn human(&self) -> String {
+        human(self, self.hint())
+    }
+
+    /// The error under `--format json` (docs/schemas/error.schema.json).
+    pub fn json(&self) -> ErrorReport {
+        ErrorReport {
+            schema_version: ERROR_SCHEMA_VERSION,
+            error: self.to_string(),
+            causes: self.causes(),
+            hint: self.hint(),
+            exit_code: self.exit_code(),
+        }
+    }
 }
 
 impl fmt::Display for Error {
-    /// The whole chain (`{:#}`).
+    /// The message alone; [`Error::human`] adds the causes and the hint.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:#}", self.inner)
+        match self {
+            Error::Usage { message, .. } => f.write_str(message),
+            Error::Io(e) => fmt::Display::fmt(e, f),
+            Error::Other(e) => fmt::Display::fmt(e, f),
+            other => other.layer().map_or(Ok(()), |e| fmt::Display::fmt(e, f)),
+        }
     }
 }
 
-impl<E> From<E> for Error
-where
-    E: Into<anyhow::Error>,
-{
-    fn from(e: E) -> Error {
-        Error { inner: e.into() }
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Usage { .. } => None,
+            Error::Io(e) => e.source(),
+            Error::Other(e) => e.source(),
+            other => other.layer().and_then(|e| e.source()),
+        }
     }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Error {
+        Error::Io(e)
+    }
+}
+
+impl From<anyhow::Error> for Error {
+    fn from(e: anyhow::Error) -> Error {
+        Error::Other(e)
+    }
+}
+
+/// Errors of other crates: kept whole (message and chain) under [`Error::Other`].
+macro_rules! other_errors {
+    ($($t:ty),* $(,)?) => {
+        $(impl From<$t> for Error {
+            fn from(e: $t) -> Error {
+                Error::Other(anyhow::Error::new(e))
+            }
+        })*
+    };
+}
+
+other_errors!(serde_json::Error, tokio::task::JoinError);
+
+/// A layer error as users read it: [`Error::human`] of it, without converting it.
+pub fn shown<E: std::error::Error + Hinted>(e: &E) -> String {
+    human(e, e.hint())
+}
+
+fn human(e: &dyn std::error::Error, hint: Option<String>) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        next = cause.source();
+    }
+    if let Some(hint) = hint {
+        out.push_str(&format!("\n(hint: {hint})"));
+    }
+    out
+}
+
+/// A failed run under `--format json`: one object on stderr (stdout stays empty).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorReport {
+    pub schema_version: u32,
+    /// The message.
+    pub error: String,
+    /// The causes under it, outermost first.
+    pub causes: Vec<String>,
+    /// What the user can do, when known.
+    pub hint: Option<String>,
+    pub exit_code: i32,
 }
 
 /// What every command returns.
@@ -97,10 +267,51 @@ mod tests {
     fn usage_errors_print_their_hint_and_exit_1() {
         let e = Error::usage("--format sarif is only for `check`", "use --format json");
         assert_eq!(e.exit_code(), EXIT_ERROR);
+        assert_eq!(e.to_string(), "--format sarif is only for `check`");
+        assert_eq!(e.hint().as_deref(), Some("use --format json"));
         assert_eq!(
-            e.to_string(),
+            e.human(),
             "--format sarif is only for `check`\n(hint: use --format json)"
         );
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("config file {0} not found")]
+    struct Missing(String, #[source] std::io::Error);
+
+    impl Hinted for Missing {
+        fn hint(&self) -> Option<String> {
+            Some("create it".into())
+        }
+    }
+
+    layer_errors!(Config: Missing);
+
+    #[test]
+    fn a_layer_error_keeps_its_type_chain_and_hint() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let e = Error::from(Missing("x.toml".into(), io));
+        assert!(e.downcast_ref::<Missing>().is_some());
+        assert_eq!(e.to_string(), "config file x.toml not found");
+        assert_eq!(e.causes(), ["no such file"]);
+        assert_eq!(
+            e.human(),
+            "config file x.toml not found: no such file\n(hint: create it)"
+        );
+        let json = serde_json::to_value(e.json()).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"schema_version": ERROR_SCHEMA_VERSION,
+                "error": "config file x.toml not found", "causes": ["no such file"],
+                "hint": "create it", "exit_code": 1})
+        );
+    }
+
+    #[test]
+    fn other_errors_print_their_whole_chain() {
+        let e = Error::from(anyhow::anyhow!("root").context("outer"));
+        assert_eq!(e.human(), "outer: root");
+        assert_eq!(e.hint(), None);
     }
 
     #[test]

@@ -19,5 +19,9 @@ pub mod genesys;
 /// offline evaluator and the prover.
 pub use lambda_trust_iam as iam;
 
+// The iam crate's policy errors are the `Policy` layer's errors of the top-level `Error`.
+impl error::Hinted for iam::PolicyError {}
+crate::layer_errors!(Policy: iam::PolicyError);
+
 pub mod report;
 pub mod retry;

@@ -1,13 +1,13 @@
 //! The `lambda-trust` binary: parses arguments, runs one command, and maps the outcome onto the
 //! documented exit codes (README "Exit codes"). All logic lives in the library; errors are
-//! printed with their whole chain and hint.
+//! printed here, in one place, with their whole chain and hint ([`print_error`]).
 
 use std::process::ExitCode;
 
 use lambda_trust::cli::VersionRequest;
 use lambda_trust::commands::{self, Invocation};
-use lambda_trust::error::{EXIT_ERROR, EXIT_OK};
-use lambda_trust::report::{to_json, VersionResult};
+use lambda_trust::error::{Error, EXIT_ERROR, EXIT_OK};
+use lambda_trust::report::{to_json, Format, Styles, VersionResult};
 
 fn main() -> ExitCode {
     // clap exits 2 on usage errors, but 2 means "changes pending" here: a typo must not look
@@ -34,8 +34,22 @@ fn main() -> ExitCode {
     match commands::run(&cli.command, &invocation) {
         Ok(status) => ExitCode::from(status.exit_code() as u8),
         Err(err) => {
-            eprintln!("{} {err}", invocation.output.stderr.red("error:"));
+            let output = &invocation.output;
+            print_error(&err, output.stderr.color, output.format == Format::Json);
             ExitCode::from(err.exit_code() as u8)
         }
     }
+}
+
+/// The one printer of a failed run, on stderr (stdout stays empty): `error: ` with the
+/// message and its causes, then `(hint: …)`; coloured when `color`. Under `--format json`,
+/// one JSON object on one line instead (docs/schemas/error.schema.json).
+fn print_error(err: &Error, color: bool, json: bool) {
+    if json {
+        let doc = serde_json::to_string(&err.json()).unwrap_or_else(|_| "{}".into());
+        eprintln!("{doc}");
+        return;
+    }
+    let styles = Styles { color };
+    eprintln!("{} {}", styles.red("error:"), err.human());
 }

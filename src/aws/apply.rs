@@ -401,3 +401,6 @@ async fn version_op(iam: &aws_sdk_iam::Client, op: &VersionOp) -> Result<(), Aws
         }
     }
 }
+
+impl crate::error::Hinted for ApplyError {}
+crate::layer_errors!(Aws: ApplyError);

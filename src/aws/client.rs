@@ -399,3 +399,6 @@ fn transport_hint<E, R>(err: &SdkError<E, R>, missing_credentials: bool) -> Opti
         _ => None,
     }
 }
+
+impl crate::error::Hinted for AwsError {}
+crate::layer_errors!(Aws: AwsError);

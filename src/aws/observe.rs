@@ -557,10 +557,12 @@ async fn confirm_by_listing(
                 .map_or(arn, |(name, _)| name);
             let mut existing: Vec<String> = Vec::new();
             if has_aliases {
-                existing.extend(list_qualifiers(&client, pacer, name, true).await);
+                existing.extend(list_qualifiers(&client, pacer, name, Listing::ListAliases).await);
             }
             if has_versions {
-                existing.extend(list_qualifiers(&client, pacer, name, false).await);
+                existing.extend(
+                    list_qualifiers(&client, pacer, name, Listing::ListVersionsByFunction).await,
+                );
             }
             for i in targets {
                 if existing.iter().any(|q| q == wanted(&i)) {
@@ -612,20 +614,29 @@ async fn list_functions(
     found
 }
 
-/// A function's alias names (`aliases`) or published version numbers, every page; empty when
-/// the listing fails (the targets are then read one by one).
+/// The Lambda API that lists a function's qualifiers of one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Listing {
+    /// `ListAliases`: the alias names.
+    ListAliases,
+    /// `ListVersionsByFunction`: the published version numbers.
+    ListVersionsByFunction,
+}
+
+/// A function's qualifiers as `listing` lists them, every page; empty when the listing fails
+/// (the targets are then read one by one).
 async fn list_qualifiers(
     client: &aws_sdk_lambda::Client,
     pacer: &Pacer,
     function: &str,
-    aliases: bool,
+    listing: Listing,
 ) -> Vec<String> {
     let mut out = Vec::new();
     let mut marker: Option<String> = None;
     loop {
         pacer.acquire().await;
-        let next = if aliases {
-            match client
+        let next = match listing {
+            Listing::ListAliases => match client
                 .list_aliases()
                 .function_name(function)
                 .max_items(LIST_PAGE)
@@ -642,9 +653,8 @@ async fn list_qualifiers(
                     page.next_marker().map(str::to_string)
                 }
                 Err(_) => return Vec::new(),
-            }
-        } else {
-            match client
+            },
+            Listing::ListVersionsByFunction => match client
                 .list_versions_by_function()
                 .function_name(function)
                 .max_items(LIST_PAGE)
@@ -661,7 +671,7 @@ async fn list_qualifiers(
                     page.next_marker().map(str::to_string)
                 }
                 Err(_) => return Vec::new(),
-            }
+            },
         };
         match next {
             Some(m) => marker = Some(m),
@@ -674,6 +684,16 @@ async fn list_qualifiers(
 pub fn unqualified_arn(arn: &str) -> String {
     Arn::parse(arn).map_or_else(|| arn.to_string(), |a| a.unqualified().to_string())
 }
+
+impl crate::error::Hinted for ObserveError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            ObserveError::Aws(e) => e.hint(),
+            ObserveError::Document { .. } => None,
+        }
+    }
+}
+crate::layer_errors!(Aws: ObserveError);
 
 #[cfg(test)]
 mod tests {

@@ -132,3 +132,14 @@ pub async fn reobserve_iam(
     observed.functions = prepared.observed.functions.clone();
     Ok(observed)
 }
+
+impl crate::error::Hinted for PipelineError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            PipelineError::Config(e) => e.hint(),
+            PipelineError::Observe(e) => e.hint(),
+            PipelineError::Prepare(e) => e.hint(),
+        }
+    }
+}
+crate::layer_errors!(Aws: PipelineError);

@@ -94,6 +94,15 @@ pub(super) enum AuditFailure {
     Prover(#[from] tokio::task::JoinError),
 }
 
+impl From<AuditFailure> for crate::error::Error {
+    fn from(failure: AuditFailure) -> Self {
+        match failure {
+            AuditFailure::Aws(e) => e.into(),
+            prover @ AuditFailure::Prover(_) => anyhow::Error::new(prover).into(),
+        }
+    }
+}
+
 /// Reads one account and audits it; `account` is known in an organization run.
 pub(super) async fn audit_one(
     clients: &Clients,

@@ -64,7 +64,7 @@ async fn check_one(inv: &Invocation, path: &Path, pacer: &Pacer) -> drift::Confi
         ))
     }
     .await;
-    result.unwrap_or_else(|e| drift::ConfigReport::error(&name, e.to_string()))
+    result.unwrap_or_else(|e| drift::ConfigReport::error(&name, e.human()))
 }
 
 pub async fn run(inv: &Invocation, files: &ReportFiles) -> Result<Status> {

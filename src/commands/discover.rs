@@ -183,7 +183,7 @@ mod tests {
         std::fs::create_dir(repo.path().join(".git")).unwrap();
         let sub = repo.path().join("x");
         std::fs::create_dir_all(&sub).unwrap();
-        let msg = discover_from(&sub).unwrap_err().to_string();
+        let msg = discover_from(&sub).unwrap_err().human();
         assert!(
             msg.contains(&sub.join(FILE_NAME).display().to_string()),
             "{msg}"

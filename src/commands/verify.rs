@@ -74,7 +74,11 @@ pub async fn genesys_part(
     let mut checks = genesys_checks(&side.desired, &side.observed, role);
     if test_actions {
         for d in &side.desired.actions {
-            let action = side.observed.actions.iter().find(|a| a.name == d.name);
+            let action = side
+                .observed
+                .actions
+                .iter()
+                .find(|a| a.def.name == d.def.name);
             let (passed, detail) = match action {
                 Some(a) => {
                     crate::genesys::test_run::test_action(&side.client, &a.id, &d.sample_input)
@@ -84,7 +88,7 @@ pub async fn genesys_part(
             };
             checks.push(Check {
                 code: CheckId::GenesysTestRun,
-                name: format!("genesys: test run of action {:?}", d.name),
+                name: format!("genesys: test run of action {:?}", d.def.name),
                 passed,
                 detail,
             });

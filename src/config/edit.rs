@@ -93,6 +93,9 @@ pub fn text_diff(path: &str, before: &str, after: &str) -> String {
         .to_string()
 }
 
+impl crate::error::Hinted for EditError {}
+crate::layer_errors!(Config: EditError);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -161,6 +161,9 @@ pub fn resolve(
     })
 }
 
+impl crate::error::Hinted for RegionError {}
+crate::layer_errors!(Config: RegionError);
+
 #[cfg(test)]
 mod tests {
     use super::*;

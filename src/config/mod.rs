@@ -163,18 +163,15 @@ pub struct Problem {
 }
 
 impl fmt::Display for Problem {
+    /// The field and what is wrong; the hint is [`Problem::hint`], printed by the caller.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)?;
-        if let Some(hint) = &self.hint {
-            write!(f, "\n(hint: {hint})")?;
-        }
-        Ok(())
+        write!(f, "{}: {}", self.field, self.message)
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("config file {path} not found\n(hint: create one with `lambda-trust init` (or copy examples/lambda-trust.toml), or pass --config)")]
+    #[error("config file {path} not found")]
     NotFound { path: String },
     #[error("cannot read config file {path}")]
     Read {
@@ -182,7 +179,7 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
-    #[error("config file {path} is not valid UTF-8\n(hint: save it as UTF-8)")]
+    #[error("config file {path} is not valid UTF-8")]
     Encoding { path: String },
     /// TOML syntax, a wrong type, a missing or an unknown key. `line`/`column` are 1-based;
     /// 0 when the parser could not say where.
@@ -192,6 +189,8 @@ pub enum ConfigError {
         line: usize,
         column: usize,
         message: String,
+        /// What is wrong, decided from the document (not from the parser's message).
+        kind: TomlProblem,
     },
     /// Every rule the file breaks, not just the first: fixing one at a time is tedious.
     #[error("{}", display_problems(path, problems))]
@@ -211,21 +210,95 @@ impl ConfigError {
     }
 }
 
+impl crate::error::Hinted for ConfigError {
+    fn hint(&self) -> Option<String> {
+        let hint = match self {
+            ConfigError::NotFound { .. } => "create one with `lambda-trust init` (or copy examples/lambda-trust.toml), or pass --config",
+            ConfigError::Read { .. } => return None,
+            ConfigError::Encoding { .. } => "save it as UTF-8",
+            ConfigError::Toml { kind, .. } => kind.hint(),
+            ConfigError::Invalid { problems, .. } => match problems.as_slice() {
+                [one] => return one.hint.clone(),
+                _ => return None,
+            },
+        };
+        Some(hint.to_string())
+    }
+}
+
+/// What a TOML error is about, decided from the parsed document at the error's place: the
+/// text is not TOML, or a key there is not one the config has, or a key is missing, or a
+/// value has the wrong type or spelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TomlProblem {
+    Syntax,
+    UnknownKey,
+    MissingKey,
+    WrongValue,
+}
+
+impl TomlProblem {
+    /// Decides from `text` and the error's byte span: not TOML → syntax; the span is a key →
+    /// unknown key; a value → wrong value; a table (or nowhere) → a key it needs is missing.
+    fn at(text: &str, span: Option<std::ops::Range<usize>>) -> TomlProblem {
+        let Ok(doc) = toml_edit::ImDocument::parse(text) else {
+            return TomlProblem::Syntax;
+        };
+        span.and_then(|span| in_table(doc.as_table(), &span))
+            .unwrap_or(TomlProblem::MissingKey)
+    }
+
+    fn hint(self) -> &'static str {
+        match self {
+            TomlProblem::UnknownKey => {
+                "check the spelling; every key is shown in examples/lambda-trust.toml"
+            }
+            TomlProblem::MissingKey => {
+                "add the key; every key is shown in examples/lambda-trust.toml"
+            }
+            TomlProblem::WrongValue => {
+                "check the value's type and spelling against examples/lambda-trust.toml"
+            }
+            TomlProblem::Syntax => "fix the TOML syntax at that position",
+        }
+    }
+}
+
+/// What sits at `span` in `table`: a key (unknown key) or a value (wrong value).
+fn in_table(table: &toml_edit::Table, span: &std::ops::Range<usize>) -> Option<TomlProblem> {
+    table.iter().find_map(|(name, item)| {
+        let key = table.get_key_value(name).map(|(k, _)| k);
+        if key.and_then(toml_edit::Key::span).as_ref() == Some(span) {
+            return Some(TomlProblem::UnknownKey);
+        }
+        in_item(item, span)
+    })
+}
+
+fn in_item(item: &toml_edit::Item, span: &std::ops::Range<usize>) -> Option<TomlProblem> {
+    match item {
+        toml_edit::Item::Table(t) => in_table(t, span),
+        toml_edit::Item::ArrayOfTables(a) => a.iter().find_map(|t| in_table(t, span)),
+        toml_edit::Item::Value(v) => in_value(v, span),
+        toml_edit::Item::None => None,
+    }
+}
+
+fn in_value(value: &toml_edit::Value, span: &std::ops::Range<usize>) -> Option<TomlProblem> {
+    let nested = match value {
+        toml_edit::Value::InlineTable(t) => in_table(&t.clone().into_table(), span),
+        toml_edit::Value::Array(a) => a.iter().find_map(|v| in_value(v, span)),
+        _ => None,
+    };
+    nested.or_else(|| (value.span().as_ref() == Some(span)).then_some(TomlProblem::WrongValue))
+}
+
 fn display_toml_error(path: &str, line: usize, column: usize, message: &str) -> String {
     let message = message.trim_end();
-    let hint = if message.contains("unknown field") {
-        "check the spelling; every key is shown in examples/lambda-trust.toml"
-    } else if message.contains("missing field") {
-        "add the key; every key is shown in examples/lambda-trust.toml"
-    } else if message.contains("invalid type") || message.contains("unknown variant") {
-        "check the value's type and spelling against examples/lambda-trust.toml"
-    } else {
-        "fix the TOML syntax at that position"
-    };
     if line == 0 {
-        format!("{path}: {message}\n(hint: {hint})")
+        format!("{path}: {message}")
     } else {
-        format!("{path}:{line}:{column}: {message}\n(hint: {hint})")
+        format!("{path}:{line}:{column}: {message}")
     }
 }
 
@@ -296,6 +369,7 @@ pub fn parse_str_reading(
             line,
             column,
             message: e.message().to_string(),
+            kind: TomlProblem::at(text, e.span()),
         }
     })?;
     let warnings = validate(&config, source)?;
@@ -418,4 +492,27 @@ pub fn identity_digest(
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
     format!("{hash:016x}")
+}
+
+crate::layer_errors!(Config: ConfigError);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hint of a TOML error is decided from the document at the error's place.
+    #[test]
+    fn a_toml_error_is_classified_by_what_sits_at_its_place() {
+        let kind = |text: &str| match toml::from_str::<Config>(text) {
+            Err(e) => TomlProblem::at(text, e.span()),
+            Ok(_) => panic!("{text} parsed"),
+        };
+        assert_eq!(kind("[trust\npartner = 1"), TomlProblem::Syntax);
+        assert_eq!(
+            kind("[role]\nname = \"r\"\nnmae = 1"),
+            TomlProblem::UnknownKey
+        );
+        assert_eq!(kind("[role]\nname = 3"), TomlProblem::WrongValue);
+        assert_eq!(kind("[role]\nname = \"r\""), TomlProblem::MissingKey);
+    }
 }

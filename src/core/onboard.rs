@@ -130,6 +130,16 @@ pub fn matching(
     Ok(hits)
 }
 
+impl crate::error::Hinted for OnboardError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            OnboardError::Render(e) => e.hint(),
+            _ => None,
+        }
+    }
+}
+crate::layer_errors!(Core: OnboardError);
+
 #[cfg(test)]
 mod tests {
     use super::*;

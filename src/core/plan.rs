@@ -169,25 +169,25 @@ pub struct PlanOptions {
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum PlanError {
-    #[error("role {name} exists but was not created by lambda-trust (it has no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to modify it\n(hint: review it, then run `lambda-trust apply --adopt` to take it over, or choose another role.name)")]
+    #[error("role {name} exists but was not created by lambda-trust (it has no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to modify it")]
     ForeignRole { name: String },
-    #[error("role {name} was applied from another lambda-trust config (its {CONFIG_TAG_KEY} tag is {live}, this config's is {want}: the trusted account, external ID, role path or policy name differ); refusing to overwrite it\n(hint: two configs must not manage one role — give this config its own role.name; if you changed the external ID or policy name on purpose, run `lambda-trust apply --adopt`)")]
+    #[error("role {name} was applied from another lambda-trust config (its {CONFIG_TAG_KEY} tag is {live}, this config's is {want}: the trusted account, external ID, role path or policy name differ); refusing to overwrite it")]
     ConfigConflict {
         name: String,
         live: String,
         want: String,
     },
-    #[error("managed policy {arn} exists but was not created by lambda-trust (it has no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to modify it\n(hint: review it, then run `lambda-trust apply --adopt` to take it over, or set policy.name to another name)")]
+    #[error("managed policy {arn} exists but was not created by lambda-trust (it has no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to modify it")]
     ForeignPolicy { arn: String },
-    #[error("{} target function(s) cannot be confirmed, so nothing was changed:\n{}\n(hint: deploy the function(s) first, or fix `function`/`region`/`qualifier` in the config; where access was denied, grant the credentials in use the lambda:GetFunction permission)", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    #[error("{} target function(s) cannot be confirmed, so nothing was changed:\n{}", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
     MissingFunctions { problems: Vec<String> },
-    #[error("role {name} exists at path {live}, but role.path is {want}; IAM cannot move a role to another path\n(hint: set role.path = \"{live}\" in the config, or run `lambda-trust destroy` and apply again to recreate the role at {want})")]
+    #[error("role {name} exists at path {live}, but role.path is {want}; IAM cannot move a role to another path")]
     RolePath {
         name: String,
         live: String,
         want: String,
     },
-    #[error("credentials are for account {actual}, but the config's aws.account_id is {expected}; refusing to run\n(hint: pick the right --profile, or fix aws.account_id)")]
+    #[error("credentials are for account {actual}, but the config's aws.account_id is {expected}; refusing to run")]
     WrongAccount { expected: String, actual: String },
 }
 
@@ -545,9 +545,9 @@ fn version_to_prune(live: &ObservedPolicy, doomed: &[&str]) -> Option<String> {
 /// Why `destroy` refuses.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum DestroyError {
-    #[error("role {name} was not created by lambda-trust (no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to delete it\n(hint: delete it yourself if you are sure, or `apply --adopt` it first)")]
+    #[error("role {name} was not created by lambda-trust (no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to delete it")]
     ForeignRole { name: String },
-    #[error("managed policy {arn} was not created by lambda-trust (no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to delete it\n(hint: delete it yourself if you are sure, or `apply --adopt` it first)")]
+    #[error("managed policy {arn} was not created by lambda-trust (no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to delete it")]
     ForeignPolicy { arn: String },
 }
 
@@ -606,3 +606,29 @@ pub fn plan_destroy(observed: &Observed) -> Result<(Plan, Vec<String>), DestroyE
     }
     Ok((Plan { ops }, notes))
 }
+
+impl crate::error::Hinted for PlanError {
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            PlanError::ForeignRole { .. } => "review it, then run `lambda-trust apply --adopt` to take it over, or choose another role.name".to_string(),
+            PlanError::ConfigConflict { .. } => "two configs must not manage one role — give this config its own role.name; if you changed the external ID or policy name on purpose, run `lambda-trust apply --adopt`".to_string(),
+            PlanError::ForeignPolicy { .. } => "review it, then run `lambda-trust apply --adopt` to take it over, or set policy.name to another name".to_string(),
+            PlanError::MissingFunctions { .. } => "deploy the function(s) first, or fix `function`/`region`/`qualifier` in the config; where access was denied, grant the credentials in use the lambda:GetFunction permission".to_string(),
+            PlanError::RolePath { live, want, .. } => format!("set role.path = \"{live}\" in the config, or run `lambda-trust destroy` and apply again to recreate the role at {want}"),
+            PlanError::WrongAccount { .. } => "pick the right --profile, or fix aws.account_id".to_string(),
+        })
+    }
+}
+impl crate::error::Hinted for DestroyError {
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            DestroyError::ForeignRole { .. } => {
+                "delete it yourself if you are sure, or `apply --adopt` it first".to_string()
+            }
+            DestroyError::ForeignPolicy { .. } => {
+                "delete it yourself if you are sure, or `apply --adopt` it first".to_string()
+            }
+        })
+    }
+}
+crate::layer_errors!(Core: PlanError, DestroyError);

@@ -179,3 +179,14 @@ pub fn desired(
     let shards = shards(config, &rendered, templates, observed)?;
     Ok((Desired::new(config, &rendered, &account, shards), warnings))
 }
+
+impl crate::error::Hinted for PrepareError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            PrepareError::Render(e) => e.hint(),
+            PrepareError::Shard(e) => e.hint(),
+            PrepareError::Invariants(_) => None,
+        }
+    }
+}
+crate::layer_errors!(Core: PrepareError);

@@ -52,9 +52,9 @@ static PLACEHOLDER_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    #[error("policy template {file} starts with a UTF-8 byte-order mark (BOM); AWS refuses policy documents with one\n(hint: save the file as UTF-8 without BOM)")]
+    #[error("policy template {file} starts with a UTF-8 byte-order mark (BOM); AWS refuses policy documents with one")]
     TemplateBom { file: String },
-    #[error("policy template {file} not found\n(hint: --policies DIR must contain trust.json and invoke.json; copy them from policies/)")]
+    #[error("policy template {file} not found")]
     TemplateNotFound { file: String },
     #[error("cannot read policy template {file}")]
     TemplateRead {
@@ -62,45 +62,51 @@ pub enum RenderError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{file}:{line}:{column}: invalid JSON: {message}\n(hint: a placeholder is written as a JSON string, e.g. \"{{{{external_id}}}}\")")]
+    #[error("{file}:{line}:{column}: invalid JSON: {message}")]
     TemplateJson {
         file: String,
         line: usize,
         column: usize,
         message: String,
     },
-    #[error("{file}: unknown placeholder {{{{{name}}}}}\n(hint: known placeholders: {})", PLACEHOLDERS.join(", "))]
+    #[error("{file}: unknown placeholder {{{{{name}}}}}")]
     UnknownPlaceholder { file: String, name: String },
-    #[error("{file}: placeholder in the object key {}\n(hint: placeholders are substituted in string values only)", show(key))]
+    #[error("{file}: placeholder in the object key {}", show(key))]
     PlaceholderInKey { file: String, key: String },
-    #[error("{file}: {{{{function_arns}}}} inside the string {}\n(hint: it expands to an array: write it as a whole value, \"Resource\": \"{{{{function_arns}}}}\")", show(value))]
+    #[error("{file}: {{{{function_arns}}}} inside the string {}", show(value))]
     ArrayPlaceholderInString { file: String, value: String },
-    #[error("{file}: the template must use the placeholder {name}\n(hint: {hint})")]
+    #[error("{file}: the template must use the placeholder {name}")]
     MissingPlaceholder {
         file: String,
         name: &'static str,
         hint: &'static str,
     },
-    #[error("{file}: {{{{account_id}}}} is used but the role's account is not known\n(hint: set [aws].account_id, or run a live command which resolves it from your credentials)")]
+    #[error("{file}: {{{{account_id}}}} is used but the role's account is not known")]
     AccountPlaceholderUnknown { file: String },
-    #[error("targets[{index}].{field}: {message}{}", hint.as_deref().map(|h| format!("\n(hint: {h})")).unwrap_or_default())]
+    #[error("targets[{index}].{field}: {message}")]
     InvalidTarget {
         index: usize,
         field: &'static str,
         message: String,
         hint: Option<String>,
     },
-    #[error("targets[{index}].function: {} is a bare function name but no region is known for it\n(hint: set region on this target or [aws].region, or use the function ARN)", show(function))]
+    #[error(
+        "targets[{index}].function: {} is a bare function name but no region is known for it",
+        show(function)
+    )]
     NoRegion { index: usize, function: String },
-    #[error("targets[{index}].function: {} is a bare function name but the role's account is not known\n(hint: set [aws].account_id, or run a live command which resolves it from your credentials)", show(function))]
+    #[error(
+        "targets[{index}].function: {} is a bare function name but the role's account is not known",
+        show(function)
+    )]
     NoAccount { index: usize, function: String },
-    #[error("targets[{index}].function: {arn} duplicates targets[{other}]\n(hint: remove one of the two entries)")]
+    #[error("targets[{index}].function: {arn} duplicates targets[{other}]")]
     DuplicateTarget {
         index: usize,
         other: usize,
         arn: String,
     },
-    #[error("[aws].account_id is {configured} but the credentials are for account {actual}\n(hint: use credentials for {configured}, or fix [aws].account_id)")]
+    #[error("[aws].account_id is {configured} but the credentials are for account {actual}")]
     AccountMismatch { configured: String, actual: String },
 }
 
@@ -614,3 +620,25 @@ pub fn render_invoke(
     };
     render_template(&templates.invoke, Kind::Invoke, &values)
 }
+
+impl crate::error::Hinted for RenderError {
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            RenderError::TemplateBom { .. } => "save the file as UTF-8 without BOM".to_string(),
+            RenderError::TemplateNotFound { .. } => "--policies DIR must contain trust.json and invoke.json; copy them from policies/".to_string(),
+            RenderError::TemplateJson { .. } => "a placeholder is written as a JSON string, e.g. \"{{external_id}}\"".to_string(),
+            RenderError::UnknownPlaceholder { .. } => format!("known placeholders: {}", PLACEHOLDERS.join(", ")),
+            RenderError::PlaceholderInKey { .. } => "placeholders are substituted in string values only".to_string(),
+            RenderError::ArrayPlaceholderInString { .. } => "it expands to an array: write it as a whole value, \"Resource\": \"{{function_arns}}\"".to_string(),
+            RenderError::MissingPlaceholder { hint, .. } => hint.to_string(),
+            RenderError::InvalidTarget { hint, .. } => return hint.clone(),
+            RenderError::AccountPlaceholderUnknown { .. } => "set [aws].account_id, or run a live command which resolves it from your credentials".to_string(),
+            RenderError::NoRegion { .. } => "set region on this target or [aws].region, or use the function ARN".to_string(),
+            RenderError::NoAccount { .. } => "set [aws].account_id, or run a live command which resolves it from your credentials".to_string(),
+            RenderError::DuplicateTarget { .. } => "remove one of the two entries".to_string(),
+            RenderError::AccountMismatch { configured, .. } => format!("use credentials for {configured}, or fix [aws].account_id"),
+            _ => return None,
+        })
+    }
+}
+crate::layer_errors!(Core: RenderError);

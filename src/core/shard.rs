@@ -124,6 +124,9 @@ pub fn assign(
     Ok(shards)
 }
 
+impl crate::error::Hinted for ShardError {}
+crate::layer_errors!(Core: ShardError);
+
 #[cfg(test)]
 mod tests {
     use super::*;

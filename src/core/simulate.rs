@@ -202,3 +202,6 @@ pub(crate) fn load(path: &Path, read: ReadFile) -> Result<Policy, SimulateError>
     let value = decode_document(&text).map_err(policy_err)?;
     Policy::parse(&value).map_err(policy_err)
 }
+
+impl crate::error::Hinted for SimulateError {}
+crate::layer_errors!(Core: SimulateError);

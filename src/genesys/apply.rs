@@ -17,8 +17,9 @@ use serde::Deserialize;
 use super::client::{maybe_lost, Client, GenesysError, Retried};
 use super::observe;
 use crate::core::genesys::{
-    ActionRecord, ActionRef, ConfigWrite, CredentialRef, DesiredAction, GenesysOp, GenesysPlan,
-    IntegrationRef, Ledger, CREDENTIAL_FIELD, CREDENTIAL_TYPE, ENABLED, INTEGRATION_TYPE,
+    ActionDef, ActionRecord, ActionRef, ConfigWrite, CredentialRef, DesiredAction, GenesysOp,
+    GenesysPlan, IntegrationRef, Ledger, CREDENTIAL_FIELD, CREDENTIAL_TYPE, ENABLED,
+    INTEGRATION_TYPE,
 };
 
 /// How many times a versioned write re-reads the version after a 409.
@@ -131,7 +132,9 @@ async fn run(
             let integration = integration_id(integration, created, op)?;
             let (id, version) =
                 create_action(client, action, category, &integration, outcome).await?;
-            created.actions.insert(action.name.clone(), (id, version));
+            created
+                .actions
+                .insert(action.def.name.clone(), (id, version));
         }
         UpdateAction {
             id,
@@ -140,11 +143,12 @@ async fn run(
             category,
             ..
         } => {
-            let body = |version: &Value| json!({"name": action.name, "category": category, "config": action_config(action), "version": version});
+            let def = in_category(action, category);
+            let body = |version: &Value| json!({"name": def.name, "category": def.category, "config": def.config_body(), "version": version});
             let version = patch_action(client, id, *version, body, outcome).await?;
             created
                 .actions
-                .insert(action.name.clone(), (id.clone(), version));
+                .insert(action.def.name.clone(), (id.clone(), version));
         }
         SupersedeAction {
             id,
@@ -320,7 +324,7 @@ async fn create_action(
 ) -> Result<(String, i64), GenesysError> {
     let mut body = action_body(action, category);
     body["integrationId"] = json!(integration);
-    let name = action.name.as_str();
+    let name = action.name();
     let w = create_once(client, ACTIONS, &body, outcome, || async {
         // Action names are unique, and the plan creates only a name it did not find.
         let found = observe::action_named(client, name, integration).await?;
@@ -354,35 +358,16 @@ fn integration_id(
     }
 }
 
-/// `PostActionInput` (and the `config`/`contract` of the update inputs).
+/// `PostActionInput` less `integrationId`: the action in `category`.
 pub fn action_body(a: &DesiredAction, category: &str) -> Value {
-    json!({
-        "name": a.name,
-        "category": category,
-        "secure": false,
-        "config": action_config(a),
-        "contract": {
-            "input": {"inputSchema": a.input_schema},
-            "output": {"successSchema": a.output_schema},
-        },
-    })
+    in_category(a, category).body()
 }
 
-fn action_config(a: &DesiredAction) -> Value {
-    json!({
-        "request": {
-            "requestUrlTemplate": a.function_arn,
-            "requestType": "POST",
-            "headers": {},
-            "requestTemplate": a.request_template,
-        },
-        "response": {
-            "translationMap": {},
-            "translationMapDefaults": {},
-            "successTemplate": a.success_template,
-        },
-        "timeoutSeconds": a.timeout_seconds,
-    })
+fn in_category(a: &DesiredAction, category: &str) -> ActionDef {
+    ActionDef {
+        category: category.to_string(),
+        ..a.def.clone()
+    }
 }
 
 /// A version conflict: someone wrote in between. 409 for the integration config and an

@@ -108,17 +108,17 @@ pub fn endpoints(config_region: Option<&str>) -> Result<Endpoints, RegionError> 
 
 #[derive(Debug, thiserror::Error)]
 pub enum GenesysError {
-    #[error("Genesys Cloud refused the OAuth client from {source_name} ({status}): {message}\n(hint: check the client ID and secret; the OAuth client must use the client-credentials grant, belong to the org of the configured region, and have a role with the Integrations permissions (integrations:integration, integrations:credential, integrations:action) and, for who-changed-it, audits:audit:view)")]
+    #[error("Genesys Cloud refused the OAuth client from {source_name} ({status}): {message}")]
     Auth {
         source_name: String,
         status: u16,
         message: String,
     },
-    #[error("no Genesys Cloud OAuth client\n(hint: set {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET}, or [genesys].oauth_secret to a Secrets Manager secret holding {{\"client_id\", \"client_secret\"}})")]
+    #[error("no Genesys Cloud OAuth client")]
     NoClient,
-    #[error("the Secrets Manager secret {secret} is not a Genesys Cloud OAuth client: {problem}\n(hint: store {{\"client_id\": \"…\", \"client_secret\": \"…\", \"base_url\": \"https://api.mypurecloud.com\"}} (base_url optional))")]
+    #[error("the Secrets Manager secret {secret} is not a Genesys Cloud OAuth client: {problem}")]
     BadSecret { secret: String, problem: String },
-    #[error("the secret's base_url {base_url} disagrees with the configured Genesys Cloud API {api_url}\n(hint: fix [genesys].region (or GENESYSCLOUD_REGION / GENESYSCLOUD_API_REGION), or the secret's base_url)")]
+    #[error("the secret's base_url {base_url} disagrees with the configured Genesys Cloud API {api_url}")]
     RegionMismatch { base_url: String, api_url: String },
     #[error("Genesys Cloud {method} {path}: {status} {code}: {message}")]
     Api {
@@ -129,7 +129,7 @@ pub enum GenesysError {
         message: String,
         retry_after: Option<u64>,
     },
-    #[error("cannot reach Genesys Cloud ({method} {url}): {message}\n(hint: check the region or GENESYSCLOUD_API_REGION, and the network)")]
+    #[error("cannot reach Genesys Cloud ({method} {url}): {message}")]
     Transport {
         method: String,
         url: String,
@@ -141,7 +141,7 @@ pub enum GenesysError {
         path: String,
         message: String,
     },
-    #[error("Genesys Cloud refused to tell {what}: {message}\n(hint: give the OAuth client's role the permission {permission})")]
+    #[error("Genesys Cloud refused to tell {what}: {message}")]
     Permission {
         permission: &'static str,
         what: String,
@@ -561,6 +561,21 @@ fn decode(method: &str, path: &str, e: impl fmt::Display) -> GenesysError {
         message: e.to_string(),
     }
 }
+
+impl crate::error::Hinted for GenesysError {
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            GenesysError::Auth { .. } => "check the client ID and secret; the OAuth client must use the client-credentials grant, belong to the org of the configured region, and have a role with the Integrations permissions (integrations:integration, integrations:credential, integrations:action) and, for who-changed-it, audits:audit:view".to_string(),
+            GenesysError::NoClient  => format!("set {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET}, or [genesys].oauth_secret to a Secrets Manager secret holding {{\"client_id\", \"client_secret\"}}"),
+            GenesysError::BadSecret { .. } => "store {\"client_id\": \"…\", \"client_secret\": \"…\", \"base_url\": \"https://api.mypurecloud.com\"} (base_url optional)".to_string(),
+            GenesysError::RegionMismatch { .. } => "fix [genesys].region (or GENESYSCLOUD_REGION / GENESYSCLOUD_API_REGION), or the secret's base_url".to_string(),
+            GenesysError::Transport { .. } => "check the region or GENESYSCLOUD_API_REGION, and the network".to_string(),
+            GenesysError::Permission { permission, .. } => format!("give the OAuth client's role the permission {permission}"),
+            _ => return None,
+        })
+    }
+}
+crate::layer_errors!(Genesys: GenesysError);
 
 #[cfg(test)]
 mod tests {

@@ -23,9 +23,9 @@ use serde_json::Value;
 
 use super::client::{Client, GenesysError};
 use crate::core::genesys::{
-    same_instant, settled, DesiredGenesys, Flow, Ledger, ListedAction, ObservedAction,
-    ObservedCredential, ObservedGenesys, ObservedIntegration, CREDENTIAL_FIELD, CREDENTIAL_TYPE,
-    INTEGRATION_TYPE,
+    action::ActionContract, same_instant, settled, ActionDef, DesiredGenesys, FixedOptions, Flow,
+    Ledger, ListedAction, ObservedAction, ObservedCredential, ObservedGenesys, ObservedIntegration,
+    CREDENTIAL_FIELD, CREDENTIAL_TYPE, INTEGRATION_TYPE,
 };
 
 const PAGE_SIZE: usize = 100;
@@ -100,100 +100,52 @@ struct Credential {
     credential_fields: Option<BTreeMap<String, Value>>,
 }
 
+/// An action as the list (or `GET …/actions/{id}`) shows it: the [`ActionDef`] (without
+/// contract and template texts in the list) and the options lambda-trust never sets.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(try_from = "Value")]
 struct ApiAction {
-    id: String,
-    name: String,
-    #[serde(default)]
-    category: String,
     integration_id: String,
-    version: i64,
-    #[serde(default)]
-    secure: bool,
-    config: ActionConfig,
+    action: ListedAction,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ActionConfig {
-    request: RequestConfig,
-    #[serde(default)]
-    response: ResponseConfig,
-    #[serde(default)]
-    timeout_seconds: i64,
-}
+impl TryFrom<Value> for ApiAction {
+    type Error = serde_json::Error;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RequestConfig {
-    request_url_template: String,
-    #[serde(default)]
-    request_type: Option<String>,
-    #[serde(default)]
-    headers: Option<BTreeMap<String, Value>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct ResponseConfig {
-    #[serde(default)]
-    translation_map: Option<BTreeMap<String, Value>>,
-    #[serde(default)]
-    translation_map_defaults: Option<BTreeMap<String, Value>>,
-}
-
-impl ActionConfig {
-    /// The options lambda-trust never sets (it writes POST, no headers, no translation maps),
-    /// by their API names, when the action has them.
-    fn unexpressible(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        if let Some(t) = self
-            .request
-            .request_type
-            .as_deref()
-            .filter(|t| *t != "POST")
-        {
-            out.push(format!("requestType {t}"));
+    fn try_from(v: Value) -> Result<Self, Self::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Head {
+            id: String,
+            integration_id: String,
+            version: i64,
+            #[serde(default)]
+            secure: bool,
+            #[serde(flatten)]
+            def: ActionDef,
         }
-        let set = |m: &Option<BTreeMap<String, Value>>| m.as_ref().is_some_and(|m| !m.is_empty());
-        for (name, present) in [
-            ("headers", set(&self.request.headers)),
-            ("translationMap", set(&self.response.translation_map)),
-            (
-                "translationMapDefaults",
-                set(&self.response.translation_map_defaults),
-            ),
-        ] {
-            if present {
-                out.push(name.to_string());
-            }
+        #[derive(Deserialize)]
+        struct Options {
+            config: FixedOptions,
         }
-        out
+        let head = Head::deserialize(&v)?;
+        let options = Options::deserialize(&v)?;
+        Ok(ApiAction {
+            integration_id: head.integration_id,
+            action: ListedAction {
+                id: head.id,
+                version: head.version,
+                secure: head.secure,
+                def: head.def,
+                unexpressible: options.config.unexpressible(),
+            },
+        })
     }
 }
 
 #[derive(Deserialize)]
 struct WithContract {
-    contract: Contract,
-}
-
-#[derive(Deserialize)]
-struct Contract {
-    input: ContractInput,
-    output: ContractOutput,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ContractInput {
-    input_schema: Value,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ContractOutput {
-    success_schema: Value,
+    contract: ActionContract,
 }
 
 #[derive(Deserialize)]
@@ -412,16 +364,7 @@ async fn list_actions(
     Ok(all
         .into_iter()
         .filter(|a| a.integration_id == integration)
-        .map(|a| ListedAction {
-            unexpressible: a.config.unexpressible(),
-            id: a.id,
-            name: a.name,
-            category: a.category,
-            version: a.version,
-            secure: a.secure,
-            function_arn: a.config.request.request_url_template,
-            timeout_seconds: a.config.timeout_seconds,
-        })
+        .map(|a| a.action)
         .collect())
 }
 
@@ -457,20 +400,11 @@ async fn read_action(client: &Client, a: ListedAction) -> Result<ObservedAction,
         client.get_text(&req_path),
         client.get_text(&ok_path)
     )?;
-    Ok(ObservedAction {
-        id: a.id,
-        name: a.name,
-        category: a.category,
-        version: a.version,
-        secure: a.secure,
-        function_arn: a.function_arn,
-        request_template: request,
-        success_template: success,
-        timeout_seconds: a.timeout_seconds,
-        input_schema: full.contract.input.input_schema,
-        output_schema: full.contract.output.success_schema,
-        unexpressible: a.unexpressible,
-    })
+    let mut action = a;
+    action.def.config.request.request_template = request;
+    action.def.config.response.success_template = success;
+    action.def.contract = full.contract;
+    Ok(action)
 }
 
 /// The permission Architect dependency tracking needs.
@@ -568,8 +502,8 @@ pub async fn action_named(
     Ok(list_pages::<ApiAction>(client, &path)
         .await?
         .into_iter()
-        .find(|a| a.name == name && a.integration_id == integration)
-        .map(|a| (a.id, a.version)))
+        .find(|a| a.action.def.name == name && a.integration_id == integration)
+        .map(|a| (a.action.id, a.action.version)))
 }
 
 #[cfg(test)]

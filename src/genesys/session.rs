@@ -100,7 +100,7 @@ impl Session {
     /// be looked up, the plan says they are unknown and the returned note says why.
     pub async fn plan_for_check(&mut self) -> Result<(GenesysPlan, Option<String>)> {
         let (plan, lookup) = self.plan_knowing_consumers(true).await?;
-        Ok((plan, lookup.map(|e| e.to_string())))
+        Ok((plan, lookup.map(|e| crate::error::shown(&e))))
     }
 
     /// The calls retried since the last call of this (429, 5xx, 409), and `more` made outside
@@ -133,9 +133,10 @@ impl Session {
                             " — who changed it is unknown: the audit query was refused ({why}); give the OAuth client audits:audit:view"
                         ));
                     }
-                    Err(e) => finding
-                        .message
-                        .push_str(&format!(" — who changed it is unknown: {e}")),
+                    Err(e) => finding.message.push_str(&format!(
+                        " — who changed it is unknown: {}",
+                        crate::error::shown(&e)
+                    )),
                 }
             }
             out.push(finding);

@@ -163,7 +163,9 @@ pub fn genesys_plan_human(plan: &GenesysPlan, styles: Styles) -> String {
     for a in &plan.foreign {
         out.push_str(&styles.dim(&format!(
             "  ! genesys action {:?} ({}) calls {}: not created by lambda-trust, left alone\n",
-            a.name, a.id, a.function_arn
+            a.def.name,
+            a.id,
+            a.function_arn()
         )));
     }
     for n in genesys_notes(plan, None) {

@@ -80,8 +80,8 @@ impl GenesysChanges {
                 .iter()
                 .map(|a| ForeignAction {
                     id: a.id.clone(),
-                    name: a.name.clone(),
-                    function_arn: a.function_arn.clone(),
+                    name: a.def.name.clone(),
+                    function_arn: a.function_arn().to_string(),
                 })
                 .collect(),
             kept_actions: plan.kept.clone(),

@@ -1,6 +1,7 @@
 //! Config validation: every rule in docs/aws-behaviour.md, each message naming the field and the rule.
 
 use lambda_trust::config::{self, ConfigError, Partner};
+use lambda_trust::error::shown;
 
 const BASE: &str = r#"
 [trust]
@@ -490,7 +491,7 @@ fn every_rule_names_its_field() {
             problems.iter().any(|p| p.field == field),
             "{case}: no problem for field {field:?}: {err}"
         );
-        let shown = err.to_string();
+        let shown = shown(&err);
         assert!(shown.contains(&format!("{field}: ")), "{case}: {shown}");
         assert!(shown.contains(rule), "{case}: {rule:?} not in: {shown}");
         assert!(shown.starts_with("lambda-trust.toml: "), "{case}: {shown}");
@@ -504,7 +505,7 @@ fn role_name_message_is_exact() {
         r#"name = "a b""#,
     ));
     assert_eq!(
-        err.to_string(),
+        shown(&err),
         r#"lambda-trust.toml: role.name: "a b" is not a valid role name (1–64 of [\w+=,.@-])"#
     );
 }
@@ -524,7 +525,7 @@ fn all_problems_are_reported_at_once() {
             "targets[1].qualifier"
         ]
     );
-    insta::assert_snapshot!("config_three_problems", err.to_string());
+    insta::assert_snapshot!("config_three_problems", shown(&err));
 }
 
 #[test]
@@ -601,7 +602,7 @@ fn unknown_key_is_a_toml_error_with_position() {
     };
     assert_eq!((*line, *column), (10, 1));
     assert!(message.contains("max_sesion_duration"), "{message}");
-    insta::assert_snapshot!("config_unknown_key", err.to_string());
+    insta::assert_snapshot!("config_unknown_key", shown(&err));
 }
 
 #[test]
@@ -614,21 +615,21 @@ fn toml_syntax_and_type_errors_have_positions() {
         panic!("{err:?}")
     };
     assert_eq!(*line, 10);
-    assert!(err.to_string().contains("lambda-trust.toml:10:"), "{err}");
+    assert!(shown(&err).contains("lambda-trust.toml:10:"), "{err}");
 
     let err = invalid("[trust\npartner = 1");
     let ConfigError::Toml { line, column, .. } = &err else {
         panic!("{err:?}")
     };
     assert_eq!((*line, *column), (1, 7));
-    assert!(err.to_string().contains("(hint: "), "{err}");
+    assert!(shown(&err).contains("(hint: "), "{err}");
 
     let err = invalid(&replace(
         r#"partner = "genesys-cloud""#,
         r#"partner = "genesys""#,
     ));
     assert!(matches!(err, ConfigError::Toml { .. }), "{err:?}");
-    assert!(err.to_string().contains("genesys-cloud-fedramp"), "{err}");
+    assert!(shown(&err).contains("genesys-cloud-fedramp"), "{err}");
 }
 
 #[test]
@@ -637,14 +638,14 @@ fn missing_field_is_named() {
         r#"external_id = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10""#,
         "",
     ));
-    assert!(err.to_string().contains("external_id"), "{err}");
+    assert!(shown(&err).contains("external_id"), "{err}");
 }
 
 #[test]
 fn missing_file_has_a_hint() {
     let err = config::load(std::path::Path::new("does/not/exist.toml")).unwrap_err();
     assert!(matches!(err, ConfigError::NotFound { .. }));
-    insta::assert_snapshot!("config_missing_file", err.to_string());
+    insta::assert_snapshot!("config_missing_file", shown(&err));
 }
 
 #[test]

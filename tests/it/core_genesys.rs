@@ -13,16 +13,21 @@ const F2: &str = "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer
 fn action(target: usize, name: &str, arn: &str) -> DesiredAction {
     DesiredAction {
         target,
-        name: name.into(),
-        category: "Lambda".into(),
-        function_arn: arn.into(),
-        request_template: "${input.rawRequest}".into(),
-        success_template: "${rawResult}".into(),
-        timeout_seconds: 30,
-        input_schema: json!({"type": "object"}),
-        output_schema: json!({"type": "object"}),
+        def: def(name, arn),
         sample_input: json!({}),
     }
+}
+
+/// An action in category "Lambda" with the default templates, a 30 s timeout, open schemas.
+fn def(name: &str, arn: &str) -> ActionDef {
+    serde_json::from_value(json!({
+        "name": name, "category": "Lambda",
+        "config": {"request": {"requestUrlTemplate": arn, "requestTemplate": "${input.rawRequest}"},
+                   "response": {"successTemplate": "${rawResult}"}, "timeoutSeconds": 30},
+        "contract": {"input": {"inputSchema": {"type": "object"}},
+                     "output": {"successSchema": {"type": "object"}}},
+    }))
+    .unwrap()
 }
 
 fn desired() -> DesiredGenesys {
@@ -44,7 +49,7 @@ fn record(id: &str, d: &DesiredAction, version: i64) -> ActionRecord {
         id: id.into(),
         version: Some(version),
         contract: d.contract_digest(),
-        config: config_digest(d),
+        config: d.def.config_digest(),
     }
 }
 
@@ -183,7 +188,7 @@ fn a_swapped_binding_is_security() {
 #[test]
 fn template_drift_is_a_patch_keeping_the_id() {
     let mut o = in_sync();
-    o.actions[0].timeout_seconds = 5;
+    o.actions[0].def.config.timeout_seconds = 5;
     let plan = plan_genesys(&desired(), &o, false).unwrap();
     assert_eq!(kinds(&plan.ops), ["update_action", "put_config"]);
     assert_eq!(plan.calls(), 2);
@@ -201,7 +206,7 @@ fn template_drift_is_a_patch_keeping_the_id() {
 #[test]
 fn a_contract_change_of_an_unused_action_replaces_it_and_deletes_the_old_one() {
     let mut d = desired();
-    d.actions[1].input_schema = json!({"type": "object", "required": ["x"]});
+    d.actions[1].def.contract.input.input_schema = json!({"type": "object", "required": ["x"]});
     let mut o = in_sync();
     // Unknown callers: kept (renamed), never deleted blindly; the plan asks.
     let plan = plan_genesys(&d, &o, false).unwrap();
@@ -240,7 +245,7 @@ fn a_contract_change_of_an_unused_action_replaces_it_and_deletes_the_old_one() {
 #[test]
 fn a_contract_change_of_an_action_a_flow_calls_keeps_the_old_one_superseded() {
     let mut d = desired();
-    d.actions[1].output_schema =
+    d.actions[1].def.contract.output.success_schema =
         json!({"type": "object", "properties": {"ok": {"type": "boolean"}}});
     let mut o = in_sync();
     o.consumers.insert("a2".into(), vec![flow("Main IVR")]);
@@ -263,7 +268,7 @@ fn a_contract_change_of_an_action_a_flow_calls_keeps_the_old_one_superseded() {
     l.superseded = vec!["a2".into()];
     l.actions[1] = record("a3", &d.actions[1], 1);
     after.integration.as_mut().unwrap().notes = l.to_notes("");
-    after.actions[1].name = new_name.clone();
+    after.actions[1].def.name = new_name.clone();
     after
         .actions
         .push(as_observed(&d.actions[1], "Lambda", "a3", 1));
@@ -291,7 +296,7 @@ fn deleting_an_action_a_flow_calls_is_refused_unless_forced() {
     o.consumers
         .insert("a2".into(), vec![flow("Main IVR"), flow("Billing")]);
     let plan = plan_genesys(&d, &o, false).unwrap();
-    let e = plan.refuse_in_use(false).unwrap_err().to_string();
+    let e = lambda_trust::error::shown(&plan.refuse_in_use(false).unwrap_err());
     assert!(
         e.contains("\"Main IVR\" (INBOUNDCALLFLOW, version 3.0") && e.contains("Billing"),
         "{e}"
@@ -311,12 +316,9 @@ fn an_action_listed_at_its_recorded_version_is_settled_without_reading_it() {
     let l = ledger();
     let listed = |version| ListedAction {
         id: "a1".into(),
-        name: "Lookup order".into(),
-        category: "Lambda".into(),
         version,
         secure: false,
-        function_arn: F1.into(),
-        timeout_seconds: 30,
+        def: def("Lookup order", F1).as_listed(),
         unexpressible: Vec::new(),
     };
     assert_eq!(
@@ -326,10 +328,10 @@ fn an_action_listed_at_its_recorded_version_is_settled_without_reading_it() {
     // Edited since (the version moved), or configured otherwise since: read it.
     assert_eq!(settled(&d, &l, &listed(2)), None);
     let mut changed = d.clone();
-    changed.actions[0].request_template = "{}".into();
+    changed.actions[0].def.config.request.request_template = "{}".into();
     assert_eq!(settled(&changed, &l, &listed(1)), None);
     let mut changed = d.clone();
-    changed.actions[0].output_schema = json!({"type": "string"});
+    changed.actions[0].def.contract.output.success_schema = json!({"type": "string"});
     assert_eq!(settled(&changed, &l, &listed(1)), None);
     // A ledger written before records existed: read once.
     let old = Ledger::parse(
@@ -376,7 +378,8 @@ fn dates_compare_at_the_coarser_precision() {
 #[test]
 fn an_owned_action_calling_a_non_target_is_security() {
     let mut o = in_sync();
-    o.actions[0].function_arn = "arn:aws:lambda:us-east-1:111122223333:function:admin".into();
+    o.actions[0].def.config.request.request_url_template =
+        "arn:aws:lambda:us-east-1:111122223333:function:admin".into();
     let plan = plan_genesys(&desired(), &o, false).unwrap();
     let f = genesys_findings(&desired(), &plan);
     assert!(
@@ -391,8 +394,9 @@ fn foreign_actions_are_reported_never_touched() {
     let mut o = in_sync();
     let mut foreign = o.actions[0].clone();
     foreign.id = "x1".into();
-    foreign.name = "Admin".into();
-    foreign.function_arn = "arn:aws:lambda:us-east-1:111122223333:function:admin".into();
+    foreign.def.name = "Admin".into();
+    foreign.def.config.request.request_url_template =
+        "arn:aws:lambda:us-east-1:111122223333:function:admin".into();
     o.actions.push(foreign);
     let plan = plan_genesys(&desired(), &o, false).unwrap();
     assert!(plan.ops.is_empty(), "{:?}", plan.ops);
@@ -431,7 +435,7 @@ fn an_integration_without_a_ledger_needs_adopt() {
     let mut o = in_sync();
     o.integration.as_mut().unwrap().notes = "made by hand".into();
     let e = plan_genesys(&desired(), &o, false).unwrap_err();
-    assert!(e.to_string().contains("--adopt"), "{e}");
+    assert!(lambda_trust::error::shown(&e).contains("--adopt"), "{e}");
     // Adopting takes over the actions named as ours and the bound credential (its redacted
     // ARN written again, in place).
     let plan = plan_genesys(&desired(), &o, true).unwrap();
@@ -481,16 +485,9 @@ fn genesys_findings_point_at_the_genesys_table() {
 fn observed_action(name: &str, url: &str) -> ObservedAction {
     ObservedAction {
         id: format!("id-{name}"),
-        name: name.into(),
-        category: "Lambda".into(),
         version: 3,
         secure: false,
-        function_arn: url.into(),
-        request_template: "${input.rawRequest}".into(),
-        success_template: "${rawResult}".into(),
-        timeout_seconds: 30,
-        input_schema: json!({"type": "object"}),
-        output_schema: json!({"type": "object"}),
+        def: def(name, url),
         unexpressible: Vec::new(),
     }
 }
@@ -506,7 +503,7 @@ fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
     let mut headers = observed_action("With headers", F1);
     headers.unexpressible = vec!["headers".into()];
     let mut no_timeout = observed_action("No timeout", F1);
-    no_timeout.timeout_seconds = 0;
+    no_timeout.def.config.timeout_seconds = 0;
     let actions = vec![
         observed_action("B order", F1),
         observed_action("A customer", F2),
@@ -533,7 +530,7 @@ fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
             (
                 t.function.clone(),
                 t.qualifier.clone(),
-                t.actions.iter().map(|a| a.name.clone()).collect(),
+                t.actions.iter().map(|a| a.def.name.clone()).collect(),
             )
         })
         .collect();
@@ -592,9 +589,9 @@ fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
 #[test]
 fn each_action_is_compared_with_its_own_category() {
     let mut d = desired();
-    d.actions[1].category = "Customers".into();
+    d.actions[1].def.category = "Customers".into();
     let mut o = in_sync();
-    o.actions[1].category = "Customers".into();
+    o.actions[1].def.category = "Customers".into();
     let action_ops = |o: &ObservedGenesys| -> Vec<String> {
         kinds(&plan_genesys(&d, o, false).unwrap().ops)
             .into_iter()
@@ -602,7 +599,7 @@ fn each_action_is_compared_with_its_own_category() {
             .collect()
     };
     assert!(action_ops(&o).is_empty(), "{:?}", action_ops(&o));
-    o.actions[1].category = "Lambda".into();
+    o.actions[1].def.category = "Lambda".into();
     let plan = plan_genesys(&d, &o, false).unwrap();
     assert!(
         plan.ops.iter().any(

@@ -884,7 +884,10 @@ fn foreign_role_is_refused_unless_adopted() {
     role(&mut o).tags.remove(MANAGED_BY_KEY);
     let e = plan(&d, &o, OWNED).unwrap_err();
     assert_eq!(e, PlanError::ForeignRole { name: ROLE.into() });
-    assert!(e.to_string().contains("lambda-trust apply --adopt"), "{e}");
+    assert!(
+        lambda_trust::error::shown(&e).contains("lambda-trust apply --adopt"),
+        "{e}"
+    );
     assert_eq!(changes(&d, &o, OWNED).unwrap_err(), e);
     assert_eq!(
         plan(&d, &o, ADOPT).unwrap().ops,
@@ -937,7 +940,7 @@ fn foreign_policy_is_refused_unless_adopted() {
             arn: POLICY_ARN.into()
         }
     );
-    assert!(e.to_string().contains("--adopt"), "{e}");
+    assert!(lambda_trust::error::shown(&e).contains("--adopt"), "{e}");
     let adopt = plan(&d, &o, ADOPT).unwrap();
     assert_eq!(
         adopt.ops,
@@ -976,8 +979,7 @@ fn role_of_another_config_is_a_conflict() {
         }
     );
     assert!(
-        e.to_string()
-            .contains("two configs must not manage one role"),
+        lambda_trust::error::shown(&e).contains("two configs must not manage one role"),
         "{e}"
     );
     assert_eq!(
@@ -1533,7 +1535,10 @@ fn role_at_another_path_is_not_silently_in_sync() {
             matches!(&err, PlanError::RolePath { live, want, .. } if live == "/" && want == "/genesys/"),
             "{err:?}"
         );
-        assert!(err.to_string().contains("(hint: "), "{err}");
+        assert!(
+            lambda_trust::error::shown(&err).contains("(hint: "),
+            "{err}"
+        );
     }
 }
 

@@ -32,6 +32,8 @@ fn id_base() -> String {
 const COMMON: &str = "common.schema.json";
 /// `lambda-trust --version --format json`: a flag, not a command.
 const VERSION: &str = "version.schema.json";
+/// Every failed run under `--format json`: the object on stderr.
+const ERROR: &str = "error.schema.json";
 
 /// Every command that takes `--format json`, and the schema of what it prints.
 const SCHEMAS: &[(&str, &str)] = &[
@@ -142,7 +144,10 @@ fn every_schema_is_valid_and_every_json_command_has_one() {
                 problems.push(format!("{name}: no {key}"));
             }
         }
-        let listed = name == COMMON || name == VERSION || SCHEMAS.iter().any(|(_, f)| *f == name);
+        let listed = name == COMMON
+            || name == VERSION
+            || name == ERROR
+            || SCHEMAS.iter().any(|(_, f)| *f == name);
         if !listed {
             problems.push(format!(
                 "{name} is not the schema of any command in SCHEMAS"
@@ -341,6 +346,14 @@ impl Problems {
         }
         if !out.stdout.trim().is_empty() {
             self.add(&out, "a failed run printed to stdout under --format json");
+        }
+        // The error itself: one object on the last line of stderr.
+        let last = out.stderr.lines().rfind(|l| !l.trim().is_empty());
+        let doc: Value = last
+            .and_then(|l| serde_json::from_str(l).ok())
+            .unwrap_or_default();
+        if !validators()[ERROR].is_valid(&doc) || doc["error"] == "" {
+            self.add(&out, "stderr does not end in an error.schema.json object");
         }
     }
 

@@ -143,7 +143,7 @@ region = "us-gov-west-1"
         matches!(err, RenderError::NoAccount { index: 0, .. }),
         "{err:?}"
     );
-    insta::assert_snapshot!("render_no_account", err.to_string());
+    insta::assert_snapshot!("render_no_account", lambda_trust::error::shown(&err));
 
     let targets = resolve_targets(&c, &ctx(Some("444455556666"), None)).unwrap();
     let arns: Vec<&str> = targets.iter().map(|t| t.function_arn.as_str()).collect();
@@ -171,7 +171,7 @@ fn region_from_the_context_only() {
         matches!(err, RenderError::NoRegion { index: 0, .. }),
         "{err:?}"
     );
-    assert!(err.to_string().contains("(hint: "));
+    assert!(lambda_trust::error::shown(&err).contains("(hint: "));
     let t = resolve_targets(&c, &ctx(Some("111122223333"), Some("us-west-2"))).unwrap();
     assert_eq!(
         t[0].function_arn,
@@ -188,7 +188,7 @@ fn account_mismatch_is_refused() {
     )
     .unwrap_err();
     assert!(matches!(err, RenderError::AccountMismatch { .. }));
-    insta::assert_snapshot!("render_account_mismatch", err.to_string());
+    insta::assert_snapshot!("render_account_mismatch", lambda_trust::error::shown(&err));
     render::render(
         &example(),
         &ctx(Some("111122223333"), None),
@@ -367,14 +367,17 @@ fn custom_template_errors() {
     ];
     for (case, result, expected) in cases {
         let err = result.expect_err(case);
-        let shown = err.to_string();
+        let shown = lambda_trust::error::shown(&err);
         assert!(shown.contains(expected), "{case}: {shown}");
         assert!(shown.contains("(hint: "), "{case}: {shown}");
     }
     let err = custom(&TRUST.replace("{{external_id}}", "{{org_id}}"), INVOKE).unwrap_err();
-    insta::assert_snapshot!("render_unknown_placeholder", err.to_string());
+    insta::assert_snapshot!(
+        "render_unknown_placeholder",
+        lambda_trust::error::shown(&err)
+    );
     let err = custom("{\n  \"Version\": \"2012-10-17\",\n  oops\n}", INVOKE).unwrap_err();
-    insta::assert_snapshot!("render_invalid_json", err.to_string());
+    insta::assert_snapshot!("render_invalid_json", lambda_trust::error::shown(&err));
 }
 
 #[test]

@@ -320,6 +320,9 @@ fn policy(v: &Value, at: &str) -> Result<PolicyDetail, Shape> {
     })
 }
 
+impl crate::error::Hinted for InputError {}
+crate::layer_errors!(Core: InputError);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 //!
 //! Part of the pure `core` layer.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::plan::{as_observed, DeleteWhy, GenesysOp};
 use super::state::Flow;
@@ -12,16 +12,7 @@ use crate::core::describe::{Action, ChangeView};
 
 /// The action as a document (templates, contract, timeout), for diffs.
 pub fn action_doc(a: &ObservedAction) -> Value {
-    json!({
-        "name": a.name,
-        "category": a.category,
-        "requestUrlTemplate": a.function_arn,
-        "requestTemplate": a.request_template,
-        "successTemplate": a.success_template,
-        "timeoutSeconds": a.timeout_seconds,
-        "inputSchema": a.input_schema,
-        "successSchema": a.output_schema,
-    })
+    a.def.doc()
 }
 
 fn desired_doc(a: &DesiredAction, category: &str) -> Value {
@@ -126,10 +117,10 @@ fn create_view(
     category: &str,
     replaces: Option<&super::plan::Replaced>,
 ) -> ChangeView {
-    let detail = create_detail(&action.function_arn, replaces);
+    let detail = create_detail(action.function_arn(), replaces);
     ChangeView {
         after: Some(desired_doc(action, category)),
-        ..ChangeView::new(action_resource(&action.name), Action::Create, detail)
+        ..ChangeView::new(action_resource(action.name()), Action::Create, detail)
     }
 }
 
@@ -138,7 +129,7 @@ fn update_view(action: &DesiredAction, category: &str, before: &ObservedAction) 
         before: Some(action_doc(before)),
         after: Some(desired_doc(action, category)),
         ..ChangeView::new(
-            action_resource(&action.name),
+            action_resource(action.name()),
             Action::Update,
             "configuration updated in place (the action ID stays)",
         )

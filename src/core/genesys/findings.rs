@@ -20,7 +20,7 @@ pub struct GenesysFinding {
 }
 
 fn is_target(desired: &DesiredGenesys, arn: &str) -> bool {
-    desired.actions.iter().any(|a| a.function_arn == arn)
+    desired.actions.iter().any(|a| a.function_arn() == arn)
         || desired.granted.iter().any(|g| g == arn)
 }
 
@@ -32,14 +32,14 @@ pub fn genesys_findings(desired: &DesiredGenesys, plan: &GenesysPlan) -> Vec<Gen
         .flat_map(|op| op_findings(desired, op))
         .collect();
     for a in &plan.foreign {
-        if !is_target(desired, &a.function_arn) {
+        if !is_target(desired, a.function_arn()) {
             out.push(GenesysFinding {
                 finding: Finding::new(
                     Code::GenesysForeignAction,
-                    super::describe::action_resource(&a.name),
+                    super::describe::action_resource(a.name()),
                     format!(
                         "action {:?} ({}) in lambda-trust's integration, not created by lambda-trust, calls {}, which is not a target",
-                        a.name, a.id, a.function_arn
+                        a.name(), a.id, a.function_arn()
                     ),
                 ),
                 entity: Some(("Action", a.id.clone())),
@@ -82,7 +82,7 @@ fn op_findings(desired: &DesiredGenesys, op: &GenesysOp) -> Vec<GenesysFinding> 
             Code::GenesysActionReplaced,
             format!(
                 "action {:?} ({}): its {} differs from the config; a published contract never changes, so apply replaces it with a new action (new ID){}",
-                action.name,
+                action.def.name,
                 r.id,
                 r.differs.join(", "),
                 if r.kept { " and keeps the old one while flows call it" } else { "" }
@@ -168,16 +168,17 @@ fn action_findings(
         .into_iter()
         .map(|(path, expected, actual)| {
             let security = path.starts_with(".requestUrlTemplate")
-                && !is_target(desired, &before.function_arn);
+                && !is_target(desired, before.function_arn());
             let what = if security {
                 format!(
                     "action {:?} calls {}, which is not a target",
-                    before.name, before.function_arn
+                    before.name(),
+                    before.function_arn()
                 )
             } else {
                 format!(
                     "action {:?}: {} differs",
-                    before.name,
+                    before.name(),
                     path.trim_start_matches('.')
                 )
             };
@@ -237,7 +238,7 @@ pub fn genesys_checks(
         let a = observed
             .actions
             .iter()
-            .find(|a| a.name == d.name && ledger.record(&a.id).is_some());
+            .find(|a| a.name() == d.name() && ledger.record(&a.id).is_some());
         out.push(check(
             if a.is_some() {
                 CheckId::GenesysActionCalls
@@ -246,11 +247,12 @@ pub fn genesys_checks(
             },
             format!(
                 "genesys: action {:?} calls exactly {}",
-                d.name, d.function_arn
+                d.name(),
+                d.function_arn()
             ),
-            a.is_some_and(|a| a.function_arn == d.function_arn),
+            a.is_some_and(|a| a.function_arn() == d.function_arn()),
             match a {
-                Some(a) => format!("action {} calls {}", a.id, a.function_arn),
+                Some(a) => format!("action {} calls {}", a.id, a.function_arn()),
                 None => "no such action created by lambda-trust".into(),
             },
         ));
@@ -258,8 +260,8 @@ pub fn genesys_checks(
     let strays: Vec<String> = observed
         .actions
         .iter()
-        .filter(|a| !is_target(desired, &a.function_arn))
-        .map(|a| format!("{:?} ({}) calls {}", a.name, a.id, a.function_arn))
+        .filter(|a| !is_target(desired, a.function_arn()))
+        .map(|a| format!("{:?} ({}) calls {}", a.name(), a.id, a.function_arn()))
         .collect();
     out.push(check(
         CheckId::GenesysNoStrayAction,

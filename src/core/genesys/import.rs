@@ -142,8 +142,8 @@ fn inexpressible(a: &ObservedAction) -> Option<LeftOutWhy> {
             options: a.unexpressible.clone(),
         });
     }
-    (!TIMEOUT_RANGE.contains(&a.timeout_seconds)).then_some(LeftOutWhy::Timeout {
-        seconds: a.timeout_seconds,
+    (!TIMEOUT_RANGE.contains(&a.def.config.timeout_seconds)).then_some(LeftOutWhy::Timeout {
+        seconds: a.def.config.timeout_seconds,
     })
 }
 
@@ -152,16 +152,16 @@ fn inexpressible(a: &ObservedAction) -> Option<LeftOutWhy> {
 /// by name; a function only left-out actions call becomes a target without an action.
 pub fn classify(actions: &[ObservedAction], account: &str) -> Import {
     let mut sorted: Vec<&ObservedAction> = actions.iter().collect();
-    sorted.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+    sorted.sort_by(|a, b| (a.name(), &a.id).cmp(&(b.name(), &b.id)));
     let mut out = Import::default();
     for a in sorted {
         let left = |why, function| LeftOut {
             id: a.id.clone(),
-            name: a.name.clone(),
+            name: a.def.name.clone(),
             why,
             function,
         };
-        let (function, qualifier, acct) = match function_of(&a.function_arn) {
+        let (function, qualifier, acct) = match function_of(a.function_arn()) {
             Ok(f) => f,
             Err(why) => {
                 out.left_out.push(left(why, None));

@@ -45,7 +45,7 @@ fn quote(s: &str) -> String {
 fn main_category(import: &Import) -> Option<String> {
     let mut count: BTreeMap<&str, usize> = BTreeMap::new();
     for a in import.targets.iter().flat_map(|t| &t.actions) {
-        *count.entry(a.category.as_str()).or_default() += 1;
+        *count.entry(a.def.category.as_str()).or_default() += 1;
     }
     let best = count.values().copied().max()?;
     count
@@ -93,12 +93,15 @@ pub fn import_files(h: &ImportHeader, import: &Import, role: Option<&ImportedRol
     for t in &import.targets {
         config.push_str(&target_text(t));
         for a in &t.actions {
-            let stem = file_stem(&a.name, &mut taken);
+            let stem = file_stem(a.name(), &mut taken);
             config.push_str(&action_text(a, &category, &stem));
-            contracts.insert(format!("contracts/{stem}.in.json"), pretty(&a.input_schema));
+            contracts.insert(
+                format!("contracts/{stem}.in.json"),
+                pretty(&a.def.contract.input.input_schema),
+            );
             contracts.insert(
                 format!("contracts/{stem}.out.json"),
-                pretty(&a.output_schema),
+                pretty(&a.def.contract.output.success_schema),
             );
         }
     }
@@ -171,30 +174,33 @@ fn action_text(a: &ObservedAction, category: &str, stem: &str) -> String {
     let mut out = format!(
         "[[targets.actions]]   # id {}\nname = {}\n",
         a.id,
-        quote(&a.name)
+        quote(a.name())
     );
-    if a.category != category {
-        out.push_str(&format!("category = {}\n", quote(&a.category)));
+    if a.def.category != category {
+        out.push_str(&format!("category = {}\n", quote(&a.def.category)));
     }
     out.push_str(&format!(
         "input_schema = {}\noutput_schema = {}\n",
         quote(&format!("contracts/{stem}.in.json")),
         quote(&format!("contracts/{stem}.out.json"))
     ));
-    if a.request_template != DEFAULT_REQUEST_TEMPLATE {
+    if a.def.config.request.request_template != DEFAULT_REQUEST_TEMPLATE {
         out.push_str(&format!(
             "request_template = {}\n",
-            quote(&a.request_template)
+            quote(&a.def.config.request.request_template)
         ));
     }
-    if a.success_template != DEFAULT_SUCCESS_TEMPLATE {
+    if a.def.config.response.success_template != DEFAULT_SUCCESS_TEMPLATE {
         out.push_str(&format!(
             "success_template = {}\n",
-            quote(&a.success_template)
+            quote(&a.def.config.response.success_template)
         ));
     }
-    if a.timeout_seconds != DEFAULT_TIMEOUT_SECONDS {
-        out.push_str(&format!("timeout_seconds = {}\n", a.timeout_seconds));
+    if a.def.config.timeout_seconds != DEFAULT_TIMEOUT_SECONDS {
+        out.push_str(&format!(
+            "timeout_seconds = {}\n",
+            a.def.config.timeout_seconds
+        ));
     }
     out
 }

@@ -4,6 +4,7 @@
 //! Part of the `core` layer (no I/O): `genesys::observe` fills an [`ObservedGenesys`],
 //! `genesys::apply` runs a [`GenesysPlan`], and tests build both by hand.
 
+pub mod action;
 pub mod describe;
 pub mod findings;
 pub mod import;
@@ -11,6 +12,7 @@ pub mod import_text;
 pub mod plan;
 pub mod state;
 
+pub use action::{ActionDef, FixedOptions};
 pub use describe::describe_genesys;
 pub use findings::{
     genesys_check_findings, genesys_checks, genesys_findings, genesys_notes, GenesysFinding,

@@ -7,6 +7,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::action::{
+    ActionConfig, ActionContract, ActionDef, ContractInput, ContractOutput, RequestConfig,
+    ResponseConfig,
+};
 use crate::config::genesys::{
     action_name, open_schema, DEFAULT_REQUEST_TEMPLATE, DEFAULT_SUCCESS_TEMPLATE,
     DEFAULT_TIMEOUT_SECONDS,
@@ -43,18 +47,10 @@ pub struct DesiredGenesys {
 pub struct DesiredAction {
     /// The target's position in `[[targets]]`.
     pub target: usize,
-    pub name: String,
-    /// The action's category: `category` of the action, default `[genesys].category`.
-    #[serde(default)]
-    pub category: String,
-    /// `config.request.requestUrlTemplate`: the function ARN exactly as granted (qualified
-    /// when the target has a qualifier; the unqualified ARN for `*`).
-    pub function_arn: String,
-    pub request_template: String,
-    pub success_template: String,
-    pub timeout_seconds: i64,
-    pub input_schema: Value,
-    pub output_schema: Value,
+    /// The action as lambda-trust writes it. Its category is `category` of the action, default
+    /// `[genesys].category`; its `requestUrlTemplate` is the function ARN exactly as granted
+    /// (qualified when the target has a qualifier; the unqualified ARN for `*`).
+    pub def: ActionDef,
     /// The input `verify --test-actions` runs the action with (an empty object when unset).
     pub sample_input: Value,
 }
@@ -96,18 +92,34 @@ impl DesiredGenesys {
                     .into_iter()
                     .map(|a| DesiredAction {
                         target: t.index,
-                        name: action_name(target, &a),
-                        category: a.category.unwrap_or_else(|| default_category.clone()),
-                        function_arn: function_arn.clone(),
-                        request_template: a
-                            .request_template
-                            .unwrap_or_else(|| DEFAULT_REQUEST_TEMPLATE.into()),
-                        success_template: a
-                            .success_template
-                            .unwrap_or_else(|| DEFAULT_SUCCESS_TEMPLATE.into()),
-                        timeout_seconds: a.timeout_seconds.unwrap_or(DEFAULT_TIMEOUT_SECONDS),
-                        input_schema: schema(&a.input_schema),
-                        output_schema: schema(&a.output_schema),
+                        def: ActionDef {
+                            name: action_name(target, &a),
+                            category: a.category.unwrap_or_else(|| default_category.clone()),
+                            config: ActionConfig {
+                                request: RequestConfig {
+                                    request_url_template: function_arn.clone(),
+                                    request_template: a
+                                        .request_template
+                                        .unwrap_or_else(|| DEFAULT_REQUEST_TEMPLATE.into()),
+                                },
+                                response: ResponseConfig {
+                                    success_template: a
+                                        .success_template
+                                        .unwrap_or_else(|| DEFAULT_SUCCESS_TEMPLATE.into()),
+                                },
+                                timeout_seconds: a
+                                    .timeout_seconds
+                                    .unwrap_or(DEFAULT_TIMEOUT_SECONDS),
+                            },
+                            contract: ActionContract {
+                                input: ContractInput {
+                                    input_schema: schema(&a.input_schema),
+                                },
+                                output: ContractOutput {
+                                    success_schema: schema(&a.output_schema),
+                                },
+                            },
+                        },
                         sample_input: a
                             .sample_input
                             .and_then(|s| serde_json::from_str(&s).ok())
@@ -204,40 +216,34 @@ pub struct ObservedCredential {
     pub modified_date: Option<String>,
 }
 
+/// An action of our integration as read: in full, or as the action list shows it (a
+/// [`ListedAction`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObservedAction {
     pub id: String,
-    pub name: String,
-    pub category: String,
     pub version: i64,
     pub secure: bool,
-    pub function_arn: String,
-    pub request_template: String,
-    pub success_template: String,
-    pub timeout_seconds: i64,
-    pub input_schema: Value,
-    pub output_schema: Value,
-    /// Options lambda-trust never sets (a `requestType` other than POST, `headers`,
-    /// `translationMap`, `translationMapDefaults`): an update removes them.
+    pub def: ActionDef,
+    /// Options lambda-trust never sets ([`super::action::FixedOptions::unexpressible`]): an update removes
+    /// them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unexpressible: Vec<String>,
 }
 
+impl ObservedAction {
+    pub fn name(&self) -> &str {
+        &self.def.name
+    }
+
+    pub fn function_arn(&self) -> &str {
+        self.def.function_arn()
+    }
+}
+
 /// An action as `GET /api/v2/integrations/actions?includeConfig=true` lists it: no contract
 /// (the list takes no `expand`; only `GET …/actions/{id}?expand=contract` carries it) and
-/// template URIs, not texts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ListedAction {
-    pub id: String,
-    pub name: String,
-    pub category: String,
-    pub version: i64,
-    pub secure: bool,
-    pub function_arn: String,
-    pub timeout_seconds: i64,
-    /// See [`ObservedAction::unexpressible`].
-    pub unexpressible: Vec<String>,
-}
+/// template URIs, not texts ([`ActionDef::as_listed`]).
+pub type ListedAction = ObservedAction;
 
 /// The action in full without reading its contract and templates, when the ledger proves it
 /// is as configured: it is listed at the version lambda-trust recorded when it last published
@@ -249,28 +255,16 @@ pub fn settled(
     a: &ListedAction,
 ) -> Option<ObservedAction> {
     let record = ledger.record(&a.id)?;
-    let d = desired.actions.iter().find(|d| d.name == a.name)?;
+    let d = desired.actions.iter().find(|d| d.def.name == a.def.name)?;
     let same = record.version == Some(a.version)
         && record.contract == d.contract_digest()
-        && record.config == config_digest(d)
+        && record.config == d.def.config_digest()
         && !a.secure
         && a.unexpressible.is_empty()
-        && a.function_arn == d.function_arn
-        && a.timeout_seconds == d.timeout_seconds
-        && a.category == d.category;
+        && a.def == d.def.as_listed();
     same.then(|| ObservedAction {
-        id: a.id.clone(),
-        name: a.name.clone(),
-        category: a.category.clone(),
-        version: a.version,
-        secure: a.secure,
-        function_arn: a.function_arn.clone(),
-        request_template: d.request_template.clone(),
-        success_template: d.success_template.clone(),
-        timeout_seconds: a.timeout_seconds,
-        input_schema: d.input_schema.clone(),
-        output_schema: d.output_schema.clone(),
-        unexpressible: Vec::new(),
+        def: d.def.clone(),
+        ..a.clone()
     })
 }
 
@@ -305,10 +299,10 @@ pub struct ActionRecord {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    /// [`contract_digest`] of what was published.
+    /// [`DesiredAction::contract_digest`] of what was published.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub contract: String,
-    /// [`config_digest`] of what was published.
+    /// [`ActionDef::config_digest`] of what was published.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub config: String,
 }
@@ -383,41 +377,19 @@ impl Ledger {
     }
 }
 
-/// The digest of a published action's contract: its input and success schemas and `secure`
-/// (the parts Genesys Cloud never lets change after publishing).
-pub fn contract_digest(input_schema: &Value, output_schema: &Value, secure: bool) -> String {
-    digest(&serde_json::json!({
-        "inputSchema": input_schema,
-        "successSchema": output_schema,
-        "secure": secure,
-    }))
-}
-
-/// The digest of an action's configuration as lambda-trust writes it: the function ARN it
-/// calls, its request and success templates and its timeout.
-pub fn config_digest(a: &DesiredAction) -> String {
-    digest(&serde_json::json!({
-        "requestUrlTemplate": a.function_arn,
-        "requestTemplate": a.request_template,
-        "successTemplate": a.success_template,
-        "timeoutSeconds": a.timeout_seconds,
-    }))
-}
-
 impl DesiredAction {
     /// The contract digest of this action as lambda-trust publishes it (never `secure`).
     pub fn contract_digest(&self) -> String {
-        contract_digest(&self.input_schema, &self.output_schema, false)
+        self.def.contract_digest(false)
     }
-}
 
-/// The first 16 hex digits of the SHA-256 of `v`'s canonical JSON (object keys sorted), so
-/// equal documents written with their keys in another order have the same digest.
-fn digest(v: &Value) -> String {
-    use sha2::Digest;
-    let text = serde_json::to_string(&crate::iam::sort_keys(v)).unwrap_or_default();
-    let hash = sha2::Sha256::digest(text.as_bytes());
-    hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    pub fn name(&self) -> &str {
+        &self.def.name
+    }
+
+    pub fn function_arn(&self) -> &str {
+        self.def.function_arn()
+    }
 }
 
 /// Whether two Genesys Cloud dates (`yyyy-MM-ddTHH:mm:ss[.SSS]Z`) name the same instant at the

@@ -306,3 +306,6 @@ fn weaker_access(role: &mut audit::RoleReport, unknown: &[String]) {
             .push(Finding::new(Code::BeyondInvoke, note, None)),
     }
 }
+
+impl crate::error::Hinted for IacError {}
+crate::layer_errors!(Core: IacError);

@@ -307,3 +307,6 @@ fn moved(observed: &Observed, policy_name: Option<&str>) -> Vec<String> {
     }));
     out
 }
+
+impl crate::error::Hinted for RoleImportError {}
+crate::layer_errors!(Core: RoleImportError);

@@ -1,0 +1,405 @@
+//! The one shape of a Genesys Cloud data action: [`ActionDef`], in Genesys's own names
+//! (`PostActionInput` of the Platform API less its `integrationId`: `name`, `category`,
+//! `config` as an `ActionConfig`, `contract` as an `ActionContractInput`). The write body, the
+//! read, the ownership ledger's digests and the plan's diffs are all derived from it, so a new
+//! field is one edit here: serde writes and reads it, the digests and diffs carry it, and the
+//! compiler points at the places that build one.
+//!
+//! What lambda-trust never sets (`secure`, a `requestType` other than POST, `headers`,
+//! `translationMap`, `translationMapDefaults`) is [`FixedOptions`]: written at Genesys's
+//! defaults, read back to report an action that carries others.
+//!
+//! Part of the pure `core` layer.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// A data action as lambda-trust writes and compares it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionDef {
+    pub name: String,
+    #[serde(default)]
+    pub category: String,
+    pub config: ActionConfig,
+    /// Absent from the action list (only `GET …/actions/{id}?expand=contract` carries it).
+    #[serde(default)]
+    pub contract: ActionContract,
+}
+
+/// Genesys's `ActionConfig`: the request, the response and the timeout.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionConfig {
+    pub request: RequestConfig,
+    #[serde(default)]
+    pub response: ResponseConfig,
+    #[serde(default)]
+    pub timeout_seconds: i64,
+}
+
+/// Genesys's `RequestConfig`, the parts lambda-trust sets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestConfig {
+    /// The function ARN the action calls (qualified when the target is).
+    pub request_url_template: String,
+    /// Empty in the action list, which carries the template's URI instead of its text.
+    #[serde(default)]
+    pub request_template: String,
+}
+
+/// Genesys's `ResponseConfig`, the parts lambda-trust sets.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResponseConfig {
+    /// Empty in the action list (see [`RequestConfig::request_template`]).
+    #[serde(default)]
+    pub success_template: String,
+}
+
+/// Genesys's `ActionContractInput`: the input and success schemas.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionContract {
+    pub input: ContractInput,
+    pub output: ContractOutput,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContractInput {
+    pub input_schema: Value,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContractOutput {
+    pub success_schema: Value,
+}
+
+impl ActionDef {
+    /// The function ARN the action calls.
+    pub fn function_arn(&self) -> &str {
+        &self.config.request.request_url_template
+    }
+
+    /// The action as the list shows it: the config without the template texts, no contract.
+    pub fn as_listed(&self) -> ActionDef {
+        let mut listed = self.clone();
+        listed.config.request.request_template.clear();
+        listed.config.response.success_template.clear();
+        listed.contract = ActionContract::default();
+        listed
+    }
+
+    /// `PostActionInput` less `integrationId`: this definition over the fixed options.
+    pub fn body(&self) -> Value {
+        let mut body = FixedOptions::default().body();
+        merge(&mut body, to_value(self));
+        body
+    }
+
+    /// The config as an update writes it (`config` of `UpdateActionInput`).
+    pub fn config_body(&self) -> Value {
+        self.body()["config"].take()
+    }
+
+    /// The action as one flat document for diffs: name, category, then the config's and the
+    /// contract's fields by their API names (`requestUrlTemplate`, …, `successSchema`).
+    pub fn doc(&self) -> Value {
+        Value::Object(lift(to_value(self), 2))
+    }
+
+    /// The contract fields (`inputSchema`, `successSchema`) whose values differ from `other`'s.
+    pub fn contract_differences(&self, other: &ActionDef) -> Vec<String> {
+        let (a, b) = (
+            lift(to_value(&self.contract), 1),
+            lift(to_value(&other.contract), 1),
+        );
+        a.iter()
+            .filter(|(k, v)| b.get(*k) != Some(v))
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// The digest of the published contract: its fields and `secure` (the parts Genesys
+    /// Cloud never lets change after publishing).
+    pub fn contract_digest(&self, secure: bool) -> String {
+        let mut flat = lift(to_value(&self.contract), 1);
+        flat.insert("secure".into(), Value::Bool(secure));
+        digest(&Value::Object(flat))
+    }
+
+    /// The digest of the config as written: every field of [`ActionConfig`], by its API name.
+    pub fn config_digest(&self) -> String {
+        digest(&Value::Object(lift(to_value(&self.config), 1)))
+    }
+}
+
+/// The options lambda-trust never sets, at the values it writes (Genesys's defaults). An
+/// action read with others is reported ([`FixedOptions::unexpressible`]), and an update
+/// writes them back to these.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FixedOptions {
+    #[serde(default)]
+    pub request: FixedRequest,
+    #[serde(default)]
+    pub response: FixedResponse,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FixedRequest {
+    #[serde(default = "post")]
+    pub request_type: String,
+    #[serde(default)]
+    pub headers: Option<Map<String, Value>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FixedResponse {
+    #[serde(default)]
+    pub translation_map: Option<Map<String, Value>>,
+    #[serde(default)]
+    pub translation_map_defaults: Option<Map<String, Value>>,
+}
+
+fn post() -> String {
+    "POST".into()
+}
+
+impl Default for FixedRequest {
+    fn default() -> Self {
+        FixedRequest {
+            request_type: post(),
+            headers: None,
+        }
+    }
+}
+
+impl FixedOptions {
+    /// The options as lambda-trust writes them: not secure, POST, no headers, no maps.
+    fn body(&self) -> Value {
+        let empty = || Value::Object(Map::new());
+        serde_json::json!({
+            "secure": false,
+            "config": {
+                "request": {"requestType": self.request.request_type, "headers": empty()},
+                "response": {"translationMap": empty(), "translationMapDefaults": empty()},
+            },
+        })
+    }
+
+    /// The options set to something lambda-trust never writes, by their API names.
+    pub fn unexpressible(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.request.request_type != "POST" {
+            out.push(format!("requestType {}", self.request.request_type));
+        }
+        let set = |m: &Option<Map<String, Value>>| m.as_ref().is_some_and(|m| !m.is_empty());
+        for (name, present) in [
+            ("headers", set(&self.request.headers)),
+            ("translationMap", set(&self.response.translation_map)),
+            (
+                "translationMapDefaults",
+                set(&self.response.translation_map_defaults),
+            ),
+        ] {
+            if present {
+                out.push(name.to_string());
+            }
+        }
+        out
+    }
+}
+
+fn to_value<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or_default()
+}
+
+/// `v`'s fields, with the fields of nested objects lifted into it `levels` deep (in order):
+/// `{"request": {"requestUrlTemplate": …}, "timeoutSeconds": 8}` lifted once is
+/// `{"requestUrlTemplate": …, "timeoutSeconds": 8}`. Schemas sit below the lifted levels and
+/// stay whole. The digests are of these flat forms, the form ledgers have always recorded.
+fn lift(v: Value, levels: usize) -> Map<String, Value> {
+    let Value::Object(fields) = v else {
+        return Map::new();
+    };
+    let mut out = Map::new();
+    for (k, v) in fields {
+        match v {
+            Value::Object(_) if levels > 0 => out.extend(lift(v, levels - 1)),
+            v => {
+                out.insert(k, v);
+            }
+        }
+    }
+    out
+}
+
+/// `over`'s fields written into `base`, objects merged field by field.
+fn merge(base: &mut Value, over: Value) {
+    match (base, over) {
+        (Value::Object(b), Value::Object(o)) => {
+            for (k, v) in o {
+                merge(b.entry(k).or_insert(Value::Null), v);
+            }
+        }
+        (b, o) => *b = o,
+    }
+}
+
+/// The first 16 hex digits of the SHA-256 of `v`'s canonical JSON (object keys sorted), so
+/// equal documents written with their keys in another order have the same digest.
+fn digest(v: &Value) -> String {
+    use sha2::Digest;
+    let text = serde_json::to_string(&crate::iam::sort_keys(v)).unwrap_or_default();
+    let hash = sha2::Sha256::digest(text.as_bytes());
+    hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn def() -> ActionDef {
+        ActionDef {
+            name: "Lookup order".into(),
+            category: "Lambda".into(),
+            config: ActionConfig {
+                request: RequestConfig {
+                    request_url_template: "arn:aws:lambda:us-east-1:111122223333:function:f:live"
+                        .into(),
+                    request_template: "${input.rawRequest}".into(),
+                },
+                response: ResponseConfig {
+                    success_template: "${rawResult}".into(),
+                },
+                timeout_seconds: 12,
+            },
+            contract: ActionContract {
+                input: ContractInput {
+                    input_schema: json!({"type": "object", "properties": {"id": {"type": "string"}}}),
+                },
+                output: ContractOutput {
+                    success_schema: json!({"type": "object"}),
+                },
+            },
+        }
+    }
+
+    /// Ledgers already written keep settling actions: the digests are byte for byte those the
+    /// previous version recorded, which spelled the documents out by hand.
+    #[test]
+    fn the_digests_are_those_ledgers_already_recorded() {
+        let d = def();
+        let (c, k) = (&d.config, &d.contract);
+        let config = digest(&json!({
+            "requestUrlTemplate": c.request.request_url_template,
+            "requestTemplate": c.request.request_template,
+            "successTemplate": c.response.success_template,
+            "timeoutSeconds": c.timeout_seconds,
+        }));
+        let contract = |secure| {
+            digest(&json!({
+                "inputSchema": k.input.input_schema,
+                "successSchema": k.output.success_schema,
+                "secure": secure,
+            }))
+        };
+        assert_eq!(d.config_digest(), config);
+        assert_eq!(d.contract_digest(false), contract(false));
+        assert_eq!(d.contract_digest(true), contract(true));
+        // Pinned (the SHA-256 of the sorted compact JSON, computed apart from this code), so a
+        // change of the digest's form shows here and not as a fleet of re-reads.
+        assert_eq!(d.config_digest(), "e1c30c1027b698c6");
+        // Every config field is digested: a change of any of them changes the digest.
+        let mut other = d.clone();
+        other.config.timeout_seconds = 13;
+        assert_ne!(other.config_digest(), d.config_digest());
+    }
+
+    /// The body is the one the previous version wrote by hand (`PostActionInput`).
+    #[test]
+    fn the_body_is_post_action_input() {
+        let d = def();
+        let c = &d.config;
+        let previous = json!({
+            "name": d.name,
+            "category": d.category,
+            "secure": false,
+            "config": {
+                "request": {
+                    "requestUrlTemplate": c.request.request_url_template,
+                    "requestType": "POST",
+                    "headers": {},
+                    "requestTemplate": c.request.request_template,
+                },
+                "response": {
+                    "translationMap": {},
+                    "translationMapDefaults": {},
+                    "successTemplate": c.response.success_template,
+                },
+                "timeoutSeconds": c.timeout_seconds,
+            },
+            "contract": {
+                "input": {"inputSchema": d.contract.input.input_schema},
+                "output": {"successSchema": d.contract.output.success_schema},
+            },
+        });
+        assert_eq!(d.body(), previous);
+        assert_eq!(d.config_body(), previous["config"]);
+    }
+
+    /// The diff document keeps its fields and their order.
+    #[test]
+    fn the_doc_is_flat_in_the_api_names() {
+        let doc = def().doc();
+        let keys: Vec<&str> = doc
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "name",
+                "category",
+                "requestUrlTemplate",
+                "requestTemplate",
+                "successTemplate",
+                "timeoutSeconds",
+                "inputSchema",
+                "successSchema"
+            ]
+        );
+        assert_eq!(doc["inputSchema"], def().contract.input.input_schema);
+    }
+
+    #[test]
+    fn a_read_action_keeps_its_options_apart() {
+        let read = json!({"name": "n", "config": {
+            "request": {"requestUrlTemplate": "arn", "requestType": "GET", "headers": {"a": "b"},
+                        "requestTemplateUri": "/t"},
+            "response": {"translationMap": {}, "successTemplateUri": "/s"}}});
+        let def: ActionDef = serde_json::from_value(read.clone()).unwrap();
+        assert_eq!(def.function_arn(), "arn");
+        assert_eq!(def.config.request.request_template, "");
+        let options = FixedOptions::deserialize(&read["config"]).unwrap();
+        assert_eq!(options.unexpressible(), ["requestType GET", "headers"]);
+        assert!(FixedOptions::default().unexpressible().is_empty());
+    }
+
+    #[test]
+    fn contract_differences_name_the_fields() {
+        let mut other = def();
+        other.contract.output.success_schema = json!({"type": "string"});
+        assert_eq!(def().contract_differences(&other), ["successSchema"]);
+        assert!(def().contract_differences(&def()).is_empty());
+    }
+}

@@ -1,0 +1,198 @@
+//! The actions' ops: create, replace (a contract change), update in place, supersede, delete;
+//! and the ledger records they leave.
+
+use super::*;
+use crate::core::genesys::action::ActionDef;
+
+/// What the action planning decides besides its ops: the ledger's next records, the
+/// superseded actions it keeps, and the foreign actions.
+pub(super) struct ActionPlan {
+    pub(super) refs: Vec<ActionRef>,
+    pub(super) superseded: Vec<String>,
+    pub(super) kept: Vec<KeptAction>,
+    pub(super) foreign: Vec<ObservedAction>,
+}
+
+/// Creates, replacements, updates and deletes of owned actions.
+pub(super) fn action_ops(
+    desired: &DesiredGenesys,
+    observed: &ObservedGenesys,
+    ledger: &Ledger,
+    adopt: bool,
+    ops: &mut Vec<GenesysOp>,
+) -> ActionPlan {
+    let wanted = |a: &ObservedAction| desired.actions.iter().any(|d| d.name() == a.name());
+    let (owned, foreign): (Vec<&ObservedAction>, Vec<&ObservedAction>) = observed
+        .actions
+        .iter()
+        .partition(|a| ledger.owns(&a.id) || (adopt && wanted(a)));
+    let (old, mut current): (Vec<&ObservedAction>, Vec<&ObservedAction>) = owned
+        .into_iter()
+        .partition(|a| ledger.superseded.contains(&a.id));
+    let mut plan = ActionPlan {
+        refs: Vec::new(),
+        superseded: Vec::new(),
+        kept: Vec::new(),
+        foreign: foreign.into_iter().cloned().collect(),
+    };
+    // Deletes and renames first: they free the names (unique) that creates take.
+    let mut first = Vec::new();
+    let mut changes = Vec::new();
+    for d in &desired.actions {
+        let pos = current
+            .iter()
+            .position(|a| a.name() == d.name())
+            .or_else(|| {
+                current
+                    .iter()
+                    .position(|a| a.function_arn() == d.function_arn())
+            });
+        let o = pos.map(|p| current.remove(p));
+        plan_one(observed, d, o, &mut plan, &mut first, &mut changes);
+    }
+    for o in current {
+        let flows = observed.consumers.get(&o.id).cloned();
+        first.push(delete(o, DeleteWhy::NotATarget, flows));
+    }
+    for o in old {
+        match observed.consumers.get(&o.id) {
+            Some(flows) if flows.is_empty() => {
+                first.push(delete(o, DeleteWhy::Superseded, Some(Vec::new())))
+            }
+            flows => {
+                plan.superseded.push(o.id.clone());
+                plan.kept.push(KeptAction {
+                    id: o.id.clone(),
+                    name: o.def.name.clone(),
+                    function_arn: o.function_arn().to_string(),
+                    flows: flows.cloned(),
+                });
+            }
+        }
+    }
+    ops.extend(first);
+    ops.extend(changes);
+    plan.superseded.sort();
+    plan
+}
+
+/// One desired action against the owned action matched to it (if any): create it, replace it
+/// (a contract change), update it in place, or keep it; records the ledger's next entry.
+fn plan_one(
+    observed: &ObservedGenesys,
+    d: &DesiredAction,
+    o: Option<&ObservedAction>,
+    plan: &mut ActionPlan,
+    first: &mut Vec<GenesysOp>,
+    changes: &mut Vec<GenesysOp>,
+) {
+    let written = ActionRef::Written {
+        name: d.def.name.clone(),
+        contract: d.contract_digest(),
+        config: d.def.config_digest(),
+    };
+    let Some(o) = o else {
+        changes.push(create(observed, d, None));
+        plan.refs.push(written);
+        return;
+    };
+    let differs = contract_differences(d, o);
+    if !differs.is_empty() {
+        let flows = observed.consumers.get(&o.id).cloned();
+        let kept = flows.as_ref().is_none_or(|f| !f.is_empty());
+        first.push(if kept {
+            plan.superseded.push(o.id.clone());
+            supersede(o, flows)
+        } else {
+            delete(o, DeleteWhy::Replaced, flows)
+        });
+        let replaces = Replaced {
+            id: o.id.clone(),
+            differs,
+            kept,
+        };
+        changes.push(create(observed, d, Some(replaces)));
+        plan.refs.push(written);
+    } else if let Some(op) = update_op(d, &d.def.category, o) {
+        changes.push(op);
+        plan.refs.push(written);
+    } else {
+        plan.refs.push(ActionRef::Existing(ActionRecord {
+            id: o.id.clone(),
+            version: Some(o.version),
+            contract: d.contract_digest(),
+            config: d.def.config_digest(),
+        }));
+    }
+}
+
+fn create(observed: &ObservedGenesys, d: &DesiredAction, replaces: Option<Replaced>) -> GenesysOp {
+    GenesysOp::CreateAction {
+        action: d.clone(),
+        category: d.def.category.clone(),
+        integration: integration_ref(observed),
+        replaces,
+    }
+}
+
+pub(super) fn delete(o: &ObservedAction, why: DeleteWhy, flows: Option<Vec<Flow>>) -> GenesysOp {
+    GenesysOp::DeleteAction {
+        id: o.id.clone(),
+        name: o.def.name.clone(),
+        function_arn: o.function_arn().to_string(),
+        why,
+        flows,
+    }
+}
+
+fn supersede(o: &ObservedAction, flows: Option<Vec<Flow>>) -> GenesysOp {
+    GenesysOp::SupersedeAction {
+        id: o.id.clone(),
+        version: o.version,
+        name: o.def.name.clone(),
+        new_name: superseded_name(&o.def.name, &o.id),
+        flows,
+    }
+}
+
+/// `Lookup order (superseded 1a2b3c4d)`: recognisable beside its replacement, and unique
+/// (action names are) even when a target's contract changes twice while flows call both.
+pub fn superseded_name(name: &str, id: &str) -> String {
+    let short: String = id.chars().filter(|c| *c != '-').take(8).collect();
+    format!("{name} (superseded {short})")
+}
+
+/// The parts of a published action's contract that differ from the desired one.
+fn contract_differences(d: &DesiredAction, o: &ObservedAction) -> Vec<String> {
+    let mut out = d.def.contract_differences(&o.def);
+    if o.secure {
+        out.push("secure".to_string());
+    }
+    out
+}
+
+/// The action as lambda-trust would write it, in the observed shape (for comparing and diffs).
+pub fn as_observed(d: &DesiredAction, category: &str, id: &str, version: i64) -> ObservedAction {
+    ObservedAction {
+        id: id.to_string(),
+        version,
+        secure: false,
+        def: ActionDef {
+            category: category.to_string(),
+            ..d.def.clone()
+        },
+        unexpressible: Vec::new(),
+    }
+}
+
+/// A configuration-only difference: patched in place, the ID stays.
+fn update_op(d: &DesiredAction, category: &str, o: &ObservedAction) -> Option<GenesysOp> {
+    let want = as_observed(d, category, &o.id, o.version);
+    (want != *o).then(|| GenesysOp::UpdateAction {
+        id: o.id.clone(),
+        version: o.version,
+        action: d.clone(),
+        category: category.to_string(),
+        before: Box::new(o.clone()),
+    })
+}
