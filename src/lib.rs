@@ -8,6 +8,8 @@
 //! (every Genesys Cloud call, the region table) and `report` (renderers) → `commands` (one file per command) → the binary's `main`.
 //! `error` (exit codes and the top-level error) sits beside all of them.
 
+#![warn(unreachable_pub)]
+
 pub mod aws;
 pub mod cli;
 pub mod commands;

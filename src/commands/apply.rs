@@ -10,7 +10,7 @@ use super::write;
 use crate::error::{Result, Status};
 use crate::report::{self, Applied};
 
-pub async fn run(inv: &Invocation, adopt: bool, force: bool) -> Result<Status> {
+pub(super) async fn run(inv: &Invocation, adopt: bool, force: bool) -> Result<Status> {
     let planned = read_and_plan(inv, Goal::Converge { adopt }, force).await?;
     let set = &planned.set;
     inv.output

@@ -122,7 +122,7 @@ pub(super) async fn audit_one(
     Ok(tokio::task::spawn_blocking(move || audit::audit_account(&iam, &opts, count)).await?)
 }
 
-pub async fn run(inv: &Invocation, args: &AuditArgs) -> Result<Status> {
+pub(super) async fn run(inv: &Invocation, args: &AuditArgs) -> Result<Status> {
     let mut opts = options(inv.config.if_given()?.as_deref(), args)?;
     if let Some(path) = &args.template {
         return super::iac::run_template(inv, args, path, opts);

@@ -67,7 +67,7 @@ async fn check_one(inv: &Invocation, path: &Path, pacer: &Pacer) -> drift::Confi
     result.unwrap_or_else(|e| drift::ConfigReport::error(&name, e.human()))
 }
 
-pub async fn run(inv: &Invocation, files: &ReportFiles) -> Result<Status> {
+pub(super) async fn run(inv: &Invocation, files: &ReportFiles) -> Result<Status> {
     let paths = inv.config.many()?;
     let pb = spinner(&format!("checking {} config(s) against AWS", paths.len()));
     // One CloudTrail pace for the run: configs checked concurrently may share an account.
@@ -95,7 +95,11 @@ fn print_report(
 }
 
 /// `check --template`: the config's desired state against the template's model, no AWS call.
-pub fn run_template(inv: &Invocation, files: &ReportFiles, iac: &CheckIacArgs) -> Result<Status> {
+pub(super) fn run_template(
+    inv: &Invocation,
+    files: &ReportFiles,
+    iac: &CheckIacArgs,
+) -> Result<Status> {
     let path = match inv.config.many()?.as_slice() {
         [one] => one.clone(),
         _ => {

@@ -8,7 +8,7 @@ use super::write;
 use crate::error::{Result, Status};
 use crate::report::{self, Destroyed};
 
-pub async fn run(inv: &Invocation, yes: bool, force: bool) -> Result<Status> {
+pub(super) async fn run(inv: &Invocation, yes: bool, force: bool) -> Result<Status> {
     let planned = read_and_plan(inv, Goal::Destroy, force).await?;
     let set = &planned.set;
     if set.in_sync() {

@@ -7,7 +7,7 @@ use crate::error::{Result, Status};
 use crate::genesys::regions::REGIONS;
 use crate::report::{RegionRow, Regions};
 
-pub fn run(output: &Output, command: &GenesysCommand) -> Result<Status> {
+pub(super) fn run(output: &Output, command: &GenesysCommand) -> Result<Status> {
     match command {
         GenesysCommand::Regions => regions(output),
     }

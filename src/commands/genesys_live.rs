@@ -41,7 +41,7 @@ async fn oauth(clients: &Clients, secret: Option<&str>, api_url: &str) -> Result
 }
 
 /// Signs in and reads the Genesys side; `None` without `[genesys]`.
-pub async fn prepare(
+pub(super) async fn prepare(
     clients: &Clients,
     prepared: &Prepared,
     verbose: bool,
@@ -72,7 +72,7 @@ pub async fn prepare(
 
 /// Writes the plan with a progress line per write on stderr; returns the writes and says what
 /// was retried, and which lost answers were recovered.
-pub async fn apply(session: &Session, plan: &GenesysPlan) -> Result<usize> {
+pub(super) async fn apply(session: &Session, plan: &GenesysPlan) -> Result<usize> {
     let total = plan.ops.len();
     let outcome = genesys_apply::apply(&session.client, plan, |index, op| {
         let change = describe_genesys(op);

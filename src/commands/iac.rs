@@ -16,7 +16,7 @@ use crate::error::{Error, Result, Status};
 use crate::report;
 
 /// Reads, audits and renders the template at `path`.
-pub fn run_template(
+pub(super) fn run_template(
     inv: &Invocation,
     args: &AuditArgs,
     path: &Path,
@@ -61,7 +61,7 @@ fn render(output: &Output, args: &AuditArgs, report: &IacReport) -> Result<Statu
 
 /// Reads the saved `get-account-authorization-details` answer at `path` and audits it like a
 /// live account (the same report, formats and exit codes; `summary.calls` is 0).
-pub fn run_input(
+pub(super) fn run_input(
     inv: &Invocation,
     args: &AuditArgs,
     path: &Path,
@@ -87,7 +87,7 @@ pub(super) fn read_file(flag: &str, path: &Path, hint: &str) -> Result<(String, 
 
 /// Reads, audits and renders the plan at `path`, with the `.tf` files under `--source-dir`
 /// (default: the plan's directory) for the findings' lines.
-pub fn run_plan(
+pub(super) fn run_plan(
     inv: &Invocation,
     args: &AuditArgs,
     path: &Path,

@@ -27,7 +27,7 @@ pub(super) fn env_region(inv: &Invocation) -> Option<String> {
     })
 }
 
-pub fn run(inv: &Invocation, args: &InitArgs) -> Result<Status> {
+pub(super) fn run(inv: &Invocation, args: &InitArgs) -> Result<Status> {
     let path = inv.config.to_write()?;
     if args.from_genesys {
         return super::init_genesys::run(inv, args, &path);

@@ -23,7 +23,7 @@ use crate::genesys::observe;
 use crate::iam::arn::Arn;
 use crate::report::{ImportResult, Imported};
 
-pub fn run(inv: &Invocation, args: &InitArgs, path: &Path) -> Result<Status> {
+pub(super) fn run(inv: &Invocation, args: &InitArgs, path: &Path) -> Result<Status> {
     if let Some(id) = &args.external_id {
         config::init::check_external_id(id)
             .map_err(|e| Error::usage(format!("--external-id: {e}"), "nothing was written"))?;

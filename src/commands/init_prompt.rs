@@ -34,7 +34,7 @@ fn ask_text(
         .map_err(io)
 }
 
-pub fn ask(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
+pub(super) fn ask(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
     eprintln!(
         "lambda-trust init: a few questions, then a commented lambda-trust.toml (Ctrl-C to stop).\n\n\
          The role may be assumed only with your Genesys Cloud organization ID as sts:ExternalId,\n\

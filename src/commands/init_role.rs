@@ -18,7 +18,7 @@ use crate::error::{Error, Result, Status};
 use crate::report::{ImportResult, Imported};
 
 /// `init --from-role NAME` alone.
-pub fn run(inv: &Invocation, args: &InitArgs, name: &str, path: &Path) -> Result<Status> {
+pub(super) fn run(inv: &Invocation, args: &InitArgs, name: &str, path: &Path) -> Result<Status> {
     let role = read(inv, args, name)?;
     let region = region(inv, &role)?;
     let text = role_config(&role, &region);

@@ -11,7 +11,11 @@ use crate::core::lint;
 use crate::core::render::{self, RenderContext};
 use crate::error::{Error, Result, Status};
 
-pub fn run(inv: &Invocation, trust_policy: Option<&Path>, policies: &[PathBuf]) -> Result<Status> {
+pub(super) fn run(
+    inv: &Invocation,
+    trust_policy: Option<&Path>,
+    policies: &[PathBuf],
+) -> Result<Status> {
     if trust_policy.is_some() || !policies.is_empty() {
         return documents(&inv.output, trust_policy, policies);
     }

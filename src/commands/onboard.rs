@@ -16,7 +16,7 @@ use crate::error::{Result, Status};
 use crate::genesys::Session;
 use crate::report::{self, Onboarded, Styles};
 
-pub enum Edit {
+pub(super) enum Edit {
     Add {
         function: String,
         qualifier: Option<String>,
@@ -46,7 +46,7 @@ struct Edited {
     summary: String,
 }
 
-pub async fn run(inv: &Invocation, edit: Edit, dry_run: bool) -> Result<Status> {
+pub(super) async fn run(inv: &Invocation, edit: Edit, dry_run: bool) -> Result<Status> {
     let path = inv.config.one()?;
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(&path).with_context(|| {

@@ -6,7 +6,7 @@ use super::live::{read_and_plan, Goal};
 use crate::error::{Result, Status};
 use crate::report::Planned;
 
-pub async fn run(inv: &Invocation, adopt: bool, force: bool) -> Result<Status> {
+pub(super) async fn run(inv: &Invocation, adopt: bool, force: bool) -> Result<Status> {
     let planned = read_and_plan(inv, Goal::Converge { adopt }, force).await?;
     inv.output.emit(&Planned(&planned.set))?;
     Ok(planned.set.status())

@@ -16,7 +16,7 @@ use crate::iam::arn::Arn;
 use crate::iam::{prove_invoke, prove_trust, Budget};
 use crate::report::{self, Proved};
 
-pub fn run(inv: &Invocation, args: &ProveArgs) -> Result<Status> {
+pub(super) fn run(inv: &Invocation, args: &ProveArgs) -> Result<Status> {
     check_flags(args)?;
     let input = FileInput {
         trust_policy: args.trust_policy.clone(),

@@ -9,7 +9,7 @@ use crate::core::render::{self, RenderContext};
 use crate::error::{Result, Status};
 use crate::report::{RenderedDocuments, RenderedPolicies};
 
-pub fn run(inv: &Invocation, which: Which) -> Result<Status> {
+pub(super) fn run(inv: &Invocation, which: Which) -> Result<Status> {
     let loaded = load(inv)?;
     let templates = inv.templates.load()?;
     let ctx = RenderContext {

@@ -6,7 +6,7 @@ use crate::cli;
 use crate::core::simulate;
 use crate::error::{Result, Status};
 
-pub fn run(output: &Output, args: &cli::SimulateArgs) -> Result<Status> {
+pub(super) fn run(output: &Output, args: &cli::SimulateArgs) -> Result<Status> {
     let input = simulate::SimulateInput {
         policies: args.policies.clone(),
         trust_policy: args.trust_policy.clone(),

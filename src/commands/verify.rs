@@ -16,7 +16,7 @@ use crate::genesys::Session;
 use crate::report::{self, VerifyResult};
 
 /// What `verify` does beyond the offline proof.
-pub struct Options {
+pub(super) struct Options {
     /// `--assume-profile`: assume the role with this profile and dry-run invoke every target.
     pub assume_profile: Option<String>,
     /// `--wait`: how long the live probe retries while IAM propagates.
@@ -25,7 +25,7 @@ pub struct Options {
     pub test_actions: bool,
 }
 
-pub async fn run(inv: &Invocation, options: Options) -> Result<Status> {
+pub(super) async fn run(inv: &Invocation, options: Options) -> Result<Status> {
     let (clients, prepared) = prepare_live(inv).await?;
     let genesys = genesys_live::prepare(&clients, &prepared, inv.verbose).await?;
     let mut checks = verify::checks(&prepared.desired, &prepared.observed);
@@ -65,7 +65,7 @@ pub async fn run(inv: &Invocation, options: Options) -> Result<Status> {
 }
 
 /// The Genesys checks; with `test_actions`, one more per action: its end-to-end test run.
-pub async fn genesys_part(
+pub(super) async fn genesys_part(
     side: &Session,
     prepared: &crate::aws::prepare::Prepared,
     test_actions: bool,

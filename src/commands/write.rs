@@ -10,7 +10,7 @@ use crate::genesys::Session;
 use crate::report::{WriteStarted, Writes};
 
 /// Makes every write of `set`; stops at the first failure (the error says how far it got).
-pub async fn write(
+pub(super) async fn write(
     clients: &Clients,
     set: &ChangeSet,
     genesys: Option<&Session>,

@@ -42,7 +42,7 @@ pub fn regions_human(rows: &[RegionRow], styles: Styles) -> String {
 /// `genesys regions --format json`: `{"schema_version": 1, "regions": [{"region", "api_url",
 /// "login_url"}…]}`.
 #[derive(Debug, Clone, Serialize)]
-pub struct RegionsResult<'a> {
+pub(super) struct RegionsResult<'a> {
     pub schema_version: u32,
     pub regions: &'a [RegionRow],
 }

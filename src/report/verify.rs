@@ -42,7 +42,7 @@ pub fn verification_human(v: &Verification, styles: Styles) -> String {
 
 /// One line per property the prover decided: the verdict, the property, and for a
 /// counterexample the request and the statement that lets it in (or why it is unknown).
-pub fn proof_lines(proofs: &[PropertyResult], styles: Styles) -> String {
+pub(super) fn proof_lines(proofs: &[PropertyResult], styles: Styles) -> String {
     let mut out = String::new();
     for p in proofs {
         let mark = super::prove::mark(p.verdict, styles);

@@ -33,7 +33,7 @@ use super::{AuditOptions, AuditRole, ExternalIds, IdKind};
 /// ID so that every accepted request is a counterexample.
 pub(super) const SENTINEL: &str = "lambda-trust audit sentinel: not an external id";
 /// Stands for "any account" when the trust policy lets in `*` (no `--partner`).
-pub const ANYONE: &str = "000000000000";
+pub(super) const ANYONE: &str = "000000000000";
 pub(super) const EXTERNAL_ID: &str = "sts:ExternalId";
 
 pub(super) struct TrustAnalysis {

@@ -208,14 +208,16 @@ fn role_setting_findings(
     let mut out = Vec::new();
     if description.0 != Some(description.1) {
         out.push(
-            drifted.finding(Code::RoleDescription, "role description differs")
+            drifted
+                .finding(Code::RoleDescription, "role description differs")
                 .at("Description")
                 .values(Some(json!(description.1)), description.0.map(|d| json!(d))),
         );
     }
     if max_session.0 != max_session.1 {
         out.push(
-            drifted.finding(Code::RoleMaxSession, "role max session duration differs")
+            drifted
+                .finding(Code::RoleMaxSession, "role max session duration differs")
                 .at("MaxSessionDuration")
                 .values(Some(json!(max_session.1)), Some(json!(max_session.0))),
         );
@@ -225,7 +227,8 @@ fn role_setting_findings(
 
 /// One finding per role tag that differs or should not be there; our policy without our tag.
 fn tag_findings(drifted: &DriftedResource, op: &TagOp) -> Vec<Finding> {
-    let tag = |code, k: &str, message: String| drifted.finding(code, message).at(format!("Tags.{k}"));
+    let tag =
+        |code, k: &str, message: String| drifted.finding(code, message).at(format!("Tags.{k}"));
     match op {
         TagOp::TagRole { tags, previous, .. } => tags
             .iter()

@@ -85,7 +85,7 @@ impl Build {
 
     /// The finished model: documents widened, each role's unknowns indexed, each role's
     /// source from `locate` (by resource).
-    pub fn finish(
+    pub(super) fn finish(
         mut self,
         account: String,
         unknowns: Vec<Unknown>,

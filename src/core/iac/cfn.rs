@@ -21,7 +21,7 @@ use crate::core::audit::{AuditPolicy, AuditRole, AuditVersion};
 
 /// Stands for the template's own account when `--account-id` is not given: only "is this the
 /// audited account" matters to the audit, and a role's own account is never a partner.
-pub const OWN_ACCOUNT: &str = "000000000001";
+pub(super) const OWN_ACCOUNT: &str = "000000000001";
 
 /// Resource types that grant IAM permissions but are not read.
 const NOT_READ: [&str; 8] = [

@@ -68,7 +68,7 @@ impl Scope<'_> {
     }
 
     /// Evaluates `value` (a property of a resource).
-    pub fn eval(&mut self, value: &Value) -> Result<Value, IacError> {
+    pub(super) fn eval(&mut self, value: &Value) -> Result<Value, IacError> {
         Ok(match self.eval_out(value)? {
             Out::Value(v) => v,
             Out::NoValue => Value::Null,
@@ -384,7 +384,7 @@ impl Scope<'_> {
     }
 
     /// A named condition: `Some(decided)` or `None` when it depends on an unknown.
-    pub fn condition(&mut self, name: &str) -> Result<Option<bool>, IacError> {
+    pub(super) fn condition(&mut self, name: &str) -> Result<Option<bool>, IacError> {
         let Some(body) = self.conditions.get(name) else {
             return Err(self.error(
                 format!("condition {name} is not declared"),

@@ -17,7 +17,7 @@ use super::IacError;
 
 /// A parsed template: its value and the line of each key under `Resources`.
 #[derive(Debug, Clone)]
-pub struct Parsed {
+pub(super) struct Parsed {
     pub value: Value,
     pub resource_lines: BTreeMap<String, usize>,
 }
@@ -56,7 +56,7 @@ enum Open {
 }
 
 /// Parses `text` (the file named `file`, for messages).
-pub fn parse(file: &str, text: &str) -> Result<Parsed, IacError> {
+pub(super) fn parse(file: &str, text: &str) -> Result<Parsed, IacError> {
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Open> = Vec::new();
     let mut anchors: BTreeMap<usize, Value> = BTreeMap::new();

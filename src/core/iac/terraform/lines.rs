@@ -15,7 +15,7 @@ pub(super) struct Lines {
 
 impl Lines {
     /// `sources`: path relative to the source directory (`/`-separated) → text.
-    pub fn new(sources: &BTreeMap<String, String>) -> Lines {
+    pub(super) fn new(sources: &BTreeMap<String, String>) -> Lines {
         let mut index = BTreeMap::new();
         for (path, text) in sources.iter().filter(|(p, _)| p.ends_with(".tf")) {
             let dir = path.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
@@ -35,7 +35,13 @@ impl Lines {
     }
 
     /// The file and line of resource `kind.name` (`data` when `data`) in directory `dir`.
-    pub fn find(&self, dir: &str, data: bool, kind: &str, name: &str) -> Option<&(String, usize)> {
+    pub(super) fn find(
+        &self,
+        dir: &str,
+        data: bool,
+        kind: &str,
+        name: &str,
+    ) -> Option<&(String, usize)> {
         let mode = if data { "data" } else { "resource" };
         self.index.get(&(
             dir.to_owned(),

@@ -39,7 +39,7 @@ pub(in crate::core::iac) struct Instance {
 impl Instance {
     /// The address within its module, as the configuration writes it: `aws_iam_role.genesys`,
     /// `data.aws_iam_policy_document.trust`.
-    pub fn local(&self) -> String {
+    pub(super) fn local(&self) -> String {
         match self.data {
             true => format!("data.{}.{}", self.kind, self.name),
             false => format!("{}.{}", self.kind, self.name),
@@ -47,7 +47,7 @@ impl Instance {
     }
 
     /// Whether attribute `key` is unknown until apply (wholly or in part).
-    pub fn is_unknown(&self, key: &str) -> bool {
+    pub(super) fn is_unknown(&self, key: &str) -> bool {
         self.unknown == Value::Bool(true) || has_true(self.unknown.get(key))
     }
 }

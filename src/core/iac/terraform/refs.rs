@@ -45,7 +45,7 @@ pub(super) struct Config<'p> {
 }
 
 impl<'p> Config<'p> {
-    pub fn new(plan: &'p Value) -> Config<'p> {
+    pub(super) fn new(plan: &'p Value) -> Config<'p> {
         let mut config = Config {
             modules: BTreeMap::new(),
             dirs: BTreeMap::new(),
@@ -86,7 +86,7 @@ impl<'p> Config<'p> {
     }
 
     /// The directory of a module (relative to the root module's), when its source is local.
-    pub fn dir(&self, path: &[String]) -> Option<&str> {
+    pub(super) fn dir(&self, path: &[String]) -> Option<&str> {
         self.dirs.get(path).map(String::as_str)
     }
 
@@ -102,13 +102,18 @@ impl<'p> Config<'p> {
 
     /// The expression of argument `key` of resource `local` in module `path`: `Some(None)` when
     /// the block leaves it out, `None` when the block is not in the configuration.
-    pub fn argument(&self, path: &[String], local: &str, key: &str) -> Option<Option<&'p Value>> {
+    pub(super) fn argument(
+        &self,
+        path: &[String],
+        local: &str,
+        key: &str,
+    ) -> Option<Option<&'p Value>> {
         let r = self.resource(path, local)?;
         Some(r.get("expressions").and_then(|e| e.get(key)))
     }
 
     /// Where the references of `expression` (in module `path`) lead.
-    pub fn resolve(&self, path: &[String], expression: Option<&Value>) -> Resolved {
+    pub(super) fn resolve(&self, path: &[String], expression: Option<&Value>) -> Resolved {
         let mut out = Resolved::default();
         for r in references(expression) {
             self.follow(path, &r, 0, &mut out);

@@ -34,7 +34,11 @@ pub(super) struct Reader<'p> {
 }
 
 impl<'p> Reader<'p> {
-    pub fn new(config: Config<'p>, instances: &'p [Instance], account: String) -> Reader<'p> {
+    pub(super) fn new(
+        config: Config<'p>,
+        instances: &'p [Instance],
+        account: String,
+    ) -> Reader<'p> {
         Reader {
             config,
             instances,
@@ -46,7 +50,7 @@ impl<'p> Reader<'p> {
     }
 
     /// Reads every instance: policies and roles first, then what links them.
-    pub fn read(&mut self) {
+    pub(super) fn read(&mut self) {
         let all = self.instances;
         for i in all.iter().filter(|i| !i.data && i.kind == "aws_iam_policy") {
             self.policy(i);
