@@ -101,11 +101,17 @@ fn report_retries(session: &Session, more: &[Retried]) {
     if all.is_empty() {
         return;
     }
-    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    // Counted by the typed status (a failed connection last), rendered once.
+    let mut counts: std::collections::BTreeMap<(bool, Option<u16>), (String, usize)> =
+        Default::default();
     for r in &all {
-        *counts.entry(r.cause()).or_default() += 1;
+        let entry = counts.entry((r.status.is_none(), r.status));
+        entry.or_insert_with(|| (r.cause(), 0)).1 += 1;
     }
-    let summary: Vec<String> = counts.iter().map(|(s, n)| format!("{s} ×{n}")).collect();
+    let summary: Vec<String> = counts
+        .values()
+        .map(|(cause, n)| format!("{cause} ×{n}"))
+        .collect();
     eprintln!(
         "Genesys Cloud: {} call(s) retried ({})",
         all.len(),
