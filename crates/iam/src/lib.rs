@@ -17,6 +17,7 @@ mod error;
 mod eval;
 pub mod keys;
 mod model;
+mod parse;
 mod principal;
 pub mod prove;
 mod variables;
