@@ -10,15 +10,25 @@ use serde_json::{Map, Value};
 
 /// Each generated schema: its file name under `docs/schemas/` and the document.
 pub fn generated() -> Vec<(&'static str, Value)> {
-    vec![(
-        "lint.schema.json",
+    vec![
         document::<super::lint::LintOutput>(
             "lint.schema.json",
             "lambda-trust lint --format json",
             "The findings of `lambda-trust lint` on the config and the rendered policies \
              (errors exit 1, warnings alone exit 0).",
         ),
-    )]
+        document::<super::version::VersionResult>(
+            "version.schema.json",
+            "lambda-trust --version --format json",
+            "What the binary was built from, for a bug report.",
+        ),
+        document::<super::genesys::RegionsResult<'static>>(
+            "genesys-regions.schema.json",
+            "lambda-trust genesys regions --format json",
+            "The Genesys Cloud region table of `lambda-trust genesys regions`: each region with \
+             its Platform API URL and login (OAuth) URL.",
+        ),
+    ]
 }
 
 /// `schema_version`: the one shared definition of the hand-kept common schema.
@@ -27,7 +37,11 @@ pub(crate) fn schema_version(_: &mut SchemaGenerator) -> Schema {
 }
 
 /// The root schema of `T`, with `$schema`, `$id`, `title` and `description` first.
-fn document<T: JsonSchema>(file: &str, title: &str, description: &str) -> Value {
+fn document<T: JsonSchema>(
+    file: &'static str,
+    title: &str,
+    description: &str,
+) -> (&'static str, Value) {
     let generator = SchemaSettings::draft2020_12()
         .for_serialize()
         .into_generator();
@@ -51,5 +65,5 @@ fn document<T: JsonSchema>(file: &str, title: &str, description: &str) -> Value 
             out.insert(k.clone(), v.clone());
         }
     }
-    Value::Object(out)
+    (file, Value::Object(out))
 }
