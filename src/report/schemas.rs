@@ -5,8 +5,10 @@
 //! outputs' schemas are still kept by hand there.
 
 use schemars::generate::SchemaSettings;
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use schemars::JsonSchema;
 use serde_json::{Map, Value};
+
+pub(crate) use crate::core::schema_refs::*;
 
 /// Each generated schema: its file name under `docs/schemas/` and the document.
 pub fn generated() -> Vec<(&'static str, Value)> {
@@ -28,12 +30,19 @@ pub fn generated() -> Vec<(&'static str, Value)> {
             "The Genesys Cloud region table of `lambda-trust genesys regions`: each region with \
              its Platform API URL and login (OAuth) URL.",
         ),
+        document::<super::prove::ProveResult<'static>>(
+            "prove.schema.json",
+            "lambda-trust prove --format json",
+            "The properties `lambda-trust prove` decided over every request, offline (exit 0 when \
+             all are proved).",
+        ),
+        document::<super::simulate::SimulateResult<'static>>(
+            "simulate.schema.json",
+            "lambda-trust simulate --format json",
+            "The decision of `lambda-trust simulate` on one request, and the statements that \
+             decided it (one line of JSON).",
+        ),
     ]
-}
-
-/// `schema_version`: the one shared definition of the hand-kept common schema.
-pub(crate) fn schema_version(_: &mut SchemaGenerator) -> Schema {
-    json_schema!({"$ref": "common.schema.json#/$defs/schemaVersion"})
 }
 
 /// The root schema of `T`, with `$schema`, `$id`, `title` and `description` first.
