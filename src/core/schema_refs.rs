@@ -33,3 +33,23 @@ pub fn statement_refs(_: &mut SchemaGenerator) -> Schema {
 pub fn request(_: &mut SchemaGenerator) -> Schema {
     common("request")
 }
+
+/// AWS or Genesys Cloud changes: the common `changes`.
+pub fn changes(_: &mut SchemaGenerator) -> Schema {
+    common("changes")
+}
+
+/// The Genesys Cloud side of a plan or a run: the common `genesysPlan`.
+pub fn genesys_plan(_: &mut SchemaGenerator) -> Schema {
+    common("genesysPlan")
+}
+
+/// The proof of a role: the common `verification`.
+pub fn verification(_: &mut SchemaGenerator) -> Schema {
+    common("verification")
+}
+
+/// The plan document (`plan.schema.json`), inside another output.
+pub fn plan(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"$ref": "plan.schema.json"})
+}

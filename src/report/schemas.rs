@@ -6,7 +6,7 @@
 
 use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 pub(crate) use crate::core::schema_refs::*;
 
@@ -42,7 +42,75 @@ pub fn generated() -> Vec<(&'static str, Value)> {
             "The decision of `lambda-trust simulate` on one request, and the statements that \
              decided it (one line of JSON).",
         ),
+        document::<super::results::PlanResult>(
+            "plan.schema.json",
+            "lambda-trust plan --format json",
+            "What `lambda-trust apply` would change (read-only). Also the shape of `destroy` \
+             without --yes and of the `plan` of onboard/offboard --dry-run. `genesys` only with \
+             [genesys] in the config; `in_sync` then covers both sides.",
+        ),
+        document::<super::results::ApplyResult>(
+            "apply.schema.json",
+            "lambda-trust apply --format json",
+            "What `lambda-trust apply` changed: the AWS write calls made and the changes applied \
+             (none when in sync). `genesys` only with [genesys] in the config; its `writes` are \
+             the Genesys Cloud writes made.",
+        ),
+        one_of(
+            "destroy.schema.json",
+            "lambda-trust destroy --format json",
+            "`lambda-trust destroy`: without --yes, what it would delete (the plan shape, exit \
+             2); with --yes, what it deleted. `genesys` only with [genesys] in the config.",
+            vec![
+                json!({"$ref": "plan.schema.json"}),
+                root::<super::results::DestroyResult>(),
+            ],
+        ),
+        one_of(
+            "onboard.schema.json",
+            "lambda-trust onboard --format json",
+            "`lambda-trust onboard` (and `offboard`, the same shape): the config edited, the \
+             changes applied and the result verified; with --dry-run, the config diff and the \
+             plan, nothing changed.",
+            vec![
+                root::<super::results::OnboardResult>(),
+                root::<super::results::DryRunResult>(),
+            ],
+        ),
+        with_header(
+            "offboard.schema.json",
+            "lambda-trust offboard --format json",
+            "`lambda-trust offboard`: the same shapes as onboard (the result, or with --dry-run \
+             the config diff and the plan).",
+            json!({"$ref": "onboard.schema.json"}),
+        ),
     ]
+}
+
+/// One of several root schemas (each self-contained: no `$defs`).
+fn one_of(
+    file: &'static str,
+    title: &str,
+    description: &str,
+    roots: Vec<Value>,
+) -> (&'static str, Value) {
+    for r in &roots {
+        assert!(r.get("$defs").is_none(), "{file}: a branch with $defs");
+    }
+    with_header(file, title, description, json!({"oneOf": roots}))
+}
+
+/// The schema of `T` as generated, without `$schema`.
+fn root<T: JsonSchema>() -> Value {
+    let generator = SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator();
+    let mut schema = generator.into_root_schema_for::<T>().to_value();
+    if let Some(map) = schema.as_object_mut() {
+        map.remove("$schema");
+        map.remove("title");
+    }
+    schema
 }
 
 /// The root schema of `T`, with `$schema`, `$id`, `title` and `description` first.
@@ -51,10 +119,16 @@ fn document<T: JsonSchema>(
     title: &str,
     description: &str,
 ) -> (&'static str, Value) {
-    let generator = SchemaSettings::draft2020_12()
-        .for_serialize()
-        .into_generator();
-    let schema = generator.into_root_schema_for::<T>().to_value();
+    with_header(file, title, description, root::<T>())
+}
+
+/// `schema` under `$schema`, `$id`, `title` and `description` (which replaces the type's own).
+fn with_header(
+    file: &'static str,
+    title: &str,
+    description: &str,
+    schema: Value,
+) -> (&'static str, Value) {
     let repo = env!("CARGO_PKG_REPOSITORY")
         .strip_prefix("https://github.com/")
         .unwrap_or(env!("CARGO_PKG_REPOSITORY"));
