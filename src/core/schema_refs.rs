@@ -53,3 +53,23 @@ pub fn verification(_: &mut SchemaGenerator) -> Schema {
 pub fn plan(_: &mut SchemaGenerator) -> Schema {
     json_schema!({"$ref": "plan.schema.json"})
 }
+
+/// Verify's checklist: the common `check`.
+pub fn checks(_: &mut SchemaGenerator) -> Schema {
+    common_list("check")
+}
+
+/// Proofs, present only when there are some: the common `property`, at least one.
+pub fn proofs(_: &mut SchemaGenerator) -> Schema {
+    non_empty(common_list("property"))
+}
+
+/// Drift findings, present only when something drifted: the common `finding`, at least one.
+pub fn drift_findings(_: &mut SchemaGenerator) -> Schema {
+    non_empty(common_list("finding"))
+}
+
+fn non_empty(mut list: Schema) -> Schema {
+    list.insert("minItems".into(), 1.into());
+    list
+}

@@ -320,12 +320,17 @@ impl ImportedRoleResult {
 
 /// `verify`: the verification and, when something drifted on AWS, the drift findings (as
 /// `check` gives them, with who made each change).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct VerifyResult<'a> {
+    #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
     #[serde(flatten)]
     pub verification: &'a Verification,
+    /// What changed on AWS, with who changed it (check's finding shape): only when something
+    /// drifted.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "super::schemas::drift_findings")]
     pub changes: Option<&'a [crate::core::drift::Finding]>,
 }
 

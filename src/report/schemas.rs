@@ -77,6 +77,15 @@ pub fn generated() -> Vec<(&'static str, Value)> {
                 root::<super::results::DryRunResult>(),
             ],
         ),
+        document::<super::results::VerifyResult<'static>>(
+            "verify.schema.json",
+            "lambda-trust verify --format json",
+            "The checklist and proofs of `lambda-trust verify` over the live role (exit 0 when \
+             `passed`, 3 otherwise). `proofs` is absent when the role does not exist; `changes` \
+             (what changed on AWS, with who changed it, in check's finding shape) is present \
+             only when something drifted. With [genesys], Genesys Cloud checks are named \
+             `genesys: …`.",
+        ),
         with_header(
             "offboard.schema.json",
             "lambda-trust offboard --format json",
