@@ -73,3 +73,8 @@ fn non_empty(mut list: Schema) -> Schema {
     list.insert("minItems".into(), 1.into());
     list
 }
+
+/// Any JSON value (a shape documented in prose).
+pub fn any(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({})
+}

@@ -273,38 +273,57 @@ impl DryRunResult {
 }
 
 /// `init`: the file written, its targets, and the functions written commented out.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct InitResult {
+    #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
+    /// The path of the config file written.
+    #[schemars(length(min = 1))]
     pub written: String,
+    /// The [[targets]] entries: bare names or function ARNs, as written.
+    #[schemars(inner(length(min = 1)))]
     pub targets: Vec<String>,
+    /// With --from-account: the listed functions not matched, written as commented-out entries.
+    #[schemars(inner(length(min = 1)))]
     pub commented_out: Vec<String>,
 }
 
 /// `init --from-genesys`: what was written, imported and left out (with why).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct ImportResult {
+    #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
+    /// The path of the config file written.
+    #[schemars(length(min = 1))]
     pub written: String,
     /// The targets' function ARNs, as the actions call them.
+    #[schemars(inner(length(min = 1)))]
     pub targets: Vec<String>,
     /// Always empty here (`init --from-account`'s unmatched functions).
+    #[schemars(inner(length(min = 1)))]
     pub commented_out: Vec<String>,
     /// Actions imported (each reproduced exactly in the config).
     pub imported: usize,
+    /// The actions left out (kept in Genesys Cloud, untouched), with why.
     pub left_out: Vec<crate::core::genesys::import::LeftOut>,
     /// With --from-role: the role read, its findings and where the config differs from it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "ImportedRoleResult")]
     pub role: Option<ImportedRoleResult>,
 }
 
 /// `init --from-role`: the role as read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct ImportedRoleResult {
+    #[schemars(length(min = 1))]
     pub name: String,
     /// The audit's findings on the role as it is today.
     pub findings: Vec<crate::core::audit::Finding>,
     /// Where the written config differs from the role (`plan --adopt` shows each change).
+    #[schemars(inner(length(min = 1)))]
     pub notes: Vec<String>,
 }
 

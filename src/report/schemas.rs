@@ -86,6 +86,17 @@ pub fn generated() -> Vec<(&'static str, Value)> {
              only when something drifted. With [genesys], Genesys Cloud checks are named \
              `genesys: …`.",
         ),
+        one_of(
+            "init.schema.json",
+            "lambda-trust init --format json",
+            "What `lambda-trust init` wrote: the config file and its targets; with \
+             --from-genesys also how many actions were imported and which were left out, with \
+             why; with --from-role the role's findings and where the config differs from it.",
+            vec![
+                root::<super::results::InitResult>(),
+                root::<super::results::ImportResult>(),
+            ],
+        ),
         with_header(
             "offboard.schema.json",
             "lambda-trust offboard --format json",
@@ -96,17 +107,28 @@ pub fn generated() -> Vec<(&'static str, Value)> {
     ]
 }
 
-/// One of several root schemas (each self-contained: no `$defs`).
+/// One of several root schemas, their `$defs` (`#/$defs/…` references) gathered at the top.
 fn one_of(
     file: &'static str,
     title: &str,
     description: &str,
-    roots: Vec<Value>,
+    mut roots: Vec<Value>,
 ) -> (&'static str, Value) {
-    for r in &roots {
-        assert!(r.get("$defs").is_none(), "{file}: a branch with $defs");
+    let mut defs = Map::new();
+    for root in &mut roots {
+        let Some(Value::Object(own)) = root.as_object_mut().and_then(|r| r.remove("$defs")) else {
+            continue;
+        };
+        for (name, def) in own {
+            let old = defs.insert(name.clone(), def.clone());
+            assert!(old.is_none_or(|o| o == def), "{file}: two definitions of {name}");
+        }
     }
-    with_header(file, title, description, json!({"oneOf": roots}))
+    let mut schema = json!({"oneOf": roots});
+    if !defs.is_empty() {
+        schema["$defs"] = Value::Object(defs);
+    }
+    with_header(file, title, description, schema)
 }
 
 /// The schema of `T` as generated, without `$schema`.
