@@ -78,3 +78,8 @@ fn non_empty(mut list: Schema) -> Schema {
 pub fn any(_: &mut SchemaGenerator) -> Schema {
     json_schema!({})
 }
+
+/// Check's (and verify's) drift findings: the common `finding`.
+pub fn findings(_: &mut SchemaGenerator) -> Schema {
+    common_list("finding")
+}

@@ -97,6 +97,12 @@ pub fn generated() -> Vec<(&'static str, Value)> {
                 root::<super::results::ImportResult>(),
             ],
         ),
+        document::<crate::core::drift::CheckReport>(
+            "check.schema.json",
+            "lambda-trust check --format json",
+            "The drift check of `lambda-trust check` over one or several configs (also what \
+             --json FILE writes): per config, ok, drift with its findings, or error.",
+        ),
         with_header(
             "offboard.schema.json",
             "lambda-trust offboard --format json",
