@@ -127,7 +127,10 @@ fn one_of(
         };
         for (name, def) in own {
             let old = defs.insert(name.clone(), def.clone());
-            assert!(old.is_none_or(|o| o == def), "{file}: two definitions of {name}");
+            assert!(
+                old.is_none_or(|o| o == def),
+                "{file}: two definitions of {name}"
+            );
         }
     }
     let mut schema = json!({"oneOf": roots});

@@ -12,7 +12,9 @@ pub use crate::core::severity::Severity;
 
 /// The finding codes; their text is the stable interface (JSON, SARIF rule IDs). Declared in
 /// the order findings of one severity are listed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Code {
     /// The partner can assume the role with no `sts:ExternalId`, or with any.
