@@ -74,12 +74,12 @@ fn non_empty(mut list: Schema) -> Schema {
     list
 }
 
-/// Any JSON value (a shape documented in prose).
-pub fn any(_: &mut SchemaGenerator) -> Schema {
-    json_schema!({})
-}
-
 /// Check's (and verify's) drift findings: the common `finding`.
 pub fn findings(_: &mut SchemaGenerator) -> Schema {
     common_list("finding")
+}
+
+/// A concrete request or null: the common `request`.
+pub fn request_or_null(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"oneOf": [{"type": "null"}, common("request")]})
 }

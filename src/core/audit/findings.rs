@@ -120,9 +120,10 @@ impl std::fmt::Display for Code {
 pub struct Finding {
     pub severity: Severity,
     pub code: Code,
+    #[schemars(length(min = 1))]
     pub message: String,
     /// `{principal, action, resource, context}`, confirmed by the evaluator, or null.
-    #[schemars(schema_with = "crate::core::schema_refs::any")]
+    #[schemars(schema_with = "crate::core::schema_refs::request_or_null")]
     pub counterexample: Option<Value>,
     /// The statements of the role's documents (`RoleReport::documents`) that let the
     /// counterexample in, as the evaluator reports them; empty without a counterexample.
