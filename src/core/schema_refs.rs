@@ -83,3 +83,22 @@ pub fn findings(_: &mut SchemaGenerator) -> Schema {
 pub fn request_or_null(_: &mut SchemaGenerator) -> Schema {
     json_schema!({"oneOf": [{"type": "null"}, common("request")]})
 }
+
+/// A 12-digit AWS account ID: the common `accountId`.
+pub fn account_id(_: &mut SchemaGenerator) -> Schema {
+    common("accountId")
+}
+
+/// AWS account IDs: the common `accountId`.
+pub fn account_ids(_: &mut SchemaGenerator) -> Schema {
+    common_list("accountId")
+}
+
+/// Account names by account ID.
+pub fn account_names(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "object",
+        "propertyNames": {"pattern": "^[0-9]{12}$"},
+        "additionalProperties": {"type": "string"}
+    })
+}

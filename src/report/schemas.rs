@@ -103,6 +103,20 @@ pub fn generated() -> Vec<(&'static str, Value)> {
             "The drift check of `lambda-trust check` over one or several configs (also what \
              --json FILE writes): per config, ok, drift with its findings, or error.",
         ),
+        one_of(
+            "audit.schema.json",
+            "lambda-trust audit --format json",
+            "`lambda-trust audit`: every role a partner can assume, proved. One account: the \
+             account report; with --organization or --accounts: one report over every account, \
+             a failed account an entry of its own. Also what --json FILE writes. With --template \
+             or --plan: the account report of the template or plan, with where each role is \
+             defined, the values unknown before deployment and the resources not analysed.",
+            vec![
+                root::<crate::core::audit::AccountReport>(),
+                root::<crate::core::audit::OrgReport>(),
+                root::<crate::core::iac::IacReport>(),
+            ],
+        ),
         with_header(
             "offboard.schema.json",
             "lambda-trust offboard --format json",

@@ -117,6 +117,20 @@ impl std::fmt::Display for Code {
 
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[schemars(deny_unknown_fields)]
+#[schemars(extend("allOf" = [
+    {
+        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused"]}}},
+        "then": {"properties": {"severity": {"const": "config"}}}
+    },
+    {
+        "if": {"properties": {"code": {"const": "unmanaged"}}},
+        "then": {"properties": {"severity": {"const": "info"}}}
+    },
+    {
+        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "unmanaged"]}}},
+        "else": {"properties": {"severity": {"const": "security"}}}
+    }
+]))]
 pub struct Finding {
     pub severity: Severity,
     pub code: Code,
