@@ -1,8 +1,10 @@
 //! The JSON Schemas of the `--format json` outputs that are generated from their types
 //! (`schemars`, draft 2020-12, as serialized: an `Option` without `skip_serializing_if` is
 //! required and may be null). `tests/it/json_schemas.rs` fails when `docs/schemas/` holds
-//! anything else for these files; `just schemas` (`UPDATE_SCHEMAS=1`) rewrites them. The other
-//! outputs' schemas are still kept by hand there.
+//! anything else for these files; `just schemas` (`UPDATE_SCHEMAS=1`) rewrites them. Kept by hand
+//! there: `render.schema.json` (the output is AWS's policy grammar, not a type of ours) and
+//! `common.schema.json`, the shared pieces these reference (`core::schema_refs`). Rules between
+//! fields are `#[schemars(extend(...))]` on the type; a field's own rule an attribute on it.
 
 use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;
