@@ -21,6 +21,7 @@ pub mod prepare;
 pub mod prove;
 pub mod render;
 pub mod role_import;
+pub mod schema_refs;
 pub mod severity;
 pub mod shard;
 pub mod simulate;

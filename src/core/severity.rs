@@ -8,7 +8,9 @@
 use serde::Serialize;
 
 /// Ordered worst first, so sorting by it puts security findings on top.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Broadens who can assume the role or what it can do.

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::Serialize;
 
 use crate::iam::keys::malformed_context;
@@ -83,14 +84,25 @@ pub struct SimulatedRequest {
 
 /// The decision and why. Serialized as
 /// `{"decision":…,"statements":[{"policy":…,"index":…,"sid":…,"effect":…}],"missing_allow":[…],"request":{…}}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct SimulateOutcome {
+    #[schemars(schema_with = "decision_schema")]
     pub decision: Decision,
-    /// The deciding statements: the matching Denies, or the Allows that granted the request.
+    /// ExplicitDeny: every matching Deny. Allow: the Allow statements that granted it.
+    /// ImplicitDeny: empty.
+    #[schemars(schema_with = "crate::core::schema_refs::statement_refs")]
     pub statements: Vec<StatementRef>,
-    /// On implicit deny: the policies whose Allow was needed and missing.
+    /// ImplicitDeny: the policies (by label) whose Allow was needed and missing.
     pub missing_allow: Vec<String>,
+    /// The request as evaluated.
+    #[schemars(schema_with = "crate::core::schema_refs::request")]
     pub request: SimulatedRequest,
+}
+
+/// The decisions `simulate` can print: a malformed request is refused before evaluation.
+fn decision_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"enum": ["Allow", "ExplicitDeny", "ImplicitDeny"]})
 }
 
 impl SimulateOutcome {

@@ -1,15 +1,21 @@
 //! The Genesys Cloud region table (`lambda-trust genesys regions`), human and JSON. Takes plain
 //! rows: `report` does not import the `genesys` layer beside it.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::Styles;
 
 /// One region as printed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct RegionRow {
+    /// The name [genesys].region and GENESYSCLOUD_REGION take, e.g. us-east-1.
+    #[schemars(regex(pattern = r"^[a-z]+(-[a-z]+)+-[0-9]+$"))]
     pub region: &'static str,
+    #[schemars(url, regex(pattern = r"^https://api\."))]
     pub api_url: &'static str,
+    #[schemars(url, regex(pattern = r"^https://login\."))]
     pub login_url: &'static str,
 }
 
@@ -41,9 +47,12 @@ pub fn regions_human(rows: &[RegionRow], styles: Styles) -> String {
 
 /// `genesys regions --format json`: `{"schema_version": 1, "regions": [{"region", "api_url",
 /// "login_url"}…]}`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub(super) struct RegionsResult<'a> {
+    #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
+    #[schemars(length(min = 1))]
     pub regions: &'a [RegionRow],
 }
 

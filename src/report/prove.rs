@@ -1,5 +1,6 @@
 //! `prove` results: one line per property, human and JSON.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -45,10 +46,14 @@ pub(super) fn mark(verdict: Verdict, styles: Styles) -> String {
 /// `prove --format json`: `{"schema_version": 1, "passed": bool, "properties": [{"property",
 /// "verdict", "counterexample": null | {"principal", "action", "resource", "context"},
 /// "statements": [{"policy", "index", "sid", "effect"}], "reason"}]}`
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct ProveResult<'a> {
+    #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
+    /// Every property proved.
     pub passed: bool,
+    #[schemars(schema_with = "super::schemas::properties")]
     pub properties: &'a [PropertyResult],
 }
 

@@ -3,6 +3,7 @@
 //! carries `schema_version`; the shapes are in `docs/json-output.md` and, as JSON Schemas, in
 //! `docs/schemas/` (tests validate real outputs against them).
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -21,15 +22,38 @@ pub fn to_json(result: &impl Serialize) -> String {
 }
 
 /// `plan`, `destroy` without `--yes`, and the plan inside `onboard --dry-run`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[schemars(extend("allOf" = [
+    {
+        "if": {"properties": {"in_sync": {"const": true}}},
+        "then": {"properties": {
+            "changes": {"maxItems": 0},
+            "genesys": {"properties": {"in_sync": {"const": true}}}
+        }}
+    },
+    {
+        "if": {"properties": {"in_sync": {"const": false}}},
+        "then": {"anyOf": [
+            {"properties": {"changes": {"minItems": 1}}},
+            {
+                "required": ["genesys"],
+                "properties": {"genesys": {"properties": {"in_sync": {"const": false}}}}
+            }
+        ]}
+    }
+]))]
 pub struct PlanResult {
+    #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
     /// Both sides: nothing to write.
     pub in_sync: bool,
-    /// The AWS changes, in the order they are written.
+    /// The AWS changes, in the order apply makes them.
+    #[schemars(schema_with = "super::schemas::changes")]
     pub changes: Vec<ChangeView>,
     /// Present with `[genesys]`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "super::schemas::genesys_plan")]
     pub genesys: Option<GenesysChanges>,
 }
 
@@ -107,13 +131,16 @@ impl Writes {
 }
 
 /// What a run wrote: `apply`'s and `destroy --yes`'s body.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Written {
     /// AWS write calls made.
     pub writes: usize,
     /// The AWS changes made, in order.
+    #[schemars(schema_with = "super::schemas::changes")]
     pub changes: Vec<ChangeView>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "super::schemas::genesys_plan")]
     pub genesys: Option<GenesysChanges>,
 }
 
@@ -131,9 +158,12 @@ impl Written {
 }
 
 /// `apply`: `{"schema_version", "applied": true, "writes", "changes", "genesys"?}`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct ApplyResult {
+    #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
+    #[schemars(extend("const" = true))]
     pub applied: bool,
     #[serde(flatten)]
     pub written: Written,
@@ -151,9 +181,12 @@ impl ApplyResult {
 
 /// `destroy --yes` (and `destroy` with nothing to delete):
 /// `{"schema_version", "destroyed": true, "writes", "changes", "genesys"?}`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct DestroyResult {
+    #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
+    #[schemars(extend("const" = true))]
     pub destroyed: bool,
     #[serde(flatten)]
     pub written: Written,
@@ -171,15 +204,23 @@ impl DestroyResult {
 
 /// `onboard`/`offboard`: what changed, writes on both sides, and the proof of the result.
 /// `verification` is absent when nothing was to be done (the target was already there).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct OnboardResult {
+    #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
+    /// e.g. `onboarded ARN`, `offboarded 1 target entry`.
+    #[schemars(length(min = 1))]
     pub summary: String,
-    /// Write calls made, both sides.
+    /// Write calls made, AWS and Genesys Cloud.
     pub writes: usize,
-    /// The AWS changes made.
+    /// The AWS changes applied.
+    #[schemars(schema_with = "super::schemas::changes")]
     pub changes: Vec<ChangeView>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The result, proved as `verify` proves it; absent when there was nothing to do (the
+    /// target was already in the config).
+    #[schemars(schema_with = "super::schemas::verification")]
     pub verification: Option<Verification>,
 }
 
@@ -207,11 +248,16 @@ impl OnboardResult {
 }
 
 /// `onboard`/`offboard --dry-run`: the config diff and the plan; nothing is written.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct DryRunResult {
+    #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
+    #[schemars(extend("const" = true))]
     pub dry_run: bool,
+    /// A unified diff of the config file.
     pub config_diff: String,
+    #[schemars(schema_with = "super::schemas::plan")]
     pub plan: PlanResult,
 }
 
@@ -227,38 +273,57 @@ impl DryRunResult {
 }
 
 /// `init`: the file written, its targets, and the functions written commented out.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct InitResult {
+    #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
+    /// The path of the config file written.
+    #[schemars(length(min = 1))]
     pub written: String,
+    /// The [[targets]] entries: bare names or function ARNs, as written.
+    #[schemars(inner(length(min = 1)))]
     pub targets: Vec<String>,
+    /// With --from-account: the listed functions not matched, written as commented-out entries.
+    #[schemars(inner(length(min = 1)))]
     pub commented_out: Vec<String>,
 }
 
 /// `init --from-genesys`: what was written, imported and left out (with why).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct ImportResult {
+    #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
+    /// The path of the config file written.
+    #[schemars(length(min = 1))]
     pub written: String,
     /// The targets' function ARNs, as the actions call them.
+    #[schemars(inner(length(min = 1)))]
     pub targets: Vec<String>,
     /// Always empty here (`init --from-account`'s unmatched functions).
+    #[schemars(inner(length(min = 1)))]
     pub commented_out: Vec<String>,
     /// Actions imported (each reproduced exactly in the config).
     pub imported: usize,
+    /// The actions left out (kept in Genesys Cloud, untouched), with why.
     pub left_out: Vec<crate::core::genesys::import::LeftOut>,
     /// With --from-role: the role read, its findings and where the config differs from it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "ImportedRoleResult")]
     pub role: Option<ImportedRoleResult>,
 }
 
 /// `init --from-role`: the role as read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct ImportedRoleResult {
+    #[schemars(length(min = 1))]
     pub name: String,
     /// The audit's findings on the role as it is today.
     pub findings: Vec<crate::core::audit::Finding>,
     /// Where the written config differs from the role (`plan --adopt` shows each change).
+    #[schemars(inner(length(min = 1)))]
     pub notes: Vec<String>,
 }
 
@@ -274,12 +339,17 @@ impl ImportedRoleResult {
 
 /// `verify`: the verification and, when something drifted on AWS, the drift findings (as
 /// `check` gives them, with who made each change).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct VerifyResult<'a> {
+    #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
     #[serde(flatten)]
     pub verification: &'a Verification,
+    /// What changed on AWS, with who changed it (check's finding shape): only when something
+    /// drifted.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "super::schemas::drift_findings")]
     pub changes: Option<&'a [crate::core::drift::Finding]>,
 }
 

@@ -1,37 +1,190 @@
 //! The JSON Schemas of the `--format json` outputs that are generated from their types
 //! (`schemars`, draft 2020-12, as serialized: an `Option` without `skip_serializing_if` is
 //! required and may be null). `tests/it/json_schemas.rs` fails when `docs/schemas/` holds
-//! anything else for these files; `just schemas` (`UPDATE_SCHEMAS=1`) rewrites them. The other
-//! outputs' schemas are still kept by hand there.
+//! anything else for these files; `just schemas` (`UPDATE_SCHEMAS=1`) rewrites them. Kept by hand
+//! there: `render.schema.json` (the output is AWS's policy grammar, not a type of ours) and
+//! `common.schema.json`, the shared pieces these reference (`core::schema_refs`). Rules between
+//! fields are `#[schemars(extend(...))]` on the type; a field's own rule an attribute on it.
 
 use schemars::generate::SchemaSettings;
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
-use serde_json::{Map, Value};
+use schemars::JsonSchema;
+use serde_json::{json, Map, Value};
+
+pub(crate) use crate::core::schema_refs::*;
 
 /// Each generated schema: its file name under `docs/schemas/` and the document.
 pub fn generated() -> Vec<(&'static str, Value)> {
-    vec![(
-        "lint.schema.json",
+    vec![
         document::<super::lint::LintOutput>(
             "lint.schema.json",
             "lambda-trust lint --format json",
             "The findings of `lambda-trust lint` on the config and the rendered policies \
              (errors exit 1, warnings alone exit 0).",
         ),
-    )]
+        document::<super::version::VersionResult>(
+            "version.schema.json",
+            "lambda-trust --version --format json",
+            "What the binary was built from, for a bug report.",
+        ),
+        document::<super::genesys::RegionsResult<'static>>(
+            "genesys-regions.schema.json",
+            "lambda-trust genesys regions --format json",
+            "The Genesys Cloud region table of `lambda-trust genesys regions`: each region with \
+             its Platform API URL and login (OAuth) URL.",
+        ),
+        document::<super::prove::ProveResult<'static>>(
+            "prove.schema.json",
+            "lambda-trust prove --format json",
+            "The properties `lambda-trust prove` decided over every request, offline (exit 0 when \
+             all are proved).",
+        ),
+        document::<super::simulate::SimulateResult<'static>>(
+            "simulate.schema.json",
+            "lambda-trust simulate --format json",
+            "The decision of `lambda-trust simulate` on one request, and the statements that \
+             decided it (one line of JSON).",
+        ),
+        document::<super::results::PlanResult>(
+            "plan.schema.json",
+            "lambda-trust plan --format json",
+            "What `lambda-trust apply` would change (read-only). Also the shape of `destroy` \
+             without --yes and of the `plan` of onboard/offboard --dry-run. `genesys` only with \
+             [genesys] in the config; `in_sync` then covers both sides.",
+        ),
+        document::<super::results::ApplyResult>(
+            "apply.schema.json",
+            "lambda-trust apply --format json",
+            "What `lambda-trust apply` changed: the AWS write calls made and the changes applied \
+             (none when in sync). `genesys` only with [genesys] in the config; its `writes` are \
+             the Genesys Cloud writes made.",
+        ),
+        one_of(
+            "destroy.schema.json",
+            "lambda-trust destroy --format json",
+            "`lambda-trust destroy`: without --yes, what it would delete (the plan shape, exit \
+             2); with --yes, what it deleted. `genesys` only with [genesys] in the config.",
+            vec![
+                json!({"$ref": "plan.schema.json"}),
+                root::<super::results::DestroyResult>(),
+            ],
+        ),
+        one_of(
+            "onboard.schema.json",
+            "lambda-trust onboard --format json",
+            "`lambda-trust onboard` (and `offboard`, the same shape): the config edited, the \
+             changes applied and the result verified; with --dry-run, the config diff and the \
+             plan, nothing changed.",
+            vec![
+                root::<super::results::OnboardResult>(),
+                root::<super::results::DryRunResult>(),
+            ],
+        ),
+        document::<super::results::VerifyResult<'static>>(
+            "verify.schema.json",
+            "lambda-trust verify --format json",
+            "The checklist and proofs of `lambda-trust verify` over the live role (exit 0 when \
+             `passed`, 3 otherwise). `proofs` is absent when the role does not exist; `changes` \
+             (what changed on AWS, with who changed it, in check's finding shape) is present \
+             only when something drifted. With [genesys], Genesys Cloud checks are named \
+             `genesys: …`.",
+        ),
+        one_of(
+            "init.schema.json",
+            "lambda-trust init --format json",
+            "What `lambda-trust init` wrote: the config file and its targets; with \
+             --from-genesys also how many actions were imported and which were left out, with \
+             why; with --from-role the role's findings and where the config differs from it.",
+            vec![
+                root::<super::results::InitResult>(),
+                root::<super::results::ImportResult>(),
+            ],
+        ),
+        document::<crate::core::drift::CheckReport>(
+            "check.schema.json",
+            "lambda-trust check --format json",
+            "The drift check of `lambda-trust check` over one or several configs (also what \
+             --json FILE writes): per config, ok, drift with its findings, or error.",
+        ),
+        one_of(
+            "audit.schema.json",
+            "lambda-trust audit --format json",
+            "`lambda-trust audit`: every role a partner can assume, proved. One account: the \
+             account report; with --organization or --accounts: one report over every account, \
+             a failed account an entry of its own. Also what --json FILE writes. With --template \
+             or --plan: the account report of the template or plan, with where each role is \
+             defined, the values unknown before deployment and the resources not analysed.",
+            vec![
+                root::<crate::core::audit::AccountReport>(),
+                root::<crate::core::audit::OrgReport>(),
+                root::<crate::core::iac::IacReport>(),
+            ],
+        ),
+        with_header(
+            "offboard.schema.json",
+            "lambda-trust offboard --format json",
+            "`lambda-trust offboard`: the same shapes as onboard (the result, or with --dry-run \
+             the config diff and the plan).",
+            json!({"$ref": "onboard.schema.json"}),
+        ),
+    ]
 }
 
-/// `schema_version`: the one shared definition of the hand-kept common schema.
-pub(crate) fn schema_version(_: &mut SchemaGenerator) -> Schema {
-    json_schema!({"$ref": "common.schema.json#/$defs/schemaVersion"})
+/// One of several root schemas, their `$defs` (`#/$defs/…` references) gathered at the top.
+fn one_of(
+    file: &'static str,
+    title: &str,
+    description: &str,
+    mut roots: Vec<Value>,
+) -> (&'static str, Value) {
+    let mut defs = Map::new();
+    for root in &mut roots {
+        let Some(Value::Object(own)) = root.as_object_mut().and_then(|r| r.remove("$defs")) else {
+            continue;
+        };
+        for (name, def) in own {
+            let old = defs.insert(name.clone(), def.clone());
+            assert!(
+                old.is_none_or(|o| o == def),
+                "{file}: two definitions of {name}"
+            );
+        }
+    }
+    let mut schema = json!({"oneOf": roots});
+    if !defs.is_empty() {
+        schema["$defs"] = Value::Object(defs);
+    }
+    with_header(file, title, description, schema)
 }
 
-/// The root schema of `T`, with `$schema`, `$id`, `title` and `description` first.
-fn document<T: JsonSchema>(file: &str, title: &str, description: &str) -> Value {
+/// The schema of `T` as generated, without `$schema`.
+fn root<T: JsonSchema>() -> Value {
     let generator = SchemaSettings::draft2020_12()
         .for_serialize()
         .into_generator();
-    let schema = generator.into_root_schema_for::<T>().to_value();
+    let mut schema = generator.into_root_schema_for::<T>().to_value();
+    if let Some(map) = schema.as_object_mut() {
+        map.remove("$schema");
+        map.remove("title");
+    }
+    schema
+}
+
+/// The root schema of `T`, with `$schema`, `$id`, `title` and `description` first.
+fn document<T: JsonSchema>(
+    file: &'static str,
+    title: &str,
+    description: &str,
+) -> (&'static str, Value) {
+    with_header(file, title, description, root::<T>())
+}
+
+/// `schema` under `$schema`, `$id`, `title` and `description` (which replaces the type's own).
+fn with_header(
+    file: &'static str,
+    title: &str,
+    description: &str,
+    schema: Value,
+) -> (&'static str, Value) {
     let repo = env!("CARGO_PKG_REPOSITORY")
         .strip_prefix("https://github.com/")
         .unwrap_or(env!("CARGO_PKG_REPOSITORY"));
@@ -51,5 +204,5 @@ fn document<T: JsonSchema>(file: &str, title: &str, description: &str) -> Value 
             out.insert(k.clone(), v.clone());
         }
     }
-    Value::Object(out)
+    (file, Value::Object(out))
 }

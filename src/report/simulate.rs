@@ -7,16 +7,20 @@ use owo_colors::OwoColorize;
 use crate::core::simulate::SimulateOutcome;
 use crate::iam::Decision;
 
+/// What `simulate --format json` prints (docs/schemas/simulate.schema.json).
+#[derive(serde::Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub(super) struct SimulateResult<'a> {
+    #[schemars(schema_with = "super::schemas::schema_version")]
+    schema_version: u32,
+    #[serde(flatten)]
+    outcome: &'a SimulateOutcome,
+}
+
 /// Compact JSON, one line: `{"schema_version": 1, "decision", "statements", "missing_allow",
 /// "request"}`.
 pub fn render_json(outcome: &SimulateOutcome) -> String {
-    #[derive(serde::Serialize)]
-    struct Out<'a> {
-        schema_version: u32,
-        #[serde(flatten)]
-        outcome: &'a SimulateOutcome,
-    }
-    let out = Out {
+    let out = SimulateResult {
         schema_version: super::SCHEMA_VERSION,
         outcome,
     };

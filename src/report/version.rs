@@ -2,21 +2,29 @@
 //! was built from — the commit, the target triple, the profile, the crate features and the
 //! compiler — so a bug report says what was run. build.rs records them at build time.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::results::SCHEMA_VERSION;
 
 /// What `--version --format json` prints (docs/schemas/version.schema.json).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct VersionResult {
+    #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
+    #[schemars(extend("const" = "lambda-trust"))]
     pub name: &'static str,
+    #[schemars(regex(pattern = r"^[0-9]+\.[0-9]+\.[0-9]+"))]
     pub version: &'static str,
-    /// `git rev-parse --short HEAD` at build time, or "unknown".
+    /// `git rev-parse --short HEAD` at build time, or "unknown" (a build outside a git checkout).
+    #[schemars(regex(pattern = r"^([0-9a-f]{4,40}|unknown)$"))]
     pub commit: &'static str,
-    /// The target triple the binary was built for.
+    /// The target triple the binary was built for, e.g. x86_64-unknown-linux-musl.
+    #[schemars(length(min = 1))]
     pub target: &'static str,
-    /// Cargo's profile: "release" or "debug".
+    /// Cargo's build profile.
+    #[schemars(extend("enum" = ["release", "debug"]))]
     pub profile: &'static str,
     /// The crate features enabled at build time (cargo's names, sorted).
     pub features: Vec<&'static str>,

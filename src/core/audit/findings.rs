@@ -12,7 +12,9 @@ pub use crate::core::severity::Severity;
 
 /// The finding codes; their text is the stable interface (JSON, SARIF rule IDs). Declared in
 /// the order findings of one severity are listed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Code {
     /// The partner can assume the role with no `sts:ExternalId`, or with any.
@@ -113,12 +115,29 @@ impl std::fmt::Display for Code {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[schemars(extend("allOf" = [
+    {
+        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused"]}}},
+        "then": {"properties": {"severity": {"const": "config"}}}
+    },
+    {
+        "if": {"properties": {"code": {"const": "unmanaged"}}},
+        "then": {"properties": {"severity": {"const": "info"}}}
+    },
+    {
+        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "unmanaged"]}}},
+        "else": {"properties": {"severity": {"const": "security"}}}
+    }
+]))]
 pub struct Finding {
     pub severity: Severity,
     pub code: Code,
+    #[schemars(length(min = 1))]
     pub message: String,
     /// `{principal, action, resource, context}`, confirmed by the evaluator, or null.
+    #[schemars(schema_with = "crate::core::schema_refs::request_or_null")]
     pub counterexample: Option<Value>,
     /// The statements of the role's documents (`RoleReport::documents`) that let the
     /// counterexample in, as the evaluator reports them; empty without a counterexample.

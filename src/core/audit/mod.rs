@@ -113,14 +113,17 @@ pub struct ConfigIdentity {
 }
 
 /// The accepted `sts:ExternalId` values.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct ExternalIds {
     pub kind: IdKind,
     pub values: Vec<String>,
 }
 
 /// Which external IDs a role accepts, weakest last.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum IdKind {
     /// One value.
@@ -150,11 +153,17 @@ impl std::fmt::Display for IdKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct RoleReport {
+    #[schemars(length(min = 1))]
     pub role: String,
+    #[schemars(length(min = 1))]
     pub arn: String,
+    /// Tagged managed-by = lambda-trust.
     pub managed: bool,
+    /// The partner accounts that can assume the role (`*` for anyone), then every other
+    /// principal its Allow statements name.
     pub assumable_by: Vec<String>,
     pub external_ids: ExternalIds,
     pub invokable: Vec<String>,
@@ -172,7 +181,8 @@ impl RoleReport {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Summary {
     pub roles_scanned: usize,
     pub roles_reported: usize,
@@ -180,11 +190,18 @@ pub struct Summary {
 }
 
 /// One account's report (the whole JSON document for a single-account audit).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct AccountReport {
+    #[schemars(schema_with = "crate::core::schema_refs::schema_version")]
     pub schema_version: u32,
+    #[schemars(schema_with = "crate::core::schema_refs::account_id")]
     pub account: String,
+    /// The partner accounts audited for; empty without --partner/--partner-account (any other
+    /// account, or anyone).
+    #[schemars(schema_with = "crate::core::schema_refs::account_ids")]
     pub partners: Vec<String>,
+    /// The roles a partner can assume, worst first.
     pub roles: Vec<RoleReport>,
     pub summary: Summary,
 }

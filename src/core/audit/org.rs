@@ -11,12 +11,15 @@ use super::{AccountReport, SCHEMA_VERSION};
 use crate::error::Status;
 
 /// One account's outcome: its report, or why it could not be audited.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 #[serde(untagged)]
 pub enum AccountOutcome {
     Report(AccountReport),
     Error {
+        #[schemars(schema_with = "crate::core::schema_refs::account_id")]
         account: String,
+        #[schemars(length(min = 1))]
         error: String,
         /// Calls made before it failed (the `AssumeRole`, say), for the summary only.
         #[serde(skip)]
@@ -33,7 +36,8 @@ impl AccountOutcome {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct OrgSummary {
     pub accounts: usize,
     pub accounts_failed: usize,
@@ -43,14 +47,18 @@ pub struct OrgSummary {
     pub calls: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct OrgReport {
+    #[schemars(schema_with = "crate::core::schema_refs::schema_version")]
     pub schema_version: u32,
+    /// Every account: its report, or why it could not be audited.
     pub accounts: Vec<AccountOutcome>,
     pub summary: OrgSummary,
     /// Account names by ID, as the organization lists them (`--organization`; absent with
     /// `--accounts`). Names are chosen by account owners: renderers treat them as data.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(schema_with = "crate::core::schema_refs::account_names")]
     pub names: BTreeMap<String, String>,
 }
 

@@ -398,7 +398,7 @@ impl Serialize for ConfigKey {
 }
 
 /// One config's verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ConfigStatus {
     /// In sync and verified.

@@ -91,16 +91,38 @@ impl Finding {
 }
 
 /// One config's result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[schemars(extend("allOf" = [
+    {
+        "if": {"properties": {"status": {"const": "error"}}},
+        "then": {"required": ["error"], "properties": {"findings": {"maxItems": 0}}},
+        "else": {"not": {"required": ["error"]}}
+    },
+    {
+        "if": {"properties": {"status": {"const": "ok"}}},
+        "then": {"properties": {"findings": {"maxItems": 0}}}
+    },
+    {
+        "if": {"properties": {"status": {"const": "drift"}}},
+        "then": {"properties": {"findings": {"minItems": 1}}}
+    }
+]))]
 pub struct ConfigReport {
+    /// The config file's path.
+    #[schemars(length(min = 1))]
     pub config: String,
     pub status: ConfigStatus,
+    #[schemars(schema_with = "crate::core::schema_refs::findings")]
     pub findings: Vec<Finding>,
+    /// Why the config could not be checked (status error only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", length(min = 1))]
     pub error: Option<String>,
     /// What the reader should know that is not drift (e.g. a superseded Genesys Cloud data
     /// action kept because a flow still calls it).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(min = 1))]
     pub notes: Vec<String>,
     /// 1-based line of each config key, for annotations (not serialized).
     #[serde(skip)]
@@ -130,10 +152,21 @@ impl ConfigReport {
 }
 
 /// The combined report of one `check` run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[schemars(extend(
+    "if" = {"properties": {"in_sync": {"const": true}}},
+    "then" = {"properties": {"configs": {"items": {"properties": {"status": {"const": "ok"}}}}}},
+    "else" = {"properties": {"configs": {"contains": {
+        "properties": {"status": {"enum": ["drift", "error"]}}
+    }}}}
+))]
 pub struct CheckReport {
+    #[schemars(schema_with = "crate::core::schema_refs::schema_version")]
     pub schema_version: u32,
+    /// Every config is ok.
     pub in_sync: bool,
+    #[schemars(length(min = 1))]
     pub configs: Vec<ConfigReport>,
 }
 

@@ -13,8 +13,9 @@ use crate::config::genesys::TIMEOUT_RANGE;
 use crate::config::{check_qualifier, parse_function, FunctionRef};
 
 /// Why an action is left out of the imported config (it stays in Genesys Cloud, untouched).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "code", rename_all = "snake_case")]
+#[schemars(deny_unknown_fields)]
 pub enum LeftOutWhy {
     /// `secure`: lambda-trust never writes secure actions.
     Secure,
@@ -73,13 +74,16 @@ impl fmt::Display for LeftOutWhy {
 }
 
 /// An action left out, with the function it calls when that is a literal function ARN.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct LeftOut {
+    #[schemars(length(min = 1))]
     pub id: String,
     pub name: String,
     pub why: LeftOutWhy,
     /// The function ARN it calls, when it is one in the role's account (kept granted).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", length(min = 1))]
     pub function: Option<String>,
 }
 

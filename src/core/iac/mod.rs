@@ -28,7 +28,7 @@ pub use cfn::{read_template, TemplateInput};
 pub use terraform::{read_plan, PlanInput};
 
 /// Why a value is not known before deployment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum UnknownReason {
     /// A template parameter without a default and not given with `--parameter`.
@@ -79,12 +79,15 @@ impl UnknownReason {
 }
 
 /// A value the template does not settle, and where it is used.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Unknown {
     /// The expression, e.g. `Ref PartnerAccount`, `Fn::GetAtt Fn.Arn`.
+    #[schemars(length(min = 1))]
     pub value: String,
     pub reason: UnknownReason,
     /// Where it is used: `LogicalId.Properties.Name`.
+    #[schemars(length(min = 1))]
     pub at: String,
 }
 
@@ -101,24 +104,35 @@ impl fmt::Display for Unknown {
 }
 
 /// A resource that can grant IAM permissions but is not read.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct NotAnalysed {
+    #[schemars(length(min = 1))]
     pub resource: String,
+    #[schemars(length(min = 1))]
     pub resource_type: String,
+    /// Its line; null when not found.
+    #[schemars(range(min = 1))]
     pub line: Option<usize>,
     /// The file `line` is in, when it is not the file read (a plan's `.tf` source).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", length(min = 1))]
     pub file: Option<String>,
 }
 
 /// Where a role comes from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Source {
     /// The CloudFormation logical ID (or Terraform address).
+    #[schemars(length(min = 1))]
     pub resource: String,
+    /// Its line; null when not found.
+    #[schemars(range(min = 1))]
     pub line: Option<usize>,
     /// The file `line` is in, when it is not the file read (a plan's `.tf` source).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", length(min = 1))]
     pub file: Option<String>,
 }
 
@@ -215,15 +229,20 @@ impl IacError {
 }
 
 /// The audit of a template: the account report plus what the template left unknown.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct IacReport {
     #[serde(flatten)]
     pub report: AccountReport,
     /// The file read.
+    #[schemars(length(min = 1))]
     pub source_file: String,
     /// By role name: the resource each reported role comes from.
     pub sources: BTreeMap<String, Source>,
+    /// Every value the input leaves unknown before deployment (never proved: the roles
+    /// holding one get the weaker claim).
     pub unknowns: Vec<Unknown>,
+    /// Resources that can grant IAM permissions and are not read.
     pub not_analysed: Vec<NotAnalysed>,
     #[serde(skip)]
     pub input: IacInput,

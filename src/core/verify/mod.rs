@@ -22,13 +22,16 @@ mod check;
 
 pub use check::{Check, CheckId};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Verification {
     pub passed: bool,
     /// Readable examples and structural checks.
+    #[schemars(schema_with = "crate::core::schema_refs::checks")]
     pub checks: Vec<Check>,
     /// The decision over every request (`iam::prove`): the trust and invoke properties.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(schema_with = "crate::core::schema_refs::proofs")]
     pub proofs: Vec<PropertyResult>,
 }
 
