@@ -23,8 +23,10 @@ pub const EXIT_CHANGES: i32 = 2;
 /// Verification failed (`verify`) or the simulated request was denied (`simulate`).
 pub const EXIT_DENIED: i32 = 3;
 
-/// The version of the `--format json` error object (docs/schemas/error.schema.json).
-pub const ERROR_SCHEMA_VERSION: u32 = 1;
+/// The `schema_version` of every `--format json` output, results and the error object alike;
+/// bumped whenever one of their shapes changes incompatibly (their JSON Schemas are in
+/// `docs/schemas/`). `core::SCHEMA_VERSION` is this one.
+pub const SCHEMA_VERSION: u32 = 1;
 
 /// How a command that ran to the end came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,7 +169,7 @@ impl Error {
     /// The error under `--format json` (docs/schemas/error.schema.json).
     pub fn json(&self) -> ErrorReport {
         ErrorReport {
-            schema_version: ERROR_SCHEMA_VERSION,
+            schema_version: SCHEMA_VERSION,
             error: self.to_string(),
             causes: self.causes(),
             hint: self.hint(),
@@ -301,7 +303,7 @@ mod tests {
         let json = serde_json::to_value(e.json()).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"schema_version": ERROR_SCHEMA_VERSION,
+            serde_json::json!({"schema_version": SCHEMA_VERSION,
                 "error": "config file x.toml not found", "causes": ["no such file"],
                 "hint": "create it", "exit_code": 1})
         );

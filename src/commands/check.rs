@@ -133,8 +133,7 @@ pub(super) fn run_template(
         default_region: Some(region.clone()),
     };
     let (templates, allow_weaker) = (inv.templates.load()?, inv.templates.allow_weaker);
-    let desired = iac::check::desired(config, &ctx, &templates, allow_weaker)
-        .map_err(|e| Error::from(anyhow::Error::new(e)))?;
+    let desired = iac::check::desired(config, &ctx, &templates, allow_weaker)?;
     let (model, file) = read_model(iac, &account, &region)?;
     let report = drift::CheckReport::new(vec![iac::check::check_model(&model, &desired, &file)]);
     print_report(&inv.output, files, &report)

@@ -3,9 +3,9 @@
 //! verification checks and drift findings. No network, no clock; tests build the inputs by
 //! hand. It imports `config` and `iam` only.
 
-/// The `schema_version` of every `--format json` output; bumped whenever one of their shapes
-/// changes incompatibly (their JSON Schemas are in `docs/schemas/`).
-pub const SCHEMA_VERSION: u32 = 1;
+/// The one `schema_version` of every `--format json` output (defined beside the exit codes,
+/// where the error object can use it too).
+pub use crate::error::SCHEMA_VERSION;
 
 pub mod audit;
 pub mod change_set;

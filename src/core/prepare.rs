@@ -20,7 +20,7 @@ pub enum PrepareError {
     Render(#[from] crate::core::render::RenderError),
     #[error(transparent)]
     Shard(#[from] crate::core::shard::ShardError),
-    #[error("the rendered policies break {} invariant(s), so nothing was sent to AWS:\n{}\n(hint: fix the templates in --policies, or pass --allow-weaker-policies if this is deliberate)", .0.len(), .0.iter().map(|f| format!("  - {}", f.message)).collect::<Vec<_>>().join("\n"))]
+    #[error("the rendered policies break {} invariant(s), so nothing was sent to AWS:\n{}", .0.len(), .0.iter().map(|f| format!("  - {}", f.message)).collect::<Vec<_>>().join("\n"))]
     Invariants(Vec<Finding>),
 }
 
@@ -185,7 +185,11 @@ impl crate::error::Hinted for PrepareError {
         match self {
             PrepareError::Render(e) => e.hint(),
             PrepareError::Shard(e) => e.hint(),
-            PrepareError::Invariants(_) => None,
+            PrepareError::Invariants(_) => Some(
+                "fix the templates in --policies, or pass --allow-weaker-policies if this is \
+                 deliberate"
+                    .into(),
+            ),
         }
     }
 }

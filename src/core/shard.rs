@@ -33,13 +33,13 @@ pub fn shard_index(base: &str, name: &str) -> Option<usize> {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ShardError {
-    #[error("{targets} function ARN(s) do not fit in {max_shards} invoke policies of {MAX_POLICY_CHARS} characters each (about {fit} fit); nothing was changed\n(hint: lambda-trust uses at most {DEFAULT_MAX_SHARDS} managed policies per role, the default IAM quota; split the targets across two roles, one config each)")]
+    #[error("{targets} function ARN(s) do not fit in {max_shards} invoke policies of {MAX_POLICY_CHARS} characters each (about {fit} fit); nothing was changed")]
     TooMany {
         targets: usize,
         fit: usize,
         max_shards: usize,
     },
-    #[error("the invoke template renders {len} characters for the single ARN {arn}, over the {MAX_POLICY_CHARS}-character limit of a managed policy\n(hint: shorten the template in --policies)")]
+    #[error("the invoke template renders {len} characters for the single ARN {arn}, over the {MAX_POLICY_CHARS}-character limit of a managed policy")]
     TemplateTooLarge { arn: String, len: usize },
 }
 
@@ -124,7 +124,17 @@ pub fn assign(
     Ok(shards)
 }
 
-impl crate::error::Hinted for ShardError {}
+impl crate::error::Hinted for ShardError {
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            ShardError::TooMany { .. } => format!(
+                "lambda-trust uses at most {DEFAULT_MAX_SHARDS} managed policies per role, the \
+                 default IAM quota; split the targets across two roles, one config each"
+            ),
+            ShardError::TemplateTooLarge { .. } => "shorten the template in --policies".into(),
+        })
+    }
+}
 crate::layer_errors!(Core: ShardError);
 
 #[cfg(test)]

@@ -48,28 +48,19 @@ pub enum SimulateError {
         source: PolicyError,
     },
 
-    #[error(
-        "context entry {entry:?} is not KEY=VALUE\n\
-         (hint: for example --context sts:ExternalId=0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10)"
-    )]
+    #[error("context entry {entry:?} is not KEY=VALUE")]
     Context { entry: String },
 
-    #[error("the {what} to simulate is empty\n(hint: pass {flag} with a non-empty value)")]
+    #[error("the {what} to simulate is empty")]
     EmptyRequest {
         what: &'static str,
         flag: &'static str,
     },
 
-    #[error(
-        "no policy to evaluate\n\
-         (hint: pass --policy FILE for identity policies and/or --trust-policy FILE)"
-    )]
+    #[error("no policy to evaluate")]
     NoPolicies,
 
-    #[error(
-        "the request is malformed: {reason}\n\
-         (hint: AWS sends at most one value for a single-valued key; pass --context KEY=VALUE once for it)"
-    )]
+    #[error("the request is malformed: {reason}")]
     Malformed { reason: String },
 }
 
@@ -215,5 +206,23 @@ pub(crate) fn load(path: &Path, read: ReadFile) -> Result<Policy, SimulateError>
     Policy::parse(&value).map_err(policy_err)
 }
 
-impl crate::error::Hinted for SimulateError {}
+impl crate::error::Hinted for SimulateError {
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            SimulateError::Context { .. } => {
+                "for example --context sts:ExternalId=0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10".into()
+            }
+            SimulateError::EmptyRequest { flag, .. } => {
+                format!("pass {flag} with a non-empty value")
+            }
+            SimulateError::NoPolicies => {
+                "pass --policy FILE for identity policies and/or --trust-policy FILE".into()
+            }
+            SimulateError::Malformed { .. } => "AWS sends at most one value for a single-valued \
+                key; pass --context KEY=VALUE once for it"
+                .into(),
+            SimulateError::Read { .. } | SimulateError::Policy { .. } => return None,
+        })
+    }
+}
 crate::layer_errors!(Core: SimulateError);

@@ -191,7 +191,7 @@ mod tests {
         let mut input = trust_input(&dir, &["sts:ExternalId"]);
         let e = run_files(&input).unwrap_err();
         assert!(matches!(e, SimulateError::Context { .. }));
-        assert!(e.to_string().contains("(hint: "), "{e}");
+        assert!(crate::error::shown(&e).contains("(hint: "), "{e}");
 
         input.context.clear();
         let not_policy = write(&dir, "array.json", "[]");
@@ -224,6 +224,6 @@ mod tests {
         input.policies.clear();
         input.principal = " ".into();
         let e = run_files(&input).unwrap_err();
-        assert!(e.to_string().contains("--principal"), "{e}");
+        assert!(crate::error::shown(&e).contains("--principal"), "{e}");
     }
 }

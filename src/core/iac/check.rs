@@ -41,7 +41,7 @@ pub fn check_model(model: &IacModel, desired: &Desired, source_file: &str) -> Co
     let observed = observe(model, desired, role);
     let mut findings = match aws_findings(desired, &observed) {
         Ok(f) => f,
-        Err(e) => return ConfigReport::error(source_file, e.to_string()),
+        Err(e) => return ConfigReport::error(source_file, crate::error::shown(&e)),
     };
     findings.extend(unknown_findings(model, &desired.role.name));
     let settings = model.settings.get(&desired.role.name);
