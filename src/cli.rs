@@ -283,6 +283,8 @@ Examples:
         /// them (that breaks those flows; without it such a run exits 1 and writes nothing).
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        only: OnlyArgs,
     },
     /// Create or repair the role and its invoke policy so AWS matches the config.
     #[command(after_help = "\
@@ -303,6 +305,8 @@ Example:
         /// them (that breaks those flows; without it such a run exits 1 and writes nothing).
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        only: OnlyArgs,
     },
     /// Prove the live setup: who can assume the role, and what it can invoke.
     #[command(after_help = "\
@@ -328,6 +332,8 @@ Example:
         /// (`POST /api/v2/integrations/actions/{id}/test` with the target's sample_input).
         #[arg(long)]
         test_actions: bool,
+        #[command(flatten)]
+        only: OnlyArgs,
     },
     /// The drift check for CI: plan plus verification, read-only, never prompts.
     #[command(after_help = "\
@@ -353,6 +359,8 @@ Examples:
         files: ReportFiles,
         #[command(flatten)]
         iac: CheckIacArgs,
+        #[command(flatten)]
+        only: OnlyArgs,
     },
     /// Every role in the account (or the organization) a partner can assume: with which
     /// external IDs, and what it can do — proved (read-only).
@@ -761,5 +769,35 @@ impl Command {
             | Command::Destroy { .. }
             | Command::Genesys { .. } => report::HUMAN_JSON,
         }
+    }
+}
+
+/// `--only aws|genesys`: one side of the integration (plan, apply, check, verify).
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct OnlyArgs {
+    /// With [genesys]: only this side — `aws` (the role and its policies) or `genesys` (the
+    /// credential, the integration, the data actions). For when one side is down or not
+    /// yours to change; `apply --only genesys` is refused while AWS has a change it relies on
+    /// (the role, its trust or its grants). Without it, a Genesys Cloud failure stops plan and
+    /// apply before any write, and check and verify report it beside every AWS finding.
+    #[arg(long, value_enum, value_name = "SIDE")]
+    pub only: Option<OnlySide>,
+}
+
+/// The side `--only` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnlySide {
+    Aws,
+    Genesys,
+}
+
+impl OnlyArgs {
+    /// The side as the layers below name it.
+    pub fn side(self) -> Option<crate::core::change_set::Side> {
+        use crate::core::change_set::Side;
+        self.only.map(|only| match only {
+            OnlySide::Aws => Side::Aws,
+            OnlySide::Genesys => Side::Genesys,
+        })
     }
 }

@@ -204,6 +204,39 @@ fn decode(what: impl Into<String>, raw: &str) -> Result<Value, ObserveError> {
     })
 }
 
+/// Every role at `path` (not below it), with its trust policy: ListRoles, a page per 1,000
+/// roles. ListRoles answers without tags
+/// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoles.html): what needs them
+/// reads the role with [`role`].
+pub async fn roles_at_path(
+    clients: &Clients,
+    path: &str,
+) -> Result<Vec<(String, Value)>, ObserveError> {
+    let mut pages = (clients.iam.list_roles())
+        .path_prefix(path)
+        .max_items(1000)
+        .into_paginator()
+        .items()
+        .send();
+    let mut roles = Vec::new();
+    while let Some(item) = pages.next().await {
+        let role = item.map_err(|e| AwsError::from_sdk("iam:ListRoles", e))?;
+        if role.path() != path {
+            continue;
+        }
+        let name = role.role_name().to_string();
+        let what = format!("role {name} (trust policy)");
+        let trust = decode(what, role.assume_role_policy_document().unwrap_or("{}"))?;
+        roles.push((name, trust));
+    }
+    Ok(roles)
+}
+
+/// One role with its tags (GetRole); `None` when it does not exist.
+pub async fn role(clients: &Clients, name: &str) -> Result<Option<ObservedRole>, ObserveError> {
+    get_role(&clients.iam, name).await
+}
+
 async fn get_role(
     iam: &aws_sdk_iam::Client,
     name: &str,

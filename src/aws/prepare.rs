@@ -27,6 +27,9 @@ pub struct Prepared {
     pub loaded: Loaded,
     pub desired: Desired,
     pub observed: Observed,
+    /// Roles this config created under an earlier `role.name`, still in place (read only when
+    /// the configured role is missing): plan removes them, check reports them.
+    pub predecessors: Vec<Observed>,
     /// Warnings to show the user (weakened properties, config notices).
     pub warnings: Vec<Finding>,
 }
@@ -101,12 +104,44 @@ pub async fn prepare_scoped(
         default_region: Some(region),
     };
     let (desired, warnings) = prepare::desired(config, &ctx, templates, &observed, allow_weaker)?;
+    let predecessors = match (&observed.role, scope.functions.is_some()) {
+        (None, false) => predecessors(clients, config, &q, &observed).await?,
+        _ => Vec::new(),
+    };
     Ok(Prepared {
         loaded,
         desired,
         observed,
+        predecessors,
         warnings,
     })
+}
+
+/// Roles lambda-trust created from this config under an earlier `role.name`
+/// (`core::prepare::is_predecessor`), read as `destroy` reads a role. Looked for only when the
+/// configured role does not exist — the run that first plans a rename — so a run with the role
+/// in place pays nothing: one ListRoles page per 1,000 roles at the path, one GetRole per role
+/// whose trust policy names the external ID, then the reads of each predecessor.
+async fn predecessors(
+    clients: &Clients,
+    config: &Config,
+    query: &crate::core::state::Query,
+    observed: &Observed,
+) -> Result<Vec<Observed>, ObserveError> {
+    let mut found = Vec::new();
+    for (name, trust) in observe::roles_at_path(clients, &config.role_path()).await? {
+        if !prepare::may_be_predecessor(config, &name, &config.role_path(), &trust) {
+            continue;
+        }
+        match observe::role(clients, &name).await? {
+            Some(role) if prepare::is_predecessor(config, &role) => {}
+            _ => continue,
+        }
+        let mut q = prepare::predecessor_query(config, query, &name);
+        q.known_identity = Some((observed.account_id.clone(), observed.caller_arn.clone()));
+        found.push(observe::observe(clients, &q).await?);
+    }
+    Ok(found)
 }
 
 /// Connects with flags merged over the config.

@@ -7,11 +7,17 @@ use std::time::Instant;
 use super::invocation::Invocation;
 use super::live::{read_and_plan, Goal};
 use super::write;
+use crate::core::change_set::Side;
 use crate::error::{Result, Status};
 use crate::report::{self, Applied};
 
-pub(super) async fn run(inv: &Invocation, adopt: bool, force: bool) -> Result<Status> {
-    let planned = read_and_plan(inv, Goal::Converge { adopt }, force).await?;
+pub(super) async fn run(
+    inv: &Invocation,
+    adopt: bool,
+    force: bool,
+    only: Option<Side>,
+) -> Result<Status> {
+    let planned = read_and_plan(inv, Goal::Converge { adopt, only }, force).await?;
     let set = &planned.set;
     inv.output
         .preview(|styles| report::change_set_human(set, styles));

@@ -12,68 +12,130 @@ use crate::aws::prepare as aws_prepare;
 use crate::aws::trail as aws_trail;
 use crate::cli::{CheckIacArgs, ReportFiles};
 use crate::config;
+use crate::core::change_set::Side;
 use crate::core::check as core_check;
 use crate::core::drift;
-use crate::core::genesys::{genesys_checks, genesys_findings};
+use crate::core::genesys::{genesys_checks, genesys_findings, GenesysPlan};
 use crate::core::iac::{self, IacModel, TemplateInput};
 use crate::core::render::RenderContext;
 use crate::core::verify;
 use crate::error::{Error, Result, Status};
 use crate::report;
 
-async fn check_one(inv: &Invocation, path: &Path, pacer: &Pacer) -> drift::ConfigReport {
+async fn check_one(
+    inv: &Invocation,
+    path: &Path,
+    pacer: &Pacer,
+    only: Option<Side>,
+) -> drift::ConfigReport {
     let name = path.display().to_string();
     let result: Result<drift::ConfigReport> = async {
         let loaded = config::load(path)?;
         let text = loaded.text.clone();
+        genesys_live::check_only(only, &loaded.config)?;
         let templates = inv.templates.load()?;
         let clients = aws_prepare::connect(&loaded.config, &inv.aws).await;
         let allow_weaker = inv.templates.allow_weaker;
         let prepared = aws_prepare::prepare(&clients, loaded, &templates, allow_weaker).await?;
-        let verification = verify::verification(&prepared.desired, &prepared.observed);
-        let aws = aws_drift(&clients, &prepared, pacer).await?;
-        // The Genesys side, as if adopting too; each finding names who made the change when
-        // the audit trail says.
-        let Some(mut side) = genesys_live::prepare(&clients, &prepared, false).await? else {
+        let (aws, verification) = if only == Some(Side::Genesys) {
+            (Vec::new(), verify::Verification::new(Vec::new()))
+        } else {
+            let verification = verify::verification(&prepared.desired, &prepared.observed);
+            (aws_drift(&clients, &prepared, pacer).await?, verification)
+        };
+        if only == Some(Side::Aws) {
+            let none = core_check::GenesysSide::NotChecked;
             return Ok(core_check::config_report(
                 &name,
                 &text,
                 aws,
                 &verification,
-                None,
+                none,
             ));
+        }
+        // The Genesys side, as if adopting too; each finding names who made the change when
+        // the audit trail says. Its failure is reported beside the AWS findings, never instead.
+        let genesys = match genesys_check(&clients, &prepared).await {
+            Ok(Some(g)) => g,
+            Ok(None) => {
+                let none = core_check::GenesysSide::NotChecked;
+                return Ok(core_check::config_report(
+                    &name,
+                    &text,
+                    aws,
+                    &verification,
+                    none,
+                ));
+            }
+            Err(e) => {
+                let failed = core_check::GenesysSide::Failed(e.human());
+                return Ok(core_check::config_report(
+                    &name,
+                    &text,
+                    aws,
+                    &verification,
+                    failed,
+                ));
+            }
         };
-        let (genesys_plan, lookup_error) = side.plan_for_check().await?;
-        let findings = side
-            .annotate(genesys_findings(&side.desired, &genesys_plan))
-            .await;
-        let role = prepared.observed.role.as_ref().map(|r| r.arn.as_str());
-        let checks = genesys_checks(&side.desired, &side.observed, role);
-        let genesys = core_check::GenesysCheck {
-            findings,
-            checks: &checks,
-            plan: &genesys_plan,
-            lookup_error,
-        };
+        let side = core_check::GenesysSide::Checked(core_check::GenesysCheck {
+            findings: genesys.findings,
+            checks: &genesys.checks,
+            plan: &genesys.plan,
+            lookup_error: genesys.lookup_error,
+        });
         Ok(core_check::config_report(
             &name,
             &text,
             aws,
             &verification,
-            Some(genesys),
+            side,
         ))
     }
     .await;
     result.unwrap_or_else(|e| drift::ConfigReport::error(&name, e.human()))
 }
 
-pub(super) async fn run(inv: &Invocation, files: &ReportFiles) -> Result<Status> {
+/// The Genesys side of one config's check, owned (`core_check::GenesysCheck` borrows it).
+struct GenesysChecked {
+    findings: Vec<drift::Finding>,
+    checks: Vec<verify::Check>,
+    plan: GenesysPlan,
+    lookup_error: Option<String>,
+}
+
+/// Signs in, reads and plans the Genesys side as if adopting; `None` without `[genesys]`.
+async fn genesys_check(
+    clients: &crate::aws::Clients,
+    prepared: &aws_prepare::Prepared,
+) -> Result<Option<GenesysChecked>> {
+    let Some(mut side) = genesys_live::prepare(clients, prepared, false).await? else {
+        return Ok(None);
+    };
+    let (plan, lookup_error) = side.plan_for_check().await?;
+    let findings = side.annotate(genesys_findings(&side.desired, &plan)).await;
+    let role = prepared.observed.role.as_ref().map(|r| r.arn.as_str());
+    let checks = genesys_checks(&side.desired, &side.observed, role);
+    Ok(Some(GenesysChecked {
+        findings,
+        checks,
+        plan,
+        lookup_error,
+    }))
+}
+
+pub(super) async fn run(
+    inv: &Invocation,
+    files: &ReportFiles,
+    only: Option<Side>,
+) -> Result<Status> {
     let paths = inv.config.many()?;
     let pb = spinner(&format!("checking {} config(s) against AWS", paths.len()));
     // One CloudTrail pace for the run: configs checked concurrently may share an account.
     let pacer = aws_trail::pacer();
     let reports =
-        futures::future::join_all(paths.iter().map(|path| check_one(inv, path, &pacer))).await;
+        futures::future::join_all(paths.iter().map(|path| check_one(inv, path, &pacer, only)))
+            .await;
     pb.finish_and_clear();
     let report = drift::CheckReport::new(reports);
     print_report(&inv.output, files, &report)

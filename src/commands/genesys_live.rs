@@ -40,6 +40,17 @@ async fn oauth(clients: &Clients, secret: Option<&str>, api_url: &str) -> Result
     Ok(client)
 }
 
+/// `--only genesys` converges or checks the `[genesys]` table: refused without one.
+pub(super) fn check_only(only: Option<Side>, config: &crate::config::Config) -> Result<()> {
+    if only == Some(Side::Genesys) && config.genesys.is_none() {
+        return Err(crate::error::Error::usage(
+            "--only genesys: the config has no [genesys] table",
+            "add [genesys] (README, \"Genesys Cloud\"), or run without --only",
+        ));
+    }
+    Ok(())
+}
+
 /// Signs in and reads the Genesys side; `None` without `[genesys]`.
 pub(super) async fn prepare(
     clients: &Clients,

@@ -16,7 +16,7 @@ use crate::aws::prepare::{self, Prepared};
 use crate::aws::trail as aws_trail;
 use crate::aws::Clients;
 use crate::config;
-use crate::core::change_set::ChangeSet;
+use crate::core::change_set::{ChangeSet, Side};
 use crate::core::genesys::GenesysPlan;
 use crate::core::lint::{self as lint_core, Finding};
 use crate::core::plan::{self, PlanOptions};
@@ -92,8 +92,8 @@ pub(super) async fn prepare_loaded(
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Goal {
     /// `plan`, `apply`, `onboard`: both sides as the config says; AWS written first (the grant
-    /// before the action that calls it).
-    Converge { adopt: bool },
+    /// before the action that calls it). `only`: one side alone (`--only`).
+    Converge { adopt: bool, only: Option<Side> },
     /// `offboard`: as the config says, Genesys Cloud written first (the action before the
     /// grant it calls).
     Shrink,
@@ -124,11 +124,32 @@ pub(super) async fn plan_both(
     goal: Goal,
     force: bool,
 ) -> Result<LivePlan> {
-    let mut genesys = genesys_live::prepare(&clients, &prepared, inv.verbose).await?;
+    let only = match goal {
+        Goal::Converge { only, .. } => only,
+        Goal::Shrink | Goal::Destroy => None,
+    };
+    genesys_live::check_only(only, &prepared.loaded.config)?;
+    let mut genesys = match only {
+        Some(Side::Aws) => None,
+        _ => genesys_live::prepare(&clients, &prepared, inv.verbose)
+            .await
+            .inspect_err(|_| {
+                if only.is_none() {
+                    inv.output.note(ONLY_AWS_NOTE);
+                }
+            })?,
+    };
     let set = match goal {
-        Goal::Converge { adopt } => {
+        Goal::Converge { adopt, only } => {
             let (aws, genesys_plan) = plan_sides(&prepared, genesys.as_mut(), adopt, force).await?;
-            ChangeSet::converge(aws, genesys_plan)
+            match only {
+                Some(Side::Genesys) => {
+                    ChangeSet::genesys_only(&aws, genesys_plan).map_err(genesys_waits_for_aws)?
+                }
+                _ => {
+                    ChangeSet::converge(aws, genesys_plan).then_aws(retire_predecessors(&prepared)?)
+                }
+            }
         }
         Goal::Shrink => {
             let (aws, genesys_plan) = plan_sides(&prepared, genesys.as_mut(), false, force).await?;
@@ -158,6 +179,30 @@ async fn plan_sides(
         None => None,
     };
     Ok((aws, genesys_plan))
+}
+
+/// A renamed role's predecessors, removed after the new role, its grants and the Genesys Cloud
+/// credential are in place.
+fn retire_predecessors(prepared: &Prepared) -> Result<plan::Plan> {
+    let policy_name = prepared.loaded.config.policy_name();
+    let (retire, _) = plan::plan_retire_predecessors(&prepared.predecessors, &policy_name)?;
+    Ok(retire)
+}
+
+/// Said when the Genesys Cloud side cannot be read: the AWS side can still be converged alone.
+const ONLY_AWS_NOTE: &str = "the Genesys Cloud side could not be read; nothing was written on either side. \
+To converge the AWS side alone meanwhile: `--only aws` (then, once Genesys Cloud answers, run again without it)";
+
+/// `--only genesys` while AWS has changes the Genesys Cloud side relies on.
+fn genesys_waits_for_aws(waits: Vec<String>) -> crate::error::Error {
+    crate::error::Error::usage(
+        format!(
+            "--only genesys: the Genesys Cloud side relies on {} pending AWS change(s): {}",
+            waits.len(),
+            waits.join("; ")
+        ),
+        "converge AWS first (`lambda-trust apply --only aws`, or `lambda-trust apply` for both sides, AWS first)",
+    )
 }
 
 /// `destroy`'s change set; what is kept, and why, is said on stderr.
@@ -191,6 +236,8 @@ pub(super) async fn aws_drift(
 ) -> Result<Vec<drift::Finding>> {
     let (desired, observed) = (&prepared.desired, &prepared.observed);
     let mut findings = core_check::aws_findings(desired, observed)?;
+    let now = &prepared.loaded.config.role.name;
+    findings.extend(drift::predecessor_findings(&prepared.predecessors, now));
     let lookups = {
         let trails: Vec<&Trail> = findings.iter().map(|f| &f.trail).collect();
         aws_trail::look_up(clients, &desired.partition, &trails, pacer).await

@@ -57,27 +57,35 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
         } => lint::run(inv, trust_policy.as_deref(), policies),
         Command::Simulate(args) => simulate::run(out, args),
         Command::Prove(args) => prove::run(inv, args),
-        Command::Plan { adopt, force } => live(|rt| rt.block_on(plan::run(inv, *adopt, *force))),
-        Command::Apply { adopt, force } => live(|rt| rt.block_on(apply::run(inv, *adopt, *force))),
+        Command::Plan { adopt, force, only } => {
+            live(|rt| rt.block_on(plan::run(inv, *adopt, *force, only.side())))
+        }
+        Command::Apply { adopt, force, only } => {
+            live(|rt| rt.block_on(apply::run(inv, *adopt, *force, only.side())))
+        }
         Command::Verify {
             assume_profile,
             wait,
             test_actions,
+            only,
         } => {
             let options = verify::Options {
                 assume_profile: assume_profile.clone(),
                 wait: Duration::from_secs(*wait),
                 test_actions: *test_actions,
+                only: only.side(),
             };
             live(|rt| rt.block_on(verify::run(inv, options)))
         }
         Command::Destroy { yes, force } => live(|rt| rt.block_on(destroy::run(inv, *yes, *force))),
         Command::Genesys { command } => genesys::run(out, command),
         Command::Audit(args) => live(|rt| rt.block_on(audit::run(inv, args))),
-        Command::Check { files, iac } if iac.template.is_some() || iac.plan.is_some() => {
+        Command::Check { files, iac, .. } if iac.template.is_some() || iac.plan.is_some() => {
             check::run_template(inv, files, iac)
         }
-        Command::Check { files, .. } => live(|rt| rt.block_on(check::run(inv, files))),
+        Command::Check { files, only, .. } => {
+            live(|rt| rt.block_on(check::run(inv, files, only.side())))
+        }
         Command::Onboard {
             function,
             qualifier,

@@ -100,7 +100,10 @@ pub(super) async fn run(inv: &Invocation, edit: Edit, dry_run: bool) -> Result<S
     // the action before the grant it calls. Before the file is written: an action a flow calls
     // stops the run with nothing changed.
     let goal = match edit {
-        Edit::Add { .. } => Goal::Converge { adopt: false },
+        Edit::Add { .. } => Goal::Converge {
+            adopt: false,
+            only: None,
+        },
         Edit::Remove { .. } => Goal::Shrink,
     };
     let force = matches!(edit, Edit::Remove { force: true, .. });

@@ -9,6 +9,7 @@ use super::invocation::Invocation;
 use super::live::{aws_drift, prepare_live};
 use super::progress::spinner;
 use crate::aws::probe;
+use crate::core::change_set::Side;
 use crate::core::genesys::genesys_checks;
 use crate::core::verify::{self, Check, CheckId};
 use crate::error::{Result, Status};
@@ -23,13 +24,19 @@ pub(super) struct Options {
     pub wait: Duration,
     /// `--test-actions`: run every data action end to end in Genesys Cloud.
     pub test_actions: bool,
+    /// `--only`: verify one side alone.
+    pub only: Option<Side>,
 }
 
 pub(super) async fn run(inv: &Invocation, options: Options) -> Result<Status> {
     let (clients, prepared) = prepare_live(inv).await?;
-    let genesys = genesys_live::prepare(&clients, &prepared, inv.verbose).await?;
-    let mut checks = verify::checks(&prepared.desired, &prepared.observed);
-    if let Some(profile) = options.assume_profile {
+    genesys_live::check_only(options.only, &prepared.loaded.config)?;
+    let aws = options.only != Some(Side::Genesys);
+    let mut checks = Vec::new();
+    if aws {
+        checks = verify::checks(&prepared.desired, &prepared.observed);
+    }
+    if let (true, Some(profile)) = (aws, options.assume_profile) {
         let pb = spinner("live probe");
         let settings = probe::ProbeSettings {
             profile,
@@ -43,25 +50,58 @@ pub(super) async fn run(inv: &Invocation, options: Options) -> Result<Status> {
         pb.finish_and_clear();
         checks.extend(live);
     }
-    if let Some(side) = &genesys {
-        checks.extend(genesys_part(side, &prepared, options.test_actions).await?);
+    // A Genesys Cloud failure is reported beside what AWS proved, never instead of it.
+    let mut error = None;
+    if options.only != Some(Side::Aws) {
+        match genesys_checks_live(&clients, &prepared, inv.verbose, options.test_actions).await {
+            Ok(genesys) => checks.extend(genesys),
+            Err(e) => {
+                error = Some(format!(
+                    "the Genesys Cloud side was not verified: {}",
+                    e.human()
+                ))
+            }
+        }
     }
-    let proofs = verify::proofs(&prepared.desired, &prepared.observed);
+    let proofs = match aws {
+        true => verify::proofs(&prepared.desired, &prepared.observed),
+        false => Vec::new(),
+    };
     let verification = verify::Verification::new(checks).with_proofs(proofs);
     // What changed on AWS, and who changed it (CloudTrail): only when something drifted.
     // A state the planner refuses is `plan`'s to explain; the verdict above stands either way.
-    let drift = aws_drift(&clients, &prepared, &crate::aws::trail::pacer())
-        .await
-        .unwrap_or_else(|e| {
-            eprintln!("warning: what changed on AWS is not listed: {e}");
-            Vec::new()
-        });
+    let drift = match aws {
+        true => aws_drift(&clients, &prepared, &crate::aws::trail::pacer())
+            .await
+            .unwrap_or_else(|e| {
+                eprintln!("warning: what changed on AWS is not listed: {e}");
+                Vec::new()
+            }),
+        false => Vec::new(),
+    };
     inv.output.emit(&VerifyResult {
         schema_version: report::SCHEMA_VERSION,
         verification: &verification,
         changes: (!drift.is_empty()).then_some(drift.as_slice()),
+        error: error.as_deref(),
     })?;
+    if error.is_some() {
+        return Ok(Status::Invalid);
+    }
     Ok(Status::ok_or(verification.passed, Status::Denied))
+}
+
+/// Signs in to Genesys Cloud and runs its checks; none without `[genesys]`.
+async fn genesys_checks_live(
+    clients: &crate::aws::Clients,
+    prepared: &crate::aws::prepare::Prepared,
+    verbose: bool,
+    test_actions: bool,
+) -> Result<Vec<Check>> {
+    match genesys_live::prepare(clients, prepared, verbose).await? {
+        Some(side) => genesys_part(&side, prepared, test_actions).await,
+        None => Ok(Vec::new()),
+    }
 }
 
 /// The Genesys checks; with `test_actions`, one more per action: its end-to-end test run.

@@ -5,6 +5,7 @@ use super::genesys_live;
 use crate::aws::{apply, Clients};
 use crate::core::change_set::{ChangeSet, Side};
 use crate::core::describe::describe;
+use crate::core::plan::Plan;
 use crate::error::Result;
 use crate::genesys::Session;
 use crate::report::{WriteStarted, Writes};
@@ -16,9 +17,10 @@ pub(super) async fn write(
     genesys: Option<&Session>,
 ) -> Result<Writes> {
     let mut writes = Writes::default();
+    let (aws_first, aws_last) = set.aws_phases();
     for side in set.write_order() {
         match (side, genesys, &set.genesys) {
-            (Side::Aws, _, _) => writes.aws = write_aws(clients, set).await?,
+            (Side::Aws, _, _) => writes.aws = write_aws(clients, &aws_first, 0, set).await?,
             (Side::Genesys, Some(side), Some(plan)) => {
                 writes.genesys = genesys_live::apply(side, plan).await?
             }
@@ -26,16 +28,21 @@ pub(super) async fn write(
             (Side::Genesys, _, _) => {}
         }
     }
+    if !aws_last.is_empty() {
+        let done = aws_first.ops.len();
+        writes.aws += write_aws(clients, &aws_last, done, set).await?;
+    }
     Ok(writes)
 }
 
-async fn write_aws(clients: &Clients, set: &ChangeSet) -> Result<usize> {
+/// `plan`'s writes; `done`: how many of the set's AWS writes came before (for the progress).
+async fn write_aws(clients: &Clients, plan: &Plan, done: usize, set: &ChangeSet) -> Result<usize> {
     let total = set.aws.ops.len();
-    let outcome = apply::apply(clients, &set.aws, |index, op| {
+    let outcome = apply::apply(clients, plan, |index, op| {
         let change = describe(op);
         let started = WriteStarted {
             side: Side::Aws,
-            index,
+            index: done + index,
             total,
             change: &change,
         };

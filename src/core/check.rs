@@ -35,32 +35,53 @@ pub struct GenesysCheck<'a> {
     pub lookup_error: Option<String>,
 }
 
+/// What a check knows of the Genesys Cloud side.
+pub enum GenesysSide<'a> {
+    /// No `[genesys]` in the config, or the check was asked for AWS only (`--only aws`).
+    NotChecked,
+    /// Read and planned.
+    Checked(GenesysCheck<'a>),
+    /// Signing in, reading or planning failed (the error as the user reads it). The AWS
+    /// findings are still reported beside it: a Genesys Cloud outage or a rotated OAuth
+    /// secret must never hide what the AWS side found.
+    Failed(String),
+}
+
 /// One config's report: AWS drift, then what verification found, then the Genesys Cloud
-/// drift and its failed checks. `ok` only when there is no finding at all.
+/// drift and its failed checks. `ok` only when there is no finding at all; `error` when the
+/// Genesys side could not be read, with every AWS finding kept.
 pub fn config_report(
     config: &str,
     text: &str,
     aws: Vec<Finding>,
     verification: &Verification,
-    genesys: Option<GenesysCheck>,
+    genesys: GenesysSide,
 ) -> ConfigReport {
     let mut findings = aws;
     findings.extend(drift::verify_findings(verification));
     let mut notes = Vec::new();
-    if let Some(g) = genesys {
-        findings.extend(g.findings);
-        findings.extend(genesys_check_findings(g.checks));
-        notes.extend(genesys_notes(g.plan, g.lookup_error));
+    let mut error = None;
+    match genesys {
+        GenesysSide::NotChecked => {}
+        GenesysSide::Checked(g) => {
+            findings.extend(g.findings);
+            findings.extend(genesys_check_findings(g.checks));
+            notes.extend(genesys_notes(g.plan, g.lookup_error));
+        }
+        GenesysSide::Failed(e) => {
+            error = Some(format!("the Genesys Cloud side was not checked: {e}"))
+        }
     }
+    let status = match (&error, findings.is_empty()) {
+        (Some(_), _) => ConfigStatus::Error,
+        (None, true) => ConfigStatus::Ok,
+        (None, false) => ConfigStatus::Drift,
+    };
     ConfigReport {
         config: config.to_string(),
-        status: if findings.is_empty() {
-            ConfigStatus::Ok
-        } else {
-            ConfigStatus::Drift
-        },
+        status,
         findings,
-        error: None,
+        error,
         notes,
         lines: drift::config_lines(text),
     }
@@ -87,12 +108,18 @@ mod tests {
 
     #[test]
     fn a_config_is_ok_only_without_findings() {
-        let report = config_report("a.toml", "", Vec::new(), &passed(), None);
+        let report = config_report("a.toml", "", Vec::new(), &passed(), GenesysSide::NotChecked);
         assert_eq!(
             (report.status, report.findings.len()),
             (ConfigStatus::Ok, 0)
         );
-        let report = config_report("a.toml", "", vec![finding("x")], &passed(), None);
+        let report = config_report(
+            "a.toml",
+            "",
+            vec![finding("x")],
+            &passed(),
+            GenesysSide::NotChecked,
+        );
         assert_eq!(report.status, ConfigStatus::Drift);
     }
 
@@ -117,11 +144,27 @@ mod tests {
             plan: &plan,
             lookup_error: None,
         };
-        let report = config_report("a.toml", "", vec![finding("aws")], &failed, Some(genesys));
+        let genesys = GenesysSide::Checked(genesys);
+        let report = config_report("a.toml", "", vec![finding("aws")], &failed, genesys);
         let messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(messages.len(), 4, "{messages:?}");
         assert_eq!(messages[0], "aws");
         assert_eq!(messages[2], "genesys drift");
         assert_eq!(report.status, ConfigStatus::Drift);
+    }
+
+    /// A Genesys Cloud failure never hides the AWS side: the findings stay, the status is
+    /// error (exit 1), the error says which side was not checked.
+    #[test]
+    fn a_genesys_failure_keeps_every_aws_finding() {
+        let genesys = GenesysSide::Failed("signing in failed: 401".into());
+        let report = config_report("a.toml", "", vec![finding("aws")], &passed(), genesys);
+        assert_eq!(report.status, ConfigStatus::Error);
+        assert_eq!(report.findings.len(), 1);
+        let error = report.error.unwrap_or_default();
+        assert!(
+            error.contains("Genesys Cloud") && error.contains("401"),
+            "{error}"
+        );
     }
 }

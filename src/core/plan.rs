@@ -607,6 +607,28 @@ pub fn plan_destroy(observed: &Observed) -> Result<(Plan, Vec<String>), DestroyE
     Ok((Plan { ops }, notes))
 }
 
+/// The writes that remove the predecessors of a renamed role (`core::prepare::is_predecessor`:
+/// roles lambda-trust created from this config under an earlier `role.name`), as `destroy`
+/// would remove them, except for the invoke policy the config still uses (`policy_name`, its
+/// shards): that one is only detached. Planned after the config's own writes, so the new role
+/// and its grants exist before the old ones go.
+pub fn plan_retire_predecessors(
+    predecessors: &[Observed],
+    policy_name: &str,
+) -> Result<(Plan, Vec<String>), DestroyError> {
+    let mut ops = Vec::new();
+    let mut notes = Vec::new();
+    for old in predecessors {
+        let mut old = old.clone();
+        old.policies
+            .retain(|p| crate::core::shard::shard_index(policy_name, &p.name).is_none());
+        let (plan, more) = plan_destroy(&old)?;
+        ops.extend(plan.ops);
+        notes.extend(more);
+    }
+    Ok((Plan { ops }, notes))
+}
+
 impl crate::error::Hinted for PlanError {
     fn hint(&self) -> Option<String> {
         Some(match self {

@@ -10,9 +10,10 @@ use crate::config::{parse_function, Config, FunctionRef, TargetConfig};
 use crate::core::lint::{self, Finding, Severity};
 use crate::core::render::{self, RenderContext, Rendered, Templates};
 use crate::core::shard::{self, DEFAULT_MAX_SHARDS};
-use crate::core::state::{Desired, FunctionQuery, Observed, Query};
+use crate::core::state::{Desired, FunctionQuery, Observed, ObservedRole, Query};
 use crate::iam::arn::{partition_of_region, Arn};
 use crate::iam::minified_len;
+use serde_json::Value;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PrepareError {
@@ -68,6 +69,55 @@ pub fn query(config: &Config, default_region: &str) -> Query {
             .collect(),
         account_hint: config.aws.account_id.clone(),
         known_identity: None,
+    }
+}
+
+/// A role renamed in the config leaves its predecessor behind, still trusting the partner and
+/// still able to invoke the targets. A predecessor is a role at the config's path, under
+/// another name, whose trust policy names the config's external ID (the cheap filter, on
+/// ListRoles' answer, which carries the trust policy but not the tags) and which carries our
+/// `managed-by` tag and the `lambda-trust:config` digest this config would have given it under
+/// its own name (the proof, from GetRole's tags) — so a role of another config, or one
+/// lambda-trust did not create, is never taken for one.
+pub fn may_be_predecessor(config: &Config, name: &str, path: &str, trust: &Value) -> bool {
+    name != config.role.name
+        && path == config.role_path()
+        && trust.to_string().contains(&config.trust.external_id)
+}
+
+/// See [`may_be_predecessor`]: the tags make it one.
+pub fn is_predecessor(config: &Config, role: &ObservedRole) -> bool {
+    let digest = crate::config::identity_digest(
+        &config.partner_account(),
+        &config.trust.external_id,
+        &config.role_path(),
+        &predecessor_policy_name(config, &role.name),
+    );
+    role.is_ours()
+        && role.name != config.role.name
+        && role.tags.get(crate::config::CONFIG_TAG_KEY) == Some(&digest)
+}
+
+/// The invoke policy's name under a predecessor's role name: the configured `policy.name`,
+/// else the default derived from that role name.
+pub fn predecessor_policy_name(config: &Config, role_name: &str) -> String {
+    config
+        .policy
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("{role_name}-invoke"))
+}
+
+/// What to read of a predecessor: its role and attachments, and its invoke policy only when
+/// that policy is not the one the config still uses (a shared `policy.name` is detached from
+/// the predecessor, never deleted).
+pub fn predecessor_query(config: &Config, query: &Query, role_name: &str) -> Query {
+    Query {
+        role_name: role_name.to_string(),
+        policy_name: predecessor_policy_name(config, role_name),
+        probe_shards: 1,
+        functions: Vec::new(),
+        ..query.clone()
     }
 }
 

@@ -24,50 +24,62 @@ pub fn render_human(report: &CheckReport, styles: Styles) -> String {
                 c.config,
                 c.error.as_deref().unwrap_or("")
             )),
-            ConfigStatus::Drift => {
-                out.push_str(&format!(
-                    "{} {}: {} finding(s)\n",
-                    styles.red("✗ drift"),
-                    c.config,
-                    c.findings.len()
-                ));
-                let mut findings = c.findings.clone();
-                findings.sort_by_key(|f| f.severity);
-                let mut refused_said = false;
-                for f in &findings {
-                    let sev = match f.severity {
-                        Severity::Security => styles.red("security"),
-                        Severity::Config => styles.yellow("config  "),
-                        Severity::Info => "info    ".to_owned(),
-                    };
-                    out.push_str(&format!(
-                        "  {sev}  {}: {}{}\n",
-                        f.resource,
-                        f.message,
-                        who_suffix(f, &mut refused_said)
-                    ));
-                    if let Some(c) = &f.trail.changed_by {
-                        out.push_str(&styles.dim(&format!("            {}", changed_by_detail(c))));
-                        out.push('\n');
-                    }
-                    if f.expected.is_some() || f.actual.is_some() {
-                        let show = |v: &Option<Value>| {
-                            v.as_ref()
-                                .map(|v| v.to_string())
-                                .unwrap_or_else(|| "(absent)".into())
-                        };
-                        out.push_str(&styles.dim(&format!(
-                            "            expected {}, actual {}",
-                            show(&f.expected),
-                            show(&f.actual)
-                        )));
-                        out.push('\n');
-                    }
-                }
-            }
+            ConfigStatus::Drift => out.push_str(&format!(
+                "{} {}: {} finding(s)\n",
+                styles.red("✗ drift"),
+                c.config,
+                c.findings.len()
+            )),
         }
+        // An error on one side (Genesys Cloud) keeps what the other side found.
+        if c.status == ConfigStatus::Error && !c.findings.is_empty() {
+            out.push_str(&format!(
+                "  {} finding(s) on the side that was checked:\n",
+                c.findings.len()
+            ));
+        }
+        out.push_str(&findings_human(&c.findings, styles));
         for n in &c.notes {
             out.push_str(&format!("  {}  {n}\n", styles.dim("note")));
+        }
+    }
+    out
+}
+
+/// Findings, security first, each with who changed it and what it expected.
+fn findings_human(findings: &[Finding], styles: Styles) -> String {
+    let mut out = String::new();
+    let mut findings = findings.to_vec();
+    findings.sort_by_key(|f| f.severity);
+    let mut refused_said = false;
+    for f in &findings {
+        let sev = match f.severity {
+            Severity::Security => styles.red("security"),
+            Severity::Config => styles.yellow("config  "),
+            Severity::Info => "info    ".to_owned(),
+        };
+        out.push_str(&format!(
+            "  {sev}  {}: {}{}\n",
+            f.resource,
+            f.message,
+            who_suffix(f, &mut refused_said)
+        ));
+        if let Some(c) = &f.trail.changed_by {
+            out.push_str(&styles.dim(&format!("            {}", changed_by_detail(c))));
+            out.push('\n');
+        }
+        if f.expected.is_some() || f.actual.is_some() {
+            let show = |v: &Option<Value>| {
+                v.as_ref()
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "(absent)".into())
+            };
+            out.push_str(&styles.dim(&format!(
+                "            expected {}, actual {}",
+                show(&f.expected),
+                show(&f.actual)
+            )));
+            out.push('\n');
         }
     }
     out

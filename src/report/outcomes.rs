@@ -147,8 +147,12 @@ impl Report for Onboarded<'_> {
 /// `verify`: the checklist, then what changed on AWS (when something did).
 impl Report for VerifyResult<'_> {
     fn human(&self, styles: Styles) -> String {
+        let error = match self.error {
+            Some(e) => format!("{} {e}\n", styles.red("✗ error:")),
+            None => String::new(),
+        };
         format!(
-            "{}{}",
+            "{}{}{error}",
             verify::verification_human(self.verification, styles),
             verify::changes_human(self.changes.unwrap_or_default(), styles)
         )

@@ -351,6 +351,11 @@ pub struct VerifyResult<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "super::schemas::drift_findings")]
     pub changes: Option<&'a [crate::core::drift::Finding]>,
+    /// Why one side could not be verified (the Genesys Cloud side: signing in or reading
+    /// failed); every check of the other side is still in `checks` and `proofs`. Exit 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub error: Option<&'a str>,
 }
 
 /// `render --which all`: both documents. `--which trust|invoke` prints the document itself,

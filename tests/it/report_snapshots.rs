@@ -125,6 +125,7 @@ fn verify_json(v: &Verification) -> serde_json::Value {
         schema_version: report::SCHEMA_VERSION,
         verification: v,
         changes: None,
+        error: None,
     })
 }
 

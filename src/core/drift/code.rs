@@ -49,6 +49,8 @@ codes! {
     RoleMaxSession,
     /// The role lost its `managed-by` tag.
     RoleOwnershipLost,
+    /// A role this config created under an earlier `role.name` is still in place.
+    RolePredecessor,
     /// The invoke policy lost its `managed-by` tag.
     PolicyOwnershipLost,
     /// A role tag differs or is missing.
@@ -119,6 +121,7 @@ impl Code {
         match self {
             TrustBroader
             | RoleOwnershipLost
+            | RolePredecessor
             | PolicyOwnershipLost
             | BoundaryChanged
             | ForeignManagedPolicy
@@ -162,8 +165,8 @@ impl Code {
     pub fn config_key(self) -> ConfigKey {
         use Code::*;
         match self {
-            RoleMissing | RolePath | BoundaryUndeclared | ForeignManagedPolicy
-            | ForeignInlinePolicy => ConfigKey::Role,
+            RoleMissing | RolePath | RolePredecessor | BoundaryUndeclared
+            | ForeignManagedPolicy | ForeignInlinePolicy => ConfigKey::Role,
             TrustDiffers | TrustBroader | TrustUnknown => ConfigKey::Trust,
             RoleDescription | RoleDescriptionUnknown => ConfigKey::RoleDescription,
             RoleMaxSession | RoleMaxSessionUnknown => ConfigKey::RoleMaxSessionDuration,
@@ -201,6 +204,7 @@ impl Code {
             | RoleDescription
             | RoleMaxSession
             | RoleOwnershipLost
+            | RolePredecessor
             | PolicyOwnershipLost
             | RoleTagDiffers
             | RoleTagExtra
@@ -248,6 +252,7 @@ impl Code {
             RoleDescription => "role-description",
             RoleMaxSession => "role-max-session",
             RoleOwnershipLost => "role-ownership-lost",
+            RolePredecessor => "role-predecessor",
             PolicyOwnershipLost => "policy-ownership-lost",
             RoleTagDiffers => "role-tag-differs",
             RoleTagExtra => "role-tag-extra",
@@ -289,6 +294,7 @@ impl Code {
             RoleDescription => "The role's description differs from the config.",
             RoleMaxSession => "The role's maximum session duration differs from the config.",
             RoleOwnershipLost => "The role no longer carries managed-by = lambda-trust: it was changed outside lambda-trust.",
+            RolePredecessor => "A role lambda-trust created from this config under an earlier role.name still exists: it still trusts the partner and can invoke what it could.",
             PolicyOwnershipLost => "The invoke policy no longer carries managed-by = lambda-trust: it was changed outside lambda-trust.",
             RoleTagDiffers => "A role tag differs from the config.",
             RoleTagExtra => "The role carries a tag the config does not have.",

@@ -96,7 +96,7 @@ impl Finding {
 #[schemars(extend("allOf" = [
     {
         "if": {"properties": {"status": {"const": "error"}}},
-        "then": {"required": ["error"], "properties": {"findings": {"maxItems": 0}}},
+        "then": {"required": ["error"]},
         "else": {"not": {"required": ["error"]}}
     },
     {
@@ -115,7 +115,8 @@ pub struct ConfigReport {
     pub status: ConfigStatus,
     #[schemars(schema_with = "crate::core::schema_refs::findings")]
     pub findings: Vec<Finding>,
-    /// Why the config could not be checked (status error only).
+    /// Why the config, or one side of it, could not be checked (status error only). When the
+    /// Genesys Cloud side failed, `findings` still holds everything the AWS side found.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(with = "String", length(min = 1))]
     pub error: Option<String>,
@@ -243,6 +244,29 @@ pub fn config_lines(text: &str) -> Vec<(ConfigKey, usize)> {
         }
     }
     out
+}
+
+/// The roles this config created under an earlier `role.name` (`core::prepare::is_predecessor`),
+/// one finding each: until `apply` removes them they still trust the partner and can invoke
+/// what they could.
+pub fn predecessor_findings(
+    predecessors: &[crate::core::state::Observed],
+    now: &str,
+) -> Vec<Finding> {
+    predecessors
+        .iter()
+        .filter_map(|p| p.role.as_ref())
+        .map(|role| {
+            Finding::new(
+                Code::RolePredecessor,
+                format!("role {}", role.name),
+                format!(
+                    "role {} was created by lambda-trust from this config under its earlier role.name and still exists (the config now names {now}); `lambda-trust apply` removes it",
+                    role.name
+                ),
+            )
+        })
+        .collect()
 }
 
 /// A state the planner refuses to converge (a role at another path), as a finding.

@@ -18,7 +18,7 @@ use serde_json::Value;
 use super::{IacModel, RoleSettings, Source};
 use crate::config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY};
 use crate::core::audit::AuditRole;
-use crate::core::check::{aws_findings, config_report};
+use crate::core::check::{aws_findings, config_report, GenesysSide};
 use crate::core::drift::{Code, ConfigKey, ConfigReport, Finding};
 use crate::core::prepare::{self, PrepareError};
 use crate::core::render::{RenderContext, Templates};
@@ -52,7 +52,7 @@ pub fn check_model(model: &IacModel, desired: &Desired, source_file: &str) -> Co
     let file = source
         .and_then(|s| s.file.as_deref())
         .unwrap_or(source_file);
-    let mut report = config_report(file, "", findings, &v, None);
+    let mut report = config_report(file, "", findings, &v, GenesysSide::NotChecked);
     report.notes.push(NOT_COMPARED.to_owned());
     if role.is_some() && settings.is_none() {
         report.notes.push(NO_SETTINGS.to_owned());
