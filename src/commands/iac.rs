@@ -56,7 +56,7 @@ fn render(output: &Output, args: &AuditArgs, report: &IacReport) -> Result<Statu
         || report::audit_iac_json(report),
     )?;
     output.emit(report)?;
-    Ok(report.report.status())
+    Ok(report.status())
 }
 
 /// Reads the saved `get-account-authorization-details` answer at `path` and audits it like a

@@ -592,3 +592,31 @@ fn an_unlisted_service_gets_a_marked_name_of_its_pattern() {
     let r = only(&r, "invoke-only-targets");
     replayable(&r, &[&policy], "aws").unwrap();
 }
+
+/// An action actions.txt does not list keeps AWS's case, as the policy writes it
+/// (`ec2:AcceptVpcPeeringConnection`, never `ec2:Acceptvpcpeeringconnection`); of several
+/// spellings, the one with capitals; the service prefix in lower case.
+#[test]
+fn an_unlisted_action_keeps_its_canonical_case() {
+    let fn_arn = "arn:aws:lambda:eu-west-1:111122223333:function:lookup";
+    let grant = json!({"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": fn_arn});
+    let canonical = "ec2:AcceptVpcPeeringConnection";
+    for written in [
+        vec![canonical],
+        vec!["ec2:acceptvpcpeeringconnection", canonical],
+        vec!["EC2:AcceptVpcPeeringConnection"],
+    ] {
+        let mut statements = vec![grant.clone()];
+        statements.extend(
+            written
+                .iter()
+                .map(|a| json!({"Effect": "Allow", "Action": a, "Resource": "*"})),
+        );
+        let (r, policy) = invoke(statements, "aws", "eu-west-1");
+        let r = only(&r, "invoke-only-targets");
+        let c = r.counterexample.as_ref().unwrap();
+        assert_eq!(c.action, canonical, "written {written:?}");
+        let identity = [LabeledPolicy::new("invoke", policy.clone())];
+        assert!(evaluate(&invoke_input(&identity, None), &request(c)).allowed());
+    }
+}

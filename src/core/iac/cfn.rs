@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use super::build::{Build, Targets};
 use super::intrinsic::{text, Named, Scope};
 use super::widen::markers_in;
-use super::{yaml, IacError, IacModel, NotAnalysed, RoleSettings, Source};
+use super::{yaml, IacError, IacModel, NotAnalysed, RoleSettings, Source, UnknownReason};
 use crate::core::audit::{AuditPolicy, AuditRole, AuditVersion};
 
 /// Stands for the template's own account when `--account-id` is not given: only "is this the
@@ -93,7 +93,7 @@ pub fn read_template(input: &TemplateInput) -> Result<IacModel, IacError> {
     for id in &kept {
         read_resource(&mut scope, &mut build, id)?;
     }
-    let not_analysed = kept
+    let mut not_analysed: Vec<NotAnalysed> = kept
         .iter()
         .filter(|id| {
             NOT_READ.contains(&kind(resources, id)) || kind(resources, id).starts_with("Custom::")
@@ -105,6 +105,32 @@ pub fn read_template(input: &TemplateInput) -> Result<IacModel, IacError> {
             file: None,
         })
         .collect();
+    for (name, line) in macros(&parsed) {
+        not_analysed.push(NotAnalysed {
+            resource: name.clone(),
+            resource_type: "Transform".into(),
+            line,
+            file: None,
+        });
+        scope.at = "Transform".into();
+        let unknown = scope.unknown(format!("Transform {name}"), UnknownReason::Macro);
+        for role in build.roles.values_mut() {
+            rewritten(role, &unknown);
+        }
+    }
+    for id in kept
+        .iter()
+        .filter(|id| NESTED.contains(&kind(resources, id)))
+    {
+        scope.at = id.clone();
+        let value = format!("{} {id}", kind(resources, id));
+        let unknown = scope.unknown(value, UnknownReason::NestedStack);
+        for role in nested_reach(resources, id, &build) {
+            if let Some(r) = build.roles.get_mut(&role) {
+                r.attached.push(text(&unknown));
+            }
+        }
+    }
     let lines = &parsed.resource_lines;
     let locate = |id: &str| Source {
         resource: id.to_owned(),
@@ -112,6 +138,129 @@ pub fn read_template(input: &TemplateInput) -> Result<IacModel, IacError> {
         file: None,
     };
     Ok(build.finish(account, scope.unknowns, &locate, not_analysed))
+}
+
+/// The template macros the reader does not run, with their lines: the top-level `Transform`'s
+/// names but SAM's (whose resource types are listed as not analysed) and
+/// `AWS::LanguageExtensions` (whose functions the reader reads or leaves unknown) unless the
+/// template uses its `Fn::ForEach`, which makes resources; and an `Fn::Transform` that is a
+/// resource or sits beside a resource's `Type` (AWS CloudFormation User Guide, "Transform",
+/// "Fn::Transform", "AWS::LanguageExtensions transform").
+fn macros(parsed: &yaml::Parsed) -> Vec<(String, Option<usize>)> {
+    let root = &parsed.value;
+    let line = parsed.section_lines.get("Transform").copied();
+    let declared = match root.get("Transform") {
+        Some(Value::Array(items)) => items.iter().map(macro_name).collect(),
+        Some(one) => vec![macro_name(one)],
+        None => Vec::new(),
+    };
+    let for_each = has_key(root, &|k| k.starts_with("Fn::ForEach::"));
+    let mut out: Vec<(String, Option<usize>)> = declared
+        .into_iter()
+        .filter(|n| n != "AWS::Serverless-2016-10-31")
+        .filter(|n| n != "AWS::LanguageExtensions" || for_each)
+        .map(|n| (n, line))
+        .collect();
+    let resources = root.get("Resources").and_then(Value::as_object);
+    for (id, r) in resources.into_iter().flatten() {
+        let snippet = match (id.as_str(), r.get("Fn::Transform")) {
+            ("Fn::Transform", _) => Some(r),
+            (_, Some(t)) => Some(t),
+            _ => None,
+        };
+        if let Some(t) = snippet {
+            out.push((macro_name(t), parsed.resource_lines.get(id).copied()));
+        }
+    }
+    out
+}
+
+/// A transform's name: the text, or the `Name` of `{Name, Parameters}`.
+fn macro_name(v: &Value) -> String {
+    text(v.get("Name").unwrap_or(v))
+}
+
+fn has_key(v: &Value, pred: &dyn Fn(&str) -> bool) -> bool {
+    match v {
+        Value::Object(m) => m.iter().any(|(k, v)| pred(k) || has_key(v, pred)),
+        Value::Array(items) => items.iter().any(|v| has_key(v, pred)),
+        _ => false,
+    }
+}
+
+/// A role a macro may rewrite: its trust policy is unknown (anyone may be let in), a policy
+/// unknown is attached, and its boundary may be gone.
+fn rewritten(role: &mut AuditRole, unknown: &Value) {
+    role.trust = unknown.clone();
+    role.attached.push(text(unknown));
+    role.boundary = None;
+}
+
+/// Nested stacks: their templates are not read (AWS CloudFormation User Guide, "Nested stacks";
+/// AWS SAM, "AWS::Serverless::Application").
+const NESTED: [&str; 2] = ["AWS::CloudFormation::Stack", "AWS::Serverless::Application"];
+
+/// The roles nested stack `id` may attach policies to (`AWS::IAM::Policy` `Roles`,
+/// `AWS::IAM::RolePolicy` `RoleName`, `AWS::IAM::ManagedPolicy` `Roles` name a role): every
+/// role with a fixed `RoleName` (its template may write the name), and every role whose name
+/// can reach it — one it references, directly or through other resources (`Ref`,
+/// `Fn::GetAtt`, `Fn::Sub`, `DependsOn`). A generated name is known to no one else.
+fn nested_reach(resources: &Map<String, Value>, id: &str, build: &Build) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::from([id.to_owned()]);
+    let mut todo = vec![id.to_owned()];
+    while let Some(next) = todo.pop() {
+        let mut found = Vec::new();
+        if let Some(r) = resources.get(&next) {
+            references(r, &mut found);
+        }
+        for f in found {
+            if resources.contains_key(&f) && seen.insert(f.clone()) {
+                todo.push(f);
+            }
+        }
+    }
+    build
+        .roles
+        .keys()
+        .filter(|role| {
+            seen.contains(*role)
+                || resources[role.as_str()]["Properties"]
+                    .get("RoleName")
+                    .is_some()
+        })
+        .cloned()
+        .collect()
+}
+
+/// The logical IDs a resource's definition names: `Ref`, `Fn::GetAtt`, `Fn::Sub`'s `${X}` and
+/// `${X.Attr}`, `DependsOn`.
+fn references(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, arg) in m {
+                match (k.as_str(), arg) {
+                    ("Ref", Value::String(name)) => out.push(name.clone()),
+                    ("Fn::GetAtt", Value::String(s)) => {
+                        out.extend(s.split('.').next().map(str::to_owned))
+                    }
+                    ("Fn::GetAtt", Value::Array(parts)) => out.extend(parts.first().map(text)),
+                    ("Fn::Sub", _) => {
+                        let template = arg.as_str().or_else(|| arg.get(0).and_then(Value::as_str));
+                        for name in template.unwrap_or_default().split("${").skip(1) {
+                            let name = name.split('}').next().unwrap_or_default();
+                            out.push(name.split('.').next().unwrap_or_default().to_owned());
+                        }
+                    }
+                    ("DependsOn", Value::String(name)) => out.push(name.clone()),
+                    ("DependsOn", Value::Array(names)) => out.extend(names.iter().map(text)),
+                    _ => {}
+                }
+                references(arg, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| references(i, out)),
+        _ => {}
+    }
 }
 
 fn kind<'a>(resources: &'a Map<String, Value>, id: &str) -> &'a str {

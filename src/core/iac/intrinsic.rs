@@ -45,7 +45,8 @@ enum Out {
 }
 
 impl Scope<'_> {
-    fn unknown(&mut self, value: String, reason: UnknownReason) -> Value {
+    /// Records an unknown value (once per value and place) and gives its marker.
+    pub(super) fn unknown(&mut self, value: String, reason: UnknownReason) -> Value {
         let at = self.at.clone();
         let index = match self
             .unknowns
@@ -59,6 +60,12 @@ impl Scope<'_> {
             }
         };
         Value::String(marker(index))
+    }
+
+    /// The markers of the unknown values `v` holds, as one text: a value derived from
+    /// them (a part of a split, an element of a list) is unknown because of them.
+    fn carried(&self, v: &Value) -> Value {
+        Value::String(markers_in(v).into_iter().map(marker).collect())
     }
 
     fn error(&self, message: String, hint: &str) -> IacError {
@@ -83,6 +90,14 @@ impl Scope<'_> {
                     Some(out) => Ok(out),
                     None => self.object(map),
                 }
+            }
+            // A snippet macro: it rewrites the object it is in, siblings included.
+            Value::Object(map) if map.contains_key("Fn::Transform") => {
+                let name = text(map["Fn::Transform"].get("Name").unwrap_or(&Value::Null));
+                Ok(Out::Value(self.unknown(
+                    format!("Fn::Transform {name}"),
+                    UnknownReason::UnevaluatedFunction,
+                )))
             }
             Value::Object(map) => self.object(map),
             Value::Array(items) => self.array(items),
@@ -297,32 +312,64 @@ impl Scope<'_> {
         }
     }
 
+    /// `Fn::Select`. An element holding an unknown value may stand for any number of
+    /// elements (an unknown text split, an undecided `Fn::If` that may be `AWS::NoValue`): the
+    /// elements before the first such one are known, the rest unknown.
     fn select(&mut self, arg: &Value) -> Result<Value, IacError> {
-        let v = self.eval(arg)?;
-        let Some([index, list]) = v.as_array().map(Vec::as_slice) else {
+        let Some([index, list]) = arg.as_array().map(Vec::as_slice) else {
             return Err(self.error(
                 "Fn::Select takes [index, [values]]".into(),
                 "see the Fn::Select reference",
             ));
         };
-        let (Ok(i), Value::Array(items)) = (text(index).parse::<usize>(), list) else {
+        let index = self.eval(index)?;
+        // Each element on its own: an undecided `Fn::If` stays one unknown element.
+        let list = match list {
+            Value::Array(items) => {
+                let mut out = Vec::new();
+                for item in items {
+                    if let Out::Value(v) = self.eval_out(item)? {
+                        out.push(v);
+                    }
+                }
+                Value::Array(out)
+            }
+            other => self.eval(other)?,
+        };
+        if !markers_in(&index).is_empty() {
+            return Ok(self.carried(&Value::from(vec![index, list])));
+        }
+        let (Ok(i), Value::Array(items)) = (text(&index).parse::<usize>(), &list) else {
+            if !markers_in(&list).is_empty() {
+                return Ok(self.carried(&list));
+            }
             return Ok(self.unknown(
-                format!("Fn::Select {v}"),
+                format!("Fn::Select [{}, {list}]", text(&index)),
                 UnknownReason::UnevaluatedFunction,
             ));
         };
-        items.get(i).cloned().ok_or_else(|| {
-            self.error(
-                format!("Fn::Select index {i} is past the list's end"),
-                "fix the index",
-            )
-        })
+        match items.iter().position(|v| !markers_in(v).is_empty()) {
+            Some(first) if i >= first => Ok(self.carried(&Value::from(items[first..].to_vec()))),
+            _ => items.get(i).cloned().ok_or_else(|| {
+                self.error(
+                    format!("Fn::Select index {i} is past the list's end"),
+                    "fix the index",
+                )
+            }),
+        }
     }
 
+    /// `Fn::Split`. A part holding an unknown value may be several parts: `Fn::Select` knows.
     fn split(&mut self, arg: &Value) -> Result<Value, IacError> {
         let v = self.eval(arg)?;
         match v.as_array().map(Vec::as_slice) {
             Some([Value::String(sep), Value::String(s)]) if !sep.is_empty() => {
+                let cuts_marker = markers_in(&v)
+                    .into_iter()
+                    .any(|m| marker(m).contains(sep.as_str()));
+                if cuts_marker || !markers_in(&Value::String(sep.clone())).is_empty() {
+                    return Ok(self.carried(&v));
+                }
                 Ok(Value::from(s.split(sep.as_str()).collect::<Vec<_>>()))
             }
             _ => Err(self.error(

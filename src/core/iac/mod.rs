@@ -44,6 +44,13 @@ pub enum UnknownReason {
     UndecidedCondition,
     /// A function the reader does not evaluate (`Fn::Base64`, `Fn::Cidr`, `Fn::GetAZs`, …).
     UnevaluatedFunction,
+    /// A template macro the reader does not run (a top-level `Transform` other than SAM's,
+    /// a template-level `Fn::Transform`): it may rewrite the whole template, so every role's
+    /// trust policy and permissions.
+    Macro,
+    /// A nested stack (`AWS::CloudFormation::Stack`, `AWS::Serverless::Application`), not
+    /// read: it may attach policies to a role whose name it is given or that has a fixed name.
+    NestedStack,
     /// Terraform: a value the plan marks unknown until apply (`after_unknown`).
     KnownAfterApply,
     /// Terraform: a value generated at apply by a `random_*` resource (`random_uuid`, …).
@@ -67,6 +74,10 @@ impl UnknownReason {
             UnknownReason::ImportValue => "another stack's export",
             UnknownReason::UndecidedCondition => "an undecided condition (both branches read)",
             UnknownReason::UnevaluatedFunction => "a function not evaluated",
+            UnknownReason::Macro => "a template macro, not run: it may rewrite the whole template",
+            UnknownReason::NestedStack => {
+                "a nested stack, not read: it may attach policies to the role"
+            }
             UnknownReason::KnownAfterApply => "known only after apply",
             UnknownReason::GeneratedAtApply => "generated at apply",
             UnknownReason::DataReadAtApply => "a data source read only at apply",
@@ -103,12 +114,14 @@ impl fmt::Display for Unknown {
     }
 }
 
-/// A resource that can grant IAM permissions but is not read.
+/// A resource that can grant IAM permissions but is not read, or a template macro not run.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct NotAnalysed {
+    /// The logical ID (or Terraform address); a template macro's name.
     #[schemars(length(min = 1))]
     pub resource: String,
+    /// The resource type; `Transform` for a template macro.
     #[schemars(length(min = 1))]
     pub resource_type: String,
     /// Its line; null when not found.
@@ -242,10 +255,27 @@ pub struct IacReport {
     /// Every value the input leaves unknown before deployment (never proved: the roles
     /// holding one get the weaker claim).
     pub unknowns: Vec<Unknown>,
-    /// Resources that can grant IAM permissions and are not read.
+    /// Resources that can grant IAM permissions and are not read, and template macros not
+    /// run.
     pub not_analysed: Vec<NotAnalysed>,
     #[serde(skip)]
     pub input: IacInput,
+}
+
+impl IacReport {
+    /// The account report's status; and Changes (exit 2) when a template macro was not run,
+    /// even with no role to report: the template deployed is not the one read (a macro may
+    /// add roles), so it is never clean.
+    pub fn status(&self) -> crate::error::Status {
+        let rewritten = self
+            .unknowns
+            .iter()
+            .any(|u| u.reason == UnknownReason::Macro);
+        match self.report.status() {
+            crate::error::Status::Ok if rewritten => crate::error::Status::Changes,
+            status => status,
+        }
+    }
 }
 
 /// Audits a template's model: `core::audit` on the widened documents, then each role whose

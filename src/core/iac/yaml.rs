@@ -15,15 +15,17 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use super::IacError;
 
-/// A parsed template: its value and the line of each key under `Resources`.
+/// A parsed template: its value, the line of each key under `Resources` and of each
+/// top-level key (`Transform`, …).
 #[derive(Debug, Clone)]
 pub(super) struct Parsed {
     pub value: Value,
     pub resource_lines: BTreeMap<String, usize>,
+    pub section_lines: BTreeMap<String, usize>,
 }
 
 /// The short-form tags and their long-form function names.
-const SHORT_FORMS: [(&str, &str); 17] = [
+const SHORT_FORMS: [(&str, &str); 18] = [
     ("Ref", "Ref"),
     ("Condition", "Condition"),
     ("GetAtt", "Fn::GetAtt"),
@@ -41,6 +43,7 @@ const SHORT_FORMS: [(&str, &str); 17] = [
     ("And", "Fn::And"),
     ("Or", "Fn::Or"),
     ("Not", "Fn::Not"),
+    ("Transform", "Fn::Transform"),
 ];
 
 /// One node under construction.
@@ -55,17 +58,109 @@ enum Open {
     ),
 }
 
+/// yaml-rust2's refusal of a quoted scalar whose continuation lines are not indented past
+/// the key's, which CloudFormation (and PyYAML, which cfn-lint uses) accepts.
+const QUOTED_INDENT: &str = "invalid indentation in quoted scalar";
+
 /// Parses `text` (the file named `file`, for messages).
+///
+/// A multi-line quoted scalar whose continuation lines sit at (or left of) its key's
+/// indentation is accepted, as CloudFormation accepts it: those lines are indented further
+/// and the text parsed again. A quoted scalar's line breaks fold and its continuation lines'
+/// leading white space is not content (YAML 1.2, 7.3 "Flow Scalar Styles"), so the value is
+/// the same; no line moves, so lines and errors still point into the file as written.
 pub(super) fn parse(file: &str, text: &str) -> Result<Parsed, IacError> {
+    let mut text = std::borrow::Cow::Borrowed(text);
+    loop {
+        match events(file, &text) {
+            Err(Failed::QuotedIndent(error, start)) => match reindent(&text, start) {
+                Some(fixed) => text = std::borrow::Cow::Owned(fixed),
+                None => return Err(error),
+            },
+            Err(Failed::Error(error)) => return Err(error),
+            Ok(parsed) => return Ok(parsed),
+        }
+    }
+}
+
+/// Why one parse stopped.
+enum Failed {
+    Error(IacError),
+    /// [`QUOTED_INDENT`], with the quoted scalar's start: line (from 1), column (chars, from 0).
+    QuotedIndent(IacError, (usize, usize)),
+}
+
+impl From<IacError> for Failed {
+    fn from(e: IacError) -> Self {
+        Failed::Error(e)
+    }
+}
+
+/// `text` with the continuation lines of the quoted scalar starting at `(line, column)`
+/// indented past its opening quote; `None` when they already are or the scalar does not close
+/// (the parser's error then stands).
+fn reindent(text: &str, (line, column): (usize, usize)) -> Option<String> {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
+    let (offset, quote) = text[line_start..].char_indices().nth(column)?;
+    if !matches!(quote, '"' | '\'') {
+        return None;
+    }
+    let at = line_start + offset;
+    let body = &text[at + quote.len_utf8()..];
+    let mut chars = body.char_indices();
+    let end = loop {
+        match (chars.next()?, quote) {
+            ((_, '\\'), '"') => {
+                chars.next();
+            }
+            ((i, '\''), '\'') if body[i + 1..].starts_with('\'') => {
+                chars.next();
+            }
+            ((i, c), _) if c == quote => break at + quote.len_utf8() + i,
+            _ => {}
+        }
+    };
+    let pad = " ".repeat(column + 1);
+    let mut out = String::with_capacity(text.len() + pad.len() * 4);
+    out.push_str(&text[..at]);
+    let mut changed = false;
+    for (n, line) in text[at..=end].split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+            // A document marker at column 0 ends the scalar for every parser: left as is.
+            let marker = (line.starts_with("---") || line.starts_with("..."))
+                && line[3..].chars().next().is_none_or(char::is_whitespace);
+            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+            if !marker && indent <= column {
+                out.push_str(&pad);
+                changed = true;
+            }
+        }
+        out.push_str(line);
+    }
+    out.push_str(&text[end + 1..]);
+    changed.then_some(out)
+}
+
+/// One parse of `text` (see [`parse`]).
+fn events(file: &str, text: &str) -> Result<Parsed, Failed> {
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Open> = Vec::new();
     let mut anchors: BTreeMap<usize, Value> = BTreeMap::new();
-    let mut lines = BTreeMap::new();
+    let mut lines = Lines::default();
     let mut root: Option<Value> = None;
     loop {
-        let (event, mark) = parser
-            .next_token()
-            .map_err(|e| IacError::syntax(file, e.marker().line(), e.marker().col(), e.info()))?;
+        let (event, mark) = parser.next_token().map_err(|e| {
+            let error = IacError::syntax(file, e.marker().line(), e.marker().col(), e.info());
+            match e.info() {
+                QUOTED_INDENT => Failed::QuotedIndent(error, (e.marker().line(), e.marker().col())),
+                _ => Failed::Error(error),
+            }
+        })?;
         let (value, anchor) = match event {
             Event::StreamEnd => break,
             Event::SequenceStart(anchor, tag) => {
@@ -86,7 +181,8 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Parsed, IacError> {
                         mark.line(),
                         mark.col(),
                         "unbalanced sequence",
-                    ))
+                    )
+                    .into())
                 }
             },
             Event::MappingEnd => match stack.pop() {
@@ -99,7 +195,8 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Parsed, IacError> {
                         mark.line(),
                         mark.col(),
                         "unbalanced mapping",
-                    ))
+                    )
+                    .into())
                 }
             },
             Event::Scalar(text, style, anchor, tag) => (
@@ -114,7 +211,8 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Parsed, IacError> {
                         mark.line(),
                         mark.col(),
                         "alias to an unknown anchor",
-                    ))
+                    )
+                    .into())
                 }
             },
             _ => continue,
@@ -127,8 +225,16 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Parsed, IacError> {
     let value = root.ok_or_else(|| IacError::syntax(file, 1, 1, "the file is empty"))?;
     Ok(Parsed {
         value,
-        resource_lines: lines,
+        resource_lines: lines.resources,
+        section_lines: lines.sections,
     })
+}
+
+/// The lines of the keys a report points at.
+#[derive(Default)]
+struct Lines {
+    resources: BTreeMap<String, usize>,
+    sections: BTreeMap<String, usize>,
 }
 
 /// Adds a finished node to its parent (a key or a value of a mapping, an item of a sequence).
@@ -136,7 +242,7 @@ fn place(
     file: &str,
     stack: &mut [Open],
     root: &mut Option<Value>,
-    lines: &mut BTreeMap<String, usize>,
+    lines: &mut Lines,
     value: Value,
     mark: Marker,
 ) -> Result<(), IacError> {
@@ -167,7 +273,10 @@ fn place(
                 };
                 // The resources' keys: depth 2 is `Resources:`'s mapping in the root mapping.
                 if depth == 2 && is_resources(stack) {
-                    lines.insert(k.clone(), mark.line());
+                    lines.resources.insert(k.clone(), mark.line());
+                }
+                if depth == 1 {
+                    lines.sections.insert(k.clone(), mark.line());
                 }
                 if let Some(Open::Map(_, key, ..)) = stack.last_mut() {
                     *key = Some(k);

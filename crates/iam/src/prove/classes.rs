@@ -31,16 +31,22 @@ pub(crate) struct Classes {
 }
 
 impl Classes {
-    /// Interns a pattern; returns its index.
+    /// Interns a pattern; returns its index. An action pattern is kept as written (every
+    /// matcher compares actions case-insensitively), so a counterexample can show the name in
+    /// AWS's case: of the spellings of one pattern, the first with a capital in its name
+    /// (`ec2:AcceptVpcPeeringConnection` over `ec2:acceptvpcpeeringconnection`).
     pub(crate) fn intern(patterns: &mut Vec<String>, matcher: Matcher, text: &str) -> usize {
-        let key = match matcher {
-            Matcher::Action => text.to_lowercase(),
-            Matcher::Resource => text.to_owned(),
+        let same = |p: &String| match matcher {
+            Matcher::Action => lower(p).eq(lower(text)),
+            Matcher::Resource => p == text,
         };
-        if let Some(i) = patterns.iter().position(|p| *p == key) {
+        if let Some(i) = patterns.iter().position(same) {
+            if matcher == Matcher::Action && !cased(&patterns[i]) && cased(text) {
+                patterns[i] = text.to_owned();
+            }
             return i;
         }
-        patterns.push(key);
+        patterns.push(text.to_owned());
         patterns.len() - 1
     }
 
@@ -109,6 +115,16 @@ impl Classes {
         let bits = &self.classes[c].0;
         (0..self.patterns.len()).all(|i| self.matches(i, s) == bits[i])
     }
+}
+
+fn lower(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().flat_map(char::to_lowercase)
+}
+
+/// Whether an action's name (after the service prefix) has a capital letter.
+fn cased(action: &str) -> bool {
+    let name = action.split_once(':').map_or(action, |(_, n)| n);
+    name.chars().any(char::is_uppercase)
 }
 
 fn compile_one(matcher: Matcher, pattern: &str) -> Pattern {
