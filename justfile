@@ -127,6 +127,11 @@ bench profile="release": setup
 bench-plan:
     CARGO_TARGET_DIR="{{justfile_directory()}}/target/bench-release" cargo bench --locked --bench plan_audit
 
+# The audit of one role granting 100, 1,000 and 5,000 function ARNs, release build
+# (benches/audit_invokable.rs; min and median on stdout; BENCH_INVOKABLE_SIZES, _RUNS, _REFERENCE).
+bench-invokable:
+    CARGO_TARGET_DIR="{{justfile_directory()}}/target/bench-release" cargo bench --locked --bench audit_invokable
+
 # The HTML audit report at 10,000 roles in headless Chromium: load → interactive, sort, filter,
 # file size (benches/html_report.rs; needs chromium and `just setup`'s playwright-core).
 bench-html: setup

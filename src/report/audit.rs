@@ -81,17 +81,26 @@ pub fn account_human(report: &AccountReport, styles: Styles) -> String {
         .max()
         .unwrap_or(4)
         .max(4);
+    let invokable: Vec<String> = (report.roles.iter())
+        .map(|r| r.invokable_scope.short(&r.invokable))
+        .collect();
+    let inv = invokable
+        .iter()
+        .map(|s| s.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(9);
     out.push_str(&format!(
-        "  {:<8}  {:<width$}  {:<7}  {:<9}  {}\n",
+        "  {:<8}  {:<width$}  {:<7}  {:<inv$}  {}\n",
         "WORST", "ROLE", "MANAGED", "INVOKABLE", "EXTERNAL ID"
     ));
-    for r in &report.roles {
+    for (r, invokable) in report.roles.iter().zip(&invokable) {
         out.push_str(&format!(
-            "  {}  {:<width$}  {:<7}  {:<9}  {}\n",
+            "  {}  {:<width$}  {:<7}  {:<inv$}  {}\n",
             severity(r.worst(), styles),
             r.role,
             if r.managed { "yes" } else { "no" },
-            r.invokable.len(),
+            invokable,
             ids_text(r)
         ));
     }

@@ -65,6 +65,7 @@ const nav = await page.evaluate(() => {
 const rowsNow = () => page.$$eval("#roles-table tbody tr", (rows) => rows.map((r) => ({
   account: r.cells[0].textContent, role: r.cells[1].textContent, managed: r.cells[2].textContent,
   external_ids: r.cells[3].textContent, invokable: r.cells[4].textContent,
+  invokable_k: r.cells[4].getAttribute("data-k"),
   worst: r.cells[5].textContent, codes: r.cells[6].textContent, hidden: r.hidden,
 })));
 const visible = async () => (await rowsNow()).filter((r) => !r.hidden).map((r) => `${r.account}/${r.role}`);
@@ -149,5 +150,28 @@ if (bench) {
 out.csp_violations = await page.evaluate(() => window.__csp);
 out.seen = seen;
 if (shot) await page.screenshot({ path: shot, fullPage: false });
+if (!bench) {
+  // A phone-wide window: does the page scroll sideways, and can the roles table's "Worst"
+  // (heading and cells) be seen without it?
+  await page.setViewportSize({ width: 420, height: 900 });
+  out.narrow = await page.evaluate(() => {
+    const root = document.documentElement;
+    const inView = (el) => {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && r.left >= 0 && r.right <= root.clientWidth;
+    };
+    const head = document.querySelector("#roles-table thead th:nth-child(6)");
+    const cells = [...document.querySelectorAll("#roles-table tbody tr")].map((r) => r.cells[5]);
+    return {
+      client_width: root.clientWidth,
+      scroll_width: root.scrollWidth,
+      body_scroll_width: document.body.scrollWidth,
+      worst_heading: head ? { text: head.textContent, in_view: inView(head) } : null,
+      worst_cells_in_view: cells.filter(inView).length,
+      worst_cells: cells.length,
+    };
+  });
+  if (shot) await page.screenshot({ path: shot.replace(/\.png$/, "-420px.png"), fullPage: false });
+}
 await browser.close();
 process.stdout.write(JSON.stringify(out) + "\n");

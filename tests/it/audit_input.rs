@@ -121,3 +121,69 @@ fn bad_input_names_the_file_the_place_and_the_fix() {
         e.stderr
     );
 }
+
+/// `audit --input` of a role with an AWS managed policy the file does not hold (here
+/// `AWSLambda_FullAccess`): its invokable set is "unknown", naming the policy, never `0`; a
+/// role granting `function:*` shows "all functions", never `1`. The JSON says the same in
+/// `invokable_scope`.
+#[test]
+fn an_unread_policy_or_a_wildcard_is_no_count() {
+    let mut gaad: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(FIXTURE).unwrap()).unwrap();
+    let full = "arn:aws:iam::aws:policy/AWSLambda_FullAccess";
+    let roles = gaad["RoleDetailList"].as_array_mut().unwrap();
+    let role = (roles.iter_mut())
+        .find(|r| r["RoleName"] == "audit-no-external-id")
+        .unwrap();
+    role["RolePolicyList"] = serde_json::json!([]);
+    role["AttachedManagedPolicies"] =
+        serde_json::json!([{"PolicyName": "AWSLambda_FullAccess", "PolicyArn": full}]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gaad.json");
+    std::fs::write(&file, gaad.to_string()).unwrap();
+    let file = file.to_str().unwrap();
+    let args = [
+        "audit",
+        "--input",
+        file,
+        "--partner",
+        "genesys-cloud",
+        "--region",
+        "us-east-1",
+    ];
+    let r = run(&args);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    let line = |role: &str| {
+        (r.stdout.lines())
+            .find(|l| l.contains(&format!(" {role} ")))
+            .unwrap_or_else(|| panic!("no row for {role}: {}", r.stdout))
+            .to_owned()
+    };
+    assert!(
+        line("audit-no-external-id").contains("unknown (policy not read: AWSLambda_FullAccess)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        line("audit-all-functions")
+            .contains("all functions (arn:aws:lambda:us-east-1:123456789012:function:*)"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&[&args[..], &["--format", "json"]].concat());
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let scope = |role: &str| {
+        let roles = report["roles"].as_array().unwrap();
+        let r = roles.iter().find(|r| r["role"] == role).unwrap();
+        r["invokable_scope"].clone()
+    };
+    assert_eq!(
+        scope("audit-no-external-id"),
+        serde_json::json!({"kind": "unknown", "not_read": [full]})
+    );
+    assert_eq!(
+        scope("audit-all-functions"),
+        serde_json::json!({"kind": "all", "not_read": []})
+    );
+    assert_eq!(scope("GenesysLambdaInvoker")["kind"], "listed");
+}

@@ -823,3 +823,189 @@ fn a_partner_principal_of_another_partition_is_refused() {
     assert_eq!(codes(&rep), vec!["partner-refused"]);
     assert!(rep.findings[0].message.contains(VENDOR_ROLE));
 }
+
+/// Two partner accounts let in without an external ID: one `no-external-id` finding naming
+/// both accounts (not one per account), with the first account's request.
+#[test]
+fn two_partners_without_an_external_id_are_one_finding_naming_both() {
+    const OTHER: &str = "444455556666";
+    let t = trust(
+        json!({"AWS": [format!("arn:aws:iam::{GENESYS}:root"), format!("arn:aws:iam::{OTHER}:root")]}),
+        Value::Null,
+    );
+    let r = role("two-partners", t);
+    let iam = account(vec![r.clone()]);
+    let rep = audit_role(&iam, &r, &AuditOptions::default()).expect("reported");
+    assert_eq!(codes(&rep), vec!["no-external-id"]);
+    let f = &rep.findings[0];
+    assert!(f.message.contains(GENESYS), "{}", f.message);
+    assert!(f.message.contains(OTHER), "{}", f.message);
+    assert!(
+        f.message.starts_with(&format!(
+            "account {OTHER} and account {GENESYS} can assume the role without sts:ExternalId"
+        )),
+        "{}",
+        f.message
+    );
+    assert!(f.counterexample.is_some());
+}
+
+mod invokable_oracle {
+    //! The invokable set as the audit computes it (patterns one at a time, literal ARNs
+    //! together) against the reference (one proof per candidate ARN), on random roles: literal
+    //! and qualified ARNs, wildcards, `NotResource`, Denies, conditions, a boundary.
+
+    use super::*;
+    use lambda_trust::core::audit::invokable_set;
+    use proptest::prelude::*;
+
+    const ARN: &str = "arn:aws:lambda:us-east-1:111122223333:function:";
+
+    fn resource() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => prop::sample::select(vec!["f", "g", "h", "f-2", "g:live", "f:live", "h:1"])
+                .prop_map(|n| format!("{ARN}{n}")),
+            1 => prop::sample::select(vec![
+                "*",
+                "arn:aws:lambda:us-east-1:111122223333:function:*",
+                "arn:aws:lambda:us-east-1:111122223333:function:f*",
+                "arn:aws:lambda:us-east-1:111122223333:function:g:*",
+                "arn:aws:lambda:*:111122223333:function:h",
+                "arn:aws:lambda:us-east-1:111122223333:function:?",
+            ])
+            .prop_map(str::to_owned),
+        ]
+    }
+
+    fn condition() -> impl Strategy<Value = Value> {
+        prop::sample::select(vec![
+            Value::Null,
+            Value::Null,
+            Value::Null,
+            json!({"StringEquals": {"aws:RequestedRegion": "us-east-1"}}),
+            json!({"Bool": {"aws:SecureTransport": "true"}}),
+            json!({"StringEquals": {"aws:PrincipalAccount": "111122223333"}}),
+            json!({"StringEquals": {"aws:PrincipalType": "AssumedRole"}}),
+            json!({"StringNotEquals": {"aws:PrincipalType": "AssumedRole"}}),
+            json!({"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}}),
+        ])
+    }
+
+    fn statement() -> impl Strategy<Value = Value> {
+        (
+            prop::bool::weighted(0.25),
+            prop::bool::weighted(0.15),
+            prop::sample::select(vec!["lambda:InvokeFunction", "lambda:*", "lambda:Invoke*"]),
+            prop::collection::vec(resource(), 1..5),
+            condition(),
+        )
+            .prop_map(|(deny, not, action, resources, condition)| {
+                let mut s =
+                    json!({"Effect": if deny { "Deny" } else { "Allow" }, "Action": action});
+                s[if not { "NotResource" } else { "Resource" }] = json!(resources);
+                if !condition.is_null() {
+                    s["Condition"] = condition;
+                }
+                s
+            })
+    }
+
+    fn policy() -> impl Strategy<Value = Value> {
+        prop::collection::vec(statement(), 1..4)
+            .prop_map(|s| json!({"Version": "2012-10-17", "Statement": s}))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 160, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_fast_invokable_set_is_the_reference_one(
+            inline in prop::collection::vec(policy(), 1..3),
+            boundary in prop::option::weighted(0.2, policy()),
+        ) {
+            let mut r = role("oracle", locked());
+            r.inline = inline.into_iter().enumerate().map(|(i, p)| (format!("p{i}"), p)).collect();
+            let mut iam = account(vec![]);
+            if let Some(b) = boundary {
+                let arn = format!("arn:aws:iam::{OWN}:policy/boundary");
+                iam.policies.insert(arn.clone(), AuditPolicy {
+                    arn: arn.clone(),
+                    name: "boundary".into(),
+                    versions: vec![AuditVersion { version_id: "v1".into(), is_default: true, document: b }],
+                });
+                r.boundary = Some(arn);
+            }
+            iam.roles.push(r.clone());
+            let fast = invokable_set(&iam, &r, Some("us-east-1"), false);
+            let reference = invokable_set(&iam, &r, Some("us-east-1"), true);
+            prop_assert_eq!(fast, reference);
+        }
+    }
+}
+
+/// "Invokable" never understates: `*` and `function:*` are all functions, `function:f*` a
+/// pattern, an identity policy that was not read (an AWS managed policy absent from the input)
+/// makes it unknown, naming the policy; only a list of named functions is a count.
+#[test]
+fn invokable_says_all_pattern_or_unknown_instead_of_a_count() {
+    use lambda_trust::core::audit::InvokableKind;
+    let with = |resource: Value| {
+        let mut r = role("scoped", locked());
+        r.inline = vec![("invoke".into(), invoke(resource))];
+        report(r)
+    };
+    let star = with(json!("*"));
+    assert_eq!(star.invokable_scope.kind, InvokableKind::All);
+    assert_eq!(
+        star.invokable_scope.short(&star.invokable),
+        "all functions (*)"
+    );
+    let all = with(json!("arn:aws:lambda:us-east-1:111122223333:function:*"));
+    assert_eq!(all.invokable_scope.kind, InvokableKind::All);
+    let some = with(json!([
+        "arn:aws:lambda:us-east-1:111122223333:function:f-*",
+        FN
+    ]));
+    assert_eq!(some.invokable_scope.kind, InvokableKind::Pattern);
+    assert_eq!(
+        some.invokable_scope.short(&some.invokable),
+        "pattern (arn:aws:lambda:us-east-1:111122223333:function:f-*)"
+    );
+    let listed = with(json!([FN, format!("{FN}:live")]));
+    assert_eq!(listed.invokable_scope.kind, InvokableKind::Listed);
+    assert_eq!(listed.invokable_scope.short(&listed.invokable), "2");
+
+    let full = "arn:aws:iam::aws:policy/AWSLambda_FullAccess";
+    let mut r = role("full-access", locked());
+    r.inline.clear();
+    r.attached = vec![full.into()];
+    let unread = report(r);
+    assert!(unread.invokable.is_empty());
+    assert_eq!(unread.invokable_scope.kind, InvokableKind::Unknown);
+    assert_eq!(unread.invokable_scope.not_read, vec![full]);
+    assert_eq!(
+        unread.invokable_scope.short(&unread.invokable),
+        "unknown (policy not read: AWSLambda_FullAccess)"
+    );
+    // Read, the same policy grants every function.
+    let mut r = role("full-access", locked());
+    r.attached = vec![full.into()];
+    let mut iam = account(vec![r.clone()]);
+    let doc = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "lambda:*", "Resource": "*"}]});
+    iam.policies.insert(
+        full.into(),
+        AuditPolicy {
+            arn: full.into(),
+            name: "AWSLambda_FullAccess".into(),
+            versions: vec![AuditVersion {
+                version_id: "v1".into(),
+                is_default: true,
+                document: doc,
+            }],
+        },
+    );
+    let read = audit_role(&iam, &r, &genesys()).unwrap();
+    assert_eq!(read.invokable_scope.kind, InvokableKind::All);
+    assert_eq!(read.invokable, vec!["*"]);
+}

@@ -179,10 +179,12 @@ fn json_and_sarif_shapes() {
             "assumable_by",
             "external_ids",
             "invokable",
+            "invokable_scope",
             "findings"
         ]
     );
     assert_eq!(keys(&role["external_ids"]), ["kind", "values"]);
+    assert_eq!(keys(&role["invokable_scope"]), ["kind", "not_read"]);
     assert_eq!(
         keys(&role["findings"][0]),
         ["severity", "code", "message", "counterexample"]

@@ -213,7 +213,10 @@ fn key(row: &Value, col: usize) -> (u64, String) {
     };
     let cell = |k: &str| row[k].as_str().unwrap().to_lowercase();
     match col {
-        4 => (cell("invokable").parse().unwrap(), String::new()),
+        4 => (
+            row["invokable_k"].as_str().unwrap().parse().unwrap(),
+            String::new(),
+        ),
         5 => (worst(&cell("worst")).unwrap() as u64, String::new()),
         _ => {
             let k = [
@@ -349,9 +352,10 @@ fn an_account_report_in_chromium() {
     assert!(text.contains(HOSTILE_PATTERN), "the pattern shows as text");
     let header = seen["header"].as_str().unwrap();
     assert!(
-        header.contains(ACCOUNT) && header.contains("765628985471"),
+        header.contains(ACCOUNT) && header.contains("765628985471 (Genesys Cloud)"),
         "{header}"
     );
+    assert_narrow(&seen);
     assert!(header.contains(env!("CARGO_PKG_VERSION")), "{header}");
 
     // --format html: the same page on stdout (another read, another time in the header).
@@ -438,4 +442,21 @@ fn an_organization_report_in_chromium() {
         .as_str()
         .unwrap()
         .contains(HOSTILE_ACCOUNT_NAME));
+    assert_narrow(&seen);
+}
+
+/// At 420 px the page does not scroll sideways, and the roles table's "Worst" heading and
+/// every row's Worst cell are inside the window.
+fn assert_narrow(seen: &Value) {
+    let n = &seen["narrow"];
+    assert_eq!(n["client_width"], 420, "{n}");
+    assert!(
+        n["scroll_width"].as_u64().unwrap() <= 420
+            && n["body_scroll_width"].as_u64().unwrap() <= 420,
+        "the page scrolls sideways at 420 px: {n}"
+    );
+    assert_eq!(n["worst_heading"]["text"], "Worst", "{n}");
+    assert_eq!(n["worst_heading"]["in_view"], true, "{n}");
+    assert!(n["worst_cells"].as_u64().unwrap() > 0, "{n}");
+    assert_eq!(n["worst_cells_in_view"], n["worst_cells"], "{n}");
 }

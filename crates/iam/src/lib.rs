@@ -34,4 +34,4 @@ pub use prove::{
     prove_invoke, prove_trust, Budget, Counterexample, InvokeSpec, Property, PropertyResult,
     TrustSpec, Verdict,
 };
-pub use wildcard::wildcard_match;
+pub use wildcard::{resource_match, wildcard_match};

@@ -19,6 +19,12 @@ pub fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
     glob(&compile(pattern), text, ignore_case)
 }
 
+/// IAM's match of a Resource element entry (or an `ArnLike` value) written as plain policy
+/// text against an ARN: per component, as [`arn_match`] does for the evaluator.
+pub fn resource_match(pattern: &str, arn: &str) -> bool {
+    arn_match(&compile(pattern), arn)
+}
+
 /// Compiles policy text where `*` and `?` are wildcards.
 pub(crate) fn compile(pattern: &str) -> Vec<Tok> {
     pattern

@@ -17,19 +17,20 @@ use std::collections::BTreeSet;
 use crate::core::verify::PROOF_BUDGET;
 use crate::iam::arn::split;
 use crate::iam::{
-    evaluate, prove_invoke, wildcard_match, ActionClause, Counterexample, Effect, EvalInput,
-    InvokeSpec, LabeledPolicy, Policy, PolicyVersion, Property, PropertyResult, Request,
+    evaluate, prove_invoke, resource_match, wildcard_match, ActionClause, Counterexample, Effect,
+    EvalInput, InvokeSpec, LabeledPolicy, Policy, PolicyVersion, Property, PropertyResult, Request,
     ResourceClause, Statement, Verdict,
 };
 
 use super::findings::{request_json, Code, Finding};
-use super::{AccountIam, AuditPolicy, AuditRole};
+use super::{AccountIam, AuditPolicy, AuditRole, InvokableKind, InvokableScope};
 
 const INVOKE: &str = "lambda:InvokeFunction";
 const ONLY_TARGETS: Property = Property::InvokeOnlyTargets;
 
 pub(super) struct AccessAnalysis {
     pub invokable: Vec<String>,
+    pub scope: InvokableScope,
     pub findings: Vec<Finding>,
 }
 
@@ -43,6 +44,9 @@ struct Identity<'r> {
     policies: Vec<(Option<String>, LabeledPolicy)>,
     boundary: Option<LabeledPolicy>,
     problems: Vec<String>,
+    /// The identity policies left out (not read, no default version, or not parsed): ARNs of
+    /// managed policies, names of inline ones. They may grant more than the invokable set.
+    not_read: Vec<String>,
 }
 
 impl Identity<'_> {
@@ -63,12 +67,14 @@ pub(super) fn analyse(iam: &AccountIam, role: &AuditRole, region: Option<&str>) 
     let mut id = identity(iam, role);
     id.region = region.map(str::to_owned);
     let (invokable, witnesses) = invokable(&id);
+    let scope = InvokableScope::of(&invokable, id.not_read.clone());
     let mut findings = Vec::new();
     findings.extend(beyond_invoke(&id, &invokable));
     findings.extend(all_functions(&id, &invokable, &witnesses));
     findings.extend(latent(iam, &id, &invokable));
     AccessAnalysis {
         invokable,
+        scope,
         findings,
     }
 }
@@ -80,18 +86,25 @@ fn identity<'r>(iam: &AccountIam, role: &'r AuditRole) -> Identity<'r> {
         policies: Vec::new(),
         boundary: None,
         problems: Vec::new(),
+        not_read: Vec::new(),
     };
     for (name, doc) in &role.inline {
         let label = format!("inline policy {name}");
         match Policy::parse(doc) {
             Ok(p) => id.policies.push((None, LabeledPolicy::new(label, p))),
-            Err(e) => id.problems.push(format!("{label} does not parse: {e}")),
+            Err(e) => {
+                id.problems.push(format!("{label} does not parse: {e}"));
+                id.not_read.push(name.clone());
+            }
         }
     }
     for arn in &role.attached {
         match default_policy(iam.policies.get(arn), arn) {
             Ok(p) => id.policies.push((Some(arn.clone()), p)),
-            Err(e) => id.problems.push(e),
+            Err(e) => {
+                id.problems.push(e);
+                id.not_read.push(arn.clone());
+            }
         }
     }
     if let Some(arn) = &role.boundary {
@@ -122,22 +135,147 @@ fn default_policy(policy: Option<&AuditPolicy>, arn: &str) -> Result<LabeledPoli
 
 /// The effective invokable set (see the module header), with, for each wildcard pattern kept,
 /// the request that showed it is needed (a function only that pattern covers).
+///
+/// The same answer as [`by_elimination`] (one proof per candidate, the reference the tests
+/// compare against), in a handful of proofs: patterns are few and are still decided one at a
+/// time; literal ARNs are decided together (see `literals`).
 fn invokable(id: &Identity) -> (Vec<String>, Vec<(String, Counterexample)>) {
     let mut kept = candidates(id);
-    // Broad patterns first: once `*` is dropped, the narrower ones decide alone.
-    let mut order = kept.clone();
-    order.sort_by_key(|p| (!p.contains(['*', '?']), p.clone()));
+    let wild: Vec<String> = kept.iter().filter(|p| is_wild(p)).cloned().collect();
     let mut witnesses = Vec::new();
-    for c in order {
-        let rest: Vec<String> = kept.iter().filter(|p| **p != c).cloned().collect();
+    // Broad patterns first (`candidates` is sorted): once `*` is dropped, the narrower ones
+    // decide alone.
+    for c in wild {
+        if let Some(w) = try_drop(id, &mut kept, &c) {
+            witnesses.push((c, w));
+        }
+    }
+    literals(id, &mut kept);
+    (kept, witnesses)
+}
+
+/// Drops `c` from `kept` when invoking stays inside the others without it; otherwise returns
+/// the prover's request that needs it, for a pattern.
+fn try_drop(id: &Identity, kept: &mut Vec<String>, c: &str) -> Option<Counterexample> {
+    let rest: Vec<String> = kept.iter().filter(|p| *p != c).cloned().collect();
+    let r = invoke_only_on(id, &rest);
+    match (r.verdict, r.counterexample) {
+        (Verdict::Proved, _) => {
+            *kept = rest;
+            None
+        }
+        (_, Some(w)) if is_wild(c) => Some(w),
+        _ => None,
+    }
+}
+
+/// Decides the literal ARNs of `kept` (the patterns decided) as dropping them one at a time
+/// would, with few proofs. Invoking stays inside `kept` (else nothing can be dropped: the
+/// reference drops nothing either). A literal is then dropped exactly when a kept pattern
+/// covers it or no request may invoke it; a request the evaluator allows keeps it. The
+/// evaluator tries every open literal with the empty context (unless a policy tests
+/// `aws:PrincipalType`, which the prover fixes and the evaluator does not derive), then with the
+/// context of each request the prover finds; the prover is asked once per context whether all
+/// literals still open can go. Where it cannot decide, the rest go one at a time, as the
+/// reference does.
+fn literals(id: &Identity, kept: &mut Vec<String>) {
+    if !kept.iter().any(|p| !is_wild(p)) || invoke_only_on(id, kept).verdict != Verdict::Proved {
+        return;
+    }
+    let patterns: Vec<String> = kept.iter().filter(|p| is_wild(p)).cloned().collect();
+    kept.retain(|p| is_wild(p) || !patterns.iter().any(|w| resource_match(w, p)));
+    let mut open: BTreeSet<String> = kept.iter().filter(|p| !is_wild(p)).cloned().collect();
+    let input = id.input();
+    let mut request = (!tests_principal_type(id)).then(|| Request::new(id.role, INVOKE, ""));
+    // The function of the prover's last request: the evaluator must keep it (else they
+    // disagree, and the rest go one at a time).
+    let mut expected: Option<String> = None;
+    loop {
+        if let Some(request) = request.as_mut() {
+            open.retain(|c| {
+                request.resource.clone_from(c);
+                !evaluate(&input, request).allowed()
+            });
+        }
+        if open.is_empty() {
+            return;
+        }
+        if expected.as_ref().is_some_and(|e| open.contains(e)) {
+            return one_at_a_time(id, kept, open);
+        }
+        let rest: Vec<String> = kept
+            .iter()
+            .filter(|p| !open.contains(*p))
+            .cloned()
+            .collect();
         let r = invoke_only_on(id, &rest);
         match (r.verdict, r.counterexample) {
-            (Verdict::Proved, _) => kept = rest,
-            (_, Some(w)) if c.contains(['*', '?']) => witnesses.push((c, w)),
-            _ => {}
+            (Verdict::Proved, _) => {
+                *kept = rest;
+                return;
+            }
+            (Verdict::Counterexample, Some(w)) if open.contains(&w.resource) => {
+                expected = Some(w.resource.clone());
+                request = Some(Request {
+                    principal: w.principal,
+                    action: w.action,
+                    resource: String::new(),
+                    context: w.context,
+                });
+            }
+            _ => return one_at_a_time(id, kept, open),
+        }
+    }
+}
+
+fn one_at_a_time(id: &Identity, kept: &mut Vec<String>, open: BTreeSet<String>) {
+    for c in open {
+        try_drop(id, kept, &c);
+    }
+}
+
+/// Whether a condition of the role's policies tests `aws:PrincipalType`.
+fn tests_principal_type(id: &Identity) -> bool {
+    (id.policies.iter().map(|(_, p)| p).chain(&id.boundary))
+        .flat_map(|p| &p.policy.statements)
+        .flat_map(|s| &s.conditions)
+        .any(|c| c.key.eq_ignore_ascii_case("aws:PrincipalType"))
+}
+
+fn is_wild(pattern: &str) -> bool {
+    pattern.contains(['*', '?'])
+}
+
+/// The reference computation of [`invokable`]: every candidate, broad patterns first, dropped
+/// when the prover proves invoking stays inside the others without it. One proof per candidate
+/// over all the others: cubic in the number of ARNs, kept for the tests to compare against.
+fn by_elimination(id: &Identity) -> (Vec<String>, Vec<(String, Counterexample)>) {
+    let mut kept = candidates(id);
+    let mut order = kept.clone();
+    order.sort_by_key(|p| (!is_wild(p), p.clone()));
+    let mut witnesses = Vec::new();
+    for c in order {
+        if let Some(w) = try_drop(id, &mut kept, &c) {
+            witnesses.push((c, w));
         }
     }
     (kept, witnesses)
+}
+
+/// [`invokable`], or with `reference` [`by_elimination`], of one role.
+pub(super) fn invokable_set(
+    iam: &AccountIam,
+    role: &AuditRole,
+    region: Option<&str>,
+    reference: bool,
+) -> (Vec<String>, Vec<(String, Counterexample)>) {
+    let mut id = identity(iam, role);
+    id.region = region.map(str::to_owned);
+    if reference {
+        by_elimination(&id)
+    } else {
+        invokable(&id)
+    }
 }
 
 /// The resources of every Allow statement, in the identity policies or the boundary, whose
@@ -278,6 +416,34 @@ fn request(c: &Counterexample) -> Request {
         action: c.action.clone(),
         resource: c.resource.clone(),
         context: c.context.clone(),
+    }
+}
+
+impl InvokableScope {
+    /// How to read `invokable`: `*` (or a pattern whose function name is `*`) is every function
+    /// whatever else is unread; otherwise an unread identity policy makes the set unknown.
+    fn of(invokable: &[String], not_read: Vec<String>) -> InvokableScope {
+        let kind = if invokable.iter().any(|p| every_function(p)) {
+            InvokableKind::All
+        } else if !not_read.is_empty() {
+            InvokableKind::Unknown
+        } else if invokable.iter().any(|p| wild_function(p)) {
+            InvokableKind::Pattern
+        } else {
+            InvokableKind::Listed
+        };
+        InvokableScope { kind, not_read }
+    }
+}
+
+/// `*`, a pattern that is no function ARN (`arn:aws:lambda:*:*:*`), or one whose function
+/// name is `*`: every function of its account and region, at least.
+fn every_function(pattern: &str) -> bool {
+    match split(pattern) {
+        Some(f) => f[5]
+            .strip_prefix("function:")
+            .is_none_or(|name| name.split(':').next() == Some("*")),
+        None => true,
     }
 }
 

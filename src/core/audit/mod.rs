@@ -153,6 +153,64 @@ impl std::fmt::Display for IdKind {
     }
 }
 
+/// How far the invokable list goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct InvokableScope {
+    pub kind: InvokableKind,
+    /// The identity policies that were not read or do not parse (managed policy ARNs, inline
+    /// policy names): with `kind` = `unknown` they may grant more than the list.
+    pub not_read: Vec<String>,
+}
+
+/// What the invokable list means.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum InvokableKind {
+    /// Exactly the listed functions (and qualifiers).
+    Listed,
+    /// Every function the listed patterns match (a wildcard in a function name).
+    Pattern,
+    /// Every function: `*`, or a function name `*` (of an account and region, at least).
+    All,
+    /// An identity policy was not read (`not_read`): at least the listed ones, maybe more.
+    Unknown,
+}
+
+impl InvokableScope {
+    /// One word for a table cell: the count, `all`, `pattern` or `unknown`.
+    pub fn word(&self, invokable: &[String]) -> String {
+        match self.kind {
+            InvokableKind::Listed => invokable.len().to_string(),
+            InvokableKind::All => "all".to_owned(),
+            InvokableKind::Pattern => "pattern".to_owned(),
+            InvokableKind::Unknown => "unknown".to_owned(),
+        }
+    }
+
+    /// The invokable set in a few words: `3`, `all functions (*)`, `pattern (…:function:f-*)`,
+    /// `unknown (not read: AWSLambda_FullAccess)` — never a count that understates.
+    pub fn short(&self, invokable: &[String]) -> String {
+        let wild: Vec<&str> = (invokable.iter())
+            .filter(|p| p.contains(['*', '?']))
+            .map(String::as_str)
+            .collect();
+        match self.kind {
+            InvokableKind::Listed => invokable.len().to_string(),
+            InvokableKind::All => format!("all functions ({})", wild.join(", ")),
+            InvokableKind::Pattern => format!("pattern ({})", wild.join(", ")),
+            InvokableKind::Unknown => {
+                let names: Vec<&str> = (self.not_read.iter())
+                    .map(|n| n.rsplit('/').next().unwrap_or(n))
+                    .collect();
+                format!("unknown (policy not read: {})", names.join(", "))
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct RoleReport {
@@ -166,7 +224,11 @@ pub struct RoleReport {
     /// principal its Allow statements name.
     pub assumable_by: Vec<String>,
     pub external_ids: ExternalIds,
+    /// The function ARNs and patterns the role may invoke (see `invokable_scope`).
     pub invokable: Vec<String>,
+    /// How to read `invokable`: exactly those functions, every function a pattern matches, or
+    /// unknown because an identity policy was not read.
+    pub invokable_scope: InvokableScope,
     pub findings: Vec<Finding>,
     /// The trust and identity policy documents the report was decided on (not in the JSON:
     /// they are the account's own; the HTML report shows them).
@@ -300,9 +362,23 @@ pub fn audit_role(iam: &AccountIam, role: &AuditRole, opts: &AuditOptions) -> Op
         assumable_by: trust.assumable_by,
         external_ids: trust.external_ids,
         invokable: access.invokable,
+        invokable_scope: access.scope,
         findings,
         documents,
     })
+}
+
+/// The invokable set of one role and the witnesses of its patterns, computed as the audit does
+/// or (`reference`) by the method it replaced, one proof per candidate ARN: the tests' oracle
+/// and the benchmark's baseline.
+#[doc(hidden)]
+pub fn invokable_set(
+    iam: &AccountIam,
+    role: &AuditRole,
+    region: Option<&str>,
+    reference: bool,
+) -> (Vec<String>, Vec<(String, crate::iam::Counterexample)>) {
+    access::invokable_set(iam, role, region, reference)
 }
 
 /// `unmanaged` for a role without our tag; with `--config`, `config-mismatch` for a managed

@@ -309,15 +309,21 @@ fn combine(
     per_account: Vec<(String, Accepted)>,
     partner_principals: &[String],
 ) -> TrustAnalysis {
-    let mut findings = Vec::new();
+    let mut per_code: Vec<(Code, Vec<(String, Finding)>)> = Vec::new();
     let mut kind_rank = 0;
     let mut values = BTreeSet::new();
     for (account, acc) in &per_account {
         let (rank, vals, f) = classify(account, acc);
         kind_rank = kind_rank.max(rank);
         values.extend(vals);
-        findings.extend(f);
+        for f in f {
+            match per_code.iter_mut().find(|(c, _)| *c == f.code) {
+                Some((_, list)) => list.push((account.clone(), f)),
+                None => per_code.push((f.code, vec![(account.clone(), f)])),
+            }
+        }
     }
+    let mut findings: Vec<Finding> = per_code.into_iter().map(|(_, l)| merged(l)).collect();
     const KINDS: [IdKind; 4] = [IdKind::Fixed, IdKind::Several, IdKind::Pattern, IdKind::Any];
     let mut values: Vec<String> = values.into_iter().collect();
     if kind_rank == 3 {
@@ -345,6 +351,34 @@ fn combine(
         },
         findings,
     }
+}
+
+/// One finding for the accounts that share a code: the first account's request, a message
+/// naming every account. The accounts' own messages differ only by who (`who`) when they say
+/// the same thing; otherwise each is kept, joined.
+fn merged(mut list: Vec<(String, Finding)>) -> Finding {
+    if list.len() == 1 {
+        return list.remove(0).1;
+    }
+    let (first_account, first) = &list[0];
+    let first_who = who(first_account);
+    let rest = first.message.strip_prefix(first_who.as_str());
+    let same = rest.is_some_and(|rest| {
+        (list.iter()).all(|(a, f)| f.message.strip_prefix(who(a).as_str()) == Some(rest))
+    });
+    let message = match rest {
+        Some(rest) if same => {
+            let all: Vec<String> = list.iter().map(|(a, _)| who(a)).collect();
+            format!("{}{rest}", all.join(" and "))
+        }
+        _ => (list.iter())
+            .map(|(_, f)| f.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
+    };
+    let mut f = list.swap_remove(0).1;
+    f.message = message;
+    f
 }
 
 /// `arn:PARTITION:iam::ACCOUNT:root` of `account`.

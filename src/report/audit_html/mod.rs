@@ -19,6 +19,7 @@ use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use sha2::Digest as _;
 
+use crate::config::Partner;
 use crate::core::audit::{AccountOutcome, AccountReport, OrgReport, RoleReport, Severity};
 
 const CSS: &str = include_str!("page.css");
@@ -152,7 +153,8 @@ fn header(out: &mut String, page: &Page, meta: &HtmlMeta) {
     let partners = if partners.is_empty() {
         "any account other than the audited one, and anyone".to_owned()
     } else {
-        partners.join(", ")
+        let named: Vec<String> = partners.iter().map(|a| with_partner_name(a)).collect();
+        named.join(", ")
     };
     let accounts: Vec<String> = page.accounts.iter().map(account_label).collect();
     let _ = write!(
@@ -165,6 +167,26 @@ fn header(out: &mut String, page: &Page, meta: &HtmlMeta) {
         esc(&partners),
         esc(&meta.version),
     );
+}
+
+/// The partner presets lambda-trust knows (`[trust] partner`), by account: their name as the
+/// README and `--help` give it; the FedRAMP account is marked as the config's docs mark it.
+fn partner_name(account: &str) -> Option<&'static str> {
+    let presets = [Partner::GenesysCloud, Partner::GenesysCloudFedramp];
+    let p = presets.into_iter().find(|p| p.account_id() == account)?;
+    Some(match p {
+        Partner::GenesysCloud => "Genesys Cloud",
+        Partner::GenesysCloudFedramp => "Genesys Cloud FedRAMP, to be confirmed with Genesys",
+    })
+}
+
+/// `ACCOUNT (NAME)` for a known partner account, or an ARN of one; otherwise the text as is.
+pub(super) fn with_partner_name(text: &str) -> String {
+    let account = crate::iam::arn::split(text).map_or(text, |[.., account, _]| account);
+    match partner_name(account) {
+        Some(name) => format!("{text} ({name})"),
+        None => text.to_owned(),
+    }
 }
 
 fn account_label(a: &Account) -> String {

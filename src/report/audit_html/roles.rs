@@ -6,8 +6,8 @@
 use std::fmt::Write as _;
 
 use super::document::document_html;
-use super::{esc, rank, rank_word, severity_cell, Page};
-use crate::core::audit::{AccountReport, Code, Finding, IdKind, RoleReport};
+use super::{esc, rank, rank_word, severity_cell, with_partner_name, Page};
+use crate::core::audit::{AccountReport, Code, Finding, IdKind, InvokableKind, RoleReport};
 use crate::report::audit::request_text;
 
 type Row<'a> = (&'a AccountReport, &'a RoleReport);
@@ -17,6 +17,17 @@ fn ids_text(r: &RoleReport) -> String {
     match r.external_ids.kind {
         IdKind::Any => "any".to_owned(),
         kind => format!("{kind}: {}", r.external_ids.values.join(", ")),
+    }
+}
+
+/// The invokable column's sort key: counts, then patterns, unknown sets, all functions.
+fn invokable_key(r: &RoleReport) -> u64 {
+    let n = r.invokable.len() as u64;
+    match r.invokable_scope.kind {
+        InvokableKind::Listed => n,
+        InvokableKind::Pattern => 1_000_000_000 + n,
+        InvokableKind::Unknown => 2_000_000_000 + n,
+        InvokableKind::All => 3_000_000_000,
     }
 }
 
@@ -38,7 +49,7 @@ pub(super) fn table(out: &mut String, page: &Page, roles: &[Row]) {
         let codes = codes(r);
         let _ = writeln!(
             out,
-            "<tr data-sev=\"{}\" data-codes=\"{}\" data-account=\"{}\"><td>{}</td><td class=\"wrap\"><a href=\"#r{i}\">{}</a></td><td>{}</td><td class=\"wrap\">{}</td><td class=\"num\" data-k=\"{n}\">{n}</td>{}<td>{}</td></tr>",
+            "<tr data-sev=\"{}\" data-codes=\"{}\" data-account=\"{}\"><td>{}</td><td class=\"wrap\"><a href=\"#r{i}\">{}</a></td><td>{}</td><td class=\"wrap\">{}</td><td class=\"num\" data-k=\"{}\">{}</td>{}<td>{}</td></tr>",
             rank_word(worst),
             codes.join(" "),
             esc(&account.account),
@@ -46,9 +57,10 @@ pub(super) fn table(out: &mut String, page: &Page, roles: &[Row]) {
             esc(&r.role),
             if r.managed { "yes" } else { "no" },
             esc(&ids_text(r)),
+            invokable_key(r),
+            r.invokable_scope.word(&r.invokable),
             severity_cell(worst),
             codes.join(", "),
-            n = r.invokable.len(),
         );
     }
     out.push_str("</tbody>\n</table>\n");
@@ -108,7 +120,12 @@ fn detail(out: &mut String, i: usize, account: &AccountReport, r: &RoleReport) {
     let assumable = if r.assumable_by.is_empty() {
         "—".to_owned()
     } else {
-        r.assumable_by.join(", ")
+        let named: Vec<String> = r
+            .assumable_by
+            .iter()
+            .map(|p| with_partner_name(p))
+            .collect();
+        named.join(", ")
     };
     let _ = write!(
         out,
@@ -133,8 +150,8 @@ fn detail(out: &mut String, i: usize, account: &AccountReport, r: &RoleReport) {
     }
     let _ = writeln!(
         out,
-        "<h3>Functions it can invoke ({})</h3>",
-        r.invokable.len()
+        "<h3>Functions it can invoke: {}</h3>",
+        esc(&r.invokable_scope.short(&r.invokable))
     );
     list(out, &r.invokable);
     out.push_str("<h3>Policy documents</h3>\n");
