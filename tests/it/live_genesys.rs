@@ -1003,9 +1003,7 @@ fn onboard_of_a_second_qualifier_gets_an_action_name_that_does_not_collide() {
     );
     let text = std::fs::read_to_string(g.env.config_path()).unwrap();
     assert!(
-        text.ends_with(
-            "qualifier = \"live\"\n\n[targets.action]\nname = \"lookup-order (live)\"\n"
-        ),
+        text.contains("qualifier = \"live\"\n\n[targets.action]\nname = \"lookup-order (live)\"\n"),
         "{text}"
     );
     let (_, aws, genesys) = g.writes_of(&["apply"], 0);

@@ -613,7 +613,8 @@ fn the_external_id_is_the_organizations_and_a_role_for_another_is_refused() {
     let org = "3c9d1e2f-4a5b-4c6d-8e7f-901a2b3c4d5e";
     let s = seed_in(3, Some(org));
     let config = || std::fs::read_to_string(s.env.config_path()).unwrap();
-    let base = ["init", "--from-genesys", "--no-input"];
+    // --force: the contract files of the previous run stay.
+    let base = ["init", "--from-genesys", "--no-input", "--force"];
     let (r, aws, genesys) = s.writes_of(&[&base[..], &["--role-arn", ROLE_ARN]].concat(), 0);
     assert_eq!((aws, genesys), (0, 0));
     assert!(
