@@ -394,12 +394,15 @@ Examples:
 FUNCTION is a function ARN, an alias ARN (…:function:NAME:ALIAS) or a bare name (with --region
 or [aws].region; --region sets the new entry's region). Checks that the function (and qualifier) exists, adds a [[targets]] entry to the
 config file, then converges like `apply` and proves the result like `verify`. A target that is
-already there is a no-op.
+already there is a no-op. With [genesys] the target gets a data action named after the function;
+when another target's action has that name, the qualifier (or region) is added:
+`lookup-order (live)`; --action-name names it.
 
 Examples:
   lambda-trust onboard lookup-invoice --region eu-west-1 --qualifier live
   lambda-trust onboard arn:aws:lambda:us-east-1:111122223333:function:lookup-order --dry-run
-  lambda-trust onboard lookup-order --all-aliases")]
+  lambda-trust onboard lookup-order --all-aliases
+  lambda-trust onboard lookup-order --qualifier live --action-name lookup-order-live")]
     Onboard {
         /// The function: ARN, alias ARN or name.
         function: String,
@@ -409,6 +412,10 @@ Examples:
         /// Grant every version and alias (`function:f` and `function:f:*`); said loudly.
         #[arg(long)]
         all_aliases: bool,
+        /// With [genesys]: the new target's data action name [default: the function's name;
+        /// with the qualifier or region added when another action has it].
+        #[arg(long, value_name = "NAME")]
+        action_name: Option<String>,
         /// Show the config diff and the plan; change nothing (exit 2 if anything would change).
         #[arg(long)]
         dry_run: bool,

@@ -28,22 +28,74 @@ pub(super) fn run(inv: &Invocation, args: &InitArgs, path: &Path) -> Result<Stat
         config::init::check_external_id(id)
             .map_err(|e| Error::usage(format!("--external-id: {e}"), "nothing was written"))?;
     }
-    // The role first (one quick read): with --from-role its sections and grants join the import.
-    let role = (args.from_role.as_deref())
-        .map(|name| super::init_role::read(inv, args, name))
-        .transpose()?;
-    let external_id = (args.external_id.clone())
-        .or_else(|| role.as_ref().map(|r| r.external_id.clone()))
-        .ok_or_else(|| {
-            Error::usage(
-                "--from-genesys needs --external-id: your Genesys Cloud organization ID",
-                format!("find it under {}", config::init::ORG_ID_WHERE),
-            )
-        })?;
-    let (observed, name) = super::live::live(|rt| rt.block_on(read(args)))?;
+    super::live::live(|rt| {
+        let client = rt.block_on(connect(args))?;
+        let external_id = external_id(args, &rt.block_on(observe::organization_id(&client))?);
+        // The role next (one quick read): with --from-role its sections and grants join the import.
+        let role = (args.from_role.as_deref())
+            .map(|name| super::init_role::read(inv, name, Some(external_id.as_str())))
+            .transpose()?;
+        if let Some(r) = &role {
+            same_id(r, &external_id, args.external_id.is_some())?;
+        }
+        let (observed, chosen) = rt.block_on(read(&client, args))?;
+        import(inv, args, path, (observed, chosen), role, external_id)
+    })
+}
+
+/// The external ID: `--external-id` when given (said when it is not the organization's), else
+/// the signed-in organization's ID.
+fn external_id(args: &InitArgs, org: &str) -> String {
+    match &args.external_id {
+        Some(given) if given != org => {
+            eprintln!("note: --external-id {given} is not the signed-in organization's ID ({org}); the config requires {given}");
+            given.clone()
+        }
+        Some(given) => given.clone(),
+        None => {
+            eprintln!("the external ID is the organization's ID: {org}");
+            org.to_string()
+        }
+    }
+}
+
+/// With `--from-role`: the role must accept the external ID the config will require (the one
+/// the audit proves it accepts today, when it accepts one).
+fn same_id(role: &ImportedRole, external_id: &str, given: bool) -> Result<()> {
+    match &role.accepted_id {
+        Some(accepted) if accepted != external_id => {
+            let source = if given {
+                "--external-id is".to_string()
+            } else {
+                "the signed-in Genesys Cloud organization's ID (the external ID Genesys Cloud sends) is".to_string()
+            };
+            Err(Error::usage(
+                format!(
+                    "{source} {external_id}, but the role {} (--from-role) accepts only the external ID {accepted} (proved from its trust policy)",
+                    role.name
+                ),
+                "import the role the integration's credential holds (--from-role NAME), sign in to the organization that role is for, or pass --external-id to choose the ID the config requires; nothing was written",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The import, once the role and the integration are read: the files, written, and the report.
+fn import(
+    inv: &Invocation,
+    args: &InitArgs,
+    path: &Path,
+    (observed, chosen): (ObservedGenesys, Chosen),
+    role: Option<ImportedRole>,
+    external_id: String,
+) -> Result<Status> {
     let integration = observed.integration.clone().ok_or_else(|| {
         Error::usage(
-            format!("the integration {name:?} disappeared while it was read"),
+            format!(
+                "the integration {:?} disappeared while it was read",
+                chosen.name
+            ),
             "run init again",
         )
     })?;
@@ -55,7 +107,11 @@ pub(super) fn run(inv: &Invocation, args: &InitArgs, path: &Path) -> Result<Stat
     let role = match role {
         None if redacted && args.role_arn.is_none() && interactive(args) => {
             let name = pick_role(inv, &external_id)?;
-            Some(super::init_role::read(inv, args, &name)?)
+            Some(super::init_role::read(
+                inv,
+                &name,
+                Some(external_id.as_str()),
+            )?)
         }
         role => role,
     };
@@ -82,6 +138,7 @@ pub(super) fn run(inv: &Invocation, args: &InitArgs, path: &Path) -> Result<Stat
         genesys_region: args.genesys_region.clone(),
         integration: integration.name.clone(),
         integration_id: integration.id.clone(),
+        pinned: chosen.pinned,
     };
     let files = import_files(&header, &import, role.as_ref());
     write_all(path, &files, args.force)?;
@@ -145,36 +202,47 @@ fn pick_role(inv: &Invocation, external_id: &str) -> Result<String> {
     Ok(roles[pick].role.clone())
 }
 
-/// Signs in, picks the integration and reads it in full: (what was read, its name).
-async fn read(args: &InitArgs) -> Result<(ObservedGenesys, String)> {
+/// Signs in with the OAuth client from the environment.
+async fn connect(args: &InitArgs) -> Result<Client> {
     let ends = endpoints(args.genesys_region.as_deref())?;
     let oauth = OAuthClient::from_env().ok_or(GenesysError::NoClient)?;
-    let client = Client::connect(&ends, &oauth).await?;
-    let all = observe::integrations(&client).await?;
-    let name = choose(&all, args.integration.as_deref())?;
+    Ok(Client::connect(&ends, &oauth).await?)
+}
+
+/// The integration to import: its name, and whether it was chosen by ID (then the config pins
+/// it: `[genesys] integration_id`, found by ID whatever other integration shares its name).
+struct Chosen {
+    name: String,
+    id: String,
+    pinned: bool,
+}
+
+/// Picks the integration and reads it in full.
+async fn read(client: &Client, args: &InitArgs) -> Result<(ObservedGenesys, Chosen)> {
+    let all = observe::integrations(client).await?;
+    let chosen = choose(&all, args.integration.as_deref())?;
+    let name = &chosen.name;
     let desired = DesiredGenesys {
         integration: name.clone(),
+        integration_id: Some(chosen.id.clone()),
         category: String::new(),
         credential_name: String::new(),
         role_arn: String::new(),
         actions: Vec::new(),
         granted: Vec::new(),
     };
-    say_duration(observe::action_count(&client).await?);
+    say_duration(observe::action_count(client).await?);
     let pb = super::progress::spinner(&format!("reading the integration {name:?} and its actions"));
-    let observed = observe::observe(&client, &desired).await;
+    let observed = observe::observe(client, &desired).await;
     pb.finish_and_clear();
     let observed = observed?;
-    if observed.matches.len() > 1 {
-        return Err(several(&name, &observed.matches));
-    }
     let stats = client.stats();
     eprintln!(
         "read {} action(s) in {} Genesys Cloud call(s)",
         observed.actions.len(),
         stats.reads
     );
-    Ok((observed, name))
+    Ok((observed, chosen))
 }
 
 /// Genesys Cloud's usual allowance for an OAuth client (requests a minute); the client paces
@@ -200,35 +268,51 @@ fn several(name: &str, ids: &[String]) -> Error {
             ids.len(),
             ids.join(", ")
         ),
-        "rename all but one in Genesys Cloud (lambda-trust finds its integration by name), then run init again",
+        "pass --integration ID of the one to import: the config then pins it by ID ([genesys] integration_id)",
     )
 }
 
 /// The integration named or identified by `wanted`; without it the only one, or one chosen on
-/// a terminal.
-fn choose(all: &[(String, String)], wanted: Option<&str>) -> Result<String> {
+/// a terminal. A name shared by several integrations is an error naming their IDs; an ID is
+/// never ambiguous.
+fn choose(all: &[(String, String)], wanted: Option<&str>) -> Result<Chosen> {
     let list = || {
         all.iter()
             .map(|(id, n)| format!("  {n:?} ({id})"))
             .collect::<Vec<_>>()
             .join("\n")
     };
+    let by_id = |(id, n): &(String, String)| Chosen {
+        name: n.clone(),
+        id: id.clone(),
+        pinned: true,
+    };
+    let by_name = |(id, n): &(String, String)| {
+        let same: Vec<String> = (all.iter())
+            .filter(|(_, m)| m == n)
+            .map(|(id, _)| id.clone())
+            .collect();
+        if same.len() > 1 {
+            return Err(several(n, &same));
+        }
+        Ok(Chosen {
+            name: n.clone(),
+            id: id.clone(),
+            pinned: false,
+        })
+    };
     if let Some(w) = wanted {
-        let by_id = all.iter().find(|(id, _)| id == w);
-        let by_name: Vec<&(String, String)> = all.iter().filter(|(_, n)| n == w).collect();
-        return match (by_id, by_name.as_slice()) {
-            (Some((_, n)), _) | (None, [(_, n)]) => {
-                let same: Vec<String> = all.iter().filter(|(_, m)| m == n).map(|(id, _)| id.clone()).collect();
-                if same.len() > 1 {
-                    return Err(several(n, &same));
-                }
-                Ok(n.clone())
-            }
-            (None, []) => Err(Error::usage(
+        if let Some(one) = all.iter().find(|(id, _)| id == w) {
+            return Ok(by_id(one));
+        }
+        let named: Vec<&(String, String)> = all.iter().filter(|(_, n)| n == w).collect();
+        return match named.as_slice() {
+            [] => Err(Error::usage(
                 format!("no aws-lambda-data-actions integration is named or has the ID {w:?}; the organization has:\n{}", list()),
                 "pass --integration NAME|ID of one of them",
             )),
-            (None, many) => Err(several(w, &many.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>())),
+            [one] => by_name(one),
+            many => Err(several(w, &many.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>())),
         };
     }
     match all {
@@ -236,7 +320,7 @@ fn choose(all: &[(String, String)], wanted: Option<&str>) -> Result<String> {
             "the organization has no aws-lambda-data-actions integration to import",
             "run `lambda-trust init` without --from-genesys to start from scratch",
         )),
-        [(_, n)] => Ok(n.clone()),
+        [one] => by_name(one),
         _ if std::io::stdin().is_terminal() => {
             let names: Vec<String> = all.iter().map(|(id, n)| format!("{n} ({id})")).collect();
             let pick = dialoguer::Select::new()
@@ -245,7 +329,13 @@ fn choose(all: &[(String, String)], wanted: Option<&str>) -> Result<String> {
                 .default(0)
                 .interact()
                 .map_err(anyhow::Error::from)?;
-            Ok(all[pick].1.clone())
+            let picked = &all[pick];
+            let shared = all.iter().filter(|(_, n)| *n == picked.1).count() > 1;
+            Ok(if shared {
+                by_id(picked)
+            } else {
+                by_name(picked)?
+            })
         }
         _ => Err(Error::usage(
             format!(

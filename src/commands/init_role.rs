@@ -19,7 +19,7 @@ use crate::report::{ImportResult, Imported};
 
 /// `init --from-role NAME` alone.
 pub(super) fn run(inv: &Invocation, args: &InitArgs, name: &str, path: &Path) -> Result<Status> {
-    let role = read(inv, args, name)?;
+    let role = read(inv, name, args.external_id.as_deref())?;
     let region = region(inv, &role)?;
     let text = role_config(&role, &region);
     let files = ImportFiles {
@@ -31,8 +31,12 @@ pub(super) fn run(inv: &Invocation, args: &InitArgs, name: &str, path: &Path) ->
     Ok(Status::Ok)
 }
 
-/// Reads the role and its policies and imports it (`--external-id` wins over the role's ID).
-pub(super) fn read(inv: &Invocation, args: &InitArgs, name: &str) -> Result<ImportedRole> {
+/// Reads the role and its policies and imports it (`external_id` wins over the role's ID).
+pub(super) fn read(
+    inv: &Invocation,
+    name: &str,
+    external_id: Option<&str>,
+) -> Result<ImportedRole> {
     let observed = super::live::live(|rt| {
         rt.block_on(async {
             let clients = Clients::connect(&inv.aws).await;
@@ -67,7 +71,7 @@ pub(super) fn read(inv: &Invocation, args: &InitArgs, name: &str) -> Result<Impo
         ..AuditOptions::default()
     };
     let report = audit_role(&iam, &iam.roles[0], &opts);
-    import_role(&observed, report.as_ref(), args.external_id.as_deref()).map_err(|e| {
+    import_role(&observed, report.as_ref(), external_id).map_err(|e| {
         Error::usage(
             format!("{e}: lambda-trust needs the Genesys Cloud organization ID to require"),
             "pass --external-id ORG-ID; the config is written with the role's findings as comments",

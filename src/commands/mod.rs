@@ -90,12 +90,14 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
             function,
             qualifier,
             all_aliases,
+            action_name,
             dry_run,
         } => {
             let edit = onboard::Edit::Add {
                 function: function.clone(),
                 qualifier: qualifier.clone(),
                 all_aliases: *all_aliases,
+                action_name: action_name.clone(),
             };
             live(|rt| rt.block_on(onboard::run(inv, edit, *dry_run)))
         }

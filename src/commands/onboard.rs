@@ -21,6 +21,8 @@ pub(super) enum Edit {
         function: String,
         qualifier: Option<String>,
         all_aliases: bool,
+        /// With `[genesys]`: the new target's data action name.
+        action_name: Option<String>,
     },
     Remove {
         function: String,
@@ -135,12 +137,14 @@ fn add(inv: &Invocation, before: &Before, edit: &Edit) -> Result<Option<Edited>>
         function,
         qualifier,
         all_aliases,
+        action_name,
     } = edit
     else {
         return Ok(None);
     };
     let region = inv.aws.region.as_deref();
-    let target = onboard::target_from_args(function, qualifier.as_deref(), region, *all_aliases)?;
+    let mut target =
+        onboard::target_from_args(function, qualifier.as_deref(), region, *all_aliases)?;
     let resolved = onboard::resolve_one(&before.config, &before.ctx, &target)?;
     let arns = &resolved.granted_arns;
     if let Some(i) = onboard::already_present(&before.existing, &resolved) {
@@ -160,9 +164,18 @@ fn add(inv: &Invocation, before: &Before, edit: &Edit) -> Result<Option<Edited>>
             arns.join(", ")
         );
     }
+    target.action = onboard::new_action(
+        &before.config,
+        &target,
+        action_name.as_deref(),
+        &before.shown,
+    )?;
+    let named = (target.action.as_ref().and_then(|a| a.name.as_ref()))
+        .map(|n| format!(" (data action {n:?})"))
+        .unwrap_or_default();
     Ok(Some(Edited {
         text: edit::add_target(&before.text, &before.shown, &target)?,
-        summary: format!("onboarded {}", arns.join(" and ")),
+        summary: format!("onboarded {}{named}", arns.join(" and ")),
     }))
 }
 

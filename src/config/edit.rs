@@ -32,6 +32,11 @@ pub fn add_target(text: &str, path: &str, target: &TargetConfig) -> Result<Strin
     if let Some(q) = &target.qualifier {
         table.insert("qualifier", value(q.clone()));
     }
+    if let Some(name) = target.action.as_ref().and_then(|a| a.name.as_ref()) {
+        let mut action = Table::new();
+        action.insert("name", value(name.clone()));
+        table.insert("action", Item::Table(action));
+    }
     match doc.get_mut("targets") {
         None => {
             let mut arr = ArrayOfTables::new();

@@ -27,8 +27,12 @@ pub struct GenesysConfig {
     /// AWS-style region name of the Genesys Cloud org (`us-east-1` → api.mypurecloud.com);
     /// `GENESYSCLOUD_REGION` / `GENESYSCLOUD_API_REGION` override it.
     pub region: Option<String>,
-    /// The integration's name (names are not unique in Genesys Cloud: two matches are an error).
+    /// The integration's name (names are not unique in Genesys Cloud: without `integration_id`
+    /// two matches are an error).
     pub integration: String,
+    /// The integration's ID: when set, every command finds the integration by this ID (of the
+    /// `aws-lambda-data-actions` type) instead of by name, and never creates one.
+    pub integration_id: Option<String>,
     /// The data actions' category; default: the integration's name.
     pub category: Option<String>,
     /// A Secrets Manager secret (ARN or name) holding `{"client_id", "client_secret",
@@ -153,6 +157,15 @@ fn section_problems(g: &GenesysConfig, out: &mut Vec<Problem>) {
             format!("{:?} is not a usable integration name", g.integration),
             Some("a non-empty name without leading or trailing spaces"),
         ));
+    }
+    if let Some(id) = &g.integration_id {
+        if !super::rules::is_uuid(id) {
+            out.push(problem(
+                "genesys.integration_id".into(),
+                format!("{id:?} is not a Genesys Cloud integration ID (a UUID)"),
+                Some("copy the ID from Admin > Integrations (the integration's URL ends with it), or remove integration_id to find the integration by name"),
+            ));
+        }
     }
     if let Some(c) = &g.category {
         if c.trim().is_empty() {

@@ -4,6 +4,7 @@
 //! argument into a target, and matching targets by their resolved ARN so that a name, an ARN
 //! and an alias ARN of the same function are recognised as the same target.
 
+use crate::config::genesys::{action_name, ActionConfig};
 use crate::config::{Config, TargetConfig};
 use crate::core::render::{self, RenderContext, ResolvedTarget};
 use crate::iam::arn::Arn;
@@ -22,8 +23,93 @@ pub enum OnboardError {
         config: String,
         current: String,
     },
+    #[error("--action-name needs the [genesys] section in {config}: without it a target gets no data action")]
+    ActionNameWithoutGenesys { config: String },
+    #[error("--action-name {0:?} is not a usable data action name")]
+    EmptyActionName(String),
+    #[error("--action-name {name:?} is already the data action of targets[{index}] ({function}) in {config}")]
+    ActionNameTaken {
+        name: String,
+        index: usize,
+        function: String,
+        config: String,
+    },
+    #[error("the new target's data action would be named {name:?}, which is already the data action of targets[{index}] ({function}) in {config}")]
+    DefaultActionNameTaken {
+        name: String,
+        index: usize,
+        function: String,
+        config: String,
+    },
     #[error(transparent)]
     Render(#[from] render::RenderError),
+}
+
+/// With `[genesys]`, the `[targets.action]` of the new target: `--action-name` when given, else
+/// none (the default name, the function's) unless another target's action has that name; then
+/// the name with the qualifier (`lookup-order (live)`) or the region. Without `[genesys]`, none.
+pub fn new_action(
+    config: &Config,
+    target: &TargetConfig,
+    given: Option<&str>,
+    config_path: &str,
+) -> Result<Option<ActionConfig>, OnboardError> {
+    if config.genesys.is_none() {
+        return match given {
+            Some(_) => Err(OnboardError::ActionNameWithoutGenesys {
+                config: config_path.to_string(),
+            }),
+            None => Ok(None),
+        };
+    }
+    let taken = |name: &str| {
+        config.targets.iter().enumerate().find_map(|(i, t)| {
+            (t.action_configs().iter())
+                .any(|a| action_name(t, a) == name)
+                .then(|| (i, t.function.clone()))
+        })
+    };
+    let named = |name: String| ActionConfig {
+        name: Some(name),
+        ..ActionConfig::default()
+    };
+    if let Some(name) = given {
+        if name.trim().is_empty() || name.trim() != name {
+            return Err(OnboardError::EmptyActionName(name.to_string()));
+        }
+        return match taken(name) {
+            Some((index, function)) => Err(OnboardError::ActionNameTaken {
+                name: name.to_string(),
+                index,
+                function,
+                config: config_path.to_string(),
+            }),
+            None => Ok(Some(named(name.to_string()))),
+        };
+    }
+    let default = action_name(target, &ActionConfig::default());
+    let Some((index, function)) = taken(&default) else {
+        return Ok(None);
+    };
+    let suffix = (target.qualifier.clone())
+        .or_else(|| arn_qualifier(&target.function))
+        .map(|q| {
+            if q == "*" {
+                "all aliases".to_string()
+            } else {
+                q
+            }
+        })
+        .or_else(|| target.region.clone());
+    match suffix.map(|s| format!("{default} ({s})")) {
+        Some(other) if taken(&other).is_none() => Ok(Some(named(other))),
+        _ => Err(OnboardError::DefaultActionNameTaken {
+            name: default,
+            index,
+            function,
+            config: config_path.to_string(),
+        }),
+    }
 }
 
 /// The qualifier inside a function ARN (`…:function:f:live` → `live`), if any.
@@ -134,6 +220,18 @@ impl crate::error::Hinted for OnboardError {
     fn hint(&self) -> Option<String> {
         match self {
             OnboardError::Render(e) => e.hint(),
+            OnboardError::ActionNameWithoutGenesys { .. } => {
+                Some("leave out --action-name, or add [genesys] to the config first".into())
+            }
+            OnboardError::EmptyActionName(_) => Some(
+                "pass --action-name NAME: non-empty, without leading or trailing spaces".into(),
+            ),
+            OnboardError::ActionNameTaken { .. } | OnboardError::DefaultActionNameTaken { .. } => {
+                Some(
+                    "data action names are unique: pass --action-name NAME with another name"
+                        .into(),
+                )
+            }
             _ => None,
         }
     }

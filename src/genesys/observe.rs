@@ -1,8 +1,9 @@
-//! Every Genesys Cloud read: the integration type's credential key, our integration (by name
-//! and type), its current config, our credential (from the listing; one GET only when the
-//! listing shows it changed), the actions of our integration (from the list; contract and
-//! template texts only for an action the ledger cannot vouch for), and the flows that call
-//! an action (Architect dependency tracking).
+//! Every Genesys Cloud read: the signed-in organization's ID, the integration type's credential
+//! key, our integration (of our type, by name or by the pinned `integration_id`; a pinned ID
+//! the listing does not show is read alone, to say whether it exists), its current config, our
+//! credential (from the listing; one GET only when the listing shows it changed), the actions
+//! of our integration (from the list; contract and template texts only for an action the
+//! ledger cannot vouch for), and the flows that call an action (Architect dependency tracking).
 //!
 //! Part of the `genesys` layer. Answers are decoded into structs whose fields the tool relies
 //! on are required: a missing `entities`, `id` or `version` is an error naming the endpoint,
@@ -185,12 +186,18 @@ pub async fn observe(
     )?;
     let matches: Vec<&ListedIntegration> = integrations
         .iter()
-        .filter(|i| {
-            i.name.as_deref() == Some(desired.integration.as_str())
-                && i.integration_type.id == INTEGRATION_TYPE
+        .filter(|i| i.integration_type.id == INTEGRATION_TYPE)
+        .filter(|i| match &desired.integration_id {
+            Some(id) => i.id == *id,
+            None => i.name.as_deref() == Some(desired.integration.as_str()),
         })
         .collect();
+    let pinned_type = match (&desired.integration_id, matches.as_slice()) {
+        (Some(id), []) => type_of(client, id).await?,
+        _ => None,
+    };
     let mut out = ObservedGenesys {
+        pinned_type,
         credential_key: key.clone(),
         matches: matches.iter().map(|i| i.id.clone()).collect(),
         credentials_named: credentials
@@ -231,6 +238,17 @@ pub async fn observe(
     out.integration = Some(i);
     out.actions = actions;
     Ok(out)
+}
+
+/// The type of the integration `id` (`GET /api/v2/integrations/{id}`), `None` when there is
+/// none (404): a pinned ID that the listing of our type did not show.
+async fn type_of(client: &Client, id: &str) -> Result<Option<String>, GenesysError> {
+    let path = format!("/api/v2/integrations/{id}");
+    match get::<ListedIntegration>(client, &path).await {
+        Ok(i) => Ok(Some(i.integration_type.id)),
+        Err(e) if e.status() == Some(404) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// The key the integration type binds an `amazonWebServicesARN` credential under.
@@ -458,6 +476,19 @@ pub async fn credentials_named(
         .filter(|c| c.name.as_deref() == Some(name))
         .map(|c| (c.id, c.modified_date))
         .collect())
+}
+
+/// The signed-in organization's ID (`GET /api/v2/organizations/me`, the SDK's
+/// `OrganizationApi.get_organizations_me`, which needs no permission): the external ID Genesys
+/// Cloud sends when it assumes the role.
+pub async fn organization_id(client: &Client) -> Result<String, GenesysError> {
+    #[derive(Deserialize)]
+    struct Organization {
+        id: String,
+    }
+    Ok(get::<Organization>(client, "/api/v2/organizations/me")
+        .await?
+        .id)
 }
 
 /// How many actions the organization has (the list's `total`, one call of one entry).

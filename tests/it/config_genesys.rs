@@ -86,3 +86,25 @@ fn a_target_can_have_several_actions_each_with_its_category_or_none() {
         assert!(e.contains(needle), "{extra:?}: {e}");
     }
 }
+
+#[test]
+fn integration_id_pins_the_integration_and_must_be_a_genesys_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b";
+    let l = load(
+        &format!("[genesys]\nintegration = \"L\"\nintegration_id = \"{id}\"\n"),
+        dir.path(),
+    )
+    .unwrap();
+    let g = l.config.genesys.as_ref().unwrap();
+    assert_eq!(g.integration_id.as_deref(), Some(id));
+    for bad in ["", "L", "6f1e2d3c-4b5a-4978-8a6b"] {
+        let extra = format!("[genesys]\nintegration = \"L\"\nintegration_id = \"{bad}\"\n");
+        let e = load(&extra, dir.path()).expect_err(&extra);
+        assert!(
+            e.contains("genesys.integration_id")
+                && e.contains("not a Genesys Cloud integration ID"),
+            "{extra:?}: {e}"
+        );
+    }
+}

@@ -33,6 +33,7 @@ fn def(name: &str, arn: &str) -> ActionDef {
 fn desired() -> DesiredGenesys {
     DesiredGenesys {
         integration: "AWS Lambda".into(),
+        integration_id: None,
         category: "Lambda".into(),
         credential_name: "AWS Lambda role".into(),
         role_arn: ROLE.into(),
@@ -642,4 +643,29 @@ fn adopting_keeps_the_bound_credential_and_writes_the_arn_only_when_it_is_unknow
         "{:#?}",
         plan.ops
     );
+}
+
+#[test]
+fn a_pinned_integration_that_is_not_there_is_an_error_never_a_create() {
+    let mut d = desired();
+    d.integration_id = Some("6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b".into());
+    assert!(
+        plan_genesys(&d, &in_sync(), false).is_ok(),
+        "found: planned as usual"
+    );
+    let missing = ObservedGenesys {
+        credential_key: "AmazonWebServicesARN".into(),
+        ..ObservedGenesys::default()
+    };
+    let e = plan_genesys(&d, &missing, true).unwrap_err().to_string();
+    assert!(
+        e.contains("6f1e2d3c") && e.contains("no integration with that ID"),
+        "{e}"
+    );
+    let other = ObservedGenesys {
+        pinned_type: Some("custom-rest-actions".into()),
+        ..missing
+    };
+    let e = plan_genesys(&d, &other, true).unwrap_err().to_string();
+    assert!(e.contains("of type custom-rest-actions"), "{e}");
 }

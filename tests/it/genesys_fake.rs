@@ -1360,3 +1360,30 @@ fn the_self_check_rejects_a_handler_that_reads_an_undeclared_query_parameter() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_signed_in_organization_is_served_to_any_signed_in_client_and_only_to_one() {
+    let org = "5b7c3e0a-1d2f-4a6b-8c9d-0e1f2a3b4c5d";
+    let fake = GenesysFake::start_with_aws("http://127.0.0.1:9", org);
+    let token = fake.token();
+    let me = ok(fake.api(&token, "GET", "/api/v2/organizations/me", None));
+    assert_eq!(me["id"], org, "its id is --org-id: {me}");
+    assert_eq!(me["state"], "active");
+    assert_eq!(me["selfUri"], format!("/api/v2/organizations/{org}"));
+    // The SDK documents it as needing no permission: no denied Integrations permission refuses it.
+    fake.settings(json!({"denied_permissions": [
+        "integrations:integration:view", "integrations:action:view",
+        "integrations:credential:view"]}));
+    ok(fake.api(&token, "GET", "/api/v2/organizations/me", None));
+    // Without a valid token, refused like every route.
+    status(
+        &fake.api("not-a-token", "GET", "/api/v2/organizations/me", None),
+        401,
+        "bad.credentials",
+    );
+    // Another Organization route is not served, and a write to this one is not either.
+    let other = fake.api(&token, "GET", "/api/v2/organizations/limits/docs", None);
+    assert_eq!(other.status, 501, "{}", other.text());
+    let put = fake.api(&token, "PUT", "/api/v2/organizations/me", Some(&me));
+    assert_eq!(put.status, 501, "{}", put.text());
+}

@@ -983,3 +983,192 @@ fn check_runs_the_genesys_verify_checks_too() {
     );
     assert_eq!(verify[0]["severity"], "config");
 }
+
+/// The README's `onboard lookup-order --qualifier live` beside the unqualified target: the new
+/// action is `lookup-order (live)`, never a collision; `--action-name` names it; a taken name is
+/// an error about the flag, with nothing written anywhere.
+#[test]
+fn onboard_of_a_second_qualifier_gets_an_action_name_that_does_not_collide() {
+    let g = setup_g(&["lookup-customer", "lookup-order"]);
+    g.env.moto.publish_version("lookup-order");
+    g.env.moto.create_alias("lookup-order", "live", "1");
+    g.env.moto.create_alias("lookup-order", "blue", "1");
+    g.expect(&["apply"], 0);
+    let (r, _, genesys) = g.writes_of(&["onboard", "lookup-order", "--qualifier", "live"], 0);
+    assert_eq!(genesys, 2, "create action, config (ledger):\n{}", r.stderr);
+    let live = g.action_named("lookup-order (live)");
+    assert_eq!(
+        live["config"]["request"]["requestUrlTemplate"],
+        format!("{ORDER_ARN}:live")
+    );
+    let text = std::fs::read_to_string(g.env.config_path()).unwrap();
+    assert!(
+        text.contains("qualifier = \"live\"\n\n[targets.action]\nname = \"lookup-order (live)\"\n"),
+        "{text}"
+    );
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+
+    // A name already taken, given or by default: the flag is named, the existing target too.
+    for args in [
+        vec![
+            "onboard",
+            "lookup-order",
+            "--qualifier",
+            "blue",
+            "--action-name",
+            "lookup-customer",
+        ],
+        vec![
+            "onboard",
+            "lookup-order",
+            "--qualifier",
+            "blue",
+            "--action-name",
+            "lookup-order (live)",
+        ],
+    ] {
+        let (r, aws, genesys) = g.writes_of(&args, 1);
+        assert!(r.stderr.contains("--action-name"), "{}", r.stderr);
+        assert!(!r.stderr.contains("targets[3]"), "{}", r.stderr);
+        assert_eq!((aws, genesys), (0, 0));
+    }
+    let before = std::fs::read_to_string(g.env.config_path()).unwrap();
+    assert_eq!(before, text, "config untouched");
+
+    let (r, _, genesys) = g.writes_of(
+        &[
+            "onboard",
+            "lookup-order",
+            "--qualifier",
+            "blue",
+            "--action-name",
+            "Order (blue)",
+        ],
+        0,
+    );
+    assert_eq!(genesys, 2, "{}", r.stderr);
+    assert_eq!(
+        g.action_named("Order (blue)")["config"]["request"]["requestUrlTemplate"],
+        format!("{ORDER_ARN}:blue")
+    );
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+#[test]
+fn action_name_without_genesys_is_an_error_about_the_flag() {
+    let env = setup(&["lookup-order"]);
+    env.moto
+        .lambda_create_function("lookup-invoice", "us-east-1");
+    env.expect(&["apply"], 0);
+    let (r, writes) = env.writes_of(&["onboard", "lookup-invoice", "--action-name", "x"], 1);
+    assert!(
+        r.stderr
+            .contains("--action-name needs the [genesys] section"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(writes, 0);
+}
+
+/// The config text with `integration_id` pinned.
+fn pin(g: &G, id: &str) {
+    let text = std::fs::read_to_string(g.env.config_path()).unwrap();
+    let pinned = text.replace(
+        "[genesys]\n",
+        &format!("[genesys]\nintegration_id = \"{id}\"\n"),
+    );
+    assert_ne!(pinned, text);
+    g.env.write_config(&pinned);
+}
+
+/// Two integrations with the configured name (Genesys Cloud allows it): with `integration_id`
+/// every command uses the pinned one and never touches the other.
+#[test]
+fn a_pinned_integration_is_used_by_every_command_beside_one_with_its_name() {
+    let g = setup_g(&["lookup-order"]);
+    g.env
+        .moto
+        .lambda_create_function("lookup-invoice", "us-east-1");
+    g.expect(&["apply"], 0);
+    let ours = g.one("integrations")["id"].as_str().unwrap().to_string();
+    let other = hand_made_integration(&g, "AWS Lambda (lambda-trust)");
+    let r = g.expect(&["plan"], 1);
+    assert!(
+        r.stderr.contains(&other),
+        "by name: ambiguous\n{}",
+        r.stderr
+    );
+
+    pin(&g, &ours);
+    g.expect(&["plan"], 0);
+    let (r, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!(
+        (aws, genesys),
+        (0, 0),
+        "a second apply writes nothing:\n{}",
+        r.stdout
+    );
+    g.expect(&["check"], 0);
+    g.expect(&["verify"], 0);
+    let (r, _, genesys) = g.writes_of(&["onboard", "lookup-invoice"], 0);
+    assert_eq!(genesys, 2, "create action, config (ledger):\n{}", r.stderr);
+    assert_eq!(
+        g.action_named("lookup-invoice")["integrationId"],
+        ours.as_str()
+    );
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+    let (r, _, genesys) = g.writes_of(&["offboard", "lookup-invoice"], 0);
+    assert_eq!(genesys, 2, "delete action, config (ledger):\n{}", r.stderr);
+
+    let (_, _, genesys) = g.writes_of(&["destroy", "--yes"], 0);
+    assert_eq!(genesys, 3, "action, integration, credential");
+    let s = g.fake.state();
+    let left: Vec<&String> = s["integrations"].as_object().unwrap().keys().collect();
+    assert_eq!(left, [&other], "only the pinned one deleted");
+}
+
+/// A pinned ID that no integration has, or that is an integration of another type: a clear
+/// error before any write on either side; no integration is created.
+#[test]
+fn a_pinned_id_that_is_missing_or_of_another_type_is_an_error_and_creates_nothing() {
+    let g = setup_g(&["lookup-order"]);
+    let missing = "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b";
+    pin(&g, missing);
+    for cmd in ["plan", "apply"] {
+        let (r, aws, genesys) = g.writes_of(&[cmd], 1);
+        assert!(
+            r.stderr.contains(missing) && r.stderr.contains("no integration with that ID"),
+            "{}",
+            r.stderr
+        );
+        assert_eq!((aws, genesys), (0, 0));
+    }
+    let v = json_of(&g.expect(&["verify", "--format", "json"], 3));
+    assert!(v.to_string().contains(missing), "{v:#}");
+
+    let r = g.fake.api(
+        &g.fake.token(),
+        "POST",
+        "/api/v2/integrations",
+        Some(&json!({"name": "AWS Lambda (lambda-trust)",
+                     "integrationType": {"id": "custom-rest-actions"}})),
+    );
+    let web: Value = serde_json::from_slice(&r.body).unwrap();
+    let web = web["id"].as_str().unwrap().to_string();
+    g.env.write_config(
+        &std::fs::read_to_string(g.env.config_path())
+            .unwrap()
+            .replace(missing, &web),
+    );
+    let (r, aws, genesys) = g.writes_of(&["apply", "--adopt"], 1);
+    assert!(
+        r.stderr.contains(&web) && r.stderr.contains("of type custom-rest-actions"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!((aws, genesys), (0, 0));
+    assert_eq!(g.one("integrations")["id"], web.as_str(), "nothing created");
+}

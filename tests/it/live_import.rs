@@ -137,12 +137,20 @@ fn seed() -> Seeded {
 }
 
 fn seed_with(actions: usize) -> Seeded {
+    seed_in(actions, None)
+}
+
+/// `seed_with`, in the organization `org` when given (else the fake's default, [`EXT`]).
+fn seed_in(actions: usize, org: Option<&str>) -> Seeded {
     let env = Env::new();
     for f in 0..FUNCTIONS {
         env.moto
             .lambda_create_function(&format!("fn-{f:02}"), "us-east-1");
     }
-    let fake = GenesysFake::start();
+    let fake = match org {
+        Some(org) => GenesysFake::start_with_aws(&env.moto.url(), org),
+        None => GenesysFake::start(),
+    };
     let mut s = Seeded {
         env,
         fake,
@@ -582,4 +590,115 @@ fn on_a_terminal_the_role_is_chosen_from_those_genesys_can_assume() {
     );
     let text = std::fs::read_to_string(&config).unwrap();
     assert!(text.contains("name = \"GenesysLambdaInvoker\""), "{text}");
+}
+
+fn role_accepting(s: &Seeded, external_id: &str) {
+    let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::765628985471:root"}, "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"sts:ExternalId": external_id}}}]});
+    s.env.iam(
+        "CreateRole",
+        &[
+            ("RoleName", "GenesysLambdaInvoker"),
+            ("AssumeRolePolicyDocument", &trust.to_string()),
+        ],
+    );
+}
+
+/// The external ID is the signed-in organization's ID (`GET /api/v2/organizations/me`): no
+/// `--external-id` needed, and it overrides (said); a `--from-role` role that accepts another
+/// ID is an error naming both, with nothing written.
+#[test]
+fn the_external_id_is_the_organizations_and_a_role_for_another_is_refused() {
+    let org = "3c9d1e2f-4a5b-4c6d-8e7f-901a2b3c4d5e";
+    let s = seed_in(3, Some(org));
+    let config = || std::fs::read_to_string(s.env.config_path()).unwrap();
+    // --force: the contract files of the previous run stay.
+    let base = ["init", "--from-genesys", "--no-input", "--force"];
+    let (r, aws, genesys) = s.writes_of(&[&base[..], &["--role-arn", ROLE_ARN]].concat(), 0);
+    assert_eq!((aws, genesys), (0, 0));
+    assert!(
+        config().contains(&format!("external_id = \"{org}\"")),
+        "{}",
+        config()
+    );
+    assert!(r.stderr.contains(org), "{}", r.stderr);
+    std::fs::remove_file(s.env.config_path()).unwrap();
+
+    let r = s.run(
+        &[&base[..], &["--role-arn", ROLE_ARN, "--external-id", EXT]].concat(),
+        0,
+    );
+    assert!(
+        config().contains(&format!("external_id = \"{EXT}\"")),
+        "{}",
+        config()
+    );
+    assert!(
+        r.stderr.contains("not the signed-in organization's ID") && r.stderr.contains(org),
+        "{}",
+        r.stderr
+    );
+    std::fs::remove_file(s.env.config_path()).unwrap();
+
+    role_accepting(&s, EXT);
+    let from_role = [&base[..], &["--from-role", "GenesysLambdaInvoker"]].concat();
+    let (r, aws, genesys) = s.writes_of(&from_role, 1);
+    assert!(
+        r.stderr.contains(org) && r.stderr.contains(EXT) && r.stderr.contains("--from-role"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!((aws, genesys), (0, 0));
+    assert!(!s.env.config_path().exists(), "nothing written");
+    // --external-id chooses the role's.
+    s.run(&[&from_role[..], &["--external-id", EXT]].concat(), 0);
+    assert!(
+        config().contains(&format!("external_id = \"{EXT}\"")),
+        "{}",
+        config()
+    );
+}
+
+/// Two integrations with one name (Genesys Cloud allows it): `--integration ID` imports the one
+/// and pins it (`[genesys] integration_id`); adopting it and applying again write nothing to the
+/// other, and a second apply writes nothing at all.
+#[test]
+fn init_from_genesys_by_id_pins_the_integration_beside_a_namesake() {
+    let s = seed_with(3);
+    let other = s.post(
+        "/api/v2/integrations",
+        &json!({"name": "Lambda (made by hand)", "integrationType": {"id": "aws-lambda-data-actions"}}),
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    make_role(&s);
+    let ids = s.actions();
+    let args = [
+        "init",
+        "--from-genesys",
+        "--integration",
+        &s.integration,
+        "--role-arn",
+        ROLE_ARN,
+        "--no-input",
+    ];
+    s.run(&args, 0);
+    let text = std::fs::read_to_string(s.env.config_path()).unwrap();
+    assert!(
+        text.contains(&format!("integration_id = \"{}\"", s.integration)),
+        "{text}"
+    );
+    s.run(&["plan", "--adopt"], 2);
+    s.run(&["apply", "--adopt"], 0);
+    let (r, aws, genesys) = s.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0), "{}", r.stdout);
+    assert_eq!(s.actions(), ids, "every action keeps its ID and version");
+    let state = s.fake.state();
+    assert_eq!(
+        state["integrations"][&other]["config"]["notes"], "",
+        "the namesake untouched"
+    );
+    assert_eq!(state["integrations"][&other]["config"]["version"], 1);
 }

@@ -217,7 +217,10 @@ pub fn genesys_checks(
             CheckId::GenesysIntegrationExists,
             "genesys: integration exists".into(),
             false,
-            format!("no integration named {:?}", desired.integration),
+            match &desired.integration_id {
+                Some(id) => format!("no {INTEGRATION_TYPE} integration has the ID {id}"),
+                None => format!("no integration named {:?}", desired.integration),
+            },
         )];
     };
     let ledger = i.ledger().unwrap_or_default();

@@ -28,6 +28,9 @@ pub struct ImportHeader {
     pub genesys_region: Option<String>,
     pub integration: String,
     pub integration_id: String,
+    /// Write `integration_id` (the integration was chosen by ID): every command then finds it
+    /// by ID, whatever other integration shares its name.
+    pub pinned: bool,
 }
 
 /// The config text and the contract files (path relative to the config → JSON text).
@@ -116,6 +119,14 @@ fn header(h: &ImportHeader, category: &str, role: Option<&ImportedRole>) -> Stri
         .map(|r| format!("region = {}\n", quote(r)))
         .unwrap_or_default();
     let sections = role.map_or_else(|| plain_sections(h), |r| role_sections(r, &h.region));
+    let pin = if h.pinned {
+        format!(
+            "integration_id = {}   # found by this ID, not by name\n",
+            quote(&h.integration_id)
+        )
+    } else {
+        String::new()
+    };
     format!(
         "# lambda-trust.toml written by `lambda-trust init --from-genesys` from the integration
 # {integration} ({id}). Next: `lambda-trust plan --adopt` (it should change no action), then
@@ -123,7 +134,7 @@ fn header(h: &ImportHeader, category: &str, role: Option<&ImportedRole>) -> Stri
 {sections}
 [genesys]
 {region}integration = {integration}
-category = {category}
+{pin}category = {category}
 ",
         integration = quote(&h.integration),
         id = h.integration_id,

@@ -31,6 +31,10 @@ pub const ENABLED: &str = "ENABLED";
 pub struct DesiredGenesys {
     /// The integration's name (also the name of its current config).
     pub integration: String,
+    /// `[genesys].integration_id`: the integration is found by this ID, not by name, and a
+    /// plan never creates one.
+    #[serde(default)]
+    pub integration_id: Option<String>,
     pub category: String,
     /// The credential's name and its `ARN` field: the role the AWS side manages.
     pub credential_name: String,
@@ -130,6 +134,7 @@ impl DesiredGenesys {
             .collect();
         Some(DesiredGenesys {
             integration: g.integration.clone(),
+            integration_id: g.integration_id.clone(),
             category: default_category,
             credential_name: format!("{} role", g.integration),
             role_arn,
@@ -146,7 +151,12 @@ pub struct ObservedGenesys {
     /// (read from `GET /api/v2/integrations/types/aws-lambda-data-actions`).
     pub credential_key: String,
     /// Every integration of our type with our name: more than one is an error, never a guess.
+    /// With a pinned ID: that ID, when the integration exists and is of our type.
     pub matches: Vec<String>,
+    /// With a pinned ID that is not an integration of our type: the type it has (`None`: no
+    /// integration has that ID).
+    #[serde(default)]
+    pub pinned_type: Option<String>,
     pub integration: Option<ObservedIntegration>,
     /// The ledger's credential (or the bound one when there is no ledger), when it exists.
     pub credential: Option<ObservedCredential>,

@@ -45,6 +45,8 @@ pub struct ImportedRole {
     pub tags: BTreeMap<String, String>,
     pub partner: TrustedAccount,
     pub external_id: String,
+    /// The one external ID the role accepts today, as proved (`None`: several, any, or none).
+    pub accepted_id: Option<String>,
     /// `None`: the default (`<role>-invoke`).
     pub policy_name: Option<String>,
     /// Granted functions as targets: (unqualified function ARN, qualifier).
@@ -109,6 +111,7 @@ pub fn import_role(
     let r = observed.role.as_ref().ok_or(RoleImportError::NoRole)?;
     let mut notes = Vec::new();
     let partner = partner(report, &mut notes);
+    let accepted_id = fixed_id(report);
     let external_id = chosen_id(&r.name, report, external_id, &mut notes)?;
     let (targets, left) = targets(report.map_or(&[][..], |r| &r.invokable));
     notes.extend(left);
@@ -138,6 +141,7 @@ pub fn import_role(
         tags,
         partner,
         external_id,
+        accepted_id,
         policy_name,
         targets,
         notes,
@@ -184,10 +188,7 @@ fn chosen_id(
     notes: &mut Vec<String>,
 ) -> Result<String, RoleImportError> {
     let ids = report.map(|r| &r.external_ids);
-    let fixed = ids
-        .filter(|i| i.kind == crate::core::audit::IdKind::Fixed && i.values.len() == 1)
-        .map(|i| i.values[0].clone());
-    match (fixed, given) {
+    match (fixed_id(report), given) {
         (Some(f), Some(g)) if f != g => {
             notes.push(format!("the role accepts the external ID {f:?} today, not {g:?}: lambda-trust will require {g:?}"));
             Ok(g.to_string())
@@ -205,6 +206,14 @@ fn chosen_id(
             what: ids.map_or("nothing from another account".into(), describe_ids),
         }),
     }
+}
+
+/// The one fixed external ID the audit proved the role accepts, if it is one.
+fn fixed_id(report: Option<&RoleReport>) -> Option<String> {
+    report
+        .map(|r| &r.external_ids)
+        .filter(|i| i.kind == crate::core::audit::IdKind::Fixed && i.values.len() == 1)
+        .map(|i| i.values[0].clone())
 }
 
 fn describe_ids(ids: &crate::core::audit::ExternalIds) -> String {

@@ -13,9 +13,11 @@ OAuth client credentials; integrations, their current config (version counter, 4
 version) and the `aws-lambda-data-actions` type; integration credentials (GET of one credential
 masks its fields; the listings have `modifiedDate`); data actions, their templates, drafts
 (publish keeps the ID and bumps the version), the drafts list and the action test; the realtime
-audit query; Architect dependency tracking (which flows call an action).
+audit query; Architect dependency tracking (which flows call an action); the signed-in
+organization (`GET /api/v2/organizations/me`, whose `id` is `--org-id`).
 
-Drift guard: every route comes from the SDK's `IntegrationsApi`/`AuditApi`/`ArchitectApi` (path,
+Drift guard: every route comes from the SDK's `IntegrationsApi`/`AuditApi`/`ArchitectApi`/
+`OrganizationApi` (path,
 method, query parameters, body model, response model, parsed from the SDK source), every request
 body is validated against the SDK model of that endpoint (unknown fields, types from
 `swagger_types` and `attribute_map`, enum values from the setters, required fields) and every
@@ -72,6 +74,11 @@ Rules from public sources (each pinned by a test in tests/it/genesys_fake.rs):
   must be one of the SDK's `Dependency.type` values (only DATAACTION has consumers here). Without
   the permission (`/__fake/settings {"dependency_tracking_permitted": false}`) it answers 403
   `missing.permissions` naming `architect:dependencyTracking:view`.
+- `GET /organizations/me` (`OrganizationApi.get_organizations_me`, an `Organization`) answers
+  any signed-in client: the SDK documentation (build/docs/OrganizationApi.md in
+  MyPureCloud/platform-client-sdk-python) says it "Requires NO permissions", so no denied
+  permission refuses it; without a valid token it answers 401 like every route. The other
+  Organization routes answer 501 (not served).
 - Audit: entries carry `user: {id}` only; the name (and selfUri) only when the query has
   `?expand=user` (an SDK query parameter of `post_audits_query_realtime`). Draft changes (create,
   PATCH, delete) are entries of entity type `ActionDraft`; a publish is an `Action` update.
@@ -169,7 +176,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 SDK_PACKAGE = "PureCloudPlatformClientV2"
 # The SDK APIs whose routes the fake serves (the others are 404).
-API_FILES = ("integrations_api.py", "audit_api.py", "architect_api.py")
+API_FILES = ("integrations_api.py", "audit_api.py", "architect_api.py", "organization_api.py")
 
 # Required fields of the request models (SDK docs, `[optional]` column), by JSON name.
 REQUIRED = {
@@ -872,6 +879,21 @@ def get_credential_or_404(s, ident):
     if ident not in s.credentials:
         raise not_found("credential", ident)
     return s.credentials[ident]
+
+
+# --- the organization
+
+ORG_NAME = "lambda-trust test org"
+
+
+@handles("get_organizations_me")
+def _organization(s, r):
+    ident = s.args.org_id
+    return 200, {"id": ident, "name": ORG_NAME, "defaultLanguage": "en-us",
+                 "thirdPartyOrgName": "lambda-trust-test", "domain": "lambda-trust-test",
+                 "version": 1, "state": "active", "voicemailEnabled": True,
+                 "productPlatform": "GenesysCloud", "features": {},
+                 "selfUri": f"/api/v2/organizations/{ident}"}
 
 
 # --- integration types

@@ -347,10 +347,23 @@ fn in_use_text(v: &[InUse]) -> String {
         .collect()
 }
 
+fn pinned_text(found_type: &Option<String>) -> String {
+    match found_type {
+        Some(t) => format!("that integration is of type {t}, not {INTEGRATION_TYPE}"),
+        None => "the organization has no integration with that ID".to_string(),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GenesysPlanError {
     #[error("{} Genesys Cloud integrations of type {INTEGRATION_TYPE} are named {name:?}: {}", ids.len(), ids.join(", "))]
     Ambiguous { name: String, ids: Vec<String> },
+    #[error("[genesys].integration_id is {id}, but {}", pinned_text(.found_type))]
+    PinnedMissing {
+        id: String,
+        /// The type of the integration with that ID, when it is not ours.
+        found_type: Option<String>,
+    },
     #[error("the Genesys Cloud integration {name:?} ({id}) was not created by lambda-trust")]
     NotOwned { name: String, id: String },
     #[error(
@@ -369,6 +382,12 @@ pub fn plan_genesys(
     observed: &ObservedGenesys,
     adopt: bool,
 ) -> Result<GenesysPlan, GenesysPlanError> {
+    if let (Some(id), None) = (&desired.integration_id, &observed.integration) {
+        return Err(GenesysPlanError::PinnedMissing {
+            id: id.clone(),
+            found_type: observed.pinned_type.clone(),
+        });
+    }
     if observed.matches.len() > 1 {
         return Err(GenesysPlanError::Ambiguous {
             name: desired.integration.clone(),
@@ -428,6 +447,7 @@ impl crate::error::Hinted for GenesysPlanError {
     fn hint(&self) -> Option<String> {
         Some(match self {
             GenesysPlanError::Ambiguous { .. } => "integration names are not unique; rename or delete all but one in Genesys Cloud (Admin > Integrations), or set [genesys].integration to another name".to_string(),
+            GenesysPlanError::PinnedMissing { .. } => "set [genesys].integration_id to the ID of the aws-lambda-data-actions integration to manage (Admin > Integrations), or remove it to find the integration by [genesys].integration's name (lambda-trust then creates it when none has that name); nothing was written".to_string(),
             GenesysPlanError::NotOwned { .. } => "run with --adopt to take it over, or set [genesys].integration to another name".to_string(),
             GenesysPlanError::NoCredentialKey  => "Genesys Cloud changed the integration type; report this to the lambda-trust maintainers".to_string(),
             GenesysPlanError::InUse(_) => "change and republish those flows so they no longer call the action, then run again; or pass --force to delete anyway".to_string(),
