@@ -109,8 +109,11 @@ pub async fn prepare_scoped(
     })
 }
 
-/// Connects with flags merged over the config.
-pub async fn connect(config: &Config, flags: &AwsSettings) -> Clients {
+/// Connects with flags merged over the config (an explicit profile must exist).
+pub async fn connect(
+    config: &Config,
+    flags: &AwsSettings,
+) -> Result<Clients, crate::aws::credentials::CredentialsError> {
     Clients::connect(&aws_settings(config, flags)).await
 }
 

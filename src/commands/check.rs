@@ -27,7 +27,7 @@ async fn check_one(inv: &Invocation, path: &Path, pacer: &Pacer) -> drift::Confi
         let loaded = config::load(path)?;
         let text = loaded.text.clone();
         let templates = inv.templates.load()?;
-        let clients = aws_prepare::connect(&loaded.config, &inv.aws).await;
+        let clients = aws_prepare::connect(&loaded.config, &inv.aws).await?;
         let allow_weaker = inv.templates.allow_weaker;
         let prepared = aws_prepare::prepare(&clients, loaded, &templates, allow_weaker).await?;
         let verification = verify::verification(&prepared.desired, &prepared.observed);

@@ -40,7 +40,7 @@ pub(super) fn run(inv: &Invocation, args: &InitArgs, path: &Path) -> Result<Stat
                 format!("find it under {}", config::init::ORG_ID_WHERE),
             )
         })?;
-    let (observed, name) = super::live::live(|rt| rt.block_on(read(args)))?;
+    let (observed, name) = super::live::live(|rt| rt.block_on(read(inv, args)))?;
     let integration = observed.integration.clone().ok_or_else(|| {
         Error::usage(
             format!("the integration {name:?} disappeared while it was read"),
@@ -102,7 +102,7 @@ fn pick_role(inv: &Invocation, external_id: &str) -> Result<String> {
     ];
     let report = super::live::live(|rt| {
         rt.block_on(async {
-            let clients = crate::aws::Clients::connect(&inv.aws).await;
+            let clients = crate::aws::Clients::connect(&inv.aws).await?;
             let opts = crate::core::audit::AuditOptions {
                 partners: partners.iter().map(|p| p.to_string()).collect(),
                 ..Default::default()
@@ -146,10 +146,14 @@ fn pick_role(inv: &Invocation, external_id: &str) -> Result<String> {
 }
 
 /// Signs in, picks the integration and reads it in full: (what was read, its name).
-async fn read(args: &InitArgs) -> Result<(ObservedGenesys, String)> {
+async fn read(inv: &Invocation, args: &InitArgs) -> Result<(ObservedGenesys, String)> {
     let ends = endpoints(args.genesys_region.as_deref())?;
     let oauth = OAuthClient::from_env().ok_or(GenesysError::NoClient)?;
-    let client = Client::connect(&ends, &oauth).await?;
+    let retries = crate::genesys::client::Retries {
+        max_attempts: inv.aws.max_attempts,
+        progress: super::progress::retries(inv.verbose),
+    };
+    let client = Client::connect(&ends, &oauth, retries).await?;
     let all = observe::integrations(&client).await?;
     let name = choose(&all, args.integration.as_deref())?;
     let desired = DesiredGenesys {

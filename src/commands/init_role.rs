@@ -35,7 +35,7 @@ pub(super) fn run(inv: &Invocation, args: &InitArgs, name: &str, path: &Path) ->
 pub(super) fn read(inv: &Invocation, args: &InitArgs, name: &str) -> Result<ImportedRole> {
     let observed = super::live::live(|rt| {
         rt.block_on(async {
-            let clients = Clients::connect(&inv.aws).await;
+            let clients = Clients::connect(&inv.aws).await?;
             let query = Query {
                 partition: clients.partition().to_string(),
                 role_name: name.to_string(),
