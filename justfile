@@ -93,9 +93,10 @@ lint-ship:
     sh -n install.sh
     "{{venv}}/bin/shellcheck" install.sh scripts/action-install.sh scripts/action-check.sh scripts/release.sh
 
-# Run the whole story against a local moto server: init, plan, apply, verify, tamper, repair.
+# Run the whole story against the tests' local AWS (moto behind their recording proxy, with its
+# CloudTrail: examples/local_aws.rs): init, plan, apply, verify, tamper, check (who), repair.
 demo: setup
-    cargo build --quiet --locked
+    cargo build --quiet --locked --bins --example local_aws
     bash scripts/demo.sh
 
 # Build a release binary at target/release/lambda-trust.

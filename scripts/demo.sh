@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# `just demo`: the whole story against a local moto server, with the real binary: init writes
-# the config, then plan, apply, verify, tamper, check, repair.
+# `just demo`: the whole story against the tests' local AWS, with the real binary: init writes
+# the config, then plan, apply, verify, tamper, check (naming who tampered), repair.
+#
+# The local AWS is the live tests' own: moto behind their recording proxy, which answers
+# CloudTrail's LookupEvents from the IAM writes it relayed (examples/local_aws.rs, built from
+# tests/it/support/). DEMO_AWS_ENDPOINT: use that one instead (the test that runs this demo
+# starts it in-process); DEMO_BIN / DEMO_LOCAL_AWS: the binaries (default: cargo's debug builds).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,32 +15,51 @@ VENV="$REPO/.venv"
 TARGET=$(cargo metadata --no-deps --format-version 1 2>/dev/null \
     | "$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])') \
     || TARGET="${CARGO_TARGET_DIR:-target}"
-BIN="$TARGET/debug/lambda-trust"
+BIN="${DEMO_BIN:-$TARGET/debug/lambda-trust}"
+LOCAL_AWS="${DEMO_LOCAL_AWS:-$TARGET/debug/examples/local_aws}"
 DEMO=$(mktemp -d "${TMPDIR:-/tmp}/lambda-trust-demo.XXXXXX")
 
 bold() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 fail() {
     printf '\n\033[31mdemo failed: %s\033[0m\n' "$*"
     [ -f "$DEMO/moto.log" ] && { echo "--- last lines of the moto log:"; tail -n 20 "$DEMO/moto.log"; }
+    [ -s "$DEMO/local_aws.log" ] && { echo "--- the local AWS proxy's log:"; tail -n 20 "$DEMO/local_aws.log"; }
     exit 1
 }
 
-PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >"$DEMO/moto.log" 2>&1 &
-MOTO_PID=$!
-trap 'kill "$MOTO_PID" 2>/dev/null; wait "$MOTO_PID" 2>/dev/null; rm -rf "$DEMO"' EXIT
-ready() { "$VENV/bin/python" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$PORT/moto-api/', timeout=1)" 2>/dev/null; }
-for _ in $(seq 1 100); do
-    ready && break
-    sleep 0.2
-done
-ready || fail "moto did not start"
+PIDS=()
+stop() { [ ${#PIDS[@]} -gt 0 ] && { kill "${PIDS[@]}" 2>/dev/null; wait "${PIDS[@]}" 2>/dev/null; }; rm -rf "$DEMO"; }
+trap stop EXIT
+if [ -n "${DEMO_AWS_ENDPOINT:-}" ]; then
+    ENDPOINT="$DEMO_AWS_ENDPOINT"
+    WHERE="at $ENDPOINT"
+else
+    [ -x "$LOCAL_AWS" ] || fail "$LOCAL_AWS is missing: build it with \`cargo build --example local_aws\` (just demo does)"
+    PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >"$DEMO/moto.log" 2>&1 &
+    PIDS+=($!)
+    ready() { "$VENV/bin/python" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$PORT/moto-api/', timeout=1)" 2>/dev/null; }
+    for _ in $(seq 1 100); do
+        ready && break
+        sleep 0.2
+    done
+    ready || fail "moto did not start"
+    "$LOCAL_AWS" "http://127.0.0.1:$PORT" >"$DEMO/local_aws.out" 2>"$DEMO/local_aws.log" &
+    PIDS+=($!)
+    for _ in $(seq 1 100); do
+        grep -q "listening on" "$DEMO/local_aws.out" 2>/dev/null && break
+        sleep 0.1
+    done
+    ENDPOINT=$(sed -n 's/^listening on //p' "$DEMO/local_aws.out" | head -n 1)
+    [ -n "$ENDPOINT" ] || fail "the local AWS proxy did not start ($(tail -n 5 "$DEMO/local_aws.log"))"
+    WHERE="on port $PORT behind the tests' recording proxy at $ENDPOINT (it keeps CloudTrail's event history)"
+fi
 
-export AWS_ENDPOINT_URL="http://127.0.0.1:$PORT" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
+export AWS_ENDPOINT_URL="$ENDPOINT" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
 export AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 export AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent
 
-bold "A local AWS (moto) is running on port $PORT (pid $MOTO_PID). Creating two Lambda functions:"
+bold "A local AWS (moto) is running $WHERE. Creating two Lambda functions:"
 "$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" seed || fail "seeding moto"
 
 expect() { # expect CODE -- command…
@@ -67,11 +91,11 @@ bold "3. lambda-trust verify — prove who can assume the role and what it may i
 expect 0 "$BIN" verify
 bold "4. lambda-trust plan — in sync now (exit 0)"
 expect 0 "$BIN" plan
-bold "5. Someone changes things behind the tool's back:"
+bold "5. Jane Doe, an IAM user with her own access key, changes things behind the tool's back:"
 "$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" tamper || fail "tampering"
 bold "6. lambda-trust verify — the proof now fails (exit 3)"
 expect 3 "$BIN" verify
-bold "7. lambda-trust check — the CI drift check: what drifted, and how bad (exit 2)"
+bold "7. lambda-trust check — the CI drift check: what drifted, how bad, and who changed it (exit 2)"
 expect 2 "$BIN" check
 bold "8. lambda-trust plan — shows both changes (exit 2)"
 expect 2 "$BIN" plan
@@ -88,8 +112,7 @@ expect 0 "$BIN" check
 "$VENV/bin/python" "$REPO/tests/it/support/genesys_fake.py" --port 0 --client-id demo-client \
     --client-secret demo-secret --aws-endpoint "$AWS_ENDPOINT_URL" \
     --org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 >"$DEMO/genesys.out" 2>"$DEMO/genesys.log" &
-FAKE_PID=$!
-trap 'kill "$MOTO_PID" "$FAKE_PID" 2>/dev/null; wait "$MOTO_PID" "$FAKE_PID" 2>/dev/null; rm -rf "$DEMO"' EXIT
+PIDS+=($!)
 for _ in $(seq 1 100); do
     grep -q "listening on" "$DEMO/genesys.out" 2>/dev/null && break
     sleep 0.2

@@ -39,8 +39,19 @@ def seed():
         print(f"  created function {name} in {region}")
 
 
+def as_jane():
+    """An IAM user with her own access key: through the local AWS's recording proxy, her writes
+    are CloudTrail events under her name (tests/it/support/cloudtrail.rs)."""
+    admin = client("iam")
+    admin.create_user(UserName="jane.doe")
+    key = admin.create_access_key(UserName="jane.doe")["AccessKey"]
+    return boto3.client("iam", endpoint_url=ENDPOINT, region_name="us-east-1",
+                        aws_access_key_id=key["AccessKeyId"],
+                        aws_secret_access_key=key["SecretAccessKey"])
+
+
 def tamper():
-    iam = client("iam")
+    iam = as_jane()
     broad = iam.create_policy(PolicyName="TooBroad", PolicyDocument=json.dumps({
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Action": "lambda:*", "Resource": "*"}]}))

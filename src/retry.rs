@@ -1,6 +1,7 @@
 //! The one backoff loop of our own: retry a call while its error is retryable and a deadline
-//! allows, sleeping `initial`, `2 × initial`, … capped at `max` between attempts — or as long
-//! as the server asked (`Retry-After`).
+//! (and, for backoff steps, a number of attempts) allows, sleeping `initial`, `2 × initial`, …
+//! capped at `max` between attempts — or as long as the server asked (`Retry-After`). Each wait
+//! is told to the caller before it starts, so a command can show progress.
 //!
 //! Beside every layer (like `error`): `aws` and `genesys` both use it. On the AWS side the SDK already retries throttling, server errors and dropped connections (see `client`);
 //! this helper is for waiting on a *state* AWS reaches eventually: an entity created a moment
@@ -39,19 +40,76 @@ pub async fn retry_until<T, E, Fut>(
 where
     Fut: Future<Output = Result<T, E>>,
 {
-    retry_with(
+    let limit = Limit {
         deadline,
-        backoff,
-        |e| {
-            if is_retryable(e) {
-                Retry::Backoff
-            } else {
-                Retry::No
-            }
-        },
-        op,
-    )
-    .await
+        max_attempts: u32::MAX,
+    };
+    let classify = |e: &E| {
+        if is_retryable(e) {
+            Retry::Backoff
+        } else {
+            Retry::No
+        }
+    };
+    retry_with(limit, backoff, classify, |_, _| {}, op).await
+}
+
+/// When to stop retrying: no wait that would end at or after `deadline`, and at most
+/// `max_attempts` attempts in all when the waits are backoff steps (a server's `Retry-After`
+/// is a wait it asked for, bounded by the deadline alone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub deadline: Instant,
+    pub max_attempts: u32,
+}
+
+/// The attempts per call when no `--max-attempts` is given: AWS (the SDK's standard retry mode)
+/// and Genesys Cloud alike.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 8;
+
+/// Told of each wait of a retried call, so a command can show progress; network code only
+/// calls it (the command layer decides how it looks: a spinner on a terminal, lines at `-v`).
+pub trait Progress: Send + Sync {
+    /// A call waits before its next attempt.
+    fn waiting(&self, waiting: &Waiting);
+    /// The call that waited has ended, answered or given up.
+    fn settled(&self) {}
+}
+
+/// No progress shown.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn waiting(&self, _: &Waiting) {}
+}
+
+/// One wait of a call to a service, as a [`Progress`] sink is told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiting {
+    /// `Genesys Cloud`.
+    pub service: &'static str,
+    /// `GET /api/v2/integrations` (without the query).
+    pub request: String,
+    /// What failed: `503`, `429`, `connection`; `rate-limit window` for a pause before sending.
+    pub cause: String,
+    /// The server asked for this wait (`Retry-After`, a used-up rate-limit window); else a
+    /// backoff step after a failure.
+    pub asked: bool,
+    pub wait: Wait,
+}
+
+/// One wait between two attempts, as `retry_with` tells its `on_wait`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wait {
+    /// The attempt that just failed (from 1).
+    pub attempt: u32,
+    /// The most attempts there will be (the [`Limit`]'s).
+    pub max_attempts: u32,
+    /// Since the first attempt started.
+    pub elapsed: Duration,
+    /// How long until the next attempt.
+    pub wait: Duration,
 }
 
 /// Whether (and how long) to wait before the next attempt.
@@ -65,17 +123,19 @@ pub enum Retry {
     After(Duration),
 }
 
-/// [`retry_until`] with a per-error choice of the wait ([`Retry`]). Same deadline rule: no
-/// wait that would end at or after `deadline`.
+/// [`retry_until`] with a per-error choice of the wait ([`Retry`]), the [`Limit`] of attempts,
+/// and `on_wait` told of each wait before it starts (progress: the caller renders it).
 pub async fn retry_with<T, E, Fut>(
-    deadline: Instant,
+    limit: Limit,
     backoff: Backoff,
     mut classify: impl FnMut(&E) -> Retry,
+    mut on_wait: impl FnMut(&E, Wait),
     mut op: impl FnMut(u32) -> Fut,
 ) -> Attempted<T, E>
 where
     Fut: Future<Output = Result<T, E>>,
 {
+    let start = Instant::now();
     let mut delay = backoff.initial;
     let mut attempts = 0;
     loop {
@@ -84,13 +144,23 @@ where
         let wait = match &result {
             Err(e) => match classify(e) {
                 Retry::No => None,
-                Retry::Backoff => Some((delay, true)),
-                Retry::After(d) => Some((d, false)),
+                Retry::Backoff if attempts >= limit.max_attempts => None,
+                Retry::Backoff => Some((e, delay, true)),
+                Retry::After(d) => Some((e, d, false)),
             },
             Ok(_) => None,
         };
         match wait {
-            Some((wait, grows)) if Instant::now() + wait < deadline => {
+            Some((e, wait, grows)) if Instant::now() + wait < limit.deadline => {
+                on_wait(
+                    e,
+                    Wait {
+                        attempt: attempts,
+                        max_attempts: limit.max_attempts,
+                        elapsed: start.elapsed(),
+                        wait,
+                    },
+                );
                 tokio::time::sleep(wait).await;
                 if grows {
                     delay = (delay * 2).min(backoff.max);
@@ -175,14 +245,19 @@ mod tests {
     async fn retry_after_is_honoured_and_does_not_grow_the_backoff() {
         let start = Instant::now();
         let seen = RefCell::new(Vec::new());
+        let limit = Limit {
+            deadline: start + Duration::from_secs(60),
+            max_attempts: u32::MAX,
+        };
         let out = retry_with(
-            start + Duration::from_secs(60),
+            limit,
             BACKOFF,
             |e: &&str| match *e {
                 "slow-down" => Retry::After(Duration::from_secs(3)),
                 "busy" => Retry::Backoff,
                 _ => Retry::No,
             },
+            |_, _| {},
             |attempt| {
                 seen.borrow_mut().push(start.elapsed().as_millis() as u64);
                 async move {
@@ -204,5 +279,47 @@ mod tests {
     async fn a_deadline_already_passed_still_makes_one_attempt() {
         let (result, attempts, _) = run(u32::MAX, Duration::ZERO).await;
         assert_eq!((result, attempts), (Err("retry"), 1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn backoff_stops_at_max_attempts_and_each_wait_is_told() {
+        let start = Instant::now();
+        let told = RefCell::new(Vec::new());
+        let limit = Limit {
+            deadline: start + Duration::from_secs(600),
+            max_attempts: 4,
+        };
+        let out: Attempted<(), &str> = retry_with(
+            limit,
+            BACKOFF,
+            |e: &&str| match *e {
+                "slow-down" => Retry::After(Duration::from_secs(1)),
+                _ => Retry::Backoff,
+            },
+            |_, w| told.borrow_mut().push(w),
+            |attempt| async move {
+                if attempt == 1 {
+                    Err("slow-down")
+                } else {
+                    Err("busy")
+                }
+            },
+        )
+        .await;
+        // A Retry-After wait is never capped; backoff stops once 4 attempts were made.
+        assert_eq!((out.result, out.attempts), (Err("busy"), 4));
+        let told = told.into_inner();
+        let at: Vec<(u32, u64, u64)> = told
+            .iter()
+            .map(|w| {
+                (
+                    w.attempt,
+                    w.elapsed.as_millis() as u64,
+                    w.wait.as_millis() as u64,
+                )
+            })
+            .collect();
+        assert_eq!(at, vec![(1, 0, 1000), (2, 1000, 250), (3, 1250, 500)]);
+        assert!(told.iter().all(|w| w.max_attempts == 4));
     }
 }

@@ -12,14 +12,19 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{AppName, BehaviorVersion, Region, SdkConfig};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+use super::credentials;
+pub use super::credentials::{CredentialsError, CredentialsSource, ProfileVia};
 
 /// IAM and STS are global; the SDK still needs a region to sign with.
 pub const DEFAULT_REGION: &str = "us-east-1";
 
 /// Where and as whom to talk to AWS. Built from flags, the config's `[aws]` table and the
-/// SDK's default chain (env, profiles, SSO, IMDS), in that order of precedence.
+/// SDK's default chain (env, profiles, SSO, IMDS), in that order of precedence: an explicit
+/// profile (`--profile`, `[aws].profile`) wins over environment keys, as in the AWS CLI.
 #[derive(Debug, Clone, Default)]
 pub struct AwsSettings {
     pub profile: Option<String>,
@@ -41,13 +46,17 @@ pub fn app_name() -> AppName {
 #[derive(Debug)]
 pub struct Clients {
     base: SdkConfig,
+    source: CredentialsSource,
     pub iam: aws_sdk_iam::Client,
     pub sts: aws_sdk_sts::Client,
     lambda: Mutex<HashMap<String, aws_sdk_lambda::Client>>,
 }
 
 impl Clients {
-    pub async fn connect(settings: &AwsSettings) -> Clients {
+    /// Builds the clients; an explicit profile missing from the config and credentials files
+    /// is an error here, before any call.
+    pub async fn connect(settings: &AwsSettings) -> Result<Clients, CredentialsError> {
+        let source = credentials::resolve(settings.profile.as_deref()).await?;
         let mut loader = aws_config::defaults(BehaviorVersion::v2026_01_12())
             .retry_config(
                 // Standard mode: exponential backoff with jitter and a retry quota; IAM throttles
@@ -80,12 +89,32 @@ impl Clients {
                 .region(Region::new(DEFAULT_REGION))
                 .build();
         }
-        Clients {
+        if let CredentialsSource::Profile {
+            name,
+            via: ProfileVia::Explicit,
+        } = &source
+        {
+            base = credentials::profile_first(base, name);
+        }
+        Ok(Clients {
             iam: aws_sdk_iam::Client::new(&base),
             sts: aws_sdk_sts::Client::new(&base),
             lambda: Mutex::new(HashMap::new()),
             base,
-        }
+            source,
+        })
+    }
+
+    /// Attempts per call (`--max-attempts`): the one retry setting, for Genesys Cloud too.
+    pub fn max_attempts(&self) -> u32 {
+        self.base
+            .retry_config()
+            .map_or(crate::retry::DEFAULT_MAX_ATTEMPTS, |r| r.max_attempts())
+    }
+
+    /// Where this run's credentials come from (said at `-v`).
+    pub fn credentials_source(&self) -> &CredentialsSource {
+        &self.source
     }
 
     /// The region the SDK resolved (flag, config, env or profile), used for bare function names.
@@ -127,6 +156,7 @@ impl Clients {
             sts: aws_sdk_sts::Client::new(&base),
             lambda: Mutex::new(HashMap::new()),
             base,
+            source: CredentialsSource::Assumed,
         }
     }
 
@@ -174,27 +204,41 @@ pub struct AwsError {
 }
 
 impl AwsError {
-    pub fn from_sdk<E, R>(operation: &'static str, err: SdkError<E, R>) -> AwsError
+    /// The one translation of an SDK error: the service's error code and message, else the
+    /// HTTP status and the start of the body the SDK could not read an error from (never the
+    /// SDK's bare "unhandled error" or "service error"), else the transport's error chain.
+    pub fn from_sdk<E>(operation: &'static str, err: SdkError<E, HttpResponse>) -> AwsError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
     {
         let (code, message) = match &err {
             SdkError::ServiceError(se) => {
                 let e = se.err();
-                (
-                    e.code().map(str::to_string),
-                    match (e.code(), e.message()) {
-                        (Some(c), Some(m)) => format!("{c}: {m}"),
-                        (Some(c), None) => c.to_string(),
-                        (None, Some(m)) => m.to_string(),
-                        (None, None) => format!("{e}"),
-                    },
-                )
+                let code = e.code().filter(|c| !c.is_empty());
+                let message = match (code, e.message().filter(|m| !m.is_empty())) {
+                    (Some(c), Some(m)) => format!("{c}: {m}"),
+                    (Some(c), None) => format!("{c} (HTTP {})", se.raw().status().as_u16()),
+                    (None, Some(m)) => format!("HTTP {}: {m}", se.raw().status().as_u16()),
+                    (None, None) => unreadable(se.raw()),
+                };
+                (code.map(str::to_string), message)
             }
+            SdkError::ResponseError(re) => (
+                None,
+                format!("{} ({})", error_chain(&err), unreadable(re.raw())),
+            ),
             other => (None, error_chain(other)),
         };
-        let hint = hint_for(operation, code.as_deref(), &err, no_credentials(&err));
+        // The SDK's words for a failed `credential_process` (aws-config, credential_process.rs).
+        let hint = if code.is_none() && message.contains("external process") {
+            Some(
+                "the profile's credential_process failed (its stderr is above): fix the command \
+                 in ~/.aws/config (AWS_CONFIG_FILE), sign in again, or pick another --profile"
+                    .to_string(),
+            )
+        } else {
+            hint_for(operation, code.as_deref(), &err, no_credentials(&err))
+        };
         AwsError {
             operation,
             code,
@@ -214,6 +258,28 @@ where
     E: ProvideErrorMetadata,
 {
     matches!(err, SdkError::ServiceError(se) if se.err().code() == Some(code))
+}
+
+/// An answer without an error code the SDK could read: its HTTP status and the start of its
+/// body, e.g. a server that does not implement the operation.
+fn unreadable(raw: &HttpResponse) -> String {
+    let status = raw.status().as_u16();
+    let body = raw
+        .body()
+        .bytes()
+        .map(|b| {
+            String::from_utf8_lossy(b)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default();
+    if body.is_empty() {
+        return format!("HTTP {status} without an error code or message");
+    }
+    let shown: String = body.chars().take(200).collect();
+    let more = if shown.len() < body.len() { "…" } else { "" };
+    format!("HTTP {status} without an error code: {shown}{more}")
 }
 
 fn error_chain(err: &dyn std::error::Error) -> String {

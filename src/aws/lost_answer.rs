@@ -4,7 +4,6 @@
 //! decide whether the run may go on (docs/aws-behaviour.md, "Writes whose answer was lost").
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -12,6 +11,7 @@ use std::sync::Arc;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
@@ -62,13 +62,12 @@ impl Intercept for Attempts {
 }
 
 /// The result of a write that a retry cannot hurt (nothing to confirm).
-pub(super) fn done<O, E, R>(
+pub(super) fn done<O, E>(
     operation: &'static str,
-    sent: Result<O, SdkError<E, R>>,
+    sent: Result<O, SdkError<E, HttpResponse>>,
 ) -> Result<(), AwsError>
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: fmt::Debug,
 {
     sent.map(|_| ())
         .map_err(|e| AwsError::from_sdk(operation, e))
@@ -82,16 +81,15 @@ where
 /// first (another run, a change from elsewhere), which the user must hear about. A retried call
 /// cannot tell whether its earlier attempt reached AWS, so the re-read decides: if the resource
 /// is as planned, the run may go on, whoever did it. A failed re-read keeps the original error.
-pub(super) async fn settle<O, E, R, F, Fut>(
+pub(super) async fn settle<O, E, F, Fut>(
     operation: &'static str,
-    sent: Result<O, SdkError<E, R>>,
+    sent: Result<O, SdkError<E, HttpResponse>>,
     attempts: &Attempts,
     codes: &[&str],
     confirm: F,
 ) -> Result<(), AwsError>
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: fmt::Debug,
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<bool, AwsError>>,
 {
@@ -139,13 +137,12 @@ pub(super) async fn role_is(
 }
 
 /// A read's answer to "is it gone?": NoSuchEntity means yes, success means no.
-fn absent<O, E, R>(
+fn absent<O, E>(
     operation: &'static str,
-    read: Result<O, SdkError<E, R>>,
+    read: Result<O, SdkError<E, HttpResponse>>,
 ) -> Result<bool, AwsError>
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: fmt::Debug,
 {
     match read {
         Ok(_) => Ok(false),

@@ -1,5 +1,5 @@
 //! The `aws` layer: the only code that talks to AWS. Client construction and error translation
-//! (`client`), every read (`observe`, driven by `prepare`), every write (`apply`, with the
+//! (`client`), which credentials a run uses (`credentials`), every read (`observe`, driven by `prepare`), every write (`apply`, with the
 //! `retry` helper), and the live probe of `verify --assume-profile` (`probe`).
 //!
 //! It imports the pure layers below it (`core`, `config`, `iam`), never `report` or
@@ -8,6 +8,7 @@
 pub mod apply;
 pub mod audit;
 pub mod client;
+pub mod credentials;
 pub mod inventory;
 mod lost_answer;
 pub mod observe;

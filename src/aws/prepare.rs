@@ -144,8 +144,11 @@ async fn predecessors(
     Ok(found)
 }
 
-/// Connects with flags merged over the config.
-pub async fn connect(config: &Config, flags: &AwsSettings) -> Clients {
+/// Connects with flags merged over the config (an explicit profile must exist).
+pub async fn connect(
+    config: &Config,
+    flags: &AwsSettings,
+) -> Result<Clients, crate::aws::credentials::CredentialsError> {
     Clients::connect(&aws_settings(config, flags)).await
 }
 

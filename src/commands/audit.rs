@@ -133,7 +133,7 @@ pub(super) async fn run(inv: &Invocation, args: &AuditArgs) -> Result<Status> {
     if let Some(path) = &args.plan {
         return super::iac::run_plan(inv, args, path, opts);
     }
-    let clients = Clients::connect(&inv.aws).await;
+    let clients = Clients::connect(&inv.aws).await?;
     // Counterexamples name a function in the audited role's account and this region.
     opts.region = Some(clients.region());
     if args.organization || args.accounts.is_some() {

@@ -34,7 +34,7 @@ async fn check_one(
         let text = loaded.text.clone();
         genesys_live::check_only(only, &loaded.config)?;
         let templates = inv.templates.load()?;
-        let clients = aws_prepare::connect(&loaded.config, &inv.aws).await;
+        let clients = aws_prepare::connect(&loaded.config, &inv.aws).await?;
         let allow_weaker = inv.templates.allow_weaker;
         let prepared = aws_prepare::prepare(&clients, loaded, &templates, allow_weaker).await?;
         let (aws, verification) = if only == Some(Side::Genesys) {

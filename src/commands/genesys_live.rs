@@ -13,7 +13,7 @@ use crate::aws::Clients;
 use crate::core::change_set::Side;
 use crate::core::genesys::{describe_genesys, DesiredGenesys, GenesysPlan};
 use crate::error::Result;
-use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient, Retried};
+use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient, Retried, Retries};
 use crate::genesys::{apply as genesys_apply, observe, Session};
 use crate::report::WriteStarted;
 
@@ -67,7 +67,11 @@ pub(super) async fn prepare(
     let started = Instant::now();
     let ends = endpoints(genesys.region.as_deref())?;
     let oauth = oauth(clients, genesys.oauth_secret.as_deref(), &ends.api_url).await?;
-    let client = Client::connect(&ends, &oauth).await?;
+    let retries = Retries {
+        max_attempts: clients.max_attempts(),
+        progress: super::progress::retries(verbose),
+    };
+    let client = Client::connect(&ends, &oauth, retries).await?;
     let observed = observe::observe(&client, &desired).await?;
     if verbose {
         eprintln!(

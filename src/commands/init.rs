@@ -166,7 +166,7 @@ pub(super) async fn list(inv: &Invocation, region: &str) -> Result<Vec<ListedFun
         region: Some(region.to_string()),
         ..inv.aws.clone()
     })
-    .await;
+    .await?;
     let pb = super::progress::spinner(&format!("listing the Lambda functions in {region}"));
     let listed = inventory::list_functions(&clients, region).await;
     pb.finish_and_clear();

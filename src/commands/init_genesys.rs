@@ -29,7 +29,7 @@ pub(super) fn run(inv: &Invocation, args: &InitArgs, path: &Path) -> Result<Stat
             .map_err(|e| Error::usage(format!("--external-id: {e}"), "nothing was written"))?;
     }
     super::live::live(|rt| {
-        let client = rt.block_on(connect(args))?;
+        let client = rt.block_on(connect(inv, args))?;
         let external_id = external_id(args, &rt.block_on(observe::organization_id(&client))?);
         // The role next (one quick read): with --from-role its sections and grants join the import.
         let role = (args.from_role.as_deref())
@@ -159,7 +159,7 @@ fn pick_role(inv: &Invocation, external_id: &str) -> Result<String> {
     ];
     let report = super::live::live(|rt| {
         rt.block_on(async {
-            let clients = crate::aws::Clients::connect(&inv.aws).await;
+            let clients = crate::aws::Clients::connect(&inv.aws).await?;
             let opts = crate::core::audit::AuditOptions {
                 partners: partners.iter().map(|p| p.to_string()).collect(),
                 ..Default::default()
@@ -203,10 +203,14 @@ fn pick_role(inv: &Invocation, external_id: &str) -> Result<String> {
 }
 
 /// Signs in with the OAuth client from the environment.
-async fn connect(args: &InitArgs) -> Result<Client> {
+async fn connect(inv: &Invocation, args: &InitArgs) -> Result<Client> {
     let ends = endpoints(args.genesys_region.as_deref())?;
     let oauth = OAuthClient::from_env().ok_or(GenesysError::NoClient)?;
-    Ok(Client::connect(&ends, &oauth).await?)
+    let retries = crate::genesys::client::Retries {
+        max_attempts: inv.aws.max_attempts,
+        progress: super::progress::retries(inv.verbose),
+    };
+    Ok(Client::connect(&ends, &oauth, retries).await?)
 }
 
 /// The integration to import: its name, and whether it was chosen by ID (then the config pins

@@ -39,7 +39,7 @@ pub(super) fn read(
 ) -> Result<ImportedRole> {
     let observed = super::live::live(|rt| {
         rt.block_on(async {
-            let clients = Clients::connect(&inv.aws).await;
+            let clients = Clients::connect(&inv.aws).await?;
             let query = Query {
                 partition: clients.partition().to_string(),
                 role_name: name.to_string(),

@@ -58,7 +58,7 @@ pub(super) fn config_warnings(loaded: &config::Loaded) -> Vec<Finding> {
 /// Loads the config and reads AWS for it.
 pub(super) async fn prepare_live(inv: &Invocation) -> Result<(Clients, Prepared)> {
     let loaded = load(inv)?;
-    let clients = prepare::connect(&loaded.config, &inv.aws).await;
+    let clients = prepare::connect(&loaded.config, &inv.aws).await?;
     prepare_loaded(inv, clients, loaded, prepare::Scope::default()).await
 }
 
@@ -78,10 +78,11 @@ pub(super) async fn prepare_loaded(
     let prepared = prepared?;
     if inv.verbose {
         eprintln!(
-            "read AWS state in {:.2}s (account {}, caller {})",
+            "read AWS state in {:.2}s (account {}, caller {}, credentials: {})",
             started.elapsed().as_secs_f64(),
             prepared.observed.account_id,
-            prepared.observed.caller_arn
+            prepared.observed.caller_arn,
+            clients.credentials_source()
         );
     }
     inv.output.warnings(&prepared.warnings);

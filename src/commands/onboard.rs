@@ -55,7 +55,7 @@ pub(super) async fn run(inv: &Invocation, edit: Edit, dry_run: bool) -> Result<S
         format!("cannot read {shown}\n(hint: create it first with `lambda-trust init`)")
     })?;
     let old = config::parse_str(&text, &shown)?;
-    let clients = prepare::connect(&old.config, &inv.aws).await;
+    let clients = prepare::connect(&old.config, &inv.aws).await?;
     // Bare names resolve in the role's account; the identity read here is reused below.
     let identity = observe::caller_identity(&clients).await?;
     let (caller_account, _caller_arn) = &identity;

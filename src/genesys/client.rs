@@ -1,12 +1,13 @@
 //! The Genesys Cloud HTTP client: OAuth client credentials, JSON requests, and the one retry
-//! policy (429 → wait `Retry-After`; 5xx and dropped connections → backoff; all bounded and
-//! counted for the report).
+//! policy (429 → wait `Retry-After`; 5xx and dropped connections → backoff, at most
+//! `--max-attempts` attempts, the setting the AWS calls use; all counted for the report, each
+//! wait told to a [`Progress`] sink the command passes in).
 //!
 //! Part of the `genesys` layer: the only place that names the HTTP client crate. Secrets live
 //! in [`Secret`], whose `Debug` and `Display` never show them.
 
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;
@@ -15,7 +16,9 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 use super::regions::{Endpoints, RegionError};
-use crate::retry::{retry_with, Backoff, Retry};
+use crate::retry::{
+    retry_with, Backoff, Limit, Progress, Quiet, Retry, Wait, Waiting, DEFAULT_MAX_ATTEMPTS,
+};
 
 /// A secret string: shown as `***` by `Debug` and `Display`; [`Secret::expose`] to use it.
 #[derive(Clone, PartialEq, Eq)]
@@ -201,11 +204,53 @@ impl fmt::Display for Retried {
     }
 }
 
+/// How the client retries: attempts per call (`--max-attempts`, first try included) and
+/// where each wait is told.
+#[derive(Clone)]
+pub struct Retries {
+    pub max_attempts: u32,
+    pub progress: Arc<dyn Progress>,
+}
+
+impl Default for Retries {
+    fn default() -> Retries {
+        Retries {
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            progress: Arc::new(Quiet),
+        }
+    }
+}
+
+impl Retries {
+    fn limit(&self, deadline: Instant) -> Limit {
+        Limit {
+            deadline,
+            max_attempts: self.max_attempts.max(1),
+        }
+    }
+
+    /// Tells the sink of a retry's wait.
+    fn waiting(&self, e: &GenesysError, method: &Method, path: &str, wait: Wait) {
+        let retried = Retried::new(e, method, path);
+        self.progress.waiting(&Waiting {
+            service: SERVICE,
+            request: format!("{} {}", retried.method, retried.path),
+            cause: retried.cause(),
+            asked: matches!(e, GenesysError::Api { status: 429, .. }),
+            wait,
+        });
+    }
+}
+
+/// How progress names this service.
+const SERVICE: &str = "Genesys Cloud";
+
 /// A signed-in client.
 pub struct Client {
     http: reqwest::Client,
     api_url: String,
     token: Secret,
+    retries: Retries,
     stats: Mutex<Stats>,
     /// Requests wait until then: the rate-limit window was used up.
     paused_until: Mutex<Option<Instant>>,
@@ -219,8 +264,8 @@ impl fmt::Debug for Client {
     }
 }
 
-/// How long one call keeps retrying server errors and dropped connections, and its backoff.
-const RETRY_WINDOW: Duration = Duration::from_secs(60);
+/// The backoff between attempts after a server error or a dropped connection (their number is
+/// [`Retries::max_attempts`]).
 const BACKOFF: Backoff = Backoff {
     initial: Duration::from_millis(200),
     max: Duration::from_secs(4),
@@ -230,8 +275,8 @@ const BACKOFF: Backoff = Backoff {
 const RATE_LIMIT_WINDOW: Duration = Duration::from_secs(600);
 /// The longest single `Retry-After` honoured (a longer one is waited this long, then retried).
 const MAX_RETRY_AFTER: u64 = 300;
-/// Waits at least this long are announced on stderr.
-const ANNOUNCE_WAIT: Duration = Duration::from_secs(5);
+/// A connection not made by then is a failed attempt (an unreachable host).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Which errors are worth another attempt, and after how long. `repeatable`: sending the
 /// request twice does no harm (every method but POST, and the POSTs that only read). A create
@@ -296,14 +341,17 @@ fn install_crypto_provider() {
 }
 
 impl Client {
-    /// Signs in (client-credentials grant) at the login URL.
+    /// Signs in (client-credentials grant) at the login URL; every call, this one included,
+    /// retries as `retries` says.
     pub async fn connect(
         endpoints: &Endpoints,
         oauth: &OAuthClient,
+        retries: Retries,
     ) -> Result<Client, GenesysError> {
         install_crypto_provider();
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
+            .connect_timeout(CONNECT_TIMEOUT)
             .user_agent(concat!("lambda-trust/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| GenesysError::Transport {
@@ -318,11 +366,12 @@ impl Client {
             oauth.secret.expose()
         ));
         let url = url.as_str();
-        let deadline = Instant::now() + RETRY_WINDOW;
+        let post = Method::POST;
         let out = retry_with(
-            deadline,
+            retries.limit(Instant::now() + RATE_LIMIT_WINDOW),
             BACKOFF,
             |e| classify(e, true),
+            |e, wait| retries.waiting(e, &post, "/oauth/token", wait),
             |_| {
                 let req = http
                     .post(url)
@@ -358,10 +407,14 @@ impl Client {
             },
         )
         .await;
+        if out.attempts > 1 {
+            retries.progress.settled();
+        }
         Ok(Client {
             http,
             api_url: endpoints.api_url.clone(),
             token: out.result?,
+            retries,
             stats: Mutex::new(Stats::default()),
             paused_until: Mutex::new(None),
         })
@@ -416,26 +469,20 @@ impl Client {
         let repeatable = method != Method::POST || path.starts_with("/api/v2/audits/query");
         let write = method != Method::GET && !is_query(path);
         let url = format!("{}{}", self.api_url, path);
-        let start = Instant::now();
         let out = retry_with(
-            start + RATE_LIMIT_WINDOW,
+            self.retries.limit(Instant::now() + RATE_LIMIT_WINDOW),
             BACKOFF,
-            |e| {
-                let mut r = classify(e, repeatable);
-                if r == Retry::Backoff && start.elapsed() >= RETRY_WINDOW {
-                    r = Retry::No;
-                }
-                if r != Retry::No {
-                    self.note_retry(e, &method, path);
-                }
-                if let Retry::After(wait) = r {
-                    announce(wait, "Retry-After", &method, path);
-                }
-                r
+            |e| classify(e, repeatable),
+            |e, wait| {
+                self.note_retry(e, &method, path);
+                self.retries.waiting(e, &method, path, wait);
             },
             |_| self.once(method.clone(), url.clone(), path, body),
         )
         .await;
+        if out.attempts > 1 {
+            self.retries.progress.settled();
+        }
         if let Ok(mut s) = self.stats.lock() {
             let n = out.attempts as usize;
             if write {
@@ -453,8 +500,20 @@ impl Client {
         if let Some(until) = until {
             let now = Instant::now();
             if until > now {
-                announce(until - now, "rate-limit window used up", method, path);
+                self.retries.progress.waiting(&Waiting {
+                    service: SERVICE,
+                    request: format!("{method} {}", path.split('?').next().unwrap_or(path)),
+                    cause: "rate-limit window".to_string(),
+                    asked: true,
+                    wait: Wait {
+                        attempt: 0,
+                        max_attempts: self.retries.max_attempts,
+                        elapsed: Duration::ZERO,
+                        wait: until - now,
+                    },
+                });
                 tokio::time::sleep_until(until).await;
+                self.retries.progress.settled();
             }
         }
     }
@@ -505,17 +564,6 @@ impl Client {
     }
 }
 
-/// Says on stderr that a call waits, when the wait is long enough to notice.
-fn announce(wait: Duration, why: &str, method: &Method, path: &str) {
-    if wait >= ANNOUNCE_WAIT {
-        let path = path.split('?').next().unwrap_or(path);
-        eprintln!(
-            "Genesys Cloud rate limit ({why}): waiting {} s before {method} {path}",
-            wait.as_secs()
-        );
-    }
-}
-
 /// `POST`s that only read: the audit query and the action test.
 fn is_query(path: &str) -> bool {
     path.starts_with("/api/v2/audits/query") || path.ends_with("/test")
@@ -546,11 +594,23 @@ fn check_status(
     })
 }
 
+/// A request that got no answer, with the causes reqwest keeps as sources ("connection
+/// refused", "timed out"), which its own message leaves out.
 fn transport(method: &str, url: &str, e: reqwest::Error) -> GenesysError {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = s.source();
+    }
     GenesysError::Transport {
         method: method.to_string(),
         url: url.to_string(),
-        message: e.to_string(),
+        message,
     }
 }
 

@@ -815,3 +815,96 @@ fn lost_responses_to_writes_then_apply_converges() {
     }
     println!("{}", outcomes.join("\n"));
 }
+
+// ------------------------------------------------------------------ waiting on Genesys Cloud
+
+/// moto (with one function) and a config with `[genesys]`; the Genesys environment is the
+/// caller's (a fake's, or one pointing nowhere).
+fn genesys_env() -> support::live::Env {
+    let env = support::live::setup(&[FN_A]);
+    let mut text = support::live::config(&[FN_A], "");
+    text.push_str(
+        "\n[genesys]\nintegration = \"AWS Lambda (lambda-trust)\"\ncategory = \"Lambda\"\n",
+    );
+    env.write_config(&text);
+    env
+}
+
+fn run_genesys(
+    env: &support::live::Env,
+    args: &[&str],
+    vars: &[(String, String)],
+) -> support::live::Run {
+    let config = env.config_path();
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--config", config.to_str().unwrap()]);
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    env.run_env(&all, &vars)
+}
+
+/// Genesys Cloud unreachable: `--max-attempts` bounds the sign-in's attempts as it bounds
+/// AWS's, and `-v` (stderr not a terminal) says each wait as it happens.
+#[test]
+fn genesys_unreachable_is_retried_max_attempts_times_with_progress() {
+    let env = genesys_env();
+    let closed = format!("http://127.0.0.1:{}", support::moto::free_port());
+    let vars = vec![
+        ("GENESYSCLOUD_OAUTHCLIENT_ID".to_string(), "id".to_string()),
+        (
+            "GENESYSCLOUD_OAUTHCLIENT_SECRET".to_string(),
+            "secret".to_string(),
+        ),
+        ("GENESYSCLOUD_API_REGION".to_string(), closed),
+    ];
+    let started = Instant::now();
+    let r = run_genesys(&env, &["plan", "-v", "--max-attempts", "3"], &vars);
+    let took = started.elapsed();
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("cannot reach Genesys Cloud"),
+        "{}",
+        r.stderr
+    );
+    for n in [2, 3] {
+        let line = format!("still waiting for Genesys Cloud: attempt {n} of 3, ");
+        assert!(r.stderr.contains(&line), "{line}\n{}", r.stderr);
+    }
+    assert!(!r.stderr.contains("attempt 4 of"), "{}", r.stderr);
+    // Backoff 0.2 s then 0.4 s; before, the sign-in retried for a minute.
+    assert!(took < Duration::from_secs(20), "{took:?}");
+    eprintln!("genesys unreachable, --max-attempts 3: {took:?}");
+
+    // Without -v and off a terminal: quiet until the error.
+    let r = run_genesys(&env, &["plan", "--max-attempts", "2"], &vars);
+    assert_eq!(r.code, 1);
+    assert!(!r.stderr.contains("still waiting"), "{}", r.stderr);
+}
+
+/// A Genesys Cloud read answered 503 every time: `--max-attempts` calls, then the error names
+/// the status and Genesys's own code and message.
+#[test]
+fn genesys_server_errors_stop_at_max_attempts_with_the_services_message() {
+    let env = genesys_env();
+    let fake = support::genesys::GenesysFake::start();
+    fake.inject(503, 100, None, Some("GET"), "/api/v2/integrations");
+    fake.reset_calls();
+    let r = run_genesys(&env, &["plan", "-v", "--max-attempts", "4"], &fake.env());
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    // The reads run side by side; the first to use up its attempts ends the run.
+    let calls = fake.calls();
+    let mut per_path = std::collections::BTreeMap::<&str, usize>::new();
+    for c in calls
+        .iter()
+        .filter(|c| c.method == "GET" && c.status == 503)
+    {
+        *per_path.entry(c.path.as_str()).or_default() += 1;
+    }
+    assert_eq!(per_path.values().max(), Some(&4), "{calls:?}");
+    assert!(r.stderr.contains(": 503 "), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("still waiting for Genesys Cloud: attempt 4 of 4, "),
+        "{}",
+        r.stderr
+    );
+}

@@ -325,3 +325,92 @@ fn a_change_without_an_event_says_so() {
         "{human}"
     );
 }
+
+/// A CloudTrail answer the SDK cannot read an error code from (a server error without one,
+/// as a local AWS without `LookupEvents` gives): the finding says the HTTP status and what the
+/// service said, never the SDK's bare "unhandled error".
+#[test]
+fn a_lookup_error_without_a_code_says_the_status_and_the_answer() {
+    let env = setup(&["lookup-customer"]);
+    env.expect(&["apply"], 0);
+    tamper_trust(&principal(&env, "mallory"), "attacker-org");
+    env.proxy.inject(
+        Injection::new(
+            "cloudtrail:LookupEvents",
+            500,
+            "",
+            "the lookup broke (injected)",
+        )
+        .always(),
+    );
+    let r = env.expect(&["check", "--max-attempts", "2"], 2);
+    assert!(!r.stdout.contains("unhandled error"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("the CloudTrail lookup failed: HTTP 500: the lookup broke (injected)"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        env.proxy.count("cloudtrail:LookupEvents"),
+        2,
+        "--max-attempts 2"
+    );
+
+    // With a code, the code and the message.
+    env.proxy.clear_faults();
+    env.proxy.inject(
+        Injection::new(
+            "cloudtrail:LookupEvents",
+            400,
+            "InvalidLookupAttributesException",
+            "no such attribute (injected)",
+        )
+        .always(),
+    );
+    let r = env.expect(&["check"], 2);
+    assert!(
+        r.stdout.contains(
+            "the CloudTrail lookup failed: InvalidLookupAttributesException: no such attribute (injected)"
+        ),
+        "{}",
+        r.stdout
+    );
+}
+
+/// `just demo` (scripts/demo.sh) against the tests' local AWS, started here, with the binary
+/// under test: every step exits as the demo expects, and its tamper step's `check` names the
+/// IAM user who tampered.
+#[test]
+fn the_demo_runs_and_names_who_tampered() {
+    let env = Env::new();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new("bash")
+        .arg(repo.join("scripts/demo.sh"))
+        .env("DEMO_AWS_ENDPOINT", env.proxy.url())
+        .env("DEMO_BIN", support::bin_path())
+        .env_remove("AWS_PROFILE")
+        .env_remove("LAMBDA_TRUST_CONFIG")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run scripts/demo.sh");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n--- stderr\n{stderr}");
+    let jane = format!("arn:aws:iam::{ACCOUNT}:user/jane.doe");
+    let step7 = stdout
+        .split("7. lambda-trust check")
+        .nth(1)
+        .and_then(|s| s.split("8. lambda-trust plan").next())
+        .unwrap_or_else(|| panic!("no step 7:\n{stdout}"));
+    assert!(
+        step7.contains(&format!("UpdateAssumeRolePolicy by {jane}")),
+        "{step7}"
+    );
+    assert!(
+        step7.contains(&format!("AttachRolePolicy by {jane}")),
+        "{step7}"
+    );
+    assert!(!stdout.contains("unhandled error"), "{stdout}");
+    assert!(!stdout.contains("who changed it is unknown"), "{stdout}");
+}

@@ -389,3 +389,139 @@ fn init_on_a_terminal_offers_the_accounts_functions_as_a_checklist() {
         );
     }
 }
+
+/// AWS config and credentials files of the test's own (never the developer's ~/.aws): the
+/// environment to point the binary at them.
+fn aws_files(env: &Env, config: &str, credentials: &str) -> Vec<(String, String)> {
+    let (c, k) = (
+        env.dir.path().join("aws-config"),
+        env.dir.path().join("aws-credentials"),
+    );
+    std::fs::write(&c, config).unwrap();
+    std::fs::write(&k, credentials).unwrap();
+    vec![
+        ("AWS_CONFIG_FILE".into(), c.display().to_string()),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE".into(),
+            k.display().to_string(),
+        ),
+    ]
+}
+
+fn run_with(env: &Env, args: &[&str], vars: &[(String, String)]) -> Run {
+    let config = env.config_path();
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--config", config.to_str().unwrap()]);
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    env.run_env(&all, &vars)
+}
+
+/// `--profile` or `[aws].profile` naming a profile neither file defines: exit 1 before any
+/// call, in the AWS CLI's words, with the profiles there are — although environment keys are
+/// set (the AWS CLI lets an explicit profile win over them).
+#[test]
+fn an_unknown_profile_is_an_error_before_any_call() {
+    let env = setup(&["lookup-customer"]);
+    let files = aws_files(
+        &env,
+        "[profile staging]\nregion = us-east-1\n",
+        "[dev]\naws_access_key_id = a\naws_secret_access_key = b\n",
+    );
+    env.proxy.clear();
+    let r = run_with(&env, &["plan", "--profile", "prod"], &files);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("the config profile (prod) could not be found"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("defined: dev, staging"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("aws configure --profile prod"),
+        "{}",
+        r.stderr
+    );
+    assert!(env.proxy.calls().is_empty(), "{:?}", env.proxy.operations());
+
+    let mut text = config(&["lookup-customer"], "");
+    text = text.replace("[aws]\n", "[aws]\nprofile = \"prod\"\n");
+    env.write_config(&text);
+    let r = run_with(&env, &["check"], &files);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert!(
+        said.contains("the config profile (prod) could not be found"),
+        "{said}"
+    );
+    assert!(env.proxy.calls().is_empty(), "{:?}", env.proxy.operations());
+}
+
+/// An explicit profile wins over environment keys: its `credential_process` is called (here it
+/// fails, and that failure is the error), and nothing reaches AWS.
+#[test]
+fn an_explicit_profile_wins_over_environment_keys() {
+    let env = setup(&["lookup-customer"]);
+    let called = env.dir.path().join("credential-process-called");
+    let files = aws_files(
+        &env,
+        &format!(
+            "[profile broken]\nregion = us-east-1\ncredential_process = sh -c \"touch '{}'; echo token expired >&2; exit 3\"\n",
+            called.display()
+        ),
+        "",
+    );
+    env.proxy.clear();
+    let r = run_with(&env, &["plan", "--profile", "broken"], &files);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        called.exists(),
+        "credential_process was not called:\n{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("Stderr: token expired"), "{}", r.stderr);
+    assert!(r.stderr.contains("credential_process"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("no AWS credentials were found"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("in sync"), "{}", r.stderr);
+    assert!(
+        env.proxy.calls().iter().all(|c| !c.forwarded),
+        "{:?}",
+        env.proxy.operations()
+    );
+}
+
+/// `-v` says which credentials the run used: a profile's keys over the environment's, or the
+/// environment's when no profile is named.
+#[test]
+fn verbose_says_which_credentials_were_used() {
+    let env = setup(&["lookup-customer"]);
+    env.iam("CreateUser", &[("UserName", "jane")]);
+    let xml = env.iam("CreateAccessKey", &[("UserName", "jane")]);
+    let key = support::http::xml_first(&xml, "AccessKeyId").unwrap();
+    let secret = support::http::xml_first(&xml, "SecretAccessKey").unwrap();
+    let files = aws_files(
+        &env,
+        "[profile jane]\nregion = us-east-1\n",
+        &format!("[jane]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n"),
+    );
+    let r = run_with(&env, &["plan", "-v", "--profile", "jane"], &files);
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "caller arn:aws:iam::{ACCOUNT}:user/jane, credentials: profile jane (--profile or [aws].profile)"
+        )),
+        "{}",
+        r.stderr
+    );
+    let r = run_with(&env, &["plan", "-v"], &files);
+    assert!(
+        r.stderr
+            .contains("credentials: environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"),
+        "{}",
+        r.stderr
+    );
+}

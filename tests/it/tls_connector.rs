@@ -11,6 +11,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use lambda_trust::aws::{AwsSettings, Clients};
+use lambda_trust::genesys::client::Retries;
 use lambda_trust::genesys::regions::Endpoints;
 use lambda_trust::genesys::{Client, OAuthClient, Secret};
 
@@ -59,6 +60,7 @@ async fn aws_first_bytes(scheme: &str) -> Vec<u8> {
         max_attempts: 1,
     })
     .await
+    .expect("no profile named: nothing to find")
     .with_credentials(
         "AKIDTLSCONNECTORTEST",
         "tls-connector-test",
@@ -86,8 +88,10 @@ async fn genesys_first_bytes(scheme: &str) -> Vec<u8> {
         secret: Secret::new("tls-connector-test"),
         source: "the test".into(),
     };
-    // The sign-in retries a failed connection for a minute: stop it once the bytes are in.
-    let call = tokio::spawn(async move { Client::connect(&endpoints, &oauth).await.is_ok() });
+    // The sign-in retries a failed connection: stop it once the bytes are in.
+    let retries = Retries::default();
+    let call =
+        tokio::spawn(async move { Client::connect(&endpoints, &oauth, retries).await.is_ok() });
     let bytes = tokio::task::spawn_blocking(move || seen.join().unwrap())
         .await
         .unwrap();
