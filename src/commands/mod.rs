@@ -58,7 +58,14 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
         Command::Simulate(args) => simulate::run(out, args),
         Command::Prove(args) => prove::run(inv, args),
         Command::Plan { adopt, force } => live(|rt| rt.block_on(plan::run(inv, *adopt, *force))),
-        Command::Apply { adopt, force } => live(|rt| rt.block_on(apply::run(inv, *adopt, *force))),
+        Command::Apply { adopt, force, yes } => {
+            let options = apply::Options {
+                adopt: *adopt,
+                force: *force,
+                yes: *yes,
+            };
+            live(|rt| rt.block_on(apply::run(inv, options)))
+        }
         Command::Verify {
             assume_profile,
             wait,
