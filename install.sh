@@ -6,7 +6,7 @@
 #   curl -fsSL https://github.com/your-org/lambda-trust/releases/latest/download/install.sh | sh
 #   sh install.sh [--version 0.1.0] [--to DIR]
 #
-#   --version V   the release to install (default: the latest release)
+#   --version V   the release to install (default: the latest release; required with a mirror)
 #   --to DIR      where to put the binary (default: ~/.local/bin)
 #
 # LAMBDA_TRUST_DOWNLOAD_URL replaces https://github.com/REPO/releases/download (a mirror; the
@@ -50,6 +50,10 @@ MINGW* | MSYS* | CYGWIN* | Windows_NT) target="$arch-pc-windows-msvc"; ext=zip; 
 esac
 
 base=${LAMBDA_TRUST_DOWNLOAD_URL:-https://github.com/$REPO/releases/download}
+if [ -z "$version" ] && [ -n "${LAMBDA_TRUST_DOWNLOAD_URL:-}" ]; then
+    # Only github.com answers "latest"; a mirror is asked for the release it is told.
+    die "LAMBDA_TRUST_DOWNLOAD_URL is set (a mirror): pass --version X.Y.Z (or LAMBDA_TRUST_VERSION); the latest release is looked up on github.com only"
+fi
 if [ -z "$version" ]; then
     # /releases/latest redirects to /releases/tag/vX.Y.Z.
     latest=$(curl -fsSLI -o /dev/null -w '%{url_effective}' "https://github.com/$REPO/releases/latest") \

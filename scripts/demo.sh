@@ -64,7 +64,7 @@ bold "A local AWS (moto) is running $WHERE. Creating two Lambda functions:"
 
 expect() { # expect CODE -- command…
     local want=$1; shift
-    "$@"; local got=$?
+    "$@" </dev/null; local got=$? # no terminal to answer on: apply writes without asking
     [ "$got" = "$want" ] || fail "'$*' exited $got, expected $want"
     printf '\033[2m(exit %s, as expected)\033[0m\n' "$got"
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 pub use crate::report::Format;
 use crate::report::{self, Report};
@@ -13,8 +13,8 @@ Exit codes:
   0  success; AWS is in sync with the config; verification passed; simulate: Allow
   1  error: bad input, an AWS or Genesys Cloud failure, or a refused operation; bad input and
      refusals write nothing, a failed write stops where it got to (a re-run converges)
-  2  changes pending or drift (plan, check; destroy without --yes; onboard/offboard --dry-run);
-     a security finding (audit)
+  2  changes pending or drift (plan, check; destroy without --yes; apply not confirmed;
+     onboard/offboard --dry-run); a security finding (audit)
   3  verification failed (verify), the request was denied (simulate), or a property was not
      proved (prove)";
 
@@ -30,9 +30,9 @@ const AFTER_HELP: &str = "\
 Typical session:
   lambda-trust lint                 # check lambda-trust.toml, offline
   lambda-trust plan                 # what would change in AWS (read-only)
-  lambda-trust apply                # create or repair the role and policy
-  lambda-trust verify               # prove who can assume the role and what it can invoke
-  lambda-trust audit --partner genesys-cloud   # every role in the account Genesys can assume
+  lambda-trust apply                # show the plan, ask, then write
+  lambda-trust verify               # prove who can assume it, what it invokes
+  lambda-trust audit --partner genesys-cloud   # every role Genesys can assume
 
 AWS access uses the SDK's default chain (environment, profiles, SSO, instance roles);
 --profile, --region and --endpoint-url (or AWS_ENDPOINT_URL) override it.
@@ -82,7 +82,7 @@ impl VersionRequest {
 /// to clap: `--color never` leaves clap's output uncoloured too (`auto`: clap's own terminal
 /// and `NO_COLOR` detection).
 pub fn try_parse() -> Result<Cli, clap::Error> {
-    use clap::{CommandFactory, FromArgMatches};
+    use clap::FromArgMatches;
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let mut color = clap::ColorChoice::Auto;
     let words: Vec<&str> = args.iter().map(|a| a.to_str().unwrap_or("")).collect();
@@ -99,8 +99,79 @@ pub fn try_parse() -> Result<Cli, clap::Error> {
             _ => {}
         }
     }
-    let matches = Cli::command().color(color).try_get_matches_from(&args)?;
+    let matches = command().color(color).try_get_matches_from(&args)?;
     Cli::from_arg_matches(&matches)
+}
+
+/// The heading of the flags every command takes, after each command's own.
+const GLOBAL_HEADING: &str = "Global options";
+/// The heading of the AWS flags, shown by the commands that call AWS.
+const AWS_HEADING: &str = "AWS access";
+
+/// The command line as clap parses it and `--help`, completions and man pages show it: each
+/// command's help lists its own flags first, then the global ones it uses (`--format` with
+/// only the formats the command has, `--config` with the command's own rule); the globals it
+/// ignores are hidden (still accepted).
+///
+/// clap gives a command a global flag only when it has none of that name, so each command gets
+/// its own copy of each global, tailored, before clap propagates the rest.
+pub fn command() -> clap::Command {
+    let cmd = Cli::command();
+    let globals: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    names.iter().fold(cmd, |cmd, name| {
+        cmd.mut_subcommand(name, |sub| {
+            globals
+                .iter()
+                .fold(sub, |sub, arg| sub.arg(tailored(name, arg.clone())))
+        })
+    })
+}
+
+/// The global `arg` as the command `name` shows it.
+fn tailored(name: &str, arg: clap::Arg) -> clap::Arg {
+    let offline = matches!(
+        name,
+        "render" | "lint" | "simulate" | "prove" | "completions" | "man" | "genesys"
+    );
+    let no_config = matches!(name, "simulate" | "completions" | "man" | "genesys");
+    let id = arg.get_id().as_str().to_owned();
+    match id.as_str() {
+        "format" => {
+            // The others stay accepted, hidden, so that the one refusal (`report::Unsupported`)
+            // says which commands have them.
+            use clap::builder::TypedValueParser;
+            let formats = Command::formats_named(name);
+            let values = Format::value_variants()
+                .iter()
+                .filter_map(|f| f.to_possible_value().map(|v| v.hide(!formats.contains(f))));
+            let parser = clap::builder::PossibleValuesParser::new(values)
+                .map(|v| Format::from_str(&v, false).expect("a possible value names a format"));
+            arg.value_parser(parser).hide(formats.len() < 2)
+        }
+        "config" if no_config => arg.hide(true),
+        "config" => arg.help(config_help(name)).long_help(None::<&str>),
+        "policies" | "allow_weaker_policies" => arg.hide(no_config || name == "init"),
+        _ if arg.get_help_heading() == Some(AWS_HEADING) => arg.hide(offline),
+        _ => arg,
+    }
+}
+
+/// `--config` as the command `name` reads it (`commands::ConfigSource`'s rules).
+fn config_help(name: &str) -> &'static str {
+    match name {
+        "check" => "The configuration files: repeat the flag, or give a directory (its *.toml) or a quoted glob such as 'configs/*.toml' [default: ./lambda-trust.toml, else the one at the git root]",
+        "init" => "Where to write the configuration [default: ./lambda-trust.toml]",
+        "audit" => "A configuration whose role the audit compares with the account's (read only when given)",
+        _ => "The configuration file [default: ./lambda-trust.toml, else the one at the git root]",
+    }
 }
 
 #[derive(Debug, Parser)]
@@ -113,8 +184,10 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = GLOBAL_HEADING)]
 pub struct Global {
     /// The configuration file [default: ./lambda-trust.toml, else the one at the git root].
+    ///
     /// `check` takes several (repeat the flag, or give a directory or a glob such as
     /// 'configs/*.toml'); `init` writes it [default: ./lambda-trust.toml]; `audit` reads it
     /// only when given; simulate, completions and man ignore it.
@@ -130,7 +203,7 @@ pub struct Global {
     /// Use your own trust.json and invoke.json templates from DIR instead of the built-in ones.
     #[arg(long, global = true, value_name = "DIR")]
     pub policies: Option<PathBuf>,
-    /// Output format for results on stdout.
+    /// Output format for results on stdout (each command's --help lists the ones it has).
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// When to colour: stdout and stderr alike (`auto`: a terminal, unless NO_COLOR is set).
@@ -139,8 +212,9 @@ pub struct Global {
     /// More detail on stderr (repeat for more).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
-    /// Accept custom templates that break a security invariant (wildcard principal, missing
-    /// ExternalId condition, wildcard resource…). Each weakened property is printed as a warning.
+    /// Accept custom templates that break a security invariant, each printed as a warning.
+    ///
+    /// A wildcard principal, a missing ExternalId condition, a wildcard resource…
     #[arg(long, global = true)]
     pub allow_weaker_policies: bool,
     #[command(flatten)]
@@ -148,21 +222,22 @@ pub struct Global {
 }
 
 #[derive(Debug, Args)]
-#[command(next_help_heading = "AWS access (plan, apply, verify, destroy)")]
+#[command(next_help_heading = AWS_HEADING)]
 pub struct AwsArgs {
     /// Named profile from your AWS config [default: the config's aws.profile, then AWS_PROFILE].
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
-    /// Region for the SDK clients [default: the config's aws.region, then AWS_REGION]. Bare
-    /// function names resolve to their target's region, else aws.region, else this. For
+    /// Region for the SDK clients [default: the config's aws.region, then AWS_REGION].
+    ///
+    /// Bare function names resolve to their target's region, else aws.region, else this. For
     /// onboard/offboard: the region of FUNCTION when it is a bare name.
     #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
     /// Send every AWS call to this endpoint, e.g. a local moto server (also: AWS_ENDPOINT_URL).
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
-    /// Attempts per AWS call, first try included; throttling and transient errors are retried
-    /// with exponential backoff.
+    /// Attempts per AWS or Genesys Cloud call, first try included; throttling and transient
+    /// errors are retried with backoff.
     #[arg(long, global = true, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: u32,
 }
@@ -192,12 +267,15 @@ commented-out entries.
 
 Examples:
   lambda-trust init
-  lambda-trust init --external-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 --region eu-west-1 \\
+  lambda-trust init --external-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 \\
+      --region eu-west-1 --account-id 111122223333 \\
       --function lookup-customer --function lookup-order
-  lambda-trust init --external-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 --region us-east-1 \\
-      --from-account --match 'genesys-*'
-  lambda-trust init --from-genesys --from-role GenesysLambda    # an existing setup, read-only
-  lambda-trust init --from-role GenesysLambda                    # an existing role alone")]
+  lambda-trust init --external-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 \\
+      --region us-east-1 --from-account --match 'genesys-*'
+  # an existing setup, read-only: the integration and its role
+  lambda-trust init --from-genesys --from-role GenesysLambda
+  # an existing role alone
+  lambda-trust init --from-role GenesysLambda")]
     Init(InitArgs),
     /// Print the rendered trust and invoke policies (offline).
     #[command(after_help = "Example:\n  lambda-trust render --which trust")]
@@ -266,8 +344,8 @@ Exit 0 when every property is proved, 3 on any counterexample or unknown, 1 on b
 Examples:
   lambda-trust prove
   lambda-trust prove --format json
-  lambda-trust prove --trust-policy trust.json \\
-      --partner-account 765628985471 --external-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10
+  lambda-trust prove --trust-policy trust.json --partner-account 765628985471 \\
+      --external-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10
   lambda-trust prove --policy invoke.json --boundary boundary.json \\
       --target arn:aws:lambda:us-east-1:111122223333:function:lookup-customer")]
     Prove(ProveArgs),
@@ -294,8 +372,13 @@ Managed or inline policies on the role that the config does not declare are remo
 they are printed in full. A role or policy with our name but without our managed-by tag is
 never modified unless you pass --adopt.
 
-Example:
-  lambda-trust apply")]
+On a terminal it shows the plan and asks before writing (a plan that deletes something says
+what first); no answer, or any but yes, writes nothing and exits 2. --yes, or no terminal (a
+script, CI), writes without asking.
+
+Examples:
+  lambda-trust apply            # shows the plan, asks
+  lambda-trust apply --yes      # no question")]
     Apply {
         /// Take over a role or policy with the configured name that lambda-trust did not
         /// create: tag it managed-by = lambda-trust and converge it.
@@ -305,6 +388,9 @@ Example:
         /// them (that breaks those flows; without it such a run exits 1 and writes nothing).
         #[arg(long)]
         force: bool,
+        /// Write without asking, even on a terminal.
+        #[arg(long)]
+        yes: bool,
         #[command(flatten)]
         only: OnlyArgs,
     },
@@ -351,9 +437,10 @@ Findings point at the template's line (docs/iac.md).
 Examples:
   lambda-trust check
   lambda-trust check --config prod.toml --config staging.toml --format github
-  lambda-trust check --config 'configs/*.toml' --format sarif > lambda-trust.sarif
-  lambda-trust check --format github --sarif lambda-trust.sarif --json lambda-trust.json
-  lambda-trust check --template template.yaml --account-id 111122223333 --format github")]
+  lambda-trust check --config 'configs/*.toml' --format sarif > check.sarif
+  lambda-trust check --format github --sarif check.sarif --json check.json
+  lambda-trust check --template template.yaml --account-id 111122223333 \\
+      --format github")]
     Check {
         #[command(flatten)]
         files: ReportFiles,
@@ -382,10 +469,12 @@ accounts: 1 when any account could not be audited).
 Examples:
   lambda-trust audit --partner genesys-cloud
   lambda-trust audit --partner-account 765628985471 --format sarif > audit.sarif
-  lambda-trust audit --partner genesys-cloud --organization --assume-role SecurityAudit
-  lambda-trust audit --accounts accounts.txt --assume-role SecurityAudit --format json
-  lambda-trust audit --partner genesys-cloud --sarif audit.sarif --json audit.json
-  lambda-trust audit --partner genesys-cloud --organization --assume-role SecurityAudit --html audit.html
+  lambda-trust audit --partner genesys-cloud \\
+      --sarif audit.sarif --json audit.json
+  lambda-trust audit --partner genesys-cloud --organization \\
+      --assume-role SecurityAudit --html audit.html
+  lambda-trust audit --accounts accounts.txt --assume-role SecurityAudit \\
+      --format json
   aws iam get-account-authorization-details > gaad.json
   lambda-trust audit --input gaad.json --partner genesys-cloud")]
     Audit(AuditArgs),
@@ -400,9 +489,11 @@ when another target's action has that name, the qualifier (or region) is added:
 
 Examples:
   lambda-trust onboard lookup-invoice --region eu-west-1 --qualifier live
-  lambda-trust onboard arn:aws:lambda:us-east-1:111122223333:function:lookup-order --dry-run
+  lambda-trust onboard --dry-run \\
+      arn:aws:lambda:us-east-1:111122223333:function:lookup-order
   lambda-trust onboard lookup-order --all-aliases
-  lambda-trust onboard lookup-order --qualifier live --action-name lookup-order-live")]
+  lambda-trust onboard lookup-order --qualifier live \\
+      --action-name lookup-order-live")]
     Onboard {
         /// The function: ARN, alias ARN or name.
         function: String,
@@ -430,7 +521,8 @@ exits 1 naming the flows, unless --force.
 
 Examples:
   lambda-trust offboard lookup-order --dry-run
-  lambda-trust offboard arn:aws:lambda:eu-west-1:111122223333:function:lookup-order --qualifier live")]
+  lambda-trust offboard --qualifier live \\
+      arn:aws:lambda:eu-west-1:111122223333:function:lookup-order")]
     Offboard {
         /// The function: ARN, alias ARN or name.
         function: String,
@@ -467,9 +559,11 @@ Example:
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(after_help = "\
 Examples:
-  lambda-trust completions bash > ~/.local/share/bash-completion/completions/lambda-trust
+  lambda-trust completions bash \\
+      > ~/.local/share/bash-completion/completions/lambda-trust
   lambda-trust completions zsh > \"${fpath[1]}/_lambda-trust\"
-  lambda-trust completions fish > ~/.config/fish/completions/lambda-trust.fish")]
+  lambda-trust completions fish \\
+      > ~/.config/fish/completions/lambda-trust.fish")]
     Completions {
         /// The shell to complete in.
         #[arg(value_enum)]
@@ -479,7 +573,7 @@ Examples:
     #[command(after_help = "\
 Examples:
   lambda-trust man | man -l -
-  lambda-trust man --out-dir /usr/local/share/man/man1")]
+  lambda-trust man --out-dir ~/.local/share/man/man1")]
     Man {
         /// Write lambda-trust.1 and one lambda-trust-COMMAND.1 per command into DIR.
         #[arg(long, value_name = "DIR")]
@@ -749,6 +843,27 @@ fn key_value(s: &str) -> Result<(String, String), String> {
 }
 
 impl Command {
+    /// Every output format the command named `name` can print, whatever its flags: the union
+    /// of its results' `report::Report::FORMATS` ([`Command::formats`] by flags), in
+    /// `--format`'s order. Its `--help` lists these and clap refuses the others.
+    pub fn formats_named(name: &str) -> Vec<Format> {
+        let results: &[&[Format]] = match name {
+            "check" => &[<crate::core::drift::CheckReport as Report>::FORMATS],
+            "audit" => &[
+                <crate::core::iac::IacReport as Report>::FORMATS,
+                report::OrgAudit::FORMATS,
+                report::AccountAudit::FORMATS,
+            ],
+            "completions" | "man" => &[&[Format::Human]],
+            _ => &[report::HUMAN_JSON],
+        };
+        Format::value_variants()
+            .iter()
+            .filter(|f| results.iter().any(|r| r.contains(f)))
+            .copied()
+            .collect()
+    }
+
     /// The output formats the command has: its result's (`report::Report::FORMATS`); any other
     /// `--format` is refused before the command runs.
     pub fn formats(&self) -> &'static [Format] {
@@ -782,11 +897,13 @@ impl Command {
 /// `--only aws|genesys`: one side of the integration (plan, apply, check, verify).
 #[derive(Debug, Clone, Copy, Default, Args)]
 pub struct OnlyArgs {
-    /// With [genesys]: only this side — `aws` (the role and its policies) or `genesys` (the
-    /// credential, the integration, the data actions). For when one side is down or not
-    /// yours to change; `apply --only genesys` is refused while AWS has a change it relies on
-    /// (the role, its trust or its grants). Without it, a Genesys Cloud failure stops plan and
-    /// apply before any write, and check and verify report it beside every AWS finding.
+    /// One side alone, with [genesys]
+    ///
+    /// `aws`: the role and its policies; `genesys`: the credential, the integration, the data
+    /// actions. For when one side is down or not yours to change; `apply --only genesys` is
+    /// refused while AWS has a change it relies on (the role, its trust or its grants). Without
+    /// it, a Genesys Cloud failure stops plan and apply before any write, and check and verify
+    /// report it beside every AWS finding.
     #[arg(long, value_enum, value_name = "SIDE")]
     pub only: Option<OnlySide>,
 }
@@ -806,5 +923,63 @@ impl OnlyArgs {
             OnlySide::Aws => Side::Aws,
             OnlySide::Genesys => Side::Genesys,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a command accepts by its flags (`Command::formats`) is what its `--help` offers
+    /// (`Command::formats_named`), summed over its flags.
+    #[test]
+    fn help_offers_exactly_the_formats_a_command_accepts() {
+        let runs: &[&[&str]] = &[
+            &["init"],
+            &["render"],
+            &["lint"],
+            &[
+                "simulate",
+                "--principal",
+                "*",
+                "--action",
+                "a",
+                "--resource",
+                "r",
+            ],
+            &["prove"],
+            &["plan"],
+            &["apply"],
+            &["verify"],
+            &["check"],
+            &["audit"],
+            &["audit", "--organization", "--assume-role", "R"],
+            &["audit", "--template", "t.yaml"],
+            &["onboard", "f"],
+            &["offboard", "f"],
+            &["destroy"],
+            &["completions", "bash"],
+            &["man"],
+            &["genesys", "regions"],
+        ];
+        let mut by_name: std::collections::BTreeMap<&str, Vec<Format>> = Default::default();
+        for args in runs {
+            let cli =
+                Cli::try_parse_from(std::iter::once("lambda-trust").chain(args.iter().copied()))
+                    .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            by_name
+                .entry(args[0])
+                .or_default()
+                .extend(cli.command.formats());
+        }
+        for sub in command().get_subcommands() {
+            let name = sub.get_name();
+            let mut accepted = by_name
+                .remove(name)
+                .unwrap_or_else(|| panic!("{name} not run"));
+            accepted.sort_by_key(|f| *f as u8);
+            accepted.dedup();
+            assert_eq!(accepted, Command::formats_named(name), "{name}");
+        }
     }
 }

@@ -1,26 +1,47 @@
 //! `lambda-trust apply`: creates or repairs the role and its policies, then (with `[genesys]`)
 //! the Genesys Cloud credential, integration and data actions, in the order the change set
-//! gives (AWS first). Both sides are read and planned before anything is written.
+//! gives (AWS first). Both sides are read and planned before anything is written; on a
+//! terminal the plan is shown and the user asked first (as `terraform apply` does, unless
+//! `-auto-approve`), deletions named before the question.
 
+use std::io::IsTerminal;
 use std::time::Instant;
 
 use super::invocation::Invocation;
 use super::live::{read_and_plan, Goal};
 use super::write;
-use crate::core::change_set::Side;
+use crate::core::change_set::{ChangeSet, Side};
 use crate::error::{Result, Status};
-use crate::report::{self, Applied};
+use crate::report::{self, Applied, Format, NotApplied};
 
-pub(super) async fn run(
-    inv: &Invocation,
-    adopt: bool,
-    force: bool,
-    only: Option<Side>,
-) -> Result<Status> {
+/// `apply`'s flags.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Options {
+    pub adopt: bool,
+    pub force: bool,
+    /// Write without asking, even on a terminal.
+    pub yes: bool,
+    /// `--only`: one side alone.
+    pub only: Option<Side>,
+}
+
+pub(super) async fn run(inv: &Invocation, options: Options) -> Result<Status> {
+    let Options {
+        adopt,
+        force,
+        yes,
+        only,
+    } = options;
     let planned = read_and_plan(inv, Goal::Converge { adopt, only }, force).await?;
     let set = &planned.set;
     inv.output
         .preview(|styles| report::change_set_human(set, styles));
+    // A script or CI has no terminal to answer on: it writes, as before.
+    let ask = !yes && !set.in_sync() && on_a_terminal();
+    if ask && !confirmed(inv, set) {
+        inv.output.emit(&NotApplied(set))?;
+        return Ok(Status::Changes);
+    }
     let started = Instant::now();
     let writes = write::write(&planned.clients, set, planned.genesys.as_ref()).await?;
     inv.output.emit(&Applied {
@@ -29,4 +50,27 @@ pub(super) async fn run(
         elapsed: started.elapsed(),
     })?;
     Ok(Status::Ok)
+}
+
+/// Someone can answer: stdin and stderr (where the question goes) are a terminal.
+fn on_a_terminal() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// Asks on stderr. Only yes writes: no, Enter, Ctrl-C or a terminal that went away do not.
+fn confirmed(inv: &Invocation, set: &ChangeSet) -> bool {
+    let styles = inv.output.stderr;
+    if inv.output.format != Format::Human {
+        // stdout carries the machine format: the plan asked about is shown here.
+        eprint!("{}", report::change_set_human(set, styles));
+    }
+    let asked = report::apply_question(set);
+    if let Some(warning) = &asked.warning {
+        eprintln!("{} {warning}", styles.yellow("warning:"));
+    }
+    dialoguer::Confirm::new()
+        .with_prompt(asked.question)
+        .default(false)
+        .interact()
+        .unwrap_or(false)
 }

@@ -5,22 +5,21 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use clap::CommandFactory;
 
-use crate::cli::Cli;
+use crate::cli;
 use crate::error::{Result, Status};
 
 /// Prints the completion script for `shell` on stdout.
 pub(super) fn completions(shell: clap_complete::Shell) -> Result<Status> {
     let mut script = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "lambda-trust", &mut script);
+    clap_complete::generate(shell, &mut cli::command(), "lambda-trust", &mut script);
     write_stdout(&script)
 }
 
 /// The root man page on stdout, or one page per command (`lambda-trust.1`,
 /// `lambda-trust-plan.1`, …) in `out_dir`, each path listed on stderr.
 pub(super) fn man(out_dir: Option<&Path>) -> Result<Status> {
-    let mut cmd = Cli::command().disable_help_subcommand(true);
+    let mut cmd = cli::command().disable_help_subcommand(true);
     // Building propagates the global flags and the full names (`lambda-trust-plan`) to the
     // subcommands.
     cmd.build();

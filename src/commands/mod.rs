@@ -60,8 +60,19 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
         Command::Plan { adopt, force, only } => {
             live(|rt| rt.block_on(plan::run(inv, *adopt, *force, only.side())))
         }
-        Command::Apply { adopt, force, only } => {
-            live(|rt| rt.block_on(apply::run(inv, *adopt, *force, only.side())))
+        Command::Apply {
+            adopt,
+            force,
+            yes,
+            only,
+        } => {
+            let options = apply::Options {
+                adopt: *adopt,
+                force: *force,
+                yes: *yes,
+                only: only.side(),
+            };
+            live(|rt| rt.block_on(apply::run(inv, options)))
         }
         Command::Verify {
             assume_profile,

@@ -6,7 +6,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::core::plan::{AttachmentOp, BoundaryOp, Op, PolicyOp, RoleOp, TagOp, VersionOp};
+use crate::core::plan::{AttachmentOp, BoundaryOp, Op, Plan, PolicyOp, RoleOp, TagOp, VersionOp};
 use crate::core::state::DesiredRole;
 
 /// `create` / `update` / `delete`, as in the JSON output.
@@ -48,6 +48,26 @@ pub fn describe(op: &Op) -> ChangeView {
         Op::Policy(op) => describe_policy(op),
         Op::Version(op) => describe_version(op),
     }
+}
+
+/// Each op of `plan` as a change, in order. A detach of a policy the same plan then deletes
+/// (`destroy`, our invoke policy) says so instead of "the policy itself is kept".
+pub fn describe_plan(plan: &Plan) -> Vec<ChangeView> {
+    let deleted = |arn: &str| {
+        plan.ops
+            .iter()
+            .any(|op| matches!(op, Op::Policy(PolicyOp::Delete { arn: a, .. }) if a == arn))
+    };
+    plan.ops
+        .iter()
+        .map(|op| match op {
+            Op::Attachment(AttachmentOp::Detach { arn, .. }) if deleted(arn) => ChangeView {
+                detail: "detached, then the policy is deleted (below)".to_owned(),
+                ..describe(op)
+            },
+            _ => describe(op),
+        })
+        .collect()
 }
 
 impl ChangeView {

@@ -43,6 +43,9 @@ pub fn render_human(report: &CheckReport, styles: Styles) -> String {
             out.push_str(&format!("  {}  {n}\n", styles.dim("note")));
         }
     }
+    if report.configs.len() > 1 {
+        out.push_str(&styles.bold(&total_line(report)));
+    }
     out
 }
 
@@ -83,6 +86,20 @@ fn findings_human(findings: &[Finding], styles: Styles) -> String {
         }
     }
     out
+}
+
+/// Several configs: how many are in sync, drifted (with their findings) or could not be
+/// checked.
+fn total_line(report: &CheckReport) -> String {
+    let count = |status| report.configs.iter().filter(|c| c.status == status).count();
+    let findings: usize = report.configs.iter().map(|c| c.findings.len()).sum();
+    format!(
+        "{} configs: {} in sync, {} drifted ({findings} finding(s)), {} not checked\n",
+        report.configs.len(),
+        count(ConfigStatus::Ok),
+        count(ConfigStatus::Drift),
+        count(ConfigStatus::Error),
+    )
 }
 
 /// ` — UpdateAssumeRolePolicy by ARN at TIME` (or why it is unknown) after a finding; a

@@ -40,13 +40,13 @@ pub use check::{
 pub use genesys::{regions_human, regions_json, RegionRow};
 pub use lint::{render_human as lint_human, render_json as lint_json};
 pub use outcomes::{
-    AccountAudit, Applied, Destroyed, Imported, Onboarded, OrgAudit, Planned, Proved, Regions,
-    RenderedDocuments,
+    AccountAudit, Applied, Destroyed, Imported, NotApplied, Onboarded, OrgAudit, Planned, Proved,
+    Regions, RenderedDocuments,
 };
 pub use output::{accepts, render, Format, Report, Unsupported, HUMAN_JSON};
 pub use plan::{
-    change_set_human, deletions_human, display_form, document_diff, genesys_plan_human, plan_human,
-    WriteStarted,
+    apply_question, change_set_human, deletions_human, display_form, document_diff,
+    genesys_plan_human, plan_human, ApplyQuestion, WriteStarted,
 };
 pub use prove::{prove_human, prove_json, prove_passed, ProveResult};
 pub use results::{

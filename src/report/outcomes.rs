@@ -57,6 +57,18 @@ impl Report for Applied<'_> {
     }
 }
 
+/// `apply` on a terminal, not confirmed: nothing written; its JSON is the plan's.
+pub struct NotApplied<'a>(pub &'a ChangeSet);
+
+impl Report for NotApplied<'_> {
+    fn human(&self, _: Styles) -> String {
+        "Nothing was changed: apply was not confirmed (--yes writes without asking).\n".to_owned()
+    }
+    fn json(&self) -> String {
+        to_json(&PlanResult::new(self.0))
+    }
+}
+
 /// `destroy`: nothing to delete, what would go (without `--yes`), or what went.
 pub enum Destroyed<'a> {
     /// Nothing of ours exists; `yes`: a destroy that wrote nothing, else a plan (in sync).

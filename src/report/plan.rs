@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::Styles;
 use crate::core::change_set::{ChangeSet, Side};
-use crate::core::describe::{describe, Action, ChangeView};
+use crate::core::describe::{describe_plan, Action, ChangeView};
 use crate::core::genesys::{describe_genesys, genesys_notes, GenesysPlan};
 use crate::core::plan::Plan;
 
@@ -60,7 +60,7 @@ pub fn plan_human(plan: &Plan, styles: Styles) -> String {
             styles.green("✓ in sync:")
         );
     }
-    let views: Vec<ChangeView> = plan.ops.iter().map(describe).collect();
+    let views = describe_plan(plan);
     let mut out = change_blocks(&views, styles);
     let (c, u, d) = counts(&views);
     out.push_str(&styles.bold(&format!(
@@ -141,6 +141,46 @@ impl WriteStarted<'_> {
         };
         let (n, total, resource) = (self.index + 1, self.total, &self.change.resource);
         format!("[{side}{n}/{total}] {verb} {resource}")
+    }
+}
+
+/// What `apply` asks on a terminal once the plan is shown: `warning`, the deletions named
+/// (said before the question, so a yes is never given to a deletion unseen), and the question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplyQuestion {
+    pub warning: Option<String>,
+    pub question: String,
+}
+
+/// The question `apply` asks about `set` (not in sync).
+pub fn apply_question(set: &ChangeSet) -> ApplyQuestion {
+    let mut deleted: Vec<String> = Vec::new();
+    for side in set.write_order() {
+        let views: Vec<ChangeView> = match (side, &set.genesys) {
+            (Side::Aws, _) => describe_plan(&set.aws),
+            (Side::Genesys, Some(g)) => g.ops.iter().map(describe_genesys).collect(),
+            (Side::Genesys, None) => Vec::new(),
+        };
+        deleted.extend(
+            views
+                .into_iter()
+                .filter(|v| v.action == Action::Delete)
+                .map(|v| v.resource),
+        );
+    }
+    let warning = (!deleted.is_empty()).then(|| {
+        format!(
+            "this apply deletes {} thing(s): {}",
+            deleted.len(),
+            deleted.join("; ")
+        )
+    });
+    ApplyQuestion {
+        warning,
+        question: format!(
+            "Make these {} write call(s)? (only yes writes)",
+            set.planned_writes()
+        ),
     }
 }
 

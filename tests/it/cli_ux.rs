@@ -1,6 +1,7 @@
-//! The user-facing plumbing through the real binary, offline: config discovery, `--version`,
-//! shell completions, the man page and `init` from flags. No AWS endpoint is reachable, so any
-//! AWS call would fail these tests.
+//! The user-facing plumbing through the real binary: config discovery, `--version`, shell
+//! completions, the man page and `init` from flags, offline (no AWS endpoint is reachable, so
+//! any AWS call would fail those tests); and `apply`'s question on a terminal and `destroy`'s
+//! wording, against moto.
 
 use std::path::Path;
 use std::process::Command;
@@ -715,6 +716,8 @@ fn the_release_script_packs_binary_readme_completions_and_man_with_a_checksum() 
     for f in [
         "lambda-trust",
         "README.md",
+        // Error hints name it ("every key is shown in examples/lambda-trust.toml").
+        "examples/lambda-trust.toml",
         "completions/lambda-trust.bash",
         "completions/_lambda-trust",
         "completions/lambda-trust.fish",
@@ -814,4 +817,236 @@ fn init_force_replaces_the_config_whole_and_keeps_its_mode() {
     assert_eq!(mode(&config), 0o640, "the config keeps its mode");
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(left.len(), 1, "no temporary file left beside it");
+}
+
+// ---------------------------------------------------------------------------------------------
+// apply on a terminal: the plan, the deletions, the question (against moto)
+// ---------------------------------------------------------------------------------------------
+
+const QUESTION: &str = "write call(s)? (only yes writes)";
+
+/// Runs `lambda-trust apply ARGS` on a pseudo-terminal (util-linux `script`) against `env`'s
+/// moto, typing `keys`; the terminal stays open until apply has exited.
+fn apply_on_a_terminal(env: &crate::support::live::Env, args: &str, keys: &str) -> Out {
+    use std::io::Write;
+    let bin = env!("CARGO_BIN_EXE_lambda-trust");
+    let config = env.config_path();
+    let command = format!("'{bin}' apply --config '{}' {args}", config.display());
+    let mut child = Command::new("script")
+        .args(["-qfec", &command, "/dev/null"])
+        .env_remove("LAMBDA_TRUST_CONFIG")
+        .env_remove("AWS_PROFILE")
+        .env("AWS_ENDPOINT_URL", env.proxy.url())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs apply on a pseudo-terminal");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(keys.as_bytes()).unwrap();
+    // Closing the terminal's input early ends `script`: keep it open until apply is done.
+    let (done, wait) = std::sync::mpsc::channel::<()>();
+    let writer = std::thread::spawn(move || {
+        let _ = wait.recv_timeout(std::time::Duration::from_secs(120));
+        drop(stdin);
+    });
+    let out = child.wait_with_output().unwrap();
+    let _ = done.send(());
+    let _ = writer.join();
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// On a terminal apply shows the plan and asks: no writes nothing (exit 2, changes pending),
+/// yes writes the plan.
+#[test]
+fn apply_on_a_terminal_asks_and_only_yes_writes() {
+    let env = crate::support::live::setup(&["f1"]);
+    env.proxy.clear();
+    let no = apply_on_a_terminal(&env, "", "n");
+    assert_eq!(no.code, 2, "{no}");
+    let screen = &no.stdout;
+    let plan = screen.find("Plan: 3 to create").expect("the plan is shown");
+    let asked = screen
+        .find(&format!("Make these 3 {QUESTION}"))
+        .expect("the question");
+    assert!(
+        plan < asked,
+        "the plan comes before the question:\n{screen}"
+    );
+    assert!(
+        screen.contains("Nothing was changed: apply was not confirmed"),
+        "{no}"
+    );
+    assert_eq!(env.proxy.count_writes(), 0, "a no writes nothing\n{no}");
+
+    let yes = apply_on_a_terminal(&env, "", "y");
+    assert_eq!(yes.code, 0, "{yes}");
+    assert!(yes.stdout.contains(QUESTION), "{yes}");
+    assert!(yes.stdout.contains("✓ applied: 3 change(s)"), "{yes}");
+    assert_eq!(env.proxy.count_writes(), 3, "{yes}");
+    // In sync: nothing to ask.
+    env.proxy.clear();
+    let again = apply_on_a_terminal(&env, "", "");
+    assert_eq!(again.code, 0, "{again}");
+    assert!(!again.stdout.contains(QUESTION), "{again}");
+    assert_eq!(env.proxy.count_writes(), 0);
+}
+
+/// A plan that deletes something names each deletion before the question; `--yes` and no
+/// terminal (a script, CI) write without asking.
+#[test]
+fn apply_names_deletions_before_asking_and_yes_or_no_terminal_does_not_ask() {
+    let env = crate::support::live::setup(&["f1"]);
+    let (quiet, writes) = env.writes_of(&["apply"], 0);
+    assert_eq!(writes, 3, "no terminal: no question, the plan is written");
+    assert!(
+        !quiet.stdout.contains(QUESTION) && !quiet.stderr.contains(QUESTION),
+        "{}{}",
+        quiet.stdout,
+        quiet.stderr
+    );
+    let inline = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+    env.iam(
+        "PutRolePolicy",
+        &[
+            ("RoleName", "GenesysLambdaInvoker"),
+            ("PolicyName", "extra"),
+            ("PolicyDocument", inline),
+        ],
+    );
+    env.proxy.clear();
+    let no = apply_on_a_terminal(&env, "", "n");
+    assert_eq!(no.code, 2, "{no}");
+    let screen = &no.stdout;
+    let warned = screen
+        .find(
+            "warning: this apply deletes 1 thing(s): role GenesysLambdaInvoker inline policy extra",
+        )
+        .unwrap_or_else(|| panic!("the deletion is named\n{screen}"));
+    let asked = screen.find(QUESTION).expect("the question");
+    assert!(warned < asked, "deletions before the question:\n{screen}");
+    assert_eq!(env.proxy.count_writes(), 0, "{no}");
+
+    let yes = apply_on_a_terminal(&env, "--yes", "");
+    assert_eq!(yes.code, 0, "{yes}");
+    assert!(!yes.stdout.contains(QUESTION), "--yes does not ask\n{yes}");
+    assert_eq!(env.proxy.count_writes(), 1, "{yes}");
+}
+
+/// `destroy` never says a policy is kept and then deletes it: the detach of our own invoke
+/// policy says it is deleted next.
+#[test]
+fn destroy_says_the_invoke_policy_is_deleted_not_kept() {
+    let env = crate::support::live::setup(&["f1"]);
+    env.expect(&["apply"], 0);
+    let review = env.expect(&["destroy"], 2);
+    let detach = review
+        .stdout
+        .lines()
+        .find(|l| {
+            l.contains("attachment arn:aws:iam::123456789012:policy/GenesysLambdaInvoker-invoke")
+        })
+        .unwrap_or_else(|| panic!("the detach is shown\n{}", review.stdout));
+    assert!(!detach.contains("kept"), "{detach}");
+    assert!(
+        detach.contains("detached, then the policy is deleted"),
+        "{detach}"
+    );
+    assert!(
+        review.stdout.contains(
+            "- managed policy arn:aws:iam::123456789012:policy/GenesysLambdaInvoker-invoke"
+        ),
+        "{}",
+        review.stdout
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// --help per command: its own flags first, only its formats, the globals it uses after
+// ---------------------------------------------------------------------------------------------
+
+/// `plan -h`: its two flags, then the globals under their heading; `--format` offers only
+/// what plan prints; no `--config` paragraph about other commands.
+#[test]
+fn each_help_lists_its_own_flags_first_and_only_its_formats() {
+    // The help wraps at the terminal's width: compare with the lines joined.
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let plan = run(&["plan", "-h"]);
+    assert_eq!(plan.code, 0, "{plan}");
+    let text = &flat(&plan.stdout);
+    let own = text.find("--adopt").expect("--adopt");
+    let globals = text.find("Global options:").expect("the globals' heading");
+    assert!(own < globals, "{text}");
+    assert!(text.find("--config").unwrap() > globals, "{text}");
+    assert!(text.contains("[possible values: human, json]"), "{text}");
+    for absent in [
+        "sarif",
+        "github",
+        "html",
+        "`check` takes several",
+        "(plan, apply, verify, destroy)",
+    ] {
+        assert!(!text.contains(absent), "{absent:?} in plan -h:\n{text}");
+    }
+    let lines = plan.stdout.lines().count();
+    assert!(lines <= 40, "{lines} lines:\n{}", plan.stdout);
+
+    let check = flat(&run(&["check", "-h"]).stdout);
+    assert!(
+        check.contains("[possible values: human, json, sarif, github]"),
+        "{check}"
+    );
+    assert!(check.contains("give a directory (its *.toml)"), "{check}");
+    let audit = flat(&run(&["audit", "-h"]).stdout);
+    assert!(
+        audit.contains("[possible values: human, json, sarif, html]"),
+        "{audit}"
+    );
+    // Offline commands show no AWS flags; simulate reads no config.
+    let simulate = run(&["simulate", "-h"]).stdout;
+    for absent in ["--config", "--profile", "AWS access"] {
+        assert!(
+            !simulate.contains(absent),
+            "{absent} in simulate -h:\n{simulate}"
+        );
+    }
+    assert!(!run(&["render", "-h"]).stdout.contains("--profile"));
+    assert!(run(&["verify", "-h"]).stdout.contains("AWS access:"));
+
+    // A format the command does not have is refused, naming the commands that have it and
+    // the ones this command has (exit 1).
+    let refused = run(&["check", "--format", "html"]);
+    assert_eq!(refused.code, 1, "{refused}");
+    let said = flat(&refused.stderr);
+    assert!(
+        said.contains("--format html is only for `audit`")
+            && said.contains("use --format human, json, sarif or github"),
+        "{refused}"
+    );
+    // A value that is no format at all: clap lists the command's own.
+    let unknown = run(&["plan", "--format", "yaml"]);
+    assert_eq!(unknown.code, 1, "{unknown}");
+    assert!(
+        flat(&unknown.stderr).contains("[possible values: human, json]"),
+        "{unknown}"
+    );
+    // Before the command, --format is the global flag: the command's refusal still applies.
+    let global = run(&["--format", "sarif", "plan"]);
+    assert_eq!(global.code, 1, "{global}");
+    assert!(
+        global.stderr.contains("--format sarif is only for"),
+        "{global}"
+    );
 }

@@ -165,6 +165,45 @@ fn install_sh_tells_a_missing_release_apart() {
     assert_eq!(std::fs::read_dir(to.path()).unwrap().count(), 0);
 }
 
+/// With a mirror, "latest" is not looked up on github.com behind the user's back: the
+/// version is required, and the message says so.
+#[test]
+fn install_sh_from_a_mirror_asks_for_the_version_instead_of_asking_github() {
+    let (dir, _) = release_dir();
+    let server = Server::serve(dir.path());
+    let to = tempfile::tempdir().unwrap();
+    let out = Command::new("sh")
+        .arg(format!("{ROOT}/install.sh"))
+        .arg("--to")
+        .arg(to.path())
+        .env("LAMBDA_TRUST_DOWNLOAD_URL", &server.url)
+        .env_remove("LAMBDA_TRUST_VERSION")
+        // Any request to github.com fails at once instead of waiting on the network.
+        .env("https_proxy", "http://127.0.0.1:9")
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = text(&out);
+    assert!(
+        said.contains("LAMBDA_TRUST_DOWNLOAD_URL is set (a mirror): pass --version"),
+        "{said}"
+    );
+    assert_eq!(std::fs::read_dir(to.path()).unwrap().count(), 0);
+    // LAMBDA_TRUST_VERSION is the same as --version.
+    let pinned = Command::new("sh")
+        .arg(format!("{ROOT}/install.sh"))
+        .arg("--to")
+        .arg(to.path())
+        .env("LAMBDA_TRUST_DOWNLOAD_URL", &server.url)
+        .env("LAMBDA_TRUST_VERSION", VERSION)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(pinned.status.code(), Some(0), "{}", text(&pinned));
+}
+
 #[test]
 fn install_sh_rejects_bad_arguments_with_what_to_fix() {
     let out = Command::new("sh")

@@ -20,6 +20,7 @@ mod config_validation;
 mod core_audit;
 mod core_genesys;
 mod core_plan;
+mod docs_examples;
 mod evaluator_cases;
 mod evaluator_props;
 mod faults;

@@ -1,0 +1,254 @@
+//! The shell examples of README.md and of each command's `--help` (the `Example:` and
+//! `Examples:` blocks, and the root's typical session): found (continuation lines joined,
+//! output left out), and short enough for an 80-column terminal. [`EXCEPTIONS`] lists the
+//! ones that cannot run against moto, with the reason, for the runner that is still to come.
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// Examples that cannot run here, by their command (comments dropped, spaces collapsed), with
+/// the reason.
+const EXCEPTIONS: &[(&str, &str)] = &[
+    (
+        "just demo",
+        "runs the whole demo (scripts/demo.sh) for minutes; its commands are examples here",
+    ),
+    ("just test", "runs this very test suite"),
+    (
+        "lambda-trust init",
+        "asks on a terminal; tests/it/cli_ux.rs answers it on a pseudo-terminal",
+    ),
+    (
+        "curl -fsSL https://github.com/your-org/lambda-trust/releases/latest/download/install.sh | sh",
+        "downloads from github.com; tests/it/install_scripts.rs runs install.sh against a local server",
+    ),
+    (
+        "cargo install --locked --path .",
+        "a release build of the whole crate (many minutes)",
+    ),
+    (
+        "cargo install --locked --git https://github.com/your-org/lambda-trust --tag v0.1.0",
+        "downloads from github.com",
+    ),
+    (
+        "lambda-trust completions zsh > \"${fpath[1]}/_lambda-trust\"",
+        "zsh syntax ($fpath); `completions zsh` itself runs in tests/it/cli_ux.rs",
+    ),
+    (
+        "lambda-trust completions powershell >> $PROFILE",
+        "PowerShell syntax ($PROFILE); `completions powershell` itself runs in tests/it/cli_ux.rs",
+    ),
+    (
+        "terraform plan -out=tfplan && terraform show -json tfplan > plan.json",
+        "needs terraform and its AWS credentials; the fixture's plan.json stands in for its output",
+    ),
+    (
+        "aws iam get-account-authorization-details > gaad.json",
+        "needs the AWS CLI; the fixture's gaad.json is that call's answer from moto",
+    ),
+    (
+        "lambda-trust init --from-genesys --from-role GenesysLambda",
+        "needs a Genesys Cloud organization's OAuth client and integration; tests/it/live_import.rs runs it against the local Genesys server",
+    ),
+];
+
+/// One example: where it is, and the command as written (continuation lines joined).
+#[derive(Debug, Clone)]
+struct Example {
+    place: String,
+    command: String,
+}
+
+/// The command without its trailing comment, spaces collapsed: the key of [`EXCEPTIONS`].
+fn key(command: &str) -> String {
+    let code = match command.find(" #") {
+        Some(i) => &command[..i],
+        None => command,
+    };
+    code.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Joins `\`-continued lines: each item is (first line's index, whole command).
+fn joined<'a>(lines: impl Iterator<Item = (usize, &'a str)>) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut open = false;
+    for (n, line) in lines {
+        if open {
+            let last = out.last_mut().expect("an open command");
+            last.1.push(' ');
+            last.1
+                .push_str(line.trim().trim_end_matches('\\').trim_end());
+        } else {
+            out.push((n, line.trim_end_matches('\\').trim_end().to_owned()));
+        }
+        open = line.trim_end().ends_with('\\');
+    }
+    out
+}
+
+/// A line of a README shell block that is a command, not output shown after one: output is
+/// indented, starts with a symbol (`✓`, `✗`, `…`), or is one of the report's unindented
+/// first words.
+fn is_command(line: &str) -> bool {
+    let first = line.split_whitespace().next().unwrap_or("");
+    let output_words = ["account", "role", "Plan:"];
+    !line.is_empty()
+        && !line.starts_with([' ', '#'])
+        && line
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        && !output_words.contains(&first)
+}
+
+fn readme_examples() -> Vec<Example> {
+    let text = std::fs::read_to_string(format!("{ROOT}/README.md")).unwrap();
+    let mut examples = Vec::new();
+    let mut block: Option<Vec<(usize, &str)>> = None;
+    for (i, line) in text.lines().enumerate() {
+        match (&mut block, line.trim_end()) {
+            (None, "```sh" | "```bash" | "```shell") => block = Some(Vec::new()),
+            (Some(lines), "```") => {
+                for (n, command) in joined(lines.iter().copied()) {
+                    if is_command(&command) {
+                        examples.push(Example {
+                            place: format!("README.md:{}", n + 1),
+                            command,
+                        });
+                    }
+                }
+                block = None;
+            }
+            (Some(lines), _) => lines.push((i, line)),
+            (None, _) => {}
+        }
+    }
+    examples
+}
+
+/// The examples of one command's `after_help`: the indented lines under a line starting
+/// `Example` or `Typical session`, up to a blank or unindented line.
+fn help_block_examples(path: &str, help: &str) -> Vec<Example> {
+    let mut lines = Vec::new();
+    let mut inside = false;
+    for (i, line) in help.lines().enumerate() {
+        if line.starts_with("Example") || line.starts_with("Typical session") {
+            inside = true;
+        } else if inside && line.starts_with("  ") {
+            lines.push((i, line.trim_start()));
+        } else {
+            inside = false;
+        }
+    }
+    joined(lines.into_iter())
+        .into_iter()
+        .filter(|(_, c)| !c.starts_with('#'))
+        .map(|(_, command)| Example {
+            place: format!("`{path} --help`"),
+            command,
+        })
+        .collect()
+}
+
+fn help_examples() -> Vec<Example> {
+    fn walk(cmd: &clap::Command, path: &str, out: &mut Vec<Example>) {
+        if let Some(help) = cmd.get_after_help() {
+            out.extend(help_block_examples(path, &help.to_string()));
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, &format!("{path} {}", sub.get_name()), out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&lambda_trust::cli::command(), "lambda-trust", &mut out);
+    out
+}
+
+/// Every example: the README's, then each `--help`'s.
+fn all_examples() -> Vec<Example> {
+    let mut all = readme_examples();
+    all.extend(help_examples());
+    all
+}
+
+/// The extraction itself: it finds the blocks, joins continuations and leaves output out.
+#[test]
+fn examples_are_found_in_the_readme_and_in_every_help() {
+    let readme = readme_examples();
+    let commands: Vec<&str> = readme.iter().map(|e| e.command.as_str()).collect();
+    assert!(
+        commands.contains(&"lambda-trust lint && lambda-trust apply && lambda-trust verify   # apply shows the plan and asks first"),
+        "{commands:#?}"
+    );
+    assert!(
+        commands.iter().any(|c| c.starts_with(
+            "lambda-trust simulate --trust-policy trust.json --principal arn:aws:iam::765628985471:root"
+        ) && c.ends_with("--context sts:ExternalId=0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10")),
+        "continuations are joined: {commands:#?}"
+    );
+    assert!(
+        !commands
+            .iter()
+            .any(|c| c.contains("PASS") || c.starts_with("account ")),
+        "output is not an example: {commands:#?}"
+    );
+    let help = help_examples();
+    for place in [
+        "`lambda-trust --help`",
+        "`lambda-trust init --help`",
+        "`lambda-trust audit --help`",
+        "`lambda-trust genesys regions --help`",
+    ] {
+        assert!(
+            help.iter().any(|e| e.place == place),
+            "no example from {place}"
+        );
+    }
+    assert!(
+        readme.len() > 40 && help.len() > 30,
+        "{readme:#?} {help:#?}"
+    );
+}
+
+/// `--help`'s examples fit an 80-column terminal: a longer one would wrap mid-command
+/// (continue it with `\` instead; prose may wrap).
+#[test]
+fn help_examples_fit_80_columns() {
+    fn walk(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+        if let Some(help) = cmd.get_after_help() {
+            let text = help.to_string();
+            let mut inside = false;
+            for line in text.lines() {
+                if line.starts_with("Example") || line.starts_with("Typical session") {
+                    inside = true;
+                } else if !line.starts_with("  ") {
+                    inside = false;
+                } else if inside && line.chars().count() > 80 {
+                    out.push(format!("{path}: {line}"));
+                }
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, &format!("{path} {}", sub.get_name()), out);
+        }
+    }
+    let mut over = Vec::new();
+    walk(&lambda_trust::cli::command(), "lambda-trust", &mut over);
+    assert!(
+        over.is_empty(),
+        "longer than 80 columns:\n{}",
+        over.join("\n")
+    );
+}
+
+/// Each exception still names an example (a stale one fails).
+#[test]
+fn every_exception_names_an_example() {
+    let examples = all_examples();
+    for (k, why) in EXCEPTIONS {
+        assert!(!why.is_empty());
+        assert!(
+            examples.iter().any(|e| key(&e.command) == *k),
+            "{k:?} is no example any more"
+        );
+    }
+}
