@@ -43,47 +43,22 @@ async fn check_one(
             let verification = verify::verification(&prepared.desired, &prepared.observed);
             (aws_drift(&clients, &prepared, pacer).await?, verification)
         };
-        if only == Some(Side::Aws) {
-            let none = core_check::GenesysSide::NotChecked;
-            return Ok(core_check::config_report(
-                &name,
-                &text,
-                aws,
-                &verification,
-                none,
-            ));
-        }
         // The Genesys side, as if adopting too; each finding names who made the change when
         // the audit trail says. Its failure is reported beside the AWS findings, never instead.
-        let genesys = match genesys_check(&clients, &prepared).await {
-            Ok(Some(g)) => g,
-            Ok(None) => {
-                let none = core_check::GenesysSide::NotChecked;
-                return Ok(core_check::config_report(
-                    &name,
-                    &text,
-                    aws,
-                    &verification,
-                    none,
-                ));
-            }
-            Err(e) => {
-                let failed = core_check::GenesysSide::Failed(e.human());
-                return Ok(core_check::config_report(
-                    &name,
-                    &text,
-                    aws,
-                    &verification,
-                    failed,
-                ));
-            }
+        let genesys = match only {
+            Some(Side::Aws) => Ok(None),
+            _ => genesys_check(&clients, &prepared).await,
         };
-        let side = core_check::GenesysSide::Checked(core_check::GenesysCheck {
-            findings: genesys.findings,
-            checks: &genesys.checks,
-            plan: &genesys.plan,
-            lookup_error: genesys.lookup_error,
-        });
+        let side = match &genesys {
+            Ok(None) => core_check::GenesysSide::NotChecked,
+            Ok(Some(g)) => core_check::GenesysSide::Checked(core_check::GenesysCheck {
+                findings: g.findings.clone(),
+                checks: &g.checks,
+                plan: &g.plan,
+                lookup_error: g.lookup_error.clone(),
+            }),
+            Err(e) => core_check::GenesysSide::Failed(e.human()),
+        };
         Ok(core_check::config_report(
             &name,
             &text,

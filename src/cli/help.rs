@@ -1,0 +1,105 @@
+//! How the command line is shown: each command's `--help` with its own flags first, then the
+//! global ones it uses, tailored (`--format` with only its formats, `--config` with its rule);
+//! and parsing through that same command, so completions and man pages agree with it.
+
+use clap::{CommandFactory, ValueEnum};
+
+use super::{Cli, Command};
+use crate::report::Format;
+
+/// Parses the process's arguments. clap prints `--help` and usage errors itself, before the
+/// flags are resolved, so `--color` is looked up in the raw arguments (up to a `--`) and handed
+/// to clap: `--color never` leaves clap's output uncoloured too (`auto`: clap's own terminal
+/// and `NO_COLOR` detection).
+pub fn try_parse() -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut color = clap::ColorChoice::Auto;
+    let words: Vec<&str> = args.iter().map(|a| a.to_str().unwrap_or("")).collect();
+    for (i, word) in words.iter().enumerate().take_while(|(_, w)| **w != "--") {
+        let value = match word.strip_prefix("--color") {
+            Some("") => words.get(i + 1).copied(),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        match value {
+            Some("never") => color = clap::ColorChoice::Never,
+            Some("always") => color = clap::ColorChoice::Always,
+            Some("auto") => color = clap::ColorChoice::Auto,
+            _ => {}
+        }
+    }
+    let matches = command().color(color).try_get_matches_from(&args)?;
+    Cli::from_arg_matches(&matches)
+}
+
+/// The heading of the flags every command takes, after each command's own.
+pub(super) const GLOBAL_HEADING: &str = "Global options";
+/// The heading of the AWS flags, shown by the commands that call AWS.
+pub(super) const AWS_HEADING: &str = "AWS access";
+
+/// The command line as clap parses it and `--help`, completions and man pages show it: each
+/// command's help lists its own flags first, then the global ones it uses (`--format` with
+/// only the formats the command has, `--config` with the command's own rule); the globals it
+/// ignores are hidden (still accepted).
+///
+/// clap gives a command a global flag only when it has none of that name, so each command gets
+/// its own copy of each global, tailored, before clap propagates the rest.
+pub fn command() -> clap::Command {
+    let cmd = Cli::command();
+    let globals: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    names.iter().fold(cmd, |cmd, name| {
+        cmd.mut_subcommand(name, |sub| {
+            globals
+                .iter()
+                .fold(sub, |sub, arg| sub.arg(tailored(name, arg.clone())))
+        })
+    })
+}
+
+/// The global `arg` as the command `name` shows it.
+fn tailored(name: &str, arg: clap::Arg) -> clap::Arg {
+    let offline = matches!(
+        name,
+        "render" | "lint" | "simulate" | "prove" | "completions" | "man" | "genesys"
+    );
+    let no_config = matches!(name, "simulate" | "completions" | "man" | "genesys");
+    let id = arg.get_id().as_str().to_owned();
+    match id.as_str() {
+        "format" => {
+            // The others stay accepted, hidden, so that the one refusal (`report::Unsupported`)
+            // says which commands have them.
+            use clap::builder::TypedValueParser;
+            let formats = Command::formats_named(name);
+            let values = Format::value_variants()
+                .iter()
+                .filter_map(|f| f.to_possible_value().map(|v| v.hide(!formats.contains(f))));
+            let parser = clap::builder::PossibleValuesParser::new(values)
+                .map(|v| Format::from_str(&v, false).expect("a possible value names a format"));
+            arg.value_parser(parser).hide(formats.len() < 2)
+        }
+        "config" if no_config => arg.hide(true),
+        "config" => arg.help(config_help(name)).long_help(None::<&str>),
+        "policies" | "allow_weaker_policies" => arg.hide(no_config || name == "init"),
+        _ if arg.get_help_heading() == Some(AWS_HEADING) => arg.hide(offline),
+        _ => arg,
+    }
+}
+
+/// `--config` as the command `name` reads it (`commands::ConfigSource`'s rules).
+fn config_help(name: &str) -> &'static str {
+    match name {
+        "check" => "The configuration files: repeat the flag, or give a directory (its *.toml) or a quoted glob such as 'configs/*.toml' [default: ./lambda-trust.toml, else the one at the git root]",
+        "init" => "Where to write the configuration [default: ./lambda-trust.toml]",
+        "audit" => "A configuration whose role the audit compares with the account's (read only when given)",
+        _ => "The configuration file [default: ./lambda-trust.toml, else the one at the git root]",
+    }
+}
