@@ -148,7 +148,8 @@ pub(super) async fn plan_both(
                     ChangeSet::genesys_only(&aws, genesys_plan).map_err(genesys_waits_for_aws)?
                 }
                 _ => {
-                    ChangeSet::converge(aws, genesys_plan).then_aws(retire_predecessors(&prepared)?)
+                    let retire = retire_predecessors(&prepared, only)?;
+                    ChangeSet::converge(aws, genesys_plan).then_aws(retire)
                 }
             }
         }
@@ -184,7 +185,23 @@ async fn plan_sides(
 
 /// A renamed role's predecessors, removed after the new role, its grants and the Genesys Cloud
 /// credential are in place.
-fn retire_predecessors(prepared: &Prepared) -> Result<plan::Plan> {
+/// With `--only aws` and `[genesys]` a rename is refused: the Genesys Cloud credential names
+/// the old role, so it can be removed only once the credential moves — and once the new role
+/// exists, nothing would look for the old one again (it would stay behind, still trusted).
+fn retire_predecessors(prepared: &Prepared, only: Option<Side>) -> Result<plan::Plan> {
+    let genesys = prepared.loaded.config.genesys.is_some();
+    if only == Some(Side::Aws) && genesys && !prepared.predecessors.is_empty() {
+        let names: Vec<&str> = (prepared.predecessors.iter())
+            .filter_map(|p| p.role.as_ref().map(|r| r.name.as_str()))
+            .collect();
+        return Err(crate::error::Error::usage(
+            format!(
+                "--only aws: role.name was renamed from {} and the Genesys Cloud credential still names that role",
+                names.join(", ")
+            ),
+            "run without --only once Genesys Cloud answers: the new role is created, the credential moved to it, then the old role removed",
+        ));
+    }
     let policy_name = prepared.loaded.config.policy_name();
     let (retire, _) = plan::plan_retire_predecessors(&prepared.predecessors, &policy_name)?;
     Ok(retire)

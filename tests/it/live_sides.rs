@@ -188,3 +188,40 @@ fn only_genesys_without_a_genesys_table_is_a_usage_error() {
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("[genesys]"), "{}", r.stderr);
 }
+
+/// A renamed role with `[genesys]`: `--only aws` is refused (the Genesys Cloud credential names
+/// the old role, and once the new one existed nothing would find the old one again); a run with
+/// both sides creates the new role, moves the credential, then removes the old one.
+#[test]
+fn only_aws_refuses_a_rename_the_credential_still_names() {
+    let s = applied();
+    let text = std::fs::read_to_string(s.env.config_path()).unwrap();
+    s.env.write_config(&text.replace(
+        "name = \"GenesysLambdaInvoker\"",
+        "name = \"GenesysLambdaInvokerV2\"",
+    ));
+    let role = |name: &str| {
+        s.env
+            .iam("ListRoles", &[])
+            .contains(&format!("<RoleName>{name}</RoleName>"))
+    };
+    s.env.proxy.clear();
+    let r = s.expect(&["apply", "--only", "aws"], 1, true);
+    assert!(
+        r.stderr.contains("renamed from GenesysLambdaInvoker"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(s.env.proxy.count_writes(), 0);
+    s.expect(&["apply"], 0, true);
+    assert!(!role("GenesysLambdaInvoker") && role("GenesysLambdaInvokerV2"));
+    let credential = s.fake.state()["credentials"].to_string();
+    assert!(
+        credential.contains("role/GenesysLambdaInvokerV2"),
+        "{credential}"
+    );
+    s.env.proxy.clear();
+    s.fake.reset_calls();
+    s.expect(&["apply"], 0, true);
+    assert_eq!((s.env.proxy.count_writes(), s.fake.writes()), (0, 0));
+}
