@@ -1,0 +1,294 @@
+//! The flags of the commands that have more than a few: one struct each (clap's `Args`),
+//! flattened into [`super::Command`]'s variants.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+
+#[derive(Debug, Subcommand)]
+pub enum GenesysCommand {
+    /// Print the Genesys Cloud regions: region name, Platform API URL and login URL.
+    #[command(after_help = "\
+The region name is what [genesys].region and GENESYSCLOUD_REGION take; GENESYSCLOUD_API_REGION
+takes an API URL instead (its login URL is the API URL with `api.` replaced by `login.`).
+
+Examples:
+  lambda-trust genesys regions
+  lambda-trust genesys regions --format json")]
+    Regions,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Your Genesys Cloud organization ID: the role's required sts:ExternalId.
+    #[arg(long, value_name = "ORG-ID")]
+    pub external_id: Option<String>,
+    /// A function Genesys Cloud may invoke: a name (in --region) or a function ARN (repeatable).
+    #[arg(long = "function", value_name = "NAME|ARN")]
+    pub functions: Vec<String>,
+    /// The role's AWS account (12 digits), written as [aws].account_id; needed with bare
+    /// function names so that `lint` and `render` resolve them offline.
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account_id: Option<String>,
+    /// The IAM role's name [default: GenesysLambdaInvoker].
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+    /// The Genesys Cloud region of your organization (an AWS region name, e.g. eu-west-1).
+    #[arg(long, value_name = "REGION")]
+    pub genesys_region: Option<String>,
+    /// List the account's Lambda functions in --region to choose targets from.
+    #[arg(long)]
+    pub from_account: bool,
+    /// With --from-account: make the functions whose names match this glob targets
+    /// (repeatable), e.g. 'genesys-*'.
+    #[arg(long = "match", value_name = "GLOB", requires = "from_account")]
+    pub matches: Vec<String>,
+    /// Overwrite an existing config file.
+    #[arg(long)]
+    pub force: bool,
+    /// Never prompt, even on a terminal.
+    #[arg(long)]
+    pub no_input: bool,
+    /// Import an existing `aws-lambda-data-actions` integration, its credential and every
+    /// action (read-only; docs/genesys.md "Bring an existing integration under lambda-trust").
+    #[arg(long, conflicts_with_all = ["from_account", "functions"])]
+    pub from_genesys: bool,
+    /// With --from-genesys: the integration to import, by name or ID.
+    #[arg(long, value_name = "NAME|ID", requires = "from_genesys")]
+    pub integration: Option<String>,
+    /// With --from-genesys: the role's ARN, when Genesys Cloud redacts the credential's.
+    #[arg(long, value_name = "ARN", requires = "from_genesys")]
+    pub role_arn: Option<String>,
+    /// Read the existing IAM role NAME (read-only): its trusted account and external ID
+    /// (proved), settings, tags and the functions it may invoke become the config; findings
+    /// and what the config would change are written as comments. Alone, or with
+    /// --from-genesys (the role the integration's credential holds).
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["from_account", "functions"])]
+    pub from_role: Option<String>,
+}
+
+/// More outputs of the same run, as files: AWS is read once, stdout keeps `--format`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReportFiles {
+    /// Also write the report as SARIF 2.1.0 to FILE (for GitHub code scanning).
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+    /// Also write the report as JSON (the `--format json` shape) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Which {
+    Trust,
+    Invoke,
+    All,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// An identity policy of the caller (repeatable).
+    #[arg(id = "policy_files", long = "policy", value_name = "FILE")]
+    pub policies: Vec<PathBuf>,
+    /// The role's trust policy; the request must be explicitly allowed by it.
+    #[arg(long, value_name = "FILE")]
+    pub trust_policy: Option<PathBuf>,
+    /// A permissions boundary that caps the identity policies.
+    #[arg(long, value_name = "FILE")]
+    pub boundary: Option<PathBuf>,
+    /// Who makes the request: an ARN, or `*` for an anonymous caller.
+    #[arg(long, value_name = "ARN")]
+    pub principal: String,
+    /// The action, e.g. sts:AssumeRole or lambda:InvokeFunction.
+    #[arg(long, value_name = "ACTION")]
+    pub action: String,
+    /// The resource ARN.
+    #[arg(long, value_name = "ARN")]
+    pub resource: String,
+    /// A request context key, e.g. sts:ExternalId=ORG-ID (repeat a key for several values).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProveArgs {
+    /// A trust policy file to prove instead of the config's.
+    #[arg(long, value_name = "FILE", requires_all = ["partner_account", "external_id"])]
+    pub trust_policy: Option<PathBuf>,
+    /// The account the trust policy is meant to admit (12 digits), e.g. 765628985471.
+    #[arg(long, value_name = "ACCOUNT", requires = "trust_policy")]
+    pub partner_account: Option<String>,
+    /// The sts:ExternalId the trust policy is meant to require.
+    #[arg(long, value_name = "ID", requires = "trust_policy")]
+    pub external_id: Option<String>,
+    /// An identity policy file of the role (repeatable); proved together, as one role.
+    // Its own id: the global `--policies DIR` is `policies`, and clap would merge the two.
+    #[arg(
+        id = "policy_files",
+        long = "policy",
+        value_name = "FILE",
+        requires = "targets"
+    )]
+    pub policies: Vec<PathBuf>,
+    /// A permissions boundary file that caps the identity policies.
+    #[arg(long, value_name = "FILE", requires_all = ["policy_files", "targets"])]
+    pub boundary: Option<PathBuf>,
+    /// A function ARN the role is meant to invoke (repeatable), as granted: `…:function:f`,
+    /// `…:function:f:live`, or `…:function:f:*`.
+    #[arg(long = "target", value_name = "ARN", requires = "policy_files")]
+    pub targets: Vec<String>,
+    /// A principal of the partner that must be allowed (repeatable), e.g. the one role a
+    /// vendor assumes from [default: the partner's root and a partner role session].
+    #[arg(long = "partner-principal", value_name = "ARN")]
+    pub partner_principals: Vec<String>,
+    /// The role the trust policy belongs to [default: built from the config; with
+    /// --trust-policy, a placeholder].
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// Step budget per side (trust, invoke), in units of work; past it a property is `unknown`.
+    #[arg(long, value_name = "N", default_value_t = crate::iam::Budget::DEFAULT_STEPS)]
+    pub budget_steps: u64,
+    /// Optional wall-clock cap per run in milliseconds, on top of the step budget; when it fires
+    /// the properties still undecided are `unknown` (the answer may then vary with machine load).
+    #[arg(long, value_name = "MS")]
+    pub budget_ms: Option<u64>,
+}
+
+/// A partner preset for `audit --partner`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PartnerPreset {
+    /// Genesys Cloud, account 765628985471.
+    GenesysCloud,
+    /// Genesys Cloud FedRAMP, account 325654371633 (seen only in a Genesys blueprint: confirm
+    /// it with Genesys).
+    GenesysCloudFedramp,
+}
+
+fn account_id(s: &str) -> Result<String, String> {
+    if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(s.to_owned())
+    } else {
+        Err("an AWS account ID is 12 digits".to_owned())
+    }
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("offline").args(["template", "input", "plan"])))]
+pub struct AuditArgs {
+    /// A partner preset whose account to audit for (repeatable).
+    #[arg(long, value_enum, value_name = "PRESET")]
+    pub partner: Vec<PartnerPreset>,
+    /// A partner account ID to audit for (repeatable). Without --partner or
+    /// --partner-account, every account other than the audited one counts, and anyone.
+    #[arg(long, value_name = "ACCOUNT", value_parser = account_id)]
+    pub partner_account: Vec<String>,
+    /// A principal of a partner that must be able to assume the role (repeatable), e.g. the one
+    /// role a vendor assumes from: the role lists it instead of the account root, or reports
+    /// `partner-refused` [default: the audit speaks of whole accounts].
+    #[arg(long = "partner-principal", value_name = "ARN")]
+    pub partner_principals: Vec<String>,
+    /// Audit every active account of the organization (organizations:ListAccounts), through
+    /// --assume-role.
+    #[arg(long, requires = "assume_role", conflicts_with = "accounts")]
+    pub organization: bool,
+    /// Audit the accounts listed in FILE (one ID per line, `#` comments), through --assume-role.
+    #[arg(long, value_name = "FILE", requires = "assume_role")]
+    pub accounts: Option<PathBuf>,
+    /// The role to assume in each account: arn:PARTITION:iam::ACCOUNT:role/NAME.
+    #[arg(long, value_name = "NAME")]
+    pub assume_role: Option<String>,
+    /// Accounts audited at once.
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    #[command(flatten)]
+    pub files: ReportFiles,
+    /// Also write the report as one self-contained HTML page to FILE (sortable, filterable;
+    /// no network request).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Audit a CloudFormation template (JSON or YAML, CDK's cdk.out/*.template.json) instead
+    /// of a live account: no AWS call (docs/iac.md).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts", "plan"])]
+    pub template: Option<PathBuf>,
+    /// Audit a saved `aws iam get-account-authorization-details` answer (JSON) instead of a
+    /// live account: no AWS call.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts", "template", "plan"])]
+    pub input: Option<PathBuf>,
+    /// Audit a Terraform plan, the JSON of `terraform show -json PLANFILE`, instead of a live
+    /// account: no AWS call (docs/iac.md).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts"])]
+    pub plan: Option<PathBuf>,
+    /// Where the plan's .tf files are, for the findings' source lines [default: the plan
+    /// file's directory].
+    #[arg(long, value_name = "DIR", requires = "plan")]
+    pub source_dir: Option<PathBuf>,
+    /// A template parameter's value (repeatable; with --template); others take their default.
+    #[arg(long = "parameter", value_name = "KEY=VALUE", requires = "template", value_parser = key_value)]
+    pub parameters: Vec<(String, String)>,
+    /// The account the template or plan is deployed to (AWS::AccountId; with --template or
+    /// --plan), or the account of the --input file (default: the one its ARNs name).
+    #[arg(long, value_name = "ACCOUNT", value_parser = account_id, requires = "offline")]
+    pub account_id: Option<String>,
+}
+
+/// `check --template`: the IaC to check instead of the live account.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("code").args(["template", "plan"])))]
+pub struct CheckIacArgs {
+    /// Check a CloudFormation template (JSON or YAML, CDK's cdk.out/*.template.json) against
+    /// the config instead of the live account: no AWS call (docs/iac.md).
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+    /// Check a Terraform plan (the JSON of `terraform show -json PLANFILE`) against the config
+    /// instead of the live account: no AWS call (docs/iac.md).
+    #[arg(long, value_name = "FILE", conflicts_with = "template")]
+    pub plan: Option<PathBuf>,
+    /// Where the plan's .tf files are, for the findings' lines [default: the plan's directory].
+    #[arg(long, value_name = "DIR", requires = "plan")]
+    pub source_dir: Option<PathBuf>,
+    /// A template parameter's value (repeatable; with --template); others take their default.
+    #[arg(long = "parameter", value_name = "KEY=VALUE", requires = "template", value_parser = key_value)]
+    pub parameters: Vec<(String, String)>,
+    /// The account the template or plan is deployed to [default: the config's aws.account_id].
+    #[arg(long, value_name = "ACCOUNT", value_parser = account_id, requires = "code")]
+    pub account_id: Option<String>,
+}
+
+fn key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err("write KEY=VALUE".to_owned()),
+    }
+}
+
+/// `--only aws|genesys`: one side of the integration (plan, apply, check, verify).
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct OnlyArgs {
+    /// One side alone, with [genesys]
+    ///
+    /// `aws`: the role and its policies; `genesys`: the credential, the integration, the data
+    /// actions. For when one side is down or not yours to change; `apply --only genesys` is
+    /// refused while AWS has a change it relies on (the role, its trust or its grants). Without
+    /// it, a Genesys Cloud failure stops plan and apply before any write, and check and verify
+    /// report it beside every AWS finding.
+    #[arg(long, value_enum, value_name = "SIDE")]
+    pub only: Option<OnlySide>,
+}
+
+/// The side `--only` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnlySide {
+    Aws,
+    Genesys,
+}
+
+impl OnlyArgs {
+    /// The side as the layers below name it.
+    pub fn side(self) -> Option<crate::core::change_set::Side> {
+        use crate::core::change_set::Side;
+        self.only.map(|only| match only {
+            OnlySide::Aws => Side::Aws,
+            OnlySide::Genesys => Side::Genesys,
+        })
+    }
+}
