@@ -4,7 +4,7 @@
 //!
 //! Part of the pure `core` layer.
 
-use crate::core::drift::{self, ConfigReport, ConfigStatus, Finding};
+use crate::core::drift::{self, ConfigReport, ConfigStatus, Finding, Kind};
 use crate::core::genesys::{genesys_check_findings, genesys_notes, GenesysPlan};
 use crate::core::plan::{self, PlanError, PlanOptions};
 use crate::core::state::{Desired, Observed};
@@ -72,6 +72,7 @@ pub fn config_report(
             error = Some(format!("the Genesys Cloud side was not checked: {e}"))
         }
     }
+    let findings = grouped(findings);
     let status = match (&error, findings.is_empty()) {
         (Some(_), _) => ConfigStatus::Error,
         (None, true) => ConfigStatus::Ok,
@@ -84,6 +85,82 @@ pub fn config_report(
         error,
         notes,
         lines: drift::config_lines(text),
+    }
+}
+
+/// Each failed check and unproved property told under the change that causes it (one
+/// finding per changed resource, not one per consequence): a `verify` finding joins a drift
+/// finding of the same [`drift::Area`] that is at least as severe — the one its message
+/// names (`inline policy debug-s3 statement 0`), else one of its own severity, else the
+/// first. What no change explains stays a finding of its own, in its place.
+pub fn grouped(findings: Vec<Finding>) -> Vec<Finding> {
+    let anchors: Vec<Option<usize>> = findings
+        .iter()
+        .map(|f| {
+            (f.kind == Kind::Verify)
+                .then(|| anchor_of(&findings, f))
+                .flatten()
+        })
+        .collect();
+    let mut related: Vec<Vec<Finding>> = vec![Vec::new(); findings.len()];
+    let mut kept = Vec::new();
+    for (i, f) in findings.into_iter().enumerate() {
+        match anchors[i] {
+            Some(a) => related[a].push(f),
+            None => kept.push((i, f)),
+        }
+    }
+    kept.into_iter()
+        .map(|(i, mut f)| {
+            f.related.append(&mut related[i]);
+            f
+        })
+        .collect()
+}
+
+/// The drift finding `v` is a consequence of, if any.
+fn anchor_of(findings: &[Finding], v: &Finding) -> Option<usize> {
+    let area = v.code.area()?;
+    let candidates: Vec<usize> = (0..findings.len())
+        .filter(|&i| {
+            let a = &findings[i];
+            a.kind == Kind::Drift && a.code.area() == Some(area) && a.severity <= v.severity
+        })
+        .collect();
+    let text = format!(
+        "{} {}",
+        v.message,
+        v.counterexample.clone().unwrap_or_default()
+    );
+    let named = |&&i: &&usize| text.contains(&policy_label(&findings[i].resource));
+    let same_severity = |&&i: &&usize| findings[i].severity == v.severity;
+    candidates
+        .iter()
+        .find(named)
+        .or_else(|| candidates.iter().find(same_severity))
+        .or(candidates.first())
+        .copied()
+}
+
+/// How verification names the policy a drift finding is about: `role R trust policy` →
+/// `trust policy`, `genesys action "N"` → `"N"`, `role R inline policy P` →
+/// `inline policy P`, `managed policy arn:…:policy/P` → `managed policy P`.
+fn policy_label(resource: &str) -> String {
+    if resource.ends_with(" trust policy") {
+        return "trust policy".to_string();
+    }
+    // `genesys action "Lookup order"` → `"Lookup order"`, as the Genesys checks quote it.
+    let mut quoted = resource.splitn(3, '"');
+    if let (Some(_), Some(name), Some(_)) = (quoted.next(), quoted.next(), quoted.next()) {
+        return format!("\"{name}\"");
+    }
+    let label = match resource.split_once(" inline policy ") {
+        Some((_, name)) => return format!("inline policy {name}"),
+        None => resource,
+    };
+    match label.strip_prefix("managed policy ") {
+        Some(arn) => format!("managed policy {}", arn.rsplit('/').next().unwrap_or(arn)),
+        None => label.to_string(),
     }
 }
 
@@ -166,5 +243,62 @@ mod tests {
             error.contains("Genesys Cloud") && error.contains("401"),
             "{error}"
         );
+    }
+
+    /// Each consequence under the change that causes it: the one its message names, else one
+    /// of its own severity; what no change explains stays on its own, in its place.
+    #[test]
+    fn failed_checks_are_told_under_the_change_that_causes_them() {
+        let check = |id, message: &str| Finding::new(Code::Check(id), "verification", message);
+        let findings = vec![
+            Finding::new(Code::TrustBroader, "role R trust policy", "trust"),
+            Finding::new(Code::ForeignInlinePolicy, "role R inline policy dbg", "dbg"),
+            Finding::new(
+                Code::InvokeDiffers,
+                "managed policy arn:aws:iam::1:policy/P",
+                "p",
+            ),
+            check(
+                CheckId::InvokeStructure,
+                "managed policy P is fine; inline policy dbg no",
+            ),
+            check(CheckId::InvokeTargetsAllowed, "a target is denied"),
+            check(CheckId::TrustPartnerAllowed, "the partner is denied"),
+            check(CheckId::FunctionsExist, "a function is missing"),
+        ];
+        let grouped = grouped(findings);
+        let shape: Vec<(&str, Vec<&str>)> = grouped
+            .iter()
+            .map(|f| {
+                let related = f.related.iter().map(|r| r.message.as_str()).collect();
+                (f.message.as_str(), related)
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            vec![
+                ("trust", vec!["the partner is denied"]),
+                (
+                    "dbg",
+                    vec!["managed policy P is fine; inline policy dbg no"]
+                ),
+                ("p", vec!["a target is denied"]),
+                ("a function is missing", vec![]),
+            ]
+        );
+    }
+
+    /// A security consequence is never told under a config change (it would sort below it).
+    #[test]
+    fn a_consequence_is_never_under_a_less_severe_change() {
+        let findings = vec![
+            Finding::new(Code::InvokeDiffers, "managed policy P", "p"),
+            Finding::new(
+                Code::Check(CheckId::InvokeStructure),
+                "verification",
+                "broad",
+            ),
+        ];
+        assert_eq!(grouped(findings).len(), 2);
     }
 }

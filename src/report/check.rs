@@ -3,6 +3,7 @@
 
 use serde_json::{json, Value};
 
+use super::plan::document_diff_near;
 use super::sarif::{self, rule};
 use super::Styles;
 use crate::core::drift::{CheckReport, Code, ConfigStatus, Finding, Severity};
@@ -25,10 +26,10 @@ pub fn render_human(report: &CheckReport, styles: Styles) -> String {
                 c.error.as_deref().unwrap_or("")
             )),
             ConfigStatus::Drift => out.push_str(&format!(
-                "{} {}: {} finding(s)\n",
+                "{} {}: {}\n",
                 styles.red("✗ drift"),
                 c.config,
-                c.findings.len()
+                count_line(&c.findings)
             )),
         }
         // An error on one side (Genesys Cloud) keeps what the other side found.
@@ -46,46 +47,171 @@ pub fn render_human(report: &CheckReport, styles: Styles) -> String {
     if report.configs.len() > 1 {
         out.push_str(&styles.bold(&total_line(report)));
     }
+    out.push_str(&next_steps(report));
     out
 }
 
-/// Findings, security first, each with who changed it and what it expected.
+/// What to run to repair each config with findings: `apply` shows the plan and asks first;
+/// with one side not checked, `--only aws` repairs the side that was.
+fn next_steps(report: &CheckReport) -> String {
+    report
+        .configs
+        .iter()
+        .filter(|c| !c.findings.is_empty())
+        .map(|c| {
+            let config = match c.config.as_str() {
+                "lambda-trust.toml" => String::new(),
+                path => format!(" --config {path}"),
+            };
+            let only = match c.status {
+                ConfigStatus::Error => " --only aws",
+                ConfigStatus::Ok | ConfigStatus::Drift => "",
+            };
+            format!(
+                "run `lambda-trust apply{config}{only}` to repair (it shows the plan first; \
+                 `lambda-trust plan{config}` only shows it)\n"
+            )
+        })
+        .collect()
+}
+
+/// Where the details of a finding start (under its resource).
+const DETAIL: &str = "            ";
+
+/// Findings, security first: one block per changed resource — what it means, who changed
+/// it, a diff of the documents (live → config: what `apply` writes), and the failed checks
+/// and proofs it causes.
 fn findings_human(findings: &[Finding], styles: Styles) -> String {
     let mut out = String::new();
     let mut findings = findings.to_vec();
     findings.sort_by_key(|f| f.severity);
     let mut refused_said = false;
     for f in &findings {
-        let sev = match f.severity {
-            Severity::Security => styles.red("security"),
-            Severity::Config => styles.yellow("config  "),
-            Severity::Info => "info    ".to_owned(),
-        };
+        let who = who_suffix(f, &mut refused_said);
         out.push_str(&format!(
-            "  {sev}  {}: {}{}\n",
-            f.resource,
-            f.message,
-            who_suffix(f, &mut refused_said)
+            "  {}  {}\n",
+            severity(f.severity, styles),
+            f.resource
         ));
+        for part in f.message.split("; ") {
+            out.push_str(&wrap(part, DETAIL, DETAIL));
+        }
+        // Who changed it, on a line of its own and never wrapped (it is searched for).
+        if !who.is_empty() {
+            out.push_str(&format!("{DETAIL}{}\n", who.trim_start()));
+        }
         if let Some(c) = &f.trail.changed_by {
-            out.push_str(&styles.dim(&format!("            {}", changed_by_detail(c))));
+            out.push_str(&styles.dim(&format!("{DETAIL}{}", changed_by_detail(c))));
             out.push('\n');
         }
-        if f.expected.is_some() || f.actual.is_some() {
-            let show = |v: &Option<Value>| {
-                v.as_ref()
-                    .map(|v| v.to_string())
-                    .unwrap_or_else(|| "(absent)".into())
-            };
-            out.push_str(&styles.dim(&format!(
-                "            expected {}, actual {}",
-                show(&f.expected),
-                show(&f.actual)
-            )));
+        out.push_str(&values_human(f, styles));
+        out.push_str(&related_human(&f.related, styles));
+    }
+    out
+}
+
+fn severity(s: Severity, styles: Styles) -> String {
+    match s {
+        Severity::Security => styles.red("security"),
+        Severity::Config => styles.yellow("config  "),
+        Severity::Info => "info    ".to_owned(),
+    }
+}
+
+/// What differs: a diff of two documents; each place of a list of places; or the value.
+fn values_human(f: &Finding, styles: Styles) -> String {
+    let show = |v: &Option<Value>| {
+        v.as_ref()
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| "(absent)".into())
+    };
+    match (&f.expected, &f.actual) {
+        (Some(e @ Value::Object(_)), Some(a @ Value::Object(_))) if !f.changes.is_empty() => {
+            let head = styles.dim(&format!("{DETAIL}live → config (what apply writes):"));
+            let indent = format!("{DETAIL}  ");
+            format!("{head}\n{}", document_diff_near(a, e, &indent, styles))
+        }
+        _ if !f.changes.is_empty() => f
+            .changes
+            .iter()
+            .map(|c| {
+                let line = format!(
+                    "{DETAIL}{}: {} → {}",
+                    c.path,
+                    show(&c.actual),
+                    show(&c.expected)
+                );
+                styles.dim(&line) + "\n"
+            })
+            .collect(),
+        (None, None) => String::new(),
+        // A policy the config does not have: its document, which apply removes.
+        (None, Some(Value::Object(o))) if o.get("document").is_some_and(Value::is_object) => {
+            let head = styles.dim(&format!("{DETAIL}live (apply removes it):"));
+            let doc = super::plan::pretty(&o["document"]);
+            let lines: String = doc
+                .lines()
+                .map(|l| styles.red(&format!("{DETAIL}  - {l}")) + "\n")
+                .collect();
+            format!("{head}\n{lines}")
+        }
+        (e, a) => {
+            let line = format!("{DETAIL}expected {}, actual {}", show(e), show(a));
+            styles.dim(&line) + "\n"
+        }
+    }
+}
+
+/// The failed checks and unproved properties the change causes, one line each.
+fn related_human(related: &[Finding], styles: Styles) -> String {
+    if related.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("{DETAIL}because of it, {} more:\n", related.len());
+    for r in related {
+        let text = format!("{} {}: {}", r.severity.as_str(), r.code, r.message);
+        let first = format!("{DETAIL}  · ");
+        for line in wrap(&text, &first, &format!("{DETAIL}    ")).lines() {
+            out.push_str(&styles.dim(line));
             out.push('\n');
         }
     }
     out
+}
+
+/// Lines of at most [`WIDTH`] columns where the words allow (an ARN is never broken): the
+/// first behind `first`, the rest behind `rest`.
+fn wrap(text: &str, first: &str, rest: &str) -> String {
+    let mut out = String::new();
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split(' ') {
+        if !empty && line.chars().count() + 1 + word.chars().count() > WIDTH {
+            out.push_str(&line);
+            out.push('\n');
+            line = rest.to_string();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
+
+/// The width findings are wrapped to.
+const WIDTH: usize = 100;
+
+/// `2 finding(s): 1 security, 1 config` (what is told under them not counted again).
+fn count_line(findings: &[Finding]) -> String {
+    let of = |s| findings.iter().filter(|f| f.severity == s).count();
+    let mut parts = vec![format!("{} security", of(Severity::Security))];
+    parts.push(format!("{} config", of(Severity::Config)));
+    format!("{} finding(s): {}", findings.len(), parts.join(", "))
 }
 
 /// Several configs: how many are in sync, drifted (with their findings) or could not be

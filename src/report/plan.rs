@@ -14,7 +14,7 @@ pub fn display_form(v: &Value) -> Value {
     crate::iam::sort_keys(v)
 }
 
-fn pretty(v: &Value) -> String {
+pub(crate) fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(&display_form(v)).unwrap_or_default()
 }
 
@@ -36,6 +36,39 @@ pub fn document_diff(before: &Value, after: &Value, styles: Styles) -> String {
             similar::ChangeTag::Equal => out.push_str(&format!("        {line}")),
         }
         out.push('\n');
+    }
+    out
+}
+
+/// [`document_diff`] around the changed lines only (two lines of context, `…` between
+/// hunks), each line behind `indent`: for findings, where the whole document would bury the
+/// change.
+pub(crate) fn document_diff_near(
+    before: &Value,
+    after: &Value,
+    indent: &str,
+    styles: Styles,
+) -> String {
+    let (a, b) = (pretty(before), pretty(after));
+    let diff = similar::TextDiff::from_lines(&a, &b);
+    let mut out = String::new();
+    for (i, group) in diff.grouped_ops(2).iter().enumerate() {
+        if i > 0 {
+            out.push_str(&format!("{indent}  …\n"));
+        }
+        for op in group {
+            for change in diff.iter_changes(op) {
+                let line = change.to_string_lossy();
+                let line = line.trim_end_matches('\n');
+                let text = match change.tag() {
+                    similar::ChangeTag::Delete => styles.red(&format!("{indent}- {line}")),
+                    similar::ChangeTag::Insert => styles.green(&format!("{indent}+ {line}")),
+                    similar::ChangeTag::Equal => format!("{indent}  {line}"),
+                };
+                out.push_str(&text);
+                out.push('\n');
+            }
+        }
     }
     out
 }

@@ -55,10 +55,27 @@ fn findings(d: &Desired, o: &Observed, opts: PlanOptions) -> Vec<Finding> {
 }
 
 /// (severity, config key, path) of each finding, for compact assertions.
+/// Severity, config key and where: the finding's path, or a document's changed paths.
 fn shape(f: &[Finding]) -> Vec<(Severity, &'static str, String)> {
     f.iter()
-        .map(|f| (f.severity, f.config_key.as_str(), f.path.clone()))
+        .map(|f| {
+            let paths: Vec<&str> = f.changes.iter().map(|c| c.path.as_str()).collect();
+            let at = if paths.is_empty() {
+                f.path.clone()
+            } else {
+                paths.join(", ")
+            };
+            (f.severity, f.config_key.as_str(), at)
+        })
         .collect()
+}
+
+/// (expected, actual) at the finding's first place: a document's first change, else its own.
+fn values(f: &Finding) -> (Option<Value>, Option<Value>) {
+    match f.changes.first() {
+        Some(c) => (c.expected.clone(), c.actual.clone()),
+        None => (f.expected.clone(), f.actual.clone()),
+    }
 }
 
 fn verification(d: &Desired, o: &Observed) -> Verification {
@@ -192,7 +209,7 @@ fn create_from_empty_account() {
         f[2].message,
         "the invoke policy is not attached to the role"
     );
-    assert_eq!(f[2].expected, Some(json!(POLICY_ARN)));
+    assert_eq!(values(&f[2]).0, Some(json!(POLICY_ARN)));
 
     let v = verification(&d, &o);
     assert!(!v.passed);
@@ -275,8 +292,14 @@ fn trust_principal_changed_is_security_drift() {
             "$.Statement[0].Principal.AWS[0]".into()
         )]
     );
-    assert_eq!(f[0].expected, Some(json!("arn:aws:iam::765628985471:root")));
-    assert_eq!(f[0].actual, Some(json!("arn:aws:iam::999999999999:root")));
+    assert_eq!(
+        values(&f[0]).0,
+        Some(json!("arn:aws:iam::765628985471:root"))
+    );
+    assert_eq!(
+        values(&f[0]).1,
+        Some(json!("arn:aws:iam::999999999999:root"))
+    );
     assert_eq!(f[0].resource, "role GenesysLambdaInvoker trust policy");
     assert_eq!(f[0].kind, drift::Kind::Drift);
 
@@ -335,10 +358,10 @@ fn external_id_condition_removed_is_security_drift() {
         )]
     );
     assert_eq!(
-        f[0].expected,
-        Some(json!({"StringEquals": {"sts:externalid": ["0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"]}}))
+        values(&f[0]).0,
+        Some(json!({"StringEquals": {"sts:ExternalId": ["0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"]}}))
     );
-    assert_eq!(f[0].actual, None);
+    assert_eq!(values(&f[0]).1, None);
     // The severity comes from the proof, and the finding says what the live policy admits.
     assert_eq!(
         f[0].message,
@@ -378,7 +401,7 @@ fn external_id_changed_is_security_drift() {
             "$.Statement[0].Condition.StringEquals.sts:ExternalId[0]".into()
         )]
     );
-    assert_eq!(f[0].actual, Some(json!("someone-else")));
+    assert_eq!(values(&f[0]).1, Some(json!("someone-else")));
 }
 
 #[test]
@@ -391,8 +414,8 @@ fn trust_change_that_is_not_weaker_is_config_drift() {
         shape(&f),
         vec![(Severity::Config, "trust", "$.Statement[0].Sid".into())]
     );
-    assert_eq!(f[0].expected, Some(json!("GenesysCloudAssumeRole")));
-    assert_eq!(f[0].actual, Some(json!("Renamed")));
+    assert_eq!(values(&f[0]).0, Some(json!("GenesysCloudAssumeRole")));
+    assert_eq!(values(&f[0]).1, Some(json!("Renamed")));
     assert!(verification(&d, &o).passed);
 }
 
@@ -440,9 +463,9 @@ fn description_max_session_and_tags_changed_are_config_drift() {
             (Severity::Config, "role.tags", "Tags.owner".into()),
         ]
     );
-    assert_eq!(f[1].expected, Some(json!(3600)));
-    assert_eq!(f[1].actual, Some(json!(7200)));
-    assert_eq!(f[2].actual, Some(json!("ops")));
+    assert_eq!(values(&f[1]).0, Some(json!(3600)));
+    assert_eq!(values(&f[1]).1, Some(json!(7200)));
+    assert_eq!(values(&f[2]).1, Some(json!("ops")));
     assert!(verification(&d, &o).passed);
 
     // A role created elsewhere without a description, and a missing user tag.
@@ -474,8 +497,8 @@ fn description_max_session_and_tags_changed_are_config_drift() {
             (Severity::Config, "role.tags", "Tags.team".into()),
         ]
     );
-    assert_eq!(f[0].actual, None);
-    assert_eq!(f[1].actual, None);
+    assert_eq!(values(&f[0]).1, None);
+    assert_eq!(values(&f[1]).1, None);
 }
 
 #[test]
@@ -514,8 +537,8 @@ fn narrower_invoke_document_is_config_drift() {
             "$.Statement[0].Resource".into()
         )]
     );
-    assert_eq!(f[0].expected, Some(json!([ORDER_LIVE, CUSTOMER])));
-    assert_eq!(f[0].actual, Some(json!([CUSTOMER])));
+    assert_eq!(values(&f[0]).0, Some(json!([ORDER_LIVE, CUSTOMER])));
+    assert_eq!(values(&f[0]).1, Some(json!([CUSTOMER])));
     assert_eq!(f[0].resource, format!("managed policy {POLICY_ARN}"));
     let v = verification(&d, &o);
     assert_eq!(
@@ -565,8 +588,8 @@ fn broader_invoke_document_is_security_drift() {
             (Severity::Security, "targets", String::new())
         ]
     );
-    assert_eq!(f[0].expected, Some(json!("lambda:invokefunction")));
-    assert_eq!(f[0].actual, Some(json!("lambda:*")));
+    assert_eq!(values(&f[0]).0, Some(json!("lambda:InvokeFunction")));
+    assert_eq!(values(&f[0]).1, Some(json!("lambda:*")));
     let v = verification(&d, &o);
     assert_eq!(
         failed(&v),
@@ -638,7 +661,7 @@ fn foreign_attached_policy_is_detached_as_security_drift() {
     let f = findings(&d, &o, OWNED);
     assert_eq!(shape(&f), vec![(Severity::Security, "role", String::new())]);
     assert_eq!(
-        f[0].actual,
+        values(&f[0]).1,
         Some(json!({"policy_arn": ADMIN, "document": admin().document}))
     );
     assert_eq!(
@@ -675,7 +698,7 @@ fn inline_policy_is_deleted_as_security_drift() {
     let f = findings(&d, &o, OWNED);
     assert_eq!(shape(&f), vec![(Severity::Security, "role", String::new())]);
     assert_eq!(
-        f[0].actual,
+        values(&f[0]).1,
         Some(json!({"inline_policy": "debug", "document": doc}))
     );
     assert_eq!(
@@ -718,7 +741,7 @@ fn permissions_boundary_removed_changed_or_undeclared() {
     );
     assert_eq!(f[0].message, "permissions boundary was removed");
     assert_eq!(
-        (f[0].expected.clone(), f[0].actual.clone()),
+        (values(&f[0]).0, values(&f[0]).1),
         (Some(json!(BOUNDARY)), None)
     );
 
@@ -756,7 +779,7 @@ fn permissions_boundary_removed_changed_or_undeclared() {
     );
     let f = findings(&d, &o, OWNED);
     assert_eq!(shape(&f), vec![(Severity::Config, "role", String::new())]);
-    assert_eq!(f[0].actual, Some(json!(other)));
+    assert_eq!(values(&f[0]).1, Some(json!(other)));
 }
 
 #[test]

@@ -430,10 +430,7 @@ fn arr(v: &Value) -> &[Value] {
 
 /// Every finding of a check report.
 fn findings(v: &Value) -> Vec<Value> {
-    arr(&v["configs"])
-        .iter()
-        .flat_map(|c| arr(&c["findings"]).to_vec())
-        .collect()
+    crate::support::live::check_findings(v)
 }
 
 fn statuses(findings: &[Value]) -> BTreeSet<String> {

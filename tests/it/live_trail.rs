@@ -15,12 +15,7 @@ const ROLE: &str = "GenesysLambdaInvoker";
 const MALLORY: &str = "arn:aws:iam::123456789012:user/mallory";
 
 fn findings(v: &Value) -> Vec<Value> {
-    v["configs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|c| c["findings"].as_array().unwrap().clone())
-        .collect()
+    check_findings(v)
 }
 
 /// An IAM user with an access key on moto (made directly, so not in the trail), and a client

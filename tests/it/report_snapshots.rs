@@ -60,22 +60,12 @@ fn verification(d: &Desired, o: &Observed) -> Verification {
 }
 
 /// What `check` reports for one config (as `commands::check::check_one` builds it).
+/// One config's report as `check` makes it (findings grouped under their change).
 fn config_report(name: &str, d: &Desired, o: &Observed) -> ConfigReport {
     let p = changes(d, o, PlanOptions::default()).unwrap();
-    let mut findings = drift::drift_findings(d, &p);
-    findings.extend(drift::verify_findings(&verification(d, o)));
-    ConfigReport {
-        config: name.into(),
-        status: if findings.is_empty() {
-            ConfigStatus::Ok
-        } else {
-            ConfigStatus::Drift
-        },
-        findings,
-        error: None,
-        notes: vec![],
-        lines: drift::config_lines(EXAMPLE),
-    }
+    let findings = drift::drift_findings(d, &p);
+    let side = lambda_trust::core::check::GenesysSide::NotChecked;
+    lambda_trust::core::check::config_report(name, EXAMPLE, findings, &verification(d, o), side)
 }
 
 /// Three configs: one drifted, one in sync, one that could not be checked.

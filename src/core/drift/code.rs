@@ -105,6 +105,84 @@ codes! {
     GenesysForeignAction,
 }
 
+/// What part of the setup a finding is about, for telling a failed check or an unproved
+/// property under the change that causes it (`check` groups them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    /// The role's existence.
+    Role,
+    /// Who may assume the role.
+    Trust,
+    /// What the role's session may do: its identity policies and boundary.
+    Access,
+    /// The `managed-by` marker.
+    Ownership,
+    /// The Genesys Cloud side.
+    Genesys,
+}
+
+impl Code {
+    /// The area a finding is about; `None` for what no change on the role explains (a missing
+    /// function, a role at another path, a predecessor, what an IaC input leaves unknown).
+    pub fn area(self) -> Option<Area> {
+        use Code::*;
+        match self {
+            RoleMissing => Some(Area::Role),
+            RolePath | RolePredecessor | TrustUnknown | AccessUnknown => None,
+            RoleDescription | RoleDescriptionUnknown | RoleMaxSession | RoleMaxSessionUnknown => {
+                None
+            }
+            RoleTagDiffers | RoleTagExtra => None,
+            TrustDiffers | TrustBroader => Some(Area::Trust),
+            RoleOwnershipLost | PolicyOwnershipLost => Some(Area::Ownership),
+            BoundaryChanged | BoundaryUndeclared | ForeignManagedPolicy | ForeignInlinePolicy
+            | InvokeDetached | InvokeMissing | InvokeDiffers | InvokeBroader | LatentVersion => {
+                Some(Area::Access)
+            }
+            GenesysCredentialChanged
+            | GenesysCredentialSwapped
+            | GenesysConfigDiffers
+            | GenesysActionDiffers
+            | GenesysActionNotTarget
+            | GenesysActionReplaced
+            | GenesysActionRetired
+            | GenesysDisabled
+            | GenesysMissing
+            | GenesysForeignAction => Some(Area::Genesys),
+            Check(id) => check_area(id),
+            Unproved(p) if p.is_trust() => Some(Area::Trust),
+            Unproved(_) => Some(Area::Access),
+        }
+    }
+}
+
+/// The area of a `verify` check.
+fn check_area(id: CheckId) -> Option<Area> {
+    use CheckId::*;
+    match id {
+        RoleExists => Some(Area::Role),
+        Ownership => Some(Area::Ownership),
+        TrustParses | TrustPartnerAllowed | TrustOthersDenied | TrustStructure | LiveAssume => {
+            Some(Area::Trust)
+        }
+        InvokeParses
+        | InvokeTargetsAllowed
+        | InvokeNonTargetDenied
+        | InvokeNoOtherAction
+        | InvokeStructure
+        | InvokeLatent
+        | LiveInvoke => Some(Area::Access),
+        FunctionsExist => None,
+        GenesysIntegrationExists
+        | GenesysIntegrationEnabled
+        | GenesysCredential
+        | GenesysActionExists
+        | GenesysActionCalls
+        | GenesysNoStrayAction
+        | GenesysTestRun => Some(Area::Genesys),
+    }
+}
+
 impl Code {
     /// Every code: the drift codes, then each check's and each property's.
     pub fn all() -> impl Iterator<Item = Code> {

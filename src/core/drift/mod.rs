@@ -20,7 +20,7 @@ mod verify_findings;
 
 pub use crate::core::severity::Severity;
 pub use crate::core::SCHEMA_VERSION;
-pub use code::{Code, ConfigKey, ConfigStatus, Kind};
+pub use code::{Area, Code, ConfigKey, ConfigStatus, Kind};
 pub use diff::json_diff;
 pub use op_findings::drift_findings;
 pub use verify_findings::{check_finding, failure, verify_findings};
@@ -35,10 +35,15 @@ pub struct Finding {
     pub kind: Kind,
     pub resource: String,
     /// Where inside the document (JSON path) or the resource the difference is; empty when the
-    /// whole resource is affected.
+    /// whole resource is affected (a policy document: then `changes` says where).
     pub path: String,
+    /// What the config wants (for a policy document: the whole document, keys as written).
     pub expected: Option<Value>,
+    /// What is live (for a policy document: the whole document as AWS returns it).
     pub actual: Option<Value>,
+    /// Where two documents differ, one entry per place, in the documents' own spelling.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
     pub message: String,
     /// Decided by `code`: the config key the finding belongs to (for annotations): `trust`,
     /// `role`, `role.tags`…
@@ -50,6 +55,23 @@ pub struct Finding {
     /// Who made the change, from CloudTrail (`changed_by`, `cloudtrail`), for AWS drift.
     #[serde(flatten)]
     pub trail: Trail,
+    /// Failed checks and unproved properties this change causes (kind `verify`), told under
+    /// it rather than beside it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Finding>,
+}
+
+/// One place where a live document differs from the config's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    /// JSON path like `$.Statement[0].Condition.StringEquals.sts:ExternalId`, keys as written
+    /// (statements in canonical order: statement order never matters to IAM).
+    pub path: String,
+    /// The config's value there, or null when the live document has something the config
+    /// does not.
+    pub expected: Option<Value>,
+    /// The live value there, or null.
+    pub actual: Option<Value>,
 }
 
 impl Finding {
@@ -63,10 +85,12 @@ impl Finding {
             path: String::new(),
             expected: None,
             actual: None,
+            changes: Vec::new(),
             message: message.into(),
             config_key: code.config_key(),
             counterexample: None,
             trail: Trail::default(),
+            related: Vec::new(),
         }
     }
 

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use super::{json_diff, Code, Finding};
+use super::{Code, Finding};
 use crate::config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::core::describe::describe;
 use crate::core::plan::{AttachmentOp, BoundaryOp, Op, Plan, PolicyOp, RoleOp, TagOp, VersionOp};
@@ -16,31 +16,67 @@ use crate::iam::{
     prove_invoke, prove_trust, LabeledPolicy, Policy, Property, PropertyResult, Verdict,
 };
 
-fn doc_findings(
+/// One finding for a policy document that differs: the whole documents as expected and actual
+/// (as written, for a readable diff), and where they differ in `changes`.
+fn doc_finding(
     code: Code,
     resource: &str,
     expected: &Value,
     actual: &Value,
     what: &str,
-) -> Vec<Finding> {
-    json_diff(expected, actual)
-        .into_iter()
-        .map(|(path, e, a)| {
-            // JSONPath-like: `$.Statement[0].Condition…`
-            let path = format!("${path}");
-            Finding::new(code, resource, format!("{what} differs at {path}"))
-                .at(path)
-                .values(e, a)
-        })
-        .collect()
+) -> Finding {
+    let changes = super::diff::changes(expected, actual);
+    let places = match changes.as_slice() {
+        [one] => format!("at {}", one.path),
+        many => format!("in {} places", many.len()),
+    };
+    let mut finding = Finding::new(code, resource, format!("{what} differs {places}"))
+        .values(Some(expected.clone()), Some(actual.clone()));
+    finding.changes = changes;
+    finding
 }
 
 /// Turns a plan into findings: what the live state has that the config does not, and how bad.
 pub fn drift_findings(desired: &Desired, plan: &Plan) -> Vec<Finding> {
-    plan.ops
-        .iter()
-        .flat_map(|op| op_findings(desired, op))
-        .collect()
+    let findings = plan.ops.iter().flat_map(|op| op_findings(desired, op));
+    one_per_resource_and_code(findings)
+}
+
+/// Several differences of one kind on one resource (three tags) are one finding whose
+/// `changes` list them, not three.
+fn one_per_resource_and_code(findings: impl Iterator<Item = Finding>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    for f in findings {
+        let same = out
+            .iter_mut()
+            .find(|o| o.resource == f.resource && o.code == f.code && is_placed(o));
+        match same {
+            Some(o) if !f.path.is_empty() => {
+                if o.changes.is_empty() {
+                    o.changes.push(as_change(o));
+                    o.path = String::new();
+                }
+                o.changes.push(as_change(&f));
+                o.message = format!("{}; {}", o.message, f.message);
+                (o.expected, o.actual) = (None, None);
+            }
+            _ => out.push(f),
+        }
+    }
+    out
+}
+
+/// A finding about one place (a tag, a setting), or already a list of places.
+fn is_placed(f: &Finding) -> bool {
+    !f.path.is_empty() || !f.changes.is_empty()
+}
+
+fn as_change(f: &Finding) -> super::Change {
+    super::Change {
+        path: f.path.clone(),
+        expected: f.expected.clone(),
+        actual: f.actual.clone(),
+    }
 }
 
 /// The findings one planned write stands for, each with what CloudTrail can explain it by.
@@ -98,7 +134,7 @@ fn role_findings(desired: &Desired, drifted: &DriftedResource, op: &RoleOp) -> V
     }
 }
 
-/// A policy document that differs, one finding per differing path. The code (and so the
+/// A policy document that differs, one finding for the document. The code (and so the
 /// severity) comes from the proof, not from where the difference sits: `…-broader` (security)
 /// when the live document admits a request outside the intended set (or cannot be proved not
 /// to), `…-differs` (config) otherwise.
@@ -109,8 +145,8 @@ fn document_findings(
     admits: Option<Admission>,
     what: &str,
 ) -> Vec<Finding> {
-    let f = doc_findings(code, &drifted.resource, expected, live, what);
-    with_admission(f, admits)
+    let f = doc_finding(code, &drifted.resource, expected, live, what);
+    with_admission(vec![f], admits)
 }
 
 /// The `managed-by` tag is gone: someone changed the object outside lambda-trust. `plan` and

@@ -358,14 +358,13 @@ fn invoke_checks(desired: &Desired, observed: &Observed, role: &ObservedRole) ->
     });
     let any_target = granted.first().cloned().unwrap_or(outsider);
     out.push(no_other_action(&asker, &any_target));
-    let docs: Vec<Value> = identity_documents(observed)
-        .into_iter()
-        .map(|(_, d)| d.clone())
-        .collect();
+    // Named as the prover names them (`inline policy debug-s3`), so one policy has one name.
+    let documents = identity_documents(observed);
+    let named: Vec<(&str, &Value)> = documents.iter().map(|(n, d)| (n.as_str(), *d)).collect();
     out.push(findings_check(
         CheckId::InvokeStructure,
         "invoke: no Allow statement grants more than lambda:InvokeFunction on the targets",
-        &lint::invoke_findings(&docs, &granted),
+        &lint::invoke_findings_named(&named, &granted),
     ));
     out.push(latent_check(desired, observed));
     out

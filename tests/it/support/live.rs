@@ -114,6 +114,23 @@ pub fn config(targets: &[&str], extra_role: &str) -> String {
     s
 }
 
+/// Every finding of a `check --format json` report, each followed by the failed checks and
+/// proofs told under it (`related`).
+pub fn check_findings(v: &Value) -> Vec<Value> {
+    fn with_related(f: &Value) -> Vec<Value> {
+        let related = f["related"].as_array().cloned().unwrap_or_default();
+        std::iter::once(f.clone()).chain(related).collect()
+    }
+    v["configs"]
+        .as_array()
+        .map(|c| c.iter().collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|c| c["findings"].as_array().cloned().unwrap_or_default())
+        .flat_map(|f| with_related(&f))
+        .collect()
+}
+
 pub fn json_of(r: &Run) -> Value {
     serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", r.stdout))
 }
