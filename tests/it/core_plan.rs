@@ -419,6 +419,27 @@ fn trust_change_that_is_not_weaker_is_config_drift() {
     assert!(verification(&d, &o).passed);
 }
 
+/// Several differences of one kind on one resource are one finding listing each place.
+#[test]
+fn two_extra_tags_are_one_finding_with_two_changes() {
+    let c = example();
+    let (d, mut o) = synced(&c);
+    role(&mut o).tags.insert("owner".into(), "someone".into());
+    role(&mut o).tags.insert("cost".into(), "42".into());
+    let f = findings(&d, &o, OWNED);
+    assert_eq!(
+        shape(&f),
+        vec![(
+            Severity::Config,
+            "role.tags",
+            "Tags.cost, Tags.owner".into()
+        )]
+    );
+    assert_eq!(f[0].path, "");
+    assert_eq!(f[0].changes[1].actual, None);
+    assert!(f[0].message.contains("cost") && f[0].message.contains("owner"));
+}
+
 #[test]
 fn description_max_session_and_tags_changed_are_config_drift() {
     let c = example();

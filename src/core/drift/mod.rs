@@ -22,7 +22,7 @@ pub use crate::core::severity::Severity;
 pub use crate::core::SCHEMA_VERSION;
 pub use code::{Area, Code, ConfigKey, ConfigStatus, Kind};
 pub use diff::json_diff;
-pub use op_findings::drift_findings;
+pub use op_findings::{drift_findings, one_per_resource_and_code};
 pub use verify_findings::{check_finding, failure, verify_findings};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

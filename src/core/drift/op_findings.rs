@@ -44,7 +44,7 @@ pub fn drift_findings(desired: &Desired, plan: &Plan) -> Vec<Finding> {
 
 /// Several differences of one kind on one resource (three tags) are one finding whose
 /// `changes` list them, not three.
-fn one_per_resource_and_code(findings: impl Iterator<Item = Finding>) -> Vec<Finding> {
+pub fn one_per_resource_and_code(findings: impl Iterator<Item = Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::new();
     for f in findings {
         let same = out

@@ -8,7 +8,7 @@
 use super::describe::{action_doc, describe_genesys, flows_text};
 use super::plan::{as_observed, ConfigReason, DeleteWhy, GenesysOp, GenesysPlan};
 use super::state::*;
-use crate::core::drift::{check_finding, json_diff, Code, Finding};
+use crate::core::drift::{check_finding, json_diff, one_per_resource_and_code, Code, Finding};
 use crate::core::verify::{Check, CheckId};
 
 /// A finding and the Genesys Cloud entity it is about (`Action`, `Integration`,
@@ -153,7 +153,8 @@ fn config_finding(w: &super::plan::ConfigWrite) -> Option<(Code, String)> {
     Some((code, format!("integration config: {}", text.join("; "))))
 }
 
-/// One finding per differing field of an owned action.
+/// The differing fields of an owned action: one finding for the fields that differ, one for
+/// a call to a function that is not a target (each place in `changes`).
 fn action_findings(
     desired: &DesiredGenesys,
     resource: &str,
@@ -164,7 +165,7 @@ fn action_findings(
 ) -> Vec<GenesysFinding> {
     let want = action_doc(&as_observed(action, category, id, before.version));
     let have = action_doc(before);
-    json_diff(&want, &have)
+    let findings = json_diff(&want, &have)
         .into_iter()
         .map(|(path, expected, actual)| {
             let security = path.starts_with(".requestUrlTemplate")
@@ -187,12 +188,15 @@ fn action_findings(
             } else {
                 Code::GenesysActionDiffers
             };
-            GenesysFinding {
-                finding: Finding::new(code, resource, what)
-                    .at(path)
-                    .values(expected, actual),
-                entity: Some(("Action", id.to_string())),
-            }
+            Finding::new(code, resource, what)
+                .at(path)
+                .values(expected, actual)
+        });
+    one_per_resource_and_code(findings)
+        .into_iter()
+        .map(|finding| GenesysFinding {
+            finding,
+            entity: Some(("Action", id.to_string())),
         })
         .collect()
 }
