@@ -18,6 +18,7 @@ mod eval;
 pub mod keys;
 mod model;
 mod parse;
+pub mod path;
 mod principal;
 pub mod prove;
 mod variables;
