@@ -42,6 +42,8 @@
 
 mod hop;
 mod prove;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 
