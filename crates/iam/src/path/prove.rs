@@ -18,7 +18,7 @@ use super::super::principal::is_account_id;
 use super::hop::{evaluate_hop, ControlPolicies, Hop, HopEvaluation, PrincipalSide, ResourceSide};
 use super::{is_service_linked, rcps_cover, Blocker, OrgPolicies, PathInput, PolicyKind, Target};
 use crate::arn::{split, Arn};
-use crate::prove::Counterexample;
+use crate::prove::{self_contained, Counterexample};
 
 /// The action Genesys calls on each target.
 const INVOKE: &str = "lambda:InvokeFunction";
@@ -224,7 +224,7 @@ fn one_target(input: &PathInput, target: &Target) -> Availability {
             },
         };
         let eval = evaluate_hop(&hop);
-        if let Some(blocked) = blocked(target, &assume, &eval) {
+        if let Some(blocked) = blocked(input, target, &assume, &eval) {
             return blocked;
         }
         unread.extend(eval.unread);
@@ -253,7 +253,7 @@ fn one_target(input: &PathInput, target: &Target) -> Availability {
         },
     };
     let eval = evaluate_hop(&hop);
-    if let Some(blocked) = blocked(target, &invoke, &eval) {
+    if let Some(blocked) = blocked(input, target, &invoke, &eval) {
         return blocked;
     }
     unread.extend(eval.unread);
@@ -274,11 +274,41 @@ fn one_target(input: &PathInput, target: &Target) -> Availability {
     }
 }
 
-fn blocked(target: &Target, req: &Request, eval: &HopEvaluation) -> Option<Availability> {
+/// Every policy of the input that governs `target`'s path.
+fn all_policies<'a>(input: &'a PathInput, target: &'a Target) -> Vec<&'a Policy> {
+    let role = &input.role;
+    let mut out: Vec<&Policy> = vec![&role.trust];
+    out.extend(role.identity.iter().map(|p| &p.policy));
+    out.extend(role.boundary.iter().map(|p| &p.policy));
+    out.extend(target.resource_policy.iter());
+    for org in input.orgs.values() {
+        if let OrgPolicies::Read { levels, .. } = org {
+            for l in levels {
+                out.extend(l.scps.iter().chain(&l.rcps).map(|p| &p.policy));
+            }
+        }
+    }
+    out
+}
+
+/// The request as a counterexample that replays anywhere: the keys AWS derives from the caller
+/// that a policy tests are written into its context.
+fn replayable(input: &PathInput, target: &Target, req: &Request) -> Counterexample {
+    let mut req = req.clone();
+    self_contained(all_policies(input, target), &mut req);
+    req.into()
+}
+
+fn blocked(
+    input: &PathInput,
+    target: &Target,
+    req: &Request,
+    eval: &HopEvaluation,
+) -> Option<Availability> {
     (eval.decision != Decision::Allow).then(|| Availability {
         target: target.arn.clone(),
         verdict: AvailabilityVerdict::Blocked,
-        request: Some(req.clone().into()),
+        request: Some(replayable(input, target, req)),
         decision: Some(eval.decision),
         blockers: eval.blockers.clone(),
         reason: None,
@@ -339,7 +369,7 @@ fn target_security(input: &PathInput, target: &Target) -> Security {
                             index,
                             sid: stmt.sid.clone(),
                         },
-                        request: req.into(),
+                        request: replayable(input, target, &req),
                     });
                     found = true;
                     break;
@@ -495,20 +525,62 @@ fn requests(
         if c.operator.set.is_some() || !positive(c.operator.kind) {
             continue;
         }
-        if let Some(v) = c.values.first() {
-            let key = satisfying
-                .context
-                .keys()
-                .find(|k| k.eq_ignore_ascii_case(&c.key))
-                .cloned()
-                .unwrap_or_else(|| c.key.clone());
-            satisfying.context.insert(key, vec![v.clone()]);
+        let Some(v) = c.values.first() else {
+            continue;
+        };
+        let key = c.key.to_lowercase();
+        if DERIVED.contains(&key.as_str()) {
+            // A key that follows the caller: pick the caller that has the value instead.
+            if cand.service {
+                continue;
+            }
+            match caller_with(&key, v, input) {
+                Some(p) => satisfying.principal = p,
+                None => continue,
+            }
+            continue;
         }
+        let written = satisfying
+            .context
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case(&c.key))
+            .cloned()
+            .unwrap_or_else(|| c.key.clone());
+        satisfying.context.insert(written, vec![v.clone()]);
     }
-    if satisfying == base {
+    let own = [role_parts(&input.role.arn).1, target_account(target)];
+    let outside = !own.contains(&crate::arn::account_of(&satisfying.principal));
+    if satisfying == base || !outside {
         vec![base]
     } else {
         vec![base, satisfying]
+    }
+}
+
+/// The context keys AWS derives from the caller (never the caller's free choice).
+const DERIVED: &[&str] = &[
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:userid",
+    "aws:username",
+    "aws:principaltype",
+];
+
+/// A caller whose derived `key` has `value`: a role session in that account, or of that role.
+fn caller_with(key: &str, value: &str, input: &PathInput) -> Option<String> {
+    let (partition, _, _) = role_parts(&input.role.arn);
+    match key {
+        "aws:principalaccount" if is_account_id(value) => Some(format!(
+            "arn:{partition}:sts::{value}:assumed-role/any-role/caller"
+        )),
+        "aws:principalarn" if !value.contains(['*', '?']) => match split(value) {
+            Some([_, p, "iam", _, acct, r]) if r.starts_with("role/") => Some(format!(
+                "arn:{p}:sts::{acct}:assumed-role/{}/caller",
+                r.rsplit('/').next().unwrap_or_default()
+            )),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

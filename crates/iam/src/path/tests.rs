@@ -77,14 +77,24 @@ fn level(kind: LevelKind, id: &str, name: &str, scps: Vec<OrgPolicy>) -> OrgLeve
 /// Root → OU "Workloads" → account, each with FullAWSAccess.
 fn levels() -> Vec<OrgLevel> {
     vec![
-        level(LevelKind::Root, "r-1", "Root", vec![allow_all("p-full", "FullAWSAccess")]),
+        level(
+            LevelKind::Root,
+            "r-1",
+            "Root",
+            vec![allow_all("p-full", "FullAWSAccess")],
+        ),
         level(
             LevelKind::OrganizationalUnit,
             "ou-1",
             "Workloads",
             vec![allow_all("p-full", "FullAWSAccess")],
         ),
-        level(LevelKind::Account, ACCT, "prod", vec![allow_all("p-full", "FullAWSAccess")]),
+        level(
+            LevelKind::Account,
+            ACCT,
+            "prod",
+            vec![allow_all("p-full", "FullAWSAccess")],
+        ),
     ]
 }
 
@@ -143,8 +153,14 @@ fn an_scp_deny_at_an_ou_blocks_the_invoke_and_is_named() {
     assert_eq!(b.policy_id.as_deref(), Some("p-nolambda"));
     assert_eq!(b.policy_name, "NoLambda");
     let lvl = b.level.as_ref().unwrap();
-    assert_eq!((lvl.kind, lvl.name.as_str()), (LevelKind::OrganizationalUnit, "Workloads"));
-    assert_eq!(b.statement.as_ref().unwrap().sid.as_deref(), Some("DenyLambda"));
+    assert_eq!(
+        (lvl.kind, lvl.name.as_str()),
+        (LevelKind::OrganizationalUnit, "Workloads")
+    );
+    assert_eq!(
+        b.statement.as_ref().unwrap().sid.as_deref(),
+        Some("DenyLambda")
+    );
     assert_eq!(
         b.to_string(),
         "SCP NoLambda (p-nolambda) at OU Workloads: statement 0 denies (Sid DenyLambda)"
@@ -192,7 +208,8 @@ fn scps_do_not_apply_to_service_linked_roles() {
 fn scps_do_not_restrict_the_partner_calling_assume_role() {
     let mut l = levels();
     // An SCP denying sts:AssumeRole restricts our principals, not Genesys's.
-    l[0].scps.push(deny("p-x", "NoAssume", "D", "sts:AssumeRole"));
+    l[0].scps
+        .push(deny("p-x", "NoAssume", "D", "sts:AssumeRole"));
     assert_eq!(
         only(availability(&input(l, false))).verdict,
         AvailabilityVerdict::Proved
@@ -266,7 +283,10 @@ fn unread_organization_policies_are_never_proved_silently() {
     let a = only(availability(&i));
     assert_eq!(a.verdict, AvailabilityVerdict::NotProved);
     let reason = a.reason.unwrap();
-    assert!(reason.starts_with("organization policies not read"), "{reason}");
+    assert!(
+        reason.starts_with("organization policies not read"),
+        "{reason}"
+    );
     assert!(reason.contains("AccessDeniedException"), "{reason}");
     // An account missing from the map counts as not read too.
     i.orgs.clear();
@@ -284,7 +304,10 @@ fn a_deny_found_without_organization_policies_is_still_a_block() {
     let a = only(availability(&i));
     assert_eq!(a.verdict, AvailabilityVerdict::Blocked);
     let b = &a.blockers[0];
-    assert_eq!((b.kind, b.reason), (PolicyKind::Trust, BlockReason::NoAllow));
+    assert_eq!(
+        (b.kind, b.reason),
+        (PolicyKind::Trust, BlockReason::NoAllow)
+    );
 }
 
 fn with_target(i: &mut PathInput, arn: &str, fp: Option<Value>) {
@@ -318,10 +341,7 @@ fn same_account_either_side_may_allow() {
     assert_eq!(a.verdict, AvailabilityVerdict::Blocked);
     assert_eq!(a.blockers[0].kind, PolicyKind::Identity);
     with_target(&mut i, FN, Some(fp(json!({"AWS": ROLE}), "Allow", FN)));
-    assert_eq!(
-        only(availability(&i)).verdict,
-        AvailabilityVerdict::Proved
-    );
+    assert_eq!(only(availability(&i)).verdict, AvailabilityVerdict::Proved);
 }
 
 #[test]
@@ -334,14 +354,19 @@ fn another_account_needs_both_sides() {
         (a.blockers[0].kind, a.blockers[0].policy_name.as_str()),
         (PolicyKind::FunctionPolicy, "(none)")
     );
-    with_target(&mut i, FN_OTHER, Some(fp(json!({"AWS": ROLE}), "Allow", FN_OTHER)));
-    assert_eq!(
-        only(availability(&i)).verdict,
-        AvailabilityVerdict::Proved
+    with_target(
+        &mut i,
+        FN_OTHER,
+        Some(fp(json!({"AWS": ROLE}), "Allow", FN_OTHER)),
     );
+    assert_eq!(only(availability(&i)).verdict, AvailabilityVerdict::Proved);
     i.role.identity = vec![invoke_policy(&[FN])];
     let a = only(availability(&i));
-    assert_eq!(a.verdict, AvailabilityVerdict::Blocked, "function policy alone");
+    assert_eq!(
+        a.verdict,
+        AvailabilityVerdict::Blocked,
+        "function policy alone"
+    );
     assert_eq!(a.blockers[0].kind, PolicyKind::Identity);
 }
 
@@ -360,10 +385,7 @@ fn a_boundary_limits_a_grant_to_the_role_but_not_to_its_session() {
     assert!(a.blockers.iter().any(|b| b.kind == PolicyKind::Boundary));
     let session = "arn:aws:sts::123456789012:assumed-role/GenesysLambda/lambda-trust-path";
     with_target(&mut i, FN, Some(fp(json!({"AWS": session}), "Allow", FN)));
-    assert_eq!(
-        only(availability(&i)).verdict,
-        AvailabilityVerdict::Proved
-    );
+    assert_eq!(only(availability(&i)).verdict, AvailabilityVerdict::Proved);
 }
 
 #[test]
@@ -373,7 +395,11 @@ fn naming_the_account_delegates_to_identity_policies() {
     with_target(
         &mut i,
         FN,
-        Some(fp(json!({"AWS": format!("arn:aws:iam::{ACCT}:root")}), "Allow", FN)),
+        Some(fp(
+            json!({"AWS": format!("arn:aws:iam::{ACCT}:root")}),
+            "Allow",
+            FN,
+        )),
     );
     let a = only(availability(&i));
     assert_eq!(a.verdict, AvailabilityVerdict::Blocked);
@@ -414,12 +440,18 @@ fn every_way_in_through_the_function_policy_is_found() {
         (json!("*"), WayIn::Anyone),
         (json!({"AWS": "*"}), WayIn::Anyone),
         (json!({"AWS": PARTNER}), WayIn::PartnerDirect),
-        (json!({"AWS": "arn:aws:iam::999999999999:root"}), WayIn::OtherAccount),
+        (
+            json!({"AWS": "arn:aws:iam::999999999999:root"}),
+            WayIn::OtherAccount,
+        ),
         (
             json!({"AWS": "arn:aws:iam::123456789012:role/Other"}),
             WayIn::OtherPrincipal,
         ),
-        (json!({"Service": "events.amazonaws.com"}), WayIn::ServiceWithoutSource),
+        (
+            json!({"Service": "events.amazonaws.com"}),
+            WayIn::ServiceWithoutSource,
+        ),
     ];
     for (principal, way) in cases {
         let mut i = input(levels(), false);
@@ -457,8 +489,7 @@ fn a_service_kept_to_its_source_is_not_a_way_in() {
 fn a_condition_the_search_satisfies_is_a_way_in_and_one_it_cannot_is_unknown() {
     let mut i = input(levels(), false);
     let mut doc = fp(json!("*"), "Allow", FN);
-    doc["Statement"][0]["Condition"] =
-        json!({"StringEquals": {"aws:PrincipalOrgID": "o-other"}});
+    doc["Statement"][0]["Condition"] = json!({"StringEquals": {"aws:PrincipalOrgID": "o-other"}});
     with_target(&mut i, FN, Some(doc.clone()));
     let s = sec(&i);
     assert_eq!(s.verdict, SecurityVerdict::Counterexample);
@@ -466,8 +497,7 @@ fn a_condition_the_search_satisfies_is_a_way_in_and_one_it_cannot_is_unknown() {
         s.findings[0].request.context["aws:PrincipalOrgID"],
         vec!["o-other".to_owned()]
     );
-    doc["Statement"][0]["Condition"] =
-        json!({"NumericLessThan": {"aws:MultiFactorAuthAge": "10"}});
+    doc["Statement"][0]["Condition"] = json!({"NumericLessThan": {"aws:MultiFactorAuthAge": "10"}});
     with_target(&mut i, FN, Some(doc));
     let s = sec(&i);
     assert_eq!(s.verdict, SecurityVerdict::Unknown, "{s:?}");
@@ -479,7 +509,35 @@ fn a_statement_for_another_function_is_not_a_way_in() {
     with_target(
         &mut i,
         FN,
-        Some(fp(json!("*"), "Allow", "arn:aws:lambda:us-east-1:123456789012:function:other")),
+        Some(fp(
+            json!("*"),
+            "Allow",
+            "arn:aws:lambda:us-east-1:123456789012:function:other",
+        )),
     );
     assert_eq!(sec(&i).verdict, SecurityVerdict::Proved);
+}
+
+#[test]
+fn a_condition_on_a_key_that_follows_the_caller_picks_that_caller() {
+    let mut i = input(levels(), false);
+    let mut doc = fp(json!("*"), "Allow", FN);
+    doc["Statement"][0]["Condition"] =
+        json!({"StringEquals": {"aws:PrincipalAccount": "999999999999"}});
+    with_target(&mut i, FN, Some(doc.clone()));
+    let s = sec(&i);
+    assert_eq!(s.verdict, SecurityVerdict::Counterexample, "{s:?}");
+    let req = &s.findings[0].request;
+    assert!(
+        req.principal.starts_with("arn:aws:sts::999999999999:"),
+        "{req:?}"
+    );
+    assert_eq!(
+        req.context["aws:PrincipalAccount"],
+        vec!["999999999999".to_owned()]
+    );
+    // Pinned to the role's own account: that account's IAM decides, not a way in.
+    doc["Statement"][0]["Condition"] = json!({"StringEquals": {"aws:PrincipalAccount": ACCT}});
+    with_target(&mut i, FN, Some(doc));
+    assert_ne!(sec(&i).verdict, SecurityVerdict::Counterexample);
 }
