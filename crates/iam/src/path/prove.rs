@@ -3,7 +3,14 @@
 //!   `lambda:InvokeFunction` by the role's session are both allowed, end to end;
 //! - security: nobody but the role gets into a target through the function's resource policy
 //!   (another principal, `*`, a service principal without a source condition, the partner's
-//!   account directly, bypassing the role and its external ID).
+//!   account directly, bypassing the role and its external ID). Lambda Developer Guide,
+//!   "Working with resource-based policies in Lambda" and "Granting Lambda function access to
+//!   AWS services" (a service principal without `SourceArn`/`SourceAccount` may invoke for any
+//!   account's resource):
+//!   https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html,
+//!   https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html
+//!   (IAM User Guide, "The confused deputy problem",
+//!   https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
 //!
 //! Part of `path`; every answer is a request run through `evaluate_hop`, so a counterexample is
 //! one the evaluation confirms. Where the candidate requests do not decide a statement (its
