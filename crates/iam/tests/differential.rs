@@ -25,7 +25,7 @@ use lambda_trust_iam::path::{
     LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Partner, PathInput, PolicyKind, PrincipalSide,
     ResourceSide, RoleSide, SecurityVerdict, Target,
 };
-use lambda_trust_iam::{Decision, LabeledPolicy, Policy, Request};
+use lambda_trust_iam::{Budget, Decision, LabeledPolicy, Policy, Request};
 use serde_json::{json, Value};
 
 const PARTNER: &str = "765628985471";
@@ -735,7 +735,7 @@ fn counterexamples_replay_in_the_reference_and_proofs_hold() {
                 expect.push((true, format!("scenario {n}: proved invoke")));
             }
         }
-        let sec = &security(&input)[0];
+        let sec = &security(&input, Budget::default())[0];
         for f in &sec.findings {
             let req = f.request.request();
             let caller = if req.principal.starts_with("arn:") {
@@ -816,7 +816,7 @@ fn the_generator_covers_the_interesting_cases() {
                 AvailabilityVerdict::NotProved => "not-proved",
             })
             .or_default() += 1;
-        let sec = &security(&input)[0];
+        let sec = &security(&input, Budget::default())[0];
         if sec.verdict == SecurityVerdict::Counterexample {
             *kinds.entry("way-in").or_default() += 1;
         }

@@ -42,6 +42,7 @@
 
 mod hop;
 mod prove;
+mod security;
 #[cfg(test)]
 mod tests;
 
@@ -53,10 +54,8 @@ use super::eval::LabeledPolicy;
 use super::model::Policy;
 
 pub use hop::{evaluate_hop, ControlPolicies, Hop, HopEvaluation, PrincipalSide, ResourceSide};
-pub use prove::{
-    availability, security, Availability, AvailabilityVerdict, PathReport, Security,
-    SecurityFinding, SecurityVerdict, WayIn,
-};
+pub use prove::{availability, Availability, AvailabilityVerdict, PathReport};
+pub use security::{security, Security, SecurityFinding, SecurityVerdict, WayIn};
 
 /// The service prefixes whose actions RCPs apply to, as listed in the AWS Organizations User
 /// Guide, "List of AWS services that support RCPs"

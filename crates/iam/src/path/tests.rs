@@ -425,7 +425,10 @@ fn hops_are_malformed_like_single_evaluations() {
 }
 
 fn sec(i: &PathInput) -> Security {
-    security(i).into_iter().next().expect("one target")
+    security(i, crate::prove::Budget::default())
+        .into_iter()
+        .next()
+        .expect("one target")
 }
 
 #[test]
@@ -458,11 +461,12 @@ fn every_way_in_through_the_function_policy_is_found() {
         with_target(&mut i, FN, Some(fp(principal.clone(), "Allow", FN)));
         let s = sec(&i);
         assert_eq!(s.verdict, SecurityVerdict::Counterexample, "{principal}");
-        assert_eq!(s.findings[0].way, way, "{principal}");
+        let f = s.findings.iter().find(|f| f.way == way);
+        let f = f.unwrap_or_else(|| panic!("{principal}: no {way:?} in {:?}", s.findings));
         // The counterexample replays: the request is the one that gets in.
-        let req = s.findings[0].request.request();
+        let req = f.request.request();
         assert_eq!(req.resource, FN);
-        assert_ne!(req.principal, ROLE);
+        assert!(!req.principal.contains("GenesysLambda"), "{req:?}");
     }
 }
 
@@ -486,7 +490,7 @@ fn a_service_kept_to_its_source_is_not_a_way_in() {
 }
 
 #[test]
-fn a_condition_the_search_satisfies_is_a_way_in_and_one_it_cannot_is_unknown() {
+fn conditions_are_solved_and_what_the_search_cannot_decide_is_unknown() {
     let mut i = input(levels(), false);
     let mut doc = fp(json!("*"), "Allow", FN);
     doc["Statement"][0]["Condition"] = json!({"StringEquals": {"aws:PrincipalOrgID": "o-other"}});
@@ -497,12 +501,22 @@ fn a_condition_the_search_satisfies_is_a_way_in_and_one_it_cannot_is_unknown() {
         s.findings[0].request.context["aws:PrincipalOrgID"],
         vec!["o-other".to_owned()]
     );
+    // A value the statement does not name is found too.
     doc["Statement"][0]["Condition"] = json!({"NumericLessThan": {"aws:MultiFactorAuthAge": "10"}});
+    with_target(&mut i, FN, Some(doc.clone()));
+    let s = sec(&i);
+    assert_eq!(s.verdict, SecurityVerdict::Counterexample, "{s:?}");
+    let age: u64 = s.findings[0].request.context["aws:MultiFactorAuthAge"][0]
+        .parse()
+        .unwrap();
+    assert!(age < 10);
+    // A policy variable in a condition value is not decided: unknown, never proved.
+    doc["Statement"][0]["Condition"] =
+        json!({"StringEquals": {"aws:PrincipalOrgID": "${aws:PrincipalTag/org}"}});
     with_target(&mut i, FN, Some(doc));
     let s = sec(&i);
     assert_eq!(s.verdict, SecurityVerdict::Unknown, "{s:?}");
 }
-
 #[test]
 fn a_statement_for_another_function_is_not_a_way_in() {
     let mut i = input(levels(), false);
@@ -528,8 +542,9 @@ fn a_condition_on_a_key_that_follows_the_caller_picks_that_caller() {
     let s = sec(&i);
     assert_eq!(s.verdict, SecurityVerdict::Counterexample, "{s:?}");
     let req = &s.findings[0].request;
-    assert!(
-        req.principal.starts_with("arn:aws:sts::999999999999:"),
+    assert_eq!(
+        crate::arn::account_of(&req.principal),
+        "999999999999",
         "{req:?}"
     );
     assert_eq!(

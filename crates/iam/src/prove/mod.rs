@@ -52,6 +52,7 @@ mod automaton;
 mod budget;
 mod candidates;
 mod classes;
+pub(crate) mod function;
 mod invoke;
 mod names;
 mod principals;
