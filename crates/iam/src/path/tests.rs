@@ -556,3 +556,44 @@ fn a_condition_on_a_key_that_follows_the_caller_picks_that_caller() {
     with_target(&mut i, FN, Some(doc));
     assert_ne!(sec(&i).verdict, SecurityVerdict::Counterexample);
 }
+
+#[test]
+fn a_trust_policy_must_allow_even_in_the_same_account() {
+    let admin = "arn:aws:sts::123456789012:assumed-role/Admin/s";
+    let req = Request::new(admin, "sts:AssumeRole", ROLE);
+    let identity = vec![LabeledPolicy::new(
+        "admin",
+        policy(json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]})),
+    )];
+    let hop = |trust: &LabeledPolicy| {
+        evaluate_hop(&Hop {
+            request: &req,
+            principal: PrincipalSide::Internal {
+                identity: &identity,
+                boundary: None,
+                scps: ControlPolicies::NotApplicable("test"),
+            },
+            resource: ResourceSide {
+                kind: PolicyKind::Trust,
+                policy: Some(trust),
+                account: ACCT,
+                rcps: ControlPolicies::NotApplicable("test"),
+            },
+        })
+    };
+    // The trust policy names only the partner: the caller's identity policy is not enough.
+    let only_partner = LabeledPolicy::new("trust policy", trust());
+    let e = hop(&only_partner);
+    assert_eq!(e.decision, Decision::ImplicitDeny);
+    assert_eq!(e.blockers[0].kind, PolicyKind::Trust);
+    // Naming the account delegates to the identity policy, which allows.
+    let account = LabeledPolicy::new(
+        "trust policy",
+        policy(
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"AWS": format!("arn:aws:iam::{ACCT}:root")}, "Action": "sts:AssumeRole"}]}),
+        ),
+    );
+    assert_eq!(hop(&account).decision, Decision::Allow);
+}
