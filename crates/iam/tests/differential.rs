@@ -314,6 +314,7 @@ impl Scenario {
             OrgPolicies::Read {
                 levels: self.org_levels(),
                 management_account: self.management,
+                organization_id: Some("o-abc".into()),
             }
         };
         let orgs = [ACCT, OTHER]
@@ -400,6 +401,7 @@ impl Probe {
             Some(OrgPolicies::Read {
                 levels,
                 management_account: false,
+                ..
             }) => Some(levels.as_slice()),
             _ => None,
         };
@@ -688,7 +690,6 @@ fn counterexamples_replay_in_the_reference_and_proofs_hold() {
         let s = scenario(&mut rng);
         let input = s.input();
         let target_account = account_of(&s.target).to_owned();
-        let org_ctx: Vec<(&str, &str)> = Vec::new();
         let a = &availability(&input)[0];
         match a.verdict {
             AvailabilityVerdict::Blocked => {
@@ -726,6 +727,12 @@ fn counterexamples_replay_in_the_reference_and_proofs_hold() {
                     sims.push(p.reference(&s));
                     expect.push((true, format!("scenario {n}: proved assume by {principal}")));
                 }
+                // The prover's request carries the organization's ID when there is one.
+                let org_ctx: Vec<(&str, &str)> = if s.levels.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![("aws:PrincipalOrgID", "o-abc")]
+                };
                 let p = Probe {
                     request: request(SESSION, "lambda:InvokeFunction", &s.target, &org_ctx),
                     caller: Caller::Role,

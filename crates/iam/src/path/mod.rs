@@ -188,6 +188,9 @@ pub enum OrgPolicies {
         levels: Vec<OrgLevel>,
         /// The account is the organization's management account: neither SCPs nor RCPs apply.
         management_account: bool,
+        /// The organization's ID (`o-…`), when known: AWS puts it in `aws:PrincipalOrgID` for
+        /// the account's principals.
+        organization_id: Option<String>,
     },
     /// They could not be read (e.g. `AccessDeniedException` outside the management account or
     /// a delegated administrator): the availability claim cannot be proved.

@@ -137,60 +137,14 @@ fn partner_callers(input: &PathInput) -> Vec<String> {
 }
 
 fn one_target(input: &PathInput, target: &Target) -> Availability {
-    let role = &input.role;
-    let (partition, role_account, role_name) = role_parts(&role.arn);
-    let trust = LabeledPolicy::new("trust policy", role.trust.clone());
-    let mut unread = Vec::new();
-    for caller in partner_callers(input) {
-        let assume = Request::new(caller, "sts:AssumeRole", &role.arn)
-            .with_context("sts:ExternalId", &input.partner.external_id);
-        let hop = Hop {
-            request: &assume,
-            // The partner is outside our organization: its account decides its own side, and our
-            // SCPs do not apply to it.
-            principal: PrincipalSide::External,
-            resource: ResourceSide {
-                kind: PolicyKind::Trust,
-                policy: Some(&trust),
-                account: role_account,
-                rcps: rcps_for(input, role_account, "sts:AssumeRole"),
-            },
-        };
-        let eval = evaluate_hop(&hop);
-        if let Some(blocked) = blocked(input, target, &assume, &eval) {
-            return blocked;
+    let unread = match (assume(input, target), invoke(input, target)) {
+        (Err(blocked), _) | (_, Err(blocked)) => return *blocked,
+        (Ok(mut a), Ok(b)) => {
+            a.extend(b);
+            a.dedup();
+            a
         }
-        unread.extend(eval.unread);
-    }
-    let session = format!("arn:{partition}:sts::{role_account}:assumed-role/{role_name}/{SESSION}");
-    // The session ARN does not carry the role's path: AWS sets aws:PrincipalArn to the role's.
-    let invoke =
-        Request::new(session, INVOKE, &target.arn).with_context("aws:PrincipalArn", &role.arn);
-    let function_policy = target
-        .resource_policy
-        .clone()
-        .map(|p| LabeledPolicy::new("function policy", p));
-    let account = target_account(target);
-    let hop = Hop {
-        request: &invoke,
-        principal: PrincipalSide::Internal {
-            identity: &role.identity,
-            boundary: role.boundary.as_ref(),
-            scps: scps_for(input, role_account),
-        },
-        resource: ResourceSide {
-            kind: PolicyKind::FunctionPolicy,
-            policy: function_policy.as_ref(),
-            account,
-            rcps: rcps_for(input, account, INVOKE),
-        },
     };
-    let eval = evaluate_hop(&hop);
-    if let Some(blocked) = blocked(input, target, &invoke, &eval) {
-        return blocked;
-    }
-    unread.extend(eval.unread);
-    unread.dedup();
     let verdict = if unread.is_empty() {
         AvailabilityVerdict::Proved
     } else {
@@ -204,6 +158,82 @@ fn one_target(input: &PathInput, target: &Target) -> Availability {
         blockers: Vec::new(),
         reason: (!unread.is_empty())
             .then(|| format!("organization policies not read: {}", unread.join("; "))),
+    }
+}
+
+/// What one request says: `Err` with the blocked verdict, or `Ok` with the organization
+/// policies that applied but were not read.
+type Step = Result<Vec<String>, Box<Availability>>;
+
+/// `sts:AssumeRole` by each partner caller with the external ID.
+fn assume(input: &PathInput, target: &Target) -> Step {
+    let role = &input.role;
+    let (_, role_account, _) = role_parts(&role.arn);
+    let trust = LabeledPolicy::new("trust policy", role.trust.clone());
+    let mut unread = Vec::new();
+    for caller in partner_callers(input) {
+        let req = Request::new(caller, "sts:AssumeRole", &role.arn)
+            .with_context("sts:ExternalId", &input.partner.external_id);
+        let hop = Hop {
+            request: &req,
+            // The partner is outside our organization: its account decides its own side, and our
+            // SCPs do not apply to it.
+            principal: PrincipalSide::External,
+            resource: ResourceSide {
+                kind: PolicyKind::Trust,
+                policy: Some(&trust),
+                account: role_account,
+                rcps: rcps_for(input, role_account, "sts:AssumeRole"),
+            },
+        };
+        let eval = evaluate_hop(&hop);
+        if let Some(blocked) = blocked(input, target, &req, &eval) {
+            return Err(Box::new(blocked));
+        }
+        unread.extend(eval.unread);
+    }
+    Ok(unread)
+}
+
+/// `lambda:InvokeFunction` on the target by the role's session.
+fn invoke(input: &PathInput, target: &Target) -> Step {
+    let role = &input.role;
+    let (partition, role_account, role_name) = role_parts(&role.arn);
+    let session = format!("arn:{partition}:sts::{role_account}:assumed-role/{role_name}/{SESSION}");
+    // The session ARN does not carry the role's path: AWS sets aws:PrincipalArn to the role's.
+    let mut req =
+        Request::new(session, INVOKE, &target.arn).with_context("aws:PrincipalArn", &role.arn);
+    // AWS sets aws:PrincipalOrgID for a principal of an organization's account.
+    if let Some(OrgPolicies::Read {
+        organization_id: Some(id),
+        ..
+    }) = input.orgs.get(role_account)
+    {
+        req = req.with_context("aws:PrincipalOrgID", id);
+    }
+    let function_policy = target
+        .resource_policy
+        .clone()
+        .map(|p| LabeledPolicy::new("function policy", p));
+    let account = target_account(target);
+    let hop = Hop {
+        request: &req,
+        principal: PrincipalSide::Internal {
+            identity: &role.identity,
+            boundary: role.boundary.as_ref(),
+            scps: scps_for(input, role_account),
+        },
+        resource: ResourceSide {
+            kind: PolicyKind::FunctionPolicy,
+            policy: function_policy.as_ref(),
+            account,
+            rcps: rcps_for(input, account, INVOKE),
+        },
+    };
+    let eval = evaluate_hop(&hop);
+    match blocked(input, target, &req, &eval) {
+        Some(blocked) => Err(Box::new(blocked)),
+        None => Ok(eval.unread),
     }
 }
 

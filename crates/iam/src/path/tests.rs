@@ -105,6 +105,7 @@ fn input(levels: Vec<OrgLevel>, management: bool) -> PathInput {
         OrgPolicies::Read {
             levels,
             management_account: management,
+            organization_id: Some("o-abc".into()),
         },
     );
     orgs.insert(OTHER.to_owned(), OrgPolicies::NoOrganization);
@@ -596,4 +597,23 @@ fn a_trust_policy_must_allow_even_in_the_same_account() {
         ),
     );
     assert_eq!(hop(&account).decision, Decision::Allow);
+}
+
+#[test]
+fn the_role_session_carries_its_organization_id() {
+    // A cross-account function policy granting the organization, as data perimeters do.
+    let mut doc = fp(json!("*"), "Allow", FN_OTHER);
+    doc["Statement"][0]["Condition"] = json!({"StringEquals": {"aws:PrincipalOrgID": "o-abc"}});
+    let mut i = input(levels(), false);
+    with_target(&mut i, FN_OTHER, Some(doc));
+    assert_eq!(only(availability(&i)).verdict, AvailabilityVerdict::Proved);
+    if let Some(OrgPolicies::Read {
+        organization_id, ..
+    }) = i.orgs.get_mut(ACCT)
+    {
+        *organization_id = None;
+    }
+    let a = only(availability(&i));
+    assert_eq!(a.verdict, AvailabilityVerdict::Blocked);
+    assert_eq!(a.blockers[0].kind, PolicyKind::FunctionPolicy);
 }
