@@ -36,10 +36,12 @@
 //! `lambda:InvokeFunction` on each target by the role's session ([`availability`]). The security
 //! direction ([`security`]) looks for every other way into a target: through a function's
 //! resource policy (the role's own trust and identity policies are `prove_trust` and
-//! `prove_invoke`'s). Organization policies only ever restrict, so an account whose policies
+//! `prove_invoke`'s). Organization policies come read from AWS Organizations or from files
+//! ([`org_policies_from_files`]); they only ever restrict, so an account whose policies
 //! could not be read ([`OrgPolicies::NotRead`]) leaves availability "not proved", never proved
 //! silently, and leaves security findings standing.
 
+mod files;
 mod hop;
 mod prove;
 mod security;
@@ -53,6 +55,9 @@ use serde::Serialize;
 use super::eval::LabeledPolicy;
 use super::model::Policy;
 
+pub use files::{
+    org_policies_from_files, FileLevel, OrgFileError, OrgPolicyFile, OrgPolicyFileKind,
+};
 pub use hop::{evaluate_hop, ControlPolicies, Hop, HopEvaluation, PrincipalSide, ResourceSide};
 pub use prove::{availability, Availability, AvailabilityVerdict, PathReport};
 pub use security::{security, Security, SecurityFinding, SecurityVerdict, WayIn};
@@ -131,7 +136,7 @@ pub fn rcps_cover(action: &str) -> bool {
 }
 
 /// Where an organization policy is attached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LevelKind {
     /// The organization's root.
