@@ -78,6 +78,9 @@ pub struct HopEvaluation {
     /// Organization policies that apply but were not read (why, per account side): an Allow
     /// with any of these is not a proof.
     pub unread: Vec<String>,
+    /// Malformed only: why the request cannot exist.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub malformed: Option<String>,
 }
 
 impl HopEvaluation {
@@ -95,7 +98,8 @@ pub fn evaluate_hop(hop: &Hop<'_>) -> HopEvaluation {
         return HopEvaluation {
             decision: Decision::Malformed,
             blockers: Vec::new(),
-            unread: empty.malformed.into_iter().collect(),
+            unread: Vec::new(),
+            malformed: empty.malformed,
         };
     }
     let mut blockers = Vec::new();
@@ -125,6 +129,7 @@ pub fn evaluate_hop(hop: &Hop<'_>) -> HopEvaluation {
         decision,
         blockers,
         unread,
+        malformed: None,
     }
 }
 
@@ -347,17 +352,16 @@ fn allow_side(
     let same_account = caller_account.as_deref() == Some(hop.resource.account);
     let trust = hop.resource.kind == PolicyKind::Trust;
     let allowed = match hop.principal {
-        // A service principal has no identity policies: only the resource policy allows it.
-        PrincipalSide::Service => s.grants.any(),
-        // Cross-account: both sides; the external caller's side is its own account's.
-        PrincipalSide::External => s.grants.any(),
+        // A service principal has no identity policies, and an external caller's side is its
+        // own account's: the resource policy decides.
+        PrincipalSide::Service | PrincipalSide::External => s.grants.any(),
         PrincipalSide::Internal { .. } if !same_account => {
             s.grants.any() && s.identity && s.boundary
         }
         PrincipalSide::Internal { .. } => {
-            // A role's trust policy must allow even in the same account (naming the account
-            // delegates to identity policies); a function without a resource policy, or one that
-            // names the account, leaves it to the identity policies.
+            // In the same account an identity-policy Allow (within the boundary) suffices for a
+            // function; a role's trust policy must allow even then, and naming the account
+            // delegates to the identity policies.
             let delegated = !trust || s.grants.account;
             let via_identity = delegated && s.identity && s.boundary;
             let via_resource = s.grants.exact || (s.grants.role && (s.boundary || !s.has_boundary));

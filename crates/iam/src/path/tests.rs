@@ -422,7 +422,9 @@ fn hops_are_malformed_like_single_evaluations() {
             rcps: ControlPolicies::NotApplicable("test"),
         },
     };
-    assert_eq!(evaluate_hop(&hop).decision, Decision::Malformed);
+    let e = evaluate_hop(&hop);
+    assert_eq!(e.decision, Decision::Malformed);
+    assert!(e.malformed.unwrap().contains("sts:ExternalId"));
 }
 
 fn sec(i: &PathInput) -> Security {
