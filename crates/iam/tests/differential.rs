@@ -190,6 +190,14 @@ fn function_policy(rng: &mut Rng, target: &str) -> Value {
             // NotPrincipal is left out: a function policy never has one (AddPermission writes
             // Principal), and the reference reads a Deny listing only an account differently
             // from the IAM User Guide's NotPrincipal page (docs/aws-behaviour.md).
+            if rng.chance(10) {
+                let a = stmt.as_object_mut().unwrap().remove("Action").unwrap();
+                stmt["NotAction"] = a;
+            }
+            if rng.chance(10) {
+                let r = stmt.as_object_mut().unwrap().remove("Resource").unwrap();
+                stmt["NotResource"] = r;
+            }
             with_condition(stmt, condition(rng, false))
         })
         .collect();
