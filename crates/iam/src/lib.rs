@@ -5,7 +5,8 @@
 //! compares them ([`semantically_equal`]), `verify`/`simulate` evaluate requests with
 //! [`evaluate`] (the AWS policy simulator cannot evaluate trust policies:
 //! docs/aws-behaviour.md), and [`prove`] decides the trust and invoke properties over every
-//! request. Everything here is pure: no network, no clock, no panics on any input (the prover
+//! request; [`path`] evaluates the whole request path Genesys Cloud takes (SCPs, RCPs,
+//! boundary, trust and function policies) and proves it both ways. Everything here is pure: no network, no clock, no panics on any input (the prover
 //! counts its budget in steps; a wall-clock cap, if any, is the caller's, passed in as a flag).
 
 #![warn(unreachable_pub, missing_docs)]
@@ -18,6 +19,7 @@ mod eval;
 pub mod keys;
 mod model;
 mod parse;
+pub mod path;
 mod principal;
 pub mod prove;
 mod variables;

@@ -52,6 +52,7 @@ mod automaton;
 mod budget;
 mod candidates;
 mod classes;
+pub(crate) mod function;
 mod invoke;
 mod names;
 mod principals;
@@ -67,6 +68,7 @@ use super::eval::LabeledPolicy;
 use super::model::{OperatorKind, Policy, ResourceClause};
 
 pub use budget::Budget;
+pub(crate) use principals::self_contained;
 pub use report::{Counterexample, Property, PropertyResult, Verdict};
 
 /// What the trust policy is meant to allow: `sts:AssumeRole` by the partner's account with

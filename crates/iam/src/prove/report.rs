@@ -34,6 +34,29 @@ pub struct Counterexample {
     pub context: BTreeMap<String, Vec<String>>,
 }
 
+impl From<Request> for Counterexample {
+    fn from(req: Request) -> Self {
+        Counterexample {
+            principal: req.principal,
+            action: req.action,
+            resource: req.resource,
+            context: req.context,
+        }
+    }
+}
+
+impl Counterexample {
+    /// The request again, to replay it through `iam::evaluate` or `path::evaluate_hop`.
+    pub fn request(&self) -> Request {
+        Request {
+            principal: self.principal.clone(),
+            action: self.action.clone(),
+            resource: self.resource.clone(),
+            context: self.context.clone(),
+        }
+    }
+}
+
 /// The four properties the prover decides. Their names are rendered from here; what a failure
 /// means is decided by these methods, never by reading the name back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

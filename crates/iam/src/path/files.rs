@@ -1,0 +1,256 @@
+//! Organization policies given as files (`--org-policies DIR`: one JSON document per policy,
+//! with its kind and level) instead of read from AWS Organizations: the documents in, one
+//! account's [`OrgPolicies`] out.
+//!
+//! Part of `path`; pure — the caller reads the directory and hands over each file's name and
+//! text. A file looks like this (`kind` is `SCP` or `RCP`; `level.kind` is `root`,
+//! `organizational-unit` or `account`; an OU's `depth` is its distance from the root, 1 for a
+//! child of the root):
+//!
+//! ```json
+//! {"kind": "SCP", "id": "p-abcd1234", "name": "DenyOutsideRegions",
+//!  "level": {"kind": "organizational-unit", "id": "ou-ab12-cdef3456", "name": "Workloads", "depth": 1},
+//!  "document": {"Version": "2012-10-17", "Statement": [ … ]}}
+//! ```
+//!
+//! The levels are those the files name, ordered root → OUs by depth → account; a level no file
+//! names is not evaluated (AWS attaches at least one SCP to every level, so give every level
+//! its files, `FullAWSAccess` included).
+
+use serde::Deserialize;
+
+use super::super::model::Policy;
+use super::{Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, PolicyKind};
+
+/// One organization policy file as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgPolicyFile {
+    /// `SCP` or `RCP`.
+    pub kind: OrgPolicyFileKind,
+    /// The policy's ID (`p-…`).
+    pub id: String,
+    /// The policy's name.
+    pub name: String,
+    /// Where it is attached.
+    pub level: FileLevel,
+    /// The policy document.
+    pub document: serde_json::Value,
+}
+
+/// The kind of an organization policy file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum OrgPolicyFileKind {
+    /// A service control policy.
+    #[serde(rename = "SCP")]
+    Scp,
+    /// A resource control policy.
+    #[serde(rename = "RCP")]
+    Rcp,
+}
+
+/// The level a file's policy is attached at.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileLevel {
+    /// Root, OU or account.
+    pub kind: LevelKind,
+    /// `r-…`, `ou-…` or the account ID.
+    pub id: String,
+    /// Its name (the ID when absent).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// An OU's distance from the root (1: a child of the root); required for OUs.
+    #[serde(default)]
+    pub depth: Option<u32>,
+}
+
+/// A file that cannot be used, with what to fix.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{file}: {message}\n(hint: {hint})")]
+pub struct OrgFileError {
+    /// The file's name as given.
+    pub file: String,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub hint: String,
+}
+
+fn error(file: &str, message: impl Into<String>, hint: &str) -> OrgFileError {
+    OrgFileError {
+        file: file.to_owned(),
+        message: message.into(),
+        hint: hint.to_owned(),
+    }
+}
+
+const FORMAT: &str = "each file is {\"kind\": \"SCP\"|\"RCP\", \"id\", \"name\", \"level\": {\"kind\": \"root\"|\"organizational-unit\"|\"account\", \"id\", \"name\", \"depth\" (OUs)}, \"document\"}";
+
+/// The organization policies of `account` from its files (`(name, text)` pairs); `files` must
+/// hold every policy of every level from the root to the account.
+pub fn org_policies_from_files(
+    files: &[(String, String)],
+    account: &str,
+    management_account: bool,
+    organization_id: Option<String>,
+) -> Result<OrgPolicies, OrgFileError> {
+    let mut levels: Vec<(u32, OrgLevel)> = Vec::new();
+    for (name, text) in files {
+        let file: OrgPolicyFile =
+            serde_json::from_str(text).map_err(|e| error(name, e.to_string(), FORMAT))?;
+        let policy = Policy::parse(&file.document).map_err(|e| {
+            error(
+                name,
+                e.to_string(),
+                "fix the policy document under \"document\"",
+            )
+        })?;
+        let (rank, level) = rank(name, &file.level, account)?;
+        let slot = match levels.iter().position(|(_, l)| l.level.id == level.id) {
+            Some(i) => i,
+            None => {
+                if let Some((_, other)) = levels.iter().find(|(r, _)| *r == rank) {
+                    return Err(error(
+                        name,
+                        format!(
+                            "{} and {} are both at depth {rank}",
+                            level.id, other.level.id
+                        ),
+                        "give only the levels on the account's own path from the root",
+                    ));
+                }
+                levels.push((rank, empty(level)));
+                levels.len() - 1
+            }
+        };
+        let entry = OrgPolicy {
+            id: file.id,
+            name: file.name,
+            policy,
+        };
+        match file.kind {
+            OrgPolicyFileKind::Scp => levels[slot].1.scps.push(entry),
+            OrgPolicyFileKind::Rcp => levels[slot].1.rcps.push(entry),
+        }
+    }
+    levels.sort_by_key(|(r, _)| *r);
+    Ok(OrgPolicies::Read {
+        levels: levels.into_iter().map(|(_, l)| l).collect(),
+        management_account,
+        organization_id,
+    })
+}
+
+fn empty(level: Level) -> OrgLevel {
+    OrgLevel {
+        level,
+        scps: Vec::new(),
+        rcps: Vec::new(),
+    }
+}
+
+/// The level's place from the root (0) to the account (last) and its description.
+fn rank(file: &str, l: &FileLevel, account: &str) -> Result<(u32, Level), OrgFileError> {
+    let rank = match (l.kind, l.depth) {
+        (LevelKind::Root, _) => 0,
+        (LevelKind::OrganizationalUnit, Some(d)) if d > 0 => d,
+        (LevelKind::OrganizationalUnit, _) => {
+            return Err(error(
+                file,
+                format!("OU {} has no depth", l.id),
+                "add \"depth\": 1 for a child of the root, 2 below that, …",
+            ))
+        }
+        (LevelKind::Account, _) if l.id != account => {
+            return Err(error(
+                file,
+                format!("attached to account {}, not {account}", l.id),
+                "give the files of this account's path only",
+            ))
+        }
+        (LevelKind::Account, _) => u32::MAX,
+    };
+    let level = Level {
+        kind: l.kind,
+        id: l.id.clone(),
+        name: l.name.clone().unwrap_or_else(|| l.id.clone()),
+    };
+    Ok((rank, level))
+}
+
+impl OrgPolicyFileKind {
+    /// The blocker kind of this file's policy.
+    pub fn policy_kind(self) -> PolicyKind {
+        match self {
+            OrgPolicyFileKind::Scp => PolicyKind::Scp,
+            OrgPolicyFileKind::Rcp => PolicyKind::Rcp,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(kind: &str, id: &str, level: &str, effect: &str) -> (String, String) {
+        let text = format!(
+            r#"{{"kind": "{kind}", "id": "{id}", "name": "{id}-name", "level": {level},
+            "document": {{"Version": "2012-10-17", "Statement": [{{"Effect": "{effect}",
+            "Action": "*", "Resource": "*"{principal}}}]}}}}"#,
+            principal = if kind == "RCP" {
+                r#", "Principal": "*""#
+            } else {
+                ""
+            }
+        );
+        (format!("{id}.json"), text)
+    }
+
+    const ROOT: &str = r#"{"kind": "root", "id": "r-1", "name": "Root"}"#;
+    const OU: &str =
+        r#"{"kind": "organizational-unit", "id": "ou-1", "name": "Workloads", "depth": 1}"#;
+    const ACCOUNT: &str = r#"{"kind": "account", "id": "123456789012"}"#;
+
+    #[test]
+    fn files_become_levels_from_the_root_to_the_account() {
+        let files = [
+            file("SCP", "p-acct", ACCOUNT, "Allow"),
+            file("RCP", "p-rcp", OU, "Deny"),
+            file("SCP", "p-root", ROOT, "Allow"),
+            file("SCP", "p-ou", OU, "Allow"),
+        ];
+        let Ok(OrgPolicies::Read { levels, .. }) =
+            org_policies_from_files(&files, "123456789012", false, None)
+        else {
+            panic!("files read");
+        };
+        let ids: Vec<&str> = levels.iter().map(|l| l.level.id.as_str()).collect();
+        assert_eq!(ids, ["r-1", "ou-1", "123456789012"]);
+        assert_eq!(levels[1].level.name, "Workloads");
+        assert_eq!(levels[1].scps[0].id, "p-ou");
+        assert_eq!(levels[1].rcps[0].id, "p-rcp");
+        assert_eq!(levels[2].level.name, "123456789012");
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_placed_says_what_to_fix() {
+        let no_depth = r#"{"kind": "organizational-unit", "id": "ou-1"}"#;
+        let e = org_policies_from_files(&[file("SCP", "p", no_depth, "Allow")], "1", false, None)
+            .unwrap_err();
+        assert!(e.hint.contains("depth"), "{e}");
+        let other = r#"{"kind": "account", "id": "999999999999"}"#;
+        let e = org_policies_from_files(&[file("SCP", "p", other, "Allow")], "1", false, None)
+            .unwrap_err();
+        assert!(e.message.contains("999999999999"), "{e}");
+        let twin = r#"{"kind": "organizational-unit", "id": "ou-2", "depth": 1}"#;
+        let files = [
+            file("SCP", "a", OU, "Allow"),
+            file("SCP", "b", twin, "Allow"),
+        ];
+        assert!(org_policies_from_files(&files, "1", false, None).is_err());
+        let bad = ("bad.json".to_owned(), r#"{"kind": "SCP"}"#.to_owned());
+        let e = org_policies_from_files(&[bad], "1", false, None).unwrap_err();
+        assert_eq!(e.file, "bad.json");
+    }
+}

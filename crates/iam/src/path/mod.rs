@@ -1,0 +1,362 @@
+//! The whole request path Genesys Cloud takes, evaluated as AWS documents it, and the prover
+//! over it.
+//!
+//! Sits in the `iam` layer above the evaluator (`iam::eval`), which it composes: each policy set
+//! (identity, boundary, trust or function policy, each organization level's SCPs and RCPs) is
+//! evaluated by [`crate::evaluate`]; this module only decides how their answers combine. The
+//! rules, each from AWS's documentation (also in docs/aws-behaviour.md, "The whole path"):
+//! - IAM User Guide, "Policy evaluation logic"
+//!   (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html):
+//!   an explicit Deny in any applicable policy wins; then RCPs, SCPs, resource-based policies,
+//!   identity-based policies and permissions boundaries. In one account a resource-based policy
+//!   that names the principal (or `*`) allows on its own; an identity-based Allow must sit
+//!   within the permissions boundary. A grant to the role session's ARN (or `*`) is not limited
+//!   by the boundary, a grant to the role's ARN is
+//!   (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
+//! - IAM User Guide, "Cross-account policy evaluation logic"
+//!   (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html):
+//!   across accounts the caller's identity side and the resource policy must both allow. A
+//!   resource policy naming only the caller's account (`arn:…:iam::ACCT:root`) delegates to
+//!   that account's identity policies, in the same account too.
+//! - AWS Organizations User Guide, "SCP evaluation"
+//!   (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html):
+//!   an SCP Allow must match at every level from the root through each OU to the account, and
+//!   a Deny at any level denies. SCPs restrict principals of member accounts: not the
+//!   management account, not service-linked roles, not principals outside the organization
+//!   (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
+//! - AWS Organizations User Guide, "RCP evaluation" and "Resource control policies (RCPs)"
+//!   (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html,
+//!   https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html):
+//!   RCPs restrict resources of member accounts, for the services in the list of services that
+//!   support RCPs ([`RCP_SERVICES`]) only; `RCPFullAWSAccess` is attached to every level and
+//!   cannot be detached, so only an RCP Deny can block; RCPs do not apply to the management
+//!   account's resources nor to calls by service-linked roles.
+//!
+//! The two requests are `sts:AssumeRole` on the role by the partner with the external ID, then
+//! `lambda:InvokeFunction` on each target by the role's session ([`availability`]). The security
+//! direction ([`security`]) looks for every other way into a target: through a function's
+//! resource policy (the role's own trust and identity policies are `prove_trust` and
+//! `prove_invoke`'s). Organization policies come read from AWS Organizations or from files
+//! ([`org_policies_from_files`]); they only ever restrict, so an account whose policies
+//! could not be read ([`OrgPolicies::NotRead`]) leaves availability "not proved", never proved
+//! silently, and leaves security findings standing.
+
+mod files;
+mod hop;
+mod prove;
+mod security;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::eval::LabeledPolicy;
+use super::model::Policy;
+
+pub use files::{
+    org_policies_from_files, FileLevel, OrgFileError, OrgPolicyFile, OrgPolicyFileKind,
+};
+pub use hop::{evaluate_hop, ControlPolicies, Hop, HopEvaluation, PrincipalSide, ResourceSide};
+pub use prove::{availability, Availability, AvailabilityVerdict, PathReport};
+pub use security::{security, Security, SecurityFinding, SecurityVerdict, WayIn};
+
+/// The service prefixes whose actions RCPs apply to, as listed in the AWS Organizations User
+/// Guide, "List of AWS services that support RCPs"
+/// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html#rcp-supported-services).
+/// `sts` is one (the identity-perimeter RCP denies `sts:AssumeRole`); `lambda` is not, so RCPs
+/// do not govern a Lambda function. The one place this list lives.
+pub const RCP_SERVICES: &[&str] = &[
+    "appstream",
+    "dsql",
+    "clouddirectory",
+    "cloudfront",
+    "cognito-identity",
+    "cognito-idp",
+    "comprehend",
+    "comprehendmedical",
+    "firehose",
+    "dynamodb",
+    "dax",
+    "autoscaling",
+    "ecr",
+    "ecr-public",
+    "gamelift",
+    "inspector-scan",
+    "kendra",
+    "kinesisvideo",
+    "memorydb",
+    "aoss",
+    "personalize",
+    "polly",
+    "s3",
+    "swf",
+    "sqs",
+    "textract",
+    "timestream-influxdb",
+    "transcribe",
+    "translate",
+    "workspaces",
+    "appconfig",
+    "autoscaling-plans",
+    "budgets",
+    "servicediscovery",
+    "cloudtrail-data",
+    "codeartifact",
+    "codebuild",
+    "codecommit",
+    "codepipeline",
+    "compute-optimizer",
+    "cost-optimization-hub",
+    "events",
+    "fms",
+    "fis",
+    "health",
+    "rolesanywhere",
+    "kms",
+    "opensearch",
+    "pricing",
+    "pca-connector-ad",
+    "resource-groups",
+    "secretsmanager",
+    "sts",
+    "signin",
+    "support",
+    "transfer",
+    "notifications",
+    "wafv2",
+    "xray",
+];
+
+/// Whether RCPs apply to `action` (its service prefix is in [`RCP_SERVICES`]).
+pub fn rcps_cover(action: &str) -> bool {
+    let service = action.split(':').next().unwrap_or_default();
+    RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service))
+}
+
+/// Where an organization policy is attached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LevelKind {
+    /// The organization's root.
+    Root,
+    /// An organizational unit.
+    OrganizationalUnit,
+    /// The account itself.
+    Account,
+}
+
+/// One level of the organization, from the root down to the account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Level {
+    /// Root, OU or account.
+    pub kind: LevelKind,
+    /// `r-…`, `ou-…` or the account ID.
+    pub id: String,
+    /// Its name as the organization shows it (the account ID when unknown).
+    pub name: String,
+}
+
+/// An SCP or RCP as attached.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgPolicy {
+    /// The policy ID (`p-…`), or for a policy read from a file its file name.
+    pub id: String,
+    /// The policy's name.
+    pub name: String,
+    /// The parsed document.
+    pub policy: Policy,
+}
+
+/// The SCPs and RCPs attached at one level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgLevel {
+    /// Which level.
+    pub level: Level,
+    /// Service control policies attached here.
+    pub scps: Vec<OrgPolicy>,
+    /// Resource control policies attached here (`RCPFullAWSAccess` may be omitted: AWS attaches
+    /// it everywhere and it only allows).
+    pub rcps: Vec<OrgPolicy>,
+}
+
+/// What is known of one account's organization policies: read from AWS Organizations or from
+/// files (the caller's choice), or why not.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OrgPolicies {
+    /// The account belongs to no organization: no SCP or RCP applies.
+    NoOrganization,
+    /// The levels from the root through each OU to the account, in that order.
+    Read {
+        /// Root first, account last.
+        levels: Vec<OrgLevel>,
+        /// The account is the organization's management account: neither SCPs nor RCPs apply.
+        management_account: bool,
+        /// The organization's ID (`o-…`), when known: AWS puts it in `aws:PrincipalOrgID` for
+        /// the account's principals.
+        organization_id: Option<String>,
+    },
+    /// They could not be read (e.g. `AccessDeniedException` outside the management account or
+    /// a delegated administrator): the availability claim cannot be proved.
+    NotRead {
+        /// Why, as the caller phrases it.
+        reason: String,
+    },
+}
+
+/// The partner (Genesys Cloud) as it calls `sts:AssumeRole`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partner {
+    /// The partner's account ID.
+    pub account: String,
+    /// The external ID it sends (`sts:ExternalId`).
+    pub external_id: String,
+    /// The callers to check, as ARNs in the partner's account. Empty: the partner's root and a
+    /// partner role session.
+    pub principals: Vec<String>,
+}
+
+/// The role Genesys assumes, with every policy that governs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleSide {
+    /// The role's ARN (`arn:P:iam::ACCOUNT:role/PATH/NAME`).
+    pub arn: String,
+    /// Its trust policy.
+    pub trust: Policy,
+    /// Its identity-based policies (inline and managed).
+    pub identity: Vec<LabeledPolicy>,
+    /// Its permissions boundary, when it has one.
+    pub boundary: Option<LabeledPolicy>,
+}
+
+/// One function Genesys invokes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// The function ARN as invoked, qualifier included when there is one.
+    pub arn: String,
+    /// The function's resource-based policy (`lambda:GetPolicy` for this ARN's qualifier);
+    /// `None` when it has none, which is normal.
+    pub resource_policy: Option<Policy>,
+}
+
+/// Everything the path depends on, as plain data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathInput {
+    /// Who calls `sts:AssumeRole`.
+    pub partner: Partner,
+    /// The role.
+    pub role: RoleSide,
+    /// The functions.
+    pub targets: Vec<Target>,
+    /// Organization policies per account ID (the role's and each target's); an account absent
+    /// here counts as not read.
+    pub orgs: BTreeMap<String, OrgPolicies>,
+}
+
+/// The kind of policy that stops a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PolicyKind {
+    /// A service control policy.
+    Scp,
+    /// A resource control policy.
+    Rcp,
+    /// The caller's permissions boundary.
+    Boundary,
+    /// The function's resource-based policy.
+    FunctionPolicy,
+    /// The role's trust policy.
+    Trust,
+    /// The caller's identity-based policies.
+    Identity,
+}
+
+impl PolicyKind {
+    /// The kind as written in reports (`SCP`, `function policy`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyKind::Scp => "SCP",
+            PolicyKind::Rcp => "RCP",
+            PolicyKind::Boundary => "permissions boundary",
+            PolicyKind::FunctionPolicy => "function policy",
+            PolicyKind::Trust => "trust policy",
+            PolicyKind::Identity => "identity policy",
+        }
+    }
+}
+
+/// Why a blocker blocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockReason {
+    /// A Deny statement matched.
+    ExplicitDeny,
+    /// An Allow was needed here and none matched.
+    NoAllow,
+}
+
+/// A policy that stops a request: its kind, identity, level and statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Blocker {
+    /// SCP, RCP, boundary, function policy, trust or identity.
+    pub kind: PolicyKind,
+    /// A Deny matched, or a needed Allow is missing.
+    pub reason: BlockReason,
+    /// The policy's ID (`p-…` for SCPs and RCPs); `None` where the kind has none.
+    pub policy_id: Option<String>,
+    /// The policy's name or label; for a missing Allow over several policies, what they are.
+    pub policy_name: String,
+    /// For SCPs and RCPs: the level it is attached at.
+    pub level: Option<Level>,
+    /// The Deny statement (index and Sid); `None` for a missing Allow.
+    pub statement: Option<StatementId>,
+}
+
+/// A statement by position and `Sid`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatementId {
+    /// Zero-based index in its policy.
+    pub index: usize,
+    /// Its `Sid`, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+}
+
+impl std::fmt::Display for Blocker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.kind.as_str(), self.policy_name)?;
+        if let Some(id) = &self.policy_id {
+            write!(f, " ({id})")?;
+        }
+        if let Some(level) = &self.level {
+            write!(f, " at {} {}", level_word(level.kind), level.name)?;
+        }
+        match (&self.reason, &self.statement) {
+            (BlockReason::ExplicitDeny, Some(s)) => {
+                write!(f, ": statement {} denies", s.index)?;
+                if let Some(sid) = &s.sid {
+                    write!(f, " (Sid {sid})")?;
+                }
+                Ok(())
+            }
+            (BlockReason::ExplicitDeny, None) => write!(f, ": denies"),
+            (BlockReason::NoAllow, _) => write!(f, ": no statement allows"),
+        }
+    }
+}
+
+fn level_word(kind: LevelKind) -> &'static str {
+    match kind {
+        LevelKind::Root => "root",
+        LevelKind::OrganizationalUnit => "OU",
+        LevelKind::Account => "account",
+    }
+}
+
+/// The role is a service-linked role (path `/aws-service-role/`): SCPs and RCPs do not restrict
+/// it (AWS Organizations User Guide, SCPs and RCPs pages above).
+pub fn is_service_linked(role_arn: &str) -> bool {
+    crate::arn::split(role_arn)
+        .is_some_and(|[.., resource]| resource.starts_with("role/aws-service-role/"))
+}

@@ -1,0 +1,279 @@
+//! Availability: for each target, `sts:AssumeRole` by the partner with the external ID and
+//! `lambda:InvokeFunction` by the role's session are both allowed, end to end; when not, the
+//! denied request and every policy that stops it. Also the report of both claims
+//! ([`PathReport`]; security is `path::security`).
+//!
+//! Part of `path`; every answer is a request run through `evaluate_hop`.
+
+use serde::Serialize;
+
+use super::super::eval::{Decision, LabeledPolicy, Request};
+use super::super::model::Policy;
+use super::hop::{evaluate_hop, ControlPolicies, Hop, HopEvaluation, PrincipalSide, ResourceSide};
+use super::security::{security, Security};
+use super::{is_service_linked, rcps_cover, Blocker, OrgPolicies, PathInput, PolicyKind, Target};
+use crate::arn::{split, Arn};
+use crate::prove::{self_contained, Budget, Counterexample};
+
+/// The action Genesys calls on each target.
+pub(super) const INVOKE: &str = "lambda:InvokeFunction";
+/// The session name the availability requests use for the role's session.
+const SESSION: &str = "lambda-trust-path";
+
+/// Both claims, per target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PathReport {
+    /// Genesys gets through, per target.
+    pub availability: Vec<Availability>,
+    /// Nobody else gets in, per target.
+    pub security: Vec<Security>,
+}
+
+impl PathReport {
+    /// Both claims for every target of `input`; `budget` bounds each search of a function
+    /// policy statement.
+    pub fn new(input: &PathInput, budget: Budget) -> PathReport {
+        PathReport {
+            availability: availability(input),
+            security: security(input, budget),
+        }
+    }
+}
+
+/// The availability verdict for one target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AvailabilityVerdict {
+    /// Both requests are allowed, with every applicable policy known.
+    Proved,
+    /// A request is denied: `request` and `blockers` say which and by what.
+    Blocked,
+    /// Both requests are allowed by the policies known, but some that apply were not read.
+    NotProved,
+}
+
+/// Whether Genesys gets through to one target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Availability {
+    /// The target's ARN.
+    pub target: String,
+    /// Proved, blocked, or not proved.
+    pub verdict: AvailabilityVerdict,
+    /// Blocked: the denied request (replayable); otherwise `None`.
+    pub request: Option<Counterexample>,
+    /// Blocked: the decision on it.
+    pub decision: Option<Decision>,
+    /// Blocked: the policies that stop it.
+    pub blockers: Vec<Blocker>,
+    /// Not proved: why (which organization policies were not read).
+    pub reason: Option<String>,
+}
+
+/// The SCPs over the role's account for the role's own requests.
+fn scps_for<'a>(input: &'a PathInput, account: &str) -> ControlPolicies<'a> {
+    if is_service_linked(&input.role.arn) {
+        return ControlPolicies::NotApplicable("SCPs do not apply to service-linked roles");
+    }
+    org(input, account)
+}
+
+/// The RCPs over the resource's account for `action`.
+pub(super) fn rcps_for<'a>(
+    input: &'a PathInput,
+    account: &str,
+    action: &str,
+) -> ControlPolicies<'a> {
+    if !rcps_cover(action) {
+        return ControlPolicies::NotApplicable("RCPs do not cover this service");
+    }
+    org(input, account)
+}
+
+fn org<'a>(input: &'a PathInput, account: &str) -> ControlPolicies<'a> {
+    match input.orgs.get(account) {
+        None => ControlPolicies::NotRead("not given"),
+        Some(OrgPolicies::NoOrganization) => ControlPolicies::NotApplicable("no organization"),
+        Some(OrgPolicies::NotRead { reason }) => ControlPolicies::NotRead(reason),
+        Some(OrgPolicies::Read {
+            management_account: true,
+            ..
+        }) => ControlPolicies::NotApplicable("the management account"),
+        Some(OrgPolicies::Read { levels, .. }) => ControlPolicies::Levels(levels),
+    }
+}
+
+/// The role's account and partition, and its name (no path).
+pub(super) fn role_parts(arn: &str) -> (&str, &str, &str) {
+    match split(arn) {
+        Some([_, partition, _, _, account, resource]) => (
+            partition,
+            account,
+            resource.rsplit('/').next().unwrap_or_default(),
+        ),
+        None => ("aws", "", ""),
+    }
+}
+
+pub(super) fn target_account(t: &Target) -> &str {
+    split(&t.arn).map_or("", |f| f[4])
+}
+
+/// Availability for every target.
+pub fn availability(input: &PathInput) -> Vec<Availability> {
+    input.targets.iter().map(|t| one_target(input, t)).collect()
+}
+
+/// The partner's callers: as given, or its root and one role session.
+fn partner_callers(input: &PathInput) -> Vec<String> {
+    if !input.partner.principals.is_empty() {
+        return input.partner.principals.clone();
+    }
+    let (partition, _, _) = role_parts(&input.role.arn);
+    let acct = &input.partner.account;
+    vec![
+        Arn::iam(partition, acct, "root").to_string(),
+        format!("arn:{partition}:sts::{acct}:assumed-role/GenesysCloudRole/{SESSION}"),
+    ]
+}
+
+fn one_target(input: &PathInput, target: &Target) -> Availability {
+    let unread = match (assume(input, target), invoke(input, target)) {
+        (Err(blocked), _) | (_, Err(blocked)) => return *blocked,
+        (Ok(mut a), Ok(b)) => {
+            a.extend(b);
+            a.dedup();
+            a
+        }
+    };
+    let verdict = if unread.is_empty() {
+        AvailabilityVerdict::Proved
+    } else {
+        AvailabilityVerdict::NotProved
+    };
+    Availability {
+        target: target.arn.clone(),
+        verdict,
+        request: None,
+        decision: None,
+        blockers: Vec::new(),
+        reason: (!unread.is_empty())
+            .then(|| format!("organization policies not read: {}", unread.join("; "))),
+    }
+}
+
+/// What one request says: `Err` with the blocked verdict, or `Ok` with the organization
+/// policies that applied but were not read.
+type Step = Result<Vec<String>, Box<Availability>>;
+
+/// `sts:AssumeRole` by each partner caller with the external ID.
+fn assume(input: &PathInput, target: &Target) -> Step {
+    let role = &input.role;
+    let (_, role_account, _) = role_parts(&role.arn);
+    let trust = LabeledPolicy::new("trust policy", role.trust.clone());
+    let mut unread = Vec::new();
+    for caller in partner_callers(input) {
+        let req = Request::new(caller, "sts:AssumeRole", &role.arn)
+            .with_context("sts:ExternalId", &input.partner.external_id);
+        let hop = Hop {
+            request: &req,
+            // The partner is outside our organization: its account decides its own side, and our
+            // SCPs do not apply to it.
+            principal: PrincipalSide::External,
+            resource: ResourceSide {
+                kind: PolicyKind::Trust,
+                policy: Some(&trust),
+                account: role_account,
+                rcps: rcps_for(input, role_account, "sts:AssumeRole"),
+            },
+        };
+        let eval = evaluate_hop(&hop);
+        if let Some(blocked) = blocked(input, target, &req, &eval) {
+            return Err(Box::new(blocked));
+        }
+        unread.extend(eval.unread);
+    }
+    Ok(unread)
+}
+
+/// `lambda:InvokeFunction` on the target by the role's session.
+fn invoke(input: &PathInput, target: &Target) -> Step {
+    let role = &input.role;
+    let (partition, role_account, role_name) = role_parts(&role.arn);
+    let session = format!("arn:{partition}:sts::{role_account}:assumed-role/{role_name}/{SESSION}");
+    // The session ARN does not carry the role's path: AWS sets aws:PrincipalArn to the role's.
+    let mut req =
+        Request::new(session, INVOKE, &target.arn).with_context("aws:PrincipalArn", &role.arn);
+    // AWS sets aws:PrincipalOrgID for a principal of an organization's account.
+    if let Some(OrgPolicies::Read {
+        organization_id: Some(id),
+        ..
+    }) = input.orgs.get(role_account)
+    {
+        req = req.with_context("aws:PrincipalOrgID", id);
+    }
+    let function_policy = target
+        .resource_policy
+        .clone()
+        .map(|p| LabeledPolicy::new("function policy", p));
+    let account = target_account(target);
+    let hop = Hop {
+        request: &req,
+        principal: PrincipalSide::Internal {
+            identity: &role.identity,
+            boundary: role.boundary.as_ref(),
+            scps: scps_for(input, role_account),
+        },
+        resource: ResourceSide {
+            kind: PolicyKind::FunctionPolicy,
+            policy: function_policy.as_ref(),
+            account,
+            rcps: rcps_for(input, account, INVOKE),
+        },
+    };
+    let eval = evaluate_hop(&hop);
+    match blocked(input, target, &req, &eval) {
+        Some(blocked) => Err(Box::new(blocked)),
+        None => Ok(eval.unread),
+    }
+}
+
+/// Every policy of the input that governs `target`'s path.
+fn all_policies<'a>(input: &'a PathInput, target: &'a Target) -> Vec<&'a Policy> {
+    let role = &input.role;
+    let mut out: Vec<&Policy> = vec![&role.trust];
+    out.extend(role.identity.iter().map(|p| &p.policy));
+    out.extend(role.boundary.iter().map(|p| &p.policy));
+    out.extend(target.resource_policy.iter());
+    for org in input.orgs.values() {
+        if let OrgPolicies::Read { levels, .. } = org {
+            for l in levels {
+                out.extend(l.scps.iter().chain(&l.rcps).map(|p| &p.policy));
+            }
+        }
+    }
+    out
+}
+
+/// The request as a counterexample that replays anywhere: the keys AWS derives from the caller
+/// that a policy tests are written into its context.
+pub(super) fn replayable(input: &PathInput, target: &Target, req: &Request) -> Counterexample {
+    let mut req = req.clone();
+    self_contained(all_policies(input, target), &mut req);
+    req.into()
+}
+
+fn blocked(
+    input: &PathInput,
+    target: &Target,
+    req: &Request,
+    eval: &HopEvaluation,
+) -> Option<Availability> {
+    (eval.decision != Decision::Allow).then(|| Availability {
+        target: target.arn.clone(),
+        verdict: AvailabilityVerdict::Blocked,
+        request: Some(replayable(input, target, req)),
+        decision: Some(eval.decision),
+        blockers: eval.blockers.clone(),
+        reason: None,
+    })
+}
