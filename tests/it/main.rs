@@ -19,6 +19,7 @@ mod config_proptest;
 mod config_validation;
 mod core_audit;
 mod core_genesys;
+mod core_path;
 mod core_plan;
 mod docs_examples;
 mod evaluator_cases;
