@@ -36,6 +36,9 @@ pub struct Setup {
     pub genesys: bool,
     /// A role made by hand, `GenesysLambda`, that `init --from-role` can read.
     pub role: bool,
+    /// With `genesys`: an AWS Lambda data actions integration made by hand, its credential and
+    /// one action calling `lookup-customer`, that `init --from-genesys` can read.
+    pub integration: bool,
     /// An organization (moto's Organizations) for `audit --organization`.
     pub org: bool,
     /// Then these commands, as the docs' earlier examples ran them (each must exit 0).
@@ -74,6 +77,9 @@ impl World {
             base: tempfile::tempdir().expect("tempdir"),
         };
         world.seed_aws(setup);
+        if setup.integration {
+            world.seed_integration();
+        }
         world.prepare_files();
         if setup.config {
             world.write_config(setup);
@@ -169,6 +175,68 @@ impl World {
                     &format!("arn:aws:iam::{ACCOUNT}:policy/GenesysLambda-invoke"),
                 ),
             ],
+        );
+    }
+
+    /// What `init --from-genesys` finds: an integration, its credential (the role's ARN) and one
+    /// action, made through the local Genesys Cloud's API as a person would.
+    fn seed_integration(&self) {
+        let fake = self.genesys.as_ref().expect("integration needs genesys");
+        let token = fake.token();
+        let call = |method: &str, path: &str, body: serde_json::Value| {
+            let r = fake.api(&token, method, path, Some(&body));
+            assert_eq!(
+                r.status,
+                200,
+                "{method} {path}: {}",
+                String::from_utf8_lossy(&r.body)
+            );
+            serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()
+        };
+        let name = "Lambda (made by hand)";
+        let integration = call(
+            "POST",
+            "/api/v2/integrations",
+            serde_json::json!({"name": name, "integrationType": {"id": "aws-lambda-data-actions"}}),
+        )["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let role = format!("arn:aws:iam::{ACCOUNT}:role/GenesysLambda");
+        let credential = call(
+            "POST",
+            "/api/v2/integrations/credentials",
+            serde_json::json!({"name": "lambda role", "type": {"name": "amazonWebServicesARN"},
+                "credentialFields": {"ARN": role}}),
+        );
+        let path = format!("/api/v2/integrations/{integration}/config/current");
+        let current: serde_json::Value =
+            serde_json::from_slice(&fake.api(&token, "GET", &path, None).body).unwrap();
+        call(
+            "PUT",
+            &path,
+            serde_json::json!({"name": name, "version": current["version"], "properties": {},
+                "advanced": {}, "notes": "",
+                "credentials": {"AmazonWebServicesARN": {"id": credential["id"]}}}),
+        );
+        call(
+            "PATCH",
+            &format!("/api/v2/integrations/{integration}"),
+            serde_json::json!({"intendedState": "ENABLED"}),
+        );
+        let function = format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:lookup-customer");
+        call(
+            "POST",
+            "/api/v2/integrations/actions",
+            serde_json::json!({"name": "Lookup customer", "category": "Lambda",
+                "integrationId": integration, "secure": false,
+                "config": {"request": {"requestUrlTemplate": function, "requestType": "POST",
+                    "headers": {}, "requestTemplate": "${input.rawRequest}"},
+                    "response": {"translationMap": {}, "translationMapDefaults": {},
+                        "successTemplate": "${rawResult}"},
+                    "timeoutSeconds": 30},
+                "contract": {"input": {"inputSchema": {"type": "object", "properties": {}}},
+                    "output": {"successSchema": {"type": "object", "properties": {}}}}}),
         );
     }
 
