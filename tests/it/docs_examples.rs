@@ -261,7 +261,8 @@ fn every_exception_names_an_example() {
     }
 }
 
-use crate::support::examples::{Ran, Setup, World};
+use crate::support::examples::{self, Ran, Setup, World};
+use crate::support::MotoServer;
 
 const EMPTY: Setup = Setup {
     config: false,
@@ -423,14 +424,14 @@ fn blocks(examples: Vec<Example>) -> Vec<Vec<Example>> {
 
 /// Runs one block as its setup says; returns one line per example that did not exit as
 /// expected, and the block's time.
-fn run_block(block: &[Example]) -> (Vec<String>, std::time::Duration) {
+fn run_block(moto: &MotoServer, block: &[Example]) -> (Vec<String>, std::time::Duration) {
     let started = std::time::Instant::now();
     let first = key(&block[0].command);
     let (setup, alternatives) = SETUPS
         .iter()
         .find(|(k, ..)| *k == first)
         .map_or((CONFIG, false), |(_, s, a)| (*s, *a));
-    let world = World::start(setup);
+    let world = World::start(moto, setup);
     let mut failures = Vec::new();
     for e in block.iter().filter(|e| !is_exception(&e.command)) {
         let copy = alternatives.then(|| world.copy());
@@ -450,7 +451,7 @@ fn run_block(block: &[Example]) -> (Vec<String>, std::time::Duration) {
     (failures, started.elapsed())
 }
 
-/// Runs blocks two at a time; fails naming every example that did not exit as the docs say.
+/// Runs blocks two at a time, on one moto each; fails naming every example that did not exit as the docs say.
 fn run_all(examples: Vec<Example>) {
     let blocks = blocks(examples);
     let results: Vec<(String, Vec<String>, std::time::Duration)> = std::thread::scope(|s| {
@@ -459,10 +460,11 @@ fn run_all(examples: Vec<Example>) {
             .into_iter()
             .map(|chunk| {
                 s.spawn(move || {
+                    let moto = examples::moto();
                     chunk
                         .iter()
                         .map(|b| {
-                            let (f, t) = run_block(b);
+                            let (f, t) = run_block(&moto, b);
                             (b[0].block.clone(), f, t)
                         })
                         .collect::<Vec<_>>()
@@ -511,11 +513,14 @@ fn an_example_that_does_not_run_fails_naming_it() {
         block: "README.md:1".to_owned(),
         command: command.to_owned(),
     };
-    let (failures, _) = run_block(&[
-        example("lambda-trust lint --config missing.toml"),
-        example("lambda-trust render --which nothing | cat"),
-        example("lambda-trust render --which trust"),
-    ]);
+    let (failures, _) = run_block(
+        &examples::moto(),
+        &[
+            example("lambda-trust lint --config missing.toml"),
+            example("lambda-trust render --which nothing | cat"),
+            example("lambda-trust render --which trust"),
+        ],
+    );
     assert_eq!(failures.len(), 2, "{failures:#?}");
     assert!(
         failures[0].starts_with(

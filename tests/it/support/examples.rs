@@ -54,18 +54,25 @@ pub struct Ran {
     pub elapsed: Duration,
 }
 
+/// The local AWS of the examples: moto in the docs' account. One serves many blocks, each
+/// starting from an empty state ([`World::start`] resets it).
+pub fn moto() -> MotoServer {
+    MotoServer::start_with_env(&[("MOTO_ACCOUNT_ID", ACCOUNT)])
+}
+
 /// The servers and the prepared directory of one block.
-pub struct World {
+pub struct World<'m> {
     // Field order = drop order: the servers' users first.
     genesys: Option<GenesysFake>,
     proxy: Proxy,
-    moto: MotoServer,
+    moto: &'m MotoServer,
     base: tempfile::TempDir,
 }
 
-impl World {
-    pub fn start(setup: Setup) -> World {
-        let moto = MotoServer::start_with_env(&[("MOTO_ACCOUNT_ID", ACCOUNT)]);
+impl<'m> World<'m> {
+    /// A block's world on `moto` (from [`moto`]), emptied first; a recording proxy of its own.
+    pub fn start(moto: &'m MotoServer, setup: Setup) -> World<'m> {
+        moto.reset();
         let proxy = Proxy::start(&moto.url());
         let genesys = setup
             .genesys
@@ -116,7 +123,7 @@ impl World {
         let aws = self.moto.client();
         for region in REGIONS {
             for f in FUNCTIONS {
-                aws.lambda_create_function(f, region);
+                self.moto.lambda_create_function(f, region);
                 let arn = format!("arn:aws:lambda:{region}:{ACCOUNT}:function:{f}");
                 let version = aws.publish_version(&arn);
                 aws.create_alias(&arn, "live", &version);

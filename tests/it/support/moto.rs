@@ -132,7 +132,9 @@ impl MotoServer {
                 b"",
                 Duration::from_secs(5),
             ) {
-                if r.status == 200 {
+                // Ours, not another test's server that won the port race: ours says it bound it
+                // (else it exits, "Address already in use", and is started on another port).
+                if r.status == 200 && self.log_tail(50).contains(&format!("Running on {url}")) {
                     return Ok(());
                 }
             }
