@@ -248,16 +248,28 @@ fn help_examples_fit_80_columns() {
     );
 }
 
-/// Each exception still names an example (a stale one fails).
+/// Each exception, setup and exit code still names an example (a stale one fails); a setup
+/// names the first example of a block.
 #[test]
 fn every_exception_names_an_example() {
     let examples = all_examples();
-    for (k, why) in EXCEPTIONS {
+    let reasons = EXCEPTIONS
+        .iter()
+        .copied()
+        .chain(EXIT_CODES.iter().map(|&(k, _, why)| (k, why)));
+    for (k, why) in reasons {
         assert!(!why.is_empty());
         assert!(
-            examples.iter().any(|e| key(&e.command) == *k),
+            examples.iter().any(|e| key(&e.command) == k),
             "{k:?} is no example any more"
         );
+    }
+    let firsts: Vec<String> = blocks(examples)
+        .iter()
+        .map(|b| key(&b[0].command))
+        .collect();
+    for (k, ..) in SETUPS {
+        assert!(firsts.contains(&k.to_string()), "{k:?} begins no block");
     }
 }
 
