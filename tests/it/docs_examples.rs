@@ -42,11 +42,11 @@ const EXCEPTIONS: &[(&str, &str)] = &[
     ),
     (
         "terraform plan -out=tfplan && terraform show -json tfplan > plan.json",
-        "needs terraform and its AWS credentials; the fixture's plan.json stands in for its output",
+        "needs a Terraform configuration initialised with the AWS provider (downloaded from the registry) and AWS credentials; the fixture's plan.json stands in for its output",
     ),
     (
         "aws iam get-account-authorization-details > gaad.json",
-        "needs the AWS CLI; the fixture's gaad.json is that call's answer from moto",
+        "needs the AWS CLI, which the project does not install; the fixture's gaad.json is that call's answer from moto",
     ),
 ];
 
