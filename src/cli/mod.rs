@@ -182,7 +182,7 @@ Examples:
       --region eu-west-1 --account-id 111122223333 \\
       --function lookup-customer --function lookup-order
   lambda-trust init --external-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 \\
-      --region us-east-1 --from-account --match 'genesys-*'
+      --region us-east-1 --from-account --match 'lookup-*'
   # an existing setup, read-only: the integration and its role
   lambda-trust init --from-genesys --from-role GenesysLambda
   # an existing role alone
@@ -258,7 +258,8 @@ Examples:
   lambda-trust prove --trust-policy trust.json --partner-account 765628985471 \\
       --external-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10
   lambda-trust prove --policy invoke.json --boundary boundary.json \\
-      --target arn:aws:lambda:us-east-1:111122223333:function:lookup-customer")]
+      --target arn:aws:lambda:us-east-1:111122223333:function:lookup-customer \\
+      --target arn:aws:lambda:us-east-1:111122223333:function:lookup-order")]
     Prove(ProveArgs),
     /// Show what `apply` would change in AWS, as a diff (read-only).
     #[command(
@@ -433,7 +434,7 @@ exits 1 naming the flows, unless --force.
 Examples:
   lambda-trust offboard lookup-order --dry-run
   lambda-trust offboard --qualifier live \\
-      arn:aws:lambda:eu-west-1:111122223333:function:lookup-order")]
+      arn:aws:lambda:eu-west-1:111122223333:function:lookup-invoice")]
     Offboard {
         /// The function: ARN, alias ARN or name.
         function: String,
