@@ -101,6 +101,8 @@ pub enum Error {
     Aws(Box<dyn LayerError>),
     /// `genesys/` and the Genesys Cloud planner.
     Genesys(Box<dyn LayerError>),
+    /// `app/`: a workflow's own failures.
+    App(Box<dyn LayerError>),
     /// A command line that cannot run as given, with what to type instead.
     Usage {
         message: String,
@@ -130,7 +132,8 @@ impl Error {
             | Error::Policy(e)
             | Error::Core(e)
             | Error::Aws(e)
-            | Error::Genesys(e) => Some(e.as_ref()),
+            | Error::Genesys(e)
+            | Error::App(e) => Some(e.as_ref()),
             Error::Usage { .. } | Error::Io(_) | Error::Other(_) => None,
         }
     }

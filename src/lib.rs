@@ -10,6 +10,7 @@
 
 #![warn(unreachable_pub)]
 
+pub mod app;
 pub mod aws;
 pub mod cli;
 pub mod commands;
