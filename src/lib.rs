@@ -5,7 +5,9 @@
 //! `iam` (IAM documents, ARNs, wildcards, the evaluator) → `config` (schema, validation,
 //! in-place edits) → `core` (render, shard, lint, state types, plan, verify checks, drift; all
 //! pure) → `aws` (every AWS call: observe reads, apply writes, the live probe), `genesys`
-//! (every Genesys Cloud call, the region table) and `report` (renderers) → `commands` (one file per command) → the binary's `main`.
+//! (every Genesys Cloud call, the region table) and `report` (renderers) → `app` (every
+//! workflow; never `report`) → `commands` (one file per command, binding only; never `aws` or
+//! `genesys`) → the binary's `main`.
 //! `error` (exit codes and the top-level error) sits beside all of them.
 
 #![warn(unreachable_pub)]

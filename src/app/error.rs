@@ -35,15 +35,8 @@ pub enum AppError {
 impl Hinted for AppError {
     fn hint(&self) -> Option<String> {
         match self {
-            AppError::Template(e) => e.hint().or_else(|| {
-                Some("give a CloudFormation template (JSON or YAML) whose IAM resources are as CloudFormation's schema has them".into())
-            }),
-            AppError::Plan(e) => e.hint().or_else(|| {
-                Some("give the JSON of `terraform show -json PLANFILE` (not the binary plan file)".into())
-            }),
-            AppError::Details(e) => e.hint().or_else(|| {
-                Some("give the JSON file `aws iam get-account-authorization-details` wrote, unchanged".into())
-            }),
+            AppError::Template(e) | AppError::Plan(e) => e.hint(),
+            AppError::Details(e) => e.hint(),
             AppError::ReadRole(e) => e.hint(),
             AppError::ListAccounts(e) => e.hint().or_else(|| {
                 Some("--organization lists the accounts from the organization's management account (or a delegated administrator's); elsewhere pass --accounts FILE".into())

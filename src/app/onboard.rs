@@ -27,6 +27,8 @@ pub enum Edit {
 /// `onboard`'s target.
 pub struct Add {
     pub function: String,
+    /// `--region`: FUNCTION's region when it is a bare name (not the run's region).
+    pub region: Option<String>,
     pub qualifier: Option<String>,
     pub all_aliases: bool,
     /// With `[genesys]`: the new target's data action name.
@@ -36,6 +38,8 @@ pub struct Add {
 /// `offboard`'s target.
 pub struct Remove {
     pub function: String,
+    /// `--region`: FUNCTION's region when it is a bare name (not the run's region).
+    pub region: Option<String>,
     pub qualifier: Option<String>,
     /// Delete the target's data action even when a published flow calls it.
     pub force: bool,
@@ -77,7 +81,9 @@ pub struct Ready {
 }
 
 /// Edits the config at `path` (in memory), validates the edited text and plans both sides for
-/// it. Nothing is written.
+/// it. Nothing is written. `settings` carry no `--region`: onboard's is the target's own
+/// ([`Add::region`]); the run's region is the config's, else the environment's, else the
+/// profile's.
 pub async fn plan(
     settings: &Settings,
     events: &dyn Events,
@@ -107,10 +113,9 @@ pub async fn plan(
         ctx,
         existing,
     };
-    let region = settings.aws.region.as_deref();
     let edited = match &edit {
-        Edit::Add(new) => add(region, events, &before, new)?,
-        Edit::Remove(gone) => remove(region, &before, gone)?,
+        Edit::Add(new) => add(events, &before, new)?,
+        Edit::Remove(gone) => remove(&before, gone)?,
     };
     let Edited {
         text: new_text,
@@ -168,17 +173,18 @@ pub async fn apply(events: &dyn Events, ready: &Ready) -> Result<(Writes, verify
 
 /// `onboard`: the new entry added; `Err(summary)` when the function is already a target.
 fn add(
-    region: Option<&str>,
     events: &dyn Events,
     before: &Before,
     new: &Add,
 ) -> Result<std::result::Result<Edited, String>> {
     let Add {
         function,
+        region,
         qualifier,
         all_aliases,
         action_name,
     } = new;
+    let region = region.as_deref();
     let mut target =
         onboard::target_from_args(function, qualifier.as_deref(), region, *all_aliases)?;
     let resolved = onboard::resolve_one(&before.config, &before.ctx, &target)?;
@@ -217,16 +223,14 @@ fn add(
 }
 
 /// `offboard`: every entry that grants the function (and qualifier) removed.
-fn remove(
-    region: Option<&str>,
-    before: &Before,
-    gone: &Remove,
-) -> Result<std::result::Result<Edited, String>> {
+fn remove(before: &Before, gone: &Remove) -> Result<std::result::Result<Edited, String>> {
     let Remove {
         function,
+        region,
         qualifier,
         ..
     } = gone;
+    let region = region.as_deref();
     let target = onboard::target_from_args(function, qualifier.as_deref(), region, false)?;
     let wanted = onboard::resolve_one(&before.config, &before.ctx, &target)?;
     let hits = onboard::matching(&before.existing, &wanted, &before.shown)?;

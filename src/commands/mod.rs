@@ -108,6 +108,7 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
         } => {
             let edit = Edit::Add(Add {
                 function: function.clone(),
+                region: inv.settings.aws.region.clone(),
                 qualifier: qualifier.clone(),
                 all_aliases: *all_aliases,
                 action_name: action_name.clone(),
@@ -122,6 +123,7 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
         } => {
             let edit = Edit::Remove(Remove {
                 function: function.clone(),
+                region: inv.settings.aws.region.clone(),
                 qualifier: qualifier.clone(),
                 force: *force,
             });

@@ -16,7 +16,10 @@ pub(super) async fn run(
     dry_run: bool,
 ) -> Result<Status> {
     let path = inv.config.one()?;
-    let ready = match onboard::plan(&inv.settings, events, path, edit).await? {
+    // `--region` is FUNCTION's region here (in `edit`), not the run's (README "Regions").
+    let mut settings = inv.settings.clone();
+    settings.aws.region = None;
+    let ready = match onboard::plan(&settings, events, path, edit).await? {
         Planned::AlreadyThere { summary } => {
             inv.output.emit(&Onboarded::AlreadyThere { summary })?;
             return Ok(Status::Ok);
