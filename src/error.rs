@@ -62,11 +62,10 @@ impl Status {
 }
 
 /// A layer's error that may say what the user can do: the hint, as data (printed by `main`
-/// as a last line `(hint: …)`, and as `hint` in the JSON error).
+/// as a last line `(hint: …)`, and as `hint` in the JSON error). No default: every error type
+/// decides, and keeps the hint out of its message.
 pub trait Hinted {
-    fn hint(&self) -> Option<String> {
-        None
-    }
+    fn hint(&self) -> Option<String>;
 }
 
 /// A typed error of a layer, as the top-level [`Error`] carries it.

@@ -25,7 +25,12 @@ pub mod genesys;
 pub use lambda_trust_iam as iam;
 
 // The iam crate's policy errors are the `Policy` layer's errors of the top-level `Error`.
-impl error::Hinted for iam::PolicyError {}
+impl error::Hinted for iam::PolicyError {
+    /// The iam crate's errors say what to fix in their message (the crate knows no `Hinted`).
+    fn hint(&self) -> Option<String> {
+        None
+    }
+}
 crate::layer_errors!(Policy: iam::PolicyError);
 
 pub mod report;

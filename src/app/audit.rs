@@ -18,7 +18,7 @@ use crate::core::audit::{
     self, parse_accounts, AccountOutcome, AccountReport, AuditOptions, OrgReport,
 };
 use crate::core::iac::{self as core_iac, IacReport};
-use crate::error::{Error, Result};
+use crate::error::{shown, Error, Hinted, Result};
 
 /// What to audit, resolved once from the flags.
 #[derive(Debug, Clone)]
@@ -120,6 +120,15 @@ pub enum AuditFailure {
     Prover(#[from] tokio::task::JoinError),
 }
 
+impl Hinted for AuditFailure {
+    fn hint(&self) -> Option<String> {
+        match self {
+            AuditFailure::Aws(e) => e.hint(),
+            AuditFailure::Prover(_) => None,
+        }
+    }
+}
+
 impl From<AuditFailure> for Error {
     fn from(failure: AuditFailure) -> Self {
         match failure {
@@ -209,7 +218,8 @@ async fn audit_many(
                 Ok(r) => AccountOutcome::Report(r),
                 Err(e) => AccountOutcome::Error {
                     account,
-                    error: e.to_string(),
+                    // The account's error as people read it: the message and its hint.
+                    error: shown(&e),
                     calls: calls.get(),
                 },
             }

@@ -117,7 +117,7 @@ fn from_flags(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> Result<
         .unwrap_or_else(|| DEFAULT_ROLE_NAME.into());
     invalid("--role-name", text::check_role_name(&role_name))?;
     if let Some(r) = &args.genesys_region {
-        invalid("--genesys-region", check_genesys_region(r))?;
+        invalid("--genesys-region", text::check_genesys_region(r))?;
     }
     let mut answers = InitAnswers {
         external_id,
@@ -147,19 +147,4 @@ fn from_flags(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> Result<
         ));
     }
     Ok(answers)
-}
-
-/// A Genesys Cloud region name from the region table (`lambda-trust genesys regions`).
-pub(super) fn check_genesys_region(v: &str) -> std::result::Result<(), String> {
-    if config::genesys_regions::by_name(v).is_some() {
-        return Ok(());
-    }
-    let names: Vec<&str> = config::genesys_regions::REGIONS
-        .iter()
-        .map(|r| r.name)
-        .collect();
-    Err(format!(
-        "{v:?} is not a Genesys Cloud region (one of: {})",
-        names.join(", ")
-    ))
 }

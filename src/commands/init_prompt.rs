@@ -64,7 +64,7 @@ pub(super) fn ask(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> Res
     let genesys_region = ask_text(
         "Genesys Cloud region (an AWS region name, e.g. us-east-1 for mypurecloud.com; empty to skip)",
         Some(args.genesys_region.clone().unwrap_or_default()),
-        |v| if v.is_empty() { Ok(()) } else { super::init::check_genesys_region(v) },
+        |v| if v.is_empty() { Ok(()) } else { text::check_genesys_region(v) },
     )?;
     let mut answers = InitAnswers {
         external_id,
