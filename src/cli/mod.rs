@@ -138,10 +138,10 @@ pub struct AwsArgs {
     /// Named profile from your AWS config [default: the config's aws.profile, then AWS_PROFILE].
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
-    /// Region for the SDK clients [default: the config's aws.region, then AWS_REGION].
+    /// AWS region [over the config's aws.region, AWS_REGION and the profile's].
     ///
-    /// Bare function names resolve to their target's region, else aws.region, else this. For
-    /// onboard/offboard: the region of FUNCTION when it is a bare name.
+    /// The region of the SDK clients and of bare function names (a target's own region wins
+    /// for that target). For onboard/offboard only the region of FUNCTION when it is a bare name.
     #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
     /// Send every AWS call to this endpoint, e.g. a local moto server (also: AWS_ENDPOINT_URL).

@@ -9,6 +9,7 @@
 
 mod support;
 
+mod app_floor;
 mod audit_input;
 mod bad_input;
 mod cli_offline;
