@@ -1,5 +1,10 @@
-//! A real `moto_server` per test, plus blocking helpers to seed AWS state directly
+//! A real moto server per test, plus blocking helpers to seed AWS state directly
 //! (query-protocol IAM/STS, REST-JSON Lambda) without going through the binary.
+//!
+//! The server is `moto_aws.py` (beside this file): moto 5.2.5 patched to answer as AWS does
+//! where moto departs from it on the whole path (Organizations access and policy types, one
+//! Lambda resource policy per qualifier, principals, duplicate statement IDs, another
+//! account's function), then served as `moto_server` would be.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -22,11 +27,25 @@ pub struct MotoServer {
     dir: Option<tempfile::TempDir>,
 }
 
-/// `$MOTO_SERVER`, else `<crate>/.venv/bin/moto_server`.
+/// `$MOTO_SERVER`, else `<crate>/.venv/bin/moto_server`: the venv the launcher runs in.
 pub fn moto_server_binary() -> PathBuf {
     match std::env::var_os("MOTO_SERVER") {
         Some(p) if !p.is_empty() => PathBuf::from(p),
         _ => Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/moto_server"),
+    }
+}
+
+/// The command that serves the local AWS: `$MOTO_SERVER` as given (a bare moto, e.g. to see
+/// moto's own answers), else the venv's Python running `moto_aws.py`.
+pub fn moto_command() -> Command {
+    match std::env::var_os("MOTO_SERVER") {
+        Some(p) if !p.is_empty() => Command::new(p),
+        _ => {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let mut cmd = Command::new(root.join(".venv/bin/python"));
+            cmd.arg(root.join("tests/it/support/moto_aws.py"));
+            cmd
+        }
     }
 }
 
@@ -71,7 +90,7 @@ impl MotoServer {
             let log_path = dir.path().join("moto_server.log");
             let log = File::create(&log_path).expect("create moto log");
             let port = free_port();
-            let child = Command::new(&bin)
+            let child = moto_command()
                 .args(["-H", "127.0.0.1", "-p", &port.to_string()])
                 .env("PYTHONUNBUFFERED", "1")
                 .envs(env.iter().copied())
