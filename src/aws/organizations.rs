@@ -13,8 +13,8 @@
 //! 3. `DescribePolicy` once per distinct policy, for its document.
 //!
 //! That is 1 + 1 + depth + 2 × levels + distinct policies at most, whatever the number of
-//! targets in the account. The management account needs only the first call: SCPs and RCPs do
-//! not apply to it. Only the management account or a delegated administrator may make the
+//! targets in the account. For the management account the first round is all (SCPs and RCPs do
+//! not apply to it): no policy is listed or described. Only the management account or a delegated administrator may make the
 //! other calls; any refusal (`AccessDeniedException` for a member account) or failure gives
 //! [`OrgPolicies::NotRead`] with the service's code and message and what would read them: the
 //! availability claim then says "not proved", never "proved".
