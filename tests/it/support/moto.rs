@@ -469,6 +469,53 @@ impl AwsSeed {
         self.lambda(&region, "GET", &path, None)
     }
 
+    /// An AWS Organizations call (JSON 1.1: `X-Amz-Target: AWSOrganizationsV20161128.OP`),
+    /// any status.
+    pub fn organizations(&self, op: &str, body: serde_json::Value) -> HttpResponse {
+        let auth = self.auth("organizations", DEFAULT_REGION);
+        let target = format!("AWSOrganizationsV20161128.{op}");
+        let mut headers: Vec<(&str, &str)> = vec![
+            ("Authorization", auth.as_str()),
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("X-Amz-Target", target.as_str()),
+        ];
+        if let Some(acct) = &self.account_id {
+            headers.push(("x-moto-account-id", acct));
+        }
+        let payload = body.to_string();
+        http::request(&self.base_url, "POST", "/", &headers, payload.as_bytes())
+            .unwrap_or_else(|e| panic!("organizations {op} via {}: {e}", self.base_url))
+    }
+
+    /// An AWS Organizations call that must succeed; its JSON answer.
+    pub fn organizations_ok(&self, op: &str, body: serde_json::Value) -> serde_json::Value {
+        let r = self.organizations(op, body);
+        assert!(
+            r.is_success(),
+            "organizations {op} failed: HTTP {} {}",
+            r.status,
+            r.text()
+        );
+        r.json()
+    }
+
+    /// Lambda `AddPermission` on `function` (name or ARN) at `qualifier`, any status.
+    pub fn add_permission(
+        &self,
+        function: &str,
+        qualifier: Option<&str>,
+        body: &serde_json::Value,
+    ) -> HttpResponse {
+        let (name, region) = self.function_ref(function);
+        self.lambda(&region, "POST", &policy_path(&name, qualifier), Some(body))
+    }
+
+    /// Lambda `GetPolicy` of `function` (name or ARN) at `qualifier`, any status.
+    pub fn get_policy(&self, function: &str, qualifier: Option<&str>) -> HttpResponse {
+        let (name, region) = self.function_ref(function);
+        self.lambda(&region, "GET", &policy_path(&name, qualifier), None)
+    }
+
     /// (function name, region) from a bare name (self.region) or a function ARN.
     fn function_ref(&self, function: &str) -> (String, String) {
         let parts: Vec<&str> = function.split(':').collect();
@@ -478,6 +525,18 @@ impl AwsSeed {
             (function.to_string(), self.region.clone())
         }
     }
+}
+
+/// `/2015-03-31/functions/NAME/policy[?Qualifier=Q]`.
+fn policy_path(name: &str, qualifier: Option<&str>) -> String {
+    let mut path = format!(
+        "/2015-03-31/functions/{}/policy",
+        http::percent_encode(name)
+    );
+    if let Some(q) = qualifier {
+        path.push_str(&format!("?Qualifier={}", http::percent_encode(q)));
+    }
+    path
 }
 
 // ------------------------------------------------------------------ tiny zip

@@ -25,7 +25,8 @@ AWS Lambda (API Reference: AddPermission, GetPolicy, RemovePermission; Developer
   moto: one shared policy).
 - Principals as AWS stores them: an account ID becomes {"AWS": "arn:aws:iam::ID:root"}, an ARN
   {"AWS": ARN}, a service {"Service": …}, "*" stays "*" (moto: bare strings).
-- A statement ID already in the policy is 409 ResourceConflictException (moto: appended).
+- A statement ID already in the policy is 409 ResourceConflictException (moto: appended);
+  AddPermission answers 201 (moto: 200).
 - A function ARN of another account is that account's function: without a resource-based
   policy granting the caller lambda:GetPolicy the answer is 403 AccessDeniedException (moto:
   looks the name up in the caller's own account).
@@ -40,6 +41,7 @@ from moto.organizations import models as org_models
 from moto.organizations import utils as org_utils
 from moto.organizations.exceptions import PolicyTypeNotEnabledException
 from moto.awslambda import models as lambda_models
+from moto.awslambda import responses as lambda_responses
 from moto.awslambda.exceptions import GenericResourcNotFound, PreconditionFailedException
 
 # ------------------------------------------------------------------ Organizations
@@ -336,6 +338,16 @@ def remove_permission(self, function_name, sid, revision=""):
 
 
 LambdaBackend.add_permission = add_permission
+
+_add_permission_response = lambda_responses.LambdaResponse.add_permission
+
+
+def add_permission_response(self):
+    # AddPermission answers 201 Created (botocore's model: "responseCode": 201).
+    return 201, {"status": 201}, _add_permission_response(self)
+
+
+lambda_responses.LambdaResponse.add_permission = add_permission_response
 LambdaBackend.get_policy = get_policy
 LambdaBackend.remove_permission = remove_permission
 
