@@ -36,7 +36,8 @@ if [ -n "${DEMO_AWS_ENDPOINT:-}" ]; then
 else
     [ -x "$LOCAL_AWS" ] || fail "$LOCAL_AWS is missing: build it with \`cargo build --example local_aws\` (just demo does)"
     PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >"$DEMO/moto.log" 2>&1 &
+    # The tests' local AWS: moto answering as AWS does where it departs (tests/it/support/moto_aws.py).
+    "$VENV/bin/python" "$REPO/tests/it/support/moto_aws.py" -H 127.0.0.1 -p "$PORT" >"$DEMO/moto.log" 2>&1 &
     PIDS+=($!)
     ready() { "$VENV/bin/python" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$PORT/moto-api/', timeout=1)" 2>/dev/null; }
     for _ in $(seq 1 100); do

@@ -45,7 +45,7 @@ pub fn ticks_to_duration(t: u64) -> Duration {
     Duration::from_secs_f64(t as f64 / clk_tck())
 }
 
-/// PIDs of the moto_server listening on `port` (found by command line).
+/// PIDs of the moto server (`moto_server` or the tests' `moto_aws.py`) listening on `port` (found by command line).
 pub fn moto_pids(port: u16) -> Vec<String> {
     let port = port.to_string();
     let mut pids = Vec::new();
@@ -56,9 +56,10 @@ pub fn moto_pids(port: u16) -> Vec<String> {
         }
         let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
         let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
-        let is_moto = args
-            .iter()
-            .any(|a| String::from_utf8_lossy(a).ends_with("moto_server"));
+        let is_moto = args.iter().any(|a| {
+            let a = String::from_utf8_lossy(a);
+            a.ends_with("moto_server") || a.ends_with("moto_aws.py")
+        });
         if is_moto && args.contains(&port.as_bytes()) {
             pids.push(name);
         }

@@ -5,6 +5,8 @@ use crate::support;
 
 use std::time::{Duration, Instant};
 
+use serde_json::json;
+
 use support::http;
 use support::proxy::{encode_documents, Fault};
 use support::{FaultConfig, Harness, Injection, Kind, MotoServer, Proxy};
@@ -773,4 +775,298 @@ fn sdk_clients_work_through_proxy_and_retry_throttling() {
         .moto
         .try_iam_query("GetRole", &[("RoleName", "genesys")])
         .is_success());
+}
+
+// ------------------------------------------------------------------ the whole path's fidelity
+// moto 5.2.5 departs from AWS on Organizations and Lambda resource policies; the tests' local
+// AWS (`support/moto_aws.py`) answers as AWS does. Each test below fails against a bare
+// `moto_server` (`MOTO_SERVER=.venv/bin/moto_server`).
+
+/// A new organization of the default account, with one member account in one OU:
+/// (root, OU, member).
+fn organization(moto: &MotoServer) -> (String, String, String) {
+    let m = moto.client();
+    m.organizations_ok("CreateOrganization", json!({"FeatureSet": "ALL"}));
+    let roots = m.organizations_ok("ListRoots", json!({}));
+    let root = roots["Roots"][0]["Id"].as_str().unwrap().to_owned();
+    let ou = m.organizations_ok(
+        "CreateOrganizationalUnit",
+        json!({"ParentId": root, "Name": "Workloads"}),
+    )["OrganizationalUnit"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let member = m.organizations_ok(
+        "CreateAccount",
+        json!({"AccountName": "member", "Email": "member@example.com"}),
+    )["CreateAccountStatus"]["AccountId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    m.organizations_ok(
+        "MoveAccount",
+        json!({"AccountId": member, "SourceParentId": root, "DestinationParentId": ou}),
+    );
+    (root, ou, member)
+}
+
+fn error_code(r: &http::HttpResponse) -> String {
+    let v = r.json();
+    let t = v["__type"].as_str().or(v["Type"].as_str()).unwrap_or("");
+    t.rsplit('#').next().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn organizations_refuse_a_member_account_with_access_denied() {
+    let moto = MotoServer::start();
+    let (root, _ou, member) = organization(&moto);
+    let as_member = moto.client().with_account(&member);
+    // A member account may describe its organization…
+    assert!(as_member
+        .organizations("DescribeOrganization", json!({}))
+        .is_success());
+    // …but not read its structure or policies (AWS Organizations API Reference: these
+    // operations "can be called only from the organization's management account or by a
+    // member account that is a delegated administrator").
+    for (op, body) in [
+        ("ListRoots", json!({})),
+        ("ListParents", json!({"ChildId": member})),
+        (
+            "ListPoliciesForTarget",
+            json!({"TargetId": root, "Filter": "SERVICE_CONTROL_POLICY"}),
+        ),
+        ("DescribePolicy", json!({"PolicyId": "p-FullAWSAccess"})),
+    ] {
+        let r = as_member.organizations(op, body);
+        assert_eq!(r.status, 400, "{op}: {}", r.text());
+        assert_eq!(
+            error_code(&r),
+            "AccessDeniedException",
+            "{op}: {}",
+            r.text()
+        );
+    }
+}
+
+#[test]
+fn organizations_outside_any_organization_are_not_in_use() {
+    let moto = MotoServer::start();
+    let alone = moto.client();
+    for (op, body) in [
+        ("DescribeOrganization", json!({})),
+        ("ListRoots", json!({})),
+        ("ListParents", json!({"ChildId": "123456789012"})),
+        (
+            "ListPoliciesForTarget",
+            json!({"TargetId": "123456789012", "Filter": "SERVICE_CONTROL_POLICY"}),
+        ),
+    ] {
+        let r = alone.organizations(op, body);
+        assert_eq!(
+            error_code(&r),
+            "AWSOrganizationsNotInUseException",
+            "{op}: {}",
+            r.text()
+        );
+    }
+}
+
+#[test]
+fn organization_policy_types_start_disabled_and_enabling_attaches_full_access() {
+    let moto = MotoServer::start();
+    let (root, ou, member) = organization(&moto);
+    let m = moto.client();
+    let attached = |target: &str, kind: &str| -> Vec<String> {
+        let v = m.organizations_ok(
+            "ListPoliciesForTarget",
+            json!({"TargetId": target, "Filter": kind}),
+        );
+        v["Policies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["Name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let roots = m.organizations_ok("ListRoots", json!({}));
+    assert_eq!(roots["Roots"][0]["PolicyTypes"], json!([]));
+    for target in [&root, &ou, &member] {
+        assert!(attached(target, "SERVICE_CONTROL_POLICY").is_empty());
+        assert!(attached(target, "RESOURCE_CONTROL_POLICY").is_empty());
+    }
+    let r = m.organizations(
+        "AttachPolicy",
+        json!({"PolicyId": "p-FullAWSAccess", "TargetId": root}),
+    );
+    assert_eq!(
+        error_code(&r),
+        "PolicyTypeNotEnabledException",
+        "{}",
+        r.text()
+    );
+    m.organizations_ok(
+        "EnablePolicyType",
+        json!({"RootId": root, "PolicyType": "SERVICE_CONTROL_POLICY"}),
+    );
+    for target in [&root, &ou, &member] {
+        assert_eq!(
+            attached(target, "SERVICE_CONTROL_POLICY"),
+            ["FullAWSAccess"]
+        );
+        assert!(attached(target, "RESOURCE_CONTROL_POLICY").is_empty());
+    }
+    m.organizations_ok(
+        "EnablePolicyType",
+        json!({"RootId": root, "PolicyType": "RESOURCE_CONTROL_POLICY"}),
+    );
+    assert_eq!(
+        attached(&member, "RESOURCE_CONTROL_POLICY"),
+        ["RCPFullAWSAccess"]
+    );
+    m.organizations_ok(
+        "DisablePolicyType",
+        json!({"RootId": root, "PolicyType": "SERVICE_CONTROL_POLICY"}),
+    );
+    for target in [&root, &ou, &member] {
+        assert!(attached(target, "SERVICE_CONTROL_POLICY").is_empty());
+    }
+}
+
+fn statements(r: &http::HttpResponse) -> Vec<serde_json::Value> {
+    assert_eq!(r.status, 200, "{}", r.text());
+    let policy: serde_json::Value =
+        serde_json::from_str(r.json()["Policy"].as_str().unwrap()).unwrap();
+    policy["Statement"].as_array().unwrap().clone()
+}
+
+#[test]
+fn lambda_policy_principals_are_stored_as_aws_stores_them() {
+    let moto = MotoServer::start();
+    let m = moto.client();
+    m.lambda_create_function("f", "us-east-1");
+    for (sid, principal) in [
+        ("account", "111122223333"),
+        ("role", "arn:aws:iam::111122223333:role/caller"),
+        ("service", "events.amazonaws.com"),
+        ("anyone", "*"),
+    ] {
+        let r = m.add_permission(
+            "f",
+            None,
+            &json!({"StatementId": sid, "Action": "lambda:InvokeFunction", "Principal": principal}),
+        );
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+    let got: Vec<(String, serde_json::Value)> = statements(&m.get_policy("f", None))
+        .iter()
+        .map(|s| {
+            (
+                s["Sid"].as_str().unwrap().to_owned(),
+                s["Principal"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "account".to_owned(),
+                json!({"AWS": "arn:aws:iam::111122223333:root"})
+            ),
+            (
+                "role".to_owned(),
+                json!({"AWS": "arn:aws:iam::111122223333:role/caller"})
+            ),
+            (
+                "service".to_owned(),
+                json!({"Service": "events.amazonaws.com"})
+            ),
+            ("anyone".to_owned(), json!("*")),
+        ]
+    );
+}
+
+#[test]
+fn lambda_a_duplicate_statement_id_is_a_conflict() {
+    let moto = MotoServer::start();
+    let m = moto.client();
+    m.lambda_create_function("f", "us-east-1");
+    let body = json!({"StatementId": "s", "Action": "lambda:InvokeFunction", "Principal": "*"});
+    assert_eq!(m.add_permission("f", None, &body).status, 201);
+    let again = m.add_permission("f", None, &body);
+    assert_eq!(again.status, 409, "{}", again.text());
+    assert_eq!(error_code(&again), "ResourceConflictException");
+    assert_eq!(statements(&m.get_policy("f", None)).len(), 1);
+}
+
+#[test]
+fn lambda_keeps_one_policy_per_qualifier() {
+    let moto = MotoServer::start();
+    let m = moto.client();
+    m.lambda_create_function("f", "us-east-1");
+    let version = m.publish_version("f");
+    m.create_alias("f", "live", &version);
+    let grant = |sid: &str| json!({"StatementId": sid, "Action": "lambda:InvokeFunction", "Principal": "*"});
+    assert_eq!(
+        m.add_permission("f", Some("live"), &grant("alias")).status,
+        201
+    );
+    assert_eq!(
+        m.add_permission("f", Some(&version), &grant("version"))
+            .status,
+        201
+    );
+    let sids = |q: Option<&str>| -> Vec<String> {
+        statements(&m.get_policy("f", q))
+            .iter()
+            .map(|s| s["Sid"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(sids(Some("live")), ["alias"]);
+    assert_eq!(sids(Some(&version)), ["version"]);
+    // The unqualified function has none of them: no policy is ResourceNotFoundException.
+    let none = m.get_policy("f", None);
+    assert_eq!(none.status, 404, "{}", none.text());
+    assert_eq!(error_code(&none), "ResourceNotFoundException");
+    let alias = statements(&m.get_policy("f", Some("live")));
+    assert!(alias[0]["Resource"]
+        .as_str()
+        .unwrap()
+        .ends_with(":function:f:live"));
+}
+
+#[test]
+fn lambda_another_accounts_function_arn_is_that_accounts_function() {
+    let moto = MotoServer::start();
+    let other = moto.client().with_account("111122223333");
+    let arn = other.lambda_create_function("f", "us-east-1");
+    let grant = json!({"StatementId": "mine", "Action": "lambda:InvokeFunction", "Principal": "444455556666"});
+    assert_eq!(other.add_permission("f", None, &grant).status, 201);
+    // The caller's own account has a function of the same name, with another policy.
+    let caller = moto.client();
+    caller.lambda_create_function("f", "us-east-1");
+    let own =
+        json!({"StatementId": "callers", "Action": "lambda:InvokeFunction", "Principal": "*"});
+    assert_eq!(caller.add_permission("f", None, &own).status, 201);
+    let path = format!(
+        "/2015-03-31/functions/{}/policy",
+        http::percent_encode(&arn)
+    );
+    let r = caller.lambda("us-east-1", "GET", &path, None);
+    assert_eq!(r.status, 403, "{}", r.text());
+    assert_eq!(error_code(&r), "AccessDeniedException");
+    // Once that account's policy lets the caller's account read it, the answer is its policy.
+    let read =
+        json!({"StatementId": "read", "Action": "lambda:GetPolicy", "Principal": "123456789012"});
+    assert_eq!(other.add_permission("f", None, &read).status, 201);
+    let r = caller.lambda("us-east-1", "GET", &path, None);
+    let sids: Vec<String> = statements(&r)
+        .iter()
+        .map(|s| s["Sid"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        sids,
+        ["mine", "read"],
+        "that account's policy, not the caller's own"
+    );
 }

@@ -1,5 +1,10 @@
-//! A real `moto_server` per test, plus blocking helpers to seed AWS state directly
+//! A real moto server per test, plus blocking helpers to seed AWS state directly
 //! (query-protocol IAM/STS, REST-JSON Lambda) without going through the binary.
+//!
+//! The server is `moto_aws.py` (beside this file): moto 5.2.5 patched to answer as AWS does
+//! where moto departs from it on the whole path (Organizations access and policy types, one
+//! Lambda resource policy per qualifier, principals, duplicate statement IDs, another
+//! account's function), then served as `moto_server` would be.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -25,11 +30,25 @@ pub struct MotoServer {
     exec_role: std::sync::Mutex<Option<String>>,
 }
 
-/// `$MOTO_SERVER`, else `<crate>/.venv/bin/moto_server`.
+/// `$MOTO_SERVER`, else `<crate>/.venv/bin/moto_server`: the venv the launcher runs in.
 pub fn moto_server_binary() -> PathBuf {
     match std::env::var_os("MOTO_SERVER") {
         Some(p) if !p.is_empty() => PathBuf::from(p),
         _ => Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/moto_server"),
+    }
+}
+
+/// The command that serves the local AWS: `$MOTO_SERVER` as given (a bare moto, e.g. to see
+/// moto's own answers), else the venv's Python running `moto_aws.py`.
+pub fn moto_command() -> Command {
+    match std::env::var_os("MOTO_SERVER") {
+        Some(p) if !p.is_empty() => Command::new(p),
+        _ => {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let mut cmd = Command::new(root.join(".venv/bin/python"));
+            cmd.arg(root.join("tests/it/support/moto_aws.py"));
+            cmd
+        }
     }
 }
 
@@ -74,7 +93,7 @@ impl MotoServer {
             let log_path = dir.path().join("moto_server.log");
             let log = File::create(&log_path).expect("create moto log");
             let port = free_port();
-            let child = Command::new(&bin)
+            let child = moto_command()
                 .args(["-H", "127.0.0.1", "-p", &port.to_string()])
                 .env("PYTHONUNBUFFERED", "1")
                 .envs(env.iter().copied())
@@ -468,6 +487,53 @@ impl AwsSeed {
         self.lambda(&region, "GET", &path, None)
     }
 
+    /// An AWS Organizations call (JSON 1.1: `X-Amz-Target: AWSOrganizationsV20161128.OP`),
+    /// any status.
+    pub fn organizations(&self, op: &str, body: serde_json::Value) -> HttpResponse {
+        let auth = self.auth("organizations", DEFAULT_REGION);
+        let target = format!("AWSOrganizationsV20161128.{op}");
+        let mut headers: Vec<(&str, &str)> = vec![
+            ("Authorization", auth.as_str()),
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("X-Amz-Target", target.as_str()),
+        ];
+        if let Some(acct) = &self.account_id {
+            headers.push(("x-moto-account-id", acct));
+        }
+        let payload = body.to_string();
+        http::request(&self.base_url, "POST", "/", &headers, payload.as_bytes())
+            .unwrap_or_else(|e| panic!("organizations {op} via {}: {e}", self.base_url))
+    }
+
+    /// An AWS Organizations call that must succeed; its JSON answer.
+    pub fn organizations_ok(&self, op: &str, body: serde_json::Value) -> serde_json::Value {
+        let r = self.organizations(op, body);
+        assert!(
+            r.is_success(),
+            "organizations {op} failed: HTTP {} {}",
+            r.status,
+            r.text()
+        );
+        r.json()
+    }
+
+    /// Lambda `AddPermission` on `function` (name or ARN) at `qualifier`, any status.
+    pub fn add_permission(
+        &self,
+        function: &str,
+        qualifier: Option<&str>,
+        body: &serde_json::Value,
+    ) -> HttpResponse {
+        let (name, region) = self.function_ref(function);
+        self.lambda(&region, "POST", &policy_path(&name, qualifier), Some(body))
+    }
+
+    /// Lambda `GetPolicy` of `function` (name or ARN) at `qualifier`, any status.
+    pub fn get_policy(&self, function: &str, qualifier: Option<&str>) -> HttpResponse {
+        let (name, region) = self.function_ref(function);
+        self.lambda(&region, "GET", &policy_path(&name, qualifier), None)
+    }
+
     /// (function name, region) from a bare name (self.region) or a function ARN.
     fn function_ref(&self, function: &str) -> (String, String) {
         let parts: Vec<&str> = function.split(':').collect();
@@ -477,6 +543,18 @@ impl AwsSeed {
             (function.to_string(), self.region.clone())
         }
     }
+}
+
+/// `/2015-03-31/functions/NAME/policy[?Qualifier=Q]`.
+fn policy_path(name: &str, qualifier: Option<&str>) -> String {
+    let mut path = format!(
+        "/2015-03-31/functions/{}/policy",
+        http::percent_encode(name)
+    );
+    if let Some(q) = qualifier {
+        path.push_str(&format!("?Qualifier={}", http::percent_encode(q)));
+    }
+    path
 }
 
 // ------------------------------------------------------------------ tiny zip

@@ -25,7 +25,8 @@ use super::moto::AwsSeed;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
-    /// IAM/STS/Lambda `Get*`, `List*`, `Simulate*` (incl. `GetCallerIdentity`).
+    /// IAM/STS/Lambda `Get*`, `List*`, `Simulate*` (incl. `GetCallerIdentity`), Organizations'
+    /// `Describe*`.
     Read,
     /// Anything else that changes IAM/Lambda state.
     Write,
@@ -1238,6 +1239,7 @@ fn kind_of(service: &str, op: &str) -> Kind {
     }
     if op.starts_with("Get")
         || op.starts_with("List")
+        || op.starts_with("Describe")
         || op.starts_with("Simulate")
         || op.starts_with("Lookup")
     {

@@ -1,0 +1,127 @@
+//! Function policies (`aws` layer): each target's resource-based policy, `lambda:GetPolicy` per
+//! function ARN and qualifier (AWS Lambda API Reference, GetPolicy: a version or alias has a
+//! policy of its own), into `iam::Policy` for `iam::path::Target::resource_policy`. Read-only.
+//!
+//! No policy is a normal answer (`ResourceNotFoundException` → [`FunctionPolicy::None`]); a
+//! policy that does not parse, or a read that is refused or fails, is reported with its reason
+//! ([`FunctionPolicy::NotRead`]), never dropped. Lambda has no batch read of resource policies,
+//! so one call per target and qualifier is the floor; the reads run concurrently, paced under
+//! Lambda's `GetPolicy` quota with the one pacer (`aws::pace`), in the region of each ARN
+//! (`Clients::lambda`). A target in another account is read with that account's clients when
+//! the caller has them, else with the run's own (AWS then answers `AccessDeniedException`
+//! unless the function's policy lets the caller read it).
+
+use std::collections::BTreeMap;
+
+use futures::stream::{self, StreamExt};
+
+use crate::aws::pace::Pacer;
+use crate::aws::{AwsError, Clients};
+use crate::iam::arn::Arn;
+use crate::iam::Policy;
+
+/// Lambda allows 15 `GetPolicy` requests per second per account and region (Lambda Developer
+/// Guide, "Lambda quotas", API requests): start them at 12/s after a burst of 15, as many in
+/// flight at once.
+const GET_POLICY_RATE: f64 = 12.0;
+const GET_POLICY_BURST: f64 = 15.0;
+const GET_POLICY_CONCURRENCY: usize = 15;
+
+/// What one target's resource-based policy is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FunctionPolicy {
+    /// The function (at this qualifier) has no resource-based policy.
+    None,
+    /// Its policy, parsed.
+    Policy(Policy),
+    /// Not known: the read was refused or failed, or the document is not a policy.
+    NotRead {
+        /// One line: what failed and what to do.
+        reason: String,
+    },
+}
+
+impl FunctionPolicy {
+    /// The policy as `iam::path::Target::resource_policy` takes it, when it was read.
+    pub fn read(&self) -> Option<Option<&Policy>> {
+        match self {
+            FunctionPolicy::None => Some(None),
+            FunctionPolicy::Policy(p) => Some(Some(p)),
+            FunctionPolicy::NotRead { .. } => None,
+        }
+    }
+}
+
+/// One target and its policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetPolicy {
+    /// The function ARN as given, qualifier included.
+    pub arn: String,
+    pub policy: FunctionPolicy,
+}
+
+/// The resource-based policy of every function ARN in `arns` (qualified or not), in their
+/// order. `accounts` holds clients acting in other accounts, by account ID; a target whose
+/// account is not there is read with `clients`.
+pub async fn read_function_policies(
+    clients: &Clients,
+    accounts: &BTreeMap<String, Clients>,
+    arns: &[String],
+) -> Vec<TargetPolicy> {
+    let pacer = Pacer::new(GET_POLICY_RATE, GET_POLICY_BURST);
+    let pacer = &pacer;
+    stream::iter(arns.iter().map(|arn| async move {
+        let policy = match Arn::parse(arn).filter(|a| a.function_parts().is_some()) {
+            Some(parsed) => {
+                let via = accounts.get(&parsed.account).unwrap_or(clients);
+                pacer.acquire().await;
+                get_policy(via, &parsed).await
+            }
+            None => FunctionPolicy::NotRead {
+                reason: format!("{arn} is not a Lambda function ARN"),
+            },
+        };
+        TargetPolicy {
+            arn: arn.clone(),
+            policy,
+        }
+    }))
+    .buffered(GET_POLICY_CONCURRENCY)
+    .collect()
+    .await
+}
+
+/// `GetPolicy` for one function ARN: the unqualified ARN as `FunctionName` and the qualifier
+/// as `Qualifier`, in the ARN's region.
+async fn get_policy(clients: &Clients, arn: &Arn) -> FunctionPolicy {
+    let qualifier = arn.function_parts().and_then(|(_, q)| q);
+    let sent = clients
+        .lambda(&arn.region)
+        .get_policy()
+        .function_name(arn.unqualified().to_string())
+        .set_qualifier(qualifier.map(str::to_owned))
+        .send()
+        .await;
+    let out = match sent {
+        Ok(out) => out,
+        Err(e) => {
+            let e = AwsError::from_sdk("lambda:GetPolicy", e);
+            if e.is_code("ResourceNotFoundException") {
+                return FunctionPolicy::None;
+            }
+            return FunctionPolicy::NotRead {
+                reason: format!(
+                    "the function policy of {arn} was not read ({}): allow the caller \
+                     lambda:GetPolicy on it, or read it with credentials of account {}",
+                    e.message, arn.account
+                ),
+            };
+        }
+    };
+    match Policy::from_json_str(out.policy().unwrap_or_default()) {
+        Ok(policy) => FunctionPolicy::Policy(policy),
+        Err(e) => FunctionPolicy::NotRead {
+            reason: format!("the function policy of {arn} is not a valid policy document: {e}"),
+        },
+    }
+}

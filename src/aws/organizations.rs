@@ -1,0 +1,325 @@
+//! The organization policies over one account (`aws` layer): its SCPs and RCPs at every level
+//! from the root through each OU to the account, read from AWS Organizations into
+//! `iam::path::OrgPolicies`, once per run and account ([`OrgReader`]). Read-only.
+//!
+//! The calls (AWS Organizations API Reference; User Guide, "Enabling and disabling policy
+//! types"), for an account of an organization whose caller may read it, in three rounds:
+//! 1. `DescribeOrganization` (the organization's ID and management account;
+//!    `AWSOrganizationsNotInUseException`: no organization, no SCP or RCP applies), beside
+//!    `ListRoots` (which policy types the root has enabled) and `ListParents` from the account
+//!    up to the root, one call per level above the account.
+//! 2. `ListPoliciesForTarget` with `Filter` `SERVICE_CONTROL_POLICY` and
+//!    `RESOURCE_CONTROL_POLICY` at each level (every page), for the enabled types only.
+//! 3. `DescribePolicy` once per distinct policy, for its document.
+//!
+//! That is 1 + 1 + depth + 2 × levels + distinct policies at most, whatever the number of
+//! targets in the account. For the management account the first round is all (SCPs and RCPs do
+//! not apply to it): no policy is listed or described. Only the management account or a delegated administrator may make the
+//! other calls; any refusal (`AccessDeniedException` for a member account) or failure gives
+//! [`OrgPolicies::NotRead`] with the service's code and message and what would read them: the
+//! availability claim then says "not proved", never "proved".
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use aws_sdk_organizations::types::{ParentType, PolicyType, PolicyTypeStatus};
+use futures::future::try_join_all;
+use futures::TryFutureExt;
+use tokio::sync::{Mutex, OnceCell};
+
+use crate::aws::{AwsError, Clients};
+use crate::iam::path::{Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy};
+use crate::iam::Policy;
+
+/// The two policy types on the path, in the order levels keep them.
+const TYPES: [PolicyType; 2] = [
+    PolicyType::ServiceControlPolicy,
+    PolicyType::ResourceControlPolicy,
+];
+
+/// What reads an account's organization policies when the caller may not: said in every
+/// [`OrgPolicies::NotRead`] reason.
+const WHO_MAY_READ: &str = "read them as the organization's management account or a delegated \
+    administrator (organizations:DescribeOrganization, ListRoots, ListParents, \
+    ListPoliciesForTarget, DescribePolicy), or give them with --org-policies DIR";
+
+/// Reads each account's organization policies at most once per run, however many targets
+/// (and concurrent callers) ask.
+#[derive(Debug, Default)]
+pub struct OrgReader {
+    read: Mutex<HashMap<String, Arc<OnceCell<OrgPolicies>>>>,
+}
+
+impl OrgReader {
+    pub fn new() -> OrgReader {
+        OrgReader::default()
+    }
+
+    /// The organization policies over `account`, read with `clients` (credentials that may
+    /// read the organization: the management account's or a delegated administrator's) the
+    /// first time, then remembered.
+    pub async fn policies(&self, clients: &Clients, account: &str) -> OrgPolicies {
+        let cell = {
+            let mut read = self.read.lock().await;
+            read.entry(account.to_owned()).or_default().clone()
+        };
+        cell.get_or_init(|| read_org_policies(clients, account))
+            .await
+            .clone()
+    }
+}
+
+/// One read of the organization policies over `account`: never an error, since policies that
+/// cannot be read only leave availability not proved.
+pub async fn read_org_policies(clients: &Clients, account: &str) -> OrgPolicies {
+    let org = clients.organizations();
+    let (organization, root, parents) = tokio::join!(
+        describe_organization(&org),
+        list_root(&org),
+        parents(&org, account),
+    );
+    let (organization_id, management) = match organization {
+        Ok(Some(found)) => found,
+        Ok(None) => return OrgPolicies::NoOrganization,
+        Err(e) => return not_read(account, &e),
+    };
+    if management == account {
+        return OrgPolicies::Read {
+            levels: Vec::new(),
+            management_account: true,
+            organization_id: Some(organization_id),
+        };
+    }
+    let levels = match (root, parents) {
+        (Ok(enabled), Ok(chain)) => read_levels(&org, account, &chain, &enabled).await,
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    match levels {
+        Ok(levels) => OrgPolicies::Read {
+            levels,
+            management_account: false,
+            organization_id: Some(organization_id),
+        },
+        Err(e) => not_read(account, &e),
+    }
+}
+
+fn not_read(account: &str, e: &ReadError) -> OrgPolicies {
+    let what = match e {
+        ReadError::Aws(e) => format!("{} refused: {}", e.operation, e.message),
+        ReadError::Document { policy, problem } => {
+            format!("policy {policy} is not a valid policy document: {problem}")
+        }
+    };
+    OrgPolicies::NotRead {
+        reason: format!(
+            "organization policies of account {account} not read ({what}): {WHO_MAY_READ}"
+        ),
+    }
+}
+
+#[derive(Debug)]
+enum ReadError {
+    Aws(AwsError),
+    Document { policy: String, problem: String },
+}
+
+impl From<AwsError> for ReadError {
+    fn from(e: AwsError) -> ReadError {
+        ReadError::Aws(e)
+    }
+}
+
+type Org = aws_sdk_organizations::Client;
+
+/// `(organization ID, management account ID)`, or `None` outside any organization.
+async fn describe_organization(org: &Org) -> Result<Option<(String, String)>, ReadError> {
+    let out = match org.describe_organization().send().await {
+        Ok(out) => out,
+        Err(e) => {
+            let e = AwsError::from_sdk("organizations:DescribeOrganization", e);
+            if e.is_code("AWSOrganizationsNotInUseException") {
+                return Ok(None);
+            }
+            return Err(e.into());
+        }
+    };
+    let o = out.organization();
+    Ok(Some((
+        o.and_then(|o| o.id()).unwrap_or_default().to_owned(),
+        o.and_then(|o| o.master_account_id())
+            .unwrap_or_default()
+            .to_owned(),
+    )))
+}
+
+/// The policy types the root has enabled (of the two on the path).
+async fn list_root(org: &Org) -> Result<BTreeSet<String>, ReadError> {
+    let out = org
+        .list_roots()
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("organizations:ListRoots", e))?;
+    Ok(out
+        .roots()
+        .iter()
+        .flat_map(|r| r.policy_types())
+        .filter(|t| t.status() == Some(&PolicyTypeStatus::Enabled))
+        .filter_map(|t| t.r#type().map(|t| t.as_str().to_owned()))
+        .collect())
+}
+
+/// The account's ancestors, nearest first, ending with the root: `(id, kind)`.
+async fn parents(org: &Org, account: &str) -> Result<Vec<(String, LevelKind)>, ReadError> {
+    let mut chain = Vec::new();
+    let mut child = account.to_owned();
+    loop {
+        let out = org
+            .list_parents()
+            .child_id(&child)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("organizations:ListParents", e))?;
+        let Some(parent) = out.parents().first() else {
+            return Ok(chain);
+        };
+        let id = parent.id().unwrap_or_default().to_owned();
+        let root = parent.r#type() == Some(&ParentType::Root);
+        let kind = if root {
+            LevelKind::Root
+        } else {
+            LevelKind::OrganizationalUnit
+        };
+        chain.push((id.clone(), kind));
+        if root || id.is_empty() {
+            return Ok(chain);
+        }
+        child = id;
+    }
+}
+
+/// Every level root → OUs → account with its policies: the attachments of each enabled type
+/// at each level concurrently, then each distinct policy's document concurrently.
+async fn read_levels(
+    org: &Org,
+    account: &str,
+    ancestors: &[(String, LevelKind)],
+    enabled: &BTreeSet<String>,
+) -> Result<Vec<OrgLevel>, ReadError> {
+    let mut ids: Vec<(String, LevelKind)> = ancestors.iter().rev().cloned().collect();
+    ids.push((account.to_owned(), LevelKind::Account));
+    let types: Vec<&PolicyType> = TYPES
+        .iter()
+        .filter(|t| enabled.contains(t.as_str()))
+        .collect();
+    let lists = try_join_all(ids.iter().flat_map(|(id, _)| {
+        types
+            .iter()
+            .map(move |t| attached(org, id, t).map_ok(move |p| (id.as_str(), *t, p)))
+    }))
+    .await?;
+    let distinct: BTreeSet<&str> = lists
+        .iter()
+        .flat_map(|(_, _, ps)| ps.iter().map(String::as_str))
+        .collect();
+    let docs: BTreeMap<String, OrgPolicy> =
+        try_join_all(distinct.into_iter().map(|id| describe(org, id)))
+            .await?
+            .into_iter()
+            .map(|p| (p.id.clone(), p))
+            .collect();
+    let scps_enabled = enabled.contains(PolicyType::ServiceControlPolicy.as_str());
+    Ok(ids
+        .iter()
+        .map(|(id, kind)| {
+            let of = |t: &PolicyType| -> Vec<OrgPolicy> {
+                lists
+                    .iter()
+                    .filter(|(level, lt, _)| level == id && *lt == t)
+                    .flat_map(|(_, _, ps)| ps.iter().filter_map(|p| docs.get(p).cloned()))
+                    .collect()
+            };
+            let scps = if scps_enabled {
+                of(&PolicyType::ServiceControlPolicy)
+            } else {
+                vec![scps_not_enabled()]
+            };
+            OrgLevel {
+                level: Level {
+                    kind: *kind,
+                    id: id.clone(),
+                    name: id.clone(),
+                },
+                scps,
+                rcps: of(&PolicyType::ResourceControlPolicy),
+            }
+        })
+        .collect())
+}
+
+/// With SCPs not enabled at the root no SCP restricts anyone (AWS Organizations User Guide,
+/// "Enabling and disabling policy types": disabling a type detaches its policies everywhere).
+/// The path's evaluation wants an Allow at every level, so each level gets the one AWS
+/// attaches when SCPs are enabled, `FullAWSAccess`, marked as standing for "not enabled".
+fn scps_not_enabled() -> OrgPolicy {
+    let policy = Policy::from_json_str(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+    )
+    .expect("a valid policy");
+    OrgPolicy {
+        id: "scps-not-enabled".to_owned(),
+        name: "FullAWSAccess (SCPs are not enabled at the root)".to_owned(),
+        policy,
+    }
+}
+
+/// The IDs of the policies of type `t` attached to `target` (every page).
+async fn attached(org: &Org, target: &str, t: &PolicyType) -> Result<Vec<String>, ReadError> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = org
+            .list_policies_for_target()
+            .target_id(target)
+            .filter(t.clone())
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("organizations:ListPoliciesForTarget", e))?;
+        out.extend(
+            page.policies()
+                .iter()
+                .filter_map(|p| p.id().map(str::to_owned)),
+        );
+        match page.next_token() {
+            Some(t) => token = Some(t.to_owned()),
+            None => return Ok(out),
+        }
+    }
+}
+
+/// One policy's name and parsed document (`DescribePolicy`).
+async fn describe(org: &Org, id: &str) -> Result<OrgPolicy, ReadError> {
+    let out = org
+        .describe_policy()
+        .policy_id(id)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("organizations:DescribePolicy", e))?;
+    let p = out.policy();
+    let name = p
+        .and_then(|p| p.policy_summary())
+        .and_then(|s| s.name())
+        .unwrap_or(id)
+        .to_owned();
+    let content = p.and_then(|p| p.content()).unwrap_or_default();
+    let policy = Policy::from_json_str(content).map_err(|e| ReadError::Document {
+        policy: format!("{name} ({id})"),
+        problem: e.to_string(),
+    })?;
+    Ok(OrgPolicy {
+        id: id.to_owned(),
+        name,
+        policy,
+    })
+}

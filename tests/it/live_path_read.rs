@@ -1,0 +1,449 @@
+//! The whole path read from the local AWS (issue 34, item 2): `aws::organizations` (SCPs and
+//! RCPs from the root through the OU to the account, once per run and account) and
+//! `aws::function_policy` (`GetPolicy` per target and qualifier), against moto answering as AWS
+//! does (`support/moto_aws.py`), seeded by `support/seed_path.py`: root → OU → member account,
+//! the identity-perimeter RCP with and without Genesys Cloud's account, an SCP region deny, an
+//! SCP denying one target, function policies open to `*`, trusting Genesys's account directly
+//! or none, and a target in a second account. What they read, fed to `iam::path::PathReport`,
+//! gives the verdicts the wiring will rely on; calls are counted at the proxy.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use lambda_trust::aws::audit::{assume, CallCount};
+use lambda_trust::aws::function_policy::{read_function_policies, FunctionPolicy, TargetPolicy};
+use lambda_trust::aws::organizations::{read_org_policies, OrgReader};
+use lambda_trust::aws::{AwsSettings, Clients};
+use lambda_trust::iam::path::{
+    AvailabilityVerdict, LevelKind, OrgPolicies, Partner, PathInput, PathReport, PolicyKind,
+    RoleSide, SecurityVerdict, Target, WayIn,
+};
+use lambda_trust::iam::prove::Budget;
+use lambda_trust::iam::{LabeledPolicy, Policy};
+use serde_json::{json, Value};
+
+use crate::support::proxy::Proxy;
+use crate::support::MotoServer;
+
+const GENESYS: &str = "765628985471";
+const EXT: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
+const MEMBER_ROLE: &str = "OrganizationAccountAccessRole";
+
+struct World {
+    _moto: MotoServer,
+    proxy: Proxy,
+    ids: Value,
+}
+
+impl World {
+    /// The local AWS, seeded with the organization when `seed`.
+    fn new(seed: bool) -> World {
+        let moto = MotoServer::start();
+        let proxy = Proxy::start(&moto.url());
+        let ids = if seed {
+            seed_path(&moto.url())
+        } else {
+            json!({})
+        };
+        World {
+            _moto: moto,
+            proxy,
+            ids,
+        }
+    }
+
+    fn id(&self, key: &str) -> String {
+        self.ids[key].as_str().unwrap().to_owned()
+    }
+
+    fn function(&self, name: &str) -> String {
+        self.ids["functions"][name].as_str().unwrap().to_owned()
+    }
+
+    /// The management account's clients (moto's default account), through the proxy.
+    async fn management(&self) -> Clients {
+        Clients::connect(&AwsSettings {
+            profile: None,
+            region: Some("us-east-1".into()),
+            endpoint_url: Some(self.proxy.url()),
+            max_attempts: 1,
+        })
+        .await
+        .expect("no profile named")
+        .with_credentials("testing", "testing", "testing")
+    }
+
+    /// Clients acting in a member account (its `OrganizationAccountAccessRole`).
+    async fn member(&self, management: &Clients, account: &str) -> Clients {
+        assume(management, account, MEMBER_ROLE, &CallCount::default())
+            .await
+            .expect("assume the member account's role")
+    }
+}
+
+fn seed_path(url: &str) -> Value {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = Command::new(format!("{root}/.venv/bin/python"))
+        .args([&format!("{root}/tests/it/support/seed_path.py"), url])
+        .output()
+        .expect("run seed_path.py");
+    assert!(
+        out.status.success(),
+        "seeding failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("seed_path.py prints JSON")
+}
+
+fn names(p: &OrgPolicies) -> Vec<(LevelKind, Vec<String>, Vec<String>)> {
+    let OrgPolicies::Read { levels, .. } = p else {
+        panic!("not read: {p:?}");
+    };
+    levels
+        .iter()
+        .map(|l| {
+            let mut scps: Vec<String> = l.scps.iter().map(|p| p.name.clone()).collect();
+            let mut rcps: Vec<String> = l.rcps.iter().map(|p| p.name.clone()).collect();
+            scps.sort();
+            rcps.sort();
+            (l.level.kind, scps, rcps)
+        })
+        .collect()
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_management_account_reads_root_ou_and_member_once_in_a_fixed_number_of_calls() {
+    let w = World::new(true);
+    let clients = w.management().await;
+    let a = w.id("a");
+    w.proxy.clear();
+    let reader = OrgReader::new();
+    let read = reader.policies(&clients, &a).await;
+    let OrgPolicies::Read {
+        levels,
+        management_account,
+        organization_id,
+    } = &read
+    else {
+        panic!("{read:?}");
+    };
+    assert!(!management_account);
+    assert_eq!(
+        organization_id.as_deref(),
+        Some(w.id("organization").as_str())
+    );
+    assert_eq!(levels[0].level.id, w.id("root"));
+    assert_eq!(levels[1].level.id, w.id("workloads_ou"));
+    assert_eq!(levels[2].level.id, a);
+    assert_eq!(
+        names(&read),
+        vec![
+            (
+                LevelKind::Root,
+                strings(&["FullAWSAccess"]),
+                strings(&["RCPFullAWSAccess"])
+            ),
+            (
+                LevelKind::OrganizationalUnit,
+                strings(&["DenyRetiredFunction", "FullAWSAccess"]),
+                strings(&["IdentityPerimeter", "RCPFullAWSAccess"])
+            ),
+            (
+                LevelKind::Account,
+                strings(&["FullAWSAccess"]),
+                strings(&["RCPFullAWSAccess"])
+            ),
+        ]
+    );
+    // 1 DescribeOrganization + 1 ListRoots + 2 ListParents (account → OU → root)
+    // + 2 types × 3 levels ListPoliciesForTarget + 4 distinct DescribePolicy.
+    let org_calls = |w: &World| {
+        w.proxy
+            .calls()
+            .iter()
+            .filter(|c| c.service == "organizations")
+            .map(|c| c.operation.clone())
+            .fold(BTreeMap::<String, usize>::new(), |mut m, op| {
+                *m.entry(op).or_default() += 1;
+                m
+            })
+    };
+    let expected: BTreeMap<String, usize> = [
+        ("DescribeOrganization", 1),
+        ("ListRoots", 1),
+        ("ListParents", 2),
+        ("ListPoliciesForTarget", 6),
+        ("DescribePolicy", 4),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    assert_eq!(org_calls(&w), expected);
+    assert!(w.proxy.calls().iter().all(|c| !c.is_write));
+    // Several targets in the account, concurrently: one read.
+    let again = futures::future::join_all((0..5).map(|_| reader.policies(&clients, &a))).await;
+    assert!(again.iter().all(|p| *p == read));
+    assert_eq!(org_calls(&w), expected);
+
+    // The second account, behind the region deny and the perimeter without Genesys.
+    let b = reader.policies(&clients, &w.id("b")).await;
+    assert_eq!(
+        names(&b)[1],
+        (
+            LevelKind::OrganizationalUnit,
+            strings(&["DenyOutsideUsEast1", "FullAWSAccess"]),
+            strings(&["IdentityPerimeterWithoutGenesys", "RCPFullAWSAccess"])
+        )
+    );
+    // The management account itself: SCPs and RCPs do not apply; the first round says so (its
+    // three reads run side by side), no policy is listed or described.
+    w.proxy.clear();
+    let m = reader.policies(&clients, "123456789012").await;
+    assert!(matches!(
+        m,
+        OrgPolicies::Read {
+            management_account: true,
+            ..
+        }
+    ));
+    let ops: Vec<String> = w.proxy.calls().iter().map(|c| c.key()).collect();
+    let mut sorted = ops.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        [
+            "organizations:DescribeOrganization",
+            "organizations:ListParents",
+            "organizations:ListRoots"
+        ],
+        "{ops:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_account_is_told_not_read_in_one_line_and_availability_is_not_proved() {
+    let w = World::new(true);
+    let management = w.management().await;
+    let a = w.id("a");
+    let member = w.member(&management, &a).await;
+    let read = read_org_policies(&member, &a).await;
+    let OrgPolicies::NotRead { reason } = &read else {
+        panic!("{read:?}");
+    };
+    assert!(!reason.contains('\n'), "{reason}");
+    assert!(reason.contains("AccessDeniedException"), "{reason}");
+    assert!(
+        reason.contains("management account or a delegated administrator"),
+        "{reason}"
+    );
+    assert!(reason.contains("--org-policies"), "{reason}");
+
+    let policies = BTreeMap::from([(a.clone(), read)]);
+    let report = PathReport::new(
+        &path_input(&a, vec![target(&w.function("plain"), None)], policies),
+        Budget::default(),
+    );
+    let only = &report.availability[0];
+    assert_eq!(only.verdict, AvailabilityVerdict::NotProved);
+    assert!(only
+        .reason
+        .as_deref()
+        .unwrap()
+        .contains("AccessDeniedException"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_in_no_organization_has_no_organization_policies() {
+    let w = World::new(false);
+    let clients = w.management().await;
+    assert_eq!(
+        read_org_policies(&clients, "123456789012").await,
+        OrgPolicies::NoOrganization
+    );
+}
+
+fn target(arn: &str, policy: Option<Policy>) -> Target {
+    Target {
+        arn: arn.to_owned(),
+        resource_policy: policy,
+    }
+}
+
+fn doc(v: Value) -> Policy {
+    Policy::parse(&v).expect("a policy")
+}
+
+/// The role Genesys assumes, in `account`, allowed to invoke every target.
+fn path_input(
+    account: &str,
+    targets: Vec<Target>,
+    orgs: BTreeMap<String, OrgPolicies>,
+) -> PathInput {
+    let resources: Vec<String> = targets.iter().map(|t| t.arn.clone()).collect();
+    PathInput {
+        partner: Partner {
+            account: GENESYS.into(),
+            external_id: EXT.into(),
+            principals: Vec::new(),
+        },
+        role: RoleSide {
+            arn: format!("arn:aws:iam::{account}:role/GenesysLambdaInvoker"),
+            trust: doc(
+                json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"AWS": format!("arn:aws:iam::{GENESYS}:root")},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"sts:ExternalId": EXT}}}]}),
+            ),
+            identity: vec![LabeledPolicy::new(
+                "invoke",
+                doc(
+                    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                    "Action": "lambda:InvokeFunction", "Resource": resources}]}),
+                ),
+            )],
+            boundary: None,
+        },
+        targets,
+        orgs,
+    }
+}
+
+fn by_arn(read: &[TargetPolicy], arn: &str) -> FunctionPolicy {
+    read.iter()
+        .find(|t| t.arn == arn)
+        .unwrap_or_else(|| panic!("{arn} not read"))
+        .policy
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn function_policies_per_qualifier_and_account_then_the_path_verdicts() {
+    let w = World::new(true);
+    let management = w.management().await;
+    let (a, b) = (w.id("a"), w.id("b"));
+    let in_a = w.member(&management, &a).await;
+    let in_b = w.member(&management, &b).await;
+    let plain = w.function("plain");
+    let live = format!("{plain}:live");
+    let arns = vec![
+        plain.clone(),
+        live.clone(),
+        w.function("retired"),
+        w.function("open"),
+        w.function("partner"),
+        w.function("eu"),
+        w.id("shared"),
+    ];
+    // Without clients for the second account, its function policy is not read, and says why.
+    let alone = read_function_policies(&in_a, &BTreeMap::new(), &arns).await;
+    let FunctionPolicy::NotRead { reason } = by_arn(&alone, &w.id("shared")) else {
+        panic!("{alone:?}");
+    };
+    assert!(reason.contains("AccessDeniedException"), "{reason}");
+    assert!(reason.contains(&b), "{reason}");
+
+    w.proxy.clear();
+    let accounts = BTreeMap::from([(b.clone(), in_b)]);
+    let read = read_function_policies(&in_a, &accounts, &arns).await;
+    // One GetPolicy per target and qualifier, nothing else.
+    assert_eq!(w.proxy.count("lambda:GetPolicy"), arns.len());
+    assert_eq!(w.proxy.calls().len(), arns.len());
+    let live_call = w
+        .proxy
+        .calls_to("lambda:GetPolicy")
+        .into_iter()
+        .find(|c| c.target.contains("Qualifier=live"))
+        .expect("the alias read with its qualifier");
+    assert!(
+        live_call.target.contains("/functions/"),
+        "{}",
+        live_call.target
+    );
+    assert_eq!(read.len(), arns.len());
+    assert_eq!(by_arn(&read, &plain), FunctionPolicy::None);
+    assert_eq!(by_arn(&read, &w.function("eu")), FunctionPolicy::None);
+    let policy = |arn: &str| match by_arn(&read, arn) {
+        FunctionPolicy::Policy(p) => Some(p),
+        other => panic!("{arn}: {other:?}"),
+    };
+    for arn in [
+        &live,
+        &w.function("open"),
+        &w.function("partner"),
+        &w.id("shared"),
+    ] {
+        policy(arn);
+    }
+
+    let orgs = BTreeMap::from([
+        (a.clone(), read_org_policies(&management, &a).await),
+        (b.clone(), read_org_policies(&management, &b).await),
+    ]);
+    let targets: Vec<Target> = arns
+        .iter()
+        .map(|arn| {
+            let p = by_arn(&read, arn).read().expect("read").cloned();
+            target(arn, p)
+        })
+        .collect();
+    let report = PathReport::new(&path_input(&a, targets, orgs.clone()), Budget::default());
+    let verdict = |arn: &str| {
+        report
+            .availability
+            .iter()
+            .find(|v| v.target == arn)
+            .unwrap()
+            .clone()
+    };
+    // The identity perimeter lists Genesys's account: it gets through to the plain targets.
+    for arn in [&plain, &live, &w.function("open"), &w.id("shared")] {
+        assert_eq!(verdict(arn).verdict, AvailabilityVerdict::Proved, "{arn}");
+    }
+    // The SCP denying one target stops exactly that one, at the OU, by its statement.
+    let retired = verdict(&w.function("retired"));
+    assert_eq!(retired.verdict, AvailabilityVerdict::Blocked);
+    assert!(
+        retired.blockers.iter().any(|b| b.kind == PolicyKind::Scp
+            && b.policy_name == "DenyRetiredFunction"
+            && b.level.as_ref().unwrap().id == w.id("workloads_ou")),
+        "{retired:?}"
+    );
+
+    let security = |arn: &str| {
+        report
+            .security
+            .iter()
+            .find(|s| s.target == arn)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(security(&plain).verdict, SecurityVerdict::Proved);
+    let ways = |arn: &str| -> Vec<WayIn> { security(arn).findings.iter().map(|f| f.way).collect() };
+    assert!(ways(&w.function("open")).contains(&WayIn::Anyone));
+    assert!(
+        ways(&live).contains(&WayIn::Anyone),
+        "the alias's own policy"
+    );
+    assert!(ways(&w.function("partner")).contains(&WayIn::PartnerDirect));
+
+    // The same role in the second account: the perimeter without Genesys stops AssumeRole.
+    let locked = PathReport::new(
+        &path_input(
+            &b,
+            vec![target(&w.id("shared"), policy(&w.id("shared")))],
+            orgs,
+        ),
+        Budget::default(),
+    );
+    let v = &locked.availability[0];
+    assert_eq!(v.verdict, AvailabilityVerdict::Blocked);
+    assert_eq!(v.request.as_ref().unwrap().action, "sts:AssumeRole");
+    assert!(v
+        .blockers
+        .iter()
+        .any(|b| b.kind == PolicyKind::Rcp && b.policy_name == "IdentityPerimeterWithoutGenesys"));
+}

@@ -1,0 +1,357 @@
+"""moto_server, answering as AWS does where moto 5.2.5 departs from it on the whole path.
+
+The tests' local AWS (tests/it/support/moto.rs) and the demo (examples/local_aws.rs) start this
+script with the venv's Python instead of the bare `moto_server`: it patches moto's backends, then
+serves exactly as `moto_server ARGS` would. A kinder or narrower server than AWS is a defect
+(CONTRIBUTING.md); each departure fixed here has a test in tests/it/harness_selftest.rs, and
+docs/aws-behaviour.md ("The local AWS") says which of them lambda-trust relies on.
+
+AWS Organizations (API Reference: ListParents, ListPoliciesForTarget, DescribePolicy, ListRoots,
+EnablePolicyType, AttachPolicy; User Guide, "Enabling and disabling policy types"):
+- Only the management account (or a delegated administrator) may read the organization's
+  structure and policies: a member account gets AccessDeniedException (moto: the member's own
+  empty backend answers AccountNotFoundException / PolicyNotFoundException).
+- An account in no organization gets AWSOrganizationsNotInUseException (moto:
+  AccountNotFoundException).
+- A new organization has no policy type enabled; EnablePolicyType attaches the type's
+  full-access policy (FullAWSAccess, RCPFullAWSAccess) to the root, every OU and every account,
+  DisablePolicyType detaches every policy of the type, AttachPolicy of a type not enabled is
+  PolicyTypeNotEnabledException (moto: both attached from the start while the root lists no
+  enabled type).
+
+AWS Lambda (API Reference: AddPermission, GetPolicy, RemovePermission; Developer Guide,
+"Working with resource-based IAM policies in Lambda"):
+- One policy per function and qualifier (the unqualified function, each version, each alias;
+  moto: one shared policy).
+- Principals as AWS stores them: an account ID becomes {"AWS": "arn:aws:iam::ID:root"}, an ARN
+  {"AWS": ARN}, a service {"Service": …}, "*" stays "*" (moto: bare strings).
+- A statement ID already in the policy is 409 ResourceConflictException (moto: appended);
+  AddPermission answers 201 (moto: 200).
+- A function ARN of another account is that account's function: without a resource-based
+  policy granting the caller lambda:GetPolicy the answer is 403 AccessDeniedException (moto:
+  looks the name up in the caller's own account).
+"""
+import json
+import re
+import sys
+import uuid
+
+from moto.core.exceptions import JsonRESTError
+from moto.organizations import models as org_models
+from moto.organizations import utils as org_utils
+from moto.organizations.exceptions import PolicyTypeNotEnabledException
+from moto.awslambda import models as lambda_models
+from moto.awslambda import responses as lambda_responses
+from moto.awslambda.exceptions import GenericResourcNotFound, PreconditionFailedException
+
+# ------------------------------------------------------------------ Organizations
+
+OrgBackend = org_models.OrganizationsBackend
+backends = org_models.organizations_backends
+
+
+class OrgError(JsonRESTError):
+    code = 400
+
+
+def access_denied():
+    return OrgError("AccessDeniedException", "You don't have permissions to access this resource.")
+
+
+def not_in_use():
+    return OrgError(
+        "AWSOrganizationsNotInUseException",
+        "Your account is not a member of an organization.",
+    )
+
+
+def management_backend(backend):
+    """The backend that holds the caller's organization, or the AWS refusal."""
+    if backend.org is not None:
+        return backend
+    member = backends.master_accounts.get(backend.account_id)
+    if member is None:
+        raise not_in_use()
+    master_id, partition = member
+    master = backends[master_id][partition]
+    if any(a.account.id == backend.account_id for a in master.admins):
+        return master
+    raise access_denied()
+
+
+def management_only(name):
+    original = getattr(OrgBackend, name)
+
+    def patched(self, *args, **kwargs):
+        return original(management_backend(self), *args, **kwargs)
+
+    setattr(OrgBackend, name, patched)
+
+
+for _name in (
+    "list_parents",
+    "list_children",
+    "list_policies_for_target",
+    "list_targets_for_policy",
+    "describe_policy",
+    "list_policies",
+    "list_roots",
+    "list_accounts",
+    "list_organizational_units_for_parent",
+    "describe_account",
+    "describe_organizational_unit",
+):
+    if hasattr(OrgBackend, _name):
+        management_only(_name)
+
+FULL_ACCESS = {
+    "SERVICE_CONTROL_POLICY": org_utils.DEFAULT_SCP_POLICY_ID,
+    "RESOURCE_CONTROL_POLICY": org_utils.DEFAULT_RCP_POLICY_ID,
+}
+
+
+def root_of(backend):
+    return next(ou for ou in backend.ou if isinstance(ou, org_models.FakeRoot))
+
+
+def enabled(backend, policy_type):
+    return any(t["Type"] == policy_type for t in root_of(backend).policy_types)
+
+
+def every_target(backend):
+    return list(backend.ou) + list(backend.accounts)
+
+
+def detach_type(backend, policy_type):
+    for target in every_target(backend):
+        for policy in [p for p in target.attached_policies if p.type == policy_type]:
+            target.attached_policies.remove(policy)
+            policy.attachments.remove(target)
+
+
+_attach_policy = OrgBackend.attach_policy
+
+
+def attach_policy(self, **kwargs):
+    policy = self.get_policy_by_id(kwargs["PolicyId"])
+    if policy.type in FULL_ACCESS and not enabled(self, policy.type):
+        if getattr(self, "_lt_creating", False) and policy.id in FULL_ACCESS.values():
+            # moto's own create_* attaching both defaults: AWS attaches only enabled types'.
+            return None
+        raise PolicyTypeNotEnabledException()
+    return _attach_policy(self, **kwargs)
+
+
+OrgBackend.attach_policy = attach_policy
+
+
+def creating(name):
+    """moto's create_organization / _organizational_unit / _account attach both full-access
+    policies unconditionally: let attach_policy skip those whose type is not enabled."""
+    original = getattr(OrgBackend, name)
+
+    def patched(self, *args, **kwargs):
+        self._lt_creating = True
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            self._lt_creating = False
+
+    setattr(OrgBackend, name, patched)
+
+
+for _name in ("create_organization", "create_organizational_unit", "create_account"):
+    creating(_name)
+
+_enable_policy_type = OrgBackend.enable_policy_type
+
+
+def enable_policy_type(self, **kwargs):
+    out = _enable_policy_type(self, **kwargs)
+    policy_id = FULL_ACCESS.get(kwargs["PolicyType"])
+    if policy_id:
+        for target in every_target(self):
+            _attach_policy(self, PolicyId=policy_id, TargetId=target.id)
+    return {"Root": root_of(self).describe()}
+
+
+OrgBackend.enable_policy_type = enable_policy_type
+
+_disable_policy_type = OrgBackend.disable_policy_type
+
+
+def disable_policy_type(self, **kwargs):
+    out = _disable_policy_type(self, **kwargs)
+    detach_type(self, kwargs["PolicyType"])
+    return out
+
+
+OrgBackend.disable_policy_type = disable_policy_type
+
+# ------------------------------------------------------------------ Lambda
+
+LambdaBackend = lambda_models.LambdaBackend
+lambda_backends = lambda_models.lambda_backends
+FUNCTION_ARN = re.compile(
+    r"^arn:(?P<partition>[^:]+):lambda:(?P<region>[^:]+):(?P<account>\d{12}):function:(?P<name>[^:]+)(?::(?P<qualifier>.+))?$"
+)
+
+
+class LambdaError(JsonRESTError):
+    def __init__(self, status, code, message):
+        super().__init__(code, message)
+        self.code = status
+
+
+def owner_backend(self, function_name):
+    """(backend of the function's account, name, qualifier in the ARN)."""
+    m = FUNCTION_ARN.match(function_name)
+    if not m:
+        name, _, qualifier = function_name.partition(":")
+        return self, name, qualifier or None
+    owner = m.group("account")
+    backend = self if owner == self.account_id else lambda_backends[owner][m.group("region")]
+    return backend, m.group("name"), m.group("qualifier")
+
+
+def policy_store(backend):
+    if not hasattr(backend, "_lt_policies"):
+        backend._lt_policies = {}
+    return backend._lt_policies
+
+
+def principal(value):
+    if value == "*":
+        return "*"
+    if re.fullmatch(r"\d{12}", value):
+        return {"AWS": f"arn:aws:iam::{value}:root"}
+    if value.startswith("arn:"):
+        return {"AWS": value}
+    return {"Service": value}
+
+
+def statement(body, resource):
+    out = {
+        "Sid": body["StatementId"],
+        "Effect": "Allow",
+        "Principal": principal(body["Principal"]),
+        "Action": body["Action"],
+        "Resource": resource,
+    }
+    condition = {}
+    for key, op, cond_key in (
+        ("SourceAccount", "StringEquals", "AWS:SourceAccount"),
+        ("PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID"),
+        ("FunctionUrlAuthType", "StringEquals", "lambda:FunctionUrlAuthType"),
+        ("SourceArn", "ArnLike", "AWS:SourceArn"),
+    ):
+        if body.get(key):
+            condition.setdefault(op, {})[cond_key] = body[key]
+    if condition:
+        out["Condition"] = condition
+    return out
+
+
+def resolve(self, function_name, qualifier):
+    backend, name, arn_qualifier = owner_backend(self, function_name)
+    qualifier = qualifier or arn_qualifier
+    # Raises ResourceNotFoundException for a missing function, version or alias.
+    fn = backend._lambdas.get_function_by_name_or_arn_with_qualifier(name, qualifier)
+    # A version's or alias's object carries the version's ARN: key on the function's own.
+    unqualified = fn.function_arn.split(":function:")[0] + ":function:" + fn.function_name
+    return backend, unqualified, qualifier
+
+
+def add_permission(self, function_name, qualifier, raw):
+    backend, arn, qualifier = resolve(self, function_name, qualifier)
+    body = json.loads(raw)
+    key = (arn, qualifier)
+    policy = policy_store(backend).setdefault(key, {"statements": [], "revision": str(uuid.uuid4())})
+    if body.get("RevisionId") and body["RevisionId"] != policy["revision"]:
+        raise PreconditionFailedException(
+            "The RevisionId provided does not match the latest RevisionId for the Lambda "
+            "function or alias. Call the GetFunction or the GetAlias API to retrieve the latest "
+            "RevisionId for your resource."
+        )
+    sid = body.setdefault("StatementId", str(uuid.uuid4()))
+    if any(s["Sid"] == sid for s in policy["statements"]):
+        raise LambdaError(
+            409,
+            "ResourceConflictException",
+            f"The statement id ({sid}) provided already exists. Please provide a new statement "
+            "id, or remove the existing statement.",
+        )
+    resource = arn + (f":{qualifier}" if qualifier else "")
+    stmt = statement(body, resource)
+    policy["statements"].append(stmt)
+    policy["revision"] = str(uuid.uuid4())
+    return stmt
+
+
+def may_read_across(policy, caller):
+    for s in policy["statements"] if policy else []:
+        actions = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
+        p = s["Principal"]
+        aws = p if p == "*" else p.get("AWS") if isinstance(p, dict) else None
+        if aws in ("*", f"arn:aws:iam::{caller}:root") and any(
+            a in ("lambda:GetPolicy", "lambda:*", "*") for a in actions
+        ):
+            return True
+    return False
+
+
+def get_policy(self, function_name, qualifier=None):
+    backend, arn, qualifier = resolve(self, function_name, qualifier)
+    policy = policy_store(backend).get((arn, qualifier))
+    if backend is not self and not may_read_across(policy, self.account_id):
+        resource = arn + (f":{qualifier}" if qualifier else "")
+        raise LambdaError(
+            403,
+            "AccessDeniedException",
+            f"User: arn:aws:iam::{self.account_id}:root is not authorized to perform: "
+            f"lambda:GetPolicy on resource: {resource} because no resource-based policy allows "
+            "the lambda:GetPolicy action",
+        )
+    if not policy or not policy["statements"]:
+        raise GenericResourcNotFound()
+    document = {"Version": "2012-10-17", "Id": "default", "Statement": policy["statements"]}
+    return json.dumps({"Policy": json.dumps(document), "RevisionId": policy["revision"]})
+
+
+def remove_permission(self, function_name, sid, revision=""):
+    backend, arn, qualifier = resolve(self, function_name, None)
+    policy = policy_store(backend).get((arn, qualifier))
+    if revision and policy and revision != policy["revision"]:
+        raise PreconditionFailedException(
+            "The RevisionId provided does not match the latest RevisionId for the Lambda "
+            "function or alias."
+        )
+    kept = [s for s in (policy or {}).get("statements", []) if s["Sid"] != sid]
+    if policy is None or len(kept) == len(policy["statements"]):
+        raise LambdaError(
+            404,
+            "ResourceNotFoundException",
+            f"Statement {sid} is not found in resource policy.",
+        )
+    policy["statements"] = kept
+    policy["revision"] = str(uuid.uuid4())
+
+
+LambdaBackend.add_permission = add_permission
+
+_add_permission_response = lambda_responses.LambdaResponse.add_permission
+
+
+def add_permission_response(self):
+    # AddPermission answers 201 Created (botocore's model: "responseCode": 201).
+    return 201, {"status": 201}, _add_permission_response(self)
+
+
+lambda_responses.LambdaResponse.add_permission = add_permission_response
+LambdaBackend.get_policy = get_policy
+LambdaBackend.remove_permission = remove_permission
+
+if __name__ == "__main__":
+    from moto.server import main
+
+    main(sys.argv[1:])
