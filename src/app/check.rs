@@ -42,6 +42,8 @@ async fn check_one(
             (Vec::new(), verify::Verification::new(Vec::new()))
         } else {
             let verification = verify::verification(&prepared.desired, &prepared.observed);
+            let verification =
+                super::path::with_path(verification, &clients, &prepared, events).await;
             (aws_drift(&clients, &prepared, pacer).await?, verification)
         };
         // The Genesys side, as if adopting too; each finding names who made the change when

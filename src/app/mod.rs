@@ -12,7 +12,8 @@
 //! plan, apply, destroy, onboard/offboard toward a `Goal`: `plan` is `read_and_plan`, `apply`
 //! and `destroy` add `write`; `aws_drift`), `genesys` (the Genesys Cloud half: the OAuth
 //! client, sign-in, read, writes), `write` (a change set's writes in its order), `verify`
-//! (verify, and the proof `onboard` ends with), `check` (live, and against IaC), `audit` (one
+//! (verify, and the proof `onboard` ends with), `path` (the whole path's reads: organization
+//! and function policies), `check` (live, and against IaC), `audit` (one
 //! `AuditSource`), `iac` (templates and plans read for the core), `onboard`, `init`
 //! (`--from-account`, `--from-role`), `import` (`init --from-genesys`), `files` (templates,
 //! atomic writes), `settings` (the one region rule), `events`, `error`.
@@ -28,6 +29,7 @@ pub mod import;
 pub mod init;
 pub mod live;
 pub mod onboard;
+pub mod path;
 pub mod settings;
 pub mod verify;
 pub mod write;

@@ -89,7 +89,11 @@ pub async fn verify(
         true => verify::proofs(&prepared.desired, &prepared.observed),
         false => Vec::new(),
     };
-    let verification = verify::Verification::new(checks).with_proofs(proofs);
+    let mut verification = verify::Verification::new(checks).with_proofs(proofs);
+    // The whole path: organization policies and the functions' own policies.
+    if aws {
+        verification = super::path::with_path(verification, &clients, &prepared, events).await;
+    }
     // What changed on AWS, and who changed it (CloudTrail): only when something drifted.
     // A state the planner refuses is `plan`'s to explain; the verdict above stands either way.
     let drift = match aws {

@@ -170,9 +170,10 @@ fn a_function_policy_trusting_genesys_directly_bypasses_the_role() {
     let doc = json!({"Version": "2012-10-17", "Statement": [{
         "Sid": "genesys", "Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{GENESYS}:root")},
         "Action": "lambda:InvokeFunction", "Resource": target}]});
-    sources
-        .function_policies
-        .insert(target.clone(), FunctionPolicy::Document(doc));
+    sources.function_policies.insert(
+        target.clone(),
+        FunctionPolicy::Policy(Policy::parse(&doc).unwrap()),
+    );
     let v = verify::verification_with_path(&d, &o, &sources);
     assert!(!v.passed);
     let t = &v.path.as_ref().unwrap().targets[0];
@@ -195,9 +196,10 @@ fn a_function_policy_deny_blocks_genesys() {
     let doc = json!({"Version": "2012-10-17", "Statement": [{
         "Sid": "freeze", "Effect": "Deny", "Principal": "*",
         "Action": "lambda:InvokeFunction", "Resource": target}]});
-    sources
-        .function_policies
-        .insert(target.clone(), FunctionPolicy::Document(doc));
+    sources.function_policies.insert(
+        target.clone(),
+        FunctionPolicy::Policy(Policy::parse(&doc).unwrap()),
+    );
     let v = verify::verification_with_path(&d, &o, &sources);
     let t = &v.path.as_ref().unwrap().targets[0];
     assert_eq!(

@@ -86,13 +86,22 @@ pub fn verification_with_path(
     sources: &PathSources,
 ) -> Verification {
     let v = verification(desired, observed);
-    match path_input(desired, observed, sources) {
-        Some(input) => {
-            let report = crate::iam::path::PathReport::new(&input, PROOF_BUDGET);
-            v.with_path(path_claims(&input, sources, &report))
-        }
+    match whole_path(desired, observed, sources) {
+        Some(claims) => v.with_path(claims),
         None => v,
     }
+}
+
+/// The whole path's claims over what the adapters read; `None` without a role or a parsable
+/// trust policy (the checks say so).
+pub fn whole_path(
+    desired: &Desired,
+    observed: &Observed,
+    sources: &PathSources,
+) -> Option<PathClaims> {
+    let input = path_input(desired, observed, sources)?;
+    let report = crate::iam::path::PathReport::new(&input, PROOF_BUDGET);
+    Some(path_claims(&input, sources, &report))
 }
 
 /// The trust and invoke properties decided over every request on the live documents; none

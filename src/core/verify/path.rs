@@ -34,15 +34,30 @@ pub struct PathSources {
     pub function_policies: BTreeMap<String, FunctionPolicy>,
 }
 
-/// A function's resource-based policy as `lambda:GetPolicy` answered for one qualifier.
+/// A function's resource-based policy as `lambda:GetPolicy` answered for one qualifier
+/// (`aws::function_policy` reads it).
 #[derive(Debug, Clone, PartialEq)]
 pub enum FunctionPolicy {
-    /// It has none (ResourceNotFoundException): normal.
+    /// The function (at this qualifier) has no resource-based policy: normal.
     None,
-    /// The document.
-    Document(Value),
-    /// It could not be read: why (the service's code and message).
-    NotRead(String),
+    /// Its policy, parsed.
+    Policy(Policy),
+    /// Not known: the read was refused or failed, or the document is not a policy.
+    NotRead {
+        /// One line: what failed and what to do.
+        reason: String,
+    },
+}
+
+impl FunctionPolicy {
+    /// The policy as `iam::path::Target::resource_policy` takes it, when it was read.
+    pub fn read(&self) -> Option<Option<&Policy>> {
+        match self {
+            FunctionPolicy::None => Some(None),
+            FunctionPolicy::Policy(p) => Some(Some(p)),
+            FunctionPolicy::NotRead { .. } => None,
+        }
+    }
 }
 
 /// The two claims of the whole path, per target, and where each account's organization
@@ -213,7 +228,7 @@ pub fn path_input(
         .into_iter()
         .map(|arn| {
             let resource_policy = match sources.function_policies.get(&arn) {
-                Some(FunctionPolicy::Document(doc)) => Policy::parse(doc).ok(),
+                Some(FunctionPolicy::Policy(p)) => Some(p.clone()),
                 _ => None,
             };
             Target {
@@ -259,13 +274,10 @@ pub fn path_claims(input: &PathInput, sources: &PathSources, report: &PathReport
         .map(|t| {
             let unread = match sources.function_policies.get(&t.arn) {
                 None => Some("its function policy was not read".to_string()),
-                Some(FunctionPolicy::NotRead(why)) => {
-                    Some(format!("its function policy could not be read: {why}"))
+                Some(FunctionPolicy::NotRead { reason }) => {
+                    Some(format!("its function policy was not read: {reason}"))
                 }
-                Some(FunctionPolicy::Document(doc)) => Policy::parse(doc)
-                    .err()
-                    .map(|e| format!("its function policy does not parse: {e}")),
-                Some(FunctionPolicy::None) => None,
+                Some(FunctionPolicy::Policy(_) | FunctionPolicy::None) => None,
             };
             TargetClaims {
                 target: t.arn.clone(),
