@@ -28,6 +28,7 @@ async fn check_one(
     path: &Path,
     pacer: &Pacer,
     only: Option<Side>,
+    org_policies: Option<&Path>,
 ) -> drift::ConfigReport {
     let name = path.display().to_string();
     let result: Result<drift::ConfigReport> = async {
@@ -43,7 +44,8 @@ async fn check_one(
         } else {
             let verification = verify::verification(&prepared.desired, &prepared.observed);
             let verification =
-                super::path::with_path(verification, &clients, &prepared, events).await;
+                super::path::with_path(verification, &clients, &prepared, org_policies, events)
+                    .await?;
             (aws_drift(&clients, &prepared, pacer).await?, verification)
         };
         // The Genesys side, as if adopting too; each finding names who made the change when
@@ -110,13 +112,14 @@ pub async fn check(
     events: &dyn Events,
     paths: &[PathBuf],
     only: Option<Side>,
+    org_policies: Option<&Path>,
 ) -> drift::CheckReport {
     // One CloudTrail pace for the run: configs checked concurrently may share an account.
     let pacer = aws_trail::pacer();
     let what = format!("checking {} config(s) against AWS", paths.len());
     let checks = paths
         .iter()
-        .map(|path| check_one(settings, events, path, &pacer, only));
+        .map(|path| check_one(settings, events, path, &pacer, only, org_policies));
     let reports = events
         .reading(what, futures::future::join_all(checks))
         .await;

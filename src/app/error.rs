@@ -25,6 +25,14 @@ pub enum AppError {
     /// `audit --organization`: the organization's accounts could not be listed.
     #[error(transparent)]
     ListAccounts(AwsError),
+    /// `--org-policies DIR`: a file that is not an organization policy, or a directory that
+    /// cannot be read.
+    #[error("--org-policies {file}: {message}")]
+    OrgPolicies {
+        file: String,
+        message: String,
+        hint: String,
+    },
     /// The prover runs on a blocking thread; it panicked or was cancelled (a bug, not AWS).
     #[error(
         "the proof of the account's roles stopped (a bug in lambda-trust: please report it): {0}"
@@ -41,6 +49,7 @@ impl Hinted for AppError {
             AppError::ListAccounts(e) => e.hint().or_else(|| {
                 Some("--organization lists the accounts from the organization's management account (or a delegated administrator's); elsewhere pass --accounts FILE".into())
             }),
+            AppError::OrgPolicies { hint, .. } => Some(hint.clone()),
             AppError::Prover(_) => None,
         }
     }

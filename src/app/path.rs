@@ -1,28 +1,39 @@
 //! The whole path's reads for `verify` and `check`: the organization policies over the role's
-//! account and each target's account (read once per account, concurrently), and each target's
-//! function policy (one `lambda:GetPolicy` per target and qualifier), as the core's
-//! [`PathSources`]. Never an error: what cannot be read is said in the sources and leaves the
-//! claims it would decide not proved.
+//! account and each target's account (read once per account, concurrently; the role's from
+//! `--org-policies DIR` when given), and each target's function policy (one `lambda:GetPolicy`
+//! per target and qualifier), as the core's [`PathSources`]. What cannot be read is said in
+//! the sources and leaves the claims it would decide not proved; only a bad `--org-policies`
+//! file is an error.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use futures::future::join_all;
 
+use super::error::AppError;
 use super::events::{Event, Events};
 use crate::aws::function_policy::read_function_policies;
 use crate::aws::organizations::OrgReader;
 use crate::aws::prepare::Prepared;
 use crate::aws::Clients;
 use crate::core::verify::{self, PathSources, Verification};
+use crate::error::Result;
 use crate::iam::arn;
+use crate::iam::path::{org_policies_from_files, OrgPolicies};
 
-/// Reads what the path needs beyond the role.
+/// Reads what the path needs beyond the role; `org_policies`: the role's account's SCPs and
+/// RCPs from files instead of AWS Organizations.
 pub async fn path_sources(
     clients: &Clients,
     prepared: &Prepared,
+    org_policies: Option<&Path>,
     events: &dyn Events,
-) -> PathSources {
+) -> Result<PathSources> {
     let desired = &prepared.desired;
+    let given = match org_policies {
+        Some(dir) => Some(org_policies_from_dir(dir, &desired.account_id)?),
+        None => None,
+    };
     let arns = verify::invoked_arns(desired);
     let accounts: BTreeSet<String> = std::iter::once(desired.account_id.clone())
         .chain(arns.iter().map(|a| arn::account_of(a).to_string()))
@@ -31,30 +42,66 @@ pub async fn path_sources(
     let reader = OrgReader::new();
     let reader = &reader;
     let other_accounts = BTreeMap::new();
+    let org = |account: String| {
+        let given = given.clone().filter(|_| account == desired.account_id);
+        async move {
+            let policies = match given {
+                Some(p) => p,
+                None => reader.policies(clients, &account).await,
+            };
+            (account, policies)
+        }
+    };
     let (orgs, policies) = tokio::join!(
-        join_all(accounts.into_iter().map(|a| async move {
-            let policies = reader.policies(clients, &a).await;
-            (a, policies)
-        })),
+        join_all(accounts.into_iter().map(org)),
         read_function_policies(clients, &other_accounts, &arns),
     );
     events.event(Event::ReadDone);
-    PathSources {
+    Ok(PathSources {
         orgs: orgs.into_iter().collect(),
         function_policies: policies.into_iter().map(|t| (t.arn, t.policy)).collect(),
-    }
+    })
 }
 
-/// `verification` with the whole path's claims added (read from AWS).
+/// One account's organization policies from `--org-policies DIR`: every `*.json` file in it,
+/// by name. A file that is not a policy is an error naming it.
+pub fn org_policies_from_dir(dir: &Path, account: &str) -> Result<OrgPolicies> {
+    let unreadable = |e: std::io::Error| AppError::OrgPolicies {
+        file: dir.display().to_string(),
+        message: e.to_string(),
+        hint: "give a directory of JSON files, one organization policy each".into(),
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
+        let path = entry.map_err(unreadable)?.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read_to_string(&path).map_err(unreadable)?;
+            files.push((path.display().to_string(), text));
+        }
+    }
+    files.sort();
+    let policies = org_policies_from_files(&files, account, false, None).map_err(|e| {
+        AppError::OrgPolicies {
+            file: e.file,
+            message: e.message,
+            hint: e.hint,
+        }
+    })?;
+    Ok(policies)
+}
+
+/// `verification` with the whole path's claims added.
 pub async fn with_path(
     verification: Verification,
     clients: &Clients,
     prepared: &Prepared,
+    org_policies: Option<&Path>,
     events: &dyn Events,
-) -> Verification {
-    let sources = path_sources(clients, prepared, events).await;
-    match verify::whole_path(&prepared.desired, &prepared.observed, &sources) {
+) -> Result<Verification> {
+    let sources = path_sources(clients, prepared, org_policies, events).await?;
+    let claims = verify::whole_path(&prepared.desired, &prepared.observed, &sources);
+    Ok(match claims {
         Some(claims) => verification.with_path(claims),
         None => verification,
-    }
+    })
 }

@@ -31,6 +31,8 @@ pub struct Options {
     pub test_actions: bool,
     /// `--only`: verify one side alone.
     pub only: Option<Side>,
+    /// `--org-policies DIR`: the SCPs and RCPs over the role's account, as files.
+    pub org_policies: Option<PathBuf>,
 }
 
 /// What `verify` found: the verdict, what drifted on AWS (with who changed it), and the
@@ -92,7 +94,9 @@ pub async fn verify(
     let mut verification = verify::Verification::new(checks).with_proofs(proofs);
     // The whole path: organization policies and the functions' own policies.
     if aws {
-        verification = super::path::with_path(verification, &clients, &prepared, events).await;
+        let org = options.org_policies.as_deref();
+        verification =
+            super::path::with_path(verification, &clients, &prepared, org, events).await?;
     }
     // What changed on AWS, and who changed it (CloudTrail): only when something drifted.
     // A state the planner refuses is `plan`'s to explain; the verdict above stands either way.

@@ -261,6 +261,20 @@ fn key_value(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// `--org-policies DIR`: the organization's SCPs and RCPs as files (verify, check).
+#[derive(Debug, Clone, Default, Args)]
+pub struct OrgPoliciesArgs {
+    /// The SCPs and RCPs over the role's account, as files, for when they cannot be read
+    ///
+    /// One JSON file per policy: {"kind": "SCP"|"RCP", "id", "name", "level": {"kind":
+    /// "root"|"organizational-unit"|"account", "id", "name", "depth" (OUs)}, "document"}, for
+    /// every level from the root to the account. Without it they are read from AWS
+    /// Organizations (the management account or a delegated administrator may); where they
+    /// cannot be read, Genesys Cloud's access is "not proved" (docs/audit.md).
+    #[arg(long, value_name = "DIR")]
+    pub org_policies: Option<std::path::PathBuf>,
+}
+
 /// `--only aws|genesys`: one side of the integration (plan, apply, check, verify).
 #[derive(Debug, Clone, Copy, Default, Args)]
 pub struct OnlyArgs {

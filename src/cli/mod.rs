@@ -332,6 +332,8 @@ Example:
         test_actions: bool,
         #[command(flatten)]
         only: OnlyArgs,
+        #[command(flatten)]
+        org: OrgPoliciesArgs,
     },
     /// The drift check for CI: plan plus verification, read-only, never prompts.
     #[command(after_help = "\
@@ -360,6 +362,8 @@ Examples:
         iac: CheckIacArgs,
         #[command(flatten)]
         only: OnlyArgs,
+        #[command(flatten)]
+        org: OrgPoliciesArgs,
     },
     /// Every role in the account (or the organization) a partner can assume: with which
     /// external IDs, and what it can do — proved (read-only).

@@ -17,9 +17,10 @@ pub(super) async fn run(
     events: &dyn Events,
     files: &ReportFiles,
     only: Option<Side>,
+    org_policies: Option<&std::path::Path>,
 ) -> Result<Status> {
     let paths = inv.config.many()?;
-    let report = check::check(&inv.settings, events, &paths, only).await;
+    let report = check::check(&inv.settings, events, &paths, only, org_policies).await;
     print_report(&inv.output, files, &report)
 }
 

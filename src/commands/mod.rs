@@ -78,6 +78,7 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
             wait,
             test_actions,
             only,
+            org,
         } => {
             let options = crate::app::verify::Options {
                 config: inv.config.one()?,
@@ -85,6 +86,7 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
                 wait: Duration::from_secs(*wait),
                 test_actions: *test_actions,
                 only: only.side(),
+                org_policies: org.org_policies.clone(),
             };
             live(|rt| rt.block_on(verify::run(inv, events, options)))
         }
@@ -96,8 +98,11 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
         Command::Check { files, iac, .. } if iac.template.is_some() || iac.plan.is_some() => {
             check::run_template(inv, files, iac)
         }
-        Command::Check { files, only, .. } => {
-            live(|rt| rt.block_on(check::run(inv, events, files, only.side())))
+        Command::Check {
+            files, only, org, ..
+        } => {
+            let org = org.org_policies.as_deref();
+            live(|rt| rt.block_on(check::run(inv, events, files, only.side(), org)))
         }
         Command::Onboard {
             function,

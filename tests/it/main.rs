@@ -50,6 +50,7 @@ mod live_iac_plan;
 mod live_import;
 mod live_init_role;
 mod live_onboard;
+mod live_path;
 mod live_path_read;
 mod live_pipeline;
 mod live_probe;

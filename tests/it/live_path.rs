@@ -1,0 +1,154 @@
+//! `verify` and `check` over the whole path against the local AWS: the organization policies
+//! given as files (`--org-policies DIR`) and the functions' own policies read with
+//! `lambda:GetPolicy`. "Proved" means Genesys Cloud gets through and nobody else gets in.
+
+use std::path::Path;
+
+use crate::support;
+
+use serde_json::{json, Value};
+use support::live::*;
+
+const GENESYS: &str = "765628985471";
+
+/// Writes the organization's policies for the role's account: FullAWSAccess SCPs at the root
+/// and the account, and AWS's identity-perimeter RCP at the root with `listed` accounts exempt.
+fn org_dir(dir: &Path, listed: &[&str]) -> std::path::PathBuf {
+    let org = dir.join("org");
+    std::fs::create_dir_all(&org).unwrap();
+    let full = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+    let level = |kind: &str, id: &str| json!({"kind": kind, "id": id, "name": id});
+    let files = [
+        (
+            "root-scp.json",
+            json!({"kind": "SCP", "id": "p-FullAWSAccess", "name": "FullAWSAccess",
+            "level": level("root", "r-root"), "document": full}),
+        ),
+        (
+            "account-scp.json",
+            json!({"kind": "SCP", "id": "p-FullAWSAccess", "name": "FullAWSAccess",
+            "level": level("account", ACCOUNT), "document": full}),
+        ),
+        (
+            "root-rcp.json",
+            json!({"kind": "RCP", "id": "p-perimeter", "name": "IdentityPerimeter",
+            "level": level("root", "r-root"), "document": {"Version": "2012-10-17", "Statement": [{
+                "Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*",
+                "Action": "sts:AssumeRole", "Resource": "*",
+                "Condition": {
+                    "StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc", "aws:PrincipalAccount": listed},
+                    "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]}}),
+        ),
+    ];
+    for (name, doc) in files {
+        std::fs::write(org.join(name), doc.to_string()).unwrap();
+    }
+    org
+}
+
+fn claims(v: &Value) -> Vec<Value> {
+    v["path"]["targets"].as_array().cloned().unwrap_or_default()
+}
+
+/// A plain setup in an account outside any organization, with no function policy: proved
+/// end to end; the reads are one GetPolicy per target and the organization's own, no write.
+#[test]
+fn a_plain_setup_is_proved_end_to_end() {
+    let env = setup(&["lookup-customer"]);
+    env.expect(&["apply"], 0);
+    env.proxy.clear();
+    let (r, writes) = env.writes_of(&["verify", "--format", "json"], 0);
+    assert_eq!(writes, 0);
+    let v = json_of(&r);
+    let c = claims(&v);
+    assert_eq!(c.len(), 1, "{v:#}");
+    assert_eq!(c[0]["genesys_gets_through"]["verdict"], "proved", "{v:#}");
+    assert_eq!(c[0]["nobody_else"]["verdict"], "proved", "{v:#}");
+    assert_eq!(env.proxy.count("lambda:GetPolicy"), 1);
+}
+
+/// AWS's identity-perimeter RCP without Genesys Cloud's account: every data action would
+/// fail. verify names the RCP and its level (exit 3), check reports org-policy-blocks (exit
+/// 2); listed, it is proved.
+#[test]
+fn an_rcp_without_genesys_listed_is_reported_not_proved() {
+    let env = setup(&["lookup-customer"]);
+    env.expect(&["apply"], 0);
+    let org = org_dir(env.dir.path(), &["444455556666"]);
+    let org = org.to_str().unwrap();
+    let r = env.expect(&["verify", "--org-policies", org, "--format", "json"], 3);
+    let v = json_of(&r);
+    let c = &claims(&v)[0];
+    assert_eq!(
+        c["genesys_gets_through"]["code"], "org-policy-blocks",
+        "{v:#}"
+    );
+    let detail = c["genesys_gets_through"]["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("RCP IdentityPerimeter (p-perimeter) at root r-root"),
+        "{detail}"
+    );
+    assert_eq!(
+        c["genesys_gets_through"]["request"]["action"],
+        "sts:AssumeRole"
+    );
+    let r = env.expect(&["check", "--org-policies", org, "--format", "json"], 2);
+    let f = check_findings(&json_of(&r));
+    assert!(
+        f.iter()
+            .any(|f| f["code"] == "org-policy-blocks" && f["severity"] == "config"),
+        "{f:#?}"
+    );
+    let human = env.expect(&["verify", "--org-policies", org], 3).stdout;
+    assert!(
+        human.contains("path: Genesys Cloud gets through to"),
+        "{human}"
+    );
+
+    let org = org_dir(env.dir.path(), &["444455556666", GENESYS]);
+    env.expect(&["verify", "--org-policies", org.to_str().unwrap()], 0);
+}
+
+/// A function policy that lets Genesys Cloud's account invoke the target directly bypasses
+/// the role and its external ID: a security finding with the request that gets in.
+#[test]
+fn a_function_policy_trusting_genesys_directly_is_a_security_finding() {
+    let env = setup(&["lookup-customer"]);
+    env.expect(&["apply"], 0);
+    let grant = json!({"StatementId": "genesys-direct", "Action": "lambda:InvokeFunction",
+        "Principal": GENESYS});
+    let r = env
+        .moto
+        .client()
+        .add_permission("lookup-customer", None, &grant);
+    assert_eq!(r.status, 201, "{}", r.text());
+    let r = env.expect(&["check", "--format", "json"], 2);
+    let f = check_findings(&json_of(&r));
+    let bypass = f
+        .iter()
+        .find(|f| f["code"] == "partner-bypasses-role")
+        .unwrap_or_else(|| panic!("{f:#?}"));
+    assert_eq!(bypass["severity"], "security");
+    assert!(
+        bypass["counterexample"]["principal"]
+            .as_str()
+            .unwrap()
+            .contains(GENESYS),
+        "{bypass:#}"
+    );
+    env.expect(&["verify"], 3);
+}
+
+/// A file that is not an organization policy: exit 1 naming the file, nothing written.
+#[test]
+fn a_bad_org_policies_file_is_an_error_naming_it() {
+    let env = setup(&["lookup-customer"]);
+    env.expect(&["apply"], 0);
+    let org = env.dir.path().join("org");
+    std::fs::create_dir_all(&org).unwrap();
+    std::fs::write(org.join("oops.json"), r#"{"kind": "TAG", "id": "p-1"}"#).unwrap();
+    let (r, writes) = env.writes_of(&["verify", "--org-policies", org.to_str().unwrap()], 1);
+    assert_eq!(writes, 0);
+    assert!(r.stderr.contains("oops.json"), "{}", r.stderr);
+    assert!(r.stderr.contains("hint"), "{}", r.stderr);
+}
