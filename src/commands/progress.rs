@@ -58,10 +58,10 @@ impl Events for Terminal {
                 what,
                 elapsed,
                 detail,
-            } => eprintln!(
+            } => self.output.say(&format!(
                 "read {what} state in {:.2}s ({detail})",
                 elapsed.as_secs_f64()
-            ),
+            )),
             Event::WriteStarted {
                 side,
                 index,
@@ -74,11 +74,11 @@ impl Events for Terminal {
                     total,
                     change: &change,
                 };
-                eprintln!("{}", started.line());
+                self.output.say(&started.line());
             }
             Event::Note(note) => self.output.note(&note),
             Event::Warning { message, hint } => self.output.warning(&message, hint.as_deref()),
-            Event::Said(line) => eprintln!("{line}"),
+            Event::Said(line) => self.output.say(&line),
         }
     }
 
