@@ -78,6 +78,21 @@ impl Events for Terminal {
             }
             Event::Note(note) => self.output.note(&note),
             Event::Warning { message, hint } => self.output.warning(&message, hint.as_deref()),
+            Event::Retried {
+                service,
+                calls,
+                causes,
+            } => {
+                let causes: Vec<String> = (causes.iter())
+                    .map(|(cause, n)| format!("{cause} ×{n}"))
+                    .collect();
+                let causes = causes.join(", ");
+                self.output
+                    .say(&format!("{service}: {calls} call(s) retried ({causes})"));
+            }
+            Event::Recovered { service, what } => self.output.say(&format!(
+                "{service}: the answer to {what} was lost; the object it created was found by name and kept (not created twice)"
+            )),
             Event::Said(line) => self.output.say(&line),
         }
     }
