@@ -43,7 +43,15 @@ pub enum Event {
         message: String,
         hint: Option<String>,
     },
-    /// A line of information on its own (what was written, retried or recovered).
+    /// Calls to `service` were retried: how many, and per cause how often (`429 ×2`).
+    Retried {
+        service: &'static str,
+        calls: usize,
+        causes: Vec<(String, usize)>,
+    },
+    /// A write's answer was lost; the object it made was found and kept, not made twice.
+    Recovered { service: &'static str, what: String },
+    /// A line of information on its own (what was written or read).
     Said(String),
 }
 

@@ -103,7 +103,10 @@ pub async fn apply(session: &Session, plan: &GenesysPlan, events: &dyn Events) -
     retried.extend(outcome.resent.iter().cloned());
     report_retries(session, &retried, events);
     for r in &outcome.recovered {
-        events.event(Event::Said(format!("Genesys Cloud: the answer to {r} was lost; the object it created was found by name and kept (not created twice)")));
+        events.event(Event::Recovered {
+            service: "Genesys Cloud",
+            what: r.to_string(),
+        });
     }
     Ok(outcome.writes)
 }
@@ -122,13 +125,9 @@ fn report_retries(session: &Session, more: &[Retried], events: &dyn Events) {
         let entry = counts.entry((r.status.is_none(), r.status));
         entry.or_insert_with(|| (r.cause(), 0)).1 += 1;
     }
-    let summary: Vec<String> = counts
-        .values()
-        .map(|(cause, n)| format!("{cause} ×{n}"))
-        .collect();
-    events.event(Event::Said(format!(
-        "Genesys Cloud: {} call(s) retried ({})",
-        all.len(),
-        summary.join(", ")
-    )));
+    events.event(Event::Retried {
+        service: "Genesys Cloud",
+        calls: all.len(),
+        causes: counts.into_values().collect(),
+    });
 }

@@ -64,11 +64,11 @@ fn confirmed(inv: &Invocation, set: &ChangeSet) -> bool {
     let styles = inv.output.stderr;
     if inv.output.format != Format::Human {
         // stdout carries the machine format: the plan asked about is shown here.
-        eprint!("{}", report::change_set_human(set, styles));
+        inv.output.say_text(&report::change_set_human(set, styles));
     }
     let asked = report::apply_question(set);
     if let Some(warning) = &asked.warning {
-        eprintln!("{} {warning}", styles.yellow("warning:"));
+        inv.output.warning(warning, None);
     }
     dialoguer::Confirm::new()
         .with_prompt(asked.question)

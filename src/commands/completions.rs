@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use super::invocation::Output;
 use crate::cli;
 use crate::error::{Result, Status};
 
@@ -18,7 +19,7 @@ pub(super) fn completions(shell: clap_complete::Shell) -> Result<Status> {
 
 /// The root man page on stdout, or one page per command (`lambda-trust.1`,
 /// `lambda-trust-plan.1`, …) in `out_dir`, each path listed on stderr.
-pub(super) fn man(out_dir: Option<&Path>) -> Result<Status> {
+pub(super) fn man(output: &Output, out_dir: Option<&Path>) -> Result<Status> {
     let mut cmd = cli::command().disable_help_subcommand(true);
     // Building propagates the global flags and the full names (`lambda-trust-plan`) to the
     // subcommands.
@@ -35,7 +36,7 @@ pub(super) fn man(out_dir: Option<&Path>) -> Result<Status> {
     write_pages(&cmd, dir, &mut written)
         .with_context(|| format!("cannot write man pages to {}", dir.display()))?;
     for p in written {
-        eprintln!("wrote {}", p.display());
+        output.say(&format!("wrote {}", p.display()));
     }
     Ok(Status::Ok)
 }

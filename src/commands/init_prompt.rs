@@ -36,12 +36,12 @@ fn ask_text(
 }
 
 pub(super) fn ask(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> Result<InitAnswers> {
-    eprintln!(
+    inv.output.say(&format!(
         "lambda-trust init: a few questions, then a commented lambda-trust.toml (Ctrl-C to stop).\n\n\
          The role may be assumed only with your Genesys Cloud organization ID as sts:ExternalId,\n\
          so no other Genesys Cloud organization can use it. It is a UUID; find it in Genesys Cloud\n\
          under {ORG_ID_WHERE}.\n"
-    );
+    ));
     let external_id = ask_text("Genesys Cloud organization ID", None, org_id)?;
     let role_name = ask_text(
         "IAM role name",
@@ -138,7 +138,8 @@ fn choose_listed(
 ) -> Result<()> {
     let listed = list_functions(&inv.settings, events, &a.region)?;
     if listed.is_empty() {
-        eprintln!("no Lambda function in {}", a.region);
+        inv.output
+            .say(&format!("no Lambda function in {}", a.region));
         a.targets = ask_functions(&a.region, &args.functions)?;
         return Ok(());
     }

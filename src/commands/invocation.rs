@@ -149,7 +149,18 @@ impl Output {
 
     /// A note on stderr.
     pub fn note(&self, note: &str) {
-        eprintln!("note: {note}");
+        self.say(&format!("note: {note}"));
+    }
+
+    /// A line on stderr: the one place the commands talk to the terminal besides the result
+    /// (the events' sink, the questions' preambles, what was written).
+    pub fn say(&self, line: &str) {
+        eprintln!("{line}");
+    }
+
+    /// Text on stderr as it is (lines it ends itself).
+    pub fn say_text(&self, text: &str) {
+        eprint!("{text}");
     }
 
     /// Warnings to stderr, with their hints.

@@ -135,7 +135,7 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
             live(|rt| rt.block_on(onboard::run(inv, events, edit, *dry_run)))
         }
         Command::Completions { shell } => completions::completions(*shell),
-        Command::Man { out_dir } => completions::man(out_dir.as_deref()),
+        Command::Man { out_dir } => completions::man(out, out_dir.as_deref()),
     }
 }
 

@@ -58,10 +58,10 @@ impl Events for Terminal {
                 what,
                 elapsed,
                 detail,
-            } => eprintln!(
+            } => self.output.say(&format!(
                 "read {what} state in {:.2}s ({detail})",
                 elapsed.as_secs_f64()
-            ),
+            )),
             Event::WriteStarted {
                 side,
                 index,
@@ -74,11 +74,26 @@ impl Events for Terminal {
                     total,
                     change: &change,
                 };
-                eprintln!("{}", started.line());
+                self.output.say(&started.line());
             }
             Event::Note(note) => self.output.note(&note),
             Event::Warning { message, hint } => self.output.warning(&message, hint.as_deref()),
-            Event::Said(line) => eprintln!("{line}"),
+            Event::Retried {
+                service,
+                calls,
+                causes,
+            } => {
+                let causes: Vec<String> = (causes.iter())
+                    .map(|(cause, n)| format!("{cause} ×{n}"))
+                    .collect();
+                let causes = causes.join(", ");
+                self.output
+                    .say(&format!("{service}: {calls} call(s) retried ({causes})"));
+            }
+            Event::Recovered { service, what } => self.output.say(&format!(
+                "{service}: the answer to {what} was lost; the object it created was found by name and kept (not created twice)"
+            )),
+            Event::Said(line) => self.output.say(&line),
         }
     }
 
