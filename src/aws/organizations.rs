@@ -106,15 +106,13 @@ pub async fn read_org_policies(clients: &Clients, account: &str) -> OrgPolicies 
 
 fn not_read(account: &str, e: &ReadError) -> OrgPolicies {
     let what = match e {
-        ReadError::Aws(e) => format!("{} refused: {}", e.operation, e.message),
+        ReadError::Aws(e) => format!("{} refused ({})", e.operation, e.message),
         ReadError::Document { policy, problem } => {
-            format!("policy {policy} is not a valid policy document: {problem}")
+            format!("policy {policy} is not a valid policy document ({problem})")
         }
     };
     OrgPolicies::NotRead {
-        reason: format!(
-            "organization policies of account {account} not read ({what}): {WHO_MAY_READ}"
-        ),
+        reason: format!("account {account}: {what}: {WHO_MAY_READ}"),
     }
 }
 

@@ -241,6 +241,13 @@ async fn a_member_account_is_told_not_read_in_one_line_and_availability_is_not_p
         "{reason}"
     );
     assert!(reason.contains("--org-policies"), "{reason}");
+    assert!(
+        reason.starts_with(&format!(
+            "account {a}: organizations:ListRoots refused (AccessDeniedException: "
+        )),
+        "{reason}"
+    );
+    eprintln!("NotRead reason: {reason}");
 
     let policies = BTreeMap::from([(a.clone(), read)]);
     let report = PathReport::new(
@@ -249,6 +256,7 @@ async fn a_member_account_is_told_not_read_in_one_line_and_availability_is_not_p
     );
     let only = &report.availability[0];
     assert_eq!(only.verdict, AvailabilityVerdict::NotProved);
+    eprintln!("availability reason: {}", only.reason.as_deref().unwrap());
     assert!(only
         .reason
         .as_deref()
