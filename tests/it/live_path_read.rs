@@ -23,14 +23,14 @@ use lambda_trust::iam::{LabeledPolicy, Policy};
 use serde_json::{json, Value};
 
 use crate::support::proxy::Proxy;
-use crate::support::MotoServer;
+use crate::support::{Injection, MotoServer};
 
 const GENESYS: &str = "765628985471";
 const EXT: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
 const MEMBER_ROLE: &str = "OrganizationAccountAccessRole";
 
 struct World {
-    _moto: MotoServer,
+    moto: MotoServer,
     proxy: Proxy,
     ids: Value,
 }
@@ -46,7 +46,7 @@ impl World {
             json!({})
         };
         World {
-            _moto: moto,
+            moto: moto,
             proxy,
             ids,
         }
@@ -481,7 +481,7 @@ fn rcps_only(moto: &MotoServer) -> (String, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scps_not_enabled_at_the_root_restrict_nothing_and_are_not_listed() {
     let w = World::new(false);
-    let (root, member) = rcps_only(&w._moto);
+    let (root, member) = rcps_only(&w.moto);
     let clients = w.management().await;
     w.proxy.clear();
     let read = read_org_policies(&clients, &member).await;
@@ -539,7 +539,7 @@ fn sizes() -> Vec<usize> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn function_policy_reads_are_one_call_per_target_paced_under_the_quota() {
     let w = World::new(false);
-    let seed = w._moto.client();
+    let seed = w.moto.client();
     let clients = w.management().await;
     for n in sizes() {
         let arns: Vec<String> = (0..n)
@@ -557,4 +557,41 @@ async fn function_policy_reads_are_one_call_per_target_paced_under_the_quota() {
         assert!(elapsed >= floor * 0.95, "{n} targets in {elapsed:.2} s");
         eprintln!("{n} targets: {n} GetPolicy calls in {elapsed:.2} s (floor {floor:.2} s)");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delegated_administrator_reads_them_as_the_management_account_does() {
+    let w = World::new(true);
+    let management = w.management().await;
+    let a = w.id("a");
+    let by_management = read_org_policies(&management, &a).await;
+    w.moto.client().organizations_ok(
+        "RegisterDelegatedAdministrator",
+        json!({"AccountId": a, "ServicePrincipal": "ssm.amazonaws.com"}),
+    );
+    let member = w.member(&management, &a).await;
+    assert_eq!(read_org_policies(&member, &a).await, by_management);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_policy_read_refused_midway_leaves_them_not_read() {
+    let w = World::new(true);
+    let management = w.management().await;
+    w.proxy.inject(
+        Injection::new(
+            "organizations:DescribePolicy",
+            400,
+            "AccessDeniedException",
+            "You don't have permissions to access this resource.",
+        )
+        .always(),
+    );
+    let read = read_org_policies(&management, &w.id("a")).await;
+    let OrgPolicies::NotRead { reason } = &read else {
+        panic!("{read:?}");
+    };
+    assert!(
+        reason.contains("organizations:DescribePolicy refused (AccessDeniedException"),
+        "{reason}"
+    );
 }
