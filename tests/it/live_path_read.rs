@@ -46,7 +46,7 @@ impl World {
             json!({})
         };
         World {
-            moto: moto,
+            moto,
             proxy,
             ids,
         }
