@@ -45,11 +45,7 @@ impl World {
         } else {
             json!({})
         };
-        World {
-            moto,
-            proxy,
-            ids,
-        }
+        World { moto, proxy, ids }
     }
 
     fn id(&self, key: &str) -> String {
