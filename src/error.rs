@@ -62,11 +62,10 @@ impl Status {
 }
 
 /// A layer's error that may say what the user can do: the hint, as data (printed by `main`
-/// as a last line `(hint: …)`, and as `hint` in the JSON error).
+/// as a last line `(hint: …)`, and as `hint` in the JSON error). No default: every error type
+/// decides, and keeps the hint out of its message.
 pub trait Hinted {
-    fn hint(&self) -> Option<String> {
-        None
-    }
+    fn hint(&self) -> Option<String>;
 }
 
 /// A typed error of a layer, as the top-level [`Error`] carries it.
@@ -101,6 +100,8 @@ pub enum Error {
     Aws(Box<dyn LayerError>),
     /// `genesys/` and the Genesys Cloud planner.
     Genesys(Box<dyn LayerError>),
+    /// `app/`: a workflow's own failures.
+    App(Box<dyn LayerError>),
     /// A command line that cannot run as given, with what to type instead.
     Usage {
         message: String,
@@ -130,7 +131,8 @@ impl Error {
             | Error::Policy(e)
             | Error::Core(e)
             | Error::Aws(e)
-            | Error::Genesys(e) => Some(e.as_ref()),
+            | Error::Genesys(e)
+            | Error::App(e) => Some(e.as_ref()),
             Error::Usage { .. } | Error::Io(_) | Error::Other(_) => None,
         }
     }

@@ -5,11 +5,14 @@
 //! `iam` (IAM documents, ARNs, wildcards, the evaluator) → `config` (schema, validation,
 //! in-place edits) → `core` (render, shard, lint, state types, plan, verify checks, drift; all
 //! pure) → `aws` (every AWS call: observe reads, apply writes, the live probe), `genesys`
-//! (every Genesys Cloud call, the region table) and `report` (renderers) → `commands` (one file per command) → the binary's `main`.
+//! (every Genesys Cloud call, the region table) and `report` (renderers) → `app` (every
+//! workflow; never `report`) → `commands` (one file per command, binding only; never `aws` or
+//! `genesys`) → the binary's `main`.
 //! `error` (exit codes and the top-level error) sits beside all of them.
 
 #![warn(unreachable_pub)]
 
+pub mod app;
 pub mod aws;
 pub mod cli;
 pub mod commands;
@@ -22,7 +25,12 @@ pub mod genesys;
 pub use lambda_trust_iam as iam;
 
 // The iam crate's policy errors are the `Policy` layer's errors of the top-level `Error`.
-impl error::Hinted for iam::PolicyError {}
+impl error::Hinted for iam::PolicyError {
+    /// The iam crate's errors say what to fix in their message (the crate knows no `Hinted`).
+    fn hint(&self) -> Option<String> {
+        None
+    }
+}
 crate::layer_errors!(Policy: iam::PolicyError);
 
 pub mod report;

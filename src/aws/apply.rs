@@ -26,9 +26,9 @@ use crate::core::state::DesiredRole;
 /// Why an apply stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ApplyError {
-    /// A write call failed. Displays the failed call (with its hint) and how far apply got; the
-    /// AWS error is part of the message, not an error *source*: `main` prints the whole chain,
-    /// which would repeat it.
+    /// A write call failed. Displays the failed call and how far apply got (the call's hint is
+    /// this error's); the AWS error is part of the message, not an error *source*: `main`
+    /// prints the whole chain, which would repeat it.
     #[error("{error}\n({done} of {total} changes were applied before the failure; run `lambda-trust plan` to see what remains)")]
     Aws {
         done: usize,
@@ -402,5 +402,11 @@ async fn version_op(iam: &aws_sdk_iam::Client, op: &VersionOp) -> Result<(), Aws
     }
 }
 
-impl crate::error::Hinted for ApplyError {}
+impl crate::error::Hinted for ApplyError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            ApplyError::Aws { error, .. } => error.hint(),
+        }
+    }
+}
 crate::layer_errors!(Aws: ApplyError);

@@ -192,9 +192,10 @@ impl Clients {
     }
 }
 
-/// A failed AWS call, with the operation, the service's error code and a hint where one helps.
+/// A failed AWS call, with the operation, the service's error code and a hint where one helps
+/// (as data: [`Hinted`](crate::error::Hinted), printed by `main` after the message).
 #[derive(Debug, thiserror::Error)]
-#[error("{operation} failed: {message}{}", hint.as_ref().map(|h| format!("\n(hint: {h})")).unwrap_or_default())]
+#[error("{operation} failed: {message}")]
 pub struct AwsError {
     pub operation: &'static str,
     /// The service's error code (`NoSuchEntity`, `AccessDenied`, …), when it sent one.
@@ -466,5 +467,9 @@ fn transport_hint<E, R>(err: &SdkError<E, R>, missing_credentials: bool) -> Opti
     }
 }
 
-impl crate::error::Hinted for AwsError {}
+impl crate::error::Hinted for AwsError {
+    fn hint(&self) -> Option<String> {
+        self.hint.clone()
+    }
+}
 crate::layer_errors!(Aws: AwsError);

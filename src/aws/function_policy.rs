@@ -27,30 +27,9 @@ const GET_POLICY_RATE: f64 = 12.0;
 const GET_POLICY_BURST: f64 = 15.0;
 const GET_POLICY_CONCURRENCY: usize = 15;
 
-/// What one target's resource-based policy is.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FunctionPolicy {
-    /// The function (at this qualifier) has no resource-based policy.
-    None,
-    /// Its policy, parsed.
-    Policy(Policy),
-    /// Not known: the read was refused or failed, or the document is not a policy.
-    NotRead {
-        /// One line: what failed and what to do.
-        reason: String,
-    },
-}
-
-impl FunctionPolicy {
-    /// The policy as `iam::path::Target::resource_policy` takes it, when it was read.
-    pub fn read(&self) -> Option<Option<&Policy>> {
-        match self {
-            FunctionPolicy::None => Some(None),
-            FunctionPolicy::Policy(p) => Some(Some(p)),
-            FunctionPolicy::NotRead { .. } => None,
-        }
-    }
-}
+/// What one target's resource-based policy is: the pure layer's type, which the whole path's
+/// evaluation takes.
+pub use crate::core::verify::FunctionPolicy;
 
 /// One target and its policy.
 #[derive(Debug, Clone, PartialEq)]

@@ -61,7 +61,7 @@ pub enum ObserveError {
     #[error(transparent)]
     Aws(#[from] AwsError),
     /// The problem is part of the message, not an error source: `main` prints the chain.
-    #[error("policy document of {what} is not valid: {problem}\n(hint: this document was changed outside lambda-trust; inspect it in the IAM console)")]
+    #[error("policy document of {what} is not valid: {problem}")]
     Document { what: String, problem: String },
 }
 
@@ -722,7 +722,10 @@ impl crate::error::Hinted for ObserveError {
     fn hint(&self) -> Option<String> {
         match self {
             ObserveError::Aws(e) => e.hint(),
-            ObserveError::Document { .. } => None,
+            ObserveError::Document { .. } => Some(
+                "this document was changed outside lambda-trust; inspect it in the IAM console"
+                    .into(),
+            ),
         }
     }
 }

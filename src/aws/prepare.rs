@@ -3,7 +3,7 @@
 //!
 //! Part of the `aws` layer. Nothing here writes to AWS; every read goes through `observe`.
 
-use crate::aws::client::{AwsSettings, Clients};
+use crate::aws::client::Clients;
 use crate::aws::observe::{self, ObserveError};
 use crate::config::{Config, Loaded};
 use crate::core::lint::Finding;
@@ -34,24 +34,11 @@ pub struct Prepared {
     pub warnings: Vec<Finding>,
 }
 
-/// The AWS settings: command-line flags win over the config's `[aws]` table.
-pub fn aws_settings(config: &Config, flags: &AwsSettings) -> AwsSettings {
-    AwsSettings {
-        profile: flags.profile.clone().or_else(|| config.aws.profile.clone()),
-        region: flags.region.clone().or_else(|| config.aws.region.clone()),
-        endpoint_url: flags.endpoint_url.clone(),
-        max_attempts: flags.max_attempts,
-    }
-}
-
-/// The region of bare function names without their own: `[aws].region`, else the SDK's
-/// (`--region`, `AWS_REGION`, the profile).
-pub fn default_region(config: &Config, clients: &Clients) -> String {
-    config
-        .aws
-        .region
-        .clone()
-        .unwrap_or_else(|| clients.region())
+/// The region of bare function names without their own: the clients' region, which the one
+/// region rule decided (`--region` > `[aws].region` > the environment > the profile: README
+/// "Regions"; the caller builds the clients with it).
+pub fn default_region(clients: &Clients) -> String {
+    clients.region()
 }
 
 /// What `prepare` may skip because the caller already knows it.
@@ -84,7 +71,7 @@ pub async fn prepare_scoped(
     scope: Scope,
 ) -> Result<Prepared, PipelineError> {
     let config = &loaded.config;
-    let region = default_region(config, clients);
+    let region = default_region(clients);
     let mut q = prepare::query(config, &region);
     if let Some(only) = &scope.functions {
         q.functions = only
@@ -144,14 +131,6 @@ async fn predecessors(
     Ok(found)
 }
 
-/// Connects with flags merged over the config (an explicit profile must exist).
-pub async fn connect(
-    config: &Config,
-    flags: &AwsSettings,
-) -> Result<Clients, crate::aws::credentials::CredentialsError> {
-    Clients::connect(&aws_settings(config, flags)).await
-}
-
 /// Reads IAM again after an apply, reusing the function lookups of `prepared` (functions are
 /// not changed by apply), so proving the result costs no per-target calls.
 pub async fn reobserve_iam(
@@ -159,7 +138,7 @@ pub async fn reobserve_iam(
     prepared: &Prepared,
 ) -> Result<Observed, PipelineError> {
     let config = &prepared.loaded.config;
-    let region = default_region(config, clients);
+    let region = default_region(clients);
     let mut q = prepare::query(config, &region);
     q.functions.clear();
     q.known_identity = Some((

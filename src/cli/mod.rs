@@ -138,10 +138,10 @@ pub struct AwsArgs {
     /// Named profile from your AWS config [default: the config's aws.profile, then AWS_PROFILE].
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
-    /// Region for the SDK clients [default: the config's aws.region, then AWS_REGION].
+    /// AWS region [over the config's aws.region, AWS_REGION and the profile's].
     ///
-    /// Bare function names resolve to their target's region, else aws.region, else this. For
-    /// onboard/offboard: the region of FUNCTION when it is a bare name.
+    /// The region of the SDK clients and of bare function names (a target's own region wins
+    /// for that target). For onboard/offboard only the region of FUNCTION when it is a bare name.
     #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
     /// Send every AWS call to this endpoint, e.g. a local moto server (also: AWS_ENDPOINT_URL).
@@ -182,7 +182,7 @@ Examples:
       --region eu-west-1 --account-id 111122223333 \\
       --function lookup-customer --function lookup-order
   lambda-trust init --external-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 \\
-      --region us-east-1 --from-account --match 'genesys-*'
+      --region us-east-1 --from-account --match 'lookup-*'
   # an existing setup, read-only: the integration and its role
   lambda-trust init --from-genesys --from-role GenesysLambda
   # an existing role alone
@@ -258,7 +258,8 @@ Examples:
   lambda-trust prove --trust-policy trust.json --partner-account 765628985471 \\
       --external-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10
   lambda-trust prove --policy invoke.json --boundary boundary.json \\
-      --target arn:aws:lambda:us-east-1:111122223333:function:lookup-customer")]
+      --target arn:aws:lambda:us-east-1:111122223333:function:lookup-customer \\
+      --target arn:aws:lambda:us-east-1:111122223333:function:lookup-order")]
     Prove(ProveArgs),
     /// Show what `apply` would change in AWS, as a diff (read-only).
     #[command(
@@ -433,7 +434,7 @@ exits 1 naming the flows, unless --force.
 Examples:
   lambda-trust offboard lookup-order --dry-run
   lambda-trust offboard --qualifier live \\
-      arn:aws:lambda:eu-west-1:111122223333:function:lookup-order")]
+      arn:aws:lambda:eu-west-1:111122223333:function:lookup-invoice")]
     Offboard {
         /// The function: ARN, alias ARN or name.
         function: String,

@@ -8,8 +8,8 @@ use std::io::IsTerminal;
 use std::time::Instant;
 
 use super::invocation::Invocation;
-use super::live::{read_and_plan, Goal};
-use super::write;
+use crate::app::live::{read_and_plan, Goal};
+use crate::app::{write, Events};
 use crate::core::change_set::{ChangeSet, Side};
 use crate::error::{Result, Status};
 use crate::report::{self, Applied, Format, NotApplied};
@@ -25,14 +25,16 @@ pub(super) struct Options {
     pub only: Option<Side>,
 }
 
-pub(super) async fn run(inv: &Invocation, options: Options) -> Result<Status> {
+pub(super) async fn run(inv: &Invocation, events: &dyn Events, options: Options) -> Result<Status> {
     let Options {
         adopt,
         force,
         yes,
         only,
     } = options;
-    let planned = read_and_plan(inv, Goal::Converge { adopt, only }, force).await?;
+    let path = inv.config.one()?;
+    let goal = Goal::Converge { adopt, only };
+    let planned = read_and_plan(&inv.settings, events, &path, goal, force).await?;
     let set = &planned.set;
     inv.output
         .preview(|styles| report::change_set_human(set, styles));
@@ -43,10 +45,10 @@ pub(super) async fn run(inv: &Invocation, options: Options) -> Result<Status> {
         return Ok(Status::Changes);
     }
     let started = Instant::now();
-    let writes = write::write(&planned.clients, set, planned.genesys.as_ref()).await?;
+    let writes = write::write(&planned.clients, set, planned.genesys.as_ref(), events).await?;
     inv.output.emit(&Applied {
         set,
-        writes,
+        writes: super::writes(writes),
         elapsed: started.elapsed(),
     })?;
     Ok(Status::Ok)

@@ -1,25 +1,61 @@
-//! `lambda-trust audit`: every role of an account (or of many) that a partner can assume,
-//! proved. Reads through `aws::audit`, decides in `core::audit`, renders with `report`.
+//! `lambda-trust audit`: every role of an account (or of many, or of a template, a plan or a
+//! saved snapshot) that a partner can assume, proved (`app::audit` over one `AuditSource`);
+//! rendered here, with the report files.
 
-use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
-
-use futures::stream::{self, StreamExt};
 
 use super::files::write_report_files;
 use super::invocation::{Invocation, Output};
-use super::progress::{accounts_bar, spinner};
-use crate::aws::audit::{self as read, CallCount};
-use crate::aws::{AwsError, Clients};
+use crate::app::audit::{self, AccountList, AuditSource, Audited};
+use crate::app::iac::IacSource;
+use crate::app::Events;
 use crate::cli::{AuditArgs, PartnerPreset};
 use crate::config::{self, Partner};
-use crate::core::audit::{
-    self, parse_accounts, AccountOutcome, AccountReport, AuditOptions, ConfigIdentity, OrgReport,
-};
+use crate::core::audit::{AccountReport, AuditOptions, ConfigIdentity, OrgReport};
+use crate::core::iac::IacReport;
 use crate::error::{Error, Result, Status};
 use crate::iam::arn::Arn;
 use crate::report::{self, AccountAudit, OrgAudit};
+
+pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &AuditArgs) -> Result<Status> {
+    let opts = options(inv.config.if_given()?.as_deref(), args)?;
+    let source = source(args)?;
+    let account_id = args.account_id.clone();
+    match audit::audit(&inv.settings, events, &source, opts, account_id).await? {
+        Audited::Account(report) => render(&inv.output, args, &report),
+        Audited::Org(report) => render_org(&inv.output, args, &report),
+        Audited::Iac(report) => render_iac(&inv.output, args, &report),
+    }
+}
+
+/// The one source the flags name.
+fn source(args: &AuditArgs) -> Result<AuditSource> {
+    if let Some(path) = &args.template {
+        no_html(args, "--template")?;
+        let parameters = args.parameters.iter().cloned().collect();
+        let path = path.clone();
+        return Ok(AuditSource::Iac(IacSource::Template { path, parameters }));
+    }
+    if let Some(path) = &args.input {
+        return Ok(AuditSource::Snapshot(path.clone()));
+    }
+    if let Some(path) = &args.plan {
+        no_html(args, "--plan")?;
+        let source_dir = args.source_dir.clone();
+        let path = path.clone();
+        return Ok(AuditSource::Iac(IacSource::Plan { path, source_dir }));
+    }
+    let list = match (&args.accounts, args.organization) {
+        (Some(file), _) => AccountList::File(file.clone()),
+        (None, true) => AccountList::Organization,
+        (None, false) => return Ok(AuditSource::Account),
+    };
+    Ok(AuditSource::Accounts {
+        list,
+        assume_role: args.assume_role.clone().unwrap_or_default(),
+        concurrency: args.concurrency,
+    })
+}
 
 /// Partners and the optional config, from the flags.
 fn options(config: Option<&Path>, args: &AuditArgs) -> Result<AuditOptions> {
@@ -82,72 +118,19 @@ fn partner_principals(args: &AuditArgs, partners: &[String]) -> Result<Vec<Strin
     Ok(args.partner_principals.clone())
 }
 
-/// Why one account could not be audited: a read failed, or the prover's task did not finish.
-#[derive(Debug, thiserror::Error)]
-pub(super) enum AuditFailure {
-    #[error(transparent)]
-    Aws(#[from] AwsError),
-    /// The prover runs on a blocking thread; it panicked or was cancelled (a bug, not AWS).
-    #[error(
-        "the proof of the account's roles stopped (a bug in lambda-trust: please report it): {0}"
-    )]
-    Prover(#[from] tokio::task::JoinError),
-}
-
-impl From<AuditFailure> for crate::error::Error {
-    fn from(failure: AuditFailure) -> Self {
-        match failure {
-            AuditFailure::Aws(e) => e.into(),
-            prover @ AuditFailure::Prover(_) => anyhow::Error::new(prover).into(),
-        }
+/// `--html FILE` (`--format html` is refused with the other formats an IaC audit lacks).
+fn no_html(args: &AuditArgs, flag: &str) -> Result<()> {
+    if args.html.is_some() {
+        return Err(Error::usage(
+            format!("the HTML report is not made for {flag} yet"),
+            format!("use --format human, json or sarif (or --json/--sarif FILE) with {flag}"),
+        ));
     }
-}
-
-/// Reads one account and audits it; `account` is known in an organization run.
-pub(super) async fn audit_one(
-    clients: &Clients,
-    account: Option<String>,
-    opts: &AuditOptions,
-    calls: &CallCount,
-) -> std::result::Result<AccountReport, AuditFailure> {
-    let account = match account {
-        Some(a) => a,
-        None => read::caller_account(clients, calls).await?,
-    };
-    let mut iam = read::read_account(clients, &account, calls).await?;
-    let missing = audit::policies_to_read(&iam, opts);
-    read::read_policies(clients, &missing, &mut iam, calls).await?;
-    let (opts, count) = (opts.clone(), calls.get());
-    // The prover is CPU work: keep it off the async workers that drive other accounts' reads.
-    Ok(tokio::task::spawn_blocking(move || audit::audit_account(&iam, &opts, count)).await?)
-}
-
-pub(super) async fn run(inv: &Invocation, args: &AuditArgs) -> Result<Status> {
-    let mut opts = options(inv.config.if_given()?.as_deref(), args)?;
-    if let Some(path) = &args.template {
-        return super::iac::run_template(inv, args, path, opts);
-    }
-    if let Some(path) = &args.input {
-        return super::iac::run_input(inv, args, path, opts);
-    }
-    if let Some(path) = &args.plan {
-        return super::iac::run_plan(inv, args, path, opts);
-    }
-    let clients = Clients::connect(&inv.aws).await?;
-    // Counterexamples name a function in the audited role's account and this region.
-    opts.region = Some(clients.region());
-    if args.organization || args.accounts.is_some() {
-        return run_many(&inv.output, args, &clients, &opts).await;
-    }
-    let pb = spinner("reading the account's IAM and proving each role");
-    let calls = CallCount::default();
-    let report = audit_one(&clients, None, &opts, &calls).await;
-    pb.finish_and_clear();
-    render(&inv.output, args, &report?)
+    Ok(())
 }
 
 /// Writes the report files and prints one account's report in the chosen format.
-pub(super) fn render(output: &Output, args: &AuditArgs, report: &AccountReport) -> Result<Status> {
+fn render(output: &Output, args: &AuditArgs, report: &AccountReport) -> Result<Status> {
     write_report_files(
         &args.files,
         || report::audit_sarif(report),
@@ -162,86 +145,28 @@ pub(super) fn render(output: &Output, args: &AuditArgs, report: &AccountReport) 
     Ok(report.status())
 }
 
-/// The accounts to audit: the file's, or the organization's (with their names).
-async fn accounts(
-    args: &AuditArgs,
-    clients: &Clients,
-    calls: &CallCount,
-) -> Result<(Vec<String>, BTreeMap<String, String>)> {
-    if let Some(path) = &args.accounts {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::usage(
-                format!("cannot read --accounts {}: {e}", path.display()),
-                "give a file with one AWS account ID per line",
-            )
-        })?;
-        let ids = parse_accounts(&text).map_err(|bad| {
-            Error::usage(
-                format!("--accounts {}: {}", path.display(), bad.join("; ")),
-                "one 12-digit account ID per line; `#` starts a comment",
-            )
-        })?;
-        return Ok((ids, BTreeMap::new()));
-    }
-    let listed = read::list_accounts(clients, calls)
-        .await
-        .map_err(|e| Error::from(anyhow::Error::new(e)))?;
-    let ids = listed.iter().map(|a| a.id.clone()).collect();
-    let names = listed
-        .into_iter()
-        .filter(|a| !a.name.is_empty())
-        .map(|a| (a.id, a.name))
-        .collect();
-    Ok((ids, names))
-}
-
-async fn run_many(
-    output: &Output,
-    args: &AuditArgs,
-    clients: &Clients,
-    opts: &AuditOptions,
-) -> Result<Status> {
-    let role = args.assume_role.clone().unwrap_or_default();
-    let org_calls = CallCount::default();
-    let (ids, names) = accounts(args, clients, &org_calls).await?;
-    let pb = accounts_bar(ids.len());
-    let pb_ref = Arc::new(pb);
-    let outcomes: Vec<AccountOutcome> = stream::iter(ids)
-        .map(|account| {
-            let (pb, role) = (pb_ref.clone(), role.clone());
-            async move {
-                let calls = CallCount::default();
-                let result = match read::assume(clients, &account, &role, &calls).await {
-                    Ok(assumed) => audit_one(&assumed, Some(account.clone()), opts, &calls).await,
-                    Err(e) => Err(AuditFailure::Aws(e)),
-                };
-                pb.inc(1);
-                match result {
-                    Ok(r) => AccountOutcome::Report(r),
-                    Err(e) => AccountOutcome::Error {
-                        account,
-                        error: e.to_string(),
-                        calls: calls.get(),
-                    },
-                }
-            }
-        })
-        .buffer_unordered(usize::from(args.concurrency))
-        .collect()
-        .await;
-    pb_ref.finish_and_clear();
-    let report = OrgReport::new(outcomes, org_calls.get()).with_names(names);
+fn render_org(output: &Output, args: &AuditArgs, report: &OrgReport) -> Result<Status> {
     write_report_files(
         &args.files,
-        || report::audit_org_sarif(&report),
-        || report::audit_org_json(&report),
+        || report::audit_org_sarif(report),
+        || report::audit_org_json(report),
     )?;
     let audit = OrgAudit {
-        report: &report,
+        report,
         meta: html_meta(),
     };
-    write_html(args, || report::audit_org_html(&report, &audit.meta))?;
+    write_html(args, || report::audit_org_html(report, &audit.meta))?;
     output.emit(&audit)?;
+    Ok(report.status())
+}
+
+fn render_iac(output: &Output, args: &AuditArgs, report: &IacReport) -> Result<Status> {
+    write_report_files(
+        &args.files,
+        || report::audit_iac_sarif(report),
+        || report::audit_iac_json(report),
+    )?;
+    output.emit(report)?;
     Ok(report.status())
 }
 

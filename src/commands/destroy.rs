@@ -3,13 +3,19 @@
 //! change set's retiring order.
 
 use super::invocation::Invocation;
-use super::live::{read_and_plan, Goal};
-use super::write;
+use crate::app::live::{read_and_plan, Goal};
+use crate::app::{write, Events};
 use crate::error::{Result, Status};
 use crate::report::{self, Destroyed};
 
-pub(super) async fn run(inv: &Invocation, yes: bool, force: bool) -> Result<Status> {
-    let planned = read_and_plan(inv, Goal::Destroy, force).await?;
+pub(super) async fn run(
+    inv: &Invocation,
+    events: &dyn Events,
+    yes: bool,
+    force: bool,
+) -> Result<Status> {
+    let path = inv.config.one()?;
+    let planned = read_and_plan(&inv.settings, events, &path, Goal::Destroy, force).await?;
     let set = &planned.set;
     if set.in_sync() {
         inv.output.emit(&Destroyed::Nothing { set, yes })?;
@@ -21,7 +27,8 @@ pub(super) async fn run(inv: &Invocation, yes: bool, force: bool) -> Result<Stat
     }
     inv.output
         .preview(|styles| report::deletions_human(set, styles));
-    let writes = write::write(&planned.clients, set, planned.genesys.as_ref()).await?;
+    let writes = write::write(&planned.clients, set, planned.genesys.as_ref(), events).await?;
+    let writes = super::writes(writes);
     inv.output.emit(&Destroyed::Deleted { set, writes })?;
     Ok(Status::Ok)
 }

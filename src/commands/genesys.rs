@@ -3,8 +3,8 @@
 
 use super::invocation::Output;
 use crate::cli::GenesysCommand;
+use crate::config::genesys_regions::REGIONS;
 use crate::error::{Result, Status};
-use crate::genesys::regions::REGIONS;
 use crate::report::{RegionRow, Regions};
 
 pub(super) fn run(output: &Output, command: &GenesysCommand) -> Result<Status> {

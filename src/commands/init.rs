@@ -1,39 +1,29 @@
 //! `lambda-trust init`: writes a commented `lambda-trust.toml` from flags, or by asking on a
 //! terminal (`init_prompt`). Optionally lists the account's functions (`--from-account`) to
 //! pick targets by `--match` glob. The text comes from `config::init`; it is validated like any
-//! config before it is written, and an existing file is kept unless `--force`.
+//! config before it is written, and an existing file is kept unless `--force`. The importers
+//! (`--from-genesys`, `--from-role`) are `app::import` and `app::init`; their questions and
+//! reports are here (`init_import`).
 
 use std::io::IsTerminal;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
-
-use super::files::write_atomically;
 use super::init_prompt;
 use super::invocation::Invocation;
-use super::live::config_warnings;
-use crate::aws::inventory::{self, ListedFunction};
-use crate::aws::{AwsSettings, Clients};
+use crate::app::files::write_atomically;
+use crate::app::live::config_warnings;
+use crate::app::{init as app_init, Events};
 use crate::cli::InitArgs;
 use crate::config;
 use crate::config::init::{self as text, InitAnswers, DEFAULT_ROLE_NAME, ORG_ID_WHERE};
 use crate::error::{Error, Result, Status};
 
-/// The region from --region, else the environment the SDK reads.
-pub(super) fn env_region(inv: &Invocation) -> Option<String> {
-    inv.aws.region.clone().or_else(|| {
-        ["AWS_REGION", "AWS_DEFAULT_REGION"]
-            .iter()
-            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-    })
-}
-
-pub(super) fn run(inv: &Invocation, args: &InitArgs) -> Result<Status> {
+pub(super) fn run(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> Result<Status> {
     let path = inv.config.to_write()?;
     if args.from_genesys {
-        return super::init_genesys::run(inv, args, &path);
+        return super::init_import::from_genesys(inv, events, args, path);
     }
     if let Some(name) = &args.from_role {
-        return super::init_role::run(inv, args, name, &path);
+        return super::init_import::from_role(inv, events, args, name, &path);
     }
     if path.exists() && !args.force {
         return Err(Error::usage(
@@ -47,9 +37,9 @@ pub(super) fn run(inv: &Invocation, args: &InitArgs) -> Result<Status> {
     let interactive =
         !args.no_input && args.external_id.is_none() && std::io::stdin().is_terminal();
     let answers = if interactive {
-        init_prompt::ask(inv, args)?
+        init_prompt::ask(inv, events, args)?
     } else {
-        from_flags(inv, args)?
+        from_flags(inv, events, args)?
     };
     let text = text::init_text(&answers);
     // The same validation as every command's: nothing invalid is ever written.
@@ -103,7 +93,7 @@ fn invalid(flag: &str, check: std::result::Result<(), String>) -> Result<()> {
     check.map_err(|e| Error::usage(format!("{flag}: {e}"), "fix the value; nothing was written"))
 }
 
-fn from_flags(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
+fn from_flags(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> Result<InitAnswers> {
     let external_id = args.external_id.clone().ok_or_else(|| {
         missing(
             "--external-id",
@@ -111,7 +101,7 @@ fn from_flags(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
         )
     })?;
     invalid("--external-id", text::check_external_id(&external_id))?;
-    let region = match env_region(inv) {
+    let region = match inv.settings.region(None) {
         Some(r) => r,
         None => region_of_arns(&args.functions)?.ok_or_else(|| {
             missing(
@@ -127,7 +117,7 @@ fn from_flags(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
         .unwrap_or_else(|| DEFAULT_ROLE_NAME.into());
     invalid("--role-name", text::check_role_name(&role_name))?;
     if let Some(r) = &args.genesys_region {
-        invalid("--genesys-region", check_genesys_region(r))?;
+        invalid("--genesys-region", text::check_genesys_region(r))?;
     }
     let mut answers = InitAnswers {
         external_id,
@@ -137,8 +127,7 @@ fn from_flags(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
         ..InitAnswers::default()
     };
     if args.from_account {
-        let listed = super::live::live(|rt| rt.block_on(list(inv, &region)))?;
-        pick(&mut answers, &listed, &args.matches)?;
+        app_init::from_account(&inv.settings, events, &mut answers, &args.matches)?;
     }
     if let Some(acct) = &args.account_id {
         invalid("--account-id", text::check_account_id(acct))?;
@@ -158,81 +147,4 @@ fn from_flags(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
         ));
     }
     Ok(answers)
-}
-
-/// The functions of the account in `region` (ListFunctions, paginated).
-pub(super) async fn list(inv: &Invocation, region: &str) -> Result<Vec<ListedFunction>> {
-    let clients = Clients::connect(&AwsSettings {
-        region: Some(region.to_string()),
-        ..inv.aws.clone()
-    })
-    .await?;
-    let pb = super::progress::spinner(&format!("listing the Lambda functions in {region}"));
-    let listed = inventory::list_functions(&clients, region).await;
-    pb.finish_and_clear();
-    Ok(listed?)
-}
-
-/// `--match` globs, matched against function names.
-pub(super) fn globs(patterns: &[String]) -> Result<GlobSet> {
-    let mut b = GlobSetBuilder::new();
-    for p in patterns {
-        b.add(Glob::new(p).map_err(|e| {
-            Error::usage(
-                format!("--match {p}: {e}"),
-                "use a glob such as 'genesys-*'",
-            )
-        })?);
-    }
-    Ok(b.build().map_err(anyhow::Error::from)?)
-}
-
-/// The account the listed functions live in.
-pub(super) fn account_of(listed: &[ListedFunction]) -> Option<String> {
-    listed
-        .first()
-        .and_then(|f| f.arn.split(':').nth(4))
-        .map(str::to_string)
-}
-
-/// Matched functions become targets (by ARN), the rest commented-out entries.
-fn pick(a: &mut InitAnswers, listed: &[ListedFunction], patterns: &[String]) -> Result<()> {
-    let set = globs(patterns)?;
-    let (chosen, others): (Vec<_>, Vec<_>) = listed.iter().partition(|f| set.is_match(&f.name));
-    if !patterns.is_empty() && chosen.is_empty() {
-        return Err(Error::usage(
-            format!(
-                "no function in {} matches {} ({} listed)",
-                a.region,
-                patterns.join(", "),
-                listed.len()
-            ),
-            "check the pattern and --region; nothing was written",
-        ));
-    }
-    if patterns.is_empty() {
-        eprintln!(
-            "no --match given: the {} function(s) listed are written as commented-out entries",
-            listed.len()
-        );
-    }
-    a.targets = chosen.iter().map(|f| f.arn.clone()).collect();
-    a.other_functions = others.iter().map(|f| f.arn.clone()).collect();
-    a.account_id = account_of(listed);
-    Ok(())
-}
-
-/// A Genesys Cloud region name from the region table (`lambda-trust genesys regions`).
-pub(super) fn check_genesys_region(v: &str) -> std::result::Result<(), String> {
-    if crate::genesys::regions::by_name(v).is_some() {
-        return Ok(());
-    }
-    let names: Vec<&str> = crate::genesys::regions::REGIONS
-        .iter()
-        .map(|r| r.name)
-        .collect();
-    Err(format!(
-        "{v:?} is not a Genesys Cloud region (one of: {})",
-        names.join(", ")
-    ))
 }

@@ -4,8 +4,9 @@
 
 use dialoguer::{Confirm, Input, MultiSelect};
 
-use super::init::{account_of, env_region, globs, list};
 use super::invocation::Invocation;
+use crate::app::init::{account_of, globs, list_functions};
+use crate::app::Events;
 use crate::cli::InitArgs;
 use crate::config::init::{self as text, InitAnswers, DEFAULT_ROLE_NAME, ORG_ID_WHERE};
 use crate::error::Result;
@@ -34,7 +35,7 @@ fn ask_text(
         .map_err(io)
 }
 
-pub(super) fn ask(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
+pub(super) fn ask(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> Result<InitAnswers> {
     eprintln!(
         "lambda-trust init: a few questions, then a commented lambda-trust.toml (Ctrl-C to stop).\n\n\
          The role may be assumed only with your Genesys Cloud organization ID as sts:ExternalId,\n\
@@ -53,13 +54,17 @@ pub(super) fn ask(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
     )?;
     let region = ask_text(
         "AWS region of the functions",
-        Some(env_region(inv).unwrap_or_else(|| "us-east-1".into())),
+        Some(
+            inv.settings
+                .region(None)
+                .unwrap_or_else(|| "us-east-1".into()),
+        ),
         text::check_region,
     )?;
     let genesys_region = ask_text(
         "Genesys Cloud region (an AWS region name, e.g. us-east-1 for mypurecloud.com; empty to skip)",
         Some(args.genesys_region.clone().unwrap_or_default()),
-        |v| if v.is_empty() { Ok(()) } else { super::init::check_genesys_region(v) },
+        |v| if v.is_empty() { Ok(()) } else { text::check_genesys_region(v) },
     )?;
     let mut answers = InitAnswers {
         external_id,
@@ -78,7 +83,7 @@ pub(super) fn ask(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
             .interact()
             .map_err(io)?;
     if from_account {
-        choose_listed(inv, args, &mut answers)?;
+        choose_listed(inv, events, args, &mut answers)?;
     } else {
         answers.targets = ask_functions(&answers.region, &args.functions)?;
     }
@@ -125,8 +130,13 @@ fn split(v: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Targets ticked in the account's function list (`--match` globs pre-tick).
-fn choose_listed(inv: &Invocation, args: &InitArgs, a: &mut InitAnswers) -> Result<()> {
-    let listed = super::live::live(|rt| rt.block_on(list(inv, &a.region)))?;
+fn choose_listed(
+    inv: &Invocation,
+    events: &dyn Events,
+    args: &InitArgs,
+    a: &mut InitAnswers,
+) -> Result<()> {
+    let listed = list_functions(&inv.settings, events, &a.region)?;
     if listed.is_empty() {
         eprintln!("no Lambda function in {}", a.region);
         a.targets = ask_functions(&a.region, &args.functions)?;

@@ -1,15 +1,14 @@
 //! The invocation, resolved once from the parsed flags before any command runs (ripgrep's "low-level
 //! arguments → high-level arguments"): where the config comes from, the output format and the
-//! colour of each stream, the AWS settings and the policy templates. Commands take these
-//! (or the part they need), never the raw flags.
+//! colour of each stream, and the workflows' [`Settings`] (the AWS flags, the policy templates,
+//! `-v`). Commands take these (or the part they need), never the raw flags.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use crate::aws::AwsSettings;
+use crate::app::{Settings, TemplateSource};
 use crate::cli::{ColorChoice, Global};
 use crate::core::lint::Finding;
-use crate::core::render::Templates;
 use crate::error::{Error, Result};
 use crate::report::{self, Format, Report, Styles, Unsupported};
 
@@ -20,10 +19,8 @@ use super::discover;
 pub struct Invocation {
     pub config: ConfigSource,
     pub output: Output,
-    pub aws: AwsSettings,
-    pub templates: TemplateSource,
-    /// `-v`: more detail on stderr (timings, which config was found).
-    pub verbose: bool,
+    /// What every workflow takes: the AWS flags, the templates, `-v`, the one region rule.
+    pub settings: Settings,
 }
 
 impl Invocation {
@@ -36,17 +33,19 @@ impl Invocation {
                 verbose: flags.verbose > 0,
             },
             output: Output::resolve(flags.format, flags.color),
-            aws: AwsSettings {
-                profile: flags.aws.profile.clone(),
-                region: flags.aws.region.clone(),
-                endpoint_url: flags.aws.endpoint_url.clone(),
-                max_attempts: flags.aws.max_attempts,
-            },
-            templates: TemplateSource {
-                dir: flags.policies.clone(),
-                allow_weaker: flags.allow_weaker_policies,
-            },
-            verbose: flags.verbose > 0,
+            settings: Settings::new(
+                crate::app::AwsSettings {
+                    profile: flags.aws.profile.clone(),
+                    region: flags.aws.region.clone(),
+                    endpoint_url: flags.aws.endpoint_url.clone(),
+                    max_attempts: flags.aws.max_attempts,
+                },
+                TemplateSource {
+                    dir: flags.policies.clone(),
+                    allow_weaker: flags.allow_weaker_policies,
+                },
+                flags.verbose > 0,
+            ),
         }
     }
 }
@@ -104,23 +103,6 @@ impl ConfigSource {
     }
 }
 
-/// `--policies DIR` (the user's templates) and `--allow-weaker-policies`.
-#[derive(Debug, Clone, Default)]
-pub struct TemplateSource {
-    pub dir: Option<PathBuf>,
-    pub allow_weaker: bool,
-}
-
-impl TemplateSource {
-    /// The templates from `--policies DIR`, checked, or the built-in ones.
-    pub fn load(&self) -> Result<Templates> {
-        Ok(match self.dir.as_deref() {
-            Some(dir) => super::files::read_templates(dir)?,
-            None => Templates::builtin(),
-        })
-    }
-}
-
 /// The output format and the colour of each stream.
 #[derive(Debug, Clone, Copy)]
 pub struct Output {
@@ -173,10 +155,15 @@ impl Output {
     /// Warnings to stderr, with their hints.
     pub fn warnings(&self, warnings: &[Finding]) {
         for w in warnings {
-            eprintln!("{} {}", self.stderr.yellow("warning:"), w.message);
-            if let Some(h) = &w.hint {
-                eprintln!("  (hint: {h})");
-            }
+            self.warning(&w.message, w.hint.as_deref());
+        }
+    }
+
+    /// A warning on stderr, with its hint.
+    pub fn warning(&self, message: &str, hint: Option<&str>) {
+        eprintln!("{} {message}", self.stderr.yellow("warning:"));
+        if let Some(h) = hint {
+            eprintln!("  (hint: {h})");
         }
     }
 }

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::files::read_file;
 use super::invocation::{Invocation, Output};
+use crate::app::files::read_file;
 use crate::config;
 use crate::core::lint;
 use crate::core::render::{self, RenderContext};
@@ -20,13 +20,13 @@ pub(super) fn run(
         return documents(&inv.output, trust_policy, policies);
     }
     let loaded = config::load(&inv.config.one()?)?;
-    let templates = inv.templates.load()?;
+    let templates = inv.settings.templates.load()?;
     let ctx = RenderContext {
         account_id: loaded.config.aws.account_id.clone(),
-        default_region: loaded.config.aws.region.clone(),
+        default_region: inv.settings.region(Some(&loaded.config)),
     };
     let rendered = render::render(&loaded.config, &ctx, &templates)?;
-    let report = lint::lint(&loaded, &rendered, inv.templates.allow_weaker);
+    let report = lint::lint(&loaded, &rendered, inv.settings.templates.allow_weaker);
     print_report(&inv.output, &report)
 }
 

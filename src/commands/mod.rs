@@ -1,12 +1,12 @@
-//! The `commands` layer: one file per command, each thin — take the resolved
-//! [`Invocation`], call the layers below, emit the result (stdout, through `report`'s one
-//! printer) and progress (stderr), return a [`Status`].
+//! The `commands` layer: binding only. Each command takes the resolved [`Invocation`], turns
+//! its flags into a workflow's options, calls the workflow (`app`), and emits the result
+//! (stdout, through `report`'s one printer); what the workflow says while it runs goes to the
+//! terminal's sink of its events (`progress::Terminal`, stderr). Questions asked on a terminal
+//! are here too. No command calls another, and none calls `aws` or `genesys` (`app` does).
 //!
 //! Shared here, one idea per file: `invocation` (the arguments resolved once: config source,
-//! output, AWS settings, templates), `discover` (which config), `live` (the runtime and the
-//! read → plan prologue of the live commands), `genesys_live` (the Genesys Cloud side),
-//! `write` (a change set's writes), `files` (templates, atomic writes, report files),
-//! `progress` (spinners and bars).
+//! output, the workflows' `Settings`), `discover` (which config), `files` (report files),
+//! `progress` (the events' sink: spinners, bars, lines).
 
 mod apply;
 mod audit;
@@ -16,15 +16,11 @@ mod destroy;
 pub mod discover;
 mod files;
 mod genesys;
-mod genesys_live;
-mod iac;
 mod init;
-mod init_genesys;
+mod init_import;
 mod init_prompt;
-mod init_role;
 mod invocation;
 mod lint;
-mod live;
 mod onboard;
 mod plan;
 mod progress;
@@ -32,33 +28,36 @@ mod prove;
 mod render;
 mod simulate;
 mod verify;
-mod write;
 
 use std::time::Duration;
 
-pub use files::read_templates;
-pub use invocation::{ConfigSource, Invocation, Output, TemplateSource};
+pub use crate::app::files::read_templates;
+pub use crate::app::TemplateSource;
+pub use invocation::{ConfigSource, Invocation, Output};
 
+use crate::app::onboard::{Add, Edit, Remove};
+use crate::app::{live, Events};
 use crate::cli::Command;
 use crate::error::{Result, Status};
-use live::live;
 
 /// Runs one command with the resolved invocation. A `--format` the command does not have is
 /// refused first, before anything is read.
 pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
     crate::report::accepts(command.formats(), inv.output.format).map_err(invocation::refused)?;
     let out = &inv.output;
+    let terminal = progress::Terminal::new(inv.output, inv.settings.verbose);
+    let events: &dyn Events = &terminal;
     match command {
-        Command::Init(args) => init::run(inv, args),
-        Command::Render { which } => render::run(inv, *which),
+        Command::Init(args) => init::run(inv, events, args),
+        Command::Render { which } => render::run(inv, events, *which),
         Command::Lint {
             trust_policy,
             policies,
         } => lint::run(inv, trust_policy.as_deref(), policies),
         Command::Simulate(args) => simulate::run(out, args),
-        Command::Prove(args) => prove::run(inv, args),
+        Command::Prove(args) => prove::run(inv, events, args),
         Command::Plan { adopt, force, only } => {
-            live(|rt| rt.block_on(plan::run(inv, *adopt, *force, only.side())))
+            live(|rt| rt.block_on(plan::run(inv, events, *adopt, *force, only.side())))
         }
         Command::Apply {
             adopt,
@@ -72,7 +71,7 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
                 yes: *yes,
                 only: only.side(),
             };
-            live(|rt| rt.block_on(apply::run(inv, options)))
+            live(|rt| rt.block_on(apply::run(inv, events, options)))
         }
         Command::Verify {
             assume_profile,
@@ -80,22 +79,25 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
             test_actions,
             only,
         } => {
-            let options = verify::Options {
+            let options = crate::app::verify::Options {
+                config: inv.config.one()?,
                 assume_profile: assume_profile.clone(),
                 wait: Duration::from_secs(*wait),
                 test_actions: *test_actions,
                 only: only.side(),
             };
-            live(|rt| rt.block_on(verify::run(inv, options)))
+            live(|rt| rt.block_on(verify::run(inv, events, options)))
         }
-        Command::Destroy { yes, force } => live(|rt| rt.block_on(destroy::run(inv, *yes, *force))),
+        Command::Destroy { yes, force } => {
+            live(|rt| rt.block_on(destroy::run(inv, events, *yes, *force)))
+        }
         Command::Genesys { command } => genesys::run(out, command),
-        Command::Audit(args) => live(|rt| rt.block_on(audit::run(inv, args))),
+        Command::Audit(args) => live(|rt| rt.block_on(audit::run(inv, events, args))),
         Command::Check { files, iac, .. } if iac.template.is_some() || iac.plan.is_some() => {
             check::run_template(inv, files, iac)
         }
         Command::Check { files, only, .. } => {
-            live(|rt| rt.block_on(check::run(inv, files, only.side())))
+            live(|rt| rt.block_on(check::run(inv, events, files, only.side())))
         }
         Command::Onboard {
             function,
@@ -104,13 +106,14 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
             action_name,
             dry_run,
         } => {
-            let edit = onboard::Edit::Add {
+            let edit = Edit::Add(Add {
                 function: function.clone(),
+                region: inv.settings.aws.region.clone(),
                 qualifier: qualifier.clone(),
                 all_aliases: *all_aliases,
                 action_name: action_name.clone(),
-            };
-            live(|rt| rt.block_on(onboard::run(inv, edit, *dry_run)))
+            });
+            live(|rt| rt.block_on(onboard::run(inv, events, edit, *dry_run)))
         }
         Command::Offboard {
             function,
@@ -118,14 +121,28 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
             dry_run,
             force,
         } => {
-            let edit = onboard::Edit::Remove {
+            let edit = Edit::Remove(Remove {
                 function: function.clone(),
+                region: inv.settings.aws.region.clone(),
                 qualifier: qualifier.clone(),
                 force: *force,
-            };
-            live(|rt| rt.block_on(onboard::run(inv, edit, *dry_run)))
+            });
+            live(|rt| rt.block_on(onboard::run(inv, events, edit, *dry_run)))
         }
         Command::Completions { shell } => completions::completions(*shell),
         Command::Man { out_dir } => completions::man(out_dir.as_deref()),
+    }
+}
+
+/// The one config (`ConfigSource::one`), loaded, its warnings said.
+fn load(inv: &Invocation, events: &dyn Events) -> Result<crate::config::Loaded> {
+    crate::app::live::load(&inv.config.one()?, events)
+}
+
+/// A workflow's write count, as the results carry it.
+fn writes(w: crate::app::write::Writes) -> crate::report::Writes {
+    crate::report::Writes {
+        aws: w.aws,
+        genesys: w.genesys,
     }
 }

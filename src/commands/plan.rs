@@ -2,18 +2,22 @@
 //! (read-only).
 
 use super::invocation::Invocation;
-use super::live::{read_and_plan, Goal};
+use crate::app::live::{read_and_plan, Goal};
+use crate::app::Events;
 use crate::core::change_set::Side;
 use crate::error::{Result, Status};
 use crate::report::Planned;
 
 pub(super) async fn run(
     inv: &Invocation,
+    events: &dyn Events,
     adopt: bool,
     force: bool,
     only: Option<Side>,
 ) -> Result<Status> {
-    let planned = read_and_plan(inv, Goal::Converge { adopt, only }, force).await?;
+    let path = inv.config.one()?;
+    let goal = Goal::Converge { adopt, only };
+    let planned = read_and_plan(&inv.settings, events, &path, goal, force).await?;
     inv.output.emit(&Planned(&planned.set))?;
     Ok(planned.set.status())
 }

@@ -1,6 +1,7 @@
-//! Progress on stderr while the commands wait on AWS or Genesys Cloud: a spinner, a bar over
-//! accounts, a line per write, the waits of retried calls. indicatif draws only when stderr is
-//! a terminal, so logs and CI output stay clean.
+//! The terminal's sink of the workflows' events ([`Terminal`]): a spinner or a bar over
+//! accounts while they wait on AWS or Genesys Cloud, a line per write, notes and warnings, the
+//! waits of retried calls. indicatif draws only when stderr is a terminal, so logs and CI output
+//! stay clean.
 
 use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
@@ -8,10 +9,86 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::invocation::Output;
+use crate::app::{Event, Events};
+use crate::report::WriteStarted;
 use crate::retry::{Progress, Waiting};
 
+/// The events of one run, on stderr.
+pub(super) struct Terminal {
+    output: Output,
+    /// The spinner or bar now drawn, if any.
+    bar: Mutex<Option<ProgressBar>>,
+    retries: Arc<dyn Progress>,
+}
+
+impl Terminal {
+    pub(super) fn new(output: Output, verbose: bool) -> Terminal {
+        Terminal {
+            output,
+            bar: Mutex::new(None),
+            retries: retries(verbose),
+        }
+    }
+
+    /// Draws `pb` in place of the one drawn before (or, with `None`, clears it).
+    fn draw(&self, pb: Option<ProgressBar>) {
+        let mut bar = self.bar.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(old) = std::mem::replace(&mut *bar, pb) {
+            old.finish_and_clear();
+        }
+    }
+
+    fn with_bar(&self, f: impl FnOnce(&ProgressBar)) {
+        if let Some(pb) = self.bar.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            f(pb);
+        }
+    }
+}
+
+impl Events for Terminal {
+    fn event(&self, event: Event) {
+        match event {
+            Event::Reading(what) => self.draw(Some(spinner(&what))),
+            Event::Step(what) => self.with_bar(|pb| pb.set_message(what)),
+            Event::ReadDone => self.draw(None),
+            Event::Counting { total } => self.draw(Some(accounts_bar(total))),
+            Event::Counted => self.with_bar(|pb| pb.inc(1)),
+            Event::ReadTimed {
+                what,
+                elapsed,
+                detail,
+            } => eprintln!(
+                "read {what} state in {:.2}s ({detail})",
+                elapsed.as_secs_f64()
+            ),
+            Event::WriteStarted {
+                side,
+                index,
+                total,
+                change,
+            } => {
+                let started = WriteStarted {
+                    side,
+                    index,
+                    total,
+                    change: &change,
+                };
+                eprintln!("{}", started.line());
+            }
+            Event::Note(note) => self.output.note(&note),
+            Event::Warning { message, hint } => self.output.warning(&message, hint.as_deref()),
+            Event::Said(line) => eprintln!("{line}"),
+        }
+    }
+
+    fn retries(&self) -> Arc<dyn Progress> {
+        self.retries.clone()
+    }
+}
+
 /// A spinner with `msg` and the time elapsed.
-pub(super) fn spinner(msg: &str) -> ProgressBar {
+fn spinner(msg: &str) -> ProgressBar {
     let pb = ProgressBar::new_spinner();
     pb.set_style(
         ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
@@ -23,7 +100,7 @@ pub(super) fn spinner(msg: &str) -> ProgressBar {
 }
 
 /// A bar over the accounts of an organization's audit, drawn only on a terminal.
-pub(super) fn accounts_bar(total: usize) -> ProgressBar {
+fn accounts_bar(total: usize) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -42,7 +119,7 @@ const ANNOUNCE_WAIT: Duration = Duration::from_secs(5);
 /// attempt 3 of 8, 12 s …") cleared when the call ends; elsewhere a line per wait at `-v`.
 /// A wait the server asked for (`Retry-After`, a used-up rate-limit window) of 5 s or more is
 /// said in any case.
-pub(super) fn retries(verbose: bool) -> Arc<dyn Progress> {
+fn retries(verbose: bool) -> Arc<dyn Progress> {
     Arc::new(RetryProgress {
         terminal: std::io::stderr().is_terminal(),
         verbose,

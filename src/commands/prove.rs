@@ -5,9 +5,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::files::read_file;
 use super::invocation::Invocation;
-use super::live::load;
+use super::load;
+use crate::app::files::read_file;
+use crate::app::Events;
 use crate::cli::ProveArgs;
 use crate::core::prove::{self, FileInput, Sides};
 use crate::core::render::{self, RenderContext};
@@ -16,7 +17,7 @@ use crate::iam::arn::Arn;
 use crate::iam::{prove_invoke, prove_trust, Budget};
 use crate::report::{self, Proved};
 
-pub(super) fn run(inv: &Invocation, args: &ProveArgs) -> Result<Status> {
+pub(super) fn run(inv: &Invocation, events: &dyn Events, args: &ProveArgs) -> Result<Status> {
     check_flags(args)?;
     let input = FileInput {
         trust_policy: args.trust_policy.clone(),
@@ -28,7 +29,7 @@ pub(super) fn run(inv: &Invocation, args: &ProveArgs) -> Result<Status> {
         role_arn: args.role_arn.clone(),
     };
     let mut sides = if input.is_empty() {
-        from_config(inv, args.role_arn.as_deref())?
+        from_config(inv, events, args.role_arn.as_deref())?
     } else {
         prove::load_files(&input, &read_file)?
     };
@@ -72,13 +73,13 @@ fn budget(args: &ProveArgs) -> Budget {
 }
 
 /// The config's rendered trust and invoke documents, as `render` prints them.
-fn from_config(inv: &Invocation, role_arn: Option<&str>) -> Result<Sides> {
-    let loaded = load(inv)?;
+fn from_config(inv: &Invocation, events: &dyn Events, role_arn: Option<&str>) -> Result<Sides> {
+    let loaded = load(inv, events)?;
     let ctx = RenderContext {
         account_id: loaded.config.aws.account_id.clone(),
-        default_region: loaded.config.aws.region.clone(),
+        default_region: inv.settings.region(Some(&loaded.config)),
     };
-    let rendered = render::render(&loaded.config, &ctx, &inv.templates.load()?)?;
+    let rendered = render::render(&loaded.config, &ctx, &inv.settings.templates.load()?)?;
     Ok(prove::from_config(&loaded.config, &rendered, role_arn)?)
 }
 

@@ -1,7 +1,8 @@
 //! `lambda-trust render`: prints the rendered trust and invoke policies (offline).
 
 use super::invocation::Invocation;
-use super::live::load;
+use super::load;
+use crate::app::Events;
 use crate::cli::Which;
 use crate::core::lint;
 use crate::core::prepare::PrepareError;
@@ -9,15 +10,15 @@ use crate::core::render::{self, RenderContext};
 use crate::error::{Result, Status};
 use crate::report::{RenderedDocuments, RenderedPolicies};
 
-pub(super) fn run(inv: &Invocation, which: Which) -> Result<Status> {
-    let loaded = load(inv)?;
-    let templates = inv.templates.load()?;
+pub(super) fn run(inv: &Invocation, events: &dyn Events, which: Which) -> Result<Status> {
+    let loaded = load(inv, events)?;
+    let templates = inv.settings.templates.load()?;
     let ctx = RenderContext {
         account_id: loaded.config.aws.account_id.clone(),
-        default_region: loaded.config.aws.region.clone(),
+        default_region: inv.settings.region(Some(&loaded.config)),
     };
     let rendered = render::render(&loaded.config, &ctx, &templates)?;
-    let allow_weaker = inv.templates.allow_weaker;
+    let allow_weaker = inv.settings.templates.allow_weaker;
     let findings = lint::check_rendered(&loaded.config, &rendered, allow_weaker);
     let (errors, warnings): (Vec<_>, Vec<_>) = findings
         .into_iter()

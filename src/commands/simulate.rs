@@ -1,7 +1,7 @@
 //! `lambda-trust simulate`: evaluates one request against policy files (offline).
 
-use super::files::read_file;
 use super::invocation::Output;
+use crate::app::files::read_file;
 use crate::cli;
 use crate::core::simulate;
 use crate::error::{Result, Status};

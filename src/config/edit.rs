@@ -8,9 +8,9 @@ use crate::config::TargetConfig;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
-    #[error("{path}: not valid TOML: {message}\n(hint: fix the file first; `lambda-trust lint` shows where)")]
+    #[error("{path}: not valid TOML: {message}")]
     Parse { path: String, message: String },
-    #[error("{path}: `targets` is not an array of tables ([[targets]])\n(hint: write each target as its own [[targets]] table)")]
+    #[error("{path}: `targets` is not an array of tables ([[targets]])")]
     Shape { path: String },
 }
 
@@ -98,7 +98,15 @@ pub fn text_diff(path: &str, before: &str, after: &str) -> String {
         .to_string()
 }
 
-impl crate::error::Hinted for EditError {}
+impl crate::error::Hinted for EditError {
+    fn hint(&self) -> Option<String> {
+        let hint = match self {
+            EditError::Parse { .. } => "fix the file first; `lambda-trust lint` shows where",
+            EditError::Shape { .. } => "write each target as its own [[targets]] table",
+        };
+        Some(hint.to_owned())
+    }
+}
 crate::layer_errors!(Config: EditError);
 
 #[cfg(test)]

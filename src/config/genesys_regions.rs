@@ -100,17 +100,14 @@ fn set(v: Option<&str>) -> Option<&str> {
 /// Why the endpoints could not be resolved.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum RegionError {
-    #[error(
-        "unknown Genesys Cloud region {name:?} (from {source_name})\n(hint: use one of: {})",
-        valid_names()
-    )]
+    #[error("unknown Genesys Cloud region {name:?} (from {source_name})")]
     Unknown {
         name: String,
         source_name: &'static str,
     },
-    #[error("GENESYSCLOUD_API_REGION is not an http(s) URL: {url:?}\n(hint: give the API base URL, e.g. https://api.mypurecloud.com)")]
+    #[error("GENESYSCLOUD_API_REGION is not an http(s) URL: {url:?}")]
     BadUrl { url: String },
-    #[error("no Genesys Cloud region\n(hint: set [genesys].region in the config, or GENESYSCLOUD_REGION, or GENESYSCLOUD_API_REGION; `lambda-trust genesys regions` lists them)")]
+    #[error("no Genesys Cloud region")]
     Missing,
 }
 
@@ -161,7 +158,17 @@ pub fn resolve(
     })
 }
 
-impl crate::error::Hinted for RegionError {}
+impl crate::error::Hinted for RegionError {
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            RegionError::Unknown { .. } => format!("use one of: {}", valid_names()),
+            RegionError::BadUrl { .. } => {
+                "give the API base URL, e.g. https://api.mypurecloud.com".into()
+            }
+            RegionError::Missing => "set [genesys].region in the config, or GENESYSCLOUD_REGION, or GENESYSCLOUD_API_REGION; `lambda-trust genesys regions` lists them".into(),
+        })
+    }
+}
 crate::layer_errors!(Config: RegionError);
 
 #[cfg(test)]
@@ -253,7 +260,8 @@ mod tests {
     #[test]
     fn an_unknown_region_lists_the_valid_names() {
         let err = resolve(Some("mars-1"), None, None).unwrap_err();
-        let text = err.to_string();
+        // As users read it: the message, then the hint.
+        let text = crate::error::shown(&err);
         assert!(text.contains("\"mars-1\""), "{text}");
         assert!(text.contains("config"), "{text}");
         assert!(

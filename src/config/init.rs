@@ -202,6 +202,21 @@ pub fn check_region(v: &str) -> Result<(), String> {
     check_field("aws.region", |c| c.aws.region = Some(v.to_string()))
 }
 
+/// A Genesys Cloud region name from the region table (`lambda-trust genesys regions`).
+pub fn check_genesys_region(v: &str) -> Result<(), String> {
+    if super::genesys_regions::by_name(v).is_some() {
+        return Ok(());
+    }
+    let names: Vec<&str> = super::genesys_regions::REGIONS
+        .iter()
+        .map(|r| r.name)
+        .collect();
+    Err(format!(
+        "{v:?} is not a Genesys Cloud region (one of: {})",
+        names.join(", ")
+    ))
+}
+
 /// One target's `function` as typed (a bare name resolves in `region`).
 pub fn check_function(v: &str, region: &str) -> Result<(), String> {
     check_field("targets[0]", |c| {

@@ -631,6 +631,7 @@ impl crate::error::Hinted for GenesysError {
             GenesysError::RegionMismatch { .. } => "fix [genesys].region (or GENESYSCLOUD_REGION / GENESYSCLOUD_API_REGION), or the secret's base_url".to_string(),
             GenesysError::Transport { .. } => "check the region or GENESYSCLOUD_API_REGION, and the network".to_string(),
             GenesysError::Permission { permission, .. } => format!("give the OAuth client's role the permission {permission}"),
+            GenesysError::Region(e) => return e.hint(),
             _ => return None,
         })
     }

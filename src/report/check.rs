@@ -68,7 +68,7 @@ fn next_steps(report: &CheckReport) -> String {
                 ConfigStatus::Ok | ConfigStatus::Drift => "",
             };
             format!(
-                "run `lambda-trust apply{config}{only}` to repair (it shows the plan first; \
+                "→ run `lambda-trust apply{config}{only}` to repair (it shows the plan first; \
                  `lambda-trust plan{config}` only shows it)\n"
             )
         })

@@ -19,6 +19,9 @@ pub fn verification_human(v: &Verification, styles: Styles) -> String {
         out.push('\n');
     }
     out.push_str(&proof_lines(&v.proofs, styles));
+    if let Some(path) = &v.path {
+        out.push_str(&path_lines(path, styles));
+    }
     let failed = v.checks.iter().filter(|c| !c.passed).count();
     let unproved = v
         .proofs
@@ -36,6 +39,35 @@ pub fn verification_human(v: &Verification, styles: Styles) -> String {
     } else {
         let line = format!("✗ {failed} of {} checks failed{proved}\n", v.checks.len());
         out.push_str(&styles.red(&line));
+    }
+    out
+}
+
+/// The whole path: per target, whether Genesys Cloud gets through and whether anyone else
+/// gets in, with what stops or lets in.
+fn path_lines(path: &crate::core::verify::PathClaims, styles: Styles) -> String {
+    use crate::core::verify::ClaimVerdict;
+    let mut out = String::new();
+    for (account, source) in &path.organization {
+        let line = format!("        organization policies of {account}: {source}");
+        out.push_str(&styles.dim(&line));
+        out.push('\n');
+    }
+    for t in &path.targets {
+        let claims = [
+            ("Genesys Cloud gets through to", &t.genesys_gets_through),
+            ("nobody else can invoke", &t.nobody_else),
+        ];
+        for (what, claim) in claims {
+            let mark = match claim.verdict {
+                ClaimVerdict::Proved => styles.green("PASS   "),
+                ClaimVerdict::Refuted => styles.red("FAIL   "),
+                ClaimVerdict::Unknown => styles.yellow("UNKNOWN"),
+            };
+            out.push_str(&format!("  {mark}  path: {what} {}\n", t.target));
+            out.push_str(&styles.dim(&format!("        {}", claim.detail)));
+            out.push('\n');
+        }
     }
     out
 }

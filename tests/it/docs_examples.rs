@@ -1,16 +1,19 @@
 //! The shell examples of README.md and of each command's `--help` (the `Example:` and
 //! `Examples:` blocks, and the root's typical session): found (continuation lines joined,
-//! output left out), and short enough for an 80-column terminal. [`EXCEPTIONS`] lists the
-//! ones that cannot run against moto, with the reason, for the runner that is still to come.
+//! output left out), short enough for an 80-column terminal, and run as written against the
+//! local servers, each exiting as the docs say. A block's examples run in order in one
+//! directory prepared as the docs assume (`support::examples`: the config the quick start's
+//! `init` writes, the files the examples name, the functions in moto), one moto per block.
+//! [`EXCEPTIONS`] lists the ones that cannot run here, with the reason.
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Examples that cannot run here, by their command (comments dropped, spaces collapsed), with
-/// the reason.
+/// the reason. The rest of their block still runs.
 const EXCEPTIONS: &[(&str, &str)] = &[
     (
         "just demo",
-        "runs the whole demo (scripts/demo.sh) for minutes; its commands are examples here",
+        "builds and runs the whole demo (scripts/demo.sh); live_trail::the_demo_runs_and_names_who_tampered runs the script",
     ),
     ("just test", "runs this very test suite"),
     (
@@ -39,15 +42,11 @@ const EXCEPTIONS: &[(&str, &str)] = &[
     ),
     (
         "terraform plan -out=tfplan && terraform show -json tfplan > plan.json",
-        "needs terraform and its AWS credentials; the fixture's plan.json stands in for its output",
+        "needs a Terraform configuration initialised with the AWS provider (downloaded from the registry) and AWS credentials; the fixture's plan.json stands in for its output",
     ),
     (
         "aws iam get-account-authorization-details > gaad.json",
-        "needs the AWS CLI; the fixture's gaad.json is that call's answer from moto",
-    ),
-    (
-        "lambda-trust init --from-genesys --from-role GenesysLambda",
-        "needs a Genesys Cloud organization's OAuth client and integration; tests/it/live_import.rs runs it against the local Genesys server",
+        "needs the AWS CLI, which the project does not install; the fixture's gaad.json is that call's answer from moto",
     ),
 ];
 
@@ -55,6 +54,9 @@ const EXCEPTIONS: &[(&str, &str)] = &[
 #[derive(Debug, Clone)]
 struct Example {
     place: String,
+    /// The block it is in (README: the line of its opening fence; `--help`: the command):
+    /// a block's examples run in order, in one directory.
+    block: String,
     command: String,
 }
 
@@ -104,14 +106,19 @@ fn readme_examples() -> Vec<Example> {
     let text = std::fs::read_to_string(format!("{ROOT}/README.md")).unwrap();
     let mut examples = Vec::new();
     let mut block: Option<Vec<(usize, &str)>> = None;
+    let mut fence = 0;
     for (i, line) in text.lines().enumerate() {
         match (&mut block, line.trim_end()) {
-            (None, "```sh" | "```bash" | "```shell") => block = Some(Vec::new()),
+            (None, "```sh" | "```bash" | "```shell") => {
+                block = Some(Vec::new());
+                fence = i + 1;
+            }
             (Some(lines), "```") => {
                 for (n, command) in joined(lines.iter().copied()) {
                     if is_command(&command) {
                         examples.push(Example {
                             place: format!("README.md:{}", n + 1),
+                            block: format!("README.md:{fence}"),
                             command,
                         });
                     }
@@ -144,6 +151,7 @@ fn help_block_examples(path: &str, help: &str) -> Vec<Example> {
         .filter(|(_, c)| !c.starts_with('#'))
         .map(|(_, command)| Example {
             place: format!("`{path} --help`"),
+            block: format!("`{path} --help`"),
             command,
         })
         .collect()
@@ -240,15 +248,301 @@ fn help_examples_fit_80_columns() {
     );
 }
 
-/// Each exception still names an example (a stale one fails).
+/// Each exception, setup and exit code still names an example (a stale one fails); a setup
+/// names the first example of a block.
 #[test]
 fn every_exception_names_an_example() {
     let examples = all_examples();
-    for (k, why) in EXCEPTIONS {
+    let reasons = EXCEPTIONS
+        .iter()
+        .copied()
+        .chain(EXIT_CODES.iter().map(|&(k, _, why)| (k, why)));
+    for (k, why) in reasons {
         assert!(!why.is_empty());
         assert!(
-            examples.iter().any(|e| key(&e.command) == *k),
+            examples.iter().any(|e| key(&e.command) == k),
             "{k:?} is no example any more"
         );
     }
+    let firsts: Vec<String> = blocks(examples)
+        .iter()
+        .map(|b| key(&b[0].command))
+        .collect();
+    for (k, ..) in SETUPS {
+        assert!(firsts.contains(&k.to_string()), "{k:?} begins no block");
+    }
+}
+
+use crate::support::examples::{self, Ran, Setup, World};
+use crate::support::MotoServer;
+
+const EMPTY: Setup = Setup {
+    config: false,
+    applied: false,
+    genesys: false,
+    role: false,
+    integration: false,
+    org: false,
+    then: &[],
+};
+const CONFIG: Setup = Setup {
+    config: true,
+    ..EMPTY
+};
+const APPLIED: Setup = Setup {
+    applied: true,
+    ..CONFIG
+};
+
+/// No config yet; a role and a Genesys Cloud integration made by hand, to import.
+const IMPORTABLE: Setup = Setup {
+    genesys: true,
+    role: true,
+    integration: true,
+    ..EMPTY
+};
+
+/// What a block finds before it runs, by its first example (see [`key`]); any other block
+/// finds [`CONFIG`]: the quick start's config, nothing applied yet. `true`: its examples are
+/// alternatives, each run in a fresh copy of the prepared directory (each `init` writes
+/// `./lambda-trust.toml`), not a session.
+const SETUPS: &[(&str, Setup, bool)] = &[
+    ("cargo install --locked --path .", EMPTY, false),
+    (
+        "lambda-trust completions bash > ~/.local/share/bash-completion/completions/lambda-trust",
+        EMPTY,
+        false,
+    ),
+    ("lambda-trust man | man -l -", EMPTY, false),
+    ("lambda-trust genesys regions", EMPTY, false),
+    ("lambda-trust init", IMPORTABLE, true),
+    (
+        "lambda-trust init --from-genesys --from-role GenesysLambda",
+        IMPORTABLE,
+        false,
+    ),
+    ("lambda-trust verify", APPLIED, false),
+    (
+        "lambda-trust verify --assume-profile genesys-test --wait 120",
+        APPLIED,
+        false,
+    ),
+    ("lambda-trust check", APPLIED, false),
+    (
+        "lambda-trust check --format github --sarif lambda-trust.sarif --json lambda-trust.json",
+        APPLIED,
+        false,
+    ),
+    (
+        "lambda-trust onboard lookup-invoice --region eu-west-1 --qualifier live",
+        Setup {
+            genesys: true,
+            ..APPLIED
+        },
+        false,
+    ),
+    (
+        "lambda-trust offboard lookup-order --dry-run",
+        Setup {
+            then: &["lambda-trust onboard lookup-invoice --region eu-west-1 --qualifier live"],
+            ..APPLIED
+        },
+        false,
+    ),
+    ("lambda-trust destroy", APPLIED, false),
+    (
+        "lambda-trust audit --partner genesys-cloud",
+        Setup {
+            org: true,
+            ..APPLIED
+        },
+        false,
+    ),
+    (
+        "lambda-trust apply --only aws",
+        Setup {
+            genesys: true,
+            ..CONFIG
+        },
+        false,
+    ),
+];
+
+/// Examples that exit other than 0 where they run, by their command (see [`key`]), with the
+/// exit code the docs give for that situation.
+const EXIT_CODES: &[(&str, i32, &str)] = &[
+    ("lambda-trust plan", 2, "changes pending: nothing applied yet"),
+    ("lambda-trust plan --format json", 2, "changes pending: nothing applied yet"),
+    ("lambda-trust destroy", 2, "shows what would be deleted"),
+    ("lambda-trust offboard lookup-order --dry-run", 2, "something would change"),
+    ("lambda-trust plan --adopt", 2, "ownership to take over: changes pending"),
+    ("lambda-trust check --only genesys", 2, "the Genesys Cloud side not applied yet: drift"),
+    (
+        "lambda-trust audit --template template.yaml --partner genesys-cloud --sarif audit.sarif --parameter GenesysOrgId=9b8d6a35-3c6f-4e0e-9c4d-2f7f5d1c0a11 --account-id 111122223333 --region eu-west-1",
+        2,
+        "a security finding: the template's genesys-wildcard role accepts any external ID",
+    ),
+    (
+        "lambda-trust audit --template cdk.out/GenesysStack.template.json --partner genesys-cloud",
+        2,
+        "a security finding in the CDK template",
+    ),
+    (
+        "lambda-trust check --template template.yaml --account-id 111122223333 --format github",
+        2,
+        "findings: the template's role is not the config's",
+    ),
+    (
+        "lambda-trust check --plan plan.json --source-dir infra --format github",
+        2,
+        "findings: the plan's role is not the config's",
+    ),
+    (
+        "lambda-trust audit --input gaad.json --partner genesys-cloud --sarif audit.sarif",
+        2,
+        "security findings: the snapshot's account has roles with findings",
+    ),
+    (
+        "lambda-trust audit --input gaad.json --partner genesys-cloud",
+        2,
+        "security findings: the snapshot's account has roles with findings",
+    ),
+];
+
+fn expected_code(command: &str) -> i32 {
+    let k = key(command);
+    EXIT_CODES
+        .iter()
+        .find(|(c, ..)| *c == k)
+        .map_or(0, |(_, code, _)| *code)
+}
+
+fn is_exception(command: &str) -> bool {
+    let k = key(command);
+    EXCEPTIONS.iter().any(|(c, _)| *c == k)
+}
+
+/// The examples in blocks, in order.
+fn blocks(examples: Vec<Example>) -> Vec<Vec<Example>> {
+    let mut out: Vec<Vec<Example>> = Vec::new();
+    for e in examples {
+        match out.last_mut() {
+            Some(b) if b[0].block == e.block => b.push(e),
+            _ => out.push(vec![e]),
+        }
+    }
+    out
+}
+
+/// Runs one block as its setup says; returns one line per example that did not exit as
+/// expected, and the block's time.
+fn run_block(moto: &MotoServer, block: &[Example]) -> (Vec<String>, std::time::Duration) {
+    let started = std::time::Instant::now();
+    let first = key(&block[0].command);
+    let (setup, alternatives) = SETUPS
+        .iter()
+        .find(|(k, ..)| *k == first)
+        .map_or((CONFIG, false), |(_, s, a)| (*s, *a));
+    let world = World::start(moto, setup);
+    let mut failures = Vec::new();
+    for e in block.iter().filter(|e| !is_exception(&e.command)) {
+        let copy = alternatives.then(|| world.copy());
+        let dir = copy.as_ref().map_or(world.dir(), |c| c.path());
+        let ran: Ran = world.run(dir, &e.command);
+        let want = expected_code(&e.command);
+        // `sh` reports a pipeline's last exit code only: an error of lambda-trust inside one
+        // (`lambda-trust man | man -l -`) shows on stderr.
+        let hidden_error = ran.stderr.lines().any(|l| l.starts_with("error:"));
+        if ran.code != Some(want) || hidden_error {
+            failures.push(format!(
+                "{}: `{}` exited {:?}, the docs say {want} ({:.1?})\n--- stdout\n{}\n--- stderr\n{}",
+                e.place, e.command, ran.code, ran.elapsed, ran.stdout, ran.stderr
+            ));
+        }
+    }
+    (failures, started.elapsed())
+}
+
+/// Runs blocks two at a time, on one moto each; fails naming every example that did not exit as the docs say.
+fn run_all(examples: Vec<Example>) {
+    let blocks = blocks(examples);
+    let results: Vec<(String, Vec<String>, std::time::Duration)> = std::thread::scope(|s| {
+        let chunks: Vec<_> = blocks.chunks(blocks.len().div_ceil(2)).collect();
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                s.spawn(move || {
+                    let moto = examples::moto();
+                    chunk
+                        .iter()
+                        .map(|b| {
+                            let (f, t) = run_block(&moto, b);
+                            (b[0].block.clone(), f, t)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a block's thread"))
+            .collect()
+    });
+    for (block, _, t) in &results {
+        eprintln!("{block}: {t:.1?}");
+    }
+    let failures: Vec<&String> = results.iter().flat_map(|(_, f, _)| f).collect();
+    assert!(
+        failures.is_empty(),
+        "{} example(s) did not run as the docs say:\n\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .map(|f| f.as_str())
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    );
+}
+
+/// Every shell example of README.md runs as written and exits as the README says.
+#[test]
+fn readme_examples_run_as_written() {
+    run_all(readme_examples());
+}
+
+/// Every example of every command's `--help` runs as written and exits as documented.
+#[test]
+fn help_examples_run_as_written() {
+    run_all(help_examples());
+}
+
+/// The runner fails on an example that does not run as documented, naming it with its stderr:
+/// a wrong exit code, and an error hidden inside a pipeline.
+#[test]
+fn an_example_that_does_not_run_fails_naming_it() {
+    let example = |command: &str| Example {
+        place: "README.md:1".to_owned(),
+        block: "README.md:1".to_owned(),
+        command: command.to_owned(),
+    };
+    let (failures, _) = run_block(
+        &examples::moto(),
+        &[
+            example("lambda-trust lint --config missing.toml"),
+            example("lambda-trust render --which nothing | cat"),
+            example("lambda-trust render --which trust"),
+        ],
+    );
+    assert_eq!(failures.len(), 2, "{failures:#?}");
+    assert!(
+        failures[0].starts_with(
+            "README.md:1: `lambda-trust lint --config missing.toml` exited Some(1), the docs say 0"
+        ) && failures[0].contains("missing.toml"),
+        "{failures:#?}"
+    );
+    assert!(
+        failures[1].contains("`lambda-trust render --which nothing | cat` exited Some(0)")
+            && failures[1].contains("error:"),
+        "{failures:#?}"
+    );
 }

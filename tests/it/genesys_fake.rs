@@ -1320,6 +1320,19 @@ fn answers_carry_rate_limit_headers_and_an_enforced_limit_answers_429() {
             (n, 2)
         );
     }
+    // The call log records each answer's count and when it was sent (the pacing tests read them).
+    let log = s.fake.calls();
+    let last: Vec<_> = log[log.len() - 4..].iter().collect();
+    assert_eq!(
+        last.iter().map(|c| c.window_count).collect::<Vec<_>>(),
+        [1, 2, 3, 4]
+    );
+    assert!(last.windows(2).all(|w| w[0].at <= w[1].at), "{last:?}");
+    assert_eq!(
+        log.iter().find(|c| c.status == 429).map(|c| c.window_count),
+        Some(0),
+        "a 429 carries no count of its own"
+    );
     s.fake.settings(json!({"rate_limit": null}));
     let r = s.get("/api/v2/integrations");
     assert_eq!(header(&r, "inin-ratelimit-allowed"), 300);

@@ -133,7 +133,7 @@ fn error(text: &str) -> String {
         text: text.into(),
         ..TemplateInput::default()
     };
-    read_template(&input).expect_err("refused").to_string()
+    lambda_trust::error::shown(&read_template(&input).expect_err("refused"))
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! The tree shows the layers, and this test holds the code to them (ARCHITECTURE.md):
-//! each folder of `src/` imports only the layers below it, no file outside `src/aws/` names an
+//! each folder of `src/` imports only the layers below it — and of those, `app` (the
+//! workflows) never `report`, and `commands` (binding only) never the adapters `aws` and
+//! `genesys`: the workflows call them —, no file outside `src/aws/` names an
 //! AWS SDK crate, no file outside `src/genesys/` names an HTTP client crate, and the pure layers
 //! (`iam/`, `core/`, `report/`, and `config/` but its loader) touch no file, environment
 //! variable, process, network, async runtime or clock. Test modules
@@ -10,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// A layer's rank: a file may import `crate::X` only when X's rank is lower than its own, or
 /// X is its own layer. `aws`, `genesys` and `report` share a rank and must not import each
-/// other.
+/// other; so do `app` and `cli`.
 fn rank(layer: &str) -> Option<u32> {
     Some(match layer {
         "error" | "retry" => 0,
@@ -18,10 +20,28 @@ fn rank(layer: &str) -> Option<u32> {
         "config" => 2,
         "core" => 3,
         "aws" | "genesys" | "report" => 4,
-        "cli" => 5,
+        "app" | "cli" => 5,
         "commands" => 6,
         _ => return None,
     })
+}
+
+/// Layers below a layer that it still may not import: the workflows (`app`) return data and
+/// never render it; the commands bind flags to workflows and never call an adapter.
+fn forbidden(layer: &str) -> &'static [&'static str] {
+    match layer {
+        "app" => &["report"],
+        "commands" => &["aws", "genesys"],
+        _ => &[],
+    }
+}
+
+/// The layer rules broken by a file of `layer` importing `used`, if any.
+fn breaks(layer: &str, used: &str) -> bool {
+    let (Some(own), Some(theirs)) = (rank(layer), rank(used)) else {
+        return false;
+    };
+    (used != layer && theirs >= own) || forbidden(layer).contains(&used)
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -86,10 +106,8 @@ fn each_layer_imports_only_the_layers_below_it() {
     let mut violations = Vec::new();
     for file in &files {
         let layer = layer_of(&src, file);
-        let Some(own) = rank(&layer) else { continue };
         for used in crate_refs(&code(file)) {
-            let Some(theirs) = rank(&used) else { continue };
-            if used != layer && theirs >= own {
+            if breaks(&layer, &used) {
                 violations.push(format!(
                     "{} ({layer}) imports crate::{used}",
                     file.display()
@@ -185,6 +203,14 @@ fn the_checker_sees_a_violation() {
     assert!(rank("core") < rank("aws"));
     assert_eq!(rank("aws"), rank("report"));
     assert_eq!(rank("genesys"), rank("aws"));
+    // The floors between the adapters and the commands.
+    assert!(breaks("app", "report") && breaks("app", "cli") && breaks("app", "commands"));
+    assert!(breaks("commands", "aws") && breaks("commands", "genesys"));
+    assert!(breaks("cli", "app") && breaks("core", "app"));
+    for ok in ["aws", "genesys", "core", "config", "iam", "error", "retry"] {
+        assert!(!breaks("app", ok), "app may import {ok}");
+    }
+    assert!(!breaks("commands", "app") && !breaks("commands", "report"));
     assert!(names_crate("let c = reqwest::Client::new();", "reqwest"));
     assert!(names_crate("use ureq;", "ureq"));
     assert!(!names_crate("let my_reqwest = 1; // reqwest", "reqwest"));

@@ -13,6 +13,9 @@ use support::live::*;
 const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/GenesysLambdaInvoker";
 const FUNCTIONS: usize = 11;
 const ACTIONS: usize = 260;
+/// The allowance the local server advertises in these tests (a minute's window, not enforced):
+/// more than they ever send in a minute.
+const LARGE_RATE_LIMIT: u64 = 100_000;
 
 fn function_arn(f: usize) -> String {
     format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:fn-{f:02}")
@@ -151,6 +154,11 @@ fn seed_in(actions: usize, org: Option<&str>) -> Seeded {
         Some(org) => GenesysFake::start_with_aws(&env.moto.url(), org),
         None => GenesysFake::start(),
     };
+    // Hundreds of calls: at the default 300 a minute the client would pause a minute per window
+    // (pacing is its own test: `an_import_is_paced_by_the_rate_limit_headers`).
+    fake.settings(
+        json!({"rate_limit": {"allowed": LARGE_RATE_LIMIT, "window_seconds": 60, "enforce": false}}),
+    );
     let mut s = Seeded {
         env,
         fake,
@@ -338,6 +346,62 @@ fn a_260_action_integration_is_imported_and_adopted_with_zero_action_writes() {
         "{notes}"
     );
     assert!(notes.contains("lambda-trust-ledger: "), "{notes}");
+}
+
+/// Pacing, the client's part of the rate limit: the local server only advertises a small
+/// window (20 requests per 2 s, not enforced, as Genesys Cloud's headers report before any 429),
+/// and the import's parallel reads keep to it — the server's own count of a window passes the
+/// allowance by no more than the requests already in flight when it was used up, and the reads
+/// spread over as many windows as that takes — instead of sending all at once (one window of
+/// about 190 requests without pacing).
+#[test]
+fn an_import_is_paced_by_the_rate_limit_headers() {
+    const ALLOWED: u64 = 20;
+    const WINDOW_SECONDS: f64 = 2.0;
+    // The requests lambda-trust keeps in flight at once: 16 actions read side by side
+    // (src/genesys/observe.rs), each with its two templates.
+    const IN_FLIGHT: u64 = 16 * 3;
+    let s = seed_with(60);
+    make_role(&s);
+    s.fake.settings(
+        json!({"rate_limit": {"allowed": ALLOWED, "window_seconds": WINDOW_SECONDS, "enforce": false}}),
+    );
+    s.fake.reset_calls();
+    let r = s.run(
+        &[
+            "init",
+            "--from-genesys",
+            "--external-id",
+            EXT,
+            "--role-arn",
+            ROLE_ARN,
+            "--no-input",
+            "-v",
+        ],
+        0,
+    );
+    let calls = s.fake.calls();
+    let counted: Vec<_> = calls.iter().filter(|c| c.window_count > 0).collect();
+    let most = counted.iter().map(|c| c.window_count).max().unwrap_or(0);
+    assert!(
+        counted.len() as u64 > 2 * (ALLOWED + IN_FLIGHT) && most <= ALLOWED + IN_FLIGHT,
+        "{} requests, a window of {most}: not paced\n{}",
+        counted.len(),
+        r.stderr
+    );
+    let span = counted.last().unwrap().at - counted[0].at;
+    let windows = (counted.len() as u64).div_ceil(ALLOWED + IN_FLIGHT);
+    assert!(
+        span >= (windows - 1) as f64 * WINDOW_SECONDS - 0.5,
+        "{} requests in {span:.1} s: at least {windows} windows of {WINDOW_SECONDS} s",
+        counted.len()
+    );
+    assert!(
+        r.stderr.contains("rate-limit window"),
+        "the wait is said:\n{}",
+        r.stderr
+    );
+    assert!(calls.iter().all(|c| c.status != 429), "never throttled");
 }
 
 #[test]

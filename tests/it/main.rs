@@ -9,6 +9,7 @@
 
 mod support;
 
+mod app_floor;
 mod audit_input;
 mod bad_input;
 mod cli_offline;
@@ -19,6 +20,7 @@ mod config_proptest;
 mod config_validation;
 mod core_audit;
 mod core_genesys;
+mod core_path;
 mod core_plan;
 mod docs_examples;
 mod evaluator_cases;

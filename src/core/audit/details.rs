@@ -94,9 +94,9 @@ impl From<PolicyDetail> for AuditPolicy {
 }
 
 /// A file that is not a usable `get-account-authorization-details` answer: the file, the
-/// place (line and column, or the JSON path) and what to fix.
+/// place (line and column, or the JSON path) and what to fix (the hint, as data).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{file}{place}: {message}\n(hint: {hint})")]
+#[error("{file}{place}: {message}")]
 pub struct InputError {
     pub file: String,
     /// `:LINE:COLUMN` or ` at PATH`, empty for the whole file.
@@ -320,7 +320,11 @@ fn policy(v: &Value, at: &str) -> Result<PolicyDetail, Shape> {
     })
 }
 
-impl crate::error::Hinted for InputError {}
+impl crate::error::Hinted for InputError {
+    fn hint(&self) -> Option<String> {
+        Some(self.hint.clone())
+    }
+}
 crate::layer_errors!(Core: InputError);
 
 #[cfg(test)]

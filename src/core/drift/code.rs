@@ -11,7 +11,7 @@
 use serde::{Serialize, Serializer};
 
 use crate::core::severity::Severity;
-use crate::core::verify::CheckId;
+use crate::core::verify::{CheckId, PathCode};
 use crate::iam::Property;
 
 /// Declares the drift codes once: the enum's variants and [`DRIFT`], the list SARIF's rules
@@ -27,6 +27,8 @@ macro_rules! codes {
             Check(CheckId),
             /// A prover property is not proved on the live documents.
             Unproved(Property),
+            /// A claim of the whole path (organization and function policies) does not hold.
+            Path(PathCode),
         }
 
         /// The codes with no payload, in the order SARIF lists their rules.
@@ -152,6 +154,8 @@ impl Code {
             Check(id) => check_area(id),
             Unproved(p) if p.is_trust() => Some(Area::Trust),
             Unproved(_) => Some(Area::Access),
+            // Organization and function policies: no change on the role explains them.
+            Path(_) => None,
         }
     }
 }
@@ -191,6 +195,7 @@ impl Code {
             .copied()
             .chain(CheckId::ALL.into_iter().map(Code::Check))
             .chain(Property::ALL.into_iter().map(Code::Unproved))
+            .chain(PathCode::ALL.into_iter().map(Code::Path))
     }
 
     /// The severity every finding with this code has.
@@ -236,6 +241,7 @@ impl Code {
             // outage; one that admits more, or is unproved, is security.
             Unproved(p) if p.is_allowed() => Severity::Config,
             Unproved(_) => Severity::Security,
+            Path(c) => c.severity(),
         }
     }
 
@@ -266,6 +272,7 @@ impl Code {
             Check(id) => super::failure(id).1,
             Unproved(p) if p.is_trust() => ConfigKey::Trust,
             Unproved(_) => ConfigKey::Targets,
+            Path(_) => ConfigKey::Targets,
         }
     }
 
@@ -274,7 +281,7 @@ impl Code {
     pub fn kind(self) -> Kind {
         use Code::*;
         match self {
-            Check(_) | Unproved(_) | TrustUnknown | AccessUnknown => Kind::Verify,
+            Check(_) | Unproved(_) | Path(_) | TrustUnknown | AccessUnknown => Kind::Verify,
             RoleMissing
             | RolePath
             | TrustDiffers
@@ -316,6 +323,7 @@ impl Code {
         match self {
             Code::Check(id) => format!("verify-{}", id.as_str()),
             Code::Unproved(p) => format!("unproved-{}", p.as_str()),
+            Code::Path(c) => c.as_str().to_owned(),
             other => other.drift_name().to_owned(),
         }
     }
@@ -357,7 +365,7 @@ impl Code {
             GenesysDisabled => "genesys-disabled",
             GenesysMissing => "genesys-missing",
             GenesysForeignAction => "genesys-foreign-action",
-            Check(_) | Unproved(_) => unreachable!("named by name()"),
+            Check(_) | Unproved(_) | Path(_) => unreachable!("named by name()"),
         }
     }
 
@@ -401,6 +409,7 @@ impl Code {
             GenesysForeignAction => "A data action lambda-trust did not create, in its integration, calls a function that is not a target.",
             Check(id) => return format!("The verify check {} failed.", id.as_str()),
             Unproved(p) => return format!("The property {} is not proved on the live policies.", p.as_str()),
+            Path(c) => c.description(),
         };
         text.to_owned()
     }

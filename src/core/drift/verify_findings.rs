@@ -60,13 +60,38 @@ pub fn check_finding(c: &crate::core::verify::Check, resource: &str) -> Finding 
     )
 }
 
-/// Failed verification checks (and unproved properties) as findings.
+/// Failed verification checks (and unproved properties, and the whole path's claims that do
+/// not hold) as findings.
 pub fn verify_findings(v: &Verification) -> Vec<Finding> {
     v.checks
         .iter()
         .filter(|c| !c.passed)
         .map(|c| check_finding(c, "verification"))
         .chain(proof_findings(v))
+        .chain(path_findings(v))
+        .collect()
+}
+
+/// The whole path's claims that do not hold, one finding per target and claim, about the
+/// target; the code (`org-policy-blocks`, `partner-bypasses-role`, …) decides the severity.
+fn path_findings(v: &Verification) -> Vec<Finding> {
+    let Some(path) = &v.path else {
+        return Vec::new();
+    };
+    path.targets
+        .iter()
+        .flat_map(|t| {
+            [&t.genesys_gets_through, &t.nobody_else]
+                .into_iter()
+                .filter_map(move |claim| {
+                    let code = claim.code?;
+                    let resource = format!("function {}", t.target);
+                    Some(
+                        Finding::new(Code::Path(code), resource, claim.detail.clone())
+                            .counterexample(claim.request.clone()),
+                    )
+                })
+        })
         .collect()
 }
 

@@ -190,9 +190,9 @@ pub struct IacModel {
     pub settings: BTreeMap<String, RoleSettings>,
 }
 
-/// A bad template: the file, the place and what to fix.
+/// A bad template: the file, the place and what to fix (the hint, as data).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{file}{}: {message}\n(hint: {hint})", place(*.line, *.column))]
+#[error("{file}{}: {message}", place(*.line, *.column))]
 pub struct IacError {
     pub file: String,
     pub line: Option<usize>,
@@ -356,5 +356,9 @@ fn weaker_access(role: &mut audit::RoleReport, unknown: &[String]) {
     }
 }
 
-impl crate::error::Hinted for IacError {}
+impl crate::error::Hinted for IacError {
+    fn hint(&self) -> Option<String> {
+        Some(self.hint.clone())
+    }
+}
 crate::layer_errors!(Core: IacError);

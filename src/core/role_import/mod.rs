@@ -317,5 +317,11 @@ fn moved(observed: &Observed, policy_name: Option<&str>) -> Vec<String> {
     out
 }
 
-impl crate::error::Hinted for RoleImportError {}
+impl crate::error::Hinted for RoleImportError {
+    /// None of its own: `init --from-role` says what to pass (`--external-id`), the one
+    /// caller that knows the flag.
+    fn hint(&self) -> Option<String> {
+        None
+    }
+}
 crate::layer_errors!(Core: RoleImportError);

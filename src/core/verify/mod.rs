@@ -19,8 +19,13 @@ use crate::iam::{
 };
 
 mod check;
+mod path;
 
 pub use check::{Check, CheckId};
+pub use path::{
+    invoked_arns, path_claims, path_input, Claim, ClaimVerdict, FunctionPolicy, PathClaims,
+    PathCode, PathSources, TargetClaims,
+};
 
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[schemars(deny_unknown_fields)]
@@ -33,6 +38,10 @@ pub struct Verification {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schemars(schema_with = "crate::core::schema_refs::proofs")]
     pub proofs: Vec<PropertyResult>,
+    /// The whole path (organization and function policies), when it was evaluated: Genesys
+    /// Cloud gets through to each target, and nobody else gets in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<PathClaims>,
 }
 
 impl Verification {
@@ -41,7 +50,15 @@ impl Verification {
             passed: checks.iter().all(|c| c.passed),
             checks,
             proofs: Vec::new(),
+            path: None,
         }
+    }
+
+    /// Adds the whole path's claims; passing then also needs each of them proved.
+    pub fn with_path(mut self, path: PathClaims) -> Verification {
+        self.passed = self.passed && path.proved();
+        self.path = Some(path);
+        self
     }
 
     /// Adds the proofs; passing then also needs every property proved.
@@ -59,6 +76,32 @@ pub const PROOF_BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
 /// The whole offline verification: the checks and the proofs over the live documents.
 pub fn verification(desired: &Desired, observed: &Observed) -> Verification {
     Verification::new(checks(desired, observed)).with_proofs(proofs(desired, observed))
+}
+
+/// [`verification`] and the whole path over what the adapters read (`sources`): the
+/// organization's SCPs and RCPs and each target's function policy.
+pub fn verification_with_path(
+    desired: &Desired,
+    observed: &Observed,
+    sources: &PathSources,
+) -> Verification {
+    let v = verification(desired, observed);
+    match whole_path(desired, observed, sources) {
+        Some(claims) => v.with_path(claims),
+        None => v,
+    }
+}
+
+/// The whole path's claims over what the adapters read; `None` without a role or a parsable
+/// trust policy (the checks say so).
+pub fn whole_path(
+    desired: &Desired,
+    observed: &Observed,
+    sources: &PathSources,
+) -> Option<PathClaims> {
+    let input = path_input(desired, observed, sources)?;
+    let report = crate::iam::path::PathReport::new(&input, PROOF_BUDGET);
+    Some(path_claims(&input, sources, &report))
 }
 
 /// The trust and invoke properties decided over every request on the live documents; none

@@ -41,7 +41,7 @@ use super::http::{self, HttpResponse};
 pub const DEFAULT_ORG_ID: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
 
 /// One request the fake answered (control calls excluded).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GCall {
     pub method: String,
     /// The path without the query string.
@@ -54,6 +54,11 @@ pub struct GCall {
     /// The connection was closed without an answer ([`GenesysFake::drop_after_write`]); `status`
     /// is then 0.
     pub dropped: bool,
+    /// When the fake answered, in seconds of its monotonic clock (only differences count).
+    pub at: f64,
+    /// The `inin-ratelimit-count` the answer carried: the requests of its rate-limit window so
+    /// far, this one included (0 when it carried none: a 429 or a login).
+    pub window_count: u64,
 }
 
 pub struct GenesysFake {
@@ -190,6 +195,8 @@ impl GenesysFake {
                 status: c["status"].as_u64().unwrap_or_default() as u16,
                 write: c["write"].as_bool().unwrap_or_default(),
                 dropped: c["dropped"].as_bool().unwrap_or_default(),
+                at: c["at"].as_f64().unwrap_or_default(),
+                window_count: c["window_count"].as_u64().unwrap_or_default(),
             })
             .collect()
     }

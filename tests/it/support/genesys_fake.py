@@ -134,7 +134,8 @@ proved offline by lambda-trust's prover. Without `--aws-endpoint` the test repor
 Control API (not Genesys; prefix `/__fake/`, no auth, not in the call log; Rust helpers in
 tests/it/support/genesys.rs):
 - `GET /__fake/calls`, `POST /__fake/calls/reset`: the API calls answered (method, path, query,
-  status, write; `dropped` and status 0 for a dropped connection).
+  status, write; `dropped` and status 0 for a dropped connection; `at`, the fake's monotonic
+  clock in seconds; `window_count`, the `inin-ratelimit-count` the answer carried, else 0).
 - `POST /__fake/inject {"status": 429|409|500|503, "count", "retry_after"?, "method"?,
   "path_prefix"?}`: the next `count` matching calls fail before doing anything.
   `"after_write": true`: they are carried out, then answered with the status (a lost answer).
@@ -1758,7 +1759,8 @@ class Handler(BaseHTTPRequestHandler):
             limits = {}
             status, body, headers = self.run(lambda: self.dispatch(method, path, query, raw, limits))
             call = {"method": method, "path": path, "query": url.query, "status": status,
-                    "write": is_write(method, path)}
+                    "write": is_write(method, path), "at": time.monotonic(),
+                    "window_count": int(limits.get("inin-ratelimit-count", 0))}
             if status == DROPPED:
                 call["dropped"] = True
             s.calls.append(call)

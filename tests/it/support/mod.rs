@@ -4,6 +4,7 @@
 //! pipeline state (`state`) and the prover's helpers (`prove`).
 
 pub mod cloudtrail;
+pub mod examples;
 pub mod genesys;
 pub mod http;
 pub mod live;

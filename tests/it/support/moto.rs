@@ -25,6 +25,9 @@ pub struct MotoServer {
     port: u16,
     log_path: PathBuf,
     dir: Option<tempfile::TempDir>,
+    /// The `lambda-exec` role's ARN once made: seeding a thousand functions then costs a
+    /// thousand calls, not three thousand (cleared by [`MotoServer::reset`]).
+    exec_role: std::sync::Mutex<Option<String>>,
 }
 
 /// `$MOTO_SERVER`, else `<crate>/.venv/bin/moto_server`: the venv the launcher runs in.
@@ -104,6 +107,7 @@ impl MotoServer {
                 port,
                 log_path,
                 dir: Some(dir),
+                exec_role: std::sync::Mutex::new(None),
             };
             match server.wait_ready(Duration::from_secs(30)) {
                 Ok(()) => return server,
@@ -147,7 +151,9 @@ impl MotoServer {
                 b"",
                 Duration::from_secs(5),
             ) {
-                if r.status == 200 {
+                // Ours, not another test's server that won the port race: ours says it bound it
+                // (else it exits, "Address already in use", and is started on another port).
+                if r.status == 200 && self.log_tail(50).contains(&format!("Running on {url}")) {
                     return Ok(());
                 }
             }
@@ -189,6 +195,7 @@ impl MotoServer {
         let r = http::request(&self.url(), "POST", "/moto-api/reset", &[], b"")
             .unwrap_or_else(|e| panic!("moto reset: {e}; log:\n{}", self.log_tail(20)));
         assert_eq!(r.status, 200, "moto reset failed: {}", r.text());
+        *self.exec_role.lock().unwrap() = None;
     }
 
     /// Seeding client talking to moto directly (calls are not seen by any proxy).
@@ -208,7 +215,13 @@ impl MotoServer {
 
     /// See [`AwsSeed::lambda_create_function`].
     pub fn lambda_create_function(&self, name: &str, region: &str) -> String {
-        self.client().lambda_create_function(name, region)
+        let role = self
+            .exec_role
+            .lock()
+            .unwrap()
+            .get_or_insert_with(|| self.client().ensure_lambda_exec_role())
+            .clone();
+        self.client().lambda_create_function_as(name, region, &role)
     }
 
     /// See [`AwsSeed::publish_version`].
@@ -413,6 +426,11 @@ impl AwsSeed {
     /// returns its unqualified ARN.
     pub fn lambda_create_function(&self, name: &str, region: &str) -> String {
         let role = self.ensure_lambda_exec_role();
+        self.lambda_create_function_as(name, region, &role)
+    }
+
+    /// [`lambda_create_function`](Self::lambda_create_function) with the role's ARN known.
+    pub fn lambda_create_function_as(&self, name: &str, region: &str, role: &str) -> String {
         let zip = tiny_zip(
             "index.py",
             b"def handler(event, context):\n    return event\n",

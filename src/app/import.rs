@@ -1,62 +1,111 @@
-//! `lambda-trust init --from-genesys`: brings an existing `aws-lambda-data-actions`
+//! `init --from-genesys`'s workflow: brings an existing `aws-lambda-data-actions`
 //! integration under lambda-trust. Reads (only reads) the integration, its credential and every
 //! action in full, writes a config that reproduces each importable action exactly plus its
-//! contract files, and says which actions were left out and why (docs/genesys.md).
+//! contract files, and says which actions were left out and why (docs/genesys.md). What only a
+//! person can decide (which integration, which role) is asked through [`Ask`], the command's.
 //!
 //! Nothing is written on any error, and no existing file is replaced without `--force`.
 
-use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use super::files::write_atomically;
-use super::init::env_region;
-use super::invocation::Invocation;
-use crate::cli::InitArgs;
+use super::audit::audit_one;
+use super::events::{Event, Events};
+use super::init::{read_role, write_all};
+use super::live::live;
+use super::settings::Settings;
 use crate::config;
 use crate::core::genesys::import::{add_granted, classify, Import};
-use crate::core::genesys::import_text::{import_files, ImportFiles, ImportHeader};
+use crate::core::genesys::import_text::{import_files, ImportHeader};
 use crate::core::genesys::{DesiredGenesys, ObservedGenesys};
 use crate::core::role_import::ImportedRole;
-use crate::error::{Error, Result, Status};
+use crate::error::{Error, Result};
 use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient};
 use crate::genesys::observe;
 use crate::iam::arn::Arn;
-use crate::report::{ImportResult, Imported};
 
-pub(super) fn run(inv: &Invocation, args: &InitArgs, path: &Path) -> Result<Status> {
-    if let Some(id) = &args.external_id {
+/// `init --from-genesys`'s flags.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Where the config goes (its contract files beside it).
+    pub path: PathBuf,
+    pub external_id: Option<String>,
+    /// `--from-role NAME`: the role's sections and grants join the import.
+    pub from_role: Option<String>,
+    /// `--integration NAME|ID`.
+    pub integration: Option<String>,
+    /// `--role-arn ARN`: the role when Genesys Cloud redacts it.
+    pub role_arn: Option<String>,
+    pub genesys_region: Option<String>,
+    pub force: bool,
+}
+
+/// What only a person can decide, asked on a terminal (the command's).
+pub trait Ask {
+    /// Which of these integrations (`NAME (ID)`) to import; `None`: no one can answer, and
+    /// the import says what to pass instead.
+    fn integration(&self, items: &[String]) -> Option<Result<usize>>;
+    /// Whether someone can say which role the credential holds (a terminal, no `--no-input`).
+    fn can_pick_role(&self) -> bool;
+    /// Which of these roles the credential holds (Genesys Cloud redacts its ARN).
+    fn role(&self, items: &[String]) -> Result<usize>;
+}
+
+/// What was imported: the actions (and those left out) and, with a role, the role.
+pub struct Imported {
+    pub import: Import,
+    pub role: Option<ImportedRole>,
+}
+
+/// Reads the integration (and the role), writes the config and its contract files.
+pub fn from_genesys(
+    settings: &Settings,
+    events: &dyn Events,
+    ask: &dyn Ask,
+    options: &Options,
+) -> Result<Imported> {
+    if let Some(id) = &options.external_id {
         config::init::check_external_id(id)
             .map_err(|e| Error::usage(format!("--external-id: {e}"), "nothing was written"))?;
     }
-    super::live::live(|rt| {
-        let client = rt.block_on(connect(inv, args))?;
-        let external_id = external_id(args, &rt.block_on(observe::organization_id(&client))?);
+    live(|rt| {
+        let client = rt.block_on(connect(settings, events, options))?;
+        let org = rt.block_on(observe::organization_id(&client))?;
+        let external_id = external_id(events, options, &org);
         // The role next (one quick read): with --from-role its sections and grants join the import.
-        let role = (args.from_role.as_deref())
-            .map(|name| super::init_role::read(inv, name, Some(external_id.as_str())))
+        let role = (options.from_role.as_deref())
+            .map(|name| read_role(settings, events, name, Some(external_id.as_str())))
             .transpose()?;
         if let Some(r) = &role {
-            same_id(r, &external_id, args.external_id.is_some())?;
+            same_id(r, &external_id, options.external_id.is_some())?;
         }
-        let (observed, chosen) = rt.block_on(read(&client, args))?;
-        import(inv, args, path, (observed, chosen), role, external_id)
+        let read = rt.block_on(read(&client, events, ask, options))?;
+        let who = Who { role, external_id };
+        import(settings, events, ask, options, read, who)
     })
 }
 
 /// The external ID: `--external-id` when given (said when it is not the organization's), else
 /// the signed-in organization's ID.
-fn external_id(args: &InitArgs, org: &str) -> String {
-    match &args.external_id {
+fn external_id(events: &dyn Events, options: &Options, org: &str) -> String {
+    match &options.external_id {
         Some(given) if given != org => {
-            eprintln!("note: --external-id {given} is not the signed-in organization's ID ({org}); the config requires {given}");
+            events.event(Event::Note(format!("--external-id {given} is not the signed-in organization's ID ({org}); the config requires {given}")));
             given.clone()
         }
         Some(given) => given.clone(),
         None => {
-            eprintln!("the external ID is the organization's ID: {org}");
+            events.event(Event::Said(format!(
+                "the external ID is the organization's ID: {org}"
+            )));
             org.to_string()
         }
     }
+}
+
+/// The role, when one was read, and the external ID the config requires.
+struct Who {
+    role: Option<ImportedRole>,
+    external_id: String,
 }
 
 /// With `--from-role`: the role must accept the external ID the config will require (the one
@@ -81,15 +130,15 @@ fn same_id(role: &ImportedRole, external_id: &str, given: bool) -> Result<()> {
     }
 }
 
-/// The import, once the role and the integration are read: the files, written, and the report.
+/// The import, once the role and the integration are read: the files, written.
 fn import(
-    inv: &Invocation,
-    args: &InitArgs,
-    path: &Path,
+    settings: &Settings,
+    events: &dyn Events,
+    ask: &dyn Ask,
+    options: &Options,
     (observed, chosen): (ObservedGenesys, Chosen),
-    role: Option<ImportedRole>,
-    external_id: String,
-) -> Result<Status> {
+    Who { role, external_id }: Who,
+) -> Result<Imported> {
     let integration = observed.integration.clone().ok_or_else(|| {
         Error::usage(
             format!(
@@ -105,17 +154,13 @@ fn import(
         .and_then(|c| c.arn.as_ref())
         .is_none();
     let role = match role {
-        None if redacted && args.role_arn.is_none() && interactive(args) => {
-            let name = pick_role(inv, &external_id)?;
-            Some(super::init_role::read(
-                inv,
-                &name,
-                Some(external_id.as_str()),
-            )?)
+        None if redacted && options.role_arn.is_none() && ask.can_pick_role() => {
+            let name = pick_role(settings, events, ask, &external_id)?;
+            Some(read_role(settings, events, &name, Some(&external_id))?)
         }
         role => role,
     };
-    let role_arn = role_arn(&observed, args, role.as_ref())?;
+    let role_arn = role_arn(&observed, options, role.as_ref())?;
     let arn = Arn::parse(&role_arn)
         .filter(|a| a.service == "iam" && a.resource.starts_with("role/"))
         .ok_or_else(|| {
@@ -134,43 +179,43 @@ fn import(
         role_name,
         role_path,
         account_id: arn.account.clone(),
-        region: aws_region(inv, &import)?,
-        genesys_region: args.genesys_region.clone(),
+        region: aws_region(settings, &import)?,
+        genesys_region: options.genesys_region.clone(),
         integration: integration.name.clone(),
         integration_id: integration.id.clone(),
         pinned: chosen.pinned,
     };
     let files = import_files(&header, &import, role.as_ref());
-    write_all(path, &files, args.force)?;
-    inv.output.emit(&report(path, &import, role.as_ref()))?;
-    Ok(Status::Ok)
+    write_all(&options.path, &files, options.force)?;
+    Ok(Imported { import, role })
 }
 
-fn interactive(args: &InitArgs) -> bool {
-    !args.no_input && std::io::stdin().is_terminal()
-}
-
-/// On a terminal, when Genesys Cloud redacts the role ARN: the roles of the caller's account
-/// that Genesys Cloud can assume with this organization's ID, as the audit proves them.
-fn pick_role(inv: &Invocation, external_id: &str) -> Result<String> {
+/// When Genesys Cloud redacts the role ARN and someone can answer: the roles of the caller's
+/// account that Genesys Cloud can assume with this organization's ID, as the audit proves
+/// them, to choose from.
+fn pick_role(
+    settings: &Settings,
+    events: &dyn Events,
+    ask: &dyn Ask,
+    external_id: &str,
+) -> Result<String> {
     let partners = [
         config::GENESYS_CLOUD_ACCOUNT,
         config::GENESYS_CLOUD_FEDRAMP_ACCOUNT,
     ];
-    let report = super::live::live(|rt| {
+    let report = live(|rt| {
         rt.block_on(async {
-            let clients = crate::aws::Clients::connect(&inv.aws).await?;
+            let clients = crate::aws::Clients::connect(&settings.aws_for(None)).await?;
             let opts = crate::core::audit::AuditOptions {
                 partners: partners.iter().map(|p| p.to_string()).collect(),
                 ..Default::default()
             };
-            let pb = super::progress::spinner(
-                "finding the roles Genesys Cloud can assume with your organization ID",
-            );
+            let what = "finding the roles Genesys Cloud can assume with your organization ID";
             let calls = crate::aws::audit::CallCount::default();
-            let report = super::audit::audit_one(&clients, None, &opts, &calls).await;
-            pb.finish_and_clear();
-            report.map_err(|e| Error::from(anyhow::Error::new(e)))
+            let report = events
+                .reading(what, audit_one(&clients, None, &opts, &calls))
+                .await;
+            Ok::<_, Error>(report?)
         })
     })?;
     let roles = crate::core::audit::roles_accepting(&report, &partners, external_id);
@@ -193,22 +238,16 @@ fn pick_role(inv: &Invocation, external_id: &str) -> Result<String> {
             )
         })
         .collect();
-    let pick = dialoguer::Select::new()
-        .with_prompt("Genesys Cloud redacts the credential's role ARN. Which role does it hold?")
-        .items(&items)
-        .default(0)
-        .interact()
-        .map_err(anyhow::Error::from)?;
-    Ok(roles[pick].role.clone())
+    Ok(roles[ask.role(&items)?].role.clone())
 }
 
 /// Signs in with the OAuth client from the environment.
-async fn connect(inv: &Invocation, args: &InitArgs) -> Result<Client> {
-    let ends = endpoints(args.genesys_region.as_deref())?;
+async fn connect(settings: &Settings, events: &dyn Events, options: &Options) -> Result<Client> {
+    let ends = endpoints(options.genesys_region.as_deref())?;
     let oauth = OAuthClient::from_env().ok_or(GenesysError::NoClient)?;
     let retries = crate::genesys::client::Retries {
-        max_attempts: inv.aws.max_attempts,
-        progress: super::progress::retries(inv.verbose),
+        max_attempts: settings.aws.max_attempts,
+        progress: events.retries(),
     };
     Ok(Client::connect(&ends, &oauth, retries).await?)
 }
@@ -222,9 +261,14 @@ struct Chosen {
 }
 
 /// Picks the integration and reads it in full.
-async fn read(client: &Client, args: &InitArgs) -> Result<(ObservedGenesys, Chosen)> {
+async fn read(
+    client: &Client,
+    events: &dyn Events,
+    ask: &dyn Ask,
+    options: &Options,
+) -> Result<(ObservedGenesys, Chosen)> {
     let all = observe::integrations(client).await?;
-    let chosen = choose(&all, args.integration.as_deref())?;
+    let chosen = choose(ask, &all, options.integration.as_deref())?;
     let name = &chosen.name;
     let desired = DesiredGenesys {
         integration: name.clone(),
@@ -235,17 +279,17 @@ async fn read(client: &Client, args: &InitArgs) -> Result<(ObservedGenesys, Chos
         actions: Vec::new(),
         granted: Vec::new(),
     };
-    say_duration(observe::action_count(client).await?);
-    let pb = super::progress::spinner(&format!("reading the integration {name:?} and its actions"));
-    let observed = observe::observe(client, &desired).await;
-    pb.finish_and_clear();
-    let observed = observed?;
+    say_duration(events, observe::action_count(client).await?);
+    let what = format!("reading the integration {name:?} and its actions");
+    let observed = events
+        .reading(what, observe::observe(client, &desired))
+        .await?;
     let stats = client.stats();
-    eprintln!(
+    events.event(Event::Said(format!(
         "read {} action(s) in {} Genesys Cloud call(s)",
         observed.actions.len(),
         stats.reads
-    );
+    )));
     Ok((observed, chosen))
 }
 
@@ -255,13 +299,13 @@ const REQUESTS_A_MINUTE: u64 = 300;
 
 /// Says up front how long the reads may take when that is over a minute: up to three reads per
 /// action (the action with its contract, two templates) plus one per page of 100.
-fn say_duration(actions: u64) {
+fn say_duration(events: &dyn Events, actions: u64) {
     let reads = actions * 3 + actions.div_ceil(100) + 6;
     if reads > REQUESTS_A_MINUTE {
-        eprintln!(
+        events.event(Event::Said(format!(
             "the organization has {actions} data action(s): reading them may take up to {} minute(s) ({reads} requests at {REQUESTS_A_MINUTE} a minute)",
             reads.div_ceil(REQUESTS_A_MINUTE)
-        );
+        )));
     }
 }
 
@@ -279,7 +323,7 @@ fn several(name: &str, ids: &[String]) -> Error {
 /// The integration named or identified by `wanted`; without it the only one, or one chosen on
 /// a terminal. A name shared by several integrations is an error naming their IDs; an ID is
 /// never ambiguous.
-fn choose(all: &[(String, String)], wanted: Option<&str>) -> Result<Chosen> {
+fn choose(ask: &dyn Ask, all: &[(String, String)], wanted: Option<&str>) -> Result<Chosen> {
     let list = || {
         all.iter()
             .map(|(id, n)| format!("  {n:?} ({id})"))
@@ -325,15 +369,18 @@ fn choose(all: &[(String, String)], wanted: Option<&str>) -> Result<Chosen> {
             "run `lambda-trust init` without --from-genesys to start from scratch",
         )),
         [one] => by_name(one),
-        _ if std::io::stdin().is_terminal() => {
+        _ => {
             let names: Vec<String> = all.iter().map(|(id, n)| format!("{n} ({id})")).collect();
-            let pick = dialoguer::Select::new()
-                .with_prompt("Which integration?")
-                .items(&names)
-                .default(0)
-                .interact()
-                .map_err(anyhow::Error::from)?;
-            let picked = &all[pick];
+            let Some(pick) = ask.integration(&names) else {
+                return Err(Error::usage(
+                    format!(
+                        "the organization has several aws-lambda-data-actions integrations:\n{}",
+                        list()
+                    ),
+                    "pass --integration NAME|ID",
+                ));
+            };
+            let picked = &all[pick?];
             let shared = all.iter().filter(|(_, n)| *n == picked.1).count() > 1;
             Ok(if shared {
                 by_id(picked)
@@ -341,13 +388,6 @@ fn choose(all: &[(String, String)], wanted: Option<&str>) -> Result<Chosen> {
                 by_name(picked)?
             })
         }
-        _ => Err(Error::usage(
-            format!(
-                "the organization has several aws-lambda-data-actions integrations:\n{}",
-                list()
-            ),
-            "pass --integration NAME|ID",
-        )),
     }
 }
 
@@ -355,13 +395,13 @@ fn choose(all: &[(String, String)], wanted: Option<&str>) -> Result<Chosen> {
 /// `--from-role` role's. Two that differ are an error.
 fn role_arn(
     observed: &ObservedGenesys,
-    args: &InitArgs,
+    options: &Options,
     role: Option<&ImportedRole>,
 ) -> Result<String> {
     let returned = observed.credential.as_ref().and_then(|c| c.arn.clone());
     let named = [
         ("the integration's credential", returned),
-        ("--role-arn", args.role_arn.clone()),
+        ("--role-arn", options.role_arn.clone()),
         ("--from-role", role.map(|r| r.arn.clone())),
     ];
     let mut given = named
@@ -389,66 +429,17 @@ fn split_role(resource: &str) -> (String, String) {
     (rest[..=cut].to_string(), rest[cut + 1..].to_string())
 }
 
-/// `[aws].region`: --region / the environment, else the first imported function's region.
-fn aws_region(inv: &Invocation, import: &Import) -> Result<String> {
+/// `[aws].region`: the one rule's (`--region`, the environment), else the first imported
+/// function's region.
+fn aws_region(settings: &Settings, import: &Import) -> Result<String> {
     let first = import
         .targets
         .iter()
         .find_map(|t| Arn::parse(&t.function).map(|a| a.region));
-    env_region(inv).or(first).ok_or_else(|| {
+    settings.region(None).or(first).ok_or_else(|| {
         Error::usage(
             "no function was imported to tell the AWS region from",
             "pass --region REGION",
         )
-    })
-}
-
-/// Validates the config (with its contract files) and writes everything, or nothing.
-pub(super) fn write_all(path: &Path, files: &ImportFiles, force: bool) -> Result<()> {
-    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let all: Vec<PathBuf> = std::iter::once(path.to_path_buf())
-        .chain(files.contracts.keys().map(|p| base.join(p)))
-        .collect();
-    if !force {
-        if let Some(p) = all.iter().find(|p| p.exists()) {
-            return Err(Error::usage(
-                format!("{} already exists; init does not overwrite it", p.display()),
-                "pass --force to replace it, or --config OTHER/lambda-trust.toml to write elsewhere",
-            ));
-        }
-    }
-    let schemas = |p: &Path| {
-        let rel = p
-            .strip_prefix(&base)
-            .unwrap_or(p)
-            .to_string_lossy()
-            .to_string();
-        files
-            .contracts
-            .get(&rel)
-            .cloned()
-            .ok_or_else(|| std::io::Error::other("not written"))
-    };
-    config::parse_str_reading(&files.config, &path.display().to_string(), &schemas)?;
-    for (rel, text) in &files.contracts {
-        let p = base.join(rel);
-        if let Some(dir) = p.parent() {
-            std::fs::create_dir_all(dir).map_err(anyhow::Error::from)?;
-        }
-        std::fs::write(&p, text).map_err(anyhow::Error::from)?;
-    }
-    write_atomically(path, &files.config)
-}
-
-/// What was written, imported and left out.
-fn report(path: &Path, import: &Import, role: Option<&ImportedRole>) -> Imported {
-    Imported::Genesys(ImportResult {
-        schema_version: crate::report::SCHEMA_VERSION,
-        written: path.display().to_string(),
-        targets: import.targets.iter().map(|t| t.called_arn()).collect(),
-        commented_out: Vec::new(),
-        imported: import.targets.iter().map(|t| t.actions.len()).sum(),
-        left_out: import.left_out.clone(),
-        role: role.map(crate::report::ImportedRoleResult::of),
     })
 }

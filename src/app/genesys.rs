@@ -1,13 +1,14 @@
-//! The Genesys Cloud half of the live commands, shared by plan, apply, check, verify,
+//! The Genesys Cloud half of the live workflows, shared by plan, apply, check, verify,
 //! onboard/offboard and destroy: find the OAuth client (environment, else the Secrets Manager
 //! secret — the one step that needs `aws/`, so it is here, above both adapters), sign in and
-//! read into a `genesys::Session` (which plans), and write a plan with progress on stderr.
+//! read into a `genesys::Session` (which plans), and write a plan, each write an event.
 //!
 //! Signing in and reading happen in the read phase, before any AWS write, so bad credentials
 //! cost nothing on either side.
 
 use std::time::Instant;
 
+use super::events::{Event, Events};
 use crate::aws::prepare::Prepared;
 use crate::aws::Clients;
 use crate::core::change_set::Side;
@@ -15,7 +16,6 @@ use crate::core::genesys::{describe_genesys, DesiredGenesys, GenesysPlan};
 use crate::error::Result;
 use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient, Retried, Retries};
 use crate::genesys::{apply as genesys_apply, observe, Session};
-use crate::report::WriteStarted;
 
 /// The OAuth client: the environment first, else `[genesys].oauth_secret` (whose `base_url`,
 /// when present, must agree with the configured API URL).
@@ -41,7 +41,7 @@ async fn oauth(clients: &Clients, secret: Option<&str>, api_url: &str) -> Result
 }
 
 /// `--only genesys` converges or checks the `[genesys]` table: refused without one.
-pub(super) fn check_only(only: Option<Side>, config: &crate::config::Config) -> Result<()> {
+pub fn check_only(only: Option<Side>, config: &crate::config::Config) -> Result<()> {
     if only == Some(Side::Genesys) && config.genesys.is_none() {
         return Err(crate::error::Error::usage(
             "--only genesys: the config has no [genesys] table",
@@ -52,10 +52,11 @@ pub(super) fn check_only(only: Option<Side>, config: &crate::config::Config) -> 
 }
 
 /// Signs in and reads the Genesys side; `None` without `[genesys]`.
-pub(super) async fn prepare(
+pub async fn prepare(
     clients: &Clients,
     prepared: &Prepared,
     verbose: bool,
+    events: &dyn Events,
 ) -> Result<Option<Session>> {
     let config = &prepared.loaded.config;
     let Some(genesys) = &config.genesys else {
@@ -69,49 +70,47 @@ pub(super) async fn prepare(
     let oauth = oauth(clients, genesys.oauth_secret.as_deref(), &ends.api_url).await?;
     let retries = Retries {
         max_attempts: clients.max_attempts(),
-        progress: super::progress::retries(verbose),
+        progress: events.retries(),
     };
     let client = Client::connect(&ends, &oauth, retries).await?;
     let observed = observe::observe(&client, &desired).await?;
     if verbose {
-        eprintln!(
-            "read Genesys Cloud state in {:.2}s ({})",
-            started.elapsed().as_secs_f64(),
-            client.api_url()
-        );
+        events.event(Event::ReadTimed {
+            what: "Genesys Cloud".into(),
+            elapsed: started.elapsed(),
+            detail: client.api_url().to_string(),
+        });
     }
     let session = Session::new(client, oauth.id, desired, observed);
-    report_retries(&session, &[]);
+    report_retries(&session, &[], events);
     Ok(Some(session))
 }
 
-/// Writes the plan with a progress line per write on stderr; returns the writes and says what
-/// was retried, and which lost answers were recovered.
-pub(super) async fn apply(session: &Session, plan: &GenesysPlan) -> Result<usize> {
+/// Writes the plan, each write an event; returns the writes and says what was retried, and
+/// which lost answers were recovered.
+pub async fn apply(session: &Session, plan: &GenesysPlan, events: &dyn Events) -> Result<usize> {
     let total = plan.ops.len();
     let outcome = genesys_apply::apply(&session.client, plan, |index, op| {
-        let change = describe_genesys(op);
-        let started = WriteStarted {
+        events.event(Event::WriteStarted {
             side: Side::Genesys,
             index,
             total,
-            change: &change,
-        };
-        eprintln!("{}", started.line());
+            change: describe_genesys(op),
+        });
     })
     .await?;
     let mut retried = outcome.conflicts.clone();
     retried.extend(outcome.resent.iter().cloned());
-    report_retries(session, &retried);
+    report_retries(session, &retried, events);
     for r in &outcome.recovered {
-        eprintln!("Genesys Cloud: the answer to {r} was lost; the object it created was found by name and kept (not created twice)");
+        events.event(Event::Said(format!("Genesys Cloud: the answer to {r} was lost; the object it created was found by name and kept (not created twice)")));
     }
     Ok(outcome.writes)
 }
 
 /// Says which calls were retried since it was last said (429, 5xx, 409), if any: bounded
 /// retries are reported, never silent. `more`: retries made outside the client.
-fn report_retries(session: &Session, more: &[Retried]) {
+fn report_retries(session: &Session, more: &[Retried], events: &dyn Events) {
     let all = session.new_retries(more);
     if all.is_empty() {
         return;
@@ -127,9 +126,9 @@ fn report_retries(session: &Session, more: &[Retried]) {
         .values()
         .map(|(cause, n)| format!("{cause} ×{n}"))
         .collect();
-    eprintln!(
+    events.event(Event::Said(format!(
         "Genesys Cloud: {} call(s) retried ({})",
         all.len(),
         summary.join(", ")
-    );
+    )));
 }

@@ -1,16 +1,17 @@
-//! The live commands' common start: the async runtime, the config loaded (warnings said),
+//! The live workflows' common start: the async runtime, the config loaded (warnings said),
 //! AWS and Genesys Cloud read, and both sides planned into one change set — the read → plan
 //! prologue of `plan`, `apply`, `destroy` and `onboard`/`offboard`, written once; and the AWS
 //! drift with its CloudTrail events, shared by `check` and `verify`. It lives here,
 //! above `aws/` and `genesys/`, because it joins the two (they never import each other).
 
+use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Context;
 
-use super::genesys_live;
-use super::invocation::{Invocation, Output};
-use super::progress::spinner;
+use super::events::{Event, Events};
+use super::genesys as genesys_live;
+use super::settings::Settings;
 use crate::aws::pace::Pacer;
 use crate::aws::prepare::{self, Prepared};
 use crate::aws::trail as aws_trail;
@@ -25,8 +26,8 @@ use crate::core::{check as core_check, drift};
 use crate::error::Result;
 use crate::genesys::Session;
 
-/// Runs `f` on a multi-threaded runtime (the live commands' AWS and Genesys calls).
-pub(super) fn live<T>(f: impl FnOnce(&tokio::runtime::Runtime) -> Result<T>) -> Result<T> {
+/// Runs `f` on a multi-threaded runtime (the live workflows' AWS and Genesys calls).
+pub fn live<T>(f: impl FnOnce(&tokio::runtime::Runtime) -> Result<T>) -> Result<T> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -34,15 +35,15 @@ pub(super) fn live<T>(f: impl FnOnce(&tokio::runtime::Runtime) -> Result<T>) -> 
     f(&rt)
 }
 
-/// The one config (`ConfigSource::one`), loaded, its warnings said.
-pub(super) fn load(inv: &Invocation) -> Result<config::Loaded> {
-    let loaded = config::load(&inv.config.one()?)?;
-    inv.output.warnings(&config_warnings(&loaded));
+/// The config at `path`, loaded, its warnings said.
+pub fn load(path: &Path, events: &dyn Events) -> Result<config::Loaded> {
+    let loaded = config::load(path)?;
+    events.all(Event::warnings(&config_warnings(&loaded)));
     Ok(loaded)
 }
 
 /// A loaded config's warnings, as lint findings.
-pub(super) fn config_warnings(loaded: &config::Loaded) -> Vec<Finding> {
+pub fn config_warnings(loaded: &config::Loaded) -> Vec<Finding> {
     loaded
         .warnings
         .iter()
@@ -55,43 +56,59 @@ pub(super) fn config_warnings(loaded: &config::Loaded) -> Vec<Finding> {
         .collect()
 }
 
-/// Loads the config and reads AWS for it.
-pub(super) async fn prepare_live(inv: &Invocation) -> Result<(Clients, Prepared)> {
-    let loaded = load(inv)?;
-    let clients = prepare::connect(&loaded.config, &inv.aws).await?;
-    prepare_loaded(inv, clients, loaded, prepare::Scope::default()).await
+/// The SDK clients for a loaded config (`Settings::aws_for`: the flags, its `[aws]` table and
+/// the one region rule).
+pub async fn connect(settings: &Settings, config: &config::Config) -> Result<Clients> {
+    Ok(Clients::connect(&settings.aws_for(Some(config))).await?)
+}
+
+/// Loads the config at `path` and reads AWS for it.
+pub async fn prepare_live(
+    settings: &Settings,
+    events: &dyn Events,
+    path: &Path,
+) -> Result<(Clients, Prepared)> {
+    let loaded = load(path, events)?;
+    let clients = connect(settings, &loaded.config).await?;
+    prepare_loaded(settings, events, clients, loaded, prepare::Scope::default()).await
 }
 
 /// Reads AWS for a loaded config (`scope`: only some functions, a known identity).
-pub(super) async fn prepare_loaded(
-    inv: &Invocation,
+pub async fn prepare_loaded(
+    settings: &Settings,
+    events: &dyn Events,
     clients: Clients,
     loaded: config::Loaded,
     scope: prepare::Scope,
 ) -> Result<(Clients, Prepared)> {
-    let templates = inv.templates.load()?;
-    let pb = spinner("reading the role, its policies and the target functions from AWS");
+    let templates = settings.templates.load()?;
     let started = Instant::now();
-    let allow_weaker = inv.templates.allow_weaker;
-    let prepared = prepare::prepare_scoped(&clients, loaded, &templates, allow_weaker, scope).await;
-    pb.finish_and_clear();
-    let prepared = prepared?;
-    if inv.verbose {
-        eprintln!(
-            "read AWS state in {:.2}s (account {}, caller {}, credentials: {})",
-            started.elapsed().as_secs_f64(),
-            prepared.observed.account_id,
-            prepared.observed.caller_arn,
-            clients.credentials_source()
-        );
+    let allow_weaker = settings.templates.allow_weaker;
+    let prepared = events
+        .reading(
+            "reading the role, its policies and the target functions from AWS",
+            prepare::prepare_scoped(&clients, loaded, &templates, allow_weaker, scope),
+        )
+        .await?;
+    if settings.verbose {
+        events.event(Event::ReadTimed {
+            what: "AWS".into(),
+            elapsed: started.elapsed(),
+            detail: format!(
+                "account {}, caller {}, credentials: {}",
+                prepared.observed.account_id,
+                prepared.observed.caller_arn,
+                clients.credentials_source()
+            ),
+        });
     }
-    inv.output.warnings(&prepared.warnings);
+    events.all(Event::warnings(&prepared.warnings));
     Ok((clients, prepared))
 }
 
 /// What a run plans toward.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum Goal {
+pub enum Goal {
     /// `plan`, `apply`, `onboard`: both sides as the config says; AWS written first (the grant
     /// before the action that calls it). `only`: one side alone (`--only`).
     Converge { adopt: bool, only: Option<Side> },
@@ -103,23 +120,31 @@ pub(super) enum Goal {
 }
 
 /// Both sides read and planned, nothing written yet.
-pub(super) struct LivePlan {
+pub struct LivePlan {
     pub clients: Clients,
     pub prepared: Prepared,
     pub genesys: Option<Session>,
     pub set: ChangeSet,
 }
 
-/// Loads the config, reads both sides and plans them (`force`: delete data actions a published
-/// flow calls). Nothing is written.
-pub(super) async fn read_and_plan(inv: &Invocation, goal: Goal, force: bool) -> Result<LivePlan> {
-    let (clients, prepared) = prepare_live(inv).await?;
-    plan_both(inv, clients, prepared, goal, force).await
+/// Loads the config at `path`, reads both sides and plans them (`force`: delete data actions a
+/// published flow calls). Nothing is written: `plan`'s whole workflow, and the start of
+/// `apply`'s and `destroy`'s.
+pub async fn read_and_plan(
+    settings: &Settings,
+    events: &dyn Events,
+    path: &Path,
+    goal: Goal,
+    force: bool,
+) -> Result<LivePlan> {
+    let (clients, prepared) = prepare_live(settings, events, path).await?;
+    plan_both(settings, events, clients, prepared, goal, force).await
 }
 
 /// Reads the Genesys side of a prepared config and plans both sides toward `goal`.
-pub(super) async fn plan_both(
-    inv: &Invocation,
+pub async fn plan_both(
+    settings: &Settings,
+    events: &dyn Events,
     clients: Clients,
     prepared: Prepared,
     goal: Goal,
@@ -132,11 +157,11 @@ pub(super) async fn plan_both(
     genesys_live::check_only(only, &prepared.loaded.config)?;
     let mut genesys = match only {
         Some(Side::Aws) => None,
-        _ => genesys_live::prepare(&clients, &prepared, inv.verbose)
+        _ => genesys_live::prepare(&clients, &prepared, settings.verbose, events)
             .await
             .inspect_err(|_| {
                 if only.is_none() {
-                    inv.output.note(ONLY_AWS_NOTE);
+                    events.event(Event::Note(ONLY_AWS_NOTE.into()));
                 }
             })?,
     };
@@ -157,7 +182,7 @@ pub(super) async fn plan_both(
             let (aws, genesys_plan) = plan_sides(&prepared, genesys.as_mut(), false, force).await?;
             ChangeSet::retire(aws, genesys_plan)
         }
-        Goal::Destroy => destroy_plan(&inv.output, &prepared, genesys.as_mut(), force).await?,
+        Goal::Destroy => destroy_plan(events, &prepared, genesys.as_mut(), force).await?,
     };
     Ok(LivePlan {
         clients,
@@ -225,7 +250,7 @@ fn genesys_waits_for_aws(waits: Vec<String>) -> crate::error::Error {
 
 /// `destroy`'s change set; what is kept, and why, is said on stderr.
 async fn destroy_plan(
-    output: &Output,
+    events: &dyn Events,
     prepared: &Prepared,
     genesys: Option<&mut Session>,
     force: bool,
@@ -238,16 +263,14 @@ async fn destroy_plan(
         }
         None => (None, Vec::new()),
     };
-    for n in notes.iter().chain(&kept) {
-        output.note(n);
-    }
+    events.all(notes.into_iter().chain(kept).map(Event::Note));
     Ok(ChangeSet::retire(aws, genesys_plan))
 }
 
 /// The AWS drift of a prepared config as findings (as if adopting: a lost ownership tag is a
 /// finding, not a refusal), each naming the CloudTrail event that explains it. No drift, no
 /// CloudTrail call.
-pub(super) async fn aws_drift(
+pub async fn aws_drift(
     clients: &Clients,
     prepared: &Prepared,
     pacer: &Pacer,

@@ -1,28 +1,38 @@
-//! Runs a [`ChangeSet`]'s writes, side by side in the order the set gives, with a progress
-//! line per write on stderr (`report::WriteStarted`). Shared by `apply`, `destroy` and `onboard`/`offboard`.
+//! Runs a [`ChangeSet`]'s writes, side by side in the order the set gives, each write an
+//! [`Event::WriteStarted`]. Shared by `apply`, `destroy` and `onboard`/`offboard`.
 
-use super::genesys_live;
+use super::events::{Event, Events};
+use super::genesys as genesys_live;
 use crate::aws::{apply, Clients};
 use crate::core::change_set::{ChangeSet, Side};
 use crate::core::describe::describe;
 use crate::core::plan::Plan;
 use crate::error::Result;
 use crate::genesys::Session;
-use crate::report::{WriteStarted, Writes};
+
+/// Write calls made, per side (`report::Writes` in the results).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Writes {
+    pub aws: usize,
+    pub genesys: usize,
+}
 
 /// Makes every write of `set`; stops at the first failure (the error says how far it got).
-pub(super) async fn write(
+pub async fn write(
     clients: &Clients,
     set: &ChangeSet,
     genesys: Option<&Session>,
+    events: &dyn Events,
 ) -> Result<Writes> {
     let mut writes = Writes::default();
     let (aws_first, aws_last) = set.aws_phases();
     for side in set.write_order() {
         match (side, genesys, &set.genesys) {
-            (Side::Aws, _, _) => writes.aws = write_aws(clients, &aws_first, 0, set).await?,
+            (Side::Aws, _, _) => {
+                writes.aws = write_aws(clients, &aws_first, 0, set, events).await?
+            }
             (Side::Genesys, Some(side), Some(plan)) => {
-                writes.genesys = genesys_live::apply(side, plan).await?
+                writes.genesys = genesys_live::apply(side, plan, events).await?
             }
             // A Genesys plan exists only with a Genesys side to write it.
             (Side::Genesys, _, _) => {}
@@ -30,23 +40,27 @@ pub(super) async fn write(
     }
     if !aws_last.is_empty() {
         let done = aws_first.ops.len();
-        writes.aws += write_aws(clients, &aws_last, done, set).await?;
+        writes.aws += write_aws(clients, &aws_last, done, set, events).await?;
     }
     Ok(writes)
 }
 
 /// `plan`'s writes; `done`: how many of the set's AWS writes came before (for the progress).
-async fn write_aws(clients: &Clients, plan: &Plan, done: usize, set: &ChangeSet) -> Result<usize> {
+async fn write_aws(
+    clients: &Clients,
+    plan: &Plan,
+    done: usize,
+    set: &ChangeSet,
+    events: &dyn Events,
+) -> Result<usize> {
     let total = set.aws.ops.len();
     let outcome = apply::apply(clients, plan, |index, op| {
-        let change = describe(op);
-        let started = WriteStarted {
+        events.event(Event::WriteStarted {
             side: Side::Aws,
             index: done + index,
             total,
-            change: &change,
-        };
-        eprintln!("{}", started.line());
+            change: describe(op),
+        });
     })
     .await?;
     Ok(outcome.writes)

@@ -1,0 +1,175 @@
+//! `check`'s workflows: the drift check over one or many configs against AWS (and Genesys
+//! Cloud), and `check --template/--plan`, the config against infrastructure-as-code with no
+//! AWS call. Each returns the one `CheckReport` the command prints and writes to files.
+
+use std::path::{Path, PathBuf};
+
+use super::events::Events;
+use super::genesys as genesys_live;
+use super::iac::{read_model, IacSource};
+use super::live::{aws_drift, connect};
+use super::settings::Settings;
+use crate::aws::pace::Pacer;
+use crate::aws::prepare as aws_prepare;
+use crate::aws::trail as aws_trail;
+use crate::config;
+use crate::core::change_set::Side;
+use crate::core::check as core_check;
+use crate::core::drift;
+use crate::core::genesys::{genesys_checks, genesys_findings, GenesysPlan};
+use crate::core::iac;
+use crate::core::render::RenderContext;
+use crate::core::verify;
+use crate::error::{Error, Result};
+
+async fn check_one(
+    settings: &Settings,
+    events: &dyn Events,
+    path: &Path,
+    pacer: &Pacer,
+    only: Option<Side>,
+) -> drift::ConfigReport {
+    let name = path.display().to_string();
+    let result: Result<drift::ConfigReport> = async {
+        let loaded = config::load(path)?;
+        let text = loaded.text.clone();
+        genesys_live::check_only(only, &loaded.config)?;
+        let templates = settings.templates.load()?;
+        let clients = connect(settings, &loaded.config).await?;
+        let allow_weaker = settings.templates.allow_weaker;
+        let prepared = aws_prepare::prepare(&clients, loaded, &templates, allow_weaker).await?;
+        let (aws, verification) = if only == Some(Side::Genesys) {
+            (Vec::new(), verify::Verification::new(Vec::new()))
+        } else {
+            let verification = verify::verification(&prepared.desired, &prepared.observed);
+            let verification =
+                super::path::with_path(verification, &clients, &prepared, events).await;
+            (aws_drift(&clients, &prepared, pacer).await?, verification)
+        };
+        // The Genesys side, as if adopting too; each finding names who made the change when
+        // the audit trail says. Its failure is reported beside the AWS findings, never instead.
+        let genesys = match only {
+            Some(Side::Aws) => Ok(None),
+            _ => genesys_check(&clients, &prepared, events).await,
+        };
+        let side = match &genesys {
+            Ok(None) => core_check::GenesysSide::NotChecked,
+            Ok(Some(g)) => core_check::GenesysSide::Checked(core_check::GenesysCheck {
+                findings: g.findings.clone(),
+                checks: &g.checks,
+                plan: &g.plan,
+                lookup_error: g.lookup_error.clone(),
+            }),
+            Err(e) => core_check::GenesysSide::Failed(e.human()),
+        };
+        Ok(core_check::config_report(
+            &name,
+            &text,
+            aws,
+            &verification,
+            side,
+        ))
+    }
+    .await;
+    result.unwrap_or_else(|e| drift::ConfigReport::error(&name, e.human()))
+}
+
+/// The Genesys side of one config's check, owned (`core_check::GenesysCheck` borrows it).
+struct GenesysChecked {
+    findings: Vec<drift::Finding>,
+    checks: Vec<verify::Check>,
+    plan: GenesysPlan,
+    lookup_error: Option<String>,
+}
+
+/// Signs in, reads and plans the Genesys side as if adopting; `None` without `[genesys]`.
+async fn genesys_check(
+    clients: &crate::aws::Clients,
+    prepared: &aws_prepare::Prepared,
+    events: &dyn Events,
+) -> Result<Option<GenesysChecked>> {
+    let Some(mut side) = genesys_live::prepare(clients, prepared, false, events).await? else {
+        return Ok(None);
+    };
+    let (plan, lookup_error) = side.plan_for_check().await?;
+    let findings = side.annotate(genesys_findings(&side.desired, &plan)).await;
+    let role = prepared.observed.role.as_ref().map(|r| r.arn.as_str());
+    let checks = genesys_checks(&side.desired, &side.observed, role);
+    Ok(Some(GenesysChecked {
+        findings,
+        checks,
+        plan,
+        lookup_error,
+    }))
+}
+
+/// Checks each config at `paths` against AWS (and Genesys Cloud), concurrently; `only`: one
+/// side alone. A config that cannot be checked is a report of its error, beside the others.
+pub async fn check(
+    settings: &Settings,
+    events: &dyn Events,
+    paths: &[PathBuf],
+    only: Option<Side>,
+) -> drift::CheckReport {
+    // One CloudTrail pace for the run: configs checked concurrently may share an account.
+    let pacer = aws_trail::pacer();
+    let what = format!("checking {} config(s) against AWS", paths.len());
+    let checks = paths
+        .iter()
+        .map(|path| check_one(settings, events, path, &pacer, only));
+    let reports = events
+        .reading(what, futures::future::join_all(checks))
+        .await;
+    drift::CheckReport::new(reports)
+}
+
+/// `check --template/--plan`'s options: the infrastructure-as-code and `--account-id`.
+#[derive(Debug, Clone)]
+pub struct IacCheck {
+    pub source: IacSource,
+    pub account_id: Option<String>,
+}
+
+/// `check --template`: the config's desired state against the template's model, no AWS call.
+/// The region of the config's functions is the one rule's (`Settings::region`).
+pub fn check_iac(
+    settings: &Settings,
+    paths: &[PathBuf],
+    options: &IacCheck,
+) -> Result<drift::CheckReport> {
+    let path = match paths {
+        [one] => one.clone(),
+        _ => {
+            return Err(Error::usage(
+                "check --template/--plan takes one config",
+                "give the config whose role the template or plan should define with --config",
+            ))
+        }
+    };
+    let loaded = config::load(&path)?;
+    let config = &loaded.config;
+    let account = (options.account_id.clone())
+        .or_else(|| config.aws.account_id.clone())
+        .ok_or_else(|| {
+            Error::usage(
+                "check --template/--plan needs the account the code is deployed to",
+                "pass --account-id ACCOUNT or set [aws].account_id in the config",
+            )
+        })?;
+    let region = settings.region(Some(config)).ok_or_else(|| {
+        Error::usage(
+            "check --template/--plan needs the region of the config's functions",
+            "set [aws].region in the config, or pass --region",
+        )
+    })?;
+    let ctx = RenderContext {
+        account_id: Some(account.clone()),
+        default_region: Some(region.clone()),
+    };
+    let templates = settings.templates.load()?;
+    let allow_weaker = settings.templates.allow_weaker;
+    let desired = iac::check::desired(config, &ctx, &templates, allow_weaker)?;
+    let (model, file) = read_model(&options.source, Some(account), Some(region))?;
+    let report = iac::check::check_model(&model, &desired, &file);
+    Ok(drift::CheckReport::new(vec![report]))
+}

@@ -1,0 +1,49 @@
+//! [`AppError`]: what a workflow itself can fail on, beyond the errors of the layers it calls
+//! (which travel whole in their own variant of `error::Error`). Each variant keeps the typed
+//! error it wraps and decides its hint ([`Hinted`]).
+
+use crate::aws::observe::ObserveError;
+use crate::aws::AwsError;
+use crate::core::audit::InputError;
+use crate::core::iac::IacError;
+use crate::error::Hinted;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// `--template`: the CloudFormation template could not be read into the model.
+    #[error(transparent)]
+    Template(IacError),
+    /// `--plan`: the Terraform plan could not be read into the model.
+    #[error(transparent)]
+    Plan(IacError),
+    /// `audit --input`: the saved `get-account-authorization-details` answer is not one.
+    #[error(transparent)]
+    Details(#[from] InputError),
+    /// `init --from-role`: the role and its policies could not be read.
+    #[error(transparent)]
+    ReadRole(#[from] ObserveError),
+    /// `audit --organization`: the organization's accounts could not be listed.
+    #[error(transparent)]
+    ListAccounts(AwsError),
+    /// The prover runs on a blocking thread; it panicked or was cancelled (a bug, not AWS).
+    #[error(
+        "the proof of the account's roles stopped (a bug in lambda-trust: please report it): {0}"
+    )]
+    Prover(#[from] tokio::task::JoinError),
+}
+
+impl Hinted for AppError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            AppError::Template(e) | AppError::Plan(e) => e.hint(),
+            AppError::Details(e) => e.hint(),
+            AppError::ReadRole(e) => e.hint(),
+            AppError::ListAccounts(e) => e.hint().or_else(|| {
+                Some("--organization lists the accounts from the organization's management account (or a delegated administrator's); elsewhere pass --accounts FILE".into())
+            }),
+            AppError::Prover(_) => None,
+        }
+    }
+}
+
+crate::layer_errors!(App: AppError);

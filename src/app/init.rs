@@ -1,0 +1,222 @@
+//! `init`'s workflows beyond the questions (which stay with the command): the account's
+//! functions (`--from-account`, picked by `--match` globs), and `--from-role`: an existing role
+//! read (only read), proved by the audit's prover and imported (`core::role_import`). The files
+//! are validated like any config and written all or nothing ([`write_all`]).
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use super::error::AppError;
+use super::events::{Event, Events};
+use super::files::write_atomically;
+use super::live::live;
+use super::settings::Settings;
+use crate::aws::inventory;
+use crate::aws::observe::observe;
+use crate::aws::{AwsSettings, Clients};
+use crate::config::{self, init::InitAnswers};
+use crate::core::audit::{audit_role, AuditOptions};
+use crate::core::genesys::import_text::ImportFiles;
+use crate::core::role_import::{account_iam, import_role, role_config, ImportedRole};
+use crate::core::state::Query;
+use crate::error::{Error, Result};
+
+pub use crate::aws::inventory::ListedFunction;
+
+/// The functions of the account in `region` (ListFunctions, paginated).
+pub fn list_functions(
+    settings: &Settings,
+    events: &dyn Events,
+    region: &str,
+) -> Result<Vec<ListedFunction>> {
+    live(|rt| {
+        rt.block_on(async {
+            let clients = Clients::connect(&AwsSettings {
+                region: Some(region.to_string()),
+                ..settings.aws.clone()
+            })
+            .await?;
+            let what = format!("listing the Lambda functions in {region}");
+            let listed = events
+                .reading(what, inventory::list_functions(&clients, region))
+                .await;
+            Ok(listed?)
+        })
+    })
+}
+
+/// `--match` globs, matched against function names.
+pub fn globs(patterns: &[String]) -> Result<GlobSet> {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        b.add(Glob::new(p).map_err(|e| {
+            Error::usage(
+                format!("--match {p}: {e}"),
+                "use a glob such as 'genesys-*'",
+            )
+        })?);
+    }
+    Ok(b.build().map_err(anyhow::Error::from)?)
+}
+
+/// The account the listed functions live in.
+pub fn account_of(listed: &[ListedFunction]) -> Option<String> {
+    listed
+        .first()
+        .and_then(|f| f.arn.split(':').nth(4))
+        .map(str::to_string)
+}
+
+/// `--from-account` without a terminal: the functions of `answers.region` listed, those
+/// `patterns` match become targets (by ARN), the rest commented-out entries.
+pub fn from_account(
+    settings: &Settings,
+    events: &dyn Events,
+    answers: &mut InitAnswers,
+    patterns: &[String],
+) -> Result<()> {
+    let listed = list_functions(settings, events, &answers.region)?;
+    let set = globs(patterns)?;
+    let (chosen, others): (Vec<_>, Vec<_>) = listed.iter().partition(|f| set.is_match(&f.name));
+    if !patterns.is_empty() && chosen.is_empty() {
+        return Err(Error::usage(
+            format!(
+                "no function in {} matches {} ({} listed)",
+                answers.region,
+                patterns.join(", "),
+                listed.len()
+            ),
+            "check the pattern and --region; nothing was written",
+        ));
+    }
+    if patterns.is_empty() {
+        events.event(Event::Said(format!(
+            "no --match given: the {} function(s) listed are written as commented-out entries",
+            listed.len()
+        )));
+    }
+    answers.targets = chosen.iter().map(|f| f.arn.clone()).collect();
+    answers.other_functions = others.iter().map(|f| f.arn.clone()).collect();
+    answers.account_id = account_of(&listed);
+    Ok(())
+}
+
+/// `init --from-role NAME` alone: the role read and imported, its config written at `path`
+/// (refusing an existing file unless `force`). Returns the imported role, for the report.
+pub fn from_role(
+    settings: &Settings,
+    events: &dyn Events,
+    name: &str,
+    external_id: Option<&str>,
+    (path, force): (&Path, bool),
+) -> Result<ImportedRole> {
+    let role = read_role(settings, events, name, external_id)?;
+    let region = role_region(settings, &role)?;
+    let files = ImportFiles {
+        config: role_config(&role, &region),
+        contracts: Default::default(),
+    };
+    write_all(path, &files, force)?;
+    Ok(role)
+}
+
+/// Reads the role and its policies and imports it (`external_id` wins over the role's ID).
+pub fn read_role(
+    settings: &Settings,
+    events: &dyn Events,
+    name: &str,
+    external_id: Option<&str>,
+) -> Result<ImportedRole> {
+    let observed = live(|rt| {
+        rt.block_on(async {
+            let clients = Clients::connect(&settings.aws_for(None)).await?;
+            let query = Query {
+                partition: clients.partition().to_string(),
+                role_name: name.to_string(),
+                policy_name: format!("{name}-invoke"),
+                policy_path: "/".into(),
+                probe_shards: 1,
+                functions: Vec::new(),
+                account_hint: None,
+                known_identity: None,
+            };
+            let what = format!("reading the role {name} and its policies");
+            let observed = events.reading(what, observe(&clients, &query)).await;
+            Ok(observed.map_err(AppError::ReadRole)?)
+        })
+    })?;
+    if observed.role.is_none() {
+        return Err(Error::usage(
+            format!(
+                "role {name} does not exist in account {}",
+                observed.account_id
+            ),
+            "give the role's name (not its ARN), in the account your AWS credentials are for",
+        ));
+    }
+    let iam = account_iam(&observed).ok_or_else(|| anyhow::anyhow!("role {name} vanished"))?;
+    let opts = AuditOptions {
+        region: settings.region(None),
+        ..AuditOptions::default()
+    };
+    let report = audit_role(&iam, &iam.roles[0], &opts);
+    import_role(&observed, report.as_ref(), external_id).map_err(|e| {
+        Error::usage(
+            format!("{e}: lambda-trust needs the Genesys Cloud organization ID to require"),
+            "pass --external-id ORG-ID; the config is written with the role's findings as comments",
+        )
+    })
+}
+
+/// `[aws].region`: the one rule's (`--region`, the environment), else the first granted
+/// function's.
+fn role_region(settings: &Settings, role: &ImportedRole) -> Result<String> {
+    let first = role
+        .targets
+        .iter()
+        .find_map(|(f, _)| crate::iam::arn::Arn::parse(f).map(|a| a.region));
+    settings.region(None).or(first).ok_or_else(|| {
+        Error::usage(
+            "the role grants no function to tell the AWS region from",
+            "pass --region REGION",
+        )
+    })
+}
+
+/// Validates the config (with its contract files) and writes everything, or nothing.
+pub fn write_all(path: &Path, files: &ImportFiles, force: bool) -> Result<()> {
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let all: Vec<PathBuf> = std::iter::once(path.to_path_buf())
+        .chain(files.contracts.keys().map(|p| base.join(p)))
+        .collect();
+    if !force {
+        if let Some(p) = all.iter().find(|p| p.exists()) {
+            return Err(Error::usage(
+                format!("{} already exists; init does not overwrite it", p.display()),
+                "pass --force to replace it, or --config OTHER/lambda-trust.toml to write elsewhere",
+            ));
+        }
+    }
+    let schemas = |p: &Path| {
+        let rel = p
+            .strip_prefix(&base)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .to_string();
+        files
+            .contracts
+            .get(&rel)
+            .cloned()
+            .ok_or_else(|| std::io::Error::other("not written"))
+    };
+    config::parse_str_reading(&files.config, &path.display().to_string(), &schemas)?;
+    for (rel, text) in &files.contracts {
+        let p = base.join(rel);
+        if let Some(dir) = p.parent() {
+            std::fs::create_dir_all(dir).map_err(anyhow::Error::from)?;
+        }
+        std::fs::write(&p, text).map_err(anyhow::Error::from)?;
+    }
+    write_atomically(path, &files.config)
+}

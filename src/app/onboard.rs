@@ -1,0 +1,243 @@
+//! `onboard` / `offboard`'s workflow: add or remove one target in the config file
+//! (comment-preserving) and plan both sides ([`plan`]); then write the file, apply and prove
+//! the result ([`apply`]). Between the two the command shows the change, or stops (`--dry-run`).
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use super::events::{Event, Events};
+use super::files::write_atomically;
+use super::live::{connect, plan_both, prepare_loaded, Goal, LivePlan};
+use super::settings::Settings;
+use super::verify::prove_result;
+use super::write::{self, Writes};
+use crate::aws::{observe, prepare};
+use crate::config::{self, edit};
+use crate::core::render::{self, RenderContext};
+use crate::core::{onboard, verify};
+use crate::error::Result;
+
+/// The edit of the config's targets.
+pub enum Edit {
+    Add(Add),
+    Remove(Remove),
+}
+
+/// `onboard`'s target.
+pub struct Add {
+    pub function: String,
+    /// `--region`: FUNCTION's region when it is a bare name (not the run's region).
+    pub region: Option<String>,
+    pub qualifier: Option<String>,
+    pub all_aliases: bool,
+    /// With `[genesys]`: the new target's data action name.
+    pub action_name: Option<String>,
+}
+
+/// `offboard`'s target.
+pub struct Remove {
+    pub function: String,
+    /// `--region`: FUNCTION's region when it is a bare name (not the run's region).
+    pub region: Option<String>,
+    pub qualifier: Option<String>,
+    /// Delete the target's data action even when a published flow calls it.
+    pub force: bool,
+}
+
+/// The config file before the edit, and what the edit needs to resolve targets.
+pub struct Before {
+    path: PathBuf,
+    /// The file's name as shown.
+    pub shown: String,
+    /// Its text.
+    pub text: String,
+    config: config::Config,
+    ctx: RenderContext,
+    existing: Vec<render::ResolvedTarget>,
+}
+
+/// The config's text after the edit, and the one-line summary of it.
+struct Edited {
+    text: String,
+    summary: String,
+}
+
+/// What the edit came to, before anything is written.
+pub enum Planned {
+    /// `onboard` of a function already granted: nothing to do.
+    AlreadyThere { summary: String },
+    /// The edit, and both sides planned for the edited config.
+    Ready(Box<Ready>),
+}
+
+/// An edit ready to write: the file before and after, and the plan.
+pub struct Ready {
+    pub before: Before,
+    pub new_text: String,
+    /// One line: what was onboarded or offboarded.
+    pub summary: String,
+    pub planned: LivePlan,
+}
+
+/// Edits the config at `path` (in memory), validates the edited text and plans both sides for
+/// it. Nothing is written. `settings` carry no `--region`: onboard's is the target's own
+/// ([`Add::region`]); the run's region is the config's, else the environment's, else the
+/// profile's.
+pub async fn plan(
+    settings: &Settings,
+    events: &dyn Events,
+    path: PathBuf,
+    edit: Edit,
+) -> Result<Planned> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!("cannot read {shown}\n(hint: create it first with `lambda-trust init`)")
+    })?;
+    let old = config::parse_str(&text, &shown)?;
+    let clients = connect(settings, &old.config).await?;
+    // Bare names resolve in the role's account; the identity read here is reused below.
+    let identity = observe::caller_identity(&clients).await?;
+    let (caller_account, _caller_arn) = &identity;
+    let account = old.config.aws.account_id.clone();
+    let ctx = RenderContext {
+        account_id: Some(account.unwrap_or_else(|| caller_account.clone())),
+        default_region: Some(prepare::default_region(&clients)),
+    };
+    let existing = render::resolve_targets(&old.config, &ctx)?;
+    let before = Before {
+        path,
+        shown,
+        text,
+        config: old.config,
+        ctx,
+        existing,
+    };
+    let edited = match &edit {
+        Edit::Add(new) => add(events, &before, new)?,
+        Edit::Remove(gone) => remove(&before, gone)?,
+    };
+    let Edited {
+        text: new_text,
+        summary,
+    } = match edited {
+        Ok(edited) => edited,
+        Err(summary) => return Ok(Planned::AlreadyThere { summary }),
+    };
+    // The edited file must be a valid config before anything is written anywhere.
+    let new = config::parse_str(&new_text, &before.shown)?;
+    if new.config.targets.is_empty() {
+        events.event(Event::Note("no targets remain: the invoke policy will be detached and deleted; the role stays and can invoke nothing.".into()));
+    }
+    // Only the new function is looked up (offboard: none); the others were confirmed before.
+    let scope = prepare::Scope {
+        functions: Some(match &edit {
+            Edit::Add(_) => vec![new.config.targets.len() - 1],
+            Edit::Remove(_) => vec![],
+        }),
+        identity: Some(identity),
+    };
+    let (clients, prepared) = prepare_loaded(settings, events, clients, new, scope).await?;
+    // Onboarding grants before the action that calls the function exists; offboarding removes
+    // the action before the grant it calls. Before the file is written: an action a flow calls
+    // stops the run with nothing changed.
+    let (goal, force) = match edit {
+        Edit::Add(_) => (
+            Goal::Converge {
+                adopt: false,
+                only: None,
+            },
+            false,
+        ),
+        Edit::Remove(gone) => (Goal::Shrink, gone.force),
+    };
+    let planned = plan_both(settings, events, clients, prepared, goal, force).await?;
+    Ok(Planned::Ready(Box::new(Ready {
+        before,
+        new_text,
+        summary,
+        planned,
+    })))
+}
+
+/// Writes the edited file, then both sides' changes, and proves the result as `verify` does.
+pub async fn apply(events: &dyn Events, ready: &Ready) -> Result<(Writes, verify::Verification)> {
+    write_atomically(&ready.before.path, &ready.new_text)?;
+    events.event(Event::Said(format!("updated {}", ready.before.shown)));
+    let planned = &ready.planned;
+    let genesys = planned.genesys.as_ref();
+    let writes = write::write(&planned.clients, &planned.set, genesys, events).await?;
+    let verification = prove_result(&planned.clients, &planned.prepared, genesys).await?;
+    Ok((writes, verification))
+}
+
+/// `onboard`: the new entry added; `Err(summary)` when the function is already a target.
+fn add(
+    events: &dyn Events,
+    before: &Before,
+    new: &Add,
+) -> Result<std::result::Result<Edited, String>> {
+    let Add {
+        function,
+        region,
+        qualifier,
+        all_aliases,
+        action_name,
+    } = new;
+    let region = region.as_deref();
+    let mut target =
+        onboard::target_from_args(function, qualifier.as_deref(), region, *all_aliases)?;
+    let resolved = onboard::resolve_one(&before.config, &before.ctx, &target)?;
+    let arns = &resolved.granted_arns;
+    if let Some(i) = onboard::already_present(&before.existing, &resolved) {
+        let summary = format!(
+            "{} is already a target (targets[{i}] in {}); nothing to do",
+            arns.join(" and "),
+            before.shown
+        );
+        return Ok(Err(summary));
+    }
+    if *all_aliases {
+        events.event(Event::Warning {
+            message: format!(
+                "--all-aliases grants every version and alias of {}: {}",
+                resolved.function_name,
+                arns.join(", ")
+            ),
+            hint: None,
+        });
+    }
+    target.action = onboard::new_action(
+        &before.config,
+        &target,
+        action_name.as_deref(),
+        &before.shown,
+    )?;
+    let named = (target.action.as_ref().and_then(|a| a.name.as_ref()))
+        .map(|n| format!(" (data action {n:?})"))
+        .unwrap_or_default();
+    Ok(Ok(Edited {
+        text: edit::add_target(&before.text, &before.shown, &target)?,
+        summary: format!("onboarded {}{named}", arns.join(" and ")),
+    }))
+}
+
+/// `offboard`: every entry that grants the function (and qualifier) removed.
+fn remove(before: &Before, gone: &Remove) -> Result<std::result::Result<Edited, String>> {
+    let Remove {
+        function,
+        region,
+        qualifier,
+        ..
+    } = gone;
+    let region = region.as_deref();
+    let target = onboard::target_from_args(function, qualifier.as_deref(), region, false)?;
+    let wanted = onboard::resolve_one(&before.config, &before.ctx, &target)?;
+    let hits = onboard::matching(&before.existing, &wanted, &before.shown)?;
+    let (text, n) = edit::remove_targets(&before.text, &before.shown, |i| hits.contains(&i))?;
+    let entries = if n == 1 { "entry" } else { "entries" };
+    Ok(Ok(Edited {
+        text,
+        summary: format!("offboarded {n} target {entries}"),
+    }))
+}

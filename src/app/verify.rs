@@ -1,0 +1,181 @@
+//! `verify`'s workflow: proves the live setup offline, optionally with a live probe; with
+//! `[genesys]`, checks the Genesys Cloud side against what was proved (and, with
+//! `--test-actions`, runs every data action end to end). `onboard` proves its result with
+//! [`prove_result`], the same checks and proofs.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::events::{Event, Events};
+use super::genesys as genesys_live;
+use super::live::{aws_drift, prepare_live};
+use super::settings::Settings;
+use crate::aws::prepare::{self, Prepared};
+use crate::aws::{probe, Clients};
+use crate::core::change_set::Side;
+use crate::core::drift;
+use crate::core::genesys::genesys_checks;
+use crate::core::verify::{self, Check, CheckId, Verification};
+use crate::error::Result;
+use crate::genesys::Session;
+
+/// What `verify` does beyond the offline proof.
+pub struct Options {
+    /// The config (`ConfigSource::one`).
+    pub config: PathBuf,
+    /// `--assume-profile`: assume the role with this profile and dry-run invoke every target.
+    pub assume_profile: Option<String>,
+    /// `--wait`: how long the live probe retries while IAM propagates.
+    pub wait: Duration,
+    /// `--test-actions`: run every data action end to end in Genesys Cloud.
+    pub test_actions: bool,
+    /// `--only`: verify one side alone.
+    pub only: Option<Side>,
+}
+
+/// What `verify` found: the verdict, what drifted on AWS (with who changed it), and the
+/// Genesys Cloud side's failure, reported beside what AWS proved.
+pub struct Verified {
+    pub verification: Verification,
+    pub drift: Vec<drift::Finding>,
+    pub error: Option<String>,
+}
+
+pub async fn verify(
+    settings: &Settings,
+    events: &dyn Events,
+    options: Options,
+) -> Result<Verified> {
+    let (clients, prepared) = prepare_live(settings, events, &options.config).await?;
+    genesys_live::check_only(options.only, &prepared.loaded.config)?;
+    let aws = options.only != Some(Side::Genesys);
+    let mut checks = Vec::new();
+    if aws {
+        checks = verify::checks(&prepared.desired, &prepared.observed);
+    }
+    if let (true, Some(profile)) = (aws, options.assume_profile) {
+        events.event(Event::Reading("live probe".into()));
+        let probe_settings = probe::ProbeSettings {
+            profile,
+            wait: options.wait,
+            endpoint_url: settings.aws.endpoint_url.clone(),
+        };
+        let live = probe::probe(
+            &probe_settings,
+            &prepared.desired,
+            &prepared.observed,
+            |m| events.event(Event::Step(m.to_string())),
+        )
+        .await;
+        events.event(Event::ReadDone);
+        checks.extend(live);
+    }
+    // A Genesys Cloud failure is reported beside what AWS proved, never instead of it.
+    let mut error = None;
+    if options.only != Some(Side::Aws) {
+        let verbose = settings.verbose;
+        match genesys_checks_live(&clients, &prepared, verbose, options.test_actions, events).await
+        {
+            Ok(genesys) => checks.extend(genesys),
+            Err(e) => {
+                error = Some(format!(
+                    "the Genesys Cloud side was not verified: {}",
+                    e.human()
+                ))
+            }
+        }
+    }
+    let proofs = match aws {
+        true => verify::proofs(&prepared.desired, &prepared.observed),
+        false => Vec::new(),
+    };
+    let mut verification = verify::Verification::new(checks).with_proofs(proofs);
+    // The whole path: organization policies and the functions' own policies.
+    if aws {
+        verification = super::path::with_path(verification, &clients, &prepared, events).await;
+    }
+    // What changed on AWS, and who changed it (CloudTrail): only when something drifted.
+    // A state the planner refuses is `plan`'s to explain; the verdict above stands either way.
+    let drift = match aws {
+        true => aws_drift(&clients, &prepared, &crate::aws::trail::pacer())
+            .await
+            .unwrap_or_else(|e| {
+                events.event(Event::Warning {
+                    message: format!("what changed on AWS is not listed: {e}"),
+                    hint: None,
+                });
+                Vec::new()
+            }),
+        false => Vec::new(),
+    };
+    Ok(Verified {
+        verification,
+        drift,
+        error,
+    })
+}
+
+/// Signs in to Genesys Cloud and runs its checks; none without `[genesys]`.
+async fn genesys_checks_live(
+    clients: &Clients,
+    prepared: &Prepared,
+    verbose: bool,
+    test_actions: bool,
+    events: &dyn Events,
+) -> Result<Vec<Check>> {
+    match genesys_live::prepare(clients, prepared, verbose, events).await? {
+        Some(side) => genesys_part(&side, prepared, test_actions).await,
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The Genesys checks; with `test_actions`, one more per action: its end-to-end test run.
+async fn genesys_part(
+    side: &Session,
+    prepared: &Prepared,
+    test_actions: bool,
+) -> Result<Vec<Check>> {
+    let role = prepared.observed.role.as_ref().map(|r| r.arn.as_str());
+    let mut checks = genesys_checks(&side.desired, &side.observed, role);
+    if test_actions {
+        for d in &side.desired.actions {
+            let action = side
+                .observed
+                .actions
+                .iter()
+                .find(|a| a.def.name == d.def.name);
+            let (passed, detail) = match action {
+                Some(a) => {
+                    crate::genesys::test_run::test_action(&side.client, &a.id, &d.sample_input)
+                        .await?
+                }
+                None => (false, "the action does not exist".to_string()),
+            };
+            checks.push(Check {
+                code: CheckId::GenesysTestRun,
+                name: format!("genesys: test run of action {:?}", d.def.name),
+                passed,
+                detail,
+            });
+        }
+    }
+    Ok(checks)
+}
+
+/// The result of a write, read again and proved as `verify` proves it (offline checks and
+/// proofs; with `[genesys]`, the Genesys checks too): `onboard`'s last step.
+pub async fn prove_result(
+    clients: &Clients,
+    prepared: &Prepared,
+    genesys: Option<&Session>,
+) -> Result<Verification> {
+    let observed = prepare::reobserve_iam(clients, prepared).await?;
+    let desired = &prepared.desired;
+    let mut checks = verify::checks(desired, &observed);
+    if let Some(side) = genesys {
+        let again = side.reobserve().await?;
+        let role = observed.role.as_ref().map(|r| r.arn.as_str());
+        checks.extend(genesys_checks(&side.desired, &again, role));
+    }
+    Ok(Verification::new(checks).with_proofs(verify::proofs(desired, &observed)))
+}

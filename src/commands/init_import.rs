@@ -1,0 +1,113 @@
+//! `lambda-trust init --from-genesys` / `--from-role`: the importers are `app::import` and
+//! `app::init`; here are their flags bound, the questions they may need answered on a terminal
+//! ([`Terminal`]), and their reports.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use super::invocation::Invocation;
+use crate::app::import::{self, Ask, Imported as GenesysImported, Options};
+use crate::app::{init as app_init, Events};
+use crate::cli::InitArgs;
+use crate::core::role_import::ImportedRole;
+use crate::error::{Result, Status};
+use crate::report::{ImportResult, Imported, ImportedRoleResult, SCHEMA_VERSION};
+
+/// `init --from-genesys` (with `--from-role`, the role joins the import).
+pub(super) fn from_genesys(
+    inv: &Invocation,
+    events: &dyn Events,
+    args: &InitArgs,
+    path: PathBuf,
+) -> Result<Status> {
+    let options = Options {
+        path,
+        external_id: args.external_id.clone(),
+        from_role: args.from_role.clone(),
+        integration: args.integration.clone(),
+        role_arn: args.role_arn.clone(),
+        genesys_region: args.genesys_region.clone(),
+        force: args.force,
+    };
+    let ask = Terminal {
+        no_input: args.no_input,
+    };
+    let imported = import::from_genesys(&inv.settings, events, &ask, &options)?;
+    inv.output.emit(&genesys_report(&options.path, &imported))?;
+    Ok(Status::Ok)
+}
+
+/// `init --from-role NAME` alone.
+pub(super) fn from_role(
+    inv: &Invocation,
+    events: &dyn Events,
+    args: &InitArgs,
+    name: &str,
+    path: &Path,
+) -> Result<Status> {
+    let external_id = args.external_id.as_deref();
+    let role = app_init::from_role(&inv.settings, events, name, external_id, (path, args.force))?;
+    inv.output.emit(&role_report(path, &role))?;
+    Ok(Status::Ok)
+}
+
+/// The questions of `--from-genesys`, on the terminal (stdin), never under `--no-input` for
+/// the role.
+struct Terminal {
+    no_input: bool,
+}
+
+impl Ask for Terminal {
+    fn integration(&self, items: &[String]) -> Option<Result<usize>> {
+        std::io::stdin()
+            .is_terminal()
+            .then(|| select("Which integration?", items))
+    }
+
+    fn can_pick_role(&self) -> bool {
+        !self.no_input && std::io::stdin().is_terminal()
+    }
+
+    fn role(&self, items: &[String]) -> Result<usize> {
+        let prompt = "Genesys Cloud redacts the credential's role ARN. Which role does it hold?";
+        select(prompt, items)
+    }
+}
+
+fn select(prompt: &str, items: &[String]) -> Result<usize> {
+    Ok(dialoguer::Select::new()
+        .with_prompt(prompt)
+        .items(items)
+        .default(0)
+        .interact()
+        .map_err(anyhow::Error::from)?)
+}
+
+/// What was written, imported and left out.
+fn genesys_report(path: &Path, imported: &GenesysImported) -> Imported {
+    let import = &imported.import;
+    Imported::Genesys(ImportResult {
+        schema_version: SCHEMA_VERSION,
+        written: path.display().to_string(),
+        targets: import.targets.iter().map(|t| t.called_arn()).collect(),
+        commented_out: Vec::new(),
+        imported: import.targets.iter().map(|t| t.actions.len()).sum(),
+        left_out: import.left_out.clone(),
+        role: imported.role.as_ref().map(ImportedRoleResult::of),
+    })
+}
+
+/// What was written: the role, its findings and where the config differs from it.
+fn role_report(path: &Path, role: &ImportedRole) -> Imported {
+    Imported::Role(ImportResult {
+        schema_version: SCHEMA_VERSION,
+        written: path.display().to_string(),
+        targets: (role.targets.iter())
+            .map(|(f, q)| q.as_ref().map_or_else(|| f.clone(), |q| format!("{f}:{q}")))
+            .collect(),
+        commented_out: Vec::new(),
+        imported: 0,
+        left_out: Vec::new(),
+        role: Some(ImportedRoleResult::of(role)),
+    })
+}
