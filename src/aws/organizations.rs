@@ -106,15 +106,13 @@ pub async fn read_org_policies(clients: &Clients, account: &str) -> OrgPolicies 
 
 fn not_read(account: &str, e: &ReadError) -> OrgPolicies {
     let what = match e {
-        ReadError::Aws(e) => format!("{} refused: {}", e.operation, e.message),
+        ReadError::Aws(e) => format!("{} refused ({})", e.operation, e.message),
         ReadError::Document { policy, problem } => {
-            format!("policy {policy} is not a valid policy document: {problem}")
+            format!("policy {policy} is not a valid policy document ({problem})")
         }
     };
     OrgPolicies::NotRead {
-        reason: format!(
-            "organization policies of account {account} not read ({what}): {WHO_MAY_READ}"
-        ),
+        reason: format!("account {account}: {what}: {WHO_MAY_READ}"),
     }
 }
 
@@ -169,11 +167,15 @@ async fn list_root(org: &Org) -> Result<BTreeSet<String>, ReadError> {
         .collect())
 }
 
+/// OUs nest at most five deep under the root (AWS Organizations User Guide, "Quotas"): a
+/// longer chain is a server's fault, not a reason to loop.
+const MAX_PARENTS: usize = 6;
+
 /// The account's ancestors, nearest first, ending with the root: `(id, kind)`.
 async fn parents(org: &Org, account: &str) -> Result<Vec<(String, LevelKind)>, ReadError> {
     let mut chain = Vec::new();
     let mut child = account.to_owned();
-    loop {
+    while chain.len() < MAX_PARENTS {
         let out = org
             .list_parents()
             .child_id(&child)
@@ -181,7 +183,7 @@ async fn parents(org: &Org, account: &str) -> Result<Vec<(String, LevelKind)>, R
             .await
             .map_err(|e| AwsError::from_sdk("organizations:ListParents", e))?;
         let Some(parent) = out.parents().first() else {
-            return Ok(chain);
+            break;
         };
         let id = parent.id().unwrap_or_default().to_owned();
         let root = parent.r#type() == Some(&ParentType::Root);
@@ -191,11 +193,18 @@ async fn parents(org: &Org, account: &str) -> Result<Vec<(String, LevelKind)>, R
             LevelKind::OrganizationalUnit
         };
         chain.push((id.clone(), kind));
-        if root || id.is_empty() {
+        if root {
             return Ok(chain);
         }
         child = id;
     }
+    // Levels without the root would leave its policies out of the evaluation: not read.
+    Err(ReadError::Aws(AwsError {
+        operation: "organizations:ListParents",
+        code: None,
+        message: format!("no root found above {child}"),
+        hint: None,
+    }))
 }
 
 /// Every level root → OUs → account with its policies: the attachments of each enabled type
@@ -231,30 +240,42 @@ async fn read_levels(
     let scps_enabled = enabled.contains(PolicyType::ServiceControlPolicy.as_str());
     Ok(ids
         .iter()
-        .map(|(id, kind)| {
-            let of = |t: &PolicyType| -> Vec<OrgPolicy> {
-                lists
-                    .iter()
-                    .filter(|(level, lt, _)| level == id && *lt == t)
-                    .flat_map(|(_, _, ps)| ps.iter().filter_map(|p| docs.get(p).cloned()))
-                    .collect()
-            };
-            let scps = if scps_enabled {
-                of(&PolicyType::ServiceControlPolicy)
-            } else {
-                vec![scps_not_enabled()]
-            };
-            OrgLevel {
-                level: Level {
-                    kind: *kind,
-                    id: id.clone(),
-                    name: id.clone(),
-                },
-                scps,
-                rcps: of(&PolicyType::ResourceControlPolicy),
-            }
-        })
+        .map(|(id, kind)| level(id, *kind, &lists, &docs, scps_enabled))
         .collect())
+}
+
+/// The attachments of each type at each level: `(level ID, type, policy IDs)`.
+type Attachments<'a> = [(&'a str, &'a PolicyType, Vec<String>)];
+
+/// One level with its policies' documents.
+fn level(
+    id: &str,
+    kind: LevelKind,
+    lists: &Attachments<'_>,
+    docs: &BTreeMap<String, OrgPolicy>,
+    scps_enabled: bool,
+) -> OrgLevel {
+    let of = |t: &PolicyType| -> Vec<OrgPolicy> {
+        lists
+            .iter()
+            .filter(|(level, lt, _)| *level == id && *lt == t)
+            .flat_map(|(_, _, ps)| ps.iter().filter_map(|p| docs.get(p).cloned()))
+            .collect()
+    };
+    let scps = if scps_enabled {
+        of(&PolicyType::ServiceControlPolicy)
+    } else {
+        vec![scps_not_enabled()]
+    };
+    OrgLevel {
+        level: Level {
+            kind,
+            id: id.to_owned(),
+            name: id.to_owned(),
+        },
+        scps,
+        rcps: of(&PolicyType::ResourceControlPolicy),
+    }
 }
 
 /// With SCPs not enabled at the root no SCP restricts anyone (AWS Organizations User Guide,

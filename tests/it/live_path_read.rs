@@ -23,14 +23,14 @@ use lambda_trust::iam::{LabeledPolicy, Policy};
 use serde_json::{json, Value};
 
 use crate::support::proxy::Proxy;
-use crate::support::MotoServer;
+use crate::support::{Injection, MotoServer};
 
 const GENESYS: &str = "765628985471";
 const EXT: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
 const MEMBER_ROLE: &str = "OrganizationAccountAccessRole";
 
 struct World {
-    _moto: MotoServer,
+    moto: MotoServer,
     proxy: Proxy,
     ids: Value,
 }
@@ -45,11 +45,7 @@ impl World {
         } else {
             json!({})
         };
-        World {
-            _moto: moto,
-            proxy,
-            ids,
-        }
+        World { moto, proxy, ids }
     }
 
     fn id(&self, key: &str) -> String {
@@ -241,6 +237,13 @@ async fn a_member_account_is_told_not_read_in_one_line_and_availability_is_not_p
         "{reason}"
     );
     assert!(reason.contains("--org-policies"), "{reason}");
+    assert!(
+        reason.starts_with(&format!(
+            "account {a}: organizations:ListRoots refused (AccessDeniedException: "
+        )),
+        "{reason}"
+    );
+    eprintln!("NotRead reason: {reason}");
 
     let policies = BTreeMap::from([(a.clone(), read)]);
     let report = PathReport::new(
@@ -249,6 +252,7 @@ async fn a_member_account_is_told_not_read_in_one_line_and_availability_is_not_p
     );
     let only = &report.availability[0];
     assert_eq!(only.verdict, AvailabilityVerdict::NotProved);
+    eprintln!("availability reason: {}", only.reason.as_deref().unwrap());
     assert!(only
         .reason
         .as_deref()
@@ -446,4 +450,144 @@ async fn function_policies_per_qualifier_and_account_then_the_path_verdicts() {
         .blockers
         .iter()
         .any(|b| b.kind == PolicyKind::Rcp && b.policy_name == "IdentityPerimeterWithoutGenesys"));
+}
+
+/// Organization with RCPs enabled at the root and SCPs not: `(root, member)`.
+fn rcps_only(moto: &MotoServer) -> (String, String) {
+    let m = moto.client();
+    m.organizations_ok("CreateOrganization", json!({"FeatureSet": "ALL"}));
+    let root = m.organizations_ok("ListRoots", json!({}))["Roots"][0]["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    m.organizations_ok(
+        "EnablePolicyType",
+        json!({"RootId": root, "PolicyType": "RESOURCE_CONTROL_POLICY"}),
+    );
+    let member = m.organizations_ok(
+        "CreateAccount",
+        json!({"AccountName": "member", "Email": "member@example.com"}),
+    )["CreateAccountStatus"]["AccountId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (root, member)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scps_not_enabled_at_the_root_restrict_nothing_and_are_not_listed() {
+    let w = World::new(false);
+    let (root, member) = rcps_only(&w.moto);
+    let clients = w.management().await;
+    w.proxy.clear();
+    let read = read_org_policies(&clients, &member).await;
+    assert_eq!(
+        names(&read),
+        vec![
+            (
+                LevelKind::Root,
+                strings(&["FullAWSAccess (SCPs are not enabled at the root)"]),
+                strings(&["RCPFullAWSAccess"])
+            ),
+            (
+                LevelKind::Account,
+                strings(&["FullAWSAccess (SCPs are not enabled at the root)"]),
+                strings(&["RCPFullAWSAccess"])
+            ),
+        ]
+    );
+    // Only the enabled type is listed: one ListPoliciesForTarget per level.
+    let listed = w.proxy.calls_to("organizations:ListPoliciesForTarget");
+    assert_eq!(listed.len(), 2);
+    assert!(listed
+        .iter()
+        .all(|c| c.body.contains("RESOURCE_CONTROL_POLICY")));
+    let OrgPolicies::Read { levels, .. } = &read else {
+        unreachable!()
+    };
+    assert_eq!(levels[0].level.id, root);
+    let fn_arn = format!("arn:aws:lambda:us-east-1:{member}:function:f");
+    let report = PathReport::new(
+        &path_input(
+            &member,
+            vec![target(&fn_arn, None)],
+            BTreeMap::from([(member.clone(), read)]),
+        ),
+        Budget::default(),
+    );
+    assert_eq!(
+        report.availability[0].verdict,
+        AvailabilityVerdict::Proved,
+        "{:?}",
+        report.availability[0]
+    );
+}
+
+/// Targets per size of `function_policy_reads_are_one_call_per_target_paced_under_the_quota`
+/// (`LAMBDA_TRUST_PATH_SIZES=15,60,120` for BENCHMARKS.md).
+fn sizes() -> Vec<usize> {
+    std::env::var("LAMBDA_TRUST_PATH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![39])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn function_policy_reads_are_one_call_per_target_paced_under_the_quota() {
+    let w = World::new(false);
+    let seed = w.moto.client();
+    let clients = w.management().await;
+    for n in sizes() {
+        let arns: Vec<String> = (0..n)
+            .map(|i| seed.lambda_create_function(&format!("f{n}-{i}"), "us-east-1"))
+            .collect();
+        w.proxy.clear();
+        let start = std::time::Instant::now();
+        let read = read_function_policies(&clients, &BTreeMap::new(), &arns).await;
+        let elapsed = start.elapsed().as_secs_f64();
+        assert!(read.iter().all(|t| t.policy == FunctionPolicy::None));
+        assert_eq!(w.proxy.count("lambda:GetPolicy"), n);
+        assert_eq!(w.proxy.calls().len(), n);
+        // A burst of 15, then 12 a second: never faster than Lambda's GetPolicy quota allows.
+        let floor = n.saturating_sub(15) as f64 / 12.0;
+        assert!(elapsed >= floor * 0.95, "{n} targets in {elapsed:.2} s");
+        eprintln!("{n} targets: {n} GetPolicy calls in {elapsed:.2} s (floor {floor:.2} s)");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delegated_administrator_reads_them_as_the_management_account_does() {
+    let w = World::new(true);
+    let management = w.management().await;
+    let a = w.id("a");
+    let by_management = read_org_policies(&management, &a).await;
+    w.moto.client().organizations_ok(
+        "RegisterDelegatedAdministrator",
+        json!({"AccountId": a, "ServicePrincipal": "ssm.amazonaws.com"}),
+    );
+    let member = w.member(&management, &a).await;
+    assert_eq!(read_org_policies(&member, &a).await, by_management);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_policy_read_refused_midway_leaves_them_not_read() {
+    let w = World::new(true);
+    let management = w.management().await;
+    w.proxy.inject(
+        Injection::new(
+            "organizations:DescribePolicy",
+            400,
+            "AccessDeniedException",
+            "You don't have permissions to access this resource.",
+        )
+        .always(),
+    );
+    let read = read_org_policies(&management, &w.id("a")).await;
+    let OrgPolicies::NotRead { reason } = &read else {
+        panic!("{read:?}");
+    };
+    assert!(
+        reason.contains("organizations:DescribePolicy refused (AccessDeniedException"),
+        "{reason}"
+    );
 }
