@@ -383,11 +383,6 @@ const EXIT_CODES: &[(&str, i32, &str)] = &[
         "a security finding: the template's genesys-wildcard role accepts any external ID",
     ),
     (
-        "lambda-trust audit --template cdk.out/GenesysStack.template.json --partner genesys-cloud",
-        2,
-        "a security finding in the CDK template",
-    ),
-    (
         "lambda-trust check --template template.yaml --account-id 111122223333 --format github",
         2,
         "findings: the template's role is not the config's",

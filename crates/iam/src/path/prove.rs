@@ -203,6 +203,14 @@ fn invoke(input: &PathInput, target: &Target) -> Step {
     // The session ARN does not carry the role's path: AWS sets aws:PrincipalArn to the role's.
     let mut req =
         Request::new(session, INVOKE, &target.arn).with_context("aws:PrincipalArn", &role.arn);
+    // The invoke goes to the function's region, which AWS puts in aws:RequestedRegion (IAM
+    // User Guide, "AWS global condition context keys"): without it a region-deny SCP
+    // (`StringNotEquals aws:RequestedRegion`) would deny every target.
+    if let Some([_, _, _, region, ..]) = crate::arn::split(&target.arn) {
+        if !region.is_empty() {
+            req = req.with_context("aws:RequestedRegion", region);
+        }
+    }
     // AWS sets aws:PrincipalOrgID for a principal of an organization's account.
     if let Some(OrgPolicies::Read {
         organization_id: Some(id),

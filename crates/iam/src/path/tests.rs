@@ -619,3 +619,33 @@ fn the_role_session_carries_its_organization_id() {
     assert_eq!(a.verdict, AvailabilityVerdict::Blocked);
     assert_eq!(a.blockers[0].kind, PolicyKind::FunctionPolicy);
 }
+
+/// AWS's region-deny SCP example (`StringNotEquals aws:RequestedRegion`): the invoke carries
+/// the function's region, so a target in an approved region is proved and one elsewhere is
+/// blocked by that SCP.
+#[test]
+fn a_region_deny_scp_blocks_only_targets_outside_its_regions() {
+    let region_deny = |allowed: &str| OrgPolicy {
+        id: "p-region".into(),
+        name: "DenyOtherRegions".into(),
+        policy: policy(json!({"Version": "2012-10-17", "Statement": [{
+            "Sid": "DenyAllOutsideApproved", "Effect": "Deny", "NotAction": ["iam:*", "sts:*"],
+            "Resource": "*",
+            "Condition": {"StringNotEquals": {"aws:RequestedRegion": [allowed]}}}]})),
+    };
+    let mut l = levels();
+    l[0].scps.push(region_deny("us-east-1"));
+    assert_eq!(
+        only(availability(&input(l, false))).verdict,
+        AvailabilityVerdict::Proved
+    );
+    let mut l = levels();
+    l[0].scps.push(region_deny("eu-west-1"));
+    let a = only(availability(&input(l, false)));
+    assert_eq!(a.verdict, AvailabilityVerdict::Blocked);
+    assert_eq!(a.blockers[0].policy_name, "DenyOtherRegions");
+    assert_eq!(
+        a.request.as_ref().unwrap().context["aws:RequestedRegion"],
+        vec!["us-east-1".to_string()]
+    );
+}
