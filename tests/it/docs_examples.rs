@@ -323,6 +323,11 @@ const SETUPS: &[(&str, Setup, bool)] = &[
     ),
     ("lambda-trust verify", APPLIED, false),
     (
+        "lambda-trust verify --org-policies org-policies/",
+        APPLIED,
+        false,
+    ),
+    (
         "lambda-trust verify --assume-profile genesys-test --wait 120",
         APPLIED,
         false,

@@ -271,6 +271,9 @@ impl<'m> World<'m> {
             "cdk.out/GenesysStack.template.json",
         );
         copy("audit-input/moto-gaad.json", "gaad.json");
+        for f in ["root-scp.json", "account-scp.json", "root-rcp.json"] {
+            copy(&format!("org-policies/{f}"), &format!("org-policies/{f}"));
+        }
         let write = |to: &str, text: &str| {
             let to = dir.join(to);
             std::fs::create_dir_all(to.parent().unwrap()).unwrap();
