@@ -64,13 +64,9 @@ async fn check_one(
             }),
             Err(e) => core_check::GenesysSide::Failed(e.human()),
         };
-        Ok(core_check::config_report(
-            &name,
-            &text,
-            aws,
-            &verification,
-            side,
-        ))
+        let mut report = core_check::config_report(&name, &text, aws, &verification, side);
+        report.subject = Some(verify::Subject::of(&prepared.desired, clients.region()));
+        Ok(report)
     }
     .await;
     result.unwrap_or_else(|e| drift::ConfigReport::error(&name, e.human()))

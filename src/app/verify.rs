@@ -38,6 +38,8 @@ pub struct Options {
 /// What `verify` found: the verdict, what drifted on AWS (with who changed it), and the
 /// Genesys Cloud side's failure, reported beside what AWS proved.
 pub struct Verified {
+    /// The role, account and region verified.
+    pub subject: verify::Subject,
     pub verification: Verification,
     pub drift: Vec<drift::Finding>,
     pub error: Option<String>,
@@ -113,6 +115,7 @@ pub async fn verify(
         false => Vec::new(),
     };
     Ok(Verified {
+        subject: verify::Subject::of(&prepared.desired, clients.region()),
         verification,
         drift,
         error,

@@ -13,6 +13,7 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, options: Options)
     let drift = &verified.drift;
     inv.output.emit(&VerifyResult {
         schema_version: report::SCHEMA_VERSION,
+        subject: Some(&verified.subject),
         verification: &verified.verification,
         changes: (!drift.is_empty()).then_some(drift.as_slice()),
         error: verified.error.as_deref(),

@@ -81,6 +81,7 @@ pub fn config_report(
     ConfigReport {
         config: config.to_string(),
         status,
+        subject: None,
         findings,
         error,
         notes,

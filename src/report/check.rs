@@ -32,6 +32,10 @@ pub fn render_human(report: &CheckReport, styles: Styles) -> String {
                 count_line(&c.findings)
             )),
         }
+        if let Some(s) = &c.subject {
+            out.push_str(&styles.dim(&format!("  {}", s.line())));
+            out.push('\n');
+        }
         // An error on one side (Genesys Cloud) keeps what the other side found.
         if c.status == ConfigStatus::Error && !c.findings.is_empty() {
             out.push_str(&format!(

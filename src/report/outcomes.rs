@@ -163,8 +163,12 @@ impl Report for VerifyResult<'_> {
             Some(e) => format!("{} {e}\n", styles.red("✗ error:")),
             None => String::new(),
         };
+        let header = match self.subject {
+            Some(s) => styles.bold(&format!("verify: {}\n", s.line())),
+            None => String::new(),
+        };
         format!(
-            "{}{}{error}",
+            "{header}{}{}{error}",
             verify::verification_human(self.verification, styles),
             verify::changes_human(self.changes.unwrap_or_default(), styles)
         )

@@ -344,6 +344,9 @@ impl ImportedRoleResult {
 pub struct VerifyResult<'a> {
     #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
+    /// The role, account and region verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<&'a crate::core::verify::Subject>,
     #[serde(flatten)]
     pub verification: &'a Verification,
     /// What changed on AWS, with who changed it (check's finding shape): only when something

@@ -92,7 +92,7 @@ fn joined<'a>(lines: impl Iterator<Item = (usize, &'a str)>) -> Vec<(usize, Stri
 /// first words.
 fn is_command(line: &str) -> bool {
     let first = line.split_whitespace().next().unwrap_or("");
-    let output_words = ["account", "role", "Plan:"];
+    let output_words = ["account", "role", "Plan:", "verify:"];
     !line.is_empty()
         && !line.starts_with([' ', '#'])
         && line

@@ -152,3 +152,24 @@ fn a_bad_org_policies_file_is_an_error_naming_it() {
     assert!(r.stderr.contains("oops.json"), "{}", r.stderr);
     assert!(r.stderr.contains("hint"), "{}", r.stderr);
 }
+
+/// verify and check say which role, account and region they describe, first (human) and as
+/// `subject` (JSON).
+#[test]
+fn verify_and_check_name_the_role_account_and_region() {
+    let env = setup(&["lookup-customer"]);
+    env.expect(&["apply"], 0);
+    let role = format!("arn:aws:iam::{ACCOUNT}:role/GenesysLambdaInvoker");
+    let line = format!("role {role} · account {ACCOUNT} · region us-east-1");
+    let human = env.expect(&["verify"], 0).stdout;
+    assert!(human.starts_with(&format!("verify: {line}\n")), "{human}");
+    let human = env.expect(&["check"], 0).stdout;
+    assert!(
+        human.lines().nth(1) == Some(format!("  {line}").as_str()),
+        "{human}"
+    );
+    let v = json_of(&env.expect(&["verify", "--format", "json"], 0));
+    assert_eq!(v["subject"]["role"], role.as_str());
+    let v = json_of(&env.expect(&["check", "--format", "json"], 0));
+    assert_eq!(v["configs"][0]["subject"]["account"], ACCOUNT);
+}

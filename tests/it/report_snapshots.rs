@@ -113,6 +113,7 @@ fn plan_json(p: &Plan) -> serde_json::Value {
 fn verify_json(v: &Verification) -> serde_json::Value {
     report::to_value(&report::VerifyResult {
         schema_version: report::SCHEMA_VERSION,
+        subject: None,
         verification: v,
         changes: None,
         error: None,
@@ -225,6 +226,7 @@ fn config_lines_find_tables_with_trailing_comments() {
     let report = CheckReport::new(vec![ConfigReport {
         config: "lambda-trust.toml".into(),
         status: ConfigStatus::Drift,
+        subject: None,
         findings: drift::drift_findings(&d, &p),
         error: None,
         notes: vec![],

@@ -137,6 +137,9 @@ pub struct ConfigReport {
     #[schemars(length(min = 1))]
     pub config: String,
     pub status: ConfigStatus,
+    /// The role, account and region checked (absent when the config could not be read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<crate::core::verify::Subject>,
     #[schemars(schema_with = "crate::core::schema_refs::findings")]
     pub findings: Vec<Finding>,
     /// Why the config, or one side of it, could not be checked (status error only). When the
@@ -159,6 +162,7 @@ impl ConfigReport {
         ConfigReport {
             config: config.to_string(),
             status: ConfigStatus::Error,
+            subject: None,
             findings: Vec::new(),
             error: Some(message),
             notes: Vec::new(),
@@ -400,6 +404,7 @@ mod tests {
         let r = ConfigReport {
             config: "c.toml".into(),
             status: ConfigStatus::Drift,
+            subject: None,
             findings: vec![],
             error: None,
             notes: vec![],

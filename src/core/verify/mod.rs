@@ -69,6 +69,47 @@ impl Verification {
     }
 }
 
+/// What a verification or a check is about: the role, its account and the region it was read
+/// in — the header of `verify` and of each config's `check`, so a report never leaves the
+/// reader guessing which account it describes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Subject {
+    /// The role's ARN.
+    #[schemars(length(min = 1))]
+    pub role: String,
+    /// Its account.
+    #[schemars(schema_with = "crate::core::schema_refs::account_id")]
+    pub account: String,
+    /// The region the run read (functions in other regions are read in theirs).
+    pub region: String,
+}
+
+impl Subject {
+    /// The role the config describes, in the account it was read from.
+    pub fn of(desired: &Desired, region: String) -> Subject {
+        let role = &desired.role;
+        Subject {
+            role: Arn::iam(
+                &desired.partition,
+                &desired.account_id,
+                &format!("role{}{}", role.path, role.name),
+            )
+            .to_string(),
+            account: desired.account_id.clone(),
+            region,
+        }
+    }
+
+    /// `role ARN · account ACCOUNT · region REGION`.
+    pub fn line(&self) -> String {
+        format!(
+            "role {} · account {} · region {}",
+            self.role, self.account, self.region
+        )
+    }
+}
+
 /// How much the prover may search per side before it answers `unknown`: a step budget, so
 /// the verdict does not depend on how busy the machine is.
 pub const PROOF_BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
