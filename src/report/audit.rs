@@ -170,8 +170,7 @@ fn results(report: &AccountReport, out: &mut Vec<Value>) {
 }
 
 pub(super) fn sarif_rules() -> Vec<Value> {
-    let mut rules: Vec<Value> = Code::ALL
-        .iter()
+    let mut rules: Vec<Value> = Code::all()
         .map(|c| {
             rule(
                 &format!("lambda-trust/audit/{}", c.as_str()),

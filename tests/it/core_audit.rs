@@ -357,7 +357,7 @@ fn the_account_report_is_worst_first_and_exits_2_on_a_security_finding() {
 
 #[test]
 fn every_code_has_a_severity_and_a_description() {
-    for c in Code::ALL {
+    for c in Code::all() {
         assert!(!c.description().is_empty());
         let _ = c.severity();
         assert!(c

@@ -13,7 +13,17 @@ pub use crate::core::severity::Severity;
 /// The finding codes; their text is the stable interface (JSON, SARIF rule IDs). Declared in
 /// the order findings of one severity are listed.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    schemars::JsonSchema,
+    strum::EnumIter,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum Code {
@@ -40,18 +50,10 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 10] = [
-        Code::NoExternalId,
-        Code::ExternalIdPattern,
-        Code::ExternalIdUnproved,
-        Code::OtherPrincipals,
-        Code::BeyondInvoke,
-        Code::AllFunctions,
-        Code::LatentVersion,
-        Code::ConfigMismatch,
-        Code::PartnerRefused,
-        Code::Unmanaged,
-    ];
+    /// Every code, in declaration order (derived: a new variant is in it).
+    pub fn all() -> impl Iterator<Item = Code> {
+        <Code as strum::IntoEnumIterator>::iter()
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -72,7 +74,14 @@ impl Code {
         match self {
             Code::ConfigMismatch | Code::PartnerRefused => Severity::Config,
             Code::Unmanaged => Severity::Info,
-            _ => Severity::Security,
+            // Exhaustive: a new code does not compile until it is given its severity.
+            Code::NoExternalId
+            | Code::ExternalIdPattern
+            | Code::ExternalIdUnproved
+            | Code::OtherPrincipals
+            | Code::BeyondInvoke
+            | Code::AllFunctions
+            | Code::LatentVersion => Severity::Security,
         }
     }
 

@@ -193,9 +193,9 @@ impl Code {
         DRIFT
             .iter()
             .copied()
-            .chain(CheckId::ALL.into_iter().map(Code::Check))
+            .chain(CheckId::all().map(Code::Check))
             .chain(Property::ALL.into_iter().map(Code::Unproved))
-            .chain(PathCode::ALL.into_iter().map(Code::Path))
+            .chain(PathCode::all().map(Code::Path))
     }
 
     /// The severity every finding with this code has.

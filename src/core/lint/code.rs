@@ -103,28 +103,47 @@ impl LintCode {
     /// is broken or will be refused by AWS, which no flag can change.
     pub fn is_weakening(self) -> bool {
         use LintCode::*;
-        matches!(
-            self,
+        // Exhaustive: a new code does not compile until it is judged here.
+        match self {
             TrustWildcardPrincipal
-                | TrustExtraPrincipal
-                | TrustNotPrincipal
-                | TrustNotAction
-                | TrustWildcardAction
-                | TrustExtraAction
-                | TrustMissingExternalId
-                | TrustWrongExternalId
-                | TrustExtraExternalId
-                | TrustExternalIdStringlike
-                | TrustExternalIdIfexists
-                | TrustExternalIdSetOperator
-                | TrustExternalIdOperator
-                | InvokeNotAction
-                | InvokeWildcardAction
-                | InvokeExtraAction
-                | InvokeNotResource
-                | InvokeWildcardResource
-                | InvokeExtraResource
-        )
+            | TrustExtraPrincipal
+            | TrustNotPrincipal
+            | TrustNotAction
+            | TrustWildcardAction
+            | TrustExtraAction
+            | TrustMissingExternalId
+            | TrustWrongExternalId
+            | TrustExtraExternalId
+            | TrustExternalIdStringlike
+            | TrustExternalIdIfexists
+            | TrustExternalIdSetOperator
+            | TrustExternalIdOperator
+            | InvokeNotAction
+            | InvokeWildcardAction
+            | InvokeExtraAction
+            | InvokeNotResource
+            | InvokeWildcardResource
+            | InvokeExtraResource => true,
+            CrossAccountTarget
+            | InvokeMissingAction
+            | InvokeMissingGrant
+            | InvokeMissingResource
+            | InvokePolicyNearLimit
+            | InvokePolicySharded
+            | InvokePolicyTooLarge
+            | InvokeProhibitedField
+            | PolicyInvalid
+            | PolicyInvalidEffect
+            | PolicyMalformed
+            | PolicyVersion
+            | TargetPartition
+            | TrustMissingAction
+            | TrustMissingPrincipal
+            | TrustNoPartnerGrant
+            | TrustPolicyTooLarge
+            | TrustProhibitedField
+            | Config(_) => false,
+        }
     }
 }
 

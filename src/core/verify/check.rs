@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 /// Which check a line is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter)]
 #[serde(rename_all = "kebab-case")]
 pub enum CheckId {
     /// The role exists.
@@ -55,30 +55,10 @@ pub enum CheckId {
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 22] = [
-        CheckId::RoleExists,
-        CheckId::Ownership,
-        CheckId::TrustParses,
-        CheckId::TrustPartnerAllowed,
-        CheckId::TrustOthersDenied,
-        CheckId::TrustStructure,
-        CheckId::InvokeParses,
-        CheckId::InvokeTargetsAllowed,
-        CheckId::InvokeNonTargetDenied,
-        CheckId::InvokeNoOtherAction,
-        CheckId::InvokeStructure,
-        CheckId::InvokeLatent,
-        CheckId::FunctionsExist,
-        CheckId::LiveAssume,
-        CheckId::LiveInvoke,
-        CheckId::GenesysIntegrationExists,
-        CheckId::GenesysIntegrationEnabled,
-        CheckId::GenesysCredential,
-        CheckId::GenesysActionExists,
-        CheckId::GenesysActionCalls,
-        CheckId::GenesysNoStrayAction,
-        CheckId::GenesysTestRun,
-    ];
+    /// Every check, in declaration order (derived: a new variant is in it).
+    pub fn all() -> impl Iterator<Item = CheckId> {
+        <CheckId as strum::IntoEnumIterator>::iter()
+    }
 
     /// The check's stable name (kebab-case, as serialized).
     pub fn as_str(self) -> &'static str {
@@ -111,16 +91,31 @@ impl CheckId {
     /// A Genesys Cloud check (reported beside the Genesys side's drift).
     pub fn is_genesys(self) -> bool {
         use CheckId::*;
-        matches!(
-            self,
+        // Exhaustive: a new check does not compile until it is given its side.
+        match self {
             GenesysIntegrationExists
-                | GenesysIntegrationEnabled
-                | GenesysCredential
-                | GenesysActionExists
-                | GenesysActionCalls
-                | GenesysNoStrayAction
-                | GenesysTestRun
-        )
+            | GenesysIntegrationEnabled
+            | GenesysCredential
+            | GenesysActionExists
+            | GenesysActionCalls
+            | GenesysNoStrayAction
+            | GenesysTestRun => true,
+            RoleExists
+            | Ownership
+            | TrustParses
+            | TrustPartnerAllowed
+            | TrustOthersDenied
+            | TrustStructure
+            | InvokeParses
+            | InvokeTargetsAllowed
+            | InvokeNonTargetDenied
+            | InvokeNoOtherAction
+            | InvokeStructure
+            | InvokeLatent
+            | FunctionsExist
+            | LiveAssume
+            | LiveInvoke => false,
+        }
     }
 }
 
@@ -156,7 +151,7 @@ mod tests {
 
     #[test]
     fn as_str_is_the_serialized_name() {
-        for id in CheckId::ALL {
+        for id in CheckId::all() {
             assert_eq!(serde_json::json!(id), serde_json::json!(id.as_str()));
         }
     }

@@ -134,7 +134,7 @@ impl Claim {
 }
 
 /// What a claim that does not hold is, as a stable finding code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema, strum::EnumIter)]
 #[serde(rename_all = "kebab-case")]
 pub enum PathCode {
     /// An SCP or RCP stops Genesys Cloud (availability).
@@ -158,17 +158,10 @@ pub enum PathCode {
 }
 
 impl PathCode {
-    /// Every code, in the order SARIF lists their rules.
-    pub const ALL: [PathCode; 8] = [
-        PathCode::OrgPolicyBlocks,
-        PathCode::FunctionPolicyBlocks,
-        PathCode::CrossAccountPermissionMissing,
-        PathCode::RoleBlocks,
-        PathCode::PathNotRead,
-        PathCode::PartnerBypassesRole,
-        PathCode::FunctionPolicyOpen,
-        PathCode::PathUnknown,
-    ];
+    /// Every code, in declaration order (derived: a new variant is in it).
+    pub fn all() -> impl Iterator<Item = PathCode> {
+        <PathCode as strum::IntoEnumIterator>::iter()
+    }
 
     /// The stable code.
     pub fn as_str(self) -> &'static str {

@@ -78,7 +78,7 @@ fn filters(out: &mut String, page: &Page) {
 <option value=\"info\">info</option><option value=\"ok\">ok (no finding)</option></select></label>\n\
 <label>Code <select id=\"f-code\"><option value=\"\">any</option>",
     );
-    for c in Code::ALL {
+    for c in Code::all() {
         let _ = write!(out, "<option>{}</option>", c.as_str());
     }
     out.push_str(
