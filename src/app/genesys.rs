@@ -62,11 +62,13 @@ pub async fn prepare(
     let Some(genesys) = &config.genesys else {
         return Ok(None);
     };
-    let Some(desired) = DesiredGenesys::new(&prepared.loaded, &prepared.desired) else {
+    let Some(mut desired) = DesiredGenesys::new(&prepared.loaded, &prepared.desired) else {
         return Ok(None);
     };
     let started = Instant::now();
     let ends = endpoints(genesys.region.as_deref())?;
+    // The region the endpoints came from (the environment's wins over the config's).
+    desired.region = ends.region.clone();
     let oauth = oauth(clients, genesys.oauth_secret.as_deref(), &ends.api_url).await?;
     let retries = Retries {
         max_attempts: clients.max_attempts(),

@@ -278,6 +278,7 @@ async fn read(
         role_arn: String::new(),
         actions: Vec::new(),
         granted: Vec::new(),
+        region: None,
     };
     say_duration(events, observe::action_count(client).await?);
     let what = format!("reading the integration {name:?} and its actions");

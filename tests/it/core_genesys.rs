@@ -42,6 +42,7 @@ fn desired() -> DesiredGenesys {
             action(1, "Lookup customer", F2),
         ],
         granted: vec![F1.into(), F2.into()],
+        region: None,
     }
 }
 
@@ -668,4 +669,27 @@ fn a_pinned_integration_that_is_not_there_is_an_error_never_a_create() {
     };
     let e = plan_genesys(&d, &other, true).unwrap_err().to_string();
     assert!(e.contains("of type custom-rest-actions"), "{e}");
+}
+
+/// Genesys Cloud invokes functions in its organization's region only: with the region known,
+/// a target elsewhere fails the check (config); with it unknown (an API URL), nothing is
+/// claimed.
+#[test]
+fn every_target_must_be_in_the_organizations_region() {
+    let same = |region: Option<&str>, granted: &[&str]| {
+        let mut d = desired();
+        d.region = region.map(str::to_owned);
+        d.granted = granted.iter().map(|s| s.to_string()).collect();
+        genesys_checks(&d, &in_sync(), Some("arn:aws:iam::111122223333:role/R"))
+            .into_iter()
+            .find(|c| c.code == lambda_trust::core::verify::CheckId::GenesysSameRegion)
+    };
+    assert!(same(Some("us-east-1"), &[F1, F2]).unwrap().passed);
+    let eu = "arn:aws:lambda:eu-west-1:111122223333:function:lookup-invoice";
+    let failed = same(Some("us-east-1"), &[F1, eu]).unwrap();
+    assert!(!failed.passed);
+    assert!(failed.detail.contains(eu), "{}", failed.detail);
+    assert!(same(None, &[F1, eu]).is_none());
+    let finding = lambda_trust::core::drift::check_finding(&failed, "verification");
+    assert_eq!(finding.severity, Severity::Config);
 }

@@ -44,7 +44,8 @@ pub fn failure(code: CheckId) -> (Severity, ConfigKey) {
         GenesysIntegrationExists
         | GenesysIntegrationEnabled
         | GenesysActionExists
-        | GenesysTestRun => (Severity::Config, ConfigKey::Genesys),
+        | GenesysTestRun
+        | GenesysSameRegion => (Severity::Config, ConfigKey::Genesys),
         GenesysCredential | GenesysActionCalls | GenesysNoStrayAction => {
             (Severity::Security, ConfigKey::Genesys)
         }

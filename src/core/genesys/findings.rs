@@ -264,6 +264,7 @@ pub fn genesys_checks(
             },
         ));
     }
+    out.extend(region_check(desired));
     let strays: Vec<String> = observed
         .actions
         .iter()
@@ -281,6 +282,31 @@ pub fn genesys_checks(
         },
     ));
     out
+}
+
+/// Genesys Cloud invokes functions in its organization's AWS region only (Genesys help,
+/// "Create IAM resources for AWS Lambda"): every target must be there. Only when the region is
+/// known (not when the endpoints come from an API URL): nothing is claimed otherwise.
+fn region_check(desired: &DesiredGenesys) -> Option<Check> {
+    let region = desired.region.as_deref()?;
+    let elsewhere: Vec<&str> = desired
+        .granted
+        .iter()
+        .filter(|arn| crate::iam::arn::split(arn).is_some_and(|f| f[3] != region))
+        .map(String::as_str)
+        .collect();
+    Some(Check {
+        code: CheckId::GenesysSameRegion,
+        name: format!("genesys: every target is in the organization's region ({region})"),
+        passed: elsewhere.is_empty(),
+        detail: match elsewhere.as_slice() {
+            [] => format!("{} target(s) in {region}", desired.granted.len()),
+            arns => format!(
+                "Genesys Cloud cannot invoke a function outside {region}: {}",
+                arns.join(", ")
+            ),
+        },
+    })
 }
 
 fn credential_check(

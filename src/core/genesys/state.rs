@@ -44,6 +44,10 @@ pub struct DesiredGenesys {
     /// targets without an action (`actions = []`): an action calling one of these calls a target.
     #[serde(default)]
     pub granted: Vec<String>,
+    /// The Genesys Cloud organization's region (an AWS region name), when the endpoints came
+    /// from one (`[genesys].region`, `GENESYSCLOUD_REGION`); not from an API URL.
+    #[serde(default)]
+    pub region: Option<String>,
 }
 
 /// One data action: calls exactly one target's function ARN.
@@ -140,6 +144,7 @@ impl DesiredGenesys {
             role_arn,
             actions,
             granted,
+            region: g.region.clone(),
         })
     }
 }

@@ -52,6 +52,8 @@ pub enum CheckId {
     GenesysNoStrayAction,
     /// A test run of a target's action succeeded.
     GenesysTestRun,
+    /// Every target is in the Genesys Cloud organization's AWS region.
+    GenesysSameRegion,
 }
 
 impl CheckId {
@@ -85,6 +87,7 @@ impl CheckId {
             CheckId::GenesysActionCalls => "genesys-action-calls",
             CheckId::GenesysNoStrayAction => "genesys-no-stray-action",
             CheckId::GenesysTestRun => "genesys-test-run",
+            CheckId::GenesysSameRegion => "genesys-same-region",
         }
     }
 
@@ -99,7 +102,8 @@ impl CheckId {
             | GenesysActionExists
             | GenesysActionCalls
             | GenesysNoStrayAction
-            | GenesysTestRun => true,
+            | GenesysTestRun
+            | GenesysSameRegion => true,
             RoleExists
             | Ownership
             | TrustParses
