@@ -16,7 +16,7 @@ use crate::config;
 use crate::core::change_set::Side;
 use crate::core::check as core_check;
 use crate::core::drift;
-use crate::core::genesys::{genesys_checks, genesys_findings, GenesysPlan};
+use crate::core::genesys::{genesys_checks, genesys_findings, timeout_check, GenesysPlan};
 use crate::core::iac;
 use crate::core::render::RenderContext;
 use crate::core::verify;
@@ -92,7 +92,8 @@ async fn genesys_check(
     let (plan, lookup_error) = side.plan_for_check().await?;
     let findings = side.annotate(genesys_findings(&side.desired, &plan)).await;
     let role = prepared.observed.role.as_ref().map(|r| r.arn.as_str());
-    let checks = genesys_checks(&side.desired, &side.observed, role);
+    let mut checks = genesys_checks(&side.desired, &side.observed, role);
+    checks.extend(timeout_check(&side.desired, &prepared.observed.functions));
     Ok(Some(GenesysChecked {
         findings,
         checks,

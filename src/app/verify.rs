@@ -14,7 +14,7 @@ use crate::aws::prepare::{self, Prepared};
 use crate::aws::{probe, Clients};
 use crate::core::change_set::Side;
 use crate::core::drift;
-use crate::core::genesys::genesys_checks;
+use crate::core::genesys::{genesys_checks, timeout_check};
 use crate::core::verify::{self, Check, CheckId, Verification};
 use crate::error::Result;
 use crate::genesys::Session;
@@ -144,6 +144,7 @@ async fn genesys_part(
 ) -> Result<Vec<Check>> {
     let role = prepared.observed.role.as_ref().map(|r| r.arn.as_str());
     let mut checks = genesys_checks(&side.desired, &side.observed, role);
+    checks.extend(timeout_check(&side.desired, &prepared.observed.functions));
     if test_actions {
         for d in &side.desired.actions {
             let action = side
@@ -183,6 +184,7 @@ pub async fn prove_result(
         let again = side.reobserve().await?;
         let role = observed.role.as_ref().map(|r| r.arn.as_str());
         checks.extend(genesys_checks(&side.desired, &again, role));
+        checks.extend(timeout_check(&side.desired, &prepared.observed.functions));
     }
     Ok(Verification::new(checks).with_proofs(verify::proofs(desired, &observed)))
 }

@@ -467,12 +467,13 @@ async fn observe_functions(
         let listed = confirmed.get(&i).cloned();
         async move {
             match listed {
-                Some(arn) => Ok(ObservedFunction {
+                Some((arn, timeout)) => Ok(ObservedFunction {
                     function: f.function.clone(),
                     region: f.region.clone(),
                     qualifier: f.qualifier.clone(),
                     arn: Some(arn),
                     problem: None,
+                    timeout,
                 }),
                 None => get_function(clients, pacer, f).await,
             }
@@ -495,13 +496,13 @@ async fn get_function(
     if let Some(q) = f.qualifier.as_deref().filter(|q| *q != "*") {
         req = req.qualifier(q);
     }
-    let (arn, problem) = match req.send().await {
+    let (arn, problem, timeout) = match req.send().await {
         Ok(out) => {
-            let arn = out
-                .configuration()
+            let config = out.configuration();
+            let arn = config
                 .and_then(|c| c.function_arn())
                 .map(|a| unqualified_arn(a).to_string());
-            (arn, None)
+            (arn, None, config.and_then(|c| c.timeout()).map(i64::from))
         }
         Err(e) if has_code(&e, "ResourceNotFoundException") => {
             let what = match f.qualifier.as_deref().filter(|q| *q != "*") {
@@ -511,7 +512,7 @@ async fn get_function(
                 ),
                 None => format!("function {} does not exist in {}", f.function, f.region),
             };
-            (None, Some(what))
+            (None, Some(what), None)
         }
         Err(e) => {
             let err = AwsError::from_sdk("lambda:GetFunction", e);
@@ -522,6 +523,7 @@ async fn get_function(
                         "access denied reading function {}: {}",
                         f.function, err.message
                     )),
+                    None,
                 )
             } else {
                 return Err(ObserveError::from(err));
@@ -534,6 +536,7 @@ async fn get_function(
         qualifier: f.qualifier.clone(),
         arn,
         problem,
+        timeout,
     })
 }
 
@@ -552,7 +555,7 @@ async fn confirm_by_listing(
     clients: &Clients,
     pacer: &Pacer,
     functions: &[FunctionQuery],
-) -> BTreeMap<usize, String> {
+) -> BTreeMap<usize, (String, Option<i64>)> {
     let mut by_region: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, f) in functions.iter().enumerate() {
         by_region.entry(f.region.as_str()).or_default().push(i);
@@ -568,10 +571,13 @@ async fn confirm_by_listing(
         // several, else leave them to GetFunction (one call either way).
         let mut qualified: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for &i in &indexes {
-            let Some(arn) = listed.get(&i) else { continue };
+            let Some((arn, timeout)) = listed.get(&i) else {
+                continue;
+            };
             match needed_qualifier(&functions[i]) {
+                // The listing's configuration is `$LATEST`'s: the timeout counts unqualified.
                 None => {
-                    out.insert(i, arn.clone());
+                    out.insert(i, (arn.clone(), *timeout));
                 }
                 Some(_) => qualified.entry(arn.as_str()).or_default().push(i),
             }
@@ -599,7 +605,7 @@ async fn confirm_by_listing(
             }
             for i in targets {
                 if existing.iter().any(|q| q == wanted(&i)) {
-                    out.insert(i, arn.to_string());
+                    out.insert(i, (arn.to_string(), None));
                 }
             }
         }
@@ -614,8 +620,8 @@ async fn list_functions(
     pacer: &Pacer,
     functions: &[FunctionQuery],
     indexes: &[usize],
-) -> BTreeMap<usize, String> {
-    let mut found: BTreeMap<usize, String> = BTreeMap::new();
+) -> BTreeMap<usize, (String, Option<i64>)> {
+    let mut found: BTreeMap<usize, (String, Option<i64>)> = BTreeMap::new();
     let mut marker: Option<String> = None;
     let mut pages = 0;
     while keep_listing(pages, indexes.len() - found.len()) {
@@ -628,15 +634,18 @@ async fn list_functions(
             .await;
         let Ok(page) = page else { break };
         pages += 1;
-        let listed: BTreeMap<&str, &str> = page
+        let listed: BTreeMap<&str, (&str, Option<i64>)> = page
             .functions()
             .iter()
-            .filter_map(|f| Some((f.function_name()?, f.function_arn()?)))
-            .flat_map(|(name, arn)| [(name, arn), (arn, arn)])
+            .filter_map(|f| Some((f.function_name()?, f.function_arn()?, f.timeout())))
+            .flat_map(|(name, arn, t)| {
+                let t = t.map(i64::from);
+                [(name, (arn, t)), (arn, (arn, t))]
+            })
             .collect();
         for &i in indexes {
-            if let Some(arn) = listed.get(functions[i].function.as_str()) {
-                found.insert(i, unqualified_arn(arn));
+            if let Some((arn, timeout)) = listed.get(functions[i].function.as_str()) {
+                found.insert(i, (unqualified_arn(arn), *timeout));
             }
         }
         marker = page.next_marker().map(str::to_string);

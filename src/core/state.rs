@@ -139,6 +139,10 @@ pub struct ObservedFunction {
     pub arn: Option<String>,
     /// Why it could not be confirmed (not found, access denied…), when it could not.
     pub problem: Option<String>,
+    /// Its configured timeout in seconds, when read for exactly this qualifier (`GetFunction`;
+    /// a listing gives `$LATEST`'s only, so it counts for unqualified targets alone).
+    #[serde(default)]
+    pub timeout: Option<i64>,
 }
 
 /// What AWS should look like, fully resolved from the config and the rendered templates.

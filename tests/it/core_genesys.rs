@@ -693,3 +693,41 @@ fn every_target_must_be_in_the_organizations_region() {
     let finding = lambda_trust::core::drift::check_finding(&failed, "verification");
     assert_eq!(finding.severity, Severity::Config);
 }
+
+/// A function allowed to run longer than its action waits fails in the flow as a timeout while
+/// Lambda keeps running it: a failed check naming the action. Timeouts read for another
+/// qualifier do not count; none read, nothing is claimed.
+#[test]
+fn every_function_must_finish_within_its_actions_timeout() {
+    let function = |arn: &str, qualifier: Option<&str>, timeout: Option<i64>| {
+        lambda_trust::core::state::ObservedFunction {
+            function: arn.into(),
+            region: "us-east-1".into(),
+            qualifier: qualifier.map(str::to_owned),
+            arn: Some(arn.into()),
+            problem: None,
+            timeout,
+        }
+    };
+    let order = F1;
+    let customer = "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer";
+    let d = desired();
+    let wait = d.actions[0].def.config.timeout_seconds;
+    let fits = [
+        function(order, None, Some(wait)),
+        function(customer, Some("live"), Some(3)),
+    ];
+    let c = timeout_check(&d, &fits).unwrap();
+    assert!(c.passed, "{c:?}");
+    assert!(c.detail.contains("2 action(s)"), "{c:?}");
+    let long = [
+        function(order, None, Some(wait + 1)),
+        function(customer, Some("live"), None),
+    ];
+    let c = timeout_check(&d, &long).unwrap();
+    assert!(!c.passed);
+    assert!(c.detail.contains("\"Lookup order\""), "{}", c.detail);
+    // A timeout read for the unqualified function does not speak for the alias.
+    assert!(timeout_check(&d, &[function(customer, None, Some(900))]).is_none());
+    assert!(timeout_check(&d, &[]).is_none());
+}

@@ -1353,3 +1353,45 @@ fn genesys_outputs_match_their_schemas() {
     );
     p.finish("Genesys Cloud");
 }
+
+/// The hand-kept common schema lists every check code and every check finding code the types
+/// have: a new `CheckId` or drift `Code` that the schema lacks fails here, not in a user's
+/// validator.
+#[test]
+fn the_common_schema_lists_every_check_and_finding_code() {
+    let text = std::fs::read_to_string(format!(
+        "{}/docs/schemas/common.schema.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let enums: Vec<BTreeSet<String>> = {
+        fn walk(v: &Value, out: &mut Vec<BTreeSet<String>>) {
+            match v {
+                Value::Object(m) => {
+                    if let Some(Value::Array(e)) = m.get("enum") {
+                        out.push(
+                            e.iter()
+                                .filter_map(|s| s.as_str().map(str::to_owned))
+                                .collect(),
+                        );
+                    }
+                    m.values().for_each(|c| walk(c, out));
+                }
+                Value::Array(a) => a.iter().for_each(|c| walk(c, out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk(&serde_json::from_str(&text).unwrap(), &mut out);
+        out
+    };
+    let listed = |codes: &BTreeSet<String>| enums.iter().any(|e| codes.is_subset(e));
+    let checks: BTreeSet<String> = lambda_trust::core::verify::CheckId::all()
+        .map(|c| c.as_str().to_owned())
+        .collect();
+    assert!(listed(&checks), "a check code is missing: {checks:?}");
+    let findings: BTreeSet<String> = lambda_trust::core::drift::Code::all()
+        .map(|c| c.to_string())
+        .collect();
+    assert!(listed(&findings), "a finding code is missing: {findings:?}");
+}

@@ -185,7 +185,7 @@ fn check_area(id: CheckId) -> Option<Area> {
         | GenesysNoStrayAction
         | GenesysTestRun => Some(Area::Genesys),
         // Where the functions are: no change on either side explains it.
-        GenesysSameRegion => None,
+        GenesysSameRegion | GenesysTimeoutFits => None,
     }
 }
 

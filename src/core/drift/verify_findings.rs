@@ -45,7 +45,8 @@ pub fn failure(code: CheckId) -> (Severity, ConfigKey) {
         | GenesysIntegrationEnabled
         | GenesysActionExists
         | GenesysTestRun
-        | GenesysSameRegion => (Severity::Config, ConfigKey::Genesys),
+        | GenesysSameRegion
+        | GenesysTimeoutFits => (Severity::Config, ConfigKey::Genesys),
         GenesysCredential | GenesysActionCalls | GenesysNoStrayAction => {
             (Severity::Security, ConfigKey::Genesys)
         }

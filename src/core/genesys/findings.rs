@@ -9,6 +9,7 @@ use super::describe::{action_doc, describe_genesys, flows_text};
 use super::plan::{as_observed, ConfigReason, DeleteWhy, GenesysOp, GenesysPlan};
 use super::state::*;
 use crate::core::drift::{check_finding, json_diff, one_per_resource_and_code, Code, Finding};
+use crate::core::state::ObservedFunction;
 use crate::core::verify::{Check, CheckId};
 
 /// A finding and the Genesys Cloud entity it is about (`Action`, `Integration`,
@@ -304,6 +305,59 @@ fn region_check(desired: &DesiredGenesys) -> Option<Check> {
             arns => format!(
                 "Genesys Cloud cannot invoke a function outside {region}: {}",
                 arns.join(", ")
+            ),
+        },
+    })
+}
+
+/// A data action times out after its `timeoutSeconds` (1–60); a function allowed to run
+/// longer fails in the flow as a timeout while Lambda keeps running it (Genesys Resource
+/// Center, custom action configuration). One check over every action whose function's timeout
+/// was read for exactly the qualifier it calls; `None` when none was.
+pub fn timeout_check(desired: &DesiredGenesys, functions: &[ObservedFunction]) -> Option<Check> {
+    let timeout_of = |arn: &str| {
+        functions.iter().find_map(|f| {
+            let base = f.arn.as_deref()?;
+            let called = match f.qualifier.as_deref().filter(|q| *q != "*") {
+                Some(q) => format!("{base}:{q}"),
+                None => base.to_string(),
+            };
+            (called == arn).then_some(f.timeout).flatten()
+        })
+    };
+    let known: Vec<(&DesiredAction, i64)> = desired
+        .actions
+        .iter()
+        .filter_map(|a| Some((a, timeout_of(a.function_arn())?)))
+        .collect();
+    if known.is_empty() {
+        return None;
+    }
+    let over: Vec<String> = known
+        .iter()
+        .filter(|(a, t)| *t > a.def.config.timeout_seconds)
+        .map(|(a, t)| {
+            format!(
+                "action {:?} gives up after {} s but {} may run {t} s",
+                a.name(),
+                a.def.config.timeout_seconds,
+                a.function_arn()
+            )
+        })
+        .collect();
+    Some(Check {
+        code: CheckId::GenesysTimeoutFits,
+        name: "genesys: every function finishes within its action's timeout".into(),
+        passed: over.is_empty(),
+        detail: match over.is_empty() {
+            true => format!(
+                "{} action(s) with their function's timeout read",
+                known.len()
+            ),
+            false => format!(
+                "{}: the flow takes the failure path while Lambda keeps running the function; \
+                 lower the function's timeout or raise timeout_seconds (at most 60)",
+                over.join("; ")
             ),
         },
     })

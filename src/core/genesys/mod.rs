@@ -15,7 +15,8 @@ pub mod state;
 pub use action::{ActionDef, FixedOptions};
 pub use describe::describe_genesys;
 pub use findings::{
-    genesys_check_findings, genesys_checks, genesys_findings, genesys_notes, GenesysFinding,
+    genesys_check_findings, genesys_checks, genesys_findings, genesys_notes, timeout_check,
+    GenesysFinding,
 };
 pub use plan::{
     plan_genesys, plan_genesys_destroy, ActionRef, ConfigWrite, CredentialRef, DeleteWhy,

@@ -165,6 +165,7 @@ fn observe(model: &IacModel, desired: &Desired, role: Option<&AuditRole>) -> Obs
             qualifier: t.qualifier.clone(),
             arn: Some(t.function_arn.clone()),
             problem: None,
+            timeout: None,
         })
         .collect();
     let Some(role) = role else {

@@ -54,6 +54,8 @@ pub enum CheckId {
     GenesysTestRun,
     /// Every target is in the Genesys Cloud organization's AWS region.
     GenesysSameRegion,
+    /// Every function finishes within its data action's timeout.
+    GenesysTimeoutFits,
 }
 
 impl CheckId {
@@ -88,6 +90,7 @@ impl CheckId {
             CheckId::GenesysNoStrayAction => "genesys-no-stray-action",
             CheckId::GenesysTestRun => "genesys-test-run",
             CheckId::GenesysSameRegion => "genesys-same-region",
+            CheckId::GenesysTimeoutFits => "genesys-timeout-fits",
         }
     }
 
@@ -103,7 +106,8 @@ impl CheckId {
             | GenesysActionCalls
             | GenesysNoStrayAction
             | GenesysTestRun
-            | GenesysSameRegion => true,
+            | GenesysSameRegion
+            | GenesysTimeoutFits => true,
             RoleExists
             | Ownership
             | TrustParses

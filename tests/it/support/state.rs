@@ -81,6 +81,7 @@ pub fn functions_ok(config: &Config) -> Vec<ObservedFunction> {
                 qualifier: f.qualifier,
                 arn: Some(arn),
                 problem: None,
+                timeout: None,
             }
         })
         .collect()
