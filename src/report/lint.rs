@@ -1,33 +1,23 @@
 //! The lint report, human (`error[code]: message` with hints) and JSON.
 
-use owo_colors::OwoColorize;
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use super::Styles;
 use crate::core::lint::{Finding, LintReport, Severity};
 
 /// One line per finding (`error[code]: message`), its hint indented below, then a summary.
-pub fn render_human(report: &LintReport, color: bool) -> String {
+pub fn render_human(report: &LintReport, styles: Styles) -> String {
     let mut out = String::new();
     for f in &report.findings {
-        let severity = match (f.severity, color) {
-            (Severity::Error, true) => "error".red().bold().to_string(),
-            (Severity::Warning, true) => "warning".yellow().bold().to_string(),
-            (Severity::Error, false) => "error".to_string(),
-            (Severity::Warning, false) => "warning".to_string(),
+        let severity = match f.severity {
+            Severity::Error => styles.bold(&styles.red("error")),
+            Severity::Warning => styles.bold(&styles.yellow("warning")),
         };
-        let code = if color {
-            f.code.bold().to_string()
-        } else {
-            f.code.to_string()
-        };
+        let code = styles.bold(&f.code.to_string());
         out.push_str(&format!("{severity}[{code}]: {}\n", indent(&f.message)));
         if let Some(hint) = &f.hint {
-            let label = if color {
-                "hint".cyan().to_string()
-            } else {
-                "hint".to_string()
-            };
+            let label = styles.cyan("hint");
             out.push_str(&format!("  {label}: {}\n", indent(hint)));
         }
     }

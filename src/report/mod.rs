@@ -87,4 +87,7 @@ impl Styles {
     pub fn dim(&self, s: &str) -> String {
         self.paint(s, |s| s.dimmed().to_string())
     }
+    pub fn cyan(&self, s: &str) -> String {
+        self.paint(s, |s| s.cyan().to_string())
+    }
 }

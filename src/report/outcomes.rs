@@ -192,7 +192,7 @@ impl Report for Proved<'_> {
 
 impl Report for SimulateOutcome {
     fn human(&self, styles: Styles) -> String {
-        simulate::render_human(self, styles.color)
+        simulate::render_human(self, styles)
     }
     fn json(&self) -> String {
         simulate::render_json(self)
@@ -201,7 +201,7 @@ impl Report for SimulateOutcome {
 
 impl Report for LintReport {
     fn human(&self, styles: Styles) -> String {
-        lint::render_human(self, styles.color)
+        lint::render_human(self, styles)
     }
     fn json(&self) -> String {
         lint::render_json(self)

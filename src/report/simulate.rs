@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use owo_colors::OwoColorize;
+use super::Styles;
 
 use crate::core::simulate::SimulateOutcome;
 use crate::iam::Decision;
@@ -27,15 +27,13 @@ pub fn render_json(outcome: &SimulateOutcome) -> String {
     serde_json::to_string(&out).unwrap_or_else(|_| "{}".to_string())
 }
 
-/// The decision line, the request, then the statements that decided it. Colour only when
-/// `color` is true.
-pub fn render_human(outcome: &SimulateOutcome, color: bool) -> String {
+/// The decision line, the request, then the statements that decided it, coloured by `styles`.
+pub fn render_human(outcome: &SimulateOutcome, styles: Styles) -> String {
     let mut out = String::new();
     let decision = outcome.decision.as_str();
-    let decision = match (color, outcome.decision) {
-        (false, _) => decision.to_owned(),
-        (true, Decision::Allow) => decision.green().bold().to_string(),
-        (true, _) => decision.red().bold().to_string(),
+    let decision = match outcome.decision {
+        Decision::Allow => styles.bold(&styles.green(decision)),
+        _ => styles.bold(&styles.red(decision)),
     };
     let _ = writeln!(out, "decision: {decision}");
     let req = &outcome.request;
@@ -116,7 +114,7 @@ mod tests {
             r#"{"schema_version":1,"decision":"Allow","statements":[{"policy":"trust policy","index":0,"sid":"GenesysAssume","effect":"Allow"}],"missing_allow":[],"request":{"principal":"arn:aws:iam::765628985471:root","action":"sts:AssumeRole","resource":"arn:aws:iam::123456789012:role/genesys-lambda","context":{"sts:ExternalId":["0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"]}}}"#
         );
         assert_eq!(
-            render_human(&out, false),
+            render_human(&out, Styles::default()),
             "decision: Allow\n\
              \x20 principal: arn:aws:iam::765628985471:root\n\
              \x20 action:    sts:AssumeRole\n\
@@ -125,8 +123,8 @@ mod tests {
              allowed by:\n\
              \x20 trust policy statement 0 (Sid \"GenesysAssume\")\n"
         );
-        assert!(!render_human(&out, false).contains('\u{1b}'));
-        assert!(render_human(&out, true).contains('\u{1b}'));
+        assert!(!render_human(&out, Styles::default()).contains('\u{1b}'));
+        assert!(render_human(&out, Styles { color: true }).contains('\u{1b}'));
     }
 
     #[test]
@@ -135,7 +133,7 @@ mod tests {
         let out = run_files(&trust_input(&dir, &["sts:ExternalId=wrong"])).unwrap();
         assert!(!out.allowed());
         assert_eq!(out.decision, Decision::ImplicitDeny);
-        let human = render_human(&out, false);
+        let human = render_human(&out, Styles::default());
         assert!(human.starts_with("decision: ImplicitDeny\n"), "{human}");
         assert!(human.ends_with(
             "implicitly denied: no statement allowed it\n  no statement in trust policy allowed it\n"
@@ -159,7 +157,7 @@ mod tests {
         input.policies = vec![deny.clone()];
         let out = run_files(&input).unwrap();
         assert_eq!(out.decision, Decision::ExplicitDeny);
-        let human = render_human(&out, false);
+        let human = render_human(&out, Styles::default());
         assert!(
             human.contains(&format!(
                 "explicitly denied by:\n  {} statement 0 (Sid \"NoAssume\")\n",

@@ -537,7 +537,10 @@ fn builtin_rendering_is_clean() {
     assert!(check_rendered(&l.config, &r, false).is_empty());
     let report = lint::lint(&l, &r, false);
     assert!(!report.has_errors());
-    assert_eq!(render_human(&report, false), "lint: no findings\n");
+    assert_eq!(
+        render_human(&report, lambda_trust::report::Styles::default()),
+        "lint: no findings\n"
+    );
     // The same templates from disk are just as clean.
     let r = render_with(TRUST, INVOKE);
     assert!(check_rendered(&l.config, &r, false).is_empty());
@@ -616,11 +619,14 @@ fn lint_includes_config_warnings_and_target_notices() {
         ["fedramp-account-unconfirmed", "cross-account-target"]
     );
     assert!(!report.has_errors());
-    insta::assert_snapshot!("lint_human", render_human(&report, false));
+    insta::assert_snapshot!(
+        "lint_human",
+        render_human(&report, lambda_trust::report::Styles::default())
+    );
     insta::assert_snapshot!("lint_json", render_json(&report));
-    let colored = render_human(&report, true);
+    let colored = render_human(&report, lambda_trust::report::Styles { color: true });
     assert!(colored.contains("\u{1b}["));
-    assert!(!render_human(&report, false).contains('\u{1b}'));
+    assert!(!render_human(&report, lambda_trust::report::Styles::default()).contains('\u{1b}'));
 }
 
 #[test]
@@ -650,7 +656,10 @@ fn json_report_shape() {
             {"severity": "warning", "code": "policy-version", "message": "w", "hint": "h"}
         ]})
     );
-    insta::assert_snapshot!("lint_human_errors", render_human(&report, false));
+    insta::assert_snapshot!(
+        "lint_human_errors",
+        render_human(&report, lambda_trust::report::Styles::default())
+    );
 }
 
 #[test]
