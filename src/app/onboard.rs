@@ -98,7 +98,7 @@ pub async fn plan(
     let clients = connect(settings, &old.config).await?;
     // Bare names resolve in the role's account; the identity read here is reused below.
     let identity = observe::caller_identity(&clients).await?;
-    let (caller_account, _caller_arn) = &identity;
+    let caller_account = &identity.account;
     let account = old.config.aws.account_id.clone();
     let ctx = RenderContext {
         account_id: Some(account.unwrap_or_else(|| caller_account.clone())),

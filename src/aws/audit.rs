@@ -43,8 +43,7 @@ impl CallCount {
 /// The caller's account (`sts:GetCallerIdentity`).
 pub async fn caller_account(clients: &Clients, calls: &CallCount) -> Result<String, AwsError> {
     calls.add();
-    let (account, _arn) = super::observe::caller_identity(clients).await?;
-    Ok(account)
+    Ok(super::observe::caller_identity(clients).await?.account)
 }
 
 /// Every role and customer managed policy of the account, page by page.

@@ -278,7 +278,8 @@ pub(super) async fn policy_arn(
     if let Some(arn) = planned {
         return Ok(arn);
     }
-    let (account, caller) = super::observe::caller_identity(clients).await?;
+    let caller = super::observe::caller_identity(clients).await?;
+    let (account, caller) = (caller.account, caller.arn);
     // The caller's own ARN tells the partition (`aws`, `aws-cn`, `aws-us-gov`).
     let partition = Arn::parse(&caller).map_or_else(|| "aws".to_string(), |a| a.partition);
     Ok(Arn::iam(&partition, &account, &format!("policy{path}{name}")).to_string())

@@ -22,8 +22,8 @@ use crate::aws::pace::Pacer;
 use crate::aws::{has_code, AwsError, Clients};
 use crate::core::shard::{shard_index, shard_name};
 use crate::core::state::{
-    FunctionQuery, InlinePolicy, ManagedPolicy, Observed, ObservedFunction, ObservedPolicy,
-    ObservedRole, PolicyVersion, Query,
+    CallerIdentity, FunctionQuery, InlinePolicy, ManagedPolicy, Observed, ObservedFunction,
+    ObservedPolicy, ObservedRole, PolicyVersion, Query,
 };
 use crate::iam::arn::Arn;
 use crate::iam::decode_document;
@@ -76,18 +76,18 @@ pub async fn observe(clients: &Clients, query: &Query) -> Result<Observed, Obser
     Ok(observed)
 }
 
-/// The caller's (account, ARN): sts:GetCallerIdentity.
-pub async fn caller_identity(clients: &Clients) -> Result<(String, String), AwsError> {
+/// Who the caller is: sts:GetCallerIdentity.
+pub async fn caller_identity(clients: &Clients) -> Result<CallerIdentity, AwsError> {
     let out = clients
         .sts
         .get_caller_identity()
         .send()
         .await
         .map_err(|e| AwsError::from_sdk("sts:GetCallerIdentity", e))?;
-    Ok((
-        out.account().unwrap_or_default().to_string(),
-        out.arn().unwrap_or_default().to_string(),
-    ))
+    Ok(CallerIdentity {
+        account: out.account().unwrap_or_default().to_string(),
+        arn: out.arn().unwrap_or_default().to_string(),
+    })
 }
 
 async fn observe_iam(clients: &Clients, query: &Query) -> Result<Observed, ObserveError> {
@@ -105,7 +105,10 @@ async fn observe_iam(clients: &Clients, query: &Query) -> Result<Observed, Obser
         list_attached(iam, &query.role_name),
         inline_policies(iam, &query.role_name),
     )?;
-    let (account_id, caller_arn) = identity;
+    let CallerIdentity {
+        account: account_id,
+        arn: caller_arn,
+    } = identity;
     let account = query.account_hint.clone().unwrap_or(account_id.clone());
 
     // Rounds 2–3: documents of the managed policies that matter, each read once.

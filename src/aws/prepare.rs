@@ -9,7 +9,7 @@ use crate::config::{Config, Loaded};
 use crate::core::lint::Finding;
 use crate::core::prepare::{self, PrepareError};
 use crate::core::render::{RenderContext, Templates};
-use crate::core::state::{Desired, Observed};
+use crate::core::state::{CallerIdentity, Desired, Observed};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
@@ -49,7 +49,7 @@ pub struct Scope {
     /// grow with the number of targets.
     pub functions: Option<Vec<usize>>,
     /// (account, caller ARN) already read in this run.
-    pub identity: Option<(String, String)>,
+    pub identity: Option<CallerIdentity>,
 }
 
 /// Reads AWS and resolves the desired state. Fails before any write on bad templates.
@@ -125,7 +125,7 @@ async fn predecessors(
             _ => continue,
         }
         let mut q = prepare::predecessor_query(config, query, &name);
-        q.known_identity = Some((observed.account_id.clone(), observed.caller_arn.clone()));
+        q.known_identity = Some(observed.caller());
         found.push(observe::observe(clients, &q).await?);
     }
     Ok(found)
@@ -141,10 +141,7 @@ pub async fn reobserve_iam(
     let region = default_region(clients);
     let mut q = prepare::query(config, &region);
     q.functions.clear();
-    q.known_identity = Some((
-        prepared.observed.account_id.clone(),
-        prepared.observed.caller_arn.clone(),
-    ));
+    q.known_identity = Some(prepared.observed.caller());
     let mut observed = observe::observe(clients, &q).await?;
     observed.functions = prepared.observed.functions.clone();
     Ok(observed)

@@ -36,9 +36,16 @@ pub struct Query {
     pub functions: Vec<FunctionQuery>,
     /// When the account is known up front (config), our policy's reads need not wait for STS.
     pub account_hint: Option<String>,
-    /// (account, caller ARN) from an earlier read in the same run: skips GetCallerIdentity.
+    /// Who is calling, from an earlier read in the same run: skips GetCallerIdentity.
     #[serde(default)]
-    pub known_identity: Option<(String, String)>,
+    pub known_identity: Option<CallerIdentity>,
+}
+
+/// Who a run's credentials are (`sts:GetCallerIdentity`): the account and the caller's ARN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallerIdentity {
+    pub account: String,
+    pub arn: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -64,6 +71,16 @@ pub struct Observed {
     /// The permissions boundary the role actually has, with its document.
     pub boundary: Option<ManagedPolicy>,
     pub functions: Vec<ObservedFunction>,
+}
+
+impl Observed {
+    /// Who read it.
+    pub fn caller(&self) -> CallerIdentity {
+        CallerIdentity {
+            account: self.account_id.clone(),
+            arn: self.caller_arn.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
