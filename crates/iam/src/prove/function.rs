@@ -14,8 +14,8 @@ use super::super::model::{Effect, Policy};
 use super::budget::{Budget, Meter};
 use super::classes::{Classes, Matcher};
 use super::names::principal_tests;
-use super::principals::{callers, known_userid, self_contained};
-use super::search::{pinned, statement_ref, Builder, Found, Problem};
+use super::principals::{callers, self_contained};
+use super::search::{statement_ref, Builder, Found, Problem};
 use super::unsupported;
 
 const LABEL: &str = "function policy";
@@ -100,14 +100,7 @@ fn build(q: &Query<'_>, budget: Budget) -> Result<(Problem, usize), String> {
     let tests = principal_tests(q.policy).unwrap_or_default();
     let mut callers = callers(q.policy, q.partition, q.partner, &tests, &meter)
         .map_err(|_| meter.stopped("caller-name"))?;
-    if b.keys.contains_key("aws:userid") {
-        for c in &mut callers {
-            if let Some(id) = known_userid(&c.arn) {
-                let pin = pinned("aws:userid", &id);
-                c.pin = Some(b.add(&pin, statement_ref("property", 0, &pin), false, false));
-            }
-        }
-    }
+    b.pin_userids(&mut callers);
     let invoke = Classes::intern(&mut b.action_patterns, Matcher::Action, INVOKE);
     let actions = Classes::enumerate(Matcher::Action, b.action_patterns, &meter)
         .map_err(|_| meter.stopped("action"))?;

@@ -96,6 +96,20 @@ impl Builder {
         }
     }
 
+    /// When the policy tests `aws:userid`, pins it on each caller whose ID is known (a
+    /// pseudo-Allow statement the search must satisfy), so the caller keeps its real ID.
+    pub(crate) fn pin_userids(&mut self, callers: &mut [super::principals::Caller]) {
+        if !self.keys.contains_key("aws:userid") {
+            return;
+        }
+        for c in callers {
+            if let Some(id) = super::principals::known_userid(&c.arn) {
+                let pin = pinned("aws:userid", &id);
+                c.pin = Some(self.add(&pin, statement_ref("property", 0, &pin), false, false));
+            }
+        }
+    }
+
     pub(crate) fn add(
         &mut self,
         stmt: &Statement,

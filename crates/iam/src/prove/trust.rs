@@ -15,10 +15,10 @@ use super::super::principal::{arn_parts, principal_account};
 use super::budget::{Budget, Meter};
 use super::classes::{Classes, Matcher};
 use super::names::principal_tests;
-use super::principals::{callers, known_userid, self_contained};
+use super::principals::{callers, self_contained};
 use super::realize::{shape, RealActions, Shape};
 use super::report::{Counterexample, Property, PropertyResult, Verdict};
-use super::search::{intended_external_id, pinned, statement_ref, Builder, Found, Head, Problem};
+use super::search::{intended_external_id, statement_ref, Builder, Found, Head, Problem};
 use super::{unsupported, TrustSpec};
 
 pub(crate) const ONLY_PARTNER: Property = Property::TrustOnlyPartnerWithExternalId;
@@ -132,14 +132,7 @@ fn build(
     let partition = role_partition(role_arn);
     let mut callers = callers(trust, partition, &spec.partner_account, &tests, &meter)
         .map_err(|_| meter.stopped("caller-name"))?;
-    if b.keys.contains_key("aws:userid") {
-        for c in &mut callers {
-            if let Some(id) = known_userid(&c.arn) {
-                let pin = pinned("aws:userid", &id);
-                c.pin = Some(b.add(&pin, statement_ref("property", 0, &pin), false, false));
-            }
-        }
-    }
+    b.pin_userids(&mut callers);
     let assume = Classes::intern(&mut b.action_patterns, Matcher::Action, ASSUME);
     let actions = Classes::enumerate(Matcher::Action, b.action_patterns, &meter)
         .map_err(|_| meter.stopped("action"))?;
