@@ -120,6 +120,13 @@ pub struct Global {
     /// When to colour: stdout and stderr alike (`auto`: a terminal, unless NO_COLOR is set).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// How progress, notes and warnings are told on stderr.
+    ///
+    /// `auto`: a spinner while waiting on a terminal, plain lines otherwise; `json`: one JSON
+    /// object per event and line, for a program that runs lambda-trust (schema:
+    /// docs/schemas/event.schema.json). Results stay on stdout in the --format chosen.
+    #[arg(long, global = true, value_enum, default_value_t = ProgressChoice::Auto, value_name = "HOW", hide_short_help = true)]
+    pub progress: ProgressChoice,
     /// More detail on stderr (repeat for more).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -151,6 +158,12 @@ pub struct AwsArgs {
     /// errors are retried with backoff.
     #[arg(long, global = true, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressChoice {
+    Auto,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -70,20 +70,17 @@ pub fn discover_from(cwd: &Path) -> Result<Found> {
     ))
 }
 
-/// The config of a one-config command: the one given, or the discovered one.
-pub fn config_file(given: &[PathBuf], verbose: bool) -> Result<PathBuf> {
+/// The config of a one-config command: the one given, or the discovered one; and whether it
+/// was found at the git root (`-v` says so).
+pub fn config_file(given: &[PathBuf]) -> Result<(PathBuf, bool)> {
     match given {
         [] => {
             let cwd = std::env::current_dir().map_err(anyhow::Error::from)?;
             let found = discover_from(&cwd)?;
-            if verbose {
-                if let Found::GitRoot(p) = &found {
-                    eprintln!("config: {} (the git root's)", p.display());
-                }
-            }
-            Ok(found.path().to_path_buf())
+            let at_git_root = matches!(found, Found::GitRoot(_));
+            Ok((found.path().to_path_buf(), at_git_root))
         }
-        [one] => Ok(one.clone()),
+        [one] => Ok((one.clone(), false)),
         many => Err(Error::usage(
             format!(
                 "{} config files given; only `check` takes several",
@@ -96,10 +93,7 @@ pub fn config_file(given: &[PathBuf], verbose: bool) -> Result<PathBuf> {
 
 /// `--config` values expanded: a directory means its `*.toml` files, a glob (`*`, `?`, `[…]`,
 /// `{a,b}`) is matched against the file names of its directory.
-pub fn expand_configs(args: &[PathBuf], verbose: bool) -> Result<Vec<PathBuf>> {
-    if args.is_empty() {
-        return Ok(vec![config_file(args, verbose)?]);
-    }
+pub fn expand_configs(args: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for a in args {
         let text = a.to_string_lossy();

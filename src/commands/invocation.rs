@@ -7,7 +7,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::app::{Settings, TemplateSource};
-use crate::cli::{ColorChoice, Global};
+use crate::cli::{ColorChoice, Global, ProgressChoice};
+use crate::core::event::Event;
 use crate::core::lint::Finding;
 use crate::error::{Error, Result};
 use crate::report::{self, Format, Report, Styles, Unsupported};
@@ -27,12 +28,15 @@ impl Invocation {
     /// Resolves the global flags; nothing is read yet (a config is found when a command asks
     /// for one, by its rule: [`ConfigSource`]).
     pub fn resolve(flags: &Global) -> Invocation {
+        let output = Output::resolve(flags.format, flags.color)
+            .with_json_progress(flags.progress == ProgressChoice::Json);
         Invocation {
             config: ConfigSource {
                 given: flags.config.clone(),
                 verbose: flags.verbose > 0,
+                output,
             },
-            output: Output::resolve(flags.format, flags.color),
+            output,
             settings: Settings::new(
                 crate::app::AwsSettings {
                     profile: flags.aws.profile.clone(),
@@ -65,17 +69,27 @@ impl Invocation {
 pub struct ConfigSource {
     given: Vec<PathBuf>,
     verbose: bool,
+    /// Where `-v` says which config was found.
+    output: Output,
 }
 
 impl ConfigSource {
     /// The one config: given, or discovered.
     pub fn one(&self) -> Result<PathBuf> {
-        discover::config_file(&self.given, self.verbose)
+        let (path, found_at_git_root) = discover::config_file(&self.given)?;
+        if self.verbose && found_at_git_root {
+            self.output
+                .say(&format!("config: {} (the git root's)", path.display()));
+        }
+        Ok(path)
     }
 
     /// `check`'s configs: each given one expanded, or the one discovered.
     pub fn many(&self) -> Result<Vec<PathBuf>> {
-        discover::expand_configs(&self.given, self.verbose)
+        match self.given.as_slice() {
+            [] => Ok(vec![self.one()?]),
+            given => discover::expand_configs(given),
+        }
     }
 
     /// The config when one is given; never discovered.
@@ -111,6 +125,8 @@ pub struct Output {
     pub stdout: Styles,
     /// Warnings, notes and errors.
     pub stderr: Styles,
+    /// `--progress json`: every event one line of JSON on stderr.
+    pub json_progress: bool,
 }
 
 impl Output {
@@ -129,6 +145,28 @@ impl Output {
             format,
             stdout: styles(std::io::stdout().is_terminal()),
             stderr: styles(std::io::stderr().is_terminal()),
+            json_progress: false,
+        }
+    }
+
+    /// With `--progress json`, stderr's events as JSON lines.
+    pub fn with_json_progress(self, json_progress: bool) -> Output {
+        Output {
+            json_progress,
+            ..self
+        }
+    }
+
+    /// Tells `event` on stderr: its lines for people (none for what only a spinner shows), or
+    /// with `--progress json` one line of JSON, whatever it is. The one place a run writes to
+    /// stderr besides the spinners and the error `main` prints.
+    pub fn event(&self, event: &Event) {
+        if self.json_progress {
+            eprintln!("{}", report::events::json_line(event));
+            return;
+        }
+        for line in report::events::lines(event, self.stderr) {
+            eprintln!("{line}");
         }
     }
 
@@ -149,18 +187,19 @@ impl Output {
 
     /// A note on stderr.
     pub fn note(&self, note: &str) {
-        self.say(&format!("note: {note}"));
+        self.event(&Event::Note(note.to_string()));
     }
 
-    /// A line on stderr: the one place the commands talk to the terminal besides the result
-    /// (the events' sink, the questions' preambles, what was written).
+    /// A line on stderr (the questions' preambles, what was written).
     pub fn say(&self, line: &str) {
-        eprintln!("{line}");
+        self.event(&Event::Said(line.to_string()));
     }
 
-    /// Text on stderr as it is (lines it ends itself).
+    /// Text on stderr as it is, its lines each said.
     pub fn say_text(&self, text: &str) {
-        eprint!("{text}");
+        for line in text.lines() {
+            self.say(line);
+        }
     }
 
     /// Warnings to stderr, with their hints.
@@ -172,10 +211,10 @@ impl Output {
 
     /// A warning on stderr, with its hint.
     pub fn warning(&self, message: &str, hint: Option<&str>) {
-        eprintln!("{} {message}", self.stderr.yellow("warning:"));
-        if let Some(h) = hint {
-            eprintln!("  (hint: {h})");
-        }
+        self.event(&Event::Warning {
+            message: message.to_string(),
+            hint: hint.map(str::to_string),
+        });
     }
 }
 
@@ -202,6 +241,7 @@ mod tests {
         let source = |given: &[&str]| ConfigSource {
             given: given.iter().map(PathBuf::from).collect(),
             verbose: false,
+            output: Output::resolve(Format::Human, ColorChoice::Never),
         };
         assert_eq!(source(&[]).if_given().unwrap(), None);
         assert_eq!(

@@ -12,6 +12,7 @@ pub mod change_set;
 pub mod check;
 pub mod describe;
 pub mod drift;
+pub mod event;
 pub mod genesys;
 pub mod iac;
 pub mod lint;

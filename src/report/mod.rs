@@ -10,6 +10,7 @@ mod audit;
 mod audit_html;
 mod audit_iac;
 mod check;
+pub mod events;
 mod genesys;
 mod lint;
 mod outcomes;

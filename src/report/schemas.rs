@@ -21,6 +21,13 @@ pub fn generated() -> Vec<(&'static str, Value)> {
             "The findings of `lambda-trust lint` on the config and the rendered policies \
              (errors exit 1, warnings alone exit 0).",
         ),
+        document::<super::events::EventLine>(
+            "event.schema.json",
+            "lambda-trust --progress json (stderr)",
+            "One event of a run as one line of JSON on stderr under `--progress json`: what a \
+             command tells while it runs (reading, a write starting, a retried call's wait, a \
+             note, a warning), tagged by `event`. Results stay on stdout.",
+        ),
         document::<super::version::VersionResult>(
             "version.schema.json",
             "lambda-trust --version --format json",

@@ -34,6 +34,8 @@ const COMMON: &str = "common.schema.json";
 const VERSION: &str = "version.schema.json";
 /// Every failed run under `--format json`: the object on stderr.
 const ERROR: &str = "error.schema.json";
+/// stderr's events under `--progress json` (tests/it/live_ux.rs validates a run's lines).
+const EVENT: &str = "event.schema.json";
 
 /// Every command that takes `--format json`, and the schema of what it prints.
 const SCHEMAS: &[(&str, &str)] = &[
@@ -147,6 +149,7 @@ fn every_schema_is_valid_and_every_json_command_has_one() {
         let listed = name == COMMON
             || name == VERSION
             || name == ERROR
+            || name == EVENT
             || SCHEMAS.iter().any(|(_, f)| *f == name);
         if !listed {
             problems.push(format!(

@@ -311,3 +311,39 @@ fn the_purity_checker_sees_io() {
     assert!(!impure("let s = std::net::TcpStream::connect(a);").is_empty());
     assert!(impure("use std::net::IpAddr; let refs::x = 1;").is_empty());
 }
+
+/// Where a run may write to stderr itself: `main.rs` (the error it ends with) and the terminal's
+/// sink (`commands/invocation.rs`'s `Output`). Everything else sends events, so `--progress
+/// json` sees every line.
+const STDERR_WRITERS: &[&str] = &["main.rs", "commands/invocation.rs"];
+
+fn writes_stderr(code: &str) -> bool {
+    regex::Regex::new(r"\beprint(ln)?!|std::io::stderr\(\)\s*\.(write|lock)")
+        .unwrap()
+        .is_match(code)
+}
+
+#[test]
+fn only_main_and_the_terminal_sink_write_to_stderr() {
+    let src = src();
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let offenders: Vec<String> = files
+        .iter()
+        .map(|f| {
+            (
+                f.strip_prefix(&src).unwrap().to_string_lossy().to_string(),
+                f,
+            )
+        })
+        .filter(|(rel, f)| !STDERR_WRITERS.contains(&rel.as_str()) && writes_stderr(&code(f)))
+        .map(|(rel, _)| rel)
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "stderr written outside the sink (send an app::Event, or use Output): {offenders:?}"
+    );
+    // The checker sees a write.
+    assert!(writes_stderr("fn f() { eprintln!(\"x\"); }"));
+    assert!(!writes_stderr("fn f() { println!(\"x\"); }"));
+}

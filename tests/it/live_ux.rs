@@ -525,3 +525,48 @@ fn verbose_says_which_credentials_were_used() {
         r.stderr
     );
 }
+
+/// `--progress json`: every stderr line of a run is one event of docs/schemas/event.schema.json
+/// (reads, the writes with their place, notes), and stdout keeps the result.
+#[test]
+fn progress_json_tells_every_event_as_one_schema_line_on_stderr() {
+    let env = setup(&["lookup-customer"]);
+    let run = env.expect(&["apply", "--yes", "-v", "--progress", "json"], 0);
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/docs/schemas/event.schema.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    let mut kinds = Vec::new();
+    for line in run.stderr.lines() {
+        let doc: serde_json::Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {line:?}\n{}", run.stderr));
+        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{line}: {errors:?}");
+        kinds.push(doc["event"].as_str().unwrap().to_string());
+    }
+    for kind in ["read-timed", "write-started"] {
+        assert!(kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");
+    }
+    let first_write = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("\"write-started\""))
+        .unwrap();
+    let first: serde_json::Value = serde_json::from_str(first_write).unwrap();
+    assert_eq!(
+        (first["side"].as_str(), first["number"].as_u64()),
+        (Some("aws"), Some(1))
+    );
+    // The schema refuses what is not an event.
+    assert!(!validator.is_valid(&json!({"schema_version": 1, "event": "surprise"})));
+    // Without the flag, the same run says lines for people.
+    let env = setup(&["lookup-customer"]);
+    let plain = env.expect(&["apply", "--yes"], 0);
+    assert!(plain.stderr.contains("[1/"), "{}", plain.stderr);
+    assert!(!plain.stderr.contains("\"event\""), "{}", plain.stderr);
+}

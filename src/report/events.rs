@@ -1,0 +1,378 @@
+//! The workflows' events as people and programs read them on stderr: [`lines`] for people
+//! (what the terminal's sink prints besides its spinners), [`EventLine`] for `--progress json`
+//! (one JSON object per event and line, schema `docs/schemas/event.schema.json`).
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::plan::WriteStarted;
+use super::Styles;
+use crate::core::change_set::Side;
+use crate::core::event::Event;
+use crate::retry::Waiting;
+
+/// The version of [`EventLine`]'s shape.
+pub const EVENT_SCHEMA_VERSION: u32 = 1;
+
+/// The lines a person reads for `event`: none for what only a spinner or a bar shows (reading,
+/// a step, done, counting) and for a wait that only a spinner shows (see [`waiting_line`]).
+pub fn lines(event: &Event, styles: Styles) -> Vec<String> {
+    match event {
+        Event::Reading(_)
+        | Event::Step(_)
+        | Event::ReadDone
+        | Event::Counting { .. }
+        | Event::Counted
+        | Event::Settled => vec![],
+        Event::ReadTimed {
+            what,
+            elapsed,
+            detail,
+        } => vec![format!(
+            "read {what} state in {:.2}s ({detail})",
+            elapsed.as_secs_f64()
+        )],
+        Event::WriteStarted {
+            side,
+            index,
+            total,
+            change,
+        } => vec![WriteStarted {
+            side: *side,
+            index: *index,
+            total: *total,
+            change,
+        }
+        .line()],
+        Event::Note(note) => vec![format!("note: {note}")],
+        Event::Warning { message, hint } => {
+            let mut out = vec![format!("{} {message}", styles.yellow("warning:"))];
+            out.extend(hint.iter().map(|h| format!("  (hint: {h})")));
+            out
+        }
+        Event::Retried {
+            service,
+            calls,
+            causes,
+        } => {
+            let causes: Vec<String> = (causes.iter())
+                .map(|(cause, n)| format!("{cause} ×{n}"))
+                .collect();
+            vec![format!(
+                "{service}: {calls} call(s) retried ({})",
+                causes.join(", ")
+            )]
+        }
+        Event::Recovered { service, what } => vec![format!(
+            "{service}: the answer to {what} was lost; the object it created was found by name \
+             and kept (not created twice)"
+        )],
+        Event::Said(line) => vec![line.clone()],
+        Event::Waiting(w) => vec![waiting_line(w)],
+    }
+}
+
+/// A wait the server asked for this long or longer is always said on a line of its own; a
+/// shorter one, or a backoff step, only on a spinner (on a terminal) or at `-v`.
+pub const ANNOUNCE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Whether `w` is said on a line of its own whatever the verbosity.
+pub fn always_said(w: &Waiting) -> bool {
+    w.asked && w.wait.wait >= ANNOUNCE_WAIT
+}
+
+/// The line of one wait: `Genesys Cloud rate limit (Retry-After): waiting 12 s before GET …`
+/// for a long wait the server asked for; else
+/// `still waiting for Genesys Cloud: attempt 3 of 8, 2 s (503 on GET /api/v2/…; next in 0.8 s)`.
+pub fn waiting_line(w: &Waiting) -> String {
+    let t = w.wait;
+    if always_said(w) {
+        let why = if w.cause == "429" {
+            "Retry-After"
+        } else {
+            "rate-limit window used up"
+        };
+        return format!(
+            "{} rate limit ({why}): waiting {} s before {}",
+            w.service,
+            t.wait.as_secs(),
+            w.request
+        );
+    }
+    if t.attempt == 0 {
+        return format!(
+            "waiting {:.1} s for {}'s {} before {}",
+            t.wait.as_secs_f64(),
+            w.service,
+            w.cause,
+            w.request
+        );
+    }
+    format!(
+        "still waiting for {}: attempt {} of {}, {} s ({} on {}; next in {:.1} s)",
+        w.service,
+        t.attempt + 1,
+        t.max_attempts,
+        t.elapsed.as_secs(),
+        w.cause,
+        w.request,
+        t.wait.as_secs_f64()
+    )
+}
+
+/// One event as one line of JSON (`--progress json`).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct EventLine {
+    /// [`EVENT_SCHEMA_VERSION`].
+    pub schema_version: u32,
+    #[serde(flatten)]
+    pub event: EventRecord,
+    /// What a person reads for it (the lines `--progress auto` prints), joined by newlines;
+    /// absent for what only a spinner shows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// An event's data, tagged by `event`.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum EventRecord {
+    /// Waiting on AWS or Genesys Cloud starts.
+    Reading {
+        what: String,
+    },
+    /// The wait goes on, now for this.
+    Step {
+        what: String,
+    },
+    /// The wait is over.
+    ReadDone {},
+    /// A wait over `total` items (accounts) starts.
+    Counting {
+        total: usize,
+    },
+    /// One more of them is done.
+    Counted {},
+    /// A side's state was read (`-v`).
+    ReadTimed {
+        what: String,
+        elapsed_ms: u64,
+        detail: String,
+    },
+    /// A write starts: its side, its place (1-based) among the side's `total` writes.
+    WriteStarted {
+        side: EventSide,
+        number: usize,
+        total: usize,
+        resource: String,
+        action: String,
+    },
+    Note {
+        text: String,
+    },
+    Warning {
+        text: String,
+        hint: Option<String>,
+    },
+    /// Calls to `service` were retried, per cause how often.
+    Retried {
+        service: String,
+        calls: usize,
+        causes: Vec<RetryCause>,
+    },
+    /// A write's answer was lost; the object it made was found and kept.
+    Recovered {
+        service: String,
+        what: String,
+    },
+    /// A line of information.
+    Said {
+        text: String,
+    },
+    /// A call waits before its next attempt (`attempt` 0: a pause before the first).
+    Waiting {
+        service: String,
+        request: String,
+        cause: String,
+        /// The server asked for the wait (Retry-After, a used-up rate-limit window).
+        asked: bool,
+        attempt: u32,
+        max_attempts: u32,
+        elapsed_ms: u64,
+        wait_ms: u64,
+    },
+    /// The call that waited has ended.
+    Settled {},
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum EventSide {
+    Aws,
+    Genesys,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RetryCause {
+    pub cause: String,
+    pub count: usize,
+}
+
+/// `event` as one line of JSON.
+pub fn json_line(event: &Event) -> String {
+    let lines = lines(event, Styles { color: false });
+    let line = EventLine {
+        schema_version: EVENT_SCHEMA_VERSION,
+        event: record(event),
+        message: (!lines.is_empty()).then(|| lines.join("\n")),
+    };
+    serde_json::to_string(&line).unwrap_or_default()
+}
+
+fn millis(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+fn record(event: &Event) -> EventRecord {
+    match event.clone() {
+        Event::Reading(what) => EventRecord::Reading { what },
+        Event::Step(what) => EventRecord::Step { what },
+        Event::ReadDone => EventRecord::ReadDone {},
+        Event::Counting { total } => EventRecord::Counting { total },
+        Event::Counted => EventRecord::Counted {},
+        Event::ReadTimed {
+            what,
+            elapsed,
+            detail,
+        } => EventRecord::ReadTimed {
+            what,
+            elapsed_ms: millis(elapsed),
+            detail,
+        },
+        Event::WriteStarted {
+            side,
+            index,
+            total,
+            change,
+        } => EventRecord::WriteStarted {
+            side: match side {
+                Side::Aws => EventSide::Aws,
+                Side::Genesys => EventSide::Genesys,
+            },
+            number: index + 1,
+            total,
+            resource: change.resource,
+            action: serde_json::to_value(change.action)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+        },
+        Event::Note(text) => EventRecord::Note { text },
+        Event::Warning { message, hint } => EventRecord::Warning {
+            text: message,
+            hint,
+        },
+        Event::Retried {
+            service,
+            calls,
+            causes,
+        } => EventRecord::Retried {
+            service: service.to_string(),
+            calls,
+            causes: (causes.into_iter())
+                .map(|(cause, count)| RetryCause { cause, count })
+                .collect(),
+        },
+        Event::Recovered { service, what } => EventRecord::Recovered {
+            service: service.to_string(),
+            what,
+        },
+        Event::Said(text) => EventRecord::Said { text },
+        Event::Waiting(w) => EventRecord::Waiting {
+            service: w.service.to_string(),
+            request: w.request,
+            cause: w.cause,
+            asked: w.asked,
+            attempt: w.wait.attempt,
+            max_attempts: w.wait.max_attempts,
+            elapsed_ms: millis(w.wait.elapsed),
+            wait_ms: millis(w.wait.wait),
+        },
+        Event::Settled => EventRecord::Settled {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::retry::Wait;
+    use std::time::Duration;
+
+    fn wait(asked: bool, secs: u64) -> Waiting {
+        Waiting {
+            service: "Genesys Cloud",
+            request: "GET /api/v2/integrations".into(),
+            cause: "429".into(),
+            asked,
+            wait: Wait {
+                attempt: 2,
+                max_attempts: 8,
+                elapsed: Duration::from_secs(3),
+                wait: Duration::from_secs(secs),
+            },
+        }
+    }
+
+    #[test]
+    fn a_long_wait_the_server_asked_for_is_announced_a_backoff_step_is_not() {
+        let long = wait(true, 12);
+        assert!(always_said(&long));
+        assert_eq!(
+            waiting_line(&long),
+            "Genesys Cloud rate limit (Retry-After): waiting 12 s before GET /api/v2/integrations"
+        );
+        let step = wait(false, 12);
+        assert!(!always_said(&step));
+        assert!(waiting_line(&step).starts_with("still waiting for Genesys Cloud: attempt 3 of 8"));
+    }
+
+    #[test]
+    fn every_event_is_one_line_of_json_with_its_kind_and_version() {
+        let events = [
+            Event::Reading("role".into()),
+            Event::ReadDone,
+            Event::Note("n".into()),
+            Event::Warning {
+                message: "w".into(),
+                hint: Some("h".into()),
+            },
+            Event::Waiting(wait(true, 6)),
+            Event::Settled,
+        ];
+        let kinds: Vec<String> = (events.iter())
+            .map(|e| {
+                let line = json_line(e);
+                assert!(!line.contains('\n'), "{line}");
+                let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+                assert_eq!(v["schema_version"], 1);
+                v["event"].as_str().unwrap().to_string()
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "reading",
+                "read-done",
+                "note",
+                "warning",
+                "waiting",
+                "settled"
+            ]
+        );
+        let warning: serde_json::Value = serde_json::from_str(&json_line(&events[3])).unwrap();
+        assert_eq!(warning["message"], "warning: w\n  (hint: h)");
+        assert_eq!(warning["hint"], "h");
+        let reading: serde_json::Value = serde_json::from_str(&json_line(&events[0])).unwrap();
+        assert!(reading.get("message").is_none());
+    }
+}
