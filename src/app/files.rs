@@ -11,14 +11,24 @@ use crate::error::Result;
 /// Writes `path` whole or not at all: a temporary file beside it, then renamed over it
 /// (`tempfile`'s `persist`), so the config is never left half-written.
 pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    let tmp = staged(path, text)?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
+/// `text` in a temporary file beside `path` (its directory made if missing), written and
+/// synced, not yet in place.
+fn staged(path: &Path, text: &str) -> Result<tempfile::NamedTempFile> {
     use std::io::Write;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot write beside {}", path.display()))?;
-    // The temporary file is private (0600 on Unix); the config keeps its mode, a new one is
+    // The temporary file is private (0600 on Unix); a file replaced keeps its mode, a new one is
     // readable as a plainly written file would be.
     let mode = std::fs::metadata(path).map(|m| m.permissions()).ok();
     tmp.write_all(text.as_bytes())
@@ -28,8 +38,37 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
         })
         .and_then(|()| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", tmp.path().display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(tmp)
+}
+
+/// Writes every file, or none: each is first staged beside its place (a failure there leaves
+/// nothing: the staged files are removed), then each is renamed into place; should a rename
+/// fail, the files already put in place get their old text back (or are removed, if new).
+pub fn write_all_or_nothing(files: &[(&Path, &str)]) -> Result<()> {
+    let mut staged_files = Vec::with_capacity(files.len());
+    for (path, text) in files {
+        staged_files.push((*path, staged(path, text)?));
+    }
+    let mut placed: Vec<(&Path, Option<String>)> = Vec::new();
+    for (path, tmp) in staged_files {
+        let before = std::fs::read_to_string(path).ok();
+        if let Err(e) = tmp.persist(path) {
+            for (done, old) in placed.into_iter().rev() {
+                // Best effort: the error below is the one the user needs.
+                let _ = match old {
+                    Some(text) => write_atomically(done, &text),
+                    None => std::fs::remove_file(done).map_err(Into::into),
+                };
+            }
+            return Err(anyhow::Error::from(e.error)
+                .context(format!(
+                    "cannot replace {} (nothing was written)",
+                    path.display()
+                ))
+                .into());
+        }
+        placed.push((path, before));
+    }
     Ok(())
 }
 

@@ -9,7 +9,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use super::error::AppError;
 use super::events::{Event, Events};
-use super::files::write_atomically;
+use super::files::write_all_or_nothing;
 use super::live::live;
 use super::settings::Settings;
 use crate::aws::inventory;
@@ -211,12 +211,13 @@ pub fn write_all(path: &Path, files: &ImportFiles, force: bool) -> Result<()> {
             .ok_or_else(|| std::io::Error::other("not written"))
     };
     config::parse_str_reading(&files.config, &path.display().to_string(), &schemas)?;
-    for (rel, text) in &files.contracts {
-        let p = base.join(rel);
-        if let Some(dir) = p.parent() {
-            std::fs::create_dir_all(dir).map_err(anyhow::Error::from)?;
-        }
-        std::fs::write(&p, text).map_err(anyhow::Error::from)?;
-    }
-    write_atomically(path, &files.config)
+    // The contracts first, the config last: all of them, or none.
+    let contracts: Vec<(PathBuf, &str)> = (files.contracts.iter())
+        .map(|(rel, text)| (base.join(rel), text.as_str()))
+        .collect();
+    let mut writes: Vec<(&Path, &str)> = (contracts.iter())
+        .map(|(p, text)| (p.as_path(), *text))
+        .collect();
+    writes.push((path, &files.config));
+    write_all_or_nothing(&writes)
 }

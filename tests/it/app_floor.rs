@@ -248,3 +248,45 @@ fn live_the_flag_region_wins_over_the_configs_for_bare_function_names() {
     let r = env.expect(&["plan", "--format", "json"], 1);
     assert!(r.stderr.contains("only-in-eu"), "{}", r.stderr);
 }
+
+/// `init --from-genesys` writes its contract files and the config all or nothing: a file that
+/// cannot be staged leaves nothing behind, and one that cannot be put in place takes back the
+/// ones already placed.
+#[test]
+fn init_writes_the_contracts_and_the_config_all_or_nothing() {
+    use lambda_trust::core::genesys::import_text::ImportFiles;
+    let dir = tempfile::tempdir().unwrap();
+    let files = ImportFiles {
+        config: CONFIG.to_string(),
+        contracts: [
+            ("a/x.json".to_string(), "{}".to_string()),
+            ("b/y.json".to_string(), "{}".to_string()),
+        ]
+        .into(),
+    };
+    // `b` is a file, so b/y.json cannot be staged: a/x.json was before, and is gone.
+    std::fs::write(dir.path().join("b"), "in the way").unwrap();
+    let path = dir.path().join("lambda-trust.toml");
+    assert!(app::init::write_all(&path, &files, false).is_err());
+    assert!(!dir.path().join("a/x.json").exists());
+    assert!(!path.exists());
+
+    // The config's place is a directory: staged fine, the rename fails, the contracts placed
+    // before it are removed again.
+    std::fs::remove_file(dir.path().join("b")).unwrap();
+    std::fs::create_dir(&path).unwrap();
+    std::fs::write(path.join("keep"), "x").unwrap();
+    let err = app::init::write_all(&path, &files, true).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("nothing was written"),
+        "{err:#}"
+    );
+    assert!(!dir.path().join("a/x.json").exists());
+    assert!(!dir.path().join("b/y.json").exists());
+
+    // Nothing in the way: all three.
+    std::fs::remove_dir_all(&path).unwrap();
+    app::init::write_all(&path, &files, false).unwrap();
+    assert!(dir.path().join("a/x.json").exists() && dir.path().join("b/y.json").exists());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), CONFIG);
+}
