@@ -183,3 +183,171 @@ pub(super) fn partition_note(region: &str) -> &'static str {
         ""
     }
 }
+
+/// A target's identity as far as its config and the defaults determine it: its function's ARN
+/// parts and qualifier (from the ARN or from `qualifier`). `account` is `None` while the role's
+/// account is not known (a bare name is in the role's account), the same for every bare name.
+/// The one resolution of a target: `config::validate` checks it, `core::render` grants it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetIdentity {
+    pub partition: String,
+    pub region: String,
+    pub account: Option<String>,
+    pub name: String,
+    pub qualifier: Option<String>,
+}
+
+impl TargetIdentity {
+    /// `*` grants the unqualified ARN and every qualifier: whether `self` already grants
+    /// `other`, a qualified entry of the same function.
+    pub fn covers(&self, other: &TargetIdentity) -> bool {
+        self.qualifier.as_deref() == Some("*")
+            && self.partition == other.partition
+            && self.region == other.region
+            && self.account == other.account
+            && self.name == other.name
+            && other.qualifier.as_deref() != Some("*")
+    }
+}
+
+/// Why a target has no identity. Each caller words it for its own report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetProblem {
+    /// `qualifier` is not a valid alias, version or `*`.
+    Qualifier(RuleError),
+    /// `function` is neither a function ARN nor a bare name.
+    Function(RuleError),
+    /// The ARN has a qualifier and `qualifier` gives one too.
+    QualifierTwice,
+    /// `region` is set and differs from the ARN's.
+    RegionContradictsArn { region: String, arn_region: String },
+    /// A bare name with neither its own region nor a default one.
+    NoRegion { name: String },
+    /// A bare name's region (its own or the default) is not a region.
+    BadRegion { region: String },
+}
+
+/// Resolves `target` against the default region (`[aws].region`, or the run's) and the role's
+/// account; every problem found, not just the first.
+pub fn target_identity(
+    target: &crate::config::TargetConfig,
+    default_region: Option<&str>,
+    role_account: Option<&str>,
+) -> Result<TargetIdentity, Vec<TargetProblem>> {
+    let mut problems = Vec::new();
+    if let Some(q) = &target.qualifier {
+        if let Err(e) = check_qualifier(q) {
+            problems.push(TargetProblem::Qualifier(e));
+        }
+    }
+    let identity = match parse_function(&target.function) {
+        Err(e) => {
+            problems.push(TargetProblem::Function(e));
+            None
+        }
+        Ok(FunctionRef::Arn(arn)) => {
+            if arn.qualifier.is_some() && target.qualifier.is_some() {
+                problems.push(TargetProblem::QualifierTwice);
+            }
+            if let Some(region) = target.region.as_ref().filter(|r| **r != arn.region) {
+                problems.push(TargetProblem::RegionContradictsArn {
+                    region: region.clone(),
+                    arn_region: arn.region.clone(),
+                });
+            }
+            Some(TargetIdentity {
+                partition: arn.partition,
+                region: arn.region,
+                account: Some(arn.account_id),
+                name: arn.name,
+                qualifier: arn.qualifier.or_else(|| target.qualifier.clone()),
+            })
+        }
+        Ok(FunctionRef::Name(name)) => {
+            let region = target.region.as_deref().or(default_region);
+            match region.map(|r| (r, partition_of_region(r).filter(|_| is_region(r)))) {
+                None => {
+                    problems.push(TargetProblem::NoRegion { name });
+                    None
+                }
+                Some((region, None)) => {
+                    problems.push(TargetProblem::BadRegion {
+                        region: region.to_string(),
+                    });
+                    None
+                }
+                Some((region, Some(partition))) => Some(TargetIdentity {
+                    partition: partition.to_string(),
+                    region: region.to_string(),
+                    account: role_account.map(str::to_string),
+                    name,
+                    qualifier: target.qualifier.clone(),
+                }),
+            }
+        }
+    };
+    match identity {
+        Some(identity) if problems.is_empty() => Ok(identity),
+        _ => Err(problems),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::TargetConfig;
+
+    fn target(function: &str, region: Option<&str>, qualifier: Option<&str>) -> TargetConfig {
+        let mut t = toml::Table::new();
+        t.insert("function".into(), function.into());
+        if let Some(r) = region {
+            t.insert("region".into(), r.into());
+        }
+        if let Some(q) = qualifier {
+            t.insert("qualifier".into(), q.into());
+        }
+        t.try_into().unwrap()
+    }
+
+    #[test]
+    fn a_bare_name_and_its_arn_resolve_to_one_identity() {
+        let bare = target_identity(&target("f", None, Some("live")), Some("eu-west-1"), None);
+        let arn = "arn:aws:lambda:eu-west-1:123456789012:function:f:live";
+        let full = target_identity(&target(arn, None, None), None, None).unwrap();
+        let bare = bare.unwrap();
+        assert_eq!(
+            bare.account, None,
+            "a bare name waits for the role's account"
+        );
+        assert_eq!(
+            TargetIdentity {
+                account: Some("123456789012".into()),
+                ..bare
+            },
+            full
+        );
+    }
+
+    #[test]
+    fn every_problem_is_told_not_just_the_first() {
+        let arn = "arn:aws:lambda:eu-west-1:123456789012:function:f:live";
+        let problems =
+            target_identity(&target(arn, Some("us-east-1"), Some("v 1")), None, None).unwrap_err();
+        assert!(matches!(problems[0], TargetProblem::Qualifier(_)));
+        assert_eq!(problems[1], TargetProblem::QualifierTwice);
+        assert!(matches!(
+            problems[2],
+            TargetProblem::RegionContradictsArn { .. }
+        ));
+        assert_eq!(
+            target_identity(&target("f", None, None), None, None).unwrap_err(),
+            [TargetProblem::NoRegion { name: "f".into() }]
+        );
+        assert_eq!(
+            target_identity(&target("f", None, None), Some("moon-1"), None).unwrap_err(),
+            [TargetProblem::BadRegion {
+                region: "moon-1".into()
+            }]
+        );
+    }
+}

@@ -12,7 +12,10 @@ pub mod init;
 mod rules;
 mod validate;
 
-pub use function::{check_qualifier, parse_function, FunctionArn, FunctionRef, RuleError};
+pub use function::{
+    check_qualifier, parse_function, target_identity, FunctionArn, FunctionRef, RuleError,
+    TargetIdentity, TargetProblem,
+};
 pub use genesys::{ActionConfig, GenesysConfig};
 pub use rules::*;
 pub use validate::validate;

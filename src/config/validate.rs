@@ -363,7 +363,7 @@ impl Validator {
         let default_region = config.aws.region.clone();
         let role_account = config.aws.account_id.clone().filter(|a| is_account_id(a));
         // Resolved identities of the targets checked so far, for duplicate detection.
-        let mut seen: Vec<(usize, TargetKey)> = Vec::new();
+        let mut seen: Vec<(usize, TargetIdentity)> = Vec::new();
         for (i, target) in config.targets.iter().enumerate() {
             let field = format!("targets[{i}]");
             let Some(key) = self.target(&field, target, default_region.as_deref(), &role_account)
@@ -396,132 +396,57 @@ impl Validator {
         }
     }
 
-    /// Validates one target; returns its resolved identity when it is valid.
+    /// Validates one target; returns its resolved identity when it is valid. The target's own
+    /// region is checked here; an invalid default region is reported on `[aws].region`.
     fn target(
         &mut self,
         field: &str,
         target: &TargetConfig,
         default_region: Option<&str>,
         role_account: &Option<String>,
-    ) -> Option<TargetKey> {
-        let mut ok = true;
-        if let Some(region) = &target.region {
-            ok &= self.region(format!("{field}.region"), region);
-        }
-        if let Some(q) = &target.qualifier {
-            if let Err(e) = check_qualifier(q) {
-                self.rule_error(format!("{field}.qualifier"), e);
-                ok = false;
-            }
-        }
-        let key = match parse_function(&target.function) {
-            Err(e) => {
-                self.rule_error(format!("{field}.function"), e);
-                return None;
-            }
-            Ok(FunctionRef::Arn(arn)) => self.arn_target(field, target, arn),
-            Ok(FunctionRef::Name(name)) => {
-                self.name_target(field, target, name, default_region, role_account)
-            }
+    ) -> Option<TargetIdentity> {
+        let region_ok = match &target.region {
+            Some(region) => self.region(format!("{field}.region"), region),
+            None => true,
         };
-        key.filter(|_| ok)
+        let problems = match target_identity(target, default_region, role_account.as_deref()) {
+            Ok(identity) => return region_ok.then_some(identity),
+            Err(problems) => problems,
+        };
+        for problem in problems {
+            self.target_problem(field, problem);
+        }
+        None
     }
 
-    /// A target given by its function ARN: `qualifier` and `region` must not contradict it.
-    fn arn_target(
-        &mut self,
-        field: &str,
-        target: &TargetConfig,
-        arn: FunctionArn,
-    ) -> Option<TargetKey> {
-        let mut ok = true;
-        if arn.qualifier.is_some() && target.qualifier.is_some() {
-            self.problem_hint(
+    fn target_problem(&mut self, field: &str, problem: TargetProblem) {
+        match problem {
+            TargetProblem::Qualifier(e) => self.rule_error(format!("{field}.qualifier"), e),
+            TargetProblem::Function(e) => self.rule_error(format!("{field}.function"), e),
+            TargetProblem::QualifierTwice => self.problem_hint(
                 format!("{field}.qualifier"),
                 "the function ARN already has a qualifier",
                 "put the qualifier either in the ARN or in qualifier, not both",
-            );
-            ok = false;
+            ),
+            TargetProblem::RegionContradictsArn { region, arn_region } => self.problem_hint(
+                format!("{field}.region"),
+                format!(
+                    "{} contradicts the function ARN's region {}",
+                    show(&region),
+                    show(&arn_region)
+                ),
+                "region is only needed for bare function names; remove it",
+            ),
+            TargetProblem::NoRegion { name } => self.problem_hint(
+                format!("{field}.function"),
+                format!(
+                    "{} is a bare function name but no region is known for it",
+                    show(&name)
+                ),
+                "set region on this target or [aws].region, or use the function ARN",
+            ),
+            // Said where the region is: on the target's region, or on [aws].region.
+            TargetProblem::BadRegion { .. } => {}
         }
-        if let Some(region) = &target.region {
-            if *region != arn.region {
-                self.problem_hint(
-                    format!("{field}.region"),
-                    format!(
-                        "{} contradicts the function ARN's region {}",
-                        show(region),
-                        show(&arn.region)
-                    ),
-                    "region is only needed for bare function names; remove it",
-                );
-                ok = false;
-            }
-        }
-        let qualifier = arn.qualifier.or_else(|| target.qualifier.clone());
-        ok.then_some(TargetKey {
-            partition: arn.partition,
-            region: arn.region,
-            account: Some(arn.account_id),
-            name: arn.name,
-            qualifier,
-        })
-    }
-
-    /// A target given by a bare function name: it needs a region (its own or `[aws].region`).
-    fn name_target(
-        &mut self,
-        field: &str,
-        target: &TargetConfig,
-        name: String,
-        default_region: Option<&str>,
-        role_account: &Option<String>,
-    ) -> Option<TargetKey> {
-        let region = target
-            .region
-            .clone()
-            .or_else(|| default_region.map(str::to_string));
-        let Some(region) = region else {
-            if target.region.is_none() {
-                self.problem_hint(
-                    format!("{field}.function"),
-                    format!(
-                        "{} is a bare function name but no region is known for it",
-                        show(&name)
-                    ),
-                    "set region on this target or [aws].region, or use the function ARN",
-                );
-            }
-            return None;
-        };
-        let partition = partition_of_region(&region)?;
-        Some(TargetKey {
-            partition: partition.to_string(),
-            region,
-            account: role_account.clone(),
-            name,
-            qualifier: target.qualifier.clone(),
-        })
-    }
-}
-
-/// A target's resolved identity as far as the config alone determines it; `account: None`
-/// means "the caller's account", which is the same for every bare name.
-#[derive(Debug, PartialEq, Eq)]
-struct TargetKey {
-    partition: String,
-    region: String,
-    account: Option<String>,
-    name: String,
-    qualifier: Option<String>,
-}
-
-impl TargetKey {
-    fn covers(&self, other: &TargetKey) -> bool {
-        self.qualifier.as_deref() == Some("*")
-            && self.partition == other.partition
-            && self.region == other.region
-            && self.account == other.account
-            && self.name == other.name
-            && other.qualifier.as_deref() != Some("*")
     }
 }

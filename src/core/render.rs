@@ -25,10 +25,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::config::{
-    check_qualifier, is_region, parse_function, show, Config, FunctionArn, FunctionRef, RuleError,
-    TargetConfig,
-};
+use crate::config::{show, target_identity, Config, TargetConfig, TargetIdentity, TargetProblem};
 use crate::iam::arn::{partition_of_region, Arn};
 
 /// Every placeholder a template may use.
@@ -240,33 +237,28 @@ pub fn resolve_targets(
 }
 
 /// Resolves one target (at `index` in `[[targets]]`) against the role's account and the
-/// default region.
+/// default region (`config::target_identity`, the one resolution), then grants it.
 fn resolve_target(
     index: usize,
     target: &TargetConfig,
     account: &Option<String>,
     default_region: &Option<String>,
 ) -> Result<ResolvedTarget, RenderError> {
-    let invalid = |field: &'static str, e: RuleError| RenderError::InvalidTarget {
-        index,
-        field,
-        message: e.message,
-        hint: e.hint,
-    };
-    if let Some(q) = &target.qualifier {
-        check_qualifier(q).map_err(|e| invalid("qualifier", e))?;
-    }
-    let function = match parse_function(&target.function).map_err(|e| invalid("function", e))? {
-        FunctionRef::Arn(arn) => arn_target(index, target, arn)?,
-        FunctionRef::Name(name) => name_target(index, target, name, account, default_region)?,
-    };
-    let FunctionArn {
+    let identity = target_identity(target, default_region.as_deref(), account.as_deref())
+        .map_err(|problems| target_error(index, problems))?;
+    let TargetIdentity {
         partition,
         region,
-        account_id,
+        account,
         name,
         qualifier,
-    } = function;
+    } = identity;
+    let Some(account_id) = account else {
+        return Err(RenderError::NoAccount {
+            index,
+            function: name,
+        });
+    };
     let function_arn = Arn::function(&partition, &region, &account_id, &name, None).to_string();
     let granted_arns = granted_arns(&function_arn, qualifier.as_deref());
     Ok(ResolvedTarget {
@@ -281,61 +273,44 @@ fn resolve_target(
     })
 }
 
-/// A target given by its function ARN, with the qualifier from the ARN or from `qualifier`
-/// (not both).
-fn arn_target(
-    index: usize,
-    target: &TargetConfig,
-    arn: FunctionArn,
-) -> Result<FunctionArn, RenderError> {
-    if arn.qualifier.is_some() && target.qualifier.is_some() {
-        return Err(RenderError::InvalidTarget {
+/// The first of a target's problems, as a render error.
+fn target_error(index: usize, problems: Vec<TargetProblem>) -> RenderError {
+    let invalid =
+        |field: &'static str, message: String, hint: Option<String>| RenderError::InvalidTarget {
             index,
-            field: "qualifier",
-            message: "the function ARN already has a qualifier".into(),
-            hint: Some("put the qualifier either in the ARN or in qualifier, not both".into()),
-        });
+            field,
+            message,
+            hint,
+        };
+    match problems.into_iter().next() {
+        Some(TargetProblem::Qualifier(e)) => invalid("qualifier", e.message, e.hint),
+        Some(TargetProblem::Function(e)) => invalid("function", e.message, e.hint),
+        Some(TargetProblem::QualifierTwice) => invalid(
+            "qualifier",
+            "the function ARN already has a qualifier".into(),
+            Some("put the qualifier either in the ARN or in qualifier, not both".into()),
+        ),
+        Some(TargetProblem::RegionContradictsArn { region, arn_region }) => invalid(
+            "region",
+            format!(
+                "{} contradicts the function ARN's region {}",
+                show(&region),
+                show(&arn_region)
+            ),
+            Some("region is only needed for bare function names; remove it".into()),
+        ),
+        Some(TargetProblem::NoRegion { name }) => RenderError::NoRegion {
+            index,
+            function: name,
+        },
+        Some(TargetProblem::BadRegion { region }) => invalid(
+            "region",
+            format!("{} is not a valid region", show(&region)),
+            None,
+        ),
+        // `target_identity` fails with at least one problem.
+        None => invalid("function", "cannot be resolved".into(), None),
     }
-    let qualifier = arn.qualifier.or_else(|| target.qualifier.clone());
-    Ok(FunctionArn { qualifier, ..arn })
-}
-
-/// A target given by a bare function name: in its own region or the default one, in the role's
-/// account.
-fn name_target(
-    index: usize,
-    target: &TargetConfig,
-    name: String,
-    account: &Option<String>,
-    default_region: &Option<String>,
-) -> Result<FunctionArn, RenderError> {
-    let Some(region) = target.region.clone().or_else(|| default_region.clone()) else {
-        return Err(RenderError::NoRegion {
-            index,
-            function: name,
-        });
-    };
-    let partition = partition_of_region(&region)
-        .filter(|_| is_region(&region))
-        .ok_or_else(|| RenderError::InvalidTarget {
-            index,
-            field: "region",
-            message: format!("{} is not a valid region", show(&region)),
-            hint: None,
-        })?;
-    let Some(account_id) = account.clone() else {
-        return Err(RenderError::NoAccount {
-            index,
-            function: name,
-        });
-    };
-    Ok(FunctionArn {
-        partition: partition.to_string(),
-        region,
-        account_id,
-        name,
-        qualifier: target.qualifier.clone(),
-    })
 }
 
 /// Exactly the ARNs to grant for a function and its qualifier.
