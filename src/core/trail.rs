@@ -1,4 +1,6 @@
-//! Who changed it, on the AWS side: which CloudTrail event explains a drift finding.
+//! Who changed it: which CloudTrail event explains an AWS drift finding, and — in the same
+//! typed fields ([`Trail`], [`ChangedBy`], [`Attribution`]) — which entry of Genesys Cloud's
+//! audit trail explains a Genesys one (`genesys::audit` reads it; [`genesys_attribution`]).
 //!
 //! Part of the pure `core` layer. `aws::trail` looks the events up (`LookupEvents` by
 //! `ResourceName`, in the region where the partition records IAM's global events) and hands
@@ -113,12 +115,14 @@ impl TrailEvent {
 
     fn changed_by(&self) -> ChangedBy {
         ChangedBy {
+            source: TrailSource::Cloudtrail,
             event: self.event_name.clone(),
-            arn: self.arn.clone(),
+            who: self.arn.clone(),
+            arn: Some(self.arn.clone()),
             name: self.name.clone(),
             at: self.at.clone(),
             source_ip: self.source_ip.clone(),
-            event_id: self.event_id.clone(),
+            event_id: Some(self.event_id.clone()),
         }
     }
 }
@@ -131,23 +135,50 @@ fn session_name(kind: Option<&str>, arn: &str) -> Option<String> {
     arn.rsplit('/').next().map(str::to_string)
 }
 
-/// The write that explains a finding: who, when, from where.
+/// Where a finding's "who changed it" was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TrailSource {
+    /// AWS CloudTrail's event history.
+    Cloudtrail,
+    /// Genesys Cloud's audit trail (the realtime audit query).
+    GenesysAudit,
+}
+
+impl TrailSource {
+    /// As a sentence names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            TrailSource::Cloudtrail => "CloudTrail",
+            TrailSource::GenesysAudit => "Genesys Cloud's audit trail",
+        }
+    }
+}
+
+/// The write that explains a finding: who, when, from where — on either side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChangedBy {
-    /// The API call (`UpdateAssumeRolePolicy`, `CreatePolicyVersion`, …).
+    pub source: TrailSource,
+    /// The API call (`UpdateAssumeRolePolicy`, `CreatePolicyVersion`, …), or Genesys Cloud's
+    /// audit action (`Update`, `Delete`, …).
     pub event: String,
-    /// The caller's ARN (`userIdentity.arn`).
-    pub arn: String,
+    /// Who: the caller's ARN (`userIdentity.arn`), or the Genesys Cloud user's name (else its
+    /// ID, else `OAuth client ID`).
+    pub who: String,
+    /// AWS: the caller's ARN, as `who`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
     /// The IAM user name or role session name, when there is one.
     pub name: Option<String>,
     /// RFC 3339, UTC.
     pub at: String,
     pub source_ip: Option<String>,
-    /// The CloudTrail event ID, to find the full record.
-    pub event_id: String,
+    /// The CloudTrail event ID or the Genesys Cloud audit entry's ID, to find the full record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
 }
 
-/// What CloudTrail says about one finding.
+/// What the trail (CloudTrail, or Genesys Cloud's audit trail) says about one finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Attribution {
@@ -160,22 +191,25 @@ pub enum Attribution {
         arn: String,
         event_id: String,
     },
-    /// No event that explains it in the last [`LOOKBACK_DAYS`] days.
+    /// No event that explains it in the last `days` days ([`LOOKBACK_DAYS`] for CloudTrail).
     NoEvent { days: u32 },
-    /// `cloudtrail:LookupEvents` was refused.
+    /// The lookup was refused: `cloudtrail:LookupEvents`, or `audits:audit:view`.
     NotPermitted { permission: &'static str },
     /// The lookup failed otherwise.
     Failed { reason: String },
 }
 
 /// A finding's attribution fields, flattened into it: `changed_by` (the culprit's write) and
-/// `cloudtrail` (what the lookup found); both absent when nothing was looked up.
+/// what the lookup found — `cloudtrail` for an AWS finding, `genesys_audit` for a Genesys one;
+/// all absent when nothing was looked up.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Trail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changed_by: Option<ChangedBy>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cloudtrail: Option<Attribution>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub genesys_audit: Option<Attribution>,
     /// What to look up (not serialized); `None` for findings CloudTrail cannot explain.
     #[serde(skip)]
     pub key: Option<TrailKey>,
@@ -269,31 +303,101 @@ pub fn attribute(trail: &mut Trail, lookups: &BTreeMap<String, Lookup>) {
     trail.cloudtrail = Some(attribution);
 }
 
+impl Trail {
+    /// What was found, and where: CloudTrail's or Genesys Cloud's answer.
+    pub fn attribution(&self) -> Option<(TrailSource, &Attribution)> {
+        (self
+            .cloudtrail
+            .as_ref()
+            .map(|a| (TrailSource::Cloudtrail, a)))
+        .or_else(|| (self.genesys_audit.as_ref()).map(|a| (TrailSource::GenesysAudit, a)))
+    }
+}
+
 /// The attribution as a phrase after the finding (`— UpdateAssumeRolePolicy by ARN at TIME`);
 /// `None` when there is nothing to say. A refused lookup is said by the caller once.
 pub fn phrase(trail: &Trail) -> Option<String> {
-    match (&trail.cloudtrail, &trail.changed_by) {
-        (Some(Attribution::Changed), Some(c)) => {
-            Some(format!("— {} by {} at {}", c.event, c.arn, c.at))
-        }
-        (Some(Attribution::AppliedByLambdaTrust { at, .. }), _) => {
+    let (source, attribution) = trail.attribution()?;
+    match (attribution, &trail.changed_by) {
+        (Attribution::Changed, Some(c)) => Some(format!("— {} by {} at {}", c.event, c.who, c.at)),
+        (Attribution::AppliedByLambdaTrust { at, .. }, _) => {
             Some(format!("— last applied by lambda-trust at {at}"))
         }
-        (Some(Attribution::NoEvent { days }), _) => {
-            Some(format!("— no CloudTrail event in the last {days} days"))
-        }
-        (Some(Attribution::Failed { reason }), _) => Some(format!(
-            "— who changed it is unknown: the CloudTrail lookup failed: {reason}"
+        (Attribution::NoEvent { days }, _) => Some(match source {
+            TrailSource::Cloudtrail => format!("— no CloudTrail event in the last {days} days"),
+            TrailSource::GenesysAudit => {
+                format!("— no entry in Genesys Cloud's audit trail in the last {days} days")
+            }
+        }),
+        (Attribution::Failed { reason }, _) => Some(format!(
+            "— who changed it is unknown: the {} lookup failed: {reason}",
+            source.name()
         )),
         _ => None,
     }
 }
 
 /// The one sentence for a refused lookup.
-pub fn not_permitted_note() -> String {
-    format!(
-        "who changed it is unknown: CloudTrail refused {PERMISSION} (AccessDenied); allow {PERMISSION} to see who made each change"
-    )
+pub fn not_permitted_note(source: TrailSource) -> String {
+    match source {
+        TrailSource::Cloudtrail => format!(
+            "who changed it is unknown: CloudTrail refused {PERMISSION} (AccessDenied); allow {PERMISSION} to see who made each change"
+        ),
+        TrailSource::GenesysAudit => format!(
+            "who changed it is unknown: the audit query was refused (403); give the OAuth client {GENESYS_AUDIT_PERMISSION} to see who made each change"
+        ),
+    }
+}
+
+/// The permission Genesys Cloud's audit query needs (Platform API, "Audit": realtime query).
+pub const GENESYS_AUDIT_PERMISSION: &str = "audits:audit:view";
+
+/// What Genesys Cloud's audit trail said about one entity, as `genesys::audit` read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GenesysLookup {
+    /// The latest change by anyone but lambda-trust's own OAuth client.
+    Changed {
+        who: String,
+        when: String,
+        action: String,
+        id: Option<String>,
+    },
+    /// No such change in the last `days` days.
+    Unknown { days: u32 },
+    /// The audit query answered 403.
+    NotPermitted,
+    /// The query failed otherwise.
+    Failed(String),
+}
+
+/// Fills in a Genesys finding's attribution from its audit-trail lookup.
+pub fn genesys_attribution(trail: &mut Trail, lookup: GenesysLookup) {
+    let attribution = match lookup {
+        GenesysLookup::Changed {
+            who,
+            when,
+            action,
+            id,
+        } => {
+            trail.changed_by = Some(ChangedBy {
+                source: TrailSource::GenesysAudit,
+                event: action,
+                who,
+                arn: None,
+                name: None,
+                at: when,
+                source_ip: None,
+                event_id: id,
+            });
+            Attribution::Changed
+        }
+        GenesysLookup::Unknown { days } => Attribution::NoEvent { days },
+        GenesysLookup::NotPermitted => Attribution::NotPermitted {
+            permission: GENESYS_AUDIT_PERMISSION,
+        },
+        GenesysLookup::Failed(reason) => Attribution::Failed { reason },
+    };
+    trail.genesys_audit = Some(attribution);
 }
 
 /// Event names that can explain each kind of finding.
@@ -414,10 +518,10 @@ mod tests {
         assert_eq!(
             (
                 c.event.as_str(),
-                c.arn.as_str(),
+                c.arn.as_deref().unwrap(),
                 c.name.as_deref(),
                 c.at.as_str(),
-                c.event_id.as_str()
+                c.event_id.as_deref().unwrap()
             ),
             (
                 "UpdateAssumeRolePolicy",
@@ -460,6 +564,49 @@ mod tests {
         assert_eq!(
             phrase(&t).unwrap(),
             "— last applied by lambda-trust at 2026-11-22T14:40:00Z"
+        );
+    }
+
+    #[test]
+    fn a_genesys_change_fills_the_same_fields_as_a_cloudtrail_one() {
+        let mut t = Trail::default();
+        genesys_attribution(
+            &mut t,
+            GenesysLookup::Changed {
+                who: "Jane Admin".into(),
+                when: "2026-11-22T14:37:52Z".into(),
+                action: "Update".into(),
+                id: Some("e1".into()),
+            },
+        );
+        assert_eq!(t.genesys_audit, Some(Attribution::Changed));
+        assert_eq!(t.cloudtrail, None);
+        let c = t.changed_by.as_ref().unwrap();
+        assert_eq!(
+            (c.source, c.who.as_str()),
+            (TrailSource::GenesysAudit, "Jane Admin")
+        );
+        assert_eq!(
+            phrase(&t).as_deref(),
+            Some("— Update by Jane Admin at 2026-11-22T14:37:52Z")
+        );
+        let mut refused = Trail::default();
+        genesys_attribution(&mut refused, GenesysLookup::NotPermitted);
+        assert_eq!(
+            refused.attribution(),
+            Some((
+                TrailSource::GenesysAudit,
+                &Attribution::NotPermitted {
+                    permission: GENESYS_AUDIT_PERMISSION
+                }
+            ))
+        );
+        assert!(not_permitted_note(TrailSource::GenesysAudit).contains("audits:audit:view"));
+        let mut none = Trail::default();
+        genesys_attribution(&mut none, GenesysLookup::Unknown { days: 7 });
+        assert_eq!(
+            phrase(&none).as_deref(),
+            Some("— no entry in Genesys Cloud's audit trail in the last 7 days")
         );
     }
 

@@ -25,6 +25,8 @@ pub enum Who {
         who: String,
         when: String,
         action: String,
+        /// The audit entry's ID.
+        id: Option<String>,
     },
     /// No such change in the interval.
     Unknown,
@@ -102,6 +104,7 @@ fn latest_foreign(v: &Value, own_client: &str, entity_type: &str) -> Who {
                 }),
             when: e["eventDate"].as_str().unwrap_or_default().to_string(),
             action: e["action"].as_str().unwrap_or_default().to_string(),
+            id: e["id"].as_str().map(str::to_string),
         },
     }
 }
@@ -114,14 +117,15 @@ mod tests {
     fn our_own_changes_are_skipped() {
         let v = json!({"entities": [
             {"client": {"id": "us"}, "user": {"id": "us"}, "eventDate": "2", "action": "Update"},
-            {"client": {"id": "ui"}, "user": {"id": "u1", "name": "Jane Admin"}, "eventDate": "1", "action": "Update"},
+            {"id": "e1", "client": {"id": "ui"}, "user": {"id": "u1", "name": "Jane Admin"}, "eventDate": "1", "action": "Update"},
         ]});
         assert_eq!(
             latest_foreign(&v, "us", "Action"),
             Who::Changed {
                 who: "Jane Admin".into(),
                 when: "1".into(),
-                action: "Update".into()
+                action: "Update".into(),
+                id: Some("e1".into()),
             }
         );
         assert_eq!(
@@ -141,7 +145,8 @@ mod tests {
             Who::Changed {
                 who: "u7".into(),
                 when: "2".into(),
-                action: "Update".into()
+                action: "Update".into(),
+                id: None,
             }
         );
     }

@@ -5,7 +5,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::audit::{who_changed, Who};
+use super::audit::{who_changed, Who, AUDIT_DAYS};
 use super::client::{Client, GenesysError, Retried};
 use super::observe;
 use crate::core::drift::Finding;
@@ -13,6 +13,7 @@ use crate::core::genesys::{
     plan_genesys, plan_genesys_destroy, DesiredGenesys, GenesysFinding, GenesysPlan,
     ObservedGenesys,
 };
+use crate::core::trail::{genesys_attribution, GenesysLookup};
 use crate::error::Result;
 
 /// A signed-in client with the desired and observed Genesys Cloud state.
@@ -114,30 +115,37 @@ impl Session {
         all
     }
 
-    /// Adds "changed by … at …" to each finding from the audit trail; a refused query is said
-    /// once, on the first finding, and the rest go on without it.
+    /// Says who changed each finding's object, from the audit trail (`changed_by`,
+    /// `genesys_audit`, as CloudTrail does for AWS findings); after a refused query the rest go
+    /// on without it.
     pub async fn annotate(&self, findings: Vec<GenesysFinding>) -> Vec<Finding> {
         let mut refused = false;
         let mut out = Vec::new();
         for f in findings {
             let mut finding = f.finding;
             if let (Some((kind, id)), false) = (&f.entity, refused) {
-                match who_changed(&self.client, &self.oauth_id, kind, id).await {
-                    Ok(Who::Changed { who, when, action }) => finding
-                        .message
-                        .push_str(&format!(" — {action} by {who} at {when} (audit trail)")),
-                    Ok(Who::Unknown) => {}
-                    Ok(Who::NotPermitted(why)) => {
+                let lookup = match who_changed(&self.client, &self.oauth_id, kind, id).await {
+                    Ok(Who::Changed {
+                        who,
+                        when,
+                        action,
+                        id,
+                    }) => GenesysLookup::Changed {
+                        who,
+                        when,
+                        action,
+                        id,
+                    },
+                    Ok(Who::Unknown) => GenesysLookup::Unknown {
+                        days: AUDIT_DAYS.unsigned_abs() as u32,
+                    },
+                    Ok(Who::NotPermitted(_)) => {
                         refused = true;
-                        finding.message.push_str(&format!(
-                            " — who changed it is unknown: the audit query was refused ({why}); give the OAuth client audits:audit:view"
-                        ));
+                        GenesysLookup::NotPermitted
                     }
-                    Err(e) => finding.message.push_str(&format!(
-                        " — who changed it is unknown: {}",
-                        crate::error::shown(&e)
-                    )),
-                }
+                    Err(e) => GenesysLookup::Failed(crate::error::shown(&e)),
+                };
+                genesys_attribution(&mut finding.trail, lookup);
             }
             out.push(finding);
         }

@@ -235,17 +235,18 @@ fn total_line(report: &CheckReport) -> String {
 /// ` — UpdateAssumeRolePolicy by ARN at TIME` (or why it is unknown) after a finding; a
 /// refused lookup is said once, on the first finding it concerns.
 pub(crate) fn who_suffix(f: &Finding, refused_said: &mut bool) -> String {
-    match (&f.trail.cloudtrail, trail::phrase(&f.trail)) {
-        (Some(Attribution::NotPermitted { .. }), _) if !*refused_said => {
+    match (f.trail.attribution(), trail::phrase(&f.trail)) {
+        (Some((source, Attribution::NotPermitted { .. })), _) if !*refused_said => {
             *refused_said = true;
-            format!(" — {}", trail::not_permitted_note())
+            format!(" — {}", trail::not_permitted_note(source))
         }
         (_, Some(p)) => format!(" {p}"),
         _ => String::new(),
     }
 }
 
-/// `user mallory, from 203.0.113.7, CloudTrail event 6f1e…`.
+/// `user mallory, from 203.0.113.7, CloudTrail event 6f1e…` (a Genesys change: `Genesys
+/// Cloud's audit trail entry 1c2d…`).
 pub(crate) fn changed_by_detail(c: &trail::ChangedBy) -> String {
     let mut parts = Vec::new();
     if let Some(n) = &c.name {
@@ -254,7 +255,11 @@ pub(crate) fn changed_by_detail(c: &trail::ChangedBy) -> String {
     if let Some(ip) = &c.source_ip {
         parts.push(format!("from {ip}"));
     }
-    parts.push(format!("CloudTrail event {}", c.event_id));
+    let record = match c.source {
+        trail::TrailSource::Cloudtrail => "CloudTrail event",
+        trail::TrailSource::GenesysAudit => "Genesys Cloud's audit trail entry",
+    };
+    parts.extend(c.event_id.as_ref().map(|id| format!("{record} {id}")));
     parts.join(", ")
 }
 
@@ -289,6 +294,9 @@ pub fn render_sarif(report: &CheckReport) -> String {
             }
             if let Some(a) = &f.trail.cloudtrail {
                 properties["cloudtrail"] = json!(a);
+            }
+            if let Some(a) = &f.trail.genesys_audit {
+                properties["genesys_audit"] = json!(a);
             }
             let who = who_suffix(f, &mut refused_said);
             results.push(json!({

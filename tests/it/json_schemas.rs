@@ -1284,6 +1284,13 @@ fn genesys_outputs_match_their_schemas() {
         "check: a failed Genesys check as a finding",
         &v,
     );
+    p.expect(
+        findings(&v)
+            .iter()
+            .any(|f| f["changed_by"]["source"] == "genesys-audit"),
+        "check: who changed the credential, from Genesys Cloud's audit trail",
+        &v,
+    );
     let v = p.report(run(&["verify"]), 3, "verify.schema.json");
     p.expect(v["passed"] == false, "verify: the Genesys side fails", &v);
     p.report(run(&["apply"]), 0, "apply.schema.json");

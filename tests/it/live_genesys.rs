@@ -794,12 +794,62 @@ fn an_audit_trail_refusal_is_said_once_and_check_goes_on() {
             .tamper(json!({"kind": "action", "id": id, "set": {"config.timeoutSeconds": 7}}));
     }
     let v = json_of(&g.expect(&["check", "--format", "json"], 2));
+    let findings = v["configs"][0]["findings"].as_array().unwrap();
     let text = v["configs"][0]["findings"].to_string();
-    assert_eq!(text.matches("audit query was refused").count(), 1, "{text}");
+    // Typed, as CloudTrail's refusal is: on the first finding only, the rest not looked up.
+    let refused: Vec<&serde_json::Value> = (findings.iter())
+        .filter_map(|f| f.get("genesys_audit"))
+        .collect();
     assert_eq!(
-        v["configs"][0]["findings"].as_array().unwrap().len(),
-        2,
+        refused,
+        [&json!({"status": "not_permitted", "permission": "audits:audit:view"})],
         "{text}"
+    );
+    assert_eq!(findings.len(), 2, "{text}");
+    let human = g.expect(&["check"], 2).stdout;
+    assert_eq!(
+        human.matches("the audit query was refused").count(),
+        1,
+        "{human}"
+    );
+}
+
+/// Who changed a Genesys object is told in the same typed fields as CloudTrail's answer for
+/// AWS (`changed_by`, with `genesys_audit`), and on its own line in the human report.
+#[test]
+fn who_changed_a_data_action_is_typed_as_for_aws() {
+    let g = setup_g(&["lookup-customer"]);
+    g.expect(&["apply"], 0);
+    let id = g.action_named("lookup-customer")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    g.fake.tamper(
+        json!({"kind": "action", "id": id, "user": "Mallory Admin", "set": {"config.timeoutSeconds": 7}}),
+    );
+    let v = json_of(&g.expect(&["check", "--format", "json"], 2));
+    let findings = v["configs"][0]["findings"].as_array().unwrap();
+    let f = (findings.iter())
+        .find(|f| f.get("changed_by").is_some())
+        .unwrap_or_else(|| panic!("no changed_by in {findings:?}"));
+    assert_eq!(f["config_key"], "genesys");
+    assert_eq!(f["genesys_audit"], json!({"status": "changed"}));
+    let c = &f["changed_by"];
+    assert_eq!(
+        (&c["source"], &c["who"], &c["event"]),
+        (
+            &json!("genesys-audit"),
+            &json!("Mallory Admin"),
+            &json!("Update")
+        )
+    );
+    assert!(c.get("arn").is_none() && c["event_id"].is_string(), "{c}");
+    assert!(!f["message"].as_str().unwrap().contains("Mallory"), "{f}");
+    let human = g.expect(&["check"], 2).stdout;
+    assert!(human.contains("— Update by Mallory Admin at "), "{human}");
+    assert!(
+        human.contains("Genesys Cloud's audit trail entry "),
+        "{human}"
     );
 }
 

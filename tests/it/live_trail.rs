@@ -90,7 +90,9 @@ fn a_tamper_is_named_in_json_human_and_sarif() {
     assert_eq!(
         trust["changed_by"],
         json!({
+            "source": "cloudtrail",
             "event": "UpdateAssumeRolePolicy",
+            "who": MALLORY,
             "arn": MALLORY,
             "name": "mallory",
             "at": tamper.at,
