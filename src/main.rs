@@ -35,14 +35,17 @@ fn main() -> ExitCode {
         Ok(status) => ExitCode::from(status.exit_code() as u8),
         Err(err) => {
             let output = &invocation.output;
-            print_error(&err, output.stderr.color, output.format == Format::Json);
+            // Under `--progress json` every stderr line is JSON, the error's too.
+            let json = output.format == Format::Json || output.json_progress;
+            print_error(&err, output.stderr.color, json);
             ExitCode::from(err.exit_code() as u8)
         }
     }
 }
 
 /// The one printer of a failed run, on stderr (stdout stays empty): `error: ` with the
-/// message and its causes, then `(hint: …)`; coloured when `color`. Under `--format json`,
+/// message and its causes, then `(hint: …)`; coloured when `color`. Under `--format json` (or
+/// `--progress json`),
 /// one JSON object on one line instead (docs/schemas/error.schema.json).
 fn print_error(err: &Error, color: bool, json: bool) {
     if json {

@@ -564,6 +564,15 @@ fn progress_json_tells_every_event_as_one_schema_line_on_stderr() {
     );
     // The schema refuses what is not an event.
     assert!(!validator.is_valid(&json!({"schema_version": 1, "event": "surprise"})));
+    // A failed run's error is a JSON line too (error.schema.json's object).
+    let failed = env.run(&["plan", "--progress", "json", "--config", "missing.toml"]);
+    assert_eq!(failed.code, 1, "{}", failed.stderr);
+    let last: serde_json::Value =
+        serde_json::from_str(failed.stderr.lines().last().unwrap()).unwrap();
+    assert!(
+        last["error"].is_string() && last["exit_code"] == 1,
+        "{last}"
+    );
     // Without the flag, the same run says lines for people.
     let env = setup(&["lookup-customer"]);
     let plain = env.expect(&["apply", "--yes"], 0);
