@@ -5,7 +5,7 @@
 //! the sources and leaves the claims it would decide not proved; only a bad `--org-policies`
 //! file is an error.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use futures::future::join_all;
@@ -41,7 +41,6 @@ pub async fn path_sources(
     events.event(Event::Reading("organization and function policies".into()));
     let reader = OrgReader::new();
     let reader = &reader;
-    let other_accounts = BTreeMap::new();
     let org = |account: String| {
         let given = given.clone().filter(|_| account == desired.account_id);
         async move {
@@ -54,7 +53,8 @@ pub async fn path_sources(
     };
     let (orgs, policies) = tokio::join!(
         join_all(accounts.into_iter().map(org)),
-        read_function_policies(clients, &other_accounts, &arns),
+        // Another account's function policy with that account's clients (`[aws.accounts]`).
+        read_function_policies(clients, clients.accounts(), &arns),
     );
     events.event(Event::ReadDone);
     Ok(PathSources {
