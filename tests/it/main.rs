@@ -44,6 +44,7 @@ mod live_audit_input;
 mod live_audit_org;
 mod live_check;
 mod live_costs;
+mod live_cross_account;
 mod live_genesys;
 mod live_iac;
 mod live_iac_plan;
