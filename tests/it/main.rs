@@ -19,6 +19,7 @@ mod config_genesys;
 mod config_proptest;
 mod config_validation;
 mod core_audit;
+mod core_cross_account;
 mod core_genesys;
 mod core_path;
 mod core_plan;
