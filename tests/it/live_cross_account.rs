@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use crate::support::http;
 use crate::support::live::{config, json_of, Env, ACCOUNT};
 use crate::support::moto::AwsSeed;
+use crate::support::proxy::Injection;
 
 const WORKLOAD: &str = "222222222222";
 const DEPLOYER: &str = "arn:aws:iam::222222222222:role/lt-deployer";
@@ -360,4 +361,36 @@ fn without_an_accounts_entry_apply_refuses_and_says_how_to_configure_it() {
         r.stderr
     );
     assert_eq!(env.proxy.count_writes(), 0, "{:?}", env.proxy.writes());
+}
+
+#[test]
+fn a_write_whose_answer_was_lost_is_read_again_and_the_run_goes_on() {
+    let env = Env::new();
+    let arn = seed_function(&env, "flaky");
+    env.write_config(&with_accounts(
+        &[&arn],
+        &format!("role_arn = \"{DEPLOYER}\""),
+    ));
+    // AddPermission reaches Lambda, its answer is lost; the SDK's retry meets 409.
+    env.proxy.inject(Injection::reset("lambda:AddPermission"));
+    env.proxy.clear();
+    let r = env.expect(&["apply"], 0);
+    assert_eq!(env.proxy.count("lambda:AddPermission"), 2, "{}", r.stderr);
+    assert_eq!(ours(&env, &arn, None).len(), 1);
+    let (_, writes) = env.writes_of(&["apply"], 0);
+    assert_eq!(writes, 0);
+    // RemovePermission reaches Lambda, its answer is lost; the retry meets 412 (its revision
+    // is the one it changed): read again, the statement is gone, destroy goes on.
+    env.proxy
+        .inject(Injection::reset("lambda:RemovePermission"));
+    env.proxy.clear();
+    let r = env.expect(&["destroy", "--yes"], 0);
+    assert_eq!(
+        env.proxy.count("lambda:RemovePermission"),
+        2,
+        "{}",
+        r.stderr
+    );
+    assert!(ours(&env, &arn, None).is_empty());
+    assert_eq!(statements(&env, &arn, None).len(), 1);
 }
