@@ -51,15 +51,21 @@ pub async fn path_sources(
             (account, policies)
         }
     };
+    // Policies the cross-account statements' read already holds are not read again; another
+    // account's function policy is read with that account's clients (`[aws.accounts]`).
+    let known = &prepared.function_policies;
+    let unread: Vec<String> = (arns.into_iter())
+        .filter(|a| !known.iter().any(|k| k.arn == *a))
+        .collect();
     let (orgs, policies) = tokio::join!(
         join_all(accounts.into_iter().map(org)),
-        // Another account's function policy with that account's clients (`[aws.accounts]`).
-        read_function_policies(clients, clients.accounts(), &arns),
+        read_function_policies(clients, clients.accounts(), &unread),
     );
     events.event(Event::ReadDone);
+    let policies = known.iter().cloned().chain(policies);
     Ok(PathSources {
         orgs: orgs.into_iter().collect(),
-        function_policies: policies.into_iter().map(|t| (t.arn, t.policy)).collect(),
+        function_policies: policies.map(|t| (t.arn, t.policy)).collect(),
     })
 }
 

@@ -89,22 +89,25 @@ impl TargetPolicy {
 
 /// lambda-trust's statement on each of `wanted` (cross-account targets whose account the run
 /// has clients for: `Clients::account`), read with that account's clients through the one
-/// reader above. A policy that cannot be read is an error: nothing can be planned on it.
+/// reader above, and the policies read (the whole path's reads reuse them). A policy that
+/// cannot be read is an error: nothing can be planned on it.
 pub async fn read_permissions(
     clients: &Clients,
     wanted: &[FunctionPermission],
-) -> Result<Vec<ObservedPermission>, ObserveError> {
+) -> Result<(Vec<ObservedPermission>, Vec<TargetPolicy>), ObserveError> {
     let wanted: Vec<&FunctionPermission> = (wanted.iter())
         .filter(|p| clients.account(&p.account).is_some())
         .collect();
     let arns: Vec<String> = wanted.iter().map(|p| p.resource()).collect();
     let read = read_function_policies(clients, clients.accounts(), &arns).await;
-    wanted
+    let observed = wanted
         .into_iter()
-        .zip(read)
+        .zip(&read)
         .map(|(want, read)| {
-            if let FunctionPolicy::NotRead { reason } = read.policy {
-                return Err(ObserveError::FunctionPolicy { reason });
+            if let FunctionPolicy::NotRead { reason } = &read.policy {
+                return Err(ObserveError::FunctionPolicy {
+                    reason: reason.clone(),
+                });
             }
             let statement = (read.document.as_ref())
                 .and_then(|d| d["Statement"].as_array())
@@ -115,10 +118,11 @@ pub async fn read_permissions(
                 qualifier: want.qualifier.clone(),
                 statement_id: want.statement_id.clone(),
                 statement,
-                revision_id: read.revision_id,
+                revision_id: read.revision_id.clone(),
             })
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    Ok((observed, read))
 }
 
 /// `GetPolicy` for one function ARN: the unqualified ARN as `FunctionName` and the qualifier

@@ -93,7 +93,7 @@ async fn settled(
     mut error: AwsError,
 ) -> Result<(), AwsError> {
     let read = read_permissions(clients, std::slice::from_ref(p)).await;
-    let statement = match read.as_deref() {
+    let statement = match read.as_ref().map(|(observed, _)| observed.as_slice()) {
         Ok([one]) => one.statement.clone(),
         _ => return Err(error),
     };

@@ -4,7 +4,7 @@
 //! Part of the `aws` layer. Nothing here writes to AWS; every read goes through `observe`.
 
 use crate::aws::client::Clients;
-use crate::aws::function_policy::read_permissions;
+use crate::aws::function_policy::{read_permissions, TargetPolicy};
 use crate::aws::observe::{self, ObserveError};
 use crate::config::{Config, Loaded};
 use crate::core::lint::Finding;
@@ -33,6 +33,9 @@ pub struct Prepared {
     pub predecessors: Vec<Observed>,
     /// Warnings to show the user (weakened properties, config notices).
     pub warnings: Vec<Finding>,
+    /// The function policies read for lambda-trust's statements on cross-account targets
+    /// (`function_policy::read_permissions`): the whole path's reads do not read them again.
+    pub function_policies: Vec<TargetPolicy>,
 }
 
 /// The region of bare function names without their own: the clients' region, which the one
@@ -103,7 +106,8 @@ pub async fn prepare_scoped(
             wanted.push(gone);
         }
     }
-    observed.permissions = read_permissions(clients, &wanted).await?;
+    let (permissions, function_policies) = read_permissions(clients, &wanted).await?;
+    observed.permissions = permissions;
     let predecessors = match (&observed.role, scope.functions.is_some()) {
         (None, false) => predecessors(clients, config, &q, &observed).await?,
         _ => Vec::new(),
@@ -114,6 +118,7 @@ pub async fn prepare_scoped(
         observed,
         predecessors,
         warnings,
+        function_policies,
     })
 }
 

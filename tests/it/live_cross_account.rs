@@ -112,9 +112,23 @@ fn a_cross_account_target_is_converged_reapplied_tampered_repaired_and_destroyed
     assert_eq!(mine[0]["Resource"], arn.as_str());
     let sid = sid_of(&mine[0]).to_owned();
 
-    // A second apply writes nothing, on either account.
+    // A second apply writes nothing, on either account; reading the other account costs one
+    // AssumeRole, one GetCallerIdentity (the entry's check) and one GetPolicy per target.
     let (_, writes) = env.writes_of(&["apply"], 0);
     assert_eq!(writes, 0, "{:?}", env.proxy.writes());
+    let summary = env.proxy.summary();
+    assert_eq!(env.proxy.count("sts:AssumeRole"), 1, "{summary:?}");
+    assert_eq!(env.proxy.count("lambda:GetPolicy"), 1, "{summary:?}");
+    assert_eq!(env.proxy.count("lambda:GetFunction"), 1, "{summary:?}");
+    // check reads each function policy once: the statement's read serves the whole path too.
+    env.proxy.clear();
+    env.run(&["check"]);
+    assert_eq!(
+        env.proxy.count("lambda:GetPolicy"),
+        1,
+        "{:?}",
+        env.proxy.summary()
+    );
     // In sync: no finding on our statement; the foreign one is judged, never written.
     let check = json_of(&env.expect(&["check", "--format", "json"], 2));
     let found = codes(&check);
