@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::config::{CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::core::state::{
     all_qualifier_targets, Desired, DesiredPolicy, DesiredRole, FunctionPermission, Observed,
-    ObservedPermission, ObservedPolicy, ObservedRole,
+    ObservedFunction, ObservedPermission, ObservedPolicy, ObservedRole,
 };
 use crate::core::verify;
 use crate::iam::semantically_equal;
@@ -239,9 +239,15 @@ pub fn check_account(desired: &Desired, observed: &Observed) -> Result<(), PlanE
 /// Checks that must pass before anything is applied: the account and the target functions.
 pub fn preflight(desired: &Desired, observed: &Observed) -> Result<(), PlanError> {
     check_account(desired, observed)?;
-    let problems: Vec<String> = observed
-        .functions
-        .iter()
+    // A target in an account without an `[aws.accounts]` entry cannot be read there (AWS
+    // answers the role's account AccessDeniedException): `plan` still shows its statement and
+    // `apply` refuses it before any write (`app::write`), naming the entry to add.
+    let unreachable = |f: &&ObservedFunction| {
+        crate::iam::arn::Arn::parse(&f.function)
+            .is_some_and(|a| a.account != desired.account_id && !desired.reaches(&a.account))
+    };
+    let problems: Vec<String> = (observed.functions.iter())
+        .filter(|f| !unreachable(f))
         .filter_map(|f| f.problem.clone())
         .collect();
     if !problems.is_empty() {

@@ -363,11 +363,23 @@ fn a_missing_profile_or_one_in_the_wrong_account_is_refused_with_nothing_written
 }
 
 #[test]
-fn without_an_accounts_entry_apply_refuses_and_says_how_to_configure_it() {
+fn without_an_accounts_entry_plan_shows_the_statement_and_apply_refuses() {
     let env = Env::new();
     let arn = seed_function(&env, "unreached");
     env.write_config(&config(&[&arn], ""));
     env.proxy.clear();
+    let plan = env.expect(&["plan", "--format", "json"], 2);
+    assert!(
+        plan.stdout.contains("function policy of") && plan.stdout.contains("not writable"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stderr
+            .contains(&format!("[aws.accounts.\"{WORKLOAD}\"]")),
+        "a warning says which entry to add: {}",
+        plan.stderr
+    );
     let r = env.expect(&["apply"], 1);
     assert!(
         r.stderr.contains(&format!("[aws.accounts.\"{WORKLOAD}\"]")),
