@@ -58,8 +58,16 @@ pub fn config_warnings(loaded: &config::Loaded) -> Vec<Finding> {
 
 /// The SDK clients for a loaded config (`Settings::aws_for`: the flags, its `[aws]` table and
 /// the one region rule).
+/// With `[aws.accounts]`, every other account's clients too, each checked to act in its
+/// account before anything is read or written (`aws::accounts`).
 pub async fn connect(settings: &Settings, config: &config::Config) -> Result<Clients> {
-    Ok(Clients::connect(&settings.aws_for(Some(config))).await?)
+    let aws = settings.aws_for(Some(config));
+    let clients = Clients::connect(&aws).await?;
+    if config.aws.accounts.is_empty() {
+        return Ok(clients);
+    }
+    let accounts = crate::aws::accounts::connect(&clients, &aws, &config.aws.accounts).await?;
+    Ok(clients.with_accounts(accounts))
 }
 
 /// Loads the config at `path` and reads AWS for it.
@@ -103,7 +111,26 @@ pub async fn prepare_loaded(
         });
     }
     events.all(Event::warnings(&prepared.warnings));
+    events.all(Event::warnings(&unreachable_accounts(&prepared.desired)));
     Ok((clients, prepared))
+}
+
+/// A warning per account whose cross-account targets need a statement lambda-trust cannot
+/// write, having no `[aws.accounts]` entry for it.
+fn unreachable_accounts(desired: &crate::core::state::Desired) -> Vec<Finding> {
+    plan::unreachable_accounts(desired)
+        .into_iter()
+        .map(|(account, resources)| Finding {
+            severity: lint_core::Severity::Warning,
+            code: lint_core::LintCode::CrossAccountTarget,
+            message: format!(
+                "{} target(s) in account {account} need a function policy statement letting the role invoke them, and lambda-trust cannot read or write it there: {}",
+                resources.len(),
+                resources.join(", ")
+            ),
+            hint: Some(lint_core::cross_account_hint(&account)),
+        })
+        .collect()
 }
 
 /// What a run plans toward.
@@ -255,7 +282,13 @@ async fn destroy_plan(
     genesys: Option<&mut Session>,
     force: bool,
 ) -> Result<ChangeSet> {
-    let (aws, notes) = plan::plan_destroy(&prepared.observed)?;
+    let (aws, mut notes) = plan::plan_destroy(&prepared.observed)?;
+    for (account, resources) in plan::unreachable_accounts(&prepared.desired) {
+        notes.push(format!(
+            "lambda-trust's function policy statements in account {account} are not removed (no [aws.accounts] entry to act there): {}",
+            resources.join(", ")
+        ));
+    }
     let (genesys_plan, kept) = match genesys {
         Some(side) => {
             let (plan, kept) = side.plan_destroy(force).await?;

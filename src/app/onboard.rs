@@ -136,6 +136,16 @@ pub async fn plan(
             Edit::Remove(_) => vec![],
         }),
         identity: Some(identity),
+        // Offboarding a cross-account target removes lambda-trust's statement on it.
+        retired: match &edit {
+            Edit::Add(_) => Vec::new(),
+            Edit::Remove(_) => crate::core::state::permissions(
+                &before.config,
+                &before.existing,
+                clients.partition(),
+                before.ctx.account_id.as_deref().unwrap_or_default(),
+            ),
+        },
     };
     let (clients, prepared) = prepare_loaded(settings, events, clients, new, scope).await?;
     // Onboarding grants before the action that calls the function exists; offboarding removes

@@ -5,7 +5,7 @@
 //! the sources and leaves the claims it would decide not proved; only a bad `--org-policies`
 //! file is an error.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use futures::future::join_all;
@@ -41,7 +41,6 @@ pub async fn path_sources(
     events.event(Event::Reading("organization and function policies".into()));
     let reader = OrgReader::new();
     let reader = &reader;
-    let other_accounts = BTreeMap::new();
     let org = |account: String| {
         let given = given.clone().filter(|_| account == desired.account_id);
         async move {
@@ -52,14 +51,21 @@ pub async fn path_sources(
             (account, policies)
         }
     };
+    // Policies the cross-account statements' read already holds are not read again; another
+    // account's function policy is read with that account's clients (`[aws.accounts]`).
+    let known = &prepared.function_policies;
+    let unread: Vec<String> = (arns.into_iter())
+        .filter(|a| !known.iter().any(|k| k.arn == *a))
+        .collect();
     let (orgs, policies) = tokio::join!(
         join_all(accounts.into_iter().map(org)),
-        read_function_policies(clients, &other_accounts, &arns),
+        read_function_policies(clients, clients.accounts(), &unread),
     );
     events.event(Event::ReadDone);
+    let policies = known.iter().cloned().chain(policies);
     Ok(PathSources {
         orgs: orgs.into_iter().collect(),
-        function_policies: policies.into_iter().map(|t| (t.arn, t.policy)).collect(),
+        function_policies: policies.map(|t| (t.arn, t.policy)).collect(),
     })
 }
 

@@ -6,7 +6,7 @@ use super::genesys as genesys_live;
 use crate::aws::{apply, Clients};
 use crate::core::change_set::{ChangeSet, Side};
 use crate::core::describe::describe;
-use crate::core::plan::Plan;
+use crate::core::plan::{Op, Plan};
 use crate::error::Result;
 use crate::genesys::Session;
 
@@ -24,6 +24,7 @@ pub async fn write(
     genesys: Option<&Session>,
     events: &dyn Events,
 ) -> Result<Writes> {
+    refuse_unreachable(clients, set)?;
     let mut writes = Writes::default();
     let (aws_first, aws_last) = set.aws_phases();
     for side in set.write_order() {
@@ -43,6 +44,38 @@ pub async fn write(
         writes.aws += write_aws(clients, &aws_last, done, set, events).await?;
     }
     Ok(writes)
+}
+
+/// Before anything is written on either side: every function policy statement the set writes
+/// is in an account the run has clients for (`[aws.accounts]`), else nothing is written.
+fn refuse_unreachable(clients: &Clients, set: &ChangeSet) -> Result<()> {
+    let mut missing: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    for op in &set.aws.ops {
+        if let Op::Permission(op) = op {
+            let p = op.permission();
+            if clients.account(&p.account).is_none() {
+                missing.entry(&p.account).or_default().push(p.resource());
+            }
+        }
+    }
+    let Some((first, _)) = missing.first_key_value() else {
+        return Ok(());
+    };
+    let lines: Vec<String> = (missing.iter())
+        .map(|(account, targets)| {
+            format!(
+                "[aws.accounts.\"{account}\"] is missing for {}",
+                targets.join(", ")
+            )
+        })
+        .collect();
+    Err(crate::error::Error::usage(
+        format!(
+            "cross-account targets need a function policy statement lambda-trust cannot write, so nothing was written: {}",
+            lines.join("; ")
+        ),
+        crate::core::lint::cross_account_hint(first),
+    ))
 }
 
 /// `plan`'s writes; `done`: how many of the set's AWS writes came before (for the progress).

@@ -18,9 +18,13 @@ use serde_json::Value;
 
 use crate::aws::lost_answer::*;
 
+use crate::aws::pace::Pacer;
+use crate::aws::permission;
 use crate::aws::retry::{retry_until, Backoff};
 use crate::aws::{AwsError, Clients};
-use crate::core::plan::{AttachmentOp, BoundaryOp, Op, Plan, PolicyOp, RoleOp, TagOp, VersionOp};
+use crate::core::plan::{
+    AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
+};
 use crate::core::state::DesiredRole;
 
 /// Why an apply stopped.
@@ -59,19 +63,20 @@ pub async fn apply(
     mut on_op: impl FnMut(usize, &Op),
 ) -> Result<ApplyOutcome, ApplyError> {
     let mut created_something = false;
+    let pacer = permission::pacer();
     for (i, op) in plan.ops.iter().enumerate() {
         on_op(i, op);
         let result = if created_something {
             retry_until(
                 tokio::time::Instant::now() + PROPAGATION_WAIT,
                 PROPAGATION_BACKOFF,
-                |e: &AwsError| e.is_code("NoSuchEntity"),
-                |_| run_op(clients, plan, op),
+                |e: &AwsError| not_yet_visible(op, e),
+                |_| run_op(clients, plan, op, &pacer),
             )
             .await
             .result
         } else {
-            run_op(clients, plan, op).await
+            run_op(clients, plan, op, &pacer).await
         };
         result.map_err(|error| ApplyError::Aws {
             done: i,
@@ -88,6 +93,15 @@ pub async fn apply(
     })
 }
 
+/// What a write meets while IAM does not show a new entity yet: `NoSuchEntity` from IAM;
+/// from Lambda's AddPermission, an `InvalidParameterValueException` for a principal (the new
+/// role) it cannot resolve yet.
+fn not_yet_visible(op: &Op, e: &AwsError) -> bool {
+    e.is_code("NoSuchEntity")
+        || (matches!(op, Op::Permission(PermissionOp::Add { .. }))
+            && e.is_code("InvalidParameterValueException"))
+}
+
 fn tags(map: &std::collections::BTreeMap<String, String>) -> Vec<Tag> {
     map.iter()
         .filter_map(|(k, v)| Tag::builder().key(k).value(v).build().ok())
@@ -100,7 +114,7 @@ fn doc(v: &Value) -> String {
 }
 
 /// One write call per op, dispatched to the function for its group.
-async fn run_op(clients: &Clients, plan: &Plan, op: &Op) -> Result<(), AwsError> {
+async fn run_op(clients: &Clients, plan: &Plan, op: &Op, pacer: &Pacer) -> Result<(), AwsError> {
     let iam = &clients.iam;
     match op {
         Op::Role(op) => role_op(iam, op).await,
@@ -109,6 +123,7 @@ async fn run_op(clients: &Clients, plan: &Plan, op: &Op) -> Result<(), AwsError>
         Op::Attachment(op) => attachment_op(iam, op).await,
         Op::Policy(op) => policy_op(clients, plan, op).await,
         Op::Version(op) => version_op(iam, op).await,
+        Op::Permission(op) => permission::permission_op(clients, pacer, op).await,
     }
 }
 

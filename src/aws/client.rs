@@ -5,7 +5,7 @@
 //! attempts to ride out IAM throttling). Our own loops (`retry::retry_until`) wait for a
 //! *state* instead: IAM's eventual consistency after a create, and the live probe.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -50,6 +50,8 @@ pub struct Clients {
     pub iam: aws_sdk_iam::Client,
     pub sts: aws_sdk_sts::Client,
     lambda: Mutex<HashMap<String, aws_sdk_lambda::Client>>,
+    /// Clients acting in the other accounts of `[aws.accounts]`, by account ID.
+    accounts: BTreeMap<String, Clients>,
 }
 
 impl Clients {
@@ -100,6 +102,7 @@ impl Clients {
             iam: aws_sdk_iam::Client::new(&base),
             sts: aws_sdk_sts::Client::new(&base),
             lambda: Mutex::new(HashMap::new()),
+            accounts: BTreeMap::new(),
             base,
             source,
         })
@@ -155,9 +158,26 @@ impl Clients {
             iam: aws_sdk_iam::Client::new(&base),
             sts: aws_sdk_sts::Client::new(&base),
             lambda: Mutex::new(HashMap::new()),
+            accounts: BTreeMap::new(),
             base,
             source: CredentialsSource::Assumed,
         }
+    }
+
+    /// These clients, with clients acting in other accounts (`aws::accounts::connect`).
+    pub fn with_accounts(mut self, accounts: BTreeMap<String, Clients>) -> Clients {
+        self.accounts = accounts;
+        self
+    }
+
+    /// The clients acting in `account` (`[aws.accounts]`), if the run has them.
+    pub fn account(&self, account: &str) -> Option<&Clients> {
+        self.accounts.get(account)
+    }
+
+    /// Every other account's clients, by account ID.
+    pub fn accounts(&self) -> &BTreeMap<String, Clients> {
+        &self.accounts
     }
 
     /// A Secrets Manager client, in the secret ARN's region when `secret` is an ARN.

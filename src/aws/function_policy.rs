@@ -15,8 +15,12 @@ use std::collections::BTreeMap;
 
 use futures::stream::{self, StreamExt};
 
+use serde_json::Value;
+
+use crate::aws::observe::ObserveError;
 use crate::aws::pace::Pacer;
 use crate::aws::{AwsError, Clients};
+use crate::core::state::{FunctionPermission, ObservedPermission};
 use crate::iam::arn::Arn;
 use crate::iam::Policy;
 
@@ -37,6 +41,10 @@ pub struct TargetPolicy {
     /// The function ARN as given, qualifier included.
     pub arn: String,
     pub policy: FunctionPolicy,
+    /// The document as read (its statements as AWS writes them), when there is one.
+    pub document: Option<Value>,
+    /// The policy's `RevisionId`, when there is one.
+    pub revision_id: Option<String>,
 }
 
 /// The resource-based policy of every function ARN in `arns` (qualified or not), in their
@@ -50,19 +58,13 @@ pub async fn read_function_policies(
     let pacer = Pacer::new(GET_POLICY_RATE, GET_POLICY_BURST);
     let pacer = &pacer;
     stream::iter(arns.iter().map(|arn| async move {
-        let policy = match Arn::parse(arn).filter(|a| a.function_parts().is_some()) {
+        match Arn::parse(arn).filter(|a| a.function_parts().is_some()) {
             Some(parsed) => {
                 let via = accounts.get(&parsed.account).unwrap_or(clients);
                 pacer.acquire().await;
-                get_policy(via, &parsed).await
+                get_policy(via, &parsed, arn).await
             }
-            None => FunctionPolicy::NotRead {
-                reason: format!("{arn} is not a Lambda function ARN"),
-            },
-        };
-        TargetPolicy {
-            arn: arn.clone(),
-            policy,
+            None => TargetPolicy::unread(arn, format!("{arn} is not a Lambda function ARN")),
         }
     }))
     .buffered(GET_POLICY_CONCURRENCY)
@@ -70,9 +72,62 @@ pub async fn read_function_policies(
     .await
 }
 
+impl TargetPolicy {
+    fn unread(arn: &str, reason: String) -> TargetPolicy {
+        TargetPolicy::of(arn, FunctionPolicy::NotRead { reason })
+    }
+
+    fn of(arn: &str, policy: FunctionPolicy) -> TargetPolicy {
+        TargetPolicy {
+            arn: arn.to_string(),
+            policy,
+            document: None,
+            revision_id: None,
+        }
+    }
+}
+
+/// lambda-trust's statement on each of `wanted` (cross-account targets whose account the run
+/// has clients for: `Clients::account`), read with that account's clients through the one
+/// reader above, and the policies read (the whole path's reads reuse them). A policy that
+/// cannot be read is an error: nothing can be planned on it.
+pub async fn read_permissions(
+    clients: &Clients,
+    wanted: &[FunctionPermission],
+) -> Result<(Vec<ObservedPermission>, Vec<TargetPolicy>), ObserveError> {
+    let wanted: Vec<&FunctionPermission> = (wanted.iter())
+        .filter(|p| clients.account(&p.account).is_some())
+        .collect();
+    let arns: Vec<String> = wanted.iter().map(|p| p.resource()).collect();
+    let read = read_function_policies(clients, clients.accounts(), &arns).await;
+    let observed = wanted
+        .into_iter()
+        .zip(&read)
+        .map(|(want, read)| {
+            if let FunctionPolicy::NotRead { reason } = &read.policy {
+                return Err(ObserveError::FunctionPolicy {
+                    reason: reason.clone(),
+                });
+            }
+            let statement = (read.document.as_ref())
+                .and_then(|d| d["Statement"].as_array())
+                .and_then(|s| s.iter().find(|s| s["Sid"] == want.statement_id.as_str()))
+                .cloned();
+            Ok(ObservedPermission {
+                function_arn: want.function_arn.clone(),
+                qualifier: want.qualifier.clone(),
+                statement_id: want.statement_id.clone(),
+                statement,
+                revision_id: read.revision_id.clone(),
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok((observed, read))
+}
+
 /// `GetPolicy` for one function ARN: the unqualified ARN as `FunctionName` and the qualifier
 /// as `Qualifier`, in the ARN's region.
-async fn get_policy(clients: &Clients, arn: &Arn) -> FunctionPolicy {
+async fn get_policy(clients: &Clients, arn: &Arn, given: &str) -> TargetPolicy {
     let qualifier = arn.function_parts().and_then(|(_, q)| q);
     let sent = clients
         .lambda(&arn.region)
@@ -86,21 +141,29 @@ async fn get_policy(clients: &Clients, arn: &Arn) -> FunctionPolicy {
         Err(e) => {
             let e = AwsError::from_sdk("lambda:GetPolicy", e);
             if e.is_code("ResourceNotFoundException") {
-                return FunctionPolicy::None;
+                return TargetPolicy::of(given, FunctionPolicy::None);
             }
-            return FunctionPolicy::NotRead {
-                reason: format!(
+            return TargetPolicy::unread(
+                given,
+                format!(
                     "the function policy of {arn} was not read ({}): allow the caller \
                      lambda:GetPolicy on it, or read it with credentials of account {}",
                     e.message, arn.account
                 ),
-            };
+            );
         }
     };
-    match Policy::from_json_str(out.policy().unwrap_or_default()) {
-        Ok(policy) => FunctionPolicy::Policy(policy),
-        Err(e) => FunctionPolicy::NotRead {
-            reason: format!("the function policy of {arn} is not a valid policy document: {e}"),
+    let text = out.policy().unwrap_or_default();
+    match Policy::from_json_str(text) {
+        Ok(policy) => TargetPolicy {
+            arn: given.to_string(),
+            policy: FunctionPolicy::Policy(policy),
+            document: serde_json::from_str(text).ok(),
+            revision_id: out.revision_id().map(str::to_owned),
         },
+        Err(e) => TargetPolicy::unread(
+            given,
+            format!("the function policy of {arn} is not a valid policy document: {e}"),
+        ),
     }
 }

@@ -254,7 +254,7 @@ pub(super) async fn default_version_is(
     match managed_policy(iam, arn).await {
         Ok(live) => Ok(semantically_equal(&live.document, document)),
         Err(ObserveError::Aws(e)) => Err(e),
-        Err(ObserveError::Document { .. }) => Ok(false),
+        Err(ObserveError::Document { .. } | ObserveError::FunctionPolicy { .. }) => Ok(false),
     }
 }
 

@@ -7,6 +7,7 @@
 //! It imports the pure layers below it (`core`, `config`, `iam`), never `report` or
 //! `commands`. No file outside this folder names an `aws_sdk_*` client: a test holds us to it.
 
+pub mod accounts;
 pub mod apply;
 pub mod audit;
 pub mod client;
@@ -17,6 +18,7 @@ mod lost_answer;
 pub mod observe;
 pub mod organizations;
 pub mod pace;
+mod permission;
 pub mod prepare;
 pub mod probe;
 pub mod retry;

@@ -63,6 +63,9 @@ pub enum ObserveError {
     /// The problem is part of the message, not an error source: `main` prints the chain.
     #[error("policy document of {what} is not valid: {problem}")]
     Document { what: String, problem: String },
+    /// A cross-account target's function policy, with that account's clients.
+    #[error("{reason}")]
+    FunctionPolicy { reason: String },
 }
 
 /// Reads everything `plan` and `verify` need, concurrently: the Lambda lookups run beside the
@@ -145,6 +148,7 @@ async fn observe_iam(clients: &Clients, query: &Query) -> Result<Observed, Obser
         policies,
         boundary,
         functions: Vec::new(),
+        permissions: Vec::new(),
     })
 }
 
@@ -494,7 +498,10 @@ async fn get_function(
     f: &FunctionQuery,
 ) -> Result<ObservedFunction, ObserveError> {
     pacer.acquire().await;
-    let client = clients.lambda(&f.region);
+    // A target in another account is looked up with that account's clients when the run has
+    // them (`[aws.accounts]`): the role's own account may not read it.
+    let owner = Arn::parse(&f.function).and_then(|a| clients.account(&a.account));
+    let client = owner.unwrap_or(clients).lambda(&f.region);
     let mut req = client.get_function().function_name(&f.function);
     if let Some(q) = f.qualifier.as_deref().filter(|q| *q != "*") {
         req = req.qualifier(q);
@@ -736,6 +743,12 @@ impl crate::error::Hinted for ObserveError {
             ObserveError::Aws(e) => e.hint(),
             ObserveError::Document { .. } => Some(
                 "this document was changed outside lambda-trust; inspect it in the IAM console"
+                    .into(),
+            ),
+            ObserveError::FunctionPolicy { .. } => Some(
+                "the [aws.accounts] entry of the function's account needs lambda:GetPolicy, \
+                 lambda:AddPermission, lambda:RemovePermission and lambda:GetFunction on it \
+                 (README \"Targets in other accounts\")"
                     .into(),
             ),
         }

@@ -4,12 +4,13 @@
 //! Part of the `aws` layer. Nothing here writes to AWS; every read goes through `observe`.
 
 use crate::aws::client::Clients;
+use crate::aws::function_policy::{read_permissions, TargetPolicy};
 use crate::aws::observe::{self, ObserveError};
 use crate::config::{Config, Loaded};
 use crate::core::lint::Finding;
 use crate::core::prepare::{self, PrepareError};
 use crate::core::render::{RenderContext, Templates};
-use crate::core::state::{CallerIdentity, Desired, Observed};
+use crate::core::state::{CallerIdentity, Desired, FunctionPermission, Observed};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
@@ -32,6 +33,9 @@ pub struct Prepared {
     pub predecessors: Vec<Observed>,
     /// Warnings to show the user (weakened properties, config notices).
     pub warnings: Vec<Finding>,
+    /// The function policies read for lambda-trust's statements on cross-account targets
+    /// (`function_policy::read_permissions`): the whole path's reads do not read them again.
+    pub function_policies: Vec<TargetPolicy>,
 }
 
 /// The region of bare function names without their own: the clients' region, which the one
@@ -50,6 +54,9 @@ pub struct Scope {
     pub functions: Option<Vec<usize>>,
     /// (account, caller ARN) already read in this run.
     pub identity: Option<CallerIdentity>,
+    /// Statements of targets no longer in the config (`offboard`): read too, so the plan
+    /// removes them.
+    pub retired: Vec<FunctionPermission>,
 }
 
 /// Reads AWS and resolves the desired state. Fails before any write on bad templates.
@@ -80,7 +87,7 @@ pub async fn prepare_scoped(
             .collect();
     }
     q.known_identity = scope.identity;
-    let observed = observe::observe(clients, &q).await?;
+    let mut observed = observe::observe(clients, &q).await?;
     let account = config
         .aws
         .account_id
@@ -91,6 +98,16 @@ pub async fn prepare_scoped(
         default_region: Some(region),
     };
     let (desired, warnings) = prepare::desired(config, &ctx, templates, &observed, allow_weaker)?;
+    // lambda-trust's statements on cross-account targets, with each account's clients.
+    let mut wanted = desired.permissions.clone();
+    for gone in scope.retired {
+        let key = |p: &FunctionPermission| (p.function_arn.clone(), p.qualifier.clone());
+        if !wanted.iter().any(|w| key(w) == key(&gone)) {
+            wanted.push(gone);
+        }
+    }
+    let (permissions, function_policies) = read_permissions(clients, &wanted).await?;
+    observed.permissions = permissions;
     let predecessors = match (&observed.role, scope.functions.is_some()) {
         (None, false) => predecessors(clients, config, &q, &observed).await?,
         _ => Vec::new(),
@@ -101,6 +118,7 @@ pub async fn prepare_scoped(
         observed,
         predecessors,
         warnings,
+        function_policies,
     })
 }
 

@@ -106,6 +106,42 @@ pub struct AwsConfig {
     /// when set, live commands refuse to run against any other account, and offline commands
     /// use it to resolve bare function names.
     pub account_id: Option<String>,
+    /// How to act in the accounts of cross-account targets (`[aws.accounts."ID"]`), by
+    /// account ID: lambda-trust writes and reads the function policy statement that lets the
+    /// role invoke each target there with that account's credentials (README "Targets in other
+    /// accounts").
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub accounts: BTreeMap<String, AccountAccess>,
+}
+
+/// How lambda-trust reaches one other account (`[aws.accounts."ID"]`): exactly one of a named
+/// profile of the AWS config files, or a role it assumes with the run's own credentials
+/// (`sts:AssumeRole`, as the AWS CLI's `role_arn` profiles and Terraform's `assume_role` do).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountAccess {
+    /// A named profile (`~/.aws/config`, `AWS_CONFIG_FILE`), resolved as `[aws].profile` is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// A role in that account to assume (`arn:aws:iam::ID:role/…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    /// `sts:ExternalId` sent with AssumeRole, when the role's trust policy requires one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// The role session's name (default [`DEFAULT_SESSION_NAME`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_name: Option<String>,
+}
+
+/// The session name of a role assumed for `[aws.accounts]` when the config gives none.
+pub const DEFAULT_SESSION_NAME: &str = "lambda-trust";
+
+impl AccountAccess {
+    /// The session name AssumeRole is sent.
+    pub fn session_name(&self) -> &str {
+        self.session_name.as_deref().unwrap_or(DEFAULT_SESSION_NAME)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

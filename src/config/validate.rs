@@ -15,6 +15,7 @@ pub fn validate(config: &Config, source: &str) -> Result<Vec<Warning>, ConfigErr
     v.role(&config.role);
     v.policy(config);
     v.aws(&config.aws);
+    v.accounts(&config.aws);
     v.targets(config);
     v.problems.extend(super::genesys::problems(config));
     if v.problems.is_empty() {
@@ -343,6 +344,94 @@ impl Validator {
                     format!(
                         "{} is not an AWS account ID (exactly 12 digits)",
                         show(account)
+                    ),
+                );
+            }
+        }
+    }
+
+    /// `[aws.accounts."ID"]`: the key is an account ID; exactly one of `profile` and
+    /// `role_arn`; a role ARN in that very account; `external_id` and `session_name` valid for
+    /// `sts:AssumeRole` (STS API Reference, AssumeRole: `ExternalId` 2–1224 of `[\w+=,.@:/-]`,
+    /// `RoleSessionName` 2–64 of `[\w+=,.@-]`) and only with `role_arn`.
+    fn accounts(&mut self, aws: &AwsConfig) {
+        for (key, access) in &aws.accounts {
+            let field = format!("aws.accounts.\"{key}\"");
+            if !is_account_id(key) {
+                self.problem_hint(
+                    field.clone(),
+                    format!("{} is not an AWS account ID (exactly 12 digits)", show(key)),
+                    "key each entry by the account ID of the targets it reaches: [aws.accounts.\"222233334444\"]",
+                );
+            }
+            match (&access.profile, &access.role_arn) {
+                (Some(_), Some(_)) | (None, None) => self.problem_hint(
+                    field.clone(),
+                    "needs exactly one of profile and role_arn",
+                    "profile = \"<a named profile acting in that account>\", or role_arn = \"arn:aws:iam::<ID>:role/<name>\" to assume with this run's credentials",
+                ),
+                (Some(profile), None) => {
+                    if profile.trim().is_empty() || profile.chars().any(char::is_control) {
+                        self.problem(
+                            format!("{field}.profile"),
+                            format!("{} is not a valid profile name", show(profile)),
+                        );
+                    }
+                }
+                (None, Some(role)) => self.account_role(&field, key, role),
+            }
+            if access.role_arn.is_none()
+                && (access.external_id.is_some() || access.session_name.is_some())
+            {
+                self.problem_hint(
+                    field.clone(),
+                    "external_id and session_name go with role_arn only",
+                    "a profile's own role_arn, external_id and role_session_name are set in the AWS config file",
+                );
+            }
+            self.assume_role_fields(&field, access);
+        }
+    }
+
+    fn account_role(&mut self, field: &str, key: &str, role: &str) {
+        let parsed = crate::iam::arn::Arn::parse(role)
+            .filter(|a| a.service == "iam" && a.resource.starts_with("role/"));
+        match parsed {
+            None => self.problem_hint(
+                format!("{field}.role_arn"),
+                format!("{} is not an IAM role ARN", show(role)),
+                "write it as arn:aws:iam::<account ID>:role/<name>",
+            ),
+            Some(arn) if arn.account != key => self.problem_hint(
+                format!("{field}.role_arn"),
+                format!("{} is in account {}, not {key}", show(role), arn.account),
+                "the role to assume must be in the account the entry is keyed by",
+            ),
+            Some(_) => {}
+        }
+    }
+
+    fn assume_role_fields(&mut self, field: &str, access: &AccountAccess) {
+        if let Some(ext) = &access.external_id {
+            let len = ext.chars().count();
+            if !(2..=1224).contains(&len) || !ext.chars().all(is_external_id_char) {
+                self.problem(
+                    format!("{field}.external_id"),
+                    format!(
+                        "{} is not a valid external ID (2–1224 of [\\w+=,.@:/-])",
+                        show(ext)
+                    ),
+                );
+            }
+        }
+        if let Some(name) = &access.session_name {
+            let len = name.chars().count();
+            if !(2..=64).contains(&len) || !name.chars().all(is_name_char) {
+                self.problem(
+                    format!("{field}.session_name"),
+                    format!(
+                        "{} is not a valid role session name (2–64 of [\\w+=,.@-])",
+                        show(name)
                     ),
                 );
             }

@@ -6,7 +6,9 @@
 
 use crate::core::describe::describe;
 use crate::core::genesys::GenesysPlan;
-use crate::core::plan::{AttachmentOp, BoundaryOp, Op, Plan, PolicyOp, RoleOp, TagOp, VersionOp};
+use crate::core::plan::{
+    AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
+};
 use crate::error::Status;
 
 /// Where a write goes.
@@ -146,6 +148,8 @@ fn genesys_relies_on(op: &Op) -> bool {
         Op::Policy(PolicyOp::Create { .. } | PolicyOp::Delete { .. }) => true,
         Op::Version(VersionOp::Create { .. }) => true,
         Op::Version(VersionOp::Delete { .. } | VersionOp::DeleteLatent { .. }) => false,
+        // A cross-account target is invoked only while its function policy allows the role.
+        Op::Permission(PermissionOp::Add { .. } | PermissionOp::Remove { .. }) => true,
     }
 }
 

@@ -6,7 +6,9 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::core::plan::{AttachmentOp, BoundaryOp, Op, Plan, PolicyOp, RoleOp, TagOp, VersionOp};
+use crate::core::plan::{
+    AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
+};
 use crate::core::state::DesiredRole;
 
 /// `create` / `update` / `delete`, as in the JSON output.
@@ -47,6 +49,41 @@ pub fn describe(op: &Op) -> ChangeView {
         Op::Attachment(op) => describe_attachment(op),
         Op::Policy(op) => describe_policy(op),
         Op::Version(op) => describe_version(op),
+        Op::Permission(op) => describe_permission(op),
+    }
+}
+
+/// lambda-trust's statement in a cross-account target's function policy.
+fn describe_permission(op: &PermissionOp) -> ChangeView {
+    let p = op.permission();
+    let resource = format!(
+        "function policy of {} statement {} (account {})",
+        p.resource(),
+        p.statement_id,
+        p.account
+    );
+    match op {
+        PermissionOp::Add { read: true, .. } => ChangeView::new(
+            resource,
+            Action::Create,
+            format!("lets {} invoke it", p.principal),
+        )
+        .after(&p.statement()),
+        PermissionOp::Add { read: false, .. } => ChangeView::new(
+            resource,
+            Action::Create,
+            format!(
+                "lets {} invoke it; not read and not writable: add [aws.accounts.\"{}\"] with a profile or role_arn acting in that account",
+                p.principal, p.account
+            ),
+        )
+        .after(&p.statement()),
+        PermissionOp::Remove { statement, .. } => ChangeView::new(
+            resource,
+            Action::Delete,
+            "lambda-trust's statement, removed (statements under other IDs are kept)",
+        )
+        .before(statement),
     }
 }
 

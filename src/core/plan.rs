@@ -11,7 +11,8 @@ use serde_json::Value;
 
 use crate::config::{CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::core::state::{
-    Desired, DesiredPolicy, DesiredRole, Observed, ObservedPolicy, ObservedRole,
+    all_qualifier_targets, Desired, DesiredPolicy, DesiredRole, FunctionPermission, Observed,
+    ObservedFunction, ObservedPermission, ObservedPolicy, ObservedRole,
 };
 use crate::core::verify;
 use crate::iam::semantically_equal;
@@ -30,6 +31,7 @@ pub enum Op {
     Attachment(AttachmentOp),
     Policy(PolicyOp),
     Version(VersionOp),
+    Permission(PermissionOp),
 }
 
 /// The role itself.
@@ -149,6 +151,36 @@ pub enum VersionOp {
     },
 }
 
+/// lambda-trust's statement in a cross-account target's function policy, written in the
+/// function's account with that account's credentials (`[aws.accounts]`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum PermissionOp {
+    /// AddPermission. `read`: whether the account's policy was read (it has an
+    /// `[aws.accounts]` entry); when not, the statement is shown but `apply` refuses.
+    Add {
+        permission: FunctionPermission,
+        read: bool,
+    },
+    /// RemovePermission of our statement ID, with the policy's revision: a changed statement is
+    /// removed and added again (Lambda has no update of a statement), and `destroy`/`offboard`
+    /// remove it. Statements under other IDs are never written.
+    Remove {
+        permission: FunctionPermission,
+        revision_id: Option<String>,
+        statement: Value,
+    },
+}
+
+impl PermissionOp {
+    pub fn permission(&self) -> &FunctionPermission {
+        match self {
+            PermissionOp::Add { permission, .. } | PermissionOp::Remove { permission, .. } => {
+                permission
+            }
+        }
+    }
+}
+
 /// What `apply` would do; empty when AWS matches the config.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plan {
@@ -189,6 +221,8 @@ pub enum PlanError {
     },
     #[error("credentials are for account {actual}, but the config's aws.account_id is {expected}; refusing to run")]
     WrongAccount { expected: String, actual: String },
+    #[error("{} cross-account target(s) have qualifier \"*\", which no function policy statement can grant: {}", targets.len(), targets.join(", "))]
+    AllQualifiersAcrossAccounts { targets: Vec<String> },
 }
 
 /// The credentials must be for the account the config names.
@@ -205,13 +239,23 @@ pub fn check_account(desired: &Desired, observed: &Observed) -> Result<(), PlanE
 /// Checks that must pass before anything is applied: the account and the target functions.
 pub fn preflight(desired: &Desired, observed: &Observed) -> Result<(), PlanError> {
     check_account(desired, observed)?;
-    let problems: Vec<String> = observed
-        .functions
-        .iter()
+    // A target in an account without an `[aws.accounts]` entry cannot be read there (AWS
+    // answers the role's account AccessDeniedException): `plan` still shows its statement and
+    // `apply` refuses it before any write (`app::write`), naming the entry to add.
+    let unreachable = |f: &&ObservedFunction| {
+        crate::iam::arn::Arn::parse(&f.function)
+            .is_some_and(|a| a.account != desired.account_id && !desired.reaches(&a.account))
+    };
+    let problems: Vec<String> = (observed.functions.iter())
+        .filter(|f| !unreachable(f))
         .filter_map(|f| f.problem.clone())
         .collect();
     if !problems.is_empty() {
         return Err(PlanError::MissingFunctions { problems });
+    }
+    let targets = all_qualifier_targets(desired);
+    if !targets.is_empty() {
+        return Err(PlanError::AllQualifiersAcrossAccounts { targets });
     }
     Ok(())
 }
@@ -258,7 +302,91 @@ pub fn changes(
         }
     }
     ops.extend(obsolete_shard_ops(desired, observed));
+    // After the role exists: a statement's principal must be a role IAM knows.
+    ops.extend(permission_ops(desired, observed));
     Ok(Plan { ops })
+}
+
+/// The accounts of cross-account targets that have no `[aws.accounts]` entry, each with the
+/// resources (function ARN and qualifier) needing a statement there.
+pub fn unreachable_accounts(desired: &Desired) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for p in desired
+        .permissions
+        .iter()
+        .filter(|p| !desired.reaches(&p.account))
+    {
+        out.entry(p.account.clone()).or_default().push(p.resource());
+    }
+    out
+}
+
+/// Our statement on each cross-account target: added when missing, removed and added again
+/// when it differs (Lambda has no update of a statement), removed from functions no longer
+/// targeted whose policy was read (`offboard`). Statements under other IDs are never touched.
+pub fn permission_ops(desired: &Desired, observed: &Observed) -> Vec<Op> {
+    let mut ops = Vec::new();
+    for want in &desired.permissions {
+        let live = observed
+            .permissions
+            .iter()
+            .find(|p| p.function_arn == want.function_arn && p.qualifier == want.qualifier);
+        match live {
+            None => ops.push(Op::Permission(PermissionOp::Add {
+                permission: want.clone(),
+                read: false,
+            })),
+            Some(live) => match &live.statement {
+                Some(s) if want.matches(s) && live.statement_id == want.statement_id => {}
+                Some(s) => {
+                    ops.push(remove_permission(want.clone(), live, s));
+                    ops.push(Op::Permission(PermissionOp::Add {
+                        permission: want.clone(),
+                        read: true,
+                    }));
+                }
+                None => ops.push(Op::Permission(PermissionOp::Add {
+                    permission: want.clone(),
+                    read: true,
+                })),
+            },
+        }
+    }
+    let targeted = |p: &ObservedPermission| {
+        desired
+            .permissions
+            .iter()
+            .any(|w| w.function_arn == p.function_arn && w.qualifier == p.qualifier)
+    };
+    let role_arn = desired.role_arn();
+    for live in observed.permissions.iter().filter(|p| !targeted(p)) {
+        if let (Some(s), Some(p)) = (&live.statement, observed_permission(live, &role_arn)) {
+            ops.push(remove_permission(p, live, s));
+        }
+    }
+    ops
+}
+
+fn remove_permission(permission: FunctionPermission, live: &ObservedPermission, s: &Value) -> Op {
+    Op::Permission(PermissionOp::Remove {
+        permission,
+        revision_id: live.revision_id.clone(),
+        statement: s.clone(),
+    })
+}
+
+/// The statement an observed one is, for removing it: its function's account and region from
+/// the ARN, the ID it was read under.
+fn observed_permission(live: &ObservedPermission, principal: &str) -> Option<FunctionPermission> {
+    let arn = crate::iam::arn::Arn::parse(&live.function_arn)?;
+    Some(FunctionPermission {
+        account: arn.account,
+        region: arn.region,
+        function_arn: live.function_arn.clone(),
+        qualifier: live.qualifier.clone(),
+        statement_id: live.statement_id.clone(),
+        principal: principal.to_string(),
+    })
 }
 
 fn create_role(want: &DesiredRole) -> Op {
@@ -569,6 +697,8 @@ pub fn plan_destroy(observed: &Observed) -> Result<(Plan, Vec<String>), DestroyE
             return Err(DestroyError::ForeignPolicy { arn: p.arn.clone() });
         }
     }
+    // Our statements on cross-account targets first, while the role they name exists.
+    ops.extend(destroy_permission_ops(observed));
     if let Some(role) = &observed.role {
         for p in &observed.attached {
             ops.push(Op::Attachment(AttachmentOp::Detach {
@@ -607,6 +737,27 @@ pub fn plan_destroy(observed: &Observed) -> Result<(Plan, Vec<String>), DestroyE
     Ok((Plan { ops }, notes))
 }
 
+/// `destroy`: every statement read under our statement ID, and nothing else.
+fn destroy_permission_ops(observed: &Observed) -> Vec<Op> {
+    let role_arn = observed
+        .role
+        .as_ref()
+        .map(|r| r.arn.clone())
+        .unwrap_or_default();
+    observed
+        .permissions
+        .iter()
+        .filter_map(|live| {
+            let statement = live.statement.as_ref()?;
+            Some(remove_permission(
+                observed_permission(live, &role_arn)?,
+                live,
+                statement,
+            ))
+        })
+        .collect()
+}
+
 /// The writes that remove the predecessors of a renamed role (`core::prepare::is_predecessor`:
 /// roles lambda-trust created from this config under an earlier `role.name`), as `destroy`
 /// would remove them, except for the invoke policy the config still uses (`policy_name`, its
@@ -638,6 +789,7 @@ impl crate::error::Hinted for PlanError {
             PlanError::MissingFunctions { .. } => "deploy the function(s) first, or fix `function`/`region`/`qualifier` in the config; where access was denied, grant the credentials in use the lambda:GetFunction permission".to_string(),
             PlanError::RolePath { live, want, .. } => format!("set role.path = \"{live}\" in the config, or run `lambda-trust destroy` and apply again to recreate the role at {want}"),
             PlanError::WrongAccount { .. } => "pick the right --profile, or fix aws.account_id".to_string(),
+            PlanError::AllQualifiersAcrossAccounts { .. } => "a function policy statement grants one function, version or alias (Lambda API Reference, AddPermission): list each alias or version the data actions invoke as a target of its own".to_string(),
         })
     }
 }

@@ -71,6 +71,11 @@ pub struct Observed {
     /// The permissions boundary the role actually has, with its document.
     pub boundary: Option<ManagedPolicy>,
     pub functions: Vec<ObservedFunction>,
+    /// lambda-trust's statement in the function policy of each cross-account target whose
+    /// account has an `[aws.accounts]` entry (read with that account's credentials); targets
+    /// of other accounts are not read.
+    #[serde(default)]
+    pub permissions: Vec<ObservedPermission>,
 }
 
 impl Observed {
@@ -175,6 +180,12 @@ pub struct Desired {
     /// The trusted principal and external ID, for verification.
     pub partner_principal: String,
     pub external_id: String,
+    /// The function policy statements lambda-trust owns on cross-account targets.
+    #[serde(default)]
+    pub permissions: Vec<FunctionPermission>,
+    /// The accounts of `[aws.accounts]`: where lambda-trust can read and write them.
+    #[serde(default)]
+    pub accounts: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -246,6 +257,164 @@ impl Desired {
             targets: rendered.targets.clone(),
             partner_principal: config.partner_principal(),
             external_id: config.trust.external_id.clone(),
+            permissions: permissions(config, &rendered.targets, &rendered.partition, account_id),
+            accounts: config.aws.accounts.keys().cloned().collect(),
         }
     }
+
+    /// The role's ARN.
+    pub fn role_arn(&self) -> String {
+        let resource = format!("role{}{}", self.role.path, self.role.name);
+        Arn::iam(&self.partition, &self.account_id, &resource).to_string()
+    }
+
+    /// Whether `account` has an `[aws.accounts]` entry.
+    pub fn reaches(&self, account: &str) -> bool {
+        self.accounts.iter().any(|a| a == account)
+    }
+}
+
+/// The statement each cross-account target needs: one per target in an account other than the
+/// role's, on exactly its function and qualifier. A target with qualifier `*` gets none: a
+/// function policy belongs to one function, version or alias, and AddPermission's `Qualifier`
+/// names one version or alias (Lambda API Reference, AddPermission and GetPolicy) — the planner
+/// refuses such a target ([`all_qualifier_targets`]).
+pub fn permissions(
+    config: &Config,
+    targets: &[ResolvedTarget],
+    partition: &str,
+    account_id: &str,
+) -> Vec<FunctionPermission> {
+    let resource = format!("role{}{}", config.role_path(), config.role.name);
+    let role_arn = Arn::iam(partition, account_id, &resource).to_string();
+    let sid = permission_statement_id(&role_arn, &config.role.name);
+    let mut out: Vec<FunctionPermission> = targets
+        .iter()
+        .filter(|t| t.account_id != account_id && t.qualifier.as_deref() != Some("*"))
+        .map(|t| FunctionPermission {
+            account: t.account_id.clone(),
+            region: t.region.clone(),
+            function_arn: t.function_arn.clone(),
+            qualifier: t.qualifier.clone(),
+            statement_id: sid.clone(),
+            principal: role_arn.clone(),
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+/// Cross-account targets with qualifier `*`, which no single statement can grant.
+pub fn all_qualifier_targets(desired: &Desired) -> Vec<String> {
+    desired
+        .targets
+        .iter()
+        .filter(|t| t.account_id != desired.account_id && t.qualifier.as_deref() == Some("*"))
+        .map(|t| format!("{}:*", t.function_arn))
+        .collect()
+}
+
+/// The function policy statement lambda-trust owns on a target in another account: it lets
+/// the role invoke exactly that function and qualifier (Lambda API Reference, AddPermission;
+/// Lambda Developer Guide, "Granting function access to other accounts"). Fully resolved:
+/// `apply` sends these fields as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunctionPermission {
+    /// The function's account, where the statement is written.
+    pub account: String,
+    /// The function's region (the Lambda endpoint that writes it).
+    pub region: String,
+    /// The unqualified function ARN (`FunctionName`).
+    pub function_arn: String,
+    /// `Qualifier` exactly as configured: a version or alias; none for the function itself.
+    pub qualifier: Option<String>,
+    /// `StatementId`, owned by lambda-trust ([`permission_statement_id`]).
+    pub statement_id: String,
+    /// `Principal`: the role's ARN.
+    pub principal: String,
+}
+
+/// The `Action` of every statement lambda-trust writes.
+pub const INVOKE_ACTION: &str = "lambda:InvokeFunction";
+
+impl FunctionPermission {
+    /// The statement's `Resource` as AWS writes it: the function ARN, with `:qualifier` when
+    /// the statement is on a version or alias.
+    pub fn resource(&self) -> String {
+        match &self.qualifier {
+            Some(q) => format!("{}:{q}", self.function_arn),
+            None => self.function_arn.clone(),
+        }
+    }
+
+    /// The statement as AWS writes it into the function policy (what `matches` accepts).
+    pub fn statement(&self) -> Value {
+        serde_json::json!({
+            "Sid": self.statement_id,
+            "Effect": "Allow",
+            "Principal": {"AWS": self.principal},
+            "Action": INVOKE_ACTION,
+            "Resource": self.resource(),
+        })
+    }
+
+    /// Whether `statement` (from `GetPolicy`) is exactly this one: Allow, the invoke action,
+    /// the role's ARN as the principal (AWS writes it `{"AWS": ARN}`; after the role was
+    /// deleted and recreated it shows the old role's unique ID instead, which is drift), this
+    /// resource, and no condition.
+    pub fn matches(&self, statement: &Value) -> bool {
+        let one = |v: &Value, want: &str| match v {
+            Value::String(s) => s == want,
+            Value::Array(a) => a.len() == 1 && a[0].as_str() == Some(want),
+            _ => false,
+        };
+        statement["Effect"] == "Allow"
+            && one(&statement["Action"], INVOKE_ACTION)
+            && one(&statement["Principal"]["AWS"], &self.principal)
+            && statement["Principal"]
+                .as_object()
+                .is_some_and(|p| p.len() == 1)
+            && one(&statement["Resource"], &self.resource())
+            && statement["Condition"]
+                .as_object()
+                .is_none_or(serde_json::Map::is_empty)
+    }
+}
+
+/// What was read of one target's function policy under lambda-trust's statement ID, with
+/// that account's credentials.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObservedPermission {
+    pub function_arn: String,
+    pub qualifier: Option<String>,
+    pub statement_id: String,
+    /// The statement under `statement_id`, as `GetPolicy` returned it; `None` when the policy
+    /// has none (or the function has no policy).
+    pub statement: Option<Value>,
+    /// The policy's `RevisionId`, sent with `RemovePermission` so a concurrent edit fails
+    /// instead of being overwritten.
+    pub revision_id: Option<String>,
+}
+
+/// lambda-trust's statement ID for the role `role_arn` named `role_name`:
+/// `lambda-trust-<name>-<digest>`. Lambda's `StatementId` is 1–100 of `[a-zA-Z0-9-_]`
+/// (botocore's model of lambda 2015-03-31); a role name is at most 64 characters of
+/// `[\w+=,.@-]` (IAM API Reference, CreateRole), so the others become `-`, and 8 hex digits of
+/// the role ARN's SHA-256 keep two roles of one name (other path or account) apart on one
+/// function: 13 + 64 + 1 + 8 ≤ 100.
+pub fn permission_statement_id(role_arn: &str, role_name: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let name: String = role_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let digest = Sha256::digest(role_arn.as_bytes());
+    let hex: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    format!("lambda-trust-{name}-{hex}")
 }

@@ -458,7 +458,10 @@ pub fn trail_of(desired: &Desired, op: &Op) -> Trail {
             Trail::key(arn, events::POLICY_VERSIONS)
         }
         Op::Tags(TagOp::TagPolicy { arn, .. }) => Trail::key(arn, events::POLICY_TAGS),
-        Op::Version(VersionOp::Delete { .. })
+        // Lambda writes are in the function's account's CloudTrail, which `check` does not
+        // read (its LookupEvents is the role's account's).
+        Op::Permission(_)
+        | Op::Version(VersionOp::Delete { .. })
         | Op::Policy(PolicyOp::Delete { .. })
         | Op::Role(RoleOp::Delete { .. }) => Trail::default(),
     }

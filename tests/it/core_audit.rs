@@ -661,6 +661,7 @@ mod role_import {
             policies: Vec::new(),
             boundary: None,
             functions: Vec::new(),
+            permissions: Vec::new(),
         }
     }
 

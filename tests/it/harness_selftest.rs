@@ -1036,6 +1036,48 @@ fn lambda_keeps_one_policy_per_qualifier() {
 }
 
 #[test]
+fn lambda_remove_permission_acts_on_the_qualifier_and_checks_the_revision() {
+    let moto = MotoServer::start();
+    let m = moto.client();
+    m.lambda_create_function("f", "us-east-1");
+    let version = m.publish_version("f");
+    m.create_alias("f", "live", &version);
+    let grant = json!({"StatementId": "s", "Action": "lambda:InvokeFunction", "Principal": "*"});
+    assert_eq!(m.add_permission("f", Some("live"), &grant).status, 201);
+    assert_eq!(m.add_permission("f", None, &grant).status, 201);
+    let revision = |q: Option<&str>| {
+        m.get_policy("f", q).json()["RevisionId"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let remove = |query: &str| {
+        m.lambda(
+            "us-east-1",
+            "DELETE",
+            &format!("/2015-03-31/functions/f/policy/s?{query}"),
+            None,
+        )
+    };
+    // A stale revision is refused (412), and nothing is removed.
+    let stale = remove("Qualifier=live&RevisionId=not-the-revision");
+    assert_eq!(stale.status, 412, "{}", stale.text());
+    assert_eq!(error_code(&stale), "PreconditionFailedException");
+    // The alias's statement goes with the alias's revision; the function's own stays.
+    let ok = remove(&format!(
+        "Qualifier=live&RevisionId={}",
+        revision(Some("live"))
+    ));
+    assert_eq!(ok.status, 204, "{}", ok.text());
+    assert_eq!(m.get_policy("f", Some("live")).status, 404);
+    assert_eq!(statements(&m.get_policy("f", None)).len(), 1);
+    // A statement that is not there: 404 ResourceNotFoundException.
+    let gone = remove("Qualifier=live");
+    assert_eq!(gone.status, 404, "{}", gone.text());
+    assert_eq!(error_code(&gone), "ResourceNotFoundException");
+}
+
+#[test]
 fn lambda_another_accounts_function_arn_is_that_accounts_function() {
     let moto = MotoServer::start();
     let other = moto.client().with_account("111122223333");

@@ -38,6 +38,7 @@ fn empty_observed(partition: &str) -> Observed {
         policies: vec![],
         boundary: None,
         functions: vec![],
+        permissions: vec![],
     }
 }
 

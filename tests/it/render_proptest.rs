@@ -76,6 +76,7 @@ fn config() -> impl Strategy<Value = Config> {
                         region,
                         profile: None,
                         account_id: aws_account,
+                        accounts: Default::default(),
                     },
                     targets,
                     genesys: None,

@@ -105,6 +105,10 @@ codes! {
     GenesysMissing,
     /// An action lambda-trust did not create calls a function that is not a target.
     GenesysForeignAction,
+    /// lambda-trust's statement is missing from a cross-account target's function policy.
+    PermissionMissing,
+    /// lambda-trust's statement in a cross-account target's function policy differs.
+    PermissionDiffers,
 }
 
 /// What part of the setup a finding is about, for telling a failed check or an unproved
@@ -138,9 +142,8 @@ impl Code {
             TrustDiffers | TrustBroader => Some(Area::Trust),
             RoleOwnershipLost | PolicyOwnershipLost => Some(Area::Ownership),
             BoundaryChanged | BoundaryUndeclared | ForeignManagedPolicy | ForeignInlinePolicy
-            | InvokeDetached | InvokeMissing | InvokeDiffers | InvokeBroader | LatentVersion => {
-                Some(Area::Access)
-            }
+            | InvokeDetached | InvokeMissing | InvokeDiffers | InvokeBroader | LatentVersion
+            | PermissionMissing | PermissionDiffers => Some(Area::Access),
             GenesysCredentialChanged
             | GenesysCredentialSwapped
             | GenesysConfigDiffers
@@ -237,7 +240,9 @@ impl Code {
             | GenesysActionReplaced
             | GenesysActionRetired
             | GenesysDisabled
-            | GenesysMissing => Severity::Config,
+            | GenesysMissing
+            | PermissionMissing
+            | PermissionDiffers => Severity::Config,
             Check(id) => super::failure(id).0,
             // A policy that admits less than intended (the partner or a target shut out) is an
             // outage; one that admits more, or is unproved, is security.
@@ -260,7 +265,7 @@ impl Code {
             PolicyOwnershipLost => ConfigKey::Policy,
             BoundaryChanged => ConfigKey::RolePermissionsBoundary,
             InvokeDetached | InvokeMissing | InvokeDiffers | InvokeBroader | LatentVersion
-            | AccessUnknown => ConfigKey::Targets,
+            | AccessUnknown | PermissionMissing | PermissionDiffers => ConfigKey::Targets,
             GenesysCredentialChanged
             | GenesysCredentialSwapped
             | GenesysConfigDiffers
@@ -315,7 +320,9 @@ impl Code {
             | GenesysActionRetired
             | GenesysDisabled
             | GenesysMissing
-            | GenesysForeignAction => Kind::Drift,
+            | GenesysForeignAction
+            | PermissionMissing
+            | PermissionDiffers => Kind::Drift,
         }
     }
 
@@ -367,6 +374,8 @@ impl Code {
             GenesysDisabled => "genesys-disabled",
             GenesysMissing => "genesys-missing",
             GenesysForeignAction => "genesys-foreign-action",
+            PermissionMissing => "function-permission-missing",
+            PermissionDiffers => "function-permission-differs",
             Check(_) | Unproved(_) | Path(_) => unreachable!("named by name()"),
         }
     }
@@ -409,6 +418,8 @@ impl Code {
             GenesysDisabled => "The integration is disabled: data actions do not run.",
             GenesysMissing => "A Genesys Cloud object the config declares is not created yet.",
             GenesysForeignAction => "A data action lambda-trust did not create, in its integration, calls a function that is not a target.",
+            PermissionMissing => "lambda-trust's statement letting the role invoke a target in another account is missing from that function's policy.",
+            PermissionDiffers => "lambda-trust's statement in a cross-account target's function policy differs from the one it wrote (another principal, action, resource or a condition): apply removes and adds it again.",
             Check(id) => return format!("The verify check {} failed.", id.as_str()),
             Unproved(p) => return format!("The property {} is not proved on the live policies.", p.as_str()),
             Path(c) => c.description(),

@@ -8,7 +8,9 @@ use serde_json::{json, Value};
 use super::{Code, Finding};
 use crate::config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::core::describe::describe;
-use crate::core::plan::{AttachmentOp, BoundaryOp, Op, Plan, PolicyOp, RoleOp, TagOp, VersionOp};
+use crate::core::plan::{
+    AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
+};
 use crate::core::state::Desired;
 use crate::core::verify;
 use crate::iam::arn::Arn;
@@ -38,8 +40,22 @@ fn doc_finding(
 
 /// Turns a plan into findings: what the live state has that the config does not, and how bad.
 pub fn drift_findings(desired: &Desired, plan: &Plan) -> Vec<Finding> {
-    let findings = plan.ops.iter().flat_map(|op| op_findings(desired, op));
+    let findings = (plan.ops.iter())
+        .filter(|op| !re_adds(plan, op))
+        .flat_map(|op| op_findings(desired, op));
     one_per_resource_and_code(findings)
+}
+
+/// The add of a statement the same plan removes first (a replacement): the removal's finding
+/// says what differs, one finding for the one statement.
+fn re_adds(plan: &Plan, op: &Op) -> bool {
+    let Op::Permission(PermissionOp::Add { permission, .. }) = op else {
+        return false;
+    };
+    plan.ops.iter().any(|o| {
+        matches!(o, Op::Permission(PermissionOp::Remove { permission: p, .. })
+            if p.function_arn == permission.function_arn && p.qualifier == permission.qualifier)
+    })
 }
 
 /// Several differences of one kind on one resource (three tags) are one finding whose
@@ -100,6 +116,43 @@ fn op_findings_untraced(desired: &Desired, op: &Op) -> Vec<Finding> {
         Op::Attachment(op) => vec![attachment_finding(&drifted, op)],
         Op::Policy(op) => policy_finding(&drifted, op).into_iter().collect(),
         Op::Version(op) => version_findings(desired, &drifted, op),
+        Op::Permission(op) => permission_finding(desired, &drifted, op)
+            .into_iter()
+            .collect(),
+    }
+}
+
+/// lambda-trust's statement on a cross-account target: missing, or not the one it wrote.
+/// Removing one no longer targeted is `offboard`'s and `destroy`'s, not drift.
+fn permission_finding(
+    desired: &Desired,
+    drifted: &DriftedResource,
+    op: &PermissionOp,
+) -> Option<Finding> {
+    match op {
+        PermissionOp::Add { read: true, .. } => Some(drifted.finding(
+            Code::PermissionMissing,
+            "the statement letting the role invoke this target is not in its function policy",
+        )),
+        PermissionOp::Add { read: false, permission } => Some(drifted.finding(
+            Code::PermissionMissing,
+            format!(
+                "the function policy was not read: account {} has no [aws.accounts] entry, so lambda-trust cannot confirm or write the statement letting the role invoke this target",
+                permission.account
+            ),
+        )),
+        PermissionOp::Remove {
+            permission,
+            statement,
+            ..
+        } if desired.permissions.contains(permission) => Some(doc_finding(
+            Code::PermissionDiffers,
+            &drifted.resource,
+            &permission.statement(),
+            statement,
+            "lambda-trust's function policy statement",
+        )),
+        PermissionOp::Remove { .. } => None,
     }
 }
 

@@ -113,7 +113,11 @@ pub fn desired(
 ) -> Result<Desired, PrepareError> {
     let account = ctx.account_id.clone().unwrap_or_default();
     let nothing = empty(&account);
-    Ok(prepare::desired(config, ctx, templates, &nothing, allow_weaker)?.0)
+    let mut desired = prepare::desired(config, ctx, templates, &nothing, allow_weaker)?.0;
+    // The function policy statements of cross-account targets are written in those accounts,
+    // not by the role's template or plan: this check leaves them out.
+    desired.permissions.clear();
+    Ok(desired)
 }
 
 fn empty(account: &str) -> Observed {
@@ -126,6 +130,7 @@ fn empty(account: &str) -> Observed {
         policies: Vec::new(),
         boundary: None,
         functions: Vec::new(),
+        permissions: Vec::new(),
     }
 }
 

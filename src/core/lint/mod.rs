@@ -315,6 +315,14 @@ pub fn check_rendered(config: &Config, rendered: &Rendered, allow_weaker: bool) 
     findings
 }
 
+/// How to let lambda-trust write the statement a target in `account` needs (README "Targets in
+/// other accounts").
+pub fn cross_account_hint(account: &str) -> String {
+    format!(
+        "add [aws.accounts.\"{account}\"] with profile = \"<a profile acting in {account}>\" or role_arn = \"arn:aws:iam::{account}:role/<name>\": plan then shows the statement and apply writes it there"
+    )
+}
+
 /// The whole lint: config warnings, the invariants, and notices about the targets.
 pub fn lint(loaded: &Loaded, rendered: &Rendered, allow_weaker: bool) -> LintReport {
     let mut findings: Vec<Finding> = loaded
@@ -325,19 +333,18 @@ pub fn lint(loaded: &Loaded, rendered: &Rendered, allow_weaker: bool) -> LintRep
     findings.extend(check_rendered(&loaded.config, rendered, allow_weaker));
     for t in &rendered.targets {
         if let Some(account) = &rendered.account_id {
-            if t.account_id != *account {
+            // With an [aws.accounts] entry, lambda-trust writes the statement itself.
+            let reached = loaded.config.aws.accounts.contains_key(&t.account_id);
+            if t.account_id != *account && !reached {
                 findings.push(Finding::warning(
                     LintCode::CrossAccountTarget,
                     format!(
                         "targets[{}]: {} is in account {}, the role in {account}; the function \
-                         also needs a resource policy allowing the role",
+                         also needs a statement in its resource policy allowing the role, which \
+                         lambda-trust writes only with an [aws.accounts] entry for that account",
                         t.index, t.function_arn, t.account_id
                     ),
-                    Some(format!(
-                        "aws lambda add-permission --function-name {} --statement-id \
-                         genesys-cloud --action lambda:InvokeFunction --principal <role ARN>",
-                        t.function_arn
-                    )),
+                    Some(cross_account_hint(&t.account_id)),
                 ));
             }
         }

@@ -30,11 +30,15 @@ AWS Lambda (API Reference: AddPermission, GetPolicy, RemovePermission; Developer
 - A function ARN of another account is that account's function: without a resource-based
   policy granting the caller lambda:GetPolicy the answer is 403 AccessDeniedException (moto:
   looks the name up in the caller's own account).
+- RemovePermission removes the statement from the policy of the Qualifier it is given and
+  checks its RevisionId (moto: the unqualified function's policy, and a revision compared as a
+  list, so any RevisionId fails).
 """
 import json
 import re
 import sys
 import uuid
+from urllib.parse import unquote
 
 from moto.core.exceptions import JsonRESTError
 from moto.organizations import models as org_models
@@ -318,8 +322,8 @@ def get_policy(self, function_name, qualifier=None):
     return json.dumps({"Policy": json.dumps(document), "RevisionId": policy["revision"]})
 
 
-def remove_permission(self, function_name, sid, revision=""):
-    backend, arn, qualifier = resolve(self, function_name, None)
+def remove_permission(self, function_name, sid, revision="", qualifier=None):
+    backend, arn, qualifier = resolve(self, function_name, qualifier)
     policy = policy_store(backend).get((arn, qualifier))
     if revision and policy and revision != policy["revision"]:
         raise PreconditionFailedException(
@@ -350,6 +354,21 @@ def add_permission_response(self):
 lambda_responses.LambdaResponse.add_permission = add_permission_response
 LambdaBackend.get_policy = get_policy
 LambdaBackend.remove_permission = remove_permission
+
+
+def remove_permission_response(self):
+    # RemovePermission acts on the policy of the Qualifier it is given, checks the RevisionId
+    # (a query parameter) and answers 204 (botocore's model: "responseCode": 204); moto drops
+    # the qualifier and compares the revision as a list.
+    function_name = unquote(self.path.split("/")[-3])
+    sid = unquote(self.path.split("/")[-1].split("?")[0])
+    qualifier = self.querystring.get("Qualifier", [None])[0]
+    revision = self.querystring.get("RevisionId", [""])[0]
+    self.backend.remove_permission(function_name, sid, revision, qualifier)
+    return 204, {"status": 204}, "{}"
+
+
+lambda_responses.LambdaResponse.remove_permission = remove_permission_response
 
 if __name__ == "__main__":
     from moto.server import main

@@ -6,13 +6,14 @@
 
 use lambda_trust::config::{self, Config};
 use lambda_trust::core::plan::{
-    AttachmentOp, BoundaryOp, Op, Plan, PolicyOp, RoleOp, TagOp, VersionOp, MAX_POLICY_VERSIONS,
+    AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
+    MAX_POLICY_VERSIONS,
 };
 use lambda_trust::core::prepare;
 use lambda_trust::core::render::{RenderContext, Templates};
 use lambda_trust::core::state::{
-    Desired, DesiredRole, ManagedPolicy, Observed, ObservedFunction, ObservedPolicy, ObservedRole,
-    PolicyVersion,
+    Desired, DesiredRole, ManagedPolicy, Observed, ObservedFunction, ObservedPermission,
+    ObservedPolicy, ObservedRole, PolicyVersion,
 };
 use serde_json::{json, Value};
 
@@ -98,6 +99,7 @@ pub fn empty(config: &Config) -> Observed {
         policies: vec![],
         boundary: None,
         functions: functions_ok(config),
+        permissions: vec![],
     }
 }
 
@@ -173,6 +175,15 @@ pub fn synced_with(desired: &Desired, functions: Vec<ObservedFunction>) -> Obser
             .collect(),
         boundary: r.permissions_boundary.as_deref().map(boundary),
         functions,
+        permissions: (desired.permissions.iter())
+            .map(|p| ObservedPermission {
+                function_arn: p.function_arn.clone(),
+                qualifier: p.qualifier.clone(),
+                statement_id: p.statement_id.clone(),
+                statement: Some(p.statement()),
+                revision_id: Some("r1".into()),
+            })
+            .collect(),
     }
 }
 
@@ -237,6 +248,41 @@ fn policy_mut<'a>(o: &'a mut Observed, arn: &str) -> Result<&'a mut ObservedPoli
         .ok_or_else(|| format!("NoSuchEntity: policy {arn}"))
 }
 
+/// AddPermission / RemovePermission as Lambda answers them (409 on a taken statement ID, 404
+/// on a missing one), on the function policy statements `observe` reads.
+fn apply_permission(o: &mut Observed, op: &PermissionOp) -> Result<(), String> {
+    let p = op.permission();
+    let at = o
+        .permissions
+        .iter()
+        .position(|l| l.function_arn == p.function_arn && l.qualifier == p.qualifier);
+    let live = match at {
+        Some(i) => &mut o.permissions[i],
+        None => {
+            o.permissions.push(ObservedPermission {
+                function_arn: p.function_arn.clone(),
+                qualifier: p.qualifier.clone(),
+                statement_id: p.statement_id.clone(),
+                statement: None,
+                revision_id: None,
+            });
+            o.permissions.last_mut().expect("just pushed")
+        }
+    };
+    match (op, &live.statement) {
+        (PermissionOp::Add { .. }, Some(_)) => Err("ResourceConflictException".into()),
+        (PermissionOp::Add { permission, .. }, None) => {
+            live.statement = Some(permission.statement());
+            Ok(())
+        }
+        (PermissionOp::Remove { .. }, Some(_)) => {
+            live.statement = None;
+            Ok(())
+        }
+        (PermissionOp::Remove { .. }, None) => Err("ResourceNotFoundException".into()),
+    }
+}
+
 fn apply_op(o: &mut Observed, op: &Op, now: i64) -> Result<(), String> {
     match op {
         Op::Role(RoleOp::Create(DesiredRole {
@@ -269,6 +315,7 @@ fn apply_op(o: &mut Observed, op: &Op, now: i64) -> Result<(), String> {
         Op::Role(RoleOp::UpdateTrust { role, document, .. }) => {
             role_mut(o, role)?.trust = document.clone();
         }
+        Op::Permission(op) => apply_permission(o, op)?,
         Op::Attachment(AttachmentOp::Detach { role, arn, .. }) => {
             role_mut(o, role)?;
             let at = o
