@@ -393,7 +393,7 @@ Examples:
       --format json
   aws iam get-account-authorization-details > gaad.json
   lambda-trust audit --input gaad.json --partner genesys-cloud")]
-    Audit(AuditArgs),
+    Audit(Box<AuditArgs>),
     /// Add a Lambda function to the config (in place, keeping comments) and grant it.
     #[command(after_help = "\
 FUNCTION is a function ARN, an alias ARN (…:function:NAME:ALIAS) or a bare name (with --region

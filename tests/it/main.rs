@@ -10,6 +10,8 @@
 mod support;
 
 mod app_floor;
+mod audit_baseline;
+mod audit_findings;
 mod audit_input;
 mod bad_input;
 mod cli_offline;

@@ -6,6 +6,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use super::baseline::Suppression;
 use crate::iam::{Counterexample, StatementRef};
 
 pub use crate::core::severity::Severity;
@@ -22,6 +23,7 @@ pub use crate::core::severity::Severity;
     Ord,
     Hash,
     Serialize,
+    serde::Deserialize,
     schemars::JsonSchema,
     strum::EnumIter,
 )]
@@ -153,6 +155,9 @@ pub struct Finding {
     /// Not in the JSON (nor are the documents): the HTML report marks them.
     #[serde(skip)]
     pub admitted_by: Vec<StatementRef>,
+    /// `--baseline`: the entry that accepts this finding (absent when none does).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<Suppression>,
 }
 
 impl Finding {
@@ -163,7 +168,13 @@ impl Finding {
             message,
             counterexample: counterexample.map(request_json),
             admitted_by: Vec::new(),
+            suppression: None,
         }
+    }
+
+    /// A baseline entry in force accepts it: shown, but not counted in the exit code.
+    pub fn is_suppressed(&self) -> bool {
+        self.suppression.as_ref().is_some_and(|s| !s.expired)
     }
 }
 

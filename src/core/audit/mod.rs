@@ -17,6 +17,7 @@
 //!   `audit --input`'s parser of the CLI's JSON).
 
 mod access;
+pub mod baseline;
 mod details;
 mod documents;
 mod findings;
@@ -266,15 +267,21 @@ pub struct AccountReport {
     /// The roles a partner can assume, worst first.
     pub roles: Vec<RoleReport>,
     pub summary: Summary,
+    /// The region the audit ran in (`AuditOptions::region`): where its Security Hub findings
+    /// go. Not in the JSON (the findings formats carry it).
+    #[serde(skip)]
+    pub region: Option<String>,
+    /// `--baseline`: the entries that expired or matched nothing (absent without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<baseline::BaselineOutcome>,
 }
 
 impl AccountReport {
-    /// Changes (exit 2) when any role has a security finding, else Ok.
+    /// Changes (exit 2) when any role has a security finding a baseline does not suppress,
+    /// else Ok.
     pub fn status(&self) -> Status {
-        let security = self
-            .roles
-            .iter()
-            .any(|r| r.worst() == Some(Severity::Security));
+        let security = (self.roles.iter().flat_map(|r| &r.findings))
+            .any(|f| f.severity == Severity::Security && !f.is_suppressed());
         Status::ok_or(!security, Status::Changes)
     }
 }
@@ -297,6 +304,8 @@ pub fn audit_account(iam: &AccountIam, opts: &AuditOptions, calls: usize) -> Acc
             calls,
         },
         roles,
+        region: opts.region.clone(),
+        baseline: None,
     }
 }
 
