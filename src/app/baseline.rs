@@ -1,14 +1,15 @@
+//! After the audit: `--unused-days` (stale partner roles, `core::audit::usage`), then
 //! `audit --baseline FILE` and `--write-baseline FILE`: the file read (TOML, or JSON by its
 //! `.json` extension) and applied to an audit's report with today's date, and a baseline
 //! started from a report's findings. The matching is `core::audit::baseline`'s.
 
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::audit::Audited;
 use crate::core::audit::baseline::{self, Baseline};
-use crate::core::audit::AccountOutcome;
+use crate::core::audit::{usage, AccountOutcome};
 use crate::error::{Error, Result};
 
 /// Reads and parses `--baseline FILE`.
@@ -28,6 +29,22 @@ pub fn read(path: &Path) -> Result<Baseline> {
             "each [[suppress]] entry has role (an ARN or pattern), code, reason and optionally expires = \"YYYY-MM-DD\" (docs/audit.md \"Baselines\")",
         )
     })
+}
+
+/// `--unused-days`: an `unused-partner-role` finding on each reported role not used for `days`
+/// days by `now` (before the baseline, which may accept them).
+pub fn mark_unused(audited: &mut Audited, now: DateTime<Utc>, days: u32) {
+    match audited {
+        Audited::Account(report) => usage::mark_unused(report, now, days),
+        Audited::Org(org) => {
+            for a in &mut org.accounts {
+                if let AccountOutcome::Report(r) = a {
+                    usage::mark_unused(r, now, days);
+                }
+            }
+        }
+        Audited::Iac(_) => {}
+    }
 }
 
 /// Marks the suppressed findings of `audited` and records the expired and stale entries.

@@ -222,6 +222,10 @@ pub struct AuditArgs {
     /// entry its reason.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["template", "plan"])]
     pub write_baseline: Option<PathBuf>,
+    /// A role a partner can assume that has not been used for N days (IAM's RoleLastUsed, which
+    /// covers the trailing 400 days) is an unused-partner-role finding.
+    #[arg(long, default_value_t = 90, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub unused_days: u32,
     /// Audit a CloudFormation template (JSON or YAML, CDK's cdk.out/*.template.json) instead
     /// of a live account: no AWS call (docs/iac.md).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts", "plan"])]

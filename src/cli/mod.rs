@@ -377,7 +377,8 @@ else, latent access in non-default policy versions, and whether lambda-trust man
 
 Finding codes: no-external-id, external-id-pattern, external-id-unproved, other-principals,
 beyond-invoke, all-functions, latent-version (security); config-mismatch, partner-refused
-(config); unmanaged (info).
+(config); unmanaged, unused-partner-role (info: not used for --unused-days days, from
+RoleLastUsed).
 
 Exit 0 when no role has a security finding, 2 when one does, 1 on error (with several
 accounts: 1 when any account could not be audited).

@@ -25,7 +25,9 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &AuditArgs)
     // A bad baseline is refused before AWS is read.
     let accepted = args.baseline.as_deref().map(baseline::read).transpose()?;
     let mut audited = audit::audit(&inv.settings, events, &source, opts, account_id).await?;
-    let today = chrono::Utc::now().date_naive();
+    let now = chrono::Utc::now();
+    let today = now.date_naive();
+    baseline::mark_unused(&mut audited, now, args.unused_days);
     if let Some(accepted) = &accepted {
         baseline::apply(&mut audited, accepted, today);
     }

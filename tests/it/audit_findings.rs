@@ -225,6 +225,7 @@ fn long_arns_and_messages_stay_within_the_limits() {
         account_id: "111122223333".into(),
         roles: vec![long_role("a"), long_role("b")],
         policies: BTreeMap::new(),
+        usage: BTreeMap::new(),
     };
     let opts = AuditOptions {
         partners: vec!["765628985471".into()],

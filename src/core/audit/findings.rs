@@ -49,6 +49,8 @@ pub enum Code {
     PartnerRefused,
     /// Not managed by lambda-trust.
     Unmanaged,
+    /// A partner can assume it, but it has not been used for `--unused-days` days.
+    UnusedPartnerRole,
 }
 
 impl Code {
@@ -69,13 +71,14 @@ impl Code {
             Code::ConfigMismatch => "config-mismatch",
             Code::PartnerRefused => "partner-refused",
             Code::Unmanaged => "unmanaged",
+            Code::UnusedPartnerRole => "unused-partner-role",
         }
     }
 
     pub fn severity(self) -> Severity {
         match self {
             Code::ConfigMismatch | Code::PartnerRefused => Severity::Config,
-            Code::Unmanaged => Severity::Info,
+            Code::Unmanaged | Code::UnusedPartnerRole => Severity::Info,
             // Exhaustive: a new code does not compile until it is given its severity.
             Code::NoExternalId
             | Code::ExternalIdPattern
@@ -100,6 +103,7 @@ impl Code {
             Code::ConfigMismatch => "The role is managed by lambda-trust, but by another config than the one given.",
             Code::PartnerRefused => "The partner account can assume the role, but not through the partner principal given with --partner-principal.",
             Code::Unmanaged => "The role is not managed by lambda-trust.",
+            Code::UnusedPartnerRole => "A partner can assume the role, but it has not been used for --unused-days days (IAM's RoleLastUsed).",
         }
     }
 
@@ -116,6 +120,7 @@ impl Code {
             Code::ConfigMismatch => "Find the config that manages this role and run lambda-trust plan with it; two configs must not share a role.",
             Code::PartnerRefused => "Let the partner's principal in (its ARN in Principal, or in an aws:PrincipalArn condition), or give the principal the partner really assumes from.",
             Code::Unmanaged => "Adopt the role (lambda-trust plan --adopt with a config for it), or record who owns it.",
+            Code::UnusedPartnerRole => "Delete the role (or remove the partner from its trust policy) if nothing calls it any more; lambda-trust destroy removes a role it manages.",
         }
     }
 }
@@ -134,11 +139,11 @@ impl std::fmt::Display for Code {
         "then": {"properties": {"severity": {"const": "config"}}}
     },
     {
-        "if": {"properties": {"code": {"const": "unmanaged"}}},
+        "if": {"properties": {"code": {"enum": ["unmanaged", "unused-partner-role"]}}},
         "then": {"properties": {"severity": {"const": "info"}}}
     },
     {
-        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "unmanaged"]}}},
+        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "unmanaged", "unused-partner-role"]}}},
         "else": {"properties": {"severity": {"const": "security"}}}
     }
 ]))]

@@ -25,6 +25,7 @@ mod narrow;
 mod org;
 mod principals;
 mod trust;
+pub mod usage;
 
 use std::collections::BTreeMap;
 
@@ -49,6 +50,9 @@ pub struct AccountIam {
     /// Managed policies by ARN: the account's own (all versions) and the AWS managed ones
     /// attached to a role (default version only).
     pub policies: BTreeMap<String, AuditPolicy>,
+    /// Each role's `CreateDate` and `RoleLastUsed`, by role ARN, where the read has them.
+    #[serde(default)]
+    pub usage: BTreeMap<String, usage::RoleUsage>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -235,6 +239,9 @@ pub struct RoleReport {
     /// they are the account's own; the HTML report shows them).
     #[serde(skip)]
     pub documents: Vec<RoleDocument>,
+    /// What IAM says of the role's use (`usage::mark_unused` reads it; not in the JSON).
+    #[serde(skip)]
+    pub usage: Option<usage::RoleUsage>,
 }
 
 impl RoleReport {
@@ -289,11 +296,7 @@ impl AccountReport {
 /// Audits every role of one account. `calls` is what reading it cost, for the summary.
 pub fn audit_account(iam: &AccountIam, opts: &AuditOptions, calls: usize) -> AccountReport {
     let mut roles = audit_roles(iam, opts);
-    // Worst first, then by name: the order of the human table and of the JSON.
-    roles.sort_by(|a, b| {
-        let rank = |r: &RoleReport| r.worst().map_or(3, |s| s as u8);
-        rank(a).cmp(&rank(b)).then_with(|| a.role.cmp(&b.role))
-    });
+    sort_roles(&mut roles);
     AccountReport {
         schema_version: SCHEMA_VERSION,
         account: iam.account_id.clone(),
@@ -307,6 +310,14 @@ pub fn audit_account(iam: &AccountIam, opts: &AuditOptions, calls: usize) -> Acc
         region: opts.region.clone(),
         baseline: None,
     }
+}
+
+/// Worst first, then by name: the order of the human table and of the JSON.
+pub(crate) fn sort_roles(roles: &mut [RoleReport]) {
+    roles.sort_by(|a, b| {
+        let rank = |r: &RoleReport| r.worst().map_or(3, |s| s as u8);
+        rank(a).cmp(&rank(b)).then_with(|| a.role.cmp(&b.role))
+    });
 }
 
 /// Every role's report, the roles split across the machine's cores: each role is proved on its
@@ -374,6 +385,7 @@ pub fn audit_role(iam: &AccountIam, role: &AuditRole, opts: &AuditOptions) -> Op
         invokable_scope: access.scope,
         findings,
         documents,
+        usage: iam.usage.get(&role.arn).cloned(),
     })
 }
 
