@@ -25,6 +25,9 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &AuditArgs)
     // A bad baseline is refused before AWS is read.
     let accepted = args.baseline.as_deref().map(baseline::read).transpose()?;
     let mut audited = audit::audit(&inv.settings, events, &source, opts, account_id).await?;
+    if let Audited::Account(report) = &audited {
+        findings_region(&inv.output, args, report.region.as_deref())?;
+    }
     let now = chrono::Utc::now();
     let today = now.date_naive();
     baseline::mark_unused(&mut audited, now, args.unused_days);
@@ -134,11 +137,14 @@ fn partner_principals(args: &AuditArgs, partners: &[String]) -> Result<Vec<Strin
 /// `--html FILE`, `--asff FILE`, `--ocsf FILE` (`--format html|asff|ocsf` are refused with
 /// the other formats an IaC audit lacks): an IaC file has no live role to report on.
 fn no_html(args: &AuditArgs, flag: &str) -> Result<()> {
-    let given = [("HTML report", &args.html), ("ASFF findings", &args.asff)];
-    let given = given.into_iter().chain([("OCSF findings", &args.ocsf)]);
+    let given = [
+        ("the HTML report is", &args.html),
+        ("the ASFF findings are", &args.asff),
+        ("the OCSF findings are", &args.ocsf),
+    ];
     if let Some((what, _)) = given.into_iter().find(|(_, f)| f.is_some()) {
         return Err(Error::usage(
-            format!("the {what} are not made for {flag}"),
+            format!("{what} not made for {flag}"),
             format!("use --format human, json or sarif (or --json/--sarif FILE) with {flag}"),
         ));
     }
@@ -146,7 +152,7 @@ fn no_html(args: &AuditArgs, flag: &str) -> Result<()> {
 }
 
 /// ASFF and OCSF findings name the region (the product ARN, Security Hub's own region): an
-/// `--input` audit without one is refused before anything is written.
+/// `--input` audit without one is refused before anything is written (the baseline included).
 fn findings_region(output: &Output, args: &AuditArgs, region: Option<&str>) -> Result<()> {
     let asked = matches!(output.format, Format::Asff | Format::Ocsf)
         || args.asff.is_some()
@@ -181,7 +187,6 @@ fn write_findings(
 
 /// Writes the report files and prints one account's report in the chosen format.
 fn render(output: &Output, args: &AuditArgs, report: &AccountReport) -> Result<Status> {
-    findings_region(output, args, report.region.as_deref())?;
     write_report_files(
         &args.files,
         || report::audit_sarif(report),

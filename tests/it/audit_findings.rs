@@ -284,7 +284,7 @@ fn asff_and_ocsf_files_are_written_beside_json_or_refused_without_a_region() {
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("ASFF findings are not made for --template"),
+            .contains("the ASFF findings are not made for --template"),
         "{}",
         r.stderr
     );
