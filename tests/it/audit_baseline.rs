@@ -193,6 +193,9 @@ fn a_written_baseline_suppresses_every_finding_in_every_format_and_the_exit_code
         .iter()
         .all(|f| f["suppression"]["expired"] == false));
     let report: Value = serde_json::from_str(&r.stdout).unwrap();
+    let schema = &crate::json_schemas::validators()["audit.schema.json"];
+    let errors: Vec<String> = schema.iter_errors(&report).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "audit.schema.json: {errors:?}");
     assert_eq!(report["baseline"]["suppressed"], n);
     assert_eq!(report["baseline"]["stale"], serde_json::json!([]));
 
@@ -235,6 +238,13 @@ fn a_written_baseline_suppresses_every_finding_in_every_format_and_the_exit_code
         1,
     ) + "\n[[suppress]]\nrole = \"arn:aws:iam::123456789012:role/fixed-long-ago\"\ncode = \"no-external-id\"\nreason = \"was accepted\"\n";
     std::fs::write(&file, edited).unwrap();
+    let r = with(&["--format", "json"]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    let report: Value = serde_json::from_str(&r.stdout).unwrap();
+    let errors: Vec<String> = schema.iter_errors(&report).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "audit.schema.json: {errors:?}");
+    assert_eq!(report["baseline"]["expired"][0]["expires"], "2020-01-01");
+    assert_eq!(report["baseline"]["stale"][0]["code"], "no-external-id");
     let r = with(&[]);
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(
