@@ -84,6 +84,7 @@ fn account(n: usize, split: bool) -> (AccountIam, AuditRole) {
         account_id: OWN.into(),
         roles: vec![role.clone()],
         policies,
+        usage: Default::default(),
     };
     (iam, role)
 }

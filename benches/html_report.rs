@@ -105,6 +105,7 @@ fn report(accounts: usize, roles: usize, distinct: usize) -> OrgReport {
                     .collect(),
                 account_id: account.clone(),
                 policies: BTreeMap::new(),
+                usage: BTreeMap::new(),
             };
             let mut report = audit_account(&iam, &opts, 1);
             // The prover's work is not what this measures: the audited roles are repeated under

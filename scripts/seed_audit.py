@@ -67,6 +67,11 @@ def invoke(account, resource=None):
     return doc({"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": fn})
 
 
+# Created long ago and not used within IAM's 400-day tracking period: the finding's message
+# names no day count, so the reports stay the same whatever the day of the run.
+BACKDATED = [{"Key": "lambda-trust-test:created", "Value": "2020-01-01T00:00:00Z"}]
+
+
 def finding_roles(account):
     """(name, trust statements, inline policy or None, tags, attach latent policy)."""
     fn_all = f"arn:aws:lambda:us-east-1:{account}:function:*"
@@ -91,6 +96,9 @@ def finding_roles(account):
         ("GenesysLambdaInvoker", [locked()], invoke(account),
          MANAGED + [{"Key": "lambda-trust:config", "Value": "0000000000000000"}], False),
         ("audit-unmanaged", [locked()], invoke(account), [], False),
+        # unused-partner-role: created long ago and never used since, through the local AWS's
+        # backdating tags (tests/it/support/moto_aws.py, "IAM (RoleLastUsed)").
+        ("audit-unused", [locked()], invoke(account), MANAGED + BACKDATED, False),
     ]
 
 

@@ -19,6 +19,7 @@
 //! atomic writes), `settings` (the one region rule), `events`, `error`.
 
 pub mod audit;
+pub mod baseline;
 pub mod check;
 pub mod error;
 pub mod events;

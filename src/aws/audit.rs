@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use futures::stream::{self, StreamExt, TryStreamExt};
 
 use crate::aws::{has_code, AwsError, Clients};
+use crate::core::audit::usage::RoleUsage;
 use crate::core::audit::{
     AccountIam, AuditPolicy, AuditRole, PolicyDetail, RawDocument, RoleDetail,
 };
@@ -70,7 +71,11 @@ pub async fn read_account(
             .send()
             .await
             .map_err(|e| AwsError::from_sdk("iam:GetAccountAuthorizationDetails", e))?;
-        iam.roles.extend(out.role_detail_list().iter().map(role));
+        for r in out.role_detail_list() {
+            let arn = r.arn().unwrap_or_default().to_owned();
+            iam.usage.insert(arn, usage(r));
+            iam.roles.push(role(r));
+        }
         for p in out.policies() {
             let p = policy(p);
             iam.policies.insert(p.arn.clone(), p);
@@ -79,6 +84,18 @@ pub async fn read_account(
             Some(m) if out.is_truncated() => marker = Some(m.to_owned()),
             _ => return Ok(iam),
         }
+    }
+}
+
+/// `CreateDate` and `RoleLastUsed`, as the API's RFC 3339 text.
+fn usage(r: &aws_sdk_iam::types::RoleDetail) -> RoleUsage {
+    use aws_sdk_iam::primitives::DateTimeFormat;
+    let text = |t: &aws_sdk_iam::primitives::DateTime| t.fmt(DateTimeFormat::DateTime).ok();
+    let last = r.role_last_used();
+    RoleUsage {
+        created: r.create_date().and_then(text),
+        last_used: last.and_then(|u| u.last_used_date()).and_then(text),
+        last_used_region: last.and_then(|u| u.region()).map(str::to_owned),
     }
 }
 
@@ -114,6 +131,7 @@ fn role(r: &aws_sdk_iam::types::RoleDetail) -> AuditRole {
             .iter()
             .map(|t| (t.key().to_owned(), t.value().to_owned()))
             .collect(),
+        usage: None,
     })
 }
 

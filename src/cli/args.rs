@@ -206,6 +206,26 @@ pub struct AuditArgs {
     /// no network request).
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+    /// Also write the findings in the AWS Security Finding Format (a JSON array, what
+    /// Security Hub CSPM's BatchImportFindings takes) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub asff: Option<PathBuf>,
+    /// Also write the findings as OCSF 1.6.0 Detection Findings (a JSON array) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub ocsf: Option<PathBuf>,
+    /// Accepted findings (TOML, or JSON by the .json extension): each [[suppress]] entry a role
+    /// ARN or pattern, a code, a reason and optionally `expires`. Matched findings are shown as
+    /// suppressed and do not change the exit code; stale and expired entries are reported.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["template", "plan"])]
+    pub baseline: Option<PathBuf>,
+    /// Write a baseline accepting every finding of this run to FILE (TOML), to edit: give each
+    /// entry its reason.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["template", "plan"])]
+    pub write_baseline: Option<PathBuf>,
+    /// A role a partner can assume that has not been used for N days (IAM's RoleLastUsed, which
+    /// covers the trailing 400 days) is an unused-partner-role finding.
+    #[arg(long, default_value_t = 90, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub unused_days: u32,
     /// Audit a CloudFormation template (JSON or YAML, CDK's cdk.out/*.template.json) instead
     /// of a live account: no AWS call (docs/iac.md).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts", "plan"])]

@@ -390,7 +390,8 @@ else, latent access in non-default policy versions, and whether lambda-trust man
 
 Finding codes: no-external-id, external-id-pattern, external-id-unproved, other-principals,
 beyond-invoke, all-functions, latent-version (security); config-mismatch, partner-refused
-(config); unmanaged (info).
+(config); unmanaged, unused-partner-role (info: not used for --unused-days days, from
+RoleLastUsed).
 
 Exit 0 when no role has a security finding, 2 when one does, 1 on error (with several
 accounts: 1 when any account could not be audited).
@@ -406,7 +407,7 @@ Examples:
       --format json
   aws iam get-account-authorization-details > gaad.json
   lambda-trust audit --input gaad.json --partner genesys-cloud")]
-    Audit(AuditArgs),
+    Audit(Box<AuditArgs>),
     /// Add a Lambda function to the config (in place, keeping comments) and grant it.
     #[command(after_help = "\
 FUNCTION is a function ARN, an alias ARN (…:function:NAME:ALIAS) or a bare name (with --region

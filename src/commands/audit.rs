@@ -7,6 +7,7 @@ use std::path::Path;
 use super::files::write_report_files;
 use super::invocation::{Invocation, Output};
 use crate::app::audit::{self, AccountList, AuditSource, Audited};
+use crate::app::baseline;
 use crate::app::iac::IacSource;
 use crate::app::Events;
 use crate::cli::{AuditArgs, PartnerPreset};
@@ -15,13 +16,28 @@ use crate::core::audit::{AccountReport, AuditOptions, ConfigIdentity, OrgReport}
 use crate::core::iac::IacReport;
 use crate::error::{Error, Result, Status};
 use crate::iam::arn::Arn;
-use crate::report::{self, AccountAudit, OrgAudit};
+use crate::report::{self, AccountAudit, Format, OrgAudit};
 
 pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &AuditArgs) -> Result<Status> {
     let opts = options(inv.config.if_given()?.as_deref(), args)?;
     let source = source(args)?;
     let account_id = args.account_id.clone();
-    match audit::audit(&inv.settings, events, &source, opts, account_id).await? {
+    // A bad baseline is refused before AWS is read.
+    let accepted = args.baseline.as_deref().map(baseline::read).transpose()?;
+    let mut audited = audit::audit(&inv.settings, events, &source, opts, account_id).await?;
+    if let Audited::Account(report) = &audited {
+        findings_region(&inv.output, args, report.region.as_deref())?;
+    }
+    let now = chrono::Utc::now();
+    let today = now.date_naive();
+    baseline::mark_unused(&mut audited, now, args.unused_days);
+    if let Some(accepted) = &accepted {
+        baseline::apply(&mut audited, accepted, today);
+    }
+    if let Some(path) = &args.write_baseline {
+        baseline::write(&audited, path, today)?;
+    }
+    match audited {
         Audited::Account(report) => render(&inv.output, args, &report),
         Audited::Org(report) => render_org(&inv.output, args, &report),
         Audited::Iac(report) => render_iac(&inv.output, args, &report),
@@ -118,13 +134,53 @@ fn partner_principals(args: &AuditArgs, partners: &[String]) -> Result<Vec<Strin
     Ok(args.partner_principals.clone())
 }
 
-/// `--html FILE` (`--format html` is refused with the other formats an IaC audit lacks).
+/// `--html FILE`, `--asff FILE`, `--ocsf FILE` (`--format html|asff|ocsf` are refused with
+/// the other formats an IaC audit lacks): an IaC file has no live role to report on.
 fn no_html(args: &AuditArgs, flag: &str) -> Result<()> {
-    if args.html.is_some() {
+    let given = [
+        ("the HTML report is", &args.html),
+        ("the ASFF findings are", &args.asff),
+        ("the OCSF findings are", &args.ocsf),
+    ];
+    if let Some((what, _)) = given.into_iter().find(|(_, f)| f.is_some()) {
         return Err(Error::usage(
-            format!("the HTML report is not made for {flag} yet"),
+            format!("{what} not made for {flag}"),
             format!("use --format human, json or sarif (or --json/--sarif FILE) with {flag}"),
         ));
+    }
+    Ok(())
+}
+
+/// ASFF and OCSF findings name the region (the product ARN, Security Hub's own region): an
+/// `--input` audit without one is refused before anything is written (the baseline included).
+fn findings_region(output: &Output, args: &AuditArgs, region: Option<&str>) -> Result<()> {
+    let asked = matches!(output.format, Format::Asff | Format::Ocsf)
+        || args.asff.is_some()
+        || args.ocsf.is_some();
+    if asked && region.is_none() {
+        return Err(Error::usage(
+            "ASFF and OCSF findings name the region their Security Hub is in, and none is set",
+            "give --region (or set AWS_REGION)",
+        ));
+    }
+    Ok(())
+}
+
+/// `--asff FILE` / `--ocsf FILE`: the findings in Security Hub's formats, beside the others.
+fn write_findings(
+    args: &AuditArgs,
+    asff: impl FnOnce() -> String,
+    ocsf: impl FnOnce() -> String,
+) -> Result<()> {
+    let write = |path: &Path, text: String| {
+        std::fs::write(path, format!("{text}\n"))
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
+    };
+    if let Some(path) = &args.asff {
+        write(path, asff())?;
+    }
+    if let Some(path) = &args.ocsf {
+        write(path, ocsf())?;
     }
     Ok(())
 }
@@ -141,6 +197,11 @@ fn render(output: &Output, args: &AuditArgs, report: &AccountReport) -> Result<S
         meta: html_meta(),
     };
     write_html(args, || report::audit_html(report, &audit.meta))?;
+    write_findings(
+        args,
+        || report::asff::document(&report::asff::account_findings(report, &audit.meta)),
+        || report::asff::document(&report::ocsf::account_events(report, &audit.meta)),
+    )?;
     output.emit(&audit)?;
     Ok(report.status())
 }
@@ -156,6 +217,11 @@ fn render_org(output: &Output, args: &AuditArgs, report: &OrgReport) -> Result<S
         meta: html_meta(),
     };
     write_html(args, || report::audit_org_html(report, &audit.meta))?;
+    write_findings(
+        args,
+        || report::asff::document(&report::asff::org_findings(report, &audit.meta)),
+        || report::asff::document(&report::ocsf::org_events(report, &audit.meta)),
+    )?;
     output.emit(&audit)?;
     Ok(report.status())
 }

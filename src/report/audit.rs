@@ -6,8 +6,9 @@ use serde_json::{json, Value};
 
 use super::sarif::{self, rule};
 use super::Styles;
+use crate::core::audit::baseline::BaselineOutcome;
 use crate::core::audit::{
-    AccountOutcome, AccountReport, Code, IdKind, OrgReport, RoleReport, Severity,
+    AccountOutcome, AccountReport, Code, Finding, IdKind, OrgReport, RoleReport, Severity,
 };
 
 fn severity(s: Option<Severity>, styles: Styles) -> String {
@@ -46,6 +47,45 @@ pub(super) fn request_text(c: &Value, role_arn: &str) -> String {
         line.push_str(&format!(" with {}", parts.join(", ")));
     }
     line
+}
+
+/// What a baseline entry did to a finding, one phrase (`None`: no entry matched it).
+pub(super) fn suppression_text(f: &Finding) -> Option<String> {
+    let s = f.suppression.as_ref()?;
+    let until = s.expires.as_deref().map(|d| format!(" (until {d})"));
+    Some(if s.expired {
+        let day = s.expires.as_deref().unwrap_or_default();
+        format!(
+            "the baseline entry expired after {day} ({}): the finding counts again",
+            s.reason
+        )
+    } else {
+        format!("suppressed: {}{}", s.reason, until.unwrap_or_default())
+    })
+}
+
+/// The baseline's expired and stale entries, a line each (empty without a baseline).
+fn baseline_lines(outcome: Option<&BaselineOutcome>, styles: Styles) -> String {
+    let Some(o) = outcome else {
+        return String::new();
+    };
+    let mut out = format!("\nbaseline: {} finding(s) suppressed\n", o.suppressed);
+    for e in &o.expired {
+        let day = e.expires.as_deref().unwrap_or_default();
+        out.push_str(&styles.yellow(&format!(
+            "  expired after {day}: {} {} ({})",
+            e.role, e.code, e.reason
+        )));
+        out.push('\n');
+    }
+    for e in &o.stale {
+        out.push_str(&styles.yellow(&format!(
+            "  stale (matches no finding; delete it): {} {} ({})",
+            e.role, e.code, e.reason
+        )));
+        out.push('\n');
+    }
+    out
 }
 
 fn ids_text(r: &RoleReport) -> String {
@@ -113,6 +153,10 @@ pub fn account_human(report: &AccountReport, styles: Styles) -> String {
                 f.code,
                 f.message
             ));
+            if let Some(text) = suppression_text(f) {
+                out.push_str(&styles.dim(&format!("            {text}")));
+                out.push('\n');
+            }
             if let Some(c) = &f.counterexample {
                 out.push_str(
                     &styles.dim(&format!("            request: {}", request_text(c, &r.arn))),
@@ -121,6 +165,7 @@ pub fn account_human(report: &AccountReport, styles: Styles) -> String {
             }
         }
     }
+    out.push_str(&baseline_lines(report.baseline.as_ref(), styles));
     out
 }
 
@@ -147,6 +192,7 @@ pub fn org_human(report: &OrgReport, styles: Styles) -> String {
         "{} account(s), {} failed; {} role(s) scanned, {} reported; {} call(s)\n",
         s.accounts, s.accounts_failed, s.roles_scanned, s.roles_reported, s.calls
     ));
+    out.push_str(&baseline_lines(report.baseline.as_ref(), styles));
     out
 }
 
@@ -157,14 +203,22 @@ pub fn org_json(report: &OrgReport) -> String {
 fn results(report: &AccountReport, out: &mut Vec<Value>) {
     for r in &report.roles {
         for f in &r.findings {
-            out.push(json!({
+            let mut result = json!({
                 "ruleId": format!("lambda-trust/audit/{}", f.code),
                 "level": sarif::level(f.severity),
                 "message": {"text": format!("{}: {}", r.role, f.message)},
                 "locations": [{"logicalLocations": [{
                     "fullyQualifiedName": r.arn, "name": r.role, "kind": "resource"}]}],
                 "properties": {"account": report.account, "counterexample": f.counterexample},
-            }));
+            });
+            // SARIF 2.1.0 §3.35: an accepted suppression kept outside the analysed artifact.
+            if let (Some(s), true) = (&f.suppression, f.is_suppressed()) {
+                result["suppressions"] =
+                    json!([{"kind": "external", "status": "accepted", "justification": s.reason}]);
+            } else if let Some(text) = suppression_text(f) {
+                result["properties"]["baseline"] = text.into();
+            }
+            out.push(result);
         }
     }
 }

@@ -6,6 +6,7 @@
 //! `iam`, never `aws`. Colour is off unless the caller enables it (`--color`, or auto on a
 //! terminal). The JSON shapes are the stable, documented interface (README "JSON output").
 
+pub mod asff;
 mod audit;
 mod audit_html;
 mod audit_iac;
@@ -13,6 +14,7 @@ mod check;
 pub mod events;
 mod genesys;
 mod lint;
+pub mod ocsf;
 mod outcomes;
 mod output;
 mod plan;

@@ -10,6 +10,7 @@ use super::results::{
     to_json, ApplyResult, DestroyResult, DryRunResult, ImportResult, InitResult, OnboardResult,
     PlanResult, RenderedPolicies, VerifyResult, Writes,
 };
+use super::{asff, ocsf};
 use super::{audit, audit_html, audit_iac, check, genesys, lint, plan, prove, simulate, verify};
 use super::{HtmlMeta, RegionRow, Styles};
 use crate::core::audit::{AccountReport, OrgReport};
@@ -343,7 +344,14 @@ pub struct AccountAudit<'a> {
 }
 
 /// The formats of a live audit.
-const AUDIT_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Sarif, Format::Html];
+const AUDIT_FORMATS: &[Format] = &[
+    Format::Human,
+    Format::Json,
+    Format::Sarif,
+    Format::Html,
+    Format::Asff,
+    Format::Ocsf,
+];
 
 impl Report for AccountAudit<'_> {
     const FORMATS: &'static [Format] = AUDIT_FORMATS;
@@ -358,6 +366,18 @@ impl Report for AccountAudit<'_> {
     }
     fn html(&self) -> Option<String> {
         Some(audit_html::account_html(self.report, &self.meta))
+    }
+    fn asff(&self) -> Option<String> {
+        Some(asff::document(&asff::account_findings(
+            self.report,
+            &self.meta,
+        )))
+    }
+    fn ocsf(&self) -> Option<String> {
+        Some(asff::document(&ocsf::account_events(
+            self.report,
+            &self.meta,
+        )))
     }
 }
 
@@ -380,6 +400,12 @@ impl Report for OrgAudit<'_> {
     }
     fn html(&self) -> Option<String> {
         Some(audit_html::org_html(self.report, &self.meta))
+    }
+    fn asff(&self) -> Option<String> {
+        Some(asff::document(&asff::org_findings(self.report, &self.meta)))
+    }
+    fn ocsf(&self) -> Option<String> {
+        Some(asff::document(&ocsf::org_events(self.report, &self.meta)))
     }
 }
 

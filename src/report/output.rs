@@ -22,6 +22,10 @@ pub enum Format {
     Github,
     /// One self-contained HTML page (`audit` only).
     Html,
+    /// AWS Security Finding Format, what Security Hub CSPM imports (`audit` only).
+    Asff,
+    /// OCSF Detection Findings (`audit` only).
+    Ocsf,
 }
 
 impl Format {
@@ -33,6 +37,8 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Github => "github",
             Format::Html => "html",
+            Format::Asff => "asff",
+            Format::Ocsf => "ocsf",
         }
     }
 }
@@ -60,6 +66,14 @@ pub trait Report {
     fn html(&self) -> Option<String> {
         None
     }
+    /// The ASFF findings, a JSON array, without newline.
+    fn asff(&self) -> Option<String> {
+        None
+    }
+    /// The OCSF events, a JSON array, without newline.
+    fn ocsf(&self) -> Option<String> {
+        None
+    }
 }
 
 /// The text to print on stdout for `result` in `format`.
@@ -75,6 +89,8 @@ pub fn render<R: Report>(
         Format::Sarif => result.sarif().map(|s| format!("{s}\n")),
         Format::Github => result.github(),
         Format::Html => result.html(),
+        Format::Asff => result.asff().map(|s| format!("{s}\n")),
+        Format::Ocsf => result.ocsf().map(|s| format!("{s}\n")),
     };
     text.ok_or(Unsupported {
         format,
@@ -123,6 +139,11 @@ impl fmt::Display for Unsupported {
             Format::Html => f.write_str(
                 "--format html is only for `audit` (of an account, an organization or an --input file)",
             ),
+            Format::Asff | Format::Ocsf => write!(
+                f,
+                "--format {} is only for `audit` (of an account, an organization or an --input file)",
+                self.format.name()
+            ),
         }
     }
 }
@@ -149,7 +170,13 @@ mod tests {
         let plain = Styles { color: false };
         assert_eq!(render(&Plain, Format::Human, plain).unwrap(), "text\n");
         assert_eq!(render(&Plain, Format::Json, plain).unwrap(), "{}\n");
-        for format in [Format::Sarif, Format::Github, Format::Html] {
+        for format in [
+            Format::Sarif,
+            Format::Github,
+            Format::Html,
+            Format::Asff,
+            Format::Ocsf,
+        ] {
             let refused = render(&Plain, format, plain).unwrap_err();
             assert_eq!(refused.format, format);
             assert_eq!(refused.hint(), "use --format human or json");

@@ -1011,7 +1011,7 @@ fn each_help_lists_its_own_flags_first_and_only_its_formats() {
     assert!(check.contains("give a directory (its *.toml)"), "{check}");
     let audit = flat(&run(&["audit", "-h"]).stdout);
     assert!(
-        audit.contains("[possible values: human, json, sarif, html]"),
+        audit.contains("[possible values: human, json, sarif, html, asff, ocsf]"),
         "{audit}"
     );
     // Offline commands show no AWS flags; simulate reads no config.

@@ -56,6 +56,7 @@ fn account(roles: Vec<AuditRole>) -> AccountIam {
         account_id: OWN.into(),
         roles,
         policies: BTreeMap::new(),
+        usage: BTreeMap::new(),
     }
 }
 

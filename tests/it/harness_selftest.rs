@@ -1112,3 +1112,43 @@ fn lambda_another_accounts_function_arn_is_that_accounts_function() {
         "that account's policy, not the caller's own"
     );
 }
+
+/// moto_aws.py, "IAM (RoleLastUsed)": a role created with the backdating tags answers with that
+/// CreateDate and RoleLastUsed (date and region), as a role that old does on AWS; one without
+/// them is created now and never used (moto's own answer).
+#[test]
+fn roles_can_be_backdated_as_aws_reports_old_roles() {
+    let h = Harness::start();
+    let aws = h.proxy.client();
+    aws.iam_query(
+        "CreateRole",
+        &[
+            ("RoleName", "old"),
+            ("AssumeRolePolicyDocument", TRUST),
+            ("Tags.member.1.Key", "lambda-trust-test:created"),
+            ("Tags.member.1.Value", "2020-01-01T00:00:00Z"),
+            ("Tags.member.2.Key", "lambda-trust-test:last-used"),
+            ("Tags.member.2.Value", "2020-06-01T10:00:00Z"),
+            ("Tags.member.3.Key", "lambda-trust-test:last-used-region"),
+            ("Tags.member.3.Value", "eu-west-1"),
+        ],
+    );
+    let xml = aws.iam_query("GetRole", &[("RoleName", "old")]);
+    let field = |xml: &str, name: &str| http::xml_first(xml, name).unwrap_or_default();
+    assert!(
+        field(&xml, "CreateDate").starts_with("2020-01-01T00:00:00"),
+        "{xml}"
+    );
+    assert!(
+        field(&xml, "LastUsedDate").starts_with("2020-06-01T10:00:00"),
+        "{xml}"
+    );
+    assert_eq!(field(&xml, "Region"), "eu-west-1", "{xml}");
+    aws.iam_query(
+        "CreateRole",
+        &[("RoleName", "new"), ("AssumeRolePolicyDocument", TRUST)],
+    );
+    let xml = aws.iam_query("GetRole", &[("RoleName", "new")]);
+    assert_eq!(field(&xml, "LastUsedDate"), "", "{xml}");
+    assert!(!field(&xml, "CreateDate").starts_with("2020"), "{xml}");
+}

@@ -109,7 +109,7 @@ fn compile_all() -> BTreeMap<String, jsonschema::Validator> {
         .collect()
 }
 
-fn validators() -> &'static BTreeMap<String, jsonschema::Validator> {
+pub(crate) fn validators() -> &'static BTreeMap<String, jsonschema::Validator> {
     static V: OnceLock<BTreeMap<String, jsonschema::Validator>> = OnceLock::new();
     V.get_or_init(compile_all)
 }

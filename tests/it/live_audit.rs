@@ -96,6 +96,7 @@ fn two_hundred_roles_every_finding_code_paginated() {
         ("audit-all-functions", vec!["all-functions"]),
         ("audit-latent-version", vec!["latent-version"]),
         ("audit-unmanaged", vec!["unmanaged"]),
+        ("audit-unused", vec!["unused-partner-role"]),
         ("GenesysLambdaInvoker", vec![]),
         ("audit-exact-single-valued", vec![]),
         ("audit-exact-deny-guard", vec![]),
@@ -120,8 +121,8 @@ fn two_hundred_roles_every_finding_code_paginated() {
             assert!(codes.is_empty(), "{role}: {codes:?}");
         }
     }
-    // 11 finding/clean roles + 4 exact ones + 46 managed roles (every 4th of the 185 fillers).
-    assert_eq!(report["summary"]["roles_reported"], 61);
+    // 12 finding/clean roles + 4 exact ones + 46 managed roles (every 4th of the 184 fillers).
+    assert_eq!(report["summary"]["roles_reported"], 62);
 
     let r = env.run_raw(&["audit", "--partner", "genesys-cloud"]);
     assert_eq!(r.code, 2, "{}", r.stderr);

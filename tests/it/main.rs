@@ -10,7 +10,10 @@
 mod support;
 
 mod app_floor;
+mod audit_baseline;
+mod audit_findings;
 mod audit_input;
+mod audit_unused;
 mod bad_input;
 mod cli_offline;
 mod cli_prove;
@@ -43,6 +46,7 @@ mod live_audit;
 mod live_audit_html;
 mod live_audit_input;
 mod live_audit_org;
+mod live_audit_unused;
 mod live_check;
 mod live_costs;
 mod live_cross_account;

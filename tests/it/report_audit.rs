@@ -57,6 +57,7 @@ fn account() -> AccountReport {
             ),
         ],
         policies: BTreeMap::new(),
+        usage: BTreeMap::new(),
     };
     let opts = AuditOptions {
         partners: vec!["765628985471".into()],
@@ -173,6 +174,7 @@ fn html_audited_markup_is_text() {
         account_id: OWN.into(),
         roles: vec![r],
         policies: BTreeMap::new(),
+        usage: BTreeMap::new(),
     };
     let opts = AuditOptions {
         partners: vec!["765628985471".into()],

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use super::usage::RoleUsage;
 use super::{AccountIam, AuditPolicy, AuditRole, AuditVersion};
 use crate::iam::{arn, decode_document};
 
@@ -48,6 +49,8 @@ pub struct RoleDetail {
     /// `PermissionsBoundary.PermissionsBoundaryArn`.
     pub boundary: Option<String>,
     pub tags: Vec<(String, String)>,
+    /// `CreateDate` and `RoleLastUsed`, when the answer has them.
+    pub usage: Option<RoleUsage>,
 }
 
 /// One `Policies` entry.
@@ -170,8 +173,12 @@ pub fn parse_details(
             "give the audited account with --account-id",
         )
     })?;
+    let usage = (roles.iter())
+        .filter_map(|r| Some((r.arn.clone(), r.usage.clone()?)))
+        .collect();
     Ok(AccountIam {
         account_id: account,
+        usage,
         roles: roles.into_iter().map(AuditRole::from).collect(),
         policies: policies
             .into_iter()
@@ -281,6 +288,7 @@ fn role(v: &Value, at: &str) -> Result<RoleDetail, Shape> {
             string(t, "Value", &here)?.unwrap_or_default(),
         ));
     }
+    let usage = usage(r, at)?;
     let at = at.trim_end_matches('.');
     Ok(RoleDetail {
         name: required(r, "RoleName", at)?,
@@ -290,7 +298,30 @@ fn role(v: &Value, at: &str) -> Result<RoleDetail, Shape> {
         attached,
         boundary,
         tags,
+        usage,
     })
+}
+
+/// `CreateDate` and `RoleLastUsed {LastUsedDate, Region}` (`None` when neither is there).
+fn usage(r: &Map<String, Value>, at: &str) -> Result<Option<RoleUsage>, Shape> {
+    let created = string(r, "CreateDate", at.trim_end_matches('.'))?;
+    let (last_used, last_used_region) = match r.get("RoleLastUsed") {
+        None | Some(Value::Null) if created.is_none() => return Ok(None),
+        None | Some(Value::Null) => (None, None),
+        Some(u) => {
+            let here = format!("{at}RoleLastUsed");
+            let u = object(u, &here)?;
+            (
+                string(u, "LastUsedDate", &here)?,
+                string(u, "Region", &here)?,
+            )
+        }
+    };
+    Ok(Some(RoleUsage {
+        created,
+        last_used,
+        last_used_region,
+    }))
 }
 
 fn policy(v: &Value, at: &str) -> Result<PolicyDetail, Shape> {

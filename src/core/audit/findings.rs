@@ -6,6 +6,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use super::baseline::Suppression;
 use crate::iam::{Counterexample, StatementRef};
 
 pub use crate::core::severity::Severity;
@@ -22,6 +23,7 @@ pub use crate::core::severity::Severity;
     Ord,
     Hash,
     Serialize,
+    serde::Deserialize,
     schemars::JsonSchema,
     strum::EnumIter,
 )]
@@ -47,6 +49,8 @@ pub enum Code {
     PartnerRefused,
     /// Not managed by lambda-trust.
     Unmanaged,
+    /// A partner can assume it, but it has not been used for `--unused-days` days.
+    UnusedPartnerRole,
 }
 
 impl Code {
@@ -67,13 +71,14 @@ impl Code {
             Code::ConfigMismatch => "config-mismatch",
             Code::PartnerRefused => "partner-refused",
             Code::Unmanaged => "unmanaged",
+            Code::UnusedPartnerRole => "unused-partner-role",
         }
     }
 
     pub fn severity(self) -> Severity {
         match self {
             Code::ConfigMismatch | Code::PartnerRefused => Severity::Config,
-            Code::Unmanaged => Severity::Info,
+            Code::Unmanaged | Code::UnusedPartnerRole => Severity::Info,
             // Exhaustive: a new code does not compile until it is given its severity.
             Code::NoExternalId
             | Code::ExternalIdPattern
@@ -98,6 +103,7 @@ impl Code {
             Code::ConfigMismatch => "The role is managed by lambda-trust, but by another config than the one given.",
             Code::PartnerRefused => "The partner account can assume the role, but not through the partner principal given with --partner-principal.",
             Code::Unmanaged => "The role is not managed by lambda-trust.",
+            Code::UnusedPartnerRole => "A partner can assume the role, but it has not been used for --unused-days days (IAM's RoleLastUsed).",
         }
     }
 
@@ -114,6 +120,7 @@ impl Code {
             Code::ConfigMismatch => "Find the config that manages this role and run lambda-trust plan with it; two configs must not share a role.",
             Code::PartnerRefused => "Let the partner's principal in (its ARN in Principal, or in an aws:PrincipalArn condition), or give the principal the partner really assumes from.",
             Code::Unmanaged => "Adopt the role (lambda-trust plan --adopt with a config for it), or record who owns it.",
+            Code::UnusedPartnerRole => "Delete the role (or remove the partner from its trust policy) if nothing calls it any more; lambda-trust destroy removes a role it manages.",
         }
     }
 }
@@ -132,11 +139,11 @@ impl std::fmt::Display for Code {
         "then": {"properties": {"severity": {"const": "config"}}}
     },
     {
-        "if": {"properties": {"code": {"const": "unmanaged"}}},
+        "if": {"properties": {"code": {"enum": ["unmanaged", "unused-partner-role"]}}},
         "then": {"properties": {"severity": {"const": "info"}}}
     },
     {
-        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "unmanaged"]}}},
+        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "unmanaged", "unused-partner-role"]}}},
         "else": {"properties": {"severity": {"const": "security"}}}
     }
 ]))]
@@ -153,6 +160,9 @@ pub struct Finding {
     /// Not in the JSON (nor are the documents): the HTML report marks them.
     #[serde(skip)]
     pub admitted_by: Vec<StatementRef>,
+    /// `--baseline`: the entry that accepts this finding (absent when none does).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<Suppression>,
 }
 
 impl Finding {
@@ -163,7 +173,13 @@ impl Finding {
             message,
             counterexample: counterexample.map(request_json),
             admitted_by: Vec::new(),
+            suppression: None,
         }
+    }
+
+    /// A baseline entry in force accepts it: shown, but not counted in the exit code.
+    pub fn is_suppressed(&self) -> bool {
+        self.suppression.as_ref().is_some_and(|s| !s.expired)
     }
 }
 

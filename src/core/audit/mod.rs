@@ -17,6 +17,7 @@
 //!   `audit --input`'s parser of the CLI's JSON).
 
 mod access;
+pub mod baseline;
 mod details;
 mod documents;
 mod findings;
@@ -24,6 +25,7 @@ mod narrow;
 mod org;
 mod principals;
 mod trust;
+pub mod usage;
 
 use std::collections::BTreeMap;
 
@@ -48,6 +50,9 @@ pub struct AccountIam {
     /// Managed policies by ARN: the account's own (all versions) and the AWS managed ones
     /// attached to a role (default version only).
     pub policies: BTreeMap<String, AuditPolicy>,
+    /// Each role's `CreateDate` and `RoleLastUsed`, by role ARN, where the read has them.
+    #[serde(default)]
+    pub usage: BTreeMap<String, usage::RoleUsage>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -234,6 +239,9 @@ pub struct RoleReport {
     /// they are the account's own; the HTML report shows them).
     #[serde(skip)]
     pub documents: Vec<RoleDocument>,
+    /// What IAM says of the role's use (`usage::mark_unused` reads it; not in the JSON).
+    #[serde(skip)]
+    pub usage: Option<usage::RoleUsage>,
 }
 
 impl RoleReport {
@@ -266,15 +274,21 @@ pub struct AccountReport {
     /// The roles a partner can assume, worst first.
     pub roles: Vec<RoleReport>,
     pub summary: Summary,
+    /// The region the audit ran in (`AuditOptions::region`): where its Security Hub findings
+    /// go. Not in the JSON (the findings formats carry it).
+    #[serde(skip)]
+    pub region: Option<String>,
+    /// `--baseline`: the entries that expired or matched nothing (absent without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<baseline::BaselineOutcome>,
 }
 
 impl AccountReport {
-    /// Changes (exit 2) when any role has a security finding, else Ok.
+    /// Changes (exit 2) when any role has a security finding a baseline does not suppress,
+    /// else Ok.
     pub fn status(&self) -> Status {
-        let security = self
-            .roles
-            .iter()
-            .any(|r| r.worst() == Some(Severity::Security));
+        let security = (self.roles.iter().flat_map(|r| &r.findings))
+            .any(|f| f.severity == Severity::Security && !f.is_suppressed());
         Status::ok_or(!security, Status::Changes)
     }
 }
@@ -282,11 +296,7 @@ impl AccountReport {
 /// Audits every role of one account. `calls` is what reading it cost, for the summary.
 pub fn audit_account(iam: &AccountIam, opts: &AuditOptions, calls: usize) -> AccountReport {
     let mut roles = audit_roles(iam, opts);
-    // Worst first, then by name: the order of the human table and of the JSON.
-    roles.sort_by(|a, b| {
-        let rank = |r: &RoleReport| r.worst().map_or(3, |s| s as u8);
-        rank(a).cmp(&rank(b)).then_with(|| a.role.cmp(&b.role))
-    });
+    sort_roles(&mut roles);
     AccountReport {
         schema_version: SCHEMA_VERSION,
         account: iam.account_id.clone(),
@@ -297,7 +307,17 @@ pub fn audit_account(iam: &AccountIam, opts: &AuditOptions, calls: usize) -> Acc
             calls,
         },
         roles,
+        region: opts.region.clone(),
+        baseline: None,
     }
+}
+
+/// Worst first, then by name: the order of the human table and of the JSON.
+pub(crate) fn sort_roles(roles: &mut [RoleReport]) {
+    roles.sort_by(|a, b| {
+        let rank = |r: &RoleReport| r.worst().map_or(3, |s| s as u8);
+        rank(a).cmp(&rank(b)).then_with(|| a.role.cmp(&b.role))
+    });
 }
 
 /// Every role's report, the roles split across the machine's cores: each role is proved on its
@@ -365,6 +385,7 @@ pub fn audit_role(iam: &AccountIam, role: &AuditRole, opts: &AuditOptions) -> Op
         invokable_scope: access.scope,
         findings,
         documents,
+        usage: iam.usage.get(&role.arn).cloned(),
     })
 }
 

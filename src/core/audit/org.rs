@@ -60,6 +60,9 @@ pub struct OrgReport {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     #[schemars(schema_with = "crate::core::schema_refs::account_names")]
     pub names: BTreeMap<String, String>,
+    /// `--baseline`: the entries that expired or matched nothing in any account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<super::baseline::BaselineOutcome>,
 }
 
 impl OrgReport {
@@ -91,6 +94,7 @@ impl OrgReport {
             accounts,
             summary,
             names: BTreeMap::new(),
+            baseline: None,
         }
     }
 

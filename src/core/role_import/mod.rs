@@ -98,6 +98,7 @@ pub fn account_iam(observed: &Observed) -> Option<AccountIam> {
         account_id: observed.account_id.clone(),
         roles: vec![role],
         policies,
+        usage: Default::default(),
     })
 }
 

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use super::document::document_html;
 use super::{esc, rank, rank_word, severity_cell, with_partner_name, Page};
 use crate::core::audit::{AccountReport, Code, Finding, IdKind, InvokableKind, RoleReport};
-use crate::report::audit::request_text;
+use crate::report::audit::{request_text, suppression_text};
 
 type Row<'a> = (&'a AccountReport, &'a RoleReport);
 
@@ -196,6 +196,9 @@ fn finding(out: &mut String, r: &RoleReport, f: &Finding) {
         esc(f.code.description()),
         esc(f.code.remedy()),
     );
+    if let Some(text) = suppression_text(f) {
+        let _ = write!(out, "<br><strong>Baseline:</strong> {}", esc(&text));
+    }
     if let Some(c) = &f.counterexample {
         let _ = write!(
             out,

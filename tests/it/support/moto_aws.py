@@ -33,6 +33,10 @@ AWS Lambda (API Reference: AddPermission, GetPolicy, RemovePermission; Developer
 - RemovePermission removes the statement from the policy of the Qualifier it is given and
   checks its RevisionId (moto: the unqualified function's policy, and a revision compared as a
   list, so any RevisionId fails).
+
+IAM (API Reference, RoleDetail, RoleLastUsed):
+- A role's CreateDate and RoleLastUsed can be in the past (moto: always now, or never): the
+  `lambda-trust-test:created` / `:last-used` / `:last-used-region` tags set them at creation.
 """
 import json
 import re
@@ -369,6 +373,43 @@ def remove_permission_response(self):
 
 
 lambda_responses.LambdaResponse.remove_permission = remove_permission_response
+
+# ------------------------------------------------------------------ IAM (RoleLastUsed)
+#
+# AWS reports each role's CreateDate and RoleLastUsed {LastUsedDate, Region} in
+# GetAccountAuthorizationDetails and GetRole (IAM API Reference, RoleDetail, RoleLastUsed); moto
+# stamps CreateDate with the creation time and LastUsedDate with the time of a call made with
+# the role's session, its Region never, and neither can be set to the past. A test that needs
+# a role created or last used long ago creates it with these tags (AWS would keep them as plain
+# tags, which the audit ignores); the role then answers as a role of that age does on AWS.
+BACKDATE_CREATED = "lambda-trust-test:created"
+BACKDATE_LAST_USED = "lambda-trust-test:last-used"
+BACKDATE_LAST_USED_REGION = "lambda-trust-test:last-used-region"
+
+from datetime import datetime, timezone  # noqa: E402
+
+from moto.iam import models as iam_models  # noqa: E402
+
+_role_init = iam_models.Role.__init__
+
+
+def naive_utc(text):
+    # moto keeps naive UTC datetimes (moto.core.utils.utcnow).
+    t = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return t.astimezone(timezone.utc).replace(tzinfo=None) if t.tzinfo else t
+
+
+def role_init(self, *args, **kwargs):
+    _role_init(self, *args, **kwargs)
+    tags = {t["Key"]: t["Value"] for t in (self.tags or [])}
+    if BACKDATE_CREATED in tags:
+        self.create_date = naive_utc(tags[BACKDATE_CREATED])
+    if BACKDATE_LAST_USED in tags:
+        self.last_used = naive_utc(tags[BACKDATE_LAST_USED])
+        self.last_used_region = tags.get(BACKDATE_LAST_USED_REGION)
+
+
+iam_models.Role.__init__ = role_init
 
 if __name__ == "__main__":
     from moto.server import main

@@ -1,0 +1,171 @@
+//! `audit --format asff`: the audit's findings in the AWS Security Finding Format, the shape
+//! Security Hub CSPM's `BatchImportFindings` takes (`AwsSecurityFinding` in the SDKs' service
+//! model; <https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-findings-format.html>).
+//!
+//! One finding per role and code, its `Id` the same on every run for the same account, role and
+//! code, so a re-import updates a finding instead of adding one. Every string is cut to the
+//! model's documented maximum. Pure: the time and the version are passed in (`HtmlMeta`).
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{json, Map, Value};
+
+use super::audit::request_text;
+use super::HtmlMeta;
+use crate::core::audit::{AccountOutcome, AccountReport, Finding, OrgReport, RoleReport, Severity};
+use crate::iam::arn::Arn;
+
+/// The ASFF version Security Hub CSPM takes.
+pub const SCHEMA_VERSION: &str = "2018-10-08";
+
+/// The finding type of every lambda-trust finding (namespace/category of ASFF's types
+/// taxonomy: <https://docs.aws.amazon.com/securityhub/latest/userguide/asff-type-taxonomy.html>).
+pub const FINDING_TYPE: &str = "Software and Configuration Checks/AWS Security Best Practices";
+
+/// Where the finding codes are explained.
+const DOCS_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/audit.md");
+
+/// The model's limits (`AwsSecurityFinding`'s member documentation).
+const MAX_ID: usize = 512;
+const MAX_TITLE: usize = 256;
+const MAX_DESCRIPTION: usize = 1024;
+const MAX_RECOMMENDATION: usize = 512;
+const MAX_FIELD_VALUE: usize = 2048;
+
+/// Our severity as Security Hub's label (README "Security Hub"): a finding that broadens access
+/// is `HIGH`, a difference from the config that does not is `LOW`, a fact is `INFORMATIONAL`.
+pub fn severity_label(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Security => "HIGH",
+        Severity::Config => "LOW",
+        Severity::Info => "INFORMATIONAL",
+    }
+}
+
+/// The finding's `Id`: `lambda-trust/ACCOUNT/ROLE-ARN/CODE`, or the role ARN's SHA-256 in its
+/// place when the whole would pass the 512 characters `Id` may have.
+pub fn finding_id(account: &str, role_arn: &str, code: &str) -> String {
+    let id = format!("lambda-trust/{account}/{role_arn}/{code}");
+    if id.chars().count() <= MAX_ID {
+        return id;
+    }
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(role_arn.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("lambda-trust/{account}/sha256:{hex}/{code}")
+}
+
+/// `arn:PARTITION:securityhub:REGION:ACCOUNT:product/ACCOUNT/default`: the product of an
+/// account's own findings.
+pub fn product_arn(partition: &str, region: &str, account: &str) -> String {
+    format!("arn:{partition}:securityhub:{region}:{account}:product/{account}/default")
+}
+
+/// An ASFF timestamp (RFC 3339, UTC, milliseconds).
+pub fn timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// At most `max` characters, the last one `…` when cut.
+pub(super) fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max - 1).collect();
+    out.push('…');
+    out
+}
+
+/// One account's findings (an empty list: nothing to report).
+pub fn account_findings(report: &AccountReport, meta: &HtmlMeta) -> Vec<Value> {
+    let region = report.region.as_deref().unwrap_or_default();
+    (report.roles.iter())
+        .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
+        .map(|(r, f)| finding(&report.account, region, r, f, meta))
+        .collect()
+}
+
+/// Every audited account's findings; an account that could not be audited has none.
+pub fn org_findings(report: &OrgReport, meta: &HtmlMeta) -> Vec<Value> {
+    (report.accounts.iter())
+        .filter_map(|a| match a {
+            AccountOutcome::Report(r) => Some(account_findings(r, meta)),
+            AccountOutcome::Error { .. } => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// The JSON array `aws securityhub batch-import-findings --findings file://…` takes.
+pub fn document(findings: &[Value]) -> String {
+    serde_json::to_string_pretty(findings).unwrap_or_default()
+}
+
+fn finding(account: &str, region: &str, role: &RoleReport, f: &Finding, meta: &HtmlMeta) -> Value {
+    let partition = Arn::parse(&role.arn).map_or_else(|| "aws".to_owned(), |a| a.partition);
+    let now = timestamp(meta.generated);
+    let label = severity_label(f.severity);
+    let severity = json!({"Label": label, "Original": f.severity.as_str()});
+    json!({
+        "SchemaVersion": SCHEMA_VERSION,
+        "Id": finding_id(account, &role.arn, f.code.as_str()),
+        "ProductArn": product_arn(&partition, region, account),
+        "ProductName": "lambda-trust",
+        "CompanyName": "lambda-trust",
+        "GeneratorId": format!("lambda-trust/audit/{}", f.code),
+        "AwsAccountId": account,
+        "Region": region,
+        "Types": [FINDING_TYPE],
+        "CreatedAt": now,
+        "UpdatedAt": now,
+        "Severity": severity,
+        "FindingProviderFields": {"Severity": severity, "Types": [FINDING_TYPE]},
+        "Title": cut(&format!("{}: {}", role.role, f.code.description()), MAX_TITLE),
+        "Description": cut(&f.message, MAX_DESCRIPTION),
+        "Remediation": {"Recommendation": {
+            "Text": cut(f.code.remedy(), MAX_RECOMMENDATION),
+            "Url": DOCS_URL,
+        }},
+        "ProductFields": product_fields(role, f, &meta.version),
+        "Resources": [{
+            "Type": "AwsIamRole",
+            "Id": role.arn,
+            "Partition": partition,
+            "Region": region,
+            "Details": {"AwsIamRole": {"RoleName": role.role}},
+        }],
+        "Workflow": {"Status": if f.is_suppressed() { "SUPPRESSED" } else { "NEW" }},
+        "RecordState": "ACTIVE",
+    })
+}
+
+/// `ProductFields` (at most 50 pairs, values of at most 2,048 characters): the code, the
+/// accepted external IDs, the counterexample request (its JSON, or its one-line text when the
+/// JSON is longer), the tool's version.
+fn product_fields(role: &RoleReport, f: &Finding, version: &str) -> Map<String, Value> {
+    let mut fields = Map::new();
+    let mut put = |k: &str, v: String| {
+        if !v.trim().is_empty() {
+            fields.insert(format!("lambda-trust/{k}"), cut(&v, MAX_FIELD_VALUE).into());
+        }
+    };
+    put("Code", f.code.as_str().to_owned());
+    put("Severity", f.severity.as_str().to_owned());
+    put("ExternalIdKind", role.external_ids.kind.as_str().to_owned());
+    put("ExternalIds", role.external_ids.values.join(", "));
+    put("Managed", role.managed.to_string());
+    if let Some(c) = &f.counterexample {
+        let json = c.to_string();
+        let text = if json.chars().count() <= MAX_FIELD_VALUE {
+            json
+        } else {
+            request_text(c, &role.arn)
+        };
+        put("Counterexample", text);
+    }
+    if let Some(text) = super::audit::suppression_text(f) {
+        put("Baseline", text);
+    }
+    put("ProviderName", "lambda-trust".to_owned());
+    put("ProviderVersion", version.to_owned());
+    fields
+}

@@ -1,0 +1,120 @@
+//! `audit --format ocsf`: the audit's findings as OCSF 1.6.0 Detection Findings (class 2004,
+//! with the `cloud` profile; <https://schema.ocsf.io/1.6.0/classes/detection_finding>), the
+//! version Security Hub takes
+//! (<https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-ocsf.html>).
+//!
+//! One event per role and code; `finding_info.uid` is the ASFF `Id`, the same on every run.
+//! Pure: the time and the version are passed in (`HtmlMeta`).
+
+use serde_json::{json, Value};
+
+use super::asff::finding_id;
+use super::HtmlMeta;
+use crate::core::audit::{AccountOutcome, AccountReport, Finding, OrgReport, RoleReport, Severity};
+use crate::iam::arn::Arn;
+
+/// The OCSF schema version the events follow.
+pub const OCSF_VERSION: &str = "1.6.0";
+
+/// Our severity as OCSF's `severity_id` and its caption (README "Security Hub"): security is
+/// High (4), config Low (2), info Informational (1).
+pub fn severity(severity: Severity) -> (u8, &'static str) {
+    match severity {
+        Severity::Security => (4, "High"),
+        Severity::Config => (2, "Low"),
+        Severity::Info => (1, "Informational"),
+    }
+}
+
+/// One account's events.
+pub fn account_events(report: &AccountReport, meta: &HtmlMeta) -> Vec<Value> {
+    let region = report.region.as_deref().unwrap_or_default();
+    (report.roles.iter())
+        .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
+        .map(|(r, f)| event(&report.account, region, r, f, meta))
+        .collect()
+}
+
+/// Every audited account's events.
+pub fn org_events(report: &OrgReport, meta: &HtmlMeta) -> Vec<Value> {
+    (report.accounts.iter())
+        .filter_map(|a| match a {
+            AccountOutcome::Report(r) => Some(account_events(r, meta)),
+            AccountOutcome::Error { .. } => None,
+        })
+        .flatten()
+        .collect()
+}
+
+fn event(account: &str, region: &str, role: &RoleReport, f: &Finding, meta: &HtmlMeta) -> Value {
+    let partition = Arn::parse(&role.arn).map_or_else(|| "aws".to_owned(), |a| a.partition);
+    let time = meta.generated.timestamp_millis();
+    let (severity_id, severity) = severity(f.severity);
+    let uid = finding_id(account, &role.arn, f.code.as_str());
+    // New (1), or Suppressed (3) when a baseline entry in force accepts it.
+    let (status_id, status) = if f.is_suppressed() {
+        (3, "Suppressed")
+    } else {
+        (1, "New")
+    };
+    let mut event = json!({
+        // Create (1): a finding of this run; Detection Finding: Create = 2004 * 100 + 1.
+        "activity_id": 1,
+        "activity_name": "Create",
+        "category_uid": 2,
+        "category_name": "Findings",
+        "class_uid": 2004,
+        "class_name": "Detection Finding",
+        "type_uid": 200401,
+        "type_name": "Detection Finding: Create",
+        "severity_id": severity_id,
+        "severity": severity,
+        "status_id": status_id,
+        "status": status,
+        "time": time,
+        "message": f.message,
+        "metadata": {
+            "version": OCSF_VERSION,
+            "profiles": ["cloud"],
+            "uid": uid,
+            "event_code": f.code.as_str(),
+            "product": {
+                "name": "lambda-trust",
+                "vendor_name": "lambda-trust",
+                "version": meta.version,
+                "url_string": env!("CARGO_PKG_REPOSITORY"),
+            },
+        },
+        "finding_info": {
+            "uid": uid,
+            "title": format!("{}: {}", role.role, f.code.description()),
+            "desc": f.message,
+            "types": [super::asff::FINDING_TYPE],
+            "analytic": {"uid": format!("lambda-trust/audit/{}", f.code), "name": f.code.as_str(), "type_id": 1, "type": "Rule"},
+            "created_time": time,
+            "modified_time": time,
+        },
+        "cloud": {
+            "provider": "AWS",
+            "region": region,
+            "account": {"uid": account, "type_id": 10, "type": "AWS Account"},
+        },
+        "resources": [{
+            "uid": role.arn,
+            "name": role.role,
+            "type": "AWS::IAM::Role",
+            "cloud_partition": partition,
+            "region": region,
+        }],
+        "remediation": {"desc": f.code.remedy()},
+        "unmapped": {
+            "external_ids": {"kind": role.external_ids.kind, "values": role.external_ids.values},
+            "counterexample": f.counterexample,
+            "managed": role.managed,
+        },
+    });
+    if let Some(text) = super::audit::suppression_text(f) {
+        event["status_detail"] = text.into();
+    }
+    event
+}

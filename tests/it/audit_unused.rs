@@ -1,0 +1,141 @@
+//! Stale partner roles (`--unused-days`, default 90): from the `CreateDate` and `RoleLastUsed`
+//! of the `GetAccountAuthorizationDetails` answer. In memory with a fixed time (every case of
+//! `unused_message`), the `--input` fixture tests/fixtures/audit-input/role-last-used.json
+//! (roles used a day ago, 120 days ago, never, never but new, never within IAM's 400-day
+//! tracking) as a snapshot, and the binary on it (dates long past, so the real clock decides
+//! nothing the test depends on).
+
+use chrono::{DateTime, Utc};
+use lambda_trust::core::audit::usage::{mark_unused, unused_message, RoleUsage};
+use lambda_trust::core::audit::{audit_account, parse_details, AuditOptions, Code};
+use lambda_trust::error::Status;
+use serde_json::Value;
+
+use crate::support::{self, RunOutput};
+
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/audit-input/role-last-used.json"
+);
+
+fn at(t: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(t).unwrap().to_utc()
+}
+
+fn usage(created: Option<&str>, last: Option<&str>) -> RoleUsage {
+    RoleUsage {
+        created: created.map(str::to_owned),
+        last_used: last.map(str::to_owned),
+        last_used_region: last.map(|_| "us-east-1".to_owned()),
+    }
+}
+
+#[test]
+fn a_role_unused_for_120_days_is_reported_and_a_used_or_new_one_is_not() {
+    let now = at("2026-05-20T00:00:00Z");
+    let old = Some("2025-06-01T09:00:00+00:00");
+    let msg = |u: RoleUsage, days| unused_message(&u, now, days);
+    let m = msg(usage(old, Some("2026-01-20T00:00:00Z")), 90).expect("120 days > 90");
+    assert!(
+        m.starts_with("not used for 120 days (last used 2026-01-20 in us-east-1)"),
+        "{m}"
+    );
+    assert_eq!(msg(usage(old, Some("2026-01-20T00:00:00Z")), 121), None);
+    assert_eq!(msg(usage(old, Some("2026-05-19T08:00:00Z")), 90), None);
+    let m = msg(usage(Some("2025-11-01T09:00:00Z"), None), 90).unwrap();
+    assert!(
+        m.starts_with("never used since it was created on 2025-11-01 (199 days ago)"),
+        "{m}"
+    );
+    assert_eq!(
+        msg(usage(Some("2026-05-01T09:00:00Z"), None), 90),
+        None,
+        "too new to tell"
+    );
+    let m = msg(usage(Some("2024-01-01T00:00:00Z"), None), 90).unwrap();
+    assert!(m.contains("at least 400 days, maybe never used"), "{m}");
+    let m = msg(usage(None, None), 90).unwrap();
+    assert!(m.starts_with("no use recorded"), "{m}");
+}
+
+#[test]
+fn role_last_used_cases_from_an_input_file() {
+    let text = std::fs::read_to_string(FIXTURE).unwrap();
+    let iam = parse_details("role-last-used.json", &text, None).unwrap();
+    let opts = AuditOptions {
+        partners: vec!["765628985471".into()],
+        region: Some("us-east-1".into()),
+        ..AuditOptions::default()
+    };
+    let mut report = audit_account(&iam, &opts, 0);
+    assert!(
+        report.roles.iter().all(|r| r.findings.is_empty()),
+        "clean roles"
+    );
+    mark_unused(&mut report, at("2026-05-20T00:00:00Z"), 90);
+    insta::assert_json_snapshot!("audit_input_role_last_used", report);
+    let unused: Vec<&str> = (report.roles.iter())
+        .filter(|r| r.findings.iter().any(|f| f.code == Code::UnusedPartnerRole))
+        .map(|r| r.role.as_str())
+        .collect();
+    assert_eq!(
+        unused,
+        ["never-used", "older-than-tracking", "unused-120-days"]
+    );
+    assert_eq!(
+        report.status(),
+        Status::Ok,
+        "info: the exit code is unchanged"
+    );
+}
+
+fn run(args: &[&str]) -> RunOutput {
+    support::lambda_trust_cmd("http://127.0.0.1:9")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_REGION", "us-east-1")
+        .args(args)
+        .run()
+}
+
+#[test]
+fn the_binary_reports_unused_partner_roles_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let asff = dir.path().join("f.asff").display().to_string();
+    let base = ["audit", "--input", FIXTURE, "--partner", "genesys-cloud"];
+    let r = run(&[&base[..], &["--format", "json", "--asff", &asff]].concat());
+    assert_eq!(r.code, Some(0), "info only: {}", r.stderr);
+    let report: Value = serde_json::from_str(&r.stdout).unwrap();
+    let codes = |role: &str| -> Vec<String> {
+        let r = (report["roles"].as_array().unwrap().iter()).find(|r| r["role"] == role);
+        (r.unwrap()["findings"].as_array().unwrap().iter())
+            .map(|f| f["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // The fixture's dates are in 2024-2026: by the real clock every role is long unused.
+    for role in [
+        "unused-120-days",
+        "never-used",
+        "new-never-used",
+        "older-than-tracking",
+        "used-yesterday",
+    ] {
+        assert_eq!(codes(role), ["unused-partner-role"], "{role}");
+    }
+    let asff: Value = serde_json::from_str(&std::fs::read_to_string(&asff).unwrap()).unwrap();
+    assert_eq!(asff.as_array().unwrap().len(), 5);
+    assert!(asff[0]["Severity"]["Label"] == "INFORMATIONAL");
+    assert_eq!(
+        crate::audit_findings::shape_problems("asff", &asff),
+        Vec::<String>::new()
+    );
+    // A threshold of a century: every role is younger, so none is reported.
+    let r = run(&[&base[..], &["--unused-days", "36500", "--format", "json"]].concat());
+    let report: Value = serde_json::from_str(&r.stdout).unwrap();
+    let n: usize = (report["roles"].as_array().unwrap().iter())
+        .map(|r| r["findings"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(n, 0, "{report}");
+    let r = run(&[&base[..], &["--unused-days", "0"]].concat());
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+}
