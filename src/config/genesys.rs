@@ -19,6 +19,10 @@ pub const DEFAULT_SUCCESS_TEMPLATE: &str = "${rawResult}";
 pub const DEFAULT_TIMEOUT_SECONDS: i64 = 30;
 /// Genesys Cloud accepts data action timeouts of 1–60 seconds.
 pub const TIMEOUT_RANGE: std::ops::RangeInclusive<i64> = 1..=60;
+/// The HTTP methods a data action may use (the Terraform provider's `request_type` of
+/// `genesyscloud_integration_action`); POST is Genesys's default.
+pub const REQUEST_TYPES: [&str; 5] = ["GET", "PUT", "POST", "PATCH", "DELETE"];
+pub const DEFAULT_REQUEST_TYPE: &str = "POST";
 
 /// `[genesys]`: the integration lambda-trust manages in Genesys Cloud.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -56,6 +60,17 @@ pub struct ActionConfig {
     pub timeout_seconds: Option<i64>,
     /// A JSON object: the input `verify --test-actions` runs the action with.
     pub sample_input: Option<String>,
+    /// A secure action (its data kept out of logs and recordings); fixed at creation, so a
+    /// change replaces the action. Needs `input_schema` and `output_schema`. Default false.
+    pub secure: Option<bool>,
+    /// GET, PUT, POST, PATCH or DELETE; default POST.
+    pub request_type: Option<String>,
+    /// Headers of the request: name → value (templates allowed).
+    pub headers: Option<BTreeMap<String, String>>,
+    /// Variable name → JSONPath into the function's answer, for the success template.
+    pub translation_map: Option<BTreeMap<String, String>>,
+    /// Variable name → the value used when its JSONPath finds nothing.
+    pub translation_map_defaults: Option<BTreeMap<String, String>>,
 }
 
 impl Config {
@@ -135,7 +150,7 @@ pub fn problems(config: &Config) -> Vec<Problem> {
                     Some("add [genesys] with integration = \"…\", or remove the action"),
                 ));
             }
-            action_problems(&field, a, &mut out);
+            action_problems(&field, &action_name(t, a), a, &mut out);
         }
     }
     out
@@ -201,7 +216,7 @@ fn section_problems(g: &GenesysConfig, out: &mut Vec<Problem>) {
 }
 
 /// The rules of one `[targets.action]` (at `field`), apart from its name's uniqueness.
-fn action_problems(field: &str, a: &ActionConfig, out: &mut Vec<Problem>) {
+fn action_problems(field: &str, name: &str, a: &ActionConfig, out: &mut Vec<Problem>) {
     for (key, value) in [("name", &a.name), ("category", &a.category)] {
         if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
             out.push(problem(format!("{field}.{key}"), "is empty".into(), None));
@@ -216,6 +231,7 @@ fn action_problems(field: &str, a: &ActionConfig, out: &mut Vec<Problem>) {
             ));
         }
     }
+    request_problems(field, name, a, out);
     if let Some(text) = &a.sample_input {
         if !matches!(serde_json::from_str::<Value>(text), Ok(Value::Object(_))) {
             out.push(problem(
@@ -225,6 +241,161 @@ fn action_problems(field: &str, a: &ActionConfig, out: &mut Vec<Problem>) {
             ));
         }
     }
+}
+
+/// The rules of the request and response fields: the method, headers, translation maps, and
+/// a secure action's contract.
+fn request_problems(field: &str, name: &str, a: &ActionConfig, out: &mut Vec<Problem>) {
+    if let Some(t) = &a.request_type {
+        if !REQUEST_TYPES.contains(&t.as_str()) {
+            out.push(problem(
+                format!("{field}.request_type"),
+                format!("{t:?} is not a request type (action {name:?})"),
+                Some(&format!("use one of: {}", REQUEST_TYPES.join(", "))),
+            ));
+        }
+    }
+    if a.secure == Some(true) && (a.input_schema.is_none() || a.output_schema.is_none()) {
+        out.push(problem(
+            format!("{field}.secure"),
+            format!("the secure action {name:?} needs a contract: input_schema and output_schema"),
+            Some("name the JSON Schema files of the action's input and output, so the secure data is declared, never an open object"),
+        ));
+    }
+    for (key, map) in [
+        ("headers", &a.headers),
+        ("translation_map", &a.translation_map),
+        ("translation_map_defaults", &a.translation_map_defaults),
+    ] {
+        if map.iter().flatten().any(|(k, _)| k.trim().is_empty()) {
+            out.push(problem(
+                format!("{field}.{key}"),
+                "has an empty name".into(),
+                None,
+            ));
+        }
+    }
+    let map = a.translation_map.clone().unwrap_or_default();
+    for (key, value) in a.translation_map.iter().flatten() {
+        if json_path(value).is_none() {
+            out.push(problem(
+                format!("{field}.translation_map.{key}"),
+                format!("{value:?} is not a JSONPath into the function's answer (action {name:?})"),
+                Some("write it as $.field or $.field.inner[0]"),
+            ));
+        }
+    }
+    for key in a.translation_map_defaults.iter().flatten().map(|(k, _)| k) {
+        if !map.contains_key(key) {
+            out.push(problem(
+                format!("{field}.translation_map_defaults.{key}"),
+                format!("{key:?} is not a translation_map variable (action {name:?})"),
+                Some("a default belongs to a variable of translation_map"),
+            ));
+        }
+    }
+}
+
+/// A JSONPath as translation maps write them (`$.a.b[0]`, `$['a']`): its property names in
+/// order (array indexes and wildcards dropped); `None` when it is not one.
+pub fn json_path(path: &str) -> Option<Vec<String>> {
+    let rest = path.trim().strip_prefix('$')?;
+    let mut names = Vec::new();
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '.' => {
+                let mut name = String::new();
+                while let Some(&n) = chars.peek() {
+                    if n == '.' || n == '[' {
+                        break;
+                    }
+                    name.push(n);
+                    chars.next();
+                }
+                if name.is_empty() {
+                    return None;
+                }
+                if name != "*" {
+                    names.push(name);
+                }
+            }
+            '[' => {
+                let inner: String = chars.by_ref().take_while(|&n| n != ']').collect();
+                let quoted = inner
+                    .strip_prefix('\'')
+                    .and_then(|s| s.strip_suffix('\''))
+                    .or_else(|| inner.strip_prefix('"').and_then(|s| s.strip_suffix('"')));
+                match quoted {
+                    Some(name) if !name.is_empty() => names.push(name.to_string()),
+                    Some(_) => return None,
+                    None if inner == "*" || inner.parse::<u64>().is_ok() => {}
+                    None => return None,
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(names)
+}
+
+/// Whether the JSON Schema `schema` declares the property path `names` (through `properties`
+/// of objects and `items` of arrays).
+pub fn schema_has_path(schema: &Value, names: &[String]) -> bool {
+    let Some((first, rest)) = names.split_first() else {
+        return true;
+    };
+    if let Some(items) = schema.get("items") {
+        if schema_has_path(items, names) {
+            return true;
+        }
+    }
+    match schema.get("properties").and_then(|p| p.get(first)) {
+        Some(inner) => schema_has_path(inner, rest),
+        None => false,
+    }
+}
+
+/// The translation maps' paths the output contract lacks, when the success template passes
+/// the function's answer through (`${rawResult}`, the default: the contract describes that
+/// answer) and no default covers the variable: at run time the flow would fail.
+fn translation_problems(config: &Config, schemas: &BTreeMap<String, Value>) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (i, t) in config.targets.iter().enumerate() {
+        for (at, a) in t.written_actions(i) {
+            let raw = a
+                .success_template
+                .as_deref()
+                .unwrap_or(DEFAULT_SUCCESS_TEMPLATE)
+                == DEFAULT_SUCCESS_TEMPLATE;
+            let defaults = a.translation_map_defaults.clone().unwrap_or_default();
+            if !raw {
+                continue;
+            }
+            let schema = a
+                .output_schema
+                .as_ref()
+                .and_then(|p| schemas.get(p).cloned())
+                .unwrap_or_else(open_schema);
+            for (key, path) in a.translation_map.iter().flatten() {
+                let Some(names) = json_path(path) else {
+                    continue;
+                };
+                if defaults.contains_key(key) || schema_has_path(&schema, &names) {
+                    continue;
+                }
+                out.push(problem(
+                    format!("{at}.translation_map.{key}"),
+                    format!(
+                        "{path:?} names a path the output contract of action {:?} does not have",
+                        action_name(t, a)
+                    ),
+                    Some("declare it in output_schema, fix the path, or give the variable a translation_map_defaults value"),
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// The name of a target's data action `a`: `name`, default the function's name (the last
@@ -287,6 +458,9 @@ pub fn read_schemas(
                 }
             }
         }
+    }
+    if problems.is_empty() {
+        problems = translation_problems(config, &schemas);
     }
     (schemas, problems)
 }

@@ -24,8 +24,8 @@ use serde_json::Value;
 
 use super::client::{Client, GenesysError};
 use crate::core::genesys::{
-    action::ActionContract, same_instant, settled, ActionDef, DesiredGenesys, FixedOptions, Flow,
-    Ledger, ListedAction, ObservedAction, ObservedCredential, ObservedGenesys, ObservedIntegration,
+    action::ActionContract, same_instant, settled, ActionDef, DesiredGenesys, Flow, Ledger,
+    ListedAction, ObservedAction, ObservedCredential, ObservedGenesys, ObservedIntegration,
     CREDENTIAL_FIELD, CREDENTIAL_TYPE, INTEGRATION_TYPE,
 };
 
@@ -102,7 +102,7 @@ struct Credential {
 }
 
 /// An action as the list (or `GET …/actions/{id}`) shows it: the [`ActionDef`] (without
-/// contract and template texts in the list) and the options lambda-trust never sets.
+/// contract and template texts in the list), its ID, version and integration.
 #[derive(Deserialize)]
 #[serde(try_from = "Value")]
 struct ApiAction {
@@ -120,25 +120,16 @@ impl TryFrom<Value> for ApiAction {
             id: String,
             integration_id: String,
             version: i64,
-            #[serde(default)]
-            secure: bool,
             #[serde(flatten)]
             def: ActionDef,
         }
-        #[derive(Deserialize)]
-        struct Options {
-            config: FixedOptions,
-        }
-        let head = Head::deserialize(&v)?;
-        let options = Options::deserialize(&v)?;
+        let head = Head::deserialize(v)?;
         Ok(ApiAction {
             integration_id: head.integration_id,
             action: ListedAction {
                 id: head.id,
                 version: head.version,
-                secure: head.secure,
                 def: head.def,
-                unexpressible: options.config.unexpressible(),
             },
         })
     }

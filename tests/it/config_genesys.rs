@@ -59,6 +59,46 @@ fn each_rule_has_a_clear_error() {
     }
 }
 
+/// Every field of a data action is configurable, checked offline: the method, headers,
+/// translation maps against the output contract, and a secure action's contract.
+#[test]
+fn every_action_field_loads_and_each_bad_one_names_the_key_and_the_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = r#"{"type":"object","properties":{"order":{"type":"object","properties":{"id":{"type":"string"}}},"lines":{"type":"array","items":{"type":"object","properties":{"sku":{"type":"string"}}}}}}"#;
+    std::fs::write(dir.path().join("out.json"), out).unwrap();
+    std::fs::write(dir.path().join("in.json"), r#"{"type":"object"}"#).unwrap();
+    let g = "[genesys]\nintegration = \"L\"\n";
+    let full = format!(
+        "[targets.action]\nname = \"Pay\"\nsecure = true\nrequest_type = \"PUT\"\n\
+         headers = {{ \"X-Team\" = \"cx\" }}\ninput_schema = \"in.json\"\noutput_schema = \"out.json\"\n\
+         translation_map = {{ id = \"$.order.id\", sku = \"$.lines[0].sku\", extra = \"$.nowhere\" }}\n\
+         translation_map_defaults = {{ extra = \"none\" }}\n{g}"
+    );
+    let l = load(&full, dir.path()).unwrap();
+    let a = l.config.targets[0].action.clone().unwrap();
+    assert_eq!(a.secure, Some(true));
+    assert_eq!(a.request_type.as_deref(), Some("PUT"));
+    assert_eq!(a.headers.unwrap()["X-Team"], "cx");
+    // A custom success template reads the function's answer, which no contract describes.
+    let custom = "[targets.action]\nname = \"Pay\"\ntranslation_map = { id = \"$.x\" }\nsuccess_template = '{\"id\": ${id}}'\n";
+    load(&format!("{custom}{g}"), dir.path()).unwrap();
+    let cases = [
+        ("[targets.action]\nname = \"Pay\"\nrequest_type = \"FETCH\"\n", "targets[0].action.request_type", "action \"Pay\""),
+        ("[targets.action]\nname = \"Pay\"\nsecure = true\ninput_schema = \"in.json\"\n", "targets[0].action.secure", "secure action \"Pay\" needs a contract"),
+        ("[targets.action]\nname = \"Pay\"\nsecure = true\n", "targets[0].action.secure", "needs a contract"),
+        ("[targets.action]\nname = \"Pay\"\noutput_schema = \"out.json\"\ntranslation_map = { id = \"$.order.number\" }\n", "targets[0].action.translation_map.id", "output contract of action \"Pay\" does not have"),
+        ("[targets.action]\nname = \"Pay\"\ntranslation_map = { id = \"$.id\" }\n", "targets[0].action.translation_map.id", "does not have"),
+        ("[targets.action]\nname = \"Pay\"\ntranslation_map = { id = \"order.id\" }\n", "targets[0].action.translation_map.id", "not a JSONPath"),
+        ("[targets.action]\nname = \"Pay\"\ntranslation_map_defaults = { id = \"0\" }\n", "targets[0].action.translation_map_defaults.id", "not a translation_map variable"),
+        ("[targets.action]\nname = \"Pay\"\nheaders = { \"\" = \"x\" }\n", "targets[0].action.headers", "empty name"),
+        ("[targets.action]\nname = \"Pay\"\nsecur = true\n", "secur", "unknown field"),
+    ];
+    for (extra, key, needle) in cases {
+        let e = load(&format!("{extra}{g}"), dir.path()).expect_err(extra);
+        assert!(e.contains(key) && e.contains(needle), "{extra:?}: {e}");
+    }
+}
+
 #[test]
 fn a_target_can_have_several_actions_each_with_its_category_or_none() {
     let dir = tempfile::tempdir().unwrap();

@@ -319,9 +319,7 @@ fn an_action_listed_at_its_recorded_version_is_settled_without_reading_it() {
     let listed = |version| ListedAction {
         id: "a1".into(),
         version,
-        secure: false,
         def: def("Lookup order", F1).as_listed(),
-        unexpressible: Vec::new(),
     };
     assert_eq!(
         settled(&d, &l, &listed(1)),
@@ -488,22 +486,28 @@ fn observed_action(name: &str, url: &str) -> ObservedAction {
     ObservedAction {
         id: format!("id-{name}"),
         version: 3,
-        secure: false,
         def: def(name, url),
-        unexpressible: Vec::new(),
     }
 }
 
 #[test]
 fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
     use lambda_trust::core::genesys::import::{classify, LeftOutWhy};
+    // Secure, header-carrying, translated and non-POST actions are imported like any other.
     let mut secure = observed_action(
         "Secure one",
         "arn:aws:lambda:us-east-1:111122223333:function:vault",
     );
-    secure.secure = true;
+    secure.def.secure = true;
     let mut headers = observed_action("With headers", F1);
-    headers.unexpressible = vec!["headers".into()];
+    let request = &mut headers.def.config.request;
+    request.headers.insert("X-Team".into(), "cx".into());
+    request.request_type = "PUT".into();
+    let response = &mut headers.def.config.response;
+    response.translation_map.insert("id".into(), "$.id".into());
+    response
+        .translation_map_defaults
+        .insert("id".into(), "0".into());
     let mut no_timeout = observed_action("No timeout", F1);
     no_timeout.def.config.timeout_seconds = 0;
     let actions = vec![
@@ -547,12 +551,16 @@ fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
             (
                 F1.to_string(),
                 None,
-                vec!["B order".to_string(), "C order again".to_string()]
+                vec![
+                    "B order".to_string(),
+                    "C order again".to_string(),
+                    "With headers".to_string()
+                ]
             ),
             (
                 "arn:aws:lambda:us-east-1:111122223333:function:vault".to_string(),
                 None,
-                vec![]
+                vec!["Secure one".to_string()]
             ),
         ]
     );
@@ -561,7 +569,7 @@ fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
         .iter()
         .map(|l| (l.name.as_str(), &l.why))
         .collect();
-    assert_eq!(why.len(), 7, "{why:#?}");
+    assert_eq!(why.len(), 5, "{why:#?}");
     assert!(
         matches!(why[0], ("Elsewhere", LeftOutWhy::OtherAccount { .. })),
         "{why:#?}"
@@ -575,17 +583,9 @@ fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
         why[3],
         ("No timeout", LeftOutWhy::Timeout { seconds: 0 })
     ));
-    assert!(matches!(why[4], ("Secure one", LeftOutWhy::Secure)));
-    assert!(matches!(why[5], ("Web", LeftOutWhy::NotAFunction { .. })));
-    assert!(matches!(
-        why[6],
-        ("With headers", LeftOutWhy::Options { .. })
-    ));
+    assert!(matches!(why[4], ("Web", LeftOutWhy::NotAFunction { .. })));
     // The functions they call (in the role's account) stay granted.
-    assert_eq!(
-        import.left_out[4].function.as_deref(),
-        Some("arn:aws:lambda:us-east-1:111122223333:function:vault")
-    );
+    assert_eq!(import.left_out[3].function.as_deref(), Some(F1));
 }
 
 #[test]

@@ -560,6 +560,75 @@ fn a_body_the_sdk_model_rejects_is_a_400_and_writes_nothing() {
     assert_eq!(s.fake.state()["actions"].as_object().unwrap().len(), before);
 }
 
+/// The request and response options follow the SDK's `RequestConfig`/`ResponseConfig`
+/// (`headers`, `translationMap`, `translationMapDefaults`: `dict(str, str)`) and the Terraform
+/// provider's `request_type` (GET, PUT, POST, PATCH, DELETE); a translation map naming a path
+/// the contract lacks is kept (Genesys fails it only when the action runs).
+#[test]
+fn every_action_option_is_checked_against_the_models_and_kept_as_written() {
+    let s = Setup::new();
+    let before = s.fake.state()["actions"].as_object().unwrap().len();
+    let with = |name: &str, pointer: &str, value: Value| {
+        let mut body = action_body(&s.integration, name, FUNCTION_ARN);
+        *body.pointer_mut(pointer).unwrap() = value;
+        body
+    };
+    for (body, field) in [
+        (
+            with("Method", "/config/request/requestType", json!("FETCH")),
+            "config.request.requestType",
+        ),
+        (
+            with("Header", "/config/request/headers", json!({"X-Id": 7})),
+            "config.request.headers",
+        ),
+        (
+            with(
+                "Map",
+                "/config/response/translationMap",
+                json!({"id": ["$.id"]}),
+            ),
+            "config.response.translationMap",
+        ),
+        (
+            with(
+                "Defaults",
+                "/config/response/translationMapDefaults",
+                json!({"id": false}),
+            ),
+            "config.response.translationMapDefaults",
+        ),
+        (with("Secure", "/secure", json!("yes")), "secure"),
+    ] {
+        let r = s.send("POST", "/api/v2/integrations/actions", body);
+        let v = status(&r, 400, "bad.request");
+        assert!(
+            v["message"].as_str().unwrap().contains(field),
+            "{field}: {v}"
+        );
+    }
+    assert_eq!(s.fake.state()["actions"].as_object().unwrap().len(), before);
+    let mut body = with("Every option", "/secure", json!(true));
+    body["config"]["request"]["requestType"] = json!("GET");
+    body["config"]["request"]["headers"] = json!({"X-Team": "cx"});
+    body["config"]["response"]["translationMap"] = json!({"id": "$.not.in.the.contract"});
+    body["config"]["response"]["translationMapDefaults"] = json!({"id": "0"});
+    let created = ok(s.send("POST", "/api/v2/integrations/actions", body.clone()));
+    let read = ok(s.get(&format!(
+        "/api/v2/integrations/actions/{}?includeConfig=true",
+        created["id"].as_str().unwrap()
+    )));
+    assert_eq!(read["secure"], true);
+    for pointer in [
+        "/config/request/requestType",
+        "/config/request/headers",
+        "/config/response/translationMap",
+        "/config/response/translationMapDefaults",
+    ] {
+        assert_eq!(read.pointer(pointer), body.pointer(pointer), "{pointer}");
+    }
+}
+
 #[test]
 fn a_response_that_drifts_from_the_sdk_model_is_a_500() {
     // The fake checks its own answers: an action with a field the SDK's Action model lacks

@@ -11,7 +11,8 @@ use serde_json::Value;
 use super::import::{Import, ImportTarget};
 use super::state::ObservedAction;
 use crate::config::genesys::{
-    DEFAULT_REQUEST_TEMPLATE, DEFAULT_SUCCESS_TEMPLATE, DEFAULT_TIMEOUT_SECONDS,
+    DEFAULT_REQUEST_TEMPLATE, DEFAULT_REQUEST_TYPE, DEFAULT_SUCCESS_TEMPLATE,
+    DEFAULT_TIMEOUT_SECONDS,
 };
 use crate::config::init::ORG_ID_WHERE;
 use crate::core::role_import::{role_sections, ImportedRole};
@@ -195,6 +196,29 @@ fn action_text(a: &ObservedAction, category: &str, stem: &str) -> String {
         quote(&format!("contracts/{stem}.in.json")),
         quote(&format!("contracts/{stem}.out.json"))
     ));
+    if a.def.secure {
+        out.push_str("secure = true\n");
+    }
+    let request = &a.def.config.request;
+    if request.request_type != DEFAULT_REQUEST_TYPE {
+        out.push_str(&format!(
+            "request_type = {}\n",
+            quote(&request.request_type)
+        ));
+    }
+    let response = &a.def.config.response;
+    for (key, map) in [
+        ("headers", &request.headers),
+        ("translation_map", &response.translation_map),
+        (
+            "translation_map_defaults",
+            &response.translation_map_defaults,
+        ),
+    ] {
+        if !map.is_empty() {
+            out.push_str(&format!("{key} = {}\n", inline_table(map)));
+        }
+    }
     if a.def.config.request.request_template != DEFAULT_REQUEST_TEMPLATE {
         out.push_str(&format!(
             "request_template = {}\n",
@@ -214,6 +238,15 @@ fn action_text(a: &ObservedAction, category: &str, stem: &str) -> String {
         ));
     }
     out
+}
+
+/// `{ "Name" = "value", … }`: keys quoted, so any header or variable name is valid TOML.
+fn inline_table(map: &BTreeMap<String, String>) -> String {
+    let pairs: Vec<String> = map
+        .iter()
+        .map(|(k, v)| format!("{} = {}", quote(k), quote(v)))
+        .collect();
+    format!("{{ {} }}", pairs.join(", "))
 }
 
 fn left_out_text(import: &Import) -> String {

@@ -12,7 +12,7 @@ pub mod import_text;
 pub mod plan;
 pub mod state;
 
-pub use action::{ActionDef, FixedOptions};
+pub use action::ActionDef;
 pub use describe::describe_genesys;
 pub use findings::{
     genesys_check_findings, genesys_checks, genesys_findings, genesys_notes, timeout_check,

@@ -12,8 +12,8 @@ use super::action::{
     ResponseConfig,
 };
 use crate::config::genesys::{
-    action_name, open_schema, DEFAULT_REQUEST_TEMPLATE, DEFAULT_SUCCESS_TEMPLATE,
-    DEFAULT_TIMEOUT_SECONDS,
+    action_name, open_schema, DEFAULT_REQUEST_TEMPLATE, DEFAULT_REQUEST_TYPE,
+    DEFAULT_SUCCESS_TEMPLATE, DEFAULT_TIMEOUT_SECONDS,
 };
 use crate::config::Loaded;
 use crate::core::state::Desired;
@@ -103,17 +103,26 @@ impl DesiredGenesys {
                         def: ActionDef {
                             name: action_name(target, &a),
                             category: a.category.unwrap_or_else(|| default_category.clone()),
+                            secure: a.secure.unwrap_or(false),
                             config: ActionConfig {
                                 request: RequestConfig {
                                     request_url_template: function_arn.clone(),
                                     request_template: a
                                         .request_template
                                         .unwrap_or_else(|| DEFAULT_REQUEST_TEMPLATE.into()),
+                                    request_type: a
+                                        .request_type
+                                        .unwrap_or_else(|| DEFAULT_REQUEST_TYPE.into()),
+                                    headers: a.headers.unwrap_or_default(),
                                 },
                                 response: ResponseConfig {
                                     success_template: a
                                         .success_template
                                         .unwrap_or_else(|| DEFAULT_SUCCESS_TEMPLATE.into()),
+                                    translation_map: a.translation_map.unwrap_or_default(),
+                                    translation_map_defaults: a
+                                        .translation_map_defaults
+                                        .unwrap_or_default(),
                                 },
                                 timeout_seconds: a
                                     .timeout_seconds
@@ -237,12 +246,7 @@ pub struct ObservedCredential {
 pub struct ObservedAction {
     pub id: String,
     pub version: i64,
-    pub secure: bool,
     pub def: ActionDef,
-    /// Options lambda-trust never sets ([`super::action::FixedOptions::unexpressible`]): an update removes
-    /// them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub unexpressible: Vec<String>,
 }
 
 impl ObservedAction {
@@ -274,8 +278,6 @@ pub fn settled(
     let same = record.version == Some(a.version)
         && record.contract == d.contract_digest()
         && record.config == d.def.config_digest()
-        && !a.secure
-        && a.unexpressible.is_empty()
         && a.def == d.def.as_listed();
     same.then(|| ObservedAction {
         def: d.def.clone(),
@@ -393,9 +395,9 @@ impl Ledger {
 }
 
 impl DesiredAction {
-    /// The contract digest of this action as lambda-trust publishes it (never `secure`).
+    /// The contract digest of this action as lambda-trust publishes it (`secure` included).
     pub fn contract_digest(&self) -> String {
-        self.def.contract_digest(false)
+        self.def.contract_digest()
     }
 
     pub fn name(&self) -> &str {

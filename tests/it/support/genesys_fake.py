@@ -48,6 +48,11 @@ Rules from public sources (each pinned by a test in tests/it/genesys_fake.rs):
   template, templates, timeout) and name and category change by PATCH or draft → publish; each
   bumps the action's `version`, which the list carries. (Actions are published when created:
   the fake serves no unpublished-action drafts, `POST /integrations/actions/drafts`.)
+- `requestType` is one of GET, PUT, POST, PATCH, DELETE (the Terraform provider's
+  `request_type` validation; the SDK's `RequestConfig` types it as a string): another is a 400.
+  `headers`, `translationMap` and `translationMapDefaults` are `dict(str, str)` (SDK): a
+  non-string value is a 400 by the model check. A translation map naming a path the output
+  contract lacks is accepted (Genesys checks it only when the action runs).
 - A stale draft version (`PATCH …/draft` or `POST …/draft/publish` with a version other than the
   draft's) answers 400 "Supplied version N does not match latest draft version M" (the message
   reported in Terraform provider issue #1961). The action's PATCH and the integration config PUT
@@ -798,6 +803,11 @@ def action_view(a, config=False, contract=False, draft=False):
     return view
 
 
+# The Terraform provider's `request_type` (resource_genesyscloud_integration_action_schema.go):
+# StringInSlice GET, PUT, POST, PATCH, DELETE; the SDK types it as a free string.
+REQUEST_TYPES = ("GET", "PUT", "POST", "PATCH", "DELETE")
+
+
 def stored_config(cfg):
     """An ActionConfig as stored: template texts kept (defaults filled), URIs dropped."""
     cfg = copy.deepcopy(cfg or {})
@@ -811,6 +821,9 @@ def stored_config(cfg):
     response.setdefault("successTemplate", DEFAULT_SUCCESS_TEMPLATE)
     response.setdefault("translationMap", {})
     response.setdefault("translationMapDefaults", {})
+    if request["requestType"] not in REQUEST_TYPES:
+        raise bad_request(f"config.request.requestType must be one of {', '.join(REQUEST_TYPES)}",
+                          "config.request.requestType")
     timeout = cfg.get("timeoutSeconds")
     if timeout is not None and not 1 <= timeout <= 60:
         raise bad_request("config.timeoutSeconds must be between 1 and 60", "config.timeoutSeconds")

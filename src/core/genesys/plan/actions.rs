@@ -162,13 +162,9 @@ pub fn superseded_name(name: &str, id: &str) -> String {
     format!("{name} (superseded {short})")
 }
 
-/// The parts of a published action's contract that differ from the desired one.
+/// The parts of a published action's contract (and `secure`) that differ from the desired one.
 fn contract_differences(d: &DesiredAction, o: &ObservedAction) -> Vec<String> {
-    let mut out = d.def.contract_differences(&o.def);
-    if o.secure {
-        out.push("secure".to_string());
-    }
-    out
+    d.def.fixed_differences(&o.def)
 }
 
 /// The action as lambda-trust would write it, in the observed shape (for comparing and diffs).
@@ -176,12 +172,10 @@ pub fn as_observed(d: &DesiredAction, category: &str, id: &str, version: i64) ->
     ObservedAction {
         id: id.to_string(),
         version,
-        secure: false,
         def: ActionDef {
             category: category.to_string(),
             ..d.def.clone()
         },
-        unexpressible: Vec::new(),
     }
 }
 

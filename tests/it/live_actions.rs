@@ -1,0 +1,172 @@
+//! Every data-action field end to end (issue 36): secure actions, request types, headers,
+//! translation maps — written, read back, settled, replaced when `secure` changes; bad action
+//! input refused before any write; a secure action's data in no output.
+
+use serde_json::{json, Value};
+
+use crate::live_genesys::{genesys_section, setup_g, G};
+use crate::support::live::*;
+
+/// A card number: the secure sample input's value, which no output may carry.
+const CARD: &str = "4111111111111111";
+
+const OUT_SCHEMA: &str = r#"{"type":"object","properties":{"order":{"type":"object","properties":{"id":{"type":"string"}}},"valid":{"type":"boolean"}},"required":["valid"]}"#;
+const IN_SCHEMA: &str =
+    r#"{"type":"object","properties":{"cardNumber":{"type":"string"}},"required":["cardNumber"]}"#;
+
+/// The order target with one action carrying `action` (TOML lines of `[targets.action]`).
+fn with_action(g: &G, action: &str) {
+    std::fs::write(g.env.dir.path().join("pay.in.json"), IN_SCHEMA).unwrap();
+    std::fs::write(g.env.dir.path().join("pay.out.json"), OUT_SCHEMA).unwrap();
+    // With the account, `lint` checks it all offline (a bare function name needs it).
+    let mut text = config(&["lookup-order"], "").replace(
+        "region = \"us-east-1\"\n",
+        &format!("region = \"us-east-1\"\naccount_id = \"{ACCOUNT}\"\n"),
+    );
+    text.push_str("[targets.action]\nname = \"Validate card\"\n");
+    text.push_str(action);
+    text.push_str(genesys_section());
+    g.env.write_config(&text);
+}
+
+fn every_field(secure: bool, header: &str) -> String {
+    format!(
+        "secure = {secure}\nrequest_type = \"PUT\"\nheaders = {{ \"X-Team\" = \"{header}\" }}\n\
+         input_schema = \"pay.in.json\"\noutput_schema = \"pay.out.json\"\n\
+         translation_map = {{ orderId = \"$.order.id\" }}\n\
+         translation_map_defaults = {{ orderId = \"none\" }}\ntimeout_seconds = 10\n\
+         sample_input = '{{\"cardNumber\": \"{CARD}\"}}'\n"
+    )
+}
+
+#[test]
+fn every_action_field_is_written_settles_and_a_secure_change_replaces_the_action() {
+    let g = setup_g(&["lookup-order"]);
+    with_action(&g, &every_field(true, "cx"));
+    let (r, _, genesys) = g.writes_of(&["apply"], 0);
+    assert!(genesys > 0, "{}", r.stderr);
+    let a = g.action_named("Validate card");
+    assert_eq!(a["secure"], true);
+    let request = &a["config"]["request"];
+    assert_eq!(request["requestType"], "PUT");
+    assert_eq!(request["headers"], json!({"X-Team": "cx"}));
+    let response = &a["config"]["response"];
+    assert_eq!(response["translationMap"], json!({"orderId": "$.order.id"}));
+    assert_eq!(
+        response["translationMapDefaults"],
+        json!({"orderId": "none"})
+    );
+    assert_eq!(
+        a["contract"]["input"]["inputSchema"]["required"],
+        json!(["cardNumber"])
+    );
+
+    let (r, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!(
+        (aws, genesys),
+        (0, 0),
+        "settled:\n{}\n{}",
+        r.stdout,
+        r.stderr
+    );
+    g.expect(&["plan"], 0);
+    g.expect(&["check"], 0);
+
+    // A header is configuration: updated in place, the ID kept.
+    with_action(&g, &every_field(true, "billing"));
+    let r = g.expect(&["plan"], 2);
+    assert!(r.stdout.contains("X-Team"), "{}", r.stdout);
+    let (_, _, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!(genesys, 2, "the action's PATCH and the ledger");
+    let b = g.action_named("Validate card");
+    assert_eq!(b["id"], a["id"]);
+    assert_eq!(
+        b["config"]["request"]["headers"],
+        json!({"X-Team": "billing"})
+    );
+
+    // `secure` is fixed when Genesys Cloud creates the action: a change is a replacement.
+    with_action(&g, &every_field(false, "billing"));
+    let r = g.expect(&["plan"], 2);
+    assert!(
+        r.stdout.contains("replaces action") && r.stdout.contains("secure"),
+        "{}",
+        r.stdout
+    );
+    g.expect(&["apply"], 0);
+    let c = g.action_named("Validate card");
+    assert_ne!(c["id"], a["id"], "a new action");
+    assert_eq!(c["secure"], false);
+    assert_eq!(g.actions().len(), 1, "the unused old one is deleted");
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+/// An unknown action key, a secure action without a contract, a translation map naming a path
+/// the output contract lacks: `lint` and `plan` exit 1 naming the key and the action, and
+/// nothing is written on either side.
+#[test]
+fn bad_action_input_exits_1_naming_the_key_and_the_action_with_zero_writes() {
+    let g = setup_g(&["lookup-order"]);
+    let cases = [
+        ("secur = true\n", vec!["unknown field `secur`", "lambda-trust.toml:"]),
+        (
+            "secure = true\ninput_schema = \"pay.in.json\"\n",
+            vec!["targets[0].action.secure", "\"Validate card\""],
+        ),
+        (
+            "output_schema = \"pay.out.json\"\ntranslation_map = { orderId = \"$.order.number\" }\n",
+            vec!["targets[0].action.translation_map.orderId", "\"Validate card\""],
+        ),
+    ];
+    for (action, needles) in cases {
+        with_action(&g, action);
+        for args in [&["lint"][..], &["plan"][..], &["apply"][..]] {
+            let (r, aws, genesys) = g.writes_of(args, 1);
+            assert_eq!((aws, genesys), (0, 0), "{args:?} {action:?}");
+            for n in &needles {
+                assert!(
+                    r.stderr.contains(n),
+                    "{args:?} {action:?}: {n} missing:\n{}",
+                    r.stderr
+                );
+            }
+        }
+    }
+    assert!(g.actions().is_empty());
+}
+
+/// A secure action's sample data (a card number) appears in no output of any command: human,
+/// JSON, SARIF, on stdout or stderr, with `-v`.
+#[test]
+fn a_secure_actions_data_never_appears_in_any_output() {
+    let g = setup_g(&["lookup-order"]);
+    with_action(&g, &every_field(true, "cx"));
+    let sarif = g.env.dir.path().join("check.sarif");
+    let sarif_arg = sarif.to_str().unwrap().to_string();
+    let mut outputs: Vec<String> = Vec::new();
+    let runs: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["lint"], 0),
+        (vec!["plan", "-v"], 2),
+        (vec!["plan", "--format", "json"], 2),
+        (vec!["apply", "-v"], 0),
+        (vec!["check", "--format", "json"], 0),
+        (vec!["check", "--sarif", &sarif_arg], 0),
+        (vec!["verify", "--test-actions", "-v"], 0),
+        (vec!["verify", "--test-actions", "--format", "json"], 0),
+    ];
+    for (args, code) in runs {
+        let r = g.expect(&args, code);
+        outputs.push(format!("{args:?}\n{}\n{}", r.stdout, r.stderr));
+    }
+    outputs.push(std::fs::read_to_string(&sarif).unwrap());
+    // The action ran with the card number (the test run's input reached Genesys Cloud)…
+    let calls = g.fake.calls();
+    assert!(calls.iter().any(|c| c.path.ends_with("/test")), "{calls:?}");
+    // …and no output carries it.
+    for out in &outputs {
+        assert!(!out.contains(CARD), "the card number leaked:\n{out}");
+    }
+    let v: Value = serde_json::from_str(outputs.last().unwrap()).unwrap();
+    assert!(v["runs"].is_array());
+}
