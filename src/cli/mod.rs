@@ -360,6 +360,10 @@ Examples:
         files: ReportFiles,
         #[command(flatten)]
         iac: CheckIacArgs,
+        /// With [genesys]: also run every data action end to end in Genesys Cloud and judge its
+        /// answer (output contract, error payloads, `expect`), as `verify --test-actions`.
+        #[arg(long)]
+        test_actions: bool,
         #[command(flatten)]
         only: OnlyArgs,
         #[command(flatten)]

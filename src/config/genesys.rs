@@ -71,6 +71,19 @@ pub struct ActionConfig {
     pub translation_map: Option<BTreeMap<String, String>>,
     /// Variable name → the value used when its JSONPath finds nothing.
     pub translation_map_defaults: Option<BTreeMap<String, String>>,
+    /// Output values `verify --test-actions` asserts, by top-level key (`expect = { valid = true }`).
+    pub expect: Option<Expected>,
+}
+
+/// `expect = {…}`: output key → the JSON value the test run must answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Expected(pub serde_json::Map<String, Value>);
+
+impl std::hash::Hash for Expected {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        Value::Object(self.0.clone()).to_string().hash(state);
+    }
 }
 
 impl Config {

@@ -15,6 +15,7 @@ fn action(target: usize, name: &str, arn: &str) -> DesiredAction {
         target,
         def: def(name, arn),
         sample_input: json!({}),
+        expect: None,
     }
 }
 
@@ -730,4 +731,92 @@ fn every_function_must_finish_within_its_actions_timeout() {
     // A timeout read for the unqualified function does not speak for the alias.
     assert!(timeout_check(&d, &[function(customer, None, Some(900))]).is_none());
     assert!(timeout_check(&d, &[]).is_none());
+}
+
+/// The verdict of a test run: Genesys's steps, then the answer — an error payload behind a
+/// 2xx, the output contract, `expect` — and the timing beside the timeout; a secure action's
+/// values never in the text.
+#[test]
+fn a_test_run_passes_only_with_an_answer_the_contract_and_expect_accept() {
+    use lambda_trust::core::genesys::{test_verdict, TestRun};
+    let mut d = action(0, "Validate card", F1);
+    d.def.config.timeout_seconds = 5;
+    d.def.contract.output.success_schema = json!({"$schema": "http://json-schema.org/draft-04/schema#",
+        "type": "object", "required": ["valid"], "properties": {"valid": {"type": "boolean"}, "card": {"type": "string"}}});
+    let run = |output: serde_json::Value| TestRun {
+        success: true,
+        steps: "Invoke ok".into(),
+        output: Some(output),
+        millis: 1200,
+    };
+    let (ok, detail) = test_verdict(&d, &run(json!({"valid": true})));
+    assert!(ok, "{detail}");
+    assert!(detail.contains("took 1.2 s of its 5 s timeout"), "{detail}");
+    let failing = [
+        (
+            json!({"valid": "yes", "card": "4111111111111111"}),
+            "/valid",
+        ),
+        (
+            json!({"card": "4111111111111111"}),
+            "breaks the output contract",
+        ),
+        (
+            json!({"statusCode": 500, "card": "4111111111111111"}),
+            "statusCode 500",
+        ),
+        (
+            json!({"statusCode": "404", "valid": true, "card": "4111111111111111"}),
+            "statusCode 404",
+        ),
+        (
+            json!({"errorMessage": "card 4111111111111111 refused", "errorType": "ValueError"}),
+            "failed with ValueError",
+        ),
+    ];
+    for (output, needle) in &failing {
+        let (ok, detail) = test_verdict(&d, &run(output.clone()));
+        assert!(!ok, "{output}: {detail}");
+        assert!(detail.contains(needle), "{output}: {detail}");
+        assert!(
+            detail.contains("4111111111111111"),
+            "the payload is shown: {detail}"
+        );
+    }
+    // Genesys's own run failed (a step, the timeout): the steps are the verdict.
+    let slow = TestRun {
+        success: false,
+        steps: "Answer FAILED (the function did not answer within the action's timeout (5 s))"
+            .into(),
+        output: None,
+        millis: 5100,
+    };
+    let (ok, detail) = test_verdict(&d, &slow);
+    assert!(
+        !ok && detail.contains("within the action's timeout"),
+        "{detail}"
+    );
+    // `expect` asserts values.
+    d.expect = Some(json!({"valid": true}).as_object().unwrap().clone());
+    let (ok, detail) = test_verdict(&d, &run(json!({"valid": false})));
+    assert!(
+        !ok && detail.contains("output valid is false, expected true"),
+        "{detail}"
+    );
+    // A secure action: the same verdicts, never a value.
+    d.def.secure = true;
+    for (output, _) in &failing {
+        let (ok, detail) = test_verdict(&d, &run(output.clone()));
+        assert!(!ok, "{detail}");
+        assert!(
+            !detail.contains("4111111111111111") && !detail.contains("refused"),
+            "{detail}"
+        );
+        assert!(detail.contains("output not shown"), "{detail}");
+    }
+    let (ok, detail) = test_verdict(&d, &run(json!({"valid": false})));
+    assert!(
+        !ok && detail.contains("output valid is not the expected value"),
+        "{detail}"
+    );
 }

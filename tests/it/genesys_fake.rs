@@ -728,9 +728,40 @@ fn the_action_test_assumes_the_role_and_dry_run_invokes_the_function() {
     };
     let v = test(&s);
     assert_eq!(v["success"], true, "{v}");
-    assert_eq!(v["operations"].as_array().unwrap().len(), 3);
+    assert_eq!(v["operations"].as_array().unwrap().len(), 4);
     assert_eq!(v["finalResult"]["statusCode"], 204);
     assert_eq!(v["finalResult"]["input"], json!({"orderId": "42"}));
+
+    // A registered behaviour is what the function answers, after the same checks: an error
+    // payload as Lambda returns it, and a slow answer failing after the action's timeout.
+    s.fake
+        .function_answers(&function, json!({"answer": {"valid": true}}));
+    assert_eq!(test(&s)["finalResult"], json!({"valid": true}));
+    let unhandled = json!({"errorMessage": "boom", "errorType": "ValueError"});
+    s.fake.function_answers(
+        &function,
+        json!({"answer": unhandled, "function_error": true}),
+    );
+    let v = test(&s);
+    assert_eq!(
+        (&v["success"], &v["finalResult"]),
+        (&json!(true), &unhandled)
+    );
+    s.fake
+        .tamper(json!({"kind": "action", "id": s.action, "set": {"config.timeoutSeconds": 1}}));
+    s.fake
+        .function_answers(&function, json!({"answer": {}, "delay_seconds": 2}));
+    let started = std::time::Instant::now();
+    let v = test(&s);
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1));
+    assert_eq!(v["success"], false, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("timeout (1 s)"),
+        "{v}"
+    );
 
     // The action calls a function that does not exist: the invoke step fails.
     let gone = "arn:aws:lambda:us-east-1:123456789012:function:not-there";
@@ -756,7 +787,7 @@ fn the_action_test_assumes_the_role_and_dry_run_invokes_the_function() {
             .filter(|c| c.path.ends_with("/test"))
             .map(|c| c.write)
             .collect::<Vec<_>>(),
-        [false, false, false]
+        [false; 6]
     );
 }
 

@@ -155,9 +155,30 @@ fn a_secure_actions_data_never_appears_in_any_output() {
         (vec!["verify", "--test-actions", "-v"], 0),
         (vec!["verify", "--test-actions", "--format", "json"], 0),
     ];
+    let function = format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:lookup-order");
+    g.fake.function_answers(
+        &function,
+        json!({"answer": {"valid": true, "order": {"id": CARD}}}),
+    );
     for (args, code) in runs {
         let r = g.expect(&args, code);
         outputs.push(format!("{args:?}\n{}\n{}", r.stdout, r.stderr));
+    }
+    // A failing test run (the answer breaks the contract, an error payload) shows no value.
+    for answer in [
+        json!({"answer": {"valid": CARD}}),
+        json!({"answer": {"statusCode": 402, "card": CARD}}),
+        json!({"answer": {"errorMessage": format!("card {CARD} refused"), "errorType": "ValueError"}}),
+    ] {
+        g.fake.function_answers(&function, answer);
+        for args in [
+            &["verify", "--test-actions"][..],
+            &["verify", "--test-actions", "--format", "json"][..],
+        ] {
+            let r = g.expect(args, 3);
+            assert!(r.stdout.contains("output not shown"), "{}", r.stdout);
+            outputs.push(format!("{args:?}\n{}\n{}", r.stdout, r.stderr));
+        }
     }
     outputs.push(std::fs::read_to_string(&sarif).unwrap());
     // The action ran with the card number (the test run's input reached Genesys Cloud)…
@@ -169,4 +190,132 @@ fn a_secure_actions_data_never_appears_in_any_output() {
     }
     let v: Value = serde_json::from_str(outputs.last().unwrap()).unwrap();
     assert!(v["runs"].is_array());
+}
+
+const CHECK_OUT: &str = r#"{"$schema":"http://json-schema.org/draft-04/schema#","type":"object","properties":{"valid":{"type":"boolean"},"brand":{"type":"string"}},"required":["valid"]}"#;
+
+/// Five functions, each answering one way through the local server's `/test` (which checks the
+/// role's trust and grant and the function's existence on moto first): a valid output, one the
+/// contract refuses, `{"statusCode": 500}`, Lambda's unhandled error, and an answer slower than
+/// the action's timeout. Each gets its verdict; `expect` asserts a value.
+#[test]
+fn test_actions_judge_each_answer_against_the_contract_expect_and_the_timeout() {
+    let functions = ["valid", "contract", "status", "unhandled", "slow"];
+    let g = setup_g(&functions);
+    std::fs::write(g.env.dir.path().join("check.out.json"), CHECK_OUT).unwrap();
+    let mut text = config(&[], "");
+    for f in functions {
+        let timeout = if f == "slow" { 1 } else { 10 };
+        text.push_str(&format!(
+            "\n[[targets]]\nfunction = \"{f}\"\n[targets.action]\noutput_schema = \"check.out.json\"\n\
+             timeout_seconds = {timeout}\nexpect = {{ brand = \"visa\" }}\n"
+        ));
+    }
+    text.push_str(genesys_section());
+    g.env.write_config(&text);
+    g.expect(&["apply"], 0);
+    let arn = |f: &str| format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:{f}");
+    let answers = [
+        ("valid", json!({"answer": {"valid": true, "brand": "visa"}})),
+        (
+            "contract",
+            json!({"answer": {"valid": "yes", "brand": "visa"}}),
+        ),
+        (
+            "status",
+            json!({"answer": {"statusCode": 500, "body": "upstream down"}}),
+        ),
+        (
+            "unhandled",
+            json!({"answer": {"errorMessage": "division by zero", "errorType": "ZeroDivisionError"}, "function_error": true}),
+        ),
+        (
+            "slow",
+            json!({"answer": {"valid": true, "brand": "visa"}, "delay_seconds": 3}),
+        ),
+    ];
+    for (f, behaviour) in &answers {
+        g.fake.function_answers(&arn(f), behaviour.clone());
+    }
+    let verdicts = |args: &[&str]| -> Vec<(String, bool, String)> {
+        let v = json_of(&g.expect(args, 3));
+        v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["name"].as_str().unwrap().contains("test run"))
+            .map(|c| {
+                (
+                    c["name"].as_str().unwrap().to_string(),
+                    c["passed"].as_bool().unwrap(),
+                    c["detail"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let got = verdicts(&["verify", "--test-actions", "--format", "json"]);
+    assert_eq!(got.len(), 5, "{got:#?}");
+    let of = |f: &str| {
+        got.iter()
+            .find(|(n, _, _)| n.contains(&format!("\"{f}\"")))
+            .unwrap_or_else(|| panic!("{f}: {got:#?}"))
+            .clone()
+    };
+    let (_, ok, detail) = of("valid");
+    assert!(ok, "{detail}");
+    assert!(detail.contains("s of its 10 s timeout"), "{detail}");
+    for (f, needle) in [
+        ("contract", "/valid"),
+        ("status", "statusCode 500"),
+        (
+            "unhandled",
+            "failed with ZeroDivisionError: division by zero",
+        ),
+        ("slow", "within the action's timeout (1 s)"),
+    ] {
+        let (_, ok, detail) = of(f);
+        assert!(!ok, "{f}: {detail}");
+        assert!(detail.contains(needle), "{f}: {needle} missing: {detail}");
+    }
+    assert!(
+        of("status").2.contains("upstream down"),
+        "the payload is shown"
+    );
+
+    // `check --test-actions` (CI on a schedule): the same runs, each failure a finding (exit 2);
+    // plain `check` runs none (its one finding: "slow"'s 1 s timeout is below the function's).
+    g.fake.reset_calls();
+    g.expect(&["check"], 2);
+    assert!(!g.fake.calls().iter().any(|c| c.path.ends_with("/test")));
+    let v = json_of(&g.expect(&["check", "--test-actions", "--format", "json"], 2));
+    let messages: Vec<String> = check_findings(&v)
+        .iter()
+        .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+        .collect();
+    for f in ["contract", "status", "unhandled", "slow"] {
+        let name = format!("test run of action \"{f}\"");
+        assert!(
+            messages.iter().any(|m| m.contains(&name)),
+            "{name}: {messages:#?}"
+        );
+    }
+    assert!(!messages
+        .iter()
+        .any(|m| m.contains("test run of action \"valid\"")));
+
+    // `expect` fails a valid output whose value differs.
+    g.fake.function_answers(
+        &arn("valid"),
+        json!({"answer": {"valid": true, "brand": "amex"}}),
+    );
+    let got = verdicts(&["verify", "--test-actions", "--format", "json"]);
+    let (_, ok, detail) = got
+        .iter()
+        .find(|(n, _, _)| n.contains("\"valid\""))
+        .unwrap()
+        .clone();
+    assert!(
+        !ok && detail.contains("output brand is \"amex\", expected \"visa\""),
+        "{detail}"
+    );
 }

@@ -11,6 +11,7 @@ pub mod import;
 pub mod import_text;
 pub mod plan;
 pub mod state;
+pub mod test_verdict;
 
 pub use action::ActionDef;
 pub use describe::describe_genesys;
@@ -23,3 +24,4 @@ pub use plan::{
     GenesysOp, GenesysPlan, GenesysPlanError, InUse, IntegrationRef, KeptAction, Replaced,
 };
 pub use state::*;
+pub use test_verdict::{test_verdict, TestRun};

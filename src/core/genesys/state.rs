@@ -61,6 +61,9 @@ pub struct DesiredAction {
     pub def: ActionDef,
     /// The input `verify --test-actions` runs the action with (an empty object when unset).
     pub sample_input: Value,
+    /// `expect`: output values the test run must answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<serde_json::Map<String, Value>>,
 }
 
 impl DesiredGenesys {
@@ -137,6 +140,7 @@ impl DesiredGenesys {
                                 },
                             },
                         },
+                        expect: a.expect.map(|e| e.0),
                         sample_input: a
                             .sample_input
                             .and_then(|s| serde_json::from_str(&s).ok())

@@ -131,7 +131,9 @@ The action test (`POST /integrations/actions/{id}/test`), with `--aws-endpoint` 
 reads the role ARN from the credential bound to the action's integration, checks the role exists
 (IAM GetRole) and that its trust policy names `--org-id` (a textual check), assumes it through STS
 with `ExternalId=--org-id`, then invokes the function in `requestUrlTemplate` with
-`InvocationType=DryRun` using the assumed credentials. What it cannot check: moto evaluates no
+`InvocationType=DryRun` using the assumed credentials; last, it answers what the function answers
+(`finalResult`): the behaviour the test registered for that function (`/__fake/functions`), else
+the dry run's account. What it cannot check: moto evaluates no
 trust or identity policy (AssumeRole and Invoke succeed for any caller), so the test proves the
 wiring (credential → role → function ARN, the function exists), not the permissions; those are
 proved offline by lambda-trust's prover. Without `--aws-endpoint` the test reports failure.
@@ -157,6 +159,11 @@ tests/it/support/genesys.rs):
 - `POST /__fake/flows {"name", "type" (a Dependency.type, default INBOUNDCALLFLOW), "version"?
   ("1.0"), "published"? (true), "actions": [action IDs], "id"?}` → the flow;
   `DELETE /__fake/flows/{id}`: Architect flows, as dependency tracking reports them.
+- `POST /__fake/functions {"arn", "answer", "function_error"?, "delay_seconds"?}`: what the action
+  test answers for that function ARN (moto cannot run function code without Docker): its
+  `finalResult` is `answer` (`function_error`: an unhandled error's payload, answered as Lambda
+  returns it); `delay_seconds` past the action's timeout fails the run after the timeout.
+  Unregistered functions answer the dry run's account (`input`, `statusCode`, `invocationType`).
 - `GET /__fake/state`: everything, unredacted.
 """
 
@@ -589,6 +596,7 @@ class State:
         self.calls = []
         self.injections = []
         self.flows = {}
+        self.functions = {}  # function ARN → its registered behaviour (the action test's answer)
         self.settings = dict(DEFAULT_SETTINGS)
         self.window = None  # (start, requests) of the current rate-limit window
 
@@ -1448,6 +1456,22 @@ def step_invoke(s, function_arn, creds):
     return {"statusCode": status, "invocationType": "DryRun"}
 
 
+def step_answer(s, a, function_arn, body, invoke):
+    """What the function answers: its registered behaviour (moto runs no function code without
+    Docker), else the dry run's account. A behaviour slower than the action's timeout fails the
+    step after the timeout, as Genesys gives up on the function then; an unhandled error is the
+    payload Lambda returns with `FunctionError` (`errorMessage`, `errorType`), answered as is."""
+    b = s.functions.get(function_arn)
+    if b is None:
+        return {"input": body, **invoke}
+    timeout = a["config"].get("timeoutSeconds") or 30
+    time.sleep(min(b["delay_seconds"], timeout))
+    if b["delay_seconds"] > timeout:
+        raise StepFailed("request.timeout",
+                         f"the function did not answer within the action's timeout ({timeout} s)")
+    return b["answer"]
+
+
 @handles("post_integrations_action_test")
 def _test_action(s, r):
     a = get_action_or_404(s, r.params["actionId"])
@@ -1458,12 +1482,16 @@ def _test_action(s, r):
          lambda: step_assume(s, context["resolve"]["roleArn"])),
         ("Invoke the function (DryRun)",
          lambda: step_invoke(s, context["resolve"]["functionArn"], context["assume"])),
+        ("Answer as the function does",
+         lambda: step_answer(s, a, context["resolve"]["functionArn"], r.body, context["invoke"])),
     ]
     error = None
-    for n, ((name, run), key) in enumerate(zip(steps, ("resolve", "assume", "invoke")), 1):
+    for n, ((name, run), key) in enumerate(zip(steps, ("resolve", "assume", "invoke", "answer")), 1):
         try:
             context[key] = run()
-            result = {k: v for k, v in context[key].items() if not k.startswith("aws_")}
+            out = context[key]
+            result = ({k: v for k, v in out.items() if not k.startswith("aws_")}
+                      if isinstance(out, dict) else {"value": out})
             operations.append({"step": n, "name": name, "success": True, "result": result})
         except StepFailed as e:
             error = ApiError(400, e.code, e.message).body()
@@ -1471,7 +1499,7 @@ def _test_action(s, r):
             break
     result = {"operations": operations, "success": error is None}
     if error is None:
-        result["finalResult"] = {"input": r.body, **context["invoke"]}
+        result["finalResult"] = context["answer"]
     else:
         result["error"] = error
     return 200, result
@@ -1677,6 +1705,11 @@ def control(s, method, path, body):
         return 200, s.dump()
     if (method, path) == ("POST", "/__fake/flows"):
         return 200, add_flow(s, body)
+    if (method, path) == ("POST", "/__fake/functions"):
+        s.functions[body["arn"]] = {"answer": body.get("answer"),
+                                    "function_error": bool(body.get("function_error")),
+                                    "delay_seconds": float(body.get("delay_seconds", 0))}
+        return 200, s.functions[body["arn"]]
     if method == "DELETE" and path.startswith("/__fake/flows/"):
         ident = path[len("/__fake/flows/"):]
         if s.flows.pop(ident, None) is None:
