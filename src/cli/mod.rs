@@ -303,6 +303,10 @@ Examples:
         /// Write without asking, even on a terminal.
         #[arg(long)]
         yes: bool,
+        /// With [genesys] publish = "draft": publish the actions' drafts that hold the
+        /// configured change (`POST …/actions/{id}/draft/publish`).
+        #[arg(long)]
+        publish: bool,
         #[command(flatten)]
         only: OnlyArgs,
     },

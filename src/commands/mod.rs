@@ -63,12 +63,14 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
             adopt,
             force,
             yes,
+            publish,
             only,
         } => {
             let options = apply::Options {
                 adopt: *adopt,
                 force: *force,
                 yes: *yes,
+                publish: *publish,
                 only: only.side(),
             };
             live(|rt| rt.block_on(apply::run(inv, events, options)))

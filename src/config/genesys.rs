@@ -42,6 +42,18 @@ pub struct GenesysConfig {
     /// A Secrets Manager secret (ARN or name) holding `{"client_id", "client_secret",
     /// "base_url"?}`, used when the `GENESYSCLOUD_OAUTHCLIENT_*` variables are not set.
     pub oauth_secret: Option<String>,
+    /// How configuration changes of existing actions are written: `publish` (default: patched
+    /// and live at once) or `draft` (written to the action's draft; `apply --publish`
+    /// publishes it).
+    pub publish: Option<PublishMode>,
+}
+
+/// `[genesys].publish`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PublishMode {
+    Publish,
+    Draft,
 }
 
 /// `[targets.action]`: the data action that calls one target.

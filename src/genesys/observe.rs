@@ -227,8 +227,50 @@ pub async fn observe(
     )?;
     out.credential = credential;
     out.integration = Some(i);
+    if desired.uses_drafts() {
+        out.drafts = drafts_of(client, &one.id, &actions).await?;
+    }
     out.actions = actions;
     Ok(out)
+}
+
+/// The drafts of our actions (`[genesys].publish = "draft"` or `apply --publish` only): the
+/// drafts list (no contract: a draft keeps the published one), then each draft's templates.
+async fn drafts_of(
+    client: &Client,
+    integration: &str,
+    actions: &[ObservedAction],
+) -> Result<BTreeMap<String, ObservedAction>, GenesysError> {
+    let listed: Vec<ApiAction> = list_pages(
+        client,
+        "/api/v2/integrations/actions/drafts?includeConfig=true",
+    )
+    .await?;
+    let ours = listed
+        .into_iter()
+        .filter(|d| d.integration_id == integration);
+    let reads = ours.filter_map(|d| {
+        let published = actions.iter().find(|a| a.id == d.action.id)?;
+        let contract = published.def.contract.clone();
+        Some(async move {
+            let base = format!("/api/v2/integrations/actions/{}/draft", d.action.id);
+            let (req_path, ok_path) = (
+                format!("{base}/templates/requesttemplate.vm"),
+                format!("{base}/templates/successtemplate.vm"),
+            );
+            let (request, success) =
+                futures::try_join!(client.get_text(&req_path), client.get_text(&ok_path))?;
+            let mut draft = d.action;
+            draft.def.config.request.request_template = request;
+            draft.def.config.response.success_template = success;
+            draft.def.contract = contract;
+            Ok::<_, GenesysError>((draft.id.clone(), draft))
+        })
+    });
+    futures::stream::iter(reads)
+        .buffered(CONCURRENCY)
+        .try_collect()
+        .await
 }
 
 /// The type of the integration `id` (`GET /api/v2/integrations/{id}`), `None` when there is

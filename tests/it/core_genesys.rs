@@ -44,6 +44,8 @@ fn desired() -> DesiredGenesys {
         ],
         granted: vec![F1.into(), F2.into()],
         region: None,
+        drafts: false,
+        publish_drafts: false,
     }
 }
 

@@ -319,3 +319,68 @@ fn test_actions_judge_each_answer_against_the_contract_expect_and_the_timeout() 
         "{detail}"
     );
 }
+
+/// `[genesys] publish = "draft"`: a configuration change goes to the action's draft (the
+/// published action, its version and ID unchanged); `plan` and `check` show the pending draft;
+/// a second apply writes nothing; `apply --publish` publishes it (the ID kept); then nothing.
+#[test]
+fn drafts_hold_changes_until_apply_publish() {
+    let g = setup_g(&["lookup-order"]);
+    let section = genesys_section();
+    let write = |timeout: u32, draft: bool| {
+        let mut text = config(&["lookup-order"], "");
+        text.push_str(&format!("[targets.action]\ntimeout_seconds = {timeout}\n"));
+        text.push_str(section);
+        if draft {
+            text.push_str("publish = \"draft\"\n");
+        }
+        g.env.write_config(&text);
+    };
+    write(20, true);
+    g.expect(&["apply"], 0);
+    let a = g.action_named("lookup-order");
+    assert!(a["draft"].is_null(), "a new action is published at once");
+
+    write(25, true);
+    let r = g.expect(&["plan"], 2);
+    assert!(r.stdout.contains("draft"), "{}", r.stdout);
+    let (r, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!(aws, 0);
+    assert_eq!(genesys, 2, "create the draft, write it:\n{}", r.stderr);
+    let b = g.action_named("lookup-order");
+    assert_eq!(
+        (&b["id"], &b["version"]),
+        (&a["id"], &a["version"]),
+        "published unchanged"
+    );
+    assert_eq!(b["config"]["timeoutSeconds"], 20);
+    assert_eq!(b["draft"]["config"]["timeoutSeconds"], 25);
+
+    // Pending: shown by plan and check, written by no apply.
+    let r = g.expect(&["plan"], 0);
+    assert!(r.stdout.contains("apply --publish"), "{}", r.stdout);
+    let r = g.expect(&["check"], 0);
+    assert!(r.stdout.contains("apply --publish"), "{}", r.stdout);
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0), "the draft already holds the change");
+
+    // A second change while the draft waits: the draft is written again, nothing published.
+    write(30, true);
+    let (_, _, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!(genesys, 1, "the draft's PATCH");
+    assert_eq!(
+        g.action_named("lookup-order")["draft"]["config"]["timeoutSeconds"],
+        30
+    );
+
+    let (r, aws, genesys) = g.writes_of(&["apply", "--publish"], 0);
+    assert_eq!(aws, 0);
+    assert_eq!(genesys, 2, "publish, the ledger:\n{}", r.stderr);
+    let c = g.action_named("lookup-order");
+    assert_eq!(c["id"], a["id"], "publishing keeps the ID");
+    assert_eq!(c["config"]["timeoutSeconds"], 30);
+    assert!(c["draft"].is_null());
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+    g.expect(&["plan"], 0);
+}

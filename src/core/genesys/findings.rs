@@ -428,6 +428,14 @@ pub fn genesys_notes(plan: &GenesysPlan, lookup_error: Option<String>) -> Vec<St
             )
         })
         .collect();
+    out.extend(plan.pending.iter().map(|p| {
+        format!(
+            "genesys action {:?} ({}): its draft holds the configured {} while the published action does not; `apply --publish` publishes it",
+            p.name,
+            p.id,
+            p.differs.join(", ")
+        )
+    }));
     if let Some(e) = lookup_error {
         out.push(format!("which flows call the actions is unknown: {e}"));
     }

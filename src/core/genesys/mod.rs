@@ -21,7 +21,8 @@ pub use findings::{
 };
 pub use plan::{
     plan_genesys, plan_genesys_destroy, ActionRef, ConfigWrite, CredentialRef, DeleteWhy,
-    GenesysOp, GenesysPlan, GenesysPlanError, InUse, IntegrationRef, KeptAction, Replaced,
+    GenesysOp, GenesysPlan, GenesysPlanError, InUse, IntegrationRef, KeptAction, PendingDraft,
+    Replaced, UpdateVia,
 };
 pub use state::*;
 pub use test_verdict::{test_verdict, TestRun};

@@ -48,6 +48,19 @@ pub struct DesiredGenesys {
     /// from one (`[genesys].region`, `GENESYSCLOUD_REGION`); not from an API URL.
     #[serde(default)]
     pub region: Option<String>,
+    /// `[genesys].publish = "draft"`: configuration changes go to the actions' drafts.
+    #[serde(default)]
+    pub drafts: bool,
+    /// `apply --publish`: drafts that hold the configured action are published.
+    #[serde(default)]
+    pub publish_drafts: bool,
+}
+
+impl DesiredGenesys {
+    /// Whether the actions' drafts are read and planned (`[genesys].publish = "draft"`).
+    pub fn uses_drafts(&self) -> bool {
+        self.drafts
+    }
 }
 
 /// One data action: calls exactly one target's function ARN.
@@ -158,6 +171,8 @@ impl DesiredGenesys {
             actions,
             granted,
             region: g.region.clone(),
+            drafts: g.publish == Some(crate::config::genesys::PublishMode::Draft),
+            publish_drafts: false,
         })
     }
 }
@@ -189,6 +204,10 @@ pub struct ObservedGenesys {
     /// was lost is recognised as the one listed afterwards that is not among these.
     #[serde(default)]
     pub credentials_named: Vec<String>,
+    /// The drafts of our actions, by action ID (read only when drafts are used): `version` is
+    /// the draft's, the contract the published action's (a draft never changes it).
+    #[serde(default)]
+    pub drafts: std::collections::BTreeMap<String, ObservedAction>,
 }
 
 /// An Architect flow that calls a data action (a `Dependency` of dependency tracking).

@@ -53,6 +53,7 @@ pub fn plan_genesys_destroy(observed: &ObservedGenesys) -> (GenesysPlan, Vec<Str
         ops,
         foreign,
         kept: Vec::new(),
+        pending: Vec::new(),
     };
     (plan, kept)
 }
