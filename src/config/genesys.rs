@@ -46,6 +46,10 @@ pub struct GenesysConfig {
     /// and live at once) or `draft` (written to the action's draft; `apply --publish`
     /// publishes it).
     pub publish: Option<PublishMode>,
+    /// `[[genesys.actions]]`: actions whose function is chosen at run time (their
+    /// `request_url_template` is an expression such as `${input.functionArn}`). They grant
+    /// nothing: they reach the targets the role grants whose ARNs the template can produce.
+    pub actions: Option<Vec<ActionConfig>>,
 }
 
 /// `[genesys].publish`.
@@ -85,6 +89,10 @@ pub struct ActionConfig {
     pub translation_map_defaults: Option<BTreeMap<String, String>>,
     /// Output values `verify --test-actions` asserts, by top-level key (`expect = { valid = true }`).
     pub expect: Option<Expected>,
+    /// `[[genesys.actions]]` only (required there): the request URL template, an expression
+    /// that chooses the function at run time (`${input.functionArn}`,
+    /// `arn:aws:lambda:us-east-1:111122223333:function:${input.name}`).
+    pub request_url_template: Option<String>,
 }
 
 /// `expect = {…}`: output key → the JSON value the test run must answer.
@@ -140,6 +148,10 @@ pub fn problems(config: &Config) -> Vec<Problem> {
         section_problems(g, &mut out);
     }
     let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for (k, a) in dynamic_actions(config).iter().enumerate() {
+        let field = format!("genesys.actions[{k}]");
+        dynamic_problems(&field, a, &mut names, &mut out);
+    }
     for (i, t) in config.targets.iter().enumerate() {
         if t.action.is_some() && t.actions.is_some() {
             out.push(problem(
@@ -176,6 +188,13 @@ pub fn problems(config: &Config) -> Vec<Problem> {
                 ));
             }
             action_problems(&field, &action_name(t, a), a, &mut out);
+            if a.request_url_template.is_some() {
+                out.push(problem(
+                    format!("{field}.request_url_template"),
+                    "a target's action calls the target's function".into(),
+                    Some("remove it, or move the action to [[genesys.actions]] to choose the function at run time"),
+                ));
+            }
         }
     }
     out
@@ -187,6 +206,75 @@ fn problem(field: String, message: String, hint: Option<&str>) -> Problem {
         message,
         hint: hint.map(str::to_string),
     }
+}
+
+/// `[[genesys.actions]]`: the actions whose function is chosen at run time.
+pub fn dynamic_actions(config: &Config) -> Vec<ActionConfig> {
+    (config.genesys.as_ref())
+        .and_then(|g| g.actions.clone())
+        .unwrap_or_default()
+}
+
+/// Every action as written, with its config path and name: the targets' and
+/// `[[genesys.actions]]`.
+fn every_written_action(config: &Config) -> Vec<(String, String, ActionConfig)> {
+    let mut out: Vec<(String, String, ActionConfig)> = dynamic_actions(config)
+        .into_iter()
+        .enumerate()
+        .map(|(k, a)| {
+            (
+                format!("genesys.actions[{k}]"),
+                a.name.clone().unwrap_or_default(),
+                a,
+            )
+        })
+        .collect();
+    for (i, t) in config.targets.iter().enumerate() {
+        for (at, a) in t.written_actions(i) {
+            out.push((at, action_name(t, a), a.clone()));
+        }
+    }
+    out
+}
+
+/// Whether a request URL template chooses the function at run time.
+pub fn is_expression(url: &str) -> bool {
+    url.contains("${")
+}
+
+/// The rules of one `[[genesys.actions]]` (at `field`): a name, a template that is an
+/// expression, and every rule of a target's action.
+fn dynamic_problems(
+    field: &str,
+    a: &ActionConfig,
+    names: &mut BTreeMap<String, String>,
+    out: &mut Vec<Problem>,
+) {
+    let Some(name) = a.name.clone() else {
+        out.push(problem(format!("{field}.name"), "is required".into(), None));
+        return;
+    };
+    match a.request_url_template.as_deref() {
+        Some(url) if is_expression(url) => {}
+        Some(url) => out.push(problem(
+            format!("{field}.request_url_template"),
+            format!("{url:?} is not an expression (action {name:?})"),
+            Some("an action calling one function is a target's [targets.action]; here write the expression, e.g. \"${input.functionArn}\""),
+        )),
+        None => out.push(problem(
+            format!("{field}.request_url_template"),
+            format!("is required (action {name:?})"),
+            Some("e.g. request_url_template = \"${input.functionArn}\""),
+        )),
+    }
+    if let Some(other) = names.insert(name.clone(), field.to_string()) {
+        out.push(problem(
+            format!("{field}.name"),
+            format!("{name:?} is also the action name of {other}"),
+            Some("give one of them another name = \"…\""),
+        ));
+    }
+    action_problems(field, &name, a, out);
 }
 
 /// The rules of `[genesys]` itself.
@@ -386,8 +474,8 @@ pub fn schema_has_path(schema: &Value, names: &[String]) -> bool {
 /// answer) and no default covers the variable: at run time the flow would fail.
 fn translation_problems(config: &Config, schemas: &BTreeMap<String, Value>) -> Vec<Problem> {
     let mut out = Vec::new();
-    for (i, t) in config.targets.iter().enumerate() {
-        for (at, a) in t.written_actions(i) {
+    for (at, name, a) in every_written_action(config) {
+        {
             let raw = a
                 .success_template
                 .as_deref()
@@ -412,8 +500,7 @@ fn translation_problems(config: &Config, schemas: &BTreeMap<String, Value>) -> V
                 out.push(problem(
                     format!("{at}.translation_map.{key}"),
                     format!(
-                        "{path:?} names a path the output contract of action {:?} does not have",
-                        action_name(t, a)
+                        "{path:?} names a path the output contract of action {name:?} does not have"
                     ),
                     Some("declare it in output_schema, fix the path, or give the variable a translation_map_defaults value"),
                 ));
@@ -445,8 +532,8 @@ pub fn read_schemas(
 ) -> (BTreeMap<String, Value>, Vec<Problem>) {
     let mut schemas = BTreeMap::new();
     let mut problems = Vec::new();
-    for (i, t) in config.targets.iter().enumerate() {
-        for (at, a) in t.written_actions(i) {
+    for (at, _, a) in every_written_action(config) {
+        {
             for (key, path) in [
                 ("input_schema", &a.input_schema),
                 ("output_schema", &a.output_schema),

@@ -99,6 +99,34 @@ fn every_action_field_loads_and_each_bad_one_names_the_key_and_the_action() {
     }
 }
 
+/// `[[genesys.actions]]`: a name and an expression are required; a target's action takes no
+/// request_url_template.
+#[test]
+fn an_action_choosing_its_function_at_run_time_needs_a_name_and_an_expression() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = "[genesys]\nintegration = \"L\"\n";
+    let ok =
+        "[[genesys.actions]]\nname = \"Any\"\nrequest_url_template = \"${input.functionArn}\"\n";
+    let l = load(&format!("{g}{ok}"), dir.path()).unwrap();
+    assert_eq!(l.config.genesys.unwrap().actions.unwrap().len(), 1);
+    let cases = [
+        ("[[genesys.actions]]\nrequest_url_template = \"${input.f}\"\n", "genesys.actions[0].name"),
+        ("[[genesys.actions]]\nname = \"Any\"\n", "genesys.actions[0].request_url_template"),
+        ("[[genesys.actions]]\nname = \"Any\"\nrequest_url_template = \"arn:aws:lambda:us-east-1:111122223333:function:f\"\n", "is not an expression"),
+        ("[[genesys.actions]]\nname = \"lookup-order\"\nrequest_url_template = \"${input.f}\"\n", "also the action name"),
+    ];
+    for (extra, needle) in cases {
+        let e = load(&format!("{g}{extra}"), dir.path()).expect_err(extra);
+        assert!(e.contains(needle), "{extra:?}: {e}");
+    }
+    let e = load(
+        &format!("[targets.action]\nrequest_url_template = \"${{input.f}}\"\n{g}"),
+        dir.path(),
+    )
+    .unwrap_err();
+    assert!(e.contains("targets[0].action.request_url_template"), "{e}");
+}
+
 #[test]
 fn a_target_can_have_several_actions_each_with_its_category_or_none() {
     let dir = tempfile::tempdir().unwrap();

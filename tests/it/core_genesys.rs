@@ -572,23 +572,25 @@ fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
         .iter()
         .map(|l| (l.name.as_str(), &l.why))
         .collect();
-    assert_eq!(why.len(), 5, "{why:#?}");
+    assert_eq!(why.len(), 4, "{why:#?}");
     assert!(
         matches!(why[0], ("Elsewhere", LeftOutWhy::OtherAccount { .. })),
         "{why:#?}"
     );
-    assert!(matches!(why[1], ("Expr", LeftOutWhy::UrlExpression { .. })));
     assert!(matches!(
-        why[2],
+        why[1],
         ("Latest", LeftOutWhy::NotAFunction { .. })
     ));
     assert!(matches!(
-        why[3],
+        why[2],
         ("No timeout", LeftOutWhy::Timeout { seconds: 0 })
     ));
-    assert!(matches!(why[4], ("Web", LeftOutWhy::NotAFunction { .. })));
+    assert!(matches!(why[3], ("Web", LeftOutWhy::NotAFunction { .. })));
     // The functions they call (in the role's account) stay granted.
-    assert_eq!(import.left_out[3].function.as_deref(), Some(F1));
+    assert_eq!(import.left_out[2].function.as_deref(), Some(F1));
+    // An action choosing its function at run time is imported as such.
+    let dynamic: Vec<&str> = import.dynamic.iter().map(|a| a.name()).collect();
+    assert_eq!(dynamic, ["Expr"]);
 }
 
 #[test]
@@ -821,4 +823,30 @@ fn a_test_run_passes_only_with_an_answer_the_contract_and_expect_accept() {
         !ok && detail.contains("output valid is not the expected value"),
         "{detail}"
     );
+}
+
+/// Which granted targets a request URL template can produce: each `${…}` stands for any text.
+#[test]
+fn a_templates_reach_is_the_granted_arns_it_can_produce() {
+    let granted = vec![F1.to_string(), F2.to_string()];
+    assert_eq!(reach("${input.functionArn}", &granted), granted);
+    assert_eq!(
+        reach(
+            "arn:aws:lambda:us-east-1:111122223333:function:lookup-${input.kind}",
+            &granted
+        ),
+        granted
+    );
+    assert_eq!(
+        reach(
+            "arn:aws:lambda:us-east-1:111122223333:function:lookup-order${input.q}",
+            &granted
+        ),
+        [F1]
+    );
+    assert!(reach(
+        "arn:aws:lambda:eu-west-1:${input.account}:function:x",
+        &granted
+    )
+    .is_empty());
 }

@@ -388,3 +388,67 @@ fn drafts_hold_changes_until_apply_publish() {
     assert_eq!(g.fake.calls().len(), 7, "a no-op's 6 and the drafts list");
     g.expect(&["plan"], 0);
 }
+
+/// `[[genesys.actions]]`: an action whose function the flow's input chooses. It grants
+/// nothing (adding it writes nothing on AWS); `plan` and `verify` say which targets it can
+/// reach, with a security note when that is more than one; its test run invokes the function
+/// the sample input names.
+#[test]
+fn a_function_chosen_at_run_time_grants_nothing_and_its_reach_is_told() {
+    let g = setup_g(&["lookup-order", "lookup-customer"]);
+    g.expect(&["apply"], 0);
+    let order = format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:lookup-order");
+    let mut text = config(&["lookup-order", "lookup-customer"], "");
+    text.push_str(genesys_section());
+    text.push_str(&format!(
+        "\n[[genesys.actions]]\nname = \"Any lookup\"\nrequest_url_template = \"${{input.functionArn}}\"\n\
+         sample_input = '{{\"functionArn\": \"{order}\"}}'\n"
+    ));
+    g.env.write_config(&text);
+    let r = g.expect(&["plan"], 2);
+    assert!(
+        r.stdout.contains("chooses its function at run time") && r.stdout.contains("security note"),
+        "{}",
+        r.stdout
+    );
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!(
+        (aws, genesys),
+        (0, 2),
+        "no grant; the action and the ledger"
+    );
+    let a = g.action_named("Any lookup");
+    assert_eq!(
+        a["config"]["request"]["requestUrlTemplate"],
+        "${input.functionArn}"
+    );
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+
+    let v = json_of(&g.expect(&["verify", "--test-actions", "--format", "json"], 0));
+    let checks = v["checks"].as_array().unwrap();
+    let reach = checks
+        .iter()
+        .find(|c| c["name"] == "genesys: action \"Any lookup\" reaches only granted targets")
+        .unwrap_or_else(|| panic!("{checks:#?}"));
+    let detail = reach["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("can reach 2 target(s)") && detail.contains("security note"),
+        "{detail}"
+    );
+    let run = checks
+        .iter()
+        .find(|c| c["name"] == "genesys: test run of action \"Any lookup\"")
+        .unwrap();
+    assert_eq!(run["passed"], true, "{run}");
+
+    // A prefix narrows the reach to one target: no security note.
+    let narrow = text.replace(
+        "${input.functionArn}",
+        "arn:aws:lambda:us-east-1:123456789012:function:lookup-o${input.rest}",
+    );
+    g.env.write_config(&narrow);
+    let r = g.expect(&["plan"], 2);
+    assert!(r.stdout.contains("can reach 1 target(s) the role grants: arn:aws:lambda:us-east-1:123456789012:function:lookup-order"), "{}", r.stdout);
+    assert!(!r.stdout.contains("security note"), "{}", r.stdout);
+}

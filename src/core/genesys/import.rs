@@ -94,6 +94,8 @@ impl ImportTarget {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Import {
     pub targets: Vec<ImportTarget>,
+    /// Actions whose request URL template is an expression (`[[genesys.actions]]`).
+    pub dynamic: Vec<ObservedAction>,
     pub left_out: Vec<LeftOut>,
 }
 
@@ -144,6 +146,14 @@ pub fn classify(actions: &[ObservedAction], account: &str) -> Import {
         };
         let (function, qualifier, acct) = match function_of(a.function_arn()) {
             Ok(f) => f,
+            // Chooses its function at run time: `[[genesys.actions]]`.
+            Err(LeftOutWhy::UrlExpression { .. }) => {
+                match inexpressible(a) {
+                    None => out.dynamic.push(a.clone()),
+                    Some(why) => out.left_out.push(left(why, None)),
+                }
+                continue;
+            }
             Err(why) => {
                 out.left_out.push(left(why, None));
                 continue;

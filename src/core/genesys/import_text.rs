@@ -98,7 +98,7 @@ pub fn import_files(h: &ImportHeader, import: &Import, role: Option<&ImportedRol
         config.push_str(&target_text(t));
         for a in &t.actions {
             let stem = file_stem(a.name(), &mut taken);
-            config.push_str(&action_text(a, &category, &stem));
+            config.push_str(&action_text(a, &category, &stem, "[[targets.actions]]"));
             contracts.insert(
                 format!("contracts/{stem}.in.json"),
                 pretty(&a.def.contract.input.input_schema),
@@ -108,6 +108,22 @@ pub fn import_files(h: &ImportHeader, import: &Import, role: Option<&ImportedRol
                 pretty(&a.def.contract.output.success_schema),
             );
         }
+    }
+    for a in &import.dynamic {
+        let stem = file_stem(a.name(), &mut taken);
+        config.push_str(&format!(
+            "\n# Chooses its function at run time: it reaches the targets above whose ARNs its\n# template can produce, and grants nothing of its own.\n{}request_url_template = {}\n",
+            action_text(a, &category, &stem, "[[genesys.actions]]"),
+            quote(a.function_arn())
+        ));
+        contracts.insert(
+            format!("contracts/{stem}.in.json"),
+            pretty(&a.def.contract.input.input_schema),
+        );
+        contracts.insert(
+            format!("contracts/{stem}.out.json"),
+            pretty(&a.def.contract.output.success_schema),
+        );
     }
     config.push_str(&left_out_text(import));
     ImportFiles { config, contracts }
@@ -182,12 +198,8 @@ fn target_text(t: &ImportTarget) -> String {
     out
 }
 
-fn action_text(a: &ObservedAction, category: &str, stem: &str) -> String {
-    let mut out = format!(
-        "[[targets.actions]]   # id {}\nname = {}\n",
-        a.id,
-        quote(a.name())
-    );
+fn action_text(a: &ObservedAction, category: &str, stem: &str, table: &str) -> String {
+    let mut out = format!("{table}   # id {}\nname = {}\n", a.id, quote(a.name()));
     if a.def.category != category {
         out.push_str(&format!("category = {}\n", quote(&a.def.category)));
     }

@@ -22,7 +22,7 @@ pub use findings::{
 pub use plan::{
     plan_genesys, plan_genesys_destroy, ActionRef, ConfigWrite, CredentialRef, DeleteWhy,
     GenesysOp, GenesysPlan, GenesysPlanError, InUse, IntegrationRef, KeptAction, PendingDraft,
-    Replaced, UpdateVia,
+    Reach, Replaced, UpdateVia,
 };
 pub use state::*;
 pub use test_verdict::{test_verdict, TestRun};

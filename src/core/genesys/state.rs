@@ -63,10 +63,11 @@ impl DesiredGenesys {
     }
 }
 
-/// One data action: calls exactly one target's function ARN.
+/// One data action: calls exactly one target's function ARN, or (`[[genesys.actions]]`)
+/// chooses it at run time with an expression.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DesiredAction {
-    /// The target's position in `[[targets]]`.
+    /// The target's position in `[[targets]]`; [`DYNAMIC`] for `[[genesys.actions]]`.
     pub target: usize,
     /// The action as lambda-trust writes it. Its category is `category` of the action, default
     /// `[genesys].category`; its `requestUrlTemplate` is the function ARN exactly as granted
@@ -77,6 +78,28 @@ pub struct DesiredAction {
     /// `expect`: output values the test run must answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect: Option<serde_json::Map<String, Value>>,
+}
+
+/// [`DesiredAction::target`] of an action whose function is chosen at run time.
+pub const DYNAMIC: usize = usize::MAX;
+
+/// The granted ARNs a request URL template can produce: each `${…}` stands for any text.
+pub fn reach(template: &str, granted: &[String]) -> Vec<String> {
+    let mut pattern = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("${") {
+        pattern.push_str(&rest[..start]);
+        pattern.push('*');
+        rest = rest[start..]
+            .find('}')
+            .map_or("", |end| &rest[start + end + 1..]);
+    }
+    pattern.push_str(rest);
+    granted
+        .iter()
+        .filter(|arn| crate::iam::wildcard_match(&pattern, arn, false))
+        .cloned()
+        .collect()
 }
 
 impl DesiredGenesys {
@@ -105,7 +128,7 @@ impl DesiredGenesys {
                 _ => t.function_arn.clone(),
             })
             .collect();
-        let actions = aws
+        let mut actions: Vec<DesiredAction> = aws
             .targets
             .iter()
             .zip(&granted)
@@ -114,54 +137,31 @@ impl DesiredGenesys {
                 target
                     .action_configs()
                     .into_iter()
-                    .map(|a| DesiredAction {
-                        target: t.index,
-                        def: ActionDef {
-                            name: action_name(target, &a),
-                            category: a.category.unwrap_or_else(|| default_category.clone()),
-                            secure: a.secure.unwrap_or(false),
-                            config: ActionConfig {
-                                request: RequestConfig {
-                                    request_url_template: function_arn.clone(),
-                                    request_template: a
-                                        .request_template
-                                        .unwrap_or_else(|| DEFAULT_REQUEST_TEMPLATE.into()),
-                                    request_type: a
-                                        .request_type
-                                        .unwrap_or_else(|| DEFAULT_REQUEST_TYPE.into()),
-                                    headers: a.headers.unwrap_or_default(),
-                                },
-                                response: ResponseConfig {
-                                    success_template: a
-                                        .success_template
-                                        .unwrap_or_else(|| DEFAULT_SUCCESS_TEMPLATE.into()),
-                                    translation_map: a.translation_map.unwrap_or_default(),
-                                    translation_map_defaults: a
-                                        .translation_map_defaults
-                                        .unwrap_or_default(),
-                                },
-                                timeout_seconds: a
-                                    .timeout_seconds
-                                    .unwrap_or(DEFAULT_TIMEOUT_SECONDS),
-                            },
-                            contract: ActionContract {
-                                input: ContractInput {
-                                    input_schema: schema(&a.input_schema),
-                                },
-                                output: ContractOutput {
-                                    success_schema: schema(&a.output_schema),
-                                },
-                            },
-                        },
-                        expect: a.expect.map(|e| e.0),
-                        sample_input: a
-                            .sample_input
-                            .and_then(|s| serde_json::from_str(&s).ok())
-                            .unwrap_or_else(|| serde_json::json!({})),
+                    .map(|a| {
+                        let name = action_name(target, &a);
+                        desired_action(
+                            t.index,
+                            name,
+                            function_arn.clone(),
+                            a,
+                            &default_category,
+                            &schema,
+                        )
                     })
                     .collect::<Vec<_>>()
             })
             .collect();
+        for a in crate::config::genesys::dynamic_actions(config) {
+            let url = a.request_url_template.clone().unwrap_or_default();
+            actions.push(desired_action(
+                DYNAMIC,
+                a.name.clone().unwrap_or_default(),
+                url,
+                a,
+                &default_category,
+                &schema,
+            ));
+        }
         Some(DesiredGenesys {
             integration: g.integration.clone(),
             integration_id: g.integration_id.clone(),
@@ -174,6 +174,59 @@ impl DesiredGenesys {
             drafts: g.publish == Some(crate::config::genesys::PublishMode::Draft),
             publish_drafts: false,
         })
+    }
+}
+
+/// One configured action: `url` is the function ARN as granted, or (`[[genesys.actions]]`) the
+/// expression; every other field from `a`, defaults filled.
+fn desired_action(
+    target: usize,
+    name: String,
+    url: String,
+    a: crate::config::ActionConfig,
+    default_category: &str,
+    schema: &dyn Fn(&Option<String>) -> Value,
+) -> DesiredAction {
+    DesiredAction {
+        target,
+        def: ActionDef {
+            name,
+            category: a.category.unwrap_or_else(|| default_category.to_string()),
+            secure: a.secure.unwrap_or(false),
+            config: ActionConfig {
+                request: RequestConfig {
+                    request_url_template: url,
+                    request_template: a
+                        .request_template
+                        .unwrap_or_else(|| DEFAULT_REQUEST_TEMPLATE.into()),
+                    request_type: a
+                        .request_type
+                        .unwrap_or_else(|| DEFAULT_REQUEST_TYPE.into()),
+                    headers: a.headers.unwrap_or_default(),
+                },
+                response: ResponseConfig {
+                    success_template: a
+                        .success_template
+                        .unwrap_or_else(|| DEFAULT_SUCCESS_TEMPLATE.into()),
+                    translation_map: a.translation_map.unwrap_or_default(),
+                    translation_map_defaults: a.translation_map_defaults.unwrap_or_default(),
+                },
+                timeout_seconds: a.timeout_seconds.unwrap_or(DEFAULT_TIMEOUT_SECONDS),
+            },
+            contract: ActionContract {
+                input: ContractInput {
+                    input_schema: schema(&a.input_schema),
+                },
+                output: ContractOutput {
+                    success_schema: schema(&a.output_schema),
+                },
+            },
+        },
+        expect: a.expect.map(|e| e.0),
+        sample_input: a
+            .sample_input
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_else(|| serde_json::json!({})),
     }
 }
 

@@ -1397,7 +1397,7 @@ def aws_clients(endpoint, service, account, region, creds=None):
     return client
 
 
-def step_resolve(s, a):
+def step_resolve(s, a, body=None):
     i = s.integrations.get(a["integrationId"])
     if i is None:
         raise StepFailed("integration.not.found", f"integration {a['integrationId']} not found")
@@ -1408,6 +1408,8 @@ def step_resolve(s, a):
     if cred is None or not cred["fields"].get("ARN"):
         raise StepFailed("credentials.missing", f"integration {i['id']} has no {CREDENTIAL_KEY} credential")
     url = a["config"]["request"].get("requestUrlTemplate") or ""
+    # A template's `${input.NAME}` takes the test input's value (Velocity, as Genesys renders it).
+    url = re.sub(r"\$\{input\.(\w+)\}", lambda m: str((body or {}).get(m.group(1), "")), url)
     if not re.match(r"^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$", url):
         raise StepFailed("invalid.request.url", f"requestUrlTemplate is not a Lambda function ARN: {url!r}")
     return {"integrationId": i["id"], "credentialId": cred["id"],
@@ -1477,7 +1479,7 @@ def _test_action(s, r):
     a = get_action_or_404(s, r.params["actionId"])
     operations, context = [], {}
     steps = [
-        ("Resolve the integration credential", lambda: step_resolve(s, a)),
+        ("Resolve the integration credential", lambda: step_resolve(s, a, r.body)),
         ("Assume the role with the organization ID as external ID",
          lambda: step_assume(s, context["resolve"]["roleArn"])),
         ("Invoke the function (DryRun)",

@@ -54,6 +54,7 @@ pub fn plan_genesys_destroy(observed: &ObservedGenesys) -> (GenesysPlan, Vec<Str
         foreign,
         kept: Vec::new(),
         pending: Vec::new(),
+        reach: Vec::new(),
     };
     (plan, kept)
 }

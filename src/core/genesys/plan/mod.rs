@@ -284,6 +284,32 @@ pub struct GenesysPlan {
     /// Actions whose draft holds the configured change, waiting for `apply --publish`.
     #[serde(default)]
     pub pending: Vec<PendingDraft>,
+    /// Actions that choose their function at run time, and the targets each can reach.
+    #[serde(default)]
+    pub reach: Vec<Reach>,
+}
+
+/// An action whose request URL template is an expression: the granted functions whose ARNs
+/// the template can produce (it grants nothing of its own).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reach {
+    pub name: String,
+    pub template: String,
+    pub targets: Vec<String>,
+}
+
+/// The [`Reach`] of every `[[genesys.actions]]` action.
+pub fn reaches(desired: &DesiredGenesys) -> Vec<Reach> {
+    desired
+        .actions
+        .iter()
+        .filter(|d| d.target == DYNAMIC)
+        .map(|d| Reach {
+            name: d.def.name.clone(),
+            template: d.function_arn().to_string(),
+            targets: reach(d.function_arn(), &desired.granted),
+        })
+        .collect()
 }
 
 /// An action whose draft holds the configured change while the published one does not.
@@ -463,6 +489,7 @@ pub fn plan_genesys(
         foreign: actions.foreign,
         kept: actions.kept,
         pending: actions.pending,
+        reach: reaches(desired),
     })
 }
 
