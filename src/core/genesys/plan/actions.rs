@@ -1,5 +1,6 @@
-//! The actions' ops: create, replace (a contract change), update in place, supersede, delete;
-//! and the ledger records they leave.
+//! The actions' ops: create, replace (a contract or `secure` change), update in place (patched,
+//! or with `[genesys].publish = "draft"` written to the draft and published by
+//! `apply --publish`), supersede, delete; and the ledger records they leave.
 
 use super::*;
 use crate::core::genesys::action::ActionDef;
