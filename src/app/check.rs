@@ -29,6 +29,7 @@ async fn check_one(
     pacer: &Pacer,
     only: Option<Side>,
     org_policies: Option<&Path>,
+    test_actions: bool,
 ) -> drift::ConfigReport {
     let name = path.display().to_string();
     let result: Result<drift::ConfigReport> = async {
@@ -52,7 +53,7 @@ async fn check_one(
         // the audit trail says. Its failure is reported beside the AWS findings, never instead.
         let genesys = match only {
             Some(Side::Aws) => Ok(None),
-            _ => genesys_check(&clients, &prepared, events).await,
+            _ => genesys_check(&clients, &prepared, events, test_actions).await,
         };
         let side = match &genesys {
             Ok(None) => core_check::GenesysSide::NotChecked,
@@ -85,6 +86,7 @@ async fn genesys_check(
     clients: &crate::aws::Clients,
     prepared: &aws_prepare::Prepared,
     events: &dyn Events,
+    test_actions: bool,
 ) -> Result<Option<GenesysChecked>> {
     let Some(mut side) = genesys_live::prepare(clients, prepared, false, events).await? else {
         return Ok(None);
@@ -94,6 +96,9 @@ async fn genesys_check(
     let role = prepared.observed.role.as_ref().map(|r| r.arn.as_str());
     let mut checks = genesys_checks(&side.desired, &side.observed, role);
     checks.extend(timeout_check(&side.desired, &prepared.observed.functions));
+    if test_actions {
+        checks.extend(genesys_live::test_runs(&side).await?);
+    }
     Ok(Some(GenesysChecked {
         findings,
         checks,
@@ -103,20 +108,29 @@ async fn genesys_check(
 }
 
 /// Checks each config at `paths` against AWS (and Genesys Cloud), concurrently; `only`: one
-/// side alone. A config that cannot be checked is a report of its error, beside the others.
+/// side alone; `test_actions`: every data action's test run too. A config that cannot be checked is a report of its error, beside the others.
 pub async fn check(
     settings: &Settings,
     events: &dyn Events,
     paths: &[PathBuf],
     only: Option<Side>,
     org_policies: Option<&Path>,
+    test_actions: bool,
 ) -> drift::CheckReport {
     // One CloudTrail pace for the run: configs checked concurrently may share an account.
     let pacer = aws_trail::pacer();
     let what = format!("checking {} config(s) against AWS", paths.len());
-    let checks = paths
-        .iter()
-        .map(|path| check_one(settings, events, path, &pacer, only, org_policies));
+    let checks = paths.iter().map(|path| {
+        check_one(
+            settings,
+            events,
+            path,
+            &pacer,
+            only,
+            org_policies,
+            test_actions,
+        )
+    });
     let reports = events
         .reading(what, futures::future::join_all(checks))
         .await;

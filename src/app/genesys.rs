@@ -12,10 +12,41 @@ use super::events::{Event, Events};
 use crate::aws::prepare::Prepared;
 use crate::aws::Clients;
 use crate::core::change_set::Side;
-use crate::core::genesys::{describe_genesys, DesiredGenesys, GenesysPlan};
+use crate::core::genesys::{describe_genesys, test_verdict, DesiredGenesys, GenesysPlan};
+use crate::core::verify::{Check, CheckId};
 use crate::error::Result;
 use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient, Retried, Retries};
 use crate::genesys::{apply as genesys_apply, observe, Session};
+
+/// `--test-actions`: one check per desired action, its test run through Genesys Cloud judged by
+/// `core::genesys::test_verdict` (the answer against the output contract, `expect`, error
+/// payloads, the timing beside the timeout). One run at a time: each invokes a function.
+pub async fn test_runs(side: &Session) -> Result<Vec<Check>> {
+    let mut checks = Vec::new();
+    for d in &side.desired.actions {
+        let action = side
+            .observed
+            .actions
+            .iter()
+            .find(|a| a.def.name == d.def.name);
+        let (passed, detail) = match action {
+            Some(a) => {
+                let run =
+                    crate::genesys::test_run::test_action(&side.client, &a.id, &d.sample_input)
+                        .await?;
+                test_verdict(d, &run)
+            }
+            None => (false, "the action does not exist".to_string()),
+        };
+        checks.push(Check {
+            code: CheckId::GenesysTestRun,
+            name: format!("genesys: test run of action {:?}", d.def.name),
+            passed,
+            detail,
+        });
+    }
+    Ok(checks)
+}
 
 /// The OAuth client: the environment first, else `[genesys].oauth_secret` (whose `base_url`,
 /// when present, must agree with the configured API URL).

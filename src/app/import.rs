@@ -279,6 +279,8 @@ async fn read(
         actions: Vec::new(),
         granted: Vec::new(),
         region: None,
+        drafts: false,
+        publish_drafts: false,
     };
     say_duration(events, observe::action_count(client).await?);
     let what = format!("reading the integration {name:?} and its actions");

@@ -138,7 +138,12 @@ fn unreachable_accounts(desired: &crate::core::state::Desired) -> Vec<Finding> {
 pub enum Goal {
     /// `plan`, `apply`, `onboard`: both sides as the config says; AWS written first (the grant
     /// before the action that calls it). `only`: one side alone (`--only`).
-    Converge { adopt: bool, only: Option<Side> },
+    /// `publish`: `apply --publish`, the drafts holding the configured actions are published.
+    Converge {
+        adopt: bool,
+        only: Option<Side>,
+        publish: bool,
+    },
     /// `offboard`: as the config says, Genesys Cloud written first (the action before the
     /// grant it calls).
     Shrink,
@@ -192,8 +197,11 @@ pub async fn plan_both(
                 }
             })?,
     };
+    if let (Some(side), Goal::Converge { publish: true, .. }) = (genesys.as_mut(), goal) {
+        side.desired.publish_drafts = true;
+    }
     let set = match goal {
-        Goal::Converge { adopt, only } => {
+        Goal::Converge { adopt, only, .. } => {
             let (aws, genesys_plan) = plan_sides(&prepared, genesys.as_mut(), adopt, force).await?;
             match only {
                 Some(Side::Genesys) => {

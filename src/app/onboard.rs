@@ -156,6 +156,7 @@ pub async fn plan(
             Goal::Converge {
                 adopt: false,
                 only: None,
+                publish: false,
             },
             false,
         ),

@@ -15,7 +15,7 @@ use crate::aws::{probe, Clients};
 use crate::core::change_set::Side;
 use crate::core::drift;
 use crate::core::genesys::{genesys_checks, timeout_check};
-use crate::core::verify::{self, Check, CheckId, Verification};
+use crate::core::verify::{self, Check, Verification};
 use crate::error::Result;
 use crate::genesys::Session;
 
@@ -146,26 +146,7 @@ async fn genesys_part(
     let mut checks = genesys_checks(&side.desired, &side.observed, role);
     checks.extend(timeout_check(&side.desired, &prepared.observed.functions));
     if test_actions {
-        for d in &side.desired.actions {
-            let action = side
-                .observed
-                .actions
-                .iter()
-                .find(|a| a.def.name == d.def.name);
-            let (passed, detail) = match action {
-                Some(a) => {
-                    crate::genesys::test_run::test_action(&side.client, &a.id, &d.sample_input)
-                        .await?
-                }
-                None => (false, "the action does not exist".to_string()),
-            };
-            checks.push(Check {
-                code: CheckId::GenesysTestRun,
-                name: format!("genesys: test run of action {:?}", d.def.name),
-                passed,
-                detail,
-            });
-        }
+        checks.extend(genesys_live::test_runs(side).await?);
     }
     Ok(checks)
 }

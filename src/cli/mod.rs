@@ -316,6 +316,10 @@ Examples:
         /// Write without asking, even on a terminal.
         #[arg(long)]
         yes: bool,
+        /// With [genesys] publish = "draft": publish the actions' drafts that hold the
+        /// configured change (`POST …/actions/{id}/draft/publish`).
+        #[arg(long)]
+        publish: bool,
         #[command(flatten)]
         only: OnlyArgs,
     },
@@ -373,6 +377,10 @@ Examples:
         files: ReportFiles,
         #[command(flatten)]
         iac: CheckIacArgs,
+        /// With [genesys]: also run every data action end to end in Genesys Cloud and judge its
+        /// answer (output contract, error payloads, `expect`), as `verify --test-actions`.
+        #[arg(long)]
+        test_actions: bool,
         #[command(flatten)]
         only: OnlyArgs,
         #[command(flatten)]

@@ -23,6 +23,8 @@ pub(super) struct Options {
     pub yes: bool,
     /// `--only`: one side alone.
     pub only: Option<Side>,
+    /// `--publish`: publish the drafts holding the configured actions.
+    pub publish: bool,
 }
 
 pub(super) async fn run(inv: &Invocation, events: &dyn Events, options: Options) -> Result<Status> {
@@ -31,9 +33,14 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, options: Options)
         force,
         yes,
         only,
+        publish,
     } = options;
     let path = inv.config.one()?;
-    let goal = Goal::Converge { adopt, only };
+    let goal = Goal::Converge {
+        adopt,
+        only,
+        publish,
+    };
     let planned = read_and_plan(&inv.settings, events, &path, goal, force).await?;
     let set = &planned.set;
     inv.output

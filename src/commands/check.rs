@@ -18,9 +18,18 @@ pub(super) async fn run(
     files: &ReportFiles,
     only: Option<Side>,
     org_policies: Option<&std::path::Path>,
+    test_actions: bool,
 ) -> Result<Status> {
     let paths = inv.config.many()?;
-    let report = check::check(&inv.settings, events, &paths, only, org_policies).await;
+    let report = check::check(
+        &inv.settings,
+        events,
+        &paths,
+        only,
+        org_policies,
+        test_actions,
+    )
+    .await;
     print_report(&inv.output, files, &report)
 }
 

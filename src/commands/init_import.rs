@@ -91,7 +91,12 @@ fn genesys_report(path: &Path, imported: &GenesysImported) -> Imported {
         written: path.display().to_string(),
         targets: import.targets.iter().map(|t| t.called_arn()).collect(),
         commented_out: Vec::new(),
-        imported: import.targets.iter().map(|t| t.actions.len()).sum(),
+        imported: import
+            .targets
+            .iter()
+            .map(|t| t.actions.len())
+            .sum::<usize>()
+            + import.dynamic.len(),
         left_out: import.left_out.clone(),
         role: imported.role.as_ref().map(ImportedRoleResult::of),
     })

@@ -63,12 +63,14 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
             adopt,
             force,
             yes,
+            publish,
             only,
         } => {
             let options = apply::Options {
                 adopt: *adopt,
                 force: *force,
                 yes: *yes,
+                publish: *publish,
                 only: only.side(),
             };
             live(|rt| rt.block_on(apply::run(inv, events, options)))
@@ -99,10 +101,15 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
             check::run_template(inv, files, iac)
         }
         Command::Check {
-            files, only, org, ..
+            files,
+            only,
+            org,
+            test_actions,
+            ..
         } => {
             let org = org.org_policies.as_deref();
-            live(|rt| rt.block_on(check::run(inv, events, files, only.side(), org)))
+            let side = only.side();
+            live(|rt| rt.block_on(check::run(inv, events, files, side, org, *test_actions)))
         }
         Command::Onboard {
             function,

@@ -16,7 +16,11 @@ pub(super) async fn run(
     only: Option<Side>,
 ) -> Result<Status> {
     let path = inv.config.one()?;
-    let goal = Goal::Converge { adopt, only };
+    let goal = Goal::Converge {
+        adopt,
+        only,
+        publish: false,
+    };
     let planned = read_and_plan(&inv.settings, events, &path, goal, force).await?;
     inv.output.emit(&Planned(&planned.set))?;
     Ok(planned.set.status())

@@ -19,6 +19,10 @@ pub const DEFAULT_SUCCESS_TEMPLATE: &str = "${rawResult}";
 pub const DEFAULT_TIMEOUT_SECONDS: i64 = 30;
 /// Genesys Cloud accepts data action timeouts of 1–60 seconds.
 pub const TIMEOUT_RANGE: std::ops::RangeInclusive<i64> = 1..=60;
+/// The HTTP methods a data action may use (the Terraform provider's `request_type` of
+/// `genesyscloud_integration_action`); POST is Genesys's default.
+pub const REQUEST_TYPES: [&str; 5] = ["GET", "PUT", "POST", "PATCH", "DELETE"];
+pub const DEFAULT_REQUEST_TYPE: &str = "POST";
 
 /// `[genesys]`: the integration lambda-trust manages in Genesys Cloud.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -38,6 +42,22 @@ pub struct GenesysConfig {
     /// A Secrets Manager secret (ARN or name) holding `{"client_id", "client_secret",
     /// "base_url"?}`, used when the `GENESYSCLOUD_OAUTHCLIENT_*` variables are not set.
     pub oauth_secret: Option<String>,
+    /// How configuration changes of existing actions are written: `publish` (default: patched
+    /// and live at once) or `draft` (written to the action's draft; `apply --publish`
+    /// publishes it).
+    pub publish: Option<PublishMode>,
+    /// `[[genesys.actions]]`: actions whose function is chosen at run time (their
+    /// `request_url_template` is an expression such as `${input.functionArn}`). They grant
+    /// nothing: they reach the targets the role grants whose ARNs the template can produce.
+    pub actions: Option<Vec<ActionConfig>>,
+}
+
+/// `[genesys].publish`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PublishMode {
+    Publish,
+    Draft,
 }
 
 /// `[targets.action]`: the data action that calls one target.
@@ -56,6 +76,34 @@ pub struct ActionConfig {
     pub timeout_seconds: Option<i64>,
     /// A JSON object: the input `verify --test-actions` runs the action with.
     pub sample_input: Option<String>,
+    /// A secure action (its data kept out of logs and recordings); fixed at creation, so a
+    /// change replaces the action. Needs `input_schema` and `output_schema`. Default false.
+    pub secure: Option<bool>,
+    /// GET, PUT, POST, PATCH or DELETE; default POST.
+    pub request_type: Option<String>,
+    /// Headers of the request: name → value (templates allowed).
+    pub headers: Option<BTreeMap<String, String>>,
+    /// Variable name → JSONPath into the function's answer, for the success template.
+    pub translation_map: Option<BTreeMap<String, String>>,
+    /// Variable name → the value used when its JSONPath finds nothing.
+    pub translation_map_defaults: Option<BTreeMap<String, String>>,
+    /// Output values `verify --test-actions` asserts, by top-level key (`expect = { valid = true }`).
+    pub expect: Option<Expected>,
+    /// `[[genesys.actions]]` only (required there): the request URL template, an expression
+    /// that chooses the function at run time (`${input.functionArn}`,
+    /// `arn:aws:lambda:us-east-1:111122223333:function:${input.name}`).
+    pub request_url_template: Option<String>,
+}
+
+/// `expect = {…}`: output key → the JSON value the test run must answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Expected(pub serde_json::Map<String, Value>);
+
+impl std::hash::Hash for Expected {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        Value::Object(self.0.clone()).to_string().hash(state);
+    }
 }
 
 impl Config {
@@ -100,6 +148,10 @@ pub fn problems(config: &Config) -> Vec<Problem> {
         section_problems(g, &mut out);
     }
     let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for (k, a) in dynamic_actions(config).iter().enumerate() {
+        let field = format!("genesys.actions[{k}]");
+        dynamic_problems(&field, a, &mut names, &mut out);
+    }
     for (i, t) in config.targets.iter().enumerate() {
         if t.action.is_some() && t.actions.is_some() {
             out.push(problem(
@@ -135,7 +187,14 @@ pub fn problems(config: &Config) -> Vec<Problem> {
                     Some("add [genesys] with integration = \"…\", or remove the action"),
                 ));
             }
-            action_problems(&field, a, &mut out);
+            action_problems(&field, &action_name(t, a), a, &mut out);
+            if a.request_url_template.is_some() {
+                out.push(problem(
+                    format!("{field}.request_url_template"),
+                    "a target's action calls the target's function".into(),
+                    Some("remove it, or move the action to [[genesys.actions]] to choose the function at run time"),
+                ));
+            }
         }
     }
     out
@@ -147,6 +206,75 @@ fn problem(field: String, message: String, hint: Option<&str>) -> Problem {
         message,
         hint: hint.map(str::to_string),
     }
+}
+
+/// `[[genesys.actions]]`: the actions whose function is chosen at run time.
+pub fn dynamic_actions(config: &Config) -> Vec<ActionConfig> {
+    (config.genesys.as_ref())
+        .and_then(|g| g.actions.clone())
+        .unwrap_or_default()
+}
+
+/// Every action as written, with its config path and name: the targets' and
+/// `[[genesys.actions]]`.
+fn every_written_action(config: &Config) -> Vec<(String, String, ActionConfig)> {
+    let mut out: Vec<(String, String, ActionConfig)> = dynamic_actions(config)
+        .into_iter()
+        .enumerate()
+        .map(|(k, a)| {
+            (
+                format!("genesys.actions[{k}]"),
+                a.name.clone().unwrap_or_default(),
+                a,
+            )
+        })
+        .collect();
+    for (i, t) in config.targets.iter().enumerate() {
+        for (at, a) in t.written_actions(i) {
+            out.push((at, action_name(t, a), a.clone()));
+        }
+    }
+    out
+}
+
+/// Whether a request URL template chooses the function at run time.
+pub fn is_expression(url: &str) -> bool {
+    url.contains("${")
+}
+
+/// The rules of one `[[genesys.actions]]` (at `field`): a name, a template that is an
+/// expression, and every rule of a target's action.
+fn dynamic_problems(
+    field: &str,
+    a: &ActionConfig,
+    names: &mut BTreeMap<String, String>,
+    out: &mut Vec<Problem>,
+) {
+    let Some(name) = a.name.clone() else {
+        out.push(problem(format!("{field}.name"), "is required".into(), None));
+        return;
+    };
+    match a.request_url_template.as_deref() {
+        Some(url) if is_expression(url) => {}
+        Some(url) => out.push(problem(
+            format!("{field}.request_url_template"),
+            format!("{url:?} is not an expression (action {name:?})"),
+            Some("an action calling one function is a target's [targets.action]; here write the expression, e.g. \"${input.functionArn}\""),
+        )),
+        None => out.push(problem(
+            format!("{field}.request_url_template"),
+            format!("is required (action {name:?})"),
+            Some("e.g. request_url_template = \"${input.functionArn}\""),
+        )),
+    }
+    if let Some(other) = names.insert(name.clone(), field.to_string()) {
+        out.push(problem(
+            format!("{field}.name"),
+            format!("{name:?} is also the action name of {other}"),
+            Some("give one of them another name = \"…\""),
+        ));
+    }
+    action_problems(field, &name, a, out);
 }
 
 /// The rules of `[genesys]` itself.
@@ -201,7 +329,7 @@ fn section_problems(g: &GenesysConfig, out: &mut Vec<Problem>) {
 }
 
 /// The rules of one `[targets.action]` (at `field`), apart from its name's uniqueness.
-fn action_problems(field: &str, a: &ActionConfig, out: &mut Vec<Problem>) {
+fn action_problems(field: &str, name: &str, a: &ActionConfig, out: &mut Vec<Problem>) {
     for (key, value) in [("name", &a.name), ("category", &a.category)] {
         if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
             out.push(problem(format!("{field}.{key}"), "is empty".into(), None));
@@ -216,6 +344,7 @@ fn action_problems(field: &str, a: &ActionConfig, out: &mut Vec<Problem>) {
             ));
         }
     }
+    request_problems(field, name, a, out);
     if let Some(text) = &a.sample_input {
         if !matches!(serde_json::from_str::<Value>(text), Ok(Value::Object(_))) {
             out.push(problem(
@@ -225,6 +354,160 @@ fn action_problems(field: &str, a: &ActionConfig, out: &mut Vec<Problem>) {
             ));
         }
     }
+}
+
+/// The rules of the request and response fields: the method, headers, translation maps, and
+/// a secure action's contract.
+fn request_problems(field: &str, name: &str, a: &ActionConfig, out: &mut Vec<Problem>) {
+    if let Some(t) = &a.request_type {
+        if !REQUEST_TYPES.contains(&t.as_str()) {
+            out.push(problem(
+                format!("{field}.request_type"),
+                format!("{t:?} is not a request type (action {name:?})"),
+                Some(&format!("use one of: {}", REQUEST_TYPES.join(", "))),
+            ));
+        }
+    }
+    if a.secure == Some(true) && (a.input_schema.is_none() || a.output_schema.is_none()) {
+        out.push(problem(
+            format!("{field}.secure"),
+            format!("the secure action {name:?} needs a contract: input_schema and output_schema"),
+            Some("name the JSON Schema files of the action's input and output, so the secure data is declared, never an open object"),
+        ));
+    }
+    for (key, map) in [
+        ("headers", &a.headers),
+        ("translation_map", &a.translation_map),
+        ("translation_map_defaults", &a.translation_map_defaults),
+    ] {
+        if map.iter().flatten().any(|(k, _)| k.trim().is_empty()) {
+            out.push(problem(
+                format!("{field}.{key}"),
+                "has an empty name".into(),
+                None,
+            ));
+        }
+    }
+    let map = a.translation_map.clone().unwrap_or_default();
+    for (key, value) in a.translation_map.iter().flatten() {
+        if json_path(value).is_none() {
+            out.push(problem(
+                format!("{field}.translation_map.{key}"),
+                format!("{value:?} is not a JSONPath into the function's answer (action {name:?})"),
+                Some("write it as $.field or $.field.inner[0]"),
+            ));
+        }
+    }
+    for key in a.translation_map_defaults.iter().flatten().map(|(k, _)| k) {
+        if !map.contains_key(key) {
+            out.push(problem(
+                format!("{field}.translation_map_defaults.{key}"),
+                format!("{key:?} is not a translation_map variable (action {name:?})"),
+                Some("a default belongs to a variable of translation_map"),
+            ));
+        }
+    }
+}
+
+/// A JSONPath as translation maps write them (`$.a.b[0]`, `$['a']`): its property names in
+/// order (array indexes and wildcards dropped); `None` when it is not one.
+pub fn json_path(path: &str) -> Option<Vec<String>> {
+    let rest = path.trim().strip_prefix('$')?;
+    let mut names = Vec::new();
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '.' => {
+                let mut name = String::new();
+                while let Some(&n) = chars.peek() {
+                    if n == '.' || n == '[' {
+                        break;
+                    }
+                    name.push(n);
+                    chars.next();
+                }
+                if name.is_empty() {
+                    return None;
+                }
+                if name != "*" {
+                    names.push(name);
+                }
+            }
+            '[' => {
+                let inner: String = chars.by_ref().take_while(|&n| n != ']').collect();
+                let quoted = inner
+                    .strip_prefix('\'')
+                    .and_then(|s| s.strip_suffix('\''))
+                    .or_else(|| inner.strip_prefix('"').and_then(|s| s.strip_suffix('"')));
+                match quoted {
+                    Some(name) if !name.is_empty() => names.push(name.to_string()),
+                    Some(_) => return None,
+                    None if inner == "*" || inner.parse::<u64>().is_ok() => {}
+                    None => return None,
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(names)
+}
+
+/// Whether the JSON Schema `schema` declares the property path `names` (through `properties`
+/// of objects and `items` of arrays).
+pub fn schema_has_path(schema: &Value, names: &[String]) -> bool {
+    let Some((first, rest)) = names.split_first() else {
+        return true;
+    };
+    if let Some(items) = schema.get("items") {
+        if schema_has_path(items, names) {
+            return true;
+        }
+    }
+    match schema.get("properties").and_then(|p| p.get(first)) {
+        Some(inner) => schema_has_path(inner, rest),
+        None => false,
+    }
+}
+
+/// The translation maps' paths the output contract lacks, when the success template passes
+/// the function's answer through (`${rawResult}`, the default: the contract describes that
+/// answer) and no default covers the variable: at run time the flow would fail.
+fn translation_problems(config: &Config, schemas: &BTreeMap<String, Value>) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (at, name, a) in every_written_action(config) {
+        {
+            let raw = a
+                .success_template
+                .as_deref()
+                .unwrap_or(DEFAULT_SUCCESS_TEMPLATE)
+                == DEFAULT_SUCCESS_TEMPLATE;
+            let defaults = a.translation_map_defaults.clone().unwrap_or_default();
+            if !raw {
+                continue;
+            }
+            let schema = a
+                .output_schema
+                .as_ref()
+                .and_then(|p| schemas.get(p).cloned())
+                .unwrap_or_else(open_schema);
+            for (key, path) in a.translation_map.iter().flatten() {
+                let Some(names) = json_path(path) else {
+                    continue;
+                };
+                if defaults.contains_key(key) || schema_has_path(&schema, &names) {
+                    continue;
+                }
+                out.push(problem(
+                    format!("{at}.translation_map.{key}"),
+                    format!(
+                        "{path:?} names a path the output contract of action {name:?} does not have"
+                    ),
+                    Some("declare it in output_schema, fix the path, or give the variable a translation_map_defaults value"),
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// The name of a target's data action `a`: `name`, default the function's name (the last
@@ -249,8 +532,8 @@ pub fn read_schemas(
 ) -> (BTreeMap<String, Value>, Vec<Problem>) {
     let mut schemas = BTreeMap::new();
     let mut problems = Vec::new();
-    for (i, t) in config.targets.iter().enumerate() {
-        for (at, a) in t.written_actions(i) {
+    for (at, _, a) in every_written_action(config) {
+        {
             for (key, path) in [
                 ("input_schema", &a.input_schema),
                 ("output_schema", &a.output_schema),
@@ -287,6 +570,9 @@ pub fn read_schemas(
                 }
             }
         }
+    }
+    if problems.is_empty() {
+        problems = translation_problems(config, &schemas);
     }
     (schemas, problems)
 }

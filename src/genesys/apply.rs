@@ -18,7 +18,7 @@ use super::client::{maybe_lost, Client, GenesysError, Retried};
 use super::observe;
 use crate::core::genesys::{
     ActionDef, ActionRecord, ActionRef, ConfigWrite, CredentialRef, DesiredAction, GenesysOp,
-    GenesysPlan, IntegrationRef, Ledger, CREDENTIAL_FIELD, CREDENTIAL_TYPE, ENABLED,
+    GenesysPlan, IntegrationRef, Ledger, UpdateVia, CREDENTIAL_FIELD, CREDENTIAL_TYPE, ENABLED,
     INTEGRATION_TYPE,
 };
 
@@ -141,11 +141,19 @@ async fn run(
             version,
             action,
             category,
+            via,
             ..
         } => {
             let def = in_category(action, category);
             let body = |version: &Value| json!({"name": def.name, "category": def.category, "config": def.config_body(), "version": version});
-            let version = patch_action(client, id, *version, body, outcome).await?;
+            let version = match via {
+                UpdateVia::Patch => patch_action(client, id, *version, body, outcome).await?,
+                UpdateVia::Draft { draft } => {
+                    write_draft(client, id, *draft, body, outcome).await?;
+                    *version
+                }
+                UpdateVia::Publish { draft } => publish_draft(client, id, *draft, outcome).await?,
+            };
             created
                 .actions
                 .insert(action.def.name.clone(), (id.clone(), version));
@@ -204,6 +212,59 @@ async fn patch_action(
     )
     .await?;
     versioned(&written(v, "PATCH", &path)?, "PATCH", &path)
+}
+
+/// The change written to the action's draft (created from the published action first when
+/// there is none): `PATCH …/{id}/draft` with the draft's version. The published action stays.
+async fn write_draft(
+    client: &Client,
+    id: &str,
+    draft: Option<i64>,
+    body: impl Fn(&Value) -> Value,
+    outcome: &mut GenesysOutcome,
+) -> Result<(), GenesysError> {
+    let path = format!("{ACTIONS}/{id}/draft");
+    let draft = match draft {
+        Some(v) => v,
+        None => {
+            let v = client.send(Method::POST, &path, Some(&json!({}))).await?;
+            versioned(&written(v, "POST", &path)?, "POST", &path)?
+        }
+    };
+    versioned_write(
+        client,
+        Method::PATCH,
+        &path,
+        &path,
+        json!(draft),
+        body,
+        outcome,
+    )
+    .await
+    .map(drop)
+}
+
+/// `POST …/{id}/draft/publish` of the draft at `draft`: the action's version after it.
+async fn publish_draft(
+    client: &Client,
+    id: &str,
+    draft: i64,
+    outcome: &mut GenesysOutcome,
+) -> Result<i64, GenesysError> {
+    let path = format!("{ACTIONS}/{id}/draft/publish");
+    let read = format!("{ACTIONS}/{id}/draft");
+    let body = |version: &Value| json!({"version": version});
+    let v = versioned_write(
+        client,
+        Method::POST,
+        &path,
+        &read,
+        json!(draft),
+        body,
+        outcome,
+    )
+    .await?;
+    versioned(&written(v, "POST", &path)?, "POST", &path)
 }
 
 /// A delete; a 404 means it is gone already (a retried delete whose first answer was lost, or

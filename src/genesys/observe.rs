@@ -24,8 +24,8 @@ use serde_json::Value;
 
 use super::client::{Client, GenesysError};
 use crate::core::genesys::{
-    action::ActionContract, same_instant, settled, ActionDef, DesiredGenesys, FixedOptions, Flow,
-    Ledger, ListedAction, ObservedAction, ObservedCredential, ObservedGenesys, ObservedIntegration,
+    action::ActionContract, same_instant, settled, ActionDef, DesiredGenesys, Flow, Ledger,
+    ListedAction, ObservedAction, ObservedCredential, ObservedGenesys, ObservedIntegration,
     CREDENTIAL_FIELD, CREDENTIAL_TYPE, INTEGRATION_TYPE,
 };
 
@@ -102,7 +102,7 @@ struct Credential {
 }
 
 /// An action as the list (or `GET …/actions/{id}`) shows it: the [`ActionDef`] (without
-/// contract and template texts in the list) and the options lambda-trust never sets.
+/// contract and template texts in the list), its ID, version and integration.
 #[derive(Deserialize)]
 #[serde(try_from = "Value")]
 struct ApiAction {
@@ -120,25 +120,16 @@ impl TryFrom<Value> for ApiAction {
             id: String,
             integration_id: String,
             version: i64,
-            #[serde(default)]
-            secure: bool,
             #[serde(flatten)]
             def: ActionDef,
         }
-        #[derive(Deserialize)]
-        struct Options {
-            config: FixedOptions,
-        }
-        let head = Head::deserialize(&v)?;
-        let options = Options::deserialize(&v)?;
+        let head = Head::deserialize(v)?;
         Ok(ApiAction {
             integration_id: head.integration_id,
             action: ListedAction {
                 id: head.id,
                 version: head.version,
-                secure: head.secure,
                 def: head.def,
-                unexpressible: options.config.unexpressible(),
             },
         })
     }
@@ -236,8 +227,50 @@ pub async fn observe(
     )?;
     out.credential = credential;
     out.integration = Some(i);
+    if desired.uses_drafts() {
+        out.drafts = drafts_of(client, &one.id, &actions).await?;
+    }
     out.actions = actions;
     Ok(out)
+}
+
+/// The drafts of our actions (`[genesys].publish = "draft"` or `apply --publish` only): the
+/// drafts list (no contract: a draft keeps the published one), then each draft's templates.
+async fn drafts_of(
+    client: &Client,
+    integration: &str,
+    actions: &[ObservedAction],
+) -> Result<BTreeMap<String, ObservedAction>, GenesysError> {
+    let listed: Vec<ApiAction> = list_pages(
+        client,
+        "/api/v2/integrations/actions/drafts?includeConfig=true",
+    )
+    .await?;
+    let ours = listed
+        .into_iter()
+        .filter(|d| d.integration_id == integration);
+    let reads = ours.filter_map(|d| {
+        let published = actions.iter().find(|a| a.id == d.action.id)?;
+        let contract = published.def.contract.clone();
+        Some(async move {
+            let base = format!("/api/v2/integrations/actions/{}/draft", d.action.id);
+            let (req_path, ok_path) = (
+                format!("{base}/templates/requesttemplate.vm"),
+                format!("{base}/templates/successtemplate.vm"),
+            );
+            let (request, success) =
+                futures::try_join!(client.get_text(&req_path), client.get_text(&ok_path))?;
+            let mut draft = d.action;
+            draft.def.config.request.request_template = request;
+            draft.def.config.response.success_template = success;
+            draft.def.contract = contract;
+            Ok::<_, GenesysError>((draft.id.clone(), draft))
+        })
+    });
+    futures::stream::iter(reads)
+        .buffered(CONCURRENCY)
+        .try_collect()
+        .await
 }
 
 /// The type of the integration `id` (`GET /api/v2/integrations/{id}`), `None` when there is

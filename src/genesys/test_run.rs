@@ -1,21 +1,26 @@
 //! Runs a data action end to end: `POST /api/v2/integrations/actions/{id}/test` with a sample
 //! input. Genesys Cloud assumes the credential's role and invokes the function, so a success is
-//! the real proof that the whole chain works (`verify --test-actions`).
+//! the real proof that the whole chain works (`verify --test-actions`); what the action answered
+//! is judged by `core::genesys::test_verdict`.
 //!
 //! Part of the `genesys` layer. Shape: the SDK's `TestExecutionResult` (`success`,
-//! `operations[]` of `TestExecutionOperationResult`, `error`).
+//! `operations[]` of `TestExecutionOperationResult`, `error`, `finalResult`).
+
+use std::time::Instant;
 
 use reqwest::Method;
 use serde_json::Value;
 
 use super::client::{Client, GenesysError};
+use crate::core::genesys::TestRun;
 
-/// The outcome of one test run: passed, and a one-line account of the steps.
+/// One test run: Genesys Cloud's verdict on its steps, the action's answer, the time it took.
 pub async fn test_action(
     client: &Client,
     action_id: &str,
     input: &Value,
-) -> Result<(bool, String), GenesysError> {
+) -> Result<TestRun, GenesysError> {
+    let started = Instant::now();
     let v = client
         .send(
             Method::POST,
@@ -23,7 +28,17 @@ pub async fn test_action(
             Some(input),
         )
         .await?;
-    let success = v["success"].as_bool().unwrap_or(false);
+    let millis = started.elapsed().as_millis() as u64;
+    Ok(TestRun {
+        success: v["success"].as_bool().unwrap_or(false),
+        steps: steps(&v),
+        output: v.get("finalResult").cloned(),
+        millis,
+    })
+}
+
+/// The steps, one line: `NAME ok; NAME FAILED (why)` (else the run's error message).
+fn steps(v: &Value) -> String {
     let steps: Vec<String> = v["operations"]
         .as_array()
         .cloned()
@@ -42,13 +57,12 @@ pub async fn test_action(
             format!("{} {mark}{why}", o["name"].as_str().unwrap_or("step"))
         })
         .collect();
-    let detail = if steps.is_empty() {
+    if steps.is_empty() {
         v["error"]["message"]
             .as_str()
             .unwrap_or("no steps reported")
             .to_string()
     } else {
         steps.join("; ")
-    };
-    Ok((success, detail))
+    }
 }

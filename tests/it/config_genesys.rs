@@ -59,6 +59,74 @@ fn each_rule_has_a_clear_error() {
     }
 }
 
+/// Every field of a data action is configurable, checked offline: the method, headers,
+/// translation maps against the output contract, and a secure action's contract.
+#[test]
+fn every_action_field_loads_and_each_bad_one_names_the_key_and_the_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = r#"{"type":"object","properties":{"order":{"type":"object","properties":{"id":{"type":"string"}}},"lines":{"type":"array","items":{"type":"object","properties":{"sku":{"type":"string"}}}}}}"#;
+    std::fs::write(dir.path().join("out.json"), out).unwrap();
+    std::fs::write(dir.path().join("in.json"), r#"{"type":"object"}"#).unwrap();
+    let g = "[genesys]\nintegration = \"L\"\n";
+    let full = format!(
+        "[targets.action]\nname = \"Pay\"\nsecure = true\nrequest_type = \"PUT\"\n\
+         headers = {{ \"X-Team\" = \"cx\" }}\ninput_schema = \"in.json\"\noutput_schema = \"out.json\"\n\
+         translation_map = {{ id = \"$.order.id\", sku = \"$.lines[0].sku\", extra = \"$.nowhere\" }}\n\
+         translation_map_defaults = {{ extra = \"none\" }}\n{g}"
+    );
+    let l = load(&full, dir.path()).unwrap();
+    let a = l.config.targets[0].action.clone().unwrap();
+    assert_eq!(a.secure, Some(true));
+    assert_eq!(a.request_type.as_deref(), Some("PUT"));
+    assert_eq!(a.headers.unwrap()["X-Team"], "cx");
+    // A custom success template reads the function's answer, which no contract describes.
+    let custom = "[targets.action]\nname = \"Pay\"\ntranslation_map = { id = \"$.x\" }\nsuccess_template = '{\"id\": ${id}}'\n";
+    load(&format!("{custom}{g}"), dir.path()).unwrap();
+    let cases = [
+        ("[targets.action]\nname = \"Pay\"\nrequest_type = \"FETCH\"\n", "targets[0].action.request_type", "action \"Pay\""),
+        ("[targets.action]\nname = \"Pay\"\nsecure = true\ninput_schema = \"in.json\"\n", "targets[0].action.secure", "secure action \"Pay\" needs a contract"),
+        ("[targets.action]\nname = \"Pay\"\nsecure = true\n", "targets[0].action.secure", "needs a contract"),
+        ("[targets.action]\nname = \"Pay\"\noutput_schema = \"out.json\"\ntranslation_map = { id = \"$.order.number\" }\n", "targets[0].action.translation_map.id", "output contract of action \"Pay\" does not have"),
+        ("[targets.action]\nname = \"Pay\"\ntranslation_map = { id = \"$.id\" }\n", "targets[0].action.translation_map.id", "does not have"),
+        ("[targets.action]\nname = \"Pay\"\ntranslation_map = { id = \"order.id\" }\n", "targets[0].action.translation_map.id", "not a JSONPath"),
+        ("[targets.action]\nname = \"Pay\"\ntranslation_map_defaults = { id = \"0\" }\n", "targets[0].action.translation_map_defaults.id", "not a translation_map variable"),
+        ("[targets.action]\nname = \"Pay\"\nheaders = { \"\" = \"x\" }\n", "targets[0].action.headers", "empty name"),
+        ("[targets.action]\nname = \"Pay\"\nsecur = true\n", "secur", "unknown field"),
+    ];
+    for (extra, key, needle) in cases {
+        let e = load(&format!("{extra}{g}"), dir.path()).expect_err(extra);
+        assert!(e.contains(key) && e.contains(needle), "{extra:?}: {e}");
+    }
+}
+
+/// `[[genesys.actions]]`: a name and an expression are required; a target's action takes no
+/// request_url_template.
+#[test]
+fn an_action_choosing_its_function_at_run_time_needs_a_name_and_an_expression() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = "[genesys]\nintegration = \"L\"\n";
+    let ok =
+        "[[genesys.actions]]\nname = \"Any\"\nrequest_url_template = \"${input.functionArn}\"\n";
+    let l = load(&format!("{g}{ok}"), dir.path()).unwrap();
+    assert_eq!(l.config.genesys.unwrap().actions.unwrap().len(), 1);
+    let cases = [
+        ("[[genesys.actions]]\nrequest_url_template = \"${input.f}\"\n", "genesys.actions[0].name"),
+        ("[[genesys.actions]]\nname = \"Any\"\n", "genesys.actions[0].request_url_template"),
+        ("[[genesys.actions]]\nname = \"Any\"\nrequest_url_template = \"arn:aws:lambda:us-east-1:111122223333:function:f\"\n", "is not an expression"),
+        ("[[genesys.actions]]\nname = \"lookup-order\"\nrequest_url_template = \"${input.f}\"\n", "also the action name"),
+    ];
+    for (extra, needle) in cases {
+        let e = load(&format!("{g}{extra}"), dir.path()).expect_err(extra);
+        assert!(e.contains(needle), "{extra:?}: {e}");
+    }
+    let e = load(
+        &format!("[targets.action]\nrequest_url_template = \"${{input.f}}\"\n{g}"),
+        dir.path(),
+    )
+    .unwrap_err();
+    assert!(e.contains("targets[0].action.request_url_template"), "{e}");
+}
+
 #[test]
 fn a_target_can_have_several_actions_each_with_its_category_or_none() {
     let dir = tempfile::tempdir().unwrap();

@@ -15,6 +15,7 @@ fn action(target: usize, name: &str, arn: &str) -> DesiredAction {
         target,
         def: def(name, arn),
         sample_input: json!({}),
+        expect: None,
     }
 }
 
@@ -43,6 +44,8 @@ fn desired() -> DesiredGenesys {
         ],
         granted: vec![F1.into(), F2.into()],
         region: None,
+        drafts: false,
+        publish_drafts: false,
     }
 }
 
@@ -319,9 +322,7 @@ fn an_action_listed_at_its_recorded_version_is_settled_without_reading_it() {
     let listed = |version| ListedAction {
         id: "a1".into(),
         version,
-        secure: false,
         def: def("Lookup order", F1).as_listed(),
-        unexpressible: Vec::new(),
     };
     assert_eq!(
         settled(&d, &l, &listed(1)),
@@ -488,22 +489,28 @@ fn observed_action(name: &str, url: &str) -> ObservedAction {
     ObservedAction {
         id: format!("id-{name}"),
         version: 3,
-        secure: false,
         def: def(name, url),
-        unexpressible: Vec::new(),
     }
 }
 
 #[test]
 fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
     use lambda_trust::core::genesys::import::{classify, LeftOutWhy};
+    // Secure, header-carrying, translated and non-POST actions are imported like any other.
     let mut secure = observed_action(
         "Secure one",
         "arn:aws:lambda:us-east-1:111122223333:function:vault",
     );
-    secure.secure = true;
+    secure.def.secure = true;
     let mut headers = observed_action("With headers", F1);
-    headers.unexpressible = vec!["headers".into()];
+    let request = &mut headers.def.config.request;
+    request.headers.insert("X-Team".into(), "cx".into());
+    request.request_type = "PUT".into();
+    let response = &mut headers.def.config.response;
+    response.translation_map.insert("id".into(), "$.id".into());
+    response
+        .translation_map_defaults
+        .insert("id".into(), "0".into());
     let mut no_timeout = observed_action("No timeout", F1);
     no_timeout.def.config.timeout_seconds = 0;
     let actions = vec![
@@ -547,12 +554,16 @@ fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
             (
                 F1.to_string(),
                 None,
-                vec!["B order".to_string(), "C order again".to_string()]
+                vec![
+                    "B order".to_string(),
+                    "C order again".to_string(),
+                    "With headers".to_string()
+                ]
             ),
             (
                 "arn:aws:lambda:us-east-1:111122223333:function:vault".to_string(),
                 None,
-                vec![]
+                vec!["Secure one".to_string()]
             ),
         ]
     );
@@ -561,31 +572,25 @@ fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
         .iter()
         .map(|l| (l.name.as_str(), &l.why))
         .collect();
-    assert_eq!(why.len(), 7, "{why:#?}");
+    assert_eq!(why.len(), 4, "{why:#?}");
     assert!(
         matches!(why[0], ("Elsewhere", LeftOutWhy::OtherAccount { .. })),
         "{why:#?}"
     );
-    assert!(matches!(why[1], ("Expr", LeftOutWhy::UrlExpression { .. })));
     assert!(matches!(
-        why[2],
+        why[1],
         ("Latest", LeftOutWhy::NotAFunction { .. })
     ));
     assert!(matches!(
-        why[3],
+        why[2],
         ("No timeout", LeftOutWhy::Timeout { seconds: 0 })
     ));
-    assert!(matches!(why[4], ("Secure one", LeftOutWhy::Secure)));
-    assert!(matches!(why[5], ("Web", LeftOutWhy::NotAFunction { .. })));
-    assert!(matches!(
-        why[6],
-        ("With headers", LeftOutWhy::Options { .. })
-    ));
+    assert!(matches!(why[3], ("Web", LeftOutWhy::NotAFunction { .. })));
     // The functions they call (in the role's account) stay granted.
-    assert_eq!(
-        import.left_out[4].function.as_deref(),
-        Some("arn:aws:lambda:us-east-1:111122223333:function:vault")
-    );
+    assert_eq!(import.left_out[2].function.as_deref(), Some(F1));
+    // An action choosing its function at run time is imported as such.
+    let dynamic: Vec<&str> = import.dynamic.iter().map(|a| a.name()).collect();
+    assert_eq!(dynamic, ["Expr"]);
 }
 
 #[test]
@@ -730,4 +735,118 @@ fn every_function_must_finish_within_its_actions_timeout() {
     // A timeout read for the unqualified function does not speak for the alias.
     assert!(timeout_check(&d, &[function(customer, None, Some(900))]).is_none());
     assert!(timeout_check(&d, &[]).is_none());
+}
+
+/// The verdict of a test run: Genesys's steps, then the answer — an error payload behind a
+/// 2xx, the output contract, `expect` — and the timing beside the timeout; a secure action's
+/// values never in the text.
+#[test]
+fn a_test_run_passes_only_with_an_answer_the_contract_and_expect_accept() {
+    use lambda_trust::core::genesys::{test_verdict, TestRun};
+    let mut d = action(0, "Validate card", F1);
+    d.def.config.timeout_seconds = 5;
+    d.def.contract.output.success_schema = json!({"$schema": "http://json-schema.org/draft-04/schema#",
+        "type": "object", "required": ["valid"], "properties": {"valid": {"type": "boolean"}, "card": {"type": "string"}}});
+    let run = |output: serde_json::Value| TestRun {
+        success: true,
+        steps: "Invoke ok".into(),
+        output: Some(output),
+        millis: 1200,
+    };
+    let (ok, detail) = test_verdict(&d, &run(json!({"valid": true})));
+    assert!(ok, "{detail}");
+    assert!(detail.contains("took 1.2 s of its 5 s timeout"), "{detail}");
+    let failing = [
+        (
+            json!({"valid": "yes", "card": "4111111111111111"}),
+            "/valid",
+        ),
+        (
+            json!({"card": "4111111111111111"}),
+            "breaks the output contract",
+        ),
+        (
+            json!({"statusCode": 500, "card": "4111111111111111"}),
+            "statusCode 500",
+        ),
+        (
+            json!({"statusCode": "404", "valid": true, "card": "4111111111111111"}),
+            "statusCode 404",
+        ),
+        (
+            json!({"errorMessage": "card 4111111111111111 refused", "errorType": "ValueError"}),
+            "failed with ValueError",
+        ),
+    ];
+    for (output, needle) in &failing {
+        let (ok, detail) = test_verdict(&d, &run(output.clone()));
+        assert!(!ok, "{output}: {detail}");
+        assert!(detail.contains(needle), "{output}: {detail}");
+        assert!(
+            detail.contains("4111111111111111"),
+            "the payload is shown: {detail}"
+        );
+    }
+    // Genesys's own run failed (a step, the timeout): the steps are the verdict.
+    let slow = TestRun {
+        success: false,
+        steps: "Answer FAILED (the function did not answer within the action's timeout (5 s))"
+            .into(),
+        output: None,
+        millis: 5100,
+    };
+    let (ok, detail) = test_verdict(&d, &slow);
+    assert!(
+        !ok && detail.contains("within the action's timeout"),
+        "{detail}"
+    );
+    // `expect` asserts values.
+    d.expect = Some(json!({"valid": true}).as_object().unwrap().clone());
+    let (ok, detail) = test_verdict(&d, &run(json!({"valid": false})));
+    assert!(
+        !ok && detail.contains("output valid is false, expected true"),
+        "{detail}"
+    );
+    // A secure action: the same verdicts, never a value.
+    d.def.secure = true;
+    for (output, _) in &failing {
+        let (ok, detail) = test_verdict(&d, &run(output.clone()));
+        assert!(!ok, "{detail}");
+        assert!(
+            !detail.contains("4111111111111111") && !detail.contains("refused"),
+            "{detail}"
+        );
+        assert!(detail.contains("output not shown"), "{detail}");
+    }
+    let (ok, detail) = test_verdict(&d, &run(json!({"valid": false})));
+    assert!(
+        !ok && detail.contains("output valid is not the expected value"),
+        "{detail}"
+    );
+}
+
+/// Which granted targets a request URL template can produce: each `${…}` stands for any text.
+#[test]
+fn a_templates_reach_is_the_granted_arns_it_can_produce() {
+    let granted = vec![F1.to_string(), F2.to_string()];
+    assert_eq!(reach("${input.functionArn}", &granted), granted);
+    assert_eq!(
+        reach(
+            "arn:aws:lambda:us-east-1:111122223333:function:lookup-${input.kind}",
+            &granted
+        ),
+        granted
+    );
+    assert_eq!(
+        reach(
+            "arn:aws:lambda:us-east-1:111122223333:function:lookup-order${input.q}",
+            &granted
+        ),
+        [F1]
+    );
+    assert!(reach(
+        "arn:aws:lambda:eu-west-1:${input.account}:function:x",
+        &granted
+    )
+    .is_empty());
 }

@@ -560,6 +560,75 @@ fn a_body_the_sdk_model_rejects_is_a_400_and_writes_nothing() {
     assert_eq!(s.fake.state()["actions"].as_object().unwrap().len(), before);
 }
 
+/// The request and response options follow the SDK's `RequestConfig`/`ResponseConfig`
+/// (`headers`, `translationMap`, `translationMapDefaults`: `dict(str, str)`) and the Terraform
+/// provider's `request_type` (GET, PUT, POST, PATCH, DELETE); a translation map naming a path
+/// the contract lacks is kept (Genesys fails it only when the action runs).
+#[test]
+fn every_action_option_is_checked_against_the_models_and_kept_as_written() {
+    let s = Setup::new();
+    let before = s.fake.state()["actions"].as_object().unwrap().len();
+    let with = |name: &str, pointer: &str, value: Value| {
+        let mut body = action_body(&s.integration, name, FUNCTION_ARN);
+        *body.pointer_mut(pointer).unwrap() = value;
+        body
+    };
+    for (body, field) in [
+        (
+            with("Method", "/config/request/requestType", json!("FETCH")),
+            "config.request.requestType",
+        ),
+        (
+            with("Header", "/config/request/headers", json!({"X-Id": 7})),
+            "config.request.headers",
+        ),
+        (
+            with(
+                "Map",
+                "/config/response/translationMap",
+                json!({"id": ["$.id"]}),
+            ),
+            "config.response.translationMap",
+        ),
+        (
+            with(
+                "Defaults",
+                "/config/response/translationMapDefaults",
+                json!({"id": false}),
+            ),
+            "config.response.translationMapDefaults",
+        ),
+        (with("Secure", "/secure", json!("yes")), "secure"),
+    ] {
+        let r = s.send("POST", "/api/v2/integrations/actions", body);
+        let v = status(&r, 400, "bad.request");
+        assert!(
+            v["message"].as_str().unwrap().contains(field),
+            "{field}: {v}"
+        );
+    }
+    assert_eq!(s.fake.state()["actions"].as_object().unwrap().len(), before);
+    let mut body = with("Every option", "/secure", json!(true));
+    body["config"]["request"]["requestType"] = json!("GET");
+    body["config"]["request"]["headers"] = json!({"X-Team": "cx"});
+    body["config"]["response"]["translationMap"] = json!({"id": "$.not.in.the.contract"});
+    body["config"]["response"]["translationMapDefaults"] = json!({"id": "0"});
+    let created = ok(s.send("POST", "/api/v2/integrations/actions", body.clone()));
+    let read = ok(s.get(&format!(
+        "/api/v2/integrations/actions/{}?includeConfig=true",
+        created["id"].as_str().unwrap()
+    )));
+    assert_eq!(read["secure"], true);
+    for pointer in [
+        "/config/request/requestType",
+        "/config/request/headers",
+        "/config/response/translationMap",
+        "/config/response/translationMapDefaults",
+    ] {
+        assert_eq!(read.pointer(pointer), body.pointer(pointer), "{pointer}");
+    }
+}
+
 #[test]
 fn a_response_that_drifts_from_the_sdk_model_is_a_500() {
     // The fake checks its own answers: an action with a field the SDK's Action model lacks
@@ -659,9 +728,40 @@ fn the_action_test_assumes_the_role_and_dry_run_invokes_the_function() {
     };
     let v = test(&s);
     assert_eq!(v["success"], true, "{v}");
-    assert_eq!(v["operations"].as_array().unwrap().len(), 3);
+    assert_eq!(v["operations"].as_array().unwrap().len(), 4);
     assert_eq!(v["finalResult"]["statusCode"], 204);
     assert_eq!(v["finalResult"]["input"], json!({"orderId": "42"}));
+
+    // A registered behaviour is what the function answers, after the same checks: an error
+    // payload as Lambda returns it, and a slow answer failing after the action's timeout.
+    s.fake
+        .function_answers(&function, json!({"answer": {"valid": true}}));
+    assert_eq!(test(&s)["finalResult"], json!({"valid": true}));
+    let unhandled = json!({"errorMessage": "boom", "errorType": "ValueError"});
+    s.fake.function_answers(
+        &function,
+        json!({"answer": unhandled, "function_error": true}),
+    );
+    let v = test(&s);
+    assert_eq!(
+        (&v["success"], &v["finalResult"]),
+        (&json!(true), &unhandled)
+    );
+    s.fake
+        .tamper(json!({"kind": "action", "id": s.action, "set": {"config.timeoutSeconds": 1}}));
+    s.fake
+        .function_answers(&function, json!({"answer": {}, "delay_seconds": 2}));
+    let started = std::time::Instant::now();
+    let v = test(&s);
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1));
+    assert_eq!(v["success"], false, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("timeout (1 s)"),
+        "{v}"
+    );
 
     // The action calls a function that does not exist: the invoke step fails.
     let gone = "arn:aws:lambda:us-east-1:123456789012:function:not-there";
@@ -687,7 +787,7 @@ fn the_action_test_assumes_the_role_and_dry_run_invokes_the_function() {
             .filter(|c| c.path.ends_with("/test"))
             .map(|c| c.write)
             .collect::<Vec<_>>(),
-        [false, false, false]
+        [false; 6]
     );
 }
 

@@ -12,18 +12,18 @@ const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/GenesysLambdaInvoker";
 const ORDER_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:lookup-order";
 const CUSTOMER_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:lookup-customer";
 
-struct G {
-    env: Env,
-    fake: GenesysFake,
+pub(crate) struct G {
+    pub(crate) env: Env,
+    pub(crate) fake: GenesysFake,
 }
 
-fn genesys_section() -> &'static str {
+pub(crate) fn genesys_section() -> &'static str {
     "\n[genesys]\nintegration = \"AWS Lambda (lambda-trust)\"\ncategory = \"Lambda\"\n"
 }
 
 /// moto with the functions, the fake wired to moto (for the action test), and a config with
 /// `[genesys]` and one `[targets.action]`.
-fn setup_g(targets: &[&str]) -> G {
+pub(crate) fn setup_g(targets: &[&str]) -> G {
     let env = setup(targets);
     let fake = GenesysFake::start_with_aws(&env.moto.url(), EXT);
     std::fs::write(
@@ -42,7 +42,7 @@ impl G {
         self.fake.env()
     }
 
-    fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         let config = self.env.config_path();
         let mut all: Vec<&str> = args.to_vec();
         all.extend(["--config", config.to_str().unwrap()]);
@@ -51,7 +51,7 @@ impl G {
         self.env.run_env(&all, &extra)
     }
 
-    fn expect(&self, args: &[&str], code: i32) -> Run {
+    pub(crate) fn expect(&self, args: &[&str], code: i32) -> Run {
         let r = self.run(args);
         assert_eq!(
             r.code, code,
@@ -62,14 +62,14 @@ impl G {
     }
 
     /// Runs and returns (run, AWS writes on the wire, Genesys writes on the wire).
-    fn writes_of(&self, args: &[&str], code: i32) -> (Run, usize, usize) {
+    pub(crate) fn writes_of(&self, args: &[&str], code: i32) -> (Run, usize, usize) {
         self.env.proxy.clear();
         self.fake.reset_calls();
         let r = self.expect(args, code);
         (r, self.env.proxy.count_writes(), self.fake.writes())
     }
 
-    fn actions(&self) -> Vec<Value> {
+    pub(crate) fn actions(&self) -> Vec<Value> {
         let s = self.fake.state();
         s["actions"]
             .as_object()
@@ -79,7 +79,7 @@ impl G {
             .collect()
     }
 
-    fn action_named(&self, name: &str) -> Value {
+    pub(crate) fn action_named(&self, name: &str) -> Value {
         self.actions()
             .into_iter()
             .find(|a| a["name"] == name)
@@ -262,13 +262,16 @@ fn drift_case(name: &str, tamper: impl FnOnce(&G), severity: &str, needle: &str)
         .find(|f| f["message"].as_str().unwrap_or("").contains(needle))
         .unwrap_or_else(|| panic!("{name}: no finding mentions {needle:?}: {findings:#?}"));
     assert_eq!(hit["severity"], severity, "{name}: {hit:#}");
+    // Who changed it: typed as for AWS (`changed_by`), and said on the human report.
     assert!(
-        findings.iter().any(|f| f["message"]
-            .as_str()
-            .unwrap_or("")
-            .contains("by Jane Admin")),
+        findings
+            .iter()
+            .any(|f| f["changed_by"]["who"] == "Jane Admin"
+                && f["changed_by"]["source"] == "genesys-audit"),
         "{name}: who changed it: {findings:#?}"
     );
+    let human = g.expect(&["check"], 2).stdout;
+    assert!(human.contains("by Jane Admin"), "{name}: {human}");
     let (_, _, genesys) = g.writes_of(&["apply"], 0);
     assert!(genesys > 0, "{name}: apply repaired nothing");
     g.expect(&["check"], 0);

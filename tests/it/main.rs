@@ -42,6 +42,7 @@ mod install_scripts;
 mod json_schemas;
 mod layers;
 mod lint_invariants;
+mod live_actions;
 mod live_audit;
 mod live_audit_html;
 mod live_audit_input;

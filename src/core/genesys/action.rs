@@ -5,14 +5,21 @@
 //! field is one edit here: serde writes and reads it, the digests and diffs carry it, and the
 //! compiler points at the places that build one.
 //!
-//! What lambda-trust never sets (`secure`, a `requestType` other than POST, `headers`,
-//! `translationMap`, `translationMapDefaults`) is [`FixedOptions`]: written at Genesys's
-//! defaults, read back to report an action that carries others.
+//! Every field Genesys's models give a data action is here (the Python SDK's `PostActionInput`,
+//! `RequestConfig`, `ResponseConfig`; the Terraform provider's `genesyscloud_integration_action`):
+//! `secure`, `requestType`, `headers`, `translationMap`, `translationMapDefaults`. Fields at
+//! Genesys's defaults (not secure, POST, no headers, no maps) are left out of the serialized
+//! form the digests and diffs use, so ledgers recorded before these fields existed still
+//! settle; the write body always carries them ([`ActionDef::body`]).
 //!
 //! Part of the pure `core` layer.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+pub use crate::config::genesys::{DEFAULT_REQUEST_TYPE, REQUEST_TYPES};
 
 /// A data action as lambda-trust writes and compares it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,6 +28,9 @@ pub struct ActionDef {
     pub name: String,
     #[serde(default)]
     pub category: String,
+    /// Input and output kept out of logs and recordings; fixed when the action is created.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub secure: bool,
     pub config: ActionConfig,
     /// Absent from the action list (only `GET …/actions/{id}?expand=contract` carries it).
     #[serde(default)]
@@ -38,7 +48,7 @@ pub struct ActionConfig {
     pub timeout_seconds: i64,
 }
 
-/// Genesys's `RequestConfig`, the parts lambda-trust sets.
+/// Genesys's `RequestConfig` (its `requestTemplateUri` is the list's stand-in for the text).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestConfig {
@@ -47,15 +57,26 @@ pub struct RequestConfig {
     /// Empty in the action list, which carries the template's URI instead of its text.
     #[serde(default)]
     pub request_template: String,
+    /// GET, PUT, POST, PATCH or DELETE.
+    #[serde(default = "post", skip_serializing_if = "is_post")]
+    pub request_type: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
 }
 
-/// Genesys's `ResponseConfig`, the parts lambda-trust sets.
+/// Genesys's `ResponseConfig`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResponseConfig {
     /// Empty in the action list (see [`RequestConfig::request_template`]).
     #[serde(default)]
     pub success_template: String,
+    /// Variable name → JSONPath into the function's answer, for the success template.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translation_map: BTreeMap<String, String>,
+    /// Variable name → the value used when its JSONPath finds nothing.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translation_map_defaults: BTreeMap<String, String>,
 }
 
 /// Genesys's `ActionContractInput`: the input and success schemas.
@@ -93,9 +114,16 @@ impl ActionDef {
         listed
     }
 
-    /// `PostActionInput` less `integrationId`: this definition over the fixed options.
+    /// `PostActionInput` less `integrationId`: every field, defaults written out.
     pub fn body(&self) -> Value {
-        let mut body = FixedOptions::default().body();
+        let empty = || Value::Object(Map::new());
+        let mut body = serde_json::json!({
+            "secure": false,
+            "config": {
+                "request": {"requestType": DEFAULT_REQUEST_TYPE, "headers": empty()},
+                "response": {"translationMap": empty(), "translationMapDefaults": empty()},
+            },
+        });
         merge(&mut body, to_value(self));
         body
     }
@@ -123,11 +151,21 @@ impl ActionDef {
             .collect()
     }
 
+    /// The contract fields and `secure` whose values differ from `other`'s: what Genesys
+    /// Cloud never changes on a published action (a difference is a replacement).
+    pub fn fixed_differences(&self, other: &ActionDef) -> Vec<String> {
+        let mut out = self.contract_differences(other);
+        if self.secure != other.secure {
+            out.push("secure".into());
+        }
+        out
+    }
+
     /// The digest of the published contract: its fields and `secure` (the parts Genesys
     /// Cloud never lets change after publishing).
-    pub fn contract_digest(&self, secure: bool) -> String {
+    pub fn contract_digest(&self) -> String {
         let mut flat = lift(to_value(&self.contract), 1);
-        flat.insert("secure".into(), Value::Bool(secure));
+        flat.insert("secure".into(), Value::Bool(self.secure));
         digest(&Value::Object(flat))
     }
 
@@ -137,83 +175,16 @@ impl ActionDef {
     }
 }
 
-/// The options lambda-trust never sets, at the values it writes (Genesys's defaults). An
-/// action read with others is reported ([`FixedOptions::unexpressible`]), and an update
-/// writes them back to these.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FixedOptions {
-    #[serde(default)]
-    pub request: FixedRequest,
-    #[serde(default)]
-    pub response: FixedResponse,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FixedRequest {
-    #[serde(default = "post")]
-    pub request_type: String,
-    #[serde(default)]
-    pub headers: Option<Map<String, Value>>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FixedResponse {
-    #[serde(default)]
-    pub translation_map: Option<Map<String, Value>>,
-    #[serde(default)]
-    pub translation_map_defaults: Option<Map<String, Value>>,
-}
-
 fn post() -> String {
-    "POST".into()
+    DEFAULT_REQUEST_TYPE.into()
 }
 
-impl Default for FixedRequest {
-    fn default() -> Self {
-        FixedRequest {
-            request_type: post(),
-            headers: None,
-        }
-    }
+fn is_post(s: &str) -> bool {
+    s == DEFAULT_REQUEST_TYPE
 }
 
-impl FixedOptions {
-    /// The options as lambda-trust writes them: not secure, POST, no headers, no maps.
-    fn body(&self) -> Value {
-        let empty = || Value::Object(Map::new());
-        serde_json::json!({
-            "secure": false,
-            "config": {
-                "request": {"requestType": self.request.request_type, "headers": empty()},
-                "response": {"translationMap": empty(), "translationMapDefaults": empty()},
-            },
-        })
-    }
-
-    /// The options set to something lambda-trust never writes, by their API names.
-    pub fn unexpressible(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        if self.request.request_type != "POST" {
-            out.push(format!("requestType {}", self.request.request_type));
-        }
-        let set = |m: &Option<Map<String, Value>>| m.as_ref().is_some_and(|m| !m.is_empty());
-        for (name, present) in [
-            ("headers", set(&self.request.headers)),
-            ("translationMap", set(&self.response.translation_map)),
-            (
-                "translationMapDefaults",
-                set(&self.response.translation_map_defaults),
-            ),
-        ] {
-            if present {
-                out.push(name.to_string());
-            }
-        }
-        out
-    }
+fn is_false(b: &bool) -> bool {
+    !b
 }
 
 fn to_value<T: Serialize>(v: &T) -> Value {
@@ -270,14 +241,18 @@ mod tests {
         ActionDef {
             name: "Lookup order".into(),
             category: "Lambda".into(),
+            secure: false,
             config: ActionConfig {
                 request: RequestConfig {
                     request_url_template: "arn:aws:lambda:us-east-1:111122223333:function:f:live"
                         .into(),
                     request_template: "${input.rawRequest}".into(),
+                    request_type: post(),
+                    headers: BTreeMap::new(),
                 },
                 response: ResponseConfig {
                     success_template: "${rawResult}".into(),
+                    ..ResponseConfig::default()
                 },
                 timeout_seconds: 12,
             },
@@ -312,8 +287,12 @@ mod tests {
             }))
         };
         assert_eq!(d.config_digest(), config);
-        assert_eq!(d.contract_digest(false), contract(false));
-        assert_eq!(d.contract_digest(true), contract(true));
+        assert_eq!(d.contract_digest(), contract(false));
+        let secure = ActionDef {
+            secure: true,
+            ..d.clone()
+        };
+        assert_eq!(secure.contract_digest(), contract(true));
         // Pinned (the SHA-256 of the sorted compact JSON, computed apart from this code), so a
         // change of the digest's form shows here and not as a fleet of re-reads.
         assert_eq!(d.config_digest(), "e1c30c1027b698c6");
@@ -382,17 +361,50 @@ mod tests {
     }
 
     #[test]
-    fn a_read_action_keeps_its_options_apart() {
-        let read = json!({"name": "n", "config": {
+    fn a_read_action_carries_every_field() {
+        let read = json!({"name": "n", "secure": true, "config": {
             "request": {"requestUrlTemplate": "arn", "requestType": "GET", "headers": {"a": "b"},
                         "requestTemplateUri": "/t"},
-            "response": {"translationMap": {}, "successTemplateUri": "/s"}}});
-        let def: ActionDef = serde_json::from_value(read.clone()).unwrap();
+            "response": {"translationMap": {"x": "$.x"}, "translationMapDefaults": {},
+                         "successTemplateUri": "/s"}}});
+        let def: ActionDef = serde_json::from_value(read).unwrap();
         assert_eq!(def.function_arn(), "arn");
         assert_eq!(def.config.request.request_template, "");
-        let options = FixedOptions::deserialize(&read["config"]).unwrap();
-        assert_eq!(options.unexpressible(), ["requestType GET", "headers"]);
-        assert!(FixedOptions::default().unexpressible().is_empty());
+        assert!(def.secure);
+        assert_eq!(def.config.request.request_type, "GET");
+        assert_eq!(def.config.request.headers["a"], "b");
+        assert_eq!(def.config.response.translation_map["x"], "$.x");
+        // Every field reaches the body, the digests and the diff document.
+        let body = def.body();
+        assert_eq!(body["secure"], true);
+        assert_eq!(body["config"]["request"]["requestType"], "GET");
+        assert_eq!(body["config"]["request"]["headers"], json!({"a": "b"}));
+        assert_eq!(
+            body["config"]["response"]["translationMap"],
+            json!({"x": "$.x"})
+        );
+        assert_eq!(
+            body["config"]["response"]["translationMapDefaults"],
+            json!({})
+        );
+        let doc = def.doc();
+        for key in ["secure", "requestType", "headers", "translationMap"] {
+            assert!(doc.get(key).is_some(), "{key} missing from {doc}");
+        }
+        let mut other = def.clone();
+        other.config.request.headers.insert("c".into(), "d".into());
+        assert_ne!(other.config_digest(), def.config_digest());
+        other = def.clone();
+        other
+            .config
+            .response
+            .translation_map_defaults
+            .insert("x".into(), "0".into());
+        assert_ne!(other.config_digest(), def.config_digest());
+        other = def.clone();
+        other.secure = false;
+        assert_ne!(other.contract_digest(), def.contract_digest());
+        assert_eq!(other.fixed_differences(&def), ["secure"]);
     }
 
     #[test]

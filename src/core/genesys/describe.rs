@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::plan::{as_observed, DeleteWhy, GenesysOp};
+use super::plan::{as_observed, DeleteWhy, GenesysOp, UpdateVia};
 use super::state::Flow;
 use super::state::{DesiredAction, ObservedAction};
 use crate::core::describe::{Action, ChangeView};
@@ -38,8 +38,9 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
             action,
             category,
             before,
+            via,
             ..
-        } => update_view(action, category, before),
+        } => update_view(action, category, before, *via),
         SupersedeAction {
             id,
             name,
@@ -124,15 +125,21 @@ fn create_view(
     }
 }
 
-fn update_view(action: &DesiredAction, category: &str, before: &ObservedAction) -> ChangeView {
+fn update_view(
+    action: &DesiredAction,
+    category: &str,
+    before: &ObservedAction,
+    via: UpdateVia,
+) -> ChangeView {
+    let detail = match via {
+        UpdateVia::Patch => "configuration updated in place (the action ID stays)",
+        UpdateVia::Draft { .. } => "configuration written to the action's draft; the published action stays until `apply --publish`",
+        UpdateVia::Publish { .. } => "the draft holding the configuration is published (the action ID stays)",
+    };
     ChangeView {
         before: Some(action_doc(before)),
         after: Some(desired_doc(action, category)),
-        ..ChangeView::new(
-            action_resource(action.name()),
-            Action::Update,
-            "configuration updated in place (the action ID stays)",
-        )
+        ..ChangeView::new(action_resource(action.name()), Action::Update, detail)
     }
 }
 

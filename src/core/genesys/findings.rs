@@ -265,6 +265,14 @@ pub fn genesys_checks(
             },
         ));
     }
+    out.extend(super::plan::reaches(desired).iter().map(|r| {
+        check(
+            CheckId::GenesysActionCalls,
+            format!("genesys: action {:?} reaches only granted targets", r.name),
+            !r.targets.is_empty(),
+            reach_text(r),
+        )
+    }));
     out.extend(region_check(desired));
     let strays: Vec<String> = observed
         .actions
@@ -415,6 +423,25 @@ pub fn genesys_check_findings(checks: &[Check]) -> Vec<Finding> {
 
 /// What `plan` and `check` say that is not drift: superseded actions kept because a flow still
 /// calls them, and a dependency lookup that could not be made.
+/// What an action that chooses its function at run time can reach; a security note when that
+/// is more than one function (any input can pick another).
+pub fn reach_text(r: &super::plan::Reach) -> String {
+    let what = format!(
+        "genesys action {:?} chooses its function at run time ({}): it can reach {} target(s) the role grants",
+        r.name,
+        r.template,
+        r.targets.len()
+    );
+    match r.targets.len() {
+        0 => format!("{what}; it can invoke none (every call fails)"),
+        1 => format!("{what}: {}", r.targets[0]),
+        _ => format!(
+            "{what}: {}; security note: the flow's input picks which, so any of them can be invoked through it",
+            r.targets.join(", ")
+        ),
+    }
+}
+
 pub fn genesys_notes(plan: &GenesysPlan, lookup_error: Option<String>) -> Vec<String> {
     let mut out: Vec<String> = plan
         .kept
@@ -428,6 +455,15 @@ pub fn genesys_notes(plan: &GenesysPlan, lookup_error: Option<String>) -> Vec<St
             )
         })
         .collect();
+    out.extend(plan.reach.iter().map(reach_text));
+    out.extend(plan.pending.iter().map(|p| {
+        format!(
+            "genesys action {:?} ({}): its draft holds the configured {} while the published action does not; `apply --publish` publishes it",
+            p.name,
+            p.id,
+            p.differs.join(", ")
+        )
+    }));
     if let Some(e) = lookup_error {
         out.push(format!("which flows call the actions is unknown: {e}"));
     }

@@ -17,17 +17,12 @@ use crate::config::{check_qualifier, parse_function, FunctionRef};
 #[serde(tag = "code", rename_all = "snake_case")]
 #[schemars(deny_unknown_fields)]
 pub enum LeftOutWhy {
-    /// `secure`: lambda-trust never writes secure actions.
-    Secure,
     /// The request URL template is a `${…}` expression, not a literal function ARN.
     UrlExpression { url: String },
     /// The request URL template is not a Lambda function ARN lambda-trust can grant.
     NotAFunction { url: String, problem: String },
     /// The function lives in another account than the role's.
     OtherAccount { account: String },
-    /// Options the config cannot express (a `requestType` other than POST, headers,
-    /// translation maps).
-    Options { options: Vec<String> },
     /// A timeout outside the 1–60 seconds the config takes (0: none set).
     Timeout { seconds: i64 },
 }
@@ -35,9 +30,6 @@ pub enum LeftOutWhy {
 impl fmt::Display for LeftOutWhy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LeftOutWhy::Secure => {
-                write!(f, "it is secure (lambda-trust never writes secure actions)")
-            }
             LeftOutWhy::UrlExpression { url } => {
                 write!(
                     f,
@@ -54,13 +46,6 @@ impl fmt::Display for LeftOutWhy {
                 write!(
                     f,
                     "it calls a function in account {account}, not the role's"
-                )
-            }
-            LeftOutWhy::Options { options } => {
-                write!(
-                    f,
-                    "it sets options the config cannot express: {}",
-                    options.join(", ")
                 )
             }
             LeftOutWhy::Timeout { seconds: 0 } => {
@@ -109,6 +94,8 @@ impl ImportTarget {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Import {
     pub targets: Vec<ImportTarget>,
+    /// Actions whose request URL template is an expression (`[[genesys.actions]]`).
+    pub dynamic: Vec<ObservedAction>,
     pub left_out: Vec<LeftOut>,
 }
 
@@ -138,14 +125,6 @@ fn function_of(url: &str) -> Result<(String, Option<String>, String), LeftOutWhy
 
 /// Why the config cannot express `a` exactly (apart from the function), if it cannot.
 fn inexpressible(a: &ObservedAction) -> Option<LeftOutWhy> {
-    if a.secure {
-        return Some(LeftOutWhy::Secure);
-    }
-    if !a.unexpressible.is_empty() {
-        return Some(LeftOutWhy::Options {
-            options: a.unexpressible.clone(),
-        });
-    }
     (!TIMEOUT_RANGE.contains(&a.def.config.timeout_seconds)).then_some(LeftOutWhy::Timeout {
         seconds: a.def.config.timeout_seconds,
     })
@@ -167,6 +146,14 @@ pub fn classify(actions: &[ObservedAction], account: &str) -> Import {
         };
         let (function, qualifier, acct) = match function_of(a.function_arn()) {
             Ok(f) => f,
+            // Chooses its function at run time: `[[genesys.actions]]`.
+            Err(LeftOutWhy::UrlExpression { .. }) => {
+                match inexpressible(a) {
+                    None => out.dynamic.push(a.clone()),
+                    Some(why) => out.left_out.push(left(why, None)),
+                }
+                continue;
+            }
             Err(why) => {
                 out.left_out.push(left(why, None));
                 continue;

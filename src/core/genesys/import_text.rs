@@ -11,7 +11,8 @@ use serde_json::Value;
 use super::import::{Import, ImportTarget};
 use super::state::ObservedAction;
 use crate::config::genesys::{
-    DEFAULT_REQUEST_TEMPLATE, DEFAULT_SUCCESS_TEMPLATE, DEFAULT_TIMEOUT_SECONDS,
+    DEFAULT_REQUEST_TEMPLATE, DEFAULT_REQUEST_TYPE, DEFAULT_SUCCESS_TEMPLATE,
+    DEFAULT_TIMEOUT_SECONDS,
 };
 use crate::config::init::ORG_ID_WHERE;
 use crate::core::role_import::{role_sections, ImportedRole};
@@ -97,7 +98,7 @@ pub fn import_files(h: &ImportHeader, import: &Import, role: Option<&ImportedRol
         config.push_str(&target_text(t));
         for a in &t.actions {
             let stem = file_stem(a.name(), &mut taken);
-            config.push_str(&action_text(a, &category, &stem));
+            config.push_str(&action_text(a, &category, &stem, "[[targets.actions]]"));
             contracts.insert(
                 format!("contracts/{stem}.in.json"),
                 pretty(&a.def.contract.input.input_schema),
@@ -107,6 +108,22 @@ pub fn import_files(h: &ImportHeader, import: &Import, role: Option<&ImportedRol
                 pretty(&a.def.contract.output.success_schema),
             );
         }
+    }
+    for a in &import.dynamic {
+        let stem = file_stem(a.name(), &mut taken);
+        config.push_str(&format!(
+            "\n# Chooses its function at run time: it reaches the targets above whose ARNs its\n# template can produce, and grants nothing of its own.\n{}request_url_template = {}\n",
+            action_text(a, &category, &stem, "[[genesys.actions]]"),
+            quote(a.function_arn())
+        ));
+        contracts.insert(
+            format!("contracts/{stem}.in.json"),
+            pretty(&a.def.contract.input.input_schema),
+        );
+        contracts.insert(
+            format!("contracts/{stem}.out.json"),
+            pretty(&a.def.contract.output.success_schema),
+        );
     }
     config.push_str(&left_out_text(import));
     ImportFiles { config, contracts }
@@ -181,12 +198,8 @@ fn target_text(t: &ImportTarget) -> String {
     out
 }
 
-fn action_text(a: &ObservedAction, category: &str, stem: &str) -> String {
-    let mut out = format!(
-        "[[targets.actions]]   # id {}\nname = {}\n",
-        a.id,
-        quote(a.name())
-    );
+fn action_text(a: &ObservedAction, category: &str, stem: &str, table: &str) -> String {
+    let mut out = format!("{table}   # id {}\nname = {}\n", a.id, quote(a.name()));
     if a.def.category != category {
         out.push_str(&format!("category = {}\n", quote(&a.def.category)));
     }
@@ -195,6 +208,29 @@ fn action_text(a: &ObservedAction, category: &str, stem: &str) -> String {
         quote(&format!("contracts/{stem}.in.json")),
         quote(&format!("contracts/{stem}.out.json"))
     ));
+    if a.def.secure {
+        out.push_str("secure = true\n");
+    }
+    let request = &a.def.config.request;
+    if request.request_type != DEFAULT_REQUEST_TYPE {
+        out.push_str(&format!(
+            "request_type = {}\n",
+            quote(&request.request_type)
+        ));
+    }
+    let response = &a.def.config.response;
+    for (key, map) in [
+        ("headers", &request.headers),
+        ("translation_map", &response.translation_map),
+        (
+            "translation_map_defaults",
+            &response.translation_map_defaults,
+        ),
+    ] {
+        if !map.is_empty() {
+            out.push_str(&format!("{key} = {}\n", inline_table(map)));
+        }
+    }
     if a.def.config.request.request_template != DEFAULT_REQUEST_TEMPLATE {
         out.push_str(&format!(
             "request_template = {}\n",
@@ -214,6 +250,15 @@ fn action_text(a: &ObservedAction, category: &str, stem: &str) -> String {
         ));
     }
     out
+}
+
+/// `{ "Name" = "value", … }`: keys quoted, so any header or variable name is valid TOML.
+fn inline_table(map: &BTreeMap<String, String>) -> String {
+    let pairs: Vec<String> = map
+        .iter()
+        .map(|(k, v)| format!("{} = {}", quote(k), quote(v)))
+        .collect();
+    format!("{{ {} }}", pairs.join(", "))
 }
 
 fn left_out_text(import: &Import) -> String {

@@ -11,8 +11,9 @@ pub mod import;
 pub mod import_text;
 pub mod plan;
 pub mod state;
+pub mod test_verdict;
 
-pub use action::{ActionDef, FixedOptions};
+pub use action::ActionDef;
 pub use describe::describe_genesys;
 pub use findings::{
     genesys_check_findings, genesys_checks, genesys_findings, genesys_notes, timeout_check,
@@ -20,6 +21,8 @@ pub use findings::{
 };
 pub use plan::{
     plan_genesys, plan_genesys_destroy, ActionRef, ConfigWrite, CredentialRef, DeleteWhy,
-    GenesysOp, GenesysPlan, GenesysPlanError, InUse, IntegrationRef, KeptAction, Replaced,
+    GenesysOp, GenesysPlan, GenesysPlanError, InUse, IntegrationRef, KeptAction, PendingDraft,
+    Reach, Replaced, UpdateVia,
 };
 pub use state::*;
+pub use test_verdict::{test_verdict, TestRun};

@@ -12,8 +12,8 @@ use super::action::{
     ResponseConfig,
 };
 use crate::config::genesys::{
-    action_name, open_schema, DEFAULT_REQUEST_TEMPLATE, DEFAULT_SUCCESS_TEMPLATE,
-    DEFAULT_TIMEOUT_SECONDS,
+    action_name, open_schema, DEFAULT_REQUEST_TEMPLATE, DEFAULT_REQUEST_TYPE,
+    DEFAULT_SUCCESS_TEMPLATE, DEFAULT_TIMEOUT_SECONDS,
 };
 use crate::config::Loaded;
 use crate::core::state::Desired;
@@ -48,12 +48,26 @@ pub struct DesiredGenesys {
     /// from one (`[genesys].region`, `GENESYSCLOUD_REGION`); not from an API URL.
     #[serde(default)]
     pub region: Option<String>,
+    /// `[genesys].publish = "draft"`: configuration changes go to the actions' drafts.
+    #[serde(default)]
+    pub drafts: bool,
+    /// `apply --publish`: drafts that hold the configured action are published.
+    #[serde(default)]
+    pub publish_drafts: bool,
 }
 
-/// One data action: calls exactly one target's function ARN.
+impl DesiredGenesys {
+    /// Whether the actions' drafts are read and planned (`[genesys].publish = "draft"`).
+    pub fn uses_drafts(&self) -> bool {
+        self.drafts
+    }
+}
+
+/// One data action: calls exactly one target's function ARN, or (`[[genesys.actions]]`)
+/// chooses it at run time with an expression.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DesiredAction {
-    /// The target's position in `[[targets]]`.
+    /// The target's position in `[[targets]]`; [`DYNAMIC`] for `[[genesys.actions]]`.
     pub target: usize,
     /// The action as lambda-trust writes it. Its category is `category` of the action, default
     /// `[genesys].category`; its `requestUrlTemplate` is the function ARN exactly as granted
@@ -61,6 +75,31 @@ pub struct DesiredAction {
     pub def: ActionDef,
     /// The input `verify --test-actions` runs the action with (an empty object when unset).
     pub sample_input: Value,
+    /// `expect`: output values the test run must answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<serde_json::Map<String, Value>>,
+}
+
+/// [`DesiredAction::target`] of an action whose function is chosen at run time.
+pub const DYNAMIC: usize = usize::MAX;
+
+/// The granted ARNs a request URL template can produce: each `${…}` stands for any text.
+pub fn reach(template: &str, granted: &[String]) -> Vec<String> {
+    let mut pattern = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("${") {
+        pattern.push_str(&rest[..start]);
+        pattern.push('*');
+        rest = rest[start..]
+            .find('}')
+            .map_or("", |end| &rest[start + end + 1..]);
+    }
+    pattern.push_str(rest);
+    granted
+        .iter()
+        .filter(|arn| crate::iam::wildcard_match(&pattern, arn, false))
+        .cloned()
+        .collect()
 }
 
 impl DesiredGenesys {
@@ -89,7 +128,7 @@ impl DesiredGenesys {
                 _ => t.function_arn.clone(),
             })
             .collect();
-        let actions = aws
+        let mut actions: Vec<DesiredAction> = aws
             .targets
             .iter()
             .zip(&granted)
@@ -98,44 +137,31 @@ impl DesiredGenesys {
                 target
                     .action_configs()
                     .into_iter()
-                    .map(|a| DesiredAction {
-                        target: t.index,
-                        def: ActionDef {
-                            name: action_name(target, &a),
-                            category: a.category.unwrap_or_else(|| default_category.clone()),
-                            config: ActionConfig {
-                                request: RequestConfig {
-                                    request_url_template: function_arn.clone(),
-                                    request_template: a
-                                        .request_template
-                                        .unwrap_or_else(|| DEFAULT_REQUEST_TEMPLATE.into()),
-                                },
-                                response: ResponseConfig {
-                                    success_template: a
-                                        .success_template
-                                        .unwrap_or_else(|| DEFAULT_SUCCESS_TEMPLATE.into()),
-                                },
-                                timeout_seconds: a
-                                    .timeout_seconds
-                                    .unwrap_or(DEFAULT_TIMEOUT_SECONDS),
-                            },
-                            contract: ActionContract {
-                                input: ContractInput {
-                                    input_schema: schema(&a.input_schema),
-                                },
-                                output: ContractOutput {
-                                    success_schema: schema(&a.output_schema),
-                                },
-                            },
-                        },
-                        sample_input: a
-                            .sample_input
-                            .and_then(|s| serde_json::from_str(&s).ok())
-                            .unwrap_or_else(|| serde_json::json!({})),
+                    .map(|a| {
+                        let name = action_name(target, &a);
+                        desired_action(
+                            t.index,
+                            name,
+                            function_arn.clone(),
+                            a,
+                            &default_category,
+                            &schema,
+                        )
                     })
                     .collect::<Vec<_>>()
             })
             .collect();
+        for a in crate::config::genesys::dynamic_actions(config) {
+            let url = a.request_url_template.clone().unwrap_or_default();
+            actions.push(desired_action(
+                DYNAMIC,
+                a.name.clone().unwrap_or_default(),
+                url,
+                a,
+                &default_category,
+                &schema,
+            ));
+        }
         Some(DesiredGenesys {
             integration: g.integration.clone(),
             integration_id: g.integration_id.clone(),
@@ -145,7 +171,62 @@ impl DesiredGenesys {
             actions,
             granted,
             region: g.region.clone(),
+            drafts: g.publish == Some(crate::config::genesys::PublishMode::Draft),
+            publish_drafts: false,
         })
+    }
+}
+
+/// One configured action: `url` is the function ARN as granted, or (`[[genesys.actions]]`) the
+/// expression; every other field from `a`, defaults filled.
+fn desired_action(
+    target: usize,
+    name: String,
+    url: String,
+    a: crate::config::ActionConfig,
+    default_category: &str,
+    schema: &dyn Fn(&Option<String>) -> Value,
+) -> DesiredAction {
+    DesiredAction {
+        target,
+        def: ActionDef {
+            name,
+            category: a.category.unwrap_or_else(|| default_category.to_string()),
+            secure: a.secure.unwrap_or(false),
+            config: ActionConfig {
+                request: RequestConfig {
+                    request_url_template: url,
+                    request_template: a
+                        .request_template
+                        .unwrap_or_else(|| DEFAULT_REQUEST_TEMPLATE.into()),
+                    request_type: a
+                        .request_type
+                        .unwrap_or_else(|| DEFAULT_REQUEST_TYPE.into()),
+                    headers: a.headers.unwrap_or_default(),
+                },
+                response: ResponseConfig {
+                    success_template: a
+                        .success_template
+                        .unwrap_or_else(|| DEFAULT_SUCCESS_TEMPLATE.into()),
+                    translation_map: a.translation_map.unwrap_or_default(),
+                    translation_map_defaults: a.translation_map_defaults.unwrap_or_default(),
+                },
+                timeout_seconds: a.timeout_seconds.unwrap_or(DEFAULT_TIMEOUT_SECONDS),
+            },
+            contract: ActionContract {
+                input: ContractInput {
+                    input_schema: schema(&a.input_schema),
+                },
+                output: ContractOutput {
+                    success_schema: schema(&a.output_schema),
+                },
+            },
+        },
+        expect: a.expect.map(|e| e.0),
+        sample_input: a
+            .sample_input
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_else(|| serde_json::json!({})),
     }
 }
 
@@ -176,6 +257,10 @@ pub struct ObservedGenesys {
     /// was lost is recognised as the one listed afterwards that is not among these.
     #[serde(default)]
     pub credentials_named: Vec<String>,
+    /// The drafts of our actions, by action ID (read only when drafts are used): `version` is
+    /// the draft's, the contract the published action's (a draft never changes it).
+    #[serde(default)]
+    pub drafts: std::collections::BTreeMap<String, ObservedAction>,
 }
 
 /// An Architect flow that calls a data action (a `Dependency` of dependency tracking).
@@ -237,12 +322,7 @@ pub struct ObservedCredential {
 pub struct ObservedAction {
     pub id: String,
     pub version: i64,
-    pub secure: bool,
     pub def: ActionDef,
-    /// Options lambda-trust never sets ([`super::action::FixedOptions::unexpressible`]): an update removes
-    /// them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub unexpressible: Vec<String>,
 }
 
 impl ObservedAction {
@@ -274,8 +354,6 @@ pub fn settled(
     let same = record.version == Some(a.version)
         && record.contract == d.contract_digest()
         && record.config == d.def.config_digest()
-        && !a.secure
-        && a.unexpressible.is_empty()
         && a.def == d.def.as_listed();
     same.then(|| ObservedAction {
         def: d.def.clone(),
@@ -393,9 +471,9 @@ impl Ledger {
 }
 
 impl DesiredAction {
-    /// The contract digest of this action as lambda-trust publishes it (never `secure`).
+    /// The contract digest of this action as lambda-trust publishes it (`secure` included).
     pub fn contract_digest(&self) -> String {
-        self.def.contract_digest(false)
+        self.def.contract_digest()
     }
 
     pub fn name(&self) -> &str {

@@ -277,6 +277,13 @@ impl GenesysFake {
         v["id"].as_str().expect("flow id").to_string()
     }
 
+    /// What the action test answers for `function_arn` (moto runs no function code):
+    /// `{"answer", "function_error"?, "delay_seconds"?}` (genesys_fake.py, `/__fake/functions`).
+    pub fn function_answers(&self, function_arn: &str, mut behaviour: Value) {
+        behaviour["arn"] = Value::String(function_arn.to_string());
+        self.control("POST", "/__fake/functions", Some(&behaviour));
+    }
+
     /// Removes a flow added by [`GenesysFake::add_flow`] (it no longer consumes anything).
     pub fn remove_flow(&self, id: &str) {
         self.control("DELETE", &format!("/__fake/flows/{id}"), None);

@@ -48,6 +48,11 @@ Rules from public sources (each pinned by a test in tests/it/genesys_fake.rs):
   template, templates, timeout) and name and category change by PATCH or draft → publish; each
   bumps the action's `version`, which the list carries. (Actions are published when created:
   the fake serves no unpublished-action drafts, `POST /integrations/actions/drafts`.)
+- `requestType` is one of GET, PUT, POST, PATCH, DELETE (the Terraform provider's
+  `request_type` validation; the SDK's `RequestConfig` types it as a string): another is a 400.
+  `headers`, `translationMap` and `translationMapDefaults` are `dict(str, str)` (SDK): a
+  non-string value is a 400 by the model check. A translation map naming a path the output
+  contract lacks is accepted (Genesys checks it only when the action runs).
 - A stale draft version (`PATCH …/draft` or `POST …/draft/publish` with a version other than the
   draft's) answers 400 "Supplied version N does not match latest draft version M" (the message
   reported in Terraform provider issue #1961). The action's PATCH and the integration config PUT
@@ -126,7 +131,9 @@ The action test (`POST /integrations/actions/{id}/test`), with `--aws-endpoint` 
 reads the role ARN from the credential bound to the action's integration, checks the role exists
 (IAM GetRole) and that its trust policy names `--org-id` (a textual check), assumes it through STS
 with `ExternalId=--org-id`, then invokes the function in `requestUrlTemplate` with
-`InvocationType=DryRun` using the assumed credentials. What it cannot check: moto evaluates no
+`InvocationType=DryRun` using the assumed credentials; last, it answers what the function answers
+(`finalResult`): the behaviour the test registered for that function (`/__fake/functions`), else
+the dry run's account. What it cannot check: moto evaluates no
 trust or identity policy (AssumeRole and Invoke succeed for any caller), so the test proves the
 wiring (credential → role → function ARN, the function exists), not the permissions; those are
 proved offline by lambda-trust's prover. Without `--aws-endpoint` the test reports failure.
@@ -152,6 +159,11 @@ tests/it/support/genesys.rs):
 - `POST /__fake/flows {"name", "type" (a Dependency.type, default INBOUNDCALLFLOW), "version"?
   ("1.0"), "published"? (true), "actions": [action IDs], "id"?}` → the flow;
   `DELETE /__fake/flows/{id}`: Architect flows, as dependency tracking reports them.
+- `POST /__fake/functions {"arn", "answer", "function_error"?, "delay_seconds"?}`: what the action
+  test answers for that function ARN (moto cannot run function code without Docker): its
+  `finalResult` is `answer` (`function_error`: an unhandled error's payload, answered as Lambda
+  returns it); `delay_seconds` past the action's timeout fails the run after the timeout.
+  Unregistered functions answer the dry run's account (`input`, `statusCode`, `invocationType`).
 - `GET /__fake/state`: everything, unredacted.
 """
 
@@ -584,6 +596,7 @@ class State:
         self.calls = []
         self.injections = []
         self.flows = {}
+        self.functions = {}  # function ARN → its registered behaviour (the action test's answer)
         self.settings = dict(DEFAULT_SETTINGS)
         self.window = None  # (start, requests) of the current rate-limit window
 
@@ -798,6 +811,11 @@ def action_view(a, config=False, contract=False, draft=False):
     return view
 
 
+# The Terraform provider's `request_type` (resource_genesyscloud_integration_action_schema.go):
+# StringInSlice GET, PUT, POST, PATCH, DELETE; the SDK types it as a free string.
+REQUEST_TYPES = ("GET", "PUT", "POST", "PATCH", "DELETE")
+
+
 def stored_config(cfg):
     """An ActionConfig as stored: template texts kept (defaults filled), URIs dropped."""
     cfg = copy.deepcopy(cfg or {})
@@ -811,6 +829,9 @@ def stored_config(cfg):
     response.setdefault("successTemplate", DEFAULT_SUCCESS_TEMPLATE)
     response.setdefault("translationMap", {})
     response.setdefault("translationMapDefaults", {})
+    if request["requestType"] not in REQUEST_TYPES:
+        raise bad_request(f"config.request.requestType must be one of {', '.join(REQUEST_TYPES)}",
+                          "config.request.requestType")
     timeout = cfg.get("timeoutSeconds")
     if timeout is not None and not 1 <= timeout <= 60:
         raise bad_request("config.timeoutSeconds must be between 1 and 60", "config.timeoutSeconds")
@@ -1376,7 +1397,7 @@ def aws_clients(endpoint, service, account, region, creds=None):
     return client
 
 
-def step_resolve(s, a):
+def step_resolve(s, a, body=None):
     i = s.integrations.get(a["integrationId"])
     if i is None:
         raise StepFailed("integration.not.found", f"integration {a['integrationId']} not found")
@@ -1387,6 +1408,8 @@ def step_resolve(s, a):
     if cred is None or not cred["fields"].get("ARN"):
         raise StepFailed("credentials.missing", f"integration {i['id']} has no {CREDENTIAL_KEY} credential")
     url = a["config"]["request"].get("requestUrlTemplate") or ""
+    # A template's `${input.NAME}` takes the test input's value (Velocity, as Genesys renders it).
+    url = re.sub(r"\$\{input\.(\w+)\}", lambda m: str((body or {}).get(m.group(1), "")), url)
     if not re.match(r"^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$", url):
         raise StepFailed("invalid.request.url", f"requestUrlTemplate is not a Lambda function ARN: {url!r}")
     return {"integrationId": i["id"], "credentialId": cred["id"],
@@ -1435,22 +1458,42 @@ def step_invoke(s, function_arn, creds):
     return {"statusCode": status, "invocationType": "DryRun"}
 
 
+def step_answer(s, a, function_arn, body, invoke):
+    """What the function answers: its registered behaviour (moto runs no function code without
+    Docker), else the dry run's account. A behaviour slower than the action's timeout fails the
+    step after the timeout, as Genesys gives up on the function then; an unhandled error is the
+    payload Lambda returns with `FunctionError` (`errorMessage`, `errorType`), answered as is."""
+    b = s.functions.get(function_arn)
+    if b is None:
+        return {"input": body, **invoke}
+    timeout = a["config"].get("timeoutSeconds") or 30
+    time.sleep(min(b["delay_seconds"], timeout))
+    if b["delay_seconds"] > timeout:
+        raise StepFailed("request.timeout",
+                         f"the function did not answer within the action's timeout ({timeout} s)")
+    return b["answer"]
+
+
 @handles("post_integrations_action_test")
 def _test_action(s, r):
     a = get_action_or_404(s, r.params["actionId"])
     operations, context = [], {}
     steps = [
-        ("Resolve the integration credential", lambda: step_resolve(s, a)),
+        ("Resolve the integration credential", lambda: step_resolve(s, a, r.body)),
         ("Assume the role with the organization ID as external ID",
          lambda: step_assume(s, context["resolve"]["roleArn"])),
         ("Invoke the function (DryRun)",
          lambda: step_invoke(s, context["resolve"]["functionArn"], context["assume"])),
+        ("Answer as the function does",
+         lambda: step_answer(s, a, context["resolve"]["functionArn"], r.body, context["invoke"])),
     ]
     error = None
-    for n, ((name, run), key) in enumerate(zip(steps, ("resolve", "assume", "invoke")), 1):
+    for n, ((name, run), key) in enumerate(zip(steps, ("resolve", "assume", "invoke", "answer")), 1):
         try:
             context[key] = run()
-            result = {k: v for k, v in context[key].items() if not k.startswith("aws_")}
+            out = context[key]
+            result = ({k: v for k, v in out.items() if not k.startswith("aws_")}
+                      if isinstance(out, dict) else {"value": out})
             operations.append({"step": n, "name": name, "success": True, "result": result})
         except StepFailed as e:
             error = ApiError(400, e.code, e.message).body()
@@ -1458,7 +1501,7 @@ def _test_action(s, r):
             break
     result = {"operations": operations, "success": error is None}
     if error is None:
-        result["finalResult"] = {"input": r.body, **context["invoke"]}
+        result["finalResult"] = context["answer"]
     else:
         result["error"] = error
     return 200, result
@@ -1664,6 +1707,11 @@ def control(s, method, path, body):
         return 200, s.dump()
     if (method, path) == ("POST", "/__fake/flows"):
         return 200, add_flow(s, body)
+    if (method, path) == ("POST", "/__fake/functions"):
+        s.functions[body["arn"]] = {"answer": body.get("answer"),
+                                    "function_error": bool(body.get("function_error")),
+                                    "delay_seconds": float(body.get("delay_seconds", 0))}
+        return 200, s.functions[body["arn"]]
     if method == "DELETE" and path.startswith("/__fake/flows/"):
         ident = path[len("/__fake/flows/"):]
         if s.flows.pop(ident, None) is None:

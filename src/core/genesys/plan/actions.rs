@@ -1,5 +1,6 @@
-//! The actions' ops: create, replace (a contract change), update in place, supersede, delete;
-//! and the ledger records they leave.
+//! The actions' ops: create, replace (a contract or `secure` change), update in place (patched,
+//! or with `[genesys].publish = "draft"` written to the draft and published by
+//! `apply --publish`), supersede, delete; and the ledger records they leave.
 
 use super::*;
 use crate::core::genesys::action::ActionDef;
@@ -11,6 +12,7 @@ pub(super) struct ActionPlan {
     pub(super) superseded: Vec<String>,
     pub(super) kept: Vec<KeptAction>,
     pub(super) foreign: Vec<ObservedAction>,
+    pub(super) pending: Vec<PendingDraft>,
 }
 
 /// Creates, replacements, updates and deletes of owned actions.
@@ -34,6 +36,7 @@ pub(super) fn action_ops(
         superseded: Vec::new(),
         kept: Vec::new(),
         foreign: foreign.into_iter().cloned().collect(),
+        pending: Vec::new(),
     };
     // Deletes and renames first: they free the names (unique) that creates take.
     let mut first = Vec::new();
@@ -48,7 +51,7 @@ pub(super) fn action_ops(
                     .position(|a| a.function_arn() == d.function_arn())
             });
         let o = pos.map(|p| current.remove(p));
-        plan_one(observed, d, o, &mut plan, &mut first, &mut changes);
+        plan_one(desired, observed, d, o, &mut plan, &mut first, &mut changes);
     }
     for o in current {
         let flows = observed.consumers.get(&o.id).cloned();
@@ -79,6 +82,7 @@ pub(super) fn action_ops(
 /// One desired action against the owned action matched to it (if any): create it, replace it
 /// (a contract change), update it in place, or keep it; records the ledger's next entry.
 fn plan_one(
+    desired: &DesiredGenesys,
     observed: &ObservedGenesys,
     d: &DesiredAction,
     o: Option<&ObservedAction>,
@@ -114,8 +118,36 @@ fn plan_one(
         changes.push(create(observed, d, Some(replaces)));
         plan.refs.push(written);
     } else if let Some(op) = update_op(d, &d.def.category, o) {
-        changes.push(op);
-        plan.refs.push(written);
+        match update_via(desired, observed, d, o) {
+            // The draft holds the change: the published action (and the ledger's record of
+            // it) stays until `apply --publish`.
+            None => {
+                plan.pending.push(PendingDraft {
+                    id: o.id.clone(),
+                    name: o.def.name.clone(),
+                    differs: differing_fields(&d.def, &o.def),
+                });
+                plan.refs.push(ActionRef::Existing(ActionRecord {
+                    id: o.id.clone(),
+                    version: Some(o.version),
+                    contract: d.contract_digest(),
+                    config: o.def.config_digest(),
+                }));
+            }
+            Some(via) => {
+                let keeps_record = matches!(via, UpdateVia::Draft { .. });
+                changes.push(with_via(op, via));
+                plan.refs.push(match keeps_record {
+                    true => ActionRef::Existing(ActionRecord {
+                        id: o.id.clone(),
+                        version: Some(o.version),
+                        contract: d.contract_digest(),
+                        config: o.def.config_digest(),
+                    }),
+                    false => written,
+                });
+            }
+        }
     } else {
         plan.refs.push(ActionRef::Existing(ActionRecord {
             id: o.id.clone(),
@@ -162,13 +194,9 @@ pub fn superseded_name(name: &str, id: &str) -> String {
     format!("{name} (superseded {short})")
 }
 
-/// The parts of a published action's contract that differ from the desired one.
+/// The parts of a published action's contract (and `secure`) that differ from the desired one.
 fn contract_differences(d: &DesiredAction, o: &ObservedAction) -> Vec<String> {
-    let mut out = d.def.contract_differences(&o.def);
-    if o.secure {
-        out.push("secure".to_string());
-    }
-    out
+    d.def.fixed_differences(&o.def)
 }
 
 /// The action as lambda-trust would write it, in the observed shape (for comparing and diffs).
@@ -176,13 +204,67 @@ pub fn as_observed(d: &DesiredAction, category: &str, id: &str, version: i64) ->
     ObservedAction {
         id: id.to_string(),
         version,
-        secure: false,
         def: ActionDef {
             category: category.to_string(),
             ..d.def.clone()
         },
-        unexpressible: Vec::new(),
     }
+}
+
+/// How a configuration change of `o` is written: patched (no drafts), to the draft, or by
+/// publishing the draft that holds it; `None`: the draft holds it and waits for `--publish`.
+fn update_via(
+    desired: &DesiredGenesys,
+    observed: &ObservedGenesys,
+    d: &DesiredAction,
+    o: &ObservedAction,
+) -> Option<UpdateVia> {
+    let draft = observed.drafts.get(&o.id);
+    let holds = draft.is_some_and(|x| as_observed(d, &d.def.category, &x.id, x.version) == *x);
+    match (draft, holds) {
+        (Some(x), true) if desired.publish_drafts => Some(UpdateVia::Publish { draft: x.version }),
+        (Some(_), true) => None,
+        (x, false) if desired.drafts => Some(UpdateVia::Draft {
+            draft: x.map(|x| x.version),
+        }),
+        _ => Some(UpdateVia::Patch),
+    }
+}
+
+fn with_via(op: GenesysOp, how: UpdateVia) -> GenesysOp {
+    match op {
+        GenesysOp::UpdateAction {
+            id,
+            version,
+            action,
+            category,
+            before,
+            ..
+        } => GenesysOp::UpdateAction {
+            id,
+            version,
+            action,
+            category,
+            before,
+            via: how,
+        },
+        other => other,
+    }
+}
+
+/// The diff document's fields whose values differ between `a` and `b`.
+fn differing_fields(a: &ActionDef, b: &ActionDef) -> Vec<String> {
+    let (x, y) = (a.doc(), b.doc());
+    let keys: std::collections::BTreeSet<&String> = x
+        .as_object()
+        .into_iter()
+        .chain(y.as_object())
+        .flat_map(|m| m.keys())
+        .collect();
+    keys.into_iter()
+        .filter(|k| x.get(*k) != y.get(*k))
+        .cloned()
+        .collect()
 }
 
 /// A configuration-only difference: patched in place, the ID stays.
@@ -194,5 +276,6 @@ fn update_op(d: &DesiredAction, category: &str, o: &ObservedAction) -> Option<Ge
         action: d.clone(),
         category: category.to_string(),
         before: Box::new(o.clone()),
+        via: UpdateVia::Patch,
     })
 }

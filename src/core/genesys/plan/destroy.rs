@@ -53,6 +53,8 @@ pub fn plan_genesys_destroy(observed: &ObservedGenesys) -> (GenesysPlan, Vec<Str
         ops,
         foreign,
         kept: Vec::new(),
+        pending: Vec::new(),
+        reach: Vec::new(),
     };
     (plan, kept)
 }

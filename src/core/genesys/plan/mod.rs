@@ -59,6 +59,9 @@ pub enum GenesysOp {
         action: DesiredAction,
         category: String,
         before: Box<ObservedAction>,
+        /// How: patched (live at once), written to the draft, or the draft published.
+        #[serde(default)]
+        via: UpdateVia,
     },
     /// `POST /api/v2/integrations/actions` (published at once). With `replaces`, a new action
     /// (new ID) for a target whose contract changed.
@@ -107,6 +110,20 @@ pub enum GenesysOp {
         id: String,
         name: String,
     },
+}
+
+/// How an action's configuration change is written (`[genesys].publish`, `apply --publish`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum UpdateVia {
+    /// `PATCH …/actions/{id}`: live at once.
+    #[default]
+    Patch,
+    /// `POST …/{id}/draft` when there is no draft (`draft` holds its version otherwise), then
+    /// `PATCH …/{id}/draft`: the published action stays as it is.
+    Draft { draft: Option<i64> },
+    /// `POST …/{id}/draft/publish` of the draft at this version, which holds the change.
+    Publish { draft: i64 },
 }
 
 /// The integration config lambda-trust writes: name, the credential binding, the ledger.
@@ -264,6 +281,44 @@ pub struct GenesysPlan {
     /// Superseded actions still called by a flow: kept until nothing calls them.
     #[serde(default)]
     pub kept: Vec<KeptAction>,
+    /// Actions whose draft holds the configured change, waiting for `apply --publish`.
+    #[serde(default)]
+    pub pending: Vec<PendingDraft>,
+    /// Actions that choose their function at run time, and the targets each can reach.
+    #[serde(default)]
+    pub reach: Vec<Reach>,
+}
+
+/// An action whose request URL template is an expression: the granted functions whose ARNs
+/// the template can produce (it grants nothing of its own).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reach {
+    pub name: String,
+    pub template: String,
+    pub targets: Vec<String>,
+}
+
+/// The [`Reach`] of every `[[genesys.actions]]` action.
+pub fn reaches(desired: &DesiredGenesys) -> Vec<Reach> {
+    desired
+        .actions
+        .iter()
+        .filter(|d| d.target == DYNAMIC)
+        .map(|d| Reach {
+            name: d.def.name.clone(),
+            template: d.function_arn().to_string(),
+            targets: reach(d.function_arn(), &desired.granted),
+        })
+        .collect()
+}
+
+/// An action whose draft holds the configured change while the published one does not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingDraft {
+    pub id: String,
+    pub name: String,
+    /// The draft's fields that differ from the published action's, by API name.
+    pub differs: Vec<String>,
 }
 
 impl GenesysPlan {
@@ -433,6 +488,8 @@ pub fn plan_genesys(
         ops,
         foreign: actions.foreign,
         kept: actions.kept,
+        pending: actions.pending,
+        reach: reaches(desired),
     })
 }
 
