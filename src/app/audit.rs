@@ -3,9 +3,10 @@
 //! account's IAM. Reads through `aws::audit` (or the files), decides in `core::audit`; the
 //! command renders what it returns ([`Audited`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+use futures::future::join_all;
 use futures::stream::{self, StreamExt};
 
 use super::error::AppError;
@@ -13,12 +14,16 @@ use super::events::{Event, Events};
 use super::iac::{read_file, read_model, IacSource};
 use super::settings::Settings;
 use crate::aws::audit::{self as read, CallCount};
+use crate::aws::organizations::OrgReader;
 use crate::aws::{AwsError, Clients};
 use crate::core::audit::{
-    self, parse_accounts, AccountOutcome, AccountReport, AuditOptions, OrgReport,
+    self, parse_accounts, AccountIam, AccountOutcome, AccountReport, AuditOptions, AuditPath,
+    Listed, OrgReport,
 };
 use crate::core::iac::{self as core_iac, IacReport};
+use crate::core::verify::PathSources;
 use crate::error::{shown, Error, Hinted, Result};
+use crate::iam::arn;
 
 /// What to audit, resolved once from the flags.
 #[derive(Debug, Clone)]
@@ -102,8 +107,9 @@ pub async fn audit(
     }
     let calls = CallCount::default();
     let what = "reading the account's IAM and proving each role";
+    let org = PathReads::new(&clients);
     let report = events
-        .reading(what, audit_one(&clients, None, &opts, &calls))
+        .reading(what, audit_one_path(&clients, None, &opts, &calls, &org))
         .await;
     Ok(Audited::Account(report?))
 }
@@ -138,6 +144,23 @@ impl From<AuditFailure> for Error {
     }
 }
 
+/// The whole path's reads shared by every account of a run: the organization policies, read
+/// once per account with the run's own credentials (an organization run's are the management
+/// account's, which may read them; a member account's may not).
+pub struct PathReads<'a> {
+    org: OrgReader,
+    clients: &'a Clients,
+}
+
+impl<'a> PathReads<'a> {
+    pub fn new(clients: &'a Clients) -> PathReads<'a> {
+        PathReads {
+            org: OrgReader::new(),
+            clients,
+        }
+    }
+}
+
 /// Reads one account and audits it; `account` is known in an organization run.
 pub async fn audit_one(
     clients: &Clients,
@@ -145,6 +168,15 @@ pub async fn audit_one(
     opts: &AuditOptions,
     calls: &CallCount,
 ) -> std::result::Result<AccountReport, AuditFailure> {
+    Ok(read_and_audit(clients, account, opts, calls).await?.1)
+}
+
+async fn read_and_audit(
+    clients: &Clients,
+    account: Option<String>,
+    opts: &AuditOptions,
+    calls: &CallCount,
+) -> std::result::Result<(AccountIam, AccountReport), AuditFailure> {
     let account = match account {
         Some(a) => a,
         None => read::caller_account(clients, calls).await?,
@@ -154,7 +186,74 @@ pub async fn audit_one(
     read::read_policies(clients, &missing, &mut iam, calls).await?;
     let (opts, count) = (opts.clone(), calls.get());
     // The prover is CPU work: keep it off the async workers that drive other accounts' reads.
-    Ok(tokio::task::spawn_blocking(move || audit::audit_account(&iam, &opts, count)).await?)
+    Ok(tokio::task::spawn_blocking(move || {
+        let report = audit::audit_account(&iam, &opts, count);
+        (iam, report)
+    })
+    .await?)
+}
+
+/// [`audit_one`], then the whole path of its partner roles judged and its functions scanned.
+pub async fn audit_one_path(
+    clients: &Clients,
+    account: Option<String>,
+    opts: &AuditOptions,
+    calls: &CallCount,
+    reads: &PathReads<'_>,
+) -> std::result::Result<AccountReport, AuditFailure> {
+    let (iam, report) = read_and_audit(clients, account, opts, calls).await?;
+    let path = read_path(clients, &iam, &report, calls, reads).await;
+    let opts = opts.clone();
+    let mut report = tokio::task::spawn_blocking(move || {
+        let mut report = report;
+        audit::judge_path(&mut report, &iam, &opts, &path);
+        report
+    })
+    .await?;
+    report.summary.calls = calls.get();
+    Ok(report)
+}
+
+/// What the whole path of `report`'s roles needs: the functions of the account in the audit's
+/// region (`ListFunctions`, one call a page of 50), the policy of each (and of each listed
+/// invokable ARN; `GetPolicy`, one call each, paced), and — when a role is reported — the
+/// organization policies of the account and of each target's account.
+async fn read_path(
+    clients: &Clients,
+    iam: &AccountIam,
+    report: &AccountReport,
+    calls: &CallCount,
+    reads: &PathReads<'_>,
+) -> AuditPath {
+    let region = clients.region();
+    let (functions, not_listed) = match read::list_functions(clients, &region, calls).await {
+        Ok(arns) => (Some(Listed { region, arns }), None),
+        Err(e) => (None, Some(shown(&e))),
+    };
+    let invokable = report.roles.iter().flat_map(|r| &r.invokable);
+    let arns = audit::arns_to_read(invokable, functions.as_ref());
+    let mut accounts: BTreeSet<String> =
+        arns.iter().map(|a| arn::account_of(a).to_owned()).collect();
+    accounts.insert(iam.account_id.clone());
+    let orgs = async {
+        if report.roles.is_empty() {
+            return Vec::new();
+        }
+        let read = accounts.into_iter().map(|a| async move {
+            let policies = reads.org.policies(reads.clients, &a).await;
+            (a, policies)
+        });
+        join_all(read).await
+    };
+    let (orgs, policies) = tokio::join!(orgs, read::function_policies(clients, &arns, calls));
+    AuditPath {
+        sources: PathSources {
+            orgs: orgs.into_iter().collect(),
+            function_policies: policies.into_iter().map(|t| (t.arn, t.policy)).collect(),
+        },
+        functions,
+        not_listed,
+    }
 }
 
 /// A many-account audit's source, borrowed.
@@ -206,11 +305,14 @@ async fn audit_many(
     let org_calls = CallCount::default();
     let (ids, names) = accounts(many.list, clients, &org_calls).await?;
     events.event(Event::Counting { total: ids.len() });
+    let reads = &PathReads::new(clients);
     let outcomes: Vec<AccountOutcome> = stream::iter(ids)
         .map(|account| async move {
             let calls = CallCount::default();
             let result = match read::assume(clients, &account, many.assume_role, &calls).await {
-                Ok(assumed) => audit_one(&assumed, Some(account.clone()), opts, &calls).await,
+                Ok(assumed) => {
+                    audit_one_path(&assumed, Some(account.clone()), opts, &calls, reads).await
+                }
                 Err(e) => Err(AuditFailure::Aws(e)),
             };
             events.event(Event::Counted);

@@ -42,6 +42,7 @@ mod live_audit;
 mod live_audit_html;
 mod live_audit_input;
 mod live_audit_org;
+mod live_audit_path;
 mod live_check;
 mod live_costs;
 mod live_genesys;
