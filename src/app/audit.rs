@@ -4,7 +4,7 @@
 //! command renders what it returns ([`Audited`]).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use futures::future::join_all;
 use futures::stream::{self, StreamExt};
@@ -12,6 +12,7 @@ use futures::stream::{self, StreamExt};
 use super::error::AppError;
 use super::events::{Event, Events};
 use super::iac::{read_file, read_model, IacSource};
+use super::path::org_policies_from_dir;
 use super::settings::Settings;
 use crate::aws::audit::{self as read, CallCount};
 use crate::aws::organizations::OrgReader;
@@ -21,9 +22,10 @@ use crate::core::audit::{
     Listed, OrgReport,
 };
 use crate::core::iac::{self as core_iac, IacReport};
-use crate::core::verify::PathSources;
+use crate::core::verify::{FunctionPolicy, PathSources};
 use crate::error::{shown, Error, Hinted, Result};
 use crate::iam::arn;
+use crate::iam::path::OrgPolicies;
 
 /// What to audit, resolved once from the flags.
 #[derive(Debug, Clone)]
@@ -64,26 +66,37 @@ pub enum Audited {
 }
 
 /// Audits `source`. `opts.region` is set here, by the one region rule (the live account's: its
-/// clients' region): counterexamples name a function in it. `account_id`: `--account-id`.
+/// clients' region): counterexamples name a function in it. `account_id`: `--account-id`;
+/// `org_policies`: `--org-policies DIR`, the offline audits' organization policies.
 pub async fn audit(
     settings: &Settings,
     events: &dyn Events,
     source: &AuditSource,
     mut opts: AuditOptions,
     account_id: Option<String>,
+    org_policies: Option<&Path>,
 ) -> Result<Audited> {
     opts.region = settings.region(None);
     match source {
         AuditSource::Iac(iac) => {
             let (model, file) = read_model(iac, account_id, opts.region.clone())?;
-            return Ok(Audited::Iac(core_iac::audit(&model, &opts, &file)));
+            let orgs = (org_policies.map(|d| org_policies_from_dir(d, &model.iam.account_id)))
+                .transpose()?;
+            return Ok(Audited::Iac(core_iac::audit(&model, &opts, &file, orgs)));
         }
         AuditSource::Snapshot(path) => {
             let hint = "give the JSON file `aws iam get-account-authorization-details` wrote";
             let (file, text) = read_file("--input", path, hint)?;
             let iam = audit::parse_details(&file, &text, account_id.as_deref())
                 .map_err(AppError::Details)?;
-            return Ok(Audited::Account(audit::audit_account(&iam, &opts, 0)));
+            let orgs =
+                (org_policies.map(|d| org_policies_from_dir(d, &iam.account_id))).transpose()?;
+            let mut report = audit::audit_account(&iam, &opts, 0);
+            if let Some(orgs) = orgs {
+                let path = snapshot_path(&iam, &report, orgs);
+                audit::judge_path(&mut report, &iam, &opts, &path);
+            }
+            return Ok(Audited::Account(report));
         }
         AuditSource::Account | AuditSource::Accounts { .. } => {}
     }
@@ -112,6 +125,27 @@ pub async fn audit(
         .reading(what, audit_one_path(&clients, None, &opts, &calls, &org))
         .await;
     Ok(Audited::Account(report?))
+}
+
+/// A saved snapshot's path: the organization policies given, and no function policy (the
+/// snapshot holds none): availability is decided against the organization's policies, and who
+/// else gets into a function is not judged.
+fn snapshot_path(iam: &AccountIam, report: &AccountReport, orgs: OrgPolicies) -> AuditPath {
+    let not_read = || FunctionPolicy::NotRead {
+        reason: "a get-account-authorization-details answer holds no function policy".into(),
+    };
+    let invokable = report.roles.iter().flat_map(|r| &r.invokable);
+    AuditPath {
+        sources: PathSources {
+            orgs: BTreeMap::from([(iam.account_id.clone(), orgs)]),
+            function_policies: (invokable.filter(|a| !a.contains(['*', '?'])))
+                .map(|a| (a.clone(), not_read()))
+                .collect(),
+        },
+        not_listed: Some("a get-account-authorization-details answer lists no function".into()),
+        no_function_policies: true,
+        ..AuditPath::default()
+    }
 }
 
 /// Why one account could not be audited: a read failed, or the prover's task did not finish.
@@ -251,8 +285,11 @@ async fn read_path(
             orgs: orgs.into_iter().collect(),
             function_policies: policies.into_iter().map(|t| (t.arn, t.policy)).collect(),
         },
+        scan: functions.iter().flat_map(|l| l.arns.clone()).collect(),
         functions,
         not_listed,
+        orgs_not_given: false,
+        no_function_policies: false,
     }
 }
 

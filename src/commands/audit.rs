@@ -21,7 +21,8 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &AuditArgs)
     let opts = options(inv.config.if_given()?.as_deref(), args)?;
     let source = source(args)?;
     let account_id = args.account_id.clone();
-    match audit::audit(&inv.settings, events, &source, opts, account_id).await? {
+    let org = args.org_policies.as_deref();
+    match audit::audit(&inv.settings, events, &source, opts, account_id, org).await? {
         Audited::Account(report) => render(&inv.output, args, &report),
         Audited::Org(report) => render_org(&inv.output, args, &report),
         Audited::Iac(report) => render_iac(&inv.output, args, &report),

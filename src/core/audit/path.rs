@@ -39,6 +39,14 @@ pub struct AuditPath {
     pub functions: Option<Listed>,
     /// Why the functions were not listed, when a listing was refused or failed.
     pub not_listed: Option<String>,
+    /// The functions the account-wide scan judges (the listed ones; a template's permissions').
+    pub scan: Vec<String>,
+    /// The organization policies were not given (an offline audit without `--org-policies`):
+    /// said once in the report's `path.organization`, not as a finding on every role.
+    pub orgs_not_given: bool,
+    /// The function policies are not known at all (a saved snapshot): only availability is
+    /// judged; who else gets in is not (the report says so).
+    pub no_function_policies: bool,
 }
 
 /// The functions of one account and region.
@@ -121,11 +129,19 @@ pub(super) fn role_findings(
         // The role's own policies are the audit's trust and access findings' business (who
         // gets in, with which IDs; the invokable set is already the effective one).
         let available = t.genesys_gets_through;
-        if available.verdict != ClaimVerdict::Proved && available.code != Some(PathCode::RoleBlocks)
+        let read =
+            (path.sources.function_policies.get(&t.target)).is_some_and(|p| p.read().is_some());
+        // Organization policies not given: said once (`path.organization`), not per target.
+        let not_given =
+            path.orgs_not_given && read && available.code == Some(PathCode::PathNotRead);
+        if available.verdict != ClaimVerdict::Proved
+            && available.code != Some(PathCode::RoleBlocks)
+            && !not_given
         {
             group(&mut found, available, &t.target);
         }
         match t.nobody_else.verdict {
+            _ if path.no_function_policies => {}
             ClaimVerdict::Proved => {}
             // Each way in, with its own request.
             ClaimVerdict::Refuted => ways.extend(ways_in(&report, &t.target)),
@@ -135,7 +151,7 @@ pub(super) fn role_findings(
     let mut out: Vec<Finding> = ways;
     out.extend(found.into_iter().map(finding));
     if !unlisted.is_empty() {
-        out.push(not_listed(&unlisted, path.functions.as_ref()));
+        out.push(not_listed(&unlisted, path));
     }
     out
 }
@@ -221,10 +237,11 @@ fn way_findings(
     out
 }
 
-fn not_listed(patterns: &[String], listed: Option<&Listed>) -> Finding {
-    let scope = match listed {
-        Some(l) => format!("only the functions of region {} were listed", l.region),
-        None => "the functions were not listed".to_owned(),
+fn not_listed(patterns: &[String], path: &AuditPath) -> Finding {
+    let scope = match (&path.functions, &path.not_listed) {
+        (Some(l), _) => format!("only the functions of region {} were listed", l.region),
+        (None, Some(why)) => format!("the functions were not listed ({why})"),
+        (None, None) => "the functions were not listed".to_owned(),
     };
     Finding::new(
         Code::PathNotRead,
@@ -325,14 +342,11 @@ pub(super) fn open_functions(
     partners: &[String],
     path: &AuditPath,
 ) -> Vec<FunctionReport> {
-    let Some(listed) = &path.functions else {
-        return Vec::new();
-    };
     let partners: Vec<&str> = match partners.is_empty() {
         true => vec![GENESYS_CLOUD_ACCOUNT],
         false => partners.iter().map(String::as_str).collect(),
     };
-    (listed.arns.iter())
+    (path.scan.iter())
         .filter_map(|arn| {
             let policy = policy_of(&path.sources, arn)?;
             let findings = open_function(account, &partners, arn, policy, path);
