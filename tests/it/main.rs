@@ -32,6 +32,7 @@ mod genesys_fake;
 mod genesys_regions;
 mod harness_selftest;
 mod iac_check;
+mod iac_permissions;
 mod iac_plan;
 mod iac_template;
 mod install_scripts;
