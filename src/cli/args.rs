@@ -152,6 +152,8 @@ pub struct ProveArgs {
     /// the properties still undecided are `unknown` (the answer may then vary with machine load).
     #[arg(long, value_name = "MS")]
     pub budget_ms: Option<u64>,
+    #[command(flatten)]
+    pub org: OrgPoliciesArgs,
 }
 
 /// A partner preset for `audit --partner`.

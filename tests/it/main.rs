@@ -14,6 +14,7 @@ mod audit_input;
 mod bad_input;
 mod cli_offline;
 mod cli_prove;
+mod cli_prove_org;
 mod cli_ux;
 mod config_genesys;
 mod config_proptest;
