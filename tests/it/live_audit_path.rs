@@ -304,3 +304,63 @@ fn a_member_account_s_audit_says_its_organization_policies_were_not_read() {
     assert_eq!(lines.len(), 1, "{human}");
     assert!(lines[0].contains("not read"), "{human}");
 }
+
+/// What judging the path costs, measured at the proxy: one role that may invoke every
+/// function of the region, in an account of N functions. ListFunctions: a call per page of at
+/// most 50 functions; GetPolicy: one per function (Lambda has no batch read of resource policies: the
+/// floor); the account's own read and the organization's stay the same.
+#[test]
+fn the_path_s_calls_grow_with_the_functions_one_get_policy_each() {
+    let mut seen = Vec::new();
+    for n in [5usize, 60] {
+        let moto = MotoServer::start();
+        let proxy = Proxy::start(&moto.url());
+        let seed = AwsSeed::new(&moto.url());
+        for i in 0..n {
+            seed.lambda_create_function(&format!("f{i:03}"), "us-east-1");
+        }
+        let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"AWS": format!("arn:aws:iam::{GENESYS}:root")},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"sts:ExternalId": EXT}}}]});
+        seed.iam_query(
+            "CreateRole",
+            &[
+                ("RoleName", "genesys"),
+                ("AssumeRolePolicyDocument", &trust.to_string()),
+            ],
+        );
+        let invoke = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Action": "lambda:InvokeFunction",
+            "Resource": "arn:aws:lambda:us-east-1:123456789012:function:*"}]});
+        seed.iam_query(
+            "PutRolePolicy",
+            &[
+                ("RoleName", "genesys"),
+                ("PolicyName", "invoke"),
+                ("PolicyDocument", &invoke.to_string()),
+            ],
+        );
+        proxy.clear();
+        let args = ["audit", "--partner", "genesys-cloud", "--format", "json"];
+        let r = support::lambda_trust(&proxy.url(), &args, &[]);
+        assert_eq!(r.code, Some(2), "{r}");
+        let report = r.json();
+        assert_eq!(report["path"]["functions_listed"], n);
+        // AWS pages by 50 (Lambda API Reference, ListFunctions, MaxItems); moto answers in one.
+        let pages = proxy.count("lambda:ListFunctions");
+        assert!(
+            (1..=n.div_ceil(50)).contains(&pages),
+            "{:?}",
+            proxy.summary()
+        );
+        assert_eq!(proxy.count("lambda:GetPolicy"), n, "{:?}", proxy.summary());
+        let others = proxy.calls().len() - proxy.count("lambda:ListFunctions") - n;
+        seen.push(others);
+        eprintln!("{n} functions: {:?}", proxy.summary());
+    }
+    assert_eq!(
+        seen[0], seen[1],
+        "the rest does not grow with the functions"
+    );
+}
