@@ -185,6 +185,26 @@ fn a_template_s_lambda_permissions_are_judged_on_each_role_s_path() {
         .find(|f| f["function"] == function("lonely"));
     let lonely = lonely.unwrap_or_else(|| panic!("{functions:#?}"));
     assert_eq!(lonely["findings"][0]["code"], "partner-bypasses-role");
+    // SARIF: the role's findings at the role, the scan's at the function.
+    let r = support::lambda_trust_cmd("http://127.0.0.1:9")
+        .args([
+            "audit",
+            "--partner",
+            "genesys-cloud",
+            "--account-id",
+            ACCOUNT,
+            "--region",
+            REGION,
+        ])
+        .args(["--format", "sarif", "--template", file.to_str().unwrap()])
+        .run();
+    let sarif = r.json();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let at_lonely = results.iter().any(|r| {
+        r["ruleId"] == "lambda-trust/audit/partner-bypasses-role"
+            && r["locations"][0]["logicalLocations"][0]["name"] == function("lonely")
+    });
+    assert!(at_lonely, "{results:#?}");
 
     // The identity-perimeter RCP without Genesys Cloud's account stops sts:AssumeRole.
     let org = org_dir(dir.path(), &["444455556666"]);

@@ -241,6 +241,16 @@ fn the_organization_audit_judges_each_partner_role_s_whole_path() {
         "{human}"
     );
     assert!(human.contains("partner-bypasses-role"), "{human}");
+    let html = w
+        .audit(
+            "html",
+            &["--organization", "--assume-role", MEMBER_ROLE],
+            &[],
+        )
+        .stdout;
+    assert!(html.contains("<h2>The whole path</h2>"), "{html}");
+    assert!(html.contains(&format!("Organization policies of {a}: read")));
+    assert!(html.contains("function-policy-open") && html.contains("org-policy-blocks"));
 }
 
 /// A member account's own audit cannot read its organization's policies: it says so in one

@@ -20,6 +20,7 @@ mod config_genesys;
 mod config_proptest;
 mod config_validation;
 mod core_audit;
+mod core_audit_path;
 mod core_genesys;
 mod core_path;
 mod core_plan;
