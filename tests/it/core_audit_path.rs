@@ -86,7 +86,7 @@ fn a_function_policy_denying_the_role_blocks_it() {
         "Principal": {"AWS": format!("arn:aws:iam::{OWN}:role/genesys")},
         "Action": "lambda:InvokeFunction", "Resource": target}]});
     let found = judged(
-        &[target.clone()],
+        std::slice::from_ref(&target),
         vec![(target.clone(), policy(deny))],
         OrgPolicies::NoOrganization,
     );
@@ -101,8 +101,8 @@ fn a_function_policy_denying_the_role_blocks_it() {
     );
     // Without the Deny: nothing to say.
     let found = judged(
-        &[target.clone()],
-        vec![(target, FunctionPolicy::None)],
+        std::slice::from_ref(&target),
+        vec![(target.clone(), FunctionPolicy::None)],
         OrgPolicies::NoOrganization,
     );
     assert!(found.is_empty(), "{found:#?}");
@@ -112,7 +112,7 @@ fn a_function_policy_denying_the_role_blocks_it() {
 fn a_target_in_another_account_needs_its_policy_to_allow_the_role() {
     let target = function(OTHER, "shared");
     let found = judged(
-        &[target.clone()],
+        std::slice::from_ref(&target),
         vec![(target.clone(), FunctionPolicy::None)],
         OrgPolicies::NoOrganization,
     );
@@ -126,8 +126,8 @@ fn a_target_in_another_account_needs_its_policy_to_allow_the_role() {
         "Principal": {"AWS": format!("arn:aws:iam::{OWN}:role/genesys")},
         "Action": "lambda:InvokeFunction", "Resource": target}]});
     let found = judged(
-        &[target.clone()],
-        vec![(target, policy(allow))],
+        std::slice::from_ref(&target),
+        vec![(target.clone(), policy(allow))],
         OrgPolicies::NoOrganization,
     );
     assert!(found.is_empty(), "{found:#?}");
