@@ -104,7 +104,11 @@ fn on(findings: &[(String, String)], code: &str, arn: &str) -> bool {
 /// The organization's files: FullAWSAccess SCPs, and the identity-perimeter RCP at the root
 /// exempting `listed` accounts (AWS's data-perimeter example).
 fn org_dir(dir: &Path, listed: &[&str]) -> String {
-    let org = dir.join(format!("org-{}", listed.len()));
+    org_dir_of(dir, ACCOUNT, listed)
+}
+
+fn org_dir_of(dir: &Path, account: &str, listed: &[&str]) -> String {
+    let org = dir.join(format!("org-{account}-{}", listed.len()));
     std::fs::create_dir_all(&org).unwrap();
     let full = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
     let level = |kind: &str, id: &str| json!({"kind": kind, "id": id, "name": id});
@@ -117,7 +121,7 @@ fn org_dir(dir: &Path, listed: &[&str]) -> String {
         (
             "account-scp.json",
             json!({"kind": "SCP", "id": "p-full", "name": "FullAWSAccess",
-            "level": level("account", ACCOUNT), "document": full}),
+            "level": level("account", account), "document": full}),
         ),
         (
             "root-rcp.json",
@@ -388,4 +392,51 @@ fn bad_org_policy_files_are_refused_naming_the_file() {
         assert!(r.stdout.trim().is_empty(), "{name}: {}", r.stdout);
         assert!(!out.exists(), "{name}: nothing written");
     }
+}
+
+/// `audit --input` holds no function policy: with `--org-policies` only the organization's part
+/// is decided (the perimeter RCP without Genesys: `org-policy-blocks` on every role that may
+/// invoke something), and nothing is said about who else gets in; without it, no `path`.
+#[test]
+fn a_saved_answer_with_org_policies_decides_the_organization_s_part() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/audit-input/moto-gaad.json"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let org = org_dir_of(dir.path(), "123456789012", &["444455556666"]);
+    let args = [
+        "audit",
+        "--partner",
+        "genesys-cloud",
+        "--format",
+        "json",
+        "--input",
+        fixture,
+    ];
+    let r = support::lambda_trust_cmd("http://127.0.0.1:9")
+        .args(args)
+        .args(["--org-policies", &org])
+        .run();
+    let report = r.json();
+    assert_eq!(
+        report["path"]["organization"]["123456789012"], "read",
+        "{report:#}"
+    );
+    let codes: Vec<&str> = (report["roles"].as_array().unwrap().iter())
+        .flat_map(|r| r["findings"].as_array().unwrap())
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"org-policy-blocks"), "{codes:?}");
+    for never in [
+        "function-policy-open",
+        "partner-bypasses-role",
+        "path-unknown",
+    ] {
+        assert!(!codes.contains(&never), "{never}: {codes:?}");
+    }
+    let r = support::lambda_trust_cmd("http://127.0.0.1:9")
+        .args(args)
+        .run();
+    assert!(r.json().get("path").is_none());
 }

@@ -147,8 +147,15 @@ fn two_hundred_roles_every_finding_code_paginated() {
         .into_values()
         .flatten()
         .collect();
-    let every: BTreeSet<String> = Code::all().map(|c| c.as_str().to_owned()).collect();
-    assert_eq!(all, every, "every finding code is covered");
+    // The whole path's codes need organizations and function policies: live_audit_path.rs,
+    // core_audit_path.rs and iac_permissions.rs cover them.
+    let every: BTreeSet<String> = (Code::all().filter(|c| c.path().is_none()))
+        .map(|c| c.as_str().to_owned())
+        .collect();
+    assert_eq!(
+        all, every,
+        "every finding code of the audit's own is covered"
+    );
 }
 
 #[test]
