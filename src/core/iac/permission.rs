@@ -52,7 +52,7 @@ pub(super) fn policies(
     for p in permissions {
         match function_arn(p, partition, region, account) {
             Some(arn) => {
-                let statement = statement(p, &arn);
+                let statement = statement(p, &arn, partition);
                 docs.entry(arn).or_default().push(statement);
             }
             None => unresolved.push((p.resource.clone(), text(&p.function))),
@@ -111,13 +111,13 @@ fn function_arn(
 }
 
 /// The statement AddPermission writes (see the module header).
-fn statement(p: &Permission, arn: &str) -> Value {
+fn statement(p: &Permission, arn: &str, partition: &str) -> Value {
     let mut s = Map::new();
     if let Some(sid) = p.statement_id.as_str().filter(|s| !s.is_empty()) {
         s.insert("Sid".into(), json!(sid));
     }
     s.insert("Effect".into(), json!("Allow"));
-    s.insert("Principal".into(), principal(&p.principal));
+    s.insert("Principal".into(), principal(&p.principal, partition));
     let action = match &p.action {
         Value::Null => json!("lambda:InvokeFunction"),
         a => a.clone(),
@@ -146,14 +146,14 @@ fn statement(p: &Permission, arn: &str) -> Value {
 }
 
 /// `*`, an account (its root), an ARN, or a service principal, as GetPolicy shows them.
-fn principal(v: &Value) -> Value {
+fn principal(v: &Value, partition: &str) -> Value {
     let Some(p) = v.as_str() else {
         return v.clone();
     };
     if p == "*" {
         json!("*")
     } else if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) {
-        json!({"AWS": format!("arn:aws:iam::{p}:root")})
+        json!({"AWS": format!("arn:{partition}:iam::{p}:root")})
     } else if p.starts_with("arn:") || !markers_in(v).is_empty() {
         json!({"AWS": p})
     } else {
