@@ -155,6 +155,7 @@ fn main() {
         sources: BTreeMap::new(),
         source_dir: String::new(),
         account_id: Some("111122223333".into()),
+        region: None,
     };
     let opts = AuditOptions {
         partners: vec!["765628985471".into()],
@@ -165,7 +166,7 @@ fn main() {
         let start = Instant::now();
         let model = read_plan(&input).expect("the generated plan reads");
         let read = start.elapsed();
-        let report = audit(&model, &opts, &input.file);
+        let report = audit(&model, &opts, &input.file, None);
         let json = audit_iac_json(&report);
         (start.elapsed(), read, report.report.roles.len(), json.len())
     };

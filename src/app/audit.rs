@@ -3,22 +3,29 @@
 //! account's IAM. Reads through `aws::audit` (or the files), decides in `core::audit`; the
 //! command renders what it returns ([`Audited`]).
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
+use futures::future::join_all;
 use futures::stream::{self, StreamExt};
 
 use super::error::AppError;
 use super::events::{Event, Events};
 use super::iac::{read_file, read_model, IacSource};
+use super::path::org_policies_from_dir;
 use super::settings::Settings;
 use crate::aws::audit::{self as read, CallCount};
+use crate::aws::organizations::OrgReader;
 use crate::aws::{AwsError, Clients};
 use crate::core::audit::{
-    self, parse_accounts, AccountOutcome, AccountReport, AuditOptions, OrgReport,
+    self, parse_accounts, AccountIam, AccountOutcome, AccountReport, AuditOptions, AuditPath,
+    Listed, OrgReport,
 };
 use crate::core::iac::{self as core_iac, IacReport};
+use crate::core::verify::{FunctionPolicy, PathSources};
 use crate::error::{shown, Error, Hinted, Result};
+use crate::iam::arn;
+use crate::iam::path::OrgPolicies;
 
 /// What to audit, resolved once from the flags.
 #[derive(Debug, Clone)]
@@ -59,26 +66,37 @@ pub enum Audited {
 }
 
 /// Audits `source`. `opts.region` is set here, by the one region rule (the live account's: its
-/// clients' region): counterexamples name a function in it. `account_id`: `--account-id`.
+/// clients' region): counterexamples name a function in it. `account_id`: `--account-id`;
+/// `org_policies`: `--org-policies DIR`, the offline audits' organization policies.
 pub async fn audit(
     settings: &Settings,
     events: &dyn Events,
     source: &AuditSource,
     mut opts: AuditOptions,
     account_id: Option<String>,
+    org_policies: Option<&Path>,
 ) -> Result<Audited> {
     opts.region = settings.region(None);
     match source {
         AuditSource::Iac(iac) => {
             let (model, file) = read_model(iac, account_id, opts.region.clone())?;
-            return Ok(Audited::Iac(core_iac::audit(&model, &opts, &file)));
+            let orgs = (org_policies.map(|d| org_policies_from_dir(d, &model.iam.account_id)))
+                .transpose()?;
+            return Ok(Audited::Iac(core_iac::audit(&model, &opts, &file, orgs)));
         }
         AuditSource::Snapshot(path) => {
             let hint = "give the JSON file `aws iam get-account-authorization-details` wrote";
             let (file, text) = read_file("--input", path, hint)?;
             let iam = audit::parse_details(&file, &text, account_id.as_deref())
                 .map_err(AppError::Details)?;
-            return Ok(Audited::Account(audit::audit_account(&iam, &opts, 0)));
+            let orgs =
+                (org_policies.map(|d| org_policies_from_dir(d, &iam.account_id))).transpose()?;
+            let mut report = audit::audit_account(&iam, &opts, 0);
+            if let Some(orgs) = orgs {
+                let path = snapshot_path(&iam, &report, orgs);
+                audit::judge_path(&mut report, &iam, &opts, &path);
+            }
+            return Ok(Audited::Account(report));
         }
         AuditSource::Account | AuditSource::Accounts { .. } => {}
     }
@@ -102,10 +120,32 @@ pub async fn audit(
     }
     let calls = CallCount::default();
     let what = "reading the account's IAM and proving each role";
+    let org = PathReads::new(&clients);
     let report = events
-        .reading(what, audit_one(&clients, None, &opts, &calls))
+        .reading(what, audit_one_path(&clients, None, &opts, &calls, &org))
         .await;
     Ok(Audited::Account(report?))
+}
+
+/// A saved snapshot's path: the organization policies given, and no function policy (the
+/// snapshot holds none): availability is decided against the organization's policies, and who
+/// else gets into a function is not judged.
+fn snapshot_path(iam: &AccountIam, report: &AccountReport, orgs: OrgPolicies) -> AuditPath {
+    let not_read = || FunctionPolicy::NotRead {
+        reason: "a get-account-authorization-details answer holds no function policy".into(),
+    };
+    let invokable = report.roles.iter().flat_map(|r| &r.invokable);
+    AuditPath {
+        sources: PathSources {
+            orgs: BTreeMap::from([(iam.account_id.clone(), orgs)]),
+            function_policies: (invokable.filter(|a| !a.contains(['*', '?'])))
+                .map(|a| (a.clone(), not_read()))
+                .collect(),
+        },
+        not_listed: Some("a get-account-authorization-details answer lists no function".into()),
+        no_function_policies: true,
+        ..AuditPath::default()
+    }
 }
 
 /// Why one account could not be audited: a read failed, or the prover's task did not finish.
@@ -138,6 +178,23 @@ impl From<AuditFailure> for Error {
     }
 }
 
+/// The whole path's reads shared by every account of a run: the organization policies, read
+/// once per account with the run's own credentials (an organization run's are the management
+/// account's, which may read them; a member account's may not).
+pub struct PathReads<'a> {
+    org: OrgReader,
+    clients: &'a Clients,
+}
+
+impl<'a> PathReads<'a> {
+    pub fn new(clients: &'a Clients) -> PathReads<'a> {
+        PathReads {
+            org: OrgReader::new(),
+            clients,
+        }
+    }
+}
+
 /// Reads one account and audits it; `account` is known in an organization run.
 pub async fn audit_one(
     clients: &Clients,
@@ -145,6 +202,15 @@ pub async fn audit_one(
     opts: &AuditOptions,
     calls: &CallCount,
 ) -> std::result::Result<AccountReport, AuditFailure> {
+    Ok(read_and_audit(clients, account, opts, calls).await?.1)
+}
+
+async fn read_and_audit(
+    clients: &Clients,
+    account: Option<String>,
+    opts: &AuditOptions,
+    calls: &CallCount,
+) -> std::result::Result<(AccountIam, AccountReport), AuditFailure> {
     let account = match account {
         Some(a) => a,
         None => read::caller_account(clients, calls).await?,
@@ -154,7 +220,77 @@ pub async fn audit_one(
     read::read_policies(clients, &missing, &mut iam, calls).await?;
     let (opts, count) = (opts.clone(), calls.get());
     // The prover is CPU work: keep it off the async workers that drive other accounts' reads.
-    Ok(tokio::task::spawn_blocking(move || audit::audit_account(&iam, &opts, count)).await?)
+    Ok(tokio::task::spawn_blocking(move || {
+        let report = audit::audit_account(&iam, &opts, count);
+        (iam, report)
+    })
+    .await?)
+}
+
+/// [`audit_one`], then the whole path of its partner roles judged and its functions scanned.
+pub async fn audit_one_path(
+    clients: &Clients,
+    account: Option<String>,
+    opts: &AuditOptions,
+    calls: &CallCount,
+    reads: &PathReads<'_>,
+) -> std::result::Result<AccountReport, AuditFailure> {
+    let (iam, report) = read_and_audit(clients, account, opts, calls).await?;
+    let path = read_path(clients, &iam, &report, calls, reads).await;
+    let opts = opts.clone();
+    let mut report = tokio::task::spawn_blocking(move || {
+        let mut report = report;
+        audit::judge_path(&mut report, &iam, &opts, &path);
+        report
+    })
+    .await?;
+    report.summary.calls = calls.get();
+    Ok(report)
+}
+
+/// What the whole path of `report`'s roles needs: the functions of the account in the audit's
+/// region (`ListFunctions`, one call a page of 50), the policy of each (and of each listed
+/// invokable ARN; `GetPolicy`, one call each, paced), and — when a role is reported — the
+/// organization policies of the account and of each target's account.
+async fn read_path(
+    clients: &Clients,
+    iam: &AccountIam,
+    report: &AccountReport,
+    calls: &CallCount,
+    reads: &PathReads<'_>,
+) -> AuditPath {
+    let region = clients.region();
+    let (functions, not_listed) = match read::list_functions(clients, &region, calls).await {
+        Ok(arns) => (Some(Listed { region, arns }), None),
+        Err(e) => (None, Some(shown(&e))),
+    };
+    let invokable = report.roles.iter().flat_map(|r| &r.invokable);
+    let arns = audit::arns_to_read(invokable, functions.as_ref());
+    let mut accounts: BTreeSet<String> =
+        arns.iter().map(|a| arn::account_of(a).to_owned()).collect();
+    accounts.insert(iam.account_id.clone());
+    let orgs = async {
+        if report.roles.is_empty() {
+            return Vec::new();
+        }
+        let read = accounts.into_iter().map(|a| async move {
+            let policies = reads.org.policies(reads.clients, &a).await;
+            (a, policies)
+        });
+        join_all(read).await
+    };
+    let (orgs, policies) = tokio::join!(orgs, read::function_policies(clients, &arns, calls));
+    AuditPath {
+        sources: PathSources {
+            orgs: orgs.into_iter().collect(),
+            function_policies: policies.into_iter().map(|t| (t.arn, t.policy)).collect(),
+        },
+        scan: functions.iter().flat_map(|l| l.arns.clone()).collect(),
+        functions,
+        not_listed,
+        orgs_not_given: false,
+        no_function_policies: false,
+    }
 }
 
 /// A many-account audit's source, borrowed.
@@ -206,11 +342,14 @@ async fn audit_many(
     let org_calls = CallCount::default();
     let (ids, names) = accounts(many.list, clients, &org_calls).await?;
     events.event(Event::Counting { total: ids.len() });
+    let reads = &PathReads::new(clients);
     let outcomes: Vec<AccountOutcome> = stream::iter(ids)
         .map(|account| async move {
             let calls = CallCount::default();
             let result = match read::assume(clients, &account, many.assume_role, &calls).await {
-                Ok(assumed) => audit_one(&assumed, Some(account.clone()), opts, &calls).await,
+                Ok(assumed) => {
+                    audit_one_path(&assumed, Some(account.clone()), opts, &calls, reads).await
+                }
                 Err(e) => Err(AuditFailure::Aws(e)),
             };
             events.event(Event::Counted);

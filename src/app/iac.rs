@@ -35,7 +35,7 @@ pub fn read_model(
 ) -> Result<(IacModel, String)> {
     match source {
         IacSource::Plan { path, source_dir } => {
-            read_plan_model(path, source_dir.as_deref(), account_id)
+            read_plan_model(path, source_dir.as_deref(), account_id, region)
         }
         IacSource::Template { path, parameters } => {
             let hint = "give the path of a CloudFormation template (JSON or YAML)";
@@ -67,6 +67,7 @@ fn read_plan_model(
     path: &Path,
     source_dir: Option<&Path>,
     account_id: Option<String>,
+    region: Option<String>,
 ) -> Result<(IacModel, String)> {
     let hint = "give the JSON of `terraform show -json PLANFILE`";
     let (file, text) = read_file("--plan", path, hint)?;
@@ -88,6 +89,7 @@ fn read_plan_model(
         sources,
         source_dir: dir.display().to_string(),
         account_id,
+        region,
     };
     let model = iac::read_plan(&input).map_err(AppError::Plan)?;
     Ok((model, file))

@@ -278,3 +278,50 @@ pub async fn assume(
         creds.session_token(),
     ))
 }
+
+/// The unqualified ARNs of every function in `region` (`lambda:ListFunctions`, every page: at
+/// most 50 functions a page, Lambda API Reference, ListFunctions), each page counted.
+pub async fn list_functions(
+    clients: &Clients,
+    region: &str,
+    calls: &CallCount,
+) -> Result<Vec<String>, AwsError> {
+    let lambda = clients.lambda(region);
+    let mut out = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        calls.add();
+        let page = lambda
+            .list_functions()
+            .set_marker(marker.take())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("lambda:ListFunctions", e))?;
+        out.extend(
+            page.functions()
+                .iter()
+                .filter_map(|f| f.function_arn().map(str::to_owned)),
+        );
+        match page.next_marker() {
+            Some(m) if !m.is_empty() => marker = Some(m.to_owned()),
+            _ => break,
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The function policies of `arns` (`lambda:GetPolicy` each, paced: `aws::function_policy`,
+/// the one reader), each call counted.
+pub async fn function_policies(
+    clients: &Clients,
+    arns: &[String],
+    calls: &CallCount,
+) -> Vec<crate::aws::function_policy::TargetPolicy> {
+    let none = std::collections::BTreeMap::new();
+    let functions = arns.iter().filter_map(|a| crate::iam::arn::Arn::parse(a));
+    for _ in functions.filter(|a| a.function_parts().is_some()) {
+        calls.add();
+    }
+    crate::aws::function_policy::read_function_policies(clients, &none, arns).await
+}

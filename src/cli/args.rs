@@ -152,6 +152,8 @@ pub struct ProveArgs {
     /// the properties still undecided are `unknown` (the answer may then vary with machine load).
     #[arg(long, value_name = "MS")]
     pub budget_ms: Option<u64>,
+    #[command(flatten)]
+    pub org: OrgPoliciesArgs,
 }
 
 /// A partner preset for `audit --partner`.
@@ -249,6 +251,11 @@ pub struct AuditArgs {
     /// --plan), or the account of the --input file (default: the one its ARNs name).
     #[arg(long, value_name = "ACCOUNT", value_parser = account_id, requires = "offline")]
     pub account_id: Option<String>,
+    /// The SCPs and RCPs over the audited account, as files (with --template, --plan or
+    /// --input; the files of verify's --org-policies): Genesys Cloud's access is decided
+    /// against them. Without it the offline audits say they were not given (docs/audit.md).
+    #[arg(long, value_name = "DIR", requires = "offline")]
+    pub org_policies: Option<PathBuf>,
 }
 
 /// `check --template`: the IaC to check instead of the live account.

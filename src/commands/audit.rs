@@ -24,7 +24,8 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &AuditArgs)
     let account_id = args.account_id.clone();
     // A bad baseline is refused before AWS is read.
     let accepted = args.baseline.as_deref().map(baseline::read).transpose()?;
-    let mut audited = audit::audit(&inv.settings, events, &source, opts, account_id).await?;
+    let org = args.org_policies.as_deref();
+    let mut audited = audit::audit(&inv.settings, events, &source, opts, account_id, org).await?;
     if let Audited::Account(report) = &audited {
         findings_region(&inv.output, args, report.region.as_deref())?;
     }

@@ -49,11 +49,32 @@ pub(super) fn run(inv: &Invocation, events: &dyn Events, args: &ProveArgs) -> Re
             budget,
         ));
     }
-    inv.output.emit(&Proved(&results))?;
-    Ok(Status::ok_or(
-        report::prove_passed(&results),
-        Status::Denied,
-    ))
+    let org = match &args.org.org_policies {
+        Some(dir) => organization(&sides, dir)?,
+        None => {
+            if sides.trust.is_some() && sides.invoke.is_some() {
+                inv.output.note(
+                    "organization policies not given (--org-policies DIR): whether an SCP or \
+                     RCP stops Genesys Cloud is not claimed",
+                );
+            }
+            None
+        }
+    };
+    inv.output.emit(&Proved(&results, org.as_ref()))?;
+    let passed = report::prove_passed(&results) && org.as_ref().is_none_or(|o| o.passed());
+    Ok(Status::ok_or(passed, Status::Denied))
+}
+
+/// `--org-policies DIR`: the role's account's SCPs and RCPs from files, and the claim over
+/// them (both sides needed: the trust policy and the invoke policies).
+fn organization(sides: &Sides, dir: &std::path::Path) -> Result<Option<prove::OrgProof>> {
+    let Some(trust) = &sides.trust else {
+        return Ok(None);
+    };
+    let account = crate::iam::arn::account_of(&trust.role_arn);
+    let orgs = crate::app::path::org_policies_from_dir(dir, account)?;
+    Ok(prove::organization(sides, &orgs))
 }
 
 /// The step budget, plus the optional wall-clock cap: a timer thread sets the prover's stop

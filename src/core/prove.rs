@@ -5,12 +5,19 @@
 //! Pure: [`load_files`] reads the files it is given through the caller's reader (as `simulate`
 //! does).
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+use serde::Serialize;
 
 use crate::config::Config;
 use crate::core::render::Rendered;
 use crate::core::simulate::{self, SimulateError};
+use crate::core::verify::{
+    path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources,
+};
 use crate::iam::arn::Arn;
+use crate::iam::path::{OrgPolicies, Partner, PathInput, PathReport, RoleSide, Target};
 use crate::iam::{InvokeSpec, LabeledPolicy, Policy, PolicyError, TrustSpec};
 
 /// The role ARN used when neither `--role-arn` nor a config gives one. Only a trust policy that
@@ -159,4 +166,97 @@ pub fn load_files(input: &FileInput, read: simulate::ReadFile) -> Result<Sides, 
         })
     };
     Ok(Sides { trust, invoke })
+}
+
+/// `prove --org-policies`: whether the organization's SCPs and RCPs (from files) let Genesys
+/// Cloud's two requests through to each target, over the documents proved — the whole path's
+/// availability claim (`core::verify::path`, docs/aws-behaviour.md "The whole path"), with no
+/// function policy (`prove` is given none).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct OrgProof {
+    /// Per target: `proved`, or `refuted` with the SCP or RCP that stops Genesys Cloud and the
+    /// request (`org-policy-blocks`), or `unknown` when the files leave a level out.
+    pub targets: Vec<OrgTarget>,
+}
+
+/// One target's claim.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct OrgTarget {
+    #[schemars(length(min = 1))]
+    pub target: String,
+    pub claim: Claim,
+}
+
+impl OrgProof {
+    /// No target is stopped or undecided.
+    pub fn passed(&self) -> bool {
+        self.targets
+            .iter()
+            .all(|t| t.claim.verdict == ClaimVerdict::Proved)
+    }
+}
+
+/// The organization's part of the availability claim over `sides` (both sides needed: the
+/// two requests are `sts:AssumeRole` on the trust side's role, then `lambda:InvokeFunction` on
+/// the invoke side's targets); `None` with one side only. Blockers other than SCPs and RCPs
+/// are the trust and invoke properties' business, not repeated here.
+pub fn organization(sides: &Sides, orgs: &OrgPolicies) -> Option<OrgProof> {
+    let (trust, invoke) = (sides.trust.as_ref()?, sides.invoke.as_ref()?);
+    let account = crate::iam::arn::account_of(&trust.role_arn).to_owned();
+    let targets = &invoke.spec.targets;
+    let sources = PathSources {
+        orgs: BTreeMap::from([(account, orgs.clone())]),
+        function_policies: (targets.iter())
+            .map(|t| (t.clone(), FunctionPolicy::None))
+            .collect(),
+    };
+    let input = PathInput {
+        partner: Partner {
+            account: trust.spec.partner_account.clone(),
+            external_id: trust.spec.external_id.clone(),
+            principals: trust.spec.partner_principals.clone(),
+        },
+        role: RoleSide {
+            arn: trust.role_arn.clone(),
+            trust: trust.policy.clone(),
+            identity: invoke.identity.clone(),
+            boundary: invoke.boundary.clone(),
+        },
+        targets: (targets.iter())
+            .map(|t| Target {
+                arn: t.clone(),
+                resource_policy: None,
+            })
+            .collect(),
+        orgs: sources.orgs.clone(),
+    };
+    let report = PathReport::new(&input, crate::core::verify::PROOF_BUDGET);
+    let claims = path_claims(&input, &sources, &report);
+    let targets = (claims.targets.into_iter())
+        .map(|t| {
+            let claim = t.genesys_gets_through;
+            let ours = matches!(
+                claim.code,
+                Some(PathCode::OrgPolicyBlocks | PathCode::PathNotRead) | None
+            );
+            OrgTarget {
+                target: t.target,
+                claim: if ours { claim } else { let_through() },
+            }
+        })
+        .collect();
+    Some(OrgProof { targets })
+}
+
+/// The organization's policies let Genesys Cloud through (something else stops it: the trust
+/// and invoke properties say what).
+fn let_through() -> Claim {
+    Claim {
+        verdict: ClaimVerdict::Proved,
+        code: None,
+        detail: "no SCP or RCP stops sts:AssumeRole or lambda:InvokeFunction".into(),
+        request: None,
+    }
 }

@@ -111,6 +111,7 @@ pub fn account_human(report: &AccountReport, styles: Styles) -> String {
         s.roles_reported,
         s.calls
     );
+    out.push_str(&path_human(report, styles));
     if report.roles.is_empty() {
         return out;
     }
@@ -169,6 +170,46 @@ pub fn account_human(report: &AccountReport, styles: Styles) -> String {
     out
 }
 
+/// The whole path's account lines: where each account's organization policies came from (one
+/// line each, so "not read" is said once per account), how many functions were listed, and
+/// each function a partner or anyone can invoke directly.
+fn path_human(report: &AccountReport, styles: Styles) -> String {
+    let Some(path) = &report.path else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for (account, source) in &path.organization {
+        out.push_str(&format!("  organization policies of {account}: {source}\n"));
+    }
+    match (&path.functions_listed, &path.functions_not_listed) {
+        (Some(n), _) => out.push_str(&format!(
+            "  functions listed and their policies read: {n}\n"
+        )),
+        (None, Some(why)) => out.push_str(&format!(
+            "  functions not listed: {}\n",
+            why.replace('\n', "\n    ")
+        )),
+        (None, None) => {}
+    }
+    for f in &path.functions {
+        out.push_str(&format!("\n{} {}\n", styles.bold("function"), f.function));
+        for finding in &f.findings {
+            out.push_str(&format!(
+                "  {}  {}: {}\n",
+                severity(Some(finding.severity), styles),
+                finding.code,
+                finding.message
+            ));
+            if let Some(c) = &finding.counterexample {
+                let line = format!("            request: {}", request_text(c, ""));
+                out.push_str(&styles.dim(&line));
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
 pub fn account_json(report: &AccountReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default()
 }
@@ -201,6 +242,19 @@ pub fn org_json(report: &OrgReport) -> String {
 }
 
 fn results(report: &AccountReport, out: &mut Vec<Value>) {
+    let functions = report.path.iter().flat_map(|p| &p.functions);
+    for f in functions {
+        for finding in &f.findings {
+            out.push(json!({
+                "ruleId": format!("lambda-trust/audit/{}", finding.code),
+                "level": sarif::level(finding.severity),
+                "message": {"text": finding.message},
+                "locations": [{"logicalLocations": [{
+                    "fullyQualifiedName": f.function, "kind": "resource"}]}],
+                "properties": {"account": report.account, "counterexample": finding.counterexample},
+            }));
+        }
+    }
     for r in &report.roles {
         for f in &r.findings {
             let mut result = json!({

@@ -90,6 +90,18 @@ pub fn iac_sarif(report: &IacReport) -> String {
             }));
         }
     }
+    let functions = report.report.path.iter().flat_map(|p| &p.functions);
+    for f in functions {
+        for finding in &f.findings {
+            results.push(json!({
+                "ruleId": format!("lambda-trust/audit/{}", finding.code),
+                "level": level(finding.severity),
+                "message": {"text": finding.message},
+                "locations": [location(file, None, &f.function, "resource")],
+                "properties": {"counterexample": finding.counterexample},
+            }));
+        }
+    }
     for n in &report.not_analysed {
         results.push(json!({
             "ruleId": "lambda-trust/audit/not-analysed",

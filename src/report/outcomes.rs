@@ -179,15 +179,23 @@ impl Report for VerifyResult<'_> {
     }
 }
 
-/// `prove`: each property's verdict.
-pub struct Proved<'a>(pub &'a [PropertyResult]);
+/// `prove`: each property's verdict, and with `--org-policies` the organization's claims.
+pub struct Proved<'a>(
+    pub &'a [PropertyResult],
+    pub Option<&'a crate::core::prove::OrgProof>,
+);
 
 impl Report for Proved<'_> {
     fn human(&self, styles: Styles) -> String {
-        prove::prove_human(self.0, styles)
+        let org = self.1.map(|o| prove::organization_human(o, styles));
+        format!(
+            "{}{}",
+            org.unwrap_or_default(),
+            prove::prove_human(self.0, styles)
+        )
     }
     fn json(&self) -> String {
-        to_json(&prove::ProveResult::new(self.0))
+        to_json(&prove::ProveResult::with_organization(self.0, self.1))
     }
 }
 

@@ -5,6 +5,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::Styles;
+use crate::core::prove::OrgProof;
+use crate::core::verify::ClaimVerdict;
 use crate::iam::{PropertyResult, Verdict};
 
 /// Whether every property is proved.
@@ -34,6 +36,30 @@ pub fn prove_human(results: &[PropertyResult], styles: Styles) -> String {
     out
 }
 
+/// `prove`'s organization lines (`--org-policies`): one per target.
+pub(super) fn organization_human(org: &OrgProof, styles: Styles) -> String {
+    let mut out = String::new();
+    for t in &org.targets {
+        let verdict = match t.claim.verdict {
+            ClaimVerdict::Proved => Verdict::Proved,
+            ClaimVerdict::Refuted => Verdict::Counterexample,
+            ClaimVerdict::Unknown => Verdict::Unknown,
+        };
+        let code = t
+            .claim
+            .code
+            .map(|c| format!("{}: ", c.as_str()))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  {}  organization policies for {}: {code}{}\n",
+            mark(verdict, styles),
+            t.target,
+            t.claim.detail
+        ));
+    }
+    out
+}
+
 /// The verdict's mark, the same in `prove` and `verify` output.
 pub(super) fn mark(verdict: Verdict, styles: Styles) -> String {
     match verdict {
@@ -55,6 +81,10 @@ pub struct ProveResult<'a> {
     pub passed: bool,
     #[schemars(schema_with = "super::schemas::properties")]
     pub properties: &'a [PropertyResult],
+    /// With `--org-policies`: whether the organization's SCPs and RCPs let Genesys Cloud
+    /// through to each target; absent without (nothing claimed about them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization: Option<&'a OrgProof>,
 }
 
 impl ProveResult<'_> {
@@ -63,6 +93,20 @@ impl ProveResult<'_> {
             schema_version: super::SCHEMA_VERSION,
             passed: prove_passed(results),
             properties: results,
+            organization: None,
+        }
+    }
+
+    /// With the organization's claims (`--org-policies`): passed only when they hold too.
+    pub fn with_organization<'a>(
+        results: &'a [PropertyResult],
+        org: Option<&'a OrgProof>,
+    ) -> ProveResult<'a> {
+        ProveResult {
+            schema_version: super::SCHEMA_VERSION,
+            passed: prove_passed(results) && org.is_none_or(OrgProof::passed),
+            properties: results,
+            organization: org,
         }
     }
 }

@@ -149,7 +149,7 @@ fn audit_offline(source: AuditSource) -> lambda_trust::error::Result<Audited> {
     };
     let events = Recorded::default();
     let s = settings(Some("us-east-1"), None);
-    let audited = rt.block_on(audit(&s, &events, &source, opts, None));
+    let audited = rt.block_on(audit(&s, &events, &source, opts, None, None));
     assert_eq!(events.events(), [], "an offline audit waits on nothing");
     audited
 }

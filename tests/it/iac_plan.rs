@@ -47,6 +47,7 @@ fn input(name: &str) -> PlanInput {
         sources: tf,
         source_dir: name.to_owned(),
         account_id: Some("111122223333".into()),
+        region: Some("us-east-1".into()),
     }
 }
 
@@ -58,7 +59,7 @@ fn run(name: &str) -> IacReport {
         region: Some("eu-west-1".into()),
         ..AuditOptions::default()
     };
-    audit(&model, &opts, &input.file)
+    audit(&model, &opts, &input.file, None)
 }
 
 /// Role → (codes, "kind: values" of the external IDs).

@@ -30,7 +30,7 @@ fn run(input: &TemplateInput) -> IacReport {
         region: input.region.clone(),
         ..AuditOptions::default()
     };
-    audit(&model, &opts, &input.file)
+    audit(&model, &opts, &input.file, None)
 }
 
 /// Role → (codes, external-ID kind and values), the shape the differential test compares.
@@ -180,7 +180,7 @@ fn run_model(model: &lambda_trust::core::iac::IacModel, input: &TemplateInput) -
         region: input.region.clone(),
         ..AuditOptions::default()
     };
-    audit(model, &opts, &input.file)
+    audit(model, &opts, &input.file, None)
 }
 
 /// A partner role: `{name}` is the `RoleName` line (or none), `{extra}` more resources.

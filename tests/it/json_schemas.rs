@@ -1051,9 +1051,11 @@ fn audit_outputs_match_their_schemas() {
         .flat_map(|r| arr(&r["findings"]))
         .filter_map(|f| f["code"].as_str())
         .collect();
+    // The whole path's codes need an organization and function policies: live_audit_path.rs.
+    let own = lambda_trust::core::audit::Code::all().filter(|c| c.path().is_none());
     p.expect(
-        codes.len() == lambda_trust::core::audit::Code::all().count(),
-        "audit: every finding code",
+        codes.len() == own.count(),
+        "audit: every finding code of the audit's own",
         &v,
     );
     p.expect(

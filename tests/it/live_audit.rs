@@ -76,8 +76,11 @@ fn two_hundred_roles_every_finding_code_paginated() {
             Some(format!("lambda-trust-proxy-page-{}", i * 50).as_str())
         );
     }
-    assert_eq!(calls.len(), 6, "{:?}", env.proxy.summary());
-    assert_eq!(report["summary"]["calls"], 6);
+    // Then the whole path: one ListFunctions page, one GetPolicy per function invoked or
+    // listed, and the organization read once (not in `summary.calls`).
+    assert_eq!(iam_calls(&env), 6, "{:?}", env.proxy.summary());
+    let lambda = lambda_calls(&env);
+    assert_eq!(report["summary"]["calls"], 6 + lambda);
     assert_eq!(report["summary"]["roles_scanned"], 200);
 
     // Every finding code but config-mismatch (that one needs --config) is on its role.
@@ -145,8 +148,15 @@ fn two_hundred_roles_every_finding_code_paginated() {
         .into_values()
         .flatten()
         .collect();
-    let every: BTreeSet<String> = Code::all().map(|c| c.as_str().to_owned()).collect();
-    assert_eq!(all, every, "every finding code is covered");
+    // The whole path's codes need organizations and function policies: live_audit_path.rs,
+    // core_audit_path.rs and iac_permissions.rs cover them.
+    let every: BTreeSet<String> = (Code::all().filter(|c| c.path().is_none()))
+        .map(|c| c.as_str().to_owned())
+        .collect();
+    assert_eq!(
+        all, every,
+        "every finding code of the audit's own is covered"
+    );
 }
 
 #[test]
@@ -165,7 +175,18 @@ fn json_and_sarif_shapes() {
     let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
     assert_eq!(
         keys(&report),
-        ["schema_version", "account", "partners", "roles", "summary"]
+        [
+            "schema_version",
+            "account",
+            "partners",
+            "roles",
+            "path",
+            "summary"
+        ]
+    );
+    assert_eq!(
+        keys(&report["path"]),
+        ["organization", "functions_listed", "functions"]
     );
     assert_eq!(report["schema_version"], 1);
     assert_eq!(report["account"], ACCOUNT);
@@ -200,6 +221,7 @@ fn json_and_sarif_shapes() {
         .iter()
         .map(|r| r["findings"].as_array().unwrap().len())
         .sum();
+    let findings = findings + function_findings(&report);
 
     let r = env.run_raw(&["audit", "--partner", "genesys-cloud", "--format", "sarif"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
@@ -232,9 +254,11 @@ fn sarif_and_json_files_come_from_the_same_single_read() {
         json_path.to_str().unwrap(),
     ]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    // One read of the account for all three outputs: STS + one GAAD page on moto.
+    // One read of the account for all three outputs: STS + one GAAD page on moto, one
+    // ListFunctions.
     assert_eq!(env.proxy.count(GAAD), 1, "{:?}", env.proxy.summary());
-    assert_eq!(env.proxy.calls().len(), 2, "{:?}", env.proxy.summary());
+    assert_eq!(iam_calls(&env), 2, "{:?}", env.proxy.summary());
+    assert_eq!(env.proxy.count("lambda:ListFunctions"), 1);
     let file_json: Value =
         serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
     assert_eq!(
@@ -250,6 +274,7 @@ fn sarif_and_json_files_come_from_the_same_single_read() {
         .iter()
         .map(|r| r["findings"].as_array().unwrap().len())
         .sum();
+    let findings = findings + function_findings(&file_json);
     assert!(findings > 0);
     assert_eq!(
         sarif["runs"][0]["results"].as_array().unwrap().len(),
@@ -259,6 +284,7 @@ fn sarif_and_json_files_come_from_the_same_single_read() {
 
 #[test]
 fn calls_stay_constant_from_20_to_1000_roles() {
+    let mut path_calls = Vec::new();
     for n in [20, 1000] {
         let env = Env::new();
         seed(&env, n);
@@ -266,13 +292,11 @@ fn calls_stay_constant_from_20_to_1000_roles() {
         env.proxy.clear();
         let r = env.run_raw(&["audit", "--partner", "genesys-cloud", "--format", "json"]);
         assert_eq!(r.code, 2, "{}", r.stderr);
-        assert_eq!(
-            env.proxy.calls().len(),
-            2,
-            "{n} roles: {:?}",
-            env.proxy.summary()
-        );
-        assert_eq!(json_of(&r)["summary"]["calls"], 2);
+        assert_eq!(iam_calls(&env), 2, "{n} roles: {:?}", env.proxy.summary());
+        // The whole path's reads grow with the functions, not the roles.
+        path_calls.push(env.proxy.summary());
+        let lambda = lambda_calls(&env);
+        assert_eq!(json_of(&r)["summary"]["calls"], 2 + lambda);
         assert_eq!(json_of(&r)["summary"]["roles_scanned"], n);
         // Split into pages of 100: STS + ceil((roles + 1 policy) / 100) pages, nothing else.
         paged(&env, 100);
@@ -282,12 +306,40 @@ fn calls_stay_constant_from_20_to_1000_roles() {
         let pages = (n + 1).div_ceil(100);
         assert_eq!(env.proxy.count(GAAD), pages, "{n} roles");
         assert_eq!(
-            env.proxy.calls().len(),
+            iam_calls(&env),
             1 + pages,
             "{n} roles: {:?}",
             env.proxy.summary()
         );
     }
+    assert_eq!(path_calls[0], path_calls[1]);
+}
+
+/// The calls to IAM and STS: the account's read (the whole path's Lambda and Organizations
+/// reads are counted apart).
+fn iam_calls(env: &Env) -> usize {
+    let calls = env.proxy.calls();
+    let path = calls
+        .iter()
+        .filter(|c| c.service == "lambda" || c.service == "organizations")
+        .count();
+    calls.len() - path
+}
+
+/// The calls to Lambda (ListFunctions, GetPolicy): counted in `summary.calls`.
+fn lambda_calls(env: &Env) -> usize {
+    (env.proxy.calls().iter())
+        .filter(|c| c.service == "lambda")
+        .count()
+}
+
+/// The findings of the account-wide scan of function policies.
+fn function_findings(report: &Value) -> usize {
+    let functions = report["path"]["functions"].as_array().unwrap();
+    functions
+        .iter()
+        .map(|f| f["findings"].as_array().unwrap().len())
+        .sum()
 }
 
 #[test]
@@ -407,14 +459,22 @@ fn aws_managed_policies_of_reported_roles_are_read_one_by_one() {
         .iter()
         .map(|f| f["code"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, ["all-functions", "unmanaged"]);
+    // `*` reaches every region's functions: only the audit's region was listed.
+    assert_eq!(codes, ["all-functions", "path-not-read", "unmanaged"]);
     // Only the reported role's AWS managed policy is read, once; the service role's is not.
     let gets = proxy.calls_to("GetPolicy");
     assert_eq!(gets.len(), 1);
     assert_eq!(gets[0].param("PolicyArn"), Some(lambda_role));
     assert_eq!(proxy.count("GetPolicyVersion"), 1);
-    assert_eq!(proxy.calls().len(), 4, "{:?}", proxy.summary());
-    assert_eq!(report["summary"]["calls"], 4);
+    // Then one ListFunctions (no function: no GetPolicy) and the organization's read.
+    assert_eq!(
+        proxy.count("lambda:ListFunctions"),
+        1,
+        "{:?}",
+        proxy.summary()
+    );
+    assert_eq!(proxy.count("lambda:GetPolicy"), 0, "{:?}", proxy.summary());
+    assert_eq!(report["summary"]["calls"], 5);
 }
 
 /// The patterns people really write that must not raise a false alarm: a single-valued key

@@ -27,8 +27,11 @@ fn seed_audit(env: &Env, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("utf-8")
 }
 
+/// The report without its cost and without the whole path, which a saved answer does not hold
+/// (no function or organization policy: `path` says so; live_audit_path.rs tests it).
 fn without_calls(mut report: Value) -> Value {
     report["summary"]["calls"] = Value::Null;
+    report.as_object_mut().unwrap().remove("path");
     report
 }
 

@@ -79,6 +79,16 @@ pub(super) fn analyse(iam: &AccountIam, role: &AuditRole, region: Option<&str>) 
     }
 }
 
+/// The role's identity policies and its boundary, parsed as `analyse` decides on them (what
+/// does not parse is left out: the whole path then allows at least as much).
+pub(super) fn policies(
+    iam: &AccountIam,
+    role: &AuditRole,
+) -> (Vec<LabeledPolicy>, Option<LabeledPolicy>) {
+    let id = identity(iam, role);
+    (id.labeled(), id.boundary)
+}
+
 fn identity<'r>(iam: &AccountIam, role: &'r AuditRole) -> Identity<'r> {
     let mut id = Identity {
         role: &role.arn,

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::baseline::Suppression;
+use crate::core::verify::PathCode;
 use crate::iam::{Counterexample, StatementRef};
 
 pub use crate::core::severity::Severity;
@@ -43,10 +44,27 @@ pub enum Code {
     AllFunctions,
     /// A non-default policy version admits more than the current policies.
     LatentVersion,
+    /// A target's function policy lets the partner's account invoke it directly, without the
+    /// role and its external ID.
+    PartnerBypassesRole,
+    /// A target's function policy lets someone other than the role invoke it.
+    FunctionPolicyOpen,
+    /// Who else can invoke a target could not be decided (never proved).
+    PathUnknown,
     /// Managed by lambda-trust, but by another config than the one given.
     ConfigMismatch,
     /// With `--partner-principal`: the partner account gets in, but not through that principal.
     PartnerRefused,
+    /// An SCP or RCP stops Genesys Cloud's requests.
+    OrgPolicyBlocks,
+    /// A target's function policy stops the role.
+    FunctionPolicyBlocks,
+    /// A target in another account does not allow the role in its function policy.
+    CrossAccountPermissionMissing,
+    /// The role's own policies (e.g. its boundary) stop its requests to a target.
+    RoleBlocks,
+    /// Organization or function policies on the path were not read (or not given).
+    PathNotRead,
     /// Not managed by lambda-trust.
     Unmanaged,
     /// A partner can assume it, but it has not been used for `--unused-days` days.
@@ -70,6 +88,14 @@ impl Code {
             Code::LatentVersion => "latent-version",
             Code::ConfigMismatch => "config-mismatch",
             Code::PartnerRefused => "partner-refused",
+            Code::PartnerBypassesRole => "partner-bypasses-role",
+            Code::FunctionPolicyOpen => "function-policy-open",
+            Code::PathUnknown => "path-unknown",
+            Code::OrgPolicyBlocks => "org-policy-blocks",
+            Code::FunctionPolicyBlocks => "function-policy-blocks",
+            Code::CrossAccountPermissionMissing => "cross-account-permission-missing",
+            Code::RoleBlocks => "role-blocks",
+            Code::PathNotRead => "path-not-read",
             Code::Unmanaged => "unmanaged",
             Code::UnusedPartnerRole => "unused-partner-role",
         }
@@ -77,7 +103,14 @@ impl Code {
 
     pub fn severity(self) -> Severity {
         match self {
-            Code::ConfigMismatch | Code::PartnerRefused => Severity::Config,
+            // The whole path's config codes: as `verify` rates them (a test holds them equal).
+            Code::ConfigMismatch
+            | Code::PartnerRefused
+            | Code::OrgPolicyBlocks
+            | Code::FunctionPolicyBlocks
+            | Code::CrossAccountPermissionMissing
+            | Code::RoleBlocks
+            | Code::PathNotRead => Severity::Config,
             Code::Unmanaged | Code::UnusedPartnerRole => Severity::Info,
             // Exhaustive: a new code does not compile until it is given its severity.
             Code::NoExternalId
@@ -86,7 +119,50 @@ impl Code {
             | Code::OtherPrincipals
             | Code::BeyondInvoke
             | Code::AllFunctions
-            | Code::LatentVersion => Severity::Security,
+            | Code::LatentVersion
+            | Code::PartnerBypassesRole
+            | Code::FunctionPolicyOpen
+            | Code::PathUnknown => Severity::Security,
+        }
+    }
+
+    /// The whole path's code this is (the same text, severity and meaning as `verify`'s),
+    /// `None` for the audit's own codes.
+    pub fn path(self) -> Option<PathCode> {
+        Some(match self {
+            Code::PartnerBypassesRole => PathCode::PartnerBypassesRole,
+            Code::FunctionPolicyOpen => PathCode::FunctionPolicyOpen,
+            Code::PathUnknown => PathCode::PathUnknown,
+            Code::OrgPolicyBlocks => PathCode::OrgPolicyBlocks,
+            Code::FunctionPolicyBlocks => PathCode::FunctionPolicyBlocks,
+            Code::CrossAccountPermissionMissing => PathCode::CrossAccountPermissionMissing,
+            Code::RoleBlocks => PathCode::RoleBlocks,
+            Code::PathNotRead => PathCode::PathNotRead,
+            Code::NoExternalId
+            | Code::ExternalIdPattern
+            | Code::ExternalIdUnproved
+            | Code::OtherPrincipals
+            | Code::BeyondInvoke
+            | Code::AllFunctions
+            | Code::LatentVersion
+            | Code::ConfigMismatch
+            | Code::PartnerRefused
+            | Code::Unmanaged
+            | Code::UnusedPartnerRole => return None,
+        })
+    }
+
+    /// The audit's code for a whole-path code.
+    pub fn of_path(code: PathCode) -> Code {
+        match code {
+            PathCode::PartnerBypassesRole => Code::PartnerBypassesRole,
+            PathCode::FunctionPolicyOpen => Code::FunctionPolicyOpen,
+            PathCode::PathUnknown => Code::PathUnknown,
+            PathCode::OrgPolicyBlocks => Code::OrgPolicyBlocks,
+            PathCode::FunctionPolicyBlocks => Code::FunctionPolicyBlocks,
+            PathCode::CrossAccountPermissionMissing => Code::CrossAccountPermissionMissing,
+            PathCode::RoleBlocks => Code::RoleBlocks,
+            PathCode::PathNotRead => Code::PathNotRead,
         }
     }
 
@@ -104,6 +180,14 @@ impl Code {
             Code::PartnerRefused => "The partner account can assume the role, but not through the partner principal given with --partner-principal.",
             Code::Unmanaged => "The role is not managed by lambda-trust.",
             Code::UnusedPartnerRole => "A partner can assume the role, but it has not been used for --unused-days days (IAM's RoleLastUsed).",
+            Code::PartnerBypassesRole
+            | Code::FunctionPolicyOpen
+            | Code::PathUnknown
+            | Code::OrgPolicyBlocks
+            | Code::FunctionPolicyBlocks
+            | Code::CrossAccountPermissionMissing
+            | Code::RoleBlocks
+            | Code::PathNotRead => self.path().map_or("", PathCode::description),
         }
     }
 
@@ -121,6 +205,14 @@ impl Code {
             Code::PartnerRefused => "Let the partner's principal in (its ARN in Principal, or in an aws:PrincipalArn condition), or give the principal the partner really assumes from.",
             Code::Unmanaged => "Adopt the role (lambda-trust plan --adopt with a config for it), or record who owns it.",
             Code::UnusedPartnerRole => "Delete the role (or remove the partner from its trust policy) if nothing calls it any more; lambda-trust destroy removes a role it manages.",
+            Code::PartnerBypassesRole => "Remove the function policy's statement that names the partner's account (aws lambda remove-permission --statement-id SID): Genesys Cloud must come through the role and its external ID.",
+            Code::FunctionPolicyOpen => "Remove the function policy's statement that lets others in (aws lambda remove-permission --statement-id SID), or keep it to one principal and add aws:SourceArn/aws:SourceAccount for a service.",
+            Code::PathUnknown => "Simplify the function policy's statement (one principal, plain conditions), then audit again.",
+            Code::OrgPolicyBlocks => "Exempt the role or Genesys Cloud's account (765628985471) in the SCP or RCP named, at the level named (e.g. list the account in the identity-perimeter RCP).",
+            Code::FunctionPolicyBlocks => "Remove or narrow the function policy's Deny statement that matches the role's session.",
+            Code::CrossAccountPermissionMissing => "Let the role invoke the function in its own account: aws lambda add-permission --principal ROLE_ARN --action lambda:InvokeFunction (lambda-trust apply writes it for a configured target).",
+            Code::RoleBlocks => "Let the role invoke the target: its identity policies and permissions boundary must both allow lambda:InvokeFunction on it.",
+            Code::PathNotRead => "Read the organization policies as the management account or a delegated administrator, or give them with --org-policies DIR; allow the caller lambda:GetPolicy on the functions.",
         }
     }
 }
@@ -135,7 +227,7 @@ impl std::fmt::Display for Code {
 #[schemars(deny_unknown_fields)]
 #[schemars(extend("allOf" = [
     {
-        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused"]}}},
+        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "org-policy-blocks", "function-policy-blocks", "cross-account-permission-missing", "role-blocks", "path-not-read"]}}},
         "then": {"properties": {"severity": {"const": "config"}}}
     },
     {
@@ -143,7 +235,7 @@ impl std::fmt::Display for Code {
         "then": {"properties": {"severity": {"const": "info"}}}
     },
     {
-        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "unmanaged", "unused-partner-role"]}}},
+        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "org-policy-blocks", "function-policy-blocks", "cross-account-permission-missing", "role-blocks", "path-not-read", "unmanaged", "unused-partner-role"]}}},
         "else": {"properties": {"severity": {"const": "security"}}}
     }
 ]))]
@@ -185,4 +277,21 @@ impl Finding {
 
 pub(crate) fn request_json(c: &Counterexample) -> Value {
     json!(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_codes_read_and_rate_as_verify_s() {
+        for path in PathCode::all() {
+            let code = Code::of_path(path);
+            assert_eq!(code.path(), Some(path));
+            assert_eq!(code.as_str(), path.as_str());
+            assert_eq!(code.severity(), path.severity(), "{code}");
+        }
+        let own = Code::all().filter(|c| c.path().is_none()).count();
+        assert_eq!(own + PathCode::all().count(), Code::all().count());
+    }
 }

@@ -23,6 +23,7 @@ mod documents;
 mod findings;
 mod narrow;
 mod org;
+mod path;
 mod principals;
 mod trust;
 pub mod usage;
@@ -39,6 +40,7 @@ pub use details::{parse_details, InputError, PolicyDetail, RawDocument, RoleDeta
 pub use documents::{DocumentKind, RoleDocument};
 pub use findings::{Code, Finding, Severity};
 pub use org::{parse_accounts, AccountOutcome, OrgReport, OrgSummary};
+pub use path::{arns_to_read, AccountPath, AuditPath, FunctionReport, Listed};
 
 pub use crate::core::SCHEMA_VERSION;
 
@@ -273,6 +275,9 @@ pub struct AccountReport {
     pub partners: Vec<String>,
     /// The roles a partner can assume, worst first.
     pub roles: Vec<RoleReport>,
+    /// The whole path (organization and function policies), when the audit judged it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<AccountPath>,
     pub summary: Summary,
     /// The region the audit ran in (`AuditOptions::region`): where its Security Hub findings
     /// go. Not in the JSON (the findings formats carry it).
@@ -287,7 +292,11 @@ impl AccountReport {
     /// Changes (exit 2) when any role has a security finding a baseline does not suppress,
     /// else Ok.
     pub fn status(&self) -> Status {
-        let security = (self.roles.iter().flat_map(|r| &r.findings))
+        let roles = self.roles.iter().flat_map(|r| &r.findings);
+        let functions = (self.path.iter())
+            .flat_map(|p| &p.functions)
+            .flat_map(|f| &f.findings);
+        let security = (roles.chain(functions))
             .any(|f| f.severity == Severity::Security && !f.is_suppressed());
         Status::ok_or(!security, Status::Changes)
     }
@@ -301,6 +310,7 @@ pub fn audit_account(iam: &AccountIam, opts: &AuditOptions, calls: usize) -> Acc
         schema_version: SCHEMA_VERSION,
         account: iam.account_id.clone(),
         partners: opts.partners.clone(),
+        path: None,
         summary: Summary {
             roles_scanned: iam.roles.len(),
             roles_reported: roles.len(),
@@ -318,6 +328,56 @@ pub(crate) fn sort_roles(roles: &mut [RoleReport]) {
         let rank = |r: &RoleReport| r.worst().map_or(3, |s| s as u8);
         rank(a).cmp(&rank(b)).then_with(|| a.role.cmp(&b.role))
     });
+}
+
+/// The whole path judged for every reported role of `report` (over the functions it may
+/// invoke) with `path` — the organization and function policies read or given —, and the
+/// listed functions scanned for direct access by a partner or anyone.
+pub fn judge_path(
+    report: &mut AccountReport,
+    iam: &AccountIam,
+    opts: &AuditOptions,
+    p: &AuditPath,
+) {
+    for r in &mut report.roles {
+        let Some(role) = iam.roles.iter().find(|x| x.arn == r.arn) else {
+            continue;
+        };
+        let partners = match opts.partners.is_empty() {
+            true => r.assumable_by.clone(),
+            false => opts.partners.clone(),
+        };
+        let found =
+            path::role_findings(iam, role, &partners, opts, &r.external_ids, &r.invokable, p);
+        r.findings.extend(found);
+        r.findings.sort_by_key(|f| (f.severity, f.code));
+    }
+    sort_roles(&mut report.roles);
+    report.path = Some(account_path(iam, opts, &report.roles, p));
+}
+
+/// The account's part of the whole path: each account's organization policies (the audited
+/// one's and every target's), and the scan of the listed functions.
+fn account_path(
+    iam: &AccountIam,
+    opts: &AuditOptions,
+    roles: &[RoleReport],
+    p: &AuditPath,
+) -> AccountPath {
+    let mut accounts = vec![iam.account_id.clone()];
+    accounts.extend(p.sources.orgs.keys().cloned());
+    accounts.extend((roles.iter()).flat_map(|r| &r.invokable).filter_map(|a| {
+        let account = crate::iam::arn::split(a)?[4];
+        (!account.contains(['*', '?'])).then(|| account.to_owned())
+    }));
+    accounts.sort();
+    accounts.dedup();
+    AccountPath {
+        organization: path::organization(p, &accounts),
+        functions_listed: p.functions.as_ref().map(|l| l.arns.len()),
+        functions_not_listed: p.not_listed.clone(),
+        functions: path::open_functions(&iam.account_id, &opts.partners, p),
+    }
 }
 
 /// Every role's report, the roles split across the machine's cores: each role is proved on its

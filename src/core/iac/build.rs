@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::intrinsic::text;
+use super::permission::{self, Permission};
 use super::widen::{markers_in, widen, Kind};
 use super::{IacModel, NotAnalysed, RoleSettings, Source, Unknown};
 use crate::core::audit::{AccountIam, AuditPolicy, AuditRole};
@@ -37,6 +38,11 @@ pub(super) struct Build {
     /// By role resource: `Description` and `MaxSessionDuration` (`description`,
     /// `max_session_duration` in Terraform), for `check`.
     pub settings: BTreeMap<String, RoleSettings>,
+    /// Lambda permissions, for the function policies they make.
+    pub permissions: Vec<Permission>,
+    /// The partition and region a function name is completed with (`None`: not known).
+    pub partition: String,
+    pub region: Option<String>,
 }
 
 impl Build {
@@ -105,7 +111,21 @@ impl Build {
             access_unknowns: BTreeMap::new(),
             not_analysed,
             settings: BTreeMap::new(),
+            function_policies: BTreeMap::new(),
+            unresolved_permissions: Vec::new(),
         };
+        let partition = match self.partition.as_str() {
+            "" => "aws",
+            p => p,
+        };
+        let (policies, unresolved) = permission::policies(
+            &self.permissions,
+            partition,
+            self.region.as_deref(),
+            &model.iam.account_id,
+        );
+        model.function_policies = policies;
+        model.unresolved_permissions = unresolved;
         for (id, mut role) in std::mem::take(&mut self.roles) {
             if let Some(settings) = self.settings.remove(&id) {
                 model.settings.insert(role.name.clone(), settings);

@@ -5,7 +5,10 @@
 //! `ManagedPolicyArns`, `PermissionsBoundary`, `RoleName`, `Path`, `Tags`),
 //! `AWS::IAM::ManagedPolicy` (`PolicyDocument`, `ManagedPolicyName`, `Path`, `Roles`),
 //! `AWS::IAM::Policy` (`PolicyName`, `PolicyDocument`, `Roles`) and `AWS::IAM::RolePolicy`
-//! (`RoleName`, `PolicyName`, `PolicyDocument`); resource `Condition`s are honoured, a
+//! (`RoleName`, `PolicyName`, `PolicyDocument`), and `AWS::Lambda::Permission` (`FunctionName`,
+//! `Action`, `Principal`, `SourceAccount`, `SourceArn`, `PrincipalOrgID`, `FunctionUrlAuthType`:
+//! the function policies, `permission`), an `AWS::Lambda::Function`'s fixed `FunctionName`
+//! giving its `Ref` and `Arn`; resource `Condition`s are honoured, a
 //! resource whose condition is undecided is kept (more access, never less). Other resource
 //! types that can grant IAM permissions are listed as not analysed (docs/iac.md).
 
@@ -15,6 +18,7 @@ use serde_json::{Map, Value};
 
 use super::build::{Build, Targets};
 use super::intrinsic::{text, Named, Scope};
+use super::permission::Permission;
 use super::widen::markers_in;
 use super::{yaml, IacError, IacModel, NotAnalysed, RoleSettings, Source, UnknownReason};
 use crate::core::audit::{AuditPolicy, AuditRole, AuditVersion};
@@ -89,7 +93,11 @@ pub fn read_template(input: &TemplateInput) -> Result<IacModel, IacError> {
             scope.named.insert(id.clone(), n);
         }
     }
-    let mut build = Build::default();
+    let mut build = Build {
+        partition: partition.clone(),
+        region: scope.pseudo["AWS::Region"].clone(),
+        ..Build::default()
+    };
     for id in &kept {
         read_resource(&mut scope, &mut build, id)?;
     }
@@ -361,6 +369,7 @@ fn naming(
     let (name_key, what) = match kind(scope.resources, id) {
         "AWS::IAM::Role" => ("RoleName", "role"),
         "AWS::IAM::ManagedPolicy" => ("ManagedPolicyName", "policy"),
+        "AWS::Lambda::Function" => return function_naming(scope, id, partition, account),
         _ => return Ok(None),
     };
     let props = scope.resources[id]
@@ -384,6 +393,32 @@ fn naming(
     Ok(Some(Named {
         reference: if what == "role" { name } else { arn.clone() },
         arn,
+    }))
+}
+
+/// A function with a fixed `FunctionName` in a known region: `Ref` gives its name,
+/// `Fn::GetAtt .Arn` its ARN (CloudFormation User Guide, AWS::Lambda::Function, return values).
+/// A generated name stays unknown: the function's ARN is only known once deployed.
+fn function_naming(
+    scope: &mut Scope,
+    id: &str,
+    partition: &str,
+    account: &str,
+) -> Result<Option<Named>, IacError> {
+    let Some(region) = scope.pseudo["AWS::Region"].clone() else {
+        return Ok(None);
+    };
+    let props = scope.resources[id]
+        .get("Properties")
+        .cloned()
+        .unwrap_or_default();
+    let name = property(scope, &props, id, "FunctionName")?;
+    let Some(name) = name.as_str().filter(|_| markers_in(&name).is_empty()) else {
+        return Ok(None);
+    };
+    Ok(Some(Named {
+        reference: name.to_owned(),
+        arn: format!("arn:{partition}:lambda:{region}:{account}:function:{name}"),
     }))
 }
 
@@ -509,6 +544,20 @@ fn read_resource(scope: &mut Scope, build: &mut Build, id: &str) -> Result<(), I
             build
                 .inline
                 .push((policy, Targets::Names(Value::from(vec![role]))));
+        }
+        "AWS::Lambda::Permission" => {
+            build.permissions.push(Permission {
+                resource: id.to_owned(),
+                function: get("FunctionName", scope)?,
+                qualifier: Value::Null,
+                statement_id: Value::String(id.to_owned()),
+                action: get("Action", scope)?,
+                principal: get("Principal", scope)?,
+                source_account: get("SourceAccount", scope)?,
+                source_arn: get("SourceArn", scope)?,
+                principal_org_id: get("PrincipalOrgID", scope)?,
+                function_url_auth_type: get("FunctionUrlAuthType", scope)?,
+            });
         }
         _ => {}
     }

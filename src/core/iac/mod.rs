@@ -13,6 +13,7 @@ mod build;
 mod cfn;
 pub mod check;
 mod intrinsic;
+mod permission;
 mod terraform;
 mod widen;
 mod yaml;
@@ -21,8 +22,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
+use serde_json::Value;
 
-use crate::core::audit::{self, AccountIam, AccountReport, AuditOptions, Code, Finding};
+use crate::core::audit::{self, AccountIam, AccountReport, AuditOptions, AuditPath, Code, Finding};
+use crate::core::verify::{FunctionPolicy, PathSources};
+use crate::iam::path::OrgPolicies;
+use crate::iam::Policy;
 
 pub use cfn::{read_template, TemplateInput};
 pub use terraform::{read_plan, PlanInput};
@@ -188,6 +193,11 @@ pub struct IacModel {
     pub not_analysed: Vec<NotAnalysed>,
     /// By role name: the settings `check` compares (a role without an entry: not read).
     pub settings: BTreeMap<String, RoleSettings>,
+    /// The function policies the Lambda permissions make, by function ARN (qualifier
+    /// included): `AWS::Lambda::Permission`, `aws_lambda_permission`.
+    pub function_policies: BTreeMap<String, Value>,
+    /// The permissions whose function is not known before deployment: (resource, value).
+    pub unresolved_permissions: Vec<(String, String)>,
 }
 
 /// A bad template: the file, the place and what to fix (the hint, as data).
@@ -279,9 +289,18 @@ impl IacReport {
 }
 
 /// Audits a template's model: `core::audit` on the widened documents, then each role whose
-/// documents held an unknown value gets the weaker claim, naming the values.
-pub fn audit(model: &IacModel, opts: &AuditOptions, source_file: &str) -> IacReport {
+/// documents held an unknown value gets the weaker claim, naming the values; then the whole
+/// path of each role over the function policies its Lambda permissions make, with the
+/// organization policies given (`--org-policies`; `None`: not given, said once).
+pub fn audit(
+    model: &IacModel,
+    opts: &AuditOptions,
+    source_file: &str,
+    orgs: Option<OrgPolicies>,
+) -> IacReport {
     let mut report = audit::audit_account(&model.iam, opts, 0);
+    let path = path(model, &report, orgs);
+    audit::judge_path(&mut report, &model.iam, opts, &path);
     for role in &mut report.roles {
         let names = |ix: Option<&Vec<usize>>| -> Vec<String> {
             ix.into_iter()
@@ -302,6 +321,10 @@ pub fn audit(model: &IacModel, opts: &AuditOptions, source_file: &str) -> IacRep
             f.message = widen::readable(&f.message, &model.unknowns);
         }
     }
+    let functions = report.path.iter_mut().flat_map(|p| &mut p.functions);
+    for f in functions.flat_map(|f| &mut f.findings) {
+        f.message = widen::readable(&f.message, &model.unknowns);
+    }
     let sources = report
         .roles
         .iter()
@@ -314,6 +337,59 @@ pub fn audit(model: &IacModel, opts: &AuditOptions, source_file: &str) -> IacRep
         unknowns: model.unknowns.clone(),
         not_analysed: model.not_analysed.clone(),
         input: model.input,
+    }
+}
+
+/// What the path of `report`'s roles is judged on: the function policies the template's
+/// Lambda permissions make (a function no permission names has none; any function may be the
+/// one a permission with an unknown function names: then none is known), and the organization
+/// policies given.
+fn path(model: &IacModel, report: &AccountReport, orgs: Option<OrgPolicies>) -> AuditPath {
+    let not_given = orgs.is_none();
+    let orgs = orgs.unwrap_or(OrgPolicies::NotRead {
+        reason: "not given: give them with --org-policies DIR".into(),
+    });
+    let mut arns: Vec<String> = (report.roles.iter())
+        .flat_map(|r| &r.invokable)
+        .filter(|a| !a.contains(['*', '?']))
+        .cloned()
+        .collect();
+    arns.extend(model.function_policies.keys().cloned());
+    let unknown: Vec<String> = (model.unresolved_permissions.iter())
+        .map(|(resource, value)| {
+            let value = widen::readable(value, &model.unknowns);
+            format!("{resource} names a function unknown before deployment ({value})")
+        })
+        .collect();
+    let function_policies = arns
+        .into_iter()
+        .map(|arn| {
+            let policy = match model.function_policies.get(&arn) {
+                _ if !unknown.is_empty() => FunctionPolicy::NotRead {
+                    reason: unknown.join("; "),
+                },
+                Some(doc) => match Policy::parse(doc) {
+                    Ok(p) => FunctionPolicy::Policy(p),
+                    Err(e) => FunctionPolicy::NotRead {
+                        reason: format!("its Lambda permissions do not make a policy: {e}"),
+                    },
+                },
+                None => FunctionPolicy::None,
+            };
+            (arn, policy)
+        })
+        .collect();
+    let accounts = std::iter::once(model.iam.account_id.clone());
+    AuditPath {
+        sources: PathSources {
+            orgs: accounts.map(|a| (a, orgs.clone())).collect(),
+            function_policies,
+        },
+        functions: None,
+        not_listed: Some(format!("a {} lists no functions", model.input.as_str())),
+        scan: model.function_policies.keys().cloned().collect(),
+        orgs_not_given: not_given,
+        no_function_policies: false,
     }
 }
 

@@ -20,7 +20,9 @@ use chrono::{DateTime, Utc};
 use sha2::Digest as _;
 
 use crate::config::Partner;
-use crate::core::audit::{AccountOutcome, AccountReport, OrgReport, RoleReport, Severity};
+use crate::core::audit::{
+    AccountOutcome, AccountPath, AccountReport, OrgReport, RoleReport, Severity,
+};
 
 const CSS: &str = include_str!("page.css");
 const JS: &str = include_str!("page.js");
@@ -108,6 +110,7 @@ fn render(page: &Page, meta: &HtmlMeta) -> String {
     if page.organization {
         accounts_table(&mut body, page);
     }
+    path_section(&mut body, page);
     roles::table(&mut body, page, &roles);
     // The script sits before the details: with thousands of roles the table sorts and filters
     // while the details are still being parsed.
@@ -264,6 +267,48 @@ fn accounts_table(out: &mut String, page: &Page) {
         }
     }
     out.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+/// The whole path's account part (docs/audit.md): where each account's organization policies
+/// came from, and the functions a partner or anyone invokes directly, each finding with its
+/// request. Nothing when no report judged the path.
+fn path_section(out: &mut String, page: &Page) {
+    let paths: Vec<&AccountPath> = page.reports().filter_map(|r| r.path.as_ref()).collect();
+    if paths.is_empty() {
+        return;
+    }
+    out.push_str("<section id=\"path\">\n<h2>The whole path</h2>\n<ul class=\"note\">\n");
+    for (account, source) in paths.iter().flat_map(|p| &p.organization) {
+        let _ = writeln!(
+            out,
+            "<li>Organization policies of {}: {}</li>",
+            esc_text(account),
+            esc_text(source)
+        );
+    }
+    out.push_str("</ul>\n");
+    let functions: Vec<_> = paths.iter().flat_map(|p| &p.functions).collect();
+    if !functions.is_empty() {
+        out.push_str("<table id=\"functions-table\">\n<thead><tr><th>Function</th><th>Severity</th><th>Code</th><th>Finding</th><th>Request</th></tr></thead>\n<tbody>\n");
+        for f in functions {
+            for finding in &f.findings {
+                let request = (finding.counterexample.as_ref())
+                    .map(|c| super::audit::request_text(c, ""))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "<tr><td class=\"wrap\">{}</td>{}<td>{}</td><td class=\"wrap\">{}</td><td class=\"wrap\">{}</td></tr>",
+                    esc_text(&f.function),
+                    severity_cell(rank(Some(finding.severity))),
+                    esc_text(finding.code.as_str()),
+                    esc_text(&finding.message),
+                    esc_text(&request)
+                );
+            }
+        }
+        out.push_str("</tbody>\n</table>\n");
+    }
+    out.push_str("</section>\n");
 }
 
 /// 0 security, 1 config, 2 info, 3 no finding: the order "worst first" sorts by.

@@ -42,6 +42,9 @@ pub struct PlanInput {
     pub source_dir: String,
     /// The account the plan applies to; else a stand-in (`cfn::OWN_ACCOUNT`).
     pub account_id: Option<String>,
+    /// The region a Lambda permission's function name is completed with (`None`: such a
+    /// permission's function is not known).
+    pub region: Option<String>,
 }
 
 /// Reads a plan into the model (see the module header).
@@ -85,6 +88,11 @@ pub fn read_plan(input: &PlanInput) -> Result<IacModel, IacError> {
     };
     let mut reader =
         resources::Reader::new(refs::Config::new(&parsed), &instances, account.clone());
+    reader.build.region = input.region.clone();
+    reader.build.partition = (input.region.as_deref())
+        .and_then(crate::iam::arn::partition_of_region)
+        .unwrap_or("aws")
+        .to_owned();
     reader.read();
     let mut model = reader
         .build

@@ -7,7 +7,9 @@
 //! `permissions_boundary`, `name`, `path`, `arn`, `tags_all`/`tags`), `aws_iam_policy`
 //! (`policy`, `arn`, `name`, `path`), `aws_iam_role_policy` (`role`, `name`, `policy`),
 //! `aws_iam_role_policy_attachment` (`role`, `policy_arn`) and `aws_iam_policy_attachment`
-//! (`roles`, `policy_arn`). An `aws_iam_policy_document` data source needs no reading of its
+//! (`roles`, `policy_arn`), and `aws_lambda_permission` (`function_name`, `qualifier`, `action`,
+//! `principal`, `source_account`, `source_arn`, `principal_org_id`, `function_url_auth_type`,
+//! `statement_id`: the function policies, `core::iac::permission`). An `aws_iam_policy_document` data source needs no reading of its
 //! own: Terraform puts its known `json` into the attributes that use it, and when it is read
 //! only at apply those attributes are unknown and say so.
 
@@ -16,6 +18,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::super::build::{Build, Targets};
+use super::super::permission::Permission;
 use super::super::widen::marker;
 use super::super::{RoleSettings, Unknown, UnknownReason};
 use super::plan::Instance;
@@ -70,6 +73,7 @@ impl<'p> Reader<'p> {
                     let roles = self.role_targets(i, "roles");
                     self.attachment(i, roles);
                 }
+                "aws_lambda_permission" => self.permission(i),
                 _ => {}
             }
         }
@@ -87,6 +91,24 @@ impl<'p> Reader<'p> {
                 self.unknowns.len() - 1
             }
         }
+    }
+
+    /// An `aws_lambda_permission`: the statement it adds to its function's policy.
+    fn permission(&mut self, i: &Instance) {
+        let mut get = |key: &str| self.text(i, key).map_or(Value::Null, Value::String);
+        let permission = Permission {
+            resource: i.address.clone(),
+            function: get("function_name"),
+            qualifier: get("qualifier"),
+            statement_id: get("statement_id"),
+            action: get("action"),
+            principal: get("principal"),
+            source_account: get("source_account"),
+            source_arn: get("source_arn"),
+            principal_org_id: get("principal_org_id"),
+            function_url_auth_type: get("function_url_auth_type"),
+        };
+        self.build.permissions.push(permission);
     }
 
     /// A string attribute, or the marker of its unknown value.

@@ -1,0 +1,163 @@
+//! `prove --org-policies DIR` (issue 34, item 2): the organization's SCPs and RCPs as files
+//! decide whether Genesys Cloud's two requests get through to each target. AWS's
+//! identity-perimeter RCP without Genesys Cloud's account stops it (`org-policy-blocks`, the
+//! RCP and its level named, exit 3); with the account listed, proved (exit 0); without the
+//! flag the output says they were not given and claims nothing; a bad file: exit 1 naming it.
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use crate::support::offline::{run, Out};
+
+const PARTNER: &str = "765628985471";
+const EXT: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
+const ACCOUNT: &str = "111122223333";
+const TARGET: &str = "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer";
+
+fn write(dir: &Path, name: &str, doc: &Value) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, doc.to_string()).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+/// The organization's files: FullAWSAccess SCPs at the root and the account, and the
+/// identity-perimeter RCP at the root with `listed` accounts exempt.
+fn org_dir(dir: &Path, listed: &[&str]) -> String {
+    let org = dir.join(format!("org-{}", listed.len()));
+    std::fs::create_dir_all(&org).unwrap();
+    let full = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+    let level = |kind: &str, id: &str| json!({"kind": kind, "id": id, "name": id});
+    write(
+        &org,
+        "root-scp.json",
+        &json!({"kind": "SCP", "id": "p-full", "name": "FullAWSAccess",
+        "level": level("root", "r-root"), "document": full}),
+    );
+    write(
+        &org,
+        "account-scp.json",
+        &json!({"kind": "SCP", "id": "p-full", "name": "FullAWSAccess",
+        "level": level("account", ACCOUNT), "document": full}),
+    );
+    write(
+        &org,
+        "root-rcp.json",
+        &json!({"kind": "RCP", "id": "p-perimeter", "name": "IdentityPerimeter",
+        "level": level("root", "r-root"), "document": {"Version": "2012-10-17", "Statement": [{
+            "Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*",
+            "Action": "sts:AssumeRole", "Resource": "*",
+            "Condition": {
+                "StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc", "aws:PrincipalAccount": listed},
+                "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]}}),
+    );
+    org.to_string_lossy().into_owned()
+}
+
+fn prove(dir: &Path, format: &str, extra: &[&str]) -> Out {
+    let trust = write(
+        dir,
+        "trust.json",
+        &json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{PARTNER}:root")},
+        "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": EXT}}}]}),
+    );
+    let invoke = write(
+        dir,
+        "invoke.json",
+        &json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": TARGET}]}),
+    );
+    let role = format!("arn:aws:iam::{ACCOUNT}:role/GenesysLambdaInvoker");
+    let mut args = vec![
+        "prove",
+        "--format",
+        format,
+        "--trust-policy",
+        &trust,
+        "--partner-account",
+        PARTNER,
+        "--external-id",
+        EXT,
+        "--policy",
+        &invoke,
+        "--target",
+        TARGET,
+        "--role-arn",
+        &role,
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+#[test]
+fn an_rcp_without_genesys_listed_stops_the_proof_and_listed_it_is_proved() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocked = org_dir(dir.path(), &["444455556666"]);
+    let r = prove(dir.path(), "json", &["--org-policies", &blocked]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["passed"], false);
+    let claim = &v["organization"]["targets"][0]["claim"];
+    assert_eq!(claim["verdict"], "refuted", "{v:#}");
+    assert_eq!(claim["code"], "org-policy-blocks");
+    let detail = claim["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("RCP IdentityPerimeter (p-perimeter) at root r-root"),
+        "{detail}"
+    );
+    assert_eq!(claim["request"]["action"], "sts:AssumeRole");
+    // The properties themselves still hold: only the organization stops Genesys Cloud.
+    let props = v["properties"].as_array().unwrap();
+    assert!(props.iter().all(|p| p["verdict"] == "proved"), "{v:#}");
+    let human = prove(dir.path(), "human", &["--org-policies", &blocked]).stdout;
+    assert!(
+        human.contains("FAIL     organization policies for"),
+        "{human}"
+    );
+
+    let listed = org_dir(dir.path(), &["444455556666", PARTNER]);
+    let r = prove(dir.path(), "json", &["--org-policies", &listed]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["organization"]["targets"][0]["claim"]["verdict"],
+        "proved"
+    );
+}
+
+#[test]
+fn without_the_files_nothing_is_claimed_about_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = prove(dir.path(), "human", &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("note: organization policies not given"),
+        "{}",
+        r.stderr
+    );
+    let r = prove(dir.path(), "json", &[]);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(v.get("organization").is_none(), "{v:#}");
+}
+
+#[test]
+fn a_bad_org_policy_file_exits_1_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = dir.path().join("bad");
+    std::fs::create_dir_all(&org).unwrap();
+    write(
+        &org,
+        "declarative.json",
+        &json!({"kind": "DECLARATIVE_POLICY", "id": "p-1", "name": "D",
+        "level": {"kind": "root", "id": "r-root"}, "document": {"Version": "2012-10-17", "Statement": []}}),
+    );
+    let r = prove(
+        dir.path(),
+        "human",
+        &["--org-policies", org.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("declarative.json"), "{}", r.stderr);
+    assert!(r.stdout.trim().is_empty(), "{}", r.stdout);
+}
