@@ -1,7 +1,8 @@
 //! `just bench-plan`: `audit --plan` on a generated Terraform plan of 1,000 roles — the time to
-//! read the plan JSON into the model (`core::iac::read_plan`), audit it (`core::iac::audit`:
-//! the prover on every role) and render the JSON report, in process, as the command does after
-//! reading the file.
+//! read the plan JSON into the model (`core::iac::read_plan`), audit it as the command does
+//! (`app::audit::prove_roles`: the prover on every role, split across the cores by the
+//! executor; then `core::iac::audit_proved`) and render the JSON report, in process, as the
+//! command does after reading the file.
 //!
 //! The plan (`BENCH_PLAN_ROLES` roles, default 1,000, written to `target/bench/plan.json`) has
 //! one module per 50 roles (`module.team_K`), every role assumable by Genesys Cloud, cycling
@@ -13,8 +14,11 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use lambda_trust::core::audit::AuditOptions;
-use lambda_trust::core::iac::{audit, read_plan, PlanInput};
+use std::sync::Arc;
+
+use lambda_trust::app::audit::prove_roles;
+use lambda_trust::core::audit::{account_report, AuditOptions};
+use lambda_trust::core::iac::{audit_proved, read_plan, PlanInput};
 use lambda_trust::report::audit_iac_json;
 use serde_json::{json, Value};
 
@@ -162,11 +166,15 @@ fn main() {
         region: Some("eu-west-1".into()),
         ..AuditOptions::default()
     };
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let once = || {
         let start = Instant::now();
         let model = read_plan(&input).expect("the generated plan reads");
         let read = start.elapsed();
-        let report = audit(&model, &opts, &input.file, None);
+        let iam = Arc::new(model.iam.clone());
+        let roles = (runtime.block_on(prove_roles(&iam, &opts))).expect("the prover ran");
+        let proved = account_report(&model.iam, &opts, roles, 0);
+        let report = audit_proved(&model, &opts, &input.file, None, proved);
         let json = audit_iac_json(&report);
         (start.elapsed(), read, report.report.roles.len(), json.len())
     };

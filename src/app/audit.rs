@@ -5,9 +5,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock};
 
 use futures::future::join_all;
 use futures::stream::{self, StreamExt};
+use tokio::sync::Semaphore;
 
 use super::error::AppError;
 use super::events::{Event, Events};
@@ -82,7 +84,9 @@ pub async fn audit(
             let (model, file) = read_model(iac, account_id, opts.region.clone())?;
             let orgs = (org_policies.map(|d| org_policies_from_dir(d, &model.iam.account_id)))
                 .transpose()?;
-            return Ok(Audited::Iac(core_iac::audit(&model, &opts, &file, orgs)));
+            let report = prove_account(&model.iam, &opts).await?;
+            let report = core_iac::audit_proved(&model, &opts, &file, orgs, report);
+            return Ok(Audited::Iac(report));
         }
         AuditSource::Snapshot(path) => {
             let hint = "give the JSON file `aws iam get-account-authorization-details` wrote";
@@ -91,7 +95,7 @@ pub async fn audit(
                 .map_err(AppError::Details)?;
             let orgs =
                 (org_policies.map(|d| org_policies_from_dir(d, &iam.account_id))).transpose()?;
-            let mut report = audit::audit_account(&iam, &opts, 0);
+            let mut report = prove_account(&iam, &opts).await?;
             if let Some(orgs) = orgs {
                 let path = snapshot_path(&iam, &report, orgs);
                 audit::judge_path(&mut report, &iam, &opts, &path);
@@ -218,13 +222,62 @@ async fn read_and_audit(
     let mut iam = read::read_account(clients, &account, calls).await?;
     let missing = audit::policies_to_read(&iam, opts);
     read::read_policies(clients, &missing, &mut iam, calls).await?;
-    let (opts, count) = (opts.clone(), calls.get());
-    // The prover is CPU work: keep it off the async workers that drive other accounts' reads.
-    Ok(tokio::task::spawn_blocking(move || {
-        let report = audit::audit_account(&iam, &opts, count);
-        (iam, report)
-    })
-    .await?)
+    let iam = Arc::new(iam);
+    let roles = prove_roles(&iam, opts).await?;
+    let report = audit::account_report(&iam, opts, roles, calls.get());
+    let iam = Arc::try_unwrap(iam).unwrap_or_else(|shared| (*shared).clone());
+    Ok((iam, report))
+}
+
+/// `core::audit`'s report of an offline account (a template's, a plan's, a snapshot's), its
+/// roles proved on every core.
+async fn prove_account(iam: &AccountIam, opts: &AuditOptions) -> Result<AccountReport> {
+    let shared = Arc::new(iam.clone());
+    let roles = prove_roles(&shared, opts)
+        .await
+        .map_err(AuditFailure::from)?;
+    Ok(audit::account_report(iam, opts, roles, 0))
+}
+
+/// The blocking tasks proving roles, across every account audited at once: one per core, so an
+/// organization's `--concurrency` accounts share the machine's cores instead of each splitting
+/// it again (the executor owns the parallelism, not `core`).
+static PROVER_SLOTS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(cores()));
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// Every role of `iam` proved ([`audit::audit_role`]), in chunks on blocking threads — the
+/// prover is CPU work, kept off the async workers that drive other accounts' reads — at most
+/// [`PROVER_SLOTS`] chunks at a time. The order of the result does not matter
+/// ([`audit::account_report`] sorts it).
+pub async fn prove_roles(
+    iam: &Arc<AccountIam>,
+    opts: &AuditOptions,
+) -> std::result::Result<Vec<audit::RoleReport>, tokio::task::JoinError> {
+    /// Below this many roles a chunk costs more than it saves.
+    const MIN_CHUNK: usize = 16;
+    let roles = iam.roles.len();
+    let chunk = roles.div_ceil(cores()).max(MIN_CHUNK);
+    let tasks = (0..roles).step_by(chunk).map(|start| {
+        let (iam, opts) = (Arc::clone(iam), opts.clone());
+        async move {
+            let _slot = PROVER_SLOTS
+                .acquire()
+                .await
+                .expect("the semaphore is never closed");
+            tokio::task::spawn_blocking(move || {
+                let end = (start + chunk).min(iam.roles.len());
+                (iam.roles[start..end].iter())
+                    .filter_map(|r| audit::audit_role(&iam, r, &opts))
+                    .collect::<Vec<_>>()
+            })
+            .await
+        }
+    });
+    let parts = futures::future::try_join_all(tasks).await?;
+    Ok(parts.into_iter().flatten().collect())
 }
 
 /// [`audit_one`], then the whole path of its partner roles judged and its functions scanned.

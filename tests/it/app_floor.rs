@@ -290,3 +290,39 @@ fn init_writes_the_contracts_and_the_config_all_or_nothing() {
     assert!(dir.path().join("a/x.json").exists() && dir.path().join("b/y.json").exists());
     assert_eq!(std::fs::read_to_string(&path).unwrap(), CONFIG);
 }
+
+/// The live audit proves an account's roles in chunks on the executor's blocking threads (at
+/// most one per core across every account audited at once); the result is the sequential
+/// audit's, role for role.
+#[test]
+fn the_executor_proves_the_roles_as_the_sequential_audit_does() {
+    use std::sync::Arc;
+    let text = std::fs::read_to_string(SNAPSHOT).unwrap();
+    let mut iam = lambda_trust::core::audit::parse_details(SNAPSHOT, &text, None).unwrap();
+    // Five copies of each role under other names: several chunks.
+    let originals = iam.roles.clone();
+    for copy in 1..5 {
+        iam.roles.extend(originals.iter().map(|r| {
+            let mut r = r.clone();
+            r.name = format!("{}-{copy}", r.name);
+            r.arn = format!("{}-{copy}", r.arn);
+            r
+        }));
+    }
+    assert!(iam.roles.len() > 32, "more roles than two chunks");
+    let opts = AuditOptions {
+        partners: vec!["765628985471".into()],
+        ..AuditOptions::default()
+    };
+    let sequential = lambda_trust::core::audit::audit_account(&iam, &opts, 0);
+    let iam = Arc::new(iam);
+    let roles = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(app::audit::prove_roles(&iam, &opts))
+        .unwrap();
+    let split = lambda_trust::core::audit::account_report(&iam, &opts, roles, 0);
+    assert_eq!(split, sequential);
+    assert!(!split.roles.is_empty());
+}

@@ -302,9 +302,24 @@ impl AccountReport {
     }
 }
 
-/// Audits every role of one account. `calls` is what reading it cost, for the summary.
+/// Audits every role of one account, one after the other. `calls` is what reading it cost, for
+/// the summary. The live audit splits the roles across the machine's cores itself
+/// (`app::audit`: the executor owns the parallelism, shared by the accounts audited side by
+/// side) and hands the proved roles to [`account_report`].
 pub fn audit_account(iam: &AccountIam, opts: &AuditOptions, calls: usize) -> AccountReport {
-    let mut roles = audit_roles(iam, opts);
+    let roles = (iam.roles.iter())
+        .filter_map(|r| audit_role(iam, r, opts))
+        .collect();
+    account_report(iam, opts, roles, calls)
+}
+
+/// The account's report from its roles' reports ([`audit_role`] of each role, in any order).
+pub fn account_report(
+    iam: &AccountIam,
+    opts: &AuditOptions,
+    mut roles: Vec<RoleReport>,
+    calls: usize,
+) -> AccountReport {
     sort_roles(&mut roles);
     AccountReport {
         schema_version: SCHEMA_VERSION,
@@ -378,34 +393,6 @@ fn account_path(
         functions_not_listed: p.not_listed.clone(),
         functions: path::open_functions(&iam.account_id, &opts.partners, p),
     }
-}
-
-/// Every role's report, the roles split across the machine's cores: each role is proved on its
-/// own (plain data in, plain data out), so the split changes nothing but the time.
-fn audit_roles(iam: &AccountIam, opts: &AuditOptions) -> Vec<RoleReport> {
-    /// Below this many roles a thread costs more than it saves.
-    const SPLIT_FROM: usize = 32;
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let chunk = iam.roles.len().div_ceil(threads);
-    if threads == 1 || iam.roles.len() < SPLIT_FROM {
-        return (iam.roles.iter())
-            .filter_map(|r| audit_role(iam, r, opts))
-            .collect();
-    }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (iam.roles.chunks(chunk))
-            .map(|roles| {
-                scope.spawn(move || {
-                    (roles.iter())
-                        .filter_map(|r| audit_role(iam, r, opts))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        (handles.into_iter())
-            .flat_map(|h| h.join().expect("a role's audit panicked"))
-            .collect()
-    })
 }
 
 /// The managed policies that roles whose trust policy names a partner (or anyone) use,

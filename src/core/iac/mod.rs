@@ -298,7 +298,19 @@ pub fn audit(
     source_file: &str,
     orgs: Option<OrgPolicies>,
 ) -> IacReport {
-    let mut report = audit::audit_account(&model.iam, opts, 0);
+    let report = audit::audit_account(&model.iam, opts, 0);
+    audit_proved(model, opts, source_file, orgs, report)
+}
+
+/// [`audit`] with the roles already proved: `report` is `core::audit`'s report of `model.iam`
+/// (the live command proves the roles on every core: `app::audit::prove_roles`).
+pub fn audit_proved(
+    model: &IacModel,
+    opts: &AuditOptions,
+    source_file: &str,
+    orgs: Option<OrgPolicies>,
+    mut report: AccountReport,
+) -> IacReport {
     let path = path(model, &report, orgs);
     audit::judge_path(&mut report, &model.iam, opts, &path);
     for role in &mut report.roles {
