@@ -279,3 +279,65 @@ fn security_hub_not_enabled_is_an_error_saying_to_enable_it() {
     assert!(r.stderr.contains("InvalidAccessException"), "{}", r.stderr);
     assert!(r.stderr.contains("enable-security-hub"), "{}", r.stderr);
 }
+
+#[test]
+fn an_organization_s_findings_go_to_each_audited_account_through_the_audit_role() {
+    let env = Env::new();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/seed_audit.py");
+    let python_bin = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
+    let out = Command::new(python_bin)
+        .args([script, &env.moto.url(), "org", "3", "12"])
+        .output()
+        .expect("run seed_audit.py");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ids: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(ids.len(), 3);
+    ids.iter().for_each(|id| enable_hub(&env, id));
+    let asff = env.dir.path().join("org.asff.json");
+    let mut args = AUDIT.to_vec();
+    args.extend(["--organization", "--assume-role", "lambda-trust-audit"]);
+    args.extend(["--asff", asff.to_str().unwrap()]);
+    env.proxy.clear();
+    let r = env.run_raw(&args);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let written: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(&asff).unwrap()).unwrap();
+    for id in &ids {
+        let mine = written
+            .iter()
+            .filter(|f| f["AwsAccountId"] == id.as_str())
+            .count();
+        let held = hub_findings(&env, id);
+        assert!(mine > 0, "{id} has findings");
+        assert_eq!(
+            held.len(),
+            mine,
+            "{id}: its own findings, in its own Security Hub"
+        );
+        assert!(held.iter().all(|f| f["AwsAccountId"] == id.as_str()));
+    }
+    assert_eq!(env.proxy.count(IMPORT), 3, "one call per account");
+    assert_eq!(env.proxy.count(READ), 3);
+    assert_eq!(
+        env.proxy.count("AssumeRole"),
+        6,
+        "the audit's and the import's, per account"
+    );
+
+    env.proxy.clear();
+    let r = env.run_raw(&args);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        env.proxy.count(IMPORT),
+        0,
+        "unchanged: {:?}",
+        env.proxy.summary()
+    );
+}
