@@ -6,6 +6,7 @@
 //! longer fires, and write nothing else.
 
 use chrono::{SecondsFormat, Utc};
+use futures::stream::{self, StreamExt};
 use serde_json::Value;
 
 use super::error::AppError;
@@ -30,6 +31,8 @@ pub struct ToSecurityHub {
     pub accounts: Vec<AccountFindings>,
     /// `--assume-role`: each account is written through this role (a many-account audit).
     pub assume_role: Option<String>,
+    /// Accounts written at once (`--concurrency`).
+    pub concurrency: usize,
 }
 
 /// What one account's import did.
@@ -53,14 +56,19 @@ pub async fn send(
     to: ToSecurityHub,
 ) -> Result<Vec<Sent>> {
     let clients = Clients::connect(&settings.aws_for(None)).await?;
-    let mut sent = Vec::new();
-    let mut failures = Vec::new();
-    for account in to.accounts {
-        let id = account.account.clone();
-        let what = format!("importing the findings into Security Hub ({id})");
-        let result = events
-            .reading(what, send_one(&clients, to.assume_role.as_deref(), account))
-            .await;
+    let role = to.assume_role.as_deref();
+    let results: Vec<_> = stream::iter(to.accounts)
+        .map(|account| {
+            let id = account.account.clone();
+            let what = format!("importing the findings into Security Hub ({id})");
+            let work = send_one(&clients, role, account);
+            async move { (id, events.reading(what, work).await) }
+        })
+        .buffered(to.concurrency.max(1))
+        .collect()
+        .await;
+    let (mut sent, mut failures) = (Vec::new(), Vec::new());
+    for (id, result) in results {
         match result {
             Ok(s) => {
                 events.event(Event::Said(summary(&s, &clients.region())));
@@ -71,7 +79,7 @@ pub async fn send(
                 failures.extend(refused);
                 sent.push(s);
             }
-            Err(e) if to.assume_role.is_none() => return Err(e.into()),
+            Err(e) if role.is_none() => return Err(e.into()),
             Err(e) => failures.push(format!("account {id}: {}", crate::error::shown(&e))),
         }
     }

@@ -50,6 +50,7 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &AuditArgs)
                 .assume_role
                 .clone()
                 .filter(|_| args.organization || args.accounts.is_some()),
+            concurrency: usize::from(args.concurrency),
         };
         security_hub::send(&inv.settings, events, to).await?;
     }

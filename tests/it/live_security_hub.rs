@@ -118,10 +118,33 @@ fn a_fixed_role_is_resolved_and_an_unchanged_run_writes_nothing() {
     enable_hub(&env, ACCOUNT);
     open_roles(&env, "open", 2, "{}");
 
+    let asff = env.dir.path().join("findings.asff.json");
+    let mut first = AUDIT.to_vec();
+    first.extend(["--asff", asff.to_str().unwrap()]);
     env.proxy.clear();
-    let r = env.run_raw(AUDIT);
+    let r = env.run_raw(&first);
     assert_eq!(r.code, 2, "security findings: {}", r.stderr);
     assert_eq!((env.proxy.count(READ), env.proxy.count(IMPORT)), (1, 1));
+    // What is imported is the ASFF file's findings (checked against botocore's model in
+    // audit_findings), field for field, with the digest added.
+    let file: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(&asff).unwrap()).unwrap();
+    let body: Value = serde_json::from_str(&env.proxy.calls_to(IMPORT)[0].body).unwrap();
+    let sent = body["Findings"].as_array().unwrap();
+    assert_eq!(sent.len(), file.len());
+    // The file's times are its own run of the clock, a millisecond apart.
+    let untimed = |f: &Value| {
+        let mut f = f.clone();
+        let obj = f.as_object_mut().unwrap();
+        assert!(obj.remove("CreatedAt").is_some() && obj.remove("UpdatedAt").is_some());
+        f
+    };
+    for f in &file {
+        let mut s = untimed(sent.iter().find(|s| s["Id"] == f["Id"]).unwrap());
+        let fields = s["ProductFields"].as_object_mut().unwrap();
+        let digest = fields.remove("lambda-trust/Digest");
+        assert_eq!(digest.unwrap().as_str().unwrap().len(), 64);
+        assert_eq!(s, untimed(f), "sent as written");
+    }
     assert!(r.stderr.contains("4 imported, 0 resolved"), "{}", r.stderr);
     let held = hub_findings(&env, ACCOUNT);
     assert_eq!(held.len(), 4, "{held:#?}");
