@@ -364,3 +364,45 @@ fn an_organization_s_findings_go_to_each_audited_account_through_the_audit_role(
         env.proxy.summary()
     );
 }
+
+#[test]
+fn an_unchanged_finding_close_to_deletion_is_refreshed() {
+    let env = Env::new();
+    enable_hub(&env, ACCOUNT);
+    open_roles(&env, "old", 1, "{}");
+    let r = env.run_raw(AUDIT);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    // One finding last updated 61 days ago, as held (its digest unchanged).
+    let id = format!("lambda-trust/{ACCOUNT}/arn:aws:iam::{ACCOUNT}:role/old-0/no-external-id");
+    let code = r#"
+from datetime import datetime, timedelta, timezone
+hub = client("securityhub")
+f = [x for x in hub.get_findings()["Findings"] if x["Id"] == sys.argv[2]][0]
+f["UpdatedAt"] = (datetime.now(timezone.utc) - timedelta(days=61)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+assert hub.batch_import_findings(Findings=[f])["FailedCount"] == 0
+"#;
+    python(&env, code, &[&id]);
+    env.proxy.clear();
+    let r = env.run_raw(AUDIT);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("0 imported, 0 resolved, 1 refreshed, 1 unchanged"),
+        "{}",
+        r.stderr
+    );
+    let calls = env.proxy.calls_to(IMPORT);
+    let body: Value = serde_json::from_str(&calls[0].body).unwrap();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(body["Findings"].as_array().unwrap().len(), 1);
+    assert_eq!(body["Findings"][0]["Id"], id.as_str());
+    let held = hub_findings(&env, ACCOUNT);
+    let refreshed = of_role_code(&held, "old-0", "no-external-id");
+    let updated = refreshed["UpdatedAt"].as_str().unwrap();
+    let updated = chrono::DateTime::parse_from_rfc3339(updated).unwrap();
+    assert!(
+        chrono::Utc::now() - updated.to_utc() < chrono::Duration::hours(1),
+        "{updated}"
+    );
+    assert_eq!(refreshed["RecordState"], "ACTIVE");
+}
