@@ -38,6 +38,10 @@ pub enum AppError {
         "the proof of the account's roles stopped (a bug in lambda-trust: please report it): {0}"
     )]
     Prover(#[from] tokio::task::JoinError),
+    /// `audit --to-security-hub`: findings Security Hub kept refusing (`ID: CODE: reason`),
+    /// or accounts that could not be written.
+    #[error("Security Hub did not take {} finding(s) or account(s):\n  {}", failures.len(), failures.join("\n  "))]
+    SecurityHub { failures: Vec<String> },
 }
 
 impl Hinted for AppError {
@@ -51,6 +55,11 @@ impl Hinted for AppError {
             }),
             AppError::OrgPolicies { hint, .. } => Some(hint.clone()),
             AppError::Prover(_) => None,
+            AppError::SecurityHub { .. } => Some(
+                "those findings are not in Security Hub: fix the reason given and run again (a \
+                 re-import updates a finding, never duplicates it)"
+                    .into(),
+            ),
         }
     }
 }

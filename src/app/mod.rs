@@ -31,6 +31,7 @@ pub mod init;
 pub mod live;
 pub mod onboard;
 pub mod path;
+pub mod security_hub;
 pub mod settings;
 pub mod verify;
 pub mod write;

@@ -138,6 +138,11 @@ impl Clients {
         aws_sdk_organizations::Client::new(&self.base)
     }
 
+    /// A Security Hub client in the run's region (`audit --to-security-hub`).
+    pub fn security_hub(&self) -> aws_sdk_securityhub::Client {
+        aws_sdk_securityhub::Client::new(&self.base)
+    }
+
     /// The same settings acting with other (temporary) credentials: `audit` in an account it
     /// assumed a role in.
     pub fn with_credentials(&self, key: &str, secret: &str, token: &str) -> Clients {

@@ -23,6 +23,7 @@ pub mod prepare;
 pub mod probe;
 pub mod retry;
 pub mod secrets;
+pub mod security_hub;
 pub mod trail;
 
 pub use client::{has_code, AwsError, AwsSettings, Clients, DEFAULT_REGION};

@@ -224,6 +224,11 @@ pub struct AuditArgs {
     /// entry its reason.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["template", "plan"])]
     pub write_baseline: Option<PathBuf>,
+    /// Import the findings into Security Hub CSPM in each audited account and the run's region
+    /// (BatchImportFindings), resolving those that no longer fire; an unchanged run writes
+    /// nothing (README "Security Hub").
+    #[arg(long, conflicts_with_all = ["template", "plan"])]
+    pub to_security_hub: bool,
     /// A role a partner can assume that has not been used for N days (IAM's RoleLastUsed, which
     /// covers the trailing 400 days) is an unused-partner-role finding.
     #[arg(long, default_value_t = 90, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]

@@ -9,10 +9,11 @@ use super::invocation::{Invocation, Output};
 use crate::app::audit::{self, AccountList, AuditSource, Audited};
 use crate::app::baseline;
 use crate::app::iac::IacSource;
+use crate::app::security_hub;
 use crate::app::Events;
 use crate::cli::{AuditArgs, PartnerPreset};
 use crate::config::{self, Partner};
-use crate::core::audit::{AccountReport, AuditOptions, ConfigIdentity, OrgReport};
+use crate::core::audit::{AccountOutcome, AccountReport, AuditOptions, ConfigIdentity, OrgReport};
 use crate::core::iac::IacReport;
 use crate::error::{Error, Result, Status};
 use crate::iam::arn::Arn;
@@ -38,10 +39,42 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &AuditArgs)
     if let Some(path) = &args.write_baseline {
         baseline::write(&audited, path, today)?;
     }
+    let status = match &audited {
+        Audited::Account(report) => render(&inv.output, args, report)?,
+        Audited::Org(report) => render_org(&inv.output, args, report)?,
+        Audited::Iac(report) => render_iac(&inv.output, args, report)?,
+    };
+    if args.to_security_hub {
+        let to = security_hub::ToSecurityHub {
+            accounts: security_hub_findings(&audited),
+            assume_role: args
+                .assume_role
+                .clone()
+                .filter(|_| args.organization || args.accounts.is_some()),
+            concurrency: usize::from(args.concurrency),
+        };
+        security_hub::send(&inv.settings, events, to).await?;
+    }
+    Ok(status)
+}
+
+/// `--to-security-hub`: each audited account's ASFF findings (an account that could not be
+/// audited has none to send, and is not touched).
+fn security_hub_findings(audited: &Audited) -> Vec<security_hub::AccountFindings> {
+    let meta = html_meta();
+    let one = |r: &AccountReport| security_hub::AccountFindings {
+        account: r.account.clone(),
+        findings: report::asff::account_findings(r, &meta),
+    };
     match audited {
-        Audited::Account(report) => render(&inv.output, args, &report),
-        Audited::Org(report) => render_org(&inv.output, args, &report),
-        Audited::Iac(report) => render_iac(&inv.output, args, &report),
+        Audited::Account(r) => vec![one(r)],
+        Audited::Org(org) => (org.accounts.iter())
+            .filter_map(|a| match a {
+                AccountOutcome::Report(r) => Some(one(r)),
+                AccountOutcome::Error { .. } => None,
+            })
+            .collect(),
+        Audited::Iac(_) => Vec::new(),
     }
 }
 
@@ -157,7 +190,8 @@ fn no_html(args: &AuditArgs, flag: &str) -> Result<()> {
 fn findings_region(output: &Output, args: &AuditArgs, region: Option<&str>) -> Result<()> {
     let asked = matches!(output.format, Format::Asff | Format::Ocsf)
         || args.asff.is_some()
-        || args.ocsf.is_some();
+        || args.ocsf.is_some()
+        || args.to_security_hub;
     if asked && region.is_none() {
         return Err(Error::usage(
             "ASFF and OCSF findings name the region their Security Hub is in, and none is set",

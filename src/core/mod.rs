@@ -23,6 +23,7 @@ pub mod prove;
 pub mod render;
 pub mod role_import;
 pub mod schema_refs;
+pub mod security_hub;
 pub mod severity;
 pub mod shard;
 pub mod simulate;

@@ -54,11 +54,8 @@ pub fn finding_id(account: &str, role_arn: &str, code: &str) -> String {
     format!("lambda-trust/{account}/sha256:{hex}/{code}")
 }
 
-/// `arn:PARTITION:securityhub:REGION:ACCOUNT:product/ACCOUNT/default`: the product of an
-/// account's own findings.
-pub fn product_arn(partition: &str, region: &str, account: &str) -> String {
-    format!("arn:{partition}:securityhub:{region}:{account}:product/{account}/default")
-}
+/// The product of an account's own findings (`--to-security-hub` reads and writes under it).
+pub use crate::core::security_hub::product_arn;
 
 /// An ASFF timestamp (RFC 3339, UTC, milliseconds).
 pub fn timestamp(t: DateTime<Utc>) -> String {

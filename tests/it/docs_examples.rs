@@ -283,6 +283,7 @@ const EMPTY: Setup = Setup {
     role: false,
     integration: false,
     org: false,
+    security_hub: false,
     then: &[],
 };
 const CONFIG: Setup = Setup {
@@ -355,6 +356,14 @@ const SETUPS: &[(&str, Setup, bool)] = &[
         false,
     ),
     ("lambda-trust destroy", APPLIED, false),
+    (
+        "lambda-trust audit --partner genesys-cloud --to-security-hub",
+        Setup {
+            security_hub: true,
+            ..APPLIED
+        },
+        false,
+    ),
     (
         "lambda-trust audit --partner genesys-cloud",
         Setup {

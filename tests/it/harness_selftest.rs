@@ -1152,3 +1152,80 @@ fn roles_can_be_backdated_as_aws_reports_old_roles() {
     assert_eq!(field(&xml, "LastUsedDate"), "", "{xml}");
     assert!(!field(&xml, "CreateDate").starts_with("2020"), "{xml}");
 }
+
+/// The test support's Security Hub (moto_aws.py, "Security Hub") refuses what AWS refuses and
+/// keeps what AWS keeps: nothing while disabled, at most 100 findings a call, only the
+/// account's own findings under its own product, the customer's Workflow through a re-import,
+/// a reopened finding's RESOLVED workflow reset to NEW, and GetFindings' filters honoured.
+#[test]
+fn security_hub_answers_as_aws_does() {
+    let moto = MotoServer::start();
+    let code = r#"
+import boto3, botocore, copy, sys
+hub = boto3.client("securityhub", endpoint_url=sys.argv[1], region_name="us-east-1",
+                   aws_access_key_id="testing", aws_secret_access_key="testing")
+ACCOUNT, PRODUCT = "123456789012", "arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default"
+def finding(i, **extra):
+    f = {"SchemaVersion": "2018-10-08", "Id": f"lambda-trust/x/{i}", "ProductArn": PRODUCT,
+         "GeneratorId": f"lambda-trust/audit/code-{i}", "AwsAccountId": ACCOUNT,
+         "Types": ["Software and Configuration Checks"], "CreatedAt": "2026-01-01T00:00:00Z",
+         "UpdatedAt": "2026-01-01T00:00:00Z", "Severity": {"Label": "HIGH"}, "Title": "t",
+         "Description": "d", "Resources": [{"Type": "AwsIamRole", "Id": f"arn:aws:iam::{ACCOUNT}:role/r{i}"}]}
+    f.update(extra)
+    return f
+def refused(call, code):
+    try:
+        call()
+    except botocore.exceptions.ClientError as e:
+        assert e.response["Error"]["Code"] == code, e.response
+        return
+    raise AssertionError(f"not refused: expected {code}")
+
+refused(lambda: hub.batch_import_findings(Findings=[finding(0)]), "InvalidAccessException")
+refused(lambda: hub.get_findings(), "InvalidAccessException")
+hub.enable_security_hub()
+refused(lambda: hub.batch_import_findings(Findings=[finding(i) for i in range(101)]), "InvalidInputException")
+out = hub.batch_import_findings(Findings=[finding(i) for i in range(100)])
+assert (out["SuccessCount"], out["FailedCount"]) == (100, 0), out
+
+big = finding(200, Description="x" * (240 * 1024))
+other = finding(201, AwsAccountId="111122223333")
+product = finding(202, ProductArn="arn:aws:securityhub:us-east-1::product/aws/guardduty")
+out = hub.batch_import_findings(Findings=[big, other, product])
+assert out["FailedCount"] == 3 and out["SuccessCount"] == 0, out
+assert [f["Id"] for f in out["FailedFindings"]] == [big["Id"], other["Id"], product["Id"]], out
+
+hub.batch_import_findings(Findings=[finding(300, Workflow={"Status": "RESOLVED"}, RecordState="ARCHIVED")])
+hub.batch_import_findings(Findings=[finding(300, Workflow={"Status": "SUPPRESSED"}, RecordState="ARCHIVED")])
+f = hub.get_findings(Filters={"Id": [{"Value": "lambda-trust/x/300", "Comparison": "EQUALS"}]})["Findings"]
+assert [x["Workflow"]["Status"] for x in f] == ["RESOLVED"], f
+hub.batch_import_findings(Findings=[finding(300, RecordState="ACTIVE")])
+f = hub.get_findings(Filters={"Id": [{"Value": "lambda-trust/x/300", "Comparison": "EQUALS"}]})["Findings"]
+assert [(x["RecordState"], x["Workflow"]["Status"]) for x in f] == [("ACTIVE", "NEW")], f
+
+hub.batch_import_findings(Findings=[finding(400, GeneratorId="someone-else/rule")])
+mine = {"GeneratorId": [{"Value": "lambda-trust/audit/", "Comparison": "PREFIX"}],
+        "AwsAccountId": [{"Value": ACCOUNT, "Comparison": "EQUALS"}],
+        "ProductArn": [{"Value": PRODUCT, "Comparison": "EQUALS"}],
+        "RecordState": [{"Value": "ACTIVE", "Comparison": "EQUALS"}]}
+ids, token = [], None
+while True:
+    page = hub.get_findings(Filters=mine, MaxResults=100, **({"NextToken": token} if token else {}))
+    assert len(page["Findings"]) <= 100
+    ids += [x["Id"] for x in page["Findings"]]
+    token = page.get("NextToken")
+    if not token:
+        break
+assert len(ids) == 101 and "lambda-trust/x/400" not in ids, len(ids)
+"#;
+    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
+    let out = std::process::Command::new(python)
+        .args(["-c", code, &moto.url()])
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

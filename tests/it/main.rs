@@ -67,6 +67,7 @@ mod live_pipeline;
 mod live_probe;
 mod live_rename;
 mod live_scale;
+mod live_security_hub;
 mod live_sides;
 mod live_trail;
 mod live_ux;

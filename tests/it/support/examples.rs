@@ -41,6 +41,8 @@ pub struct Setup {
     pub integration: bool,
     /// An organization (moto's Organizations) for `audit --organization`.
     pub org: bool,
+    /// Security Hub CSPM enabled in the docs' account and region (`audit --to-security-hub`).
+    pub security_hub: bool,
     /// Then these commands, as the docs' earlier examples ran them (each must exit 0).
     pub then: &'static [&'static str],
 }
@@ -131,6 +133,21 @@ impl<'m> World<'m> {
         }
         if setup.role {
             self.seed_hand_made_role();
+        }
+        if setup.security_hub {
+            let script = "import boto3, sys\n\
+                boto3.client('securityhub', endpoint_url=sys.argv[1], region_name='us-east-1', \
+                aws_access_key_id='testing', aws_secret_access_key='testing')\
+                .enable_security_hub()";
+            let out = Command::new(format!("{ROOT}/.venv/bin/python"))
+                .args(["-c", script, &self.moto.url()])
+                .output()
+                .expect("run python");
+            assert!(
+                out.status.success(),
+                "enable Security Hub: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         if setup.org {
             let script = "import boto3, sys\n\

@@ -34,6 +34,22 @@ AWS Lambda (API Reference: AddPermission, GetPolicy, RemovePermission; Developer
   checks its RevisionId (moto: the unqualified function's policy, and a revision compared as a
   list, so any RevisionId fails).
 
+Security Hub CSPM (API Reference: BatchImportFindings, GetFindings, AwsSecurityFindingFilters,
+Workflow; User Guide, "BatchImportFindings for finding providers"):
+- Findings are taken only while Security Hub is enabled in the account and region:
+  InvalidAccessException (moto: taken anyway).
+- At most 100 findings a call (InvalidInputException); each finding under 240 KB, from its own
+  account (AwsAccountId) under the account's own product ARN, else a FailedFindings entry
+  (moto: no limit, any account, any product).
+- A re-import of an existing finding keeps its Workflow, Note, UserDefinedFields and
+  VerificationState (the customer's, through BatchUpdateFindings; moto: overwritten), and a
+  RecordState going from ARCHIVED to ACTIVE resets a NOTIFIED or RESOLVED workflow to NEW.
+- GetFindings honours the Filters the tool sends (Id, ProductArn, AwsAccountId, GeneratorId,
+  RecordState; EQUALS, NOT_EQUALS, PREFIX) and answers at most 100 a page (moto: ignores every
+  filter).
+- Fault injection for the tests: the findings of a role tagged `lambda-trust-test:import-fails`
+  = N (its Resources[0].Id) come back as a FailedFindings entry the first N times they are sent.
+
 IAM (API Reference, RoleDetail, RoleLastUsed):
 - A role's CreateDate and RoleLastUsed can be in the past (moto: always now, or never): the
   `lambda-trust-test:created` / `:last-used` / `:last-used-region` tags set them at creation.
@@ -410,6 +426,147 @@ def role_init(self, *args, **kwargs):
 
 
 iam_models.Role.__init__ = role_init
+
+
+# ------------------------------------------------------------------ Security Hub
+
+from moto.iam.models import iam_backends  # noqa: E402
+from moto.securityhub import models as sh_models  # noqa: E402
+
+IMPORT_FAILS = "lambda-trust-test:import-fails"
+MAX_FINDING_BYTES = 240 * 1024
+CUSTOMER_FIELDS = ("Workflow", "Note", "UserDefinedFields", "VerificationState")
+REQUIRED = ("AwsAccountId", "CreatedAt", "Description", "GeneratorId", "Id", "ProductArn",
+            "Resources", "SchemaVersion", "Title", "UpdatedAt")
+
+
+class HubError(JsonRESTError):
+    def __init__(self, status, code, message):
+        super().__init__(code, message)
+        self.code = status
+
+
+def hub_enabled(backend):
+    if not backend.enabled:
+        raise HubError(
+            401,
+            "InvalidAccessException",
+            f"Account {backend.account_id} is not subscribed to AWS Security Hub",
+        )
+
+
+_import_attempts = {}
+
+
+def injected_failure(backend, finding):
+    """The role's `lambda-trust-test:import-fails` count, consumed one send at a time."""
+    resources = finding.get("Resources") or [{}]
+    try:
+        role = iam_backends[backend.account_id]["global"].get_role_by_arn(resources[0].get("Id"))
+    except Exception:
+        return False
+    tags = {t["Key"]: t["Value"] for t in (role.tags or [])} if isinstance(role.tags, list) \
+        else {k: v["Value"] if isinstance(v, dict) else v for k, v in (role.tags or {}).items()}
+    fails = int(tags.get(IMPORT_FAILS, "0"))
+    key = (backend.account_id, finding.get("Id"))
+    _import_attempts[key] = _import_attempts.get(key, 0) + 1
+    return _import_attempts[key] <= fails
+
+
+def refusal(backend, finding):
+    """(ErrorCode, ErrorMessage) of a finding AWS refuses, else None."""
+    missing = [k for k in REQUIRED if not finding.get(k)]
+    if missing:
+        return "InvalidInput", f"Finding is missing required fields: {', '.join(missing)}"
+    if len(json.dumps(finding)) > MAX_FINDING_BYTES:
+        return "InvalidInput", "Finding size exceeds the 240 KB limit"
+    if finding["AwsAccountId"] != backend.account_id:
+        return "AccessDeniedException", "AwsAccountId is not the account making the request"
+    own = f"arn:aws:securityhub:{backend.region_name}:{backend.account_id}:product/{backend.account_id}/default"
+    if finding["ProductArn"] != own:
+        return "InvalidInput", f"ProductArn {finding['ProductArn']} is not {own}"
+    if injected_failure(backend, finding):
+        return "InternalFailure", "Internal service error (injected by the test support)"
+    return None
+
+
+def store(backend, finding):
+    existing = next((f for f in backend.findings if f.id == finding["Id"]), None)
+    if existing is None:
+        finding.setdefault("RecordState", "ACTIVE")
+        finding.setdefault("Workflow", {"Status": "NEW"})
+        backend.findings.append(sh_models.Finding(finding["Id"], finding))
+        return
+    old = existing.data
+    new = dict(finding)
+    for key in CUSTOMER_FIELDS:
+        new.pop(key, None)
+        if key in old:
+            new[key] = old[key]
+    new.setdefault("RecordState", "ACTIVE")
+    reopened = old.get("RecordState") == "ARCHIVED" and new["RecordState"] == "ACTIVE"
+    if reopened and (new.get("Workflow") or {}).get("Status") in ("NOTIFIED", "RESOLVED"):
+        new["Workflow"] = {"Status": "NEW"}
+    existing.data = new
+
+
+def batch_import_findings(self, findings):
+    hub_enabled(self)
+    if not 1 <= len(findings) <= 100:
+        raise HubError(
+            400,
+            "InvalidInputException",
+            "Findings must hold between 1 and 100 findings",
+        )
+    failed = []
+    for finding in findings:
+        reason = refusal(self, finding)
+        if reason is None:
+            store(self, finding)
+        else:
+            failed.append({"Id": finding.get("Id", ""), "ErrorCode": reason[0], "ErrorMessage": reason[1]})
+    return len(failed), len(findings) - len(failed), failed
+
+
+def field_value(finding, name):
+    return finding.get(name)
+
+
+def matches(finding, filters):
+    for name, conditions in (filters or {}).items():
+        value = field_value(finding, name)
+        if name == "RecordState" and value is None:
+            value = "ACTIVE"
+        for c in conditions:
+            comparison, wanted = c.get("Comparison", "EQUALS"), c.get("Value")
+            ok = {
+                "EQUALS": value == wanted,
+                "NOT_EQUALS": value != wanted,
+                "PREFIX": isinstance(value, str) and value.startswith(wanted or ""),
+            }.get(comparison)
+            if ok is None:
+                raise HubError(400, "InvalidInputException", f"Comparison {comparison} is not served here")
+            if not ok:
+                return False
+    return True
+
+
+_get_findings = sh_models.SecurityHubBackend.get_findings
+
+
+def get_findings(self, filters=None, sort_criteria=None, max_results=None, next_token=None):
+    hub_enabled(self)
+    kept = self.findings
+    try:
+        self.findings = [f for f in kept if matches(f.data, filters)]
+        return _get_findings(self, filters=filters, sort_criteria=sort_criteria,
+                             max_results=max_results, next_token=next_token)
+    finally:
+        self.findings = kept
+
+
+sh_models.SecurityHubBackend.batch_import_findings = batch_import_findings
+sh_models.SecurityHubBackend.get_findings = get_findings
 
 if __name__ == "__main__":
     from moto.server import main

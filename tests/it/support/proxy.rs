@@ -1162,6 +1162,9 @@ fn classify(req: &Request) -> Call {
         None if service == "lambda" => lambda_operation(&req.method, &path)
             .map(str::to_string)
             .unwrap_or_else(|| format!("{} {}", req.method, path)),
+        None if service == "securityhub" => securityhub_operation(&req.method, &path)
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{} {}", req.method, path)),
         None => format!("{} {}", req.method, path),
     };
     let kind = kind_of(&service, &operation);
@@ -1249,6 +1252,19 @@ fn kind_of(service: &str, op: &str) -> Kind {
         return Kind::Other;
     }
     Kind::Write
+}
+
+/// Security Hub REST-JSON route → operation name (the ones the tool and its tests call).
+pub fn securityhub_operation(method: &str, path: &str) -> Option<&'static str> {
+    let path = path.split('?').next().unwrap_or(path).trim_end_matches('/');
+    Some(match (method.to_ascii_uppercase().as_str(), path) {
+        ("POST", "/findings/import") => "BatchImportFindings",
+        ("POST", "/findings") => "GetFindings",
+        ("PATCH", "/findings/batchupdate") => "BatchUpdateFindings",
+        ("POST", "/accounts") => "EnableSecurityHub",
+        ("DELETE", "/accounts") => "DisableSecurityHub",
+        _ => return None,
+    })
 }
 
 /// Lambda REST-JSON route → operation name.

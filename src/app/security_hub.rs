@@ -1,0 +1,161 @@
+//! `audit --to-security-hub`'s workflow: each audited account's ASFF findings (built by the
+//! command with `report::asff`, handed over as plain JSON) imported into Security Hub CSPM in
+//! that account and the run's region — through `--assume-role` for a many-account audit —
+//! with the lifecycle `core::security_hub` decides: read what lambda-trust imported there,
+//! then import what is new or changed, refresh what is close to deletion, resolve what no
+//! longer fires, and write nothing else.
+
+use chrono::{SecondsFormat, Utc};
+use futures::stream::{self, StreamExt};
+use serde_json::Value;
+
+use super::error::AppError;
+use super::events::{Event, Events};
+use super::settings::Settings;
+use crate::aws::audit::{assume, CallCount};
+use crate::aws::security_hub::{self as hub, Failed};
+use crate::aws::{AwsError, Clients};
+use crate::core::security_hub::{self as lifecycle, Listed};
+use crate::error::Result;
+
+/// One audited account and today's findings there (none: every earlier one is resolved).
+#[derive(Debug, Clone)]
+pub struct AccountFindings {
+    pub account: String,
+    pub findings: Vec<Value>,
+}
+
+/// What to send where.
+#[derive(Debug, Clone)]
+pub struct ToSecurityHub {
+    pub accounts: Vec<AccountFindings>,
+    /// `--assume-role`: each account is written through this role (a many-account audit).
+    pub assume_role: Option<String>,
+    /// Accounts written at once (`--concurrency`).
+    pub concurrency: usize,
+}
+
+/// What one account's import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sent {
+    pub account: String,
+    pub imported: usize,
+    pub refreshed: usize,
+    pub resolved: usize,
+    pub unchanged: usize,
+    /// `BatchImportFindings` calls.
+    pub calls: usize,
+    pub failed: Vec<Failed>,
+}
+
+/// Imports every account's findings; findings Security Hub kept refusing, and accounts that
+/// could not be written, are an error naming each (exit 1) once every account was tried.
+pub async fn send(
+    settings: &Settings,
+    events: &dyn Events,
+    to: ToSecurityHub,
+) -> Result<Vec<Sent>> {
+    let clients = Clients::connect(&settings.aws_for(None)).await?;
+    let role = to.assume_role.as_deref();
+    let results: Vec<_> = stream::iter(to.accounts)
+        .map(|account| {
+            let id = account.account.clone();
+            let what = format!("importing the findings into Security Hub ({id})");
+            let work = send_one(&clients, role, account);
+            async move { (id, events.reading(what, work).await) }
+        })
+        .buffered(to.concurrency.max(1))
+        .collect()
+        .await;
+    let (mut sent, mut failures) = (Vec::new(), Vec::new());
+    for (id, result) in results {
+        match result {
+            Ok(s) => {
+                events.event(Event::Said(summary(&s, &clients.region())));
+                let refused = s
+                    .failed
+                    .iter()
+                    .map(|f| format!("{}: {}: {}", f.id, f.code, f.message));
+                failures.extend(refused);
+                sent.push(s);
+            }
+            Err(e) if role.is_none() => return Err(e.into()),
+            Err(e) => failures.push(format!("account {id}: {}", crate::error::shown(&e))),
+        }
+    }
+    if failures.is_empty() {
+        Ok(sent)
+    } else {
+        Err(AppError::SecurityHub { failures }.into())
+    }
+}
+
+async fn send_one(
+    clients: &Clients,
+    assume_role: Option<&str>,
+    account: AccountFindings,
+) -> std::result::Result<Sent, AwsError> {
+    let assumed = match assume_role {
+        Some(role) => Some(assume(clients, &account.account, role, &CallCount::default()).await?),
+        None => None,
+    };
+    let clients = assumed.as_ref().unwrap_or(clients);
+    let product = lifecycle::product_arn(clients.partition(), &clients.region(), &account.account);
+    let held = hub::held(clients, &product, &account.account).await?;
+    let listed: Vec<Listed> = held.iter().map(|h| h.listed.clone()).collect();
+    let mut today = account.findings;
+    today.iter_mut().for_each(lifecycle::stamp);
+    let now = Utc::now();
+    let plan = lifecycle::decide(&today, &listed, now);
+    let mut sent = Sent {
+        account: account.account,
+        refreshed: plan.refresh.len(),
+        resolved: plan.resolve.len(),
+        unchanged: plan.unchanged,
+        ..Sent::default()
+    };
+    let mut out = Vec::new();
+    for &i in plan.import.iter().chain(&plan.refresh) {
+        let mut finding = today[i].clone();
+        lifecycle::keep_created(&mut finding, &listed);
+        match lifecycle::too_large(&finding) {
+            Some(size) => sent.failed.push(Failed {
+                id: lifecycle::finding_id(&finding).to_owned(),
+                code: "TooLarge".into(),
+                message: format!(
+                    "{size} bytes, over the {} a finding may have",
+                    lifecycle::MAX_FINDING_BYTES
+                ),
+            }),
+            None => out.push(hub::outgoing(&finding)),
+        }
+    }
+    let stamp = now.to_rfc3339_opts(SecondsFormat::Millis, true);
+    out.extend(
+        plan.resolve
+            .iter()
+            .map(|&i| hub::archived(&held[i], &stamp)),
+    );
+    sent.imported = plan.import.len();
+    if out.is_empty() {
+        return Ok(sent);
+    }
+    let done = hub::import(clients, out).await?;
+    sent.calls = done.calls;
+    sent.failed.extend(done.failed);
+    Ok(sent)
+}
+
+/// The account's line on stderr.
+fn summary(s: &Sent, region: &str) -> String {
+    format!(
+        "Security Hub ({}, {region}): {} imported, {} resolved, {} refreshed, {} unchanged; {} BatchImportFindings call(s){}",
+        s.account,
+        s.imported,
+        s.resolved,
+        s.refreshed,
+        s.unchanged,
+        s.calls,
+        if s.failed.is_empty() { String::new() } else { format!(", {} refused", s.failed.len()) },
+    )
+}
