@@ -21,36 +21,9 @@ fn write(dir: &Path, name: &str, doc: &Value) -> String {
     path.to_string_lossy().into_owned()
 }
 
-/// The organization's files: FullAWSAccess SCPs at the root and the account, and the
-/// identity-perimeter RCP at the root with `listed` accounts exempt.
+/// The organization's files, the role in `ACCOUNT` (test support).
 fn org_dir(dir: &Path, listed: &[&str]) -> String {
-    let org = dir.join(format!("org-{}", listed.len()));
-    std::fs::create_dir_all(&org).unwrap();
-    let full = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
-    let level = |kind: &str, id: &str| json!({"kind": kind, "id": id, "name": id});
-    write(
-        &org,
-        "root-scp.json",
-        &json!({"kind": "SCP", "id": "p-full", "name": "FullAWSAccess",
-        "level": level("root", "r-root"), "document": full}),
-    );
-    write(
-        &org,
-        "account-scp.json",
-        &json!({"kind": "SCP", "id": "p-full", "name": "FullAWSAccess",
-        "level": level("account", ACCOUNT), "document": full}),
-    );
-    write(
-        &org,
-        "root-rcp.json",
-        &json!({"kind": "RCP", "id": "p-perimeter", "name": "IdentityPerimeter",
-        "level": level("root", "r-root"), "document": {"Version": "2012-10-17", "Statement": [{
-            "Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*",
-            "Action": "sts:AssumeRole", "Resource": "*",
-            "Condition": {
-                "StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc", "aws:PrincipalAccount": listed},
-                "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]}}),
-    );
+    let org = crate::support::offline::org_policies_dir(dir, ACCOUNT, listed);
     org.to_string_lossy().into_owned()
 }
 

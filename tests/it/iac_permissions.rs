@@ -108,35 +108,7 @@ fn org_dir(dir: &Path, listed: &[&str]) -> String {
 }
 
 fn org_dir_of(dir: &Path, account: &str, listed: &[&str]) -> String {
-    let org = dir.join(format!("org-{account}-{}", listed.len()));
-    std::fs::create_dir_all(&org).unwrap();
-    let full = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
-    let level = |kind: &str, id: &str| json!({"kind": kind, "id": id, "name": id});
-    let files = [
-        (
-            "root-scp.json",
-            json!({"kind": "SCP", "id": "p-full", "name": "FullAWSAccess",
-            "level": level("root", "r-root"), "document": full}),
-        ),
-        (
-            "account-scp.json",
-            json!({"kind": "SCP", "id": "p-full", "name": "FullAWSAccess",
-            "level": level("account", account), "document": full}),
-        ),
-        (
-            "root-rcp.json",
-            json!({"kind": "RCP", "id": "p-perimeter", "name": "IdentityPerimeter",
-            "level": level("root", "r-root"), "document": {"Version": "2012-10-17", "Statement": [{
-                "Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*",
-                "Action": "sts:AssumeRole", "Resource": "*",
-                "Condition": {
-                    "StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc", "aws:PrincipalAccount": listed},
-                    "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]}}),
-        ),
-    ];
-    for (name, doc) in files {
-        std::fs::write(org.join(name), doc.to_string()).unwrap();
-    }
+    let org = support::offline::org_policies_dir(dir, account, listed);
     org.display().to_string()
 }
 

@@ -11,47 +11,17 @@ use support::live::*;
 
 const GENESYS: &str = "765628985471";
 
-/// Writes the organization's policies for the role's account: FullAWSAccess SCPs at the root
-/// and the account, and AWS's identity-perimeter RCP at the root with `listed` accounts exempt.
-fn org_dir(dir: &Path, listed: &[&str]) -> std::path::PathBuf {
-    let org = dir.join("org");
-    std::fs::create_dir_all(&org).unwrap();
-    let full = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
-    let level = |kind: &str, id: &str| json!({"kind": kind, "id": id, "name": id});
-    let files = [
-        (
-            "root-scp.json",
-            json!({"kind": "SCP", "id": "p-FullAWSAccess", "name": "FullAWSAccess",
-            "level": level("root", "r-root"), "document": full}),
-        ),
-        (
-            "account-scp.json",
-            json!({"kind": "SCP", "id": "p-FullAWSAccess", "name": "FullAWSAccess",
-            "level": level("account", ACCOUNT), "document": full}),
-        ),
-        (
-            "root-rcp.json",
-            json!({"kind": "RCP", "id": "p-perimeter", "name": "IdentityPerimeter",
-            "level": level("root", "r-root"), "document": {"Version": "2012-10-17", "Statement": [{
-                "Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*",
-                "Action": "sts:AssumeRole", "Resource": "*",
-                "Condition": {
-                    "StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc", "aws:PrincipalAccount": listed},
-                    "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]}}),
-        ),
-    ];
-    for (name, doc) in files {
-        std::fs::write(org.join(name), doc.to_string()).unwrap();
-    }
-    org
-}
-
 fn claims(v: &Value) -> Vec<Value> {
     v["path"]["targets"].as_array().cloned().unwrap_or_default()
 }
 
 /// A plain setup in an account outside any organization, with no function policy: proved
 /// end to end; the reads are one GetPolicy per target and the organization's own, no write.
+/// The organization's files, the role in `ACCOUNT` (test support).
+fn org_dir(dir: &Path, listed: &[&str]) -> std::path::PathBuf {
+    support::offline::org_policies_dir(dir, ACCOUNT, listed)
+}
+
 #[test]
 fn a_plain_setup_is_proved_end_to_end() {
     let env = setup(&["lookup-customer"]);

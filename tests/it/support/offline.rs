@@ -54,3 +54,44 @@ pub fn run_in(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Out {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
+
+/// An `--org-policies` directory (`DIR/org-ACCOUNT-N`, N the number of `listed` accounts): the
+/// FullAWSAccess SCP at the root and at `account`, and AWS's identity-perimeter RCP
+/// (aws-samples/data-perimeter-policy-examples) at the root with the `listed` accounts exempt.
+pub fn org_policies_dir(
+    dir: &std::path::Path,
+    account: &str,
+    listed: &[&str],
+) -> std::path::PathBuf {
+    use serde_json::json;
+    let org = dir.join(format!("org-{account}-{}", listed.len()));
+    std::fs::create_dir_all(&org).unwrap();
+    let full = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+    let level = |kind: &str, id: &str| json!({"kind": kind, "id": id, "name": id});
+    let files = [
+        (
+            "root-scp.json",
+            json!({"kind": "SCP", "id": "p-FullAWSAccess", "name": "FullAWSAccess",
+            "level": level("root", "r-root"), "document": full}),
+        ),
+        (
+            "account-scp.json",
+            json!({"kind": "SCP", "id": "p-FullAWSAccess", "name": "FullAWSAccess",
+            "level": level("account", account), "document": full}),
+        ),
+        (
+            "root-rcp.json",
+            json!({"kind": "RCP", "id": "p-perimeter", "name": "IdentityPerimeter",
+            "level": level("root", "r-root"), "document": {"Version": "2012-10-17", "Statement": [{
+                "Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*",
+                "Action": "sts:AssumeRole", "Resource": "*",
+                "Condition": {
+                    "StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc", "aws:PrincipalAccount": listed},
+                    "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]}}),
+        ),
+    ];
+    for (name, doc) in files {
+        std::fs::write(org.join(name), doc.to_string()).unwrap();
+    }
+    org
+}
