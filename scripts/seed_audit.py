@@ -16,6 +16,9 @@ Usage:
       Roles whose audited data is markup, for the HTML report's tests (see hostile_roles).
   seed_audit.py ENDPOINT org ACCOUNTS N hostile
       As `org`, with the first created account named like a script and hostile roles in each.
+  seed_audit.py ENDPOINT aggregator NAME [ACCOUNT,...]
+      An AWS Config aggregator NAME in the default account and us-east-1: over the
+      organization (run `org` first), or over the comma-separated accounts given.
   seed_audit.py ENDPOINT dump [encoded]
       Prints what `aws iam get-account-authorization-details` writes for the default account:
       every page merged (the CLI's paginator), documents as JSON objects, dates in ISO 8601.
@@ -207,6 +210,15 @@ def seed_org(accounts, n, hostile=False):
     print("\n".join(ids))
 
 
+def aggregator(name, accounts=None):
+    source = ({"AccountAggregationSources": [{"AccountIds": accounts.split(","), "AllAwsRegions": True}]}
+              if accounts else
+              {"OrganizationAggregationSource": {
+                  "RoleArn": "arn:aws:iam::123456789012:role/aws-config-aggregator",
+                  "AllAwsRegions": True}})
+    client("config").put_configuration_aggregator(ConfigurationAggregatorName=name, **source)
+
+
 def dump(encoded):
     from urllib.parse import quote
     pages = client("iam").get_paginator("get_account_authorization_details").paginate()
@@ -237,6 +249,8 @@ if sys.argv[2] == "dump":
     dump(sys.argv[3:] == ["encoded"])
 elif sys.argv[2] == "roles":
     seed_roles(sys.argv[3], int(sys.argv[4]))
+elif sys.argv[2] == "aggregator":
+    aggregator(sys.argv[3], (sys.argv[4:] or [None])[0])
 elif sys.argv[2] == "hostile":
     seed_hostile(sys.argv[3])
 else:

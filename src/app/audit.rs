@@ -45,6 +45,9 @@ pub enum AuditSource {
     Iac(IacSource),
     /// A saved `get-account-authorization-details` answer (`--input`; no AWS call).
     Snapshot(PathBuf),
+    /// Every account an AWS Config aggregator of the caller's account and region covers
+    /// (`--config-aggregator NAME`; `app::aggregator`).
+    ConfigAggregator(String),
 }
 
 /// Where the accounts of a many-account audit come from.
@@ -102,11 +105,15 @@ pub async fn audit(
             }
             return Ok(Audited::Account(report));
         }
-        AuditSource::Account | AuditSource::Accounts { .. } => {}
+        AuditSource::Account | AuditSource::Accounts { .. } | AuditSource::ConfigAggregator(_) => {}
     }
     let clients = Clients::connect(&settings.aws_for(None)).await?;
     // Counterexamples name a function in the audited role's account and this region.
     opts.region = Some(clients.region());
+    if let AuditSource::ConfigAggregator(name) = source {
+        let report = super::aggregator::audit_aggregator(events, &clients, &opts, name).await?;
+        return Ok(Audited::Org(report));
+    }
     if let AuditSource::Accounts {
         list,
         assume_role,

@@ -14,10 +14,11 @@
 //! client, sign-in, read, writes), `write` (a change set's writes in its order), `verify`
 //! (verify, and the proof `onboard` ends with), `path` (the whole path's reads: organization
 //! and function policies), `check` (live, and against IaC), `audit` (one
-//! `AuditSource`), `iac` (templates and plans read for the core), `onboard`, `init`
+//! `AuditSource`), `aggregator` (`audit --config-aggregator`), `iac` (templates and plans read for the core), `onboard`, `init`
 //! (`--from-account`, `--from-role`), `import` (`init --from-genesys`), `files` (templates,
 //! atomic writes), `settings` (the one region rule), `events`, `error`.
 
+pub mod aggregator;
 pub mod audit;
 pub mod baseline;
 pub mod check;

@@ -15,7 +15,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use futures::stream::{self, StreamExt, TryStreamExt};
+use futures::stream::{self, StreamExt};
 
 use crate::aws::{has_code, AwsError, Clients};
 use crate::core::audit::usage::RoleUsage;
@@ -33,7 +33,7 @@ const POLICY_CONCURRENCY: usize = 8;
 pub struct CallCount(AtomicUsize);
 
 impl CallCount {
-    fn add(&self) {
+    pub(crate) fn add(&self) {
         self.0.fetch_add(1, Ordering::Relaxed);
     }
     pub fn get(&self) -> usize {
@@ -159,15 +159,26 @@ pub async fn read_policies(
     iam: &mut AccountIam,
     calls: &CallCount,
 ) -> Result<(), AwsError> {
-    let read: Vec<Option<AuditPolicy>> = stream::iter(arns.iter().cloned())
-        .map(|arn| read_policy(clients, arn, calls))
-        .buffer_unordered(POLICY_CONCURRENCY)
-        .try_collect()
-        .await?;
-    for p in read.into_iter().flatten() {
-        iam.policies.insert(p.arn.clone(), p);
+    for (_, read) in read_each_policy(clients, arns, calls).await {
+        if let Some(p) = read? {
+            iam.policies.insert(p.arn.clone(), p);
+        }
     }
     Ok(())
+}
+
+/// The default version of each managed policy in `arns`, each read on its own: `Ok(None)` for
+/// one that does not exist, the error for one that could not be read.
+pub async fn read_each_policy(
+    clients: &Clients,
+    arns: &[String],
+    calls: &CallCount,
+) -> Vec<(String, Result<Option<AuditPolicy>, AwsError>)> {
+    stream::iter(arns.iter().cloned())
+        .map(|arn| async move { (arn.clone(), read_policy(clients, arn, calls).await) })
+        .buffer_unordered(POLICY_CONCURRENCY)
+        .collect()
+        .await
 }
 
 async fn read_policy(

@@ -138,6 +138,11 @@ impl Clients {
         aws_sdk_organizations::Client::new(&self.base)
     }
 
+    /// An AWS Config client in the run's region (`audit --config-aggregator`).
+    pub fn config(&self) -> aws_sdk_config::Client {
+        aws_sdk_config::Client::new(&self.base)
+    }
+
     /// A Security Hub client in the run's region (`audit --to-security-hub`).
     pub fn security_hub(&self) -> aws_sdk_securityhub::Client {
         aws_sdk_securityhub::Client::new(&self.base)
@@ -445,6 +450,12 @@ fn permission_hint(operation: &str, code: &str) -> Option<String> {
                     .into(),
             )
         }
+        "NoSuchConfigurationAggregatorException" => Some(
+            "no aggregator of that name in this account and region: list them with `aws \
+             configservice describe-configuration-aggregators` (with the same --profile and \
+             --region), or run from the account and region that holds it"
+                .into(),
+        ),
         "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" => {
             Some("the credentials in use lack this IAM/Lambda permission; see README \"Running against real AWS\" for the minimal policy".into())
         }

@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod apply;
 pub mod audit;
 pub mod client;
+pub mod config_aggregator;
 pub mod credentials;
 pub mod function_policy;
 pub mod inventory;

@@ -196,6 +196,11 @@ pub struct AuditArgs {
     /// Audit the accounts listed in FILE (one ID per line, `#` comments), through --assume-role.
     #[arg(long, value_name = "FILE", requires = "assume_role")]
     pub accounts: Option<PathBuf>,
+    /// Audit every account and region the AWS Config aggregator NAME covers (in the caller's
+    /// account and region), read from Config: no role assumed in any account (README
+    /// "Security Hub and AWS Config").
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["organization", "accounts", "template", "plan", "input"])]
+    pub config_aggregator: Option<String>,
     /// The role to assume in each account: arn:PARTITION:iam::ACCOUNT:role/NAME.
     #[arg(long, value_name = "NAME")]
     pub assume_role: Option<String>,

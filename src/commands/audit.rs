@@ -47,10 +47,9 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &AuditArgs)
     if args.to_security_hub {
         let to = security_hub::ToSecurityHub {
             accounts: security_hub_findings(&audited),
-            assume_role: args
-                .assume_role
-                .clone()
-                .filter(|_| args.organization || args.accounts.is_some()),
+            assume_role: args.assume_role.clone().filter(|_| {
+                args.organization || args.accounts.is_some() || args.config_aggregator.is_some()
+            }),
             concurrency: usize::from(args.concurrency),
         };
         security_hub::send(&inv.settings, events, to).await?;
@@ -94,6 +93,16 @@ fn source(args: &AuditArgs) -> Result<AuditSource> {
         let source_dir = args.source_dir.clone();
         let path = path.clone();
         return Ok(AuditSource::Iac(IacSource::Plan { path, source_dir }));
+    }
+    if let Some(name) = &args.config_aggregator {
+        if args.to_security_hub && args.assume_role.is_none() {
+            return Err(Error::usage(
+                "--to-security-hub with --config-aggregator needs --assume-role",
+                "Security Hub takes a finding only from its own account: give the role to \
+                 assume in each account (as with --organization), or leave out --to-security-hub",
+            ));
+        }
+        return Ok(AuditSource::ConfigAggregator(name.clone()));
     }
     let list = match (&args.accounts, args.organization) {
         (Some(file), _) => AccountList::File(file.clone()),

@@ -111,6 +111,7 @@ pub fn account_human(report: &AccountReport, styles: Styles) -> String {
         s.roles_reported,
         s.calls
     );
+    out.push_str(&config_human(report, styles));
     out.push_str(&path_human(report, styles));
     if report.roles.is_empty() {
         return out;
@@ -167,6 +168,21 @@ pub fn account_human(report: &AccountReport, styles: Styles) -> String {
         }
     }
     out.push_str(&baseline_lines(report.baseline.as_ref(), styles));
+    out
+}
+
+/// `--config-aggregator`: where AWS Config recorded the account's roles, and each role or
+/// policy that could not be read (a line each).
+fn config_human(report: &AccountReport, styles: Styles) -> String {
+    if report.recorded_in.is_none() && report.not_read.is_empty() {
+        return String::new();
+    }
+    let region = (report.recorded_in.as_deref())
+        .map_or(String::new(), |r| format!(" (IAM recorded in {r})"));
+    let mut out = format!("  read from AWS Config{region}\n");
+    for what in &report.not_read {
+        out.push_str(&format!("  {} {what}\n", styles.yellow("not read:")));
+    }
     out
 }
 

@@ -1229,3 +1229,110 @@ assert len(ids) == 101 and "lambda-trust/x/400" not in ids, len(ids)
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The test support's AWS Config aggregator (moto_aws.py, "AWS Config aggregators") answers as
+/// AWS does for IAM: every account of the organization (only its management account may
+/// aggregate it), each role once with its path, its ID as the resource ID, documents
+/// URL-encoded, the boundary as an object and RoleLastUsed from IAM; at most 100 identifiers a
+/// page and a batch; an unknown token refused.
+#[test]
+fn config_aggregator_answers_as_aws_does() {
+    let moto = MotoServer::start();
+    let code = r#"
+import boto3, botocore, json, sys
+from urllib.parse import unquote
+def client(service, account=None):
+    c = boto3.client(service, endpoint_url=sys.argv[1], region_name="us-east-1",
+                     aws_access_key_id="testing", aws_secret_access_key="testing")
+    if account:
+        c.meta.events.register("before-sign.*.*",
+                               lambda request, **_: request.headers.__setitem__("x-moto-account-id", account))
+    return c
+def refused(call, code):
+    try:
+        call()
+    except botocore.exceptions.ClientError as e:
+        assert e.response["Error"]["Code"] == code, e.response
+        return
+    raise AssertionError(f"not refused: expected {code}")
+
+org = client("organizations")
+org.create_organization(FeatureSet="ALL")
+member = org.create_account(Email="m@example.com", AccountName="m")["CreateAccountStatus"]["AccountId"]
+trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::765628985471:root"}, "Action": "sts:AssumeRole"}]})
+iam = client("iam", member)
+cap = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "*"}]})
+boundary = iam.create_policy(PolicyName="cap", Path="/team/", PolicyDocument=cap)["Policy"]["Arn"]
+iam.create_role(RoleName="genesys", Path="/integrations/", AssumeRolePolicyDocument=trust,
+                PermissionsBoundary=boundary,
+                Tags=[{"Key": "lambda-trust-test:last-used", "Value": "2025-01-02T03:04:05Z"},
+                      {"Key": "lambda-trust-test:last-used-region", "Value": "eu-west-1"}])
+for i in range(150):
+    client("iam").create_role(RoleName=f"r{i:03d}", AssumeRolePolicyDocument=trust)
+role_id = iam.get_role(RoleName="genesys")["Role"]["RoleId"]
+
+refused(lambda: client("config", member).put_configuration_aggregator(
+    ConfigurationAggregatorName="x",
+    OrganizationAggregationSource={"RoleArn": "arn:aws:iam::1:role/x", "AllAwsRegions": True}),
+    "OrganizationAccessDeniedException")
+config = client("config")
+config.put_configuration_aggregator(ConfigurationAggregatorName="org",
+    OrganizationAggregationSource={"RoleArn": "arn:aws:iam::1:role/x", "AwsRegions": ["eu-west-1", "us-east-1"]})
+refused(lambda: config.list_aggregate_discovered_resources(
+    ConfigurationAggregatorName="nope", ResourceType="AWS::IAM::Role"), "NoSuchConfigurationAggregatorException")
+refused(lambda: config.list_aggregate_discovered_resources(
+    ConfigurationAggregatorName="org", ResourceType="AWS::IAM::Role", Limit=101), "InvalidLimitException")
+refused(lambda: config.list_aggregate_discovered_resources(
+    ConfigurationAggregatorName="org", ResourceType="AWS::IAM::Role", NextToken="forged"), "InvalidNextTokenException")
+
+listed, token = [], None
+while True:
+    page = config.list_aggregate_discovered_resources(ConfigurationAggregatorName="org",
+        ResourceType="AWS::IAM::Role", Limit=100, **({"NextToken": token} if token else {}))
+    assert len(page["ResourceIdentifiers"]) <= 100
+    listed += page["ResourceIdentifiers"]
+    token = page.get("NextToken")
+    if not token:
+        break
+accounts = {i["SourceAccountId"] for i in listed}
+assert accounts == {"123456789012", member}, accounts
+assert {i["SourceRegion"] for i in listed} == {"us-east-1"}, "once, in the aggregator's region"
+names = [(i["SourceAccountId"], i["ResourceName"]) for i in listed]
+assert len(names) == len(set(names)), "each role once"
+mine = [i for i in listed if i["ResourceName"] == "genesys"]
+assert [i["ResourceId"] for i in mine] == [role_id], mine
+only = config.list_aggregate_discovered_resources(ConfigurationAggregatorName="org",
+    ResourceType="AWS::IAM::Role", Filters={"AccountId": member})["ResourceIdentifiers"]
+assert {i["SourceAccountId"] for i in only} == {member}, only
+policies = config.list_aggregate_discovered_resources(ConfigurationAggregatorName="org",
+    ResourceType="AWS::IAM::Policy")["ResourceIdentifiers"]
+assert [p["ResourceName"] for p in policies] == ["cap"], "customer managed only"
+
+refused(lambda: config.batch_get_aggregate_resource_config(ConfigurationAggregatorName="org",
+    ResourceIdentifiers=listed[:101]), "ValidationException")
+got = config.batch_get_aggregate_resource_config(ConfigurationAggregatorName="org", ResourceIdentifiers=mine)
+items = got["BaseConfigurationItems"]
+assert len(items) == 1 and not got["UnprocessedResourceIdentifiers"], got
+item = items[0]
+assert (item["accountId"], item["resourceId"], item["configurationItemStatus"]) == (member, role_id, "OK"), item
+c = json.loads(item["configuration"])
+assert c["arn"] == f"arn:aws:iam::{member}:role/integrations/genesys", c["arn"]
+assert json.loads(unquote(c["assumeRolePolicyDocument"])) == json.loads(trust)
+assert c["permissionsBoundary"] == {"permissionsBoundaryType": "Policy", "permissionsBoundaryArn": boundary}, c
+assert c["roleLastUsed"] == {"lastUsedDate": "2025-01-02T03:04:05.000Z", "region": "eu-west-1"}, c
+gone = dict(mine[0], ResourceId="AROANOTTHERE")
+got = config.batch_get_aggregate_resource_config(ConfigurationAggregatorName="org", ResourceIdentifiers=[gone])
+assert got["BaseConfigurationItems"] == [] and got["UnprocessedResourceIdentifiers"] == [], got
+"#;
+    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
+    let out = std::process::Command::new(python)
+        .args(["-c", code, &moto.url()])
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

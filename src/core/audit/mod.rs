@@ -13,11 +13,14 @@
 //! - `access`: the functions it may invoke, anything beyond invoking, latent versions;
 //! - `findings`: the finding codes and their severities;
 //! - `documents`: the role's policy documents and the statements that let each counterexample in;
+//! - `config_items`: AWS Config's role and policy items → one [`AccountIam`] per account
+//!   (`audit --config-aggregator`);
 //! - `details`: the API's role and policy details → [`AccountIam`] (the live read's mapping and
 //!   `audit --input`'s parser of the CLI's JSON).
 
 mod access;
 pub mod baseline;
+pub mod config_items;
 mod details;
 mod documents;
 mod findings;
@@ -286,6 +289,14 @@ pub struct AccountReport {
     /// `--baseline`: the entries that expired or matched nothing (absent without one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<baseline::BaselineOutcome>,
+    /// `--config-aggregator`: the region AWS Config recorded the account's roles in (IAM is
+    /// global; Config records it in the regions whose recorder includes global resources).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded_in: Option<String>,
+    /// `--config-aggregator`: roles Config lists in the account whose configuration could not
+    /// be read (not recorded, or left unprocessed): not audited, by name.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub not_read: Vec<String>,
 }
 
 impl AccountReport {
@@ -334,6 +345,8 @@ pub fn account_report(
         roles,
         region: opts.region.clone(),
         baseline: None,
+        recorded_in: None,
+        not_read: Vec::new(),
     }
 }
 

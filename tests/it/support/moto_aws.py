@@ -50,6 +50,28 @@ Workflow; User Guide, "BatchImportFindings for finding providers"):
 - Fault injection for the tests: the findings of a role tagged `lambda-trust-test:import-fails`
   = N (its Resources[0].Id) come back as a FailedFindings entry the first N times they are sent.
 
+AWS Config aggregators (API Reference: ListAggregateDiscoveredResources,
+BatchGetAggregateResourceConfig, PutConfigurationAggregator; Developer Guide, "Multi-Account
+Multi-Region Data Aggregation"), for AWS::IAM::Role and AWS::IAM::Policy:
+- An aggregator covers the accounts of its source: the listed AccountIds, or every account of
+  the organization, which only its management account may aggregate
+  (OrganizationAccessDeniedException at PutConfigurationAggregator; moto: lists only the
+  caller's own account, and an organization source answers 500).
+- IAM is global: each role and customer managed policy is listed once per account, under the
+  one region that records global resources — here the aggregator's own region when the source
+  covers it, else the first covered region (moto: once per aggregated region).
+- Items as Config records them: the role's ARN with its path, resourceId the role's or the
+  policy's ID, documents URL-encoded, permissionsBoundary an object, roleLastUsed from IAM
+  (moto: paths dropped, resourceId the name, roleLastUsed always null, AWS managed policies
+  listed).
+- At most 100 identifiers a page (InvalidLimitException) and a batch (ValidationException);
+  unknown next tokens are InvalidNextTokenException; a resource that is not there is left out
+  of the answer.
+- Fault injection for the tests: a role tagged `lambda-trust-test:config-unprocessed` = N comes
+  back in UnprocessedResourceIdentifiers the first N times it is asked for; a role or policy
+  tagged `lambda-trust-test:config-not-recorded` comes back as a recorder that leaves its type
+  out records it: status ResourceNotRecorded, no configuration.
+
 IAM (API Reference, RoleDetail, RoleLastUsed):
 - A role's CreateDate and RoleLastUsed can be in the past (moto: always now, or never): the
   `lambda-trust-test:created` / `:last-used` / `:last-used-region` tags set them at creation.
@@ -567,6 +589,229 @@ def get_findings(self, filters=None, sort_criteria=None, max_results=None, next_
 
 sh_models.SecurityHubBackend.batch_import_findings = batch_import_findings
 sh_models.SecurityHubBackend.get_findings = get_findings
+
+
+# ------------------------------------------------------------------ AWS Config aggregators
+
+from urllib.parse import quote  # noqa: E402
+
+from moto.config import models as config_models  # noqa: E402
+from moto.config.exceptions import (  # noqa: E402
+    InvalidLimitException,
+    InvalidNextTokenException,
+    NoSuchConfigurationAggregatorException,
+    ValidationException,
+)
+
+IAM_TYPES = ("AWS::IAM::Role", "AWS::IAM::Policy")
+CONFIG_UNPROCESSED = "lambda-trust-test:config-unprocessed"
+CONFIG_NOT_RECORDED = "lambda-trust-test:config-not-recorded"
+_unprocessed_attempts = {}
+
+
+class ConfigError(JsonRESTError):
+    def __init__(self, code, message):
+        super().__init__(code, message)
+        self.code = 400
+
+
+def org_accounts(account_id):
+    """The organization's accounts, when `account_id` is its management account."""
+    backend = backends[account_id]["aws"]
+    if backend.org is None or backend.org.master_account_id != account_id:
+        return None
+    return sorted({account_id} | {a.id for a in backend.accounts})
+
+
+_put_aggregator = config_models.ConfigBackend.put_configuration_aggregator
+
+
+def put_configuration_aggregator(self, config_aggregator):
+    if config_aggregator.get("OrganizationAggregationSource") and org_accounts(self.account_id) is None:
+        raise ConfigError(
+            "OrganizationAccessDeniedException",
+            "This action can be only made by AWS Organization's master account.",
+        )
+    return _put_aggregator(self, config_aggregator)
+
+
+def covered(backend, aggregator):
+    """(accounts, regions) the aggregator covers."""
+    if aggregator.organization_aggregation_source is not None:
+        source = aggregator.organization_aggregation_source
+        accounts = org_accounts(backend.account_id) or []
+    else:
+        source = aggregator.account_aggregation_sources[0]
+        accounts = sorted(source.account_ids)
+    regions = source.aws_regions or []
+    if source.all_aws_regions or not regions:
+        regions = [backend.region_name]
+    return accounts, sorted(regions)
+
+
+def iam_backend(account_id):
+    return iam_backends[account_id]["global"]
+
+
+def iam_resources(backend, aggregator, resource_type):
+    """(account, region, id, name, object) of every role or customer managed policy covered."""
+    accounts, regions = covered(backend, aggregator)
+    region = backend.region_name if backend.region_name in regions else regions[0]
+    out = []
+    for account in accounts:
+        iam = iam_backend(account)
+        if resource_type == "AWS::IAM::Role":
+            things = [(r.id, r.name, r) for r in iam.roles.values()]
+        else:
+            things = [(p.id, p.name, p) for p in iam.managed_policies.values()
+                      if ":iam::aws:policy" not in p.arn]
+        out.extend((account, region, i, n, o) for i, n, o in things)
+    return sorted(out, key=lambda r: (r[0], r[1], r[2]))
+
+
+def aggregator_of(backend, name):
+    aggregator = backend.config_aggregators.get(name)
+    if aggregator is None:
+        raise NoSuchConfigurationAggregatorException()
+    return aggregator
+
+
+_list_aggregate = config_models.ConfigBackend.list_aggregate_discovered_resources
+
+
+def list_aggregate_discovered_resources(self, aggregator_name, resource_type, filters, limit, next_token):
+    if resource_type not in IAM_TYPES:
+        return _list_aggregate(self, aggregator_name, resource_type, filters, limit, next_token)
+    aggregator = aggregator_of(self, aggregator_name)
+    limit = limit or 100
+    if limit > 100:
+        raise InvalidLimitException(limit)
+    filters = filters or {}
+    wanted = {"AccountId": 0, "Region": 1, "ResourceId": 2, "ResourceName": 3}
+    found = [r for r in iam_resources(self, aggregator, resource_type)
+             if all(r[wanted[k]] == v for k, v in filters.items() if k in wanted)]
+    start = 0
+    if next_token:
+        if not re.fullmatch(r"page-\d+", next_token) or int(next_token[5:]) > len(found):
+            raise InvalidNextTokenException()
+        start = int(next_token[5:])
+    page = found[start:start + limit]
+    result = {"ResourceIdentifiers": [
+        {"SourceAccountId": a, "SourceRegion": g, "ResourceType": resource_type,
+         "ResourceId": i, "ResourceName": n} for a, g, i, n, _ in page]}
+    if start + limit < len(found):
+        result["NextToken"] = f"page-{start + limit}"
+    return result
+
+
+def epoch(t):
+    return t.replace(tzinfo=timezone.utc).timestamp() if t.tzinfo is None else t.timestamp()
+
+
+def iso(t):
+    return datetime.fromtimestamp(epoch(t), timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def role_configuration(role):
+    boundary = role.permissions_boundary_arn
+    last = None
+    if role.last_used is not None:
+        last = {"lastUsedDate": iso(role.last_used), "region": role.last_used_region}
+    return {
+        "path": role.path, "roleName": role.name, "roleId": role.id, "arn": role.arn,
+        "createDate": iso(role.create_date),
+        "assumeRolePolicyDocument": quote(role.assume_role_policy_document or "", safe=""),
+        "instanceProfileList": [],
+        "rolePolicyList": [{"policyName": n, "policyDocument": quote(d, safe="")}
+                           for n, d in role.policies.items()],
+        "attachedManagedPolicies": [{"policyName": p.name, "policyArn": p.arn}
+                                    for p in role.managed_policies.values()],
+        "permissionsBoundary": None if boundary is None else
+        {"permissionsBoundaryType": "Policy", "permissionsBoundaryArn": boundary},
+        "tags": [{"key": t["Key"], "value": t["Value"]} for t in (role.tags or [])],
+        "roleLastUsed": last,
+    }
+
+
+def policy_configuration(policy):
+    return {
+        "policyName": policy.name, "policyId": policy.id, "arn": policy.arn,
+        "path": policy.path, "defaultVersionId": policy.default_version_id,
+        "attachmentCount": policy.attachment_count, "isAttachable": True,
+        "createDate": iso(policy.create_date), "updateDate": iso(policy.create_date),
+        "policyVersionList": [{"document": quote(v.document, safe=""), "versionId": v.version_id,
+                               "isDefaultVersion": v.is_default,
+                               "createDate": iso(v.create_date)} for v in policy.versions],
+    }
+
+
+def tags_of(thing):
+    tags = getattr(thing, "tags", None) or []
+    if isinstance(tags, dict):  # a managed policy's: {key: {"Key": …, "Value": …}}
+        return {k: v.get("Value") if isinstance(v, dict) else v for k, v in tags.items()}
+    return {t["Key"]: t["Value"] for t in tags}
+
+
+def config_item(account, resource_type, thing):
+    role = resource_type == "AWS::IAM::Role"
+    configuration = role_configuration(thing) if role else policy_configuration(thing)
+    if CONFIG_NOT_RECORDED in tags_of(thing):
+        return {"version": "1.3", "accountId": account, "configurationItemStatus": "ResourceNotRecorded",
+                "arn": thing.arn, "resourceType": resource_type, "resourceId": thing.id,
+                "resourceName": thing.name, "awsRegion": "global"}
+    return {
+        "version": "1.3", "accountId": account,
+        "configurationItemCaptureTime": epoch(thing.create_date),
+        "configurationItemStatus": "OK", "configurationStateId": str(int(epoch(thing.create_date) * 1000)),
+        "arn": thing.arn, "resourceType": resource_type, "resourceId": thing.id,
+        "resourceName": thing.name, "awsRegion": "global",
+        "availabilityZone": "Not Applicable",
+        "resourceCreationTime": epoch(thing.create_date),
+        "configuration": json.dumps(configuration),
+        "supplementaryConfiguration": {},
+    }
+
+
+def injected_unprocessed(account, thing):
+    times = int(tags_of(thing).get(CONFIG_UNPROCESSED, "0"))
+    key = (account, thing.id)
+    if _unprocessed_attempts.get(key, 0) < times:
+        _unprocessed_attempts[key] = _unprocessed_attempts.get(key, 0) + 1
+        return True
+    return False
+
+
+_batch_get_aggregate = config_models.ConfigBackend.batch_get_aggregate_resource_config
+
+
+def batch_get_aggregate_resource_config(self, aggregator_name, resource_identifiers):
+    if not resource_identifiers or any(i.get("ResourceType") not in IAM_TYPES for i in resource_identifiers):
+        return _batch_get_aggregate(self, aggregator_name, resource_identifiers)
+    aggregator = aggregator_of(self, aggregator_name)
+    if len(resource_identifiers) > 100:
+        raise ValidationException(
+            f"1 validation error detected: Value at 'resourceIdentifiers' failed to satisfy "
+            f"constraint: Member must have length less than or equal to 100")
+    found, unprocessed = [], []
+    index = {}
+    for kind in {i["ResourceType"] for i in resource_identifiers}:
+        index.update({(kind, a, g, i): (a, o) for a, g, i, _, o in iam_resources(self, aggregator, kind)})
+    for ident in resource_identifiers:
+        kind = ident["ResourceType"]
+        key = (kind, ident["SourceAccountId"], ident["SourceRegion"], ident["ResourceId"])
+        if key not in index:
+            continue
+        account, thing = index[key]
+        if injected_unprocessed(account, thing):
+            unprocessed.append(ident)
+            continue
+        found.append(config_item(account, kind, thing))
+    return {"BaseConfigurationItems": found, "UnprocessedResourceIdentifiers": unprocessed}
+
+
+config_models.ConfigBackend.put_configuration_aggregator = put_configuration_aggregator
+config_models.ConfigBackend.list_aggregate_discovered_resources = list_aggregate_discovered_resources
+config_models.ConfigBackend.batch_get_aggregate_resource_config = batch_get_aggregate_resource_config
 
 if __name__ == "__main__":
     from moto.server import main

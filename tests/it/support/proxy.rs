@@ -1245,6 +1245,7 @@ fn kind_of(service: &str, op: &str) -> Kind {
         || op.starts_with("Describe")
         || op.starts_with("Simulate")
         || op.starts_with("Lookup")
+        || op.starts_with("BatchGet")
     {
         return Kind::Read;
     }

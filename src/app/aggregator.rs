@@ -1,0 +1,218 @@
+//! `audit --config-aggregator NAME`: every account and region an AWS Config aggregator covers,
+//! read from the aggregator with the caller's credentials alone — no role assumed in any
+//! account. The path for organizations that outgrow assuming a role in each account.
+//!
+//! Reads (`aws::config_aggregator`): the roles (`AWS::IAM::Role`) and the customer managed
+//! policies (`AWS::IAM::Policy`) listed, the roles' items read, then the items of only those
+//! customer managed policies a role that may concern a partner uses; AWS managed policies,
+//! which Config does not record, are read from IAM once per distinct policy for the whole run
+//! (the same document in every account). A policy neither holds is left out, so the access of
+//! the roles using it is reported "not proved" (`core::audit`), never clean. Calls grow with
+//! pages of 100 resources, not with accounts.
+//!
+//! Not read on this path: the organization's SCPs and RCPs and the functions' own policies —
+//! the whole path of each partner role is reported not proved (`path-not-read`); Config's `roleLastUsed`, which can be older than the role's
+//! last use (no `unused-partner-role` finding).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use futures::stream::{self, StreamExt, TryStreamExt};
+
+use super::audit::{prove_roles, AuditFailure};
+use super::events::{Event, Events};
+use crate::aws::audit::{self as read, CallCount};
+use crate::aws::config_aggregator::{self as config, Listed};
+use crate::aws::{AwsError, Clients};
+use crate::core::audit::config_items::{self, AggregatedIam, POLICY_TYPE, ROLE_TYPE};
+use crate::core::audit::{
+    self, AccountIam, AccountOutcome, AccountReport, AuditOptions, AuditPath, AuditPolicy,
+    OrgReport,
+};
+use crate::core::verify::{FunctionPolicy, PathSources};
+use crate::error::{shown, Result};
+use crate::iam::path::OrgPolicies;
+
+/// Reads the aggregator `name` and audits every account it holds roles of.
+pub async fn audit_aggregator(
+    events: &dyn Events,
+    clients: &Clients,
+    opts: &AuditOptions,
+    name: &str,
+) -> Result<OrgReport> {
+    let calls = CallCount::default();
+    let what = format!("reading the IAM roles of AWS Config aggregator {name:?}");
+    let iam = events
+        .reading(what, read_aggregator(clients, opts, name, &calls))
+        .await
+        .map_err(AuditFailure::Aws)?;
+    events.event(Event::Counting {
+        total: iam.accounts.len(),
+    });
+    let AggregatedIam {
+        accounts,
+        regions,
+        mut unreadable,
+    } = iam;
+    let work = accounts.into_iter().map(|(account, iam)| {
+        let region = regions.get(&account).cloned();
+        let not_read = unreadable.remove(&account).unwrap_or_default();
+        prove_account(events, iam, opts, region, not_read)
+    });
+    // Proving is CPU work on blocking threads that `prove_roles` bounds to the cores; a few
+    // accounts in flight keep them busy.
+    let outcomes: Vec<AccountOutcome> = stream::iter(work)
+        .buffer_unordered(ACCOUNTS_AT_ONCE)
+        .try_collect()
+        .await?;
+    events.event(Event::ReadDone);
+    Ok(OrgReport::new(outcomes, calls.get()))
+}
+
+/// Accounts proved at once.
+const ACCOUNTS_AT_ONCE: usize = 8;
+
+async fn prove_account(
+    events: &dyn Events,
+    iam: AccountIam,
+    opts: &AuditOptions,
+    region: Option<String>,
+    not_read: Vec<String>,
+) -> std::result::Result<AccountOutcome, AuditFailure> {
+    let shared = Arc::new(iam);
+    let roles = prove_roles(&shared, opts).await?;
+    let report = audit::account_report(&shared, opts, roles, 0);
+    let opts = opts.clone();
+    let mut report = tokio::task::spawn_blocking(move || {
+        let mut report = report;
+        let path = not_read_path(&shared, &report);
+        audit::judge_path(&mut report, &shared, &opts, &path);
+        report
+    })
+    .await?;
+    report.recorded_in = region;
+    report.not_read = not_read;
+    events.event(Event::Counted);
+    Ok(AccountOutcome::Report(report))
+}
+
+/// This path reads neither the organization's policies nor the functions' own: whether Genesys
+/// Cloud gets through is judged against them as not read, so that claim is "not proved"
+/// (`path-not-read`), never clean; who else gets into a function is not judged, and the
+/// report's path says so (`audit --organization --assume-role ROLE` reads both).
+fn not_read_path(iam: &AccountIam, report: &AccountReport) -> AuditPath {
+    let why = |what: &str| format!("an audit through AWS Config reads no {what}");
+    let orgs = OrgPolicies::NotRead {
+        reason: why("organization policy"),
+    };
+    let invokable = report.roles.iter().flat_map(|r| &r.invokable);
+    let function = || FunctionPolicy::NotRead {
+        reason: why("function policy"),
+    };
+    AuditPath {
+        sources: PathSources {
+            orgs: BTreeMap::from([(iam.account_id.clone(), orgs)]),
+            function_policies: (invokable.filter(|a| !a.contains(['*', '?'])))
+                .map(|a| (a.clone(), function()))
+                .collect(),
+        },
+        not_listed: Some(why(
+            "function list or function policy: who else can invoke a function is not judged",
+        )),
+        // Who else gets into a function is not judged (the report says so), as for a snapshot.
+        no_function_policies: true,
+        ..AuditPath::default()
+    }
+}
+
+/// The roles of every account, each account's policies as the audit needs them.
+async fn read_aggregator(
+    clients: &Clients,
+    opts: &AuditOptions,
+    name: &str,
+    calls: &CallCount,
+) -> std::result::Result<AggregatedIam, AwsError> {
+    let (roles, policies) = tokio::try_join!(
+        config::list(clients, name, ROLE_TYPE, calls),
+        config::list(clients, name, POLICY_TYPE, calls),
+    )?;
+    let read = config::read(clients, name, roles, calls).await?;
+    let mut iam = config_items::aggregate(&read.items);
+    not_read(&mut iam, "role", &read.unprocessed);
+    let wanted: BTreeSet<String> = (iam.accounts.values())
+        .flat_map(|a| audit::policies_to_read(a, opts))
+        .collect();
+    let (aws_managed, customer): (Vec<String>, Vec<String>) = wanted
+        .into_iter()
+        .partition(|a| config_items::is_aws_managed(a));
+    let keys: BTreeSet<(String, String)> = customer
+        .iter()
+        .map(|a| config_items::policy_key(a))
+        .collect();
+    let policies = policies
+        .into_iter()
+        .filter(|l| keys.contains(&(l.account.clone(), l.name.clone().unwrap_or_default())))
+        .collect();
+    let (customer, managed) = tokio::try_join!(
+        config::read(clients, name, policies, calls),
+        read_aws_managed(clients, aws_managed, calls),
+    )?;
+    not_read(&mut iam, "policy", &customer.unprocessed);
+    let customer = config_items::aggregate(&customer.items);
+    for (account, held) in customer.accounts {
+        if let Some(iam) = iam.accounts.get_mut(&account) {
+            iam.policies.extend(held.policies);
+        }
+    }
+    for (account, said) in customer.unreadable {
+        iam.unreadable.entry(account).or_default().extend(said);
+    }
+    for (account, iam_of) in &mut iam.accounts {
+        let used: BTreeSet<&String> = (iam_of.roles.iter())
+            .flat_map(|r| r.attached.iter().chain(&r.boundary))
+            .collect();
+        for (arn, read) in managed.iter().filter(|(arn, _)| used.contains(arn)) {
+            match read {
+                Ok(p) => {
+                    iam_of.policies.insert(arn.clone(), p.clone());
+                }
+                Err(why) => (iam.unreadable.entry(account.clone()).or_default())
+                    .push(format!("policy {arn}: {why}")),
+            }
+        }
+    }
+    Ok(iam)
+}
+
+/// The AWS managed policies in `arns`, read once each with the caller's credentials; one that
+/// could not be read is kept with why, and left out of every account (its roles: not proved).
+async fn read_aws_managed(
+    clients: &Clients,
+    arns: Vec<String>,
+    calls: &CallCount,
+) -> std::result::Result<BTreeMap<String, std::result::Result<AuditPolicy, String>>, AwsError> {
+    let read = read::read_each_policy(clients, &arns, calls).await;
+    Ok(read
+        .into_iter()
+        .filter_map(|(arn, got)| match got {
+            Ok(Some(p)) => Some((arn, Ok(p))),
+            Ok(None) => None,
+            Err(e) => Some((arn, Err(format!("IAM would not give it: {}", shown(&e))))),
+        })
+        .collect())
+}
+
+/// Roles or policies (`kind`) Config left unprocessed twice: said in their account's report
+/// as not read.
+fn not_read(iam: &mut AggregatedIam, kind: &str, unprocessed: &[Listed]) {
+    for l in unprocessed {
+        let name = l.name.clone().unwrap_or_else(|| l.id.clone());
+        (iam.unreadable.entry(l.account.clone()).or_default()).push(format!(
+            "{kind} {name}: AWS Config left it unprocessed twice"
+        ));
+        (iam.accounts.entry(l.account.clone())).or_insert_with(|| AccountIam {
+            account_id: l.account.clone(),
+            ..AccountIam::default()
+        });
+    }
+}

@@ -1,0 +1,176 @@
+//! AWS Config's aggregator reads for `audit --config-aggregator` (`aws` layer): the IAM roles
+//! and customer managed policies of every account and region an aggregator covers, with the
+//! caller's credentials only — no role assumed in any account.
+//!
+//! `ListAggregateDiscoveredResources` (at most 100 identifiers a page) lists them;
+//! `BatchGetAggregateResourceConfig` (at most 100 identifiers a call) returns each one's whole
+//! configuration item, the trust and permission documents included (Config API Reference). The
+//! SQL of `SelectAggregateResourceConfig` is not used: its queryable properties of
+//! `AWS::IAM::Role` are names, ARNs and policy names, not the documents the proof needs
+//! (awslabs/aws-config-resource-schema, the advanced query schema). Identifiers Config leaves
+//! unprocessed are asked for once more, then returned so the report can say what was not read.
+//! Which items to read is decided in `core::audit::config_items`; calls grow with pages of 100,
+//! not with accounts.
+
+use aws_sdk_config::types::{AggregateResourceIdentifier, ResourceType};
+use futures::stream::{self, StreamExt, TryStreamExt};
+
+use super::audit::CallCount;
+use super::{AwsError, Clients};
+use crate::core::audit::config_items::ConfigItem;
+
+/// The most either call takes or returns.
+pub const PAGE_SIZE: usize = 100;
+/// `BatchGetAggregateResourceConfig` calls in flight at once.
+const CONCURRENCY: usize = 4;
+
+/// One listed resource: where it is and how to ask for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    pub account: String,
+    pub region: String,
+    pub id: String,
+    pub name: Option<String>,
+    identifier: AggregateResourceIdentifier,
+}
+
+/// What a batch read returned: the items, and the identifiers Config did not process.
+#[derive(Debug, Default)]
+pub struct Read {
+    pub items: Vec<ConfigItem>,
+    pub unprocessed: Vec<Listed>,
+}
+
+/// Every resource of `resource_type` the aggregator holds, page by page.
+pub async fn list(
+    clients: &Clients,
+    aggregator: &str,
+    resource_type: &str,
+    calls: &CallCount,
+) -> Result<Vec<Listed>, AwsError> {
+    let client = clients.config();
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        calls.add();
+        let page = client
+            .list_aggregate_discovered_resources()
+            .configuration_aggregator_name(aggregator)
+            .resource_type(ResourceType::from(resource_type))
+            .limit(PAGE_SIZE as i32)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("config:ListAggregateDiscoveredResources", e))?;
+        out.extend(page.resource_identifiers().iter().map(listed));
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+            _ => return Ok(out),
+        }
+    }
+}
+
+fn listed(r: &aws_sdk_config::types::AggregateResourceIdentifier) -> Listed {
+    Listed {
+        account: r.source_account_id().to_owned(),
+        region: r.source_region().to_owned(),
+        id: r.resource_id().to_owned(),
+        name: r.resource_name().map(str::to_owned),
+        identifier: r.clone(),
+    }
+}
+
+/// The configuration items of `resources`, in batches of [`PAGE_SIZE`], [`CONCURRENCY`] at a
+/// time; what Config leaves unprocessed is asked for once more.
+pub async fn read(
+    clients: &Clients,
+    aggregator: &str,
+    resources: Vec<Listed>,
+    calls: &CallCount,
+) -> Result<Read, AwsError> {
+    let first = read_once(clients, aggregator, resources, calls).await?;
+    if first.unprocessed.is_empty() {
+        return Ok(first);
+    }
+    let again = read_once(clients, aggregator, first.unprocessed, calls).await?;
+    let mut items = first.items;
+    items.extend(again.items);
+    Ok(Read {
+        items,
+        unprocessed: again.unprocessed,
+    })
+}
+
+async fn read_once(
+    clients: &Clients,
+    aggregator: &str,
+    resources: Vec<Listed>,
+    calls: &CallCount,
+) -> Result<Read, AwsError> {
+    let batches: Vec<Vec<Listed>> = (resources.chunks(PAGE_SIZE).map(<[Listed]>::to_vec)).collect();
+    let parts: Vec<Read> = stream::iter(batches)
+        .map(|batch| batch_get(clients, aggregator, batch, calls))
+        .buffer_unordered(CONCURRENCY)
+        .try_collect()
+        .await?;
+    let mut out = Read::default();
+    for part in parts {
+        out.items.extend(part.items);
+        out.unprocessed.extend(part.unprocessed);
+    }
+    Ok(out)
+}
+
+async fn batch_get(
+    clients: &Clients,
+    aggregator: &str,
+    batch: Vec<Listed>,
+    calls: &CallCount,
+) -> Result<Read, AwsError> {
+    calls.add();
+    let ids = batch.iter().map(|l| l.identifier.clone()).collect();
+    let got = clients
+        .config()
+        .batch_get_aggregate_resource_config()
+        .configuration_aggregator_name(aggregator)
+        .set_resource_identifiers(Some(ids))
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("config:BatchGetAggregateResourceConfig", e))?;
+    // IAM items say `awsRegion: global`; the region is the one the aggregator collected from.
+    let region = |account: &str, id: Option<&str>| {
+        let listed = batch
+            .iter()
+            .find(|l| l.account == account && Some(l.id.as_str()) == id);
+        listed.map(|l| l.region.clone())
+    };
+    let items = (got.base_configuration_items().iter())
+        .map(|i| ConfigItem {
+            account: i.account_id().unwrap_or_default().to_owned(),
+            region: region(i.account_id().unwrap_or_default(), i.resource_id())
+                .or_else(|| i.aws_region().map(str::to_owned))
+                .unwrap_or_default(),
+            resource_type: i
+                .resource_type()
+                .map(|t| t.as_str().to_owned())
+                .unwrap_or_default(),
+            name: i.resource_name().map(str::to_owned),
+            status: (i.configuration_item_status())
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            configuration: i.configuration().map(str::to_owned),
+        })
+        .collect::<Vec<_>>();
+    let unprocessed = got.unprocessed_resource_identifiers();
+    let unprocessed = batch
+        .into_iter()
+        .filter(|l| {
+            unprocessed.iter().any(|u| {
+                u.resource_id() == l.id
+                    && u.source_account_id() == l.account
+                    && u.source_region() == l.region
+            })
+        })
+        .collect();
+    Ok(Read { items, unprocessed })
+}

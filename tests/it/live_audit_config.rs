@@ -1,0 +1,300 @@
+//! `lambda-trust audit --config-aggregator` on moto, whose Config aggregator answers as AWS's
+//! does through the test support (tests/it/support/moto_aws.py, "AWS Config aggregators"): an
+//! organization read from the aggregator alone decides every role as assuming a role in each
+//! account does; pages, unprocessed identifiers and what Config does not record are said.
+
+use crate::support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Command;
+
+use serde_json::Value;
+use support::live::*;
+
+const ROLE: &str = "lambda-trust-audit";
+const AGGREGATOR: &str = "org-iam";
+
+fn seed(env: &Env, args: &[&str]) -> Vec<String> {
+    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/seed_audit.py");
+    let out = Command::new(python)
+        .arg(script)
+        .arg(env.moto.url())
+        .args(args)
+        .output()
+        .expect("run seed_audit.py");
+    assert!(
+        out.status.success(),
+        "seeding failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The whole path's codes: judged from organization and function policies.
+const PATH_CODES: [&str; 8] = [
+    "partner-bypasses-role",
+    "function-policy-open",
+    "path-unknown",
+    "org-policy-blocks",
+    "function-policy-blocks",
+    "cross-account-permission-missing",
+    "role-blocks",
+    "path-not-read",
+];
+
+/// A role's codes from its own documents (the whole path's aside).
+fn own(roles: &BTreeMap<String, BTreeSet<String>>) -> BTreeMap<String, BTreeSet<String>> {
+    (roles.iter())
+        .map(|(arn, codes)| {
+            let own = codes.iter().filter(|c| !PATH_CODES.contains(&c.as_str()));
+            (arn.clone(), own.cloned().collect())
+        })
+        .collect()
+}
+
+/// Per account: each reported role's finding codes, `unused-partner-role` aside.
+fn codes(report: &Value) -> BTreeMap<String, BTreeMap<String, BTreeSet<String>>> {
+    let mut out = BTreeMap::new();
+    for a in report["accounts"].as_array().unwrap() {
+        let roles = (a["roles"].as_array().unwrap().iter())
+            .map(|r| {
+                let codes = (r["findings"].as_array().unwrap().iter())
+                    .map(|f| f["code"].as_str().unwrap().to_owned())
+                    .filter(|c| c != "unused-partner-role")
+                    .collect();
+                (r["arn"].as_str().unwrap().to_owned(), codes)
+            })
+            .collect();
+        out.insert(a["account"].as_str().unwrap().to_owned(), roles);
+    }
+    out
+}
+
+#[test]
+fn an_organization_read_through_its_aggregator_is_judged_as_account_by_account() {
+    let env = Env::new();
+    let ids = seed(&env, &["org", "3", "30"]);
+    seed(&env, &["aggregator", AGGREGATOR]);
+    let by_account = env.run_raw(&[
+        "audit",
+        "--partner",
+        "genesys-cloud",
+        "--organization",
+        "--assume-role",
+        ROLE,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(by_account.code, 2, "{}", by_account.stderr);
+    env.proxy.clear();
+    let r = env.run_raw(&[
+        "audit",
+        "--partner",
+        "genesys-cloud",
+        "--config-aggregator",
+        AGGREGATOR,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    let report = json_of(&r);
+    let expected = codes(&json_of(&by_account));
+    let got = codes(&report);
+    assert_eq!(
+        got.keys().collect::<BTreeSet<_>>(),
+        ids.iter().collect::<BTreeSet<_>>()
+    );
+    for id in &ids {
+        // The whole path (function and organization policies) is not read on this path: the
+        // roles' own findings are the same.
+        assert_eq!(own(&got[id]), own(&expected[id]), "account {id}");
+    }
+    for a in report["accounts"].as_array().unwrap() {
+        assert_eq!(a["recorded_in"], "us-east-1", "{a}");
+        let orgs = a["path"]["organization"].as_object().unwrap();
+        assert!(
+            orgs.values()
+                .all(|v| v.as_str().unwrap().contains("reads no organization policy")),
+            "{a:#}"
+        );
+    }
+    // Each partner role's whole path: not proved, and why.
+    let a = &report["accounts"][0];
+    let locked = (a["roles"].as_array().unwrap().iter())
+        .find(|r| r["role"] == "GenesysLambdaInvoker")
+        .unwrap();
+    let path: Vec<&Value> = (locked["findings"].as_array().unwrap().iter())
+        .filter(|f| f["code"] == "path-not-read")
+        .collect();
+    assert!(!path.is_empty(), "{locked:#}");
+    // No role assumed, no IAM read of any account: the aggregator's pages, and the AWS managed
+    // policies (none here).
+    assert_eq!(env.proxy.count("AssumeRole"), 0);
+    assert_eq!(env.proxy.count("GetAccountAuthorizationDetails"), 0);
+    let services: BTreeSet<String> = env
+        .proxy
+        .calls()
+        .iter()
+        .map(|c| c.service.clone())
+        .collect();
+    assert_eq!(
+        services,
+        BTreeSet::from(["config".to_owned()]),
+        "{:?}",
+        env.proxy.summary()
+    );
+    // 92 roles (30 + 31 + 31 with the created accounts' OrganizationAccountAccessRole): one page
+    // of roles, one of policies, one batch of roles and one of the policies the roles use.
+    assert_eq!(env.proxy.count("ListAggregateDiscoveredResources"), 2);
+    assert_eq!(env.proxy.count("BatchGetAggregateResourceConfig"), 2);
+    assert_eq!(report["summary"]["calls"], 4);
+    assert_eq!(report["summary"]["roles_scanned"], 92);
+
+    // Human: the account, where Config recorded it, and that the whole path was not read.
+    let r = env.run_raw(&[
+        "audit",
+        "--partner",
+        "genesys-cloud",
+        "--config-aggregator",
+        AGGREGATOR,
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stdout.contains(&format!("account {}", ids[1]))
+            && r.stdout
+                .contains("read from AWS Config (IAM recorded in us-east-1)")
+            && r.stdout.contains("reads no organization policy"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// 250 roles are three pages and three batches; a role Config leaves unprocessed once is asked
+/// for again; one left unprocessed twice, one whose configuration Config does not record and
+/// one using a customer managed policy Config does not record are said, never reported clean.
+#[test]
+fn pages_unprocessed_and_unrecorded_items_are_said() {
+    let env = Env::new();
+    let account = "123456789012";
+    seed(&env, &["roles", account, "247"]);
+    seed(&env, &["aggregator", AGGREGATOR, account]);
+    let aws = env.proxy.client();
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::765628985471:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"}}}]}"#;
+    let role = |name: &str, tag: &str, value: &str| {
+        aws.iam_query(
+            "CreateRole",
+            &[
+                ("RoleName", name),
+                ("Path", "/genesys/"),
+                ("AssumeRolePolicyDocument", trust),
+                ("Tags.member.1.Key", tag),
+                ("Tags.member.1.Value", value),
+            ],
+        );
+    };
+    role("config-once", "lambda-trust-test:config-unprocessed", "1");
+    role("config-twice", "lambda-trust-test:config-unprocessed", "2");
+    role(
+        "config-hidden",
+        "lambda-trust-test:config-not-recorded",
+        "yes",
+    );
+    let invoke = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*"}]}"#;
+    let xml = aws.iam_query(
+        "CreatePolicy",
+        &[
+            ("PolicyName", "hidden-invoke"),
+            ("PolicyDocument", invoke),
+            ("Tags.member.1.Key", "lambda-trust-test:config-not-recorded"),
+            ("Tags.member.1.Value", "yes"),
+        ],
+    );
+    let policy = support::http::xml_first(&xml, "Arn").unwrap();
+    aws.iam_query(
+        "AttachRolePolicy",
+        &[("RoleName", "config-once"), ("PolicyArn", &policy)],
+    );
+    env.proxy.clear();
+    let r = env.run_raw(&[
+        "audit",
+        "--partner",
+        "genesys-cloud",
+        "--config-aggregator",
+        AGGREGATOR,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    let report = json_of(&r);
+    let a = &report["accounts"][0];
+    let not_read: Vec<&str> = (a["not_read"].as_array().unwrap().iter())
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(not_read.len(), 3, "{not_read:#?}");
+    assert!(
+        not_read.contains(&"role config-twice: AWS Config left it unprocessed twice"),
+        "{not_read:#?}"
+    );
+    assert!(
+        not_read
+            .iter()
+            .any(|s| s.starts_with("role config-hidden: AWS Config holds no configuration")),
+        "{not_read:#?}"
+    );
+    assert!(
+        not_read
+            .iter()
+            .any(|s| s.starts_with("policy hidden-invoke: AWS Config holds no configuration")),
+        "{not_read:#?}"
+    );
+    // The role asked for again is audited, its path kept; its access, through a policy nobody
+    // could read, is not proved.
+    let once = (a["roles"].as_array().unwrap().iter())
+        .find(|r| r["role"] == "config-once")
+        .unwrap_or_else(|| panic!("config-once not reported: {a:#}"));
+    assert_eq!(
+        once["arn"],
+        format!("arn:aws:iam::{account}:role/genesys/config-once")
+    );
+    let unproved = (once["findings"].as_array().unwrap().iter()).any(|f| {
+        f["code"] == "beyond-invoke"
+            && f["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("not proved: some of the role's policies could not be read")
+    });
+    assert!(unproved, "{once:#}");
+    // 250 roles + 3 = 253: three pages of roles; the policies fit one page; three batches of
+    // roles and one more for the two unprocessed; one batch for the one policy wanted.
+    let lists = env.proxy.calls_to("ListAggregateDiscoveredResources");
+    assert_eq!(lists.len(), 3 + 1, "{:?}", env.proxy.summary());
+    assert_eq!(
+        env.proxy.count("BatchGetAggregateResourceConfig"),
+        3 + 1 + 1
+    );
+    // 250 listed, two of them not read.
+    assert_eq!(a["summary"]["roles_scanned"], 248);
+}
+
+#[test]
+fn an_unknown_aggregator_says_how_to_find_the_right_one() {
+    let env = Env::new();
+    let r = env.run_raw(&["audit", "--config-aggregator", "nope"]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("NoSuchConfigurationAggregatorException")
+            && r.stderr
+                .contains("aws configservice describe-configuration-aggregators"),
+        "{}",
+        r.stderr
+    );
+    env.proxy.clear();
+    let r = env.run_raw(&["audit", "--config-aggregator", "x", "--to-security-hub"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("needs --assume-role"), "{}", r.stderr);
+    assert_eq!(env.proxy.calls().len(), 0, "refused before any call");
+}
