@@ -248,16 +248,28 @@ fn human(e: &dyn std::error::Error, hint: Option<String>) -> String {
 }
 
 /// A failed run under `--format json`: one object on stderr (stdout stays empty).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct ErrorReport {
+    #[schemars(schema_with = "schema_version")]
     pub schema_version: u32,
-    /// The message.
+    /// The message, as after `error: ` in the human output.
+    #[schemars(length(min = 1))]
     pub error: String,
-    /// The causes under it, outermost first.
+    /// The causes under the message, outermost first.
     pub causes: Vec<String>,
-    /// What the user can do, when known.
+    /// What the user can do, when known (the human output's `(hint: …)` line).
     pub hint: Option<String>,
+    /// Every error exits 1: 2 and 3 are outcomes, not errors.
+    #[schemars(extend("const" = 1))]
     pub exit_code: i32,
+}
+
+/// The common schema's `schemaVersion` (`core::schema_refs`, which this layer does not use;
+/// `json_schemas::the_common_schema_is_generated_and_defines_every_reference_into_it` checks
+/// the name).
+fn schema_version(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"$ref": "common.schema.json#/$defs/schemaVersion"})
 }
 
 /// What every command returns.

@@ -12,7 +12,8 @@ use crate::core::plan::{
 use crate::core::state::DesiredRole;
 
 /// `create` / `update` / `delete`, as in the JSON output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(inline)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     Create,
@@ -20,16 +21,24 @@ pub enum Action {
     Delete,
 }
 
-/// One planned change as users see it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One planned write as users read it (plan, apply, destroy, onboard/offboard; the genesys
+/// section's changes too).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "change", deny_unknown_fields)]
 pub struct ChangeView {
+    /// e.g. `role GenesysLambdaInvoker`, `managed policy ARN version v2`, `genesys action
+    /// "lookup-order"`.
+    #[schemars(length(min = 1))]
     pub resource: String,
     pub action: Action,
     pub detail: String,
-    /// The document before and after, for document changes and removals.
+    /// The document before: document updates and removals.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "crate::core::schema_refs::Document")]
     pub before: Option<Value>,
+    /// The document after: creates and document updates.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "crate::core::schema_refs::Document")]
     pub after: Option<Value>,
 }
 

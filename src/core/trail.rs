@@ -136,7 +136,8 @@ fn session_name(kind: Option<&str>, arn: &str) -> Option<String> {
 }
 
 /// Where a finding's "who changed it" was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(inline)]
 #[serde(rename_all = "kebab-case")]
 pub enum TrailSource {
     /// AWS CloudTrail's event history.
@@ -155,26 +156,37 @@ impl TrailSource {
     }
 }
 
-/// The write that explains a finding: who, when, from where — on either side.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The write that explains a drift finding — a CloudTrail event for AWS, an entry of Genesys
+/// Cloud's audit trail for Genesys: who made the change, when, from where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "changedBy", deny_unknown_fields)]
+#[schemars(extend("allOf" = [{
+    "if": {"properties": {"source": {"const": "cloudtrail"}}},
+    "then": {"required": ["arn", "event_id"]}
+}]))]
 pub struct ChangedBy {
     pub source: TrailSource,
     /// The API call (`UpdateAssumeRolePolicy`, `CreatePolicyVersion`, …), or Genesys Cloud's
     /// audit action (`Update`, `Delete`, …).
+    #[schemars(length(min = 1))]
     pub event: String,
     /// Who: the caller's ARN (`userIdentity.arn`), or the Genesys Cloud user's name (else its
     /// ID, else `OAuth client ID`).
+    #[schemars(length(min = 1))]
     pub who: String,
     /// AWS: the caller's ARN, as `who`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub arn: Option<String>,
     /// The IAM user name or role session name, when there is one.
     pub name: Option<String>,
     /// RFC 3339, UTC.
+    #[schemars(extend("format" = "date-time"))]
     pub at: String,
     pub source_ip: Option<String>,
     /// The CloudTrail event ID or the Genesys Cloud audit entry's ID, to find the full record.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", length(min = 1))]
     pub event_id: Option<String>,
 }
 
@@ -199,16 +211,76 @@ pub enum Attribution {
     Failed { reason: String },
 }
 
+/// The JSON Schema of an [`Attribution`] as the CloudTrail lookup makes it (a shape, never a
+/// value: the lookback is [`LOOKBACK_DAYS`], the permission [`PERMISSION`]).
+#[derive(schemars::JsonSchema)]
+#[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(
+    rename = "cloudtrail",
+    description = "What the CloudTrail lookup said about an AWS drift finding."
+)]
+#[allow(dead_code)]
+enum CloudTrailShape {
+    Changed,
+    AppliedByLambdaTrust {
+        #[schemars(extend("format" = "date-time"))]
+        at: String,
+        arn: String,
+        #[schemars(length(min = 1))]
+        event_id: String,
+    },
+    NoEvent {
+        #[schemars(extend("const" = LOOKBACK_DAYS))]
+        days: u32,
+    },
+    NotPermitted {
+        #[schemars(extend("const" = PERMISSION))]
+        permission: String,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
+/// The JSON Schema of an [`Attribution`] as Genesys Cloud's audit-trail lookup makes it (a
+/// shape, never a value: never `applied_by_lambda_trust`, the permission
+/// [`GENESYS_AUDIT_PERMISSION`]).
+#[derive(schemars::JsonSchema)]
+#[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(
+    rename = "genesysAudit",
+    description = "What Genesys Cloud's audit trail (the realtime audit query) said about a \
+                   Genesys drift finding."
+)]
+#[allow(dead_code)]
+enum GenesysAuditShape {
+    Changed,
+    NoEvent {
+        #[schemars(range(min = 1))]
+        days: u32,
+    },
+    NotPermitted {
+        #[schemars(extend("const" = GENESYS_AUDIT_PERMISSION))]
+        permission: String,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
 /// A finding's attribution fields, flattened into it: `changed_by` (the culprit's write) and
 /// what the lookup found — `cloudtrail` for an AWS finding, `genesys_audit` for a Genesys one;
 /// all absent when nothing was looked up.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Trail {
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "ChangedBy")]
     pub changed_by: Option<ChangedBy>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "CloudTrailShape")]
     pub cloudtrail: Option<Attribution>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "GenesysAuditShape")]
     pub genesys_audit: Option<Attribution>,
     /// What to look up (not serialized); `None` for findings CloudTrail cannot explain.
     #[serde(skip)]

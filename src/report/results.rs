@@ -71,13 +71,22 @@ impl PlanResult {
     }
 }
 
-/// The Genesys Cloud side of a result.
-#[derive(Debug, Clone, Serialize)]
+/// The Genesys Cloud side, with [genesys] in the config (plan, apply, destroy, onboard/offboard
+/// --dry-run).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(rename = "genesysPlan", deny_unknown_fields)]
+#[schemars(extend(
+    "if" = {"properties": {"in_sync": {"const": true}}},
+    "then" = {"properties": {"changes": {"maxItems": 0}}},
+    "else" = {"properties": {"changes": {"minItems": 1}}}
+))]
 pub struct GenesysChanges {
+    /// Nothing to write on the Genesys Cloud side (as planned).
     pub in_sync: bool,
     /// Write requests: planned (`plan`, `destroy` without `--yes`) or made (`apply`,
     /// `destroy --yes`).
     pub writes: usize,
+    #[schemars(schema_with = "super::schemas::changes")]
     pub changes: Vec<ChangeView>,
     /// Actions in our integration that lambda-trust did not create: reported, never changed.
     pub foreign_actions: Vec<ForeignAction>,
@@ -86,7 +95,8 @@ pub struct GenesysChanges {
 }
 
 /// An action lambda-trust does not own.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(rename = "genesysAction", deny_unknown_fields)]
 pub struct ForeignAction {
     pub id: String,
     pub name: String,

@@ -2,19 +2,28 @@
 //! (`schemars`, draft 2020-12, as serialized: an `Option` without `skip_serializing_if` is
 //! required and may be null). `tests/it/json_schemas.rs` fails when `docs/schemas/` holds
 //! anything else for these files; `just schemas` (`UPDATE_SCHEMAS=1`) rewrites them. Kept by hand
-//! there: `render.schema.json` (the output is AWS's policy grammar, not a type of ours) and
-//! `common.schema.json`, the shared pieces these reference (`core::schema_refs`). Rules between
-//! fields are `#[schemars(extend(...))]` on the type; a field's own rule an attribute on it.
+//! there: `render.schema.json` (the output is AWS's policy grammar, not a type of ours).
+//! `common.schema.json` holds the shapes several outputs share, generated from their types too
+//! ([`common_schema`]); the others reference them through `core::schema_refs`. Rules between fields are
+//! `#[schemars(extend(...))]` on the type; a field's own rule an attribute on it.
 
 use schemars::generate::SchemaSettings;
-use schemars::JsonSchema;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 
 pub(crate) use crate::core::schema_refs::*;
 
+use super::results::GenesysChanges;
+
+/// The Genesys Cloud side of a plan or a run: the common `genesysPlan`.
+pub fn genesys_plan(_: &mut SchemaGenerator) -> Schema {
+    common::<GenesysChanges>()
+}
+
 /// Each generated schema: its file name under `docs/schemas/` and the document.
 pub fn generated() -> Vec<(&'static str, Value)> {
     vec![
+        common_schema(),
         document::<super::lint::LintOutput>(
             "lint.schema.json",
             "lambda-trust lint --format json",
@@ -27,6 +36,12 @@ pub fn generated() -> Vec<(&'static str, Value)> {
             "One event of a run as one line of JSON on stderr under `--progress json`: what a \
              command tells while it runs (reading, a write starting, a retried call's wait, a \
              note, a warning), tagged by `event`. Results stay on stdout.",
+        ),
+        document::<crate::error::ErrorReport>(
+            "error.schema.json",
+            "lambda-trust failed run under --format json (stderr)",
+            "A run that fails with --format json prints nothing on stdout and this one object, on \
+             one line, as the last line of stderr.",
         ),
         document::<super::version::VersionResult>(
             "version.schema.json",
@@ -136,6 +151,59 @@ pub fn generated() -> Vec<(&'static str, Value)> {
     ]
 }
 
+/// `common.schema.json`: the definition of every type the other schemas reference there
+/// (`core::schema_refs`), and of the types those contain; references between them are local.
+pub fn common_schema() -> (&'static str, Value) {
+    use crate::core::{describe, drift, genesys, trail, verify};
+    let mut generator = settings().into_generator();
+    let g = &mut generator;
+    g.subschema_for::<SchemaVersion>();
+    g.subschema_for::<AccountId>();
+    g.subschema_for::<Document>();
+    g.subschema_for::<describe::ChangeView>();
+    g.subschema_for::<Changes>();
+    g.subschema_for::<crate::iam::StatementRef>();
+    g.subschema_for::<crate::iam::Counterexample>();
+    g.subschema_for::<crate::iam::PropertyResult>();
+    g.subschema_for::<verify::Check>();
+    g.subschema_for::<verify::Verification>();
+    g.subschema_for::<trail::ChangedBy>();
+    g.subschema_for::<drift::Finding>();
+    g.subschema_for::<genesys::state::Flow>();
+    g.subschema_for::<super::results::ForeignAction>();
+    g.subschema_for::<GenesysChanges>();
+    let mut defs = Value::Object(generator.take_definitions(true));
+    local_refs(&mut defs);
+    with_header(
+        COMMON_FILE,
+        "lambda-trust: shapes shared by the --format json outputs",
+        "Not an output of its own: the $defs the command schemas refer to (a planned change, a \
+         statement reference, a request, a proved property, a verify checklist line, a check \
+         finding and its CloudTrail attribution, the Genesys Cloud plan section).",
+        json!({"$defs": defs}),
+    )
+}
+
+/// `common.schema.json#/$defs/NAME` → `#/$defs/NAME`, inside the common schema itself.
+fn local_refs(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                match value {
+                    Value::String(r) if key == "$ref" => {
+                        if let Some(local) = r.strip_prefix(COMMON_FILE) {
+                            *r = local.to_string();
+                        }
+                    }
+                    other => local_refs(other),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(local_refs),
+        _ => {}
+    }
+}
+
 /// One of several root schemas, their `$defs` (`#/$defs/…` references) gathered at the top.
 fn one_of(
     file: &'static str,
@@ -163,11 +231,14 @@ fn one_of(
     with_header(file, title, description, schema)
 }
 
+/// Draft 2020-12, as serialized.
+fn settings() -> SchemaSettings {
+    SchemaSettings::draft2020_12().for_serialize()
+}
+
 /// The schema of `T` as generated, without `$schema`.
 fn root<T: JsonSchema>() -> Value {
-    let generator = SchemaSettings::draft2020_12()
-        .for_serialize()
-        .into_generator();
+    let generator = settings().into_generator();
     let mut schema = generator.into_root_schema_for::<T>().to_value();
     if let Some(map) = schema.as_object_mut() {
         map.remove("$schema");

@@ -1366,26 +1366,29 @@ fn genesys_outputs_match_their_schemas() {
     p.finish("Genesys Cloud");
 }
 
-/// The hand-kept common schema lists every check code and every check finding code the types
-/// have: a new `CheckId` or drift `Code` that the schema lacks fails here, not in a user's
-/// validator.
+/// The common schema, generated from the types, lists every check code and every check finding
+/// code the types have: a new `CheckId` or drift `Code` that the schema lacks fails here, not in
+/// a user's validator. (`generated_schemas_are_the_committed_ones` keeps the committed file the
+/// generated one.)
 #[test]
 fn the_common_schema_lists_every_check_and_finding_code() {
-    let text = std::fs::read_to_string(format!(
-        "{}/docs/schemas/common.schema.json",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
+    let (name, common) = lambda_trust::report::schemas::common_schema();
+    assert_eq!(name, COMMON);
+    // Each `enum`, and each `oneOf` of `const`s (a documented enum: one description a value).
     let enums: Vec<BTreeSet<String>> = {
+        fn strings<'a>(values: impl Iterator<Item = &'a Value>) -> BTreeSet<String> {
+            values
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        }
         fn walk(v: &Value, out: &mut Vec<BTreeSet<String>>) {
             match v {
                 Value::Object(m) => {
                     if let Some(Value::Array(e)) = m.get("enum") {
-                        out.push(
-                            e.iter()
-                                .filter_map(|s| s.as_str().map(str::to_owned))
-                                .collect(),
-                        );
+                        out.push(strings(e.iter()));
+                    }
+                    if let Some(Value::Array(one_of)) = m.get("oneOf") {
+                        out.push(strings(one_of.iter().filter_map(|o| o.get("const"))));
                     }
                     m.values().for_each(|c| walk(c, out));
                 }
@@ -1394,7 +1397,7 @@ fn the_common_schema_lists_every_check_and_finding_code() {
             }
         }
         let mut out = Vec::new();
-        walk(&serde_json::from_str(&text).unwrap(), &mut out);
+        walk(&common, &mut out);
         out
     };
     let listed = |codes: &BTreeSet<String>| enums.iter().any(|e| codes.is_subset(e));
@@ -1406,4 +1409,160 @@ fn the_common_schema_lists_every_check_and_finding_code() {
         .map(|c| c.to_string())
         .collect();
     assert!(listed(&findings), "a finding code is missing: {findings:?}");
+}
+
+/// `$ref`s in a schema, every one.
+fn refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get("$ref") {
+                out.push(r.clone());
+            }
+            m.values().for_each(|c| refs(c, out));
+        }
+        Value::Array(a) => a.iter().for_each(|c| refs(c, out)),
+        _ => {}
+    }
+}
+
+/// `common.schema.json` is generated with the others, so a stale one fails
+/// `generated_schemas_are_the_committed_ones`; and every definition any schema refers to there
+/// (`common.schema.json#/$defs/NAME`, or `#/$defs/NAME` inside it) is one of its `$defs`.
+#[test]
+fn the_common_schema_is_generated_and_defines_every_reference_into_it() {
+    let generated = lambda_trust::report::schemas::generated();
+    let (_, common) = generated
+        .iter()
+        .find(|(name, _)| *name == COMMON)
+        .expect("common.schema.json is not among the generated schemas");
+    let defs = common["$defs"].as_object().expect("$defs");
+    let mut missing = Vec::new();
+    for p in schema_files() {
+        let name = file_name(&p);
+        let prefix = if name == COMMON {
+            "#/$defs/".to_string()
+        } else {
+            format!("{COMMON}#/$defs/")
+        };
+        let mut all = Vec::new();
+        refs(&read_json(&p), &mut all);
+        for r in all {
+            if let Some(def) = r.strip_prefix(&prefix) {
+                if !defs.contains_key(def) {
+                    missing.push(format!("{name}: {r}"));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "not defined in {COMMON}: {missing:?}");
+}
+
+/// What the hand-kept common schema said between fields, the generated one still says: a check
+/// finding's code, severity and config key are the ones the codes decide; `changed_by` goes with
+/// a `changed` lookup of its own side; CloudTrail's lookback and each side's permission are
+/// fixed; verify findings are not looked up.
+#[test]
+fn the_common_schema_keeps_the_rules_between_fields() {
+    let v = validators();
+    let finding = json!({"severity": "security", "code": "trust-broader", "kind": "drift",
+        "resource": "role R", "path": "", "expected": null, "actual": null, "message": "m",
+        "config_key": "trust"});
+    let valid = |f: &Value| {
+        let doc = json!({"schema_version": 1, "in_sync": false,
+            "configs": [{"config": "c.toml", "status": "drift", "findings": [f]}]});
+        v["check.schema.json"].is_valid(&doc)
+    };
+    let with = |extra: Value| {
+        let mut f = finding.clone();
+        for (k, x) in extra.as_object().unwrap() {
+            f[k] = x.clone();
+        }
+        f
+    };
+    let by = |source: &str| {
+        json!({"source": source, "event": "UpdateAssumeRolePolicy", "who": "arn:aws:iam::111122223333:user/jane",
+            "arn": "arn:aws:iam::111122223333:user/jane", "name": "jane",
+            "at": "2026-11-24T03:00:00Z", "source_ip": null, "event_id": "e-1"})
+    };
+    assert!(valid(&finding));
+    let changed = json!({"status": "changed"});
+    assert!(valid(&with(
+        json!({"changed_by": by("cloudtrail"), "cloudtrail": changed})
+    )));
+    assert!(valid(&with(
+        json!({"cloudtrail": {"status": "no_event", "days": 90}})
+    )));
+    let genesys = with(
+        json!({"config_key": "genesys", "code": "genesys-config-differs",
+        "severity": "config"}),
+    );
+    assert!(valid(&genesys));
+    let rejected = [
+        ("an unknown code", with(json!({"code": "no-such-code"}))),
+        ("the audit's severity", with(json!({"severity": "info"}))),
+        (
+            "a config key no code has",
+            with(json!({"config_key": "trust.principal"})),
+        ),
+        (
+            "changed_by without a lookup",
+            with(json!({"changed_by": by("cloudtrail")})),
+        ),
+        (
+            "a changed lookup without changed_by",
+            with(json!({"cloudtrail": changed})),
+        ),
+        (
+            "changed_by from the other side",
+            with(json!({"changed_by": by("genesys-audit"), "cloudtrail": changed})),
+        ),
+        (
+            "a CloudTrail write without its ARN",
+            with(
+                json!({"changed_by": {"source": "cloudtrail", "event": "E", "who": "w",
+                "name": null, "at": "2026-11-24T03:00:00Z", "source_ip": null, "event_id": "e"},
+                "cloudtrail": changed}),
+            ),
+        ),
+        (
+            "another lookback",
+            with(json!({"cloudtrail": {"status": "no_event", "days": 30}})),
+        ),
+        (
+            "the other side's permission",
+            with(json!({"cloudtrail": {"status": "not_permitted",
+                "permission": "audits:audit:view"}})),
+        ),
+        (
+            "a verify finding looked up",
+            with(json!({"kind": "verify", "code": "verify-trust-structure",
+                "cloudtrail": {"status": "failed", "reason": "r"}})),
+        ),
+        (
+            "an AWS finding looked up in Genesys Cloud",
+            with(json!({"genesys_audit": {"status": "failed", "reason": "r"}})),
+        ),
+        ("a Genesys finding looked up in CloudTrail", {
+            let mut f = genesys.clone();
+            f["cloudtrail"] = json!({"status": "failed", "reason": "r"});
+            f
+        }),
+        ("applied by lambda-trust in Genesys Cloud", {
+            let mut f = genesys.clone();
+            f["genesys_audit"] = json!({"status": "applied_by_lambda_trust",
+                "at": "2026-11-24T03:00:00Z", "arn": "a", "event_id": "e"});
+            f
+        }),
+        ("an empty changes list", with(json!({"changes": []}))),
+        ("an undocumented field", with(json!({"surprise": 1}))),
+    ];
+    let accepted: Vec<&str> = rejected
+        .iter()
+        .filter(|(_, f)| valid(f))
+        .map(|(what, _)| *what)
+        .collect();
+    assert!(
+        accepted.is_empty(),
+        "the common schema accepts {accepted:?}"
+    );
 }

@@ -128,10 +128,15 @@ impl Decision {
 
 /// A statement that took part in the decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(rename = "statementRef", deny_unknown_fields)
+)]
 pub struct StatementRef {
-    /// The policy's label.
+    /// The policy's label: `trust policy`, a file name, a policy ARN or name.
     pub policy: String,
-    /// Zero-based index of the statement in its policy.
+    /// Zero-based index of the statement in its policy's `Statement` list.
     pub index: usize,
     /// The statement's `Sid`, when it has one.
     pub sid: Option<String>,

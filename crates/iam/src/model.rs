@@ -48,6 +48,7 @@ pub struct Policy {
 
 /// A statement's `Effect`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema), schemars(inline))]
 pub enum Effect {
     /// Allows what the statement matches.
     Allow,

@@ -8,6 +8,9 @@
 //!
 //! Part of the pure `core` layer.
 
+use std::borrow::Cow;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Serialize, Serializer};
 
 use crate::core::severity::Severity;
@@ -440,8 +443,49 @@ impl Serialize for Code {
     }
 }
 
+/// Every code's name, from [`Code::all`].
+impl JsonSchema for Code {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "CheckFindingCode".into()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        concat!(module_path!(), "::Code").into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"enum": Code::all().map(Code::name).collect::<Vec<_>>()})
+    }
+}
+
+/// The values some code decides, in first-seen order: a finding's `severity`, `config_key`.
+fn decided_by_code(of: impl Fn(Code) -> &'static str) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for value in Code::all().map(of) {
+        if !out.contains(&value) {
+            out.push(value);
+        }
+    }
+    out
+}
+
+/// A finding's severity: the ones its codes decide (`info` is the audit's alone).
+pub(super) fn severity_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"enum": decided_by_code(|c| c.severity().as_str())})
+}
+
+/// A finding's config key: the ones its codes decide.
+pub(super) fn config_key_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"enum": decided_by_code(|c| c.config_key().as_str())})
+}
+
 /// `drift` for a write the plan would make, `verify` for what verification found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
+#[schemars(inline)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Drift,

@@ -25,52 +25,121 @@ pub use diff::json_diff;
 pub use op_findings::{drift_findings, one_per_resource_and_code};
 pub use verify_findings::{check_finding, failure, verify_findings};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A check finding (also verify's `changes`): a planned change (kind drift) or a failed check
+/// or unproved property (kind verify). `changed_by` with `cloudtrail` on AWS drift findings
+/// that were looked up, with `genesys_audit` on Genesys ones.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "finding", deny_unknown_fields)]
+#[schemars(extend("allOf" = [
+    {
+        "$comment": "changed_by names the culprit's write: present exactly when the trail says \
+                     someone else changed it.",
+        "if": {"required": ["changed_by"]},
+        "then": {"anyOf": [
+            {
+                "required": ["cloudtrail"],
+                "properties": {"cloudtrail": {"properties": {"status": {"const": "changed"}}}}
+            },
+            {
+                "required": ["genesys_audit"],
+                "properties": {"genesys_audit": {"properties": {"status": {"const": "changed"}}}}
+            }
+        ]}
+    },
+    {
+        "if": {
+            "required": ["cloudtrail"],
+            "properties": {"cloudtrail": {"properties": {"status": {"const": "changed"}}}}
+        },
+        "then": {
+            "required": ["changed_by"],
+            "properties": {"changed_by": {"properties": {"source": {"const": "cloudtrail"}}}}
+        }
+    },
+    {
+        "if": {
+            "required": ["genesys_audit"],
+            "properties": {"genesys_audit": {"properties": {"status": {"const": "changed"}}}}
+        },
+        "then": {
+            "required": ["changed_by"],
+            "properties": {"changed_by": {"properties": {"source": {"const": "genesys-audit"}}}}
+        }
+    },
+    {
+        "$comment": "Verify findings are not looked up.",
+        "if": {"properties": {"kind": {"const": "verify"}}},
+        "then": {"properties": {"changed_by": false, "cloudtrail": false, "genesys_audit": false}}
+    },
+    {
+        "$comment": "AWS drift findings are looked up in CloudTrail, Genesys ones in Genesys \
+                     Cloud's audit trail.",
+        "if": {"properties": {"config_key": {"const": "genesys"}}},
+        "then": {"properties": {"cloudtrail": false}},
+        "else": {"properties": {"genesys_audit": false}}
+    }
+]))]
 pub struct Finding {
     /// Decided by `code`.
+    #[schemars(schema_with = "code::severity_schema")]
     pub severity: Severity,
-    /// The stable code: `trust-broader`, `verify-trust-others-denied`, … (the SARIF rule).
+    /// The finding's stable code (its SARIF rule is lambda-trust/check/CODE): what differs
+    /// (`trust-broader`, …), `verify-CHECK` for a failed verify check, `unproved-PROPERTY` for a
+    /// property the live policies do not meet. It decides severity, kind and config_key.
     pub code: Code,
     /// Decided by `code`: `drift` for planned changes, `verify` for failed checks.
     pub kind: Kind,
     pub resource: String,
-    /// Where inside the document (JSON path) or the resource the difference is; empty when the
-    /// whole resource is affected (a policy document: then `changes` says where).
+    /// Where inside the document (JSON path like `$.Statement[0]…`) or the resource (`Tags.team`,
+    /// `Description`) the difference is; empty when the whole resource is affected (a policy
+    /// document: then `changes` says where).
     pub path: String,
-    /// What the config wants (for a policy document: the whole document, keys as written).
+    /// What the config wants (any JSON, or null; for a policy document: the whole document,
+    /// keys as written).
     pub expected: Option<Value>,
-    /// What is live (for a policy document: the whole document as AWS returns it).
+    /// What is live (any JSON, or null; for a policy document: the whole document as AWS
+    /// returns it).
     pub actual: Option<Value>,
-    /// Where two documents differ, one entry per place, in the documents' own spelling.
+    /// Where a policy document differs (then `expected` and `actual` are the whole documents
+    /// and `path` is empty), or the places of several differences of one kind on one resource
+    /// (tags): one entry per place, keys and action names spelled as the documents write them.
+    /// Absent when the finding is about one place.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(min = 1))]
     pub changes: Vec<Change>,
+    #[schemars(length(min = 1))]
     pub message: String,
     /// Decided by `code`: the config key the finding belongs to (for annotations): `trust`,
     /// `role`, `role.tags`…
+    #[schemars(schema_with = "code::config_key_schema")]
     pub config_key: ConfigKey,
     /// The request the live policy lets in that it should not (from the prover), when there
     /// is one: `{principal, action, resource, context}`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "crate::iam::Counterexample")]
     pub counterexample: Option<Value>,
     /// Who made the change, from CloudTrail (`changed_by`, `cloudtrail`), for AWS drift.
     #[serde(flatten)]
     pub trail: Trail,
-    /// Failed checks and unproved properties this change causes (kind `verify`), told under
-    /// it rather than beside it.
+    /// Failed checks and unproved properties (kind verify) this change causes, told under it
+    /// instead of beside it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(min = 1))]
     pub related: Vec<Finding>,
 }
 
 /// One place where a live document differs from the config's.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(inline, deny_unknown_fields)]
 pub struct Change {
     /// JSON path like `$.Statement[0].Condition.StringEquals.sts:ExternalId`, keys as written
-    /// (statements in canonical order: statement order never matters to IAM).
+    /// (statements in canonical order: statement order never matters to IAM), or `Tags.team`.
+    #[schemars(length(min = 1))]
     pub path: String,
-    /// The config's value there, or null when the live document has something the config
-    /// does not.
+    /// The config's value there (any JSON), or null when the live document has something the
+    /// config does not.
     pub expected: Option<Value>,
-    /// The live value there, or null.
+    /// The live value there (any JSON), or null.
     pub actual: Option<Value>,
 }
 

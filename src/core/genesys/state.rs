@@ -264,7 +264,12 @@ pub struct ObservedGenesys {
 }
 
 /// An Architect flow that calls a data action (a `Dependency` of dependency tracking).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(
+    rename = "flow",
+    deny_unknown_fields,
+    description = "A published Architect flow that calls a data action."
+)]
 pub struct Flow {
     pub id: String,
     pub name: String,

@@ -4,8 +4,10 @@
 
 use serde::Serialize;
 
-/// Which check a line is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter)]
+/// Which check a line is (stable; `name` is for people). It, not the name, decides a failure's
+/// severity in `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter, schemars::JsonSchema)]
+#[schemars(inline)]
 #[serde(rename_all = "kebab-case")]
 pub enum CheckId {
     /// The role exists.
@@ -127,11 +129,14 @@ impl CheckId {
     }
 }
 
-/// One line of the checklist.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One line of verify's checklist (Genesys Cloud checks are named `genesys: …`).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "check", deny_unknown_fields)]
 pub struct Check {
-    /// What the check is (stable; the name is for people).
+    /// Which check this is (stable; `name` is for people). It, not the name, decides a
+    /// failure's severity in `check`.
     pub code: CheckId,
+    #[schemars(length(min = 1))]
     pub name: String,
     pub passed: bool,
     pub detail: String,

@@ -27,9 +27,11 @@ pub use path::{
     PathCode, PathSources, TargetClaims,
 };
 
+/// verify's checklist and proofs (`proofs` absent when the role does not exist).
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[schemars(rename = "verification", deny_unknown_fields)]
 pub struct Verification {
+    /// Every check passed and every property proved (and, with `path`, every claim of it).
     pub passed: bool,
     /// Readable examples and structural checks.
     #[schemars(schema_with = "crate::core::schema_refs::checks")]

@@ -11,6 +11,7 @@ use super::super::eval::{Evaluation, Request, StatementRef};
 
 /// A property's outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema), schemars(inline))]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     /// No request outside the intended set is allowed (or: the intended requests are).
@@ -23,6 +24,17 @@ pub enum Verdict {
 
 /// A concrete request. Context keys absent from the request are omitted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(
+        rename = "request",
+        deny_unknown_fields,
+        description = "A concrete request: a prover counterexample (confirmed by the evaluator) \
+                       or the request `simulate` evaluated. Context keys absent from the request \
+                       are omitted."
+    )
+)]
 pub struct Counterexample {
     /// The caller (an ARN, an account ID, or `*`).
     pub principal: String,
@@ -60,6 +72,7 @@ impl Counterexample {
 /// The four properties the prover decides. Their names are rendered from here; what a failure
 /// means is decided by these methods, never by reading the name back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema), schemars(inline))]
 #[serde(rename_all = "kebab-case")]
 pub enum Property {
     /// Only the partner, only with the external ID, may assume the role.
@@ -117,6 +130,20 @@ impl std::fmt::Display for Property {
 
 /// The prover's answer on one property.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(
+        rename = "property",
+        deny_unknown_fields,
+        description = "One property decided over every request (prove, verify).",
+        extend(
+            "if" = {"properties": {"verdict": {"const": "counterexample"}}},
+            "then" = {"properties": {"counterexample": {"not": {"type": "null"}}}},
+            "else" = {"properties": {"counterexample": {"type": "null"}}}
+        )
+    )
+)]
 pub struct PropertyResult {
     /// Which property.
     pub property: Property,

@@ -263,12 +263,13 @@ pub enum ActionRef {
 }
 
 /// An action superseded earlier that a published flow still calls: kept, reported.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(inline, deny_unknown_fields)]
 pub struct KeptAction {
     pub id: String,
     pub name: String,
     pub function_arn: String,
-    /// `None`: not looked up.
+    /// null: not looked up.
     pub flows: Option<Vec<Flow>>,
 }
 
