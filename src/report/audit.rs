@@ -8,7 +8,8 @@ use super::sarif::{self, rule};
 use super::Styles;
 use crate::core::audit::baseline::BaselineOutcome;
 use crate::core::audit::{
-    AccountOutcome, AccountReport, Code, Finding, IdKind, OrgReport, RoleReport, Severity,
+    AccountOutcome, AccountReport, Code, Finding, GenesysReport, IdKind, OrgReport, RoleReport,
+    Severity,
 };
 
 fn severity(s: Option<Severity>, styles: Styles) -> String {
@@ -112,6 +113,9 @@ pub fn account_human(report: &AccountReport, styles: Styles) -> String {
         s.calls
     );
     out.push_str(&path_human(report, styles));
+    for line in report.genesys.iter().flat_map(genesys_lines) {
+        out.push_str(&format!("  {}\n", line.replace('\n', "\n    ")));
+    }
     if report.roles.is_empty() {
         return out;
     }
@@ -167,6 +171,41 @@ pub fn account_human(report: &AccountReport, styles: Styles) -> String {
         }
     }
     out.push_str(&baseline_lines(report.baseline.as_ref(), styles));
+    out
+}
+
+/// `audit --genesys`'s account lines: the organization and each integration (the role its
+/// credential holds, how that is known, its actions choosing a function at run time), or why
+/// Genesys Cloud was not read. Each action's reach is a finding of its role.
+pub(super) fn genesys_lines(g: &GenesysReport) -> Vec<String> {
+    let Some(org) = &g.organization else {
+        let why = g.not_read.as_deref().unwrap_or_default();
+        return vec![format!(
+            "Genesys Cloud not read (nothing is claimed of it): {why}"
+        )];
+    };
+    let mut out = vec![format!(
+        "Genesys Cloud organization {org}: {} aws-lambda-data-actions integration(s)",
+        g.integrations.len()
+    )];
+    for i in &g.integrations {
+        let role = match (&i.role, i.role_from) {
+            (Some(arn), from) => format!("role {arn} (from the {})", from.as_str()),
+            (None, _) => format!(
+                "role redacted; {} role(s) here accept the organization's ID",
+                i.roles.len()
+            ),
+        };
+        let dynamic: std::collections::BTreeSet<&str> =
+            i.dynamic.iter().map(|d| d.id.as_str()).collect();
+        out.push(format!(
+            "integration {:?} ({}): {role}; {} action(s), {} choosing the function at run time",
+            i.name,
+            i.id,
+            i.actions,
+            dynamic.len()
+        ));
+    }
     out
 }
 

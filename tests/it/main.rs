@@ -47,6 +47,7 @@ mod layers;
 mod lint_invariants;
 mod live_actions;
 mod live_audit;
+mod live_audit_genesys;
 mod live_audit_html;
 mod live_audit_input;
 mod live_audit_org;

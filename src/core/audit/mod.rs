@@ -21,6 +21,7 @@ pub mod baseline;
 mod details;
 mod documents;
 mod findings;
+mod genesys;
 mod narrow;
 mod org;
 mod path;
@@ -39,6 +40,7 @@ use crate::error::Status;
 pub use details::{parse_details, InputError, PolicyDetail, RawDocument, RoleDetail};
 pub use documents::{DocumentKind, RoleDocument};
 pub use findings::{Code, Finding, Severity};
+pub use genesys::{judge_genesys, DynamicAction, GenesysIntegration, GenesysReport};
 pub use org::{parse_accounts, AccountOutcome, OrgReport, OrgSummary};
 pub use path::{arns_to_read, AccountPath, AuditPath, FunctionReport, Listed};
 
@@ -286,6 +288,10 @@ pub struct AccountReport {
     /// `--baseline`: the entries that expired or matched nothing (absent without one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<baseline::BaselineOutcome>,
+    /// `--genesys`: the Genesys Cloud organization's Lambda integrations and what their
+    /// actions that choose a function at run time can reach (absent without the flag).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub genesys: Option<GenesysReport>,
 }
 
 impl AccountReport {
@@ -334,6 +340,7 @@ pub fn account_report(
         roles,
         region: opts.region.clone(),
         baseline: None,
+        genesys: None,
     }
 }
 

@@ -1,0 +1,247 @@
+//! `audit --genesys`: which functions each Genesys Cloud data action that chooses its function
+//! at run time can reach through the role its integration's credential holds.
+//!
+//! Part of `core::audit`, pure: the organization as `genesys::observe::organization` read it
+//! ([`OrgRead`]) or why it could not be read, against the roles the audit proved. An action
+//! whose `requestUrlTemplate` is an expression (`${input.functionArn}`, or a fixed prefix with
+//! an input variable) can invoke every function the role grants whose ARN the template can
+//! produce (docs/genesys.md "Functions chosen at run time"): the role's report gets a finding
+//! per such action naming them — `genesys-action-reaches-many` (security) when the flow's input
+//! can pick among more than one, else `genesys-dynamic-action` (info).
+
+use serde::Serialize;
+
+use super::{sort_roles, AccountReport, Code, Finding, InvokableKind, RoleReport};
+use crate::config::{GENESYS_CLOUD_ACCOUNT, GENESYS_CLOUD_FEDRAMP_ACCOUNT};
+use crate::core::genesys::org::{OrgIntegration, OrgRead, RoleFrom};
+use crate::core::genesys::state::url_pattern;
+
+/// The Genesys Cloud part of an account's report (`audit --genesys`).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct GenesysReport {
+    /// The signed-in organization's ID (null when it was not read).
+    pub organization: Option<String>,
+    /// Its `aws-lambda-data-actions` integrations.
+    pub integrations: Vec<GenesysIntegration>,
+    /// Why Genesys Cloud could not be read: then nothing is claimed of it, and every AWS
+    /// finding stands.
+    pub not_read: Option<String>,
+}
+
+/// One integration: the role its credential holds (or may hold) and its actions that choose
+/// their function at run time.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct GenesysIntegration {
+    pub id: String,
+    pub name: String,
+    /// The role its credential holds, when known (`role_from` says how); null otherwise.
+    pub role: Option<String>,
+    pub role_from: RoleFrom,
+    /// The roles of this report the actions were judged through: the known role when a
+    /// partner can assume it, else every role Genesys Cloud can assume with the
+    /// organization's ID.
+    pub roles: Vec<String>,
+    /// How many actions the integration has.
+    pub actions: usize,
+    /// Its actions whose request URL template is an expression, with what each can reach.
+    pub dynamic: Vec<DynamicAction>,
+}
+
+/// One action that chooses its function at run time, through one role.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct DynamicAction {
+    pub id: String,
+    pub name: String,
+    /// Its `requestUrlTemplate`.
+    pub template: String,
+    pub role: String,
+    /// The role's invokable ARNs and patterns the template can produce.
+    pub targets: Vec<String>,
+}
+
+/// Adds the Genesys Cloud part to `report`: the section, and a finding on each role per
+/// dynamic action judged through it. `read`: the organization, or why it was not read.
+pub fn judge_genesys(report: &mut AccountReport, read: Result<OrgRead, String>) {
+    let org = match read {
+        Ok(org) => org,
+        Err(why) => {
+            report.genesys = Some(GenesysReport {
+                organization: None,
+                integrations: Vec::new(),
+                not_read: Some(why),
+            });
+            return;
+        }
+    };
+    let integrations: Vec<GenesysIntegration> = (org.integrations.iter())
+        .map(|i| integration(report, &org.organization, i))
+        .collect();
+    for d in integrations
+        .iter()
+        .flat_map(|i| i.dynamic.iter().map(move |d| (i, d)))
+    {
+        let (i, d) = d;
+        if let Some(r) = report.roles.iter_mut().find(|r| r.arn == d.role) {
+            let finding = finding(i, d, r);
+            r.findings.push(finding);
+            r.findings.sort_by_key(|f| (f.severity, f.code));
+        }
+    }
+    sort_roles(&mut report.roles);
+    report.genesys = Some(GenesysReport {
+        organization: Some(org.organization),
+        integrations,
+        not_read: None,
+    });
+}
+
+/// One integration judged: its roles in this report, and each dynamic action through each.
+fn integration(
+    report: &AccountReport,
+    organization: &str,
+    i: &OrgIntegration,
+) -> GenesysIntegration {
+    let roles: Vec<&RoleReport> = match &i.role {
+        Some(known) => report.roles.iter().filter(|r| r.arn == known.arn).collect(),
+        None => {
+            let partners = [GENESYS_CLOUD_ACCOUNT, GENESYS_CLOUD_FEDRAMP_ACCOUNT];
+            super::roles_accepting(report, &partners, organization)
+        }
+    };
+    let dynamic = (i.actions.iter())
+        .filter(|a| crate::config::genesys::is_expression(a.function_arn()))
+        .flat_map(|a| {
+            roles.iter().map(move |r| DynamicAction {
+                id: a.id.clone(),
+                name: a.def.name.clone(),
+                template: a.function_arn().to_owned(),
+                role: r.arn.clone(),
+                targets: reach(a.function_arn(), &r.invokable),
+            })
+        })
+        .collect();
+    GenesysIntegration {
+        id: i.id.clone(),
+        name: i.name.clone(),
+        role: i.role.as_ref().map(|k| k.arn.clone()),
+        role_from: i.role.as_ref().map_or(RoleFrom::ExternalId, |k| k.from),
+        roles: roles.iter().map(|r| r.arn.clone()).collect(),
+        actions: i.actions.len(),
+        dynamic,
+    }
+}
+
+/// The invokable ARNs and patterns a request URL template can produce: a pattern counts when
+/// some ARN matches both (each `${…}` stands for any text).
+fn reach(template: &str, invokable: &[String]) -> Vec<String> {
+    let produced = url_pattern(template);
+    (invokable.iter())
+        .filter(|granted| overlap(&produced, granted))
+        .cloned()
+        .collect()
+}
+
+/// Whether some text matches both `*`/`?` wildcard patterns. A superset of what IAM matches
+/// (IAM's wildcards in an ARN's first five components do not cross a colon): the reach is
+/// never understated.
+fn overlap(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    // can[i][j]: the suffixes a[i..] and b[j..] have a text in common.
+    let mut can = vec![vec![false; b.len() + 1]; a.len() + 1];
+    for i in (0..=a.len()).rev() {
+        for j in (0..=b.len()).rev() {
+            can[i][j] = match (a.get(i), b.get(j)) {
+                (None, None) => true,
+                (Some('*'), _) => can[i + 1][j] || (j < b.len() && can[i][j + 1]),
+                (_, Some('*')) => can[i][j + 1] || (i < a.len() && can[i + 1][j]),
+                (Some(x), Some(y)) => (*x == '?' || *y == '?' || x == y) && can[i + 1][j + 1],
+                _ => false,
+            };
+        }
+    }
+    can[0][0]
+}
+
+/// The role's finding for one dynamic action: security when the flow's input can pick among
+/// more than one function (several ARNs, or a pattern), info otherwise.
+fn finding(i: &GenesysIntegration, d: &DynamicAction, r: &RoleReport) -> Finding {
+    let patterns = d.targets.iter().any(|t| t.contains(['*', '?']));
+    let many = d.targets.len() > 1 || patterns;
+    let at_least = match r.invokable_scope.kind {
+        InvokableKind::Unknown => "at least ",
+        _ => "",
+    };
+    let how = match i.role_from {
+        RoleFrom::Credential => "its credential holds this role",
+        RoleFrom::Ledger => "its credential holds this role (lambda-trust's ledger, the credential unchanged since)",
+        RoleFrom::ExternalId => "Genesys Cloud redacts its credential's role, and this role accepts the organization's ID: the credential may hold it",
+    };
+    let what = format!(
+        "Genesys Cloud data action {:?} ({}) of integration {:?} chooses its function at run time ({}); {how}",
+        d.name, d.id, i.name, d.template
+    );
+    let message = match (d.targets.as_slice(), many) {
+        ([], _) => format!("{what}: it can reach none of the functions the role grants ({at_least}every call fails)"),
+        (_, true) => format!(
+            "{what}: it can reach {at_least}{} of the functions the role grants: {} — the flow's input picks which, so any of them can be invoked through it",
+            if patterns { "every function matching".to_owned() } else { d.targets.len().to_string() },
+            d.targets.join(", ")
+        ),
+        ([one], false) => format!("{what}: it can reach {at_least}one function the role grants: {one}"),
+        _ => unreachable!("more than one target is many"),
+    };
+    let code = match many {
+        true => Code::GenesysActionReachesMany,
+        false => Code::GenesysDynamicAction,
+    };
+    Finding::new(code, message, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_overlap_when_one_text_matches_both() {
+        let f = "arn:aws:lambda:us-east-1:111122223333:function:";
+        assert!(overlap("*", &format!("{f}pay")));
+        assert!(overlap(&format!("{f}*"), &format!("{f}pay")));
+        assert!(!overlap(&format!("{f}lookup-*"), &format!("{f}pay")));
+        assert!(overlap(&format!("{f}lookup-*"), &format!("{f}look*")));
+        assert!(overlap(
+            "arn:aws:lambda:*:111122223333:function:x",
+            &format!("{f}*")
+        ));
+        assert!(!overlap(
+            "arn:aws:lambda:eu-west-1:111122223333:function:*",
+            &format!("{f}*")
+        ));
+        assert!(overlap("a?c", "*b*"));
+        assert!(!overlap("abc", "abd"));
+        assert!(overlap("", "*"));
+        assert!(!overlap("", "?"));
+    }
+
+    #[test]
+    fn a_template_reaches_the_granted_arns_it_can_produce() {
+        let f = "arn:aws:lambda:us-east-1:111122223333:function:";
+        let granted = vec![
+            format!("{f}lookup-order"),
+            format!("{f}lookup-customer:live"),
+            format!("{f}pay"),
+            "arn:aws:lambda:eu-west-1:111122223333:function:lookup-*".to_owned(),
+        ];
+        assert_eq!(reach("${input.functionArn}", &granted), granted);
+        assert_eq!(
+            reach(&format!("{f}lookup-${{input.kind}}"), &granted),
+            granted[..2].to_vec()
+        );
+        assert_eq!(
+            reach(&format!("{f}refund-${{input.kind}}"), &granted),
+            Vec::<String>::new()
+        );
+    }
+}
