@@ -198,12 +198,13 @@ pub(super) fn genesys_lines(g: &GenesysReport) -> Vec<String> {
         };
         let dynamic: std::collections::BTreeSet<&str> =
             i.dynamic.iter().map(|d| d.id.as_str()).collect();
+        let judged = match i.roles.is_empty() {
+            true => "; no role this audit reports (none a partner can assume, or another account's): its actions are not judged".to_owned(),
+            false => format!(", {} choosing the function at run time", dynamic.len()),
+        };
         out.push(format!(
-            "integration {:?} ({}): {role}; {} action(s), {} choosing the function at run time",
-            i.name,
-            i.id,
-            i.actions,
-            dynamic.len()
+            "integration {:?} ({}): {role}; {} action(s){judged}",
+            i.name, i.id, i.actions
         ));
     }
     out

@@ -202,7 +202,164 @@ fn finding(i: &GenesysIntegration, d: &DynamicAction, r: &RoleReport) -> Finding
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
+    use serde_json::json;
+
     use super::*;
+    use crate::core::audit::{audit_account, AccountIam, AuditOptions, AuditRole};
+    use crate::core::genesys::org::KnownRole;
+    use crate::core::genesys::ListedAction;
+
+    const ORG: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
+    const F: &str = "arn:aws:lambda:us-east-1:111122223333:function:";
+
+    fn role(name: &str, resources: serde_json::Value) -> AuditRole {
+        AuditRole {
+            name: name.into(),
+            arn: format!("arn:aws:iam::111122223333:role/{name}"),
+            trust: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"AWS": format!("arn:aws:iam::{GENESYS_CLOUD_ACCOUNT}:root")},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"sts:ExternalId": ORG}}}]}),
+            inline: vec![(
+                "invoke".into(),
+                json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                    "Action": "lambda:InvokeFunction", "Resource": resources}]}),
+            )],
+            attached: Vec::new(),
+            boundary: None,
+            tags: BTreeMap::from([("managed-by".into(), "lambda-trust".into())]),
+        }
+    }
+
+    /// Role `a` invokes two functions, role `b` every function of the account: both let
+    /// Genesys Cloud in with the organization's ID.
+    fn audited() -> AccountReport {
+        let iam = AccountIam {
+            account_id: "111122223333".into(),
+            roles: vec![
+                role("a", json!([format!("{F}one"), format!("{F}two")])),
+                role("b", json!(format!("{F}*"))),
+            ],
+            ..AccountIam::default()
+        };
+        let opts = AuditOptions {
+            partners: vec![GENESYS_CLOUD_ACCOUNT.into()],
+            region: Some("us-east-1".into()),
+            ..AuditOptions::default()
+        };
+        audit_account(&iam, &opts, 0)
+    }
+
+    fn action(name: &str, url: &str) -> ListedAction {
+        ListedAction {
+            id: format!("id-{name}"),
+            version: 1,
+            def: serde_json::from_value(
+                json!({"name": name, "config": {"request": {"requestUrlTemplate": url}}}),
+            )
+            .unwrap(),
+        }
+    }
+
+    fn org(role: Option<&str>) -> OrgRead {
+        OrgRead {
+            organization: ORG.into(),
+            integrations: vec![OrgIntegration {
+                id: "i".into(),
+                name: "Lambda".into(),
+                role: role.map(|arn| KnownRole {
+                    arn: arn.into(),
+                    from: RoleFrom::Ledger,
+                }),
+                actions: vec![
+                    action("fixed", &format!("{F}one")),
+                    action("any", "${input.functionArn}"),
+                    action("two", &format!("{F}tw${{input.x}}")),
+                ],
+            }],
+        }
+    }
+
+    fn genesys_codes(report: &AccountReport, role: &str) -> Vec<(Code, String)> {
+        let r = report.roles.iter().find(|r| r.role == role).unwrap();
+        (r.findings.iter())
+            .filter(|f| f.code.is_genesys())
+            .map(|f| (f.code, f.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_redacted_role_is_judged_through_every_role_accepting_the_organization_s_id() {
+        let mut report = audited();
+        judge_genesys(&mut report, Ok(org(None)));
+        let a = genesys_codes(&report, "a");
+        assert_eq!(a.len(), 2, "{a:#?}");
+        assert_eq!(a[0].0, Code::GenesysActionReachesMany);
+        assert!(
+            a[0].1.contains(&format!(
+                "can reach 2 of the functions the role grants: {F}one, {F}two"
+            )),
+            "{}",
+            a[0].1
+        );
+        assert!(a[0].1.contains("the credential may hold it"), "{}", a[0].1);
+        assert_eq!(a[1].0, Code::GenesysDynamicAction);
+        assert!(a[1]
+            .1
+            .contains(&format!("one function the role grants: {F}two")));
+        // A pattern reaches every function it matches: many, whatever the template's prefix.
+        let b = genesys_codes(&report, "b");
+        assert!(
+            b.iter().all(|(c, _)| *c == Code::GenesysActionReachesMany),
+            "{b:#?}"
+        );
+        assert!(b[0].1.contains("every function matching"), "{}", b[0].1);
+        let i = &report.genesys.as_ref().unwrap().integrations[0];
+        assert_eq!(
+            (i.role_from, i.roles.len(), i.actions, i.dynamic.len()),
+            (RoleFrom::ExternalId, 2, 3, 4)
+        );
+    }
+
+    #[test]
+    fn a_known_role_is_the_only_one_judged_and_one_not_audited_none() {
+        let mut report = audited();
+        let a = report
+            .roles
+            .iter()
+            .find(|r| r.role == "a")
+            .unwrap()
+            .arn
+            .clone();
+        judge_genesys(&mut report, Ok(org(Some(&a))));
+        assert_eq!(genesys_codes(&report, "a").len(), 2);
+        assert!(genesys_codes(&report, "b").is_empty());
+
+        let mut report = audited();
+        let before = report.roles.clone();
+        judge_genesys(
+            &mut report,
+            Ok(org(Some("arn:aws:iam::444455556666:role/Elsewhere"))),
+        );
+        assert_eq!(report.roles, before);
+        let i = &report.genesys.as_ref().unwrap().integrations[0];
+        assert!(i.roles.is_empty() && i.dynamic.is_empty(), "{i:#?}");
+    }
+
+    #[test]
+    fn an_unread_organization_is_said_and_changes_no_finding() {
+        let mut report = audited();
+        let (before, status) = (report.roles.clone(), report.status());
+        judge_genesys(&mut report, Err("no OAuth client".into()));
+        assert_eq!((report.roles.clone(), report.status()), (before, status));
+        let g = report.genesys.unwrap();
+        assert_eq!(
+            (g.organization, g.not_read.as_deref()),
+            (None, Some("no OAuth client"))
+        );
+    }
 
     #[test]
     fn patterns_overlap_when_one_text_matches_both() {
