@@ -165,11 +165,28 @@ fn overlap(a: &str, b: &str) -> bool {
     can[0][0]
 }
 
+/// A target without its qualifier: the versions and aliases of one function are one function.
+fn unqualified(target: &str) -> &str {
+    let Some(f) = crate::iam::arn::split(target) else {
+        return target;
+    };
+    let Some(rest) = f[5].strip_prefix("function:") else {
+        return target;
+    };
+    match rest.find(':') {
+        Some(cut) => &target[..target.len() - rest.len() + cut],
+        None => target,
+    }
+}
+
 /// The role's finding for one dynamic action: security when the flow's input can pick among
-/// more than one function (several ARNs, or a pattern), info otherwise.
+/// more than one function (several functions, or a wildcard in a function's name, account or
+/// region — its qualifiers alone do not count), info otherwise.
 fn finding(i: &GenesysIntegration, d: &DynamicAction, r: &RoleReport) -> Finding {
-    let patterns = d.targets.iter().any(|t| t.contains(['*', '?']));
-    let many = d.targets.len() > 1 || patterns;
+    let functions: std::collections::BTreeSet<&str> =
+        d.targets.iter().map(|t| unqualified(t)).collect();
+    let patterns = functions.iter().any(|t| t.contains(['*', '?']));
+    let many = functions.len() > 1 || patterns;
     let at_least = match r.invokable_scope.kind {
         InvokableKind::Unknown => "at least ",
         _ => "",
@@ -184,14 +201,17 @@ fn finding(i: &GenesysIntegration, d: &DynamicAction, r: &RoleReport) -> Finding
         d.name, d.id, i.name, d.template
     );
     let message = match (d.targets.as_slice(), many) {
-        ([], _) => format!("{what}: it can reach none of the functions the role grants ({at_least}every call fails)"),
+        ([], _) if !at_least.is_empty() => format!("{what}: it can reach none of the functions the role is known to grant (an identity policy was not read)"),
+        ([], _) => format!("{what}: it can reach none of the functions the role grants (every call fails)"),
         (_, true) => format!(
             "{what}: it can reach {at_least}{} of the functions the role grants: {} — the flow's input picks which, so any of them can be invoked through it",
-            if patterns { "every function matching".to_owned() } else { d.targets.len().to_string() },
+            if patterns { "every function matching".to_owned() } else { functions.len().to_string() },
             d.targets.join(", ")
         ),
-        ([one], false) => format!("{what}: it can reach {at_least}one function the role grants: {one}"),
-        _ => unreachable!("more than one target is many"),
+        (_, false) => format!(
+            "{what}: it can reach {at_least}one function the role grants: {}",
+            d.targets.join(", ")
+        ),
     };
     let code = match many {
         true => Code::GenesysActionReachesMany,
@@ -358,6 +378,18 @@ mod tests {
         assert_eq!(
             (g.organization, g.not_read.as_deref()),
             (None, Some("no OAuth client"))
+        );
+    }
+
+    #[test]
+    fn a_target_s_qualifier_is_not_another_function() {
+        assert_eq!(unqualified(&format!("{F}pay:live")), format!("{F}pay"));
+        assert_eq!(unqualified(&format!("{F}pay:*")), format!("{F}pay"));
+        assert_eq!(unqualified(&format!("{F}pay")), format!("{F}pay"));
+        assert_eq!(unqualified("*"), "*");
+        assert_eq!(
+            unqualified("arn:aws:lambda:*:111122223333:function:*"),
+            "arn:aws:lambda:*:111122223333:function:*"
         );
     }
 
