@@ -38,6 +38,16 @@ fn applied() -> G {
     g
 }
 
+/// The audit of Genesys Cloud's roles with `--genesys`, as JSON.
+const AUDIT_JSON: &[&str] = &[
+    "audit",
+    "--partner",
+    "genesys-cloud",
+    "--genesys",
+    "--format",
+    "json",
+];
+
 /// The role's findings of `code` in an account report.
 fn findings<'a>(report: &'a Value, code: &str) -> Vec<&'a Value> {
     let role = (report["roles"].as_array().unwrap().iter())
@@ -74,25 +84,10 @@ fn a_dynamic_action_reaching_two_granted_targets_is_a_security_finding_naming_bo
         file("a.asff"),
         file("a.ocsf"),
     );
-    let r = g.expect(
-        &[
-            "audit",
-            "--partner",
-            "genesys-cloud",
-            "--genesys",
-            "--format",
-            "json",
-            "--sarif",
-            &sarif,
-            "--html",
-            &html,
-            "--asff",
-            &asff,
-            "--ocsf",
-            &ocsf,
-        ],
-        2,
-    );
+    let files = [
+        "--sarif", &sarif, "--html", &html, "--asff", &asff, "--ocsf", &ocsf,
+    ];
+    let r = g.expect(&[AUDIT_JSON, &files[..]].concat(), 2);
     let report = json_of(&r);
     schema_valid(&report);
     let many = findings(&report, "genesys-action-reaches-many");
@@ -195,17 +190,7 @@ fn a_redacted_credential_is_judged_through_the_roles_accepting_the_organization_
         .clone();
     g.fake
         .tamper(json!({"kind": "credential", "id": credential, "fields": {"ARN": ROLE_ARN}}));
-    let report = json_of(&g.expect(
-        &[
-            "audit",
-            "--partner",
-            "genesys-cloud",
-            "--genesys",
-            "--format",
-            "json",
-        ],
-        2,
-    ));
+    let report = json_of(&g.expect(AUDIT_JSON, 2));
     schema_valid(&report);
     let i = &report["genesys"]["integrations"][0];
     assert_eq!(
@@ -238,16 +223,7 @@ fn an_unreadable_genesys_cloud_is_said_and_hides_no_aws_finding() {
         }
     }
     let extra: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let args = [
-        "audit",
-        "--partner",
-        "genesys-cloud",
-        "--genesys",
-        "--format",
-        "json",
-        "--config",
-        config.to_str().unwrap(),
-    ];
+    let args = [AUDIT_JSON, &["--config", config.to_str().unwrap()]].concat();
     let r = g.env.run_env(&args, &extra);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     let with = json_of(&r);
