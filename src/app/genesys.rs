@@ -50,7 +50,11 @@ pub async fn test_runs(side: &Session) -> Result<Vec<Check>> {
 
 /// The OAuth client: the environment first, else `[genesys].oauth_secret` (whose `base_url`,
 /// when present, must agree with the configured API URL).
-async fn oauth(clients: &Clients, secret: Option<&str>, api_url: &str) -> Result<OAuthClient> {
+pub(super) async fn oauth(
+    clients: &Clients,
+    secret: Option<&str>,
+    api_url: &str,
+) -> Result<OAuthClient> {
     if let Some(c) = OAuthClient::from_env() {
         return Ok(c);
     }

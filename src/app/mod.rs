@@ -14,12 +14,15 @@
 //! client, sign-in, read, writes), `write` (a change set's writes in its order), `verify`
 //! (verify, and the proof `onboard` ends with), `path` (the whole path's reads: organization
 //! and function policies), `check` (live, and against IaC), `audit` (one
-//! `AuditSource`), `aggregator` (`audit --config-aggregator`), `iac` (templates and plans read for the core), `onboard`, `init`
+//! `AuditSource`), `aggregator` (`audit --config-aggregator`), `audit_genesys` (`audit
+//! --genesys`: the Genesys Cloud organization's dynamic actions judged on the audited roles),
+//! `iac` (templates and plans read for the core), `onboard`, `init`
 //! (`--from-account`, `--from-role`), `import` (`init --from-genesys`), `files` (templates,
 //! atomic writes), `settings` (the one region rule), `events`, `error`.
 
 pub mod aggregator;
 pub mod audit;
+pub mod audit_genesys;
 pub mod baseline;
 pub mod check;
 pub mod error;

@@ -234,6 +234,12 @@ pub struct AuditArgs {
     /// nothing (README "Security Hub").
     #[arg(long, conflicts_with_all = ["template", "plan"])]
     pub to_security_hub: bool,
+    /// Also read the Genesys Cloud organization's AWS Lambda data-action integrations (the
+    /// OAuth client of plan and check: GENESYSCLOUD_OAUTHCLIENT_ID/SECRET, else --config's
+    /// [genesys].oauth_secret) and report, on each audited role, which functions every action
+    /// choosing its function at run time can reach (docs/audit.md). Live single account only.
+    #[arg(long, conflicts_with_all = ["organization", "accounts", "template", "input", "plan"])]
+    pub genesys: bool,
     /// A role a partner can assume that has not been used for N days (IAM's RoleLastUsed, which
     /// covers the trailing 400 days) is an unused-partner-role finding.
     #[arg(long, default_value_t = 90, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]

@@ -7,6 +7,7 @@ use std::path::Path;
 use super::files::write_report_files;
 use super::invocation::{Invocation, Output};
 use crate::app::audit::{self, AccountList, AuditSource, Audited};
+use crate::app::audit_genesys::{self, GenesysSource};
 use crate::app::baseline;
 use crate::app::iac::IacSource;
 use crate::app::security_hub;
@@ -27,6 +28,10 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &AuditArgs)
     let accepted = args.baseline.as_deref().map(baseline::read).transpose()?;
     let org = args.org_policies.as_deref();
     let mut audited = audit::audit(&inv.settings, events, &source, opts, account_id, org).await?;
+    if let (true, Audited::Account(report)) = (args.genesys, &mut audited) {
+        let source = genesys_source(inv.config.if_given()?.as_deref())?;
+        audit_genesys::add_reach(&inv.settings, events, &source, report).await;
+    }
     if let Audited::Account(report) = &audited {
         findings_region(&inv.output, args, report.region.as_deref())?;
     }
@@ -146,6 +151,14 @@ fn options(config: Option<&Path>, args: &AuditArgs) -> Result<AuditOptions> {
         config,
         region: None,
     })
+}
+
+/// `--genesys`: the Genesys Cloud region and OAuth secret of `--config`'s `[genesys]`, if any.
+fn genesys_source(config: Option<&Path>) -> Result<GenesysSource> {
+    let loaded = config.map(config::load).transpose()?;
+    Ok(GenesysSource::of(
+        loaded.as_ref().and_then(|l| l.config.genesys.as_ref()),
+    ))
 }
 
 /// `--partner-principal`: ARNs of a user, role or role session, each in one of the partner

@@ -4,6 +4,7 @@
 //! Everything here is offline. Validation follows the AWS constraints in docs/aws-behaviour.md and every
 //! message names the field and the rule, so the user knows what to fix.
 
+mod action_key;
 pub mod edit;
 mod function;
 pub mod genesys;
@@ -12,6 +13,7 @@ pub mod init;
 mod rules;
 mod validate;
 
+pub use action_key::UnknownActionKey;
 pub use function::{
     check_qualifier, parse_function, target_identity, FunctionArn, FunctionRef, RuleError,
     TargetIdentity, TargetProblem,
@@ -231,6 +233,15 @@ pub enum ConfigError {
         /// What is wrong, decided from the document (not from the parser's message).
         kind: TomlProblem,
     },
+    /// A key no data action has, inside `[targets.action]`, `[[targets.actions]]` or
+    /// `[[genesys.actions]]`: the key, the action, and the keys an action has (the hint).
+    #[error("{path}:{line}:{column}: {}: `{}` is not a key of the data action {:?}", unknown.field, unknown.key, unknown.action)]
+    UnknownActionKey {
+        path: String,
+        line: usize,
+        column: usize,
+        unknown: Box<UnknownActionKey>,
+    },
     /// Every rule the file breaks, not just the first: fixing one at a time is tedious.
     #[error("{}", display_problems(path, problems))]
     Invalid {
@@ -256,6 +267,7 @@ impl crate::error::Hinted for ConfigError {
             ConfigError::Read { .. } => return None,
             ConfigError::Encoding { .. } => "save it as UTF-8",
             ConfigError::Toml { kind, .. } => kind.hint(),
+            ConfigError::UnknownActionKey { unknown, .. } => return Some(unknown.hint()),
             ConfigError::Invalid { problems, .. } => match problems.as_slice() {
                 [one] => return one.hint.clone(),
                 _ => return None,
@@ -403,12 +415,24 @@ pub fn parse_str_reading(
             Some(span) => line_column(text, span.start),
             None => (0, 0),
         };
+        let kind = TomlProblem::at(text, e.span());
+        let in_action = (e.span().filter(|_| kind == TomlProblem::UnknownKey))
+            .and_then(|span| action_key::at(text, &span))
+            .map(Box::new);
+        if let Some(unknown) = in_action {
+            return ConfigError::UnknownActionKey {
+                path: source.to_string(),
+                line,
+                column,
+                unknown,
+            };
+        }
         ConfigError::Toml {
             path: source.to_string(),
             line,
             column,
             message: e.message().to_string(),
-            kind: TomlProblem::at(text, e.span()),
+            kind,
         }
     })?;
     let warnings = validate(&config, source)?;

@@ -23,6 +23,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::client::{Client, GenesysError};
+use crate::core::genesys::org::{ledger_role, KnownRole, OrgIntegration, OrgRead, RoleFrom};
 use crate::core::genesys::{
     action::ActionContract, same_instant, settled, ActionDef, DesiredGenesys, Flow, Ledger,
     ListedAction, ObservedAction, ObservedCredential, ObservedGenesys, ObservedIntegration,
@@ -568,6 +569,83 @@ pub async fn action_named(
         .into_iter()
         .find(|a| a.action.def.name == name && a.integration_id == integration)
         .map(|a| (a.action.id, a.action.version)))
+}
+
+/// `audit --genesys`'s read: the organization's ID and every integration of our type with its
+/// actions (one list of the organization's actions, with config) and the role its credential
+/// holds where that can be known — the credential's `ARN` in clear (one GET per integration's
+/// credential), else lambda-trust's ledger when the bound credential is unchanged since it
+/// wrote it. Per integration one more call: its config.
+pub async fn organization(client: &Client) -> Result<OrgRead, GenesysError> {
+    let list = format!("/api/v2/integrations?integrationType={INTEGRATION_TYPE}");
+    let all_actions = "/api/v2/integrations/actions?includeConfig=true";
+    let (organization, key, integrations, credentials, actions) = futures::try_join!(
+        organization_id(client),
+        credential_key(client),
+        list_pages::<ListedIntegration>(client, &list),
+        credential_listing(client),
+        list_pages::<ApiAction>(client, all_actions),
+    )?;
+    let mut out = OrgRead {
+        organization,
+        integrations: Vec::new(),
+    };
+    let ours = integrations
+        .iter()
+        .filter(|i| i.integration_type.id == INTEGRATION_TYPE);
+    for listed in ours {
+        let path = format!("/api/v2/integrations/{}/config/current", listed.id);
+        let i = integration_of(listed, get::<Config>(client, &path).await?, &key);
+        let bound = credentials
+            .iter()
+            .find(|c| Some(&c.id) == i.bound_credential.as_ref());
+        let modified = bound.and_then(|c| c.modified_date.as_deref());
+        let in_clear = match &i.bound_credential {
+            Some(id) if !id.is_empty() => credential_arn(client, id).await?,
+            _ => None,
+        };
+        let role = match in_clear {
+            Some(arn) => Some(KnownRole {
+                arn,
+                from: RoleFrom::Credential,
+            }),
+            None => ledger_role(&i.notes, i.bound_credential.as_deref(), modified).map(|arn| {
+                KnownRole {
+                    arn,
+                    from: RoleFrom::Ledger,
+                }
+            }),
+        };
+        out.integrations.push(OrgIntegration {
+            actions: (actions.iter())
+                .filter(|a| a.integration_id == i.id)
+                .map(|a| a.action.clone())
+                .collect(),
+            id: i.id,
+            name: i.name,
+            role,
+        });
+    }
+    Ok(out)
+}
+
+/// The `ARN` field of credential `id` when Genesys Cloud returns it in clear (it usually
+/// redacts it); a credential that is gone (404) has none.
+async fn credential_arn(client: &Client, id: &str) -> Result<Option<String>, GenesysError> {
+    let full =
+        match get::<Credential>(client, &format!("/api/v2/integrations/credentials/{id}")).await {
+            Ok(c) => c,
+            Err(e) if e.status() == Some(404) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+    Ok(full
+        .credential_fields
+        .and_then(|f| {
+            f.get(CREDENTIAL_FIELD)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .filter(|v| is_clear_arn(v)))
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@ use super::sarif::{self, rule};
 use super::Styles;
 use crate::core::audit::baseline::BaselineOutcome;
 use crate::core::audit::{
-    AccountOutcome, AccountReport, Code, Finding, IdKind, OrgReport, RoleReport, Severity,
+    AccountOutcome, AccountReport, Code, Finding, GenesysReport, IdKind, OrgReport, RoleReport,
+    Severity,
 };
 
 fn severity(s: Option<Severity>, styles: Styles) -> String {
@@ -113,6 +114,9 @@ pub fn account_human(report: &AccountReport, styles: Styles) -> String {
     );
     out.push_str(&config_human(report, styles));
     out.push_str(&path_human(report, styles));
+    for line in report.genesys.iter().flat_map(genesys_lines) {
+        out.push_str(&format!("  {}\n", line.replace('\n', "\n    ")));
+    }
     if report.roles.is_empty() {
         return out;
     }
@@ -182,6 +186,42 @@ fn config_human(report: &AccountReport, styles: Styles) -> String {
     let mut out = format!("  read from AWS Config{region}\n");
     for what in &report.not_read {
         out.push_str(&format!("  {} {what}\n", styles.yellow("not read:")));
+    }
+    out
+}
+
+/// `audit --genesys`'s account lines: the organization and each integration (the role its
+/// credential holds, how that is known, its actions choosing a function at run time), or why
+/// Genesys Cloud was not read. Each action's reach is a finding of its role.
+pub(super) fn genesys_lines(g: &GenesysReport) -> Vec<String> {
+    let Some(org) = &g.organization else {
+        let why = g.not_read.as_deref().unwrap_or_default();
+        return vec![format!(
+            "Genesys Cloud not read (nothing is claimed of it): {why}"
+        )];
+    };
+    let mut out = vec![format!(
+        "Genesys Cloud organization {org}: {} aws-lambda-data-actions integration(s)",
+        g.integrations.len()
+    )];
+    for i in &g.integrations {
+        let role = match (&i.role, i.role_from) {
+            (Some(arn), from) => format!("role {arn} (from the {})", from.as_str()),
+            (None, _) => format!(
+                "role redacted; {} role(s) here accept the organization's ID",
+                i.roles.len()
+            ),
+        };
+        let dynamic: std::collections::BTreeSet<&str> =
+            i.dynamic.iter().map(|d| d.id.as_str()).collect();
+        let judged = match i.roles.is_empty() {
+            true => "; no role this audit reports (none a partner can assume, or another account's): its actions are not judged".to_owned(),
+            false => format!(", {} choosing the function at run time", dynamic.len()),
+        };
+        out.push(format!(
+            "integration {:?} ({}): {role}; {} action(s){judged}",
+            i.name, i.id, i.actions
+        ));
     }
     out
 }

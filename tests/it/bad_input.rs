@@ -42,6 +42,18 @@ fn role_extra(extra: &str) -> String {
     )
 }
 
+/// The base config with `[genesys]` and the target's `[targets.action]` holding `lines`.
+fn with_action(lines: &str) -> String {
+    format!(
+        "{}[targets.action]\n{lines}\n[genesys]\nintegration = \"Lambda\"\n\n",
+        base_config()
+    )
+}
+
+/// A translation map naming `$.amount.total`, which [`AMOUNT_SCHEMA`] does not declare.
+const TRANSLATED: &str = "name = \"Pay\"\noutput_schema = \"out.json\"\ntranslation_map = { total = \"$.amount.total\" }\n";
+const AMOUNT_SCHEMA: &str = r#"{"type": "object", "properties": {"amount": {"type": "object", "properties": {"currency": {"type": "string"}}}}}"#;
+
 fn trust_doc(principal: &str) -> String {
     serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"AWS": principal}, "Action": "sts:AssumeRole",
@@ -191,6 +203,66 @@ fn rows() -> Vec<Row> {
         Row::new("unknown key", "config", 1, &["unknown field `nmae`"])
             .config(role_extra("nmae = \"x\""))
             .live(&["apply"]),
+        // Issue 36's bad input: each names the key and the action (lint and plan alike).
+        Row::new(
+            "unknown key in a data action",
+            "config",
+            1,
+            &[
+                "targets[0].action",
+                "`nmae`",
+                "\"lookup-customer\"",
+                "did you mean `name`?",
+                "timeout_seconds",
+            ],
+        )
+        .config(with_action("nmae = \"Lookup\"\n"))
+        .live(&["apply"]),
+        Row::new(
+            "unknown key in a [[genesys.actions]] action",
+            "config",
+            1,
+            &["genesys.actions[0]", "`request_url_tmplate`", "\"Any\"", "`request_url_template`"],
+        )
+        .config(format!(
+            "{}[[genesys.actions]]\nname = \"Any\"\nrequest_url_tmplate = \"${{input.functionArn}}\"\n",
+            with_action("")
+        ))
+        .live(&["lint"]),
+        Row::new(
+            "secure action without a contract (plan)",
+            "config",
+            1,
+            &["targets[0].action.secure", "\"Pay\"", "input_schema and output_schema"],
+        )
+        .config(with_action("name = \"Pay\"\nsecure = true\n"))
+        .live(&["plan"]),
+        Row::new(
+            "secure action without a contract (lint)",
+            "config",
+            1,
+            &["targets[0].action.secure", "\"Pay\""],
+        )
+        .config(with_action("name = \"Pay\"\nsecure = true\n"))
+        .live(&["lint"]),
+        Row::new(
+            "translation map path not in the output contract (plan)",
+            "config",
+            1,
+            &["targets[0].action.translation_map.total", "\"$.amount.total\"", "\"Pay\""],
+        )
+        .config(with_action(TRANSLATED))
+        .file("out.json", AMOUNT_SCHEMA)
+        .live(&["plan"]),
+        Row::new(
+            "translation map path not in the output contract (lint)",
+            "config",
+            1,
+            &["targets[0].action.translation_map.total", "\"Pay\""],
+        )
+        .config(with_action(TRANSLATED))
+        .file("out.json", AMOUNT_SCHEMA)
+        .live(&["lint"]),
         Row::new(
             "missing external_id",
             "config",

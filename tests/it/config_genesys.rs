@@ -50,7 +50,7 @@ fn each_rule_has_a_clear_error() {
         // with the valid names, rather than failing only live.
         ("[genesys]\nintegration = \"L\"\nregion = \"us-east-9\"\n", "use one of: us-east-1, eu-west-1"),
         ("[genesys]\nintegration = \"L\"\ncolour = \"red\"\n", "unknown field"),
-        ("[targets.action]\nnam = \"x\"\n[genesys]\nintegration = \"L\"\n", "unknown field"),
+        ("[targets.action]\nnam = \"x\"\n[genesys]\nintegration = \"L\"\n", "`nam` is not a key of the data action"),
         ("[[targets]]\nfunction = \"other\"\n[targets.action]\nname = \"lookup-order\"\n[genesys]\nintegration = \"L\"\n", "also the action name of targets[0]"),
     ];
     for (extra, needle) in cases {
@@ -91,7 +91,7 @@ fn every_action_field_loads_and_each_bad_one_names_the_key_and_the_action() {
         ("[targets.action]\nname = \"Pay\"\ntranslation_map = { id = \"order.id\" }\n", "targets[0].action.translation_map.id", "not a JSONPath"),
         ("[targets.action]\nname = \"Pay\"\ntranslation_map_defaults = { id = \"0\" }\n", "targets[0].action.translation_map_defaults.id", "not a translation_map variable"),
         ("[targets.action]\nname = \"Pay\"\nheaders = { \"\" = \"x\" }\n", "targets[0].action.headers", "empty name"),
-        ("[targets.action]\nname = \"Pay\"\nsecur = true\n", "secur", "unknown field"),
+        ("[targets.action]\nname = \"Pay\"\nsecur = true\n", "`secur` is not a key of the data action \"Pay\"", "did you mean `secure`?"),
     ];
     for (extra, key, needle) in cases {
         let e = load(&format!("{extra}{g}"), dir.path()).expect_err(extra);

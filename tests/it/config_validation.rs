@@ -754,3 +754,33 @@ function = "arn:aws:lambda:us-east-2:111122223333:function:f"
     let c = config::parse_str(&own, "x").unwrap().config;
     assert_eq!(c.partner_principal(), "arn:aws:iam::123456789012:root");
 }
+
+/// An unknown key in a data action names the key, the action and where it is written, with
+/// the keys an action has — whichever way the actions are written.
+#[test]
+fn an_unknown_action_key_names_the_action() {
+    let text = format!(
+        "{BASE}\n[[targets]]\nfunction = \"pay\"\nactions = [{{ name = \"Pay\" }}, {{ name = \"Refund\", timout_seconds = 5 }}]\n\n[genesys]\nintegration = \"Lambda\"\n"
+    );
+    let err = invalid(&text);
+    let ConfigError::UnknownActionKey { unknown, line, .. } = &err else {
+        panic!("expected an unknown action key, got {err:?}");
+    };
+    assert_eq!(unknown.field, "targets[2].actions[1]");
+    assert_eq!(unknown.action, "Refund");
+    assert_eq!(unknown.key, "timout_seconds");
+    assert_eq!(unknown.suggestion.as_deref(), Some("timeout_seconds"));
+    let written = text[..text.find("actions = [").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
+    assert_eq!(*line, written);
+    let shown = shown(&err);
+    assert!(
+        shown.contains("did you mean `timeout_seconds`?") && shown.contains("sample_input"),
+        "{shown}"
+    );
+    // A key outside any action keeps the parser's message.
+    let err = invalid(&format!("{BASE}\n[genesys]\nintegraton = \"Lambda\"\n"));
+    assert!(matches!(err, ConfigError::Toml { .. }), "{err:?}");
+}

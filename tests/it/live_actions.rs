@@ -109,7 +109,14 @@ fn every_action_field_is_written_settles_and_a_secure_change_replaces_the_action
 fn bad_action_input_exits_1_naming_the_key_and_the_action_with_zero_writes() {
     let g = setup_g(&["lookup-order"]);
     let cases = [
-        ("secur = true\n", vec!["unknown field `secur`", "lambda-trust.toml:"]),
+        (
+            "secur = true\n",
+            vec![
+                "targets[0].action: `secur` is not a key of the data action \"Validate card\"",
+                "did you mean `secure`?",
+                "lambda-trust.toml:",
+            ],
+        ),
         (
             "secure = true\ninput_schema = \"pay.in.json\"\n",
             vec!["targets[0].action.secure", "\"Validate card\""],

@@ -48,6 +48,7 @@ mod lint_invariants;
 mod live_actions;
 mod live_audit;
 mod live_audit_config;
+mod live_audit_genesys;
 mod live_audit_html;
 mod live_audit_input;
 mod live_audit_org;

@@ -69,6 +69,12 @@ pub enum Code {
     Unmanaged,
     /// A partner can assume it, but it has not been used for `--unused-days` days.
     UnusedPartnerRole,
+    /// `--genesys`: a Genesys Cloud data action chooses its function at run time and can reach
+    /// more than one function the role grants.
+    GenesysActionReachesMany,
+    /// `--genesys`: a Genesys Cloud data action chooses its function at run time; it reaches at
+    /// most one function the role grants.
+    GenesysDynamicAction,
 }
 
 impl Code {
@@ -98,6 +104,8 @@ impl Code {
             Code::PathNotRead => "path-not-read",
             Code::Unmanaged => "unmanaged",
             Code::UnusedPartnerRole => "unused-partner-role",
+            Code::GenesysActionReachesMany => "genesys-action-reaches-many",
+            Code::GenesysDynamicAction => "genesys-dynamic-action",
         }
     }
 
@@ -111,7 +119,9 @@ impl Code {
             | Code::CrossAccountPermissionMissing
             | Code::RoleBlocks
             | Code::PathNotRead => Severity::Config,
-            Code::Unmanaged | Code::UnusedPartnerRole => Severity::Info,
+            Code::Unmanaged | Code::UnusedPartnerRole | Code::GenesysDynamicAction => {
+                Severity::Info
+            }
             // Exhaustive: a new code does not compile until it is given its severity.
             Code::NoExternalId
             | Code::ExternalIdPattern
@@ -122,7 +132,8 @@ impl Code {
             | Code::LatentVersion
             | Code::PartnerBypassesRole
             | Code::FunctionPolicyOpen
-            | Code::PathUnknown => Severity::Security,
+            | Code::PathUnknown
+            | Code::GenesysActionReachesMany => Severity::Security,
         }
     }
 
@@ -148,8 +159,36 @@ impl Code {
             | Code::ConfigMismatch
             | Code::PartnerRefused
             | Code::Unmanaged
-            | Code::UnusedPartnerRole => return None,
+            | Code::UnusedPartnerRole
+            | Code::GenesysActionReachesMany
+            | Code::GenesysDynamicAction => return None,
         })
+    }
+
+    /// Whether the finding comes from Genesys Cloud (`audit --genesys`), not from AWS.
+    pub fn is_genesys(self) -> bool {
+        match self {
+            Code::GenesysActionReachesMany | Code::GenesysDynamicAction => true,
+            Code::NoExternalId
+            | Code::ExternalIdPattern
+            | Code::ExternalIdUnproved
+            | Code::OtherPrincipals
+            | Code::BeyondInvoke
+            | Code::AllFunctions
+            | Code::LatentVersion
+            | Code::PartnerBypassesRole
+            | Code::FunctionPolicyOpen
+            | Code::PathUnknown
+            | Code::ConfigMismatch
+            | Code::PartnerRefused
+            | Code::OrgPolicyBlocks
+            | Code::FunctionPolicyBlocks
+            | Code::CrossAccountPermissionMissing
+            | Code::RoleBlocks
+            | Code::PathNotRead
+            | Code::Unmanaged
+            | Code::UnusedPartnerRole => false,
+        }
     }
 
     /// The audit's code for a whole-path code.
@@ -180,6 +219,8 @@ impl Code {
             Code::PartnerRefused => "The partner account can assume the role, but not through the partner principal given with --partner-principal.",
             Code::Unmanaged => "The role is not managed by lambda-trust.",
             Code::UnusedPartnerRole => "A partner can assume the role, but it has not been used for --unused-days days (IAM's RoleLastUsed).",
+            Code::GenesysActionReachesMany => "A Genesys Cloud data action chooses its function at run time (an expression in requestUrlTemplate) and can reach more than one function the role grants: the flow's input picks which.",
+            Code::GenesysDynamicAction => "A Genesys Cloud data action chooses its function at run time (an expression in requestUrlTemplate); it reaches at most one function the role grants.",
             Code::PartnerBypassesRole
             | Code::FunctionPolicyOpen
             | Code::PathUnknown
@@ -205,6 +246,8 @@ impl Code {
             Code::PartnerRefused => "Let the partner's principal in (its ARN in Principal, or in an aws:PrincipalArn condition), or give the principal the partner really assumes from.",
             Code::Unmanaged => "Adopt the role (lambda-trust plan --adopt with a config for it), or record who owns it.",
             Code::UnusedPartnerRole => "Delete the role (or remove the partner from its trust policy) if nothing calls it any more; lambda-trust destroy removes a role it manages.",
+            Code::GenesysActionReachesMany => "Fix the function in the action's requestUrlTemplate (one data action per function), or narrow the template's fixed prefix, or give the integration a role that grants only the functions the flows may pick.",
+            Code::GenesysDynamicAction => "Nothing to do while the role grants no other function the template can produce; a fixed function ARN in requestUrlTemplate says it plainly.",
             Code::PartnerBypassesRole => "Remove the function policy's statement that names the partner's account (aws lambda remove-permission --statement-id SID): Genesys Cloud must come through the role and its external ID.",
             Code::FunctionPolicyOpen => "Remove the function policy's statement that lets others in (aws lambda remove-permission --statement-id SID), or keep it to one principal and add aws:SourceArn/aws:SourceAccount for a service.",
             Code::PathUnknown => "Simplify the function policy's statement (one principal, plain conditions), then audit again.",
@@ -231,11 +274,11 @@ impl std::fmt::Display for Code {
         "then": {"properties": {"severity": {"const": "config"}}}
     },
     {
-        "if": {"properties": {"code": {"enum": ["unmanaged", "unused-partner-role"]}}},
+        "if": {"properties": {"code": {"enum": ["unmanaged", "unused-partner-role", "genesys-dynamic-action"]}}},
         "then": {"properties": {"severity": {"const": "info"}}}
     },
     {
-        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "org-policy-blocks", "function-policy-blocks", "cross-account-permission-missing", "role-blocks", "path-not-read", "unmanaged", "unused-partner-role"]}}},
+        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "org-policy-blocks", "function-policy-blocks", "cross-account-permission-missing", "role-blocks", "path-not-read", "unmanaged", "unused-partner-role", "genesys-dynamic-action"]}}},
         "else": {"properties": {"severity": {"const": "security"}}}
     }
 ]))]

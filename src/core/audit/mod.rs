@@ -24,6 +24,7 @@ pub mod config_items;
 mod details;
 mod documents;
 mod findings;
+mod genesys;
 mod narrow;
 mod org;
 mod path;
@@ -42,6 +43,7 @@ use crate::error::Status;
 pub use details::{parse_details, InputError, PolicyDetail, RawDocument, RoleDetail};
 pub use documents::{DocumentKind, RoleDocument};
 pub use findings::{Code, Finding, Severity};
+pub use genesys::{judge_genesys, DynamicAction, GenesysIntegration, GenesysReport};
 pub use org::{parse_accounts, AccountOutcome, OrgReport, OrgSummary};
 pub use path::{arns_to_read, AccountPath, AuditPath, FunctionReport, Listed};
 
@@ -297,6 +299,10 @@ pub struct AccountReport {
     /// be read (not recorded, or left unprocessed): not audited, by name.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub not_read: Vec<String>,
+    /// `--genesys`: the Genesys Cloud organization's Lambda integrations and what their
+    /// actions that choose a function at run time can reach (absent without the flag).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub genesys: Option<GenesysReport>,
 }
 
 impl AccountReport {
@@ -347,6 +353,7 @@ pub fn account_report(
         baseline: None,
         recorded_in: None,
         not_read: Vec::new(),
+        genesys: None,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod describe;
 pub mod findings;
 pub mod import;
 pub mod import_text;
+pub mod org;
 pub mod plan;
 pub mod state;
 pub mod test_verdict;

@@ -85,6 +85,16 @@ pub const DYNAMIC: usize = usize::MAX;
 
 /// The granted ARNs a request URL template can produce: each `${…}` stands for any text.
 pub fn reach(template: &str, granted: &[String]) -> Vec<String> {
+    let pattern = url_pattern(template);
+    granted
+        .iter()
+        .filter(|arn| crate::iam::wildcard_match(&pattern, arn, false))
+        .cloned()
+        .collect()
+}
+
+/// A request URL template as a wildcard pattern of the ARNs it can produce: each `${…}` is `*`.
+pub fn url_pattern(template: &str) -> String {
     let mut pattern = String::new();
     let mut rest = template;
     while let Some(start) = rest.find("${") {
@@ -95,11 +105,7 @@ pub fn reach(template: &str, granted: &[String]) -> Vec<String> {
             .map_or("", |end| &rest[start + end + 1..]);
     }
     pattern.push_str(rest);
-    granted
-        .iter()
-        .filter(|arn| crate::iam::wildcard_match(&pattern, arn, false))
-        .cloned()
-        .collect()
+    pattern
 }
 
 impl DesiredGenesys {

@@ -111,6 +111,7 @@ fn render(page: &Page, meta: &HtmlMeta) -> String {
         accounts_table(&mut body, page);
     }
     path_section(&mut body, page);
+    genesys_section(&mut body, page);
     roles::table(&mut body, page, &roles);
     // The script sits before the details: with thousands of roles the table sorts and filters
     // while the details are still being parsed.
@@ -309,6 +310,23 @@ fn path_section(out: &mut String, page: &Page) {
         out.push_str("</tbody>\n</table>\n");
     }
     out.push_str("</section>\n");
+}
+
+/// `audit --genesys`: the organization's integrations, or why Genesys Cloud was not read (each
+/// action's reach is a finding of its role, in the roles' details).
+fn genesys_section(out: &mut String, page: &Page) {
+    let lines: Vec<String> = (page.reports())
+        .filter_map(|r| r.genesys.as_ref())
+        .flat_map(super::audit::genesys_lines)
+        .collect();
+    if lines.is_empty() {
+        return;
+    }
+    out.push_str("<section id=\"genesys\">\n<h2>Genesys Cloud</h2>\n<ul class=\"note\">\n");
+    for line in lines {
+        let _ = writeln!(out, "<li>{}</li>", esc_text(&line));
+    }
+    out.push_str("</ul>\n</section>\n");
 }
 
 /// 0 security, 1 config, 2 info, 3 no finding: the order "worst first" sorts by.

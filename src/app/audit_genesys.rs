@@ -1,0 +1,66 @@
+//! `audit --genesys`'s workflow: signs in to Genesys Cloud as `plan`/`check` do (the OAuth
+//! client from the environment, else `[genesys].oauth_secret` of `--config`; the region by the
+//! same rule), reads the organization's `aws-lambda-data-actions` integrations and their actions
+//! (`genesys::observe::organization`), and has `core::audit::judge_genesys` say, on each role
+//! the audit proved, what every action choosing its function at run time can reach.
+//!
+//! Reads only. When Genesys Cloud cannot be read the report says why and every AWS finding
+//! stands; the exit code stays the AWS audit's.
+
+use super::events::Events;
+use super::settings::Settings;
+use crate::aws::Clients;
+use crate::core::audit::{judge_genesys, AccountReport};
+use crate::core::genesys::org::OrgRead;
+use crate::error::Result;
+use crate::genesys::client::{endpoints, Client, OAuthClient, Retries};
+use crate::genesys::observe;
+
+/// Where the Genesys Cloud credentials come from besides the environment: `--config`'s
+/// `[genesys]` (its region and its `oauth_secret`), when given.
+#[derive(Debug, Clone, Default)]
+pub struct GenesysSource {
+    pub region: Option<String>,
+    pub oauth_secret: Option<String>,
+}
+
+impl GenesysSource {
+    /// From `--config`'s `[genesys]`, when there is one.
+    pub fn of(config: Option<&crate::config::GenesysConfig>) -> GenesysSource {
+        GenesysSource {
+            region: config.and_then(|g| g.region.clone()),
+            oauth_secret: config.and_then(|g| g.oauth_secret.clone()),
+        }
+    }
+}
+
+/// Reads the organization and adds what its dynamic actions reach to `report` (or why it
+/// could not be read).
+pub async fn add_reach(
+    settings: &Settings,
+    events: &dyn Events,
+    source: &GenesysSource,
+    report: &mut AccountReport,
+) {
+    let what = "reading the Genesys Cloud organization's Lambda integrations and their actions";
+    let read = events.reading(what, read(settings, events, source)).await;
+    judge_genesys(report, read.map_err(|e| e.human()));
+}
+
+async fn read(settings: &Settings, events: &dyn Events, source: &GenesysSource) -> Result<OrgRead> {
+    let ends = endpoints(source.region.as_deref())?;
+    let oauth = match OAuthClient::from_env() {
+        Some(c) => c,
+        None => {
+            let clients = Clients::connect(&settings.aws_for(None)).await?;
+            let secret = source.oauth_secret.as_deref();
+            super::genesys::oauth(&clients, secret, &ends.api_url).await?
+        }
+    };
+    let retries = Retries {
+        max_attempts: settings.aws.max_attempts,
+        progress: events.retries(),
+    };
+    let client = Client::connect(&ends, &oauth, retries).await?;
+    Ok(observe::organization(&client).await?)
+}
