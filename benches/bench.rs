@@ -20,7 +20,9 @@
 //! (default 1: rewrite the generated part of BENCHMARKS.md), `BENCH_FROM` (re-render a run's
 //! `target/bench/raw.json` without running anything), `BENCH_PYTHON`, `MOTO_SERVER`;
 //! `BENCH_AUDIT` (default 1; 0 skips the `audit` scenarios, see `bench/audit.rs`),
-//! `BENCH_AUDIT_REPS` (3), `BENCH_AUDIT_ONLY` (default 0; 1 runs only the `audit` scenarios).
+//! `BENCH_AUDIT_REPS` (3), `BENCH_AUDIT_ONLY` (default 0; 1 runs only the `audit` scenarios),
+//! `BENCH_ORG_SCALE_ONLY` (default 0; 1 runs only the whole-organization scenarios of
+//! `bench/org_scale.rs`, off otherwise), `BENCH_ORG_ACCOUNTS` (1,000), `BENCH_ORG_REPS` (1).
 //!
 //! Output: progress on stderr, the markdown on stdout, in `target/bench/results.md`, and between
 //! the `<!-- bench:begin -->` / `<!-- bench:end -->` markers of BENCHMARKS.md.
@@ -59,6 +61,17 @@ fn main() {
             .and_then(|v| v.parse().ok())
             .unwrap_or(default)
     };
+    if knob("BENCH_ORG_SCALE_ONLY", 0) != 0 {
+        let bench = Bench::start(Settings::from_env());
+        let accounts = knob("BENCH_ORG_ACCOUNTS", 1000).max(1);
+        let md = bench.org_scale_section(accounts, knob("BENCH_ORG_REPS", 1).max(1));
+        print!("{md}");
+        let _ = std::fs::write(out_dir.join("org-scale.md"), &md);
+        if bench.settings.update_md {
+            benchmarks_md::update_org_scale(&md);
+        }
+        return;
+    }
     if knob("BENCH_AUDIT", 1) != 0 && std::env::var_os("BENCH_FROM").is_none() {
         let bench = Bench::start(Settings::from_env());
         let md = bench.audit_section(knob("BENCH_AUDIT_REPS", 3).max(1));

@@ -15,14 +15,14 @@ use crate::support;
 
 const ACCOUNT: &str = crate::support::moto::DEFAULT_ACCOUNT;
 
-struct Row {
-    label: String,
-    roles: usize,
-    samples: Vec<Sample>,
+pub(super) struct Row {
+    pub label: String,
+    pub roles: usize,
+    pub samples: Vec<Sample>,
 }
 
 impl Bench {
-    fn seed_audit(&self, args: &[&str]) {
+    pub(super) fn seed_audit(&self, args: &[&str]) -> Vec<String> {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/seed_audit.py");
         let out = Command::new(&self.settings.python)
             .arg(script)
@@ -35,9 +35,11 @@ impl Bench {
             "seed_audit.py {args:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        stdout.lines().map(str::to_owned).collect()
     }
 
-    fn audit_cmd(&self, extra: &[&str]) -> Command {
+    pub(super) fn audit_cmd(&self, extra: &[&str]) -> Command {
         let mut cmd = Command::new(support::bin_path());
         cmd.args([
             "audit",
@@ -99,33 +101,39 @@ impl Bench {
     /// Runs the audit scenarios; returns their markdown section.
     pub fn audit_section(&self, reps: usize) -> String {
         let rows = self.audit_rows(reps);
-        let mut md = format!(
-            "### `audit`\n\n{} ms per call, {reps} run(s) each; median (min–max). Calls: every call the proxy recorded, by operation.\n\n| scenario | roles | calls | wall | lambda-trust CPU | moto CPU |\n|---|---:|---|---:|---:|---:|\n",
+        let head = format!(
+            "### `audit`\n\n{} ms per call, {reps} run(s) each; median (min–max). Calls: every call the proxy recorded, by operation.\n\n",
             self.settings.latency.as_millis()
         );
-        for r in rows {
-            let mut ops: BTreeMap<String, usize> = BTreeMap::new();
-            for c in &r.samples[0].calls {
-                *ops.entry(c.key.clone()).or_default() += 1;
-            }
-            let calls: Vec<String> = ops.iter().map(|(k, n)| format!("{n} {k}")).collect();
-            let walls: Vec<f64> = r.samples.iter().map(|s| s.wall.as_secs_f64()).collect();
-            let (lo, hi) = walls
-                .iter()
-                .fold((f64::MAX, 0f64), |(a, b), w| (a.min(*w), b.max(*w)));
-            md.push_str(&format!(
-                "| {} | {} | {} ({}) | {:.2} s ({:.2}–{:.2}) | {:.2} s | {:.2} s |\n",
-                r.label,
-                r.roles,
-                r.samples[0].calls.len(),
-                calls.join(", "),
-                median_of(&r.samples, |s| s.wall).as_secs_f64(),
-                lo,
-                hi,
-                median_of(&r.samples, |s| s.tool_cpu).as_secs_f64(),
-                median_of(&r.samples, |s| s.moto_cpu).as_secs_f64(),
-            ));
-        }
-        md
+        head + &table(&rows)
     }
+}
+
+/// The rows as a markdown table: calls by operation, wall, CPU.
+pub(super) fn table(rows: &[Row]) -> String {
+    let mut md = "| scenario | roles | calls | wall | lambda-trust CPU | moto CPU |\n|---|---:|---|---:|---:|---:|\n".to_owned();
+    for r in rows {
+        let mut ops: BTreeMap<String, usize> = BTreeMap::new();
+        for c in &r.samples[0].calls {
+            *ops.entry(c.key.clone()).or_default() += 1;
+        }
+        let calls: Vec<String> = ops.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        let walls: Vec<f64> = r.samples.iter().map(|s| s.wall.as_secs_f64()).collect();
+        let (lo, hi) = walls
+            .iter()
+            .fold((f64::MAX, 0f64), |(a, b), w| (a.min(*w), b.max(*w)));
+        md.push_str(&format!(
+            "| {} | {} | {} ({}) | {:.2} s ({:.2}–{:.2}) | {:.2} s | {:.2} s |\n",
+            r.label,
+            r.roles,
+            r.samples[0].calls.len(),
+            calls.join(", "),
+            median_of(&r.samples, |s| s.wall).as_secs_f64(),
+            lo,
+            hi,
+            median_of(&r.samples, |s| s.tool_cpu).as_secs_f64(),
+            median_of(&r.samples, |s| s.moto_cpu).as_secs_f64(),
+        ));
+    }
+    md
 }

@@ -21,6 +21,15 @@ pub fn update_audit(generated: &str) {
     );
 }
 
+/// The organization scenarios' block (`<!-- bench-org-scale:begin -->`).
+pub fn update_org_scale(generated: &str) {
+    update_block(
+        generated,
+        "<!-- bench-org-scale:begin -->",
+        "<!-- bench-org-scale:end -->",
+    );
+}
+
 fn update_block(generated: &str, begin: &str, end: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
     let block = format!("{begin}\n{generated}{end}");

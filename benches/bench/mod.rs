@@ -7,7 +7,8 @@
 //! - [`measure`]: one timed (optionally traced) run through the proxy; [`cpu`]: CPU times
 //!   from `/proc`; [`trace`]: per-call timestamps and the round-trip depth.
 //! - [`tool`] and [`baseline`]: the two scenario groups (lambda-trust's commands, the boto3
-//!   tutorial script); [`audit`]: `lambda-trust audit` on 1,000 roles and on 20 accounts.
+//!   tutorial script); [`audit`]: `lambda-trust audit` on 1,000 roles and on 20 accounts;
+//!   [`org_scale`]: a whole organization, account by account and through AWS Config.
 //! - [`stats`]: call counts and medians; [`machine`]: the machine the run is on.
 //! - [`raw`]: `target/bench/raw.json` (save, and load for `BENCH_FROM`).
 //! - [`report`]: the markdown; [`benchmarks_md`]: its block in BENCHMARKS.md.
@@ -20,6 +21,7 @@ pub mod fixture;
 pub mod machine;
 pub mod measure;
 pub mod model;
+pub mod org_scale;
 pub mod raw;
 pub mod report;
 pub mod settings;

@@ -413,6 +413,7 @@ Examples:
       --assume-role SecurityAudit --html audit.html
   lambda-trust audit --accounts accounts.txt --assume-role SecurityAudit \\
       --format json
+  lambda-trust audit --partner genesys-cloud --config-aggregator org-iam
   aws iam get-account-authorization-details > gaad.json
   lambda-trust audit --input gaad.json --partner genesys-cloud")]
     Audit(Box<AuditArgs>),

@@ -284,6 +284,7 @@ const EMPTY: Setup = Setup {
     integration: false,
     org: false,
     security_hub: false,
+    aggregator: false,
     then: &[],
 };
 const CONFIG: Setup = Setup {
@@ -368,6 +369,16 @@ const SETUPS: &[(&str, Setup, bool)] = &[
         "lambda-trust audit --partner genesys-cloud",
         Setup {
             org: true,
+            aggregator: true,
+            ..APPLIED
+        },
+        false,
+    ),
+    (
+        "lambda-trust audit --partner genesys-cloud --config-aggregator org-iam",
+        Setup {
+            org: true,
+            aggregator: true,
             ..APPLIED
         },
         false,

@@ -43,6 +43,9 @@ pub struct Setup {
     pub org: bool,
     /// Security Hub CSPM enabled in the docs' account and region (`audit --to-security-hub`).
     pub security_hub: bool,
+    /// With `org`: the AWS Config aggregator `org-iam` over the organization
+    /// (`audit --config-aggregator org-iam`).
+    pub aggregator: bool,
     /// Then these commands, as the docs' earlier examples ran them (each must exit 0).
     pub then: &'static [&'static str],
 }
@@ -161,6 +164,18 @@ impl<'m> World<'m> {
             assert!(
                 out.status.success(),
                 "seed the organization: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        if setup.aggregator {
+            let out = Command::new(format!("{ROOT}/.venv/bin/python"))
+                .args([&format!("{ROOT}/scripts/seed_audit.py"), &self.moto.url()])
+                .args(["aggregator", "org-iam"])
+                .output()
+                .expect("run seed_audit.py");
+            assert!(
+                out.status.success(),
+                "seed the aggregator: {}",
                 String::from_utf8_lossy(&out.stderr)
             );
         }
