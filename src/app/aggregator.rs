@@ -132,11 +132,10 @@ async fn read_aggregator(
     name: &str,
     calls: &CallCount,
 ) -> std::result::Result<AggregatedIam, AwsError> {
-    let (roles, policies) = tokio::try_join!(
-        config::list(clients, name, ROLE_TYPE, calls),
+    let (read, policies) = tokio::try_join!(
+        config::list_and_read(clients, name, ROLE_TYPE, calls),
         config::list(clients, name, POLICY_TYPE, calls),
     )?;
-    let read = config::read(clients, name, roles, calls).await?;
     let mut iam = config_items::aggregate(&read.items);
     not_read(&mut iam, "role", &read.unprocessed);
     let wanted: BTreeSet<String> = (iam.accounts.values())

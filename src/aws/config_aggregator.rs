@@ -48,26 +48,69 @@ pub async fn list(
     resource_type: &str,
     calls: &CallCount,
 ) -> Result<Vec<Listed>, AwsError> {
-    let client = clients.config();
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        calls.add();
-        let page = client
-            .list_aggregate_discovered_resources()
-            .configuration_aggregator_name(aggregator)
-            .resource_type(ResourceType::from(resource_type))
-            .limit(PAGE_SIZE as i32)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("config:ListAggregateDiscoveredResources", e))?;
-        out.extend(page.resource_identifiers().iter().map(listed));
-        match page.next_token() {
-            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
-            _ => return Ok(out),
-        }
+    let pages: Vec<Vec<Listed>> = pages(clients, aggregator, resource_type, calls)
+        .try_collect()
+        .await?;
+    Ok(pages.into_iter().flatten().collect())
+}
+
+/// Every resource of `resource_type` and its configuration item: each page of the listing is
+/// read ([`PAGE_SIZE`] identifiers, one batch) while the next pages are listed, [`CONCURRENCY`]
+/// batches at a time; what Config leaves unprocessed is asked for once more at the end.
+pub async fn list_and_read(
+    clients: &Clients,
+    aggregator: &str,
+    resource_type: &str,
+    calls: &CallCount,
+) -> Result<Read, AwsError> {
+    let parts: Vec<Read> = pages(clients, aggregator, resource_type, calls)
+        .map_ok(|page| batch_get(clients, aggregator, page, calls))
+        .try_buffer_unordered(CONCURRENCY)
+        .try_collect()
+        .await?;
+    let mut out = Read::default();
+    for part in parts {
+        out.items.extend(part.items);
+        out.unprocessed.extend(part.unprocessed);
     }
+    if out.unprocessed.is_empty() {
+        return Ok(out);
+    }
+    let again = read_once(clients, aggregator, std::mem::take(&mut out.unprocessed), calls).await?;
+    out.items.extend(again.items);
+    out.unprocessed = again.unprocessed;
+    Ok(out)
+}
+
+/// The listing's pages, one call each, in order (each page's token comes with the previous).
+fn pages<'a>(
+    clients: &'a Clients,
+    aggregator: &'a str,
+    resource_type: &'a str,
+    calls: &'a CallCount,
+) -> impl futures::Stream<Item = Result<Vec<Listed>, AwsError>> + 'a {
+    let client = clients.config();
+    stream::try_unfold(Some(None::<String>), move |token| {
+        let client = client.clone();
+        async move {
+            let Some(token) = token else {
+                return Ok(None);
+            };
+            calls.add();
+            let page = client
+                .list_aggregate_discovered_resources()
+                .configuration_aggregator_name(aggregator)
+                .resource_type(ResourceType::from(resource_type))
+                .limit(PAGE_SIZE as i32)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("config:ListAggregateDiscoveredResources", e))?;
+            let listed = page.resource_identifiers().iter().map(listed).collect();
+            let next = (page.next_token()).filter(|t| !t.is_empty()).map(str::to_owned);
+            Ok(Some((listed, next.map(Some))))
+        }
+    })
 }
 
 fn listed(r: &aws_sdk_config::types::AggregateResourceIdentifier) -> Listed {
