@@ -58,7 +58,9 @@ use super::model::Policy;
 pub use files::{
     org_policies_from_files, FileLevel, OrgFileError, OrgPolicyFile, OrgPolicyFileKind,
 };
-pub use hop::{evaluate_hop, ControlPolicies, Hop, HopEvaluation, PrincipalSide, ResourceSide};
+pub use hop::{
+    evaluate_hop, ControlPolicies, Hop, HopEvaluation, PrincipalSide, ResourceSide, Unread,
+};
 pub use prove::{availability, Availability, AvailabilityVerdict, PathReport};
 pub use security::{security, Security, SecurityFinding, SecurityVerdict, WayIn};
 

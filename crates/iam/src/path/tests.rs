@@ -272,6 +272,42 @@ fn rcps_do_not_apply_to_the_management_account() {
     );
 }
 
+/// SCPs and RCPs not read for one reason say it once; both kinds are named.
+#[test]
+fn one_reason_for_scps_and_rcps_is_said_once() {
+    let why = "an audit through AWS Config reads no organization policy";
+    let mut i = input(levels(), false);
+    i.orgs
+        .insert(ACCT.into(), OrgPolicies::NotRead { reason: why.into() });
+    let a = only(availability(&i));
+    assert_eq!(a.verdict, AvailabilityVerdict::NotProved);
+    let reason = a.reason.unwrap();
+    assert_eq!(
+        reason,
+        format!("organization policies not read (SCPs and RCPs): {why}")
+    );
+    assert_eq!(reason.matches(why).count(), 1, "{reason}");
+}
+
+/// Different reasons for SCPs and RCPs are both said, each with its kind.
+#[test]
+fn different_reasons_for_scps_and_rcps_are_both_said() {
+    let unread = |kind, reason: &str| Unread {
+        kind,
+        reason: reason.into(),
+    };
+    let reason = super::prove::not_read(&[
+        unread(PolicyKind::Rcp, "B"),
+        unread(PolicyKind::Scp, "A"),
+        unread(PolicyKind::Rcp, "B"),
+    ]);
+    assert_eq!(
+        reason.as_deref(),
+        Some("organization policies not read: SCPs not read: A; RCPs not read: B")
+    );
+    assert_eq!(super::prove::not_read(&[]), None);
+}
+
 #[test]
 fn unread_organization_policies_are_never_proved_silently() {
     let mut i = input(levels(), false);
