@@ -164,9 +164,31 @@ fn an_scp_deny_at_an_ou_blocks_the_invoke_and_is_named() {
     );
     assert_eq!(
         b.to_string(),
-        "SCP NoLambda (p-nolambda) at OU Workloads: statement 0 denies (Sid DenyLambda)"
+        "SCP NoLambda (p-nolambda) at OU Workloads (ou-1): statement 0 denies (Sid DenyLambda)"
     );
     assert_eq!(a.request.unwrap().action, "lambda:InvokeFunction");
+}
+
+/// A level is named as the Organizations console names it: the name with the ID beside it, or
+/// the ID alone when the name is not known (the reader could not read it).
+#[test]
+fn a_level_shows_its_name_beside_its_id() {
+    let named = level(
+        LevelKind::OrganizationalUnit,
+        "ou-ab12-cdef3456",
+        "Workloads",
+        vec![],
+    );
+    assert_eq!(named.level.to_string(), "OU Workloads (ou-ab12-cdef3456)");
+    let unnamed = level(
+        LevelKind::OrganizationalUnit,
+        "ou-ab12-cdef3456",
+        "ou-ab12-cdef3456",
+        vec![],
+    );
+    assert_eq!(unnamed.level.to_string(), "OU ou-ab12-cdef3456");
+    let root = level(LevelKind::Root, "r-ab12", "r-ab12", vec![]);
+    assert_eq!(root.level.to_string(), "root r-ab12");
 }
 
 #[test]
