@@ -17,8 +17,8 @@
 //! 3. `DescribePolicy` once per distinct policy, for its document.
 //!
 //! That is 1 + 1 + depth + 2 × levels + distinct policies at most, plus one call per distinct
-//! OU per run, whatever the number of targets in the account. For the management account the first round is all (SCPs and RCPs do
-//! not apply to it): no policy is listed or described. Only the management account or a delegated administrator may make the
+//! OU per run, whatever the number of targets in the account. For the management account the
+//! first round is all (SCPs and RCPs do not apply to it): no policy is listed or described. Only the management account or a delegated administrator may make the
 //! other calls; any refusal (`AccessDeniedException` for a member account) or failure gives
 //! [`OrgPolicies::NotRead`] with the service's code and message and what would read them: the
 //! availability claim then says "not proved", never "proved".
@@ -279,17 +279,8 @@ async fn read_levels(
             .iter()
             .map(move |t| attached(org, id, t).map_ok(move |p| (id.as_str(), *t, p)))
     }));
-    let names = join_all(
-        ids.iter()
-            .filter(|(_, kind)| *kind == LevelKind::OrganizationalUnit)
-            .map(|(id, _)| chain.ou_names.name(org, id).map(move |n| (id.as_str(), n))),
-    );
-    let (lists, names) = tokio::join!(lists, names);
+    let (lists, names) = tokio::join!(lists, ou_names(org, &ids, chain.ou_names));
     let lists = lists?;
-    let names: BTreeMap<&str, String> = names
-        .into_iter()
-        .filter_map(|(id, name)| Some((id, name?)))
-        .collect();
     let distinct: BTreeSet<&str> = lists
         .iter()
         .flat_map(|(_, _, ps)| ps.iter().map(String::as_str))
@@ -313,6 +304,22 @@ async fn read_levels(
             with_policies(level, &lists, &docs, scps_enabled)
         })
         .collect())
+}
+
+/// The names of the OUs among `ids` that could be read, by ID (once per run each).
+async fn ou_names<'a>(
+    org: &Org,
+    ids: &'a [(String, LevelKind)],
+    names: &OuNames,
+) -> BTreeMap<&'a str, String> {
+    let ous = ids
+        .iter()
+        .filter(|(_, kind)| *kind == LevelKind::OrganizationalUnit);
+    join_all(ous.map(|(id, _)| names.name(org, id).map(move |n| (id.as_str(), n))))
+        .await
+        .into_iter()
+        .filter_map(|(id, name)| Some((id, name?)))
+        .collect()
 }
 
 /// The attachments of each type at each level: `(level ID, type, policy IDs)`.
