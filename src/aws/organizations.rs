@@ -9,12 +9,16 @@
 //!    `ListRoots` (which policy types the root has enabled) and `ListParents` from the account
 //!    up to the root, one call per level above the account.
 //! 2. `ListPoliciesForTarget` with `Filter` `SERVICE_CONTROL_POLICY` and
-//!    `RESOURCE_CONTROL_POLICY` at each level (every page), for the enabled types only.
+//!    `RESOURCE_CONTROL_POLICY` at each level (every page), for the enabled types only; beside
+//!    them `DescribeOrganizationalUnit` once per OU on the chain not yet named in this run, for
+//!    its name (`ListParents` answers only an ID and a type), shown beside the ID as the
+//!    Organizations console does. A refused or failed name read refuses nothing: the OU is
+//!    named by its ID alone.
 //! 3. `DescribePolicy` once per distinct policy, for its document.
 //!
-//! That is 1 + 1 + depth + 2 × levels + distinct policies at most, whatever the number of
-//! targets in the account. For the management account the first round is all (SCPs and RCPs do
-//! not apply to it): no policy is listed or described. Only the management account or a delegated administrator may make the
+//! That is 1 + 1 + depth + 2 × levels + distinct policies at most, plus one call per distinct
+//! OU per run, whatever the number of targets in the account. For the management account the
+//! first round is all (SCPs and RCPs do not apply to it): no policy is listed or described. Only the management account or a delegated administrator may make the
 //! other calls; any refusal (`AccessDeniedException` for a member account) or failure gives
 //! [`OrgPolicies::NotRead`] with the service's code and message and what would read them: the
 //! availability claim then says "not proved", never "proved".
@@ -23,8 +27,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use aws_sdk_organizations::types::{ParentType, PolicyType, PolicyTypeStatus};
-use futures::future::try_join_all;
-use futures::TryFutureExt;
+use futures::future::{join_all, try_join_all};
+use futures::{FutureExt, TryFutureExt};
 use tokio::sync::{Mutex, OnceCell};
 
 use crate::aws::{AwsError, Clients};
@@ -44,10 +48,40 @@ const WHO_MAY_READ: &str = "read them as the organization's management account o
     ListPoliciesForTarget, DescribePolicy), or give them with --org-policies DIR";
 
 /// Reads each account's organization policies at most once per run, however many targets
-/// (and concurrent callers) ask.
+/// (and concurrent callers) ask, and each OU's name at most once per run, however many
+/// accounts sit under it.
 #[derive(Debug, Default)]
 pub struct OrgReader {
     read: Mutex<HashMap<String, Arc<OnceCell<OrgPolicies>>>>,
+    ou_names: OuNames,
+}
+
+/// Each OU's name (`DescribeOrganizationalUnit`) once per run; `None`: not readable, the OU
+/// goes by its ID.
+#[derive(Debug, Default)]
+struct OuNames(Mutex<HashMap<String, Arc<OnceCell<Option<String>>>>>);
+
+impl OuNames {
+    async fn name(&self, org: &Org, id: &str) -> Option<String> {
+        let cell = {
+            let mut names = self.0.lock().await;
+            names.entry(id.to_owned()).or_default().clone()
+        };
+        cell.get_or_init(|| describe_ou(org, id)).await.clone()
+    }
+}
+
+/// An OU's name, or `None` when it cannot be read: a name only labels the level, so no
+/// refusal of it (`AccessDeniedException`, …) changes what is read.
+async fn describe_ou(org: &Org, id: &str) -> Option<String> {
+    let out = org
+        .describe_organizational_unit()
+        .organizational_unit_id(id)
+        .send()
+        .await
+        .ok()?;
+    let name = out.organizational_unit()?.name()?;
+    (!name.is_empty()).then(|| name.to_owned())
 }
 
 impl OrgReader {
@@ -63,7 +97,7 @@ impl OrgReader {
             let mut read = self.read.lock().await;
             read.entry(account.to_owned()).or_default().clone()
         };
-        cell.get_or_init(|| read_org_policies(clients, account))
+        cell.get_or_init(|| read(clients, account, &self.ou_names))
             .await
             .clone()
     }
@@ -72,6 +106,10 @@ impl OrgReader {
 /// One read of the organization policies over `account`: never an error, since policies that
 /// cannot be read only leave availability not proved.
 pub async fn read_org_policies(clients: &Clients, account: &str) -> OrgPolicies {
+    read(clients, account, &OuNames::default()).await
+}
+
+async fn read(clients: &Clients, account: &str, ou_names: &OuNames) -> OrgPolicies {
     let org = clients.organizations();
     let (organization, root, parents) = tokio::join!(
         describe_organization(&org),
@@ -91,7 +129,14 @@ pub async fn read_org_policies(clients: &Clients, account: &str) -> OrgPolicies 
         };
     }
     let levels = match (root, parents) {
-        (Ok(enabled), Ok(chain)) => read_levels(&org, account, &chain, &enabled).await,
+        (Ok(enabled), Ok(chain)) => {
+            let chain = Chain {
+                account,
+                ancestors: &chain,
+                ou_names,
+            };
+            read_levels(&org, &chain, &enabled).await
+        }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
     match levels {
@@ -207,16 +252,24 @@ async fn parents(org: &Org, account: &str) -> Result<Vec<(String, LevelKind)>, R
     }))
 }
 
+/// The account and its ancestors (nearest first, ending with the root), with the run's OU
+/// names.
+struct Chain<'a> {
+    account: &'a str,
+    ancestors: &'a [(String, LevelKind)],
+    ou_names: &'a OuNames,
+}
+
 /// Every level root → OUs → account with its policies: the attachments of each enabled type
-/// at each level concurrently, then each distinct policy's document concurrently.
+/// at each level and the OUs' names concurrently, then each distinct policy's document
+/// concurrently.
 async fn read_levels(
     org: &Org,
-    account: &str,
-    ancestors: &[(String, LevelKind)],
+    chain: &Chain<'_>,
     enabled: &BTreeSet<String>,
 ) -> Result<Vec<OrgLevel>, ReadError> {
-    let mut ids: Vec<(String, LevelKind)> = ancestors.iter().rev().cloned().collect();
-    ids.push((account.to_owned(), LevelKind::Account));
+    let mut ids: Vec<(String, LevelKind)> = chain.ancestors.iter().rev().cloned().collect();
+    ids.push((chain.account.to_owned(), LevelKind::Account));
     let types: Vec<&PolicyType> = TYPES
         .iter()
         .filter(|t| enabled.contains(t.as_str()))
@@ -225,8 +278,9 @@ async fn read_levels(
         types
             .iter()
             .map(move |t| attached(org, id, t).map_ok(move |p| (id.as_str(), *t, p)))
-    }))
-    .await?;
+    }));
+    let (lists, names) = tokio::join!(lists, ou_names(org, &ids, chain.ou_names));
+    let lists = lists?;
     let distinct: BTreeSet<&str> = lists
         .iter()
         .flat_map(|(_, _, ps)| ps.iter().map(String::as_str))
@@ -240,17 +294,40 @@ async fn read_levels(
     let scps_enabled = enabled.contains(PolicyType::ServiceControlPolicy.as_str());
     Ok(ids
         .iter()
-        .map(|(id, kind)| level(id, *kind, &lists, &docs, scps_enabled))
+        .map(|(id, kind)| {
+            let name = names.get(id.as_str()).map_or(id.as_str(), String::as_str);
+            let level = Level {
+                kind: *kind,
+                id: id.clone(),
+                name: name.to_owned(),
+            };
+            with_policies(level, &lists, &docs, scps_enabled)
+        })
         .collect())
+}
+
+/// The names of the OUs among `ids` that could be read, by ID (once per run each).
+async fn ou_names<'a>(
+    org: &Org,
+    ids: &'a [(String, LevelKind)],
+    names: &OuNames,
+) -> BTreeMap<&'a str, String> {
+    let ous = ids
+        .iter()
+        .filter(|(_, kind)| *kind == LevelKind::OrganizationalUnit);
+    join_all(ous.map(|(id, _)| names.name(org, id).map(move |n| (id.as_str(), n))))
+        .await
+        .into_iter()
+        .filter_map(|(id, name)| Some((id, name?)))
+        .collect()
 }
 
 /// The attachments of each type at each level: `(level ID, type, policy IDs)`.
 type Attachments<'a> = [(&'a str, &'a PolicyType, Vec<String>)];
 
 /// One level with its policies' documents.
-fn level(
-    id: &str,
-    kind: LevelKind,
+fn with_policies(
+    level: Level,
     lists: &Attachments<'_>,
     docs: &BTreeMap<String, OrgPolicy>,
     scps_enabled: bool,
@@ -258,7 +335,7 @@ fn level(
     let of = |t: &PolicyType| -> Vec<OrgPolicy> {
         lists
             .iter()
-            .filter(|(level, lt, _)| *level == id && *lt == t)
+            .filter(|(id, lt, _)| *id == level.id && *lt == t)
             .flat_map(|(_, _, ps)| ps.iter().filter_map(|p| docs.get(p).cloned()))
             .collect()
     };
@@ -267,15 +344,8 @@ fn level(
     } else {
         vec![scps_not_enabled()]
     };
-    OrgLevel {
-        level: Level {
-            kind,
-            id: id.to_owned(),
-            name: id.to_owned(),
-        },
-        scps,
-        rcps: of(&PolicyType::ResourceControlPolicy),
-    }
+    let rcps = of(&PolicyType::ResourceControlPolicy);
+    OrgLevel { level, scps, rcps }
 }
 
 /// With SCPs not enabled at the root no SCP restricts anyone (AWS Organizations User Guide,

@@ -144,10 +144,11 @@ fn what_was_not_read_is_never_proved() {
     assert!(!v.passed);
     let t = &v.path.as_ref().unwrap().targets[0];
     assert_eq!(t.genesys_gets_through.verdict, ClaimVerdict::Unknown);
+    // The one reason, said once for SCPs and RCPs alike.
+    let detail = &t.genesys_gets_through.detail;
+    assert_eq!(detail.matches("AccessDeniedException").count(), 1, "{t:#?}");
     assert!(
-        t.genesys_gets_through
-            .detail
-            .contains("AccessDeniedException"),
+        detail.contains("organization policies not read (SCPs and RCPs): "),
         "{t:#?}"
     );
     assert!(findings(&v).contains(&("path-not-read".into(), Severity::Config)));

@@ -142,7 +142,8 @@ fn the_organization_audit_judges_each_partner_role_s_whole_path() {
     assert_eq!(blocked["severity"], "config");
     let message = blocked["message"].as_str().unwrap();
     assert!(
-        message.contains("SCP DenyRetiredFunction") && message.contains(" at OU "),
+        message.contains("SCP DenyRetiredFunction")
+            && message.contains(&format!(" at OU Workloads ({}): ", w.id("workloads_ou"))),
         "{message}"
     );
     assert_eq!(blocked["counterexample"]["action"], "lambda:InvokeFunction");
@@ -208,6 +209,13 @@ fn the_organization_audit_judges_each_partner_role_s_whole_path() {
         "{:?}",
         w.proxy.summary()
     );
+    // Each OU's name once per run, however many accounts sit under it: Workloads, Locked.
+    assert_eq!(
+        w.proxy.count("organizations:DescribeOrganizationalUnit"),
+        2,
+        "{:?}",
+        w.proxy.summary()
+    );
 
     // SARIF and the human report carry the same findings.
     let r = w.audit(
@@ -251,6 +259,29 @@ fn the_organization_audit_judges_each_partner_role_s_whole_path() {
     assert!(html.contains("<h2>The whole path</h2>"), "{html}");
     assert!(html.contains(&format!("Organization policies of {a}: read")));
     assert!(html.contains("function-policy-open") && html.contains("org-policy-blocks"));
+
+    // An OU's name is the organization's owners' text: in the page it is data, escaped as
+    // account names are.
+    let ou = w.id("workloads_ou");
+    let name = "<img src=x onerror=alert(1)>Workloads";
+    w.moto.client().organizations_ok(
+        "UpdateOrganizationalUnit",
+        json!({"OrganizationalUnitId": ou, "Name": name}),
+    );
+    let html = w
+        .audit(
+            "html",
+            &["--organization", "--assume-role", MEMBER_ROLE],
+            &[],
+        )
+        .stdout;
+    assert!(
+        html.contains(&format!(
+            "at OU &lt;img src=x onerror=alert(1)&gt;Workloads ({ou})"
+        )),
+        "{html}"
+    );
+    assert!(!html.contains("<img"), "{html}");
 }
 
 /// A member account's own audit cannot read its organization's policies: it says so in one

@@ -135,6 +135,14 @@ async fn the_management_account_reads_root_ou_and_member_once_in_a_fixed_number_
     assert_eq!(levels[0].level.id, w.id("root"));
     assert_eq!(levels[1].level.id, w.id("workloads_ou"));
     assert_eq!(levels[2].level.id, a);
+    // The OU by its name beside its ID, as the Organizations console shows it; the root and the
+    // account by their IDs.
+    assert_eq!(
+        levels[1].level.to_string(),
+        format!("OU Workloads ({})", w.id("workloads_ou"))
+    );
+    assert_eq!(levels[0].level.name, w.id("root"));
+    assert_eq!(levels[2].level.name, a);
     assert_eq!(
         names(&read),
         vec![
@@ -156,7 +164,8 @@ async fn the_management_account_reads_root_ou_and_member_once_in_a_fixed_number_
         ]
     );
     // 1 DescribeOrganization + 1 ListRoots + 2 ListParents (account → OU → root)
-    // + 2 types × 3 levels ListPoliciesForTarget + 4 distinct DescribePolicy.
+    // + 2 types × 3 levels ListPoliciesForTarget + 1 DescribeOrganizationalUnit (the OU's name)
+    // + 4 distinct DescribePolicy.
     let org_calls = |w: &World| {
         w.proxy
             .calls()
@@ -173,6 +182,7 @@ async fn the_management_account_reads_root_ou_and_member_once_in_a_fixed_number_
         ("ListRoots", 1),
         ("ListParents", 2),
         ("ListPoliciesForTarget", 6),
+        ("DescribeOrganizationalUnit", 1),
         ("DescribePolicy", 4),
     ]
     .into_iter()
@@ -185,8 +195,18 @@ async fn the_management_account_reads_root_ou_and_member_once_in_a_fixed_number_
     assert!(again.iter().all(|p| *p == read));
     assert_eq!(org_calls(&w), expected);
 
-    // The second account, behind the region deny and the perimeter without Genesys.
+    // The second account, behind the region deny and the perimeter without Genesys, in
+    // another OU: its name is read once more.
+    w.proxy.clear();
     let b = reader.policies(&clients, &w.id("b")).await;
+    assert_eq!(
+        org_calls(&w).get("DescribeOrganizationalUnit").copied(),
+        Some(1)
+    );
+    let OrgPolicies::Read { levels, .. } = &b else {
+        panic!("{b:?}");
+    };
+    assert_eq!(levels[1].level.name, "Locked");
     assert_eq!(
         names(&b)[1],
         (
@@ -590,4 +610,68 @@ async fn a_policy_read_refused_midway_leaves_them_not_read() {
         reason.contains("organizations:DescribePolicy refused (AccessDeniedException"),
         "{reason}"
     );
+}
+
+/// Two accounts under one OU, read concurrently: the OU's name is read once per run
+/// (`OrgReader`), and both name it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ou_is_named_once_per_run_however_many_accounts_sit_under_it() {
+    let w = World::new(true);
+    let clients = w.management().await;
+    let moto = w.moto.client();
+    let created = moto.organizations_ok(
+        "CreateAccount",
+        json!({"AccountName": "workloads-2", "Email": "workloads-2@example.com"}),
+    );
+    let c = created["CreateAccountStatus"]["AccountId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    moto.organizations_ok(
+        "MoveAccount",
+        json!({"AccountId": c, "SourceParentId": w.id("root"),
+               "DestinationParentId": w.id("workloads_ou")}),
+    );
+    w.proxy.clear();
+    let reader = OrgReader::new();
+    let a = w.id("a");
+    let (a, c) = tokio::join!(reader.policies(&clients, &a), reader.policies(&clients, &c));
+    for read in [&a, &c] {
+        let OrgPolicies::Read { levels, .. } = read else {
+            panic!("{read:?}");
+        };
+        assert_eq!(levels[1].level.name, "Workloads", "{read:?}");
+    }
+    assert_eq!(
+        w.proxy.count("organizations:DescribeOrganizationalUnit"),
+        1,
+        "{:?}",
+        w.proxy.summary()
+    );
+}
+
+/// A refused `DescribeOrganizationalUnit` refuses nothing: the policies are read as before and
+/// the OU goes by its ID alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_ou_name_leaves_the_ou_named_by_its_id() {
+    let w = World::new(true);
+    let management = w.management().await;
+    let named = read_org_policies(&management, &w.id("a")).await;
+    w.proxy.inject(
+        Injection::new(
+            "organizations:DescribeOrganizationalUnit",
+            400,
+            "AccessDeniedException",
+            "You don't have permissions to access this resource.",
+        )
+        .always(),
+    );
+    let read = read_org_policies(&management, &w.id("a")).await;
+    assert_eq!(names(&read), names(&named));
+    let OrgPolicies::Read { levels, .. } = &read else {
+        panic!("{read:?}");
+    };
+    let ou = w.id("workloads_ou");
+    assert_eq!(levels[1].level.name, ou);
+    assert_eq!(levels[1].level.to_string(), format!("OU {ou}"));
 }

@@ -75,12 +75,21 @@ pub struct HopEvaluation {
     pub decision: Decision,
     /// The policies that stop it (empty on Allow).
     pub blockers: Vec<Blocker>,
-    /// Organization policies that apply but were not read (why, per account side): an Allow
-    /// with any of these is not a proof.
-    pub unread: Vec<String>,
+    /// Organization policies that apply but were not read (which kind, and why): an Allow with
+    /// any of these is not a proof.
+    pub unread: Vec<Unread>,
     /// Malformed only: why the request cannot exist.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub malformed: Option<String>,
+}
+
+/// SCPs or RCPs that apply to a request but were not read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unread {
+    /// [`PolicyKind::Scp`] or [`PolicyKind::Rcp`].
+    pub kind: PolicyKind,
+    /// Why they were not read, as the caller phrased it.
+    pub reason: String,
 }
 
 impl HopEvaluation {
@@ -140,12 +149,15 @@ fn control(
     kind: PolicyKind,
     req: &Request,
     blockers: &mut Vec<Blocker>,
-    unread: &mut Vec<String>,
+    unread: &mut Vec<Unread>,
 ) {
     let levels = match policies {
         ControlPolicies::NotApplicable(_) => return,
         ControlPolicies::NotRead(why) => {
-            unread.push(format!("{}s not read: {why}", kind.as_str()));
+            unread.push(Unread {
+                kind,
+                reason: why.to_owned(),
+            });
             return;
         }
         ControlPolicies::Levels(levels) => levels,

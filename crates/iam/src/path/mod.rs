@@ -58,7 +58,9 @@ use super::model::Policy;
 pub use files::{
     org_policies_from_files, FileLevel, OrgFileError, OrgPolicyFile, OrgPolicyFileKind,
 };
-pub use hop::{evaluate_hop, ControlPolicies, Hop, HopEvaluation, PrincipalSide, ResourceSide};
+pub use hop::{
+    evaluate_hop, ControlPolicies, Hop, HopEvaluation, PrincipalSide, ResourceSide, Unread,
+};
 pub use prove::{availability, Availability, AvailabilityVerdict, PathReport};
 pub use security::{security, Security, SecurityFinding, SecurityVerdict, WayIn};
 
@@ -154,7 +156,8 @@ pub struct Level {
     pub kind: LevelKind,
     /// `r-…`, `ou-…` or the account ID.
     pub id: String,
-    /// Its name as the organization shows it (the account ID when unknown).
+    /// Its name as the organization shows it (an OU's from `DescribeOrganizationalUnit`); the ID
+    /// itself when unknown.
     pub name: String,
 }
 
@@ -330,7 +333,7 @@ impl std::fmt::Display for Blocker {
             write!(f, " ({id})")?;
         }
         if let Some(level) = &self.level {
-            write!(f, " at {} {}", level_word(level.kind), level.name)?;
+            write!(f, " at {level}")?;
         }
         match (&self.reason, &self.statement) {
             (BlockReason::ExplicitDeny, Some(s)) => {
@@ -342,6 +345,19 @@ impl std::fmt::Display for Blocker {
             }
             (BlockReason::ExplicitDeny, None) => write!(f, ": denies"),
             (BlockReason::NoAllow, _) => write!(f, ": no statement allows"),
+        }
+    }
+}
+
+/// The level as the Organizations console names it: its kind, then its name with the ID beside
+/// it (`OU Workloads (ou-ab12-cdef3456)`), or the ID alone when the name is not known.
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ", level_word(self.kind))?;
+        if self.name.is_empty() || self.name == self.id {
+            write!(f, "{}", self.id)
+        } else {
+            write!(f, "{} ({})", self.name, self.id)
         }
     }
 }

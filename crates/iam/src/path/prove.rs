@@ -9,7 +9,9 @@ use serde::Serialize;
 
 use super::super::eval::{Decision, LabeledPolicy, Request};
 use super::super::model::Policy;
-use super::hop::{evaluate_hop, ControlPolicies, Hop, HopEvaluation, PrincipalSide, ResourceSide};
+use super::hop::{
+    evaluate_hop, ControlPolicies, Hop, HopEvaluation, PrincipalSide, ResourceSide, Unread,
+};
 use super::security::{security, Security};
 use super::{is_service_linked, rcps_cover, Blocker, OrgPolicies, PathInput, PolicyKind, Target};
 use crate::arn::{split, Arn};
@@ -65,7 +67,7 @@ pub struct Availability {
     pub decision: Option<Decision>,
     /// Blocked: the policies that stop it.
     pub blockers: Vec<Blocker>,
-    /// Not proved: why (which organization policies were not read).
+    /// Not proved: why (which organization policies were not read, each reason once).
     pub reason: Option<String>,
 }
 
@@ -141,14 +143,13 @@ fn one_target(input: &PathInput, target: &Target) -> Availability {
         (Err(blocked), _) | (_, Err(blocked)) => return *blocked,
         (Ok(mut a), Ok(b)) => {
             a.extend(b);
-            a.dedup();
             a
         }
     };
-    let verdict = if unread.is_empty() {
-        AvailabilityVerdict::Proved
-    } else {
-        AvailabilityVerdict::NotProved
+    let reason = not_read(&unread);
+    let verdict = match reason {
+        None => AvailabilityVerdict::Proved,
+        Some(_) => AvailabilityVerdict::NotProved,
     };
     Availability {
         target: target.arn.clone(),
@@ -156,14 +157,52 @@ fn one_target(input: &PathInput, target: &Target) -> Availability {
         request: None,
         decision: None,
         blockers: Vec::new(),
-        reason: (!unread.is_empty())
-            .then(|| format!("organization policies not read: {}", unread.join("; "))),
+        reason,
+    }
+}
+
+/// Why availability is not proved, each reason said once: `organization policies not read
+/// (SCPs and RCPs): WHY` when both kinds share it, else each kind with its own reason.
+pub(super) fn not_read(unread: &[Unread]) -> Option<String> {
+    // The kinds each distinct reason covers, SCPs before RCPs.
+    let mut by_reason: Vec<(&str, Vec<PolicyKind>)> = Vec::new();
+    for u in unread {
+        match by_reason.iter_mut().find(|(r, _)| *r == u.reason) {
+            Some((_, kinds)) if kinds.contains(&u.kind) => {}
+            Some((_, kinds)) => kinds.push(u.kind),
+            None => by_reason.push((&u.reason, vec![u.kind])),
+        }
+    }
+    for (_, kinds) in &mut by_reason {
+        kinds.sort_by_key(|k| *k != PolicyKind::Scp);
+    }
+    by_reason.sort_by_key(|(_, kinds)| kinds.first() != Some(&PolicyKind::Scp));
+    let plural = |kinds: &[PolicyKind]| {
+        let names: Vec<String> = kinds.iter().map(|k| format!("{}s", k.as_str())).collect();
+        names.join(" and ")
+    };
+    match by_reason.as_slice() {
+        [] => None,
+        [(reason, kinds)] => Some(format!(
+            "organization policies not read ({}): {reason}",
+            plural(kinds)
+        )),
+        several => {
+            let each: Vec<String> = several
+                .iter()
+                .map(|(reason, kinds)| format!("{} not read: {reason}", plural(kinds)))
+                .collect();
+            Some(format!(
+                "organization policies not read: {}",
+                each.join("; ")
+            ))
+        }
     }
 }
 
 /// What one request says: `Err` with the blocked verdict, or `Ok` with the organization
 /// policies that applied but were not read.
-type Step = Result<Vec<String>, Box<Availability>>;
+type Step = Result<Vec<Unread>, Box<Availability>>;
 
 /// `sts:AssumeRole` by each partner caller with the external ID.
 fn assume(input: &PathInput, target: &Target) -> Step {

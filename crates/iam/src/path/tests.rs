@@ -164,9 +164,31 @@ fn an_scp_deny_at_an_ou_blocks_the_invoke_and_is_named() {
     );
     assert_eq!(
         b.to_string(),
-        "SCP NoLambda (p-nolambda) at OU Workloads: statement 0 denies (Sid DenyLambda)"
+        "SCP NoLambda (p-nolambda) at OU Workloads (ou-1): statement 0 denies (Sid DenyLambda)"
     );
     assert_eq!(a.request.unwrap().action, "lambda:InvokeFunction");
+}
+
+/// A level is named as the Organizations console names it: the name with the ID beside it, or
+/// the ID alone when the name is not known (the reader could not read it).
+#[test]
+fn a_level_shows_its_name_beside_its_id() {
+    let named = level(
+        LevelKind::OrganizationalUnit,
+        "ou-ab12-cdef3456",
+        "Workloads",
+        vec![],
+    );
+    assert_eq!(named.level.to_string(), "OU Workloads (ou-ab12-cdef3456)");
+    let unnamed = level(
+        LevelKind::OrganizationalUnit,
+        "ou-ab12-cdef3456",
+        "ou-ab12-cdef3456",
+        vec![],
+    );
+    assert_eq!(unnamed.level.to_string(), "OU ou-ab12-cdef3456");
+    let root = level(LevelKind::Root, "r-ab12", "r-ab12", vec![]);
+    assert_eq!(root.level.to_string(), "root r-ab12");
 }
 
 #[test]
@@ -270,6 +292,42 @@ fn rcps_do_not_apply_to_the_management_account() {
         only(availability(&input(l, true))).verdict,
         AvailabilityVerdict::Proved
     );
+}
+
+/// SCPs and RCPs not read for one reason say it once; both kinds are named.
+#[test]
+fn one_reason_for_scps_and_rcps_is_said_once() {
+    let why = "an audit through AWS Config reads no organization policy";
+    let mut i = input(levels(), false);
+    i.orgs
+        .insert(ACCT.into(), OrgPolicies::NotRead { reason: why.into() });
+    let a = only(availability(&i));
+    assert_eq!(a.verdict, AvailabilityVerdict::NotProved);
+    let reason = a.reason.unwrap();
+    assert_eq!(
+        reason,
+        format!("organization policies not read (SCPs and RCPs): {why}")
+    );
+    assert_eq!(reason.matches(why).count(), 1, "{reason}");
+}
+
+/// Different reasons for SCPs and RCPs are both said, each with its kind.
+#[test]
+fn different_reasons_for_scps_and_rcps_are_both_said() {
+    let unread = |kind, reason: &str| Unread {
+        kind,
+        reason: reason.into(),
+    };
+    let reason = super::prove::not_read(&[
+        unread(PolicyKind::Rcp, "B"),
+        unread(PolicyKind::Scp, "A"),
+        unread(PolicyKind::Rcp, "B"),
+    ]);
+    assert_eq!(
+        reason.as_deref(),
+        Some("organization policies not read: SCPs not read: A; RCPs not read: B")
+    );
+    assert_eq!(super::prove::not_read(&[]), None);
 }
 
 #[test]
