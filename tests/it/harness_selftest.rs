@@ -1111,6 +1111,19 @@ fn lambda_another_accounts_function_arn_is_that_accounts_function() {
         ["mine", "read"],
         "that account's policy, not the caller's own"
     );
+    // GetFunction likewise: refused until that account's policy lets the caller read it, then
+    // that account's function, not the caller's one of the same name.
+    let path = format!("/2015-03-31/functions/{}", http::percent_encode(&arn));
+    let r = caller.lambda("us-east-1", "GET", &path, None);
+    assert_eq!(r.status, 403, "{}", r.text());
+    assert_eq!(error_code(&r), "AccessDeniedException");
+    let read =
+        json!({"StatementId": "get", "Action": "lambda:GetFunction", "Principal": "123456789012"});
+    assert_eq!(other.add_permission("f", None, &read).status, 201);
+    let r = caller.lambda("us-east-1", "GET", &path, None);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let got: serde_json::Value = serde_json::from_str(&r.text()).unwrap();
+    assert_eq!(got["Configuration"]["FunctionArn"], arn.as_str(), "{got}");
 }
 
 /// moto_aws.py, "IAM (RoleLastUsed)": a role created with the backdating tags answers with that

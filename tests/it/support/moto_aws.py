@@ -28,8 +28,9 @@ AWS Lambda (API Reference: AddPermission, GetPolicy, RemovePermission; Developer
 - A statement ID already in the policy is 409 ResourceConflictException (moto: appended);
   AddPermission answers 201 (moto: 200).
 - A function ARN of another account is that account's function: without a resource-based
-  policy granting the caller lambda:GetPolicy the answer is 403 AccessDeniedException (moto:
-  looks the name up in the caller's own account).
+  policy granting the caller lambda:GetPolicy (GetPolicy) or lambda:GetFunction (GetFunction)
+  the answer is 403 AccessDeniedException (moto: looks the name up in the caller's own
+  account).
 - RemovePermission removes the statement from the policy of the Qualifier it is given and
   checks its RevisionId (moto: the unqualified function's policy, and a revision compared as a
   list, so any RevisionId fails).
@@ -334,16 +335,41 @@ def add_permission(self, function_name, qualifier, raw):
     return stmt
 
 
-def may_read_across(policy, caller):
+def may_read_across(policy, caller, action="lambda:GetPolicy"):
     for s in policy["statements"] if policy else []:
         actions = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
         p = s["Principal"]
         aws = p if p == "*" else p.get("AWS") if isinstance(p, dict) else None
         if aws in ("*", f"arn:aws:iam::{caller}:root") and any(
-            a in ("lambda:GetPolicy", "lambda:*", "*") for a in actions
+            a in (action, "lambda:*", "*") for a in actions
         ):
             return True
     return False
+
+
+_get_function = LambdaBackend.get_function
+
+
+def get_function(self, function_name_or_arn, qualifier=None):
+    """Another account's function ARN is that account's function, readable only when its
+    policy lets the caller's account call lambda:GetFunction (moto: looks the name up in the
+    caller's own account)."""
+    backend, name, in_arn = owner_backend(self, function_name_or_arn)
+    if backend is self:
+        return _get_function(self, function_name_or_arn, qualifier)
+    arn = FUNCTION_ARN.match(function_name_or_arn)
+    unqualified = f"arn:{arn.group('partition')}:lambda:{arn.group('region')}:{arn.group('account')}:function:{name}"
+    q = qualifier or in_arn
+    policy = policy_store(backend).get((unqualified, q)) or policy_store(backend).get((unqualified, None))
+    if not may_read_across(policy, self.account_id, "lambda:GetFunction"):
+        raise LambdaError(
+            403,
+            "AccessDeniedException",
+            f"User: arn:aws:iam::{self.account_id}:root is not authorized to perform: "
+            f"lambda:GetFunction on resource: {function_name_or_arn} because no resource-based "
+            "policy allows the lambda:GetFunction action",
+        )
+    return _get_function(backend, name, q)
 
 
 def get_policy(self, function_name, qualifier=None):
@@ -395,6 +421,7 @@ def add_permission_response(self):
 
 lambda_responses.LambdaResponse.add_permission = add_permission_response
 LambdaBackend.get_policy = get_policy
+LambdaBackend.get_function = get_function
 LambdaBackend.remove_permission = remove_permission
 
 
