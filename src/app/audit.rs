@@ -18,7 +18,7 @@ use super::events::{Event, Events};
 use super::iac::{read_file, read_model, IacSource};
 use super::path::org_policies_from_dir;
 use super::settings::Settings;
-use crate::aws::audit::{self as read, CallCount};
+use crate::aws::audit::{self as read, AssumedCredentials, CallCount};
 use crate::aws::organizations::OrgReader;
 use crate::aws::{AwsError, Clients};
 use crate::core::audit::{
@@ -72,10 +72,10 @@ pub enum Audited {
     Iac(IacReport),
 }
 
-/// The clients a live audit read its accounts with, kept for a write to the same accounts after
-/// it (`--to-security-hub`), so no account's role is assumed twice: the run's own clients, and
-/// each account's assumed session with when it was asked for. Opaque: never serialized, never
-/// in a report.
+/// What a live audit read its accounts with, kept for a write to the same accounts after it
+/// (`--to-security-hub`), so no account's role is assumed twice: the run's own clients, and
+/// each account's assumed session — its credentials only, a few hundred bytes an account,
+/// with when it was asked for. Opaque: never serialized, never in a report.
 #[derive(Debug, Default)]
 pub struct Sessions {
     base: Option<Clients>,
@@ -84,7 +84,7 @@ pub struct Sessions {
 
 #[derive(Debug)]
 struct Assumed {
-    clients: Clients,
+    credentials: AssumedCredentials,
     /// Taken before `sts:AssumeRole` was sent: the session is at least this old.
     asked: Instant,
 }
@@ -101,10 +101,11 @@ impl Sessions {
         self.base.as_ref()
     }
 
-    /// `account`'s assumed session while it is young enough to reuse at `now`.
-    pub fn assumed(&self, account: &str, now: Instant) -> Option<&Clients> {
-        let session = self.assumed.get(account)?;
-        reusable(session.asked, now).then_some(&session.clients)
+    /// Clients acting in `account`'s assumed session, while it is young enough to reuse at
+    /// `now`.
+    pub fn assumed(&self, account: &str, now: Instant) -> Option<Clients> {
+        let (base, session) = (self.base.as_ref()?, self.assumed.get(account)?);
+        reusable(session.asked, now).then(|| session.credentials.clients(base))
     }
 }
 
@@ -516,13 +517,11 @@ async fn audit_member(
 ) -> (AccountOutcome, Option<Assumed>) {
     let calls = CallCount::default();
     let asked = Instant::now();
-    let (result, session) = match read::assume(clients, &account, many.assume_role, &calls).await {
-        Ok(assumed) => {
+    let assumed = read::assume_keeping(clients, &account, many.assume_role, &calls).await;
+    let (result, session) = match assumed {
+        Ok((assumed, credentials)) => {
             let r = audit_one_path(&assumed, Some(account.clone()), opts, &calls, reads).await;
-            let keep = many.keep.then_some(Assumed {
-                clients: assumed,
-                asked,
-            });
+            let keep = many.keep.then_some(Assumed { credentials, asked });
             (r, keep)
         }
         Err(e) => (Err(AuditFailure::Aws(e)), None),

@@ -77,7 +77,7 @@ pub async fn send(
         .map(|account| {
             let id = account.account.clone();
             let what = format!("importing the findings into Security Hub ({id})");
-            let session = role.and(sessions.assumed(&id, Instant::now()));
+            let session = role.and_then(|_| sessions.assumed(&id, Instant::now()));
             let work = send_one(clients, session, role, account);
             async move { (id, events.reading(what, work).await) }
         })
@@ -111,17 +111,18 @@ pub async fn send(
 /// `assume_role` with the run's `clients`, else with the run's `clients` (one account).
 async fn send_one(
     clients: &Clients,
-    session: Option<&Clients>,
+    session: Option<Clients>,
     assume_role: Option<&str>,
     account: AccountFindings,
 ) -> std::result::Result<Sent, AwsError> {
     let assumed = match (session, assume_role) {
+        (Some(session), _) => Some(session),
         (None, Some(role)) => {
             Some(assume(clients, &account.account, role, &CallCount::default()).await?)
         }
-        _ => None,
+        (None, None) => None,
     };
-    let clients = session.or(assumed.as_ref()).unwrap_or(clients);
+    let clients = assumed.as_ref().unwrap_or(clients);
     let product = lifecycle::product_arn(clients.partition(), &clients.region(), &account.account);
     let held = hub::held(clients, &product, &account.account).await?;
     let listed: Vec<Listed> = held.iter().map(|h| h.listed.clone()).collect();
