@@ -89,7 +89,7 @@ struct Assumed {
     asked: Instant,
 }
 
-/// How long an assumed session is reused. `aws::audit::assume` asks for no `DurationSeconds`,
+/// How long an assumed session is reused. `aws::audit` asks STS for no `DurationSeconds`,
 /// so a session lasts STS's default of one hour (AWS STS API Reference, AssumeRole,
 /// `DurationSeconds`: "the value is set to 3600 seconds"; role chaining caps it at one hour too);
 /// past 50 minutes the role is assumed again, leaving the last 10 for the write itself.
