@@ -1,11 +1,13 @@
 //! `audit`'s workflow over one resolved [`AuditSource`]: the caller's account, many accounts
 //! (an organization's, or a file's), an infrastructure-as-code file, or a saved snapshot of an
 //! account's IAM. Reads through `aws::audit` (or the files), decides in `core::audit`; the
-//! command renders what it returns ([`Audited`]).
+//! command renders what it returns ([`Audited`]), and may write with the [`Sessions`] it read
+//! each account with (`--to-security-hub`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
+use std::time::{Duration, Instant};
 
 use futures::future::join_all;
 use futures::stream::{self, StreamExt};
@@ -16,7 +18,7 @@ use super::events::{Event, Events};
 use super::iac::{read_file, read_model, IacSource};
 use super::path::org_policies_from_dir;
 use super::settings::Settings;
-use crate::aws::audit::{self as read, CallCount};
+use crate::aws::audit::{self as read, AssumedCredentials, CallCount};
 use crate::aws::organizations::OrgReader;
 use crate::aws::{AwsError, Clients};
 use crate::core::audit::{
@@ -70,6 +72,48 @@ pub enum Audited {
     Iac(IacReport),
 }
 
+/// What a live audit read its accounts with, kept for a write to the same accounts after it
+/// (`--to-security-hub`), so no account's role is assumed twice: the run's own clients, and
+/// each account's assumed session — its credentials only, a few hundred bytes an account,
+/// with when it was asked for. Opaque: never serialized, never in a report.
+#[derive(Debug, Default)]
+pub struct Sessions {
+    base: Option<Clients>,
+    assumed: BTreeMap<String, Assumed>,
+}
+
+#[derive(Debug)]
+struct Assumed {
+    credentials: AssumedCredentials,
+    /// Taken before `sts:AssumeRole` was sent: the session is at least this old.
+    asked: Instant,
+}
+
+/// How long an assumed session is reused. `aws::audit` asks STS for no `DurationSeconds`,
+/// so a session lasts STS's default of one hour (AWS STS API Reference, AssumeRole,
+/// `DurationSeconds`: "the value is set to 3600 seconds"; role chaining caps it at one hour too);
+/// past 50 minutes the role is assumed again, leaving the last 10 for the write itself.
+const SESSION_REUSE: Duration = Duration::from_secs(50 * 60);
+
+impl Sessions {
+    /// The run's own clients, if the audit connected (a live audit did).
+    pub fn base(&self) -> Option<&Clients> {
+        self.base.as_ref()
+    }
+
+    /// Clients acting in `account`'s assumed session, while it is young enough to reuse at
+    /// `now`.
+    pub fn assumed(&self, account: &str, now: Instant) -> Option<Clients> {
+        let (base, session) = (self.base.as_ref()?, self.assumed.get(account)?);
+        reusable(session.asked, now).then(|| session.credentials.clients(base))
+    }
+}
+
+/// Whether a session asked for at `asked` may still be used at `now` ([`SESSION_REUSE`]).
+fn reusable(asked: Instant, now: Instant) -> bool {
+    now.saturating_duration_since(asked) < SESSION_REUSE
+}
+
 /// Audits `source`. `opts.region` is set here, by the one region rule (the live account's: its
 /// clients' region): counterexamples name a function in it. `account_id`: `--account-id`;
 /// `org_policies`: `--org-policies DIR`, the offline audits' organization policies.
@@ -77,10 +121,33 @@ pub async fn audit(
     settings: &Settings,
     events: &dyn Events,
     source: &AuditSource,
-    mut opts: AuditOptions,
+    opts: AuditOptions,
     account_id: Option<String>,
     org_policies: Option<&Path>,
 ) -> Result<Audited> {
+    let run = audit_keeping(
+        settings,
+        events,
+        source,
+        opts,
+        account_id,
+        org_policies,
+        false,
+    );
+    Ok(run.await?.0)
+}
+
+/// [`audit`], with the [`Sessions`] it read the accounts with when `keep` (else none are kept:
+/// an organization's sessions are dropped account by account).
+pub async fn audit_keeping(
+    settings: &Settings,
+    events: &dyn Events,
+    source: &AuditSource,
+    mut opts: AuditOptions,
+    account_id: Option<String>,
+    org_policies: Option<&Path>,
+    keep: bool,
+) -> Result<(Audited, Sessions)> {
     opts.region = settings.region(None);
     match source {
         AuditSource::Iac(iac) => {
@@ -89,7 +156,7 @@ pub async fn audit(
                 .transpose()?;
             let report = prove_account(&model.iam, &opts).await?;
             let report = core_iac::audit_proved(&model, &opts, &file, orgs, report);
-            return Ok(Audited::Iac(report));
+            return Ok((Audited::Iac(report), Sessions::default()));
         }
         AuditSource::Snapshot(path) => {
             let hint = "give the JSON file `aws iam get-account-authorization-details` wrote";
@@ -103,39 +170,48 @@ pub async fn audit(
                 let path = snapshot_path(&iam, &report, orgs);
                 audit::judge_path(&mut report, &iam, &opts, &path);
             }
-            return Ok(Audited::Account(report));
+            return Ok((Audited::Account(report), Sessions::default()));
         }
         AuditSource::Account | AuditSource::Accounts { .. } | AuditSource::ConfigAggregator(_) => {}
     }
     let clients = Clients::connect(&settings.aws_for(None)).await?;
     // Counterexamples name a function in the audited role's account and this region.
     opts.region = Some(clients.region());
-    if let AuditSource::ConfigAggregator(name) = source {
-        let report = super::aggregator::audit_aggregator(events, &clients, &opts, name).await?;
-        return Ok(Audited::Org(report));
-    }
-    if let AuditSource::Accounts {
-        list,
-        assume_role,
-        concurrency,
-    } = source
-    {
-        let many = Many {
+    let mut sessions = Sessions::default();
+    let audited = match source {
+        AuditSource::ConfigAggregator(name) => {
+            Audited::Org(super::aggregator::audit_aggregator(events, &clients, &opts, name).await?)
+        }
+        AuditSource::Accounts {
             list,
             assume_role,
-            concurrency: usize::from(*concurrency),
-        };
-        return Ok(Audited::Org(
-            audit_many(events, &clients, &opts, many).await?,
-        ));
+            concurrency,
+        } => {
+            let many = Many {
+                list,
+                assume_role,
+                concurrency: usize::from(*concurrency),
+                keep,
+            };
+            let (report, assumed) = audit_many(events, &clients, &opts, many).await?;
+            sessions.assumed = assumed;
+            Audited::Org(report)
+        }
+        // The caller's account (the offline sources returned above).
+        _ => {
+            let calls = CallCount::default();
+            let what = "reading the account's IAM and proving each role";
+            let org = PathReads::new(&clients);
+            let report = events
+                .reading(what, audit_one_path(&clients, None, &opts, &calls, &org))
+                .await;
+            Audited::Account(report?)
+        }
+    };
+    if keep {
+        sessions.base = Some(clients);
     }
-    let calls = CallCount::default();
-    let what = "reading the account's IAM and proving each role";
-    let org = PathReads::new(&clients);
-    let report = events
-        .reading(what, audit_one_path(&clients, None, &opts, &calls, &org))
-        .await;
-    Ok(Audited::Account(report?))
+    Ok((audited, sessions))
 }
 
 /// A saved snapshot's path: the organization policies given, and no function policy (the
@@ -358,6 +434,8 @@ struct Many<'a> {
     list: &'a AccountList,
     assume_role: &'a str,
     concurrency: usize,
+    /// Keep each account's session ([`Sessions`]).
+    keep: bool,
 }
 
 /// The accounts to audit: the file's, or the organization's (with their names).
@@ -393,39 +471,87 @@ async fn accounts(
     Ok((ids, names))
 }
 
+/// Every account of `many`, each through its own assumed session; with `many.keep`, the
+/// sessions of the accounts audited, by account ID.
 async fn audit_many(
     events: &dyn Events,
     clients: &Clients,
     opts: &AuditOptions,
     many: Many<'_>,
-) -> Result<OrgReport> {
+) -> Result<(OrgReport, BTreeMap<String, Assumed>)> {
     let org_calls = CallCount::default();
     let (ids, names) = accounts(many.list, clients, &org_calls).await?;
     events.event(Event::Counting { total: ids.len() });
     let reads = &PathReads::new(clients);
-    let outcomes: Vec<AccountOutcome> = stream::iter(ids)
+    let many = &many;
+    let done: Vec<(AccountOutcome, Option<Assumed>)> = stream::iter(ids)
         .map(|account| async move {
-            let calls = CallCount::default();
-            let result = match read::assume(clients, &account, many.assume_role, &calls).await {
-                Ok(assumed) => {
-                    audit_one_path(&assumed, Some(account.clone()), opts, &calls, reads).await
-                }
-                Err(e) => Err(AuditFailure::Aws(e)),
-            };
+            let done = audit_member(clients, opts, many, account, reads).await;
             events.event(Event::Counted);
-            match result {
-                Ok(r) => AccountOutcome::Report(r),
-                Err(e) => AccountOutcome::Error {
-                    account,
-                    // The account's error as people read it: the message and its hint.
-                    error: shown(&e),
-                    calls: calls.get(),
-                },
-            }
+            done
         })
         .buffer_unordered(many.concurrency)
         .collect()
         .await;
     events.event(Event::ReadDone);
-    Ok(OrgReport::new(outcomes, org_calls.get()).with_names(names))
+    let mut sessions = BTreeMap::new();
+    let mut outcomes = Vec::with_capacity(done.len());
+    for (outcome, session) in done {
+        if let (AccountOutcome::Report(r), Some(session)) = (&outcome, session) {
+            sessions.insert(r.account.clone(), session);
+        }
+        outcomes.push(outcome);
+    }
+    let report = OrgReport::new(outcomes, org_calls.get()).with_names(names);
+    Ok((report, sessions))
+}
+
+/// One account of a many-account audit, entered with `sts:AssumeRole`; its session, when
+/// `many.keep`.
+async fn audit_member(
+    clients: &Clients,
+    opts: &AuditOptions,
+    many: &Many<'_>,
+    account: String,
+    reads: &PathReads<'_>,
+) -> (AccountOutcome, Option<Assumed>) {
+    let calls = CallCount::default();
+    let asked = Instant::now();
+    let assumed = read::assume_keeping(clients, &account, many.assume_role, &calls).await;
+    let (result, session) = match assumed {
+        Ok((assumed, credentials)) => {
+            let r = audit_one_path(&assumed, Some(account.clone()), opts, &calls, reads).await;
+            let keep = many.keep.then_some(Assumed { credentials, asked });
+            (r, keep)
+        }
+        Err(e) => (Err(AuditFailure::Aws(e)), None),
+    };
+    let outcome = match result {
+        Ok(r) => AccountOutcome::Report(r),
+        Err(e) => AccountOutcome::Error {
+            account,
+            // The account's error as people read it: the message and its hint.
+            error: shown(&e),
+            calls: calls.get(),
+        },
+    };
+    (outcome, session)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_assumed_session_is_reused_for_50_minutes_then_assumed_again() {
+        let asked = Instant::now();
+        let at = |minutes: u64| asked + Duration::from_secs(minutes * 60);
+        assert!(reusable(asked, asked));
+        assert!(reusable(asked, at(49)));
+        assert!(!reusable(asked, at(50)));
+        assert!(
+            !reusable(asked, at(61)),
+            "STS's default session has expired"
+        );
+    }
 }

@@ -1,14 +1,18 @@
 //! `audit --to-security-hub`'s workflow: each audited account's ASFF findings (built by the
 //! command with `report::asff`, handed over as plain JSON) imported into Security Hub CSPM in
-//! that account and the run's region — through `--assume-role` for a many-account audit —
-//! with the lifecycle `core::security_hub` decides: read what lambda-trust imported there,
+//! that account and the run's region — for a many-account audit, through the session the audit
+//! assumed there (`app::audit::Sessions`), or through `--assume-role` where it has none — with
+//! the lifecycle `core::security_hub` decides: read what lambda-trust imported there,
 //! then import what is new or changed, refresh what is close to deletion, resolve what no
 //! longer fires, and write nothing else.
+
+use std::time::Instant;
 
 use chrono::{SecondsFormat, Utc};
 use futures::stream::{self, StreamExt};
 use serde_json::Value;
 
+use super::audit::Sessions;
 use super::error::AppError;
 use super::events::{Event, Events};
 use super::settings::Settings;
@@ -29,7 +33,8 @@ pub struct AccountFindings {
 #[derive(Debug, Clone)]
 pub struct ToSecurityHub {
     pub accounts: Vec<AccountFindings>,
-    /// `--assume-role`: each account is written through this role (a many-account audit).
+    /// `--assume-role`: each account is written through this role (a many-account audit) —
+    /// in the session the audit assumed when it has one.
     pub assume_role: Option<String>,
     /// Accounts written at once (`--concurrency`).
     pub concurrency: usize,
@@ -48,20 +53,32 @@ pub struct Sent {
     pub failed: Vec<Failed>,
 }
 
-/// Imports every account's findings; findings Security Hub kept refusing, and accounts that
-/// could not be written, are an error naming each (exit 1) once every account was tried.
+/// Imports every account's findings, with the clients the audit read each account with
+/// (`sessions`): the run's own, or the account's assumed session; an account it has no session
+/// of (an audit through AWS Config assumes none) or whose session is too old is entered with
+/// `--assume-role` once. Findings Security Hub kept refusing, and accounts that could not be
+/// written, are an error naming each (exit 1) once every account was tried.
 pub async fn send(
     settings: &Settings,
     events: &dyn Events,
     to: ToSecurityHub,
+    sessions: Sessions,
 ) -> Result<Vec<Sent>> {
-    let clients = Clients::connect(&settings.aws_for(None)).await?;
+    let connected;
+    let clients = match sessions.base() {
+        Some(clients) => clients,
+        None => {
+            connected = Clients::connect(&settings.aws_for(None)).await?;
+            &connected
+        }
+    };
     let role = to.assume_role.as_deref();
     let results: Vec<_> = stream::iter(to.accounts)
         .map(|account| {
             let id = account.account.clone();
             let what = format!("importing the findings into Security Hub ({id})");
-            let work = send_one(&clients, role, account);
+            let session = role.and_then(|_| sessions.assumed(&id, Instant::now()));
+            let work = send_one(clients, session, role, account);
             async move { (id, events.reading(what, work).await) }
         })
         .buffered(to.concurrency.max(1))
@@ -90,14 +107,20 @@ pub async fn send(
     }
 }
 
+/// One account's import: in `session` (the audit's, in that account), else through
+/// `assume_role` with the run's `clients`, else with the run's `clients` (one account).
 async fn send_one(
     clients: &Clients,
+    session: Option<Clients>,
     assume_role: Option<&str>,
     account: AccountFindings,
 ) -> std::result::Result<Sent, AwsError> {
-    let assumed = match assume_role {
-        Some(role) => Some(assume(clients, &account.account, role, &CallCount::default()).await?),
-        None => None,
+    let assumed = match (session, assume_role) {
+        (Some(session), _) => Some(session),
+        (None, Some(role)) => {
+            Some(assume(clients, &account.account, role, &CallCount::default()).await?)
+        }
+        (None, None) => None,
     };
     let clients = assumed.as_ref().unwrap_or(clients);
     let product = lifecycle::product_arn(clients.partition(), &clients.region(), &account.account);

@@ -267,6 +267,41 @@ pub async fn assume(
     role: &str,
     calls: &CallCount,
 ) -> Result<Clients, AwsError> {
+    Ok(assume_keeping(clients, account, role, calls).await?.0)
+}
+
+/// The temporary credentials of an assumed role, to act with them again later
+/// ([`AssumedCredentials::clients`]) without another `sts:AssumeRole`; a few hundred bytes,
+/// where a kept [`Clients`] holds its SDK clients.
+#[derive(Clone)]
+pub struct AssumedCredentials {
+    key: String,
+    secret: String,
+    token: String,
+}
+
+impl std::fmt::Debug for AssumedCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AssumedCredentials")
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AssumedCredentials {
+    /// `clients`' settings acting with these credentials.
+    pub fn clients(&self, clients: &Clients) -> Clients {
+        clients.with_credentials(&self.key, &self.secret, &self.token)
+    }
+}
+
+/// [`assume`], and the credentials it got.
+pub async fn assume_keeping(
+    clients: &Clients,
+    account: &str,
+    role: &str,
+    calls: &CallCount,
+) -> Result<(Clients, AssumedCredentials), AwsError> {
     let arn = format!("arn:{}:iam::{account}:role/{role}", clients.partition());
     calls.add();
     let out = clients
@@ -283,11 +318,12 @@ pub async fn assume(
         message: format!("no credentials returned for {arn}"),
         hint: None,
     })?;
-    Ok(clients.with_credentials(
-        creds.access_key_id(),
-        creds.secret_access_key(),
-        creds.session_token(),
-    ))
+    let kept = AssumedCredentials {
+        key: creds.access_key_id().to_owned(),
+        secret: creds.secret_access_key().to_owned(),
+        token: creds.session_token().to_owned(),
+    };
+    Ok((kept.clients(clients), kept))
 }
 
 /// The unqualified ARNs of every function in `region` (`lambda:ListFunctions`, every page: at

@@ -27,7 +27,10 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &AuditArgs)
     // A bad baseline is refused before AWS is read.
     let accepted = args.baseline.as_deref().map(baseline::read).transpose()?;
     let org = args.org_policies.as_deref();
-    let mut audited = audit::audit(&inv.settings, events, &source, opts, account_id, org).await?;
+    // `--to-security-hub` writes to the audited accounts with the audit's own sessions.
+    let keep = args.to_security_hub;
+    let run = audit::audit_keeping(&inv.settings, events, &source, opts, account_id, org, keep);
+    let (mut audited, sessions) = run.await?;
     if let (true, Audited::Account(report)) = (args.genesys, &mut audited) {
         let source = genesys_source(inv.config.if_given()?.as_deref())?;
         audit_genesys::add_reach(&inv.settings, events, &source, report).await;
@@ -57,7 +60,7 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &AuditArgs)
             }),
             concurrency: usize::from(args.concurrency),
         };
-        security_hub::send(&inv.settings, events, to).await?;
+        security_hub::send(&inv.settings, events, to, sessions).await?;
     }
     Ok(status)
 }

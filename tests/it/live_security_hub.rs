@@ -3,7 +3,8 @@
 //! Workflow kept, several accounts, injected FailedFindings). The writes are counted at the
 //! proxy: a fixed role is resolved by the next run, an unchanged run writes nothing, 250
 //! findings take three calls, a refused finding is sent again and one refused for good exits 1
-//! naming it.
+//! naming it; each account's role is assumed once (the audit's session is the import's), and
+//! not at all for the caller's own account.
 
 use crate::support;
 
@@ -22,6 +23,27 @@ const AUDIT: &[&str] = &[
     "--format",
     "json",
 ];
+
+/// Runs scripts/seed_audit.py with `args`; its stdout's lines (an organization's account IDs).
+fn seed(env: &Env, args: &[&str]) -> Vec<String> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/seed_audit.py");
+    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
+    let out = Command::new(python)
+        .arg(script)
+        .arg(env.moto.url())
+        .args(args)
+        .output()
+        .expect("run seed_audit.py");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
 
 /// Runs `code` with the venv's Python, `sys.argv[1]` the moto URL, then `args`; its stdout.
 fn python(env: &Env, code: &str, args: &[&str]) -> String {
@@ -125,6 +147,13 @@ fn a_fixed_role_is_resolved_and_an_unchanged_run_writes_nothing() {
     let r = env.run_raw(&first);
     assert_eq!(r.code, 2, "security findings: {}", r.stderr);
     assert_eq!((env.proxy.count(READ), env.proxy.count(IMPORT)), (1, 1));
+    // The caller's own account: written with the run's credentials, no role assumed.
+    assert_eq!(
+        env.proxy.count("AssumeRole"),
+        0,
+        "{:?}",
+        env.proxy.summary()
+    );
     // What is imported is the ASFF file's findings (checked against botocore's model in
     // audit_findings), field for field, with the digest added.
     let file: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(&asff).unwrap()).unwrap();
@@ -306,21 +335,7 @@ fn security_hub_not_enabled_is_an_error_saying_to_enable_it() {
 #[test]
 fn an_organization_s_findings_go_to_each_audited_account_through_the_audit_role() {
     let env = Env::new();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/seed_audit.py");
-    let python_bin = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
-    let out = Command::new(python_bin)
-        .args([script, &env.moto.url(), "org", "3", "12"])
-        .output()
-        .expect("run seed_audit.py");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let ids: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_owned)
-        .collect();
+    let ids = seed(&env, &["org", "3", "12"]);
     assert_eq!(ids.len(), 3);
     ids.iter().for_each(|id| enable_hub(&env, id));
     let asff = env.dir.path().join("org.asff.json");
@@ -348,10 +363,12 @@ fn an_organization_s_findings_go_to_each_audited_account_through_the_audit_role(
     }
     assert_eq!(env.proxy.count(IMPORT), 3, "one call per account");
     assert_eq!(env.proxy.count(READ), 3);
+    // One session per account: the import reuses the one the audit assumed.
     assert_eq!(
         env.proxy.count("AssumeRole"),
-        6,
-        "the audit's and the import's, per account"
+        3,
+        "one per account: {:?}",
+        env.proxy.summary()
     );
 
     env.proxy.clear();
@@ -361,6 +378,43 @@ fn an_organization_s_findings_go_to_each_audited_account_through_the_audit_role(
         env.proxy.count(IMPORT),
         0,
         "unchanged: {:?}",
+        env.proxy.summary()
+    );
+    assert_eq!(env.proxy.count("AssumeRole"), 3, "again one per account");
+}
+
+/// The audit through AWS Config assumes no role; the import enters each account with
+/// `--assume-role` once, and each account's findings go to its own Security Hub.
+#[test]
+fn an_aggregator_s_findings_go_to_each_account_through_one_assumed_role_each() {
+    let env = Env::new();
+    let ids = seed(&env, &["org", "3", "12"]);
+    seed(&env, &["aggregator", "org-iam"]);
+    ids.iter().for_each(|id| enable_hub(&env, id));
+    let asff = env.dir.path().join("aggregator.asff.json");
+    let mut args = AUDIT.to_vec();
+    args.extend(["--config-aggregator", "org-iam"]);
+    args.extend(["--assume-role", "lambda-trust-audit"]);
+    args.extend(["--asff", asff.to_str().unwrap()]);
+    env.proxy.clear();
+    let r = env.run_raw(&args);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let written: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(&asff).unwrap()).unwrap();
+    for id in &ids {
+        let mine = (written.iter())
+            .filter(|f| f["AwsAccountId"] == id.as_str())
+            .count();
+        assert!(mine > 0, "{id} has findings");
+        let held = hub_findings(&env, id);
+        assert_eq!(held.len(), mine, "{id}: its own findings, in its own hub");
+    }
+    let per_account = (ids.len(), ids.len(), ids.len());
+    let counted = |op: &str| env.proxy.count(op);
+    assert_eq!(
+        (counted("AssumeRole"), counted(READ), counted(IMPORT)),
+        per_account,
+        "one session, one read and one import per account: {:?}",
         env.proxy.summary()
     );
 }
