@@ -18,7 +18,7 @@ use super::events::{Event, Events};
 use super::iac::{read_file, read_model, IacSource};
 use super::path::org_policies_from_dir;
 use super::settings::Settings;
-use crate::aws::audit::{self as read, AssumedCredentials, CallCount};
+use crate::aws::audit::{self as read, AssumedCredentials, CallCount, EntryRole};
 use crate::aws::organizations::OrgReader;
 use crate::aws::{AwsError, Clients};
 use crate::core::audit::{
@@ -40,7 +40,7 @@ pub enum AuditSource {
     /// time.
     Accounts {
         list: AccountList,
-        assume_role: String,
+        assume_role: EntryRole,
         concurrency: u16,
     },
     /// A CloudFormation template or a Terraform plan (no AWS call).
@@ -432,7 +432,7 @@ async fn read_path(
 /// A many-account audit's source, borrowed.
 struct Many<'a> {
     list: &'a AccountList,
-    assume_role: &'a str,
+    assume_role: &'a EntryRole,
     concurrency: usize,
     /// Keep each account's session ([`Sessions`]).
     keep: bool,

@@ -40,6 +40,7 @@ pub mod settings;
 pub mod verify;
 pub mod write;
 
+pub use crate::aws::audit::EntryRole;
 pub use crate::aws::AwsSettings;
 pub use error::AppError;
 pub use events::{Event, Events, Recorded};

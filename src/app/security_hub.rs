@@ -16,7 +16,7 @@ use super::audit::Sessions;
 use super::error::AppError;
 use super::events::{Event, Events};
 use super::settings::Settings;
-use crate::aws::audit::{assume, CallCount};
+use crate::aws::audit::{assume, CallCount, EntryRole};
 use crate::aws::security_hub::{self as hub, Failed};
 use crate::aws::{AwsError, Clients};
 use crate::core::security_hub::{self as lifecycle, Listed};
@@ -35,7 +35,7 @@ pub struct ToSecurityHub {
     pub accounts: Vec<AccountFindings>,
     /// `--assume-role`: each account is written through this role (a many-account audit) —
     /// in the session the audit assumed when it has one.
-    pub assume_role: Option<String>,
+    pub assume_role: Option<EntryRole>,
     /// Accounts written at once (`--concurrency`).
     pub concurrency: usize,
 }
@@ -72,7 +72,7 @@ pub async fn send(
             &connected
         }
     };
-    let role = to.assume_role.as_deref();
+    let role = to.assume_role.as_ref();
     let results: Vec<_> = stream::iter(to.accounts)
         .map(|account| {
             let id = account.account.clone();
@@ -112,7 +112,7 @@ pub async fn send(
 async fn send_one(
     clients: &Clients,
     session: Option<Clients>,
-    assume_role: Option<&str>,
+    assume_role: Option<&EntryRole>,
     account: AccountFindings,
 ) -> std::result::Result<Sent, AwsError> {
     let assumed = match (session, assume_role) {

@@ -260,11 +260,27 @@ pub async fn list_accounts(
     }
 }
 
+/// The role a many-account audit enters each account with (`--assume-role`), and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryRole {
+    /// The role's name (with its path, if any): `arn:PARTITION:iam::ACCOUNT:role/NAME`.
+    pub name: String,
+    /// `--assume-role-external-id`: the `ExternalId` its trust policy requires.
+    pub external_id: Option<String>,
+    /// `--role-session-name`: how the session shows in CloudTrail.
+    pub session_name: String,
+}
+
+impl EntryRole {
+    /// The default session name: what the audit's calls show as in each account's CloudTrail.
+    pub const SESSION_NAME: &'static str = "lambda-trust-audit";
+}
+
 /// Clients acting as `arn:{partition}:iam::{account}:role/{role}` (`sts:AssumeRole`).
 pub async fn assume(
     clients: &Clients,
     account: &str,
-    role: &str,
+    role: &EntryRole,
     calls: &CallCount,
 ) -> Result<Clients, AwsError> {
     Ok(assume_keeping(clients, account, role, calls).await?.0)
@@ -299,16 +315,21 @@ impl AssumedCredentials {
 pub async fn assume_keeping(
     clients: &Clients,
     account: &str,
-    role: &str,
+    role: &EntryRole,
     calls: &CallCount,
 ) -> Result<(Clients, AssumedCredentials), AwsError> {
-    let arn = format!("arn:{}:iam::{account}:role/{role}", clients.partition());
+    let arn = format!(
+        "arn:{}:iam::{account}:role/{}",
+        clients.partition(),
+        role.name
+    );
     calls.add();
     let out = clients
         .sts
         .assume_role()
         .role_arn(&arn)
-        .role_session_name("lambda-trust-audit")
+        .role_session_name(&role.session_name)
+        .set_external_id(role.external_id.clone())
         .send()
         .await
         .map_err(|e| AwsError::from_sdk("sts:AssumeRole", e))?;

@@ -174,6 +174,18 @@ fn account_id(s: &str) -> Result<String, String> {
     }
 }
 
+fn external_id(s: &str) -> Result<String, String> {
+    crate::config::is_external_id(s)
+        .then(|| s.to_owned())
+        .ok_or_else(|| "an external ID is 2 to 1224 of letters, digits and +=,.@:/-_".to_owned())
+}
+
+fn session_name(s: &str) -> Result<String, String> {
+    crate::config::is_session_name(s)
+        .then(|| s.to_owned())
+        .ok_or_else(|| "a role session name is 2 to 64 of letters, digits and +=,.@-_".to_owned())
+}
+
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("offline").args(["template", "input", "plan"])))]
 pub struct AuditArgs {
@@ -204,6 +216,14 @@ pub struct AuditArgs {
     /// The role to assume in each account: arn:PARTITION:iam::ACCOUNT:role/NAME.
     #[arg(long, value_name = "NAME")]
     pub assume_role: Option<String>,
+    /// The sts:ExternalId the --assume-role role's trust policy requires (as Prowler's
+    /// --external-id).
+    #[arg(long, value_name = "ID", requires = "assume_role", value_parser = external_id)]
+    pub assume_role_external_id: Option<String>,
+    /// The session name of --assume-role: what the audit's calls show as in each account's
+    /// CloudTrail.
+    #[arg(long, value_name = "NAME", requires = "assume_role", default_value = "lambda-trust-audit", value_parser = session_name)]
+    pub role_session_name: String,
     /// Accounts audited at once.
     #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,

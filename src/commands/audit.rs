@@ -11,6 +11,7 @@ use crate::app::audit_genesys::{self, GenesysSource};
 use crate::app::baseline;
 use crate::app::iac::IacSource;
 use crate::app::security_hub;
+use crate::app::EntryRole;
 use crate::app::Events;
 use crate::cli::{AuditArgs, PartnerPreset};
 use crate::config::{self, Partner};
@@ -55,7 +56,7 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &AuditArgs)
     if args.to_security_hub {
         let to = security_hub::ToSecurityHub {
             accounts: security_hub_findings(&audited),
-            assume_role: args.assume_role.clone().filter(|_| {
+            assume_role: entry_role(args).filter(|_| {
                 args.organization || args.accounts.is_some() || args.config_aggregator.is_some()
             }),
             concurrency: usize::from(args.concurrency),
@@ -119,8 +120,21 @@ fn source(args: &AuditArgs) -> Result<AuditSource> {
     };
     Ok(AuditSource::Accounts {
         list,
-        assume_role: args.assume_role.clone().unwrap_or_default(),
+        assume_role: entry_role(args).unwrap_or_else(|| EntryRole {
+            name: String::new(),
+            external_id: None,
+            session_name: EntryRole::SESSION_NAME.to_owned(),
+        }),
         concurrency: args.concurrency,
+    })
+}
+
+/// `--assume-role` with its external ID and session name.
+fn entry_role(args: &AuditArgs) -> Option<EntryRole> {
+    Some(EntryRole {
+        name: args.assume_role.clone()?,
+        external_id: args.assume_role_external_id.clone(),
+        session_name: args.role_session_name.clone(),
     })
 }
 

@@ -11,6 +11,7 @@ pub mod genesys;
 pub mod genesys_regions;
 pub mod init;
 mod rules;
+pub use rules::{is_external_id, is_session_name};
 mod validate;
 
 pub use action_key::UnknownActionKey;

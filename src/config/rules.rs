@@ -33,6 +33,16 @@ pub(crate) fn is_name_char(c: char) -> bool {
     is_word(c) || "+=,.@-".contains(c)
 }
 
+/// An `sts:AssumeRole` `ExternalId`: 2–1224 of `[\w+=,.@:/-]` (STS API Reference, AssumeRole).
+pub fn is_external_id(s: &str) -> bool {
+    (2..=1224).contains(&s.chars().count()) && s.chars().all(is_external_id_char)
+}
+
+/// An `sts:AssumeRole` `RoleSessionName`: 2–64 of `[\w+=,.@-]` (STS API Reference, AssumeRole).
+pub fn is_session_name(s: &str) -> bool {
+    (2..=64).contains(&s.chars().count()) && s.chars().all(is_name_char)
+}
+
 pub(crate) fn is_function_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '-' || c == '_'
 }

@@ -413,8 +413,7 @@ impl Validator {
 
     fn assume_role_fields(&mut self, field: &str, access: &AccountAccess) {
         if let Some(ext) = &access.external_id {
-            let len = ext.chars().count();
-            if !(2..=1224).contains(&len) || !ext.chars().all(is_external_id_char) {
+            if !super::rules::is_external_id(ext) {
                 self.problem(
                     format!("{field}.external_id"),
                     format!(
@@ -425,8 +424,7 @@ impl Validator {
             }
         }
         if let Some(name) = &access.session_name {
-            let len = name.chars().count();
-            if !(2..=64).contains(&len) || !name.chars().all(is_name_char) {
+            if !super::rules::is_session_name(name) {
                 self.problem(
                     format!("{field}.session_name"),
                     format!(

@@ -209,3 +209,58 @@ fn an_accounts_file_and_its_errors() {
         "nothing is read before the file is valid"
     );
 }
+
+/// An audit role whose trust policy requires an external ID (common for security tooling, as
+/// Prowler's `--external-id`) is assumed with it, under the session name given; a value STS
+/// would refuse is refused before any call.
+#[test]
+fn the_audit_role_is_assumed_with_its_external_id_and_session_name() {
+    let env = Env::new();
+    seed_org(&env, 2, 12);
+    env.proxy.clear();
+    let r = env.run_raw(&[
+        "audit",
+        "--partner",
+        "genesys-cloud",
+        "--organization",
+        "--assume-role",
+        ROLE,
+        "--assume-role-external-id",
+        "sec-audit-7f3a",
+        "--role-session-name",
+        "security-team",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    let assumed = env.proxy.calls_to("AssumeRole");
+    assert_eq!(assumed.len(), 2);
+    for call in &assumed {
+        assert_eq!(call.param("ExternalId"), Some("sec-audit-7f3a"), "{call:?}");
+        assert_eq!(
+            call.param("RoleSessionName"),
+            Some("security-team"),
+            "{call:?}"
+        );
+    }
+    // Without the flags: no external ID, the default session name.
+    env.proxy.clear();
+    let r = env.run_raw(&["audit", "--organization", "--assume-role", ROLE]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    for call in env.proxy.calls_to("AssumeRole") {
+        assert_eq!(call.param("ExternalId"), None, "{call:?}");
+        assert_eq!(call.param("RoleSessionName"), Some("lambda-trust-audit"));
+    }
+    env.proxy.clear();
+    for bad in [
+        ["--assume-role-external-id", "x"],
+        ["--role-session-name", "has space"],
+    ] {
+        let mut args = vec!["audit", "--organization", "--assume-role", ROLE];
+        args.extend(bad);
+        let r = env.run_raw(&args);
+        assert_ne!(r.code, 0, "{bad:?}");
+        assert!(r.stderr.contains(bad[0]), "{bad:?}: {}", r.stderr);
+    }
+    assert_eq!(env.proxy.calls().len(), 0, "refused before any call");
+}

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::process::Command;
 
-use lambda_trust::aws::audit::{assume, CallCount};
+use lambda_trust::aws::audit::{assume, CallCount, EntryRole};
 use lambda_trust::aws::function_policy::{read_function_policies, FunctionPolicy, TargetPolicy};
 use lambda_trust::aws::organizations::{read_org_policies, OrgReader};
 use lambda_trust::aws::{AwsSettings, Clients};
@@ -71,7 +71,12 @@ impl World {
 
     /// Clients acting in a member account (its `OrganizationAccountAccessRole`).
     async fn member(&self, management: &Clients, account: &str) -> Clients {
-        assume(management, account, MEMBER_ROLE, &CallCount::default())
+        let role = EntryRole {
+            name: MEMBER_ROLE.to_owned(),
+            external_id: None,
+            session_name: EntryRole::SESSION_NAME.to_owned(),
+        };
+        assume(management, account, &role, &CallCount::default())
             .await
             .expect("assume the member account's role")
     }
