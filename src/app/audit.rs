@@ -197,13 +197,20 @@ pub async fn audit_keeping(
             sessions.assumed = assumed;
             Audited::Org(report)
         }
-        // The caller's account (the offline sources returned above).
+        // The caller's account (the offline sources returned above); with `--org-policies`,
+        // its organization policies from the files (a member account may not read them).
         _ => {
             let calls = CallCount::default();
+            let mut org = PathReads::new(&clients);
+            let mut account = None;
+            if let Some(dir) = org_policies {
+                let id = read::caller_account(&clients, &calls).await?;
+                org.given = Some((id.clone(), org_policies_from_dir(dir, &id)?));
+                account = Some(id);
+            }
             let what = "reading the account's IAM and proving each role";
-            let org = PathReads::new(&clients);
             let report = events
-                .reading(what, audit_one_path(&clients, None, &opts, &calls, &org))
+                .reading(what, audit_one_path(&clients, account, &opts, &calls, &org))
                 .await;
             Audited::Account(report?)
         }
@@ -271,6 +278,8 @@ impl From<AuditFailure> for Error {
 pub struct PathReads<'a> {
     org: OrgReader,
     clients: &'a Clients,
+    /// `--org-policies DIR`: one account's policies, given instead of read.
+    given: Option<(String, OrgPolicies)>,
 }
 
 impl<'a> PathReads<'a> {
@@ -278,6 +287,15 @@ impl<'a> PathReads<'a> {
         PathReads {
             org: OrgReader::new(),
             clients,
+            given: None,
+        }
+    }
+
+    /// The organization policies over `account`: given, or read.
+    async fn policies(&self, account: &str) -> OrgPolicies {
+        match &self.given {
+            Some((given, policies)) if given == account => policies.clone(),
+            _ => self.org.policies(self.clients, account).await,
         }
     }
 }
@@ -410,7 +428,7 @@ async fn read_path(
             return Vec::new();
         }
         let read = accounts.into_iter().map(|a| async move {
-            let policies = reads.org.policies(reads.clients, &a).await;
+            let policies = reads.policies(&a).await;
             (a, policies)
         });
         join_all(read).await

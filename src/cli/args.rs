@@ -287,10 +287,11 @@ pub struct AuditArgs {
     /// --plan), or the account of the --input file (default: the one its ARNs name).
     #[arg(long, value_name = "ACCOUNT", value_parser = account_id, requires = "offline")]
     pub account_id: Option<String>,
-    /// The SCPs and RCPs over the audited account, as files (with --template, --plan or
-    /// --input; the files of verify's --org-policies): Genesys Cloud's access is decided
-    /// against them. Without it the offline audits say they were not given (docs/audit.md).
-    #[arg(long, value_name = "DIR", requires = "offline")]
+    /// The SCPs and RCPs over the audited account, as files (the files of verify's
+    /// --org-policies): Genesys Cloud's access is decided against them. Live, for an account
+    /// that may not read them (a member account); with --template, --plan or --input, without
+    /// it the offline audits say they were not given (docs/audit.md). Not with several accounts.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["organization", "accounts", "config_aggregator"])]
     pub org_policies: Option<PathBuf>,
 }
 

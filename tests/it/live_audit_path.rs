@@ -344,6 +344,40 @@ fn a_member_account_s_audit_says_its_organization_policies_were_not_read() {
         .collect();
     assert_eq!(lines.len(), 1, "{human}");
     assert!(lines[0].contains("not read"), "{human}");
+
+    // Given as files (`--org-policies`), they are the member account's: no Organizations read
+    // for it, and the identity-perimeter RCP without Genesys Cloud's account blocks the role.
+    let tmp = tempfile::tempdir().unwrap();
+    let blocking = support::offline::org_policies_dir(tmp.path(), &a, &[]);
+    w.proxy.clear();
+    let r = w.audit(
+        "json",
+        &["--org-policies", blocking.to_str().unwrap()],
+        &env,
+    );
+    let report = r.json();
+    let source = report["path"]["organization"][&a].as_str().unwrap();
+    assert!(!source.starts_with("not read"), "{source}");
+    let codes: Vec<&str> = (report["roles"][0]["findings"].as_array().unwrap().iter())
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"org-policy-blocks"), "{codes:?}");
+    assert!(!codes.contains(&"path-not-read"), "{codes:?}");
+    let org_reads = (w.proxy.calls().iter())
+        .filter(|c| c.service == "organizations")
+        .count();
+    assert_eq!(org_reads, 0, "{:?}", w.proxy.summary());
+    // With Genesys Cloud's account exempt, the role's path is proved.
+    let exempt = support::offline::org_policies_dir(tmp.path(), &a, &[GENESYS]);
+    let r = w.audit("json", &["--org-policies", exempt.to_str().unwrap()], &env);
+    let report = r.json();
+    let codes: Vec<&str> = (report["roles"][0]["findings"].as_array().unwrap().iter())
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        !codes.contains(&"org-policy-blocks") && !codes.contains(&"path-not-read"),
+        "{codes:?}"
+    );
 }
 
 /// What judging the path costs, measured at the proxy: one role that may invoke every
