@@ -278,6 +278,30 @@ fn pages_unprocessed_and_unrecorded_items_are_said() {
     );
     // 250 listed, two of them not read.
     assert_eq!(a["summary"]["roles_scanned"], 248);
+    // The HTML report says the same, escaped.
+    let html = env.dir.path().join("audit.html");
+    let r = env.run_raw(&[
+        "audit",
+        "--partner",
+        "genesys-cloud",
+        "--config-aggregator",
+        AGGREGATOR,
+        "--html",
+        html.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("<h2>Read from AWS Config</h2>"),
+        "no Config section"
+    );
+    assert!(
+        // (config-twice is processed this time: its injected fault is spent.)
+        page.contains(&format!(
+            "Not read in {account}: role config-hidden: AWS Config holds no configuration"
+        )),
+        "not_read missing from the HTML report"
+    );
 }
 
 #[test]

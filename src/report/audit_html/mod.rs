@@ -111,6 +111,7 @@ fn render(page: &Page, meta: &HtmlMeta) -> String {
         accounts_table(&mut body, page);
     }
     path_section(&mut body, page);
+    config_section(&mut body, page);
     genesys_section(&mut body, page);
     roles::table(&mut body, page, &roles);
     // The script sits before the details: with thousands of roles the table sorts and filters
@@ -310,6 +311,37 @@ fn path_section(out: &mut String, page: &Page) {
         out.push_str("</tbody>\n</table>\n");
     }
     out.push_str("</section>\n");
+}
+
+/// `audit --config-aggregator`: where AWS Config recorded each account's IAM, and each role or
+/// policy that could not be read (never left out: the roles it concerns are not proved).
+fn config_section(out: &mut String, page: &Page) {
+    let reports: Vec<_> = (page.reports())
+        .filter(|r| r.recorded_in.is_some() || !r.not_read.is_empty())
+        .collect();
+    if reports.is_empty() {
+        return;
+    }
+    out.push_str("<section id=\"config\">\n<h2>Read from AWS Config</h2>\n<ul class=\"note\">\n");
+    for r in reports {
+        let region =
+            (r.recorded_in.as_deref()).map_or(String::new(), |g| format!(": IAM recorded in {g}"));
+        let _ = writeln!(
+            out,
+            "<li>Account {}{}</li>",
+            esc_text(&r.account),
+            esc_text(&region)
+        );
+        for what in &r.not_read {
+            let _ = writeln!(
+                out,
+                "<li>Not read in {}: {}</li>",
+                esc_text(&r.account),
+                esc_text(what)
+            );
+        }
+    }
+    out.push_str("</ul>\n</section>\n");
 }
 
 /// `audit --genesys`: the organization's integrations, or why Genesys Cloud was not read (each
