@@ -76,7 +76,13 @@ pub async fn list_and_read(
     if out.unprocessed.is_empty() {
         return Ok(out);
     }
-    let again = read_once(clients, aggregator, std::mem::take(&mut out.unprocessed), calls).await?;
+    let again = read_once(
+        clients,
+        aggregator,
+        std::mem::take(&mut out.unprocessed),
+        calls,
+    )
+    .await?;
     out.items.extend(again.items);
     out.unprocessed = again.unprocessed;
     Ok(out)
@@ -107,7 +113,9 @@ fn pages<'a>(
                 .await
                 .map_err(|e| AwsError::from_sdk("config:ListAggregateDiscoveredResources", e))?;
             let listed = page.resource_identifiers().iter().map(listed).collect();
-            let next = (page.next_token()).filter(|t| !t.is_empty()).map(str::to_owned);
+            let next = (page.next_token())
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned);
             Ok(Some((listed, next.map(Some))))
         }
     })
