@@ -20,7 +20,8 @@ pub const EVENT_SCHEMA_VERSION: u32 = 1;
 /// The lines a person reads for `event`: none for what only a spinner or a bar shows (reading,
 /// a step, done, counting) and for a wait that only a spinner shows (see [`waiting_line`]).
 /// What servers and people chose (a note's text, a warning, a cause, a request) goes through
-/// [`printable`]; a said line is text a renderer already made safe.
+/// [`printable`]; a said line is passed as it is: a renderer's text (which escaped what it
+/// took in, and may hold our colours) or a workflow's own sentence.
 pub fn lines(event: &Event, styles: Styles) -> Vec<String> {
     lines_with(event, styles, printable)
 }
