@@ -16,6 +16,11 @@ Usage:
       Roles whose audited data is markup, for the HTML report's tests (see hostile_roles).
   seed_audit.py ENDPOINT org ACCOUNTS N hostile
       As `org`, with the first created account named like a script and hostile roles in each.
+  seed_audit.py ENDPOINT terminal ACCOUNT
+      A role whose accepted external ID holds terminal escape sequences (see seed_terminal).
+  seed_audit.py ENDPOINT org ACCOUNTS N terminal
+      As `org`, with the first created account named with terminal escape sequences and a
+      terminal role in each.
   seed_audit.py ENDPOINT aggregator NAME [ACCOUNT,...]
       An AWS Config aggregator NAME in the default account and us-east-1: over the
       organization (run `org` first), or over the comma-separated accounts given.
@@ -195,18 +200,36 @@ def seed_hostile(account):
                         {"StringLike": {"sts:ExternalId": HOSTILE_PATTERN}})), Tags=MANAGED)
 
 
-def seed_org(accounts, n, hostile=False):
+# Text that is terminal control, for the human output's tests: a window title (OSC … BEL), a
+# screen clear and hidden text (CSI), the 8-bit CSI (0x9b) and a right-to-left override.
+TERMINAL_ID = "id-\x1b[8mhidden\x1b[0m-\x9b31m-\u202etxet"
+TERMINAL_ACCOUNT_NAME = "prod\x1b]0;owned\x07\x1b[2J\u202eteg"
+
+
+def seed_terminal(account):
+    iam = client("iam", account)
+    iam.create_role(RoleName="audit-terminal-id",
+                    AssumeRolePolicyDocument=doc(genesys(
+                        {"StringEquals": {"sts:ExternalId": TERMINAL_ID}})))
+    iam.put_role_policy(RoleName="audit-terminal-id", PolicyName="invoke",
+                        PolicyDocument=invoke(account))
+
+
+def seed_org(accounts, n, hostile=False, terminal=False):
     org = client("organizations")
     org.create_organization(FeatureSet="ALL")
     ids = [org.describe_organization()["Organization"]["MasterAccountId"]]
     for k in range(1, accounts):
         name = HOSTILE_ACCOUNT_NAME if hostile and k == 1 else f"audit-{k}"
+        name = TERMINAL_ACCOUNT_NAME if terminal and k == 1 else name
         status = org.create_account(Email=f"audit-{k}@example.com", AccountName=name)
         ids.append(status["CreateAccountStatus"]["AccountId"])
     for account in ids:
         seed_roles(account, n)
         if hostile:
             seed_hostile(account)
+        if terminal:
+            seed_terminal(account)
     print("\n".join(ids))
 
 
@@ -253,5 +276,8 @@ elif sys.argv[2] == "aggregator":
     aggregator(sys.argv[3], (sys.argv[4:] or [None])[0])
 elif sys.argv[2] == "hostile":
     seed_hostile(sys.argv[3])
+elif sys.argv[2] == "terminal":
+    seed_terminal(sys.argv[3])
 else:
-    seed_org(int(sys.argv[3]), int(sys.argv[4]), sys.argv[5:] == ["hostile"])
+    seed_org(int(sys.argv[3]), int(sys.argv[4]), sys.argv[5:] == ["hostile"],
+             sys.argv[5:] == ["terminal"])

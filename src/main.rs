@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use lambda_trust::cli::VersionRequest;
 use lambda_trust::commands::{self, Invocation};
 use lambda_trust::error::{Error, EXIT_ERROR, EXIT_OK};
-use lambda_trust::report::{to_json, Format, Styles, VersionResult};
+use lambda_trust::report::{printable, to_json, Format, Styles, VersionResult};
 
 fn main() -> ExitCode {
     // clap exits 2 on usage errors, but 2 means "changes pending" here: a typo must not look
@@ -54,5 +54,7 @@ fn print_error(err: &Error, color: bool, json: bool) {
         return;
     }
     let styles = Styles { color };
-    eprintln!("{} {}", styles.red("error:"), err.human());
+    // Error messages quote what servers answered: shown as `report::printable` shows them.
+    let text = printable(&err.human()).into_owned();
+    eprintln!("{} {text}", styles.red("error:"));
 }

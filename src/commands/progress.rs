@@ -65,7 +65,9 @@ impl Sink {
         }
         match &event {
             Event::Reading(what) => draw(&self.bar, self.terminal.then(|| spinner(what))),
-            Event::Step(what) => with_bar(&self.bar, |pb| pb.set_message(what.clone())),
+            Event::Step(what) => with_bar(&self.bar, |pb| {
+                pb.set_message(report::printable(what).into_owned())
+            }),
             Event::ReadDone => draw(&self.bar, None),
             Event::Counting { total } => {
                 draw(&self.bar, self.terminal.then(|| accounts_bar(*total)))
@@ -80,7 +82,8 @@ impl Sink {
     /// A retried call's wait: said on a line when the server asked for a long one; else on a
     /// spinner (a terminal), or a line at `-v`.
     fn waiting(&self, w: &Waiting) {
-        let line = report::events::waiting_line(w);
+        // The request and cause name what servers answered: printable, as every event line.
+        let line = report::printable(&report::events::waiting_line(w)).into_owned();
         if report::events::always_said(w) || (!self.terminal && self.verbose) {
             return self.output.say(&line);
         }
@@ -127,7 +130,7 @@ fn spinner(msg: &str) -> ProgressBar {
         ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
-    pb.set_message(msg.to_string());
+    pb.set_message(report::printable(msg).into_owned());
     pb.enable_steady_tick(Duration::from_millis(100));
     pb
 }

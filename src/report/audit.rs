@@ -5,6 +5,7 @@
 use serde_json::{json, Value};
 
 use super::sarif::{self, rule};
+use super::text::printable;
 use super::Styles;
 use crate::core::audit::baseline::BaselineOutcome;
 use crate::core::audit::{
@@ -92,12 +93,23 @@ fn baseline_lines(outcome: Option<&BaselineOutcome>, styles: Styles) -> String {
 fn ids_text(r: &RoleReport) -> String {
     match r.external_ids.kind {
         IdKind::Any => "any".to_owned(),
-        kind => format!("{kind}: {}", r.external_ids.values.join(", ")),
+        kind => format!("{kind}: {}", printable(&r.external_ids.values.join(", "))),
     }
 }
 
 /// One account: a header, the table (worst first), then the findings.
 pub fn account_human(report: &AccountReport, styles: Styles) -> String {
+    account_named(report, None, styles)
+}
+
+/// ` (NAME)` after an account's ID: the name its organization lists, chosen by the account's
+/// owner (`printable`).
+fn name_text(name: Option<&String>) -> String {
+    name.map_or(String::new(), |n| format!(" ({})", printable(n)))
+}
+
+/// [`account_human`], the account's name beside its ID when the organization listed one.
+fn account_named(report: &AccountReport, name: Option<&String>, styles: Styles) -> String {
     let partners = if report.partners.is_empty() {
         "any other account".to_owned()
     } else {
@@ -105,9 +117,10 @@ pub fn account_human(report: &AccountReport, styles: Styles) -> String {
     };
     let s = &report.summary;
     let mut out = format!(
-        "{} {}: {} role(s) scanned, {} assumable by {partners}, {} call(s)\n",
+        "{} {}{}: {} role(s) scanned, {} assumable by {partners}, {} call(s)\n",
         styles.bold("account"),
         report.account,
+        name_text(name),
         s.roles_scanned,
         s.roles_reported,
         s.calls
@@ -115,7 +128,7 @@ pub fn account_human(report: &AccountReport, styles: Styles) -> String {
     out.push_str(&config_human(report, styles));
     out.push_str(&path_human(report, styles));
     for line in report.genesys.iter().flat_map(genesys_lines) {
-        out.push_str(&format!("  {}\n", line.replace('\n', "\n    ")));
+        out.push_str(&format!("  {}\n", printable(&line.replace('\n', "\n    "))));
     }
     if report.roles.is_empty() {
         return out;
@@ -128,7 +141,7 @@ pub fn account_human(report: &AccountReport, styles: Styles) -> String {
         .unwrap_or(4)
         .max(4);
     let invokable: Vec<String> = (report.roles.iter())
-        .map(|r| r.invokable_scope.short(&r.invokable))
+        .map(|r| printable(&r.invokable_scope.short(&r.invokable)).into_owned())
         .collect();
     let inv = invokable
         .iter()
@@ -157,16 +170,15 @@ pub fn account_human(report: &AccountReport, styles: Styles) -> String {
                 "  {}  {}: {}\n",
                 severity(Some(f.severity), styles),
                 f.code,
-                f.message
+                printable(&f.message)
             ));
             if let Some(text) = suppression_text(f) {
                 out.push_str(&styles.dim(&format!("            {text}")));
                 out.push('\n');
             }
             if let Some(c) = &f.counterexample {
-                out.push_str(
-                    &styles.dim(&format!("            request: {}", request_text(c, &r.arn))),
-                );
+                let request = request_text(c, &r.arn);
+                out.push_str(&styles.dim(&format!("            request: {}", printable(&request))));
                 out.push('\n');
             }
         }
@@ -185,7 +197,11 @@ fn config_human(report: &AccountReport, styles: Styles) -> String {
         .map_or(String::new(), |r| format!(" (IAM recorded in {r})"));
     let mut out = format!("  read from AWS Config{region}\n");
     for what in &report.not_read {
-        out.push_str(&format!("  {} {what}\n", styles.yellow("not read:")));
+        out.push_str(&format!(
+            "  {} {}\n",
+            styles.yellow("not read:"),
+            printable(what)
+        ));
     }
     out
 }
@@ -235,6 +251,7 @@ fn path_human(report: &AccountReport, styles: Styles) -> String {
     };
     let mut out = String::new();
     for (account, source) in &path.organization {
+        let source = printable(source);
         out.push_str(&format!("  organization policies of {account}: {source}\n"));
     }
     match (&path.functions_listed, &path.functions_not_listed) {
@@ -243,21 +260,26 @@ fn path_human(report: &AccountReport, styles: Styles) -> String {
         )),
         (None, Some(why)) => out.push_str(&format!(
             "  functions not listed: {}\n",
-            why.replace('\n', "\n    ")
+            printable(&why.replace('\n', "\n    "))
         )),
         (None, None) => {}
     }
     for f in &path.functions {
-        out.push_str(&format!("\n{} {}\n", styles.bold("function"), f.function));
+        out.push_str(&format!(
+            "\n{} {}\n",
+            styles.bold("function"),
+            printable(&f.function)
+        ));
         for finding in &f.findings {
             out.push_str(&format!(
                 "  {}  {}: {}\n",
                 severity(Some(finding.severity), styles),
                 finding.code,
-                finding.message
+                printable(&finding.message)
             ));
             if let Some(c) = &finding.counterexample {
-                let line = format!("            request: {}", request_text(c, ""));
+                let request = request_text(c, "");
+                let line = format!("            request: {}", printable(&request));
                 out.push_str(&styles.dim(&line));
                 out.push('\n');
             }
@@ -275,11 +297,15 @@ pub fn org_human(report: &OrgReport, styles: Styles) -> String {
     let mut out = String::new();
     for a in &report.accounts {
         match a {
-            AccountOutcome::Report(r) => out.push_str(&account_human(r, styles)),
+            AccountOutcome::Report(r) => {
+                let name = report.names.get(&r.account);
+                out.push_str(&account_named(r, name, styles))
+            }
             AccountOutcome::Error { account, error, .. } => out.push_str(&format!(
-                "{} {account}: {}\n",
+                "{} {account}{}: {}\n",
                 styles.red("✗ account"),
-                error.replace('\n', "\n  ")
+                name_text(report.names.get(account)),
+                printable(&error.replace('\n', "\n  "))
             )),
         }
         out.push('\n');

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use super::audit::{account_human, sarif_rules};
 use super::sarif::level;
 use super::sarif::{self, rule};
+use super::text::printable;
 use super::Styles;
 use crate::core::iac::IacReport;
 
@@ -17,6 +18,8 @@ fn at(file: &str, line: Option<usize>) -> String {
     }
 }
 
+/// A template or plan in a pull request is text its author chose: its names and values go
+/// through [`printable`], as an account's do.
 pub fn iac_human(report: &IacReport, styles: Styles) -> String {
     let mut out = format!(
         "{} {}\n",
@@ -27,11 +30,12 @@ pub fn iac_human(report: &IacReport, styles: Styles) -> String {
     if !report.sources.is_empty() {
         out.push_str(&format!("\n{}\n", styles.bold("defined at")));
         for (role, s) in &report.sources {
-            out.push_str(&format!(
+            let line = format!(
                 "  {role}: {} ({})\n",
                 s.resource,
                 at(s.file.as_deref().unwrap_or(&report.source_file), s.line)
-            ));
+            );
+            out.push_str(&printable(&line));
         }
     }
     if !report.unknowns.is_empty() {
@@ -40,7 +44,7 @@ pub fn iac_human(report: &IacReport, styles: Styles) -> String {
             styles.bold("unknown before deployment")
         ));
         for u in &report.unknowns {
-            out.push_str(&format!("  {u}\n"));
+            out.push_str(&format!("  {}\n", printable(&u.to_string())));
         }
     }
     if !report.not_analysed.is_empty() {
@@ -49,12 +53,13 @@ pub fn iac_human(report: &IacReport, styles: Styles) -> String {
             styles.bold("not analysed")
         ));
         for n in &report.not_analysed {
-            out.push_str(&format!(
+            let line = format!(
                 "  {} ({}) at {}\n",
                 n.resource,
                 n.resource_type,
                 at(n.file.as_deref().unwrap_or(&report.source_file), n.line)
-            ));
+            );
+            out.push_str(&printable(&line));
         }
     }
     out

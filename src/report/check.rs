@@ -5,6 +5,7 @@ use serde_json::{json, Value};
 
 use super::plan::document_diff_near;
 use super::sarif::{self, rule};
+use super::text::printable;
 use super::Styles;
 use crate::core::drift::{CheckReport, Code, ConfigStatus, Finding, Severity};
 use crate::core::trail::{self, Attribution};
@@ -23,7 +24,7 @@ pub fn render_human(report: &CheckReport, styles: Styles) -> String {
                 "{} {}: {}\n",
                 styles.red("✗ error"),
                 c.config,
-                c.error.as_deref().unwrap_or("")
+                printable(c.error.as_deref().unwrap_or(""))
             )),
             ConfigStatus::Drift => out.push_str(&format!(
                 "{} {}: {}\n",
@@ -33,7 +34,7 @@ pub fn render_human(report: &CheckReport, styles: Styles) -> String {
             )),
         }
         if let Some(s) = &c.subject {
-            out.push_str(&styles.dim(&format!("  {}", s.line())));
+            out.push_str(&styles.dim(&format!("  {}", printable(&s.line()))));
             out.push('\n');
         }
         // An error on one side (Genesys Cloud) keeps what the other side found.
@@ -45,7 +46,7 @@ pub fn render_human(report: &CheckReport, styles: Styles) -> String {
         }
         out.push_str(&findings_human(&c.findings, styles));
         for n in &c.notes {
-            out.push_str(&format!("  {}  {n}\n", styles.dim("note")));
+            out.push_str(&format!("  {}  {}\n", styles.dim("note"), printable(n)));
         }
     }
     if report.configs.len() > 1 {
@@ -95,17 +96,18 @@ fn findings_human(findings: &[Finding], styles: Styles) -> String {
         out.push_str(&format!(
             "  {}  {}\n",
             severity(f.severity, styles),
-            f.resource
+            printable(&f.resource)
         ));
-        for part in f.message.split("; ") {
+        for part in printable(&f.message).split("; ") {
             out.push_str(&wrap(part, DETAIL, DETAIL));
         }
         // Who changed it, on a line of its own and never wrapped (it is searched for).
         if !who.is_empty() {
-            out.push_str(&format!("{DETAIL}{}\n", who.trim_start()));
+            out.push_str(&format!("{DETAIL}{}\n", printable(who.trim_start())));
         }
         if let Some(c) = &f.trail.changed_by {
-            out.push_str(&styles.dim(&format!("{DETAIL}{}", changed_by_detail(c))));
+            let detail = changed_by_detail(c);
+            out.push_str(&styles.dim(&format!("{DETAIL}{}", printable(&detail))));
             out.push('\n');
         }
         out.push_str(&values_human(f, styles));
@@ -145,7 +147,7 @@ fn values_human(f: &Finding, styles: Styles) -> String {
                     show(&c.actual),
                     show(&c.expected)
                 );
-                styles.dim(&line) + "\n"
+                styles.dim(&printable(&line)) + "\n"
             })
             .collect(),
         (None, None) => String::new(),
@@ -155,13 +157,13 @@ fn values_human(f: &Finding, styles: Styles) -> String {
             let doc = super::plan::pretty(&o["document"]);
             let lines: String = doc
                 .lines()
-                .map(|l| styles.red(&format!("{DETAIL}  - {l}")) + "\n")
+                .map(|l| styles.red(&format!("{DETAIL}  - {}", printable(l))) + "\n")
                 .collect();
             format!("{head}\n{lines}")
         }
         (e, a) => {
             let line = format!("{DETAIL}expected {}, actual {}", show(e), show(a));
-            styles.dim(&line) + "\n"
+            styles.dim(&printable(&line)) + "\n"
         }
     }
 }
@@ -173,7 +175,12 @@ fn related_human(related: &[Finding], styles: Styles) -> String {
     }
     let mut out = format!("{DETAIL}because of it, {} more:\n", related.len());
     for r in related {
-        let text = format!("{} {}: {}", r.severity.as_str(), r.code, r.message);
+        let text = format!(
+            "{} {}: {}",
+            r.severity.as_str(),
+            r.code,
+            printable(&r.message)
+        );
         let first = format!("{DETAIL}  · ");
         for line in wrap(&text, &first, &format!("{DETAIL}    ")).lines() {
             out.push_str(&styles.dim(line));

@@ -2,10 +2,13 @@
 //! (what the terminal's sink prints besides its spinners), [`EventLine`] for `--progress json`
 //! (one JSON object per event and line, schema `docs/schemas/event.schema.json`).
 
+use std::borrow::Cow;
+
 use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::plan::WriteStarted;
+use super::text::printable;
 use super::Styles;
 use crate::core::change_set::Side;
 use crate::core::event::Event;
@@ -16,7 +19,17 @@ pub const EVENT_SCHEMA_VERSION: u32 = 1;
 
 /// The lines a person reads for `event`: none for what only a spinner or a bar shows (reading,
 /// a step, done, counting) and for a wait that only a spinner shows (see [`waiting_line`]).
+/// What servers and people chose (a note's text, a warning, a cause, a request) goes through
+/// [`printable`]; a said line is passed as it is: a renderer's text (which escaped what it
+/// took in, and may hold our colours) or a workflow's own sentence.
 pub fn lines(event: &Event, styles: Styles) -> Vec<String> {
+    lines_with(event, styles, printable)
+}
+
+/// [`lines`], each foreign text written by `text` (`--progress json`'s `message` keeps it
+/// as it is: JSON escapes it).
+fn lines_with(event: &Event, styles: Styles, text: fn(&str) -> Cow<'_, str>) -> Vec<String> {
+    let line = |l: String| text(&l).into_owned();
     match event {
         Event::Reading(_)
         | Event::Step(_)
@@ -28,26 +41,28 @@ pub fn lines(event: &Event, styles: Styles) -> Vec<String> {
             what,
             elapsed,
             detail,
-        } => vec![format!(
+        } => vec![line(format!(
             "read {what} state in {:.2}s ({detail})",
             elapsed.as_secs_f64()
-        )],
+        ))],
         Event::WriteStarted {
             side,
             index,
             total,
             change,
-        } => vec![WriteStarted {
-            side: *side,
-            index: *index,
-            total: *total,
-            change,
-        }
-        .line()],
-        Event::Note(note) => vec![format!("note: {note}")],
+        } => vec![line(
+            WriteStarted {
+                side: *side,
+                index: *index,
+                total: *total,
+                change,
+            }
+            .line(),
+        )],
+        Event::Note(note) => vec![line(format!("note: {note}"))],
         Event::Warning { message, hint } => {
-            let mut out = vec![format!("{} {message}", styles.yellow("warning:"))];
-            out.extend(hint.iter().map(|h| format!("  (hint: {h})")));
+            let mut out = vec![format!("{} {}", styles.yellow("warning:"), text(message))];
+            out.extend(hint.iter().map(|h| line(format!("  (hint: {h})"))));
             out
         }
         Event::Retried {
@@ -58,17 +73,17 @@ pub fn lines(event: &Event, styles: Styles) -> Vec<String> {
             let causes: Vec<String> = (causes.iter())
                 .map(|(cause, n)| format!("{cause} ×{n}"))
                 .collect();
-            vec![format!(
+            vec![line(format!(
                 "{service}: {calls} call(s) retried ({})",
                 causes.join(", ")
-            )]
+            ))]
         }
-        Event::Recovered { service, what } => vec![format!(
+        Event::Recovered { service, what } => vec![line(format!(
             "{service}: the answer to {what} was lost; the object it created was found by name \
              and kept (not created twice)"
-        )],
-        Event::Said(line) => vec![line.clone()],
-        Event::Waiting(w) => vec![waiting_line(w)],
+        ))],
+        Event::Said(said) => vec![said.clone()],
+        Event::Waiting(w) => vec![line(waiting_line(w))],
     }
 }
 
@@ -220,7 +235,7 @@ pub struct RetryCause {
 
 /// `event` as one line of JSON.
 pub fn json_line(event: &Event) -> String {
-    let lines = lines(event, Styles { color: false });
+    let lines = lines_with(event, Styles { color: false }, |t| Cow::Borrowed(t));
     let line = EventLine {
         schema_version: EVENT_SCHEMA_VERSION,
         event: record(event),
@@ -374,5 +389,35 @@ mod tests {
         assert_eq!(warning["hint"], "h");
         let reading: serde_json::Value = serde_json::from_str(&json_line(&events[0])).unwrap();
         assert!(reading.get("message").is_none());
+    }
+
+    #[test]
+    fn foreign_text_is_escaped_for_people_and_kept_in_json() {
+        let hostile = "name\u{1b}]0;owned\u{7}\u{202e}";
+        let warning = Event::Warning {
+            message: hostile.into(),
+            hint: Some(hostile.into()),
+        };
+        for event in [Event::Note(hostile.into()), warning] {
+            let human = lines(&event, Styles { color: true }).join("\n");
+            assert!(!human.contains(['\u{7}', '\u{202e}']), "{human:?}");
+            assert!(
+                human.contains("name\\u{1b}]0;owned\\u{7}\\u{202e}"),
+                "{human:?}"
+            );
+            let json: serde_json::Value = serde_json::from_str(&json_line(&event)).unwrap();
+            assert!(json["message"].as_str().unwrap().contains(hostile));
+        }
+        let warning = lines(
+            &Event::Warning {
+                message: "m".into(),
+                hint: None,
+            },
+            Styles { color: true },
+        );
+        assert!(
+            warning[0].starts_with('\u{1b}'),
+            "our colour stays: {warning:?}"
+        );
     }
 }

@@ -23,6 +23,7 @@ mod results;
 mod sarif;
 pub mod schemas;
 mod simulate;
+mod text;
 mod verify;
 mod version;
 
@@ -58,6 +59,7 @@ pub use results::{
     Writes, SCHEMA_VERSION,
 };
 pub use simulate::{render_human as simulate_human, render_json as simulate_json};
+pub use text::printable;
 pub use verify::{changes_human, verification_human};
 pub use version::VersionResult;
 

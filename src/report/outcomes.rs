@@ -10,6 +10,7 @@ use super::results::{
     to_json, ApplyResult, DestroyResult, DryRunResult, ImportResult, InitResult, OnboardResult,
     PlanResult, RenderedPolicies, VerifyResult, Writes,
 };
+use super::text::printable;
 use super::{asff, ocsf};
 use super::{audit, audit_html, audit_iac, check, genesys, lint, plan, prove, simulate, verify};
 use super::{HtmlMeta, RegionRow, Styles};
@@ -161,11 +162,11 @@ impl Report for Onboarded<'_> {
 impl Report for VerifyResult<'_> {
     fn human(&self, styles: Styles) -> String {
         let error = match self.error {
-            Some(e) => format!("{} {e}\n", styles.red("✗ error:")),
+            Some(e) => format!("{} {}\n", styles.red("✗ error:"), printable(e)),
             None => String::new(),
         };
         let header = match self.subject {
-            Some(s) => styles.bold(&format!("verify: {}\n", s.line())),
+            Some(s) => styles.bold(&format!("verify: {}\n", printable(&s.line()))),
             None => String::new(),
         };
         format!(
@@ -294,7 +295,8 @@ fn genesys_import_human(r: &ImportResult) -> String {
         r.left_out.len()
     );
     for l in &r.left_out {
-        out.push_str(&format!("  left out {:?} ({}): {}\n", l.name, l.id, l.why));
+        let line = format!("  left out {:?} ({}): {}\n", l.name, l.id, l.why);
+        out.push_str(&printable(&line));
     }
     out.push_str("next: lambda-trust plan --adopt (no action should change), then lambda-trust apply --adopt\n");
     out
@@ -315,11 +317,11 @@ fn role_import_human(r: &ImportResult) -> String {
             "  finding [{}] {}: {}\n",
             f.severity.as_str(),
             f.code,
-            f.message
+            printable(&f.message)
         ));
     }
     for n in &role.notes {
-        out.push_str(&format!("  note: {n}\n"));
+        out.push_str(&format!("  note: {}\n", printable(n)));
     }
     out.push_str(
         "next: lambda-trust plan --adopt (review every change), then lambda-trust apply --adopt\n",

@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use super::text::printable;
 use super::Styles;
 use crate::core::change_set::{ChangeSet, Side};
 use crate::core::describe::{describe_plan, Action, ChangeView};
@@ -18,14 +19,15 @@ pub(crate) fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(&display_form(v)).unwrap_or_default()
 }
 
-/// A line diff of two documents, keys sorted so key order does not show.
+/// A line diff of two documents, keys sorted so key order does not show. JSON escapes C0
+/// controls but not DEL, C1 or bidi controls: each line goes through [`printable`].
 pub fn document_diff(before: &Value, after: &Value, styles: Styles) -> String {
     let (a, b) = (pretty(before), pretty(after));
     let diff = similar::TextDiff::from_lines(&a, &b);
     let mut out = String::new();
     for change in diff.iter_all_changes() {
         let line = change.to_string_lossy();
-        let line = line.trim_end_matches('\n');
+        let line = printable(line.trim_end_matches('\n'));
         match change.tag() {
             similar::ChangeTag::Delete => {
                 out.push_str(&styles.red(&format!("      - {line}")));
@@ -59,7 +61,7 @@ pub(crate) fn document_diff_near(
         for op in group {
             for change in diff.iter_changes(op) {
                 let line = change.to_string_lossy();
-                let line = line.trim_end_matches('\n');
+                let line = printable(line.trim_end_matches('\n'));
                 let text = match change.tag() {
                     similar::ChangeTag::Delete => styles.red(&format!("{indent}- {line}")),
                     similar::ChangeTag::Insert => styles.green(&format!("{indent}+ {line}")),
@@ -81,7 +83,7 @@ fn indent_doc(
 ) -> String {
     pretty(doc)
         .lines()
-        .map(|l| paint(&styles, &format!("      {prefix} {l}")) + "\n")
+        .map(|l| paint(&styles, &format!("      {prefix} {}", printable(l))) + "\n")
         .collect()
 }
 
@@ -112,8 +114,9 @@ fn change_blocks(views: &[ChangeView], styles: Styles) -> String {
             Action::Update => ("~", Styles::yellow),
             Action::Delete => ("-", Styles::red),
         };
-        out.push_str(&paint(&styles, &format!("  {sigil} {}", v.resource)));
-        out.push_str(&styles.dim(&format!("  ({})", v.detail)));
+        let (resource, detail) = (printable(&v.resource), printable(&v.detail));
+        out.push_str(&paint(&styles, &format!("  {sigil} {resource}")));
+        out.push_str(&styles.dim(&format!("  ({detail})")));
         out.push('\n');
         match (&v.before, &v.after) {
             (Some(b), Some(a)) => out.push_str(&document_diff(b, a, styles)),
@@ -234,15 +237,16 @@ pub fn deletions_human(set: &ChangeSet, styles: Styles) -> String {
 pub fn genesys_plan_human(plan: &GenesysPlan, styles: Styles) -> String {
     let mut out = String::new();
     for a in &plan.foreign {
-        out.push_str(&styles.dim(&format!(
+        let line = format!(
             "  ! genesys action {:?} ({}) calls {}: not created by lambda-trust, left alone\n",
             a.def.name,
             a.id,
             a.function_arn()
-        )));
+        );
+        out.push_str(&styles.dim(&printable(&line)));
     }
     for n in genesys_notes(plan, None) {
-        out.push_str(&styles.dim(&format!("  ! {n}\n")));
+        out.push_str(&styles.dim(&format!("  ! {}\n", printable(&n))));
     }
     if plan.is_empty() {
         out.push_str(&format!(

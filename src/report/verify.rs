@@ -1,5 +1,6 @@
 //! The verify checklist, human and JSON.
 
+use super::text::printable;
 use super::Styles;
 use crate::core::drift::Finding;
 use crate::core::verify::Verification;
@@ -15,7 +16,7 @@ pub fn verification_human(v: &Verification, styles: Styles) -> String {
             styles.red("FAIL")
         };
         out.push_str(&format!("  {mark}  {}\n", c.name));
-        out.push_str(&styles.dim(&format!("        {}", c.detail)));
+        out.push_str(&styles.dim(&format!("        {}", printable(&c.detail))));
         out.push('\n');
     }
     out.push_str(&proof_lines(&v.proofs, styles));
@@ -50,7 +51,7 @@ fn path_lines(path: &crate::core::verify::PathClaims, styles: Styles) -> String 
     let mut out = String::new();
     for (account, source) in &path.organization {
         let line = format!("        organization policies of {account}: {source}");
-        out.push_str(&styles.dim(&line));
+        out.push_str(&styles.dim(&printable(&line)));
         out.push('\n');
     }
     for t in &path.targets {
@@ -64,8 +65,11 @@ fn path_lines(path: &crate::core::verify::PathClaims, styles: Styles) -> String 
                 ClaimVerdict::Refuted => styles.red("FAIL   "),
                 ClaimVerdict::Unknown => styles.yellow("UNKNOWN"),
             };
-            out.push_str(&format!("  {mark}  path: {what} {}\n", t.target));
-            out.push_str(&styles.dim(&format!("        {}", claim.detail)));
+            out.push_str(&format!(
+                "  {mark}  path: {what} {}\n",
+                printable(&t.target)
+            ));
+            out.push_str(&styles.dim(&format!("        {}", printable(&claim.detail))));
             out.push('\n');
         }
     }
@@ -83,7 +87,7 @@ pub(super) fn proof_lines(proofs: &[PropertyResult], styles: Styles) -> String {
             Verdict::Proved => p.reason.clone(),
             _ => p.summary(),
         };
-        out.push_str(&styles.dim(&format!("        {detail}")));
+        out.push_str(&styles.dim(&format!("        {}", printable(&detail))));
         out.push('\n');
     }
     out
@@ -98,15 +102,17 @@ pub fn changes_human(drift: &[Finding], styles: Styles) -> String {
     let mut out = String::from("  what changed on AWS:\n");
     let mut refused_said = false;
     for f in drift {
-        out.push_str(&format!(
-            "  {}  {}: {}{}\n",
-            styles.yellow("DRIFT"),
+        let line = format!(
+            "{}: {}{}",
             f.resource,
             f.message,
             super::check::who_suffix(f, &mut refused_said)
-        ));
+        );
+        let line = printable(&line);
+        out.push_str(&format!("  {}  {line}\n", styles.yellow("DRIFT")));
         if let Some(c) = &f.trail.changed_by {
-            out.push_str(&styles.dim(&format!("         {}", super::check::changed_by_detail(c))));
+            let detail = super::check::changed_by_detail(c);
+            out.push_str(&styles.dim(&format!("         {}", printable(&detail))));
             out.push('\n');
         }
     }

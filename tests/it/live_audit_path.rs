@@ -282,6 +282,25 @@ fn the_organization_audit_judges_each_partner_role_s_whole_path() {
         "{html}"
     );
     assert!(!html.contains("<img"), "{html}");
+
+    // In the terminal report the same name is text too: its escape sequences and bidi
+    // override shown escaped (report::printable), never acted on.
+    let name = "Work\u{1b}]0;owned\u{7}\u{1b}[2Jloads\u{202e}";
+    w.moto.client().organizations_ok(
+        "UpdateOrganizationalUnit",
+        json!({"OrganizationalUnitId": ou, "Name": name}),
+    );
+    let args = ["--organization", "--assume-role", MEMBER_ROLE];
+    let r = w.audit("human", &args, &[]);
+    let shown = r"Work\u{1b}]0;owned\u{7}\u{1b}[2Jloads\u{202e}";
+    assert!(
+        r.stdout.contains(&format!("at OU {shown} ({ou})")),
+        "{}",
+        r.stdout
+    );
+    for text in [&r.stdout, &r.stderr] {
+        assert!(!text.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{text:?}");
+    }
 }
 
 /// A member account's own audit cannot read its organization's policies: it says so in one

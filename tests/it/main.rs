@@ -71,6 +71,7 @@ mod live_rename;
 mod live_scale;
 mod live_security_hub;
 mod live_sides;
+mod live_terminal_text;
 mod live_trail;
 mod live_ux;
 mod partitions;

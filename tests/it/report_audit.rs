@@ -216,3 +216,77 @@ fn html_audited_markup_is_text() {
     assert!(html.contains("&lt;b onmouseover=alert(3)&gt;"));
     assert!(html.contains("&lt;script&gt;alert(4)&lt;/script&gt;"));
 }
+
+#[test]
+fn human_terminal_control_in_audited_data_is_shown_escaped() {
+    let id = "id\u{1b}]0;title\u{7}\u{9b}2J\u{202e}";
+    let wild = "arn:aws:lambda:us-east-1:111122223333:function:f\u{1b}[8m*";
+    let mut r = role(
+        "terminal",
+        json!({"StringEquals": {"sts:ExternalId": id}}),
+        wild,
+        false,
+    );
+    r.inline[0].0 = "invoke".into();
+    let iam = AccountIam {
+        account_id: OWN.into(),
+        roles: vec![r],
+        policies: BTreeMap::new(),
+        usage: BTreeMap::new(),
+    };
+    let opts = AuditOptions {
+        partners: vec!["765628985471".into()],
+        config: None,
+        region: Some("us-east-1".into()),
+        partner_principals: Vec::new(),
+    };
+    let failed = AccountOutcome::Error {
+        account: "444455556666".into(),
+        error: "AccessDenied: \u{1b}[2K✓ proved".into(),
+        calls: 1,
+    };
+    let names = BTreeMap::from([
+        (OWN.to_owned(), "prod\u{1b}[5m\u{2066}".to_owned()),
+        ("444455556666".to_owned(), "dev\r".to_owned()),
+    ]);
+    let report = OrgReport::new(
+        vec![
+            AccountOutcome::Report(audit_account(&iam, &opts, 1)),
+            failed,
+        ],
+        1,
+    )
+    .with_names(names);
+    for color in [false, true] {
+        let text = report::audit_org_human(&report, Styles { color });
+        for raw in [
+            "\u{1b}]",
+            "\u{1b}[8m",
+            "\u{1b}[2K",
+            "\u{1b}[5m",
+            "\u{7}",
+            "\r",
+        ] {
+            assert!(!text.contains(raw), "{raw:?} in {text:?}");
+        }
+        assert!(
+            !text.contains(['\u{9b}', '\u{202e}', '\u{2066}']),
+            "{text:?}"
+        );
+        for shown in [
+            r"fixed: id\u{1b}]0;title\u{7}\u{9b}2J\u{202e}",
+            r"function:f\u{1b}[8m*",
+            r" 111122223333 (prod\u{1b}[5m\u{2066}): ",
+            r"444455556666 (dev\u{d}): AccessDenied: \u{1b}[2K✓ proved",
+        ] {
+            assert!(text.contains(shown), "{shown} not in {text}");
+        }
+        assert_eq!(text.contains('\u{1b}'), color, "only our colours: {text:?}");
+    }
+    let json: Value = serde_json::from_str(&report::audit_org_json(&report)).unwrap();
+    assert_eq!(json["names"][OWN], "prod\u{1b}[5m\u{2066}");
+    assert_eq!(
+        json["accounts"][1]["error"],
+        "AccessDenied: \u{1b}[2K✓ proved"
+    );
+}

@@ -259,3 +259,35 @@ fn apply_destroy_and_dry_run_results() {
     let dry = report::DryRunResult::new("--- a\n+++ b\n".into(), &set);
     insta::assert_json_snapshot!("dry_run_json_drift", report::to_value(&dry));
 }
+
+/// The live side is whoever edited it in the console: terminal control in a condition value and
+/// a tag value reaches `check` and `plan` for people only escaped (report::printable); the
+/// JSON carries the values as they are.
+#[test]
+fn terminal_control_in_live_values_is_shown_escaped() {
+    let hostile = "7d1e\u{1b}]0;title\u{7}\u{1b}[2J\u{9b}8m\u{202e}";
+    let (_, mut o) = drifted();
+    let role = o.role.as_mut().unwrap();
+    role.trust["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"] = json!(hostile);
+    role.tags.insert("team".into(), format!("plat{hostile}"));
+    let d = desired(&example(), &o);
+    let report = CheckReport::new(vec![config_report("lambda-trust.toml", &d, &o)]);
+    for styles in [PLAIN, COLOR] {
+        let check = report::check_human(&report, styles);
+        let plan = report::plan_human(&the_plan(&d, &o), styles);
+        for (what, text) in [("check", &check), ("plan", &plan)] {
+            for raw in ["\u{1b}]", "\u{1b}[2J", "\u{7}", "\u{9b}", "\u{202e}"] {
+                assert!(!text.contains(raw), "{what}: {raw:?} in {text:?}");
+            }
+            assert_eq!(text.contains('\u{1b}'), styles.color, "{what}: {text:?}");
+        }
+        let shown = r"\u{1b}]0;title\u{7}\u{1b}[2J\u{9b}8m\u{202e}";
+        assert!(check.contains(shown), "{check}");
+        assert!(plan.contains(shown), "{plan}");
+    }
+    let json: Value = serde_json::from_str(&report::check_json(&report)).unwrap();
+    assert!(
+        json.to_string().contains("\\u001b]0;title\\u0007"),
+        "{json}"
+    );
+}
