@@ -11,7 +11,6 @@ use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use clap::CommandFactory;
@@ -1006,17 +1005,7 @@ fn aws_outputs_match_their_schemas() {
 #[test]
 fn audit_outputs_match_their_schemas() {
     let env = Env::new();
-    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/seed_audit.py");
-    let seeded = Command::new(python)
-        .args([script, &env.moto.url(), "roles", ACCOUNT, "20"])
-        .output()
-        .expect("run seed_audit.py");
-    assert!(
-        seeded.status.success(),
-        "seeding failed: {}",
-        String::from_utf8_lossy(&seeded.stderr)
-    );
+    crate::support::seed_audit(&env.moto.url(), &["roles", ACCOUNT, "20"]);
     env.write_config(&config(&[], ""));
     let none: &[(String, String)] = &[];
     let config = env.config_path();

@@ -18,17 +18,7 @@ const GAAD: &str = "iam:GetAccountAuthorizationDetails";
 
 /// Seeds `n` roles in the default account with `scripts/seed_audit.py`, straight to moto.
 fn seed(env: &Env, n: usize) {
-    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/seed_audit.py");
-    let out = Command::new(python)
-        .args([script, &env.moto.url(), "roles", ACCOUNT, &n.to_string()])
-        .output()
-        .expect("run seed_audit.py");
-    assert!(
-        out.status.success(),
-        "seeding failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    support::seed_audit(&env.moto.url(), &["roles", ACCOUNT, &n.to_string()]);
 }
 
 fn paged(env: &Env, page: usize) {

@@ -6,7 +6,6 @@
 use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
 
 use serde_json::Value;
 use support::live::*;
@@ -15,23 +14,7 @@ const ROLE: &str = "lambda-trust-audit";
 const AGGREGATOR: &str = "org-iam";
 
 fn seed(env: &Env, args: &[&str]) -> Vec<String> {
-    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/seed_audit.py");
-    let out = Command::new(python)
-        .arg(script)
-        .arg(env.moto.url())
-        .args(args)
-        .output()
-        .expect("run seed_audit.py");
-    assert!(
-        out.status.success(),
-        "seeding failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    support::seed_audit(&env.moto.url(), args)
 }
 
 /// The whole path's codes: judged from organization and function policies.

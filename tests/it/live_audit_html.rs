@@ -61,21 +61,7 @@ fn browser_ready() -> bool {
 }
 
 fn seed(env: &Env, args: &[&str]) -> Vec<String> {
-    let out = Command::new(format!("{ROOT}/.venv/bin/python"))
-        .arg(format!("{ROOT}/scripts/seed_audit.py"))
-        .arg(env.moto.url())
-        .args(args)
-        .output()
-        .expect("run seed_audit.py");
-    assert!(
-        out.status.success(),
-        "seeding failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    support::seed_audit(&env.moto.url(), args)
 }
 
 /// Opens the page; returns what the browser saw (see tests/browser/report.mjs).

@@ -5,26 +5,11 @@
 
 use crate::support;
 
-use std::process::Command;
-
 use serde_json::Value;
 use support::live::*;
 
 fn seed_audit(env: &Env, args: &[&str]) -> String {
-    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/seed_audit.py");
-    let out = Command::new(python)
-        .arg(script)
-        .arg(env.moto.url())
-        .args(args)
-        .output()
-        .expect("run seed_audit.py");
-    assert!(
-        out.status.success(),
-        "seed_audit.py {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
+    support::seed_audit(&env.moto.url(), args).join("\n")
 }
 
 /// The report without its cost and without the whole path, which a saved answer does not hold

@@ -5,8 +5,6 @@
 
 use crate::support;
 
-use std::process::Command;
-
 use serde_json::Value;
 use support::live::*;
 use support::Injection;
@@ -15,27 +13,8 @@ const ROLE: &str = "lambda-trust-audit";
 
 /// Seeds the organization; returns its account IDs, management account first.
 fn seed_org(env: &Env, accounts: usize, roles: usize) -> Vec<String> {
-    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/seed_audit.py");
-    let out = Command::new(python)
-        .args([
-            script,
-            &env.moto.url(),
-            "org",
-            &accounts.to_string(),
-            &roles.to_string(),
-        ])
-        .output()
-        .expect("run seed_audit.py");
-    assert!(
-        out.status.success(),
-        "seeding failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    let (accounts, roles) = (accounts.to_string(), roles.to_string());
+    support::seed_audit(&env.moto.url(), &["org", &accounts, &roles])
 }
 
 fn refuse(env: &Env, account: &str) {

@@ -26,23 +26,7 @@ const AUDIT: &[&str] = &[
 
 /// Runs scripts/seed_audit.py with `args`; its stdout's lines (an organization's account IDs).
 fn seed(env: &Env, args: &[&str]) -> Vec<String> {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/seed_audit.py");
-    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
-    let out = Command::new(python)
-        .arg(script)
-        .arg(env.moto.url())
-        .args(args)
-        .output()
-        .expect("run seed_audit.py");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    support::seed_audit(&env.moto.url(), args)
 }
 
 /// Runs `code` with the venv's Python, `sys.argv[1]` the moto URL, then `args`; its stdout.

@@ -6,15 +6,12 @@
 
 use crate::support;
 
-use std::process::Command;
-
 use serde_json::json;
 use support::live::*;
 
 use crate::live_genesys::setup_g;
 
 const ROLE: &str = "lambda-trust-audit";
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// scripts/seed_audit.py's TERMINAL_ACCOUNT_NAME and TERMINAL_ID.
 const NAME: &str = "prod\u{1b}]0;owned\u{7}\u{1b}[2J\u{202e}teg";
 const NAME_SHOWN: &str = r"prod\u{1b}]0;owned\u{7}\u{1b}[2J\u{202e}teg";
@@ -22,16 +19,7 @@ const ID: &str = "id-\u{1b}[8mhidden\u{1b}[0m-\u{9b}31m-\u{202e}txet";
 const ID_SHOWN: &str = r"id-\u{1b}[8mhidden\u{1b}[0m-\u{9b}31m-\u{202e}txet";
 
 fn seed(env: &Env, args: &[&str]) -> Vec<String> {
-    let out = Command::new(format!("{ROOT}/.venv/bin/python"))
-        .arg(format!("{ROOT}/scripts/seed_audit.py"))
-        .arg(env.moto.url())
-        .args(args)
-        .output()
-        .expect("run seed_audit.py");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "seeding failed: {err}");
-    let ids = String::from_utf8_lossy(&out.stdout);
-    ids.lines().map(str::to_owned).collect()
+    support::seed_audit(&env.moto.url(), args)
 }
 
 /// No character a terminal acts on in `text` (our colours aside: `colour` allows `ESC [ … m`).

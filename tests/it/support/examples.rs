@@ -168,16 +168,7 @@ impl<'m> World<'m> {
             );
         }
         if setup.aggregator {
-            let out = Command::new(format!("{ROOT}/.venv/bin/python"))
-                .args([&format!("{ROOT}/scripts/seed_audit.py"), &self.moto.url()])
-                .args(["aggregator", "org-iam"])
-                .output()
-                .expect("run seed_audit.py");
-            assert!(
-                out.status.success(),
-                "seed the aggregator: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            super::seed_audit(&self.moto.url(), &["aggregator", "org-iam"]);
         }
     }
 

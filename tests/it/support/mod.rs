@@ -23,6 +23,28 @@ pub use moto::{AwsSeed, MotoServer};
 pub use proxy::{FaultConfig, Injection, Kind, Proxy};
 
 /// Path of the binary under test.
+/// Runs `scripts/seed_audit.py MOTO_URL ARGS…` with the venv's Python — straight to moto, not
+/// through a proxy, not counted — and returns its stdout's lines (an organization's account
+/// IDs, or a dump); a failed seeding fails the test with the script's stderr.
+pub fn seed_audit(moto_url: &str, args: &[&str]) -> Vec<String> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = std::process::Command::new(format!("{root}/.venv/bin/python"))
+        .arg(format!("{root}/scripts/seed_audit.py"))
+        .arg(moto_url)
+        .args(args)
+        .output()
+        .expect("run seed_audit.py");
+    assert!(
+        out.status.success(),
+        "seed_audit.py {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
 pub fn bin_path() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_lambda-trust"))
 }
