@@ -116,14 +116,18 @@ fn account_named(report: &AccountReport, name: Option<&String>, styles: Styles) 
         report.partners.join(", ")
     };
     let s = &report.summary;
+    // Read through AWS Config, the calls are the run's (the summary line), not the account's.
+    let calls = match report.recorded_in {
+        Some(_) => String::new(),
+        None => format!(", {} call(s)", s.calls),
+    };
     let mut out = format!(
-        "{} {}{}: {} role(s) scanned, {} assumable by {partners}, {} call(s)\n",
+        "{} {}{}: {} role(s) scanned, {} assumable by {partners}{calls}\n",
         styles.bold("account"),
         report.account,
         name_text(name),
         s.roles_scanned,
         s.roles_reported,
-        s.calls
     );
     out.push_str(&config_human(report, styles));
     out.push_str(&path_human(report, styles));

@@ -148,6 +148,9 @@ fn an_organization_read_through_its_aggregator_is_judged_as_account_by_account()
     assert_eq!(r.code, 2);
     assert!(
         r.stdout.contains(&format!("account {}", ids[1]))
+            && !r.stdout.contains("0 call(s)")
+            && r.stdout.contains("92 role(s) scanned")
+            && r.stdout.contains("; 4 call(s)")
             && r.stdout
                 .contains("read from AWS Config (IAM recorded in us-east-1)")
             && r.stdout.contains("reads no organization policy"),
