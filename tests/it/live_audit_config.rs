@@ -17,6 +17,19 @@ fn seed(env: &Env, args: &[&str]) -> Vec<String> {
     support::seed_audit(&env.moto.url(), args)
 }
 
+/// `audit --partner genesys-cloud --config-aggregator AGGREGATOR`, then `extra`.
+fn through_aggregator(env: &Env, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "audit",
+        "--partner",
+        "genesys-cloud",
+        "--config-aggregator",
+        AGGREGATOR,
+    ];
+    args.extend_from_slice(extra);
+    env.run_raw(&args)
+}
+
 /// The whole path's codes: judged from organization and function policies.
 const PATH_CODES: [&str; 8] = [
     "partner-bypasses-role",
@@ -74,15 +87,7 @@ fn an_organization_read_through_its_aggregator_is_judged_as_account_by_account()
     ]);
     assert_eq!(by_account.code, 2, "{}", by_account.stderr);
     env.proxy.clear();
-    let r = env.run_raw(&[
-        "audit",
-        "--partner",
-        "genesys-cloud",
-        "--config-aggregator",
-        AGGREGATOR,
-        "--format",
-        "json",
-    ]);
+    let r = through_aggregator(&env, &["--format", "json"]);
     assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
     let report = json_of(&r);
     let expected = codes(&json_of(&by_account));
@@ -138,13 +143,7 @@ fn an_organization_read_through_its_aggregator_is_judged_as_account_by_account()
     assert_eq!(report["summary"]["roles_scanned"], 92);
 
     // Human: the account, where Config recorded it, and that the whole path was not read.
-    let r = env.run_raw(&[
-        "audit",
-        "--partner",
-        "genesys-cloud",
-        "--config-aggregator",
-        AGGREGATOR,
-    ]);
+    let r = through_aggregator(&env, &[]);
     assert_eq!(r.code, 2);
     assert!(
         r.stdout.contains(&format!("account {}", ids[1]))
@@ -205,15 +204,7 @@ fn pages_unprocessed_and_unrecorded_items_are_said() {
         &[("RoleName", "config-once"), ("PolicyArn", &policy)],
     );
     env.proxy.clear();
-    let r = env.run_raw(&[
-        "audit",
-        "--partner",
-        "genesys-cloud",
-        "--config-aggregator",
-        AGGREGATOR,
-        "--format",
-        "json",
-    ]);
+    let r = through_aggregator(&env, &["--format", "json"]);
     assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
     let report = json_of(&r);
     let a = &report["accounts"][0];
@@ -266,15 +257,7 @@ fn pages_unprocessed_and_unrecorded_items_are_said() {
     assert_eq!(a["summary"]["roles_scanned"], 248);
     // The HTML report says the same, escaped.
     let html = env.dir.path().join("audit.html");
-    let r = env.run_raw(&[
-        "audit",
-        "--partner",
-        "genesys-cloud",
-        "--config-aggregator",
-        AGGREGATOR,
-        "--html",
-        html.to_str().unwrap(),
-    ]);
+    let r = through_aggregator(&env, &["--html", html.to_str().unwrap()]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(
