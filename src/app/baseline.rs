@@ -26,7 +26,7 @@ pub fn read(path: &Path) -> Result<Baseline> {
     baseline::parse(&text, json).map_err(|e| {
         Error::usage(
             format!("--baseline {}: {e}", path.display()),
-            "each [[suppress]] entry has role (an ARN or pattern), code, reason and optionally expires = \"YYYY-MM-DD\" (docs/audit.md \"Baselines\")",
+            "each [[suppress]] entry has role or function (an ARN or pattern), code, reason and optionally expires = \"YYYY-MM-DD\" (docs/audit.md \"Baselines\")",
         )
     })
 }
@@ -66,7 +66,7 @@ pub fn apply(audited: &mut Audited, baseline: &Baseline, today: NaiveDate) {
 }
 
 /// `--write-baseline FILE`: every finding of the report accepted, to be given its reason.
-pub fn write(audited: &Audited, path: &Path, today: NaiveDate) -> Result<()> {
+pub fn write(audited: &Audited, path: &Path, today: NaiveDate) -> Result<usize> {
     let reason = format!("accepted by audit --write-baseline on {today}: write the real reason");
     let text = match audited {
         Audited::Account(report) => baseline::write([report], &reason),
@@ -77,7 +77,8 @@ pub fn write(audited: &Audited, path: &Path, today: NaiveDate) -> Result<()> {
             }),
             &reason,
         ),
-        Audited::Iac(_) => String::new(),
+        Audited::Iac(_) => (String::new(), 0),
     };
-    super::files::write_atomically(path, &text)
+    super::files::write_atomically(path, &text.0)?;
+    Ok(text.1)
 }

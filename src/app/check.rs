@@ -66,11 +66,22 @@ async fn check_one(
             Err(e) => core_check::GenesysSide::Failed(e.human()),
         };
         let mut report = core_check::config_report(&name, &text, aws, &verification, side);
+        report.not_checked = not_checked(only, &prepared.loaded.config);
         report.subject = Some(verify::Subject::of(&prepared.desired, clients.region()));
         Ok(report)
     }
     .await;
     result.unwrap_or_else(|e| drift::ConfigReport::error(&name, e.human()))
+}
+
+/// The sides of `config` that `--only` leaves out: AWS with `--only genesys`; Genesys Cloud
+/// with `--only aws` when the config has `[genesys]`.
+fn not_checked(only: Option<Side>, config: &config::Config) -> Vec<Side> {
+    match only {
+        Some(Side::Genesys) => vec![Side::Aws],
+        Some(Side::Aws) if config.genesys.is_some() => vec![Side::Genesys],
+        _ => Vec::new(),
+    }
 }
 
 /// The Genesys side of one config's check, owned (`core_check::GenesysCheck` borrows it).

@@ -271,6 +271,7 @@ async fn read(
     let chosen = choose(ask, &all, options.integration.as_deref())?;
     let name = &chosen.name;
     let desired = DesiredGenesys {
+        deployment: None,
         integration: name.clone(),
         integration_id: Some(chosen.id.clone()),
         category: String::new(),

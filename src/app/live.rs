@@ -112,6 +112,14 @@ pub async fn prepare_loaded(
     }
     events.all(Event::warnings(&prepared.warnings));
     events.all(Event::warnings(&unreachable_accounts(&prepared.desired)));
+    if !prepared.unproven_predecessors.is_empty() {
+        let (message, hint) =
+            crate::core::prepare::unproven_note(&prepared.unproven_predecessors);
+        events.event(Event::Warning {
+            message,
+            hint: Some(hint),
+        });
+    }
     Ok((clients, prepared))
 }
 
@@ -208,7 +216,7 @@ pub async fn plan_both(
                     ChangeSet::genesys_only(&aws, genesys_plan).map_err(genesys_waits_for_aws)?
                 }
                 _ => {
-                    let retire = retire_predecessors(&prepared, only)?;
+                    let retire = retire_predecessors(&prepared, only, genesys.as_ref())?;
                     ChangeSet::converge(aws, genesys_plan).then_aws(retire)
                 }
             }
@@ -248,7 +256,12 @@ async fn plan_sides(
 /// With `--only aws` and `[genesys]` a rename is refused: the Genesys Cloud credential names
 /// the old role, so it can be removed only once the credential moves — and once the new role
 /// exists, nothing would look for the old one again (it would stay behind, still trusted).
-fn retire_predecessors(prepared: &Prepared, only: Option<Side>) -> Result<plan::Plan> {
+fn retire_predecessors(
+    prepared: &Prepared,
+    only: Option<Side>,
+    session: Option<&Session>,
+) -> Result<plan::Plan> {
+    claimed_by_this_integration(prepared, session)?;
     let genesys = prepared.loaded.config.genesys.is_some();
     if only == Some(Side::Aws) && genesys && !prepared.predecessors.is_empty() {
         let names: Vec<&str> = (prepared.predecessors.iter())
@@ -265,6 +278,37 @@ fn retire_predecessors(prepared: &Prepared, only: Option<Side>) -> Result<plan::
     let policy_name = prepared.loaded.config.policy_name();
     let (retire, _) = plan::plan_retire_predecessors(&prepared.predecessors, &policy_name)?;
     Ok(retire)
+}
+
+/// With `[genesys]`, a role of this deployment is its earlier one only when this config's own
+/// integration names it (its ledger's role): another config that copied the `deployment`
+/// would otherwise take this one's role for its own predecessor. Two claims are refused, both
+/// named.
+fn claimed_by_this_integration(prepared: &Prepared, session: Option<&Session>) -> Result<()> {
+    let config = &prepared.loaded.config;
+    let (Some(side), Some(deployment)) = (session, &config.deployment) else {
+        return Ok(());
+    };
+    let ledger = (side.observed.integration.as_ref()).and_then(|i| i.ledger());
+    let named = ledger.map(|l| l.role_arn).unwrap_or_default();
+    let others: Vec<&str> = (prepared.predecessors.iter())
+        .filter_map(|p| p.role.as_ref())
+        .filter(|r| r.arn != named)
+        .map(|r| r.name.as_str())
+        .collect();
+    if others.is_empty() {
+        return Ok(());
+    }
+    Err(crate::error::Error::usage(
+        format!(
+            "two configs claim deployment {deployment:?}: role {} carries it, and this config's role is {}, but this config's Genesys Cloud integration {:?} does not name role {} (so it is not this config's earlier role); nothing was written",
+            others.join(", "),
+            config.role.name,
+            side.desired.integration,
+            others.join(", ")
+        ),
+        "give this config a `deployment` of its own (each config needs one; `lambda-trust init` writes a new one) — if it really is this config's earlier role, remove it with `lambda-trust destroy` from a config naming it",
+    ))
 }
 
 /// Said when the Genesys Cloud side cannot be read: the AWS side can still be converged alone.
@@ -290,6 +334,9 @@ async fn destroy_plan(
     genesys: Option<&mut Session>,
     force: bool,
 ) -> Result<ChangeSet> {
+    if let Some(role) = &prepared.observed.role {
+        plan::check_deployment(role, prepared.loaded.config.deployment.as_deref())?;
+    }
     let (aws, mut notes) = plan::plan_destroy(&prepared.observed)?;
     for (account, resources) in plan::unreachable_accounts(&prepared.desired) {
         notes.push(format!(

@@ -10,7 +10,7 @@ use super::events::{Event, Events};
 use super::files::write_atomically;
 use super::live::{connect, plan_both, prepare_loaded, Goal, LivePlan};
 use super::settings::Settings;
-use super::verify::prove_result;
+use super::verify::prove_result_read;
 use super::write::{self, Writes};
 use crate::aws::{observe, prepare};
 use crate::config::{self, edit};
@@ -178,7 +178,21 @@ pub async fn apply(events: &dyn Events, ready: &Ready) -> Result<(Writes, verify
     let planned = &ready.planned;
     let genesys = planned.genesys.as_ref();
     let writes = write::write(&planned.clients, &planned.set, genesys, events).await?;
-    let verification = prove_result(&planned.clients, &planned.prepared, genesys).await?;
+    let (verification, observed) =
+        prove_result_read(&planned.clients, &planned.prepared, genesys).await?;
+    // The whole path of the targets this run looked up (the new one), judged as `verify` does.
+    let prepared = &planned.prepared;
+    let mut desired = prepared.desired.clone();
+    let looked_up = |t: &crate::core::render::ResolvedTarget| {
+        (prepared.observed.functions.iter())
+            .filter_map(|f| f.arn.as_deref())
+            .any(|a| a == t.function_arn || a.starts_with(&format!("{}:", t.function_arn)))
+    };
+    desired.targets.retain(looked_up);
+    let judged = (&desired, &observed);
+    let verification =
+        super::path::with_path_of(verification, &planned.clients, prepared, judged, events)
+            .await?;
     Ok((writes, verification))
 }
 

@@ -16,6 +16,7 @@ use crate::aws::function_policy::read_function_policies;
 use crate::aws::organizations::OrgReader;
 use crate::aws::prepare::Prepared;
 use crate::aws::Clients;
+use crate::core::state::{Desired, Observed};
 use crate::core::verify::{self, PathSources, Verification};
 use crate::error::Result;
 use crate::iam::arn;
@@ -29,7 +30,17 @@ pub async fn path_sources(
     org_policies: Option<&Path>,
     events: &dyn Events,
 ) -> Result<PathSources> {
-    let desired = &prepared.desired;
+    sources_for(clients, prepared, &prepared.desired, org_policies, events).await
+}
+
+/// [`path_sources`] for `desired`'s targets (`onboard`: the new one alone).
+async fn sources_for(
+    clients: &Clients,
+    prepared: &Prepared,
+    desired: &Desired,
+    org_policies: Option<&Path>,
+    events: &dyn Events,
+) -> Result<PathSources> {
     let given = match org_policies {
         Some(dir) => Some(org_policies_from_dir(dir, &desired.account_id)?),
         None => None,
@@ -104,10 +115,33 @@ pub async fn with_path(
     org_policies: Option<&Path>,
     events: &dyn Events,
 ) -> Result<Verification> {
+    let (desired, observed) = (&prepared.desired, &prepared.observed);
     let sources = path_sources(clients, prepared, org_policies, events).await?;
-    let claims = verify::whole_path(&prepared.desired, &prepared.observed, &sources);
-    Ok(match claims {
+    Ok(judged(verification, desired, observed, &sources))
+}
+
+fn judged(
+    verification: Verification,
+    desired: &Desired,
+    observed: &Observed,
+    sources: &PathSources,
+) -> Verification {
+    match verify::whole_path(desired, observed, sources) {
         Some(claims) => verification.with_path(claims),
         None => verification,
-    })
+    }
+}
+
+/// [`with_path`] judging `desired`'s targets on `observed` (IAM as read after the writes):
+/// `onboard` judges the path of the function it adds as `verify` would, without reading every
+/// other target's policy again.
+pub async fn with_path_of(
+    verification: Verification,
+    clients: &Clients,
+    prepared: &Prepared,
+    (desired, observed): (&Desired, &Observed),
+    events: &dyn Events,
+) -> Result<Verification> {
+    let sources = sources_for(clients, prepared, desired, None, events).await?;
+    Ok(judged(verification, desired, observed, &sources))
 }

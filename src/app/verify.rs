@@ -158,6 +158,15 @@ pub async fn prove_result(
     prepared: &Prepared,
     genesys: Option<&Session>,
 ) -> Result<Verification> {
+    Ok(prove_result_read(clients, prepared, genesys).await?.0)
+}
+
+/// [`prove_result`], with the IAM state it proved (read again after the writes).
+pub async fn prove_result_read(
+    clients: &Clients,
+    prepared: &Prepared,
+    genesys: Option<&Session>,
+) -> Result<(Verification, crate::core::state::Observed)> {
     let observed = prepare::reobserve_iam(clients, prepared).await?;
     let desired = &prepared.desired;
     let mut checks = verify::checks(desired, &observed);
@@ -167,5 +176,6 @@ pub async fn prove_result(
         checks.extend(genesys_checks(&side.desired, &again, role));
         checks.extend(timeout_check(&side.desired, &prepared.observed.functions));
     }
-    Ok(Verification::new(checks).with_proofs(verify::proofs(desired, &observed)))
+    let proofs = verify::proofs(desired, &observed);
+    Ok((Verification::new(checks).with_proofs(proofs), observed))
 }

@@ -31,6 +31,9 @@ pub struct Prepared {
     /// Roles this config created under an earlier `role.name`, still in place (read only when
     /// the configured role is missing): plan removes them, check reports them.
     pub predecessors: Vec<Observed>,
+    /// Roles that may be this config's earlier ones but that nothing proves it of: the config
+    /// has no `deployment` (`core::prepare::Kinship::Unproven`). Left in place, said.
+    pub unproven_predecessors: Vec<String>,
     /// Warnings to show the user (weakened properties, config notices).
     pub warnings: Vec<Finding>,
     /// The function policies read for lambda-trust's statements on cross-account targets
@@ -108,45 +111,66 @@ pub async fn prepare_scoped(
     }
     let (permissions, function_policies) = read_permissions(clients, &wanted).await?;
     observed.permissions = permissions;
-    let predecessors = match (&observed.role, scope.functions.is_some()) {
-        (None, false) => predecessors(clients, config, &q, &observed).await?,
-        _ => Vec::new(),
+    let (predecessors, unproven_predecessors) = match (&observed.role, scope.functions.is_some()) {
+        (None, false) => predecessors(clients, config, &q, &observed, &desired).await?,
+        _ => (Vec::new(), Vec::new()),
     };
     Ok(Prepared {
         loaded,
         desired,
         observed,
         predecessors,
+        unproven_predecessors,
         warnings,
         function_policies,
     })
 }
 
-/// Roles lambda-trust created from this config under an earlier `role.name`
-/// (`core::prepare::is_predecessor`), read as `destroy` reads a role. Looked for only when the
-/// configured role does not exist — the run that first plans a rename — so a run with the role
-/// in place pays nothing: one ListRoles page per 1,000 roles at the path, one GetRole per role
-/// whose trust policy names the external ID, then the reads of each predecessor.
+/// Roles lambda-trust created for this deployment under an earlier `role.name`
+/// (`core::prepare::kinship`), read as `destroy` reads a role, with their statements on
+/// cross-account targets; and the names of the roles that may be this config's earlier ones
+/// but cannot be proved so. Looked for only when the configured role does not exist — the run
+/// that first plans a rename — so a run with the role in place pays nothing: one ListRoles page
+/// per 1,000 roles at the path, one GetRole per role whose trust policy names the external ID,
+/// then the reads of each predecessor.
 async fn predecessors(
     clients: &Clients,
     config: &Config,
     query: &crate::core::state::Query,
     observed: &Observed,
-) -> Result<Vec<Observed>, ObserveError> {
-    let mut found = Vec::new();
+    desired: &crate::core::state::Desired,
+) -> Result<(Vec<Observed>, Vec<String>), ObserveError> {
+    let (mut found, mut unproven) = (Vec::new(), Vec::new());
     for (name, trust) in observe::roles_at_path(clients, &config.role_path()).await? {
         if !prepare::may_be_predecessor(config, &name, &config.role_path(), &trust) {
             continue;
         }
-        match observe::role(clients, &name).await? {
-            Some(role) if prepare::is_predecessor(config, &role) => {}
-            _ => continue,
+        let Some(role) = observe::role(clients, &name).await? else {
+            continue;
+        };
+        match prepare::kinship(config, &role) {
+            prepare::Kinship::Predecessor => {}
+            prepare::Kinship::Unproven => {
+                unproven.push(name);
+                continue;
+            }
+            prepare::Kinship::Other => continue,
         }
         let mut q = prepare::predecessor_query(config, query, &name);
         q.known_identity = Some(observed.caller());
-        found.push(observe::observe(clients, &q).await?);
+        let mut old = observe::observe(clients, &q).await?;
+        let mut renamed = config.clone();
+        renamed.role.name = name;
+        let wanted = crate::core::state::permissions(
+            &renamed,
+            &desired.targets,
+            &desired.partition,
+            &desired.account_id,
+        );
+        old.permissions = read_permissions(clients, &wanted).await?.0;
+        found.push(old);
     }
-    Ok(found)
+    Ok((found, unproven))
 }
 
 /// Reads IAM again after an apply, reusing the function lookups of `prepared` (functions are

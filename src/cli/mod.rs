@@ -297,9 +297,10 @@ Managed or inline policies on the role that the config does not declare are remo
 they are printed in full. A role or policy with our name but without our managed-by tag is
 never modified unless you pass --adopt.
 
-On a terminal it shows the plan and asks before writing (a plan that deletes something says
-what first); no answer, or any but yes, writes nothing and exits 2. --yes, or no terminal (a
-script, CI), writes without asking.
+When stdin is a terminal it shows the plan and asks before writing, whatever stdout and stderr
+are (`apply 2>&1 | tee apply.log` asks too; a plan that deletes something says what first).
+Only the line `yes` and Enter writes; anything else (`y`, an empty line) writes nothing and
+exits 2. --yes, or stdin not a terminal (a script, CI), writes without asking.
 
 Examples:
   lambda-trust apply            # shows the plan, asks
@@ -426,6 +427,9 @@ already there is a no-op. With [genesys] the target gets a data action named aft
 when another target's action has that name, the qualifier (or region) is added:
 `lookup-order (live)`; --action-name names it.
 
+When stdin is a terminal it shows the config diff and the plan and asks first, as apply does
+(--yes: no question); nothing is written, the config file neither, unless the answer is yes.
+
 Examples:
   lambda-trust onboard lookup-invoice --region eu-west-1 --qualifier live
   lambda-trust onboard --dry-run \\
@@ -449,6 +453,9 @@ Examples:
         /// Show the config diff and the plan; change nothing (exit 2 if anything would change).
         #[arg(long)]
         dry_run: bool,
+        /// Write without asking, even when stdin is a terminal.
+        #[arg(long)]
+        yes: bool,
     },
     /// Remove a Lambda function from the config (in place) and revoke its grant.
     #[command(after_help = "\
@@ -456,7 +463,8 @@ Removes every [[targets]] entry for FUNCTION (or only the one with --qualifier),
 and verifies. Offboarding the last target detaches and deletes the invoke policy; the role stays,
 trusting Genesys Cloud but allowed to invoke nothing. With [genesys], when a published Architect
 flow calls the target's data action, nothing is written (the config file neither) and the run
-exits 1 naming the flows, unless --force.
+exits 1 naming the flows, unless --force. When stdin is a terminal it asks first, as apply
+does (--yes: no question).
 
 Examples:
   lambda-trust offboard lookup-order --dry-run
@@ -475,6 +483,9 @@ Examples:
         /// them (that breaks those flows; without it such a run exits 1 and writes nothing).
         #[arg(long)]
         force: bool,
+        /// Write without asking, even when stdin is a terminal.
+        #[arg(long)]
+        yes: bool,
     },
     /// Delete the role and the policy that lambda-trust created.
     #[command(after_help = "\

@@ -4,15 +4,15 @@
 //! terminal the plan is shown and the user asked first (as `terraform apply` does, unless
 //! `-auto-approve`), deletions named before the question.
 
-use std::io::IsTerminal;
 use std::time::Instant;
 
+use super::confirm;
 use super::invocation::Invocation;
 use crate::app::live::{read_and_plan, Goal};
 use crate::app::{write, Events};
-use crate::core::change_set::{ChangeSet, Side};
+use crate::core::change_set::Side;
 use crate::error::{Result, Status};
-use crate::report::{self, Applied, Format, NotApplied};
+use crate::report::{self, Applied, NotApplied};
 
 /// `apply`'s flags.
 #[derive(Debug, Clone, Copy)]
@@ -46,8 +46,8 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, options: Options)
     inv.output
         .preview(|styles| report::change_set_human(set, styles));
     // A script or CI has no terminal to answer on: it writes, as before.
-    let ask = !yes && !set.in_sync() && on_a_terminal();
-    if ask && !confirmed(inv, set) {
+    let ask = !yes && !set.in_sync() && confirm::can_answer();
+    if ask && !confirm::confirmed(inv, set) {
         inv.output.emit(&NotApplied(set))?;
         return Ok(Status::Changes);
     }
@@ -59,27 +59,4 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, options: Options)
         elapsed: started.elapsed(),
     })?;
     Ok(Status::Ok)
-}
-
-/// Someone can answer: stdin and stderr (where the question goes) are a terminal.
-fn on_a_terminal() -> bool {
-    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
-}
-
-/// Asks on stderr. Only yes writes: no, Enter, Ctrl-C or a terminal that went away do not.
-fn confirmed(inv: &Invocation, set: &ChangeSet) -> bool {
-    let styles = inv.output.stderr;
-    if inv.output.format != Format::Human {
-        // stdout carries the machine format: the plan asked about is shown here.
-        inv.output.say_text(&report::change_set_human(set, styles));
-    }
-    let asked = report::apply_question(set);
-    if let Some(warning) = &asked.warning {
-        inv.output.warning(warning, None);
-    }
-    dialoguer::Confirm::new()
-        .with_prompt(asked.question)
-        .default(false)
-        .interact()
-        .unwrap_or(false)
 }

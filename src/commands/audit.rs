@@ -46,7 +46,12 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &AuditArgs)
         baseline::apply(&mut audited, accepted, today);
     }
     if let Some(path) = &args.write_baseline {
-        baseline::write(&audited, path, today)?;
+        let n = baseline::write(&audited, path, today)?;
+        inv.output.say(&format!(
+            "wrote {} with {n} [[suppress]] entr{} (one per finding: role or function, and code); replace each reason with the real one",
+            path.display(),
+            if n == 1 { "y" } else { "ies" }
+        ));
     }
     let status = match &audited {
         Audited::Account(report) => render(&inv.output, args, report)?,

@@ -12,6 +12,7 @@ mod apply;
 mod audit;
 mod check;
 mod completions;
+mod confirm;
 mod destroy;
 pub mod discover;
 mod files;
@@ -117,6 +118,7 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
             all_aliases,
             action_name,
             dry_run,
+            yes,
         } => {
             let edit = Edit::Add(Add {
                 function: function.clone(),
@@ -125,13 +127,14 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
                 all_aliases: *all_aliases,
                 action_name: action_name.clone(),
             });
-            live(|rt| rt.block_on(onboard::run(inv, events, edit, *dry_run)))
+            live(|rt| rt.block_on(onboard::run(inv, events, edit, *dry_run, *yes)))
         }
         Command::Offboard {
             function,
             qualifier,
             dry_run,
             force,
+            yes,
         } => {
             let edit = Edit::Remove(Remove {
                 function: function.clone(),
@@ -139,7 +142,7 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
                 qualifier: qualifier.clone(),
                 force: *force,
             });
-            live(|rt| rt.block_on(onboard::run(inv, events, edit, *dry_run)))
+            live(|rt| rt.block_on(onboard::run(inv, events, edit, *dry_run, *yes)))
         }
         Command::Completions { shell } => completions::completions(*shell),
         Command::Man { out_dir } => completions::man(out, out_dir.as_deref()),

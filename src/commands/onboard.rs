@@ -14,6 +14,7 @@ pub(super) async fn run(
     events: &dyn Events,
     edit: Edit,
     dry_run: bool,
+    yes: bool,
 ) -> Result<Status> {
     let path = inv.config.one()?;
     // `--region` is FUNCTION's region here (in `edit`), not the run's (README "Regions").
@@ -32,6 +33,12 @@ pub(super) async fn run(
         let before = &ready.before;
         let diff = edit::text_diff(&before.shown, &before.text, &ready.new_text);
         inv.output.emit(&Onboarded::DryRun { diff, set })?;
+        return Ok(Status::Changes);
+    }
+    // On a terminal, nothing is written (the config file neither) until the user says yes.
+    if !yes && !set.in_sync() && super::confirm::can_answer() && !super::confirm::confirmed(inv, set)
+    {
+        inv.output.say("nothing written; the config file is unchanged");
         return Ok(Status::Changes);
     }
     let (writes, verification) = onboard::apply(events, &ready).await?;

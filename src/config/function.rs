@@ -120,7 +120,7 @@ fn function_arn_problem(arn: &Arn, kind: &str, name: &str) -> Option<String> {
     );
     if !PARTITIONS.contains(&partition) {
         return Some(format!(
-            "partition {} is not aws, aws-cn or aws-us-gov",
+            "partition {} is not aws, aws-cn, aws-us-gov or aws-eusc",
             show(partition)
         ));
     }

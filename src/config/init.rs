@@ -33,6 +33,23 @@ pub struct InitAnswers {
     pub account_id: Option<String>,
 }
 
+/// The deployment name `init` writes: the role name in lower case, each character a
+/// deployment name cannot hold (`super::is_deployment`) as `-`.
+pub fn deployment_name(role_name: &str) -> String {
+    let name: String = (role_name.chars().take(64))
+        .map(|c| match c.to_ascii_lowercase() {
+            c @ ('a'..='z' | '0'..='9' | '.' | '_' | '-') => c,
+            _ => '-',
+        })
+        .collect();
+    let name = name.trim_start_matches(['.', '_', '-']);
+    if name.is_empty() {
+        "lambda-trust".to_string()
+    } else {
+        name.to_string()
+    }
+}
+
 /// TOML string literal (quoted and escaped).
 fn quote(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
@@ -45,6 +62,11 @@ pub fn init_text(a: &InitAnswers) -> String {
 # Written by `lambda-trust init`. Check it offline with `lambda-trust lint`, then run
 # `lambda-trust plan` and `lambda-trust apply`. Every key is explained in the README
 # (\"Configuration\") and in examples/lambda-trust.toml.
+
+# This deployment's own name: everything lambda-trust creates for this file carries it, so
+# another config in the same AWS account or Genesys Cloud organization is never taken for this
+# one. Keep it when you rename the role; give a copy of this file a name of its own.
+deployment = {}
 
 [trust]
 # Genesys Cloud's production account {GENESYS_CLOUD_ACCOUNT} (core and satellite regions).
@@ -65,6 +87,7 @@ name = {}
 # The SDK's region, and the region of bare function names.
 region = {}
 ",
+        quote(&deployment_name(&a.role_name)),
         quote(&a.external_id),
         quote(&a.role_name),
         quote(&a.region),
@@ -135,6 +158,7 @@ fn targets_section(targets: &[String], others: &[String]) -> String {
 /// A config that passes validation, for checking one field at a time.
 fn baseline() -> Config {
     Config {
+        deployment: None,
         trust: TrustConfig {
             partner: Some(Partner::GenesysCloud),
             account_id: None,

@@ -40,13 +40,21 @@ pub const MANAGED_BY_VALUE: &str = "lambda-trust";
 /// (trusted account, external ID, role path, policy name). Two configs that manage one role by
 /// mistake differ here, so the second is refused instead of silently winning.
 pub const CONFIG_TAG_KEY: &str = "lambda-trust:config";
-/// Tags the tool itself puts on the role.
-pub const OWN_TAGS: usize = 2;
+/// The tag that says which deployment a resource belongs to: the config's `deployment`. Rename
+/// clean-up, destroy and ownership act only within one deployment, so two configs in one
+/// account never take each other's roles for their own.
+pub const DEPLOYMENT_TAG_KEY: &str = "lambda-trust:deployment";
+/// Tags the tool itself puts on the role (the deployment's only when the config names one).
+pub const OWN_TAGS: usize = 3;
 
 /// The whole configuration file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// This deployment's identity (written by `init`): carried by everything lambda-trust
+    /// creates for it, so nothing of another config is ever taken for its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<String>,
     pub trust: TrustConfig,
     pub role: RoleConfig,
     #[serde(default)]
@@ -524,6 +532,9 @@ impl Config {
         let mut tags = self.role.tags.clone();
         tags.insert(MANAGED_BY_KEY.to_string(), MANAGED_BY_VALUE.to_string());
         tags.insert(CONFIG_TAG_KEY.to_string(), self.identity_digest());
+        if let Some(d) = &self.deployment {
+            tags.insert(DEPLOYMENT_TAG_KEY.to_string(), d.clone());
+        }
         tags
     }
 

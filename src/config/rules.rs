@@ -65,6 +65,15 @@ pub fn is_account_id(s: &str) -> bool {
 }
 
 /// 1–64 of `[\w+=,.@-]`
+/// A deployment name: 1–64 of `[A-Za-z0-9._-]`, starting with a letter or digit (it is an IAM
+/// tag value and part of messages and file names).
+pub fn is_deployment(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
 pub fn is_role_name(s: &str) -> bool {
     (1..=64).contains(&s.len()) && s.chars().all(is_name_char)
 }
@@ -99,7 +108,7 @@ pub(crate) fn is_region_shape(s: &str) -> bool {
     let [first, middle @ .., last] = parts.as_slice() else {
         return false;
     };
-    first.len() == 2
+    (first.len() == 2 || *first == "eusc")
         && first.bytes().all(|b| b.is_ascii_lowercase())
         && !middle.is_empty()
         && middle

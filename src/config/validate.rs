@@ -11,6 +11,7 @@ use super::*;
 /// one, e.g. from command-line flags). Returns the warnings, or every broken rule.
 pub fn validate(config: &Config, source: &str) -> Result<Vec<Warning>, ConfigError> {
     let mut v = Validator::default();
+    v.deployment(config.deployment.as_deref());
     v.trust(&config.trust);
     v.role(&config.role);
     v.policy(config);
@@ -251,6 +252,15 @@ impl Validator {
         }
     }
 
+    fn deployment(&mut self, deployment: Option<&str>) {
+        if let Some(d) = deployment.filter(|d| !super::is_deployment(d)) {
+            self.problem(
+                "deployment",
+                format!("{d:?}: 1–64 of [A-Za-z0-9._-], starting with a letter or digit"),
+            );
+        }
+    }
+
     /// The role's own tags: within IAM's limit beside the tool's, and none the tool or AWS
     /// reserves.
     fn role_tags(&mut self, tags: &BTreeMap<String, String>) {
@@ -258,7 +268,7 @@ impl Validator {
             self.problem(
                 "role.tags",
                 format!(
-                    "{} tags plus the tool's {OWN_TAGS} ({MANAGED_BY_KEY}, {CONFIG_TAG_KEY}) exceed \
+                    "{} tags plus the tool's {OWN_TAGS} ({MANAGED_BY_KEY}, {CONFIG_TAG_KEY}, {DEPLOYMENT_TAG_KEY}) exceed \
                      IAM's limit of {MAX_ROLE_TAGS} per role",
                     tags.len()
                 ),

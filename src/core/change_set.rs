@@ -11,11 +11,31 @@ use crate::core::plan::{
 };
 use crate::error::Status;
 
-/// Where a write goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a write goes; in `check`'s JSON, a side that was not checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(rename = "side")]
 pub enum Side {
     Aws,
     Genesys,
+}
+
+impl Side {
+    /// The side as people name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Aws => "AWS",
+            Side::Genesys => "Genesys Cloud",
+        }
+    }
+
+    /// The other side.
+    pub fn other(self) -> Side {
+        match self {
+            Side::Aws => Side::Genesys,
+            Side::Genesys => Side::Aws,
+        }
+    }
 }
 
 /// Both sides' plans, and which side is written first.

@@ -85,6 +85,7 @@ pub fn config_report(
         findings,
         error,
         notes,
+        not_checked: Vec::new(),
         lines: drift::config_lines(text),
     }
 }

@@ -76,26 +76,61 @@ pub fn query(config: &Config, default_region: &str) -> Query {
 /// still able to invoke the targets. A predecessor is a role at the config's path, under
 /// another name, whose trust policy names the config's external ID (the cheap filter, on
 /// ListRoles' answer, which carries the trust policy but not the tags) and which carries our
-/// `managed-by` tag and the `lambda-trust:config` digest this config would have given it under
-/// its own name (the proof, from GetRole's tags) — so a role of another config, or one
-/// lambda-trust did not create, is never taken for one.
+/// `managed-by` tag and this config's `lambda-trust:deployment` (the proof, from GetRole's
+/// tags) — so a role of another deployment, or one lambda-trust did not create, is never taken
+/// for one.
 pub fn may_be_predecessor(config: &Config, name: &str, path: &str, trust: &Value) -> bool {
     name != config.role.name
         && path == config.role_path()
         && trust.to_string().contains(&config.trust.external_id)
 }
 
-/// See [`may_be_predecessor`]: the tags make it one.
-pub fn is_predecessor(config: &Config, role: &ObservedRole) -> bool {
+/// What a role found by [`may_be_predecessor`] is to this config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kinship {
+    /// Carries this config's deployment: its earlier role, removed once the new one is in place.
+    Predecessor,
+    /// Made by lambda-trust for this partner and external ID before deployments (no
+    /// `lambda-trust:deployment` tag), as this config would have made it: it may be this
+    /// config's earlier role, but nothing proves it — left alone and said.
+    Unproven,
+    /// Another deployment's, or not lambda-trust's.
+    Other,
+}
+
+/// See [`may_be_predecessor`]: the tags decide.
+pub fn kinship(config: &Config, role: &ObservedRole) -> Kinship {
+    if !role.is_ours() || role.name == config.role.name {
+        return Kinship::Other;
+    }
+    let tag = role.tags.get(crate::config::DEPLOYMENT_TAG_KEY);
+    match (&config.deployment, tag) {
+        (Some(want), Some(live)) if want == live => Kinship::Predecessor,
+        (_, None) if same_digest(config, role) => Kinship::Unproven,
+        _ => Kinship::Other,
+    }
+}
+
+/// The `lambda-trust:config` digest this config would have given the role under its own name.
+fn same_digest(config: &Config, role: &ObservedRole) -> bool {
     let digest = crate::config::identity_digest(
         &config.partner_account(),
         &config.trust.external_id,
         &config.role_path(),
         &predecessor_policy_name(config, &role.name),
     );
-    role.is_ours()
-        && role.name != config.role.name
-        && role.tags.get(crate::config::CONFIG_TAG_KEY) == Some(&digest)
+    role.tags.get(crate::config::CONFIG_TAG_KEY) == Some(&digest)
+}
+
+/// What is said of the roles [`Kinship::Unproven`] leaves in place.
+pub fn unproven_note(names: &[String]) -> (String, String) {
+    (
+        format!(
+            "role(s) {} were made by lambda-trust for the same partner and external ID and may be this config's earlier role.name, but nothing proves it (no `lambda-trust:deployment` tag: made before deployments, or by a config without one), so they are left in place, still trusted",
+            names.join(", ")
+        ),
+        "if one is this config's earlier role, remove it with `lambda-trust destroy` from a config naming it (role.name), or in IAM (detach its policies, then `aws iam delete-role`); add `deployment = \"<a name of its own>\"` at the top of each config so later renames clean up after themselves (docs/ownership.md, \"Deployments\")".to_string(),
+    )
 }
 
 /// The invoke policy's name under a predecessor's role name: the configured `policy.name`,

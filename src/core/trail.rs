@@ -50,6 +50,8 @@ pub fn global_events_region(partition: &str) -> Option<&'static str> {
         "aws" => Some("us-east-1"),
         "aws-cn" => Some("cn-north-1"),
         "aws-us-gov" => Some("us-gov-west-1"),
+        // The partition's one region (the AWS SDKs' partition table).
+        "aws-eusc" => Some("eusc-de-east-1"),
         _ => None,
     }
 }

@@ -467,6 +467,7 @@ async fn put_config(
         role_arn,
         actions,
         superseded,
+        deployment,
         ..
     } = w;
     let id = integration_id(integration, created, op)?;
@@ -498,6 +499,7 @@ async fn put_config(
         role_arn: role_arn.clone(),
         actions: records,
         superseded: superseded.clone(),
+        deployment: deployment.clone(),
     };
     let version = match version {
         Some(v) => json!(v),

@@ -7,6 +7,7 @@ use super::plan::document_diff_near;
 use super::sarif::{self, rule};
 use super::text::printable;
 use super::Styles;
+use crate::core::change_set::Side;
 use crate::core::drift::{CheckReport, Code, ConfigStatus, Finding, Severity};
 use crate::core::trail::{self, Attribution};
 
@@ -15,6 +16,12 @@ pub fn render_human(report: &CheckReport, styles: Styles) -> String {
     let mut out = String::new();
     for c in &report.configs {
         match c.status {
+            ConfigStatus::Ok if !c.not_checked.is_empty() => out.push_str(&format!(
+                "{} {}: {}\n",
+                styles.yellow("✓"),
+                c.config,
+                one_sided_line(&c.not_checked)
+            )),
             ConfigStatus::Ok => out.push_str(&format!(
                 "{} {}: in sync and verified\n",
                 styles.green("✓"),
@@ -54,6 +61,20 @@ pub fn render_human(report: &CheckReport, styles: Styles) -> String {
     }
     out.push_str(&next_steps(report));
     out
+}
+
+/// An ok config of which `--only` checked one side: that side, and the other not checked.
+fn one_sided_line(not_checked: &[Side]) -> String {
+    let missing: Vec<&str> = not_checked.iter().map(|s| s.name()).collect();
+    let checked: Vec<&str> = (not_checked.iter())
+        .map(|s| s.other().name())
+        .filter(|s| !missing.contains(s))
+        .collect();
+    format!(
+        "{} in sync and verified; {} not checked (--only), so the config as a whole is not reported in sync",
+        checked.join(" and "),
+        missing.join(" and ")
+    )
 }
 
 /// What to run to repair each config with findings: `apply` shows the plan and asks first;
@@ -292,6 +313,14 @@ pub fn render_sarif(report: &CheckReport) -> String {
                 "locations": location(1),
             }));
         }
+        for side in &c.not_checked {
+            results.push(json!({
+                "ruleId": "lambda-trust/not-checked",
+                "level": "note",
+                "message": {"text": format!("the {} side of this config was not checked (--only): it is not reported in sync", side.name())},
+                "locations": location(1),
+            }));
+        }
         let mut refused_said = false;
         for f in &c.findings {
             let mut properties =
@@ -319,6 +348,10 @@ pub fn render_sarif(report: &CheckReport) -> String {
         .map(|c| rule(&rule_id(c), &c.description()))
         .collect();
     rules.push(rule("lambda-trust/error", "The check could not run."));
+    rules.push(rule(
+        "lambda-trust/not-checked",
+        "One side of the config was not checked (--only).",
+    ));
     sarif::document(rules, results)
 }
 
@@ -368,7 +401,14 @@ pub fn render_github(report: &CheckReport) -> String {
             ));
         }
     }
-    if report.configs.iter().all(|c| c.status == ConfigStatus::Ok) {
+    for c in (report.configs.iter()).filter(|c| !c.not_checked.is_empty()) {
+        out.push_str(&format!(
+            "::notice file={},title=lambda-trust::{}\n",
+            esc_prop(&c.config),
+            esc(&one_sided_line(&c.not_checked))
+        ));
+    }
+    if report.in_sync {
         out.push_str("::notice title=lambda-trust::in sync and verified\n");
     }
     out

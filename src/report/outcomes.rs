@@ -188,12 +188,10 @@ pub struct Proved<'a>(
 
 impl Report for Proved<'_> {
     fn human(&self, styles: Styles) -> String {
-        let org = self.1.map(|o| prove::organization_human(o, styles));
-        format!(
-            "{}{}",
-            org.unwrap_or_default(),
-            prove::prove_human(self.0, styles)
-        )
+        match self.1 {
+            Some(org) => prove::prove_with_organization(self.0, org, styles),
+            None => prove::prove_human(self.0, styles),
+        }
     }
     fn json(&self) -> String {
         to_json(&prove::ProveResult::with_organization(self.0, self.1))

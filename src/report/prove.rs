@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::Styles;
 use crate::core::prove::OrgProof;
-use crate::core::verify::ClaimVerdict;
+use crate::core::verify::{ClaimVerdict, Tally};
 use crate::iam::{PropertyResult, Verdict};
 
 /// Whether every property is proved.
@@ -17,10 +17,7 @@ pub fn prove_passed(results: &[PropertyResult]) -> bool {
 /// One line per property: the mark, then the property and its verdict (for a counterexample,
 /// the request and the statements that decide it; for unknown, the reason). Then a total.
 pub fn prove_human(results: &[PropertyResult], styles: Styles) -> String {
-    let mut out = String::new();
-    for r in results {
-        out.push_str(&format!("  {}  {}\n", mark(r.verdict, styles), r.summary()));
-    }
+    let mut out = property_lines(results, styles);
     let count = |v: Verdict| results.iter().filter(|r| r.verdict == v).count();
     let (failed, unknown) = (count(Verdict::Counterexample), count(Verdict::Unknown));
     if failed + unknown == 0 {
@@ -36,8 +33,34 @@ pub fn prove_human(results: &[PropertyResult], styles: Styles) -> String {
     out
 }
 
+/// One line per property.
+fn property_lines(results: &[PropertyResult], styles: Styles) -> String {
+    (results.iter())
+        .map(|r| format!("  {}  {}\n", mark(r.verdict, styles), r.summary()))
+        .collect()
+}
+
+/// `prove --org-policies`: the organization's lines, the properties', and a closing line that
+/// counts both.
+pub(super) fn prove_with_organization(
+    results: &[PropertyResult],
+    org: &OrgProof,
+    styles: Styles,
+) -> String {
+    let tally = (org.targets.iter())
+        .fold(Tally::default().with_properties(results), |t, o| {
+            t.with_claim(o.claim.verdict)
+        });
+    format!(
+        "{}{}{}",
+        organization_human(org, styles),
+        property_lines(results, styles),
+        super::verify::closing_line(&tally, styles)
+    )
+}
+
 /// `prove`'s organization lines (`--org-policies`): one per target.
-pub(super) fn organization_human(org: &OrgProof, styles: Styles) -> String {
+fn organization_human(org: &OrgProof, styles: Styles) -> String {
     let mut out = String::new();
     for t in &org.targets {
         let verdict = match t.claim.verdict {

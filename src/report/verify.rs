@@ -3,7 +3,7 @@
 use super::text::printable;
 use super::Styles;
 use crate::core::drift::Finding;
-use crate::core::verify::Verification;
+use crate::core::verify::{Tally, Verification};
 use crate::iam::{PropertyResult, Verdict};
 
 /// The verify checklist.
@@ -23,25 +23,17 @@ pub fn verification_human(v: &Verification, styles: Styles) -> String {
     if let Some(path) = &v.path {
         out.push_str(&path_lines(path, styles));
     }
-    let failed = v.checks.iter().filter(|c| !c.passed).count();
-    let unproved = v
-        .proofs
-        .iter()
-        .filter(|p| p.verdict != Verdict::Proved)
-        .count();
-    let proved = match v.proofs.len() {
-        0 => String::new(),
-        n if unproved == 0 => format!(", all {n} properties proved"),
-        n => format!(", {unproved} of {n} properties not proved"),
-    };
-    if failed == 0 && unproved == 0 {
-        let line = format!("✓ all {} checks passed{proved}\n", v.checks.len());
-        out.push_str(&styles.green(&line));
-    } else {
-        let line = format!("✗ {failed} of {} checks failed{proved}\n", v.checks.len());
-        out.push_str(&styles.red(&line));
-    }
+    out.push_str(&closing_line(&Tally::of(v), styles));
     out
+}
+
+/// The last line of `verify`, `onboard` and `prove`: every claim above it counted.
+pub(super) fn closing_line(tally: &Tally, styles: Styles) -> String {
+    if tally.all_hold() {
+        styles.green(&format!("✓ {}\n", tally.line()))
+    } else {
+        styles.red(&format!("✗ {}\n", tally.line()))
+    }
 }
 
 /// The whole path: per target, whether Genesys Cloud gets through and whether anyone else

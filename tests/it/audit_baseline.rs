@@ -29,7 +29,8 @@ fn run(args: &[&str]) -> RunOutput {
 
 fn entry(role: &str, code: Code, expires: Option<&str>) -> Entry {
     Entry {
-        role: format!("{ROLE}{role}"),
+        role: Some(format!("{ROLE}{role}")),
+        function: None,
         code,
         reason: format!("accepted: {role}"),
         expires: expires.map(str::to_owned),
@@ -62,7 +63,8 @@ fn entries_suppress_expire_and_go_stale_on_a_given_day() {
         (security.iter())
             .filter(|(_, c)| *c != Code::NoExternalId)
             .map(|(arn, code)| Entry {
-                role: arn.clone(),
+                role: Some(arn.clone()),
+                function: None,
                 code: *code,
                 reason: "known".into(),
                 expires: (*code == Code::LatentVersion).then(|| "2026-06-30".into()),

@@ -33,6 +33,7 @@ fn def(name: &str, arn: &str) -> ActionDef {
 
 fn desired() -> DesiredGenesys {
     DesiredGenesys {
+        deployment: None,
         integration: "AWS Lambda".into(),
         integration_id: None,
         category: "Lambda".into(),
@@ -62,6 +63,7 @@ fn record(id: &str, d: &DesiredAction, version: i64) -> ActionRecord {
 fn ledger() -> Ledger {
     let d = desired();
     Ledger {
+        deployment: None,
         credential_id: "c1".into(),
         credential_modified: "2026-01-01T00:00:00.123Z".into(),
         role_arn: ROLE.into(),

@@ -458,3 +458,39 @@ fn the_path_s_calls_grow_with_the_functions_one_get_policy_each() {
         "the rest does not grow with the functions"
     );
 }
+
+/// A baseline written from an audit that judged the path accepts every finding it reported —
+/// the account-wide scan's function findings too, by the function's ARN — so the same audit
+/// with it passes; `--write-baseline` says what it wrote.
+#[test]
+fn a_written_baseline_accepts_the_function_findings_too() {
+    let w = World::new();
+    let a = w.id("a");
+    w.genesys_role(&a, &[w.function("open"), w.function("plain")]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("b.toml").display().to_string();
+    let args = ["--organization", "--assume-role", MEMBER_ROLE];
+    let r = w.audit("json", &[&args[..], &["--write-baseline", &file]].concat(), &[]);
+    assert_eq!(r.code, Some(2), "{r}");
+    let report = r.json();
+    let scanned: usize = (report["accounts"].as_array().unwrap().iter())
+        .filter_map(|a| a["path"]["functions"].as_array())
+        .map(|f| f.len())
+        .sum();
+    assert!(scanned > 0, "the scan found an open function: {report:#}");
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        written.contains(&format!("function = \"{}\"", w.function("open"))),
+        "{written}"
+    );
+    let entries = written.matches("[[suppress]]").count();
+    assert!(
+        r.stderr.contains(&format!("with {entries} [[suppress]] entries")),
+        "{}",
+        r.stderr
+    );
+    let r = w.audit("json", &[&args[..], &["--baseline", &file]].concat(), &[]);
+    assert_eq!(r.code, Some(0), "every finding accepted: {r}");
+    let report = r.json();
+    assert_eq!(report["baseline"]["stale"], json!([]), "{report:#}");
+}

@@ -43,12 +43,30 @@ impl G {
     }
 
     pub(crate) fn run(&self, args: &[&str]) -> Run {
-        let config = self.env.config_path();
+        self.run_config(&self.env.config_path(), args)
+    }
+
+    /// Runs with another config file than the env's.
+    pub(crate) fn run_config(&self, config: &std::path::Path, args: &[&str]) -> Run {
         let mut all: Vec<&str> = args.to_vec();
         all.extend(["--config", config.to_str().unwrap()]);
         let envs = self.envs();
         let extra: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         self.env.run_env(&all, &extra)
+    }
+
+    /// [`G::writes_of`] with another config file than the env's.
+    pub(crate) fn writes_of_config(
+        &self,
+        config: &std::path::Path,
+        args: &[&str],
+        code: i32,
+    ) -> (Run, usize, usize) {
+        self.env.proxy.clear();
+        self.fake.reset_calls();
+        let r = self.run_config(config, args);
+        assert_eq!(r.code, code, "{}\n{}", r.stdout, r.stderr);
+        (r, self.env.proxy.count_writes(), self.fake.writes())
     }
 
     pub(crate) fn expect(&self, args: &[&str], code: i32) -> Run {

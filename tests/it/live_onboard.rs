@@ -145,3 +145,36 @@ fn offboard_of_an_unknown_function_says_what_the_targets_are() {
         r.stderr
     );
 }
+
+/// A function whose own policy lets anyone invoke it: `verify` fails its path claim, and its
+/// closing line counts that failure instead of "all checks passed".
+fn open_to_anyone(env: &Env, name: &str) {
+    let arn = env.moto.lambda_create_function(name, "us-east-1");
+    let anyone = serde_json::json!({"StatementId": "anyone", "Action": "lambda:InvokeFunction",
+        "Principal": "*"});
+    assert_eq!(
+        env.moto.client().add_permission(&arn, None, &anyone).status,
+        201
+    );
+}
+
+#[test]
+fn onboard_fails_a_function_open_to_anyone_as_verify_does() {
+    let env = commented_env();
+    open_to_anyone(&env, "lookup-order");
+    let r = env.expect(&["onboard", "lookup-order"], 3);
+    assert!(r.stdout.contains("FAIL"), "{}", r.stdout);
+    let last = r.stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("✗") && last.contains("path claims"),
+        "the closing line counts the path claim: {}",
+        r.stdout
+    );
+    let r = env.expect(&["verify"], 3);
+    let last = r.stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("✗") && last.contains("of") && !last.contains("all"),
+        "{}",
+        r.stdout
+    );
+}

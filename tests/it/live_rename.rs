@@ -11,8 +11,13 @@ use support::live::*;
 const OLD: &str = "GenesysLambdaInvoker";
 const NEW: &str = "GenesysLambdaInvokerV2";
 
+/// The config with a deployment of its own: a rename within it is provably its own.
+fn deployed(env: &Env) {
+    env.write_config(&format!("deployment = \"cx\"\n{}", config(&["lookup-order"], "")));
+}
+
 fn renamed(env: &Env) {
-    let text = config(&["lookup-order"], "")
+    let text = format!("deployment = \"cx\"\n{}", config(&["lookup-order"], ""))
         .replace(&format!("name = \"{OLD}\""), &format!("name = \"{NEW}\""));
     env.write_config(&text);
 }
@@ -25,6 +30,7 @@ fn role_exists(env: &Env, name: &str) -> bool {
 #[test]
 fn a_renamed_role_is_planned_reported_and_removed_after_the_new_one_exists() {
     let env = setup(&["lookup-order"]);
+    deployed(&env);
     env.expect(&["apply"], 0);
     renamed(&env);
 

@@ -18,7 +18,8 @@ struct Sides {
 fn applied() -> Sides {
     let env = setup(&["lookup-order"]);
     let fake = GenesysFake::start_with_aws(&env.moto.url(), EXT);
-    let mut text = config(&["lookup-order"], "");
+    // A deployment of its own: a rename within it is provably its own (docs/ownership.md).
+    let mut text = format!("deployment = \"cx\"\n{}", config(&["lookup-order"], ""));
     text.push_str(
         "\n[genesys]\nintegration = \"AWS Lambda (lambda-trust)\"\ncategory = \"Lambda\"\n",
     );
@@ -224,4 +225,38 @@ fn only_aws_refuses_a_rename_the_credential_still_names() {
     s.fake.reset_calls();
     s.expect(&["apply"], 0, true);
     assert_eq!((s.env.proxy.count_writes(), s.fake.writes()), (0, 0));
+}
+
+#[test]
+fn a_one_sided_check_says_which_side_was_not_checked() {
+    let s = applied();
+    s.drop_external_id();
+    // The open trust policy is on the side `--only genesys` leaves out: never "in sync".
+    let v = json_of(&s.expect(&["check", "--only", "genesys", "--format", "json"], 0, true));
+    assert_eq!(v["in_sync"], json!(false), "{v:#}");
+    assert_eq!(v["configs"][0]["not_checked"], json!(["aws"]), "{v:#}");
+    let r = s.expect(&["check", "--only", "genesys"], 0, true);
+    assert!(
+        r.stdout.contains("AWS not checked") && !r.stdout.contains(": in sync and verified"),
+        "{}",
+        r.stdout
+    );
+    let sarif: Value = serde_json::from_str(
+        &s.expect(&["check", "--only", "genesys", "--format", "sarif"], 0, true)
+            .stdout,
+    )
+    .unwrap();
+    let rules: Vec<&str> = (sarif["runs"][0]["results"].as_array().unwrap().iter())
+        .filter_map(|r| r["ruleId"].as_str())
+        .collect();
+    assert_eq!(rules, ["lambda-trust/not-checked"], "{sarif:#}");
+    let r = s.expect(&["check", "--only", "genesys", "--format", "github"], 0, true);
+    assert!(!r.stdout.contains("::in sync and verified"), "{}", r.stdout);
+
+    // `--only aws` reports the open trust policy and says Genesys Cloud was not checked.
+    let v = json_of(&s.expect(&["check", "--only", "aws", "--format", "json"], 2, true));
+    assert_eq!(v["configs"][0]["not_checked"], json!(["genesys"]), "{v:#}");
+    // Both sides checked: no field.
+    let v = json_of(&s.expect(&["check", "--format", "json"], 2, true));
+    assert!(v["configs"][0].get("not_checked").is_none(), "{v:#}");
 }

@@ -1,5 +1,5 @@
 //! The role, its policies and the ARNs verification asks about live in the role's partition
-//! (`aws`, `aws-cn`, `aws-us-gov`); only the Genesys Cloud principal stays in `aws`.
+//! (`aws`, `aws-cn`, `aws-us-gov`, `aws-eusc`); only the Genesys Cloud principal stays in `aws`.
 
 use lambda_trust::config;
 use lambda_trust::core::prepare::{self, query};
@@ -111,4 +111,14 @@ fn china_partition() {
 #[test]
 fn govcloud_partition() {
     check_partition("aws-us-gov", "us-gov-west-1");
+}
+
+#[test]
+fn european_sovereign_cloud_partition() {
+    check_partition("aws-eusc", "eusc-de-east-1");
+    assert!(lambda_trust::config::is_region("eusc-de-east-1"));
+    assert_eq!(
+        lambda_trust::core::trail::global_events_region("aws-eusc"),
+        Some("eusc-de-east-1")
+    );
 }

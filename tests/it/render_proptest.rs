@@ -58,6 +58,7 @@ fn config() -> impl Strategy<Value = Config> {
         .prop_map(
             |(partner, account_id, external_id, name, policy, region, aws_account, targets)| {
                 Config {
+                    deployment: None,
                     trust: TrustConfig {
                         partner,
                         account_id,

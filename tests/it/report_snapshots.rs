@@ -230,6 +230,7 @@ fn config_lines_find_tables_with_trailing_comments() {
         findings: drift::drift_findings(&d, &p),
         error: None,
         notes: vec![],
+        not_checked: Vec::new(),
         lines: drift::config_lines(EXAMPLE),
     }]);
     assert!(

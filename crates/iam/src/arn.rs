@@ -9,7 +9,7 @@
 use std::fmt;
 
 /// The partitions this tool supports (isolated partitions are not).
-pub const PARTITIONS: &[&str] = &["aws", "aws-cn", "aws-us-gov"];
+pub const PARTITIONS: &[&str] = &["aws", "aws-cn", "aws-us-gov", "aws-eusc"];
 
 /// A parsed ARN. Fields are kept as written; validation of each field is the caller's (a
 /// policy may hold wildcards in any of them).
@@ -129,6 +129,10 @@ pub fn partition_of_region(region: &str) -> Option<&'static str> {
         Some("aws-cn")
     } else if region.starts_with("us-gov-") {
         Some("aws-us-gov")
+    } else if region.starts_with("eusc-") {
+        // The AWS European Sovereign Cloud (the AWS SDKs' partition table: `aws-eusc`,
+        // regions `^eusc-(de)-\w+-\d+$`, DNS suffix `amazonaws.eu`).
+        Some("aws-eusc")
     } else if region.contains("-iso") {
         None
     } else {
@@ -180,6 +184,7 @@ mod tests {
         assert_eq!(partition_of_region("us-east-1"), Some("aws"));
         assert_eq!(partition_of_region("cn-north-1"), Some("aws-cn"));
         assert_eq!(partition_of_region("us-gov-west-1"), Some("aws-us-gov"));
+        assert_eq!(partition_of_region("eusc-de-east-1"), Some("aws-eusc"));
         assert_eq!(partition_of_region("us-iso-east-1"), None);
     }
 }

@@ -1,5 +1,6 @@
-//! `audit --baseline FILE`: the findings a security team has accepted. An entry names a role
-//! (its ARN, or a pattern with `*` and `?`), a finding code, the reason and, optionally, the
+//! `audit --baseline FILE`: the findings a security team has accepted. An entry names what the
+//! finding is about — a role or, for the account-wide scan of function policies, a function
+//! (its ARN, or a pattern with `*` and `?`) —, a finding code, the reason and, optionally, the
 //! last day it holds. A matched finding stays in every report, marked suppressed with its
 //! reason, and no longer decides the exit code; after its expiry day the finding counts again
 //! and says the entry expired; an entry that matches no finding is reported as stale.
@@ -20,14 +21,21 @@ pub struct Baseline {
     pub suppress: Vec<Entry>,
 }
 
-/// One accepted finding (or family of findings, through a role pattern).
+/// One accepted finding (or family of findings, through a pattern): about a role, or about a
+/// function (the account-wide scan's `function-policy-open`, `function-policy-partner`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(deny_unknown_fields)]
+#[schemars(extend("oneOf" = [{"required": ["role"]}, {"required": ["function"]}]))]
 pub struct Entry {
     /// The role's ARN, or a pattern of it (`*` any characters, `?` one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
-    pub role: String,
+    pub role: Option<String>,
+    /// The function's ARN, or a pattern of it, for the findings of the account-wide scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub function: Option<String>,
     /// The finding code.
     pub code: Code,
     /// Why it is accepted.
@@ -39,9 +47,26 @@ pub struct Entry {
     pub expires: Option<String>,
 }
 
+/// What a finding is about: the role it was found on, or a function of the account-wide scan.
+#[derive(Debug, Clone, Copy)]
+enum About<'a> {
+    Role(&'a str),
+    Function(&'a str),
+}
+
 impl Entry {
-    fn matches(&self, role_arn: &str, f: &Finding) -> bool {
-        self.code == f.code && crate::iam::wildcard_match(&self.role, role_arn, false)
+    fn matches(&self, about: About<'_>, f: &Finding) -> bool {
+        let pattern = match about {
+            About::Role(_) => self.role.as_deref(),
+            About::Function(_) => self.function.as_deref(),
+        };
+        let (About::Role(arn) | About::Function(arn)) = about;
+        self.code == f.code && pattern.is_some_and(|p| crate::iam::wildcard_match(p, arn, false))
+    }
+
+    /// The role or function pattern, for messages.
+    pub fn subject(&self) -> &str {
+        (self.role.as_deref()).or(self.function.as_deref()).unwrap_or_default()
     }
 
     /// The expiry day; `parse` refused any other text.
@@ -95,10 +120,16 @@ pub fn parse(text: &str, json: bool) -> Result<Baseline, BaselineError> {
     };
     let baseline: Baseline = parsed.map_err(BaselineError)?;
     for (i, e) in baseline.suppress.iter().enumerate() {
-        let at = format!("entry {} ({} {})", i + 1, e.role, e.code);
-        if e.role.trim().is_empty() || e.reason.trim().is_empty() {
+        let at = format!("entry {} ({} {})", i + 1, e.subject(), e.code);
+        if e.role.is_some() == e.function.is_some() {
             return Err(BaselineError(format!(
-                "{at}: role and reason must not be empty"
+                "{at}: give exactly one of role and function"
+            )));
+        }
+        if e.subject().trim().is_empty() || e.reason.trim().is_empty() {
+            return Err(BaselineError(format!(
+                "{at}: {} and reason must not be empty",
+                if e.role.is_some() { "role" } else { "function" }
             )));
         }
         if e.expires.is_some() && e.last_day().is_none() {
@@ -123,19 +154,13 @@ pub fn apply<'a>(
     for report in reports {
         for role in &mut report.roles {
             for f in &mut role.findings {
-                let Some(i) = (baseline.suppress.iter()).position(|e| e.matches(&role.arn, f))
-                else {
-                    continue;
-                };
-                used[i] = true;
-                let entry = &baseline.suppress[i];
-                let expired = entry.expired(today);
-                outcome.suppressed += usize::from(!expired);
-                f.suppression = Some(Suppression {
-                    reason: entry.reason.clone(),
-                    expires: entry.expires.clone(),
-                    expired,
-                });
+                mark(baseline, About::Role(&role.arn), f, today, &mut used, &mut outcome);
+            }
+        }
+        for function in report.path.iter_mut().flat_map(|p| &mut p.functions) {
+            for f in &mut function.findings {
+                let about = About::Function(&function.function);
+                mark(baseline, about, f, today, &mut used, &mut outcome);
             }
         }
     }
@@ -149,19 +174,52 @@ pub fn apply<'a>(
     outcome
 }
 
-/// A baseline that accepts every finding of `reports` as it is today, one entry per role and
-/// code, each with `reason` (to be replaced by the real reasons), as TOML.
-pub fn write<'a>(reports: impl IntoIterator<Item = &'a AccountReport>, reason: &str) -> String {
-    let suppress: Vec<Entry> = reports
-        .into_iter()
-        .flat_map(|r| &r.roles)
-        .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
-        .map(|(r, f)| Entry {
-            role: r.arn.clone(),
-            code: f.code,
-            reason: reason.to_owned(),
-            expires: None,
-        })
-        .collect();
-    toml::to_string(&Baseline { suppress }).unwrap_or_default()
+/// One finding marked by the first entry that matches it.
+fn mark(
+    baseline: &Baseline,
+    about: About<'_>,
+    f: &mut Finding,
+    today: NaiveDate,
+    used: &mut [bool],
+    outcome: &mut BaselineOutcome,
+) {
+    let Some(i) = (baseline.suppress.iter()).position(|e| e.matches(about, f)) else {
+        return;
+    };
+    used[i] = true;
+    let entry = &baseline.suppress[i];
+    let expired = entry.expired(today);
+    outcome.suppressed += usize::from(!expired);
+    f.suppression = Some(Suppression {
+        reason: entry.reason.clone(),
+        expires: entry.expires.clone(),
+        expired,
+    });
+}
+
+/// A baseline that accepts every finding of `reports` as it is today, one entry per role (or
+/// function of the account-wide scan) and code, each with `reason` (to be replaced by the real
+/// reasons), as TOML, with how many entries it holds.
+pub fn write<'a>(
+    reports: impl IntoIterator<Item = &'a AccountReport>,
+    reason: &str,
+) -> (String, usize) {
+    let entry = |role: Option<&String>, function: Option<&String>, f: &Finding| Entry {
+        role: role.cloned(),
+        function: function.cloned(),
+        code: f.code,
+        reason: reason.to_owned(),
+        expires: None,
+    };
+    let mut suppress = Vec::new();
+    for report in reports {
+        for r in &report.roles {
+            suppress.extend(r.findings.iter().map(|f| entry(Some(&r.arn), None, f)));
+        }
+        for func in report.path.iter().flat_map(|p| &p.functions) {
+            suppress.extend((func.findings.iter()).map(|f| entry(None, Some(&func.function), f)));
+        }
+    }
+    let n = suppress.len();
+    (toml::to_string(&Baseline { suppress }).unwrap_or_default(), n)
 }

@@ -221,6 +221,11 @@ pub struct ConfigReport {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(min = 1))]
     pub notes: Vec<String>,
+    /// The sides of the config this run did not check (`--only`): the config is then never
+    /// reported in sync as a whole, whatever the checked side found.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(min = 1))]
+    pub not_checked: Vec<crate::core::change_set::Side>,
     /// 1-based line of each config key, for annotations (not serialized).
     #[serde(skip)]
     pub lines: Vec<(ConfigKey, usize)>,
@@ -235,6 +240,7 @@ impl ConfigReport {
             findings: Vec::new(),
             error: Some(message),
             notes: Vec::new(),
+            not_checked: Vec::new(),
             lines: Vec::new(),
         }
     }
@@ -255,14 +261,15 @@ impl ConfigReport {
 #[schemars(extend(
     "if" = {"properties": {"in_sync": {"const": true}}},
     "then" = {"properties": {"configs": {"items": {"properties": {"status": {"const": "ok"}}}}}},
-    "else" = {"properties": {"configs": {"contains": {
-        "properties": {"status": {"enum": ["drift", "error"]}}
-    }}}}
+    "else" = {"properties": {"configs": {"contains": {"anyOf": [
+        {"properties": {"status": {"enum": ["drift", "error"]}}},
+        {"required": ["not_checked"]}
+    ]}}}}
 ))]
 pub struct CheckReport {
     #[schemars(schema_with = "crate::core::schema_refs::schema_version")]
     pub schema_version: u32,
-    /// Every config is ok.
+    /// Every config is ok, each side of it checked.
     pub in_sync: bool,
     #[schemars(length(min = 1))]
     pub configs: Vec<ConfigReport>,
@@ -272,7 +279,8 @@ impl CheckReport {
     pub fn new(configs: Vec<ConfigReport>) -> CheckReport {
         CheckReport {
             schema_version: SCHEMA_VERSION,
-            in_sync: configs.iter().all(|c| c.status == ConfigStatus::Ok),
+            in_sync: (configs.iter())
+                .all(|c| c.status == ConfigStatus::Ok && c.not_checked.is_empty()),
             configs,
         }
     }
@@ -477,6 +485,7 @@ mod tests {
             findings: vec![],
             error: None,
             notes: vec![],
+            not_checked: Vec::new(),
             lines: config_lines(text),
         };
         assert_eq!(r.line_of(ConfigKey::TrustExternalId), 3);

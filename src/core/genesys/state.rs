@@ -30,6 +30,8 @@ pub const ENABLED: &str = "ENABLED";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DesiredGenesys {
     /// The integration's name (also the name of its current config).
+    /// The config's `deployment`, which the ledger carries.
+    pub deployment: Option<String>,
     pub integration: String,
     /// `[genesys].integration_id`: the integration is found by this ID, not by name, and a
     /// plan never creates one.
@@ -169,6 +171,7 @@ impl DesiredGenesys {
             ));
         }
         Some(DesiredGenesys {
+            deployment: config.deployment.clone(),
             integration: g.integration.clone(),
             integration_id: g.integration_id.clone(),
             category: default_category,
@@ -392,6 +395,9 @@ pub struct Ledger {
     /// lambda-trust replaced them: kept, renamed, deleted by a later apply once unused.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub superseded: Vec<String>,
+    /// The deployment this integration belongs to (the config's `deployment`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<String>,
 }
 
 /// One owned action as lambda-trust last published it. A published action's contract never

@@ -323,10 +323,12 @@ fn pseudo(input: &TemplateInput) -> BTreeMap<&'static str, Option<String>> {
     let partition = match region.as_deref() {
         Some(r) if r.starts_with("cn-") => "aws-cn",
         Some(r) if r.starts_with("us-gov-") => "aws-us-gov",
+        Some(r) if r.starts_with("eusc-") => "aws-eusc",
         _ => "aws",
     };
     let suffix = match partition {
         "aws-cn" => "amazonaws.com.cn",
+        "aws-eusc" => "amazonaws.eu",
         _ => "amazonaws.com",
     };
     BTreeMap::from([

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::config::{CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
+use crate::config::{CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::core::state::{
     all_qualifier_targets, Desired, DesiredPolicy, DesiredRole, FunctionPermission, Observed,
     ObservedFunction, ObservedPolicy, ObservedRole,
@@ -214,6 +214,12 @@ pub enum PlanError {
         live: String,
         want: String,
     },
+    #[error("role {name} belongs to deployment {}, and this config is deployment {}; refusing to touch it", deployment_shown(live.as_deref()), deployment_shown(want.as_deref()))]
+    OtherDeployment {
+        name: String,
+        live: Option<String>,
+        want: Option<String>,
+    },
     #[error("managed policy {arn} exists but was not created by lambda-trust (it has no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to modify it")]
     ForeignPolicy { arn: String },
     #[error("{} target function(s) cannot be confirmed, so nothing was changed:\n{}", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
@@ -228,6 +234,28 @@ pub enum PlanError {
     WrongAccount { expected: String, actual: String },
     #[error("{} cross-account target(s) have qualifier \"*\", which no function policy statement can grant: {}", targets.len(), targets.join(", "))]
     AllQualifiersAcrossAccounts { targets: Vec<String> },
+}
+
+/// A deployment as messages name it.
+fn deployment_shown(d: Option<&str>) -> String {
+    match d {
+        Some(d) => format!("{d:?}"),
+        None => "none (the config has no `deployment`)".to_string(),
+    }
+}
+
+/// A role carrying another deployment's tag belongs to another config: never planned over,
+/// destroyed or taken for a predecessor (`want`: this config's `deployment`). A role without
+/// the tag predates deployments: the plan adds this config's.
+pub fn check_deployment(role: &ObservedRole, want: Option<&str>) -> Result<(), PlanError> {
+    match role.tags.get(DEPLOYMENT_TAG_KEY) {
+        Some(live) if Some(live.as_str()) != want => Err(PlanError::OtherDeployment {
+            name: role.name.clone(),
+            live: Some(live.clone()),
+            want: want.map(str::to_string),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// The credentials must be for the account the config names.
@@ -332,6 +360,7 @@ fn check_role_owner(
         });
     }
     check_role_path(role, want)?;
+    check_deployment(role, want.tags.get(DEPLOYMENT_TAG_KEY).map(String::as_str))?;
     if let (Some(live), Some(want)) = (role.tags.get(CONFIG_TAG_KEY), want.tags.get(CONFIG_TAG_KEY))
     {
         if live != want {
@@ -687,6 +716,8 @@ impl crate::error::Hinted for PlanError {
         Some(match self {
             PlanError::ForeignRole { .. } => "review it, then run `lambda-trust apply --adopt` to take it over, or choose another role.name".to_string(),
             PlanError::ConfigConflict { .. } => "two configs must not manage one role — give this config its own role.name; if you changed the external ID or policy name on purpose, run `lambda-trust apply --adopt`".to_string(),
+            PlanError::OtherDeployment { live: Some(live), .. } => format!("two configs must not manage one role: give this config its own role.name — or, if this config is deployment {live:?}, set `deployment = {live:?}` at its top; `lambda-trust apply --adopt` takes the role over"),
+            PlanError::OtherDeployment { .. } => "give this config its own role.name, or `lambda-trust apply --adopt` to take the role over".to_string(),
             PlanError::ForeignPolicy { .. } => "review it, then run `lambda-trust apply --adopt` to take it over, or set policy.name to another name".to_string(),
             PlanError::MissingFunctions { .. } => "deploy the function(s) first, or fix `function`/`region`/`qualifier` in the config; where access was denied, grant the credentials in use the lambda:GetFunction permission".to_string(),
             PlanError::RolePath { live, want, .. } => format!("set role.path = \"{live}\" in the config, or run `lambda-trust destroy` and apply again to recreate the role at {want}"),

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use crate::config::{
     identity_digest, Partner, CONFIG_TAG_KEY, GENESYS_CLOUD_ACCOUNT, GENESYS_CLOUD_FEDRAMP_ACCOUNT,
-    MANAGED_BY_KEY,
+    DEPLOYMENT_TAG_KEY, MANAGED_BY_KEY,
 };
 use crate::core::audit::{AccountIam, AuditPolicy, AuditRole, AuditVersion, Finding, RoleReport};
 use crate::core::shard::shard_index;
@@ -43,6 +43,8 @@ pub struct ImportedRole {
     pub permissions_boundary: Option<String>,
     /// The user's tags (lambda-trust's own left out).
     pub tags: BTreeMap<String, String>,
+    /// The role's deployment: its `lambda-trust:deployment` tag, else one made from its name.
+    pub deployment: String,
     pub partner: TrustedAccount,
     pub external_id: String,
     /// The one external ID the role accepts today, as proved (`None`: several, any, or none).
@@ -125,11 +127,15 @@ pub fn import_role(
         notes.push("apply --adopt writes the trust policy in lambda-trust's form (the trusted account and external ID above); plan --adopt shows both documents".into());
     }
     notes.extend(moved(observed, policy_name.as_deref()));
+    let own = [MANAGED_BY_KEY, CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY];
     let tags = (r.tags.iter())
-        .filter(|(k, _)| k.as_str() != MANAGED_BY_KEY && k.as_str() != CONFIG_TAG_KEY)
+        .filter(|(k, _)| !own.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
+    let deployment = (r.tags.get(DEPLOYMENT_TAG_KEY).cloned())
+        .unwrap_or_else(|| crate::config::init::deployment_name(&r.name));
     Ok(ImportedRole {
+        deployment,
         name: r.name.clone(),
         arn: r.arn.clone(),
         path: r.path.clone(),

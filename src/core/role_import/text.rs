@@ -43,6 +43,10 @@ pub fn role_config(r: &ImportedRole, region: &str) -> String {
 /// comments.
 pub fn role_sections(r: &ImportedRole, region: &str) -> String {
     let mut out = comments(r);
+    out.push_str(&format!(
+        "\n# This deployment's own name (see docs/ownership.md, \"Deployments\").\ndeployment = {}\n",
+        quote(&r.deployment)
+    ));
     out.push_str("\n[trust]\n");
     out.push_str(&match &r.partner {
         TrustedAccount::Preset(p) => format!("partner = {}\n", quote(p.as_str())),

@@ -20,6 +20,8 @@ use crate::iam::{
 
 mod check;
 mod path;
+mod tally;
+pub use tally::Tally;
 
 pub use check::{Check, CheckId};
 pub use path::{

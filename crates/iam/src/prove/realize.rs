@@ -61,6 +61,7 @@ pub fn regions(partition: &str) -> &'static [&'static str] {
         ],
         "aws-us-gov" => &["us-gov-west-1", "us-gov-east-1"],
         "aws-cn" => &["cn-north-1", "cn-northwest-1"],
+        "aws-eusc" => &["eusc-de-east-1"],
         _ => &[],
     }
 }
@@ -264,7 +265,7 @@ impl Place {
                 .find(|c| super::super::wildcard::glob(&g, c, false))
                 .map(str::to_owned)
         };
-        let partition = pick(p, &self.partition, &["aws", "aws-us-gov", "aws-cn"])?;
+        let partition = pick(p, &self.partition, &["aws", "aws-us-gov", "aws-cn", "aws-eusc"])?;
         let service = pick(s, want[2], &[])?;
         // The role's region only where it exists: in the role's partition.
         let ours = if partition == self.partition {

@@ -39,6 +39,9 @@ pub(super) fn config_op(
     } else if sorted_records(existing) != sorted_records(ledger.actions.clone()) {
         reasons.push(ConfigReason::Records);
     }
+    if desired.deployment.is_some() && ledger.deployment != desired.deployment {
+        reasons.push(ConfigReason::Deployment);
+    }
     if ledger.role_arn != desired.role_arn && observed.integration.is_some() {
         reasons.push(ConfigReason::LedgerRole {
             role_arn: ledger.role_arn.clone(),
@@ -63,6 +66,7 @@ pub(super) fn config_op(
         role_arn: desired.role_arn.clone(),
         actions: actions.refs.clone(),
         superseded: actions.superseded.clone(),
+        deployment: desired.deployment.clone(),
         reasons,
     }));
 }

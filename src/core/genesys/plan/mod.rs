@@ -143,6 +143,9 @@ pub struct ConfigWrite {
     pub role_arn: String,
     pub actions: Vec<ActionRef>,
     pub superseded: Vec<String>,
+    /// The deployment the ledger names (the config's `deployment`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<String>,
     /// What differs: rendered for people, judged by `check` from the variant.
     pub reasons: Vec<ConfigReason>,
 }
@@ -174,6 +177,8 @@ pub enum ConfigReason {
     Records,
     /// The ledger names another role.
     LedgerRole { role_arn: String },
+    /// The ledger does not name the config's deployment yet (written before deployments).
+    Deployment,
 }
 
 impl ConfigReason {
@@ -181,7 +186,10 @@ impl ConfigReason {
     pub fn is_consequence(&self) -> bool {
         matches!(
             self,
-            ConfigReason::CredentialWritten | ConfigReason::ActionsChange | ConfigReason::Records
+            ConfigReason::CredentialWritten
+                | ConfigReason::ActionsChange
+                | ConfigReason::Records
+                | ConfigReason::Deployment
         )
     }
 }
@@ -203,6 +211,7 @@ impl std::fmt::Display for ConfigReason {
                 write!(f, "the ledger's action records are brought up to date")
             }
             ConfigReason::LedgerRole { role_arn } => write!(f, "the ledger's role is {role_arn:?}"),
+            ConfigReason::Deployment => write!(f, "the ledger is given the config's deployment"),
         }
     }
 }
@@ -422,6 +431,13 @@ pub enum GenesysPlanError {
     },
     #[error("the Genesys Cloud integration {name:?} ({id}) was not created by lambda-trust")]
     NotOwned { name: String, id: String },
+    #[error("the Genesys Cloud integration {name:?} ({id}) belongs to deployment {live:?}, and this config is deployment {}; refusing to touch it", want.as_deref().map_or("none (the config has no `deployment`)".to_string(), |w| format!("{w:?}")))]
+    OtherDeployment {
+        name: String,
+        id: String,
+        live: String,
+        want: Option<String>,
+    },
     #[error(
         "the integration type {INTEGRATION_TYPE} declares no credential of type {CREDENTIAL_TYPE}"
     )]
@@ -467,6 +483,16 @@ pub fn plan_genesys(
         None => None,
     };
     let ledger = ledger.unwrap_or_default();
+    if let (Some(live), Some(i), false) = (&ledger.deployment, &observed.integration, adopt) {
+        if desired.deployment.as_ref() != Some(live) {
+            return Err(GenesysPlanError::OtherDeployment {
+                name: i.name.clone(),
+                id: i.id.clone(),
+                live: live.clone(),
+                want: desired.deployment.clone(),
+            });
+        }
+    }
     let mut ops = Vec::new();
     let credential = credential_ops(desired, observed, &ledger, adopt, &mut ops);
     if observed.integration.is_none() {
@@ -507,6 +533,7 @@ impl crate::error::Hinted for GenesysPlanError {
             GenesysPlanError::Ambiguous { .. } => "integration names are not unique; rename or delete all but one in Genesys Cloud (Admin > Integrations), or set [genesys].integration to another name".to_string(),
             GenesysPlanError::PinnedMissing { .. } => "set [genesys].integration_id to the ID of the aws-lambda-data-actions integration to manage (Admin > Integrations), or remove it to find the integration by [genesys].integration's name (lambda-trust then creates it when none has that name); nothing was written".to_string(),
             GenesysPlanError::NotOwned { .. } => "run with --adopt to take it over, or set [genesys].integration to another name".to_string(),
+            GenesysPlanError::OtherDeployment { live, .. } => format!("two configs must not manage one integration: set [genesys].integration to another name — or, if this config is deployment {live:?}, set `deployment = {live:?}` at its top; --adopt takes it over"),
             GenesysPlanError::NoCredentialKey  => "Genesys Cloud changed the integration type; report this to the lambda-trust maintainers".to_string(),
             GenesysPlanError::InUse(_) => "change and republish those flows so they no longer call the action, then run again; or pass --force to delete anyway".to_string(),
         })

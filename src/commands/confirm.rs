@@ -1,0 +1,61 @@
+//! The one question before writes: asked whenever stdin is a terminal — whatever stdout and
+//! stderr are (`apply 2>&1 | tee apply.log` on a terminal still asks) — and answered by a line:
+//! only `yes` and Enter writes, as `terraform apply` asks. Without a terminal on stdin (CI, a
+//! script) nothing is asked: the command writes, or not, as its flags say.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use super::invocation::Invocation;
+use crate::core::change_set::ChangeSet;
+use crate::report::{self, Format};
+
+/// Someone can answer: stdin is a terminal.
+pub(super) fn can_answer() -> bool {
+    std::io::stdin().is_terminal()
+}
+
+/// Shows the change set when stdout carries a machine format (the plan asked about is then not
+/// on the terminal otherwise), names the deletions, asks, and reads one line: only `yes` writes.
+pub(super) fn confirmed(inv: &Invocation, set: &ChangeSet) -> bool {
+    let styles = inv.output.stderr;
+    if inv.output.format != Format::Human {
+        inv.output.say_text(&report::change_set_human(set, styles));
+    }
+    let asked = report::apply_question(set);
+    if let Some(warning) = &asked.warning {
+        inv.output.warning(warning, None);
+    }
+    let mut stderr = std::io::stderr().lock();
+    let _ = write!(stderr, "{} Enter a value: ", asked.question);
+    let _ = stderr.flush();
+    drop(stderr);
+    is_yes(std::io::stdin().lock())
+}
+
+/// The answer read as one line: `yes` (surrounding blanks aside); anything else — `y`, an empty
+/// line, end of input, an error — is no.
+fn is_yes(mut input: impl BufRead) -> bool {
+    let mut line = String::new();
+    match input.read_line(&mut line) {
+        Ok(n) if n > 0 => line.trim() == "yes",
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_yes;
+
+    #[test]
+    fn only_a_yes_line_says_yes() {
+        assert!(is_yes(&b"yes\n"[..]));
+        assert!(is_yes(&b"  yes  \r\n"[..]));
+        for no in ["y\n", "Y\n", "yes please\n", "\n", "", "no\n", "YES\n"] {
+            assert!(!is_yes(no.as_bytes()), "{no:?}");
+        }
+        // `y` alone never writes, and the rest of the line is consumed, not left for the shell.
+        let mut input = &b"y\nes\n"[..];
+        assert!(!is_yes(&mut input));
+        assert_eq!(input, b"es\n");
+    }
+}
