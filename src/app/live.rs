@@ -113,8 +113,7 @@ pub async fn prepare_loaded(
     events.all(Event::warnings(&prepared.warnings));
     events.all(Event::warnings(&unreachable_accounts(&prepared.desired)));
     if !prepared.unproven_predecessors.is_empty() {
-        let (message, hint) =
-            crate::core::prepare::unproven_note(&prepared.unproven_predecessors);
+        let (message, hint) = crate::core::prepare::unproven_note(&prepared.unproven_predecessors);
         events.event(Event::Warning {
             message,
             hint: Some(hint),

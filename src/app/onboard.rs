@@ -191,8 +191,7 @@ pub async fn apply(events: &dyn Events, ready: &Ready) -> Result<(Writes, verify
     desired.targets.retain(looked_up);
     let judged = (&desired, &observed);
     let verification =
-        super::path::with_path_of(verification, &planned.clients, prepared, judged, events)
-            .await?;
+        super::path::with_path_of(verification, &planned.clients, prepared, judged, events).await?;
     Ok((writes, verification))
 }
 

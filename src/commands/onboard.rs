@@ -36,9 +36,13 @@ pub(super) async fn run(
         return Ok(Status::Changes);
     }
     // On a terminal, nothing is written (the config file neither) until the user says yes.
-    if !yes && !set.in_sync() && super::confirm::can_answer() && !super::confirm::confirmed(inv, set)
+    if !yes
+        && !set.in_sync()
+        && super::confirm::can_answer()
+        && !super::confirm::confirmed(inv, set)
     {
-        inv.output.say("nothing written; the config file is unchanged");
+        inv.output
+            .say("nothing written; the config file is unchanged");
         return Ok(Status::Changes);
     }
     let (writes, verification) = onboard::apply(events, &ready).await?;

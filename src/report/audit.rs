@@ -76,14 +76,18 @@ fn baseline_lines(outcome: Option<&BaselineOutcome>, styles: Styles) -> String {
         let day = e.expires.as_deref().unwrap_or_default();
         out.push_str(&styles.yellow(&format!(
             "  expired after {day}: {} {} ({})",
-            e.subject(), e.code, e.reason
+            e.subject(),
+            e.code,
+            e.reason
         )));
         out.push('\n');
     }
     for e in &o.stale {
         out.push_str(&styles.yellow(&format!(
             "  stale (matches no finding; delete it): {} {} ({})",
-            e.subject(), e.code, e.reason
+            e.subject(),
+            e.code,
+            e.reason
         )));
         out.push('\n');
     }

@@ -47,10 +47,9 @@ pub(super) fn prove_with_organization(
     org: &OrgProof,
     styles: Styles,
 ) -> String {
-    let tally = (org.targets.iter())
-        .fold(Tally::default().with_properties(results), |t, o| {
-            t.with_claim(o.claim.verdict)
-        });
+    let tally = (org.targets.iter()).fold(Tally::default().with_properties(results), |t, o| {
+        t.with_claim(o.claim.verdict)
+    });
     format!(
         "{}{}{}",
         organization_human(org, styles),

@@ -470,7 +470,11 @@ fn a_written_baseline_accepts_the_function_findings_too() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("b.toml").display().to_string();
     let args = ["--organization", "--assume-role", MEMBER_ROLE];
-    let r = w.audit("json", &[&args[..], &["--write-baseline", &file]].concat(), &[]);
+    let r = w.audit(
+        "json",
+        &[&args[..], &["--write-baseline", &file]].concat(),
+        &[],
+    );
     assert_eq!(r.code, Some(2), "{r}");
     let report = r.json();
     let scanned: usize = (report["accounts"].as_array().unwrap().iter())
@@ -485,7 +489,8 @@ fn a_written_baseline_accepts_the_function_findings_too() {
     );
     let entries = written.matches("[[suppress]]").count();
     assert!(
-        r.stderr.contains(&format!("with {entries} [[suppress]] entries")),
+        r.stderr
+            .contains(&format!("with {entries} [[suppress]] entries")),
         "{}",
         r.stderr
     );

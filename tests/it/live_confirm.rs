@@ -55,7 +55,11 @@ fn apply_piped_to_tee_asks_and_only_a_yes_line_writes() {
     env.proxy.clear();
     let screen = on_a_terminal(&env, &shell, "y\r");
     assert!(screen.contains("only yes writes"), "{screen}");
-    assert_eq!(env.proxy.count_writes(), 0, "`y` alone writes nothing: {screen}");
+    assert_eq!(
+        env.proxy.count_writes(),
+        0,
+        "`y` alone writes nothing: {screen}"
+    );
     assert!(!screen.contains("es: command not found"), "{screen}");
 
     env.proxy.clear();
@@ -68,7 +72,8 @@ fn apply_piped_to_tee_asks_and_only_a_yes_line_writes() {
 fn onboard_on_a_terminal_asks_and_writes_nothing_without_yes() {
     let env = setup(&["lookup-order"]);
     env.expect(&["apply"], 0);
-    env.moto.lambda_create_function("lookup-customer", "us-east-1");
+    env.moto
+        .lambda_create_function("lookup-customer", "us-east-1");
     let before = std::fs::read_to_string(env.config_path()).unwrap();
     env.proxy.clear();
     let shell = "\"$LT\" onboard lookup-customer --config \"$CONFIG\"";

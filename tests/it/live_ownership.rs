@@ -23,12 +23,14 @@ fn team_text(role: &str, deployment: Option<&str>, integration: &str) -> String 
     if let Some(d) = deployment {
         text.push_str(&format!("deployment = \"{d}\"\n\n"));
     }
-    text.push_str(
-        &config(&["lookup-order"], "")
-            .replace("name = \"GenesysLambdaInvoker\"", &format!("name = \"{role}\"")),
-    );
+    text.push_str(&config(&["lookup-order"], "").replace(
+        "name = \"GenesysLambdaInvoker\"",
+        &format!("name = \"{role}\""),
+    ));
     // Action names are unique in a Genesys Cloud organization: each team names its own.
-    text.push_str(&format!("[targets.action]\nname = \"{role} lookup-order\"\n"));
+    text.push_str(&format!(
+        "[targets.action]\nname = \"{role} lookup-order\"\n"
+    ));
     text.push_str(&format!(
         "\n[genesys]\nintegration = \"{integration}\"\ncategory = \"Lambda\"\n"
     ));
@@ -65,7 +67,10 @@ fn run(g: &G, t: &Team, args: &[&str], code: i32) -> Run {
 fn iam(g: &G, action: &str, params: &[(&str, &str)]) -> String {
     let r = g.env.moto.client().try_iam_query(action, params);
     let text = r.text();
-    match (text.find("<ResponseMetadata>"), text.find("</ResponseMetadata>")) {
+    match (
+        text.find("<ResponseMetadata>"),
+        text.find("</ResponseMetadata>"),
+    ) {
         (Some(a), Some(b)) => format!("{}{}", &text[..a], &text[b..]),
         _ => text,
     }
@@ -117,7 +122,13 @@ fn every_command_leaves_the_others_alone(g: &G, t: &Team, others: &[&Team]) {
     run(g, t, &["onboard", "lookup-customer"], 0);
     run(g, t, &["offboard", "lookup-customer"], 0);
     for (o, was) in others.iter().zip(&before) {
-        assert_eq!(&snapshot(g, o), was, "{}'s commands changed {}", t.role, o.role);
+        assert_eq!(
+            &snapshot(g, o),
+            was,
+            "{}'s commands changed {}",
+            t.role,
+            o.role
+        );
     }
 }
 
@@ -225,7 +236,9 @@ fn a_role_of_another_deployment_is_refused_with_both_named() {
     for args in [&["plan"][..], &["apply"], &["destroy", "--yes"]] {
         let r = run(&g, &c, args, 1);
         assert!(
-            r.stderr.contains("TeamC") && r.stderr.contains("\"other\"") && r.stderr.contains("\"shared\""),
+            r.stderr.contains("TeamC")
+                && r.stderr.contains("\"other\"")
+                && r.stderr.contains("\"shared\""),
             "{}",
             r.stderr
         );

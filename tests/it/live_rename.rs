@@ -13,7 +13,10 @@ const NEW: &str = "GenesysLambdaInvokerV2";
 
 /// The config with a deployment of its own: a rename within it is provably its own.
 fn deployed(env: &Env) {
-    env.write_config(&format!("deployment = \"cx\"\n{}", config(&["lookup-order"], "")));
+    env.write_config(&format!(
+        "deployment = \"cx\"\n{}",
+        config(&["lookup-order"], "")
+    ));
 }
 
 fn renamed(env: &Env) {

@@ -242,15 +242,23 @@ fn a_one_sided_check_says_which_side_was_not_checked() {
         r.stdout
     );
     let sarif: Value = serde_json::from_str(
-        &s.expect(&["check", "--only", "genesys", "--format", "sarif"], 0, true)
-            .stdout,
+        &s.expect(
+            &["check", "--only", "genesys", "--format", "sarif"],
+            0,
+            true,
+        )
+        .stdout,
     )
     .unwrap();
     let rules: Vec<&str> = (sarif["runs"][0]["results"].as_array().unwrap().iter())
         .filter_map(|r| r["ruleId"].as_str())
         .collect();
     assert_eq!(rules, ["lambda-trust/not-checked"], "{sarif:#}");
-    let r = s.expect(&["check", "--only", "genesys", "--format", "github"], 0, true);
+    let r = s.expect(
+        &["check", "--only", "genesys", "--format", "github"],
+        0,
+        true,
+    );
     assert!(!r.stdout.contains("::in sync and verified"), "{}", r.stdout);
 
     // `--only aws` reports the open trust policy and says Genesys Cloud was not checked.

@@ -66,7 +66,9 @@ impl Entry {
 
     /// The role or function pattern, for messages.
     pub fn subject(&self) -> &str {
-        (self.role.as_deref()).or(self.function.as_deref()).unwrap_or_default()
+        (self.role.as_deref())
+            .or(self.function.as_deref())
+            .unwrap_or_default()
     }
 
     /// The expiry day; `parse` refused any other text.
@@ -154,7 +156,14 @@ pub fn apply<'a>(
     for report in reports {
         for role in &mut report.roles {
             for f in &mut role.findings {
-                mark(baseline, About::Role(&role.arn), f, today, &mut used, &mut outcome);
+                mark(
+                    baseline,
+                    About::Role(&role.arn),
+                    f,
+                    today,
+                    &mut used,
+                    &mut outcome,
+                );
             }
         }
         for function in report.path.iter_mut().flat_map(|p| &mut p.functions) {
@@ -221,5 +230,8 @@ pub fn write<'a>(
         }
     }
     let n = suppress.len();
-    (toml::to_string(&Baseline { suppress }).unwrap_or_default(), n)
+    (
+        toml::to_string(&Baseline { suppress }).unwrap_or_default(),
+        n,
+    )
 }

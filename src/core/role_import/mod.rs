@@ -12,8 +12,8 @@ mod text;
 use std::collections::BTreeMap;
 
 use crate::config::{
-    identity_digest, Partner, CONFIG_TAG_KEY, GENESYS_CLOUD_ACCOUNT, GENESYS_CLOUD_FEDRAMP_ACCOUNT,
-    DEPLOYMENT_TAG_KEY, MANAGED_BY_KEY,
+    identity_digest, Partner, CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY, GENESYS_CLOUD_ACCOUNT,
+    GENESYS_CLOUD_FEDRAMP_ACCOUNT, MANAGED_BY_KEY,
 };
 use crate::core::audit::{AccountIam, AuditPolicy, AuditRole, AuditVersion, Finding, RoleReport};
 use crate::core::shard::shard_index;

@@ -74,7 +74,13 @@ impl Tally {
     /// refuted, 1 unknown)".
     pub fn line(&self) -> String {
         let kinds = [
-            (self.checks, self.checks_failed, "checks", "passed", "failed"),
+            (
+                self.checks,
+                self.checks_failed,
+                "checks",
+                "passed",
+                "failed",
+            ),
             (
                 self.properties,
                 self.properties_not_proved,
@@ -129,7 +135,9 @@ mod tests {
             ..Tally::default()
         };
         assert_eq!(t.line(), "all 21 checks passed, all 4 properties proved");
-        t = t.with_claim(ClaimVerdict::Proved).with_claim(ClaimVerdict::Refuted);
+        t = t
+            .with_claim(ClaimVerdict::Proved)
+            .with_claim(ClaimVerdict::Refuted);
         t = t.with_claim(ClaimVerdict::Unknown);
         assert!(!t.all_hold());
         assert_eq!(

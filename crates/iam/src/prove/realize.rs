@@ -265,7 +265,11 @@ impl Place {
                 .find(|c| super::super::wildcard::glob(&g, c, false))
                 .map(str::to_owned)
         };
-        let partition = pick(p, &self.partition, &["aws", "aws-us-gov", "aws-cn", "aws-eusc"])?;
+        let partition = pick(
+            p,
+            &self.partition,
+            &["aws", "aws-us-gov", "aws-cn", "aws-eusc"],
+        )?;
         let service = pick(s, want[2], &[])?;
         // The role's region only where it exists: in the role's partition.
         let ours = if partition == self.partition {
