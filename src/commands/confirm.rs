@@ -3,7 +3,7 @@
 //! only `yes` and Enter writes, as `terraform apply` asks. Without a terminal on stdin (CI, a
 //! script) nothing is asked: the command writes, or not, as its flags say.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 
 use super::invocation::Invocation;
 use crate::core::change_set::ChangeSet;
@@ -25,10 +25,8 @@ pub(super) fn confirmed(inv: &Invocation, set: &ChangeSet) -> bool {
     if let Some(warning) = &asked.warning {
         inv.output.warning(warning, None);
     }
-    let mut stderr = std::io::stderr().lock();
-    let _ = write!(stderr, "{} Enter a value: ", asked.question);
-    let _ = stderr.flush();
-    drop(stderr);
+    inv.output
+        .prompt(&format!("{} Enter a value:", asked.question));
     is_yes(std::io::stdin().lock())
 }
 

@@ -190,6 +190,14 @@ impl Output {
         self.event(&Event::Note(note.to_string()));
     }
 
+    /// A question on stderr, the answer to be typed on the same line.
+    pub fn prompt(&self, question: &str) {
+        use std::io::Write;
+        let mut stderr = std::io::stderr().lock();
+        let _ = write!(stderr, "{question} ");
+        let _ = stderr.flush();
+    }
+
     /// A line on stderr (the questions' preambles, what was written).
     pub fn say(&self, line: &str) {
         self.event(&Event::Said(line.to_string()));

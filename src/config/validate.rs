@@ -14,6 +14,7 @@ pub fn validate(config: &Config, source: &str) -> Result<Vec<Warning>, ConfigErr
     v.deployment(config.deployment.as_deref());
     v.trust(&config.trust);
     v.role(&config.role);
+    v.role_tags(&config.role.tags, config.deployment.is_some());
     v.policy(config);
     v.aws(&config.aws);
     v.accounts(&config.aws);
@@ -232,7 +233,6 @@ impl Validator {
                 );
             }
         }
-        self.role_tags(&role.tags);
     }
 
     fn role_description(&mut self, desc: &str) {
@@ -263,14 +263,21 @@ impl Validator {
 
     /// The role's own tags: within IAM's limit beside the tool's, and none the tool or AWS
     /// reserves.
-    fn role_tags(&mut self, tags: &BTreeMap<String, String>) {
-        if tags.len() + OWN_TAGS > MAX_ROLE_TAGS {
+    fn role_tags(&mut self, tags: &BTreeMap<String, String>, deployment: bool) {
+        // The deployment's tag only when the config names one.
+        let own = OWN_TAGS - usize::from(!deployment);
+        if tags.len() + own > MAX_ROLE_TAGS {
             self.problem(
                 "role.tags",
                 format!(
-                    "{} tags plus the tool's {OWN_TAGS} ({MANAGED_BY_KEY}, {CONFIG_TAG_KEY}, {DEPLOYMENT_TAG_KEY}) exceed \
+                    "{} tags plus the tool's {own} ({MANAGED_BY_KEY}, {CONFIG_TAG_KEY}{}) exceed \
                      IAM's limit of {MAX_ROLE_TAGS} per role",
-                    tags.len()
+                    tags.len(),
+                    if deployment {
+                        format!(", {DEPLOYMENT_TAG_KEY}")
+                    } else {
+                        String::new()
+                    }
                 ),
             );
         }
