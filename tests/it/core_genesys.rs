@@ -521,7 +521,11 @@ fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
     response
         .translation_map_defaults
         .insert("id".into(), "unknown".into());
+    // Two actions of one name: the config names each once, so the second is left out.
+    let mut twin = observed_action("B order", F2);
+    twin.id = "id-B order (2)".into();
     let actions = vec![
+        twin,
         observed_action("B order", F1),
         observed_action("A customer", F2),
         observed_action("C order again", F1),
@@ -582,12 +586,22 @@ fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
         .iter()
         .map(|l| (l.name.as_str(), &l.why))
         .collect();
-    assert_eq!(why.len(), 4, "{why:#?}");
+    assert_eq!(why.len(), 5, "{why:#?}");
+    assert_eq!(
+        why[0],
+        (
+            "B order",
+            &LeftOutWhy::SameName {
+                other: "id-B order".into()
+            }
+        )
+    );
+    let why = &why[1..];
     assert!(
         matches!(why[0], ("Bare default", LeftOutWhy::Refused { .. })),
         "{why:#?}"
     );
-    let shown = import.left_out[0].why.to_string();
+    let shown = import.left_out[1].why.to_string();
     assert!(
         shown.contains("translation_map_defaults.id") && shown.contains("not a JSON value"),
         "{shown}"
@@ -602,7 +616,7 @@ fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
     ));
     assert!(matches!(why[3], ("Web", LeftOutWhy::NotAFunction { .. })));
     // The functions they call (in the role's account) stay granted.
-    assert_eq!(import.left_out[0].function.as_deref(), Some(F1));
+    assert_eq!(import.left_out[1].function.as_deref(), Some(F1));
     // An action choosing its function at run time is imported as such.
     let dynamic: Vec<&str> = import.dynamic.iter().map(|a| a.name()).collect();
     assert_eq!(dynamic, ["Expr"]);
