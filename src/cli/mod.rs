@@ -189,6 +189,10 @@ Organization Settings > Organization Details > Advanced > Organization ID.
 and makes those whose names match a --match glob targets; the others are written as
 commented-out entries.
 
+--from-genesys reads the integration's actions and writes each exactly as Genesys Cloud holds it
+(no timeout: timeout_seconds = 0; translation maps and their JSON defaults as written). An action
+the config cannot hold is left out with its reason, as a comment; the others are imported.
+
 Examples:
   lambda-trust init
   lambda-trust init --external-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 \\

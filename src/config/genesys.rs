@@ -11,14 +11,18 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Config, Problem};
+use super::{Config, Problem, Warning};
 
 /// Defaults of `[targets.action]` (README "Genesys Cloud").
 pub const DEFAULT_REQUEST_TEMPLATE: &str = "${input.rawRequest}";
 pub const DEFAULT_SUCCESS_TEMPLATE: &str = "${rawResult}";
 pub const DEFAULT_TIMEOUT_SECONDS: i64 = 30;
-/// Genesys Cloud accepts data action timeouts of 1–60 seconds.
+/// Genesys Cloud accepts data action timeouts of 1–60 seconds; the timeout is optional
+/// (`ActionConfig.timeoutSeconds` of the Platform API).
 pub const TIMEOUT_RANGE: std::ops::RangeInclusive<i64> = 1..=60;
+/// `timeout_seconds = 0`: the action sets no timeout (Genesys Cloud's own applies), as real
+/// exports have it.
+pub const NO_TIMEOUT: i64 = 0;
 /// The HTTP methods a data action may use (the Terraform provider's `request_type` of
 /// `genesyscloud_integration_action`); POST is Genesys's default.
 pub const REQUEST_TYPES: [&str; 5] = ["GET", "PUT", "POST", "PATCH", "DELETE"];
@@ -73,6 +77,7 @@ pub struct ActionConfig {
     pub output_schema: Option<String>,
     pub request_template: Option<String>,
     pub success_template: Option<String>,
+    /// 1–60 seconds, default 30; 0: none set (Genesys Cloud's own applies).
     pub timeout_seconds: Option<i64>,
     /// A JSON object: the input `verify --test-actions` runs the action with.
     pub sample_input: Option<String>,
@@ -85,7 +90,8 @@ pub struct ActionConfig {
     pub headers: Option<BTreeMap<String, String>>,
     /// Variable name → JSONPath into the function's answer, for the success template.
     pub translation_map: Option<BTreeMap<String, String>>,
-    /// Variable name → the value used when its JSONPath finds nothing.
+    /// Variable name → the JSON value (as text, exactly as Genesys Cloud holds it: `'"none"'`,
+    /// `"false"`, `"[]"`) used when its JSONPath finds nothing.
     pub translation_map_defaults: Option<BTreeMap<String, String>>,
     /// Output values `verify --test-actions` asserts, by top-level key (`expect = { valid = true }`).
     pub expect: Option<Expected>,
@@ -103,6 +109,17 @@ pub struct Expected(pub serde_json::Map<String, Value>);
 impl std::hash::Hash for Expected {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         Value::Object(self.0.clone()).to_string().hash(state);
+    }
+}
+
+impl ActionConfig {
+    /// The timeout the action sets: `None` for `timeout_seconds = 0`, else the configured one or
+    /// the default.
+    pub fn timeout(&self) -> Option<i64> {
+        match self.timeout_seconds.unwrap_or(DEFAULT_TIMEOUT_SECONDS) {
+            NO_TIMEOUT => None,
+            s => Some(s),
+        }
     }
 }
 
@@ -336,11 +353,11 @@ fn action_problems(field: &str, name: &str, a: &ActionConfig, out: &mut Vec<Prob
         }
     }
     if let Some(s) = a.timeout_seconds {
-        if !TIMEOUT_RANGE.contains(&s) {
+        if s != NO_TIMEOUT && !TIMEOUT_RANGE.contains(&s) {
             out.push(problem(
                 format!("{field}.timeout_seconds"),
                 format!("{s} is out of range (1–60 seconds)"),
-                None,
+                Some("or 0 for none: Genesys Cloud's own timeout applies"),
             ));
         }
     }
@@ -389,16 +406,7 @@ fn request_problems(field: &str, name: &str, a: &ActionConfig, out: &mut Vec<Pro
         }
     }
     let map = a.translation_map.clone().unwrap_or_default();
-    for (key, value) in a.translation_map.iter().flatten() {
-        if json_path(value).is_none() {
-            out.push(problem(
-                format!("{field}.translation_map.{key}"),
-                format!("{value:?} is not a JSONPath into the function's answer (action {name:?})"),
-                Some("write it as $.field or $.field.inner[0]"),
-            ));
-        }
-    }
-    for key in a.translation_map_defaults.iter().flatten().map(|(k, _)| k) {
+    for (key, value) in a.translation_map_defaults.iter().flatten() {
         if !map.contains_key(key) {
             out.push(problem(
                 format!("{field}.translation_map_defaults.{key}"),
@@ -406,104 +414,82 @@ fn request_problems(field: &str, name: &str, a: &ActionConfig, out: &mut Vec<Pro
                 Some("a default belongs to a variable of translation_map"),
             ));
         }
-    }
-}
-
-/// A JSONPath as translation maps write them (`$.a.b[0]`, `$['a']`): its property names in
-/// order (array indexes and wildcards dropped); `None` when it is not one.
-pub fn json_path(path: &str) -> Option<Vec<String>> {
-    let rest = path.trim().strip_prefix('$')?;
-    let mut names = Vec::new();
-    let mut chars = rest.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '.' => {
-                let mut name = String::new();
-                while let Some(&n) = chars.peek() {
-                    if n == '.' || n == '[' {
-                        break;
-                    }
-                    name.push(n);
-                    chars.next();
-                }
-                if name.is_empty() {
-                    return None;
-                }
-                if name != "*" {
-                    names.push(name);
-                }
-            }
-            '[' => {
-                let inner: String = chars.by_ref().take_while(|&n| n != ']').collect();
-                let quoted = inner
-                    .strip_prefix('\'')
-                    .and_then(|s| s.strip_suffix('\''))
-                    .or_else(|| inner.strip_prefix('"').and_then(|s| s.strip_suffix('"')));
-                match quoted {
-                    Some(name) if !name.is_empty() => names.push(name.to_string()),
-                    Some(_) => return None,
-                    None if inner == "*" || inner.parse::<u64>().is_ok() => {}
-                    None => return None,
-                }
-            }
-            _ => return None,
+        if serde_json::from_str::<Value>(value).is_err() {
+            let quoted = Value::String(value.clone()).to_string();
+            out.push(problem(
+                format!("{field}.translation_map_defaults.{key}"),
+                format!("{value:?} is not a JSON value (action {name:?}): Genesys Cloud puts a default into the success template as it is written"),
+                Some(&format!("write the JSON value, e.g. '{quoted}' for the text {value}, \"false\", \"0\" or \"[]\"")),
+            ));
         }
     }
-    Some(names)
 }
 
-/// Whether the JSON Schema `schema` declares the property path `names` (through `properties`
-/// of objects and `items` of arrays).
-pub fn schema_has_path(schema: &Value, names: &[String]) -> bool {
-    let Some((first, rest)) = names.split_first() else {
-        return true;
-    };
-    if let Some(items) = schema.get("items") {
-        if schema_has_path(items, names) {
-            return true;
-        }
-    }
-    match schema.get("properties").and_then(|p| p.get(first)) {
-        Some(inner) => schema_has_path(inner, rest),
-        None => false,
-    }
+/// The rules of one action's success template against its output contract `schema` (the
+/// file's, or the open object): a key the contract forbids fails every run.
+fn template_problems(field: &str, name: &str, a: &ActionConfig, schema: &Value) -> Vec<Problem> {
+    let template = a
+        .success_template
+        .as_deref()
+        .unwrap_or(DEFAULT_SUCCESS_TEMPLATE);
+    (super::success_template::forbidden_keys(template, schema).into_iter())
+        .map(|key| {
+            problem(
+                format!("{field}.success_template"),
+                format!("the success template of action {name:?} puts {key:?} into the output, which the output contract forbids (additionalProperties: false): every run of the action fails"),
+                Some("declare the key in output_schema's properties, or take it out of success_template"),
+            )
+        })
+        .collect()
 }
 
-/// The translation maps' paths the output contract lacks, when the success template passes
-/// the function's answer through (`${rawResult}`, the default: the contract describes that
-/// answer) and no default covers the variable: at run time the flow would fail.
-fn translation_problems(config: &Config, schemas: &BTreeMap<String, Value>) -> Vec<Problem> {
+/// The success templates against the output contracts, every action's.
+fn templates_problems(config: &Config, schemas: &BTreeMap<String, Value>) -> Vec<Problem> {
     let mut out = Vec::new();
     for (at, name, a) in every_written_action(config) {
-        {
-            let raw = a
-                .success_template
-                .as_deref()
-                .unwrap_or(DEFAULT_SUCCESS_TEMPLATE)
-                == DEFAULT_SUCCESS_TEMPLATE;
-            let defaults = a.translation_map_defaults.clone().unwrap_or_default();
-            if !raw {
-                continue;
+        let schema = (a.output_schema.as_ref())
+            .and_then(|p| schemas.get(p).cloned())
+            .unwrap_or_else(open_schema);
+        out.extend(template_problems(&at, &name, &a, &schema));
+    }
+    out
+}
+
+/// Every rule of one action on its own, against its output contract `schema`, with `field`
+/// naming it in the problems: what `init --from-genesys` checks before it writes the action
+/// (one that breaks a rule is left out with the problems, the others imported).
+pub fn action_rules(field: &str, name: &str, a: &ActionConfig, schema: &Value) -> Vec<Problem> {
+    let mut out = Vec::new();
+    action_problems(field, name, a, &mut out);
+    out.extend(template_problems(field, name, a, schema));
+    out
+}
+
+/// What is valid but worth a look: translation-map paths the JSONPath parser cannot read (kept
+/// as written: Genesys Cloud evaluates them), and variables the success template never uses.
+pub fn warnings(config: &Config) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for (at, name, a) in every_written_action(config) {
+        let template = a
+            .success_template
+            .as_deref()
+            .unwrap_or(DEFAULT_SUCCESS_TEMPLATE);
+        let used = super::success_template::references(template);
+        for (key, path) in a.translation_map.iter().flatten() {
+            let field = format!("{at}.translation_map.{key}");
+            if let Err(why) = super::json_path::check(path) {
+                out.push(Warning {
+                    code: "translation-path-unparsed",
+                    message: format!("{field}: {path:?} is kept as written, but it does not read as JSONPath ({why}); Genesys Cloud evaluates it when action {name:?} runs"),
+                    hint: Some("check the path in the action's test in Genesys Cloud, or with `lambda-trust verify --test-actions`".into()),
+                });
             }
-            let schema = a
-                .output_schema
-                .as_ref()
-                .and_then(|p| schemas.get(p).cloned())
-                .unwrap_or_else(open_schema);
-            for (key, path) in a.translation_map.iter().flatten() {
-                let Some(names) = json_path(path) else {
-                    continue;
-                };
-                if defaults.contains_key(key) || schema_has_path(&schema, &names) {
-                    continue;
-                }
-                out.push(problem(
-                    format!("{at}.translation_map.{key}"),
-                    format!(
-                        "{path:?} names a path the output contract of action {name:?} does not have"
-                    ),
-                    Some("declare it in output_schema, fix the path, or give the variable a translation_map_defaults value"),
-                ));
+            if !used.contains(key) {
+                out.push(Warning {
+                    code: "translation-variable-unused",
+                    message: format!("{field}: the success template of action {name:?} never uses {key:?}"),
+                    hint: Some(format!("use it in success_template (e.g. '{{\"{key}\": ${{{key}}}}}'), or remove it")),
+                });
             }
         }
     }
@@ -572,7 +558,7 @@ pub fn read_schemas(
         }
     }
     if problems.is_empty() {
-        problems = translation_problems(config, &schemas);
+        problems = templates_problems(config, &schemas);
     }
     (schemas, problems)
 }

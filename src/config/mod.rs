@@ -10,7 +10,9 @@ mod function;
 pub mod genesys;
 pub mod genesys_regions;
 pub mod init;
+mod json_path;
 mod rules;
+mod success_template;
 pub use rules::{is_external_id, is_session_name};
 mod validate;
 

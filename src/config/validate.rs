@@ -20,6 +20,7 @@ pub fn validate(config: &Config, source: &str) -> Result<Vec<Warning>, ConfigErr
     v.accounts(&config.aws);
     v.targets(config);
     v.problems.extend(super::genesys::problems(config));
+    v.warnings.extend(super::genesys::warnings(config));
     if v.problems.is_empty() {
         Ok(v.warnings)
     } else {

@@ -50,9 +50,10 @@ fn with_action(lines: &str) -> String {
     )
 }
 
-/// A translation map naming `$.amount.total`, which [`AMOUNT_SCHEMA`] does not declare.
-const TRANSLATED: &str = "name = \"Pay\"\noutput_schema = \"out.json\"\ntranslation_map = { total = \"$.amount.total\" }\n";
-const AMOUNT_SCHEMA: &str = r#"{"type": "object", "properties": {"amount": {"type": "object", "properties": {"currency": {"type": "string"}}}}}"#;
+/// A success template putting `total` into the output, which [`AMOUNT_SCHEMA`] forbids
+/// (`additionalProperties: false`): every run would fail.
+const TRANSLATED: &str = "name = \"Pay\"\noutput_schema = \"out.json\"\ntranslation_map = { total = \"$.amount.total\" }\nsuccess_template = '{\"total\": ${total}}'\n";
+const AMOUNT_SCHEMA: &str = r#"{"type": "object", "additionalProperties": false, "properties": {"amount": {"type": "object", "properties": {"currency": {"type": "string"}}}}}"#;
 
 fn trust_doc(principal: &str) -> String {
     serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
@@ -246,19 +247,19 @@ fn rows() -> Vec<Row> {
         .config(with_action("name = \"Pay\"\nsecure = true\n"))
         .live(&["lint"]),
         Row::new(
-            "translation map path not in the output contract (plan)",
+            "success template key the output contract forbids (plan)",
             "config",
             1,
-            &["targets[0].action.translation_map.total", "\"$.amount.total\"", "\"Pay\""],
+            &["targets[0].action.success_template", "\"total\"", "\"Pay\""],
         )
         .config(with_action(TRANSLATED))
         .file("out.json", AMOUNT_SCHEMA)
         .live(&["plan"]),
         Row::new(
-            "translation map path not in the output contract (lint)",
+            "success template key the output contract forbids (lint)",
             "config",
             1,
-            &["targets[0].action.translation_map.total", "\"Pay\""],
+            &["targets[0].action.success_template", "\"Pay\""],
         )
         .config(with_action(TRANSLATED))
         .file("out.json", AMOUNT_SCHEMA)

@@ -39,7 +39,7 @@ fn each_rule_has_a_clear_error() {
     std::fs::write(dir.path().join("list.json"), "[1]").unwrap();
     let cases = [
         ("[targets.action]\ntimeout_seconds = 61\n[genesys]\nintegration = \"L\"\n", "out of range (1–60 seconds)"),
-        ("[targets.action]\ntimeout_seconds = 0\n[genesys]\nintegration = \"L\"\n", "out of range"),
+        ("[targets.action]\ntimeout_seconds = -1\n[genesys]\nintegration = \"L\"\n", "out of range"),
         ("[targets.action]\nname = \"x\"\n", "needs the [genesys] section"),
         ("[targets.action]\ninput_schema = \"missing.json\"\n[genesys]\nintegration = \"L\"\n", "cannot read"),
         ("[targets.action]\noutput_schema = \"list.json\"\n[genesys]\nintegration = \"L\"\n", "is not a JSON object"),
@@ -60,7 +60,7 @@ fn each_rule_has_a_clear_error() {
 }
 
 /// Every field of a data action is configurable, checked offline: the method, headers,
-/// translation maps against the output contract, and a secure action's contract.
+/// translation maps, and a secure action's contract.
 #[test]
 fn every_action_field_loads_and_each_bad_one_names_the_key_and_the_action() {
     let dir = tempfile::tempdir().unwrap();
@@ -72,7 +72,7 @@ fn every_action_field_loads_and_each_bad_one_names_the_key_and_the_action() {
         "[targets.action]\nname = \"Pay\"\nsecure = true\nrequest_type = \"PUT\"\n\
          headers = {{ \"X-Team\" = \"cx\" }}\ninput_schema = \"in.json\"\noutput_schema = \"out.json\"\n\
          translation_map = {{ id = \"$.order.id\", sku = \"$.lines[0].sku\", extra = \"$.nowhere\" }}\n\
-         translation_map_defaults = {{ extra = \"none\" }}\n{g}"
+         translation_map_defaults = {{ extra = '\"none\"' }}\n{g}"
     );
     let l = load(&full, dir.path()).unwrap();
     let a = l.config.targets[0].action.clone().unwrap();
@@ -83,15 +83,36 @@ fn every_action_field_loads_and_each_bad_one_names_the_key_and_the_action() {
     let custom = "[targets.action]\nname = \"Pay\"\ntranslation_map = { id = \"$.x\" }\nsuccess_template = '{\"id\": ${id}}'\n";
     load(&format!("{custom}{g}"), dir.path()).unwrap();
     let cases = [
-        ("[targets.action]\nname = \"Pay\"\nrequest_type = \"FETCH\"\n", "targets[0].action.request_type", "action \"Pay\""),
-        ("[targets.action]\nname = \"Pay\"\nsecure = true\ninput_schema = \"in.json\"\n", "targets[0].action.secure", "secure action \"Pay\" needs a contract"),
-        ("[targets.action]\nname = \"Pay\"\nsecure = true\n", "targets[0].action.secure", "needs a contract"),
-        ("[targets.action]\nname = \"Pay\"\noutput_schema = \"out.json\"\ntranslation_map = { id = \"$.order.number\" }\n", "targets[0].action.translation_map.id", "output contract of action \"Pay\" does not have"),
-        ("[targets.action]\nname = \"Pay\"\ntranslation_map = { id = \"$.id\" }\n", "targets[0].action.translation_map.id", "does not have"),
-        ("[targets.action]\nname = \"Pay\"\ntranslation_map = { id = \"order.id\" }\n", "targets[0].action.translation_map.id", "not a JSONPath"),
-        ("[targets.action]\nname = \"Pay\"\ntranslation_map_defaults = { id = \"0\" }\n", "targets[0].action.translation_map_defaults.id", "not a translation_map variable"),
-        ("[targets.action]\nname = \"Pay\"\nheaders = { \"\" = \"x\" }\n", "targets[0].action.headers", "empty name"),
-        ("[targets.action]\nname = \"Pay\"\nsecur = true\n", "`secur` is not a key of the data action \"Pay\"", "did you mean `secure`?"),
+        (
+            "[targets.action]\nname = \"Pay\"\nrequest_type = \"FETCH\"\n",
+            "targets[0].action.request_type",
+            "action \"Pay\"",
+        ),
+        (
+            "[targets.action]\nname = \"Pay\"\nsecure = true\ninput_schema = \"in.json\"\n",
+            "targets[0].action.secure",
+            "secure action \"Pay\" needs a contract",
+        ),
+        (
+            "[targets.action]\nname = \"Pay\"\nsecure = true\n",
+            "targets[0].action.secure",
+            "needs a contract",
+        ),
+        (
+            "[targets.action]\nname = \"Pay\"\ntranslation_map_defaults = { id = \"0\" }\n",
+            "targets[0].action.translation_map_defaults.id",
+            "not a translation_map variable",
+        ),
+        (
+            "[targets.action]\nname = \"Pay\"\nheaders = { \"\" = \"x\" }\n",
+            "targets[0].action.headers",
+            "empty name",
+        ),
+        (
+            "[targets.action]\nname = \"Pay\"\nsecur = true\n",
+            "`secur` is not a key of the data action \"Pay\"",
+            "did you mean `secure`?",
+        ),
     ];
     for (extra, key, needle) in cases {
         let e = load(&format!("{extra}{g}"), dir.path()).expect_err(extra);
@@ -173,6 +194,196 @@ fn integration_id_pins_the_integration_and_must_be_a_genesys_id() {
             e.contains("genesys.integration_id")
                 && e.contains("not a Genesys Cloud integration ID"),
             "{extra:?}: {e}"
+        );
+    }
+}
+
+fn codes(l: &config::Loaded) -> Vec<&str> {
+    l.warnings.iter().map(|w| w.code).collect()
+}
+
+/// Translation maps take the JSONPath Genesys Cloud evaluates (Jayway's): filters, deep scans,
+/// bracket names, `$.[0]`, paths without `$`, functions such as `.length()`. Each path addresses
+/// the function's answer, so none is judged against the output contract (open or not).
+#[test]
+fn translation_maps_take_the_jsonpath_genesys_cloud_evaluates() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("out.json"),
+        r#"{"type":"object","properties":{"phone":{"type":"string"}}}"#,
+    )
+    .unwrap();
+    let paths = [
+        ("home", "$.items[?(@.type == 'home')].value"),
+        ("ids", "$..id"),
+        ("spaced", "$['a b']"),
+        ("first", "$.[0]"),
+        ("bare", "customer.id"),
+        ("count", "$.items.length()"),
+        ("customer", "$.customer.id"),
+        ("quoted", "$.phones[?(@.kind==\"mobile\")].number"),
+    ];
+    let map: Vec<String> = paths.iter().map(|(k, p)| format!("{k} = {p:?}")).collect();
+    let used: Vec<String> = paths
+        .iter()
+        .map(|(k, _)| format!("\"{k}\": ${{{k}}}"))
+        .collect();
+    for schema in ["", "output_schema = \"out.json\"\n"] {
+        let text = format!(
+            "[targets.action]\nname = \"Pay\"\n{schema}translation_map = {{ {} }}\nsuccess_template = '{{{}}}'\n[genesys]\nintegration = \"L\"\n",
+            map.join(", "),
+            used.join(", ")
+        );
+        let l = load(&text, dir.path()).unwrap_or_else(|e| panic!("{text}\n{e}"));
+        assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+        let kept = l.config.targets[0]
+            .action
+            .clone()
+            .unwrap()
+            .translation_map
+            .unwrap();
+        assert_eq!(kept["first"], "$.[0]", "kept as written");
+    }
+}
+
+/// A path the parser cannot read is kept verbatim, with a warning naming it: never refused.
+#[test]
+fn a_path_the_parser_cannot_read_is_kept_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = load(
+        "[targets.action]\nname = \"Pay\"\ntranslation_map = { tags = \"$.items[?(@.tags anyof ['vip'])].id\" }\nsuccess_template = '{\"tags\": ${tags}}'\n[genesys]\nintegration = \"L\"\n",
+        dir.path(),
+    )
+    .unwrap();
+    assert_eq!(codes(&l), ["translation-path-unparsed"]);
+    let w = &l.warnings[0];
+    assert!(
+        w.message.contains("targets[0].action.translation_map.tags") && w.message.contains("anyof"),
+        "{w:?}"
+    );
+    let map = l.config.targets[0]
+        .action
+        .clone()
+        .unwrap()
+        .translation_map
+        .unwrap();
+    assert_eq!(map["tags"], "$.items[?(@.tags anyof ['vip'])].id");
+}
+
+/// A variable the success template never uses (`${x}`, `$!{x}`, `$x`, `$!x`) is worth a
+/// warning: with the default `${rawResult}` the map does nothing.
+#[test]
+fn a_variable_the_success_template_never_uses_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = "[genesys]\nintegration = \"L\"\n";
+    let unused = load(
+        &format!("[targets.action]\nname = \"Pay\"\ntranslation_map = {{ id = \"$.id\" }}\n{g}"),
+        dir.path(),
+    )
+    .unwrap();
+    assert_eq!(codes(&unused), ["translation-variable-unused"]);
+    assert!(
+        unused.warnings[0].message.contains("\"id\""),
+        "{:?}",
+        unused.warnings
+    );
+    for template in [
+        "{\"p\": $Presence}",
+        "{\"p\": $!Presence}",
+        "{\"p\": \"$!{Presence}\"}",
+    ] {
+        let l = load(
+            &format!("[targets.action]\nname = \"Pay\"\ntranslation_map = {{ Presence = \"$.entities[*].presence\" }}\nsuccess_template = '{template}'\n{g}"),
+            dir.path(),
+        )
+        .unwrap();
+        assert!(l.warnings.is_empty(), "{template}: {:?}", l.warnings);
+    }
+}
+
+/// `translation_map_defaults` values are JSON literals, exactly as Genesys Cloud holds them:
+/// `'"Not Found"'`, `"false"`, `"[]"`, `"null"`. A bare `unknown` is not JSON (it would break
+/// the success template at run time): refused, with the quoted form as the hint.
+#[test]
+fn translation_map_defaults_are_json_literals() {
+    let dir = tempfile::tempdir().unwrap();
+    let action = |defaults: &str| {
+        format!(
+            "[targets.action]\nname = \"Pay\"\ntranslation_map = {{ a = \"$.a\", b = \"$.b\", c = \"$.c\", d = \"$.d\" }}\n\
+             translation_map_defaults = {{ {defaults} }}\n\
+             success_template = '{{\"a\": ${{a}}, \"b\": ${{b}}, \"c\": ${{c}}, \"d\": ${{d}}}}'\n[genesys]\nintegration = \"L\"\n"
+        )
+    };
+    let l = load(
+        &action("a = '\"Not Found\"', b = \"false\", c = \"[]\", d = \"null\""),
+        dir.path(),
+    )
+    .unwrap();
+    let d = l.config.targets[0]
+        .action
+        .clone()
+        .unwrap()
+        .translation_map_defaults
+        .unwrap();
+    assert_eq!(d["a"], "\"Not Found\"", "kept as written");
+    let e = load(&action("a = \"unknown\""), dir.path()).unwrap_err();
+    assert!(
+        e.contains("targets[0].action.translation_map_defaults.a")
+            && e.contains("not a JSON value")
+            && e.contains(r#"'"unknown"'"#),
+        "{e}"
+    );
+}
+
+/// `timeout_seconds = 0`: no timeout set (Genesys Cloud's own applies), as real exports have it.
+#[test]
+fn timeout_seconds_zero_sets_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = load(
+        "[targets.action]\ntimeout_seconds = 0\n[genesys]\nintegration = \"L\"\n",
+        dir.path(),
+    )
+    .unwrap();
+    assert_eq!(
+        l.config.targets[0].action.clone().unwrap().timeout_seconds,
+        Some(0)
+    );
+}
+
+/// A success template that puts a key into the output the output contract forbids
+/// (`additionalProperties: false`) fails every run: refused, naming the key.
+#[test]
+fn a_success_template_key_the_contract_forbids_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("closed.json"),
+        r#"{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"address":{"type":"object","additionalProperties":false,"properties":{"city":{"type":"string"}}}}}"#,
+    )
+    .unwrap();
+    let g = "[genesys]\nintegration = \"L\"\n";
+    let with = |template: &str| {
+        format!("[targets.action]\nname = \"Pay\"\noutput_schema = \"closed.json\"\ntranslation_map = {{ n = \"$.n\", c = \"$.c\" }}\nsuccess_template = '{template}'\n{g}")
+    };
+    for ok in [
+        "{\"name\": ${n}, \"address\": {\"city\": \"${c}\"}}",
+        // Velocity directives: not judged.
+        "#if(${n})ok#end{\"nickname\": ${n}, \"x\": ${c}}",
+    ] {
+        load(&with(ok), dir.path()).unwrap_or_else(|e| panic!("{ok}: {e}"));
+    }
+    for (bad, key) in [
+        ("{\"name\": ${n}, \"nickname\": ${c}}", "\"nickname\""),
+        (
+            "{\"name\": \"$!{n}\", \"address\": {\"city\": ${c}, \"zip\": 1}}",
+            "\"address.zip\"",
+        ),
+    ] {
+        let e = load(&with(bad), dir.path()).expect_err(bad);
+        assert!(
+            e.contains("targets[0].action.success_template")
+                && e.contains(key)
+                && e.contains("additionalProperties"),
+            "{bad}: {e}"
         );
     }
 }

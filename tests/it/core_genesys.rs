@@ -195,7 +195,7 @@ fn a_swapped_binding_is_security() {
 #[test]
 fn template_drift_is_a_patch_keeping_the_id() {
     let mut o = in_sync();
-    o.actions[0].def.config.timeout_seconds = 5;
+    o.actions[0].def.config.timeout_seconds = Some(5);
     let plan = plan_genesys(&desired(), &o, false).unwrap();
     assert_eq!(kinds(&plan.ops), ["update_action", "put_config"]);
     assert_eq!(plan.calls(), 2);
@@ -513,15 +513,28 @@ fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
     response
         .translation_map_defaults
         .insert("id".into(), "0".into());
+    // Real exports set no timeout: imported as such.
     let mut no_timeout = observed_action("No timeout", F1);
-    no_timeout.def.config.timeout_seconds = 0;
+    no_timeout.def.config.timeout_seconds = None;
+    // A default that is not a JSON value: the config refuses it, so only this action is left out.
+    let mut bare_default = observed_action("Bare default", F1);
+    let response = &mut bare_default.def.config.response;
+    response.translation_map.insert("id".into(), "$.id".into());
+    response
+        .translation_map_defaults
+        .insert("id".into(), "unknown".into());
+    // Two actions of one name: the config names each once, so the second is left out.
+    let mut twin = observed_action("B order", F2);
+    twin.id = "id-B order (2)".into();
     let actions = vec![
+        twin,
         observed_action("B order", F1),
         observed_action("A customer", F2),
         observed_action("C order again", F1),
         secure,
         headers,
         no_timeout,
+        bare_default,
         observed_action("Expr", "${input.arn}"),
         observed_action(
             "Elsewhere",
@@ -559,6 +572,7 @@ fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
                 vec![
                     "B order".to_string(),
                     "C order again".to_string(),
+                    "No timeout".to_string(),
                     "With headers".to_string()
                 ]
             ),
@@ -574,22 +588,37 @@ fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
         .iter()
         .map(|l| (l.name.as_str(), &l.why))
         .collect();
-    assert_eq!(why.len(), 4, "{why:#?}");
+    assert_eq!(why.len(), 5, "{why:#?}");
+    assert_eq!(
+        why[0],
+        (
+            "B order",
+            &LeftOutWhy::SameName {
+                other: "id-B order".into()
+            }
+        )
+    );
+    let why = &why[1..];
     assert!(
-        matches!(why[0], ("Elsewhere", LeftOutWhy::OtherAccount { .. })),
+        matches!(why[0], ("Bare default", LeftOutWhy::Refused { .. })),
+        "{why:#?}"
+    );
+    let shown = import.left_out[1].why.to_string();
+    assert!(
+        shown.contains("translation_map_defaults.id") && shown.contains("not a JSON value"),
+        "{shown}"
+    );
+    assert!(
+        matches!(why[1], ("Elsewhere", LeftOutWhy::OtherAccount { .. })),
         "{why:#?}"
     );
     assert!(matches!(
-        why[1],
-        ("Latest", LeftOutWhy::NotAFunction { .. })
-    ));
-    assert!(matches!(
         why[2],
-        ("No timeout", LeftOutWhy::Timeout { seconds: 0 })
+        ("Latest", LeftOutWhy::NotAFunction { .. })
     ));
     assert!(matches!(why[3], ("Web", LeftOutWhy::NotAFunction { .. })));
     // The functions they call (in the role's account) stay granted.
-    assert_eq!(import.left_out[2].function.as_deref(), Some(F1));
+    assert_eq!(import.left_out[1].function.as_deref(), Some(F1));
     // An action choosing its function at run time is imported as such.
     let dynamic: Vec<&str> = import.dynamic.iter().map(|a| a.name()).collect();
     assert_eq!(dynamic, ["Expr"]);
@@ -719,7 +748,7 @@ fn every_function_must_finish_within_its_actions_timeout() {
     let order = F1;
     let customer = "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer";
     let d = desired();
-    let wait = d.actions[0].def.config.timeout_seconds;
+    let wait = d.actions[0].def.config.timeout_limit();
     let fits = [
         function(order, None, Some(wait)),
         function(customer, Some("live"), Some(3)),
@@ -737,6 +766,19 @@ fn every_function_must_finish_within_its_actions_timeout() {
     // A timeout read for the unqualified function does not speak for the alias.
     assert!(timeout_check(&d, &[function(customer, None, Some(900))]).is_none());
     assert!(timeout_check(&d, &[]).is_none());
+    // No timeout set: judged against the 60 s Genesys Cloud waits at most.
+    let mut none = desired();
+    none.actions[0].def.config.timeout_seconds = None;
+    assert!(
+        timeout_check(&none, &[function(order, None, Some(60))])
+            .unwrap()
+            .passed
+    );
+    assert!(
+        !timeout_check(&none, &[function(order, None, Some(61))])
+            .unwrap()
+            .passed
+    );
 }
 
 /// The verdict of a test run: Genesys's steps, then the answer — an error payload behind a
@@ -746,7 +788,7 @@ fn every_function_must_finish_within_its_actions_timeout() {
 fn a_test_run_passes_only_with_an_answer_the_contract_and_expect_accept() {
     use lambda_trust::core::genesys::{test_verdict, TestRun};
     let mut d = action(0, "Validate card", F1);
-    d.def.config.timeout_seconds = 5;
+    d.def.config.timeout_seconds = Some(5);
     d.def.contract.output.success_schema = json!({"$schema": "http://json-schema.org/draft-04/schema#",
         "type": "object", "required": ["valid"], "properties": {"valid": {"type": "boolean"}, "card": {"type": "string"}}});
     let run = |output: serde_json::Value| TestRun {

@@ -34,7 +34,7 @@ fn every_field(secure: bool, header: &str) -> String {
         "secure = {secure}\nrequest_type = \"PUT\"\nheaders = {{ \"X-Team\" = \"{header}\" }}\n\
          input_schema = \"pay.in.json\"\noutput_schema = \"pay.out.json\"\n\
          translation_map = {{ orderId = \"$.order.id\" }}\n\
-         translation_map_defaults = {{ orderId = \"none\" }}\ntimeout_seconds = 10\n\
+         translation_map_defaults = {{ orderId = '\"none\"' }}\ntimeout_seconds = 10\n\
          sample_input = '{{\"cardNumber\": \"{CARD}\"}}'\n"
     )
 }
@@ -54,7 +54,7 @@ fn every_action_field_is_written_settles_and_a_secure_change_replaces_the_action
     assert_eq!(response["translationMap"], json!({"orderId": "$.order.id"}));
     assert_eq!(
         response["translationMapDefaults"],
-        json!({"orderId": "none"})
+        json!({"orderId": "\"none\""})
     );
     assert_eq!(
         a["contract"]["input"]["inputSchema"]["required"],
@@ -102,9 +102,9 @@ fn every_action_field_is_written_settles_and_a_secure_change_replaces_the_action
     assert_eq!((aws, genesys), (0, 0));
 }
 
-/// An unknown action key, a secure action without a contract, a translation map naming a path
-/// the output contract lacks: `lint` and `plan` exit 1 naming the key and the action, and
-/// nothing is written on either side.
+/// An unknown action key, a secure action without a contract, a translation-map default that
+/// is not JSON: `lint` and `plan` exit 1 naming the key and the action, and nothing is written
+/// on either side.
 #[test]
 fn bad_action_input_exits_1_naming_the_key_and_the_action_with_zero_writes() {
     let g = setup_g(&["lookup-order"]);
@@ -122,8 +122,8 @@ fn bad_action_input_exits_1_naming_the_key_and_the_action_with_zero_writes() {
             vec!["targets[0].action.secure", "\"Validate card\""],
         ),
         (
-            "output_schema = \"pay.out.json\"\ntranslation_map = { orderId = \"$.order.number\" }\n",
-            vec!["targets[0].action.translation_map.orderId", "\"Validate card\""],
+            "translation_map = { orderId = \"$.order.id\" }\ntranslation_map_defaults = { orderId = \"none\" }\n",
+            vec!["targets[0].action.translation_map_defaults.orderId", "\"Validate card\"", "not a JSON value"],
         ),
     ];
     for (action, needles) in cases {

@@ -207,14 +207,17 @@ fn seed_in(actions: usize, org: Option<&str>) -> Seeded {
 
 /// The AWS side as lambda-trust made it for these functions (the config since lost).
 fn make_role(s: &Seeded) {
+    let arns: Vec<String> = (0..FUNCTIONS).map(function_arn).collect();
+    make_role_for(s, &arns);
+}
+
+/// The AWS side as lambda-trust made it for the functions `arns` (the config since lost).
+fn make_role_for(s: &Seeded, arns: &[String]) {
     let mut text = format!(
         "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"{EXT}\"\n\n[role]\nname = \"GenesysLambdaInvoker\"\n\n[aws]\nregion = \"us-east-1\"\naccount_id = \"{ACCOUNT}\"\n"
     );
-    for f in 0..FUNCTIONS {
-        text.push_str(&format!(
-            "\n[[targets]]\nfunction = \"{}\"\n",
-            function_arn(f)
-        ));
+    for arn in arns {
+        text.push_str(&format!("\n[[targets]]\nfunction = \"{arn}\"\n"));
     }
     s.env.write_config(&text);
     s.run(&["apply"], 0);
@@ -772,4 +775,143 @@ fn init_from_genesys_by_id_pins_the_integration_beside_a_namesake() {
         "the namesake untouched"
     );
     assert_eq!(state["integrations"][&other]["config"]["version"], 1);
+}
+
+/// Data actions as Genesys Cloud exports them (`tests/fixtures/genesys-exports/`), made in the
+/// organization as its import does (the export's `integrationType` and `actionType` dropped,
+/// the integration's ID added, the "- Exported …" suffix taken off the name).
+fn seed_exports(s: &Seeded) -> Vec<String> {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/genesys-exports");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let mut functions = Vec::new();
+    for file in files {
+        let mut body: Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let o = body.as_object_mut().unwrap();
+        o.remove("integrationType");
+        o.remove("actionType");
+        let name = o["name"]
+            .as_str()
+            .unwrap()
+            .split(" - Exported")
+            .next()
+            .unwrap()
+            .to_string();
+        o.insert("name".into(), json!(name));
+        o.insert("category".into(), json!("Customer care"));
+        o.insert("integrationId".into(), json!(s.integration));
+        let arn = o["config"]["request"]["requestUrlTemplate"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        if !functions.contains(&arn) {
+            functions.push(arn);
+        }
+        s.post("/api/v2/integrations/actions", &body);
+    }
+    functions
+}
+
+/// Real exports import: no timeout (kept absent), translation maps in the JSONPath Genesys Cloud
+/// evaluates, JSON-literal defaults, headers, secure, success templates; the two the config
+/// cannot hold (a default that is not JSON, a template key the closed contract forbids) are
+/// left out with their reasons and the rest imported. Then adopting writes no action, the
+/// actions keep their fields exactly, and importing again writes the same config.
+#[test]
+fn real_exported_actions_import_and_round_trip() {
+    let s = seed_with(0);
+    let functions = seed_exports(&s);
+    for arn in &functions {
+        let name = arn.rsplit(':').next().unwrap();
+        s.env.moto.lambda_create_function(name, "us-east-1");
+    }
+    make_role_for(&s, &functions);
+    let before = s.fake.state()["actions"].clone();
+    let init = [
+        "init",
+        "--from-genesys",
+        "--external-id",
+        EXT,
+        "--role-arn",
+        ROLE_ARN,
+        "--no-input",
+        "--format",
+        "json",
+    ];
+    let v = json_of(&s.run(&init, 0));
+    assert_eq!(v["imported"], 3, "{v:#}");
+    let left: Vec<(&str, &str)> = (v["left_out"].as_array().unwrap().iter())
+        .map(|l| {
+            (
+                l["name"].as_str().unwrap(),
+                l["why"]["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        left,
+        [("Post Call Survey", "refused"), ("Store Hours", "refused")],
+        "{v:#}"
+    );
+    let text = std::fs::read_to_string(s.env.config_path()).unwrap();
+    for line in [
+        "timeout_seconds = 0",
+        "timeout_seconds = 20",
+        "secure = true",
+        r#""homePhone" = "$.customer.phones[?(@.type == 'home')].number""#,
+        r#""accountIds" = "$..accounts[*].id""#,
+        r#""vip" = "$.customer['loyalty tier']""#,
+        r#""latest" = "$.[0]""#,
+        r#""status" = "orders[0].status""#,
+        r#""lineCount" = "$.orders[0].lines.length()""#,
+        r#""customerId" = '"Not Found"'"#,
+        r#""shipped" = "false""#,
+        "\"X-Queue\" = \"${input.queueId}\"",
+        "not a JSON value",
+        "\"comment\"",
+    ] {
+        assert!(text.contains(line), "{line} missing:\n{text}");
+    }
+    let lint = json_of(&s.run(&["lint", "--format", "json"], 0));
+    assert_eq!(lint["warnings"], 0, "{lint:#}");
+
+    let plan = json_of(&s.run(&["plan", "--adopt", "--format", "json"], 2));
+    let changes = plan["genesys"]["changes"].as_array().unwrap();
+    assert!(
+        changes
+            .iter()
+            .all(|c| !c["resource"].as_str().unwrap().contains("genesys action")),
+        "{changes:#?}"
+    );
+    let (r, _, genesys) = s.writes_of(&["apply", "--adopt"], 0);
+    assert_eq!(
+        genesys, 2,
+        "the credential and the ledger only:\n{}",
+        r.stderr
+    );
+    let (_, aws, genesys) = s.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0), "settled");
+    s.run(&["check"], 0);
+    assert_eq!(
+        s.fake.state()["actions"],
+        before,
+        "every action exactly as it was"
+    );
+    let customer = (before.as_object().unwrap().values())
+        .find(|a| a["name"] == "Lookup Customer By Phone")
+        .unwrap();
+    assert!(
+        customer["config"].get("timeoutSeconds").is_none(),
+        "{customer:#}"
+    );
+
+    let mut again = init.to_vec();
+    again.push("--force");
+    s.run(&again, 0);
+    assert_eq!(std::fs::read_to_string(s.env.config_path()).unwrap(), text);
 }

@@ -44,8 +44,19 @@ pub struct ActionConfig {
     pub request: RequestConfig,
     #[serde(default)]
     pub response: ResponseConfig,
-    #[serde(default)]
-    pub timeout_seconds: i64,
+    /// Optional in Genesys Cloud ("Optional 1-60 second timeout", the Platform API's
+    /// `ActionConfig`): absent stays absent, in the body and the digests alike.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<i64>,
+}
+
+impl ActionConfig {
+    /// The longest the action waits for its function: its timeout, or at most 60 s when it
+    /// sets none (Genesys Cloud never waits longer).
+    pub fn timeout_limit(&self) -> i64 {
+        self.timeout_seconds
+            .unwrap_or(*crate::config::genesys::TIMEOUT_RANGE.end())
+    }
 }
 
 /// Genesys's `RequestConfig` (its `requestTemplateUri` is the list's stand-in for the text).
@@ -74,7 +85,8 @@ pub struct ResponseConfig {
     /// Variable name → JSONPath into the function's answer, for the success template.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub translation_map: BTreeMap<String, String>,
-    /// Variable name → the value used when its JSONPath finds nothing.
+    /// Variable name → the JSON value (as text: `"\"none\""`, `"false"`) used when its JSONPath
+    /// finds nothing; written and compared exactly as the config holds it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub translation_map_defaults: BTreeMap<String, String>,
 }
@@ -254,7 +266,7 @@ mod tests {
                     success_template: "${rawResult}".into(),
                     ..ResponseConfig::default()
                 },
-                timeout_seconds: 12,
+                timeout_seconds: Some(12),
             },
             contract: ActionContract {
                 input: ContractInput {
@@ -298,7 +310,7 @@ mod tests {
         assert_eq!(d.config_digest(), "e1c30c1027b698c6");
         // Every config field is digested: a change of any of them changes the digest.
         let mut other = d.clone();
-        other.config.timeout_seconds = 13;
+        other.config.timeout_seconds = Some(13);
         assert_ne!(other.config_digest(), d.config_digest());
     }
 
@@ -405,6 +417,22 @@ mod tests {
         other.secure = false;
         assert_ne!(other.contract_digest(), def.contract_digest());
         assert_eq!(other.fixed_differences(&def), ["secure"]);
+    }
+
+    /// An action without a timeout (real exports) is read, written and digested without one.
+    #[test]
+    fn absent_timeout_stays_absent() {
+        let mut d = def();
+        d.config.timeout_seconds = None;
+        assert!(
+            d.body()["config"].get("timeoutSeconds").is_none(),
+            "{}",
+            d.body()
+        );
+        let read: ActionDef = serde_json::from_value(d.body()).unwrap();
+        assert_eq!(read.config.timeout_seconds, None);
+        assert_ne!(d.config_digest(), def().config_digest());
+        assert_eq!(d.config.timeout_limit(), 60);
     }
 
     #[test]

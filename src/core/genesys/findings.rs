@@ -343,12 +343,12 @@ pub fn timeout_check(desired: &DesiredGenesys, functions: &[ObservedFunction]) -
     }
     let over: Vec<String> = known
         .iter()
-        .filter(|(a, t)| *t > a.def.config.timeout_seconds)
+        .filter(|(a, t)| *t > a.def.config.timeout_limit())
         .map(|(a, t)| {
             format!(
                 "action {:?} gives up after {} s but {} may run {t} s",
                 a.name(),
-                a.def.config.timeout_seconds,
+                a.def.config.timeout_limit(),
                 a.function_arn()
             )
         })

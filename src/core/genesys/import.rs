@@ -9,7 +9,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::state::ObservedAction;
-use crate::config::genesys::TIMEOUT_RANGE;
+use crate::config::genesys::{action_rules, ActionConfig, NO_TIMEOUT};
 use crate::config::{check_qualifier, parse_function, FunctionRef};
 
 /// Why an action is left out of the imported config (it stays in Genesys Cloud, untouched).
@@ -23,8 +23,12 @@ pub enum LeftOutWhy {
     NotAFunction { url: String, problem: String },
     /// The function lives in another account than the role's.
     OtherAccount { account: String },
-    /// A timeout outside the 1–60 seconds the config takes (0: none set).
-    Timeout { seconds: i64 },
+    /// The config would refuse it (a translation-map default that is not JSON, a success
+    /// template key its output contract forbids, …): each problem, by key.
+    Refused { problems: Vec<String> },
+    /// Another imported action (`other`: its ID) has its name (a config names each action
+    /// once).
+    SameName { other: String },
 }
 
 impl fmt::Display for LeftOutWhy {
@@ -48,11 +52,11 @@ impl fmt::Display for LeftOutWhy {
                     "it calls a function in account {account}, not the role's"
                 )
             }
-            LeftOutWhy::Timeout { seconds: 0 } => {
-                write!(f, "it sets no timeout (the config takes 1–60 seconds)")
+            LeftOutWhy::Refused { problems } => {
+                write!(f, "the config would refuse it: {}", problems.join("; "))
             }
-            LeftOutWhy::Timeout { seconds } => {
-                write!(f, "its timeout {seconds} s is outside 1–60 seconds")
+            LeftOutWhy::SameName { other } => {
+                write!(f, "the action {other} has the same name")
             }
         }
     }
@@ -123,10 +127,38 @@ fn function_of(url: &str) -> Result<(String, Option<String>, String), LeftOutWhy
     Ok((unqualified, arn.qualifier, arn.account_id))
 }
 
-/// Why the config cannot express `a` exactly (apart from the function), if it cannot.
+/// `a` as the config writes it, its contract in `contracts/{stem}.in.json` and `.out.json`:
+/// every field set, the config's spelling of each (no timeout: `0`).
+pub fn as_config(a: &ObservedAction, stem: &str) -> ActionConfig {
+    let (request, response) = (&a.def.config.request, &a.def.config.response);
+    ActionConfig {
+        name: Some(a.def.name.clone()),
+        category: Some(a.def.category.clone()),
+        input_schema: Some(format!("contracts/{stem}.in.json")),
+        output_schema: Some(format!("contracts/{stem}.out.json")),
+        request_template: Some(request.request_template.clone()),
+        success_template: Some(response.success_template.clone()),
+        timeout_seconds: Some(a.def.config.timeout_seconds.unwrap_or(NO_TIMEOUT)),
+        secure: Some(a.def.secure),
+        request_type: Some(request.request_type.clone()),
+        headers: Some(request.headers.clone()),
+        translation_map: Some(response.translation_map.clone()),
+        translation_map_defaults: Some(response.translation_map_defaults.clone()),
+        ..ActionConfig::default()
+    }
+}
+
+/// Why the config cannot express `a` exactly (apart from the function), if it cannot: the
+/// rules of one action, on `a` as the config would hold it.
 fn inexpressible(a: &ObservedAction) -> Option<LeftOutWhy> {
-    (!TIMEOUT_RANGE.contains(&a.def.config.timeout_seconds)).then_some(LeftOutWhy::Timeout {
-        seconds: a.def.config.timeout_seconds,
+    let schema = &a.def.contract.output.success_schema;
+    let problems = action_rules("", a.name(), &as_config(a, "action"), schema);
+    let shown = problems.iter().map(|p| {
+        let key = p.field.trim_start_matches('.');
+        format!("{key}: {}", p.message)
+    });
+    (!problems.is_empty()).then(|| LeftOutWhy::Refused {
+        problems: shown.collect(),
     })
 }
 
@@ -137,6 +169,8 @@ pub fn classify(actions: &[ObservedAction], account: &str) -> Import {
     let mut sorted: Vec<&ObservedAction> = actions.iter().collect();
     sorted.sort_by(|a, b| (a.name(), &a.id).cmp(&(b.name(), &b.id)));
     let mut out = Import::default();
+    // Imported names → the action's ID.
+    let mut named: std::collections::BTreeMap<&str, &str> = Default::default();
     for a in sorted {
         let left = |why, function| LeftOut {
             id: a.id.clone(),
@@ -144,11 +178,22 @@ pub fn classify(actions: &[ObservedAction], account: &str) -> Import {
             why,
             function,
         };
+        let mut why_not = || {
+            if let Some(other) = named.get(a.name()) {
+                let other = other.to_string();
+                return Some(LeftOutWhy::SameName { other });
+            }
+            let why = inexpressible(a);
+            if why.is_none() {
+                named.insert(a.name(), &a.id);
+            }
+            why
+        };
         let (function, qualifier, acct) = match function_of(a.function_arn()) {
             Ok(f) => f,
             // Chooses its function at run time: `[[genesys.actions]]`.
             Err(LeftOutWhy::UrlExpression { .. }) => {
-                match inexpressible(a) {
+                match why_not() {
                     None => out.dynamic.push(a.clone()),
                     Some(why) => out.left_out.push(left(why, None)),
                 }
@@ -165,7 +210,7 @@ pub fn classify(actions: &[ObservedAction], account: &str) -> Import {
             continue;
         }
         let target = target_for(&mut out.targets, function, qualifier);
-        match inexpressible(a) {
+        match why_not() {
             Some(why) => out.left_out.push(left(why, Some(target.called_arn()))),
             None => target.actions.push(a.clone()),
         }

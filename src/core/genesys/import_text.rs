@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::import::{Import, ImportTarget};
+use super::import::{as_config, Import, ImportTarget};
 use super::state::ObservedAction;
 use crate::config::genesys::{
     DEFAULT_REQUEST_TEMPLATE, DEFAULT_REQUEST_TYPE, DEFAULT_SUCCESS_TEMPLATE,
-    DEFAULT_TIMEOUT_SECONDS,
+    DEFAULT_TIMEOUT_SECONDS, NO_TIMEOUT,
 };
 use crate::config::init::ORG_ID_WHERE;
 use crate::core::role_import::{role_sections, ImportedRole};
@@ -198,56 +198,60 @@ fn target_text(t: &ImportTarget) -> String {
     out
 }
 
+/// One action's table: its fields as the config holds them ([`as_config`]), those at their
+/// defaults left out.
 fn action_text(a: &ObservedAction, category: &str, stem: &str, table: &str) -> String {
+    let c = as_config(a, stem);
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let mut out = format!("{table}   # id {}\nname = {}\n", a.id, quote(a.name()));
-    if a.def.category != category {
-        out.push_str(&format!("category = {}\n", quote(&a.def.category)));
+    if c.category.as_deref() != Some(category) {
+        out.push_str(&format!("category = {}\n", quote(&text(&c.category))));
     }
     out.push_str(&format!(
         "input_schema = {}\noutput_schema = {}\n",
-        quote(&format!("contracts/{stem}.in.json")),
-        quote(&format!("contracts/{stem}.out.json"))
+        quote(&text(&c.input_schema)),
+        quote(&text(&c.output_schema))
     ));
-    if a.def.secure {
+    if c.secure == Some(true) {
         out.push_str("secure = true\n");
     }
-    let request = &a.def.config.request;
-    if request.request_type != DEFAULT_REQUEST_TYPE {
+    if c.request_type.as_deref() != Some(DEFAULT_REQUEST_TYPE) {
         out.push_str(&format!(
             "request_type = {}\n",
-            quote(&request.request_type)
+            quote(&text(&c.request_type))
         ));
     }
-    let response = &a.def.config.response;
     for (key, map) in [
-        ("headers", &request.headers),
-        ("translation_map", &response.translation_map),
-        (
-            "translation_map_defaults",
-            &response.translation_map_defaults,
-        ),
+        ("headers", &c.headers),
+        ("translation_map", &c.translation_map),
+        ("translation_map_defaults", &c.translation_map_defaults),
     ] {
-        if !map.is_empty() {
+        if let Some(map) = map.as_ref().filter(|m| !m.is_empty()) {
             out.push_str(&format!("{key} = {}\n", inline_table(map)));
         }
     }
-    if a.def.config.request.request_template != DEFAULT_REQUEST_TEMPLATE {
-        out.push_str(&format!(
-            "request_template = {}\n",
-            quote(&a.def.config.request.request_template)
-        ));
+    for (key, value, default) in [
+        (
+            "request_template",
+            &c.request_template,
+            DEFAULT_REQUEST_TEMPLATE,
+        ),
+        (
+            "success_template",
+            &c.success_template,
+            DEFAULT_SUCCESS_TEMPLATE,
+        ),
+    ] {
+        if value.as_deref() != Some(default) {
+            out.push_str(&format!("{key} = {}\n", quote(&text(value))));
+        }
     }
-    if a.def.config.response.success_template != DEFAULT_SUCCESS_TEMPLATE {
-        out.push_str(&format!(
-            "success_template = {}\n",
-            quote(&a.def.config.response.success_template)
-        ));
-    }
-    if a.def.config.timeout_seconds != DEFAULT_TIMEOUT_SECONDS {
-        out.push_str(&format!(
-            "timeout_seconds = {}\n",
-            a.def.config.timeout_seconds
-        ));
+    match c.timeout_seconds {
+        Some(NO_TIMEOUT) => {
+            out.push_str("timeout_seconds = 0   # none set: Genesys Cloud's own applies\n")
+        }
+        Some(DEFAULT_TIMEOUT_SECONDS) | None => {}
+        Some(s) => out.push_str(&format!("timeout_seconds = {s}\n")),
     }
     out
 }

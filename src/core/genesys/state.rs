@@ -13,7 +13,7 @@ use super::action::{
 };
 use crate::config::genesys::{
     action_name, open_schema, DEFAULT_REQUEST_TEMPLATE, DEFAULT_REQUEST_TYPE,
-    DEFAULT_SUCCESS_TEMPLATE, DEFAULT_TIMEOUT_SECONDS,
+    DEFAULT_SUCCESS_TEMPLATE,
 };
 use crate::config::Loaded;
 use crate::core::state::Desired;
@@ -196,6 +196,7 @@ fn desired_action(
     default_category: &str,
     schema: &dyn Fn(&Option<String>) -> Value,
 ) -> DesiredAction {
+    let timeout_seconds = a.timeout();
     DesiredAction {
         target,
         def: ActionDef {
@@ -220,7 +221,7 @@ fn desired_action(
                     translation_map: a.translation_map.unwrap_or_default(),
                     translation_map_defaults: a.translation_map_defaults.unwrap_or_default(),
                 },
-                timeout_seconds: a.timeout_seconds.unwrap_or(DEFAULT_TIMEOUT_SECONDS),
+                timeout_seconds,
             },
             contract: ActionContract {
                 input: ContractInput {

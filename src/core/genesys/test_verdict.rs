@@ -27,7 +27,7 @@ pub struct TestRun {
 
 /// Whether the run passed, and what to tell (problems first, then the timing).
 pub fn test_verdict(d: &DesiredAction, run: &TestRun) -> (bool, String) {
-    let timeout = d.def.config.timeout_seconds;
+    let timeout = d.def.config.timeout_limit();
     let timing = format!(
         "took {:.1} s of its {timeout} s timeout",
         run.millis as f64 / 1000.0
