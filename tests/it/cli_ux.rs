@@ -869,12 +869,12 @@ fn apply_on_a_terminal(env: &crate::support::live::Env, args: &str, keys: &str) 
 }
 
 /// On a terminal apply shows the plan and asks: no writes nothing (exit 2, changes pending),
-/// yes writes the plan.
+/// the line `yes` writes the plan.
 #[test]
 fn apply_on_a_terminal_asks_and_only_yes_writes() {
     let env = crate::support::live::setup(&["f1"]);
     env.proxy.clear();
-    let no = apply_on_a_terminal(&env, "", "n");
+    let no = apply_on_a_terminal(&env, "", "no\r");
     assert_eq!(no.code, 2, "{no}");
     let screen = &no.stdout;
     let plan = screen.find("Plan: 3 to create").expect("the plan is shown");
@@ -891,7 +891,7 @@ fn apply_on_a_terminal_asks_and_only_yes_writes() {
     );
     assert_eq!(env.proxy.count_writes(), 0, "a no writes nothing\n{no}");
 
-    let yes = apply_on_a_terminal(&env, "", "y");
+    let yes = apply_on_a_terminal(&env, "", "yes\r");
     assert_eq!(yes.code, 0, "{yes}");
     assert!(yes.stdout.contains(QUESTION), "{yes}");
     assert!(yes.stdout.contains("✓ applied: 3 change(s)"), "{yes}");
@@ -927,7 +927,7 @@ fn apply_names_deletions_before_asking_and_yes_or_no_terminal_does_not_ask() {
         ],
     );
     env.proxy.clear();
-    let no = apply_on_a_terminal(&env, "", "n");
+    let no = apply_on_a_terminal(&env, "", "no\r");
     assert_eq!(no.code, 2, "{no}");
     let screen = &no.stdout;
     let warned = screen
