@@ -43,8 +43,9 @@ pub struct ImportedRole {
     pub permissions_boundary: Option<String>,
     /// The user's tags (lambda-trust's own left out).
     pub tags: BTreeMap<String, String>,
-    /// The role's deployment: its `lambda-trust:deployment` tag, else one made from its name.
-    pub deployment: String,
+    /// The role's deployment: its `lambda-trust:deployment` tag (none: the text suggests one,
+    /// commented, so the imported config comes back in sync).
+    pub deployment: Option<String>,
     pub partner: TrustedAccount,
     pub external_id: String,
     /// The one external ID the role accepts today, as proved (`None`: several, any, or none).
@@ -132,8 +133,7 @@ pub fn import_role(
         .filter(|(k, _)| !own.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let deployment = (r.tags.get(DEPLOYMENT_TAG_KEY).cloned())
-        .unwrap_or_else(|| crate::config::init::deployment_name(&r.name));
+    let deployment = r.tags.get(DEPLOYMENT_TAG_KEY).cloned();
     Ok(ImportedRole {
         deployment,
         name: r.name.clone(),

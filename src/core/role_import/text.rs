@@ -43,10 +43,16 @@ pub fn role_config(r: &ImportedRole, region: &str) -> String {
 /// comments.
 pub fn role_sections(r: &ImportedRole, region: &str) -> String {
     let mut out = comments(r);
-    out.push_str(&format!(
-        "\n# This deployment's own name (see docs/ownership.md, \"Deployments\").\ndeployment = {}\n",
-        quote(&r.deployment)
-    ));
+    out.push_str(&match &r.deployment {
+        Some(d) => format!(
+            "\n# This deployment's own name (see docs/ownership.md, \"Deployments\").\ndeployment = {}\n",
+            quote(d)
+        ),
+        None => format!(
+            "\n# Uncomment to give this config a deployment of its own (docs/ownership.md); apply then tags the role.\n# deployment = {}\n",
+            quote(&crate::config::init::deployment_name(&r.name))
+        ),
+    });
     out.push_str("\n[trust]\n");
     out.push_str(&match &r.partner {
         TrustedAccount::Preset(p) => format!("partner = {}\n", quote(p.as_str())),
