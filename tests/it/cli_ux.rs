@@ -825,46 +825,13 @@ fn init_force_replaces_the_config_whole_and_keeps_its_mode() {
 
 const QUESTION: &str = "write call(s)? (only yes writes)";
 
-/// Runs `lambda-trust apply ARGS` on a pseudo-terminal (util-linux `script`) against `env`'s
-/// moto, typing `keys`; the terminal stays open until apply has exited.
+/// Runs `lambda-trust apply ARGS` on a pseudo-terminal against `env`'s moto, typing `keys`.
 fn apply_on_a_terminal(env: &crate::support::live::Env, args: &str, keys: &str) -> Out {
-    use std::io::Write;
-    let bin = env!("CARGO_BIN_EXE_lambda-trust");
-    let config = env.config_path();
-    let command = format!("'{bin}' apply --config '{}' {args}", config.display());
-    let mut child = Command::new("script")
-        .args(["-qfec", &command, "/dev/null"])
-        .env_remove("LAMBDA_TRUST_CONFIG")
-        .env_remove("AWS_PROFILE")
-        .env("AWS_ENDPOINT_URL", env.proxy.url())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("util-linux `script` runs apply on a pseudo-terminal");
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(keys.as_bytes()).unwrap();
-    // Closing the terminal's input early ends `script`: keep it open until apply is done.
-    let (done, wait) = std::sync::mpsc::channel::<()>();
-    let writer = std::thread::spawn(move || {
-        let _ = wait.recv_timeout(std::time::Duration::from_secs(120));
-        drop(stdin);
-    });
-    let out = child.wait_with_output().unwrap();
-    let _ = done.send(());
-    let _ = writer.join();
+    let r = env.on_a_terminal(&format!("\"$LT\" apply --config \"$CONFIG\" {args}"), keys);
     Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: r.code,
+        stdout: r.stdout,
+        stderr: r.stderr,
     }
 }
 

@@ -23,6 +23,16 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl Run {
+    fn of(out: &std::process::Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
 impl Env {
     pub fn new() -> Env {
         let moto = MotoServer::start();
@@ -57,9 +67,20 @@ impl Env {
 
     /// Runs with exactly these arguments and extra environment variables (applied last).
     pub fn run_env(&self, args: &[&str], extra: &[(&str, &str)]) -> Run {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_lambda-trust"))
+        let out = self
+            .command(env!("CARGO_BIN_EXE_lambda-trust"))
             .args(args)
-            .env("AWS_ENDPOINT_URL", self.proxy.url())
+            .envs(extra.iter().copied())
+            .output()
+            .expect("run lambda-trust");
+        Run::of(&out)
+    }
+
+    /// `program` with this env's AWS (the proxy, test keys, no profile or config files) and
+    /// no colour.
+    fn command(&self, program: &str) -> std::process::Command {
+        let mut c = std::process::Command::new(program);
+        c.env("AWS_ENDPOINT_URL", self.proxy.url())
             .env("AWS_ACCESS_KEY_ID", "testing")
             .env("AWS_SECRET_ACCESS_KEY", "testing")
             .env("AWS_REGION", "us-east-1")
@@ -67,15 +88,41 @@ impl Env {
             .env("AWS_CONFIG_FILE", "/nonexistent")
             .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
             .env_remove("AWS_PROFILE")
-            .env("NO_COLOR", "1")
-            .envs(extra.iter().copied())
-            .output()
-            .expect("run lambda-trust");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+            .env_remove("LAMBDA_TRUST_CONFIG")
+            .env("NO_COLOR", "1");
+        c
+    }
+
+    /// Runs the shell line `command` on a pseudo-terminal (util-linux `script`) with this env's
+    /// AWS, `$LT` the binary and `$CONFIG` this env's config, typing `keys` at once (the
+    /// terminal holds them until read); its input stays open until the command has exited.
+    /// What the terminal showed is `stdout`.
+    pub fn on_a_terminal(&self, command: &str, keys: &str) -> Run {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut child = self
+            .command("script")
+            .args(["-qfec", command, "/dev/null"])
+            .env("LT", env!("CARGO_BIN_EXE_lambda-trust"))
+            .env("CONFIG", self.config_path())
+            .env("TERM", "xterm")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("util-linux `script` runs the command on a pseudo-terminal");
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(keys.as_bytes()).unwrap();
+        // Closing the terminal's input early ends `script`: keep it open until the command is done.
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        let writer = std::thread::spawn(move || {
+            let _ = wait.recv_timeout(std::time::Duration::from_secs(120));
+            drop(stdin);
+        });
+        let out = child.wait_with_output().unwrap();
+        let _ = done.send(());
+        let _ = writer.join();
+        Run::of(&out)
     }
 
     pub fn expect(&self, args: &[&str], code: i32) -> Run {
