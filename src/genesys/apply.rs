@@ -474,7 +474,11 @@ async fn put_config(
     let path = format!("/api/v2/integrations/{id}/config/current");
     let (credential_id, modified) = match credential {
         CredentialRef::Existing { id, modified } => (id.clone(), modified.clone()),
-        CredentialRef::Written => created.credential.clone().unwrap_or_default(),
+        CredentialRef::Written => {
+            let (id, written) = created.credential.clone().unwrap_or_default();
+            let date = super::settle::settled_date(client, &id, &written).await;
+            (id, date)
+        }
     };
     let mut records: Vec<ActionRecord> = actions
         .iter()

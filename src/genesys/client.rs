@@ -171,6 +171,9 @@ pub struct Stats {
     pub writes: usize,
     /// One per retried attempt.
     pub retried: Vec<Retried>,
+    /// The server's clock at its latest answer (the `Date` header, second precision): what
+    /// decides when a second has passed on Genesys Cloud's side, never this machine's clock.
+    pub server_date: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// One retried call: what made it retry, and the request (its path without the query).
@@ -250,6 +253,8 @@ pub struct Client {
     http: reqwest::Client,
     api_url: String,
     token: Secret,
+    /// The OAuth client's ID: its own changes are told apart in the audit trail.
+    oauth_id: String,
     retries: Retries,
     stats: Mutex<Stats>,
     /// Requests wait until then: the rate-limit window was used up.
@@ -414,6 +419,7 @@ impl Client {
             http,
             api_url: endpoints.api_url.clone(),
             token: out.result?,
+            oauth_id: oauth.id.clone(),
             retries,
             stats: Mutex::new(Stats::default()),
             paused_until: Mutex::new(None),
@@ -422,6 +428,11 @@ impl Client {
 
     pub fn api_url(&self) -> &str {
         &self.api_url
+    }
+
+    /// The OAuth client's ID (lambda-trust's own changes in the audit trail).
+    pub fn oauth_id(&self) -> &str {
+        &self.oauth_id
     }
 
     pub fn stats(&self) -> Stats {
@@ -527,6 +538,16 @@ impl Client {
         }
     }
 
+    /// Keeps the answer's `Date` (an IMF-fixdate, RFC 9110) as the server's latest time.
+    fn note_date(&self, headers: &reqwest::header::HeaderMap) {
+        let date = (headers.get("Date").and_then(|v| v.to_str().ok()))
+            .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok())
+            .map(|d| d.with_timezone(&chrono::Utc));
+        if let (Some(date), Ok(mut s)) = (date, self.stats.lock()) {
+            s.server_date = Some(s.server_date.map_or(date, |d| d.max(date)));
+        }
+    }
+
     fn note_retry(&self, e: &GenesysError, method: &Method, path: &str) {
         if let Ok(mut s) = self.stats.lock() {
             s.retried.push(Retried::new(e, method, path));
@@ -558,6 +579,7 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
         self.note_window(RateWindow::from_headers(resp.headers()));
+        self.note_date(resp.headers());
         let text = resp.text().await.map_err(|e| transport(&m, &url, e))?;
         check_status(&m, path, status, retry_after, &text)?;
         Ok(text)

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod client;
 pub mod observe;
 pub mod session;
+mod settle;
 pub use crate::config::genesys_regions as regions;
 pub mod test_run;
 

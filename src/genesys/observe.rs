@@ -25,9 +25,9 @@ use serde_json::Value;
 use super::client::{Client, GenesysError};
 use crate::core::genesys::org::{ledger_role, KnownRole, OrgIntegration, OrgRead, RoleFrom};
 use crate::core::genesys::{
-    action::ActionContract, same_instant, settled, ActionDef, DesiredGenesys, Flow, Ledger,
-    ListedAction, ObservedAction, ObservedCredential, ObservedGenesys, ObservedIntegration,
-    CREDENTIAL_FIELD, CREDENTIAL_TYPE, INTEGRATION_TYPE,
+    action::ActionContract, compare_listed, settled, ActionDef, DesiredGenesys, Flow, Ledger,
+    Listed, ListedAction, ObservedAction, ObservedCredential, ObservedGenesys, ObservedIntegration,
+    SinceLedger, CREDENTIAL_FIELD, CREDENTIAL_TYPE, INTEGRATION_TYPE,
 };
 
 const PAGE_SIZE: usize = 100;
@@ -360,6 +360,53 @@ async fn credential_listing(client: &Client) -> Result<Vec<CredentialInfo>, Gene
     }
 }
 
+/// Whether the listed credential is the ledger's, unchanged since lambda-trust wrote it. When
+/// the listing shows only the second of that write (`Listed::SameSecond`), the audit trail
+/// decides: a change by anyone but lambda-trust's OAuth client in or after that second is a
+/// change; a trail that cannot be read leaves it unknown.
+async fn since_ledger(
+    client: &Client,
+    listed: &CredentialInfo,
+    ledger: &Ledger,
+) -> Result<SinceLedger, GenesysError> {
+    let recorded = &ledger.credential_modified;
+    let compared = (listed.modified_date.as_deref()).map(|d| compare_listed(d, recorded));
+    match (listed.id == ledger.credential_id, compared) {
+        (true, Some(Listed::Unchanged)) => Ok(SinceLedger::Unchanged),
+        (true, Some(Listed::SameSecond)) => changed_after(client, &listed.id, recorded).await,
+        _ => Ok(SinceLedger::Changed),
+    }
+}
+
+/// What the audit trail says of the credential since the second of `written`.
+pub async fn changed_after(
+    client: &Client,
+    id: &str,
+    written: &str,
+) -> Result<SinceLedger, GenesysError> {
+    use super::audit::{who_changed, Who};
+    let second = |d: &str| {
+        chrono::DateTime::parse_from_rfc3339(d)
+            .ok()
+            .map(|t| t.timestamp())
+    };
+    Ok(
+        match who_changed(client, client.oauth_id(), "Credential", id).await? {
+            Who::Unknown => SinceLedger::Unchanged,
+            // A change in a second before the write's is not this one.
+            Who::Changed { when, .. }
+                if matches!((second(&when), second(written)), (Some(w), Some(x)) if w < x) =>
+            {
+                SinceLedger::Unchanged
+            }
+            Who::Changed { .. } => SinceLedger::Changed,
+            Who::NotPermitted(e) => SinceLedger::Unknown(format!(
+                "its listing shows only the second lambda-trust wrote it in, and the audit trail that would tell an edit in that second is not readable ({e}); grant the OAuth client audits:audit:view"
+            )),
+        },
+    )
+}
+
 /// The credential from the listing; `GET …/credentials/{id}` only when the listing does not
 /// show it as lambda-trust last wrote it (then its fields may say more).
 async fn credential(
@@ -367,17 +414,15 @@ async fn credential(
     listed: CredentialInfo,
     ledger: &Ledger,
 ) -> Result<ObservedCredential, GenesysError> {
-    let unchanged = listed.id == ledger.credential_id
-        && listed
-            .modified_date
-            .as_deref()
-            .is_some_and(|d| same_instant(d, &ledger.credential_modified));
+    let since_ledger = since_ledger(client, &listed, ledger).await?;
+    let unchanged = since_ledger == SinceLedger::Unchanged;
     let mut c = ObservedCredential {
         id: listed.id.clone(),
         name: listed.name.unwrap_or_default(),
         type_name: listed.type_.map(|t| t.name).unwrap_or_default(),
         arn: None,
         modified_date: listed.modified_date,
+        since_ledger,
     };
     if unchanged && !c.type_name.is_empty() {
         return Ok(c);

@@ -99,6 +99,7 @@ fn in_sync() -> ObservedGenesys {
             arn: None,
             // The listing carries seconds where the write's answer carried milliseconds.
             modified_date: Some("2026-01-01T00:00:00Z".into()),
+            since_ledger: SinceLedger::Unchanged,
         }),
         actions: vec![
             as_observed(&d.actions[0], "Lambda", "a1", 1),
@@ -161,7 +162,9 @@ fn the_applied_state_plans_nothing() {
 #[test]
 fn a_credential_modified_after_the_ledger_is_rewritten_as_a_security_finding() {
     let mut o = in_sync();
-    o.credential.as_mut().unwrap().modified_date = Some("2026-02-01T00:00:00.000Z".into());
+    let c = o.credential.as_mut().unwrap();
+    c.modified_date = Some("2026-02-01T00:00:00.000Z".into());
+    c.since_ledger = SinceLedger::Changed;
     let plan = plan_genesys(&desired(), &o, false).unwrap();
     assert_eq!(kinds(&plan.ops), ["update_credential", "put_config"]);
     let f = genesys_findings(&desired(), &plan);
@@ -357,27 +360,35 @@ fn an_action_edited_and_found_as_configured_only_updates_the_records() {
 }
 
 #[test]
-fn dates_compare_at_the_coarser_precision() {
-    assert!(same_instant(
-        "2026-01-01T00:00:00.123Z",
-        "2026-01-01T00:00:00Z"
-    ));
-    assert!(same_instant(
-        "2026-01-01T00:00:00.123Z",
-        "2026-01-01T00:00:00.123Z"
-    ));
-    assert!(!same_instant(
-        "2026-01-01T00:00:00.123Z",
-        "2026-01-01T00:00:00.124Z"
-    ));
-    assert!(!same_instant(
-        "2026-01-01T00:00:01.000Z",
-        "2026-01-01T00:00:00Z"
-    ));
-    assert!(same_instant(
-        "2026-01-01T00:00:00.1Z",
-        "2026-01-01T00:00:00.100Z"
-    ));
+fn a_listed_date_in_the_second_of_the_write_is_neither_unchanged_nor_changed() {
+    use lambda_trust::core::genesys::state::{compare_listed, whole_second, Listed};
+    let write = "2026-01-01T00:00:00.123Z";
+    // The listing shows only the write's second: someone may have edited it in that second.
+    assert_eq!(
+        compare_listed("2026-01-01T00:00:00Z", write),
+        Listed::SameSecond
+    );
+    assert_eq!(
+        compare_listed("2026-01-01T00:00:01Z", write),
+        Listed::Changed
+    );
+    assert_eq!(compare_listed(write, write), Listed::Unchanged);
+    assert_eq!(
+        compare_listed("2026-01-01T00:00:00.124Z", write),
+        Listed::Changed
+    );
+    // Once settled (the second over, the audit trail clean), the whole second is recorded and
+    // the listings compare exactly.
+    let settled = whole_second(write).unwrap();
+    assert_eq!(settled, "2026-01-01T00:00:00Z");
+    assert_eq!(
+        compare_listed("2026-01-01T00:00:00Z", &settled),
+        Listed::Unchanged
+    );
+    assert_eq!(
+        compare_listed("2026-01-01T00:00:01Z", &settled),
+        Listed::Changed
+    );
 }
 
 #[test]
@@ -893,4 +904,16 @@ fn a_templates_reach_is_the_granted_arns_it_can_produce() {
         &granted
     )
     .is_empty());
+}
+
+#[test]
+fn an_unknown_credential_is_neither_written_nor_proved() {
+    let mut o = in_sync();
+    o.credential.as_mut().unwrap().since_ledger = SinceLedger::Unknown("no trail".into());
+    assert_eq!(ops(&o), vec![], "writing it again would not make it known");
+    let checks = genesys_checks(&desired(), &o, Some(ROLE));
+    let c = (checks.iter())
+        .find(|c| c.code == lambda_trust::core::verify::CheckId::GenesysCredential)
+        .unwrap();
+    assert!(!c.passed && c.detail.contains("no trail"), "{c:?}");
 }

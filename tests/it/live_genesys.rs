@@ -1244,3 +1244,50 @@ fn a_pinned_id_that_is_missing_or_of_another_type_is_an_error_and_creates_nothin
     assert_eq!((aws, genesys), (0, 0));
     assert_eq!(g.one("integrations")["id"], web.as_str(), "nothing created");
 }
+
+/// The credential's ARN pointed at another role by hand in the very second lambda-trust wrote
+/// it (the fake's clock held in one second, so the listing, to the second, shows one date for
+/// both): the audit trail tells the edit apart, `check` reports it and `apply` repairs it.
+#[test]
+fn a_credential_edited_in_the_second_of_lambda_trusts_write_is_found_and_repaired() {
+    let g = setup_g(&["lookup-order"]);
+    g.fake.settings(json!({"clock": "held"}));
+    g.expect(&["apply"], 0);
+    let id = g.one("credentials")["id"].as_str().unwrap().to_string();
+    g.fake.tamper(json!({"kind": "credential", "id": id,
+        "fields": {"ARN": "arn:aws:iam::999999999999:role/Attacker"}}));
+    let v = json_of(&g.expect(&["check", "--format", "json"], 2));
+    let text = v.to_string();
+    assert!(text.contains("modified outside lambda-trust"), "{v:#}");
+    g.fake.settings(json!({"clock": "running"}));
+    let (_, _, genesys) = g.writes_of(&["apply"], 0);
+    assert!(genesys > 0, "apply writes the credential again");
+    assert_eq!(
+        g.fake.state()["credentials"][&id]["fields"]["ARN"],
+        json!(ROLE_ARN)
+    );
+    g.expect(&["check"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+}
+
+/// Without the audit trail, a credential listed in the second of lambda-trust's write is
+/// neither unchanged nor changed: `check` and `verify` say it is not proved (never in sync), and
+/// `apply` does not write it again and again.
+#[test]
+fn without_the_audit_trail_a_same_second_credential_is_unknown_not_in_sync() {
+    let g = setup_g(&["lookup-order"]);
+    g.fake.settings(json!({"clock": "held"}));
+    g.expect(&["apply"], 0);
+    g.fake
+        .settings(json!({"audit_permitted": false, "clock": "running"}));
+    let v = json_of(&g.expect(&["check", "--format", "json"], 2));
+    assert!(v.to_string().contains("audits:audit:view"), "{v:#}");
+    let r = g.expect(&["verify"], 3);
+    assert!(r.stdout.contains("not proved unchanged"), "{}", r.stdout);
+    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    assert_eq!((aws, genesys), (0, 0));
+    // With the trail readable again, the listing's second is decided: unchanged.
+    g.fake.settings(json!({"audit_permitted": true}));
+    g.expect(&["check"], 0);
+}

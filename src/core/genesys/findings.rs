@@ -392,7 +392,14 @@ fn credential_check(
             } else if role != desired.role_arn {
                 Some(format!("the AWS role is {role}, not {}", desired.role_arn))
             } else {
-                super::plan::credential_drift(desired, ledger, c)
+                super::plan::credential_drift(desired, ledger, c).or_else(|| {
+                    match &c.since_ledger {
+                        SinceLedger::Unknown(why) => Some(format!(
+                            "not proved unchanged since lambda-trust wrote it: {why}"
+                        )),
+                        _ => None,
+                    }
+                })
             }
         }
     };

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::state::{same_instant, Ledger, ListedAction};
+use super::state::{compare_listed, Ledger, Listed, ListedAction};
 
 /// What `audit --genesys` read of the signed-in organization.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -66,6 +66,7 @@ impl RoleFrom {
 pub fn ledger_role(notes: &str, bound: Option<&str>, modified: Option<&str>) -> Option<String> {
     let ledger = Ledger::parse(notes)?;
     let same = bound == Some(ledger.credential_id.as_str())
-        && modified.is_some_and(|m| same_instant(m, &ledger.credential_modified));
+        && modified
+            .is_some_and(|m| compare_listed(m, &ledger.credential_modified) == Listed::Unchanged);
     (same && !ledger.role_arn.is_empty()).then_some(ledger.role_arn)
 }

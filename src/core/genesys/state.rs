@@ -329,6 +329,23 @@ pub struct ObservedCredential {
     pub arn: Option<String>,
     /// From the credentials listing: every change bumps it.
     pub modified_date: Option<String>,
+    /// Whether it changed since lambda-trust last wrote it (the ledger's credential only).
+    #[serde(default)]
+    pub since_ledger: SinceLedger,
+}
+
+/// A credential since lambda-trust's write, as far as Genesys Cloud tells: the listed date,
+/// and — when that shows only the write's second — the audit trail.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SinceLedger {
+    Unchanged,
+    /// Changed outside lambda-trust (or not the ledger's credential): its role ARN, which
+    /// Genesys Cloud does not return, may point at another role.
+    #[default]
+    Changed,
+    /// Listed in the second of lambda-trust's write and the audit trail could not say (why):
+    /// neither unchanged nor changed.
+    Unknown(String),
 }
 
 /// An action of our integration as read: in full, or as the action list shows it (a
@@ -503,23 +520,61 @@ impl DesiredAction {
     }
 }
 
-/// Whether two Genesys Cloud dates (`yyyy-MM-ddTHH:mm:ss[.SSS]Z`) name the same instant at the
-/// coarser precision of the two: a listing may carry seconds where a write's answer carried
-/// milliseconds. Dates that do not parse are compared as text.
-pub fn same_instant(a: &str, b: &str) -> bool {
+/// How a credential's listed `modifiedDate` stands to the date lambda-trust recorded in its
+/// ledger. The listings give the date to the second and the single-credential read gives none
+/// (the SDK's `CredentialInfo` and `Credential` models), while a write's answer has
+/// milliseconds: an edit by someone else in the second of lambda-trust's write lists the same
+/// date, so that second alone cannot tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listed {
+    /// The same date, at the recorded precision.
+    Unchanged,
+    /// Another date: changed since lambda-trust's write.
+    Changed,
+    /// The listing shows only the second of lambda-trust's write (recorded to the
+    /// millisecond): unchanged, or edited in that same second — the audit trail decides.
+    SameSecond,
+}
+
+/// Compares Genesys Cloud dates (`yyyy-MM-ddTHH:mm:ss[.SSS]Z`); dates that do not parse are
+/// compared as text.
+pub fn compare_listed(listed: &str, recorded: &str) -> Listed {
     let parse = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok();
-    let digits = |s: &str| {
-        s.split_once('.')
-            .map(|(_, f)| f.chars().take_while(char::is_ascii_digit).count())
-            .unwrap_or(0)
+    let (Some(x), Some(y)) = (parse(listed), parse(recorded)) else {
+        return if listed == recorded {
+            Listed::Unchanged
+        } else {
+            Listed::Changed
+        };
     };
-    let (Some(x), Some(y)) = (parse(a), parse(b)) else {
-        return a == b;
-    };
-    let unit = 10_i64.pow(9 - digits(a).min(digits(b)).min(9) as u32);
+    let (coarse, fine) = (digits(listed), digits(recorded));
+    let unit = 10_i64.pow(9 - coarse.min(fine).min(9) as u32);
     let trunc = |t: chrono::DateTime<chrono::FixedOffset>| {
         let nanos = i64::from(t.timestamp_subsec_nanos());
         (t.timestamp(), nanos - nanos % unit)
     };
-    trunc(x) == trunc(y)
+    match (trunc(x) == trunc(y), coarse < fine) {
+        (false, _) => Listed::Changed,
+        (true, false) => Listed::Unchanged,
+        (true, true) => Listed::SameSecond,
+    }
+}
+
+/// The digits after a date's seconds.
+fn digits(s: &str) -> usize {
+    s.split_once('.')
+        .map(|(_, f)| f.chars().take_while(char::is_ascii_digit).count())
+        .unwrap_or(0)
+}
+
+/// A date to the whole second, in the listings' form (`yyyy-MM-ddTHH:mm:ssZ`): what
+/// lambda-trust records once the second of its write is over and the audit trail shows no one
+/// else's change in it, so later runs compare listings exactly, without asking the trail.
+pub fn whole_second(date: &str) -> Option<String> {
+    let t = chrono::DateTime::parse_from_rfc3339(date).ok()?;
+    Some(
+        t.with_timezone(&chrono::Utc)
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string(),
+    )
 }

@@ -10,7 +10,7 @@
 //! | `… {"status": 503, …, "after_write": true}` | [`GenesysFake::lose_answer`] (the write happens, the answer is a 503) |
 //! | `… {"drop": true, count, method?, path_prefix?}` | [`GenesysFake::drop_after_write`] (the write happens, the connection closes unanswered) |
 //! | `POST /__fake/tamper {kind, …}` | [`GenesysFake::tamper`] (an edit as a person in the admin UI) |
-//! | `POST /__fake/settings {…}` | [`GenesysFake::settings`] (`audit_permitted`, `dependency_tracking_permitted`, `credential_fields`, `rate_limit`) |
+//! | `POST /__fake/settings {…}` | [`GenesysFake::settings`] (`audit_permitted`, `dependency_tracking_permitted`, `credential_fields`, `rate_limit`, `clock`) |
 //! | `POST /__fake/flows {name, type, version?, published?, actions}`, `DELETE /__fake/flows/{id}` | [`GenesysFake::add_flow`], [`GenesysFake::add_flow_with`], [`GenesysFake::remove_flow`] (Architect flows, for dependency tracking) |
 //! | `GET /__fake/state` | [`GenesysFake::state`] |
 //!

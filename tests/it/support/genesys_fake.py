@@ -96,10 +96,10 @@ Behaviours no public source states (assumed, and kept in one place each):
   ignored on import verification), so the API returns no usable values; whether it masks them
   or leaves them out is not documented. Masked is the default (the keys stay, as a UI shows
   "********"); `/__fake/settings {"credential_fields": "omitted"}` leaves them out.
-- A credential change waits, at most a second, for a later second than the credential's
-  previous change, so that each change shows in the second-precision listing date. Genesys
-  would give two changes in the same second the same listing date; the fake spares tests that
-  race.
+- Credential dates: the listings give `modifiedDate` to the second, and two changes in one
+  second show the same listing date, as Genesys Cloud's do; the single-credential read
+  (`Credential`) has no date at all. `{"clock": "held"}` makes such a same-second edit
+  reproducible; every answer's `Date` header follows the fake's clock.
 - A stale draft version is a 400 with code `bad.request` (the code is not public); the contract
   refusal is a 400 `bad.request` too.
 - `GET /integrations/actions/{id}` returns `config` only with `includeConfig=true`; the action
@@ -153,7 +153,9 @@ tests/it/support/genesys.rs):
   as a person in the admin UI (audited under the person, `user` default "Jane Admin").
 - `POST /__fake/settings {"audit_permitted"?, "dependency_tracking_permitted"?,
   "credential_fields"?: "masked"|"omitted", "rate_limit"?: {"allowed", "window_seconds",
-  "enforce"?}|null, "denied_permissions"?: [...]}`: a denied Integrations permission
+  "enforce"?}|null, "denied_permissions"?: [...], "clock"?: "running"|"held"}`: a held clock
+  keeps every date (and the `Date` header) in one second, as when a person edits a credential
+  in the second lambda-trust wrote it (the listings, at second precision, then show one date); a denied Integrations permission
   (`integrations:action:view`, …) makes every integrations call that needs it answer 403
   `missing.permissions` naming it.
 - `POST /__fake/flows {"name", "type" (a Dependency.type, default INBOUNDCALLFLOW), "version"?
@@ -425,17 +427,29 @@ class Query:
 
 _clock_lock = threading.Lock()
 _last_time = [dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)]
+# The held second (`POST /__fake/settings {"clock": "held"}`): every date, and the `Date`
+# header, stays in it — a hand edit lands in the same second as lambda-trust's write.
+_held = [None]
 
 
 def now():
-    """Strictly increasing UTC time (ms resolution): each change gets a later modifiedDate."""
+    """Strictly increasing UTC time (ms resolution): each change gets a later modifiedDate.
+    While the clock is held, the dates stay in the held second."""
     with _clock_lock:
-        t = dt.datetime.now(dt.timezone.utc)
+        t = _held[0] or dt.datetime.now(dt.timezone.utc)
         t = t.replace(microsecond=t.microsecond // 1000 * 1000)
         if t <= _last_time[0]:
             t = _last_time[0] + dt.timedelta(milliseconds=1)
+        if _held[0] is not None and t.second != _held[0].second:
+            t = _held[0].replace(microsecond=999000)
         _last_time[0] = t
         return t
+
+
+def hold_clock(held):
+    """Holds the clock in the current second (`True`), or lets it run again."""
+    with _clock_lock:
+        _held[0] = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) if held else None
 
 
 def iso(t):
@@ -445,19 +459,6 @@ def iso(t):
 def iso_seconds(value):
     """An `iso` date truncated to the second, as the credential listings show it."""
     return parse_time(value).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def now_in_a_later_second(previous):
-    """`now()`, in a later second than the `iso` date `previous`: waits (at most a second)
-    when needed, so that each change of a credential shows in its second-precision listing
-    date. Genesys gives two changes in the same second the same listing date; the fake spares
-    tests that race."""
-    floor = parse_time(previous).replace(microsecond=0) + dt.timedelta(seconds=1)
-    while True:
-        t = now()
-        if t >= floor:
-            return t
-        time.sleep(max(0.001, (floor - t).total_seconds()))
 
 
 def parse_time(s):
@@ -575,6 +576,7 @@ DEFAULT_SETTINGS = {
     "credential_fields": "masked",           # or "omitted": GET of one credential
     "rate_limit": None,                      # {"allowed": N, "window_seconds": S, "enforce"?}
     "denied_permissions": [],                # e.g. ["integrations:action:view"]: 403 where needed
+    "clock": "running",                      # or "held": dates and Date headers stay in one second
 }
 # Without a rate_limit setting the headers still count, against 300 requests a minute (nothing
 # enforced: the count may pass the allowance).
@@ -622,6 +624,11 @@ class State:
             if body["credential_fields"] not in ("masked", "omitted"):
                 raise bad_request("credential_fields: masked or omitted")
             self.settings["credential_fields"] = body["credential_fields"]
+        if "clock" in body:
+            if body["clock"] not in ("running", "held"):
+                raise bad_request("clock: running or held")
+            self.settings["clock"] = body["clock"]
+            hold_clock(body["clock"] == "held")
         if "rate_limit" in body:
             limit = body["rate_limit"]
             if limit is not None and not (
@@ -1124,7 +1131,7 @@ def _credential(s, r):
 def update_credential(s, c, name, type_name, fields, actor):
     before = {"name": c["name"], "type": c["type"], "fields": c["fields"]}
     c.update({"name": name, "type": type_name, "fields": fields,
-              "modifiedDate": iso(now_in_a_later_second(c["modifiedDate"]))})
+              "modifiedDate": iso(now())})
     after = {"name": c["name"], "type": c["type"], "fields": c["fields"]}
     s.record_audit(actor, "Credential", "Update", c, diff(before, after))
 
@@ -1776,6 +1783,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, fmt, *args):  # quiet: the calls log is the record
         pass
+
+    def date_time_string(self, timestamp=None):
+        """The `Date` header from the fake's clock (held or running), as Genesys Cloud's
+        server time: second precision (RFC 9110)."""
+        from email.utils import format_datetime
+        return format_datetime(now(), usegmt=True)
 
     def do_GET(self):
         self.handle_any("GET")

@@ -13,11 +13,7 @@ pub fn credential_drift(
             return Some(format!("its ARN is {arn}, not {}", desired.role_arn));
         }
     }
-    let unchanged = c
-        .modified_date
-        .as_deref()
-        .is_some_and(|d| same_instant(d, &ledger.credential_modified));
-    if !unchanged {
+    if c.since_ledger == SinceLedger::Changed {
         return Some(format!(
             "it was modified outside lambda-trust (at {}, last written by lambda-trust at {}): its role ARN, which Genesys Cloud does not return, may point at another role",
             c.modified_date.as_deref().unwrap_or("an unknown time"),
