@@ -67,6 +67,19 @@ pub struct Limit {
 /// and Genesys Cloud alike.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 8;
 
+/// The most one call may take, its retries included, when no `--timeout` is given: an endpoint
+/// that never answers ends the run after this, not after every attempt's own timeout.
+pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// One attempt's own timeout under a call's `timeout`: at most 30 s, and a third of it, so an
+/// endpoint that never answers is tried again (each retry said) before the call gives up.
+pub fn attempt_timeout(timeout: std::time::Duration) -> std::time::Duration {
+    (timeout / 3).clamp(
+        std::time::Duration::from_secs(1),
+        std::time::Duration::from_secs(30),
+    )
+}
+
 /// Told of each wait of a retried call, so a command can show progress; network code only
 /// calls it (the command layer decides how it looks: a spinner on a terminal, lines at `-v`).
 pub trait Progress: Send + Sync {

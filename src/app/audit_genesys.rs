@@ -59,6 +59,7 @@ async fn read(settings: &Settings, events: &dyn Events, source: &GenesysSource) 
     };
     let retries = Retries {
         max_attempts: settings.aws.max_attempts,
+        timeout: settings.aws.timeout(),
         progress: events.retries(),
     };
     let client = Client::connect(&ends, &oauth, retries).await?;

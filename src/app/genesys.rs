@@ -107,6 +107,7 @@ pub async fn prepare(
     let oauth = oauth(clients, genesys.oauth_secret.as_deref(), &ends.api_url).await?;
     let retries = Retries {
         max_attempts: clients.max_attempts(),
+        timeout: clients.timeout(),
         progress: events.retries(),
     };
     let client = Client::connect(&ends, &oauth, retries).await?;

@@ -247,6 +247,7 @@ async fn connect(settings: &Settings, events: &dyn Events, options: &Options) ->
     let oauth = OAuthClient::from_env().ok_or(GenesysError::NoClient)?;
     let retries = crate::genesys::client::Retries {
         max_attempts: settings.aws.max_attempts,
+        timeout: settings.aws.timeout(),
         progress: events.retries(),
     };
     Ok(Client::connect(&ends, &oauth, retries).await?)

@@ -61,6 +61,7 @@ impl Settings {
             region: self.region(config),
             endpoint_url: self.aws.endpoint_url.clone(),
             max_attempts: self.aws.max_attempts,
+            timeout: self.aws.timeout,
         }
     }
 }

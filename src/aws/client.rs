@@ -33,6 +33,16 @@ pub struct AwsSettings {
     pub endpoint_url: Option<String>,
     /// Total attempts per call (first try included).
     pub max_attempts: u32,
+    /// `--timeout`: the most one call may take, its retries included (`None`:
+    /// [`crate::retry::DEFAULT_TIMEOUT`]), so an endpoint that never answers ends the run.
+    pub timeout: Option<Duration>,
+}
+
+impl AwsSettings {
+    /// [`AwsSettings::timeout`], or the default.
+    pub fn timeout(&self) -> Duration {
+        self.timeout.unwrap_or(crate::retry::DEFAULT_TIMEOUT)
+    }
 }
 
 /// `lambda-trust-VERSION`: every AWS call carries it in its user agent
@@ -70,8 +80,9 @@ impl Clients {
             )
             .timeout_config(
                 TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(5))
-                    .operation_attempt_timeout(Duration::from_secs(30))
+                    .connect_timeout(Duration::from_secs(5).min(settings.timeout()))
+                    .operation_attempt_timeout(crate::retry::attempt_timeout(settings.timeout()))
+                    .operation_timeout(settings.timeout())
                     .build(),
             )
             .app_name(app_name());
@@ -113,6 +124,13 @@ impl Clients {
         self.base
             .retry_config()
             .map_or(crate::retry::DEFAULT_MAX_ATTEMPTS, |r| r.max_attempts())
+    }
+
+    /// `--timeout`: the most one call may take, retries included (Genesys Cloud's too).
+    pub fn timeout(&self) -> Duration {
+        (self.base.timeout_config())
+            .and_then(|t| t.operation_timeout())
+            .unwrap_or(crate::retry::DEFAULT_TIMEOUT)
     }
 
     /// Where this run's credentials come from (said at `-v`).
@@ -493,8 +511,11 @@ fn transport_hint<E, R>(err: &SdkError<E, R>, missing_credentials: bool) -> Opti
         );
     }
     match err {
-        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => Some(
+        SdkError::DispatchFailure(_) => Some(
             "could not reach the AWS endpoint; check your network, --endpoint-url / AWS_ENDPOINT_URL and --region".into(),
+        ),
+        SdkError::TimeoutError(_) => Some(
+            "the AWS endpoint did not answer within --timeout (default 60 s); check your network, --endpoint-url / AWS_ENDPOINT_URL and --region, or raise --timeout for a slow link".into(),
         ),
         SdkError::ConstructionFailure(_) => Some(
             "no usable credentials or region; set AWS_PROFILE/--profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into(),

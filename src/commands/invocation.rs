@@ -43,6 +43,7 @@ impl Invocation {
                     region: flags.aws.region.clone(),
                     endpoint_url: flags.aws.endpoint_url.clone(),
                     max_attempts: flags.aws.max_attempts,
+                    timeout: flags.aws.timeout.map(std::time::Duration::from_secs),
                 },
                 TemplateSource {
                     dir: flags.policies.clone(),

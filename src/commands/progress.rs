@@ -5,7 +5,7 @@
 
 use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -28,6 +28,7 @@ impl Terminal {
                 terminal: std::io::stderr().is_terminal() && !output.json_progress,
                 bar: Mutex::new(None),
                 wait_bar: Mutex::new(None),
+                last_wait_line: Mutex::new(None),
             }),
         }
     }
@@ -42,7 +43,13 @@ struct Sink {
     bar: Mutex<Option<ProgressBar>>,
     /// The spinner of a retried call's wait, if any.
     wait_bar: Mutex<Option<ProgressBar>>,
+    /// Without a terminal: when a retried call's wait was last said on a line of its own.
+    last_wait_line: Mutex<Option<Instant>>,
 }
+
+/// Without a terminal (CI, a log), a retried call's waits are said on a line at most this
+/// often, so a hanging endpoint is visible without flooding the log.
+const WAIT_LINE_EVERY: Duration = Duration::from_secs(10);
 
 /// Puts `pb` in `slot` in place of the one drawn before (or, with `None`, clears it).
 fn draw(slot: &Mutex<Option<ProgressBar>>, pb: Option<ProgressBar>) {
@@ -87,6 +94,9 @@ impl Sink {
         if report::events::always_said(w) || (!self.terminal && self.verbose) {
             return self.output.say(&line);
         }
+        if !self.terminal && self.wait_line_due() {
+            return self.output.say(&line);
+        }
         if self.terminal {
             let mut bar = self.wait_bar.lock().unwrap_or_else(|e| e.into_inner());
             bar.get_or_insert_with(|| {
@@ -100,6 +110,21 @@ impl Sink {
             })
             .set_message(line);
         }
+    }
+}
+
+impl Sink {
+    /// Whether a wait may be said on a line now (none said in the last [`WAIT_LINE_EVERY`]).
+    fn wait_line_due(&self) -> bool {
+        let mut last = self
+            .last_wait_line
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let due = last.is_none_or(|t| t.elapsed() >= WAIT_LINE_EVERY);
+        if due {
+            *last = Some(Instant::now());
+        }
+        due
     }
 }
 

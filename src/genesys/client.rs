@@ -212,6 +212,8 @@ impl fmt::Display for Retried {
 #[derive(Clone)]
 pub struct Retries {
     pub max_attempts: u32,
+    /// `--timeout`: the most one call may take, its retries and waits included.
+    pub timeout: Duration,
     pub progress: Arc<dyn Progress>,
 }
 
@@ -219,15 +221,17 @@ impl Default for Retries {
     fn default() -> Retries {
         Retries {
             max_attempts: DEFAULT_MAX_ATTEMPTS,
+            timeout: crate::retry::DEFAULT_TIMEOUT,
             progress: Arc::new(Quiet),
         }
     }
 }
 
 impl Retries {
-    fn limit(&self, deadline: Instant) -> Limit {
+    /// The limit of one call starting now: `--max-attempts`, and `--timeout` from now.
+    fn limit(&self) -> Limit {
         Limit {
-            deadline,
+            deadline: Instant::now() + self.timeout,
             max_attempts: self.max_attempts.max(1),
         }
     }
@@ -275,9 +279,6 @@ const BACKOFF: Backoff = Backoff {
     initial: Duration::from_millis(200),
     max: Duration::from_secs(4),
 };
-/// How long one call may wait on rate limits in all (`Retry-After`, the `inin-ratelimit-*`
-/// window): Genesys Cloud has answered with `Retry-After` above 30 s; it is honoured, and said.
-const RATE_LIMIT_WINDOW: Duration = Duration::from_secs(600);
 /// The longest single `Retry-After` honoured (a longer one is waited this long, then retried).
 const MAX_RETRY_AFTER: u64 = 300;
 /// A connection not made by then is a failed attempt (an unreachable host).
@@ -355,7 +356,7 @@ impl Client {
     ) -> Result<Client, GenesysError> {
         install_crypto_provider();
         let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
+            .timeout(crate::retry::attempt_timeout(retries.timeout))
             .connect_timeout(CONNECT_TIMEOUT)
             .user_agent(concat!("lambda-trust/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -373,7 +374,7 @@ impl Client {
         let url = url.as_str();
         let post = Method::POST;
         let out = retry_with(
-            retries.limit(Instant::now() + RATE_LIMIT_WINDOW),
+            retries.limit(),
             BACKOFF,
             |e| classify(e, true),
             |e, wait| retries.waiting(e, &post, "/oauth/token", wait),
@@ -481,7 +482,7 @@ impl Client {
         let write = method != Method::GET && !is_query(path);
         let url = format!("{}{}", self.api_url, path);
         let out = retry_with(
-            self.retries.limit(Instant::now() + RATE_LIMIT_WINDOW),
+            self.retries.limit(),
             BACKOFF,
             |e| classify(e, repeatable),
             |e, wait| {
@@ -651,7 +652,7 @@ impl crate::error::Hinted for GenesysError {
             GenesysError::NoClient  => format!("set {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET}, or [genesys].oauth_secret to a Secrets Manager secret holding {{\"client_id\", \"client_secret\"}}"),
             GenesysError::BadSecret { .. } => "store {\"client_id\": \"…\", \"client_secret\": \"…\", \"base_url\": \"https://api.mypurecloud.com\"} (base_url optional)".to_string(),
             GenesysError::RegionMismatch { .. } => "fix [genesys].region (or GENESYSCLOUD_REGION / GENESYSCLOUD_API_REGION), or the secret's base_url".to_string(),
-            GenesysError::Transport { .. } => "check the region or GENESYSCLOUD_API_REGION, and the network".to_string(),
+            GenesysError::Transport { .. } => "check the region or GENESYSCLOUD_API_REGION, and the network; a call that gets no answer is given up after --timeout (default 60 s)".to_string(),
             GenesysError::Permission { permission, .. } => format!("give the OAuth client's role the permission {permission}"),
             GenesysError::Region(e) => return e.hint(),
             _ => return None,

@@ -63,6 +63,7 @@ impl World {
             region: Some("us-east-1".into()),
             endpoint_url: Some(self.proxy.url()),
             max_attempts: 1,
+            timeout: None,
         })
         .await
         .expect("no profile named")

@@ -76,6 +76,7 @@ mod live_sides;
 mod live_terminal_text;
 mod live_trail;
 mod live_ux;
+mod live_waiting;
 mod partitions;
 mod plan_props;
 mod policy_parse;

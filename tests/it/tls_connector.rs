@@ -58,6 +58,7 @@ async fn aws_first_bytes(scheme: &str) -> Vec<u8> {
         region: Some("us-east-1".into()),
         endpoint_url: Some(format!("{scheme}://127.0.0.1:{port}")),
         max_attempts: 1,
+        timeout: None,
     })
     .await
     .expect("no profile named: nothing to find")

@@ -1,0 +1,88 @@
+//! Waiting is visible and bounded: an endpoint that accepts connections and never answers
+//! ends the run after `--timeout` (default 60 s), naming what it waited for and the flag —
+//! not after every attempt's own timeout (8 × 30 s before). AWS and Genesys Cloud alike.
+
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+use crate::live_genesys::setup_g;
+use crate::support::live::*;
+
+/// A port that accepts connections and never answers; kept open while the returned listener
+/// (and the thread holding the accepted connections) lives.
+fn silent_endpoint() -> (TcpListener, String) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let accepting = listener.try_clone().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in accepting.incoming().flatten() {
+            held.push(conn);
+        }
+    });
+    (listener, url)
+}
+
+#[test]
+fn an_aws_endpoint_that_never_answers_ends_the_run_after_the_timeout() {
+    let env = setup(&["lookup-order"]);
+    let (_listener, url) = silent_endpoint();
+    let started = Instant::now();
+    let r = env.run_env(
+        &[
+            "plan",
+            "--timeout",
+            "4",
+            "--config",
+            env.config_path().to_str().unwrap(),
+        ],
+        &[("AWS_ENDPOINT_URL", url.as_str())],
+    );
+    let took = started.elapsed();
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        took < Duration::from_secs(20),
+        "bounded by --timeout 4: {took:?}\n{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("--timeout"),
+        "names the flag: {}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_genesys_cloud_that_never_answers_ends_the_run_after_the_timeout() {
+    let g = setup_g(&["lookup-order"]);
+    g.expect(&["apply"], 0);
+    let (_listener, url) = silent_endpoint();
+    // Genesys Cloud (its login and API, one address here) never answers.
+    let mut envs = g.fake.env();
+    for (k, v) in envs.iter_mut() {
+        if k == "GENESYSCLOUD_API_REGION" {
+            *v = url.clone();
+        }
+    }
+    let config = g.env.config_path();
+    let mut args = vec!["check", "--timeout", "6", "--config"];
+    args.push(config.to_str().unwrap());
+    let extra: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let started = Instant::now();
+    let r = g.env.run_env(&args, &extra);
+    let took = started.elapsed();
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        took < Duration::from_secs(20),
+        "bounded by --timeout 6: {took:?}\n{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("Genesys Cloud"), "{}", r.stdout);
+    // Without a terminal, the retried call's wait is said on a line, with its attempt.
+    assert!(
+        r.stderr
+            .contains("still waiting for Genesys Cloud: attempt 2 of 8"),
+        "{}",
+        r.stderr
+    );
+}
