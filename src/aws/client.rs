@@ -326,9 +326,39 @@ fn unreadable(raw: &HttpResponse) -> String {
     if body.is_empty() {
         return format!("HTTP {status} without an error code or message");
     }
-    let shown: String = body.chars().take(200).collect();
-    let more = if shown.len() < body.len() { "…" } else { "" };
+    let line = one_line(&body);
+    let shown: String = line.chars().take(120).collect();
+    let more = if shown.len() < line.len() { "…" } else { "" };
     format!("HTTP {status} without an error code: {shown}{more}")
+}
+
+/// A body as one line of text: an HTML page (a proxy's or a server's error page) by its
+/// `<title>`, else its text without the markup; anything else as it is.
+fn one_line(body: &str) -> String {
+    if !body.trim_start().starts_with('<') {
+        return body.to_string();
+    }
+    let lower = body.to_ascii_lowercase();
+    if let (Some(a), Some(b)) = (lower.find("<title>"), lower.find("</title>")) {
+        let title = body[a + "<title>".len()..b].trim();
+        if a < b && !title.is_empty() {
+            return title.to_string();
+        }
+    }
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn error_chain(err: &dyn std::error::Error) -> String {
@@ -530,3 +560,17 @@ impl crate::error::Hinted for AwsError {
     }
 }
 crate::layer_errors!(Aws: AwsError);
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn an_error_page_is_reduced_to_one_line() {
+        let page = "<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title></head>\n<body><h1>Internal Server Error</h1><p>The server encountered an internal error and was unable to complete your request.</p></body></html>";
+        assert_eq!(one_line(page), "500 Internal Server Error");
+        let untitled = "<html><body><h1>Bad Gateway</h1>\n<p>upstream down</p></body></html>";
+        assert_eq!(one_line(untitled), "Bad Gateway upstream down");
+        assert_eq!(one_line("plain text"), "plain text");
+    }
+}

@@ -8,12 +8,13 @@
 //! different resources run concurrently, all under one pacer: `LookupEvents` allows two requests
 //! per second per account and region (CloudTrail API Reference, `LookupEvents`).
 //!
-//! Degrades, never fails: `AccessDenied` is [`Lookup::NotPermitted`] for every resource (the
-//! lookups not yet sent are not sent), any other error is [`Lookup::Failed`] for its resource.
+//! Degrades, never fails: `AccessDenied` is [`Lookup::NotPermitted`], any other error (after
+//! the SDK's retries) [`Lookup::Failed`] — for every resource: the lookups not yet sent are not
+//! sent, so a failing endpoint costs one call's retries, not one per resource.
 //! Which event explains which finding is decided in `core::trail`.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 use aws_smithy_types::DateTime;
@@ -55,11 +56,13 @@ pub async fn look_up(
         DateTime::from_secs(start.timestamp()),
         DateTime::from_secs(end.timestamp() + 1),
     );
-    let denied = AtomicBool::new(false);
+    // The first refusal or failure ends the run's lookups: the others are not sent, and say
+    // the same (once per run, not per finding, and no more waits on a failing endpoint).
+    let given_up = OnceLock::new();
     let lookups = resources.iter().map(|name| {
-        let (client, denied, window) = (&client, &denied, &window);
+        let (client, given_up, window) = (&client, &given_up, &window);
         async move {
-            let lookup = resource_events(client, pacer, denied, window, name, trails).await;
+            let lookup = resource_events(client, pacer, given_up, window, name, trails).await;
             (name.clone(), lookup)
         }
     });
@@ -72,7 +75,7 @@ pub async fn look_up(
 async fn resource_events(
     client: &aws_sdk_cloudtrail::Client,
     pacer: &Pacer,
-    denied: &AtomicBool,
+    given_up: &OnceLock<Lookup>,
     (start, end): &(DateTime, DateTime),
     name: &str,
     trails: &[&Trail],
@@ -89,8 +92,8 @@ async fn resource_events(
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
         pacer.acquire().await;
-        if denied.load(Ordering::Relaxed) {
-            return Lookup::NotPermitted;
+        if let Some(stop) = given_up.get() {
+            return stop.clone();
         }
         // One page at a time, by hand rather than with the SDK's paginator: the paginator may
         // start the next request before this one is inspected, which would break the pace
@@ -108,11 +111,12 @@ async fn resource_events(
             Ok(page) => page,
             Err(e) => {
                 let err = AwsError::from_sdk("cloudtrail:LookupEvents", e);
-                if is_denied(&err) {
-                    denied.store(true, Ordering::Relaxed);
-                    return Lookup::NotPermitted;
-                }
-                return Lookup::Failed(err.message);
+                let stop = if is_denied(&err) {
+                    Lookup::NotPermitted
+                } else {
+                    Lookup::Failed(err.message)
+                };
+                return given_up.get_or_init(|| stop).clone();
             }
         };
         events.extend(page.events().iter().map(|e| {

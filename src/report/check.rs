@@ -262,11 +262,21 @@ fn total_line(report: &CheckReport) -> String {
 
 /// ` — UpdateAssumeRolePolicy by ARN at TIME` (or why it is unknown) after a finding; a
 /// refused lookup is said once, on the first finding it concerns.
-pub(crate) fn who_suffix(f: &Finding, refused_said: &mut bool) -> String {
+/// `said`: the trail's refusal or failure, the same for every finding of a run, is said on the
+/// first finding only.
+pub(crate) fn who_suffix(f: &Finding, said: &mut bool) -> String {
     match (f.trail.attribution(), trail::phrase(&f.trail)) {
-        (Some((source, Attribution::NotPermitted { .. })), _) if !*refused_said => {
-            *refused_said = true;
+        (Some((source, Attribution::NotPermitted { .. })), _) if !*said => {
+            *said = true;
             format!(" — {}", trail::not_permitted_note(source))
+        }
+        (Some((source, Attribution::Failed { .. })), _) if *said => format!(
+            " — who changed it is unknown: the {} lookup failed (as above)",
+            source.name()
+        ),
+        (Some((_, Attribution::Failed { .. })), Some(p)) => {
+            *said = true;
+            format!(" {p}")
         }
         (_, Some(p)) => format!(" {p}"),
         _ => String::new(),

@@ -375,6 +375,51 @@ fn a_lookup_error_without_a_code_says_the_status_and_the_answer() {
     );
 }
 
+/// A failing CloudTrail ends the run's lookups at the first failure: two drifted resources cost
+/// one lookup's attempts, not two, and the failure is said once (then "as above"), not per
+/// finding.
+#[test]
+fn a_failing_lookup_is_made_and_said_once_per_run() {
+    let env = setup(&["lookup-customer"]);
+    env.expect(&["apply"], 0);
+    let mallory = principal(&env, "mallory");
+    tamper_trust(&mallory, "attacker-org");
+    // The invoke policy changed too: a second drifted resource to look up.
+    let wider = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "lambda:InvokeFunction", "Resource": "*"}]});
+    mallory.iam_query(
+        "CreatePolicyVersion",
+        &[
+            ("PolicyArn", &policy_arn()),
+            ("PolicyDocument", &wider.to_string()),
+            ("SetAsDefault", "true"),
+        ],
+    );
+    env.proxy.inject(
+        Injection::new(
+            "cloudtrail:LookupEvents",
+            500,
+            "",
+            "the lookup broke (injected)",
+        )
+        .always(),
+    );
+    env.proxy.clear();
+    let r = env.expect(&["check", "--max-attempts", "2"], 2);
+    assert_eq!(
+        env.proxy.count("cloudtrail:LookupEvents"),
+        2,
+        "one lookup's 2 attempts, the other resource not looked up"
+    );
+    let said = "the CloudTrail lookup failed: HTTP 500: the lookup broke (injected)";
+    assert_eq!(r.stdout.matches(said).count(), 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("the CloudTrail lookup failed (as above)"),
+        "{}",
+        r.stdout
+    );
+}
+
 /// `just demo` (scripts/demo.sh) against the tests' local AWS, started here, with the binary
 /// under test: every step exits as the demo expects, and its tamper step's `check` names the
 /// IAM user who tampered.
