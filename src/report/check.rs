@@ -8,7 +8,7 @@ use super::sarif::{self, rule};
 use super::text::printable;
 use super::Styles;
 use crate::core::change_set::Side;
-use crate::core::drift::{CheckReport, Code, ConfigStatus, Finding, Severity};
+use crate::core::drift::{CheckReport, Code, ConfigStatus, Finding, Remedy, Severity};
 use crate::core::trail::{self, Attribution};
 
 /// Human report: grouped per config, security first.
@@ -77,28 +77,39 @@ fn one_sided_line(not_checked: &[Side]) -> String {
     )
 }
 
-/// What to run to repair each config with findings: `apply` shows the plan and asks first;
-/// with one side not checked, `--only aws` repairs the side that was.
+/// What to run for each config with findings: `apply` only for what it repairs (with
+/// `--adopt` when an ownership tag changed); the findings that need a step outside lambda-trust
+/// are counted, each saying its step. With one side not checked, `--only aws` repairs the side
+/// that was.
 fn next_steps(report: &CheckReport) -> String {
-    report
-        .configs
-        .iter()
-        .filter(|c| !c.findings.is_empty())
-        .map(|c| {
-            let config = match c.config.as_str() {
-                "lambda-trust.toml" => String::new(),
-                path => format!(" --config {path}"),
-            };
-            let only = match c.status {
-                ConfigStatus::Error => " --only aws",
-                ConfigStatus::Ok | ConfigStatus::Drift => "",
-            };
-            format!(
-                "→ run `lambda-trust apply{config}{only}` to repair (it shows the plan first; \
-                 `lambda-trust plan{config}` only shows it)\n"
-            )
-        })
-        .collect()
+    let mut out = String::new();
+    for c in report.configs.iter().filter(|c| !c.findings.is_empty()) {
+        let config = match c.config.as_str() {
+            "lambda-trust.toml" => String::new(),
+            path => format!(" --config {path}"),
+        };
+        let only = match c.status {
+            ConfigStatus::Error => " --only aws",
+            ConfigStatus::Ok | ConfigStatus::Drift => "",
+        };
+        let count =
+            |want: fn(&Remedy) -> bool| c.findings.iter().filter(|f| want(&f.remedy)).count();
+        let adopt = count(|r| *r == Remedy::ApplyAdopt);
+        let apply = count(|r| *r == Remedy::Apply) + adopt;
+        let outside = count(|r| matches!(r, Remedy::Outside { .. }));
+        if apply > 0 {
+            let flag = if adopt > 0 { " --adopt" } else { "" };
+            out.push_str(&format!(
+                "→ run `lambda-trust apply{flag}{config}{only}` to repair {apply} finding(s) (it shows the plan first; `lambda-trust plan{flag}{config}` only shows it)\n"
+            ));
+        }
+        if outside > 0 {
+            out.push_str(&format!(
+                "→ {outside} finding(s) need a step outside lambda-trust, which apply cannot take: each says which (fix: …)\n"
+            ));
+        }
+    }
+    out
 }
 
 /// Where the details of a finding start (under its resource).
@@ -131,10 +142,22 @@ fn findings_human(findings: &[Finding], styles: Styles) -> String {
             out.push_str(&styles.dim(&format!("{DETAIL}{}", printable(&detail))));
             out.push('\n');
         }
+        if let Some(fix) = fix_text(&f.remedy) {
+            out.push_str(&wrap(&printable(&format!("fix: {fix}")), DETAIL, DETAIL));
+        }
         out.push_str(&values_human(f, styles));
         out.push_str(&related_human(&f.related, styles));
     }
     out
+}
+
+/// A finding's fix when it is not plain `apply` (that one is the next-step line's).
+fn fix_text(remedy: &Remedy) -> Option<String> {
+    match remedy {
+        Remedy::Apply => None,
+        Remedy::ApplyAdopt => Some("run `lambda-trust apply --adopt` (it shows the plan first): lambda-trust's ownership tag changed, so apply alone refuses".into()),
+        Remedy::Outside { step } => Some(format!("outside lambda-trust: {step}")),
+    }
 }
 
 fn severity(s: Severity, styles: Styles) -> String {
@@ -333,8 +356,8 @@ pub fn render_sarif(report: &CheckReport) -> String {
         }
         let mut refused_said = false;
         for f in &c.findings {
-            let mut properties =
-                json!({"path": f.path, "expected": f.expected, "actual": f.actual});
+            let mut properties = json!({"path": f.path, "expected": f.expected,
+                "actual": f.actual, "remedy": f.remedy});
             if let Some(c) = &f.trail.changed_by {
                 properties["changed_by"] = json!(c);
             }
@@ -404,9 +427,12 @@ pub fn render_github(report: &CheckReport) -> String {
                 c.line_of(f.config_key),
                 esc_prop(&title),
                 esc(&format!(
-                    "{}{}",
+                    "{}{}{}",
                     f.message,
-                    who_suffix(f, &mut refused_said)
+                    who_suffix(f, &mut refused_said),
+                    fix_text(&f.remedy)
+                        .map(|fix| format!(" — fix: {fix}"))
+                        .unwrap_or_default()
                 ))
             ));
         }

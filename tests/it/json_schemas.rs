@@ -1456,7 +1456,7 @@ fn the_common_schema_keeps_the_rules_between_fields() {
     let v = validators();
     let finding = json!({"severity": "security", "code": "trust-broader", "kind": "drift",
         "resource": "role R", "path": "", "expected": null, "actual": null, "message": "m",
-        "config_key": "trust"});
+        "config_key": "trust", "remedy": {"by": "apply"}});
     let valid = |f: &Value| {
         let doc = json!({"schema_version": 1, "in_sync": false,
             "configs": [{"config": "c.toml", "status": "drift", "findings": [f]}]});

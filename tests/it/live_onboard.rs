@@ -148,7 +148,7 @@ fn offboard_of_an_unknown_function_says_what_the_targets_are() {
 
 /// A function whose own policy lets anyone invoke it: `verify` fails its path claim, and its
 /// closing line counts that failure instead of "all checks passed".
-fn open_to_anyone(env: &Env, name: &str) {
+pub(crate) fn open_to_anyone(env: &Env, name: &str) {
     let arn = env.moto.lambda_create_function(name, "us-east-1");
     let anyone = serde_json::json!({"StatementId": "anyone", "Action": "lambda:InvokeFunction",
         "Principal": "*"});

@@ -69,6 +69,7 @@ mod live_path;
 mod live_path_read;
 mod live_pipeline;
 mod live_probe;
+mod live_remedy;
 mod live_rename;
 mod live_scale;
 mod live_security_hub;

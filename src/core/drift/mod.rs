@@ -16,6 +16,7 @@ use crate::error::Status;
 mod code;
 mod diff;
 mod op_findings;
+mod remedy;
 mod verify_findings;
 
 pub use crate::core::severity::Severity;
@@ -23,6 +24,7 @@ pub use crate::core::SCHEMA_VERSION;
 pub use code::{Area, Code, ConfigKey, ConfigStatus, Kind};
 pub use diff::json_diff;
 pub use op_findings::{drift_findings, one_per_resource_and_code};
+pub use remedy::Remedy;
 pub use verify_findings::{check_finding, failure, verify_findings};
 
 /// A check finding (also verify's `changes`): a planned change (kind drift) or a failed check
@@ -113,6 +115,9 @@ pub struct Finding {
     /// `role`, `role.tags`…
     #[schemars(schema_with = "code::config_key_schema")]
     pub config_key: ConfigKey,
+    /// Who can fix it: `{"by": "apply"}`, `{"by": "apply_adopt"}`, or `{"by": "outside",
+    /// "step"}` with the exact step outside lambda-trust.
+    pub remedy: Remedy,
     /// The request the live policy lets in that it should not (from the prover), when there
     /// is one: `{principal, action, resource, context}`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -146,11 +151,13 @@ pub struct Change {
 impl Finding {
     /// A finding about the whole `resource`; severity, kind and config key from `code`.
     pub fn new(code: Code, resource: impl Into<String>, message: impl Into<String>) -> Finding {
+        let resource = resource.into();
         Finding {
+            remedy: Remedy::of(code, &resource, ""),
             severity: code.severity(),
             code,
             kind: code.kind(),
-            resource: resource.into(),
+            resource,
             path: String::new(),
             expected: None,
             actual: None,
@@ -166,6 +173,7 @@ impl Finding {
     /// Where inside the resource the difference is.
     pub fn at(mut self, path: impl Into<String>) -> Finding {
         self.path = path.into();
+        self.remedy = Remedy::of(self.code, &self.resource, &self.path);
         self
     }
 
