@@ -231,8 +231,16 @@ impl Clients {
         let mut map = self.lambda.lock().unwrap_or_else(|e| e.into_inner());
         map.entry(region.to_string())
             .or_insert_with(|| {
+                // Adaptive retry: a client-side rate limiter that engages on the first throttling
+                // answer and follows the account's and region's quota from then on (one client
+                // per account and region, so one limiter each).
+                let retry = RetryConfig::adaptive()
+                    .with_max_attempts(self.max_attempts())
+                    .with_initial_backoff(Duration::from_millis(100))
+                    .with_max_backoff(Duration::from_secs(5));
                 let conf = aws_sdk_lambda::config::Builder::from(&self.base)
                     .region(Region::new(region.to_string()))
+                    .retry_config(retry)
                     .build();
                 aws_sdk_lambda::Client::from_conf(conf)
             })

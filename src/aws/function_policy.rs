@@ -5,9 +5,12 @@
 //! No policy is a normal answer (`ResourceNotFoundException` → [`FunctionPolicy::None`]); a
 //! policy that does not parse, or a read that is refused or fails, is reported with its reason
 //! ([`FunctionPolicy::NotRead`]), never dropped. Lambda has no batch read of resource policies,
-//! so one call per target and qualifier is the floor; the reads run concurrently, paced under
-//! Lambda's `GetPolicy` quota with the one pacer (`aws::pace`), in the region of each ARN
-//! (`Clients::lambda`). A target in another account is read with that account's clients when
+//! so one call per target and qualifier is the floor; the reads run concurrently, in the region
+//! of each ARN (`Clients::lambda`, one client per account and region). They are not paced
+//! below the quota beforehand: Lambda's clients retry in the SDK's adaptive mode, whose
+//! client-side rate limiter starts unrestricted and slows to what the throttling answers of
+//! that account and region allow (as Terraform and the AWS SDKs' adaptive mode do), so a
+//! small run finishes in one round trip and a large one goes at the quota's pace. A target in another account is read with that account's clients when
 //! the caller has them, else with the run's own (AWS then answers `AccessDeniedException`
 //! unless the function's policy lets the caller read it).
 
@@ -18,18 +21,15 @@ use futures::stream::{self, StreamExt};
 use serde_json::Value;
 
 use crate::aws::observe::ObserveError;
-use crate::aws::pace::Pacer;
 use crate::aws::{AwsError, Clients};
 use crate::core::state::{FunctionPermission, ObservedPermission};
 use crate::iam::arn::Arn;
 use crate::iam::Policy;
 
-/// Lambda allows 15 `GetPolicy` requests per second per account and region (Lambda Developer
-/// Guide, "Lambda quotas", API requests): start them at 12/s after a burst of 15, as many in
-/// flight at once.
-const GET_POLICY_RATE: f64 = 12.0;
-const GET_POLICY_BURST: f64 = 15.0;
-const GET_POLICY_CONCURRENCY: usize = 15;
+/// How many `GetPolicy` calls are in flight at once. Lambda allows 15 `GetPolicy` requests per
+/// second per account and region (Lambda Developer Guide, "Lambda quotas", API requests): the
+/// adaptive retry of each account's and region's client holds a larger run to that.
+const GET_POLICY_CONCURRENCY: usize = 50;
 
 /// What one target's resource-based policy is: the pure layer's type, which the whole path's
 /// evaluation takes.
@@ -55,13 +55,10 @@ pub async fn read_function_policies(
     accounts: &BTreeMap<String, Clients>,
     arns: &[String],
 ) -> Vec<TargetPolicy> {
-    let pacer = Pacer::new(GET_POLICY_RATE, GET_POLICY_BURST);
-    let pacer = &pacer;
     stream::iter(arns.iter().map(|arn| async move {
         match Arn::parse(arn).filter(|a| a.function_parts().is_some()) {
             Some(parsed) => {
                 let via = accounts.get(&parsed.account).unwrap_or(clients);
-                pacer.acquire().await;
                 get_policy(via, &parsed, arn).await
             }
             None => TargetPolicy::unread(arn, format!("{arn} is not a Lambda function ARN")),

@@ -549,7 +549,7 @@ async fn scps_not_enabled_at_the_root_restrict_nothing_and_are_not_listed() {
     );
 }
 
-/// Targets per size of `function_policy_reads_are_one_call_per_target_paced_under_the_quota`
+/// Targets per size of `function_policy_reads_are_one_call_per_target_not_paced_below_the_quota`
 /// (`LAMBDA_TRUST_PATH_SIZES=15,60,120` for BENCHMARKS.md).
 fn sizes() -> Vec<usize> {
     std::env::var("LAMBDA_TRUST_PATH_SIZES")
@@ -559,7 +559,7 @@ fn sizes() -> Vec<usize> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn function_policy_reads_are_one_call_per_target_paced_under_the_quota() {
+async fn function_policy_reads_are_one_call_per_target_not_paced_below_the_quota() {
     let w = World::new(false);
     let seed = w.moto.client();
     let clients = w.management().await;
@@ -574,10 +574,15 @@ async fn function_policy_reads_are_one_call_per_target_paced_under_the_quota() {
         assert!(read.iter().all(|t| t.policy == FunctionPolicy::None));
         assert_eq!(w.proxy.count("lambda:GetPolicy"), n);
         assert_eq!(w.proxy.calls().len(), n);
-        // A burst of 15, then 12 a second: never faster than Lambda's GetPolicy quota allows.
-        let floor = n.saturating_sub(15) as f64 / 12.0;
-        assert!(elapsed >= floor * 0.95, "{n} targets in {elapsed:.2} s");
-        eprintln!("{n} targets: {n} GetPolicy calls in {elapsed:.2} s (floor {floor:.2} s)");
+        // Not pre-paced below the quota (issue 43: a burst of 15 then 12/s made small runs
+        // wait): the reads go at once, and only throttling answers would slow the account's and
+        // region's client (the SDK's adaptive retry). moto never throttles.
+        let old_floor = n.saturating_sub(15) as f64 / 12.0;
+        assert!(
+            old_floor == 0.0 || elapsed < old_floor,
+            "{n} targets in {elapsed:.2} s"
+        );
+        eprintln!("{n} targets: {n} GetPolicy calls in {elapsed:.2} s (pre-paced before: at least {old_floor:.2} s)");
     }
 }
 

@@ -296,3 +296,30 @@ fn qualified_targets_are_confirmed_by_listing_aliases() {
         env.proxy.summary()
     );
 }
+
+/// The function policies are read without pacing below the quota: throttling answers slow the
+/// account's and region's Lambda client down (the SDK's adaptive retry) and every policy is
+/// still read, each throttled call retried.
+#[test]
+fn throttled_policy_reads_are_retried_and_every_policy_read() {
+    let names: Vec<String> = (0..30).map(|i| format!("customer-lookup-{i:04}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let env = setup(&refs);
+    env.expect(&["apply"], 0);
+    env.proxy.inject(
+        support::Injection::new(
+            "lambda:GetPolicy",
+            429,
+            "TooManyRequestsException",
+            "Rate exceeded",
+        )
+        .times(12),
+    );
+    env.proxy.clear();
+    env.expect(&["check"], 0);
+    assert_eq!(
+        env.proxy.count("lambda:GetPolicy"),
+        30 + 12,
+        "every throttled read retried once more"
+    );
+}
