@@ -158,8 +158,10 @@ pub struct AwsArgs {
     /// errors are retried with backoff.
     #[arg(long, global = true, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: u32,
-    /// The most one AWS or Genesys Cloud call may take, its retries and waits included, in
-    /// seconds [default: 60]: an endpoint that never answers ends the run after this.
+    /// Give up a call after SECONDS, retries included [default: 60].
+    ///
+    /// The most one AWS or Genesys Cloud call may take, its retries and waits included: an
+    /// endpoint that never answers ends the run after this.
     #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: Option<u64>,
 }

@@ -616,6 +616,23 @@ pub async fn action_named(
         .map(|a| (a.action.id, a.action.version)))
 }
 
+/// An action named `name` in another integration than `ours` (`None`: ours is not created
+/// yet): Genesys Cloud keeps action names unique in an organization, so a create of that name
+/// would be refused. Its ID and its integration's.
+pub async fn action_named_elsewhere(
+    client: &Client,
+    name: &str,
+    ours: Option<&str>,
+) -> Result<Option<(String, String)>, GenesysError> {
+    let query = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
+    let path = format!("/api/v2/integrations/actions?includeConfig=true&name={query}");
+    Ok(list_pages::<ApiAction>(client, &path)
+        .await?
+        .into_iter()
+        .find(|a| a.action.def.name == name && Some(a.integration_id.as_str()) != ours)
+        .map(|a| (a.action.id, a.integration_id)))
+}
+
 /// `audit --genesys`'s read: the organization's ID and every integration of our type with its
 /// actions (one list of the organization's actions, with config) and the role its credential
 /// holds where that can be known — the credential's `ARN` in clear (one GET per integration's

@@ -10,7 +10,7 @@ use super::client::{Client, GenesysError, Retried};
 use super::observe;
 use crate::core::drift::Finding;
 use crate::core::genesys::{
-    plan_genesys, plan_genesys_destroy, DesiredGenesys, GenesysFinding, GenesysPlan,
+    plan_genesys, plan_genesys_destroy, DesiredGenesys, GenesysFinding, GenesysOp, GenesysPlan,
     ObservedGenesys,
 };
 use crate::core::trail::{genesys_attribution, GenesysLookup};
@@ -58,7 +58,44 @@ impl Session {
             return Err(e.into());
         }
         plan.refuse_in_use(force)?;
+        self.refuse_taken_names(&plan).await?;
         Ok(plan)
+    }
+
+    /// Action names are unique in a Genesys Cloud organization: a create whose name an action
+    /// of another integration holds (another deployment's, say) would be refused mid-apply,
+    /// after the AWS side was written. Refused here, before any write, naming the holder: one
+    /// name lookup per action the plan creates, side by side.
+    async fn refuse_taken_names(&self, plan: &GenesysPlan) -> Result<()> {
+        let ours = self.observed.integration.as_ref().map(|i| i.id.as_str());
+        let created: Vec<&str> = (plan.ops.iter())
+            .filter_map(|op| match op {
+                GenesysOp::CreateAction { action, .. } => Some(action.name()),
+                _ => None,
+            })
+            .collect();
+        let lookups =
+            (created.iter()).map(|name| observe::action_named_elsewhere(&self.client, name, ours));
+        let found = futures::future::try_join_all(lookups).await?;
+        let taken: Vec<String> = (created.iter().zip(found))
+            .filter_map(|(name, f)| {
+                f.map(|(id, integration)| {
+                    format!("{name:?} (action {id} of integration {integration})")
+                })
+            })
+            .collect();
+        if taken.is_empty() {
+            return Ok(());
+        }
+        Err(crate::error::Error::usage(
+            format!(
+                "Genesys Cloud action names are unique in an organization, and {} this config would create {} taken: {}; nothing was written",
+                taken.len(),
+                if taken.len() == 1 { "is" } else { "are" },
+                taken.join("; ")
+            ),
+            "give each a name of its own ([targets.action] name, or onboard --action-name), or remove the other action in Genesys Cloud if it is stale",
+        ))
     }
 
     /// The plan, and the error of the consumers lookup when it failed (the plan then says the

@@ -266,3 +266,29 @@ fn a_second_config_claiming_a_deployment_is_refused_with_both_named() {
     assert_eq!(snapshot(&g, &a), before);
     assert!(!role_exists(&g, "TeamD"));
 }
+
+/// Action names are unique in a Genesys Cloud organization: a second team whose action has the
+/// first's name is refused at plan time — zero writes on both sides — naming the action that
+/// holds it, instead of failing mid-apply after its AWS writes.
+#[test]
+fn an_action_name_another_integration_holds_is_refused_before_any_write() {
+    let g = setup_g(&["lookup-order", "lookup-customer"]);
+    let a = team(&g, "TeamA", Some("team-a"));
+    run(&g, &a, &["apply"], 0);
+    let b = team(&g, "TeamB", Some("team-b"));
+    let text = std::fs::read_to_string(&b.path).unwrap().replace(
+        "name = \"TeamB lookup-order\"",
+        "name = \"TeamA lookup-order\"",
+    );
+    std::fs::write(&b.path, text).unwrap();
+    let before = snapshot(&g, &a);
+    let (r, aws, genesys) = g.writes_of_config(&b.path, &["apply"], 1);
+    assert_eq!((aws, genesys), (0, 0), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("\"TeamA lookup-order\"") && r.stderr.contains("unique"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(snapshot(&g, &a), before);
+    assert!(!role_exists(&g, "TeamB"));
+}
