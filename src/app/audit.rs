@@ -29,7 +29,7 @@ use crate::core::iac::{self as core_iac, IacReport};
 use crate::core::verify::{FunctionPolicy, PathSources};
 use crate::error::{shown, Error, Hinted, Result};
 use crate::iam::arn;
-use crate::iam::path::OrgPolicies;
+use crate::iam::path::{OrgPolicies, RoleAccount};
 
 /// What to audit, resolved once from the flags.
 #[derive(Debug, Clone)]
@@ -444,6 +444,7 @@ async fn read_path(
         not_listed,
         orgs_not_given: false,
         no_function_policies: false,
+        account: RoleAccount::Given,
     }
 }
 
