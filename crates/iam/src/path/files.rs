@@ -15,7 +15,8 @@
 //!
 //! The levels are those the files name, ordered root → OUs by depth → account; a level no file
 //! names is not evaluated (AWS attaches at least one SCP to every level, so give every level
-//! its files, `FullAWSAccess` included).
+//! its files, `FullAWSAccess` included). A level named only by RCP files has its SCPs not
+//! given: availability is then not proved, never blocked.
 
 use serde::Deserialize;
 
