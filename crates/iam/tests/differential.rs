@@ -247,7 +247,8 @@ fn scenario(rng: &mut Rng) -> Scenario {
             if rng.chance(85) {
                 scps.push(full_access());
             }
-            if rng.chance(50) {
+            // AWS keeps at least one SCP on every level (a level without one is "not given").
+            if rng.chance(50) || scps.is_empty() {
                 scps.push(scp(rng));
             }
             let rcps = if rng.chance(50) {
