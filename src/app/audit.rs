@@ -149,6 +149,8 @@ pub async fn audit_keeping(
     keep: bool,
 ) -> Result<(Audited, Sessions)> {
     opts.region = settings.region(None);
+    // Bad input is refused before any call.
+    super::path::check_org_policies_dir(org_policies)?;
     match source {
         AuditSource::Iac(iac) => {
             let (model, file) = read_model(iac, account_id, opts.region.clone())?;
