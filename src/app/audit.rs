@@ -29,7 +29,7 @@ use crate::core::iac::{self as core_iac, IacReport};
 use crate::core::verify::{FunctionPolicy, PathSources};
 use crate::error::{shown, Error, Hinted, Result};
 use crate::iam::arn;
-use crate::iam::path::OrgPolicies;
+use crate::iam::path::{OrgPolicies, RoleAccount};
 
 /// What to audit, resolved once from the flags.
 #[derive(Debug, Clone)]
@@ -149,6 +149,8 @@ pub async fn audit_keeping(
     keep: bool,
 ) -> Result<(Audited, Sessions)> {
     opts.region = settings.region(None);
+    // Bad input is refused before any call.
+    super::path::check_org_policies_dir(org_policies)?;
     match source {
         AuditSource::Iac(iac) => {
             let (model, file) = read_model(iac, account_id, opts.region.clone())?;
@@ -444,6 +446,7 @@ async fn read_path(
         not_listed,
         orgs_not_given: false,
         no_function_policies: false,
+        account: RoleAccount::Given,
     }
 }
 

@@ -33,6 +33,8 @@ async fn check_one(
 ) -> drift::ConfigReport {
     let name = path.display().to_string();
     let result: Result<drift::ConfigReport> = async {
+        // Bad input is refused before any call.
+        super::path::check_org_policies_dir(org_policies)?;
         let loaded = config::load(path)?;
         let text = loaded.text.clone();
         genesys_live::check_only(only, &loaded.config)?;

@@ -102,8 +102,16 @@ pub async fn prepare(
     };
     let started = Instant::now();
     let ends = endpoints(genesys.region.as_deref())?;
-    // The region the endpoints came from (the environment's wins over the config's).
-    desired.region = ends.region.clone();
+    // The region the endpoints came from (the environment's wins over the config's); with an
+    // explicit API URL, the configured one: the check is never skipped in silence.
+    desired.region = ends.region_to_check(genesys.region.as_deref());
+    if desired.region.is_none() {
+        events.event(Event::Note(
+            "the targets' region was not checked against the Genesys Cloud organization's: \
+             GENESYSCLOUD_API_REGION gives a URL and no [genesys].region is set"
+                .into(),
+        ));
+    }
     let oauth = oauth(clients, genesys.oauth_secret.as_deref(), &ends.api_url).await?;
     let retries = Retries {
         max_attempts: clients.max_attempts(),

@@ -20,7 +20,7 @@ use crate::core::state::{Desired, Observed};
 use crate::core::verify::{self, PathSources, Verification};
 use crate::error::Result;
 use crate::iam::arn;
-use crate::iam::path::{org_policies_from_files, OrgPolicies};
+use crate::iam::path::{check_org_policy_files, org_policies_from_files, OrgPolicies};
 
 /// Reads what the path needs beyond the role; `org_policies`: the role's account's SCPs and
 /// RCPs from files instead of AWS Organizations.
@@ -80,9 +80,36 @@ async fn sources_for(
     })
 }
 
+/// `--org-policies DIR` checked before any AWS call: every `*.json` file in it is a policy
+/// file (its shape, its document). A file that is not is an error naming it.
+pub fn check_org_policies_dir(dir: Option<&Path>) -> Result<()> {
+    let Some(dir) = dir else {
+        return Ok(());
+    };
+    check_org_policy_files(&dir_files(dir)?).map_err(|e| AppError::OrgPolicies {
+        file: e.file,
+        message: e.message,
+        hint: e.hint,
+    })?;
+    Ok(())
+}
+
 /// One account's organization policies from `--org-policies DIR`: every `*.json` file in it,
 /// by name. A file that is not a policy is an error naming it.
 pub fn org_policies_from_dir(dir: &Path, account: &str) -> Result<OrgPolicies> {
+    let files = dir_files(dir)?;
+    let policies = org_policies_from_files(&files, account, false, None).map_err(|e| {
+        AppError::OrgPolicies {
+            file: e.file,
+            message: e.message,
+            hint: e.hint,
+        }
+    })?;
+    Ok(policies)
+}
+
+/// Every `*.json` file of `dir`: (name, text), by name.
+fn dir_files(dir: &Path) -> Result<Vec<(String, String)>> {
     let unreadable = |e: std::io::Error| AppError::OrgPolicies {
         file: dir.display().to_string(),
         message: e.to_string(),
@@ -97,14 +124,7 @@ pub fn org_policies_from_dir(dir: &Path, account: &str) -> Result<OrgPolicies> {
         }
     }
     files.sort();
-    let policies = org_policies_from_files(&files, account, false, None).map_err(|e| {
-        AppError::OrgPolicies {
-            file: e.file,
-            message: e.message,
-            hint: e.hint,
-        }
-    })?;
-    Ok(policies)
+    Ok(files)
 }
 
 /// `verification` with the whole path's claims added.

@@ -50,6 +50,8 @@ pub async fn verify(
     events: &dyn Events,
     options: Options,
 ) -> Result<Verified> {
+    // Bad input is refused before any call.
+    super::path::check_org_policies_dir(options.org_policies.as_deref())?;
     let (clients, prepared) = prepare_live(settings, events, &options.config).await?;
     genesys_live::check_only(options.only, &prepared.loaded.config)?;
     let aws = options.only != Some(Side::Genesys);

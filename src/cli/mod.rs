@@ -441,7 +441,7 @@ When stdin is a terminal it shows the config diff and the plan and asks first, a
 (--yes: no question); nothing is written, the config file neither, unless the answer is yes.
 
 Examples:
-  lambda-trust onboard lookup-invoice --region eu-west-1 --qualifier live
+  lambda-trust onboard lookup-invoice --region us-east-1 --qualifier live
   lambda-trust onboard --dry-run \\
       arn:aws:lambda:us-east-1:111122223333:function:lookup-order
   lambda-trust onboard lookup-order --all-aliases
@@ -479,7 +479,7 @@ does (--yes: no question).
 Examples:
   lambda-trust offboard lookup-order --dry-run
   lambda-trust offboard --qualifier live \\
-      arn:aws:lambda:eu-west-1:111122223333:function:lookup-invoice")]
+      arn:aws:lambda:us-east-1:111122223333:function:lookup-invoice")]
     Offboard {
         /// The function: ARN, alias ARN or name.
         function: String,

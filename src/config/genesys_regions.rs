@@ -92,6 +92,15 @@ pub struct Endpoints {
     pub login_url: String,
 }
 
+impl Endpoints {
+    /// The organization's region the same-region check uses: the one the endpoints came from,
+    /// else (an explicit API URL) the configured `[genesys].region`; `None` when neither is
+    /// known, and the check is then said not made.
+    pub fn region_to_check(&self, config_region: Option<&str>) -> Option<String> {
+        (self.region.clone()).or_else(|| set(config_region).map(str::to_owned))
+    }
+}
+
 /// A variable or setting with a non-blank value, trimmed.
 fn set(v: Option<&str>) -> Option<&str> {
     v.map(str::trim).filter(|v| !v.is_empty())
@@ -181,6 +190,25 @@ mod tests {
             assert!(r.api_url.starts_with("https://api."), "{r:?}");
             assert_eq!(login_url_for(r.api_url), r.login_url, "{r:?}");
         }
+    }
+
+    /// Issue 43, item 2: endpoints from an explicit API URL carry no region; the configured
+    /// `[genesys].region` is still the organization's, so the region check uses it instead of
+    /// being skipped in silence.
+    #[test]
+    fn an_explicit_url_keeps_the_configured_region_for_the_check() {
+        let ends = resolve(Some("eu-west-1"), None, Some("http://127.0.0.1:9")).unwrap();
+        assert_eq!(ends.region, None);
+        assert_eq!(
+            ends.region_to_check(Some("eu-west-1")).as_deref(),
+            Some("eu-west-1")
+        );
+        let named = resolve(Some("eu-west-1"), Some("us-east-1"), None).unwrap();
+        assert_eq!(
+            named.region_to_check(Some("eu-west-1")).as_deref(),
+            Some("us-east-1")
+        );
+        assert_eq!(ends.region_to_check(None), None);
     }
 
     #[test]

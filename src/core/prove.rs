@@ -17,7 +17,7 @@ use crate::core::verify::{
     path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources,
 };
 use crate::iam::arn::Arn;
-use crate::iam::path::{OrgPolicies, Partner, PathInput, PathReport, RoleSide, Target};
+use crate::iam::path::{OrgPolicies, Partner, PathInput, PathReport, RoleAccount, RoleSide};
 use crate::iam::{InvokeSpec, LabeledPolicy, Policy, PolicyError, TrustSpec};
 
 /// The role ARN used when neither `--role-arn` nor a config gives one. Only a trust policy that
@@ -220,20 +220,16 @@ pub fn organization(sides: &Sides, orgs: &OrgPolicies) -> Option<OrgProof> {
         },
         role: RoleSide {
             arn: trust.role_arn.clone(),
+            account: RoleAccount::Given,
             trust: trust.policy.clone(),
             identity: invoke.identity.clone(),
             boundary: invoke.boundary.clone(),
         },
-        targets: (targets.iter())
-            .map(|t| Target {
-                arn: t.clone(),
-                resource_policy: None,
-            })
-            .collect(),
+        targets: (targets.iter()).map(|t| sources.target(t)).collect(),
         orgs: sources.orgs.clone(),
     };
     let report = PathReport::new(&input, crate::core::verify::PROOF_BUDGET);
-    let claims = path_claims(&input, &sources, &report);
+    let claims = path_claims(&input, &report);
     let targets = (claims.targets.into_iter())
         .map(|t| {
             let claim = t.genesys_gets_through;

@@ -159,3 +159,89 @@ fn organization_policies_not_read_are_said_once_and_never_proved() {
     let found = judged(&targets[..1], Vec::new(), OrgPolicies::NoOrganization);
     assert!(found.iter().any(|(c, _)| c == "path-unknown"), "{found:#?}");
 }
+
+/// Issue 43, item 2: a function policy not read (AccessDenied in the function's account) is
+/// unknown, said once — never also "function policy (none): no statement allows", never
+/// `cross-account-permission-missing`.
+#[test]
+fn a_function_policy_not_read_is_unknown_once_never_a_block() {
+    let target = function(OTHER, "lookup");
+    let not_read = FunctionPolicy::NotRead {
+        reason: "AccessDeniedException: not authorized to perform lambda:GetPolicy".into(),
+    };
+    let found = judged(
+        std::slice::from_ref(&target),
+        vec![(target.clone(), not_read)],
+        OrgPolicies::NoOrganization,
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(c, m)| c == "cross-account-permission-missing"
+                || m.contains("no statement allows")
+                || m.contains("stopped")),
+        "not read is not a block: {found:#?}"
+    );
+    let about: Vec<_> = found.iter().filter(|(_, m)| m.contains(&target)).collect();
+    assert!(
+        about
+            .iter()
+            .all(|(_, m)| m.contains("AccessDeniedException")),
+        "{found:#?}"
+    );
+    // Availability not proved (config) and who else gets in not proved (security): each once.
+    let codes: Vec<&str> = about.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(codes, ["path-unknown", "path-not-read"], "{found:#?}");
+}
+
+/// What is known still decides: an SCP that denies the invoke blocks whatever the unread
+/// function policy says.
+#[test]
+fn a_known_deny_blocks_even_beside_a_function_policy_not_read() {
+    use lambda_trust::iam::path::{Level, LevelKind, OrgLevel, OrgPolicy};
+    let target = function(OTHER, "lookup");
+    let scp = |doc: serde_json::Value| OrgPolicy {
+        id: "p-deny".into(),
+        name: "deny-lambda".into(),
+        policy: Policy::parse(&doc).unwrap(),
+    };
+    let level = |kind, id: &str| OrgLevel {
+        level: Level {
+            kind,
+            id: id.into(),
+            name: id.into(),
+        },
+        scps: vec![scp(json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "lambda:InvokeFunction", "Resource": "*"}]}))],
+        rcps: Vec::new(),
+    };
+    let orgs = OrgPolicies::Read {
+        levels: vec![
+            level(LevelKind::Root, "r-ab12"),
+            level(LevelKind::Account, OWN),
+        ],
+        management_account: false,
+        organization_id: None,
+    };
+    let not_read = FunctionPolicy::NotRead {
+        reason: "AccessDeniedException".into(),
+    };
+    let found = judged(
+        std::slice::from_ref(&target),
+        vec![(target.clone(), not_read)],
+        orgs,
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(c, m)| c == "org-policy-blocks" && m.contains("deny-lambda")),
+        "{found:#?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(_, m)| m.contains("function policy (none)")),
+        "{found:#?}"
+    );
+}

@@ -341,7 +341,7 @@ const SETUPS: &[(&str, Setup, bool)] = &[
         false,
     ),
     (
-        "lambda-trust onboard lookup-invoice --region eu-west-1 --qualifier live",
+        "lambda-trust onboard lookup-invoice --region us-east-1 --qualifier live",
         Setup {
             genesys: true,
             ..APPLIED
@@ -351,7 +351,7 @@ const SETUPS: &[(&str, Setup, bool)] = &[
     (
         "lambda-trust offboard lookup-order --dry-run",
         Setup {
-            then: &["lambda-trust onboard lookup-invoice --region eu-west-1 --qualifier live"],
+            then: &["lambda-trust onboard lookup-invoice --region us-east-1 --qualifier live"],
             ..APPLIED
         },
         false,

@@ -412,3 +412,36 @@ fn a_saved_answer_with_org_policies_decides_the_organization_s_part() {
         .run();
     assert!(r.json().get("path").is_none());
 }
+
+/// Issue 43, item 2: `--org-policies DIR` with no SCP file (only the RCPs) does not say "no SCP
+/// allows": the SCPs were not given, so availability is not proved — never `org-policy-blocks`.
+#[test]
+fn org_policies_without_an_scp_file_leave_the_scps_unknown_not_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("template.json");
+    std::fs::write(&file, template(json!({})).to_string()).unwrap();
+    let org = org_dir(dir.path(), &["444455556666", GENESYS]);
+    for scp in ["root-scp.json", "account-scp.json"] {
+        std::fs::remove_file(Path::new(&org).join(scp)).unwrap();
+    }
+    let r = run(
+        dir.path(),
+        &["--template", file.to_str().unwrap(), "--org-policies", &org],
+    );
+    let found = role_findings(&r.json());
+    assert!(
+        !found
+            .iter()
+            .any(|(c, m)| c == "org-policy-blocks" || m.contains("no statement allows")),
+        "an SCP not given is not a denial: {found:#?}"
+    );
+    let scopes = ["open", "partner", "scoped"];
+    for name in scopes {
+        assert!(
+            found.iter().any(|(c, m)| c == "path-not-read"
+                && m.contains(&function(name))
+                && m.contains("SCPs")),
+            "{name}: {found:#?}"
+        );
+    }
+}

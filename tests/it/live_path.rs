@@ -123,6 +123,36 @@ fn a_bad_org_policies_file_is_an_error_naming_it() {
     assert!(r.stderr.contains("hint"), "{}", r.stderr);
 }
 
+/// Issue 43, item 2: a file that is not a policy is refused before any AWS call — `verify`,
+/// `check` and the live `audit` alike (it used to fail only after the role's ~15 reads).
+#[test]
+fn a_bad_org_policies_file_is_refused_before_any_aws_call() {
+    let env = setup(&["lookup-customer"]);
+    env.expect(&["apply"], 0);
+    let org = env.dir.path().join("org");
+    std::fs::create_dir_all(&org).unwrap();
+    std::fs::write(org.join("oops.json"), r#"{"kind": "TAG", "id": "p-1"}"#).unwrap();
+    let dir = org.to_str().unwrap();
+    let mut made = Vec::new();
+    for args in [
+        &["verify", "--org-policies", dir][..],
+        &["check", "--org-policies", dir],
+        &["audit", "--partner", "genesys-cloud", "--org-policies", dir],
+    ] {
+        env.proxy.clear();
+        let r = env.expect(args, 1);
+        let said = format!("{}{}", r.stdout, r.stderr);
+        assert!(said.contains("oops.json"), "{args:?}: {said}");
+        let calls: Vec<String> = (env.proxy.calls().iter())
+            .map(|c| format!("{c:?}"))
+            .collect();
+        if !calls.is_empty() {
+            made.push(format!("{args:?}: {} call(s): {calls:#?}", calls.len()));
+        }
+    }
+    assert!(made.is_empty(), "{}", made.join("\n"));
+}
+
 /// verify and check say which role, account and region they describe, first (human) and as
 /// `subject` (JSON).
 #[test]

@@ -15,8 +15,8 @@ use lambda_trust::aws::function_policy::{read_function_policies, FunctionPolicy,
 use lambda_trust::aws::organizations::{read_org_policies, OrgReader};
 use lambda_trust::aws::{AwsSettings, Clients};
 use lambda_trust::iam::path::{
-    AvailabilityVerdict, LevelKind, OrgPolicies, Partner, PathInput, PathReport, PolicyKind,
-    RoleSide, SecurityVerdict, Target, WayIn,
+    AvailabilityVerdict, Known, LevelKind, OrgPolicies, Partner, PathInput, PathReport, PolicyKind,
+    RoleAccount, RoleSide, SecurityVerdict, Target, WayIn,
 };
 use lambda_trust::iam::prove::Budget;
 use lambda_trust::iam::{LabeledPolicy, Policy};
@@ -299,7 +299,7 @@ async fn an_account_in_no_organization_has_no_organization_policies() {
 fn target(arn: &str, policy: Option<Policy>) -> Target {
     Target {
         arn: arn.to_owned(),
-        resource_policy: policy,
+        resource_policy: Known::Known(policy),
     }
 }
 
@@ -322,6 +322,7 @@ fn path_input(
         },
         role: RoleSide {
             arn: format!("arn:aws:iam::{account}:role/GenesysLambdaInvoker"),
+            account: RoleAccount::Given,
             trust: doc(
                 json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
                 "Principal": {"AWS": format!("arn:aws:iam::{GENESYS}:root")},

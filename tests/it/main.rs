@@ -41,6 +41,7 @@ mod iac_check;
 mod iac_permissions;
 mod iac_plan;
 mod iac_template;
+mod iac_unknown_account;
 mod install_scripts;
 mod json_schemas;
 mod layers;

@@ -21,9 +21,9 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use lambda_trust_iam::path::{
-    availability, evaluate_hop, security, AvailabilityVerdict, ControlPolicies, Hop, Level,
+    availability, evaluate_hop, security, AvailabilityVerdict, ControlPolicies, Hop, Known, Level,
     LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Partner, PathInput, PolicyKind, PrincipalSide,
-    ResourceSide, RoleSide, SecurityVerdict, Target,
+    ResourceSide, RoleAccount, RoleSide, SecurityVerdict, Target,
 };
 use lambda_trust_iam::{Budget, Decision, LabeledPolicy, Policy, Request};
 use serde_json::{json, Value};
@@ -247,7 +247,8 @@ fn scenario(rng: &mut Rng) -> Scenario {
             if rng.chance(85) {
                 scps.push(full_access());
             }
-            if rng.chance(50) {
+            // AWS keeps at least one SCP on every level (a level without one is "not given").
+            if rng.chance(50) || scps.is_empty() {
                 scps.push(scp(rng));
             }
             let rcps = if rng.chance(50) {
@@ -341,6 +342,7 @@ impl Scenario {
             },
             role: RoleSide {
                 arn: ROLE.into(),
+                account: RoleAccount::Given,
                 trust: parse(&self.trust),
                 identity: self
                     .identity
@@ -355,7 +357,7 @@ impl Scenario {
             },
             targets: vec![Target {
                 arn: self.target.clone(),
-                resource_policy: self.function_policy.as_ref().map(parse),
+                resource_policy: Known::Known(self.function_policy.as_ref().map(parse)),
             }],
             orgs,
         }

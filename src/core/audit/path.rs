@@ -23,7 +23,8 @@ use crate::core::verify::{
 };
 use crate::iam::arn::{account_of, split};
 use crate::iam::path::{
-    security, OrgPolicies, Partner, PathInput, PathReport, RoleSide, SecurityFinding, Target, WayIn,
+    security, Known, OrgPolicies, Partner, PathInput, PathReport, RoleAccount, RoleSide,
+    SecurityFinding, Target, WayIn,
 };
 use crate::iam::{resource_match, Policy};
 
@@ -47,6 +48,9 @@ pub struct AuditPath {
     /// The function policies are not known at all (a saved snapshot): only availability is
     /// judged; who else gets in is not (the report says so).
     pub no_function_policies: bool,
+    /// Whether the audited account's ID is the account's, or a stand-in (code audited without
+    /// `--account-id`).
+    pub account: RoleAccount,
 }
 
 /// The functions of one account and region.
@@ -108,32 +112,31 @@ pub(super) fn role_findings(
         },
         role: RoleSide {
             arn: role.arn.clone(),
+            account: path.account.clone(),
             trust,
             identity,
             boundary,
         },
-        targets: targets
-            .into_iter()
-            .map(|arn| Target {
-                resource_policy: policy_of(&path.sources, &arn),
-                arn,
-            })
+        targets: (targets.iter())
+            .map(|arn| path.sources.target(arn))
             .collect(),
         orgs: path.sources.orgs.clone(),
     };
     let report = PathReport::new(&input, PROOF_BUDGET);
-    let claims = path_claims(&input, &path.sources, &report);
+    let claims = path_claims(&input, &report);
     let mut found: Vec<(Claim, Vec<String>)> = Vec::new();
     let mut ways = Vec::new();
     for t in claims.targets {
         // The role's own policies are the audit's trust and access findings' business (who
         // gets in, with which IDs; the invokable set is already the effective one).
         let available = t.genesys_gets_through;
-        let read =
-            (path.sources.function_policies.get(&t.target)).is_some_and(|p| p.read().is_some());
+        // Only the organization policies are unknown on this target's path.
+        let only_orgs = (report.availability.iter())
+            .find(|a| a.target == t.target)
+            .is_some_and(|a| a.unknown.is_empty());
         // Organization policies not given: said once (`path.organization`), not per target.
         let not_given =
-            path.orgs_not_given && read && available.code == Some(PathCode::PathNotRead);
+            path.orgs_not_given && only_orgs && available.code == Some(PathCode::PathNotRead);
         if available.verdict != ClaimVerdict::Proved
             && available.code != Some(PathCode::RoleBlocks)
             && !not_given
@@ -377,6 +380,7 @@ fn open_function(
         },
         role: RoleSide {
             arn: format!("arn:{partition}:iam::{account}:role/ no role"),
+            account: path.account.clone(),
             trust: Policy {
                 version: None,
                 id: None,
@@ -387,7 +391,7 @@ fn open_function(
         },
         targets: vec![Target {
             arn: arn.to_owned(),
-            resource_policy: Some(policy),
+            resource_policy: Known::Known(Some(policy)),
         }],
         orgs: path.sources.orgs.clone(),
     };

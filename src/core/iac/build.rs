@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::cfn::OWN_ACCOUNT;
 use super::intrinsic::text;
 use super::permission::{self, Permission};
 use super::widen::{markers_in, widen, Kind};
@@ -93,7 +94,7 @@ impl Build {
     /// source from `locate` (by resource).
     pub(super) fn finish(
         mut self,
-        account: String,
+        account: Option<String>,
         unknowns: Vec<Unknown>,
         locate: &dyn Fn(&str) -> Source,
         not_analysed: Vec<NotAnalysed>,
@@ -102,9 +103,10 @@ impl Build {
         let mut model = IacModel {
             input: super::IacInput::Template,
             iam: AccountIam {
-                account_id: account,
+                account_id: account.clone().unwrap_or(OWN_ACCOUNT.into()),
                 ..AccountIam::default()
             },
+            account_given: account.is_some(),
             sources: BTreeMap::new(),
             unknowns,
             trust_unknowns: BTreeMap::new(),

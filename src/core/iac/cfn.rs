@@ -145,7 +145,12 @@ pub fn read_template(input: &TemplateInput) -> Result<IacModel, IacError> {
         line: lines.get(id).copied(),
         file: None,
     };
-    Ok(build.finish(account, scope.unknowns, &locate, not_analysed))
+    Ok(build.finish(
+        input.account_id.clone(),
+        scope.unknowns,
+        &locate,
+        not_analysed,
+    ))
 }
 
 /// The template macros the reader does not run, with their lines: the top-level `Transform`'s

@@ -26,7 +26,7 @@ use serde_json::Value;
 
 use crate::core::audit::{self, AccountIam, AccountReport, AuditOptions, AuditPath, Code, Finding};
 use crate::core::verify::{FunctionPolicy, PathSources};
-use crate::iam::path::OrgPolicies;
+use crate::iam::path::{OrgPolicies, RoleAccount};
 use crate::iam::Policy;
 
 pub use cfn::{read_template, TemplateInput};
@@ -183,7 +183,12 @@ impl IacInput {
 #[derive(Debug, Clone, PartialEq)]
 pub struct IacModel {
     pub input: IacInput,
+    /// The account's roles and policies; `iam.account_id` is a stand-in (`000000000001`)
+    /// unless `account_given`.
     pub iam: AccountIam,
+    /// `--account-id` was given: without it, whether an ARN naming an account is the code's
+    /// own is not known, and the whole path says so instead of judging it.
+    pub account_given: bool,
     /// By role name: the resource it comes from.
     pub sources: BTreeMap<String, Source>,
     pub unknowns: Vec<Unknown>,
@@ -354,8 +359,9 @@ pub fn audit_proved(
 
 /// What the path of `report`'s roles is judged on: the function policies the template's
 /// Lambda permissions make (a function no permission names has none; any function may be the
-/// one a permission with an unknown function names: then none is known), and the organization
-/// policies given.
+/// one a permission with an unknown function names: then none is known), the organization
+/// policies given, and whether the account is (`--account-id`: without it, a target naming
+/// another account is judged both ways, and what differs is unknown).
 fn path(model: &IacModel, report: &AccountReport, orgs: Option<OrgPolicies>) -> AuditPath {
     let not_given = orgs.is_none();
     let orgs = orgs.unwrap_or(OrgPolicies::NotRead {
@@ -402,6 +408,15 @@ fn path(model: &IacModel, report: &AccountReport, orgs: Option<OrgPolicies>) -> 
         scan: model.function_policies.keys().cloned().collect(),
         orgs_not_given: not_given,
         no_function_policies: false,
+        account: match model.account_given {
+            true => RoleAccount::Given,
+            false => RoleAccount::StandIn {
+                reason: format!(
+                    "the {}'s account is not given: give it with --account-id",
+                    model.input.as_str()
+                ),
+            },
+        },
     }
 }
 

@@ -146,7 +146,7 @@ pub fn whole_path(
 ) -> Option<PathClaims> {
     let input = path_input(desired, observed, sources)?;
     let report = crate::iam::path::PathReport::new(&input, PROOF_BUDGET);
-    Some(path_claims(&input, sources, &report))
+    Some(path_claims(&input, &report))
 }
 
 /// The trust and invoke properties decided over every request on the live documents; none

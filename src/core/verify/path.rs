@@ -19,8 +19,8 @@ use crate::core::severity::Severity;
 use crate::core::state::{Desired, Observed};
 use crate::iam::arn;
 use crate::iam::path::{
-    AvailabilityVerdict, OrgPolicies, Partner, PathInput, PathReport, RoleSide, SecurityVerdict,
-    Target, WayIn,
+    AvailabilityVerdict, Known, OrgPolicies, Partner, PathInput, PathReport, RoleAccount, RoleSide,
+    SecurityVerdict, Target, WayIn,
 };
 use crate::iam::Policy;
 
@@ -50,12 +50,40 @@ pub enum FunctionPolicy {
 }
 
 impl FunctionPolicy {
-    /// The policy as `iam::path::Target::resource_policy` takes it, when it was read.
+    /// The policy, when it was read.
     pub fn read(&self) -> Option<Option<&Policy>> {
         match self {
             FunctionPolicy::None => Some(None),
             FunctionPolicy::Policy(p) => Some(Some(p)),
             FunctionPolicy::NotRead { .. } => None,
+        }
+    }
+
+    /// The policy as `iam::path::Target::resource_policy` takes it: not read stays not known.
+    pub fn known(&self) -> Known<Option<Policy>> {
+        match self {
+            FunctionPolicy::None => Known::Known(None),
+            FunctionPolicy::Policy(p) => Known::Known(Some(p.clone())),
+            FunctionPolicy::NotRead { reason } => Known::Unknown {
+                reason: reason.clone(),
+            },
+        }
+    }
+}
+
+impl PathSources {
+    /// The target `arn` as the evaluation takes it, its function policy as read (an ARN whose
+    /// policy was not read is not known, never "none").
+    pub fn target(&self, arn: &str) -> Target {
+        let resource_policy = match self.function_policies.get(arn) {
+            Some(p) => p.known(),
+            None => Known::Unknown {
+                reason: "not asked for".into(),
+            },
+        };
+        Target {
+            arn: arn.to_owned(),
+            resource_policy,
         }
     }
 }
@@ -217,18 +245,8 @@ pub fn path_input(
     let role = observed.role.as_ref()?;
     let trust = Policy::parse(&role.trust).ok()?;
     let (identity, _) = identity_input(observed);
-    let targets = invoked_arns(desired)
-        .into_iter()
-        .map(|arn| {
-            let resource_policy = match sources.function_policies.get(&arn) {
-                Some(FunctionPolicy::Policy(p)) => Some(p.clone()),
-                _ => None,
-            };
-            Target {
-                arn,
-                resource_policy,
-            }
-        })
+    let targets = (invoked_arns(desired).iter())
+        .map(|arn| sources.target(arn))
         .collect();
     Some(PathInput {
         partner: Partner {
@@ -238,6 +256,7 @@ pub fn path_input(
         },
         role: RoleSide {
             arn: role.arn.clone(),
+            account: RoleAccount::Given,
             trust,
             identity: identity.identity_policies,
             boundary: identity.boundary,
@@ -259,24 +278,16 @@ pub fn invoked_arns(desired: &Desired) -> Vec<String> {
         .collect()
 }
 
-/// The claims over the whole path, from the evaluation's report and what could not be read.
-pub fn path_claims(input: &PathInput, sources: &PathSources, report: &PathReport) -> PathClaims {
+/// The claims over the whole path, from the evaluation's report (what was not read is in the
+/// input's types: the evaluation never proves or blocks on it).
+pub fn path_claims(input: &PathInput, report: &PathReport) -> PathClaims {
     let targets = input
         .targets
         .iter()
-        .map(|t| {
-            let unread = match sources.function_policies.get(&t.arn) {
-                None => Some("its function policy was not read".to_string()),
-                Some(FunctionPolicy::NotRead { reason }) => {
-                    Some(format!("its function policy was not read: {reason}"))
-                }
-                Some(FunctionPolicy::Policy(_) | FunctionPolicy::None) => None,
-            };
-            TargetClaims {
-                target: t.arn.clone(),
-                genesys_gets_through: availability_claim(input, report, &t.arn, unread.as_deref()),
-                nobody_else: security_claim(report, &t.arn, unread.as_deref()),
-            }
+        .map(|t| TargetClaims {
+            target: t.arn.clone(),
+            genesys_gets_through: availability_claim(input, report, &t.arn),
+            nobody_else: security_claim(input, report, &t.arn),
         })
         .collect();
     PathClaims {
@@ -307,12 +318,7 @@ fn organization_sources(input: &PathInput) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn availability_claim(
-    input: &PathInput,
-    report: &PathReport,
-    target: &str,
-    unread: Option<&str>,
-) -> Claim {
+fn availability_claim(input: &PathInput, report: &PathReport, target: &str) -> Claim {
     let Some(a) = report.availability.iter().find(|a| a.target == target) else {
         return Claim::not(
             ClaimVerdict::Unknown,
@@ -341,19 +347,10 @@ fn availability_claim(
                 None,
             )
         }
-        // An unread function policy may deny (and across accounts must allow).
-        AvailabilityVerdict::Proved => match unread {
-            Some(why) => Claim::not(
-                ClaimVerdict::Unknown,
-                PathCode::PathNotRead,
-                format!("not proved: {why}"),
-                None,
-            ),
-            None => Claim::proved(
-                "sts:AssumeRole with the external ID, then lambda:InvokeFunction, are allowed by \
-                 every policy on the path",
-            ),
-        },
+        AvailabilityVerdict::Proved => Claim::proved(
+            "sts:AssumeRole with the external ID, then lambda:InvokeFunction, are allowed by \
+             every policy on the path",
+        ),
     }
 }
 
@@ -378,10 +375,13 @@ fn blocked_code(input: &PathInput, target: &str, a: &crate::iam::path::Availabil
     }
 }
 
-fn security_claim(report: &PathReport, target: &str, unread: Option<&str>) -> Claim {
-    // A policy not read may let anyone in: security, never proved.
+fn security_claim(input: &PathInput, report: &PathReport, target: &str) -> Claim {
+    // A function policy not read may let anyone in: security, never proved.
+    let unread = (input.targets.iter())
+        .find(|t| t.arn == target)
+        .and_then(|t| t.resource_policy.unknown());
     if let Some(why) = unread {
-        let detail = format!("not proved: {why}");
+        let detail = format!("not proved: its function policy was not read: {why}");
         return Claim::not(ClaimVerdict::Unknown, PathCode::PathUnknown, detail, None);
     }
     let Some(s) = report.security.iter().find(|s| s.target == target) else {

@@ -15,7 +15,8 @@
 //!
 //! The levels are those the files name, ordered root → OUs by depth → account; a level no file
 //! names is not evaluated (AWS attaches at least one SCP to every level, so give every level
-//! its files, `FullAWSAccess` included).
+//! its files, `FullAWSAccess` included). A level named only by RCP files has its SCPs not
+//! given: availability is then not proved, never blocked.
 
 use serde::Deserialize;
 
@@ -97,15 +98,7 @@ pub fn org_policies_from_files(
 ) -> Result<OrgPolicies, OrgFileError> {
     let mut levels: Vec<(u32, OrgLevel)> = Vec::new();
     for (name, text) in files {
-        let file: OrgPolicyFile =
-            serde_json::from_str(text).map_err(|e| error(name, e.to_string(), FORMAT))?;
-        let policy = Policy::parse(&file.document).map_err(|e| {
-            error(
-                name,
-                e.to_string(),
-                "fix the policy document under \"document\"",
-            )
-        })?;
+        let (file, policy) = parse_file(name, text)?;
         let (rank, level) = rank(name, &file.level, account)?;
         let slot = match levels.iter().position(|(_, l)| l.level.id == level.id) {
             Some(i) => i,
@@ -140,6 +133,33 @@ pub fn org_policies_from_files(
         management_account,
         organization_id,
     })
+}
+
+/// Checks every file as far as it can be without the account: each is a policy file (its
+/// shape, its document, an OU's depth). Callers run it before any AWS call, so bad input is
+/// refused first; [`org_policies_from_files`] then places the levels for the account.
+pub fn check_org_policy_files(files: &[(String, String)]) -> Result<(), OrgFileError> {
+    for (name, text) in files {
+        let (file, _) = parse_file(name, text)?;
+        if file.level.kind == LevelKind::OrganizationalUnit {
+            rank(name, &file.level, "")?;
+        }
+    }
+    Ok(())
+}
+
+/// One file: its shape, then its document.
+fn parse_file(name: &str, text: &str) -> Result<(OrgPolicyFile, Policy), OrgFileError> {
+    let file: OrgPolicyFile =
+        serde_json::from_str(text).map_err(|e| error(name, e.to_string(), FORMAT))?;
+    let policy = Policy::parse(&file.document).map_err(|e| {
+        error(
+            name,
+            e.to_string(),
+            "fix the policy document under \"document\"",
+        )
+    })?;
+    Ok((file, policy))
 }
 
 fn empty(level: Level) -> OrgLevel {
@@ -250,7 +270,21 @@ mod tests {
         ];
         assert!(org_policies_from_files(&files, "1", false, None).is_err());
         let bad = ("bad.json".to_owned(), r#"{"kind": "SCP"}"#.to_owned());
-        let e = org_policies_from_files(&[bad], "1", false, None).unwrap_err();
+        let e = org_policies_from_files(std::slice::from_ref(&bad), "1", false, None).unwrap_err();
         assert_eq!(e.file, "bad.json");
+        // Without the account: the shape, the document and an OU's depth.
+        assert_eq!(check_org_policy_files(&[bad]).unwrap_err().file, "bad.json");
+        let no_depth = file(
+            "SCP",
+            "p",
+            r#"{"kind": "organizational-unit", "id": "ou-1"}"#,
+            "Allow",
+        );
+        assert!(check_org_policy_files(&[no_depth]).is_err());
+        let ok = [
+            file("SCP", "a", ACCOUNT, "Allow"),
+            file("RCP", "b", OU, "Deny"),
+        ];
+        assert!(check_org_policy_files(&ok).is_ok());
     }
 }

@@ -164,11 +164,24 @@ fn control(
     };
     for level in levels {
         match kind {
+            // No SCP at a level is not "no SCP allows": AWS keeps at least one SCP attached to
+            // every level while SCPs are enabled (AWS Organizations User Guide, "Attaching and
+            // detaching SCPs"), and a reader marks them not enabled; none here means not given.
+            PolicyKind::Scp if level.scps.is_empty() => {
+                let reason = SCPS_NOT_GIVEN.to_owned();
+                if !unread.iter().any(|u| u.kind == kind && u.reason == reason) {
+                    unread.push(Unread { kind, reason });
+                }
+            }
             PolicyKind::Scp => scp_level(level, req, blockers),
             _ => rcp_level(level, req, blockers),
         }
     }
 }
+
+/// Why SCPs are not known when a level has none.
+const SCPS_NOT_GIVEN: &str = "a level on the path has no SCP given (AWS attaches at least one \
+     to every level: give each level's, FullAWSAccess included)";
 
 fn labeled(p: &OrgPolicy) -> LabeledPolicy {
     LabeledPolicy::new(p.id.clone(), p.policy.clone())

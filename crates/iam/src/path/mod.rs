@@ -40,6 +40,11 @@
 //! ([`org_policies_from_files`]); they only ever restrict, so an account whose policies
 //! could not be read ([`OrgPolicies::NotRead`]) leaves availability "not proved", never proved
 //! silently, and leaves security findings standing.
+//!
+//! The one rule over every input: what was not read or not given is [`Known::Unknown`] (a
+//! function policy, [`Target::resource_policy`]) or a stand-in ([`RoleAccount::StandIn`]), and
+//! an unknown never reaches a definite verdict — availability is `blocked` only when the known
+//! policies block whatever the unknown is, else `not proved`; security is `unknown`.
 
 mod files;
 mod hop;
@@ -56,7 +61,8 @@ use super::eval::LabeledPolicy;
 use super::model::Policy;
 
 pub use files::{
-    org_policies_from_files, FileLevel, OrgFileError, OrgPolicyFile, OrgPolicyFileKind,
+    check_org_policy_files, org_policies_from_files, FileLevel, OrgFileError, OrgPolicyFile,
+    OrgPolicyFileKind,
 };
 pub use hop::{
     evaluate_hop, ControlPolicies, Hop, HopEvaluation, PrincipalSide, ResourceSide, Unread,
@@ -220,11 +226,59 @@ pub struct Partner {
     pub principals: Vec<String>,
 }
 
+/// A value the path depends on: read (or given), or why it is not known. An `Unknown` is never
+/// a verdict: nothing that depends on it is proved or blocked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Known<T> {
+    /// Read or given.
+    Known(T),
+    /// Not read (refused, failed, not a policy) or not given.
+    Unknown {
+        /// Why, as the caller phrases it (one line: what is missing and how to give it).
+        reason: String,
+    },
+}
+
+impl<T> Known<T> {
+    /// The value, when known.
+    pub fn known(&self) -> Option<&T> {
+        match self {
+            Known::Known(v) => Some(v),
+            Known::Unknown { .. } => None,
+        }
+    }
+
+    /// Why it is not known, when it is not.
+    pub fn unknown(&self) -> Option<&str> {
+        match self {
+            Known::Known(_) => None,
+            Known::Unknown { reason } => Some(reason),
+        }
+    }
+}
+
+/// Whether the account in the role's ARN is the role's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum RoleAccount {
+    /// It is (read from AWS, or given).
+    #[default]
+    Given,
+    /// It stands in for an account not known (code not yet deployed, without its account):
+    /// whether a target whose ARN names another account is in the role's account is not known,
+    /// so what depends on it is never a verdict.
+    StandIn {
+        /// Why it is not known and how to give it.
+        reason: String,
+    },
+}
+
 /// The role Genesys assumes, with every policy that governs it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoleSide {
     /// The role's ARN (`arn:P:iam::ACCOUNT:role/PATH/NAME`).
     pub arn: String,
+    /// Whether the ARN's account is the role's, or a stand-in.
+    pub account: RoleAccount,
     /// Its trust policy.
     pub trust: Policy,
     /// Its identity-based policies (inline and managed).
@@ -238,9 +292,9 @@ pub struct RoleSide {
 pub struct Target {
     /// The function ARN as invoked, qualifier included when there is one.
     pub arn: String,
-    /// The function's resource-based policy (`lambda:GetPolicy` for this ARN's qualifier);
-    /// `None` when it has none, which is normal.
-    pub resource_policy: Option<Policy>,
+    /// The function's resource-based policy (`lambda:GetPolicy` for this ARN's qualifier):
+    /// known — `None` when it has none, which is normal — or not read.
+    pub resource_policy: Known<Option<Policy>>,
 }
 
 /// Everything the path depends on, as plain data.

@@ -13,7 +13,10 @@ use super::hop::{
     evaluate_hop, ControlPolicies, Hop, HopEvaluation, PrincipalSide, ResourceSide, Unread,
 };
 use super::security::{security, Security};
-use super::{is_service_linked, rcps_cover, Blocker, OrgPolicies, PathInput, PolicyKind, Target};
+use super::{
+    is_service_linked, rcps_cover, Blocker, Known, OrgPolicies, PathInput, PolicyKind, RoleAccount,
+    Target,
+};
 use crate::arn::{split, Arn};
 use crate::prove::{self_contained, Budget, Counterexample};
 
@@ -67,8 +70,12 @@ pub struct Availability {
     pub decision: Option<Decision>,
     /// Blocked: the policies that stop it.
     pub blockers: Vec<Blocker>,
-    /// Not proved: why (which organization policies were not read, each reason once).
+    /// Not proved: why (which organization policies were not read, each reason once, then
+    /// anything else not known).
     pub reason: Option<String>,
+    /// Not proved: what it depends on beyond organization policies that is not known (a
+    /// function policy not read, whether the role is in the function's account).
+    pub unknown: Vec<String>,
 }
 
 /// The SCPs over the role's account for the role's own requests.
@@ -139,17 +146,23 @@ fn partner_callers(input: &PathInput) -> Vec<String> {
 }
 
 fn one_target(input: &PathInput, target: &Target) -> Availability {
-    let unread = match (assume(input, target), invoke(input, target)) {
+    let open = match (assume(input, target), invoke(input, target)) {
         (Err(blocked), _) | (_, Err(blocked)) => return *blocked,
         (Ok(mut a), Ok(b)) => {
-            a.extend(b);
+            a.unread.extend(b.unread);
+            a.unknown.extend(b.unknown);
             a
         }
     };
-    let reason = not_read(&unread);
-    let verdict = match reason {
-        None => AvailabilityVerdict::Proved,
-        Some(_) => AvailabilityVerdict::NotProved,
+    let mut reasons: Vec<String> = not_read(&open.unread).into_iter().collect();
+    for u in &open.unknown {
+        if !reasons.contains(u) {
+            reasons.push(u.clone());
+        }
+    }
+    let verdict = match reasons.is_empty() {
+        true => AvailabilityVerdict::Proved,
+        false => AvailabilityVerdict::NotProved,
     };
     Availability {
         target: target.arn.clone(),
@@ -157,7 +170,8 @@ fn one_target(input: &PathInput, target: &Target) -> Availability {
         request: None,
         decision: None,
         blockers: Vec::new(),
-        reason,
+        reason: (!reasons.is_empty()).then(|| reasons.join("; ")),
+        unknown: open.unknown,
     }
 }
 
@@ -200,16 +214,23 @@ pub(super) fn not_read(unread: &[Unread]) -> Option<String> {
     }
 }
 
-/// What one request says: `Err` with the blocked verdict, or `Ok` with the organization
-/// policies that applied but were not read.
-type Step = Result<Vec<Unread>, Box<Availability>>;
+/// What an allowed request leaves open: the organization policies that applied but were not
+/// read, and whatever else it depends on that is not known.
+#[derive(Default)]
+struct Open {
+    unread: Vec<Unread>,
+    unknown: Vec<String>,
+}
+
+/// What one request says: `Err` with the blocked verdict, or `Ok` with what it leaves open.
+type Step = Result<Open, Box<Availability>>;
 
 /// `sts:AssumeRole` by each partner caller with the external ID.
 fn assume(input: &PathInput, target: &Target) -> Step {
     let role = &input.role;
     let (_, role_account, _) = role_parts(&role.arn);
     let trust = LabeledPolicy::new("trust policy", role.trust.clone());
-    let mut unread = Vec::new();
+    let mut open = Open::default();
     for caller in partner_callers(input) {
         let req = Request::new(caller, "sts:AssumeRole", &role.arn)
             .with_context("sts:ExternalId", &input.partner.external_id);
@@ -229,13 +250,76 @@ fn assume(input: &PathInput, target: &Target) -> Step {
         if let Some(blocked) = blocked(input, target, &req, &eval) {
             return Err(Box::new(blocked));
         }
-        unread.extend(eval.unread);
+        open.unread.extend(eval.unread);
     }
-    Ok(unread)
+    Ok(open)
 }
 
-/// `lambda:InvokeFunction` on the target by the role's session.
+/// `lambda:InvokeFunction` on the target by the role's session. When the role's account is a
+/// stand-in and the target names another account, the request is judged both ways — the role
+/// in another account and in the function's — and only an answer both give is one.
 fn invoke(input: &PathInput, target: &Target) -> Step {
+    let (_, role_account, _) = role_parts(&input.role.arn);
+    let account = target_account(target);
+    match &input.role.account {
+        RoleAccount::StandIn { reason } if account != role_account && !account.is_empty() => {
+            let same = in_account(input, role_account, account);
+            match (invoke_in(input, target), invoke_in(&same, target)) {
+                (Err(a), Err(b)) => Err(common(a, &b)),
+                (Ok(mut a), Ok(b)) => {
+                    a.unread.extend(b.unread);
+                    a.unknown.extend(b.unknown);
+                    Ok(a)
+                }
+                (Ok(mut open), Err(_)) | (Err(_), Ok(mut open)) => {
+                    open.unknown.push(format!(
+                        "whether the role is in account {account}, the function's, is not \
+                         known: {reason}"
+                    ));
+                    Ok(open)
+                }
+            }
+        }
+        _ => invoke_in(input, target),
+    }
+}
+
+/// `input` with the role in `account` instead of the stand-in `stand_in` (its organization
+/// policies, when given, are that account's).
+fn in_account(input: &PathInput, stand_in: &str, account: &str) -> PathInput {
+    let mut same = input.clone();
+    if let Some([_, partition, _, _, _, resource]) = split(&input.role.arn) {
+        same.role.arn = format!("arn:{partition}:iam::{account}:{resource}");
+    }
+    same.role.account = RoleAccount::Given;
+    match input.orgs.get(stand_in) {
+        Some(org) => same.orgs.insert(account.to_owned(), org.clone()),
+        None => same.orgs.remove(account),
+    };
+    same
+}
+
+/// Blocked whichever account the role is in: what stops it both ways (else the first's).
+fn common(mut first: Box<Availability>, second: &Availability) -> Box<Availability> {
+    let both: Vec<Blocker> = (first.blockers.iter())
+        .filter(|b| second.blockers.contains(b))
+        .cloned()
+        .collect();
+    if !both.is_empty() {
+        first.blockers = both;
+    }
+    first
+}
+
+/// A function policy that lets anyone invoke: what an unread one is judged as, so only the
+/// known policies can block.
+fn anyone_may_invoke() -> Policy {
+    let doc = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": "*", "Action": INVOKE, "Resource": "*"}]});
+    Policy::parse(&doc).expect("a valid policy")
+}
+
+fn invoke_in(input: &PathInput, target: &Target) -> Step {
     let role = &input.role;
     let (partition, role_account, role_name) = role_parts(&role.arn);
     let session = format!("arn:{partition}:sts::{role_account}:assumed-role/{role_name}/{SESSION}");
@@ -258,10 +342,15 @@ fn invoke(input: &PathInput, target: &Target) -> Step {
     {
         req = req.with_context("aws:PrincipalOrgID", id);
     }
-    let function_policy = target
-        .resource_policy
-        .clone()
-        .map(|p| LabeledPolicy::new("function policy", p));
+    // Not read: judged as letting anyone in, so only a known policy can block; never proved.
+    let (function_policy, unknown) = match &target.resource_policy {
+        Known::Known(p) => (p.clone(), None),
+        Known::Unknown { reason } => (
+            Some(anyone_may_invoke()),
+            Some(format!("its function policy was not read: {reason}")),
+        ),
+    };
+    let function_policy = function_policy.map(|p| LabeledPolicy::new("function policy", p));
     let account = target_account(target);
     let hop = Hop {
         request: &req,
@@ -280,7 +369,10 @@ fn invoke(input: &PathInput, target: &Target) -> Step {
     let eval = evaluate_hop(&hop);
     match blocked(input, target, &req, &eval) {
         Some(blocked) => Err(Box::new(blocked)),
-        None => Ok(eval.unread),
+        None => Ok(Open {
+            unread: eval.unread,
+            unknown: unknown.into_iter().collect(),
+        }),
     }
 }
 
@@ -290,7 +382,7 @@ fn all_policies<'a>(input: &'a PathInput, target: &'a Target) -> Vec<&'a Policy>
     let mut out: Vec<&Policy> = vec![&role.trust];
     out.extend(role.identity.iter().map(|p| &p.policy));
     out.extend(role.boundary.iter().map(|p| &p.policy));
-    out.extend(target.resource_policy.iter());
+    out.extend(target.resource_policy.known().and_then(Option::as_ref));
     for org in input.orgs.values() {
         if let OrgPolicies::Read { levels, .. } = org {
             for l in levels {
@@ -322,5 +414,6 @@ fn blocked(
         decision: Some(eval.decision),
         blockers: eval.blockers.clone(),
         reason: None,
+        unknown: Vec::new(),
     })
 }

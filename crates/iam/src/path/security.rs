@@ -107,7 +107,12 @@ pub fn security(input: &PathInput, budget: Budget) -> Vec<Security> {
 
 fn target_security(input: &PathInput, target: &Target, budget: &Budget) -> Security {
     let mut out = Found::default();
-    if let Some(policy) = &target.resource_policy {
+    // Not read: anyone may be let in, so nothing is proved.
+    if let Some(reason) = target.resource_policy.unknown() {
+        out.unknown
+            .push(format!("its function policy was not read: {reason}"));
+    }
+    if let Some(Some(policy)) = target.resource_policy.known() {
         let labeled = LabeledPolicy::new("function policy", policy.clone());
         let ctx = Ctx {
             input,

@@ -117,13 +117,14 @@ fn input(levels: Vec<OrgLevel>, management: bool) -> PathInput {
         },
         role: RoleSide {
             arn: ROLE.into(),
+            account: RoleAccount::Given,
             trust: trust(),
             identity: vec![invoke_policy(&[FN, FN_OTHER])],
             boundary: None,
         },
         targets: vec![Target {
             arn: FN.into(),
-            resource_policy: None,
+            resource_policy: Known::Known(None),
         }],
         orgs,
     }
@@ -372,7 +373,7 @@ fn a_deny_found_without_organization_policies_is_still_a_block() {
 fn with_target(i: &mut PathInput, arn: &str, fp: Option<Value>) {
     i.targets = vec![Target {
         arn: arn.into(),
-        resource_policy: fp.map(policy),
+        resource_policy: Known::Known(fp.map(policy)),
     }];
 }
 

@@ -86,17 +86,19 @@ pub fn read_plan(input: &PlanInput) -> Result<IacModel, IacError> {
             file,
         }
     };
-    let mut reader =
-        resources::Reader::new(refs::Config::new(&parsed), &instances, account.clone());
+    let mut reader = resources::Reader::new(refs::Config::new(&parsed), &instances, account);
     reader.build.region = input.region.clone();
     reader.build.partition = (input.region.as_deref())
         .and_then(crate::iam::arn::partition_of_region)
         .unwrap_or("aws")
         .to_owned();
     reader.read();
-    let mut model = reader
-        .build
-        .finish(account, reader.unknowns, &locate, not_analysed);
+    let mut model = reader.build.finish(
+        input.account_id.clone(),
+        reader.unknowns,
+        &locate,
+        not_analysed,
+    );
     model.input = IacInput::Plan;
     Ok(model)
 }
