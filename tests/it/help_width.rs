@@ -25,7 +25,11 @@ fn helps(width: usize) -> Vec<(String, String)> {
             out.push((args.join(" "), shown.render().to_string()));
         }
         for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
-            let path: Vec<String> = path.iter().cloned().chain([sub.get_name().into()]).collect();
+            let path: Vec<String> = path
+                .iter()
+                .cloned()
+                .chain([sub.get_name().into()])
+                .collect();
             walk(sub, &path, width, out);
         }
     }
@@ -86,7 +90,8 @@ fn problems(typed: &str, help: &str) -> Vec<String> {
         let prev = if i == 0 { "" } else { lines[i - 1] };
         let cut = !prev.is_empty() && columns(prev) + 1 + columns(first_word) > WIDTH;
         let block_goes_on = lines.get(i + 1).is_some_and(|next| !next.is_empty());
-        let flag = line.trim_start().starts_with('-');
+        // A flag's entry, under a help that filled its line; prose may start with a flag too.
+        let flag = indent(line) > 0 && line.trim_start().starts_with('-');
         if cut && block_goes_on && !flag && columns(line.trim()) < FRAGMENT {
             found.push(say("a fragment of a line wrapped twice"));
         }
