@@ -7,9 +7,11 @@ use clap::{Args, Subcommand, ValueEnum};
 
 #[derive(Debug, Subcommand)]
 pub enum GenesysCommand {
-    /// Print the Genesys Cloud regions: region name, Platform API URL and login URL.
-    #[command(after_help = "\
-The region name is what [genesys].region and GENESYSCLOUD_REGION take; GENESYSCLOUD_API_REGION
+    /// Print the Genesys Cloud regions and their URLs.
+    ///
+    /// Each region's name, Platform API URL and login URL.
+    #[command(after_long_help = "\
+The region name is what [genesys].region and GENESYSCLOUD_REGION take; GENESYSCLOUD_API_REGION \
 takes an API URL instead (its login URL is the API URL with `api.` replaced by `login.`).
 
 Examples:
@@ -20,27 +22,39 @@ Examples:
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Your Genesys Cloud organization ID: the role's required sts:ExternalId.
+    /// Your Genesys Cloud organization ID.
+    ///
+    /// The role's required sts:ExternalId.
     #[arg(long, value_name = "ORG-ID")]
     pub external_id: Option<String>,
-    /// A function Genesys Cloud may invoke: a name (in --region) or a function ARN (repeatable).
+    /// A function to grant: name or ARN (repeatable).
+    ///
+    /// A function Genesys Cloud may invoke: a name (in --region) or a function ARN.
     #[arg(long = "function", value_name = "NAME|ARN")]
     pub functions: Vec<String>,
-    /// The role's AWS account (12 digits), written as [aws].account_id; needed with bare
-    /// function names so that `lint` and `render` resolve them offline.
+    /// The role's AWS account (12 digits).
+    ///
+    /// Written as [aws].account_id; needed with bare function names so that `lint` and `render`
+    /// resolve them offline.
     #[arg(long, value_name = "ACCOUNT")]
     pub account_id: Option<String>,
-    /// The IAM role's name [default: GenesysLambdaInvoker].
+    /// The role's name [default: GenesysLambdaInvoker].
     #[arg(long, value_name = "NAME")]
     pub role_name: Option<String>,
-    /// The Genesys Cloud region of your organization (an AWS region name, e.g. eu-west-1).
+    /// Your organization's Genesys Cloud region.
+    ///
+    /// The Genesys Cloud region of your organization: an AWS region name, e.g. eu-west-1.
     #[arg(long, value_name = "REGION")]
     pub genesys_region: Option<String>,
-    /// List the account's Lambda functions in --region to choose targets from.
+    /// Choose targets from the account's functions.
+    ///
+    /// Lists the account's Lambda functions in --region to choose targets from.
     #[arg(long)]
     pub from_account: bool,
+    /// Functions to make targets, e.g. 'genesys-*'.
+    ///
     /// With --from-account: make the functions whose names match this glob targets
-    /// (repeatable), e.g. 'genesys-*'.
+    /// (repeatable).
     #[arg(long = "match", value_name = "GLOB", requires = "from_account")]
     pub matches: Vec<String>,
     /// Overwrite an existing config file.
@@ -49,17 +63,25 @@ pub struct InitArgs {
     /// Never prompt, even on a terminal.
     #[arg(long)]
     pub no_input: bool,
-    /// Import an existing `aws-lambda-data-actions` integration, its credential and every
-    /// action (read-only; docs/genesys.md "Bring an existing integration under lambda-trust").
+    /// Import an existing Genesys Cloud integration.
+    ///
+    /// An existing `aws-lambda-data-actions` integration, its credential and every action
+    /// (read-only; docs/genesys.md "Bring an existing integration under lambda-trust").
     #[arg(long, conflicts_with_all = ["from_account", "functions"])]
     pub from_genesys: bool,
-    /// With --from-genesys: the integration to import, by name or ID.
+    /// The integration to import, by name or ID.
+    ///
+    /// With --from-genesys.
     #[arg(long, value_name = "NAME|ID", requires = "from_genesys")]
     pub integration: Option<String>,
+    /// The role's ARN, when Genesys Cloud hides it.
+    ///
     /// With --from-genesys: the role's ARN, when Genesys Cloud redacts the credential's.
     #[arg(long, value_name = "ARN", requires = "from_genesys")]
     pub role_arn: Option<String>,
-    /// Read the existing IAM role NAME (read-only): its trusted account and external ID
+    /// Write the config from an existing role.
+    ///
+    /// Reads the existing IAM role NAME (read-only): its trusted account and external ID
     /// (proved), settings, tags and the functions it may invoke become the config; findings
     /// and what the config would change are written as comments. Alone, or with
     /// --from-genesys (the role the integration's credential holds).
@@ -70,10 +92,14 @@ pub struct InitArgs {
 /// More outputs of the same run, as files: AWS is read once, stdout keeps `--format`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ReportFiles {
-    /// Also write the report as SARIF 2.1.0 to FILE (for GitHub code scanning).
+    /// Also write SARIF 2.1.0 to FILE.
+    ///
+    /// The report as SARIF 2.1.0, for GitHub code scanning.
     #[arg(long, value_name = "FILE")]
     pub sarif: Option<PathBuf>,
-    /// Also write the report as JSON (the `--format json` shape) to FILE.
+    /// Also write the JSON report to FILE.
+    ///
+    /// The report in the `--format json` shape.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
 }
@@ -90,21 +116,29 @@ pub struct SimulateArgs {
     /// An identity policy of the caller (repeatable).
     #[arg(id = "policy_files", long = "policy", value_name = "FILE")]
     pub policies: Vec<PathBuf>,
-    /// The role's trust policy; the request must be explicitly allowed by it.
+    /// The role's trust policy.
+    ///
+    /// The request must be explicitly allowed by it.
     #[arg(long, value_name = "FILE")]
     pub trust_policy: Option<PathBuf>,
+    /// A permissions boundary capping the policies.
+    ///
     /// A permissions boundary that caps the identity policies.
     #[arg(long, value_name = "FILE")]
     pub boundary: Option<PathBuf>,
-    /// Who makes the request: an ARN, or `*` for an anonymous caller.
+    /// The caller: an ARN, or `*` for an anonymous one.
     #[arg(long, value_name = "ARN")]
     pub principal: String,
+    /// The action, e.g. sts:AssumeRole.
+    ///
     /// The action, e.g. sts:AssumeRole or lambda:InvokeFunction.
     #[arg(long, value_name = "ACTION")]
     pub action: String,
     /// The resource ARN.
     #[arg(long, value_name = "ARN")]
     pub resource: String,
+    /// A context key's value, e.g. sts:ExternalId=ID.
+    ///
     /// A request context key, e.g. sts:ExternalId=ORG-ID (repeat a key for several values).
     #[arg(long, value_name = "KEY=VALUE")]
     pub context: Vec<String>,
@@ -112,16 +146,24 @@ pub struct SimulateArgs {
 
 #[derive(Debug, Args)]
 pub struct ProveArgs {
-    /// A trust policy file to prove instead of the config's.
+    /// A trust policy file to prove.
+    ///
+    /// Proved instead of the config's.
     #[arg(long, value_name = "FILE", requires_all = ["partner_account", "external_id"])]
     pub trust_policy: Option<PathBuf>,
+    /// The account the trust policy must admit.
+    ///
     /// The account the trust policy is meant to admit (12 digits), e.g. 765628985471.
     #[arg(long, value_name = "ACCOUNT", requires = "trust_policy")]
     pub partner_account: Option<String>,
+    /// The sts:ExternalId it must require.
+    ///
     /// The sts:ExternalId the trust policy is meant to require.
     #[arg(long, value_name = "ID", requires = "trust_policy")]
     pub external_id: Option<String>,
-    /// An identity policy file of the role (repeatable); proved together, as one role.
+    /// An identity policy file (repeatable).
+    ///
+    /// An identity policy file of the role; several are proved together, as one role.
     // Its own id: the global `--policies DIR` is `policies`, and clap would merge the two.
     #[arg(
         id = "policy_files",
@@ -130,26 +172,37 @@ pub struct ProveArgs {
         requires = "targets"
     )]
     pub policies: Vec<PathBuf>,
+    /// A permissions boundary file.
+    ///
     /// A permissions boundary file that caps the identity policies.
     #[arg(long, value_name = "FILE", requires_all = ["policy_files", "targets"])]
     pub boundary: Option<PathBuf>,
-    /// A function ARN the role is meant to invoke (repeatable), as granted: `…:function:f`,
+    /// A function ARN it may invoke (repeatable).
+    ///
+    /// A function ARN the role is meant to invoke, as granted: `…:function:f`,
     /// `…:function:f:live`, or `…:function:f:*`.
     #[arg(long = "target", value_name = "ARN", requires = "policy_files")]
     pub targets: Vec<String>,
-    /// A principal of the partner that must be allowed (repeatable), e.g. the one role a
-    /// vendor assumes from [default: the partner's root and a partner role session].
+    /// A partner principal to allow (repeatable).
+    ///
+    /// A principal of the partner that must be allowed, e.g. the one role a vendor assumes from
+    /// [default: the partner's root and a partner role session].
     #[arg(long = "partner-principal", value_name = "ARN")]
     pub partner_principals: Vec<String>,
-    /// The role the trust policy belongs to [default: built from the config; with
-    /// --trust-policy, a placeholder].
+    /// The role the trust policy belongs to.
+    ///
+    /// [default: built from the config; with --trust-policy, a placeholder]
     #[arg(long, value_name = "ARN")]
     pub role_arn: Option<String>,
+    /// Step budget per side.
+    ///
     /// Step budget per side (trust, invoke), in units of work; past it a property is `unknown`.
     #[arg(long, value_name = "N", default_value_t = crate::iam::Budget::DEFAULT_STEPS)]
     pub budget_steps: u64,
-    /// Optional wall-clock cap per run in milliseconds, on top of the step budget; when it fires
-    /// the properties still undecided are `unknown` (the answer may then vary with machine load).
+    /// A wall-clock cap per run, in milliseconds.
+    ///
+    /// Optional, on top of the step budget; when it fires the properties still undecided are
+    /// `unknown` (the answer may then vary with machine load).
     #[arg(long, value_name = "MS")]
     pub budget_ms: Option<u64>,
     #[command(flatten)]
@@ -189,37 +242,56 @@ fn session_name(s: &str) -> Result<String, String> {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("offline").args(["template", "input", "plan"])))]
 pub struct AuditArgs {
-    /// A partner preset whose account to audit for (repeatable).
-    #[arg(long, value_enum, value_name = "PRESET")]
+    /// genesys-cloud or genesys-cloud-fedramp.
+    ///
+    /// The partner whose account to audit for (repeatable): genesys-cloud (Genesys Cloud,
+    /// account 765628985471) or genesys-cloud-fedramp (Genesys Cloud FedRAMP, account
+    /// 325654371633, seen only in a Genesys blueprint: confirm it with Genesys).
+    #[arg(long, value_enum, value_name = "PRESET", hide_possible_values = true)]
     pub partner: Vec<PartnerPreset>,
-    /// A partner account ID to audit for (repeatable). Without --partner or
-    /// --partner-account, every account other than the audited one counts, and anyone.
+    /// A partner account ID (repeatable).
+    ///
+    /// A partner account ID to audit for. Without --partner or --partner-account, every
+    /// account other than the audited one counts, and anyone.
     #[arg(long, value_name = "ACCOUNT", value_parser = account_id)]
     pub partner_account: Vec<String>,
-    /// A principal of a partner that must be able to assume the role (repeatable), e.g. the one
-    /// role a vendor assumes from: the role lists it instead of the account root, or reports
+    /// A partner principal to allow (repeatable).
+    ///
+    /// A principal of a partner that must be able to assume the role, e.g. the one role a
+    /// vendor assumes from: the role lists it instead of the account root, or reports
     /// `partner-refused` [default: the audit speaks of whole accounts].
     #[arg(long = "partner-principal", value_name = "ARN")]
     pub partner_principals: Vec<String>,
-    /// Audit every active account of the organization (organizations:ListAccounts), through
-    /// --assume-role.
+    /// Audit every account of the organization.
+    ///
+    /// Every active account (organizations:ListAccounts), through --assume-role.
     #[arg(long, requires = "assume_role", conflicts_with = "accounts")]
     pub organization: bool,
-    /// Audit the accounts listed in FILE (one ID per line, `#` comments), through --assume-role.
+    /// Audit the accounts listed in FILE.
+    ///
+    /// One ID per line, `#` comments; through --assume-role.
     #[arg(long, value_name = "FILE", requires = "assume_role")]
     pub accounts: Option<PathBuf>,
-    /// Audit every account and region the AWS Config aggregator NAME covers (in the caller's
-    /// account and region), read from Config: no role assumed in any account (README
-    /// "Security Hub and AWS Config").
+    /// Audit what an AWS Config aggregator covers.
+    ///
+    /// Every account and region the AWS Config aggregator NAME covers (in the caller's account
+    /// and region), read from Config: no role assumed in any account (README "Security Hub and
+    /// AWS Config").
     #[arg(long, value_name = "NAME", conflicts_with_all = ["organization", "accounts", "template", "plan", "input"])]
     pub config_aggregator: Option<String>,
-    /// The role to assume in each account: arn:PARTITION:iam::ACCOUNT:role/NAME.
+    /// The role to assume in each account.
+    ///
+    /// Its name; in each account, arn:PARTITION:iam::ACCOUNT:role/NAME.
     #[arg(long, value_name = "NAME")]
     pub assume_role: Option<String>,
+    /// The sts:ExternalId --assume-role requires.
+    ///
     /// The sts:ExternalId the --assume-role role's trust policy requires (as Prowler's
     /// --external-id).
     #[arg(long, value_name = "ID", requires = "assume_role", value_parser = external_id)]
     pub assume_role_external_id: Option<String>,
+    /// Session name.
+    ///
     /// The session name of --assume-role: what the audit's calls show as in each account's
     /// CloudTrail.
     #[arg(long, value_name = "NAME", requires = "assume_role", default_value = "lambda-trust-audit", value_parser = session_name)]
@@ -229,64 +301,91 @@ pub struct AuditArgs {
     pub concurrency: u16,
     #[command(flatten)]
     pub files: ReportFiles,
-    /// Also write the report as one self-contained HTML page to FILE (sortable, filterable;
-    /// no network request).
+    /// Also write an HTML page to FILE.
+    ///
+    /// The report as one self-contained HTML page (sortable, filterable; no network request).
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
-    /// Also write the findings in the AWS Security Finding Format (a JSON array, what
-    /// Security Hub CSPM's BatchImportFindings takes) to FILE.
+    /// Also write the findings as ASFF to FILE.
+    ///
+    /// The findings in the AWS Security Finding Format (a JSON array, what Security Hub CSPM's
+    /// BatchImportFindings takes).
     #[arg(long, value_name = "FILE")]
     pub asff: Option<PathBuf>,
-    /// Also write the findings as OCSF 1.6.0 Detection Findings (a JSON array) to FILE.
+    /// Also write OCSF 1.6.0 findings to FILE.
+    ///
+    /// The findings as OCSF 1.6.0 Detection Findings (a JSON array).
     #[arg(long, value_name = "FILE")]
     pub ocsf: Option<PathBuf>,
-    /// Accepted findings (TOML, or JSON by the .json extension): each [[suppress]] entry a role
-    /// ARN or pattern, a code, a reason and optionally `expires`. Matched findings are shown as
-    /// suppressed and do not change the exit code; stale and expired entries are reported.
+    /// Accepted findings (TOML or JSON).
+    ///
+    /// TOML, or JSON by the .json extension: each [[suppress]] entry a role ARN or pattern, a
+    /// code, a reason and optionally `expires`. Matched findings are shown as suppressed and do
+    /// not change the exit code; stale and expired entries are reported.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["template", "plan"])]
     pub baseline: Option<PathBuf>,
-    /// Write a baseline accepting every finding of this run to FILE (TOML), to edit: give each
-    /// entry its reason.
+    /// Write a baseline accepting every finding.
+    ///
+    /// A baseline accepting every finding of this run, to FILE (TOML), to edit: give each entry
+    /// its reason.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["template", "plan"])]
     pub write_baseline: Option<PathBuf>,
-    /// Import the findings into Security Hub CSPM in each audited account and the run's region
-    /// (BatchImportFindings), resolving those that no longer fire; an unchanged run writes
-    /// nothing (README "Security Hub").
+    /// Import the findings into Security Hub CSPM.
+    ///
+    /// In each audited account and the run's region (BatchImportFindings), resolving those that
+    /// no longer fire; an unchanged run writes nothing (README "Security Hub").
     #[arg(long, conflicts_with_all = ["template", "plan"])]
     pub to_security_hub: bool,
-    /// Also read the Genesys Cloud organization's AWS Lambda data-action integrations (the
+    /// Also judge Genesys Cloud's data actions.
+    ///
+    /// Also reads the Genesys Cloud organization's AWS Lambda data-action integrations (the
     /// OAuth client of plan and check: GENESYSCLOUD_OAUTHCLIENT_ID/SECRET, else --config's
     /// [genesys].oauth_secret) and report, on each audited role, which functions every action
     /// choosing its function at run time can reach (docs/audit.md). Live single account only.
     #[arg(long, conflicts_with_all = ["organization", "accounts", "template", "input", "plan"])]
     pub genesys: bool,
+    /// Days until a role is unused.
+    ///
     /// A role a partner can assume that has not been used for N days (IAM's RoleLastUsed, which
     /// covers the trailing 400 days) is an unused-partner-role finding.
     #[arg(long, default_value_t = 90, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub unused_days: u32,
-    /// Audit a CloudFormation template (JSON or YAML, CDK's cdk.out/*.template.json) instead
-    /// of a live account: no AWS call (docs/iac.md).
+    /// Audit a CloudFormation template instead.
+    ///
+    /// JSON or YAML, CDK's cdk.out/*.template.json, instead of a live account: no AWS call
+    /// (docs/iac.md).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts", "plan"])]
     pub template: Option<PathBuf>,
-    /// Audit a saved `aws iam get-account-authorization-details` answer (JSON) instead of a
-    /// live account: no AWS call.
+    /// Audit saved IAM details (JSON) instead.
+    ///
+    /// A saved `aws iam get-account-authorization-details` answer (JSON), instead of a live
+    /// account: no AWS call.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts", "template", "plan"])]
     pub input: Option<PathBuf>,
-    /// Audit a Terraform plan, the JSON of `terraform show -json PLANFILE`, instead of a live
-    /// account: no AWS call (docs/iac.md).
+    /// Audit a Terraform plan instead.
+    ///
+    /// The JSON of `terraform show -json PLANFILE`, instead of a live account: no AWS call
+    /// (docs/iac.md).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["organization", "accounts"])]
     pub plan: Option<PathBuf>,
-    /// Where the plan's .tf files are, for the findings' source lines [default: the plan
-    /// file's directory].
+    /// Where the plan's .tf files are.
+    ///
+    /// For the findings' source lines [default: the plan file's directory].
     #[arg(long, value_name = "DIR", requires = "plan")]
     pub source_dir: Option<PathBuf>,
-    /// A template parameter's value (repeatable; with --template); others take their default.
+    /// A template parameter's value (repeatable).
+    ///
+    /// With --template; the others take their default.
     #[arg(long = "parameter", value_name = "KEY=VALUE", requires = "template", value_parser = key_value)]
     pub parameters: Vec<(String, String)>,
+    /// The account of the template, plan or input.
+    ///
     /// The account the template or plan is deployed to (AWS::AccountId; with --template or
     /// --plan), or the account of the --input file (default: the one its ARNs name).
     #[arg(long, value_name = "ACCOUNT", value_parser = account_id, requires = "offline")]
     pub account_id: Option<String>,
+    /// The SCPs and RCPs, as files.
+    ///
     /// The SCPs and RCPs over the audited account, as files (the files of verify's
     /// --org-policies): Genesys Cloud's access is decided against them. Live, for an account
     /// that may not read them (a member account); with --template, --plan or --input, without
@@ -299,21 +398,31 @@ pub struct AuditArgs {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("code").args(["template", "plan"])))]
 pub struct CheckIacArgs {
-    /// Check a CloudFormation template (JSON or YAML, CDK's cdk.out/*.template.json) against
-    /// the config instead of the live account: no AWS call (docs/iac.md).
+    /// Check a CloudFormation template instead.
+    ///
+    /// JSON or YAML, CDK's cdk.out/*.template.json, against the config instead of the live
+    /// account: no AWS call (docs/iac.md).
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
-    /// Check a Terraform plan (the JSON of `terraform show -json PLANFILE`) against the config
-    /// instead of the live account: no AWS call (docs/iac.md).
+    /// Check a Terraform plan instead.
+    ///
+    /// The JSON of `terraform show -json PLANFILE`, against the config instead of the live
+    /// account: no AWS call (docs/iac.md).
     #[arg(long, value_name = "FILE", conflicts_with = "template")]
     pub plan: Option<PathBuf>,
-    /// Where the plan's .tf files are, for the findings' lines [default: the plan's directory].
+    /// Where the plan's .tf files are.
+    ///
+    /// For the findings' lines [default: the plan's directory].
     #[arg(long, value_name = "DIR", requires = "plan")]
     pub source_dir: Option<PathBuf>,
-    /// A template parameter's value (repeatable; with --template); others take their default.
+    /// A template parameter's value (repeatable).
+    ///
+    /// With --template; the others take their default.
     #[arg(long = "parameter", value_name = "KEY=VALUE", requires = "template", value_parser = key_value)]
     pub parameters: Vec<(String, String)>,
-    /// The account the template or plan is deployed to [default: the config's aws.account_id].
+    /// The account the template or plan deploys to.
+    ///
+    /// [default: the config's aws.account_id]
     #[arg(long, value_name = "ACCOUNT", value_parser = account_id, requires = "code")]
     pub account_id: Option<String>,
 }
@@ -328,7 +437,9 @@ fn key_value(s: &str) -> Result<(String, String), String> {
 /// `--org-policies DIR`: the organization's SCPs and RCPs as files (verify, check).
 #[derive(Debug, Clone, Default, Args)]
 pub struct OrgPoliciesArgs {
-    /// The SCPs and RCPs over the role's account, as files, for when they cannot be read
+    /// The SCPs and RCPs over the role's account.
+    ///
+    /// As files, for when they cannot be read.
     ///
     /// One JSON file per policy: {"kind": "SCP"|"RCP", "id", "name", "level": {"kind":
     /// "root"|"organizational-unit"|"account", "id", "name", "depth" (OUs)}, "document"}, for
@@ -342,7 +453,9 @@ pub struct OrgPoliciesArgs {
 /// `--only aws|genesys`: one side of the integration (plan, apply, check, verify).
 #[derive(Debug, Clone, Copy, Default, Args)]
 pub struct OnlyArgs {
-    /// One side alone, with [genesys]
+    /// One side only.
+    ///
+    /// With [genesys], one side alone.
     ///
     /// `aws`: the role and its policies; `genesys`: the credential, the integration, the data
     /// actions. For when one side is down or not yours to change; `apply --only genesys` is

@@ -46,7 +46,7 @@ pub(super) const AWS_HEADING: &str = "AWS access";
 /// clap gives a command a global flag only when it has none of that name, so each command gets
 /// its own copy of each global, tailored, before clap propagates the rest.
 pub fn command() -> clap::Command {
-    let cmd = Cli::command();
+    let cmd = with_short_after_help(Cli::command());
     let globals: Vec<clap::Arg> = cmd
         .get_arguments()
         .filter(|a| a.is_global_set())
@@ -63,6 +63,46 @@ pub fn command() -> clap::Command {
                 .fold(sub, |sub, arg| sub.arg(tailored(name, arg.clone())))
         })
     })
+}
+
+/// `cmd` and its subcommands, each showing under `-h` only the examples of what `--help` shows
+/// after the flags (`after_long_help`): the prose stays in `--help`.
+fn with_short_after_help(cmd: clap::Command) -> clap::Command {
+    let examples = cmd
+        .get_after_long_help()
+        .and_then(|text| examples(&text.to_string()));
+    let cmd = match examples {
+        Some(examples) if cmd.get_after_help().is_none() => cmd.after_help(examples),
+        _ => cmd,
+    };
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    names.iter().fold(cmd, |cmd, name| {
+        cmd.mut_subcommand(name, with_short_after_help)
+    })
+}
+
+/// The example blocks of a help text: each line starting `Example` or `Typical session` and
+/// the indented lines under it.
+fn examples(text: &str) -> Option<String> {
+    let mut out: Vec<&str> = Vec::new();
+    let mut inside = false;
+    for line in text.lines() {
+        if line.starts_with("Example") || line.starts_with("Typical session") {
+            if !out.is_empty() {
+                out.push("");
+            }
+            out.push(line);
+            inside = true;
+        } else if inside && line.starts_with("  ") {
+            out.push(line);
+        } else {
+            inside = false;
+        }
+    }
+    (!out.is_empty()).then(|| out.join("\n"))
 }
 
 /// The global `arg` as the command `name` shows it.
@@ -84,22 +124,61 @@ fn tailored(name: &str, arg: clap::Arg) -> clap::Arg {
                 .filter_map(|f| f.to_possible_value().map(|v| v.hide(!formats.contains(f))));
             let parser = clap::builder::PossibleValuesParser::new(values)
                 .map(|v| Format::from_str(&v, false).expect("a possible value names a format"));
-            arg.value_parser(parser).hide(formats.len() < 2)
+            // clap would add `[default: human] [possible values: …]` to `-h`'s line too, past
+            // 80 columns: the line names them, `--help` says them as clap would.
+            let names: Vec<String> = formats
+                .iter()
+                .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_owned()))
+                .collect();
+            let short = match names.split_last() {
+                Some((last, [])) => format!("Output as {last}"),
+                Some((last, rest)) => format!("Output as {} or {last}", rest.join(", ")),
+                None => "The output format".to_owned(),
+            };
+            let long = format!(
+                "The format of the results on stdout.\n\n[default: human] [possible values: {}]",
+                names.join(", ")
+            );
+            arg.value_parser(parser)
+                .hide(formats.len() < 2)
+                .help(short)
+                .long_help(long)
         }
         "config" if no_config => arg.hide(true),
-        "config" => arg.help(config_help(name)).long_help(None::<&str>),
+        "config" => {
+            let (short, long) = config_help(name);
+            arg.help(short).long_help(long)
+        }
         "policies" | "allow_weaker_policies" => arg.hide(no_config || name == "init"),
         _ if arg.get_help_heading() == Some(AWS_HEADING) => arg.hide(offline),
         _ => arg,
     }
 }
 
-/// `--config` as the command `name` reads it (`commands::ConfigSource`'s rules).
-fn config_help(name: &str) -> &'static str {
+/// `--config` as the command `name` reads it (`commands::ConfigSource`'s rules): `-h`'s line
+/// and `--help`'s paragraph.
+fn config_help(name: &str) -> (&'static str, &'static str) {
     match name {
-        "check" => "The configuration files: repeat the flag, or give a directory (its *.toml) or a quoted glob such as 'configs/*.toml' [default: ./lambda-trust.toml, else the one at the git root]",
-        "init" => "Where to write the configuration [default: ./lambda-trust.toml]",
-        "audit" => "A configuration whose role the audit compares with the account's (read only when given)",
-        _ => "The configuration file [default: ./lambda-trust.toml, else the one at the git root]",
+        "check" => (
+            "The configs: files, directories or globs",
+            "The configuration files: repeat the flag, or give a directory (its *.toml) or a \
+             quoted glob such as 'configs/*.toml' [default: ./lambda-trust.toml, else the one at \
+             the git root; also LAMBDA_TRUST_CONFIG]",
+        ),
+        "init" => (
+            "The file to write [default: ./lambda-trust.toml]",
+            "Where to write the configuration [default: ./lambda-trust.toml; also \
+             LAMBDA_TRUST_CONFIG]",
+        ),
+        "audit" => (
+            "A config whose role to compare",
+            "A configuration whose role the audit compares with the account's (read only when \
+             given; also LAMBDA_TRUST_CONFIG)",
+        ),
+        _ => (
+            "The config [default: ./lambda-trust.toml]",
+            "The configuration file [default: ./lambda-trust.toml, else the one at the git root; \
+             also LAMBDA_TRUST_CONFIG]",
+        ),
     }
 }

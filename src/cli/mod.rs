@@ -10,21 +10,30 @@ use crate::report::{self, Report};
 
 const EXIT_CODES: &str = "\
 Exit codes:
-  0  success; AWS is in sync with the config; verification passed; simulate: Allow
-  1  error: bad input, an AWS or Genesys Cloud failure, or a refused operation; bad input and
-     refusals write nothing, a failed write stops where it got to (a re-run converges)
-  2  changes pending or drift (plan, check; destroy without --yes; apply not confirmed;
-     onboard/offboard --dry-run); a security finding (audit)
-  3  verification failed (verify), the request was denied (simulate), or a property was not
-     proved (prove)";
+  0  success: AWS matches the config, verification passed; simulate: Allow
+  1  error: bad input, an AWS or Genesys Cloud failure, or a refused operation;
+     bad input and refusals write nothing, a failed write stops where it got
+     to (a re-run converges)
+  2  changes pending or drift (plan, check; destroy without --yes; apply not
+     confirmed; onboard/offboard --dry-run); a security finding (audit)
+  3  verification failed (verify), the request was denied (simulate), or a
+     property was not proved (prove)";
 
-const ABOUT: &str = "\
+// Help text is written as clap shows it: a paragraph is one line, which clap wraps at the
+// terminal's width (a `\` at a line's end continues the line here); examples and tables are
+// lines of their own, which fit in 80 columns (`tests/it/help_width.rs`). `-h` shows the
+// short forms (`about`, a flag's first sentence, the examples); `--help` the rest.
+
+const ABOUT: &str =
+    "Sets up, checks and proves the IAM role that lets Genesys Cloud invoke your AWS Lambda functions.";
+
+const LONG_ABOUT: &str = "\
 Sets up, checks and proves the IAM role that lets Genesys Cloud invoke your AWS Lambda functions.
 
-The role trusts only the Genesys Cloud account, and only with your Genesys organization ID as
-sts:ExternalId; its one managed policy allows lambda:InvokeFunction on exactly the configured
-functions. Every change is planned first and shown as a diff; a second apply makes no calls
-that write.";
+The role trusts only the Genesys Cloud account, and only with your Genesys organization ID as \
+sts:ExternalId; its one managed policy allows lambda:InvokeFunction on exactly the configured \
+functions. Every change is planned first and shown as a diff; a second apply makes no calls that \
+write.";
 
 const AFTER_HELP: &str = "\
 Typical session:
@@ -34,7 +43,7 @@ Typical session:
   lambda-trust verify               # prove who can assume it, what it invokes
   lambda-trust audit --partner genesys-cloud   # every role Genesys can assume
 
-AWS access uses the SDK's default chain (environment, profiles, SSO, instance roles);
+AWS access uses the SDK's default chain (environment, profiles, SSO, instance roles); \
 --profile, --region and --endpoint-url (or AWS_ENDPOINT_URL) override it.
 ";
 
@@ -86,7 +95,13 @@ pub use help::{command, try_parse};
 use help::{AWS_HEADING, GLOBAL_HEADING};
 
 #[derive(Debug, Parser)]
-#[command(name = "lambda-trust", version = VERSION, about = ABOUT, after_help = format!("{AFTER_HELP}\n{EXIT_CODES}"))]
+#[command(
+    name = "lambda-trust",
+    version = VERSION,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    after_long_help = format!("{AFTER_HELP}\n{EXIT_CODES}")
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -97,28 +112,37 @@ pub struct Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = GLOBAL_HEADING)]
 pub struct Global {
-    /// The configuration file [default: ./lambda-trust.toml, else the one at the git root].
+    /// The config [default: ./lambda-trust.toml].
     ///
-    /// `check` takes several (repeat the flag, or give a directory or a glob such as
-    /// 'configs/*.toml'); `init` writes it [default: ./lambda-trust.toml]; `audit` reads it
-    /// only when given; simulate, completions and man ignore it.
+    /// The configuration file [default: ./lambda-trust.toml, else the one at the git root; also
+    /// LAMBDA_TRUST_CONFIG]. `check` takes several (repeat the flag, or give a directory or a
+    /// glob such as 'configs/*.toml'); `init` writes it [default: ./lambda-trust.toml]; `audit`
+    /// reads it only when given; simulate, completions and man ignore it.
     #[arg(
         short,
         long,
         global = true,
         env = "LAMBDA_TRUST_CONFIG",
+        hide_env = true,
         value_name = "FILE",
         action = clap::ArgAction::Append
     )]
     pub config: Vec<PathBuf>,
+    /// Your own trust.json and invoke.json from DIR.
+    ///
     /// Use your own trust.json and invoke.json templates from DIR instead of the built-in ones.
     #[arg(long, global = true, value_name = "DIR")]
     pub policies: Option<PathBuf>,
-    /// Output format for results on stdout (each command's --help lists the ones it has).
-    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    /// The output format (see each command's -h).
+    ///
+    /// The format of the results on stdout; each command's help lists the ones it has.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human, hide_possible_values = true, hide_default_value = true)]
     pub format: Format,
-    /// When to colour: stdout and stderr alike (`auto`: a terminal, unless NO_COLOR is set).
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    /// When to colour: auto (default), always, never.
+    ///
+    /// When to colour stdout and stderr alike: `auto` colours a terminal, unless NO_COLOR is set
+    /// [default: auto] [possible values: auto, always, never]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, hide_possible_values = true, hide_default_value = true)]
     pub color: ColorChoice,
     /// How progress, notes and warnings are told on stderr.
     ///
@@ -130,9 +154,10 @@ pub struct Global {
     /// More detail on stderr (repeat for more).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
-    /// Accept custom templates that break a security invariant, each printed as a warning.
+    /// Accept templates that break an invariant.
     ///
-    /// A wildcard principal, a missing ExternalId condition, a wildcard resource…
+    /// Accept custom templates that break a security invariant, each printed as a warning: a
+    /// wildcard principal, a missing ExternalId condition, a wildcard resource…
     #[arg(long, global = true)]
     pub allow_weaker_policies: bool,
     #[command(flatten)]
@@ -142,20 +167,25 @@ pub struct Global {
 #[derive(Debug, Args)]
 #[command(next_help_heading = AWS_HEADING)]
 pub struct AwsArgs {
-    /// Named profile from your AWS config [default: the config's aws.profile, then AWS_PROFILE].
+    /// Named profile from your AWS config.
+    ///
+    /// [default: the config's aws.profile, then AWS_PROFILE]
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
-    /// AWS region [over the config's aws.region, AWS_REGION and the profile's].
+    /// The AWS region.
     ///
-    /// The region of the SDK clients and of bare function names (a target's own region wins
+    /// Over the config's aws.region, AWS_REGION and the profile's. The region of the SDK clients and of bare function names (a target's own region wins
     /// for that target). For onboard/offboard only the region of FUNCTION when it is a bare name.
     #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
-    /// Send every AWS call to this endpoint, e.g. a local moto server (also: AWS_ENDPOINT_URL).
+    /// Send every AWS call to this endpoint.
+    ///
+    /// Every AWS call goes to this endpoint, e.g. a local moto server (also: AWS_ENDPOINT_URL).
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
-    /// Attempts per AWS or Genesys Cloud call, first try included; throttling and transient
-    /// errors are retried with backoff.
+    /// Attempts per AWS or Genesys Cloud call.
+    ///
+    /// The first try included; throttling and transient errors are retried with backoff.
     #[arg(long, global = true, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: u32,
     /// Give up a call after SECONDS, retries included [default: 60].
@@ -181,22 +211,22 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Write a commented lambda-trust.toml: from flags, or by asking on a terminal.
-    #[command(after_help = "\
-Writes ./lambda-trust.toml (or --config FILE). On a terminal without --external-id it asks for
-each value, with defaults and the same checks as `lint` as you type; otherwise (a script, CI:
-stdin is not a terminal) it takes the flags and names any missing one. An existing file is never
+    /// Write a commented lambda-trust.toml, from flags or by asking.
+    #[command(after_long_help = "\
+Writes ./lambda-trust.toml (or --config FILE). On a terminal without --external-id it asks for \
+each value, with defaults and the same checks as `lint` as you type; otherwise (a script, CI: \
+stdin is not a terminal) it takes the flags and names any missing one. An existing file is never \
 overwritten without --force. --region (the global flag, else AWS_REGION) becomes [aws].region.
 
-Your Genesys Cloud organization ID is in Genesys Cloud under Admin > Account Settings >
+Your Genesys Cloud organization ID is in Genesys Cloud under Admin > Account Settings > \
 Organization Settings > Organization Details > Advanced > Organization ID.
 
---from-account lists the Lambda functions of the account and region (ListFunctions, read-only)
-and makes those whose names match a --match glob targets; the others are written as
+--from-account lists the Lambda functions of the account and region (ListFunctions, read-only) \
+and makes those whose names match a --match glob targets; the others are written as \
 commented-out entries.
 
---from-genesys reads the integration's actions and writes each exactly as Genesys Cloud holds it
-(no timeout: timeout_seconds = 0; translation maps and their JSON defaults as written). An action
+--from-genesys reads the integration's actions and writes each exactly as Genesys Cloud holds it \
+(no timeout: timeout_seconds = 0; translation maps and their JSON defaults as written). An action \
 the config cannot hold is left out with its reason, as a comment; the others are imported.
 
 Examples:
@@ -212,28 +242,36 @@ Examples:
   lambda-trust init --from-role GenesysLambda")]
     Init(InitArgs),
     /// Print the rendered trust and invoke policies (offline).
-    #[command(after_help = "Example:\n  lambda-trust render --which trust")]
+    #[command(after_long_help = "Example:\n  lambda-trust render --which trust")]
     Render {
-        /// Which document to print.
-        #[arg(long, value_enum, default_value_t = Which::All)]
+        /// What to print.
+        ///
+        /// The trust policy, the invoke policies, or all [default: all].
+        #[arg(long, value_enum, default_value_t = Which::All, hide_default_value = true)]
         which: Which,
     },
-    /// Check the config and the rendered policies (or policy files) for errors and weak spots
-    /// (offline).
+    /// Check the config's policies for errors and weak spots (offline).
+    ///
+    /// The config and the policies it renders, or the policy files given (--trust-policy,
+    /// --policy) as written.
     #[command(
-        after_help = "Exit 1 when there is any error; warnings alone exit 0.\n\nExamples:\n  lambda-trust lint --config prod.toml\n  lambda-trust lint --trust-policy trust.json --policy invoke.json"
+        after_long_help = "Exit 1 when there is any error; warnings alone exit 0.\n\nExamples:\n  lambda-trust lint --config prod.toml\n  lambda-trust lint --trust-policy trust.json --policy invoke.json"
     )]
     Lint {
-        /// A trust policy file to check as written, instead of the config's.
+        /// A trust policy file to check as written.
+        ///
+        /// Checked instead of the config's.
         #[arg(long, value_name = "FILE")]
         trust_policy: Option<PathBuf>,
-        /// An identity policy file to check as written (repeatable).
+        /// An identity policy file to check (repeatable).
+        ///
+        /// Checked as written.
         #[arg(id = "policy_files", long = "policy", value_name = "FILE")]
         policies: Vec<PathBuf>,
     },
-    /// Evaluate one request against policy files with the offline IAM evaluator.
-    #[command(after_help = "\
-The evaluator follows AWS's logic: an explicit Deny wins, then an Allow, else an implicit deny.
+    /// Evaluate one request against policy files, offline.
+    #[command(after_long_help = "\
+The evaluator follows AWS's logic: an explicit Deny wins, then an Allow, else an implicit deny. \
 A trust policy (--trust-policy) must allow the principal explicitly.
 
 Example: may Genesys Cloud assume the role with this external ID?
@@ -243,34 +281,43 @@ Example: may Genesys Cloud assume the role with this external ID?
       --resource arn:aws:iam::111122223333:role/GenesysLambdaInvoker \\
       --context sts:ExternalId=0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10
 
-Exit 0 on Allow, 3 on ExplicitDeny or ImplicitDeny, 1 on bad input.")]
+Exit 0 on Allow, 3 on ExplicitDeny or ImplicitDeny, 1 on bad input.",
+        // clap does not wrap the usage line.
+        override_usage = "lambda-trust simulate [OPTIONS] --principal <ARN> --action <ACTION>\n       \
+                          --resource <ARN>"
+    )]
     Simulate(SimulateArgs),
-    /// Prove, over every possible request, who can assume the role and what it can invoke
-    /// (offline).
-    #[command(after_help = "\
+    /// Prove who can assume the role and what it can invoke (offline).
+    #[command(after_long_help = "\
 Decides four properties over every request, not a sample; no AWS call is made:
-  trust-only-partner-with-external-id  only the partner account, with exactly the external ID
-                                       as sts:ExternalId, may sts:AssumeRole
-  trust-partner-allowed                the partner (its root, or one of its role sessions) with
-                                       the external ID is allowed
-  invoke-only-targets                  the identity policies (capped by the boundary) allow
-                                       nothing but lambda:InvokeFunction on the targets
-  invoke-targets-allowed               every target may be invoked
+  trust-only-partner-with-external-id
+      only the partner account, with exactly the external ID as
+      sts:ExternalId, may sts:AssumeRole
+  trust-partner-allowed
+      the partner (its root, or one of its role sessions) with the
+      external ID is allowed
+  invoke-only-targets
+      the identity policies (capped by the boundary) allow nothing but
+      lambda:InvokeFunction on the targets
+  invoke-targets-allowed
+      every target may be invoked
 
-Without policy files it proves the documents rendered from the config (as `render` prints
-them; the config's permissions boundary is an ARN, so it is not part of the offline proof).
-With --trust-policy and/or --policy it proves exactly those files (raw or URL-encoded JSON).
-Without --role-arn a trust policy file is proved for the placeholder role
+Without policy files it proves the documents rendered from the config (as `render` prints \
+them; the config's permissions boundary is an ARN, so it is not part of the offline proof). \
+With --trust-policy and/or --policy it proves exactly those files (raw or URL-encoded JSON). \
+Without --role-arn a trust policy file is proved for the placeholder role \
 arn:aws:iam::000000000000:role/lambda-trust-prove.
 
 Verdicts:
   proved          holds for every request
-  counterexample  a concrete request that breaks it, confirmed by the evaluator, with the
-                  statement that lets it in (or, for \"…-allowed\", the one that refuses it)
-  unknown         the prover cannot decide (policy variables, step budget…); never a silent pass
+  counterexample  a concrete request that breaks it, confirmed by the evaluator,
+                  with the statement that lets it in (or, for \"…-allowed\", the
+                  one that refuses it)
+  unknown         the prover cannot decide (policy variables, step budget…);
+                  never a silent pass
 
-The budget is counted in steps (units of work), so a verdict never depends on how busy the
-machine is; --budget-ms adds an optional wall-clock cap on top (a cap that fires is `unknown`,
+The budget is counted in steps (units of work), so a verdict never depends on how busy the \
+machine is; --budget-ms adds an optional wall-clock cap on top (a cap that fires is `unknown`, \
 with that reason).
 
 Exit 0 when every property is proved, 3 on any counterexample or unknown, 1 on bad input.
@@ -286,12 +333,14 @@ Examples:
     Prove(ProveArgs),
     /// Show what `apply` would change in AWS, as a diff (read-only).
     #[command(
-        after_help = "Exit 0 when AWS matches the config, 2 when changes are pending.\n\nExample:\n  lambda-trust plan --format json"
+        after_long_help = "Exit 0 when AWS matches the config, 2 when changes are pending.\n\nExample:\n  lambda-trust plan --format json"
     )]
     Plan {
         /// Plan as if --adopt were given to apply.
         #[arg(long)]
         adopt: bool,
+        /// Delete data actions even when flows call them.
+        ///
         /// With [genesys]: delete data actions even when a published Architect flow calls
         /// them (that breaks those flows; without it such a run exits 1 and writes nothing).
         #[arg(long)]
@@ -299,27 +348,31 @@ Examples:
         #[command(flatten)]
         only: OnlyArgs,
     },
-    /// Create or repair the role and its invoke policy so AWS matches the config.
-    #[command(after_help = "\
-Creates the role (trust policy, path, description, max session, boundary, tags incl.
-managed-by = lambda-trust) and the managed invoke policy, or repairs each drifted part in place.
-Managed or inline policies on the role that the config does not declare are removed, after
-they are printed in full. A role or policy with our name but without our managed-by tag is
+    /// Create or repair the role and its policy to match the config.
+    #[command(after_long_help = "\
+Creates the role (trust policy, path, description, max session, boundary, tags incl. \
+managed-by = lambda-trust) and the managed invoke policy, or repairs each drifted part in place. \
+Managed or inline policies on the role that the config does not declare are removed, after \
+they are printed in full. A role or policy with our name but without our managed-by tag is \
 never modified unless you pass --adopt.
 
-When stdin is a terminal it shows the plan and asks before writing, whatever stdout and stderr
-are (`apply 2>&1 | tee apply.log` asks too; a plan that deletes something says what first).
-Only the line `yes` and Enter writes; anything else (`y`, an empty line) writes nothing and
+When stdin is a terminal it shows the plan and asks before writing, whatever stdout and stderr \
+are (`apply 2>&1 | tee apply.log` asks too; a plan that deletes something says what first). \
+Only the line `yes` and Enter writes; anything else (`y`, an empty line) writes nothing and \
 exits 2. --yes, or stdin not a terminal (a script, CI), writes without asking.
 
 Examples:
   lambda-trust apply            # shows the plan, asks
   lambda-trust apply --yes      # no question")]
     Apply {
-        /// Take over a role or policy with the configured name that lambda-trust did not
-        /// create: tag it managed-by = lambda-trust and converge it.
+        /// Take over a role or policy lambda-trust did not create.
+        ///
+        /// A role or policy with the configured name that lambda-trust did not create: tag it
+        /// managed-by = lambda-trust and converge it.
         #[arg(long)]
         adopt: bool,
+        /// Delete data actions even when flows call them.
+        ///
         /// With [genesys]: delete data actions even when a published Architect flow calls
         /// them (that breaks those flows; without it such a run exits 1 and writes nothing).
         #[arg(long)]
@@ -327,6 +380,8 @@ Examples:
         /// Write without asking, even on a terminal.
         #[arg(long)]
         yes: bool,
+        /// Publish the actions' drafts (publish = "draft").
+        ///
         /// With [genesys] publish = "draft": publish the actions' drafts that hold the
         /// configured change (`POST …/actions/{id}/draft/publish`).
         #[arg(long)]
@@ -334,12 +389,12 @@ Examples:
         #[command(flatten)]
         only: OnlyArgs,
     },
-    /// Prove the live setup: who can assume the role, and what it can invoke.
-    #[command(after_help = "\
-Evaluates the live trust and permission policies offline: the Genesys principal with the right
-external ID is allowed; a wrong or missing external ID, another account and anonymous callers
-are denied; every target is invokable and nothing else is. With --assume-profile it also
-assumes the role for real and dry-run invokes each target (for test accounts where the trusted
+    /// Prove the live role: who can assume it, and what it can invoke.
+    #[command(after_long_help = "\
+Evaluates the live trust and permission policies offline: the Genesys principal with the right \
+external ID is allowed; a wrong or missing external ID, another account and anonymous callers \
+are denied; every target is invokable and nothing else is. With --assume-profile it also \
+assumes the role for real and dry-run invokes each target (for test accounts where the trusted \
 principal is your own).
 
 Exit 0 when every check passes, 3 when any fails.
@@ -347,13 +402,19 @@ Exit 0 when every check passes, 3 when any fails.
 Example:
   lambda-trust verify --assume-profile genesys-test --wait 120")]
     Verify {
+        /// Also assume the role and dry-run invoke.
+        ///
         /// Also assume the role with this profile's credentials and the external ID, then
         /// dry-run invoke every target.
         #[arg(long, value_name = "PROFILE")]
         assume_profile: Option<String>,
+        /// Seconds the live probe retries.
+        ///
         /// How long the live probe keeps retrying while IAM propagates, in seconds.
         #[arg(long, default_value_t = 60, value_name = "SECONDS")]
         wait: u64,
+        /// Also test every data action in Genesys Cloud.
+        ///
         /// With [genesys]: also run every data action end to end in Genesys Cloud
         /// (`POST /api/v2/integrations/actions/{id}/test` with the target's sample_input).
         #[arg(long)]
@@ -363,17 +424,17 @@ Example:
         #[command(flatten)]
         org: OrgPoliciesArgs,
     },
-    /// The drift check for CI: plan plus verification, read-only, never prompts.
-    #[command(after_help = "\
-Answers \"is the role still exactly what the config says, and is it still safe?\". Each finding
-has a severity: `security` (the live role is broader: external ID condition weakened, extra
-principal, action, resource or policy, boundary removed) or `config` (description, tags, max
+    /// The drift check for CI: plan and verify, read-only, no prompt.
+    #[command(after_long_help = "\
+Answers \"is the role still exactly what the config says, and is it still safe?\". Each finding \
+has a severity: `security` (the live role is broader: external ID condition weakened, extra \
+principal, action, resource or policy, boundary removed) or `config` (description, tags, max \
 session, a target missing). Several configs are checked concurrently, with one report.
 
 Exit 0 in sync and verified, 2 drift (any planned change or failed verification), 1 error.
 
-With --template FILE: no AWS call; the CloudFormation template is checked instead of the live
-account: would it leave the configured role exactly as the config says, every property proved?
+With --template FILE: no AWS call; the CloudFormation template is checked instead of the live \
+account: would it leave the configured role exactly as the config says, every property proved? \
 Findings point at the template's line (docs/iac.md).
 
 Examples:
@@ -388,6 +449,8 @@ Examples:
         files: ReportFiles,
         #[command(flatten)]
         iac: CheckIacArgs,
+        /// Also test every data action in Genesys Cloud.
+        ///
         /// With [genesys]: also run every data action end to end in Genesys Cloud and judge its
         /// answer (output contract, error payloads, `expect`), as `verify --test-actions`.
         #[arg(long)]
@@ -397,22 +460,24 @@ Examples:
         #[command(flatten)]
         org: OrgPoliciesArgs,
     },
-    /// Every role in the account (or the organization) a partner can assume: with which
-    /// external IDs, and what it can do — proved (read-only).
-    #[command(after_help = "\
-Reads the account's IAM in one paginated GetAccountAuthorizationDetails pass, then decides
-offline, for each role that a principal of a partner account (or, without --partner…, of any
-other account, or anyone) can assume: who can assume it, the accepted sts:ExternalId values
-(fixed, several, pattern or any), the functions it may invoke, whether it can do anything
-else, latent access in non-default policy versions, and whether lambda-trust manages it
+    /// Every role a partner can assume, and what it can do (read-only).
+    ///
+    /// Every role in the account (or the organization) a partner can assume: with which external
+    /// IDs, and what it can do — proved.
+    #[command(after_long_help = "\
+Reads the account's IAM in one paginated GetAccountAuthorizationDetails pass, then decides \
+offline, for each role that a principal of a partner account (or, without --partner…, of any \
+other account, or anyone) can assume: who can assume it, the accepted sts:ExternalId values \
+(fixed, several, pattern or any), the functions it may invoke, whether it can do anything \
+else, latent access in non-default policy versions, and whether lambda-trust manages it \
 (with --config: whether it matches that config).
 
-Finding codes: no-external-id, external-id-pattern, external-id-unproved, other-principals,
-beyond-invoke, all-functions, latent-version (security); config-mismatch, partner-refused
-(config); unmanaged, unused-partner-role (info: not used for --unused-days days, from
+Finding codes: no-external-id, external-id-pattern, external-id-unproved, other-principals, \
+beyond-invoke, all-functions, latent-version (security); config-mismatch, partner-refused \
+(config); unmanaged, unused-partner-role (info: not used for --unused-days days, from \
 RoleLastUsed).
 
-Exit 0 when no role has a security finding, 2 when one does, 1 on error (with several
+Exit 0 when no role has a security finding, 2 when one does, 1 on error (with several \
 accounts: 1 when any account could not be audited).
 
 Examples:
@@ -428,16 +493,18 @@ Examples:
   aws iam get-account-authorization-details > gaad.json
   lambda-trust audit --input gaad.json --partner genesys-cloud")]
     Audit(Box<AuditArgs>),
-    /// Add a Lambda function to the config (in place, keeping comments) and grant it.
-    #[command(after_help = "\
-FUNCTION is a function ARN, an alias ARN (…:function:NAME:ALIAS) or a bare name (with --region
-or [aws].region; --region sets the new entry's region). Checks that the function (and qualifier) exists, adds a [[targets]] entry to the
-config file, then converges like `apply` and proves the result like `verify`. A target that is
-already there is a no-op. With [genesys] the target gets a data action named after the function;
-when another target's action has that name, the qualifier (or region) is added:
-`lookup-order (live)`; --action-name names it.
+    /// Add a Lambda function to the config and grant it.
+    ///
+    /// The config file is edited in place, its comments kept.
+    #[command(after_long_help = "\
+FUNCTION is a function ARN, an alias ARN (…:function:NAME:ALIAS) or a bare name (with --region \
+or [aws].region; --region sets the new entry's region). Checks that the function (and \
+qualifier) exists, adds a [[targets]] entry to the config file, then converges like `apply` and \
+proves the result like `verify`. A target that is already there is a no-op. With [genesys] the \
+target gets a data action named after the function; when another target's action has that name, \
+the qualifier (or region) is added: `lookup-order (live)`; --action-name names it.
 
-When stdin is a terminal it shows the config diff and the plan and asks first, as apply does
+When stdin is a terminal it shows the config diff and the plan and asks first, as apply does \
 (--yes: no question); nothing is written, the config file neither, unless the answer is yes.
 
 Examples:
@@ -450,30 +517,40 @@ Examples:
     Onboard {
         /// The function: ARN, alias ARN or name.
         function: String,
-        /// An alias or version to grant (instead of the unqualified function).
+        /// An alias or version to grant.
+        ///
+        /// Granted instead of the unqualified function.
         #[arg(long, value_name = "ALIAS|VERSION")]
         qualifier: Option<String>,
-        /// Grant every version and alias (`function:f` and `function:f:*`); said loudly.
+        /// Grant every version and alias.
+        ///
+        /// `function:f` and `function:f:*`; said loudly.
         #[arg(long)]
         all_aliases: bool,
-        /// With [genesys]: the new target's data action name [default: the function's name;
-        /// with the qualifier or region added when another action has it].
+        /// The new target's data action name.
+        ///
+        /// With [genesys] [default: the function's name; with the qualifier or region added
+        /// when another action has it].
         #[arg(long, value_name = "NAME")]
         action_name: Option<String>,
+        /// Show the diff and the plan; change nothing.
+        ///
         /// Show the config diff and the plan; change nothing (exit 2 if anything would change).
         #[arg(long)]
         dry_run: bool,
-        /// Write without asking, even when stdin is a terminal.
+        /// Write without asking.
+        ///
+        /// Even when stdin is a terminal.
         #[arg(long)]
         yes: bool,
     },
-    /// Remove a Lambda function from the config (in place) and revoke its grant.
-    #[command(after_help = "\
-Removes every [[targets]] entry for FUNCTION (or only the one with --qualifier), then converges
-and verifies. Offboarding the last target detaches and deletes the invoke policy; the role stays,
-trusting Genesys Cloud but allowed to invoke nothing. With [genesys], when a published Architect
-flow calls the target's data action, nothing is written (the config file neither) and the run
-exits 1 naming the flows, unless --force. When stdin is a terminal it asks first, as apply
+    /// Remove a Lambda function from the config and revoke its grant.
+    #[command(after_long_help = "\
+Removes every [[targets]] entry for FUNCTION (or only the one with --qualifier), then converges \
+and verifies. Offboarding the last target detaches and deletes the invoke policy; the role stays, \
+trusting Genesys Cloud but allowed to invoke nothing. With [genesys], when a published Architect \
+flow calls the target's data action, nothing is written (the config file neither) and the run \
+exits 1 naming the flows, unless --force. When stdin is a terminal it asks first, as apply \
 does (--yes: no question).
 
 Examples:
@@ -486,22 +563,28 @@ Examples:
         /// Remove only the entry with this qualifier.
         #[arg(long, value_name = "ALIAS|VERSION")]
         qualifier: Option<String>,
+        /// Show the diff and the plan; change nothing.
+        ///
         /// Show the config diff and the plan; change nothing (exit 2 if anything would change).
         #[arg(long)]
         dry_run: bool,
+        /// Delete data actions even when flows call them.
+        ///
         /// With [genesys]: delete data actions even when a published Architect flow calls
         /// them (that breaks those flows; without it such a run exits 1 and writes nothing).
         #[arg(long)]
         force: bool,
-        /// Write without asking, even when stdin is a terminal.
+        /// Write without asking.
+        ///
+        /// Even when stdin is a terminal.
         #[arg(long)]
         yes: bool,
     },
     /// Delete the role and the policy that lambda-trust created.
-    #[command(after_help = "\
-Without --yes it only shows what it would delete (exit 2). Refuses anything that lacks the
-managed-by = lambda-trust tag. Policies attached to the role that are not ours are detached,
-never deleted. With [genesys], a data action that a published Architect flow calls is not
+    #[command(after_long_help = "\
+Without --yes it only shows what it would delete (exit 2). Refuses anything that lacks the \
+managed-by = lambda-trust tag. Policies attached to the role that are not ours are detached, \
+never deleted. With [genesys], a data action that a published Architect flow calls is not \
 deleted: the run exits 1 naming the flows and writes nothing, unless --force.
 
 Example:
@@ -511,13 +594,15 @@ Example:
         /// Really delete.
         #[arg(long)]
         yes: bool,
+        /// Delete data actions even when flows call them.
+        ///
         /// With [genesys]: delete data actions even when a published Architect flow calls
         /// them (that breaks those flows; without it such a run exits 1 and writes nothing).
         #[arg(long)]
         force: bool,
     },
-    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
-    #[command(after_help = "\
+    /// Print a shell completion script.
+    #[command(after_long_help = "\
 Examples:
   lambda-trust completions bash \\
       > ~/.local/share/bash-completion/completions/lambda-trust
@@ -525,17 +610,24 @@ Examples:
   lambda-trust completions fish \\
       > ~/.config/fish/completions/lambda-trust.fish")]
     Completions {
+        /// The shell.
+        ///
         /// The shell to complete in.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff), or write one page per command with --out-dir.
-    #[command(after_help = "\
+    /// Print the man page, or write one per command with --out-dir.
+    ///
+    /// The man page is roff, for `man -l -`; --out-dir writes lambda-trust.1 and one
+    /// lambda-trust-COMMAND.1 per command.
+    #[command(after_long_help = "\
 Examples:
   lambda-trust man | man -l -
   lambda-trust man --out-dir ~/.local/share/man/man1")]
     Man {
-        /// Write lambda-trust.1 and one lambda-trust-COMMAND.1 per command into DIR.
+        /// Write one page per command into DIR.
+        ///
+        /// Writes lambda-trust.1 and one lambda-trust-COMMAND.1 per command into DIR.
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
     },

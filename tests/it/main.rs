@@ -37,6 +37,7 @@ mod fuzz_props;
 mod genesys_fake;
 mod genesys_regions;
 mod harness_selftest;
+mod help_width;
 mod iac_check;
 mod iac_permissions;
 mod iac_plan;
