@@ -188,7 +188,7 @@ pub struct AwsArgs {
     /// The first try included; throttling and transient errors are retried with backoff.
     #[arg(long, global = true, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: u32,
-    /// Give up a call after SECONDS, retries included [default: 60].
+    /// Give up a call after SECONDS (default 60).
     ///
     /// The most one AWS or Genesys Cloud call may take, its retries and waits included: an
     /// endpoint that never answers ends the run after this.
