@@ -140,6 +140,21 @@ fn unreachable_accounts(desired: &crate::core::state::Desired) -> Vec<Finding> {
         .collect()
 }
 
+/// lambda-trust's statement that a function policy written whole keeps it from writing, with
+/// the step that does it instead.
+fn held_warning(h: &plan::HeldPermission) -> Event {
+    let what = if h.adds { "added" } else { "removed" };
+    Event::Warning {
+        message: format!(
+            "lambda-trust's statement on {} (account {}) is not {what}: the function's policy is written whole ({}), and its next write would undo a statement added beside it",
+            h.permission.resource(),
+            h.permission.account,
+            h.why
+        ),
+        hint: Some(h.step.clone()),
+    }
+}
+
 /// What a run plans toward.
 #[derive(Debug, Clone, Copy)]
 pub enum Goal {
@@ -226,6 +241,9 @@ pub async fn plan_both(
         }
         Goal::Destroy => destroy_plan(events, &prepared, genesys.as_mut(), force).await?,
     };
+    let retiring = matches!(goal, Goal::Destroy);
+    let held = plan::held_permissions(&prepared.desired, &prepared.observed, retiring);
+    events.all(held.iter().map(held_warning));
     Ok(LivePlan {
         clients,
         prepared,

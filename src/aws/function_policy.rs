@@ -116,6 +116,7 @@ pub async fn read_permissions(
                 statement_id: want.statement_id.clone(),
                 statement,
                 revision_id: read.revision_id.clone(),
+                document: read.document.clone(),
             })
         })
         .collect::<Result<_, _>>()?;

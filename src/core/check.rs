@@ -17,7 +17,12 @@ use crate::core::verify::{Check, Verification};
 /// caller).
 pub fn aws_findings(desired: &Desired, observed: &Observed) -> Result<Vec<Finding>, PlanError> {
     match plan::changes(desired, observed, PlanOptions { adopt: true }) {
-        Ok(plan) => Ok(drift::drift_findings(desired, &plan)),
+        Ok(plan) => {
+            let mut findings = drift::drift_findings(desired, &plan);
+            let held = plan::held_permissions(desired, observed, false);
+            findings.extend(drift::held_findings(&held));
+            Ok(findings)
+        }
         Err(e @ PlanError::RolePath { .. }) => Ok(vec![drift::refusal_finding(&e)]),
         Err(e) => Err(e),
     }

@@ -394,6 +394,10 @@ pub struct ObservedPermission {
     /// The policy's `RevisionId`, sent with `RemovePermission` so a concurrent edit fails
     /// instead of being overwritten.
     pub revision_id: Option<String>,
+    /// The whole policy as read (`None`: the function has none), to tell one written whole
+    /// (`core::plan::whole`), which lambda-trust does not write into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<Value>,
 }
 
 /// lambda-trust's statement ID for the role `role_arn` named `role_name`:

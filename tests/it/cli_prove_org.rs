@@ -99,6 +99,34 @@ fn an_rcp_without_genesys_listed_stops_the_proof_and_listed_it_is_proved() {
     );
 }
 
+/// Without the organization's ID, a perimeter on `aws:PrincipalOrgID` cannot be judged for
+/// Genesys Cloud's request: neither blocked nor proved, the key named.
+#[test]
+fn a_perimeter_without_the_organization_s_id_is_unknown_not_a_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = org_dir(dir.path(), &["444455556666"]);
+    let rcp = Path::new(&org).join("root-rcp.json");
+    let mut file: Value = serde_json::from_str(&std::fs::read_to_string(&rcp).unwrap()).unwrap();
+    file.as_object_mut().unwrap().remove("organization");
+    std::fs::write(&rcp, file.to_string()).unwrap();
+    let r = prove(dir.path(), "json", &["--org-policies", &org]);
+    assert_eq!(
+        r.code, 3,
+        "not proved is not passed: {}{}",
+        r.stdout, r.stderr
+    );
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let claim = &v["organization"]["targets"][0]["claim"];
+    assert_eq!(claim["verdict"], "unknown", "{v:#}");
+    assert!(
+        claim["detail"]
+            .as_str()
+            .unwrap()
+            .contains("aws:PrincipalOrgID"),
+        "{v:#}"
+    );
+}
+
 #[test]
 fn without_the_files_nothing_is_claimed_about_them() {
     let dir = tempfile::tempdir().unwrap();

@@ -117,6 +117,7 @@ fn a_missing_statement_is_added_after_the_role_and_the_next_plan_is_empty() {
         statement_id: d.permissions[0].statement_id.clone(),
         statement: None,
         revision_id: None,
+        document: None,
     }];
     let ops = plan(&d, &nothing, OWNED).unwrap().ops;
     assert!(matches!(ops[0], Op::Role(RoleOp::Create(_))));

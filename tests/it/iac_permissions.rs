@@ -288,27 +288,7 @@ fn a_plan_s_lambda_permissions_are_judged_on_each_role_s_path() {
             json!({"source_account": ACCOUNT, "source_arn": "arn:aws:s3:::uploads"}),
         ),
     ];
-    let planned: Vec<Value> = (resources.iter())
-        .map(|(address, kind, values)| {
-            let name = address.split('.').nth(1).unwrap();
-            json!({"address": address, "mode": "managed", "type": kind, "name": name,
-                "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
-                "values": values, "sensitive_values": {}})
-        })
-        .collect();
-    let changes: Vec<Value> = (resources.iter())
-        .map(|(address, kind, values)| {
-            let name = address.split('.').nth(1).unwrap();
-            json!({"address": address, "mode": "managed", "type": kind, "name": name,
-                "provider_name": "registry.terraform.io/hashicorp/aws",
-                "change": {"actions": ["create"], "before": null, "after": values,
-                    "after_unknown": {}, "before_sensitive": false, "after_sensitive": {}}})
-        })
-        .collect();
-    let plan = json!({"format_version": "1.2", "terraform_version": "1.9.0",
-        "planned_values": {"root_module": {"resources": planned}},
-        "resource_changes": changes,
-        "configuration": {"root_module": {"resources": []}}});
+    let plan = plan_of(&resources);
     let file = dir.path().join("plan.json");
     std::fs::write(&file, plan.to_string()).unwrap();
     let r = run(dir.path(), &["--plan", file.to_str().unwrap()]);
@@ -326,6 +306,31 @@ fn a_plan_s_lambda_permissions_are_judged_on_each_role_s_path() {
         !found.iter().any(|(_, m)| m.contains(&function("scoped"))),
         "{found:#?}"
     );
+}
+
+/// A `terraform show -json` plan creating `resources` (address, type, values).
+fn plan_of(resources: &[(String, &str, Value)]) -> Value {
+    let planned: Vec<Value> = (resources.iter())
+        .map(|(address, kind, values)| {
+            let name = address.split('.').nth(1).unwrap();
+            json!({"address": address, "mode": "managed", "type": kind, "name": name,
+                "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
+                "values": values, "sensitive_values": {}})
+        })
+        .collect();
+    let changes: Vec<Value> = (resources.iter())
+        .map(|(address, kind, values)| {
+            let name = address.split('.').nth(1).unwrap();
+            json!({"address": address, "mode": "managed", "type": kind, "name": name,
+                "provider_name": "registry.terraform.io/hashicorp/aws",
+                "change": {"actions": ["create"], "before": null, "after": values,
+                    "after_unknown": {}, "before_sensitive": false, "after_sensitive": {}}})
+        })
+        .collect();
+    json!({"format_version": "1.2", "terraform_version": "1.9.0",
+        "planned_values": {"root_module": {"resources": planned}},
+        "resource_changes": changes,
+        "configuration": {"root_module": {"resources": []}}})
 }
 
 /// `--org-policies` with a file that is not an organization policy, or of an unknown kind:
@@ -444,4 +449,64 @@ fn org_policies_without_an_scp_file_leave_the_scps_unknown_not_blocking() {
             "{name}: {found:#?}"
         );
     }
+}
+
+/// A policy written whole (`AWS::Lambda::ResourcePolicy`, `aws_lambda_resource_policy`) is the
+/// function's policy: read, never skipped as clean — open to anyone, it is reported; a `Deny`
+/// of the role stops Genesys Cloud even in the role's own account.
+#[test]
+fn whole_function_policies_in_code_are_read_and_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let open = json!({"Version": "2012-10-17", "Statement": [{"Sid": "Anyone", "Effect": "Allow",
+        "Principal": "*", "Action": "lambda:InvokeFunction", "Resource": function("scoped")}]});
+    let deny = json!({"Version": "2012-10-17", "Statement": [{"Sid": "NotTheRole",
+        "Effect": "Deny", "Principal": "*", "Action": "lambda:InvokeFunction", "Resource": "*"}]});
+    let whole = template(json!({
+        "ScopedWhole": {"Type": "AWS::Lambda::ResourcePolicy", "Properties": {
+            "ResourceArn": {"Fn::GetAtt": ["Scoped", "Arn"]}, "PolicyDocument": open}},
+        "OpenWhole": {"Type": "AWS::Lambda::ResourcePolicy", "Properties": {
+            "ResourceArn": function("open"), "PolicyDocument": deny.to_string()}}}));
+    let file = dir.path().join("template.json");
+    std::fs::write(&file, whole.to_string()).unwrap();
+    let r = run(dir.path(), &["--template", file.to_str().unwrap()]);
+    let found = role_findings(&r.json());
+    assert!(
+        on(&found, "function-policy-open", &function("scoped")),
+        "{found:#?}"
+    );
+    assert!(
+        on(&found, "function-policy-blocks", &function("open")),
+        "the Deny stops the role: {found:#?}"
+    );
+
+    let resources = [
+        (
+            "aws_iam_role.genesys".to_owned(),
+            "aws_iam_role",
+            json!({"name": "genesys", "path": "/", "assume_role_policy": trust().to_string(),
+            "description": null, "max_session_duration": 3600, "permissions_boundary": null,
+            "tags": null, "tags_all": {}}),
+        ),
+        (
+            "aws_iam_role_policy.invoke".to_owned(),
+            "aws_iam_role_policy",
+            json!({"name": "invoke", "role": "genesys", "policy": json!({"Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction",
+                "Resource": [function("scoped")]}]}).to_string()}),
+        ),
+        (
+            "aws_lambda_resource_policy.scoped".to_owned(),
+            "aws_lambda_resource_policy",
+            json!({"resource_arn": function("scoped"), "policy": open.to_string()}),
+        ),
+    ];
+    let file = dir.path().join("plan.json");
+    std::fs::write(&file, plan_of(&resources).to_string()).unwrap();
+    let r = run(dir.path(), &["--plan", file.to_str().unwrap()]);
+    assert_eq!(r.code, Some(2), "{r}");
+    let found = role_findings(&r.json());
+    assert!(
+        on(&found, "function-policy-open", &function("scoped")),
+        "{found:#?}"
+    );
 }

@@ -420,3 +420,100 @@ fn a_write_whose_answer_was_lost_is_read_again_and_the_run_goes_on() {
     assert!(ours(&env, &arn, None).is_empty());
     assert_eq!(statements(&env, &arn, None).len(), 1);
 }
+
+/// `PutResourcePolicy` on the workload function (the whole policy), as its owner writes it.
+fn put_whole_policy(env: &Env, arn: &str, policy: &Value, revision: Option<&str>) {
+    let path = format!("/2026-07-09/resource-policy/{}", arn.replace(':', "%3A"));
+    let mut body = json!({"Policy": policy.to_string()});
+    if let Some(r) = revision {
+        body["RevisionId"] = json!(r);
+    }
+    let r = workload(env).lambda("us-east-1", "PUT", &path, Some(&body));
+    assert_eq!(r.status, 200, "{}", r.text());
+}
+
+/// The `--policy '…'` and `--revision-id` of the step a finding names.
+fn step_policy(step: &str) -> (Value, String) {
+    let start = step.find("--policy '").expect("a --policy") + "--policy '".len();
+    let end = start + step[start..].find('\'').expect("quoted");
+    let revision = step.split("--revision-id ").nth(1).expect("a revision");
+    let revision = revision.split_whitespace().next().unwrap().to_owned();
+    (serde_json::from_str(&step[start..end]).unwrap(), revision)
+}
+
+#[test]
+fn a_function_policy_written_whole_is_never_written_into_and_the_step_is_named() {
+    let env = Env::new();
+    let arn = workload(&env).lambda_create_function("whole-fn", "us-east-1");
+    let whole = json!({"Version": "2012-10-17", "Statement": [{"Sid": "NoOldPartner",
+        "Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::444455556666:root"},
+        "Action": "lambda:*", "Resource": arn}]});
+    put_whole_policy(&env, &arn, &whole, None);
+    env.write_config(&with_accounts(
+        &[&arn],
+        &format!("role_arn = \"{DEPLOYER}\""),
+    ));
+
+    // plan and apply say what is held back and how to add it; apply writes nothing there.
+    let plan = env.run(&["plan"]);
+    assert!(
+        plan.stderr.contains("written whole") && plan.stderr.contains("put-resource-policy"),
+        "{}",
+        plan.stderr
+    );
+    env.expect(&["apply"], 0);
+    assert_eq!(lambda_writes(&env), Vec::<String>::new());
+    let (_, writes) = env.writes_of(&["apply"], 0);
+    assert_eq!(writes, 0, "a second apply writes nothing either");
+    assert_eq!(
+        statements(&env, &arn, None),
+        whole["Statement"].as_array().unwrap().clone()
+    );
+
+    // check: one finding, fixed outside lambda-trust by the exact step.
+    let check = json_of(&env.expect(&["check", "--format", "json"], 2));
+    let findings = crate::support::live::check_findings(&check);
+    let held: Vec<&Value> = (findings.iter())
+        .filter(|f| f["code"] == "function-policy-written-whole")
+        .collect();
+    assert_eq!(held.len(), 1, "{check:#}");
+    assert_eq!(held[0]["remedy"]["by"], "outside", "{check:#}");
+    assert!(
+        !codes(&check)
+            .iter()
+            .any(|c| c.starts_with("function-permission")),
+        "never also reported as something apply repairs: {check:#}"
+    );
+
+    // The step, run as given, writes the policy with lambda-trust's statement in it: in sync.
+    let step = held[0]["remedy"]["step"].as_str().unwrap();
+    let (policy, revision) = step_policy(step);
+    put_whole_policy(&env, &arn, &policy, Some(&revision));
+    assert_eq!(ours(&env, &arn, None).len(), 1);
+    let check = json_of(&env.run(&["check", "--format", "json"]));
+    assert!(
+        !codes(&check)
+            .iter()
+            .any(|c| c == "function-policy-written-whole" || c.starts_with("function-permission")),
+        "{check:#}"
+    );
+    let (_, writes) = env.writes_of(&["apply"], 0);
+    assert_eq!(writes, 0);
+
+    // destroy leaves the whole policy alone and says how to take the statement out.
+    env.proxy.clear();
+    let r = env.expect(&["destroy", "--yes"], 0);
+    assert!(
+        !lambda_writes(&env)
+            .iter()
+            .any(|w| w.contains("RemovePermission")),
+        "{:?}",
+        lambda_writes(&env)
+    );
+    assert!(
+        r.stderr.contains("not removed") && r.stderr.contains("put-resource-policy"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(ours(&env, &arn, None).len(), 1);
+}

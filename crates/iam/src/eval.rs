@@ -279,6 +279,22 @@ fn statement_applies(
     req: &Request,
     ctx: &Context,
 ) -> bool {
+    statement_targets(stmt, kind, variables, req, ctx)
+        && stmt
+            .conditions
+            .iter()
+            .all(|c| condition::holds(c, ctx, variables))
+}
+
+/// Whether a statement names the request's principal (resource policies), action and resource:
+/// everything but its conditions.
+fn statement_targets(
+    stmt: &Statement,
+    kind: Kind,
+    variables: bool,
+    req: &Request,
+    ctx: &Context,
+) -> bool {
     if let Kind::Resource = kind {
         let named = match &stmt.principal {
             Some(PrincipalClause::Principal(p)) => principal_matches(p, &req.principal),
@@ -314,19 +330,109 @@ fn statement_applies(
             expand(r, variables, ctx).is_some_and(|toks| arn_match(&toks, &req.resource))
         })
     };
-    let resource_ok = match &stmt.resource {
+    match &stmt.resource {
         // Trust policies have no Resource: the role itself is the resource.
         None => true,
         Some(ResourceClause::Resource(list)) => resource_listed(list),
         Some(ResourceClause::NotResource(list)) => !resource_listed(list),
-    };
-    if !resource_ok {
+    }
+}
+
+/// What a caller knows of context keys a request does not carry.
+pub(crate) struct KeyFacts<'a> {
+    /// Whether a key (lowercased) is absent from the real request.
+    pub(crate) absent: &'a dyn Fn(&str) -> bool,
+    /// Whether the real request's value of a key (lowercased), if it has one, matches none of
+    /// these policy values.
+    pub(crate) never_among: &'a dyn Fn(&str, &[String]) -> bool,
+}
+
+/// Whether a statement's conditions decide alike with `keys` absent and with each holding a
+/// value no policy value matches — the only two cases left when every key's real value is
+/// known to match none of the statement's values for it.
+fn same_either_way(
+    stmt: &Statement,
+    keys: &[String],
+    ctx: &Context,
+    facts: &KeyFacts<'_>,
+    variables: bool,
+) -> bool {
+    let excluded = keys.iter().all(|k| {
+        let values: Vec<String> = (stmt.conditions.iter())
+            .filter(|c| c.key.eq_ignore_ascii_case(k))
+            .flat_map(|c| c.values.iter().cloned())
+            .collect();
+        (facts.never_among)(&k.to_lowercase(), &values)
+    });
+    if !excluded {
         return false;
     }
+    let mut other = Context(ctx.0.clone());
+    for k in keys {
+        other.0.insert(
+            k.to_lowercase(),
+            vec!["\u{1}none of the policy's".to_owned()],
+        );
+    }
+    let holds =
+        |c: &Context| (stmt.conditions.iter()).all(|cond| condition::holds(cond, c, variables));
+    holds(ctx) == holds(&other)
+}
 
-    stmt.conditions
-        .iter()
-        .all(|c| condition::holds(c, ctx, variables))
+/// A statement that names a request's principal, action and resource, and whose conditions
+/// read context keys the request does not carry: what it decides depends on values not given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Unsettled {
+    /// The statement.
+    pub(crate) statement: StatementRef,
+    /// The keys it reads that the request lacks, as the policy spells them.
+    pub(crate) keys: Vec<String>,
+}
+
+/// The statements of `policy` that apply to `req` but for conditions on keys its context lacks
+/// and `absent` does not say are absent from such a request. `resource`: the policy is a
+/// resource (or trust) policy, whose statements must name the caller. The evaluator reads a
+/// missing key by IAM's rules (a negated operator or `…IfExists` then holds, anything else
+/// does not); a caller that does not know the real request's value of that key cannot take the
+/// answer as proof.
+pub(crate) fn unsettled(
+    policy: &LabeledPolicy,
+    resource: bool,
+    req: &Request,
+    facts: &KeyFacts<'_>,
+) -> Vec<Unsettled> {
+    let ctx = Context::new(req);
+    let kind = if resource {
+        Kind::Resource
+    } else {
+        Kind::Identity
+    };
+    let variables = policy.policy.effective_version().supports_variables();
+    let mut out = Vec::new();
+    for (index, stmt) in policy.policy.statements.iter().enumerate() {
+        if !statement_targets(stmt, kind, variables, req, &ctx) {
+            continue;
+        }
+        let mut keys: Vec<String> = Vec::new();
+        for c in &stmt.conditions {
+            let lower = c.key.to_lowercase();
+            if ctx.lookup(&lower).is_none() && !(facts.absent)(&lower) && !keys.contains(&c.key) {
+                keys.push(c.key.clone());
+            }
+        }
+        if !keys.is_empty() && !same_either_way(stmt, &keys, &ctx, facts, variables) {
+            out.push(Unsettled {
+                statement: StatementRef {
+                    policy: policy.label.clone(),
+                    index,
+                    sid: stmt.sid.clone(),
+                    effect: stmt.effect,
+                },
+                keys,
+            });
+        }
+    }
+    out
 }
 
 /// Evaluates one request. Pure; never panics.

@@ -112,6 +112,9 @@ codes! {
     PermissionMissing,
     /// lambda-trust's statement in a cross-account target's function policy differs.
     PermissionDiffers,
+    /// lambda-trust's statement is missing or differs in a function policy written whole
+    /// (`PutResourcePolicy`), which lambda-trust does not write into.
+    PermissionHeld,
 }
 
 /// What part of the setup a finding is about, for telling a failed check or an unproved
@@ -146,7 +149,7 @@ impl Code {
             RoleOwnershipLost | PolicyOwnershipLost => Some(Area::Ownership),
             BoundaryChanged | BoundaryUndeclared | ForeignManagedPolicy | ForeignInlinePolicy
             | InvokeDetached | InvokeMissing | InvokeDiffers | InvokeBroader | LatentVersion
-            | PermissionMissing | PermissionDiffers => Some(Area::Access),
+            | PermissionMissing | PermissionDiffers | PermissionHeld => Some(Area::Access),
             GenesysCredentialChanged
             | GenesysCredentialSwapped
             | GenesysConfigDiffers
@@ -245,7 +248,8 @@ impl Code {
             | GenesysDisabled
             | GenesysMissing
             | PermissionMissing
-            | PermissionDiffers => Severity::Config,
+            | PermissionDiffers
+            | PermissionHeld => Severity::Config,
             Check(id) => super::failure(id).0,
             // A policy that admits less than intended (the partner or a target shut out) is an
             // outage; one that admits more, or is unproved, is security.
@@ -268,7 +272,9 @@ impl Code {
             PolicyOwnershipLost => ConfigKey::Policy,
             BoundaryChanged => ConfigKey::RolePermissionsBoundary,
             InvokeDetached | InvokeMissing | InvokeDiffers | InvokeBroader | LatentVersion
-            | AccessUnknown | PermissionMissing | PermissionDiffers => ConfigKey::Targets,
+            | AccessUnknown | PermissionMissing | PermissionDiffers | PermissionHeld => {
+                ConfigKey::Targets
+            }
             GenesysCredentialChanged
             | GenesysCredentialSwapped
             | GenesysConfigDiffers
@@ -325,7 +331,8 @@ impl Code {
             | GenesysMissing
             | GenesysForeignAction
             | PermissionMissing
-            | PermissionDiffers => Kind::Drift,
+            | PermissionDiffers
+            | PermissionHeld => Kind::Drift,
         }
     }
 
@@ -379,6 +386,7 @@ impl Code {
             GenesysForeignAction => "genesys-foreign-action",
             PermissionMissing => "function-permission-missing",
             PermissionDiffers => "function-permission-differs",
+            PermissionHeld => "function-policy-written-whole",
             Check(_) | Unproved(_) | Path(_) => unreachable!("named by name()"),
         }
     }
@@ -423,6 +431,7 @@ impl Code {
             GenesysForeignAction => "A data action lambda-trust did not create, in its integration, calls a function that is not a target.",
             PermissionMissing => "lambda-trust's statement letting the role invoke a target in another account is missing from that function's policy.",
             PermissionDiffers => "lambda-trust's statement in a cross-account target's function policy differs from the one it wrote (another principal, action, resource or a condition): apply removes and adds it again.",
+            PermissionHeld => "A cross-account target's function policy is written whole (PutResourcePolicy, AWS::Lambda::ResourcePolicy, aws_lambda_resource_policy) and lacks lambda-trust's statement, or holds a different one: apply does not write into such a policy, whose next write would undo it; the statement is added where the policy is written.",
             Check(id) => return format!("The verify check {} failed.", id.as_str()),
             Unproved(p) => return format!("The property {} is not proved on the live policies.", p.as_str()),
             Path(c) => c.description(),

@@ -23,7 +23,7 @@ pub use crate::core::severity::Severity;
 pub use crate::core::SCHEMA_VERSION;
 pub use code::{Area, Code, ConfigKey, ConfigStatus, Kind};
 pub use diff::json_diff;
-pub use op_findings::{drift_findings, one_per_resource_and_code};
+pub use op_findings::{drift_findings, held_findings, one_per_resource_and_code};
 pub use remedy::Remedy;
 pub use verify_findings::{check_finding, failure, verify_findings};
 

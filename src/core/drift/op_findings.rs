@@ -5,11 +5,12 @@
 
 use serde_json::{json, Value};
 
-use super::{Code, Finding};
+use super::{Code, Finding, Remedy};
 use crate::config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use crate::core::describe::describe;
 use crate::core::plan::{
-    AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
+    AttachmentOp, BoundaryOp, HeldPermission, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp,
+    VersionOp,
 };
 use crate::core::state::Desired;
 use crate::core::verify;
@@ -120,6 +121,38 @@ fn op_findings_untraced(desired: &Desired, op: &Op) -> Vec<Finding> {
             .into_iter()
             .collect(),
     }
+}
+
+/// lambda-trust's statements held back from function policies written whole: one finding
+/// each, whose remedy is the step that writes the policy with it (apply never does).
+pub fn held_findings(held: &[HeldPermission]) -> Vec<Finding> {
+    held.iter()
+        .map(|h| {
+            let op = Op::Permission(PermissionOp::Add {
+                permission: h.permission.clone(),
+                read: true,
+            });
+            let state = if h.adds {
+                "missing or different"
+            } else {
+                "still there, though the function is no longer a target"
+            };
+            let mut f = Finding::new(
+                Code::PermissionHeld,
+                describe(&op).resource,
+                format!(
+                    "lambda-trust's statement letting the role invoke this target is {state}, and \
+                     apply does not write into this function policy: it is written whole ({})",
+                    h.why
+                ),
+            )
+            .values(h.adds.then(|| h.permission.statement()), None);
+            f.remedy = Remedy::Outside {
+                step: h.step.clone(),
+            };
+            f
+        })
+        .collect()
 }
 
 /// lambda-trust's statement on a cross-account target: missing, or not the one it wrote.

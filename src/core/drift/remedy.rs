@@ -45,6 +45,9 @@ impl Remedy {
             | Code::RoleMaxSessionUnknown => outside(
                 "deploy it, then run `lambda-trust check` on the live role: the value is known only then".into(),
             ),
+            Code::PermissionHeld => outside(format!(
+                "add lambda-trust's statement to {resource} where that policy is written (its AWS::Lambda::ResourcePolicy, aws_lambda_resource_policy, or `aws lambda put-resource-policy`)"
+            )),
             Code::GenesysForeignAction => outside(format!(
                 "{resource} is not lambda-trust's: point it at a target, or delete it, in Genesys Cloud (Admin > Integrations > Actions)"
             )),

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::cfn::OWN_ACCOUNT;
 use super::intrinsic::text;
-use super::permission::{self, Permission};
+use super::permission::{self, Permission, WholePolicy};
 use super::widen::{markers_in, widen, Kind};
 use super::{IacModel, NotAnalysed, RoleSettings, Source, Unknown};
 use crate::core::audit::{AccountIam, AuditPolicy, AuditRole};
@@ -41,6 +41,9 @@ pub(super) struct Build {
     pub settings: BTreeMap<String, RoleSettings>,
     /// Lambda permissions, for the function policies they make.
     pub permissions: Vec<Permission>,
+    /// The function policies written whole (`AWS::Lambda::ResourcePolicy`,
+    /// `aws_lambda_resource_policy`).
+    pub whole_policies: Vec<WholePolicy>,
     /// The partition and region a function name is completed with (`None`: not known).
     pub partition: String,
     pub region: Option<String>,
@@ -122,6 +125,7 @@ impl Build {
         };
         let (policies, unresolved) = permission::policies(
             &self.permissions,
+            &self.whole_policies,
             partition,
             self.region.as_deref(),
             &model.iam.account_id,

@@ -7,7 +7,8 @@
 //! `AWS::IAM::Policy` (`PolicyName`, `PolicyDocument`, `Roles`) and `AWS::IAM::RolePolicy`
 //! (`RoleName`, `PolicyName`, `PolicyDocument`), and `AWS::Lambda::Permission` (`FunctionName`,
 //! `Action`, `Principal`, `SourceAccount`, `SourceArn`, `PrincipalOrgID`, `FunctionUrlAuthType`:
-//! the function policies, `permission`), an `AWS::Lambda::Function`'s fixed `FunctionName`
+//! the function policies, `permission`) and `AWS::Lambda::ResourcePolicy` (`ResourceArn`,
+//! `PolicyDocument`: a policy written whole), an `AWS::Lambda::Function`'s fixed `FunctionName`
 //! giving its `Ref` and `Arn`; resource `Condition`s are honoured, a
 //! resource whose condition is undecided is kept (more access, never less). Other resource
 //! types that can grant IAM permissions are listed as not analysed (docs/iac.md).
@@ -18,7 +19,7 @@ use serde_json::{Map, Value};
 
 use super::build::{Build, Targets};
 use super::intrinsic::{text, Named, Scope};
-use super::permission::Permission;
+use super::permission::{Permission, WholePolicy};
 use super::widen::markers_in;
 use super::{yaml, IacError, IacModel, NotAnalysed, RoleSettings, Source, UnknownReason};
 use crate::core::audit::{AuditPolicy, AuditRole, AuditVersion};
@@ -564,6 +565,13 @@ fn read_resource(scope: &mut Scope, build: &mut Build, id: &str) -> Result<(), I
                 source_arn: get("SourceArn", scope)?,
                 principal_org_id: get("PrincipalOrgID", scope)?,
                 function_url_auth_type: get("FunctionUrlAuthType", scope)?,
+            });
+        }
+        "AWS::Lambda::ResourcePolicy" => {
+            build.whole_policies.push(WholePolicy {
+                resource: id.to_owned(),
+                resource_arn: get("ResourceArn", scope)?,
+                document: document(get("PolicyDocument", scope)?),
             });
         }
         _ => {}

@@ -1,5 +1,6 @@
 //! Lambda permissions declared in a template or a plan (`AWS::Lambda::Permission`,
-//! `aws_lambda_permission`) → the function policies they make: each is one statement that
+//! `aws_lambda_permission`) and whole function policies (`AWS::Lambda::ResourcePolicy`,
+//! `aws_lambda_resource_policy`, [`WholePolicy`]) → the function policies they make: each is one statement that
 //! `lambda:AddPermission` writes into the function's resource-based policy (Lambda API
 //! Reference, AddPermission; Lambda Developer Guide, "Viewing resource-based IAM policies in
 //! Lambda": the principal as `{"AWS": …}`, `{"Service": …}` or `*`, `SourceAccount` as
@@ -39,10 +40,28 @@ pub(super) struct Permission {
     pub function_url_auth_type: Value,
 }
 
-/// The function policies the permissions make, by function ARN (qualifier included), as
-/// documents; and the permissions whose function is not known (resource, value).
+/// A function policy written whole (`AWS::Lambda::ResourcePolicy`, `aws_lambda_resource_policy`:
+/// `PutResourcePolicy`), its values evaluated (unknown ones as markers).
+#[derive(Debug, Clone, Default)]
+pub(super) struct WholePolicy {
+    /// The logical ID or Terraform address.
+    pub resource: String,
+    /// `ResourceArn` / `resource_arn`: the function's, version's or alias's complete ARN.
+    pub resource_arn: Value,
+    /// `PolicyDocument` / `policy` (an object, or its JSON text).
+    pub document: Value,
+}
+
+/// The function policies the permissions and the whole policies make, by function ARN
+/// (qualifier included), as documents; and the declarations whose function is not known
+/// (resource, value). A function with both a whole policy and permissions ends up with either
+/// the whole policy or it and the permissions' statements, by the order of the writes
+/// (Terraform's `aws_lambda_resource_policy` page: "every apply of one will overwrite
+/// statements managed by the other"): the union is taken, which lets in at least whoever
+/// either does.
 pub(super) fn policies(
     permissions: &[Permission],
+    whole: &[WholePolicy],
     partition: &str,
     region: Option<&str>,
     account: &str,
@@ -50,12 +69,22 @@ pub(super) fn policies(
     let mut docs: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     let mut unresolved = Vec::new();
     for p in permissions {
-        match function_arn(p, partition, region, account) {
+        match function_arn(&p.function, &p.qualifier, partition, region, account) {
             Some(arn) => {
                 let statement = statement(p, &arn, partition);
                 docs.entry(arn).or_default().push(statement);
             }
             None => unresolved.push((p.resource.clone(), text(&p.function))),
+        }
+    }
+    for w in whole {
+        let arn = (w.resource_arn.as_str())
+            .filter(|a| a.starts_with("arn:"))
+            .and_then(|_| function_arn(&w.resource_arn, &Value::Null, partition, region, account));
+        match (arn, statements_of(&w.document)) {
+            (Some(arn), Some(statements)) => docs.entry(arn).or_default().extend(statements),
+            (None, _) => unresolved.push((w.resource.clone(), text(&w.resource_arn))),
+            (Some(_), None) => unresolved.push((w.resource.clone(), text(&w.document))),
         }
     }
     let docs = docs
@@ -72,15 +101,16 @@ pub(super) fn policies(
 /// (`ACCOUNT:function:NAME`, `function:NAME`) completed with the region and account; `None`
 /// when a part is unknown.
 fn function_arn(
-    p: &Permission,
+    function: &Value,
+    qualifier: &Value,
     partition: &str,
     region: Option<&str>,
     account: &str,
 ) -> Option<String> {
-    if !markers_in(&p.function).is_empty() || !markers_in(&p.qualifier).is_empty() {
+    if !markers_in(function).is_empty() || !markers_in(qualifier).is_empty() {
         return None;
     }
-    let name = p.function.as_str()?;
+    let name = function.as_str()?;
     let arn = if name.starts_with("arn:") {
         split(name).filter(|f| f[2] == "lambda")?;
         name.to_owned()
@@ -104,10 +134,28 @@ fn function_arn(
             _ => return None,
         }
     };
-    Some(match p.qualifier.as_str().filter(|q| !q.is_empty()) {
+    Some(match qualifier.as_str().filter(|q| !q.is_empty()) {
         Some(q) => format!("{arn}:{q}"),
         None => arn,
     })
+}
+
+/// A whole policy's statements, from the document or its JSON text; `None` when it is not
+/// known before deployment (an unknown value) or not a policy: then the function's policy is
+/// not known either ("not read", never clean).
+fn statements_of(document: &Value) -> Option<Vec<Value>> {
+    if !markers_in(document).is_empty() && document.is_string() {
+        return None;
+    }
+    let parsed = match document {
+        Value::String(text) => serde_json::from_str(text).ok()?,
+        other => other.clone(),
+    };
+    match &parsed["Statement"] {
+        Value::Array(list) => Some(list.clone()),
+        Value::Object(_) => Some(vec![parsed["Statement"].clone()]),
+        _ => None,
+    }
 }
 
 /// The statement AddPermission writes (see the module header).
@@ -182,7 +230,7 @@ mod tests {
             scoped,
             perm("arn:aws:lambda:eu-west-1:444455556666:function:g:live", "*"),
         ];
-        let (docs, unresolved) = policies(&perms, "aws", Some("us-east-1"), "111122223333");
+        let (docs, unresolved) = policies(&perms, &[], "aws", Some("us-east-1"), "111122223333");
         assert!(unresolved.is_empty());
         let f = &docs["arn:aws:lambda:us-east-1:111122223333:function:f"]["Statement"][0];
         assert_eq!(f["Principal"], json!({"Service": "s3.amazonaws.com"}));
@@ -193,7 +241,34 @@ mod tests {
         assert_eq!(f["Action"], "lambda:InvokeFunction");
         let g = &docs["arn:aws:lambda:eu-west-1:444455556666:function:g:live"]["Statement"][0];
         assert_eq!(g["Principal"], "*");
-        let (_, unresolved) = policies(&perms[..1], "aws", None, "111122223333");
+        let (_, unresolved) = policies(&perms[..1], &[], "aws", None, "111122223333");
         assert_eq!(unresolved, [("P".to_owned(), "f".to_owned())]);
+    }
+
+    #[test]
+    fn a_whole_policy_is_the_function_policy_and_joins_any_permission_on_it() {
+        let deny = json!({"Sid": "d", "Effect": "Deny", "Principal": "*",
+            "Action": "lambda:InvokeFunction", "Resource": "*",
+            "Condition": {"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}});
+        let arn = "arn:aws:lambda:us-east-1:111122223333:function:f";
+        let whole = [
+            WholePolicy {
+                resource: "W".into(),
+                resource_arn: json!(arn),
+                document: json!(json!({"Version": "2012-10-17", "Statement": [deny]}).to_string()),
+            },
+            WholePolicy {
+                resource: "Unknown".into(),
+                resource_arn: json!("f"),
+                document: json!({}),
+            },
+        ];
+        let perms = [perm("f", "*")];
+        let (docs, unresolved) = policies(&perms, &whole, "aws", Some("us-east-1"), "111122223333");
+        let statements = docs[arn]["Statement"].as_array().unwrap();
+        assert_eq!(statements.len(), 2, "{statements:?}");
+        assert!(statements.iter().any(|s| s["Effect"] == "Deny"));
+        // A whole policy takes a complete ARN: a bare name is not one.
+        assert_eq!(unresolved, [("Unknown".to_owned(), "f".to_owned())]);
     }
 }

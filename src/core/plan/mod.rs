@@ -22,9 +22,11 @@ use crate::iam::semantically_equal;
 pub const MAX_POLICY_VERSIONS: usize = 5;
 
 mod permission;
+pub mod whole;
 
 use permission::destroy_permission_ops;
-pub use permission::{permission_ops, unreachable_accounts};
+pub use permission::{held_permissions, permission_ops, unreachable_accounts};
+pub use whole::HeldPermission;
 
 /// One AWS write call. The order of a plan's ops is the order apply runs them in. Ops are
 /// grouped by the resource they write, so each group is handled by one exhaustive `match`.

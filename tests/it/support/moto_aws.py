@@ -321,7 +321,7 @@ def add_permission(self, function_name, qualifier, raw):
             "RevisionId for your resource."
         )
     sid = body.setdefault("StatementId", str(uuid.uuid4()))
-    if any(s["Sid"] == sid for s in policy["statements"]):
+    if any(s.get("Sid") == sid for s in policy["statements"]):
         raise LambdaError(
             409,
             "ResourceConflictException",
@@ -337,6 +337,8 @@ def add_permission(self, function_name, qualifier, raw):
 
 def may_read_across(policy, caller, action="lambda:GetPolicy"):
     for s in policy["statements"] if policy else []:
+        if s.get("Effect") != "Allow" or "Principal" not in s or "Action" not in s:
+            continue
         actions = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
         p = s["Principal"]
         aws = p if p == "*" else p.get("AWS") if isinstance(p, dict) else None
@@ -386,7 +388,8 @@ def get_policy(self, function_name, qualifier=None):
         )
     if not policy or not policy["statements"]:
         raise GenericResourcNotFound()
-    document = {"Version": "2012-10-17", "Id": "default", "Statement": policy["statements"]}
+    document = dict(policy.get("whole") or {"Version": "2012-10-17", "Id": "default"})
+    document["Statement"] = policy["statements"]
     return json.dumps({"Policy": json.dumps(document), "RevisionId": policy["revision"]})
 
 
@@ -398,7 +401,7 @@ def remove_permission(self, function_name, sid, revision="", qualifier=None):
             "The RevisionId provided does not match the latest RevisionId for the Lambda "
             "function or alias."
         )
-    kept = [s for s in (policy or {}).get("statements", []) if s["Sid"] != sid]
+    kept = [s for s in (policy or {}).get("statements", []) if s.get("Sid") != sid]
     if policy is None or len(kept) == len(policy["statements"]):
         raise LambdaError(
             404,
@@ -438,6 +441,85 @@ def remove_permission_response(self):
 
 
 lambda_responses.LambdaResponse.remove_permission = remove_permission_response
+
+# Full resource policies (API Reference: PutResourcePolicy, GetResourcePolicy,
+# DeleteResourcePolicy, 2026; moto 5.2.5 has none of them): one policy per function, version
+# or alias, the same one AddPermission, GetPolicy and RemovePermission act on; a put replaces
+# every statement, AddPermission's included; the policy is 1–20,480 characters of JSON
+# (botocore: ResourcePolicy), the ARN complete (no wildcard), the RevisionId checked.
+from moto.awslambda import urls as lambda_urls  # noqa: E402
+
+lambda_urls.url_paths[r"{0}/(?P<api_version>[^/]+)/resource-policy/(?P<resource_arn>.+)$"] = (
+    lambda_responses.LambdaResponse.dispatch
+)
+
+
+def resource_policy_key(self, resource_arn):
+    m = FUNCTION_ARN.match(resource_arn)
+    if not m or "*" in resource_arn:
+        raise LambdaError(
+            400,
+            "InvalidParameterValueException",
+            f"{resource_arn} is not a complete Lambda function, version or alias ARN.",
+        )
+    backend, arn, qualifier = resolve(self, resource_arn, None)
+    return backend, (arn, qualifier)
+
+
+def checked_revision(policy, revision):
+    if revision and (policy is None or revision != policy["revision"]):
+        raise PreconditionFailedException(
+            "The RevisionId provided does not match the latest RevisionId for the Lambda "
+            "resource. Call GetResourcePolicy to retrieve the latest RevisionId."
+        )
+
+
+def put_resource_policy_response(self):
+    resource_arn = unquote(self.path.split("/resource-policy/", 1)[1].split("?")[0])
+    body = json.loads(self.body or "{}")
+    raw = body.get("Policy") or ""
+    backend, key = resource_policy_key(self.backend, resource_arn)
+    store = policy_store(backend)
+    checked_revision(store.get(key), body.get("RevisionId"))
+    if len(raw) > 20480:
+        raise LambdaError(400, "PolicyLengthExceededException", "The policy is too long.")
+    try:
+        document = json.loads(raw)
+        statements = document["Statement"]
+    except (ValueError, KeyError, TypeError):
+        raise LambdaError(400, "InvalidParameterValueException", "The policy is not valid JSON with a Statement.")
+    statements = statements if isinstance(statements, list) else [statements]
+    whole = {k: v for k, v in document.items() if k != "Statement"}
+    store[key] = {"statements": statements, "revision": str(uuid.uuid4()), "whole": whole}
+    return 200, {}, json.dumps({"Policy": raw, "RevisionId": store[key]["revision"]})
+
+
+def get_resource_policy_response(self):
+    resource_arn = unquote(self.path.split("/resource-policy/", 1)[1].split("?")[0])
+    backend, key = resource_policy_key(self.backend, resource_arn)
+    policy = policy_store(backend).get(key)
+    if not policy or not policy["statements"]:
+        raise LambdaError(404, "ResourceNotFoundException", f"No policy is found for: {resource_arn}")
+    document = dict(policy.get("whole") or {"Version": "2012-10-17", "Id": "default"})
+    document["Statement"] = policy["statements"]
+    return 200, {}, json.dumps({"Policy": json.dumps(document), "RevisionId": policy["revision"]})
+
+
+def delete_resource_policy_response(self):
+    resource_arn = unquote(self.path.split("/resource-policy/", 1)[1].split("?")[0])
+    backend, key = resource_policy_key(self.backend, resource_arn)
+    store = policy_store(backend)
+    policy = store.get(key)
+    checked_revision(policy, self.querystring.get("RevisionId", [""])[0])
+    if not policy or not policy["statements"]:
+        raise LambdaError(404, "ResourceNotFoundException", f"No policy is found for: {resource_arn}")
+    del store[key]
+    return 204, {"status": 204}, ""
+
+
+lambda_responses.LambdaResponse.put_resource_policy = put_resource_policy_response
+lambda_responses.LambdaResponse.get_resource_policy = get_resource_policy_response
+lambda_responses.LambdaResponse.delete_resource_policy = delete_resource_policy_response
 
 # ------------------------------------------------------------------ IAM (RoleLastUsed)
 #

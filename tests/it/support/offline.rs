@@ -82,6 +82,7 @@ pub fn org_policies_dir(
         (
             "root-rcp.json",
             json!({"kind": "RCP", "id": "p-perimeter", "name": "IdentityPerimeter",
+            "organization": "o-abc",
             "level": level("root", "r-root"), "document": {"Version": "2012-10-17", "Statement": [{
                 "Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*",
                 "Action": "sts:AssumeRole", "Resource": "*",

@@ -182,6 +182,7 @@ pub fn synced_with(desired: &Desired, functions: Vec<ObservedFunction>) -> Obser
                 statement_id: p.statement_id.clone(),
                 statement: Some(p.statement()),
                 revision_id: Some("r1".into()),
+                document: None,
             })
             .collect(),
     }
@@ -265,6 +266,7 @@ fn apply_permission(o: &mut Observed, op: &PermissionOp) -> Result<(), String> {
                 statement_id: p.statement_id.clone(),
                 statement: None,
                 revision_id: None,
+                document: None,
             });
             o.permissions.last_mut().expect("just pushed")
         }

@@ -10,8 +10,11 @@
 //! ```json
 //! {"kind": "SCP", "id": "p-abcd1234", "name": "DenyOutsideRegions",
 //!  "level": {"kind": "organizational-unit", "id": "ou-ab12-cdef3456", "name": "Workloads", "depth": 1},
-//!  "document": {"Version": "2012-10-17", "Statement": [ … ]}}
+//!  "document": {"Version": "2012-10-17", "Statement": [ … ]},
+//!  "organization": "o-a1b2c3d4e5"}
 //! ```
+//!
+//! `organization` is optional; files that give it must agree.
 //!
 //! The levels are those the files name, ordered root → OUs by depth → account; a level no file
 //! names is not evaluated (AWS attaches at least one SCP to every level, so give every level
@@ -37,6 +40,11 @@ pub struct OrgPolicyFile {
     pub level: FileLevel,
     /// The policy document.
     pub document: serde_json::Value,
+    /// The organization's ID (`o-…`), optional: with it, conditions on `aws:PrincipalOrgID`
+    /// (an identity perimeter's) can be judged for Genesys Cloud's request, which comes from
+    /// outside the organization; without it they leave the path not proved.
+    #[serde(default)]
+    pub organization: Option<String>,
 }
 
 /// The kind of an organization policy file.
@@ -86,7 +94,7 @@ fn error(file: &str, message: impl Into<String>, hint: &str) -> OrgFileError {
     }
 }
 
-const FORMAT: &str = "each file is {\"kind\": \"SCP\"|\"RCP\", \"id\", \"name\", \"level\": {\"kind\": \"root\"|\"organizational-unit\"|\"account\", \"id\", \"name\", \"depth\" (OUs)}, \"document\"}";
+const FORMAT: &str = "each file is {\"kind\": \"SCP\"|\"RCP\", \"id\", \"name\", \"level\": {\"kind\": \"root\"|\"organizational-unit\"|\"account\", \"id\", \"name\", \"depth\" (OUs)}, \"document\", and optionally \"organization\" (o-…)}";
 
 /// The organization policies of `account` from its files (`(name, text)` pairs); `files` must
 /// hold every policy of every level from the root to the account.
@@ -97,8 +105,20 @@ pub fn org_policies_from_files(
     organization_id: Option<String>,
 ) -> Result<OrgPolicies, OrgFileError> {
     let mut levels: Vec<(u32, OrgLevel)> = Vec::new();
+    let mut organization_id = organization_id;
     for (name, text) in files {
         let (file, policy) = parse_file(name, text)?;
+        match (&organization_id, &file.organization) {
+            (Some(known), Some(said)) if known != said => {
+                return Err(error(
+                    name,
+                    format!("organization {said}, where another file says {known}"),
+                    "give the policies of one organization",
+                ))
+            }
+            (None, Some(said)) => organization_id = Some(said.clone()),
+            _ => {}
+        }
         let (rank, level) = rank(name, &file.level, account)?;
         let slot = match levels.iter().position(|(_, l)| l.level.id == level.id) {
             Some(i) => i,

@@ -7,7 +7,9 @@
 
 use serde::Serialize;
 
-use super::super::eval::{evaluate, Decision, EvalInput, LabeledPolicy, Request, StatementRef};
+use super::super::eval::{
+    evaluate, unsettled, Decision, EvalInput, KeyFacts, LabeledPolicy, Request, StatementRef,
+};
 use super::super::model::{PrincipalClause, Principals};
 use super::super::principal::{is_account_id, principal_account, principal_matches};
 use super::{BlockReason, Blocker, Level, OrgLevel, OrgPolicy, PolicyKind, StatementId};
@@ -66,6 +68,36 @@ pub struct Hop<'a> {
     pub principal: PrincipalSide<'a>,
     /// The resource's side.
     pub resource: ResourceSide<'a>,
+    /// What is known of the keys the request does not carry.
+    pub known: KnownKeys<'a>,
+}
+
+/// What is known of context keys a hop's request does not carry, beyond the keys no direct
+/// call carries: a statement reading a key neither carried nor known about leaves the hop
+/// unsettled ([`HopEvaluation::unsettled`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KnownKeys<'a> {
+    /// Keys (lowercased) absent from the real request: `aws:principalorgid` for a principal of
+    /// an account in no organization.
+    pub absent: &'a [&'a str],
+    /// Organizations the caller's is known not to be (the partner is outside every
+    /// organization given): its `aws:PrincipalOrgID` is none of them and its
+    /// `aws:PrincipalOrgPaths` start with none of them.
+    pub not_orgs: &'a [String],
+}
+
+impl KnownKeys<'_> {
+    fn never_among(&self, key: &str, values: &[String]) -> bool {
+        let ours = |v: &String| {
+            self.not_orgs.iter().any(|o| match key {
+                "aws:principalorgid" => v == o,
+                _ => v.split('/').next() == Some(o.as_str()),
+            })
+        };
+        matches!(key, "aws:principalorgid" | "aws:principalorgpaths")
+            && !values.is_empty()
+            && values.iter().all(ours)
+    }
 }
 
 /// The decision on one hop and, when it is not Allow, every policy that stops it.
@@ -81,6 +113,40 @@ pub struct HopEvaluation {
     /// Malformed only: why the request cannot exist.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub malformed: Option<String>,
+    /// Statements that name the request but whose conditions read keys the request does not
+    /// carry (a source IP, a VPC, a tag): the decision may differ for the real request.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unsettled: Vec<UnsettledStatement>,
+}
+
+/// A statement on a hop whose conditions read context keys the request does not carry, so
+/// what it decides for the real request is not known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnsettledStatement {
+    /// The kind of policy it is in.
+    pub kind: PolicyKind,
+    /// The policy's name or label, as a [`Blocker`] names it.
+    pub policy_name: String,
+    /// The statement.
+    pub statement: StatementId,
+    /// The keys it reads that the request lacks.
+    pub keys: Vec<String>,
+}
+
+impl std::fmt::Display for UnsettledStatement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}: statement {}",
+            self.kind.as_str(),
+            self.policy_name,
+            self.statement.index
+        )?;
+        if let Some(sid) = &self.statement.sid {
+            write!(f, " (Sid {sid})")?;
+        }
+        write!(f, " reads {}", self.keys.join(", "))
+    }
 }
 
 /// SCPs or RCPs that apply to a request but were not read.
@@ -95,7 +161,21 @@ pub struct Unread {
 impl HopEvaluation {
     /// Allowed, and every applicable policy was known.
     pub fn proved_allowed(&self) -> bool {
-        self.decision == Decision::Allow && self.unread.is_empty()
+        self.decision == Decision::Allow && self.unread.is_empty() && self.unsettled.is_empty()
+    }
+
+    /// Whether the decision holds whatever the keys the request lacks are: no statement reads
+    /// one, or a Deny that reads none of them matched.
+    pub fn settled(&self) -> bool {
+        self.unsettled.is_empty()
+            || self.blockers.iter().any(|b| {
+                b.reason == BlockReason::ExplicitDeny
+                    && !self.unsettled.iter().any(|u| {
+                        u.kind == b.kind
+                            && u.policy_name == b.policy_name
+                            && Some(&u.statement) == b.statement.as_ref()
+                    })
+            })
     }
 }
 
@@ -109,6 +189,7 @@ pub fn evaluate_hop(hop: &Hop<'_>) -> HopEvaluation {
             blockers: Vec::new(),
             unread: Vec::new(),
             malformed: empty.malformed,
+            unsettled: Vec::new(),
         };
     }
     let mut blockers = Vec::new();
@@ -139,7 +220,87 @@ pub fn evaluate_hop(hop: &Hop<'_>) -> HopEvaluation {
         blockers,
         unread,
         malformed: None,
+        unsettled: unsettled_on(hop),
     }
+}
+
+/// Context keys AWS leaves out of a request a principal makes itself (no service acting for a
+/// resource, no service calling on its behalf): IAM User Guide, "AWS global condition context
+/// keys" (aws:SourceArn, aws:SourceAccount, aws:SourceOrgID, aws:SourceOrgPaths,
+/// aws:CalledVia…: "included … only if" a service makes the call), and the Lambda keys of other
+/// invocations (Service Authorization Reference, AWS Lambda: lambda:FunctionUrlAuthType for
+/// function URLs, lambda:EventSourceToken for Alexa).
+const ABSENT_IN_DIRECT_CALLS: &[&str] = &[
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+    "aws:calledvia",
+    "aws:calledviafirst",
+    "aws:calledvialast",
+    "lambda:functionurlauthtype",
+    "lambda:eventsourcetoken",
+];
+
+/// Whether `key` (lowercased) is absent from a direct request for `action`: one of the keys
+/// above, or a key of another service than the action's.
+fn absent_in_direct_call(key: &str, action: &str) -> bool {
+    let service = action.split(':').next().unwrap_or("").to_lowercase();
+    let prefix = key.split(':').next().unwrap_or("");
+    ABSENT_IN_DIRECT_CALLS.contains(&key) || (prefix != "aws" && prefix != service)
+}
+
+/// Every statement on the hop that names the request but reads keys it does not carry.
+fn unsettled_on(hop: &Hop<'_>) -> Vec<UnsettledStatement> {
+    let req = hop.request;
+    let absent =
+        |key: &str| absent_in_direct_call(key, &req.action) || hop.known.absent.contains(&key);
+    let never_among = |key: &str, values: &[String]| hop.known.never_among(key, values);
+    let facts = KeyFacts {
+        absent: &absent,
+        never_among: &never_among,
+    };
+    let mut out = Vec::new();
+    let mut add = |kind: PolicyKind, name: &str, policy: &LabeledPolicy, resource: bool| {
+        out.extend(
+            unsettled(policy, resource, req, &facts)
+                .into_iter()
+                .map(|u| UnsettledStatement {
+                    kind,
+                    policy_name: name.to_owned(),
+                    statement: statement_id(&u.statement),
+                    keys: u.keys,
+                }),
+        );
+    };
+    if let PrincipalSide::Internal {
+        identity,
+        boundary,
+        scps,
+    } = hop.principal
+    {
+        if let ControlPolicies::Levels(levels) = scps {
+            for p in levels.iter().flat_map(|l| &l.scps) {
+                add(PolicyKind::Scp, &p.name, &labeled(p), false);
+            }
+        }
+        for p in identity {
+            add(PolicyKind::Identity, &p.label, p, false);
+        }
+        if let Some(b) = boundary {
+            add(PolicyKind::Boundary, &b.label, b, false);
+        }
+    }
+    if let ControlPolicies::Levels(levels) = hop.resource.rcps {
+        for p in levels.iter().flat_map(|l| &l.rcps) {
+            add(PolicyKind::Rcp, &p.name, &labeled(p), true);
+        }
+    }
+    if let Some(p) = hop.resource.policy {
+        add(hop.resource.kind, &p.label, p, true);
+    }
+    out
 }
 
 /// SCPs (each level needs an Allow; any Deny denies) or RCPs (any Deny denies; the Allow is

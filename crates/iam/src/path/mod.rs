@@ -65,7 +65,8 @@ pub use files::{
     OrgPolicyFileKind,
 };
 pub use hop::{
-    evaluate_hop, ControlPolicies, Hop, HopEvaluation, PrincipalSide, ResourceSide, Unread,
+    evaluate_hop, ControlPolicies, Hop, HopEvaluation, KnownKeys, PrincipalSide, ResourceSide,
+    Unread, UnsettledStatement,
 };
 pub use prove::{availability, Availability, AvailabilityVerdict, PathReport};
 pub use security::{security, Security, SecurityFinding, SecurityVerdict, WayIn};

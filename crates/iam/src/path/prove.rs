@@ -10,7 +10,8 @@ use serde::Serialize;
 use super::super::eval::{Decision, LabeledPolicy, Request};
 use super::super::model::Policy;
 use super::hop::{
-    evaluate_hop, ControlPolicies, Hop, HopEvaluation, PrincipalSide, ResourceSide, Unread,
+    evaluate_hop, ControlPolicies, Hop, HopEvaluation, KnownKeys, PrincipalSide, ResourceSide,
+    Unread,
 };
 use super::security::{security, Security};
 use super::{
@@ -231,9 +232,13 @@ fn assume(input: &PathInput, target: &Target) -> Step {
     let (_, role_account, _) = role_parts(&role.arn);
     let trust = LabeledPolicy::new("trust policy", role.trust.clone());
     let mut open = Open::default();
+    let ours = our_organizations(input);
     for caller in partner_callers(input) {
-        let req = Request::new(caller, "sts:AssumeRole", &role.arn)
-            .with_context("sts:ExternalId", &input.partner.external_id);
+        let req = direct(Request::new(caller, "sts:AssumeRole", &role.arn))
+            .with_context("sts:ExternalId", &input.partner.external_id)
+            // IAM User Guide, "Calling the IAM API using HTTP query requests": STS takes HTTPS
+            // only.
+            .with_context("aws:SecureTransport", "true");
         let hop = Hop {
             request: &req,
             // The partner is outside our organization: its account decides its own side, and our
@@ -245,12 +250,15 @@ fn assume(input: &PathInput, target: &Target) -> Step {
                 account: role_account,
                 rcps: rcps_for(input, role_account, "sts:AssumeRole"),
             },
+            known: KnownKeys {
+                absent: &[],
+                not_orgs: &ours,
+            },
         };
         let eval = evaluate_hop(&hop);
-        if let Some(blocked) = blocked(input, target, &req, &eval) {
-            return Err(Box::new(blocked));
-        }
-        open.unread.extend(eval.unread);
+        let step = judge(input, target, &req, eval)?;
+        open.unread.extend(step.unread);
+        open.unknown.extend(step.unknown);
     }
     Ok(open)
 }
@@ -324,8 +332,8 @@ fn invoke_in(input: &PathInput, target: &Target) -> Step {
     let (partition, role_account, role_name) = role_parts(&role.arn);
     let session = format!("arn:{partition}:sts::{role_account}:assumed-role/{role_name}/{SESSION}");
     // The session ARN does not carry the role's path: AWS sets aws:PrincipalArn to the role's.
-    let mut req =
-        Request::new(session, INVOKE, &target.arn).with_context("aws:PrincipalArn", &role.arn);
+    let mut req = direct(Request::new(session, INVOKE, &target.arn))
+        .with_context("aws:PrincipalArn", &role.arn);
     // The invoke goes to the function's region, which AWS puts in aws:RequestedRegion (IAM
     // User Guide, "AWS global condition context keys"): without it a region-deny SCP
     // (`StringNotEquals aws:RequestedRegion`) would deny every target.
@@ -365,15 +373,17 @@ fn invoke_in(input: &PathInput, target: &Target) -> Step {
             account,
             rcps: rcps_for(input, account, INVOKE),
         },
+        known: KnownKeys {
+            absent: match input.orgs.get(role_account) {
+                Some(OrgPolicies::NoOrganization) => NOT_IN_AN_ORGANIZATION,
+                _ => &[],
+            },
+            not_orgs: &[],
+        },
     };
-    let eval = evaluate_hop(&hop);
-    match blocked(input, target, &req, &eval) {
-        Some(blocked) => Err(Box::new(blocked)),
-        None => Ok(Open {
-            unread: eval.unread,
-            unknown: unknown.into_iter().collect(),
-        }),
-    }
+    let mut open = judge(input, target, &req, evaluate_hop(&hop))?;
+    open.unknown.extend(unknown);
+    Ok(open)
 }
 
 /// Every policy of the input that governs `target`'s path.
@@ -401,19 +411,61 @@ pub(super) fn replayable(input: &PathInput, target: &Target, req: &Request) -> C
     req.into()
 }
 
-fn blocked(
-    input: &PathInput,
-    target: &Target,
-    req: &Request,
-    eval: &HopEvaluation,
-) -> Option<Availability> {
-    (eval.decision != Decision::Allow).then(|| Availability {
-        target: target.arn.clone(),
-        verdict: AvailabilityVerdict::Blocked,
-        request: Some(replayable(input, target, req)),
-        decision: Some(eval.decision),
-        blockers: eval.blockers.clone(),
-        reason: None,
+/// Keys AWS leaves out for a principal of an account in no organization (IAM User Guide, "AWS
+/// global condition context keys": aws:PrincipalOrgID, aws:PrincipalOrgPaths).
+const NOT_IN_AN_ORGANIZATION: &[&str] = &["aws:principalorgid", "aws:principalorgpaths"];
+
+/// The organizations of the accounts given: the partner is in none of them.
+fn our_organizations(input: &PathInput) -> Vec<String> {
+    (input.orgs.values())
+        .filter_map(|o| match o {
+            OrgPolicies::Read {
+                organization_id: Some(id),
+                ..
+            } => Some(id.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A request a principal makes itself: AWS puts `aws:ViaAWSService` and
+/// `aws:PrincipalIsAWSService` in every signed request, both false for a principal calling
+/// directly (IAM User Guide, "AWS global condition context keys").
+fn direct(req: Request) -> Request {
+    req.with_context("aws:ViaAWSService", "false")
+        .with_context("aws:PrincipalIsAWSService", "false")
+}
+
+/// One hop's answer: blocked when a policy stops the request whatever the keys it lacks are;
+/// otherwise what it leaves open — the organization policies not read, and the statements whose
+/// conditions read keys the path cannot know for Genesys Cloud's request (then neither a block
+/// nor a proof).
+fn judge(input: &PathInput, target: &Target, req: &Request, eval: HopEvaluation) -> Step {
+    if !eval.settled() {
+        let each: Vec<String> = eval.unsettled.iter().map(ToString::to_string).collect();
+        return Ok(Open {
+            unread: eval.unread,
+            unknown: vec![format!(
+                "{} depends on condition keys the path does not know for Genesys Cloud's \
+                 request: {}",
+                req.action,
+                each.join("; ")
+            )],
+        });
+    }
+    if eval.decision != Decision::Allow {
+        return Err(Box::new(Availability {
+            target: target.arn.clone(),
+            verdict: AvailabilityVerdict::Blocked,
+            request: Some(replayable(input, target, req)),
+            decision: Some(eval.decision),
+            blockers: eval.blockers,
+            reason: None,
+            unknown: Vec::new(),
+        }));
+    }
+    Ok(Open {
+        unread: eval.unread,
         unknown: Vec::new(),
     })
 }

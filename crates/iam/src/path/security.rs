@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use super::super::eval::{evaluate, Decision, EvalInput, LabeledPolicy, Request};
 use super::super::model::{Effect, OperatorKind, Policy, PrincipalClause, Principals, Statement};
-use super::hop::{evaluate_hop, Hop, PrincipalSide, ResourceSide};
+use super::hop::{evaluate_hop, Hop, KnownKeys, PrincipalSide, ResourceSide};
 use super::prove::{rcps_for, replayable, role_parts, target_account, INVOKE};
 use super::{PathInput, PolicyKind, StatementId, Target};
 use crate::arn::{account_of, split};
@@ -181,6 +181,7 @@ impl Ctx<'_> {
                 account,
                 rcps: rcps_for(self.input, account, INVOKE),
             },
+            known: KnownKeys::default(),
         };
         evaluate_hop(&hop).decision == Decision::Allow
     }

@@ -7,7 +7,8 @@
 //! `permissions_boundary`, `name`, `path`, `arn`, `tags_all`/`tags`), `aws_iam_policy`
 //! (`policy`, `arn`, `name`, `path`), `aws_iam_role_policy` (`role`, `name`, `policy`),
 //! `aws_iam_role_policy_attachment` (`role`, `policy_arn`) and `aws_iam_policy_attachment`
-//! (`roles`, `policy_arn`), and `aws_lambda_permission` (`function_name`, `qualifier`, `action`,
+//! (`roles`, `policy_arn`), `aws_lambda_resource_policy` (`resource_arn`, `policy`), and
+//! `aws_lambda_permission` (`function_name`, `qualifier`, `action`,
 //! `principal`, `source_account`, `source_arn`, `principal_org_id`, `function_url_auth_type`,
 //! `statement_id`: the function policies, `core::iac::permission`). An `aws_iam_policy_document` data source needs no reading of its
 //! own: Terraform puts its known `json` into the attributes that use it, and when it is read
@@ -18,7 +19,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::super::build::{Build, Targets};
-use super::super::permission::Permission;
+use super::super::permission::{Permission, WholePolicy};
 use super::super::widen::marker;
 use super::super::{RoleSettings, Unknown, UnknownReason};
 use super::plan::Instance;
@@ -74,6 +75,7 @@ impl<'p> Reader<'p> {
                     self.attachment(i, roles);
                 }
                 "aws_lambda_permission" => self.permission(i),
+                "aws_lambda_resource_policy" => self.whole_policy(i),
                 _ => {}
             }
         }
@@ -109,6 +111,18 @@ impl<'p> Reader<'p> {
             function_url_auth_type: get("function_url_auth_type"),
         };
         self.build.permissions.push(permission);
+    }
+
+    /// An `aws_lambda_resource_policy`: the whole policy it puts on its function, version or
+    /// alias (`resource_arn`, `policy`).
+    fn whole_policy(&mut self, i: &Instance) {
+        let mut get = |key: &str| self.text(i, key).map_or(Value::Null, Value::String);
+        let whole = WholePolicy {
+            resource: i.address.clone(),
+            resource_arn: get("resource_arn"),
+            document: get("policy"),
+        };
+        self.build.whole_policies.push(whole);
     }
 
     /// A string attribute, or the marker of its unknown value.
