@@ -1035,6 +1035,49 @@ fn lambda_keeps_one_policy_per_qualifier() {
         .ends_with(":function:f:live"));
 }
 
+/// PutResourcePolicy (Lambda API Reference, 2026; moto has none) replaces every statement,
+/// AddPermission's included; GetPolicy and GetResourcePolicy read it back; a stale revision
+/// is 412, a wildcard or incomplete ARN 400, a policy over 20,480 characters refused, and
+/// DeleteResourcePolicy removes it.
+#[test]
+fn lambda_a_whole_policy_replaces_every_statement_and_is_checked_like_aws() {
+    let moto = MotoServer::start();
+    let m = moto.client();
+    let arn = m.lambda_create_function("f", "us-east-1");
+    let grant = json!({"StatementId": "s", "Action": "lambda:InvokeFunction", "Principal": "*"});
+    assert_eq!(m.add_permission("f", None, &grant).status, 201);
+    let path = |arn: &str| format!("/2026-07-09/resource-policy/{}", arn.replace(':', "%3A"));
+    let put =
+        |arn: &str, body: serde_json::Value| m.lambda("us-east-1", "PUT", &path(arn), Some(&body));
+    let whole = json!({"Version": "2012-10-17", "Statement": [{"Sid": "d", "Effect": "Deny",
+        "NotPrincipal": {"AWS": "arn:aws:iam::123456789012:root"},
+        "Action": "lambda:InvokeFunction", "Resource": arn}]});
+    let ok = put(&arn, json!({"Policy": whole.to_string()}));
+    assert_eq!(ok.status, 200, "{}", ok.text());
+    let read = statements(&m.get_policy("f", None));
+    assert_eq!(
+        read,
+        whole["Statement"].as_array().unwrap().clone(),
+        "AddPermission's is gone"
+    );
+    let got = m.lambda("us-east-1", "GET", &path(&arn), None);
+    assert_eq!(got.status, 200, "{}", got.text());
+    let stale = put(
+        &arn,
+        json!({"Policy": whole.to_string(), "RevisionId": "00000000-0000-0000-0000-000000000000"}),
+    );
+    assert_eq!(stale.status, 412, "{}", stale.text());
+    assert_eq!(error_code(&stale), "PreconditionFailedException");
+    let wild = put(&format!("{arn}*"), json!({"Policy": whole.to_string()}));
+    assert_eq!(wild.status, 400, "{}", wild.text());
+    let long = json!({"Version": "2012-10-17", "Statement": [{"Sid": "x".repeat(21_000),
+        "Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction", "Resource": arn}]});
+    assert_eq!(put(&arn, json!({"Policy": long.to_string()})).status, 400);
+    let deleted = m.lambda("us-east-1", "DELETE", &path(&arn), None);
+    assert_eq!(deleted.status, 204, "{}", deleted.text());
+    assert_eq!(m.get_policy("f", None).status, 404);
+}
+
 #[test]
 fn lambda_remove_permission_acts_on_the_qualifier_and_checks_the_revision() {
     let moto = MotoServer::start();

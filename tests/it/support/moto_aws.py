@@ -34,6 +34,9 @@ AWS Lambda (API Reference: AddPermission, GetPolicy, RemovePermission; Developer
 - RemovePermission removes the statement from the policy of the Qualifier it is given and
   checks its RevisionId (moto: the unqualified function's policy, and a revision compared as a
   list, so any RevisionId fails).
+- PutResourcePolicy, GetResourcePolicy and DeleteResourcePolicy (2026) act on that same policy:
+  a put replaces every statement, AddPermission's included, takes a complete ARN (no wildcard),
+  a policy of at most 20,480 characters and checks its RevisionId (moto: none of them).
 
 Security Hub CSPM (API Reference: BatchImportFindings, GetFindings, AwsSecurityFindingFilters,
 Workflow; User Guide, "BatchImportFindings for finding providers"):
