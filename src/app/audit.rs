@@ -176,7 +176,9 @@ pub async fn audit_keeping(
         }
         AuditSource::Account | AuditSource::Accounts { .. } | AuditSource::ConfigAggregator(_) => {}
     }
-    let clients = Clients::connect(&settings.aws_for(None)).await?;
+    let clients = Clients::connect(&settings.aws_for(None))
+        .await?
+        .reporting(events.retries());
     // Counterexamples name a function in the audited role's account and this region.
     opts.region = Some(clients.region());
     let mut sessions = Sessions::default();

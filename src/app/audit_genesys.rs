@@ -52,7 +52,9 @@ async fn read(settings: &Settings, events: &dyn Events, source: &GenesysSource) 
     let oauth = match OAuthClient::from_env() {
         Some(c) => c,
         None => {
-            let clients = Clients::connect(&settings.aws_for(None)).await?;
+            let clients = Clients::connect(&settings.aws_for(None))
+                .await?
+                .reporting(events.retries());
             let secret = source.oauth_secret.as_deref();
             super::genesys::oauth(&clients, secret, &ends.api_url).await?
         }

@@ -39,7 +39,7 @@ async fn check_one(
         let text = loaded.text.clone();
         genesys_live::check_only(only, &loaded.config)?;
         let templates = settings.templates.load()?;
-        let clients = connect(settings, &loaded.config).await?;
+        let clients = connect(settings, events, &loaded.config).await?;
         let allow_weaker = settings.templates.allow_weaker;
         let prepared = aws_prepare::prepare(&clients, loaded, &templates, allow_weaker).await?;
         let (aws, verification) = if only == Some(Side::Genesys) {

@@ -205,7 +205,9 @@ fn pick_role(
     ];
     let report = live(|rt| {
         rt.block_on(async {
-            let clients = crate::aws::Clients::connect(&settings.aws_for(None)).await?;
+            let clients = crate::aws::Clients::connect(&settings.aws_for(None))
+                .await?
+                .reporting(events.retries());
             let opts = crate::core::audit::AuditOptions {
                 partners: partners.iter().map(|p| p.to_string()).collect(),
                 ..Default::default()

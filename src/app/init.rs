@@ -36,7 +36,8 @@ pub fn list_functions(
                 region: Some(region.to_string()),
                 ..settings.aws.clone()
             })
-            .await?;
+            .await?
+            .reporting(events.retries());
             let what = format!("listing the Lambda functions in {region}");
             let listed = events
                 .reading(what, inventory::list_functions(&clients, region))
@@ -130,7 +131,9 @@ pub fn read_role(
 ) -> Result<ImportedRole> {
     let observed = live(|rt| {
         rt.block_on(async {
-            let clients = Clients::connect(&settings.aws_for(None)).await?;
+            let clients = Clients::connect(&settings.aws_for(None))
+                .await?
+                .reporting(events.retries());
             let query = Query {
                 partition: clients.partition().to_string(),
                 role_name: name.to_string(),

@@ -60,9 +60,13 @@ pub fn config_warnings(loaded: &config::Loaded) -> Vec<Finding> {
 /// the one region rule).
 /// With `[aws.accounts]`, every other account's clients too, each checked to act in its
 /// account before anything is read or written (`aws::accounts`).
-pub async fn connect(settings: &Settings, config: &config::Config) -> Result<Clients> {
+pub async fn connect(
+    settings: &Settings,
+    events: &dyn Events,
+    config: &config::Config,
+) -> Result<Clients> {
     let aws = settings.aws_for(Some(config));
-    let clients = Clients::connect(&aws).await?;
+    let clients = Clients::connect(&aws).await?.reporting(events.retries());
     if config.aws.accounts.is_empty() {
         return Ok(clients);
     }
@@ -77,7 +81,7 @@ pub async fn prepare_live(
     path: &Path,
 ) -> Result<(Clients, Prepared)> {
     let loaded = load(path, events)?;
-    let clients = connect(settings, &loaded.config).await?;
+    let clients = connect(settings, events, &loaded.config).await?;
     prepare_loaded(settings, events, clients, loaded, prepare::Scope::default()).await
 }
 

@@ -95,7 +95,7 @@ pub async fn plan(
         format!("cannot read {shown}\n(hint: create it first with `lambda-trust init`)")
     })?;
     let old = config::parse_str(&text, &shown)?;
-    let clients = connect(settings, &old.config).await?;
+    let clients = connect(settings, events, &old.config).await?;
     // Bare names resolve in the role's account; the identity read here is reused below.
     let identity = observe::caller_identity(&clients).await?;
     let caller_account = &identity.account;

@@ -68,7 +68,9 @@ pub async fn send(
     let clients = match sessions.base() {
         Some(clients) => clients,
         None => {
-            connected = Clients::connect(&settings.aws_for(None)).await?;
+            connected = Clients::connect(&settings.aws_for(None))
+                .await?
+                .reporting(events.retries());
             &connected
         }
     };

@@ -6,7 +6,7 @@
 //! *state* instead: IAM's eventual consistency after a create, and the live probe.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
@@ -16,8 +16,10 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
+use super::attempts::{client, Attempts};
 use super::credentials;
 pub use super::credentials::{CredentialsError, CredentialsSource, ProfileVia};
+use crate::retry::Progress;
 
 /// IAM and STS are global; the SDK still needs a region to sign with.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -62,6 +64,8 @@ pub struct Clients {
     lambda: Mutex<HashMap<String, aws_sdk_lambda::Client>>,
     /// Clients acting in the other accounts of `[aws.accounts]`, by account ID.
     accounts: BTreeMap<String, Clients>,
+    /// Tells the run's progress sink of each retry the SDK makes ([`Clients::reporting`]).
+    attempts: Option<Attempts>,
 }
 
 impl Clients {
@@ -109,14 +113,42 @@ impl Clients {
         {
             base = credentials::profile_first(base, name);
         }
-        Ok(Clients {
-            iam: aws_sdk_iam::Client::new(&base),
-            sts: aws_sdk_sts::Client::new(&base),
+        Ok(Clients::of(base, source, None))
+    }
+
+    fn of(base: SdkConfig, source: CredentialsSource, attempts: Option<Attempts>) -> Clients {
+        Clients {
+            iam: client!(
+                aws_sdk_iam,
+                aws_sdk_iam::config::Builder::from(&base),
+                attempts.as_ref()
+            ),
+            sts: client!(
+                aws_sdk_sts,
+                aws_sdk_sts::config::Builder::from(&base),
+                attempts.as_ref()
+            ),
             lambda: Mutex::new(HashMap::new()),
             accounts: BTreeMap::new(),
             base,
             source,
-        })
+            attempts,
+        }
+    }
+
+    /// These clients (and those of the other accounts) telling `progress` of each retry the
+    /// SDK makes inside a call, with its attempt number (`aws::attempts`).
+    pub fn reporting(self, progress: Arc<dyn Progress>) -> Clients {
+        let attempts = Attempts::new(progress, self.max_attempts());
+        let accounts = (self.accounts.into_iter())
+            .map(|(id, c)| (id, c.with_attempts(Some(attempts.clone()))))
+            .collect();
+        Clients::of(self.base, self.source, Some(attempts)).with_accounts(accounts)
+    }
+
+    fn with_attempts(self, attempts: Option<Attempts>) -> Clients {
+        let accounts = self.accounts;
+        Clients::of(self.base, self.source, attempts).with_accounts(accounts)
     }
 
     /// Attempts per call (`--max-attempts`): the one retry setting, for Genesys Cloud too.
@@ -153,17 +185,20 @@ impl Clients {
 
     /// An Organizations client (`audit --organization`).
     pub fn organizations(&self) -> aws_sdk_organizations::Client {
-        aws_sdk_organizations::Client::new(&self.base)
+        let conf = aws_sdk_organizations::config::Builder::from(&self.base);
+        client!(aws_sdk_organizations, conf, self.attempts.as_ref())
     }
 
     /// An AWS Config client in the run's region (`audit --config-aggregator`).
     pub fn config(&self) -> aws_sdk_config::Client {
-        aws_sdk_config::Client::new(&self.base)
+        let conf = aws_sdk_config::config::Builder::from(&self.base);
+        client!(aws_sdk_config, conf, self.attempts.as_ref())
     }
 
     /// A Security Hub client in the run's region (`audit --to-security-hub`).
     pub fn security_hub(&self) -> aws_sdk_securityhub::Client {
-        aws_sdk_securityhub::Client::new(&self.base)
+        let conf = aws_sdk_securityhub::config::Builder::from(&self.base);
+        client!(aws_sdk_securityhub, conf, self.attempts.as_ref())
     }
 
     /// The same settings acting with other (temporary) credentials: `audit` in an account it
@@ -182,19 +217,19 @@ impl Clients {
             .into_builder()
             .credentials_provider(aws_types::sdk_config::SharedCredentialsProvider::new(creds))
             .build();
-        Clients {
-            iam: aws_sdk_iam::Client::new(&base),
-            sts: aws_sdk_sts::Client::new(&base),
-            lambda: Mutex::new(HashMap::new()),
-            accounts: BTreeMap::new(),
-            base,
-            source: CredentialsSource::Assumed,
-        }
+        Clients::of(base, CredentialsSource::Assumed, self.attempts.clone())
     }
 
-    /// These clients, with clients acting in other accounts (`aws::accounts::connect`).
+    /// These clients, with clients acting in other accounts (`aws::accounts::connect`), which
+    /// report their retries as these do.
     pub fn with_accounts(mut self, accounts: BTreeMap<String, Clients>) -> Clients {
-        self.accounts = accounts;
+        let attempts = self.attempts.clone();
+        self.accounts = (accounts.into_iter())
+            .map(|(id, c)| match (&attempts, &c.attempts) {
+                (Some(_), None) => (id, c.with_attempts(attempts.clone())),
+                _ => (id, c),
+            })
+            .collect();
         self
     }
 
@@ -214,16 +249,15 @@ impl Clients {
         if let Some(arn) = crate::iam::arn::Arn::parse(secret).filter(|a| !a.region.is_empty()) {
             conf = conf.region(Region::new(arn.region));
         }
-        aws_sdk_secretsmanager::Client::from_conf(conf.build())
+        client!(aws_sdk_secretsmanager, conf, self.attempts.as_ref())
     }
 
     /// A CloudTrail client in `region` (`LookupEvents` answers for one region: IAM's events are
     /// in the partition's global-events region).
     pub fn cloudtrail(&self, region: &str) -> aws_sdk_cloudtrail::Client {
         let conf = aws_sdk_cloudtrail::config::Builder::from(&self.base)
-            .region(Region::new(region.to_string()))
-            .build();
-        aws_sdk_cloudtrail::Client::from_conf(conf)
+            .region(Region::new(region.to_string()));
+        client!(aws_sdk_cloudtrail, conf, self.attempts.as_ref())
     }
 
     /// A Lambda client for `region`, built once per region and reused.
@@ -240,9 +274,8 @@ impl Clients {
                     .with_max_backoff(Duration::from_secs(5));
                 let conf = aws_sdk_lambda::config::Builder::from(&self.base)
                     .region(Region::new(region.to_string()))
-                    .retry_config(retry)
-                    .build();
-                aws_sdk_lambda::Client::from_conf(conf)
+                    .retry_config(retry);
+                client!(aws_sdk_lambda, conf, self.attempts.as_ref())
             })
             .clone()
     }

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod apply;
+mod attempts;
 pub mod audit;
 pub mod client;
 pub mod config_aggregator;
