@@ -8,10 +8,10 @@
 use std::collections::HashMap;
 
 use aws_sdk_securityhub::types::{
-    AwsIamRoleDetails, AwsSecurityFinding, AwsSecurityFindingFilters, FindingProviderFields,
-    FindingProviderSeverity, Partition, Recommendation, RecordState, Remediation, Resource,
-    ResourceDetails, Severity, SeverityLabel, StringFilter, StringFilterComparison, Workflow,
-    WorkflowStatus,
+    AwsIamRoleDetails, AwsSecurityFinding, AwsSecurityFindingFilters, Compliance, ComplianceStatus,
+    FindingProviderFields, FindingProviderSeverity, Partition, Recommendation, RecordState,
+    Remediation, Resource, ResourceDetails, Severity, SeverityLabel, StringFilter,
+    StringFilterComparison, Workflow, WorkflowStatus,
 };
 use serde_json::Value;
 
@@ -185,6 +185,11 @@ pub fn outgoing(f: &Value) -> Outgoing {
                 .as_array()
                 .map(|r| r.iter().map(resource).collect()),
         )
+        .set_compliance(s(&f["Compliance"]["Status"]).map(|c| {
+            Compliance::builder()
+                .status(ComplianceStatus::from(c.as_str()))
+                .build()
+        }))
         .set_workflow(s(&f["Workflow"]["Status"]).map(|w| {
             Workflow::builder()
                 .status(WorkflowStatus::from(w.as_str()))

@@ -30,3 +30,27 @@ impl Severity {
         }
     }
 }
+
+/// What a finding states: that something is wrong, or that something could not be read or
+/// decided. An unknown is never a failure nor a pass: every output carries it as its own
+/// (JSON `outcome`, SARIF `kind: open`, ASFF `Compliance.Status: NOT_AVAILABLE`, OCSF
+/// `confidence_id: 0`, the HTML report's and the terminal's "unknown").
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Something is wrong, shown by what was read (a counterexample where there is one).
+    Failed,
+    /// Something was not read, not given or not decided: neither failed nor passed.
+    Unknown,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Failed => "failed",
+            Outcome::Unknown => "unknown",
+        }
+    }
+}

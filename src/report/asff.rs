@@ -11,7 +11,9 @@ use serde_json::{json, Map, Value};
 
 use super::audit::request_text;
 use super::HtmlMeta;
-use crate::core::audit::{AccountOutcome, AccountReport, Finding, OrgReport, RoleReport, Severity};
+use crate::core::audit::{
+    AccountOutcome, AccountReport, Finding, OrgReport, Outcome, RoleReport, Severity,
+};
 use crate::iam::arn::Arn;
 
 /// The ASFF version Security Hub CSPM takes.
@@ -130,9 +132,20 @@ fn finding(account: &str, region: &str, role: &RoleReport, f: &Finding, meta: &H
             "Region": region,
             "Details": {"AwsIamRole": {"RoleName": role.role}},
         }],
+        "Compliance": {"Status": compliance(f.outcome)},
         "Workflow": {"Status": if f.is_suppressed() { "SUPPRESSED" } else { "NEW" }},
         "RecordState": "ACTIVE",
     })
+}
+
+/// `Compliance.Status` (botocore's securityhub model: PASSED, WARNING, FAILED, NOT_AVAILABLE):
+/// a failure is FAILED; an unknown — what could not be read or decided — NOT_AVAILABLE, never
+/// FAILED nor PASSED.
+fn compliance(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Failed => "FAILED",
+        Outcome::Unknown => "NOT_AVAILABLE",
+    }
 }
 
 /// `ProductFields` (at most 50 pairs, values of at most 2,048 characters): the code, the

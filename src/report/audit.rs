@@ -175,9 +175,10 @@ fn account_named(report: &AccountReport, name: Option<&String>, styles: Styles) 
         out.push_str(&format!("\n{} {}\n", styles.bold("role"), r.arn));
         for f in &r.findings {
             out.push_str(&format!(
-                "  {}  {}: {}\n",
+                "  {}  {}{}: {}\n",
                 severity(Some(f.severity), styles),
                 f.code,
+                super::text::unknown_mark(f.outcome, styles),
                 printable(&f.message)
             ));
             if let Some(text) = suppression_text(f) {
@@ -280,9 +281,10 @@ fn path_human(report: &AccountReport, styles: Styles) -> String {
         ));
         for finding in &f.findings {
             out.push_str(&format!(
-                "  {}  {}: {}\n",
+                "  {}  {}{}: {}\n",
                 severity(Some(finding.severity), styles),
                 finding.code,
+                super::text::unknown_mark(finding.outcome, styles),
                 printable(&finding.message)
             ));
             if let Some(c) = &finding.counterexample {
@@ -335,9 +337,11 @@ fn results(report: &AccountReport, out: &mut Vec<Value>) {
     let functions = report.path.iter().flat_map(|p| &p.functions);
     for f in functions {
         for finding in &f.findings {
+            let (kind, level) = sarif::kind_and_level(finding.severity, finding.outcome);
             out.push(json!({
                 "ruleId": format!("lambda-trust/audit/{}", finding.code),
-                "level": sarif::level(finding.severity),
+                "kind": kind,
+                "level": level,
                 "message": {"text": finding.message},
                 "locations": [{"logicalLocations": [{
                     "fullyQualifiedName": f.function, "kind": "resource"}]}],
@@ -347,9 +351,11 @@ fn results(report: &AccountReport, out: &mut Vec<Value>) {
     }
     for r in &report.roles {
         for f in &r.findings {
+            let (kind, level) = sarif::kind_and_level(f.severity, f.outcome);
             let mut result = json!({
                 "ruleId": format!("lambda-trust/audit/{}", f.code),
-                "level": sarif::level(f.severity),
+                "kind": kind,
+                "level": level,
                 "message": {"text": format!("{}: {}", r.role, f.message)},
                 "locations": [{"logicalLocations": [{
                     "fullyQualifiedName": r.arn, "name": r.role, "kind": "resource"}]}],

@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use super::audit::{account_human, sarif_rules};
-use super::sarif::level;
+use super::sarif::kind_and_level;
 use super::sarif::{self, rule};
 use super::text::printable;
 use super::Styles;
@@ -86,9 +86,11 @@ pub fn iac_sarif(report: &IacReport) -> String {
             source.map_or((r.role.as_str(), None), |s| (s.resource.as_str(), s.line));
         let file = source.and_then(|s| s.file.as_deref()).unwrap_or(file);
         for f in &r.findings {
+            let (kind, level) = kind_and_level(f.severity, f.outcome);
             results.push(json!({
                 "ruleId": format!("lambda-trust/audit/{}", f.code),
-                "level": level(f.severity),
+                "kind": kind,
+                "level": level,
                 "message": {"text": format!("{name}: {}", f.message)},
                 "locations": [location(file, line, name, "resource")],
                 "properties": {"role": r.role, "counterexample": f.counterexample},
@@ -98,9 +100,11 @@ pub fn iac_sarif(report: &IacReport) -> String {
     let functions = report.report.path.iter().flat_map(|p| &p.functions);
     for f in functions {
         for finding in &f.findings {
+            let (kind, level) = kind_and_level(finding.severity, finding.outcome);
             results.push(json!({
                 "ruleId": format!("lambda-trust/audit/{}", finding.code),
-                "level": level(finding.severity),
+                "kind": kind,
+                "level": level,
                 "message": {"text": finding.message},
                 "locations": [location(file, None, &f.function, "resource")],
                 "properties": {"counterexample": finding.counterexample},
@@ -110,7 +114,9 @@ pub fn iac_sarif(report: &IacReport) -> String {
     for n in &report.not_analysed {
         results.push(json!({
             "ruleId": "lambda-trust/audit/not-analysed",
-            "level": "note",
+            // Not analysed is not known: an open result (SARIF 2.1.0, §3.27.9), level none.
+            "kind": "open",
+            "level": "none",
             "message": {"text": format!("{}: {} can grant IAM permissions and is not analysed", n.resource, n.resource_type)},
             "locations": [location(n.file.as_deref().unwrap_or(file), n.line, &n.resource, "resource")],
         }));

@@ -5,10 +5,10 @@ use serde_json::{json, Value};
 
 use super::plan::document_diff_near;
 use super::sarif::{self, rule};
-use super::text::printable;
+use super::text::{printable, unknown_mark};
 use super::Styles;
 use crate::core::change_set::Side;
-use crate::core::drift::{CheckReport, Code, ConfigStatus, Finding, Remedy, Severity};
+use crate::core::drift::{CheckReport, Code, ConfigStatus, Finding, Outcome, Remedy, Severity};
 use crate::core::trail::{self, Attribution};
 
 /// Human report: grouped per config, security first.
@@ -126,9 +126,10 @@ fn findings_human(findings: &[Finding], styles: Styles) -> String {
     for f in &findings {
         let who = who_suffix(f, &mut refused_said);
         out.push_str(&format!(
-            "  {}  {}\n",
+            "  {}  {}{}\n",
             severity(f.severity, styles),
-            printable(&f.resource)
+            printable(&f.resource),
+            unknown_mark(f.outcome, styles)
         ));
         for part in printable(&f.message).split("; ") {
             out.push_str(&wrap(part, DETAIL, DETAIL));
@@ -368,9 +369,11 @@ pub fn render_sarif(report: &CheckReport) -> String {
                 properties["genesys_audit"] = json!(a);
             }
             let who = who_suffix(f, &mut refused_said);
+            let (kind, level) = sarif::kind_and_level(f.severity, f.outcome);
             results.push(json!({
                 "ruleId": rule_id(f.code),
-                "level": sarif::level(f.severity),
+                "kind": kind,
+                "level": level,
                 "message": {"text": format!("{}: {}{who}", f.resource, f.message)},
                 "locations": location(c.line_of(f.config_key)),
                 "properties": properties,
@@ -415,12 +418,17 @@ pub fn render_github(report: &CheckReport) -> String {
         }
         let mut refused_said = false;
         for f in &c.findings {
-            let level = if f.severity == Severity::Security {
+            let level = if f.severity == Severity::Security && f.outcome == Outcome::Failed {
                 "error"
             } else {
                 "warning"
             };
-            let title = format!("lambda-trust {} drift: {}", f.severity.as_str(), f.resource);
+            let title = match f.outcome {
+                Outcome::Failed => {
+                    format!("lambda-trust {} drift: {}", f.severity.as_str(), f.resource)
+                }
+                Outcome::Unknown => format!("lambda-trust unknown: {}", f.resource),
+            };
             out.push_str(&format!(
                 "::{level} file={},line={},title={}::{}\n",
                 esc_prop(&c.config),

@@ -10,7 +10,9 @@ use serde_json::{json, Value};
 
 use super::asff::finding_id;
 use super::HtmlMeta;
-use crate::core::audit::{AccountOutcome, AccountReport, Finding, OrgReport, RoleReport, Severity};
+use crate::core::audit::{
+    AccountOutcome, AccountReport, Finding, OrgReport, Outcome, RoleReport, Severity,
+};
 use crate::iam::arn::Arn;
 
 /// The OCSF schema version the events follow.
@@ -71,6 +73,10 @@ fn event(account: &str, region: &str, role: &RoleReport, f: &Finding, meta: &Htm
         "severity": severity,
         "status_id": status_id,
         "status": status,
+        // A failure shown by what was read is High (3); an unknown — not read, not decided —
+        // is Unknown (0), never a verdict.
+        "confidence_id": match f.outcome { Outcome::Failed => 3, Outcome::Unknown => 0 },
+        "confidence": match f.outcome { Outcome::Failed => "High", Outcome::Unknown => "Unknown" },
         "time": time,
         "message": f.message,
         "metadata": {

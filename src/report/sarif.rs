@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::core::severity::Severity;
+use crate::core::severity::{Outcome, Severity};
 
 /// A finding's SARIF level: security is an `error`, config a `warning`, info a `note`.
 pub(crate) fn level(severity: Severity) -> &'static str {
@@ -11,6 +11,16 @@ pub(crate) fn level(severity: Severity) -> &'static str {
         Severity::Security => "error",
         Severity::Config => "warning",
         Severity::Info => "note",
+    }
+}
+
+/// A result's `kind` and `level` (SARIF 2.1.0, §3.27.9 and §3.27.10): a failure is `fail` at
+/// its severity's level; an unknown is `open` — "the tool was unable to determine whether the
+/// result is a pass or a fail" — whose level is then `none`.
+pub(crate) fn kind_and_level(severity: Severity, outcome: Outcome) -> (&'static str, &'static str) {
+    match outcome {
+        Outcome::Failed => ("fail", level(severity)),
+        Outcome::Unknown => ("open", "none"),
     }
 }
 

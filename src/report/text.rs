@@ -71,3 +71,15 @@ mod tests {
         }
     }
 }
+
+/// ` (unknown)` after a finding that states an unknown (`check`'s and `audit`'s), so it never
+/// reads as a failure.
+pub(super) fn unknown_mark(
+    outcome: crate::core::severity::Outcome,
+    styles: super::Styles,
+) -> String {
+    match outcome {
+        crate::core::severity::Outcome::Failed => String::new(),
+        crate::core::severity::Outcome::Unknown => format!(" {}", styles.yellow("(unknown)")),
+    }
+}

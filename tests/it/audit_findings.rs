@@ -289,3 +289,67 @@ fn asff_and_ocsf_files_are_written_beside_json_or_refused_without_a_region() {
         r.stderr
     );
 }
+
+/// An unknown reaches Security Hub as one: `path-not-read` is `Compliance.Status`
+/// NOT_AVAILABLE in ASFF and `confidence_id` 0 (Unknown) in OCSF, a failure FAILED and 3 —
+/// both valid by the published shapes.
+#[test]
+fn an_unknown_is_not_available_in_asff_and_of_unknown_confidence_in_ocsf() {
+    use lambda_trust::core::audit::{Code, Finding};
+    let iam = AccountIam {
+        account_id: "111122223333".into(),
+        roles: vec![AuditRole {
+            name: "r".into(),
+            arn: "arn:aws:iam::111122223333:role/r".into(),
+            trust: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::765628985471:root"},
+                "Action": "sts:AssumeRole"}]}),
+            inline: vec![],
+            attached: vec![],
+            boundary: None,
+            tags: BTreeMap::new(),
+        }],
+        policies: BTreeMap::new(),
+        usage: BTreeMap::new(),
+    };
+    let opts = AuditOptions {
+        partners: vec!["765628985471".into()],
+        region: Some("eu-west-1".into()),
+        ..AuditOptions::default()
+    };
+    let mut report = audit_account(&iam, &opts, 0);
+    let failed = report.roles[0].findings[0].code;
+    report.roles[0].findings.push(Finding::new(
+        Code::PathNotRead,
+        "its function policy was not read".into(),
+        None,
+    ));
+    let meta = HtmlMeta {
+        generated: chrono::DateTime::from_timestamp(1_767_225_600, 0).unwrap(),
+        version: "0.0.0 (commit test)".into(),
+    };
+    let findings = asff::account_findings(&report, &meta);
+    assert_eq!(
+        shape_problems("asff", &Value::from(findings.clone())),
+        Vec::<String>::new()
+    );
+    let status = |code: Code| {
+        (findings.iter())
+            .find(|f| f["GeneratorId"] == format!("lambda-trust/audit/{code}"))
+            .map(|f| f["Compliance"]["Status"].clone())
+    };
+    assert_eq!(status(Code::PathNotRead), Some(json!("NOT_AVAILABLE")));
+    assert_eq!(status(failed), Some(json!("FAILED")));
+    let events = ocsf::account_events(&report, &meta);
+    assert_eq!(
+        shape_problems("ocsf", &Value::from(events.clone())),
+        Vec::<String>::new()
+    );
+    let confidence = |code: Code| {
+        (events.iter())
+            .find(|e| e["metadata"]["event_code"] == code.as_str())
+            .map(|e| e["confidence_id"].clone())
+    };
+    assert_eq!(confidence(Code::PathNotRead), Some(json!(0)));
+    assert_eq!(confidence(failed), Some(json!(3)));
+}

@@ -510,3 +510,78 @@ fn whole_function_policies_in_code_are_read_and_judged() {
         "{found:#?}"
     );
 }
+
+/// An unknown is carried as one in every format of `audit --template`: `path-unknown` (a
+/// permission on a function known only after deployment) is `outcome: unknown` in JSON, SARIF
+/// `kind: open` at level `none`, "(unknown)" for people (ASFF and OCSF: `audit_findings`) —
+/// while `unmanaged`, a fact shown by what was read, is a failure everywhere.
+#[test]
+fn an_unknown_is_an_unknown_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("template.json");
+    // A permission on a function known only after deployment: who else invokes the targets is
+    // not known (path-unknown).
+    let generated = json!({"Generated": {"Type": "AWS::Lambda::Function", "Properties": {
+            "Runtime": "python3.12", "Handler": "index.handler", "Role": "arn:aws:iam::111122223333:role/exec",
+            "Code": {"ZipFile": "def handler(e, c): return e"}}},
+        "GeneratedOpen": {"Type": "AWS::Lambda::Permission", "Properties": {
+            "FunctionName": {"Fn::GetAtt": ["Generated", "Arn"]}, "Action": "lambda:InvokeFunction",
+            "Principal": "*"}}});
+    std::fs::write(&file, template(generated).to_string()).unwrap();
+    let audit = |format: &str| {
+        support::lambda_trust_cmd("http://127.0.0.1:9")
+            .args([
+                "audit",
+                "--partner",
+                "genesys-cloud",
+                "--account-id",
+                ACCOUNT,
+                "--region",
+                REGION,
+                "--template",
+                file.to_str().unwrap(),
+                "--format",
+                format,
+            ])
+            .current_dir(dir.path())
+            .run()
+    };
+    let json = audit("json").json();
+    let roles = json["roles"].as_array().unwrap();
+    let findings = &roles.iter().find(|r| r["role"] == "genesys").unwrap()["findings"];
+    let outcome_of = |code: &str| {
+        (findings.as_array().unwrap().iter())
+            .find(|f| f["code"] == code)
+            .map(|f| f["outcome"].clone())
+    };
+    assert_eq!(
+        outcome_of("path-unknown"),
+        Some(json!("unknown")),
+        "{json:#}"
+    );
+    assert_eq!(outcome_of("unmanaged"), Some(json!("failed")), "{json:#}");
+
+    let sarif = audit("sarif").json();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let result_of = |rule: &str| {
+        results
+            .iter()
+            .find(|r| r["ruleId"] == format!("lambda-trust/audit/{rule}"))
+            .cloned()
+            .unwrap()
+    };
+    let unknown = result_of("path-unknown");
+    assert_eq!(
+        (&unknown["kind"], &unknown["level"]),
+        (&json!("open"), &json!("none"))
+    );
+    let failed = result_of("unmanaged");
+    assert_eq!(
+        (&failed["kind"], &failed["level"]),
+        (&json!("fail"), &json!("note"))
+    );
+
+    let human = audit("human").stdout;
+    assert!(human.contains("path-unknown (unknown):"), "{human}");
+    assert!(!human.contains("unmanaged (unknown)"), "{human}");
+}

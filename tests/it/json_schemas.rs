@@ -1454,7 +1454,7 @@ fn the_common_schema_is_generated_and_defines_every_reference_into_it() {
 #[test]
 fn the_common_schema_keeps_the_rules_between_fields() {
     let v = validators();
-    let finding = json!({"severity": "security", "code": "trust-broader", "kind": "drift",
+    let finding = json!({"severity": "security", "code": "trust-broader", "outcome": "failed", "kind": "drift",
         "resource": "role R", "path": "", "expected": null, "actual": null, "message": "m",
         "config_key": "trust", "remedy": {"by": "apply"}});
     let valid = |f: &Value| {

@@ -200,7 +200,7 @@ fn json_and_sarif_shapes() {
     assert_eq!(keys(&role["invokable_scope"]), ["kind", "not_read"]);
     assert_eq!(
         keys(&role["findings"][0]),
-        ["severity", "code", "message", "counterexample"]
+        ["severity", "code", "outcome", "message", "counterexample"]
     );
     assert_eq!(
         keys(&report["summary"]),

@@ -335,10 +335,9 @@ fn beyond_invoke(id: &Identity, invokable: &[String]) -> Option<Finding> {
     }
     match (r.verdict, &r.counterexample) {
         (Verdict::Proved, _) if id.problems.is_empty() => None,
-        (Verdict::Proved, _) => Some(Finding::new(
+        (Verdict::Proved, _) => Some(Finding::unproved(
             Code::BeyondInvoke,
             format!("not proved: some of the role's policies could not be read{problems}"),
-            None,
         )),
         (Verdict::Counterexample, Some(c)) => Some(Finding::new(
             Code::BeyondInvoke,
@@ -348,13 +347,12 @@ fn beyond_invoke(id: &Identity, invokable: &[String]) -> Option<Finding> {
             ),
             Some(c),
         )),
-        _ => Some(Finding::new(
+        _ => Some(Finding::unproved(
             Code::BeyondInvoke,
             format!(
                 "not proved that the role can only invoke functions: {}{problems}",
                 r.reason
             ),
-            None,
         )),
     }
 }

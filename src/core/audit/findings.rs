@@ -10,7 +10,7 @@ use super::baseline::Suppression;
 use crate::core::verify::PathCode;
 use crate::iam::{Counterexample, StatementRef};
 
-pub use crate::core::severity::Severity;
+pub use crate::core::severity::{Outcome, Severity};
 
 /// The finding codes; their text is the stable interface (JSON, SARIF rule IDs). Declared in
 /// the order findings of one severity are listed.
@@ -134,6 +134,32 @@ impl Code {
             | Code::FunctionPolicyOpen
             | Code::PathUnknown
             | Code::GenesysActionReachesMany => Severity::Security,
+        }
+    }
+
+    /// Whether a finding of this code states a failure or an unknown.
+    pub fn outcome(self) -> Outcome {
+        match self {
+            Code::ExternalIdUnproved | Code::PathUnknown | Code::PathNotRead => Outcome::Unknown,
+            // Exhaustive: a new code does not compile until it says which it is.
+            Code::NoExternalId
+            | Code::ExternalIdPattern
+            | Code::OtherPrincipals
+            | Code::BeyondInvoke
+            | Code::AllFunctions
+            | Code::LatentVersion
+            | Code::PartnerBypassesRole
+            | Code::FunctionPolicyOpen
+            | Code::ConfigMismatch
+            | Code::PartnerRefused
+            | Code::OrgPolicyBlocks
+            | Code::FunctionPolicyBlocks
+            | Code::CrossAccountPermissionMissing
+            | Code::RoleBlocks
+            | Code::Unmanaged
+            | Code::UnusedPartnerRole
+            | Code::GenesysActionReachesMany
+            | Code::GenesysDynamicAction => Outcome::Failed,
         }
     }
 
@@ -285,6 +311,8 @@ impl std::fmt::Display for Code {
 pub struct Finding {
     pub severity: Severity,
     pub code: Code,
+    /// Decided by `code`: `failed`, or `unknown` for what was not read or not decided.
+    pub outcome: Outcome,
     #[schemars(length(min = 1))]
     pub message: String,
     /// `{principal, action, resource, context}`, confirmed by the evaluator, or null.
@@ -301,10 +329,20 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding of `code` that states what could not be proved (`outcome: unknown`), whatever
+    /// its code says when it is shown.
+    pub fn unproved(code: Code, message: String) -> Finding {
+        Finding {
+            outcome: Outcome::Unknown,
+            ..Finding::new(code, message, None)
+        }
+    }
+
     pub fn new(code: Code, message: String, counterexample: Option<&Counterexample>) -> Finding {
         Finding {
             severity: code.severity(),
             code,
+            outcome: code.outcome(),
             message,
             counterexample: counterexample.map(request_json),
             admitted_by: Vec::new(),

@@ -42,7 +42,7 @@ use crate::error::Status;
 
 pub use details::{parse_details, InputError, PolicyDetail, RawDocument, RoleDetail};
 pub use documents::{DocumentKind, RoleDocument};
-pub use findings::{Code, Finding, Severity};
+pub use findings::{Code, Finding, Outcome, Severity};
 pub use genesys::{judge_genesys, DynamicAction, GenesysIntegration, GenesysReport};
 pub use org::{parse_accounts, AccountOutcome, OrgReport, OrgSummary};
 pub use path::{arns_to_read, AccountPath, AuditPath, FunctionReport, Listed};

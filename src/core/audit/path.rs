@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::json;
 
-use super::findings::{Code, Finding};
+use super::findings::{Code, Finding, Outcome};
 use super::trust::ANYONE;
 use super::{access, AccountIam, AuditOptions, AuditRole, ExternalIds, IdKind};
 use crate::config::GENESYS_CLOUD_ACCOUNT;
@@ -176,6 +176,10 @@ fn finding((claim, targets): (Claim, Vec<String>)) -> Finding {
     Finding {
         severity: code.severity(),
         code,
+        outcome: match claim.verdict {
+            ClaimVerdict::Unknown => Outcome::Unknown,
+            _ => code.outcome(),
+        },
         message: format!("{}: {}", targets.join(", "), claim.detail),
         counterexample: claim.request,
         admitted_by: Vec::new(),
@@ -230,6 +234,7 @@ fn way_findings(
         out.push(Finding {
             severity: code.severity(),
             code,
+            outcome: code.outcome(),
             message: format!(
                 "{target}: statement {index}{sid} of its function policy lets {who} invoke it \
                  directly, without {without} and its external ID"

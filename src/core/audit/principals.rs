@@ -68,13 +68,12 @@ pub(super) fn check(
                 ),
                 None,
             )),
-            _ => given.findings.push(Finding::new(
+            _ => given.findings.push(Finding::unproved(
                 Code::PartnerRefused,
                 format!(
                     "not proved that the partner principal {p} can assume the role: {}",
                     r.reason
                 ),
-                None,
             )),
         }
     }

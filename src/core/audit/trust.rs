@@ -487,13 +487,12 @@ fn other_principals(policy: &Policy, role_arn: &str, accounts: &[String]) -> Opt
             ),
             Some(c),
         )),
-        _ => Some(Finding::new(
+        _ => Some(Finding::unproved(
             Code::OtherPrincipals,
             format!(
                 "not proved that only the partner account(s) {partners} can assume the role: {}",
                 r.reason
             ),
-            None,
         )),
     }
 }

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Serialize, Serializer};
 
-use crate::core::severity::Severity;
+use crate::core::severity::{Outcome, Severity};
 use crate::core::verify::{CheckId, PathCode};
 use crate::iam::Property;
 
@@ -289,6 +289,54 @@ impl Code {
             Unproved(p) if p.is_trust() => ConfigKey::Trust,
             Unproved(_) => ConfigKey::Targets,
             Path(_) => ConfigKey::Targets,
+        }
+    }
+
+    /// Whether a finding of this code states a failure or an unknown (an unproved property is
+    /// a failure here; its finding says unknown when the prover could not decide:
+    /// `verify_findings`).
+    pub fn outcome(self) -> Outcome {
+        use Code::*;
+        match self {
+            TrustUnknown | AccessUnknown | RoleDescriptionUnknown | RoleMaxSessionUnknown => {
+                Outcome::Unknown
+            }
+            Path(PathCode::PathNotRead | PathCode::PathUnknown) => Outcome::Unknown,
+            // Exhaustive: a new code does not compile until it says which it is.
+            Path(_) | Check(_) | Unproved(_) => Outcome::Failed,
+            RoleMissing
+            | RolePath
+            | TrustDiffers
+            | TrustBroader
+            | RoleDescription
+            | RoleMaxSession
+            | RoleOwnershipLost
+            | RolePredecessor
+            | PolicyOwnershipLost
+            | RoleTagDiffers
+            | RoleTagExtra
+            | BoundaryChanged
+            | BoundaryUndeclared
+            | ForeignManagedPolicy
+            | ForeignInlinePolicy
+            | InvokeDetached
+            | InvokeMissing
+            | InvokeDiffers
+            | InvokeBroader
+            | LatentVersion
+            | GenesysCredentialChanged
+            | GenesysCredentialSwapped
+            | GenesysConfigDiffers
+            | GenesysActionDiffers
+            | GenesysActionNotTarget
+            | GenesysActionReplaced
+            | GenesysActionRetired
+            | GenesysDisabled
+            | GenesysMissing
+            | GenesysForeignAction
+            | PermissionMissing
+            | PermissionDiffers
+            | PermissionHeld => Outcome::Failed,
         }
     }
 

@@ -19,7 +19,7 @@ mod op_findings;
 mod remedy;
 mod verify_findings;
 
-pub use crate::core::severity::Severity;
+pub use crate::core::severity::{Outcome, Severity};
 pub use crate::core::SCHEMA_VERSION;
 pub use code::{Area, Code, ConfigKey, ConfigStatus, Kind};
 pub use diff::json_diff;
@@ -89,6 +89,9 @@ pub struct Finding {
     /// (`trust-broader`, …), `verify-CHECK` for a failed verify check, `unproved-PROPERTY` for a
     /// property the live policies do not meet. It decides severity, kind and config_key.
     pub code: Code,
+    /// Decided by `code` (and, for an unproved property, by the prover's verdict): `failed`,
+    /// or `unknown` for what was not read or not decided.
+    pub outcome: Outcome,
     /// Decided by `code`: `drift` for planned changes, `verify` for failed checks.
     pub kind: Kind,
     pub resource: String,
@@ -156,6 +159,7 @@ impl Finding {
             remedy: Remedy::of(code, &resource, ""),
             severity: code.severity(),
             code,
+            outcome: code.outcome(),
             kind: code.kind(),
             resource,
             path: String::new(),

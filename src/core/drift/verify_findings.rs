@@ -4,8 +4,8 @@
 
 use serde_json::json;
 
-use super::{Code, ConfigKey, Finding, Severity};
-use crate::core::verify::{CheckId, Verification};
+use super::{Code, ConfigKey, Finding, Outcome, Severity};
+use crate::core::verify::{CheckId, ClaimVerdict, Verification};
 use crate::iam::Verdict;
 
 /// Properties the prover could not prove on the live documents, as findings: their code
@@ -17,8 +17,12 @@ fn proof_findings(v: &Verification) -> Vec<Finding> {
         .iter()
         .filter(|p| p.verdict != Verdict::Proved)
         .map(|p| {
-            Finding::new(Code::Unproved(p.property), "proof", p.summary())
-                .counterexample(p.counterexample.as_ref().map(|c| json!(c)))
+            let mut f = Finding::new(Code::Unproved(p.property), "proof", p.summary())
+                .counterexample(p.counterexample.as_ref().map(|c| json!(c)));
+            if p.verdict == Verdict::Unknown {
+                f.outcome = Outcome::Unknown;
+            }
+            f
         })
         .collect()
 }
@@ -88,10 +92,12 @@ fn path_findings(v: &Verification) -> Vec<Finding> {
                 .filter_map(move |claim| {
                     let code = claim.code?;
                     let resource = format!("function {}", t.target);
-                    Some(
-                        Finding::new(Code::Path(code), resource, claim.detail.clone())
-                            .counterexample(claim.request.clone()),
-                    )
+                    let mut f = Finding::new(Code::Path(code), resource, claim.detail.clone())
+                        .counterexample(claim.request.clone());
+                    if claim.verdict == ClaimVerdict::Unknown {
+                        f.outcome = Outcome::Unknown;
+                    }
+                    Some(f)
                 })
         })
         .collect()
@@ -115,5 +121,24 @@ mod tests {
             verify_findings(&failed(CheckId::RoleExists))[0].config_key,
             ConfigKey::Role
         );
+    }
+
+    /// A property the prover could not decide is an unknown, one with a counterexample a
+    /// failure: the code alone does not say which.
+    #[test]
+    fn an_undecided_property_is_an_unknown_and_a_refuted_one_a_failure() {
+        use crate::iam::{Property, PropertyResult};
+        let result = |verdict| PropertyResult {
+            property: Property::ALL[0],
+            verdict,
+            counterexample: None,
+            statements: Vec::new(),
+            reason: "r".into(),
+        };
+        let mut v = Verification::new(Vec::new());
+        v.proofs = vec![result(Verdict::Unknown), result(Verdict::Counterexample)];
+        let outcomes: Vec<Outcome> = verify_findings(&v).iter().map(|f| f.outcome).collect();
+        assert_eq!(outcomes, [Outcome::Unknown, Outcome::Failed]);
+        assert_eq!(Code::TrustUnknown.outcome(), Outcome::Unknown);
     }
 }

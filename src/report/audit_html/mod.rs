@@ -21,7 +21,7 @@ use sha2::Digest as _;
 
 use crate::config::Partner;
 use crate::core::audit::{
-    AccountOutcome, AccountPath, AccountReport, OrgReport, RoleReport, Severity,
+    AccountOutcome, AccountPath, AccountReport, OrgReport, Outcome, RoleReport, Severity,
 };
 
 const CSS: &str = include_str!("page.css");
@@ -302,7 +302,10 @@ fn path_section(out: &mut String, page: &Page) {
                     "<tr><td class=\"wrap\">{}</td>{}<td>{}</td><td class=\"wrap\">{}</td><td class=\"wrap\">{}</td></tr>",
                     esc_text(&f.function),
                     severity_cell(rank(Some(finding.severity))),
-                    esc_text(finding.code.as_str()),
+                    esc_text(&match finding.outcome {
+                        Outcome::Failed => finding.code.as_str().to_owned(),
+                        Outcome::Unknown => format!("{} (unknown)", finding.code),
+                    }),
                     esc_text(&finding.message),
                     esc_text(&request)
                 );

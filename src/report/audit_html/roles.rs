@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 
 use super::document::document_html;
 use super::{esc, rank, rank_word, severity_cell, with_partner_name, Page};
-use crate::core::audit::{AccountReport, Code, Finding, IdKind, InvokableKind, RoleReport};
+use crate::core::audit::{
+    AccountReport, Code, Finding, IdKind, InvokableKind, Outcome, RoleReport,
+};
 use crate::report::audit::{request_text, suppression_text};
 
 type Row<'a> = (&'a AccountReport, &'a RoleReport);
@@ -188,9 +190,13 @@ fn external_ids(r: &RoleReport) -> String {
 
 fn finding(out: &mut String, r: &RoleReport, f: &Finding) {
     let word = f.severity.as_str();
+    let unknown = match f.outcome {
+        Outcome::Failed => "",
+        Outcome::Unknown => " <span class=\"outcome-unknown\">unknown</span>",
+    };
     let _ = write!(
         out,
-        "<li><span class=\"sev sev-{word}\">{word}</span> <code>{}</code>: {}<br><span class=\"muted\">{}</span><br><strong>What to do:</strong> {}",
+        "<li><span class=\"sev sev-{word}\">{word}</span>{unknown} <code>{}</code>: {}<br><span class=\"muted\">{}</span><br><strong>What to do:</strong> {}",
         f.code,
         esc(&f.message),
         esc(f.code.description()),
