@@ -123,6 +123,18 @@ pub fn waiting_line(w: &Waiting) -> String {
             w.request
         );
     }
+    // An attempt that starts as it is told (the AWS SDK's own retries, `aws::attempts`).
+    if t.wait.is_zero() {
+        return format!(
+            "retrying {} on {}: attempt {} of {}, {} s since it began (the last attempt: {})",
+            w.request,
+            w.service,
+            t.attempt + 1,
+            t.max_attempts,
+            t.elapsed.as_secs(),
+            w.cause
+        );
+    }
     format!(
         "still waiting for {}: attempt {} of {}, {} s ({} on {}; next in {:.1} s)",
         w.service,
@@ -336,6 +348,18 @@ mod tests {
                 wait: Duration::from_secs(secs),
             },
         }
+    }
+
+    #[test]
+    fn an_attempt_told_as_it_starts_says_its_number_and_the_last_failure() {
+        let mut w = wait(false, 0);
+        w.service = "AWS";
+        w.request = "iam:GetRole".into();
+        w.cause = "503".into();
+        assert_eq!(
+            waiting_line(&w),
+            "retrying iam:GetRole on AWS: attempt 3 of 8, 3 s since it began (the last attempt: 503)"
+        );
     }
 
     #[test]

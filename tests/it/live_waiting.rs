@@ -86,3 +86,40 @@ fn a_genesys_cloud_that_never_answers_ends_the_run_after_the_timeout() {
         r.stderr
     );
 }
+
+/// The AWS SDK retries inside one call; each retry is told with its attempt number: an event
+/// under `--progress json` (and its end), a line without a terminal.
+#[test]
+fn each_retry_the_aws_sdk_makes_is_told_with_its_attempt_number() {
+    let env = setup(&["lookup-order"]);
+    for _ in 0..2 {
+        env.proxy
+            .inject_error("GetRole", 503, "ServiceUnavailable", "injected");
+    }
+    let r = env.expect(&["plan", "--progress", "json"], 2);
+    let waits: Vec<serde_json::Value> = (r.stderr.lines())
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|e| e["event"] == "waiting" && e["service"] == "AWS")
+        .collect();
+    let attempts: Vec<u64> = waits.iter().filter_map(|w| w["attempt"].as_u64()).collect();
+    assert_eq!(attempts, [1, 2], "{}", r.stderr);
+    assert!(
+        waits
+            .iter()
+            .all(|w| w["request"] == "iam:GetRole" && w["cause"] == "503"),
+        "{waits:?}"
+    );
+    assert!(r.stderr.contains("\"event\":\"settled\""), "{}", r.stderr);
+    // Without a terminal, as in CI: a line naming the attempt.
+    for _ in 0..2 {
+        env.proxy
+            .inject_error("GetRole", 503, "ServiceUnavailable", "injected");
+    }
+    let r = env.expect(&["plan"], 2);
+    assert!(
+        r.stderr
+            .contains("retrying iam:GetRole on AWS: attempt 2 of"),
+        "{}",
+        r.stderr
+    );
+}
