@@ -34,6 +34,7 @@ pub mod import;
 pub mod init;
 pub mod live;
 pub mod onboard;
+pub mod org_policies;
 pub mod path;
 pub mod security_hub;
 pub mod settings;

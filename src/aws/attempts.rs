@@ -124,7 +124,7 @@ impl Intercept for Attempts {
             cause,
             asked: false,
             wait: Wait {
-                attempt: u32::try_from(attempt - 1).unwrap_or(u32::MAX),
+                attempt: attempt - 1,
                 max_attempts: self.max_attempts,
                 elapsed,
                 // The SDK's backoff is behind: this attempt is starting.

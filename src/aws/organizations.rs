@@ -414,3 +414,41 @@ async fn describe(org: &Org, id: &str) -> Result<OrgPolicy, ReadError> {
         policy,
     })
 }
+
+/// Each policy's document as AWS stores it, by ID, for the policies on `org`'s levels
+/// (`DescribePolicy` once per distinct policy, concurrently): what `org-policies` writes into
+/// the files `--org-policies DIR` reads. The stand-in for SCPs not enabled gets its own
+/// document.
+pub async fn policy_documents(
+    clients: &Clients,
+    org: &OrgPolicies,
+) -> Result<BTreeMap<String, serde_json::Value>, AwsError> {
+    let OrgPolicies::Read { levels, .. } = org else {
+        return Ok(BTreeMap::new());
+    };
+    let ids: BTreeSet<&str> = (levels.iter())
+        .flat_map(|l| l.scps.iter().chain(&l.rcps))
+        .map(|p| p.id.as_str())
+        .collect();
+    let client = clients.organizations();
+    let reads = ids.into_iter().map(|id| {
+        let client = client.clone();
+        async move {
+            if id == scps_not_enabled().id {
+                let allow_all = serde_json::json!({"Version": "2012-10-17", "Statement":
+                    [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+                return Ok((id.to_owned(), allow_all));
+            }
+            let out = client
+                .describe_policy()
+                .policy_id(id)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("organizations:DescribePolicy", e))?;
+            let content = (out.policy().and_then(|p| p.content())).unwrap_or_default();
+            let document = serde_json::from_str(content).unwrap_or(serde_json::Value::Null);
+            Ok((id.to_owned(), document))
+        }
+    });
+    Ok(try_join_all(reads).await?.into_iter().collect())
+}

@@ -219,7 +219,7 @@ pub enum PartnerPreset {
     GenesysCloudFedramp,
 }
 
-fn account_id(s: &str) -> Result<String, String> {
+pub(super) fn account_id(s: &str) -> Result<String, String> {
     if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
         Ok(s.to_owned())
     } else {

@@ -601,6 +601,29 @@ Example:
         #[arg(long)]
         force: bool,
     },
+    /// Write one account's SCPs and RCPs as --org-policies files.
+    #[command(after_long_help = "\
+Reads the SCPs and RCPs that apply to an account, from the organization's root through each OU \
+to the account, and writes them as the files `--org-policies DIR` reads (one per policy and \
+level, with the organization's ID). Run it with credentials that may read them: the \
+organization's management account or a delegated administrator. Then `verify`, `check`, \
+`prove` and `audit` judge the whole path with the account's own credentials, which usually \
+cannot read them.
+
+DIR is made if missing and must hold no .json file yet (every one is read). Exit 0 written, \
+1 error (not readable, the management account, an account in no organization).
+
+Example:
+  lambda-trust org-policies --account-id 111122223333 --out org/ \\
+      --profile management")]
+    OrgPolicies {
+        /// The account whose path from the root to write.
+        #[arg(long, value_name = "ACCOUNT", value_parser = args::account_id)]
+        account_id: String,
+        /// The directory to write the files into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Print a shell completion script.
     #[command(after_long_help = "\
 Examples:
@@ -685,6 +708,7 @@ impl Command {
             | Command::Onboard { .. }
             | Command::Offboard { .. }
             | Command::Destroy { .. }
+            | Command::OrgPolicies { .. }
             | Command::Genesys { .. } => report::HUMAN_JSON,
         }
     }
@@ -722,6 +746,7 @@ mod tests {
             &["onboard", "f"],
             &["offboard", "f"],
             &["destroy"],
+            &["org-policies", "--account-id", "111122223333", "--out", "d"],
             &["completions", "bash"],
             &["man"],
             &["genesys", "regions"],

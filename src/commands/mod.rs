@@ -23,6 +23,7 @@ mod init_prompt;
 mod invocation;
 mod lint;
 mod onboard;
+mod org_policies;
 mod plan;
 mod progress;
 mod prove;
@@ -95,6 +96,9 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
         }
         Command::Destroy { yes, force } => {
             live(|rt| rt.block_on(destroy::run(inv, events, *yes, *force)))
+        }
+        Command::OrgPolicies { account_id, out } => {
+            live(|rt| rt.block_on(org_policies::run(inv, events, account_id, out)))
         }
         Command::Genesys { command } => genesys::run(out, command),
         Command::Audit(args) => live(|rt| rt.block_on(audit::run(inv, events, args))),

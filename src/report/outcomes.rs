@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::output::{Format, Report};
 use super::results::{
     to_json, ApplyResult, DestroyResult, DryRunResult, ImportResult, InitResult, OnboardResult,
-    PlanResult, RenderedPolicies, VerifyResult, Writes,
+    OrgPoliciesResult, PlanResult, RenderedPolicies, VerifyResult, Writes,
 };
 use super::text::printable;
 use super::{asff, ocsf};
@@ -243,6 +243,40 @@ impl Report for RenderedDocuments<'_> {
             RenderedDocuments::One(doc) => to_json(doc),
             RenderedDocuments::Both(both) => to_json(both),
         }
+    }
+}
+
+/// `org-policies`: the files written, one line each, then how to use them.
+impl Report for OrgPoliciesResult {
+    fn human(&self, _: Styles) -> String {
+        let mut out = format!(
+            "wrote {} file(s) to {} for account {}{}:\n",
+            self.files.len(),
+            self.directory,
+            self.account,
+            self.organization
+                .as_deref()
+                .map(|o| format!(" (organization {o})"))
+                .unwrap_or_default()
+        );
+        for f in &self.files {
+            out.push_str(&format!(
+                "  {}  {} {} ({}) at {}\n",
+                f.file,
+                f.kind,
+                printable(&f.name),
+                f.id,
+                printable(&f.level)
+            ));
+        }
+        out.push_str(&format!(
+            "next: lambda-trust verify --org-policies {} (with the account's own credentials)\n",
+            self.directory
+        ));
+        out
+    }
+    fn json(&self) -> String {
+        to_json(self)
     }
 }
 

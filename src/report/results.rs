@@ -282,6 +282,42 @@ impl DryRunResult {
     }
 }
 
+/// `org-policies`: the files written for one account, root to account.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct OrgPoliciesResult {
+    #[schemars(schema_with = "super::schemas::schema_version")]
+    pub schema_version: u32,
+    /// The account whose path from the root the files hold.
+    #[schemars(regex(pattern = r"^\d{12}$"))]
+    pub account: String,
+    /// The organization's ID, which each file carries.
+    pub organization: Option<String>,
+    /// The directory written (give it to `--org-policies`).
+    #[schemars(length(min = 1))]
+    pub directory: String,
+    /// The files, root first.
+    pub files: Vec<OrgPolicyFileWritten>,
+}
+
+/// One file `org-policies` wrote.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct OrgPolicyFileWritten {
+    #[schemars(length(min = 1))]
+    pub file: String,
+    /// `SCP` or `RCP`.
+    #[schemars(regex(pattern = "^(SCP|RCP)$"))]
+    pub kind: String,
+    /// The policy's ID.
+    #[schemars(length(min = 1))]
+    pub id: String,
+    pub name: String,
+    /// Where it is attached, as the Organizations console names it.
+    #[schemars(length(min = 1))]
+    pub level: String,
+}
+
 /// `init`: the file written, its targets, and the functions written commented out.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]

@@ -121,6 +121,12 @@ pub fn generated() -> Vec<(&'static str, Value)> {
                 root::<super::results::ImportResult>(),
             ],
         ),
+        document::<super::results::OrgPoliciesResult>(
+            "org-policies.schema.json",
+            "lambda-trust org-policies --format json",
+            "The files `lambda-trust org-policies` wrote: one account's SCPs and RCPs from the \
+             root to the account, in the format `--org-policies DIR` reads.",
+        ),
         document::<crate::core::drift::CheckReport>(
             "check.schema.json",
             "lambda-trust check --format json",

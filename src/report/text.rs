@@ -41,6 +41,18 @@ fn unsafe_char(c: char) -> bool {
         )
 }
 
+/// ` (unknown)` after a finding that states an unknown (`check`'s and `audit`'s), so it never
+/// reads as a failure.
+pub(super) fn unknown_mark(
+    outcome: crate::core::severity::Outcome,
+    styles: super::Styles,
+) -> String {
+    match outcome {
+        crate::core::severity::Outcome::Failed => String::new(),
+        crate::core::severity::Outcome::Unknown => format!(" {}", styles.yellow("(unknown)")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,17 +81,5 @@ mod tests {
                 "{text}"
             );
         }
-    }
-}
-
-/// ` (unknown)` after a finding that states an unknown (`check`'s and `audit`'s), so it never
-/// reads as a failure.
-pub(super) fn unknown_mark(
-    outcome: crate::core::severity::Outcome,
-    styles: super::Styles,
-) -> String {
-    match outcome {
-        crate::core::severity::Outcome::Failed => String::new(),
-        crate::core::severity::Outcome::Unknown => format!(" {}", styles.yellow("(unknown)")),
     }
 }

@@ -51,6 +51,7 @@ const SCHEMAS: &[(&str, &str)] = &[
     ("onboard", "onboard.schema.json"),
     ("offboard", "offboard.schema.json"),
     ("destroy", "destroy.schema.json"),
+    ("org-policies", "org-policies.schema.json"),
     ("genesys regions", "genesys-regions.schema.json"),
 ];
 

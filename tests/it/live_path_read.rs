@@ -83,7 +83,7 @@ impl World {
     }
 }
 
-fn seed_path(url: &str) -> Value {
+pub(crate) fn seed_path(url: &str) -> Value {
     let root = env!("CARGO_MANIFEST_DIR");
     let out = Command::new(format!("{root}/.venv/bin/python"))
         .args([&format!("{root}/tests/it/support/seed_path.py"), url])

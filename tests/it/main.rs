@@ -66,6 +66,7 @@ mod live_iac_plan;
 mod live_import;
 mod live_init_role;
 mod live_onboard;
+mod live_org_policies;
 mod live_ownership;
 mod live_path;
 mod live_path_read;

@@ -229,6 +229,99 @@ impl OrgPolicyFileKind {
     }
 }
 
+/// The files [`org_policies_from_files`] reads back as `org` (one account's levels, read from
+/// AWS Organizations): one `(name, JSON text)` per policy and level, named
+/// `DEPTH-LEVEL-KIND-POLICY.json` so a listing shows the path in order. `documents` holds each
+/// policy's document by policy ID, as AWS stores it; a policy without one is an error naming
+/// it. `Err` also when `org` holds no levels to write (no organization, the management account,
+/// not read), saying why.
+pub fn org_policy_files(
+    org: &OrgPolicies,
+    documents: &std::collections::BTreeMap<String, serde_json::Value>,
+) -> Result<Vec<(String, String)>, String> {
+    let (levels, organization) = match org {
+        OrgPolicies::Read {
+            management_account: true,
+            ..
+        } => return Err("it is the organization's management account, which SCPs and RCPs do not restrict: there is nothing to write".into()),
+        OrgPolicies::Read {
+            levels,
+            organization_id,
+            ..
+        } => (levels, organization_id),
+        OrgPolicies::NoOrganization => {
+            return Err("it is in no organization: no SCP or RCP applies".into())
+        }
+        OrgPolicies::NotRead { reason } => return Err(format!("its policies were not read: {reason}")),
+    };
+    let mut out = Vec::new();
+    for (depth, level) in levels.iter().enumerate() {
+        let kinds = [
+            (OrgPolicyFileKind::Scp, &level.scps),
+            (OrgPolicyFileKind::Rcp, &level.rcps),
+        ];
+        for (kind, policies) in kinds {
+            for p in policies {
+                let document = documents
+                    .get(&p.id)
+                    .ok_or_else(|| format!("the document of {} ({}) was not read", p.name, p.id))?;
+                let file = file_json(
+                    kind,
+                    p,
+                    &level.level,
+                    depth,
+                    document,
+                    organization.as_deref(),
+                );
+                let name = format!(
+                    "{depth:02}-{}-{}-{}-{}.json",
+                    level_word(level.level.kind),
+                    level.level.id,
+                    kind_word(kind),
+                    p.id
+                );
+                out.push((name, format!("{file:#}\n")));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn file_json(
+    kind: OrgPolicyFileKind,
+    p: &OrgPolicy,
+    level: &Level,
+    depth: usize,
+    document: &serde_json::Value,
+    organization: Option<&str>,
+) -> serde_json::Value {
+    let mut at = serde_json::json!({"kind": level.kind, "id": level.id, "name": level.name});
+    if level.kind == LevelKind::OrganizationalUnit {
+        at["depth"] = serde_json::json!(depth);
+    }
+    let mut file = serde_json::json!({"kind": kind_word(kind).to_uppercase(), "id": p.id,
+        "name": p.name, "level": at, "document": document});
+    if let Some(o) = organization {
+        file["organization"] = serde_json::json!(o);
+    }
+    file
+}
+
+fn kind_word(kind: OrgPolicyFileKind) -> &'static str {
+    match kind {
+        OrgPolicyFileKind::Scp => "scp",
+        OrgPolicyFileKind::Rcp => "rcp",
+    }
+}
+
+fn level_word(kind: LevelKind) -> &'static str {
+    match kind {
+        LevelKind::Root => "root",
+        LevelKind::OrganizationalUnit => "ou",
+        LevelKind::Account => "account",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,5 +399,41 @@ mod tests {
             file("RCP", "b", OU, "Deny"),
         ];
         assert!(check_org_policy_files(&ok).is_ok());
+    }
+
+    #[test]
+    fn written_files_read_back_as_the_same_levels() {
+        let files = [
+            file("SCP", "p-acct", ACCOUNT, "Allow"),
+            file("RCP", "p-rcp", OU, "Deny"),
+            file("SCP", "p-root", ROOT, "Allow"),
+            file("SCP", "p-ou", OU, "Allow"),
+        ];
+        let read =
+            org_policies_from_files(&files, "123456789012", false, Some("o-abc".into())).unwrap();
+        let documents: std::collections::BTreeMap<String, serde_json::Value> = (files.iter())
+            .map(|(_, text)| {
+                let v: serde_json::Value = serde_json::from_str(text).unwrap();
+                (v["id"].as_str().unwrap().to_owned(), v["document"].clone())
+            })
+            .collect();
+        let written = org_policy_files(&read, &documents).unwrap();
+        let names: Vec<&str> = written.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "00-root-r-1-scp-p-root.json",
+                "01-ou-ou-1-scp-p-ou.json",
+                "01-ou-ou-1-rcp-p-rcp.json",
+                "02-account-123456789012-scp-p-acct.json"
+            ]
+        );
+        let again = org_policies_from_files(&written, "123456789012", false, None).unwrap();
+        assert_eq!(again, read, "the organization ID travels in the files");
+        let none = std::collections::BTreeMap::new();
+        assert!(org_policy_files(&read, &none)
+            .unwrap_err()
+            .contains("p-root"));
+        assert!(org_policy_files(&OrgPolicies::NoOrganization, &none).is_err());
     }
 }

@@ -61,8 +61,8 @@ use super::eval::LabeledPolicy;
 use super::model::Policy;
 
 pub use files::{
-    check_org_policy_files, org_policies_from_files, FileLevel, OrgFileError, OrgPolicyFile,
-    OrgPolicyFileKind,
+    check_org_policy_files, org_policies_from_files, org_policy_files, FileLevel, OrgFileError,
+    OrgPolicyFile, OrgPolicyFileKind,
 };
 pub use hop::{
     evaluate_hop, ControlPolicies, Hop, HopEvaluation, KnownKeys, PrincipalSide, ResourceSide,
