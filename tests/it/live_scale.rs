@@ -214,6 +214,69 @@ fn a_thousand_targets() {
     scenario(1000);
 }
 
+#[test]
+fn fifty_targets() {
+    scenario(50);
+}
+
+/// Targets spread over 10 accounts of 100 functions each (`[aws.accounts]`, one role assumed
+/// in each): a no-op `check` reads each target's function policy once with that account's
+/// clients and confirms it with one `GetFunction`; calls grow with the targets, and the time is
+/// printed for BENCHMARKS.md.
+#[test]
+fn ten_accounts_of_a_hundred_targets() {
+    const ACCOUNTS: usize = 10;
+    const PER_ACCOUNT: usize = 100;
+    let env = Env::new();
+    let accounts: Vec<String> = (0..ACCOUNTS).map(|k| format!("2222222222{k:02}")).collect();
+    let mut arns = Vec::new();
+    for account in &accounts {
+        let moto = env.moto.client().with_account(account);
+        for i in 0..PER_ACCOUNT {
+            arns.push(moto.lambda_create_function(&format!("f{i:03}"), "us-east-1"));
+        }
+    }
+    let refs: Vec<&str> = arns.iter().map(String::as_str).collect();
+    let mut text = config(&refs, "");
+    for account in &accounts {
+        text.push_str(&format!(
+            "\n[aws.accounts.\"{account}\"]\nrole_arn = \"arn:aws:iam::{account}:role/lt-deployer\"\n"
+        ));
+    }
+    env.write_config(&text);
+    env.expect(&["apply"], 0);
+    let (_, writes) = env.writes_of(&["apply"], 0);
+    assert_eq!(writes, 0, "a second apply writes nothing on any account");
+    env.proxy.clear();
+    let started = std::time::Instant::now();
+    env.expect(&["check"], 0);
+    let check_ms = started.elapsed().as_millis();
+    let n = ACCOUNTS * PER_ACCOUNT;
+    assert_eq!(
+        env.proxy.count("lambda:GetPolicy"),
+        n,
+        "{:?}",
+        env.proxy.summary()
+    );
+    assert_eq!(
+        env.proxy.count("sts:AssumeRole"),
+        ACCOUNTS,
+        "{:?}",
+        env.proxy.summary()
+    );
+    let calls = env.proxy.calls().len();
+    println!(
+        "{ACCOUNTS} accounts × {PER_ACCOUNT} targets: check {calls} calls ({:?}), {check_ms} ms",
+        env.proxy.summary()
+    );
+    // Per target: its policy, and its existence confirmed with that account's clients.
+    assert!(
+        calls <= 3 * n + 60,
+        "{calls} calls for {n} targets in {ACCOUNTS} accounts: {:?}",
+        env.proxy.summary()
+    );
+}
+
 /// More ARNs than ten policies can hold: refused before any write, saying how many fit. The
 /// functions need not exist — the packing is checked before the function preflight — so the
 /// test stays cheap: 380 targets with `qualifier = "*"` grant 760 ARNs.
