@@ -385,17 +385,15 @@ pub async fn changed_after(
     written: &str,
 ) -> Result<SinceLedger, GenesysError> {
     use super::audit::{who_changed, Who};
-    let second = |d: &str| {
-        chrono::DateTime::parse_from_rfc3339(d)
-            .ok()
-            .map(|t| t.timestamp())
-    };
+    let instant = |d: &str| chrono::DateTime::parse_from_rfc3339(d).ok();
     Ok(
         match who_changed(client, client.oauth_id(), "Credential", id).await? {
             Who::Unknown => SinceLedger::Unchanged,
-            // A change in a second before the write's is not this one.
+            // A change before the write (both Genesys Cloud's clock, to the millisecond where
+            // the write's time has them; a write recorded to the second counts its whole
+            // second) is not one since.
             Who::Changed { when, .. }
-                if matches!((second(&when), second(written)), (Some(w), Some(x)) if w < x) =>
+                if matches!((instant(&when), instant(written)), (Some(w), Some(x)) if w < x) =>
             {
                 SinceLedger::Unchanged
             }

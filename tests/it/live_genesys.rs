@@ -1271,6 +1271,26 @@ fn a_credential_edited_in_the_second_of_lambda_trusts_write_is_found_and_repaire
     assert_eq!((aws, genesys), (0, 0));
 }
 
+/// A hand edit that lambda-trust's rewrite then undid, in the same second, is not a change
+/// since: the audit trail's time (to the millisecond) is before the write's. The next `check`
+/// is in sync (it reported drift when only the seconds were compared).
+#[test]
+fn an_edit_repaired_in_the_same_second_is_not_a_change_since() {
+    let g = setup_g(&["lookup-order"]);
+    g.fake.settings(json!({"clock": "held"}));
+    g.expect(&["apply"], 0);
+    let id = g.one("credentials")["id"].as_str().unwrap().to_string();
+    g.fake.tamper(json!({"kind": "credential", "id": id,
+        "fields": {"ARN": "arn:aws:iam::999999999999:role/Attacker"}}));
+    let (_, _, genesys) = g.writes_of(&["apply"], 0);
+    assert!(
+        genesys > 0,
+        "apply writes the credential again, in the same second"
+    );
+    g.fake.settings(json!({"clock": "running"}));
+    g.expect(&["check"], 0);
+}
+
 /// Without the audit trail, a credential listed in the second of lambda-trust's write is
 /// neither unchanged nor changed: `check` and `verify` say it is not proved (never in sync), and
 /// `apply` does not write it again and again.
