@@ -75,7 +75,7 @@ Multi-Region Data Aggregation"), for AWS::IAM::Role, AWS::IAM::Policy and AWS::L
   resource-based policy is `supplementaryConfiguration.Policy`, the policy's JSON text as
   GetPolicy's `Policy` holds it (none without a policy). A version's or alias's own policy is
   in no item (AWS Config records AWS::Lambda::Function, not its versions or aliases).
-- At most 100 identifiers a page (InvalidLimitException) and a batch (ValidationException);
+- At most 100 identifiers a page (InvalidLimitException), 1 to 100 a batch (ValidationException);
   unknown next tokens are InvalidNextTokenException; a resource that is not there is left out
   of the answer.
 - Fault injection for the tests: a role tagged `lambda-trust-test:config-unprocessed` = N comes
@@ -970,9 +970,13 @@ _batch_get_aggregate = config_models.ConfigBackend.batch_get_aggregate_resource_
 
 
 def batch_get_aggregate_resource_config(self, aggregator_name, resource_identifiers):
-    if not resource_identifiers or any(i.get("ResourceType") not in AGGREGATED for i in resource_identifiers):
+    if any(i.get("ResourceType") not in AGGREGATED for i in resource_identifiers or []):
         return _batch_get_aggregate(self, aggregator_name, resource_identifiers)
     aggregator = aggregator_of(self, aggregator_name)
+    if not resource_identifiers:
+        raise ValidationException(
+            "1 validation error detected: Value '[]' at 'resourceIdentifiers' failed to satisfy "
+            "constraint: Member must have length greater than or equal to 1")
     if len(resource_identifiers) > 100:
         raise ValidationException(
             f"1 validation error detected: Value at 'resourceIdentifiers' failed to satisfy "
