@@ -10,9 +10,15 @@
 //! the roles using it is reported "not proved" (`core::audit`), never clean. Calls grow with
 //! pages of 100 resources, not with accounts.
 //!
-//! Not read on this path: the organization's SCPs and RCPs and the functions' own policies —
-//! the whole path of each partner role is reported not proved (`path-not-read`); Config's `roleLastUsed`, which can be older than the role's
-//! last use (no `unused-partner-role` finding).
+//! The functions (`AWS::Lambda::Function`) are listed and read beside the roles, 100 a call:
+//! their items hold each function's own policy (`core::audit::config_functions`), so the whole
+//! path's function part is judged — who else invokes a target (`function-policy-open`,
+//! `partner-bypasses-role`), and the account's functions a partner or anyone invokes directly.
+//! A target Config holds no readable item of, or a version's or alias's own policy, is not read.
+//!
+//! Not read on this path: the organization's SCPs and RCPs — whether Genesys Cloud gets through
+//! is reported not proved (`path-not-read`); Config's `roleLastUsed`, which can be older than
+//! the role's last use (no `unused-partner-role` finding).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -24,14 +30,10 @@ use super::events::{Event, Events};
 use crate::aws::audit::{self as read, CallCount};
 use crate::aws::config_aggregator::{self as config, Listed};
 use crate::aws::{AwsError, Clients};
+use crate::core::audit::config_functions::{self, RecordedFunctions, FUNCTION_TYPE};
 use crate::core::audit::config_items::{self, AggregatedIam, POLICY_TYPE, ROLE_TYPE};
-use crate::core::audit::{
-    self, AccountIam, AccountOutcome, AccountReport, AuditOptions, AuditPath, AuditPolicy,
-    OrgReport,
-};
-use crate::core::verify::{FunctionPolicy, PathSources};
+use crate::core::audit::{self, AccountIam, AccountOutcome, AuditOptions, AuditPolicy, OrgReport};
 use crate::error::{shown, Result};
-use crate::iam::path::OrgPolicies;
 
 /// Reads the aggregator `name` and audits every account it holds roles of.
 pub async fn audit_aggregator(
@@ -41,8 +43,9 @@ pub async fn audit_aggregator(
     name: &str,
 ) -> Result<OrgReport> {
     let calls = CallCount::default();
-    let what = format!("reading the IAM roles of AWS Config aggregator {name:?}");
-    let iam = events
+    let what =
+        format!("reading the IAM roles and Lambda functions of AWS Config aggregator {name:?}");
+    let (iam, functions) = events
         .reading(what, read_aggregator(clients, opts, name, &calls))
         .await
         .map_err(AuditFailure::Aws)?;
@@ -54,10 +57,19 @@ pub async fn audit_aggregator(
         regions,
         mut unreadable,
     } = iam;
+    let functions = Arc::new(functions);
     let work = accounts.into_iter().map(|(account, iam)| {
         let region = regions.get(&account).cloned();
-        let not_read = unreadable.remove(&account).unwrap_or_default();
-        prove_account(events, iam, opts, region, not_read)
+        let mut not_read = unreadable.remove(&account).unwrap_or_default();
+        not_read.extend(
+            functions
+                .unreadable
+                .get(&account)
+                .into_iter()
+                .flatten()
+                .cloned(),
+        );
+        prove_account(events, iam, opts, region, not_read, functions.clone())
     });
     // Proving is CPU work on blocking threads that `prove_roles` bounds to the cores; a few
     // accounts in flight keep them busy.
@@ -78,6 +90,7 @@ async fn prove_account(
     opts: &AuditOptions,
     region: Option<String>,
     not_read: Vec<String>,
+    functions: Arc<RecordedFunctions>,
 ) -> std::result::Result<AccountOutcome, AuditFailure> {
     let shared = Arc::new(iam);
     let roles = prove_roles(&shared, opts).await?;
@@ -85,7 +98,7 @@ async fn prove_account(
     let opts = opts.clone();
     let mut report = tokio::task::spawn_blocking(move || {
         let mut report = report;
-        let path = not_read_path(&shared, &report);
+        let path = config_functions::config_path(&shared, &report, &functions);
         audit::judge_path(&mut report, &shared, &opts, &path);
         report
     })
@@ -96,48 +109,22 @@ async fn prove_account(
     Ok(AccountOutcome::Report(report))
 }
 
-/// This path reads neither the organization's policies nor the functions' own: whether Genesys
-/// Cloud gets through is judged against them as not read, so that claim is "not proved"
-/// (`path-not-read`), never clean; who else gets into a function is not judged, and the
-/// report's path says so (`audit --organization --assume-role ROLE` reads both).
-fn not_read_path(iam: &AccountIam, report: &AccountReport) -> AuditPath {
-    let why = |what: &str| format!("an audit through AWS Config reads no {what}");
-    let orgs = OrgPolicies::NotRead {
-        reason: why("organization policy"),
-    };
-    let invokable = report.roles.iter().flat_map(|r| &r.invokable);
-    let function = || FunctionPolicy::NotRead {
-        reason: why("function policy"),
-    };
-    AuditPath {
-        sources: PathSources {
-            orgs: BTreeMap::from([(iam.account_id.clone(), orgs)]),
-            function_policies: (invokable.filter(|a| !a.contains(['*', '?'])))
-                .map(|a| (a.clone(), function()))
-                .collect(),
-        },
-        not_listed: Some(why(
-            "function list or function policy: who else can invoke a function is not judged",
-        )),
-        // Who else gets into a function is not judged (the report says so), as for a snapshot.
-        no_function_policies: true,
-        ..AuditPath::default()
-    }
-}
-
 /// The roles of every account, each account's policies as the audit needs them.
 async fn read_aggregator(
     clients: &Clients,
     opts: &AuditOptions,
     name: &str,
     calls: &CallCount,
-) -> std::result::Result<AggregatedIam, AwsError> {
-    let (read, policies) = tokio::try_join!(
+) -> std::result::Result<(AggregatedIam, RecordedFunctions), AwsError> {
+    let (read, policies, functions) = tokio::try_join!(
         config::list_and_read(clients, name, ROLE_TYPE, calls),
         config::list(clients, name, POLICY_TYPE, calls),
+        config::list_and_read(clients, name, FUNCTION_TYPE, calls),
     )?;
     let mut iam = config_items::aggregate(&read.items);
     not_read(&mut iam, "role", &read.unprocessed);
+    not_read(&mut iam, "function", &functions.unprocessed);
+    let functions = config_functions::recorded_functions(&functions.items);
     let wanted: BTreeSet<String> = (iam.accounts.values())
         .flat_map(|a| audit::policies_to_read(a, opts))
         .collect();
@@ -180,7 +167,7 @@ async fn read_aggregator(
             }
         }
     }
-    Ok(iam)
+    Ok((iam, functions))
 }
 
 /// The AWS managed policies in `arns`, read once each with the caller's credentials; one that

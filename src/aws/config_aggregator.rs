@@ -1,6 +1,9 @@
-//! AWS Config's aggregator reads for `audit --config-aggregator` (`aws` layer): the IAM roles
-//! and customer managed policies of every account and region an aggregator covers, with the
-//! caller's credentials only — no role assumed in any account.
+//! AWS Config's aggregator reads for `audit --config-aggregator` (`aws` layer): the IAM roles,
+//! customer managed policies and Lambda functions of every account and region an aggregator
+//! covers, with the caller's credentials only — no role assumed in any account. A function's
+//! item carries its own resource-based policy as `supplementaryConfiguration.Policy` (Config API
+//! Reference, `BaseConfigurationItem`; docs/aws-behaviour.md, "AWS Config aggregators"), handed
+//! over with the item as [`ConfigItem::supplementary`].
 //!
 //! `ListAggregateDiscoveredResources` (at most 100 identifiers a page) lists them;
 //! `BatchGetAggregateResourceConfig` (at most 100 identifiers a call) returns each one's whole
@@ -178,6 +181,10 @@ async fn batch_get(
     batch: Vec<Listed>,
     calls: &CallCount,
 ) -> Result<Read, AwsError> {
+    // A batch takes 1 to 100 identifiers: an empty page (no function anywhere) asks nothing.
+    if batch.is_empty() {
+        return Ok(Read::default());
+    }
     calls.add();
     let ids = batch.iter().map(|l| l.identifier.clone()).collect();
     let got = clients
@@ -210,6 +217,10 @@ async fn batch_get(
                 .map(|s| s.as_str().to_owned())
                 .unwrap_or_default(),
             configuration: i.configuration().map(str::to_owned),
+            arn: i.arn().map(str::to_owned),
+            supplementary: (i.supplementary_configuration().into_iter().flatten())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         })
         .collect::<Vec<_>>();
     let unprocessed = got.unprocessed_resource_identifiers();

@@ -1392,3 +1392,81 @@ assert got["BaseConfigurationItems"] == [] and got["UnprocessedResourceIdentifie
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The test support's AWS Config aggregator answers as AWS does for Lambda functions too: each
+/// function of the covered accounts and regions listed once under its own region, its name as
+/// resource ID and name; its item's `arn` the function's, its `configuration` the function as
+/// Lambda describes it (camel-cased) and its resource-based policy as
+/// `supplementaryConfiguration.Policy`, the policy's JSON text (no `Policy` without one); a
+/// function tagged as not recorded comes back `ResourceNotRecorded` without a configuration.
+#[test]
+fn config_aggregator_answers_functions_as_aws_does() {
+    let moto = MotoServer::start();
+    let code = r#"
+import boto3, io, json, sys, zipfile
+def client(service, region="us-east-1"):
+    return boto3.client(service, endpoint_url=sys.argv[1], region_name=region,
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w") as z:
+    z.writestr("index.py", "def handler(e, c):\n    return e\n")
+trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+role = client("iam").create_role(RoleName="exec", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+def function(name, region="us-east-1", tags=None):
+    return client("lambda", region).create_function(FunctionName=name, Runtime="python3.12",
+        Role=role, Handler="index.handler", Code={"ZipFile": buf.getvalue()},
+        Tags=tags or {})["FunctionArn"]
+open_arn = function("open")
+function("plain")
+function("hidden", tags={"lambda-trust-test:config-not-recorded": "yes"})
+function("west", region="eu-west-1")
+function("elsewhere", region="ap-south-1")
+lam = client("lambda")
+lam.add_permission(FunctionName="open", StatementId="anyone", Action="lambda:InvokeFunction", Principal="*")
+lam.add_permission(FunctionName="open", StatementId="partner", Action="lambda:InvokeFunction",
+                   Principal="444455556666")
+config = client("config")
+config.put_configuration_aggregator(ConfigurationAggregatorName="mine",
+    AccountAggregationSources=[{"AccountIds": ["123456789012"], "AwsRegions": ["us-east-1", "eu-west-1"]}])
+listed = config.list_aggregate_discovered_resources(ConfigurationAggregatorName="mine",
+    ResourceType="AWS::Lambda::Function")["ResourceIdentifiers"]
+got = sorted((i["SourceRegion"], i["ResourceId"], i["ResourceName"]) for i in listed)
+assert got == [("eu-west-1", "west", "west"), ("us-east-1", "hidden", "hidden"),
+               ("us-east-1", "open", "open"), ("us-east-1", "plain", "plain")], got
+assert {i["SourceAccountId"] for i in listed} == {"123456789012"}
+got = config.batch_get_aggregate_resource_config(ConfigurationAggregatorName="mine",
+    ResourceIdentifiers=listed)
+assert not got["UnprocessedResourceIdentifiers"], got
+items = {i["resourceName"]: i for i in got["BaseConfigurationItems"]}
+assert set(items) == {"open", "plain", "hidden", "west"}, items
+item = items["open"]
+assert (item["resourceType"], item["resourceId"], item["arn"], item["awsRegion"],
+        item["configurationItemStatus"]) == ("AWS::Lambda::Function", "open", open_arn, "us-east-1", "OK"), item
+c = json.loads(item["configuration"])
+assert (c["functionName"], c["functionArn"]) == ("open", open_arn), c
+policy = item["supplementaryConfiguration"]["Policy"]
+assert isinstance(policy, str), policy
+doc = json.loads(policy)
+assert doc["Version"] == "2012-10-17", doc
+assert [s["Sid"] for s in doc["Statement"]] == ["anyone", "partner"], doc
+assert doc["Statement"][0]["Principal"] == "*", doc
+assert doc["Statement"][1]["Principal"] == {"AWS": "arn:aws:iam::444455556666:root"}, doc
+assert all(s["Resource"] == open_arn for s in doc["Statement"]), doc
+assert "Policy" not in items["plain"]["supplementaryConfiguration"], items["plain"]
+assert items["west"]["awsRegion"] == "eu-west-1"
+hidden = items["hidden"]
+assert hidden["configurationItemStatus"] == "ResourceNotRecorded", hidden
+assert "configuration" not in hidden and "supplementaryConfiguration" not in hidden, hidden
+"#;
+    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
+    let out = std::process::Command::new(python)
+        .args(["-c", code, &moto.url()])
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -136,10 +136,11 @@ fn an_organization_read_through_its_aggregator_is_judged_as_account_by_account()
         env.proxy.summary()
     );
     // 92 roles (30 + 31 + 31 with the created accounts' OrganizationAccountAccessRole): one page
-    // of roles, one of policies, one batch of roles and one of the policies the roles use.
-    assert_eq!(env.proxy.count("ListAggregateDiscoveredResources"), 2);
+    // of roles, one of policies, one (empty) of functions, one batch of roles and one of the
+    // policies the roles use.
+    assert_eq!(env.proxy.count("ListAggregateDiscoveredResources"), 3);
     assert_eq!(env.proxy.count("BatchGetAggregateResourceConfig"), 2);
-    assert_eq!(report["summary"]["calls"], 4);
+    assert_eq!(report["summary"]["calls"], 5);
     assert_eq!(report["summary"]["roles_scanned"], 92);
 
     // Human: the account, where Config recorded it, and that the whole path was not read.
@@ -149,7 +150,7 @@ fn an_organization_read_through_its_aggregator_is_judged_as_account_by_account()
         r.stdout.contains(&format!("account {}", ids[1]))
             && !r.stdout.contains("0 call(s)")
             && r.stdout.contains("92 role(s) scanned")
-            && r.stdout.contains("; 4 call(s)")
+            && r.stdout.contains("; 5 call(s)")
             && r.stdout
                 .contains("read from AWS Config (IAM recorded in us-east-1)")
             && r.stdout.contains("reads no organization policy"),
@@ -245,10 +246,11 @@ fn pages_unprocessed_and_unrecorded_items_are_said() {
                 .starts_with("not proved: some of the role's policies could not be read")
     });
     assert!(unproved, "{once:#}");
-    // 250 roles + 3 = 253: three pages of roles; the policies fit one page; three batches of
-    // roles and one more for the two unprocessed; one batch for the one policy wanted.
+    // 250 roles + 3 = 253: three pages of roles; the policies fit one page, the (no) functions
+    // one; three batches of roles and one more for the two unprocessed; one batch for the one
+    // policy wanted.
     let lists = env.proxy.calls_to("ListAggregateDiscoveredResources");
-    assert_eq!(lists.len(), 3 + 1, "{:?}", env.proxy.summary());
+    assert_eq!(lists.len(), 3 + 1 + 1, "{:?}", env.proxy.summary());
     assert_eq!(
         env.proxy.count("BatchGetAggregateResourceConfig"),
         3 + 1 + 1
@@ -290,4 +292,114 @@ fn an_unknown_aggregator_says_how_to_find_the_right_one() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("needs --assume-role"), "{}", r.stderr);
     assert_eq!(env.proxy.calls().len(), 0, "refused before any call");
+}
+
+/// Each partner role's findings, by role name.
+fn role_findings<'a>(account: &'a Value, role: &str) -> &'a Vec<Value> {
+    let r = (account["roles"].as_array().unwrap().iter())
+        .find(|r| r["role"] == role)
+        .unwrap_or_else(|| panic!("{role} not reported: {account:#}"));
+    r["findings"].as_array().unwrap()
+}
+
+/// The function policies come from AWS Config's `AWS::Lambda::Function` items
+/// (`supplementaryConfiguration.Policy`): a function open to anyone that partner roles invoke is
+/// `function-policy-open`, as when reading it with `lambda:GetPolicy`; a function whose item is
+/// not recorded, or that Config holds no item of, is not read — never clean. The functions cost
+/// their pages of 100 (listed, then read), not a call each.
+#[test]
+fn function_policies_are_judged_from_config_items() {
+    let env = Env::new();
+    let account = "123456789012";
+    seed(&env, &["roles", account, "20"]);
+    seed(&env, &["aggregator", AGGREGATOR, account]);
+    let aws = env.proxy.client();
+    // GenesysLambdaInvoker (and the seed's other partner roles) invoke lookup-customer.
+    let open = aws.lambda_create_function("lookup-customer", "us-east-1");
+    let r = aws.add_permission(
+        "lookup-customer",
+        None,
+        &serde_json::json!({"StatementId": "anyone", "Action": "lambda:InvokeFunction",
+            "Principal": "*"}),
+    );
+    assert!(r.is_success(), "{}", r.text());
+    let hidden = aws.lambda_create_function("config-hidden-fn", "us-east-1");
+    let tags = format!(
+        "/2017-03-31/tags/{}",
+        support::http::percent_encode(&hidden)
+    );
+    let body = serde_json::json!({"Tags": {"lambda-trust-test:config-not-recorded": "yes"}});
+    let r = aws.lambda("us-east-1", "POST", &tags, Some(&body));
+    assert!(r.is_success(), "{}", r.text());
+    let missing = format!("arn:aws:lambda:us-east-1:{account}:function:never-created");
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::765628985471:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"}}}]}"#;
+    for (name, target) in [("config-unrecorded", &hidden), ("config-missing", &missing)] {
+        aws.iam_query(
+            "CreateRole",
+            &[("RoleName", name), ("AssumeRolePolicyDocument", trust)],
+        );
+        let invoke = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Action": "lambda:InvokeFunction", "Resource": target}]});
+        aws.iam_query(
+            "PutRolePolicy",
+            &[
+                ("RoleName", name),
+                ("PolicyName", "invoke"),
+                ("PolicyDocument", &invoke.to_string()),
+            ],
+        );
+    }
+    // 104 more functions: the functions are two pages and two batches.
+    for i in 0..104 {
+        aws.lambda_create_function(&format!("filler-{i:03}"), "us-east-1");
+    }
+    env.proxy.clear();
+    let r = through_aggregator(&env, &["--format", "json"]);
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    let report = json_of(&r);
+    let a = &report["accounts"][0];
+    let locked = role_findings(a, "GenesysLambdaInvoker");
+    let opened = (locked.iter()).find(|f| {
+        f["code"] == "function-policy-open" && f["message"].as_str().unwrap().contains(&open)
+    });
+    assert!(opened.is_some(), "{locked:#?}");
+    // The account-wide scan finds it too.
+    let scanned = a["path"]["functions"].as_array().unwrap();
+    assert!(
+        scanned.iter().any(|f| f["function"] == open.as_str()),
+        "{:#}",
+        a["path"]
+    );
+    // Neither unread function is judged clean: each is said not read, and why.
+    for (role, target) in [("config-unrecorded", &hidden), ("config-missing", &missing)] {
+        let found = role_findings(a, role);
+        let said = found.iter().any(|f| {
+            let m = f["message"].as_str().unwrap();
+            ["path-not-read", "path-unknown"].contains(&f["code"].as_str().unwrap())
+                && f["outcome"] == "unknown"
+                && m.contains(target.as_str())
+                && m.contains("AWS Config")
+        });
+        assert!(said, "{role}: {found:#?}");
+        assert!(
+            !found.iter().any(|f| f["code"] == "function-policy-open"),
+            "{role}: {found:#?}"
+        );
+    }
+    // Lists: roles, policies, two pages of functions; batches: roles, the policies the roles
+    // use, two of functions.
+    assert_eq!(
+        env.proxy.count("ListAggregateDiscoveredResources"),
+        4,
+        "{:?}",
+        env.proxy.summary()
+    );
+    assert_eq!(
+        env.proxy.count("BatchGetAggregateResourceConfig"),
+        4,
+        "{:?}",
+        env.proxy.summary()
+    );
+    assert_eq!(report["summary"]["calls"], 8);
+    assert_eq!(env.proxy.count("GetPolicy"), 0);
 }

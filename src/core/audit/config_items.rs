@@ -46,6 +46,10 @@ pub struct ConfigItem {
     pub status: String,
     /// `configuration`, a JSON text.
     pub configuration: Option<String>,
+    /// `arn`: the resource's ARN.
+    pub arn: Option<String>,
+    /// `supplementaryConfiguration`: a JSON text per attribute (a function's `Policy`).
+    pub supplementary: BTreeMap<String, String>,
 }
 
 impl ConfigItem {
@@ -220,6 +224,8 @@ mod tests {
                 .map(str::to_owned),
             status: status.into(),
             configuration: Some(config.to_string()),
+            arn: None,
+            supplementary: BTreeMap::new(),
         }
     }
 

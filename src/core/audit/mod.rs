@@ -20,6 +20,7 @@
 
 mod access;
 pub mod baseline;
+pub mod config_functions;
 pub mod config_items;
 mod details;
 mod documents;

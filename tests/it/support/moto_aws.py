@@ -56,7 +56,8 @@ Workflow; User Guide, "BatchImportFindings for finding providers"):
 
 AWS Config aggregators (API Reference: ListAggregateDiscoveredResources,
 BatchGetAggregateResourceConfig, PutConfigurationAggregator; Developer Guide, "Multi-Account
-Multi-Region Data Aggregation"), for AWS::IAM::Role and AWS::IAM::Policy:
+Multi-Region Data Aggregation"), for AWS::IAM::Role, AWS::IAM::Policy and AWS::Lambda::Function
+(moto: none of them aggregated):
 - An aggregator covers the accounts of its source: the listed AccountIds, or every account of
   the organization, which only its management account may aggregate
   (OrganizationAccessDeniedException at PutConfigurationAggregator; moto: lists only the
@@ -68,13 +69,19 @@ Multi-Region Data Aggregation"), for AWS::IAM::Role and AWS::IAM::Policy:
   policy's ID, documents URL-encoded, permissionsBoundary an object, roleLastUsed from IAM
   (moto: paths dropped, resourceId the name, roleLastUsed always null, AWS managed policies
   listed).
-- At most 100 identifiers a page (InvalidLimitException) and a batch (ValidationException);
+- A Lambda function is listed once, in its own region (each region the source covers; all
+  regions: every region the account has functions in), its name as resource ID and name; its
+  item's `configuration` is the function as Lambda describes it, camel-cased, and its
+  resource-based policy is `supplementaryConfiguration.Policy`, the policy's JSON text as
+  GetPolicy's `Policy` holds it (none without a policy). A version's or alias's own policy is
+  in no item (AWS Config records AWS::Lambda::Function, not its versions or aliases).
+- At most 100 identifiers a page (InvalidLimitException), 1 to 100 a batch (ValidationException);
   unknown next tokens are InvalidNextTokenException; a resource that is not there is left out
   of the answer.
 - Fault injection for the tests: a role tagged `lambda-trust-test:config-unprocessed` = N comes
-  back in UnprocessedResourceIdentifiers the first N times it is asked for; a role or policy
-  tagged `lambda-trust-test:config-not-recorded` comes back as a recorder that leaves its type
-  out records it: status ResourceNotRecorded, no configuration.
+  back in UnprocessedResourceIdentifiers the first N times it is asked for; a role, policy or
+  function tagged `lambda-trust-test:config-not-recorded` comes back as a recorder that leaves
+  its type out records it: status ResourceNotRecorded, no configuration.
 
 IAM (API Reference, RoleDetail, RoleLastUsed):
 - A role's CreateDate and RoleLastUsed can be in the past (moto: always now, or never): the
@@ -389,11 +396,19 @@ def get_policy(self, function_name, qualifier=None):
             f"lambda:GetPolicy on resource: {resource} because no resource-based policy allows "
             "the lambda:GetPolicy action",
         )
-    if not policy or not policy["statements"]:
+    text = policy_text(policy)
+    if text is None:
         raise GenericResourcNotFound()
+    return json.dumps({"Policy": text, "RevisionId": policy["revision"]})
+
+
+def policy_text(policy):
+    """The policy's JSON text as GetPolicy answers it; None without a statement."""
+    if not policy or not policy["statements"]:
+        return None
     document = dict(policy.get("whole") or {"Version": "2012-10-17", "Id": "default"})
     document["Statement"] = policy["statements"]
-    return json.dumps({"Policy": json.dumps(document), "RevisionId": policy["revision"]})
+    return json.dumps(document)
 
 
 def remove_permission(self, function_name, sid, revision="", qualifier=None):
@@ -715,7 +730,9 @@ from moto.config.exceptions import (  # noqa: E402
     ValidationException,
 )
 
+FUNCTION_TYPE = "AWS::Lambda::Function"
 IAM_TYPES = ("AWS::IAM::Role", "AWS::IAM::Policy")
+AGGREGATED = IAM_TYPES + (FUNCTION_TYPE,)
 CONFIG_UNPROCESSED = "lambda-trust-test:config-unprocessed"
 CONFIG_NOT_RECORDED = "lambda-trust-test:config-not-recorded"
 _unprocessed_attempts = {}
@@ -781,6 +798,29 @@ def iam_resources(backend, aggregator, resource_type):
     return sorted(out, key=lambda r: (r[0], r[1], r[2]))
 
 
+def function_resources(aggregator, accounts):
+    """(account, region, name, name, function) of every Lambda function covered, each in its own
+    region: the regions the source names, or (all regions) every region with a function."""
+    source = aggregator.organization_aggregation_source or aggregator.account_aggregation_sources[0]
+    out = []
+    for account in accounts:
+        created = dict.keys(lambda_backends[account])
+        regions = created if source.all_aws_regions else [r for r in source.aws_regions or [] if r in created]
+        for region in sorted(regions):
+            functions = lambda_backends[account][region]._lambdas._functions.values()
+            out.extend((account, region, g["latest"].function_name, g["latest"].function_name, g["latest"])
+                       for g in functions)
+    return out
+
+
+def resources(backend, aggregator, resource_type):
+    """(account, region, id, name, object) of every resource of the type covered."""
+    if resource_type == FUNCTION_TYPE:
+        found = function_resources(aggregator, covered(backend, aggregator)[0])
+        return sorted(found, key=lambda r: (r[0], r[1], r[2]))
+    return iam_resources(backend, aggregator, resource_type)
+
+
 def aggregator_of(backend, name):
     aggregator = backend.config_aggregators.get(name)
     if aggregator is None:
@@ -792,7 +832,7 @@ _list_aggregate = config_models.ConfigBackend.list_aggregate_discovered_resource
 
 
 def list_aggregate_discovered_resources(self, aggregator_name, resource_type, filters, limit, next_token):
-    if resource_type not in IAM_TYPES:
+    if resource_type not in AGGREGATED:
         return _list_aggregate(self, aggregator_name, resource_type, filters, limit, next_token)
     aggregator = aggregator_of(self, aggregator_name)
     limit = limit or 100
@@ -800,7 +840,7 @@ def list_aggregate_discovered_resources(self, aggregator_name, resource_type, fi
         raise InvalidLimitException(limit)
     filters = filters or {}
     wanted = {"AccountId": 0, "Region": 1, "ResourceId": 2, "ResourceName": 3}
-    found = [r for r in iam_resources(self, aggregator, resource_type)
+    found = [r for r in resources(self, aggregator, resource_type)
              if all(r[wanted[k]] == v for k, v in filters.items() if k in wanted)]
     start = 0
     if next_token:
@@ -864,7 +904,40 @@ def tags_of(thing):
     return {t["Key"]: t["Value"] for t in tags}
 
 
-def config_item(account, resource_type, thing):
+def camel(value):
+    """Lambda's answer as AWS Config records it: every key camel-cased (KMSKeyArn: kmskeyArn,
+    awslabs/aws-config-resource-schema)."""
+    if isinstance(value, dict):
+        key = lambda k: "kmskeyArn" if k == "KMSKeyArn" else k[:1].lower() + k[1:]
+        return {key(k): camel(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [camel(v) for v in value]
+    return value
+
+
+def function_item(account, region, fn):
+    """An AWS::Lambda::Function item: the function's own (unqualified) policy as
+    supplementaryConfiguration.Policy, the policy's JSON text."""
+    arn = f"arn:aws:lambda:{region}:{account}:function:{fn.function_name}"
+    head = {"version": "1.3", "accountId": account, "arn": arn, "resourceType": FUNCTION_TYPE,
+            "resourceId": fn.function_name, "resourceName": fn.function_name, "awsRegion": region}
+    if CONFIG_NOT_RECORDED in tags_of(fn):
+        return dict(head, configurationItemStatus="ResourceNotRecorded")
+    configuration = dict(fn.get_configuration(), FunctionArn=arn)
+    supplementary = {}
+    text = policy_text(policy_store(lambda_backends[account][region]).get((arn, None)))
+    if text is not None:
+        supplementary["Policy"] = text
+    return dict(head, configurationItemStatus="OK", availabilityZone="Not Applicable",
+                configurationItemCaptureTime=datetime.now(timezone.utc).timestamp(),
+                configurationStateId=str(int(datetime.now(timezone.utc).timestamp() * 1000)),
+                configuration=json.dumps(camel(configuration)),
+                supplementaryConfiguration=supplementary)
+
+
+def config_item(account, region, resource_type, thing):
+    if resource_type == FUNCTION_TYPE:
+        return function_item(account, region, thing)
     role = resource_type == "AWS::IAM::Role"
     configuration = role_configuration(thing) if role else policy_configuration(thing)
     if CONFIG_NOT_RECORDED in tags_of(thing):
@@ -886,7 +959,7 @@ def config_item(account, resource_type, thing):
 
 def injected_unprocessed(account, thing):
     times = int(tags_of(thing).get(CONFIG_UNPROCESSED, "0"))
-    key = (account, thing.id)
+    key = (account, getattr(thing, "id", None) or thing.function_arn)
     if _unprocessed_attempts.get(key, 0) < times:
         _unprocessed_attempts[key] = _unprocessed_attempts.get(key, 0) + 1
         return True
@@ -897,9 +970,13 @@ _batch_get_aggregate = config_models.ConfigBackend.batch_get_aggregate_resource_
 
 
 def batch_get_aggregate_resource_config(self, aggregator_name, resource_identifiers):
-    if not resource_identifiers or any(i.get("ResourceType") not in IAM_TYPES for i in resource_identifiers):
+    if any(i.get("ResourceType") not in AGGREGATED for i in resource_identifiers or []):
         return _batch_get_aggregate(self, aggregator_name, resource_identifiers)
     aggregator = aggregator_of(self, aggregator_name)
+    if not resource_identifiers:
+        raise ValidationException(
+            "1 validation error detected: Value '[]' at 'resourceIdentifiers' failed to satisfy "
+            "constraint: Member must have length greater than or equal to 1")
     if len(resource_identifiers) > 100:
         raise ValidationException(
             f"1 validation error detected: Value at 'resourceIdentifiers' failed to satisfy "
@@ -907,17 +984,17 @@ def batch_get_aggregate_resource_config(self, aggregator_name, resource_identifi
     found, unprocessed = [], []
     index = {}
     for kind in {i["ResourceType"] for i in resource_identifiers}:
-        index.update({(kind, a, g, i): (a, o) for a, g, i, _, o in iam_resources(self, aggregator, kind)})
+        index.update({(kind, a, g, i): (a, g, o) for a, g, i, _, o in resources(self, aggregator, kind)})
     for ident in resource_identifiers:
         kind = ident["ResourceType"]
         key = (kind, ident["SourceAccountId"], ident["SourceRegion"], ident["ResourceId"])
         if key not in index:
             continue
-        account, thing = index[key]
+        account, region, thing = index[key]
         if injected_unprocessed(account, thing):
             unprocessed.append(ident)
             continue
-        found.append(config_item(account, kind, thing))
+        found.append(config_item(account, region, kind, thing))
     return {"BaseConfigurationItems": found, "UnprocessedResourceIdentifiers": unprocessed}
 
 
