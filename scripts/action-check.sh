@@ -30,7 +30,7 @@ command -v "$bin" >/dev/null 2>&1 || die "lambda-trust binary not found: $bin"
 command -v jq >/dev/null 2>&1 || die "jq is required (preinstalled on GitHub-hosted runners)"
 
 args=(check --format "$format" --sarif "$sarif")
-# Globs stay quoted: lambda-trust expands them itself (README "check").
+# Globs stay quoted: lambda-trust expands them itself (docs/check.md).
 set -f
 for c in ${INPUT_CONFIGS:-}; do args+=(--config "$c"); done
 set +f

@@ -1,5 +1,5 @@
 //! Exit codes and the top-level error. Every command ends in exactly one [`Status`] or one
-//! [`Error`]; `main` turns either into the process exit code (README "Exit codes").
+//! [`Error`]; `main` turns either into the process exit code (docs/exit-codes.md).
 //!
 //! [`Error`] is one enum over the layers' errors (config, core, IAM policies, AWS, Genesys
 //! Cloud, usage, I/O); each layer converts its own typed errors into its variant

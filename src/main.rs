@@ -1,5 +1,5 @@
 //! The `lambda-trust` binary: parses arguments, runs one command, and maps the outcome onto the
-//! documented exit codes (README "Exit codes"). All logic lives in the library; errors are
+//! documented exit codes (docs/exit-codes.md). All logic lives in the library; errors are
 //! printed here, in one place, with their whole chain and hint ([`print_error`]).
 
 use std::process::ExitCode;

@@ -80,7 +80,7 @@ pub fn check_only(only: Option<Side>, config: &crate::config::Config) -> Result<
     if only == Some(Side::Genesys) && config.genesys.is_none() {
         return Err(crate::error::Error::usage(
             "--only genesys: the config has no [genesys] table",
-            "add [genesys] (README, \"Genesys Cloud\"), or run without --only",
+            "add [genesys] (docs/genesys.md), or run without --only",
         ));
     }
     Ok(())

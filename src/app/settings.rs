@@ -39,7 +39,7 @@ impl Settings {
         }
     }
 
-    /// The AWS region of a run, by the one rule (README "Regions"): `--region` > the config's
+    /// The AWS region of a run, by the one rule (docs/regions.md): `--region` > the config's
     /// `[aws].region` > the environment (`AWS_REGION`, `AWS_DEFAULT_REGION`) > the profile.
     /// `None` when neither the flag, the config nor the environment names one: the SDK then
     /// reads the profile's `region` (and falls back to us-east-1 for the global IAM and STS).

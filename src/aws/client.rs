@@ -526,7 +526,7 @@ fn permission_hint(operation: &str, code: &str) -> Option<String> {
     match code {
         "AccessDenied" if operation == "sts:AssumeRole" => Some(
             "the role does not exist in that account, or does not trust these credentials: \
-             create the --assume-role role there (README \"audit\"), or leave the account out \
+             create the --assume-role role there (docs/audit.md), or leave the account out \
              with --accounts FILE"
                 .into(),
         ),
@@ -546,7 +546,7 @@ fn permission_hint(operation: &str, code: &str) -> Option<String> {
                 .into(),
         ),
         "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" => {
-            Some("the credentials in use lack this IAM/Lambda permission; see README \"Running against real AWS\" for the minimal policy".into())
+            Some("the credentials in use lack this IAM/Lambda permission; see docs/real-aws.md for the minimal policy".into())
         }
         "ExpiredToken" | "ExpiredTokenException" | "InvalidClientTokenId" => {
             Some("refresh your credentials (e.g. `aws sso login`) or pick another --profile".into())
@@ -577,7 +577,7 @@ fn transport_hint<E, R>(err: &SdkError<E, R>, missing_credentials: bool) -> Opti
         return Some(
             "no AWS credentials were found: pass --profile (a profile from ~/.aws/config; for \
              SSO run `aws sso login --profile NAME` first), or set AWS_PROFILE, or \
-             AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (see README \"Running against real AWS\")"
+             AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (see docs/real-aws.md)"
                 .into(),
         );
     }

@@ -748,7 +748,7 @@ impl crate::error::Hinted for ObserveError {
             ObserveError::FunctionPolicy { .. } => Some(
                 "the [aws.accounts] entry of the function's account needs lambda:GetPolicy, \
                  lambda:AddPermission, lambda:RemovePermission and lambda:GetFunction on it \
-                 (README \"Targets in other accounts\")"
+                 (docs/cross-account.md)"
                     .into(),
             ),
         }

@@ -42,8 +42,8 @@ pub struct Prepared {
 }
 
 /// The region of bare function names without their own: the clients' region, which the one
-/// region rule decided (`--region` > `[aws].region` > the environment > the profile: README
-/// "Regions"; the caller builds the clients with it).
+/// region rule decided (`--region` > `[aws].region` > the environment > the profile:
+/// docs/regions.md; the caller builds the clients with it).
 pub fn default_region(clients: &Clients) -> String {
     clients.region()
 }

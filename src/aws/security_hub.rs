@@ -293,7 +293,7 @@ fn hinted(mut e: AwsError) -> AwsError {
     } else if e.is_code("AccessDeniedException") && e.hint.is_none() {
         e.hint = Some(
             "--to-security-hub needs securityhub:GetFindings and securityhub:BatchImportFindings \
-             in the audited account (README \"Security Hub\")"
+             in the audited account (docs/audit.md \"Security Hub: import and lifecycle\")"
                 .into(),
         );
     }

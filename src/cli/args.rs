@@ -275,8 +275,8 @@ pub struct AuditArgs {
     /// Audit what an AWS Config aggregator covers.
     ///
     /// Every account and region the AWS Config aggregator NAME covers (in the caller's account
-    /// and region), read from Config: no role assumed in any account (README "Security Hub and
-    /// AWS Config").
+    /// and region), read from Config: no role assumed in any account (docs/audit.md "Whole
+    /// organizations through AWS Config").
     #[arg(long, value_name = "NAME", conflicts_with_all = ["organization", "accounts", "template", "plan", "input"])]
     pub config_aggregator: Option<String>,
     /// The role to assume in each account.
@@ -333,7 +333,8 @@ pub struct AuditArgs {
     /// Import the findings into Security Hub CSPM.
     ///
     /// In each audited account and the run's region (BatchImportFindings), resolving those that
-    /// no longer fire; an unchanged run writes nothing (README "Security Hub").
+    /// no longer fire; an unchanged run writes nothing (docs/audit.md "Security Hub: import and
+    /// lifecycle").
     #[arg(long, conflicts_with_all = ["template", "plan"])]
     pub to_security_hub: bool,
     /// Also judge Genesys Cloud's data actions.

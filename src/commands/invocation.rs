@@ -57,7 +57,7 @@ impl Invocation {
 
 /// Where a command's config comes from: `--config` (several allowed; `LAMBDA_TRUST_CONFIG`
 /// is folded into it by clap, the flag winning), else discovery. Each command follows one rule,
-/// the one method it calls (README "Which config a command reads"):
+/// the one method it calls (docs/configuration.md "Which config a command reads"):
 ///
 /// | rule | commands | given | not given |
 /// |---|---|---|---|

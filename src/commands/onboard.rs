@@ -17,7 +17,7 @@ pub(super) async fn run(
     yes: bool,
 ) -> Result<Status> {
     let path = inv.config.one()?;
-    // `--region` is FUNCTION's region here (in `edit`), not the run's (README "Regions").
+    // `--region` is FUNCTION's region here (in `edit`), not the run's (docs/regions.md).
     let mut settings = inv.settings.clone();
     settings.aws.region = None;
     let ready = match onboard::plan(&settings, events, path, edit).await? {

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::{Config, Problem, Warning};
 
-/// Defaults of `[targets.action]` (README "Genesys Cloud").
+/// Defaults of `[targets.action]` (docs/genesys.md).
 pub const DEFAULT_REQUEST_TEMPLATE: &str = "${input.rawRequest}";
 pub const DEFAULT_SUCCESS_TEMPLATE: &str = "${rawResult}";
 pub const DEFAULT_TIMEOUT_SECONDS: i64 = 30;

@@ -60,8 +60,8 @@ pub fn init_text(a: &InitAnswers) -> String {
     let mut out = format!(
         "# lambda-trust.toml: the IAM role that lets Genesys Cloud invoke your AWS Lambda functions.
 # Written by `lambda-trust init`. Check it offline with `lambda-trust lint`, then run
-# `lambda-trust plan` and `lambda-trust apply`. Every key is explained in the README
-# (\"Configuration\") and in examples/lambda-trust.toml.
+# `lambda-trust plan` and `lambda-trust apply`. Every key is explained in
+# docs/configuration.md and in examples/lambda-trust.toml.
 
 # This deployment's own name: everything lambda-trust creates for this file carries it, so
 # another config in the same AWS account or Genesys Cloud organization is never taken for this

@@ -121,8 +121,7 @@ pub struct AwsConfig {
     pub account_id: Option<String>,
     /// How to act in the accounts of cross-account targets (`[aws.accounts."ID"]`), by
     /// account ID: lambda-trust writes and reads the function policy statement that lets the
-    /// role invoke each target there with that account's credentials (README "Targets in other
-    /// accounts").
+    /// role invoke each target there with that account's credentials (docs/cross-account.md).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub accounts: BTreeMap<String, AccountAccess>,
 }

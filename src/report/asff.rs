@@ -33,8 +33,9 @@ const MAX_DESCRIPTION: usize = 1024;
 const MAX_RECOMMENDATION: usize = 512;
 const MAX_FIELD_VALUE: usize = 2048;
 
-/// Our severity as Security Hub's label (README "Security Hub"): a finding that broadens access
-/// is `HIGH`, a difference from the config that does not is `LOW`, a fact is `INFORMATIONAL`.
+/// Our severity as Security Hub's label (docs/audit.md "Security Hub findings (ASFF and OCSF)"):
+/// a finding that broadens access is `HIGH`, a difference from the config that does not is
+/// `LOW`, a fact is `INFORMATIONAL`.
 pub fn severity_label(severity: Severity) -> &'static str {
     match severity {
         Severity::Security => "HIGH",

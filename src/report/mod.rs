@@ -4,7 +4,7 @@
 //!
 //! The `report` layer sits beside `aws` above the pure `core`: it imports `core`, `config` and
 //! `iam`, never `aws`. Colour is off unless the caller enables it (`--color`, or auto on a
-//! terminal). The JSON shapes are the stable, documented interface (README "JSON output").
+//! terminal). The JSON shapes are the stable, documented interface (docs/json-output.md).
 
 pub mod asff;
 mod audit;

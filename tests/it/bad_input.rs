@@ -3,7 +3,7 @@
 //! counting proxy in front of moto) and must give:
 //! - the expected exit code (1 for errors, 3 for a verification failure or a denied simulation),
 //! - one clear error message containing substrings that name the bad input,
-//! - **zero write calls** on the wire (the README's "nothing was written").
+//! - **zero write calls** on the wire (docs/exit-codes.md: "Bad input and refusals write nothing").
 //!
 //! A summary table is printed at the end (`--nocapture`).
 

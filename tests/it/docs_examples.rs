@@ -1,5 +1,6 @@
-//! The shell examples of README.md and of each command's `--help` (the `Example:` and
-//! `Examples:` blocks, and the root's typical session): found (continuation lines joined,
+//! The shell examples of the docs — README.md and every page of the book under docs/ — and of
+//! each command's `--help` (the `Example:` and `Examples:` blocks, and the root's typical
+//! session): found (continuation lines joined,
 //! output left out), short enough for an 80-column terminal, and run as written against the
 //! local servers, each exiting as the docs say. A block's examples run in order in one
 //! directory prepared as the docs assume (`support::examples`: the config the quick start's
@@ -58,7 +59,8 @@ const EXCEPTIONS: &[(&str, &str)] = &[
 #[derive(Debug, Clone)]
 struct Example {
     place: String,
-    /// The block it is in (README: the line of its opening fence; `--help`: the command):
+    /// The block it is in (a page: its path and the line of its opening fence; `--help`: the
+    /// command):
     /// a block's examples run in order, in one directory.
     block: String,
     command: String,
@@ -91,7 +93,7 @@ fn joined<'a>(lines: impl Iterator<Item = (usize, &'a str)>) -> Vec<(usize, Stri
     out
 }
 
-/// A line of a README shell block that is a command, not output shown after one: output is
+/// A line of a docs shell block that is a command, not output shown after one: output is
 /// indented, starts with a symbol (`✓`, `✗`, `…`), or is one of the report's unindented
 /// first words.
 fn is_command(line: &str) -> bool {
@@ -106,8 +108,37 @@ fn is_command(line: &str) -> bool {
         && !output_words.contains(&first)
 }
 
-fn readme_examples() -> Vec<Example> {
-    let text = std::fs::read_to_string(format!("{ROOT}/README.md")).unwrap();
+/// The pages whose shell blocks are examples: README.md, then every `.md` under docs/ (sorted).
+fn doc_pages() -> Vec<String> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                let rel = path.strip_prefix(ROOT).unwrap().to_str().unwrap();
+                out.push(rel.replace('\\', "/"));
+            }
+        }
+    }
+    let mut pages = Vec::new();
+    walk(&std::path::Path::new(ROOT).join("docs"), &mut pages);
+    pages.sort();
+    pages.insert(0, "README.md".to_owned());
+    pages
+}
+
+/// Every shell example of the docs ([`doc_pages`]), in page order.
+fn docs_examples() -> Vec<Example> {
+    doc_pages()
+        .iter()
+        .flat_map(|page| page_examples(page))
+        .collect()
+}
+
+/// The examples of one page's ```` ```sh ```` blocks (also `bash`, `shell`).
+fn page_examples(page: &str) -> Vec<Example> {
+    let text = std::fs::read_to_string(format!("{ROOT}/{page}")).unwrap();
     let mut examples = Vec::new();
     let mut block: Option<Vec<(usize, &str)>> = None;
     let mut fence = 0;
@@ -121,8 +152,8 @@ fn readme_examples() -> Vec<Example> {
                 for (n, command) in joined(lines.iter().copied()) {
                     if is_command(&command) {
                         examples.push(Example {
-                            place: format!("README.md:{}", n + 1),
-                            block: format!("README.md:{fence}"),
+                            place: format!("{page}:{}", n + 1),
+                            block: format!("{page}:{fence}"),
                             command,
                         });
                     }
@@ -175,18 +206,18 @@ fn help_examples() -> Vec<Example> {
     out
 }
 
-/// Every example: the README's, then each `--help`'s.
+/// Every example: the docs', then each `--help`'s.
 fn all_examples() -> Vec<Example> {
-    let mut all = readme_examples();
+    let mut all = docs_examples();
     all.extend(help_examples());
     all
 }
 
 /// The extraction itself: it finds the blocks, joins continuations and leaves output out.
 #[test]
-fn examples_are_found_in_the_readme_and_in_every_help() {
-    let readme = readme_examples();
-    let commands: Vec<&str> = readme.iter().map(|e| e.command.as_str()).collect();
+fn examples_are_found_in_the_docs_and_in_every_help() {
+    let docs = docs_examples();
+    let commands: Vec<&str> = docs.iter().map(|e| e.command.as_str()).collect();
     assert!(
         commands.contains(&"lambda-trust lint && lambda-trust apply && lambda-trust verify   # apply shows the plan and asks first"),
         "{commands:#?}"
@@ -215,10 +246,22 @@ fn examples_are_found_in_the_readme_and_in_every_help() {
             "no example from {place}"
         );
     }
-    assert!(
-        readme.len() > 40 && help.len() > 30,
-        "{readme:#?} {help:#?}"
+    // The quick start stays in the README; the rest is found in the book's pages.
+    let place = |command: &str| {
+        docs.iter()
+            .find(|e| e.command.starts_with(command))
+            .map(|e| e.place.split(':').next().unwrap().to_owned())
+    };
+    assert_eq!(place("just demo").as_deref(), Some("README.md"));
+    assert_eq!(
+        place("lambda-trust simulate").as_deref(),
+        Some("docs/offline.md")
     );
+    assert_eq!(
+        place("lambda-trust audit --partner genesys-cloud --to-security-hub").as_deref(),
+        Some("docs/audit.md")
+    );
+    assert!(docs.len() > 40 && help.len() > 30, "{docs:#?} {help:#?}");
 }
 
 /// `--help`'s examples fit an 80-column terminal: a longer one would wrap mid-command
@@ -528,10 +571,11 @@ fn run_all(examples: Vec<Example>) {
     );
 }
 
-/// Every shell example of README.md runs as written and exits as the README says.
+/// Every shell example of README.md and of the book under docs/ runs as written and exits as
+/// the page says.
 #[test]
-fn readme_examples_run_as_written() {
-    run_all(readme_examples());
+fn docs_examples_run_as_written() {
+    run_all(docs_examples());
 }
 
 /// Every example of every command's `--help` runs as written and exits as documented.

@@ -120,7 +120,7 @@ fn sources(dir: &Path, rel: &str, out: &mut BTreeMap<String, String>) {
     }
 }
 
-/// README's `audit --plan plan.json --partner genesys-cloud`: no `--account-id`.
+/// docs/iac.md's `audit --plan plan.json --partner genesys-cloud`: no `--account-id`.
 #[test]
 fn a_plan_without_account_id_is_not_a_block() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/terraform/module-tree");

@@ -1,4 +1,4 @@
-//! Cross-account targets, managed end to end (README "Targets in other accounts"): a function
+//! Cross-account targets, managed end to end (docs/cross-account.md): a function
 //! in a second account gets lambda-trust's own statement in its function policy, written there
 //! with that account's credentials (`[aws.accounts]`), and every call is counted at the proxy.
 //! moto serves both accounts: credentials from `sts:AssumeRole` into a role of 222222222222

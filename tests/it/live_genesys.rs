@@ -1056,7 +1056,7 @@ fn check_runs_the_genesys_verify_checks_too() {
     assert_eq!(verify[0]["severity"], "config");
 }
 
-/// The README's `onboard lookup-order --qualifier live` beside the unqualified target: the new
+/// docs/onboard.md's `onboard lookup-order --qualifier live` beside the unqualified target: the new
 /// action is `lookup-order (live)`, never a collision; `--action-name` names it; a taken name is
 /// an error about the flag, with nothing written anywhere.
 #[test]

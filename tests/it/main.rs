@@ -29,6 +29,7 @@ mod core_genesys;
 mod core_path;
 mod core_plan;
 mod docs_examples;
+mod docs_links;
 mod evaluator_cases;
 mod evaluator_props;
 mod faults;

@@ -231,7 +231,7 @@ impl Code {
         }
     }
 
-    /// One sentence for SARIF rule descriptions and the README.
+    /// One sentence for SARIF rule descriptions and the reports' finding titles.
     pub fn description(self) -> &'static str {
         match self {
             Code::NoExternalId => "A partner principal can assume the role without sts:ExternalId, or with any value: any organization of the partner could use it.",

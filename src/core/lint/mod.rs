@@ -288,9 +288,7 @@ pub fn check_rendered(config: &Config, rendered: &Rendered, allow_weaker: bool) 
                 config.policy_name(),
                 config.policy_name()
             );
-            f.hint = Some(
-                "a role takes 10 managed policies by default; see README \"Many targets\"".into(),
-            );
+            f.hint = Some("a role takes 10 managed policies by default; see docs/shards.md".into());
         }
     }
     if !rendered.builtin_templates {
@@ -315,8 +313,7 @@ pub fn check_rendered(config: &Config, rendered: &Rendered, allow_weaker: bool) 
     findings
 }
 
-/// How to let lambda-trust write the statement a target in `account` needs (README "Targets in
-/// other accounts").
+/// How to let lambda-trust write the statement a target in `account` needs (docs/cross-account.md).
 pub fn cross_account_hint(account: &str) -> String {
     format!(
         "add [aws.accounts.\"{account}\"] with profile = \"<a profile acting in {account}>\" or role_arn = \"arn:aws:iam::{account}:role/<name>\": plan then shows the statement and apply writes it there"

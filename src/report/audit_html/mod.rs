@@ -174,8 +174,9 @@ fn header(out: &mut String, page: &Page, meta: &HtmlMeta) {
     );
 }
 
-/// The partner presets lambda-trust knows (`[trust] partner`), by account: their name as the
-/// README and `--help` give it; the FedRAMP account is marked as the config's docs mark it.
+/// The partner presets lambda-trust knows (`[trust] partner`), by account: their name as
+/// docs/configuration.md and `--help` give it; the FedRAMP account is marked as the config's
+/// docs mark it.
 fn partner_name(account: &str) -> Option<&'static str> {
     let presets = [Partner::GenesysCloud, Partner::GenesysCloudFedramp];
     let p = presets.into_iter().find(|p| p.account_id() == account)?;

@@ -1,10 +1,11 @@
-//! The world the README's and `--help`'s examples assume, for `tests/it/docs_examples.rs`: a
-//! local AWS (moto in the examples' account 111122223333, behind the recording proxy) with the
-//! functions they name, a scratch directory holding the config the quick start's `init` writes
-//! and the files the examples read (policy documents, Terraform plan, templates, an account
-//! snapshot: fixtures copied in under the names the docs use), a `$HOME` with the usual
-//! completion and man directories, and the local Genesys Cloud when the example uses
-//! `[genesys]`. Each example runs as written, `sh -c`, with `lambda-trust` on `PATH`.
+//! The world the docs' (README.md, docs/) and `--help`'s examples assume, for
+//! `tests/it/docs_examples.rs`: a local AWS (moto in the examples' account 111122223333,
+//! behind the recording proxy) with the functions they name, a scratch directory holding the
+//! config the quick start's `init` writes and the files the examples read (policy documents,
+//! Terraform plan, templates, an account snapshot: fixtures copied in under the names the docs
+//! use), a `$HOME` with the usual completion and man directories, and the local Genesys Cloud
+//! when the example uses `[genesys]`. Each example runs as written, `sh -c`, with
+//! `lambda-trust` on `PATH`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
