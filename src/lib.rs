@@ -16,7 +16,6 @@ pub mod app;
 pub mod aws;
 pub mod cli;
 pub mod commands;
-pub mod config;
 pub mod core;
 pub mod error;
 pub mod genesys;
@@ -32,6 +31,28 @@ impl error::Hinted for iam::PolicyError {
     }
 }
 crate::layer_errors!(Policy: iam::PolicyError);
+
+/// The config, its own crate (`crates/config`): the `lambda-trust.toml` model, validation,
+/// comment-preserving edits and the file `init` writes.
+pub use lambda_trust_config as config;
+
+// The config crate's errors carry their hint as data (an inherent `hint`): they are the
+// `Config` layer's errors of the top-level `Error`.
+macro_rules! config_errors {
+    ($($t:ty),*) => {
+        $(impl error::Hinted for $t {
+            fn hint(&self) -> Option<String> {
+                <$t>::hint(self)
+            }
+        })*
+        crate::layer_errors!(Config: $($t),*);
+    };
+}
+config_errors!(
+    config::ConfigError,
+    config::edit::EditError,
+    config::genesys_regions::RegionError
+);
 
 pub mod report;
 pub mod retry;

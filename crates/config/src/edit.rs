@@ -4,7 +4,7 @@
 
 use toml_edit::{value, ArrayOfTables, DocumentMut, Item, Table};
 
-use crate::config::TargetConfig;
+use crate::TargetConfig;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
@@ -98,8 +98,10 @@ pub fn text_diff(path: &str, before: &str, after: &str) -> String {
         .to_string()
 }
 
-impl crate::error::Hinted for EditError {
-    fn hint(&self) -> Option<String> {
+impl EditError {
+    /// What the user can do about it: the hint, kept out of the message (the binary prints it
+    /// as a last line `(hint: …)`).
+    pub fn hint(&self) -> Option<String> {
         let hint = match self {
             EditError::Parse { .. } => "fix the file first; `lambda-trust lint` shows where",
             EditError::Shape { .. } => "write each target as its own [[targets]] table",
@@ -107,7 +109,6 @@ impl crate::error::Hinted for EditError {
         Some(hint.to_owned())
     }
 }
-crate::layer_errors!(Config: EditError);
 
 #[cfg(test)]
 mod tests {

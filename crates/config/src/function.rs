@@ -5,7 +5,7 @@
 use super::rules::{
     is_account_id, is_function_name, is_function_name_char, is_region, is_region_shape, show,
 };
-use crate::iam::arn::{partition_of_region, Arn, PARTITIONS};
+use lambda_trust_iam::arn::{partition_of_region, Arn, PARTITIONS};
 
 /// A parsed Lambda function ARN.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,7 +230,7 @@ pub enum TargetProblem {
 /// Resolves `target` against the default region (`[aws].region`, or the run's) and the role's
 /// account; every problem found, not just the first.
 pub fn target_identity(
-    target: &crate::config::TargetConfig,
+    target: &crate::TargetConfig,
     default_region: Option<&str>,
     role_account: Option<&str>,
 ) -> Result<TargetIdentity, Vec<TargetProblem>> {
@@ -295,7 +295,7 @@ pub fn target_identity(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::TargetConfig;
+    use crate::TargetConfig;
 
     fn target(function: &str, region: Option<&str>, qualifier: Option<&str>) -> TargetConfig {
         let mut t = toml::Table::new();

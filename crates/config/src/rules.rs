@@ -6,13 +6,13 @@
 //! Java's regexes.
 
 use super::{GENESYS_CLOUD_ACCOUNT, GENESYS_CLOUD_FEDRAMP_ACCOUNT};
-use crate::iam::arn::{self, partition_of_region, PARTITIONS};
+use lambda_trust_iam::arn::{self, partition_of_region, PARTITIONS};
 
 /// At most this many characters of a user value are echoed in a message.
 const SHOW_MAX: usize = 80;
 
 /// Quotes (and escapes) a user value for a message, shortened if long.
-pub(crate) fn show(s: &str) -> String {
+pub fn show(s: &str) -> String {
     if s.chars().count() > SHOW_MAX {
         let head: String = s.chars().take(SHOW_MAX).collect();
         format!("{head:?}…")

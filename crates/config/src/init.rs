@@ -277,7 +277,7 @@ mod tests {
     #[test]
     fn the_written_text_parses_back_to_the_answers() {
         let text = init_text(&answers());
-        let loaded = crate::config::parse_str(&text, "init").unwrap();
+        let loaded = crate::parse_str(&text, "init").unwrap();
         let c = loaded.config;
         assert_eq!(c.trust.external_id, answers().external_id);
         assert_eq!(c.trust.partner, Some(Partner::GenesysCloud));
@@ -305,7 +305,7 @@ mod tests {
     fn values_are_quoted_so_no_answer_can_inject_toml() {
         let mut a = answers();
         a.role_name = "x\"\n[evil]".into();
-        let err = crate::config::parse_str(&init_text(&a), "init").unwrap_err();
+        let err = crate::parse_str(&init_text(&a), "init").unwrap_err();
         assert!(err.to_string().contains("role.name"), "{err}");
     }
 

@@ -1,8 +1,21 @@
-//! The `config` layer: reads `lambda-trust.toml` into a validated [`Config`] (above `iam`,
-//! below `core`).
+//! lambda-trust's config: reads `lambda-trust.toml` into a validated [`Config`].
 //!
-//! Everything here is offline. Validation follows the AWS constraints in docs/aws-behaviour.md and every
-//! message names the field and the rule, so the user knows what to fix.
+//! The API, by what a caller does with it:
+//! - **Read**: [`load`] (a file) and [`parse_str`] (a text) give a [`Loaded`] config — the
+//!   [`Config`] and its [`Warning`]s — or one [`ConfigError`] naming every problem at once
+//!   ([`validate`]: the field and the rule, with a hint as data, [`ConfigError::hint`]).
+//! - **Resolve a target**: [`target_identity`] is the one resolution of a target's function
+//!   reference into the function, its account and its region ([`TargetIdentity`]).
+//! - **Edit in place**: [`edit`] adds and removes targets keeping the user's comments.
+//! - **Write a new one**: [`init`], the commented file `lambda-trust init` writes.
+//! - **The Genesys side**: [`genesys`] (`[genesys]`, each target's `[targets.action]`) and
+//!   [`genesys_regions`], the Genesys Cloud region table and endpoint resolution.
+//!
+//! Everything here is offline but [`load`], which reads the one file. Validation follows the
+//! AWS constraints in docs/aws-behaviour.md. It depends on the `iam` crate (ARNs, partitions)
+//! and on no runtime, SDK or HTTP client (a test in the binary's suite holds that).
+
+#![warn(missing_docs, unreachable_pub)]
 
 mod action_key;
 pub mod edit;
@@ -180,7 +193,7 @@ pub struct TargetConfig {
 
 /// The account that circulates in some tutorials as "Genesys'": it is not a Genesys account.
 pub const NOT_GENESYS_ACCOUNT: &str = "691338073777";
-pub use crate::iam::arn::{partition_of_region, PARTITIONS};
+pub use lambda_trust_iam::arn::{partition_of_region, PARTITIONS};
 /// IAM's limit on tags per role, including ours.
 pub const MAX_ROLE_TAGS: usize = 50;
 
@@ -270,8 +283,10 @@ impl ConfigError {
     }
 }
 
-impl crate::error::Hinted for ConfigError {
-    fn hint(&self) -> Option<String> {
+impl ConfigError {
+    /// What the user can do about it: the hint, kept out of the message (the binary prints it
+    /// as a last line `(hint: …)`).
+    pub fn hint(&self) -> Option<String> {
         let hint = match self {
             ConfigError::NotFound { .. } => "create one with `lambda-trust init` (or copy examples/lambda-trust.toml), or pass --config",
             ConfigError::Read { .. } => return None,
@@ -570,7 +585,6 @@ pub fn identity_digest(
     format!("{hash:016x}")
 }
 
-crate::layer_errors!(Config: ConfigError);
 
 #[cfg(test)]
 mod tests {
