@@ -25,8 +25,8 @@ use std::sync::Arc;
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
-use super::audit::{prove_roles, AuditFailure};
 use super::events::{Event, Events};
+use super::prove_roles::{prove_roles, AuditFailure};
 use crate::aws::audit::{self as read, CallCount};
 use crate::aws::config_aggregator::{self as config, Listed};
 use crate::aws::{AwsError, Clients};

@@ -6,28 +6,28 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::future::join_all;
 use futures::stream::{self, StreamExt};
-use tokio::sync::Semaphore;
 
 use super::error::AppError;
 use super::events::{Event, Events};
 use super::iac::{read_file, read_model, IacSource};
 use super::path::org_policies_from_dir;
+use super::prove_roles::{prove_roles, AuditFailure};
 use super::settings::Settings;
 use crate::aws::audit::{self as read, AssumedCredentials, CallCount, EntryRole};
 use crate::aws::organizations::OrgReader;
-use crate::aws::{AwsError, Clients};
+use crate::aws::Clients;
 use crate::core::audit::{
     self, parse_accounts, AccountIam, AccountOutcome, AccountReport, AuditOptions, AuditPath,
     Listed, OrgReport,
 };
 use crate::core::iac::{self as core_iac, IacReport};
 use crate::core::verify::{FunctionPolicy, PathSources};
-use crate::error::{shown, Error, Hinted, Result};
+use crate::error::{shown, Error, Result};
 use crate::iam::arn;
 use crate::iam::path::{OrgPolicies, RoleAccount};
 
@@ -246,36 +246,6 @@ fn snapshot_path(iam: &AccountIam, report: &AccountReport, orgs: OrgPolicies) ->
     }
 }
 
-/// Why one account could not be audited: a read failed, or the prover's task did not finish.
-#[derive(Debug, thiserror::Error)]
-pub enum AuditFailure {
-    #[error(transparent)]
-    Aws(#[from] AwsError),
-    /// The prover runs on a blocking thread; it panicked or was cancelled (a bug, not AWS).
-    #[error(
-        "the proof of the account's roles stopped (a bug in lambda-trust: please report it): {0}"
-    )]
-    Prover(#[from] tokio::task::JoinError),
-}
-
-impl Hinted for AuditFailure {
-    fn hint(&self) -> Option<String> {
-        match self {
-            AuditFailure::Aws(e) => e.hint(),
-            AuditFailure::Prover(_) => None,
-        }
-    }
-}
-
-impl From<AuditFailure> for Error {
-    fn from(failure: AuditFailure) -> Self {
-        match failure {
-            AuditFailure::Aws(e) => e.into(),
-            AuditFailure::Prover(e) => AppError::Prover(e).into(),
-        }
-    }
-}
-
 /// The whole path's reads shared by every account of a run: the organization policies, read
 /// once per account with the run's own credentials (an organization run's are the management
 /// account's, which may read them; a member account's may not).
@@ -342,47 +312,6 @@ async fn prove_account(iam: &AccountIam, opts: &AuditOptions) -> Result<AccountR
         .await
         .map_err(AuditFailure::from)?;
     Ok(audit::account_report(iam, opts, roles, 0))
-}
-
-/// The blocking tasks proving roles, across every account audited at once: one per core, so an
-/// organization's `--concurrency` accounts share the machine's cores instead of each splitting
-/// it again (the executor owns the parallelism, not `core`).
-static PROVER_SLOTS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(cores()));
-
-fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, usize::from)
-}
-
-/// Every role of `iam` proved ([`audit::audit_role`]), in chunks on blocking threads — the
-/// prover is CPU work, kept off the async workers that drive other accounts' reads — at most
-/// [`PROVER_SLOTS`] chunks at a time. The order of the result does not matter
-/// ([`audit::account_report`] sorts it).
-pub async fn prove_roles(
-    iam: &Arc<AccountIam>,
-    opts: &AuditOptions,
-) -> std::result::Result<Vec<audit::RoleReport>, tokio::task::JoinError> {
-    /// Below this many roles a chunk costs more than it saves.
-    const MIN_CHUNK: usize = 16;
-    let roles = iam.roles.len();
-    let chunk = roles.div_ceil(cores()).max(MIN_CHUNK);
-    let tasks = (0..roles).step_by(chunk).map(|start| {
-        let (iam, opts) = (Arc::clone(iam), opts.clone());
-        async move {
-            let _slot = PROVER_SLOTS
-                .acquire()
-                .await
-                .expect("the semaphore is never closed");
-            tokio::task::spawn_blocking(move || {
-                let end = (start + chunk).min(iam.roles.len());
-                (iam.roles[start..end].iter())
-                    .filter_map(|r| audit::audit_role(&iam, r, &opts))
-                    .collect::<Vec<_>>()
-            })
-            .await
-        }
-    });
-    let parts = futures::future::try_join_all(tasks).await?;
-    Ok(parts.into_iter().flatten().collect())
 }
 
 /// [`audit_one`], then the whole path of its partner roles judged and its functions scanned.

@@ -320,7 +320,7 @@ fn the_executor_proves_the_roles_as_the_sequential_audit_does() {
         .enable_all()
         .build()
         .unwrap()
-        .block_on(app::audit::prove_roles(&iam, &opts))
+        .block_on(app::prove_roles::prove_roles(&iam, &opts))
         .unwrap();
     let split = lambda_trust::core::audit::account_report(&iam, &opts, roles, 0);
     assert_eq!(split, sequential);

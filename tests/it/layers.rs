@@ -273,7 +273,10 @@ fn the_pure_layers_touch_no_file_environment_clock_or_network() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("crates/{krate}/src"));
         let mut crate_files = Vec::new();
         rust_files(&dir, &mut crate_files);
-        assert!(crate_files.len() > 5, "crates/{krate}/src holds the {krate} layer");
+        assert!(
+            crate_files.len() > 5,
+            "crates/{krate}/src holds the {krate} layer"
+        );
         for file in &crate_files {
             if loader.is_some_and(|l| file.ends_with(l)) {
                 continue;
@@ -306,7 +309,14 @@ fn the_library_crates_depend_on_no_sdk_runtime_or_http_client() {
             .split("\n[")
             .next()
             .unwrap();
-        for banned in ["aws-", "reqwest", "hyper", "tokio", "futures", "lambda-trust\""] {
+        for banned in [
+            "aws-",
+            "reqwest",
+            "hyper",
+            "tokio",
+            "futures",
+            "lambda-trust\"",
+        ] {
             assert!(!deps.contains(banned), "crates/{krate} depends on {banned}");
         }
         let named: Vec<&str> = deps

@@ -585,7 +585,6 @@ pub fn identity_digest(
     format!("{hash:016x}")
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

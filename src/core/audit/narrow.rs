@@ -2,7 +2,8 @@
 //! Deny statements (see `trust`'s header): a Deny only ever narrows a trust policy, so an
 //! answer about the copy is an answer about the real policy.
 //!
-//! Part of `core::audit`, used by `trust`.
+//! Part of `core::audit`, used by `trust` and `principals`; it holds the pieces they share
+//! (`IdTest`, the sentinel ID) and imports neither.
 
 use crate::core::verify::PROOF_BUDGET;
 use crate::iam::{
@@ -11,7 +12,29 @@ use crate::iam::{
     Request, Statement, TrustSpec,
 };
 
-use super::trust::{IdTest, EXTERNAL_ID, SENTINEL};
+/// An external ID no request can carry (STS refuses spaces), used as the property's "intended"
+/// ID so that every accepted request is a counterexample.
+pub(super) const SENTINEL: &str = "lambda-trust audit sentinel: not an external id";
+/// The condition key the trust policy tests the external ID with.
+pub(super) const EXTERNAL_ID: &str = "sts:ExternalId";
+
+/// One value the trust policy tests `sts:ExternalId` against, with the operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct IdTest {
+    pub op: OperatorKind,
+    pub value: String,
+}
+
+impl IdTest {
+    /// A single accepted value, as opposed to a pattern.
+    pub(super) fn is_literal(&self) -> bool {
+        match self.op {
+            OperatorKind::StringEquals => true,
+            OperatorKind::StringLike => !self.value.contains(['*', '?']),
+            _ => false,
+        }
+    }
+}
 
 /// Proves "every request from `account` that gets in carries an ID in `tests`" (see the module
 /// header); a counterexample is a request that gets in without one.

@@ -2,7 +2,7 @@
 //!
 //! Part of `core::audit`. The prover decides one fixed property ("only the partner, with this
 //! ID"); the audit asks its questions by adding Deny statements to a copy of the trust policy
-//! and proving that property for an ID no request can carry (`SENTINEL`):
+//! and proving that property for an ID no request can carry (`narrow::SENTINEL`):
 //! - "does the partner get in with an ID outside the set S?" — deny every caller outside the
 //!   partner's account, every action but `sts:AssumeRole`, and every request carrying an ID in
 //!   S (with the operator the policy tests it with). A counterexample is a partner request that
@@ -25,39 +25,19 @@ use crate::iam::{
 };
 
 use super::findings::{Code, Finding};
-use super::narrow::{condition, deny, only_partner, outside, sentinel_accepted};
+use super::narrow::{
+    condition, deny, only_partner, outside, sentinel_accepted, IdTest, EXTERNAL_ID,
+};
 use super::principals;
 use super::{AuditOptions, AuditRole, ExternalIds, IdKind};
 
-/// An external ID no request can carry (STS refuses spaces), used as the property's "intended"
-/// ID so that every accepted request is a counterexample.
-pub(super) const SENTINEL: &str = "lambda-trust audit sentinel: not an external id";
 /// Stands for "any account" when the trust policy lets in `*` (no `--partner`).
 pub(super) const ANYONE: &str = "000000000000";
-pub(super) const EXTERNAL_ID: &str = "sts:ExternalId";
 
 pub(super) struct TrustAnalysis {
     pub assumable_by: Vec<String>,
     pub external_ids: ExternalIds,
     pub findings: Vec<Finding>,
-}
-
-/// One value the trust policy tests `sts:ExternalId` against, with the operator.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct IdTest {
-    pub op: OperatorKind,
-    pub value: String,
-}
-
-impl IdTest {
-    /// A single accepted value, as opposed to a pattern.
-    fn is_literal(&self) -> bool {
-        match self.op {
-            OperatorKind::StringEquals => true,
-            OperatorKind::StringLike => !self.value.contains(['*', '?']),
-            _ => false,
-        }
-    }
 }
 
 /// What one partner account is accepted with.

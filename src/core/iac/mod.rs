@@ -308,7 +308,7 @@ pub fn audit(
 }
 
 /// [`audit`] with the roles already proved: `report` is `core::audit`'s report of `model.iam`
-/// (the live command proves the roles on every core: `app::audit::prove_roles`).
+/// (the live command proves the roles on every core: `app::prove_roles::prove_roles`).
 pub fn audit_proved(
     model: &IacModel,
     opts: &AuditOptions,
