@@ -4,6 +4,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::verify::{closing_line, mark};
 use super::Styles;
 use crate::core::prove::OrgProof;
 use crate::core::verify::{ClaimVerdict, Tally};
@@ -54,7 +55,7 @@ pub(super) fn prove_with_organization(
         "{}{}{}",
         organization_human(org, styles),
         property_lines(results, styles),
-        super::verify::closing_line(&tally, styles)
+        closing_line(&tally, styles)
     )
 }
 
@@ -80,15 +81,6 @@ fn organization_human(org: &OrgProof, styles: Styles) -> String {
         ));
     }
     out
-}
-
-/// The verdict's mark, the same in `prove` and `verify` output.
-pub(super) fn mark(verdict: Verdict, styles: Styles) -> String {
-    match verdict {
-        Verdict::Proved => styles.green("PASS   "),
-        Verdict::Counterexample => styles.red("FAIL   "),
-        Verdict::Unknown => styles.yellow("UNKNOWN"),
-    }
 }
 
 /// `prove --format json`: `{"schema_version": 1, "passed": bool, "properties": [{"property",

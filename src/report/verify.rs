@@ -27,6 +27,15 @@ pub fn verification_human(v: &Verification, styles: Styles) -> String {
     out
 }
 
+/// The verdict's mark, the same in `prove` and `verify` output.
+pub(super) fn mark(verdict: Verdict, styles: Styles) -> String {
+    match verdict {
+        Verdict::Proved => styles.green("PASS   "),
+        Verdict::Counterexample => styles.red("FAIL   "),
+        Verdict::Unknown => styles.yellow("UNKNOWN"),
+    }
+}
+
 /// The last line of `verify`, `onboard` and `prove`: every claim above it counted.
 pub(super) fn closing_line(tally: &Tally, styles: Styles) -> String {
     if tally.all_hold() {
@@ -73,7 +82,7 @@ fn path_lines(path: &crate::core::verify::PathClaims, styles: Styles) -> String 
 pub(super) fn proof_lines(proofs: &[PropertyResult], styles: Styles) -> String {
     let mut out = String::new();
     for p in proofs {
-        let mark = super::prove::mark(p.verdict, styles);
+        let mark = mark(p.verdict, styles);
         out.push_str(&format!("  {mark}  proof: {}\n", p.property));
         let detail = match p.verdict {
             Verdict::Proved => p.reason.clone(),

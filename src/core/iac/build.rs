@@ -9,12 +9,15 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::cfn::OWN_ACCOUNT;
 use super::intrinsic::text;
 use super::permission::{self, Permission, WholePolicy};
 use super::widen::{markers_in, widen, Kind};
 use super::{IacModel, NotAnalysed, RoleSettings, Source, Unknown};
 use crate::core::audit::{AccountIam, AuditPolicy, AuditRole};
+
+/// Stands for the template's own account when `--account-id` is not given: only "is this the
+/// audited account" matters to the audit, and a role's own account is never a partner.
+pub(super) const OWN_ACCOUNT: &str = "000000000001";
 
 /// The roles a policy goes to.
 pub(super) enum Targets {

@@ -17,16 +17,12 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::build::{Build, Targets};
+use super::build::{Build, Targets, OWN_ACCOUNT};
 use super::intrinsic::{text, Named, Scope};
 use super::permission::{Permission, WholePolicy};
 use super::widen::markers_in;
 use super::{yaml, IacError, IacModel, NotAnalysed, RoleSettings, Source, UnknownReason};
 use crate::core::audit::{AuditPolicy, AuditRole, AuditVersion};
-
-/// Stands for the template's own account when `--account-id` is not given: only "is this the
-/// audited account" matters to the audit, and a role's own account is never a partner.
-pub(super) const OWN_ACCOUNT: &str = "000000000001";
 
 /// Resource types that grant IAM permissions but are not read.
 const NOT_READ: [&str; 8] = [

@@ -14,7 +14,7 @@ mod resources;
 
 use std::collections::BTreeMap;
 
-use super::cfn::OWN_ACCOUNT;
+use super::build::OWN_ACCOUNT;
 use super::{IacError, IacInput, IacModel, NotAnalysed, Source};
 
 /// Resource types that can grant a role IAM permissions (or replace them) and are not read.
@@ -40,7 +40,7 @@ pub struct PlanInput {
     pub sources: BTreeMap<String, String>,
     /// The source directory as reports name it (prefixed to the relative paths; empty: none).
     pub source_dir: String,
-    /// The account the plan applies to; else a stand-in (`cfn::OWN_ACCOUNT`).
+    /// The account the plan applies to; else a stand-in (`build::OWN_ACCOUNT`).
     pub account_id: Option<String>,
     /// The region a Lambda permission's function name is completed with (`None`: such a
     /// permission's function is not known).
