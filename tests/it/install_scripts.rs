@@ -120,6 +120,28 @@ fn install_sh(server: &Server, version: &str, to: &Path) -> Output {
         .unwrap()
 }
 
+/// The archive carries the README and the book its links lead to, so they resolve offline.
+#[test]
+fn the_archive_holds_the_readme_and_the_book_it_links_to() {
+    let (dir, archive) = release_dir();
+    let path = dir.path().join(format!("v{VERSION}")).join(&archive);
+    let list = Command::new("tar").arg("-tzf").arg(&path).output().unwrap();
+    assert!(list.status.success(), "{}", text(&list));
+    let names = String::from_utf8_lossy(&list.stdout).to_string();
+    let name = archive.trim_end_matches(".tar.gz");
+    for file in [
+        "README.md",
+        "docs/SUMMARY.md",
+        "docs/check.md",
+        "docs/schemas/check.schema.json",
+    ] {
+        assert!(
+            names.lines().any(|l| l == format!("{name}/{file}")),
+            "{file} is not in the archive:\n{names}"
+        );
+    }
+}
+
 #[test]
 fn install_sh_installs_the_archive_for_this_machine_and_it_runs() {
     let (dir, _) = release_dir();
