@@ -1,6 +1,6 @@
 //! `just bench-plan`: `audit --plan` on a generated Terraform plan of 1,000 roles — the time to
 //! read the plan JSON into the model (`core::iac::read_plan`), audit it as the command does
-//! (`app::audit::prove_roles`: the prover on every role, split across the cores by the
+//! (`app::prove_roles::prove_roles`: the prover on every role, split across the cores by the
 //! executor; then `core::iac::audit_proved`) and render the JSON report, in process, as the
 //! command does after reading the file.
 //!
@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use std::sync::Arc;
 
-use lambda_trust::app::audit::prove_roles;
+use lambda_trust::app::prove_roles::prove_roles;
 use lambda_trust::core::audit::{account_report, AuditOptions};
 use lambda_trust::core::iac::{audit_proved, read_plan, PlanInput};
 use lambda_trust::report::audit_iac_json;

@@ -31,7 +31,14 @@ fn main() -> ExitCode {
         }
     };
     let invocation = Invocation::resolve(&cli.global);
-    match commands::run(&cli.command, &invocation) {
+    // The one async runtime: every workflow is `async` and runs on it (the AWS and Genesys
+    // Cloud calls; the prover's chunks on its blocking threads).
+    let ran = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(Error::Io)
+        .and_then(|rt| rt.block_on(commands::run(&cli.command, &invocation)));
+    match ran {
         Ok(status) => ExitCode::from(status.exit_code() as u8),
         Err(err) => {
             let output = &invocation.output;

@@ -11,7 +11,6 @@ use std::path::PathBuf;
 use super::audit::audit_one;
 use super::events::{Event, Events};
 use super::init::{read_role, write_all};
-use super::live::live;
 use super::settings::Settings;
 use crate::config;
 use crate::core::genesys::import::{add_granted, classify, Import};
@@ -57,7 +56,7 @@ pub struct Imported {
 }
 
 /// Reads the integration (and the role), writes the config and its contract files.
-pub fn from_genesys(
+pub async fn from_genesys(
     settings: &Settings,
     events: &dyn Events,
     ask: &dyn Ask,
@@ -67,21 +66,20 @@ pub fn from_genesys(
         config::init::check_external_id(id)
             .map_err(|e| Error::usage(format!("--external-id: {e}"), "nothing was written"))?;
     }
-    live(|rt| {
-        let client = rt.block_on(connect(settings, events, options))?;
-        let org = rt.block_on(observe::organization_id(&client))?;
-        let external_id = external_id(events, options, &org);
-        // The role next (one quick read): with --from-role its sections and grants join the import.
-        let role = (options.from_role.as_deref())
-            .map(|name| read_role(settings, events, name, Some(external_id.as_str())))
-            .transpose()?;
-        if let Some(r) = &role {
-            same_id(r, &external_id, options.external_id.is_some())?;
-        }
-        let read = rt.block_on(read(&client, events, ask, options))?;
-        let who = Who { role, external_id };
-        import(settings, events, ask, options, read, who)
-    })
+    let client = connect(settings, events, options).await?;
+    let org = observe::organization_id(&client).await?;
+    let external_id = external_id(events, options, &org);
+    // The role next (one quick read): with --from-role its sections and grants join the import.
+    let role = match options.from_role.as_deref() {
+        Some(name) => Some(read_role(settings, events, name, Some(external_id.as_str())).await?),
+        None => None,
+    };
+    if let Some(r) = &role {
+        same_id(r, &external_id, options.external_id.is_some())?;
+    }
+    let read = read(&client, events, ask, options).await?;
+    let who = Who { role, external_id };
+    import(settings, events, ask, options, read, who).await
 }
 
 /// The external ID: `--external-id` when given (said when it is not the organization's), else
@@ -131,7 +129,7 @@ fn same_id(role: &ImportedRole, external_id: &str, given: bool) -> Result<()> {
 }
 
 /// The import, once the role and the integration are read: the files, written.
-fn import(
+async fn import(
     settings: &Settings,
     events: &dyn Events,
     ask: &dyn Ask,
@@ -155,8 +153,8 @@ fn import(
         .is_none();
     let role = match role {
         None if redacted && options.role_arn.is_none() && ask.can_pick_role() => {
-            let name = pick_role(settings, events, ask, &external_id)?;
-            Some(read_role(settings, events, &name, Some(&external_id))?)
+            let name = pick_role(settings, events, ask, &external_id).await?;
+            Some(read_role(settings, events, &name, Some(&external_id)).await?)
         }
         role => role,
     };
@@ -193,7 +191,7 @@ fn import(
 /// When Genesys Cloud redacts the role ARN and someone can answer: the roles of the caller's
 /// account that Genesys Cloud can assume with this organization's ID, as the audit proves
 /// them, to choose from.
-fn pick_role(
+async fn pick_role(
     settings: &Settings,
     events: &dyn Events,
     ask: &dyn Ask,
@@ -203,23 +201,19 @@ fn pick_role(
         config::GENESYS_CLOUD_ACCOUNT,
         config::GENESYS_CLOUD_FEDRAMP_ACCOUNT,
     ];
-    let report = live(|rt| {
-        rt.block_on(async {
-            let clients = crate::aws::Clients::connect(&settings.aws_for(None))
-                .await?
-                .reporting(events.retries());
-            let opts = crate::core::audit::AuditOptions {
-                partners: partners.iter().map(|p| p.to_string()).collect(),
-                ..Default::default()
-            };
-            let what = "finding the roles Genesys Cloud can assume with your organization ID";
-            let calls = crate::aws::audit::CallCount::default();
-            let report = events
-                .reading(what, audit_one(&clients, None, &opts, &calls))
-                .await;
-            Ok::<_, Error>(report?)
-        })
-    })?;
+    let clients = crate::aws::Clients::connect(&settings.aws_for(None))
+        .await?
+        .reporting(events.retries());
+    let opts = crate::core::audit::AuditOptions {
+        partners: partners.iter().map(|p| p.to_string()).collect(),
+        ..Default::default()
+    };
+    let what = "finding the roles Genesys Cloud can assume with your organization ID";
+    let calls = crate::aws::audit::CallCount::default();
+    let report = events
+        .reading(what, audit_one(&clients, None, &opts, &calls))
+        .await;
+    let report = report?;
     let roles = crate::core::audit::roles_accepting(&report, &partners, external_id);
     if roles.is_empty() {
         return Err(Error::usage(

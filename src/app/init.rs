@@ -10,7 +10,6 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use super::error::AppError;
 use super::events::{Event, Events};
 use super::files::write_all_or_nothing;
-use super::live::live;
 use super::settings::Settings;
 use crate::aws::inventory;
 use crate::aws::observe::observe;
@@ -25,26 +24,22 @@ use crate::error::{Error, Result};
 pub use crate::aws::inventory::ListedFunction;
 
 /// The functions of the account in `region` (ListFunctions, paginated).
-pub fn list_functions(
+pub async fn list_functions(
     settings: &Settings,
     events: &dyn Events,
     region: &str,
 ) -> Result<Vec<ListedFunction>> {
-    live(|rt| {
-        rt.block_on(async {
-            let clients = Clients::connect(&AwsSettings {
-                region: Some(region.to_string()),
-                ..settings.aws.clone()
-            })
-            .await?
-            .reporting(events.retries());
-            let what = format!("listing the Lambda functions in {region}");
-            let listed = events
-                .reading(what, inventory::list_functions(&clients, region))
-                .await;
-            Ok(listed?)
-        })
+    let clients = Clients::connect(&AwsSettings {
+        region: Some(region.to_string()),
+        ..settings.aws.clone()
     })
+    .await?
+    .reporting(events.retries());
+    let what = format!("listing the Lambda functions in {region}");
+    let listed = events
+        .reading(what, inventory::list_functions(&clients, region))
+        .await;
+    Ok(listed?)
 }
 
 /// `--match` globs, matched against function names.
@@ -71,13 +66,13 @@ pub fn account_of(listed: &[ListedFunction]) -> Option<String> {
 
 /// `--from-account` without a terminal: the functions of `answers.region` listed, those
 /// `patterns` match become targets (by ARN), the rest commented-out entries.
-pub fn from_account(
+pub async fn from_account(
     settings: &Settings,
     events: &dyn Events,
     answers: &mut InitAnswers,
     patterns: &[String],
 ) -> Result<()> {
-    let listed = list_functions(settings, events, &answers.region)?;
+    let listed = list_functions(settings, events, &answers.region).await?;
     let set = globs(patterns)?;
     let (chosen, others): (Vec<_>, Vec<_>) = listed.iter().partition(|f| set.is_match(&f.name));
     if !patterns.is_empty() && chosen.is_empty() {
@@ -105,14 +100,14 @@ pub fn from_account(
 
 /// `init --from-role NAME` alone: the role read and imported, its config written at `path`
 /// (refusing an existing file unless `force`). Returns the imported role, for the report.
-pub fn from_role(
+pub async fn from_role(
     settings: &Settings,
     events: &dyn Events,
     name: &str,
     external_id: Option<&str>,
     (path, force): (&Path, bool),
 ) -> Result<ImportedRole> {
-    let role = read_role(settings, events, name, external_id)?;
+    let role = read_role(settings, events, name, external_id).await?;
     let region = role_region(settings, &role)?;
     let files = ImportFiles {
         config: role_config(&role, &region),
@@ -123,32 +118,28 @@ pub fn from_role(
 }
 
 /// Reads the role and its policies and imports it (`external_id` wins over the role's ID).
-pub fn read_role(
+pub async fn read_role(
     settings: &Settings,
     events: &dyn Events,
     name: &str,
     external_id: Option<&str>,
 ) -> Result<ImportedRole> {
-    let observed = live(|rt| {
-        rt.block_on(async {
-            let clients = Clients::connect(&settings.aws_for(None))
-                .await?
-                .reporting(events.retries());
-            let query = Query {
-                partition: clients.partition().to_string(),
-                role_name: name.to_string(),
-                policy_name: format!("{name}-invoke"),
-                policy_path: "/".into(),
-                probe_shards: 1,
-                functions: Vec::new(),
-                account_hint: None,
-                known_identity: None,
-            };
-            let what = format!("reading the role {name} and its policies");
-            let observed = events.reading(what, observe(&clients, &query)).await;
-            Ok(observed.map_err(AppError::ReadRole)?)
-        })
-    })?;
+    let clients = Clients::connect(&settings.aws_for(None))
+        .await?
+        .reporting(events.retries());
+    let query = Query {
+        partition: clients.partition().to_string(),
+        role_name: name.to_string(),
+        policy_name: format!("{name}-invoke"),
+        policy_path: "/".into(),
+        probe_shards: 1,
+        functions: Vec::new(),
+        account_hint: None,
+        known_identity: None,
+    };
+    let what = format!("reading the role {name} and its policies");
+    let observed = events.reading(what, observe(&clients, &query)).await;
+    let observed = observed.map_err(AppError::ReadRole)?;
     if observed.role.is_none() {
         return Err(Error::usage(
             format!(

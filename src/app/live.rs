@@ -7,8 +7,6 @@
 use std::path::Path;
 use std::time::Instant;
 
-use anyhow::Context;
-
 use super::events::{Event, Events};
 use super::genesys as genesys_live;
 use super::settings::Settings;
@@ -25,15 +23,6 @@ use crate::core::trail::{self, Trail};
 use crate::core::{check as core_check, drift};
 use crate::error::Result;
 use crate::genesys::Session;
-
-/// Runs `f` on a multi-threaded runtime (the live workflows' AWS and Genesys calls).
-pub fn live<T>(f: impl FnOnce(&tokio::runtime::Runtime) -> Result<T>) -> Result<T> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("could not start the async runtime")?;
-    f(&rt)
-}
 
 /// The config at `path`, loaded, its warnings said.
 pub fn load(path: &Path, events: &dyn Events) -> Result<config::Loaded> {

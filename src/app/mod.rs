@@ -46,5 +46,4 @@ pub use crate::aws::audit::EntryRole;
 pub use crate::aws::AwsSettings;
 pub use error::AppError;
 pub use events::{Event, Events, Recorded};
-pub use live::live;
 pub use settings::{region_rule, Settings, TemplateSource};

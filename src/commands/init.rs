@@ -17,13 +17,13 @@ use crate::config;
 use crate::config::init::{self as text, InitAnswers, DEFAULT_ROLE_NAME, ORG_ID_WHERE};
 use crate::error::{Error, Result, Status};
 
-pub(super) fn run(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> Result<Status> {
+pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> Result<Status> {
     let path = inv.config.to_write()?;
     if args.from_genesys {
-        return super::init_import::from_genesys(inv, events, args, path);
+        return super::init_import::from_genesys(inv, events, args, path).await;
     }
     if let Some(name) = &args.from_role {
-        return super::init_import::from_role(inv, events, args, name, &path);
+        return super::init_import::from_role(inv, events, args, name, &path).await;
     }
     if path.exists() && !args.force {
         return Err(Error::usage(
@@ -37,9 +37,9 @@ pub(super) fn run(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> Res
     let interactive =
         !args.no_input && args.external_id.is_none() && std::io::stdin().is_terminal();
     let answers = if interactive {
-        init_prompt::ask(inv, events, args)?
+        init_prompt::ask(inv, events, args).await?
     } else {
-        from_flags(inv, events, args)?
+        from_flags(inv, events, args).await?
     };
     let text = text::init_text(&answers);
     // The same validation as every command's: nothing invalid is ever written.
@@ -93,7 +93,7 @@ fn invalid(flag: &str, check: std::result::Result<(), String>) -> Result<()> {
     check.map_err(|e| Error::usage(format!("{flag}: {e}"), "fix the value; nothing was written"))
 }
 
-fn from_flags(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> Result<InitAnswers> {
+async fn from_flags(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> Result<InitAnswers> {
     let external_id = args.external_id.clone().ok_or_else(|| {
         missing(
             "--external-id",
@@ -127,7 +127,7 @@ fn from_flags(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> Result<
         ..InitAnswers::default()
     };
     if args.from_account {
-        app_init::from_account(&inv.settings, events, &mut answers, &args.matches)?;
+        app_init::from_account(&inv.settings, events, &mut answers, &args.matches).await?;
     }
     if let Some(acct) = &args.account_id {
         invalid("--account-id", text::check_account_id(acct))?;

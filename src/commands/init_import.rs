@@ -14,7 +14,7 @@ use crate::error::{Result, Status};
 use crate::report::{ImportResult, Imported, ImportedRoleResult, SCHEMA_VERSION};
 
 /// `init --from-genesys` (with `--from-role`, the role joins the import).
-pub(super) fn from_genesys(
+pub(super) async fn from_genesys(
     inv: &Invocation,
     events: &dyn Events,
     args: &InitArgs,
@@ -32,13 +32,13 @@ pub(super) fn from_genesys(
     let ask = Terminal {
         no_input: args.no_input,
     };
-    let imported = import::from_genesys(&inv.settings, events, &ask, &options)?;
+    let imported = import::from_genesys(&inv.settings, events, &ask, &options).await?;
     inv.output.emit(&genesys_report(&options.path, &imported))?;
     Ok(Status::Ok)
 }
 
 /// `init --from-role NAME` alone.
-pub(super) fn from_role(
+pub(super) async fn from_role(
     inv: &Invocation,
     events: &dyn Events,
     args: &InitArgs,
@@ -46,7 +46,8 @@ pub(super) fn from_role(
     path: &Path,
 ) -> Result<Status> {
     let external_id = args.external_id.as_deref();
-    let role = app_init::from_role(&inv.settings, events, name, external_id, (path, args.force))?;
+    let role =
+        app_init::from_role(&inv.settings, events, name, external_id, (path, args.force)).await?;
     inv.output.emit(&role_report(path, &role))?;
     Ok(Status::Ok)
 }

@@ -35,7 +35,11 @@ fn ask_text(
         .map_err(io)
 }
 
-pub(super) fn ask(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> Result<InitAnswers> {
+pub(super) async fn ask(
+    inv: &Invocation,
+    events: &dyn Events,
+    args: &InitArgs,
+) -> Result<InitAnswers> {
     inv.output.say(&format!(
         "lambda-trust init: a few questions, then a commented lambda-trust.toml (Ctrl-C to stop).\n\n\
          The role may be assumed only with your Genesys Cloud organization ID as sts:ExternalId,\n\
@@ -83,7 +87,7 @@ pub(super) fn ask(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> Res
             .interact()
             .map_err(io)?;
     if from_account {
-        choose_listed(inv, events, args, &mut answers)?;
+        choose_listed(inv, events, args, &mut answers).await?;
     } else {
         answers.targets = ask_functions(&answers.region, &args.functions)?;
     }
@@ -130,13 +134,13 @@ fn split(v: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Targets ticked in the account's function list (`--match` globs pre-tick).
-fn choose_listed(
+async fn choose_listed(
     inv: &Invocation,
     events: &dyn Events,
     args: &InitArgs,
     a: &mut InitAnswers,
 ) -> Result<()> {
-    let listed = list_functions(&inv.settings, events, &a.region)?;
+    let listed = list_functions(&inv.settings, events, &a.region).await?;
     if listed.is_empty() {
         inv.output
             .say(&format!("no Lambda function in {}", a.region));

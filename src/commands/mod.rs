@@ -38,19 +38,19 @@ pub use crate::app::TemplateSource;
 pub use invocation::{ConfigSource, Invocation, Output};
 
 use crate::app::onboard::{Add, Edit, Remove};
-use crate::app::{live, Events};
+use crate::app::Events;
 use crate::cli::Command;
 use crate::error::{Result, Status};
 
 /// Runs one command with the resolved invocation. A `--format` the command does not have is
 /// refused first, before anything is read.
-pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
+pub async fn run(command: &Command, inv: &Invocation) -> Result<Status> {
     crate::report::accepts(command.formats(), inv.output.format).map_err(invocation::refused)?;
     let out = &inv.output;
     let terminal = progress::Terminal::new(inv.output, inv.settings.verbose);
     let events: &dyn Events = &terminal;
     match command {
-        Command::Init(args) => init::run(inv, events, args),
+        Command::Init(args) => init::run(inv, events, args).await,
         Command::Render { which } => render::run(inv, events, *which),
         Command::Lint {
             trust_policy,
@@ -59,7 +59,7 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
         Command::Simulate(args) => simulate::run(out, args),
         Command::Prove(args) => prove::run(inv, events, args),
         Command::Plan { adopt, force, only } => {
-            live(|rt| rt.block_on(plan::run(inv, events, *adopt, *force, only.side())))
+            plan::run(inv, events, *adopt, *force, only.side()).await
         }
         Command::Apply {
             adopt,
@@ -75,7 +75,7 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
                 publish: *publish,
                 only: only.side(),
             };
-            live(|rt| rt.block_on(apply::run(inv, events, options)))
+            apply::run(inv, events, options).await
         }
         Command::Verify {
             assume_profile,
@@ -92,16 +92,14 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
                 only: only.side(),
                 org_policies: org.org_policies.clone(),
             };
-            live(|rt| rt.block_on(verify::run(inv, events, options)))
+            verify::run(inv, events, options).await
         }
-        Command::Destroy { yes, force } => {
-            live(|rt| rt.block_on(destroy::run(inv, events, *yes, *force)))
-        }
+        Command::Destroy { yes, force } => destroy::run(inv, events, *yes, *force).await,
         Command::OrgPolicies { account_id, out } => {
-            live(|rt| rt.block_on(org_policies::run(inv, events, account_id, out)))
+            org_policies::run(inv, events, account_id, out).await
         }
         Command::Genesys { command } => genesys::run(out, command),
-        Command::Audit(args) => live(|rt| rt.block_on(audit::run(inv, events, args))),
+        Command::Audit(args) => audit::run(inv, events, args).await,
         Command::Check { files, iac, .. } if iac.template.is_some() || iac.plan.is_some() => {
             check::run_template(inv, files, iac)
         }
@@ -114,7 +112,7 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
         } => {
             let org = org.org_policies.as_deref();
             let side = only.side();
-            live(|rt| rt.block_on(check::run(inv, events, files, side, org, *test_actions)))
+            check::run(inv, events, files, side, org, *test_actions).await
         }
         Command::Onboard {
             function,
@@ -131,7 +129,7 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
                 all_aliases: *all_aliases,
                 action_name: action_name.clone(),
             });
-            live(|rt| rt.block_on(onboard::run(inv, events, edit, *dry_run, *yes)))
+            onboard::run(inv, events, edit, *dry_run, *yes).await
         }
         Command::Offboard {
             function,
@@ -146,7 +144,7 @@ pub fn run(command: &Command, inv: &Invocation) -> Result<Status> {
                 qualifier: qualifier.clone(),
                 force: *force,
             });
-            live(|rt| rt.block_on(onboard::run(inv, events, edit, *dry_run, *yes)))
+            onboard::run(inv, events, edit, *dry_run, *yes).await
         }
         Command::Completions { shell } => completions::completions(*shell),
         Command::Man { out_dir } => completions::man(out, out_dir.as_deref()),
