@@ -36,6 +36,7 @@ pub mod live;
 pub mod onboard;
 pub mod org_policies;
 pub mod path;
+pub mod prove;
 pub mod prove_roles;
 pub mod security_hub;
 pub mod settings;

@@ -1,0 +1,135 @@
+//! `prove`: the trust and invoke properties decided over every request (offline), for the
+//! config's rendered documents or for policy files, and with `--org-policies DIR` the claim
+//! over the organization's SCPs and RCPs.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::events::{Event, Events};
+use super::files::read_file;
+use super::live::load;
+use super::settings::Settings;
+use crate::core::prove::{self, FileInput, OrgProof, Sides};
+use crate::core::render::{self, RenderContext};
+use crate::error::{Error, Result};
+use crate::iam::arn::Arn;
+use crate::iam::{prove_invoke, prove_trust, Budget, PropertyResult};
+
+/// What to prove, from the command's flags.
+pub struct Options {
+    /// Policy files; when empty, the config's rendered documents.
+    pub input: FileInput,
+    /// The config, read only when `input` is empty.
+    pub config: Option<PathBuf>,
+    /// `--partner-principal`: principals of the partner account the trust claim also asks about.
+    pub partner_principals: Vec<String>,
+    /// The prover's step budget.
+    pub budget_steps: u64,
+    /// The optional wall-clock cap, in milliseconds.
+    pub budget_ms: Option<u64>,
+    /// `--org-policies DIR`.
+    pub org_policies: Option<PathBuf>,
+}
+
+/// The properties decided, and the organization's claim when its policies were given.
+pub struct Proof {
+    /// Each property's verdict, trust first.
+    pub results: Vec<PropertyResult>,
+    /// The organization's claim (`--org-policies DIR`, both sides given).
+    pub org: Option<OrgProof>,
+}
+
+/// Decides every property the input holds.
+pub fn prove(settings: &Settings, events: &dyn Events, options: Options) -> Result<Proof> {
+    let mut sides = match &options.config {
+        Some(path) if options.input.is_empty() => {
+            from_config(settings, events, path, options.input.role_arn.as_deref())?
+        }
+        _ => prove::load_files(&options.input, &read_file)?,
+    };
+    if let Some(t) = &mut sides.trust {
+        t.spec.partner_principals = partner_principals(&options, &t.spec.partner_account)?;
+    }
+    let budget = budget(options.budget_steps, options.budget_ms);
+    let mut results = Vec::new();
+    if let Some(t) = &sides.trust {
+        results.extend(prove_trust(&t.policy, &t.role_arn, &t.spec, budget.clone()));
+    }
+    if let Some(i) = &sides.invoke {
+        let boundary = i.boundary.as_ref();
+        results.extend(prove_invoke(&i.identity, boundary, &i.spec, budget));
+    }
+    let org = match &options.org_policies {
+        Some(dir) => organization(&sides, dir)?,
+        None => {
+            if sides.trust.is_some() && sides.invoke.is_some() {
+                events.event(Event::Note(
+                    "organization policies not given (--org-policies DIR): whether an SCP or \
+                     RCP stops Genesys Cloud is not claimed"
+                        .into(),
+                ));
+            }
+            None
+        }
+    };
+    Ok(Proof { results, org })
+}
+
+/// `--org-policies DIR`: the role's account's SCPs and RCPs from files, and the claim over
+/// them (both sides needed: the trust policy and the invoke policies).
+fn organization(sides: &Sides, dir: &std::path::Path) -> Result<Option<OrgProof>> {
+    let Some(trust) = &sides.trust else {
+        return Ok(None);
+    };
+    let account = crate::iam::arn::account_of(&trust.role_arn);
+    let orgs = super::path::org_policies_from_dir(dir, account)?;
+    Ok(prove::organization(sides, &orgs))
+}
+
+/// The step budget, plus the optional wall-clock cap: a timer thread sets the prover's stop
+/// flag (the prover itself reads no clock). The thread ends with the process.
+fn budget(steps: u64, ms: Option<u64>) -> Budget {
+    let budget = Budget::steps(steps);
+    let Some(ms) = ms else {
+        return budget;
+    };
+    let flag = Arc::new(AtomicBool::new(false));
+    let timer = Arc::clone(&flag);
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(ms));
+        timer.store(true, Ordering::Relaxed);
+    });
+    budget.with_stop(flag)
+}
+
+/// The config's rendered trust and invoke documents, as `render` prints them.
+fn from_config(
+    settings: &Settings,
+    events: &dyn Events,
+    path: &std::path::Path,
+    role_arn: Option<&str>,
+) -> Result<Sides> {
+    let loaded = load(path, events)?;
+    let ctx = RenderContext {
+        account_id: loaded.config.aws.account_id.clone(),
+        default_region: settings.region(Some(&loaded.config)),
+    };
+    let rendered = render::render(&loaded.config, &ctx, &settings.templates.load()?)?;
+    Ok(prove::from_config(&loaded.config, &rendered, role_arn)?)
+}
+
+/// `--partner-principal`: ARNs of a user, role or role session in the partner's account.
+fn partner_principals(options: &Options, partner: &str) -> Result<Vec<String>> {
+    for p in &options.partner_principals {
+        let arn = Arn::parse(p).filter(|a| matches!(a.service.as_str(), "iam" | "sts"));
+        if arn.as_ref().is_none_or(|a| a.account != partner) {
+            return Err(Error::usage(
+                format!("--partner-principal {p:?} is not an IAM principal ARN in the partner account {partner}"),
+                format!("for example --partner-principal arn:aws:iam::{partner}:role/VendorRole"),
+            ));
+        }
+    }
+    Ok(options.partner_principals.clone())
+}
