@@ -23,6 +23,7 @@
 pub mod aggregator;
 pub mod audit;
 pub mod audit_genesys;
+pub mod audit_run;
 pub mod baseline;
 pub mod check;
 pub mod error;

@@ -6,9 +6,9 @@ use std::path::Path;
 
 use super::files::write_report_files;
 use super::invocation::{Invocation, Output};
-use crate::app::audit::{self, AccountList, AuditSource, Audited};
-use crate::app::audit_genesys::{self, GenesysSource};
-use crate::app::baseline;
+use crate::app::audit::{AccountList, AuditSource, Audited};
+use crate::app::audit_genesys::GenesysSource;
+use crate::app::audit_run::{self, AuditDone, AuditRun};
 use crate::app::iac::IacSource;
 use crate::app::security_hub;
 use crate::app::EntryRole;
@@ -22,37 +22,24 @@ use crate::iam::arn::Arn;
 use crate::report::{self, AccountAudit, Format, OrgAudit};
 
 pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &AuditArgs) -> Result<Status> {
-    let opts = options(inv.config.if_given()?.as_deref(), args)?;
-    let source = source(args)?;
-    let account_id = args.account_id.clone();
-    // A bad baseline is refused before AWS is read.
-    let accepted = args.baseline.as_deref().map(baseline::read).transpose()?;
-    let org = args.org_policies.as_deref();
-    // `--to-security-hub` writes to the audited accounts with the audit's own sessions.
-    let keep = args.to_security_hub;
-    let run = audit::audit_keeping(&inv.settings, events, &source, opts, account_id, org, keep);
-    let (mut audited, sessions) = run.await?;
-    if let (true, Audited::Account(report)) = (args.genesys, &mut audited) {
-        let source = genesys_source(inv.config.if_given()?.as_deref())?;
-        audit_genesys::add_reach(&inv.settings, events, &source, report).await;
-    }
-    if let Audited::Account(report) = &audited {
-        findings_region(&inv.output, args, report.region.as_deref())?;
-    }
-    let now = chrono::Utc::now();
-    let today = now.date_naive();
-    baseline::mark_unused(&mut audited, now, args.unused_days);
-    if let Some(accepted) = &accepted {
-        baseline::apply(&mut audited, accepted, today);
-    }
-    if let Some(path) = &args.write_baseline {
-        let n = baseline::write(&audited, path, today)?;
-        inv.output.say(&format!(
-            "wrote {} with {n} [[suppress]] entr{} (one per finding: role or function, and code); replace each reason with the real one",
-            path.display(),
-            if n == 1 { "y" } else { "ies" }
-        ));
-    }
+    let config = inv.config.if_given()?;
+    let genesys = match args.genesys {
+        true => Some(genesys_source(config.as_deref())?),
+        false => None,
+    };
+    let run = AuditRun {
+        options: options(config.as_deref(), args)?,
+        source: source(args)?,
+        account_id: args.account_id.clone(),
+        org_policies: args.org_policies.clone(),
+        keep_sessions: args.to_security_hub,
+        genesys,
+        findings_need_region: findings_asked(&inv.output, args),
+        unused_days: args.unused_days,
+        baseline: args.baseline.clone(),
+        write_baseline: args.write_baseline.clone(),
+    };
+    let AuditDone { audited, sessions } = audit_run::run(&inv.settings, events, run).await?;
     let status = match &audited {
         Audited::Account(report) => render(&inv.output, args, report)?,
         Audited::Org(report) => render_org(&inv.output, args, report)?,
@@ -229,20 +216,14 @@ fn no_html(args: &AuditArgs, flag: &str) -> Result<()> {
     Ok(())
 }
 
-/// ASFF and OCSF findings name the region (the product ARN, Security Hub's own region): an
-/// `--input` audit without one is refused before anything is written (the baseline included).
-fn findings_region(output: &Output, args: &AuditArgs, region: Option<&str>) -> Result<()> {
-    let asked = matches!(output.format, Format::Asff | Format::Ocsf)
+/// Whether ASFF or OCSF findings are asked for: they name the region (the product ARN,
+/// Security Hub's own region), so `app::audit_run` refuses an `--input` audit without one
+/// before anything is written (the baseline included).
+fn findings_asked(output: &Output, args: &AuditArgs) -> bool {
+    matches!(output.format, Format::Asff | Format::Ocsf)
         || args.asff.is_some()
         || args.ocsf.is_some()
-        || args.to_security_hub;
-    if asked && region.is_none() {
-        return Err(Error::usage(
-            "ASFF and OCSF findings name the region their Security Hub is in, and none is set",
-            "give --region (or set AWS_REGION)",
-        ));
-    }
-    Ok(())
+        || args.to_security_hub
 }
 
 /// `--asff FILE` / `--ocsf FILE`: the findings in Security Hub's formats, beside the others.
