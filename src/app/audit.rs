@@ -153,26 +153,12 @@ pub async fn audit_keeping(
     super::path::check_org_policies_dir(org_policies)?;
     match source {
         AuditSource::Iac(iac) => {
-            let (model, file) = read_model(iac, account_id, opts.region.clone())?;
-            let orgs = (org_policies.map(|d| org_policies_from_dir(d, &model.iam.account_id)))
-                .transpose()?;
-            let report = prove_account(&model.iam, &opts).await?;
-            let report = core_iac::audit_proved(&model, &opts, &file, orgs, report);
-            return Ok((Audited::Iac(report), Sessions::default()));
+            let audited = audit_iac(iac, &opts, account_id, org_policies).await?;
+            return Ok((audited, Sessions::default()));
         }
         AuditSource::Snapshot(path) => {
-            let hint = "give the JSON file `aws iam get-account-authorization-details` wrote";
-            let (file, text) = read_file("--input", path, hint)?;
-            let iam = audit::parse_details(&file, &text, account_id.as_deref())
-                .map_err(AppError::Details)?;
-            let orgs =
-                (org_policies.map(|d| org_policies_from_dir(d, &iam.account_id))).transpose()?;
-            let mut report = prove_account(&iam, &opts).await?;
-            if let Some(orgs) = orgs {
-                let path = snapshot_path(&iam, &report, orgs);
-                audit::judge_path(&mut report, &iam, &opts, &path);
-            }
-            return Ok((Audited::Account(report), Sessions::default()));
+            let audited = audit_snapshot(path, &opts, account_id, org_policies).await?;
+            return Ok((audited, Sessions::default()));
         }
         AuditSource::Account | AuditSource::Accounts { .. } | AuditSource::ConfigAggregator(_) => {}
     }
@@ -203,26 +189,71 @@ pub async fn audit_keeping(
         }
         // The caller's account (the offline sources returned above); with `--org-policies`,
         // its organization policies from the files (a member account may not read them).
-        _ => {
-            let calls = CallCount::default();
-            let mut org = PathReads::new(&clients);
-            let mut account = None;
-            if let Some(dir) = org_policies {
-                let id = read::caller_account(&clients, &calls).await?;
-                org.given = Some((id.clone(), org_policies_from_dir(dir, &id)?));
-                account = Some(id);
-            }
-            let what = "reading the account's IAM and proving each role";
-            let report = events
-                .reading(what, audit_one_path(&clients, account, &opts, &calls, &org))
-                .await;
-            Audited::Account(report?)
-        }
+        _ => Audited::Account(audit_caller(events, &clients, &opts, org_policies).await?),
     };
     if keep {
         sessions.base = Some(clients);
     }
     Ok((audited, sessions))
+}
+
+/// A template or a plan, read and proved; with `--org-policies`, its path judged.
+async fn audit_iac(
+    iac: &IacSource,
+    opts: &AuditOptions,
+    account_id: Option<String>,
+    org_policies: Option<&Path>,
+) -> Result<Audited> {
+    let (model, file) = read_model(iac, account_id, opts.region.clone())?;
+    let orgs =
+        (org_policies.map(|d| org_policies_from_dir(d, &model.iam.account_id))).transpose()?;
+    let report = prove_account(&model.iam, opts).await?;
+    let report = core_iac::audit_proved(&model, opts, &file, orgs, report);
+    Ok(Audited::Iac(report))
+}
+
+/// A saved `get-account-authorization-details` answer, proved; with `--org-policies`, the
+/// organization's part of its path judged.
+async fn audit_snapshot(
+    path: &Path,
+    opts: &AuditOptions,
+    account_id: Option<String>,
+    org_policies: Option<&Path>,
+) -> Result<Audited> {
+    let hint = "give the JSON file `aws iam get-account-authorization-details` wrote";
+    let (file, text) = read_file("--input", path, hint)?;
+    let iam =
+        audit::parse_details(&file, &text, account_id.as_deref()).map_err(AppError::Details)?;
+    let orgs = (org_policies.map(|d| org_policies_from_dir(d, &iam.account_id))).transpose()?;
+    let mut report = prove_account(&iam, opts).await?;
+    if let Some(orgs) = orgs {
+        let path = snapshot_path(&iam, &report, orgs);
+        audit::judge_path(&mut report, &iam, opts, &path);
+    }
+    Ok(Audited::Account(report))
+}
+
+/// The caller's account, read, proved and its whole path judged; with `--org-policies`, its
+/// organization policies from the files (a member account may not read them).
+async fn audit_caller(
+    events: &dyn Events,
+    clients: &Clients,
+    opts: &AuditOptions,
+    org_policies: Option<&Path>,
+) -> Result<AccountReport> {
+    let calls = CallCount::default();
+    let mut org = PathReads::new(clients);
+    let mut account = None;
+    if let Some(dir) = org_policies {
+        let id = read::caller_account(clients, &calls).await?;
+        org.given = Some((id.clone(), org_policies_from_dir(dir, &id)?));
+        account = Some(id);
+    }
+    let what = "reading the account's IAM and proving each role";
+    let report = events
+        .reading(what, audit_one_path(clients, account, opts, &calls, &org))
+        .await;
+    Ok(report?)
 }
 
 /// A saved snapshot's path: the organization policies given, and no function policy (the

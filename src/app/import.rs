@@ -325,58 +325,22 @@ fn several(name: &str, ids: &[String]) -> Error {
 /// a terminal. A name shared by several integrations is an error naming their IDs; an ID is
 /// never ambiguous.
 fn choose(ask: &dyn Ask, all: &[(String, String)], wanted: Option<&str>) -> Result<Chosen> {
-    let list = || {
-        all.iter()
-            .map(|(id, n)| format!("  {n:?} ({id})"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    let by_id = |(id, n): &(String, String)| Chosen {
-        name: n.clone(),
-        id: id.clone(),
-        pinned: true,
-    };
-    let by_name = |(id, n): &(String, String)| {
-        let same: Vec<String> = (all.iter())
-            .filter(|(_, m)| m == n)
-            .map(|(id, _)| id.clone())
-            .collect();
-        if same.len() > 1 {
-            return Err(several(n, &same));
-        }
-        Ok(Chosen {
-            name: n.clone(),
-            id: id.clone(),
-            pinned: false,
-        })
-    };
     if let Some(w) = wanted {
-        if let Some(one) = all.iter().find(|(id, _)| id == w) {
-            return Ok(by_id(one));
-        }
-        let named: Vec<&(String, String)> = all.iter().filter(|(_, n)| n == w).collect();
-        return match named.as_slice() {
-            [] => Err(Error::usage(
-                format!("no aws-lambda-data-actions integration is named or has the ID {w:?}; the organization has:\n{}", list()),
-                "pass --integration NAME|ID of one of them",
-            )),
-            [one] => by_name(one),
-            many => Err(several(w, &many.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>())),
-        };
+        return chosen_by_flag(all, w);
     }
     match all {
         [] => Err(Error::usage(
             "the organization has no aws-lambda-data-actions integration to import",
             "run `lambda-trust init` without --from-genesys to start from scratch",
         )),
-        [one] => by_name(one),
+        [one] => by_name(all, one),
         _ => {
             let names: Vec<String> = all.iter().map(|(id, n)| format!("{n} ({id})")).collect();
             let Some(pick) = ask.integration(&names) else {
                 return Err(Error::usage(
                     format!(
                         "the organization has several aws-lambda-data-actions integrations:\n{}",
-                        list()
+                        listed(all)
                     ),
                     "pass --integration NAME|ID",
                 ));
@@ -386,10 +350,59 @@ fn choose(ask: &dyn Ask, all: &[(String, String)], wanted: Option<&str>) -> Resu
             Ok(if shared {
                 by_id(picked)
             } else {
-                by_name(picked)?
+                by_name(all, picked)?
             })
         }
     }
+}
+
+/// `--integration NAME|ID`: the integration with that ID, else the one with that name.
+fn chosen_by_flag(all: &[(String, String)], w: &str) -> Result<Chosen> {
+    if let Some(one) = all.iter().find(|(id, _)| id == w) {
+        return Ok(by_id(one));
+    }
+    let named: Vec<&(String, String)> = all.iter().filter(|(_, n)| n == w).collect();
+    match named.as_slice() {
+        [] => Err(Error::usage(
+            format!("no aws-lambda-data-actions integration is named or has the ID {w:?}; the organization has:\n{}", listed(all)),
+            "pass --integration NAME|ID of one of them",
+        )),
+        [one] => by_name(all, one),
+        many => Err(several(w, &many.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>())),
+    }
+}
+
+/// The integrations, a line each: name and ID.
+fn listed(all: &[(String, String)]) -> String {
+    all.iter()
+        .map(|(id, n)| format!("  {n:?} ({id})"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// An integration chosen by its ID: the config pins it.
+fn by_id((id, n): &(String, String)) -> Chosen {
+    Chosen {
+        name: n.clone(),
+        id: id.clone(),
+        pinned: true,
+    }
+}
+
+/// An integration chosen by its name, which must be the only one with that name.
+fn by_name(all: &[(String, String)], (id, n): &(String, String)) -> Result<Chosen> {
+    let same: Vec<String> = (all.iter())
+        .filter(|(_, m)| m == n)
+        .map(|(id, _)| id.clone())
+        .collect();
+    if same.len() > 1 {
+        return Err(several(n, &same));
+    }
+    Ok(Chosen {
+        name: n.clone(),
+        id: id.clone(),
+        pinned: false,
+    })
 }
 
 /// The role: the credential's ARN when Genesys Cloud returns it, else `--role-arn`, else the

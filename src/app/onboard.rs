@@ -12,9 +12,10 @@ use super::live::{connect, plan_both, prepare_loaded, Goal, LivePlan};
 use super::settings::Settings;
 use super::verify::prove_result_read;
 use super::write::{self, Writes};
-use crate::aws::{observe, prepare};
+use crate::aws::{observe, prepare, Clients};
 use crate::config::{self, edit};
 use crate::core::render::{self, RenderContext};
+use crate::core::state::CallerIdentity;
 use crate::core::{onboard, verify};
 use crate::error::Result;
 
@@ -90,29 +91,7 @@ pub async fn plan(
     path: PathBuf,
     edit: Edit,
 ) -> Result<Planned> {
-    let shown = path.display().to_string();
-    let text = std::fs::read_to_string(&path).with_context(|| {
-        format!("cannot read {shown}\n(hint: create it first with `lambda-trust init`)")
-    })?;
-    let old = config::parse_str(&text, &shown)?;
-    let clients = connect(settings, events, &old.config).await?;
-    // Bare names resolve in the role's account; the identity read here is reused below.
-    let identity = observe::caller_identity(&clients).await?;
-    let caller_account = &identity.account;
-    let account = old.config.aws.account_id.clone();
-    let ctx = RenderContext {
-        account_id: Some(account.unwrap_or_else(|| caller_account.clone())),
-        default_region: Some(prepare::default_region(&clients)),
-    };
-    let existing = render::resolve_targets(&old.config, &ctx)?;
-    let before = Before {
-        path,
-        shown,
-        text,
-        config: old.config,
-        ctx,
-        existing,
-    };
+    let (clients, identity, before) = read_before(settings, events, path).await?;
     let edited = match &edit {
         Edit::Add(new) => add(events, &before, new)?,
         Edit::Remove(gone) => remove(&before, gone)?,
@@ -129,15 +108,65 @@ pub async fn plan(
     if new.config.targets.is_empty() {
         events.event(Event::Note("no targets remain: the invoke policy will be detached and deleted; the role stays and can invoke nothing.".into()));
     }
-    // Only the new function is looked up (offboard: none); the others were confirmed before.
-    let scope = prepare::Scope {
-        functions: Some(match &edit {
-            Edit::Add(_) => vec![new.config.targets.len() - 1],
+    let scope = scope(&edit, &new.config, identity, &before, &clients);
+    let (clients, prepared) = prepare_loaded(settings, events, clients, new, scope).await?;
+    let (goal, force) = goal(&edit);
+    let planned = plan_both(settings, events, clients, prepared, goal, force).await?;
+    Ok(Planned::Ready(Box::new(Ready {
+        before,
+        new_text,
+        summary,
+        planned,
+    })))
+}
+
+/// The config as it is, read and its targets resolved in the role's account (bare names), with
+/// the clients and the caller's identity read for it (reused by the plan).
+async fn read_before(
+    settings: &Settings,
+    events: &dyn Events,
+    path: PathBuf,
+) -> Result<(Clients, CallerIdentity, Before)> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!("cannot read {shown}\n(hint: create it first with `lambda-trust init`)")
+    })?;
+    let old = config::parse_str(&text, &shown)?;
+    let clients = connect(settings, events, &old.config).await?;
+    let identity = observe::caller_identity(&clients).await?;
+    let ctx = RenderContext {
+        account_id: Some((old.config.aws.account_id.clone()).unwrap_or(identity.account.clone())),
+        default_region: Some(prepare::default_region(&clients)),
+    };
+    let existing = render::resolve_targets(&old.config, &ctx)?;
+    let before = Before {
+        path,
+        shown,
+        text,
+        config: old.config,
+        ctx,
+        existing,
+    };
+    Ok((clients, identity, before))
+}
+
+/// What the edited config's preparation reads: only the new function (offboard: none; the
+/// others were confirmed before), and, offboarding a cross-account target, lambda-trust's
+/// statement on it, which is removed.
+fn scope(
+    edit: &Edit,
+    new: &config::Config,
+    identity: CallerIdentity,
+    before: &Before,
+    clients: &Clients,
+) -> prepare::Scope {
+    prepare::Scope {
+        functions: Some(match edit {
+            Edit::Add(_) => vec![new.targets.len() - 1],
             Edit::Remove(_) => vec![],
         }),
         identity: Some(identity),
-        // Offboarding a cross-account target removes lambda-trust's statement on it.
-        retired: match &edit {
+        retired: match edit {
             Edit::Add(_) => Vec::new(),
             Edit::Remove(_) => crate::core::state::permissions(
                 &before.config,
@@ -146,12 +175,15 @@ pub async fn plan(
                 before.ctx.account_id.as_deref().unwrap_or_default(),
             ),
         },
-    };
-    let (clients, prepared) = prepare_loaded(settings, events, clients, new, scope).await?;
-    // Onboarding grants before the action that calls the function exists; offboarding removes
-    // the action before the grant it calls. Before the file is written: an action a flow calls
-    // stops the run with nothing changed.
-    let (goal, force) = match edit {
+    }
+}
+
+/// Onboarding converges (it grants before the action that calls the function exists);
+/// offboarding shrinks (it removes the action before the grant it calls), forced only when
+/// asked. Planned before the file is written: an action a flow calls stops the run with
+/// nothing changed.
+fn goal(edit: &Edit) -> (Goal, bool) {
+    match edit {
         Edit::Add(_) => (
             Goal::Converge {
                 adopt: false,
@@ -161,14 +193,7 @@ pub async fn plan(
             false,
         ),
         Edit::Remove(gone) => (Goal::Shrink, gone.force),
-    };
-    let planned = plan_both(settings, events, clients, prepared, goal, force).await?;
-    Ok(Planned::Ready(Box::new(Ready {
-        before,
-        new_text,
-        summary,
-        planned,
-    })))
+    }
 }
 
 /// Writes the edited file, then both sides' changes, and proves the result as `verify` does.

@@ -59,22 +59,8 @@ pub async fn verify(
     if aws {
         checks = verify::checks(&prepared.desired, &prepared.observed);
     }
-    if let (true, Some(profile)) = (aws, options.assume_profile) {
-        events.event(Event::Reading("live probe".into()));
-        let probe_settings = probe::ProbeSettings {
-            profile,
-            wait: options.wait,
-            endpoint_url: settings.aws.endpoint_url.clone(),
-        };
-        let live = probe::probe(
-            &probe_settings,
-            &prepared.desired,
-            &prepared.observed,
-            |m| events.event(Event::Step(m.to_string())),
-        )
-        .await;
-        events.event(Event::ReadDone);
-        checks.extend(live);
+    if let (true, Some(profile)) = (aws, options.assume_profile.clone()) {
+        checks.extend(probe_live(settings, events, &prepared, profile, options.wait).await);
     }
     // A Genesys Cloud failure is reported beside what AWS proved, never instead of it.
     let mut error = None;
@@ -102,18 +88,9 @@ pub async fn verify(
         verification =
             super::path::with_path(verification, &clients, &prepared, org, events).await?;
     }
-    // What changed on AWS, and who changed it (CloudTrail): only when something drifted.
-    // A state the planner refuses is `plan`'s to explain; the verdict above stands either way.
+    // What changed on AWS, and who changed it.
     let drift = match aws {
-        true => aws_drift(&clients, &prepared, &crate::aws::trail::pacer())
-            .await
-            .unwrap_or_else(|e| {
-                events.event(Event::Warning {
-                    message: format!("what changed on AWS is not listed: {e}"),
-                    hint: None,
-                });
-                Vec::new()
-            }),
+        true => drift_explained(events, &clients, &prepared).await,
         false => Vec::new(),
     };
     Ok(Verified {
@@ -122,6 +99,49 @@ pub async fn verify(
         drift,
         error,
     })
+}
+
+/// `--assume-profile`: the role assumed and every target dry-run invoked, as checks.
+async fn probe_live(
+    settings: &Settings,
+    events: &dyn Events,
+    prepared: &Prepared,
+    profile: String,
+    wait: Duration,
+) -> Vec<Check> {
+    events.event(Event::Reading("live probe".into()));
+    let probe_settings = probe::ProbeSettings {
+        profile,
+        wait,
+        endpoint_url: settings.aws.endpoint_url.clone(),
+    };
+    let live = probe::probe(
+        &probe_settings,
+        &prepared.desired,
+        &prepared.observed,
+        |m| events.event(Event::Step(m.to_string())),
+    )
+    .await;
+    events.event(Event::ReadDone);
+    live
+}
+
+/// What changed on AWS, and who changed it (CloudTrail): only when something drifted. A state
+/// the planner refuses is `plan`'s to explain, said as a warning; the verdict stands either way.
+async fn drift_explained(
+    events: &dyn Events,
+    clients: &Clients,
+    prepared: &Prepared,
+) -> Vec<drift::Finding> {
+    aws_drift(clients, prepared, &crate::aws::trail::pacer())
+        .await
+        .unwrap_or_else(|e| {
+            events.event(Event::Warning {
+                message: format!("what changed on AWS is not listed: {e}"),
+                hint: None,
+            });
+            Vec::new()
+        })
 }
 
 /// Signs in to Genesys Cloud and runs its checks; none without `[genesys]`.

@@ -484,3 +484,116 @@ impl OnlyArgs {
         })
     }
 }
+
+// `apply`'s flags (its help is on its variant of `Command`: a doc comment here would replace it).
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// Take over a role or policy lambda-trust did not create.
+    ///
+    /// A role or policy with the configured name that lambda-trust did not create: tag it
+    /// managed-by = lambda-trust and converge it.
+    #[arg(long)]
+    pub adopt: bool,
+    /// Delete data actions even when flows call them.
+    ///
+    /// With [genesys]: delete data actions even when a published Architect flow calls
+    /// them (that breaks those flows; without it such a run exits 1 and writes nothing).
+    #[arg(long)]
+    pub force: bool,
+    /// Write without asking, even on a terminal.
+    #[arg(long)]
+    pub yes: bool,
+    /// Publish the actions' drafts (publish = "draft").
+    ///
+    /// With [genesys] publish = "draft": publish the actions' drafts that hold the
+    /// configured change (`POST …/actions/{id}/draft/publish`).
+    #[arg(long)]
+    pub publish: bool,
+    #[command(flatten)]
+    pub only: OnlyArgs,
+}
+
+// `verify`'s flags (its help is on its variant of `Command`: a doc comment here would replace it).
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Also assume the role and dry-run invoke.
+    ///
+    /// Also assume the role with this profile's credentials and the external ID, then
+    /// dry-run invoke every target.
+    #[arg(long, value_name = "PROFILE")]
+    pub assume_profile: Option<String>,
+    /// Seconds the live probe retries.
+    ///
+    /// How long the live probe keeps retrying while IAM propagates, in seconds.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub wait: u64,
+    /// Also test every data action in Genesys Cloud.
+    ///
+    /// With [genesys]: also run every data action end to end in Genesys Cloud
+    /// (`POST /api/v2/integrations/actions/{id}/test` with the target's sample_input).
+    #[arg(long)]
+    pub test_actions: bool,
+    #[command(flatten)]
+    pub only: OnlyArgs,
+    #[command(flatten)]
+    pub org: OrgPoliciesArgs,
+}
+
+// `onboard`'s flags (its help is on its variant of `Command`: a doc comment here would replace it).
+#[derive(Debug, Args)]
+pub struct OnboardArgs {
+    /// The function: ARN, alias ARN or name.
+    pub function: String,
+    /// An alias or version to grant.
+    ///
+    /// Granted instead of the unqualified function.
+    #[arg(long, value_name = "ALIAS|VERSION")]
+    pub qualifier: Option<String>,
+    /// Grant every version and alias.
+    ///
+    /// `function:f` and `function:f:*`; said loudly.
+    #[arg(long)]
+    pub all_aliases: bool,
+    /// The new target's data action name.
+    ///
+    /// With [genesys] [default: the function's name; with the qualifier or region added
+    /// when another action has it].
+    #[arg(long, value_name = "NAME")]
+    pub action_name: Option<String>,
+    /// Show the diff and the plan; change nothing.
+    ///
+    /// Show the config diff and the plan; change nothing (exit 2 if anything would change).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write without asking.
+    ///
+    /// Even when stdin is a terminal.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+// `offboard`'s flags (its help is on its variant of `Command`: a doc comment here would replace it).
+#[derive(Debug, Args)]
+pub struct OffboardArgs {
+    /// The function: ARN, alias ARN or name.
+    pub function: String,
+    /// Remove only the entry with this qualifier.
+    #[arg(long, value_name = "ALIAS|VERSION")]
+    pub qualifier: Option<String>,
+    /// Show the diff and the plan; change nothing.
+    ///
+    /// Show the config diff and the plan; change nothing (exit 2 if anything would change).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Delete data actions even when flows call them.
+    ///
+    /// With [genesys]: delete data actions even when a published Architect flow calls
+    /// them (that breaks those flows; without it such a run exits 1 and writes nothing).
+    #[arg(long)]
+    pub force: bool,
+    /// Write without asking.
+    ///
+    /// Even when stdin is a terminal.
+    #[arg(long)]
+    pub yes: bool,
+}

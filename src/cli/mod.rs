@@ -364,31 +364,7 @@ exits 2. --yes, or stdin not a terminal (a script, CI), writes without asking.
 Examples:
   lambda-trust apply            # shows the plan, asks
   lambda-trust apply --yes      # no question")]
-    Apply {
-        /// Take over a role or policy lambda-trust did not create.
-        ///
-        /// A role or policy with the configured name that lambda-trust did not create: tag it
-        /// managed-by = lambda-trust and converge it.
-        #[arg(long)]
-        adopt: bool,
-        /// Delete data actions even when flows call them.
-        ///
-        /// With [genesys]: delete data actions even when a published Architect flow calls
-        /// them (that breaks those flows; without it such a run exits 1 and writes nothing).
-        #[arg(long)]
-        force: bool,
-        /// Write without asking, even on a terminal.
-        #[arg(long)]
-        yes: bool,
-        /// Publish the actions' drafts (publish = "draft").
-        ///
-        /// With [genesys] publish = "draft": publish the actions' drafts that hold the
-        /// configured change (`POST …/actions/{id}/draft/publish`).
-        #[arg(long)]
-        publish: bool,
-        #[command(flatten)]
-        only: OnlyArgs,
-    },
+    Apply(ApplyArgs),
     /// Prove the live role: who can assume it, and what it can invoke.
     #[command(after_long_help = "\
 Evaluates the live trust and permission policies offline: the Genesys principal with the right \
@@ -401,29 +377,7 @@ Exit 0 when every check passes, 3 when any fails.
 
 Example:
   lambda-trust verify --assume-profile genesys-test --wait 120")]
-    Verify {
-        /// Also assume the role and dry-run invoke.
-        ///
-        /// Also assume the role with this profile's credentials and the external ID, then
-        /// dry-run invoke every target.
-        #[arg(long, value_name = "PROFILE")]
-        assume_profile: Option<String>,
-        /// Seconds the live probe retries.
-        ///
-        /// How long the live probe keeps retrying while IAM propagates, in seconds.
-        #[arg(long, default_value_t = 60, value_name = "SECONDS")]
-        wait: u64,
-        /// Also test every data action in Genesys Cloud.
-        ///
-        /// With [genesys]: also run every data action end to end in Genesys Cloud
-        /// (`POST /api/v2/integrations/actions/{id}/test` with the target's sample_input).
-        #[arg(long)]
-        test_actions: bool,
-        #[command(flatten)]
-        only: OnlyArgs,
-        #[command(flatten)]
-        org: OrgPoliciesArgs,
-    },
+    Verify(VerifyArgs),
     /// The drift check for CI: plan and verify, read-only, no prompt.
     #[command(after_long_help = "\
 Answers \"is the role still exactly what the config says, and is it still safe?\". Each finding \
@@ -514,36 +468,7 @@ Examples:
   lambda-trust onboard lookup-order --all-aliases
   lambda-trust onboard lookup-order --qualifier live \\
       --action-name lookup-order-live")]
-    Onboard {
-        /// The function: ARN, alias ARN or name.
-        function: String,
-        /// An alias or version to grant.
-        ///
-        /// Granted instead of the unqualified function.
-        #[arg(long, value_name = "ALIAS|VERSION")]
-        qualifier: Option<String>,
-        /// Grant every version and alias.
-        ///
-        /// `function:f` and `function:f:*`; said loudly.
-        #[arg(long)]
-        all_aliases: bool,
-        /// The new target's data action name.
-        ///
-        /// With [genesys] [default: the function's name; with the qualifier or region added
-        /// when another action has it].
-        #[arg(long, value_name = "NAME")]
-        action_name: Option<String>,
-        /// Show the diff and the plan; change nothing.
-        ///
-        /// Show the config diff and the plan; change nothing (exit 2 if anything would change).
-        #[arg(long)]
-        dry_run: bool,
-        /// Write without asking.
-        ///
-        /// Even when stdin is a terminal.
-        #[arg(long)]
-        yes: bool,
-    },
+    Onboard(OnboardArgs),
     /// Remove a Lambda function from the config and revoke its grant.
     #[command(after_long_help = "\
 Removes every [[targets]] entry for FUNCTION (or only the one with --qualifier), then converges \
@@ -557,29 +482,7 @@ Examples:
   lambda-trust offboard lookup-order --dry-run
   lambda-trust offboard --qualifier live \\
       arn:aws:lambda:us-east-1:111122223333:function:lookup-invoice")]
-    Offboard {
-        /// The function: ARN, alias ARN or name.
-        function: String,
-        /// Remove only the entry with this qualifier.
-        #[arg(long, value_name = "ALIAS|VERSION")]
-        qualifier: Option<String>,
-        /// Show the diff and the plan; change nothing.
-        ///
-        /// Show the config diff and the plan; change nothing (exit 2 if anything would change).
-        #[arg(long)]
-        dry_run: bool,
-        /// Delete data actions even when flows call them.
-        ///
-        /// With [genesys]: delete data actions even when a published Architect flow calls
-        /// them (that breaks those flows; without it such a run exits 1 and writes nothing).
-        #[arg(long)]
-        force: bool,
-        /// Write without asking.
-        ///
-        /// Even when stdin is a terminal.
-        #[arg(long)]
-        yes: bool,
-    },
+    Offboard(OffboardArgs),
     /// Delete the role and the policy that lambda-trust created.
     #[command(after_long_help = "\
 Without --yes it only shows what it would delete (exit 2). Refuses anything that lacks the \
@@ -703,10 +606,10 @@ impl Command {
             | Command::Simulate(_)
             | Command::Prove(_)
             | Command::Plan { .. }
-            | Command::Apply { .. }
-            | Command::Verify { .. }
-            | Command::Onboard { .. }
-            | Command::Offboard { .. }
+            | Command::Apply(_)
+            | Command::Verify(_)
+            | Command::Onboard(_)
+            | Command::Offboard(_)
             | Command::Destroy { .. }
             | Command::OrgPolicies { .. }
             | Command::Genesys { .. } => report::HUMAN_JSON,

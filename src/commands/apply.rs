@@ -10,6 +10,7 @@ use super::confirm;
 use super::invocation::Invocation;
 use crate::app::live::{read_and_plan, Goal};
 use crate::app::{write, Events};
+use crate::cli::ApplyArgs;
 use crate::core::change_set::Side;
 use crate::error::{Result, Status};
 use crate::report::{self, Applied, NotApplied};
@@ -25,6 +26,17 @@ pub(super) struct Options {
     pub only: Option<Side>,
     /// `--publish`: publish the drafts holding the configured actions.
     pub publish: bool,
+}
+
+/// The flags as the run's options.
+pub(super) fn options(args: &ApplyArgs) -> Options {
+    Options {
+        adopt: args.adopt,
+        force: args.force,
+        yes: args.yes,
+        publish: args.publish,
+        only: args.only.side(),
+    }
 }
 
 pub(super) async fn run(inv: &Invocation, events: &dyn Events, options: Options) -> Result<Status> {

@@ -46,6 +46,34 @@ pub(super) async fn ask(
          so no other Genesys Cloud organization can use it. It is a UUID; find it in Genesys Cloud\n\
          under {ORG_ID_WHERE}.\n"
     ));
+    let mut answers = ask_identity(inv, args)?;
+    let from_account = args.from_account
+        || Confirm::new()
+            .with_prompt(format!(
+                "List the Lambda functions in {} to choose from (read-only ListFunctions)?",
+                answers.region
+            ))
+            .default(false)
+            .interact()
+            .map_err(io)?;
+    if from_account {
+        choose_listed(inv, events, args, &mut answers).await?;
+    } else {
+        answers.targets = ask_functions(&answers.region, &args.functions)?;
+    }
+    if answers.account_id.is_none() && answers.targets.iter().any(|t| !t.starts_with("arn:")) {
+        answers.account_id = Some(ask_text(
+            "AWS account ID of the role (12 digits; bare function names resolve in it)",
+            args.account_id.clone(),
+            text::check_account_id,
+        )?);
+    }
+    Ok(answers)
+}
+
+/// The first answers: the organization ID, the role's name, the functions' AWS region and the
+/// Genesys Cloud region.
+fn ask_identity(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
     let external_id = ask_text("Genesys Cloud organization ID", None, org_id)?;
     let role_name = ask_text(
         "IAM role name",
@@ -70,35 +98,13 @@ pub(super) async fn ask(
         Some(args.genesys_region.clone().unwrap_or_default()),
         |v| if v.is_empty() { Ok(()) } else { text::check_genesys_region(v) },
     )?;
-    let mut answers = InitAnswers {
+    Ok(InitAnswers {
         external_id,
         role_name,
         region,
         genesys_region: (!genesys_region.is_empty()).then_some(genesys_region),
         ..InitAnswers::default()
-    };
-    let from_account = args.from_account
-        || Confirm::new()
-            .with_prompt(format!(
-                "List the Lambda functions in {} to choose from (read-only ListFunctions)?",
-                answers.region
-            ))
-            .default(false)
-            .interact()
-            .map_err(io)?;
-    if from_account {
-        choose_listed(inv, events, args, &mut answers).await?;
-    } else {
-        answers.targets = ask_functions(&answers.region, &args.functions)?;
-    }
-    if answers.account_id.is_none() && answers.targets.iter().any(|t| !t.starts_with("arn:")) {
-        answers.account_id = Some(ask_text(
-            "AWS account ID of the role (12 digits; bare function names resolve in it)",
-            args.account_id.clone(),
-            text::check_account_id,
-        )?);
-    }
-    Ok(answers)
+    })
 }
 
 /// On a terminal the organization ID must look like one (a UUID): the config's rules accept

@@ -31,13 +31,10 @@ mod render;
 mod simulate;
 mod verify;
 
-use std::time::Duration;
-
 pub use crate::app::files::read_templates;
 pub use crate::app::TemplateSource;
 pub use invocation::{ConfigSource, Invocation, Output};
 
-use crate::app::onboard::{Add, Edit, Remove};
 use crate::app::Events;
 use crate::cli::Command;
 use crate::error::{Result, Status};
@@ -61,39 +58,8 @@ pub async fn run(command: &Command, inv: &Invocation) -> Result<Status> {
         Command::Plan { adopt, force, only } => {
             plan::run(inv, events, *adopt, *force, only.side()).await
         }
-        Command::Apply {
-            adopt,
-            force,
-            yes,
-            publish,
-            only,
-        } => {
-            let options = apply::Options {
-                adopt: *adopt,
-                force: *force,
-                yes: *yes,
-                publish: *publish,
-                only: only.side(),
-            };
-            apply::run(inv, events, options).await
-        }
-        Command::Verify {
-            assume_profile,
-            wait,
-            test_actions,
-            only,
-            org,
-        } => {
-            let options = crate::app::verify::Options {
-                config: inv.config.one()?,
-                assume_profile: assume_profile.clone(),
-                wait: Duration::from_secs(*wait),
-                test_actions: *test_actions,
-                only: only.side(),
-                org_policies: org.org_policies.clone(),
-            };
-            verify::run(inv, events, options).await
-        }
+        Command::Apply(args) => apply::run(inv, events, apply::options(args)).await,
+        Command::Verify(args) => verify::run(inv, events, verify::options(inv, args)?).await,
         Command::Destroy { yes, force } => destroy::run(inv, events, *yes, *force).await,
         Command::OrgPolicies { account_id, out } => {
             org_policies::run(inv, events, account_id, out).await
@@ -114,37 +80,13 @@ pub async fn run(command: &Command, inv: &Invocation) -> Result<Status> {
             let side = only.side();
             check::run(inv, events, files, side, org, *test_actions).await
         }
-        Command::Onboard {
-            function,
-            qualifier,
-            all_aliases,
-            action_name,
-            dry_run,
-            yes,
-        } => {
-            let edit = Edit::Add(Add {
-                function: function.clone(),
-                region: inv.settings.aws.region.clone(),
-                qualifier: qualifier.clone(),
-                all_aliases: *all_aliases,
-                action_name: action_name.clone(),
-            });
-            onboard::run(inv, events, edit, *dry_run, *yes).await
+        Command::Onboard(args) => {
+            let (dry_run, yes) = (args.dry_run, args.yes);
+            onboard::run(inv, events, onboard::adding(inv, args), dry_run, yes).await
         }
-        Command::Offboard {
-            function,
-            qualifier,
-            dry_run,
-            force,
-            yes,
-        } => {
-            let edit = Edit::Remove(Remove {
-                function: function.clone(),
-                region: inv.settings.aws.region.clone(),
-                qualifier: qualifier.clone(),
-                force: *force,
-            });
-            onboard::run(inv, events, edit, *dry_run, *yes).await
+        Command::Offboard(args) => {
+            let (dry_run, yes) = (args.dry_run, args.yes);
+            onboard::run(inv, events, onboard::removing(inv, args), dry_run, yes).await
         }
         Command::Completions { shell } => completions::completions(*shell),
         Command::Man { out_dir } => completions::man(out, out_dir.as_deref()),

@@ -3,11 +3,33 @@
 //! shown before anything is written, and `--dry-run` stops there.
 
 use super::invocation::Invocation;
-use crate::app::onboard::{self, Edit, Planned, Ready};
+use crate::app::onboard::{self, Add, Edit, Planned, Ready, Remove};
 use crate::app::Events;
+use crate::cli::{OffboardArgs, OnboardArgs};
 use crate::config::edit;
 use crate::error::{Result, Status};
 use crate::report::{self, Onboarded, Styles};
+
+/// `onboard`'s flags as the config edit (the new entry's region is `--region`'s).
+pub(super) fn adding(inv: &Invocation, args: &OnboardArgs) -> Edit {
+    Edit::Add(Add {
+        function: args.function.clone(),
+        region: inv.settings.aws.region.clone(),
+        qualifier: args.qualifier.clone(),
+        all_aliases: args.all_aliases,
+        action_name: args.action_name.clone(),
+    })
+}
+
+/// `offboard`'s flags as the config edit.
+pub(super) fn removing(inv: &Invocation, args: &OffboardArgs) -> Edit {
+    Edit::Remove(Remove {
+        function: args.function.clone(),
+        region: inv.settings.aws.region.clone(),
+        qualifier: args.qualifier.clone(),
+        force: args.force,
+    })
+}
 
 pub(super) async fn run(
     inv: &Invocation,
