@@ -39,6 +39,7 @@ mod genesys_fake;
 mod genesys_regions;
 mod harness_selftest;
 mod help_width;
+mod house;
 mod iac_check;
 mod iac_permissions;
 mod iac_plan;

@@ -1,0 +1,95 @@
+//! The house's size bars (ARCHITECTURE.md): a function reads on one screen. At most
+//! [`LONG_ALLOWED`] functions outside test modules run over [`SCREEN`] lines, counted from the
+//! `fn` line to its closing brace; a table or a generated schema is excepted when its function
+//! is named so (`generated…`, `table…`).
+
+use std::path::{Path, PathBuf};
+
+/// One screen.
+const SCREEN: usize = 60;
+/// How many functions may run longer.
+const LONG_ALLOWED: usize = 12;
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Each function of `text` (before its test module) longer than [`SCREEN`] lines: its name
+/// and length. A function ends at the first `}` line at the indentation of its `fn` line.
+fn long_functions(text: &str) -> Vec<(String, usize)> {
+    let head = regex::Regex::new(
+        r"^(\s*)(pub(\([^)]*\))? )?(async )?(const )?(unsafe )?fn ([A-Za-z0-9_]+)",
+    )
+    .unwrap();
+    let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+    let lines: Vec<&str> = code.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(c) = head.captures(line) else {
+            continue;
+        };
+        if line.trim_end().ends_with(';') {
+            continue; // a declaration in a trait
+        }
+        let indent = c[1].to_string();
+        let close = format!("{indent}}}");
+        let end = (i + 1..lines.len()).find(|&j| lines[j].starts_with(&close));
+        let length = end.map_or(1, |j| j - i + 1);
+        let name = c[7].to_string();
+        let excepted = name.starts_with("generated") || name.starts_with("table");
+        if length > SCREEN && !excepted {
+            out.push((name, length));
+        }
+    }
+    out
+}
+
+#[test]
+fn functions_read_on_one_screen() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    for krate in std::fs::read_dir(root.join("crates")).unwrap() {
+        let src = krate.unwrap().path().join("src");
+        if src.is_dir() {
+            rust_files(&src, &mut files);
+        }
+    }
+    let mut long = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (name, length) in long_functions(&text) {
+            let rel = file.strip_prefix(root).unwrap().display().to_string();
+            long.push(format!("{length:>4} {rel} {name}"));
+        }
+    }
+    long.sort();
+    long.reverse();
+    assert!(
+        long.len() <= LONG_ALLOWED,
+        "{} functions run over {SCREEN} lines (at most {LONG_ALLOWED}): split them\n{}",
+        long.len(),
+        long.join("\n")
+    );
+}
+
+#[test]
+fn the_counter_sees_a_long_function_and_skips_tests_and_tables() {
+    let body = "    let x = 1;\n".repeat(SCREEN);
+    let text = format!(
+        "pub fn long() {{\n{body}}}\n\nfn short() {{\n}}\n\nfn table_of_codes() {{\n{body}}}\n\
+         impl A {{\n    pub(crate) async fn inner() {{\n{body}    }}\n}}\n\
+         #[cfg(test)]\nmod tests {{\n    fn in_test() {{\n{body}    }}\n}}\n"
+    );
+    let found = long_functions(&text);
+    let names: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["long", "inner"]);
+    assert_eq!(found[0].1, SCREEN + 2);
+}
