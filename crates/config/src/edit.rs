@@ -6,12 +6,23 @@ use toml_edit::{value, ArrayOfTables, DocumentMut, Item, Table};
 
 use crate::TargetConfig;
 
+/// Why the config file could not be edited in place.
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
+    /// The file is not TOML.
     #[error("{path}: not valid TOML: {message}")]
-    Parse { path: String, message: String },
+    Parse {
+        /// The file.
+        path: String,
+        /// The parser's message.
+        message: String,
+    },
+    /// `targets` is not written as `[[targets]]` tables.
     #[error("{path}: `targets` is not an array of tables ([[targets]])")]
-    Shape { path: String },
+    Shape {
+        /// The file.
+        path: String,
+    },
 }
 
 fn parse(text: &str, path: &str) -> Result<DocumentMut, EditError> {

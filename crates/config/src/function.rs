@@ -10,16 +10,22 @@ use lambda_trust_iam::arn::{partition_of_region, Arn, PARTITIONS};
 /// A parsed Lambda function ARN.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FunctionArn {
+    /// The partition: `aws`, `aws-cn`, `aws-us-gov`, …
     pub partition: String,
+    /// The function's region.
     pub region: String,
+    /// The function's account (12 digits).
     pub account_id: String,
+    /// The function's name.
     pub name: String,
+    /// The alias or version after the name, if the ARN has one.
     pub qualifier: Option<String>,
 }
 
 /// What a target's `function` names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FunctionRef {
+    /// A function ARN, possibly with a qualifier.
     Arn(FunctionArn),
     /// A bare name, resolved against a region and the role's account.
     Name(String),
@@ -28,7 +34,9 @@ pub enum FunctionRef {
 /// Why a function reference or qualifier is invalid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleError {
+    /// What is wrong, naming the value.
     pub message: String,
+    /// What to write instead.
     pub hint: Option<String>,
 }
 
@@ -190,10 +198,15 @@ pub(super) fn partition_note(region: &str) -> &'static str {
 /// The one resolution of a target: `config::validate` checks it, `core::render` grants it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetIdentity {
+    /// The partition of the target's region.
     pub partition: String,
+    /// The function's region: the ARN's, else the target's `region`, else the default one.
     pub region: String,
+    /// The function's account: the ARN's, else the role's once known.
     pub account: Option<String>,
+    /// The function's name.
     pub name: String,
+    /// The qualifier granted: the ARN's, else `qualifier`; `*` for every one.
     pub qualifier: Option<String>,
 }
 
@@ -220,11 +233,22 @@ pub enum TargetProblem {
     /// The ARN has a qualifier and `qualifier` gives one too.
     QualifierTwice,
     /// `region` is set and differs from the ARN's.
-    RegionContradictsArn { region: String, arn_region: String },
+    RegionContradictsArn {
+        /// The target's `region`.
+        region: String,
+        /// The ARN's region.
+        arn_region: String,
+    },
     /// A bare name with neither its own region nor a default one.
-    NoRegion { name: String },
+    NoRegion {
+        /// The function's name.
+        name: String,
+    },
     /// A bare name's region (its own or the default) is not a region.
-    BadRegion { region: String },
+    BadRegion {
+        /// The value given.
+        region: String,
+    },
 }
 
 /// Resolves `target` against the default region (`[aws].region`, or the run's) and the role's
@@ -245,50 +269,70 @@ pub fn target_identity(
             problems.push(TargetProblem::Function(e));
             None
         }
-        Ok(FunctionRef::Arn(arn)) => {
-            if arn.qualifier.is_some() && target.qualifier.is_some() {
-                problems.push(TargetProblem::QualifierTwice);
-            }
-            if let Some(region) = target.region.as_ref().filter(|r| **r != arn.region) {
-                problems.push(TargetProblem::RegionContradictsArn {
-                    region: region.clone(),
-                    arn_region: arn.region.clone(),
-                });
-            }
-            Some(TargetIdentity {
-                partition: arn.partition,
-                region: arn.region,
-                account: Some(arn.account_id),
-                name: arn.name,
-                qualifier: arn.qualifier.or_else(|| target.qualifier.clone()),
-            })
-        }
+        Ok(FunctionRef::Arn(arn)) => Some(arn_identity(target, arn, &mut problems)),
         Ok(FunctionRef::Name(name)) => {
             let region = target.region.as_deref().or(default_region);
-            match region.map(|r| (r, partition_of_region(r).filter(|_| is_region(r)))) {
-                None => {
-                    problems.push(TargetProblem::NoRegion { name });
-                    None
-                }
-                Some((region, None)) => {
-                    problems.push(TargetProblem::BadRegion {
-                        region: region.to_string(),
-                    });
-                    None
-                }
-                Some((region, Some(partition))) => Some(TargetIdentity {
-                    partition: partition.to_string(),
-                    region: region.to_string(),
-                    account: role_account.map(str::to_string),
-                    name,
-                    qualifier: target.qualifier.clone(),
-                }),
-            }
+            name_identity(target, name, region, role_account, &mut problems)
         }
     };
     match identity {
         Some(identity) if problems.is_empty() => Ok(identity),
         _ => Err(problems),
+    }
+}
+
+/// A target named by its ARN: the ARN's parts, its qualifier or the target's (not both), and
+/// a `region` that must agree with the ARN's.
+fn arn_identity(
+    target: &crate::TargetConfig,
+    arn: FunctionArn,
+    problems: &mut Vec<TargetProblem>,
+) -> TargetIdentity {
+    if arn.qualifier.is_some() && target.qualifier.is_some() {
+        problems.push(TargetProblem::QualifierTwice);
+    }
+    if let Some(region) = target.region.as_ref().filter(|r| **r != arn.region) {
+        problems.push(TargetProblem::RegionContradictsArn {
+            region: region.clone(),
+            arn_region: arn.region.clone(),
+        });
+    }
+    TargetIdentity {
+        partition: arn.partition,
+        region: arn.region,
+        account: Some(arn.account_id),
+        name: arn.name,
+        qualifier: arn.qualifier.or_else(|| target.qualifier.clone()),
+    }
+}
+
+/// A target named by a bare name: in `region` (its own or the default one), which must be a
+/// region, and in the role's account.
+fn name_identity(
+    target: &crate::TargetConfig,
+    name: String,
+    region: Option<&str>,
+    role_account: Option<&str>,
+    problems: &mut Vec<TargetProblem>,
+) -> Option<TargetIdentity> {
+    match region.map(|r| (r, partition_of_region(r).filter(|_| is_region(r)))) {
+        None => {
+            problems.push(TargetProblem::NoRegion { name });
+            None
+        }
+        Some((region, None)) => {
+            problems.push(TargetProblem::BadRegion {
+                region: region.to_string(),
+            });
+            None
+        }
+        Some((region, Some(partition))) => Some(TargetIdentity {
+            partition: partition.to_string(),
+            region: region.to_string(),
+            account: role_account.map(str::to_string),
+            name,
+            qualifier: target.qualifier.clone(),
+        }),
     }
 }
 

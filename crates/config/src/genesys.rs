@@ -15,7 +15,9 @@ use super::{Config, Problem, Warning};
 
 /// Defaults of `[targets.action]` (docs/genesys.md).
 pub const DEFAULT_REQUEST_TEMPLATE: &str = "${input.rawRequest}";
+/// `success_template`'s default: the function's answer as the action's output.
 pub const DEFAULT_SUCCESS_TEMPLATE: &str = "${rawResult}";
+/// `timeout_seconds`' default, in seconds.
 pub const DEFAULT_TIMEOUT_SECONDS: i64 = 30;
 /// Genesys Cloud accepts data action timeouts of 1–60 seconds; the timeout is optional
 /// (`ActionConfig.timeoutSeconds` of the Platform API).
@@ -26,6 +28,7 @@ pub const NO_TIMEOUT: i64 = 0;
 /// The HTTP methods a data action may use (the Terraform provider's `request_type` of
 /// `genesyscloud_integration_action`); POST is Genesys's default.
 pub const REQUEST_TYPES: [&str; 5] = ["GET", "PUT", "POST", "PATCH", "DELETE"];
+/// `request_type`'s default (Genesys Cloud's own).
 pub const DEFAULT_REQUEST_TYPE: &str = "POST";
 
 /// `[genesys]`: the integration lambda-trust manages in Genesys Cloud.
@@ -60,7 +63,9 @@ pub struct GenesysConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PublishMode {
+    /// `apply` publishes every action it writes.
     Publish,
+    /// `apply` leaves its changes as drafts (`apply --publish` publishes them).
     Draft,
 }
 
@@ -74,8 +79,11 @@ pub struct ActionConfig {
     pub category: Option<String>,
     /// JSON Schema files, relative to the config file; default: an open object.
     pub input_schema: Option<String>,
+    /// The output contract's JSON Schema file, relative to the config file; default: an open object.
     pub output_schema: Option<String>,
+    /// The request template (Velocity); default `${input.rawRequest}`.
     pub request_template: Option<String>,
+    /// The success template (Velocity); default `${rawResult}`.
     pub success_template: Option<String>,
     /// 1–60 seconds, default 30; 0: none set (Genesys Cloud's own applies).
     pub timeout_seconds: Option<i64>,

@@ -109,13 +109,21 @@ fn set(v: Option<&str>) -> Option<&str> {
 /// Why the endpoints could not be resolved.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum RegionError {
+    /// A region name the table does not have.
     #[error("unknown Genesys Cloud region {name:?} (from {source_name})")]
     Unknown {
+        /// The name given.
         name: String,
+        /// Where it was given: the config or an environment variable.
         source_name: &'static str,
     },
+    /// `GENESYSCLOUD_API_REGION` is not a URL.
     #[error("GENESYSCLOUD_API_REGION is not an http(s) URL: {url:?}")]
-    BadUrl { url: String },
+    BadUrl {
+        /// The value given.
+        url: String,
+    },
+    /// Nothing names a region.
     #[error("no Genesys Cloud region")]
     Missing,
 }

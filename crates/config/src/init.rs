@@ -10,7 +10,7 @@ pub const DEFAULT_ROLE_NAME: &str = "GenesysLambdaInvoker";
 
 /// Where Genesys Cloud shows the organization ID, the value of `trust.external_id`: Genesys
 /// Cloud Resource Center, "About organization settings" / "Modify organization settings"
-/// (https://help.mypurecloud.com/articles/about-organization-settings/).
+/// (<https://help.mypurecloud.com/articles/about-organization-settings/>).
 pub const ORG_ID_WHERE: &str =
     "Admin > Account Settings > Organization Settings > Organization Details > Advanced > Organization ID";
 
@@ -19,6 +19,7 @@ pub const ORG_ID_WHERE: &str =
 pub struct InitAnswers {
     /// The Genesys Cloud organization ID.
     pub external_id: String,
+    /// The IAM role's name.
     pub role_name: String,
     /// `[aws].region`: the SDK region and the region of bare function names.
     pub region: String,

@@ -50,6 +50,7 @@ pub const GENESYS_CLOUD_ACCOUNT: &str = "765628985471";
 pub const GENESYS_CLOUD_FEDRAMP_ACCOUNT: &str = "325654371633";
 /// The tag every resource we create carries; without it we touch nothing (unless `--adopt`).
 pub const MANAGED_BY_KEY: &str = "managed-by";
+/// The value of [`MANAGED_BY_KEY`] on everything lambda-trust creates.
 pub const MANAGED_BY_VALUE: &str = "lambda-trust";
 /// The tag that says which config a role was applied from: a digest of the config's identity
 /// (trusted account, external ID, role path, policy name). Two configs that manage one role by
@@ -70,13 +71,18 @@ pub struct Config {
     /// creates for it, so nothing of another config is ever taken for its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<String>,
+    /// `[trust]`: who may assume the role.
     pub trust: TrustConfig,
+    /// `[role]`: the role itself.
     pub role: RoleConfig,
     #[serde(default)]
+    /// `[policy]`: the invoke policy.
     pub policy: PolicyConfig,
     #[serde(default)]
+    /// `[aws]`: the account, region and credentials used.
     pub aws: AwsConfig,
     #[serde(default)]
+    /// `[[targets]]`: the functions the role may invoke.
     pub targets: Vec<TargetConfig>,
     /// The Genesys Cloud side (optional): without it, lambda-trust stops at the AWS boundary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,6 +91,7 @@ pub struct Config {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// `[trust]`: the partner account trusted and the external ID it must send.
 pub struct TrustConfig {
     /// A preset: `genesys-cloud` or `genesys-cloud-fedramp`. Exactly one of partner/account_id.
     pub partner: Option<Partner>,
@@ -96,25 +103,36 @@ pub struct TrustConfig {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+/// A partner preset: the account Genesys Cloud assumes the role from.
 pub enum Partner {
+    /// Genesys Cloud's production account (`genesys-cloud`).
     GenesysCloud,
+    /// Genesys Cloud's FedRAMP account (`genesys-cloud-fedramp`).
     GenesysCloudFedramp,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// `[role]`: the IAM role Genesys Cloud assumes.
 pub struct RoleConfig {
+    /// The role's name.
     pub name: String,
+    /// The role's path; default `/`.
     pub path: Option<String>,
+    /// The role's description.
     pub description: Option<String>,
+    /// The longest session, in seconds (3,600–43,200); default IAM's, one hour.
     pub max_session_duration: Option<i64>,
+    /// The ARN of the managed policy set as the role's permissions boundary.
     pub permissions_boundary: Option<String>,
     #[serde(default)]
+    /// Tags of the role, beside the ones lambda-trust sets.
     pub tags: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// `[policy]`: the customer managed policy granting `lambda:InvokeFunction`.
 pub struct PolicyConfig {
     /// Name of the managed invoke policy; default `<role name>-invoke`.
     pub name: Option<String>,
@@ -171,9 +189,11 @@ impl AccountAccess {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// `[[targets]]`: one function (or qualifier) the role may invoke.
 pub struct TargetConfig {
     /// A function ARN (possibly with a qualifier), or a bare function name.
     pub function: String,
+    /// The function's region, for a bare name; default `[aws].region`.
     pub region: Option<String>,
     /// An alias or version, or `*` for all qualifiers.
     pub qualifier: Option<String>,
@@ -200,7 +220,9 @@ pub const MAX_ROLE_TAGS: usize = 50;
 /// A validated configuration plus the non-fatal notices the user must still see.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Loaded {
+    /// The configuration.
     pub config: Config,
+    /// Valid but worth saying (shown by `lint` and before `apply`).
     pub warnings: Vec<Warning>,
     /// The contract schema files `[targets.action]` names, read relative to the config file:
     /// path as written → JSON object (empty without actions).
@@ -214,15 +236,20 @@ pub struct Loaded {
 pub struct Warning {
     /// Stable kebab-case id, reused as the lint finding code.
     pub code: &'static str,
+    /// What is worth attention.
     pub message: String,
+    /// What to do about it.
     pub hint: Option<String>,
 }
 
 /// One broken rule: the field (`role.name`, `targets[2].function`), what is wrong, how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// The field, e.g. `role.name` or `targets[2].function`.
     pub field: String,
+    /// What is wrong.
     pub message: String,
+    /// How to fix it.
     pub hint: Option<String>,
 }
 
@@ -234,24 +261,40 @@ impl fmt::Display for Problem {
 }
 
 #[derive(Debug, thiserror::Error)]
+/// Why a config could not be loaded.
 pub enum ConfigError {
     #[error("config file {path} not found")]
-    NotFound { path: String },
+    /// The file does not exist.
+    NotFound {
+        /// The file.
+        path: String,
+    },
     #[error("cannot read config file {path}")]
+    /// The file could not be read.
     Read {
+        /// The file.
         path: String,
         #[source]
+        /// The I/O error.
         source: std::io::Error,
     },
     #[error("config file {path} is not valid UTF-8")]
-    Encoding { path: String },
+    /// The file is not UTF-8.
+    Encoding {
+        /// The file.
+        path: String,
+    },
     /// TOML syntax, a wrong type, a missing or an unknown key. `line`/`column` are 1-based;
     /// 0 when the parser could not say where.
     #[error("{}", display_toml_error(path, *line, *column, message))]
     Toml {
+        /// The file.
         path: String,
+        /// The line, 1-based (0: unknown).
         line: usize,
+        /// The column, 1-based (0: unknown).
         column: usize,
+        /// The TOML parser's message.
         message: String,
         /// What is wrong, decided from the document (not from the parser's message).
         kind: TomlProblem,
@@ -260,15 +303,21 @@ pub enum ConfigError {
     /// `[[genesys.actions]]`: the key, the action, and the keys an action has (the hint).
     #[error("{path}:{line}:{column}: {}: `{}` is not a key of the data action {:?}", unknown.field, unknown.key, unknown.action)]
     UnknownActionKey {
+        /// The file.
         path: String,
+        /// The key's line, 1-based.
         line: usize,
+        /// The key's column, 1-based.
         column: usize,
+        /// The key, the action and the keys an action has.
         unknown: Box<UnknownActionKey>,
     },
     /// Every rule the file breaks, not just the first: fixing one at a time is tedious.
     #[error("{}", display_problems(path, problems))]
     Invalid {
+        /// The file.
         path: String,
+        /// Each broken rule.
         problems: Vec<Problem>,
     },
 }
@@ -307,9 +356,13 @@ impl ConfigError {
 /// value has the wrong type or spelling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TomlProblem {
+    /// Not TOML.
     Syntax,
+    /// A key the config does not have.
     UnknownKey,
+    /// A key the config needs is missing.
     MissingKey,
+    /// A value of the wrong type or spelling.
     WrongValue,
 }
 

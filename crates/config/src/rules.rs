@@ -1,7 +1,7 @@
 //! The field rules of the config, as predicates over text.
 //!
 //! Part of the `config` layer. The limits come from the IAM API reference (CreateRole,
-//! CreatePolicy, TagRole: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html)
+//! CreatePolicy, TagRole: <https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html>)
 //! and the Lambda API reference (function names and qualifiers); `\\w` there is ASCII, as in
 //! Java's regexes.
 
@@ -74,6 +74,7 @@ pub fn is_deployment(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
+/// An IAM role name: 1–64 characters of letters, digits and `+=,.@_-`.
 pub fn is_role_name(s: &str) -> bool {
     (1..=64).contains(&s.len()) && s.chars().all(is_name_char)
 }
