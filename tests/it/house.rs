@@ -93,3 +93,65 @@ fn the_counter_sees_a_long_function_and_skips_tests_and_tables() {
     assert_eq!(names, ["long", "inner"]);
     assert_eq!(found[0].1, SCREEN + 2);
 }
+
+/// The names of a manifest's `[dependencies]`, as code spells them (`aws-sdk-iam` → `aws_sdk_iam`).
+fn dependencies(manifest: &str) -> Vec<String> {
+    let deps = manifest
+        .split("\n[dependencies]\n")
+        .nth(1)
+        .unwrap_or_default()
+        .split("\n[")
+        .next()
+        .unwrap_or_default();
+    deps.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('=').map(|(name, _)| name.trim()))
+        .filter(|name| !name.is_empty())
+        .map(|name| name.replace('-', "_"))
+        .collect()
+}
+
+/// Every dependency of every crate is named by its code (`src/`, its `build.rs`, the binary's
+/// benchmarks): one nothing uses only costs build time and binary size.
+#[test]
+fn every_dependency_is_used() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut crates = vec![root.to_path_buf()];
+    for krate in std::fs::read_dir(root.join("crates")).unwrap() {
+        crates.push(krate.unwrap().path());
+    }
+    let mut unused = Vec::new();
+    for dir in crates {
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+        let mut files = Vec::new();
+        for sub in ["src", "benches"] {
+            if dir.join(sub).is_dir() {
+                rust_files(&dir.join(sub), &mut files);
+            }
+        }
+        if dir.join("build.rs").is_file() {
+            files.push(dir.join("build.rs"));
+        }
+        let code: String = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .collect();
+        for name in dependencies(&manifest) {
+            let used = regex::Regex::new(&format!(r"\b{name}\b")).unwrap();
+            if !used.is_match(&code) {
+                unused.push(format!("{}: {name}", dir.display()));
+            }
+        }
+    }
+    assert!(
+        unused.is_empty(),
+        "dependencies nothing uses:\n{}",
+        unused.join("\n")
+    );
+}
+
+#[test]
+fn the_dependency_list_is_read_as_cargo_writes_it() {
+    let manifest = "[package]\nname = \"x\"\n\n[dependencies]\n# a comment\naws-sdk-iam = { version = \"1\" }\nserde = \"1\"\n\n[dev-dependencies]\ninsta = \"1\"\n";
+    assert_eq!(dependencies(manifest), ["aws_sdk_iam", "serde"]);
+}
