@@ -65,15 +65,15 @@ pub struct Limit {
 
 /// The attempts per call when no `--max-attempts` is given: AWS (the SDK's standard retry mode)
 /// and Genesys Cloud alike.
-pub const DEFAULT_MAX_ATTEMPTS: u32 = 8;
+pub(crate) const DEFAULT_MAX_ATTEMPTS: u32 = 8;
 
 /// The most one call may take, its retries included, when no `--timeout` is given: an endpoint
 /// that never answers ends the run after this, not after every attempt's own timeout.
-pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+pub(crate) const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// One attempt's own timeout under a call's `timeout`: at most 30 s, and a third of it, so an
 /// endpoint that never answers is tried again (each retry said) before the call gives up.
-pub fn attempt_timeout(timeout: std::time::Duration) -> std::time::Duration {
+pub(crate) fn attempt_timeout(timeout: std::time::Duration) -> std::time::Duration {
     (timeout / 3).clamp(
         std::time::Duration::from_secs(1),
         std::time::Duration::from_secs(30),
@@ -91,7 +91,7 @@ pub trait Progress: Send + Sync {
 
 /// No progress shown.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Quiet;
+pub(crate) struct Quiet;
 
 impl Progress for Quiet {
     fn waiting(&self, _: &Waiting) {}
@@ -138,7 +138,7 @@ pub enum Retry {
 
 /// [`retry_until`] with a per-error choice of the wait ([`Retry`]), the [`Limit`] of attempts,
 /// and `on_wait` told of each wait before it starts (progress: the caller renders it).
-pub async fn retry_with<T, E, Fut>(
+pub(crate) async fn retry_with<T, E, Fut>(
     limit: Limit,
     backoff: Backoff,
     mut classify: impl FnMut(&E) -> Retry,

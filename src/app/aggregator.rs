@@ -36,7 +36,7 @@ use crate::core::audit::{self, AccountIam, AccountOutcome, AuditOptions, AuditPo
 use crate::error::{shown, Result};
 
 /// Reads the aggregator `name` and audits every account it holds roles of.
-pub async fn audit_aggregator(
+pub(crate) async fn audit_aggregator(
     events: &dyn Events,
     clients: &Clients,
     opts: &AuditOptions,

@@ -139,7 +139,7 @@ pub async fn audit(
 
 /// [`audit`], with the [`Sessions`] it read the accounts with when `keep` (else none are kept:
 /// an organization's sessions are dropped account by account).
-pub async fn audit_keeping(
+pub(crate) async fn audit_keeping(
     settings: &Settings,
     events: &dyn Events,
     source: &AuditSource,
@@ -280,7 +280,7 @@ fn snapshot_path(iam: &AccountIam, report: &AccountReport, orgs: OrgPolicies) ->
 /// The whole path's reads shared by every account of a run: the organization policies, read
 /// once per account with the run's own credentials (an organization run's are the management
 /// account's, which may read them; a member account's may not).
-pub struct PathReads<'a> {
+pub(crate) struct PathReads<'a> {
     org: OrgReader,
     clients: &'a Clients,
     /// `--org-policies DIR`: one account's policies, given instead of read.
@@ -288,7 +288,7 @@ pub struct PathReads<'a> {
 }
 
 impl<'a> PathReads<'a> {
-    pub fn new(clients: &'a Clients) -> PathReads<'a> {
+    pub(crate) fn new(clients: &'a Clients) -> PathReads<'a> {
         PathReads {
             org: OrgReader::new(),
             clients,
@@ -306,7 +306,7 @@ impl<'a> PathReads<'a> {
 }
 
 /// Reads one account and audits it; `account` is known in an organization run.
-pub async fn audit_one(
+pub(crate) async fn audit_one(
     clients: &Clients,
     account: Option<String>,
     opts: &AuditOptions,
@@ -346,7 +346,7 @@ async fn prove_account(iam: &AccountIam, opts: &AuditOptions) -> Result<AccountR
 }
 
 /// [`audit_one`], then the whole path of its partner roles judged and its functions scanned.
-pub async fn audit_one_path(
+pub(crate) async fn audit_one_path(
     clients: &Clients,
     account: Option<String>,
     opts: &AuditOptions,

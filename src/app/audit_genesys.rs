@@ -36,7 +36,7 @@ impl GenesysSource {
 
 /// Reads the organization and adds what its dynamic actions reach to `report` (or why it
 /// could not be read).
-pub async fn add_reach(
+pub(crate) async fn add_reach(
     settings: &Settings,
     events: &dyn Events,
     source: &GenesysSource,

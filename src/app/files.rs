@@ -10,7 +10,7 @@ use crate::error::Result;
 
 /// Writes `path` whole or not at all: a temporary file beside it, then renamed over it
 /// (`tempfile`'s `persist`), so the config is never left half-written.
-pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
+pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<()> {
     let tmp = staged(path, text)?;
     tmp.persist(path)
         .with_context(|| format!("cannot replace {}", path.display()))?;
@@ -44,7 +44,7 @@ fn staged(path: &Path, text: &str) -> Result<tempfile::NamedTempFile> {
 /// Writes every file, or none: each is first staged beside its place (a failure there leaves
 /// nothing: the staged files are removed), then each is renamed into place; should a rename
 /// fail, the files already put in place get their old text back (or are removed, if new).
-pub fn write_all_or_nothing(files: &[(&Path, &str)]) -> Result<()> {
+pub(crate) fn write_all_or_nothing(files: &[(&Path, &str)]) -> Result<()> {
     let mut staged_files = Vec::with_capacity(files.len());
     for (path, text) in files {
         staged_files.push((*path, staged(path, text)?));
@@ -84,7 +84,7 @@ fn new_file_mode(_: &std::fs::File) -> std::io::Result<()> {
 }
 
 /// Reads a file for the pure layers (policy files of `simulate` and `prove`).
-pub fn read_file(path: &Path) -> std::io::Result<String> {
+pub(crate) fn read_file(path: &Path) -> std::io::Result<String> {
     std::fs::read_to_string(path)
 }
 

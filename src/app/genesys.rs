@@ -21,7 +21,7 @@ use crate::genesys::{apply as genesys_apply, observe, Session};
 /// `--test-actions`: one check per desired action, its test run through Genesys Cloud judged by
 /// `core::genesys::test_verdict` (the answer against the output contract, `expect`, error
 /// payloads, the timing beside the timeout). One run at a time: each invokes a function.
-pub async fn test_runs(side: &Session) -> Result<Vec<Check>> {
+pub(crate) async fn test_runs(side: &Session) -> Result<Vec<Check>> {
     let mut checks = Vec::new();
     for d in &side.desired.actions {
         let action = side
@@ -76,7 +76,7 @@ pub(super) async fn oauth(
 }
 
 /// `--only genesys` converges or checks the `[genesys]` table: refused without one.
-pub fn check_only(only: Option<Side>, config: &crate::config::Config) -> Result<()> {
+pub(crate) fn check_only(only: Option<Side>, config: &crate::config::Config) -> Result<()> {
     if only == Some(Side::Genesys) && config.genesys.is_none() {
         return Err(crate::error::Error::usage(
             "--only genesys: the config has no [genesys] table",

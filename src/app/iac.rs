@@ -28,7 +28,7 @@ pub enum IacSource {
 
 /// The model of `source` and the file it was read from; `account_id` and `region` settle
 /// what the code leaves to deployment (`AWS::AccountId`, `AWS::Region`).
-pub fn read_model(
+pub(crate) fn read_model(
     source: &IacSource,
     account_id: Option<String>,
     region: Option<String>,
@@ -54,7 +54,7 @@ pub fn read_model(
 }
 
 /// The name and text of the file a flag names; a file that cannot be read is a usage error.
-pub fn read_file(flag: &str, path: &Path, hint: &str) -> Result<(String, String)> {
+pub(crate) fn read_file(flag: &str, path: &Path, hint: &str) -> Result<(String, String)> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::usage(format!("cannot read {flag} {file}: {e}"), hint))?;

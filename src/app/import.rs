@@ -39,7 +39,7 @@ pub struct Options {
 }
 
 /// What only a person can decide, asked on a terminal (the command's).
-pub trait Ask {
+pub(crate) trait Ask {
     /// Which of these integrations (`NAME (ID)`) to import; `None`: no one can answer, and
     /// the import says what to pass instead.
     fn integration(&self, items: &[String]) -> Option<Result<usize>>;
@@ -56,7 +56,7 @@ pub struct Imported {
 }
 
 /// Reads the integration (and the role), writes the config and its contract files.
-pub async fn from_genesys(
+pub(crate) async fn from_genesys(
     settings: &Settings,
     events: &dyn Events,
     ask: &dyn Ask,

@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 pub use crate::aws::inventory::ListedFunction;
 
 /// The functions of the account in `region` (ListFunctions, paginated).
-pub async fn list_functions(
+pub(crate) async fn list_functions(
     settings: &Settings,
     events: &dyn Events,
     region: &str,
@@ -57,7 +57,7 @@ pub fn globs(patterns: &[String]) -> Result<GlobSet> {
 }
 
 /// The account the listed functions live in.
-pub fn account_of(listed: &[ListedFunction]) -> Option<String> {
+pub(crate) fn account_of(listed: &[ListedFunction]) -> Option<String> {
     listed
         .first()
         .and_then(|f| f.arn.split(':').nth(4))
@@ -66,7 +66,7 @@ pub fn account_of(listed: &[ListedFunction]) -> Option<String> {
 
 /// `--from-account` without a terminal: the functions of `answers.region` listed, those
 /// `patterns` match become targets (by ARN), the rest commented-out entries.
-pub async fn from_account(
+pub(crate) async fn from_account(
     settings: &Settings,
     events: &dyn Events,
     answers: &mut InitAnswers,
@@ -118,7 +118,7 @@ pub async fn from_role(
 }
 
 /// Reads the role and its policies and imports it (`external_id` wins over the role's ID).
-pub async fn read_role(
+pub(crate) async fn read_role(
     settings: &Settings,
     events: &dyn Events,
     name: &str,

@@ -32,7 +32,7 @@ pub fn load(path: &Path, events: &dyn Events) -> Result<config::Loaded> {
 }
 
 /// A loaded config's warnings, as lint findings.
-pub fn config_warnings(loaded: &config::Loaded) -> Vec<Finding> {
+pub(crate) fn config_warnings(loaded: &config::Loaded) -> Vec<Finding> {
     loaded
         .warnings
         .iter()
@@ -64,7 +64,7 @@ pub async fn connect(
 }
 
 /// Loads the config at `path` and reads AWS for it.
-pub async fn prepare_live(
+pub(crate) async fn prepare_live(
     settings: &Settings,
     events: &dyn Events,
     path: &Path,
@@ -75,7 +75,7 @@ pub async fn prepare_live(
 }
 
 /// Reads AWS for a loaded config (`scope`: only some functions, a known identity).
-pub async fn prepare_loaded(
+pub(crate) async fn prepare_loaded(
     settings: &Settings,
     events: &dyn Events,
     clients: Clients,
@@ -150,7 +150,7 @@ fn held_warning(h: &plan::HeldPermission) -> Event {
 
 /// What a run plans toward.
 #[derive(Debug, Clone, Copy)]
-pub enum Goal {
+pub(crate) enum Goal {
     /// `plan`, `apply`, `onboard`: both sides as the config says; AWS written first (the grant
     /// before the action that calls it). `only`: one side alone (`--only`).
     /// `publish`: `apply --publish`, the drafts holding the configured actions are published.
@@ -177,7 +177,7 @@ pub struct LivePlan {
 /// Loads the config at `path`, reads both sides and plans them (`force`: delete data actions a
 /// published flow calls). Nothing is written: `plan`'s whole workflow, and the start of
 /// `apply`'s and `destroy`'s.
-pub async fn read_and_plan(
+pub(crate) async fn read_and_plan(
     settings: &Settings,
     events: &dyn Events,
     path: &Path,
@@ -189,7 +189,7 @@ pub async fn read_and_plan(
 }
 
 /// Reads the Genesys side of a prepared config and plans both sides toward `goal`.
-pub async fn plan_both(
+pub(crate) async fn plan_both(
     settings: &Settings,
     events: &dyn Events,
     clients: Clients,
@@ -368,7 +368,7 @@ async fn destroy_plan(
 /// The AWS drift of a prepared config as findings (as if adopting: a lost ownership tag is a
 /// finding, not a refusal), each naming the CloudTrail event that explains it. No drift, no
 /// CloudTrail call.
-pub async fn aws_drift(
+pub(crate) async fn aws_drift(
     clients: &Clients,
     prepared: &Prepared,
     pacer: &Pacer,

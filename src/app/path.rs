@@ -24,7 +24,7 @@ use crate::iam::path::{check_org_policy_files, org_policies_from_files, OrgPolic
 
 /// Reads what the path needs beyond the role; `org_policies`: the role's account's SCPs and
 /// RCPs from files instead of AWS Organizations.
-pub async fn path_sources(
+pub(crate) async fn path_sources(
     clients: &Clients,
     prepared: &Prepared,
     org_policies: Option<&Path>,
@@ -82,7 +82,7 @@ async fn sources_for(
 
 /// `--org-policies DIR` checked before any AWS call: every `*.json` file in it is a policy
 /// file (its shape, its document). A file that is not is an error naming it.
-pub fn check_org_policies_dir(dir: Option<&Path>) -> Result<()> {
+pub(crate) fn check_org_policies_dir(dir: Option<&Path>) -> Result<()> {
     let Some(dir) = dir else {
         return Ok(());
     };
@@ -96,7 +96,7 @@ pub fn check_org_policies_dir(dir: Option<&Path>) -> Result<()> {
 
 /// One account's organization policies from `--org-policies DIR`: every `*.json` file in it,
 /// by name. A file that is not a policy is an error naming it.
-pub fn org_policies_from_dir(dir: &Path, account: &str) -> Result<OrgPolicies> {
+pub(crate) fn org_policies_from_dir(dir: &Path, account: &str) -> Result<OrgPolicies> {
     let files = dir_files(dir)?;
     let policies = org_policies_from_files(&files, account, false, None).map_err(|e| {
         AppError::OrgPolicies {
@@ -128,7 +128,7 @@ fn dir_files(dir: &Path) -> Result<Vec<(String, String)>> {
 }
 
 /// `verification` with the whole path's claims added.
-pub async fn with_path(
+pub(crate) async fn with_path(
     verification: Verification,
     clients: &Clients,
     prepared: &Prepared,
@@ -155,7 +155,7 @@ fn judged(
 /// [`with_path`] judging `desired`'s targets on `observed` (IAM as read after the writes):
 /// `onboard` judges the path of the function it adds as `verify` would, without reading every
 /// other target's policy again.
-pub async fn with_path_of(
+pub(crate) async fn with_path_of(
     verification: Verification,
     clients: &Clients,
     prepared: &Prepared,

@@ -13,7 +13,7 @@ use crate::error::{Error, Hinted};
 
 /// Why one account could not be audited: a read failed, or the prover's task did not finish.
 #[derive(Debug, thiserror::Error)]
-pub enum AuditFailure {
+pub(crate) enum AuditFailure {
     #[error(transparent)]
     Aws(#[from] AwsError),
     /// The prover runs on a blocking thread; it panicked or was cancelled (a bug, not AWS).

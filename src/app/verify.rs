@@ -1,7 +1,7 @@
 //! `verify`'s workflow: proves the live setup offline, optionally with a live probe; with
 //! `[genesys]`, checks the Genesys Cloud side against what was proved (and, with
 //! `--test-actions`, runs every data action end to end). `onboard` proves its result with
-//! [`prove_result`], the same checks and proofs.
+//! [`prove_result_read`], the same checks and proofs.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -174,17 +174,9 @@ async fn genesys_part(
 }
 
 /// The result of a write, read again and proved as `verify` proves it (offline checks and
-/// proofs; with `[genesys]`, the Genesys checks too): `onboard`'s last step.
-pub async fn prove_result(
-    clients: &Clients,
-    prepared: &Prepared,
-    genesys: Option<&Session>,
-) -> Result<Verification> {
-    Ok(prove_result_read(clients, prepared, genesys).await?.0)
-}
-
-/// [`prove_result`], with the IAM state it proved (read again after the writes).
-pub async fn prove_result_read(
+/// proofs; with `[genesys]`, the Genesys checks too): `onboard`'s last step, with the IAM
+/// state it proved.
+pub(crate) async fn prove_result_read(
     clients: &Clients,
     prepared: &Prepared,
     genesys: Option<&Session>,

@@ -42,13 +42,16 @@ impl CallCount {
 }
 
 /// The caller's account (`sts:GetCallerIdentity`).
-pub async fn caller_account(clients: &Clients, calls: &CallCount) -> Result<String, AwsError> {
+pub(crate) async fn caller_account(
+    clients: &Clients,
+    calls: &CallCount,
+) -> Result<String, AwsError> {
     calls.add();
     Ok(super::observe::caller_identity(clients).await?.account)
 }
 
 /// Every role and customer managed policy of the account, page by page.
-pub async fn read_account(
+pub(crate) async fn read_account(
     clients: &Clients,
     account_id: &str,
     calls: &CallCount,
@@ -153,7 +156,7 @@ fn policy(p: &aws_sdk_iam::types::ManagedPolicyDetail) -> AuditPolicy {
 /// Reads the default version of each managed policy in `arns` (AWS managed ones the pass left
 /// out) into `iam.policies`. A policy that does not exist is left out: the audit then reports
 /// the role's access as not proved.
-pub async fn read_policies(
+pub(crate) async fn read_policies(
     clients: &Clients,
     arns: &[String],
     iam: &mut AccountIam,
@@ -169,7 +172,7 @@ pub async fn read_policies(
 
 /// The default version of each managed policy in `arns`, each read on its own: `Ok(None)` for
 /// one that does not exist, the error for one that could not be read.
-pub async fn read_each_policy(
+pub(crate) async fn read_each_policy(
     clients: &Clients,
     arns: &[String],
     calls: &CallCount,
@@ -219,14 +222,14 @@ async fn read_policy(
 
 /// An account as the organization lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListedAccount {
+pub(crate) struct ListedAccount {
     pub id: String,
     /// The account's name (empty when the listing has none): set by its owner, so data.
     pub name: String,
 }
 
 /// The organization's active accounts (`organizations:ListAccounts`, every page).
-pub async fn list_accounts(
+pub(crate) async fn list_accounts(
     clients: &Clients,
     calls: &CallCount,
 ) -> Result<Vec<ListedAccount>, AwsError> {
@@ -290,7 +293,7 @@ pub async fn assume(
 /// ([`AssumedCredentials::clients`]) without another `sts:AssumeRole`; a few hundred bytes,
 /// where a kept [`Clients`] holds its SDK clients.
 #[derive(Clone)]
-pub struct AssumedCredentials {
+pub(crate) struct AssumedCredentials {
     key: String,
     secret: String,
     token: String,
@@ -306,13 +309,13 @@ impl std::fmt::Debug for AssumedCredentials {
 
 impl AssumedCredentials {
     /// `clients`' settings acting with these credentials.
-    pub fn clients(&self, clients: &Clients) -> Clients {
+    pub(crate) fn clients(&self, clients: &Clients) -> Clients {
         clients.with_credentials(&self.key, &self.secret, &self.token)
     }
 }
 
 /// [`assume`], and the credentials it got.
-pub async fn assume_keeping(
+pub(crate) async fn assume_keeping(
     clients: &Clients,
     account: &str,
     role: &EntryRole,
@@ -349,7 +352,7 @@ pub async fn assume_keeping(
 
 /// The unqualified ARNs of every function in `region` (`lambda:ListFunctions`, every page: at
 /// most 50 functions a page, Lambda API Reference, ListFunctions), each page counted.
-pub async fn list_functions(
+pub(crate) async fn list_functions(
     clients: &Clients,
     region: &str,
     calls: &CallCount,

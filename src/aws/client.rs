@@ -49,7 +49,7 @@ impl AwsSettings {
 
 /// `lambda-trust-VERSION`: every AWS call carries it in its user agent
 /// (`app/lambda-trust-VERSION`), so CloudTrail records which writes were lambda-trust's own.
-pub fn app_name() -> AppName {
+pub(crate) fn app_name() -> AppName {
     AppName::new(crate::core::trail::app_name(env!("CARGO_PKG_VERSION")))
         .expect("the package version is a valid SDK app name")
 }
@@ -138,7 +138,7 @@ impl Clients {
 
     /// These clients (and those of the other accounts) telling `progress` of each retry the
     /// SDK makes inside a call, with its attempt number (`aws::attempts`).
-    pub fn reporting(self, progress: Arc<dyn Progress>) -> Clients {
+    pub(crate) fn reporting(self, progress: Arc<dyn Progress>) -> Clients {
         let attempts = Attempts::new(progress, self.max_attempts());
         let accounts = (self.accounts.into_iter())
             .map(|(id, c)| (id, c.with_attempts(Some(attempts.clone()))))
@@ -166,7 +166,7 @@ impl Clients {
     }
 
     /// Where this run's credentials come from (said at `-v`).
-    pub fn credentials_source(&self) -> &CredentialsSource {
+    pub(crate) fn credentials_source(&self) -> &CredentialsSource {
         &self.source
     }
 
@@ -244,7 +244,7 @@ impl Clients {
     }
 
     /// A Secrets Manager client, in the secret ARN's region when `secret` is an ARN.
-    pub fn secrets(&self, secret: &str) -> aws_sdk_secretsmanager::Client {
+    pub(crate) fn secrets(&self, secret: &str) -> aws_sdk_secretsmanager::Client {
         let mut conf = aws_sdk_secretsmanager::config::Builder::from(&self.base);
         if let Some(arn) = crate::iam::arn::Arn::parse(secret).filter(|a| !a.region.is_empty()) {
             conf = conf.region(Region::new(arn.region));
@@ -297,7 +297,7 @@ impl AwsError {
     /// The one translation of an SDK error: the service's error code and message, else the
     /// HTTP status and the start of the body the SDK could not read an error from (never the
     /// SDK's bare "unhandled error" or "service error"), else the transport's error chain.
-    pub fn from_sdk<E>(operation: &'static str, err: SdkError<E, HttpResponse>) -> AwsError
+    pub(crate) fn from_sdk<E>(operation: &'static str, err: SdkError<E, HttpResponse>) -> AwsError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
@@ -337,7 +337,7 @@ impl AwsError {
         }
     }
 
-    pub fn is_code(&self, code: &str) -> bool {
+    pub(crate) fn is_code(&self, code: &str) -> bool {
         self.code.as_deref() == Some(code)
     }
 }

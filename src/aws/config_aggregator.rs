@@ -23,7 +23,7 @@ use super::{AwsError, Clients};
 use crate::core::audit::config_items::ConfigItem;
 
 /// The most either call takes or returns.
-pub const PAGE_SIZE: usize = 100;
+pub(crate) const PAGE_SIZE: usize = 100;
 /// `BatchGetAggregateResourceConfig` calls in flight at once.
 const CONCURRENCY: usize = 4;
 
@@ -60,7 +60,7 @@ pub async fn list(
 /// Every resource of `resource_type` and its configuration item: each page of the listing is
 /// read ([`PAGE_SIZE`] identifiers, one batch) while the next pages are listed, [`CONCURRENCY`]
 /// batches at a time; what Config leaves unprocessed is asked for once more at the end.
-pub async fn list_and_read(
+pub(crate) async fn list_and_read(
     clients: &Clients,
     aggregator: &str,
     resource_type: &str,

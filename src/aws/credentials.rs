@@ -170,7 +170,7 @@ fn chain_source(profile: Option<(String, ProfileVia)>) -> CredentialsSource {
 
 /// `base` with the named profile's credentials instead of the default chain's (which looks at
 /// environment keys first): the profile's keys, SSO, `credential_process` or role.
-pub fn profile_first(base: SdkConfig, name: &str) -> SdkConfig {
+pub(crate) fn profile_first(base: SdkConfig, name: &str) -> SdkConfig {
     let conf = ProviderConfig::default().with_region(base.region().cloned());
     let provider = ProfileFileCredentialsProvider::builder()
         .configure(&conf)

@@ -88,7 +88,7 @@ impl TargetPolicy {
 /// has clients for: `Clients::account`), read with that account's clients through the one
 /// reader above, and the policies read (the whole path's reads reuse them). A policy that
 /// cannot be read is an error: nothing can be planned on it.
-pub async fn read_permissions(
+pub(crate) async fn read_permissions(
     clients: &Clients,
     wanted: &[FunctionPermission],
 ) -> Result<(Vec<ObservedPermission>, Vec<TargetPolicy>), ObserveError> {

@@ -14,7 +14,7 @@ pub struct ListedFunction {
 }
 
 /// Every function (`$LATEST` of each; not its versions) in `region`, sorted by name.
-pub async fn list_functions(
+pub(crate) async fn list_functions(
     clients: &Clients,
     region: &str,
 ) -> Result<Vec<ListedFunction>, AwsError> {

@@ -45,14 +45,14 @@ const LIST_PAGE: i32 = 50;
 
 /// Whether listing a region's functions is likely cheaper than one `GetFunction` per target:
 /// above one page's worth of targets. Up to 50 targets are read concurrently in one round trip.
-pub fn listing_pays(targets: usize) -> bool {
+pub(crate) fn listing_pays(targets: usize) -> bool {
     targets > LIST_PAGE as usize
 }
 
 /// Whether to fetch one more `ListFunctions` page: not once the pages read outnumber the targets
 /// still unconfirmed (an account with many more functions than targets), so the listing never
 /// costs more than the reads it saves.
-pub fn keep_listing(pages_read: usize, unconfirmed: usize) -> bool {
+pub(crate) fn keep_listing(pages_read: usize, unconfirmed: usize) -> bool {
     unconfirmed > 0 && pages_read < unconfirmed
 }
 
@@ -80,7 +80,7 @@ pub async fn observe(clients: &Clients, query: &Query) -> Result<Observed, Obser
 }
 
 /// Who the caller is: sts:GetCallerIdentity.
-pub async fn caller_identity(clients: &Clients) -> Result<CallerIdentity, AwsError> {
+pub(crate) async fn caller_identity(clients: &Clients) -> Result<CallerIdentity, AwsError> {
     let out = clients
         .sts
         .get_caller_identity()
@@ -215,7 +215,7 @@ fn decode(what: impl Into<String>, raw: &str) -> Result<Value, ObserveError> {
 /// roles. ListRoles answers without tags
 /// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoles.html): what needs them
 /// reads the role with [`role`].
-pub async fn roles_at_path(
+pub(crate) async fn roles_at_path(
     clients: &Clients,
     path: &str,
 ) -> Result<Vec<(String, Value)>, ObserveError> {
@@ -459,7 +459,7 @@ async fn our_policy(
     }))
 }
 
-pub fn version_number(id: &str) -> u64 {
+pub(crate) fn version_number(id: &str) -> u64 {
     id.trim_start_matches('v').parse().unwrap_or(0)
 }
 
@@ -733,7 +733,7 @@ async fn list_qualifiers(
 }
 
 /// `arn:aws:lambda:r:a:function:f:q` → `arn:aws:lambda:r:a:function:f`.
-pub fn unqualified_arn(arn: &str) -> String {
+pub(crate) fn unqualified_arn(arn: &str) -> String {
     Arn::parse(arn).map_or_else(|| arn.to_string(), |a| a.unqualified().to_string())
 }
 

@@ -419,7 +419,7 @@ async fn describe(org: &Org, id: &str) -> Result<OrgPolicy, ReadError> {
 /// (`DescribePolicy` once per distinct policy, concurrently): what `org-policies` writes into
 /// the files `--org-policies DIR` reads. The stand-in for SCPs not enabled gets its own
 /// document.
-pub async fn policy_documents(
+pub(crate) async fn policy_documents(
     clients: &Clients,
     org: &OrgPolicies,
 ) -> Result<BTreeMap<String, serde_json::Value>, AwsError> {

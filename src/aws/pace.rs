@@ -8,14 +8,14 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 /// A token bucket: `burst` calls at once, then `rate` per second.
-pub struct Pacer {
+pub(crate) struct Pacer {
     rate: f64,
     burst: f64,
     state: Mutex<(f64, Instant)>,
 }
 
 impl Pacer {
-    pub fn new(rate: f64, burst: f64) -> Pacer {
+    pub(crate) fn new(rate: f64, burst: f64) -> Pacer {
         Pacer {
             rate,
             burst,
@@ -24,7 +24,7 @@ impl Pacer {
     }
 
     /// Waits until one more call may start.
-    pub async fn acquire(&self) {
+    pub(crate) async fn acquire(&self) {
         let wait = {
             let mut st = self.state.lock().await;
             let now = Instant::now();

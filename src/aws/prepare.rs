@@ -73,7 +73,7 @@ pub async fn prepare(
 }
 
 /// [`prepare`], reading only what `scope` leaves to read.
-pub async fn prepare_scoped(
+pub(crate) async fn prepare_scoped(
     clients: &Clients,
     loaded: Loaded,
     templates: &Templates,
@@ -175,7 +175,7 @@ async fn predecessors(
 
 /// Reads IAM again after an apply, reusing the function lookups of `prepared` (functions are
 /// not changed by apply), so proving the result costs no per-target calls.
-pub async fn reobserve_iam(
+pub(crate) async fn reobserve_iam(
     clients: &Clients,
     prepared: &Prepared,
 ) -> Result<Observed, PipelineError> {

@@ -6,7 +6,7 @@
 use crate::aws::client::{AwsError, Clients};
 
 /// The secret's `SecretString`.
-pub async fn read_secret(clients: &Clients, secret: &str) -> Result<String, AwsError> {
+pub(crate) async fn read_secret(clients: &Clients, secret: &str) -> Result<String, AwsError> {
     let out = clients
         .secrets(secret)
         .get_secret_value()

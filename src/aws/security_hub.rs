@@ -21,7 +21,7 @@ use crate::core::security_hub::{Listed, BATCH_SIZE, GENERATOR_PREFIX};
 /// `GetFindings`' largest page.
 const PAGE_SIZE: i32 = 100;
 /// Calls a finding Security Hub refused (`FailedFindings`) is sent in, at most.
-pub const IMPORT_ROUNDS: usize = 3;
+pub(crate) const IMPORT_ROUNDS: usize = 3;
 
 /// A finding Security Hub holds: what the lifecycle compares, and the finding itself (what a
 /// resolution re-imports).
@@ -120,7 +120,7 @@ fn held_of(finding: AwsSecurityFinding) -> Held {
 
 /// The held finding closed: `RecordState ARCHIVED`, updated `now` (RFC 3339). Fields Security
 /// Hub sets itself (`ProcessedAt`, its `aws/securityhub/*` product fields) are left out.
-pub fn archived(held: &Held, now: &str) -> Outgoing {
+pub(crate) fn archived(held: &Held, now: &str) -> Outgoing {
     let mut finding = held.finding.clone();
     finding.record_state = Some(RecordState::Archived);
     finding.updated_at = Some(now.to_owned());
@@ -135,7 +135,7 @@ pub fn archived(held: &Held, now: &str) -> Outgoing {
 }
 
 /// One of `report::asff`'s findings (its JSON), as the SDK sends it.
-pub fn outgoing(f: &Value) -> Outgoing {
+pub(crate) fn outgoing(f: &Value) -> Outgoing {
     let s = |v: &Value| v.as_str().map(str::to_owned);
     let strings = |v: &Value| -> Option<Vec<String>> {
         v.as_array().map(|a| {

@@ -30,15 +30,15 @@ const BURST: f64 = 1.0;
 const PAGE_SIZE: i32 = 50;
 /// At most this many pages (1,000 events) per resource: a role that is assumed often has many
 /// events, and the lookup must stay bounded (10 s at 2 requests per second).
-pub const MAX_PAGES: usize = 20;
+pub(crate) const MAX_PAGES: usize = 20;
 
 /// The pace of `LookupEvents` calls; one per run, shared by every lookup in it.
-pub fn pacer() -> Pacer {
+pub(crate) fn pacer() -> Pacer {
     Pacer::new(RATE, BURST)
 }
 
 /// Looks up every resource the keyed findings name; nothing (and no call) when none is keyed.
-pub async fn look_up(
+pub(crate) async fn look_up(
     clients: &Clients,
     partition: &str,
     trails: &[&Trail],

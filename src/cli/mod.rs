@@ -568,7 +568,7 @@ impl Command {
     /// Every output format the command named `name` can print, whatever its flags: the union
     /// of its results' `report::Report::FORMATS` ([`Command::formats`] by flags), in
     /// `--format`'s order. Its `--help` lists these and clap refuses the others.
-    pub fn formats_named(name: &str) -> Vec<Format> {
+    pub(crate) fn formats_named(name: &str) -> Vec<Format> {
         let results: &[&[Format]] = match name {
             "check" => &[<crate::core::drift::CheckReport as Report>::FORMATS],
             "audit" => &[

@@ -13,7 +13,7 @@ use anyhow::Context;
 use crate::error::{Error, Result};
 
 /// The config file name looked for.
-pub const FILE_NAME: &str = "lambda-trust.toml";
+pub(crate) const FILE_NAME: &str = "lambda-trust.toml";
 
 /// Where a command's config comes from when `--config` is not given.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +34,7 @@ impl Found {
 
 /// The nearest directory at or above `dir` that holds `.git` (a directory in a clone, a file in
 /// a worktree or submodule).
-pub fn git_root(dir: &Path) -> Option<PathBuf> {
+pub(crate) fn git_root(dir: &Path) -> Option<PathBuf> {
     dir.ancestors()
         .find(|d| d.join(".git").exists())
         .map(Path::to_path_buf)
@@ -42,7 +42,7 @@ pub fn git_root(dir: &Path) -> Option<PathBuf> {
 
 /// Looks for the config from `cwd`: `./lambda-trust.toml`, then the git root's. The error lists
 /// every place looked.
-pub fn discover_from(cwd: &Path) -> Result<Found> {
+pub(crate) fn discover_from(cwd: &Path) -> Result<Found> {
     let here = PathBuf::from(FILE_NAME);
     if cwd.join(&here).is_file() {
         return Ok(Found::CurrentDir(here));
@@ -93,7 +93,7 @@ pub fn config_file(given: &[PathBuf]) -> Result<(PathBuf, bool)> {
 
 /// `--config` values expanded: a directory means its `*.toml` files, a glob (`*`, `?`, `[…]`,
 /// `{a,b}`) is matched against the file names of its directory.
-pub fn expand_configs(args: &[PathBuf]) -> Result<Vec<PathBuf>> {
+pub(crate) fn expand_configs(args: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for a in args {
         let text = a.to_string_lossy();

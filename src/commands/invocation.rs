@@ -94,7 +94,7 @@ impl ConfigSource {
     }
 
     /// The config when one is given; never discovered.
-    pub fn if_given(&self) -> Result<Option<PathBuf>> {
+    pub(crate) fn if_given(&self) -> Result<Option<PathBuf>> {
         match self.given.as_slice() {
             [] => Ok(None),
             [one] => Ok(Some(one.clone())),
@@ -106,7 +106,7 @@ impl ConfigSource {
     }
 
     /// Where `init` writes: given, else `./lambda-trust.toml`.
-    pub fn to_write(&self) -> Result<PathBuf> {
+    pub(crate) fn to_write(&self) -> Result<PathBuf> {
         match self.given.as_slice() {
             [] => Ok(PathBuf::from(discover::FILE_NAME)),
             [one] => Ok(one.clone()),
@@ -151,7 +151,7 @@ impl Output {
     }
 
     /// With `--progress json`, stderr's events as JSON lines.
-    pub fn with_json_progress(self, json_progress: bool) -> Output {
+    pub(crate) fn with_json_progress(self, json_progress: bool) -> Output {
         Output {
             json_progress,
             ..self
@@ -172,7 +172,7 @@ impl Output {
     }
 
     /// Prints `result` on stdout in the chosen format.
-    pub fn emit<R: Report>(&self, result: &R) -> Result<()> {
+    pub(crate) fn emit<R: Report>(&self, result: &R) -> Result<()> {
         let text = report::render(result, self.format, self.stdout).map_err(refused)?;
         print!("{text}");
         Ok(())
@@ -180,7 +180,7 @@ impl Output {
 
     /// Text for people only, before the result (the plan `apply` is about to write): printed
     /// in the human format, left out of the machine formats.
-    pub fn preview(&self, text: impl FnOnce(Styles) -> String) {
+    pub(crate) fn preview(&self, text: impl FnOnce(Styles) -> String) {
         if self.format == Format::Human {
             print!("{}", text(self.stdout));
         }
@@ -205,7 +205,7 @@ impl Output {
     }
 
     /// Text on stderr as it is, its lines each said.
-    pub fn say_text(&self, text: &str) {
+    pub(crate) fn say_text(&self, text: &str) {
         for line in text.lines() {
             self.say(line);
         }

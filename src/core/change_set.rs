@@ -66,14 +66,14 @@ impl ChangeSet {
     /// Adds AWS writes made after both sides (a renamed role's predecessor removed once the
     /// new role, its grants and the Genesys Cloud credential are in place). They are listed
     /// at the end of `aws`.
-    pub fn then_aws(mut self, last: Plan) -> ChangeSet {
+    pub(crate) fn then_aws(mut self, last: Plan) -> ChangeSet {
         self.aws_last += last.ops.len();
         self.aws.ops.extend(last.ops);
         self
     }
 
     /// The AWS writes in their two phases: with the other side, and after both sides.
-    pub fn aws_phases(&self) -> (Plan, Plan) {
+    pub(crate) fn aws_phases(&self) -> (Plan, Plan) {
         let split = self.aws.ops.len() - self.aws_last;
         let (first, last) = self.aws.ops.split_at(split);
         (
@@ -112,7 +112,7 @@ impl ChangeSet {
     }
 
     /// The sides with something to write, in the order they are written.
-    pub fn write_order(&self) -> impl Iterator<Item = Side> + '_ {
+    pub(crate) fn write_order(&self) -> impl Iterator<Item = Side> + '_ {
         self.order.into_iter().filter(|side| match side {
             Side::Aws => self.aws.ops.len() > self.aws_last,
             Side::Genesys => self.genesys.as_ref().is_some_and(|g| !g.is_empty()),
@@ -123,7 +123,7 @@ impl ChangeSet {
     /// waits for, described) while AWS has a pending change that side relies on: the
     /// credential names the role, and the data actions call what the role may invoke — writing
     /// them first is the order converging never takes.
-    pub fn genesys_only(
+    pub(crate) fn genesys_only(
         aws: &Plan,
         genesys: Option<GenesysPlan>,
     ) -> Result<ChangeSet, Vec<String>> {
@@ -143,7 +143,7 @@ impl ChangeSet {
     }
 
     /// Write calls the set makes, both sides: one per op.
-    pub fn planned_writes(&self) -> usize {
+    pub(crate) fn planned_writes(&self) -> usize {
         self.aws.ops.len() + self.genesys.as_ref().map_or(0, GenesysPlan::calls)
     }
 }

@@ -98,7 +98,7 @@ fn describe_permission(op: &PermissionOp) -> ChangeView {
 
 /// Each op of `plan` as a change, in order. A detach of a policy the same plan then deletes
 /// (`destroy`, our invoke policy) says so instead of "the policy itself is kept".
-pub fn describe_plan(plan: &Plan) -> Vec<ChangeView> {
+pub(crate) fn describe_plan(plan: &Plan) -> Vec<ChangeView> {
     let deleted = |arn: &str| {
         plan.ops
             .iter()

@@ -48,7 +48,7 @@ pub enum OnboardError {
 /// With `[genesys]`, the `[targets.action]` of the new target: `--action-name` when given, else
 /// none (the default name, the function's) unless another target's action has that name; then
 /// the name with the qualifier (`lookup-order (live)`) or the region. Without `[genesys]`, none.
-pub fn new_action(
+pub(crate) fn new_action(
     config: &Config,
     target: &TargetConfig,
     given: Option<&str>,
@@ -119,7 +119,7 @@ fn arn_qualifier(function: &str) -> Option<String> {
 }
 
 /// The `[[targets]]` entry for `onboard FUNCTION [--qualifier Q] [--region R] [--all-aliases]`.
-pub fn target_from_args(
+pub(crate) fn target_from_args(
     function: &str,
     qualifier: Option<&str>,
     region: Option<&str>,
@@ -156,7 +156,7 @@ pub fn target_from_args(
 }
 
 /// Resolves one target on its own, with the config's defaults.
-pub fn resolve_one(
+pub(crate) fn resolve_one(
     config: &Config,
     ctx: &RenderContext,
     target: &TargetConfig,
@@ -168,7 +168,7 @@ pub fn resolve_one(
 }
 
 /// The position of an existing target that grants the same function and qualifier.
-pub fn already_present(existing: &[ResolvedTarget], new: &ResolvedTarget) -> Option<usize> {
+pub(crate) fn already_present(existing: &[ResolvedTarget], new: &ResolvedTarget) -> Option<usize> {
     existing
         .iter()
         .find(|t| t.function_arn == new.function_arn && t.qualifier == new.qualifier)

@@ -28,7 +28,7 @@ pub enum PrepareError {
 /// Where GetFunction looks for a target: by unqualified ARN or by name, in its region.
 /// Targets are validated when the config is loaded, so a parse failure cannot happen here; it
 /// falls back to looking the text up as given (GetFunction then reports it).
-pub fn function_query(target: &TargetConfig, default_region: &str) -> FunctionQuery {
+pub(crate) fn function_query(target: &TargetConfig, default_region: &str) -> FunctionQuery {
     match parse_function(&target.function) {
         Ok(FunctionRef::Arn(arn)) => FunctionQuery {
             function: Arn::function(
@@ -79,7 +79,7 @@ pub fn query(config: &Config, default_region: &str) -> Query {
 /// `managed-by` tag and this config's `lambda-trust:deployment` (the proof, from GetRole's
 /// tags) — so a role of another deployment, or one lambda-trust did not create, is never taken
 /// for one.
-pub fn may_be_predecessor(config: &Config, name: &str, path: &str, trust: &Value) -> bool {
+pub(crate) fn may_be_predecessor(config: &Config, name: &str, path: &str, trust: &Value) -> bool {
     name != config.role.name
         && path == config.role_path()
         && trust.to_string().contains(&config.trust.external_id)
@@ -87,7 +87,7 @@ pub fn may_be_predecessor(config: &Config, name: &str, path: &str, trust: &Value
 
 /// What a role found by [`may_be_predecessor`] is to this config.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kinship {
+pub(crate) enum Kinship {
     /// Carries this config's deployment: its earlier role, removed once the new one is in place.
     Predecessor,
     /// Made by lambda-trust for this partner and external ID before deployments (no
@@ -99,7 +99,7 @@ pub enum Kinship {
 }
 
 /// See [`may_be_predecessor`]: the tags decide.
-pub fn kinship(config: &Config, role: &ObservedRole) -> Kinship {
+pub(crate) fn kinship(config: &Config, role: &ObservedRole) -> Kinship {
     if !role.is_ours() || role.name == config.role.name {
         return Kinship::Other;
     }
@@ -123,7 +123,7 @@ fn same_digest(config: &Config, role: &ObservedRole) -> bool {
 }
 
 /// What is said of the roles [`Kinship::Unproven`] leaves in place.
-pub fn unproven_note(names: &[String]) -> (String, String) {
+pub(crate) fn unproven_note(names: &[String]) -> (String, String) {
     (
         format!(
             "role(s) {} were made by lambda-trust for the same partner and external ID and may be this config's earlier role.name, but nothing proves it (no `lambda-trust:deployment` tag: made before deployments, or by a config without one), so they are left in place, still trusted",
@@ -135,7 +135,7 @@ pub fn unproven_note(names: &[String]) -> (String, String) {
 
 /// The invoke policy's name under a predecessor's role name: the configured `policy.name`,
 /// else the default derived from that role name.
-pub fn predecessor_policy_name(config: &Config, role_name: &str) -> String {
+pub(crate) fn predecessor_policy_name(config: &Config, role_name: &str) -> String {
     config
         .policy
         .name
@@ -146,7 +146,7 @@ pub fn predecessor_policy_name(config: &Config, role_name: &str) -> String {
 /// What to read of a predecessor: its role and attachments, and its invoke policy only when
 /// that policy is not the one the config still uses (a shared `policy.name` is detached from
 /// the predecessor, never deleted).
-pub fn predecessor_query(config: &Config, query: &Query, role_name: &str) -> Query {
+pub(crate) fn predecessor_query(config: &Config, query: &Query, role_name: &str) -> Query {
     Query {
         role_name: role_name.to_string(),
         policy_name: predecessor_policy_name(config, role_name),
@@ -234,7 +234,7 @@ pub fn shards(
 
 /// The rendered documents, checked against the invariants: errors refuse (nothing reaches
 /// AWS), warnings are returned for the user.
-pub fn checked_render(
+pub(crate) fn checked_render(
     config: &Config,
     ctx: &RenderContext,
     templates: &Templates,

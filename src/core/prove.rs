@@ -22,7 +22,7 @@ use crate::iam::{InvokeSpec, LabeledPolicy, Policy, PolicyError, TrustSpec};
 
 /// The role ARN used when neither `--role-arn` nor a config gives one. Only a trust policy that
 /// names its own resource (rare) depends on it.
-pub const PLACEHOLDER_ROLE_ARN: &str = "arn:aws:iam::000000000000:role/lambda-trust-prove";
+pub(crate) const PLACEHOLDER_ROLE_ARN: &str = "arn:aws:iam::000000000000:role/lambda-trust-prove";
 
 /// The account used in the role ARN when the config does not say which it is.
 const PLACEHOLDER_ACCOUNT: &str = "000000000000";
@@ -81,7 +81,7 @@ pub fn role_arn(config: &Config, rendered: &Rendered) -> String {
 
 /// Both sides from the config's rendered documents. The permissions boundary of the config is
 /// an ARN, not a document, so it is not part of the offline proof.
-pub fn from_config(
+pub(crate) fn from_config(
     config: &Config,
     rendered: &Rendered,
     role_arn_override: Option<&str>,
@@ -119,7 +119,10 @@ pub fn from_config(
 
 /// The sides given as files: the trust side when `--trust-policy` is given, the invoke side
 /// when `--policy` or `--boundary` is. Errors name the file.
-pub fn load_files(input: &FileInput, read: simulate::ReadFile) -> Result<Sides, SimulateError> {
+pub(crate) fn load_files(
+    input: &FileInput,
+    read: simulate::ReadFile,
+) -> Result<Sides, SimulateError> {
     let trust = match &input.trust_policy {
         Some(path) => Some(TrustSide {
             policy: simulate::load(path, read)?,

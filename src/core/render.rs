@@ -578,7 +578,7 @@ fn substitute_str(s: &str, file: &str, values: &Values) -> Result<String, Render
 
 /// Renders the invoke template for one shard: the same values as [`render`], but granting only
 /// `function_arns` (used by `shard` when the targets do not fit in one policy).
-pub fn render_invoke(
+pub(crate) fn render_invoke(
     config: &Config,
     rendered: &Rendered,
     templates: &Templates,

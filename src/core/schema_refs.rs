@@ -15,7 +15,7 @@ use crate::core::verify::{Check, Verification};
 use crate::iam::{Counterexample, PropertyResult, StatementRef};
 
 /// The file the shared definitions are in, under `docs/schemas/`.
-pub const COMMON_FILE: &str = "common.schema.json";
+pub(crate) const COMMON_FILE: &str = "common.schema.json";
 
 /// Declares a shape that is no Rust type of its own (the field is a `u32`, a `String`, a
 /// `serde_json::Value`): its name in the common schema and its schema.
@@ -85,7 +85,7 @@ pub fn common<T: JsonSchema>() -> Schema {
 }
 
 /// A list of `T`'s common definition.
-pub fn common_list<T: JsonSchema>() -> Schema {
+pub(crate) fn common_list<T: JsonSchema>() -> Schema {
     json_schema!({"type": "array", "items": common::<T>()})
 }
 
@@ -100,7 +100,7 @@ pub fn properties(_: &mut SchemaGenerator) -> Schema {
 }
 
 /// Statements that took part in a decision: the common `statementRef`.
-pub fn statement_refs(_: &mut SchemaGenerator) -> Schema {
+pub(crate) fn statement_refs(_: &mut SchemaGenerator) -> Schema {
     common_list::<StatementRef>()
 }
 
@@ -150,7 +150,7 @@ pub fn findings(_: &mut SchemaGenerator) -> Schema {
 }
 
 /// A concrete request or null: the common `request`.
-pub fn request_or_null(_: &mut SchemaGenerator) -> Schema {
+pub(crate) fn request_or_null(_: &mut SchemaGenerator) -> Schema {
     json_schema!({"oneOf": [{"type": "null"}, common::<Counterexample>()]})
 }
 
@@ -160,12 +160,12 @@ pub fn account_id(_: &mut SchemaGenerator) -> Schema {
 }
 
 /// AWS account IDs: the common `accountId`.
-pub fn account_ids(_: &mut SchemaGenerator) -> Schema {
+pub(crate) fn account_ids(_: &mut SchemaGenerator) -> Schema {
     common_list::<AccountId>()
 }
 
 /// Account names by account ID.
-pub fn account_names(_: &mut SchemaGenerator) -> Schema {
+pub(crate) fn account_names(_: &mut SchemaGenerator) -> Schema {
     json_schema!({
         "type": "object",
         "propertyNames": {"pattern": "^[0-9]{12}$"},

@@ -18,16 +18,16 @@ use serde_json::Value;
 use sha2::Digest;
 
 /// The `ProductFields` key holding a finding's content digest.
-pub const DIGEST_FIELD: &str = "lambda-trust/Digest";
+pub(crate) const DIGEST_FIELD: &str = "lambda-trust/Digest";
 /// The prefix of every lambda-trust `GeneratorId` (`lambda-trust/audit/CODE`).
-pub const GENERATOR_PREFIX: &str = "lambda-trust/audit/";
+pub(crate) const GENERATOR_PREFIX: &str = "lambda-trust/audit/";
 /// An unchanged active finding this many days after its last update is re-imported: Security
 /// Hub deletes findings not updated for 90 days; 30 days of margin cover a monthly schedule.
-pub const REFRESH_AFTER_DAYS: i64 = 60;
+pub(crate) const REFRESH_AFTER_DAYS: i64 = 60;
 /// `BatchImportFindings` takes at most this many findings a call (API Reference).
-pub const BATCH_SIZE: usize = 100;
+pub(crate) const BATCH_SIZE: usize = 100;
 /// Each finding's JSON must stay under 240 KB (User Guide, "BatchImportFindings").
-pub const MAX_FINDING_BYTES: usize = 240 * 1024;
+pub(crate) const MAX_FINDING_BYTES: usize = 240 * 1024;
 
 /// `arn:PARTITION:securityhub:REGION:ACCOUNT:product/ACCOUNT/default`: the product of an
 /// account's own findings.
@@ -88,7 +88,7 @@ pub fn decide(today: &[Value], listed: &[Listed], now: DateTime<Utc>) -> Lifecyc
 }
 
 /// Adds the content digest to the finding's `ProductFields`.
-pub fn stamp(finding: &mut Value) {
+pub(crate) fn stamp(finding: &mut Value) {
     let digest = digest(finding);
     if let Some(fields) = finding
         .get_mut("ProductFields")
@@ -99,7 +99,7 @@ pub fn stamp(finding: &mut Value) {
 }
 
 /// A re-import of a finding Security Hub already holds keeps its `CreatedAt`.
-pub fn keep_created(finding: &mut Value, listed: &[Listed]) {
+pub(crate) fn keep_created(finding: &mut Value, listed: &[Listed]) {
     let id = finding_id(finding).to_owned();
     let created = listed
         .iter()
@@ -111,7 +111,7 @@ pub fn keep_created(finding: &mut Value, listed: &[Listed]) {
 }
 
 /// The finding's size as sent, when over [`MAX_FINDING_BYTES`].
-pub fn too_large(finding: &Value) -> Option<usize> {
+pub(crate) fn too_large(finding: &Value) -> Option<usize> {
     let size = finding.to_string().len();
     (size > MAX_FINDING_BYTES).then_some(size)
 }

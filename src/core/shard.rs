@@ -12,9 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 /// AWS quota: characters in one managed policy document, whitespace excluded.
 pub const MAX_POLICY_CHARS: usize = 6_144;
 /// AWS quota: managed policies attached to one role, by default (raisable to 20).
-pub const DEFAULT_MAX_SHARDS: usize = 10;
+pub(crate) const DEFAULT_MAX_SHARDS: usize = 10;
 
-pub fn shard_name(base: &str, index: usize) -> String {
+pub(crate) fn shard_name(base: &str, index: usize) -> String {
     if index == 1 {
         base.to_string()
     } else {
@@ -23,7 +23,7 @@ pub fn shard_name(base: &str, index: usize) -> String {
 }
 
 /// The shard index of a policy name, if it is one of ours (`base` → 1, `base-7` → 7).
-pub fn shard_index(base: &str, name: &str) -> Option<usize> {
+pub(crate) fn shard_index(base: &str, name: &str) -> Option<usize> {
     if name == base {
         return Some(1);
     }
@@ -48,7 +48,7 @@ pub enum ShardError {
 /// `existing` maps a live shard's index to the ARNs its document grants, in document order.
 /// `size` gives the rendered size of a shard holding the given ARNs. Returns index → ARNs for
 /// every non-empty shard.
-pub fn assign(
+pub(crate) fn assign(
     arns: &BTreeSet<String>,
     existing: &BTreeMap<usize, Vec<String>>,
     max_shards: usize,

@@ -103,7 +103,7 @@ impl SimulateOutcome {
 }
 
 /// A file reader handed in by the caller: the core reads no files itself.
-pub type ReadFile<'a> = &'a dyn Fn(&Path) -> std::io::Result<String>;
+pub(crate) type ReadFile<'a> = &'a dyn Fn(&Path) -> std::io::Result<String>;
 
 /// Reads the files (with `read`), evaluates the request, reports the decision.
 pub fn run(input: &SimulateInput, read: ReadFile) -> Result<SimulateOutcome, SimulateError> {

@@ -15,9 +15,9 @@ use crate::core::shard::shard_name;
 use crate::iam::arn::Arn;
 
 /// Used when the config gives no description: says who manages the role and why it exists.
-pub const DEFAULT_DESCRIPTION: &str =
+pub(crate) const DEFAULT_DESCRIPTION: &str =
     "Lets Genesys Cloud invoke AWS Lambda functions (managed by lambda-trust)";
-pub const DEFAULT_MAX_SESSION: i64 = 3600;
+pub(crate) const DEFAULT_MAX_SESSION: i64 = 3600;
 
 /// What to look at. Function ARNs may not be known before the caller's account is, so targets
 /// are looked up by name (or ARN) and region, exactly as configured.
@@ -305,7 +305,7 @@ pub fn permissions(
 }
 
 /// Cross-account targets with qualifier `*`, which no single statement can grant.
-pub fn all_qualifier_targets(desired: &Desired) -> Vec<String> {
+pub(crate) fn all_qualifier_targets(desired: &Desired) -> Vec<String> {
     desired
         .targets
         .iter()
@@ -335,7 +335,7 @@ pub struct FunctionPermission {
 }
 
 /// The `Action` of every statement lambda-trust writes.
-pub const INVOKE_ACTION: &str = "lambda:InvokeFunction";
+pub(crate) const INVOKE_ACTION: &str = "lambda:InvokeFunction";
 
 impl FunctionPermission {
     /// The statement's `Resource` as AWS writes it: the function ARN, with `:qualifier` when

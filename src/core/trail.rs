@@ -26,20 +26,20 @@ use crate::core::state::DesiredRole;
 use crate::iam::arn::Arn;
 
 /// How far back `LookupEvents` can look (event history keeps 90 days).
-pub const LOOKBACK_DAYS: u32 = 90;
+pub(crate) const LOOKBACK_DAYS: u32 = 90;
 
 /// The permission `LookupEvents` needs, named when it is refused.
-pub const PERMISSION: &str = "cloudtrail:LookupEvents";
+pub(crate) const PERMISSION: &str = "cloudtrail:LookupEvents";
 
 /// The SDK app name every AWS call of this tool carries in its user agent (as
 /// `app/lambda-trust-VERSION`; an app name cannot hold a `/`).
-pub fn app_name(version: &str) -> String {
+pub(crate) fn app_name(version: &str) -> String {
     format!("lambda-trust-{version}")
 }
 
 /// Whether a user agent is lambda-trust's own: the SDK's `app/lambda-trust-…`, or the
 /// `lambda-trust/…` product token.
-pub fn is_own_user_agent(user_agent: &str) -> bool {
+pub(crate) fn is_own_user_agent(user_agent: &str) -> bool {
     user_agent.contains("app/lambda-trust-") || user_agent.contains("lambda-trust/")
 }
 
@@ -83,7 +83,7 @@ impl TrailEvent {
     /// From the fields of a `LookupEvents` event and its `CloudTrailEvent` string (the record:
     /// `userIdentity`, `sourceIPAddress`, `userAgent`). A record that does not parse keeps
     /// what the lookup itself says (`Username`).
-    pub fn from_lookup(
+    pub(crate) fn from_lookup(
         event_id: &str,
         event_name: &str,
         at: &str,
@@ -312,7 +312,7 @@ pub enum Lookup {
 
 /// The distinct resource names to look up, in first-seen order: only findings that carry a key
 /// (an in-sync config has none, so it makes no lookup).
-pub fn resources_to_look_up<'a>(keys: impl IntoIterator<Item = &'a Trail>) -> Vec<String> {
+pub(crate) fn resources_to_look_up<'a>(keys: impl IntoIterator<Item = &'a Trail>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for k in keys.into_iter().filter_map(|t| t.key.as_ref()) {
         if !out.contains(&k.resource_name) {
@@ -379,7 +379,7 @@ pub fn attribute(trail: &mut Trail, lookups: &BTreeMap<String, Lookup>) {
 
 impl Trail {
     /// What was found, and where: CloudTrail's or Genesys Cloud's answer.
-    pub fn attribution(&self) -> Option<(TrailSource, &Attribution)> {
+    pub(crate) fn attribution(&self) -> Option<(TrailSource, &Attribution)> {
         (self
             .cloudtrail
             .as_ref()
@@ -390,7 +390,7 @@ impl Trail {
 
 /// The attribution as a phrase after the finding (`— UpdateAssumeRolePolicy by ARN at TIME`);
 /// `None` when there is nothing to say. A refused lookup is said by the caller once.
-pub fn phrase(trail: &Trail) -> Option<String> {
+pub(crate) fn phrase(trail: &Trail) -> Option<String> {
     let (source, attribution) = trail.attribution()?;
     match (attribution, &trail.changed_by) {
         (Attribution::Changed, Some(c)) => Some(format!("— {} by {} at {}", c.event, c.who, c.at)),
@@ -412,7 +412,7 @@ pub fn phrase(trail: &Trail) -> Option<String> {
 }
 
 /// The one sentence for a refused lookup.
-pub fn not_permitted_note(source: TrailSource) -> String {
+pub(crate) fn not_permitted_note(source: TrailSource) -> String {
     match source {
         TrailSource::Cloudtrail => format!(
             "who changed it is unknown: CloudTrail refused {PERMISSION} (AccessDenied); allow {PERMISSION} to see who made each change"
@@ -424,11 +424,11 @@ pub fn not_permitted_note(source: TrailSource) -> String {
 }
 
 /// The permission Genesys Cloud's audit query needs (Platform API, "Audit": realtime query).
-pub const GENESYS_AUDIT_PERMISSION: &str = "audits:audit:view";
+pub(crate) const GENESYS_AUDIT_PERMISSION: &str = "audits:audit:view";
 
 /// What Genesys Cloud's audit trail said about one entity, as `genesys::audit` read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum GenesysLookup {
+pub(crate) enum GenesysLookup {
     /// The latest change by anyone but lambda-trust's own OAuth client.
     Changed {
         who: String,
@@ -445,7 +445,7 @@ pub enum GenesysLookup {
 }
 
 /// Fills in a Genesys finding's attribution from its audit-trail lookup.
-pub fn genesys_attribution(trail: &mut Trail, lookup: GenesysLookup) {
+pub(crate) fn genesys_attribution(trail: &mut Trail, lookup: GenesysLookup) {
     let attribution = match lookup {
         GenesysLookup::Changed {
             who,
@@ -477,31 +477,32 @@ pub fn genesys_attribution(trail: &mut Trail, lookup: GenesysLookup) {
 /// Event names that can explain each kind of finding.
 pub mod events {
     pub const TRUST: &[&str] = &["UpdateAssumeRolePolicy", "CreateRole"];
-    pub const ROLE_SETTINGS: &[&str] = &["UpdateRole", "UpdateRoleDescription", "CreateRole"];
-    pub const ROLE_TAGS: &[&str] = &["TagRole", "UntagRole", "CreateRole"];
-    pub const ATTACH: &[&str] = &["AttachRolePolicy"];
-    pub const DETACH: &[&str] = &["DetachRolePolicy", "DeletePolicy"];
-    pub const INLINE: &[&str] = &["PutRolePolicy", "DeleteRolePolicy"];
+    pub(crate) const ROLE_SETTINGS: &[&str] =
+        &["UpdateRole", "UpdateRoleDescription", "CreateRole"];
+    pub(crate) const ROLE_TAGS: &[&str] = &["TagRole", "UntagRole", "CreateRole"];
+    pub(crate) const ATTACH: &[&str] = &["AttachRolePolicy"];
+    pub(crate) const DETACH: &[&str] = &["DetachRolePolicy", "DeletePolicy"];
+    pub(crate) const INLINE: &[&str] = &["PutRolePolicy", "DeleteRolePolicy"];
     pub const BOUNDARY: &[&str] = &[
         "PutRolePermissionsBoundary",
         "DeleteRolePermissionsBoundary",
         "CreateRole",
     ];
-    pub const ROLE_GONE: &[&str] = &["DeleteRole", "CreateRole"];
-    pub const POLICY_GONE: &[&str] = &["DeletePolicy", "CreatePolicy"];
-    pub const POLICY_DOCUMENT: &[&str] = &[
+    pub(crate) const ROLE_GONE: &[&str] = &["DeleteRole", "CreateRole"];
+    pub(crate) const POLICY_GONE: &[&str] = &["DeletePolicy", "CreatePolicy"];
+    pub(crate) const POLICY_DOCUMENT: &[&str] = &[
         "CreatePolicyVersion",
         "SetDefaultPolicyVersion",
         "DeletePolicyVersion",
         "CreatePolicy",
     ];
-    pub const POLICY_VERSIONS: &[&str] = &["CreatePolicyVersion", "DeletePolicyVersion"];
-    pub const POLICY_TAGS: &[&str] = &["UntagPolicy", "TagPolicy", "CreatePolicy"];
+    pub(crate) const POLICY_VERSIONS: &[&str] = &["CreatePolicyVersion", "DeletePolicyVersion"];
+    pub(crate) const POLICY_TAGS: &[&str] = &["UntagPolicy", "TagPolicy", "CreatePolicy"];
 }
 
 /// The resource CloudTrail indexes the writes behind `op`'s drift under (the role's name, the
 /// policy's ARN), and the event names that can explain it.
-pub fn trail_of(desired: &Desired, op: &Op) -> Trail {
+pub(crate) fn trail_of(desired: &Desired, op: &Op) -> Trail {
     let policy = |name: &str, path: &str| {
         Arn::iam(
             &desired.partition,

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use super::client::{Client, GenesysError};
 
 /// How far back the query looks (the realtime query serves recent history only).
-pub const AUDIT_DAYS: i64 = 7;
+pub(crate) const AUDIT_DAYS: i64 = 7;
 
 /// The answer for one entity.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +36,7 @@ pub enum Who {
 
 /// The latest change of `entity_type`/`entity_id` by anyone but `own_client` (our OAuth
 /// client ID: our own writes are not drift).
-pub async fn who_changed(
+pub(crate) async fn who_changed(
     client: &Client,
     own_client: &str,
     entity_type: &str,

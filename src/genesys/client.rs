@@ -28,7 +28,7 @@ impl Secret {
     pub fn new(s: impl Into<String>) -> Secret {
         Secret(s.into())
     }
-    pub fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         &self.0
     }
 }
@@ -55,10 +55,10 @@ pub struct OAuthClient {
 }
 
 /// The environment variables of Genesys Cloud's own tools.
-pub const ENV_CLIENT_ID: &str = "GENESYSCLOUD_OAUTHCLIENT_ID";
-pub const ENV_CLIENT_SECRET: &str = "GENESYSCLOUD_OAUTHCLIENT_SECRET";
-pub const ENV_REGION: &str = "GENESYSCLOUD_REGION";
-pub const ENV_API_REGION: &str = "GENESYSCLOUD_API_REGION";
+pub(crate) const ENV_CLIENT_ID: &str = "GENESYSCLOUD_OAUTHCLIENT_ID";
+pub(crate) const ENV_CLIENT_SECRET: &str = "GENESYSCLOUD_OAUTHCLIENT_SECRET";
+pub(crate) const ENV_REGION: &str = "GENESYSCLOUD_REGION";
+pub(crate) const ENV_API_REGION: &str = "GENESYSCLOUD_API_REGION";
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
@@ -76,7 +76,7 @@ impl OAuthClient {
 
     /// The JSON Lambda functions calling Genesys Cloud commonly keep in Secrets Manager:
     /// `{"client_id", "client_secret", "base_url"?}`. Returns the client and `base_url`.
-    pub fn from_secret_json(
+    pub(crate) fn from_secret_json(
         text: &str,
         secret_id: &str,
     ) -> Result<(OAuthClient, Option<String>), GenesysError> {
@@ -304,7 +304,7 @@ fn classify(e: &GenesysError, repeatable: bool) -> Retry {
 
 /// Whether an answer may have been lost after the server acted on it: a server error or a
 /// dropped connection (a create may have happened; re-list before creating again).
-pub fn maybe_lost(e: &GenesysError) -> bool {
+pub(crate) fn maybe_lost(e: &GenesysError) -> bool {
     matches!(e, GenesysError::Transport { .. })
         || matches!(e, GenesysError::Api { status, .. } if *status >= 500)
 }
@@ -432,7 +432,7 @@ impl Client {
     }
 
     /// The OAuth client's ID (lambda-trust's own changes in the audit trail).
-    pub fn oauth_id(&self) -> &str {
+    pub(crate) fn oauth_id(&self) -> &str {
         &self.oauth_id
     }
 
@@ -447,7 +447,7 @@ impl Client {
     }
 
     /// `GET` a text document (templates).
-    pub async fn get_text(&self, path: &str) -> Result<String, GenesysError> {
+    pub(crate) async fn get_text(&self, path: &str) -> Result<String, GenesysError> {
         let text = self.call(Method::GET, path, None).await?;
         // Served as text/plain; a JSON string is accepted too.
         Ok(match serde_json::from_str::<Value>(&text) {

@@ -379,7 +379,7 @@ async fn since_ledger(
 }
 
 /// What the audit trail says of the credential since the second of `written`.
-pub async fn changed_after(
+pub(crate) async fn changed_after(
     client: &Client,
     id: &str,
     written: &str,
@@ -503,7 +503,7 @@ async fn read_action(client: &Client, a: ListedAction) -> Result<ObservedAction,
 }
 
 /// The permission Architect dependency tracking needs.
-pub const DEPENDENCY_PERMISSION: &str = "architect:dependencyTracking:view";
+pub(crate) const DEPENDENCY_PERMISSION: &str = "architect:dependencyTracking:view";
 
 /// The published flows that call each action (Architect dependency tracking,
 /// `GET /api/v2/architect/dependencytracking/consumingresources`), concurrently.
@@ -543,7 +543,7 @@ pub async fn consumers(
 
 /// The credentials listed with `name`: (ID, `modifiedDate`). For a create whose answer was
 /// lost.
-pub async fn credentials_named(
+pub(crate) async fn credentials_named(
     client: &Client,
     name: &str,
 ) -> Result<Vec<(String, Option<String>)>, GenesysError> {
@@ -569,7 +569,7 @@ pub async fn organization_id(client: &Client) -> Result<String, GenesysError> {
 }
 
 /// How many actions the organization has (the list's `total`, one call of one entry).
-pub async fn action_count(client: &Client) -> Result<u64, GenesysError> {
+pub(crate) async fn action_count(client: &Client) -> Result<u64, GenesysError> {
     let v = client
         .get("/api/v2/integrations/actions?pageSize=1&pageNumber=1")
         .await?;
@@ -588,7 +588,10 @@ pub async fn integrations(client: &Client) -> Result<Vec<(String, String)>, Gene
 }
 
 /// The IDs of the integrations of our type named `name`. For a create whose answer was lost.
-pub async fn integrations_named(client: &Client, name: &str) -> Result<Vec<String>, GenesysError> {
+pub(crate) async fn integrations_named(
+    client: &Client,
+    name: &str,
+) -> Result<Vec<String>, GenesysError> {
     let list = format!("/api/v2/integrations?integrationType={INTEGRATION_TYPE}");
     Ok(list_pages::<ListedIntegration>(client, &list)
         .await?
@@ -617,7 +620,7 @@ pub async fn action_named(
 /// An action named `name` in another integration than `ours` (`None`: ours is not created
 /// yet): Genesys Cloud keeps action names unique in an organization, so a create of that name
 /// would be refused. Its ID and its integration's.
-pub async fn action_named_elsewhere(
+pub(crate) async fn action_named_elsewhere(
     client: &Client,
     name: &str,
     ours: Option<&str>,

@@ -45,7 +45,7 @@ impl Session {
     }
 
     /// Reads the Genesys side again (after an apply), with the same client.
-    pub async fn reobserve(&self) -> Result<ObservedGenesys> {
+    pub(crate) async fn reobserve(&self) -> Result<ObservedGenesys> {
         Ok(observe::observe(&self.client, &self.desired).await?)
     }
 
@@ -136,7 +136,7 @@ impl Session {
 
     /// `check`'s plan: as if adopting, never refused; when the flows calling an action cannot
     /// be looked up, the plan says they are unknown and the returned note says why.
-    pub async fn plan_for_check(&mut self) -> Result<(GenesysPlan, Option<String>)> {
+    pub(crate) async fn plan_for_check(&mut self) -> Result<(GenesysPlan, Option<String>)> {
         let (plan, lookup) = self.plan_knowing_consumers(true).await?;
         Ok((plan, lookup.map(|e| crate::error::shown(&e))))
     }
@@ -144,7 +144,7 @@ impl Session {
     /// The calls retried since the last call of this (429, 5xx, 409), and `more` made outside
     /// the client (version conflicts, resent creates): bounded retries are reported, never
     /// silent.
-    pub fn new_retries(&self, more: &[Retried]) -> Vec<Retried> {
+    pub(crate) fn new_retries(&self, more: &[Retried]) -> Vec<Retried> {
         let stats = self.client.stats();
         let seen = self.reported.swap(stats.retried.len(), Ordering::Relaxed);
         let mut all: Vec<Retried> = stats.retried[seen.min(stats.retried.len())..].to_vec();
@@ -155,7 +155,7 @@ impl Session {
     /// Says who changed each finding's object, from the audit trail (`changed_by`,
     /// `genesys_audit`, as CloudTrail does for AWS findings); after a refused query the rest go
     /// on without it.
-    pub async fn annotate(&self, findings: Vec<GenesysFinding>) -> Vec<Finding> {
+    pub(crate) async fn annotate(&self, findings: Vec<GenesysFinding>) -> Vec<Finding> {
         let mut refused = false;
         let mut out = Vec::new();
         for f in findings {

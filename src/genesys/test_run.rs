@@ -15,7 +15,7 @@ use super::client::{Client, GenesysError};
 use crate::core::genesys::TestRun;
 
 /// One test run: Genesys Cloud's verdict on its steps, the action's answer, the time it took.
-pub async fn test_action(
+pub(crate) async fn test_action(
     client: &Client,
     action_id: &str,
     input: &Value,

@@ -21,7 +21,8 @@ pub const SCHEMA_VERSION: &str = "2018-10-08";
 
 /// The finding type of every lambda-trust finding (namespace/category of ASFF's types
 /// taxonomy: <https://docs.aws.amazon.com/securityhub/latest/userguide/asff-type-taxonomy.html>).
-pub const FINDING_TYPE: &str = "Software and Configuration Checks/AWS Security Best Practices";
+pub(crate) const FINDING_TYPE: &str =
+    "Software and Configuration Checks/AWS Security Best Practices";
 
 /// Where the finding codes are explained.
 const DOCS_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/audit.md");
@@ -36,7 +37,7 @@ const MAX_FIELD_VALUE: usize = 2048;
 /// Our severity as Security Hub's label (docs/audit.md "Security Hub findings (ASFF and OCSF)"):
 /// a finding that broadens access is `HIGH`, a difference from the config that does not is
 /// `LOW`, a fact is `INFORMATIONAL`.
-pub fn severity_label(severity: Severity) -> &'static str {
+pub(crate) fn severity_label(severity: Severity) -> &'static str {
     match severity {
         Severity::Security => "HIGH",
         Severity::Config => "LOW",
@@ -85,7 +86,7 @@ pub fn account_findings(report: &AccountReport, meta: &HtmlMeta) -> Vec<Value> {
 }
 
 /// Every audited account's findings; an account that could not be audited has none.
-pub fn org_findings(report: &OrgReport, meta: &HtmlMeta) -> Vec<Value> {
+pub(crate) fn org_findings(report: &OrgReport, meta: &HtmlMeta) -> Vec<Value> {
     (report.accounts.iter())
         .filter_map(|a| match a {
             AccountOutcome::Report(r) => Some(account_findings(r, meta)),

@@ -15,7 +15,7 @@ use crate::core::event::Event;
 use crate::retry::Waiting;
 
 /// The version of [`EventLine`]'s shape.
-pub const EVENT_SCHEMA_VERSION: u32 = 1;
+pub(crate) const EVENT_SCHEMA_VERSION: u32 = 1;
 
 /// The lines a person reads for `event`: none for what only a spinner or a bar shows (reading,
 /// a step, done, counting) and for a wait that only a spinner shows (see [`waiting_line`]).
@@ -89,17 +89,17 @@ fn lines_with(event: &Event, styles: Styles, text: fn(&str) -> Cow<'_, str>) -> 
 
 /// A wait the server asked for this long or longer is always said on a line of its own; a
 /// shorter one, or a backoff step, only on a spinner (on a terminal) or at `-v`.
-pub const ANNOUNCE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+pub(crate) const ANNOUNCE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Whether `w` is said on a line of its own whatever the verbosity.
-pub fn always_said(w: &Waiting) -> bool {
+pub(crate) fn always_said(w: &Waiting) -> bool {
     w.asked && w.wait.wait >= ANNOUNCE_WAIT
 }
 
 /// The line of one wait: `Genesys Cloud rate limit (Retry-After): waiting 12 s before GET …`
 /// for a long wait the server asked for; else
 /// `still waiting for Genesys Cloud: attempt 3 of 8, 2 s (503 on GET /api/v2/…; next in 0.8 s)`.
-pub fn waiting_line(w: &Waiting) -> String {
+pub(crate) fn waiting_line(w: &Waiting) -> String {
     let t = w.wait;
     if always_said(w) {
         let why = if w.cause == "429" {
@@ -149,7 +149,7 @@ pub fn waiting_line(w: &Waiting) -> String {
 
 /// One event as one line of JSON (`--progress json`).
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct EventLine {
+pub(crate) struct EventLine {
     /// [`EVENT_SCHEMA_VERSION`].
     pub schema_version: u32,
     #[serde(flatten)]
@@ -163,7 +163,7 @@ pub struct EventLine {
 /// An event's data, tagged by `event`.
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(tag = "event", rename_all = "kebab-case")]
-pub enum EventRecord {
+pub(crate) enum EventRecord {
     /// Waiting on AWS or Genesys Cloud starts.
     Reading {
         what: String,
@@ -234,19 +234,19 @@ pub enum EventRecord {
 
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-pub enum EventSide {
+pub(crate) enum EventSide {
     Aws,
     Genesys,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct RetryCause {
+pub(crate) struct RetryCause {
     pub cause: String,
     pub count: usize,
 }
 
 /// `event` as one line of JSON.
-pub fn json_line(event: &Event) -> String {
+pub(crate) fn json_line(event: &Event) -> String {
     let lines = lines_with(event, Styles { color: false }, |t| Cow::Borrowed(t));
     let line = EventLine {
         schema_version: EVENT_SCHEMA_VERSION,

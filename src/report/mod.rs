@@ -77,22 +77,22 @@ impl Styles {
             s.to_string()
         }
     }
-    pub fn green(&self, s: &str) -> String {
+    pub(crate) fn green(&self, s: &str) -> String {
         self.paint(s, |s| s.green().to_string())
     }
     pub fn red(&self, s: &str) -> String {
         self.paint(s, |s| s.red().to_string())
     }
-    pub fn yellow(&self, s: &str) -> String {
+    pub(crate) fn yellow(&self, s: &str) -> String {
         self.paint(s, |s| s.yellow().to_string())
     }
-    pub fn bold(&self, s: &str) -> String {
+    pub(crate) fn bold(&self, s: &str) -> String {
         self.paint(s, |s| s.bold().to_string())
     }
-    pub fn dim(&self, s: &str) -> String {
+    pub(crate) fn dim(&self, s: &str) -> String {
         self.paint(s, |s| s.dimmed().to_string())
     }
-    pub fn cyan(&self, s: &str) -> String {
+    pub(crate) fn cyan(&self, s: &str) -> String {
         self.paint(s, |s| s.cyan().to_string())
     }
 }

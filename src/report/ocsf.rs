@@ -38,7 +38,7 @@ pub fn account_events(report: &AccountReport, meta: &HtmlMeta) -> Vec<Value> {
 }
 
 /// Every audited account's events.
-pub fn org_events(report: &OrgReport, meta: &HtmlMeta) -> Vec<Value> {
+pub(crate) fn org_events(report: &OrgReport, meta: &HtmlMeta) -> Vec<Value> {
     (report.accounts.iter())
         .filter_map(|a| match a {
             AccountOutcome::Report(r) => Some(account_events(r, meta)),

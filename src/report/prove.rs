@@ -112,7 +112,7 @@ impl ProveResult<'_> {
     }
 
     /// With the organization's claims (`--org-policies`): passed only when they hold too.
-    pub fn with_organization<'a>(
+    pub(crate) fn with_organization<'a>(
         results: &'a [PropertyResult],
         org: Option<&'a OrgProof>,
     ) -> ProveResult<'a> {

@@ -246,7 +246,7 @@ impl OnboardResult {
     }
 
     /// Nothing to do: the config already says so.
-    pub fn nothing_to_do(summary: String) -> OnboardResult {
+    pub(crate) fn nothing_to_do(summary: String) -> OnboardResult {
         OnboardResult {
             schema_version: SCHEMA_VERSION,
             summary,

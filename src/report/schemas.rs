@@ -16,7 +16,7 @@ pub(crate) use crate::core::schema_refs::*;
 use super::results::GenesysChanges;
 
 /// The Genesys Cloud side of a plan or a run: the common `genesysPlan`.
-pub fn genesys_plan(_: &mut SchemaGenerator) -> Schema {
+pub(crate) fn genesys_plan(_: &mut SchemaGenerator) -> Schema {
     common::<GenesysChanges>()
 }
 

@@ -29,7 +29,7 @@ use crate::iam::path::OrgPolicies;
 use crate::iam::Policy;
 
 /// The Config resource type of a Lambda function.
-pub const FUNCTION_TYPE: &str = "AWS::Lambda::Function";
+pub(crate) const FUNCTION_TYPE: &str = "AWS::Lambda::Function";
 
 /// The functions AWS Config holds items of.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -41,7 +41,7 @@ pub struct RecordedFunctions {
 }
 
 /// Folds function items into each function's policy.
-pub fn recorded_functions(items: &[ConfigItem]) -> RecordedFunctions {
+pub(crate) fn recorded_functions(items: &[ConfigItem]) -> RecordedFunctions {
     let mut out = RecordedFunctions::default();
     for item in items.iter().filter(|i| i.resource_type == FUNCTION_TYPE) {
         if item.status.starts_with("ResourceDeleted") {
@@ -101,7 +101,7 @@ impl RecordedFunctions {
 
     /// The policy of `target`, an invokable ARN without wildcards: its function's item's, or
     /// not read with why (a qualified target's own policy is in no item).
-    pub fn policy_of(&self, target: &str) -> FunctionPolicy {
+    pub(crate) fn policy_of(&self, target: &str) -> FunctionPolicy {
         let arn = Arn::parse(target);
         let qualifier = arn.as_ref().and_then(|a| a.function_parts()?.1);
         if let Some(q) = qualifier {

@@ -27,9 +27,9 @@ use super::{AccountIam, AuditPolicy, AuditRole, PolicyDetail, RawDocument, RoleD
 use crate::iam::arn;
 
 /// The Config resource type of an IAM role.
-pub const ROLE_TYPE: &str = "AWS::IAM::Role";
+pub(crate) const ROLE_TYPE: &str = "AWS::IAM::Role";
 /// The Config resource type of a customer managed IAM policy.
-pub const POLICY_TYPE: &str = "AWS::IAM::Policy";
+pub(crate) const POLICY_TYPE: &str = "AWS::IAM::Policy";
 
 /// One configuration item, as the adapter hands it over.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,13 +197,13 @@ fn policy(c: &Value) -> Option<AuditPolicy> {
 
 /// Whether `policy_arn` is an AWS managed policy (`arn:PARTITION:iam::aws:policy/…`): the same
 /// document in every account, readable with any account's credentials, never in Config.
-pub fn is_aws_managed(policy_arn: &str) -> bool {
+pub(crate) fn is_aws_managed(policy_arn: &str) -> bool {
     arn::account_of(policy_arn) == "aws"
 }
 
 /// The (account, policy name) Config lists a customer managed policy under: IAM policy names
 /// are unique within an account, whatever their path.
-pub fn policy_key(policy_arn: &str) -> (String, String) {
+pub(crate) fn policy_key(policy_arn: &str) -> (String, String) {
     let name = policy_arn.rsplit('/').next().unwrap_or(policy_arn);
     (arn::account_of(policy_arn).to_owned(), name.to_owned())
 }

@@ -218,7 +218,7 @@ impl Code {
     }
 
     /// The audit's code for a whole-path code.
-    pub fn of_path(code: PathCode) -> Code {
+    pub(crate) fn of_path(code: PathCode) -> Code {
         match code {
             PathCode::PartnerBypassesRole => Code::PartnerBypassesRole,
             PathCode::FunctionPolicyOpen => Code::FunctionPolicyOpen,

@@ -78,7 +78,7 @@ pub struct AuditRole {
 
 impl AuditRole {
     /// Carries `managed-by = lambda-trust`.
-    pub fn is_managed(&self) -> bool {
+    pub(crate) fn is_managed(&self) -> bool {
         self.tags.get(MANAGED_BY_KEY).map(String::as_str) == Some(MANAGED_BY_VALUE)
     }
 }
@@ -91,7 +91,7 @@ pub struct AuditPolicy {
 }
 
 impl AuditPolicy {
-    pub fn default_version(&self) -> Option<&AuditVersion> {
+    pub(crate) fn default_version(&self) -> Option<&AuditVersion> {
         self.versions.iter().find(|v| v.is_default)
     }
 }

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::{sort_roles, AccountReport, Code, Finding};
 
 /// IAM's tracking period for `RoleLastUsed`.
-pub const TRACKING_DAYS: i64 = 400;
+pub(crate) const TRACKING_DAYS: i64 = 400;
 
 /// What IAM says of a role's use (RFC 3339 times, as the API and the CLI give them).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

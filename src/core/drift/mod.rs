@@ -258,7 +258,7 @@ impl ConfigReport {
     }
 
     /// The line of `key`, else of its table, else 1.
-    pub fn line_of(&self, key: ConfigKey) -> usize {
+    pub(crate) fn line_of(&self, key: ConfigKey) -> usize {
         let find = |key: ConfigKey| self.lines.iter().find(|(k, _)| *k == key);
         find(key)
             .or_else(|| find(key.table()))
@@ -366,7 +366,7 @@ pub fn config_lines(text: &str) -> Vec<(ConfigKey, usize)> {
 /// The roles this config created under an earlier `role.name` (`core::prepare::is_predecessor`),
 /// one finding each: until `apply` removes them they still trust the partner and can invoke
 /// what they could.
-pub fn predecessor_findings(
+pub(crate) fn predecessor_findings(
     predecessors: &[crate::core::state::Observed],
     now: &str,
 ) -> Vec<Finding> {
@@ -387,7 +387,7 @@ pub fn predecessor_findings(
 }
 
 /// A state the planner refuses to converge (a role at another path), as a finding.
-pub fn refusal_finding(err: &crate::core::plan::PlanError) -> Finding {
+pub(crate) fn refusal_finding(err: &crate::core::plan::PlanError) -> Finding {
     let message = err.to_string();
     let first = message.lines().next().unwrap_or_default();
     Finding::new(Code::RolePath, "role", first)

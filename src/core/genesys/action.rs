@@ -141,7 +141,7 @@ impl ActionDef {
     }
 
     /// The config as an update writes it (`config` of `UpdateActionInput`).
-    pub fn config_body(&self) -> Value {
+    pub(crate) fn config_body(&self) -> Value {
         self.body()["config"].take()
     }
 
@@ -152,7 +152,7 @@ impl ActionDef {
     }
 
     /// The contract fields (`inputSchema`, `successSchema`) whose values differ from `other`'s.
-    pub fn contract_differences(&self, other: &ActionDef) -> Vec<String> {
+    pub(crate) fn contract_differences(&self, other: &ActionDef) -> Vec<String> {
         let (a, b) = (
             lift(to_value(&self.contract), 1),
             lift(to_value(&other.contract), 1),
@@ -165,7 +165,7 @@ impl ActionDef {
 
     /// The contract fields and `secure` whose values differ from `other`'s: what Genesys
     /// Cloud never changes on a published action (a difference is a replacement).
-    pub fn fixed_differences(&self, other: &ActionDef) -> Vec<String> {
+    pub(crate) fn fixed_differences(&self, other: &ActionDef) -> Vec<String> {
         let mut out = self.contract_differences(other);
         if self.secure != other.secure {
             out.push("secure".into());

@@ -11,7 +11,7 @@ use super::state::{DesiredAction, ObservedAction};
 use crate::core::describe::{Action, ChangeView};
 
 /// The action as a document (templates, contract, timeout), for diffs.
-pub fn action_doc(a: &ObservedAction) -> Value {
+pub(crate) fn action_doc(a: &ObservedAction) -> Value {
     a.def.doc()
 }
 
@@ -20,7 +20,7 @@ fn desired_doc(a: &DesiredAction, category: &str) -> Value {
 }
 
 /// `genesys action "Lookup order"`, `genesys credential "…"`, `genesys integration "…"`.
-pub fn action_resource(name: &str) -> String {
+pub(crate) fn action_resource(name: &str) -> String {
     format!("genesys action {name:?}")
 }
 
@@ -188,7 +188,7 @@ fn delete_detail(id: &str, function_arn: &str, why: DeleteWhy, flows: Option<&[F
 }
 
 /// `called by "Main IVR" (INBOUNDCALLFLOW, version 3.0, …)` for people.
-pub fn flows_text(flows: Option<&[Flow]>) -> String {
+pub(crate) fn flows_text(flows: Option<&[Flow]>) -> String {
     match flows {
         None => "the flows that call it are unknown".to_string(),
         Some([]) => "no published flow calls it".to_string(),

@@ -432,7 +432,7 @@ pub fn genesys_check_findings(checks: &[Check]) -> Vec<Finding> {
 /// calls them, and a dependency lookup that could not be made.
 /// What an action that chooses its function at run time can reach; a security note when that
 /// is more than one function (any input can pick another).
-pub fn reach_text(r: &super::plan::Reach) -> String {
+pub(crate) fn reach_text(r: &super::plan::Reach) -> String {
     let what = format!(
         "genesys action {:?} chooses its function at run time ({}): it can reach {} target(s) the role grants",
         r.name,

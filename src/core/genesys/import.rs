@@ -87,7 +87,7 @@ pub struct ImportTarget {
 
 impl ImportTarget {
     /// The ARN as an action calls it (qualified when there is a qualifier).
-    pub fn called_arn(&self) -> String {
+    pub(crate) fn called_arn(&self) -> String {
         match &self.qualifier {
             Some(q) => format!("{}:{q}", self.function),
             None => self.function.clone(),
@@ -129,7 +129,7 @@ fn function_of(url: &str) -> Result<(String, Option<String>, String), LeftOutWhy
 
 /// `a` as the config writes it, its contract in `contracts/{stem}.in.json` and `.out.json`:
 /// every field set, the config's spelling of each (no timeout: `0`).
-pub fn as_config(a: &ObservedAction, stem: &str) -> ActionConfig {
+pub(crate) fn as_config(a: &ObservedAction, stem: &str) -> ActionConfig {
     let (request, response) = (&a.def.config.request, &a.def.config.response);
     ActionConfig {
         name: Some(a.def.name.clone()),
@@ -239,7 +239,7 @@ fn target_for(
 
 /// Adds the functions the role grants today that no action calls as targets without an action
 /// (`init --from-genesys --from-role`), so that adopting revokes nothing.
-pub fn add_granted(import: &mut Import, granted: &[(String, Option<String>)]) {
+pub(crate) fn add_granted(import: &mut Import, granted: &[(String, Option<String>)]) {
     for (function, qualifier) in granted {
         target_for(&mut import.targets, function.clone(), qualifier.clone());
     }

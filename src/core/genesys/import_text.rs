@@ -19,7 +19,7 @@ use crate::core::role_import::{role_sections, ImportedRole};
 
 /// What the `[trust]`, `[role]`, `[aws]` and `[genesys]` sections say.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportHeader {
+pub(crate) struct ImportHeader {
     pub external_id: String,
     pub role_name: String,
     /// `/` or `/team/`.
@@ -89,7 +89,11 @@ fn pretty(v: &Value) -> String {
 
 /// The whole import: config text and contract files.
 /// With `role` (`--from-role`), its sections replace the plain `[trust]`, `[role]` and `[aws]`.
-pub fn import_files(h: &ImportHeader, import: &Import, role: Option<&ImportedRole>) -> ImportFiles {
+pub(crate) fn import_files(
+    h: &ImportHeader,
+    import: &Import,
+    role: Option<&ImportedRole>,
+) -> ImportFiles {
     let category = main_category(import).unwrap_or_else(|| h.integration.clone());
     let mut config = header(h, &category, role);
     let mut contracts = BTreeMap::new();

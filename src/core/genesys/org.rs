@@ -63,7 +63,11 @@ impl RoleFrom {
 /// The role lambda-trust's ledger (the integration's notes) records, when the integration's
 /// bound credential is the ledger's and the listing shows it unchanged since lambda-trust wrote
 /// it (`modified`: the listing's `modifiedDate`) — as `verify` trusts it.
-pub fn ledger_role(notes: &str, bound: Option<&str>, modified: Option<&str>) -> Option<String> {
+pub(crate) fn ledger_role(
+    notes: &str,
+    bound: Option<&str>,
+    modified: Option<&str>,
+) -> Option<String> {
     let ledger = Ledger::parse(notes)?;
     let same = bound == Some(ledger.credential_id.as_str())
         && modified

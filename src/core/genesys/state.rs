@@ -20,10 +20,10 @@ use crate::core::state::Desired;
 use crate::iam::arn::Arn;
 
 /// The integration type lambda-trust manages and the credential type it binds.
-pub const INTEGRATION_TYPE: &str = "aws-lambda-data-actions";
-pub const CREDENTIAL_TYPE: &str = "amazonWebServicesARN";
+pub(crate) const INTEGRATION_TYPE: &str = "aws-lambda-data-actions";
+pub(crate) const CREDENTIAL_TYPE: &str = "amazonWebServicesARN";
 /// The credential type's one field: the role ARN.
-pub const CREDENTIAL_FIELD: &str = "ARN";
+pub(crate) const CREDENTIAL_FIELD: &str = "ARN";
 pub const ENABLED: &str = "ENABLED";
 
 /// What Genesys Cloud should hold.
@@ -60,7 +60,7 @@ pub struct DesiredGenesys {
 
 impl DesiredGenesys {
     /// Whether the actions' drafts are read and planned (`[genesys].publish = "draft"`).
-    pub fn uses_drafts(&self) -> bool {
+    pub(crate) fn uses_drafts(&self) -> bool {
         self.drafts
     }
 }
@@ -83,7 +83,7 @@ pub struct DesiredAction {
 }
 
 /// [`DesiredAction::target`] of an action whose function is chosen at run time.
-pub const DYNAMIC: usize = usize::MAX;
+pub(crate) const DYNAMIC: usize = usize::MAX;
 
 /// The granted ARNs a request URL template can produce: each `${…}` stands for any text.
 pub fn reach(template: &str, granted: &[String]) -> Vec<String> {
@@ -96,7 +96,7 @@ pub fn reach(template: &str, granted: &[String]) -> Vec<String> {
 }
 
 /// A request URL template as a wildcard pattern of the ARNs it can produce: each `${…}` is `*`.
-pub fn url_pattern(template: &str) -> String {
+pub(crate) fn url_pattern(template: &str) -> String {
     let mut pattern = String::new();
     let mut rest = template;
     while let Some(start) = rest.find("${") {
@@ -456,7 +456,7 @@ fn records<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ActionRecord>, 
 }
 
 /// The integration's notes without the ledger's two lines: the people's text, kept.
-pub fn notes_beside_ledger(notes: &str) -> String {
+pub(crate) fn notes_beside_ledger(notes: &str) -> String {
     let kept: Vec<&str> = notes
         .lines()
         .filter(|l| *l != LEDGER_NOTE && !l.starts_with(LEDGER_PREFIX))
@@ -465,7 +465,7 @@ pub fn notes_beside_ledger(notes: &str) -> String {
 }
 
 /// The first line of the notes says what the second is for.
-pub const LEDGER_NOTE: &str = "Managed by lambda-trust: do not edit the next line.";
+pub(crate) const LEDGER_NOTE: &str = "Managed by lambda-trust: do not edit the next line.";
 const LEDGER_PREFIX: &str = "lambda-trust-ledger: ";
 
 impl Ledger {

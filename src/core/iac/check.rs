@@ -29,14 +29,14 @@ use crate::core::state::{
 use crate::core::verify::verification;
 
 /// What is taken as configured: no AWS call is made, and ownership belongs to the IaC tool.
-pub const NOT_COMPARED: &str = "not compared: whether each target function exists (no AWS \
+pub(crate) const NOT_COMPARED: &str = "not compared: whether each target function exists (no AWS \
     call is made) and the ownership tags (the role belongs to the IaC tool)";
 /// Said when the reader gives no settings for the role.
-pub const NO_SETTINGS: &str = "not compared: the role's description and maximum session \
+pub(crate) const NO_SETTINGS: &str = "not compared: the role's description and maximum session \
     duration (not read from this input)";
 
 /// The check of `model` (read from `source_file`) against the config's `desired` state.
-pub fn check_model(model: &IacModel, desired: &Desired, source_file: &str) -> ConfigReport {
+pub(crate) fn check_model(model: &IacModel, desired: &Desired, source_file: &str) -> ConfigReport {
     let role = model.iam.roles.iter().find(|r| r.name == desired.role.name);
     let observed = observe(model, desired, role);
     let mut findings = match aws_findings(desired, &observed) {

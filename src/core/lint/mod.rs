@@ -31,9 +31,9 @@ pub use invoke::{invoke_findings, invoke_findings_named, invoke_grant_findings};
 pub use trust::{trust_findings, trust_grant_findings};
 
 /// IAM quota on a managed policy document, whitespace not counted.
-pub const MANAGED_POLICY_MAX_CHARS: usize = 6_144;
+pub(crate) const MANAGED_POLICY_MAX_CHARS: usize = 6_144;
 /// IAM's default quota on a role trust policy (raisable to 4,096).
-pub const TRUST_POLICY_MAX_CHARS: usize = 2_048;
+pub(crate) const TRUST_POLICY_MAX_CHARS: usize = 2_048;
 /// Above this share of the managed-policy quota, warn before it bites.
 const NEAR_LIMIT_PERCENT: usize = 90;
 
@@ -314,7 +314,7 @@ pub fn check_rendered(config: &Config, rendered: &Rendered, allow_weaker: bool) 
 }
 
 /// How to let lambda-trust write the statement a target in `account` needs (docs/cross-account.md).
-pub fn cross_account_hint(account: &str) -> String {
+pub(crate) fn cross_account_hint(account: &str) -> String {
     format!(
         "add [aws.accounts.\"{account}\"] with profile = \"<a profile acting in {account}>\" or role_arn = \"arn:aws:iam::{account}:role/<name>\": plan then shows the statement and apply writes it there"
     )

@@ -249,7 +249,7 @@ fn deployment_shown(d: Option<&str>) -> String {
 /// A role carrying another deployment's tag belongs to another config: never planned over,
 /// destroyed or taken for a predecessor (`want`: this config's `deployment`). A role without
 /// the tag predates deployments: the plan adds this config's.
-pub fn check_deployment(role: &ObservedRole, want: Option<&str>) -> Result<(), PlanError> {
+pub(crate) fn check_deployment(role: &ObservedRole, want: Option<&str>) -> Result<(), PlanError> {
     match role.tags.get(DEPLOYMENT_TAG_KEY) {
         Some(live) if Some(live.as_str()) != want => Err(PlanError::OtherDeployment {
             name: role.name.clone(),
@@ -261,7 +261,7 @@ pub fn check_deployment(role: &ObservedRole, want: Option<&str>) -> Result<(), P
 }
 
 /// The credentials must be for the account the config names.
-pub fn check_account(desired: &Desired, observed: &Observed) -> Result<(), PlanError> {
+pub(crate) fn check_account(desired: &Desired, observed: &Observed) -> Result<(), PlanError> {
     if desired.account_id != observed.account_id {
         return Err(PlanError::WrongAccount {
             expected: desired.account_id.clone(),
@@ -696,7 +696,7 @@ pub fn plan_destroy(observed: &Observed) -> Result<(Plan, Vec<String>), DestroyE
 /// would remove them, except for the invoke policy the config still uses (`policy_name`, its
 /// shards): that one is only detached. Planned after the config's own writes, so the new role
 /// and its grants exist before the old ones go.
-pub fn plan_retire_predecessors(
+pub(crate) fn plan_retire_predecessors(
     predecessors: &[Observed],
     policy_name: &str,
 ) -> Result<(Plan, Vec<String>), DestroyError> {

@@ -30,7 +30,7 @@ const ADD_PERMISSION_CONDITIONS: &[(&str, &str)] = &[
 /// Why `document` was written whole rather than statement by statement: the first statement
 /// AddPermission cannot write, and what in it. `None` when every statement has AddPermission's
 /// shape (then it may have been written either way).
-pub fn written_whole(document: &Value) -> Option<String> {
+pub(crate) fn written_whole(document: &Value) -> Option<String> {
     let statements = match &document["Statement"] {
         Value::Array(list) => list.clone(),
         Value::Object(_) => vec![document["Statement"].clone()],

@@ -59,14 +59,14 @@ impl Verification {
     }
 
     /// Adds the whole path's claims; passing then also needs each of them proved.
-    pub fn with_path(mut self, path: PathClaims) -> Verification {
+    pub(crate) fn with_path(mut self, path: PathClaims) -> Verification {
         self.passed = self.passed && path.proved();
         self.path = Some(path);
         self
     }
 
     /// Adds the proofs; passing then also needs every property proved.
-    pub fn with_proofs(mut self, proofs: Vec<PropertyResult>) -> Verification {
+    pub(crate) fn with_proofs(mut self, proofs: Vec<PropertyResult>) -> Verification {
         self.passed = self.passed && proofs.iter().all(|p| p.verdict == Verdict::Proved);
         self.proofs = proofs;
         self
@@ -116,7 +116,7 @@ impl Subject {
 
 /// How much the prover may search per side before it answers `unknown`: a step budget, so
 /// the verdict does not depend on how busy the machine is.
-pub const PROOF_BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
+pub(crate) const PROOF_BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
 
 /// The whole offline verification: the checks and the proofs over the live documents.
 pub fn verification(desired: &Desired, observed: &Observed) -> Verification {
@@ -139,7 +139,7 @@ pub fn verification_with_path(
 
 /// The whole path's claims over what the adapters read; `None` without a role or a parsable
 /// trust policy (the checks say so).
-pub fn whole_path(
+pub(crate) fn whole_path(
     desired: &Desired,
     observed: &Observed,
     sources: &PathSources,
@@ -172,7 +172,7 @@ pub fn proofs(desired: &Desired, observed: &Observed) -> Vec<PropertyResult> {
 /// The non-default versions of our invoke policy `live` that admit more than the granted
 /// ARNs (or cannot be proved not to), with what each admits: latent access, since anyone with
 /// `iam:SetDefaultPolicyVersion` can make one the default.
-pub fn latent_versions<'a>(
+pub(crate) fn latent_versions<'a>(
     desired: &Desired,
     live: &'a ObservedPolicy,
 ) -> Vec<(&'a PolicyVersion, String)> {
@@ -189,7 +189,7 @@ pub fn latent_versions<'a>(
 
 /// What an invoke document admits beyond `lambda:InvokeFunction` on the granted ARNs, from
 /// the prover (`None`: proved to admit nothing more).
-pub fn invoke_admits(desired: &Desired, label: &str, doc: &Value) -> Option<String> {
+pub(crate) fn invoke_admits(desired: &Desired, label: &str, doc: &Value) -> Option<String> {
     let policy = match Policy::parse(doc) {
         Ok(p) => p,
         Err(e) => return Some(format!("it does not parse, so nothing is proved: {e}")),

@@ -36,7 +36,7 @@ impl Tally {
     }
 
     /// The prover's properties added.
-    pub fn with_properties(mut self, proofs: &[PropertyResult]) -> Tally {
+    pub(crate) fn with_properties(mut self, proofs: &[PropertyResult]) -> Tally {
         self.properties += proofs.len();
         self.properties_not_proved += (proofs.iter())
             .filter(|p| p.verdict != Verdict::Proved)
@@ -45,7 +45,7 @@ impl Tally {
     }
 
     /// One path (or organization) claim added.
-    pub fn with_claim(mut self, verdict: ClaimVerdict) -> Tally {
+    pub(crate) fn with_claim(mut self, verdict: ClaimVerdict) -> Tally {
         self.path_claims += 1;
         match verdict {
             ClaimVerdict::Proved => {}
@@ -60,12 +60,12 @@ impl Tally {
     }
 
     /// Claims that did not hold (failed, refuted or unknown).
-    pub fn not_holding(&self) -> usize {
+    pub(crate) fn not_holding(&self) -> usize {
         self.checks_failed + self.properties_not_proved + self.path_refuted + self.path_unknown
     }
 
     /// Every claim holds.
-    pub fn all_hold(&self) -> bool {
+    pub(crate) fn all_hold(&self) -> bool {
         self.not_holding() == 0
     }
 

@@ -183,7 +183,7 @@ pub enum ConfigReason {
 
 impl ConfigReason {
     /// Follows from another op of the same plan (bookkeeping, not a finding of its own).
-    pub fn is_consequence(&self) -> bool {
+    pub(crate) fn is_consequence(&self) -> bool {
         matches!(
             self,
             ConfigReason::CredentialWritten
