@@ -22,12 +22,12 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Each function of `text` (before its test module) longer than [`SCREEN`] lines: its name
-/// and length. A function ends at the first `}` line at the indentation of its `fn` line.
+/// and length. A function ends where the braces opened from its `fn` line close again (braces
+/// inside string and character literals are not counted).
 fn long_functions(text: &str) -> Vec<(String, usize)> {
-    let head = regex::Regex::new(
-        r"^(\s*)(pub(\([^)]*\))? )?(async )?(const )?(unsafe )?fn ([A-Za-z0-9_]+)",
-    )
-    .unwrap();
+    let head =
+        regex::Regex::new(r"^\s*(pub(\([^)]*\))? )?(async )?(const )?(unsafe )?fn ([A-Za-z0-9_]+)")
+            .unwrap();
     let code = text.split("#[cfg(test)]").next().unwrap_or_default();
     let lines: Vec<&str> = code.lines().collect();
     let mut out = Vec::new();
@@ -35,20 +35,40 @@ fn long_functions(text: &str) -> Vec<(String, usize)> {
         let Some(c) = head.captures(line) else {
             continue;
         };
-        if line.trim_end().ends_with(';') {
-            continue; // a declaration in a trait
-        }
-        let indent = c[1].to_string();
-        let close = format!("{indent}}}");
-        let end = (i + 1..lines.len()).find(|&j| lines[j].starts_with(&close));
-        let length = end.map_or(1, |j| j - i + 1);
-        let name = c[7].to_string();
+        let name = c[6].to_string();
+        let length = extent(&lines[i..]);
         let excepted = name.starts_with("generated") || name.starts_with("table");
         if length > SCREEN && !excepted {
             out.push((name, length));
         }
     }
     out
+}
+
+/// How many lines the item starting at `lines[0]` spans: until its braces balance (1 for a
+/// declaration ending in `;` before any brace).
+fn extent(lines: &[&str]) -> usize {
+    let literal = regex::Regex::new(r#""([^"\\]|\\.)*"|'([^'\\]|\\.)'"#).unwrap();
+    let mut depth = 0i64;
+    let mut opened = false;
+    for (n, line) in lines.iter().enumerate() {
+        let code = literal.replace_all(line.split("//").next().unwrap_or_default(), "");
+        for ch in code.chars() {
+            match ch {
+                '{' => {
+                    depth += 1;
+                    opened = true;
+                }
+                '}' => depth -= 1,
+                ';' if !opened => return n + 1,
+                _ => {}
+            }
+        }
+        if opened && depth <= 0 {
+            return n + 1;
+        }
+    }
+    lines.len()
 }
 
 #[test]
@@ -84,7 +104,8 @@ fn functions_read_on_one_screen() {
 fn the_counter_sees_a_long_function_and_skips_tests_and_tables() {
     let body = "    let x = 1;\n".repeat(SCREEN);
     let text = format!(
-        "pub fn long() {{\n{body}}}\n\nfn short() {{\n}}\n\nfn table_of_codes() {{\n{body}}}\n\
+        "pub fn long() {{\n{body}}}\n\nfn short() {{}}\nfn braces() {{ let s = \"}}\"; }}\n\
+         fn declared(&self);\nfn table_of_codes() {{\n{body}}}\n\
          impl A {{\n    pub(crate) async fn inner() {{\n{body}    }}\n}}\n\
          #[cfg(test)]\nmod tests {{\n    fn in_test() {{\n{body}    }}\n}}\n"
     );

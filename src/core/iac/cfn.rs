@@ -53,17 +53,7 @@ pub fn read_template(input: &TemplateInput) -> Result<IacModel, IacError> {
     let file = input.file.as_str();
     let parsed = yaml::parse(file, &input.text)?;
     let root = parsed.value.as_object();
-    let resources = root
-        .and_then(|r| r.get("Resources"))
-        .and_then(Value::as_object)
-        .ok_or_else(|| {
-            IacError::in_file(
-                file,
-                None,
-                "not a CloudFormation template: no Resources mapping".into(),
-                "give a template (JSON or YAML) with a Resources section, or a plan with --plan",
-            )
-        })?;
+    let resources = resources_of(file, root)?;
     let empty = Map::new();
     let section = |name: &str| root.and_then(|r| r.get(name)).and_then(Value::as_object);
     let mut scope = Scope {
@@ -98,44 +88,9 @@ pub fn read_template(input: &TemplateInput) -> Result<IacModel, IacError> {
     for id in &kept {
         read_resource(&mut scope, &mut build, id)?;
     }
-    let mut not_analysed: Vec<NotAnalysed> = kept
-        .iter()
-        .filter(|id| {
-            NOT_READ.contains(&kind(resources, id)) || kind(resources, id).starts_with("Custom::")
-        })
-        .map(|id| NotAnalysed {
-            resource: id.clone(),
-            resource_type: kind(resources, id).to_owned(),
-            line: parsed.resource_lines.get(id).copied(),
-            file: None,
-        })
-        .collect();
-    for (name, line) in macros(&parsed) {
-        not_analysed.push(NotAnalysed {
-            resource: name.clone(),
-            resource_type: "Transform".into(),
-            line,
-            file: None,
-        });
-        scope.at = "Transform".into();
-        let unknown = scope.unknown(format!("Transform {name}"), UnknownReason::Macro);
-        for role in build.roles.values_mut() {
-            rewritten(role, &unknown);
-        }
-    }
-    for id in kept
-        .iter()
-        .filter(|id| NESTED.contains(&kind(resources, id)))
-    {
-        scope.at = id.clone();
-        let value = format!("{} {id}", kind(resources, id));
-        let unknown = scope.unknown(value, UnknownReason::NestedStack);
-        for role in nested_reach(resources, id, &build) {
-            if let Some(r) = build.roles.get_mut(&role) {
-                r.attached.push(text(&unknown));
-            }
-        }
-    }
+    let mut not_analysed = not_read(&kept, resources, &parsed);
+    not_analysed.extend(transforms(&parsed, &mut scope, &mut build));
+    nested_stacks(&kept, resources, &mut scope, &mut build);
     let lines = &parsed.resource_lines;
     let locate = |id: &str| Source {
         resource: id.to_owned(),
@@ -462,6 +417,84 @@ fn document(v: Value) -> Value {
     }
 }
 
+/// The template's `Resources` mapping, which every template has.
+fn resources_of<'a>(
+    file: &str,
+    root: Option<&'a Map<String, Value>>,
+) -> Result<&'a Map<String, Value>, IacError> {
+    root.and_then(|r| r.get("Resources"))
+        .and_then(Value::as_object)
+        .ok_or_else(|| {
+            IacError::in_file(
+                file,
+                None,
+                "not a CloudFormation template: no Resources mapping".into(),
+                "give a template (JSON or YAML) with a Resources section, or a plan with --plan",
+            )
+        })
+}
+
+/// The kept resources whose type the audit does not read (custom resources included).
+fn not_read(
+    kept: &[String],
+    resources: &Map<String, Value>,
+    parsed: &yaml::Parsed,
+) -> Vec<NotAnalysed> {
+    (kept.iter())
+        .filter(|id| {
+            NOT_READ.contains(&kind(resources, id)) || kind(resources, id).starts_with("Custom::")
+        })
+        .map(|id| NotAnalysed {
+            resource: id.clone(),
+            resource_type: kind(resources, id).to_owned(),
+            line: parsed.resource_lines.get(id).copied(),
+            file: None,
+        })
+        .collect()
+}
+
+/// Each macro the template transforms itself with: not analysed, and every role's documents
+/// may be rewritten by it (an unknown in each).
+fn transforms(parsed: &yaml::Parsed, scope: &mut Scope, build: &mut Build) -> Vec<NotAnalysed> {
+    let mut out = Vec::new();
+    for (name, line) in macros(parsed) {
+        out.push(NotAnalysed {
+            resource: name.clone(),
+            resource_type: "Transform".into(),
+            line,
+            file: None,
+        });
+        scope.at = "Transform".into();
+        let unknown = scope.unknown(format!("Transform {name}"), UnknownReason::Macro);
+        for role in build.roles.values_mut() {
+            rewritten(role, &unknown);
+        }
+    }
+    out
+}
+
+/// Each nested stack: an unknown policy attached to every role it can reach.
+fn nested_stacks(
+    kept: &[String],
+    resources: &Map<String, Value>,
+    scope: &mut Scope,
+    build: &mut Build,
+) {
+    for id in kept
+        .iter()
+        .filter(|id| NESTED.contains(&kind(resources, id)))
+    {
+        scope.at = id.clone();
+        let value = format!("{} {id}", kind(resources, id));
+        let unknown = scope.unknown(value, UnknownReason::NestedStack);
+        for role in nested_reach(resources, id, build) {
+            if let Some(r) = build.roles.get_mut(&role) {
+                r.attached.push(text(&unknown));
+            }
+        }
+    }
+}
+
 fn read_resource(scope: &mut Scope, build: &mut Build, id: &str) -> Result<(), IacError> {
     let props = scope.resources[id]
         .get("Properties")
@@ -469,67 +502,8 @@ fn read_resource(scope: &mut Scope, build: &mut Build, id: &str) -> Result<(), I
         .unwrap_or_default();
     let get = |key: &str, scope: &mut Scope| property(scope, &props, id, key);
     match kind(scope.resources, id) {
-        "AWS::IAM::Role" => {
-            let named = scope.named[id].clone();
-            let inline = match get("Policies", scope)? {
-                Value::Array(ps) => ps
-                    .into_iter()
-                    .map(|p| {
-                        (
-                            text(&p["PolicyName"]),
-                            document(p["PolicyDocument"].clone()),
-                        )
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let attached = match get("ManagedPolicyArns", scope)? {
-                Value::Array(arns) => arns.iter().map(text).collect(),
-                Value::Null => Vec::new(),
-                other => vec![text(&other)],
-            };
-            let boundary = Some(get("PermissionsBoundary", scope)?).filter(|b| !b.is_null());
-            let tags = match get("Tags", scope)? {
-                Value::Array(ts) => ts
-                    .iter()
-                    .map(|t| (text(&t["Key"]), text(&t["Value"])))
-                    .collect(),
-                _ => BTreeMap::new(),
-            };
-            let role = AuditRole {
-                name: named.reference.clone(),
-                arn: named.arn.clone(),
-                trust: document(get("AssumeRolePolicyDocument", scope)?),
-                inline,
-                attached,
-                boundary: boundary.map(|b| text(&b)),
-                tags,
-            };
-            build.roles.insert(id.to_owned(), role);
-            let settings = role_settings(scope, &props, id)?;
-            build.settings.insert(id.to_owned(), settings);
-        }
-        "AWS::IAM::ManagedPolicy" => {
-            let arn = scope.named[id].arn.clone();
-            let doc = document(get("PolicyDocument", scope)?);
-            let name = arn.rsplit('/').next().unwrap_or_default().to_owned();
-            let version = AuditVersion {
-                version_id: "v1".into(),
-                is_default: true,
-                document: doc,
-            };
-            build.policies.insert(
-                arn.clone(),
-                AuditPolicy {
-                    arn: arn.clone(),
-                    name,
-                    versions: vec![version],
-                },
-            );
-            build
-                .attach
-                .push((arn, Targets::Names(get("Roles", scope)?)));
-        }
+        "AWS::IAM::Role" => read_role(scope, build, &props, id)?,
+        "AWS::IAM::ManagedPolicy" => read_managed_policy(scope, build, &props, id)?,
         "AWS::IAM::Policy" => {
             let policy = (
                 text(&get("PolicyName", scope)?),
@@ -550,18 +524,8 @@ fn read_resource(scope: &mut Scope, build: &mut Build, id: &str) -> Result<(), I
                 .push((policy, Targets::Names(Value::from(vec![role]))));
         }
         "AWS::Lambda::Permission" => {
-            build.permissions.push(Permission {
-                resource: id.to_owned(),
-                function: get("FunctionName", scope)?,
-                qualifier: Value::Null,
-                statement_id: Value::String(id.to_owned()),
-                action: get("Action", scope)?,
-                principal: get("Principal", scope)?,
-                source_account: get("SourceAccount", scope)?,
-                source_arn: get("SourceArn", scope)?,
-                principal_org_id: get("PrincipalOrgID", scope)?,
-                function_url_auth_type: get("FunctionUrlAuthType", scope)?,
-            });
+            let permission = read_permission(scope, &props, id)?;
+            build.permissions.push(permission);
         }
         "AWS::Lambda::ResourcePolicy" => {
             build.whole_policies.push(WholePolicy {
@@ -573,4 +537,96 @@ fn read_resource(scope: &mut Scope, build: &mut Build, id: &str) -> Result<(), I
         _ => {}
     }
     Ok(())
+}
+
+/// An `AWS::IAM::Role`: its documents, attachments, boundary and tags, and its settings.
+fn read_role(
+    scope: &mut Scope,
+    build: &mut Build,
+    props: &Value,
+    id: &str,
+) -> Result<(), IacError> {
+    let get = |key: &str, scope: &mut Scope| property(scope, props, id, key);
+    let named = scope.named[id].clone();
+    let inline = match get("Policies", scope)? {
+        Value::Array(ps) => (ps.into_iter())
+            .map(|p| {
+                (
+                    text(&p["PolicyName"]),
+                    document(p["PolicyDocument"].clone()),
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let attached = match get("ManagedPolicyArns", scope)? {
+        Value::Array(arns) => arns.iter().map(text).collect(),
+        Value::Null => Vec::new(),
+        other => vec![text(&other)],
+    };
+    let boundary = Some(get("PermissionsBoundary", scope)?).filter(|b| !b.is_null());
+    let tags = match get("Tags", scope)? {
+        Value::Array(ts) => (ts.iter())
+            .map(|t| (text(&t["Key"]), text(&t["Value"])))
+            .collect(),
+        _ => BTreeMap::new(),
+    };
+    let role = AuditRole {
+        name: named.reference.clone(),
+        arn: named.arn.clone(),
+        trust: document(get("AssumeRolePolicyDocument", scope)?),
+        inline,
+        attached,
+        boundary: boundary.map(|b| text(&b)),
+        tags,
+    };
+    build.roles.insert(id.to_owned(), role);
+    let settings = role_settings(scope, props, id)?;
+    build.settings.insert(id.to_owned(), settings);
+    Ok(())
+}
+
+/// An `AWS::IAM::ManagedPolicy`: one default version, and the roles it is attached to.
+fn read_managed_policy(
+    scope: &mut Scope,
+    build: &mut Build,
+    props: &Value,
+    id: &str,
+) -> Result<(), IacError> {
+    let arn = scope.named[id].arn.clone();
+    let doc = document(property(scope, props, id, "PolicyDocument")?);
+    let name = arn.rsplit('/').next().unwrap_or_default().to_owned();
+    let version = AuditVersion {
+        version_id: "v1".into(),
+        is_default: true,
+        document: doc,
+    };
+    let versions = vec![version];
+    let policy = AuditPolicy {
+        arn: arn.clone(),
+        name,
+        versions,
+    };
+    build.policies.insert(arn.clone(), policy);
+    let roles = property(scope, props, id, "Roles")?;
+    build.attach.push((arn, Targets::Names(roles)));
+    Ok(())
+}
+
+/// An `AWS::Lambda::Permission`, its statement ID the resource's logical ID (CloudFormation
+/// picks its own).
+fn read_permission(scope: &mut Scope, props: &Value, id: &str) -> Result<Permission, IacError> {
+    let get = |key: &str, scope: &mut Scope| property(scope, props, id, key);
+    Ok(Permission {
+        resource: id.to_owned(),
+        function: get("FunctionName", scope)?,
+        qualifier: Value::Null,
+        statement_id: Value::String(id.to_owned()),
+        action: get("Action", scope)?,
+        principal: get("Principal", scope)?,
+        source_account: get("SourceAccount", scope)?,
+        source_arn: get("SourceArn", scope)?,
+        principal_org_id: get("PrincipalOrgID", scope)?,
+        function_url_auth_type: get("FunctionUrlAuthType", scope)?,
+    })
 }
