@@ -145,15 +145,7 @@ async fn run(
             ..
         } => {
             let def = in_category(action, category);
-            let body = |version: &Value| json!({"name": def.name, "category": def.category, "config": def.config_body(), "version": version});
-            let version = match via {
-                UpdateVia::Patch => patch_action(client, id, *version, body, outcome).await?,
-                UpdateVia::Draft { draft } => {
-                    write_draft(client, id, *draft, body, outcome).await?;
-                    *version
-                }
-                UpdateVia::Publish { draft } => publish_draft(client, id, *draft, outcome).await?,
-            };
+            let version = update_action(client, id, *version, &def, via, outcome).await?;
             created
                 .actions
                 .insert(action.def.name.clone(), (id.clone(), version));
@@ -171,13 +163,7 @@ async fn run(
         PutConfig(w) => put_config(client, op, w, created, outcome).await?,
         Enable { integration, .. } => {
             let id = integration_id(integration, created, op)?;
-            client
-                .send(
-                    Method::PATCH,
-                    &format!("/api/v2/integrations/{id}"),
-                    Some(&json!({"intendedState": ENABLED})),
-                )
-                .await?;
+            enable(client, &id).await?;
         }
         DeleteIntegration { id, .. } => {
             delete(client, &format!("/api/v2/integrations/{id}")).await?
@@ -186,6 +172,39 @@ async fn run(
             delete(client, &format!("/api/v2/integrations/credentials/{id}")).await?
         }
     }
+    Ok(())
+}
+
+/// An action's change written as its plan says: patched, into its draft, or its draft
+/// published. Returns the action's version afterwards.
+async fn update_action(
+    client: &Client,
+    id: &str,
+    version: i64,
+    def: &ActionDef,
+    via: &UpdateVia,
+    outcome: &mut GenesysOutcome,
+) -> Result<i64, GenesysError> {
+    let body = |version: &Value| json!({"name": def.name, "category": def.category, "config": def.config_body(), "version": version});
+    Ok(match via {
+        UpdateVia::Patch => patch_action(client, id, version, body, outcome).await?,
+        UpdateVia::Draft { draft } => {
+            write_draft(client, id, *draft, body, outcome).await?;
+            version
+        }
+        UpdateVia::Publish { draft } => publish_draft(client, id, *draft, outcome).await?,
+    })
+}
+
+/// The integration's intended state set to enabled.
+async fn enable(client: &Client, id: &str) -> Result<(), GenesysError> {
+    client
+        .send(
+            Method::PATCH,
+            &format!("/api/v2/integrations/{id}"),
+            Some(&json!({"intendedState": ENABLED})),
+        )
+        .await?;
     Ok(())
 }
 

@@ -112,6 +112,62 @@ fn name_text(name: Option<&String>) -> String {
     name.map_or(String::new(), |n| format!(" ({})", printable(n)))
 }
 
+/// The table of reported roles: worst severity, name, managed, what it invokes, external IDs.
+fn roles_table(report: &AccountReport, styles: Styles) -> String {
+    let width = (report.roles.iter())
+        .map(|r| r.role.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let invokable: Vec<String> = (report.roles.iter())
+        .map(|r| printable(&r.invokable_scope.short(&r.invokable)).into_owned())
+        .collect();
+    let inv = (invokable.iter())
+        .map(|s| s.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(9);
+    let mut out = format!(
+        "  {:<8}  {:<width$}  {:<7}  {:<inv$}  {}\n",
+        "WORST", "ROLE", "MANAGED", "INVOKABLE", "EXTERNAL ID"
+    );
+    for (r, invokable) in report.roles.iter().zip(&invokable) {
+        out.push_str(&format!(
+            "  {}  {:<width$}  {:<7}  {:<inv$}  {}\n",
+            severity(r.worst(), styles),
+            r.role,
+            if r.managed { "yes" } else { "no" },
+            invokable,
+            ids_text(r)
+        ));
+    }
+    out
+}
+
+/// One role's findings, each with its suppression and its counterexample request.
+fn role_findings(r: &RoleReport, styles: Styles) -> String {
+    let mut out = format!("\n{} {}\n", styles.bold("role"), r.arn);
+    for f in &r.findings {
+        out.push_str(&format!(
+            "  {}  {}{}: {}\n",
+            severity(Some(f.severity), styles),
+            f.code,
+            super::text::unknown_mark(f.outcome, styles),
+            printable(&f.message)
+        ));
+        if let Some(text) = suppression_text(f) {
+            out.push_str(&styles.dim(&format!("            {text}")));
+            out.push('\n');
+        }
+        if let Some(c) = &f.counterexample {
+            let request = request_text(c, &r.arn);
+            out.push_str(&styles.dim(&format!("            request: {}", printable(&request))));
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// [`account_human`], the account's name beside its ID when the organization listed one.
 fn account_named(report: &AccountReport, name: Option<&String>, styles: Styles) -> String {
     let partners = if report.partners.is_empty() {
@@ -141,56 +197,9 @@ fn account_named(report: &AccountReport, name: Option<&String>, styles: Styles) 
     if report.roles.is_empty() {
         return out;
     }
-    let width = report
-        .roles
-        .iter()
-        .map(|r| r.role.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    let invokable: Vec<String> = (report.roles.iter())
-        .map(|r| printable(&r.invokable_scope.short(&r.invokable)).into_owned())
-        .collect();
-    let inv = invokable
-        .iter()
-        .map(|s| s.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(9);
-    out.push_str(&format!(
-        "  {:<8}  {:<width$}  {:<7}  {:<inv$}  {}\n",
-        "WORST", "ROLE", "MANAGED", "INVOKABLE", "EXTERNAL ID"
-    ));
-    for (r, invokable) in report.roles.iter().zip(&invokable) {
-        out.push_str(&format!(
-            "  {}  {:<width$}  {:<7}  {:<inv$}  {}\n",
-            severity(r.worst(), styles),
-            r.role,
-            if r.managed { "yes" } else { "no" },
-            invokable,
-            ids_text(r)
-        ));
-    }
+    out.push_str(&roles_table(report, styles));
     for r in report.roles.iter().filter(|r| !r.findings.is_empty()) {
-        out.push_str(&format!("\n{} {}\n", styles.bold("role"), r.arn));
-        for f in &r.findings {
-            out.push_str(&format!(
-                "  {}  {}{}: {}\n",
-                severity(Some(f.severity), styles),
-                f.code,
-                super::text::unknown_mark(f.outcome, styles),
-                printable(&f.message)
-            ));
-            if let Some(text) = suppression_text(f) {
-                out.push_str(&styles.dim(&format!("            {text}")));
-                out.push('\n');
-            }
-            if let Some(c) = &f.counterexample {
-                let request = request_text(c, &r.arn);
-                out.push_str(&styles.dim(&format!("            request: {}", printable(&request))));
-                out.push('\n');
-            }
-        }
+        out.push_str(&role_findings(r, styles));
     }
     out.push_str(&baseline_lines(report.baseline.as_ref(), styles));
     out

@@ -48,6 +48,35 @@ pub(crate) fn org_events(report: &OrgReport, meta: &HtmlMeta) -> Vec<Value> {
         .collect()
 }
 
+/// The event's `metadata`: the OCSF version and profile, its ID and the product.
+fn metadata(uid: &str, f: &Finding, meta: &HtmlMeta) -> Value {
+    json!({
+        "version": OCSF_VERSION,
+        "profiles": ["cloud"],
+        "uid": uid,
+        "event_code": f.code.as_str(),
+        "product": {
+            "name": "lambda-trust",
+            "vendor_name": "lambda-trust",
+            "version": meta.version,
+            "url_string": env!("CARGO_PKG_REPOSITORY"),
+        },
+    })
+}
+
+/// The event's `finding_info`: its ID, title, description and the rule that found it.
+fn finding_info(uid: &str, role: &RoleReport, f: &Finding, time: i64) -> Value {
+    json!({
+        "uid": uid,
+        "title": format!("{}: {}", role.role, f.code.description()),
+        "desc": f.message,
+        "types": [super::asff::FINDING_TYPE],
+        "analytic": {"uid": format!("lambda-trust/audit/{}", f.code), "name": f.code.as_str(), "type_id": 1, "type": "Rule"},
+        "created_time": time,
+        "modified_time": time,
+    })
+}
+
 fn event(account: &str, region: &str, role: &RoleReport, f: &Finding, meta: &HtmlMeta) -> Value {
     let partition = Arn::parse(&role.arn).map_or_else(|| "aws".to_owned(), |a| a.partition);
     let time = meta.generated.timestamp_millis();
@@ -79,27 +108,8 @@ fn event(account: &str, region: &str, role: &RoleReport, f: &Finding, meta: &Htm
         "confidence": match f.outcome { Outcome::Failed => "High", Outcome::Unknown => "Unknown" },
         "time": time,
         "message": f.message,
-        "metadata": {
-            "version": OCSF_VERSION,
-            "profiles": ["cloud"],
-            "uid": uid,
-            "event_code": f.code.as_str(),
-            "product": {
-                "name": "lambda-trust",
-                "vendor_name": "lambda-trust",
-                "version": meta.version,
-                "url_string": env!("CARGO_PKG_REPOSITORY"),
-            },
-        },
-        "finding_info": {
-            "uid": uid,
-            "title": format!("{}: {}", role.role, f.code.description()),
-            "desc": f.message,
-            "types": [super::asff::FINDING_TYPE],
-            "analytic": {"uid": format!("lambda-trust/audit/{}", f.code), "name": f.code.as_str(), "type_id": 1, "type": "Rule"},
-            "created_time": time,
-            "modified_time": time,
-        },
+        "metadata": metadata(&uid, f, meta),
+        "finding_info": finding_info(&uid, role, f, time),
         "cloud": {
             "provider": "AWS",
             "region": region,

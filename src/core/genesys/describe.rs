@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::plan::{as_observed, DeleteWhy, GenesysOp, UpdateVia};
+use super::plan::{as_observed, ConfigWrite, DeleteWhy, GenesysOp, UpdateVia};
 use super::state::Flow;
 use super::state::{DesiredAction, ObservedAction};
 use crate::core::describe::{Action, ChangeView};
@@ -22,6 +22,24 @@ fn desired_doc(a: &DesiredAction, category: &str) -> Value {
 /// `genesys action "Lookup order"`, `genesys credential "…"`, `genesys integration "…"`.
 pub(crate) fn action_resource(name: &str) -> String {
     format!("genesys action {name:?}")
+}
+
+/// A credential's change.
+fn credential_view(name: &str, action: Action, detail: String) -> ChangeView {
+    ChangeView::new(format!("genesys credential {name:?}"), action, detail)
+}
+
+/// The integration's config written: the credential binding and the ownership ledger, and why.
+fn put_config_view(w: &ConfigWrite) -> ChangeView {
+    let reasons: Vec<String> = w.reasons.iter().map(ToString::to_string).collect();
+    ChangeView::new(
+        format!("genesys integration {:?} config", w.name),
+        Action::Update,
+        format!(
+            "credential binding and ownership ledger: {}",
+            reasons.join("; ")
+        ),
+    )
 }
 
 /// What a Genesys op means to a user.
@@ -59,8 +77,8 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
             Action::Delete,
             delete_detail(id, function_arn, *why, flows.as_deref()),
         ),
-        CreateCredential { name, role_arn, .. } => ChangeView::new(
-            format!("genesys credential {name:?}"),
+        CreateCredential { name, role_arn, .. } => credential_view(
+            name,
             Action::Create,
             format!("type amazonWebServicesARN, ARN {role_arn}"),
         ),
@@ -69,8 +87,8 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
             role_arn,
             reason,
             ..
-        } => ChangeView::new(
-            format!("genesys credential {name:?}"),
+        } => credential_view(
+            name,
             Action::Update,
             format!("ARN {role_arn} written again: {reason}"),
         ),
@@ -79,18 +97,7 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
             Action::Create,
             "type aws-lambda-data-actions",
         ),
-        PutConfig(w) => ChangeView::new(
-            format!("genesys integration {:?} config", w.name),
-            Action::Update,
-            format!(
-                "credential binding and ownership ledger: {}",
-                w.reasons
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-        ),
+        PutConfig(w) => put_config_view(w),
         Enable { name, was, .. } => ChangeView::new(
             format!("genesys integration {name:?}"),
             Action::Update,

@@ -242,29 +242,7 @@ pub fn genesys_checks(
         &ledger,
         aws_role_arn,
     ));
-    for d in &desired.actions {
-        let a = observed
-            .actions
-            .iter()
-            .find(|a| a.name() == d.name() && ledger.record(&a.id).is_some());
-        out.push(check(
-            if a.is_some() {
-                CheckId::GenesysActionCalls
-            } else {
-                CheckId::GenesysActionExists
-            },
-            format!(
-                "genesys: action {:?} calls exactly {}",
-                d.name(),
-                d.function_arn()
-            ),
-            a.is_some_and(|a| a.function_arn() == d.function_arn()),
-            match a {
-                Some(a) => format!("action {} calls {}", a.id, a.function_arn()),
-                None => "no such action created by lambda-trust".into(),
-            },
-        ));
-    }
+    out.extend((desired.actions.iter()).map(|d| action_check(d, observed, &ledger)));
     out.extend(super::plan::reaches(desired).iter().map(|r| {
         check(
             CheckId::GenesysActionCalls,
@@ -274,23 +252,48 @@ pub fn genesys_checks(
         )
     }));
     out.extend(region_check(desired));
-    let strays: Vec<String> = observed
-        .actions
-        .iter()
+    out.push(stray_check(desired, observed));
+    out
+}
+
+/// One desired action: lambda-trust's action of that name exists and calls exactly its ARN.
+fn action_check(d: &DesiredAction, observed: &ObservedGenesys, ledger: &Ledger) -> Check {
+    let a =
+        (observed.actions.iter()).find(|a| a.name() == d.name() && ledger.record(&a.id).is_some());
+    Check {
+        code: match a {
+            Some(_) => CheckId::GenesysActionCalls,
+            None => CheckId::GenesysActionExists,
+        },
+        name: format!(
+            "genesys: action {:?} calls exactly {}",
+            d.name(),
+            d.function_arn()
+        ),
+        passed: a.is_some_and(|a| a.function_arn() == d.function_arn()),
+        detail: match a {
+            Some(a) => format!("action {} calls {}", a.id, a.function_arn()),
+            None => "no such action created by lambda-trust".into(),
+        },
+    }
+}
+
+/// No action in the integration calls a function that is not a target.
+fn stray_check(desired: &DesiredGenesys, observed: &ObservedGenesys) -> Check {
+    let strays: Vec<String> = (observed.actions.iter())
         .filter(|a| !is_target(desired, a.function_arn()))
         .map(|a| format!("{:?} ({}) calls {}", a.name(), a.id, a.function_arn()))
         .collect();
-    out.push(check(
-        CheckId::GenesysNoStrayAction,
-        "genesys: no action in the integration calls a function that is not a target".into(),
-        strays.is_empty(),
-        if strays.is_empty() {
+    Check {
+        code: CheckId::GenesysNoStrayAction,
+        name: "genesys: no action in the integration calls a function that is not a target".into(),
+        passed: strays.is_empty(),
+        detail: if strays.is_empty() {
             format!("{} action(s), all calling targets", observed.actions.len())
         } else {
             strays.join("; ")
         },
-    ));
-    out
+    }
 }
 
 /// Genesys Cloud invokes functions in its organization's AWS region only (Genesys help,

@@ -275,9 +275,17 @@ pub fn check_rendered(config: &Config, rendered: &Rendered, allow_weaker: bool) 
     let invoke = std::slice::from_ref(&rendered.invoke);
     findings.extend(invoke_findings(invoke, &rendered.function_arns));
     findings.extend(invoke_grant_findings(invoke, &rendered.function_arns));
-    // Too many ARNs for one policy is not an error: `shard` splits them across several policies
-    // (each checked against the quota when it is planned).
-    for f in &mut findings {
+    sharded(config, rendered, &mut findings);
+    if !rendered.builtin_templates {
+        weakened(&mut findings, allow_weaker);
+    }
+    findings
+}
+
+/// Too many ARNs for one policy is not an error: `shard` splits them across several policies
+/// (each checked against the quota when it is planned), said as a warning.
+fn sharded(config: &Config, rendered: &Rendered, findings: &mut [Finding]) {
+    for f in findings {
         if f.code == LintCode::InvokePolicyTooLarge {
             f.severity = Severity::Warning;
             f.code = LintCode::InvokePolicySharded;
@@ -291,26 +299,25 @@ pub fn check_rendered(config: &Config, rendered: &Rendered, allow_weaker: bool) 
             f.hint = Some("a role takes 10 managed policies by default; see docs/shards.md".into());
         }
     }
-    if !rendered.builtin_templates {
-        for f in &mut findings {
-            if f.severity != Severity::Error || !f.code.is_weakening() {
-                continue;
-            }
-            if allow_weaker {
-                f.severity = Severity::Warning;
-                f.message = format!("WEAKENED: {}", f.message);
-            } else {
-                let fix = f
-                    .hint
-                    .take()
-                    .map_or(String::new(), |h| format!("{h} in the template; "));
-                f.hint = Some(format!(
-                    "{fix}or pass --allow-weaker-policies to accept a weaker policy on purpose"
-                ));
-            }
+}
+
+/// A user's template that weakens an invariant: an error, unless `allow_weaker` makes it a
+/// loud warning; the error's hint names the flag.
+fn weakened(findings: &mut [Finding], allow_weaker: bool) {
+    for f in findings {
+        if f.severity != Severity::Error || !f.code.is_weakening() {
+            continue;
+        }
+        if allow_weaker {
+            f.severity = Severity::Warning;
+            f.message = format!("WEAKENED: {}", f.message);
+        } else {
+            let fix = (f.hint.take()).map_or(String::new(), |h| format!("{h} in the template; "));
+            f.hint = Some(format!(
+                "{fix}or pass --allow-weaker-policies to accept a weaker policy on purpose"
+            ));
         }
     }
-    findings
 }
 
 /// How to let lambda-trust write the statement a target in `account` needs (docs/cross-account.md).
