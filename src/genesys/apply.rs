@@ -468,6 +468,44 @@ fn is_conflict(e: &GenesysError) -> bool {
     }
 }
 
+/// The credential the config binds, and its date as the ledger records it: as read, or as
+/// settled after this run wrote it.
+async fn credential_written(
+    client: &Client,
+    credential: &CredentialRef,
+    created: &Created,
+) -> (String, String) {
+    match credential {
+        CredentialRef::Existing { id, modified } => (id.clone(), modified.clone()),
+        CredentialRef::Written => {
+            let (id, written) = created.credential.clone().unwrap_or_default();
+            let date = super::settle::settled_date(client, &id, &written).await;
+            (id, date)
+        }
+    }
+}
+
+/// The ledger's action records, by ID: those kept as they were, and those this run wrote.
+fn ledger_records(actions: &[ActionRef], created: &Created) -> Vec<ActionRecord> {
+    let mut records: Vec<ActionRecord> = (actions.iter())
+        .filter_map(|a| match a {
+            ActionRef::Existing(r) => Some(r.clone()),
+            ActionRef::Written {
+                name,
+                contract,
+                config,
+            } => created.actions.get(name).map(|(id, version)| ActionRecord {
+                id: id.clone(),
+                version: Some(*version),
+                contract: contract.clone(),
+                config: config.clone(),
+            }),
+        })
+        .collect();
+    records.sort_by(|a, b| a.id.cmp(&b.id));
+    records
+}
+
 async fn put_config(
     client: &Client,
     op: &GenesysOp,
@@ -491,31 +529,8 @@ async fn put_config(
     } = w;
     let id = integration_id(integration, created, op)?;
     let path = format!("/api/v2/integrations/{id}/config/current");
-    let (credential_id, modified) = match credential {
-        CredentialRef::Existing { id, modified } => (id.clone(), modified.clone()),
-        CredentialRef::Written => {
-            let (id, written) = created.credential.clone().unwrap_or_default();
-            let date = super::settle::settled_date(client, &id, &written).await;
-            (id, date)
-        }
-    };
-    let mut records: Vec<ActionRecord> = actions
-        .iter()
-        .filter_map(|a| match a {
-            ActionRef::Existing(r) => Some(r.clone()),
-            ActionRef::Written {
-                name,
-                contract,
-                config,
-            } => created.actions.get(name).map(|(id, version)| ActionRecord {
-                id: id.clone(),
-                version: Some(*version),
-                contract: contract.clone(),
-                config: config.clone(),
-            }),
-        })
-        .collect();
-    records.sort_by(|a, b| a.id.cmp(&b.id));
+    let (credential_id, modified) = credential_written(client, credential, created).await;
+    let records = ledger_records(actions, created);
     let ledger = Ledger {
         credential_id: credential_id.clone(),
         credential_modified: modified,

@@ -346,6 +346,38 @@ fn install_crypto_provider() {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
 }
 
+/// The token endpoint's answer to one sign-in: the access token, or why not (a refused
+/// client is `Auth`, with the server's description).
+async fn token_answer(
+    req: reqwest::RequestBuilder,
+    url: &str,
+    source_name: &str,
+) -> Result<Secret, GenesysError> {
+    let resp = req.send().await.map_err(|e| transport("POST", url, e))?;
+    let status = resp.status();
+    let text = resp.text().await.unwrap_or_default();
+    if status == StatusCode::UNAUTHORIZED || status == StatusCode::BAD_REQUEST {
+        let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        let message = v["error_description"]
+            .as_str()
+            .or(v["description"].as_str())
+            .or(v["error"].as_str())
+            .unwrap_or("invalid client credentials")
+            .to_string();
+        return Err(GenesysError::Auth {
+            source_name: source_name.to_owned(),
+            status: status.as_u16(),
+            message,
+        });
+    }
+    check_status("POST", "/oauth/token", status, None, &text)?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| decode("POST", "/oauth/token", e))?;
+    v["access_token"]
+        .as_str()
+        .map(Secret::new)
+        .ok_or_else(|| decode("POST", "/oauth/token", "no access_token"))
+}
+
 impl Client {
     /// Signs in (client-credentials grant) at the login URL; every call, this one included,
     /// retries as `retries` says.
@@ -384,32 +416,7 @@ impl Client {
                     .header("Authorization", format!("Basic {basic}"))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .body("grant_type=client_credentials");
-                async move {
-                    let resp = req.send().await.map_err(|e| transport("POST", url, e))?;
-                    let status = resp.status();
-                    let text = resp.text().await.unwrap_or_default();
-                    if status == StatusCode::UNAUTHORIZED || status == StatusCode::BAD_REQUEST {
-                        let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-                        let message = v["error_description"]
-                            .as_str()
-                            .or(v["description"].as_str())
-                            .or(v["error"].as_str())
-                            .unwrap_or("invalid client credentials")
-                            .to_string();
-                        return Err(GenesysError::Auth {
-                            source_name: oauth.source.clone(),
-                            status: status.as_u16(),
-                            message,
-                        });
-                    }
-                    check_status("POST", "/oauth/token", status, None, &text)?;
-                    let v: Value = serde_json::from_str(&text)
-                        .map_err(|e| decode("POST", "/oauth/token", e))?;
-                    v["access_token"]
-                        .as_str()
-                        .map(Secret::new)
-                        .ok_or_else(|| decode("POST", "/oauth/token", "no access_token"))
-                }
+                token_answer(req, url, &oauth.source)
             },
         )
         .await;
