@@ -43,6 +43,42 @@ pub enum ShardError {
     TemplateTooLarge { arn: String, len: usize },
 }
 
+/// The shards as they are, each ARN still granted kept in its first shard; a kept shard a
+/// changed template makes too large gives its tail up. Returns the shards, the ARNs placed and
+/// those given up.
+fn kept(
+    arns: &BTreeSet<String>,
+    existing: &BTreeMap<usize, Vec<String>>,
+    max_shards: usize,
+    fits: &impl Fn(&[String]) -> bool,
+) -> (BTreeMap<usize, Vec<String>>, BTreeSet<String>, Vec<String>) {
+    let mut shards: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let mut placed: BTreeSet<String> = BTreeSet::new();
+    let mut overflow: Vec<String> = Vec::new();
+    for (&index, live) in existing {
+        if index > max_shards {
+            continue;
+        }
+        let mut keep: Vec<String> = Vec::new();
+        for arn in live {
+            if arns.contains(arn) && !placed.contains(arn) {
+                placed.insert(arn.clone());
+                keep.push(arn.clone());
+            }
+        }
+        while !keep.is_empty() && !fits(&keep) {
+            if let Some(arn) = keep.pop() {
+                placed.remove(&arn);
+                overflow.push(arn);
+            }
+        }
+        if !keep.is_empty() {
+            shards.insert(index, keep);
+        }
+    }
+    (shards, placed, overflow)
+}
+
 /// Assigns `arns` (the desired set) to shards.
 ///
 /// `existing` maps a live shard's index to the ARNs its document grants, in document order.
@@ -55,32 +91,8 @@ pub(crate) fn assign(
     size: impl Fn(&[String]) -> usize,
 ) -> Result<BTreeMap<usize, Vec<String>>, ShardError> {
     let fits = |list: &[String]| size(list) <= MAX_POLICY_CHARS;
-    let mut shards: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    let mut placed: BTreeSet<String> = BTreeSet::new();
-    let mut overflow: Vec<String> = Vec::new();
     // 1. Keep what is already in place (each ARN once, in its first shard).
-    for (&index, live) in existing {
-        if index > max_shards {
-            continue;
-        }
-        let mut keep: Vec<String> = Vec::new();
-        for arn in live {
-            if arns.contains(arn) && !placed.contains(arn) {
-                placed.insert(arn.clone());
-                keep.push(arn.clone());
-            }
-        }
-        // A changed template can make a kept shard too large: move its tail to the new ones.
-        while !keep.is_empty() && !fits(&keep) {
-            if let Some(arn) = keep.pop() {
-                placed.remove(&arn);
-                overflow.push(arn);
-            }
-        }
-        if !keep.is_empty() {
-            shards.insert(index, keep);
-        }
-    }
+    let (mut shards, placed, overflow) = kept(arns, existing, max_shards, &fits);
     // 2. Place the rest, sorted, into the first shard with room.
     let mut new: Vec<String> = arns
         .iter()

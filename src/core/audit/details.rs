@@ -125,31 +125,8 @@ pub fn parse_details(
         message,
         hint: hint.to_owned(),
     };
-    let root: Value = serde_json::from_str(text).map_err(|e| {
-        err(
-            format!(":{}:{}", e.line(), e.column()),
-            format!("not valid JSON: {e}"),
-            HINT,
-        )
-    })?;
-    let Some(obj) = root
-        .as_object()
-        .filter(|o| o.contains_key("RoleDetailList") || o.contains_key("Policies"))
-    else {
-        return Err(err(
-            String::new(),
-            "not the output of get-account-authorization-details: no RoleDetailList or Policies"
-                .into(),
-            HINT,
-        ));
-    };
-    if obj.get("IsTruncated") == Some(&Value::Bool(true)) || obj.contains_key("NextToken") {
-        return Err(err(
-            String::new(),
-            "one page of several (IsTruncated or NextToken is set): roles would be missing".into(),
-            "run the CLI without --max-items/--no-paginate so it writes every page merged",
-        ));
-    }
+    let root = details_root(file, text)?;
+    let obj = &root;
     let shape =
         |path: String, want: &str| err(format!(" at {path}"), format!("expected {want}"), HINT);
     let roles = list(obj, "RoleDetailList", "")
@@ -186,6 +163,41 @@ pub fn parse_details(
             .collect(),
     })
 }
+
+/// The answer's top-level object: JSON, holding `RoleDetailList` or `Policies`, every page.
+fn details_root(file: &str, text: &str) -> Result<Map<String, Value>, InputError> {
+    let err = |place: String, message: String, hint: &str| InputError {
+        file: file.to_owned(),
+        place,
+        message,
+        hint: hint.to_owned(),
+    };
+    let root: Value = serde_json::from_str(text).map_err(|e| {
+        err(
+            format!(":{}:{}", e.line(), e.column()),
+            format!("not valid JSON: {e}"),
+            HINT,
+        )
+    })?;
+    let Value::Object(obj) = root else {
+        return Err(err(String::new(), NOT_DETAILS.into(), HINT));
+    };
+    if !obj.contains_key("RoleDetailList") && !obj.contains_key("Policies") {
+        return Err(err(String::new(), NOT_DETAILS.into(), HINT));
+    }
+    if obj.get("IsTruncated") == Some(&Value::Bool(true)) || obj.contains_key("NextToken") {
+        return Err(err(
+            String::new(),
+            "one page of several (IsTruncated or NextToken is set): roles would be missing".into(),
+            "run the CLI without --max-items/--no-paginate so it writes every page merged",
+        ));
+    }
+    Ok(obj)
+}
+
+/// Why a JSON object is not a `get-account-authorization-details` answer.
+const NOT_DETAILS: &str =
+    "not the output of get-account-authorization-details: no RoleDetailList or Policies";
 
 /// The audited account: the given one, else the one the ARNs name (customer managed policies;
 /// AWS managed ones name `aws`).

@@ -50,6 +50,35 @@ pub fn genesys_findings(desired: &DesiredGenesys, plan: &GenesysPlan) -> Vec<Gen
     out
 }
 
+/// An action whose contract differs from the config: replaced by a new one.
+fn replaced_text(name: &str, r: &super::plan::Replaced) -> String {
+    format!(
+        "action {name:?} ({}): its {} differs from the config; a published contract never changes, so apply replaces it with a new action (new ID){}",
+        r.id,
+        r.differs.join(", "),
+        if r.kept { " and keeps the old one while flows call it" } else { "" }
+    )
+}
+
+/// An action deleted because its function is no longer a target (or never was one).
+fn retired(
+    desired: &DesiredGenesys,
+    id: &str,
+    name: &str,
+    function_arn: &str,
+    flows: Option<&[Flow]>,
+) -> (Code, String) {
+    let code = match is_target(desired, function_arn) {
+        true => Code::GenesysActionRetired,
+        false => Code::GenesysActionNotTarget,
+    };
+    let message = format!(
+        "action {name:?} ({id}) calls {function_arn}, which is no longer a target ({})",
+        flows_text(flows)
+    );
+    (code, message)
+}
+
 fn op_findings(desired: &DesiredGenesys, op: &GenesysOp) -> Vec<GenesysFinding> {
     let v = describe_genesys(op);
     let one = |code, message: String, entity: Option<(&'static str, String)>| {
@@ -81,13 +110,7 @@ fn op_findings(desired: &DesiredGenesys, op: &GenesysOp) -> Vec<GenesysFinding> 
             ..
         } => one(
             Code::GenesysActionReplaced,
-            format!(
-                "action {:?} ({}): its {} differs from the config; a published contract never changes, so apply replaces it with a new action (new ID){}",
-                action.def.name,
-                r.id,
-                r.differs.join(", "),
-                if r.kept { " and keeps the old one while flows call it" } else { "" }
-            ),
+            replaced_text(&action.def.name, r),
             Some(("Action", r.id.clone())),
         ),
         // The rename of a replaced action is part of its replacement's finding.
@@ -102,18 +125,10 @@ fn op_findings(desired: &DesiredGenesys, op: &GenesysOp) -> Vec<GenesysFinding> 
             function_arn,
             flows,
             ..
-        } => one(
-            if is_target(desired, function_arn) {
-                Code::GenesysActionRetired
-            } else {
-                Code::GenesysActionNotTarget
-            },
-            format!(
-                "action {name:?} ({id}) calls {function_arn}, which is no longer a target ({})",
-                flows_text(flows.as_deref())
-            ),
-            Some(("Action", id.clone())),
-        ),
+        } => {
+            let (code, message) = retired(desired, id, name, function_arn, flows.as_deref());
+            one(code, message, Some(("Action", id.clone())))
+        }
         GenesysOp::Enable { integration, .. } => one(
             Code::GenesysDisabled,
             format!("{}: data actions do not run", v.detail),
