@@ -175,6 +175,29 @@ async fn read_once(
     Ok(out)
 }
 
+/// One item Config answered, in the region the listing found it in (else its own).
+fn config_item(
+    i: &aws_sdk_config::types::BaseConfigurationItem,
+    listed_region: Option<String>,
+) -> ConfigItem {
+    ConfigItem {
+        account: i.account_id().unwrap_or_default().to_owned(),
+        region: (listed_region.or_else(|| i.aws_region().map(str::to_owned))).unwrap_or_default(),
+        resource_type: (i.resource_type())
+            .map(|t| t.as_str().to_owned())
+            .unwrap_or_default(),
+        name: i.resource_name().map(str::to_owned),
+        status: (i.configuration_item_status())
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+        configuration: i.configuration().map(str::to_owned),
+        arn: i.arn().map(str::to_owned),
+        supplementary: (i.supplementary_configuration().into_iter().flatten())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    }
+}
+
 async fn batch_get(
     clients: &Clients,
     aggregator: &str,
@@ -203,24 +226,10 @@ async fn batch_get(
         listed.map(|l| l.region.clone())
     };
     let items = (got.base_configuration_items().iter())
-        .map(|i| ConfigItem {
-            account: i.account_id().unwrap_or_default().to_owned(),
-            region: region(i.account_id().unwrap_or_default(), i.resource_id())
-                .or_else(|| i.aws_region().map(str::to_owned))
-                .unwrap_or_default(),
-            resource_type: i
-                .resource_type()
-                .map(|t| t.as_str().to_owned())
-                .unwrap_or_default(),
-            name: i.resource_name().map(str::to_owned),
-            status: (i.configuration_item_status())
-                .map(|s| s.as_str().to_owned())
-                .unwrap_or_default(),
-            configuration: i.configuration().map(str::to_owned),
-            arn: i.arn().map(str::to_owned),
-            supplementary: (i.supplementary_configuration().into_iter().flatten())
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
+        .map(|i| {
+            let account = i.account_id().unwrap_or_default();
+            let listed = region(account, i.resource_id());
+            config_item(i, listed)
         })
         .collect::<Vec<_>>();
     let unprocessed = got.unprocessed_resource_identifiers();

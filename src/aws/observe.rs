@@ -593,34 +593,43 @@ async fn confirm_by_listing(
             }
         }
         for (arn, targets) in qualified.into_iter().filter(|(_, t)| t.len() > 1) {
-            let wanted = |i: &usize| needed_qualifier(&functions[*i]).unwrap_or_default();
-            let numeric = |q: &str| q.bytes().all(|b| b.is_ascii_digit());
-            let has_versions = targets.iter().any(|i| numeric(wanted(i)));
-            let has_aliases = targets.iter().any(|i| !numeric(wanted(i)));
-            // By name (the listing's region and account are the client's): an ARN works on
-            // AWS too, but moto's ListAliases does not take one.
-            let parsed = Arn::parse(arn);
-            let name = parsed
-                .as_ref()
-                .and_then(|a| a.function_parts())
-                .map_or(arn, |(name, _)| name);
-            let mut existing: Vec<String> = Vec::new();
-            if has_aliases {
-                existing.extend(list_qualifiers(&client, pacer, name, Listing::ListAliases).await);
-            }
-            if has_versions {
-                existing.extend(
-                    list_qualifiers(&client, pacer, name, Listing::ListVersionsByFunction).await,
-                );
-            }
-            for i in targets {
-                if existing.iter().any(|q| q == wanted(&i)) {
-                    out.insert(i, (arn.to_string(), None));
-                }
-            }
+            let found = qualifiers_listed(&client, pacer, functions, arn, targets).await;
+            out.extend(found.into_iter().map(|i| (i, (arn.to_string(), None))));
         }
     }
     out
+}
+
+/// The qualified targets of one listed function whose alias or version exists: its aliases
+/// and versions listed once each (as needed) instead of a GetFunction per target.
+async fn qualifiers_listed(
+    client: &aws_sdk_lambda::Client,
+    pacer: &Pacer,
+    functions: &[FunctionQuery],
+    arn: &str,
+    targets: Vec<usize>,
+) -> Vec<usize> {
+    let wanted = |i: &usize| needed_qualifier(&functions[*i]).unwrap_or_default();
+    let numeric = |q: &str| q.bytes().all(|b| b.is_ascii_digit());
+    let has_versions = targets.iter().any(|i| numeric(wanted(i)));
+    let has_aliases = targets.iter().any(|i| !numeric(wanted(i)));
+    // By name (the listing's region and account are the client's): an ARN works on AWS too,
+    // but moto's ListAliases does not take one.
+    let parsed = Arn::parse(arn);
+    let name = (parsed.as_ref())
+        .and_then(|a| a.function_parts())
+        .map_or(arn, |(name, _)| name);
+    let mut existing: Vec<String> = Vec::new();
+    if has_aliases {
+        existing.extend(list_qualifiers(client, pacer, name, Listing::ListAliases).await);
+    }
+    if has_versions {
+        existing
+            .extend(list_qualifiers(client, pacer, name, Listing::ListVersionsByFunction).await);
+    }
+    (targets.into_iter())
+        .filter(|i| existing.iter().any(|q| q == wanted(i)))
+        .collect()
 }
 
 /// `ListFunctions` pages until every target in `indexes` is found or [`keep_listing`] says

@@ -134,6 +134,26 @@ pub(crate) fn archived(held: &Held, now: &str) -> Outgoing {
     }
 }
 
+/// The finding's `FindingProviderFields`: its severity and types as the provider gave them.
+fn provider_fields(f: &Value) -> FindingProviderFields {
+    let s = |v: &Value| v.as_str().map(str::to_owned);
+    let severity = &f["Severity"];
+    let types = f["FindingProviderFields"]["Types"].as_array().map(|a| {
+        (a.iter().filter_map(Value::as_str))
+            .map(str::to_owned)
+            .collect()
+    });
+    FindingProviderFields::builder()
+        .severity(
+            FindingProviderSeverity::builder()
+                .set_label(s(&severity["Label"]).map(|l| SeverityLabel::from(l.as_str())))
+                .set_original(s(&severity["Original"]))
+                .build(),
+        )
+        .set_types(types)
+        .build()
+}
+
 /// One of `report::asff`'s findings (its JSON), as the SDK sends it.
 pub(crate) fn outgoing(f: &Value) -> Outgoing {
     let s = |v: &Value| v.as_str().map(str::to_owned);
@@ -165,17 +185,7 @@ pub(crate) fn outgoing(f: &Value) -> Outgoing {
                 .set_original(s(&severity["Original"]))
                 .build(),
         )
-        .finding_provider_fields(
-            FindingProviderFields::builder()
-                .severity(
-                    FindingProviderSeverity::builder()
-                        .set_label(label())
-                        .set_original(s(&severity["Original"]))
-                        .build(),
-                )
-                .set_types(strings(&f["FindingProviderFields"]["Types"]))
-                .build(),
-        )
+        .finding_provider_fields(provider_fields(f))
         .set_title(s(&f["Title"]))
         .set_description(s(&f["Description"]))
         .remediation(remediation(&f["Remediation"]["Recommendation"]))

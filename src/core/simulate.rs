@@ -105,25 +105,10 @@ impl SimulateOutcome {
 /// A file reader handed in by the caller: the core reads no files itself.
 pub(crate) type ReadFile<'a> = &'a dyn Fn(&Path) -> std::io::Result<String>;
 
-/// Reads the files (with `read`), evaluates the request, reports the decision.
-pub fn run(input: &SimulateInput, read: ReadFile) -> Result<SimulateOutcome, SimulateError> {
-    let context = parse_context(&input.context)?;
-    for (what, flag, value) in [
-        ("principal", "--principal", &input.principal),
-        ("action", "--action", &input.action),
-        ("resource", "--resource", &input.resource),
-    ] {
-        if value.trim().is_empty() {
-            return Err(SimulateError::EmptyRequest { what, flag });
-        }
-    }
-    if input.policies.is_empty() && input.trust_policy.is_none() {
-        return Err(SimulateError::NoPolicies);
-    }
-
-    let identity_policies = input
-        .policies
-        .iter()
+/// The policies the files hold: identity policies, the trust policy (as the resource
+/// policy) and the boundary.
+fn eval_input(input: &SimulateInput, read: ReadFile) -> Result<EvalInput, SimulateError> {
+    let identity_policies = (input.policies.iter())
         .map(|path| {
             Ok(LabeledPolicy::new(
                 path.display().to_string(),
@@ -142,13 +127,31 @@ pub fn run(input: &SimulateInput, read: ReadFile) -> Result<SimulateOutcome, Sim
         )),
         None => None,
     };
-
-    let eval_input = EvalInput {
+    Ok(EvalInput {
         identity_policies,
         resource_policy_is_trust: trust.is_some(),
         resource_policy: trust,
         boundary,
-    };
+    })
+}
+
+/// Reads the files (with `read`), evaluates the request, reports the decision.
+pub fn run(input: &SimulateInput, read: ReadFile) -> Result<SimulateOutcome, SimulateError> {
+    let context = parse_context(&input.context)?;
+    for (what, flag, value) in [
+        ("principal", "--principal", &input.principal),
+        ("action", "--action", &input.action),
+        ("resource", "--resource", &input.resource),
+    ] {
+        if value.trim().is_empty() {
+            return Err(SimulateError::EmptyRequest { what, flag });
+        }
+    }
+    if input.policies.is_empty() && input.trust_policy.is_none() {
+        return Err(SimulateError::NoPolicies);
+    }
+
+    let eval_input = eval_input(input, read)?;
     let request = Request {
         principal: input.principal.clone(),
         action: input.action.clone(),

@@ -89,6 +89,43 @@ pub struct FunctionReport {
     pub findings: Vec<Finding>,
 }
 
+/// Each target's two claims judged: the failed or unknown ones grouped by claim, and each
+/// way into a function besides the role, with its own request.
+fn judged(
+    targets: Vec<crate::core::verify::TargetClaims>,
+    report: &PathReport,
+    path: &AuditPath,
+) -> (Vec<(Claim, Vec<String>)>, Vec<Finding>) {
+    let mut found: Vec<(Claim, Vec<String>)> = Vec::new();
+    let mut ways = Vec::new();
+    for t in targets {
+        // The role's own policies are the audit's trust and access findings' business (who
+        // gets in, with which IDs; the invokable set is already the effective one).
+        let available = t.genesys_gets_through;
+        // Only the organization policies are unknown on this target's path.
+        let only_orgs = (report.availability.iter())
+            .find(|a| a.target == t.target)
+            .is_some_and(|a| a.unknown.is_empty());
+        // Organization policies not given: said once (`path.organization`), not per target.
+        let not_given =
+            path.orgs_not_given && only_orgs && available.code == Some(PathCode::PathNotRead);
+        if available.verdict != ClaimVerdict::Proved
+            && available.code != Some(PathCode::RoleBlocks)
+            && !not_given
+        {
+            group(&mut found, available, &t.target);
+        }
+        match t.nobody_else.verdict {
+            _ if path.no_function_policies => {}
+            ClaimVerdict::Proved => {}
+            // Each way in, with its own request.
+            ClaimVerdict::Refuted => ways.extend(ways_in(report, &t.target)),
+            ClaimVerdict::Unknown => group(&mut found, t.nobody_else, &t.target),
+        }
+    }
+    (found, ways)
+}
+
 /// The path findings of one reported role, over the functions it may invoke.
 pub(super) fn role_findings(
     iam: &AccountIam,
@@ -124,33 +161,7 @@ pub(super) fn role_findings(
     };
     let report = PathReport::new(&input, PROOF_BUDGET);
     let claims = path_claims(&input, &report);
-    let mut found: Vec<(Claim, Vec<String>)> = Vec::new();
-    let mut ways = Vec::new();
-    for t in claims.targets {
-        // The role's own policies are the audit's trust and access findings' business (who
-        // gets in, with which IDs; the invokable set is already the effective one).
-        let available = t.genesys_gets_through;
-        // Only the organization policies are unknown on this target's path.
-        let only_orgs = (report.availability.iter())
-            .find(|a| a.target == t.target)
-            .is_some_and(|a| a.unknown.is_empty());
-        // Organization policies not given: said once (`path.organization`), not per target.
-        let not_given =
-            path.orgs_not_given && only_orgs && available.code == Some(PathCode::PathNotRead);
-        if available.verdict != ClaimVerdict::Proved
-            && available.code != Some(PathCode::RoleBlocks)
-            && !not_given
-        {
-            group(&mut found, available, &t.target);
-        }
-        match t.nobody_else.verdict {
-            _ if path.no_function_policies => {}
-            ClaimVerdict::Proved => {}
-            // Each way in, with its own request.
-            ClaimVerdict::Refuted => ways.extend(ways_in(&report, &t.target)),
-            ClaimVerdict::Unknown => group(&mut found, t.nobody_else, &t.target),
-        }
-    }
+    let (found, ways) = judged(claims.targets, &report, path);
     let mut out: Vec<Finding> = ways;
     out.extend(found.into_iter().map(finding));
     if !unlisted.is_empty() {

@@ -4,6 +4,37 @@
 use super::actions::ActionPlan;
 use super::*;
 
+/// Why the ledger must be written again: the actions it records, their records, the
+/// deployment, or the role it names.
+fn ledger_reasons(
+    desired: &DesiredGenesys,
+    observed: &ObservedGenesys,
+    ledger: &Ledger,
+    actions: &ActionPlan,
+) -> Vec<ConfigReason> {
+    let mut reasons = Vec::new();
+    let existing: Vec<ActionRecord> = (actions.refs.iter())
+        .filter_map(|a| match a {
+            ActionRef::Existing(r) => Some(r.clone()),
+            ActionRef::Written { .. } => None,
+        })
+        .collect();
+    if existing.len() != actions.refs.len() || actions.superseded != sorted(&ledger.superseded) {
+        reasons.push(ConfigReason::ActionsChange);
+    } else if sorted_records(existing) != sorted_records(ledger.actions.clone()) {
+        reasons.push(ConfigReason::Records);
+    }
+    if desired.deployment.is_some() && ledger.deployment != desired.deployment {
+        reasons.push(ConfigReason::Deployment);
+    }
+    if ledger.role_arn != desired.role_arn && observed.integration.is_some() {
+        reasons.push(ConfigReason::LedgerRole {
+            role_arn: ledger.role_arn.clone(),
+        });
+    }
+    reasons
+}
+
 pub(super) fn config_op(
     desired: &DesiredGenesys,
     observed: &ObservedGenesys,
@@ -26,27 +57,7 @@ pub(super) fn config_op(
     if credential == CredentialRef::Written {
         reasons.push(ConfigReason::CredentialWritten);
     }
-    let existing: Vec<ActionRecord> = actions
-        .refs
-        .iter()
-        .filter_map(|a| match a {
-            ActionRef::Existing(r) => Some(r.clone()),
-            ActionRef::Written { .. } => None,
-        })
-        .collect();
-    if existing.len() != actions.refs.len() || actions.superseded != sorted(&ledger.superseded) {
-        reasons.push(ConfigReason::ActionsChange);
-    } else if sorted_records(existing) != sorted_records(ledger.actions.clone()) {
-        reasons.push(ConfigReason::Records);
-    }
-    if desired.deployment.is_some() && ledger.deployment != desired.deployment {
-        reasons.push(ConfigReason::Deployment);
-    }
-    if ledger.role_arn != desired.role_arn && observed.integration.is_some() {
-        reasons.push(ConfigReason::LedgerRole {
-            role_arn: ledger.role_arn.clone(),
-        });
-    }
+    reasons.extend(ledger_reasons(desired, observed, ledger, actions));
     if reasons.is_empty() {
         return;
     }
