@@ -72,6 +72,17 @@ pub(crate) async fn look_up(
         .collect()
 }
 
+/// One event of a `LookupEvents` page, as the pure floor reads it.
+fn trail_event(e: &aws_sdk_cloudtrail::types::Event) -> TrailEvent {
+    TrailEvent::from_lookup(
+        e.event_id().unwrap_or_default(),
+        e.event_name().unwrap_or_default(),
+        &e.event_time().map(rfc3339_seconds).unwrap_or_default(),
+        e.username(),
+        e.cloud_trail_event(),
+    )
+}
+
 async fn resource_events(
     client: &aws_sdk_cloudtrail::Client,
     pacer: &Pacer,
@@ -119,15 +130,7 @@ async fn resource_events(
                 return given_up.get_or_init(|| stop).clone();
             }
         };
-        events.extend(page.events().iter().map(|e| {
-            TrailEvent::from_lookup(
-                e.event_id().unwrap_or_default(),
-                e.event_name().unwrap_or_default(),
-                &e.event_time().map(rfc3339_seconds).unwrap_or_default(),
-                e.username(),
-                e.cloud_trail_event(),
-            )
-        }));
+        events.extend(page.events().iter().map(trail_event));
         token = page.next_token().map(str::to_string);
         if token.is_none() || trail::answered(name, trails.iter().copied(), &events) {
             break;

@@ -45,6 +45,18 @@ pub enum OnboardError {
     Render(#[from] render::RenderError),
 }
 
+/// What tells a target's action from another of the same function: its qualifier (`all
+/// aliases` for `*`), else its region.
+fn name_suffix(target: &TargetConfig) -> Option<String> {
+    (target.qualifier.clone())
+        .or_else(|| arn_qualifier(&target.function))
+        .map(|q| match q.as_str() {
+            "*" => "all aliases".to_string(),
+            _ => q,
+        })
+        .or_else(|| target.region.clone())
+}
+
 /// With `[genesys]`, the `[targets.action]` of the new target: `--action-name` when given, else
 /// none (the default name, the function's) unless another target's action has that name; then
 /// the name with the qualifier (`lookup-order (live)`) or the region. Without `[genesys]`, none.
@@ -91,16 +103,7 @@ pub(crate) fn new_action(
     let Some((index, function)) = taken(&default) else {
         return Ok(None);
     };
-    let suffix = (target.qualifier.clone())
-        .or_else(|| arn_qualifier(&target.function))
-        .map(|q| {
-            if q == "*" {
-                "all aliases".to_string()
-            } else {
-                q
-            }
-        })
-        .or_else(|| target.region.clone());
+    let suffix = name_suffix(target);
     match suffix.map(|s| format!("{default} ({s})")) {
         Some(other) if taken(&other).is_none() => Ok(Some(named(other))),
         _ => Err(OnboardError::DefaultActionNameTaken {

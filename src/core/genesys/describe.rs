@@ -42,6 +42,16 @@ fn put_config_view(w: &ConfigWrite) -> ChangeView {
     )
 }
 
+/// The integration enabled: its intended state before.
+fn enable_view(name: &str, was: Option<&str>) -> ChangeView {
+    let detail = format!("intendedState {} → ENABLED", was.unwrap_or("(new)"));
+    ChangeView::new(
+        format!("genesys integration {name:?}"),
+        Action::Update,
+        detail,
+    )
+}
+
 /// What a Genesys op means to a user.
 pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
     use GenesysOp::*;
@@ -72,11 +82,10 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
             function_arn,
             why,
             flows,
-        } => ChangeView::new(
-            action_resource(name),
-            Action::Delete,
-            delete_detail(id, function_arn, *why, flows.as_deref()),
-        ),
+        } => {
+            let detail = delete_detail(id, function_arn, *why, flows.as_deref());
+            ChangeView::new(action_resource(name), Action::Delete, detail)
+        }
         CreateCredential { name, role_arn, .. } => credential_view(
             name,
             Action::Create,
@@ -98,14 +107,7 @@ pub fn describe_genesys(op: &GenesysOp) -> ChangeView {
             "type aws-lambda-data-actions",
         ),
         PutConfig(w) => put_config_view(w),
-        Enable { name, was, .. } => ChangeView::new(
-            format!("genesys integration {name:?}"),
-            Action::Update,
-            format!(
-                "intendedState {} → ENABLED",
-                was.as_deref().unwrap_or("(new)")
-            ),
-        ),
+        Enable { name, was, .. } => enable_view(name, was.as_deref()),
         DeleteIntegration { name, id } => deleted("integration", name, id),
         DeleteCredential { name, id } => deleted("credential", name, id),
     }

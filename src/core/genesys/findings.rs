@@ -79,14 +79,20 @@ fn retired(
     (code, message)
 }
 
+/// One finding about `resource`, with the Genesys Cloud entity its audit trail is read for.
+fn one_finding(
+    resource: &str,
+    code: Code,
+    message: String,
+    entity: Option<(&'static str, String)>,
+) -> Vec<GenesysFinding> {
+    let finding = Finding::new(code, resource.to_owned(), message);
+    vec![GenesysFinding { finding, entity }]
+}
+
 fn op_findings(desired: &DesiredGenesys, op: &GenesysOp) -> Vec<GenesysFinding> {
     let v = describe_genesys(op);
-    let one = |code, message: String, entity: Option<(&'static str, String)>| {
-        vec![GenesysFinding {
-            finding: Finding::new(code, v.resource.clone(), message),
-            entity,
-        }]
-    };
+    let one = |code, message, entity| one_finding(&v.resource, code, message, entity);
     match op {
         GenesysOp::UpdateCredential { id, reason, .. } => one(
             Code::GenesysCredentialChanged,
@@ -113,9 +119,9 @@ fn op_findings(desired: &DesiredGenesys, op: &GenesysOp) -> Vec<GenesysFinding> 
             replaced_text(&action.def.name, r),
             Some(("Action", r.id.clone())),
         ),
-        // The rename of a replaced action is part of its replacement's finding.
-        GenesysOp::SupersedeAction { .. } => Vec::new(),
-        GenesysOp::DeleteAction {
+        // The rename and the delete of a replaced action are part of its replacement's finding.
+        GenesysOp::SupersedeAction { .. }
+        | GenesysOp::DeleteAction {
             why: DeleteWhy::Replaced | DeleteWhy::Superseded,
             ..
         } => Vec::new(),

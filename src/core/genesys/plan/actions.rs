@@ -15,6 +15,29 @@ pub(super) struct ActionPlan {
     pub(super) pending: Vec<PendingDraft>,
 }
 
+/// An action superseded by an earlier replacement: deleted once no flow calls it, else kept.
+fn retire_superseded(
+    observed: &ObservedGenesys,
+    o: &ObservedAction,
+    plan: &mut ActionPlan,
+    first: &mut Vec<GenesysOp>,
+) {
+    match observed.consumers.get(&o.id) {
+        Some(flows) if flows.is_empty() => {
+            first.push(delete(o, DeleteWhy::Superseded, Some(Vec::new())))
+        }
+        flows => {
+            plan.superseded.push(o.id.clone());
+            plan.kept.push(KeptAction {
+                id: o.id.clone(),
+                name: o.def.name.clone(),
+                function_arn: o.function_arn().to_string(),
+                flows: flows.cloned(),
+            });
+        }
+    }
+}
+
 /// Creates, replacements, updates and deletes of owned actions.
 pub(super) fn action_ops(
     desired: &DesiredGenesys,
@@ -58,20 +81,7 @@ pub(super) fn action_ops(
         first.push(delete(o, DeleteWhy::NotATarget, flows));
     }
     for o in old {
-        match observed.consumers.get(&o.id) {
-            Some(flows) if flows.is_empty() => {
-                first.push(delete(o, DeleteWhy::Superseded, Some(Vec::new())))
-            }
-            flows => {
-                plan.superseded.push(o.id.clone());
-                plan.kept.push(KeptAction {
-                    id: o.id.clone(),
-                    name: o.def.name.clone(),
-                    function_arn: o.function_arn().to_string(),
-                    flows: flows.cloned(),
-                });
-            }
-        }
+        retire_superseded(observed, o, &mut plan, &mut first);
     }
     ops.extend(first);
     ops.extend(changes);
