@@ -215,6 +215,51 @@ impl From<anyhow::Error> for Error {
     }
 }
 
+/// A file, directory or stream that could not be read or written: what was done to which,
+/// the operating system's reason as the cause, and what to do when there is more to say.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot {action} {what}")]
+pub struct FileError {
+    /// `read`, `write`, `create`, `replace`, `write beside`, `render`.
+    pub action: &'static str,
+    /// The path (or `stdout`, `the man page`).
+    pub what: String,
+    /// Why.
+    #[source]
+    pub source: std::io::Error,
+    /// What to do, when the message alone does not say.
+    pub hint: Option<&'static str>,
+}
+
+impl FileError {
+    /// `action` on `what` failed with `source`.
+    pub fn new(action: &'static str, what: impl fmt::Display, source: std::io::Error) -> Self {
+        let what = what.to_string();
+        FileError {
+            action,
+            what,
+            source,
+            hint: None,
+        }
+    }
+
+    /// The same, with what to do.
+    pub fn with_hint(self, hint: &'static str) -> Self {
+        FileError {
+            hint: Some(hint),
+            ..self
+        }
+    }
+}
+
+impl Hinted for FileError {
+    fn hint(&self) -> Option<String> {
+        self.hint.map(str::to_owned)
+    }
+}
+
+crate::layer_errors!(App: FileError);
+
 /// Errors of other crates: kept whole (message and chain) under [`Error::Other`].
 macro_rules! other_errors {
     ($($t:ty),* $(,)?) => {

@@ -3,17 +3,15 @@
 
 use std::path::Path;
 
-use anyhow::Context;
-
 use crate::core::render::{RenderError, Template, Templates};
-use crate::error::Result;
+use crate::error::{FileError, Result};
 
 /// Writes `path` whole or not at all: a temporary file beside it, then renamed over it
 /// (`tempfile`'s `persist`), so the config is never left half-written.
 pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<()> {
     let tmp = staged(path, text)?;
     tmp.persist(path)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
+        .map_err(|e| FileError::new("replace", path.display(), e.error))?;
     Ok(())
 }
 
@@ -25,9 +23,9 @@ fn staged(path: &Path, text: &str) -> Result<tempfile::NamedTempFile> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|e| FileError::new("create", dir.display(), e))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write beside {}", path.display()))?;
+        .map_err(|e| FileError::new("write beside", path.display(), e))?;
     // The temporary file is private (0600 on Unix); a file replaced keeps its mode, a new one is
     // readable as a plainly written file would be.
     let mode = std::fs::metadata(path).map(|m| m.permissions()).ok();
@@ -37,7 +35,7 @@ fn staged(path: &Path, text: &str) -> Result<tempfile::NamedTempFile> {
             None => new_file_mode(tmp.as_file()),
         })
         .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", tmp.path().display()))?;
+        .map_err(|e| FileError::new("write", tmp.path().display(), e))?;
     Ok(tmp)
 }
 
@@ -60,12 +58,8 @@ pub(crate) fn write_all_or_nothing(files: &[(&Path, &str)]) -> Result<()> {
                     None => std::fs::remove_file(done).map_err(Into::into),
                 };
             }
-            return Err(anyhow::Error::from(e.error)
-                .context(format!(
-                    "cannot replace {} (nothing was written)",
-                    path.display()
-                ))
-                .into());
+            let what = format!("{} (nothing was written)", path.display());
+            return Err(FileError::new("replace", what, e.error).into());
         }
         placed.push((path, before));
     }

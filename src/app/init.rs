@@ -53,7 +53,8 @@ pub fn globs(patterns: &[String]) -> Result<GlobSet> {
             )
         })?);
     }
-    Ok(b.build().map_err(anyhow::Error::from)?)
+    b.build()
+        .map_err(|e| Error::usage(format!("--match: {e}"), "use a glob such as 'genesys-*'"))
 }
 
 /// The account the listed functions live in.
@@ -149,7 +150,12 @@ pub(crate) async fn read_role(
             "give the role's name (not its ARN), in the account your AWS credentials are for",
         ));
     }
-    let iam = account_iam(&observed).ok_or_else(|| anyhow::anyhow!("role {name} vanished"))?;
+    let iam = account_iam(&observed).ok_or_else(|| {
+        Error::usage(
+            format!("the role {name} vanished while it was read"),
+            "run init again",
+        )
+    })?;
     let opts = AuditOptions {
         region: settings.region(None),
         ..AuditOptions::default()

@@ -4,8 +4,6 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
-
 use super::events::{Event, Events};
 use super::files::write_atomically;
 use super::live::{connect, plan_both, prepare_loaded, Goal, LivePlan};
@@ -17,7 +15,7 @@ use crate::config::{self, edit};
 use crate::core::render::{self, RenderContext};
 use crate::core::state::CallerIdentity;
 use crate::core::{onboard, verify};
-use crate::error::Result;
+use crate::error::{FileError, Result};
 
 /// The edit of the config's targets.
 pub enum Edit {
@@ -128,8 +126,8 @@ async fn read_before(
     path: PathBuf,
 ) -> Result<(Clients, CallerIdentity, Before)> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(&path).with_context(|| {
-        format!("cannot read {shown}\n(hint: create it first with `lambda-trust init`)")
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        FileError::new("read", &shown, e).with_hint("create it first with `lambda-trust init`")
     })?;
     let old = config::parse_str(&text, &shown)?;
     let clients = connect(settings, events, &old.config).await?;

@@ -17,7 +17,7 @@ use crate::cli::{AuditArgs, PartnerPreset};
 use crate::config::{self, Partner};
 use crate::core::audit::{AccountOutcome, AccountReport, AuditOptions, ConfigIdentity, OrgReport};
 use crate::core::iac::IacReport;
-use crate::error::{Error, Result, Status};
+use crate::error::{Error, FileError, Result, Status};
 use crate::iam::arn::Arn;
 use crate::report::{self, AccountAudit, Format, OrgAudit};
 
@@ -234,7 +234,7 @@ fn write_findings(
 ) -> Result<()> {
     let write = |path: &Path, text: String| {
         std::fs::write(path, format!("{text}\n"))
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
+            .map_err(|e| FileError::new("write", path.display(), e))
     };
     if let Some(path) = &args.asff {
         write(path, asff())?;
@@ -307,8 +307,7 @@ fn html_meta() -> report::HtmlMeta {
 /// `--html FILE`: the page of the same report, beside `--json`/`--sarif`.
 fn write_html(args: &AuditArgs, html: impl FnOnce() -> String) -> Result<()> {
     if let Some(path) = &args.html {
-        std::fs::write(path, html())
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(path, html()).map_err(|e| FileError::new("write", path.display(), e))?;
     }
     Ok(())
 }

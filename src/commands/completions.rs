@@ -4,11 +4,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
-
 use super::invocation::Output;
 use crate::cli;
-use crate::error::{Result, Status};
+use crate::error::{FileError, Result, Status};
 
 /// Prints the completion script for `shell` on stdout.
 pub(super) fn completions(shell: clap_complete::Shell) -> Result<Status> {
@@ -28,13 +26,13 @@ pub(super) fn man(output: &Output, out_dir: Option<&Path>) -> Result<Status> {
         let mut page = Vec::new();
         clap_mangen::Man::new(cmd)
             .render(&mut page)
-            .context("cannot render the man page")?;
+            .map_err(|e| FileError::new("render", "the man page", e))?;
         return write_stdout(&page);
     };
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|e| FileError::new("create", dir.display(), e))?;
     let mut written = Vec::new();
     write_pages(&cmd, dir, &mut written)
-        .with_context(|| format!("cannot write man pages to {}", dir.display()))?;
+        .map_err(|e| FileError::new("write man pages to", dir.display(), e))?;
     for p in written {
         output.say(&format!("wrote {}", p.display()));
     }
@@ -54,9 +52,9 @@ fn write_pages(cmd: &clap::Command, dir: &Path, written: &mut Vec<PathBuf>) -> s
 fn write_stdout(bytes: &[u8]) -> Result<Status> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(anyhow::Error::from(e)
-            .context("cannot write to stdout")
-            .into()),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(FileError::new("write to", "stdout", e).into())
+        }
         _ => Ok(Status::Ok),
     }
 }

@@ -8,9 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
-
-use crate::error::{Error, Result};
+use crate::error::{Error, FileError, Result};
 
 /// The config file name looked for.
 pub(crate) const FILE_NAME: &str = "lambda-trust.toml";
@@ -75,7 +73,8 @@ pub(crate) fn discover_from(cwd: &Path) -> Result<Found> {
 pub fn config_file(given: &[PathBuf]) -> Result<(PathBuf, bool)> {
     match given {
         [] => {
-            let cwd = std::env::current_dir().map_err(anyhow::Error::from)?;
+            let cwd = std::env::current_dir()
+                .map_err(|e| FileError::new("read", "the current directory", e))?;
             let found = discover_from(&cwd)?;
             let at_git_root = matches!(found, Found::GitRoot(_));
             Ok((found.path().to_path_buf(), at_git_root))
@@ -100,7 +99,10 @@ pub(crate) fn expand_configs(args: &[PathBuf]) -> Result<Vec<PathBuf>> {
         if a.is_dir() {
             let found = files_in(a, |name| name.ends_with(".toml"))?;
             if found.is_empty() {
-                return Err(anyhow::anyhow!("no *.toml files in {}", a.display()).into());
+                return Err(Error::usage(
+                    format!("no *.toml files in {}", a.display()),
+                    "give a directory holding configs, a config file, or a glob",
+                ));
             }
             out.extend(found);
         } else if text.contains(['*', '?', '[', '{']) {
@@ -140,7 +142,7 @@ fn matching_files(a: &Path) -> Result<Vec<PathBuf>> {
 /// The entries of `dir` whose file names pass `keep`, sorted.
 fn files_in(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
     let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read directory {}", dir.display()))?
+        .map_err(|e| FileError::new("read directory", dir.display(), e))?
         .filter_map(|e| e.ok())
         .filter(|e| keep(&e.file_name().to_string_lossy()))
         .map(|e| e.path())

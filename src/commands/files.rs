@@ -1,9 +1,7 @@
 //! The report files the commands write beside their output (`--sarif FILE`, `--json FILE`).
 
-use anyhow::Context;
-
 use crate::cli::ReportFiles;
-use crate::error::Result;
+use crate::error::{FileError, Result};
 
 /// `--sarif FILE` / `--json FILE`: the same report in more formats, from the same read of AWS;
 /// each format is rendered only when its file is asked for.
@@ -14,7 +12,7 @@ pub(super) fn write_report_files(
 ) -> Result<()> {
     let write = |path: &std::path::Path, text: String| {
         std::fs::write(path, format!("{text}\n"))
-            .with_context(|| format!("cannot write {}", path.display()))
+            .map_err(|e| FileError::new("write", path.display(), e))
     };
     if let Some(path) = &files.sarif {
         write(path, sarif())?;

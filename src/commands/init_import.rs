@@ -10,7 +10,7 @@ use crate::app::import::{self, Ask, Imported as GenesysImported, Options};
 use crate::app::{init as app_init, Events};
 use crate::cli::InitArgs;
 use crate::core::role_import::ImportedRole;
-use crate::error::{Result, Status};
+use crate::error::{Error, Result, Status};
 use crate::report::{ImportResult, Imported, ImportedRoleResult, SCHEMA_VERSION};
 
 /// `init --from-genesys` (with `--from-role`, the role joins the import).
@@ -76,12 +76,17 @@ impl Ask for Terminal {
 }
 
 fn select(prompt: &str, items: &[String]) -> Result<usize> {
-    Ok(dialoguer::Select::new()
+    dialoguer::Select::new()
         .with_prompt(prompt)
         .items(items)
         .default(0)
         .interact()
-        .map_err(anyhow::Error::from)?)
+        .map_err(|e| {
+            Error::usage(
+                format!("the choice stopped: {e}; nothing was written"),
+                "run init again on a terminal, or name the choice with a flag",
+            )
+        })
 }
 
 /// What was written, imported and left out.

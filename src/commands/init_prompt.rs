@@ -13,7 +13,10 @@ use crate::error::Result;
 
 /// A prompt that failed (the terminal went away, Ctrl-C): nothing is written.
 fn io(e: dialoguer::Error) -> crate::error::Error {
-    anyhow::anyhow!("init stopped: {e}; nothing was written").into()
+    crate::error::Error::usage(
+        format!("init stopped: {e}; nothing was written"),
+        "run init again on a terminal, or give the answers as flags with --no-input",
+    )
 }
 
 fn ask_text(

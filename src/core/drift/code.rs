@@ -387,17 +387,11 @@ impl Code {
     /// The code's text, kebab-case: `trust-broader`, `verify-trust-others-denied`,
     /// `unproved-invoke-only-targets`.
     pub fn name(self) -> String {
-        match self {
-            Code::Check(id) => format!("verify-{}", id.as_str()),
-            Code::Unproved(p) => format!("unproved-{}", p.as_str()),
-            Code::Path(c) => c.as_str().to_owned(),
-            other => other.drift_name().to_owned(),
-        }
-    }
-
-    fn drift_name(self) -> &'static str {
         use Code::*;
-        match self {
+        let name = match self {
+            Check(id) => return format!("verify-{}", id.as_str()),
+            Unproved(p) => return format!("unproved-{}", p.as_str()),
+            Path(c) => return c.as_str().to_owned(),
             RoleMissing => "role-missing",
             RolePath => "role-path",
             TrustDiffers => "trust-differs",
@@ -435,8 +429,8 @@ impl Code {
             PermissionMissing => "function-permission-missing",
             PermissionDiffers => "function-permission-differs",
             PermissionHeld => "function-policy-written-whole",
-            Check(_) | Unproved(_) | Path(_) => unreachable!("named by name()"),
-        }
+        };
+        name.to_owned()
     }
 
     /// One sentence for SARIF rule descriptions.
