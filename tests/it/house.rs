@@ -3,23 +3,14 @@
 //! `fn` line to its closing brace; a table or a generated schema is excepted when its function
 //! is named so (`generated…`, `table…`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use super::layers::rust_files;
 
 /// One screen.
 const SCREEN: usize = 60;
 /// How many functions may run longer.
 const LONG_ALLOWED: usize = 12;
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
 
 /// Each function of `text` (before its test module) longer than [`SCREEN`] lines: its name
 /// and length. A function ends where the braces opened from its `fn` line close again (braces
@@ -116,7 +107,7 @@ fn the_counter_sees_a_long_function_and_skips_tests_and_tables() {
 }
 
 /// The names of a manifest's `[dependencies]`, as code spells them (`aws-sdk-iam` → `aws_sdk_iam`).
-fn dependencies(manifest: &str) -> Vec<String> {
+pub(crate) fn dependencies(manifest: &str) -> Vec<String> {
     let deps = manifest
         .split("\n[dependencies]\n")
         .nth(1)
