@@ -2,9 +2,9 @@
 //! saved snapshot) that a partner can assume, proved (`app::audit` over one `AuditSource`);
 //! rendered here, with the report files.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use super::files::write_report_files;
+use super::files::{sarif_and_json, write_report_files};
 use super::invocation::{Invocation, Output};
 use crate::app::audit::{AccountList, AuditSource, Audited};
 use crate::app::audit_genesys::GenesysSource;
@@ -17,7 +17,7 @@ use crate::cli::{AuditArgs, PartnerPreset};
 use crate::config::{self, Partner};
 use crate::core::audit::{AccountOutcome, AccountReport, AuditOptions, ConfigIdentity, OrgReport};
 use crate::core::iac::IacReport;
-use crate::error::{Error, FileError, Result, Status};
+use crate::error::{Error, Result, Status};
 use crate::iam::arn::Arn;
 use crate::report::{self, AccountAudit, Format, OrgAudit};
 
@@ -226,74 +226,42 @@ fn findings_asked(output: &Output, args: &AuditArgs) -> bool {
         || args.to_security_hub
 }
 
-/// `--asff FILE` / `--ocsf FILE`: the findings in Security Hub's formats, beside the others.
-fn write_findings(
-    args: &AuditArgs,
-    asff: impl FnOnce() -> String,
-    ocsf: impl FnOnce() -> String,
-) -> Result<()> {
-    let write = |path: &Path, text: String| {
-        std::fs::write(path, format!("{text}\n"))
-            .map_err(|e| FileError::new("write", path.display(), e))
-    };
-    if let Some(path) = &args.asff {
-        write(path, asff())?;
-    }
-    if let Some(path) = &args.ocsf {
-        write(path, ocsf())?;
-    }
-    Ok(())
-}
-
 /// Writes the report files and prints one account's report in the chosen format.
 fn render(output: &Output, args: &AuditArgs, report: &AccountReport) -> Result<Status> {
-    write_report_files(
-        &args.files,
-        || report::audit_sarif(report),
-        || report::audit_json(report),
-    )?;
     let audit = AccountAudit {
         report,
         meta: html_meta(),
     };
-    write_html(args, || report::audit_html(report, &audit.meta))?;
-    write_findings(
-        args,
-        || report::asff::document(&report::asff::account_findings(report, &audit.meta)),
-        || report::asff::document(&report::ocsf::account_events(report, &audit.meta)),
-    )?;
+    write_report_files(&audit, &audit_files(args))?;
     output.emit(&audit)?;
     Ok(report.status())
 }
 
 fn render_org(output: &Output, args: &AuditArgs, report: &OrgReport) -> Result<Status> {
-    write_report_files(
-        &args.files,
-        || report::audit_org_sarif(report),
-        || report::audit_org_json(report),
-    )?;
     let audit = OrgAudit {
         report,
         meta: html_meta(),
     };
-    write_html(args, || report::audit_org_html(report, &audit.meta))?;
-    write_findings(
-        args,
-        || report::asff::document(&report::asff::org_findings(report, &audit.meta)),
-        || report::asff::document(&report::ocsf::org_events(report, &audit.meta)),
-    )?;
+    write_report_files(&audit, &audit_files(args))?;
     output.emit(&audit)?;
     Ok(report.status())
 }
 
 fn render_iac(output: &Output, args: &AuditArgs, report: &IacReport) -> Result<Status> {
-    write_report_files(
-        &args.files,
-        || report::audit_iac_sarif(report),
-        || report::audit_iac_json(report),
-    )?;
+    write_report_files(report, &sarif_and_json(&args.files))?;
     output.emit(report)?;
     Ok(report.status())
+}
+
+/// Every report file an audit may write: `--sarif`, `--json`, `--html`, `--asff`, `--ocsf`.
+fn audit_files(args: &AuditArgs) -> Vec<(Format, &Option<PathBuf>)> {
+    let mut files = sarif_and_json(&args.files).to_vec();
+    files.extend([
+        (Format::Html, &args.html),
+        (Format::Asff, &args.asff),
+        (Format::Ocsf, &args.ocsf),
+    ]);
+    files
 }
 
 /// The HTML page's header facts: now, and this build.
@@ -302,12 +270,4 @@ fn html_meta() -> report::HtmlMeta {
         generated: chrono::Utc::now(),
         version: crate::cli::VERSION.to_owned(),
     }
-}
-
-/// `--html FILE`: the page of the same report, beside `--json`/`--sarif`.
-fn write_html(args: &AuditArgs, html: impl FnOnce() -> String) -> Result<()> {
-    if let Some(path) = &args.html {
-        std::fs::write(path, html()).map_err(|e| FileError::new("write", path.display(), e))?;
-    }
-    Ok(())
 }

@@ -1,7 +1,7 @@
 //! `lambda-trust check`: the drift check for CI over one or many configs (`app::check`), or of
 //! one config against a template or plan (`--template`, `--plan`).
 
-use super::files::write_report_files;
+use super::files::{sarif_and_json, write_report_files};
 use super::invocation::{Invocation, Output};
 use crate::app::check::{self, IacCheck};
 use crate::app::iac::IacSource;
@@ -10,7 +10,6 @@ use crate::cli::{CheckIacArgs, ReportFiles};
 use crate::core::change_set::Side;
 use crate::core::drift;
 use crate::error::{Result, Status};
-use crate::report;
 
 pub(super) async fn run(
     inv: &Invocation,
@@ -63,11 +62,7 @@ fn print_report(
     files: &ReportFiles,
     report: &drift::CheckReport,
 ) -> Result<Status> {
-    write_report_files(
-        files,
-        || report::check_sarif(report),
-        || report::check_json(report),
-    )?;
+    write_report_files(report, &sarif_and_json(files))?;
     output.emit(report)?;
     Ok(report.status())
 }
