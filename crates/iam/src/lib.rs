@@ -8,6 +8,19 @@
 //! request; [`path`] evaluates the whole request path Genesys Cloud takes (SCPs, RCPs,
 //! boundary, trust and function policies) and proves it both ways. Everything here is pure: no network, no clock, no panics on any input (the prover
 //! counts its budget in steps; a wall-clock cap, if any, is the caller's, passed in as a flag).
+//!
+//! The modules, by idea:
+//! - `model` and its parser `parse`: the policy language; `document`: URL-decoding and semantic
+//!   comparison; [`arn`]: the one ARN type, partition-aware; `wildcard`: the one IAM matcher.
+//! - `eval`: the offline evaluator ([`evaluate`]).
+//! - [`prove`]: the decision procedure — trust and invoke properties over every request, with
+//!   wildcard automata and counterexamples re-checked by `eval`; `prove::realize` makes them
+//!   replayable (real action names from the checked-in `actions.txt`, resources of the action's
+//!   type in the role's partition, region and account). Its `samples` exist only behind the
+//!   `samples` feature, for tests and benchmarks.
+//! - [`path`]: the whole request path, per hop, by composing `eval` — `availability` (what
+//!   blocks Genesys Cloud) and `security` (every way into a function besides the role);
+//!   `path::files`: the `--org-policies` documents.
 
 #![warn(unreachable_pub, missing_docs)]
 
