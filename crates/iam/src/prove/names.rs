@@ -15,8 +15,20 @@ use super::super::model::{Condition, OperatorKind, Policy};
 use super::super::principal::arn_parts;
 use super::automaton::{Atom, Exhausted, Pattern, Product};
 use super::budget::Meter;
-use super::principals::is_derived;
 use super::values::{family, string_atom, Family};
+
+/// Context keys whose value follows the caller rather than the request (lowercased).
+pub(crate) const DERIVED: [&str; 4] = [
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:username",
+    "aws:principaltype",
+];
+
+/// Whether `key` is one of the [`DERIVED`] keys (any case).
+pub(crate) fn is_derived(key: &str) -> bool {
+    DERIVED.contains(&key.to_lowercase().as_str())
+}
 
 /// The kinds of caller whose name is free, with their `aws:PrincipalArn` prefix and caller ARN.
 #[derive(Debug, Clone, Copy)]

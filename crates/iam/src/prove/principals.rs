@@ -19,19 +19,7 @@ use super::super::principal::{arn_parts, is_account_id};
 
 use super::automaton::{Atom, Exhausted};
 use super::budget::Meter;
-use super::names::{name_classes, Kind};
-
-/// Context keys whose value follows the caller rather than the request (lowercased).
-pub(crate) const DERIVED: [&str; 4] = [
-    "aws:principalaccount",
-    "aws:principalarn",
-    "aws:username",
-    "aws:principaltype",
-];
-
-pub(crate) fn is_derived(key: &str) -> bool {
-    DERIVED.contains(&key.to_lowercase().as_str())
-}
+use super::names::{is_derived, name_classes, Kind};
 
 /// A caller: the request principal and its derived context keys (lowercased names).
 #[derive(Debug, Clone)]
@@ -87,7 +75,7 @@ pub(crate) fn role_caller(arn: &str) -> Caller {
     c
 }
 
-/// Writes the keys AWS derives from the request's principal (`DERIVED`, and `aws:userid` where
+/// Writes the keys AWS derives from the request's principal (`names::DERIVED`, and `aws:userid` where
 /// the caller fixes it) into its context, for each one a statement of `policies` tests (spelled
 /// as the statement spells it), so that the request replays on any evaluator, even one that
 /// derives nothing. A value already in the context is kept.

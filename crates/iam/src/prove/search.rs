@@ -22,7 +22,8 @@ use super::super::principal::{not_principal_applies, principal_matches};
 use super::super::variables::VarSource;
 use super::budget::Meter;
 use super::classes::{Classes, Matcher};
-use super::principals::{is_derived, Caller};
+use super::names::is_derived;
+use super::principals::Caller;
 use super::values::{solve_key, Clause, Form, KeyModel, Keys, Outcome};
 
 /// One statement, pre-digested for the search.
