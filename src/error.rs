@@ -14,59 +14,10 @@ use std::fmt;
 
 use serde::Serialize;
 
-/// Success, or AWS is in sync with the config.
-pub const EXIT_OK: i32 = 0;
-/// An error: bad input, AWS failure, refused operation.
-pub const EXIT_ERROR: i32 = 1;
-/// Changes pending or drift (`plan`, `check`, `destroy` without `--yes`).
-pub(crate) const EXIT_CHANGES: i32 = 2;
-/// Verification failed (`verify`) or the simulated request was denied (`simulate`).
-pub(crate) const EXIT_DENIED: i32 = 3;
-
-/// The `schema_version` of every `--format json` output, results and the error object alike;
-/// bumped whenever one of their shapes changes incompatibly (their JSON Schemas are in
-/// `docs/schemas/`). `core::SCHEMA_VERSION` is this one.
-pub const SCHEMA_VERSION: u32 = 1;
-
-/// How a command that ran to the end came out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    /// Done, in sync, proved, allowed.
-    Ok,
-    /// Changes pending or drift found.
-    Changes,
-    /// Verification failed or the request was denied.
-    Denied,
-    /// The command ran, but what it checked is invalid (lint errors).
-    Invalid,
-}
-
-impl Status {
-    pub fn exit_code(self) -> i32 {
-        match self {
-            Status::Ok => EXIT_OK,
-            Status::Changes => EXIT_CHANGES,
-            Status::Denied => EXIT_DENIED,
-            Status::Invalid => EXIT_ERROR,
-        }
-    }
-
-    /// `Ok` when `ok`, else `otherwise`.
-    pub fn ok_or(ok: bool, otherwise: Status) -> Status {
-        if ok {
-            Status::Ok
-        } else {
-            otherwise
-        }
-    }
-}
-
-/// A layer's error that may say what the user can do: the hint, as data (printed by `main`
-/// as a last line `(hint: …)`, and as `hint` in the JSON error). No default: every error type
-/// decides, and keeps the hint out of its message.
-pub trait Hinted {
-    fn hint(&self) -> Option<String>;
-}
+use lambda_trust_verdict::human;
+pub use lambda_trust_verdict::{
+    Hinted, Status, EXIT_CHANGES, EXIT_DENIED, EXIT_ERROR, EXIT_OK, SCHEMA_VERSION,
+};
 
 /// A typed error of a layer, as the top-level [`Error`] carries it.
 pub trait LayerError: std::error::Error + Hinted + Send + Sync + 'static {}
@@ -273,24 +224,7 @@ macro_rules! other_errors {
 
 other_errors!(serde_json::Error, tokio::task::JoinError);
 
-/// A layer error as users read it: [`Error::human`] of it, without converting it.
-pub fn shown<E: std::error::Error + Hinted>(e: &E) -> String {
-    human(e, e.hint())
-}
-
-fn human(e: &dyn std::error::Error, hint: Option<String>) -> String {
-    let mut out = e.to_string();
-    let mut next = e.source();
-    while let Some(cause) = next {
-        out.push_str(": ");
-        out.push_str(&cause.to_string());
-        next = cause.source();
-    }
-    if let Some(hint) = hint {
-        out.push_str(&format!("\n(hint: {hint})"));
-    }
-    out
-}
+pub use lambda_trust_verdict::shown;
 
 /// A failed run under `--format json`: one object on stderr (stdout stays empty).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]

@@ -24,32 +24,16 @@ pub mod genesys;
 pub use lambda_trust_iam as iam;
 
 // The iam crate's policy errors are the `Policy` layer's errors of the top-level `Error`.
-impl error::Hinted for iam::PolicyError {
-    /// The iam crate's errors say what to fix in their message (the crate knows no `Hinted`).
-    fn hint(&self) -> Option<String> {
-        None
-    }
-}
 crate::layer_errors!(Policy: iam::PolicyError);
 
 /// The config, its own crate (`crates/config`): the `lambda-trust.toml` model, validation,
 /// comment-preserving edits and the file `init` writes.
 pub use lambda_trust_config as config;
 
-// The config crate's errors carry their hint as data (an inherent `hint`): they are the
-// `Config` layer's errors of the top-level `Error`.
-macro_rules! config_errors {
-    ($($t:ty),*) => {
-        $(impl error::Hinted for $t {
-            fn hint(&self) -> Option<String> {
-                <$t>::hint(self)
-            }
-        })*
-        crate::layer_errors!(Config: $($t),*);
-    };
-}
-config_errors!(
-    config::ConfigError,
+// The config crate's errors (their hint is data, `Hinted`) are the `Config` layer's errors of
+// the top-level `Error`.
+crate::layer_errors!(
+    Config: config::ConfigError,
     config::edit::EditError,
     config::genesys_regions::RegionError
 );

@@ -24,7 +24,7 @@ pub mod render;
 pub mod role_import;
 pub mod schema_refs;
 pub mod security_hub;
-pub mod severity;
+pub use lambda_trust_verdict as severity;
 pub mod shard;
 pub mod simulate;
 pub mod state;

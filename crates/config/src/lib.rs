@@ -38,6 +38,18 @@ pub use genesys::{ActionConfig, GenesysConfig};
 pub use rules::*;
 pub use validate::validate;
 
+// Each error's hint is data (its inherent `hint`), the shared `Hinted` the binary prints.
+macro_rules! hinted {
+    ($($t:ty),*) => {
+        $(impl lambda_trust_verdict::Hinted for $t {
+            fn hint(&self) -> Option<String> {
+                <$t>::hint(self)
+            }
+        })*
+    };
+}
+hinted!(ConfigError, edit::EditError, genesys_regions::RegionError);
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;

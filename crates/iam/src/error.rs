@@ -145,3 +145,11 @@ pub(crate) fn kind(value: &serde_json::Value) -> &'static str {
         Value::Object(_) => "an object",
     }
 }
+
+/// The messages say what to fix (the statement, the element and the rule), so no hint is
+/// added after them.
+impl lambda_trust_verdict::Hinted for PolicyError {
+    fn hint(&self) -> Option<String> {
+        None
+    }
+}

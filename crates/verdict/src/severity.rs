@@ -1,16 +1,13 @@
 //! How bad a finding is, one type for `check` and `audit` (their findings mean the same: more
 //! access than intended, a difference that does not broaden access, or a fact worth knowing).
 //! `lint`'s `Error`/`Warning` means something else — whether the command refuses — and keeps
-//! its own type (`core::lint::Severity`).
-//!
-//! Part of the pure `core` layer.
+//! its own type.
 
 use serde::Serialize;
 
 /// Ordered worst first, so sorting by it puts security findings on top.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Broadens who can assume the role or what it can do.
@@ -22,6 +19,7 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The lowercase name, as in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Security => "security",
@@ -35,9 +33,8 @@ impl Severity {
 /// decided. An unknown is never a failure nor a pass: every output carries it as its own
 /// (JSON `outcome`, SARIF `kind: open`, ASFF `Compliance.Status: NOT_AVAILABLE`, OCSF
 /// `confidence_id: 0`, the HTML report's and the terminal's "unknown").
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     /// Something is wrong, shown by what was read (a counterexample where there is one).
@@ -47,6 +44,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The lowercase name, as in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Failed => "failed",

@@ -1,0 +1,57 @@
+//! lambda-trust's shared judgement: what the provisioner and the auditor agree on.
+//!
+//! The API:
+//! - **How a run came out**: [`Status`] (in sync, changes pending, denied, invalid) and its
+//!   exit code ([`EXIT_OK`], [`EXIT_ERROR`], [`EXIT_CHANGES`], [`EXIT_DENIED`]).
+//! - **How bad a finding is**: [`Severity`] (security, config, info) and what it states,
+//!   [`Outcome`] (failed, or unknown — never a pass).
+//! - **What the user can do**: [`Hinted`], an error's hint as data, and [`shown`], an error
+//!   as users read it (message, causes, hint).
+//! - **The JSON outputs' version**: [`SCHEMA_VERSION`].
+//!
+//! Pure: no I/O, no runtime, SDK or HTTP client (a test in the binary's suite holds that).
+//! `schemars` derives are behind the `schemars` feature.
+
+#![warn(missing_docs, unreachable_pub)]
+
+mod severity;
+mod status;
+
+pub use severity::{Outcome, Severity};
+pub use status::{Status, EXIT_CHANGES, EXIT_DENIED, EXIT_ERROR, EXIT_OK};
+
+/// The `schema_version` of every `--format json` output, results and the error object alike;
+/// bumped whenever one of their shapes changes incompatibly (their JSON Schemas are in
+/// `docs/schemas/`).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// An error that may say what the user can do: the hint, as data (printed as a last line
+/// `(hint: …)`, and as `hint` in the JSON error). No default: every error type decides, and
+/// keeps the hint out of its message.
+pub trait Hinted {
+    /// What the user can do about it, when something can be said.
+    fn hint(&self) -> Option<String>;
+}
+
+/// An error as users read it: its message, then each cause after `: `, then the hint on a
+/// last line `(hint: …)`.
+pub fn shown<E: std::error::Error + Hinted>(e: &E) -> String {
+    human(e, e.hint())
+}
+
+/// [`shown`] of any error, with the hint given.
+pub fn human(e: &dyn std::error::Error, hint: Option<String>) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        next = cause.source();
+    }
+    if let Some(hint) = hint {
+        out.push_str("\n(hint: ");
+        out.push_str(&hint);
+        out.push(')');
+    }
+    out
+}
