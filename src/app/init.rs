@@ -16,7 +16,7 @@ use crate::aws::observe::observe;
 use crate::aws::{AwsSettings, Clients};
 use crate::config::{self, init::InitAnswers};
 use crate::core::audit::{audit_role, AuditOptions};
-use crate::core::genesys::import_text::ImportFiles;
+use crate::core::genesys_import::text::ImportFiles;
 use crate::core::role_import::{account_iam, import_role, role_config, ImportedRole};
 use crate::core::state::Query;
 use crate::error::{Error, Result};

@@ -1,32 +1,32 @@
-//! The pure `core` layer: everything between reading AWS and writing it, as functions of plain
-//! data — rendering templates, packing shards, lint invariants, the state types, the planner,
-//! verification checks and drift findings. No network, no clock; tests build the inputs by
-//! hand. It imports `config` and `iam` only.
+//! The pure floor, as the binary names it: the provisioner's crate (`crates/provision`), the
+//! auditor's (`crates/audit`) and the shared judgement (`crates/verdict`), under one name, so a
+//! workflow says `core::plan` or `core::audit` wherever the module lives. Only [`event`] is the
+//! binary's own: what a workflow tells the user while it runs.
+//!
+//! Each crate's errors are the top-level `Error`'s `Core` (or `Genesys`) layer errors here.
 
-/// The one `schema_version` of every `--format json` output (defined beside the exit codes,
-/// where the error object can use it too).
-pub use crate::error::SCHEMA_VERSION;
-
-pub mod audit;
-pub mod change_set;
-pub mod check;
-pub mod describe;
-pub mod drift;
-pub mod event;
-pub mod genesys;
-pub mod iac;
-pub mod lint;
-pub mod onboard;
-pub mod plan;
-pub mod prepare;
-pub mod prove;
-pub mod render;
-pub mod role_import;
-pub mod schema_refs;
-pub mod security_hub;
+pub use lambda_trust_audit as audit;
+pub use lambda_trust_audit::{genesys_import, iac, role_import, security_hub};
+pub use lambda_trust_provision::{
+    change_set, check, describe, drift, genesys, lint, onboard, plan, prepare, prove, render,
+    schema_refs, shard, simulate, state, trail, verify,
+};
 pub use lambda_trust_verdict as severity;
-pub mod shard;
-pub mod simulate;
-pub mod state;
-pub mod trail;
-pub mod verify;
+/// The one `schema_version` of every `--format json` output.
+pub use lambda_trust_verdict::SCHEMA_VERSION;
+
+pub mod event;
+
+crate::layer_errors!(
+    Core: prepare::PrepareError,
+    plan::PlanError,
+    plan::DestroyError,
+    simulate::SimulateError,
+    onboard::OnboardError,
+    shard::ShardError,
+    render::RenderError,
+    role_import::RoleImportError,
+    audit::InputError,
+    iac::IacError
+);
+crate::layer_errors!(Genesys: genesys::plan::GenesysPlanError);

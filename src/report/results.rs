@@ -353,7 +353,7 @@ pub struct ImportResult {
     /// Actions imported (each reproduced exactly in the config).
     pub imported: usize,
     /// The actions left out (kept in Genesys Cloud, untouched), with why.
-    pub left_out: Vec<crate::core::genesys::import::LeftOut>,
+    pub left_out: Vec<crate::core::genesys_import::LeftOut>,
     /// With --from-role: the role read, its findings and where the config differs from it.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(with = "ImportedRoleResult")]

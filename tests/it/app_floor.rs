@@ -254,7 +254,7 @@ fn live_the_flag_region_wins_over_the_configs_for_bare_function_names() {
 /// ones already placed.
 #[test]
 fn init_writes_the_contracts_and_the_config_all_or_nothing() {
-    use lambda_trust::core::genesys::import_text::ImportFiles;
+    use lambda_trust::core::genesys_import::text::ImportFiles;
     let dir = tempfile::tempdir().unwrap();
     let files = ImportFiles {
         config: CONFIG.to_string(),

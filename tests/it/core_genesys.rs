@@ -508,7 +508,7 @@ fn observed_action(name: &str, url: &str) -> ObservedAction {
 
 #[test]
 fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
-    use lambda_trust::core::genesys::import::{classify, LeftOutWhy};
+    use lambda_trust::core::genesys_import::{classify, LeftOutWhy};
     // Secure, header-carrying, translated and non-POST actions are imported like any other.
     let mut secure = observed_action(
         "Secure one",

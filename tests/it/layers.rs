@@ -302,6 +302,25 @@ const LIBRARY_CRATES: &[(&str, Option<&str>, &[&str])] = &[
         Some("lib.rs"),
         &["lambda-trust-iam", "lambda-trust-verdict"],
     ),
+    (
+        "provision",
+        None,
+        &[
+            "lambda-trust-config",
+            "lambda-trust-iam",
+            "lambda-trust-verdict",
+        ],
+    ),
+    (
+        "audit",
+        None,
+        &[
+            "lambda-trust-config",
+            "lambda-trust-iam",
+            "lambda-trust-provision",
+            "lambda-trust-verdict",
+        ],
+    ),
 ];
 
 /// The library crates' dependencies: data and parsing crates only, never an SDK, HTTP client or

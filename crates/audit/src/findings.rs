@@ -1,0 +1,378 @@
+//! The audit's findings: a stable code, its severity, a message and, where the prover found
+//! one, the request that shows it.
+//!
+//! Part of `core::audit`; `trust` and `access` build them, `report::audit` renders them.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::baseline::Suppression;
+use lambda_trust_iam::{Counterexample, StatementRef};
+use lambda_trust_provision::verify::PathCode;
+
+pub use lambda_trust_verdict::{Outcome, Severity};
+
+/// The finding codes; their text is the stable interface (JSON, SARIF rule IDs). Declared in
+/// the order findings of one severity are listed.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    /// The partner can assume the role with no `sts:ExternalId`, or with any.
+    NoExternalId,
+    /// More than one external ID, a wildcard, or a case-insensitive match.
+    ExternalIdPattern,
+    /// The prover could not decide which external IDs are accepted.
+    ExternalIdUnproved,
+    /// Principals other than the partner can assume the role.
+    OtherPrincipals,
+    /// The role can do something besides `lambda:InvokeFunction`.
+    BeyondInvoke,
+    /// A wildcard in the function name of an invokable resource.
+    AllFunctions,
+    /// A non-default policy version admits more than the current policies.
+    LatentVersion,
+    /// A target's function policy lets the partner's account invoke it directly, without the
+    /// role and its external ID.
+    PartnerBypassesRole,
+    /// A target's function policy lets someone other than the role invoke it.
+    FunctionPolicyOpen,
+    /// Who else can invoke a target could not be decided (never proved).
+    PathUnknown,
+    /// Managed by lambda-trust, but by another config than the one given.
+    ConfigMismatch,
+    /// With `--partner-principal`: the partner account gets in, but not through that principal.
+    PartnerRefused,
+    /// An SCP or RCP stops Genesys Cloud's requests.
+    OrgPolicyBlocks,
+    /// A target's function policy stops the role.
+    FunctionPolicyBlocks,
+    /// A target in another account does not allow the role in its function policy.
+    CrossAccountPermissionMissing,
+    /// The role's own policies (e.g. its boundary) stop its requests to a target.
+    RoleBlocks,
+    /// Organization or function policies on the path were not read (or not given).
+    PathNotRead,
+    /// Not managed by lambda-trust.
+    Unmanaged,
+    /// A partner can assume it, but it has not been used for `--unused-days` days.
+    UnusedPartnerRole,
+    /// `--genesys`: a Genesys Cloud data action chooses its function at run time and can reach
+    /// more than one function the role grants.
+    GenesysActionReachesMany,
+    /// `--genesys`: a Genesys Cloud data action chooses its function at run time; it reaches at
+    /// most one function the role grants.
+    GenesysDynamicAction,
+}
+
+impl Code {
+    /// Every code, in declaration order (derived: a new variant is in it).
+    pub fn all() -> impl Iterator<Item = Code> {
+        <Code as strum::IntoEnumIterator>::iter()
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::NoExternalId => "no-external-id",
+            Code::ExternalIdPattern => "external-id-pattern",
+            Code::ExternalIdUnproved => "external-id-unproved",
+            Code::OtherPrincipals => "other-principals",
+            Code::BeyondInvoke => "beyond-invoke",
+            Code::AllFunctions => "all-functions",
+            Code::LatentVersion => "latent-version",
+            Code::ConfigMismatch => "config-mismatch",
+            Code::PartnerRefused => "partner-refused",
+            Code::PartnerBypassesRole => "partner-bypasses-role",
+            Code::FunctionPolicyOpen => "function-policy-open",
+            Code::PathUnknown => "path-unknown",
+            Code::OrgPolicyBlocks => "org-policy-blocks",
+            Code::FunctionPolicyBlocks => "function-policy-blocks",
+            Code::CrossAccountPermissionMissing => "cross-account-permission-missing",
+            Code::RoleBlocks => "role-blocks",
+            Code::PathNotRead => "path-not-read",
+            Code::Unmanaged => "unmanaged",
+            Code::UnusedPartnerRole => "unused-partner-role",
+            Code::GenesysActionReachesMany => "genesys-action-reaches-many",
+            Code::GenesysDynamicAction => "genesys-dynamic-action",
+        }
+    }
+
+    pub fn severity(self) -> Severity {
+        match self {
+            // The whole path's config codes: as `verify` rates them (a test holds them equal).
+            Code::ConfigMismatch
+            | Code::PartnerRefused
+            | Code::OrgPolicyBlocks
+            | Code::FunctionPolicyBlocks
+            | Code::CrossAccountPermissionMissing
+            | Code::RoleBlocks
+            | Code::PathNotRead => Severity::Config,
+            Code::Unmanaged | Code::UnusedPartnerRole | Code::GenesysDynamicAction => {
+                Severity::Info
+            }
+            // Exhaustive: a new code does not compile until it is given its severity.
+            Code::NoExternalId
+            | Code::ExternalIdPattern
+            | Code::ExternalIdUnproved
+            | Code::OtherPrincipals
+            | Code::BeyondInvoke
+            | Code::AllFunctions
+            | Code::LatentVersion
+            | Code::PartnerBypassesRole
+            | Code::FunctionPolicyOpen
+            | Code::PathUnknown
+            | Code::GenesysActionReachesMany => Severity::Security,
+        }
+    }
+
+    /// Whether a finding of this code states a failure or an unknown.
+    pub fn outcome(self) -> Outcome {
+        match self {
+            Code::ExternalIdUnproved | Code::PathUnknown | Code::PathNotRead => Outcome::Unknown,
+            // Exhaustive: a new code does not compile until it says which it is.
+            Code::NoExternalId
+            | Code::ExternalIdPattern
+            | Code::OtherPrincipals
+            | Code::BeyondInvoke
+            | Code::AllFunctions
+            | Code::LatentVersion
+            | Code::PartnerBypassesRole
+            | Code::FunctionPolicyOpen
+            | Code::ConfigMismatch
+            | Code::PartnerRefused
+            | Code::OrgPolicyBlocks
+            | Code::FunctionPolicyBlocks
+            | Code::CrossAccountPermissionMissing
+            | Code::RoleBlocks
+            | Code::Unmanaged
+            | Code::UnusedPartnerRole
+            | Code::GenesysActionReachesMany
+            | Code::GenesysDynamicAction => Outcome::Failed,
+        }
+    }
+
+    /// The whole path's code this is (the same text, severity and meaning as `verify`'s),
+    /// `None` for the audit's own codes.
+    pub fn path(self) -> Option<PathCode> {
+        Some(match self {
+            Code::PartnerBypassesRole => PathCode::PartnerBypassesRole,
+            Code::FunctionPolicyOpen => PathCode::FunctionPolicyOpen,
+            Code::PathUnknown => PathCode::PathUnknown,
+            Code::OrgPolicyBlocks => PathCode::OrgPolicyBlocks,
+            Code::FunctionPolicyBlocks => PathCode::FunctionPolicyBlocks,
+            Code::CrossAccountPermissionMissing => PathCode::CrossAccountPermissionMissing,
+            Code::RoleBlocks => PathCode::RoleBlocks,
+            Code::PathNotRead => PathCode::PathNotRead,
+            Code::NoExternalId
+            | Code::ExternalIdPattern
+            | Code::ExternalIdUnproved
+            | Code::OtherPrincipals
+            | Code::BeyondInvoke
+            | Code::AllFunctions
+            | Code::LatentVersion
+            | Code::ConfigMismatch
+            | Code::PartnerRefused
+            | Code::Unmanaged
+            | Code::UnusedPartnerRole
+            | Code::GenesysActionReachesMany
+            | Code::GenesysDynamicAction => return None,
+        })
+    }
+
+    /// Whether the finding comes from Genesys Cloud (`audit --genesys`), not from AWS.
+    pub fn is_genesys(self) -> bool {
+        match self {
+            Code::GenesysActionReachesMany | Code::GenesysDynamicAction => true,
+            Code::NoExternalId
+            | Code::ExternalIdPattern
+            | Code::ExternalIdUnproved
+            | Code::OtherPrincipals
+            | Code::BeyondInvoke
+            | Code::AllFunctions
+            | Code::LatentVersion
+            | Code::PartnerBypassesRole
+            | Code::FunctionPolicyOpen
+            | Code::PathUnknown
+            | Code::ConfigMismatch
+            | Code::PartnerRefused
+            | Code::OrgPolicyBlocks
+            | Code::FunctionPolicyBlocks
+            | Code::CrossAccountPermissionMissing
+            | Code::RoleBlocks
+            | Code::PathNotRead
+            | Code::Unmanaged
+            | Code::UnusedPartnerRole => false,
+        }
+    }
+
+    /// The audit's code for a whole-path code.
+    pub(crate) fn of_path(code: PathCode) -> Code {
+        match code {
+            PathCode::PartnerBypassesRole => Code::PartnerBypassesRole,
+            PathCode::FunctionPolicyOpen => Code::FunctionPolicyOpen,
+            PathCode::PathUnknown => Code::PathUnknown,
+            PathCode::OrgPolicyBlocks => Code::OrgPolicyBlocks,
+            PathCode::FunctionPolicyBlocks => Code::FunctionPolicyBlocks,
+            PathCode::CrossAccountPermissionMissing => Code::CrossAccountPermissionMissing,
+            PathCode::RoleBlocks => Code::RoleBlocks,
+            PathCode::PathNotRead => Code::PathNotRead,
+        }
+    }
+
+    /// One sentence for SARIF rule descriptions and the reports' finding titles.
+    pub fn description(self) -> &'static str {
+        match self {
+            Code::NoExternalId => "A partner principal can assume the role without sts:ExternalId, or with any value: any organization of the partner could use it.",
+            Code::ExternalIdPattern => "The role accepts more than one sts:ExternalId value (several values, a wildcard, or a case-insensitive match).",
+            Code::ExternalIdUnproved => "The prover could not decide which sts:ExternalId values the role accepts.",
+            Code::OtherPrincipals => "Principals other than the partner account can assume the role.",
+            Code::BeyondInvoke => "The role can do something besides lambda:InvokeFunction.",
+            Code::AllFunctions => "The role can invoke functions through a wildcard function name.",
+            Code::LatentVersion => "A non-default version of an attached policy admits more than the current policies: anyone with iam:SetDefaultPolicyVersion can switch it on.",
+            Code::ConfigMismatch => "The role is managed by lambda-trust, but by another config than the one given.",
+            Code::PartnerRefused => "The partner account can assume the role, but not through the partner principal given with --partner-principal.",
+            Code::Unmanaged => "The role is not managed by lambda-trust.",
+            Code::UnusedPartnerRole => "A partner can assume the role, but it has not been used for --unused-days days (IAM's RoleLastUsed).",
+            Code::GenesysActionReachesMany => "A Genesys Cloud data action chooses its function at run time (an expression in requestUrlTemplate) and can reach more than one function the role grants: the flow's input picks which.",
+            Code::GenesysDynamicAction => "A Genesys Cloud data action chooses its function at run time (an expression in requestUrlTemplate); it reaches at most one function the role grants.",
+            Code::PartnerBypassesRole
+            | Code::FunctionPolicyOpen
+            | Code::PathUnknown
+            | Code::OrgPolicyBlocks
+            | Code::FunctionPolicyBlocks
+            | Code::CrossAccountPermissionMissing
+            | Code::RoleBlocks
+            | Code::PathNotRead => self.path().map_or("", PathCode::description),
+        }
+    }
+
+    /// What to do about it, one sentence (the HTML report's detail view).
+    pub fn remedy(self) -> &'static str {
+        match self {
+            Code::NoExternalId => "Require the one external ID: a Condition StringEquals sts:ExternalId = your Genesys Cloud organization ID on every statement that lets the partner in (lambda-trust apply writes it).",
+            Code::ExternalIdPattern => "Accept exactly one value with StringEquals (no wildcard, no IgnoreCase); give each organization a role of its own.",
+            Code::ExternalIdUnproved => "Rewrite the conditions on sts:ExternalId as one StringEquals value, then audit again.",
+            Code::OtherPrincipals => "Remove the statements that let in principals other than the partner account, or move them to a role of their own.",
+            Code::BeyondInvoke => "Cut the role's policies down to lambda:InvokeFunction on the functions it needs.",
+            Code::AllFunctions => "Name each function (or function:alias) instead of a wildcard.",
+            Code::LatentVersion => "Delete the non-default policy version (iam:DeletePolicyVersion); lambda-trust apply deletes them from its own policies.",
+            Code::ConfigMismatch => "Find the config that manages this role and run lambda-trust plan with it; two configs must not share a role.",
+            Code::PartnerRefused => "Let the partner's principal in (its ARN in Principal, or in an aws:PrincipalArn condition), or give the principal the partner really assumes from.",
+            Code::Unmanaged => "Adopt the role (lambda-trust plan --adopt with a config for it), or record who owns it.",
+            Code::UnusedPartnerRole => "Delete the role (or remove the partner from its trust policy) if nothing calls it any more; lambda-trust destroy removes a role it manages.",
+            Code::GenesysActionReachesMany => "Fix the function in the action's requestUrlTemplate (one data action per function), or narrow the template's fixed prefix, or give the integration a role that grants only the functions the flows may pick.",
+            Code::GenesysDynamicAction => "Nothing to do while the role grants no other function the template can produce; a fixed function ARN in requestUrlTemplate says it plainly.",
+            Code::PartnerBypassesRole => "Remove the function policy's statement that names the partner's account (aws lambda remove-permission --statement-id SID): Genesys Cloud must come through the role and its external ID.",
+            Code::FunctionPolicyOpen => "Remove the function policy's statement that lets others in (aws lambda remove-permission --statement-id SID), or keep it to one principal and add aws:SourceArn/aws:SourceAccount for a service.",
+            Code::PathUnknown => "Simplify the function policy's statement (one principal, plain conditions), then audit again.",
+            Code::OrgPolicyBlocks => "Exempt the role or Genesys Cloud's account (765628985471) in the SCP or RCP named, at the level named (e.g. list the account in the identity-perimeter RCP).",
+            Code::FunctionPolicyBlocks => "Remove or narrow the function policy's Deny statement that matches the role's session.",
+            Code::CrossAccountPermissionMissing => "Let the role invoke the function in its own account: aws lambda add-permission --principal ROLE_ARN --action lambda:InvokeFunction (lambda-trust apply writes it for a configured target).",
+            Code::RoleBlocks => "Let the role invoke the target: its identity policies and permissions boundary must both allow lambda:InvokeFunction on it.",
+            Code::PathNotRead => "Read the organization policies as the management account or a delegated administrator, or give them with --org-policies DIR; allow the caller lambda:GetPolicy on the functions.",
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[schemars(extend("allOf" = [
+    {
+        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "org-policy-blocks", "function-policy-blocks", "cross-account-permission-missing", "role-blocks", "path-not-read"]}}},
+        "then": {"properties": {"severity": {"const": "config"}}}
+    },
+    {
+        "if": {"properties": {"code": {"enum": ["unmanaged", "unused-partner-role", "genesys-dynamic-action"]}}},
+        "then": {"properties": {"severity": {"const": "info"}}}
+    },
+    {
+        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "org-policy-blocks", "function-policy-blocks", "cross-account-permission-missing", "role-blocks", "path-not-read", "unmanaged", "unused-partner-role", "genesys-dynamic-action"]}}},
+        "else": {"properties": {"severity": {"const": "security"}}}
+    }
+]))]
+pub struct Finding {
+    pub severity: Severity,
+    pub code: Code,
+    /// Decided by `code`: `failed`, or `unknown` for what was not read or not decided.
+    pub outcome: Outcome,
+    #[schemars(length(min = 1))]
+    pub message: String,
+    /// `{principal, action, resource, context}`, confirmed by the evaluator, or null.
+    #[schemars(schema_with = "lambda_trust_provision::schema_refs::request_or_null")]
+    pub counterexample: Option<Value>,
+    /// The statements of the role's documents (`RoleReport::documents`) that let the
+    /// counterexample in, as the evaluator reports them; empty without a counterexample.
+    /// Not in the JSON (nor are the documents): the HTML report marks them.
+    #[serde(skip)]
+    pub admitted_by: Vec<StatementRef>,
+    /// `--baseline`: the entry that accepts this finding (absent when none does).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<Suppression>,
+}
+
+impl Finding {
+    /// A finding of `code` that states what could not be proved (`outcome: unknown`), whatever
+    /// its code says when it is shown.
+    pub fn unproved(code: Code, message: String) -> Finding {
+        Finding {
+            outcome: Outcome::Unknown,
+            ..Finding::new(code, message, None)
+        }
+    }
+
+    pub fn new(code: Code, message: String, counterexample: Option<&Counterexample>) -> Finding {
+        Finding {
+            severity: code.severity(),
+            code,
+            outcome: code.outcome(),
+            message,
+            counterexample: counterexample.map(request_json),
+            admitted_by: Vec::new(),
+            suppression: None,
+        }
+    }
+
+    /// A baseline entry in force accepts it: shown, but not counted in the exit code.
+    pub fn is_suppressed(&self) -> bool {
+        self.suppression.as_ref().is_some_and(|s| !s.expired)
+    }
+}
+
+pub(crate) fn request_json(c: &Counterexample) -> Value {
+    json!(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_codes_read_and_rate_as_verify_s() {
+        for path in PathCode::all() {
+            let code = Code::of_path(path);
+            assert_eq!(code.path(), Some(path));
+            assert_eq!(code.as_str(), path.as_str());
+            assert_eq!(code.severity(), path.severity(), "{code}");
+        }
+        let own = Code::all().filter(|c| c.path().is_none()).count();
+        assert_eq!(own + PathCode::all().count(), Code::all().count());
+    }
+}

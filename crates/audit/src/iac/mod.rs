@@ -1,0 +1,467 @@
+//! Infrastructure as code → the audit's account model (`core` layer, pure).
+//!
+//! A CloudFormation template (`cfn`, read by `yaml`) becomes the same plain data the live
+//! audit reads from `GetAccountAuthorizationDetails` (`core::audit::AccountIam`), so the same
+//! prover decides the same questions before anything is deployed. A value the template cannot
+//! settle (a parameter without a default, `!GetAtt` of a non-IAM resource, `!ImportValue`, a
+//! condition that depends on those, …) is recorded as an [`Unknown`] and left in the
+//! documents as a marker; `widen` then turns every document holding a marker into one that
+//! allows at least as much (an Allow widened, a Deny dropped), and [`audit`] reports the
+//! weaker claim and names the value. Unknown is never proved.
+
+mod build;
+mod cfn;
+pub mod check;
+mod intrinsic;
+mod permission;
+mod terraform;
+mod widen;
+mod yaml;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate as audit;
+use crate::{AccountIam, AccountReport, AuditOptions, AuditPath, Code, Finding};
+use lambda_trust_iam::path::{OrgPolicies, RoleAccount};
+use lambda_trust_iam::Policy;
+use lambda_trust_provision::verify::{FunctionPolicy, PathSources};
+
+pub use cfn::{read_template, TemplateInput};
+pub use terraform::{read_plan, PlanInput};
+
+/// Why a value is not known before deployment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnknownReason {
+    /// A template parameter without a default and not given with `--parameter`.
+    ParameterWithoutDefault,
+    /// A pseudo parameter (`AWS::Region`, `AWS::StackName`, …) not given on the command line.
+    PseudoParameter,
+    /// An attribute only known once the resource exists (`Fn::GetAtt`, `Ref` of a resource
+    /// that is not an IAM role or managed policy).
+    ResourceAttribute,
+    /// An output of another stack (`Fn::ImportValue`).
+    ImportValue,
+    /// A condition that depends on an unknown value: both branches are read.
+    UndecidedCondition,
+    /// A function the reader does not evaluate (`Fn::Base64`, `Fn::Cidr`, `Fn::GetAZs`, …).
+    UnevaluatedFunction,
+    /// A template macro the reader does not run (a top-level `Transform` other than SAM's,
+    /// a template-level `Fn::Transform`): it may rewrite the whole template, so every role's
+    /// trust policy and permissions.
+    Macro,
+    /// A nested stack (`AWS::CloudFormation::Stack`, `AWS::Serverless::Application`), not
+    /// read: it may attach policies to a role whose name it is given or that has a fixed name.
+    NestedStack,
+    /// Terraform: a value the plan marks unknown until apply (`after_unknown`).
+    KnownAfterApply,
+    /// Terraform: a value generated at apply by a `random_*` resource (`random_uuid`, …).
+    GeneratedAtApply,
+    /// Terraform: a data source read only at apply (its arguments were unknown at plan time).
+    DataReadAtApply,
+    /// Terraform: a policy ARN whose document is not in the plan (AWS managed, or made
+    /// outside this configuration).
+    NotInPlan,
+    /// Terraform: an unknown value whose references cannot be followed to a resource of the
+    /// plan (a `local`, a root variable, a registry module): it may name any role.
+    UnresolvedReference,
+}
+
+impl UnknownReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnknownReason::ParameterWithoutDefault => "a parameter without a default",
+            UnknownReason::PseudoParameter => "a pseudo parameter not given",
+            UnknownReason::ResourceAttribute => "known only after deployment",
+            UnknownReason::ImportValue => "another stack's export",
+            UnknownReason::UndecidedCondition => "an undecided condition (both branches read)",
+            UnknownReason::UnevaluatedFunction => "a function not evaluated",
+            UnknownReason::Macro => "a template macro, not run: it may rewrite the whole template",
+            UnknownReason::NestedStack => {
+                "a nested stack, not read: it may attach policies to the role"
+            }
+            UnknownReason::KnownAfterApply => "known only after apply",
+            UnknownReason::GeneratedAtApply => "generated at apply",
+            UnknownReason::DataReadAtApply => "a data source read only at apply",
+            UnknownReason::NotInPlan => "a policy whose document is not in the plan",
+            UnknownReason::UnresolvedReference => {
+                "unknown, and its references lead to no resource of the plan"
+            }
+        }
+    }
+}
+
+/// A value the template does not settle, and where it is used.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Unknown {
+    /// The expression, e.g. `Ref PartnerAccount`, `Fn::GetAtt Fn.Arn`.
+    #[schemars(length(min = 1))]
+    pub value: String,
+    pub reason: UnknownReason,
+    /// Where it is used: `LogicalId.Properties.Name`.
+    #[schemars(length(min = 1))]
+    pub at: String,
+}
+
+impl fmt::Display for Unknown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} ({}) at {}",
+            self.value,
+            self.reason.as_str(),
+            self.at
+        )
+    }
+}
+
+/// A resource that can grant IAM permissions but is not read, or a template macro not run.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct NotAnalysed {
+    /// The logical ID (or Terraform address); a template macro's name.
+    #[schemars(length(min = 1))]
+    pub resource: String,
+    /// The resource type; `Transform` for a template macro.
+    #[schemars(length(min = 1))]
+    pub resource_type: String,
+    /// Its line; null when not found.
+    #[schemars(range(min = 1))]
+    pub line: Option<usize>,
+    /// The file `line` is in, when it is not the file read (a plan's `.tf` source).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", length(min = 1))]
+    pub file: Option<String>,
+}
+
+/// Where a role comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Source {
+    /// The CloudFormation logical ID (or Terraform address).
+    #[schemars(length(min = 1))]
+    pub resource: String,
+    /// Its line; null when not found.
+    #[schemars(range(min = 1))]
+    pub line: Option<usize>,
+    /// The file `line` is in, when it is not the file read (a plan's `.tf` source).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", length(min = 1))]
+    pub file: Option<String>,
+}
+
+/// A role's settings the audit does not use and `check --template` compares; `None`: a value
+/// unknown before deployment.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RoleSettings {
+    pub description: Option<String>,
+    pub max_session_duration: Option<i64>,
+}
+
+/// What was read: a report's heading.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum IacInput {
+    #[default]
+    Template,
+    Plan,
+}
+
+impl IacInput {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IacInput::Template => "template",
+            IacInput::Plan => "plan",
+        }
+    }
+}
+
+/// A template or plan read into the audit's model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IacModel {
+    pub input: IacInput,
+    /// The account's roles and policies; `iam.account_id` is a stand-in (`000000000001`)
+    /// unless `account_given`.
+    pub iam: AccountIam,
+    /// `--account-id` was given: without it, whether an ARN naming an account is the code's
+    /// own is not known, and the whole path says so instead of judging it.
+    pub account_given: bool,
+    /// By role name: the resource it comes from.
+    pub sources: BTreeMap<String, Source>,
+    pub unknowns: Vec<Unknown>,
+    /// By role name: the indexes into `unknowns` its trust policy and its permissions hold.
+    pub trust_unknowns: BTreeMap<String, Vec<usize>>,
+    pub access_unknowns: BTreeMap<String, Vec<usize>>,
+    pub not_analysed: Vec<NotAnalysed>,
+    /// By role name: the settings `check` compares (a role without an entry: not read).
+    pub settings: BTreeMap<String, RoleSettings>,
+    /// The function policies the Lambda permissions make, by function ARN (qualifier
+    /// included): `AWS::Lambda::Permission`, `aws_lambda_permission`.
+    pub function_policies: BTreeMap<String, Value>,
+    /// The permissions whose function is not known before deployment: (resource, value).
+    pub unresolved_permissions: Vec<(String, String)>,
+}
+
+/// A bad template: the file, the place and what to fix (the hint, as data).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{file}{}: {message}", place(*.line, *.column))]
+pub struct IacError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+    pub hint: String,
+}
+
+fn place(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!(":{l}:{c}"),
+        (Some(l), None) => format!(":{l}"),
+        _ => String::new(),
+    }
+}
+
+impl IacError {
+    fn syntax(file: &str, line: usize, column: usize, info: &str) -> IacError {
+        IacError::at(
+            file,
+            line,
+            column,
+            format!("syntax error: {info}"),
+            "fix the YAML/JSON syntax at that place".to_owned(),
+        )
+    }
+
+    fn at(file: &str, line: usize, column: usize, message: String, hint: String) -> IacError {
+        IacError {
+            file: file.to_owned(),
+            line: Some(line),
+            column: Some(column),
+            message,
+            hint,
+        }
+    }
+
+    fn in_file(file: &str, line: Option<usize>, message: String, hint: &str) -> IacError {
+        IacError {
+            file: file.to_owned(),
+            line,
+            column: None,
+            message,
+            hint: hint.to_owned(),
+        }
+    }
+}
+
+/// The audit of a template: the account report plus what the template left unknown.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct IacReport {
+    #[serde(flatten)]
+    pub report: AccountReport,
+    /// The file read.
+    #[schemars(length(min = 1))]
+    pub source_file: String,
+    /// By role name: the resource each reported role comes from.
+    pub sources: BTreeMap<String, Source>,
+    /// Every value the input leaves unknown before deployment (never proved: the roles
+    /// holding one get the weaker claim).
+    pub unknowns: Vec<Unknown>,
+    /// Resources that can grant IAM permissions and are not read, and template macros not
+    /// run.
+    pub not_analysed: Vec<NotAnalysed>,
+    #[serde(skip)]
+    pub input: IacInput,
+}
+
+impl IacReport {
+    /// The account report's status; and Changes (exit 2) when a template macro was not run,
+    /// even with no role to report: the template deployed is not the one read (a macro may
+    /// add roles), so it is never clean.
+    pub fn status(&self) -> lambda_trust_verdict::Status {
+        let rewritten = self
+            .unknowns
+            .iter()
+            .any(|u| u.reason == UnknownReason::Macro);
+        match self.report.status() {
+            lambda_trust_verdict::Status::Ok if rewritten => lambda_trust_verdict::Status::Changes,
+            status => status,
+        }
+    }
+}
+
+/// Audits a template's model: `core::audit` on the widened documents, then each role whose
+/// documents held an unknown value gets the weaker claim, naming the values; then the whole
+/// path of each role over the function policies its Lambda permissions make, with the
+/// organization policies given (`--org-policies`; `None`: not given, said once).
+pub fn audit(
+    model: &IacModel,
+    opts: &AuditOptions,
+    source_file: &str,
+    orgs: Option<OrgPolicies>,
+) -> IacReport {
+    let report = audit::audit_account(&model.iam, opts, 0);
+    audit_proved(model, opts, source_file, orgs, report)
+}
+
+/// [`audit`] with the roles already proved: `report` is `core::audit`'s report of `model.iam`
+/// (the live command proves the roles on every core: `app::prove_roles::prove_roles`).
+pub fn audit_proved(
+    model: &IacModel,
+    opts: &AuditOptions,
+    source_file: &str,
+    orgs: Option<OrgPolicies>,
+    mut report: AccountReport,
+) -> IacReport {
+    let path = path(model, &report, orgs);
+    audit::judge_path(&mut report, &model.iam, opts, &path);
+    for role in &mut report.roles {
+        let names = |ix: Option<&Vec<usize>>| -> Vec<String> {
+            ix.into_iter()
+                .flatten()
+                .map(|i| model.unknowns[*i].to_string())
+                .collect()
+        };
+        let trust = names(model.trust_unknowns.get(&role.role));
+        if !trust.is_empty() {
+            weaker_trust(role, &trust);
+        }
+        let access = names(model.access_unknowns.get(&role.role));
+        if !access.is_empty() {
+            weaker_access(role, &access);
+        }
+        role.findings.sort_by_key(|f| (f.severity, f.code));
+        for f in &mut role.findings {
+            f.message = widen::readable(&f.message, &model.unknowns);
+        }
+    }
+    let functions = report.path.iter_mut().flat_map(|p| &mut p.functions);
+    for f in functions.flat_map(|f| &mut f.findings) {
+        f.message = widen::readable(&f.message, &model.unknowns);
+    }
+    let sources = report
+        .roles
+        .iter()
+        .filter_map(|r| Some((r.role.clone(), model.sources.get(&r.role)?.clone())))
+        .collect();
+    IacReport {
+        report,
+        source_file: source_file.to_owned(),
+        sources,
+        unknowns: model.unknowns.clone(),
+        not_analysed: model.not_analysed.clone(),
+        input: model.input,
+    }
+}
+
+/// What the path of `report`'s roles is judged on: the function policies the template's
+/// Lambda permissions make (a function no permission names has none; any function may be the
+/// one a permission with an unknown function names: then none is known), the organization
+/// policies given, and whether the account is (`--account-id`: without it, a target naming
+/// another account is judged both ways, and what differs is unknown).
+fn path(model: &IacModel, report: &AccountReport, orgs: Option<OrgPolicies>) -> AuditPath {
+    let not_given = orgs.is_none();
+    let orgs = orgs.unwrap_or(OrgPolicies::NotRead {
+        reason: "not given: give them with --org-policies DIR".into(),
+    });
+    let mut arns: Vec<String> = (report.roles.iter())
+        .flat_map(|r| &r.invokable)
+        .filter(|a| !a.contains(['*', '?']))
+        .cloned()
+        .collect();
+    arns.extend(model.function_policies.keys().cloned());
+    let unknown: Vec<String> = (model.unresolved_permissions.iter())
+        .map(|(resource, value)| {
+            let value = widen::readable(value, &model.unknowns);
+            format!("{resource} names a function unknown before deployment ({value})")
+        })
+        .collect();
+    let function_policies = arns
+        .into_iter()
+        .map(|arn| {
+            let policy = match model.function_policies.get(&arn) {
+                _ if !unknown.is_empty() => FunctionPolicy::NotRead {
+                    reason: unknown.join("; "),
+                },
+                Some(doc) => match Policy::parse(doc) {
+                    Ok(p) => FunctionPolicy::Policy(p),
+                    Err(e) => FunctionPolicy::NotRead {
+                        reason: format!("its Lambda permissions do not make a policy: {e}"),
+                    },
+                },
+                None => FunctionPolicy::None,
+            };
+            (arn, policy)
+        })
+        .collect();
+    let accounts = std::iter::once(model.iam.account_id.clone());
+    AuditPath {
+        sources: PathSources {
+            orgs: accounts.map(|a| (a, orgs.clone())).collect(),
+            function_policies,
+        },
+        functions: None,
+        not_listed: Some(format!("a {} lists no functions", model.input.as_str())),
+        scan: model.function_policies.keys().cloned().collect(),
+        orgs_not_given: not_given,
+        no_function_policies: false,
+        account: match model.account_given {
+            true => RoleAccount::Given,
+            false => RoleAccount::StandIn {
+                reason: format!(
+                    "the {}'s account is not given: give it with --account-id",
+                    model.input.as_str()
+                ),
+            },
+        },
+    }
+}
+
+/// The trust policy held unknown values: the external IDs are not proved, whatever the
+/// widened policy showed.
+fn weaker_trust(role: &mut audit::RoleReport, unknown: &[String]) {
+    let id_codes = [
+        Code::NoExternalId,
+        Code::ExternalIdPattern,
+        Code::ExternalIdUnproved,
+    ];
+    role.findings.retain(|f| !id_codes.contains(&f.code));
+    role.external_ids.kind = audit::IdKind::Any;
+    role.external_ids.values.clear();
+    role.findings.push(Finding::new(
+        Code::ExternalIdUnproved,
+        format!(
+            "the trust policy depends on values unknown before deployment: {}",
+            unknown.join("; ")
+        ),
+        None,
+    ));
+}
+
+/// The permissions held unknown values: what the role can do is not proved.
+fn weaker_access(role: &mut audit::RoleReport, unknown: &[String]) {
+    let note = format!(
+        "not proved: the role's policies depend on values unknown before deployment: {}",
+        unknown.join("; ")
+    );
+    match role
+        .findings
+        .iter_mut()
+        .find(|f| f.code == Code::BeyondInvoke)
+    {
+        Some(f) => f.message = format!("{} ({note})", f.message),
+        None => role
+            .findings
+            .push(Finding::new(Code::BeyondInvoke, note, None)),
+    }
+}
+
+impl lambda_trust_verdict::Hinted for IacError {
+    fn hint(&self) -> Option<String> {
+        Some(self.hint.clone())
+    }
+}

@@ -1,0 +1,155 @@
+//! Audits of several accounts: the `--accounts FILE` list, and the one report over every
+//! account (a failed account is an entry of its own, never hiding another's findings).
+//!
+//! Part of `core::audit`; `app::audit` runs the accounts, `report::audit` renders this.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{AccountReport, SCHEMA_VERSION};
+use lambda_trust_verdict::Status;
+
+/// One account's outcome: its report, or why it could not be audited.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[serde(untagged)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one per audited account, built once and moved into the report: boxing saves nothing"
+)]
+pub enum AccountOutcome {
+    Report(AccountReport),
+    Error {
+        #[schemars(schema_with = "lambda_trust_provision::schema_refs::account_id")]
+        account: String,
+        #[schemars(length(min = 1))]
+        error: String,
+        /// Calls made before it failed (the `AssumeRole`, say), for the summary only.
+        #[serde(skip)]
+        calls: usize,
+    },
+}
+
+impl AccountOutcome {
+    pub fn account(&self) -> &str {
+        match self {
+            AccountOutcome::Report(r) => &r.account,
+            AccountOutcome::Error { account, .. } => account,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct OrgSummary {
+    pub accounts: usize,
+    pub accounts_failed: usize,
+    pub roles_scanned: usize,
+    pub roles_reported: usize,
+    /// Every call of the run, the organization-wide ones (`ListAccounts`) included.
+    pub calls: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct OrgReport {
+    #[schemars(schema_with = "lambda_trust_provision::schema_refs::schema_version")]
+    pub schema_version: u32,
+    /// Every account: its report, or why it could not be audited.
+    pub accounts: Vec<AccountOutcome>,
+    pub summary: OrgSummary,
+    /// Account names by ID, as the organization lists them (`--organization`; absent with
+    /// `--accounts`). Names are chosen by account owners: renderers treat them as data.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(schema_with = "lambda_trust_provision::schema_refs::account_names")]
+    pub names: BTreeMap<String, String>,
+    /// `--baseline`: the entries that expired or matched nothing in any account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<super::baseline::BaselineOutcome>,
+}
+
+impl OrgReport {
+    /// `extra_calls`: calls made for the whole run (listing the organization's accounts).
+    pub fn new(mut accounts: Vec<AccountOutcome>, extra_calls: usize) -> OrgReport {
+        accounts.sort_by(|a, b| a.account().cmp(b.account()));
+        let reports = || {
+            accounts.iter().filter_map(|a| match a {
+                AccountOutcome::Report(r) => Some(r),
+                AccountOutcome::Error { .. } => None,
+            })
+        };
+        let summary = OrgSummary {
+            accounts: accounts.len(),
+            accounts_failed: accounts.len() - reports().count(),
+            roles_scanned: reports().map(|r| r.summary.roles_scanned).sum(),
+            roles_reported: reports().map(|r| r.summary.roles_reported).sum(),
+            calls: extra_calls
+                + accounts
+                    .iter()
+                    .map(|a| match a {
+                        AccountOutcome::Report(r) => r.summary.calls,
+                        AccountOutcome::Error { calls, .. } => *calls,
+                    })
+                    .sum::<usize>(),
+        };
+        OrgReport {
+            schema_version: SCHEMA_VERSION,
+            accounts,
+            summary,
+            names: BTreeMap::new(),
+            baseline: None,
+        }
+    }
+
+    /// The report with the organization's account names.
+    pub fn with_names(mut self, names: BTreeMap<String, String>) -> OrgReport {
+        self.names = names;
+        self
+    }
+
+    /// Invalid (1) when an account could not be audited, else Changes (2) when a role has a
+    /// security finding, else Ok — as `check`: errors and findings never share a code.
+    pub fn status(&self) -> Status {
+        let mut worst = Status::Ok;
+        for a in &self.accounts {
+            match a {
+                AccountOutcome::Error { .. } => return Status::Invalid,
+                AccountOutcome::Report(r) if r.status() != Status::Ok => worst = r.status(),
+                AccountOutcome::Report(_) => {}
+            }
+        }
+        worst
+    }
+}
+
+/// Parses an `--accounts` file: one 12-digit account ID per line; blank lines and `#` comments
+/// (whole-line or trailing) are ignored; duplicates are dropped. Every bad line is reported,
+/// with its number.
+pub fn parse_accounts(text: &str) -> Result<Vec<String>, Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    let mut bad = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let id = line.split('#').next().unwrap_or("").trim();
+        if id.is_empty() {
+            continue;
+        }
+        if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+            if !out.iter().any(|o| o == id) {
+                out.push(id.to_owned());
+            }
+        } else {
+            bad.push(format!(
+                "line {}: {id:?} is not a 12-digit AWS account ID",
+                i + 1
+            ));
+        }
+    }
+    if !bad.is_empty() {
+        return Err(bad);
+    }
+    if out.is_empty() {
+        return Err(vec!["the file lists no account ID".to_owned()]);
+    }
+    Ok(out)
+}

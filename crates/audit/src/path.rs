@@ -1,0 +1,437 @@
+//! The whole path of every partner role the audit finds: the same two claims `verify` makes
+//! for a configured role (`core::verify::path`, the `iam` crate's `path`; docs/aws-behaviour.md,
+//! "The whole path") — Genesys Cloud gets through to each function the role may invoke, and
+//! nobody else gets in — decided by the same prover and judged by the same `path_claims`, then
+//! written as the audit's findings. Also the account's own functions whose policy lets a
+//! partner account or anyone invoke them directly, whether or not a role grants them.
+//!
+//! Part of the pure `core::audit`: the adapters (or `--org-policies` files, or a template's
+//! Lambda permissions) hand over what they read as an [`AuditPath`]; what was not read is
+//! never proved (`path-not-read`, `path-unknown`).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::findings::{Code, Finding, Outcome};
+use super::trust::ANYONE;
+use super::{access, AccountIam, AuditOptions, AuditRole, ExternalIds, IdKind};
+use lambda_trust_config::GENESYS_CLOUD_ACCOUNT;
+use lambda_trust_iam::arn::{account_of, split};
+use lambda_trust_iam::path::{
+    security, Known, OrgPolicies, Partner, PathInput, PathReport, RoleAccount, RoleSide,
+    SecurityFinding, Target, WayIn,
+};
+use lambda_trust_iam::{resource_match, Policy};
+use lambda_trust_provision::verify::{
+    path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources, PROOF_BUDGET,
+};
+
+/// What the path needs beyond the account's IAM, as read (or given).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditPath {
+    /// Organization policies per account; function policies per invoked ARN (qualifier
+    /// included). An account or ARN absent here was not read.
+    pub sources: PathSources,
+    /// The functions listed in the audited account (`lambda:ListFunctions`), unqualified ARNs:
+    /// what a wildcard in an invokable ARN stands for, and the functions the account-wide scan
+    /// reads. `None`: not listed (a template: only its own functions are known).
+    pub functions: Option<Listed>,
+    /// Why the functions were not listed, when a listing was refused or failed.
+    pub not_listed: Option<String>,
+    /// The functions the account-wide scan judges (the listed ones; a template's permissions').
+    pub scan: Vec<String>,
+    /// The organization policies were not given (an offline audit without `--org-policies`):
+    /// said once in the report's `path.organization`, not as a finding on every role.
+    pub orgs_not_given: bool,
+    /// The function policies are not known at all (a saved snapshot): only availability is
+    /// judged; who else gets in is not (the report says so).
+    pub no_function_policies: bool,
+    /// Whether the audited account's ID is the account's, or a stand-in (code audited without
+    /// `--account-id`).
+    pub account: RoleAccount,
+}
+
+/// The functions of one account and region.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Listed {
+    pub region: String,
+    /// Unqualified function ARNs.
+    pub arns: Vec<String>,
+}
+
+/// The account's part of the whole path in the report: where the organization policies came
+/// from, and the functions a partner or anyone can invoke without a role.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct AccountPath {
+    /// Per account ID (the audited one and every target's): `read`, `no organization`, or why
+    /// not (`not read: …`, `not given`).
+    pub organization: BTreeMap<String, String>,
+    /// How many functions were listed (`lambda:ListFunctions` in the audit's region) and had
+    /// their policy read; null when not listed.
+    pub functions_listed: Option<usize>,
+    /// Why they were not listed (a refused or failed `lambda:ListFunctions`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub functions_not_listed: Option<String>,
+    /// Functions whose own policy lets a partner account or anyone invoke them directly,
+    /// granted by a role or not.
+    pub functions: Vec<FunctionReport>,
+}
+
+/// One function's findings from the account-wide scan.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct FunctionReport {
+    #[schemars(length(min = 1))]
+    pub function: String,
+    pub findings: Vec<Finding>,
+}
+
+/// Each target's two claims judged: the failed or unknown ones grouped by claim, and each
+/// way into a function besides the role, with its own request.
+fn judged(
+    targets: Vec<lambda_trust_provision::verify::TargetClaims>,
+    report: &PathReport,
+    path: &AuditPath,
+) -> (Vec<(Claim, Vec<String>)>, Vec<Finding>) {
+    let mut found: Vec<(Claim, Vec<String>)> = Vec::new();
+    let mut ways = Vec::new();
+    for t in targets {
+        // The role's own policies are the audit's trust and access findings' business (who
+        // gets in, with which IDs; the invokable set is already the effective one).
+        let available = t.genesys_gets_through;
+        // Only the organization policies are unknown on this target's path.
+        let only_orgs = (report.availability.iter())
+            .find(|a| a.target == t.target)
+            .is_some_and(|a| a.unknown.is_empty());
+        // Organization policies not given: said once (`path.organization`), not per target.
+        let not_given =
+            path.orgs_not_given && only_orgs && available.code == Some(PathCode::PathNotRead);
+        if available.verdict != ClaimVerdict::Proved
+            && available.code != Some(PathCode::RoleBlocks)
+            && !not_given
+        {
+            group(&mut found, available, &t.target);
+        }
+        match t.nobody_else.verdict {
+            _ if path.no_function_policies => {}
+            ClaimVerdict::Proved => {}
+            // Each way in, with its own request.
+            ClaimVerdict::Refuted => ways.extend(ways_in(report, &t.target)),
+            ClaimVerdict::Unknown => group(&mut found, t.nobody_else, &t.target),
+        }
+    }
+    (found, ways)
+}
+
+/// The path findings of one reported role, over the functions it may invoke.
+pub(super) fn role_findings(
+    iam: &AccountIam,
+    role: &AuditRole,
+    partners: &[String],
+    opts: &AuditOptions,
+    external_ids: &ExternalIds,
+    invokable: &[String],
+    path: &AuditPath,
+) -> Vec<Finding> {
+    let Ok(trust) = Policy::parse(&role.trust) else {
+        return Vec::new();
+    };
+    let (targets, unlisted) = targets(invokable, path.functions.as_ref());
+    let (identity, boundary) = access::policies(iam, role);
+    let input = PathInput {
+        partner: Partner {
+            account: partner_account(partners),
+            external_id: external_id(external_ids),
+            principals: opts.partner_principals.clone(),
+        },
+        role: RoleSide {
+            arn: role.arn.clone(),
+            account: path.account.clone(),
+            trust,
+            identity,
+            boundary,
+        },
+        targets: (targets.iter())
+            .map(|arn| path.sources.target(arn))
+            .collect(),
+        orgs: path.sources.orgs.clone(),
+    };
+    let report = PathReport::new(&input, PROOF_BUDGET);
+    let claims = path_claims(&input, &report);
+    let (found, ways) = judged(claims.targets, &report, path);
+    let mut out: Vec<Finding> = ways;
+    out.extend(found.into_iter().map(finding));
+    if !unlisted.is_empty() {
+        out.push(not_listed(&unlisted, path));
+    }
+    out
+}
+
+/// One finding per claim that reads the same for several targets (an organization not read
+/// says so once), each naming its targets.
+fn group(found: &mut Vec<(Claim, Vec<String>)>, claim: Claim, target: &str) {
+    let same = |(c, _): &&mut (Claim, Vec<String>)| {
+        c.code == claim.code && c.detail == claim.detail && c.request.is_none()
+    };
+    match found.iter_mut().find(same) {
+        Some((_, targets)) if claim.request.is_none() => targets.push(target.to_owned()),
+        _ => found.push((claim, vec![target.to_owned()])),
+    }
+}
+
+fn finding((claim, targets): (Claim, Vec<String>)) -> Finding {
+    let code = claim.code.map_or(Code::PathNotRead, Code::of_path);
+    Finding {
+        severity: code.severity(),
+        code,
+        outcome: match claim.verdict {
+            ClaimVerdict::Unknown => Outcome::Unknown,
+            _ => code.outcome(),
+        },
+        message: format!("{}: {}", targets.join(", "), claim.detail),
+        counterexample: claim.request,
+        admitted_by: Vec::new(),
+        suppression: None,
+    }
+}
+
+/// The security findings of one target: one per statement that lets others in, coded by
+/// who gets in (a statement open to anyone is `function-policy-open`, even though the partner
+/// is among them).
+fn ways_in(report: &PathReport, target: &str) -> Vec<Finding> {
+    let found = report.security.iter().filter(|s| s.target == target);
+    let findings: Vec<&SecurityFinding> = found.flat_map(|s| &s.findings).collect();
+    way_findings(
+        target,
+        &findings,
+        |f| f.way == WayIn::PartnerDirect,
+        "the role",
+    )
+}
+
+/// One finding per statement of `findings`: `partner-bypasses-role` when `partner` says the
+/// way is the partner's and the statement lets no one else in, else `function-policy-open`.
+fn way_findings(
+    target: &str,
+    findings: &[&SecurityFinding],
+    partner: impl Fn(&SecurityFinding) -> bool,
+    without: &str,
+) -> Vec<Finding> {
+    let mut statements: Vec<usize> = findings.iter().map(|f| f.statement.index).collect();
+    statements.sort_unstable();
+    statements.dedup();
+    let mut out = Vec::new();
+    for index in statements {
+        let of: Vec<&&SecurityFinding> = (findings.iter())
+            .filter(|f| f.statement.index == index)
+            .collect();
+        let others = of.iter().find(|f| !partner(f));
+        let (code, f) = match others {
+            Some(f) => (Code::FunctionPolicyOpen, *f),
+            None => (Code::PartnerBypassesRole, of[0]),
+        };
+        let who = match code {
+            Code::PartnerBypassesRole => {
+                format!("partner account {}", account_of(&f.request.principal))
+            }
+            _ => format!("others ({})", f.way.code()),
+        };
+        let sid = (f.statement.sid.as_deref())
+            .map(|s| format!(" (Sid {s})"))
+            .unwrap_or_default();
+        out.push(Finding {
+            severity: code.severity(),
+            code,
+            outcome: code.outcome(),
+            message: format!(
+                "{target}: statement {index}{sid} of its function policy lets {who} invoke it \
+                 directly, without {without} and its external ID"
+            ),
+            counterexample: Some(json!(f.request)),
+            admitted_by: Vec::new(),
+            suppression: None,
+        });
+    }
+    out
+}
+
+fn not_listed(patterns: &[String], path: &AuditPath) -> Finding {
+    let scope = match (&path.functions, &path.not_listed) {
+        (Some(l), _) => format!("only the functions of region {} were listed", l.region),
+        (None, Some(why)) => format!("the functions were not listed ({why})"),
+        (None, None) => "the functions were not listed".to_owned(),
+    };
+    Finding::new(
+        Code::PathNotRead,
+        format!(
+            "{}: {scope}, so the function policies of the others it matches were not read",
+            patterns.join(", ")
+        ),
+        None,
+    )
+}
+
+/// Every function ARN whose policy the path of `invokable` (the reported roles' sets) and the
+/// account-wide scan need: what the adapters read.
+pub fn arns_to_read<'a>(
+    invokable: impl Iterator<Item = &'a String>,
+    listed: Option<&Listed>,
+) -> Vec<String> {
+    let invokable: Vec<String> = invokable.cloned().collect();
+    let (mut arns, _) = targets(&invokable, listed);
+    arns.extend(listed.iter().flat_map(|l| l.arns.iter().cloned()));
+    arns.sort();
+    arns.dedup();
+    arns
+}
+
+/// The ARNs to judge: each listed invokable ARN, and each listed function a wildcard matches;
+/// the wildcards that may match functions that were not listed.
+fn targets(invokable: &[String], listed: Option<&Listed>) -> (Vec<String>, Vec<String>) {
+    let mut arns = Vec::new();
+    let mut unlisted = Vec::new();
+    for entry in invokable {
+        if !entry.contains(['*', '?']) {
+            arns.push(entry.clone());
+            continue;
+        }
+        let Some(l) = listed else {
+            unlisted.push(entry.clone());
+            continue;
+        };
+        arns.extend(
+            (l.arns.iter())
+                .filter(|f| resource_match(entry, f))
+                .cloned(),
+        );
+        // A wildcard in the region, the account or the qualifier reaches functions (or
+        // versions and aliases, each with a policy of its own) that were not listed.
+        let fields = split(entry);
+        let outside = fields.is_none_or(|f| {
+            f[3] != l.region
+                || f[5]
+                    .splitn(3, ':')
+                    .nth(2)
+                    .is_some_and(|q| q.contains(['*', '?']))
+        });
+        if outside {
+            unlisted.push(entry.clone());
+        }
+    }
+    arns.sort();
+    arns.dedup();
+    (arns, unlisted)
+}
+
+fn policy_of(sources: &PathSources, arn: &str) -> Option<Policy> {
+    match sources.function_policies.get(arn) {
+        Some(FunctionPolicy::Policy(p)) => Some(p.clone()),
+        _ => None,
+    }
+}
+
+/// The partner whose requests the path is judged for: Genesys Cloud's account when it is
+/// one of the role's partners (or none is named), else the first.
+fn partner_account(partners: &[String]) -> String {
+    let accounts: Vec<&str> = (partners.iter())
+        .map(|p| account_of(p))
+        .filter(|a| *a != "*" && *a != ANYONE)
+        .collect();
+    if accounts.is_empty() || accounts.contains(&GENESYS_CLOUD_ACCOUNT) {
+        return GENESYS_CLOUD_ACCOUNT.to_owned();
+    }
+    accounts[0].to_owned()
+}
+
+/// An external ID the role accepts, for the availability requests: the accepted value, a
+/// pattern with its wildcards filled in, or (any accepted) a UUID-shaped stand-in.
+fn external_id(ids: &ExternalIds) -> String {
+    match (ids.kind, ids.values.first()) {
+        (IdKind::Fixed | IdKind::Several, Some(v)) => v.clone(),
+        (IdKind::Pattern, Some(v)) => v.replace(['*', '?'], "0"),
+        _ => "00000000-0000-0000-0000-000000000000".to_owned(),
+    }
+}
+
+/// The account-wide scan: each listed function whose policy lets one of `partners` (account
+/// IDs; Genesys Cloud's when empty) or anyone invoke it directly.
+pub(super) fn open_functions(
+    account: &str,
+    partners: &[String],
+    path: &AuditPath,
+) -> Vec<FunctionReport> {
+    let partners: Vec<&str> = match partners.is_empty() {
+        true => vec![GENESYS_CLOUD_ACCOUNT],
+        false => partners.iter().map(String::as_str).collect(),
+    };
+    (path.scan.iter())
+        .filter_map(|arn| {
+            let policy = policy_of(&path.sources, arn)?;
+            let findings = open_function(account, &partners, arn, policy, path);
+            (!findings.is_empty()).then(|| FunctionReport {
+                function: arn.clone(),
+                findings,
+            })
+        })
+        .collect()
+}
+
+fn open_function(
+    account: &str,
+    partners: &[&str],
+    arn: &str,
+    policy: Policy,
+    path: &AuditPath,
+) -> Vec<Finding> {
+    let partition = split(arn).map_or("aws", |f| f[1]);
+    // No role: a name no role can have (IAM role names are 1-64 of [\w+=,.@-]).
+    let input = PathInput {
+        partner: Partner {
+            account: partners[0].to_owned(),
+            external_id: String::new(),
+            principals: Vec::new(),
+        },
+        role: RoleSide {
+            arn: format!("arn:{partition}:iam::{account}:role/ no role"),
+            account: path.account.clone(),
+            trust: Policy {
+                version: None,
+                id: None,
+                statements: Vec::new(),
+            },
+            identity: Vec::new(),
+            boundary: None,
+        },
+        targets: vec![Target {
+            arn: arn.to_owned(),
+            resource_policy: Known::Known(Some(policy)),
+        }],
+        orgs: path.sources.orgs.clone(),
+    };
+    let found = security(&input, PROOF_BUDGET);
+    let ways = [WayIn::Anyone, WayIn::PartnerDirect];
+    let findings: Vec<&SecurityFinding> = (found.iter())
+        .flat_map(|s| &s.findings)
+        .filter(|f| ways.contains(&f.way) || partners.contains(&account_of(&f.request.principal)))
+        .collect();
+    let partner = |f: &SecurityFinding| partners.contains(&account_of(&f.request.principal));
+    way_findings(arn, &findings, partner, "a role")
+}
+
+/// Where each account's organization policies came from, in a word or a line.
+pub(super) fn organization(path: &AuditPath, accounts: &[String]) -> BTreeMap<String, String> {
+    (accounts.iter())
+        .map(|a| {
+            let source = match path.sources.orgs.get(a) {
+                None => "not read".to_owned(),
+                Some(OrgPolicies::NoOrganization) => "no organization".to_owned(),
+                Some(OrgPolicies::Read { .. }) => "read".to_owned(),
+                Some(OrgPolicies::NotRead { reason }) => format!("not read: {reason}"),
+            };
+            (a.clone(), source)
+        })
+        .collect()
+}

@@ -1,0 +1,243 @@
+//! `audit --to-security-hub`'s lifecycle (pure; the time is passed in): today's ASFF findings
+//! of one account and region against the ones lambda-trust imported there earlier → what to
+//! import, refresh, resolve and leave alone. `app::security_hub` reads and writes through
+//! `aws::security_hub`; docs/aws-behaviour.md ("Security Hub") has the rules relied on:
+//!
+//! - A finding provider creates and updates its own findings with `BatchImportFindings`, and
+//!   closes one by re-importing it with `RecordState: ARCHIVED`; `Workflow` is the customer's
+//!   (`BatchUpdateFindings`) and an update's `Workflow` is ignored (Security Hub User Guide,
+//!   "BatchImportFindings for finding providers").
+//! - Security Hub deletes a finding that has not been updated for 90 days (User Guide,
+//!   "Finding retention"): an unchanged finding is re-imported once it is
+//!   [`REFRESH_AFTER_DAYS`] old, so a scheduled run weekly or monthly keeps it.
+//! - A run where nothing changed imports nothing: each imported finding carries the digest of
+//!   its content ([`DIGEST_FIELD`]), compared with today's.
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::Value;
+use sha2::Digest;
+
+/// The `ProductFields` key holding a finding's content digest.
+pub const DIGEST_FIELD: &str = "lambda-trust/Digest";
+/// The prefix of every lambda-trust `GeneratorId` (`lambda-trust/audit/CODE`).
+pub const GENERATOR_PREFIX: &str = "lambda-trust/audit/";
+/// An unchanged active finding this many days after its last update is re-imported: Security
+/// Hub deletes findings not updated for 90 days; 30 days of margin cover a monthly schedule.
+pub(crate) const REFRESH_AFTER_DAYS: i64 = 60;
+/// `BatchImportFindings` takes at most this many findings a call (API Reference).
+pub const BATCH_SIZE: usize = 100;
+/// Each finding's JSON must stay under 240 KB (User Guide, "BatchImportFindings").
+pub const MAX_FINDING_BYTES: usize = 240 * 1024;
+
+/// `arn:PARTITION:securityhub:REGION:ACCOUNT:product/ACCOUNT/default`: the product of an
+/// account's own findings.
+pub fn product_arn(partition: &str, region: &str, account: &str) -> String {
+    format!("arn:{partition}:securityhub:{region}:{account}:product/{account}/default")
+}
+
+/// A lambda-trust finding Security Hub holds, as `GetFindings` (active ones only) answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub id: String,
+    /// Its [`DIGEST_FIELD`]; none when it was imported without one (another tool, an older
+    /// lambda-trust): then it counts as changed.
+    pub digest: Option<String>,
+    /// Its `UpdatedAt`, unreadable as none (then it is refreshed).
+    pub updated_at: Option<DateTime<Utc>>,
+    pub created_at: Option<String>,
+}
+
+/// What one account's run writes; [`Lifecycle::is_empty`]: nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lifecycle {
+    /// Today's findings to import (by index into today's list): new, changed, or firing again.
+    pub import: Vec<usize>,
+    /// Today's findings unchanged but close to deletion: re-imported as they are.
+    pub refresh: Vec<usize>,
+    /// Listed findings (by index) that no longer fire: re-imported with `RecordState ARCHIVED`.
+    pub resolve: Vec<usize>,
+    /// Today's findings Security Hub already holds as they are.
+    pub unchanged: usize,
+}
+
+impl Lifecycle {
+    pub fn is_empty(&self) -> bool {
+        self.import.is_empty() && self.refresh.is_empty() && self.resolve.is_empty()
+    }
+}
+
+/// Today's findings (each stamped by [`stamp`]) against the listed ones, at `now`.
+pub fn decide(today: &[Value], listed: &[Listed], now: DateTime<Utc>) -> Lifecycle {
+    let mut plan = Lifecycle::default();
+    let stale = now - Duration::days(REFRESH_AFTER_DAYS);
+    for (i, finding) in today.iter().enumerate() {
+        let id = finding_id(finding);
+        match listed.iter().find(|l| l.id == id) {
+            None => plan.import.push(i),
+            Some(l) if l.digest.as_deref() != digest_of(finding) => plan.import.push(i),
+            Some(l) if l.updated_at.is_none_or(|t| t <= stale) => plan.refresh.push(i),
+            Some(_) => plan.unchanged += 1,
+        }
+    }
+    let firing: Vec<&str> = today.iter().map(finding_id).collect();
+    plan.resolve = (listed.iter().enumerate())
+        .filter(|(_, l)| !firing.contains(&l.id.as_str()))
+        .map(|(i, _)| i)
+        .collect();
+    plan
+}
+
+/// Adds the content digest to the finding's `ProductFields`.
+pub fn stamp(finding: &mut Value) {
+    let digest = digest(finding);
+    if let Some(fields) = finding
+        .get_mut("ProductFields")
+        .and_then(Value::as_object_mut)
+    {
+        fields.insert(DIGEST_FIELD.to_owned(), digest.into());
+    }
+}
+
+/// A re-import of a finding Security Hub already holds keeps its `CreatedAt`.
+pub fn keep_created(finding: &mut Value, listed: &[Listed]) {
+    let id = finding_id(finding).to_owned();
+    let created = listed
+        .iter()
+        .find(|l| l.id == id)
+        .and_then(|l| l.created_at.clone());
+    if let (Some(created), Some(obj)) = (created, finding.as_object_mut()) {
+        obj.insert("CreatedAt".to_owned(), created.into());
+    }
+}
+
+/// The finding's size as sent, when over [`MAX_FINDING_BYTES`].
+pub fn too_large(finding: &Value) -> Option<usize> {
+    let size = finding.to_string().len();
+    (size > MAX_FINDING_BYTES).then_some(size)
+}
+
+/// The finding's `Id`.
+pub fn finding_id(finding: &Value) -> &str {
+    finding["Id"].as_str().unwrap_or_default()
+}
+
+fn digest_of(finding: &Value) -> Option<&str> {
+    finding["ProductFields"][DIGEST_FIELD].as_str()
+}
+
+/// SHA-256 of what the finding says: its JSON without the times, the `Workflow` (the
+/// customer's once imported) and the digest itself.
+fn digest(finding: &Value) -> String {
+    let mut content = finding.clone();
+    if let Some(obj) = content.as_object_mut() {
+        for key in [
+            "CreatedAt",
+            "UpdatedAt",
+            "FirstObservedAt",
+            "LastObservedAt",
+            "Workflow",
+        ] {
+            obj.remove(key);
+        }
+        if let Some(fields) = obj.get_mut("ProductFields").and_then(Value::as_object_mut) {
+            fields.remove(DIGEST_FIELD);
+        }
+    }
+    let hash = sha2::Sha256::digest(content.to_string().as_bytes());
+    hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn now() -> DateTime<Utc> {
+        "2026-06-01T00:00:00Z".parse().unwrap()
+    }
+
+    fn finding(id: &str, message: &str) -> Value {
+        let mut f = json!({
+            "Id": id, "Description": message, "CreatedAt": "2026-06-01T00:00:00.000Z",
+            "UpdatedAt": "2026-06-01T00:00:00.000Z", "Workflow": {"Status": "NEW"},
+            "ProductFields": {"lambda-trust/Code": "x"},
+        });
+        stamp(&mut f);
+        f
+    }
+
+    fn listed(f: &Value, days_ago: i64) -> Listed {
+        Listed {
+            id: finding_id(f).to_owned(),
+            digest: digest_of(f).map(str::to_owned),
+            updated_at: Some(now() - Duration::days(days_ago)),
+            created_at: Some("2026-01-01T00:00:00.000Z".into()),
+        }
+    }
+
+    #[test]
+    fn a_run_with_nothing_changed_writes_nothing() {
+        let today = vec![finding("a", "m"), finding("b", "m")];
+        let held: Vec<Listed> = today.iter().map(|f| listed(f, 1)).collect();
+        let plan = decide(&today, &held, now());
+        assert!(plan.is_empty(), "{plan:?}");
+        assert_eq!(plan.unchanged, 2);
+    }
+
+    #[test]
+    fn new_changed_and_gone_findings_are_imported_and_resolved() {
+        let yesterday = [
+            finding("a", "old"),
+            finding("gone", "m"),
+            finding("same", "m"),
+        ];
+        let held: Vec<Listed> = yesterday.iter().map(|f| listed(f, 1)).collect();
+        let today = vec![
+            finding("a", "new"),
+            finding("same", "m"),
+            finding("fresh", "m"),
+        ];
+        let plan = decide(&today, &held, now());
+        assert_eq!(plan.import, vec![0, 2]);
+        assert_eq!(plan.resolve, vec![1]);
+        assert_eq!((plan.unchanged, plan.refresh.len()), (1, 0));
+    }
+
+    #[test]
+    fn only_the_times_and_the_workflow_leave_the_digest_alone() {
+        let a = finding("a", "m");
+        let mut b = a.clone();
+        b["UpdatedAt"] = json!("2027-01-01T00:00:00.000Z");
+        b["Workflow"] = json!({"Status": "SUPPRESSED"});
+        stamp(&mut b);
+        assert_eq!(digest_of(&a), digest_of(&b));
+        b["ProductFields"]["lambda-trust/Baseline"] = json!("accepted");
+        stamp(&mut b);
+        assert_ne!(digest_of(&a), digest_of(&b));
+    }
+
+    #[test]
+    fn unchanged_findings_close_to_deletion_are_refreshed() {
+        let today = vec![finding("old", "m"), finding("recent", "m")];
+        let held = vec![listed(&today[0], REFRESH_AFTER_DAYS), listed(&today[1], 59)];
+        let plan = decide(&today, &held, now());
+        assert_eq!(plan.refresh, vec![0]);
+        assert_eq!((plan.import.len(), plan.unchanged), (0, 1));
+    }
+
+    #[test]
+    fn a_finding_imported_without_a_digest_counts_as_changed() {
+        let today = vec![finding("a", "m")];
+        let mut held = listed(&today[0], 1);
+        held.digest = None;
+        assert_eq!(decide(&today, &[held], now()).import, vec![0]);
+    }
+
+    #[test]
+    fn a_re_import_keeps_the_first_created_at() {
+        let mut f = finding("a", "m");
+        let held = [listed(&f, 1)];
+        keep_created(&mut f, &held);
+        assert_eq!(f["CreatedAt"], "2026-01-01T00:00:00.000Z");
+    }
+}

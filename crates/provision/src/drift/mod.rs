@@ -1,0 +1,510 @@
+//! `lambda-trust check`: the drift check for CI — a plan plus the verification, turned into
+//! findings with a code, a severity, a path inside the document, and expected vs actual.
+//!
+//! Pure: it takes what `plan` and `verify` produced. Here: the finding and report model and the
+//! findings of planned writes; `code` (what a finding is: its code decides severity, kind and
+//! config key), `diff` (where two documents differ), `verify_findings` (failed checks and
+//! unproved properties); which CloudTrail event explains a finding is `core::trail`'s. The
+//! renderers are `report::check`'s.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::trail::Trail;
+use lambda_trust_verdict::Status;
+
+mod code;
+mod diff;
+mod op_findings;
+mod remedy;
+mod verify_findings;
+
+pub use code::{Area, Code, ConfigKey, ConfigStatus, Kind};
+pub use diff::json_diff;
+pub use lambda_trust_verdict::SCHEMA_VERSION;
+pub use lambda_trust_verdict::{Outcome, Severity};
+pub use op_findings::{drift_findings, held_findings, one_per_resource_and_code};
+pub use remedy::Remedy;
+pub use verify_findings::{check_finding, failure, verify_findings};
+
+/// A check finding (also verify's `changes`): a planned change (kind drift) or a failed check
+/// or unproved property (kind verify). `changed_by` with `cloudtrail` on AWS drift findings
+/// that were looked up, with `genesys_audit` on Genesys ones.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "finding", deny_unknown_fields)]
+#[schemars(extend("allOf" = [
+    {
+        "$comment": "changed_by names the culprit's write: present exactly when the trail says \
+                     someone else changed it.",
+        "if": {"required": ["changed_by"]},
+        "then": {"anyOf": [
+            {
+                "required": ["cloudtrail"],
+                "properties": {"cloudtrail": {"properties": {"status": {"const": "changed"}}}}
+            },
+            {
+                "required": ["genesys_audit"],
+                "properties": {"genesys_audit": {"properties": {"status": {"const": "changed"}}}}
+            }
+        ]}
+    },
+    {
+        "if": {
+            "required": ["cloudtrail"],
+            "properties": {"cloudtrail": {"properties": {"status": {"const": "changed"}}}}
+        },
+        "then": {
+            "required": ["changed_by"],
+            "properties": {"changed_by": {"properties": {"source": {"const": "cloudtrail"}}}}
+        }
+    },
+    {
+        "if": {
+            "required": ["genesys_audit"],
+            "properties": {"genesys_audit": {"properties": {"status": {"const": "changed"}}}}
+        },
+        "then": {
+            "required": ["changed_by"],
+            "properties": {"changed_by": {"properties": {"source": {"const": "genesys-audit"}}}}
+        }
+    },
+    {
+        "$comment": "Verify findings are not looked up.",
+        "if": {"properties": {"kind": {"const": "verify"}}},
+        "then": {"properties": {"changed_by": false, "cloudtrail": false, "genesys_audit": false}}
+    },
+    {
+        "$comment": "AWS drift findings are looked up in CloudTrail, Genesys ones in Genesys \
+                     Cloud's audit trail.",
+        "if": {"properties": {"config_key": {"const": "genesys"}}},
+        "then": {"properties": {"cloudtrail": false}},
+        "else": {"properties": {"genesys_audit": false}}
+    }
+]))]
+pub struct Finding {
+    /// Decided by `code`.
+    #[schemars(schema_with = "code::severity_schema")]
+    pub severity: Severity,
+    /// The finding's stable code (its SARIF rule is lambda-trust/check/CODE): what differs
+    /// (`trust-broader`, …), `verify-CHECK` for a failed verify check, `unproved-PROPERTY` for a
+    /// property the live policies do not meet. It decides severity, kind and config_key.
+    pub code: Code,
+    /// Decided by `code` (and, for an unproved property, by the prover's verdict): `failed`,
+    /// or `unknown` for what was not read or not decided.
+    pub outcome: Outcome,
+    /// Decided by `code`: `drift` for planned changes, `verify` for failed checks.
+    pub kind: Kind,
+    pub resource: String,
+    /// Where inside the document (JSON path like `$.Statement[0]…`) or the resource (`Tags.team`,
+    /// `Description`) the difference is; empty when the whole resource is affected (a policy
+    /// document: then `changes` says where).
+    pub path: String,
+    /// What the config wants (any JSON, or null; for a policy document: the whole document,
+    /// keys as written).
+    pub expected: Option<Value>,
+    /// What is live (any JSON, or null; for a policy document: the whole document as AWS
+    /// returns it).
+    pub actual: Option<Value>,
+    /// Where a policy document differs (then `expected` and `actual` are the whole documents
+    /// and `path` is empty), or the places of several differences of one kind on one resource
+    /// (tags): one entry per place, keys and action names spelled as the documents write them.
+    /// Absent when the finding is about one place.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(min = 1))]
+    pub changes: Vec<Change>,
+    #[schemars(length(min = 1))]
+    pub message: String,
+    /// Decided by `code`: the config key the finding belongs to (for annotations): `trust`,
+    /// `role`, `role.tags`…
+    #[schemars(schema_with = "code::config_key_schema")]
+    pub config_key: ConfigKey,
+    /// Who can fix it: `{"by": "apply"}`, `{"by": "apply_adopt"}`, or `{"by": "outside",
+    /// "step"}` with the exact step outside lambda-trust.
+    pub remedy: Remedy,
+    /// The request the live policy lets in that it should not (from the prover), when there
+    /// is one: `{principal, action, resource, context}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "lambda_trust_iam::Counterexample")]
+    pub counterexample: Option<Value>,
+    /// Who made the change, from CloudTrail (`changed_by`, `cloudtrail`), for AWS drift.
+    #[serde(flatten)]
+    pub trail: Trail,
+    /// Failed checks and unproved properties (kind verify) this change causes, told under it
+    /// instead of beside it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(min = 1))]
+    pub related: Vec<Finding>,
+}
+
+/// One place where a live document differs from the config's.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(inline, deny_unknown_fields)]
+pub struct Change {
+    /// JSON path like `$.Statement[0].Condition.StringEquals.sts:ExternalId`, keys as written
+    /// (statements in canonical order: statement order never matters to IAM), or `Tags.team`.
+    #[schemars(length(min = 1))]
+    pub path: String,
+    /// The config's value there (any JSON), or null when the live document has something the
+    /// config does not.
+    pub expected: Option<Value>,
+    /// The live value there (any JSON), or null.
+    pub actual: Option<Value>,
+}
+
+impl Finding {
+    /// A finding about the whole `resource`; severity, kind and config key from `code`.
+    pub fn new(code: Code, resource: impl Into<String>, message: impl Into<String>) -> Finding {
+        let resource = resource.into();
+        Finding {
+            remedy: Remedy::of(code, &resource, ""),
+            severity: code.severity(),
+            code,
+            outcome: code.outcome(),
+            kind: code.kind(),
+            resource,
+            path: String::new(),
+            expected: None,
+            actual: None,
+            changes: Vec::new(),
+            message: message.into(),
+            config_key: code.config_key(),
+            counterexample: None,
+            trail: Trail::default(),
+            related: Vec::new(),
+        }
+    }
+
+    /// Where inside the resource the difference is.
+    pub fn at(mut self, path: impl Into<String>) -> Finding {
+        self.path = path.into();
+        self.remedy = Remedy::of(self.code, &self.resource, &self.path);
+        self
+    }
+
+    /// What the config wants and what is live.
+    pub fn values(mut self, expected: Option<Value>, actual: Option<Value>) -> Finding {
+        self.expected = expected;
+        self.actual = actual;
+        self
+    }
+
+    /// The request that shows it.
+    pub fn counterexample(mut self, request: Option<Value>) -> Finding {
+        self.counterexample = request;
+        self
+    }
+}
+
+/// One config's result.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[schemars(extend("allOf" = [
+    {
+        "if": {"properties": {"status": {"const": "error"}}},
+        "then": {"required": ["error"]},
+        "else": {"not": {"required": ["error"]}}
+    },
+    {
+        "if": {"properties": {"status": {"const": "ok"}}},
+        "then": {"properties": {"findings": {"maxItems": 0}}}
+    },
+    {
+        "if": {"properties": {"status": {"const": "drift"}}},
+        "then": {"properties": {"findings": {"minItems": 1}}}
+    }
+]))]
+pub struct ConfigReport {
+    /// The config file's path.
+    #[schemars(length(min = 1))]
+    pub config: String,
+    pub status: ConfigStatus,
+    /// The role, account and region checked (absent when the config could not be read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<crate::verify::Subject>,
+    #[schemars(schema_with = "crate::schema_refs::findings")]
+    pub findings: Vec<Finding>,
+    /// Why the config, or one side of it, could not be checked (status error only). When the
+    /// Genesys Cloud side failed, `findings` still holds everything the AWS side found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", length(min = 1))]
+    pub error: Option<String>,
+    /// What the reader should know that is not drift (e.g. a superseded Genesys Cloud data
+    /// action kept because a flow still calls it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(min = 1))]
+    pub notes: Vec<String>,
+    /// The sides of the config this run did not check (`--only`): the config is then never
+    /// reported in sync as a whole, whatever the checked side found.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(min = 1))]
+    pub not_checked: Vec<crate::change_set::Side>,
+    /// 1-based line of each config key, for annotations (not serialized).
+    #[serde(skip)]
+    pub lines: Vec<(ConfigKey, usize)>,
+}
+
+impl ConfigReport {
+    pub fn error(config: &str, message: String) -> ConfigReport {
+        ConfigReport {
+            config: config.to_string(),
+            status: ConfigStatus::Error,
+            subject: None,
+            findings: Vec::new(),
+            error: Some(message),
+            notes: Vec::new(),
+            not_checked: Vec::new(),
+            lines: Vec::new(),
+        }
+    }
+
+    /// The line of `key`, else of its table, else 1.
+    pub fn line_of(&self, key: ConfigKey) -> usize {
+        let find = |key: ConfigKey| self.lines.iter().find(|(k, _)| *k == key);
+        find(key)
+            .or_else(|| find(key.table()))
+            .map(|(_, l)| *l)
+            .unwrap_or(1)
+    }
+}
+
+/// The combined report of one `check` run.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[schemars(extend(
+    "if" = {"properties": {"in_sync": {"const": true}}},
+    "then" = {"properties": {"configs": {"items": {"properties": {"status": {"const": "ok"}}}}}},
+    "else" = {"properties": {"configs": {"contains": {"anyOf": [
+        {"properties": {"status": {"enum": ["drift", "error"]}}},
+        {"required": ["not_checked"]}
+    ]}}}}
+))]
+pub struct CheckReport {
+    #[schemars(schema_with = "crate::schema_refs::schema_version")]
+    pub schema_version: u32,
+    /// Every config is ok, each side of it checked.
+    pub in_sync: bool,
+    #[schemars(length(min = 1))]
+    pub configs: Vec<ConfigReport>,
+}
+
+impl CheckReport {
+    pub fn new(configs: Vec<ConfigReport>) -> CheckReport {
+        CheckReport {
+            schema_version: SCHEMA_VERSION,
+            in_sync: (configs.iter())
+                .all(|c| c.status == ConfigStatus::Ok && c.not_checked.is_empty()),
+            configs,
+        }
+    }
+
+    /// Invalid (exit 1) if any config errored, else Changes (2) if any drifted, else Ok (0):
+    /// errors and drift never share a code.
+    pub fn status(&self) -> Status {
+        let any = |status| self.configs.iter().any(|c| c.status == status);
+        if any(ConfigStatus::Error) {
+            Status::Invalid
+        } else if any(ConfigStatus::Drift) {
+            Status::Changes
+        } else {
+            Status::Ok
+        }
+    }
+}
+
+/// Line numbers of the config keys findings point at, from the spans of the parsed file (a
+/// table's header, or the key's line). Empty for text that does not parse (`load` refused it).
+pub fn config_lines(text: &str) -> Vec<(ConfigKey, usize)> {
+    use ConfigKey::*;
+    let Ok(doc) = toml_edit::ImDocument::parse(text) else {
+        return Vec::new();
+    };
+    let line = |span: Option<std::ops::Range<usize>>| {
+        span.map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+    };
+    let root = doc.as_table();
+    let mut out = Vec::new();
+    let tables = [
+        ("trust", Trust),
+        ("role", Role),
+        ("policy", Policy),
+        ("aws", Aws),
+        ("genesys", Genesys),
+    ];
+    for (name, key) in tables {
+        if let Some((k, item)) = root.get_key_value(name) {
+            out.extend(line(item.span().or_else(|| k.span())).map(|n| (key, n)));
+        }
+    }
+    if let Some(first) = root
+        .get("targets")
+        .and_then(toml_edit::Item::as_array_of_tables)
+        .and_then(|a| a.iter().next())
+    {
+        out.extend(line(first.span()).map(|n| (Targets, n)));
+    }
+    let fields = [
+        ("trust", "external_id", TrustExternalId),
+        ("trust", "partner", TrustPrincipal),
+        ("trust", "account_id", TrustPrincipal),
+        ("role", "tags", RoleTags),
+        ("role", "description", RoleDescription),
+        ("role", "max_session_duration", RoleMaxSessionDuration),
+        ("role", "permissions_boundary", RolePermissionsBoundary),
+    ];
+    for (table, field, key) in fields {
+        let found = root
+            .get(table)
+            .and_then(toml_edit::Item::as_table_like)
+            .and_then(|t| t.get_key_value(field));
+        if let Some((k, _)) = found {
+            out.extend(line(k.span()).map(|n| (key, n)));
+        }
+    }
+    out
+}
+
+/// The roles this config created under an earlier `role.name` (`core::prepare::is_predecessor`),
+/// one finding each: until `apply` removes them they still trust the partner and can invoke
+/// what they could.
+pub fn predecessor_findings(predecessors: &[crate::state::Observed], now: &str) -> Vec<Finding> {
+    predecessors
+        .iter()
+        .filter_map(|p| p.role.as_ref())
+        .map(|role| {
+            Finding::new(
+                Code::RolePredecessor,
+                format!("role {}", role.name),
+                format!(
+                    "role {} was created by lambda-trust from this config under its earlier role.name and still exists (the config now names {now}); `lambda-trust apply` removes it",
+                    role.name
+                ),
+            )
+        })
+        .collect()
+}
+
+/// A state the planner refuses to converge (a role at another path), as a finding.
+pub fn refusal_finding(err: &crate::plan::PlanError) -> Finding {
+    let message = err.to_string();
+    let first = message.lines().next().unwrap_or_default();
+    Finding::new(Code::RolePath, "role", first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{AttachmentOp, Op, PolicyOp, RoleOp, VersionOp};
+    use crate::state::Desired;
+    use crate::trail::trail_of;
+    use serde_json::json;
+
+    #[test]
+    fn diff_paths_keep_the_documents_spelling() {
+        let want = json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",
+            "Principal":{"AWS":"arn:aws:iam::765628985471:root"},
+            "Condition":{"StringEquals":{"sts:ExternalId":"right"}}}]});
+        let mut live = want.clone();
+        live["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"] = json!("wrong");
+        let d = json_diff(&want, &live);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            d[0].0,
+            ".Statement[0].Condition.StringEquals.sts:ExternalId[0]"
+        );
+        assert_eq!(d[0].1, Some(json!("right")));
+        assert_eq!(d[0].2, Some(json!("wrong")));
+    }
+
+    #[test]
+    fn each_aws_finding_is_looked_up_by_the_resource_cloudtrail_names() {
+        let desired: Desired = serde_json::from_value(json!({
+            "account_id": "111122223333", "partition": "aws",
+            "role": {"name": "R", "path": "/", "description": "", "max_session_duration": 3600,
+                     "permissions_boundary": null, "tags": {}, "trust": {}},
+            "partner_principal": "arn:aws:iam::765628985471:root",
+            "external_id": "x", "policies": [], "targets": []
+        }))
+        .unwrap_or_else(|e| panic!("fixture: {e}"));
+        let key = |op: Op| {
+            let t = trail_of(&desired, &op).key.unwrap();
+            (t.resource_name, t.events[0])
+        };
+        let doc = json!({});
+        assert_eq!(
+            key(Op::Role(RoleOp::UpdateTrust {
+                role: "R".into(),
+                document: doc.clone(),
+                previous: doc.clone()
+            })),
+            ("R".into(), "UpdateAssumeRolePolicy")
+        );
+        assert_eq!(
+            key(Op::Policy(PolicyOp::Create {
+                name: "R-invoke".into(),
+                path: "/".into(),
+                document: doc.clone(),
+                tags: Default::default()
+            })),
+            (
+                "arn:aws:iam::111122223333:policy/R-invoke".into(),
+                "DeletePolicy"
+            )
+        );
+        assert_eq!(
+            key(Op::Attachment(AttachmentOp::Detach {
+                role: "R".into(),
+                arn: "arn:aws:iam::111122223333:policy/x".into(),
+                name: "x".into(),
+                document: doc.clone()
+            })),
+            (
+                "arn:aws:iam::111122223333:policy/x".into(),
+                "AttachRolePolicy"
+            )
+        );
+        assert_eq!(
+            key(Op::Version(VersionOp::Create {
+                arn: "arn:aws:iam::111122223333:policy/R-invoke".into(),
+                document: doc.clone(),
+                previous: doc
+            })),
+            (
+                "arn:aws:iam::111122223333:policy/R-invoke".into(),
+                "CreatePolicyVersion"
+            )
+        );
+        assert!(trail_of(
+            &desired,
+            &Op::Role(RoleOp::Delete {
+                name: "R".into(),
+                trust: json!({})
+            })
+        )
+        .key
+        .is_none());
+    }
+
+    #[test]
+    fn config_lines_point_at_keys_and_tables() {
+        let text = "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"x\"\n\n[role]\nname = \"R\"\ntags = { a = \"b\" }\n[[targets]]\nfunction = \"f\"\n";
+        let r = ConfigReport {
+            config: "c.toml".into(),
+            status: ConfigStatus::Drift,
+            subject: None,
+            findings: vec![],
+            error: None,
+            notes: vec![],
+            not_checked: Vec::new(),
+            lines: config_lines(text),
+        };
+        assert_eq!(r.line_of(ConfigKey::TrustExternalId), 3);
+        assert_eq!(r.line_of(ConfigKey::RoleTags), 7);
+        assert_eq!(r.line_of(ConfigKey::Role), 5);
+        assert_eq!(
+            r.line_of(ConfigKey::RoleDescription),
+            5,
+            "falls back to its table"
+        );
+        assert_eq!(r.line_of(ConfigKey::Targets), 8);
+    }
+}

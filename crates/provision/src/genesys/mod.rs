@@ -1,0 +1,27 @@
+//! The Genesys Cloud side, pure: desired and observed state, the ownership ledger, the
+//! planner, what a change means to a user, and the `check`/`verify` findings.
+//!
+//! Part of the `core` layer (no I/O): `genesys::observe` fills an [`ObservedGenesys`],
+//! `genesys::apply` runs a [`GenesysPlan`], and tests build both by hand.
+
+pub mod action;
+pub mod describe;
+pub mod findings;
+pub mod org;
+pub mod plan;
+pub mod state;
+pub mod test_verdict;
+
+pub use action::ActionDef;
+pub use describe::describe_genesys;
+pub use findings::{
+    genesys_check_findings, genesys_checks, genesys_findings, genesys_notes, timeout_check,
+    GenesysFinding,
+};
+pub use plan::{
+    plan_genesys, plan_genesys_destroy, ActionRef, ConfigWrite, CredentialRef, DeleteWhy,
+    GenesysOp, GenesysPlan, GenesysPlanError, InUse, IntegrationRef, KeptAction, PendingDraft,
+    Reach, Replaced, UpdateVia,
+};
+pub use state::*;
+pub use test_verdict::{test_verdict, TestRun};

@@ -1,0 +1,72 @@
+//! The organization's `aws-lambda-data-actions` integrations as `audit --genesys` reads them:
+//! each integration's actions and, where it can be known, the role its credential holds.
+//!
+//! Part of the pure `core` layer: `genesys::observe::organization` fills it, `core::audit`
+//! judges it against the roles the audit proved.
+
+use serde::{Deserialize, Serialize};
+
+use super::state::{compare_listed, Ledger, Listed, ListedAction};
+
+/// What `audit --genesys` read of the signed-in organization.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OrgRead {
+    /// The organization's ID: the `sts:ExternalId` Genesys Cloud sends when it assumes a role.
+    pub organization: String,
+    pub integrations: Vec<OrgIntegration>,
+}
+
+/// One integration of the Lambda type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgIntegration {
+    pub id: String,
+    pub name: String,
+    /// The role its credential holds, when that is known ([`KnownRole`]); `None`: Genesys Cloud
+    /// redacts the credential's fields and no ledger of lambda-trust vouches for it.
+    pub role: Option<KnownRole>,
+    /// Its actions as the list shows them (the request URL template included).
+    pub actions: Vec<ListedAction>,
+}
+
+/// A role ARN and how it is known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnownRole {
+    pub arn: String,
+    pub from: RoleFrom,
+}
+
+/// How the role of an integration's credential is known.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum RoleFrom {
+    /// The credential's `ARN` field, in clear.
+    Credential,
+    /// lambda-trust's ledger in the integration: the credential it wrote, unchanged since.
+    Ledger,
+    /// Neither: the roles Genesys Cloud can assume with the organization's ID, as the audit
+    /// proved them (any of them may be the one).
+    ExternalId,
+}
+
+impl RoleFrom {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoleFrom::Credential => "credential",
+            RoleFrom::Ledger => "ledger",
+            RoleFrom::ExternalId => "external-id",
+        }
+    }
+}
+
+/// The role lambda-trust's ledger (the integration's notes) records, when the integration's
+/// bound credential is the ledger's and the listing shows it unchanged since lambda-trust wrote
+/// it (`modified`: the listing's `modifiedDate`) — as `verify` trusts it.
+pub fn ledger_role(notes: &str, bound: Option<&str>, modified: Option<&str>) -> Option<String> {
+    let ledger = Ledger::parse(notes)?;
+    let same = bound == Some(ledger.credential_id.as_str())
+        && modified
+            .is_some_and(|m| compare_listed(m, &ledger.credential_modified) == Listed::Unchanged);
+    (same && !ledger.role_arn.is_empty()).then_some(ledger.role_arn)
+}

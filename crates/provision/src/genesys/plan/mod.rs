@@ -1,0 +1,541 @@
+//! The Genesys Cloud planner: [`DesiredGenesys`] × [`ObservedGenesys`] → [`GenesysPlan`].
+//!
+//! Part of the pure `core` layer. As on the AWS side the plan is resolved before anything is
+//! written; the only values left to apply are the IDs, versions and dates Genesys Cloud assigns
+//! to what the same apply writes ([`IntegrationRef::Created`], [`CredentialRef::Written`],
+//! [`ActionRef::Written`]). Ownership: only what the [`Ledger`] lists (or `--adopt` takes over)
+//! is changed or deleted; other actions in our integration are reported, never touched.
+//!
+//! A published action's contract never changes (Genesys Cloud Resource Center, "Add contracts
+//! to custom actions for integrations": "You cannot change the contracts after you publish the
+//! action"), so a contract change is a replacement: a new action (new ID). Architect flows call
+//! actions by ID, so the old one is deleted only when no published flow calls it; otherwise it
+//! is renamed, kept in the ledger as superseded, and deleted by a later apply once unused.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::state::*;
+
+mod actions;
+mod credential;
+mod destroy;
+mod ledger;
+
+use actions::action_ops;
+pub use actions::{as_observed, superseded_name};
+pub use credential::credential_drift;
+use credential::credential_ops;
+pub use destroy::plan_genesys_destroy;
+use ledger::config_op;
+
+/// One Genesys Cloud change: one write request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum GenesysOp {
+    CreateCredential {
+        name: String,
+        role_arn: String,
+        /// Credentials already listed with this name: after a lost answer, the one listed
+        /// that is not among these is the one this create made.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        known: Vec<String>,
+    },
+    /// `PUT /api/v2/integrations/credentials/{id}`: writes the role ARN again.
+    UpdateCredential {
+        id: String,
+        name: String,
+        role_arn: String,
+        reason: String,
+    },
+    CreateIntegration {
+        name: String,
+    },
+    /// `PATCH /api/v2/integrations/actions/{id}`: name, category or configuration (never the
+    /// contract, which Genesys Cloud does not let change after publishing). The ID stays.
+    UpdateAction {
+        id: String,
+        version: i64,
+        action: DesiredAction,
+        category: String,
+        before: Box<ObservedAction>,
+        /// How: patched (live at once), written to the draft, or the draft published.
+        #[serde(default)]
+        via: UpdateVia,
+    },
+    /// `POST /api/v2/integrations/actions` (published at once). With `replaces`, a new action
+    /// (new ID) for a target whose contract changed.
+    CreateAction {
+        action: DesiredAction,
+        category: String,
+        integration: IntegrationRef,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replaces: Option<Replaced>,
+    },
+    /// `PATCH …/actions/{id}` `{name, version}`: an action replaced after a contract change
+    /// that a flow still calls is kept under a recognisable name, and deleted by a later apply
+    /// once no published flow calls it.
+    SupersedeAction {
+        id: String,
+        version: i64,
+        name: String,
+        new_name: String,
+        /// The flows that call it (`None`: not looked up, so assumed in use).
+        flows: Option<Vec<Flow>>,
+    },
+    DeleteAction {
+        id: String,
+        name: String,
+        function_arn: String,
+        why: DeleteWhy,
+        /// The published flows that call it (`None`: not looked up). Only an explicit
+        /// `--force` deletes an action some flow calls ([`GenesysPlan::refuse_in_use`]).
+        flows: Option<Vec<Flow>>,
+    },
+    /// `PUT …/config/current`: name, the credential binding and the ledger (in `notes`).
+    PutConfig(ConfigWrite),
+    /// `PATCH /api/v2/integrations/{id}` `{intendedState: ENABLED}`.
+    Enable {
+        integration: IntegrationRef,
+        name: String,
+        was: Option<String>,
+    },
+    /// Destroy only.
+    DeleteIntegration {
+        id: String,
+        name: String,
+    },
+    /// Destroy only.
+    DeleteCredential {
+        id: String,
+        name: String,
+    },
+}
+
+/// How an action's configuration change is written (`[genesys].publish`, `apply --publish`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum UpdateVia {
+    /// `PATCH …/actions/{id}`: live at once.
+    #[default]
+    Patch,
+    /// `POST …/{id}/draft` when there is no draft (`draft` holds its version otherwise), then
+    /// `PATCH …/{id}/draft`: the published action stays as it is.
+    Draft { draft: Option<i64> },
+    /// `POST …/{id}/draft/publish` of the draft at this version, which holds the change.
+    Publish { draft: i64 },
+}
+
+/// The integration config lambda-trust writes: name, the credential binding, the ledger.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfigWrite {
+    pub integration: IntegrationRef,
+    /// The observed version; `None` for an integration this apply creates (read first).
+    pub version: Option<i64>,
+    pub name: String,
+    pub properties: Value,
+    pub advanced: Value,
+    /// The integration's own notes (the text beside the ledger), kept as they are.
+    #[serde(default)]
+    pub notes: String,
+    pub credential_key: String,
+    pub credential: CredentialRef,
+    pub role_arn: String,
+    pub actions: Vec<ActionRef>,
+    pub superseded: Vec<String>,
+    /// The deployment the ledger names (the config's `deployment`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<String>,
+    /// What differs: rendered for people, judged by `check` from the variant.
+    pub reasons: Vec<ConfigReason>,
+}
+
+/// Why an integration config is rewritten. `check` decides a finding's severity from the
+/// variant (never from the text): a swapped credential binding is `security`; the ones that
+/// only follow from another op of the same plan are no finding of their own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfigReason {
+    /// No integration yet.
+    NewIntegration,
+    /// The integration carries another name.
+    Renamed { name: String },
+    /// Another credential is bound under lambda-trust's key.
+    CredentialSwapped {
+        key: String,
+        bound: Option<String>,
+        ours: String,
+    },
+    /// No ledger in the notes: adopting.
+    NoLedger,
+    /// The credential is (re)written by this plan.
+    CredentialWritten,
+    /// The owned actions change in this plan.
+    ActionsChange,
+    /// The ledger's records of unchanged actions are out of date (an action edited outside
+    /// lambda-trust and found as configured, or a ledger written before records existed).
+    Records,
+    /// The ledger names another role.
+    LedgerRole { role_arn: String },
+    /// The ledger does not name the config's deployment yet (written before deployments).
+    Deployment,
+}
+
+impl ConfigReason {
+    /// Follows from another op of the same plan (bookkeeping, not a finding of its own).
+    pub(crate) fn is_consequence(&self) -> bool {
+        matches!(
+            self,
+            ConfigReason::CredentialWritten
+                | ConfigReason::ActionsChange
+                | ConfigReason::Records
+                | ConfigReason::Deployment
+        )
+    }
+}
+
+impl std::fmt::Display for ConfigReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigReason::NewIntegration => write!(f, "new integration"),
+            ConfigReason::Renamed { name } => write!(f, "name is {name:?}"),
+            ConfigReason::CredentialSwapped { key, bound, ours } => write!(
+                f,
+                "the credential bound under {key} is {}, not lambda-trust's {ours}",
+                bound.as_deref().unwrap_or("none")
+            ),
+            ConfigReason::NoLedger => write!(f, "no lambda-trust ledger (adopting)"),
+            ConfigReason::CredentialWritten => write!(f, "the credential is (re)written"),
+            ConfigReason::ActionsChange => write!(f, "the owned actions change"),
+            ConfigReason::Records => {
+                write!(f, "the ledger's action records are brought up to date")
+            }
+            ConfigReason::LedgerRole { role_arn } => write!(f, "the ledger's role is {role_arn:?}"),
+            ConfigReason::Deployment => write!(f, "the ledger is given the config's deployment"),
+        }
+    }
+}
+
+/// Why an owned action is deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeleteWhy {
+    /// Its function is no longer a target.
+    NotATarget,
+    /// Its contract changed and no published flow calls it: a new action replaces it.
+    Replaced,
+    /// Superseded earlier, and no published flow calls it any more.
+    Superseded,
+    /// `destroy`.
+    Destroy,
+}
+
+/// The action a [`GenesysOp::CreateAction`] replaces, and what happens to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Replaced {
+    pub id: String,
+    /// The contract parts that differ (`inputSchema`, `successSchema`, `secure`).
+    pub differs: Vec<String>,
+    /// Kept (renamed, superseded) because a flow calls it, or deleted.
+    pub kept: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntegrationRef {
+    Existing(String),
+    Created,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialRef {
+    /// Unchanged: its ID and the `modifiedDate` the ledger keeps.
+    Existing { id: String, modified: String },
+    /// Created or rewritten by this apply: ID and date come from its answer.
+    Written,
+}
+
+/// One owned action in the ledger the config write records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionRef {
+    /// Unchanged by this apply: its record as it will be kept.
+    Existing(ActionRecord),
+    /// Created or updated by this apply, by action name: the ID (of a create) and the
+    /// version come from the write's answer; the digests are the desired action's.
+    Written {
+        name: String,
+        contract: String,
+        config: String,
+    },
+}
+
+/// An action superseded earlier that a published flow still calls: kept, reported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(inline, deny_unknown_fields)]
+pub struct KeptAction {
+    pub id: String,
+    pub name: String,
+    pub function_arn: String,
+    /// null: not looked up.
+    pub flows: Option<Vec<Flow>>,
+}
+
+/// What `apply` would change in Genesys Cloud, plus what it will not touch.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GenesysPlan {
+    pub ops: Vec<GenesysOp>,
+    /// Actions in our integration that lambda-trust does not own: reported, never changed.
+    pub foreign: Vec<ObservedAction>,
+    /// Superseded actions still called by a flow: kept until nothing calls them.
+    #[serde(default)]
+    pub kept: Vec<KeptAction>,
+    /// Actions whose draft holds the configured change, waiting for `apply --publish`.
+    #[serde(default)]
+    pub pending: Vec<PendingDraft>,
+    /// Actions that choose their function at run time, and the targets each can reach.
+    #[serde(default)]
+    pub reach: Vec<Reach>,
+}
+
+/// An action whose request URL template is an expression: the granted functions whose ARNs
+/// the template can produce (it grants nothing of its own).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reach {
+    pub name: String,
+    pub template: String,
+    pub targets: Vec<String>,
+}
+
+/// The [`Reach`] of every `[[genesys.actions]]` action.
+pub fn reaches(desired: &DesiredGenesys) -> Vec<Reach> {
+    desired
+        .actions
+        .iter()
+        .filter(|d| d.target == DYNAMIC)
+        .map(|d| Reach {
+            name: d.def.name.clone(),
+            template: d.function_arn().to_string(),
+            targets: reach(d.function_arn(), &desired.granted),
+        })
+        .collect()
+}
+
+/// An action whose draft holds the configured change while the published one does not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingDraft {
+    pub id: String,
+    pub name: String,
+    /// The draft's fields that differ from the published action's, by API name.
+    pub differs: Vec<String>,
+}
+
+impl GenesysPlan {
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    /// Write requests the plan makes: one per op.
+    pub fn calls(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// The actions whose consumers the plan needs but does not know: those it would delete
+    /// or supersede, and the superseded ones it keeps.
+    pub fn unknown_consumers(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .ops
+            .iter()
+            .filter_map(|op| match op {
+                GenesysOp::DeleteAction {
+                    id, flows: None, ..
+                }
+                | GenesysOp::SupersedeAction {
+                    id, flows: None, ..
+                } => Some(id.clone()),
+                _ => None,
+            })
+            .chain(
+                self.kept
+                    .iter()
+                    .filter(|k| k.flows.is_none())
+                    .map(|k| k.id.clone()),
+            )
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// Refuses (unless `force`) a plan that deletes an action a published flow calls, or
+    /// whose callers are unknown: deleting it would break the flow in production.
+    pub fn refuse_in_use(&self, force: bool) -> Result<(), GenesysPlanError> {
+        let in_use: Vec<InUse> = self
+            .ops
+            .iter()
+            .filter_map(|op| match op {
+                GenesysOp::DeleteAction {
+                    id, name, flows, ..
+                } if flows.as_ref().is_none_or(|f| !f.is_empty()) => Some(InUse {
+                    id: id.clone(),
+                    name: name.clone(),
+                    flows: flows.clone(),
+                }),
+                _ => None,
+            })
+            .collect();
+        if in_use.is_empty() || force {
+            return Ok(());
+        }
+        Err(GenesysPlanError::InUse(in_use))
+    }
+}
+
+/// An action a flow calls (or may call: `flows` is `None` when unknown).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InUse {
+    pub id: String,
+    pub name: String,
+    pub flows: Option<Vec<Flow>>,
+}
+
+fn in_use_text(v: &[InUse]) -> String {
+    v.iter()
+        .map(|u| {
+            let flows = match &u.flows {
+                Some(f) => f.iter().map(Flow::to_string).collect::<Vec<_>>().join(", "),
+                None => "unknown flows (not looked up)".to_string(),
+            };
+            format!("\n  action {:?} ({}) is called by {flows}", u.name, u.id)
+        })
+        .collect()
+}
+
+fn pinned_text(found_type: &Option<String>) -> String {
+    match found_type {
+        Some(t) => format!("that integration is of type {t}, not {INTEGRATION_TYPE}"),
+        None => "the organization has no integration with that ID".to_string(),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GenesysPlanError {
+    #[error("{} Genesys Cloud integrations of type {INTEGRATION_TYPE} are named {name:?}: {}", ids.len(), ids.join(", "))]
+    Ambiguous { name: String, ids: Vec<String> },
+    #[error("[genesys].integration_id is {id}, but {}", pinned_text(.found_type))]
+    PinnedMissing {
+        id: String,
+        /// The type of the integration with that ID, when it is not ours.
+        found_type: Option<String>,
+    },
+    #[error("the Genesys Cloud integration {name:?} ({id}) was not created by lambda-trust")]
+    NotOwned { name: String, id: String },
+    #[error("the Genesys Cloud integration {name:?} ({id}) belongs to deployment {live:?}, and this config is deployment {}; refusing to touch it", want.as_deref().map_or("none (the config has no `deployment`)".to_string(), |w| format!("{w:?}")))]
+    OtherDeployment {
+        name: String,
+        id: String,
+        live: String,
+        want: Option<String>,
+    },
+    #[error(
+        "the integration type {INTEGRATION_TYPE} declares no credential of type {CREDENTIAL_TYPE}"
+    )]
+    NoCredentialKey,
+    #[error("refusing to delete data actions that published Architect flows call (deleting them breaks those flows):{}", in_use_text(.0))]
+    InUse(Vec<InUse>),
+}
+
+/// Plans the Genesys Cloud side. `adopt` takes over an integration (and the actions in it
+/// named as ours) that lambda-trust did not create. Deletes of actions a flow calls are in
+/// the plan; [`GenesysPlan::refuse_in_use`] refuses them unless forced.
+pub fn plan_genesys(
+    desired: &DesiredGenesys,
+    observed: &ObservedGenesys,
+    adopt: bool,
+) -> Result<GenesysPlan, GenesysPlanError> {
+    if let (Some(id), None) = (&desired.integration_id, &observed.integration) {
+        return Err(GenesysPlanError::PinnedMissing {
+            id: id.clone(),
+            found_type: observed.pinned_type.clone(),
+        });
+    }
+    if observed.matches.len() > 1 {
+        return Err(GenesysPlanError::Ambiguous {
+            name: desired.integration.clone(),
+            ids: observed.matches.clone(),
+        });
+    }
+    if observed.credential_key.is_empty() {
+        return Err(GenesysPlanError::NoCredentialKey);
+    }
+    let ledger = match &observed.integration {
+        Some(i) => match (i.ledger(), adopt) {
+            (Some(l), _) => Some(l),
+            (None, true) => Some(Ledger::default()),
+            (None, false) => {
+                return Err(GenesysPlanError::NotOwned {
+                    name: i.name.clone(),
+                    id: i.id.clone(),
+                })
+            }
+        },
+        None => None,
+    };
+    let ledger = ledger.unwrap_or_default();
+    if let (Some(live), Some(i), false) = (&ledger.deployment, &observed.integration, adopt) {
+        if desired.deployment.as_ref() != Some(live) {
+            return Err(GenesysPlanError::OtherDeployment {
+                name: i.name.clone(),
+                id: i.id.clone(),
+                live: live.clone(),
+                want: desired.deployment.clone(),
+            });
+        }
+    }
+    let mut ops = Vec::new();
+    let credential = credential_ops(desired, observed, &ledger, adopt, &mut ops);
+    if observed.integration.is_none() {
+        ops.push(GenesysOp::CreateIntegration {
+            name: desired.integration.clone(),
+        });
+    }
+    let actions = action_ops(desired, observed, &ledger, adopt, &mut ops);
+    config_op(desired, observed, &ledger, credential, &actions, &mut ops);
+    let integration = integration_ref(observed);
+    match &observed.integration {
+        Some(i) if i.intended_state == ENABLED => {}
+        other => ops.push(GenesysOp::Enable {
+            integration,
+            name: desired.integration.clone(),
+            was: other.as_ref().map(|i| i.intended_state.clone()),
+        }),
+    }
+    Ok(GenesysPlan {
+        ops,
+        foreign: actions.foreign,
+        kept: actions.kept,
+        pending: actions.pending,
+        reach: reaches(desired),
+    })
+}
+
+fn integration_ref(observed: &ObservedGenesys) -> IntegrationRef {
+    match &observed.integration {
+        Some(i) => IntegrationRef::Existing(i.id.clone()),
+        None => IntegrationRef::Created,
+    }
+}
+
+impl lambda_trust_verdict::Hinted for GenesysPlanError {
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            GenesysPlanError::Ambiguous { .. } => "integration names are not unique; rename or delete all but one in Genesys Cloud (Admin > Integrations), or set [genesys].integration to another name".to_string(),
+            GenesysPlanError::PinnedMissing { .. } => "set [genesys].integration_id to the ID of the aws-lambda-data-actions integration to manage (Admin > Integrations), or remove it to find the integration by [genesys].integration's name (lambda-trust then creates it when none has that name); nothing was written".to_string(),
+            GenesysPlanError::NotOwned { .. } => "run with --adopt to take it over, or set [genesys].integration to another name".to_string(),
+            GenesysPlanError::OtherDeployment { live, .. } => format!("two configs must not manage one integration: set [genesys].integration to another name — or, if this config is deployment {live:?}, set `deployment = {live:?}` at its top; --adopt takes it over"),
+            GenesysPlanError::NoCredentialKey  => "Genesys Cloud changed the integration type; report this to the lambda-trust maintainers".to_string(),
+            GenesysPlanError::InUse(_) => "change and republish those flows so they no longer call the action, then run again; or pass --force to delete anyway".to_string(),
+        })
+    }
+}

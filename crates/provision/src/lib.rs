@@ -1,0 +1,40 @@
+//! lambda-trust's provisioner, the pure half: everything between reading AWS and Genesys Cloud
+//! and writing them, as functions of plain data. No network, no clock; tests build the inputs
+//! by hand.
+//!
+//! The API, in the order a run uses it:
+//! - **Render** the config into documents: [`render`] (the `policies/` templates), [`shard`]
+//!   (packing ARNs into policies), [`lint`] (the invariants a rendered document keeps).
+//! - **State**: [`state`] (what is wanted, [`state::Desired`]; what was read,
+//!   [`state::Observed`]), [`prepare`] (both, from a config and a read).
+//! - **Plan**: [`plan`] (the writes, in order), [`change_set`] and [`describe`] (how they
+//!   read), [`genesys`] (the Genesys Cloud side: credential, integration, actions, their plan
+//!   and findings).
+//! - **Prove**: [`verify`] (the checks and the whole-path claims), [`prove`] and [`simulate`]
+//!   (offline proofs and one request), [`onboard`] (adding a target).
+//! - **Drift**: [`drift`] (findings, their codes and who can fix them), [`check`] (the
+//!   `check` command's judgement), [`trail`] (who changed it, from CloudTrail events).
+//! - [`schema_refs`]: the pieces of the JSON Schemas the outputs share.
+//!
+//! It depends on the `iam`, `config` and `verdict` crates, and on no runtime, SDK or HTTP client
+//! (a test in the binary's suite holds that).
+
+#![warn(unreachable_pub)]
+
+pub mod change_set;
+pub mod check;
+pub mod describe;
+pub mod drift;
+pub mod genesys;
+pub mod lint;
+pub mod onboard;
+pub mod plan;
+pub mod prepare;
+pub mod prove;
+pub mod render;
+pub mod schema_refs;
+pub mod shard;
+pub mod simulate;
+pub mod state;
+pub mod trail;
+pub mod verify;

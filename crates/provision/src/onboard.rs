@@ -1,0 +1,262 @@
+//! `onboard` / `offboard`: which `[[targets]]` entry to add or remove.
+//!
+//! Pure helpers beside `edit` (which changes the file text): turning the command-line function
+//! argument into a target, and matching targets by their resolved ARN so that a name, an ARN
+//! and an alias ARN of the same function are recognised as the same target.
+
+use crate::render::{self, RenderContext, ResolvedTarget};
+use lambda_trust_config::genesys::{action_name, ActionConfig};
+use lambda_trust_config::{Config, TargetConfig};
+use lambda_trust_iam::arn::Arn;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OnboardError {
+    #[error("--qualifier {given} conflicts with the qualifier {in_arn} in the function ARN\n(hint: give the qualifier once: either in the ARN or with --qualifier)")]
+    QualifierTwice { given: String, in_arn: String },
+    #[error(
+        "--all-aliases grants every qualifier (`*`) and cannot be combined with --qualifier {0}"
+    )]
+    AllAliasesAndQualifier(String),
+    #[error("{function} is not a target of {config}\n(hint: current targets: {current})")]
+    NotATarget {
+        function: String,
+        config: String,
+        current: String,
+    },
+    #[error("--action-name needs the [genesys] section in {config}: without it a target gets no data action")]
+    ActionNameWithoutGenesys { config: String },
+    #[error("--action-name {0:?} is not a usable data action name")]
+    EmptyActionName(String),
+    #[error("--action-name {name:?} is already the data action of targets[{index}] ({function}) in {config}")]
+    ActionNameTaken {
+        name: String,
+        index: usize,
+        function: String,
+        config: String,
+    },
+    #[error("the new target's data action would be named {name:?}, which is already the data action of targets[{index}] ({function}) in {config}")]
+    DefaultActionNameTaken {
+        name: String,
+        index: usize,
+        function: String,
+        config: String,
+    },
+    #[error(transparent)]
+    Render(#[from] render::RenderError),
+}
+
+/// What tells a target's action from another of the same function: its qualifier (`all
+/// aliases` for `*`), else its region.
+fn name_suffix(target: &TargetConfig) -> Option<String> {
+    (target.qualifier.clone())
+        .or_else(|| arn_qualifier(&target.function))
+        .map(|q| match q.as_str() {
+            "*" => "all aliases".to_string(),
+            _ => q,
+        })
+        .or_else(|| target.region.clone())
+}
+
+/// With `[genesys]`, the `[targets.action]` of the new target: `--action-name` when given, else
+/// none (the default name, the function's) unless another target's action has that name; then
+/// the name with the qualifier (`lookup-order (live)`) or the region. Without `[genesys]`, none.
+pub fn new_action(
+    config: &Config,
+    target: &TargetConfig,
+    given: Option<&str>,
+    config_path: &str,
+) -> Result<Option<ActionConfig>, OnboardError> {
+    if config.genesys.is_none() {
+        return match given {
+            Some(_) => Err(OnboardError::ActionNameWithoutGenesys {
+                config: config_path.to_string(),
+            }),
+            None => Ok(None),
+        };
+    }
+    let taken = |name: &str| {
+        config.targets.iter().enumerate().find_map(|(i, t)| {
+            (t.action_configs().iter())
+                .any(|a| action_name(t, a) == name)
+                .then(|| (i, t.function.clone()))
+        })
+    };
+    let named = |name: String| ActionConfig {
+        name: Some(name),
+        ..ActionConfig::default()
+    };
+    if let Some(name) = given {
+        if name.trim().is_empty() || name.trim() != name {
+            return Err(OnboardError::EmptyActionName(name.to_string()));
+        }
+        return match taken(name) {
+            Some((index, function)) => Err(OnboardError::ActionNameTaken {
+                name: name.to_string(),
+                index,
+                function,
+                config: config_path.to_string(),
+            }),
+            None => Ok(Some(named(name.to_string()))),
+        };
+    }
+    let default = action_name(target, &ActionConfig::default());
+    let Some((index, function)) = taken(&default) else {
+        return Ok(None);
+    };
+    let suffix = name_suffix(target);
+    match suffix.map(|s| format!("{default} ({s})")) {
+        Some(other) if taken(&other).is_none() => Ok(Some(named(other))),
+        _ => Err(OnboardError::DefaultActionNameTaken {
+            name: default,
+            index,
+            function,
+            config: config_path.to_string(),
+        }),
+    }
+}
+
+/// The qualifier inside a function ARN (`…:function:f:live` → `live`), if any.
+fn arn_qualifier(function: &str) -> Option<String> {
+    let arn = Arn::parse(function)?;
+    arn.function_parts()?.1.map(str::to_string)
+}
+
+/// The `[[targets]]` entry for `onboard FUNCTION [--qualifier Q] [--region R] [--all-aliases]`.
+pub fn target_from_args(
+    function: &str,
+    qualifier: Option<&str>,
+    region: Option<&str>,
+    all_aliases: bool,
+) -> Result<TargetConfig, OnboardError> {
+    let qualifier = match (qualifier, all_aliases) {
+        (Some(q), true) => return Err(OnboardError::AllAliasesAndQualifier(q.to_string())),
+        (None, true) => Some("*".to_string()),
+        (q, false) => q.map(str::to_string),
+    };
+    if let (Some(given), Some(in_arn)) = (&qualifier, arn_qualifier(function)) {
+        if *given != in_arn {
+            return Err(OnboardError::QualifierTwice {
+                given: given.clone(),
+                in_arn: in_arn.to_string(),
+            });
+        }
+        // Same qualifier twice: keep it in the ARN only.
+        return Ok(TargetConfig {
+            function: function.to_string(),
+            region: region.map(str::to_string),
+            qualifier: None,
+            action: None,
+            actions: None,
+        });
+    }
+    Ok(TargetConfig {
+        function: function.to_string(),
+        region: region.map(str::to_string),
+        qualifier,
+        action: None,
+        actions: None,
+    })
+}
+
+/// Resolves one target on its own, with the config's defaults.
+pub fn resolve_one(
+    config: &Config,
+    ctx: &RenderContext,
+    target: &TargetConfig,
+) -> Result<ResolvedTarget, OnboardError> {
+    let mut single = config.clone();
+    single.targets = vec![target.clone()];
+    let mut resolved = render::resolve_targets(&single, ctx)?;
+    Ok(resolved.remove(0))
+}
+
+/// The position of an existing target that grants the same function and qualifier.
+pub fn already_present(existing: &[ResolvedTarget], new: &ResolvedTarget) -> Option<usize> {
+    existing
+        .iter()
+        .find(|t| t.function_arn == new.function_arn && t.qualifier == new.qualifier)
+        .map(|t| t.index)
+}
+
+/// Positions of the targets `offboard` removes: every entry for the function, or only the one
+/// with the given qualifier when the argument carries one.
+pub fn matching(
+    existing: &[ResolvedTarget],
+    wanted: &ResolvedTarget,
+    config_path: &str,
+) -> Result<Vec<usize>, OnboardError> {
+    let hits: Vec<usize> = existing
+        .iter()
+        .filter(|t| {
+            t.function_arn == wanted.function_arn
+                && (wanted.qualifier.is_none() || t.qualifier == wanted.qualifier)
+        })
+        .map(|t| t.index)
+        .collect();
+    if hits.is_empty() {
+        let current = if existing.is_empty() {
+            "none".to_string()
+        } else {
+            existing
+                .iter()
+                .map(|t| match &t.qualifier {
+                    Some(q) => format!("{}:{q}", t.function_arn),
+                    None => t.function_arn.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let function = match &wanted.qualifier {
+            Some(q) => format!("{}:{q}", wanted.function_arn),
+            None => wanted.function_arn.clone(),
+        };
+        return Err(OnboardError::NotATarget {
+            function,
+            config: config_path.to_string(),
+            current,
+        });
+    }
+    Ok(hits)
+}
+
+impl lambda_trust_verdict::Hinted for OnboardError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            OnboardError::Render(e) => e.hint(),
+            OnboardError::ActionNameWithoutGenesys { .. } => {
+                Some("leave out --action-name, or add [genesys] to the config first".into())
+            }
+            OnboardError::EmptyActionName(_) => Some(
+                "pass --action-name NAME: non-empty, without leading or trailing spaces".into(),
+            ),
+            OnboardError::ActionNameTaken { .. } | OnboardError::DefaultActionNameTaken { .. } => {
+                Some(
+                    "data action names are unique: pass --action-name NAME with another name"
+                        .into(),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_aliases_means_star() {
+        let t = target_from_args("f", None, Some("eu-west-1"), true).unwrap();
+        assert_eq!(t.qualifier.as_deref(), Some("*"));
+        assert_eq!(t.region.as_deref(), Some("eu-west-1"));
+    }
+
+    #[test]
+    fn qualifier_twice_must_agree() {
+        let arn = "arn:aws:lambda:us-east-1:123456789012:function:f:live";
+        assert!(target_from_args(arn, Some("blue"), None, false).is_err());
+        let t = target_from_args(arn, Some("live"), None, false).unwrap();
+        assert_eq!(t.qualifier, None);
+        assert!(target_from_args("f", Some("live"), None, true).is_err());
+    }
+}

@@ -1,0 +1,280 @@
+//! Preparation, the pure half: from the config, the rendered templates and what was observed
+//! to a fully resolved [`Desired`] — target lookups to make, invariants enforced, invoke
+//! policy shards packed with stable assignments.
+//!
+//! Part of the pure `core` layer; `aws::prepare` drives it around the reads.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::lint::{self, Finding, Severity};
+use crate::render::{self, RenderContext, Rendered, Templates};
+use crate::shard::{self, DEFAULT_MAX_SHARDS};
+use crate::state::{Desired, FunctionQuery, Observed, ObservedRole, Query};
+use lambda_trust_config::{parse_function, Config, FunctionRef, TargetConfig};
+use lambda_trust_iam::arn::{partition_of_region, Arn};
+use lambda_trust_iam::minified_len;
+use serde_json::Value;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    #[error(transparent)]
+    Render(#[from] crate::render::RenderError),
+    #[error(transparent)]
+    Shard(#[from] crate::shard::ShardError),
+    #[error("the rendered policies break {} invariant(s), so nothing was sent to AWS:\n{}", .0.len(), .0.iter().map(|f| format!("  - {}", f.message)).collect::<Vec<_>>().join("\n"))]
+    Invariants(Vec<Finding>),
+}
+
+/// Where GetFunction looks for a target: by unqualified ARN or by name, in its region.
+/// Targets are validated when the config is loaded, so a parse failure cannot happen here; it
+/// falls back to looking the text up as given (GetFunction then reports it).
+pub(crate) fn function_query(target: &TargetConfig, default_region: &str) -> FunctionQuery {
+    match parse_function(&target.function) {
+        Ok(FunctionRef::Arn(arn)) => FunctionQuery {
+            function: Arn::function(
+                &arn.partition,
+                &arn.region,
+                &arn.account_id,
+                &arn.name,
+                None,
+            )
+            .to_string(),
+            region: arn.region,
+            qualifier: arn.qualifier.or_else(|| target.qualifier.clone()),
+        },
+        Ok(FunctionRef::Name(_)) | Err(_) => FunctionQuery {
+            function: target.function.clone(),
+            region: target
+                .region
+                .clone()
+                .unwrap_or_else(|| default_region.to_string()),
+            qualifier: target.qualifier.clone(),
+        },
+    }
+}
+
+pub fn query(config: &Config, default_region: &str) -> Query {
+    Query {
+        partition: partition_of_region(default_region)
+            .unwrap_or("aws")
+            .to_string(),
+        role_name: config.role.name.clone(),
+        policy_name: config.policy_name(),
+        policy_path: "/".into(),
+        probe_shards: estimate_shards(config, default_region),
+        functions: config
+            .targets
+            .iter()
+            .map(|t| function_query(t, default_region))
+            .collect(),
+        account_hint: config.aws.account_id.clone(),
+        known_identity: None,
+    }
+}
+
+/// A role renamed in the config leaves its predecessor behind, still trusting the partner and
+/// still able to invoke the targets. A predecessor is a role at the config's path, under
+/// another name, whose trust policy names the config's external ID (the cheap filter, on
+/// ListRoles' answer, which carries the trust policy but not the tags) and which carries our
+/// `managed-by` tag and this config's `lambda-trust:deployment` (the proof, from GetRole's
+/// tags) — so a role of another deployment, or one lambda-trust did not create, is never taken
+/// for one.
+pub fn may_be_predecessor(config: &Config, name: &str, path: &str, trust: &Value) -> bool {
+    name != config.role.name
+        && path == config.role_path()
+        && trust.to_string().contains(&config.trust.external_id)
+}
+
+/// What a role found by [`may_be_predecessor`] is to this config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kinship {
+    /// Carries this config's deployment: its earlier role, removed once the new one is in place.
+    Predecessor,
+    /// Made by lambda-trust for this partner and external ID before deployments (no
+    /// `lambda-trust:deployment` tag), as this config would have made it: it may be this
+    /// config's earlier role, but nothing proves it — left alone and said.
+    Unproven,
+    /// Another deployment's, or not lambda-trust's.
+    Other,
+}
+
+/// See [`may_be_predecessor`]: the tags decide.
+pub fn kinship(config: &Config, role: &ObservedRole) -> Kinship {
+    if !role.is_ours() || role.name == config.role.name {
+        return Kinship::Other;
+    }
+    let tag = role.tags.get(lambda_trust_config::DEPLOYMENT_TAG_KEY);
+    match (&config.deployment, tag) {
+        (Some(want), Some(live)) if want == live => Kinship::Predecessor,
+        (_, None) if same_digest(config, role) => Kinship::Unproven,
+        _ => Kinship::Other,
+    }
+}
+
+/// The `lambda-trust:config` digest this config would have given the role under its own name.
+fn same_digest(config: &Config, role: &ObservedRole) -> bool {
+    let digest = lambda_trust_config::identity_digest(
+        &config.partner_account(),
+        &config.trust.external_id,
+        &config.role_path(),
+        &predecessor_policy_name(config, &role.name),
+    );
+    role.tags.get(lambda_trust_config::CONFIG_TAG_KEY) == Some(&digest)
+}
+
+/// What is said of the roles [`Kinship::Unproven`] leaves in place.
+pub fn unproven_note(names: &[String]) -> (String, String) {
+    (
+        format!(
+            "role(s) {} were made by lambda-trust for the same partner and external ID and may be this config's earlier role.name, but nothing proves it (no `lambda-trust:deployment` tag: made before deployments, or by a config without one), so they are left in place, still trusted",
+            names.join(", ")
+        ),
+        "if one is this config's earlier role, remove it with `lambda-trust destroy` from a config naming it (role.name), or in IAM (detach its policies, then `aws iam delete-role`); add `deployment = \"<a name of its own>\"` at the top of each config so later renames clean up after themselves (docs/ownership.md, \"Deployments\")".to_string(),
+    )
+}
+
+/// The invoke policy's name under a predecessor's role name: the configured `policy.name`,
+/// else the default derived from that role name.
+pub fn predecessor_policy_name(config: &Config, role_name: &str) -> String {
+    config
+        .policy
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("{role_name}-invoke"))
+}
+
+/// What to read of a predecessor: its role and attachments, and its invoke policy only when
+/// that policy is not the one the config still uses (a shared `policy.name` is detached from
+/// the predecessor, never deleted).
+pub fn predecessor_query(config: &Config, query: &Query, role_name: &str) -> Query {
+    Query {
+        role_name: role_name.to_string(),
+        policy_name: predecessor_policy_name(config, role_name),
+        probe_shards: 1,
+        functions: Vec::new(),
+        ..query.clone()
+    }
+}
+
+/// How many invoke policies the targets need when packed from scratch. Before the caller's
+/// account is known, a placeholder of the same length stands in: ARN lengths are what count.
+fn estimate_shards(config: &Config, default_region: &str) -> usize {
+    let ctx = RenderContext {
+        account_id: Some(
+            config
+                .aws
+                .account_id
+                .clone()
+                .unwrap_or_else(|| "000000000000".into()),
+        ),
+        default_region: Some(default_region.to_string()),
+    };
+    let Ok(targets) = render::resolve_targets(config, &ctx) else {
+        return 1;
+    };
+    let arns: BTreeSet<String> = targets.into_iter().flat_map(|t| t.granted_arns).collect();
+    // The built-in template's overhead is about 120 characters; custom ones may differ, which
+    // only changes how many names are probed, not correctness (attached shards are found anyway).
+    let size = |list: &[String]| 200 + list.iter().map(|a| a.len() + 3).sum::<usize>();
+    shard::assign(&arns, &BTreeMap::new(), DEFAULT_MAX_SHARDS, size)
+        .map(|s| s.len())
+        .unwrap_or(DEFAULT_MAX_SHARDS)
+        .clamp(1, DEFAULT_MAX_SHARDS)
+}
+
+/// The ARNs a live invoke policy grants, in document order.
+fn granted_by(doc: &serde_json::Value) -> Vec<String> {
+    let statements = match doc.get("Statement") {
+        Some(serde_json::Value::Array(a)) => a.clone(),
+        Some(one) => vec![one.clone()],
+        None => vec![],
+    };
+    let mut out = Vec::new();
+    for st in statements {
+        match st.get("Resource") {
+            Some(serde_json::Value::String(s)) => out.push(s.clone()),
+            Some(serde_json::Value::Array(a)) => {
+                out.extend(a.iter().filter_map(|v| v.as_str().map(str::to_string)))
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Packs the granted ARNs into invoke policy shards, keeping live assignments stable.
+pub fn shards(
+    config: &Config,
+    rendered: &Rendered,
+    templates: &Templates,
+    observed: &Observed,
+) -> Result<Vec<(usize, serde_json::Value)>, PrepareError> {
+    let arns: BTreeSet<String> = rendered.function_arns.iter().cloned().collect();
+    let existing: BTreeMap<usize, Vec<String>> = observed
+        .policies
+        .iter()
+        .map(|p| (p.index, granted_by(&p.document)))
+        .collect();
+    let size = |list: &[String]| {
+        render::render_invoke(config, rendered, templates, list)
+            .map(|d| minified_len(&d))
+            .unwrap_or(usize::MAX)
+    };
+    let assigned = shard::assign(&arns, &existing, DEFAULT_MAX_SHARDS, size)?;
+    assigned
+        .into_iter()
+        .map(|(i, list)| {
+            Ok((
+                i,
+                render::render_invoke(config, rendered, templates, &list)?,
+            ))
+        })
+        .collect()
+}
+
+/// The rendered documents, checked against the invariants: errors refuse (nothing reaches
+/// AWS), warnings are returned for the user.
+pub(crate) fn checked_render(
+    config: &Config,
+    ctx: &RenderContext,
+    templates: &Templates,
+    allow_weaker: bool,
+) -> Result<(Rendered, Vec<Finding>), PrepareError> {
+    let rendered = render::render(config, ctx, templates)?;
+    let findings = lint::check_rendered(config, &rendered, allow_weaker);
+    let (errors, warnings): (Vec<Finding>, Vec<Finding>) = findings
+        .into_iter()
+        .partition(|f| f.severity == Severity::Error);
+    if !errors.is_empty() {
+        return Err(PrepareError::Invariants(errors));
+    }
+    Ok((rendered, warnings))
+}
+
+/// The desired state once the account is known and AWS was read: render, check, shard.
+pub fn desired(
+    config: &Config,
+    ctx: &RenderContext,
+    templates: &Templates,
+    observed: &Observed,
+    allow_weaker: bool,
+) -> Result<(Desired, Vec<Finding>), PrepareError> {
+    let (rendered, warnings) = checked_render(config, ctx, templates, allow_weaker)?;
+    let account = ctx.account_id.clone().unwrap_or_default();
+    let shards = shards(config, &rendered, templates, observed)?;
+    Ok((Desired::new(config, &rendered, &account, shards), warnings))
+}
+
+impl lambda_trust_verdict::Hinted for PrepareError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            PrepareError::Render(e) => e.hint(),
+            PrepareError::Shard(e) => e.hint(),
+            PrepareError::Invariants(_) => Some(
+                "fix the templates in --policies, or pass --allow-weaker-policies if this is \
+                 deliberate"
+                    .into(),
+            ),
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! The library side of `lambda-trust prove`: what to prove, assembled from the config's rendered
+//! documents or from policy files. The command runs the prover (`iam::prove`, whose budget
+//! is counted in steps) on the result; rendering is in `report::prove`.
+//!
+//! Pure: [`load_files`] reads the files it is given through the caller's reader (as `simulate`
+//! does).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::render::Rendered;
+use crate::simulate::{self, SimulateError};
+use crate::verify::{path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources};
+use lambda_trust_config::Config;
+use lambda_trust_iam::arn::Arn;
+use lambda_trust_iam::path::{OrgPolicies, Partner, PathInput, PathReport, RoleAccount, RoleSide};
+use lambda_trust_iam::{InvokeSpec, LabeledPolicy, Policy, PolicyError, TrustSpec};
+
+/// The role ARN used when neither `--role-arn` nor a config gives one. Only a trust policy that
+/// names its own resource (rare) depends on it.
+pub const PLACEHOLDER_ROLE_ARN: &str = "arn:aws:iam::000000000000:role/lambda-trust-prove";
+
+/// The account used in the role ARN when the config does not say which it is.
+const PLACEHOLDER_ACCOUNT: &str = "000000000000";
+
+/// The trust side: the trust policy, the role it belongs to, and who it is meant to admit.
+#[derive(Debug, Clone)]
+pub struct TrustSide {
+    pub policy: Policy,
+    pub role_arn: String,
+    pub spec: TrustSpec,
+}
+
+/// The invoke side: the role's identity policies, its boundary, and the functions it is meant
+/// to invoke.
+#[derive(Debug, Clone)]
+pub struct InvokeSide {
+    pub identity: Vec<LabeledPolicy>,
+    pub boundary: Option<LabeledPolicy>,
+    pub spec: InvokeSpec,
+}
+
+/// What to prove: one side or both.
+#[derive(Debug, Clone, Default)]
+pub struct Sides {
+    pub trust: Option<TrustSide>,
+    pub invoke: Option<InvokeSide>,
+}
+
+/// Policy files as typed (`prove --trust-policy … --policy …`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileInput {
+    pub trust_policy: Option<PathBuf>,
+    pub partner_account: String,
+    pub external_id: String,
+    pub policies: Vec<PathBuf>,
+    pub boundary: Option<PathBuf>,
+    pub targets: Vec<String>,
+    pub role_arn: Option<String>,
+}
+
+impl FileInput {
+    pub fn is_empty(&self) -> bool {
+        self.trust_policy.is_none() && self.policies.is_empty() && self.boundary.is_none()
+    }
+}
+
+/// `arn:<partition>:iam::<account or 000000000000>:role<path><name>`.
+pub fn role_arn(config: &Config, rendered: &Rendered) -> String {
+    let account = rendered
+        .account_id
+        .as_deref()
+        .unwrap_or(PLACEHOLDER_ACCOUNT);
+    let resource = format!("role{}{}", config.role_path(), config.role.name);
+    Arn::iam(&rendered.partition, account, &resource).to_string()
+}
+
+/// Both sides from the config's rendered documents. The permissions boundary of the config is
+/// an ARN, not a document, so it is not part of the offline proof.
+pub fn from_config(
+    config: &Config,
+    rendered: &Rendered,
+    role_arn_override: Option<&str>,
+) -> Result<Sides, PolicyError> {
+    let trust = Policy::parse(&rendered.trust)?;
+    let invoke = Policy::parse(&rendered.invoke)?;
+    let role = role_arn_override.map(str::to_owned).or_else(|| {
+        rendered
+            .account_id
+            .is_some()
+            .then(|| role_arn(config, rendered))
+    });
+    let mut spec = InvokeSpec::new(rendered.function_arns.clone());
+    // Without a known account the role is a placeholder: its keys stay free.
+    if let Some(role) = &role {
+        spec = spec.for_role(role.clone(), config.aws.region.clone());
+    }
+    Ok(Sides {
+        trust: Some(TrustSide {
+            policy: trust,
+            role_arn: role.unwrap_or_else(|| role_arn(config, rendered)),
+            spec: TrustSpec {
+                partner_account: config.partner_account(),
+                external_id: config.trust.external_id.clone(),
+                partner_principals: Vec::new(),
+            },
+        }),
+        invoke: Some(InvokeSide {
+            identity: vec![LabeledPolicy::new("invoke policy", invoke)],
+            boundary: None,
+            spec,
+        }),
+    })
+}
+
+/// The sides given as files: the trust side when `--trust-policy` is given, the invoke side
+/// when `--policy` or `--boundary` is. Errors name the file.
+pub fn load_files(input: &FileInput, read: simulate::ReadFile) -> Result<Sides, SimulateError> {
+    let trust = match &input.trust_policy {
+        Some(path) => Some(TrustSide {
+            policy: simulate::load(path, read)?,
+            role_arn: input
+                .role_arn
+                .clone()
+                .unwrap_or_else(|| PLACEHOLDER_ROLE_ARN.to_owned()),
+            spec: TrustSpec {
+                partner_account: input.partner_account.clone(),
+                external_id: input.external_id.clone(),
+                partner_principals: Vec::new(),
+            },
+        }),
+        None => None,
+    };
+    let invoke = if input.policies.is_empty() && input.boundary.is_none() {
+        None
+    } else {
+        let identity = input
+            .policies
+            .iter()
+            .map(|path| {
+                Ok(LabeledPolicy::new(
+                    path.display().to_string(),
+                    simulate::load(path, read)?,
+                ))
+            })
+            .collect::<Result<Vec<_>, SimulateError>>()?;
+        let boundary = match &input.boundary {
+            Some(path) => Some(LabeledPolicy::new(
+                "permissions boundary",
+                simulate::load(path, read)?,
+            )),
+            None => None,
+        };
+        Some(InvokeSide {
+            identity,
+            boundary,
+            spec: InvokeSpec {
+                targets: input.targets.clone(),
+                role_arn: input.role_arn.clone(),
+                region: None,
+            },
+        })
+    };
+    Ok(Sides { trust, invoke })
+}
+
+/// `prove --org-policies`: whether the organization's SCPs and RCPs (from files) let Genesys
+/// Cloud's two requests through to each target, over the documents proved — the whole path's
+/// availability claim (`core::verify::path`, docs/aws-behaviour.md "The whole path"), with no
+/// function policy (`prove` is given none).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct OrgProof {
+    /// Per target: `proved`, or `refuted` with the SCP or RCP that stops Genesys Cloud and the
+    /// request (`org-policy-blocks`), or `unknown` when the files leave a level out.
+    pub targets: Vec<OrgTarget>,
+}
+
+/// One target's claim.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct OrgTarget {
+    #[schemars(length(min = 1))]
+    pub target: String,
+    pub claim: Claim,
+}
+
+impl OrgProof {
+    /// No target is stopped or undecided.
+    pub fn passed(&self) -> bool {
+        self.targets
+            .iter()
+            .all(|t| t.claim.verdict == ClaimVerdict::Proved)
+    }
+}
+
+/// The organization's part of the availability claim over `sides` (both sides needed: the
+/// two requests are `sts:AssumeRole` on the trust side's role, then `lambda:InvokeFunction` on
+/// the invoke side's targets); `None` with one side only. Blockers other than SCPs and RCPs
+/// are the trust and invoke properties' business, not repeated here.
+pub fn organization(sides: &Sides, orgs: &OrgPolicies) -> Option<OrgProof> {
+    let (trust, invoke) = (sides.trust.as_ref()?, sides.invoke.as_ref()?);
+    let account = lambda_trust_iam::arn::account_of(&trust.role_arn).to_owned();
+    let targets = &invoke.spec.targets;
+    let sources = PathSources {
+        orgs: BTreeMap::from([(account, orgs.clone())]),
+        function_policies: (targets.iter())
+            .map(|t| (t.clone(), FunctionPolicy::None))
+            .collect(),
+    };
+    let input = PathInput {
+        partner: Partner {
+            account: trust.spec.partner_account.clone(),
+            external_id: trust.spec.external_id.clone(),
+            principals: trust.spec.partner_principals.clone(),
+        },
+        role: RoleSide {
+            arn: trust.role_arn.clone(),
+            account: RoleAccount::Given,
+            trust: trust.policy.clone(),
+            identity: invoke.identity.clone(),
+            boundary: invoke.boundary.clone(),
+        },
+        targets: (targets.iter()).map(|t| sources.target(t)).collect(),
+        orgs: sources.orgs.clone(),
+    };
+    let report = PathReport::new(&input, crate::verify::PROOF_BUDGET);
+    let claims = path_claims(&input, &report);
+    let targets = (claims.targets.into_iter())
+        .map(|t| {
+            let claim = t.genesys_gets_through;
+            let ours = matches!(
+                claim.code,
+                Some(PathCode::OrgPolicyBlocks | PathCode::PathNotRead) | None
+            );
+            OrgTarget {
+                target: t.target,
+                claim: if ours { claim } else { let_through() },
+            }
+        })
+        .collect();
+    Some(OrgProof { targets })
+}
+
+/// The organization's policies let Genesys Cloud through (something else stops it: the trust
+/// and invoke properties say what).
+fn let_through() -> Claim {
+    Claim {
+        verdict: ClaimVerdict::Proved,
+        code: None,
+        detail: "no SCP or RCP stops sts:AssumeRole or lambda:InvokeFunction".into(),
+        request: None,
+    }
+}

@@ -1,0 +1,230 @@
+//! The library side of `lambda-trust simulate`: evaluate one request against policy files,
+//! offline, and render the decision.
+//!
+//! Beside the pipeline, on top of `policy`: it reads the files it is given (the only I/O), then
+//! calls the pure evaluator. Rendering is a pure function of the outcome; `main` maps
+//! [`SimulateOutcome::allowed`] to the exit code.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::Serialize;
+
+use lambda_trust_iam::keys::malformed_context;
+use lambda_trust_iam::{
+    decode_document, evaluate, Decision, EvalInput, LabeledPolicy, Policy, PolicyError, Request,
+    StatementRef,
+};
+
+/// What the user asked to simulate, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SimulateInput {
+    /// Identity policies attached to the caller.
+    pub policies: Vec<PathBuf>,
+    /// A role trust policy: the request is then judged as an AssumeRole on that role.
+    pub trust_policy: Option<PathBuf>,
+    pub boundary: Option<PathBuf>,
+    pub principal: String,
+    pub action: String,
+    pub resource: String,
+    /// `KEY=VALUE` as typed; repeating a key gives it several values.
+    pub context: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SimulateError {
+    #[error("cannot read policy file {}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("policy file {} is not a valid IAM policy", path.display())]
+    Policy {
+        path: PathBuf,
+        #[source]
+        source: PolicyError,
+    },
+
+    #[error("context entry {entry:?} is not KEY=VALUE")]
+    Context { entry: String },
+
+    #[error("the {what} to simulate is empty")]
+    EmptyRequest {
+        what: &'static str,
+        flag: &'static str,
+    },
+
+    #[error("no policy to evaluate")]
+    NoPolicies,
+
+    #[error("the request is malformed: {reason}")]
+    Malformed { reason: String },
+}
+
+/// The request as it was evaluated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SimulatedRequest {
+    pub principal: String,
+    pub action: String,
+    pub resource: String,
+    pub context: BTreeMap<String, Vec<String>>,
+}
+
+/// The decision and why. Serialized as
+/// `{"decision":…,"statements":[{"policy":…,"index":…,"sid":…,"effect":…}],"missing_allow":[…],"request":{…}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct SimulateOutcome {
+    #[schemars(schema_with = "decision_schema")]
+    pub decision: Decision,
+    /// ExplicitDeny: every matching Deny. Allow: the Allow statements that granted it.
+    /// ImplicitDeny: empty.
+    #[schemars(schema_with = "crate::schema_refs::statement_refs")]
+    pub statements: Vec<StatementRef>,
+    /// ImplicitDeny: the policies (by label) whose Allow was needed and missing.
+    pub missing_allow: Vec<String>,
+    /// The request as evaluated.
+    #[schemars(schema_with = "crate::schema_refs::request")]
+    pub request: SimulatedRequest,
+}
+
+/// The decisions `simulate` can print: a malformed request is refused before evaluation.
+fn decision_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"enum": ["Allow", "ExplicitDeny", "ImplicitDeny"]})
+}
+
+impl SimulateOutcome {
+    pub fn allowed(&self) -> bool {
+        self.decision == Decision::Allow
+    }
+}
+
+/// A file reader handed in by the caller: the core reads no files itself.
+pub(crate) type ReadFile<'a> = &'a dyn Fn(&Path) -> std::io::Result<String>;
+
+/// The policies the files hold: identity policies, the trust policy (as the resource
+/// policy) and the boundary.
+fn eval_input(input: &SimulateInput, read: ReadFile) -> Result<EvalInput, SimulateError> {
+    let identity_policies = (input.policies.iter())
+        .map(|path| {
+            Ok(LabeledPolicy::new(
+                path.display().to_string(),
+                load(path, read)?,
+            ))
+        })
+        .collect::<Result<Vec<_>, SimulateError>>()?;
+    let trust = match &input.trust_policy {
+        Some(path) => Some(LabeledPolicy::new("trust policy", load(path, read)?)),
+        None => None,
+    };
+    let boundary = match &input.boundary {
+        Some(path) => Some(LabeledPolicy::new(
+            "permissions boundary",
+            load(path, read)?,
+        )),
+        None => None,
+    };
+    Ok(EvalInput {
+        identity_policies,
+        resource_policy_is_trust: trust.is_some(),
+        resource_policy: trust,
+        boundary,
+    })
+}
+
+/// Reads the files (with `read`), evaluates the request, reports the decision.
+pub fn run(input: &SimulateInput, read: ReadFile) -> Result<SimulateOutcome, SimulateError> {
+    let context = parse_context(&input.context)?;
+    for (what, flag, value) in [
+        ("principal", "--principal", &input.principal),
+        ("action", "--action", &input.action),
+        ("resource", "--resource", &input.resource),
+    ] {
+        if value.trim().is_empty() {
+            return Err(SimulateError::EmptyRequest { what, flag });
+        }
+    }
+    if input.policies.is_empty() && input.trust_policy.is_none() {
+        return Err(SimulateError::NoPolicies);
+    }
+
+    let eval_input = eval_input(input, read)?;
+    let request = Request {
+        principal: input.principal.clone(),
+        action: input.action.clone(),
+        resource: input.resource.clone(),
+        context,
+    };
+    if let Some(reason) = malformed_context(&request.context) {
+        return Err(SimulateError::Malformed { reason });
+    }
+    let evaluation = evaluate(&eval_input, &request);
+    Ok(SimulateOutcome {
+        decision: evaluation.decision,
+        statements: evaluation.deciding,
+        missing_allow: evaluation.missing_allow,
+        request: SimulatedRequest {
+            principal: request.principal,
+            action: request.action,
+            resource: request.resource,
+            context: request.context,
+        },
+    })
+}
+
+/// `KEY=VALUE` entries into a context; the value may be empty and may contain `=`.
+fn parse_context(entries: &[String]) -> Result<BTreeMap<String, Vec<String>>, SimulateError> {
+    let mut context: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for entry in entries {
+        match entry.split_once('=') {
+            Some((key, value)) if !key.trim().is_empty() => context
+                .entry(key.trim().to_owned())
+                .or_default()
+                .push(value.to_owned()),
+            _ => {
+                return Err(SimulateError::Context {
+                    entry: entry.clone(),
+                })
+            }
+        }
+    }
+    Ok(context)
+}
+
+/// A policy file (read with `read`), raw JSON or URL-encoded as AWS returns it. Also used by
+/// `prove`.
+pub(crate) fn load(path: &Path, read: ReadFile) -> Result<Policy, SimulateError> {
+    let text = read(path).map_err(|source| SimulateError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let policy_err = |source| SimulateError::Policy {
+        path: path.to_owned(),
+        source,
+    };
+    let value = decode_document(&text).map_err(policy_err)?;
+    Policy::parse(&value).map_err(policy_err)
+}
+
+impl lambda_trust_verdict::Hinted for SimulateError {
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            SimulateError::Context { .. } => {
+                "for example --context sts:ExternalId=0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10".into()
+            }
+            SimulateError::EmptyRequest { flag, .. } => {
+                format!("pass {flag} with a non-empty value")
+            }
+            SimulateError::NoPolicies => {
+                "pass --policy FILE for identity policies and/or --trust-policy FILE".into()
+            }
+            SimulateError::Malformed { .. } => "AWS sends at most one value for a single-valued \
+                key; pass --context KEY=VALUE once for it"
+                .into(),
+            SimulateError::Read { .. } | SimulateError::Policy { .. } => return None,
+        })
+    }
+}

@@ -1,0 +1,757 @@
+//! Who changed it: which CloudTrail event explains an AWS drift finding, and — in the same
+//! typed fields ([`Trail`], [`ChangedBy`], [`Attribution`]) — which entry of Genesys Cloud's
+//! audit trail explains a Genesys one (`genesys::audit` reads it; [`genesys_attribution`]).
+//!
+//! Part of the pure `core` layer. `aws::trail` looks the events up (`LookupEvents` by
+//! `ResourceName`, in the region where the partition records IAM's global events) and hands
+//! them over as plain [`TrailEvent`]s; this module says which resource each finding is looked
+//! up by and which event names explain it ([`TrailKey`]), and picks the latest such event
+//! ([`attribute`]). Events lambda-trust made itself — its user agent carries
+//! `app/lambda-trust-VERSION` — are never the culprit: when one is the latest, the finding says
+//! the resource was last applied by lambda-trust.
+//!
+//! Sources: AWS CloudTrail User Guide, "Global service events" (IAM events are recorded in
+//! us-east-1 for the `aws` partition) and "CloudTrail record contents" (`userIdentity`,
+//! `userAgent`, `sourceIPAddress`); CloudTrail API Reference, `LookupEvents` (90 days of
+//! management events, most recent first). See docs/aws-behaviour.md.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::plan::{AttachmentOp, BoundaryOp, Op, PolicyOp, RoleOp, TagOp, VersionOp};
+use crate::state::Desired;
+use crate::state::DesiredRole;
+use lambda_trust_iam::arn::Arn;
+
+/// How far back `LookupEvents` can look (event history keeps 90 days).
+pub const LOOKBACK_DAYS: u32 = 90;
+
+/// The permission `LookupEvents` needs, named when it is refused.
+pub(crate) const PERMISSION: &str = "cloudtrail:LookupEvents";
+
+/// The SDK app name every AWS call of this tool carries in its user agent (as
+/// `app/lambda-trust-VERSION`; an app name cannot hold a `/`).
+pub fn app_name(version: &str) -> String {
+    format!("lambda-trust-{version}")
+}
+
+/// Whether a user agent is lambda-trust's own: the SDK's `app/lambda-trust-…`, or the
+/// `lambda-trust/…` product token.
+pub(crate) fn is_own_user_agent(user_agent: &str) -> bool {
+    user_agent.contains("app/lambda-trust-") || user_agent.contains("lambda-trust/")
+}
+
+/// The region where a partition's IAM events are recorded (CloudTrail User Guide, "Global
+/// service events"); `None` for a partition this tool does not know.
+pub fn global_events_region(partition: &str) -> Option<&'static str> {
+    match partition {
+        "aws" => Some("us-east-1"),
+        "aws-cn" => Some("cn-north-1"),
+        "aws-us-gov" => Some("us-gov-west-1"),
+        // The partition's one region (the AWS SDKs' partition table).
+        "aws-eusc" => Some("eusc-de-east-1"),
+        _ => None,
+    }
+}
+
+/// What to look up for a finding: the `ResourceName` CloudTrail indexes the writes under (a
+/// role's name, a managed policy's ARN) and the event names that can explain the finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrailKey {
+    pub resource_name: String,
+    pub events: &'static [&'static str],
+}
+
+/// One CloudTrail event, decoded from `LookupEvents` and its `CloudTrailEvent` JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrailEvent {
+    pub event_id: String,
+    pub event_name: String,
+    /// RFC 3339, UTC (`2026-11-22T14:37:52Z`).
+    pub at: String,
+    /// `userIdentity.arn`.
+    pub arn: String,
+    /// The IAM user name, or the role session name of an assumed role.
+    pub name: Option<String>,
+    pub source_ip: Option<String>,
+    pub user_agent: String,
+}
+
+impl TrailEvent {
+    /// From the fields of a `LookupEvents` event and its `CloudTrailEvent` string (the record:
+    /// `userIdentity`, `sourceIPAddress`, `userAgent`). A record that does not parse keeps
+    /// what the lookup itself says (`Username`).
+    pub fn from_lookup(
+        event_id: &str,
+        event_name: &str,
+        at: &str,
+        username: Option<&str>,
+        record: Option<&str>,
+    ) -> TrailEvent {
+        let record: Value = record
+            .and_then(|r| serde_json::from_str(r).ok())
+            .unwrap_or(Value::Null);
+        let identity = &record["userIdentity"];
+        let arn = identity["arn"].as_str().unwrap_or_default().to_string();
+        let name = identity["userName"]
+            .as_str()
+            .map(str::to_string)
+            .or_else(|| session_name(identity["type"].as_str(), &arn))
+            .or_else(|| username.map(str::to_string));
+        TrailEvent {
+            event_id: event_id.to_string(),
+            event_name: event_name.to_string(),
+            at: at.to_string(),
+            arn,
+            name,
+            source_ip: record["sourceIPAddress"].as_str().map(str::to_string),
+            user_agent: record["userAgent"].as_str().unwrap_or_default().to_string(),
+        }
+    }
+
+    fn is_own(&self) -> bool {
+        is_own_user_agent(&self.user_agent)
+    }
+
+    fn changed_by(&self) -> ChangedBy {
+        ChangedBy {
+            source: TrailSource::Cloudtrail,
+            event: self.event_name.clone(),
+            who: self.arn.clone(),
+            arn: Some(self.arn.clone()),
+            name: self.name.clone(),
+            at: self.at.clone(),
+            source_ip: self.source_ip.clone(),
+            event_id: Some(self.event_id.clone()),
+        }
+    }
+}
+
+/// `arn:aws:sts::111122223333:assumed-role/Admin/jane` → `jane` (the role session name).
+fn session_name(kind: Option<&str>, arn: &str) -> Option<String> {
+    if kind != Some("AssumedRole") && !arn.contains(":assumed-role/") {
+        return None;
+    }
+    arn.rsplit('/').next().map(str::to_string)
+}
+
+/// Where a finding's "who changed it" was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(inline)]
+#[serde(rename_all = "kebab-case")]
+pub enum TrailSource {
+    /// AWS CloudTrail's event history.
+    Cloudtrail,
+    /// Genesys Cloud's audit trail (the realtime audit query).
+    GenesysAudit,
+}
+
+impl TrailSource {
+    /// As a sentence names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            TrailSource::Cloudtrail => "CloudTrail",
+            TrailSource::GenesysAudit => "Genesys Cloud's audit trail",
+        }
+    }
+}
+
+/// The write that explains a drift finding — a CloudTrail event for AWS, an entry of Genesys
+/// Cloud's audit trail for Genesys: who made the change, when, from where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "changedBy", deny_unknown_fields)]
+#[schemars(extend("allOf" = [{
+    "if": {"properties": {"source": {"const": "cloudtrail"}}},
+    "then": {"required": ["arn", "event_id"]}
+}]))]
+pub struct ChangedBy {
+    pub source: TrailSource,
+    /// The API call (`UpdateAssumeRolePolicy`, `CreatePolicyVersion`, …), or Genesys Cloud's
+    /// audit action (`Update`, `Delete`, …).
+    #[schemars(length(min = 1))]
+    pub event: String,
+    /// Who: the caller's ARN (`userIdentity.arn`), or the Genesys Cloud user's name (else its
+    /// ID, else `OAuth client ID`).
+    #[schemars(length(min = 1))]
+    pub who: String,
+    /// AWS: the caller's ARN, as `who`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub arn: Option<String>,
+    /// The IAM user name or role session name, when there is one.
+    pub name: Option<String>,
+    /// RFC 3339, UTC.
+    #[schemars(extend("format" = "date-time"))]
+    pub at: String,
+    pub source_ip: Option<String>,
+    /// The CloudTrail event ID or the Genesys Cloud audit entry's ID, to find the full record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", length(min = 1))]
+    pub event_id: Option<String>,
+}
+
+/// What the trail (CloudTrail, or Genesys Cloud's audit trail) says about one finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Attribution {
+    /// The latest write that explains it was made by someone else: `changed_by` says who.
+    Changed,
+    /// The latest write that explains it was lambda-trust's own (the config changed since, or
+    /// the culprit's event is not delivered yet: CloudTrail delivers within about 5 minutes).
+    AppliedByLambdaTrust {
+        at: String,
+        arn: String,
+        event_id: String,
+    },
+    /// No event that explains it in the last `days` days ([`LOOKBACK_DAYS`] for CloudTrail).
+    NoEvent { days: u32 },
+    /// The lookup was refused: `cloudtrail:LookupEvents`, or `audits:audit:view`.
+    NotPermitted { permission: &'static str },
+    /// The lookup failed otherwise.
+    Failed { reason: String },
+}
+
+/// The JSON Schema of an [`Attribution`] as the CloudTrail lookup makes it (a shape, never a
+/// value: the lookback is [`LOOKBACK_DAYS`], the permission [`PERMISSION`]).
+#[derive(schemars::JsonSchema)]
+#[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(
+    rename = "cloudtrail",
+    description = "What the CloudTrail lookup said about an AWS drift finding."
+)]
+#[allow(dead_code)]
+enum CloudTrailShape {
+    Changed,
+    AppliedByLambdaTrust {
+        #[schemars(extend("format" = "date-time"))]
+        at: String,
+        arn: String,
+        #[schemars(length(min = 1))]
+        event_id: String,
+    },
+    NoEvent {
+        #[schemars(extend("const" = LOOKBACK_DAYS))]
+        days: u32,
+    },
+    NotPermitted {
+        #[schemars(extend("const" = PERMISSION))]
+        permission: String,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
+/// The JSON Schema of an [`Attribution`] as Genesys Cloud's audit-trail lookup makes it (a
+/// shape, never a value: never `applied_by_lambda_trust`, the permission
+/// [`GENESYS_AUDIT_PERMISSION`]).
+#[derive(schemars::JsonSchema)]
+#[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(
+    rename = "genesysAudit",
+    description = "What Genesys Cloud's audit trail (the realtime audit query) said about a \
+                   Genesys drift finding."
+)]
+#[allow(dead_code)]
+enum GenesysAuditShape {
+    Changed,
+    NoEvent {
+        #[schemars(range(min = 1))]
+        days: u32,
+    },
+    NotPermitted {
+        #[schemars(extend("const" = GENESYS_AUDIT_PERMISSION))]
+        permission: String,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
+/// A finding's attribution fields, flattened into it: `changed_by` (the culprit's write) and
+/// what the lookup found — `cloudtrail` for an AWS finding, `genesys_audit` for a Genesys one;
+/// all absent when nothing was looked up.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Trail {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "ChangedBy")]
+    pub changed_by: Option<ChangedBy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "CloudTrailShape")]
+    pub cloudtrail: Option<Attribution>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "GenesysAuditShape")]
+    pub genesys_audit: Option<Attribution>,
+    /// What to look up (not serialized); `None` for findings CloudTrail cannot explain.
+    #[serde(skip)]
+    pub key: Option<TrailKey>,
+}
+
+impl Trail {
+    pub fn key(resource_name: impl Into<String>, events: &'static [&'static str]) -> Trail {
+        Trail {
+            key: Some(TrailKey {
+                resource_name: resource_name.into(),
+                events,
+            }),
+            ..Trail::default()
+        }
+    }
+}
+
+/// What one resource's lookup gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// The events, most recent first (as `LookupEvents` returns them).
+    Events(Vec<TrailEvent>),
+    NotPermitted,
+    Failed(String),
+}
+
+/// The distinct resource names to look up, in first-seen order: only findings that carry a key
+/// (an in-sync config has none, so it makes no lookup).
+pub fn resources_to_look_up<'a>(keys: impl IntoIterator<Item = &'a Trail>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for k in keys.into_iter().filter_map(|t| t.key.as_ref()) {
+        if !out.contains(&k.resource_name) {
+            out.push(k.resource_name.clone());
+        }
+    }
+    out
+}
+
+/// Whether the events seen so far answer every key on `resource`: each has an event of its
+/// names (the latest of those comes first), so further pages cannot change the answer.
+pub fn answered<'a>(
+    resource: &str,
+    keys: impl IntoIterator<Item = &'a Trail>,
+    events: &[TrailEvent],
+) -> bool {
+    keys.into_iter()
+        .filter_map(|t| t.key.as_ref())
+        .filter(|k| k.resource_name == resource)
+        .all(|k| {
+            events
+                .iter()
+                .any(|e| k.events.contains(&e.event_name.as_str()))
+        })
+}
+
+/// Fills in each keyed finding's attribution from the lookups: the latest event whose name
+/// explains it; someone else's is the culprit (`changed_by`), lambda-trust's own is reported as
+/// such and never blamed.
+pub fn attribute(trail: &mut Trail, lookups: &BTreeMap<String, Lookup>) {
+    let Some(key) = &trail.key else {
+        return;
+    };
+    let attribution = match lookups.get(&key.resource_name) {
+        None => return,
+        Some(Lookup::NotPermitted) => Attribution::NotPermitted {
+            permission: PERMISSION,
+        },
+        Some(Lookup::Failed(reason)) => Attribution::Failed {
+            reason: reason.clone(),
+        },
+        Some(Lookup::Events(events)) => {
+            let latest = events
+                .iter()
+                .find(|e| key.events.contains(&e.event_name.as_str()));
+            match latest {
+                None => Attribution::NoEvent {
+                    days: LOOKBACK_DAYS,
+                },
+                Some(e) if e.is_own() => Attribution::AppliedByLambdaTrust {
+                    at: e.at.clone(),
+                    arn: e.arn.clone(),
+                    event_id: e.event_id.clone(),
+                },
+                Some(e) => {
+                    trail.changed_by = Some(e.changed_by());
+                    Attribution::Changed
+                }
+            }
+        }
+    };
+    trail.cloudtrail = Some(attribution);
+}
+
+impl Trail {
+    /// What was found, and where: CloudTrail's or Genesys Cloud's answer.
+    pub fn attribution(&self) -> Option<(TrailSource, &Attribution)> {
+        (self
+            .cloudtrail
+            .as_ref()
+            .map(|a| (TrailSource::Cloudtrail, a)))
+        .or_else(|| (self.genesys_audit.as_ref()).map(|a| (TrailSource::GenesysAudit, a)))
+    }
+}
+
+/// The attribution as a phrase after the finding (`— UpdateAssumeRolePolicy by ARN at TIME`);
+/// `None` when there is nothing to say. A refused lookup is said by the caller once.
+pub fn phrase(trail: &Trail) -> Option<String> {
+    let (source, attribution) = trail.attribution()?;
+    match (attribution, &trail.changed_by) {
+        (Attribution::Changed, Some(c)) => Some(format!("— {} by {} at {}", c.event, c.who, c.at)),
+        (Attribution::AppliedByLambdaTrust { at, .. }, _) => {
+            Some(format!("— last applied by lambda-trust at {at}"))
+        }
+        (Attribution::NoEvent { days }, _) => Some(match source {
+            TrailSource::Cloudtrail => format!("— no CloudTrail event in the last {days} days"),
+            TrailSource::GenesysAudit => {
+                format!("— no entry in Genesys Cloud's audit trail in the last {days} days")
+            }
+        }),
+        (Attribution::Failed { reason }, _) => Some(format!(
+            "— who changed it is unknown: the {} lookup failed: {reason}",
+            source.name()
+        )),
+        _ => None,
+    }
+}
+
+/// The one sentence for a refused lookup.
+pub fn not_permitted_note(source: TrailSource) -> String {
+    match source {
+        TrailSource::Cloudtrail => format!(
+            "who changed it is unknown: CloudTrail refused {PERMISSION} (AccessDenied); allow {PERMISSION} to see who made each change"
+        ),
+        TrailSource::GenesysAudit => format!(
+            "who changed it is unknown: the audit query was refused (403); give the OAuth client {GENESYS_AUDIT_PERMISSION} to see who made each change"
+        ),
+    }
+}
+
+/// The permission Genesys Cloud's audit query needs (Platform API, "Audit": realtime query).
+pub(crate) const GENESYS_AUDIT_PERMISSION: &str = "audits:audit:view";
+
+/// What Genesys Cloud's audit trail said about one entity, as `genesys::audit` read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GenesysLookup {
+    /// The latest change by anyone but lambda-trust's own OAuth client.
+    Changed {
+        who: String,
+        when: String,
+        action: String,
+        id: Option<String>,
+    },
+    /// No such change in the last `days` days.
+    Unknown { days: u32 },
+    /// The audit query answered 403.
+    NotPermitted,
+    /// The query failed otherwise.
+    Failed(String),
+}
+
+/// Fills in a Genesys finding's attribution from its audit-trail lookup.
+pub fn genesys_attribution(trail: &mut Trail, lookup: GenesysLookup) {
+    let attribution = match lookup {
+        GenesysLookup::Changed {
+            who,
+            when,
+            action,
+            id,
+        } => {
+            trail.changed_by = Some(ChangedBy {
+                source: TrailSource::GenesysAudit,
+                event: action,
+                who,
+                arn: None,
+                name: None,
+                at: when,
+                source_ip: None,
+                event_id: id,
+            });
+            Attribution::Changed
+        }
+        GenesysLookup::Unknown { days } => Attribution::NoEvent { days },
+        GenesysLookup::NotPermitted => Attribution::NotPermitted {
+            permission: GENESYS_AUDIT_PERMISSION,
+        },
+        GenesysLookup::Failed(reason) => Attribution::Failed { reason },
+    };
+    trail.genesys_audit = Some(attribution);
+}
+
+/// Event names that can explain each kind of finding.
+pub mod events {
+    pub const TRUST: &[&str] = &["UpdateAssumeRolePolicy", "CreateRole"];
+    pub(crate) const ROLE_SETTINGS: &[&str] =
+        &["UpdateRole", "UpdateRoleDescription", "CreateRole"];
+    pub(crate) const ROLE_TAGS: &[&str] = &["TagRole", "UntagRole", "CreateRole"];
+    pub(crate) const ATTACH: &[&str] = &["AttachRolePolicy"];
+    pub(crate) const DETACH: &[&str] = &["DetachRolePolicy", "DeletePolicy"];
+    pub(crate) const INLINE: &[&str] = &["PutRolePolicy", "DeleteRolePolicy"];
+    pub const BOUNDARY: &[&str] = &[
+        "PutRolePermissionsBoundary",
+        "DeleteRolePermissionsBoundary",
+        "CreateRole",
+    ];
+    pub(crate) const ROLE_GONE: &[&str] = &["DeleteRole", "CreateRole"];
+    pub(crate) const POLICY_GONE: &[&str] = &["DeletePolicy", "CreatePolicy"];
+    pub(crate) const POLICY_DOCUMENT: &[&str] = &[
+        "CreatePolicyVersion",
+        "SetDefaultPolicyVersion",
+        "DeletePolicyVersion",
+        "CreatePolicy",
+    ];
+    pub(crate) const POLICY_VERSIONS: &[&str] = &["CreatePolicyVersion", "DeletePolicyVersion"];
+    pub(crate) const POLICY_TAGS: &[&str] = &["UntagPolicy", "TagPolicy", "CreatePolicy"];
+}
+
+/// The resource CloudTrail indexes the writes behind `op`'s drift under (the role's name, the
+/// policy's ARN), and the event names that can explain it.
+pub(crate) fn trail_of(desired: &Desired, op: &Op) -> Trail {
+    let policy = |name: &str, path: &str| {
+        Arn::iam(
+            &desired.partition,
+            &desired.account_id,
+            &format!("policy{path}{name}"),
+        )
+        .to_string()
+    };
+    match op {
+        Op::Role(RoleOp::UpdateTrust { role, .. }) => Trail::key(role, events::TRUST),
+        Op::Role(RoleOp::UpdateSettings { role, .. }) => Trail::key(role, events::ROLE_SETTINGS),
+        Op::Tags(TagOp::TagRole { role, .. }) | Op::Tags(TagOp::UntagRole { role, .. }) => {
+            Trail::key(role, events::ROLE_TAGS)
+        }
+        // Attachments are looked up by the policy's ARN: the role's own history holds every
+        // other attachment too.
+        Op::Attachment(AttachmentOp::Detach { arn, .. }) => Trail::key(arn, events::ATTACH),
+        Op::Attachment(AttachmentOp::Attach { arn, .. }) => Trail::key(arn, events::DETACH),
+        Op::Attachment(AttachmentOp::DeleteInline { role, .. }) => Trail::key(role, events::INLINE),
+        Op::Boundary(BoundaryOp::Put { role, .. })
+        | Op::Boundary(BoundaryOp::Delete { role, .. }) => Trail::key(role, events::BOUNDARY),
+        Op::Role(RoleOp::Create(DesiredRole { name, .. })) => Trail::key(name, events::ROLE_GONE),
+        Op::Policy(PolicyOp::Create { name, path, .. }) => {
+            Trail::key(policy(name, path), events::POLICY_GONE)
+        }
+        Op::Version(VersionOp::Create { arn, .. }) => Trail::key(arn, events::POLICY_DOCUMENT),
+        Op::Version(VersionOp::DeleteLatent { arn, .. }) => {
+            Trail::key(arn, events::POLICY_VERSIONS)
+        }
+        Op::Tags(TagOp::TagPolicy { arn, .. }) => Trail::key(arn, events::POLICY_TAGS),
+        // Lambda writes are in the function's account's CloudTrail, which `check` does not
+        // read (its LookupEvents is the role's account's).
+        Op::Permission(_)
+        | Op::Version(VersionOp::Delete { .. })
+        | Op::Policy(PolicyOp::Delete { .. })
+        | Op::Role(RoleOp::Delete { .. }) => Trail::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn event(id: &str, name: &str, at: &str, arn: &str, ua: &str) -> TrailEvent {
+        let record = json!({
+            "eventVersion": "1.08",
+            "userIdentity": {"type": "IAMUser", "arn": arn, "userName": arn.rsplit('/').next()},
+            "eventSource": "iam.amazonaws.com",
+            "sourceIPAddress": "203.0.113.7",
+            "userAgent": ua,
+        });
+        TrailEvent::from_lookup(id, name, at, None, Some(&record.to_string()))
+    }
+
+    const OURS: &str = "aws-sdk-rust/1.3.9 ua/2.1 api/iam/1.133.0 os/linux lang/rust/1.89.0 app/lambda-trust-0.1.0";
+    const MALLORY: &str = "arn:aws:iam::111122223333:user/mallory";
+
+    #[test]
+    fn the_latest_foreign_write_is_the_culprit() {
+        let mut t = Trail::key("R", events::TRUST);
+        let lookups = BTreeMap::from([(
+            "R".to_string(),
+            Lookup::Events(vec![
+                event(
+                    "e3",
+                    "TagRole",
+                    "2026-11-22T15:00:00Z",
+                    MALLORY,
+                    "aws-cli/2",
+                ),
+                event(
+                    "e2",
+                    "UpdateAssumeRolePolicy",
+                    "2026-11-22T14:37:52Z",
+                    MALLORY,
+                    "aws-cli/2",
+                ),
+                event(
+                    "e1",
+                    "CreateRole",
+                    "2026-11-20T09:00:00Z",
+                    "arn:aws:iam::111122223333:user/ci",
+                    OURS,
+                ),
+            ]),
+        )]);
+        attribute(&mut t, &lookups);
+        assert_eq!(t.cloudtrail, Some(Attribution::Changed));
+        let c = t.changed_by.as_ref().unwrap();
+        assert_eq!(
+            (
+                c.event.as_str(),
+                c.arn.as_deref().unwrap(),
+                c.name.as_deref(),
+                c.at.as_str(),
+                c.event_id.as_deref().unwrap()
+            ),
+            (
+                "UpdateAssumeRolePolicy",
+                MALLORY,
+                Some("mallory"),
+                "2026-11-22T14:37:52Z",
+                "e2"
+            )
+        );
+        assert_eq!(
+            phrase(&t).unwrap(),
+            "— UpdateAssumeRolePolicy by arn:aws:iam::111122223333:user/mallory at 2026-11-22T14:37:52Z"
+        );
+    }
+
+    #[test]
+    fn our_own_write_is_never_blamed() {
+        let mut t = Trail::key("R", events::TRUST);
+        let lookups = BTreeMap::from([(
+            "R".to_string(),
+            Lookup::Events(vec![
+                event(
+                    "e2",
+                    "UpdateAssumeRolePolicy",
+                    "2026-11-22T14:40:00Z",
+                    "arn:aws:iam::111122223333:user/ci",
+                    OURS,
+                ),
+                event(
+                    "e1",
+                    "UpdateAssumeRolePolicy",
+                    "2026-11-22T14:37:52Z",
+                    MALLORY,
+                    "aws-cli/2",
+                ),
+            ]),
+        )]);
+        attribute(&mut t, &lookups);
+        assert_eq!(t.changed_by, None);
+        assert_eq!(
+            phrase(&t).unwrap(),
+            "— last applied by lambda-trust at 2026-11-22T14:40:00Z"
+        );
+    }
+
+    #[test]
+    fn a_genesys_change_fills_the_same_fields_as_a_cloudtrail_one() {
+        let mut t = Trail::default();
+        genesys_attribution(
+            &mut t,
+            GenesysLookup::Changed {
+                who: "Jane Admin".into(),
+                when: "2026-11-22T14:37:52Z".into(),
+                action: "Update".into(),
+                id: Some("e1".into()),
+            },
+        );
+        assert_eq!(t.genesys_audit, Some(Attribution::Changed));
+        assert_eq!(t.cloudtrail, None);
+        let c = t.changed_by.as_ref().unwrap();
+        assert_eq!(
+            (c.source, c.who.as_str()),
+            (TrailSource::GenesysAudit, "Jane Admin")
+        );
+        assert_eq!(
+            phrase(&t).as_deref(),
+            Some("— Update by Jane Admin at 2026-11-22T14:37:52Z")
+        );
+        let mut refused = Trail::default();
+        genesys_attribution(&mut refused, GenesysLookup::NotPermitted);
+        assert_eq!(
+            refused.attribution(),
+            Some((
+                TrailSource::GenesysAudit,
+                &Attribution::NotPermitted {
+                    permission: GENESYS_AUDIT_PERMISSION
+                }
+            ))
+        );
+        assert!(not_permitted_note(TrailSource::GenesysAudit).contains("audits:audit:view"));
+        let mut none = Trail::default();
+        genesys_attribution(&mut none, GenesysLookup::Unknown { days: 7 });
+        assert_eq!(
+            phrase(&none).as_deref(),
+            Some("— no entry in Genesys Cloud's audit trail in the last 7 days")
+        );
+    }
+
+    #[test]
+    fn nothing_found_and_refused() {
+        let mut t = Trail::key("R", events::BOUNDARY);
+        let lookups = BTreeMap::from([("R".to_string(), Lookup::Events(vec![]))]);
+        attribute(&mut t, &lookups);
+        assert_eq!(
+            phrase(&t).unwrap(),
+            "— no CloudTrail event in the last 90 days"
+        );
+        let mut t = Trail::key("R", events::BOUNDARY);
+        attribute(
+            &mut t,
+            &BTreeMap::from([("R".to_string(), Lookup::NotPermitted)]),
+        );
+        assert_eq!(
+            t.cloudtrail,
+            Some(Attribution::NotPermitted {
+                permission: PERMISSION
+            })
+        );
+        assert_eq!(phrase(&t), None, "said once by the caller");
+    }
+
+    #[test]
+    fn assumed_role_sessions_are_named() {
+        let record = json!({"userIdentity": {"type": "AssumedRole",
+            "arn": "arn:aws:sts::111122223333:assumed-role/Admin/jane"}, "userAgent": "console.amazonaws.com"});
+        let e = TrailEvent::from_lookup(
+            "e",
+            "UpdateRole",
+            "t",
+            Some("Admin"),
+            Some(&record.to_string()),
+        );
+        assert_eq!(e.name.as_deref(), Some("jane"));
+    }
+
+    #[test]
+    fn only_keyed_findings_are_looked_up_once_each() {
+        let keys = [
+            Trail::key("R", events::TRUST),
+            Trail::default(),
+            Trail::key("R", events::ROLE_TAGS),
+            Trail::key("arn:aws:iam::1:policy/p", events::POLICY_DOCUMENT),
+        ];
+        assert_eq!(
+            resources_to_look_up(&keys),
+            vec!["R", "arn:aws:iam::1:policy/p"]
+        );
+        assert!(resources_to_look_up(&[Trail::default()]).is_empty());
+        let seen = vec![event("e", "TagRole", "t", MALLORY, "x")];
+        assert!(
+            !answered("R", &keys, &seen),
+            "the trust finding has no event yet"
+        );
+        assert!(answered("arn:aws:iam::1:policy/x", &keys, &seen));
+    }
+
+    #[test]
+    fn own_user_agents() {
+        assert!(is_own_user_agent(OURS));
+        assert!(is_own_user_agent("lambda-trust/0.1.0"));
+        assert!(!is_own_user_agent("aws-cli/2.15 Python/3.11"));
+        assert_eq!(app_name("0.1.0"), "lambda-trust-0.1.0");
+        assert_eq!(global_events_region("aws"), Some("us-east-1"));
+    }
+}

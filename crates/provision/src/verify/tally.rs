@@ -1,0 +1,148 @@
+//! Every claim of a verification or a proof, counted for the closing line: checks, the
+//! prover's properties and the whole path's claims (organization policies included). A closing
+//! line never says "all passed" while a line above it says FAIL or UNKNOWN.
+//!
+//! Part of the pure `core` layer.
+
+use super::{ClaimVerdict, Verification};
+use lambda_trust_iam::{PropertyResult, Verdict};
+
+/// How many claims of each kind were made, and how many did not hold.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub checks: usize,
+    pub checks_failed: usize,
+    pub properties: usize,
+    /// Counterexample or unknown.
+    pub properties_not_proved: usize,
+    pub path_claims: usize,
+    pub path_refuted: usize,
+    pub path_unknown: usize,
+}
+
+impl Tally {
+    /// A verification's checks, proofs and path claims.
+    pub fn of(v: &Verification) -> Tally {
+        let mut t = Tally::default().with_properties(&v.proofs);
+        t.checks = v.checks.len();
+        t.checks_failed = v.checks.iter().filter(|c| !c.passed).count();
+        if let Some(path) = &v.path {
+            for claims in &path.targets {
+                t = t.with_claim(claims.genesys_gets_through.verdict);
+                t = t.with_claim(claims.nobody_else.verdict);
+            }
+        }
+        t
+    }
+
+    /// The prover's properties added.
+    pub fn with_properties(mut self, proofs: &[PropertyResult]) -> Tally {
+        self.properties += proofs.len();
+        self.properties_not_proved += (proofs.iter())
+            .filter(|p| p.verdict != Verdict::Proved)
+            .count();
+        self
+    }
+
+    /// One path (or organization) claim added.
+    pub fn with_claim(mut self, verdict: ClaimVerdict) -> Tally {
+        self.path_claims += 1;
+        match verdict {
+            ClaimVerdict::Proved => {}
+            ClaimVerdict::Refuted => self.path_refuted += 1,
+            ClaimVerdict::Unknown => self.path_unknown += 1,
+        }
+        self
+    }
+
+    pub fn total(&self) -> usize {
+        self.checks + self.properties + self.path_claims
+    }
+
+    /// Claims that did not hold (failed, refuted or unknown).
+    pub(crate) fn not_holding(&self) -> usize {
+        self.checks_failed + self.properties_not_proved + self.path_refuted + self.path_unknown
+    }
+
+    /// Every claim holds.
+    pub fn all_hold(&self) -> bool {
+        self.not_holding() == 0
+    }
+
+    /// The closing line, without its mark: "all 21 checks passed, all 4 properties proved" or
+    /// "3 of 27 claims do not hold: 1 of 21 checks failed, 2 of 2 path claims not proved (1
+    /// refuted, 1 unknown)".
+    pub fn line(&self) -> String {
+        let kinds = [
+            (
+                self.checks,
+                self.checks_failed,
+                "checks",
+                "passed",
+                "failed",
+            ),
+            (
+                self.properties,
+                self.properties_not_proved,
+                "properties",
+                "proved",
+                "not proved",
+            ),
+            (
+                self.path_claims,
+                self.path_refuted + self.path_unknown,
+                "path claims",
+                "proved",
+                "not proved",
+            ),
+        ];
+        if self.all_hold() {
+            let parts: Vec<String> = (kinds.iter())
+                .filter(|k| k.0 > 0)
+                .map(|(n, _, what, good, _)| format!("all {n} {what} {good}"))
+                .collect();
+            return parts.join(", ");
+        }
+        let parts: Vec<String> = (kinds.iter())
+            .filter(|k| k.1 > 0)
+            .map(|(n, bad, what, _, verb)| format!("{bad} of {n} {what} {verb}"))
+            .collect();
+        let mut line = format!(
+            "{} of {} claims do not hold: {}",
+            self.not_holding(),
+            self.total(),
+            parts.join(", ")
+        );
+        if self.path_refuted + self.path_unknown > 0 {
+            line.push_str(&format!(
+                " ({} refuted, {} unknown)",
+                self.path_refuted, self.path_unknown
+            ));
+        }
+        line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_path_claim_is_counted_in_the_closing_line() {
+        let mut t = Tally {
+            checks: 21,
+            properties: 4,
+            ..Tally::default()
+        };
+        assert_eq!(t.line(), "all 21 checks passed, all 4 properties proved");
+        t = t
+            .with_claim(ClaimVerdict::Proved)
+            .with_claim(ClaimVerdict::Refuted);
+        t = t.with_claim(ClaimVerdict::Unknown);
+        assert!(!t.all_hold());
+        assert_eq!(
+            t.line(),
+            "2 of 28 claims do not hold: 2 of 3 path claims not proved (1 refuted, 1 unknown)"
+        );
+    }
+}
