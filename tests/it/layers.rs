@@ -3,8 +3,10 @@
 //! workflows) never `report`, and `commands` (binding only) never the adapters `aws` and
 //! `genesys`: the workflows call them —, no file outside `src/aws/` names an
 //! AWS SDK crate, no file outside `src/genesys/` names an HTTP client crate, and the pure layers
-//! (`iam/`, `core/`, `report/`, and `config/` but its loader) touch no file, environment
-//! variable, process, network, async runtime or clock. Test modules
+//! (`core/`, `report/`, and the library crates under `crates/` — `verdict`, `iam`, `config` but
+//! its loader, `provision`, `audit`) touch no file, environment variable, process, network,
+//! async runtime or clock. Between the crates Cargo holds the order; [`LIBRARY_CRATES`] says
+//! which of ours each may use. Test modules
 //! (`#[cfg(test)]`) are exempt: a unit test of a pure module may render its result to look at
 //! it.
 
@@ -345,6 +347,37 @@ fn the_library_crates_depend_on_no_sdk_runtime_or_http_client() {
             .collect();
         named.sort();
         assert_eq!(named, ours, "crates/{krate}: which of our crates it uses");
+    }
+}
+
+/// Each library crate's `lib.rs` opens with its API's documentation and warns on
+/// `unreachable_pub` (so `pub` means "used from another crate"); the small ones on
+/// `missing_docs` too. Its JSON Schemas are behind a `schemars` feature where it has any.
+#[test]
+fn each_library_crate_opens_with_its_api_and_curbs_pub() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for &(krate, _, _) in LIBRARY_CRATES {
+        let lib = std::fs::read_to_string(root.join(format!("crates/{krate}/src/lib.rs"))).unwrap();
+        assert!(
+            lib.starts_with("//! "),
+            "crates/{krate}/src/lib.rs opens with its API docs"
+        );
+        let warns = lib
+            .lines()
+            .find(|l| l.starts_with("#![warn("))
+            .unwrap_or_default();
+        assert!(warns.contains("unreachable_pub"), "crates/{krate}: {warns}");
+        if matches!(krate, "verdict" | "iam" | "config") {
+            assert!(warns.contains("missing_docs"), "crates/{krate}: {warns}");
+        }
+        let manifest =
+            std::fs::read_to_string(root.join(format!("crates/{krate}/Cargo.toml"))).unwrap();
+        if manifest.contains("\nschemars") {
+            assert!(
+                manifest.contains("optional = true") && manifest.contains("\n[features]\n"),
+                "crates/{krate}: schemars behind a feature"
+            );
+        }
     }
 }
 

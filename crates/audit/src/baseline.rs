@@ -23,27 +23,31 @@ pub struct Baseline {
 
 /// One accepted finding (or family of findings, through a pattern): about a role, or about a
 /// function (the account-wide scan's `function-policy-open`, `function-policy-partner`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(deny_unknown_fields)]
-#[schemars(extend("oneOf" = [{"required": ["role"]}, {"required": ["function"]}]))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", schemars(extend("oneOf" = [{"required": ["role"]}, {"required": ["function"]}])))]
 pub struct Entry {
     /// The role's ARN, or a pattern of it (`*` any characters, `?` one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub role: Option<String>,
     /// The function's ARN, or a pattern of it, for the findings of the account-wide scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub function: Option<String>,
     /// The finding code.
     pub code: Code,
     /// Why it is accepted.
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub reason: String,
     /// The last day (UTC, `YYYY-MM-DD`) the entry holds; absent: no end.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))
+    )]
     pub expires: Option<String>,
 }
 
@@ -83,11 +87,12 @@ impl Entry {
 }
 
 /// How a baseline entry bears on a finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct Suppression {
     /// The entry's reason.
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub reason: String,
     /// The entry's last day (`YYYY-MM-DD`), if it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -98,8 +103,9 @@ pub struct Suppression {
 
 /// What the baseline did in a run: the entries that matched nothing (stale) and those past
 /// their day (expired), each once.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct BaselineOutcome {
     /// Findings suppressed (entries in force that matched).
     pub suppressed: usize,

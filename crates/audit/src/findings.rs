@@ -25,9 +25,9 @@ pub use lambda_trust_verdict::{Outcome, Severity};
     Hash,
     Serialize,
     serde::Deserialize,
-    schemars::JsonSchema,
     strum::EnumIter,
 )]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Code {
     /// The partner can assume the role with no `sts:ExternalId`, or with any.
@@ -292,9 +292,10 @@ impl std::fmt::Display for Code {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
-#[schemars(extend("allOf" = [
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", schemars(extend("allOf" = [
     {
         "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "org-policy-blocks", "function-policy-blocks", "cross-account-permission-missing", "role-blocks", "path-not-read"]}}},
         "then": {"properties": {"severity": {"const": "config"}}}
@@ -307,16 +308,19 @@ impl std::fmt::Display for Code {
         "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "org-policy-blocks", "function-policy-blocks", "cross-account-permission-missing", "role-blocks", "path-not-read", "unmanaged", "unused-partner-role", "genesys-dynamic-action"]}}},
         "else": {"properties": {"severity": {"const": "security"}}}
     }
-]))]
+])))]
 pub struct Finding {
     pub severity: Severity,
     pub code: Code,
     /// Decided by `code`: `failed`, or `unknown` for what was not read or not decided.
     pub outcome: Outcome,
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub message: String,
     /// `{principal, action, resource, context}`, confirmed by the evaluator, or null.
-    #[schemars(schema_with = "lambda_trust_provision::schema_refs::request_or_null")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "lambda_trust_provision::schema_refs::request_or_null")
+    )]
     pub counterexample: Option<Value>,
     /// The statements of the role's documents (`RoleReport::documents`) that let the
     /// counterexample in, as the evaluator reports them; empty without a counterexample.

@@ -17,8 +17,9 @@ use lambda_trust_provision::genesys::org::{OrgIntegration, OrgRead, RoleFrom};
 use lambda_trust_provision::genesys::state::url_pattern;
 
 /// The Genesys Cloud part of an account's report (`audit --genesys`).
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct GenesysReport {
     /// The signed-in organization's ID (null when it was not read).
     pub organization: Option<String>,
@@ -31,8 +32,9 @@ pub struct GenesysReport {
 
 /// One integration: the role its credential holds (or may hold) and its actions that choose
 /// their function at run time.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct GenesysIntegration {
     pub id: String,
     pub name: String,
@@ -50,8 +52,9 @@ pub struct GenesysIntegration {
 }
 
 /// One action that chooses its function at run time, through one role.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct DynamicAction {
     pub id: String,
     pub name: String,

@@ -148,17 +148,17 @@ pub struct ConfigIdentity {
 }
 
 /// The accepted `sts:ExternalId` values.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct ExternalIds {
     pub kind: IdKind,
     pub values: Vec<String>,
 }
 
 /// Which external IDs a role accepts, weakest last.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum IdKind {
     /// One value.
@@ -189,8 +189,9 @@ impl std::fmt::Display for IdKind {
 }
 
 /// How far the invokable list goes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct InvokableScope {
     pub kind: InvokableKind,
     /// The identity policies that were not read or do not parse (managed policy ARNs, inline
@@ -199,9 +200,8 @@ pub struct InvokableScope {
 }
 
 /// What the invokable list means.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum InvokableKind {
     /// Exactly the listed functions (and qualifiers).
@@ -246,12 +246,13 @@ impl InvokableScope {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct RoleReport {
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub role: String,
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub arn: String,
     /// Tagged managed-by = lambda-trust.
     pub managed: bool,
@@ -281,8 +282,9 @@ impl RoleReport {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct Summary {
     pub roles_scanned: usize,
     pub roles_reported: usize,
@@ -290,16 +292,26 @@ pub struct Summary {
 }
 
 /// One account's report (the whole JSON document for a single-account audit).
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct AccountReport {
-    #[schemars(schema_with = "lambda_trust_provision::schema_refs::schema_version")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "lambda_trust_provision::schema_refs::schema_version")
+    )]
     pub schema_version: u32,
-    #[schemars(schema_with = "lambda_trust_provision::schema_refs::account_id")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "lambda_trust_provision::schema_refs::account_id")
+    )]
     pub account: String,
     /// The partner accounts audited for; empty without --partner/--partner-account (any other
     /// account, or anyone).
-    #[schemars(schema_with = "lambda_trust_provision::schema_refs::account_ids")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "lambda_trust_provision::schema_refs::account_ids")
+    )]
     pub partners: Vec<String>,
     /// The roles a partner can assume, worst first.
     pub roles: Vec<RoleReport>,

@@ -11,8 +11,9 @@ use super::{AccountReport, SCHEMA_VERSION};
 use lambda_trust_verdict::Status;
 
 /// One account's outcome: its report, or why it could not be audited.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 #[serde(untagged)]
 #[allow(
     clippy::large_enum_variant,
@@ -21,9 +22,12 @@ use lambda_trust_verdict::Status;
 pub enum AccountOutcome {
     Report(AccountReport),
     Error {
-        #[schemars(schema_with = "lambda_trust_provision::schema_refs::account_id")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(schema_with = "lambda_trust_provision::schema_refs::account_id")
+        )]
         account: String,
-        #[schemars(length(min = 1))]
+        #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
         error: String,
         /// Calls made before it failed (the `AssumeRole`, say), for the summary only.
         #[serde(skip)]
@@ -40,8 +44,9 @@ impl AccountOutcome {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct OrgSummary {
     pub accounts: usize,
     pub accounts_failed: usize,
@@ -51,10 +56,14 @@ pub struct OrgSummary {
     pub calls: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct OrgReport {
-    #[schemars(schema_with = "lambda_trust_provision::schema_refs::schema_version")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "lambda_trust_provision::schema_refs::schema_version")
+    )]
     pub schema_version: u32,
     /// Every account: its report, or why it could not be audited.
     pub accounts: Vec<AccountOutcome>,
@@ -62,7 +71,10 @@ pub struct OrgReport {
     /// Account names by ID, as the organization lists them (`--organization`; absent with
     /// `--accounts`). Names are chosen by account owners: renderers treat them as data.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    #[schemars(schema_with = "lambda_trust_provision::schema_refs::account_names")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "lambda_trust_provision::schema_refs::account_names")
+    )]
     pub names: BTreeMap<String, String>,
     /// `--baseline`: the entries that expired or matched nothing in any account.
     #[serde(skip_serializing_if = "Option::is_none")]

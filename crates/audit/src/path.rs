@@ -63,8 +63,9 @@ pub struct Listed {
 
 /// The account's part of the whole path in the report: where the organization policies came
 /// from, and the functions a partner or anyone can invoke without a role.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct AccountPath {
     /// Per account ID (the audited one and every target's): `read`, `no organization`, or why
     /// not (`not read: …`, `not given`).
@@ -81,10 +82,11 @@ pub struct AccountPath {
 }
 
 /// One function's findings from the account-wide scan.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct FunctionReport {
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub function: String,
     pub findings: Vec<Finding>,
 }

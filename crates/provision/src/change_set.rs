@@ -12,9 +12,10 @@ use crate::plan::{
 use lambda_trust_verdict::Status;
 
 /// Where a write goes; in `check`'s JSON, a side that was not checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[schemars(rename = "side")]
+#[cfg_attr(feature = "schemars", schemars(rename = "side"))]
 pub enum Side {
     Aws,
     Genesys,

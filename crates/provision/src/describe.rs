@@ -12,8 +12,9 @@ use crate::plan::{
 use crate::state::DesiredRole;
 
 /// `create` / `update` / `delete`, as in the JSON output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-#[schemars(inline)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(inline))]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     Create,
@@ -23,22 +24,23 @@ pub enum Action {
 
 /// One planned write as users read it (plan, apply, destroy, onboard/offboard; the genesys
 /// section's changes too).
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(rename = "change", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(rename = "change", deny_unknown_fields))]
 pub struct ChangeView {
     /// e.g. `role GenesysLambdaInvoker`, `managed policy ARN version v2`, `genesys action
     /// "lookup-order"`.
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub resource: String,
     pub action: Action,
     pub detail: String,
     /// The document before: document updates and removals.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "crate::schema_refs::Document")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema_refs::Document"))]
     pub before: Option<Value>,
     /// The document after: creates and document updates.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "crate::schema_refs::Document")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema_refs::Document"))]
     pub after: Option<Value>,
 }
 

@@ -32,6 +32,7 @@ pub mod plan;
 pub mod prepare;
 pub mod prove;
 pub mod render;
+#[cfg(feature = "schemars")]
 pub mod schema_refs;
 pub mod shard;
 pub mod simulate;

@@ -170,8 +170,9 @@ pub fn load_files(input: &FileInput, read: simulate::ReadFile) -> Result<Sides, 
 /// Cloud's two requests through to each target, over the documents proved — the whole path's
 /// availability claim (`core::verify::path`, docs/aws-behaviour.md "The whole path"), with no
 /// function policy (`prove` is given none).
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct OrgProof {
     /// Per target: `proved`, or `refuted` with the SCP or RCP that stops Genesys Cloud and the
     /// request (`org-policy-blocks`), or `unknown` when the files leave a level out.
@@ -179,10 +180,11 @@ pub struct OrgProof {
 }
 
 /// One target's claim.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct OrgTarget {
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub target: String,
     pub claim: Claim,
 }

@@ -8,7 +8,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+#[cfg(feature = "schemars")]
+use schemars::{json_schema, Schema, SchemaGenerator};
 use serde::Serialize;
 
 use lambda_trust_iam::keys::malformed_context;
@@ -75,23 +76,31 @@ pub struct SimulatedRequest {
 
 /// The decision and why. Serialized as
 /// `{"decision":…,"statements":[{"policy":…,"index":…,"sid":…,"effect":…}],"missing_allow":[…],"request":{…}}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct SimulateOutcome {
-    #[schemars(schema_with = "decision_schema")]
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "decision_schema"))]
     pub decision: Decision,
     /// ExplicitDeny: every matching Deny. Allow: the Allow statements that granted it.
     /// ImplicitDeny: empty.
-    #[schemars(schema_with = "crate::schema_refs::statement_refs")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "crate::schema_refs::statement_refs")
+    )]
     pub statements: Vec<StatementRef>,
     /// ImplicitDeny: the policies (by label) whose Allow was needed and missing.
     pub missing_allow: Vec<String>,
     /// The request as evaluated.
-    #[schemars(schema_with = "crate::schema_refs::request")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "crate::schema_refs::request")
+    )]
     pub request: SimulatedRequest,
 }
 
 /// The decisions `simulate` can print: a malformed request is refused before evaluation.
+#[cfg(feature = "schemars")]
 fn decision_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({"enum": ["Allow", "ExplicitDeny", "ImplicitDeny"]})
 }

@@ -138,8 +138,9 @@ fn session_name(kind: Option<&str>, arn: &str) -> Option<String> {
 }
 
 /// Where a finding's "who changed it" was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-#[schemars(inline)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(inline))]
 #[serde(rename_all = "kebab-case")]
 pub enum TrailSource {
     /// AWS CloudTrail's event history.
@@ -160,35 +161,39 @@ impl TrailSource {
 
 /// The write that explains a drift finding — a CloudTrail event for AWS, an entry of Genesys
 /// Cloud's audit trail for Genesys: who made the change, when, from where.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-#[schemars(rename = "changedBy", deny_unknown_fields)]
-#[schemars(extend("allOf" = [{
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schemars",
+    schemars(rename = "changedBy", deny_unknown_fields)
+)]
+#[cfg_attr(feature = "schemars", schemars(extend("allOf" = [{
     "if": {"properties": {"source": {"const": "cloudtrail"}}},
     "then": {"required": ["arn", "event_id"]}
-}]))]
+}])))]
 pub struct ChangedBy {
     pub source: TrailSource,
     /// The API call (`UpdateAssumeRolePolicy`, `CreatePolicyVersion`, …), or Genesys Cloud's
     /// audit action (`Update`, `Delete`, …).
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub event: String,
     /// Who: the caller's ARN (`userIdentity.arn`), or the Genesys Cloud user's name (else its
     /// ID, else `OAuth client ID`).
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub who: String,
     /// AWS: the caller's ARN, as `who`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub arn: Option<String>,
     /// The IAM user name or role session name, when there is one.
     pub name: Option<String>,
     /// RFC 3339, UTC.
-    #[schemars(extend("format" = "date-time"))]
+    #[cfg_attr(feature = "schemars", schemars(extend("format" = "date-time")))]
     pub at: String,
     pub source_ip: Option<String>,
     /// The CloudTrail event ID or the Genesys Cloud audit entry's ID, to find the full record.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(with = "String", length(min = 1)))]
     pub event_id: Option<String>,
 }
 
@@ -215,28 +220,32 @@ pub enum Attribution {
 
 /// The JSON Schema of an [`Attribution`] as the CloudTrail lookup makes it (a shape, never a
 /// value: the lookback is [`LOOKBACK_DAYS`], the permission [`PERMISSION`]).
+#[cfg(feature = "schemars")]
 #[derive(schemars::JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
-#[schemars(
-    rename = "cloudtrail",
-    description = "What the CloudTrail lookup said about an AWS drift finding."
+#[cfg_attr(
+    feature = "schemars",
+    schemars(
+        rename = "cloudtrail",
+        description = "What the CloudTrail lookup said about an AWS drift finding."
+    )
 )]
 #[allow(dead_code)]
 enum CloudTrailShape {
     Changed,
     AppliedByLambdaTrust {
-        #[schemars(extend("format" = "date-time"))]
+        #[cfg_attr(feature = "schemars", schemars(extend("format" = "date-time")))]
         at: String,
         arn: String,
-        #[schemars(length(min = 1))]
+        #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
         event_id: String,
     },
     NoEvent {
-        #[schemars(extend("const" = LOOKBACK_DAYS))]
+        #[cfg_attr(feature = "schemars", schemars(extend("const" = LOOKBACK_DAYS)))]
         days: u32,
     },
     NotPermitted {
-        #[schemars(extend("const" = PERMISSION))]
+        #[cfg_attr(feature = "schemars", schemars(extend("const" = PERMISSION)))]
         permission: String,
     },
     Failed {
@@ -247,22 +256,26 @@ enum CloudTrailShape {
 /// The JSON Schema of an [`Attribution`] as Genesys Cloud's audit-trail lookup makes it (a
 /// shape, never a value: never `applied_by_lambda_trust`, the permission
 /// [`GENESYS_AUDIT_PERMISSION`]).
+#[cfg(feature = "schemars")]
 #[derive(schemars::JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
-#[schemars(
-    rename = "genesysAudit",
-    description = "What Genesys Cloud's audit trail (the realtime audit query) said about a \
+#[cfg_attr(
+    feature = "schemars",
+    schemars(
+        rename = "genesysAudit",
+        description = "What Genesys Cloud's audit trail (the realtime audit query) said about a \
                    Genesys drift finding."
+    )
 )]
 #[allow(dead_code)]
 enum GenesysAuditShape {
     Changed,
     NoEvent {
-        #[schemars(range(min = 1))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 1)))]
         days: u32,
     },
     NotPermitted {
-        #[schemars(extend("const" = GENESYS_AUDIT_PERMISSION))]
+        #[cfg_attr(feature = "schemars", schemars(extend("const" = GENESYS_AUDIT_PERMISSION)))]
         permission: String,
     },
     Failed {
@@ -273,16 +286,17 @@ enum GenesysAuditShape {
 /// A finding's attribution fields, flattened into it: `changed_by` (the culprit's write) and
 /// what the lookup found — `cloudtrail` for an AWS finding, `genesys_audit` for a Genesys one;
 /// all absent when nothing was looked up.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Trail {
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "ChangedBy")]
+    #[cfg_attr(feature = "schemars", schemars(with = "ChangedBy"))]
     pub changed_by: Option<ChangedBy>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "CloudTrailShape")]
+    #[cfg_attr(feature = "schemars", schemars(with = "CloudTrailShape"))]
     pub cloudtrail: Option<Attribution>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "GenesysAuditShape")]
+    #[cfg_attr(feature = "schemars", schemars(with = "GenesysAuditShape"))]
     pub genesys_audit: Option<Attribution>,
     /// What to look up (not serialized); `None` for findings CloudTrail cannot explain.
     #[serde(skip)]

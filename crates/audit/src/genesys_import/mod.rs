@@ -15,9 +15,10 @@ use lambda_trust_config::{check_qualifier, parse_function, FunctionRef};
 use lambda_trust_provision::genesys::state::ObservedAction;
 
 /// Why an action is left out of the imported config (it stays in Genesys Cloud, untouched).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
-#[schemars(deny_unknown_fields)]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub enum LeftOutWhy {
     /// The request URL template is a `${…}` expression, not a literal function ARN.
     UrlExpression { url: String },
@@ -65,16 +66,17 @@ impl fmt::Display for LeftOutWhy {
 }
 
 /// An action left out, with the function it calls when that is a literal function ARN.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct LeftOut {
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub id: String,
     pub name: String,
     pub why: LeftOutWhy,
     /// The function ARN it calls, when it is one in the role's account (kept granted).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(with = "String", length(min = 1)))]
     pub function: Option<String>,
 }
 

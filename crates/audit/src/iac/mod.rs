@@ -34,7 +34,8 @@ pub use cfn::{read_template, TemplateInput};
 pub use terraform::{read_plan, PlanInput};
 
 /// Why a value is not known before deployment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum UnknownReason {
     /// A template parameter without a default and not given with `--parameter`.
@@ -96,15 +97,16 @@ impl UnknownReason {
 }
 
 /// A value the template does not settle, and where it is used.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct Unknown {
     /// The expression, e.g. `Ref PartnerAccount`, `Fn::GetAtt Fn.Arn`.
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub value: String,
     pub reason: UnknownReason,
     /// Where it is used: `LogicalId.Properties.Name`.
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub at: String,
 }
 
@@ -121,37 +123,39 @@ impl fmt::Display for Unknown {
 }
 
 /// A resource that can grant IAM permissions but is not read, or a template macro not run.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct NotAnalysed {
     /// The logical ID (or Terraform address); a template macro's name.
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub resource: String,
     /// The resource type; `Transform` for a template macro.
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub resource_type: String,
     /// Its line; null when not found.
-    #[schemars(range(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(range(min = 1)))]
     pub line: Option<usize>,
     /// The file `line` is in, when it is not the file read (a plan's `.tf` source).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(with = "String", length(min = 1)))]
     pub file: Option<String>,
 }
 
 /// Where a role comes from.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct Source {
     /// The CloudFormation logical ID (or Terraform address).
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub resource: String,
     /// Its line; null when not found.
-    #[schemars(range(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(range(min = 1)))]
     pub line: Option<usize>,
     /// The file `line` is in, when it is not the file read (a plan's `.tf` source).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(with = "String", length(min = 1)))]
     pub file: Option<String>,
 }
 
@@ -258,13 +262,14 @@ impl IacError {
 }
 
 /// The audit of a template: the account report plus what the template left unknown.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct IacReport {
     #[serde(flatten)]
     pub report: AccountReport,
     /// The file read.
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub source_file: String,
     /// By role name: the resource each reported role comes from.
     pub sources: BTreeMap<String, Source>,

@@ -8,8 +8,10 @@
 //!
 //! Part of the pure `core` layer.
 
+#[cfg(feature = "schemars")]
 use std::borrow::Cow;
 
+#[cfg(feature = "schemars")]
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Serialize, Serializer};
 
@@ -495,6 +497,7 @@ impl Serialize for Code {
 }
 
 /// Every code's name, from [`Code::all`].
+#[cfg(feature = "schemars")]
 impl JsonSchema for Code {
     fn inline_schema() -> bool {
         true
@@ -514,6 +517,7 @@ impl JsonSchema for Code {
 }
 
 /// The values some code decides, in first-seen order: a finding's `severity`, `config_key`.
+#[cfg(feature = "schemars")]
 fn decided_by_code(of: impl Fn(Code) -> &'static str) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
     for value in Code::all().map(of) {
@@ -525,18 +529,21 @@ fn decided_by_code(of: impl Fn(Code) -> &'static str) -> Vec<&'static str> {
 }
 
 /// A finding's severity: the ones its codes decide (`info` is the audit's alone).
+#[cfg(feature = "schemars")]
 pub(super) fn severity_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({"enum": decided_by_code(|c| c.severity().as_str())})
 }
 
 /// A finding's config key: the ones its codes decide.
+#[cfg(feature = "schemars")]
 pub(super) fn config_key_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({"enum": decided_by_code(|c| c.config_key().as_str())})
 }
 
 /// `drift` for a write the plan would make, `verify` for what verification found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
-#[schemars(inline)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(inline))]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Drift,
@@ -599,7 +606,8 @@ impl Serialize for ConfigKey {
 }
 
 /// One config's verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ConfigStatus {
     /// In sync and verified.

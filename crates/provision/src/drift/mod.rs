@@ -30,9 +30,13 @@ pub use verify_findings::{check_finding, failure, verify_findings};
 /// A check finding (also verify's `changes`): a planned change (kind drift) or a failed check
 /// or unproved property (kind verify). `changed_by` with `cloudtrail` on AWS drift findings
 /// that were looked up, with `genesys_audit` on Genesys ones.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(rename = "finding", deny_unknown_fields)]
-#[schemars(extend("allOf" = [
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schemars",
+    schemars(rename = "finding", deny_unknown_fields)
+)]
+#[cfg_attr(feature = "schemars", schemars(extend("allOf" = [
     {
         "$comment": "changed_by names the culprit's write: present exactly when the trail says \
                      someone else changed it.",
@@ -80,10 +84,10 @@ pub use verify_findings::{check_finding, failure, verify_findings};
         "then": {"properties": {"cloudtrail": false}},
         "else": {"properties": {"genesys_audit": false}}
     }
-]))]
+])))]
 pub struct Finding {
     /// Decided by `code`.
-    #[schemars(schema_with = "code::severity_schema")]
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "code::severity_schema"))]
     pub severity: Severity,
     /// The finding's stable code (its SARIF rule is lambda-trust/check/CODE): what differs
     /// (`trust-broader`, …), `verify-CHECK` for a failed verify check, `unproved-PROPERTY` for a
@@ -110,13 +114,16 @@ pub struct Finding {
     /// (tags): one entry per place, keys and action names spelled as the documents write them.
     /// Absent when the finding is about one place.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub changes: Vec<Change>,
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub message: String,
     /// Decided by `code`: the config key the finding belongs to (for annotations): `trust`,
     /// `role`, `role.tags`…
-    #[schemars(schema_with = "code::config_key_schema")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "code::config_key_schema")
+    )]
     pub config_key: ConfigKey,
     /// Who can fix it: `{"by": "apply"}`, `{"by": "apply_adopt"}`, or `{"by": "outside",
     /// "step"}` with the exact step outside lambda-trust.
@@ -124,7 +131,10 @@ pub struct Finding {
     /// The request the live policy lets in that it should not (from the prover), when there
     /// is one: `{principal, action, resource, context}`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "lambda_trust_iam::Counterexample")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "lambda_trust_iam::Counterexample")
+    )]
     pub counterexample: Option<Value>,
     /// Who made the change, from CloudTrail (`changed_by`, `cloudtrail`), for AWS drift.
     #[serde(flatten)]
@@ -132,17 +142,18 @@ pub struct Finding {
     /// Failed checks and unproved properties (kind verify) this change causes, told under it
     /// instead of beside it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub related: Vec<Finding>,
 }
 
 /// One place where a live document differs from the config's.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(inline, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(inline, deny_unknown_fields))]
 pub struct Change {
     /// JSON path like `$.Statement[0].Condition.StringEquals.sts:ExternalId`, keys as written
     /// (statements in canonical order: statement order never matters to IAM), or `Tags.team`.
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub path: String,
     /// The config's value there (any JSON), or null when the live document has something the
     /// config does not.
@@ -196,9 +207,10 @@ impl Finding {
 }
 
 /// One config's result.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
-#[schemars(extend("allOf" = [
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", schemars(extend("allOf" = [
     {
         "if": {"properties": {"status": {"const": "error"}}},
         "then": {"required": ["error"]},
@@ -212,31 +224,34 @@ impl Finding {
         "if": {"properties": {"status": {"const": "drift"}}},
         "then": {"properties": {"findings": {"minItems": 1}}}
     }
-]))]
+])))]
 pub struct ConfigReport {
     /// The config file's path.
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub config: String,
     pub status: ConfigStatus,
     /// The role, account and region checked (absent when the config could not be read).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<crate::verify::Subject>,
-    #[schemars(schema_with = "crate::schema_refs::findings")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "crate::schema_refs::findings")
+    )]
     pub findings: Vec<Finding>,
     /// Why the config, or one side of it, could not be checked (status error only). When the
     /// Genesys Cloud side failed, `findings` still holds everything the AWS side found.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "String", length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(with = "String", length(min = 1)))]
     pub error: Option<String>,
     /// What the reader should know that is not drift (e.g. a superseded Genesys Cloud data
     /// action kept because a flow still calls it).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub notes: Vec<String>,
     /// The sides of the config this run did not check (`--only`): the config is then never
     /// reported in sync as a whole, whatever the checked side found.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub not_checked: Vec<crate::change_set::Side>,
     /// 1-based line of each config key, for annotations (not serialized).
     #[serde(skip)]
@@ -268,22 +283,26 @@ impl ConfigReport {
 }
 
 /// The combined report of one `check` run.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
-#[schemars(extend(
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", schemars(extend(
     "if" = {"properties": {"in_sync": {"const": true}}},
     "then" = {"properties": {"configs": {"items": {"properties": {"status": {"const": "ok"}}}}}},
     "else" = {"properties": {"configs": {"contains": {"anyOf": [
         {"properties": {"status": {"enum": ["drift", "error"]}}},
         {"required": ["not_checked"]}
     ]}}}}
-))]
+)))]
 pub struct CheckReport {
-    #[schemars(schema_with = "crate::schema_refs::schema_version")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "crate::schema_refs::schema_version")
+    )]
     pub schema_version: u32,
     /// Every config is ok, each side of it checked.
     pub in_sync: bool,
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub configs: Vec<ConfigReport>,
 }
 

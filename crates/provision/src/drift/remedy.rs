@@ -12,9 +12,10 @@ use super::Code;
 use crate::verify::{CheckId, PathCode};
 
 /// Who can fix a finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(tag = "by", rename_all = "snake_case")]
-#[schemars(rename = "remedy")]
+#[cfg_attr(feature = "schemars", schemars(rename = "remedy"))]
 pub enum Remedy {
     /// `lambda-trust apply` repairs it.
     Apply,
@@ -22,7 +23,7 @@ pub enum Remedy {
     ApplyAdopt,
     /// Nothing lambda-trust writes repairs it: this step, outside lambda-trust, does.
     Outside {
-        #[schemars(length(min = 1))]
+        #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
         step: String,
     },
 }

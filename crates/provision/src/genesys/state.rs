@@ -274,11 +274,15 @@ pub struct ObservedGenesys {
 }
 
 /// An Architect flow that calls a data action (a `Dependency` of dependency tracking).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[schemars(
-    rename = "flow",
-    deny_unknown_fields,
-    description = "A published Architect flow that calls a data action."
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schemars",
+    schemars(
+        rename = "flow",
+        deny_unknown_fields,
+        description = "A published Architect flow that calls a data action."
+    )
 )]
 pub struct Flow {
     pub id: String,

@@ -3,8 +3,10 @@
 //!
 //! Part of the pure `core` layer.
 
+#[cfg(feature = "schemars")]
 use std::borrow::Cow;
 
+#[cfg(feature = "schemars")]
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Serialize, Serializer};
 
@@ -153,6 +155,7 @@ impl std::fmt::Display for LintCode {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl JsonSchema for LintCode {
     fn schema_name() -> Cow<'static, str> {
         "LintCode".into()

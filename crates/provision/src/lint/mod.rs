@@ -10,7 +10,6 @@
 //!   ARNs, and every granted ARN is allowed;
 //! - size: within the IAM quotas.
 
-use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -37,7 +36,8 @@ pub(crate) const TRUST_POLICY_MAX_CHARS: usize = 2_048;
 /// Above this share of the managed-policy quota, warn before it bites.
 const NEAR_LIMIT_PERCENT: usize = 90;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -45,12 +45,13 @@ pub enum Severity {
 }
 
 /// One broken invariant or notice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct Finding {
     pub severity: Severity,
     pub code: LintCode,
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub message: String,
     pub hint: Option<String>,
 }

@@ -6,8 +6,9 @@ use serde::Serialize;
 
 /// Which check a line is (stable; `name` is for people). It, not the name, decides a failure's
 /// severity in `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter, schemars::JsonSchema)]
-#[schemars(inline)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(inline))]
 #[serde(rename_all = "kebab-case")]
 pub enum CheckId {
     /// The role exists.
@@ -130,13 +131,14 @@ impl CheckId {
 }
 
 /// One line of verify's checklist (Genesys Cloud checks are named `genesys: …`).
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(rename = "check", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(rename = "check", deny_unknown_fields))]
 pub struct Check {
     /// Which check this is (stable; `name` is for people). It, not the name, decides a
     /// failure's severity in `check`.
     pub code: CheckId,
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub name: String,
     pub passed: bool,
     pub detail: String,

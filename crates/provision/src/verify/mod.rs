@@ -30,17 +30,27 @@ pub use path::{
 };
 
 /// verify's checklist and proofs (`proofs` absent when the role does not exist).
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(rename = "verification", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schemars",
+    schemars(rename = "verification", deny_unknown_fields)
+)]
 pub struct Verification {
     /// Every check passed and every property proved (and, with `path`, every claim of it).
     pub passed: bool,
     /// Readable examples and structural checks.
-    #[schemars(schema_with = "crate::schema_refs::checks")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "crate::schema_refs::checks")
+    )]
     pub checks: Vec<Check>,
     /// The decision over every request (`iam::prove`): the trust and invoke properties.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[schemars(schema_with = "crate::schema_refs::proofs")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "crate::schema_refs::proofs")
+    )]
     pub proofs: Vec<PropertyResult>,
     /// The whole path (organization and function policies), when it was evaluated: Genesys
     /// Cloud gets through to each target, and nobody else gets in.
@@ -76,14 +86,18 @@ impl Verification {
 /// What a verification or a check is about: the role, its account and the region it was read
 /// in — the header of `verify` and of each config's `check`, so a report never leaves the
 /// reader guessing which account it describes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct Subject {
     /// The role's ARN.
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub role: String,
     /// Its account.
-    #[schemars(schema_with = "crate::schema_refs::account_id")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "crate::schema_refs::account_id")
+    )]
     pub account: String,
     /// The region the run read (functions in other regions are read in theirs).
     pub region: String,

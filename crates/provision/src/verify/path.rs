@@ -90,8 +90,9 @@ impl PathSources {
 
 /// The two claims of the whole path, per target, and where each account's organization
 /// policies came from.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct PathClaims {
     /// Per account ID: `read`, `no organization`, or why they were not read.
     pub organization: BTreeMap<String, String>,
@@ -100,11 +101,12 @@ pub struct PathClaims {
 }
 
 /// The two claims about one target.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct TargetClaims {
     /// The ARN Genesys Cloud invokes (qualifier included).
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub target: String,
     /// Genesys Cloud's two requests are allowed end to end.
     pub genesys_gets_through: Claim,
@@ -113,7 +115,8 @@ pub struct TargetClaims {
 }
 
 /// One claim's verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ClaimVerdict {
     /// Holds for every request, with every applicable policy read.
@@ -126,18 +129,22 @@ pub enum ClaimVerdict {
 
 /// A claim: its verdict, what it means in one line, the request that shows a refutation, and
 /// the stable code the finding carries.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct Claim {
     pub verdict: ClaimVerdict,
     /// The finding's code when not proved (`org-policy-blocks`, `partner-bypasses-role`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<PathCode>,
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub detail: String,
     /// The request that refutes it (replayable), when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(schema_with = "crate::schema_refs::request")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "crate::schema_refs::request")
+    )]
     pub request: Option<Value>,
 }
 
@@ -162,7 +169,8 @@ impl Claim {
 }
 
 /// What a claim that does not hold is, as a stable finding code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema, strum::EnumIter)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum PathCode {
     /// An SCP or RCP stops Genesys Cloud (availability).

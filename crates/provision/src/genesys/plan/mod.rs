@@ -272,8 +272,9 @@ pub enum ActionRef {
 }
 
 /// An action superseded earlier that a published flow still calls: kept, reported.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[schemars(inline, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(inline, deny_unknown_fields))]
 pub struct KeptAction {
     pub id: String,
     pub name: String,
