@@ -2,7 +2,7 @@
 //! Cloud), and `check --template/--plan`, the config against infrastructure-as-code with no
 //! AWS call. Each returns the one `CheckReport` the command prints and writes to files.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::events::Events;
 use super::genesys as genesys_live;
@@ -25,17 +25,17 @@ use crate::error::{Error, Result};
 async fn check_one(
     settings: &Settings,
     events: &dyn Events,
-    path: &Path,
+    path: &config::ConfigFile,
     pacer: &Pacer,
     only: Option<Side>,
     org_policies: Option<&Path>,
     test_actions: bool,
 ) -> drift::ConfigReport {
-    let name = path.display().to_string();
+    let name = path.path.display().to_string();
     let result: Result<drift::ConfigReport> = async {
         // Bad input is refused before any call.
         super::path::check_org_policies_dir(org_policies)?;
-        let loaded = config::load(path)?;
+        let loaded = path.load()?;
         let text = loaded.text.clone();
         genesys_live::check_only(only, &loaded.config)?;
         let templates = settings.templates.load()?;
@@ -73,7 +73,9 @@ async fn check_one(
         Ok(report)
     }
     .await;
-    result.unwrap_or_else(|e| drift::ConfigReport::error(&name, e.human()))
+    let mut report = result.unwrap_or_else(|e| drift::ConfigReport::error(&name, e.human()));
+    report.environment = path.env.clone();
+    report
 }
 
 /// The sides of `config` that `--only` leaves out: AWS with `--only genesys`; Genesys Cloud
@@ -125,7 +127,7 @@ async fn genesys_check(
 pub async fn check(
     settings: &Settings,
     events: &dyn Events,
-    paths: &[PathBuf],
+    paths: &[config::ConfigFile],
     only: Option<Side>,
     org_policies: Option<&Path>,
     test_actions: bool,
@@ -161,7 +163,7 @@ pub struct IacCheck {
 /// The region of the config's functions is the one rule's (`Settings::region`).
 pub fn check_iac(
     settings: &Settings,
-    paths: &[PathBuf],
+    paths: &[config::ConfigFile],
     options: &IacCheck,
 ) -> Result<drift::CheckReport> {
     let path = match paths {
@@ -173,7 +175,7 @@ pub fn check_iac(
             ))
         }
     };
-    let loaded = config::load(&path)?;
+    let loaded = path.load()?;
     let config = &loaded.config;
     let account = (options.account_id.clone())
         .or_else(|| config.aws.account_id.clone())

@@ -4,7 +4,6 @@
 //! drift with its CloudTrail events, shared by `check` and `verify`. It lives here,
 //! above `aws/` and `genesys/`, because it joins the two (they never import each other).
 
-use std::path::Path;
 use std::time::Instant;
 
 use super::events::{Event, Events};
@@ -24,9 +23,9 @@ use crate::core::{check as core_check, drift};
 use crate::error::Result;
 use crate::genesys::Session;
 
-/// The config at `path`, loaded, its warnings said.
-pub fn load(path: &Path, events: &dyn Events) -> Result<config::Loaded> {
-    let loaded = config::load(path)?;
+/// The config (in its environment), loaded, its warnings said.
+pub fn load(file: &config::ConfigFile, events: &dyn Events) -> Result<config::Loaded> {
+    let loaded = file.load()?;
     events.all(Event::warnings(&config_warnings(&loaded)));
     Ok(loaded)
 }
@@ -63,11 +62,11 @@ pub async fn connect(
     Ok(clients.with_accounts(accounts))
 }
 
-/// Loads the config at `path` and reads AWS for it.
+/// Loads the config and reads AWS for it.
 pub(crate) async fn prepare_live(
     settings: &Settings,
     events: &dyn Events,
-    path: &Path,
+    path: &config::ConfigFile,
 ) -> Result<(Clients, Prepared)> {
     let loaded = load(path, events)?;
     let clients = connect(settings, events, &loaded.config).await?;
@@ -180,7 +179,7 @@ pub struct LivePlan {
 pub(crate) async fn read_and_plan(
     settings: &Settings,
     events: &dyn Events,
-    path: &Path,
+    path: &config::ConfigFile,
     goal: Goal,
     force: bool,
 ) -> Result<LivePlan> {

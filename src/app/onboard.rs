@@ -47,6 +47,8 @@ pub struct Remove {
 /// The config file before the edit, and what the edit needs to resolve targets.
 pub struct Before {
     path: PathBuf,
+    /// The environment edited for (`--env`); the edit itself is the file's.
+    env: Option<String>,
     /// The file's name as shown.
     pub shown: String,
     /// Its text.
@@ -86,10 +88,10 @@ pub struct Ready {
 pub async fn plan(
     settings: &Settings,
     events: &dyn Events,
-    path: PathBuf,
+    file: config::ConfigFile,
     edit: Edit,
 ) -> Result<Planned> {
-    let (clients, identity, before) = read_before(settings, events, path).await?;
+    let (clients, identity, before) = read_before(settings, events, file).await?;
     let edited = match &edit {
         Edit::Add(new) => add(events, &before, new)?,
         Edit::Remove(gone) => remove(&before, gone)?,
@@ -102,7 +104,7 @@ pub async fn plan(
         Err(summary) => return Ok(Planned::AlreadyThere { summary }),
     };
     // The edited file must be a valid config before anything is written anywhere.
-    let new = config::parse_str(&new_text, &before.shown)?;
+    let new = config::parse_str_env(&new_text, &before.shown, before.env.as_deref())?;
     if new.config.targets.is_empty() {
         events.event(Event::Note("no targets remain: the invoke policy will be detached and deleted; the role stays and can invoke nothing.".into()));
     }
@@ -123,13 +125,14 @@ pub async fn plan(
 async fn read_before(
     settings: &Settings,
     events: &dyn Events,
-    path: PathBuf,
+    file: config::ConfigFile,
 ) -> Result<(Clients, CallerIdentity, Before)> {
+    let config::ConfigFile { path, env } = file;
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(&path).map_err(|e| {
         FileError::new("read", &shown, e).with_hint("create it first with `lambda-trust init`")
     })?;
-    let old = config::parse_str(&text, &shown)?;
+    let old = config::parse_str_env(&text, &shown, env.as_deref())?;
     let clients = connect(settings, events, &old.config).await?;
     let identity = observe::caller_identity(&clients).await?;
     let ctx = RenderContext {
@@ -139,6 +142,7 @@ async fn read_before(
     let existing = render::resolve_targets(&old.config, &ctx)?;
     let before = Before {
         path,
+        env,
         shown,
         text,
         config: old.config,

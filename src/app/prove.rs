@@ -11,18 +11,21 @@ use super::events::{Event, Events};
 use super::files::read_file;
 use super::live::load;
 use super::settings::Settings;
+use crate::core::isolation;
+pub use crate::core::prove::Proof;
 use crate::core::prove::{self, FileInput, OrgProof, Sides};
 use crate::core::render::{self, RenderContext};
 use crate::error::{Error, Result};
 use crate::iam::arn::Arn;
-use crate::iam::{prove_invoke, prove_trust, Budget, PropertyResult};
+use crate::iam::{prove_invoke, prove_trust, Budget};
 
 /// What to prove, from the command's flags.
 pub struct Options {
     /// Policy files; when empty, the config's rendered documents.
     pub input: FileInput,
-    /// The config, read only when `input` is empty.
-    pub config: Option<PathBuf>,
+    /// The config, read only when `input` is empty: one file, or one per environment
+    /// (several: each proved, and every pair proved isolated).
+    pub config: Vec<crate::config::ConfigFile>,
     /// `--partner-principal`: principals of the partner account the trust claim also asks about.
     pub partner_principals: Vec<String>,
     /// The prover's step budget.
@@ -33,24 +36,72 @@ pub struct Options {
     pub org_policies: Option<PathBuf>,
 }
 
-/// The properties decided, and the organization's claim when its policies were given.
-pub struct Proof {
-    /// Each property's verdict, trust first.
-    pub results: Vec<PropertyResult>,
-    /// The organization's claim (`--org-policies DIR`, both sides given).
-    pub org: Option<OrgProof>,
+/// Decides every property the input holds; with several environments, each one's and every
+/// pair's isolation.
+pub fn prove(settings: &Settings, events: &dyn Events, options: Options) -> Result<Proof> {
+    match options.config.as_slice() {
+        [_, _, ..] if options.input.is_empty() => prove_environments(settings, events, options),
+        [one] if options.input.is_empty() => {
+            let sides = from_config(settings, events, one, options.input.role_arn.as_deref())?;
+            prove_sides(events, &options, sides)
+        }
+        _ => prove_sides(
+            events,
+            &options,
+            prove::load_files(&options.input, &read_file)?,
+        ),
+    }
 }
 
-/// Decides every property the input holds.
-pub fn prove(settings: &Settings, events: &dyn Events, options: Options) -> Result<Proof> {
-    let mut sides = match &options.config {
-        Some(path) if options.input.is_empty() => {
-            from_config(settings, events, path, options.input.role_arn.as_deref())?
-        }
-        _ => prove::load_files(&options.input, &read_file)?,
+/// Each environment proved as a config is, then every ordered pair proved isolated.
+fn prove_environments(settings: &Settings, events: &dyn Events, options: Options) -> Result<Proof> {
+    let mut loaded = Vec::new();
+    for file in &options.config {
+        let l = load(file, events)?;
+        let rendered = render_loaded(settings, &l).map_err(|e| e.human());
+        loaded.push((file.env.clone().unwrap_or_default(), l, rendered));
+    }
+    let mut proof = Proof {
+        results: Vec::new(),
+        org: None,
+        environments: Vec::new(),
+        isolation: Vec::new(),
     };
+    for (name, l, rendered) in &loaded {
+        let Ok(rendered) = rendered else { continue };
+        let sides = prove::from_config(&l.config, rendered, options.input.role_arn.as_deref())?;
+        let one = prove_sides(events, &options, sides)?;
+        proof.results.extend(one.results.iter().cloned());
+        proof.environments.push((name.clone(), one.results));
+    }
+    let envs: Vec<isolation::Environment<'_>> = (loaded.iter())
+        .map(|(name, l, rendered)| isolation::Environment {
+            name,
+            config: &l.config,
+            rendered: rendered.as_ref().map_err(Clone::clone),
+        })
+        .collect();
+    proof.isolation = isolation::isolation(&envs);
+    Ok(proof)
+}
+
+/// The config's documents rendered as `render` prints them.
+fn render_loaded(settings: &Settings, loaded: &crate::config::Loaded) -> Result<render::Rendered> {
+    let ctx = RenderContext {
+        account_id: loaded.config.aws.account_id.clone(),
+        default_region: settings.region(Some(&loaded.config)),
+    };
+    Ok(render::render(
+        &loaded.config,
+        &ctx,
+        &settings.templates.load()?,
+    )?)
+}
+
+/// The properties of one pair of sides (and `--org-policies`).
+fn prove_sides(events: &dyn Events, options: &Options, mut sides: Sides) -> Result<Proof> {
     if let Some(t) = &mut sides.trust {
-        t.spec.partner_principals = partner_principals(&options, &t.spec.partner_account)?;
+        t.spec.partner_principals = partner_principals(options, &t.spec.partner_account)?;
     }
     let budget = budget(options.budget_steps, options.budget_ms);
     let mut results = Vec::new();
@@ -74,7 +125,12 @@ pub fn prove(settings: &Settings, events: &dyn Events, options: Options) -> Resu
             None
         }
     };
-    Ok(Proof { results, org })
+    Ok(Proof {
+        results,
+        org,
+        environments: Vec::new(),
+        isolation: Vec::new(),
+    })
 }
 
 /// `--org-policies DIR`: the role's account's SCPs and RCPs from files, and the claim over
@@ -108,15 +164,11 @@ fn budget(steps: u64, ms: Option<u64>) -> Budget {
 fn from_config(
     settings: &Settings,
     events: &dyn Events,
-    path: &std::path::Path,
+    path: &crate::config::ConfigFile,
     role_arn: Option<&str>,
 ) -> Result<Sides> {
     let loaded = load(path, events)?;
-    let ctx = RenderContext {
-        account_id: loaded.config.aws.account_id.clone(),
-        default_region: settings.region(Some(&loaded.config)),
-    };
-    let rendered = render::render(&loaded.config, &ctx, &settings.templates.load()?)?;
+    let rendered = render_loaded(settings, &loaded)?;
     Ok(prove::from_config(&loaded.config, &rendered, role_arn)?)
 }
 

@@ -22,7 +22,7 @@ use crate::genesys::Session;
 /// What `verify` does beyond the offline proof.
 pub struct Options {
     /// The config (`ConfigSource::one`).
-    pub config: PathBuf,
+    pub config: crate::config::ConfigFile,
     /// `--assume-profile`: assume the role with this profile and dry-run invoke every target.
     pub assume_profile: Option<String>,
     /// `--wait`: how long the live probe retries while IAM propagates.

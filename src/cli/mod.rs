@@ -128,6 +128,20 @@ pub struct Global {
         action = clap::ArgAction::Append
     )]
     pub config: Vec<PathBuf>,
+
+    /// The environment of a config with `[environments.NAME]` tables; repeat it, or `all`
+    /// [also LAMBDA_TRUST_ENV, comma-separated]. `check`, `verify`, `prove` and `lint` take
+    /// every environment without it; the others need exactly one.
+    #[arg(
+        long,
+        global = true,
+        env = "LAMBDA_TRUST_ENV",
+        hide_env = true,
+        value_name = "NAME",
+        value_delimiter = ',',
+        action = clap::ArgAction::Append
+    )]
+    pub env: Vec<String>,
     /// Your own trust.json and invoke.json from DIR.
     ///
     /// Use your own trust.json and invoke.json templates from DIR instead of the built-in ones.

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use crate::app::{Settings, TemplateSource};
 use crate::cli::{ColorChoice, Global, ProgressChoice};
+use crate::config::ConfigFile;
 use crate::core::event::Event;
 use crate::core::lint::Finding;
 use crate::error::{Error, Result};
@@ -33,6 +34,7 @@ impl Invocation {
         Invocation {
             config: ConfigSource {
                 given: flags.config.clone(),
+                envs: flags.env.clone(),
                 verbose: flags.verbose > 0,
                 output,
             },
@@ -69,14 +71,16 @@ impl Invocation {
 #[derive(Debug, Clone)]
 pub struct ConfigSource {
     given: Vec<PathBuf>,
+    /// `--env`: the environments asked for (`all`: every one).
+    envs: Vec<String>,
     verbose: bool,
     /// Where `-v` says which config was found.
     output: Output,
 }
 
 impl ConfigSource {
-    /// The one config: given, or discovered.
-    pub fn one(&self) -> Result<PathBuf> {
+    /// The one config file: given, or discovered.
+    pub fn one_file(&self) -> Result<PathBuf> {
         let (path, found_at_git_root) = discover::config_file(&self.given)?;
         if self.verbose && found_at_git_root {
             self.output
@@ -85,12 +89,55 @@ impl ConfigSource {
         Ok(path)
     }
 
-    /// `check`'s configs: each given one expanded, or the one discovered.
-    pub fn many(&self) -> Result<Vec<PathBuf>> {
-        match self.given.as_slice() {
-            [] => Ok(vec![self.one()?]),
-            given => discover::expand_configs(given),
+    /// The one config, and the one environment asked for (none asked: loading a config with
+    /// environments names them).
+    pub fn one(&self) -> Result<ConfigFile> {
+        let path = self.one_file()?;
+        match self.envs.as_slice() {
+            [] => Ok(ConfigFile::new(path)),
+            [one] if one != "all" => Ok(ConfigFile::env(path, Some(one.clone()))),
+            _ => Err(Error::usage(
+                "this command acts on one environment at a time",
+                "pass one --env NAME; `check`, `verify`, `prove` and `lint` take several",
+            )),
         }
+    }
+
+    /// The one config, in each environment asked for — every one when none is (`verify`,
+    /// `prove`, `lint`); the file itself when it has none.
+    pub fn each_env(&self) -> Result<Vec<ConfigFile>> {
+        self.envs_of(self.one_file()?)
+    }
+
+    /// `check`'s configs: each given one expanded, or the one discovered; each in every
+    /// environment asked for (every one when none is).
+    pub fn many(&self) -> Result<Vec<ConfigFile>> {
+        let paths = match self.given.as_slice() {
+            [] => vec![self.one_file()?],
+            given => discover::expand_configs(given)?,
+        };
+        let mut out = Vec::new();
+        for path in paths {
+            out.extend(self.envs_of(path)?);
+        }
+        Ok(out)
+    }
+
+    /// The file in each environment asked for.
+    fn envs_of(&self, path: PathBuf) -> Result<Vec<ConfigFile>> {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let names = crate::config::environment_names(&text);
+        let all = self.envs.is_empty() || self.envs.iter().any(|e| e == "all");
+        if names.is_empty() && self.envs.is_empty() {
+            return Ok(vec![ConfigFile::new(path)]);
+        }
+        let chosen = match all {
+            true => names,
+            false => self.envs.clone(),
+        };
+        Ok((chosen.into_iter())
+            .map(|env| ConfigFile::env(path.clone(), Some(env)))
+            .collect())
     }
 
     /// The config when one is given; never discovered.
@@ -249,6 +296,7 @@ mod tests {
     fn each_config_rule_says_what_it_takes() {
         let source = |given: &[&str]| ConfigSource {
             given: given.iter().map(PathBuf::from).collect(),
+            envs: Vec::new(),
             verbose: false,
             output: Output::resolve(Format::Human, ColorChoice::Never),
         };
@@ -257,7 +305,18 @@ mod tests {
             source(&[]).to_write().unwrap(),
             PathBuf::from(discover::FILE_NAME)
         );
-        assert_eq!(source(&["a.toml"]).one().unwrap(), PathBuf::from("a.toml"));
+        assert_eq!(
+            source(&["a.toml"]).one().unwrap(),
+            ConfigFile::new("a.toml")
+        );
+        let mut two = source(&["a.toml"]);
+        two.envs = vec!["dev".into(), "prod".into()];
+        assert!(two.one().is_err(), "one command, one environment");
+        two.envs = vec!["prod".into()];
+        assert_eq!(
+            two.one().unwrap(),
+            ConfigFile::env("a.toml", Some("prod".into()))
+        );
         assert!(source(&["a.toml", "b.toml"]).one().is_err());
         assert!(source(&["a.toml", "b.toml"]).if_given().is_err());
         assert!(source(&["a.toml", "b.toml"]).to_write().is_err());

@@ -6,7 +6,6 @@ use serde_json::Value;
 
 use super::invocation::{Invocation, Output};
 use crate::app::files::read_file;
-use crate::config;
 use crate::core::lint;
 use crate::core::render::{self, RenderContext};
 use crate::error::{Error, Result, Status};
@@ -19,7 +18,7 @@ pub(super) fn run(
     if trust_policy.is_some() || !policies.is_empty() {
         return documents(&inv.output, trust_policy, policies);
     }
-    let loaded = config::load(&inv.config.one()?)?;
+    let loaded = inv.config.one()?.load()?;
     let templates = inv.settings.templates.load()?;
     let ctx = RenderContext {
         account_id: loaded.config.aws.account_id.clone(),

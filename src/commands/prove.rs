@@ -23,8 +23,8 @@ pub(super) fn run(inv: &Invocation, events: &dyn Events, args: &ProveArgs) -> Re
         role_arn: args.role_arn.clone(),
     };
     let config = match input.is_empty() {
-        true => Some(inv.config.one()?),
-        false => None,
+        true => inv.config.each_env()?,
+        false => Vec::new(),
     };
     let options = Options {
         input,
@@ -35,10 +35,10 @@ pub(super) fn run(inv: &Invocation, events: &dyn Events, args: &ProveArgs) -> Re
         org_policies: args.org.org_policies.clone(),
     };
     let proof = prove(&inv.settings, events, options)?;
-    inv.output
-        .emit(&Proved(&proof.results, proof.org.as_ref()))?;
-    let passed =
-        report::prove_passed(&proof.results) && proof.org.as_ref().is_none_or(|o| o.passed());
+    inv.output.emit(&Proved(&proof))?;
+    let passed = report::prove_passed(&proof.results)
+        && proof.org.as_ref().is_none_or(|o| o.passed())
+        && (proof.isolation.iter()).all(|c| c.verdict == crate::iam::Verdict::Proved);
     Ok(Status::ok_or(passed, Status::Denied))
 }
 

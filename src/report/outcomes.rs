@@ -21,7 +21,6 @@ use crate::core::iac::IacReport;
 use crate::core::lint::LintReport;
 use crate::core::simulate::SimulateOutcome;
 use crate::core::verify::Verification;
-use crate::iam::PropertyResult;
 
 /// `plan`: both sides' changes.
 pub struct Planned<'a>(pub &'a ChangeSet);
@@ -180,21 +179,21 @@ impl Report for VerifyResult<'_> {
     }
 }
 
-/// `prove`: each property's verdict, and with `--org-policies` the organization's claims.
-pub struct Proved<'a>(
-    pub &'a [PropertyResult],
-    pub Option<&'a crate::core::prove::OrgProof>,
-);
+/// `prove`: each property's verdict, with `--org-policies` the organization's claims, and
+/// with several environments each one's properties and every pair's isolation.
+pub struct Proved<'a>(pub &'a crate::core::prove::Proof);
 
 impl Report for Proved<'_> {
     fn human(&self, styles: Styles) -> String {
-        match self.1 {
-            Some(org) => prove::prove_with_organization(self.0, org, styles),
-            None => prove::prove_human(self.0, styles),
+        let p = self.0;
+        match (&p.org, p.environments.is_empty()) {
+            (_, false) => prove::prove_environments(p, styles),
+            (Some(org), true) => prove::prove_with_organization(&p.results, org, styles),
+            (None, true) => prove::prove_human(&p.results, styles),
         }
     }
     fn json(&self) -> String {
-        to_json(&prove::ProveResult::with_organization(self.0, self.1))
+        to_json(&prove::ProveResult::of(self.0))
     }
 }
 

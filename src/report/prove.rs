@@ -6,7 +6,8 @@ use serde_json::Value;
 
 use super::verify::{closing_line, mark};
 use super::Styles;
-use crate::core::prove::OrgProof;
+use crate::core::isolation::IsolationClaim;
+use crate::core::prove::{OrgProof, Proof};
 use crate::core::verify::{ClaimVerdict, Tally};
 use crate::iam::{PropertyResult, Verdict};
 
@@ -59,6 +60,58 @@ pub(super) fn prove_with_organization(
     )
 }
 
+/// `prove` of a config with environments: each environment's properties, every pair's
+/// isolation claims, and a closing line that counts them all.
+pub(super) fn prove_environments(p: &Proof, styles: Styles) -> String {
+    let mut out = String::new();
+    for (name, results) in &p.environments {
+        out.push_str(&format!("environment {name}:\n"));
+        out.push_str(&property_lines(results, styles));
+    }
+    out.push_str("isolation:\n");
+    for c in &p.isolation {
+        out.push_str(&format!(
+            "  {}  {}: {}\n",
+            mark(c.verdict, styles),
+            claim_name(c),
+            c.detail
+        ));
+        if let Some(request) = &c.counterexample {
+            let shown: Vec<String> = request.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            out.push_str(&format!("        request: {}\n", shown.join(" ")));
+        }
+    }
+    let count = |v: Verdict| {
+        p.results.iter().filter(|r| r.verdict == v).count()
+            + p.isolation.iter().filter(|c| c.verdict == v).count()
+    };
+    let total = p.results.len() + p.isolation.len();
+    let (failed, unknown) = (count(Verdict::Counterexample), count(Verdict::Unknown));
+    let line = match failed + unknown {
+        0 => styles.green(&format!(
+            "✓ all {total} claims proved ({} environments)\n",
+            p.environments.len()
+        )),
+        n => styles.red(&format!(
+            "✗ {n} of {total} claims not proved ({failed} counterexample{}, {unknown} unknown)\n",
+            if failed == 1 { "" } else { "s" }
+        )),
+    };
+    out.push_str(&line);
+    out
+}
+
+/// `isolation dev → prod (trust)`.
+fn claim_name(c: &IsolationClaim) -> String {
+    let kind = serde_json::to_value(c.claim).unwrap_or_default();
+    format!(
+        "{} → {} ({})",
+        c.environment,
+        c.other,
+        kind.as_str().unwrap_or_default()
+    )
+}
+
 /// `prove`'s organization lines (`--org-policies`): one per target.
 fn organization_human(org: &OrgProof, styles: Styles) -> String {
     let mut out = String::new();
@@ -99,6 +152,26 @@ pub struct ProveResult<'a> {
     /// through to each target; absent without (nothing claimed about them).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<&'a OrgProof>,
+    /// A config with environments: each one's properties (`properties` holds them all, in
+    /// this order).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub environments: Vec<EnvironmentProof<'a>>,
+    /// A config with environments: every ordered pair's isolation claims, each naming both.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    #[schemars(with = "Vec<Value>")]
+    pub isolation: &'a [IsolationClaim],
+}
+
+/// One environment's properties.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct EnvironmentProof<'a> {
+    /// `[environments.NAME]`.
+    pub environment: &'a str,
+    /// Its properties all proved.
+    pub passed: bool,
+    #[schemars(schema_with = "super::schemas::properties")]
+    pub properties: &'a [PropertyResult],
 }
 
 impl ProveResult<'_> {
@@ -108,19 +181,30 @@ impl ProveResult<'_> {
             passed: prove_passed(results),
             properties: results,
             organization: None,
+            environments: Vec::new(),
+            isolation: &[],
         }
     }
 
-    /// With the organization's claims (`--org-policies`): passed only when they hold too.
-    pub(crate) fn with_organization<'a>(
-        results: &'a [PropertyResult],
-        org: Option<&'a OrgProof>,
-    ) -> ProveResult<'a> {
+    /// The whole proof: passed only when the organization's claims and every isolation claim
+    /// hold too.
+    pub(crate) fn of(p: &Proof) -> ProveResult<'_> {
+        let isolated = (p.isolation.iter()).all(|c| c.verdict == Verdict::Proved);
         ProveResult {
             schema_version: super::SCHEMA_VERSION,
-            passed: prove_passed(results) && org.is_none_or(OrgProof::passed),
-            properties: results,
-            organization: org,
+            passed: prove_passed(&p.results)
+                && p.org.as_ref().is_none_or(OrgProof::passed)
+                && isolated,
+            properties: &p.results,
+            organization: p.org.as_ref(),
+            environments: (p.environments.iter())
+                .map(|(name, results)| EnvironmentProof {
+                    environment: name,
+                    passed: prove_passed(results),
+                    properties: results,
+                })
+                .collect(),
+            isolation: &p.isolation,
         }
     }
 }

@@ -91,7 +91,9 @@ fn check_iac_resolves_bare_names_in_the_flag_region_over_the_config() {
     // it is deployed to. Before the one rule, `check --template` let the config win over
     // `--region`.
     let dir = tempfile::tempdir().unwrap();
-    let paths = vec![config_file(&dir, CONFIG)];
+    let paths = vec![lambda_trust::config::ConfigFile::new(config_file(
+        &dir, CONFIG,
+    ))];
     let fixed = std::fs::read_to_string(TEMPLATE)
         .unwrap()
         .replace("lambda:${AWS::Region}:", "lambda:us-east-1:");
@@ -128,7 +130,11 @@ fn loading_a_config_says_its_warnings_as_events() {
         r#"partner = "genesys-cloud-fedramp""#,
     );
     let events = Recorded::default();
-    app::live::load(&config_file(&dir, &fedramp), &events).unwrap();
+    app::live::load(
+        &lambda_trust::config::ConfigFile::new(config_file(&dir, &fedramp)),
+        &events,
+    )
+    .unwrap();
     let said = events.events();
     assert_eq!(said.len(), 1, "{said:?}");
     let Event::Warning { message, hint } = &said[0] else {
@@ -137,7 +143,11 @@ fn loading_a_config_says_its_warnings_as_events() {
     assert!(message.contains("325654371633"), "{message}");
     assert!(hint.as_deref().unwrap().contains("Genesys"));
     let events = Recorded::default();
-    app::live::load(&config_file(&dir, CONFIG), &events).unwrap();
+    app::live::load(
+        &lambda_trust::config::ConfigFile::new(config_file(&dir, CONFIG)),
+        &events,
+    )
+    .unwrap();
     assert_eq!(events.events(), []);
 }
 

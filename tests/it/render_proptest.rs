@@ -41,6 +41,7 @@ fn config() -> impl Strategy<Value = Config> {
             qualifier,
             action: None,
             actions: None,
+            shared: false,
         });
     (
         prop::option::of(prop_oneof![

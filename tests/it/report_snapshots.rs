@@ -225,6 +225,7 @@ fn config_lines_find_tables_with_trailing_comments() {
     let p = plan(&d, &o, PlanOptions { adopt: true }).unwrap();
     let report = CheckReport::new(vec![ConfigReport {
         config: "lambda-trust.toml".into(),
+        environment: None,
         status: ConfigStatus::Drift,
         subject: None,
         findings: drift::drift_findings(&d, &p),

@@ -134,6 +134,7 @@ mod tests {
             qualifier: q.map(Into::into),
             action: None,
             actions: None,
+            shared: false,
         }
     }
 

@@ -252,6 +252,7 @@ pub fn check_function(v: &str, region: &str) -> Result<(), String> {
             qualifier: None,
             action: None,
             actions: None,
+            shared: false,
         });
     })
 }

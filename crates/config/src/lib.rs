@@ -19,6 +19,7 @@
 
 mod action_key;
 pub mod edit;
+pub mod environments;
 mod function;
 pub mod genesys;
 pub mod genesys_regions;
@@ -217,6 +218,10 @@ pub struct TargetConfig {
     /// with `action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ActionConfig>>,
+    /// The function is meant to be invoked by several environments' roles (`[environments]`):
+    /// their isolation proof then allows it, and names it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shared: bool,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -241,6 +246,8 @@ pub struct Loaded {
     pub schemas: BTreeMap<String, serde_json::Value>,
     /// The file's text as parsed (a BOM stripped): `check` locates its findings in it.
     pub text: String,
+    /// The environment this config is (`[environments.NAME]`), when the file has them.
+    pub environment: Option<String>,
 }
 
 /// Something valid but worth the user's attention (shown by `lint` and before `apply`).
@@ -332,6 +339,22 @@ pub enum ConfigError {
         /// Each broken rule.
         problems: Vec<Problem>,
     },
+    /// The file has environments and none was chosen.
+    #[error("{path} has environments ({}): choose one", known.join(", "))]
+    EnvironmentRequired {
+        /// The file.
+        path: String,
+        /// Its environments.
+        known: Vec<String>,
+    },
+    /// The file's `[environments]`, or the environment asked for, is wrong.
+    #[error("{path}: {problem}")]
+    Environment {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        problem: environments::EnvironmentProblem,
+    },
 }
 
 impl ConfigError {
@@ -357,6 +380,19 @@ impl ConfigError {
             ConfigError::Invalid { problems, .. } => match problems.as_slice() {
                 [one] => return one.hint.clone(),
                 _ => return None,
+            },
+            ConfigError::EnvironmentRequired { known, .. } => {
+                let first = known.first().map_or("NAME", String::as_str);
+                return Some(format!(
+                    "pass --env {first} (or set LAMBDA_TRUST_ENV); `check`, `verify`, `prove` \
+                     and `lint` take --env all"
+                ));
+            }
+            ConfigError::Environment { problem, .. } => match problem {
+                environments::EnvironmentProblem::Unknown { .. } => {
+                    "pass one of the config's environments to --env"
+                }
+                _ => "see docs/environments.md for the `[environments.NAME]` tables",
             },
         };
         Some(hint.to_string())
@@ -461,6 +497,11 @@ fn display_problems(path: &str, problems: &[Problem]) -> String {
 
 /// Reads and validates a config file.
 pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
+    load_env(path, None)
+}
+
+/// The file's text.
+fn load_text(path: &Path) -> Result<String, ConfigError> {
     let shown = path.display().to_string();
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
@@ -474,10 +515,7 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
             })
         }
     };
-    let text = String::from_utf8(bytes).map_err(|_| ConfigError::Encoding {
-        path: shown.clone(),
-    })?;
-    parse_str(&text, &shown)
+    String::from_utf8(bytes).map_err(|_| ConfigError::Encoding { path: shown })
 }
 
 /// The one place `config` reads files: the config file (`load`) and the contract schema files
@@ -489,6 +527,111 @@ fn read_file(path: &Path) -> std::io::Result<String> {
 /// Parses and validates config text; `source` names it in messages (usually the path).
 pub fn parse_str(text: &str, source: &str) -> Result<Loaded, ConfigError> {
     parse_str_reading(text, source, &read_file)
+}
+
+/// A config file, and the environment chosen in it (none: the file has no environments, or
+/// none was chosen — then [`ConfigFile::load`] names them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigFile {
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// The environment (`[environments.NAME]`).
+    pub env: Option<String>,
+}
+
+impl ConfigFile {
+    /// The file, no environment chosen.
+    pub fn new(path: impl Into<std::path::PathBuf>) -> ConfigFile {
+        ConfigFile {
+            path: path.into(),
+            env: None,
+        }
+    }
+
+    /// The file's environment `env`.
+    pub fn env(path: impl Into<std::path::PathBuf>, env: Option<String>) -> ConfigFile {
+        ConfigFile {
+            path: path.into(),
+            env,
+        }
+    }
+
+    /// Reads and validates it ([`load_env`]).
+    pub fn load(&self) -> Result<Loaded, ConfigError> {
+        load_env(&self.path, self.env.as_deref())
+    }
+}
+
+impl fmt::Display for ConfigFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.env {
+            Some(env) => write!(f, "{} (environment {env})", self.path.display()),
+            None => write!(f, "{}", self.path.display()),
+        }
+    }
+}
+
+/// The environment `env`'s config of the file at `path` ([`environments`]); `None` for a file
+/// without environments (one that has them is then an error naming them).
+pub fn load_env(path: &Path, env: Option<&str>) -> Result<Loaded, ConfigError> {
+    let text = load_text(path)?;
+    parse_env(&text, &path.display().to_string(), env, &read_file)
+}
+
+/// The names of the file's environments (none: it has none). Syntax errors are left to
+/// [`load_env`], which says where they are.
+pub fn environment_names(text: &str) -> Vec<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    (toml::from_str::<toml::Table>(text).ok())
+        .and_then(|t| environments::split(t).ok())
+        .map(|(_, envs)| envs.into_keys().collect())
+        .unwrap_or_default()
+}
+
+/// [`parse_str`] of the environment `env` ([`load_env`]).
+pub fn parse_str_env(text: &str, source: &str, env: Option<&str>) -> Result<Loaded, ConfigError> {
+    parse_env(text, source, env, &read_file)
+}
+
+/// [`parse_str_reading`] of the environment `env` ([`load_env`]).
+pub fn parse_env(
+    text: &str,
+    source: &str,
+    env: Option<&str>,
+    read: &dyn Fn(&Path) -> std::io::Result<String>,
+) -> Result<Loaded, ConfigError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let problem = |problem| ConfigError::Environment {
+        path: source.to_string(),
+        problem,
+    };
+    let Ok(table) = toml::from_str::<toml::Table>(text) else {
+        return parse_str_reading(text, source, read);
+    };
+    let (base, envs) = environments::split(table).map_err(problem)?;
+    match (env, envs.is_empty()) {
+        (None, true) => parse_str_reading(text, source, read),
+        (None, false) => Err(ConfigError::EnvironmentRequired {
+            path: source.to_string(),
+            known: envs.into_keys().collect(),
+        }),
+        (Some(name), _) => {
+            let merged = environments::environment(&base, &envs, name).map_err(problem)?;
+            let config: Config =
+                toml::Value::Table(merged)
+                    .try_into()
+                    .map_err(|e| ConfigError::Toml {
+                        path: format!("{source} (environment {name})"),
+                        line: 0,
+                        column: 0,
+                        message: e.message().to_string(),
+                        kind: TomlProblem::WrongValue,
+                    })?;
+            let mut loaded = finish(config, text, source, read)?;
+            loaded.environment = Some(name.to_string());
+            Ok(loaded)
+        }
+    }
 }
 
 /// [`parse_str`] with the contract schema files read by `read` (`init --from-genesys`
@@ -525,6 +668,16 @@ pub fn parse_str_reading(
             kind,
         }
     })?;
+    finish(config, text, source, read)
+}
+
+/// A parsed config validated, its contract schema files read.
+fn finish(
+    config: Config,
+    text: &str,
+    source: &str,
+    read: &dyn Fn(&Path) -> std::io::Result<String>,
+) -> Result<Loaded, ConfigError> {
     let warnings = validate(&config, source)?;
     // `source` is the file's path for every caller that reads a file; schema paths are
     // relative to its folder.
@@ -541,6 +694,7 @@ pub fn parse_str_reading(
         warnings,
         schemas,
         text: text.to_owned(),
+        environment: None,
     })
 }
 

@@ -85,6 +85,7 @@ pub fn config_report(
     };
     ConfigReport {
         config: config.to_string(),
+        environment: None,
         status,
         subject: None,
         findings,

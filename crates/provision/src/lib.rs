@@ -26,6 +26,7 @@ pub mod check;
 pub mod describe;
 pub mod drift;
 pub mod genesys;
+pub mod isolation;
 pub mod lint;
 pub mod onboard;
 pub mod plan;

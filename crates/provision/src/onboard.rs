@@ -147,6 +147,7 @@ pub fn target_from_args(
             qualifier: None,
             action: None,
             actions: None,
+            shared: false,
         });
     }
     Ok(TargetConfig {
@@ -155,6 +156,7 @@ pub fn target_from_args(
         qualifier,
         action: None,
         actions: None,
+        shared: false,
     })
 }
 

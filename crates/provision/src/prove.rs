@@ -256,3 +256,17 @@ fn let_through() -> Claim {
         request: None,
     }
 }
+
+/// What `prove` decided: the properties, the organization's claim when its policies were
+/// given, and with several environments each one's properties and every pair's isolation.
+#[derive(Debug, Clone)]
+pub struct Proof {
+    /// Each property's verdict, trust first (with environments: every environment's, in order).
+    pub results: Vec<lambda_trust_iam::PropertyResult>,
+    /// The organization's claim (`--org-policies DIR`, both sides given).
+    pub org: Option<OrgProof>,
+    /// With several environments: each one's properties (also all in `results`).
+    pub environments: Vec<(String, Vec<lambda_trust_iam::PropertyResult>)>,
+    /// With several environments: every ordered pair's isolation claims.
+    pub isolation: Vec<crate::isolation::IsolationClaim>,
+}

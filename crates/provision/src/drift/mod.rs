@@ -229,6 +229,10 @@ pub struct ConfigReport {
     /// The config file's path.
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub config: String,
+    /// The config's environment (`--env`), when the file has `[environments.NAME]` tables.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String", length(min = 1)))]
+    pub environment: Option<String>,
     pub status: ConfigStatus,
     /// The role, account and region checked (absent when the config could not be read).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -262,6 +266,7 @@ impl ConfigReport {
     pub fn error(config: &str, message: String) -> ConfigReport {
         ConfigReport {
             config: config.to_string(),
+            environment: None,
             status: ConfigStatus::Error,
             subject: None,
             findings: Vec::new(),
@@ -508,6 +513,7 @@ mod tests {
         let text = "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"x\"\n\n[role]\nname = \"R\"\ntags = { a = \"b\" }\n[[targets]]\nfunction = \"f\"\n";
         let r = ConfigReport {
             config: "c.toml".into(),
+            environment: None,
             status: ConfigStatus::Drift,
             subject: None,
             findings: vec![],

@@ -1,0 +1,339 @@
+//! Environments proved isolated from each other, offline: for every ordered pair of a config's
+//! environments (`[environments.NAME]`), the claims that one environment's setup gives nothing
+//! to the other's Genesys Cloud org and reaches none of the other's functions.
+//!
+//! Per pair (A, B), each claim decided with the `iam` evaluator over A's rendered documents:
+//! - `trust`: A's role admits neither B's org (B's partner account sending B's external ID) nor
+//!   B's partner account with A's external ID, when B's partner differs;
+//! - `invoke`: A's invoke policy allows none of B's functions (a target both declare `shared`
+//!   is allowed, and named);
+//! - `credential`: A's Genesys Cloud credential (A's role ARN) is not B's role;
+//! - `actions`: no data action of A's org reaches B's functions — every action, dynamic-URL ones
+//!   included, runs as A's role, so this holds exactly when `credential` and `invoke` do.
+//!
+//! A failure carries the request the evaluator allowed; what was not given (an account ID an
+//! environment's bare function names need) leaves the claim unknown, never proved.
+
+use std::collections::BTreeMap;
+
+use lambda_trust_config::Config;
+use lambda_trust_iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request, Verdict};
+use serde::Serialize;
+
+use crate::prove::role_arn;
+use crate::render::Rendered;
+
+/// One environment as the proof takes it: its config and its rendered documents (or why they
+/// could not be rendered).
+pub struct Environment<'a> {
+    /// The environment's name.
+    pub name: &'a str,
+    /// Its merged config.
+    pub config: &'a Config,
+    /// Its documents, or the render error.
+    pub rendered: Result<&'a Rendered, String>,
+}
+
+/// Which isolation claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum IsolationKind {
+    /// The role admits no other environment's org or partner account.
+    Trust,
+    /// The role invokes no other environment's functions.
+    Invoke,
+    /// The Genesys Cloud credential names no other environment's role.
+    Credential,
+    /// No data action reaches another environment's functions.
+    Actions,
+}
+
+/// One claim about one ordered pair of environments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct IsolationClaim {
+    /// The environment whose setup the claim is about.
+    pub environment: String,
+    /// The environment it must give nothing to.
+    pub other: String,
+    /// Which claim.
+    pub claim: IsolationKind,
+    /// Proved, counterexample, or unknown (never proved when something was not given).
+    pub verdict: Verdict,
+    /// What was decided, in a sentence naming both environments.
+    pub detail: String,
+    /// The request that breaks it, replayable with `lambda-trust simulate`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<BTreeMap<String, String>>")
+    )]
+    pub counterexample: Option<BTreeMap<String, String>>,
+    /// Functions both environments declare `shared`, allowed to both.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shared: Vec<String>,
+}
+
+/// Every claim for every ordered pair of `envs`.
+pub fn isolation(envs: &[Environment<'_>]) -> Vec<IsolationClaim> {
+    let mut out = Vec::new();
+    for a in envs {
+        for b in envs.iter().filter(|b| b.name != a.name) {
+            let pair = pair(a, b);
+            out.extend(pair);
+        }
+    }
+    out
+}
+
+/// The four claims of A towards B.
+fn pair(a: &Environment<'_>, b: &Environment<'_>) -> Vec<IsolationClaim> {
+    let claim = |kind, verdict, detail: String| IsolationClaim {
+        environment: a.name.to_string(),
+        other: b.name.to_string(),
+        claim: kind,
+        verdict,
+        detail,
+        counterexample: None,
+        shared: Vec::new(),
+    };
+    let (ra, rb) = match (&a.rendered, &b.rendered) {
+        (Ok(ra), Ok(rb)) => (*ra, *rb),
+        (Err(e), _) | (_, Err(e)) => {
+            let why = format!("not decided: an environment's documents were not rendered: {e}");
+            return [IsolationKind::Trust, IsolationKind::Invoke]
+                .into_iter()
+                .chain([IsolationKind::Credential, IsolationKind::Actions])
+                .map(|k| claim(k, Verdict::Unknown, why.clone()))
+                .collect();
+        }
+    };
+    let trust = trust_claim(a, ra, b).unwrap_or_else(|e| {
+        unknown(
+            claim(IsolationKind::Trust, Verdict::Unknown, String::new()),
+            e,
+        )
+    });
+    let invoke = invoke_claim(a, ra, b, rb).unwrap_or_else(|e| {
+        unknown(
+            claim(IsolationKind::Invoke, Verdict::Unknown, String::new()),
+            e,
+        )
+    });
+    let credential = credential_claim(a, ra, b, rb);
+    let actions = actions_claim(a, b, &invoke, &credential);
+    vec![trust, invoke, credential, actions]
+}
+
+fn unknown(mut claim: IsolationClaim, why: String) -> IsolationClaim {
+    claim.detail = format!("not decided: {why}");
+    claim
+}
+
+fn policy(label: &str, doc: &serde_json::Value) -> Result<LabeledPolicy, String> {
+    let policy = Policy::parse(doc).map_err(|e| format!("{label}: {e}"))?;
+    Ok(LabeledPolicy::new(label, policy))
+}
+
+/// A's trust policy against B's org, and against B's partner account with A's external ID.
+fn trust_claim(
+    a: &Environment<'_>,
+    ra: &Rendered,
+    b: &Environment<'_>,
+) -> Result<IsolationClaim, String> {
+    let input = EvalInput {
+        resource_policy: Some(policy("trust policy", &ra.trust)?),
+        resource_policy_is_trust: true,
+        ..EvalInput::default()
+    };
+    let role = role_arn(a.config, ra);
+    let partner = b.config.partner_account();
+    let mut asks = vec![(b.config.trust.external_id.clone(), "org")];
+    if partner != a.config.partner_account() {
+        asks.push((a.config.trust.external_id.clone(), "partner account"));
+    }
+    for (external_id, what) in asks {
+        let mut req = Request::new(
+            format!("arn:aws:iam::{partner}:root"),
+            "sts:AssumeRole",
+            &role,
+        );
+        req.context
+            .insert("sts:ExternalId".into(), vec![external_id.clone()]);
+        if evaluate(&input, &req).decision == Decision::Allow {
+            let detail = format!(
+                "{}'s role admits {}'s {what}: account {partner} with sts:ExternalId {external_id:?}",
+                a.name, b.name
+            );
+            return Ok(failed(a, b, IsolationKind::Trust, detail, &req));
+        }
+    }
+    let detail = format!(
+        "{}'s role admits neither {}'s org ID nor its partner account",
+        a.name, b.name
+    );
+    Ok(proved(a, b, IsolationKind::Trust, detail))
+}
+
+/// A's invoke policy against each of B's granted function ARNs not shared by both.
+fn invoke_claim(
+    a: &Environment<'_>,
+    ra: &Rendered,
+    b: &Environment<'_>,
+    rb: &Rendered,
+) -> Result<IsolationClaim, String> {
+    let input = EvalInput {
+        identity_policies: vec![policy("invoke policy", &ra.invoke)?],
+        ..EvalInput::default()
+    };
+    let role = role_arn(a.config, ra);
+    let shared_a = shared_arns(a.config, ra);
+    let shared_b = shared_arns(b.config, rb);
+    let mut shared = Vec::new();
+    for arn in &rb.function_arns {
+        if shared_a.contains(arn) && shared_b.contains(arn) {
+            shared.push(arn.clone());
+            continue;
+        }
+        let req = Request::new(&role, "lambda:InvokeFunction", arn);
+        if evaluate(&input, &req).decision == Decision::Allow {
+            let detail = format!(
+                "{}'s role may invoke {}'s function {arn} (declare the target `shared = true` \
+                 in both if that is meant)",
+                a.name, b.name
+            );
+            return Ok(failed(a, b, IsolationKind::Invoke, detail, &req));
+        }
+    }
+    let detail = format!(
+        "{}'s role may invoke none of {}'s functions",
+        a.name, b.name
+    );
+    let mut claim = proved(a, b, IsolationKind::Invoke, detail);
+    claim.shared = shared;
+    Ok(claim)
+}
+
+/// The ARNs of the targets a config declares `shared`.
+fn shared_arns(config: &Config, rendered: &Rendered) -> Vec<String> {
+    (rendered.targets.iter())
+        .filter(|t| config.targets.get(t.index).is_some_and(|c| c.shared))
+        .flat_map(|t| t.granted_arns.iter().cloned())
+        .collect()
+}
+
+/// A's credential names A's role; it must not be B's.
+fn credential_claim(
+    a: &Environment<'_>,
+    ra: &Rendered,
+    b: &Environment<'_>,
+    rb: &Rendered,
+) -> IsolationClaim {
+    let (arn_a, arn_b) = (role_arn(a.config, ra), role_arn(b.config, rb));
+    let same_name =
+        a.config.role_path() == b.config.role_path() && a.config.role.name == b.config.role.name;
+    match (same_name, &ra.account_id, &rb.account_id) {
+        (false, _, _) => proved(
+            a,
+            b,
+            IsolationKind::Credential,
+            format!(
+                "{}'s credential names {arn_a}, not {}'s role",
+                a.name, b.name
+            ),
+        ),
+        (true, Some(x), Some(y)) if x != y => proved(
+            a,
+            b,
+            IsolationKind::Credential,
+            format!(
+                "{}'s credential names {arn_a}, not {}'s role {arn_b}",
+                a.name, b.name
+            ),
+        ),
+        (true, Some(_), Some(_)) => {
+            let mut c = proved(a, b, IsolationKind::Credential, String::new());
+            c.verdict = Verdict::Counterexample;
+            c.detail = format!("{} and {} name the same role {arn_a}: each environment's credential would hold the other's role (set [environments.{}].role.name)", a.name, b.name, b.name);
+            c.counterexample = Some(BTreeMap::from([("role_arn".to_string(), arn_a)]));
+            c
+        }
+        _ => {
+            let mut c = proved(a, b, IsolationKind::Credential, String::new());
+            c.verdict = Verdict::Unknown;
+            c.detail = format!("not decided: {} and {} name the same role {}{}, and an [aws].account_id is not given", a.name, b.name, a.config.role_path(), a.config.role.name);
+            c
+        }
+    }
+}
+
+/// Every data action of A's org runs as the role A's credential names.
+fn actions_claim(
+    a: &Environment<'_>,
+    b: &Environment<'_>,
+    invoke: &IsolationClaim,
+    credential: &IsolationClaim,
+) -> IsolationClaim {
+    let verdict = match (credential.verdict, invoke.verdict) {
+        (Verdict::Proved, Verdict::Proved) => Verdict::Proved,
+        (Verdict::Counterexample, _) | (_, Verdict::Counterexample) => Verdict::Counterexample,
+        _ => Verdict::Unknown,
+    };
+    let detail = match verdict {
+        Verdict::Proved => format!("no data action of {}'s org reaches {}'s functions: each, dynamic-URL ones included, runs as {}'s role", a.name, b.name, a.name),
+        Verdict::Counterexample => format!("a data action of {}'s org can reach {}'s functions: {}", a.name, b.name, [credential, invoke].iter().find(|c| c.verdict == Verdict::Counterexample).map_or("", |c| c.detail.as_str())),
+        Verdict::Unknown => format!("not decided: it follows from the credential and invoke claims of {} towards {}", a.name, b.name),
+    };
+    let counterexample = [credential, invoke]
+        .iter()
+        .find_map(|c| c.counterexample.clone());
+    IsolationClaim {
+        environment: a.name.to_string(),
+        other: b.name.to_string(),
+        claim: IsolationKind::Actions,
+        verdict,
+        detail,
+        counterexample: counterexample.filter(|_| verdict == Verdict::Counterexample),
+        shared: invoke.shared.clone(),
+    }
+}
+
+fn proved(
+    a: &Environment<'_>,
+    b: &Environment<'_>,
+    kind: IsolationKind,
+    detail: String,
+) -> IsolationClaim {
+    IsolationClaim {
+        environment: a.name.to_string(),
+        other: b.name.to_string(),
+        claim: kind,
+        verdict: Verdict::Proved,
+        detail,
+        counterexample: None,
+        shared: Vec::new(),
+    }
+}
+
+fn failed(
+    a: &Environment<'_>,
+    b: &Environment<'_>,
+    kind: IsolationKind,
+    detail: String,
+    req: &Request,
+) -> IsolationClaim {
+    let mut request = BTreeMap::from([
+        ("principal".to_string(), req.principal.clone()),
+        ("action".to_string(), req.action.clone()),
+        ("resource".to_string(), req.resource.clone()),
+    ]);
+    for (key, values) in &req.context {
+        request.insert(format!("context:{key}"), values.join(","));
+    }
+    IsolationClaim {
+        verdict: Verdict::Counterexample,
+        counterexample: Some(request),
+        ..proved(a, b, kind, detail)
+    }
+}
