@@ -6,8 +6,10 @@ use serde_json::Value;
 
 use super::invocation::{Invocation, Output};
 use crate::app::files::read_file;
+use crate::config::Loaded;
+use crate::core::isolation;
 use crate::core::lint;
-use crate::core::render::{self, RenderContext};
+use crate::core::render::{self, RenderContext, Rendered, Templates};
 use crate::error::{Error, Result, Status};
 
 pub(super) fn run(
@@ -18,15 +20,46 @@ pub(super) fn run(
     if trust_policy.is_some() || !policies.is_empty() {
         return documents(&inv.output, trust_policy, policies);
     }
-    let loaded = inv.config.one()?.load()?;
+    let files = inv.config.each_env()?;
     let templates = inv.settings.templates.load()?;
+    let allow_weaker = inv.settings.templates.allow_weaker;
+    let mut each = Vec::new();
+    for file in &files {
+        let loaded = file.load()?;
+        let rendered = render_one(inv, &loaded, &templates)?;
+        let report = lint::lint(&loaded, &rendered, allow_weaker);
+        each.push((loaded, rendered, report));
+    }
+    let report = match each.as_slice() {
+        [(loaded, _, _)] if loaded.environment.is_none() => each.remove(0).2,
+        _ => environments_report(each),
+    };
+    print_report(&inv.output, &report)
+}
+
+/// Each environment's lint, and a warning for each pair not proved isolated.
+fn environments_report(each: Vec<(Loaded, Rendered, lint::LintReport)>) -> lint::LintReport {
+    let envs: Vec<isolation::Environment<'_>> = (each.iter())
+        .map(|(loaded, rendered, _)| isolation::Environment {
+            name: loaded.environment.as_deref().unwrap_or_default(),
+            config: &loaded.config,
+            rendered: Ok(rendered),
+        })
+        .collect();
+    let claims = isolation::isolation(&envs);
+    let each = (each.into_iter())
+        .map(|(l, _, r)| (l.environment.unwrap_or_default(), l.overrides, r))
+        .collect();
+    lint::lint_environments(each, &claims)
+}
+
+/// The config's documents, rendered as `apply` would.
+fn render_one(inv: &Invocation, loaded: &Loaded, templates: &Templates) -> Result<Rendered> {
     let ctx = RenderContext {
         account_id: loaded.config.aws.account_id.clone(),
         default_region: inv.settings.region(Some(&loaded.config)),
     };
-    let rendered = render::render(&loaded.config, &ctx, &templates)?;
-    let report = lint::lint(&loaded, &rendered, inv.settings.templates.allow_weaker);
-    print_report(&inv.output, &report)
+    Ok(render::render(&loaded.config, &ctx, templates)?)
 }
 
 /// `--trust-policy`/`--policy`: the documents as written, without a config.

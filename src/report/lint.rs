@@ -4,11 +4,21 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::Styles;
-use crate::core::lint::{Finding, LintReport, Severity};
+use crate::core::lint::{EnvironmentOverrides, Finding, LintReport, Severity};
 
 /// One line per finding (`error[code]: message`), its hint indented below, then a summary.
 pub fn render_human(report: &LintReport, styles: Styles) -> String {
     let mut out = String::new();
+    for e in &report.environments {
+        let overrides = match e.overrides.as_slice() {
+            [] => "nothing: the shared config as it is".to_string(),
+            keys => keys.join(", "),
+        };
+        out.push_str(&format!(
+            "environment {} overrides {overrides}\n",
+            e.environment
+        ));
+    }
     for f in &report.findings {
         let severity = match f.severity {
             Severity::Error => styles.bold(&styles.red("error")),
@@ -42,6 +52,7 @@ pub fn render_json(report: &LintReport) -> String {
         errors: report.errors(),
         warnings: report.warnings(),
         findings: &report.findings,
+        environments: &report.environments,
     };
     // Serializing plain strings and numbers cannot fail; keep a valid document regardless.
     serde_json::to_string_pretty(&out).unwrap_or_else(|_| "{}".to_string())
@@ -56,6 +67,9 @@ pub(crate) struct LintOutput<'a> {
     errors: usize,
     warnings: usize,
     findings: &'a [Finding],
+    /// A config with environments: what each one overrides of the shared base.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    environments: &'a [EnvironmentOverrides],
 }
 
 fn plural(n: usize) -> &'static str {

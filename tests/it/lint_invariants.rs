@@ -646,6 +646,7 @@ fn json_report_shape() {
                 hint: Some("h".into()),
             },
         ],
+        environments: vec![],
     };
     assert!(report.has_errors());
     let v: Value = serde_json::from_str(&render_json(&report)).unwrap();

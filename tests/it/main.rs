@@ -62,6 +62,7 @@ mod live_check;
 mod live_confirm;
 mod live_costs;
 mod live_cross_account;
+mod live_environments;
 mod live_genesys;
 mod live_iac;
 mod live_iac_plan;

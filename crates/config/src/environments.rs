@@ -139,6 +139,33 @@ pub fn environment(
     Ok(merged)
 }
 
+/// What the environment `name` overrides, as dotted keys (`aws.profile`,
+/// `targets."orders".qualifier`), `lint` says them; `deployment` when it sets its own.
+pub fn overrides(envs: &BTreeMap<String, Table>, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(env) = envs.get(name) {
+        leaves(env, "", &mut out);
+    }
+    out
+}
+
+fn leaves(table: &Table, prefix: &str, out: &mut Vec<String>) {
+    for (key, value) in table {
+        let key = match key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            true => key.clone(),
+            false => format!("{key:?}"),
+        };
+        let path = format!("{prefix}{key}");
+        match value {
+            Value::Table(t) => leaves(t, &format!("{path}."), out),
+            _ => out.push(path),
+        }
+    }
+}
+
 /// Tables merge key by key; any other value replaces the base's.
 fn merge(base: &mut Table, over: Table) {
     for (key, value) in over {
@@ -217,6 +244,14 @@ external_id = "dev-org"
         let dev = environment(&base, &envs, "dev").unwrap();
         assert_eq!(dev["targets"][0]["qualifier"].as_str(), Some("dev"));
         assert_eq!(dev["deployment"].as_str(), Some("cc.dev"));
+        assert_eq!(
+            overrides(&envs, "prod"),
+            [
+                "aws.profile",
+                "targets.orders.qualifier",
+                "trust.external_id"
+            ]
+        );
     }
 
     #[test]

@@ -248,6 +248,8 @@ pub struct Loaded {
     pub text: String,
     /// The environment this config is (`[environments.NAME]`), when the file has them.
     pub environment: Option<String>,
+    /// What that environment overrides, as dotted keys (`aws.profile`).
+    pub overrides: Vec<String>,
 }
 
 /// Something valid but worth the user's attention (shown by `lint` and before `apply`).
@@ -629,6 +631,7 @@ pub fn parse_env(
                     })?;
             let mut loaded = finish(config, text, source, read)?;
             loaded.environment = Some(name.to_string());
+            loaded.overrides = environments::overrides(&envs, name);
             Ok(loaded)
         }
     }
@@ -695,6 +698,7 @@ fn finish(
         schemas,
         text: text.to_owned(),
         environment: None,
+        overrides: Vec::new(),
     })
 }
 

@@ -50,6 +50,8 @@ pub enum LintCode {
     TrustWildcardAction,
     TrustWildcardPrincipal,
     TrustWrongExternalId,
+    /// Two environments of one config are not isolated (`prove` gives the request).
+    EnvironmentNotIsolated,
     /// A config warning, by the code `config::validate` gives it.
     Config(&'static str),
 }
@@ -96,6 +98,7 @@ impl LintCode {
             TrustWildcardAction => "trust-wildcard-action",
             TrustWildcardPrincipal => "trust-wildcard-principal",
             TrustWrongExternalId => "trust-wrong-external-id",
+            EnvironmentNotIsolated => "environment-not-isolated",
             Config(code) => code,
         }
     }
@@ -144,6 +147,7 @@ impl LintCode {
             | TrustNoPartnerGrant
             | TrustPolicyTooLarge
             | TrustProhibitedField
+            | EnvironmentNotIsolated
             | Config(_) => false,
         }
     }

@@ -29,7 +29,10 @@ pub fn lint_documents(trust: Option<(&str, &Value)>, policies: &[(&str, &Value)]
             identity_document(&format!("policy {file}"), doc, &mut findings);
         }
     }
-    LintReport { findings }
+    LintReport {
+        findings,
+        environments: Vec::new(),
+    }
 }
 
 fn valid(file: &str, doc: &Value, findings: &mut Vec<Finding>) -> bool {

@@ -80,6 +80,49 @@ impl Finding {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LintReport {
     pub findings: Vec<Finding>,
+    /// A config with environments: what each one overrides.
+    pub environments: Vec<EnvironmentOverrides>,
+}
+
+/// What one environment of a config overrides (`[environments.NAME]`), as dotted keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct EnvironmentOverrides {
+    /// The environment.
+    pub environment: String,
+    /// Each key it sets, e.g. `aws.profile` or `targets."orders".qualifier`.
+    pub overrides: Vec<String>,
+}
+
+/// The lint of each environment of a config, findings named by environment, plus a warning
+/// for every isolation claim that is not proved.
+pub fn lint_environments(
+    each: Vec<(String, Vec<String>, LintReport)>,
+    isolation: &[crate::isolation::IsolationClaim],
+) -> LintReport {
+    let mut out = LintReport::default();
+    for (name, overrides, report) in each {
+        out.findings
+            .extend(report.findings.into_iter().map(|mut f| {
+                f.message = format!("environment {name}: {}", f.message);
+                f
+            }));
+        out.environments.push(EnvironmentOverrides {
+            environment: name,
+            overrides,
+        });
+    }
+    let unproved = isolation
+        .iter()
+        .filter(|c| c.verdict != lambda_trust_iam::Verdict::Proved);
+    out.findings.extend(unproved.map(|c| {
+        Finding::warning(
+            LintCode::EnvironmentNotIsolated,
+            format!("{} → {}: {}", c.environment, c.other, c.detail),
+            Some("`lambda-trust prove` gives the request; give each environment its own org ID, account or role, or declare a function both use `shared = true`".into()),
+        )
+    }));
+    out
 }
 
 impl LintReport {
@@ -368,7 +411,10 @@ pub fn lint(loaded: &Loaded, rendered: &Rendered, allow_weaker: bool) -> LintRep
             ));
         }
     }
-    LintReport { findings }
+    LintReport {
+        findings,
+        environments: Vec::new(),
+    }
 }
 
 /// A JSON value for a message, shortened.

@@ -1,0 +1,189 @@
+//! One config, two environments (docs/environments.md), on moto: dev in the default account
+//! with the environment's keys, prod in a second account through an assumed-role profile
+//! (`aws.profile` in `[environments.prod]`). Each environment is its own deployment: applied,
+//! checked, re-applied with zero writes and destroyed without touching the other.
+
+use serde_json::Value;
+
+use crate::support::http;
+use crate::support::live::{json_of, Env, Run, ACCOUNT};
+
+const PROD: &str = "222222222222";
+const DEPLOYER: &str = "arn:aws:iam::222222222222:role/lt-deployer";
+const DEV_ORG: &str = "11111111-1111-4111-8111-111111111111";
+const PROD_ORG: &str = "22222222-2222-4222-8222-222222222222";
+
+fn config() -> String {
+    format!(
+        r#"deployment = "contact-center"
+
+[trust]
+partner = "genesys-cloud"
+external_id = "{DEV_ORG}"
+
+[role]
+name = "GenesysLambdaInvoker"
+
+[aws]
+region = "us-east-1"
+
+[[targets]]
+function = "lookup-customer"
+
+[environments.dev]
+aws.account_id = "{ACCOUNT}"
+
+[environments.prod]
+trust.external_id = "{PROD_ORG}"
+aws = {{ profile = "prod", account_id = "{PROD}" }}
+"#
+    )
+}
+
+/// The prod profile: keys of a role assumed in the prod account, in a temporary AWS config.
+fn prod_profile(env: &Env) -> String {
+    let xml = env.moto.client().sts_query(
+        "AssumeRole",
+        &[("RoleArn", DEPLOYER), ("RoleSessionName", "seed")],
+    );
+    let get = |tag: &str| http::xml_first(&xml, tag).unwrap();
+    let text = format!(
+        "[profile prod]\naws_access_key_id = {}\naws_secret_access_key = {}\naws_session_token = {}\n",
+        get("AccessKeyId"),
+        get("SecretAccessKey"),
+        get("SessionToken")
+    );
+    let path = env.dir.path().join("aws-config");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+struct Two {
+    env: Env,
+    aws_config: String,
+}
+
+impl Two {
+    fn new() -> Two {
+        let env = Env::new();
+        env.moto
+            .lambda_create_function("lookup-customer", "us-east-1");
+        (env.moto.client().with_account(PROD))
+            .lambda_create_function("lookup-customer", "us-east-1");
+        let aws_config = prod_profile(&env);
+        env.write_config(&config());
+        Two { env, aws_config }
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let config = self.env.config_path();
+        let mut all = args.to_vec();
+        all.extend(["--config", config.to_str().unwrap()]);
+        self.env
+            .run_env(&all, &[("AWS_CONFIG_FILE", self.aws_config.as_str())])
+    }
+
+    fn expect(&self, args: &[&str], code: i32) -> Run {
+        let r = self.run(args);
+        assert_eq!(
+            r.code, code,
+            "{args:?}\nstdout:\n{}\nstderr:\n{}",
+            r.stdout, r.stderr
+        );
+        r
+    }
+
+    fn trust_of(&self, account: &str) -> Option<Value> {
+        let seed = self.env.moto.client().with_account(account);
+        let roles = seed.iam_query("ListRoles", &[]);
+        if !roles.contains("<RoleName>GenesysLambdaInvoker</RoleName>") {
+            return None;
+        }
+        let xml = seed.iam_query("GetRole", &[("RoleName", "GenesysLambdaInvoker")]);
+        let doc = http::xml_first(&xml, "AssumeRolePolicyDocument")?;
+        let doc = percent_decode(&doc);
+        serde_json::from_str(&doc).ok()
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+#[test]
+fn each_environment_is_applied_checked_and_destroyed_on_its_own() {
+    let two = Two::new();
+
+    // Without --env a command that writes names the environments and writes nothing.
+    two.env.proxy.clear();
+    let r = two.expect(&["apply"], 1);
+    assert!(r.stderr.contains("dev, prod"), "{}", r.stderr);
+    assert!(r.stderr.contains("--env"), "{}", r.stderr);
+    assert_eq!(two.env.proxy.writes().len(), 0);
+
+    two.expect(&["apply", "--env", "dev"], 0);
+    two.expect(&["apply", "--env", "prod"], 0);
+    let dev = two
+        .trust_of(ACCOUNT)
+        .expect("dev's role in the dev account");
+    let prod = two.trust_of(PROD).expect("prod's role in the prod account");
+    assert!(dev.to_string().contains(DEV_ORG) && !dev.to_string().contains(PROD_ORG));
+    assert!(prod.to_string().contains(PROD_ORG) && !prod.to_string().contains(DEV_ORG));
+
+    // Second applies write nothing.
+    for name in ["dev", "prod"] {
+        two.env.proxy.clear();
+        two.expect(&["apply", "--env", name], 0);
+        assert_eq!(
+            two.env.proxy.writes().len(),
+            0,
+            "{name}: {:?}",
+            two.env.proxy.writes()
+        );
+    }
+
+    // check takes every environment without --env: one result each, named.
+    let check = json_of(&two.expect(&["check", "--format", "json"], 0));
+    let names: Vec<&str> = (check["configs"].as_array().unwrap().iter())
+        .map(|c| c["environment"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["dev", "prod"], "{check}");
+
+    // Destroying dev leaves prod whole.
+    two.expect(&["destroy", "--env", "dev", "--yes"], 0);
+    assert!(two.trust_of(ACCOUNT).is_none(), "dev's role is gone");
+    assert_eq!(two.trust_of(PROD), Some(prod), "prod's role is untouched");
+    two.env.proxy.clear();
+    two.expect(&["apply", "--env", "prod"], 0);
+    assert_eq!(two.env.proxy.writes().len(), 0, "prod still in sync");
+}
+
+#[test]
+fn the_offline_proof_names_both_environments_of_a_mistake() {
+    let two = Two::new();
+    let proved = json_of(&two.expect(&["prove", "--format", "json"], 0));
+    let claims = proved["isolation"].as_array().unwrap();
+    assert_eq!(claims.len(), 8, "4 claims × 2 ordered pairs: {proved}");
+    assert!(claims.iter().all(|c| c["verdict"] == "proved"), "{proved}");
+
+    // prod's org ID equal to dev's: prod's role admits dev's org.
+    two.env.write_config(&config().replace(PROD_ORG, DEV_ORG));
+    let r = two.expect(&["prove", "--format", "json"], 3);
+    let v = json_of(&r);
+    let failed: Vec<&Value> = (v["isolation"].as_array().unwrap().iter())
+        .filter(|c| c["verdict"] == "counterexample")
+        .collect();
+    assert!(!failed.is_empty(), "{v}");
+    let trust = failed.iter().find(|c| c["claim"] == "trust").unwrap();
+    assert_eq!(trust["counterexample"]["context:sts:ExternalId"], DEV_ORG);
+    assert!(trust["detail"].as_str().unwrap().contains("prod"));
+    let lint = two.expect(&["lint"], 0);
+    assert!(
+        lint.stdout.contains("environment-not-isolated"),
+        "{}",
+        lint.stdout
+    );
+    assert!(lint.stdout.contains("dev → prod"), "{}", lint.stdout);
+}
