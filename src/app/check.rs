@@ -18,7 +18,9 @@ use crate::core::check as core_check;
 use crate::core::drift;
 use crate::core::genesys::{genesys_checks, genesys_findings, timeout_check, GenesysPlan};
 use crate::core::iac;
+use crate::core::isolation;
 use crate::core::render::RenderContext;
+use crate::core::state::Observed;
 use crate::core::verify;
 use crate::error::{Error, Result};
 
@@ -49,7 +51,9 @@ async fn check_one(
             let verification =
                 super::path::with_path(verification, &clients, &prepared, org_policies, events)
                     .await?;
-            (aws_drift(&clients, &prepared, pacer).await?, verification)
+            let mut aws = aws_drift(&clients, &prepared, pacer).await?;
+            aws.extend(other_environments(path, &prepared.observed));
+            (aws, verification)
         };
         // The Genesys side, as if adopting too; each finding names who made the change when
         // the audit trail says. Its failure is reported beside the AWS findings, never instead.
@@ -120,6 +124,29 @@ async fn genesys_check(
         plan,
         lookup_error,
     }))
+}
+
+/// With environments: the other environments' orgs the live role admits, as findings naming
+/// both (each environment's config read offline from the same file).
+fn other_environments(file: &config::ConfigFile, observed: &Observed) -> Vec<drift::Finding> {
+    let (Some(env), Some(role)) = (&file.env, &observed.role) else {
+        return Vec::new();
+    };
+    let text = std::fs::read_to_string(&file.path).unwrap_or_default();
+    let others: Vec<isolation::OtherOrg> = (config::environment_names(&text).into_iter())
+        .filter(|name| name != env)
+        .filter_map(|name| {
+            let other = config::ConfigFile::env(&file.path, Some(name.clone()))
+                .load()
+                .ok()?;
+            Some(isolation::OtherOrg {
+                environment: name,
+                partner_account: other.config.partner_account(),
+                external_id: other.config.trust.external_id,
+            })
+        })
+        .collect();
+    isolation::trust_findings(env, role, &others)
 }
 
 /// Checks each config at `paths` against AWS (and Genesys Cloud), concurrently; `only`: one

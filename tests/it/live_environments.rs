@@ -151,6 +151,36 @@ fn each_environment_is_applied_checked_and_destroyed_on_its_own() {
         .collect();
     assert_eq!(names, ["dev", "prod"], "{check}");
 
+    // prod's role tampered to trust dev's org too: a security finding naming both.
+    let both = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::765628985471:root"}, "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"sts:ExternalId": [PROD_ORG, DEV_ORG]}}}]});
+    let seed = two.env.moto.client().with_account(PROD);
+    seed.iam_query(
+        "UpdateAssumeRolePolicy",
+        &[
+            ("RoleName", "GenesysLambdaInvoker"),
+            ("PolicyDocument", &both.to_string()),
+        ],
+    );
+    let check = json_of(&two.expect(&["check", "--env", "prod", "--format", "json"], 2));
+    let findings = crate::support::live::check_findings(&check);
+    let other = (findings.iter())
+        .find(|f| f["code"] == "trust-other-environment")
+        .unwrap_or_else(|| panic!("{check}"));
+    assert_eq!(other["severity"], "security");
+    let message = other["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("prod's role") && message.contains("admits dev's"),
+        "{message}"
+    );
+    assert!(message.contains(DEV_ORG), "{message}");
+    // dev is not touched by it, and apply repairs prod.
+    two.expect(&["check", "--env", "dev"], 0);
+    two.expect(&["apply", "--env", "prod"], 0);
+    two.expect(&["check", "--env", "prod"], 0);
+    let prod = two.trust_of(PROD).unwrap();
+
     // Destroying dev leaves prod whole.
     two.expect(&["destroy", "--env", "dev", "--yes"], 0);
     assert!(two.trust_of(ACCOUNT).is_none(), "dev's role is gone");

@@ -50,6 +50,8 @@ codes! {
     TrustDiffers,
     /// The trust policy admits more than the partner with the external ID (or is unproved).
     TrustBroader,
+    /// The trust policy admits another environment's org (`[environments]`).
+    TrustOtherEnvironment,
     /// The role's description differs.
     RoleDescription,
     /// The role's maximum session duration differs.
@@ -147,7 +149,7 @@ impl Code {
                 None
             }
             RoleTagDiffers | RoleTagExtra => None,
-            TrustDiffers | TrustBroader => Some(Area::Trust),
+            TrustDiffers | TrustBroader | TrustOtherEnvironment => Some(Area::Trust),
             RoleOwnershipLost | PolicyOwnershipLost => Some(Area::Ownership),
             BoundaryChanged | BoundaryUndeclared | ForeignManagedPolicy | ForeignInlinePolicy
             | InvokeDetached | InvokeMissing | InvokeDiffers | InvokeBroader | LatentVersion
@@ -216,6 +218,7 @@ impl Code {
         use Code::*;
         match self {
             TrustBroader
+            | TrustOtherEnvironment
             | RoleOwnershipLost
             | RolePredecessor
             | PolicyOwnershipLost
@@ -267,7 +270,7 @@ impl Code {
         match self {
             RoleMissing | RolePath | RolePredecessor | BoundaryUndeclared
             | ForeignManagedPolicy | ForeignInlinePolicy => ConfigKey::Role,
-            TrustDiffers | TrustBroader | TrustUnknown => ConfigKey::Trust,
+            TrustDiffers | TrustBroader | TrustOtherEnvironment | TrustUnknown => ConfigKey::Trust,
             RoleDescription | RoleDescriptionUnknown => ConfigKey::RoleDescription,
             RoleMaxSession | RoleMaxSessionUnknown => ConfigKey::RoleMaxSessionDuration,
             RoleOwnershipLost | RoleTagDiffers | RoleTagExtra => ConfigKey::RoleTags,
@@ -310,6 +313,7 @@ impl Code {
             | RolePath
             | TrustDiffers
             | TrustBroader
+            | TrustOtherEnvironment
             | RoleDescription
             | RoleMaxSession
             | RoleOwnershipLost
@@ -352,6 +356,7 @@ impl Code {
             | RolePath
             | TrustDiffers
             | TrustBroader
+            | TrustOtherEnvironment
             | RoleDescription
             | RoleMaxSession
             | RoleOwnershipLost
@@ -398,6 +403,7 @@ impl Code {
             RolePath => "role-path",
             TrustDiffers => "trust-differs",
             TrustBroader => "trust-broader",
+            TrustOtherEnvironment => "trust-other-environment",
             RoleDescription => "role-description",
             RoleMaxSession => "role-max-session",
             RoleOwnershipLost => "role-ownership-lost",
@@ -443,6 +449,7 @@ impl Code {
             RolePath => "The role exists at another path than the config's; no write can move it.",
             TrustDiffers => "The live trust policy differs from the config without admitting more.",
             TrustBroader => "The live trust policy admits more than the partner with the external ID, or cannot be proved not to.",
+            TrustOtherEnvironment => "The live trust policy admits another environment's Genesys Cloud org (its partner account with its external ID): the environments are not isolated.",
             RoleDescription => "The role's description differs from the config.",
             RoleMaxSession => "The role's maximum session duration differs from the config.",
             RoleOwnershipLost => "The role no longer carries managed-by = lambda-trust: it was changed outside lambda-trust.",
