@@ -48,15 +48,14 @@ pub(crate) async fn add_reach(
 }
 
 async fn read(settings: &Settings, events: &dyn Events, source: &GenesysSource) -> Result<OrgRead> {
-    let ends = endpoints(source.region.as_deref())?;
-    let oauth = match OAuthClient::from_env() {
-        Some(c) => c,
+    let (oauth, ends) = match OAuthClient::from_env() {
+        Some(c) => (c, endpoints(source.region.as_deref())?),
         None => {
             let clients = Clients::connect(&settings.aws_for(None))
                 .await?
                 .reporting(events.retries());
             let secret = source.oauth_secret.as_deref();
-            super::genesys::oauth(&clients, secret, &ends.api_url).await?
+            super::genesys::sign_in_parts(&clients, secret, source.region.as_deref()).await?
         }
     };
     let retries = Retries {

@@ -16,6 +16,7 @@ use crate::core::genesys::{describe_genesys, test_verdict, DesiredGenesys, Genes
 use crate::core::verify::{Check, CheckId};
 use crate::error::Result;
 use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient, Retried, Retries};
+use crate::genesys::regions::{Endpoints, RegionError};
 use crate::genesys::{apply as genesys_apply, observe, Session};
 
 /// `--test-actions`: one check per desired action, its test run through Genesys Cloud judged by
@@ -48,31 +49,45 @@ pub(crate) async fn test_runs(side: &Session) -> Result<Vec<Check>> {
     Ok(checks)
 }
 
-/// The OAuth client: the environment first, else `[genesys].oauth_secret` (whose `base_url`,
-/// when present, must agree with the configured API URL).
-pub(super) async fn oauth(
+/// The OAuth client and the org's endpoints: the client from the environment first, else
+/// `[genesys].oauth_secret`; the endpoints from the region (the environment's, else
+/// `region`), else from the secret's `base_url` alone — so each environment's secret reaches
+/// its own org. A `base_url` must agree with a region given too.
+pub(super) async fn sign_in_parts(
     clients: &Clients,
     secret: Option<&str>,
-    api_url: &str,
-) -> Result<OAuthClient> {
-    if let Some(c) = OAuthClient::from_env() {
-        return Ok(c);
-    }
-    let Some(secret) = secret else {
-        return Err(GenesysError::NoClient.into());
-    };
-    let text = crate::aws::secrets::read_secret(clients, secret).await?;
-    let (client, base_url) = OAuthClient::from_secret_json(&text, secret)?;
-    if let Some(base) = base_url {
-        if base.trim_end_matches('/') != api_url {
-            return Err(GenesysError::RegionMismatch {
-                base_url: base,
-                api_url: api_url.to_string(),
-            }
-            .into());
+    region: Option<&str>,
+) -> Result<(OAuthClient, Endpoints)> {
+    let (client, base_url) = match (OAuthClient::from_env(), secret) {
+        (Some(c), _) => (c, None),
+        (None, None) => return Err(GenesysError::NoClient.into()),
+        (None, Some(secret)) => {
+            let text = crate::aws::secrets::read_secret(clients, secret).await?;
+            OAuthClient::from_secret_json(&text, secret)?
         }
+    };
+    let base = base_url.as_deref().map(|b| b.trim_end_matches('/'));
+    let ends = match (endpoints(region), base) {
+        (Err(RegionError::Missing), Some(base)) => from_base_url(base)?,
+        (ends, _) => ends?,
+    };
+    if let Some(base) = base.filter(|b| *b != ends.api_url) {
+        return Err(GenesysError::RegionMismatch {
+            base_url: base.to_string(),
+            api_url: ends.api_url.clone(),
+        }
+        .into());
     }
-    Ok(client)
+    Ok((client, ends))
+}
+
+/// The endpoints of a secret's `base_url`, its region named when the URL is a known one.
+fn from_base_url(base: &str) -> Result<Endpoints> {
+    let mut ends = crate::genesys::regions::resolve(None, None, Some(base))?;
+    ends.region = (crate::genesys::regions::REGIONS.iter())
+        .find(|r| r.api_url == ends.api_url)
+        .map(|r| r.name.to_string());
+    Ok(ends)
 }
 
 /// `--only genesys` converges or checks the `[genesys]` table: refused without one.
@@ -101,7 +116,12 @@ pub async fn prepare(
         return Ok(None);
     };
     let started = Instant::now();
-    let ends = endpoints(genesys.region.as_deref())?;
+    let (oauth, ends) = sign_in_parts(
+        clients,
+        genesys.oauth_secret.as_deref(),
+        genesys.region.as_deref(),
+    )
+    .await?;
     // The region the endpoints came from (the environment's wins over the config's); with an
     // explicit API URL, the configured one: the check is never skipped in silence.
     desired.region = ends.region_to_check(genesys.region.as_deref());
@@ -112,7 +132,6 @@ pub async fn prepare(
                 .into(),
         ));
     }
-    let oauth = oauth(clients, genesys.oauth_secret.as_deref(), &ends.api_url).await?;
     let retries = Retries {
         max_attempts: clients.max_attempts(),
         timeout: clients.timeout(),

@@ -926,6 +926,38 @@ fn the_oauth_client_comes_from_secrets_manager_and_a_missing_secret_exits_1() {
     assert_eq!(g.one("integrations")["intendedState"], "ENABLED");
 }
 
+/// Each environment of a config reaches its own org through its own secret, so the secret's
+/// `base_url` alone must reach the org: no region, no process-wide variable.
+#[test]
+fn the_secrets_base_url_alone_reaches_the_org() {
+    let g = setup_g(&["lookup-order"]);
+    let mut text = config(&["lookup-order"], "");
+    text.push_str(genesys_section());
+    text.push_str("oauth_secret = \"genesys-oauth\"\n");
+    g.env.write_config(&text);
+    let api = g.fake.url();
+    put_secret(
+        &g,
+        "genesys-oauth",
+        &json!({"client_id": g.fake.client_id(), "client_secret": g.fake.client_secret(), "base_url": api}).to_string(),
+    );
+    let config = g.env.config_path();
+    let r = g
+        .env
+        .run_env(&["apply", "--config", config.to_str().unwrap()], &[]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(g.one("integrations")["intendedState"], "ENABLED");
+    // A region given too must agree with it.
+    text.push_str("region = \"eu-west-1\"\n");
+    g.env.write_config(&text);
+    let r = g
+        .env
+        .run_env(&["check", "--config", config.to_str().unwrap()], &[]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert!(said.contains("disagrees"), "{said}");
+}
+
 fn hand_made_integration(g: &G, name: &str) -> String {
     let r = g.fake.api(
         &g.fake.token(),
