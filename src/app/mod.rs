@@ -31,6 +31,7 @@ pub mod events;
 pub mod files;
 pub mod genesys;
 pub mod iac;
+pub mod ids;
 pub mod import;
 pub mod init;
 pub mod live;

@@ -129,9 +129,11 @@ pub struct Global {
     )]
     pub config: Vec<PathBuf>,
 
-    /// The environment of a config with `[environments.NAME]` tables; repeat it, or `all`
-    /// [also LAMBDA_TRUST_ENV, comma-separated]. `check`, `verify`, `prove` and `lint` take
-    /// every environment without it; the others need exactly one.
+    /// The config's environment (repeat it, or `all`).
+    ///
+    /// The environment of a config with `[environments.NAME]` tables [also LAMBDA_TRUST_ENV,
+    /// comma-separated]. `check`, `prove` and `lint` take every environment without it; the
+    /// others need exactly one.
     #[arg(
         long,
         global = true,
@@ -571,6 +573,21 @@ Examples:
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
     },
+    /// Print the org's Genesys Cloud IDs, to promote flows.
+    #[command(
+        long_about = "\
+Print the Genesys Cloud IDs of the config's integration, credential and data actions, read \
+from the org (nothing is written). Every org gives each its own ID; flows are promoted from \
+one environment to the next by substituting them: --format archy prints an Archy options \
+file's `substitutions:`, --format terraform a `substitutions` map for genesyscloud_flow, each \
+keyed the same in every environment (category_name in lowercase words).",
+        after_long_help = "\
+Examples:
+  lambda-trust ids --env prod
+  lambda-trust ids --env prod --format archy > prod-options.yaml
+  lambda-trust ids --env prod --format terraform > prod.auto.tfvars"
+    )]
+    Ids,
     /// Genesys Cloud helpers (offline).
     Genesys {
         #[command(subcommand)]
@@ -591,6 +608,7 @@ impl Command {
                 report::AccountAudit::FORMATS,
             ],
             "completions" | "man" => &[&[Format::Human]],
+            "ids" => &[<report::IdsResult as Report>::FORMATS],
             _ => &[report::HUMAN_JSON],
         };
         Format::value_variants()
@@ -614,6 +632,7 @@ impl Command {
             Command::Audit(_) => report::AccountAudit::FORMATS,
             // Text for a shell or `man`.
             Command::Completions { .. } | Command::Man { .. } => &[Format::Human],
+            Command::Ids => <report::IdsResult as Report>::FORMATS,
             Command::Init(_)
             | Command::Render { .. }
             | Command::Lint { .. }
@@ -667,6 +686,7 @@ mod tests {
             &["completions", "bash"],
             &["man"],
             &["genesys", "regions"],
+            &["ids"],
         ];
         let mut by_name: std::collections::BTreeMap<&str, Vec<Format>> = Default::default();
         for args in runs {

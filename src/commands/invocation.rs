@@ -98,13 +98,13 @@ impl ConfigSource {
             [one] if one != "all" => Ok(ConfigFile::env(path, Some(one.clone()))),
             _ => Err(Error::usage(
                 "this command acts on one environment at a time",
-                "pass one --env NAME; `check`, `verify`, `prove` and `lint` take several",
+                "pass one --env NAME; `check`, `prove` and `lint` take several",
             )),
         }
     }
 
-    /// The one config, in each environment asked for — every one when none is (`verify`,
-    /// `prove`, `lint`); the file itself when it has none.
+    /// The one config, in each environment asked for — every one when none is (`prove`,
+    /// `lint`); the file itself when it has none.
     pub fn each_env(&self) -> Result<Vec<ConfigFile>> {
         self.envs_of(self.one_file()?)
     }

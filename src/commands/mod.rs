@@ -17,6 +17,7 @@ mod destroy;
 pub mod discover;
 mod files;
 mod genesys;
+mod ids;
 mod init;
 mod init_import;
 mod init_prompt;
@@ -65,6 +66,7 @@ pub async fn run(command: &Command, inv: &Invocation) -> Result<Status> {
             org_policies::run(inv, events, account_id, out).await
         }
         Command::Genesys { command } => genesys::run(out, command),
+        Command::Ids => ids::run(inv, events).await,
         Command::Audit(args) => audit::run(inv, events, args).await,
         Command::Check { files, iac, .. } if iac.template.is_some() || iac.plan.is_some() => {
             check::run_template(inv, files, iac)

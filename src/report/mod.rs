@@ -13,6 +13,7 @@ mod audit_iac;
 mod check;
 pub mod events;
 mod genesys;
+mod ids;
 mod lint;
 pub mod ocsf;
 mod outcomes;
@@ -42,6 +43,7 @@ pub use check::{
     render_sarif as check_sarif,
 };
 pub use genesys::{regions_human, regions_json, RegionRow};
+pub use ids::IdsResult;
 pub use lint::{render_human as lint_human, render_json as lint_json};
 pub use outcomes::{
     AccountAudit, Applied, Destroyed, Imported, NotApplied, Onboarded, OrgAudit, Planned, Proved,

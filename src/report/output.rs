@@ -26,6 +26,10 @@ pub enum Format {
     Asff,
     /// OCSF Detection Findings (`audit` only).
     Ocsf,
+    /// An Archy options file's `substitutions:` (`ids` only).
+    Archy,
+    /// A `substitutions` map for Terraform's `genesyscloud_flow` (`ids` only).
+    Terraform,
 }
 
 impl Format {
@@ -39,6 +43,8 @@ impl Format {
             Format::Html => "html",
             Format::Asff => "asff",
             Format::Ocsf => "ocsf",
+            Format::Archy => "archy",
+            Format::Terraform => "terraform",
         }
     }
 }
@@ -74,6 +80,14 @@ pub trait Report {
     fn ocsf(&self) -> Option<String> {
         None
     }
+    /// An Archy options file (YAML), ending with its newline.
+    fn archy(&self) -> Option<String> {
+        None
+    }
+    /// Terraform (HCL), ending with its newline.
+    fn terraform(&self) -> Option<String> {
+        None
+    }
 }
 
 /// The text to print on stdout for `result` in `format`.
@@ -91,6 +105,8 @@ pub fn render<R: Report>(
         Format::Html => result.html(),
         Format::Asff => result.asff().map(|s| format!("{s}\n")),
         Format::Ocsf => result.ocsf().map(|s| format!("{s}\n")),
+        Format::Archy => result.archy(),
+        Format::Terraform => result.terraform(),
     };
     text.ok_or(Unsupported {
         format,
@@ -144,6 +160,9 @@ impl fmt::Display for Unsupported {
                 "--format {} is only for `audit` (of an account, an organization or an --input file)",
                 self.format.name()
             ),
+            Format::Archy | Format::Terraform => {
+                write!(f, "--format {} is only for `ids`", self.format.name())
+            }
         }
     }
 }

@@ -121,6 +121,12 @@ pub fn generated() -> Vec<(&'static str, Value)> {
                 root::<super::results::ImportResult>(),
             ],
         ),
+        document::<super::ids::IdsResult>(
+            "ids.schema.json",
+            "lambda-trust ids --format json",
+            "One org's Genesys Cloud IDs of the integration, the credential and each configured \
+             data action, with the key flows substitute each under.",
+        ),
         document::<super::results::OrgPoliciesResult>(
             "org-policies.schema.json",
             "lambda-trust org-policies --format json",

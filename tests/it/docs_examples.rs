@@ -332,6 +332,7 @@ const EMPTY: Setup = Setup {
     org: false,
     security_hub: false,
     aggregator: false,
+    environments: false,
     then: &[],
 };
 const CONFIG: Setup = Setup {
@@ -344,6 +345,14 @@ const APPLIED: Setup = Setup {
 };
 
 /// No config yet; a role and a Genesys Cloud integration made by hand, to import.
+/// A config with environments `dev` and `prod` (one account), `[genesys]`, prod applied.
+const ENVIRONMENTS: Setup = Setup {
+    genesys: true,
+    environments: true,
+    then: &["lambda-trust apply --env prod"],
+    ..CONFIG
+};
+
 const IMPORTABLE: Setup = Setup {
     genesys: true,
     role: true,
@@ -364,6 +373,7 @@ const SETUPS: &[(&str, Setup, bool)] = &[
     ),
     ("lambda-trust man | man -l -", EMPTY, false),
     ("lambda-trust genesys regions", EMPTY, false),
+    ("lambda-trust ids --env prod", ENVIRONMENTS, false),
     ("lambda-trust init", IMPORTABLE, true),
     (
         "lambda-trust init --from-genesys --from-role GenesysLambda",

@@ -53,6 +53,7 @@ const SCHEMAS: &[(&str, &str)] = &[
     ("destroy", "destroy.schema.json"),
     ("org-policies", "org-policies.schema.json"),
     ("genesys regions", "genesys-regions.schema.json"),
+    ("ids", "ids.schema.json"),
 ];
 
 /// Commands that print no report (a script, a man page): `--format json` is global, so they
@@ -1192,6 +1193,28 @@ fn genesys_outputs_match_their_schemas() {
     p.expect(
         v["genesys"]["in_sync"] == true,
         "plan: in sync on both sides",
+        &v,
+    );
+    let v = p.report(run(&["ids"]), 0, "ids.schema.json");
+    let held: Vec<(String, String)> = (arr(&v["actions"]).iter())
+        .map(|a| {
+            (
+                a["name"].as_str().unwrap_or_default().to_string(),
+                a["id"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String)> = (targets.iter())
+        .map(|t| (t.to_string(), action_id(&fake, t)))
+        .collect();
+    p.expect(
+        held == expected,
+        "ids: each action's name with the ID Genesys Cloud holds",
+        &v,
+    );
+    p.expect(
+        v["integration"]["id"] == only_id(&fake, "integrations").as_str(),
+        "ids: the integration's ID",
         &v,
     );
     let v = p.report(run(&["verify", "--test-actions"]), 0, "verify.schema.json");

@@ -386,8 +386,8 @@ impl ConfigError {
             ConfigError::EnvironmentRequired { known, .. } => {
                 let first = known.first().map_or("NAME", String::as_str);
                 return Some(format!(
-                    "pass --env {first} (or set LAMBDA_TRUST_ENV); `check`, `verify`, `prove` \
-                     and `lint` take --env all"
+                    "pass --env {first} (or set LAMBDA_TRUST_ENV); `check`, `prove` and `lint` \
+                     take every environment without it"
                 ));
             }
             ConfigError::Environment { problem, .. } => match problem {

@@ -47,9 +47,16 @@ pub struct Setup {
     /// With `org`: the AWS Config aggregator `org-iam` over the organization
     /// (`audit --config-aggregator org-iam`).
     pub aggregator: bool,
+    /// With `config`: two environments in it, `dev` (the config as written) and `prod`
+    /// ([`PROD_EXTERNAL_ID`], its own role and, with `genesys`, its own integration — the local
+    /// Genesys Cloud stands for both orgs).
+    pub environments: bool,
     /// Then these commands, as the docs' earlier examples ran them (each must exit 0).
     pub then: &'static [&'static str],
 }
+
+/// The docs' prod organization ID (`[environments.prod]`).
+pub const PROD_EXTERNAL_ID: &str = "7d3e1f20-5c4b-4a8e-9f61-2b7c9d0e4a35";
 
 /// One example's run.
 #[derive(Debug)]
@@ -337,9 +344,15 @@ impl<'m> World<'m> {
             "lambda-trust init --external-id {EXTERNAL_ID} --region us-east-1 \
              --account-id {ACCOUNT} --function lookup-customer --function lookup-order{genesys}"
         ));
+        let config = self.dir().join("lambda-trust.toml");
+        if setup.environments {
+            let mut text = std::fs::read_to_string(&config).unwrap();
+            text.push_str(&environments(setup.genesys));
+            std::fs::write(&config, text).unwrap();
+            return;
+        }
         self.must("lambda-trust render --which trust > trust.json");
         self.must("lambda-trust render --which invoke > invoke.json");
-        let config = self.dir().join("lambda-trust.toml");
         for copy in [
             "prod.toml",
             "staging.toml",
@@ -420,4 +433,15 @@ impl<'m> World<'m> {
             elapsed: start.elapsed(),
         }
     }
+}
+
+/// The `[environments]` tables of the environments' world.
+fn environments(genesys: bool) -> String {
+    let integration = match genesys {
+        true => "genesys.integration = \"AWS Lambda (prod)\"\n",
+        false => "",
+    };
+    format!(
+        "\n[environments.dev]\n\n[environments.prod]\ntrust.external_id = \"{PROD_EXTERNAL_ID}\"\nrole.name = \"GenesysLambdaInvoke-prod\"\n{integration}"
+    )
 }

@@ -7,6 +7,7 @@
 pub mod action;
 pub mod describe;
 pub mod findings;
+pub mod ids;
 pub mod org;
 pub mod plan;
 pub mod state;
