@@ -374,6 +374,20 @@ const SETUPS: &[(&str, Setup, bool)] = &[
     ("lambda-trust man | man -l -", EMPTY, false),
     ("lambda-trust genesys regions", EMPTY, false),
     ("lambda-trust ids --env prod", ENVIRONMENTS, false),
+    (
+        "lambda-trust ids --env prod --format archy",
+        ENVIRONMENTS,
+        false,
+    ),
+    ("lambda-trust lint --env all", ENVIRONMENTS, false),
+    (
+        "lambda-trust plan --env dev",
+        Setup {
+            genesys: false,
+            ..ENVIRONMENTS
+        },
+        false,
+    ),
     ("lambda-trust init", IMPORTABLE, true),
     (
         "lambda-trust init --from-genesys --from-role GenesysLambda",
@@ -453,6 +467,7 @@ const SETUPS: &[(&str, Setup, bool)] = &[
 /// Examples that exit other than 0 where they run, by their command (see [`key`]), with the
 /// exit code the docs give for that situation.
 const EXIT_CODES: &[(&str, i32, &str)] = &[
+    ("lambda-trust plan --env dev", 2, "dev not applied yet: changes pending"),
     ("lambda-trust plan", 2, "changes pending: nothing applied yet"),
     ("lambda-trust plan --format json", 2, "changes pending: nothing applied yet"),
     ("lambda-trust destroy", 2, "shows what would be deleted"),

@@ -441,7 +441,14 @@ fn environments(genesys: bool) -> String {
         true => "genesys.integration = \"AWS Lambda (prod)\"\n",
         false => "",
     };
-    format!(
+    let mut out = format!(
         "\n[environments.dev]\n\n[environments.prod]\ntrust.external_id = \"{PROD_EXTERNAL_ID}\"\nrole.name = \"GenesysLambdaInvoke-prod\"\n{integration}"
-    )
+    );
+    // prod invokes the alias `live`, dev the function: neither role reaches the other's.
+    for f in ["lookup-customer", "lookup-order"] {
+        out.push_str(&format!(
+            "\n[environments.prod.targets.\"{f}\"]\nqualifier = \"live\"\n"
+        ));
+    }
+    out
 }
