@@ -8,6 +8,8 @@
 #                       ~/.lambda-trust, else lambda-trust on the PATH)
 #   INPUT_CONFIGS       config files, directories or quoted globs, separated by newlines or spaces
 #                       (default: empty = lambda-trust's own discovery)
+#   INPUT_ENVIRONMENTS  environments of configs with [environments.NAME] tables, separated by
+#                       newlines, spaces or commas, or "all" (default: empty = every one)
 #   INPUT_FORMAT        stdout format: github (default), human, json, sarif
 #   INPUT_SARIF_FILE    where to write SARIF (default: lambda-trust.sarif)
 #   INPUT_FAIL_ON_DRIFT true (default): exit 2 on drift; false: report it and exit 0
@@ -34,6 +36,8 @@ args=(check --format "$format" --sarif "$sarif")
 set -f
 for c in ${INPUT_CONFIGS:-}; do args+=(--config "$c"); done
 set +f
+envs=${INPUT_ENVIRONMENTS:-}
+for e in ${envs//,/ }; do args+=(--env "$e"); done
 
 rm -f "$sarif"
 json=$(mktemp "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/lambda-trust.XXXXXX.json")

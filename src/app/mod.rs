@@ -26,6 +26,7 @@ pub mod audit_genesys;
 pub mod audit_run;
 pub mod baseline;
 pub mod check;
+pub mod diff;
 pub mod error;
 pub mod events;
 pub mod files;

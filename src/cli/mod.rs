@@ -573,6 +573,19 @@ Examples:
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
     },
+    /// Compare two environments live, their overrides taken out.
+    #[command(
+        long_about = "\
+Compare two environments of the config live, with their configured overrides taken out (each \
+one's org ID, accounts, deployment and the functions its targets resolve to): the role (trust \
+policy, settings, your tags), the grants of its invoke policies and each Genesys Cloud data \
+action, its contract named when it differs. Read-only. Exit 0 when they are the same, 2 when \
+they differ.",
+        after_long_help = "\
+Example:
+  lambda-trust diff --env dev --env prod"
+    )]
+    Diff,
     /// Print the org's Genesys Cloud IDs, to promote flows.
     #[command(
         long_about = "\
@@ -634,6 +647,7 @@ impl Command {
             Command::Completions { .. } | Command::Man { .. } => &[Format::Human],
             Command::Ids => <report::IdsResult as Report>::FORMATS,
             Command::Init(_)
+            | Command::Diff
             | Command::Render { .. }
             | Command::Lint { .. }
             | Command::Simulate(_)
@@ -687,6 +701,7 @@ mod tests {
             &["man"],
             &["genesys", "regions"],
             &["ids"],
+            &["diff"],
         ];
         let mut by_name: std::collections::BTreeMap<&str, Vec<Format>> = Default::default();
         for args in runs {

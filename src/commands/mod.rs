@@ -14,6 +14,7 @@ mod check;
 mod completions;
 mod confirm;
 mod destroy;
+mod diff;
 pub mod discover;
 mod files;
 mod genesys;
@@ -67,6 +68,7 @@ pub async fn run(command: &Command, inv: &Invocation) -> Result<Status> {
         }
         Command::Genesys { command } => genesys::run(out, command),
         Command::Ids => ids::run(inv, events).await,
+        Command::Diff => diff::run(inv, events).await,
         Command::Audit(args) => audit::run(inv, events, args).await,
         Command::Check { files, iac, .. } if iac.template.is_some() || iac.plan.is_some() => {
             check::run_template(inv, files, iac)

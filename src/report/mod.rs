@@ -11,6 +11,7 @@ mod audit;
 mod audit_html;
 mod audit_iac;
 mod check;
+mod diff;
 pub mod events;
 mod genesys;
 mod ids;
@@ -42,6 +43,7 @@ pub use check::{
     render_github as check_github, render_human as check_human, render_json as check_json,
     render_sarif as check_sarif,
 };
+pub use diff::DiffResult;
 pub use genesys::{regions_human, regions_json, RegionRow};
 pub use ids::IdsResult;
 pub use lint::{render_human as lint_human, render_json as lint_json};

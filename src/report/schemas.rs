@@ -121,6 +121,12 @@ pub fn generated() -> Vec<(&'static str, Value)> {
                 root::<super::results::ImportResult>(),
             ],
         ),
+        document::<super::diff::DiffResult>(
+            "diff.schema.json",
+            "lambda-trust diff --format json",
+            "Two environments of one config compared live, their configured overrides taken out: \
+             the role, the grants of its invoke policies and each Genesys Cloud data action.",
+        ),
         document::<super::ids::IdsResult>(
             "ids.schema.json",
             "lambda-trust ids --format json",

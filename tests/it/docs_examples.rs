@@ -375,6 +375,18 @@ const SETUPS: &[(&str, Setup, bool)] = &[
     ("lambda-trust genesys regions", EMPTY, false),
     ("lambda-trust ids --env prod", ENVIRONMENTS, false),
     (
+        "lambda-trust diff --env dev --env prod",
+        Setup {
+            genesys: false,
+            then: &[
+                "lambda-trust apply --env dev",
+                "lambda-trust apply --env prod",
+            ],
+            ..ENVIRONMENTS
+        },
+        false,
+    ),
+    (
         "lambda-trust ids --env prod --format archy",
         ENVIRONMENTS,
         false,

@@ -54,6 +54,7 @@ const SCHEMAS: &[(&str, &str)] = &[
     ("org-policies", "org-policies.schema.json"),
     ("genesys regions", "genesys-regions.schema.json"),
     ("ids", "ids.schema.json"),
+    ("diff", "diff.schema.json"),
 ];
 
 /// Commands that print no report (a script, a man page): `--format json` is global, so they

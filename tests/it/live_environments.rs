@@ -151,6 +151,26 @@ fn each_environment_is_applied_checked_and_destroyed_on_its_own() {
         .collect();
     assert_eq!(names, ["dev", "prod"], "{check}");
 
+    // dev and prod are the same, their overrides (org ID, account, profile) taken out.
+    let diff = json_of(&two.expect(
+        &["diff", "--env", "dev", "--env", "prod", "--format", "json"],
+        0,
+    ));
+    assert_eq!(diff["same"], true, "{diff}");
+
+    // The GitHub Action takes the environments (comma-separated, as in a workflow's input).
+    let config = two.env.config_path();
+    let (code, _, stderr, outputs) = crate::live_ux::run_action(
+        &two.env,
+        &[
+            ("INPUT_CONFIGS", config.to_str().unwrap()),
+            ("INPUT_ENVIRONMENTS", "dev,prod"),
+            ("AWS_CONFIG_FILE", two.aws_config.as_str()),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(outputs.contains("in_sync=true"), "{outputs}");
+
     // prod's role tampered to trust dev's org too: a security finding naming both.
     let both = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"AWS": "arn:aws:iam::765628985471:root"}, "Action": "sts:AssumeRole",
@@ -175,6 +195,14 @@ fn each_environment_is_applied_checked_and_destroyed_on_its_own() {
         "{message}"
     );
     assert!(message.contains(DEV_ORG), "{message}");
+    let diff = json_of(&two.expect(
+        &["diff", "--env", "dev", "--env", "prod", "--format", "json"],
+        2,
+    ));
+    let whats: Vec<&str> = (diff["differences"].as_array().unwrap().iter())
+        .map(|d| d["what"].as_str().unwrap())
+        .collect();
+    assert_eq!(whats, ["role trust policy"], "{diff}");
     // dev is not touched by it, and apply repairs prod.
     two.expect(&["check", "--env", "dev"], 0);
     two.expect(&["apply", "--env", "prod"], 0);

@@ -68,7 +68,7 @@ fn check_writes_sarif_and_json_files_from_one_read_of_aws() {
 }
 
 /// Runs scripts/action-check.sh like action.yml does, with a fake $GITHUB_OUTPUT.
-fn run_action(env: &Env, inputs: &[(&str, &str)]) -> (i32, String, String, String) {
+pub(crate) fn run_action(env: &Env, inputs: &[(&str, &str)]) -> (i32, String, String, String) {
     let output = env.dir.path().join("github_output");
     std::fs::write(&output, "").unwrap();
     let out = std::process::Command::new("bash")

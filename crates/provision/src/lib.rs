@@ -31,6 +31,7 @@ pub mod lint;
 pub mod onboard;
 pub mod plan;
 pub mod prepare;
+pub mod promotion;
 pub mod prove;
 pub mod render;
 #[cfg(feature = "schemars")]

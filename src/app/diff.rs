@@ -1,0 +1,76 @@
+//! `diff`: two environments of one config read live, then compared with their overrides taken
+//! out (`core::promotion`). Nothing is written.
+
+use super::events::Events;
+use super::live::prepare_live;
+use super::settings::Settings;
+use crate::aws::prepare::Prepared;
+use crate::aws::Clients;
+use crate::config::ConfigFile;
+use crate::core::promotion::{self, Difference};
+use crate::error::{Error, Result};
+use crate::genesys::Session;
+
+/// The two environments compared, and every difference.
+pub struct Compared {
+    /// The two environments, as asked.
+    pub environments: [String; 2],
+    pub differences: Vec<Difference>,
+}
+
+/// Reads both environments concurrently (both sides each), then compares them.
+pub async fn diff(
+    settings: &Settings,
+    events: &dyn Events,
+    files: &[ConfigFile],
+) -> Result<Compared> {
+    let [a, b] = files else {
+        return Err(Error::usage(
+            "diff compares two environments",
+            "pass two: lambda-trust diff --env dev --env prod",
+        ));
+    };
+    let (ra, rb) = futures::join!(read(settings, events, a), read(settings, events, b));
+    let ((_, pa), ga) = ra?;
+    let ((_, pb), gb) = rb?;
+    let names = [name(a), name(b)];
+    let (ea, eb) = (
+        environment(&names[0], &pa, &ga),
+        environment(&names[1], &pb, &gb),
+    );
+    let differences = promotion::differences(&ea, &eb);
+    Ok(Compared {
+        environments: names.clone(),
+        differences,
+    })
+}
+
+fn environment<'a>(
+    name: &'a str,
+    prepared: &'a Prepared,
+    genesys: &'a Option<Session>,
+) -> promotion::Environment<'a> {
+    promotion::Environment {
+        name,
+        desired: &prepared.desired,
+        observed: &prepared.observed,
+        genesys: genesys.as_ref().map(|s| &s.observed),
+    }
+}
+
+fn name(file: &ConfigFile) -> String {
+    file.env
+        .clone()
+        .unwrap_or_else(|| file.path.display().to_string())
+}
+
+/// One environment's two sides.
+async fn read(
+    settings: &Settings,
+    events: &dyn Events,
+    file: &ConfigFile,
+) -> Result<((Clients, Prepared), Option<Session>)> {
+    let (clients, prepared) = prepare_live(settings, events, file).await?;
+    let genesys = super::genesys::prepare(&clients, &prepared, settings.verbose, events).await?;
+    Ok(((clients, prepared), genesys))
+}
