@@ -19,24 +19,24 @@ pub fn render_human(report: &CheckReport, styles: Styles) -> String {
             ConfigStatus::Ok if !c.not_checked.is_empty() => out.push_str(&format!(
                 "{} {}: {}\n",
                 styles.yellow("✓"),
-                c.config,
+                c.label(),
                 one_sided_line(&c.not_checked)
             )),
             ConfigStatus::Ok => out.push_str(&format!(
                 "{} {}: in sync and verified\n",
                 styles.green("✓"),
-                c.config
+                c.label()
             )),
             ConfigStatus::Error => out.push_str(&format!(
                 "{} {}: {}\n",
                 styles.red("✗ error"),
-                c.config,
+                c.label(),
                 printable(c.error.as_deref().unwrap_or(""))
             )),
             ConfigStatus::Drift => out.push_str(&format!(
                 "{} {}: {}\n",
                 styles.red("✗ drift"),
-                c.config,
+                c.label(),
                 count_line(&c.findings)
             )),
         }
@@ -359,6 +359,9 @@ pub fn render_sarif(report: &CheckReport) -> String {
         for f in &c.findings {
             let mut properties = json!({"path": f.path, "expected": f.expected,
                 "actual": f.actual, "remedy": f.remedy});
+            if let Some(env) = &c.environment {
+                properties["environment"] = json!(env);
+            }
             if let Some(c) = &f.trail.changed_by {
                 properties["changed_by"] = json!(c);
             }
@@ -374,7 +377,7 @@ pub fn render_sarif(report: &CheckReport) -> String {
                 "ruleId": rule_id(f.code),
                 "kind": kind,
                 "level": level,
-                "message": {"text": format!("{}: {}{who}", f.resource, f.message)},
+                "message": {"text": format!("{}{}: {}{who}", env_prefix(c), f.resource, f.message)},
                 "locations": location(c.line_of(f.config_key)),
                 "properties": properties,
             }));
@@ -389,6 +392,15 @@ pub fn render_sarif(report: &CheckReport) -> String {
         "One side of the config was not checked (--only).",
     ));
     sarif::document(rules, results)
+}
+
+/// `prod: ` before what a result names, for a config with environments (the file is the
+/// same for all of them).
+fn env_prefix(c: &crate::core::drift::ConfigReport) -> String {
+    c.environment
+        .as_ref()
+        .map(|e| format!("{e}: "))
+        .unwrap_or_default()
 }
 
 /// A finding code's SARIF rule: `lambda-trust/check/trust-broader`.
@@ -424,10 +436,15 @@ pub fn render_github(report: &CheckReport) -> String {
                 "warning"
             };
             let title = match f.outcome {
-                Outcome::Failed => {
-                    format!("lambda-trust {} drift: {}", f.severity.as_str(), f.resource)
+                Outcome::Failed => format!(
+                    "lambda-trust {} drift: {}{}",
+                    f.severity.as_str(),
+                    env_prefix(c),
+                    f.resource
+                ),
+                Outcome::Unknown => {
+                    format!("lambda-trust unknown: {}{}", env_prefix(c), f.resource)
                 }
-                Outcome::Unknown => format!("lambda-trust unknown: {}", f.resource),
             };
             out.push_str(&format!(
                 "::{level} file={},line={},title={}::{}\n",

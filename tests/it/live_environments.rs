@@ -203,6 +203,17 @@ fn each_environment_is_applied_checked_and_destroyed_on_its_own() {
         .map(|d| d["what"].as_str().unwrap())
         .collect();
     assert_eq!(whats, ["role trust policy"], "{diff}");
+    // One run for CI: every environment, each result naming its own, the exit code the worst.
+    let sarif = json_of(&two.expect(&["check", "--env", "all", "--format", "sarif"], 2));
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let other = (results.iter())
+        .find(|r| r["ruleId"] == "lambda-trust/check/trust-other-environment")
+        .unwrap_or_else(|| panic!("{sarif}"));
+    assert_eq!(other["properties"]["environment"], "prod");
+    assert!(other["message"]["text"].as_str().unwrap().starts_with("prod: "));
+    let human = two.expect(&["check", "--env", "all"], 2).stdout;
+    assert!(human.contains("(environment dev): in sync"), "{human}");
+    assert!(human.contains("(environment prod)"), "{human}");
     // dev is not touched by it, and apply repairs prod.
     two.expect(&["check", "--env", "dev"], 0);
     two.expect(&["apply", "--env", "prod"], 0);

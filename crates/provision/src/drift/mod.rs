@@ -263,6 +263,14 @@ pub struct ConfigReport {
 }
 
 impl ConfigReport {
+    /// The config as a heading names it: its path, and its environment when it has one.
+    pub fn label(&self) -> String {
+        match &self.environment {
+            Some(env) => format!("{} (environment {env})", self.config),
+            None => self.config.clone(),
+        }
+    }
+
     pub fn error(config: &str, message: String) -> ConfigReport {
         ConfigReport {
             config: config.to_string(),
