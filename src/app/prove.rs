@@ -58,7 +58,7 @@ fn prove_environments(settings: &Settings, events: &dyn Events, options: Options
     let mut loaded = Vec::new();
     for file in &options.config {
         let l = load(file, events)?;
-        let rendered = render_loaded(settings, &l).map_err(|e| e.human());
+        let rendered = render_loaded(settings, &l).map_err(|e| e.to_string());
         loaded.push((file.env.clone().unwrap_or_default(), l, rendered));
     }
     let mut proof = Proof {
@@ -68,7 +68,16 @@ fn prove_environments(settings: &Settings, events: &dyn Events, options: Options
         isolation: Vec::new(),
     };
     for (name, l, rendered) in &loaded {
-        let Ok(rendered) = rendered else { continue };
+        let rendered = match rendered {
+            Ok(rendered) => rendered,
+            Err(e) => {
+                events.event(Event::Warning {
+                    message: format!("environment {name}: its role is not proved: {e}"),
+                    hint: Some("every isolation claim with it is unknown".into()),
+                });
+                continue;
+            }
+        };
         let sides = prove::from_config(&l.config, rendered, options.input.role_arn.as_deref())?;
         let one = prove_sides(events, &options, sides)?;
         proof.results.extend(one.results.iter().cloned());

@@ -210,7 +210,10 @@ fn each_environment_is_applied_checked_and_destroyed_on_its_own() {
         .find(|r| r["ruleId"] == "lambda-trust/check/trust-other-environment")
         .unwrap_or_else(|| panic!("{sarif}"));
     assert_eq!(other["properties"]["environment"], "prod");
-    assert!(other["message"]["text"].as_str().unwrap().starts_with("prod: "));
+    assert!(other["message"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("prod: "));
     let human = two.expect(&["check", "--env", "all"], 2).stdout;
     assert!(human.contains("(environment dev): in sync"), "{human}");
     assert!(human.contains("(environment prod)"), "{human}");

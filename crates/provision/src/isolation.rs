@@ -384,3 +384,120 @@ pub fn trust_findings(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::{render, RenderContext, Templates};
+
+    const BASE: &str = r#"
+[trust]
+partner = "genesys-cloud"
+external_id = "11111111-1111-4111-8111-111111111111"
+[role]
+name = "GenesysLambdaInvoker"
+[aws]
+region = "us-east-1"
+[[targets]]
+function = "lookup"
+[environments.dev]
+aws.account_id = "111111111111"
+"#;
+
+    /// Every claim of a config with `prod` added as `prod`, rendered.
+    fn claims(prod: &str) -> Vec<IsolationClaim> {
+        let text = format!("{BASE}\n[environments.prod]\n{prod}");
+        let loaded: Vec<_> = ["dev", "prod"]
+            .iter()
+            .map(|env| lambda_trust_config::parse_str_env(&text, "t.toml", Some(env)).unwrap())
+            .collect();
+        let rendered: Vec<Result<Rendered, String>> = (loaded.iter())
+            .map(|l| {
+                let ctx = RenderContext {
+                    account_id: l.config.aws.account_id.clone(),
+                    default_region: None,
+                };
+                render(&l.config, &ctx, &Templates::builtin()).map_err(|e| e.to_string())
+            })
+            .collect();
+        let envs: Vec<Environment<'_>> = (loaded.iter().zip(&rendered))
+            .map(|(l, r)| Environment {
+                name: l.environment.as_deref().unwrap(),
+                config: &l.config,
+                rendered: r.as_ref().map_err(Clone::clone),
+            })
+            .collect();
+        isolation(&envs)
+    }
+
+    fn verdict(claims: &[IsolationClaim], from: &str, kind: IsolationKind) -> Verdict {
+        (claims.iter())
+            .find(|c| c.environment == from && c.claim == kind)
+            .map(|c| c.verdict)
+            .unwrap()
+    }
+
+    #[test]
+    fn separate_orgs_and_accounts_are_proved_isolated() {
+        let c = claims(
+            "trust.external_id = \"22222222-2222-4222-8222-222222222222\"\naws.account_id = \"222222222222\"\n",
+        );
+        assert_eq!(c.len(), 8);
+        assert!(c.iter().all(|c| c.verdict == Verdict::Proved), "{c:#?}");
+    }
+
+    #[test]
+    fn one_org_id_for_both_fails_trust_with_the_request() {
+        let c = claims("aws.account_id = \"222222222222\"\n");
+        assert_eq!(
+            verdict(&c, "prod", IsolationKind::Trust),
+            Verdict::Counterexample
+        );
+        let trust = c
+            .iter()
+            .find(|c| c.environment == "prod" && c.claim == IsolationKind::Trust);
+        let request = trust.unwrap().counterexample.as_ref().unwrap();
+        assert_eq!(
+            request["context:sts:ExternalId"],
+            "11111111-1111-4111-8111-111111111111"
+        );
+        assert_eq!(request["principal"], "arn:aws:iam::765628985471:root");
+    }
+
+    #[test]
+    fn a_function_of_the_other_environment_fails_invoke_unless_both_share_it() {
+        let same_account = "trust.external_id = \"22222222-2222-4222-8222-222222222222\"\naws.account_id = \"111111111111\"\nrole.name = \"Prod\"\n";
+        let c = claims(same_account);
+        assert_eq!(
+            verdict(&c, "prod", IsolationKind::Invoke),
+            Verdict::Counterexample
+        );
+        assert_eq!(
+            verdict(&c, "prod", IsolationKind::Actions),
+            Verdict::Counterexample
+        );
+        assert_eq!(
+            verdict(&c, "prod", IsolationKind::Credential),
+            Verdict::Proved
+        );
+        let shared = claims(&format!(
+            "{same_account}[environments.prod.targets.\"lookup\"]\nshared = true\n"
+        ));
+        // Only prod declares it: still a violation; both must.
+        assert_eq!(
+            verdict(&shared, "prod", IsolationKind::Invoke),
+            Verdict::Counterexample
+        );
+    }
+
+    #[test]
+    fn an_environment_that_cannot_be_rendered_leaves_every_claim_unknown() {
+        // Bare function names need the account: prod has none given.
+        let c = claims("trust.external_id = \"22222222-2222-4222-8222-222222222222\"\n");
+        let prod: Vec<_> = c.iter().filter(|c| c.environment == "prod").collect();
+        assert!(
+            prod.iter().all(|c| c.verdict == Verdict::Unknown),
+            "{prod:#?}"
+        );
+    }
+}
