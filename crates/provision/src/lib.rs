@@ -14,6 +14,10 @@
 //!   (offline proofs and one request), [`onboard`] (adding a target).
 //! - **Drift**: [`drift`] (findings, their codes and who can fix them), [`check`] (the
 //!   `check` command's judgement), [`trail`] (who changed it, from CloudTrail events).
+//! - **Environments** (`[environments.NAME]`): [`isolation`] (every pair of environments
+//!   proved isolated offline, and a live role's trust asked about the other orgs),
+//!   [`promotion`] (two live environments compared with their overrides taken out), and
+//!   [`genesys::ids`] (an org's IDs under keys the same in every environment).
 //! - [`schema_refs`]: the pieces of the JSON Schemas the outputs share.
 //!
 //! It depends on the `iam`, `config` and `verdict` crates, and on no runtime, SDK or HTTP client
