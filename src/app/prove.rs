@@ -96,8 +96,18 @@ fn prove_environments(settings: &Settings, events: &dyn Events, options: Options
 
 /// The config's documents rendered as `render` prints them.
 fn render_loaded(settings: &Settings, loaded: &crate::config::Loaded) -> Result<render::Rendered> {
+    let account = loaded.config.aws.account_id.clone();
+    render_in(settings, loaded, account)
+}
+
+/// The config's documents rendered for the role in `account` (when known).
+fn render_in(
+    settings: &Settings,
+    loaded: &crate::config::Loaded,
+    account: Option<String>,
+) -> Result<render::Rendered> {
     let ctx = RenderContext {
-        account_id: loaded.config.aws.account_id.clone(),
+        account_id: account,
         default_region: settings.region(Some(&loaded.config)),
     };
     Ok(render::render(
@@ -105,6 +115,15 @@ fn render_loaded(settings: &Settings, loaded: &crate::config::Loaded) -> Result<
         &ctx,
         &settings.templates.load()?,
     )?)
+}
+
+/// [`render_in`], its error said as text (an isolation claim's reason to be unknown).
+pub(crate) fn render_for(
+    settings: &Settings,
+    loaded: &crate::config::Loaded,
+    account: Option<String>,
+) -> std::result::Result<render::Rendered, String> {
+    render_in(settings, loaded, account).map_err(|e| e.human())
 }
 
 /// The properties of one pair of sides (and `--org-policies`).

@@ -357,20 +357,7 @@ pub fn render_sarif(report: &CheckReport) -> String {
         }
         let mut refused_said = false;
         for f in &c.findings {
-            let mut properties = json!({"path": f.path, "expected": f.expected,
-                "actual": f.actual, "remedy": f.remedy});
-            if let Some(env) = &c.environment {
-                properties["environment"] = json!(env);
-            }
-            if let Some(c) = &f.trail.changed_by {
-                properties["changed_by"] = json!(c);
-            }
-            if let Some(a) = &f.trail.cloudtrail {
-                properties["cloudtrail"] = json!(a);
-            }
-            if let Some(a) = &f.trail.genesys_audit {
-                properties["genesys_audit"] = json!(a);
-            }
+            let properties = sarif_properties(c, f);
             let who = who_suffix(f, &mut refused_said);
             let (kind, level) = sarif::kind_and_level(f.severity, f.outcome);
             results.push(json!({
@@ -392,6 +379,35 @@ pub fn render_sarif(report: &CheckReport) -> String {
         "One side of the config was not checked (--only).",
     ));
     sarif::document(rules, results)
+}
+
+/// A finding's SARIF properties: its path, values and remedy, who changed it, and the
+/// config's environment.
+fn sarif_properties(c: &crate::core::drift::ConfigReport, f: &Finding) -> Value {
+    let mut properties = json!({"path": f.path, "expected": f.expected,
+        "actual": f.actual, "remedy": f.remedy});
+    if let Some(env) = &c.environment {
+        properties["environment"] = json!(env);
+    }
+    if let Some(c) = &f.trail.changed_by {
+        properties["changed_by"] = json!(c);
+    }
+    if let Some(a) = &f.trail.cloudtrail {
+        properties["cloudtrail"] = json!(a);
+    }
+    if let Some(a) = &f.trail.genesys_audit {
+        properties["genesys_audit"] = json!(a);
+    }
+    properties
+}
+
+/// A finding's annotation title: its severity or unknown, and what it is about.
+fn github_title(c: &crate::core::drift::ConfigReport, f: &Finding) -> String {
+    let about = format!("{}{}", env_prefix(c), f.resource);
+    match f.outcome {
+        Outcome::Failed => format!("lambda-trust {} drift: {about}", f.severity.as_str()),
+        Outcome::Unknown => format!("lambda-trust unknown: {about}"),
+    }
 }
 
 /// `prod: ` before what a result names, for a config with environments (the file is the
@@ -435,17 +451,7 @@ pub fn render_github(report: &CheckReport) -> String {
             } else {
                 "warning"
             };
-            let title = match f.outcome {
-                Outcome::Failed => format!(
-                    "lambda-trust {} drift: {}{}",
-                    f.severity.as_str(),
-                    env_prefix(c),
-                    f.resource
-                ),
-                Outcome::Unknown => {
-                    format!("lambda-trust unknown: {}{}", env_prefix(c), f.resource)
-                }
-            };
+            let title = github_title(c, f);
             out.push_str(&format!(
                 "::{level} file={},line={},title={}::{}\n",
                 esc_prop(&c.config),

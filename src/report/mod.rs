@@ -60,7 +60,7 @@ pub use prove::{prove_human, prove_json, prove_passed, ProveResult};
 pub use results::{
     to_json, to_value, ApplyResult, DestroyResult, DryRunResult, GenesysChanges, ImportResult,
     ImportedRoleResult, InitResult, OnboardResult, OrgPoliciesResult, OrgPolicyFileWritten,
-    PlanResult, RenderedPolicies, VerifyResult, Writes, SCHEMA_VERSION,
+    PlanResult, RenderedPolicies, VerifyEnvironmentsResult, VerifyResult, Writes, SCHEMA_VERSION,
 };
 pub use simulate::{render_human as simulate_human, render_json as simulate_json};
 pub use text::printable;

@@ -179,6 +179,40 @@ impl Report for VerifyResult<'_> {
     }
 }
 
+/// `verify` of several environments: each one's checklist under its name.
+impl Report for super::results::VerifyEnvironmentsResult<'_> {
+    fn human(&self, styles: Styles) -> String {
+        let mut out = String::new();
+        for (i, one) in self.environments.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            let name = one.environment.unwrap_or_default();
+            out.push_str(&styles.bold(&format!("environment {}\n", printable(name))));
+            out.push_str(&one.human(styles));
+        }
+        let failed: Vec<&str> = (self.environments.iter())
+            .filter(|e| !e.verification.passed || e.error.is_some())
+            .map(|e| e.environment.unwrap_or_default())
+            .collect();
+        let total = self.environments.len();
+        let line = match failed.as_slice() {
+            [] => styles.green(&format!("✓ all {total} environments verified\n")),
+            names => styles.red(&format!(
+                "✗ {} of {total} environments not verified: {}\n",
+                names.len(),
+                printable(&names.join(", "))
+            )),
+        };
+        out.push('\n');
+        out.push_str(&line);
+        out
+    }
+    fn json(&self) -> String {
+        to_json(self)
+    }
+}
+
 /// `prove`: each property's verdict, with `--org-policies` the organization's claims, and
 /// with several environments each one's properties and every pair's isolation.
 pub struct Proved<'a>(pub &'a crate::core::prove::Proof);

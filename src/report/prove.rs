@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::verify::{closing_line, mark};
+use super::verify::{closing_line, isolation_lines, mark};
 use super::Styles;
 use crate::core::isolation::IsolationClaim;
 use crate::core::prove::{OrgProof, Proof};
@@ -69,18 +69,7 @@ pub(super) fn prove_environments(p: &Proof, styles: Styles) -> String {
         out.push_str(&property_lines(results, styles));
     }
     out.push_str("isolation:\n");
-    for c in &p.isolation {
-        out.push_str(&format!(
-            "  {}  {}: {}\n",
-            mark(c.verdict, styles),
-            claim_name(c),
-            c.detail
-        ));
-        if let Some(request) = &c.counterexample {
-            let shown: Vec<String> = request.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            out.push_str(&format!("        request: {}\n", shown.join(" ")));
-        }
-    }
+    out.push_str(&isolation_lines(&p.isolation, styles));
     let count = |v: Verdict| {
         p.results.iter().filter(|r| r.verdict == v).count()
             + p.isolation.iter().filter(|c| c.verdict == v).count()
@@ -99,17 +88,6 @@ pub(super) fn prove_environments(p: &Proof, styles: Styles) -> String {
     };
     out.push_str(&line);
     out
-}
-
-/// `isolation dev → prod (trust)`.
-fn claim_name(c: &IsolationClaim) -> String {
-    let kind = serde_json::to_value(c.claim).unwrap_or_default();
-    format!(
-        "{} → {} ({})",
-        c.environment,
-        c.other,
-        kind.as_str().unwrap_or_default()
-    )
 }
 
 /// `prove`'s organization lines (`--org-policies`): one per target.

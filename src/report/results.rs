@@ -390,6 +390,9 @@ impl ImportedRoleResult {
 pub struct VerifyResult<'a> {
     #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
+    /// The environment verified (`[environments.NAME]`), when the config has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<&'a str>,
     /// The role, account and region verified.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<&'a crate::core::verify::Subject>,
@@ -405,6 +408,20 @@ pub struct VerifyResult<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
     pub error: Option<&'a str>,
+}
+
+/// `verify` of several environments (`--env all`, or none given on a config with
+/// environments): each one's result as `verify --env NAME` gives it, verified concurrently.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct VerifyEnvironmentsResult<'a> {
+    #[schemars(schema_with = "super::schemas::schema_version")]
+    pub schema_version: u32,
+    /// Every environment verified and passed (exit 0; otherwise the worst of their codes).
+    pub passed: bool,
+    /// Each environment's result, in the config's order.
+    #[schemars(length(min = 2))]
+    pub environments: Vec<VerifyResult<'a>>,
 }
 
 /// `render --which all`: both documents. `--which trust|invoke` prints the document itself,

@@ -101,14 +101,20 @@ pub fn generated() -> Vec<(&'static str, Value)> {
                 root::<super::results::DryRunResult>(),
             ],
         ),
-        document::<super::results::VerifyResult<'static>>(
+        one_of(
             "verify.schema.json",
             "lambda-trust verify --format json",
             "The checklist and proofs of `lambda-trust verify` over the live role (exit 0 when \
              `passed`, 3 otherwise). `proofs` is absent when the role does not exist; `changes` \
              (what changed on AWS, with who changed it, in check's finding shape) is present \
              only when something drifted. With [genesys], Genesys Cloud checks are named \
-             `genesys: …`.",
+             `genesys: …`. With environments, `isolation` holds the environment's live role \
+             proved against every other environment, and several environments verified at once \
+             give `environments`, one result each.",
+            vec![
+                root::<super::results::VerifyResult<'static>>(),
+                root::<super::results::VerifyEnvironmentsResult<'static>>(),
+            ],
         ),
         one_of(
             "init.schema.json",

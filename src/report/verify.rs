@@ -3,6 +3,7 @@
 use super::text::printable;
 use super::Styles;
 use crate::core::drift::Finding;
+use crate::core::isolation::IsolationClaim;
 use crate::core::verify::{Tally, Verification};
 use crate::iam::{PropertyResult, Verdict};
 
@@ -23,8 +24,41 @@ pub fn verification_human(v: &Verification, styles: Styles) -> String {
     if let Some(path) = &v.path {
         out.push_str(&path_lines(path, styles));
     }
+    out.push_str(&isolation_lines(&v.isolation, styles));
     out.push_str(&closing_line(&Tally::of(v), styles));
     out
+}
+
+/// One line per isolation claim (`dev → prod (trust)`), with the request of a counterexample.
+pub(super) fn isolation_lines(claims: &[IsolationClaim], styles: Styles) -> String {
+    let mut out = String::new();
+    for c in claims {
+        out.push_str(&format!(
+            "  {}  {}: {}\n",
+            mark(c.verdict, styles),
+            claim_name(c),
+            printable(&c.detail)
+        ));
+        if let Some(request) = &c.counterexample {
+            let shown: Vec<String> = request.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            out.push_str(&format!(
+                "        request: {}\n",
+                printable(&shown.join(" "))
+            ));
+        }
+    }
+    out
+}
+
+/// `isolation dev → prod (trust)`.
+fn claim_name(c: &IsolationClaim) -> String {
+    let kind = serde_json::to_value(c.claim).unwrap_or_default();
+    format!(
+        "{} → {} ({})",
+        c.environment,
+        c.other,
+        kind.as_str().unwrap_or_default()
+    )
 }
 
 /// The verdict's mark, the same in `prove` and `verify` output.

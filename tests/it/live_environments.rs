@@ -151,6 +151,21 @@ fn each_environment_is_applied_checked_and_destroyed_on_its_own() {
         .collect();
     assert_eq!(names, ["dev", "prod"], "{check}");
 
+    // verify takes every environment without --env: one result each, and each live role is
+    // proved isolated from the other environment (4 claims each).
+    let verified = json_of(&two.expect(&["verify", "--format", "json"], 0));
+    let envs = verified["environments"].as_array().unwrap();
+    let names: Vec<&str> = envs
+        .iter()
+        .map(|e| e["environment"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["dev", "prod"], "{verified}");
+    for e in envs {
+        let claims = e["isolation"].as_array().unwrap();
+        assert_eq!(claims.len(), 4, "{e}");
+        assert!(claims.iter().all(|c| c["verdict"] == "proved"), "{e}");
+    }
+
     // dev and prod are the same, their overrides (org ID, account, profile) taken out.
     let diff = json_of(&two.expect(
         &["diff", "--env", "dev", "--env", "prod", "--format", "json"],
@@ -214,6 +229,20 @@ fn each_environment_is_applied_checked_and_destroyed_on_its_own() {
         .as_str()
         .unwrap()
         .starts_with("prod: "));
+    // verify of prod proves it live: its trust claim towards dev fails with the request.
+    let verified = json_of(&two.expect(&["verify", "--env", "prod", "--format", "json"], 3));
+    assert_eq!(verified["environment"], "prod", "{verified}");
+    let trust = (verified["isolation"].as_array().unwrap().iter())
+        .find(|c| c["claim"] == "trust" && c["other"] == "dev")
+        .unwrap_or_else(|| panic!("{verified}"));
+    assert_eq!(trust["verdict"], "counterexample", "{trust}");
+    assert_eq!(trust["counterexample"]["context:sts:ExternalId"], DEV_ORG);
+    let all = two.expect(&["verify", "--env", "all"], 3).stdout;
+    assert!(all.contains("prod → dev (trust)"), "{all}");
+    assert!(
+        all.contains("1 of 2 environments not verified: prod"),
+        "{all}"
+    );
     let human = two.expect(&["check", "--env", "all"], 2).stdout;
     assert!(human.contains("(environment dev): in sync"), "{human}");
     assert!(human.contains("(environment prod)"), "{human}");
@@ -262,7 +291,7 @@ fn the_offline_proof_names_both_environments_of_a_mistake() {
 
 /// Three environments of thirty targets, each in its own account (one profile per account):
 /// `check --env all` reads them concurrently, within 1.8× of one environment's wall time (the
-/// median of five runs each, alternated). Every call is delayed 100 ms at the proxy, a round
+/// median of five runs each, alternated). Every call is delayed 200 ms at the proxy, a round
 /// trip to AWS's global IAM endpoint: without it the one local moto process (serial under
 /// Python's lock), not lambda-trust, is what is timed — 2.6× at no delay, 1.9× at 30 ms.
 #[test]
@@ -345,7 +374,7 @@ fn environments_of(targets: usize) -> (std::time::Duration, std::time::Duration)
         run(&["apply", "--env", name], 0);
     }
     env.proxy.set_faults(crate::support::proxy::FaultConfig {
-        latency: std::time::Duration::from_millis(100),
+        latency: std::time::Duration::from_millis(200),
         ..Default::default()
     });
     let (mut one, mut all) = (Vec::new(), Vec::new());

@@ -113,6 +113,7 @@ fn plan_json(p: &Plan) -> serde_json::Value {
 fn verify_json(v: &Verification) -> serde_json::Value {
     report::to_value(&report::VerifyResult {
         schema_version: report::SCHEMA_VERSION,
+        environment: None,
         subject: None,
         verification: v,
         changes: None,

@@ -22,6 +22,7 @@ use serde::Serialize;
 
 use crate::prove::role_arn;
 use crate::render::Rendered;
+use crate::state::Observed;
 
 /// One environment as the proof takes it: its config and its rendered documents (or why they
 /// could not be rendered).
@@ -80,24 +81,96 @@ pub fn isolation(envs: &[Environment<'_>]) -> Vec<IsolationClaim> {
     let mut out = Vec::new();
     for a in envs {
         for b in envs.iter().filter(|b| b.name != a.name) {
-            let pair = pair(a, b);
-            out.extend(pair);
+            out.extend(pair(a, b, |ra| Side::rendered(a, ra)));
         }
     }
     out
 }
 
-/// The four claims of A towards B.
-fn pair(a: &Environment<'_>, b: &Environment<'_>) -> Vec<IsolationClaim> {
-    let claim = |kind, verdict, detail: String| IsolationClaim {
-        environment: a.name.to_string(),
-        other: b.name.to_string(),
-        claim: kind,
-        verdict,
-        detail,
-        counterexample: None,
-        shared: Vec::new(),
-    };
+/// The claims of one environment towards every other, decided on its live role: its trust
+/// policy and identity policies as read (`verify --env`), the others from their config.
+pub fn live_isolation(
+    a: &Environment<'_>,
+    observed: &Observed,
+    others: &[Environment<'_>],
+) -> Vec<IsolationClaim> {
+    (others.iter().filter(|b| b.name != a.name))
+        .flat_map(|b| pair(a, b, |ra| Side::live(a, ra, observed)))
+        .collect()
+}
+
+/// The four claims of A towards B, unknown: B's config could not be read (`why`).
+pub fn not_read(a: &str, b: &str, why: &str) -> Vec<IsolationClaim> {
+    let why = format!("not decided: {b}'s config was not read: {why}");
+    [IsolationKind::Trust, IsolationKind::Invoke]
+        .into_iter()
+        .chain([IsolationKind::Credential, IsolationKind::Actions])
+        .map(|k| unknown(a, b, k, &why))
+        .collect()
+}
+
+/// A's side of a pair: the policies its role is judged by, the role, and its shared targets.
+struct Side<'a> {
+    name: &'a str,
+    config: &'a Config,
+    trust: Result<LabeledPolicy, String>,
+    invoke: Result<EvalInput, String>,
+    role: String,
+    account_id: Option<String>,
+    shared: Vec<String>,
+}
+
+impl<'a> Side<'a> {
+    /// A's documents as the config renders them.
+    fn rendered(a: &Environment<'a>, ra: &Rendered) -> Side<'a> {
+        let invoke = policy("invoke policy", &ra.invoke).map(|p| EvalInput {
+            identity_policies: vec![p],
+            ..EvalInput::default()
+        });
+        Side {
+            name: a.name,
+            config: a.config,
+            trust: policy("trust policy", &ra.trust),
+            invoke,
+            role: role_arn(a.config, ra),
+            account_id: ra.account_id.clone(),
+            shared: shared_arns(a.config, ra),
+        }
+    }
+
+    /// A's live role: its trust policy, identity policies and boundary as read.
+    fn live(a: &Environment<'a>, ra: &Rendered, observed: &Observed) -> Side<'a> {
+        let Some(role) = &observed.role else {
+            let none = format!("{}'s role does not exist", a.name);
+            return Side {
+                trust: Err(none.clone()),
+                invoke: Err(none),
+                ..Side::rendered(a, ra)
+            };
+        };
+        let (input, problems) = crate::verify::identity_input(observed);
+        let invoke = match problems.is_empty() {
+            true => Ok(input),
+            false => Err(problems.join("; ")),
+        };
+        Side {
+            name: a.name,
+            config: a.config,
+            trust: policy("trust policy", &role.trust),
+            invoke,
+            role: role.arn.clone(),
+            account_id: Some(observed.account_id.clone()),
+            shared: shared_arns(a.config, ra),
+        }
+    }
+}
+
+/// The four claims of A towards B, A's side made from its rendered documents by `side`.
+fn pair<'a>(
+    a: &Environment<'a>,
+    b: &Environment<'_>,
+    side: impl FnOnce(&Rendered) -> Side<'a>,
+) -> Vec<IsolationClaim> {
     let (ra, rb) = match (&a.rendered, &b.rendered) {
         (Ok(ra), Ok(rb)) => (*ra, *rb),
         (Err(e), _) | (_, Err(e)) => {
@@ -105,30 +178,29 @@ fn pair(a: &Environment<'_>, b: &Environment<'_>) -> Vec<IsolationClaim> {
             return [IsolationKind::Trust, IsolationKind::Invoke]
                 .into_iter()
                 .chain([IsolationKind::Credential, IsolationKind::Actions])
-                .map(|k| claim(k, Verdict::Unknown, why.clone()))
+                .map(|k| unknown(a.name, b.name, k, &why))
                 .collect();
         }
     };
-    let trust = trust_claim(a, ra, b).unwrap_or_else(|e| {
-        unknown(
-            claim(IsolationKind::Trust, Verdict::Unknown, String::new()),
-            e,
-        )
-    });
-    let invoke = invoke_claim(a, ra, b, rb).unwrap_or_else(|e| {
-        unknown(
-            claim(IsolationKind::Invoke, Verdict::Unknown, String::new()),
-            e,
-        )
-    });
-    let credential = credential_claim(a, ra, b, rb);
-    let actions = actions_claim(a, b, &invoke, &credential);
+    let side = side(ra);
+    let trust = trust_claim(&side, b)
+        .unwrap_or_else(|e| unknown(a.name, b.name, IsolationKind::Trust, &not_decided(&e)));
+    let invoke = invoke_claim(&side, b, rb)
+        .unwrap_or_else(|e| unknown(a.name, b.name, IsolationKind::Invoke, &not_decided(&e)));
+    let credential = credential_claim(&side, b, rb);
+    let actions = actions_claim(a.name, b.name, &invoke, &credential);
     vec![trust, invoke, credential, actions]
 }
 
-fn unknown(mut claim: IsolationClaim, why: String) -> IsolationClaim {
-    claim.detail = format!("not decided: {why}");
-    claim
+fn not_decided(why: &str) -> String {
+    format!("not decided: {why}")
+}
+
+fn unknown(a: &str, b: &str, kind: IsolationKind, detail: &str) -> IsolationClaim {
+    IsolationClaim {
+        verdict: Verdict::Unknown,
+        ..proved(a, b, kind, detail.to_string())
+    }
 }
 
 fn policy(label: &str, doc: &serde_json::Value) -> Result<LabeledPolicy, String> {
@@ -137,17 +209,12 @@ fn policy(label: &str, doc: &serde_json::Value) -> Result<LabeledPolicy, String>
 }
 
 /// A's trust policy against B's org, and against B's partner account with A's external ID.
-fn trust_claim(
-    a: &Environment<'_>,
-    ra: &Rendered,
-    b: &Environment<'_>,
-) -> Result<IsolationClaim, String> {
+fn trust_claim(a: &Side<'_>, b: &Environment<'_>) -> Result<IsolationClaim, String> {
     let input = EvalInput {
-        resource_policy: Some(policy("trust policy", &ra.trust)?),
+        resource_policy: Some(a.trust.clone()?),
         resource_policy_is_trust: true,
         ..EvalInput::default()
     };
-    let role = role_arn(a.config, ra);
     let partner = b.config.partner_account();
     let mut asks = vec![(b.config.trust.external_id.clone(), "org")];
     if partner != a.config.partner_account() {
@@ -157,7 +224,7 @@ fn trust_claim(
         let mut req = Request::new(
             format!("arn:aws:iam::{partner}:root"),
             "sts:AssumeRole",
-            &role,
+            &a.role,
         );
         req.context
             .insert("sts:ExternalId".into(), vec![external_id.clone()]);
@@ -166,51 +233,45 @@ fn trust_claim(
                 "{}'s role admits {}'s {what}: account {partner} with sts:ExternalId {external_id:?}",
                 a.name, b.name
             );
-            return Ok(failed(a, b, IsolationKind::Trust, detail, &req));
+            return Ok(failed(a.name, b.name, IsolationKind::Trust, detail, &req));
         }
     }
     let detail = format!(
         "{}'s role admits neither {}'s org ID nor its partner account",
         a.name, b.name
     );
-    Ok(proved(a, b, IsolationKind::Trust, detail))
+    Ok(proved(a.name, b.name, IsolationKind::Trust, detail))
 }
 
 /// A's invoke policy against each of B's granted function ARNs not shared by both.
 fn invoke_claim(
-    a: &Environment<'_>,
-    ra: &Rendered,
+    a: &Side<'_>,
     b: &Environment<'_>,
     rb: &Rendered,
 ) -> Result<IsolationClaim, String> {
-    let input = EvalInput {
-        identity_policies: vec![policy("invoke policy", &ra.invoke)?],
-        ..EvalInput::default()
-    };
-    let role = role_arn(a.config, ra);
-    let shared_a = shared_arns(a.config, ra);
+    let input = a.invoke.clone()?;
     let shared_b = shared_arns(b.config, rb);
     let mut shared = Vec::new();
     for arn in &rb.function_arns {
-        if shared_a.contains(arn) && shared_b.contains(arn) {
+        if a.shared.contains(arn) && shared_b.contains(arn) {
             shared.push(arn.clone());
             continue;
         }
-        let req = Request::new(&role, "lambda:InvokeFunction", arn);
+        let req = Request::new(&a.role, "lambda:InvokeFunction", arn);
         if evaluate(&input, &req).decision == Decision::Allow {
             let detail = format!(
                 "{}'s role may invoke {}'s function {arn} (declare the target `shared = true` \
                  in both if that is meant)",
                 a.name, b.name
             );
-            return Ok(failed(a, b, IsolationKind::Invoke, detail, &req));
+            return Ok(failed(a.name, b.name, IsolationKind::Invoke, detail, &req));
         }
     }
     let detail = format!(
         "{}'s role may invoke none of {}'s functions",
         a.name, b.name
     );
-    let mut claim = proved(a, b, IsolationKind::Invoke, detail);
+    let mut claim = proved(a.name, b.name, IsolationKind::Invoke, detail);
     claim.shared = shared;
     Ok(claim)
 }
@@ -224,54 +285,33 @@ fn shared_arns(config: &Config, rendered: &Rendered) -> Vec<String> {
 }
 
 /// A's credential names A's role; it must not be B's.
-fn credential_claim(
-    a: &Environment<'_>,
-    ra: &Rendered,
-    b: &Environment<'_>,
-    rb: &Rendered,
-) -> IsolationClaim {
-    let (arn_a, arn_b) = (role_arn(a.config, ra), role_arn(b.config, rb));
+fn credential_claim(a: &Side<'_>, b: &Environment<'_>, rb: &Rendered) -> IsolationClaim {
+    let (arn_a, arn_b) = (&a.role, role_arn(b.config, rb));
     let same_name =
         a.config.role_path() == b.config.role_path() && a.config.role.name == b.config.role.name;
-    match (same_name, &ra.account_id, &rb.account_id) {
-        (false, _, _) => proved(
-            a,
-            b,
-            IsolationKind::Credential,
-            format!(
-                "{}'s credential names {arn_a}, not {}'s role",
-                a.name, b.name
-            ),
+    let (x, y) = (&a.name, &b.name);
+    let kind = IsolationKind::Credential;
+    match (same_name, &a.account_id, &rb.account_id) {
+        (false, _, _) => proved(x, y, kind, format!("{x}'s credential names {arn_a}, not {y}'s role")),
+        (true, Some(p), Some(q)) if p != q => proved(
+            x,
+            y,
+            kind,
+            format!("{x}'s credential names {arn_a}, not {y}'s role {arn_b}"),
         ),
-        (true, Some(x), Some(y)) if x != y => proved(
-            a,
-            b,
-            IsolationKind::Credential,
-            format!(
-                "{}'s credential names {arn_a}, not {}'s role {arn_b}",
-                a.name, b.name
-            ),
-        ),
-        (true, Some(_), Some(_)) => {
-            let mut c = proved(a, b, IsolationKind::Credential, String::new());
-            c.verdict = Verdict::Counterexample;
-            c.detail = format!("{} and {} name the same role {arn_a}: each environment's credential would hold the other's role (set [environments.{}].role.name)", a.name, b.name, b.name);
-            c.counterexample = Some(BTreeMap::from([("role_arn".to_string(), arn_a)]));
-            c
-        }
-        _ => {
-            let mut c = proved(a, b, IsolationKind::Credential, String::new());
-            c.verdict = Verdict::Unknown;
-            c.detail = format!("not decided: {} and {} name the same role {}{}, and an [aws].account_id is not given", a.name, b.name, a.config.role_path(), a.config.role.name);
-            c
-        }
+        (true, Some(_), Some(_)) => IsolationClaim {
+            verdict: Verdict::Counterexample,
+            counterexample: Some(BTreeMap::from([("role_arn".to_string(), arn_a.clone())])),
+            ..proved(x, y, kind, format!("{x} and {y} name the same role {arn_a}: each environment's credential would hold the other's role (set [environments.{y}].role.name)"))
+        },
+        _ => unknown(x, y, kind, &format!("not decided: {x} and {y} name the same role {}{}, and an [aws].account_id is not given", a.config.role_path(), a.config.role.name)),
     }
 }
 
 /// Every data action of A's org runs as the role A's credential names.
 fn actions_claim(
-    a: &Environment<'_>,
-    b: &Environment<'_>,
+    a: &str,
+    b: &str,
     invoke: &IsolationClaim,
     credential: &IsolationClaim,
 ) -> IsolationClaim {
@@ -281,33 +321,25 @@ fn actions_claim(
         _ => Verdict::Unknown,
     };
     let detail = match verdict {
-        Verdict::Proved => format!("no data action of {}'s org reaches {}'s functions: each, dynamic-URL ones included, runs as {}'s role", a.name, b.name, a.name),
-        Verdict::Counterexample => format!("a data action of {}'s org can reach {}'s functions: {}", a.name, b.name, [credential, invoke].iter().find(|c| c.verdict == Verdict::Counterexample).map_or("", |c| c.detail.as_str())),
-        Verdict::Unknown => format!("not decided: it follows from the credential and invoke claims of {} towards {}", a.name, b.name),
+        Verdict::Proved => format!("no data action of {a}'s org reaches {b}'s functions: each, dynamic-URL ones included, runs as {a}'s role"),
+        Verdict::Counterexample => format!("a data action of {a}'s org can reach {b}'s functions: {}", [credential, invoke].iter().find(|c| c.verdict == Verdict::Counterexample).map_or("", |c| c.detail.as_str())),
+        Verdict::Unknown => format!("not decided: it follows from the credential and invoke claims of {a} towards {b}"),
     };
     let counterexample = [credential, invoke]
         .iter()
         .find_map(|c| c.counterexample.clone());
     IsolationClaim {
-        environment: a.name.to_string(),
-        other: b.name.to_string(),
-        claim: IsolationKind::Actions,
         verdict,
-        detail,
         counterexample: counterexample.filter(|_| verdict == Verdict::Counterexample),
         shared: invoke.shared.clone(),
+        ..proved(a, b, IsolationKind::Actions, detail)
     }
 }
 
-fn proved(
-    a: &Environment<'_>,
-    b: &Environment<'_>,
-    kind: IsolationKind,
-    detail: String,
-) -> IsolationClaim {
+fn proved(a: &str, b: &str, kind: IsolationKind, detail: String) -> IsolationClaim {
     IsolationClaim {
-        environment: a.name.to_string(),
-        other: b.name.to_string(),
+        environment: a.to_string(),
+        other: b.to_string(),
         claim: kind,
         verdict: Verdict::Proved,
         detail,
@@ -316,13 +348,7 @@ fn proved(
     }
 }
 
-fn failed(
-    a: &Environment<'_>,
-    b: &Environment<'_>,
-    kind: IsolationKind,
-    detail: String,
-    req: &Request,
-) -> IsolationClaim {
+fn failed(a: &str, b: &str, kind: IsolationKind, detail: String, req: &Request) -> IsolationClaim {
     let mut request = BTreeMap::from([
         ("principal".to_string(), req.principal.clone()),
         ("action".to_string(), req.action.clone()),

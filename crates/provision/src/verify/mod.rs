@@ -56,6 +56,10 @@ pub struct Verification {
     /// Cloud gets through to each target, and nobody else gets in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<PathClaims>,
+    /// With environments: this environment's live role towards every other environment — it
+    /// admits none of their orgs and invokes none of their functions (`isolation`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub isolation: Vec<crate::isolation::IsolationClaim>,
 }
 
 impl Verification {
@@ -65,7 +69,15 @@ impl Verification {
             checks,
             proofs: Vec::new(),
             path: None,
+            isolation: Vec::new(),
         }
+    }
+
+    /// Adds the isolation claims; passing then also needs each of them proved.
+    pub fn with_isolation(mut self, claims: Vec<crate::isolation::IsolationClaim>) -> Verification {
+        self.passed = self.passed && claims.iter().all(|c| c.verdict == Verdict::Proved);
+        self.isolation = claims;
+        self
     }
 
     /// Adds the whole path's claims; passing then also needs each of them proved.
@@ -399,7 +411,7 @@ fn trust_samples(desired: &Desired, role_arn: &str, trust: Policy) -> Vec<Check>
 
 /// The role's identity policies (attached and inline, labelled) and its boundary, parsed;
 /// the documents that do not parse are listed instead.
-fn identity_input(observed: &Observed) -> (EvalInput, Vec<String>) {
+pub(crate) fn identity_input(observed: &Observed) -> (EvalInput, Vec<String>) {
     let mut problems = Vec::new();
     let mut identity = Vec::new();
     for (label, doc) in identity_documents(observed) {

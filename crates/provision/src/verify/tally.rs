@@ -18,6 +18,10 @@ pub struct Tally {
     pub path_claims: usize,
     pub path_refuted: usize,
     pub path_unknown: usize,
+    /// Isolation claims towards other environments (`verify --env`).
+    pub isolation: usize,
+    /// Counterexample or unknown.
+    pub isolation_not_proved: usize,
 }
 
 impl Tally {
@@ -32,6 +36,10 @@ impl Tally {
                 t = t.with_claim(claims.nobody_else.verdict);
             }
         }
+        t.isolation = v.isolation.len();
+        t.isolation_not_proved = (v.isolation.iter())
+            .filter(|c| c.verdict != Verdict::Proved)
+            .count();
         t
     }
 
@@ -56,12 +64,16 @@ impl Tally {
     }
 
     pub fn total(&self) -> usize {
-        self.checks + self.properties + self.path_claims
+        self.checks + self.properties + self.path_claims + self.isolation
     }
 
     /// Claims that did not hold (failed, refuted or unknown).
     pub(crate) fn not_holding(&self) -> usize {
-        self.checks_failed + self.properties_not_proved + self.path_refuted + self.path_unknown
+        self.checks_failed
+            + self.properties_not_proved
+            + self.path_refuted
+            + self.path_unknown
+            + self.isolation_not_proved
     }
 
     /// Every claim holds.
@@ -95,6 +107,13 @@ impl Tally {
                 "proved",
                 "not proved",
             ),
+            (
+                self.isolation,
+                self.isolation_not_proved,
+                "isolation claims",
+                "proved",
+                "not proved",
+            ),
         ];
         if self.all_hold() {
             let parts: Vec<String> = (kinds.iter())
@@ -113,7 +132,7 @@ impl Tally {
             self.total(),
             parts.join(", ")
         );
-        if self.path_refuted + self.path_unknown > 0 {
+        if self.path_refuted + self.path_unknown > 0 && self.isolation_not_proved == 0 {
             line.push_str(&format!(
                 " ({} refuted, {} unknown)",
                 self.path_refuted, self.path_unknown
