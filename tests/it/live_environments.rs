@@ -386,3 +386,133 @@ fn environments_of(targets: usize) -> (std::time::Duration, std::time::Duration)
     all.sort();
     (one[2], all[2])
 }
+
+/// A Secrets Manager secret in `account` (moto's account header), as a user stores each
+/// environment's OAuth client in its own account.
+fn put_secret_in(env: &Env, account: &str, name: &str, value: &str) {
+    let body = serde_json::json!({"Name": name, "SecretString": value}).to_string();
+    let auth = "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/secretsmanager/aws4_request, SignedHeaders=host, Signature=0";
+    let headers = [
+        ("Authorization", auth),
+        ("Content-Type", "application/x-amz-json-1.1"),
+        ("X-Amz-Target", "secretsmanager.CreateSecret"),
+        ("x-moto-account-id", account),
+    ];
+    let r = http::request(&env.moto.url(), "POST", "/", &headers, body.as_bytes()).unwrap();
+    assert!(r.is_success(), "CreateSecret: {} {}", r.status, r.text());
+}
+
+/// Everything lambda-trust may create in `account`'s IAM: the roles with their trust
+/// policies, tags and policies, and the account's own managed policies (request IDs out).
+fn iam_snapshot(env: &Env, account: &str) -> String {
+    let seed = env.moto.client().with_account(account);
+    let mut out = seed.iam_query("ListRoles", &[]);
+    out.push_str(&seed.iam_query("ListPolicies", &[("Scope", "Local")]));
+    if out.contains("<RoleName>GenesysLambdaInvoker</RoleName>") {
+        let role = [("RoleName", "GenesysLambdaInvoker")];
+        for action in [
+            "ListAttachedRolePolicies",
+            "ListRolePolicies",
+            "ListRoleTags",
+        ] {
+            out.push_str(&seed.iam_query(action, &role));
+        }
+    }
+    let request_id = regex::Regex::new("<RequestId>[^<]*</RequestId>").unwrap();
+    request_id.replace_all(&out, "").into_owned()
+}
+
+/// Both sides, two orgs and two accounts: dev's Genesys Cloud org and prod's, each reached
+/// through the OAuth secret in its own account (the secret's `base_url` alone names the org).
+/// Each environment's apply creates its role and its org's integration, credential and
+/// action; second applies write nothing anywhere; `ids` gives what each org holds; destroying
+/// dev leaves prod whole on both sides.
+#[test]
+fn two_orgs_each_get_their_own_setup_and_dev_is_destroyed_alone() {
+    use crate::support::genesys::GenesysFake;
+    let two = Two::new();
+    let dev_org = GenesysFake::start_with_aws(&two.env.moto.url(), DEV_ORG);
+    let prod_org = GenesysFake::start_with_aws(&two.env.moto.url(), PROD_ORG);
+    for (account, fake) in [(ACCOUNT, &dev_org), (PROD, &prod_org)] {
+        let secret = serde_json::json!({"client_id": fake.client_id(),
+            "client_secret": fake.client_secret(), "base_url": fake.url()});
+        put_secret_in(&two.env, account, "genesys-oauth", &secret.to_string());
+    }
+    let genesys = "\n[genesys]\nintegration = \"AWS Lambda (lambda-trust)\"\ncategory = \"Lambda\"\noauth_secret = \"genesys-oauth\"\n";
+    let text = config().replace(
+        "\n[environments.dev]",
+        &format!("{genesys}\n[environments.dev]"),
+    );
+    two.env.write_config(&text);
+
+    two.expect(&["apply", "--env", "dev"], 0);
+    assert_eq!(prod_org.writes(), 0, "dev's apply never reaches prod's org");
+    two.expect(&["apply", "--env", "prod"], 0);
+    for (name, fake, account) in [("dev", &dev_org, ACCOUNT), ("prod", &prod_org, PROD)] {
+        let state = fake.state();
+        let creds: Vec<&Value> = state["credentials"].as_object().unwrap().values().collect();
+        assert_eq!(creds.len(), 1, "{name}: {state}");
+        let role = format!("arn:aws:iam::{account}:role/GenesysLambdaInvoker");
+        assert!(creds[0].to_string().contains(&role), "{name}: {}", creds[0]);
+        assert_eq!(state["actions"].as_object().unwrap().len(), 1, "{name}");
+    }
+    // Second applies write nothing on either account or org.
+    for name in ["dev", "prod"] {
+        two.env.proxy.clear();
+        dev_org.reset_calls();
+        prod_org.reset_calls();
+        two.expect(&["apply", "--env", name], 0);
+        let writes = (
+            two.env.proxy.writes().len(),
+            dev_org.writes(),
+            prod_org.writes(),
+        );
+        assert_eq!(writes, (0, 0, 0), "{name}: AWS, dev's org, prod's org");
+    }
+    two.expect(&["check", "--env", "all"], 0);
+    two.expect(&["verify"], 0);
+
+    // ids: what prod's org holds, and dev's own.
+    for (name, fake) in [("dev", &dev_org), ("prod", &prod_org)] {
+        let ids = json_of(&two.expect(&["ids", "--env", name, "--format", "json"], 0));
+        let state = fake.state();
+        let only = |kind: &str| state[kind].as_object().unwrap().keys().next().cloned();
+        assert_eq!(
+            ids["integration"]["id"].as_str().map(String::from),
+            only("integrations"),
+            "{name}: {ids}"
+        );
+        assert_eq!(
+            ids["credential"]["id"].as_str().map(String::from),
+            only("credentials"),
+            "{name}: {ids}"
+        );
+        let action = &ids["actions"][0];
+        assert_eq!(
+            action["id"].as_str().map(String::from),
+            only("actions"),
+            "{name}: {ids}"
+        );
+        assert_eq!(action["name"], "lookup-customer", "{ids}");
+    }
+
+    // Destroying dev leaves every prod resource on both sides as it was.
+    let (prod_iam, prod_state) = (iam_snapshot(&two.env, PROD), prod_org.state());
+    two.expect(&["destroy", "--env", "dev", "--yes"], 0);
+    assert_eq!(
+        iam_snapshot(&two.env, PROD),
+        prod_iam,
+        "prod's account is untouched"
+    );
+    assert_eq!(prod_org.state(), prod_state, "prod's org is untouched");
+    let dev_state = dev_org.state();
+    assert!(
+        dev_state["actions"].as_object().unwrap().is_empty(),
+        "{dev_state}"
+    );
+    assert!(
+        dev_state["integrations"].as_object().unwrap().is_empty(),
+        "{dev_state}"
+    );
+    two.expect(&["check", "--env", "prod"], 0);
+}
