@@ -36,6 +36,9 @@ pub struct Options {
     pub role_arn: Option<String>,
     pub genesys_region: Option<String>,
     pub force: bool,
+    /// `--env NAME`: the org is this environment of the config (added to an existing file;
+    /// in a new one, its first environment).
+    pub environment: Option<String>,
 }
 
 /// What only a person can decide, asked on a terminal (the command's).
@@ -53,6 +56,8 @@ pub(crate) trait Ask {
 pub struct Imported {
     pub import: Import,
     pub role: Option<ImportedRole>,
+    /// With `--env` on an existing config: the environment added (nothing else written).
+    pub environment: Option<super::init_env::Added>,
 }
 
 /// Reads the integration (and the role), writes the config and its contract files.
@@ -183,9 +188,42 @@ async fn import(
         integration_id: integration.id.clone(),
         pinned: chosen.pinned,
     };
-    let files = import_files(&header, &import, role.as_ref());
+    if let (Some(name), true) = (&options.environment, options.path.exists()) {
+        let found = found(settings, &header, &import);
+        let added = super::init_env::add(events, &options.path, name, &found, options.force)?;
+        return Ok(Imported {
+            import,
+            role,
+            environment: Some(added),
+        });
+    }
+    let mut files = import_files(&header, &import, role.as_ref());
+    if let Some(name) = &options.environment {
+        files.config = super::init_env::first(settings, &options.path, &files.config, name)?;
+    }
     write_all(&options.path, &files, options.force)?;
-    Ok(Imported { import, role })
+    Ok(Imported {
+        import,
+        role,
+        environment: None,
+    })
+}
+
+/// What the import found, as an environment of an existing config.
+fn found(settings: &Settings, header: &ImportHeader, import: &Import) -> super::init_env::Found {
+    let functions = (import.targets.iter())
+        .map(|t| super::init_env::function_key(&t.function, t.qualifier.as_deref()))
+        .collect();
+    super::init_env::Found {
+        external_id: header.external_id.clone(),
+        account_id: header.account_id.clone(),
+        role_name: header.role_name.clone(),
+        role_path: header.role_path.clone(),
+        integration: Some(header.integration.clone()),
+        genesys_region: header.genesys_region.clone(),
+        profile: settings.aws.profile.clone(),
+        functions,
+    }
 }
 
 /// When Genesys Cloud redacts the role ARN and someone can answer: the roles of the caller's

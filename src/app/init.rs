@@ -106,16 +106,35 @@ pub async fn from_role(
     events: &dyn Events,
     name: &str,
     external_id: Option<&str>,
-    (path, force): (&Path, bool),
-) -> Result<ImportedRole> {
+    (path, force, environment): (&Path, bool, Option<&str>),
+) -> Result<(ImportedRole, Option<super::init_env::Added>)> {
     let role = read_role(settings, events, name, external_id).await?;
+    if let (Some(env), true) = (environment, path.exists()) {
+        let found = super::init_env::Found {
+            external_id: role.external_id.clone(),
+            account_id: role.account_id.clone(),
+            role_name: role.name.clone(),
+            role_path: role.path.clone(),
+            profile: settings.aws.profile.clone(),
+            functions: (role.targets.iter())
+                .map(|(f, q)| super::init_env::function_key(f, q.as_deref()))
+                .collect(),
+            ..Default::default()
+        };
+        let added = super::init_env::add(events, path, env, &found, force)?;
+        return Ok((role, Some(added)));
+    }
     let region = role_region(settings, &role)?;
+    let mut config = role_config(&role, &region);
+    if let Some(env) = environment {
+        config = super::init_env::first(settings, path, &config, env)?;
+    }
     let files = ImportFiles {
-        config: role_config(&role, &region),
+        config,
         contracts: Default::default(),
     };
     write_all(path, &files, force)?;
-    Ok(role)
+    Ok((role, None))
 }
 
 /// Reads the role and its policies and imports it (`external_id` wins over the role's ID).

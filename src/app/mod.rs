@@ -35,6 +35,7 @@ pub mod iac;
 pub mod ids;
 pub mod import;
 pub mod init;
+pub mod init_env;
 pub mod live;
 pub mod onboard;
 pub mod org_policies;

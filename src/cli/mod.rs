@@ -132,8 +132,8 @@ pub struct Global {
     /// The config's environment (repeat it, or `all`).
     ///
     /// The environment of a config with `[environments.NAME]` tables [also LAMBDA_TRUST_ENV,
-    /// comma-separated]. `check`, `prove` and `lint` take every environment without it; the
-    /// others need exactly one.
+    /// comma-separated]. `check`, `verify`, `prove` and `lint` take every environment without
+    /// it; the others need exactly one (`init --env NAME` writes one).
     #[arg(
         long,
         global = true,
@@ -245,6 +245,10 @@ commented-out entries.
 (no timeout: timeout_seconds = 0; translation maps and their JSON defaults as written). An action \
 the config cannot hold is left out with its reason, as a comment; the others are imported.
 
+--env NAME writes [environments.NAME]: added to an existing config with what differs \
+(--external-id, --account-id, --profile, --region, --role-name, --genesys-region; with \
+--from-genesys or --from-role, what they read), the rest of the file kept.
+
 Examples:
   lambda-trust init
   lambda-trust init --external-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 \\
@@ -255,7 +259,11 @@ Examples:
   # an existing setup, read-only: the integration and its role
   lambda-trust init --from-genesys --from-role GenesysLambda
   # an existing role alone
-  lambda-trust init --from-role GenesysLambda")]
+  lambda-trust init --from-role GenesysLambda
+  # an environment added to the config (docs/environments.md)
+  lambda-trust init --env test \\
+      --external-id 33333333-3333-4333-8333-333333333333 \\
+      --account-id 333333333333")]
     Init(InitArgs),
     /// Print the rendered trust and invoke policies (offline).
     #[command(after_long_help = "Example:\n  lambda-trust render --which trust")]

@@ -19,6 +19,12 @@ use crate::error::{Error, Result, Status};
 
 pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> Result<Status> {
     let path = inv.config.to_write()?;
+    let env = inv.config.env_to_write()?;
+    if let (Some(name), true, false) = (&env, path.exists(), args.from_genesys) {
+        if args.from_role.is_none() {
+            return super::init_env::add(inv, args, &path, name);
+        }
+    }
     if args.from_genesys {
         return super::init_import::from_genesys(inv, events, args, path).await;
     }
@@ -41,9 +47,19 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &InitArgs) 
     } else {
         from_flags(inv, events, args).await?
     };
-    let text = text::init_text(&answers);
+    let mut text = text::init_text(&answers);
+    // A first environment: the base is its config, and the table names its profile.
+    let environment = match &env {
+        Some(name) => {
+            let (with, written) = super::init_env::first(inv, &path, &text, name)?;
+            text = with;
+            Some(written)
+        }
+        None => None,
+    };
     // The same validation as every command's: nothing invalid is ever written.
-    let loaded = config::parse_str(&text, &path.display().to_string())?;
+    let source = path.display().to_string();
+    let loaded = config::parse_str_env(&text, &source, env.as_deref())?;
     write_atomically(&path, &text)?;
     inv.output.warnings(&config_warnings(&loaded));
     inv.output.emit(&crate::report::InitResult {
@@ -51,6 +67,7 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &InitArgs) 
         written: path.display().to_string(),
         targets: answers.targets,
         commented_out: answers.other_functions,
+        environment,
     })?;
     Ok(Status::Ok)
 }

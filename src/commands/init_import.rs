@@ -11,7 +11,9 @@ use crate::app::{init as app_init, Events};
 use crate::cli::InitArgs;
 use crate::core::role_import::ImportedRole;
 use crate::error::{Error, Result, Status};
-use crate::report::{ImportResult, Imported, ImportedRoleResult, SCHEMA_VERSION};
+use crate::report::{
+    EnvironmentWritten, ImportResult, Imported, ImportedRoleResult, SCHEMA_VERSION,
+};
 
 /// `init --from-genesys` (with `--from-role`, the role joins the import).
 pub(super) async fn from_genesys(
@@ -28,12 +30,15 @@ pub(super) async fn from_genesys(
         role_arn: args.role_arn.clone(),
         genesys_region: args.genesys_region.clone(),
         force: args.force,
+        environment: inv.config.env_to_write()?,
     };
     let ask = Terminal {
         no_input: args.no_input,
     };
     let imported = import::from_genesys(&inv.settings, events, &ask, &options).await?;
-    inv.output.emit(&genesys_report(&options.path, &imported))?;
+    let mut report = genesys_report(&options.path, &imported);
+    with_environment(&mut report, imported.environment.as_ref());
+    inv.output.emit(&report)?;
     Ok(Status::Ok)
 }
 
@@ -46,9 +51,12 @@ pub(super) async fn from_role(
     path: &Path,
 ) -> Result<Status> {
     let external_id = args.external_id.as_deref();
-    let role =
-        app_init::from_role(&inv.settings, events, name, external_id, (path, args.force)).await?;
-    inv.output.emit(&role_report(path, &role))?;
+    let env = inv.config.env_to_write()?;
+    let to = (path, args.force, env.as_deref());
+    let (role, added) = app_init::from_role(&inv.settings, events, name, external_id, to).await?;
+    let mut report = role_report(path, &role);
+    with_environment(&mut report, added.as_ref());
+    inv.output.emit(&report)?;
     Ok(Status::Ok)
 }
 
@@ -89,6 +97,15 @@ fn select(prompt: &str, items: &[String]) -> Result<usize> {
         })
 }
 
+/// The environment added to an existing config, when one was.
+fn with_environment(report: &mut Imported, added: Option<&crate::app::init_env::Added>) {
+    let (Imported::Genesys(r) | Imported::Role(r)) = report;
+    r.environment = added.map(|a| EnvironmentWritten {
+        name: a.name.clone(),
+        overrides: a.overrides.clone(),
+    });
+}
+
 /// What was written, imported and left out.
 fn genesys_report(path: &Path, imported: &GenesysImported) -> Imported {
     let import = &imported.import;
@@ -105,6 +122,7 @@ fn genesys_report(path: &Path, imported: &GenesysImported) -> Imported {
             + import.dynamic.len(),
         left_out: import.left_out.clone(),
         role: imported.role.as_ref().map(ImportedRoleResult::of),
+        environment: None,
     })
 }
 
@@ -120,5 +138,6 @@ fn role_report(path: &Path, role: &ImportedRole) -> Imported {
         imported: 0,
         left_out: Vec::new(),
         role: Some(ImportedRoleResult::of(role)),
+        environment: None,
     })
 }

@@ -98,7 +98,7 @@ impl ConfigSource {
             [one] if one != "all" => Ok(ConfigFile::env(path, Some(one.clone()))),
             _ => Err(Error::usage(
                 "this command acts on one environment at a time",
-                "pass one --env NAME; `check`, `prove` and `lint` take several",
+                "pass one --env NAME; `check`, `verify`, `prove` and `lint` take several",
             )),
         }
     }
@@ -148,6 +148,22 @@ impl ConfigSource {
             _ => Err(Error::usage(
                 "audit takes at most one --config",
                 "give the config whose role the audit should compare",
+            )),
+        }
+    }
+
+    /// The environment `init --env NAME` writes: one name, never `all`.
+    pub(crate) fn env_to_write(&self) -> Result<Option<String>> {
+        match self.envs.as_slice() {
+            [] => Ok(None),
+            [one] if crate::config::environments::is_environment_name(one) => Ok(Some(one.clone())),
+            [one] => Err(Error::usage(
+                format!("init --env {one:?}: not an environment name init can write"),
+                "use 1-32 letters, digits, `_` or `-`, starting with a letter (and not `all`)",
+            )),
+            _ => Err(Error::usage(
+                "init writes one environment at a time; several --env given",
+                "pass one --env NAME",
             )),
         }
     }

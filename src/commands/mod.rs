@@ -20,6 +20,7 @@ mod files;
 mod genesys;
 mod ids;
 mod init;
+mod init_env;
 mod init_import;
 mod init_prompt;
 mod invocation;

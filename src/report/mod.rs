@@ -58,9 +58,10 @@ pub use plan::{
 };
 pub use prove::{prove_human, prove_json, prove_passed, ProveResult};
 pub use results::{
-    to_json, to_value, ApplyResult, DestroyResult, DryRunResult, GenesysChanges, ImportResult,
-    ImportedRoleResult, InitResult, OnboardResult, OrgPoliciesResult, OrgPolicyFileWritten,
-    PlanResult, RenderedPolicies, VerifyEnvironmentsResult, VerifyResult, Writes, SCHEMA_VERSION,
+    to_json, to_value, ApplyResult, DestroyResult, DryRunResult, EnvironmentWritten,
+    GenesysChanges, ImportResult, ImportedRoleResult, InitResult, OnboardResult, OrgPoliciesResult,
+    OrgPolicyFileWritten, PlanResult, RenderedPolicies, VerifyEnvironmentsResult, VerifyResult,
+    Writes, SCHEMA_VERSION,
 };
 pub use simulate::{render_human as simulate_human, render_json as simulate_json};
 pub use text::printable;

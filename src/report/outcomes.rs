@@ -320,6 +320,18 @@ impl Report for InitResult {
             0 => String::new(),
             n => format!(", {n} more listed as comments"),
         };
+        if let Some(env) = &self.environment {
+            let overrides = match env.overrides.as_slice() {
+                [] => "nothing of the base".to_string(),
+                keys => keys.join(", "),
+            };
+            let name = printable(&env.name);
+            return format!(
+                "wrote [environments.{name}] in {} (it overrides {})\nnext: lambda-trust lint --env {name}, lambda-trust prove (every pair of environments isolated), then lambda-trust plan --env {name}\n",
+                printable(&self.written),
+                printable(&overrides),
+            );
+        }
         format!(
             "wrote {} ({} target(s){more})\nnext: lambda-trust lint, then lambda-trust plan and lambda-trust apply\n",
             self.written,
@@ -340,6 +352,9 @@ pub enum Imported {
 impl Report for Imported {
     fn human(&self, _: Styles) -> String {
         match self {
+            Imported::Genesys(r) | Imported::Role(r) if r.environment.is_some() => {
+                environment_added_human(r)
+            }
             Imported::Genesys(r) => genesys_import_human(r),
             Imported::Role(r) => role_import_human(r),
         }
@@ -349,6 +364,23 @@ impl Report for Imported {
             Imported::Genesys(r) | Imported::Role(r) => to_json(r),
         }
     }
+}
+
+/// `init --from-genesys`/`--from-role` with `--env` on an existing config.
+fn environment_added_human(r: &ImportResult) -> String {
+    let Some(env) = &r.environment else {
+        return String::new();
+    };
+    let overrides = match env.overrides.as_slice() {
+        [] => "nothing of the base".to_string(),
+        keys => keys.join(", "),
+    };
+    let name = printable(&env.name);
+    format!(
+        "wrote [environments.{name}] in {} (it overrides {}) from what was read\nnext: lambda-trust prove (every pair of environments isolated), then lambda-trust plan --env {name} --adopt\n",
+        printable(&r.written),
+        printable(&overrides)
+    )
 }
 
 fn genesys_import_human(r: &ImportResult) -> String {

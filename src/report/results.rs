@@ -333,6 +333,22 @@ pub struct InitResult {
     /// With --from-account: the listed functions not matched, written as commented-out entries.
     #[schemars(inner(length(min = 1)))]
     pub commented_out: Vec<String>,
+    /// With --env: the environment written (`[environments.NAME]`), and what it overrides of
+    /// the file's base (`trust.external_id`, `aws.profile`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<EnvironmentWritten>,
+}
+
+/// The environment `init --env NAME` wrote.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct EnvironmentWritten {
+    /// Its name.
+    #[schemars(length(min = 1))]
+    pub name: String,
+    /// The keys it overrides, dotted (`aws.profile`).
+    #[schemars(inner(length(min = 1)))]
+    pub overrides: Vec<String>,
 }
 
 /// `init --from-genesys`: what was written, imported and left out (with why).
@@ -358,6 +374,11 @@ pub struct ImportResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(with = "ImportedRoleResult")]
     pub role: Option<ImportedRoleResult>,
+    /// With --env on an existing config: the environment added (nothing else was written:
+    /// targets are shared, and how the org's functions differ from them is said on stderr).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "EnvironmentWritten")]
+    pub environment: Option<EnvironmentWritten>,
 }
 
 /// `init --from-role`: the role as read.

@@ -393,6 +393,11 @@ const SETUPS: &[(&str, Setup, bool)] = &[
     ),
     ("lambda-trust lint --env all", ENVIRONMENTS, false),
     (
+        "lambda-trust init --env test --external-id 33333333-3333-4333-8333-333333333333 --account-id 333333333333 --profile test",
+        ENVIRONMENTS,
+        false,
+    ),
+    (
         "lambda-trust plan --env dev",
         Setup {
             genesys: false,

@@ -516,3 +516,116 @@ fn two_orgs_each_get_their_own_setup_and_dev_is_destroyed_alone() {
     );
     two.expect(&["check", "--env", "prod"], 0);
 }
+
+/// `init --from-genesys --env prod` adds prod to an existing config from what prod's org holds
+/// (its org ID, its role's account), only where it differs from the base; the config then
+/// plans prod in sync. `init --env NAME` from flags adds one too, and an existing one is kept.
+#[test]
+fn an_environment_is_added_to_a_config_from_its_org() {
+    use crate::support::genesys::GenesysFake;
+    let two = Two::new();
+    let prod_org = GenesysFake::start_with_aws(&two.env.moto.url(), PROD_ORG);
+    let genesys =
+        "\n[genesys]\nintegration = \"AWS Lambda (lambda-trust)\"\ncategory = \"Lambda\"\n";
+    let full = config().replace(
+        "\n[environments.dev]",
+        &format!("{genesys}\n[environments.dev]"),
+    );
+    two.env.write_config(&full);
+    let fake_env: Vec<(String, String)> = prod_org.env();
+    let mut extra: Vec<(&str, &str)> = fake_env
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    extra.push(("AWS_CONFIG_FILE", two.aws_config.as_str()));
+    let config_path = two.env.config_path();
+    let config = config_path.to_str().unwrap();
+    let run = |args: &[&str], code: i32| {
+        let mut all = args.to_vec();
+        all.extend(["--config", config]);
+        let r = two.env.run_env(&all, &extra);
+        assert_eq!(r.code, code, "{args:?}\n{}\n{}", r.stdout, r.stderr);
+        r
+    };
+    run(&["apply", "--env", "prod"], 0);
+
+    // The config without prod: prod is added back from its org.
+    let without = full[..full.find("\n[environments.prod]").unwrap()].to_string() + "\n";
+    two.env.write_config(&without);
+    let role = format!("arn:aws:iam::{PROD}:role/GenesysLambdaInvoker");
+    let added = run(
+        &[
+            "init",
+            "--from-genesys",
+            "--env",
+            "prod",
+            "--profile",
+            "prod",
+            "--role-arn",
+            &role,
+            "--no-input",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let v = json_of(&added);
+    assert_eq!(v["environment"]["name"], "prod", "{v}");
+    let overrides: Vec<&str> = (v["environment"]["overrides"].as_array().unwrap().iter())
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        overrides,
+        ["trust.external_id", "aws.profile", "aws.account_id"],
+        "{v}"
+    );
+    let text = std::fs::read_to_string(&config_path).unwrap();
+    assert!(
+        text.starts_with(without.trim_end()),
+        "the rest of the file is kept:\n{text}"
+    );
+    assert!(
+        text.contains(&format!("trust.external_id = \"{PROD_ORG}\"")),
+        "{text}"
+    );
+    run(&["plan", "--env", "prod"], 0);
+    run(&["prove"], 0);
+
+    // From flags: a third environment; the same name again is refused and writes nothing.
+    run(
+        &[
+            "init",
+            "--env",
+            "test",
+            "--external-id",
+            "33333333-3333-4333-8333-333333333333",
+            "--account-id",
+            "333333333333",
+        ],
+        0,
+    );
+    let before = std::fs::read_to_string(&config_path).unwrap();
+    let again = run(
+        &[
+            "init",
+            "--env",
+            "test",
+            "--external-id",
+            "33333333-3333-4333-8333-333333333333",
+        ],
+        1,
+    );
+    assert!(
+        again.stderr.contains("already has [environments.test]"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&config_path).unwrap(), before);
+    let lint = run(&["lint"], 0);
+    assert!(
+        lint.stdout
+            .contains("environment test overrides aws.account_id, trust.external_id"),
+        "{}",
+        lint.stdout
+    );
+}

@@ -23,6 +23,125 @@ pub enum EditError {
         /// The file.
         path: String,
     },
+    /// The environment is already in the file.
+    #[error("{path} already has [environments.{name}]")]
+    EnvironmentExists {
+        /// The file.
+        path: String,
+        /// The environment.
+        name: String,
+    },
+    /// `environments` is not a table of tables.
+    #[error("{path}: `environments` is not a table of environments")]
+    EnvironmentsShape {
+        /// The file.
+        path: String,
+    },
+}
+
+/// What one environment overrides of the file's base, as `init --env NAME` writes it: each
+/// set field becomes a dotted key of `[environments.NAME]` (docs/environments.md).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EnvironmentOverrides {
+    /// `trust.external_id`: the environment's Genesys Cloud org ID.
+    pub external_id: Option<String>,
+    /// `aws.account_id`.
+    pub account_id: Option<String>,
+    /// `aws.profile`.
+    pub profile: Option<String>,
+    /// `aws.region`.
+    pub region: Option<String>,
+    /// `role.name`.
+    pub role_name: Option<String>,
+    /// `role.path`.
+    pub role_path: Option<String>,
+    /// `genesys.region`.
+    pub genesys_region: Option<String>,
+    /// `genesys.integration`.
+    pub integration: Option<String>,
+    /// `genesys.oauth_secret`.
+    pub oauth_secret: Option<String>,
+}
+
+impl EnvironmentOverrides {
+    /// The set keys, dotted (`aws.profile`), in the order they are written.
+    pub fn dotted_keys(&self) -> Vec<String> {
+        (self.keys().into_iter())
+            .map(|(t, k, _)| format!("{t}.{k}"))
+            .collect()
+    }
+
+    /// The set keys as `(table, key, value)`, in the order they are written.
+    fn keys(&self) -> Vec<(&'static str, &'static str, &str)> {
+        let all = [
+            ("trust", "external_id", &self.external_id),
+            ("aws", "profile", &self.profile),
+            ("aws", "account_id", &self.account_id),
+            ("aws", "region", &self.region),
+            ("role", "name", &self.role_name),
+            ("role", "path", &self.role_path),
+            ("genesys", "region", &self.genesys_region),
+            ("genesys", "integration", &self.integration),
+            ("genesys", "oauth_secret", &self.oauth_secret),
+        ];
+        (all.into_iter())
+            .filter_map(|(t, k, v)| v.as_deref().map(|v| (t, k, v)))
+            .collect()
+    }
+}
+
+/// The file without its `[environments]`: the base every environment is laid over.
+pub fn without_environments(text: &str, path: &str) -> Result<String, EditError> {
+    let mut doc = parse(text, path)?;
+    doc.remove(crate::environments::ENVIRONMENTS);
+    Ok(doc.to_string())
+}
+
+/// Adds `[environments.NAME]` with `overrides` as dotted keys (`trust.external_id = "…"`);
+/// an environment already in the file is an error unless `replace`.
+pub fn add_environment(
+    text: &str,
+    path: &str,
+    name: &str,
+    overrides: &EnvironmentOverrides,
+    replace: bool,
+) -> Result<String, EditError> {
+    let mut doc = parse(text, path)?;
+    let shape = || EditError::EnvironmentsShape {
+        path: path.to_string(),
+    };
+    let envs = doc
+        .entry(crate::environments::ENVIRONMENTS)
+        .or_insert_with(|| {
+            let mut t = Table::new();
+            t.set_implicit(true);
+            Item::Table(t)
+        })
+        .as_table_mut()
+        .ok_or_else(shape)?;
+    if envs.contains_key(name) && !replace {
+        return Err(EditError::EnvironmentExists {
+            path: path.to_string(),
+            name: name.to_string(),
+        });
+    }
+    let mut env = Table::new();
+    for (table, key, v) in overrides.keys() {
+        let sub = env.entry(table).or_insert_with(|| {
+            let mut t = Table::new();
+            t.set_dotted(true);
+            Item::Table(t)
+        });
+        if let Some(sub) = sub.as_table_mut() {
+            sub.insert(key, value(v));
+        }
+    }
+    envs.insert(name, Item::Table(env));
+    let mut out = doc.to_string();
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    Ok(out)
 }
 
 fn parse(text: &str, path: &str) -> Result<DocumentMut, EditError> {
@@ -116,6 +235,12 @@ impl EditError {
         let hint = match self {
             EditError::Parse { .. } => "fix the file first; `lambda-trust lint` shows where",
             EditError::Shape { .. } => "write each target as its own [[targets]] table",
+            EditError::EnvironmentExists { .. } => {
+                "pass --force to replace it, or choose another --env NAME"
+            }
+            EditError::EnvironmentsShape { .. } => {
+                "write each environment as its own [environments.NAME] table"
+            }
         };
         Some(hint.to_owned())
     }
@@ -178,6 +303,31 @@ mod tests {
         assert_eq!(n, 2);
         assert!(!out.contains("[[targets]]"), "{out}");
         assert!(out.contains("# the preset"));
+    }
+
+    #[test]
+    fn an_environment_is_added_with_dotted_keys_and_kept_unless_replaced() {
+        let prod = EnvironmentOverrides {
+            external_id: Some("22222222-2222-4222-8222-222222222222".into()),
+            profile: Some("prod".into()),
+            account_id: Some("222222222222".into()),
+            ..EnvironmentOverrides::default()
+        };
+        let out = add_environment(TEXT, "c.toml", "prod", &prod, false).unwrap();
+        assert!(out.starts_with(TEXT.trim_end()), "{out}");
+        assert!(
+            out.ends_with(
+                "[environments.prod]\ntrust.external_id = \"22222222-2222-4222-8222-222222222222\"\naws.profile = \"prod\"\naws.account_id = \"222222222222\"\n"
+            ),
+            "{out}"
+        );
+        let again = add_environment(&out, "c.toml", "prod", &prod, false).unwrap_err();
+        assert!(matches!(again, EditError::EnvironmentExists { .. }));
+        let dev = EnvironmentOverrides::default();
+        let both = add_environment(&out, "c.toml", "dev", &dev, false).unwrap();
+        assert!(both.ends_with("[environments.dev]\n"), "{both}");
+        let replaced = add_environment(&out, "c.toml", "prod", &dev, true).unwrap();
+        assert!(!replaced.contains("aws.profile"), "{replaced}");
     }
 
     #[test]
