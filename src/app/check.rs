@@ -20,7 +20,6 @@ use crate::core::genesys::{genesys_checks, genesys_findings, timeout_check, Gene
 use crate::core::iac;
 use crate::core::isolation;
 use crate::core::render::RenderContext;
-use crate::core::state::Observed;
 use crate::core::verify;
 use crate::error::{Error, Result};
 
@@ -52,7 +51,7 @@ async fn check_one(
                 super::path::with_path(verification, &clients, &prepared, org_policies, events)
                     .await?;
             let mut aws = aws_drift(&clients, &prepared, pacer).await?;
-            aws.extend(other_environments(path, &prepared.observed));
+            aws.extend(other_environments(settings, path, &prepared));
             (aws, verification)
         };
         // The Genesys side, as if adopting too; each finding names who made the change when
@@ -126,27 +125,18 @@ async fn genesys_check(
     }))
 }
 
-/// With environments: the other environments' orgs the live role admits, as findings naming
-/// both (each environment's config read offline from the same file).
-fn other_environments(file: &config::ConfigFile, observed: &Observed) -> Vec<drift::Finding> {
-    let (Some(env), Some(role)) = (&file.env, &observed.role) else {
+/// With environments: the live role's failed isolation claims (another environment's org
+/// admitted, or its functions invokable), as findings naming both environments.
+fn other_environments(
+    settings: &Settings,
+    file: &config::ConfigFile,
+    prepared: &crate::aws::prepare::Prepared,
+) -> Vec<drift::Finding> {
+    let Some(role) = &prepared.observed.role else {
         return Vec::new();
     };
-    let text = std::fs::read_to_string(&file.path).unwrap_or_default();
-    let others: Vec<isolation::OtherOrg> = (config::environment_names(&text).into_iter())
-        .filter(|name| name != env)
-        .filter_map(|name| {
-            let other = config::ConfigFile::env(&file.path, Some(name.clone()))
-                .load()
-                .ok()?;
-            Some(isolation::OtherOrg {
-                environment: name,
-                partner_account: other.config.partner_account(),
-                external_id: other.config.trust.external_id,
-            })
-        })
-        .collect();
-    isolation::trust_findings(env, role, &others)
+    let claims = super::isolation::live_claims(settings, file, prepared);
+    isolation::findings(&role.name, &claims)
 }
 
 /// Checks each config at `paths` against AWS (and Genesys Cloud), concurrently; `only`: one

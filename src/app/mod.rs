@@ -36,6 +36,7 @@ pub mod ids;
 pub mod import;
 pub mod init;
 pub mod init_env;
+pub mod isolation;
 pub mod live;
 pub mod onboard;
 pub mod org_policies;

@@ -91,7 +91,7 @@ pub async fn verify(
         let org = options.org_policies.as_deref();
         verification =
             super::path::with_path(verification, &clients, &prepared, org, events).await?;
-        let claims = environments_isolation(settings, &options.config, &prepared);
+        let claims = super::isolation::live_claims(settings, &options.config, &prepared);
         verification = verification.with_isolation(claims);
     }
     // What changed on AWS, and who changed it.
@@ -106,47 +106,6 @@ pub async fn verify(
         drift,
         error,
     })
-}
-
-/// With environments: this environment's live role (its trust and identity policies as read)
-/// against every other environment's config, rendered offline. None without environments.
-fn environments_isolation(
-    settings: &Settings,
-    file: &crate::config::ConfigFile,
-    prepared: &Prepared,
-) -> Vec<crate::core::isolation::IsolationClaim> {
-    use crate::core::isolation;
-    let Some(env) = &file.env else {
-        return Vec::new();
-    };
-    let text = std::fs::read_to_string(&file.path).unwrap_or_default();
-    let mut loaded = Vec::new();
-    let mut claims = Vec::new();
-    for name in crate::config::environment_names(&text) {
-        let other = crate::config::ConfigFile::env(&file.path, Some(name.clone()));
-        match other.load() {
-            Ok(l) => loaded.push((name, l)),
-            Err(e) => claims.extend(isolation::not_read(env, &name, &e.to_string())),
-        }
-    }
-    let account = |name: &str, l: &crate::config::Loaded| match name == env {
-        true => Some(prepared.observed.account_id.clone()),
-        false => l.config.aws.account_id.clone(),
-    };
-    let rendered: Vec<_> = (loaded.iter())
-        .map(|(name, l)| super::prove::render_for(settings, l, account(name, l)))
-        .collect();
-    let envs: Vec<isolation::Environment<'_>> = (loaded.iter().zip(&rendered))
-        .map(|((name, l), r)| isolation::Environment {
-            name,
-            config: &l.config,
-            rendered: r.as_ref().map_err(Clone::clone),
-        })
-        .collect();
-    if let Some(a) = envs.iter().find(|e| e.name == env) {
-        claims.extend(isolation::live_isolation(a, &prepared.observed, &envs));
-    }
-    claims
 }
 
 /// `--assume-profile`: the role assumed and every target dry-run invoked, as checks.

@@ -246,6 +246,30 @@ fn each_environment_is_applied_checked_and_destroyed_on_its_own() {
     let human = two.expect(&["check", "--env", "all"], 2).stdout;
     assert!(human.contains("(environment dev): in sync"), "{human}");
     assert!(human.contains("(environment prod)"), "{human}");
+    // An inline policy on prod's role that reaches dev's function: the same, for invoke.
+    let dev_fn = format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:lookup-customer");
+    let reach = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "lambda:InvokeFunction", "Resource": dev_fn}]});
+    let role = [("RoleName", "GenesysLambdaInvoker")];
+    let inline = [
+        role[0],
+        ("PolicyName", "reach-dev"),
+        ("PolicyDocument", &reach.to_string()),
+    ];
+    seed.iam_query("PutRolePolicy", &inline);
+    let check = json_of(&two.expect(&["check", "--env", "prod", "--format", "json"], 2));
+    let findings = crate::support::live::check_findings(&check);
+    let invoke = (findings.iter())
+        .find(|f| f["code"] == "invoke-other-environment")
+        .unwrap_or_else(|| panic!("{check}"));
+    assert_eq!(invoke["severity"], "security");
+    let message = invoke["message"].as_str().unwrap();
+    assert!(
+        message.contains("prod's role may invoke dev's function") && message.contains(&dev_fn),
+        "{message}"
+    );
+    seed.iam_query("DeleteRolePolicy", &[role[0], ("PolicyName", "reach-dev")]);
+
     // dev is not touched by it, and apply repairs prod.
     two.expect(&["check", "--env", "dev"], 0);
     two.expect(&["apply", "--env", "prod"], 0);
@@ -287,6 +311,36 @@ fn the_offline_proof_names_both_environments_of_a_mistake() {
         lint.stdout
     );
     assert!(lint.stdout.contains("dev → prod"), "{}", lint.stdout);
+
+    // A prod target written as a full ARN in dev's account: prod's role invokes dev's function.
+    let dev_fn = format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:lookup-customer");
+    let cross = format!(
+        "{}\n[environments.prod.targets.\"lookup-customer\"]\nfunction = \"{dev_fn}\"\n",
+        config()
+    );
+    two.env.write_config(&cross);
+    let v = json_of(&two.expect(&["prove", "--format", "json"], 3));
+    let invoke = (v["isolation"].as_array().unwrap().iter())
+        .find(|c| c["claim"] == "invoke" && c["environment"] == "prod")
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(invoke["verdict"], "counterexample", "{invoke}");
+    assert_eq!(
+        invoke["counterexample"]["resource"],
+        dev_fn.as_str(),
+        "{invoke}"
+    );
+    let lint = two.expect(&["lint"], 0);
+    assert!(lint.stdout.contains("prod → dev"), "{}", lint.stdout);
+    // Declared shared (a base target key: both environments), it is allowed and named.
+    two.env.write_config(&cross.replace(
+        "[[targets]]\nfunction = \"lookup-customer\"\n",
+        "[[targets]]\nfunction = \"lookup-customer\"\nshared = true\n",
+    ));
+    let v = json_of(&two.expect(&["prove", "--format", "json"], 0));
+    let invoke = (v["isolation"].as_array().unwrap().iter())
+        .find(|c| c["claim"] == "invoke" && c["environment"] == "prod")
+        .unwrap();
+    assert_eq!(invoke["shared"][0], dev_fn.as_str(), "{invoke}");
 }
 
 /// Three environments of thirty targets, each in its own account (one profile per account):

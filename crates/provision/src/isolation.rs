@@ -364,49 +364,27 @@ fn failed(a: &str, b: &str, kind: IsolationKind, detail: String, req: &Request) 
     }
 }
 
-/// Another environment's Genesys Cloud org, as a live check asks a role about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OtherOrg {
-    /// The other environment.
-    pub environment: String,
-    /// Its trusted partner account.
-    pub partner_account: String,
-    /// Its external ID (its org ID).
-    pub external_id: String,
-}
-
-/// Each other environment's org that a live trust policy admits, as a `check` finding naming
-/// both environments and the request allowed (`trust-other-environment`).
-pub fn trust_findings(
-    env: &str,
-    role: &crate::state::ObservedRole,
-    others: &[OtherOrg],
-) -> Vec<crate::drift::Finding> {
-    let Ok(trust) = policy("trust policy", &role.trust) else {
-        return Vec::new();
-    };
-    let input = EvalInput {
-        resource_policy: Some(trust),
-        resource_policy_is_trust: true,
-        ..EvalInput::default()
-    };
-    let admitted = others.iter().filter(|o| {
-        let principal = format!("arn:aws:iam::{}:root", o.partner_account);
-        let mut req = Request::new(principal, "sts:AssumeRole", &role.arn);
-        req.context
-            .insert("sts:ExternalId".into(), vec![o.external_id.clone()]);
-        evaluate(&input, &req).decision == Decision::Allow
-    });
-    admitted
-        .map(|o| {
-            crate::drift::Finding::new(
-                crate::drift::Code::TrustOtherEnvironment,
-                format!("role {} trust policy", role.name),
-                format!(
-                    "{env}'s role {} admits {}'s Genesys Cloud org: account {} with sts:ExternalId {:?}",
-                    role.arn, o.environment, o.partner_account, o.external_id
-                ),
-            )
+/// The live claims that failed, as `check` findings naming both environments and the request
+/// allowed: another environment's org admitted (`trust-other-environment`), or one of its
+/// functions invokable (`invoke-other-environment`). The credential and actions claims follow
+/// from these two on a live role, so they add no finding of their own.
+pub fn findings(role: &str, claims: &[IsolationClaim]) -> Vec<crate::drift::Finding> {
+    use crate::drift::{Code, Finding};
+    let failed = claims
+        .iter()
+        .filter(|c| c.verdict == Verdict::Counterexample);
+    failed
+        .filter_map(|c| {
+            let (code, what) = match c.claim {
+                IsolationKind::Trust => (Code::TrustOtherEnvironment, "trust policy"),
+                IsolationKind::Invoke => (Code::InvokeOtherEnvironment, "invoke policies"),
+                IsolationKind::Credential | IsolationKind::Actions => return None,
+            };
+            Some(Finding::new(
+                code,
+                format!("role {role} {what}"),
+                c.detail.clone(),
+            ))
         })
         .collect()
 }

@@ -82,6 +82,8 @@ codes! {
     InvokeDiffers,
     /// The invoke policy admits more than the targets (or is unproved).
     InvokeBroader,
+    /// The invoke policies allow another environment's function (`[environments]`).
+    InvokeOtherEnvironment,
     /// A policy version admits more than the targets.
     LatentVersion,
     /// An IaC role's trust policy holds a value unknown before deployment.
@@ -151,9 +153,19 @@ impl Code {
             RoleTagDiffers | RoleTagExtra => None,
             TrustDiffers | TrustBroader | TrustOtherEnvironment => Some(Area::Trust),
             RoleOwnershipLost | PolicyOwnershipLost => Some(Area::Ownership),
-            BoundaryChanged | BoundaryUndeclared | ForeignManagedPolicy | ForeignInlinePolicy
-            | InvokeDetached | InvokeMissing | InvokeDiffers | InvokeBroader | LatentVersion
-            | PermissionMissing | PermissionDiffers | PermissionHeld => Some(Area::Access),
+            BoundaryChanged
+            | BoundaryUndeclared
+            | ForeignManagedPolicy
+            | ForeignInlinePolicy
+            | InvokeDetached
+            | InvokeMissing
+            | InvokeDiffers
+            | InvokeBroader
+            | InvokeOtherEnvironment
+            | LatentVersion
+            | PermissionMissing
+            | PermissionDiffers
+            | PermissionHeld => Some(Area::Access),
             GenesysCredentialChanged
             | GenesysCredentialSwapped
             | GenesysConfigDiffers
@@ -226,6 +238,7 @@ impl Code {
             | ForeignManagedPolicy
             | ForeignInlinePolicy
             | InvokeBroader
+            | InvokeOtherEnvironment
             | LatentVersion
             | TrustUnknown
             | AccessUnknown
@@ -276,10 +289,16 @@ impl Code {
             RoleOwnershipLost | RoleTagDiffers | RoleTagExtra => ConfigKey::RoleTags,
             PolicyOwnershipLost => ConfigKey::Policy,
             BoundaryChanged => ConfigKey::RolePermissionsBoundary,
-            InvokeDetached | InvokeMissing | InvokeDiffers | InvokeBroader | LatentVersion
-            | AccessUnknown | PermissionMissing | PermissionDiffers | PermissionHeld => {
-                ConfigKey::Targets
-            }
+            InvokeDetached
+            | InvokeMissing
+            | InvokeDiffers
+            | InvokeBroader
+            | InvokeOtherEnvironment
+            | LatentVersion
+            | AccessUnknown
+            | PermissionMissing
+            | PermissionDiffers
+            | PermissionHeld => ConfigKey::Targets,
             GenesysCredentialChanged
             | GenesysCredentialSwapped
             | GenesysConfigDiffers
@@ -329,6 +348,7 @@ impl Code {
             | InvokeMissing
             | InvokeDiffers
             | InvokeBroader
+            | InvokeOtherEnvironment
             | LatentVersion
             | GenesysCredentialChanged
             | GenesysCredentialSwapped
@@ -372,6 +392,7 @@ impl Code {
             | InvokeMissing
             | InvokeDiffers
             | InvokeBroader
+            | InvokeOtherEnvironment
             | LatentVersion
             | RoleDescriptionUnknown
             | RoleMaxSessionUnknown
@@ -419,6 +440,7 @@ impl Code {
             InvokeMissing => "invoke-missing",
             InvokeDiffers => "invoke-differs",
             InvokeBroader => "invoke-broader",
+            InvokeOtherEnvironment => "invoke-other-environment",
             LatentVersion => "latent-version",
             TrustUnknown => "trust-unknown",
             AccessUnknown => "access-unknown",
@@ -465,6 +487,7 @@ impl Code {
             InvokeMissing => "The invoke policy does not exist.",
             InvokeDiffers => "The live invoke policy differs from the config without admitting more.",
             InvokeBroader => "The live invoke policy admits more than the targets, or cannot be proved not to.",
+            InvokeOtherEnvironment => "The live invoke policies allow a function of another environment: the environments are not isolated.",
             LatentVersion => "A policy version admits more than the targets: anyone with iam:SetDefaultPolicyVersion can switch it on.",
             TrustUnknown => "The trust policy depends on values unknown before deployment: nothing is proved about it.",
             AccessUnknown => "The role's permissions depend on values unknown before deployment: nothing is proved about them.",
