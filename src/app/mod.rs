@@ -8,17 +8,54 @@
 //! May import the adapters (`aws`, `genesys`), `core`, `config`, `iam`, `error` and `retry`;
 //! never `report`, `cli` or `commands` (`tests/it/layers.rs`).
 //!
-//! One workflow, or one shared step, a file: `live` (the runtime; the read → plan prologue of
-//! plan, apply, destroy, onboard/offboard toward a `Goal`: `plan` is `read_and_plan`, `apply`
-//! and `destroy` add `write`; `aws_drift`), `genesys` (the Genesys Cloud half: the OAuth
-//! client, sign-in, read, writes), `write` (a change set's writes in its order), `verify`
-//! (verify, and the proof `onboard` ends with), `path` (the whole path's reads: organization
-//! and function policies), `check` (live, and against IaC), `audit` (one
-//! `AuditSource`), `aggregator` (`audit --config-aggregator`), `audit_genesys` (`audit
-//! --genesys`: the Genesys Cloud organization's dynamic actions judged on the audited roles),
-//! `iac` (templates and plans read for the core), `onboard`, `init`
-//! (`--from-account`, `--from-role`), `import` (`init --from-genesys`), `files` (templates,
-//! atomic writes), `settings` (the one region rule), `events`, `error`.
+//! # Modules
+//!
+//! Every workflow, each taking `app::Settings` (built once from the invocation: the AWS flags, the
+//! templates, `-v`, the environment's region; `region(config)` is the one region rule — `--region`,
+//! then `[aws].region`, then `AWS_REGION`/`AWS_DEFAULT_REGION`, then the profile's, docs/regions.md
+//! — and `aws_for(config)` the SDK settings), a small options struct of its own (never a
+//! `cli::*Args`) and a `&dyn app::Events` sink; each returns plain data that `commands` wraps in
+//! `report`'s results. every workflow `async`, run on the one runtime `main` builds (no workflow
+//! builds one). `live` (`load`; the read → plan prologue of plan, apply, destroy, onboard/offboard:
+//! `read_and_plan`/`plan_both` toward a `Goal` → `LivePlan`; `aws_drift`, shared by check and
+//! verify), `genesys` (the Genesys half of the live workflows: find the OAuth client — the
+//! environment, else the AWS secret: the one step joining `aws/` and `genesys/`, which never import
+//! each other — sign in and read into a `genesys::Session` in the read phase, before any AWS write;
+//! its writes), `write` (a change set's writes side by side in its order, each an event), `verify`
+//! (`verify` → `Verified`; `prove_result`, onboard's last step), `path` (the whole path's reads for
+//! verify and check: each account's organization policies once, or the role's from `--org-policies
+//! DIR`, and each target's function policy), `check` (`check` over many configs → `CheckReport`;
+//! `check_iac`), `audit` (`audit` over one resolved `AuditSource` — the account, many accounts
+//! (`AccountList`), an `IacSource`, a snapshot — → `Audited`; `audit_keeping`: with the `Sessions`
+//! it read each account with, for `--to-security-hub`), `audit_run` (the `audit` command's whole
+//! run in order: the baseline refused first, the audit, `--genesys` reach, the findings' region,
+//! unused roles, the baseline applied and written), `prove_roles` (the roles proved in chunks on
+//! blocking threads, at most one per core across every account audited at once — the executor owns
+//! the parallelism, `core::audit` proves one role at a time; and `AuditFailure`: shared by `audit`
+//! and `aggregator`, which import it and not each other), `prove` (`prove`: files or the config's
+//! rendered documents, the budget's timer, the organization claim), `baseline` (after the audit:
+//! `--unused-days`, then `--baseline FILE` read and applied, and `--write-baseline FILE`),
+//! `security_hub` (`--to-security-hub`: each account's ASFF findings, which the command builds with
+//! `report::asff` and hands over as JSON (the one place a command still calls a renderer by name:
+//! `app` cannot import `report`), imported with `core::security_hub`'s lifecycle in the audit's
+//! `Sessions`, assuming `--assume-role` only where it has none), `iac` (a template or a plan, and
+//! its `.tf` files, read into `core::iac`'s model), `org_policies` (`org-policies`: one account's
+//! SCPs and RCPs read and written as `--org-policies` files), `onboard` (`plan` → `Planned`:
+//! already there, or `Ready` with the edited text and both sides' plan; `apply`: file, writes,
+//! proof), `init` (`--from-account`, `--from-role`, `write_all`), `import` (`init --from-genesys`;
+//! what only a person decides is asked through the command's `import::Ask`), `audit_genesys`
+//! (`audit --genesys`: signs in as `plan` does, reads the organization, has `core::audit` judge
+//! it), `aggregator` (`audit --config-aggregator`: every account's roles from Config, the policies
+//! partner roles use, AWS managed ones once per run, the whole path judged as not read), `files`
+//! (templates, atomic writes), `events` (`Events`, the sink of `core::event::Event`s, whose
+//! `retries` hands the retry loops' waits to the same sink; `Recorded`, the in-memory sink tests
+//! drive workflows with), `diff` (`diff --env A --env B`: two environments read concurrently,
+//! compared with `core::promotion`), `ids` (one org's Genesys Cloud IDs), `isolation` (an
+//! environment's live role against every other environment's config, for `verify` and `check`),
+//! `init_env` (`init --env`: an environment added to an existing config from what an importer
+//! read), `error` (`AppError`: the workflows' own failures — a template, plan or snapshot that
+//! cannot be read, a role that cannot be read, accounts that cannot be listed, a prover that
+//! stopped — each keeping its typed cause and deciding its hint)
 
 pub mod aggregator;
 pub mod audit;

@@ -6,6 +6,32 @@
 //!
 //! It imports the pure layers below it (`core`, `config`, `iam`), never `report` or
 //! `commands`. No file outside this folder names an `aws_sdk_*` client: a test holds us to it.
+//!
+//! # Modules
+//!
+//! `client` (SDK clients, behaviour version pinned, retry config, `attempts`: the interceptor that
+//! tells the run's progress sink of each retry the SDK makes, the one translation of an SDK error
+//! into the service's code and message (else the HTTP status and body) with its hint, the app name
+//! `lambda-trust-VERSION` in every user agent), `credentials` (which credentials a run uses: an
+//! explicit profile wins over environment keys, as in the AWS CLI; an undefined one is an error
+//! before any call), `observe` (every read), `pace` (the one token bucket: Lambda reads, CloudTrail
+//! lookups), `trail` (CloudTrail `LookupEvents` for the resources that drifted), `prepare` (config
+//! → observe → `core::prepare`), `apply` (every write), `retry` (re-exports `crate::retry`),
+//! `secrets` (the `[genesys].oauth_secret` read), `lost_answer` (re-reads after a write whose
+//! answer was lost), `probe` (live AssumeRole + DryRun invoke), `audit` (one paginated
+//! GetAccountAuthorizationDetails pass, AWS managed policies of reported roles, ListAccounts,
+//! AssumeRole into each account — `assume_keeping` also returns the session's credentials),
+//! `config_aggregator` (`audit --config-aggregator`: ListAggregateDiscoveredResources and
+//! BatchGetAggregateResourceConfig of roles, policies and functions, 100 a call, unprocessed asked
+//! again), `inventory` (paginated ListFunctions for `init --from-account`), `organizations` (an
+//! account's SCPs and RCPs from the root through each OU, read once per run and account, each OU's
+//! name once per run; not readable → "not read" with the reason), `function_policy`
+//! (`lambda:GetPolicy` per target and qualifier; `read_permissions`: lambda-trust's statement on
+//! each cross-account target), `accounts` (the clients of each `[aws.accounts]` entry — a profile
+//! or an assumed role —, checked with `sts:GetCallerIdentity` to act in its account before anything
+//! else), `permission` (`AddPermission`/`RemovePermission` of that statement with the account's
+//! clients, paced, lost answers read again), `security_hub` (`GetFindings` of the account's
+//! lambda-trust findings, `BatchImportFindings` ≤ 100 a call with `FailedFindings` retried)
 
 pub mod accounts;
 pub mod apply;

@@ -7,6 +7,33 @@
 //! Shared here, one idea per file: `invocation` (the arguments resolved once: config source,
 //! output, the workflows' `Settings`), `discover` (which config), `files` (report files),
 //! `progress` (the events' sink: spinners, bars, lines).
+//!
+//! # Modules
+//!
+//! binding only: one file per command, flags → options → `app::…` → `inv.output.emit(…)` (each
+//! command's flags one `cli::*Args` struct where there are several; `commands::run` is `async` and
+//! matches each command once); no command calls another, none calls `aws` or `genesys` (`init` +
+//! `init_prompt` for the terminal questions + `init_import` for `--from-genesys`/`--from-role` —
+//! their `app::import::Ask` on the terminal and their reports; `completions` for completions and
+//! man pages, generated from `cli::command()`); `invocation` (the flags resolved once before any
+//! command runs: `ConfigSource`, whose methods are the rules of which config a command reads —
+//! `one`, `many` for `check`, `if_given` for `audit`, `to_write` for `init`; `Output`: the format,
+//! the colour of stdout and of stderr from one rule — `--color`, else a terminal without `NO_COLOR`
+//! — and `emit`; `say`, `note`, `warning`: the lines the commands write on stderr, the events'
+//! sink's included; the workflows' `app::Settings`); `confirm` (the one question before writes:
+//! asked whenever stdin is a terminal, answered by the line `yes`); `discover` (`--config` >
+//! `LAMBDA_TRUST_CONFIG` > `./lambda-trust.toml` > the git root's; `check`'s directories and
+//! globs); `files` (report files: `--sarif`, `--json`, and `audit`'s `--html`, `--asff`, `--ocsf`,
+//! each rendered by `report::render` in its format — the one printer, never a renderer called by
+//! name); `progress` (`Terminal`, the one sink of `app::Event`s: a spinner or the accounts bar on a
+//! terminal, a spinner over a retried call's wait; every line through `Output::event`, which
+//! `--progress json` turns into JSON lines). `Command::formats` (`cli/mod.rs`) gives each command's
+//! formats from its result's `Report::FORMATS`; any other `--format` is refused before anything is
+//! read; `cli::command()` (`cli/help.rs`) is what clap parses and `--help`, completions and man
+//! show: each command's own flags first, then the globals it uses, `--format` offering only
+//! `Command::formats_named` (the same `Report::FORMATS`); `-h` the short forms (a flag's first
+//! sentence, one line each, and the examples of `--help`), `--help` the prose, written unwrapped
+//! for clap to wrap (`tests/it/help_width.rs` renders every help at 80 columns)
 
 mod apply;
 mod audit;

@@ -6,6 +6,20 @@
 //! `client`: OAuth client credentials, requests, the retry policy, [`client::Secret`].
 //! `observe`: every read. `apply`: every write. `audit`: who changed an object (the realtime
 //! audit query). `test`: runs a data action end to end (`verify --test-actions`).
+//!
+//! # Modules
+//!
+//! `regions` (re-exports `config::genesys_regions`), `client` (OAuth client credentials, `Secret`,
+//! the retry policy: 429 Retry-After (honoured above 30 s, said), pacing by the `inin-ratelimit-*`
+//! headers, 5xx backoff for repeatable calls only, counted), `observe` (every read, typed; the
+//! ledger settles unchanged actions; dependency tracking; `organization`: `audit --genesys`'s
+//! read), `apply` (every write; version conflicts 409/408/400 → re-read the version, retry; a
+//! create whose answer was lost is found by name, never re-sent blindly), `audit` (who changed an
+//! object, `expand=user`), `settle` (the credential date the ledger records after a write: the
+//! whole second once Genesys Cloud's `Date` has left it and the audit trail shows no other change),
+//! `test_run` (the data-action test run: steps, answer, duration), `session` (one config's
+//! signed-in side: desired, observed, and the plans that need Architect's answer — plan, ask which
+//! flows call an action, plan again; who changed each finding)
 
 pub mod apply;
 pub mod audit;

@@ -5,6 +5,35 @@
 //! The `report` layer sits beside `aws` above the pure `core`: it imports `core`, `config` and
 //! `iam`, never `aws`. Colour is off unless the caller enables it (`--color`, or auto on a
 //! terminal). The JSON shapes are the stable, documented interface (docs/json-output.md).
+//!
+//! # Modules
+//!
+//! `text` (`printable`: text others chose — names, condition values, server answers — with control
+//! characters and bidi overrides shown escaped, where it enters human output); `results` (the typed
+//! result of each command that changes things — `PlanResult`, `ApplyResult`, `DestroyResult`,
+//! `OnboardResult`, `DryRunResult`, `InitResult`, `VerifyResult` — with `schema_version`: their
+//! `--format json`, whose JSON Schemas are in `docs/schemas/`); `output` (the one printer:
+//! `Format`, the `Report` trait each command's result implements — human, JSON, and
+//! SARIF/GitHub/HTML where it has them, listed in `Report::FORMATS` — `render`, the only `match` on
+//! the format, and `Unsupported`, the one refusal); `outcomes` (each command's result as a
+//! `Report`, joining the renderers: `Planned`, `Applied`, `Destroyed`, `Onboarded`, `Proved`,
+//! `AccountAudit`, …; `WriteStarted`, the progress line of a write, is in `plan`); renderers: plan,
+//! verify, check (human/JSON/SARIF/GitHub), lint, simulate, prove, audit (human/JSON/SARIF; `asff`:
+//! the findings in the AWS Security Finding Format, `ocsf`: as OCSF 1.6.0 Detection Findings, both
+//! with the stable finding ID; `audit_html/`: the self-contained HTML page, its stylesheet and
+//! script inline under a hash-based Content-Security-Policy, every audited text escaped); `sarif`
+//! (the SARIF envelope `check` and `audit` share, and the level of a `Severity`; its
+//! `informationUri` is Cargo.toml's `repository`; a result's rule is its finding's code:
+//! `lambda-trust/check/CODE`, `lambda-trust/audit/CODE`); `schemas` (the JSON Schemas generated
+//! from the result types with `schemars` — every command's but `render`'s (AWS's policy grammar,
+//! kept by hand), and `common.schema.json` (`common_schema`: the shared pieces the others reference
+//! through `core::schema_refs`, from the same types — the drift `Code`'s and the check's codes, the
+//! finding's severities and config keys listed from the enums themselves); rules between fields are
+//! `#[schemars(extend(...))]` on the type; `just schemas` writes them to `docs/schemas/`,
+//! `tests/it/json_schemas.rs` fails while they differ); `version` (`--version`, with `--verbose` or
+//! `--format json` the build facts build.rs records); `events` (a workflow's `Event` as people read
+//! it on stderr, or as one line of JSON under `--progress json`: `EventLine`, schema
+//! `event.schema.json`); `Styles` (colour of one stream, decided by the command layer)
 
 pub mod asff;
 mod audit;
