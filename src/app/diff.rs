@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::genesys::Session;
 
 /// The two environments compared, and every difference.
-pub struct Compared {
+pub(crate) struct Compared {
     /// The two environments, as asked.
     pub environments: [String; 2],
     pub differences: Vec<Difference>,

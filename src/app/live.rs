@@ -166,7 +166,7 @@ pub(crate) enum Goal {
 }
 
 /// Both sides read and planned, nothing written yet.
-pub struct LivePlan {
+pub(crate) struct LivePlan {
     pub clients: Clients,
     pub prepared: Prepared,
     pub genesys: Option<Session>,

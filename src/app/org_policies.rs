@@ -27,7 +27,7 @@ pub struct Written {
 
 /// One file written.
 #[derive(Debug, Clone)]
-pub struct WrittenFile {
+pub(crate) struct WrittenFile {
     pub file: String,
     /// `SCP` or `RCP`.
     pub kind: String,

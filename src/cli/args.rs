@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueEnum};
 
 #[derive(Debug, Subcommand)]
-pub enum GenesysCommand {
+pub(crate) enum GenesysCommand {
     /// Print the Genesys Cloud regions and their URLs.
     ///
     /// Each region's name, Platform API URL and login URL.
@@ -21,7 +21,7 @@ Examples:
 }
 
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// Your Genesys Cloud organization ID.
     ///
     /// The role's required sts:ExternalId.
@@ -91,7 +91,7 @@ pub struct InitArgs {
 
 /// More outputs of the same run, as files: AWS is read once, stdout keeps `--format`.
 #[derive(Debug, Clone, Default, Args)]
-pub struct ReportFiles {
+pub(crate) struct ReportFiles {
     /// Also write SARIF 2.1.0 to FILE.
     ///
     /// The report as SARIF 2.1.0, for GitHub code scanning.
@@ -112,7 +112,7 @@ pub enum Which {
 }
 
 #[derive(Debug, Args)]
-pub struct SimulateArgs {
+pub(crate) struct SimulateArgs {
     /// An identity policy of the caller (repeatable).
     #[arg(id = "policy_files", long = "policy", value_name = "FILE")]
     pub policies: Vec<PathBuf>,
@@ -145,7 +145,7 @@ pub struct SimulateArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ProveArgs {
+pub(crate) struct ProveArgs {
     /// A trust policy file to prove.
     ///
     /// Proved instead of the config's.
@@ -211,7 +211,7 @@ pub struct ProveArgs {
 
 /// A partner preset for `audit --partner`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PartnerPreset {
+pub(crate) enum PartnerPreset {
     /// Genesys Cloud, account 765628985471.
     GenesysCloud,
     /// Genesys Cloud FedRAMP, account 325654371633 (seen only in a Genesys blueprint: confirm
@@ -241,7 +241,7 @@ fn session_name(s: &str) -> Result<String, String> {
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("offline").args(["template", "input", "plan"])))]
-pub struct AuditArgs {
+pub(crate) struct AuditArgs {
     /// genesys-cloud or genesys-cloud-fedramp.
     ///
     /// The partner whose account to audit for (repeatable): genesys-cloud (Genesys Cloud,
@@ -398,7 +398,7 @@ pub struct AuditArgs {
 /// `check --template`: the IaC to check instead of the live account.
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("code").args(["template", "plan"])))]
-pub struct CheckIacArgs {
+pub(crate) struct CheckIacArgs {
     /// Check a CloudFormation template instead.
     ///
     /// JSON or YAML, CDK's cdk.out/*.template.json, against the config instead of the live
@@ -437,7 +437,7 @@ fn key_value(s: &str) -> Result<(String, String), String> {
 
 /// `--org-policies DIR`: the organization's SCPs and RCPs as files (verify, check).
 #[derive(Debug, Clone, Default, Args)]
-pub struct OrgPoliciesArgs {
+pub(crate) struct OrgPoliciesArgs {
     /// The SCPs and RCPs over the role's account.
     ///
     /// As files, for when they cannot be read.
@@ -453,7 +453,7 @@ pub struct OrgPoliciesArgs {
 
 /// `--only aws|genesys`: one side of the integration (plan, apply, check, verify).
 #[derive(Debug, Clone, Copy, Default, Args)]
-pub struct OnlyArgs {
+pub(crate) struct OnlyArgs {
     /// One side only.
     ///
     /// With [genesys], one side alone.
@@ -469,7 +469,7 @@ pub struct OnlyArgs {
 
 /// The side `--only` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OnlySide {
+pub(crate) enum OnlySide {
     Aws,
     Genesys,
 }
@@ -487,7 +487,7 @@ impl OnlyArgs {
 
 // `apply`'s flags (its help is on its variant of `Command`: a doc comment here would replace it).
 #[derive(Debug, Args)]
-pub struct ApplyArgs {
+pub(crate) struct ApplyArgs {
     /// Take over a role or policy lambda-trust did not create.
     ///
     /// A role or policy with the configured name that lambda-trust did not create: tag it
@@ -515,7 +515,7 @@ pub struct ApplyArgs {
 
 // `verify`'s flags (its help is on its variant of `Command`: a doc comment here would replace it).
 #[derive(Debug, Args)]
-pub struct VerifyArgs {
+pub(crate) struct VerifyArgs {
     /// Also assume the role and dry-run invoke.
     ///
     /// Also assume the role with this profile's credentials and the external ID, then
@@ -541,7 +541,7 @@ pub struct VerifyArgs {
 
 // `onboard`'s flags (its help is on its variant of `Command`: a doc comment here would replace it).
 #[derive(Debug, Args)]
-pub struct OnboardArgs {
+pub(crate) struct OnboardArgs {
     /// The function: ARN, alias ARN or name.
     pub function: String,
     /// An alias or version to grant.
@@ -574,7 +574,7 @@ pub struct OnboardArgs {
 
 // `offboard`'s flags (its help is on its variant of `Command`: a doc comment here would replace it).
 #[derive(Debug, Args)]
-pub struct OffboardArgs {
+pub(crate) struct OffboardArgs {
     /// The function: ARN, alias ARN or name.
     pub function: String,
     /// Remove only the entry with this qualifier.

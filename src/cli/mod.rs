@@ -182,7 +182,7 @@ pub struct Global {
 
 #[derive(Debug, Args)]
 #[command(next_help_heading = AWS_HEADING)]
-pub struct AwsArgs {
+pub(crate) struct AwsArgs {
     /// Named profile from your AWS config.
     ///
     /// [default: the config's aws.profile, then AWS_PROFILE]
@@ -213,7 +213,7 @@ pub struct AwsArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ProgressChoice {
+pub(crate) enum ProgressChoice {
     Auto,
     Json,
 }
