@@ -18,17 +18,20 @@ setup:
         [ -x "{{venv}}/bin/moto_server" ] \
             && "{{venv}}/bin/python" -c 'import moto, sys; sys.exit(0 if moto.__version__ == "5.2.5" else 1)' 2>/dev/null \
             && "{{venv}}/bin/python" tests/it/support/genesys_fake.py --self-check >/dev/null 2>&1 \
-            && "{{venv}}/bin/python" -c 'from importlib.metadata import version; import sys; sys.exit(0 if version("ocsf-json-schema") == "1.2.0" else 1)' 2>/dev/null
+            && "{{venv}}/bin/python" -c 'from importlib.metadata import version; import sys; sys.exit(0 if version("ocsf-json-schema") == "1.2.0" else 1)' 2>/dev/null \
+            && "{{venv}}/bin/python" -c 'from importlib.metadata import version; import sys; sys.exit(0 if (version("python-hcl2"), version("cfn-lint")) == ("8.1.4", "1.51.0") else 1)' 2>/dev/null
     }
     if ready; then
-        echo "moto 5.2.5, purecloudplatformclientv2 269.0.0 and ocsf-json-schema 1.2.0 already installed in .venv"
+        echo "moto 5.2.5, purecloudplatformclientv2 269.0.0, ocsf-json-schema 1.2.0, python-hcl2 8.1.4 and cfn-lint 1.51.0 already installed in .venv"
     else
         python3 -m venv "{{venv}}"
         # ocsf-json-schema: the published OCSF schemas as JSON Schema, for the `audit --format
         # ocsf` tests (tests/it/support/finding_shapes.py).
-        "{{venv}}/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5' 'purecloudplatformclientv2==269.0.0' 'ocsf-json-schema==1.2.0'
+        # python-hcl2 and cfn-lint: parsers and linters that are not ours, reading what `export`
+        # writes (tests/it/live_export.rs).
+        "{{venv}}/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5' 'purecloudplatformclientv2==269.0.0' 'ocsf-json-schema==1.2.0' 'python-hcl2==8.1.4' 'cfn-lint==1.51.0'
         "{{venv}}/bin/python" tests/it/support/genesys_fake.py --self-check
-        echo "installed moto 5.2.5, purecloudplatformclientv2 269.0.0 and ocsf-json-schema 1.2.0 into .venv"
+        echo "installed moto 5.2.5, purecloudplatformclientv2 269.0.0, ocsf-json-schema 1.2.0, python-hcl2 8.1.4 and cfn-lint 1.51.0 into .venv"
     fi
     # playwright-core (no bundled browser) drives the system's Chromium in the HTML report's
     # browser tests (tests/it/live_audit_html.rs); .ci/run installs chromium and node.

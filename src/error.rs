@@ -20,7 +20,7 @@ pub use lambda_trust_verdict::{
 };
 
 /// A typed error of a layer, as the top-level [`Error`] carries it.
-pub(crate) trait LayerError: std::error::Error + Hinted + Send + Sync + 'static {}
+pub trait LayerError: std::error::Error + Hinted + Send + Sync + 'static {}
 
 impl<T: std::error::Error + Hinted + Send + Sync + 'static> LayerError for T {}
 
@@ -170,7 +170,7 @@ impl From<anyhow::Error> for Error {
 /// the operating system's reason as the cause, and what to do when there is more to say.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot {action} {what}")]
-pub(crate) struct FileError {
+pub struct FileError {
     /// `read`, `write`, `create`, `replace`, `write beside`, `render`.
     pub action: &'static str,
     /// The path (or `stdout`, `the man page`).
@@ -195,7 +195,7 @@ impl FileError {
     }
 
     /// The same, with what to do.
-    pub(crate) fn with_hint(self, hint: &'static str) -> Self {
+    pub fn with_hint(self, hint: &'static str) -> Self {
         FileError {
             hint: Some(hint),
             ..self

@@ -82,7 +82,7 @@ pub(crate) fn attempt_timeout(timeout: std::time::Duration) -> std::time::Durati
 
 /// Told of each wait of a retried call, so a command can show progress; network code only
 /// calls it (the command layer decides how it looks: a spinner on a terminal, lines at `-v`).
-pub(crate) trait Progress: Send + Sync {
+pub trait Progress: Send + Sync {
     /// A call waits before its next attempt.
     fn waiting(&self, waiting: &Waiting);
     /// The call that waited has ended, answered or given up.
@@ -114,7 +114,7 @@ pub struct Waiting {
 
 /// One wait between two attempts, as `retry_with` tells its `on_wait`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Wait {
+pub struct Wait {
     /// The attempt that just failed (from 1).
     pub attempt: u32,
     /// The most attempts there will be (the [`Limit`]'s).

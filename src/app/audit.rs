@@ -54,7 +54,7 @@ pub enum AuditSource {
 
 /// Where the accounts of a many-account audit come from.
 #[derive(Debug, Clone)]
-pub(crate) enum AccountList {
+pub enum AccountList {
     /// `--organization`: `ListAccounts`.
     Organization,
     /// `--accounts FILE`: one ID a line.
@@ -77,7 +77,7 @@ pub enum Audited {
 /// each account's assumed session — its credentials only, a few hundred bytes an account,
 /// with when it was asked for. Opaque: never serialized, never in a report.
 #[derive(Debug, Default)]
-pub(crate) struct Sessions {
+pub struct Sessions {
     base: Option<Clients>,
     assumed: BTreeMap<String, Assumed>,
 }

@@ -19,7 +19,7 @@ use crate::genesys::observe;
 /// Where the Genesys Cloud credentials come from besides the environment: `--config`'s
 /// `[genesys]` (its region and its `oauth_secret`), when given.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct GenesysSource {
+pub struct GenesysSource {
     pub region: Option<String>,
     pub oauth_secret: Option<String>,
 }

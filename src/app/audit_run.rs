@@ -15,7 +15,7 @@ use crate::core::audit::AuditOptions;
 use crate::error::{Error, Result};
 
 /// What the flags ask of one audit run.
-pub(crate) struct AuditRun {
+pub struct AuditRun {
     /// The one source: the account, many accounts, a template or plan, a snapshot, Config.
     pub source: AuditSource,
     /// Partners, partner principals, the config's identity.
@@ -40,7 +40,7 @@ pub(crate) struct AuditRun {
 }
 
 /// The audit, judged and baselined, with the sessions kept for Security Hub.
-pub(crate) struct AuditDone {
+pub struct AuditDone {
     /// What was audited.
     pub audited: Audited,
     /// The sessions each account was read with (none unless asked).

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::genesys::Session;
 
 /// The two environments compared, and every difference.
-pub(crate) struct Compared {
+pub struct Compared {
     /// The two environments, as asked.
     pub environments: [String; 2],
     pub differences: Vec<Difference>,

@@ -32,7 +32,7 @@ pub struct Found {
 /// The environment written: its name, the keys it overrides (dotted), and how its functions
 /// differ from the config's targets.
 #[derive(Debug, Clone)]
-pub(crate) struct Added {
+pub struct Added {
     pub name: String,
     pub overrides: Vec<String>,
     pub notes: Vec<String>,
@@ -89,7 +89,7 @@ pub fn first(settings: &super::Settings, path: &Path, text: &str, name: &str) ->
 }
 
 /// A function as the comparison names it: `name`, or `name:qualifier`.
-pub(crate) fn function_key(function: &str, qualifier: Option<&str>) -> String {
+pub fn function_key(function: &str, qualifier: Option<&str>) -> String {
     let name = match parse_function(function) {
         Ok(FunctionRef::Arn(arn)) => arn.name,
         _ => function.to_string(),

@@ -166,7 +166,7 @@ pub(crate) enum Goal {
 }
 
 /// Both sides read and planned, nothing written yet.
-pub(crate) struct LivePlan {
+pub struct LivePlan {
     pub clients: Clients,
     pub prepared: Prepared,
     pub genesys: Option<Session>,

@@ -50,7 +50,7 @@
 //! (templates, atomic writes), `events` (`Events`, the sink of `core::event::Event`s, whose
 //! `retries` hands the retry loops' waits to the same sink; `Recorded`, the in-memory sink tests
 //! drive workflows with), `diff` (`diff --env A --env B`: two environments read concurrently,
-//! compared with `core::promotion`), `ids` (one org's Genesys Cloud IDs), `isolation` (an
+//! compared with `core::promotion`), `ids` (one org's Genesys Cloud IDs), `export` (`export terraform|cloudformation`: what is live, or what the config would create, written as code through `core::export`), `isolation` (an
 //! environment's live role against every other environment's config, for `verify` and `check`),
 //! `init_env` (`init --env`: an environment added to an existing config from what an importer
 //! read), `error` (`AppError`: the workflows' own failures — a template, plan or snapshot that
@@ -66,6 +66,7 @@ pub mod check;
 pub mod diff;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod files;
 pub mod genesys;
 pub mod iac;

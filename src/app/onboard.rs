@@ -18,7 +18,7 @@ use crate::core::{onboard, verify};
 use crate::error::{FileError, Result};
 
 /// The edit of the config's targets.
-pub(crate) enum Edit {
+pub enum Edit {
     Add(Add),
     Remove(Remove),
 }
@@ -73,7 +73,7 @@ pub enum Planned {
 }
 
 /// An edit ready to write: the file before and after, and the plan.
-pub(crate) struct Ready {
+pub struct Ready {
     pub before: Before,
     pub new_text: String,
     /// One line: what was onboarded or offboarded.

@@ -27,7 +27,7 @@ pub struct Written {
 
 /// One file written.
 #[derive(Debug, Clone)]
-pub(crate) struct WrittenFile {
+pub struct WrittenFile {
     pub file: String,
     /// `SCP` or `RCP`.
     pub kind: String,

@@ -24,14 +24,14 @@ use crate::error::Result;
 
 /// One audited account and today's findings there (none: every earlier one is resolved).
 #[derive(Debug, Clone)]
-pub(crate) struct AccountFindings {
+pub struct AccountFindings {
     pub account: String,
     pub findings: Vec<Value>,
 }
 
 /// What to send where.
 #[derive(Debug, Clone)]
-pub(crate) struct ToSecurityHub {
+pub struct ToSecurityHub {
     pub accounts: Vec<AccountFindings>,
     /// `--assume-role`: each account is written through this role (a many-account audit) —
     /// in the session the audit assumed when it has one.

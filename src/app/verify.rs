@@ -37,7 +37,7 @@ pub struct Options {
 
 /// What `verify` found: the verdict, what drifted on AWS (with who changed it), and the
 /// Genesys Cloud side's failure, reported beside what AWS proved.
-pub(crate) struct Verified {
+pub struct Verified {
     /// The environment verified, when the config has them.
     pub environment: Option<String>,
     /// The role, account and region verified.

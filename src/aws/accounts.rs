@@ -17,7 +17,7 @@ use crate::config::AccountAccess;
 
 /// Why an `[aws.accounts]` entry cannot be used.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum AccountError {
+pub enum AccountError {
     #[error("[aws.accounts.\"{account}\"]: {source}")]
     Profile {
         account: String,

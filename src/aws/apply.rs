@@ -29,7 +29,7 @@ use crate::core::state::DesiredRole;
 
 /// Why an apply stopped.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum ApplyError {
+pub enum ApplyError {
     /// A write call failed. Displays the failed call and how far apply got (the call's hint is
     /// this error's); the AWS error is part of the message, not an error *source*: `main`
     /// prints the whole chain, which would repeat it.
@@ -43,7 +43,7 @@ pub(crate) enum ApplyError {
 
 /// What one apply did.
 #[derive(Debug, Default, Clone, serde::Serialize)]
-pub(crate) struct ApplyOutcome {
+pub struct ApplyOutcome {
     /// Write calls made (equals the number of ops applied).
     pub writes: usize,
 }

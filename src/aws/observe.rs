@@ -57,7 +57,7 @@ pub(crate) fn keep_listing(pages_read: usize, unconfirmed: usize) -> bool {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum ObserveError {
+pub enum ObserveError {
     #[error(transparent)]
     Aws(#[from] AwsError),
     /// The problem is part of the message, not an error source: `main` prints the chain.

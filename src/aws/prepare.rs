@@ -13,7 +13,7 @@ use crate::core::render::{RenderContext, Templates};
 use crate::core::state::{CallerIdentity, Desired, FunctionPermission, Observed};
 
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum PipelineError {
+pub enum PipelineError {
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
     #[error(transparent)]
@@ -24,7 +24,7 @@ pub(crate) enum PipelineError {
 
 /// Everything a live command needs after reading AWS.
 #[derive(Debug)]
-pub(crate) struct Prepared {
+pub struct Prepared {
     pub loaded: Loaded,
     pub desired: Desired,
     pub observed: Observed,

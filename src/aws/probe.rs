@@ -23,7 +23,7 @@ const PROBE_BACKOFF: Backoff = Backoff {
 
 /// Settings for the live probe (`verify --assume-profile`).
 #[derive(Debug, Clone)]
-pub(crate) struct ProbeSettings {
+pub struct ProbeSettings {
     pub profile: String,
     pub wait: Duration,
     pub endpoint_url: Option<String>,

@@ -26,21 +26,21 @@ pub(crate) const IMPORT_ROUNDS: usize = 3;
 /// A finding Security Hub holds: what the lifecycle compares, and the finding itself (what a
 /// resolution re-imports).
 #[derive(Debug, Clone)]
-pub(crate) struct Held {
+pub struct Held {
     pub listed: Listed,
     finding: AwsSecurityFinding,
 }
 
 /// A finding ready to import.
 #[derive(Debug, Clone)]
-pub(crate) struct Outgoing {
+pub struct Outgoing {
     id: String,
     finding: AwsSecurityFinding,
 }
 
 /// A finding Security Hub still refused after [`IMPORT_ROUNDS`] calls.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Failed {
+pub struct Failed {
     pub id: String,
     pub code: String,
     pub message: String,

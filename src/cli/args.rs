@@ -5,8 +5,54 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 
+/// `export`'s targets.
 #[derive(Debug, Subcommand)]
-pub(crate) enum GenesysCommand {
+pub enum ExportCommand {
+    /// Write Terraform, with import blocks.
+    ///
+    /// For the aws and genesyscloud providers: a flat root module: one resource block and one import block per live object, the
+    /// values that differ per environment as variables in terraform.tfvars.
+    #[command(after_long_help = "\
+Examples:
+  lambda-trust export terraform --out infra/genesys-lambda
+  lambda-trust export terraform --from-config --out infra/genesys-lambda")]
+    Terraform(ExportArgs),
+    /// Write CloudFormation templates and their import files.
+    ///
+    /// The role's template (the role and its invoke policies), one template per other account
+    /// for the statements on its functions, each with the file `create-change-set
+    /// --change-set-type IMPORT` takes. Every resource is retained on deletion.
+    #[command(after_long_help = "\
+Examples:
+  lambda-trust export cloudformation --out infra/genesys-lambda-cfn")]
+    Cloudformation(ExportArgs),
+}
+
+/// `export terraform|cloudformation`'s flags.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The directory to write into.
+    ///
+    /// Made if missing [default: lambda-trust-export].
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "lambda-trust-export",
+        hide_default_value = true
+    )]
+    pub out: PathBuf,
+    /// Export what the config would create, without any call.
+    ///
+    /// No import blocks and no IDs: the config must name [aws].account_id.
+    #[arg(long)]
+    pub from_config: bool,
+    /// Replace files already in DIR.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenesysCommand {
     /// Print the Genesys Cloud regions and their URLs.
     ///
     /// Each region's name, Platform API URL and login URL.
@@ -21,7 +67,7 @@ Examples:
 }
 
 #[derive(Debug, Args)]
-pub(crate) struct InitArgs {
+pub struct InitArgs {
     /// Your Genesys Cloud organization ID.
     ///
     /// The role's required sts:ExternalId.
@@ -91,7 +137,7 @@ pub(crate) struct InitArgs {
 
 /// More outputs of the same run, as files: AWS is read once, stdout keeps `--format`.
 #[derive(Debug, Clone, Default, Args)]
-pub(crate) struct ReportFiles {
+pub struct ReportFiles {
     /// Also write SARIF 2.1.0 to FILE.
     ///
     /// The report as SARIF 2.1.0, for GitHub code scanning.
@@ -112,7 +158,7 @@ pub enum Which {
 }
 
 #[derive(Debug, Args)]
-pub(crate) struct SimulateArgs {
+pub struct SimulateArgs {
     /// An identity policy of the caller (repeatable).
     #[arg(id = "policy_files", long = "policy", value_name = "FILE")]
     pub policies: Vec<PathBuf>,
@@ -145,7 +191,7 @@ pub(crate) struct SimulateArgs {
 }
 
 #[derive(Debug, Args)]
-pub(crate) struct ProveArgs {
+pub struct ProveArgs {
     /// A trust policy file to prove.
     ///
     /// Proved instead of the config's.
@@ -211,7 +257,7 @@ pub(crate) struct ProveArgs {
 
 /// A partner preset for `audit --partner`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum PartnerPreset {
+pub enum PartnerPreset {
     /// Genesys Cloud, account 765628985471.
     GenesysCloud,
     /// Genesys Cloud FedRAMP, account 325654371633 (seen only in a Genesys blueprint: confirm
@@ -241,7 +287,7 @@ fn session_name(s: &str) -> Result<String, String> {
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("offline").args(["template", "input", "plan"])))]
-pub(crate) struct AuditArgs {
+pub struct AuditArgs {
     /// genesys-cloud or genesys-cloud-fedramp.
     ///
     /// The partner whose account to audit for (repeatable): genesys-cloud (Genesys Cloud,
@@ -398,7 +444,7 @@ pub(crate) struct AuditArgs {
 /// `check --template`: the IaC to check instead of the live account.
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("code").args(["template", "plan"])))]
-pub(crate) struct CheckIacArgs {
+pub struct CheckIacArgs {
     /// Check a CloudFormation template instead.
     ///
     /// JSON or YAML, CDK's cdk.out/*.template.json, against the config instead of the live
@@ -437,7 +483,7 @@ fn key_value(s: &str) -> Result<(String, String), String> {
 
 /// `--org-policies DIR`: the organization's SCPs and RCPs as files (verify, check).
 #[derive(Debug, Clone, Default, Args)]
-pub(crate) struct OrgPoliciesArgs {
+pub struct OrgPoliciesArgs {
     /// The SCPs and RCPs over the role's account.
     ///
     /// As files, for when they cannot be read.
@@ -453,7 +499,7 @@ pub(crate) struct OrgPoliciesArgs {
 
 /// `--only aws|genesys`: one side of the integration (plan, apply, check, verify).
 #[derive(Debug, Clone, Copy, Default, Args)]
-pub(crate) struct OnlyArgs {
+pub struct OnlyArgs {
     /// One side only.
     ///
     /// With [genesys], one side alone.
@@ -469,7 +515,7 @@ pub(crate) struct OnlyArgs {
 
 /// The side `--only` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum OnlySide {
+pub enum OnlySide {
     Aws,
     Genesys,
 }
@@ -487,7 +533,7 @@ impl OnlyArgs {
 
 // `apply`'s flags (its help is on its variant of `Command`: a doc comment here would replace it).
 #[derive(Debug, Args)]
-pub(crate) struct ApplyArgs {
+pub struct ApplyArgs {
     /// Take over a role or policy lambda-trust did not create.
     ///
     /// A role or policy with the configured name that lambda-trust did not create: tag it
@@ -515,7 +561,7 @@ pub(crate) struct ApplyArgs {
 
 // `verify`'s flags (its help is on its variant of `Command`: a doc comment here would replace it).
 #[derive(Debug, Args)]
-pub(crate) struct VerifyArgs {
+pub struct VerifyArgs {
     /// Also assume the role and dry-run invoke.
     ///
     /// Also assume the role with this profile's credentials and the external ID, then
@@ -541,7 +587,7 @@ pub(crate) struct VerifyArgs {
 
 // `onboard`'s flags (its help is on its variant of `Command`: a doc comment here would replace it).
 #[derive(Debug, Args)]
-pub(crate) struct OnboardArgs {
+pub struct OnboardArgs {
     /// The function: ARN, alias ARN or name.
     pub function: String,
     /// An alias or version to grant.
@@ -574,7 +620,7 @@ pub(crate) struct OnboardArgs {
 
 // `offboard`'s flags (its help is on its variant of `Command`: a doc comment here would replace it).
 #[derive(Debug, Args)]
-pub(crate) struct OffboardArgs {
+pub struct OffboardArgs {
     /// The function: ARN, alias ARN or name.
     pub function: String,
     /// Remove only the entry with this qualifier.

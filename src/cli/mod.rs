@@ -182,7 +182,7 @@ pub struct Global {
 
 #[derive(Debug, Args)]
 #[command(next_help_heading = AWS_HEADING)]
-pub(crate) struct AwsArgs {
+pub struct AwsArgs {
     /// Named profile from your AWS config.
     ///
     /// [default: the config's aws.profile, then AWS_PROFILE]
@@ -213,7 +213,7 @@ pub(crate) struct AwsArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum ProgressChoice {
+pub enum ProgressChoice {
     Auto,
     Json,
 }
@@ -609,6 +609,18 @@ Examples:
   lambda-trust ids --env prod --format terraform > prod.auto.tfvars"
     )]
     Ids,
+    /// Write what lambda-trust manages as Terraform or CloudFormation.
+    #[command(
+        long_about = "Write what lambda-trust manages as Terraform or CloudFormation, with imports of the live objects.\n\nReads what is live (the role, its invoke policies, the statements on functions in other accounts and, with [genesys], the Genesys Cloud integration, credential and data actions, each with its ID), or with --from-config what the config would create, and writes code that adopts it as it is: moving to infrastructure as code costs nothing. Nothing is written to AWS or Genesys Cloud.",
+        after_long_help = "\
+Examples:
+  lambda-trust export terraform --out infra/genesys-lambda
+  lambda-trust export cloudformation --out infra/genesys-lambda-cfn"
+    )]
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// Genesys Cloud helpers (offline).
     Genesys {
         #[command(subcommand)]
@@ -630,6 +642,7 @@ impl Command {
             ],
             "completions" | "man" => &[&[Format::Human]],
             "ids" => &[<report::IdsResult as Report>::FORMATS],
+            "export" => &[<report::ExportResult as Report>::FORMATS],
             _ => &[report::HUMAN_JSON],
         };
         Format::value_variants()
@@ -654,6 +667,7 @@ impl Command {
             // Text for a shell or `man`.
             Command::Completions { .. } | Command::Man { .. } => &[Format::Human],
             Command::Ids => <report::IdsResult as Report>::FORMATS,
+            Command::Export { .. } => <report::ExportResult as Report>::FORMATS,
             Command::Init(_)
             | Command::Diff
             | Command::Render { .. }
@@ -710,6 +724,7 @@ mod tests {
             &["genesys", "regions"],
             &["ids"],
             &["diff"],
+            &["export", "terraform"],
         ];
         let mut by_name: std::collections::BTreeMap<&str, Vec<Format>> = Default::default();
         for args in runs {

@@ -80,7 +80,7 @@ pub struct ConfigSource {
 
 impl ConfigSource {
     /// The one config file: given, or discovered.
-    pub(crate) fn one_file(&self) -> Result<PathBuf> {
+    pub fn one_file(&self) -> Result<PathBuf> {
         let (path, found_at_git_root) = discover::config_file(&self.given)?;
         if self.verbose && found_at_git_root {
             self.output
@@ -105,7 +105,7 @@ impl ConfigSource {
 
     /// The one config, in each environment asked for — every one when none is (`prove`,
     /// `lint`); the file itself when it has none.
-    pub(crate) fn each_env(&self) -> Result<Vec<ConfigFile>> {
+    pub fn each_env(&self) -> Result<Vec<ConfigFile>> {
         self.envs_of(self.one_file()?)
     }
 

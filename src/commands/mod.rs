@@ -43,6 +43,7 @@ mod confirm;
 mod destroy;
 mod diff;
 pub mod discover;
+mod export;
 mod files;
 mod genesys;
 mod ids;
@@ -96,6 +97,7 @@ pub async fn run(command: &Command, inv: &Invocation) -> Result<Status> {
         }
         Command::Genesys { command } => genesys::run(out, command),
         Command::Ids => ids::run(inv, events).await,
+        Command::Export { command } => export::run(inv, events, command).await,
         Command::Diff => diff::run(inv, events).await,
         Command::Audit(args) => audit::run(inv, events, args).await,
         Command::Check { files, iac, .. } if iac.template.is_some() || iac.plan.is_some() => {

@@ -37,7 +37,7 @@ struct Created {
 
 /// What an apply did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct GenesysOutcome {
+pub struct GenesysOutcome {
     /// Write requests that succeeded.
     pub writes: usize,
     /// Versioned writes retried after a version conflict (409, 408, a stale-version 400).

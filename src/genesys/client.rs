@@ -166,7 +166,7 @@ impl GenesysError {
 
 /// What the client did, for the report: writes on the wire and every retried call.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Stats {
+pub struct Stats {
     pub reads: usize,
     pub writes: usize,
     /// One per retried attempt.
@@ -178,7 +178,7 @@ pub(crate) struct Stats {
 
 /// One retried call: what made it retry, and the request (its path without the query).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Retried {
+pub struct Retried {
     /// The HTTP status answered (429, 409, 5xx…); `None`: the connection failed.
     pub status: Option<u16>,
     pub method: Method,

@@ -42,6 +42,7 @@ mod audit_iac;
 mod check;
 mod diff;
 pub mod events;
+mod export;
 mod genesys;
 mod ids;
 mod lint;
@@ -73,6 +74,7 @@ pub use check::{
     render_sarif as check_sarif,
 };
 pub use diff::DiffResult;
+pub use export::ExportResult;
 pub use genesys::{regions_human, regions_json, RegionRow};
 pub use ids::IdsResult;
 pub use lint::{render_human as lint_human, render_json as lint_json};

@@ -143,7 +143,7 @@ pub struct ProveResult<'a> {
 /// One environment's properties.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub(crate) struct EnvironmentProof<'a> {
+pub struct EnvironmentProof<'a> {
     /// `[environments.NAME]`.
     pub environment: &'a str,
     /// Its properties all proved.

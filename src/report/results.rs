@@ -97,7 +97,7 @@ pub struct GenesysChanges {
 /// An action lambda-trust does not own.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(rename = "genesysAction", deny_unknown_fields)]
-pub(crate) struct ForeignAction {
+pub struct ForeignAction {
     pub id: String,
     pub name: String,
     pub function_arn: String,

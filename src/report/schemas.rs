@@ -133,6 +133,12 @@ pub fn generated() -> Vec<(&'static str, Value)> {
             "Two environments of one config compared live, their configured overrides taken out: \
              the role, the grants of its invoke policies and each Genesys Cloud data action.",
         ),
+        document::<super::export::ExportResult>(
+            "export.schema.json",
+            "lambda-trust export terraform|cloudformation --format json",
+            "What `lambda-trust export` wrote: the files, how many managed objects they hold and how \
+             many carry an import of the live object, and what was not exported with why.",
+        ),
         document::<super::ids::IdsResult>(
             "ids.schema.json",
             "lambda-trust ids --format json",

@@ -406,6 +406,12 @@ const SETUPS: &[(&str, Setup, bool)] = &[
         false,
     ),
     ("lambda-trust init", IMPORTABLE, true),
+    ("lambda-trust export terraform --out infra/genesys-lambda", APPLIED, true),
+    (
+        "lambda-trust export cloudformation --out infra/genesys-lambda-cfn",
+        APPLIED,
+        true,
+    ),
     (
         "lambda-trust init --from-genesys --from-role GenesysLambda",
         IMPORTABLE,

@@ -55,6 +55,8 @@ const SCHEMAS: &[(&str, &str)] = &[
     ("genesys regions", "genesys-regions.schema.json"),
     ("ids", "ids.schema.json"),
     ("diff", "diff.schema.json"),
+    ("export terraform", "export.schema.json"),
+    ("export cloudformation", "export.schema.json"),
 ];
 
 /// Commands that print no report (a script, a man page): `--format json` is global, so they
@@ -764,6 +766,19 @@ fn aws_outputs_match_their_schemas() {
     p.expect(v["writes"] == 3, "apply: three writes", &v);
     let v = p.report(run(&["apply"]), 0, "apply.schema.json");
     p.expect(v["writes"] == 0, "apply: in sync", &v);
+    for target in ["terraform", "cloudformation"] {
+        let out = env.dir.path().join(format!("export-{target}"));
+        let v = p.report(
+            run(&["export", target, "--out", out.to_str().unwrap()]),
+            0,
+            "export.schema.json",
+        );
+        p.expect(
+            v["imports"] == v["objects"],
+            "export: every object imported",
+            &v,
+        );
+    }
     let v = p.report(run(&["plan"]), 0, "plan.schema.json");
     p.expect(v["in_sync"] == true, "plan: in sync", &v);
     let v = p.report(run(&["verify"]), 0, "verify.schema.json");

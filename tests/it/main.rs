@@ -63,6 +63,7 @@ mod live_confirm;
 mod live_costs;
 mod live_cross_account;
 mod live_environments;
+mod live_export;
 mod live_genesys;
 mod live_iac;
 mod live_iac_plan;

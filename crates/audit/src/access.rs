@@ -5,7 +5,7 @@
 //! Part of `core::audit`. The invokable set comes from the effective permissions — the identity
 //! policies intersected with the permissions boundary, minus explicit Denies (IAM User Guide,
 //! policy evaluation logic,
-//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html):
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>):
 //! the candidates are the resources of every Allow statement (identity or boundary) whose
 //! actions cover `lambda:InvokeFunction`, and a candidate is dropped when the prover proves
 //! that invoking stays inside the others without it (so a boundary naming one function caps
@@ -29,9 +29,9 @@ const INVOKE: &str = "lambda:InvokeFunction";
 const ONLY_TARGETS: Property = Property::InvokeOnlyTargets;
 
 pub(super) struct AccessAnalysis {
-    pub invokable: Vec<String>,
-    pub scope: InvokableScope,
-    pub findings: Vec<Finding>,
+    pub(crate) invokable: Vec<String>,
+    pub(crate) scope: InvokableScope,
+    pub(crate) findings: Vec<Finding>,
 }
 
 /// The role's identity policies (inline, then attached by ARN), parsed; and what could not be
@@ -44,6 +44,9 @@ struct Identity<'r> {
     policies: Vec<(Option<String>, LabeledPolicy)>,
     boundary: Option<LabeledPolicy>,
     problems: Vec<String>,
+    /// Why the permissions boundary was not read, when it was not: the role is judged without
+    /// it, which can only allow more (a boundary only narrows), so what is proved stays proved.
+    boundary_unread: Option<String>,
     /// The identity policies left out (not read, no default version, or not parsed): ARNs of
     /// managed policies, names of inline ones. They may grant more than the invokable set.
     not_read: Vec<String>,
@@ -96,6 +99,7 @@ fn identity<'r>(iam: &AccountIam, role: &'r AuditRole) -> Identity<'r> {
         policies: Vec::new(),
         boundary: None,
         problems: Vec::new(),
+        boundary_unread: None,
         not_read: Vec::new(),
     };
     for (name, doc) in &role.inline {
@@ -126,7 +130,7 @@ fn identity<'r>(iam: &AccountIam, role: &'r AuditRole) -> Identity<'r> {
                 id.boundary = Some(LabeledPolicy::new(label, p.policy));
             }
             // Without its boundary the role is treated as allowed more: the weaker claim.
-            Err(e) => id.problems.push(format!("{e} (boundary left out)")),
+            Err(e) => id.boundary_unread = Some(format!("{e} (boundary left out)")),
         }
     }
     id
@@ -334,7 +338,18 @@ fn beyond_invoke(id: &Identity, invokable: &[String]) -> Option<Finding> {
         problems = format!(" (not read: {problems})");
     }
     match (r.verdict, &r.counterexample) {
+        // Proved without the boundary: proved with any (a boundary only narrows).
         (Verdict::Proved, _) if id.problems.is_empty() => None,
+        (Verdict::Counterexample, Some(_)) if id.boundary_unread.is_some() => {
+            Some(Finding::unproved(
+                Code::BeyondInvoke,
+                format!(
+                    "not proved: without its permissions boundary the role can do more than invoke functions ({}), and the boundary may deny it (not read: {})",
+                    r.request_text(),
+                    id.boundary_unread.as_deref().unwrap_or_default()
+                ),
+            ))
+        }
         (Verdict::Proved, _) => Some(Finding::unproved(
             Code::BeyondInvoke,
             format!("not proved: some of the role's policies could not be read{problems}"),

@@ -17,6 +17,7 @@ use super::{AccountReport, Code, Finding};
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Baseline {
+    /// The `[[suppress]]` entries: each accepts the findings it matches until it expires.
     #[serde(default)]
     pub suppress: Vec<Entry>,
 }

@@ -38,6 +38,7 @@ pub struct ConfigItem {
     pub account: String,
     /// The source region the aggregator collected it from.
     pub region: String,
+    /// `resourceType`: [`ROLE_TYPE`] or [`POLICY_TYPE`].
     pub resource_type: String,
     /// `resourceName`: the role's or the policy's name.
     pub name: Option<String>,

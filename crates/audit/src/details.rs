@@ -23,6 +23,7 @@ pub enum RawDocument {
     Text(String),
     /// Already a JSON object (the CLI's output).
     Json(Value),
+    /// Not in the answer: kept as null, so reported as unread.
     Missing,
 }
 
@@ -39,8 +40,11 @@ impl RawDocument {
 /// One `RoleDetailList` entry, the fields the audit reads.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoleDetail {
+    /// `RoleName`.
     pub name: String,
+    /// `Arn`.
     pub arn: String,
+    /// `AssumeRolePolicyDocument`: the trust policy.
     pub trust: RawDocument,
     /// `RolePolicyList`: (name, document).
     pub inline: Vec<(String, RawDocument)>,
@@ -48,6 +52,7 @@ pub struct RoleDetail {
     pub attached: Vec<String>,
     /// `PermissionsBoundary.PermissionsBoundaryArn`.
     pub boundary: Option<String>,
+    /// `Tags`: (key, value).
     pub tags: Vec<(String, String)>,
     /// `CreateDate` and `RoleLastUsed`, when the answer has them.
     pub usage: Option<RoleUsage>,
@@ -56,6 +61,7 @@ pub struct RoleDetail {
 /// One `Policies` entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyDetail {
+    /// `Arn`.
     pub arn: String,
     /// `PolicyName`; moto leaves it out of this answer, and the ARN ends with it.
     pub name: Option<String>,
@@ -101,11 +107,11 @@ impl From<PolicyDetail> for AuditPolicy {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{file}{place}: {message}")]
 pub struct InputError {
-    pub file: String,
+    pub(crate) file: String,
     /// `:LINE:COLUMN` or ` at PATH`, empty for the whole file.
-    pub place: String,
-    pub message: String,
-    pub hint: String,
+    pub(crate) place: String,
+    pub(crate) message: String,
+    pub(crate) hint: String,
 }
 
 const HINT: &str = "give the output of `aws iam get-account-authorization-details` (every page, \

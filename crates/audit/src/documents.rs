@@ -19,7 +19,7 @@ const TRUST: &str = "trust policy";
 /// Which part of the decision a document plays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum DocumentKind {
+pub(crate) enum DocumentKind {
     Trust,
     /// An inline or attached (default version) policy.
     Identity,
@@ -33,8 +33,10 @@ pub enum DocumentKind {
 /// `managed policy NAME version ID`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoleDocument {
+    /// The label the evaluator reports it by.
     pub label: String,
-    pub kind: DocumentKind,
+    pub(crate) kind: DocumentKind,
+    /// The document, URL-decoded.
     pub document: Value,
 }
 

@@ -83,6 +83,7 @@ impl Code {
         <Code as strum::IntoEnumIterator>::iter()
     }
 
+    /// The code as the JSON and SARIF write it (`no-external-id`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             Code::NoExternalId => "no-external-id",
@@ -109,6 +110,7 @@ impl Code {
         }
     }
 
+    /// How bad a finding of this code is.
     pub fn severity(self) -> Severity {
         match self {
             // The whole path's config codes: as `verify` rates them (a test holds them equal).
@@ -138,7 +140,7 @@ impl Code {
     }
 
     /// Whether a finding of this code states a failure or an unknown.
-    pub fn outcome(self) -> Outcome {
+    pub(crate) fn outcome(self) -> Outcome {
         match self {
             Code::ExternalIdUnproved | Code::PathUnknown | Code::PathNotRead => Outcome::Unknown,
             // Exhaustive: a new code does not compile until it says which it is.
@@ -292,6 +294,8 @@ impl std::fmt::Display for Code {
     }
 }
 
+/// One thing the audit found on a role: its code, how bad, what it states, and the request that
+/// shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
@@ -310,10 +314,13 @@ impl std::fmt::Display for Code {
     }
 ])))]
 pub struct Finding {
+    /// Decided by `code`: `security`, `config` or `info`.
     pub severity: Severity,
+    /// The finding's stable code (its SARIF rule ID).
     pub code: Code,
     /// Decided by `code`: `failed`, or `unknown` for what was not read or not decided.
     pub outcome: Outcome,
+    /// What the finding says, in a sentence.
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub message: String,
     /// `{principal, action, resource, context}`, confirmed by the evaluator, or null.
@@ -335,13 +342,15 @@ pub struct Finding {
 impl Finding {
     /// A finding of `code` that states what could not be proved (`outcome: unknown`), whatever
     /// its code says when it is shown.
-    pub fn unproved(code: Code, message: String) -> Finding {
+    pub(crate) fn unproved(code: Code, message: String) -> Finding {
         Finding {
             outcome: Outcome::Unknown,
             ..Finding::new(code, message, None)
         }
     }
 
+    /// A finding of `code` with its message and, when the prover found one, the request that shows
+    /// it.
     pub fn new(code: Code, message: String, counterexample: Option<&Counterexample>) -> Finding {
         Finding {
             severity: code.severity(),

@@ -36,10 +36,14 @@ pub struct GenesysReport {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct GenesysIntegration {
+    /// The integration's ID.
     pub id: String,
+    /// The integration's name.
     pub name: String,
     /// The role its credential holds, when known (`role_from` says how); null otherwise.
     pub role: Option<String>,
+    /// How the role is known: from the credential, from lambda-trust's ledger, or by the
+    /// organization's ID.
     pub role_from: RoleFrom,
     /// The roles of this report the actions were judged through: the known role when a
     /// partner can assume it, else every role Genesys Cloud can assume with the
@@ -56,13 +60,14 @@ pub struct GenesysIntegration {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct DynamicAction {
+    /// The action's ID.
     pub id: String,
-    pub name: String,
+    pub(crate) name: String,
     /// Its `requestUrlTemplate`.
-    pub template: String,
-    pub role: String,
+    pub(crate) template: String,
+    pub(crate) role: String,
     /// The role's invokable ARNs and patterns the template can produce.
-    pub targets: Vec<String>,
+    pub(crate) targets: Vec<String>,
 }
 
 /// Adds the Genesys Cloud part to `report`: the section, and a finding on each role per

@@ -33,7 +33,7 @@
 //! - `details`: the API's role and policy details → [`AccountIam`] (the live read's mapping and
 //!   `audit --input`'s parser of the CLI's JSON).
 
-#![warn(unreachable_pub)]
+#![warn(missing_docs, unreachable_pub)]
 
 mod access;
 pub mod baseline;
@@ -64,18 +64,20 @@ use lambda_trust_config::{CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use lambda_trust_verdict::Status;
 
 pub use details::{parse_details, InputError, PolicyDetail, RawDocument, RoleDetail};
-pub use documents::{DocumentKind, RoleDocument};
+pub use documents::RoleDocument;
 pub use findings::{Code, Finding, Outcome, Severity};
 pub use genesys::{judge_genesys, DynamicAction, GenesysIntegration, GenesysReport};
 pub use org::{parse_accounts, AccountOutcome, OrgReport, OrgSummary};
 pub use path::{arns_to_read, AccountPath, AuditPath, FunctionReport, Listed};
 
-pub use lambda_trust_verdict::SCHEMA_VERSION;
+pub(crate) use lambda_trust_verdict::SCHEMA_VERSION;
 
 /// One account's IAM as read by `GetAccountAuthorizationDetails`, documents decoded.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AccountIam {
+    /// The audited account.
     pub account_id: String,
+    /// Every role of the account.
     pub roles: Vec<AuditRole>,
     /// Managed policies by ARN: the account's own (all versions) and the AWS managed ones
     /// attached to a role (default version only).
@@ -85,16 +87,22 @@ pub struct AccountIam {
     pub usage: BTreeMap<String, usage::RoleUsage>,
 }
 
+/// One role as `GetAccountAuthorizationDetails` lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditRole {
+    /// The role's name.
     pub name: String,
+    /// The role's ARN.
     pub arn: String,
+    /// Its trust policy, URL-decoded.
     pub trust: Value,
     /// Inline policies: (name, document).
     pub inline: Vec<(String, Value)>,
     /// Attached managed policy ARNs.
     pub attached: Vec<String>,
+    /// The ARN of its permissions boundary, if it has one.
     pub boundary: Option<String>,
+    /// Its tags, key to value.
     pub tags: BTreeMap<String, String>,
 }
 
@@ -105,10 +113,14 @@ impl AuditRole {
     }
 }
 
+/// A managed policy as `GetAccountAuthorizationDetails` lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditPolicy {
+    /// The policy's ARN.
     pub arn: String,
+    /// The policy's name.
     pub name: String,
+    /// Its versions, as read (the default one among them).
     pub versions: Vec<AuditVersion>,
 }
 
@@ -118,10 +130,14 @@ impl AuditPolicy {
     }
 }
 
+/// One version of a managed policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditVersion {
+    /// The version's ID (`v1`).
     pub version_id: String,
+    /// Whether it is the policy's default version, the one in force.
     pub is_default: bool,
+    /// Its document, URL-decoded.
     pub document: Value,
 }
 
@@ -141,9 +157,12 @@ pub struct AuditOptions {
     pub partner_principals: Vec<String>,
 }
 
+/// The role a config manages and the config tag it carries (`--config`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConfigIdentity {
+    /// The role's name in the config.
     pub role_name: String,
+    /// The config's identity digest, the value of its `lambda-trust:config` tag.
     pub digest: String,
 }
 
@@ -152,7 +171,9 @@ pub struct ConfigIdentity {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct ExternalIds {
+    /// How many values, and how strict.
     pub kind: IdKind,
+    /// The accepted values, as the trust policy writes them.
     pub values: Vec<String>,
 }
 
@@ -172,6 +193,7 @@ pub enum IdKind {
 }
 
 impl IdKind {
+    /// The kind as the JSON writes it (`fixed`, `several`, `pattern`, `any`).
     pub fn as_str(self) -> &'static str {
         match self {
             IdKind::Fixed => "fixed",
@@ -193,6 +215,7 @@ impl std::fmt::Display for IdKind {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct InvokableScope {
+    /// What the list means: exactly those functions, patterns, every function, or unknown.
     pub kind: InvokableKind,
     /// The identity policies that were not read or do not parse (managed policy ARNs, inline
     /// policy names): with `kind` = `unknown` they may grant more than the list.
@@ -246,12 +269,16 @@ impl InvokableScope {
     }
 }
 
+/// What one role lets a partner do: who can assume it, with which external IDs, what it can invoke,
+/// and the findings.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct RoleReport {
+    /// The role's name.
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub role: String,
+    /// The role's ARN.
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub arn: String,
     /// Tagged managed-by = lambda-trust.
@@ -259,12 +286,14 @@ pub struct RoleReport {
     /// The partner accounts that can assume the role (`*` for anyone), then every other
     /// principal its Allow statements name.
     pub assumable_by: Vec<String>,
+    /// The `sts:ExternalId` values the trust policy accepts.
     pub external_ids: ExternalIds,
     /// The function ARNs and patterns the role may invoke (see `invokable_scope`).
     pub invokable: Vec<String>,
     /// How to read `invokable`: exactly those functions, every function a pattern matches, or
     /// unknown because an identity policy was not read.
     pub invokable_scope: InvokableScope,
+    /// The findings on the role, worst first.
     pub findings: Vec<Finding>,
     /// The trust and identity policy documents the report was decided on (not in the JSON:
     /// they are the account's own; the HTML report shows them).
@@ -272,7 +301,7 @@ pub struct RoleReport {
     pub documents: Vec<RoleDocument>,
     /// What IAM says of the role's use (`usage::mark_unused` reads it; not in the JSON).
     #[serde(skip)]
-    pub usage: Option<usage::RoleUsage>,
+    pub(crate) usage: Option<usage::RoleUsage>,
 }
 
 impl RoleReport {
@@ -282,12 +311,16 @@ impl RoleReport {
     }
 }
 
+/// What the audit read and reported.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct Summary {
+    /// The roles read.
     pub roles_scanned: usize,
+    /// The roles reported: those a partner can assume.
     pub roles_reported: usize,
+    /// The AWS API calls the read took.
     pub calls: usize,
 }
 
@@ -300,7 +333,8 @@ pub struct AccountReport {
         feature = "schemars",
         schemars(schema_with = "lambda_trust_provision::schema_refs::schema_version")
     )]
-    pub schema_version: u32,
+    pub(crate) schema_version: u32,
+    /// The audited account.
     #[cfg_attr(
         feature = "schemars",
         schemars(schema_with = "lambda_trust_provision::schema_refs::account_id")
@@ -318,6 +352,7 @@ pub struct AccountReport {
     /// The whole path (organization and function policies), when the audit judged it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<AccountPath>,
+    /// How many roles were read and reported, and what the read cost.
     pub summary: Summary,
     /// The region the audit ran in (`AuditOptions::region`): where its Security Hub findings
     /// go. Not in the JSON (the findings formats carry it).

@@ -21,8 +21,8 @@ pub(super) const EXTERNAL_ID: &str = "sts:ExternalId";
 /// One value the trust policy tests `sts:ExternalId` against, with the operator.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct IdTest {
-    pub op: OperatorKind,
-    pub value: String,
+    pub(crate) op: OperatorKind,
+    pub(crate) value: String,
 }
 
 impl IdTest {

@@ -20,13 +20,17 @@ use lambda_trust_verdict::Status;
     reason = "one per audited account, built once and moved into the report: boxing saves nothing"
 )]
 pub enum AccountOutcome {
+    /// The account's report.
     Report(AccountReport),
+    /// The account could not be audited.
     Error {
+        /// The account.
         #[cfg_attr(
             feature = "schemars",
             schemars(schema_with = "lambda_trust_provision::schema_refs::account_id")
         )]
         account: String,
+        /// Why it could not be audited.
         #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
         error: String,
         /// Calls made before it failed (the `AssumeRole`, say), for the summary only.
@@ -36,6 +40,7 @@ pub enum AccountOutcome {
 }
 
 impl AccountOutcome {
+    /// The account the outcome is for.
     pub fn account(&self) -> &str {
         match self {
             AccountOutcome::Report(r) => &r.account,
@@ -44,18 +49,25 @@ impl AccountOutcome {
     }
 }
 
+/// The totals over every account.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct OrgSummary {
+    /// The accounts audited, failed ones included.
     pub accounts: usize,
+    /// The accounts that could not be audited.
     pub accounts_failed: usize,
+    /// The roles read, over every account.
     pub roles_scanned: usize,
+    /// The roles reported, over every account.
     pub roles_reported: usize,
     /// Every call of the run, the organization-wide ones (`ListAccounts`) included.
     pub calls: usize,
 }
 
+/// The audit of several accounts (`--accounts`, `--organization`): every account's outcome and the
+/// totals.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
@@ -64,9 +76,10 @@ pub struct OrgReport {
         feature = "schemars",
         schemars(schema_with = "lambda_trust_provision::schema_refs::schema_version")
     )]
-    pub schema_version: u32,
+    pub(crate) schema_version: u32,
     /// Every account: its report, or why it could not be audited.
     pub accounts: Vec<AccountOutcome>,
+    /// The totals over every account.
     pub summary: OrgSummary,
     /// Account names by ID, as the organization lists them (`--organization`; absent with
     /// `--accounts`). Names are chosen by account owners: renderers treat them as data.

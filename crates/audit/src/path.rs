@@ -56,6 +56,7 @@ pub struct AuditPath {
 /// The functions of one account and region.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Listed {
+    /// The region.
     pub region: String,
     /// Unqualified function ARNs.
     pub arns: Vec<String>,
@@ -86,8 +87,10 @@ pub struct AccountPath {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct FunctionReport {
+    /// The function's ARN.
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub function: String,
+    /// What the scan found on it.
     pub findings: Vec<Finding>,
 }
 

@@ -19,12 +19,12 @@ use super::narrow::{condition, deny, outside};
 #[derive(Debug, Default)]
 pub(super) struct Given {
     /// The given principals that get in, in the order given.
-    pub allowed: Vec<String>,
+    pub(crate) allowed: Vec<String>,
     /// The partner accounts with a given principal that gets in: listed by those principals,
     /// not by their root (an account whose given principals are all refused stays listed by
     /// its root: it does get in).
-    pub accounts: Vec<String>,
-    pub findings: Vec<Finding>,
+    pub(crate) accounts: Vec<String>,
+    pub(crate) findings: Vec<Finding>,
 }
 
 /// Each principal in `principals` whose account is one of `accounts` (the partner accounts that

@@ -9,7 +9,7 @@
 //!   "BatchImportFindings for finding providers").
 //! - Security Hub deletes a finding that has not been updated for 90 days (User Guide,
 //!   "Finding retention"): an unchanged finding is re-imported once it is
-//!   [`REFRESH_AFTER_DAYS`] old, so a scheduled run weekly or monthly keeps it.
+//!   60 days old, so a scheduled run weekly or monthly keeps it.
 //! - A run where nothing changed imports nothing: each imported finding carries the digest of
 //!   its content ([`DIGEST_FIELD`]), compared with today's.
 
@@ -38,16 +38,18 @@ pub fn product_arn(partition: &str, region: &str, account: &str) -> String {
 /// A lambda-trust finding Security Hub holds, as `GetFindings` (active ones only) answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {
+    /// The finding's ID in Security Hub.
     pub id: String,
     /// Its [`DIGEST_FIELD`]; none when it was imported without one (another tool, an older
     /// lambda-trust): then it counts as changed.
     pub digest: Option<String>,
     /// Its `UpdatedAt`, unreadable as none (then it is refreshed).
     pub updated_at: Option<DateTime<Utc>>,
+    /// Its `CreatedAt`, kept when the finding is imported again.
     pub created_at: Option<String>,
 }
 
-/// What one account's run writes; [`Lifecycle::is_empty`]: nothing.
+/// What one account's run writes; nothing when all three lists are empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Lifecycle {
     /// Today's findings to import (by index into today's list): new, changed, or firing again.
@@ -61,7 +63,8 @@ pub struct Lifecycle {
 }
 
 impl Lifecycle {
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
         self.import.is_empty() && self.refresh.is_empty() && self.resolve.is_empty()
     }
 }

@@ -35,9 +35,9 @@ use super::{AuditOptions, AuditRole, ExternalIds, IdKind};
 pub(super) const ANYONE: &str = "000000000000";
 
 pub(super) struct TrustAnalysis {
-    pub assumable_by: Vec<String>,
-    pub external_ids: ExternalIds,
-    pub findings: Vec<Finding>,
+    pub(crate) assumable_by: Vec<String>,
+    pub(crate) external_ids: ExternalIds,
+    pub(crate) findings: Vec<Finding>,
 }
 
 /// What one partner account is accepted with.

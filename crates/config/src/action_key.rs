@@ -25,12 +25,12 @@ pub struct UnknownActionKey {
     /// The action key it most likely meant, when one is close.
     pub suggestion: Option<String>,
     /// Every key a data action has, in the order the config documents them.
-    pub allowed: Vec<String>,
+    pub(crate) allowed: Vec<String>,
 }
 
 impl UnknownActionKey {
     /// The hint, as data: the likely key and every key an action has.
-    pub fn hint(&self) -> String {
+    pub(crate) fn hint(&self) -> String {
         let keys = format!("a data action's keys are: {}", self.allowed.join(", "));
         match &self.suggestion {
             Some(s) => format!("did you mean `{s}`? {keys}"),

@@ -231,7 +231,7 @@ pub fn text_diff(path: &str, before: &str, after: &str) -> String {
 impl EditError {
     /// What the user can do about it: the hint, kept out of the message (the binary prints it
     /// as a last line `(hint: …)`).
-    pub fn hint(&self) -> Option<String> {
+    pub(crate) fn hint(&self) -> Option<String> {
         let hint = match self {
             EditError::Parse { .. } => "fix the file first; `lambda-trust lint` shows where",
             EditError::Shape { .. } => "write each target as its own [[targets]] table",

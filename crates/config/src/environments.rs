@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use toml::{Table, Value};
 
 /// The key of the environments' tables.
-pub const ENVIRONMENTS: &str = "environments";
+pub(crate) const ENVIRONMENTS: &str = "environments";
 
 /// An environment name: 1–32 of letters, digits, `_` and `-`, starting with a letter (it
 /// becomes part of the deployment's name, and a word typed after `--env`).
@@ -86,7 +86,9 @@ impl std::fmt::Display for EnvironmentProblem {
 }
 
 /// The file's environments by name (empty: the file has none), its base without them.
-pub fn split(mut table: Table) -> Result<(Table, BTreeMap<String, Table>), EnvironmentProblem> {
+pub(crate) fn split(
+    mut table: Table,
+) -> Result<(Table, BTreeMap<String, Table>), EnvironmentProblem> {
     let Some(envs) = table.remove(ENVIRONMENTS) else {
         return Ok((table, BTreeMap::new()));
     };
@@ -111,7 +113,7 @@ pub fn split(mut table: Table) -> Result<(Table, BTreeMap<String, Table>), Envir
 
 /// The environment `name`'s config table: the base with its table laid over, its deployment
 /// its own.
-pub fn environment(
+pub(crate) fn environment(
     base: &Table,
     envs: &BTreeMap<String, Table>,
     name: &str,
@@ -141,7 +143,7 @@ pub fn environment(
 
 /// What the environment `name` overrides, as dotted keys (`aws.profile`,
 /// `targets."orders".qualifier`), `lint` says them; `deployment` when it sets its own.
-pub fn overrides(envs: &BTreeMap<String, Table>, name: &str) -> Vec<String> {
+pub(crate) fn overrides(envs: &BTreeMap<String, Table>, name: &str) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(env) = envs.get(name) {
         leaves(env, "", &mut out);

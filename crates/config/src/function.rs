@@ -213,7 +213,7 @@ pub struct TargetIdentity {
 impl TargetIdentity {
     /// `*` grants the unqualified ARN and every qualifier: whether `self` already grants
     /// `other`, a qualified entry of the same function.
-    pub fn covers(&self, other: &TargetIdentity) -> bool {
+    pub(crate) fn covers(&self, other: &TargetIdentity) -> bool {
         self.qualifier.as_deref() == Some("*")
             && self.partition == other.partition
             && self.region == other.region

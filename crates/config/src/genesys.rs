@@ -45,7 +45,7 @@ pub struct GenesysConfig {
     /// `aws-lambda-data-actions` type) instead of by name, and never creates one.
     pub integration_id: Option<String>,
     /// The data actions' category; default: the integration's name.
-    pub category: Option<String>,
+    category: Option<String>,
     /// A Secrets Manager secret (ARN or name) holding `{"client_id", "client_secret",
     /// "base_url"?}`, used when the `GENESYSCLOUD_OAUTHCLIENT_*` variables are not set.
     pub oauth_secret: Option<String>,
@@ -167,7 +167,7 @@ pub fn open_schema() -> Value {
 }
 
 /// Every rule of the Genesys side, as problems (none without `[genesys]` and actions).
-pub fn problems(config: &Config) -> Vec<Problem> {
+pub(crate) fn problems(config: &Config) -> Vec<Problem> {
     let mut out = Vec::new();
     if let Some(g) = &config.genesys {
         section_problems(g, &mut out);
@@ -475,7 +475,7 @@ pub fn action_rules(field: &str, name: &str, a: &ActionConfig, schema: &Value) -
 
 /// What is valid but worth a look: translation-map paths the JSONPath parser cannot read (kept
 /// as written: Genesys Cloud evaluates them), and variables the success template never uses.
-pub fn warnings(config: &Config) -> Vec<Warning> {
+pub(crate) fn warnings(config: &Config) -> Vec<Warning> {
     let mut out = Vec::new();
     for (at, name, a) in every_written_action(config) {
         let template = a
@@ -519,7 +519,7 @@ pub fn action_name(target: &super::TargetConfig, a: &ActionConfig) -> String {
 /// Reads (with `read`: the config loader's file reader) every contract schema the targets
 /// name, relative to `base` (the config file's folder): path as written → the JSON object.
 /// Unreadable files and non-objects are problems.
-pub fn read_schemas(
+pub(crate) fn read_schemas(
     config: &Config,
     base: &Path,
     read: &dyn Fn(&Path) -> std::io::Result<String>,

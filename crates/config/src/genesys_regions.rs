@@ -9,7 +9,8 @@
 //! (`PureCloudRegionHosts` in the Python SDK `purecloudplatformclientv2`, v269), which matches
 //! the Genesys Cloud Developer Center page "Platform API → Regions"
 //! (<https://developer.genesys.cloud/platform/api/>). The SDKs derive the login host from the
-//! API host by replacing its `api.` label with `login.`; so does [`login_url_for`].
+//! API host by replacing its `api.` label with `login.`; so does [`resolve`] for an
+//! API URL given as it is.
 
 use thiserror::Error;
 
@@ -59,14 +60,14 @@ pub const REGIONS: &[Region] = &[
 ];
 
 /// The region with this name (exact, case-sensitive like `GENESYSCLOUD_REGION`).
-pub fn by_name(name: &str) -> Option<&'static Region> {
+pub(crate) fn by_name(name: &str) -> Option<&'static Region> {
     REGIONS.iter().find(|r| r.name == name)
 }
 
 /// The login URL for an API URL: its leading `api.` host label replaced by `login.` (as the
 /// SDKs do); the URL itself when the host has no `api.` label, so that a local server on one
 /// port serves both.
-pub fn login_url_for(api_url: &str) -> String {
+fn login_url_for(api_url: &str) -> String {
     let api_url = api_url.trim_end_matches('/');
     let (scheme, rest) = match api_url.split_once("://") {
         Some((scheme, rest)) => (Some(scheme), rest),
@@ -178,7 +179,7 @@ pub fn resolve(
 impl RegionError {
     /// What the user can do about it: the hint, kept out of the message (the binary prints it
     /// as a last line `(hint: …)`).
-    pub fn hint(&self) -> Option<String> {
+    pub(crate) fn hint(&self) -> Option<String> {
         Some(match self {
             RegionError::Unknown { .. } => format!("use one of: {}", valid_names()),
             RegionError::BadUrl { .. } => {

@@ -112,7 +112,7 @@ fn account_line(account: Option<&str>) -> String {
 /// `[genesys]` when a Genesys Cloud region was given: the Genesys half of the pipeline (the
 /// integration, its credential, one data action per target) with the default integration name.
 /// The integration name `init` writes.
-pub const DEFAULT_INTEGRATION: &str = "AWS Lambda (lambda-trust)";
+const DEFAULT_INTEGRATION: &str = "AWS Lambda (lambda-trust)";
 
 fn genesys_section(region: Option<&str>) -> String {
     let Some(region) = region else {
@@ -185,7 +185,7 @@ fn baseline() -> Config {
 
 /// The problems the config's validation reports for `field` (and its sub-fields) once `set`
 /// has put the user's value into an otherwise valid config; `Err` carries them with hints.
-pub fn check_field(field: &str, set: impl FnOnce(&mut Config)) -> Result<(), String> {
+fn check_field(field: &str, set: impl FnOnce(&mut Config)) -> Result<(), String> {
     let mut config = baseline();
     set(&mut config);
     let Err(e) = validate(&config, "input") else {

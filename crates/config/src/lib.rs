@@ -3,7 +3,8 @@
 //! The API, by what a caller does with it:
 //! - **Read**: [`load`] (a file) and [`parse_str`] (a text) give a [`Loaded`] config — the
 //!   [`Config`] and its [`Warning`]s — or one [`ConfigError`] naming every problem at once
-//!   ([`validate`]: the field and the rule, with a hint as data, [`ConfigError::hint`]).
+//!   (each with the field and the rule, and a hint as data: the error is
+//!   [`Hinted`](lambda_trust_verdict::Hinted)).
 //! - **Resolve a target**: [`target_identity`] is the one resolution of a target's function
 //!   reference into the function, its account and its region ([`TargetIdentity`]).
 //! - **Edit in place**: [`edit`] adds and removes targets keeping the user's comments.
@@ -30,14 +31,14 @@ mod success_template;
 pub use rules::{is_external_id, is_session_name};
 mod validate;
 
-pub use action_key::UnknownActionKey;
+pub(crate) use action_key::UnknownActionKey;
 pub use function::{
     check_qualifier, parse_function, target_identity, FunctionArn, FunctionRef, RuleError,
     TargetIdentity, TargetProblem,
 };
 pub use genesys::{ActionConfig, GenesysConfig};
 pub use rules::*;
-pub use validate::validate;
+pub(crate) use validate::validate;
 
 // Each error's hint is data (its inherent `hint`), the shared `Hinted` the binary prints.
 macro_rules! hinted {
@@ -74,7 +75,7 @@ pub const CONFIG_TAG_KEY: &str = "lambda-trust:config";
 /// account never take each other's roles for their own.
 pub const DEPLOYMENT_TAG_KEY: &str = "lambda-trust:deployment";
 /// Tags the tool itself puts on the role (the deployment's only when the config names one).
-pub const OWN_TAGS: usize = 3;
+pub(crate) const OWN_TAGS: usize = 3;
 
 /// The whole configuration file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -187,11 +188,11 @@ pub struct AccountAccess {
     pub external_id: Option<String>,
     /// The role session's name (default [`DEFAULT_SESSION_NAME`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_name: Option<String>,
+    pub(crate) session_name: Option<String>,
 }
 
 /// The session name of a role assumed for `[aws.accounts]` when the config gives none.
-pub const DEFAULT_SESSION_NAME: &str = "lambda-trust";
+const DEFAULT_SESSION_NAME: &str = "lambda-trust";
 
 impl AccountAccess {
     /// The session name AssumeRole is sent.
@@ -229,10 +230,9 @@ pub struct TargetConfig {
 // ---------------------------------------------------------------------------------------------
 
 /// The account that circulates in some tutorials as "Genesys'": it is not a Genesys account.
-pub const NOT_GENESYS_ACCOUNT: &str = "691338073777";
-pub use lambda_trust_iam::arn::{partition_of_region, PARTITIONS};
+pub(crate) const NOT_GENESYS_ACCOUNT: &str = "691338073777";
 /// IAM's limit on tags per role, including ours.
-pub const MAX_ROLE_TAGS: usize = 50;
+pub(crate) const MAX_ROLE_TAGS: usize = 50;
 
 /// A validated configuration plus the non-fatal notices the user must still see.
 #[derive(Debug, Clone, PartialEq)]
@@ -271,11 +271,11 @@ pub struct Problem {
     /// What is wrong.
     pub message: String,
     /// How to fix it.
-    pub hint: Option<String>,
+    pub(crate) hint: Option<String>,
 }
 
 impl fmt::Display for Problem {
-    /// The field and what is wrong; the hint is [`Problem::hint`], printed by the caller.
+    /// The field and what is wrong; the hint is printed by the caller.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.field, self.message)
     }
@@ -372,7 +372,7 @@ impl ConfigError {
 impl ConfigError {
     /// What the user can do about it: the hint, kept out of the message (the binary prints it
     /// as a last line `(hint: …)`).
-    pub fn hint(&self) -> Option<String> {
+    pub(crate) fn hint(&self) -> Option<String> {
         let hint = match self {
             ConfigError::NotFound { .. } => "create one with `lambda-trust init` (or copy examples/lambda-trust.toml), or pass --config",
             ConfigError::Read { .. } => return None,
@@ -558,7 +558,7 @@ impl ConfigFile {
         }
     }
 
-    /// Reads and validates it ([`load_env`]).
+    /// Reads and validates it: the environment it names, when it names one.
     pub fn load(&self) -> Result<Loaded, ConfigError> {
         load_env(&self.path, self.env.as_deref())
     }
@@ -575,13 +575,13 @@ impl fmt::Display for ConfigFile {
 
 /// The environment `env`'s config of the file at `path` ([`environments`]); `None` for a file
 /// without environments (one that has them is then an error naming them).
-pub fn load_env(path: &Path, env: Option<&str>) -> Result<Loaded, ConfigError> {
+fn load_env(path: &Path, env: Option<&str>) -> Result<Loaded, ConfigError> {
     let text = load_text(path)?;
     parse_env(&text, &path.display().to_string(), env, &read_file)
 }
 
 /// The names of the file's environments (none: it has none). Syntax errors are left to
-/// [`load_env`], which says where they are.
+/// [`ConfigFile::load`], which says where they are.
 pub fn environment_names(text: &str) -> Vec<String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     (toml::from_str::<toml::Table>(text).ok())
@@ -590,13 +590,13 @@ pub fn environment_names(text: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// [`parse_str`] of the environment `env` ([`load_env`]).
+/// [`parse_str`] of the environment `env` (`None` for a text without environments).
 pub fn parse_str_env(text: &str, source: &str, env: Option<&str>) -> Result<Loaded, ConfigError> {
     parse_env(text, source, env, &read_file)
 }
 
 /// [`parse_str_reading`] of the environment `env` ([`load_env`]).
-pub fn parse_env(
+fn parse_env(
     text: &str,
     source: &str,
     env: Option<&str>,

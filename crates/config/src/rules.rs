@@ -60,14 +60,14 @@ pub(crate) fn is_tag_char(c: char) -> bool {
 }
 
 /// `^\d{12}$`
-pub fn is_account_id(s: &str) -> bool {
+pub(crate) fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// 1–64 of `[\w+=,.@-]`
 /// A deployment name: 1–64 of `[A-Za-z0-9._-]`, starting with a letter or digit (it is an IAM
 /// tag value and part of messages and file names).
-pub fn is_deployment(s: &str) -> bool {
+pub(crate) fn is_deployment(s: &str) -> bool {
     (1..=64).contains(&s.len())
         && s.starts_with(|c: char| c.is_ascii_alphanumeric())
         && s.chars()
@@ -75,17 +75,17 @@ pub fn is_deployment(s: &str) -> bool {
 }
 
 /// An IAM role name: 1–64 characters of letters, digits and `+=,.@_-`.
-pub fn is_role_name(s: &str) -> bool {
+pub(crate) fn is_role_name(s: &str) -> bool {
     (1..=64).contains(&s.len()) && s.chars().all(is_name_char)
 }
 
 /// 1–128 of `[\w+=,.@-]`
-pub fn is_policy_name(s: &str) -> bool {
+pub(crate) fn is_policy_name(s: &str) -> bool {
     (1..=128).contains(&s.len()) && s.chars().all(is_name_char)
 }
 
 /// `/` or `/…/`, 1–512 of `!`–`~`.
-pub fn is_iam_path(s: &str) -> bool {
+pub(crate) fn is_iam_path(s: &str) -> bool {
     s == "/"
         || (s.len() >= 3
             && s.len() <= 512
@@ -95,7 +95,7 @@ pub fn is_iam_path(s: &str) -> bool {
 }
 
 /// 1–64 of `[a-zA-Z0-9-_]`
-pub fn is_function_name(s: &str) -> bool {
+pub(crate) fn is_function_name(s: &str) -> bool {
     (1..=64).contains(&s.len()) && s.chars().all(is_function_name_char)
 }
 
@@ -120,7 +120,7 @@ pub(crate) fn is_region_shape(s: &str) -> bool {
 }
 
 /// `arn:PARTITION:iam::(ACCOUNT|aws):policy/[PATH/]NAME`
-pub fn is_policy_arn(s: &str) -> bool {
+pub(crate) fn is_policy_arn(s: &str) -> bool {
     let Some([_, partition, service, region, account, resource]) = arn::split(s) else {
         return false;
     };

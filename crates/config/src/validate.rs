@@ -9,7 +9,7 @@ use super::*;
 
 /// Checks every rule on an already deserialized config (for callers that build or override
 /// one, e.g. from command-line flags). Returns the warnings, or every broken rule.
-pub fn validate(config: &Config, source: &str) -> Result<Vec<Warning>, ConfigError> {
+pub(crate) fn validate(config: &Config, source: &str) -> Result<Vec<Warning>, ConfigError> {
     let mut v = Validator::default();
     v.deployment(config.deployment.as_deref());
     v.trust(&config.trust);

@@ -83,7 +83,7 @@ const SINGLE_VALUED_PREFIXES: &[&str] = &[
 ];
 
 /// Whether `key` (any case) is single-valued in AWS.
-pub fn is_single_valued(key: &str) -> bool {
+pub(crate) fn is_single_valued(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
     SINGLE_VALUED.contains(&key.as_str())
         || SINGLE_VALUED_PREFIXES

@@ -20,17 +20,9 @@ pub enum PolicyVersion {
 }
 
 impl PolicyVersion {
-    /// The version as written in a document.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PolicyVersion::V2008_10_17 => "2008-10-17",
-            PolicyVersion::V2012_10_17 => "2012-10-17",
-        }
-    }
-
     /// Policy variables (`${aws:username}`) exist only from 2012-10-17; before that the text is
     /// literal (IAM User Guide, "IAM JSON policy elements: Version").
-    pub fn supports_variables(self) -> bool {
+    pub(crate) fn supports_variables(self) -> bool {
         self == PolicyVersion::V2012_10_17
     }
 }
@@ -54,16 +46,6 @@ pub enum Effect {
     Allow,
     /// Denies what the statement matches; a Deny always wins.
     Deny,
-}
-
-impl Effect {
-    /// The effect as written in a document.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Effect::Allow => "Allow",
-            Effect::Deny => "Deny",
-        }
-    }
 }
 
 /// One statement of a policy.
@@ -266,7 +248,7 @@ impl OperatorKind {
     /// Operator names are matched case-insensitively. AWS documents them in one spelling only;
     /// being lenient here can only make us accept a document AWS would have refused on write,
     /// never evaluate a stored one differently.
-    pub fn from_name(name: &str) -> Option<OperatorKind> {
+    fn from_name(name: &str) -> Option<OperatorKind> {
         Self::ALL
             .iter()
             .copied()
@@ -276,7 +258,7 @@ impl OperatorKind {
     /// Negated matching operators: true when the key is absent, NOR over the policy values
     /// (IAM User Guide, "Condition operators" and "Conditions with multiple context keys or
     /// values").
-    pub fn is_negated(self) -> bool {
+    pub(crate) fn is_negated(self) -> bool {
         matches!(
             self,
             OperatorKind::StringNotEquals
@@ -293,7 +275,7 @@ impl OperatorKind {
     /// Whether `${…}` in values is a policy variable. The Condition operators page lists
     /// variables as supported for string, ARN and Bool operators, not for numeric, date,
     /// binary or IP ones.
-    pub fn supports_variables(self) -> bool {
+    pub(crate) fn supports_variables(self) -> bool {
         matches!(
             self,
             OperatorKind::StringEquals

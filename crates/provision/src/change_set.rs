@@ -17,7 +17,9 @@ use lambda_trust_verdict::Status;
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "schemars", schemars(rename = "side"))]
 pub enum Side {
+    /// AWS: the role, its policies and the function policies.
     Aws,
+    /// Genesys Cloud: the credential, the integration and its data actions.
     Genesys,
 }
 
@@ -42,6 +44,7 @@ impl Side {
 /// Both sides' plans, and which side is written first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeSet {
+    /// The AWS side's plan.
     pub aws: Plan,
     /// `None` without `[genesys]`.
     pub genesys: Option<GenesysPlan>,

@@ -101,7 +101,7 @@ pub fn config_report(
 /// finding of the same [`drift::Area`] that is at least as severe — the one its message
 /// names (`inline policy debug-s3 statement 0`), else one of its own severity, else the
 /// first. What no change explains stays a finding of its own, in its place.
-pub fn grouped(findings: Vec<Finding>) -> Vec<Finding> {
+pub(crate) fn grouped(findings: Vec<Finding>) -> Vec<Finding> {
     let anchors: Vec<Option<usize>> = findings
         .iter()
         .map(|f| {

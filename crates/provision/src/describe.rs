@@ -17,8 +17,11 @@ use crate::state::DesiredRole;
 #[cfg_attr(feature = "schemars", schemars(inline))]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
+    /// The resource is created.
     Create,
+    /// The resource is changed in place.
     Update,
+    /// The resource is deleted.
     Delete,
 }
 
@@ -32,7 +35,9 @@ pub struct ChangeView {
     /// "lookup-order"`.
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub resource: String,
+    /// Whether the resource is created, updated or deleted.
     pub action: Action,
+    /// What changes, in a few words.
     pub detail: String,
     /// The document before: document updates and removals.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -73,7 +73,7 @@ pub struct IsolationClaim {
     pub counterexample: Option<BTreeMap<String, String>>,
     /// Functions both environments declare `shared`, allowed to both.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub shared: Vec<String>,
+    pub(crate) shared: Vec<String>,
 }
 
 /// Every claim for every ordered pair of `envs`.

@@ -15,20 +15,24 @@
 //! - **Drift**: [`drift`] (findings, their codes and who can fix them), [`check`] (the
 //!   `check` command's judgement), [`trail`] (who changed it, from CloudTrail events).
 //! - **Environments** (`[environments.NAME]`): [`isolation`] (every pair of environments
-//!   proved isolated offline, and a live role's trust asked about the other orgs),
+//!   proved isolated offline, and a live role's claims towards the other environments),
 //!   [`promotion`] (two live environments compared with their overrides taken out), and
 //!   [`genesys::ids`] (an org's IDs under keys the same in every environment).
-//! - [`schema_refs`]: the pieces of the JSON Schemas the outputs share.
+//! - **Export**: [`export`] (what lambda-trust manages, as Terraform with import blocks or
+//!   CloudFormation with its resources-to-import files).
+//! - `schema_refs` (with the `schemars` feature): the pieces of the JSON Schemas the outputs
+//!   share.
 //!
 //! It depends on the `iam`, `config` and `verdict` crates, and on no runtime, SDK or HTTP client
 //! (a test in the binary's suite holds that).
 
-#![warn(unreachable_pub)]
+#![warn(missing_docs, unreachable_pub)]
 
 pub mod change_set;
 pub mod check;
 pub mod describe;
 pub mod drift;
+pub mod export;
 pub mod genesys;
 pub mod isolation;
 pub mod lint;

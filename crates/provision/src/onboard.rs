@@ -9,38 +9,66 @@ use lambda_trust_config::genesys::{action_name, ActionConfig};
 use lambda_trust_config::{Config, TargetConfig};
 use lambda_trust_iam::arn::Arn;
 
+/// Why `onboard` or `offboard` cannot add or remove the target.
 #[derive(Debug, thiserror::Error)]
 pub enum OnboardError {
+    /// The function ARN carries a qualifier, and `--qualifier` gives another.
     #[error("--qualifier {given} conflicts with the qualifier {in_arn} in the function ARN\n(hint: give the qualifier once: either in the ARN or with --qualifier)")]
-    QualifierTwice { given: String, in_arn: String },
+    QualifierTwice {
+        /// The `--qualifier` given.
+        given: String,
+        /// The qualifier in the ARN.
+        in_arn: String,
+    },
+    /// `--all-aliases` together with `--qualifier` (the qualifier given).
     #[error(
         "--all-aliases grants every qualifier (`*`) and cannot be combined with --qualifier {0}"
     )]
     AllAliasesAndQualifier(String),
+    /// `offboard` names a function that is no target of the config.
     #[error("{function} is not a target of {config}\n(hint: current targets: {current})")]
     NotATarget {
+        /// The function as given.
         function: String,
+        /// The config file.
         config: String,
+        /// The config's targets, listed for the hint.
         current: String,
     },
+    /// `--action-name` without a `[genesys]` section, where no target gets a data action.
     #[error("--action-name needs the [genesys] section in {config}: without it a target gets no data action")]
-    ActionNameWithoutGenesys { config: String },
+    ActionNameWithoutGenesys {
+        /// The config file.
+        config: String,
+    },
+    /// `--action-name` is not a usable data action name (the name given).
     #[error("--action-name {0:?} is not a usable data action name")]
     EmptyActionName(String),
+    /// `--action-name` is already another target's data action.
     #[error("--action-name {name:?} is already the data action of targets[{index}] ({function}) in {config}")]
     ActionNameTaken {
+        /// The action name.
         name: String,
+        /// The position in `[[targets]]` of the target that has it (0-based).
         index: usize,
+        /// That target's function.
         function: String,
+        /// The config file.
         config: String,
     },
+    /// The new target's default data action name is already another target's data action.
     #[error("the new target's data action would be named {name:?}, which is already the data action of targets[{index}] ({function}) in {config}")]
     DefaultActionNameTaken {
+        /// The action name.
         name: String,
+        /// The position in `[[targets]]` of the target that has it (0-based).
         index: usize,
+        /// That target's function.
         function: String,
+        /// The config file.
         config: String,
     },
+    /// The new target cannot be resolved.
     #[error(transparent)]
     Render(#[from] render::RenderError),
 }

@@ -15,12 +15,16 @@ use lambda_trust_iam::arn::{partition_of_region, Arn};
 use lambda_trust_iam::minified_len;
 use serde_json::Value;
 
+/// Why the desired state cannot be prepared: nothing is sent to AWS.
 #[derive(Debug, thiserror::Error)]
 pub enum PrepareError {
+    /// The config and templates do not render.
     #[error(transparent)]
     Render(#[from] crate::render::RenderError),
+    /// The granted ARNs do not fit in the invoke policies.
     #[error(transparent)]
     Shard(#[from] crate::shard::ShardError),
+    /// The rendered policies break lint invariants (the findings, errors only).
     #[error("the rendered policies break {} invariant(s), so nothing was sent to AWS:\n{}", .0.len(), .0.iter().map(|f| format!("  - {}", f.message)).collect::<Vec<_>>().join("\n"))]
     Invariants(Vec<Finding>),
 }
@@ -53,6 +57,8 @@ pub(crate) fn function_query(target: &TargetConfig, default_region: &str) -> Fun
     }
 }
 
+/// What to read of AWS for this config: the role, our policy's shards and the targets
+/// (`default_region` for targets without their own).
 pub fn query(config: &Config, default_region: &str) -> Query {
     Query {
         partition: partition_of_region(default_region)
@@ -135,7 +141,7 @@ pub fn unproven_note(names: &[String]) -> (String, String) {
 
 /// The invoke policy's name under a predecessor's role name: the configured `policy.name`,
 /// else the default derived from that role name.
-pub fn predecessor_policy_name(config: &Config, role_name: &str) -> String {
+fn predecessor_policy_name(config: &Config, role_name: &str) -> String {
     config
         .policy
         .name
@@ -203,7 +209,7 @@ fn granted_by(doc: &serde_json::Value) -> Vec<String> {
 }
 
 /// Packs the granted ARNs into invoke policy shards, keeping live assignments stable.
-pub fn shards(
+pub(crate) fn shards(
     config: &Config,
     rendered: &Rendered,
     templates: &Templates,

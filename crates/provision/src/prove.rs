@@ -20,7 +20,7 @@ use lambda_trust_iam::{InvokeSpec, LabeledPolicy, Policy, PolicyError, TrustSpec
 
 /// The role ARN used when neither `--role-arn` nor a config gives one. Only a trust policy that
 /// names its own resource (rare) depends on it.
-pub const PLACEHOLDER_ROLE_ARN: &str = "arn:aws:iam::000000000000:role/lambda-trust-prove";
+const PLACEHOLDER_ROLE_ARN: &str = "arn:aws:iam::000000000000:role/lambda-trust-prove";
 
 /// The account used in the role ARN when the config does not say which it is.
 const PLACEHOLDER_ACCOUNT: &str = "000000000000";
@@ -28,8 +28,12 @@ const PLACEHOLDER_ACCOUNT: &str = "000000000000";
 /// The trust side: the trust policy, the role it belongs to, and who it is meant to admit.
 #[derive(Debug, Clone)]
 pub struct TrustSide {
+    /// The trust policy.
     pub policy: Policy,
+    /// The ARN of the role it belongs to (a placeholder when neither the config nor `--role-arn`
+    /// gives it).
     pub role_arn: String,
+    /// Who it is meant to admit: the partner account with the external ID.
     pub spec: TrustSpec,
 }
 
@@ -37,38 +41,51 @@ pub struct TrustSide {
 /// to invoke.
 #[derive(Debug, Clone)]
 pub struct InvokeSide {
+    /// The role's identity policies, labelled for counterexamples.
     pub identity: Vec<LabeledPolicy>,
+    /// Its permissions boundary, when one is given.
     pub boundary: Option<LabeledPolicy>,
+    /// The functions it is meant to invoke, and nothing else.
     pub spec: InvokeSpec,
 }
 
 /// What to prove: one side or both.
 #[derive(Debug, Clone, Default)]
 pub struct Sides {
+    /// The trust side, when there is one to prove.
     pub trust: Option<TrustSide>,
+    /// The invoke side, when there is one to prove.
     pub invoke: Option<InvokeSide>,
 }
 
 /// Policy files as typed (`prove --trust-policy … --policy …`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileInput {
+    /// `--trust-policy`: the trust policy file.
     pub trust_policy: Option<PathBuf>,
+    /// `--partner-account`: the account the trust policy is meant to admit.
     pub partner_account: String,
+    /// `--external-id`: the external ID it must require.
     pub external_id: String,
+    /// `--policy`: the identity policy files.
     pub policies: Vec<PathBuf>,
+    /// `--boundary`: the permissions boundary file.
     pub boundary: Option<PathBuf>,
+    /// `--target`: the function ARNs the policies are meant to grant.
     pub targets: Vec<String>,
+    /// `--role-arn`: the role the policies belong to.
     pub role_arn: Option<String>,
 }
 
 impl FileInput {
+    /// Whether no policy file is given: nothing to prove.
     pub fn is_empty(&self) -> bool {
         self.trust_policy.is_none() && self.policies.is_empty() && self.boundary.is_none()
     }
 }
 
 /// `arn:<partition>:iam::<account or 000000000000>:role<path><name>`.
-pub fn role_arn(config: &Config, rendered: &Rendered) -> String {
+pub(crate) fn role_arn(config: &Config, rendered: &Rendered) -> String {
     let account = rendered
         .account_id
         .as_deref()
@@ -184,8 +201,10 @@ pub struct OrgProof {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct OrgTarget {
+    /// The target's function ARN.
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub target: String,
+    /// Whether the organization's policies let Genesys Cloud's requests through to it.
     pub claim: Claim,
 }
 

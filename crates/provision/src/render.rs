@@ -49,78 +49,152 @@ static PLACEHOLDER_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}").expect("the placeholder regex is valid")
 });
 
+/// Why the config and templates cannot be rendered into documents.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
+    /// A template starts with a UTF-8 byte-order mark, which AWS refuses in a policy document.
     #[error("policy template {file} starts with a UTF-8 byte-order mark (BOM); AWS refuses policy documents with one")]
-    TemplateBom { file: String },
+    TemplateBom {
+        /// The template's file.
+        file: String,
+    },
+    /// A template file does not exist.
     #[error("policy template {file} not found")]
-    TemplateNotFound { file: String },
+    TemplateNotFound {
+        /// The template's file.
+        file: String,
+    },
+    /// A template file cannot be read.
     #[error("cannot read policy template {file}")]
     TemplateRead {
+        /// The template's file.
         file: String,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },
+    /// A template is not valid JSON.
     #[error("{file}:{line}:{column}: invalid JSON: {message}")]
     TemplateJson {
+        /// The template's file.
         file: String,
+        /// The line of the error (1-based).
         line: usize,
+        /// The column of the error (1-based).
         column: usize,
+        /// What the JSON parser says.
         message: String,
     },
+    /// A template names a placeholder that does not exist (see [`PLACEHOLDERS`]).
     #[error("{file}: unknown placeholder {{{{{name}}}}}")]
-    UnknownPlaceholder { file: String, name: String },
+    UnknownPlaceholder {
+        /// The template's file.
+        file: String,
+        /// The placeholder's name.
+        name: String,
+    },
+    /// A placeholder in an object key, where it could change the document's structure.
     #[error("{file}: placeholder in the object key {}", show(key))]
-    PlaceholderInKey { file: String, key: String },
+    PlaceholderInKey {
+        /// The template's file.
+        file: String,
+        /// The key.
+        key: String,
+    },
+    /// `{{function_arns}}` inside a longer string, where only a whole string value can hold the
+    /// array.
     #[error("{file}: {{{{function_arns}}}} inside the string {}", show(value))]
-    ArrayPlaceholderInString { file: String, value: String },
+    ArrayPlaceholderInString {
+        /// The template's file.
+        file: String,
+        /// The string.
+        value: String,
+    },
+    /// A template leaves out a placeholder it must use, so the document would not be the config's.
     #[error("{file}: the template must use the placeholder {name}")]
     MissingPlaceholder {
+        /// The template's file.
         file: String,
+        /// The placeholder missing.
         name: &'static str,
+        /// What it is for, and how to write it.
         hint: &'static str,
     },
+    /// `{{account_id}}` is used, but the role's account is known neither from the config nor from
+    /// credentials.
     #[error("{file}: {{{{account_id}}}} is used but the role's account is not known")]
-    AccountPlaceholderUnknown { file: String },
+    AccountPlaceholderUnknown {
+        /// The template's file.
+        file: String,
+    },
+    /// A target's field cannot be resolved to an ARN.
     #[error("targets[{index}].{field}: {message}")]
     InvalidTarget {
+        /// The target's position in `[[targets]]` (0-based).
         index: usize,
+        /// The field.
         field: &'static str,
+        /// What is wrong with it.
         message: String,
+        /// How to fix it, when there is a hint.
         hint: Option<String>,
     },
+    /// A target is a bare function name, and no region is known for it.
     #[error(
         "targets[{index}].function: {} is a bare function name but no region is known for it",
         show(function)
     )]
-    NoRegion { index: usize, function: String },
+    NoRegion {
+        /// The target's position in `[[targets]]` (0-based).
+        index: usize,
+        /// The function name.
+        function: String,
+    },
+    /// A target is a bare function name, and the role's account is not known.
     #[error(
         "targets[{index}].function: {} is a bare function name but the role's account is not known",
         show(function)
     )]
-    NoAccount { index: usize, function: String },
+    NoAccount {
+        /// The target's position in `[[targets]]` (0-based).
+        index: usize,
+        /// The function name.
+        function: String,
+    },
+    /// Two targets resolve to the same function ARN.
     #[error("targets[{index}].function: {arn} duplicates targets[{other}]")]
     DuplicateTarget {
+        /// The later target's position in `[[targets]]` (0-based).
         index: usize,
+        /// The earlier one's.
         other: usize,
+        /// The ARNs both grant.
         arn: String,
     },
+    /// `[aws].account_id` differs from the account the credentials are for.
     #[error("[aws].account_id is {configured} but the credentials are for account {actual}")]
-    AccountMismatch { configured: String, actual: String },
+    AccountMismatch {
+        /// The config's `[aws].account_id`.
+        configured: String,
+        /// The account the credentials are for.
+        actual: String,
+    },
 }
 
 /// One policy template: where it came from (for messages) and its JSON text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
+    /// Where the template came from: its file, or the built-in name.
     pub file: String,
+    /// Its JSON text.
     pub text: String,
 }
 
 /// The two templates a render needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Templates {
-    pub trust: Template,
-    pub invoke: Template,
+    pub(crate) trust: Template,
+    pub(crate) invoke: Template,
     /// False for `--policies DIR`: `lint` then reports broken invariants as the user's choice.
     pub builtin: bool,
 }
@@ -169,11 +243,14 @@ pub struct RenderContext {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResolvedTarget {
     /// Position in the config's `[[targets]]` (0-based, as in messages).
-    pub index: usize,
+    pub(crate) index: usize,
+    /// The function's name.
     pub function_name: String,
+    /// The function's region.
     pub region: String,
-    pub account_id: String,
-    pub partition: String,
+    pub(crate) account_id: String,
+    pub(crate) partition: String,
+    /// The qualifier (an alias or version; `*` for all), if the target has one.
     pub qualifier: Option<String>,
     /// The unqualified function ARN.
     pub function_arn: String,
@@ -184,15 +261,18 @@ pub struct ResolvedTarget {
 /// The rendered documents and what went into them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rendered {
+    /// The trust policy.
     pub trust: Value,
+    /// The invoke policy granting every target, as one document (before it is split into shards).
     pub invoke: Value,
+    /// The targets the invoke policy grants.
     pub targets: Vec<ResolvedTarget>,
     /// Sorted, deduplicated union of every target's `granted_arns`.
     pub function_arns: Vec<String>,
     /// The role's account, when known (context or `[aws].account_id`).
     pub account_id: Option<String>,
     /// The role's partition (`aws`, `aws-cn`, `aws-us-gov`): see [`role_partition`].
-    pub partition: String,
+    pub(crate) partition: String,
     /// Whether the built-in templates were used.
     pub builtin_templates: bool,
 }
@@ -328,7 +408,11 @@ fn granted_arns(function_arn: &str, qualifier: Option<&str>) -> Vec<String> {
 
 /// The partition of the role and its policies: that of the region the AWS clients talk to
 /// (the context's, else `[aws].region`), else that of the first target, else `aws`.
-pub fn role_partition(config: &Config, ctx: &RenderContext, targets: &[ResolvedTarget]) -> String {
+pub(crate) fn role_partition(
+    config: &Config,
+    ctx: &RenderContext,
+    targets: &[ResolvedTarget],
+) -> String {
     let region = ctx.default_region.as_ref().or(config.aws.region.as_ref());
     region
         .and_then(|r| partition_of_region(r))

@@ -105,7 +105,7 @@ pub(crate) fn statement_refs(_: &mut SchemaGenerator) -> Schema {
 }
 
 /// A concrete request: the common `request`.
-pub fn request(_: &mut SchemaGenerator) -> Schema {
+pub(crate) fn request(_: &mut SchemaGenerator) -> Schema {
     common::<Counterexample>()
 }
 

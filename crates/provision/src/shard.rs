@@ -14,6 +14,7 @@ pub const MAX_POLICY_CHARS: usize = 6_144;
 /// AWS quota: managed policies attached to one role, by default (raisable to 20).
 pub(crate) const DEFAULT_MAX_SHARDS: usize = 10;
 
+/// The name of shard `index`: `<base>` for shard 1, `<base>-k` for shard k.
 pub fn shard_name(base: &str, index: usize) -> String {
     if index == 1 {
         base.to_string()
@@ -31,16 +32,27 @@ pub fn shard_index(base: &str, name: &str) -> Option<usize> {
     (2..=20).contains(&n).then_some(n)
 }
 
+/// Why the granted ARNs cannot be packed into invoke policies.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ShardError {
+    /// More ARNs than the shards allowed can hold.
     #[error("{targets} function ARN(s) do not fit in {max_shards} invoke policies of {MAX_POLICY_CHARS} characters each (about {fit} fit); nothing was changed")]
     TooMany {
+        /// How many ARNs are granted.
         targets: usize,
+        /// About how many fit.
         fit: usize,
+        /// How many shards the role may have.
         max_shards: usize,
     },
+    /// The invoke template is over the size limit with a single ARN.
     #[error("the invoke template renders {len} characters for the single ARN {arn}, over the {MAX_POLICY_CHARS}-character limit of a managed policy")]
-    TemplateTooLarge { arn: String, len: usize },
+    TemplateTooLarge {
+        /// The ARN.
+        arn: String,
+        /// The rendered policy's length, whitespace not counted.
+        len: usize,
+    },
 }
 
 /// The shards as they are, each ARN still granted kept in its first shard; a kept shard a

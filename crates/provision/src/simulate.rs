@@ -25,52 +25,79 @@ pub struct SimulateInput {
     pub policies: Vec<PathBuf>,
     /// A role trust policy: the request is then judged as an AssumeRole on that role.
     pub trust_policy: Option<PathBuf>,
+    /// The caller's permissions boundary, if it has one.
     pub boundary: Option<PathBuf>,
+    /// The calling principal's ARN.
     pub principal: String,
+    /// The action requested (`lambda:InvokeFunction`).
     pub action: String,
+    /// The resource requested (a function ARN).
     pub resource: String,
     /// `KEY=VALUE` as typed; repeating a key gives it several values.
     pub context: Vec<String>,
 }
 
+/// Why `simulate` cannot evaluate the request.
 #[derive(Debug, thiserror::Error)]
 pub enum SimulateError {
+    /// A policy file cannot be read.
     #[error("cannot read policy file {}", path.display())]
     Read {
+        /// The file.
         path: PathBuf,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },
 
+    /// A policy file is not a valid IAM policy.
     #[error("policy file {} is not a valid IAM policy", path.display())]
     Policy {
+        /// The file.
         path: PathBuf,
+        /// What is wrong with it.
         #[source]
         source: PolicyError,
     },
 
+    /// A `--context` entry is not `KEY=VALUE`.
     #[error("context entry {entry:?} is not KEY=VALUE")]
-    Context { entry: String },
+    Context {
+        /// The entry as typed.
+        entry: String,
+    },
 
+    /// The principal, action or resource is empty.
     #[error("the {what} to simulate is empty")]
     EmptyRequest {
+        /// Which of them.
         what: &'static str,
+        /// The flag that sets it.
         flag: &'static str,
     },
 
+    /// Neither an identity policy nor a trust policy was given.
     #[error("no policy to evaluate")]
     NoPolicies,
 
+    /// The request IAM would never receive: a single-valued context key given several values.
     #[error("the request is malformed: {reason}")]
-    Malformed { reason: String },
+    Malformed {
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 /// The request as it was evaluated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SimulatedRequest {
+    /// The calling principal's ARN.
     pub principal: String,
+    /// The action requested.
     pub action: String,
+    /// The resource requested.
     pub resource: String,
+    /// The context keys and their values.
     pub context: BTreeMap<String, Vec<String>>,
 }
 
@@ -80,6 +107,7 @@ pub struct SimulatedRequest {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct SimulateOutcome {
+    /// The decision: Allow, ExplicitDeny or ImplicitDeny.
     #[cfg_attr(feature = "schemars", schemars(schema_with = "decision_schema"))]
     pub decision: Decision,
     /// ExplicitDeny: every matching Deny. Allow: the Allow statements that granted it.
@@ -106,6 +134,7 @@ fn decision_schema(_: &mut SchemaGenerator) -> Schema {
 }
 
 impl SimulateOutcome {
+    /// Whether the request is allowed (`simulate` exits with the denied status otherwise).
     pub fn allowed(&self) -> bool {
         self.decision == Decision::Allow
     }

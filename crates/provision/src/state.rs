@@ -17,6 +17,7 @@ use lambda_trust_iam::arn::Arn;
 /// Used when the config gives no description: says who manages the role and why it exists.
 pub const DEFAULT_DESCRIPTION: &str =
     "Lets Genesys Cloud invoke AWS Lambda functions (managed by lambda-trust)";
+/// Used when the config gives no maximum session duration: one hour, IAM's default, in seconds.
 pub const DEFAULT_MAX_SESSION: i64 = 3600;
 
 /// What to look at. Function ARNs may not be known before the caller's account is, so targets
@@ -25,6 +26,7 @@ pub const DEFAULT_MAX_SESSION: i64 = 3600;
 pub struct Query {
     /// The partition of the role's account (from the clients' region).
     pub partition: String,
+    /// The role's name.
     pub role_name: String,
     /// Our invoke policy's name; shards are `<name>`, `<name>-2`, … (see `shard`).
     pub policy_name: String,
@@ -33,6 +35,7 @@ pub struct Query {
     /// Shards 1..=probe_shards are looked up by ARN whether attached or not; attached shards
     /// beyond that are found through the role's attachment list.
     pub probe_shards: usize,
+    /// The target functions to confirm, as configured.
     pub functions: Vec<FunctionQuery>,
     /// When the account is known up front (config), our policy's reads need not wait for STS.
     pub account_hint: Option<String>,
@@ -44,14 +47,18 @@ pub struct Query {
 /// Who a run's credentials are (`sts:GetCallerIdentity`): the account and the caller's ARN.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallerIdentity {
+    /// The account the credentials belong to.
     pub account: String,
+    /// The caller's ARN (a user, or an assumed role's session).
     pub arn: String,
 }
 
+/// One target function to confirm exists (`GetFunction`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FunctionQuery {
     /// `FunctionName` as GetFunction takes it: a name or an unqualified ARN.
     pub function: String,
+    /// The function's region.
     pub region: String,
     /// Checked with GetFunction's `Qualifier` unless absent or `*`.
     pub qualifier: Option<String>,
@@ -60,16 +67,21 @@ pub struct FunctionQuery {
 /// The live state, decoded. Documents are parsed JSON values (URL-decoded where AWS encodes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Observed {
+    /// The account the credentials belong to (`sts:GetCallerIdentity`).
     pub account_id: String,
+    /// The caller's ARN, as STS reports it.
     pub caller_arn: String,
+    /// The role, when it exists.
     pub role: Option<ObservedRole>,
     /// Managed policies attached to the role (ours included, when attached), with documents.
     pub attached: Vec<ManagedPolicy>,
+    /// Inline policies on the role (lambda-trust writes none), with documents.
     pub inline: Vec<InlinePolicy>,
     /// Our invoke policy shards that exist, attached or not, by shard index.
     pub policies: Vec<ObservedPolicy>,
     /// The permissions boundary the role actually has, with its document.
     pub boundary: Option<ManagedPolicy>,
+    /// The target functions as read.
     pub functions: Vec<ObservedFunction>,
     /// lambda-trust's statement in the function policy of each cross-account target whose
     /// account has an `[aws.accounts]` entry (read with that account's credentials); targets
@@ -79,6 +91,22 @@ pub struct Observed {
 }
 
 impl Observed {
+    /// An account where nothing of the config exists yet (what an export from the config, or a
+    /// check of infrastructure as code, starts from).
+    pub fn nothing(account: &str) -> Observed {
+        Observed {
+            account_id: account.to_owned(),
+            caller_arn: String::new(),
+            role: None,
+            attached: Vec::new(),
+            inline: Vec::new(),
+            policies: Vec::new(),
+            boundary: None,
+            functions: Vec::new(),
+            permissions: Vec::new(),
+        }
+    }
+
     /// Who read it.
     pub fn caller(&self) -> CallerIdentity {
         CallerIdentity {
@@ -88,61 +116,88 @@ impl Observed {
     }
 }
 
+/// The role as IAM returns it (`GetRole`, with its tags).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObservedRole {
+    /// The role's ARN.
     pub arn: String,
+    /// The role's name.
     pub name: String,
+    /// The role's IAM path (`/`, `/service/`).
     pub path: String,
+    /// Its description, if it has one.
     pub description: Option<String>,
+    /// Its maximum session duration, in seconds.
     pub max_session_duration: i64,
+    /// The ARN of its permissions boundary, if it has one.
     pub permissions_boundary: Option<String>,
+    /// Its tags, key to value.
     pub tags: BTreeMap<String, String>,
+    /// Its trust policy, URL-decoded.
     pub trust: Value,
 }
 
 impl ObservedRole {
+    /// Whether lambda-trust created the role: it carries our `managed-by` tag.
     pub fn is_ours(&self) -> bool {
         self.tags.get(MANAGED_BY_KEY).map(String::as_str) == Some(MANAGED_BY_VALUE)
     }
 }
 
+/// A managed policy attached to the role (or set as its boundary).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ManagedPolicy {
+    /// The policy's ARN.
     pub arn: String,
+    /// The policy's name.
     pub name: String,
     /// The default version's document.
     pub document: Value,
 }
 
+/// An inline policy on the role.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InlinePolicy {
+    /// The policy's name.
     pub name: String,
+    /// Its document, URL-decoded.
     pub document: Value,
 }
 
+/// One shard of our invoke policy, as IAM returns it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObservedPolicy {
     /// Shard index (1 for `<name>`, k for `<name>-k`).
     pub index: usize,
+    /// The policy's ARN.
     pub arn: String,
+    /// The policy's name.
     pub name: String,
+    /// The ID of its default version (`v1`).
     pub default_version_id: String,
+    /// The default version's document.
     pub document: Value,
     /// All versions, oldest first.
     pub versions: Vec<PolicyVersion>,
+    /// Its tags, key to value.
     pub tags: BTreeMap<String, String>,
+    /// How many roles, users and groups it is attached to.
     pub attachment_count: i64,
 }
 
 impl ObservedPolicy {
+    /// Whether lambda-trust created the policy: it carries our `managed-by` tag.
     pub fn is_ours(&self) -> bool {
         self.tags.get(MANAGED_BY_KEY).map(String::as_str) == Some(MANAGED_BY_VALUE)
     }
 }
 
+/// One version of a managed policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PolicyVersion {
+    /// The version's ID (`v1`).
     pub version_id: String,
+    /// Whether it is the policy's default version, the one in force.
     pub is_default: bool,
     /// Seconds since the epoch, for choosing the oldest version to prune.
     pub created_epoch: i64,
@@ -152,10 +207,14 @@ pub struct PolicyVersion {
     pub document: Option<Value>,
 }
 
+/// One target function as read (`GetFunction`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObservedFunction {
+    /// `FunctionName` as it was looked up: a name or an unqualified ARN.
     pub function: String,
+    /// The function's region.
     pub region: String,
+    /// The qualifier it was checked with (an alias or version), if any.
     pub qualifier: Option<String>,
     /// The unqualified ARN AWS reports, when the function (and qualifier) exists.
     pub arn: Option<String>,
@@ -170,49 +229,67 @@ pub struct ObservedFunction {
 /// What AWS should look like, fully resolved from the config and the rendered templates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Desired {
+    /// The account the role lives in (the config's `aws.account_id`).
     pub account_id: String,
     /// The partition the role and its policies live in (`aws`, `aws-cn`, `aws-us-gov`).
     pub partition: String,
+    /// The role the config wants.
     pub role: DesiredRole,
     /// The invoke policy shards (one unless the targets do not fit); empty with no targets.
     pub policies: Vec<DesiredPolicy>,
+    /// The targets, each resolved to its function ARN, account and region.
     pub targets: Vec<ResolvedTarget>,
     /// The trusted principal and external ID, for verification.
     pub partner_principal: String,
+    /// The external ID the trust policy requires.
     pub external_id: String,
     /// The function policy statements lambda-trust owns on cross-account targets.
     #[serde(default)]
     pub permissions: Vec<FunctionPermission>,
     /// The accounts of `[aws.accounts]`: where lambda-trust can read and write them.
     #[serde(default)]
-    pub accounts: Vec<String>,
+    pub(crate) accounts: Vec<String>,
 }
 
+/// The role as the config wants it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DesiredRole {
+    /// The role's name.
     pub name: String,
+    /// The role's IAM path.
     pub path: String,
+    /// Its description ([`DEFAULT_DESCRIPTION`] when the config gives none).
     pub description: String,
+    /// Its maximum session duration, in seconds.
     pub max_session_duration: i64,
+    /// The ARN of its permissions boundary, if the config names one.
     pub permissions_boundary: Option<String>,
+    /// Its tags, ours included.
     pub tags: BTreeMap<String, String>,
+    /// The trust policy, as rendered from the config.
     pub trust: Value,
 }
 
+/// One shard of our invoke policy as the config wants it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DesiredPolicy {
     /// Shard index: 1 for `<name>`, k for `<name>-k`.
     pub index: usize,
+    /// The policy's name (`<name>`, `<name>-k`).
     pub name: String,
+    /// The policy's IAM path.
     pub path: String,
+    /// The policy's ARN.
     pub arn: String,
+    /// Its document, as rendered.
     pub document: Value,
+    /// Its tags, ours included.
     pub tags: BTreeMap<String, String>,
 }
 
 impl Desired {
     /// `shards` are the invoke documents by shard index (see `shard::assign`).
-    pub fn new(
+    pub(crate) fn new(
         config: &Config,
         rendered: &Rendered,
         account_id: &str,
@@ -263,13 +340,13 @@ impl Desired {
     }
 
     /// The role's ARN.
-    pub fn role_arn(&self) -> String {
+    pub(crate) fn role_arn(&self) -> String {
         let resource = format!("role{}{}", self.role.path, self.role.name);
         Arn::iam(&self.partition, &self.account_id, &resource).to_string()
     }
 
     /// Whether `account` has an `[aws.accounts]` entry.
-    pub fn reaches(&self, account: &str) -> bool {
+    pub(crate) fn reaches(&self, account: &str) -> bool {
         self.accounts.iter().any(|a| a == account)
     }
 }
@@ -278,7 +355,7 @@ impl Desired {
 /// role's, on exactly its function and qualifier. A target with qualifier `*` gets none: a
 /// function policy belongs to one function, version or alias, and AddPermission's `Qualifier`
 /// names one version or alias (Lambda API Reference, AddPermission and GetPolicy) — the planner
-/// refuses such a target ([`all_qualifier_targets`]).
+/// refuses such a target.
 pub fn permissions(
     config: &Config,
     targets: &[ResolvedTarget],
@@ -385,8 +462,11 @@ impl FunctionPermission {
 /// that account's credentials.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObservedPermission {
+    /// The function's unqualified ARN.
     pub function_arn: String,
+    /// The qualifier whose policy was read, if any.
     pub qualifier: Option<String>,
+    /// The statement ID looked up (lambda-trust's, [`permission_statement_id`]).
     pub statement_id: String,
     /// The statement under `statement_id`, as `GetPolicy` returned it; `None` when the policy
     /// has none (or the function has no policy).

@@ -5,7 +5,7 @@
 //! Part of the pure `core` layer. `aws::trail` looks the events up (`LookupEvents` by
 //! `ResourceName`, in the region where the partition records IAM's global events) and hands
 //! them over as plain [`TrailEvent`]s; this module says which resource each finding is looked
-//! up by and which event names explain it ([`TrailKey`]), and picks the latest such event
+//! up by and which event names explain it, and picks the latest such event
 //! ([`attribute`]). Events lambda-trust made itself — its user agent carries
 //! `app/lambda-trust-VERSION` — are never the culprit: when one is the latest, the finding says
 //! the resource was last applied by lambda-trust.
@@ -59,24 +59,24 @@ pub fn global_events_region(partition: &str) -> Option<&'static str> {
 /// What to look up for a finding: the `ResourceName` CloudTrail indexes the writes under (a
 /// role's name, a managed policy's ARN) and the event names that can explain the finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrailKey {
-    pub resource_name: String,
-    pub events: &'static [&'static str],
+pub(crate) struct TrailKey {
+    pub(crate) resource_name: String,
+    pub(crate) events: &'static [&'static str],
 }
 
 /// One CloudTrail event, decoded from `LookupEvents` and its `CloudTrailEvent` JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TrailEvent {
-    pub event_id: String,
-    pub event_name: String,
+    event_id: String,
+    event_name: String,
     /// RFC 3339, UTC (`2026-11-22T14:37:52Z`).
-    pub at: String,
+    pub(crate) at: String,
     /// `userIdentity.arn`.
-    pub arn: String,
+    pub(crate) arn: String,
     /// The IAM user name, or the role session name of an assumed role.
-    pub name: Option<String>,
-    pub source_ip: Option<String>,
-    pub user_agent: String,
+    pub(crate) name: Option<String>,
+    source_ip: Option<String>,
+    user_agent: String,
 }
 
 impl TrailEvent {
@@ -172,24 +172,26 @@ impl TrailSource {
     "then": {"required": ["arn", "event_id"]}
 }])))]
 pub struct ChangedBy {
+    /// Where the write was found: CloudTrail, or Genesys Cloud's audit trail.
     pub source: TrailSource,
     /// The API call (`UpdateAssumeRolePolicy`, `CreatePolicyVersion`, …), or Genesys Cloud's
     /// audit action (`Update`, `Delete`, …).
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
-    pub event: String,
+    pub(crate) event: String,
     /// Who: the caller's ARN (`userIdentity.arn`), or the Genesys Cloud user's name (else its
     /// ID, else `OAuth client ID`).
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
-    pub who: String,
+    pub(crate) who: String,
     /// AWS: the caller's ARN, as `who`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schemars", schemars(with = "String"))]
-    pub arn: Option<String>,
+    pub(crate) arn: Option<String>,
     /// The IAM user name or role session name, when there is one.
     pub name: Option<String>,
     /// RFC 3339, UTC.
     #[cfg_attr(feature = "schemars", schemars(extend("format" = "date-time")))]
-    pub at: String,
+    pub(crate) at: String,
+    /// The IP address the call came from (CloudTrail's `sourceIPAddress`), when known.
     pub source_ip: Option<String>,
     /// The CloudTrail event ID or the Genesys Cloud audit entry's ID, to find the full record.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -206,16 +208,28 @@ pub enum Attribution {
     /// The latest write that explains it was lambda-trust's own (the config changed since, or
     /// the culprit's event is not delivered yet: CloudTrail delivers within about 5 minutes).
     AppliedByLambdaTrust {
+        /// When lambda-trust made that write (RFC 3339, UTC).
         at: String,
+        /// The ARN lambda-trust made it as.
         arn: String,
+        /// The CloudTrail event ID.
         event_id: String,
     },
     /// No event that explains it in the last `days` days ([`LOOKBACK_DAYS`] for CloudTrail).
-    NoEvent { days: u32 },
+    NoEvent {
+        /// How many days back the lookup went.
+        days: u32,
+    },
     /// The lookup was refused: `cloudtrail:LookupEvents`, or `audits:audit:view`.
-    NotPermitted { permission: &'static str },
+    NotPermitted {
+        /// The permission the lookup needs.
+        permission: &'static str,
+    },
     /// The lookup failed otherwise.
-    Failed { reason: String },
+    Failed {
+        /// Why, as the lookup said.
+        reason: String,
+    },
 }
 
 /// The JSON Schema of an [`Attribution`] as the CloudTrail lookup makes it (a shape, never a
@@ -289,22 +303,25 @@ enum GenesysAuditShape {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Trail {
+    /// The write that explains the finding, when the trail names one.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schemars", schemars(with = "ChangedBy"))]
     pub changed_by: Option<ChangedBy>,
+    /// What the CloudTrail lookup said, for an AWS finding.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schemars", schemars(with = "CloudTrailShape"))]
     pub cloudtrail: Option<Attribution>,
+    /// What Genesys Cloud's audit trail said, for a Genesys finding.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schemars", schemars(with = "GenesysAuditShape"))]
     pub genesys_audit: Option<Attribution>,
     /// What to look up (not serialized); `None` for findings CloudTrail cannot explain.
     #[serde(skip)]
-    pub key: Option<TrailKey>,
+    pub(crate) key: Option<TrailKey>,
 }
 
 impl Trail {
-    pub fn key(resource_name: impl Into<String>, events: &'static [&'static str]) -> Trail {
+    pub(crate) fn key(resource_name: impl Into<String>, events: &'static [&'static str]) -> Trail {
         Trail {
             key: Some(TrailKey {
                 resource_name: resource_name.into(),
@@ -320,7 +337,9 @@ impl Trail {
 pub enum Lookup {
     /// The events, most recent first (as `LookupEvents` returns them).
     Events(Vec<TrailEvent>),
+    /// The lookup was refused (`cloudtrail:LookupEvents` is not granted).
     NotPermitted,
+    /// The lookup failed otherwise (why).
     Failed(String),
 }
 
@@ -445,13 +464,20 @@ pub(crate) const GENESYS_AUDIT_PERMISSION: &str = "audits:audit:view";
 pub enum GenesysLookup {
     /// The latest change by anyone but lambda-trust's own OAuth client.
     Changed {
+        /// Who: the user's name, else its ID, else the OAuth client's ID.
         who: String,
+        /// When, as the audit entry gives it.
         when: String,
+        /// The audit action (`Update`, `Delete`, …).
         action: String,
+        /// The audit entry's ID, when it has one.
         id: Option<String>,
     },
     /// No such change in the last `days` days.
-    Unknown { days: u32 },
+    Unknown {
+        /// How many days back the query went.
+        days: u32,
+    },
     /// The audit query answered 403.
     NotPermitted,
     /// The query failed otherwise.
@@ -489,15 +515,15 @@ pub fn genesys_attribution(trail: &mut Trail, lookup: GenesysLookup) {
 }
 
 /// Event names that can explain each kind of finding.
-pub mod events {
-    pub const TRUST: &[&str] = &["UpdateAssumeRolePolicy", "CreateRole"];
+pub(crate) mod events {
+    pub(crate) const TRUST: &[&str] = &["UpdateAssumeRolePolicy", "CreateRole"];
     pub(crate) const ROLE_SETTINGS: &[&str] =
         &["UpdateRole", "UpdateRoleDescription", "CreateRole"];
     pub(crate) const ROLE_TAGS: &[&str] = &["TagRole", "UntagRole", "CreateRole"];
     pub(crate) const ATTACH: &[&str] = &["AttachRolePolicy"];
     pub(crate) const DETACH: &[&str] = &["DetachRolePolicy", "DeletePolicy"];
     pub(crate) const INLINE: &[&str] = &["PutRolePolicy", "DeleteRolePolicy"];
-    pub const BOUNDARY: &[&str] = &[
+    pub(crate) const BOUNDARY: &[&str] = &[
         "PutRolePermissionsBoundary",
         "DeleteRolePermissionsBoundary",
         "CreateRole",

@@ -21,17 +21,34 @@ use lambda_trust_provision::genesys::state::ObservedAction;
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub enum LeftOutWhy {
     /// The request URL template is a `${…}` expression, not a literal function ARN.
-    UrlExpression { url: String },
+    UrlExpression {
+        /// The request URL template.
+        url: String,
+    },
     /// The request URL template is not a Lambda function ARN lambda-trust can grant.
-    NotAFunction { url: String, problem: String },
+    NotAFunction {
+        /// The request URL template.
+        url: String,
+        /// Why it is not one.
+        problem: String,
+    },
     /// The function lives in another account than the role's.
-    OtherAccount { account: String },
+    OtherAccount {
+        /// The function's account.
+        account: String,
+    },
     /// The config would refuse it (a translation-map default that is not JSON, a success
     /// template key its output contract forbids, …): each problem, by key.
-    Refused { problems: Vec<String> },
+    Refused {
+        /// What the config would refuse, each with its key.
+        problems: Vec<String>,
+    },
     /// Another imported action (`other`: its ID) has its name (a config names each action
     /// once).
-    SameName { other: String },
+    SameName {
+        /// The ID of the imported action with the same name.
+        other: String,
+    },
 }
 
 impl fmt::Display for LeftOutWhy {
@@ -70,9 +87,12 @@ impl fmt::Display for LeftOutWhy {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct LeftOut {
+    /// The action's ID.
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub id: String,
+    /// The action's name.
     pub name: String,
+    /// Why it is left out.
     pub why: LeftOutWhy,
     /// The function ARN it calls, when it is one in the role's account (kept granted).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -84,8 +104,11 @@ pub struct LeftOut {
 /// that call it (none: only left-out actions call it, and it stays granted).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportTarget {
+    /// The function's ARN, unqualified.
     pub function: String,
+    /// The qualifier the actions call (an alias or version), if any.
     pub qualifier: Option<String>,
+    /// The actions that call it, as read.
     pub actions: Vec<ObservedAction>,
 }
 
@@ -99,11 +122,15 @@ impl ImportTarget {
     }
 }
 
+/// What `init --from-genesys` makes of an integration's actions: targets, actions that choose their
+/// function at run time, and the ones left out.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Import {
+    /// One target per function ARN the actions call.
     pub targets: Vec<ImportTarget>,
     /// Actions whose request URL template is an expression (`[[genesys.actions]]`).
     pub dynamic: Vec<ObservedAction>,
+    /// The actions left out, and why.
     pub left_out: Vec<LeftOut>,
 }
 

@@ -20,14 +20,22 @@ use lambda_trust_provision::genesys::state::ObservedAction;
 /// What the `[trust]`, `[role]`, `[aws]` and `[genesys]` sections say.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportHeader {
+    /// `trust.external_id`.
     pub external_id: String,
+    /// `role.name`.
     pub role_name: String,
     /// `/` or `/team/`.
     pub role_path: String,
+    /// `aws.account_id`: the role's account.
     pub account_id: String,
+    /// `aws.region`: the functions' region.
     pub region: String,
+    /// `genesys.region`: the organization's region, when known.
     pub genesys_region: Option<String>,
+    /// `genesys.integration`: the integration's name.
     pub integration: String,
+    /// The integration's ID (`genesys.integration_id`, written when the integration was chosen by
+    /// ID).
     pub integration_id: String,
     /// Write `integration_id` (the integration was chosen by ID): every command then finds it
     /// by ID, whatever other integration shares its name.
@@ -37,7 +45,9 @@ pub struct ImportHeader {
 /// The config text and the contract files (path relative to the config → JSON text).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportFiles {
+    /// The text of `lambda-trust.toml`.
     pub config: String,
+    /// The contract files: path relative to the config, to JSON text.
     pub contracts: BTreeMap<String, String>,
 }
 

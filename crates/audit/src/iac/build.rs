@@ -31,25 +31,25 @@ pub(super) enum Targets {
 /// The model under construction: raw documents (markers still in), by role resource.
 #[derive(Default)]
 pub(super) struct Build {
-    pub roles: BTreeMap<String, AuditRole>,
-    pub policies: BTreeMap<String, AuditPolicy>,
+    pub(crate) roles: BTreeMap<String, AuditRole>,
+    pub(crate) policies: BTreeMap<String, AuditPolicy>,
     /// Managed policy ARN → the roles it is attached to.
-    pub attach: Vec<(String, Targets)>,
+    pub(crate) attach: Vec<(String, Targets)>,
     /// Policy (name, document) → the roles it is put into.
-    pub inline: Vec<((String, Value), Targets)>,
+    pub(crate) inline: Vec<((String, Value), Targets)>,
     /// By role resource: unknown values its permissions depend on besides its documents'.
-    pub access: BTreeMap<String, Vec<usize>>,
+    pub(crate) access: BTreeMap<String, Vec<usize>>,
     /// By role resource: `Description` and `MaxSessionDuration` (`description`,
     /// `max_session_duration` in Terraform), for `check`.
-    pub settings: BTreeMap<String, RoleSettings>,
+    pub(crate) settings: BTreeMap<String, RoleSettings>,
     /// Lambda permissions, for the function policies they make.
-    pub permissions: Vec<Permission>,
+    pub(crate) permissions: Vec<Permission>,
     /// The function policies written whole (`AWS::Lambda::ResourcePolicy`,
     /// `aws_lambda_resource_policy`).
-    pub whole_policies: Vec<WholePolicy>,
+    pub(crate) whole_policies: Vec<WholePolicy>,
     /// The partition and region a function name is completed with (`None`: not known).
-    pub partition: String,
-    pub region: Option<String>,
+    pub(crate) partition: String,
+    pub(crate) region: Option<String>,
 }
 
 impl Build {

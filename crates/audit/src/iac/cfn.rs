@@ -41,10 +41,13 @@ const NOT_READ: [&str; 8] = [
 pub struct TemplateInput {
     /// The file's name, for messages.
     pub file: String,
+    /// The template's text, JSON or YAML.
     pub text: String,
     /// `--parameter KEY=VALUE`.
     pub parameters: BTreeMap<String, String>,
+    /// `--account-id`: the account the stack is deployed to (`AWS::AccountId`), else unknown.
     pub account_id: Option<String>,
+    /// `--region`: the region the stack is deployed to (`AWS::Region`), else unknown.
     pub region: Option<String>,
 }
 

@@ -29,10 +29,10 @@ use lambda_trust_provision::state::{
 use lambda_trust_provision::verify::verification;
 
 /// What is taken as configured: no AWS call is made, and ownership belongs to the IaC tool.
-pub const NOT_COMPARED: &str = "not compared: whether each target function exists (no AWS \
+const NOT_COMPARED: &str = "not compared: whether each target function exists (no AWS \
     call is made) and the ownership tags (the role belongs to the IaC tool)";
 /// Said when the reader gives no settings for the role.
-pub const NO_SETTINGS: &str = "not compared: the role's description and maximum session \
+const NO_SETTINGS: &str = "not compared: the role's description and maximum session \
     duration (not read from this input)";
 
 /// The check of `model` (read from `source_file`) against the config's `desired` state.
@@ -112,26 +112,12 @@ pub fn desired(
     allow_weaker: bool,
 ) -> Result<Desired, PrepareError> {
     let account = ctx.account_id.clone().unwrap_or_default();
-    let nothing = empty(&account);
+    let nothing = Observed::nothing(&account);
     let mut desired = prepare::desired(config, ctx, templates, &nothing, allow_weaker)?.0;
     // The function policy statements of cross-account targets are written in those accounts,
     // not by the role's template or plan: this check leaves them out.
     desired.permissions.clear();
     Ok(desired)
-}
-
-fn empty(account: &str) -> Observed {
-    Observed {
-        account_id: account.to_owned(),
-        caller_arn: String::new(),
-        role: None,
-        attached: Vec::new(),
-        inline: Vec::new(),
-        policies: Vec::new(),
-        boundary: None,
-        functions: Vec::new(),
-        permissions: Vec::new(),
-    }
 }
 
 /// A setting the source leaves unknown: a config finding (it is not a permission).
@@ -160,7 +146,7 @@ fn unknown_settings(s: &RoleSettings) -> Vec<Finding> {
 
 /// What a live read would observe of the configured role if the IaC were applied.
 fn observe(model: &IacModel, desired: &Desired, role: Option<&AuditRole>) -> Observed {
-    let mut observed = empty(&desired.account_id);
+    let mut observed = Observed::nothing(&desired.account_id);
     observed.functions = desired
         .targets
         .iter()

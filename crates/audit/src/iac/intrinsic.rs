@@ -18,24 +18,24 @@ use super::{IacError, Unknown, UnknownReason};
 #[derive(Debug, Clone)]
 pub(super) struct Named {
     /// `Ref`: a role's name, a managed policy's ARN.
-    pub reference: String,
+    pub(crate) reference: String,
     /// `Fn::GetAtt X.Arn` (roles) or `X.PolicyArn` (managed policies).
-    pub arn: String,
+    pub(crate) arn: String,
 }
 
 /// Everything a value is evaluated against.
 pub(super) struct Scope<'t> {
-    pub file: &'t str,
-    pub params: BTreeMap<String, Option<Value>>,
-    pub pseudo: BTreeMap<&'static str, Option<String>>,
-    pub mappings: &'t Map<String, Value>,
-    pub conditions: &'t Map<String, Value>,
-    pub resources: &'t Map<String, Value>,
-    pub named: BTreeMap<String, Named>,
-    pub lines: &'t BTreeMap<String, usize>,
-    pub unknowns: Vec<Unknown>,
+    pub(crate) file: &'t str,
+    pub(crate) params: BTreeMap<String, Option<Value>>,
+    pub(crate) pseudo: BTreeMap<&'static str, Option<String>>,
+    pub(crate) mappings: &'t Map<String, Value>,
+    pub(crate) conditions: &'t Map<String, Value>,
+    pub(crate) resources: &'t Map<String, Value>,
+    pub(crate) named: BTreeMap<String, Named>,
+    pub(crate) lines: &'t BTreeMap<String, usize>,
+    pub(crate) unknowns: Vec<Unknown>,
     /// The place being evaluated, for unknowns and errors: `LogicalId.Properties.Name`.
-    pub at: String,
+    pub(crate) at: String,
 }
 
 /// An evaluated value: a JSON value, or `AWS::NoValue` (the key or element is left out).

@@ -6,7 +6,7 @@
 //! settle (a parameter without a default, `!GetAtt` of a non-IAM resource, `!ImportValue`, a
 //! condition that depends on those, …) is recorded as an [`Unknown`] and left in the
 //! documents as a marker; `widen` then turns every document holding a marker into one that
-//! allows at least as much (an Allow widened, a Deny dropped), and [`audit`] reports the
+//! allows at least as much (an Allow widened, a Deny dropped), and [`audit()`] reports the
 //! weaker claim and names the value. Unknown is never proved.
 
 mod build;
@@ -73,6 +73,7 @@ pub enum UnknownReason {
 }
 
 impl UnknownReason {
+    /// The reason in words, as reports print it.
     pub fn as_str(self) -> &'static str {
         match self {
             UnknownReason::ParameterWithoutDefault => "a parameter without a default",
@@ -104,6 +105,7 @@ pub struct Unknown {
     /// The expression, e.g. `Ref PartnerAccount`, `Fn::GetAtt Fn.Arn`.
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub value: String,
+    /// Why it is not known before deployment.
     pub reason: UnknownReason,
     /// Where it is used: `LogicalId.Properties.Name`.
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
@@ -163,19 +165,24 @@ pub struct Source {
 /// unknown before deployment.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RoleSettings {
+    /// The role's description (`None`: unknown before deployment).
     pub description: Option<String>,
+    /// Its maximum session duration in seconds (`None`: unknown before deployment).
     pub max_session_duration: Option<i64>,
 }
 
 /// What was read: a report's heading.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum IacInput {
+    /// A CloudFormation template.
     #[default]
     Template,
+    /// A Terraform plan (`terraform show -json`).
     Plan,
 }
 
 impl IacInput {
+    /// The input's kind as a report's heading names it: `template` or `plan`.
     pub fn as_str(self) -> &'static str {
         match self {
             IacInput::Template => "template",
@@ -187,38 +194,38 @@ impl IacInput {
 /// A template or plan read into the audit's model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IacModel {
-    pub input: IacInput,
+    pub(crate) input: IacInput,
     /// The account's roles and policies; `iam.account_id` is a stand-in (`000000000001`)
     /// unless `account_given`.
     pub iam: AccountIam,
     /// `--account-id` was given: without it, whether an ARN naming an account is the code's
     /// own is not known, and the whole path says so instead of judging it.
-    pub account_given: bool,
+    pub(crate) account_given: bool,
     /// By role name: the resource it comes from.
-    pub sources: BTreeMap<String, Source>,
-    pub unknowns: Vec<Unknown>,
+    pub(crate) sources: BTreeMap<String, Source>,
+    pub(crate) unknowns: Vec<Unknown>,
     /// By role name: the indexes into `unknowns` its trust policy and its permissions hold.
-    pub trust_unknowns: BTreeMap<String, Vec<usize>>,
-    pub access_unknowns: BTreeMap<String, Vec<usize>>,
-    pub not_analysed: Vec<NotAnalysed>,
+    pub(crate) trust_unknowns: BTreeMap<String, Vec<usize>>,
+    pub(crate) access_unknowns: BTreeMap<String, Vec<usize>>,
+    pub(crate) not_analysed: Vec<NotAnalysed>,
     /// By role name: the settings `check` compares (a role without an entry: not read).
     pub settings: BTreeMap<String, RoleSettings>,
     /// The function policies the Lambda permissions make, by function ARN (qualifier
     /// included): `AWS::Lambda::Permission`, `aws_lambda_permission`.
-    pub function_policies: BTreeMap<String, Value>,
+    pub(crate) function_policies: BTreeMap<String, Value>,
     /// The permissions whose function is not known before deployment: (resource, value).
-    pub unresolved_permissions: Vec<(String, String)>,
+    pub(crate) unresolved_permissions: Vec<(String, String)>,
 }
 
 /// A bad template: the file, the place and what to fix (the hint, as data).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{file}{}: {message}", place(*.line, *.column))]
 pub struct IacError {
-    pub file: String,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    pub message: String,
-    pub hint: String,
+    pub(crate) file: String,
+    pub(crate) line: Option<usize>,
+    pub(crate) column: Option<usize>,
+    pub(crate) message: String,
+    pub(crate) hint: String,
 }
 
 fn place(line: Option<usize>, column: Option<usize>) -> String {
@@ -266,6 +273,7 @@ impl IacError {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct IacReport {
+    /// The audit of the accounts' model built from the file.
     #[serde(flatten)]
     pub report: AccountReport,
     /// The file read.
@@ -279,6 +287,7 @@ pub struct IacReport {
     /// Resources that can grant IAM permissions and are not read, and template macros not
     /// run.
     pub not_analysed: Vec<NotAnalysed>,
+    /// Whether a template or a plan was read.
     #[serde(skip)]
     pub input: IacInput,
 }
@@ -313,7 +322,7 @@ pub fn audit(
     audit_proved(model, opts, source_file, orgs, report)
 }
 
-/// [`audit`] with the roles already proved: `report` is `core::audit`'s report of `model.iam`
+/// [`audit()`] with the roles already proved: `report` is `core::audit`'s report of `model.iam`
 /// (the live command proves the roles on every core: `app::prove_roles::prove_roles`).
 pub fn audit_proved(
     model: &IacModel,
@@ -363,6 +372,23 @@ pub fn audit_proved(
     }
 }
 
+/// The policy of the function `arn` as the template or plan makes it: its permissions, none
+/// when no permission names it, not known while a permission names an unknown function.
+fn function_policy(model: &IacModel, arn: &str, unknown: &[String]) -> FunctionPolicy {
+    match model.function_policies.get(arn) {
+        _ if !unknown.is_empty() => FunctionPolicy::NotRead {
+            reason: unknown.join("; "),
+        },
+        Some(doc) => match Policy::parse(doc) {
+            Ok(p) => FunctionPolicy::Policy(p),
+            Err(e) => FunctionPolicy::NotRead {
+                reason: format!("its Lambda permissions do not make a policy: {e}"),
+            },
+        },
+        None => FunctionPolicy::None,
+    }
+}
+
 /// What the path of `report`'s roles is judged on: the function policies the template's
 /// Lambda permissions make (a function no permission names has none; any function may be the
 /// one a permission with an unknown function names: then none is known), the organization
@@ -385,21 +411,9 @@ fn path(model: &IacModel, report: &AccountReport, orgs: Option<OrgPolicies>) -> 
             format!("{resource} names a function unknown before deployment ({value})")
         })
         .collect();
-    let function_policies = arns
-        .into_iter()
+    let function_policies = (arns.into_iter())
         .map(|arn| {
-            let policy = match model.function_policies.get(&arn) {
-                _ if !unknown.is_empty() => FunctionPolicy::NotRead {
-                    reason: unknown.join("; "),
-                },
-                Some(doc) => match Policy::parse(doc) {
-                    Ok(p) => FunctionPolicy::Policy(p),
-                    Err(e) => FunctionPolicy::NotRead {
-                        reason: format!("its Lambda permissions do not make a policy: {e}"),
-                    },
-                },
-                None => FunctionPolicy::None,
-            };
+            let policy = function_policy(model, &arn, &unknown);
             (arn, policy)
         })
         .collect();

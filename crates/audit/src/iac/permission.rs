@@ -26,18 +26,18 @@ use lambda_trust_iam::arn::split;
 #[derive(Debug, Clone, Default)]
 pub(super) struct Permission {
     /// The logical ID or Terraform address.
-    pub resource: String,
+    pub(crate) resource: String,
     /// `FunctionName`: a name, a full ARN (with a qualifier or not), or a partial ARN.
-    pub function: Value,
+    pub(crate) function: Value,
     /// Terraform's `qualifier` (CloudFormation puts it in the ARN).
-    pub qualifier: Value,
-    pub statement_id: Value,
-    pub action: Value,
-    pub principal: Value,
-    pub source_account: Value,
-    pub source_arn: Value,
-    pub principal_org_id: Value,
-    pub function_url_auth_type: Value,
+    pub(crate) qualifier: Value,
+    pub(crate) statement_id: Value,
+    pub(crate) action: Value,
+    pub(crate) principal: Value,
+    pub(crate) source_account: Value,
+    pub(crate) source_arn: Value,
+    pub(crate) principal_org_id: Value,
+    pub(crate) function_url_auth_type: Value,
 }
 
 /// A function policy written whole (`AWS::Lambda::ResourcePolicy`, `aws_lambda_resource_policy`:
@@ -45,11 +45,11 @@ pub(super) struct Permission {
 #[derive(Debug, Clone, Default)]
 pub(super) struct WholePolicy {
     /// The logical ID or Terraform address.
-    pub resource: String,
+    pub(crate) resource: String,
     /// `ResourceArn` / `resource_arn`: the function's, version's or alias's complete ARN.
-    pub resource_arn: Value,
+    pub(crate) resource_arn: Value,
     /// `PolicyDocument` / `policy` (an object, or its JSON text).
-    pub document: Value,
+    pub(crate) document: Value,
 }
 
 /// The function policies the permissions and the whole policies make, by function ARN

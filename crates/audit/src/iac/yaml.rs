@@ -19,9 +19,9 @@ use super::IacError;
 /// top-level key (`Transform`, …).
 #[derive(Debug, Clone)]
 pub(super) struct Parsed {
-    pub value: Value,
-    pub resource_lines: BTreeMap<String, usize>,
-    pub section_lines: BTreeMap<String, usize>,
+    pub(crate) value: Value,
+    pub(crate) resource_lines: BTreeMap<String, usize>,
+    pub(crate) section_lines: BTreeMap<String, usize>,
 }
 
 /// The short-form tags and their long-form function names.

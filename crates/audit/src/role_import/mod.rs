@@ -20,52 +20,69 @@ use lambda_trust_iam::arn::Arn;
 use lambda_trust_provision::shard::shard_index;
 use lambda_trust_provision::state::{Observed, DEFAULT_DESCRIPTION, DEFAULT_MAX_SESSION};
 
-pub use text::{role_config, role_sections};
+pub use text::role_config;
+pub(crate) use text::role_sections;
 
 /// The trusted account as the config writes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TrustedAccount {
+    /// A partner lambda-trust knows by name (Genesys Cloud, or its FedRAMP account).
     Preset(Partner),
+    /// Any other account, by ID.
     Account(String),
 }
 
 /// A role read back into config terms.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportedRole {
+    /// The role's name.
     pub name: String,
+    /// The role's ARN.
     pub arn: String,
+    /// The role's IAM path.
     pub path: String,
+    /// The account the role lives in.
     pub account_id: String,
     /// `None`: the default description.
     pub description: Option<String>,
     /// `None`: the default (3600 s).
-    pub max_session_duration: Option<i64>,
-    pub permissions_boundary: Option<String>,
+    pub(crate) max_session_duration: Option<i64>,
+    pub(crate) permissions_boundary: Option<String>,
     /// The user's tags (lambda-trust's own left out).
     pub tags: BTreeMap<String, String>,
     /// The role's deployment: its `lambda-trust:deployment` tag (none: the text suggests one,
     /// commented, so the imported config comes back in sync).
-    pub deployment: Option<String>,
+    pub(crate) deployment: Option<String>,
+    /// The account the role trusts.
     pub partner: TrustedAccount,
+    /// The external ID the config requires: the one the role accepts, or the one given.
     pub external_id: String,
     /// The one external ID the role accepts today, as proved (`None`: several, any, or none).
     pub accepted_id: Option<String>,
     /// `None`: the default (`<role>-invoke`).
-    pub policy_name: Option<String>,
+    pub(crate) policy_name: Option<String>,
     /// Granted functions as targets: (unqualified function ARN, qualifier).
     pub targets: Vec<(String, Option<String>)>,
     /// Why the written config differs from the role: each line becomes a comment.
     pub notes: Vec<String>,
+    /// The audit's findings on the role.
     pub findings: Vec<Finding>,
 }
 
 /// Why a role cannot be imported at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RoleImportError {
+    /// No role to import.
     #[error("the role does not exist")]
     NoRole,
+    /// The role accepts no one fixed external ID, and none was given.
     #[error("role {role} accepts {what} as sts:ExternalId, not one fixed value")]
-    NoFixedId { role: String, what: String },
+    NoFixedId {
+        /// The role's name.
+        role: String,
+        /// What it accepts instead, in words.
+        what: String,
+    },
 }
 
 /// The role as the audit's account model: one role, its managed policies with their documents.

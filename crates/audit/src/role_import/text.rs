@@ -41,7 +41,7 @@ pub fn role_config(r: &ImportedRole, region: &str) -> String {
 
 /// `[trust]`, `[role]`, `[policy]` and `[aws]`, after the role's findings and the notes as
 /// comments.
-pub fn role_sections(r: &ImportedRole, region: &str) -> String {
+pub(crate) fn role_sections(r: &ImportedRole, region: &str) -> String {
     let mut out = comments(r);
     out.push_str(&match &r.deployment {
         Some(d) => format!(

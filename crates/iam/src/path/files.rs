@@ -24,32 +24,32 @@
 use serde::Deserialize;
 
 use super::super::model::Policy;
-use super::{Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, PolicyKind};
+use super::{Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy};
 
 /// One organization policy file as written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OrgPolicyFile {
+struct OrgPolicyFile {
     /// `SCP` or `RCP`.
-    pub kind: OrgPolicyFileKind,
+    pub(crate) kind: OrgPolicyFileKind,
     /// The policy's ID (`p-…`).
-    pub id: String,
+    pub(crate) id: String,
     /// The policy's name.
-    pub name: String,
+    pub(crate) name: String,
     /// Where it is attached.
-    pub level: FileLevel,
+    pub(crate) level: FileLevel,
     /// The policy document.
-    pub document: serde_json::Value,
+    pub(crate) document: serde_json::Value,
     /// The organization's ID (`o-…`), optional: with it, conditions on `aws:PrincipalOrgID`
     /// (an identity perimeter's) can be judged for Genesys Cloud's request, which comes from
     /// outside the organization; without it they leave the path not proved.
     #[serde(default)]
-    pub organization: Option<String>,
+    pub(crate) organization: Option<String>,
 }
 
 /// The kind of an organization policy file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub enum OrgPolicyFileKind {
+enum OrgPolicyFileKind {
     /// A service control policy.
     #[serde(rename = "SCP")]
     Scp,
@@ -61,17 +61,17 @@ pub enum OrgPolicyFileKind {
 /// The level a file's policy is attached at.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FileLevel {
+struct FileLevel {
     /// Root, OU or account.
-    pub kind: LevelKind,
+    pub(crate) kind: LevelKind,
     /// `r-…`, `ou-…` or the account ID.
-    pub id: String,
+    pub(crate) id: String,
     /// Its name (the ID when absent).
     #[serde(default)]
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// An OU's distance from the root (1: a child of the root); required for OUs.
     #[serde(default)]
-    pub depth: Option<u32>,
+    depth: Option<u32>,
 }
 
 /// A file that cannot be used, with what to fix.
@@ -217,16 +217,6 @@ fn rank(file: &str, l: &FileLevel, account: &str) -> Result<(u32, Level), OrgFil
         name: l.name.clone().unwrap_or_else(|| l.id.clone()),
     };
     Ok((rank, level))
-}
-
-impl OrgPolicyFileKind {
-    /// The blocker kind of this file's policy.
-    pub fn policy_kind(self) -> PolicyKind {
-        match self {
-            OrgPolicyFileKind::Scp => PolicyKind::Scp,
-            OrgPolicyFileKind::Rcp => PolicyKind::Rcp,
-        }
-    }
 }
 
 /// The files [`org_policies_from_files`] reads back as `org` (one account's levels, read from

@@ -74,16 +74,16 @@ pub struct Hop<'a> {
 
 /// What is known of context keys a hop's request does not carry, beyond the keys no direct
 /// call carries: a statement reading a key neither carried nor known about leaves the hop
-/// unsettled ([`HopEvaluation::unsettled`]).
+/// unsettled.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct KnownKeys<'a> {
     /// Keys (lowercased) absent from the real request: `aws:principalorgid` for a principal of
     /// an account in no organization.
-    pub absent: &'a [&'a str],
+    pub(crate) absent: &'a [&'a str],
     /// Organizations the caller's is known not to be (the partner is outside every
     /// organization given): its `aws:PrincipalOrgID` is none of them and its
     /// `aws:PrincipalOrgPaths` start with none of them.
-    pub not_orgs: &'a [String],
+    pub(crate) not_orgs: &'a [String],
 }
 
 impl KnownKeys<'_> {
@@ -106,31 +106,31 @@ pub struct HopEvaluation {
     /// Allow, ExplicitDeny, ImplicitDeny or Malformed (as `iam::evaluate` names them).
     pub decision: Decision,
     /// The policies that stop it (empty on Allow).
-    pub blockers: Vec<Blocker>,
+    pub(crate) blockers: Vec<Blocker>,
     /// Organization policies that apply but were not read (which kind, and why): an Allow with
     /// any of these is not a proof.
-    pub unread: Vec<Unread>,
+    pub(crate) unread: Vec<Unread>,
     /// Malformed only: why the request cannot exist.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub malformed: Option<String>,
+    pub(crate) malformed: Option<String>,
     /// Statements that name the request but whose conditions read keys the request does not
     /// carry (a source IP, a VPC, a tag): the decision may differ for the real request.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub unsettled: Vec<UnsettledStatement>,
+    pub(crate) unsettled: Vec<UnsettledStatement>,
 }
 
 /// A statement on a hop whose conditions read context keys the request does not carry, so
 /// what it decides for the real request is not known.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct UnsettledStatement {
+pub(crate) struct UnsettledStatement {
     /// The kind of policy it is in.
-    pub kind: PolicyKind,
+    pub(crate) kind: PolicyKind,
     /// The policy's name or label, as a [`Blocker`] names it.
-    pub policy_name: String,
+    pub(crate) policy_name: String,
     /// The statement.
-    pub statement: StatementId,
+    pub(crate) statement: StatementId,
     /// The keys it reads that the request lacks.
-    pub keys: Vec<String>,
+    pub(crate) keys: Vec<String>,
 }
 
 impl std::fmt::Display for UnsettledStatement {
@@ -151,19 +151,14 @@ impl std::fmt::Display for UnsettledStatement {
 
 /// SCPs or RCPs that apply to a request but were not read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Unread {
+pub(crate) struct Unread {
     /// [`PolicyKind::Scp`] or [`PolicyKind::Rcp`].
-    pub kind: PolicyKind,
+    pub(crate) kind: PolicyKind,
     /// Why they were not read, as the caller phrased it.
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 impl HopEvaluation {
-    /// Allowed, and every applicable policy was known.
-    pub fn proved_allowed(&self) -> bool {
-        self.decision == Decision::Allow && self.unread.is_empty() && self.unsettled.is_empty()
-    }
-
     /// Whether the decision holds whatever the keys the request lacks are: no statement reads
     /// one, or a Deny that reads none of them matched.
     pub fn settled(&self) -> bool {

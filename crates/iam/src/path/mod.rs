@@ -28,7 +28,7 @@
 //!   (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html,
 //!   https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html):
 //!   RCPs restrict resources of member accounts, for the services in the list of services that
-//!   support RCPs ([`RCP_SERVICES`]) only; `RCPFullAWSAccess` is attached to every level and
+//!   support RCPs only; `RCPFullAWSAccess` is attached to every level and
 //!   cannot be detached, so only an RCP Deny can block; RCPs do not apply to the management
 //!   account's resources nor to calls by service-linked roles.
 //!
@@ -60,14 +60,10 @@ use serde::Serialize;
 use super::eval::LabeledPolicy;
 use super::model::Policy;
 
-pub use files::{
-    check_org_policy_files, org_policies_from_files, org_policy_files, FileLevel, OrgFileError,
-    OrgPolicyFile, OrgPolicyFileKind,
-};
-pub use hop::{
-    evaluate_hop, ControlPolicies, Hop, HopEvaluation, KnownKeys, PrincipalSide, ResourceSide,
-    Unread, UnsettledStatement,
-};
+pub use files::{check_org_policy_files, org_policies_from_files, org_policy_files, OrgFileError};
+#[cfg(test)]
+use hop::Unread;
+pub use hop::{evaluate_hop, ControlPolicies, Hop, KnownKeys, PrincipalSide, ResourceSide};
 pub use prove::{availability, Availability, AvailabilityVerdict, PathReport};
 pub use security::{security, Security, SecurityFinding, SecurityVerdict, WayIn};
 
@@ -76,7 +72,7 @@ pub use security::{security, Security, SecurityFinding, SecurityVerdict, WayIn};
 /// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html#rcp-supported-services).
 /// `sts` is one (the identity-perimeter RCP denies `sts:AssumeRole`); `lambda` is not, so RCPs
 /// do not govern a Lambda function. The one place this list lives.
-pub const RCP_SERVICES: &[&str] = &[
+const RCP_SERVICES: &[&str] = &[
     "appstream",
     "dsql",
     "clouddirectory",
@@ -138,7 +134,7 @@ pub const RCP_SERVICES: &[&str] = &[
     "xray",
 ];
 
-/// Whether RCPs apply to `action` (its service prefix is in [`RCP_SERVICES`]).
+/// Whether RCPs apply to `action`: its service is one of those that support RCPs.
 pub fn rcps_cover(action: &str) -> bool {
     let service = action.split(':').next().unwrap_or_default();
     RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service))
@@ -242,7 +238,7 @@ pub enum Known<T> {
 
 impl<T> Known<T> {
     /// The value, when known.
-    pub fn known(&self) -> Option<&T> {
+    pub(crate) fn known(&self) -> Option<&T> {
         match self {
             Known::Known(v) => Some(v),
             Known::Unknown { .. } => None,
@@ -332,7 +328,7 @@ pub enum PolicyKind {
 
 impl PolicyKind {
     /// The kind as written in reports (`SCP`, `function policy`, …).
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             PolicyKind::Scp => "SCP",
             PolicyKind::Rcp => "RCP",
@@ -362,13 +358,13 @@ pub struct Blocker {
     /// A Deny matched, or a needed Allow is missing.
     pub reason: BlockReason,
     /// The policy's ID (`p-…` for SCPs and RCPs); `None` where the kind has none.
-    pub policy_id: Option<String>,
+    pub(crate) policy_id: Option<String>,
     /// The policy's name or label; for a missing Allow over several policies, what they are.
     pub policy_name: String,
     /// For SCPs and RCPs: the level it is attached at.
     pub level: Option<Level>,
     /// The Deny statement (index and Sid); `None` for a missing Allow.
-    pub statement: Option<StatementId>,
+    pub(crate) statement: Option<StatementId>,
 }
 
 /// A statement by position and `Sid`.
@@ -427,7 +423,7 @@ fn level_word(kind: LevelKind) -> &'static str {
 
 /// The role is a service-linked role (path `/aws-service-role/`): SCPs and RCPs do not restrict
 /// it (AWS Organizations User Guide, SCPs and RCPs pages above).
-pub fn is_service_linked(role_arn: &str) -> bool {
+pub(crate) fn is_service_linked(role_arn: &str) -> bool {
     crate::arn::split(role_arn)
         .is_some_and(|[.., resource]| resource.starts_with("role/aws-service-role/"))
 }

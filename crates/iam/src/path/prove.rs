@@ -68,7 +68,7 @@ pub struct Availability {
     /// Blocked: the denied request (replayable); otherwise `None`.
     pub request: Option<Counterexample>,
     /// Blocked: the decision on it.
-    pub decision: Option<Decision>,
+    pub(crate) decision: Option<Decision>,
     /// Blocked: the policies that stop it.
     pub blockers: Vec<Blocker>,
     /// Not proved: why (which organization policies were not read, each reason once, then

@@ -14,9 +14,9 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct Budget {
     /// Units of work.
-    pub steps: u64,
+    pub(crate) steps: u64,
     /// Set by the caller to stop early (a wall-clock cap of its own); `unknown` then.
-    pub stop: Option<Arc<AtomicBool>>,
+    pub(crate) stop: Option<Arc<AtomicBool>>,
 }
 
 impl Budget {

@@ -126,7 +126,7 @@ codes! {
 /// What part of the setup a finding is about, for telling a failed check or an unproved
 /// property under the change that causes it (`check` groups them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Area {
+pub(crate) enum Area {
     /// The role's existence.
     Role,
     /// Who may assume the role.
@@ -142,7 +142,7 @@ pub enum Area {
 impl Code {
     /// The area a finding is about; `None` for what no change on the role explains (a missing
     /// function, a role at another path, a predecessor, what an IaC input leaves unknown).
-    pub fn area(self) -> Option<Area> {
+    pub(crate) fn area(self) -> Option<Area> {
         use Code::*;
         match self {
             RoleMissing => Some(Area::Role),
@@ -226,7 +226,7 @@ impl Code {
     }
 
     /// The severity every finding with this code has.
-    pub fn severity(self) -> Severity {
+    pub(crate) fn severity(self) -> Severity {
         use Code::*;
         match self {
             TrustBroader
@@ -278,7 +278,7 @@ impl Code {
     }
 
     /// The config key a finding with this code belongs to (for annotations).
-    pub fn config_key(self) -> ConfigKey {
+    pub(crate) fn config_key(self) -> ConfigKey {
         use Code::*;
         match self {
             RoleMissing | RolePath | RolePredecessor | BoundaryUndeclared
@@ -319,7 +319,7 @@ impl Code {
     /// Whether a finding of this code states a failure or an unknown (an unproved property is
     /// a failure here; its finding says unknown when the prover could not decide:
     /// `verify_findings`).
-    pub fn outcome(self) -> Outcome {
+    pub(crate) fn outcome(self) -> Outcome {
         use Code::*;
         match self {
             TrustUnknown | AccessUnknown | RoleDescriptionUnknown | RoleMaxSessionUnknown => {
@@ -368,7 +368,7 @@ impl Code {
 
     /// `verify` for failed checks, unproved properties and what an IaC input leaves unknown
     /// (nothing is proved about it); `drift` for what a write would change.
-    pub fn kind(self) -> Kind {
+    pub(crate) fn kind(self) -> Kind {
         use Code::*;
         match self {
             Check(_) | Unproved(_) | Path(_) | TrustUnknown | AccessUnknown => Kind::Verify,
@@ -414,7 +414,7 @@ impl Code {
 
     /// The code's text, kebab-case: `trust-broader`, `verify-trust-others-denied`,
     /// `unproved-invoke-only-targets`.
-    pub fn name(self) -> String {
+    pub(crate) fn name(self) -> String {
         use Code::*;
         let name = match self {
             Check(id) => return format!("verify-{}", id.as_str()),
@@ -576,7 +576,9 @@ pub(super) fn config_key_schema(_: &mut SchemaGenerator) -> Schema {
 #[cfg_attr(feature = "schemars", schemars(inline))]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    /// A write the plan would make: AWS or Genesys Cloud differs from the config.
     Drift,
+    /// What verification found: a failed check or an unproved property.
     Verify,
 }
 
@@ -584,17 +586,29 @@ pub enum Kind {
 /// falls back to its table's line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ConfigKey {
+    /// The `[trust]` table.
     Trust,
+    /// `trust.external_id`.
     TrustExternalId,
+    /// `trust.principal`.
     TrustPrincipal,
+    /// The `[role]` table.
     Role,
+    /// `role.tags`.
     RoleTags,
+    /// `role.description`.
     RoleDescription,
+    /// `role.max_session_duration`.
     RoleMaxSessionDuration,
+    /// `role.permissions_boundary`.
     RolePermissionsBoundary,
+    /// The `[policy]` table.
     Policy,
+    /// `[[targets]]`.
     Targets,
+    /// The `[aws]` table.
     Aws,
+    /// The `[genesys]` table.
     Genesys,
 }
 
@@ -619,7 +633,7 @@ impl ConfigKey {
     }
 
     /// The table the key sits in.
-    pub fn table(self) -> ConfigKey {
+    pub(crate) fn table(self) -> ConfigKey {
         use ConfigKey::*;
         match self {
             TrustExternalId | TrustPrincipal => Trust,

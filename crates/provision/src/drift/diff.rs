@@ -13,7 +13,10 @@ use lambda_trust_iam::normalize;
 /// Paths where two JSON documents differ, compared in canonical form (so only differences that
 /// matter to IAM count). The canonical form lowercases condition keys and action names; paths
 /// and values are given back the spelling the documents use (AWS's, for the live one).
-pub fn json_diff(expected: &Value, actual: &Value) -> Vec<(String, Option<Value>, Option<Value>)> {
+pub(crate) fn json_diff(
+    expected: &Value,
+    actual: &Value,
+) -> Vec<(String, Option<Value>, Option<Value>)> {
     let mut out = Vec::new();
     diff_into("", &normalize(expected), &normalize(actual), &mut out);
     let mut spelling = Spelling::default();

@@ -19,13 +19,15 @@ mod op_findings;
 mod remedy;
 mod verify_findings;
 
-pub use code::{Area, Code, ConfigKey, ConfigStatus, Kind};
-pub use diff::json_diff;
-pub use lambda_trust_verdict::SCHEMA_VERSION;
+pub use code::{Code, ConfigKey, ConfigStatus, Kind};
+pub(crate) use diff::json_diff;
+pub(crate) use lambda_trust_verdict::SCHEMA_VERSION;
 pub use lambda_trust_verdict::{Outcome, Severity};
-pub use op_findings::{drift_findings, held_findings, one_per_resource_and_code};
+pub use op_findings::drift_findings;
+pub(crate) use op_findings::{held_findings, one_per_resource_and_code};
 pub use remedy::Remedy;
-pub use verify_findings::{check_finding, failure, verify_findings};
+pub(crate) use verify_findings::failure;
+pub use verify_findings::{check_finding, verify_findings};
 
 /// A check finding (also verify's `changes`): a planned change (kind drift) or a failed check
 /// or unproved property (kind verify). `changed_by` with `cloudtrail` on AWS drift findings
@@ -98,6 +100,8 @@ pub struct Finding {
     pub outcome: Outcome,
     /// Decided by `code`: `drift` for planned changes, `verify` for failed checks.
     pub kind: Kind,
+    /// What the finding is on, as a plan names it (`role NAME`, `managed policy ARN`, `genesys
+    /// action "NAME"`).
     pub resource: String,
     /// Where inside the document (JSON path like `$.Statement[0]…`) or the resource (`Tags.team`,
     /// `Description`) the difference is; empty when the whole resource is affected (a policy
@@ -116,6 +120,7 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub changes: Vec<Change>,
+    /// What differs or failed, in a sentence.
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub message: String,
     /// Decided by `code`: the config key the finding belongs to (for annotations): `trust`,
@@ -186,21 +191,21 @@ impl Finding {
     }
 
     /// Where inside the resource the difference is.
-    pub fn at(mut self, path: impl Into<String>) -> Finding {
+    pub(crate) fn at(mut self, path: impl Into<String>) -> Finding {
         self.path = path.into();
         self.remedy = Remedy::of(self.code, &self.resource, &self.path);
         self
     }
 
     /// What the config wants and what is live.
-    pub fn values(mut self, expected: Option<Value>, actual: Option<Value>) -> Finding {
+    pub(crate) fn values(mut self, expected: Option<Value>, actual: Option<Value>) -> Finding {
         self.expected = expected;
         self.actual = actual;
         self
     }
 
     /// The request that shows it.
-    pub fn counterexample(mut self, request: Option<Value>) -> Finding {
+    pub(crate) fn counterexample(mut self, request: Option<Value>) -> Finding {
         self.counterexample = request;
         self
     }
@@ -233,10 +238,12 @@ pub struct ConfigReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schemars", schemars(with = "String", length(min = 1)))]
     pub environment: Option<String>,
+    /// How the config came out: ok, drift or error.
     pub status: ConfigStatus,
     /// The role, account and region checked (absent when the config could not be read).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<crate::verify::Subject>,
+    /// What differs from the config, or failed.
     #[cfg_attr(
         feature = "schemars",
         schemars(schema_with = "crate::schema_refs::findings")
@@ -271,6 +278,7 @@ impl ConfigReport {
         }
     }
 
+    /// The report of a config that could not be checked: status error, the message as its `error`.
     pub fn error(config: &str, message: String) -> ConfigReport {
         ConfigReport {
             config: config.to_string(),
@@ -312,14 +320,16 @@ pub struct CheckReport {
         feature = "schemars",
         schemars(schema_with = "crate::schema_refs::schema_version")
     )]
-    pub schema_version: u32,
+    pub(crate) schema_version: u32,
     /// Every config is ok, each side of it checked.
     pub in_sync: bool,
+    /// Each config's report, in the order given.
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub configs: Vec<ConfigReport>,
 }
 
 impl CheckReport {
+    /// The report over these configs: in sync when each is ok and fully checked.
     pub fn new(configs: Vec<ConfigReport>) -> CheckReport {
         CheckReport {
             schema_version: SCHEMA_VERSION,
@@ -416,7 +426,7 @@ pub fn predecessor_findings(predecessors: &[crate::state::Observed], now: &str) 
 }
 
 /// A state the planner refuses to converge (a role at another path), as a finding.
-pub fn refusal_finding(err: &crate::plan::PlanError) -> Finding {
+pub(crate) fn refusal_finding(err: &crate::plan::PlanError) -> Finding {
     let message = err.to_string();
     let first = message.lines().next().unwrap_or_default();
     Finding::new(Code::RolePath, "role", first)

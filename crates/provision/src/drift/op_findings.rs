@@ -61,7 +61,7 @@ fn re_adds(plan: &Plan, op: &Op) -> bool {
 
 /// Several differences of one kind on one resource (three tags) are one finding whose
 /// `changes` list them, not three.
-pub fn one_per_resource_and_code(findings: impl Iterator<Item = Finding>) -> Vec<Finding> {
+pub(crate) fn one_per_resource_and_code(findings: impl Iterator<Item = Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::new();
     for f in findings {
         let same = out
@@ -125,7 +125,7 @@ fn op_findings_untraced(desired: &Desired, op: &Op) -> Vec<Finding> {
 
 /// lambda-trust's statements held back from function policies written whole: one finding
 /// each, whose remedy is the step that writes the policy with it (apply never does).
-pub fn held_findings(held: &[HeldPermission]) -> Vec<Finding> {
+pub(crate) fn held_findings(held: &[HeldPermission]) -> Vec<Finding> {
     held.iter()
         .map(|h| {
             let op = Op::Permission(PermissionOp::Add {

@@ -23,6 +23,7 @@ pub enum Remedy {
     ApplyAdopt,
     /// Nothing lambda-trust writes repairs it: this step, outside lambda-trust, does.
     Outside {
+        /// The step to take.
         #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
         step: String,
     },
@@ -30,7 +31,7 @@ pub enum Remedy {
 
 impl Remedy {
     /// The remedy of a finding of `code` on `resource` (`path`: where in it).
-    pub fn of(code: Code, resource: &str, path: &str) -> Remedy {
+    pub(crate) fn of(code: Code, resource: &str, path: &str) -> Remedy {
         let outside = |step: String| Remedy::Outside { step };
         match code {
             Code::Path(p) => path_remedy(p, resource),

@@ -30,7 +30,7 @@ fn proof_findings(v: &Verification) -> Vec<Finding> {
 /// What a failed check means: its severity and the config key that governs it. Narrower access
 /// than intended (the partner shut out, a target not invokable or missing, no role) is an
 /// outage, `config`; broader access, lost ownership or anything unproved is `security`.
-pub fn failure(code: CheckId) -> (Severity, ConfigKey) {
+pub(crate) fn failure(code: CheckId) -> (Severity, ConfigKey) {
     use CheckId::*;
     match code {
         RoleExists => (Severity::Config, ConfigKey::Role),

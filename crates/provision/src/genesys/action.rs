@@ -25,12 +25,15 @@ pub use lambda_trust_config::genesys::{DEFAULT_REQUEST_TYPE, REQUEST_TYPES};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActionDef {
+    /// The action's name.
     pub name: String,
+    /// The category it is listed under.
     #[serde(default)]
     pub category: String,
     /// Input and output kept out of logs and recordings; fixed when the action is created.
     #[serde(default, skip_serializing_if = "is_false")]
     pub secure: bool,
+    /// How it calls the function: the request, the response and the timeout.
     pub config: ActionConfig,
     /// Absent from the action list (only `GET …/actions/{id}?expand=contract` carries it).
     #[serde(default)]
@@ -41,7 +44,9 @@ pub struct ActionDef {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActionConfig {
+    /// The request: the function ARN as URL template, the request template and type, the headers.
     pub request: RequestConfig,
+    /// How the function's answer becomes the action's output.
     #[serde(default)]
     pub response: ResponseConfig,
     /// Optional in Genesys Cloud ("Optional 1-60 second timeout", the Platform API's
@@ -71,6 +76,7 @@ pub struct RequestConfig {
     /// GET, PUT, POST, PATCH or DELETE.
     #[serde(default = "post", skip_serializing_if = "is_post")]
     pub request_type: String,
+    /// Headers sent with the request, name to value.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
 }
@@ -95,25 +101,31 @@ pub struct ResponseConfig {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActionContract {
+    /// The input contract.
     pub input: ContractInput,
+    /// The output contract.
     pub output: ContractOutput,
 }
 
+/// Genesys's `ActionContractInput.input`: the input schema.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContractInput {
+    /// The JSON Schema of the action's input.
     pub input_schema: Value,
 }
 
+/// Genesys's `ActionContractInput.output`: the success schema.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContractOutput {
+    /// The JSON Schema of the action's successful output.
     pub success_schema: Value,
 }
 
 impl ActionDef {
     /// The function ARN the action calls.
-    pub fn function_arn(&self) -> &str {
+    pub(crate) fn function_arn(&self) -> &str {
         &self.config.request.request_url_template
     }
 
@@ -147,7 +159,7 @@ impl ActionDef {
 
     /// The action as one flat document for diffs: name, category, then the config's and the
     /// contract's fields by their API names (`requestUrlTemplate`, …, `successSchema`).
-    pub fn doc(&self) -> Value {
+    pub(crate) fn doc(&self) -> Value {
         Value::Object(lift(to_value(self), 2))
     }
 
@@ -175,7 +187,7 @@ impl ActionDef {
 
     /// The digest of the published contract: its fields and `secure` (the parts Genesys
     /// Cloud never lets change after publishing).
-    pub fn contract_digest(&self) -> String {
+    pub(crate) fn contract_digest(&self) -> String {
         let mut flat = lift(to_value(&self.contract), 1);
         flat.insert("secure".into(), Value::Bool(self.secure));
         digest(&Value::Object(flat))

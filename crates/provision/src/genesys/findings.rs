@@ -16,7 +16,9 @@ use crate::verify::{Check, CheckId};
 /// `Credential` and its ID), so the audit trail can say who changed it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GenesysFinding {
+    /// The finding.
     pub finding: Finding,
+    /// The entity's type and ID, when the finding is about one.
     pub entity: Option<(&'static str, String)>,
 }
 
@@ -444,7 +446,7 @@ fn credential_check(
 /// `verify` sees: an integration that is missing or disabled, or an action that is missing, is
 /// an outage (`config`); anything else that fails lets Genesys Cloud reach what it should not,
 /// or is unproved (`security`).
-pub fn genesys_check_findings(checks: &[Check]) -> Vec<Finding> {
+pub(crate) fn genesys_check_findings(checks: &[Check]) -> Vec<Finding> {
     checks
         .iter()
         .filter(|c| !c.passed && c.code.is_genesys())
@@ -473,6 +475,8 @@ pub(crate) fn reach_text(r: &super::plan::Reach) -> String {
     }
 }
 
+/// What the reader of a Genesys Cloud plan should know that is not drift: actions kept or waiting
+/// in a draft, what dynamic actions reach, and flows that could not be looked up.
 pub fn genesys_notes(plan: &GenesysPlan, lookup_error: Option<String>) -> Vec<String> {
     let mut out: Vec<String> = plan
         .kept

@@ -75,7 +75,7 @@ pub fn org_ids(desired: &DesiredGenesys, observed: &ObservedGenesys) -> OrgIds {
 
 /// `Lambda` + `Lookup customer (v2)` → `lambda_lookup_customer_v2`: letters and digits in
 /// lowercase, every other run one `_`.
-pub fn substitution_key(category: &str, name: &str) -> String {
+fn substitution_key(category: &str, name: &str) -> String {
     let mut key = String::new();
     for c in format!("{category} {name}").chars() {
         match c.is_ascii_alphanumeric() {

@@ -15,14 +15,13 @@ pub mod test_verdict;
 
 pub use action::ActionDef;
 pub use describe::describe_genesys;
+pub(crate) use findings::genesys_check_findings;
 pub use findings::{
-    genesys_check_findings, genesys_checks, genesys_findings, genesys_notes, timeout_check,
-    GenesysFinding,
+    genesys_checks, genesys_findings, genesys_notes, timeout_check, GenesysFinding,
 };
 pub use plan::{
     plan_genesys, plan_genesys_destroy, ActionRef, ConfigWrite, CredentialRef, DeleteWhy,
-    GenesysOp, GenesysPlan, GenesysPlanError, InUse, IntegrationRef, KeptAction, PendingDraft,
-    Reach, Replaced, UpdateVia,
+    GenesysOp, GenesysPlan, GenesysPlanError, IntegrationRef, KeptAction, UpdateVia,
 };
 pub use state::*;
 pub use test_verdict::{test_verdict, TestRun};

@@ -13,13 +13,16 @@ use super::state::{compare_listed, Ledger, Listed, ListedAction};
 pub struct OrgRead {
     /// The organization's ID: the `sts:ExternalId` Genesys Cloud sends when it assumes a role.
     pub organization: String,
+    /// The organization's integrations of the AWS Lambda data actions type.
     pub integrations: Vec<OrgIntegration>,
 }
 
 /// One integration of the Lambda type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrgIntegration {
+    /// The integration's ID.
     pub id: String,
+    /// The integration's name.
     pub name: String,
     /// The role its credential holds, when that is known ([`KnownRole`]); `None`: Genesys Cloud
     /// redacts the credential's fields and no ledger of lambda-trust vouches for it.
@@ -31,7 +34,9 @@ pub struct OrgIntegration {
 /// A role ARN and how it is known.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KnownRole {
+    /// The role's ARN.
     pub arn: String,
+    /// How it is known.
     pub from: RoleFrom,
 }
 
@@ -50,6 +55,7 @@ pub enum RoleFrom {
 }
 
 impl RoleFrom {
+    /// How the JSON writes it: `credential`, `ledger` or `external-id`.
     pub fn as_str(self) -> &'static str {
         match self {
             RoleFrom::Credential => "credential",

@@ -21,26 +21,31 @@ use lambda_trust_iam::arn::Arn;
 
 /// The integration type lambda-trust manages and the credential type it binds.
 pub const INTEGRATION_TYPE: &str = "aws-lambda-data-actions";
+/// The credential type the integration binds: it holds the role ARN.
 pub const CREDENTIAL_TYPE: &str = "amazonWebServicesARN";
 /// The credential type's one field: the role ARN.
 pub const CREDENTIAL_FIELD: &str = "ARN";
+/// An integration's `intendedState` when it is switched on.
 pub const ENABLED: &str = "ENABLED";
 
 /// What Genesys Cloud should hold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DesiredGenesys {
-    /// The integration's name (also the name of its current config).
     /// The config's `deployment`, which the ledger carries.
     pub deployment: Option<String>,
+    /// The integration's name (also the name of its current config).
     pub integration: String,
     /// `[genesys].integration_id`: the integration is found by this ID, not by name, and a
     /// plan never creates one.
     #[serde(default)]
     pub integration_id: Option<String>,
+    /// The actions' default category (`[genesys].category`).
     pub category: String,
     /// The credential's name and its `ARN` field: the role the AWS side manages.
     pub credential_name: String,
+    /// The ARN of the role the AWS side manages, written into the credential.
     pub role_arn: String,
+    /// The data actions the config wants, one per target and action.
     pub actions: Vec<DesiredAction>,
     /// Every target's function ARN as granted (qualified like the actions' ARNs), including
     /// targets without an action (`actions = []`): an action calling one of these calls a target.
@@ -69,7 +74,7 @@ impl DesiredGenesys {
 /// chooses it at run time with an expression.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DesiredAction {
-    /// The target's position in `[[targets]]`; [`DYNAMIC`] for `[[genesys.actions]]`.
+    /// The target's position in `[[targets]]`; `usize::MAX` for `[[genesys.actions]]`.
     pub target: usize,
     /// The action as lambda-trust writes it. Its category is `category` of the action, default
     /// `[genesys].category`; its `requestUrlTemplate` is the function ARN exactly as granted
@@ -253,6 +258,7 @@ pub struct ObservedGenesys {
     /// integration has that ID).
     #[serde(default)]
     pub pinned_type: Option<String>,
+    /// Our integration, when it exists.
     pub integration: Option<ObservedIntegration>,
     /// The ledger's credential (or the bound one when there is no ledger), when it exists.
     pub credential: Option<ObservedCredential>,
@@ -285,11 +291,14 @@ pub struct ObservedGenesys {
     )
 )]
 pub struct Flow {
+    /// The flow's ID.
     pub id: String,
+    /// The flow's name.
     pub name: String,
     /// `INBOUNDCALLFLOW`, `WORKFLOW`, …
     #[serde(rename = "type")]
     pub flow_type: String,
+    /// The flow's published version.
     pub version: String,
 }
 
@@ -303,15 +312,22 @@ impl std::fmt::Display for Flow {
     }
 }
 
+/// Our integration as read, with its current config.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObservedIntegration {
+    /// The integration's ID.
     pub id: String,
+    /// The integration's name.
     pub name: String,
+    /// Its `intendedState` (`ENABLED`, `DISABLED`).
     pub intended_state: String,
     /// The current config's version (optimistic concurrency on `PUT …/config/current`).
     pub version: i64,
+    /// The config's notes, where lambda-trust keeps its [`Ledger`].
     pub notes: String,
+    /// The config's `properties`.
     pub properties: Value,
+    /// The config's `advanced` settings.
     pub advanced: Value,
     /// The credential ID bound under `credential_key`, if any.
     pub bound_credential: Option<String>,
@@ -324,10 +340,14 @@ impl ObservedIntegration {
     }
 }
 
+/// A credential as read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObservedCredential {
+    /// The credential's ID.
     pub id: String,
+    /// The credential's name.
     pub name: String,
+    /// Its type's name (`amazonWebServicesARN` for ours).
     pub type_name: String,
     /// The `ARN` field when GET returns it (Genesys Cloud redacts credential fields; then None).
     pub arn: Option<String>,
@@ -342,6 +362,7 @@ pub struct ObservedCredential {
 /// and — when that shows only the write's second — the audit trail.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SinceLedger {
+    /// Not changed since lambda-trust wrote it.
     Unchanged,
     /// Changed outside lambda-trust (or not the ledger's credential): its role ARN, which
     /// Genesys Cloud does not return, may point at another role.
@@ -356,16 +377,21 @@ pub enum SinceLedger {
 /// [`ListedAction`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObservedAction {
+    /// The action's ID.
     pub id: String,
+    /// The action's version (every edit or publish bumps it).
     pub version: i64,
+    /// The action: name, category, contract and configuration.
     pub def: ActionDef,
 }
 
 impl ObservedAction {
+    /// The action's name.
     pub fn name(&self) -> &str {
         &self.def.name
     }
 
+    /// The function ARN the action invokes (its `requestUrlTemplate`).
     pub fn function_arn(&self) -> &str {
         self.def.function_arn()
     }
@@ -406,8 +432,11 @@ pub fn settled(
 /// its ARN (which Genesys Cloud does not return) may point at another role.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ledger {
+    /// The ID of the credential lambda-trust wrote.
     pub credential_id: String,
+    /// The credential's `modifiedDate` from lambda-trust's last write.
     pub credential_modified: String,
+    /// The role ARN lambda-trust wrote into the credential.
     pub role_arn: String,
     /// Sorted by ID. Ledgers written before records existed list bare IDs: those read as
     /// records without a version (so the action is read in full once).
@@ -428,7 +457,9 @@ pub struct Ledger {
 /// digests need comparing with the config, not the action's contract and templates.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionRecord {
+    /// The action's ID.
     pub id: String,
+    /// The version lambda-trust last published (`None` in ledgers written before records existed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// [`DesiredAction::contract_digest`] of what was published.
@@ -473,6 +504,7 @@ pub(crate) const LEDGER_NOTE: &str = "Managed by lambda-trust: do not edit the n
 const LEDGER_PREFIX: &str = "lambda-trust-ledger: ";
 
 impl Ledger {
+    /// The ledger in an integration's notes, when lambda-trust wrote one.
     pub fn parse(notes: &str) -> Option<Ledger> {
         notes
             .lines()
@@ -480,8 +512,8 @@ impl Ledger {
             .and_then(|json| serde_json::from_str(json).ok())
     }
 
-    /// The notes text that carries this ledger, after `kept` (the integration's own notes,
-    /// from [`notes_beside_ledger`]).
+    /// The notes text that carries this ledger, after `kept` (the integration's own notes, the
+    /// ledger's lines taken out).
     pub fn to_notes(&self, kept: &str) -> String {
         let ledger = format!(
             "{LEDGER_NOTE}\n{LEDGER_PREFIX}{}",
@@ -495,17 +527,12 @@ impl Ledger {
     }
 
     /// Whether lambda-trust owns the action: created by it, or superseded and kept.
-    pub fn owns(&self, id: &str) -> bool {
+    pub(crate) fn owns(&self, id: &str) -> bool {
         self.record(id).is_some() || self.superseded.iter().any(|s| s == id)
     }
 
-    pub fn record(&self, id: &str) -> Option<&ActionRecord> {
+    pub(crate) fn record(&self, id: &str) -> Option<&ActionRecord> {
         self.actions.iter().find(|r| r.id == id)
-    }
-
-    /// The IDs of the actions created by lambda-trust (superseded ones excluded).
-    pub fn action_ids(&self) -> Vec<String> {
-        self.actions.iter().map(|r| r.id.clone()).collect()
     }
 }
 
@@ -515,11 +542,12 @@ impl DesiredAction {
         self.def.contract_digest()
     }
 
+    /// The action's name.
     pub fn name(&self) -> &str {
         &self.def.name
     }
 
-    pub fn function_arn(&self) -> &str {
+    pub(crate) fn function_arn(&self) -> &str {
         self.def.function_arn()
     }
 }

@@ -11,15 +11,15 @@ use super::*;
 /// The one action a document's Allow statements may allow, and how each way of allowing more
 /// is named.
 pub(super) struct OnlyAction {
-    pub action: &'static str,
+    pub(crate) action: &'static str,
     /// `NotAction` with Allow, and what it lets in.
-    pub not_action: (LintCode, &'static str),
+    not_action: (LintCode, &'static str),
     /// An Allow statement without `Action`.
-    pub missing: LintCode,
+    pub(crate) missing: LintCode,
     /// A wildcard action, and what it lets in beside the action.
-    pub wildcard: (LintCode, &'static str),
+    pub(crate) wildcard: (LintCode, &'static str),
     /// Any other action.
-    pub extra: LintCode,
+    pub(crate) extra: LintCode,
 }
 
 pub(super) const ASSUME: OnlyAction = OnlyAction {

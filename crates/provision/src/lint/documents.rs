@@ -4,7 +4,7 @@
 //! Part of `core::lint`. Without a config there is no partner or external ID to compare with,
 //! so the rules are the ones that hold for any cross-account role of this kind (IAM User Guide,
 //! "Access to AWS accounts owned by third parties",
-//! https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html):
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html>):
 //! - trust: an Allow naming AWS principals requires `StringEquals` on `sts:ExternalId`; no
 //!   wildcard principal, no `NotPrincipal`; only `sts:AssumeRole`; within the size quota;
 //! - identity policies: only `lambda:InvokeFunction`, no wildcard or `NotResource`; within the

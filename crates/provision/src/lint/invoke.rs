@@ -29,7 +29,10 @@ pub fn invoke_findings(docs: &[Value], allowed_arns: &[String]) -> Vec<Finding> 
 }
 
 /// [`invoke_findings`] with a name per document (e.g. the live policy's name) for messages.
-pub fn invoke_findings_named(docs: &[(&str, &Value)], allowed_arns: &[String]) -> Vec<Finding> {
+pub(crate) fn invoke_findings_named(
+    docs: &[(&str, &Value)],
+    allowed_arns: &[String],
+) -> Vec<Finding> {
     invoke_analysis(docs, allowed_arns).0
 }
 

@@ -26,7 +26,8 @@ mod trust;
 
 pub use code::LintCode;
 pub use documents::lint_documents;
-pub use invoke::{invoke_findings, invoke_findings_named, invoke_grant_findings};
+pub(crate) use invoke::invoke_findings_named;
+pub use invoke::{invoke_findings, invoke_grant_findings};
 pub use trust::{trust_findings, trust_grant_findings};
 
 /// IAM quota on a managed policy document, whitespace not counted.
@@ -36,11 +37,14 @@ pub(crate) const TRUST_POLICY_MAX_CHARS: usize = 2_048;
 /// Above this share of the managed-policy quota, warn before it bites.
 const NEAR_LIMIT_PERCENT: usize = 90;
 
+/// How bad a lint finding is: an error makes `lint` exit 1, warnings alone do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The document is broken, weaker than the invariant, or AWS refuses it.
     Error,
+    /// Worth knowing, not wrong.
     Warning,
 }
 
@@ -49,10 +53,14 @@ pub enum Severity {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct Finding {
+    /// How bad it is.
     pub severity: Severity,
+    /// Which invariant or notice it is.
     pub code: LintCode,
+    /// What is wrong, and where.
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub message: String,
+    /// How to fix it, when there is a hint.
     pub hint: Option<String>,
 }
 
@@ -79,6 +87,7 @@ impl Finding {
 /// Everything `lint` found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LintReport {
+    /// The findings on the config and the rendered documents.
     pub findings: Vec<Finding>,
     /// A config with environments: what each one overrides.
     pub environments: Vec<EnvironmentOverrides>,
@@ -126,14 +135,17 @@ pub fn lint_environments(
 }
 
 impl LintReport {
+    /// Whether any finding is an error.
     pub fn has_errors(&self) -> bool {
         self.errors() > 0
     }
 
+    /// How many findings are errors.
     pub fn errors(&self) -> usize {
         self.count(Severity::Error)
     }
 
+    /// How many findings are warnings.
     pub fn warnings(&self) -> usize {
         self.count(Severity::Warning)
     }

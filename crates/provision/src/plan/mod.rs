@@ -18,26 +18,34 @@ use lambda_trust_config::{CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY, MANAGED_BY_KEY, MA
 use lambda_trust_iam::semantically_equal;
 
 /// A managed policy keeps at most this many versions
-/// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html).
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html>).
 pub const MAX_POLICY_VERSIONS: usize = 5;
 
 mod permission;
-pub mod whole;
+pub(crate) mod whole;
 
 use permission::destroy_permission_ops;
-pub use permission::{held_permissions, permission_ops, unreachable_accounts};
+pub(crate) use permission::permission_ops;
+pub use permission::{held_permissions, unreachable_accounts};
 pub use whole::HeldPermission;
 
 /// One AWS write call. The order of a plan's ops is the order apply runs them in. Ops are
 /// grouped by the resource they write, so each group is handled by one exhaustive `match`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Op {
+    /// A write to the role itself.
     Role(RoleOp),
+    /// A write to the role's permissions boundary.
     Boundary(BoundaryOp),
+    /// A write to the tags of the role or of our policy.
     Tags(TagOp),
+    /// A managed policy attached or detached, or an inline policy deleted.
     Attachment(AttachmentOp),
+    /// Our managed invoke policy created or deleted.
     Policy(PolicyOp),
+    /// A version of our managed policy created or deleted.
     Version(VersionOp),
+    /// Our statement in a cross-account target's function policy added or removed.
     Permission(PermissionOp),
 }
 
@@ -49,32 +57,52 @@ pub enum RoleOp {
     Create(DesiredRole),
     /// UpdateAssumeRolePolicy.
     UpdateTrust {
+        /// The role's name.
         role: String,
+        /// The trust policy the config wants.
         document: Value,
+        /// The trust policy in place, shown as what it replaces.
         previous: Value,
     },
     /// UpdateRole sets description and max session duration in one call.
     UpdateSettings {
+        /// The role's name.
         role: String,
+        /// The description the config wants.
         description: String,
+        /// The maximum session duration the config wants, in seconds.
         max_session_duration: i64,
+        /// The description in place (`None`: the role has none).
         previous_description: Option<String>,
+        /// The maximum session duration in place, in seconds.
         previous_max_session_duration: i64,
     },
     /// Destroy only: our role, after everything attached to it is gone.
-    Delete { name: String, trust: Value },
+    Delete {
+        /// The role's name.
+        name: String,
+        /// Its trust policy, shown as what is deleted.
+        trust: Value,
+    },
 }
 
 /// The role's permissions boundary.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BoundaryOp {
+    /// PutRolePermissionsBoundary: the boundary the config names.
     Put {
+        /// The role's name.
         role: String,
+        /// The ARN of the boundary the config names.
         arn: String,
+        /// The ARN of the boundary in place, if any.
         previous: Option<String>,
     },
+    /// DeleteRolePermissionsBoundary: a boundary the config does not declare.
     Delete {
+        /// The role's name.
         role: String,
+        /// The ARN of the boundary removed.
         previous: String,
     },
 }
@@ -82,17 +110,27 @@ pub enum BoundaryOp {
 /// Tags of the role and of our policy.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TagOp {
+    /// TagRole: the role's tags the config wants that are missing or differ (ours included).
     TagRole {
+        /// The role's name.
         role: String,
+        /// The tags to set, key to value.
         tags: BTreeMap<String, String>,
+        /// The role's tags as they are, shown beside the new values.
         previous: BTreeMap<String, String>,
     },
+    /// UntagRole: role tags the config does not have.
     UntagRole {
+        /// The role's name.
         role: String,
+        /// The keys of the tags removed.
         keys: Vec<String>,
     },
+    /// TagPolicy: our `managed-by` tag on a policy taken over with `--adopt`.
     TagPolicy {
+        /// The policy's ARN.
         arn: String,
+        /// The tags added, key to value.
         tags: BTreeMap<String, String>,
     },
 }
@@ -100,20 +138,31 @@ pub enum TagOp {
 /// What is attached to the role: managed policies, and inline policies (which it must not have).
 #[derive(Debug, Clone, PartialEq)]
 pub enum AttachmentOp {
+    /// AttachRolePolicy: our invoke policy on the role.
     Attach {
+        /// The role's name.
         role: String,
+        /// The invoke policy's ARN.
         arn: String,
     },
+    /// DetachRolePolicy: a managed policy off the role (the policy itself is not deleted here).
     Detach {
+        /// The role's name.
         role: String,
+        /// The detached policy's ARN.
         arn: String,
+        /// The detached policy's name.
         name: String,
+        /// Its default version's document, shown as what is detached.
         document: Value,
     },
     /// DeleteRolePolicy: the role must have no inline policy (least privilege).
     DeleteInline {
+        /// The role's name.
         role: String,
+        /// The inline policy's name.
         name: String,
+        /// Its document, shown in full as what is deleted.
         document: Value,
     },
 }
@@ -121,14 +170,24 @@ pub enum AttachmentOp {
 /// Our managed policy.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PolicyOp {
+    /// CreatePolicy: our invoke policy, with its document and tags.
     Create {
+        /// The policy's name.
         name: String,
+        /// The policy's IAM path.
         path: String,
+        /// Its document (the first, default version).
         document: Value,
+        /// The tags it is created with, ours included.
         tags: BTreeMap<String, String>,
     },
     /// Destroy only: our policy, after its non-default versions are gone and it is detached.
-    Delete { arn: String, document: Value },
+    Delete {
+        /// The policy's ARN.
+        arn: String,
+        /// Its default version's document, shown as what is deleted.
+        document: Value,
+    },
 }
 
 /// Versions of our managed policy.
@@ -136,18 +195,29 @@ pub enum PolicyOp {
 pub enum VersionOp {
     /// CreatePolicyVersion, set as the default.
     Create {
+        /// The policy's ARN.
         arn: String,
+        /// The document of the new default version.
         document: Value,
+        /// The default version's document it replaces.
         previous: Value,
     },
     /// Makes room under the 5-version limit before a new version is published (and, in
     /// destroy, removes the non-default versions IAM requires gone before DeletePolicy).
-    Delete { arn: String, version_id: String },
+    Delete {
+        /// The policy's ARN.
+        arn: String,
+        /// The version deleted (`v2`).
+        version_id: String,
+    },
     /// A non-default version that admits more than the targets: latent access, since anyone
     /// with `iam:SetDefaultPolicyVersion` can make it the default. Deleted (DeletePolicyVersion).
     DeleteLatent {
+        /// The policy's ARN.
         arn: String,
+        /// The latent version's ID.
         version_id: String,
+        /// Its document.
         document: Value,
         /// What it admits, from the prover.
         admits: String,
@@ -165,20 +235,26 @@ pub enum PermissionOp {
     /// AddPermission. `read`: whether the account's policy was read (it has an
     /// `[aws.accounts]` entry); when not, the statement is shown but `apply` refuses.
     Add {
+        /// The statement the config wants.
         permission: FunctionPermission,
+        /// Whether the function's policy was read; when not, `apply` refuses the statement.
         read: bool,
     },
     /// RemovePermission of our statement ID, with the policy's revision: a changed statement is
     /// removed and added again (Lambda has no update of a statement), and `destroy`/`offboard`
     /// remove it. Statements under other IDs are never written.
     Remove {
+        /// The statement removed.
         permission: FunctionPermission,
+        /// The function policy's revision as read: the removal fails if the policy changed since.
         revision_id: Option<String>,
+        /// The statement as it is in the function policy, shown as what is removed.
         statement: Value,
     },
 }
 
 impl PermissionOp {
+    /// The statement this op adds or removes.
     pub fn permission(&self) -> &FunctionPermission {
         match self {
             PermissionOp::Add { permission, .. } | PermissionOp::Remove { permission, .. } => {
@@ -191,51 +267,91 @@ impl PermissionOp {
 /// What `apply` would do; empty when AWS matches the config.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plan {
+    /// The write calls, in the order `apply` makes them.
     pub ops: Vec<Op>,
 }
 
 impl Plan {
+    /// Whether AWS already matches the config: nothing to write.
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty()
     }
 }
 
+/// How the planner treats what lambda-trust did not create.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PlanOptions {
     /// Take over a role or policy with our name that lacks our `managed-by` tag.
     pub adopt: bool,
 }
 
+/// Why the planner refuses to plan: nothing is written.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum PlanError {
+    /// The role exists without our `managed-by` tag, and `--adopt` was not given.
     #[error("role {name} exists but was not created by lambda-trust (it has no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to modify it")]
-    ForeignRole { name: String },
+    ForeignRole {
+        /// The role's name.
+        name: String,
+    },
+    /// The role was applied from another config: its config tag differs from this config's.
     #[error("role {name} was applied from another lambda-trust config (its {CONFIG_TAG_KEY} tag is {live}, this config's is {want}: the trusted account, external ID, role path or policy name differ); refusing to overwrite it")]
     ConfigConflict {
+        /// The role's name.
         name: String,
+        /// The config tag the role carries.
         live: String,
+        /// This config's tag.
         want: String,
     },
+    /// The role carries another deployment's tag.
     #[error("role {name} belongs to deployment {}, and this config is deployment {}; refusing to touch it", deployment_shown(live.as_deref()), deployment_shown(want.as_deref()))]
     OtherDeployment {
+        /// The role's name.
         name: String,
+        /// The deployment the role's tag names.
         live: Option<String>,
+        /// This config's `deployment`, if it has one.
         want: Option<String>,
     },
+    /// A managed policy with our policy's name exists without our `managed-by` tag, and `--adopt`
+    /// was not given.
     #[error("managed policy {arn} exists but was not created by lambda-trust (it has no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to modify it")]
-    ForeignPolicy { arn: String },
+    ForeignPolicy {
+        /// The policy's ARN.
+        arn: String,
+    },
+    /// Target functions could not be confirmed: missing, or not readable with the credentials in
+    /// use.
     #[error("{} target function(s) cannot be confirmed, so nothing was changed:\n{}", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
-    MissingFunctions { problems: Vec<String> },
+    MissingFunctions {
+        /// What is wrong with each function, one line each.
+        problems: Vec<String>,
+    },
+    /// The role exists at another path than `role.path` (IAM cannot move a role).
     #[error("role {name} exists at path {live}, but role.path is {want}; IAM cannot move a role to another path")]
     RolePath {
+        /// The role's name.
         name: String,
+        /// The role's path.
         live: String,
+        /// The config's `role.path`.
         want: String,
     },
+    /// The credentials are for another account than `aws.account_id`.
     #[error("credentials are for account {actual}, but the config's aws.account_id is {expected}; refusing to run")]
-    WrongAccount { expected: String, actual: String },
+    WrongAccount {
+        /// The config's `aws.account_id`.
+        expected: String,
+        /// The account the credentials are for.
+        actual: String,
+    },
+    /// Cross-account targets with qualifier `*`, which no function policy statement can grant.
     #[error("{} cross-account target(s) have qualifier \"*\", which no function policy statement can grant: {}", targets.len(), targets.join(", "))]
-    AllQualifiersAcrossAccounts { targets: Vec<String> },
+    AllQualifiersAcrossAccounts {
+        /// The targets, each as its function ARN and `:*`.
+        targets: Vec<String>,
+    },
 }
 
 /// A deployment as messages name it.
@@ -272,7 +388,7 @@ pub(crate) fn check_account(desired: &Desired, observed: &Observed) -> Result<()
 }
 
 /// Checks that must pass before anything is applied: the account and the target functions.
-pub fn preflight(desired: &Desired, observed: &Observed) -> Result<(), PlanError> {
+fn preflight(desired: &Desired, observed: &Observed) -> Result<(), PlanError> {
     check_account(desired, observed)?;
     // A target in an account without an `[aws.accounts]` entry cannot be read there (AWS
     // answers the role's account AccessDeniedException): `plan` still shows its statement and
@@ -627,10 +743,18 @@ fn version_to_prune(live: &ObservedPolicy, doomed: &[&str]) -> Option<String> {
 /// Why `destroy` refuses.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum DestroyError {
+    /// The role exists without our `managed-by` tag.
     #[error("role {name} was not created by lambda-trust (no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to delete it")]
-    ForeignRole { name: String },
+    ForeignRole {
+        /// The role's name.
+        name: String,
+    },
+    /// Our policy's ARN names a managed policy without our `managed-by` tag.
     #[error("managed policy {arn} was not created by lambda-trust (no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to delete it")]
-    ForeignPolicy { arn: String },
+    ForeignPolicy {
+        /// The policy's ARN.
+        arn: String,
+    },
 }
 
 /// The write calls that remove what we created: detach and delete everything on our role,

@@ -28,7 +28,7 @@ pub fn unreachable_accounts(desired: &Desired) -> BTreeMap<String, Vec<String>> 
 /// when it differs (Lambda has no update of a statement), removed from functions no longer
 /// targeted whose policy was read (`offboard`). Statements under other IDs are never touched,
 /// and a policy written whole is never written into ([`held_permissions`] says what to do).
-pub fn permission_ops(desired: &Desired, observed: &Observed) -> Vec<Op> {
+pub(crate) fn permission_ops(desired: &Desired, observed: &Observed) -> Vec<Op> {
     let mut ops = Vec::new();
     for want in &desired.permissions {
         let live = live_of(observed, want);
@@ -88,7 +88,7 @@ fn whole_reason(live: &ObservedPermission) -> Option<String> {
     live.document.as_ref().and_then(whole::written_whole)
 }
 
-/// Our statements that [`permission_ops`] does not write because the function's policy is
+/// Our statements that the plan does not write because the function's policy is
 /// written whole, each with what to do instead: on a target, the statement missing or
 /// different; off one (`offboard`, `destroy`: `retiring`), the statement still there.
 pub fn held_permissions(

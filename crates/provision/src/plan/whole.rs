@@ -128,7 +128,11 @@ pub struct HeldPermission {
 /// lambda-trust's statement put in place of any under its ID, written back with
 /// `put-resource-policy` against the revision read (so a change in between fails instead of
 /// being overwritten).
-pub fn held(want: &FunctionPermission, live: &ObservedPermission, why: &str) -> HeldPermission {
+pub(crate) fn held(
+    want: &FunctionPermission,
+    live: &ObservedPermission,
+    why: &str,
+) -> HeldPermission {
     let document = rewritten(live, &want.statement_id, Some(want.statement()));
     let step = format!(
         "add this statement to the policy where it is written (the AWS::Lambda::ResourcePolicy \
@@ -146,7 +150,11 @@ pub fn held(want: &FunctionPermission, live: &ObservedPermission, why: &str) -> 
 
 /// lambda-trust's statement `had` left in `live`'s whole policy when it is no longer wanted
 /// (offboard, destroy), with the step that removes it.
-pub fn removal(had: &FunctionPermission, live: &ObservedPermission, why: &str) -> HeldPermission {
+pub(crate) fn removal(
+    had: &FunctionPermission,
+    live: &ObservedPermission,
+    why: &str,
+) -> HeldPermission {
     let document = rewritten(live, &had.statement_id, None);
     let step = format!(
         "remove statement {sid} from the policy where it is written (the \

@@ -98,7 +98,7 @@ impl CheckId {
     }
 
     /// A Genesys Cloud check (reported beside the Genesys side's drift).
-    pub fn is_genesys(self) -> bool {
+    pub(crate) fn is_genesys(self) -> bool {
         use CheckId::*;
         // Exhaustive: a new check does not compile until it is given its side.
         match self {
@@ -138,14 +138,18 @@ pub struct Check {
     /// Which check this is (stable; `name` is for people). It, not the name, decides a
     /// failure's severity in `check`.
     pub code: CheckId,
+    /// What was checked, in words.
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub name: String,
+    /// Whether the check passed.
     pub passed: bool,
+    /// What was found: why it passed or failed.
     pub detail: String,
 }
 
 impl Check {
-    pub fn new(
+    #[cfg(test)]
+    pub(crate) fn new(
         code: CheckId,
         name: impl Into<String>,
         passed: bool,

@@ -24,9 +24,10 @@ mod tally;
 pub use tally::Tally;
 
 pub use check::{Check, CheckId};
+pub(crate) use path::path_input;
 pub use path::{
-    invoked_arns, path_claims, path_input, Claim, ClaimVerdict, FunctionPolicy, PathClaims,
-    PathCode, PathSources, TargetClaims,
+    invoked_arns, path_claims, Claim, ClaimVerdict, FunctionPolicy, PathClaims, PathCode,
+    PathSources, TargetClaims,
 };
 
 /// verify's checklist and proofs (`proofs` absent when the role does not exist).
@@ -63,6 +64,7 @@ pub struct Verification {
 }
 
 impl Verification {
+    /// A verification of these checks, with no proof or path yet: passed when every check passed.
     pub fn new(checks: Vec<Check>) -> Verification {
         Verification {
             passed: checks.iter().all(|c| c.passed),
@@ -104,15 +106,15 @@ impl Verification {
 pub struct Subject {
     /// The role's ARN.
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
-    pub role: String,
+    pub(crate) role: String,
     /// Its account.
     #[cfg_attr(
         feature = "schemars",
         schemars(schema_with = "crate::schema_refs::account_id")
     )]
-    pub account: String,
+    pub(crate) account: String,
     /// The region the run read (functions in other regions are read in theirs).
-    pub region: String,
+    pub(crate) region: String,
 }
 
 impl Subject {
@@ -231,7 +233,7 @@ pub(crate) fn invoke_admits(desired: &Desired, label: &str, doc: &Value) -> Opti
 
 /// What the role may invoke (the granted ARNs), and the role itself, so counterexamples name
 /// it and a function in its own account.
-pub fn invoke_spec(desired: &Desired) -> InvokeSpec {
+pub(crate) fn invoke_spec(desired: &Desired) -> InvokeSpec {
     let role = Arn::iam(
         &desired.partition,
         &desired.account_id,
@@ -507,7 +509,7 @@ fn latent_check(desired: &Desired, observed: &Observed) -> Check {
     }
 }
 
-pub fn granted_arns(desired: &Desired) -> Vec<String> {
+pub(crate) fn granted_arns(desired: &Desired) -> Vec<String> {
     desired
         .targets
         .iter()

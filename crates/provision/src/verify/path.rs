@@ -60,7 +60,7 @@ impl FunctionPolicy {
     }
 
     /// The policy as `iam::path::Target::resource_policy` takes it: not read stays not known.
-    pub fn known(&self) -> Known<Option<Policy>> {
+    pub(crate) fn known(&self) -> Known<Option<Policy>> {
         match self {
             FunctionPolicy::None => Known::Known(None),
             FunctionPolicy::Policy(p) => Known::Known(Some(p.clone())),
@@ -133,10 +133,12 @@ pub enum ClaimVerdict {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct Claim {
+    /// Proved, refuted, or unknown.
     pub verdict: ClaimVerdict,
     /// The finding's code when not proved (`org-policy-blocks`, `partner-bypasses-role`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<PathCode>,
+    /// What the claim means, in one line.
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub detail: String,
     /// The request that refutes it (replayable), when there is one.
@@ -245,7 +247,7 @@ impl PathCode {
 
 /// The evaluation's input: `None` without a role or a parsable trust policy (the checks say
 /// so already).
-pub fn path_input(
+pub(crate) fn path_input(
     desired: &Desired,
     observed: &Observed,
     sources: &PathSources,

@@ -10,18 +10,18 @@ use lambda_trust_iam::{PropertyResult, Verdict};
 /// How many claims of each kind were made, and how many did not hold.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
-    pub checks: usize,
-    pub checks_failed: usize,
-    pub properties: usize,
+    pub(crate) checks: usize,
+    checks_failed: usize,
+    pub(crate) properties: usize,
     /// Counterexample or unknown.
-    pub properties_not_proved: usize,
-    pub path_claims: usize,
-    pub path_refuted: usize,
-    pub path_unknown: usize,
+    properties_not_proved: usize,
+    pub(crate) path_claims: usize,
+    path_refuted: usize,
+    path_unknown: usize,
     /// Isolation claims towards other environments (`verify --env`).
-    pub isolation: usize,
+    pub(crate) isolation: usize,
     /// Counterexample or unknown.
-    pub isolation_not_proved: usize,
+    isolation_not_proved: usize,
 }
 
 impl Tally {
@@ -63,7 +63,7 @@ impl Tally {
         self
     }
 
-    pub fn total(&self) -> usize {
+    fn total(&self) -> usize {
         self.checks + self.properties + self.path_claims + self.isolation
     }
 

@@ -35,6 +35,7 @@ const NOT_READ: [&str; 9] = [
 pub struct PlanInput {
     /// The plan file's name, for messages and as the location when no source line is found.
     pub file: String,
+    /// The plan's JSON text (`terraform show -json`).
     pub text: String,
     /// The `.tf` files under the source directory: path relative to it (`/`-separated) → text.
     pub sources: BTreeMap<String, String>,

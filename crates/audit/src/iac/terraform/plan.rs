@@ -22,18 +22,18 @@ const MAJORS: [&str; 2] = ["0", "1"];
 #[derive(Debug, Clone)]
 pub(in crate::iac) struct Instance {
     /// The full address: `module.cx.aws_iam_role.genesys`, `aws_iam_policy.p["a"]`.
-    pub address: String,
+    pub(crate) address: String,
     /// The module instance address: `module.cx[0]`; empty for the root module.
-    pub module_instance: String,
+    pub(crate) module_instance: String,
     /// The module call path in the configuration: `["cx"]`; empty for the root module.
-    pub module_path: Vec<String>,
-    pub data: bool,
-    pub kind: String,
-    pub name: String,
+    pub(crate) module_path: Vec<String>,
+    pub(crate) data: bool,
+    pub(crate) kind: String,
+    pub(crate) name: String,
     /// The planned values (unknown values absent or null).
-    pub values: Value,
+    pub(crate) values: Value,
     /// `after_unknown`: `true` at each leaf unknown until apply; `Value::Bool(true)` whole.
-    pub unknown: Value,
+    pub(crate) unknown: Value,
 }
 
 impl Instance {

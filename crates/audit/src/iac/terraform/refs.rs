@@ -22,19 +22,19 @@ const MAX_DEPTH: usize = 16;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct Target {
     /// The module call path of the module holding it.
-    pub path: Vec<String>,
+    pub(crate) path: Vec<String>,
     /// `aws_iam_role.r`, `data.aws_iam_policy_document.d`.
-    pub local: String,
+    pub(crate) local: String,
     /// The attribute read (`arn`, `name`, `result`), when the reference names one.
-    pub attr: Option<String>,
+    pub(crate) attr: Option<String>,
 }
 
 /// Where the references of one expression lead.
 #[derive(Debug, Default, PartialEq)]
 pub(super) struct Resolved {
-    pub targets: Vec<Target>,
+    pub(crate) targets: Vec<Target>,
     /// References that could not be followed to a resource, as written.
-    pub unresolved: Vec<String>,
+    pub(crate) unresolved: Vec<String>,
 }
 
 /// The configuration's modules by call path.

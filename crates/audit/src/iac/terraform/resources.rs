@@ -28,11 +28,11 @@ use crate::{AuditPolicy, AuditRole, AuditVersion};
 
 /// The reader's state over one plan.
 pub(super) struct Reader<'p> {
-    pub config: Config<'p>,
-    pub instances: &'p [Instance],
-    pub account: String,
-    pub unknowns: Vec<Unknown>,
-    pub build: Build,
+    pub(crate) config: Config<'p>,
+    pub(crate) instances: &'p [Instance],
+    pub(crate) account: String,
+    pub(crate) unknowns: Vec<Unknown>,
+    pub(crate) build: Build,
     /// `aws_iam_policy` address → the ARN it is keyed by in the model.
     policy_keys: BTreeMap<String, String>,
 }

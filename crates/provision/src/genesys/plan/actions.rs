@@ -199,7 +199,7 @@ fn supersede(o: &ObservedAction, flows: Option<Vec<Flow>>) -> GenesysOp {
 
 /// `Lookup order (superseded 1a2b3c4d)`: recognisable beside its replacement, and unique
 /// (action names are) even when a target's contract changes twice while flows call both.
-pub fn superseded_name(name: &str, id: &str) -> String {
+fn superseded_name(name: &str, id: &str) -> String {
     let short: String = id.chars().filter(|c| *c != '-').take(8).collect();
     format!("{name} (superseded {short})")
 }

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Why the ledger's credential must be written again, if it must.
-pub fn credential_drift(
+pub(crate) fn credential_drift(
     desired: &DesiredGenesys,
     ledger: &Ledger,
     c: &ObservedCredential,

@@ -23,8 +23,8 @@ mod destroy;
 mod ledger;
 
 use actions::action_ops;
-pub use actions::{as_observed, superseded_name};
-pub use credential::credential_drift;
+pub use actions::as_observed;
+pub(crate) use credential::credential_drift;
 use credential::credential_ops;
 pub use destroy::plan_genesys_destroy;
 use ledger::config_op;
@@ -33,8 +33,11 @@ use ledger::config_op;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum GenesysOp {
+    /// `POST /api/v2/integrations/credentials`: the credential holding the role ARN.
     CreateCredential {
+        /// The credential's name.
         name: String,
+        /// The role ARN it holds.
         role_arn: String,
         /// Credentials already listed with this name: after a lost answer, the one listed
         /// that is not among these is the one this create made.
@@ -43,21 +46,33 @@ pub enum GenesysOp {
     },
     /// `PUT /api/v2/integrations/credentials/{id}`: writes the role ARN again.
     UpdateCredential {
+        /// The credential's ID.
         id: String,
+        /// The credential's name.
         name: String,
+        /// The role ARN written into it.
         role_arn: String,
+        /// Why it is written again, for people (a changed ARN, an edit outside lambda-trust, an
+        /// adoption).
         reason: String,
     },
+    /// `POST /api/v2/integrations`: our integration, of the AWS Lambda data actions type.
     CreateIntegration {
+        /// The integration's name.
         name: String,
     },
     /// `PATCH /api/v2/integrations/actions/{id}`: name, category or configuration (never the
     /// contract, which Genesys Cloud does not let change after publishing). The ID stays.
     UpdateAction {
+        /// The action's ID.
         id: String,
+        /// The action's version as read (Genesys Cloud refuses a write at another).
         version: i64,
+        /// The action as the config wants it.
         action: DesiredAction,
+        /// The category it is written under.
         category: String,
+        /// The action as it is, shown as what changes.
         before: Box<ObservedAction>,
         /// How: patched (live at once), written to the draft, or the draft published.
         #[serde(default)]
@@ -66,9 +81,13 @@ pub enum GenesysOp {
     /// `POST /api/v2/integrations/actions` (published at once). With `replaces`, a new action
     /// (new ID) for a target whose contract changed.
     CreateAction {
+        /// The action as the config wants it.
         action: DesiredAction,
+        /// The category it is created under.
         category: String,
+        /// The integration it belongs to: an existing one, or the one this apply creates.
         integration: IntegrationRef,
+        /// The action it replaces after a contract change, if any.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         replaces: Option<Replaced>,
     },
@@ -76,17 +95,26 @@ pub enum GenesysOp {
     /// that a flow still calls is kept under a recognisable name, and deleted by a later apply
     /// once no published flow calls it.
     SupersedeAction {
+        /// The action's ID.
         id: String,
+        /// The action's version as read.
         version: i64,
+        /// Its name now.
         name: String,
+        /// The name it is kept under.
         new_name: String,
         /// The flows that call it (`None`: not looked up, so assumed in use).
         flows: Option<Vec<Flow>>,
     },
+    /// `DELETE /api/v2/integrations/actions/{id}`: an action lambda-trust owns and no longer wants.
     DeleteAction {
+        /// The action's ID.
         id: String,
+        /// The action's name.
         name: String,
+        /// The function ARN it invokes.
         function_arn: String,
+        /// Why it is deleted.
         why: DeleteWhy,
         /// The published flows that call it (`None`: not looked up). Only an explicit
         /// `--force` deletes an action some flow calls ([`GenesysPlan::refuse_in_use`]).
@@ -96,18 +124,25 @@ pub enum GenesysOp {
     PutConfig(ConfigWrite),
     /// `PATCH /api/v2/integrations/{id}` `{intendedState: ENABLED}`.
     Enable {
+        /// The integration: an existing one, or the one this apply creates.
         integration: IntegrationRef,
+        /// The integration's name.
         name: String,
+        /// Its intended state as read (`DISABLED`), or `None` when this apply creates it.
         was: Option<String>,
     },
     /// Destroy only.
     DeleteIntegration {
+        /// The integration's ID.
         id: String,
+        /// The integration's name.
         name: String,
     },
     /// Destroy only.
     DeleteCredential {
+        /// The credential's ID.
         id: String,
+        /// The credential's name.
         name: String,
     },
 }
@@ -121,33 +156,48 @@ pub enum UpdateVia {
     Patch,
     /// `POST …/{id}/draft` when there is no draft (`draft` holds its version otherwise), then
     /// `PATCH …/{id}/draft`: the published action stays as it is.
-    Draft { draft: Option<i64> },
+    Draft {
+        /// The existing draft's version, or `None` when the draft is created first.
+        draft: Option<i64>,
+    },
     /// `POST …/{id}/draft/publish` of the draft at this version, which holds the change.
-    Publish { draft: i64 },
+    Publish {
+        /// The version of the draft published.
+        draft: i64,
+    },
 }
 
 /// The integration config lambda-trust writes: name, the credential binding, the ledger.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConfigWrite {
+    /// The integration written: an existing one, or the one this apply creates.
     pub integration: IntegrationRef,
     /// The observed version; `None` for an integration this apply creates (read first).
     pub version: Option<i64>,
+    /// The integration's name.
     pub name: String,
+    /// The config's `properties`, kept as they are (`{}` for a new integration).
     pub properties: Value,
+    /// The config's `advanced` settings, kept as they are (`{}` for a new integration).
     pub advanced: Value,
     /// The integration's own notes (the text beside the ledger), kept as they are.
     #[serde(default)]
     pub notes: String,
+    /// The key the integration type binds its `amazonWebServicesARN` credential under.
     pub credential_key: String,
+    /// The credential bound: unchanged, or the one this apply writes.
     pub credential: CredentialRef,
+    /// The role ARN the ledger records as written into the credential.
     pub role_arn: String,
+    /// The actions the ledger lists as owned.
     pub actions: Vec<ActionRef>,
+    /// The IDs of the superseded actions the ledger keeps (a published flow still calls them).
     pub superseded: Vec<String>,
     /// The deployment the ledger names (the config's `deployment`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<String>,
     /// What differs: rendered for people, judged by `check` from the variant.
-    pub reasons: Vec<ConfigReason>,
+    pub(crate) reasons: Vec<ConfigReason>,
 }
 
 /// Why an integration config is rewritten. `check` decides a finding's severity from the
@@ -155,7 +205,7 @@ pub struct ConfigWrite {
 /// only follow from another op of the same plan are no finding of their own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ConfigReason {
+pub(crate) enum ConfigReason {
     /// No integration yet.
     NewIntegration,
     /// The integration carries another name.
@@ -233,6 +283,7 @@ pub enum DeleteWhy {
 /// The action a [`GenesysOp::CreateAction`] replaces, and what happens to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Replaced {
+    /// The replaced action's ID.
     pub id: String,
     /// The contract parts that differ (`inputSchema`, `successSchema`, `secure`).
     pub differs: Vec<String>,
@@ -240,18 +291,27 @@ pub struct Replaced {
     pub kept: bool,
 }
 
+/// Which integration an op writes to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IntegrationRef {
+    /// An integration that exists, by ID.
     Existing(String),
+    /// The integration this apply creates: its ID comes from the create's answer.
     Created,
 }
 
+/// Which credential the integration config binds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CredentialRef {
     /// Unchanged: its ID and the `modifiedDate` the ledger keeps.
-    Existing { id: String, modified: String },
+    Existing {
+        /// The credential's ID.
+        id: String,
+        /// Its `modifiedDate` as lambda-trust last wrote it.
+        modified: String,
+    },
     /// Created or rewritten by this apply: ID and date come from its answer.
     Written,
 }
@@ -265,8 +325,11 @@ pub enum ActionRef {
     /// Created or updated by this apply, by action name: the ID (of a create) and the
     /// version come from the write's answer; the digests are the desired action's.
     Written {
+        /// The action's name.
         name: String,
+        /// The digest of its contract ([`DesiredAction::contract_digest`]).
         contract: String,
+        /// The digest of its configuration ([`ActionDef::config_digest`](crate::genesys::ActionDef::config_digest)).
         config: String,
     },
 }
@@ -276,16 +339,17 @@ pub enum ActionRef {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(inline, deny_unknown_fields))]
 pub struct KeptAction {
-    pub id: String,
-    pub name: String,
-    pub function_arn: String,
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) function_arn: String,
     /// null: not looked up.
-    pub flows: Option<Vec<Flow>>,
+    pub(crate) flows: Option<Vec<Flow>>,
 }
 
 /// What `apply` would change in Genesys Cloud, plus what it will not touch.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GenesysPlan {
+    /// The write requests, in the order `apply` makes them.
     pub ops: Vec<GenesysOp>,
     /// Actions in our integration that lambda-trust does not own: reported, never changed.
     pub foreign: Vec<ObservedAction>,
@@ -294,23 +358,23 @@ pub struct GenesysPlan {
     pub kept: Vec<KeptAction>,
     /// Actions whose draft holds the configured change, waiting for `apply --publish`.
     #[serde(default)]
-    pub pending: Vec<PendingDraft>,
+    pub(crate) pending: Vec<PendingDraft>,
     /// Actions that choose their function at run time, and the targets each can reach.
     #[serde(default)]
-    pub reach: Vec<Reach>,
+    pub(crate) reach: Vec<Reach>,
 }
 
 /// An action whose request URL template is an expression: the granted functions whose ARNs
 /// the template can produce (it grants nothing of its own).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Reach {
-    pub name: String,
-    pub template: String,
-    pub targets: Vec<String>,
+pub(crate) struct Reach {
+    pub(crate) name: String,
+    pub(crate) template: String,
+    pub(crate) targets: Vec<String>,
 }
 
 /// The [`Reach`] of every `[[genesys.actions]]` action.
-pub fn reaches(desired: &DesiredGenesys) -> Vec<Reach> {
+pub(crate) fn reaches(desired: &DesiredGenesys) -> Vec<Reach> {
     desired
         .actions
         .iter()
@@ -325,14 +389,15 @@ pub fn reaches(desired: &DesiredGenesys) -> Vec<Reach> {
 
 /// An action whose draft holds the configured change while the published one does not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PendingDraft {
-    pub id: String,
-    pub name: String,
+pub(crate) struct PendingDraft {
+    pub(crate) id: String,
+    pub(crate) name: String,
     /// The draft's fields that differ from the published action's, by API name.
-    pub differs: Vec<String>,
+    pub(crate) differs: Vec<String>,
 }
 
 impl GenesysPlan {
+    /// Whether Genesys Cloud already matches the config: nothing to write.
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty()
     }
@@ -396,9 +461,9 @@ impl GenesysPlan {
 /// An action a flow calls (or may call: `flows` is `None` when unknown).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InUse {
-    pub id: String,
-    pub name: String,
-    pub flows: Option<Vec<Flow>>,
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) flows: Option<Vec<Flow>>,
 }
 
 fn in_use_text(v: &[InUse]) -> String {
@@ -420,29 +485,54 @@ fn pinned_text(found_type: &Option<String>) -> String {
     }
 }
 
+/// Why the Genesys Cloud side cannot be planned: nothing is written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GenesysPlanError {
+    /// Several integrations of our type have our integration's name: lambda-trust never guesses
+    /// which.
     #[error("{} Genesys Cloud integrations of type {INTEGRATION_TYPE} are named {name:?}: {}", ids.len(), ids.join(", "))]
-    Ambiguous { name: String, ids: Vec<String> },
+    Ambiguous {
+        /// The integration name.
+        name: String,
+        /// The IDs of the integrations with that name.
+        ids: Vec<String>,
+    },
+    /// `[genesys].integration_id` names no integration of our type.
     #[error("[genesys].integration_id is {id}, but {}", pinned_text(.found_type))]
     PinnedMissing {
+        /// The pinned ID.
         id: String,
         /// The type of the integration with that ID, when it is not ours.
         found_type: Option<String>,
     },
+    /// The integration with our name was not created by lambda-trust (its notes hold no ledger),
+    /// and `--adopt` was not given.
     #[error("the Genesys Cloud integration {name:?} ({id}) was not created by lambda-trust")]
-    NotOwned { name: String, id: String },
+    NotOwned {
+        /// The integration's name.
+        name: String,
+        /// The integration's ID.
+        id: String,
+    },
+    /// The integration's ledger names another deployment.
     #[error("the Genesys Cloud integration {name:?} ({id}) belongs to deployment {live:?}, and this config is deployment {}; refusing to touch it", want.as_deref().map_or("none (the config has no `deployment`)".to_string(), |w| format!("{w:?}")))]
     OtherDeployment {
+        /// The integration's name.
         name: String,
+        /// The integration's ID.
         id: String,
+        /// The deployment its ledger names.
         live: String,
+        /// This config's `deployment`, if it has one.
         want: Option<String>,
     },
+    /// The integration type declares no credential of type `amazonWebServicesARN` to bind.
     #[error(
         "the integration type {INTEGRATION_TYPE} declares no credential of type {CREDENTIAL_TYPE}"
     )]
     NoCredentialKey,
+    /// Data actions a published Architect flow calls would be deleted (`--force` deletes them
+    /// anyway).
     #[error("refusing to delete data actions that published Architect flows call (deleting them breaks those flows):{}", in_use_text(.0))]
     InUse(Vec<InUse>),
 }

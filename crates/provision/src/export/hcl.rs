@@ -1,0 +1,124 @@
+//! The few pieces of HCL (Terraform's native syntax) the Terraform export writes: quoted
+//! strings with HCL's escapes, JSON values as HCL expressions (for `jsonencode(...)`), and
+//! block labels made of a name.
+
+use serde_json::Value;
+
+/// A quoted HCL string: `\`, `"` and control characters escaped, and the template sequences
+/// `${` and `%{` doubled (`$${`, `%%{`) so they stay literal text — Genesys Cloud's templates
+/// are full of `${input.x}` (Terraform Language, "Strings and Templates": Escape Sequences).
+pub(super) fn string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A JSON value as an HCL expression, indented by `indent` spaces after its first line: objects
+/// with quoted keys (`"Effect" = "Allow"`), so `jsonencode(...)` of it gives the value back.
+pub(super) fn value(v: &Value, indent: usize) -> String {
+    let pad = " ".repeat(indent + 2);
+    let end = " ".repeat(indent);
+    match v {
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => string(s),
+        Value::Array(items) if items.is_empty() => "[]".to_string(),
+        Value::Array(items) => {
+            let inner: Vec<String> = (items.iter())
+                .map(|i| format!("{pad}{},\n", value(i, indent + 2)))
+                .collect();
+            format!("[\n{}{end}]", inner.concat())
+        }
+        Value::Object(map) if map.is_empty() => "{}".to_string(),
+        Value::Object(map) => {
+            let inner: Vec<String> = (map.iter())
+                .map(|(k, v)| format!("{pad}{} = {}\n", string(k), value(v, indent + 2)))
+                .collect();
+            format!("{{\n{}{end}}}", inner.concat())
+        }
+    }
+}
+
+/// A resource name made of `name`: letters, digits, `_` and `-`, starting with a letter or `_`
+/// (Terraform Language, "Identifiers"); other characters become `_`.
+pub(super) fn label(name: &str) -> String {
+    let mut out: String = (name.chars())
+        .map(
+            |c| match c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                true => c.to_ascii_lowercase(),
+                false => '_',
+            },
+        )
+        .collect();
+    if !out.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// Labels for `names`, each unique: a repeated one gets `_2`, `_3`, …
+pub(super) fn labels<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    names
+        .into_iter()
+        .map(|n| {
+            let base = label(n);
+            let count = seen.entry(base.clone()).or_insert(0);
+            *count += 1;
+            match *count {
+                1 => base,
+                k => format!("{base}_{k}"),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn templates_stay_literal_and_quotes_are_escaped() {
+        assert_eq!(
+            string("${input.id} 100%{x} \"q\"\n"),
+            r#""$${input.id} 100%%{x} \"q\"\n""#
+        );
+        assert_eq!(string("a $ b % c"), "\"a $ b % c\"");
+    }
+
+    #[test]
+    fn a_document_is_an_hcl_object() {
+        let doc = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow"}], "N": 1});
+        assert_eq!(
+            value(&doc, 0),
+            "{\n  \"Version\" = \"2012-10-17\"\n  \"Statement\" = [\n    {\n      \"Effect\" = \"Allow\"\n    },\n  ]\n  \"N\" = 1\n}"
+        );
+    }
+
+    #[test]
+    fn labels_are_identifiers_and_unique() {
+        assert_eq!(
+            labels(["Lookup order", "lookup order", "9x"]),
+            ["lookup_order", "lookup_order_2", "_9x"]
+        );
+    }
+}

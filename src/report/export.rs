@@ -1,0 +1,58 @@
+//! `export`'s result: the files written, the objects in them and their imports.
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::output::Report;
+use super::results::to_json;
+use super::text::printable;
+use super::Styles;
+
+/// `export terraform|cloudformation`: what was written.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ExportResult {
+    #[schemars(schema_with = "super::schemas::schema_version")]
+    pub schema_version: u32,
+    /// `terraform` or `cloudformation`.
+    #[schemars(extend("enum" = ["terraform", "cloudformation"]))]
+    pub format: &'static str,
+    /// The files written, in the order written.
+    #[schemars(length(min = 1))]
+    pub files: Vec<String>,
+    /// The managed objects exported (role, policies, attachments, statements, and the Genesys
+    /// Cloud integration, credential and actions where Terraform carries them).
+    pub objects: usize,
+    /// How many of them carry an import of their live ID (none with --from-config).
+    pub imports: usize,
+    /// What was not exported, and why.
+    pub not_exported: Vec<String>,
+}
+
+impl Report for ExportResult {
+    fn human(&self, styles: Styles) -> String {
+        let mut out = format!(
+            "{} {} object(s) as {}, {} with an import of the live object:\n",
+            styles.green("✓ exported"),
+            self.objects,
+            self.format,
+            self.imports
+        );
+        for f in &self.files {
+            out.push_str(&format!("  {}\n", printable(f)));
+        }
+        for n in &self.not_exported {
+            out.push_str(&format!("  not exported: {}\n", printable(n)));
+        }
+        let next = match self.format {
+            "terraform" => "next: terraform init && terraform plan (it should import every object and change nothing)",
+            _ => "next: aws cloudformation create-change-set --change-set-type IMPORT --resources-to-import file://lambda-trust.import.json … (docs/export.md)",
+        };
+        out.push_str(next);
+        out.push('\n');
+        out
+    }
+    fn json(&self) -> String {
+        to_json(self)
+    }
+}

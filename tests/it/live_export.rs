@@ -1,0 +1,369 @@
+//! `export terraform` and `export cloudformation` (docs/export.md) on a setup applied to moto
+//! and the local Genesys Cloud: two targets in the role's account (one action's template full
+//! of `${…}`), a qualified one in a second account (`[aws.accounts]`), a permissions boundary.
+//! The exported Terraform is read back with python-hcl2 (a parser that is not ours): every
+//! managed object has exactly one import block whose ID is the live one; CloudFormation's
+//! templates pass cfn-lint and audit as the live role does.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::live_genesys::{genesys_section, setup_g, G};
+use crate::support::live::{config, json_of, ACCOUNT};
+
+const WORKLOAD: &str = "222222222222";
+const ROLE: &str = "GenesysLambdaInvoker";
+
+/// The setup, applied: returns it and the workload function's ARN.
+fn applied() -> (G, String) {
+    let g = setup_g(&["lookup-customer", "lookup-order"]);
+    let workload = g.env.moto.client().with_account(WORKLOAD);
+    let arn = workload.lambda_create_function("billing", "us-east-1");
+    let version = workload.publish_version(&arn);
+    workload.create_alias(&arn, "live", &version);
+    let boundary = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "lambda:InvokeFunction", "Resource": "*"}]});
+    let xml = g.env.moto.iam_query(
+        "CreatePolicy",
+        &[
+            ("PolicyName", "cx-boundary"),
+            ("PolicyDocument", &boundary.to_string()),
+        ],
+    );
+    assert!(xml.contains("cx-boundary"), "{xml}");
+    let mut text = config(
+        &["lookup-customer", "lookup-order"],
+        &format!("permissions_boundary = \"arn:aws:iam::{ACCOUNT}:policy/cx-boundary\"\n"),
+    );
+    text.push_str(&format!(
+        "\n[[targets]]\nfunction = \"{arn}\"\nqualifier = \"live\"\n\n[aws.accounts.\"{WORKLOAD}\"]\nrole_arn = \"arn:aws:iam::{WORKLOAD}:role/lt-deployer\"\n"
+    ));
+    text = text.replace(
+        "[[targets]]\nfunction = \"lookup-order\"\n",
+        "[[targets]]\nfunction = \"lookup-order\"\n[targets.action]\nrequest_template = '{\"id\": \"${input.orderId}\", \"raw\": \"$${x}\"}'\n",
+    );
+    text.push_str(genesys_section());
+    g.env.write_config(&text);
+    g.expect(&["apply"], 0);
+    (g, arn)
+}
+
+/// python-hcl2's reading of the directory (tests/it/support/tf_blocks.py).
+fn tf_blocks(dir: &Path) -> Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/support/tf_blocks.py");
+    let out = std::process::Command::new(crate::support::genesys::python())
+        .arg(&script)
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The live IDs each Terraform address must import.
+fn live_ids(g: &G, function: &str) -> BTreeMap<String, String> {
+    let policy = format!("arn:aws:iam::{ACCOUNT}:policy/{ROLE}-invoke");
+    let policy_xml = g.env.moto.iam_query("ListPolicies", &[("Scope", "Local")]);
+    assert!(policy_xml.contains(&policy), "{policy_xml}");
+    let state = g.fake.state();
+    let only = |kind: &str| {
+        state[kind]
+            .as_object()
+            .unwrap()
+            .keys()
+            .next()
+            .unwrap()
+            .clone()
+    };
+    let statements = g
+        .env
+        .moto
+        .client()
+        .with_account(WORKLOAD)
+        .get_policy(function, Some("live"));
+    let policy_doc: Value =
+        serde_json::from_str(statements.json()["Policy"].as_str().unwrap()).unwrap();
+    let sid = (policy_doc["Statement"].as_array().unwrap().iter())
+        .find_map(|s| s["Sid"].as_str().filter(|s| s.starts_with("lambda-trust-")))
+        .unwrap()
+        .to_string();
+    let mut ids = BTreeMap::from([
+        ("aws_iam_role.role".to_string(), ROLE.to_string()),
+        (
+            "aws_iam_policy.genesyslambdainvoker-invoke".to_string(),
+            policy.clone(),
+        ),
+        (
+            "aws_iam_role_policy_attachment.genesyslambdainvoker-invoke".to_string(),
+            format!("{ROLE}/{policy}"),
+        ),
+        (
+            "aws_lambda_permission.billing_live".to_string(),
+            format!("{function}:live/{sid}"),
+        ),
+        (
+            "genesyscloud_integration.lambda".to_string(),
+            only("integrations"),
+        ),
+        (
+            "genesyscloud_integration_credential.role".to_string(),
+            only("credentials"),
+        ),
+    ]);
+    for a in state["actions"].as_object().unwrap().values() {
+        let label = a["name"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .replace([' ', '(', ')', ':'], "_");
+        ids.insert(
+            format!("genesyscloud_integration_action.{label}"),
+            a["id"].as_str().unwrap().to_string(),
+        );
+    }
+    ids
+}
+
+#[test]
+fn terraform_imports_every_live_object_once_with_its_id() {
+    let (g, function) = applied();
+    let out = g.env.dir.path().join("tf");
+    let r = g.expect(
+        &[
+            "export",
+            "terraform",
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let v = json_of(&r);
+    assert_eq!(v["format"], "terraform");
+    let blocks = tf_blocks(&out);
+    let resources: Vec<&String> = blocks["resources"].as_object().unwrap().keys().collect();
+    let mut imported: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for i in blocks["imports"].as_array().unwrap() {
+        let to = i["to"].as_str().unwrap().to_string();
+        imported
+            .entry(to)
+            .or_default()
+            .push(i["id"].as_str().unwrap().to_string());
+    }
+    let expected = live_ids(&g, &function);
+    let addresses: Vec<&String> = expected.keys().collect();
+    let mut sorted: Vec<&String> = resources.clone();
+    sorted.sort();
+    assert_eq!(sorted, addresses, "{blocks}");
+    for (address, id) in &expected {
+        assert_eq!(
+            imported.get(address),
+            Some(&vec![id.clone()]),
+            "{address}: {blocks}"
+        );
+    }
+    assert_eq!(v["objects"], expected.len(), "{v}");
+    assert_eq!(v["imports"], expected.len(), "{v}");
+
+    // The role as it is live; what differs per environment as variables with their values.
+    let role = &blocks["resources"]["aws_iam_role.role"];
+    assert_eq!(
+        role["permissions_boundary"],
+        format!("arn:aws:iam::{ACCOUNT}:policy/cx-boundary")
+    );
+    assert!(
+        role["assume_role_policy"]
+            .as_str()
+            .unwrap()
+            .contains("var.org_id"),
+        "{role}"
+    );
+    assert_eq!(role["tags"]["managed-by"], "lambda-trust", "{role}");
+    assert_eq!(blocks["tfvars"]["account_id"], ACCOUNT);
+    assert_eq!(blocks["tfvars"]["org_id"], crate::support::live::EXT);
+    // A template's `${…}` stays literal (`$${…}`).
+    let order = &blocks["resources"]["genesyscloud_integration_action.lookup-order"];
+    let template = order["config_request"][0]["request_template"]
+        .as_str()
+        .unwrap();
+    assert!(
+        template.contains("$${input.orderId}") && template.contains("$$${x}"),
+        "{template}"
+    );
+    // Never a secret's value.
+    for f in std::fs::read_dir(&out).unwrap() {
+        let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
+        assert!(!text.contains(g.fake.client_secret()), "{text}");
+        assert!(text.starts_with("# exported by lambda-trust "), "{text}");
+    }
+
+    // From the config alone: the same objects, no import, no call.
+    let text = std::fs::read_to_string(g.env.config_path()).unwrap();
+    let with_account = g.env.dir.path().join("with-account.toml");
+    let text = text.replace("[aws]\n", &format!("[aws]\naccount_id = \"{ACCOUNT}\"\n"));
+    std::fs::write(&with_account, text).unwrap();
+    let from_config = g.env.dir.path().join("tf-config");
+    g.env.proxy.clear();
+    g.fake.reset_calls();
+    let out_dir = from_config.to_str().unwrap();
+    let args = [
+        "export",
+        "terraform",
+        "--from-config",
+        "--out",
+        out_dir,
+        "--format",
+        "json",
+    ];
+    let r = g.run_config(&with_account, &args);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let calls = (g.env.proxy.calls().len(), g.fake.calls().len());
+    assert_eq!(calls, (0, 0), "no call");
+    let v = json_of(&r);
+    assert_eq!(v["imports"], 0, "{v}");
+    let offline = tf_blocks(&from_config);
+    let mut offline_resources: Vec<&String> =
+        offline["resources"].as_object().unwrap().keys().collect();
+    offline_resources.sort();
+    assert_eq!(offline_resources, sorted, "{offline}");
+    assert!(
+        offline["imports"].as_array().unwrap().is_empty(),
+        "{offline}"
+    );
+}
+
+/// No cap on the actions (CX as Code's exporter stops at 250): 260 targets, each its action.
+#[test]
+fn two_hundred_and_sixty_actions_are_exported() {
+    let env = crate::support::live::Env::new();
+    let names: Vec<String> = (0..260).map(|i| format!("fn-{i:03}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let account = format!("[aws]\naccount_id = \"{ACCOUNT}\"\n");
+    let mut text = config(&refs, "").replace("[aws]\n", &account);
+    text.push_str(genesys_section());
+    env.write_config(&text);
+    let out = env.dir.path().join("tf");
+    let out_dir = out.to_str().unwrap();
+    let r = env.run(&[
+        "export",
+        "terraform",
+        "--from-config",
+        "--out",
+        out_dir,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let blocks = tf_blocks(&out);
+    let actions = (blocks["resources"].as_object().unwrap().keys())
+        .filter(|k| k.starts_with("genesyscloud_integration_action."))
+        .count();
+    assert_eq!(actions, 260);
+}
+
+#[test]
+fn cloudformation_templates_lint_and_audit_as_the_live_role() {
+    let (g, _) = applied();
+    let out = g.env.dir.path().join("cfn");
+    let r = g.expect(
+        &[
+            "export",
+            "cloudformation",
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let v = json_of(&r);
+    let names: Vec<String> = (v["files"].as_array().unwrap().iter())
+        .map(|f| {
+            Path::new(f.as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "lambda-trust.template.json",
+            "lambda-trust.import.json",
+            &format!("lambda-trust-{WORKLOAD}.template.json"),
+            &format!("lambda-trust-{WORKLOAD}.import.json")
+        ],
+    );
+    assert!(
+        v["not_exported"][0]
+            .as_str()
+            .unwrap()
+            .contains("Genesys Cloud"),
+        "{v}"
+    );
+    let lint = std::process::Command::new(
+        crate::support::genesys::python()
+            .parent()
+            .unwrap()
+            .join("cfn-lint"),
+    )
+    .args([
+        out.join("lambda-trust.template.json"),
+        out.join(format!("lambda-trust-{WORKLOAD}.template.json")),
+    ])
+    .output()
+    .unwrap();
+    assert!(
+        lint.status.success(),
+        "cfn-lint:\n{}{}",
+        String::from_utf8_lossy(&lint.stdout),
+        String::from_utf8_lossy(&lint.stderr)
+    );
+    let imports: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("lambda-trust.import.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(imports[0]["ResourceIdentifier"]["RoleName"], ROLE);
+
+    // The template audits as the live role does: the same findings, but for the function in
+    // the other account, whose statement is in that account's template (an audit reads one
+    // template, and takes a function no permission of it names as having none).
+    let template = out.join("lambda-trust.template.json");
+    let args = [
+        "audit",
+        "--template",
+        template.to_str().unwrap(),
+        "--account-id",
+        ACCOUNT,
+        "--format",
+        "json",
+    ];
+    let of_template = json_of(&g.run(&args));
+    let live = json_of(&g.run(&["audit", "--format", "json"]));
+    let role_findings = |report: &Value| -> Vec<(String, String)> {
+        (report["roles"].as_array().unwrap().iter())
+            .filter(|r| r["role"] == ROLE)
+            .flat_map(|r| r["findings"].as_array().unwrap().iter())
+            .filter(|f| !f["message"].as_str().unwrap().contains(WORKLOAD))
+            .map(|f| {
+                (
+                    f["code"].as_str().unwrap().to_string(),
+                    f["outcome"].to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        role_findings(&of_template),
+        role_findings(&live),
+        "template:\n{of_template}\nlive:\n{live}"
+    );
+}
