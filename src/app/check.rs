@@ -71,6 +71,9 @@ async fn check_one(
             Err(e) => core_check::GenesysSide::Failed(e.human()),
         };
         let mut report = core_check::config_report(&name, &text, aws, &verification, side);
+        if let Some(tool) = prepared.loaded.config.managed_by {
+            crate::core::handover::hand_over_findings(&mut report.findings, tool);
+        }
         report.not_checked = not_checked(only, &prepared.loaded.config);
         report.subject = Some(verify::Subject::of(&prepared.desired, clients.region()));
         Ok(report)

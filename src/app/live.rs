@@ -16,11 +16,12 @@ use crate::aws::Clients;
 use crate::config;
 use crate::core::change_set::{ChangeSet, Side};
 use crate::core::genesys::GenesysPlan;
+use crate::core::handover;
 use crate::core::lint::{self as lint_core, Finding};
 use crate::core::plan::{self, PlanOptions};
 use crate::core::trail::{self, Trail};
 use crate::core::{check as core_check, drift};
-use crate::error::Result;
+use crate::error::{Result, Status};
 use crate::genesys::Session;
 
 /// The config (in its environment), loaded, its warnings said.
@@ -171,6 +172,24 @@ pub struct LivePlan {
     pub prepared: Prepared,
     pub genesys: Option<Session>,
     pub set: ChangeSet,
+    /// Changes left to the tool the setup was handed over to (`managed_by`), not written.
+    pub handed_over: usize,
+}
+
+impl LivePlan {
+    /// After the set's writes: changes pending (exit 2) while some are left to the tool the
+    /// setup was handed over to, else success.
+    pub fn left_over(&self) -> Status {
+        Status::ok_or(self.handed_over == 0, Status::Changes)
+    }
+
+    /// `plan`'s verdict: in sync only when nothing is pending here or in that tool's code.
+    pub fn status(&self) -> Status {
+        match self.set.status() {
+            Status::Ok => self.left_over(),
+            other => other,
+        }
+    }
 }
 
 /// Loads the config at `path`, reads both sides and plans them (`force`: delete data actions a
@@ -236,12 +255,44 @@ pub(crate) async fn plan_both(
     let retiring = matches!(goal, Goal::Destroy);
     let held = plan::held_permissions(&prepared.desired, &prepared.observed, retiring);
     events.all(held.iter().map(held_warning));
+    let mut set = set;
+    let handed_over = hand_over(&mut set, prepared.loaded.config.managed_by, events);
     Ok(LivePlan {
         clients,
         prepared,
         genesys,
         set,
+        handed_over,
     })
+}
+
+/// With `managed_by`, the writes of the sides that tool manages are taken out of the set and
+/// said, each with the step that makes them there instead; returns how many.
+fn hand_over(set: &mut ChangeSet, tool: Option<config::ManagedBy>, events: &dyn Events) -> usize {
+    let Some(tool) = tool else { return 0 };
+    let mut count = 0;
+    for side in [Side::Aws, Side::Genesys] {
+        if !handover::manages(tool, side) {
+            continue;
+        }
+        let changes = set.hand_over(side);
+        if changes.is_empty() {
+            continue;
+        }
+        count += changes.len();
+        events.event(Event::Warning {
+            message: format!(
+                "{} change(s) on the {} side are not written: {} manages it (managed_by = \"{}\"): {}",
+                changes.len(),
+                side.name(),
+                tool.name(),
+                tool.key(),
+                changes.join("; ")
+            ),
+            hint: Some(handover::step(tool, side)),
+        });
+    }
+    count
 }
 
 /// The AWS plan and, with `[genesys]`, the Genesys Cloud plan (knowing which flows call an

@@ -111,6 +111,9 @@ pub(crate) async fn prepare_scoped(
     }
     let (permissions, function_policies) = read_permissions(clients, &wanted).await?;
     observed.permissions = permissions;
+    if config.managed_by.is_some() {
+        observed = crate::core::handover::as_handed_over(&desired, observed);
+    }
     let (predecessors, unproven_predecessors) = match (&observed.role, scope.functions.is_some()) {
         (None, false) => predecessors(clients, config, &q, &observed, &desired).await?,
         _ => (Vec::new(), Vec::new()),

@@ -70,5 +70,5 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, options: Options)
         writes: super::writes(writes),
         elapsed: started.elapsed(),
     })?;
-    Ok(Status::Ok)
+    Ok(planned.left_over())
 }

@@ -19,7 +19,7 @@ pub(super) async fn run(
     let set = &planned.set;
     if set.in_sync() {
         inv.output.emit(&Destroyed::Nothing { set, yes })?;
-        return Ok(Status::Ok);
+        return Ok(planned.left_over());
     }
     if !yes {
         inv.output.emit(&Destroyed::Pending(set))?;
@@ -30,5 +30,5 @@ pub(super) async fn run(
     let writes = write::write(&planned.clients, set, planned.genesys.as_ref(), events).await?;
     let writes = super::writes(writes);
     inv.output.emit(&Destroyed::Deleted { set, writes })?;
-    Ok(Status::Ok)
+    Ok(planned.left_over())
 }

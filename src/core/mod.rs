@@ -8,8 +8,8 @@
 pub use lambda_trust_audit as audit;
 pub use lambda_trust_audit::{genesys_import, iac, role_import, security_hub};
 pub use lambda_trust_provision::{
-    change_set, check, describe, drift, export, genesys, isolation, lint, onboard, plan, prepare,
-    promotion, prove, render, schema_refs, shard, simulate, state, trail, verify,
+    change_set, check, describe, drift, export, genesys, handover, isolation, lint, onboard, plan,
+    prepare, promotion, prove, render, schema_refs, shard, simulate, state, trail, verify,
 };
 pub use lambda_trust_verdict as severity;
 /// The one `schema_version` of every `--format json` output.

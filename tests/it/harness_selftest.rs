@@ -1470,3 +1470,29 @@ assert "configuration" not in hidden and "supplementaryConfiguration" not in hid
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_stacks_lambda_permission_is_a_statement_get_policy_reads() {
+    let moto = MotoServer::start();
+    let m = moto.client();
+    let arn = m.lambda_create_function("f", "us-east-1");
+    let template = json!({"Resources": {"Invoke": {"Type": "AWS::Lambda::Permission",
+        "Properties": {"Action": "lambda:InvokeFunction", "FunctionName": arn,
+            "Principal": "arn:aws:iam::111122223333:role/caller"}}}});
+    let r = m.query(
+        "cloudformation",
+        "2010-05-15",
+        "CreateStack",
+        &[("StackName", "s"), ("TemplateBody", &template.to_string())],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let got = statements(&m.get_policy("f", None));
+    assert_eq!(got.len(), 1, "{got:?}");
+    let sid = got[0]["Sid"].as_str().unwrap();
+    assert!(sid.starts_with("s-Invoke-"), "{sid}");
+    assert_eq!(
+        got[0]["Principal"],
+        json!({"AWS": "arn:aws:iam::111122223333:role/caller"})
+    );
+    assert_eq!(got[0]["Resource"], arn);
+}

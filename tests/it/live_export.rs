@@ -367,3 +367,114 @@ fn cloudformation_templates_lint_and_audit_as_the_live_role() {
         "template:\n{of_template}\nlive:\n{live}"
     );
 }
+
+/// CloudFormation creates the stack's resources from the exported templates (`--from-config`:
+/// nothing of it existed before); with `managed_by = "cloudformation"`, `check` of the config
+/// reports in sync though the policies carry no ownership tag and CloudFormation picked the
+/// statement's ID, `apply` writes the Genesys Cloud half and nothing in AWS, and a change made
+/// outside is a finding whose fix is the stack's — never `apply`, which still writes nothing.
+#[test]
+fn cloudformation_deployed_stack_checks_in_sync_and_is_never_written() {
+    let g = setup_g(&["lookup-customer", "lookup-order"]);
+    let workload = g.env.moto.client().with_account(WORKLOAD);
+    let billing = workload.lambda_create_function("billing", "us-east-1");
+    let mut text = config(&["lookup-customer", "lookup-order"], "")
+        .replace("[aws]\n", &format!("[aws]\naccount_id = \"{ACCOUNT}\"\n"));
+    text.push_str(&format!(
+        "\n[[targets]]\nfunction = \"{billing}\"\n\n[aws.accounts.\"{WORKLOAD}\"]\nrole_arn = \"arn:aws:iam::{WORKLOAD}:role/lt-deployer\"\n"
+    ));
+    text.push_str(genesys_section());
+    g.env.write_config(&text);
+    let out = g.env.dir.path().join("cfn");
+    let out_dir = out.to_str().unwrap();
+    g.expect(
+        &[
+            "export",
+            "cloudformation",
+            "--from-config",
+            "--out",
+            out_dir,
+        ],
+        0,
+    );
+    let stack = |account: &str, file: &str| {
+        let body = std::fs::read_to_string(out.join(file)).unwrap();
+        let r = g.env.moto.client().with_account(account).query(
+            "cloudformation",
+            "2010-05-15",
+            "CreateStack",
+            &[("StackName", "genesys-lambda"), ("TemplateBody", &body)],
+        );
+        assert!((200..300).contains(&r.status), "{file}: {}", r.text());
+    };
+    stack(ACCOUNT, "lambda-trust.template.json");
+    stack(WORKLOAD, &format!("lambda-trust-{WORKLOAD}.template.json"));
+
+    // Handed over: in sync, and the Genesys Cloud half (not CloudFormation's) is written.
+    g.env
+        .write_config(&format!("managed_by = \"cloudformation\"\n{text}"));
+    g.env.proxy.clear();
+    let r = g.expect(&["apply"], 0);
+    assert_eq!(g.env.proxy.count_writes(), 0, "{}", r.stderr);
+    assert!(
+        g.fake.writes() > 0,
+        "the integration, credential and actions"
+    );
+    let r = g.expect(&["check", "--format", "json"], 0);
+    assert_eq!(json_of(&r)["configs"][0]["status"], "ok", "{}", r.stdout);
+    g.expect(&["verify"], 0);
+    g.fake.reset_calls();
+    g.env.proxy.clear();
+    g.expect(&["apply"], 0);
+    assert_eq!((g.env.proxy.count_writes(), g.fake.writes()), (0, 0));
+
+    // A change made outside CloudFormation: the stack's to repair, and apply writes nothing.
+    let broader = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "lambda:InvokeFunction", "Resource": "*"}]});
+    let policy = format!("arn:aws:iam::{ACCOUNT}:policy/{ROLE}-invoke");
+    g.env.moto.iam_query(
+        "CreatePolicyVersion",
+        &[
+            ("PolicyArn", &policy),
+            ("PolicyDocument", &broader.to_string()),
+            ("SetAsDefault", "true"),
+        ],
+    );
+    let r = g.expect(&["check", "--format", "json"], 2);
+    let findings = crate::support::live::check_findings(&json_of(&r));
+    let broader = (findings.iter())
+        .find(|f| f["code"] == "invoke-broader")
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert_eq!(broader["remedy"]["by"], "outside", "{broader}");
+    let step = broader["remedy"]["step"].as_str().unwrap();
+    assert!(step.contains("update the stack"), "{step}");
+    g.env.proxy.clear();
+    let r = g.expect(&["apply"], 2);
+    assert_eq!(g.env.proxy.count_writes(), 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("CloudFormation manages it"),
+        "{}",
+        r.stderr
+    );
+
+    // Handed to Terraform, both halves are: destroy deletes nothing on either side.
+    g.env
+        .write_config(&format!("managed_by = \"terraform\"\n{text}"));
+    g.fake.reset_calls();
+    g.env.proxy.clear();
+    let r = g.expect(&["destroy", "--yes"], 2);
+    assert_eq!((g.env.proxy.count_writes(), g.fake.writes()), (0, 0));
+    assert!(r.stderr.contains("terraform apply"), "{}", r.stderr);
+
+    // Without the hand-over, the same stack reads as lambda-trust's objects gone astray.
+    g.env.write_config(&text);
+    let r = g.expect(&["check", "--format", "json"], 2);
+    let codes: Vec<Value> = (crate::support::live::check_findings(&json_of(&r)).iter())
+        .map(|f| f["code"].clone())
+        .collect();
+    assert!(
+        codes.contains(&"policy-ownership-lost".into())
+            && codes.contains(&"function-permission-missing".into()),
+        "{codes:?}"
+    );
+}

@@ -60,6 +60,7 @@ fn config() -> impl Strategy<Value = Config> {
             |(partner, account_id, external_id, name, policy, region, aws_account, targets)| {
                 Config {
                     deployment: None,
+                    managed_by: None,
                     trust: TrustConfig {
                         partner,
                         account_id,

@@ -160,6 +160,7 @@ fn targets_section(targets: &[String], others: &[String]) -> String {
 fn baseline() -> Config {
     Config {
         deployment: None,
+        managed_by: None,
         trust: TrustConfig {
             partner: Some(Partner::GenesysCloud),
             account_id: None,

@@ -85,6 +85,10 @@ pub struct Config {
     /// creates for it, so nothing of another config is ever taken for its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<String>,
+    /// Who writes the setup after it was handed over (`lambda-trust export`): `terraform` or
+    /// `cloudformation`. lambda-trust then only reads what that tool manages (docs/export.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed_by: Option<ManagedBy>,
     /// `[trust]`: who may assume the role.
     pub trust: TrustConfig,
     /// `[role]`: the role itself.
@@ -101,6 +105,44 @@ pub struct Config {
     /// The Genesys Cloud side (optional): without it, lambda-trust stops at the AWS boundary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub genesys: Option<GenesysConfig>,
+}
+
+/// The tool a setup was handed over to (`managed_by`): lambda-trust never writes what it
+/// manages, and compares what matters (documents, grants, trust) rather than the ownership tags
+/// and statement IDs it no longer controls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ManagedBy {
+    /// Terraform manages both halves: the AWS objects and the Genesys Cloud ones.
+    Terraform,
+    /// CloudFormation manages the AWS objects (it has no Genesys Cloud resource types).
+    Cloudformation,
+}
+
+impl ManagedBy {
+    /// The tool, as its users write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ManagedBy::Terraform => "Terraform",
+            ManagedBy::Cloudformation => "CloudFormation",
+        }
+    }
+
+    /// The config's value (`managed_by = "…"`).
+    pub fn key(self) -> &'static str {
+        match self {
+            ManagedBy::Terraform => "terraform",
+            ManagedBy::Cloudformation => "cloudformation",
+        }
+    }
+
+    /// Whether it manages the Genesys Cloud objects too (the AWS ones it always does).
+    pub fn manages_genesys(self) -> bool {
+        match self {
+            ManagedBy::Terraform => true,
+            ManagedBy::Cloudformation => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

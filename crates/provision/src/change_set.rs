@@ -146,6 +146,29 @@ impl ChangeSet {
         Ok(ChangeSet::converge(Plan::default(), genesys))
     }
 
+    /// Takes `side`'s writes out of the set (a side handed over to another tool, which
+    /// lambda-trust never writes), returning each as `resource: what changes`.
+    pub fn hand_over(&mut self, side: Side) -> Vec<String> {
+        let line =
+            |view: crate::describe::ChangeView| format!("{}: {}", view.resource, view.detail);
+        match side {
+            Side::Aws => {
+                self.aws_last = 0;
+                std::mem::take(&mut self.aws.ops)
+                    .iter()
+                    .map(|op| line(describe(op)))
+                    .collect()
+            }
+            Side::Genesys => match self.genesys.as_mut() {
+                Some(plan) => std::mem::take(&mut plan.ops)
+                    .iter()
+                    .map(|op| line(crate::genesys::describe_genesys(op)))
+                    .collect(),
+                None => Vec::new(),
+            },
+        }
+    }
+
     /// Write calls the set makes, both sides: one per op.
     pub fn planned_writes(&self) -> usize {
         self.aws.ops.len() + self.genesys.as_ref().map_or(0, GenesysPlan::calls)

@@ -19,7 +19,8 @@
 //!   [`promotion`] (two live environments compared with their overrides taken out), and
 //!   [`genesys::ids`] (an org's IDs under keys the same in every environment).
 //! - **Export**: [`export`] (what lambda-trust manages, as Terraform with import blocks or
-//!   CloudFormation with its resources-to-import files).
+//!   CloudFormation with its resources-to-import files), and [`handover`] (the setup once
+//!   another tool manages it: judged on what matters, never written).
 //! - `schema_refs` (with the `schemars` feature): the pieces of the JSON Schemas the outputs
 //!   share.
 //!
@@ -34,6 +35,7 @@ pub mod describe;
 pub mod drift;
 pub mod export;
 pub mod genesys;
+pub mod handover;
 pub mod isolation;
 pub mod lint;
 pub mod onboard;

@@ -37,6 +37,9 @@ AWS Lambda (API Reference: AddPermission, GetPolicy, RemovePermission; Developer
 - PutResourcePolicy, GetResourcePolicy and DeleteResourcePolicy (2026) act on that same policy:
   a put replaces every statement, AddPermission's included, takes a complete ARN (no wildcard),
   a policy of at most 20,480 characters and checks its RevisionId (moto: none of them).
+- A stack's AWS::Lambda::Permission (CloudFormation User Guide, AWS::Lambda::Permission) is a
+  statement in that same policy, its Sid the physical ID CloudFormation generates (moto: a
+  second store GetPolicy does not read, the principal a bare string).
 
 Security Hub CSPM (API Reference: BatchImportFindings, GetFindings, AwsSecurityFindingFilters,
 Workflow; User Guide, "BatchImportFindings for finding providers"):
@@ -459,6 +462,22 @@ def remove_permission_response(self):
 
 
 lambda_responses.LambdaResponse.remove_permission = remove_permission_response
+
+
+def permission_from_stack(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    # CloudFormation's AWS::Lambda::Permission is a statement in the function's policy, the one
+    # AddPermission writes and GetPolicy reads, under the physical ID CloudFormation generates
+    # (STACK-LOGICALID-RANDOM) as its Sid (moto: a second store GetPolicy does not read, and the
+    # principal a bare string).
+    props = dict(cloudformation_json["Properties"])
+    function = props.pop("FunctionName")
+    props["StatementId"] = resource_name
+    backend = lambda_backends[account_id][region_name]
+    add_permission(backend, function, None, json.dumps(props))
+    return lambda_models.Permission(region=region_name)
+
+
+lambda_models.Permission.create_from_cloudformation_json = classmethod(permission_from_stack)
 
 # Full resource policies (API Reference: PutResourcePolicy, GetResourcePolicy,
 # DeleteResourcePolicy, 2026; moto 5.2.5 has none of them): one policy per function, version

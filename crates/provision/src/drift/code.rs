@@ -140,6 +140,16 @@ pub(crate) enum Area {
 }
 
 impl Code {
+    /// The side whose objects the finding is about (a whole-path claim is AWS's).
+    pub fn side(self) -> crate::change_set::Side {
+        use crate::change_set::Side;
+        match (self.area(), self) {
+            (Some(Area::Genesys), _) => Side::Genesys,
+            (_, Code::Check(id)) if id.is_genesys() => Side::Genesys,
+            _ => Side::Aws,
+        }
+    }
+
     /// The area a finding is about; `None` for what no change on the role explains (a missing
     /// function, a role at another path, a predecessor, what an IaC input leaves unknown).
     pub(crate) fn area(self) -> Option<Area> {

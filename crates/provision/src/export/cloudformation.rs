@@ -1,5 +1,6 @@
 //! The CloudFormation export: the role's template (`AWS::IAM::Role`, `AWS::IAM::ManagedPolicy`
-//! for each invoke policy, attached through the role's `ManagedPolicyArns`), one template per
+//! for each invoke policy, attached through its own `Roles`: the role's `ManagedPolicyArns`
+//! would make the stack own the role's whole list and detach what others attach), one template per
 //! other account for the statements on its functions (`AWS::Lambda::Permission`: a stack
 //! creates resources in its own account only), and beside each the resources-to-import file
 //! `aws cloudformation create-change-set --change-set-type IMPORT --resources-to-import
@@ -85,20 +86,19 @@ fn role_stack(e: &Export) -> (Value, Value) {
     let r = &e.role;
     let mut resources = Map::new();
     let mut imports = Vec::new();
-    let mut arns = Vec::new();
     for (i, p) in e.policies.iter().enumerate() {
         let id = format!("InvokePolicy{}", i + 1);
         let properties = json!({
             "ManagedPolicyName": p.name,
             "Path": p.path,
             "PolicyDocument": p.document,
+            "Roles": [{"Ref": "Role"}],
         });
         resources.insert(id.clone(), retained("AWS::IAM::ManagedPolicy", properties));
         imports.push(
             json!({"ResourceType": "AWS::IAM::ManagedPolicy", "LogicalResourceId": id,
             "ResourceIdentifier": {"PolicyArn": p.arn}}),
         );
-        arns.push(json!({"Ref": id}));
     }
     let tags: Vec<Value> = (r.tags.iter())
         .map(|(k, v)| json!({"Key": k, "Value": v}))
@@ -109,7 +109,6 @@ fn role_stack(e: &Export) -> (Value, Value) {
         "Description": r.description,
         "MaxSessionDuration": r.max_session_duration,
         "AssumeRolePolicyDocument": with_org_parameter(&r.trust, &e.external_id),
-        "ManagedPolicyArns": arns,
         "Tags": tags,
     });
     if let Some(b) = &r.permissions_boundary {

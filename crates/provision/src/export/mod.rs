@@ -265,15 +265,22 @@ pub fn aws_from_live(
             tags: p.tags.clone(),
         })
         .collect();
-    let held = |p: &Permission| {
-        observed.permissions.iter().any(|o| {
-            o.function_arn == p.function_arn
-                && o.qualifier == p.qualifier
-                && o.statement_id == p.statement_id
-                && o.statement.is_some()
-        })
+    // The statement's own ID: lambda-trust's, or the one another tool chose (`handover`).
+    let live_id = |p: &Permission| {
+        (observed.permissions.iter())
+            .filter(|o| o.function_arn == p.function_arn && o.qualifier == p.qualifier)
+            .filter(|o| o.statement_id == p.statement_id)
+            .find_map(|o| o.statement.as_ref())
+            .map(|s| s["Sid"].as_str().unwrap_or(&p.statement_id).to_string())
     };
-    e.permissions.retain(held);
+    e.permissions = (e.permissions.iter())
+        .filter_map(|p| {
+            live_id(p).map(|statement_id| Permission {
+                statement_id,
+                ..p.clone()
+            })
+        })
+        .collect();
     Ok(e)
 }
 
