@@ -44,7 +44,20 @@ fn applied() -> (G, String) {
         "[[targets]]\nfunction = \"lookup-order\"\n",
         "[[targets]]\nfunction = \"lookup-order\"\n[targets.action]\nrequest_template = '{\"id\": \"${input.orderId}\", \"raw\": \"$${x}\"}'\n",
     );
+    // A secure action (its contract required), and one that chooses its function at run time.
+    std::fs::write(
+        g.env.dir.path().join("customer.out.json"),
+        r#"{"type":"object","properties":{"name":{"type":"string"}}}"#,
+    )
+    .unwrap();
+    text = text.replace(
+        "[[targets]]\nfunction = \"lookup-customer\"\n",
+        "[[targets]]\nfunction = \"lookup-customer\"\n[targets.action]\nsecure = true\ninput_schema = \"order.in.json\"\noutput_schema = \"customer.out.json\"\n",
+    );
     text.push_str(genesys_section());
+    text.push_str(
+        "\n[[genesys.actions]]\nname = \"Any lookup\"\nrequest_url_template = \"${input.functionArn}\"\n",
+    );
     g.env.write_config(&text);
     g.expect(&["apply"], 0);
     (g, arn)
@@ -196,6 +209,20 @@ fn terraform_imports_every_live_object_once_with_its_id() {
     assert!(
         template.contains("$${input.orderId}") && template.contains("$$${x}"),
         "{template}"
+    );
+    let customer = &blocks["resources"]["genesyscloud_integration_action.lookup-customer"];
+    assert_eq!(customer["secure"], true, "{customer}");
+    assert!(
+        customer["contract_output"]
+            .as_str()
+            .unwrap()
+            .contains("\"name\""),
+        "{customer}"
+    );
+    let any = &blocks["resources"]["genesyscloud_integration_action.any_lookup"];
+    assert_eq!(
+        any["config_request"][0]["request_url_template"], "$${input.functionArn}",
+        "{any}"
     );
     // Never a secret's value.
     for f in std::fs::read_dir(&out).unwrap() {
