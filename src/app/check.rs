@@ -73,6 +73,11 @@ async fn check_one(
         let mut report = core_check::config_report(&name, &text, aws, &verification, side);
         if let Some(tool) = prepared.loaded.config.managed_by {
             crate::core::handover::hand_over_findings(&mut report.findings, tool);
+            report.notes.push(format!(
+                "handed over to {} (managed_by): lambda-trust's ownership tags, tags the config does not declare and statement IDs are not compared, and lambda-trust writes none of what {} manages",
+                tool.name(),
+                tool.name()
+            ));
         }
         report.not_checked = not_checked(only, &prepared.loaded.config);
         report.subject = Some(verify::Subject::of(&prepared.desired, clients.region()));

@@ -44,12 +44,19 @@ impl Report for ExportResult {
         for n in &self.not_exported {
             out.push_str(&format!("  not exported: {}\n", printable(n)));
         }
-        let next = match self.format {
-            "terraform" => "next: terraform init && terraform plan (it should import every object and change nothing)",
-            _ => "next: aws cloudformation create-change-set --change-set-type IMPORT --resources-to-import file://lambda-trust.import.json … (docs/export.md)",
+        let next = match (self.format, self.imports > 0) {
+            ("terraform", true) => "next: terraform init && terraform plan (it should import every object and change nothing)",
+            ("terraform", false) => "next: terraform init && terraform plan (it creates every object)",
+            (_, true) => "next: aws cloudformation create-change-set --change-set-type IMPORT --resources-to-import file://lambda-trust.import.json … (docs/export.md)",
+            (_, false) => "next: aws cloudformation deploy --template-file lambda-trust.template.json --stack-name STACK --capabilities CAPABILITY_NAMED_IAM (docs/export.md)",
         };
         out.push_str(next);
         out.push('\n');
+        out.push_str("then: add managed_by = \"");
+        out.push_str(self.format);
+        out.push_str(
+            "\" at the top of the config, so lambda-trust only reads what it handed over\n",
+        );
         out
     }
     fn json(&self) -> String {
