@@ -505,3 +505,26 @@ fn cloudformation_deployed_stack_checks_in_sync_and_is_never_written() {
         "{codes:?}"
     );
 }
+
+/// The templates exported from the config are what the config wants: `check --template` of
+/// them is in sync, with no call (a qualified target in another account included).
+#[test]
+fn exported_template_checks_in_sync_against_its_config() {
+    let env = crate::support::live::Env::new();
+    let account = format!("[aws]\naccount_id = \"{ACCOUNT}\"\n");
+    let mut text = config(&["lookup-order"], "").replace("[aws]\n", &account);
+    text.push_str(&format!(
+        "\n[[targets]]\nfunction = \"arn:aws:lambda:us-east-1:{WORKLOAD}:function:billing\"\nqualifier = \"live\"\n"
+    ));
+    env.write_config(&text);
+    let out = env.dir.path().join("cfn");
+    let out_dir = out.to_str().unwrap();
+    let args = ["export", "cloudformation", "--from-config", "--out", out_dir];
+    assert_eq!(env.run(&args).code, 0);
+    let template = out.join("lambda-trust.template.json");
+    env.proxy.clear();
+    let r = env.run(&["check", "--template", template.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("in sync"), "{}", r.stdout);
+    assert_eq!(env.proxy.calls().len(), 0, "no call");
+}
