@@ -65,7 +65,7 @@ pub enum Error {
 
 impl Error {
     /// A command-line usage error, with a hint saying what to type instead.
-    pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> Error {
+    pub(crate) fn usage(message: impl Into<String>, hint: impl Into<String>) -> Error {
         Error::Usage {
             message: message.into(),
             hint: hint.into(),
@@ -103,7 +103,7 @@ impl Error {
     }
 
     /// The causes under the message, outermost first.
-    pub fn causes(&self) -> Vec<String> {
+    pub(crate) fn causes(&self) -> Vec<String> {
         let mut out = Vec::new();
         let mut next = std::error::Error::source(self);
         while let Some(e) = next {
@@ -170,7 +170,7 @@ impl From<anyhow::Error> for Error {
 /// the operating system's reason as the cause, and what to do when there is more to say.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot {action} {what}")]
-pub struct FileError {
+pub(crate) struct FileError {
     /// `read`, `write`, `create`, `replace`, `write beside`, `render`.
     pub action: &'static str,
     /// The path (or `stdout`, `the man page`).
@@ -184,7 +184,11 @@ pub struct FileError {
 
 impl FileError {
     /// `action` on `what` failed with `source`.
-    pub fn new(action: &'static str, what: impl fmt::Display, source: std::io::Error) -> Self {
+    pub(crate) fn new(
+        action: &'static str,
+        what: impl fmt::Display,
+        source: std::io::Error,
+    ) -> Self {
         let what = what.to_string();
         FileError {
             action,
@@ -195,7 +199,7 @@ impl FileError {
     }
 
     /// The same, with what to do.
-    pub fn with_hint(self, hint: &'static str) -> Self {
+    pub(crate) fn with_hint(self, hint: &'static str) -> Self {
         FileError {
             hint: Some(hint),
             ..self

@@ -16,14 +16,14 @@ use tokio::time::Instant;
 
 /// Exponential backoff: the first wait, and the longest one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Backoff {
+pub(crate) struct Backoff {
     pub initial: Duration,
     pub max: Duration,
 }
 
 /// What a retried call ended with, and how many attempts it took (the first one included).
 #[derive(Debug)]
-pub struct Attempted<T, E> {
+pub(crate) struct Attempted<T, E> {
     pub result: Result<T, E>,
     pub attempts: u32,
 }
@@ -31,7 +31,7 @@ pub struct Attempted<T, E> {
 /// Calls `op(attempt)` (attempts are numbered from 1) until it succeeds, fails with an error
 /// `is_retryable` rejects, or the next wait would end at or after `deadline`. Waits double
 /// from `backoff.initial` up to `backoff.max`. Always makes at least one attempt.
-pub async fn retry_until<T, E, Fut>(
+pub(crate) async fn retry_until<T, E, Fut>(
     deadline: Instant,
     backoff: Backoff,
     mut is_retryable: impl FnMut(&E) -> bool,
@@ -58,7 +58,7 @@ where
 /// `max_attempts` attempts in all when the waits are backoff steps (a server's `Retry-After`
 /// is a wait it asked for, bounded by the deadline alone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limit {
+pub(crate) struct Limit {
     pub deadline: Instant,
     pub max_attempts: u32,
 }
@@ -127,7 +127,7 @@ pub struct Wait {
 
 /// Whether (and how long) to wait before the next attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Retry {
+pub(crate) enum Retry {
     /// Give up: the error is final.
     No,
     /// The next backoff step.

@@ -77,7 +77,7 @@ pub enum Audited {
 /// each account's assumed session — its credentials only, a few hundred bytes an account,
 /// with when it was asked for. Opaque: never serialized, never in a report.
 #[derive(Debug, Default)]
-pub struct Sessions {
+pub(crate) struct Sessions {
     base: Option<Clients>,
     assumed: BTreeMap<String, Assumed>,
 }
@@ -97,13 +97,13 @@ const SESSION_REUSE: Duration = Duration::from_secs(50 * 60);
 
 impl Sessions {
     /// The run's own clients, if the audit connected (a live audit did).
-    pub fn base(&self) -> Option<&Clients> {
+    pub(crate) fn base(&self) -> Option<&Clients> {
         self.base.as_ref()
     }
 
     /// Clients acting in `account`'s assumed session, while it is young enough to reuse at
     /// `now`.
-    pub fn assumed(&self, account: &str, now: Instant) -> Option<Clients> {
+    pub(crate) fn assumed(&self, account: &str, now: Instant) -> Option<Clients> {
         let (base, session) = (self.base.as_ref()?, self.assumed.get(account)?);
         reusable(session.asked, now).then(|| session.credentials.clients(base))
     }

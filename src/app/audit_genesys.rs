@@ -19,14 +19,14 @@ use crate::genesys::observe;
 /// Where the Genesys Cloud credentials come from besides the environment: `--config`'s
 /// `[genesys]` (its region and its `oauth_secret`), when given.
 #[derive(Debug, Clone, Default)]
-pub struct GenesysSource {
+pub(crate) struct GenesysSource {
     pub region: Option<String>,
     pub oauth_secret: Option<String>,
 }
 
 impl GenesysSource {
     /// From `--config`'s `[genesys]`, when there is one.
-    pub fn of(config: Option<&crate::config::GenesysConfig>) -> GenesysSource {
+    pub(crate) fn of(config: Option<&crate::config::GenesysConfig>) -> GenesysSource {
         GenesysSource {
             region: config.and_then(|g| g.region.clone()),
             oauth_secret: config.and_then(|g| g.oauth_secret.clone()),

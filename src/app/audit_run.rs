@@ -15,7 +15,7 @@ use crate::core::audit::AuditOptions;
 use crate::error::{Error, Result};
 
 /// What the flags ask of one audit run.
-pub struct AuditRun {
+pub(crate) struct AuditRun {
     /// The one source: the account, many accounts, a template or plan, a snapshot, Config.
     pub source: AuditSource,
     /// Partners, partner principals, the config's identity.
@@ -40,7 +40,7 @@ pub struct AuditRun {
 }
 
 /// The audit, judged and baselined, with the sessions kept for Security Hub.
-pub struct AuditDone {
+pub(crate) struct AuditDone {
     /// What was audited.
     pub audited: Audited,
     /// The sessions each account was read with (none unless asked).
@@ -48,7 +48,11 @@ pub struct AuditDone {
 }
 
 /// Runs the audit `run` asks for.
-pub async fn run(settings: &Settings, events: &dyn Events, run: AuditRun) -> Result<AuditDone> {
+pub(crate) async fn run(
+    settings: &Settings,
+    events: &dyn Events,
+    run: AuditRun,
+) -> Result<AuditDone> {
     // A bad baseline is refused before AWS is read.
     let accepted = run.baseline.as_deref().map(baseline::read).transpose()?;
     let (source, options, org) = (&run.source, run.options, run.org_policies.as_deref());

@@ -13,7 +13,7 @@ use crate::core::audit::{usage, AccountOutcome};
 use crate::error::{Error, Result};
 
 /// Reads and parses `--baseline FILE`.
-pub fn read(path: &Path) -> Result<Baseline> {
+pub(crate) fn read(path: &Path) -> Result<Baseline> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Error::usage(
             format!("cannot read --baseline {}: {e}", path.display()),
@@ -33,7 +33,7 @@ pub fn read(path: &Path) -> Result<Baseline> {
 
 /// `--unused-days`: an `unused-partner-role` finding on each reported role not used for `days`
 /// days by `now` (before the baseline, which may accept them).
-pub fn mark_unused(audited: &mut Audited, now: DateTime<Utc>, days: u32) {
+pub(crate) fn mark_unused(audited: &mut Audited, now: DateTime<Utc>, days: u32) {
     match audited {
         Audited::Account(report) => usage::mark_unused(report, now, days),
         Audited::Org(org) => {
@@ -49,7 +49,7 @@ pub fn mark_unused(audited: &mut Audited, now: DateTime<Utc>, days: u32) {
 
 /// Marks the suppressed findings of `audited` and records the expired and stale entries.
 /// An infrastructure-as-code audit has no baseline (refused by the command).
-pub fn apply(audited: &mut Audited, baseline: &Baseline, today: NaiveDate) {
+pub(crate) fn apply(audited: &mut Audited, baseline: &Baseline, today: NaiveDate) {
     match audited {
         Audited::Account(report) => {
             report.baseline = Some(baseline::apply(baseline, [&mut *report], today));
@@ -66,7 +66,7 @@ pub fn apply(audited: &mut Audited, baseline: &Baseline, today: NaiveDate) {
 }
 
 /// `--write-baseline FILE`: every finding of the report accepted, to be given its reason.
-pub fn write(audited: &Audited, path: &Path, today: NaiveDate) -> Result<usize> {
+pub(crate) fn write(audited: &Audited, path: &Path, today: NaiveDate) -> Result<usize> {
     let reason = format!("accepted by audit --write-baseline on {today}: write the real reason");
     let text = match audited {
         Audited::Account(report) => baseline::write([report], &reason),

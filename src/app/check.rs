@@ -149,7 +149,7 @@ fn other_environments(
 
 /// Checks each config at `paths` against AWS (and Genesys Cloud), concurrently; `only`: one
 /// side alone; `test_actions`: every data action's test run too. A config that cannot be checked is a report of its error, beside the others.
-pub async fn check(
+pub(crate) async fn check(
     settings: &Settings,
     events: &dyn Events,
     paths: &[config::ConfigFile],

@@ -12,14 +12,14 @@ use crate::error::{Error, Result};
 use crate::genesys::Session;
 
 /// The two environments compared, and every difference.
-pub struct Compared {
+pub(crate) struct Compared {
     /// The two environments, as asked.
     pub environments: [String; 2],
     pub differences: Vec<Difference>,
 }
 
 /// Reads both environments concurrently (both sides each), then compares them.
-pub async fn diff(
+pub(crate) async fn diff(
     settings: &Settings,
     events: &dyn Events,
     files: &[ConfigFile],

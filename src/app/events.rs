@@ -16,14 +16,14 @@ pub trait Events: Send + Sync {
 
 impl dyn Events + '_ {
     /// Sends each of `events`.
-    pub fn all(&self, events: impl IntoIterator<Item = Event>) {
+    pub(crate) fn all(&self, events: impl IntoIterator<Item = Event>) {
         for e in events {
             self.event(e);
         }
     }
 
     /// Runs `work` between [`Event::Reading`] and [`Event::ReadDone`].
-    pub async fn reading<T>(
+    pub(crate) async fn reading<T>(
         &self,
         what: impl Into<String>,
         work: impl std::future::Future<Output = T>,

@@ -14,13 +14,13 @@ use crate::error::{Error, FileError, Result};
 
 /// Which code to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     Terraform,
     CloudFormation,
 }
 
 /// `export`'s flags.
-pub struct Options {
+pub(crate) struct Options {
     pub config: crate::config::ConfigFile,
     pub target: Target,
     /// `--out DIR`.
@@ -32,7 +32,7 @@ pub struct Options {
 }
 
 /// What was written.
-pub struct Exported {
+pub(crate) struct Exported {
     pub files: Vec<PathBuf>,
     /// Managed objects exported, and how many carry an import of a live ID.
     pub objects: usize,
@@ -41,7 +41,7 @@ pub struct Exported {
     pub not_exported: Vec<String>,
 }
 
-pub async fn export(
+pub(crate) async fn export(
     settings: &Settings,
     events: &dyn Events,
     options: Options,

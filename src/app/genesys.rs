@@ -102,7 +102,7 @@ pub(crate) fn check_only(only: Option<Side>, config: &crate::config::Config) -> 
 }
 
 /// Signs in and reads the Genesys side; `None` without `[genesys]`.
-pub async fn prepare(
+pub(crate) async fn prepare(
     clients: &Clients,
     prepared: &Prepared,
     verbose: bool,
@@ -153,7 +153,11 @@ pub async fn prepare(
 
 /// Writes the plan, each write an event; returns the writes and says what was retried, and
 /// which lost answers were recovered.
-pub async fn apply(session: &Session, plan: &GenesysPlan, events: &dyn Events) -> Result<usize> {
+pub(crate) async fn apply(
+    session: &Session,
+    plan: &GenesysPlan,
+    events: &dyn Events,
+) -> Result<usize> {
     let total = plan.ops.len();
     let outcome = genesys_apply::apply(&session.client, plan, |index, op| {
         events.event(Event::WriteStarted {

@@ -8,7 +8,11 @@ use crate::core::genesys::ids::{org_ids, OrgIds};
 use crate::error::{Error, Result};
 
 /// Reads the config's side of its org: the integration, credential and actions it names.
-pub async fn ids(settings: &Settings, events: &dyn Events, file: &ConfigFile) -> Result<OrgIds> {
+pub(crate) async fn ids(
+    settings: &Settings,
+    events: &dyn Events,
+    file: &ConfigFile,
+) -> Result<OrgIds> {
     let (clients, prepared) = prepare_live(settings, events, file).await?;
     let session = super::genesys::prepare(&clients, &prepared, settings.verbose, events).await?;
     let Some(session) = session else {

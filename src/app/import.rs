@@ -24,7 +24,7 @@ use crate::iam::arn::Arn;
 
 /// `init --from-genesys`'s flags.
 #[derive(Debug, Clone, Default)]
-pub struct Options {
+pub(crate) struct Options {
     /// Where the config goes (its contract files beside it).
     pub path: PathBuf,
     pub external_id: Option<String>,
@@ -53,7 +53,7 @@ pub(crate) trait Ask {
 }
 
 /// What was imported: the actions (and those left out) and, with a role, the role.
-pub struct Imported {
+pub(crate) struct Imported {
     pub import: Import,
     pub role: Option<ImportedRole>,
     /// With `--env` on an existing config: the environment added (nothing else written).

@@ -21,7 +21,7 @@ use crate::core::role_import::{account_iam, import_role, role_config, ImportedRo
 use crate::core::state::Query;
 use crate::error::{Error, Result};
 
-pub use crate::aws::inventory::ListedFunction;
+pub(crate) use crate::aws::inventory::ListedFunction;
 
 /// The functions of the account in `region` (ListFunctions, paginated).
 pub(crate) async fn list_functions(
@@ -43,7 +43,7 @@ pub(crate) async fn list_functions(
 }
 
 /// `--match` globs, matched against function names.
-pub fn globs(patterns: &[String]) -> Result<GlobSet> {
+pub(crate) fn globs(patterns: &[String]) -> Result<GlobSet> {
     let mut b = GlobSetBuilder::new();
     for p in patterns {
         b.add(Glob::new(p).map_err(|e| {
@@ -101,7 +101,7 @@ pub(crate) async fn from_account(
 
 /// `init --from-role NAME` alone: the role read and imported, its config written at `path`
 /// (refusing an existing file unless `force`). Returns the imported role, for the report.
-pub async fn from_role(
+pub(crate) async fn from_role(
     settings: &Settings,
     events: &dyn Events,
     name: &str,

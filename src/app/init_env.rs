@@ -15,7 +15,7 @@ use crate::error::{Error, FileError, Result};
 
 /// What an importer found of one environment.
 #[derive(Debug, Clone, Default)]
-pub struct Found {
+pub(crate) struct Found {
     pub external_id: String,
     pub account_id: String,
     pub role_name: String,
@@ -29,18 +29,17 @@ pub struct Found {
     pub functions: Vec<String>,
 }
 
-/// The environment written: its name, the keys it overrides (dotted), and how its functions
-/// differ from the config's targets.
+/// The environment written: its name and the keys it overrides (dotted); how its functions
+/// differ from the config's targets is said as notes.
 #[derive(Debug, Clone)]
-pub struct Added {
+pub(crate) struct Added {
     pub name: String,
     pub overrides: Vec<String>,
-    pub notes: Vec<String>,
 }
 
 /// Adds `[environments.NAME]` to the config at `path` from what was found; an environment
 /// already there is refused unless `force`. Validated in that environment before writing.
-pub fn add(
+pub(crate) fn add(
     events: &dyn Events,
     path: &Path,
     name: &str,
@@ -63,21 +62,24 @@ pub fn add(
             "sign in to the environment's own Genesys Cloud org (its OAuth client), or pass --external-id; nothing was written",
         ));
     }
-    let notes = differences(name, &base, &found.functions);
-    for note in &notes {
-        events.event(Event::Note(note.clone()));
+    for note in differences(name, &base, &found.functions) {
+        events.event(Event::Note(note));
     }
     write_atomically(path, &after)?;
     Ok(Added {
         name: name.to_string(),
         overrides: overrides.dotted_keys(),
-        notes,
     })
 }
 
 /// A new config's first environment: the imported config is the base, so the table holds only
 /// the profile it is reached with (`--profile`), when one is given.
-pub fn first(settings: &super::Settings, path: &Path, text: &str, name: &str) -> Result<String> {
+pub(crate) fn first(
+    settings: &super::Settings,
+    path: &Path,
+    text: &str,
+    name: &str,
+) -> Result<String> {
     let overrides = EnvironmentOverrides {
         profile: settings.aws.profile.clone(),
         ..EnvironmentOverrides::default()
@@ -89,7 +91,7 @@ pub fn first(settings: &super::Settings, path: &Path, text: &str, name: &str) ->
 }
 
 /// A function as the comparison names it: `name`, or `name:qualifier`.
-pub fn function_key(function: &str, qualifier: Option<&str>) -> String {
+pub(crate) fn function_key(function: &str, qualifier: Option<&str>) -> String {
     let name = match parse_function(function) {
         Ok(FunctionRef::Arn(arn)) => arn.name,
         _ => function.to_string(),

@@ -10,7 +10,7 @@ use super::settings::Settings;
 
 /// The claims of `file`'s environment towards every other one; none without environments.
 /// Another environment whose config cannot be read leaves its claims unknown.
-pub fn live_claims(
+pub(crate) fn live_claims(
     settings: &Settings,
     file: &ConfigFile,
     prepared: &Prepared,

@@ -167,7 +167,7 @@ pub(crate) enum Goal {
 }
 
 /// Both sides read and planned, nothing written yet.
-pub struct LivePlan {
+pub(crate) struct LivePlan {
     pub clients: Clients,
     pub prepared: Prepared,
     pub genesys: Option<Session>,
@@ -179,12 +179,12 @@ pub struct LivePlan {
 impl LivePlan {
     /// After the set's writes: changes pending (exit 2) while some are left to the tool the
     /// setup was handed over to, else success.
-    pub fn left_over(&self) -> Status {
+    pub(crate) fn left_over(&self) -> Status {
         Status::ok_or(self.handed_over == 0, Status::Changes)
     }
 
     /// `plan`'s verdict: in sync only when nothing is pending here or in that tool's code.
-    pub fn status(&self) -> Status {
+    pub(crate) fn status(&self) -> Status {
         match self.set.status() {
             Status::Ok => self.left_over(),
             other => other,

@@ -57,36 +57,36 @@
 //! cannot be read, a role that cannot be read, accounts that cannot be listed, a prover that
 //! stopped — each keeping its typed cause and deciding its hint)
 
-pub mod aggregator;
+pub(crate) mod aggregator;
 pub mod audit;
-pub mod audit_genesys;
-pub mod audit_run;
-pub mod baseline;
+pub(crate) mod audit_genesys;
+pub(crate) mod audit_run;
+pub(crate) mod baseline;
 pub mod check;
-pub mod diff;
-pub mod error;
+pub(crate) mod diff;
+pub(crate) mod error;
 pub mod events;
-pub mod export;
-pub mod files;
-pub mod genesys;
+pub(crate) mod export;
+pub(crate) mod files;
+pub(crate) mod genesys;
 pub mod iac;
-pub mod ids;
-pub mod import;
+pub(crate) mod ids;
+pub(crate) mod import;
 pub mod init;
-pub mod init_env;
-pub mod isolation;
+pub(crate) mod init_env;
+pub(crate) mod isolation;
 pub mod live;
-pub mod onboard;
-pub mod org_policies;
-pub mod path;
-pub mod prove;
+pub(crate) mod onboard;
+pub(crate) mod org_policies;
+pub(crate) mod path;
+pub(crate) mod prove;
 pub mod prove_roles;
-pub mod security_hub;
-pub mod settings;
-pub mod verify;
-pub mod write;
+pub(crate) mod security_hub;
+pub(crate) mod settings;
+pub(crate) mod verify;
+pub(crate) mod write;
 
-pub use crate::aws::audit::EntryRole;
+pub(crate) use crate::aws::audit::EntryRole;
 pub use crate::aws::AwsSettings;
 pub use error::AppError;
 pub use events::{Event, Events, Recorded};

@@ -18,13 +18,13 @@ use crate::core::{onboard, verify};
 use crate::error::{FileError, Result};
 
 /// The edit of the config's targets.
-pub enum Edit {
+pub(crate) enum Edit {
     Add(Add),
     Remove(Remove),
 }
 
 /// `onboard`'s target.
-pub struct Add {
+pub(crate) struct Add {
     pub function: String,
     /// `--region`: FUNCTION's region when it is a bare name (not the run's region).
     pub region: Option<String>,
@@ -35,7 +35,7 @@ pub struct Add {
 }
 
 /// `offboard`'s target.
-pub struct Remove {
+pub(crate) struct Remove {
     pub function: String,
     /// `--region`: FUNCTION's region when it is a bare name (not the run's region).
     pub region: Option<String>,
@@ -45,7 +45,7 @@ pub struct Remove {
 }
 
 /// The config file before the edit, and what the edit needs to resolve targets.
-pub struct Before {
+pub(crate) struct Before {
     path: PathBuf,
     /// The environment edited for (`--env`); the edit itself is the file's.
     env: Option<String>,
@@ -65,7 +65,7 @@ struct Edited {
 }
 
 /// What the edit came to, before anything is written.
-pub enum Planned {
+pub(crate) enum Planned {
     /// `onboard` of a function already granted: nothing to do.
     AlreadyThere { summary: String },
     /// The edit, and both sides planned for the edited config.
@@ -73,7 +73,7 @@ pub enum Planned {
 }
 
 /// An edit ready to write: the file before and after, and the plan.
-pub struct Ready {
+pub(crate) struct Ready {
     pub before: Before,
     pub new_text: String,
     /// One line: what was onboarded or offboarded.
@@ -85,7 +85,7 @@ pub struct Ready {
 /// it. Nothing is written. `settings` carry no `--region`: onboard's is the target's own
 /// ([`Add::region`]); the run's region is the config's, else the environment's, else the
 /// profile's.
-pub async fn plan(
+pub(crate) async fn plan(
     settings: &Settings,
     events: &dyn Events,
     file: config::ConfigFile,
@@ -199,7 +199,10 @@ fn goal(edit: &Edit) -> (Goal, bool) {
 }
 
 /// Writes the edited file, then both sides' changes, and proves the result as `verify` does.
-pub async fn apply(events: &dyn Events, ready: &Ready) -> Result<(Writes, verify::Verification)> {
+pub(crate) async fn apply(
+    events: &dyn Events,
+    ready: &Ready,
+) -> Result<(Writes, verify::Verification)> {
     write_atomically(&ready.before.path, &ready.new_text)?;
     events.event(Event::Said(format!("updated {}", ready.before.shown)));
     let planned = &ready.planned;

@@ -16,7 +16,7 @@ use crate::iam::path::{org_policy_files, OrgPolicies};
 
 /// What was written.
 #[derive(Debug, Clone)]
-pub struct Written {
+pub(crate) struct Written {
     pub account: String,
     /// The organization's ID, as each file carries it.
     pub organization: Option<String>,
@@ -27,7 +27,7 @@ pub struct Written {
 
 /// One file written.
 #[derive(Debug, Clone)]
-pub struct WrittenFile {
+pub(crate) struct WrittenFile {
     pub file: String,
     /// `SCP` or `RCP`.
     pub kind: String,
@@ -40,7 +40,7 @@ pub struct WrittenFile {
 /// Reads `account`'s organization policies and writes them into `out` (made if missing),
 /// all files or none. `out` must hold no `.json` file yet: `--org-policies` reads every one
 /// (another account's path would be read too); checked before any call.
-pub async fn export(
+pub(crate) async fn export(
     settings: &Settings,
     events: &dyn Events,
     account: &str,

@@ -12,7 +12,7 @@ use super::files::read_file;
 use super::live::load;
 use super::settings::Settings;
 use crate::core::isolation;
-pub use crate::core::prove::Proof;
+pub(crate) use crate::core::prove::Proof;
 use crate::core::prove::{self, FileInput, OrgProof, Sides};
 use crate::core::render::{self, RenderContext};
 use crate::error::{Error, Result};
@@ -20,7 +20,7 @@ use crate::iam::arn::Arn;
 use crate::iam::{prove_invoke, prove_trust, Budget};
 
 /// What to prove, from the command's flags.
-pub struct Options {
+pub(crate) struct Options {
     /// Policy files; when empty, the config's rendered documents.
     pub input: FileInput,
     /// The config, read only when `input` is empty: one file, or one per environment
@@ -38,7 +38,7 @@ pub struct Options {
 
 /// Decides every property the input holds; with several environments, each one's and every
 /// pair's isolation.
-pub fn prove(settings: &Settings, events: &dyn Events, options: Options) -> Result<Proof> {
+pub(crate) fn prove(settings: &Settings, events: &dyn Events, options: Options) -> Result<Proof> {
     match options.config.as_slice() {
         [_, _, ..] if options.input.is_empty() => prove_environments(settings, events, options),
         [one] if options.input.is_empty() => {

@@ -24,14 +24,14 @@ use crate::error::Result;
 
 /// One audited account and today's findings there (none: every earlier one is resolved).
 #[derive(Debug, Clone)]
-pub struct AccountFindings {
+pub(crate) struct AccountFindings {
     pub account: String,
     pub findings: Vec<Value>,
 }
 
 /// What to send where.
 #[derive(Debug, Clone)]
-pub struct ToSecurityHub {
+pub(crate) struct ToSecurityHub {
     pub accounts: Vec<AccountFindings>,
     /// `--assume-role`: each account is written through this role (a many-account audit) —
     /// in the session the audit assumed when it has one.
@@ -42,7 +42,7 @@ pub struct ToSecurityHub {
 
 /// What one account's import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Sent {
+pub(crate) struct Sent {
     pub account: String,
     pub imported: usize,
     pub refreshed: usize,
@@ -58,7 +58,7 @@ pub struct Sent {
 /// of (an audit through AWS Config assumes none) or whose session is too old is entered with
 /// `--assume-role` once. Findings Security Hub kept refusing, and accounts that could not be
 /// written, are an error naming each (exit 1) once every account was tried.
-pub async fn send(
+pub(crate) async fn send(
     settings: &Settings,
     events: &dyn Events,
     to: ToSecurityHub,

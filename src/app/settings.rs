@@ -89,7 +89,7 @@ pub struct TemplateSource {
 
 impl TemplateSource {
     /// The templates from `--policies DIR`, checked, or the built-in ones.
-    pub fn load(&self) -> Result<Templates> {
+    pub(crate) fn load(&self) -> Result<Templates> {
         Ok(match self.dir.as_deref() {
             Some(dir) => super::files::read_templates(dir)?,
             None => Templates::builtin(),

@@ -20,7 +20,7 @@ use crate::error::Result;
 use crate::genesys::Session;
 
 /// What `verify` does beyond the offline proof.
-pub struct Options {
+pub(crate) struct Options {
     /// The config (`ConfigSource::one`).
     pub config: crate::config::ConfigFile,
     /// `--assume-profile`: assume the role with this profile and dry-run invoke every target.
@@ -37,7 +37,7 @@ pub struct Options {
 
 /// What `verify` found: the verdict, what drifted on AWS (with who changed it), and the
 /// Genesys Cloud side's failure, reported beside what AWS proved.
-pub struct Verified {
+pub(crate) struct Verified {
     /// The environment verified, when the config has them.
     pub environment: Option<String>,
     /// The role, account and region verified.
@@ -47,7 +47,7 @@ pub struct Verified {
     pub error: Option<String>,
 }
 
-pub async fn verify(
+pub(crate) async fn verify(
     settings: &Settings,
     events: &dyn Events,
     options: Options,

@@ -12,13 +12,13 @@ use crate::genesys::Session;
 
 /// Write calls made, per side (`report::Writes` in the results).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Writes {
+pub(crate) struct Writes {
     pub aws: usize,
     pub genesys: usize,
 }
 
 /// Makes every write of `set`; stops at the first failure (the error says how far it got).
-pub async fn write(
+pub(crate) async fn write(
     clients: &Clients,
     set: &ChangeSet,
     genesys: Option<&Session>,

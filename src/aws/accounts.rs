@@ -17,7 +17,7 @@ use crate::config::AccountAccess;
 
 /// Why an `[aws.accounts]` entry cannot be used.
 #[derive(Debug, thiserror::Error)]
-pub enum AccountError {
+pub(crate) enum AccountError {
     #[error("[aws.accounts.\"{account}\"]: {source}")]
     Profile {
         account: String,
@@ -79,7 +79,7 @@ fn via(access: &AccountAccess) -> String {
 }
 
 /// Every entry's clients, concurrently, each checked to act in its account.
-pub async fn connect(
+pub(crate) async fn connect(
     clients: &Clients,
     settings: &AwsSettings,
     accounts: &BTreeMap<String, AccountAccess>,

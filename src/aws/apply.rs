@@ -29,7 +29,7 @@ use crate::core::state::DesiredRole;
 
 /// Why an apply stopped.
 #[derive(Debug, thiserror::Error)]
-pub enum ApplyError {
+pub(crate) enum ApplyError {
     /// A write call failed. Displays the failed call and how far apply got (the call's hint is
     /// this error's); the AWS error is part of the message, not an error *source*: `main`
     /// prints the whole chain, which would repeat it.
@@ -43,7 +43,7 @@ pub enum ApplyError {
 
 /// What one apply did.
 #[derive(Debug, Default, Clone, serde::Serialize)]
-pub struct ApplyOutcome {
+pub(crate) struct ApplyOutcome {
     /// Write calls made (equals the number of ops applied).
     pub writes: usize,
 }
@@ -57,7 +57,7 @@ const PROPAGATION_BACKOFF: Backoff = Backoff {
 const PROPAGATION_WAIT: Duration = Duration::from_secs(30);
 
 /// Runs every op of `plan`. `on_op` is called before each op (for progress output).
-pub async fn apply(
+pub(crate) async fn apply(
     clients: &Clients,
     plan: &Plan,
     mut on_op: impl FnMut(usize, &Op),

@@ -36,7 +36,7 @@ impl CallCount {
     pub(crate) fn add(&self) {
         self.0.fetch_add(1, Ordering::Relaxed);
     }
-    pub fn get(&self) -> usize {
+    pub(crate) fn get(&self) -> usize {
         self.0.load(Ordering::Relaxed)
     }
 }
@@ -384,7 +384,7 @@ pub(crate) async fn list_functions(
 
 /// The function policies of `arns` (`lambda:GetPolicy` each, paced: `aws::function_policy`,
 /// the one reader), each call counted.
-pub async fn function_policies(
+pub(crate) async fn function_policies(
     clients: &Clients,
     arns: &[String],
     calls: &CallCount,

@@ -18,7 +18,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use super::attempts::{client, Attempts};
 use super::credentials;
-pub use super::credentials::{CredentialsError, CredentialsSource, ProfileVia};
+pub(crate) use super::credentials::{CredentialsError, CredentialsSource, ProfileVia};
 use crate::retry::Progress;
 
 /// IAM and STS are global; the SDK still needs a region to sign with.
@@ -42,7 +42,7 @@ pub struct AwsSettings {
 
 impl AwsSettings {
     /// [`AwsSettings::timeout`], or the default.
-    pub fn timeout(&self) -> Duration {
+    pub(crate) fn timeout(&self) -> Duration {
         self.timeout.unwrap_or(crate::retry::DEFAULT_TIMEOUT)
     }
 }
@@ -152,14 +152,14 @@ impl Clients {
     }
 
     /// Attempts per call (`--max-attempts`): the one retry setting, for Genesys Cloud too.
-    pub fn max_attempts(&self) -> u32 {
+    pub(crate) fn max_attempts(&self) -> u32 {
         self.base
             .retry_config()
             .map_or(crate::retry::DEFAULT_MAX_ATTEMPTS, |r| r.max_attempts())
     }
 
     /// `--timeout`: the most one call may take, retries included (Genesys Cloud's too).
-    pub fn timeout(&self) -> Duration {
+    pub(crate) fn timeout(&self) -> Duration {
         (self.base.timeout_config())
             .and_then(|t| t.operation_timeout())
             .unwrap_or(crate::retry::DEFAULT_TIMEOUT)
@@ -179,24 +179,24 @@ impl Clients {
     }
 
     /// The partition of the SDK's region (`aws` when the region is not a known one).
-    pub fn partition(&self) -> &'static str {
+    pub(crate) fn partition(&self) -> &'static str {
         crate::iam::arn::partition_of_region(&self.region()).unwrap_or("aws")
     }
 
     /// An Organizations client (`audit --organization`).
-    pub fn organizations(&self) -> aws_sdk_organizations::Client {
+    pub(crate) fn organizations(&self) -> aws_sdk_organizations::Client {
         let conf = aws_sdk_organizations::config::Builder::from(&self.base);
         client!(aws_sdk_organizations, conf, self.attempts.as_ref())
     }
 
     /// An AWS Config client in the run's region (`audit --config-aggregator`).
-    pub fn config(&self) -> aws_sdk_config::Client {
+    pub(crate) fn config(&self) -> aws_sdk_config::Client {
         let conf = aws_sdk_config::config::Builder::from(&self.base);
         client!(aws_sdk_config, conf, self.attempts.as_ref())
     }
 
     /// A Security Hub client in the run's region (`audit --to-security-hub`).
-    pub fn security_hub(&self) -> aws_sdk_securityhub::Client {
+    pub(crate) fn security_hub(&self) -> aws_sdk_securityhub::Client {
         let conf = aws_sdk_securityhub::config::Builder::from(&self.base);
         client!(aws_sdk_securityhub, conf, self.attempts.as_ref())
     }
@@ -222,7 +222,7 @@ impl Clients {
 
     /// These clients, with clients acting in other accounts (`aws::accounts::connect`), which
     /// report their retries as these do.
-    pub fn with_accounts(mut self, accounts: BTreeMap<String, Clients>) -> Clients {
+    pub(crate) fn with_accounts(mut self, accounts: BTreeMap<String, Clients>) -> Clients {
         let attempts = self.attempts.clone();
         self.accounts = (accounts.into_iter())
             .map(|(id, c)| match (&attempts, &c.attempts) {
@@ -234,12 +234,12 @@ impl Clients {
     }
 
     /// The clients acting in `account` (`[aws.accounts]`), if the run has them.
-    pub fn account(&self, account: &str) -> Option<&Clients> {
+    pub(crate) fn account(&self, account: &str) -> Option<&Clients> {
         self.accounts.get(account)
     }
 
     /// Every other account's clients, by account ID.
-    pub fn accounts(&self) -> &BTreeMap<String, Clients> {
+    pub(crate) fn accounts(&self) -> &BTreeMap<String, Clients> {
         &self.accounts
     }
 
@@ -254,14 +254,14 @@ impl Clients {
 
     /// A CloudTrail client in `region` (`LookupEvents` answers for one region: IAM's events are
     /// in the partition's global-events region).
-    pub fn cloudtrail(&self, region: &str) -> aws_sdk_cloudtrail::Client {
+    pub(crate) fn cloudtrail(&self, region: &str) -> aws_sdk_cloudtrail::Client {
         let conf = aws_sdk_cloudtrail::config::Builder::from(&self.base)
             .region(Region::new(region.to_string()));
         client!(aws_sdk_cloudtrail, conf, self.attempts.as_ref())
     }
 
     /// A Lambda client for `region`, built once per region and reused.
-    pub fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
+    pub(crate) fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
         let mut map = self.lambda.lock().unwrap_or_else(|e| e.into_inner());
         map.entry(region.to_string())
             .or_insert_with(|| {

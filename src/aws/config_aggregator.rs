@@ -29,7 +29,7 @@ const CONCURRENCY: usize = 4;
 
 /// One listed resource: where it is and how to ask for it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Listed {
+pub(crate) struct Listed {
     pub account: String,
     pub region: String,
     pub id: String,
@@ -39,13 +39,13 @@ pub struct Listed {
 
 /// What a batch read returned: the items, and the identifiers Config did not process.
 #[derive(Debug, Default)]
-pub struct Read {
+pub(crate) struct Read {
     pub items: Vec<ConfigItem>,
     pub unprocessed: Vec<Listed>,
 }
 
 /// Every resource of `resource_type` the aggregator holds, page by page.
-pub async fn list(
+pub(crate) async fn list(
     clients: &Clients,
     aggregator: &str,
     resource_type: &str,
@@ -136,7 +136,7 @@ fn listed(r: &aws_sdk_config::types::AggregateResourceIdentifier) -> Listed {
 
 /// The configuration items of `resources`, in batches of [`PAGE_SIZE`], [`CONCURRENCY`] at a
 /// time; what Config leaves unprocessed is asked for once more.
-pub async fn read(
+pub(crate) async fn read(
     clients: &Clients,
     aggregator: &str,
     resources: Vec<Listed>,

@@ -18,7 +18,7 @@ use aws_types::sdk_config::SharedCredentialsProvider;
 
 /// Where the credentials come from, as far as the chain's rule tells before any call.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CredentialsSource {
+pub(crate) enum CredentialsSource {
     /// A named profile, and what named it.
     Profile { name: String, via: ProfileVia },
     /// `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`.
@@ -35,7 +35,7 @@ pub enum CredentialsSource {
 
 /// What named the profile in use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProfileVia {
+pub(crate) enum ProfileVia {
     /// `--profile` or `[aws].profile`: it wins over environment keys.
     Explicit,
     /// `AWS_PROFILE`, after environment keys.
@@ -109,7 +109,7 @@ fn env(name: &str) -> Option<String> {
 }
 
 /// The source of this run's credentials; an explicit profile must be defined.
-pub async fn resolve(explicit: Option<&str>) -> Result<CredentialsSource, CredentialsError> {
+pub(crate) async fn resolve(explicit: Option<&str>) -> Result<CredentialsSource, CredentialsError> {
     let selected = explicit
         .map(str::to_string)
         .or_else(|| env("AWS_PROFILE"))

@@ -8,7 +8,7 @@ use crate::aws::{AwsError, Clients};
 
 /// One function as listed: its name and unqualified ARN.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ListedFunction {
+pub(crate) struct ListedFunction {
     pub name: String,
     pub arn: String,
 }

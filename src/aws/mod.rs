@@ -33,25 +33,25 @@
 //! clients, paced, lost answers read again), `security_hub` (`GetFindings` of the account's
 //! lambda-trust findings, `BatchImportFindings` ≤ 100 a call with `FailedFindings` retried)
 
-pub mod accounts;
-pub mod apply;
+pub(crate) mod accounts;
+pub(crate) mod apply;
 mod attempts;
 pub mod audit;
-pub mod client;
-pub mod config_aggregator;
-pub mod credentials;
+pub(crate) mod client;
+pub(crate) mod config_aggregator;
+pub(crate) mod credentials;
 pub mod function_policy;
-pub mod inventory;
+pub(crate) mod inventory;
 mod lost_answer;
-pub mod observe;
+pub(crate) mod observe;
 pub mod organizations;
-pub mod pace;
+pub(crate) mod pace;
 mod permission;
-pub mod prepare;
-pub mod probe;
-pub mod retry;
-pub mod secrets;
-pub mod security_hub;
-pub mod trail;
+pub(crate) mod prepare;
+pub(crate) mod probe;
+pub(crate) mod retry;
+pub(crate) mod secrets;
+pub(crate) mod security_hub;
+pub(crate) mod trail;
 
 pub use client::{has_code, AwsError, AwsSettings, Clients, DEFAULT_REGION};

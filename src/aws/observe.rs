@@ -70,7 +70,7 @@ pub enum ObserveError {
 
 /// Reads everything `plan` and `verify` need, concurrently: the Lambda lookups run beside the
 /// whole IAM chain, so neither waits for the other.
-pub async fn observe(clients: &Clients, query: &Query) -> Result<Observed, ObserveError> {
+pub(crate) async fn observe(clients: &Clients, query: &Query) -> Result<Observed, ObserveError> {
     let (mut observed, functions) = futures::try_join!(
         observe_iam(clients, query),
         observe_functions(clients, &query.functions),
@@ -240,7 +240,10 @@ pub(crate) async fn roles_at_path(
 }
 
 /// One role with its tags (GetRole); `None` when it does not exist.
-pub async fn role(clients: &Clients, name: &str) -> Result<Option<ObservedRole>, ObserveError> {
+pub(crate) async fn role(
+    clients: &Clients,
+    name: &str,
+) -> Result<Option<ObservedRole>, ObserveError> {
     get_role(&clients.iam, name).await
 }
 

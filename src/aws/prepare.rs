@@ -13,7 +13,7 @@ use crate::core::render::{RenderContext, Templates};
 use crate::core::state::{CallerIdentity, Desired, FunctionPermission, Observed};
 
 #[derive(Debug, thiserror::Error)]
-pub enum PipelineError {
+pub(crate) enum PipelineError {
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
     #[error(transparent)]
@@ -24,7 +24,7 @@ pub enum PipelineError {
 
 /// Everything a live command needs after reading AWS.
 #[derive(Debug)]
-pub struct Prepared {
+pub(crate) struct Prepared {
     pub loaded: Loaded,
     pub desired: Desired,
     pub observed: Observed,
@@ -44,13 +44,13 @@ pub struct Prepared {
 /// The region of bare function names without their own: the clients' region, which the one
 /// region rule decided (`--region` > `[aws].region` > the environment > the profile:
 /// docs/regions.md; the caller builds the clients with it).
-pub fn default_region(clients: &Clients) -> String {
+pub(crate) fn default_region(clients: &Clients) -> String {
     clients.region()
 }
 
 /// What `prepare` may skip because the caller already knows it.
 #[derive(Debug, Clone, Default)]
-pub struct Scope {
+pub(crate) struct Scope {
     /// Look up only these targets (by position); `None`: all of them. `onboard` checks just the
     /// new function — the others were confirmed when they were added — so its cost does not
     /// grow with the number of targets.
@@ -63,7 +63,7 @@ pub struct Scope {
 }
 
 /// Reads AWS and resolves the desired state. Fails before any write on bad templates.
-pub async fn prepare(
+pub(crate) async fn prepare(
     clients: &Clients,
     loaded: Loaded,
     templates: &Templates,

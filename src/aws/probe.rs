@@ -23,7 +23,7 @@ const PROBE_BACKOFF: Backoff = Backoff {
 
 /// Settings for the live probe (`verify --assume-profile`).
 #[derive(Debug, Clone)]
-pub struct ProbeSettings {
+pub(crate) struct ProbeSettings {
     pub profile: String,
     pub wait: Duration,
     pub endpoint_url: Option<String>,
@@ -32,7 +32,7 @@ pub struct ProbeSettings {
 /// Assumes the role with the probe profile's credentials and the external ID, then dry-run
 /// invokes each target. Retries with backoff until `wait` runs out, to ride out IAM propagation.
 /// Never prints or returns the temporary credentials.
-pub async fn probe(
+pub(crate) async fn probe(
     settings: &ProbeSettings,
     desired: &Desired,
     observed: &Observed,

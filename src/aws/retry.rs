@@ -2,4 +2,4 @@
 //!
 //! Part of the `aws` layer (a re-export, so the call sites keep their path).
 
-pub use crate::retry::{retry_until, Attempted, Backoff};
+pub(crate) use crate::retry::{retry_until, Backoff};

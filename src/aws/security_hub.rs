@@ -26,21 +26,21 @@ pub(crate) const IMPORT_ROUNDS: usize = 3;
 /// A finding Security Hub holds: what the lifecycle compares, and the finding itself (what a
 /// resolution re-imports).
 #[derive(Debug, Clone)]
-pub struct Held {
+pub(crate) struct Held {
     pub listed: Listed,
     finding: AwsSecurityFinding,
 }
 
 /// A finding ready to import.
 #[derive(Debug, Clone)]
-pub struct Outgoing {
+pub(crate) struct Outgoing {
     id: String,
     finding: AwsSecurityFinding,
 }
 
 /// A finding Security Hub still refused after [`IMPORT_ROUNDS`] calls.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failed {
+pub(crate) struct Failed {
     pub id: String,
     pub code: String,
     pub message: String,
@@ -48,7 +48,7 @@ pub struct Failed {
 
 /// What the imports did.
 #[derive(Debug, Clone, Default)]
-pub struct Imported {
+pub(crate) struct Imported {
     /// `BatchImportFindings` calls made.
     pub calls: usize,
     /// Findings Security Hub took.
@@ -59,7 +59,7 @@ pub struct Imported {
 }
 
 /// The active lambda-trust findings of `account` under `product_arn`.
-pub async fn held(
+pub(crate) async fn held(
     clients: &Clients,
     product_arn: &str,
     account: &str,
@@ -252,7 +252,10 @@ fn resource(r: &Value) -> Resource {
 
 /// Imports `findings` in calls of at most 100, sending the ones Security Hub refused again
 /// (up to [`IMPORT_ROUNDS`] calls each); those it still refuses come back in `failed`.
-pub async fn import(clients: &Clients, findings: Vec<Outgoing>) -> Result<Imported, AwsError> {
+pub(crate) async fn import(
+    clients: &Clients,
+    findings: Vec<Outgoing>,
+) -> Result<Imported, AwsError> {
     let hub = clients.security_hub();
     let mut done = Imported::default();
     let mut pending = findings;

@@ -522,7 +522,7 @@ pub enum OnlySide {
 
 impl OnlyArgs {
     /// The side as the layers below name it.
-    pub fn side(self) -> Option<crate::core::change_set::Side> {
+    pub(crate) fn side(self) -> Option<crate::core::change_set::Side> {
         use crate::core::change_set::Side;
         self.only.map(|only| match only {
             OnlySide::Aws => Side::Aws,

@@ -89,7 +89,7 @@ impl VersionRequest {
 mod args;
 mod help;
 
-pub use args::*;
+pub(crate) use args::*;
 
 pub use help::{command, try_parse};
 use help::{AWS_HEADING, GLOBAL_HEADING};
@@ -654,7 +654,7 @@ impl Command {
 
     /// The output formats the command has: its result's (`report::Report::FORMATS`); any other
     /// `--format` is refused before the command runs.
-    pub fn formats(&self) -> &'static [Format] {
+    pub(crate) fn formats(&self) -> &'static [Format] {
         match self {
             Command::Check { .. } => <crate::core::drift::CheckReport as Report>::FORMATS,
             Command::Audit(args) if args.template.is_some() || args.plan.is_some() => {

@@ -15,7 +15,7 @@ pub(crate) const FILE_NAME: &str = "lambda-trust.toml";
 
 /// Where a command's config comes from when `--config` is not given.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Found {
+pub(crate) enum Found {
     /// `./lambda-trust.toml`.
     CurrentDir(PathBuf),
     /// `<git root>/lambda-trust.toml`, found from a subdirectory.
@@ -23,7 +23,7 @@ pub enum Found {
 }
 
 impl Found {
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         match self {
             Found::CurrentDir(p) | Found::GitRoot(p) => p,
         }
@@ -70,7 +70,7 @@ pub(crate) fn discover_from(cwd: &Path) -> Result<Found> {
 
 /// The config of a one-config command: the one given, or the discovered one; and whether it
 /// was found at the git root (`-v` says so).
-pub fn config_file(given: &[PathBuf]) -> Result<(PathBuf, bool)> {
+pub(crate) fn config_file(given: &[PathBuf]) -> Result<(PathBuf, bool)> {
     match given {
         [] => {
             let cwd = std::env::current_dir()

@@ -80,7 +80,7 @@ pub struct ConfigSource {
 
 impl ConfigSource {
     /// The one config file: given, or discovered.
-    pub fn one_file(&self) -> Result<PathBuf> {
+    pub(crate) fn one_file(&self) -> Result<PathBuf> {
         let (path, found_at_git_root) = discover::config_file(&self.given)?;
         if self.verbose && found_at_git_root {
             self.output
@@ -91,7 +91,7 @@ impl ConfigSource {
 
     /// The one config, and the one environment asked for (none asked: loading a config with
     /// environments names them).
-    pub fn one(&self) -> Result<ConfigFile> {
+    pub(crate) fn one(&self) -> Result<ConfigFile> {
         let path = self.one_file()?;
         match self.envs.as_slice() {
             [] => Ok(ConfigFile::new(path)),
@@ -105,13 +105,13 @@ impl ConfigSource {
 
     /// The one config, in each environment asked for — every one when none is (`prove`,
     /// `lint`); the file itself when it has none.
-    pub fn each_env(&self) -> Result<Vec<ConfigFile>> {
+    pub(crate) fn each_env(&self) -> Result<Vec<ConfigFile>> {
         self.envs_of(self.one_file()?)
     }
 
     /// `check`'s configs: each given one expanded, or the one discovered; each in every
     /// environment asked for (every one when none is).
-    pub fn many(&self) -> Result<Vec<ConfigFile>> {
+    pub(crate) fn many(&self) -> Result<Vec<ConfigFile>> {
         let paths = match self.given.as_slice() {
             [] => vec![self.one_file()?],
             given => discover::expand_configs(given)?,
@@ -224,7 +224,7 @@ impl Output {
     /// Tells `event` on stderr: its lines for people (none for what only a spinner shows), or
     /// with `--progress json` one line of JSON, whatever it is. The one place a run writes to
     /// stderr besides the spinners and the error `main` prints.
-    pub fn event(&self, event: &Event) {
+    pub(crate) fn event(&self, event: &Event) {
         if self.json_progress {
             eprintln!("{}", report::events::json_line(event));
             return;
@@ -249,13 +249,8 @@ impl Output {
         }
     }
 
-    /// A note on stderr.
-    pub fn note(&self, note: &str) {
-        self.event(&Event::Note(note.to_string()));
-    }
-
     /// A question on stderr, the answer to be typed on the same line.
-    pub fn prompt(&self, question: &str) {
+    pub(crate) fn prompt(&self, question: &str) {
         use std::io::Write;
         let mut stderr = std::io::stderr().lock();
         let _ = write!(stderr, "{question} ");
@@ -263,7 +258,7 @@ impl Output {
     }
 
     /// A line on stderr (the questions' preambles, what was written).
-    pub fn say(&self, line: &str) {
+    pub(crate) fn say(&self, line: &str) {
         self.event(&Event::Said(line.to_string()));
     }
 
@@ -275,14 +270,14 @@ impl Output {
     }
 
     /// Warnings to stderr, with their hints.
-    pub fn warnings(&self, warnings: &[Finding]) {
+    pub(crate) fn warnings(&self, warnings: &[Finding]) {
         for w in warnings {
             self.warning(&w.message, w.hint.as_deref());
         }
     }
 
     /// A warning on stderr, with its hint.
-    pub fn warning(&self, message: &str, hint: Option<&str>) {
+    pub(crate) fn warning(&self, message: &str, hint: Option<&str>) {
         self.event(&Event::Warning {
             message: message.to_string(),
             hint: hint.map(str::to_string),

@@ -42,7 +42,7 @@ mod completions;
 mod confirm;
 mod destroy;
 mod diff;
-pub mod discover;
+pub(crate) mod discover;
 mod export;
 mod files;
 mod genesys;

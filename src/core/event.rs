@@ -60,7 +60,7 @@ pub enum Event {
 
 impl Event {
     /// Lint-style warnings (config notices, weakened properties) as events.
-    pub fn warnings(findings: &[Finding]) -> impl Iterator<Item = Event> + '_ {
+    pub(crate) fn warnings(findings: &[Finding]) -> impl Iterator<Item = Event> + '_ {
         findings.iter().map(|w| Event::Warning {
             message: w.message.clone(),
             hint: w.hint.clone(),

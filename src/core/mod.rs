@@ -15,7 +15,7 @@ pub use lambda_trust_verdict as severity;
 /// The one `schema_version` of every `--format json` output.
 pub use lambda_trust_verdict::SCHEMA_VERSION;
 
-pub mod event;
+pub(crate) mod event;
 
 crate::layer_errors!(
     Core: prepare::PrepareError,

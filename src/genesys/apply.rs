@@ -37,7 +37,7 @@ struct Created {
 
 /// What an apply did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct GenesysOutcome {
+pub(crate) struct GenesysOutcome {
     /// Write requests that succeeded.
     pub writes: usize,
     /// Versioned writes retried after a version conflict (409, 408, a stale-version 400).
@@ -51,7 +51,7 @@ pub struct GenesysOutcome {
 }
 
 /// Runs the plan; `progress(i, op)` before each op.
-pub async fn apply(
+pub(crate) async fn apply(
     client: &Client,
     plan: &GenesysPlan,
     mut progress: impl FnMut(usize, &GenesysOp),
@@ -439,7 +439,7 @@ fn integration_id(
 }
 
 /// `PostActionInput` less `integrationId`: the action in `category`.
-pub fn action_body(a: &DesiredAction, category: &str) -> Value {
+pub(crate) fn action_body(a: &DesiredAction, category: &str) -> Value {
     in_category(a, category).body()
 }
 

@@ -19,7 +19,7 @@ pub(crate) const AUDIT_DAYS: i64 = 7;
 
 /// The answer for one entity.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Who {
+pub(crate) enum Who {
     /// The latest change not made by lambda-trust's own OAuth client.
     Changed {
         who: String,

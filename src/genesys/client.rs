@@ -66,7 +66,7 @@ fn env(name: &str) -> Option<String> {
 
 impl OAuthClient {
     /// `GENESYSCLOUD_OAUTHCLIENT_ID` and `_SECRET`, when both are set.
-    pub fn from_env() -> Option<OAuthClient> {
+    pub(crate) fn from_env() -> Option<OAuthClient> {
         Some(OAuthClient {
             id: env(ENV_CLIENT_ID)?,
             secret: Secret::new(env(ENV_CLIENT_SECRET)?),
@@ -101,7 +101,7 @@ impl OAuthClient {
 }
 
 /// The endpoints: `GENESYSCLOUD_API_REGION` > `GENESYSCLOUD_REGION` > `[genesys].region`.
-pub fn endpoints(config_region: Option<&str>) -> Result<Endpoints, RegionError> {
+pub(crate) fn endpoints(config_region: Option<&str>) -> Result<Endpoints, RegionError> {
     super::regions::resolve(
         config_region,
         env(ENV_REGION).as_deref(),
@@ -156,7 +156,7 @@ pub enum GenesysError {
 
 impl GenesysError {
     /// The HTTP status of an API error.
-    pub fn status(&self) -> Option<u16> {
+    pub(crate) fn status(&self) -> Option<u16> {
         match self {
             GenesysError::Api { status, .. } => Some(*status),
             _ => None,
@@ -166,7 +166,7 @@ impl GenesysError {
 
 /// What the client did, for the report: writes on the wire and every retried call.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Stats {
+pub(crate) struct Stats {
     pub reads: usize,
     pub writes: usize,
     /// One per retried attempt.
@@ -178,7 +178,7 @@ pub struct Stats {
 
 /// One retried call: what made it retry, and the request (its path without the query).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Retried {
+pub(crate) struct Retried {
     /// The HTTP status answered (429, 409, 5xx…); `None`: the connection failed.
     pub status: Option<u16>,
     pub method: Method,
@@ -186,7 +186,7 @@ pub struct Retried {
 }
 
 impl Retried {
-    pub fn new(e: &GenesysError, method: &Method, path: &str) -> Retried {
+    pub(crate) fn new(e: &GenesysError, method: &Method, path: &str) -> Retried {
         Retried {
             status: e.status(),
             method: method.clone(),
@@ -195,7 +195,7 @@ impl Retried {
     }
 
     /// `429`, `503`, `connection`: how the report counts retries.
-    pub fn cause(&self) -> String {
+    pub(crate) fn cause(&self) -> String {
         self.status
             .map_or_else(|| "connection".to_string(), |s| s.to_string())
     }
@@ -434,7 +434,7 @@ impl Client {
         })
     }
 
-    pub fn api_url(&self) -> &str {
+    pub(crate) fn api_url(&self) -> &str {
         &self.api_url
     }
 
@@ -443,12 +443,12 @@ impl Client {
         &self.oauth_id
     }
 
-    pub fn stats(&self) -> Stats {
+    pub(crate) fn stats(&self) -> Stats {
         self.stats.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
     /// `GET` a JSON document (`path` includes the query string).
-    pub async fn get(&self, path: &str) -> Result<Value, GenesysError> {
+    pub(crate) async fn get(&self, path: &str) -> Result<Value, GenesysError> {
         let text = self.call(Method::GET, path, None).await?;
         serde_json::from_str(&text).map_err(|e| decode("GET", path, e))
     }
@@ -464,7 +464,7 @@ impl Client {
     }
 
     /// A write (`POST`/`PUT`/`PATCH`/`DELETE`); the answer's JSON (`null` when empty).
-    pub async fn send(
+    pub(crate) async fn send(
         &self,
         method: Method,
         path: &str,

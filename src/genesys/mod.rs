@@ -21,14 +21,14 @@
 //! signed-in side: desired, observed, and the plans that need Architect's answer — plan, ask which
 //! flows call an action, plan again; who changed each finding)
 
-pub mod apply;
-pub mod audit;
+pub(crate) mod apply;
+pub(crate) mod audit;
 pub mod client;
-pub mod observe;
-pub mod session;
+pub(crate) mod observe;
+pub(crate) mod session;
 mod settle;
 pub use crate::config::genesys_regions as regions;
-pub mod test_run;
+pub(crate) mod test_run;
 
 pub use client::{Client, GenesysError, OAuthClient, Secret};
-pub use session::Session;
+pub(crate) use session::Session;

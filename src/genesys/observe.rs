@@ -166,7 +166,7 @@ async fn get<T: DeserializeOwned>(client: &Client, path: &str) -> Result<T, Gene
 }
 
 /// Reads everything the Genesys side plans from.
-pub async fn observe(
+pub(crate) async fn observe(
     client: &Client,
     desired: &DesiredGenesys,
 ) -> Result<ObservedGenesys, GenesysError> {
@@ -507,7 +507,7 @@ pub(crate) const DEPENDENCY_PERMISSION: &str = "architect:dependencyTracking:vie
 
 /// The published flows that call each action (Architect dependency tracking,
 /// `GET /api/v2/architect/dependencytracking/consumingresources`), concurrently.
-pub async fn consumers(
+pub(crate) async fn consumers(
     client: &Client,
     ids: &[String],
 ) -> Result<BTreeMap<String, Vec<Flow>>, GenesysError> {
@@ -558,7 +558,7 @@ pub(crate) async fn credentials_named(
 /// The signed-in organization's ID (`GET /api/v2/organizations/me`, the SDK's
 /// `OrganizationApi.get_organizations_me`, which needs no permission): the external ID Genesys
 /// Cloud sends when it assumes the role.
-pub async fn organization_id(client: &Client) -> Result<String, GenesysError> {
+pub(crate) async fn organization_id(client: &Client) -> Result<String, GenesysError> {
     #[derive(Deserialize)]
     struct Organization {
         id: String,
@@ -577,7 +577,7 @@ pub(crate) async fn action_count(client: &Client) -> Result<u64, GenesysError> {
 }
 
 /// Every integration of our type: (ID, name), in the listing's order.
-pub async fn integrations(client: &Client) -> Result<Vec<(String, String)>, GenesysError> {
+pub(crate) async fn integrations(client: &Client) -> Result<Vec<(String, String)>, GenesysError> {
     let list = format!("/api/v2/integrations?integrationType={INTEGRATION_TYPE}");
     Ok(list_pages::<ListedIntegration>(client, &list)
         .await?
@@ -603,7 +603,7 @@ pub(crate) async fn integrations_named(
 
 /// The action of `integration` named exactly `name` (the list's `name` filter matches
 /// partially): (ID, version). For a create whose answer was lost.
-pub async fn action_named(
+pub(crate) async fn action_named(
     client: &Client,
     name: &str,
     integration: &str,
@@ -639,7 +639,7 @@ pub(crate) async fn action_named_elsewhere(
 /// holds where that can be known — the credential's `ARN` in clear (one GET per integration's
 /// credential), else lambda-trust's ledger when the bound credential is unchanged since it
 /// wrote it. Per integration one more call: its config.
-pub async fn organization(client: &Client) -> Result<OrgRead, GenesysError> {
+pub(crate) async fn organization(client: &Client) -> Result<OrgRead, GenesysError> {
     let list = format!("/api/v2/integrations?integrationType={INTEGRATION_TYPE}");
     let all_actions = "/api/v2/integrations/actions?includeConfig=true";
     let (organization, key, integrations, credentials, actions) = futures::try_join!(

@@ -17,7 +17,7 @@ use crate::core::trail::{genesys_attribution, GenesysLookup};
 use crate::error::Result;
 
 /// A signed-in client with the desired and observed Genesys Cloud state.
-pub struct Session {
+pub(crate) struct Session {
     pub client: Client,
     /// The OAuth client's ID: its own changes are told apart in the audit trail.
     pub oauth_id: String,
@@ -29,7 +29,7 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(
+    pub(crate) fn new(
         client: Client,
         oauth_id: String,
         desired: DesiredGenesys,
@@ -52,7 +52,7 @@ impl Session {
     /// Plans the Genesys side, knowing which flows call the actions it would delete or
     /// replace; then refuses (unless `force`) to delete an action a flow calls. A refused
     /// lookup is an error naming the permission: nothing has been written on either side.
-    pub async fn plan(&mut self, adopt: bool, force: bool) -> Result<GenesysPlan> {
+    pub(crate) async fn plan(&mut self, adopt: bool, force: bool) -> Result<GenesysPlan> {
         let (plan, lookup) = self.plan_knowing_consumers(adopt).await?;
         if let Some(e) = lookup {
             return Err(e.into());
@@ -126,7 +126,7 @@ impl Session {
 
     /// `destroy`'s plan, knowing which flows call the actions it deletes; refused (unless
     /// `force`) when a flow calls one. Also returns what is kept, with why.
-    pub async fn plan_destroy(&mut self, force: bool) -> Result<(GenesysPlan, Vec<String>)> {
+    pub(crate) async fn plan_destroy(&mut self, force: bool) -> Result<(GenesysPlan, Vec<String>)> {
         let (plan, _) = plan_genesys_destroy(&self.observed);
         self.learn_consumers(&plan).await?;
         let (plan, kept) = plan_genesys_destroy(&self.observed);

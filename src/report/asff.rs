@@ -59,10 +59,10 @@ pub fn finding_id(account: &str, role_arn: &str, code: &str) -> String {
 }
 
 /// The product of an account's own findings (`--to-security-hub` reads and writes under it).
-pub use crate::core::security_hub::product_arn;
+pub(crate) use crate::core::security_hub::product_arn;
 
 /// An ASFF timestamp (RFC 3339, UTC, milliseconds).
-pub fn timestamp(t: DateTime<Utc>) -> String {
+pub(crate) fn timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
@@ -97,7 +97,7 @@ pub(crate) fn org_findings(report: &OrgReport, meta: &HtmlMeta) -> Vec<Value> {
 }
 
 /// The JSON array `aws securityhub batch-import-findings --findings file://…` takes.
-pub fn document(findings: &[Value]) -> String {
+pub(crate) fn document(findings: &[Value]) -> String {
     serde_json::to_string_pretty(findings).unwrap_or_default()
 }
 

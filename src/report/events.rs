@@ -22,7 +22,7 @@ pub(crate) const EVENT_SCHEMA_VERSION: u32 = 1;
 /// What servers and people chose (a note's text, a warning, a cause, a request) goes through
 /// [`printable`]; a said line is passed as it is: a renderer's text (which escaped what it
 /// took in, and may hold our colours) or a workflow's own sentence.
-pub fn lines(event: &Event, styles: Styles) -> Vec<String> {
+pub(crate) fn lines(event: &Event, styles: Styles) -> Vec<String> {
     lines_with(event, styles, printable)
 }
 

@@ -20,7 +20,7 @@ pub const OCSF_VERSION: &str = "1.6.0";
 
 /// Our severity as OCSF's `severity_id` and its caption (docs/audit.md "Security Hub findings
 /// (ASFF and OCSF)"): security is High (4), config Low (2), info Informational (1).
-pub fn severity(severity: Severity) -> (u8, &'static str) {
+pub(crate) fn severity(severity: Severity) -> (u8, &'static str) {
     match severity {
         Severity::Security => (4, "High"),
         Severity::Config => (2, "Low"),

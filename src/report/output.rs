@@ -34,7 +34,7 @@ pub enum Format {
 
 impl Format {
     /// The name `--format` takes.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Format::Human => "human",
             Format::Json => "json",

@@ -165,7 +165,7 @@ pub struct WriteStarted<'a> {
 
 impl WriteStarted<'_> {
     /// `[2/5] updating policy …`; Genesys Cloud's writes say so: `[genesys 1/3] creating …`.
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         let verb = match self.change.action {
             Action::Create => "creating",
             Action::Update => "updating",

@@ -135,7 +135,7 @@ pub struct Writes {
 }
 
 impl Writes {
-    pub fn total(self) -> usize {
+    pub(crate) fn total(self) -> usize {
         self.aws + self.genesys
     }
 }
@@ -395,7 +395,7 @@ pub struct ImportedRoleResult {
 }
 
 impl ImportedRoleResult {
-    pub fn of(r: &crate::core::role_import::ImportedRole) -> ImportedRoleResult {
+    pub(crate) fn of(r: &crate::core::role_import::ImportedRole) -> ImportedRoleResult {
         ImportedRoleResult {
             name: r.name.clone(),
             findings: r.findings.clone(),

@@ -519,7 +519,13 @@ fn exported_template_checks_in_sync_against_its_config() {
     env.write_config(&text);
     let out = env.dir.path().join("cfn");
     let out_dir = out.to_str().unwrap();
-    let args = ["export", "cloudformation", "--from-config", "--out", out_dir];
+    let args = [
+        "export",
+        "cloudformation",
+        "--from-config",
+        "--out",
+        out_dir,
+    ];
     assert_eq!(env.run(&args).code, 0);
     let template = out.join("lambda-trust.template.json");
     env.proxy.clear();
