@@ -15,9 +15,8 @@ use std::fmt;
 use serde::Serialize;
 
 use lambda_trust_verdict::human;
-pub use lambda_trust_verdict::{
-    Hinted, Status, EXIT_CHANGES, EXIT_DENIED, EXIT_ERROR, EXIT_OK, SCHEMA_VERSION,
-};
+pub(crate) use lambda_trust_verdict::Hinted;
+pub use lambda_trust_verdict::{Status, EXIT_ERROR, EXIT_OK, SCHEMA_VERSION};
 
 /// A typed error of a layer, as the top-level [`Error`] carries it.
 pub trait LayerError: std::error::Error + Hinted + Send + Sync + 'static {}

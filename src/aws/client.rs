@@ -343,7 +343,7 @@ impl AwsError {
 }
 
 /// True when a service error has the given code (e.g. `NoSuchEntity`), for "absent" detection.
-pub fn has_code<E, R>(err: &SdkError<E, R>, code: &str) -> bool
+pub(crate) fn has_code<E, R>(err: &SdkError<E, R>, code: &str) -> bool
 where
     E: ProvideErrorMetadata,
 {

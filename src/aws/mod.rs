@@ -54,4 +54,5 @@ pub(crate) mod secrets;
 pub(crate) mod security_hub;
 pub(crate) mod trail;
 
-pub use client::{has_code, AwsError, AwsSettings, Clients, DEFAULT_REGION};
+pub(crate) use client::{has_code, AwsError};
+pub use client::{AwsSettings, Clients, DEFAULT_REGION};

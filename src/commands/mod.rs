@@ -64,7 +64,7 @@ mod verify;
 
 pub use crate::app::files::read_templates;
 pub use crate::app::TemplateSource;
-pub use invocation::{ConfigSource, Invocation, Output};
+pub use invocation::{Invocation, Output};
 
 use crate::app::Events;
 use crate::cli::Command;

@@ -30,5 +30,5 @@ mod settle;
 pub use crate::config::genesys_regions as regions;
 pub(crate) mod test_run;
 
-pub use client::{Client, GenesysError, OAuthClient, Secret};
+pub use client::{Client, OAuthClient, Secret};
 pub(crate) use session::Session;

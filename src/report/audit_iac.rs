@@ -20,7 +20,7 @@ fn at(file: &str, line: Option<usize>) -> String {
 
 /// A template or plan in a pull request is text its author chose: its names and values go
 /// through [`printable`], as an account's do.
-pub fn iac_human(report: &IacReport, styles: Styles) -> String {
+pub(crate) fn iac_human(report: &IacReport, styles: Styles) -> String {
     let mut out = format!(
         "{} {}\n",
         styles.bold(report.input.as_str()),
@@ -77,7 +77,7 @@ fn location(file: &str, line: Option<usize>, name: &str, kind: &str) -> Value {
     json!({"physicalLocation": physical, "logicalLocations": [{"name": name, "kind": kind}]})
 }
 
-pub fn iac_sarif(report: &IacReport) -> String {
+pub(crate) fn iac_sarif(report: &IacReport) -> String {
     let file = &report.source_file;
     let mut results = Vec::new();
     for r in &report.report.roles {

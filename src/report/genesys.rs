@@ -9,7 +9,7 @@ use super::Styles;
 /// One region as printed.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct RegionRow {
+pub(crate) struct RegionRow {
     /// The name [genesys].region and GENESYSCLOUD_REGION take, e.g. us-east-1.
     #[schemars(regex(pattern = r"^[a-z]+(-[a-z]+)+-[0-9]+$"))]
     pub region: &'static str,
@@ -20,7 +20,7 @@ pub struct RegionRow {
 }
 
 /// A table with a bold header: region, API URL, login URL, columns padded to their widths.
-pub fn regions_human(rows: &[RegionRow], styles: Styles) -> String {
+pub(crate) fn regions_human(rows: &[RegionRow], styles: Styles) -> String {
     let header = ["REGION", "API URL", "LOGIN URL"];
     let w0 = rows
         .iter()
@@ -57,7 +57,8 @@ pub(super) struct RegionsResult<'a> {
 }
 
 /// [`RegionsResult`], pretty-printed, with a final newline.
-pub fn regions_json(rows: &[RegionRow]) -> String {
+#[cfg(test)]
+pub(crate) fn regions_json(rows: &[RegionRow]) -> String {
     format!("{}\n", regions_result(rows))
 }
 

@@ -66,37 +66,36 @@ pub use audit::{
     org_human as audit_org_human, org_json as audit_org_json, org_sarif as audit_org_sarif,
 };
 pub use audit_html::{account_html as audit_html, org_html as audit_org_html, HtmlMeta};
-pub use audit_iac::{
-    iac_human as audit_iac_human, iac_json as audit_iac_json, iac_sarif as audit_iac_sarif,
-};
+pub use audit_iac::iac_json as audit_iac_json;
 pub use check::{
     render_github as check_github, render_human as check_human, render_json as check_json,
     render_sarif as check_sarif,
 };
 pub use diff::DiffResult;
 pub use export::ExportResult;
-pub use genesys::{regions_human, regions_json, RegionRow};
+pub(crate) use genesys::RegionRow;
 pub use ids::IdsResult;
 pub use lint::{render_human as lint_human, render_json as lint_json};
-pub use outcomes::{
-    AccountAudit, Applied, Destroyed, Imported, NotApplied, Onboarded, OrgAudit, Planned, Proved,
-    Regions, RenderedDocuments,
+pub(crate) use outcomes::{
+    AccountAudit, Destroyed, Imported, NotApplied, Onboarded, OrgAudit, Planned, Regions,
+    RenderedDocuments,
 };
-pub use output::{accepts, render, Format, Report, Unsupported, HUMAN_JSON};
-pub use plan::{
-    apply_question, change_set_human, deletions_human, display_form, document_diff,
-    genesys_plan_human, plan_human, ApplyQuestion, WriteStarted,
-};
-pub use prove::{prove_human, prove_json, prove_passed, ProveResult};
+pub use outcomes::{Applied, Proved};
+pub use output::{accepts, render, Format, Report};
+pub(crate) use output::{Unsupported, HUMAN_JSON};
+pub use plan::plan_human;
+pub(crate) use plan::{apply_question, change_set_human, deletions_human, genesys_plan_human};
+pub(crate) use prove::prove_passed;
 pub use results::{
-    to_json, to_value, ApplyResult, DestroyResult, DryRunResult, EnvironmentWritten,
-    GenesysChanges, ImportResult, ImportedRoleResult, InitResult, OnboardResult, OrgPoliciesResult,
-    OrgPolicyFileWritten, PlanResult, RenderedPolicies, VerifyEnvironmentsResult, VerifyResult,
-    Writes, SCHEMA_VERSION,
+    to_json, to_value, ApplyResult, DestroyResult, DryRunResult, PlanResult, VerifyResult, Writes,
+    SCHEMA_VERSION,
 };
-pub use simulate::{render_human as simulate_human, render_json as simulate_json};
+pub(crate) use results::{
+    EnvironmentWritten, ImportResult, ImportedRoleResult, InitResult, OrgPoliciesResult,
+    OrgPolicyFileWritten, RenderedPolicies, VerifyEnvironmentsResult,
+};
 pub use text::printable;
-pub use verify::{changes_human, verification_human};
+pub use verify::verification_human;
 pub use version::VersionResult;
 
 /// Whether to emit ANSI colour on one stream (decided once, `commands::Output::resolve`).

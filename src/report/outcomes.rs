@@ -23,7 +23,7 @@ use crate::core::simulate::SimulateOutcome;
 use crate::core::verify::Verification;
 
 /// `plan`: both sides' changes.
-pub struct Planned<'a>(pub &'a ChangeSet);
+pub(crate) struct Planned<'a>(pub &'a ChangeSet);
 
 impl Report for Planned<'_> {
     fn human(&self, styles: Styles) -> String {
@@ -59,7 +59,7 @@ impl Report for Applied<'_> {
 }
 
 /// `apply` on a terminal, not confirmed: nothing written; its JSON is the plan's.
-pub struct NotApplied<'a>(pub &'a ChangeSet);
+pub(crate) struct NotApplied<'a>(pub &'a ChangeSet);
 
 impl Report for NotApplied<'_> {
     fn human(&self, _: Styles) -> String {
@@ -71,7 +71,7 @@ impl Report for NotApplied<'_> {
 }
 
 /// `destroy`: nothing to delete, what would go (without `--yes`), or what went.
-pub enum Destroyed<'a> {
+pub(crate) enum Destroyed<'a> {
     /// Nothing of ours exists; `yes`: a destroy that wrote nothing, else a plan (in sync).
     Nothing { set: &'a ChangeSet, yes: bool },
     /// Without `--yes`: the deletions, not made.
@@ -109,7 +109,7 @@ impl Report for Destroyed<'_> {
 }
 
 /// `onboard` / `offboard`: nothing to do, a dry run, or the edit applied and proved.
-pub enum Onboarded<'a> {
+pub(crate) enum Onboarded<'a> {
     /// The target is already there.
     AlreadyThere { summary: String },
     /// `--dry-run`: the config diff and the plan, nothing changed.
@@ -250,7 +250,7 @@ impl Report for LintReport {
 }
 
 /// `genesys regions`: the region table.
-pub struct Regions<'a>(pub &'a [RegionRow]);
+pub(crate) struct Regions<'a>(pub &'a [RegionRow]);
 
 impl Report for Regions<'_> {
     fn human(&self, styles: Styles) -> String {
@@ -262,7 +262,7 @@ impl Report for Regions<'_> {
 }
 
 /// `render`: the documents, JSON in every format (ready for `simulate`, `prove`, `aws iam`).
-pub enum RenderedDocuments<'a> {
+pub(crate) enum RenderedDocuments<'a> {
     One(&'a Value),
     Both(RenderedPolicies<'a>),
 }
@@ -344,7 +344,7 @@ impl Report for InitResult {
 }
 
 /// `init --from-genesys` (with or without `--from-role`) and `init --from-role`.
-pub enum Imported {
+pub(crate) enum Imported {
     Genesys(ImportResult),
     Role(ImportResult),
 }
@@ -445,7 +445,7 @@ impl Report for CheckReport {
 }
 
 /// `audit` of an account (live or `--input`), with the HTML page's header facts.
-pub struct AccountAudit<'a> {
+pub(crate) struct AccountAudit<'a> {
     pub report: &'a AccountReport,
     pub meta: HtmlMeta,
 }
@@ -489,7 +489,7 @@ impl Report for AccountAudit<'_> {
 }
 
 /// `audit --organization` / `--accounts`.
-pub struct OrgAudit<'a> {
+pub(crate) struct OrgAudit<'a> {
     pub report: &'a OrgReport,
     pub meta: HtmlMeta,
 }

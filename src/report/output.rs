@@ -50,7 +50,7 @@ impl Format {
 }
 
 /// Human and JSON: the formats of most results.
-pub const HUMAN_JSON: &[Format] = &[Format::Human, Format::Json];
+pub(crate) const HUMAN_JSON: &[Format] = &[Format::Human, Format::Json];
 
 /// A command's result, in each output format it has.
 pub trait Report {

@@ -11,7 +11,7 @@ use crate::core::plan::Plan;
 
 /// Keys sorted at every level, values untouched: stable to read and to diff, and shows the
 /// document as written (the canonical comparison form lowercases actions and keys).
-pub fn display_form(v: &Value) -> Value {
+pub(crate) fn display_form(v: &Value) -> Value {
     crate::iam::sort_keys(v)
 }
 
@@ -21,7 +21,7 @@ pub(crate) fn pretty(v: &Value) -> String {
 
 /// A line diff of two documents, keys sorted so key order does not show. JSON escapes C0
 /// controls but not DEL, C1 or bidi controls: each line goes through [`printable`].
-pub fn document_diff(before: &Value, after: &Value, styles: Styles) -> String {
+pub(crate) fn document_diff(before: &Value, after: &Value, styles: Styles) -> String {
     let (a, b) = (pretty(before), pretty(after));
     let diff = similar::TextDiff::from_lines(&a, &b);
     let mut out = String::new();
@@ -142,7 +142,7 @@ fn counts(views: &[ChangeView]) -> (usize, usize, usize) {
 
 /// Both sides' plans, in the order they are written; the Genesys Cloud side only with
 /// `[genesys]`.
-pub fn change_set_human(set: &ChangeSet, styles: Styles) -> String {
+pub(crate) fn change_set_human(set: &ChangeSet, styles: Styles) -> String {
     set.sides()
         .into_iter()
         .map(|side| match (side, &set.genesys) {
@@ -155,7 +155,7 @@ pub fn change_set_human(set: &ChangeSet, styles: Styles) -> String {
 
 /// A change set's write, as it starts (progress on stderr).
 #[derive(Debug, Clone, Copy)]
-pub struct WriteStarted<'a> {
+pub(crate) struct WriteStarted<'a> {
     pub side: Side,
     /// 0-based.
     pub index: usize,
@@ -183,13 +183,13 @@ impl WriteStarted<'_> {
 /// What `apply` asks on a terminal once the plan is shown: `warning`, the deletions named
 /// (said before the question, so a yes is never given to a deletion unseen), and the question.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApplyQuestion {
+pub(crate) struct ApplyQuestion {
     pub warning: Option<String>,
     pub question: String,
 }
 
 /// The question `apply` asks about `set` (not in sync).
-pub fn apply_question(set: &ChangeSet) -> ApplyQuestion {
+pub(crate) fn apply_question(set: &ChangeSet) -> ApplyQuestion {
     let mut deleted: Vec<String> = Vec::new();
     for side in set.write_order() {
         let views: Vec<ChangeView> = match (side, &set.genesys) {
@@ -222,7 +222,7 @@ pub fn apply_question(set: &ChangeSet) -> ApplyQuestion {
 
 /// `destroy`'s deletions, in the order they are made; a side with nothing to delete is not
 /// shown.
-pub fn deletions_human(set: &ChangeSet, styles: Styles) -> String {
+pub(crate) fn deletions_human(set: &ChangeSet, styles: Styles) -> String {
     set.write_order()
         .map(|side| match (side, &set.genesys) {
             (Side::Genesys, Some(g)) => genesys_plan_human(g, styles),
@@ -234,7 +234,7 @@ pub fn deletions_human(set: &ChangeSet, styles: Styles) -> String {
 
 /// The Genesys Cloud plan, after the AWS one: its changes, the actions in our integration
 /// that lambda-trust does not own (never touched), and a summary line.
-pub fn genesys_plan_human(plan: &GenesysPlan, styles: Styles) -> String {
+pub(crate) fn genesys_plan_human(plan: &GenesysPlan, styles: Styles) -> String {
     let mut out = String::new();
     for a in &plan.foreign {
         let line = format!(

@@ -12,13 +12,13 @@ use crate::core::verify::{ClaimVerdict, Tally};
 use crate::iam::{PropertyResult, Verdict};
 
 /// Whether every property is proved.
-pub fn prove_passed(results: &[PropertyResult]) -> bool {
+pub(crate) fn prove_passed(results: &[PropertyResult]) -> bool {
     results.iter().all(|r| r.verdict == Verdict::Proved)
 }
 
 /// One line per property: the mark, then the property and its verdict (for a counterexample,
 /// the request and the statements that decide it; for unknown, the reason). Then a total.
-pub fn prove_human(results: &[PropertyResult], styles: Styles) -> String {
+pub(crate) fn prove_human(results: &[PropertyResult], styles: Styles) -> String {
     let mut out = property_lines(results, styles);
     let count = |v: Verdict| results.iter().filter(|r| r.verdict == v).count();
     let (failed, unknown) = (count(Verdict::Counterexample), count(Verdict::Unknown));
@@ -119,7 +119,7 @@ fn organization_human(org: &OrgProof, styles: Styles) -> String {
 /// "statements": [{"policy", "index", "sid", "effect"}], "reason"}]}`
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct ProveResult<'a> {
+pub(crate) struct ProveResult<'a> {
     #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
     /// Every property proved.
@@ -143,7 +143,7 @@ pub struct ProveResult<'a> {
 /// One environment's properties.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct EnvironmentProof<'a> {
+pub(crate) struct EnvironmentProof<'a> {
     /// `[environments.NAME]`.
     pub environment: &'a str,
     /// Its properties all proved.
@@ -153,7 +153,9 @@ pub struct EnvironmentProof<'a> {
 }
 
 impl ProveResult<'_> {
-    pub fn new(results: &[PropertyResult]) -> ProveResult<'_> {
+    /// The properties alone (the tests' shape).
+    #[cfg(test)]
+    pub(crate) fn new(results: &[PropertyResult]) -> ProveResult<'_> {
         ProveResult {
             schema_version: super::SCHEMA_VERSION,
             passed: prove_passed(results),
@@ -188,7 +190,8 @@ impl ProveResult<'_> {
 }
 
 /// [`ProveResult`] as a JSON value.
-pub fn prove_json(results: &[PropertyResult]) -> Value {
+#[cfg(test)]
+pub(crate) fn prove_json(results: &[PropertyResult]) -> Value {
     super::to_value(&ProveResult::new(results))
 }
 

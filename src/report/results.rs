@@ -216,7 +216,7 @@ impl DestroyResult {
 /// `verification` is absent when nothing was to be done (the target was already there).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct OnboardResult {
+pub(crate) struct OnboardResult {
     #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
     /// e.g. `onboarded ARN`, `offboarded 1 target entry`.
@@ -235,7 +235,7 @@ pub struct OnboardResult {
 }
 
 impl OnboardResult {
-    pub fn new(summary: &str, set: &ChangeSet, writes: Writes, v: &Verification) -> Self {
+    pub(crate) fn new(summary: &str, set: &ChangeSet, writes: Writes, v: &Verification) -> Self {
         OnboardResult {
             schema_version: SCHEMA_VERSION,
             summary: summary.to_string(),
@@ -285,7 +285,7 @@ impl DryRunResult {
 /// `org-policies`: the files written for one account, root to account.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct OrgPoliciesResult {
+pub(crate) struct OrgPoliciesResult {
     #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
     /// The account whose path from the root the files hold.
@@ -303,7 +303,7 @@ pub struct OrgPoliciesResult {
 /// One file `org-policies` wrote.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct OrgPolicyFileWritten {
+pub(crate) struct OrgPolicyFileWritten {
     #[schemars(length(min = 1))]
     pub file: String,
     /// `SCP` or `RCP`.
@@ -321,7 +321,7 @@ pub struct OrgPolicyFileWritten {
 /// `init`: the file written, its targets, and the functions written commented out.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct InitResult {
+pub(crate) struct InitResult {
     #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
     /// The path of the config file written.
@@ -342,7 +342,7 @@ pub struct InitResult {
 /// The environment `init --env NAME` wrote.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct EnvironmentWritten {
+pub(crate) struct EnvironmentWritten {
     /// Its name.
     #[schemars(length(min = 1))]
     pub name: String,
@@ -354,7 +354,7 @@ pub struct EnvironmentWritten {
 /// `init --from-genesys`: what was written, imported and left out (with why).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct ImportResult {
+pub(crate) struct ImportResult {
     #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
     /// The path of the config file written.
@@ -384,7 +384,7 @@ pub struct ImportResult {
 /// `init --from-role`: the role as read.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct ImportedRoleResult {
+pub(crate) struct ImportedRoleResult {
     #[schemars(length(min = 1))]
     pub name: String,
     /// The audit's findings on the role as it is today.
@@ -435,7 +435,7 @@ pub struct VerifyResult<'a> {
 /// environments): each one's result as `verify --env NAME` gives it, verified concurrently.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct VerifyEnvironmentsResult<'a> {
+pub(crate) struct VerifyEnvironmentsResult<'a> {
     #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
     /// Every environment verified and passed (exit 0; otherwise the worst of their codes).
@@ -448,7 +448,7 @@ pub struct VerifyEnvironmentsResult<'a> {
 /// `render --which all`: both documents. `--which trust|invoke` prints the document itself,
 /// ready to pass to `simulate`, `prove` or `aws iam`; the documents carry no `schema_version`.
 #[derive(Debug, Clone, Serialize)]
-pub struct RenderedPolicies<'a> {
+pub(crate) struct RenderedPolicies<'a> {
     pub trust: &'a Value,
     pub invoke: &'a Value,
 }

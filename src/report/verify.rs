@@ -130,7 +130,7 @@ pub(super) fn proof_lines(proofs: &[PropertyResult], styles: Styles) -> String {
 
 /// The AWS changes behind a failed verification, each with who made it (CloudTrail): one
 /// line per drift finding, after the checklist. Empty when nothing drifted.
-pub fn changes_human(drift: &[Finding], styles: Styles) -> String {
+pub(crate) fn changes_human(drift: &[Finding], styles: Styles) -> String {
     if drift.is_empty() {
         return String::new();
     }
