@@ -6,56 +6,28 @@
 //! rounds at most: (1) caller identity, the role, its attachment and inline-policy lists, every
 //! target function; (2) each managed policy we need (ours, the attached ones, the boundary) and
 //! our policy's version list; (3) the default version's document of each. The number of IAM
-//! calls depends on what is attached to the role, never on the number of targets. Targets are
-//! confirmed with the cheaper of one `GetFunction` per target (bounded concurrency, paced) and
-//! `ListFunctions` pages of 50 functions ([`listing_pays`]); with a listing, a function with
-//! several qualified targets has its aliases or versions listed once (`ListAliases`,
-//! `ListVersionsByFunction`). Whatever a listing does not confirm is read with `GetFunction`,
-//! so a missing or unreadable target is reported exactly as without one.
+//! calls depends on what is attached to the role, never on the number of targets. The target
+//! functions are confirmed beside them ([`functions`]).
 
 use std::collections::BTreeMap;
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 use serde_json::Value;
 
-use crate::aws::pace::Pacer;
 use crate::aws::{has_code, AwsError, Clients};
 use crate::core::shard::{shard_index, shard_name};
 use crate::core::state::{
-    CallerIdentity, FunctionQuery, InlinePolicy, ManagedPolicy, Observed, ObservedFunction,
-    ObservedPolicy, ObservedRole, PolicyVersion, Query,
+    CallerIdentity, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,
+    PolicyVersion, Query,
 };
 use crate::iam::arn::Arn;
 use crate::iam::decode_document;
 
+mod functions;
+use functions::observe_functions;
+
 /// How many IAM document reads may be in flight at once.
 const IAM_CONCURRENCY: usize = 16;
-/// How many GetFunction calls may be in flight at once: as many as the pacer's burst, so up to
-/// 50 targets are confirmed in one round trip.
-const LAMBDA_CONCURRENCY: usize = 50;
-/// Lambda allows 100 GetFunction requests per second per account, and the quota cannot be
-/// raised (Lambda quotas, "API requests"). Starting them at 80/s, after a burst of 50, keeps
-/// a large target list under it with room for other callers, instead of provoking a throttling
-/// storm that would drain the SDK's retry quota.
-const GET_FUNCTION_RATE: f64 = 80.0;
-const GET_FUNCTION_BURST: f64 = 50.0;
-/// Functions per `ListFunctions` page (the API's maximum; AWS Lambda API Reference,
-/// ListFunctions `MaxItems`). Aliases and versions are listed 50 a page too.
-const LIST_PAGE: i32 = 50;
-
-/// Whether listing a region's functions is likely cheaper than one `GetFunction` per target:
-/// above one page's worth of targets. Up to 50 targets are read concurrently in one round trip.
-pub(crate) fn listing_pays(targets: usize) -> bool {
-    targets > LIST_PAGE as usize
-}
-
-/// Whether to fetch one more `ListFunctions` page: not once the pages read outnumber the targets
-/// still unconfirmed (an account with many more functions than targets), so the listing never
-/// costs more than the reads it saves.
-pub(crate) fn keep_listing(pages_read: usize, unconfirmed: usize) -> bool {
-    unconfirmed > 0 && pages_read < unconfirmed
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum ObserveError {
     #[error(transparent)]
@@ -466,289 +438,6 @@ pub(crate) fn version_number(id: &str) -> u64 {
     id.trim_start_matches('v').parse().unwrap_or(0)
 }
 
-async fn observe_functions(
-    clients: &Clients,
-    functions: &[FunctionQuery],
-) -> Result<Vec<ObservedFunction>, ObserveError> {
-    let pacer = Pacer::new(GET_FUNCTION_RATE, GET_FUNCTION_BURST);
-    let pacer = &pacer;
-    let confirmed = confirm_by_listing(clients, pacer, functions).await;
-    stream::iter(functions.iter().enumerate().map(|(i, f)| {
-        let listed = confirmed.get(&i).cloned();
-        async move {
-            match listed {
-                Some((arn, timeout)) => Ok(ObservedFunction {
-                    function: f.function.clone(),
-                    region: f.region.clone(),
-                    qualifier: f.qualifier.clone(),
-                    arn: Some(arn),
-                    problem: None,
-                    timeout,
-                }),
-                None => get_function(clients, pacer, f).await,
-            }
-        }
-    }))
-    .buffered(LAMBDA_CONCURRENCY)
-    .try_collect()
-    .await
-}
-
-/// One target confirmed (or not) with `GetFunction`.
-async fn get_function(
-    clients: &Clients,
-    pacer: &Pacer,
-    f: &FunctionQuery,
-) -> Result<ObservedFunction, ObserveError> {
-    pacer.acquire().await;
-    // A target in another account is looked up with that account's clients when the run has
-    // them (`[aws.accounts]`): the role's own account may not read it.
-    let owner = Arn::parse(&f.function).and_then(|a| clients.account(&a.account));
-    let client = owner.unwrap_or(clients).lambda(&f.region);
-    let mut req = client.get_function().function_name(&f.function);
-    if let Some(q) = f.qualifier.as_deref().filter(|q| *q != "*") {
-        req = req.qualifier(q);
-    }
-    let (arn, problem, timeout) = match req.send().await {
-        Ok(out) => {
-            let config = out.configuration();
-            let arn = config
-                .and_then(|c| c.function_arn())
-                .map(|a| unqualified_arn(a).to_string());
-            (arn, None, config.and_then(|c| c.timeout()).map(i64::from))
-        }
-        Err(e) if has_code(&e, "ResourceNotFoundException") => {
-            let what = match f.qualifier.as_deref().filter(|q| *q != "*") {
-                Some(q) => format!(
-                    "function {} with qualifier {q} does not exist in {}",
-                    f.function, f.region
-                ),
-                None => format!("function {} does not exist in {}", f.function, f.region),
-            };
-            (None, Some(what), None)
-        }
-        Err(e) => {
-            let err = AwsError::from_sdk("lambda:GetFunction", e);
-            if err.is_code("AccessDeniedException") {
-                (
-                    None,
-                    Some(format!(
-                        "access denied reading function {}: {}",
-                        f.function, err.message
-                    )),
-                    None,
-                )
-            } else {
-                return Err(ObserveError::from(err));
-            }
-        }
-    };
-    Ok(ObservedFunction {
-        function: f.function.clone(),
-        region: f.region.clone(),
-        qualifier: f.qualifier.clone(),
-        arn,
-        problem,
-        timeout,
-    })
-}
-
-/// The qualifier a target needs confirmed: `None` for the function itself (no qualifier, `*`,
-/// or `$LATEST`, which every function has).
-fn needed_qualifier(f: &FunctionQuery) -> Option<&str> {
-    f.qualifier
-        .as_deref()
-        .filter(|q| *q != "*" && *q != "$LATEST")
-}
-
-/// Targets confirmed from listings (index into `functions` → unqualified ARN), in the regions
-/// where [`listing_pays`]. Best effort: a listing that fails confirms nothing, and those targets
-/// are read one by one.
-async fn confirm_by_listing(
-    clients: &Clients,
-    pacer: &Pacer,
-    functions: &[FunctionQuery],
-) -> BTreeMap<usize, (String, Option<i64>)> {
-    let mut by_region: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, f) in functions.iter().enumerate() {
-        by_region.entry(f.region.as_str()).or_default().push(i);
-    }
-    let mut out = BTreeMap::new();
-    for (region, indexes) in by_region {
-        if !listing_pays(indexes.len()) {
-            continue;
-        }
-        let client = clients.lambda(region);
-        let listed = list_functions(&client, pacer, functions, &indexes).await;
-        // Qualified targets of a listed function: list its aliases / versions once when it has
-        // several, else leave them to GetFunction (one call either way).
-        let mut qualified: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for &i in &indexes {
-            let Some((arn, timeout)) = listed.get(&i) else {
-                continue;
-            };
-            match needed_qualifier(&functions[i]) {
-                // The listing's configuration is `$LATEST`'s: the timeout counts unqualified.
-                None => {
-                    out.insert(i, (arn.clone(), *timeout));
-                }
-                Some(_) => qualified.entry(arn.as_str()).or_default().push(i),
-            }
-        }
-        for (arn, targets) in qualified.into_iter().filter(|(_, t)| t.len() > 1) {
-            let found = qualifiers_listed(&client, pacer, functions, arn, targets).await;
-            out.extend(found.into_iter().map(|i| (i, (arn.to_string(), None))));
-        }
-    }
-    out
-}
-
-/// The qualified targets of one listed function whose alias or version exists: its aliases
-/// and versions listed once each (as needed) instead of a GetFunction per target.
-async fn qualifiers_listed(
-    client: &aws_sdk_lambda::Client,
-    pacer: &Pacer,
-    functions: &[FunctionQuery],
-    arn: &str,
-    targets: Vec<usize>,
-) -> Vec<usize> {
-    let wanted = |i: &usize| needed_qualifier(&functions[*i]).unwrap_or_default();
-    let numeric = |q: &str| q.bytes().all(|b| b.is_ascii_digit());
-    let has_versions = targets.iter().any(|i| numeric(wanted(i)));
-    let has_aliases = targets.iter().any(|i| !numeric(wanted(i)));
-    // By name (the listing's region and account are the client's): an ARN works on AWS too,
-    // but moto's ListAliases does not take one.
-    let parsed = Arn::parse(arn);
-    let name = (parsed.as_ref())
-        .and_then(|a| a.function_parts())
-        .map_or(arn, |(name, _)| name);
-    let mut existing: Vec<String> = Vec::new();
-    if has_aliases {
-        existing.extend(list_qualifiers(client, pacer, name, Listing::ListAliases).await);
-    }
-    if has_versions {
-        existing
-            .extend(list_qualifiers(client, pacer, name, Listing::ListVersionsByFunction).await);
-    }
-    (targets.into_iter())
-        .filter(|i| existing.iter().any(|q| q == wanted(i)))
-        .collect()
-}
-
-/// `ListFunctions` pages until every target in `indexes` is found or [`keep_listing`] says
-/// stop: index → the function's unqualified ARN, matched by name or ARN.
-async fn list_functions(
-    client: &aws_sdk_lambda::Client,
-    pacer: &Pacer,
-    functions: &[FunctionQuery],
-    indexes: &[usize],
-) -> BTreeMap<usize, (String, Option<i64>)> {
-    let mut found: BTreeMap<usize, (String, Option<i64>)> = BTreeMap::new();
-    let mut marker: Option<String> = None;
-    let mut pages = 0;
-    while keep_listing(pages, indexes.len() - found.len()) {
-        pacer.acquire().await;
-        let page = client
-            .list_functions()
-            .max_items(LIST_PAGE)
-            .set_marker(marker.take())
-            .send()
-            .await;
-        let Ok(page) = page else { break };
-        pages += 1;
-        let listed: BTreeMap<&str, (&str, Option<i64>)> = page
-            .functions()
-            .iter()
-            .filter_map(|f| Some((f.function_name()?, f.function_arn()?, f.timeout())))
-            .flat_map(|(name, arn, t)| {
-                let t = t.map(i64::from);
-                [(name, (arn, t)), (arn, (arn, t))]
-            })
-            .collect();
-        for &i in indexes {
-            if let Some((arn, timeout)) = listed.get(functions[i].function.as_str()) {
-                found.insert(i, (unqualified_arn(arn), *timeout));
-            }
-        }
-        marker = page.next_marker().map(str::to_string);
-        if marker.is_none() {
-            break;
-        }
-    }
-    found
-}
-
-/// The Lambda API that lists a function's qualifiers of one kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Listing {
-    /// `ListAliases`: the alias names.
-    ListAliases,
-    /// `ListVersionsByFunction`: the published version numbers.
-    ListVersionsByFunction,
-}
-
-/// A function's qualifiers as `listing` lists them, every page; empty when the listing fails
-/// (the targets are then read one by one).
-async fn list_qualifiers(
-    client: &aws_sdk_lambda::Client,
-    pacer: &Pacer,
-    function: &str,
-    listing: Listing,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut marker: Option<String> = None;
-    loop {
-        pacer.acquire().await;
-        let next = match listing {
-            Listing::ListAliases => match client
-                .list_aliases()
-                .function_name(function)
-                .max_items(LIST_PAGE)
-                .set_marker(marker.take())
-                .send()
-                .await
-            {
-                Ok(page) => {
-                    out.extend(
-                        page.aliases()
-                            .iter()
-                            .filter_map(|a| a.name().map(str::to_string)),
-                    );
-                    page.next_marker().map(str::to_string)
-                }
-                Err(_) => return Vec::new(),
-            },
-            Listing::ListVersionsByFunction => match client
-                .list_versions_by_function()
-                .function_name(function)
-                .max_items(LIST_PAGE)
-                .set_marker(marker.take())
-                .send()
-                .await
-            {
-                Ok(page) => {
-                    out.extend(
-                        page.versions()
-                            .iter()
-                            .filter_map(|v| v.version().map(str::to_string)),
-                    );
-                    page.next_marker().map(str::to_string)
-                }
-                Err(_) => return Vec::new(),
-            },
-        };
-        match next {
-            Some(m) => marker = Some(m),
-            None => return out,
-        }
-    }
-}
-
-/// `arn:aws:lambda:r:a:function:f:q` → `arn:aws:lambda:r:a:function:f`.
-pub(crate) fn unqualified_arn(arn: &str) -> String {
-    Arn::parse(arn).map_or_else(|| arn.to_string(), |a| a.unqualified().to_string())
-}
-
 impl crate::error::Hinted for ObserveError {
     fn hint(&self) -> Option<String> {
         match self {
@@ -767,39 +456,3 @@ impl crate::error::Hinted for ObserveError {
     }
 }
 crate::layer_errors!(Aws: ObserveError);
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn listing_is_chosen_by_count() {
-        assert!(
-            !listing_pays(50),
-            "50 targets: one concurrent round of GetFunction"
-        );
-        assert!(listing_pays(51));
-        // 500 targets: page after page while most are missing…
-        assert!(keep_listing(0, 500));
-        assert!(keep_listing(9, 50));
-        assert!(!keep_listing(10, 0), "…until all are found");
-        // …and one straggler after 10 pages is read with one GetFunction, not more pages.
-        assert!(!keep_listing(10, 1));
-        // 60 targets in an account of 10,000 functions: stop once the pages read outnumber
-        // the targets still missing, and read those one by one.
-        assert!(keep_listing(59, 60));
-        assert!(!keep_listing(60, 60));
-    }
-
-    #[test]
-    fn unqualified_arns() {
-        assert_eq!(
-            unqualified_arn("arn:aws:lambda:us-east-1:123456789012:function:f:live"),
-            "arn:aws:lambda:us-east-1:123456789012:function:f"
-        );
-        assert_eq!(
-            unqualified_arn("arn:aws:lambda:us-east-1:123456789012:function:f"),
-            "arn:aws:lambda:us-east-1:123456789012:function:f"
-        );
-    }
-}
