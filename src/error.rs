@@ -137,7 +137,10 @@ impl fmt::Display for Error {
             Error::Usage { message, .. } => f.write_str(message),
             Error::Io(e) => fmt::Display::fmt(e, f),
             Error::Other(e) => fmt::Display::fmt(e, f),
-            other => other.layer().map_or(Ok(()), |e| fmt::Display::fmt(e, f)),
+            other => other.layer().map_or(Ok(()), |e| match e.message() {
+                Some(message) => f.write_str(&message),
+                None => fmt::Display::fmt(e, f),
+            }),
         }
     }
 }

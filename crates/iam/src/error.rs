@@ -36,10 +36,7 @@ impl fmt::Display for Location {
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
     /// The text starts with a byte order mark.
-    #[error(
-        "policy document starts with a UTF-8 byte order mark (BOM), which AWS rejects\n\
-         (hint: save the file as UTF-8 without a BOM)"
-    )]
+    #[error("{}", shown_with_hint(self))]
     Bom,
 
     /// The text is not JSON.
@@ -57,32 +54,37 @@ pub enum PolicyError {
     },
 
     /// Percent-encoded text that does not decode to UTF-8.
-    #[error(
-        "policy document is URL-encoded but does not decode to UTF-8 text\n\
-         (hint: AWS returns documents percent-encoded as UTF-8; was the text altered?)"
-    )]
+    #[error("{}", shown_with_hint(self))]
     Encoding,
 
     /// JSON, but not a policy document.
-    #[error(
-        "not an IAM policy: {reason}\n\
-         (hint: a policy is a JSON object such as {{\"Version\":\"2012-10-17\",\"Statement\":[…]}})"
-    )]
+    #[error("{}", shown_with_hint(self))]
     NotAPolicy {
         /// What makes it not a policy.
         reason: String,
     },
 
     /// A statement or the document breaks an IAM rule.
-    #[error("{at}: \"{field}\" {problem}")]
+    #[error("{}", shown_with_hint(self))]
     Invalid {
         /// Where.
         at: Location,
         /// The policy element at fault, as spelled in IAM JSON (`Effect`, `Condition`, …).
         field: String,
-        /// What is wrong, starting lowercase; may end with a `\n(hint: …)` line.
+        /// What is wrong, starting lowercase.
         problem: String,
+        /// What to write instead, when something can be said.
+        hint: Option<String>,
     },
+}
+
+/// The message, then the hint on a last line `(hint: …)`: the error's `Display`, for callers
+/// that print it alone; the binary prints [`PolicyError::message`] and the hint as data.
+fn shown_with_hint(e: &PolicyError) -> String {
+    match lambda_trust_verdict::Hinted::hint(e) {
+        Some(hint) => format!("{}\n(hint: {hint})", e.message()),
+        None => e.message(),
+    }
 }
 
 impl PolicyError {
@@ -99,6 +101,31 @@ impl PolicyError {
         match self {
             PolicyError::Invalid { field, .. } => Some(field),
             _ => None,
+        }
+    }
+
+    /// The message alone, without the hint.
+    pub fn message(&self) -> String {
+        match self {
+            PolicyError::Bom => {
+                "policy document starts with a UTF-8 byte order mark (BOM), which AWS rejects"
+                    .into()
+            }
+            PolicyError::Json {
+                line,
+                column,
+                context,
+                ..
+            } => {
+                format!("policy document is not valid JSON{context}: line {line}, column {column}")
+            }
+            PolicyError::Encoding => {
+                "policy document is URL-encoded but does not decode to UTF-8 text".into()
+            }
+            PolicyError::NotAPolicy { reason } => format!("not an IAM policy: {reason}"),
+            PolicyError::Invalid {
+                at, field, problem, ..
+            } => format!("{at}: \"{field}\" {problem}"),
         }
     }
 
@@ -146,10 +173,48 @@ pub(crate) fn kind(value: &serde_json::Value) -> &'static str {
     }
 }
 
-/// The messages say what to fix (the statement, the element and the rule), so no hint is
-/// added after them.
+/// The hint, as data: what to write instead.
 impl lambda_trust_verdict::Hinted for PolicyError {
     fn hint(&self) -> Option<String> {
-        None
+        match self {
+            PolicyError::Bom => Some("save the file as UTF-8 without a BOM".into()),
+            PolicyError::Encoding => {
+                Some("AWS returns documents percent-encoded as UTF-8; was the text altered?".into())
+            }
+            PolicyError::NotAPolicy { .. } => Some(
+                "a policy is a JSON object such as {\"Version\":\"2012-10-17\",\"Statement\":[…]}"
+                    .into(),
+            ),
+            PolicyError::Invalid { hint, .. } => hint.clone(),
+            PolicyError::Json { .. } => None,
+        }
+    }
+
+    fn message(&self) -> Option<String> {
+        Some(PolicyError::message(self))
+    }
+}
+
+#[cfg(test)]
+mod hint_tests {
+    use super::*;
+    use lambda_trust_verdict::Hinted;
+
+    #[test]
+    fn the_hint_is_data_and_the_message_leaves_it_out() {
+        let doc = serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"effect": "Allow", "Action": "*", "Resource": "*"}]});
+        let e = crate::Policy::parse(&doc).unwrap_err();
+        assert_eq!(
+            e.hint().as_deref(),
+            Some("element names are case-sensitive: write \"Effect\"")
+        );
+        assert!(!e.message().contains("hint"), "{}", e.message());
+        assert_eq!(
+            lambda_trust_verdict::shown(&e),
+            format!("{}\n(hint: {})", e.message(), e.hint().unwrap())
+        );
+        // Display, for callers that print it alone, still carries the hint.
+        assert!(e.to_string().ends_with("write \"Effect\")"), "{e}");
     }
 }

@@ -86,14 +86,14 @@ fn parse_version(obj: &Map<String, Value>) -> Result<Option<PolicyVersion>, Poli
         None => Ok(None),
         Some(Value::String(s)) if s == "2012-10-17" => Ok(Some(PolicyVersion::V2012_10_17)),
         Some(Value::String(s)) if s == "2008-10-17" => Ok(Some(PolicyVersion::V2008_10_17)),
-        Some(other) => Err(invalid(
+        Some(other) => Err(hinted(
             &Location::Document,
             "Version",
             format!(
-                "must be \"2012-10-17\" or \"2008-10-17\", found {}\n\
-                 (hint: the Version is the policy language version, not a date you choose)",
+                "must be \"2012-10-17\" or \"2008-10-17\", found {}",
                 show(other)
             ),
+            "the Version is the policy language version, not a date you choose",
         )),
     }
 }
@@ -151,6 +151,17 @@ fn invalid(at: &Location, field: &str, problem: String) -> PolicyError {
         at: at.clone(),
         field: field.to_owned(),
         problem,
+        hint: None,
+    }
+}
+
+/// [`invalid`], with what to write instead.
+fn hinted(at: &Location, field: &str, problem: String, hint: impl Into<String>) -> PolicyError {
+    PolicyError::Invalid {
+        at: at.clone(),
+        field: field.to_owned(),
+        problem,
+        hint: Some(hint.into()),
     }
 }
 
@@ -220,13 +231,13 @@ fn check_statement_elements(at: &Location, obj: &Map<String, Value>) -> Result<(
     let hint = STATEMENT_ELEMENTS
         .iter()
         .find(|known| known.eq_ignore_ascii_case(unknown))
-        .map(|known| format!("\n(hint: element names are case-sensitive: write \"{known}\")"))
-        .unwrap_or_default();
-    Err(invalid(
-        at,
-        unknown,
-        format!("is not a statement element{hint}"),
-    ))
+        .map(|known| format!("element names are case-sensitive: write \"{known}\""));
+    Err(PolicyError::Invalid {
+        at: at.clone(),
+        field: unknown.to_owned(),
+        problem: "is not a statement element".to_owned(),
+        hint,
+    })
 }
 
 fn parse_effect(at: &Location, obj: &Map<String, Value>) -> Result<Effect, PolicyError> {
@@ -324,14 +335,14 @@ fn parse_actions(at: &Location, field: &str, value: &Value) -> Result<Vec<String
                 .split_once(':')
                 .is_some_and(|(service, name)| !service.is_empty() && !name.is_empty());
         if !well_formed {
-            return Err(invalid(
+            return Err(hinted(
                 at,
                 field,
                 format!(
-                    "value {} is not an action (expected \"service:Action\" or \"*\")\n\
-                     (hint: for example \"lambda:InvokeFunction\" or \"sts:AssumeRole\")",
+                    "value {} is not an action (expected \"service:Action\" or \"*\")",
                     quote(action)
                 ),
+                "for example \"lambda:InvokeFunction\" or \"sts:AssumeRole\"",
             ));
         }
     }
@@ -396,15 +407,12 @@ fn parse_conditions(at: &Location, value: &Value) -> Result<Vec<Condition>, Poli
     let mut conditions = Vec::new();
     for (op_name, keys) in operators {
         let Some(operator) = ConditionOperator::parse(op_name) else {
-            return Err(invalid(
+            return Err(hinted(
                 at,
                 "Condition",
-                format!(
-                    "uses unknown condition operator {}\n\
-                     (hint: operators look like StringEquals, ArnLike, Bool, IpAddress, \
-                     optionally with a ForAnyValue:/ForAllValues: prefix and an IfExists suffix)",
-                    quote(op_name)
-                ),
+                format!("uses unknown condition operator {}", quote(op_name)),
+                "operators look like StringEquals, ArnLike, Bool, IpAddress, optionally with a \
+                 ForAnyValue:/ForAllValues: prefix and an IfExists suffix",
             ));
         };
         let Value::Object(keys) = keys else {

@@ -57,7 +57,7 @@ pub enum SimulateError {
         path: PathBuf,
         /// What is wrong with it.
         #[source]
-        source: PolicyError,
+        source: Box<PolicyError>,
     },
 
     /// A `--context` entry is not `KEY=VALUE`.
@@ -241,7 +241,7 @@ pub(crate) fn load(path: &Path, read: ReadFile) -> Result<Policy, SimulateError>
     })?;
     let policy_err = |source| SimulateError::Policy {
         path: path.to_owned(),
-        source,
+        source: Box::new(source),
     };
     let value = decode_document(&text).map_err(policy_err)?;
     Policy::parse(&value).map_err(policy_err)

@@ -31,18 +31,34 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub trait Hinted {
     /// What the user can do about it, when something can be said.
     fn hint(&self) -> Option<String>;
+
+    /// The message without the hint, for a type whose `Display` shows its hint too (for
+    /// callers that print it alone); `None`: the `Display` is the message.
+    fn message(&self) -> Option<String> {
+        None
+    }
 }
 
 /// An error as users read it: its message, then each cause after `: `, then the hint on a
 /// last line `(hint: …)`.
 pub fn shown<E: std::error::Error + Hinted>(e: &E) -> String {
-    human(e, e.hint())
+    let message = e.message().unwrap_or_else(|| e.to_string());
+    with_causes(message, e.source(), e.hint())
 }
 
 /// [`shown`] of any error, with the hint given.
 pub fn human(e: &dyn std::error::Error, hint: Option<String>) -> String {
-    let mut out = e.to_string();
-    let mut next = e.source();
+    with_causes(e.to_string(), e.source(), hint)
+}
+
+/// `message`, each cause after `: `, then the hint on a last line.
+fn with_causes(
+    message: String,
+    source: Option<&(dyn std::error::Error + 'static)>,
+    hint: Option<String>,
+) -> String {
+    let mut out = message;
+    let mut next = source;
     while let Some(cause) = next {
         out.push_str(": ");
         out.push_str(&cause.to_string());
