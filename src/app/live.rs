@@ -172,23 +172,13 @@ pub(crate) struct LivePlan {
     pub prepared: Prepared,
     pub genesys: Option<Session>,
     pub set: ChangeSet,
-    /// Changes left to the tool the setup was handed over to (`managed_by`), not written.
-    pub handed_over: usize,
 }
 
 impl LivePlan {
     /// After the set's writes: changes pending (exit 2) while some are left to the tool the
     /// setup was handed over to, else success.
     pub(crate) fn left_over(&self) -> Status {
-        Status::ok_or(self.handed_over == 0, Status::Changes)
-    }
-
-    /// `plan`'s verdict: in sync only when nothing is pending here or in that tool's code.
-    pub(crate) fn status(&self) -> Status {
-        match self.set.status() {
-            Status::Ok => self.left_over(),
-            other => other,
-        }
+        Status::ok_or(self.set.handed_over.is_empty(), Status::Changes)
     }
 }
 
@@ -256,30 +246,30 @@ pub(crate) async fn plan_both(
     let held = plan::held_permissions(&prepared.desired, &prepared.observed, retiring);
     events.all(held.iter().map(held_warning));
     let mut set = set;
-    let handed_over = hand_over(&mut set, prepared.loaded.config.managed_by, events);
+    hand_over(&mut set, prepared.loaded.config.managed_by, events);
     Ok(LivePlan {
         clients,
         prepared,
         genesys,
         set,
-        handed_over,
     })
 }
 
-/// With `managed_by`, the writes of the sides that tool manages are taken out of the set and
-/// said, each with the step that makes them there instead; returns how many.
-fn hand_over(set: &mut ChangeSet, tool: Option<config::ManagedBy>, events: &dyn Events) -> usize {
-    let Some(tool) = tool else { return 0 };
-    let mut count = 0;
+/// With `managed_by`, the writes of the sides that tool manages are taken out of the set (kept
+/// in it as handed over) and said, each side with the step that makes them there instead.
+fn hand_over(set: &mut ChangeSet, tool: Option<config::ManagedBy>, events: &dyn Events) {
+    let Some(tool) = tool else { return };
     for side in [Side::Aws, Side::Genesys] {
         if !handover::manages(tool, side) {
             continue;
         }
-        let changes = set.hand_over(side);
+        set.hand_over(side, tool.name());
+        let changes: Vec<String> = (set.handed_over_on(side).iter())
+            .map(|h| format!("{}: {}", h.change.resource, h.change.detail))
+            .collect();
         if changes.is_empty() {
             continue;
         }
-        count += changes.len();
         events.event(Event::Warning {
             message: format!(
                 "{} change(s) on the {} side are not written: {} manages it (managed_by = \"{}\"): {}",
@@ -292,7 +282,6 @@ fn hand_over(set: &mut ChangeSet, tool: Option<config::ManagedBy>, events: &dyn 
             hint: Some(handover::step(tool, side)),
         });
     }
-    count
 }
 
 /// The AWS plan and, with `[genesys]`, the Genesys Cloud plan (knowing which flows call an

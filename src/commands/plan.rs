@@ -23,5 +23,5 @@ pub(super) async fn run(
     };
     let planned = read_and_plan(&inv.settings, events, &path, goal, force).await?;
     inv.output.emit(&Planned(&planned.set))?;
-    Ok(planned.status())
+    Ok(planned.set.status())
 }

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::text::printable;
 use super::Styles;
-use crate::core::change_set::{ChangeSet, Side};
+use crate::core::change_set::{ChangeSet, HandedOver, Side};
 use crate::core::describe::{describe_plan, Action, ChangeView};
 use crate::core::genesys::{describe_genesys, genesys_notes, GenesysPlan};
 use crate::core::plan::Plan;
@@ -145,12 +145,28 @@ fn counts(views: &[ChangeView]) -> (usize, usize, usize) {
 pub(crate) fn change_set_human(set: &ChangeSet, styles: Styles) -> String {
     set.sides()
         .into_iter()
-        .map(|side| match (side, &set.genesys) {
-            (Side::Aws, _) => plan_human(&set.aws, styles),
-            (Side::Genesys, Some(g)) => genesys_plan_human(g, styles),
-            (Side::Genesys, None) => String::new(),
-        })
+        .map(
+            |side| match (side, &set.genesys, set.handed_over_on(side)) {
+                (side, _, handed) if !handed.is_empty() => handed_over_human(side, &handed, styles),
+                (Side::Aws, _, _) => plan_human(&set.aws, styles),
+                (Side::Genesys, Some(g), _) => genesys_plan_human(g, styles),
+                (Side::Genesys, None, _) => String::new(),
+            },
+        )
         .collect()
+}
+
+/// A side handed over to another tool (`managed_by`): what its code must change; never "in sync".
+fn handed_over_human(side: Side, handed: &[&HandedOver], styles: Styles) -> String {
+    let views: Vec<ChangeView> = handed.iter().map(|h| h.change.clone()).collect();
+    let tool = handed.first().map_or("", |h| h.tool);
+    let mut out = change_blocks(&views, styles);
+    out.push_str(&styles.bold(&format!(
+        "{} differs from the config in {} change(s), left to {tool} (managed_by): lambda-trust writes none of them.\n",
+        side.name(),
+        views.len()
+    )));
+    out
 }
 
 /// A change set's write, as it starts (progress on stderr).

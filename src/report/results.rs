@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::core::change_set::ChangeSet;
+use crate::core::change_set::{ChangeSet, HandedOver};
 use crate::core::describe::{describe, ChangeView};
 use crate::core::genesys::{describe_genesys, GenesysPlan, KeptAction};
 use crate::core::plan::Plan;
@@ -27,10 +27,13 @@ pub fn to_json(result: &impl Serialize) -> String {
 #[schemars(extend("allOf" = [
     {
         "if": {"properties": {"in_sync": {"const": true}}},
-        "then": {"properties": {
-            "changes": {"maxItems": 0},
-            "genesys": {"properties": {"in_sync": {"const": true}}}
-        }}
+        "then": {
+            "properties": {
+                "changes": {"maxItems": 0},
+                "genesys": {"properties": {"in_sync": {"const": true}}}
+            },
+            "not": {"required": ["handed_over"]}
+        }
     },
     {
         "if": {"properties": {"in_sync": {"const": false}}},
@@ -39,11 +42,12 @@ pub fn to_json(result: &impl Serialize) -> String {
             {
                 "required": ["genesys"],
                 "properties": {"genesys": {"properties": {"in_sync": {"const": false}}}}
-            }
+            },
+            {"required": ["handed_over"]}
         ]}
     }
 ]))]
-pub struct PlanResult {
+pub struct PlanResult<'a> {
     #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
     /// Both sides: nothing to write.
@@ -55,18 +59,24 @@ pub struct PlanResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "super::schemas::genesys_plan")]
     pub genesys: Option<GenesysChanges>,
+    /// With `managed_by`: the changes the config wants on a side that tool manages, made in
+    /// its code, never by lambda-trust (docs/export.md).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    #[schemars(length(min = 1))]
+    pub handed_over: &'a [HandedOver],
 }
 
-impl PlanResult {
-    pub fn new(set: &ChangeSet) -> PlanResult {
+impl PlanResult<'_> {
+    pub fn new(set: &ChangeSet) -> PlanResult<'_> {
         PlanResult {
             schema_version: SCHEMA_VERSION,
-            in_sync: set.in_sync(),
+            in_sync: set.in_sync() && set.handed_over.is_empty(),
             changes: changes(&set.aws),
             genesys: set
                 .genesys
                 .as_ref()
                 .map(|g| GenesysChanges::new(g, g.calls())),
+            handed_over: &set.handed_over,
         }
     }
 }
@@ -260,7 +270,7 @@ impl OnboardResult {
 /// `onboard`/`offboard --dry-run`: the config diff and the plan; nothing is written.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct DryRunResult {
+pub struct DryRunResult<'a> {
     #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
     #[schemars(extend("const" = true))]
@@ -268,11 +278,11 @@ pub struct DryRunResult {
     /// A unified diff of the config file.
     pub config_diff: String,
     #[schemars(schema_with = "super::schemas::plan")]
-    pub plan: PlanResult,
+    pub plan: PlanResult<'a>,
 }
 
-impl DryRunResult {
-    pub fn new(config_diff: String, set: &ChangeSet) -> DryRunResult {
+impl DryRunResult<'_> {
+    pub fn new(config_diff: String, set: &ChangeSet) -> DryRunResult<'_> {
         DryRunResult {
             schema_version: SCHEMA_VERSION,
             dry_run: true,

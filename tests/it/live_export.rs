@@ -483,6 +483,19 @@ fn cloudformation_deployed_stack_checks_in_sync_and_is_never_written() {
         "{}",
         r.stderr
     );
+    // plan says what the stack must change, never "in sync".
+    let r = g.expect(&["plan"], 2);
+    assert!(
+        r.stdout.contains("left to CloudFormation") && !r.stdout.contains("AWS matches"),
+        "{}",
+        r.stdout
+    );
+    let plan = json_of(&g.expect(&["plan", "--format", "json"], 2));
+    assert_eq!(plan["in_sync"], false, "{plan}");
+    assert_eq!(plan["handed_over"][0]["tool"], "CloudFormation", "{plan}");
+    assert_eq!(plan["handed_over"][0]["side"], "aws", "{plan}");
+    let schema = &crate::json_schemas::validators()["plan.schema.json"];
+    assert!(schema.is_valid(&plan), "{plan}");
 
     // Handed to Terraform, both halves are: destroy deletes nothing on either side.
     g.env

@@ -197,7 +197,6 @@ impl lambda_trust_verdict::Hinted for PolicyError {
 
 #[cfg(test)]
 mod hint_tests {
-    use super::*;
     use lambda_trust_verdict::Hinted;
 
     #[test]

@@ -4,7 +4,7 @@
 //!
 //! Part of the pure `core` layer.
 
-use crate::describe::describe;
+use crate::describe::{describe, ChangeView};
 use crate::genesys::GenesysPlan;
 use crate::plan::{
     AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
@@ -41,6 +41,20 @@ impl Side {
     }
 }
 
+/// A change the config wants on a side handed over to another tool (`managed_by`): made in
+/// that tool's code, never by lambda-trust.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+pub struct HandedOver {
+    /// The side the change is on.
+    pub side: Side,
+    /// The tool that manages it: `Terraform` or `CloudFormation`.
+    pub tool: &'static str,
+    /// The change, as a plan shows it.
+    pub change: ChangeView,
+}
+
 /// Both sides' plans, and which side is written first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeSet {
@@ -48,6 +62,8 @@ pub struct ChangeSet {
     pub aws: Plan,
     /// `None` without `[genesys]`.
     pub genesys: Option<GenesysPlan>,
+    /// The changes left to the tool the setup was handed over to (see [`ChangeSet::hand_over`]).
+    pub handed_over: Vec<HandedOver>,
     order: [Side; 2],
     /// How many of `aws`'s ops, at its end, are written after both sides: the removal of a
     /// renamed role's predecessor waits until the Genesys Cloud credential names the new role.
@@ -62,6 +78,7 @@ impl ChangeSet {
         ChangeSet {
             aws,
             genesys,
+            handed_over: Vec::new(),
             order: [Side::Aws, Side::Genesys],
             aws_last: 0,
         }
@@ -95,6 +112,7 @@ impl ChangeSet {
         ChangeSet {
             aws,
             genesys,
+            handed_over: Vec::new(),
             order: [Side::Genesys, Side::Aws],
             aws_last: 0,
         }
@@ -105,9 +123,13 @@ impl ChangeSet {
         self.aws.is_empty() && self.genesys.as_ref().is_none_or(GenesysPlan::is_empty)
     }
 
-    /// `plan`'s verdict: in sync (exit 0) or changes pending (exit 2).
+    /// `plan`'s verdict: in sync (exit 0) or changes pending (exit 2), here or in the code of
+    /// the tool the setup was handed over to.
     pub fn status(&self) -> Status {
-        Status::ok_or(self.in_sync(), Status::Changes)
+        Status::ok_or(
+            self.in_sync() && self.handed_over.is_empty(),
+            Status::Changes,
+        )
     }
 
     /// Both sides, in the order they are written (for showing the set).
@@ -146,27 +168,35 @@ impl ChangeSet {
         Ok(ChangeSet::converge(Plan::default(), genesys))
     }
 
-    /// Takes `side`'s writes out of the set (a side handed over to another tool, which
-    /// lambda-trust never writes), returning each as `resource: what changes`.
-    pub fn hand_over(&mut self, side: Side) -> Vec<String> {
-        let line =
-            |view: crate::describe::ChangeView| format!("{}: {}", view.resource, view.detail);
-        match side {
+    /// Takes `side`'s writes out of the set: that side is handed over to `tool`, which
+    /// lambda-trust never writes. They are kept in [`ChangeSet::handed_over`], to be shown.
+    pub fn hand_over(&mut self, side: Side, tool: &'static str) {
+        let views: Vec<ChangeView> = match side {
             Side::Aws => {
                 self.aws_last = 0;
-                std::mem::take(&mut self.aws.ops)
-                    .iter()
-                    .map(|op| line(describe(op)))
+                (std::mem::take(&mut self.aws.ops).iter())
+                    .map(describe)
                     .collect()
             }
             Side::Genesys => match self.genesys.as_mut() {
-                Some(plan) => std::mem::take(&mut plan.ops)
-                    .iter()
-                    .map(|op| line(crate::genesys::describe_genesys(op)))
+                Some(plan) => (std::mem::take(&mut plan.ops).iter())
+                    .map(crate::genesys::describe_genesys)
                     .collect(),
                 None => Vec::new(),
             },
-        }
+        };
+        (self.handed_over).extend(views.into_iter().map(|change| HandedOver {
+            side,
+            tool,
+            change,
+        }));
+    }
+
+    /// The changes of `side` left to another tool.
+    pub fn handed_over_on(&self, side: Side) -> Vec<&HandedOver> {
+        (self.handed_over.iter())
+            .filter(|h| h.side == side)
+            .collect()
     }
 
     /// Write calls the set makes, both sides: one per op.
