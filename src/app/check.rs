@@ -71,14 +71,7 @@ async fn check_one(
             Err(e) => core_check::GenesysSide::Failed(e.human()),
         };
         let mut report = core_check::config_report(&name, &text, aws, &verification, side);
-        if let Some(tool) = prepared.loaded.config.managed_by {
-            crate::core::handover::hand_over_findings(&mut report.findings, tool);
-            report.notes.push(format!(
-                "handed over to {} (managed_by): lambda-trust's ownership tags, tags the config does not declare and statement IDs are not compared, and lambda-trust writes none of what {} manages",
-                tool.name(),
-                tool.name()
-            ));
-        }
+        hand_over(&mut report, prepared.loaded.config.managed_by);
         report.not_checked = not_checked(only, &prepared.loaded.config);
         report.subject = Some(verify::Subject::of(&prepared.desired, clients.region()));
         Ok(report)
@@ -87,6 +80,18 @@ async fn check_one(
     let mut report = result.unwrap_or_else(|e| drift::ConfigReport::error(&name, e.human()));
     report.environment = path.env.clone();
     report
+}
+
+/// With `managed_by`: the findings on the sides that tool manages are fixed in its code, and
+/// the report says what was not compared.
+fn hand_over(report: &mut drift::ConfigReport, tool: Option<config::ManagedBy>) {
+    let Some(tool) = tool else { return };
+    crate::core::handover::hand_over_findings(&mut report.findings, tool);
+    report.notes.push(format!(
+        "handed over to {} (managed_by): lambda-trust's ownership tags, tags the config does not declare and statement IDs are not compared, and lambda-trust writes none of what {} manages",
+        tool.name(),
+        tool.name()
+    ));
 }
 
 /// The sides of `config` that `--only` leaves out: AWS with `--only genesys`; Genesys Cloud
