@@ -63,6 +63,21 @@ fn applied() -> (G, String) {
     (g, arn)
 }
 
+/// `export FORMAT --out DIR --format json` of the live setup: the directory and the result.
+fn export_live(g: &G, format: &str, dir: &str) -> (std::path::PathBuf, Value) {
+    let out = g.env.dir.path().join(dir);
+    let args = [
+        "export",
+        format,
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    let v = json_of(&g.expect(&args, 0));
+    (out, v)
+}
+
 /// python-hcl2's reading of the directory (tests/it/support/tf_blocks.py).
 fn tf_blocks(dir: &Path) -> Value {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/support/tf_blocks.py");
@@ -146,19 +161,7 @@ fn live_ids(g: &G, function: &str) -> BTreeMap<String, String> {
 #[test]
 fn terraform_imports_every_live_object_once_with_its_id() {
     let (g, function) = applied();
-    let out = g.env.dir.path().join("tf");
-    let r = g.expect(
-        &[
-            "export",
-            "terraform",
-            "--out",
-            out.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-        0,
-    );
-    let v = json_of(&r);
+    let (out, v) = export_live(&g, "terraform", "tf");
     assert_eq!(v["format"], "terraform");
     let blocks = tf_blocks(&out);
     let resources: Vec<&String> = blocks["resources"].as_object().unwrap().keys().collect();
@@ -298,19 +301,7 @@ fn two_hundred_and_sixty_actions_are_exported() {
 #[test]
 fn cloudformation_templates_lint_and_audit_as_the_live_role() {
     let (g, _) = applied();
-    let out = g.env.dir.path().join("cfn");
-    let r = g.expect(
-        &[
-            "export",
-            "cloudformation",
-            "--out",
-            out.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-        0,
-    );
-    let v = json_of(&r);
+    let (out, v) = export_live(&g, "cloudformation", "cfn");
     let names: Vec<String> = (v["files"].as_array().unwrap().iter())
         .map(|f| {
             Path::new(f.as_str().unwrap())
