@@ -2,12 +2,13 @@
 //! Cloud), and `check --template/--plan`, the config against infrastructure-as-code with no
 //! AWS call. Each returns the one `CheckReport` the command prints and writes to files.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::events::Events;
 use super::genesys as genesys_live;
 use super::iac::{read_model, IacSource};
-use super::live::{aws_drift, connect};
+use super::live::{connect, drift_lookups, drift_of};
 use super::settings::Settings;
 use crate::aws::pace::Pacer;
 use crate::aws::prepare as aws_prepare;
@@ -20,65 +21,161 @@ use crate::core::genesys::{genesys_checks, genesys_findings, timeout_check, Gene
 use crate::core::iac;
 use crate::core::isolation;
 use crate::core::render::RenderContext;
-use crate::core::verify;
+use crate::core::trail::Lookup;
+use crate::core::verify::{self, PathSources};
 use crate::error::{Error, Result};
 
+/// What `check` asks of every config beside the config itself.
+#[derive(Clone, Copy)]
+struct Ask<'a> {
+    only: Option<Side>,
+    org_policies: Option<&'a Path>,
+    test_actions: bool,
+}
+
+/// One config's check: everything it judges is read first ([`read`]), then judged with no
+/// call ([`judge`]). A config that cannot be read is a report of its error.
 async fn check_one(
     settings: &Settings,
     events: &dyn Events,
     path: &config::ConfigFile,
     pacer: &Pacer,
-    only: Option<Side>,
-    org_policies: Option<&Path>,
-    test_actions: bool,
+    ask: Ask<'_>,
 ) -> drift::ConfigReport {
     let name = path.path.display().to_string();
-    let result: Result<drift::ConfigReport> = async {
-        // Bad input is refused before any call.
-        super::path::check_org_policies_dir(org_policies)?;
-        let loaded = path.load()?;
-        let text = loaded.text.clone();
-        genesys_live::check_only(only, &loaded.config)?;
-        let templates = settings.templates.load()?;
-        let clients = connect(settings, events, &loaded.config).await?;
-        let allow_weaker = settings.templates.allow_weaker;
-        let prepared = aws_prepare::prepare(&clients, loaded, &templates, allow_weaker).await?;
-        let (aws, verification) = if only == Some(Side::Genesys) {
-            (Vec::new(), verify::Verification::new(Vec::new()))
-        } else {
-            let verification = verify::verification(&prepared.desired, &prepared.observed);
-            let verification =
-                super::path::with_path(verification, &clients, &prepared, org_policies, events)
-                    .await?;
-            let mut aws = aws_drift(&clients, &prepared, pacer).await?;
-            aws.extend(other_environments(settings, path, &prepared));
-            (aws, verification)
-        };
-        // The Genesys side, as if adopting too; each finding names who made the change when
-        // the audit trail says. Its failure is reported beside the AWS findings, never instead.
-        let genesys = match only {
-            Some(Side::Aws) => Ok(None),
-            _ => genesys_check(&clients, &prepared, events, test_actions).await,
-        };
-        let side = match &genesys {
-            Ok(None) => core_check::GenesysSide::NotChecked,
-            Ok(Some(g)) => core_check::GenesysSide::Checked(core_check::GenesysCheck {
-                findings: g.findings.clone(),
-                checks: &g.checks,
-                plan: &g.plan,
-                lookup_error: g.lookup_error.clone(),
-            }),
-            Err(e) => core_check::GenesysSide::Failed(e.human()),
-        };
-        let mut report = core_check::config_report(&name, &text, aws, &verification, side);
-        hand_over(&mut report, prepared.loaded.config.managed_by);
-        report.not_checked = not_checked(only, &prepared.loaded.config);
-        report.subject = Some(verify::Subject::of(&prepared.desired, clients.region()));
-        Ok(report)
-    }
-    .await;
-    let mut report = result.unwrap_or_else(|e| drift::ConfigReport::error(&name, e.human()));
+    let mut report = match read(settings, events, path, pacer, ask).await {
+        Ok(reading) => judge(&name, reading, ask.only),
+        Err(e) => drift::ConfigReport::error(&name, e.human()),
+    };
     report.environment = path.env.clone();
+    report
+}
+
+/// Everything one config's check reads, gathered before anything is judged.
+struct Reading {
+    prepared: aws_prepare::Prepared,
+    /// The region the role's functions default to ([`verify::Subject::of`]).
+    region: String,
+    /// The AWS side beyond the role's state; `None` with `--only genesys`.
+    aws: Option<AwsReading>,
+    /// The Genesys side; its failure is reported beside the AWS findings, never instead.
+    genesys: Result<Option<GenesysChecked>>,
+}
+
+/// What the judgement of the AWS state asks for: who made its drift (CloudTrail), the whole
+/// path's policies, and the other environments' claims.
+struct AwsReading {
+    drift: Vec<drift::Finding>,
+    lookups: BTreeMap<String, Lookup>,
+    sources: PathSources,
+    isolation: Vec<drift::Finding>,
+}
+
+/// Reads one config's check in as few rounds as the data allows: the AWS state while signing
+/// in to Genesys Cloud; then, at once, CloudTrail for the drift the state shows, the whole
+/// path's policies, and the Genesys side.
+async fn read(
+    settings: &Settings,
+    events: &dyn Events,
+    path: &config::ConfigFile,
+    pacer: &Pacer,
+    ask: Ask<'_>,
+) -> Result<Reading> {
+    // Bad input is refused before any call.
+    super::path::check_org_policies_dir(ask.org_policies)?;
+    let loaded = path.load()?;
+    genesys_live::check_only(ask.only, &loaded.config)?;
+    let templates = settings.templates.load()?;
+    let clients = connect(settings, events, &loaded.config).await?;
+    let signing_in = async {
+        match ask.only {
+            Some(Side::Aws) => Ok(None),
+            _ => genesys_live::sign_in(&clients, &loaded.config, events).await,
+        }
+    };
+    let allow_weaker = settings.templates.allow_weaker;
+    let state = aws_prepare::prepare(&clients, loaded.clone(), &templates, allow_weaker);
+    let (prepared, signed_in) = futures::join!(state, signing_in);
+    let prepared = prepared?;
+    let aws = async {
+        match ask.only {
+            Some(Side::Genesys) => Ok(None),
+            _ => {
+                (read_aws(settings, events, path, &clients, &prepared, pacer, ask).await).map(Some)
+            }
+        }
+    };
+    let genesys = async { genesys_check(signed_in?, &prepared, events, ask.test_actions).await };
+    let (aws, genesys) = futures::join!(aws, genesys);
+    Ok(Reading {
+        aws: aws?,
+        genesys,
+        region: clients.region(),
+        prepared,
+    })
+}
+
+/// The AWS side's second round: CloudTrail for the drift the state shows, and the whole path's
+/// policies, at once.
+async fn read_aws(
+    settings: &Settings,
+    events: &dyn Events,
+    path: &config::ConfigFile,
+    clients: &crate::aws::Clients,
+    prepared: &aws_prepare::Prepared,
+    pacer: &Pacer,
+    ask: Ask<'_>,
+) -> Result<AwsReading> {
+    let drift = drift_of(prepared)?;
+    let lookups = drift_lookups(clients, prepared, &drift, pacer);
+    let sources = super::path::path_sources(clients, prepared, ask.org_policies, events);
+    let (lookups, sources) = futures::join!(lookups, sources);
+    Ok(AwsReading {
+        drift,
+        lookups,
+        sources: sources?,
+        isolation: other_environments(settings, path, prepared),
+    })
+}
+
+/// One config's report from what [`read`] gathered; no call.
+fn judge(name: &str, reading: Reading, only: Option<Side>) -> drift::ConfigReport {
+    let Reading {
+        prepared,
+        region,
+        aws,
+        genesys,
+    } = reading;
+    let (desired, observed) = (&prepared.desired, &prepared.observed);
+    let (aws, verification) = match aws {
+        Some(read) => core_check::judge_aws(
+            desired,
+            observed,
+            core_check::AwsRead {
+                drift: read.drift,
+                lookups: &read.lookups,
+                sources: &read.sources,
+                isolation: read.isolation,
+            },
+        ),
+        None => (Vec::new(), verify::Verification::new(Vec::new())),
+    };
+    let side = match &genesys {
+        Ok(None) => core_check::GenesysSide::NotChecked,
+        Ok(Some(g)) => core_check::GenesysSide::Checked(core_check::GenesysCheck {
+            findings: g.findings.clone(),
+            checks: &g.checks,
+            plan: &g.plan,
+            lookup_error: g.lookup_error.clone(),
+        }),
+        Err(e) => core_check::GenesysSide::Failed(e.human()),
+    };
+    let config = &prepared.loaded.config;
+    let text = &prepared.loaded.text;
+    let mut report = core_check::config_report(name, text, aws, &verification, side);
+    hand_over(&mut report, config.managed_by);
+    report.not_checked = not_checked(only, config);
+    report.subject = Some(verify::Subject::of(desired, region));
     report
 }
 
@@ -112,14 +209,18 @@ struct GenesysChecked {
     lookup_error: Option<String>,
 }
 
-/// Signs in, reads and plans the Genesys side as if adopting; `None` without `[genesys]`.
+/// Reads and plans the Genesys side as if adopting, once signed in; `None` without
+/// `[genesys]` (or with `--only aws`, not signed in).
 async fn genesys_check(
-    clients: &crate::aws::Clients,
+    signed_in: Option<genesys_live::SignedIn>,
     prepared: &aws_prepare::Prepared,
     events: &dyn Events,
     test_actions: bool,
 ) -> Result<Option<GenesysChecked>> {
-    let Some(mut side) = genesys_live::prepare(clients, prepared, false, events).await? else {
+    let Some(signed_in) = signed_in else {
+        return Ok(None);
+    };
+    let Some(mut side) = genesys_live::read(signed_in, prepared, false, events).await? else {
         return Ok(None);
     };
     let (plan, lookup_error) = side.plan_for_check().await?;
@@ -165,17 +266,14 @@ pub(crate) async fn check(
     // One CloudTrail pace for the run: configs checked concurrently may share an account.
     let pacer = aws_trail::pacer();
     let what = format!("checking {} config(s) against AWS", paths.len());
-    let checks = paths.iter().map(|path| {
-        check_one(
-            settings,
-            events,
-            path,
-            &pacer,
-            only,
-            org_policies,
-            test_actions,
-        )
-    });
+    let ask = Ask {
+        only,
+        org_policies,
+        test_actions,
+    };
+    let checks = paths
+        .iter()
+        .map(|path| check_one(settings, events, path, &pacer, ask));
     let reports = events
         .reading(what, futures::future::join_all(checks))
         .await;

@@ -108,11 +108,30 @@ pub(crate) async fn prepare(
     verbose: bool,
     events: &dyn Events,
 ) -> Result<Option<Session>> {
-    let config = &prepared.loaded.config;
+    match sign_in(clients, &prepared.loaded.config, events).await? {
+        Some(signed_in) => read(signed_in, prepared, verbose, events).await,
+        None => Ok(None),
+    }
+}
+
+/// A client signed in to the org, before anything of it is read: signing in needs only the
+/// config (and AWS for the OAuth secret), so `check` does it while AWS is being read.
+pub(crate) struct SignedIn {
+    client: Client,
+    oauth_id: String,
+    /// The region the endpoints came from (the environment's wins over the config's); with
+    /// an explicit API URL, the configured one.
+    region: Option<String>,
+    started: Instant,
+}
+
+/// Finds the OAuth client and signs in; `None` without `[genesys]`.
+pub(crate) async fn sign_in(
+    clients: &Clients,
+    config: &crate::config::Config,
+    events: &dyn Events,
+) -> Result<Option<SignedIn>> {
     let Some(genesys) = &config.genesys else {
-        return Ok(None);
-    };
-    let Some(mut desired) = DesiredGenesys::new(&prepared.loaded, &prepared.desired) else {
         return Ok(None);
     };
     let started = Instant::now();
@@ -122,9 +141,39 @@ pub(crate) async fn prepare(
         genesys.region.as_deref(),
     )
     .await?;
-    // The region the endpoints came from (the environment's wins over the config's); with an
-    // explicit API URL, the configured one: the check is never skipped in silence.
-    desired.region = ends.region_to_check(genesys.region.as_deref());
+    let retries = Retries {
+        max_attempts: clients.max_attempts(),
+        timeout: clients.timeout(),
+        progress: events.retries(),
+    };
+    let client = Client::connect(&ends, &oauth, retries).await?;
+    Ok(Some(SignedIn {
+        client,
+        oauth_id: oauth.id,
+        region: ends.region_to_check(genesys.region.as_deref()),
+        started,
+    }))
+}
+
+/// Reads the org signed in to against what `prepared` wants of it; `None` when its config
+/// has no `[genesys]`.
+pub(crate) async fn read(
+    signed_in: SignedIn,
+    prepared: &Prepared,
+    verbose: bool,
+    events: &dyn Events,
+) -> Result<Option<Session>> {
+    let SignedIn {
+        client,
+        oauth_id,
+        region,
+        started,
+    } = signed_in;
+    let Some(mut desired) = DesiredGenesys::new(&prepared.loaded, &prepared.desired) else {
+        return Ok(None);
+    };
+    // The check is never skipped in silence.
+    desired.region = region;
     if desired.region.is_none() {
         events.event(Event::Note(
             "the targets' region was not checked against the Genesys Cloud organization's: \
@@ -132,12 +181,6 @@ pub(crate) async fn prepare(
                 .into(),
         ));
     }
-    let retries = Retries {
-        max_attempts: clients.max_attempts(),
-        timeout: clients.timeout(),
-        progress: events.retries(),
-    };
-    let client = Client::connect(&ends, &oauth, retries).await?;
     let observed = observe::observe(&client, &desired).await?;
     if verbose {
         events.event(Event::ReadTimed {
@@ -146,7 +189,7 @@ pub(crate) async fn prepare(
             detail: client.api_url().to_string(),
         });
     }
-    let session = Session::new(client, oauth.id, desired, observed);
+    let session = Session::new(client, oauth_id, desired, observed);
     report_retries(&session, &[], events);
     Ok(Some(session))
 }

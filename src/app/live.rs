@@ -4,6 +4,7 @@
 //! drift with its CloudTrail events, shared by `check` and `verify`. It lives here,
 //! above `aws/` and `genesys/`, because it joins the two (they never import each other).
 
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use super::events::{Event, Events};
@@ -412,16 +413,33 @@ pub(crate) async fn aws_drift(
     prepared: &Prepared,
     pacer: &Pacer,
 ) -> Result<Vec<drift::Finding>> {
-    let (desired, observed) = (&prepared.desired, &prepared.observed);
-    let mut findings = core_check::aws_findings(desired, observed)?;
-    let now = &prepared.loaded.config.role.name;
-    findings.extend(drift::predecessor_findings(&prepared.predecessors, now));
-    let lookups = {
-        let trails: Vec<&Trail> = findings.iter().map(|f| &f.trail).collect();
-        aws_trail::look_up(clients, &desired.partition, &trails, pacer).await
-    };
+    let mut findings = drift_of(prepared)?;
+    let lookups = drift_lookups(clients, prepared, &findings, pacer).await;
     for f in &mut findings {
         trail::attribute(&mut f.trail, &lookups);
     }
     Ok(findings)
+}
+
+/// The AWS drift of a prepared config, before CloudTrail is asked who made it.
+pub(crate) fn drift_of(prepared: &Prepared) -> Result<Vec<drift::Finding>> {
+    let (desired, observed) = (&prepared.desired, &prepared.observed);
+    let role = &prepared.loaded.config.role.name;
+    Ok(core_check::aws_drift(
+        desired,
+        observed,
+        &prepared.predecessors,
+        role,
+    )?)
+}
+
+/// CloudTrail's answers for `findings`' resources, by resource; no finding, no call.
+pub(crate) async fn drift_lookups(
+    clients: &Clients,
+    prepared: &Prepared,
+    findings: &[drift::Finding],
+    pacer: &Pacer,
+) -> BTreeMap<String, trail::Lookup> {
+    let trails: Vec<&Trail> = findings.iter().map(|f| &f.trail).collect();
+    aws_trail::look_up(clients, &prepared.desired.partition, &trails, pacer).await
 }

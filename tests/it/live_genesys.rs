@@ -1343,3 +1343,45 @@ fn without_the_audit_trail_a_same_second_credential_is_unknown_not_in_sync() {
     g.fake.settings(json!({"audit_permitted": true}));
     g.expect(&["check"], 0);
 }
+
+/// `check` reads both sides at once: it signs in to Genesys Cloud while AWS is read, and reads
+/// the org while CloudTrail and the whole path's policies are read, instead of one side after
+/// the other. Every AWS call and every Genesys Cloud call answers 300 ms late here, so calls
+/// made in turn could not overlap; the arrival times (one machine, one clock) show they do.
+#[test]
+fn check_reads_genesys_cloud_while_aws_is_read() {
+    let g = setup_g(&["lookup-order"]);
+    g.expect(&["apply"], 0);
+    let latency = std::time::Duration::from_millis(300);
+    g.env.proxy.set_faults(support::proxy::FaultConfig {
+        latency,
+        ..Default::default()
+    });
+    g.fake
+        .settings(json!({"latency_seconds": latency.as_secs_f64()}));
+    g.env.proxy.clear();
+    g.fake.reset_calls();
+    let started = std::time::Instant::now();
+    g.expect(&["check"], 0);
+    let elapsed = started.elapsed();
+    let aws = g.env.proxy.calls();
+    let genesys = g.fake.calls();
+    // The last AWS call is in flight for at least the latency after it arrives.
+    let last_aws = aws.iter().map(|c| c.arrived).fold(0.0, f64::max) + latency.as_secs_f64();
+    let overlapping = genesys.iter().filter(|c| c.arrived < last_aws).count();
+    eprintln!(
+        "check in {elapsed:?}: {} AWS calls, {} Genesys Cloud calls, {overlapping} of them \
+         sent while AWS was still being read",
+        aws.len(),
+        genesys.len()
+    );
+    assert!(!aws.is_empty() && !genesys.is_empty());
+    // The sign-in while the AWS state is read, and the org's first read while the whole
+    // path's policies are: read in turn, none would be.
+    assert!(
+        overlapping >= 2,
+        "Genesys Cloud was read only after AWS: {overlapping} of {} calls sent while AWS was \
+         still being read\n{genesys:#?}",
+        genesys.len()
+    );
+}

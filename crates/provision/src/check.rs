@@ -4,11 +4,14 @@
 //!
 //! Part of the pure `core` layer.
 
+use std::collections::BTreeMap;
+
 use crate::drift::{self, ConfigReport, ConfigStatus, Finding, Kind};
 use crate::genesys::{genesys_check_findings, genesys_notes, GenesysPlan};
 use crate::plan::{self, PlanError, PlanOptions};
 use crate::state::{Desired, Observed};
-use crate::verify::{Check, Verification};
+use crate::trail::{self, Lookup};
+use crate::verify::{self, Check, PathSources, Verification};
 
 /// The AWS drift as `check` sees it. Refusing to write to what lambda-trust does not own is
 /// `plan`'s job: a check plans as if adopting, so a lost `managed-by` tag is itself a finding
@@ -26,6 +29,49 @@ pub fn aws_findings(desired: &Desired, observed: &Observed) -> Result<Vec<Findin
         Err(e @ PlanError::RolePath { .. }) => Ok(vec![drift::refusal_finding(&e)]),
         Err(e) => Err(e),
     }
+}
+
+/// The drift `check` asks CloudTrail about: [`aws_findings`] and the predecessors left
+/// behind by a rename (`predecessors`, read at the role's path; `role` is today's name).
+pub fn aws_drift(
+    desired: &Desired,
+    observed: &Observed,
+    predecessors: &[Observed],
+    role: &str,
+) -> Result<Vec<Finding>, PlanError> {
+    let mut findings = aws_findings(desired, observed)?;
+    findings.extend(drift::predecessor_findings(predecessors, role));
+    Ok(findings)
+}
+
+/// What a check read of the AWS side beyond the role's state: CloudTrail's answers for the
+/// drift's resources, the whole path's sources, and the failed isolation claims towards the
+/// other environments (as findings).
+pub struct AwsRead<'a> {
+    /// [`aws_drift`]'s findings, as judged before CloudTrail was asked.
+    pub drift: Vec<Finding>,
+    /// CloudTrail's answers, by resource ([`trail::resources_to_look_up`]).
+    pub lookups: &'a BTreeMap<String, Lookup>,
+    /// The organization and function policies the whole path is judged over.
+    pub sources: &'a PathSources,
+    /// The other environments' findings ([`crate::isolation::findings`]).
+    pub isolation: Vec<Finding>,
+}
+
+/// The AWS side judged: the drift, each finding naming who changed it when CloudTrail says,
+/// then the other environments'; and `verify`'s checks and proofs with the whole path.
+pub fn judge_aws(
+    desired: &Desired,
+    observed: &Observed,
+    read: AwsRead,
+) -> (Vec<Finding>, Verification) {
+    let mut findings = read.drift;
+    for f in &mut findings {
+        trail::attribute(&mut f.trail, read.lookups);
+    }
+    findings.extend(read.isolation);
+    let verification = verify::verification_with_path(desired, observed, read.sources);
+    (findings, verification)
 }
 
 /// What the Genesys Cloud side of a check found.

@@ -56,6 +56,9 @@ pub struct GCall {
     pub dropped: bool,
     /// When the fake answered, in seconds of its monotonic clock (only differences count).
     pub at: f64,
+    /// When the request arrived, in seconds since the Unix epoch (before any `latency_seconds`
+    /// setting delays it): comparable with the AWS proxy's `Call::arrived`.
+    pub arrived: f64,
     /// The `inin-ratelimit-count` the answer carried: the requests of its rate-limit window so
     /// far, this one included (0 when it carried none: a 429 or a login).
     pub window_count: u64,
@@ -196,6 +199,7 @@ impl GenesysFake {
                 write: c["write"].as_bool().unwrap_or_default(),
                 dropped: c["dropped"].as_bool().unwrap_or_default(),
                 at: c["at"].as_f64().unwrap_or_default(),
+                arrived: c["arrived"].as_f64().unwrap_or_default(),
                 window_count: c["window_count"].as_u64().unwrap_or_default(),
             })
             .collect()

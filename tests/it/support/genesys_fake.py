@@ -153,7 +153,8 @@ tests/it/support/genesys.rs):
   as a person in the admin UI (audited under the person, `user` default "Jane Admin").
 - `POST /__fake/settings {"audit_permitted"?, "dependency_tracking_permitted"?,
   "credential_fields"?: "masked"|"omitted", "rate_limit"?: {"allowed", "window_seconds",
-  "enforce"?}|null, "denied_permissions"?: [...], "clock"?: "running"|"held"}`: a held clock
+  "enforce"?}|null, "denied_permissions"?: [...], "clock"?: "running"|"held",
+  "latency_seconds"?}`: a latency delays every API call's answer (calls overlap); a held clock
   keeps every date (and the `Date` header) in one second, as when a person edits a credential
   in the second lambda-trust wrote it (the listings, at second precision, then show one date); a denied Integrations permission
   (`integrations:action:view`, …) makes every integrations call that needs it answer 403
@@ -577,6 +578,7 @@ DEFAULT_SETTINGS = {
     "rate_limit": None,                      # {"allowed": N, "window_seconds": S, "enforce"?}
     "denied_permissions": [],                # e.g. ["integrations:action:view"]: 403 where needed
     "clock": "running",                      # or "held": dates and Date headers stay in one second
+    "latency_seconds": 0,                    # added before answering each API call (not /__fake/)
 }
 # Without a rate_limit setting the headers still count, against 300 requests a minute (nothing
 # enforced: the count may pass the allowance).
@@ -624,6 +626,11 @@ class State:
             if body["credential_fields"] not in ("masked", "omitted"):
                 raise bad_request("credential_fields: masked or omitted")
             self.settings["credential_fields"] = body["credential_fields"]
+        if "latency_seconds" in body:
+            latency = body["latency_seconds"]
+            if not (isinstance(latency, (int, float)) and 0 <= latency <= 10):
+                raise bad_request("latency_seconds: a number of seconds from 0 to 10")
+            self.settings["latency_seconds"] = latency
         if "clock" in body:
             if body["clock"] not in ("running", "held"):
                 raise bad_request("clock: running or held")
@@ -1812,6 +1819,9 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         s = self.state
+        arrived = time.time()
+        if not path.startswith("/__fake/") and s.settings["latency_seconds"]:
+            time.sleep(s.settings["latency_seconds"])  # outside the lock: calls overlap
         with s.lock:
             if path.startswith("/__fake/"):
                 status, body, headers = self.run(
@@ -1820,7 +1830,7 @@ class Handler(BaseHTTPRequestHandler):
             limits = {}
             status, body, headers = self.run(lambda: self.dispatch(method, path, query, raw, limits))
             call = {"method": method, "path": path, "query": url.query, "status": status,
-                    "write": is_write(method, path), "at": time.monotonic(),
+                    "write": is_write(method, path), "at": time.monotonic(), "arrived": arrived,
                     "window_count": int(limits.get("inin-ratelimit-count", 0))}
             if status == DROPPED:
                 call["dropped"] = True

@@ -76,6 +76,9 @@ pub struct Call {
     pub fault: Option<Fault>,
     /// Status sent to the client (None: no response, or still in flight).
     pub status: Option<u16>,
+    /// When the request arrived, in seconds since the Unix epoch: comparable with the
+    /// Genesys Cloud fake's [`super::genesys::GCall::arrived`] (one machine, one clock).
+    pub arrived: f64,
 }
 
 impl Call {
@@ -1182,6 +1185,9 @@ fn classify(req: &Request) -> Call {
         forwarded: false,
         fault: None,
         status: None,
+        arrived: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64()),
     }
 }
 
