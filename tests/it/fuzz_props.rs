@@ -1,6 +1,7 @@
 //! Property tests that complement the existing ones (config_proptest.rs: `parse_str` on
-//! arbitrary and mutated text; render_proptest.rs: `render` on unvalidated configs and random
-//! templates; evaluator_props.rs: `Policy::parse`/`decode_document` on random JSON and text).
+//! arbitrary and mutated text; `crates/provision/tests/render_proptest.rs`: `render` on
+//! unvalidated configs and random templates; `crates/iam/tests/evaluator_props.rs`:
+//! `Policy::parse`/`decode_document` on random JSON and text).
 //! What they do not cover, and this file does:
 //! - `decode_document` on AWS-style percent-encoded documents: round trips exactly, and corrupted
 //!   encodings (split escapes, invalid UTF-8, encoded BOMs, surrogates) never panic;

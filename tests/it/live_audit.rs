@@ -139,7 +139,7 @@ fn two_hundred_roles_every_finding_code_paginated() {
         .flatten()
         .collect();
     // The whole path's codes need organizations and function policies: live_audit_path.rs,
-    // core_audit_path.rs and iac_permissions.rs cover them.
+    // crates/audit/tests/core_audit_path.rs and iac_permissions.rs cover them.
     // The Genesys Cloud codes need `--genesys` and an organization: live_audit_genesys.rs.
     let every: BTreeSet<String> = (Code::all().filter(|c| c.path().is_none() && !c.is_genesys()))
         .map(|c| c.as_str().to_owned())

@@ -1,11 +1,11 @@
 //! The role, its policies and the ARNs verification asks about live in the role's partition
 //! (`aws`, `aws-cn`, `aws-us-gov`, `aws-eusc`); only the Genesys Cloud principal stays in `aws`.
 
-use lambda_trust::config;
-use lambda_trust::core::prepare::{self, query};
-use lambda_trust::core::render::{RenderContext, Templates};
-use lambda_trust::core::state::{Observed, ObservedRole};
-use lambda_trust::core::verify;
+use lambda_trust_config as config;
+use lambda_trust_provision::prepare::{self, query};
+use lambda_trust_provision::render::{RenderContext, Templates};
+use lambda_trust_provision::state::{Observed, ObservedRole};
+use lambda_trust_provision::verify;
 
 const ACCOUNT: &str = "111122223333";
 
@@ -82,7 +82,7 @@ fn check_partition(partition: &str, region: &str) {
         tags: desired.role.tags.clone(),
         trust: desired.role.trust.clone(),
     });
-    live.attached = vec![lambda_trust::core::state::ManagedPolicy {
+    live.attached = vec![lambda_trust_provision::state::ManagedPolicy {
         arn: policy.arn.clone(),
         name: policy.name.clone(),
         document: policy.document.clone(),
@@ -116,9 +116,9 @@ fn govcloud_partition() {
 #[test]
 fn european_sovereign_cloud_partition() {
     check_partition("aws-eusc", "eusc-de-east-1");
-    assert!(lambda_trust::config::is_region("eusc-de-east-1"));
+    assert!(lambda_trust_config::is_region("eusc-de-east-1"));
     assert_eq!(
-        lambda_trust::core::trail::global_events_region("aws-eusc"),
+        lambda_trust_provision::trail::global_events_region("aws-eusc"),
         Some("eusc-de-east-1")
     );
 }

@@ -1,7 +1,7 @@
 //! Parsing and decoding policy documents: errors point at the statement and element; the
 //! URL-encoded form AWS returns decodes to the same document as the raw form.
 
-use lambda_trust::iam::{
+use lambda_trust_iam::{
     decode_document, minified_len, normalize, semantically_equal, ActionClause, Effect, Location,
     OperatorKind, Policy, PolicyError, PolicyVersion, PrincipalClause, Principals, SetOperator,
 };

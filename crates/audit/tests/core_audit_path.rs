@@ -5,12 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use lambda_trust::core::audit::{
+use lambda_trust_audit::{
     audit_account, judge_path, AccountIam, AuditOptions, AuditPath, AuditRole,
 };
-use lambda_trust::core::verify::{FunctionPolicy, PathSources};
-use lambda_trust::iam::path::OrgPolicies;
-use lambda_trust::iam::Policy;
+use lambda_trust_provision::verify::{FunctionPolicy, PathSources};
+use lambda_trust_iam::path::OrgPolicies;
+use lambda_trust_iam::Policy;
 use serde_json::json;
 
 const OWN: &str = "111122223333";
@@ -198,7 +198,7 @@ fn a_function_policy_not_read_is_unknown_once_never_a_block() {
 /// function policy says.
 #[test]
 fn a_known_deny_blocks_even_beside_a_function_policy_not_read() {
-    use lambda_trust::iam::path::{Level, LevelKind, OrgLevel, OrgPolicy};
+    use lambda_trust_iam::path::{Level, LevelKind, OrgLevel, OrgPolicy};
     let target = function(OTHER, "lookup");
     let scp = |doc: serde_json::Value| OrgPolicy {
         id: "p-deny".into(),

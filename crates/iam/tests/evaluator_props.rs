@@ -1,6 +1,6 @@
 //! Properties of the evaluator and of document normalization, over generated policies.
 
-use lambda_trust::iam::{
+use lambda_trust_iam::{
     decode_document, evaluate, normalize, semantically_equal, Decision, EvalInput, LabeledPolicy,
     Policy, Request,
 };

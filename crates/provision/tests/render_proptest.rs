@@ -1,9 +1,9 @@
 //! `render` never panics: on configs that bypass validation, and on arbitrary templates.
 
-use lambda_trust::config::{
+use lambda_trust_config::{
     AwsConfig, Config, Partner, PolicyConfig, RoleConfig, TargetConfig, TrustConfig,
 };
-use lambda_trust::core::render::{self, RenderContext, Template, Templates};
+use lambda_trust_provision::render::{self, RenderContext, Template, Templates};
 use proptest::prelude::*;
 use serde_json::Value;
 
