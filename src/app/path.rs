@@ -127,20 +127,9 @@ fn dir_files(dir: &Path) -> Result<Vec<(String, String)>> {
     Ok(files)
 }
 
-/// `verification` with the whole path's claims added.
-pub(crate) async fn with_path(
-    verification: Verification,
-    clients: &Clients,
-    prepared: &Prepared,
-    org_policies: Option<&Path>,
-    events: &dyn Events,
-) -> Result<Verification> {
-    let (desired, observed) = (&prepared.desired, &prepared.observed);
-    let sources = path_sources(clients, prepared, org_policies, events).await?;
-    Ok(judged(verification, desired, observed, &sources))
-}
-
-fn judged(
+/// `verification` with the whole path's claims over `sources` added (none without a role or a
+/// parsable trust policy: the checks say so).
+pub(crate) fn judged(
     verification: Verification,
     desired: &Desired,
     observed: &Observed,
@@ -152,9 +141,9 @@ fn judged(
     }
 }
 
-/// [`with_path`] judging `desired`'s targets on `observed` (IAM as read after the writes):
-/// `onboard` judges the path of the function it adds as `verify` would, without reading every
-/// other target's policy again.
+/// The whole path's sources read for `desired`'s targets and [`judged`] on `observed` (IAM as
+/// read after the writes): `onboard` judges the path of the function it adds as `verify` would,
+/// without reading every other target's policy again.
 pub(crate) async fn with_path_of(
     verification: Verification,
     clients: &Clients,

@@ -15,7 +15,7 @@ use crate::aws::{probe, Clients};
 use crate::core::change_set::Side;
 use crate::core::drift;
 use crate::core::genesys::{genesys_checks, timeout_check};
-use crate::core::verify::{self, Check, Verification};
+use crate::core::verify::{self, Check, PathSources, Verification};
 use crate::error::Result;
 use crate::genesys::Session;
 
@@ -64,40 +64,28 @@ pub(crate) async fn verify(
     if let (true, Some(profile)) = (aws, options.assume_profile.clone()) {
         checks.extend(probe_live(settings, events, &prepared, profile, options.wait).await);
     }
+    let (genesys, sources, drift) =
+        read_rest(settings, events, &options, &clients, &prepared).await;
     // A Genesys Cloud failure is reported beside what AWS proved, never instead of it.
-    let mut error = None;
-    if options.only != Some(Side::Aws) {
-        let verbose = settings.verbose;
-        let genesys =
-            genesys_checks_live(&clients, &prepared, verbose, options.test_actions, events);
-        match genesys.await {
-            Ok(genesys) => checks.extend(genesys),
-            Err(e) => {
-                error = Some(format!(
-                    "the Genesys Cloud side was not verified: {}",
-                    e.human()
-                ))
-            }
+    let error = match genesys {
+        Ok(genesys) => {
+            checks.extend(genesys);
+            None
         }
-    }
-    let proofs = match aws {
-        true => verify::proofs(&prepared.desired, &prepared.observed),
-        false => Vec::new(),
+        Err(e) => Some(format!(
+            "the Genesys Cloud side was not verified: {}",
+            e.human()
+        )),
     };
-    let mut verification = verify::Verification::new(checks).with_proofs(proofs);
-    // The whole path: organization policies and the functions' own policies; with
-    // environments, the live role proved isolated from every other environment.
-    if aws {
-        let org = options.org_policies.as_deref();
-        verification =
-            super::path::with_path(verification, &clients, &prepared, org, events).await?;
-        let claims = super::isolation::live_claims(settings, &options.config, &prepared);
-        verification = verification.with_isolation(claims);
-    }
-    // What changed on AWS, and who changed it.
-    let drift = match aws {
-        true => drift_explained(events, &clients, &prepared).await,
-        false => Vec::new(),
+    let verification = match sources.transpose()? {
+        // The whole path; with environments, the live role proved isolated from the others.
+        Some(sources) => {
+            let (desired, observed) = (&prepared.desired, &prepared.observed);
+            let claims = super::isolation::live_claims(settings, &options.config, &prepared);
+            let proved = Verification::new(checks).with_proofs(verify::proofs(desired, observed));
+            super::path::judged(proved, desired, observed, &sources).with_isolation(claims)
+        }
+        None => Verification::new(checks),
     };
     Ok(Verified {
         environment: options.config.env.clone(),
@@ -106,6 +94,46 @@ pub(crate) async fn verify(
         drift,
         error,
     })
+}
+
+/// What `verify` reads once the AWS state is in, at once: the Genesys Cloud side's checks, the
+/// whole path's policies (organization and the functions' own; `None` with `--only genesys`)
+/// and who changed what drifted on AWS (CloudTrail).
+async fn read_rest(
+    settings: &Settings,
+    events: &dyn Events,
+    options: &Options,
+    clients: &Clients,
+    prepared: &Prepared,
+) -> (
+    Result<Vec<Check>>,
+    Option<Result<PathSources>>,
+    Vec<drift::Finding>,
+) {
+    let aws = options.only != Some(Side::Genesys);
+    let genesys = async {
+        match options.only {
+            Some(Side::Aws) => Ok(Vec::new()),
+            _ => {
+                let (verbose, test) = (settings.verbose, options.test_actions);
+                genesys_checks_live(clients, prepared, verbose, test, events).await
+            }
+        }
+    };
+    let org = options.org_policies.as_deref();
+    let sources = async {
+        match aws {
+            true => Some(super::path::path_sources(clients, prepared, org, events).await),
+            false => None,
+        }
+    };
+    let drift = async {
+        match aws {
+            true => drift_explained(events, clients, prepared).await,
+            false => Vec::new(),
+        }
+    };
+    futures::join!(genesys, sources, drift)
 }
 
 /// `--assume-profile`: the role assumed and every target dry-run invoked, as checks.

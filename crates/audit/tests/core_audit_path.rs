@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use lambda_trust_audit::{
     audit_account, judge_path, AccountIam, AuditOptions, AuditPath, AuditRole,
 };
-use lambda_trust_provision::verify::{FunctionPolicy, PathSources};
 use lambda_trust_iam::path::OrgPolicies;
 use lambda_trust_iam::Policy;
+use lambda_trust_provision::verify::{FunctionPolicy, PathSources};
 use serde_json::json;
 
 const OWN: &str = "111122223333";
