@@ -266,6 +266,7 @@ fn snapshot_path(iam: &AccountIam, report: &AccountReport, orgs: OrgPolicies) ->
     let invokable = report.roles.iter().flat_map(|r| &r.invokable);
     AuditPath {
         sources: PathSources {
+            genesys_org: None,
             orgs: BTreeMap::from([(iam.account_id.clone(), orgs)]),
             function_policies: (invokable.filter(|a| !a.contains(['*', '?'])))
                 .map(|a| (a.clone(), not_read()))
@@ -400,6 +401,7 @@ async fn read_path(
     let (orgs, policies) = tokio::join!(orgs, read::function_policies(clients, &arns, calls));
     AuditPath {
         sources: PathSources {
+            genesys_org: None,
             orgs: orgs.into_iter().collect(),
             function_policies: policies.into_iter().map(|t| (t.arn, t.policy)).collect(),
         },

@@ -147,17 +147,25 @@ fn judge(name: &str, reading: Reading, only: Option<Side>) -> drift::ConfigRepor
         genesys,
     } = reading;
     let (desired, observed) = (&prepared.desired, &prepared.observed);
+    // The external ID Genesys Cloud really sends, when the sign-in read it.
+    let org = match &genesys {
+        Ok(Some(g)) => g.organization_id.clone(),
+        _ => None,
+    };
     let (aws, verification) = match aws {
-        Some(read) => core_check::judge_aws(
-            desired,
-            observed,
-            core_check::AwsRead {
-                drift: read.drift,
-                lookups: &read.lookups,
-                sources: &read.sources,
-                isolation: read.isolation,
-            },
-        ),
+        Some(mut read) => {
+            read.sources.genesys_org = org;
+            core_check::judge_aws(
+                desired,
+                observed,
+                core_check::AwsRead {
+                    drift: read.drift,
+                    lookups: &read.lookups,
+                    sources: &read.sources,
+                    isolation: read.isolation,
+                },
+            )
+        }
         None => (Vec::new(), verify::Verification::new(Vec::new())),
     };
     let side = match &genesys {
@@ -207,6 +215,8 @@ struct GenesysChecked {
     checks: Vec<verify::Check>,
     plan: GenesysPlan,
     lookup_error: Option<String>,
+    /// The signed-in organization's ID.
+    organization_id: Option<String>,
 }
 
 /// Reads and plans the Genesys side as if adopting, once signed in; `None` without
@@ -236,6 +246,7 @@ async fn genesys_check(
         checks,
         plan,
         lookup_error,
+        organization_id: side.observed.organization_id.clone(),
     }))
 }
 

@@ -75,6 +75,7 @@ async fn sources_for(
     events.event(Event::ReadDone);
     let policies = known.iter().cloned().chain(policies);
     Ok(PathSources {
+        genesys_org: None,
         orgs: orgs.into_iter().collect(),
         function_policies: policies.map(|t| (t.arn, t.policy)).collect(),
     })

@@ -67,9 +67,11 @@ pub(crate) async fn verify(
     let (genesys, sources, drift) =
         read_rest(settings, events, &options, &clients, &prepared).await;
     // A Genesys Cloud failure is reported beside what AWS proved, never instead of it.
+    let mut org = None;
     let error = match genesys {
-        Ok(genesys) => {
+        Ok((genesys, signed_in_org)) => {
             checks.extend(genesys);
+            org = signed_in_org;
             None
         }
         Err(e) => Some(format!(
@@ -79,7 +81,8 @@ pub(crate) async fn verify(
     };
     let verification = match sources.transpose()? {
         // The whole path; with environments, the live role proved isolated from the others.
-        Some(sources) => {
+        Some(mut sources) => {
+            sources.genesys_org = org;
             let (desired, observed) = (&prepared.desired, &prepared.observed);
             let claims = super::isolation::live_claims(settings, &options.config, &prepared);
             let proved = Verification::new(checks).with_proofs(verify::proofs(desired, observed));
@@ -106,14 +109,14 @@ async fn read_rest(
     clients: &Clients,
     prepared: &Prepared,
 ) -> (
-    Result<Vec<Check>>,
+    Result<(Vec<Check>, Option<String>)>,
     Option<Result<PathSources>>,
     Vec<drift::Finding>,
 ) {
     let aws = options.only != Some(Side::Genesys);
     let genesys = async {
         match options.only {
-            Some(Side::Aws) => Ok(Vec::new()),
+            Some(Side::Aws) => Ok((Vec::new(), None)),
             _ => {
                 let (verbose, test) = (settings.verbose, options.test_actions);
                 genesys_checks_live(clients, prepared, verbose, test, events).await
@@ -179,17 +182,21 @@ async fn drift_explained(
         })
 }
 
-/// Signs in to Genesys Cloud and runs its checks; none without `[genesys]`.
+/// Signs in to Genesys Cloud and runs its checks, with the signed-in organization's ID (the
+/// external ID Genesys Cloud sends); none without `[genesys]`.
 async fn genesys_checks_live(
     clients: &Clients,
     prepared: &Prepared,
     verbose: bool,
     test_actions: bool,
     events: &dyn Events,
-) -> Result<Vec<Check>> {
+) -> Result<(Vec<Check>, Option<String>)> {
     match genesys_live::prepare(clients, prepared, verbose, events).await? {
-        Some(side) => genesys_part(&side, prepared, test_actions).await,
-        None => Ok(Vec::new()),
+        Some(side) => {
+            let checks = genesys_part(&side, prepared, test_actions).await?;
+            Ok((checks, side.observed.organization_id.clone()))
+        }
+        None => Ok((Vec::new(), None)),
     }
 }
 

@@ -100,11 +100,17 @@ fn path_lines(path: &crate::core::verify::PathClaims, styles: Styles) -> String 
                 ClaimVerdict::Refuted => styles.red("FAIL   "),
                 ClaimVerdict::Unknown => styles.yellow("UNKNOWN"),
             };
+            // Held only on an assumption: said as such, never as proved.
+            let (mark, assuming) = match &claim.assumes {
+                Some(a) => (styles.yellow("ASSUMED"), format!("; assuming {a}")),
+                None => (mark, String::new()),
+            };
             out.push_str(&format!(
                 "  {mark}  path: {what} {}\n",
                 printable(&t.target)
             ));
-            out.push_str(&styles.dim(&format!("        {}", printable(&claim.detail))));
+            let detail = format!("        {}{assuming}", claim.detail);
+            out.push_str(&styles.dim(&printable(&detail)));
             out.push('\n');
         }
     }

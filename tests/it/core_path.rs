@@ -18,6 +18,7 @@ const GENESYS: &str = "765628985471";
 /// Every account read, no organization, no function policy: the plain case.
 fn plain(d: &lambda_trust::core::state::Desired) -> PathSources {
     PathSources {
+        genesys_org: None,
         orgs: BTreeMap::from([(ACCOUNT.to_string(), OrgPolicies::NoOrganization)]),
         function_policies: invoked_arns(d)
             .into_iter()

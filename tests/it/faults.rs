@@ -18,7 +18,6 @@
 
 use crate::support;
 
-use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -58,23 +57,6 @@ fn invoke_doc(functions: &[&str]) -> String {
     serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Action": "lambda:InvokeFunction", "Resource": arns}]})
     .to_string()
-}
-
-/// splitmix64: a tiny seeded PRNG for delays and choices.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [lo, hi].
-    fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
-    }
 }
 
 /// moto + proxy + a config file.
@@ -472,119 +454,95 @@ fn landed_writes(env: &Env) -> usize {
     env.h.proxy.writes().iter().filter(|c| c.forwarded).count()
 }
 
-/// Runs apply to completion with `latency`, returning (ms until the first write reached the
-/// proxy, total ms, writes).
-fn calibrate(env: &Env, scenario: Scenario, latency: Duration) -> (u64, u64, usize) {
-    scenario.prepare(env);
-    env.h.proxy.set_faults(FaultConfig {
-        latency,
-        ..Default::default()
-    });
-    let start = Instant::now();
-    let mut child = env.spawn(&["apply"]);
-    let mut first_write = None;
-    let status = loop {
-        if first_write.is_none() && env.h.proxy.count_writes() > 0 {
-            first_write = Some(start.elapsed());
-        }
-        if let Some(s) = child.try_wait().expect("wait") {
-            break s;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "calibration hung"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    };
-    assert!(status.success(), "calibration apply failed: {status:?}");
-    let total = start.elapsed().as_millis() as u64;
-    let first = first_write.map_or(total / 2, |d| d.as_millis() as u64);
-    (first, total, landed_writes(env))
-}
-
-/// SIGKILL at seeded random points during apply (≥ 20 real kills), then a clean apply: always
-/// the desired end state.
+/// SIGKILL at every write of apply, chosen through the proxy (held there, then the process
+/// killed): before the write reaches AWS, and after it landed with its answer lost. Each is
+/// followed by a clean apply, which always ends in the desired state.
 #[test]
 fn kill_9_during_apply_then_apply_converges() {
-    const KILLS: usize = 20;
-    const MAX_TRIALS: usize = 40;
     let env = Env::new();
-    let mut rng = Rng(0x5EED_0F4B_1D00);
-    let mut calib = Vec::new();
-    for scenario in [Scenario::Create, Scenario::Repair] {
-        let c = calibrate(&env, scenario, Duration::from_millis(35));
-        println!(
-            "{scenario:?}: first write after {} ms, done after {} ms, {} writes",
-            c.0, c.1, c.2
-        );
-        calib.push((scenario, c));
-    }
-
-    let mut kills = 0;
-    let mut trials = 0;
-    let mut mid_write_kills = 0;
     let mut log = Vec::new();
-    while kills < KILLS && trials < MAX_TRIALS {
-        trials += 1;
-        let (scenario, (first_write, total, writes)) = calib[trials % 2];
+    let mut kills = 0;
+    for scenario in [Scenario::Create, Scenario::Repair] {
         scenario.prepare(&env);
-        let latency = Duration::from_millis(rng.range(20, 50));
-        env.h.proxy.set_faults(FaultConfig {
-            latency,
-            ..Default::default()
-        });
-        // Mostly within the write phase, sometimes during the reads.
-        let lo = first_write / 2;
-        let delay = Duration::from_millis(rng.range(lo, total.max(lo + 1)));
-        let mut child = env.spawn(&["apply"]);
-        std::thread::sleep(delay);
-        let killed = child.try_wait().expect("try_wait").is_none();
-        if killed {
-            child.kill().expect("SIGKILL");
-        }
-        let status = child.wait().expect("wait");
-        let mut stderr = String::new();
-        if let Some(mut e) = child.stderr.take() {
-            let _ = e.read_to_string(&mut stderr);
-        }
-        // Requests already inside the proxy still reach moto, as they would reach AWS.
-        std::thread::sleep(latency + Duration::from_millis(60));
-        let landed = landed_writes(&env);
-        if killed {
-            kills += 1;
-            if landed > 0 && landed < writes {
-                mid_write_kills += 1;
+        env.h.proxy.clear();
+        env.expect(&["apply"], 0);
+        let writes = landed_writes(&env);
+        assert!(writes >= 3, "{scenario:?}: {writes} writes");
+        for at in 0..writes {
+            for forwards in [false, true] {
+                scenario.prepare(&env);
+                env.h.proxy.clear();
+                env.h.proxy.set_faults(FaultConfig {
+                    hold_writes_from: Some(at),
+                    hold_forwards_first: forwards,
+                    ..Default::default()
+                });
+                let mut child = env.spawn(&["apply"]);
+                let held = wait_for_held_write(&env, &mut child);
+                assert!(held, "{scenario:?}: apply ended before write {at}");
+                child.kill().expect("SIGKILL");
+                child.wait().expect("wait");
+                kills += 1;
+                settle(&env);
+                // The held write landed only when it was forwarded first; none after it did.
+                let landed = landed_writes(&env);
+                assert_eq!(landed, at + usize::from(forwards), "{scenario:?} at {at}");
+                log.push(format!(
+                    "{scenario:?}: killed at write {at} ({}), {landed}/{writes} landed",
+                    if forwards { "answer lost" } else { "not sent" }
+                ));
+                env.h.proxy.clear_faults();
+                let again = env.run(&["apply"]);
+                assert_eq!(
+                    again.code,
+                    Some(0),
+                    "{scenario:?} at {at}\n{again}\n{}",
+                    log.join("\n")
+                );
+                env.assert_converged(
+                    scenario.extra_local(),
+                    &format!("{scenario:?}, killed at write {at}"),
+                );
             }
-        } else {
-            assert!(status.success(), "trial {trials}: apply failed\n{stderr}");
         }
-        log.push(format!(
-            "trial {trials:2} {scenario:?}: latency {latency:?}, delay {delay:?}, {}, \
-             {landed}/{writes} writes landed",
-            if killed { "killed" } else { "finished" }
-        ));
-
-        env.h.proxy.clear_faults();
-        let again = env.run(&["apply"]);
-        assert_eq!(
-            again.code,
-            Some(0),
-            "trial {trials}: apply after kill\n{again}\n{}",
-            log.join("\n")
-        );
-        env.assert_converged(
-            scenario.extra_local(),
-            &format!("trial {trials} ({scenario:?}, delay {delay:?})"),
-        );
     }
-    println!("{}", log.join("\n"));
-    println!("{kills} kills in {trials} trials, {mid_write_kills} between two writes");
-    assert!(kills >= KILLS, "only {kills} kills in {trials} trials");
-    assert!(
-        mid_write_kills > 0,
-        "no trial was killed between two writes:\n{}",
-        log.join("\n")
-    );
+    println!("{}\n{kills} kills", log.join("\n"));
+}
+
+/// Waits until every write the proxy did not hold has its answer (those sent before the kill
+/// still reach moto, as they would reach AWS).
+fn settle(env: &Env) {
+    use crate::support::proxy::Fault;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        let writes = env.h.proxy.writes();
+        if (writes.iter()).all(|c| c.fault == Some(Fault::Held) || c.status.is_some()) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Waits until the proxy holds a write of `child`'s: `false` when it exits first.
+fn wait_for_held_write(env: &Env, child: &mut Child) -> bool {
+    use crate::support::proxy::Fault;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if env
+            .h
+            .proxy
+            .writes()
+            .iter()
+            .any(|c| c.fault == Some(Fault::Held))
+        {
+            return true;
+        }
+        if child.try_wait().expect("try_wait").is_some() {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    false
 }
 
 // ------------------------------------------------------------------ concurrent applies

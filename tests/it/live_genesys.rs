@@ -1385,3 +1385,72 @@ fn check_reads_genesys_cloud_while_aws_is_read() {
         genesys.len()
     );
 }
+
+/// The org Genesys Cloud signs in to is not the one whose ID the config gives as the external
+/// ID: Genesys Cloud sends its own ID, the role refuses it, and every data action fails.
+#[test]
+fn an_external_id_of_another_org_is_a_failed_claim_naming_both_ids() {
+    const SIGNED_IN: &str = "9b2d4e61-0c3a-4f7e-8d15-6a7b8c9d0e1f";
+    let env = setup(&["lookup-order"]);
+    let fake = GenesysFake::start_with_aws(&env.moto.url(), SIGNED_IN);
+    let mut text = config(&["lookup-order"], "");
+    text.push_str(genesys_section());
+    env.write_config(&text);
+    let g = G { env, fake };
+    g.expect(&["apply", "--yes"], 0);
+    let v = g.expect(&["verify"], 3);
+    assert!(
+        v.stdout.contains("FAIL") && v.stdout.contains(SIGNED_IN),
+        "{}",
+        v.stdout
+    );
+    assert!(!v.stdout.contains("✓"), "{}", v.stdout);
+    let json = json_of(&g.expect(&["verify", "--format", "json"], 3));
+    let claim = &json["path"]["targets"][0]["genesys_gets_through"];
+    assert_eq!(claim["code"], "external-id-not-org", "{claim:#}");
+    let detail = claim["detail"].as_str().unwrap();
+    assert!(
+        detail.contains(SIGNED_IN) && detail.contains(EXT),
+        "{detail}"
+    );
+    // check: a finding naming both IDs, with the step that fixes it.
+    let c = g.expect(&["check"], 2);
+    assert!(
+        c.stdout.contains(SIGNED_IN) && c.stdout.contains(EXT),
+        "{}",
+        c.stdout
+    );
+    assert!(c.stdout.contains("trust.external_id"), "{}", c.stdout);
+    // Set to the signed-in org's ID, it is proved, not assumed.
+    // (Changing the external ID is changing the deployment's identity: `--adopt` says so.)
+    g.env.write_config(&text.replace(EXT, SIGNED_IN));
+    g.expect(&["apply", "--yes", "--adopt"], 0);
+    let v = g.expect(&["verify"], 0);
+    assert!(!v.stdout.contains("ASSUMED"), "{}", v.stdout);
+}
+
+/// Without a Genesys Cloud sign-in the org ID is not read: Genesys Cloud getting through holds
+/// only on the assumption that the configured ID is its organization's, and says so.
+#[test]
+fn without_genesys_the_organization_id_is_assumed_never_proved() {
+    let env = setup(&["lookup-order"]);
+    env.expect(&["apply", "--yes"], 0);
+    let v = env.expect(&["verify"], 0);
+    assert!(v.stdout.contains("ASSUMED"), "{}", v.stdout);
+    assert!(
+        v.stdout.contains(&format!("organization ID is {EXT}")),
+        "{}",
+        v.stdout
+    );
+    let last = v.stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.contains("holding if Genesys Cloud's organization ID is the configured one"),
+        "{last}"
+    );
+    let json = json_of(&env.expect(&["verify", "--format", "json"], 0));
+    let claim = &json["path"]["targets"][0]["genesys_gets_through"];
+    assert!(
+        claim["assumes"].as_str().unwrap().contains(EXT),
+        "{claim:#}"
+    );
+}

@@ -337,6 +337,7 @@ fn path_input(
                 ),
             )],
             boundary: None,
+            tags: Known::Known(Default::default()),
         },
         targets,
         orgs,

@@ -152,6 +152,7 @@ pub fn config_path(
     let invokable = report.roles.iter().flat_map(|r| &r.invokable);
     AuditPath {
         sources: PathSources {
+            genesys_org: None,
             orgs: BTreeMap::from([(iam.account_id.clone(), orgs)]),
             function_policies: (invokable.filter(|a| !a.contains(['*', '?'])))
                 .map(|a| (a.clone(), recorded.policy_of(a)))

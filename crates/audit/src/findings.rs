@@ -63,6 +63,8 @@ pub enum Code {
     CrossAccountPermissionMissing,
     /// The role's own policies (e.g. its boundary) stop its requests to a target.
     RoleBlocks,
+    /// The external ID the role requires is not the organization ID Genesys Cloud sends.
+    ExternalIdNotOrg,
     /// Organization or function policies on the path were not read (or not given).
     PathNotRead,
     /// Not managed by lambda-trust.
@@ -102,6 +104,7 @@ impl Code {
             Code::FunctionPolicyBlocks => "function-policy-blocks",
             Code::CrossAccountPermissionMissing => "cross-account-permission-missing",
             Code::RoleBlocks => "role-blocks",
+            Code::ExternalIdNotOrg => "external-id-not-org",
             Code::PathNotRead => "path-not-read",
             Code::Unmanaged => "unmanaged",
             Code::UnusedPartnerRole => "unused-partner-role",
@@ -120,6 +123,7 @@ impl Code {
             | Code::FunctionPolicyBlocks
             | Code::CrossAccountPermissionMissing
             | Code::RoleBlocks
+            | Code::ExternalIdNotOrg
             | Code::PathNotRead => Severity::Config,
             Code::Unmanaged | Code::UnusedPartnerRole | Code::GenesysDynamicAction => {
                 Severity::Info
@@ -158,6 +162,7 @@ impl Code {
             | Code::FunctionPolicyBlocks
             | Code::CrossAccountPermissionMissing
             | Code::RoleBlocks
+            | Code::ExternalIdNotOrg
             | Code::Unmanaged
             | Code::UnusedPartnerRole
             | Code::GenesysActionReachesMany
@@ -176,6 +181,7 @@ impl Code {
             Code::FunctionPolicyBlocks => PathCode::FunctionPolicyBlocks,
             Code::CrossAccountPermissionMissing => PathCode::CrossAccountPermissionMissing,
             Code::RoleBlocks => PathCode::RoleBlocks,
+            Code::ExternalIdNotOrg => PathCode::ExternalIdNotOrg,
             Code::PathNotRead => PathCode::PathNotRead,
             Code::NoExternalId
             | Code::ExternalIdPattern
@@ -213,6 +219,7 @@ impl Code {
             | Code::FunctionPolicyBlocks
             | Code::CrossAccountPermissionMissing
             | Code::RoleBlocks
+            | Code::ExternalIdNotOrg
             | Code::PathNotRead
             | Code::Unmanaged
             | Code::UnusedPartnerRole => false,
@@ -229,6 +236,7 @@ impl Code {
             PathCode::FunctionPolicyBlocks => Code::FunctionPolicyBlocks,
             PathCode::CrossAccountPermissionMissing => Code::CrossAccountPermissionMissing,
             PathCode::RoleBlocks => Code::RoleBlocks,
+            PathCode::ExternalIdNotOrg => Code::ExternalIdNotOrg,
             PathCode::PathNotRead => Code::PathNotRead,
         }
     }
@@ -256,6 +264,7 @@ impl Code {
             | Code::FunctionPolicyBlocks
             | Code::CrossAccountPermissionMissing
             | Code::RoleBlocks
+            | Code::ExternalIdNotOrg
             | Code::PathNotRead => self.path().map_or("", PathCode::description),
         }
     }
@@ -283,6 +292,7 @@ impl Code {
             Code::FunctionPolicyBlocks => "Remove or narrow the function policy's Deny statement that matches the role's session.",
             Code::CrossAccountPermissionMissing => "Let the role invoke the function in its own account: aws lambda add-permission --principal ROLE_ARN --action lambda:InvokeFunction (lambda-trust apply writes it for a configured target).",
             Code::RoleBlocks => "Let the role invoke the target: its identity policies and permissions boundary must both allow lambda:InvokeFunction on it.",
+            Code::ExternalIdNotOrg => "Require the organization ID Genesys Cloud signs in with as sts:ExternalId (lambda-trust: set trust.external_id to it and apply).",
             Code::PathNotRead => "Read the organization policies as the management account or a delegated administrator, or give them with --org-policies DIR; allow the caller lambda:GetPolicy on the functions.",
         }
     }
@@ -301,7 +311,7 @@ impl std::fmt::Display for Code {
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", schemars(extend("allOf" = [
     {
-        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "org-policy-blocks", "function-policy-blocks", "cross-account-permission-missing", "role-blocks", "path-not-read"]}}},
+        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "org-policy-blocks", "function-policy-blocks", "cross-account-permission-missing", "role-blocks", "external-id-not-org", "path-not-read"]}}},
         "then": {"properties": {"severity": {"const": "config"}}}
     },
     {

@@ -158,6 +158,7 @@ pub(super) fn role_findings(
             trust,
             identity,
             boundary,
+            tags: Known::Known(role.tags.clone()),
         },
         targets: (targets.iter())
             .map(|arn| path.sources.target(arn))
@@ -409,6 +410,7 @@ fn open_function(
             },
             identity: Vec::new(),
             boundary: None,
+            tags: Known::Known(BTreeMap::new()),
         },
         targets: vec![Target {
             arn: arn.to_owned(),

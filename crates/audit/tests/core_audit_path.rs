@@ -60,6 +60,7 @@ fn judged(
     let mut report = audit_account(&iam, &opts, 0);
     let path = AuditPath {
         sources: PathSources {
+            genesys_org: None,
             orgs: [OWN, OTHER]
                 .iter()
                 .map(|a| (a.to_string(), orgs.clone()))

@@ -347,36 +347,29 @@ pub(crate) struct KeyFacts<'a> {
     pub(crate) never_among: &'a dyn Fn(&str, &[String]) -> bool,
 }
 
-/// Whether a statement's conditions decide alike with `keys` absent and with each holding a
-/// value no policy value matches — the only two cases left when every key's real value is
-/// known to match none of the statement's values for it.
-fn same_either_way(
-    stmt: &Statement,
-    keys: &[String],
+/// One condition in three values: `Some(holds)` when the request's context or `facts` settle
+/// it, `None` when it reads a key whose real value is not known and could change the answer.
+/// A key known to match none of the condition's values leaves two cases (absent, or some other
+/// value): when both answer alike, that is the answer.
+fn three_valued(
+    cond: &crate::model::Condition,
     ctx: &Context,
     facts: &KeyFacts<'_>,
     variables: bool,
-) -> bool {
-    let excluded = keys.iter().all(|k| {
-        let values: Vec<String> = (stmt.conditions.iter())
-            .filter(|c| c.key.eq_ignore_ascii_case(k))
-            .flat_map(|c| c.values.iter().cloned())
-            .collect();
-        (facts.never_among)(&k.to_lowercase(), &values)
-    });
-    if !excluded {
-        return false;
+) -> Option<bool> {
+    let key = cond.key.to_lowercase();
+    let read = condition::holds(cond, ctx, variables);
+    if ctx.lookup(&key).is_some() || (facts.absent)(&key) {
+        return Some(read);
+    }
+    if !(facts.never_among)(&key, &cond.values) {
+        return None;
     }
     let mut other = Context(ctx.0.clone());
-    for k in keys {
-        other.0.insert(
-            k.to_lowercase(),
-            vec!["\u{1}none of the policy's".to_owned()],
-        );
-    }
-    let holds =
-        |c: &Context| (stmt.conditions.iter()).all(|cond| condition::holds(cond, c, variables));
-    holds(ctx) == holds(&other)
+    other
+        .0
+        .insert(key, vec!["\u{1}none of the policy's".to_owned()]);
+    (condition::holds(cond, &other, variables) == read).then_some(read)
 }
 
 /// A statement that names a request's principal, action and resource, and whose conditions
@@ -413,14 +406,21 @@ pub(crate) fn unsettled(
         if !statement_targets(stmt, kind, variables, req, &ctx) {
             continue;
         }
+        // The conditions are ANDed: one false for the request settles the statement (it does
+        // not apply) whatever the keys not known; otherwise each not known is said.
+        let values: Vec<Option<bool>> = (stmt.conditions.iter())
+            .map(|c| three_valued(c, &ctx, facts, variables))
+            .collect();
+        if values.contains(&Some(false)) {
+            continue;
+        }
         let mut keys: Vec<String> = Vec::new();
-        for c in &stmt.conditions {
-            let lower = c.key.to_lowercase();
-            if ctx.lookup(&lower).is_none() && !(facts.absent)(&lower) && !keys.contains(&c.key) {
+        for (c, v) in stmt.conditions.iter().zip(&values) {
+            if v.is_none() && !keys.contains(&c.key) {
                 keys.push(c.key.clone());
             }
         }
-        if !keys.is_empty() && !same_either_way(stmt, &keys, &ctx, facts, variables) {
+        if !keys.is_empty() {
             out.push(Unsettled {
                 statement: StatementRef {
                     policy: policy.label.clone(),

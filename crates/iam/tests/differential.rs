@@ -354,6 +354,7 @@ impl Scenario {
                     .boundary
                     .as_ref()
                     .map(|v| LabeledPolicy::new("boundary", parse(v))),
+                tags: Known::Known(Default::default()),
             },
             targets: vec![Target {
                 arn: self.target.clone(),

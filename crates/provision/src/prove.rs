@@ -15,7 +15,9 @@ use crate::simulate::{self, SimulateError};
 use crate::verify::{path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources};
 use lambda_trust_config::Config;
 use lambda_trust_iam::arn::Arn;
-use lambda_trust_iam::path::{OrgPolicies, Partner, PathInput, PathReport, RoleAccount, RoleSide};
+use lambda_trust_iam::path::{
+    Known, OrgPolicies, Partner, PathInput, PathReport, RoleAccount, RoleSide,
+};
 use lambda_trust_iam::{InvokeSpec, LabeledPolicy, Policy, PolicyError, TrustSpec};
 
 /// The role ARN used when neither `--role-arn` nor a config gives one. Only a trust policy that
@@ -35,6 +37,9 @@ pub struct TrustSide {
     pub role_arn: String,
     /// Who it is meant to admit: the partner account with the external ID.
     pub spec: TrustSpec,
+    /// The role's tags, as the config sets them (`aws:ResourceTag/KEY` of `sts:AssumeRole`);
+    /// not known for a trust policy given as a file.
+    pub tags: Known<BTreeMap<String, String>>,
 }
 
 /// The invoke side: the role's identity policies, its boundary, and the functions it is meant
@@ -123,6 +128,7 @@ pub fn from_config(
                 external_id: config.trust.external_id.clone(),
                 partner_principals: Vec::new(),
             },
+            tags: Known::Known(config.desired_tags()),
         }),
         invoke: Some(InvokeSide {
             identity: vec![LabeledPolicy::new("invoke policy", invoke)],
@@ -146,6 +152,9 @@ pub fn load_files(input: &FileInput, read: simulate::ReadFile) -> Result<Sides, 
                 partner_account: input.partner_account.clone(),
                 external_id: input.external_id.clone(),
                 partner_principals: Vec::new(),
+            },
+            tags: Known::Unknown {
+                reason: "the role's tags are not given with a trust policy file".into(),
             },
         }),
         None => None,
@@ -226,6 +235,7 @@ pub fn organization(sides: &Sides, orgs: &OrgPolicies) -> Option<OrgProof> {
     let account = lambda_trust_iam::arn::account_of(&trust.role_arn).to_owned();
     let targets = &invoke.spec.targets;
     let sources = PathSources {
+        genesys_org: None,
         orgs: BTreeMap::from([(account, orgs.clone())]),
         function_policies: (targets.iter())
             .map(|t| (t.clone(), FunctionPolicy::None))
@@ -243,6 +253,7 @@ pub fn organization(sides: &Sides, orgs: &OrgPolicies) -> Option<OrgProof> {
             trust: trust.policy.clone(),
             identity: invoke.identity.clone(),
             boundary: invoke.boundary.clone(),
+            tags: trust.tags.clone(),
         },
         targets: (targets.iter()).map(|t| sources.target(t)).collect(),
         orgs: sources.orgs.clone(),
@@ -273,6 +284,7 @@ fn let_through() -> Claim {
         code: None,
         detail: "no SCP or RCP stops sts:AssumeRole or lambda:InvokeFunction".into(),
         request: None,
+        assumes: None,
     }
 }
 

@@ -49,6 +49,9 @@ pub enum Fault {
     Injected { status: u16, code: String },
     /// Could not reach the upstream; the client got a 502.
     UpstreamError(String),
+    /// `hold_writes_from` reached: never answered (forwarded first when `forwarded`); the
+    /// connection is held until the client closes it — the place a kill is made to land.
+    Held,
 }
 
 #[derive(Clone, Debug)]
@@ -79,6 +82,9 @@ pub struct Call {
     /// When the request arrived, in seconds since the Unix epoch: comparable with the
     /// Genesys Cloud fake's [`super::genesys::GCall::arrived`] (one machine, one clock).
     pub arrived: f64,
+    /// The access key that signed it (SigV4's credential scope): which credentials, so which
+    /// account, made the call.
+    pub access_key: Option<String>,
 }
 
 impl Call {
@@ -140,6 +146,12 @@ pub struct FaultConfig {
     /// Restrict the `*_rate` faults to these operations (`"CreateRole"` or
     /// `"iam:CreateRole"`); empty = all requests.
     pub only: Vec<String>,
+    /// Hold every write from this one on (0-based, counted from `set_faults`): never answered
+    /// ([`Fault::Held`]), so a test can kill the client at a chosen write.
+    pub hold_writes_from: Option<usize>,
+    /// With `hold_writes_from`: the first held write is forwarded before it is held (the change
+    /// lands upstream, its answer never reaches the client).
+    pub hold_forwards_first: bool,
 }
 
 /// A scripted fault for one operation: let `skip` matching calls through, then answer the
@@ -214,6 +226,8 @@ struct State {
     cfg: FaultConfig,
     rng: u64,
     forwarded_since_config: usize,
+    /// Writes seen since `set_faults` (for `hold_writes_from`).
+    writes_since_config: usize,
     injections: Vec<InjectionState>,
     /// CloudTrail's event history: the IAM writes relayed (oldest first).
     trail: Vec<cloudtrail::Event>,
@@ -233,6 +247,16 @@ impl State {
     }
 
     fn decide(&mut self, call: &Call) -> Decision {
+        if call.is_write {
+            let n = self.writes_since_config;
+            self.writes_since_config += 1;
+            if self.cfg.hold_writes_from.is_some_and(|from| n >= from) {
+                let first = self.cfg.hold_writes_from == Some(n);
+                return Decision::Hold {
+                    forward: first && self.cfg.hold_forwards_first,
+                };
+            }
+        }
         if let Some(n) = self.cfg.cut_after {
             if self.forwarded_since_config >= n {
                 return Decision::Cut;
@@ -280,6 +304,7 @@ enum Decision {
     Reset,
     Cut,
     Inject(Injection),
+    Hold { forward: bool },
 }
 
 // ------------------------------------------------------------------ proxy
@@ -309,6 +334,7 @@ impl Proxy {
             cfg: FaultConfig::default(),
             rng: 0,
             forwarded_since_config: 0,
+            writes_since_config: 0,
             injections: Vec::new(),
             trail: Vec::new(),
             identities: BTreeMap::new(),
@@ -448,6 +474,7 @@ impl Proxy {
         let mut st = self.lock();
         st.rng = cfg.seed;
         st.forwarded_since_config = 0;
+        st.writes_since_config = 0;
         st.cfg = cfg;
     }
 
@@ -707,6 +734,8 @@ async fn serve_conn(mut client: TcpStream, upstream: Arc<String>, state: Arc<Mut
                 Decision::Error500 => Some(Fault::Error500),
                 Decision::Reset => Some(Fault::Reset),
                 Decision::Cut => Some(Fault::Cut),
+                // Said once the held write is where it stays (forwarded, when it is).
+                Decision::Hold { .. } => None,
                 Decision::Inject(i) => Some(Fault::Injected {
                     status: i.status,
                     code: i.code.clone(),
@@ -727,6 +756,18 @@ async fn serve_conn(mut client: TcpStream, upstream: Arc<String>, state: Arc<Mut
         let head_only = req.method.eq_ignore_ascii_case("HEAD");
         let seq = call.seq;
         match decision {
+            Decision::Hold { forward: first } => {
+                let status = match first {
+                    true => forward(&upstream, &req).await.ok().map(|r| r.status),
+                    false => None,
+                };
+                finish(&state, seq, status, Some(Fault::Held), status.is_some());
+                // Held until the client goes away (a kill closes its sockets).
+                let mut byte = [0u8; 1];
+                let _ =
+                    tokio::time::timeout(Duration::from_secs(120), client.read(&mut byte)).await;
+                return;
+            }
             Decision::Cut => {
                 finish(&state, seq, None, None, false);
                 let _ = client.shutdown().await;
@@ -1185,6 +1226,8 @@ fn classify(req: &Request) -> Call {
         forwarded: false,
         fault: None,
         status: None,
+        access_key: http::header_value(&req.headers, "authorization")
+            .and_then(cloudtrail::access_key_of),
         arrived: std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0.0, |d| d.as_secs_f64()),

@@ -420,6 +420,7 @@ fn path(model: &IacModel, report: &AccountReport, orgs: Option<OrgPolicies>) -> 
     let accounts = std::iter::once(model.iam.account_id.clone());
     AuditPath {
         sources: PathSources {
+            genesys_org: None,
             orgs: accounts.map(|a| (a, orgs.clone())).collect(),
             function_policies,
         },

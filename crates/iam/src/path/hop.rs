@@ -84,6 +84,10 @@ pub struct KnownKeys<'a> {
     /// organization given): its `aws:PrincipalOrgID` is none of them and its
     /// `aws:PrincipalOrgPaths` start with none of them.
     pub(crate) not_orgs: &'a [String],
+    /// Prefixes (lowercased) of keys whose every present value is in the request, so one not
+    /// there is absent: `aws:resourcetag/` when the role's tags are known, `aws:principaltag/`
+    /// when its session's are.
+    pub(crate) absent_prefixes: &'a [&'a str],
 }
 
 impl KnownKeys<'_> {
@@ -249,8 +253,11 @@ fn absent_in_direct_call(key: &str, action: &str) -> bool {
 /// Every statement on the hop that names the request but reads keys it does not carry.
 fn unsettled_on(hop: &Hop<'_>) -> Vec<UnsettledStatement> {
     let req = hop.request;
-    let absent =
-        |key: &str| absent_in_direct_call(key, &req.action) || hop.known.absent.contains(&key);
+    let absent = |key: &str| {
+        absent_in_direct_call(key, &req.action)
+            || hop.known.absent.contains(&key)
+            || hop.known.absent_prefixes.iter().any(|p| key.starts_with(p))
+    };
     let never_among = |key: &str, values: &[String]| hop.known.never_among(key, values);
     let facts = KeyFacts {
         absent: &absent,

@@ -282,6 +282,9 @@ pub struct RoleSide {
     pub identity: Vec<LabeledPolicy>,
     /// Its permissions boundary, when it has one.
     pub boundary: Option<LabeledPolicy>,
+    /// Its tags (live, or as a template or the config sets them): what `aws:ResourceTag/KEY`
+    /// is for `sts:AssumeRole` on it, as an identity perimeter's exclusion tag reads it.
+    pub tags: Known<BTreeMap<String, String>>,
 }
 
 /// One function Genesys invokes.

@@ -234,11 +234,16 @@ fn assume(input: &PathInput, target: &Target) -> Step {
     let mut open = Open::default();
     let ours = our_organizations(input);
     for caller in partner_callers(input) {
-        let req = direct(Request::new(caller, "sts:AssumeRole", &role.arn))
+        let mut req = direct(Request::new(caller, "sts:AssumeRole", &role.arn))
             .with_context("sts:ExternalId", &input.partner.external_id)
             // IAM User Guide, "Calling the IAM API using HTTP query requests": STS takes HTTPS
             // only.
             .with_context("aws:SecureTransport", "true");
+        // The role is the resource: its tags are aws:ResourceTag/KEY (IAM User Guide, "AWS
+        // global condition context keys").
+        for (key, value) in role.tags.known().into_iter().flatten() {
+            req = req.with_context(format!("aws:ResourceTag/{key}"), value);
+        }
         let hop = Hop {
             request: &req,
             // The partner is outside our organization: its account decides its own side, and our
@@ -253,6 +258,10 @@ fn assume(input: &PathInput, target: &Target) -> Step {
             known: KnownKeys {
                 absent: &[],
                 not_orgs: &ours,
+                absent_prefixes: match role.tags.known() {
+                    Some(_) => &["aws:resourcetag/"],
+                    None => &[],
+                },
             },
         };
         let eval = evaluate_hop(&hop);
@@ -350,6 +359,30 @@ fn invoke_in(input: &PathInput, target: &Target) -> Step {
     {
         req = req.with_context("aws:PrincipalOrgID", id);
     }
+    let account = target_account(target);
+    // The function's account's organization is aws:ResourceOrgID (a resource perimeter's).
+    let mut absent: Vec<&str> = Vec::new();
+    match input.orgs.get(account) {
+        Some(OrgPolicies::Read {
+            organization_id: Some(id),
+            ..
+        }) => req = req.with_context("aws:ResourceOrgID", id),
+        Some(OrgPolicies::NoOrganization) => {
+            absent.extend(["aws:resourceorgid", "aws:resourceorgpaths"])
+        }
+        _ => {}
+    }
+    if matches!(
+        input.orgs.get(role_account),
+        Some(OrgPolicies::NoOrganization)
+    ) {
+        absent.extend(NOT_IN_AN_ORGANIZATION);
+    }
+    // The session's principal tags are the role's, unless the caller may pass session tags.
+    let tags = session_tags(role);
+    for (key, value) in tags.into_iter().flatten() {
+        req = req.with_context(format!("aws:PrincipalTag/{key}"), value);
+    }
     // Not read: judged as letting anyone in, so only a known policy can block; never proved.
     let (function_policy, unknown) = match &target.resource_policy {
         Known::Known(p) => (p.clone(), None),
@@ -359,7 +392,6 @@ fn invoke_in(input: &PathInput, target: &Target) -> Step {
         ),
     };
     let function_policy = function_policy.map(|p| LabeledPolicy::new("function policy", p));
-    let account = target_account(target);
     let hop = Hop {
         request: &req,
         principal: PrincipalSide::Internal {
@@ -374,16 +406,32 @@ fn invoke_in(input: &PathInput, target: &Target) -> Step {
             rcps: rcps_for(input, account, INVOKE),
         },
         known: KnownKeys {
-            absent: match input.orgs.get(role_account) {
-                Some(OrgPolicies::NoOrganization) => NOT_IN_AN_ORGANIZATION,
-                _ => &[],
-            },
+            absent: &absent,
             not_orgs: &[],
+            absent_prefixes: match tags {
+                Some(_) => &["aws:principaltag/"],
+                None => &[],
+            },
         },
     };
     let mut open = judge(input, target, &req, evaluate_hop(&hop))?;
     open.unknown.extend(unknown);
     Ok(open)
+}
+
+/// The role session's principal tags: the role's tags when known and the trust policy lets no
+/// one pass session tags (`sts:TagSession`; IAM User Guide, "Passing session tags in AWS STS").
+fn session_tags(role: &super::RoleSide) -> Option<&std::collections::BTreeMap<String, String>> {
+    let tag_session = Request::new("*", "sts:TagSession", &role.arn);
+    let names = |s: &crate::model::Statement| match &s.action {
+        crate::model::ActionClause::Action(list) => list.iter().any(|a| {
+            crate::wildcard::glob(&crate::wildcard::compile(a), &tag_session.action, true)
+        }),
+        crate::model::ActionClause::NotAction(_) => true,
+    };
+    let allows =
+        (role.trust.statements.iter()).any(|s| s.effect == crate::model::Effect::Allow && names(s));
+    role.tags.known().filter(|_| !allows)
 }
 
 /// Every policy of the input that governs `target`'s path.
@@ -443,11 +491,21 @@ fn direct(req: Request) -> Request {
 fn judge(input: &PathInput, target: &Target, req: &Request, eval: HopEvaluation) -> Step {
     if !eval.settled() {
         let each: Vec<String> = eval.unsettled.iter().map(ToString::to_string).collect();
+        let org_key = (eval.unsettled.iter().flat_map(|u| &u.keys))
+            .any(|k| k.to_lowercase().starts_with("aws:principalorg"));
+        let hint = match org_key {
+            true => {
+                " (give the organization's ID, \"organization\": \"o-…\" in the \
+                     --org-policies files, to decide it: Genesys Cloud's principal is outside \
+                     your organization)"
+            }
+            false => "",
+        };
         return Ok(Open {
             unread: eval.unread,
             unknown: vec![format!(
                 "{} depends on condition keys the path does not know for Genesys Cloud's \
-                 request: {}",
+                 request: {}{hint}",
                 req.action,
                 each.join("; ")
             )],

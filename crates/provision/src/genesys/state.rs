@@ -277,6 +277,10 @@ pub struct ObservedGenesys {
     /// the draft's, the contract the published action's (a draft never changes it).
     #[serde(default)]
     pub drafts: std::collections::BTreeMap<String, ObservedAction>,
+    /// The signed-in organization's ID (`GET /api/v2/organizations/me`): the external ID
+    /// Genesys Cloud sends when it assumes the role. `None`: not read.
+    #[serde(default)]
+    pub organization_id: Option<String>,
 }
 
 /// An Architect flow that calls a data action (a `Dependency` of dependency tracking).

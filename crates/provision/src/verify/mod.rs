@@ -174,7 +174,9 @@ pub fn whole_path(
 ) -> Option<PathClaims> {
     let input = path_input(desired, observed, sources)?;
     let report = lambda_trust_iam::path::PathReport::new(&input, PROOF_BUDGET);
-    Some(path_claims(&input, &report))
+    let claims = path_claims(&input, &report);
+    let org = sources.genesys_org.as_deref();
+    Some(path::as_sent(claims, &desired.external_id, org))
 }
 
 /// The trust and invoke properties decided over every request on the live documents; none

@@ -32,6 +32,10 @@ pub struct PathSources {
     pub orgs: BTreeMap<String, OrgPolicies>,
     /// Each invoked ARN's resource policy as read; an ARN absent here was not read.
     pub function_policies: BTreeMap<String, FunctionPolicy>,
+    /// The organization ID Genesys Cloud sends as `sts:ExternalId`: the signed-in org's
+    /// (`GET /api/v2/organizations/me`). `None`: not read (no `[genesys]`, `--only aws`, or
+    /// the sign-in failed), so the configured `trust.external_id` is assumed, and said so.
+    pub genesys_org: Option<String>,
 }
 
 /// A function's resource-based policy as `lambda:GetPolicy` answered for one qualifier
@@ -148,6 +152,10 @@ pub struct Claim {
         schemars(schema_with = "crate::schema_refs::request")
     )]
     pub request: Option<Value>,
+    /// What a claim that holds takes as given without having read it: Genesys Cloud's
+    /// organization ID, when no sign-in read it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assumes: Option<String>,
 }
 
 impl Claim {
@@ -157,6 +165,7 @@ impl Claim {
             code: None,
             detail: detail.into(),
             request: None,
+            assumes: None,
         }
     }
 
@@ -166,6 +175,7 @@ impl Claim {
             code: Some(code),
             detail,
             request,
+            assumes: None,
         }
     }
 }
@@ -193,6 +203,9 @@ pub enum PathCode {
     FunctionPolicyOpen,
     /// The search could not decide who else gets in (security, never proved).
     PathUnknown,
+    /// The configured external ID is not the organization ID Genesys Cloud signs in with, so
+    /// the role refuses the ID Genesys Cloud sends (availability).
+    ExternalIdNotOrg,
 }
 
 impl PathCode {
@@ -212,6 +225,7 @@ impl PathCode {
             PathCode::PartnerBypassesRole => "partner-bypasses-role",
             PathCode::FunctionPolicyOpen => "function-policy-open",
             PathCode::PathUnknown => "path-unknown",
+            PathCode::ExternalIdNotOrg => "external-id-not-org",
         }
     }
 
@@ -226,6 +240,7 @@ impl PathCode {
             | PathCode::FunctionPolicyBlocks
             | PathCode::CrossAccountPermissionMissing
             | PathCode::RoleBlocks
+            | PathCode::ExternalIdNotOrg
             | PathCode::PathNotRead => Severity::Config,
         }
     }
@@ -241,6 +256,7 @@ impl PathCode {
             PathCode::PartnerBypassesRole => "The function's policy lets the partner's account invoke it directly, without the role and its external ID.",
             PathCode::FunctionPolicyOpen => "The function's policy lets someone other than the role invoke it.",
             PathCode::PathUnknown => "Who else can invoke the function could not be decided: nothing is proved.",
+            PathCode::ExternalIdNotOrg => "The configured external ID is not the organization ID Genesys Cloud sends: the role refuses it, and every data action fails.",
         }
     }
 }
@@ -261,7 +277,9 @@ pub(crate) fn path_input(
     Some(PathInput {
         partner: Partner {
             account: arn::account_of(&desired.partner_principal).to_string(),
-            external_id: desired.external_id.clone(),
+            // What Genesys Cloud really sends, when the signed-in org was read.
+            external_id: (sources.genesys_org.clone())
+                .unwrap_or_else(|| desired.external_id.clone()),
             principals: Vec::new(),
         },
         role: RoleSide {
@@ -270,10 +288,39 @@ pub(crate) fn path_input(
             trust,
             identity: identity.identity_policies,
             boundary: identity.boundary,
+            tags: Known::Known(role.tags.clone()),
         },
         targets,
         orgs: sources.orgs.clone(),
     })
+}
+
+/// The availability claims said for the external ID Genesys Cloud really sends: refuted as
+/// `external-id-not-org` when the signed-in org's ID (`org`) is not the configured one and the
+/// role refuses it; holding only *assuming* the configured ID when no sign-in read it.
+pub(crate) fn as_sent(mut claims: PathClaims, configured: &str, org: Option<&str>) -> PathClaims {
+    for t in &mut claims.targets {
+        let claim = &mut t.genesys_gets_through;
+        match org {
+            None if claim.verdict == ClaimVerdict::Proved => {
+                claim.assumes = Some(format!(
+                    "Genesys Cloud's organization ID is {configured} (trust.external_id): not \
+                     read, as no [genesys] sign-in compared it"
+                ));
+            }
+            Some(org) if org != configured && claim.code == Some(PathCode::RoleBlocks) => {
+                claim.code = Some(PathCode::ExternalIdNotOrg);
+                claim.detail = format!(
+                    "Genesys Cloud signs in to organization {org} and sends that ID as \
+                     sts:ExternalId, but the config's trust.external_id is {configured}: the \
+                     role refuses Genesys Cloud ({})",
+                    claim.detail
+                );
+            }
+            _ => {}
+        }
+    }
+    claims
 }
 
 /// The ARNs Genesys Cloud invokes: each target's function, with its qualifier when it has one.

@@ -18,6 +18,8 @@ pub struct Tally {
     pub(crate) path_claims: usize,
     path_refuted: usize,
     path_unknown: usize,
+    /// Path claims that hold only on an assumption (Genesys Cloud's organization ID not read).
+    path_assumed: usize,
     /// Isolation claims towards other environments (`verify --env`).
     pub(crate) isolation: usize,
     /// Counterexample or unknown.
@@ -34,6 +36,7 @@ impl Tally {
             for claims in &path.targets {
                 t = t.with_claim(claims.genesys_gets_through.verdict);
                 t = t.with_claim(claims.nobody_else.verdict);
+                t.path_assumed += usize::from(claims.genesys_gets_through.assumes.is_some());
             }
         }
         t.isolation = v.isolation.len();
@@ -118,7 +121,14 @@ impl Tally {
         if self.all_hold() {
             let parts: Vec<String> = (kinds.iter())
                 .filter(|k| k.0 > 0)
-                .map(|(n, _, what, good, _)| format!("all {n} {what} {good}"))
+                .map(|&(n, _, what, good, _)| match what {
+                    "path claims" if self.path_assumed > 0 => format!(
+                        "{} of {n} {what} {good}, {} holding if Genesys Cloud's organization ID is the configured one",
+                        n - self.path_assumed,
+                        self.path_assumed
+                    ),
+                    _ => format!("all {n} {what} {good}"),
+                })
                 .collect();
             return parts.join(", ");
         }
