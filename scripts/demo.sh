@@ -65,7 +65,7 @@ bold "A local AWS (moto) is running $WHERE. Creating two Lambda functions:"
 
 expect() { # expect CODE -- command…
     local want=$1; shift
-    "$@" </dev/null; local got=$? # no terminal to answer on: apply writes without asking
+    "$@" </dev/null; local got=$? # no terminal to answer on: apply is given --yes
     [ "$got" = "$want" ] || fail "'$*' exited $got, expected $want"
     printf '\033[2m(exit %s, as expected)\033[0m\n' "$got"
 }
@@ -87,7 +87,7 @@ expect 0 "$BIN" lint
 bold "1. lambda-trust plan — nothing exists yet, so everything is to create (exit 2)"
 expect 2 "$BIN" plan
 bold "2. lambda-trust apply — create the role and its invoke policy"
-expect 0 "$BIN" apply
+expect 0 "$BIN" apply --yes
 bold "3. lambda-trust verify — prove who can assume the role and what it may invoke (exit 0)"
 expect 0 "$BIN" verify
 bold "4. lambda-trust plan — in sync now (exit 0)"
@@ -101,7 +101,7 @@ expect 2 "$BIN" check
 bold "8. lambda-trust plan — shows both changes (exit 2)"
 expect 2 "$BIN" plan
 bold "9. lambda-trust apply — repairs them"
-expect 0 "$BIN" apply
+expect 0 "$BIN" apply --yes
 bold "10. lambda-trust verify — passes again (exit 0)"
 expect 0 "$BIN" verify
 bold "11. lambda-trust check — clean (exit 0)"
@@ -139,11 +139,11 @@ tail -n 4 "$DEMO/lambda-trust.toml"
 bold "13. lambda-trust plan — AWS is in sync; Genesys Cloud needs a credential, the integration and one data action per target (exit 2)"
 expect 2 "$BIN" plan
 bold "14. lambda-trust apply — AWS first (nothing to do), then Genesys Cloud"
-expect 0 "$BIN" apply
+expect 0 "$BIN" apply --yes
 bold "15. lambda-trust verify --test-actions — the credential holds the proved role; each action calls exactly its ARN and runs end to end"
 expect 0 "$BIN" verify --test-actions
 bold "16. lambda-trust apply — a second apply writes nothing on either side"
-expect 0 "$BIN" apply
+expect 0 "$BIN" apply --yes
 bold "17. Jane Admin edits things in the Genesys Cloud admin UI: the credential now points at another role, and an action's timeout changes"
 STATE=$(fake GET /__fake/state) || fail "reading the fake's state"
 CRED=$(printf '%s' "$STATE" | "$VENV/bin/python" -c 'import json,sys; print(next(iter(json.load(sys.stdin)["credentials"])))')
@@ -154,7 +154,7 @@ echo "  (done through the fake's control API, recorded in its audit trail under 
 bold "18. lambda-trust check — the credential change is a security finding, the timeout a config one; both name who changed them (exit 2)"
 expect 2 "$BIN" check
 bold "19. lambda-trust apply — rewrites the credential and restores the action (same action ID)"
-expect 0 "$BIN" apply
+expect 0 "$BIN" apply --yes
 bold "20. lambda-trust check — clean on both sides (exit 0)"
 expect 0 "$BIN" check
 bold "Done. moto and the Genesys Cloud fake are stopped on exit; nothing outside this machine was touched."

@@ -107,6 +107,15 @@ async fn read(
     };
     let genesys = async { genesys_check(signed_in?, &prepared, events, ask.test_actions).await };
     let (aws, genesys) = futures::join!(aws, genesys);
+    // A config claiming another's deployment is refused here as plan and apply refuse it:
+    // never read as drift that an apply would repair.
+    if let Ok(Some(GenesysChecked {
+        claim: Some(refused),
+        ..
+    })) = genesys
+    {
+        return Err(refused);
+    }
     Ok(Reading {
         aws: aws?,
         genesys,
@@ -217,6 +226,9 @@ struct GenesysChecked {
     lookup_error: Option<String>,
     /// The signed-in organization's ID.
     organization_id: Option<String>,
+    /// Why this config's role is not its own to judge: another config's deployment, which this
+    /// config's integration does not name (`plan` and `apply` refuse it the same way).
+    claim: Option<crate::error::Error>,
 }
 
 /// Reads and plans the Genesys side as if adopting, once signed in; `None` without
@@ -227,14 +239,16 @@ async fn genesys_check(
     events: &dyn Events,
     test_actions: bool,
 ) -> Result<Option<GenesysChecked>> {
-    let Some(signed_in) = signed_in else {
+    let Some(mut signed_in) = signed_in else {
         return Ok(None);
     };
+    signed_in.read_org = true;
     let Some(mut side) = genesys_live::read(signed_in, prepared, false, events).await? else {
         return Ok(None);
     };
     let (plan, lookup_error) = side.plan_for_check().await?;
     let findings = side.annotate(genesys_findings(&side.desired, &plan)).await;
+    let claim = super::live::claimed_by_this_integration(prepared, Some(&side)).err();
     let role = prepared.observed.role.as_ref().map(|r| r.arn.as_str());
     let mut checks = genesys_checks(&side.desired, &side.observed, role);
     checks.extend(timeout_check(&side.desired, &prepared.observed.functions));
@@ -247,6 +261,7 @@ async fn genesys_check(
         plan,
         lookup_error,
         organization_id: side.observed.organization_id.clone(),
+        claim,
     }))
 }
 

@@ -71,6 +71,7 @@ async fn read(
     file: &ConfigFile,
 ) -> Result<((Clients, Prepared), Option<Session>)> {
     let (clients, prepared) = prepare_live(settings, events, file).await?;
-    let genesys = super::genesys::prepare(&clients, &prepared, settings.verbose, events).await?;
+    let genesys =
+        super::genesys::prepare(&clients, &prepared, settings.verbose, false, events).await?;
     Ok(((clients, prepared), genesys))
 }

@@ -63,7 +63,7 @@ pub(crate) async fn export(
     for n in &not_exported {
         events.event(Event::Note(format!("not exported: {n}")));
     }
-    let (objects, imports) = export::counts(&model);
+    let (objects, imports) = export::counts(&files);
     Ok(Exported {
         files: written,
         objects,
@@ -125,7 +125,7 @@ async fn from_live(
         })?;
     let mut others = Vec::new();
     if let Some(session) =
-        genesys_live::prepare(&clients, &prepared, settings.verbose, events).await?
+        genesys_live::prepare(&clients, &prepared, settings.verbose, false, events).await?
     {
         let region = (session.desired.region.clone())
             .or_else(|| {

@@ -101,15 +101,20 @@ pub(crate) fn check_only(only: Option<Side>, config: &crate::config::Config) -> 
     Ok(())
 }
 
-/// Signs in and reads the Genesys side; `None` without `[genesys]`.
+/// Signs in and reads the Genesys side; `None` without `[genesys]`. `org`: the signed-in
+/// organization's ID is read too (what verifying compares with the external ID).
 pub(crate) async fn prepare(
     clients: &Clients,
     prepared: &Prepared,
     verbose: bool,
+    org: bool,
     events: &dyn Events,
 ) -> Result<Option<Session>> {
     match sign_in(clients, &prepared.loaded.config, events).await? {
-        Some(signed_in) => read(signed_in, prepared, verbose, events).await,
+        Some(mut signed_in) => {
+            signed_in.read_org = org;
+            read(signed_in, prepared, verbose, events).await
+        }
         None => Ok(None),
     }
 }
@@ -123,6 +128,9 @@ pub(crate) struct SignedIn {
     /// an explicit API URL, the configured one.
     region: Option<String>,
     started: Instant,
+    /// Read the signed-in organization's ID with the rest (`verify`, `check`): the external ID
+    /// Genesys Cloud sends. Planning and writing do not need it.
+    pub(crate) read_org: bool,
 }
 
 /// Finds the OAuth client and signs in; `None` without `[genesys]`.
@@ -152,6 +160,7 @@ pub(crate) async fn sign_in(
         oauth_id: oauth.id,
         region: ends.region_to_check(genesys.region.as_deref()),
         started,
+        read_org: false,
     }))
 }
 
@@ -168,6 +177,7 @@ pub(crate) async fn read(
         oauth_id,
         region,
         started,
+        read_org,
     } = signed_in;
     let Some(mut desired) = DesiredGenesys::new(&prepared.loaded, &prepared.desired) else {
         return Ok(None);
@@ -181,7 +191,14 @@ pub(crate) async fn read(
                 .into(),
         ));
     }
-    let observed = observe::observe(&client, &desired).await?;
+    let org = async {
+        match read_org {
+            true => observe::organization_id(&client).await.map(Some),
+            false => Ok(None),
+        }
+    };
+    let (mut observed, org) = futures::try_join!(observe::observe(&client, &desired), org)?;
+    observed.organization_id = org;
     if verbose {
         events.event(Event::ReadTimed {
             what: "Genesys Cloud".into(),

@@ -14,7 +14,8 @@ pub(crate) async fn ids(
     file: &ConfigFile,
 ) -> Result<OrgIds> {
     let (clients, prepared) = prepare_live(settings, events, file).await?;
-    let session = super::genesys::prepare(&clients, &prepared, settings.verbose, events).await?;
+    let session =
+        super::genesys::prepare(&clients, &prepared, settings.verbose, false, events).await?;
     let Some(session) = session else {
         return Err(Error::usage(
             "ids: the config has no [genesys] table",

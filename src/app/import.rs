@@ -201,7 +201,7 @@ async fn import(
     if let Some(name) = &options.environment {
         files.config = super::init_env::first(settings, &options.path, &files.config, name)?;
     }
-    write_all(&options.path, &files, options.force)?;
+    write_all(&options.path, &files, options.force, events)?;
     Ok(Imported {
         import,
         role,

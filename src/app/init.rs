@@ -133,7 +133,7 @@ pub(crate) async fn from_role(
         config,
         contracts: Default::default(),
     };
-    write_all(path, &files, force)?;
+    write_all(path, &files, force, events)?;
     Ok((role, None))
 }
 
@@ -203,8 +203,9 @@ fn role_region(settings: &Settings, role: &ImportedRole) -> Result<String> {
     })
 }
 
-/// Validates the config (with its contract files) and writes everything, or nothing.
-pub fn write_all(path: &Path, files: &ImportFiles, force: bool) -> Result<()> {
+/// Validates the config (with its contract files) and writes everything, or nothing; what is
+/// valid but defective (an imported action's latent defect) is said as a warning.
+pub fn write_all(path: &Path, files: &ImportFiles, force: bool, events: &dyn Events) -> Result<()> {
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let all: Vec<PathBuf> = std::iter::once(path.to_path_buf())
         .chain(files.contracts.keys().map(|p| base.join(p)))
@@ -229,7 +230,8 @@ pub fn write_all(path: &Path, files: &ImportFiles, force: bool) -> Result<()> {
             .cloned()
             .ok_or_else(|| std::io::Error::other("not written"))
     };
-    config::parse_str_reading(&files.config, &path.display().to_string(), &schemas)?;
+    let loaded = config::parse_str_reading(&files.config, &path.display().to_string(), &schemas)?;
+    events.all(Event::warnings(&super::live::config_warnings(&loaded)));
     // The contracts first, the config last: all of them, or none.
     let contracts: Vec<(PathBuf, &str)> = (files.contracts.iter())
         .map(|(rel, text)| (base.join(rel), text.as_str()))

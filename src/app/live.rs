@@ -213,7 +213,7 @@ pub(crate) async fn plan_both(
     genesys_live::check_only(only, &prepared.loaded.config)?;
     let mut genesys = match only {
         Some(Side::Aws) => None,
-        _ => genesys_live::prepare(&clients, &prepared, settings.verbose, events)
+        _ => genesys_live::prepare(&clients, &prepared, settings.verbose, false, events)
             .await
             .inspect_err(|_| {
                 if only.is_none() {
@@ -334,7 +334,10 @@ fn retire_predecessors(
 /// integration names it (its ledger's role): another config that copied the `deployment`
 /// would otherwise take this one's role for its own predecessor. Two claims are refused, both
 /// named.
-fn claimed_by_this_integration(prepared: &Prepared, session: Option<&Session>) -> Result<()> {
+pub(crate) fn claimed_by_this_integration(
+    prepared: &Prepared,
+    session: Option<&Session>,
+) -> Result<()> {
     let config = &prepared.loaded.config;
     let (Some(side), Some(deployment)) = (session, &config.deployment) else {
         return Ok(());

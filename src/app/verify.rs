@@ -191,7 +191,7 @@ async fn genesys_checks_live(
     test_actions: bool,
     events: &dyn Events,
 ) -> Result<(Vec<Check>, Option<String>)> {
-    match genesys_live::prepare(clients, prepared, verbose, events).await? {
+    match genesys_live::prepare(clients, prepared, verbose, true, events).await? {
         Some(side) => {
             let checks = genesys_part(&side, prepared, test_actions).await?;
             Ok((checks, side.observed.organization_id.clone()))

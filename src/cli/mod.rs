@@ -383,11 +383,14 @@ never modified unless you pass --adopt.
 When stdin is a terminal it shows the plan and asks before writing, whatever stdout and stderr \
 are (`apply 2>&1 | tee apply.log` asks too; a plan that deletes something says what first). \
 Only the line `yes` and Enter writes; anything else (`y`, an empty line) writes nothing and \
-exits 2. --yes, or stdin not a terminal (a script, CI), writes without asking.
+exits 2. Off a terminal (a script, CI) one line is read all the same: `yes` writes; anything \
+else, or no line at all, writes nothing and exits 1 (as terraform apply needs -auto-approve). \
+--yes writes without asking.
 
 Examples:
   lambda-trust apply            # shows the plan, asks
-  lambda-trust apply --yes      # no question")]
+  lambda-trust apply --yes      # no question
+  echo yes | lambda-trust apply # the answer piped in")]
     Apply(ApplyArgs),
     /// Prove the live role: who can assume it, and what it can invoke.
     #[command(after_long_help = "\
@@ -482,15 +485,16 @@ proves the result like `verify`. A target that is already there is a no-op. With
 target gets a data action named after the function; when another target's action has that name, \
 the qualifier (or region) is added: `lookup-order (live)`; --action-name names it.
 
-When stdin is a terminal it shows the config diff and the plan and asks first, as apply does \
-(--yes: no question); nothing is written, the config file neither, unless the answer is yes.
+It shows the config diff and the plan and asks first, as apply does (off a terminal it reads \
+one line; --yes: no question); nothing is written, the config file neither, unless the answer \
+is yes.
 
 Examples:
-  lambda-trust onboard lookup-invoice --region us-east-1 --qualifier live
+  lambda-trust onboard lookup-invoice --region us-east-1 --qualifier live --yes
   lambda-trust onboard --dry-run \\
       arn:aws:lambda:us-east-1:111122223333:function:lookup-order
-  lambda-trust onboard lookup-order --all-aliases
-  lambda-trust onboard lookup-order --qualifier live \\
+  lambda-trust onboard lookup-order --all-aliases --yes
+  lambda-trust onboard lookup-order --qualifier live --yes \\
       --action-name lookup-order-live")]
     Onboard(OnboardArgs),
     /// Remove a Lambda function from the config and revoke its grant.
@@ -499,8 +503,8 @@ Removes every [[targets]] entry for FUNCTION (or only the one with --qualifier),
 and verifies. Offboarding the last target detaches and deletes the invoke policy; the role stays, \
 trusting Genesys Cloud but allowed to invoke nothing. With [genesys], when a published Architect \
 flow calls the target's data action, nothing is written (the config file neither) and the run \
-exits 1 naming the flows, unless --force. When stdin is a terminal it asks first, as apply \
-does (--yes: no question).
+exits 1 naming the flows, unless --force. It asks first, as apply does (off a terminal it \
+reads one line; --yes: no question).
 
 Examples:
   lambda-trust offboard lookup-order --dry-run

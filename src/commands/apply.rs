@@ -57,9 +57,8 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, options: Options)
     let set = &planned.set;
     inv.output
         .preview(|styles| report::change_set_human(set, styles));
-    // A script or CI has no terminal to answer on: it writes, as before.
-    let ask = !yes && !set.in_sync() && confirm::can_answer();
-    if ask && !confirm::confirmed(inv, set) {
+    // A script or CI answers with --yes or a piped `yes` line; anything else writes nothing.
+    if !confirm::approved(inv, set, yes)? {
         inv.output.emit(&NotApplied(set))?;
         return Ok(Status::Changes);
     }

@@ -1,22 +1,43 @@
 //! The one question before writes: asked whenever stdin is a terminal — whatever stdout and
 //! stderr are (`apply 2>&1 | tee apply.log` on a terminal still asks) — and answered by a line:
 //! only `yes` and Enter writes, as `terraform apply` asks. Without a terminal on stdin (CI, a
-//! script) nothing is asked: the command writes, or not, as its flags say.
+//! script) one line is read all the same: `yes` writes; anything else, or no line at all,
+//! writes nothing and is an error naming `--yes` (as `terraform apply` needs `-auto-approve`).
 
 use std::io::{BufRead, IsTerminal};
 
 use super::invocation::Invocation;
 use crate::core::change_set::ChangeSet;
+use crate::error::{Error, Result};
 use crate::report::{self, Format};
 
+/// Whether the writes of `set` may go ahead: with `--yes`, or nothing to write, at once; on a
+/// terminal, when the question is answered `yes` (`Ok(false)`: declined); off a terminal, when
+/// the one line piped in is `yes` — else an error naming `--yes`, nothing written.
+pub(super) fn approved(inv: &Invocation, set: &ChangeSet, yes: bool) -> Result<bool> {
+    if yes || set.in_sync() {
+        return Ok(true);
+    }
+    if can_answer() {
+        return Ok(confirmed(inv, set));
+    }
+    match is_yes(std::io::stdin().lock()) {
+        true => Ok(true),
+        false => Err(Error::usage(
+            "nothing written: writes need a `yes`, and standard input is not a terminal and gave no `yes` line",
+            "pass --yes to write without asking (as terraform apply -auto-approve), or pipe the answer: echo yes | lambda-trust …",
+        )),
+    }
+}
+
 /// Someone can answer: stdin is a terminal.
-pub(super) fn can_answer() -> bool {
+fn can_answer() -> bool {
     std::io::stdin().is_terminal()
 }
 
 /// Shows the change set when stdout carries a machine format (the plan asked about is then not
 /// on the terminal otherwise), names the deletions, asks, and reads one line: only `yes` writes.
-pub(super) fn confirmed(inv: &Invocation, set: &ChangeSet) -> bool {
+fn confirmed(inv: &Invocation, set: &ChangeSet) -> bool {
     let styles = inv.output.stderr;
     if inv.output.format != Format::Human {
         inv.output.say_text(&report::change_set_human(set, styles));

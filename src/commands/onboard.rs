@@ -57,12 +57,9 @@ pub(super) async fn run(
         inv.output.emit(&Onboarded::DryRun { diff, set })?;
         return Ok(Status::Changes);
     }
-    // On a terminal, nothing is written (the config file neither) until the user says yes.
-    if !yes
-        && !set.in_sync()
-        && super::confirm::can_answer()
-        && !super::confirm::confirmed(inv, set)
-    {
+    // Nothing is written (the config file neither) until the user says yes: on a terminal,
+    // a piped line, or --yes.
+    if !super::confirm::approved(inv, set, yes)? {
         inv.output
             .say("nothing written; the config file is unchanged");
         return Ok(Status::Changes);

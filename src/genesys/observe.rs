@@ -171,11 +171,10 @@ pub(crate) async fn observe(
     desired: &DesiredGenesys,
 ) -> Result<ObservedGenesys, GenesysError> {
     let list = format!("/api/v2/integrations?integrationType={INTEGRATION_TYPE}");
-    let (key, integrations, credentials, organization) = futures::try_join!(
+    let (key, integrations, credentials) = futures::try_join!(
         credential_key(client),
         list_pages::<ListedIntegration>(client, &list),
         credential_listing(client),
-        organization_id(client),
     )?;
     let matches: Vec<&ListedIntegration> = integrations
         .iter()
@@ -198,7 +197,6 @@ pub(crate) async fn observe(
             .filter(|c| c.name.as_deref() == Some(desired.credential_name.as_str()))
             .map(|c| c.id.clone())
             .collect(),
-        organization_id: Some(organization),
         ..ObservedGenesys::default()
     };
     let [one] = matches.as_slice() else {

@@ -8,7 +8,9 @@ use super::sarif::{self, rule};
 use super::text::{printable, unknown_mark};
 use super::Styles;
 use crate::core::change_set::Side;
-use crate::core::drift::{CheckReport, Code, ConfigStatus, Finding, Outcome, Remedy, Severity};
+use crate::core::drift::{
+    CheckReport, Code, ConfigStatus, Finding, Kind, Outcome, Remedy, Severity,
+};
 use crate::core::trail::{self, Attribution};
 
 /// Human report: grouped per config, security first.
@@ -33,9 +35,14 @@ pub fn render_human(report: &CheckReport, styles: Styles) -> String {
                 c.label(),
                 printable(c.error.as_deref().unwrap_or(""))
             )),
+            // Drift only when something differs from the config; what verification found
+            // (an open function policy, an organization policy) is a finding, not drift.
             ConfigStatus::Drift => out.push_str(&format!(
                 "{} {}: {}\n",
-                styles.red("✗ drift"),
+                styles.red(match c.findings.iter().any(|f| f.kind == Kind::Drift) {
+                    true => "✗ drift",
+                    false => "✗ findings",
+                }),
                 c.label(),
                 count_line(&c.findings)
             )),
@@ -84,10 +91,14 @@ fn one_sided_line(not_checked: &[Side]) -> String {
 fn next_steps(report: &CheckReport) -> String {
     let mut out = String::new();
     for c in report.configs.iter().filter(|c| !c.findings.is_empty()) {
-        let config = match c.config.as_str() {
+        let mut config = match c.config.as_str() {
             "lambda-trust.toml" => String::new(),
             path => format!(" --config {path}"),
         };
+        // The environment that drifted, never the default one.
+        if let Some(env) = &c.environment {
+            config.push_str(&format!(" --env {env}"));
+        }
         let only = match c.status {
             ConfigStatus::Error => " --only aws",
             ConfigStatus::Ok | ConfigStatus::Drift => "",
@@ -275,10 +286,20 @@ fn count_line(findings: &[Finding]) -> String {
 fn total_line(report: &CheckReport) -> String {
     let count = |status| report.configs.iter().filter(|c| c.status == status).count();
     let findings: usize = report.configs.iter().map(|c| c.findings.len()).sum();
+    // A config checked on one side (`--only`) is not in sync as a whole: said apart.
+    let one_sided = (report.configs.iter())
+        .filter(|c| c.status == ConfigStatus::Ok && !c.not_checked.is_empty())
+        .count();
+    let in_sync = match one_sided {
+        0 => format!("{} in sync", count(ConfigStatus::Ok)),
+        n => format!(
+            "{} in sync, {n} in sync on the side checked (--only)",
+            count(ConfigStatus::Ok) - n
+        ),
+    };
     format!(
-        "{} configs: {} in sync, {} drifted ({findings} finding(s)), {} not checked\n",
+        "{} configs: {in_sync}, {} with findings ({findings} finding(s)), {} not checked\n",
         report.configs.len(),
-        count(ConfigStatus::Ok),
         count(ConfigStatus::Drift),
         count(ConfigStatus::Error),
     )
@@ -405,7 +426,13 @@ fn sarif_properties(c: &crate::core::drift::ConfigReport, f: &Finding) -> Value 
 fn github_title(c: &crate::core::drift::ConfigReport, f: &Finding) -> String {
     let about = format!("{}{}", env_prefix(c), f.resource);
     match f.outcome {
-        Outcome::Failed => format!("lambda-trust {} drift: {about}", f.severity.as_str()),
+        Outcome::Failed => {
+            let what = match f.kind {
+                Kind::Drift => "drift",
+                Kind::Verify => "finding",
+            };
+            format!("lambda-trust {} {what}: {about}", f.severity.as_str())
+        }
         Outcome::Unknown => format!("lambda-trust unknown: {about}"),
     }
 }

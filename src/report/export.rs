@@ -20,10 +20,10 @@ pub struct ExportResult {
     /// The files written, in the order written.
     #[schemars(length(min = 1))]
     pub files: Vec<String>,
-    /// The managed objects exported (role, policies, attachments, statements, and the Genesys
-    /// Cloud integration, credential and actions where Terraform carries them).
+    /// The resources the written files declare (Terraform's `resource` blocks; CloudFormation's
+    /// templates' `Resources`), the Genesys Cloud side's included where Terraform carries it.
     pub objects: usize,
-    /// How many of them carry an import of their live ID (none with --from-config).
+    /// How many of them are imported with their live ID (none with --from-config).
     pub imports: usize,
     /// What was not exported, and why.
     pub not_exported: Vec<String>,
@@ -32,7 +32,7 @@ pub struct ExportResult {
 impl Report for ExportResult {
     fn human(&self, styles: Styles) -> String {
         let mut out = format!(
-            "{} {} object(s) as {}, {} with an import of the live object:\n",
+            "{} {} resource(s) as {}, {} with an import of the live object:\n",
             styles.green("✓ exported"),
             self.objects,
             self.format,

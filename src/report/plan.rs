@@ -90,9 +90,10 @@ fn indent_doc(
 /// The human plan: one block per change, `+` create, `~` update, `-` delete.
 pub fn plan_human(plan: &Plan, styles: Styles) -> String {
     if plan.is_empty() {
+        // This side only: the other may still have changes below.
         return format!(
-            "{} AWS matches the config; nothing to do.\n",
-            styles.green("✓ in sync:")
+            "{} AWS matches the config: no AWS change.\n",
+            styles.green("✓")
         );
     }
     let views = describe_plan(plan);
@@ -222,7 +223,7 @@ pub(crate) fn apply_question(set: &ChangeSet) -> ApplyQuestion {
     }
     let warning = (!deleted.is_empty()).then(|| {
         format!(
-            "this apply deletes {} thing(s): {}",
+            "these changes delete {} thing(s): {}",
             deleted.len(),
             deleted.join("; ")
         )
@@ -266,8 +267,8 @@ pub(crate) fn genesys_plan_human(plan: &GenesysPlan, styles: Styles) -> String {
     }
     if plan.is_empty() {
         out.push_str(&format!(
-            "{} Genesys Cloud matches the config; nothing to do.\n",
-            styles.green("✓ in sync:")
+            "{} Genesys Cloud matches the config: no Genesys Cloud change.\n",
+            styles.green("✓")
         ));
         return out;
     }

@@ -99,13 +99,9 @@ fn organization_human(org: &OrgProof, styles: Styles) -> String {
             ClaimVerdict::Refuted => Verdict::Counterexample,
             ClaimVerdict::Unknown => Verdict::Unknown,
         };
-        let code = t
-            .claim
-            .code
-            .map(|c| format!("{}: ", c.as_str()))
-            .unwrap_or_default();
+        // The code is for machines (JSON, SARIF); people read the detail.
         out.push_str(&format!(
-            "  {}  organization policies for {}: {code}{}\n",
+            "  {}  organization policies for {}: {}\n",
             mark(verdict, styles),
             t.target,
             t.claim.detail

@@ -277,7 +277,7 @@ fn init_writes_the_contracts_and_the_config_all_or_nothing() {
     // `b` is a file, so b/y.json cannot be staged: a/x.json was before, and is gone.
     std::fs::write(dir.path().join("b"), "in the way").unwrap();
     let path = dir.path().join("lambda-trust.toml");
-    assert!(app::init::write_all(&path, &files, false).is_err());
+    assert!(app::init::write_all(&path, &files, false, &app::Recorded::default()).is_err());
     assert!(!dir.path().join("a/x.json").exists());
     assert!(!path.exists());
 
@@ -286,7 +286,7 @@ fn init_writes_the_contracts_and_the_config_all_or_nothing() {
     std::fs::remove_file(dir.path().join("b")).unwrap();
     std::fs::create_dir(&path).unwrap();
     std::fs::write(path.join("keep"), "x").unwrap();
-    let err = app::init::write_all(&path, &files, true).unwrap_err();
+    let err = app::init::write_all(&path, &files, true, &app::Recorded::default()).unwrap_err();
     assert!(
         format!("{err:#}").contains("nothing was written"),
         "{err:#}"
@@ -296,7 +296,7 @@ fn init_writes_the_contracts_and_the_config_all_or_nothing() {
 
     // Nothing in the way: all three.
     std::fs::remove_dir_all(&path).unwrap();
-    app::init::write_all(&path, &files, false).unwrap();
+    app::init::write_all(&path, &files, false, &app::Recorded::default()).unwrap();
     assert!(dir.path().join("a/x.json").exists() && dir.path().join("b/y.json").exists());
     assert_eq!(std::fs::read_to_string(&path).unwrap(), CONFIG);
 }

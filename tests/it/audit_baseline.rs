@@ -283,3 +283,36 @@ fn a_written_baseline_suppresses_every_finding_in_every_format_and_the_exit_code
     );
     assert!(r.stdout.is_empty());
 }
+
+/// An entry naming a function accepts a role's finding about that function (its request's
+/// resource), as it accepts the account-wide scan's.
+#[test]
+fn a_function_entry_suppresses_a_role_finding_about_that_function() {
+    use lambda_trust::core::audit::{AccountReport, Finding};
+    const FN: &str = "arn:aws:lambda:us-east-1:123456789012:function:lookup-order";
+    let request = serde_json::json!({"principal": "arn:aws:iam::444455556666:root",
+        "action": "lambda:InvokeFunction", "resource": FN, "context": {}});
+    let text = std::fs::read_to_string(FIXTURE).unwrap();
+    let iam = parse_details("moto-gaad.json", &text, None).unwrap();
+    let opts = AuditOptions {
+        partners: vec!["765628985471".into()],
+        ..AuditOptions::default()
+    };
+    let mut report: AccountReport = audit_account(&iam, &opts, 0);
+    let mut open = Finding::new(Code::FunctionPolicyOpen, "open".into(), None);
+    open.counterexample = Some(request);
+    report.roles[0].findings = vec![open];
+    let accepted = Baseline {
+        suppress: vec![Entry {
+            role: None,
+            function: Some("arn:aws:lambda:us-east-1:123456789012:function:lookup-*".into()),
+            code: Code::FunctionPolicyOpen,
+            reason: "public by design".into(),
+            expires: None,
+        }],
+    };
+    let outcome = baseline::apply(&accepted, [&mut report], day("2026-06-30"));
+    assert_eq!(outcome.suppressed, 1, "{outcome:?}");
+    assert!(outcome.stale.is_empty());
+    assert!(report.roles[0].findings[0].suppression.is_some());
+}

@@ -50,11 +50,6 @@ fn with_action(lines: &str) -> String {
     )
 }
 
-/// A success template putting `total` into the output, which [`AMOUNT_SCHEMA`] forbids
-/// (`additionalProperties: false`): every run would fail.
-const TRANSLATED: &str = "name = \"Pay\"\noutput_schema = \"out.json\"\ntranslation_map = { total = \"$.amount.total\" }\nsuccess_template = '{\"total\": ${total}}'\n";
-const AMOUNT_SCHEMA: &str = r#"{"type": "object", "additionalProperties": false, "properties": {"amount": {"type": "object", "properties": {"currency": {"type": "string"}}}}}"#;
-
 fn trust_doc(principal: &str) -> String {
     serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"AWS": principal}, "Action": "sts:AssumeRole",
@@ -200,10 +195,10 @@ fn rows() -> Vec<Row> {
         // ------------------------------------------------------------ config
         Row::new("truncated TOML", "config", 1, &["lambda-trust.toml:3:"])
             .config(&base_config()[..60])
-            .live(&["apply"]),
+            .live(&["apply", "--yes"]),
         Row::new("unknown key", "config", 1, &["unknown field `nmae`"])
             .config(role_extra("nmae = \"x\""))
-            .live(&["apply"]),
+            .live(&["apply", "--yes"]),
         // Issue 36's bad input: each names the key and the action (lint and plan alike).
         Row::new(
             "unknown key in a data action",
@@ -218,7 +213,7 @@ fn rows() -> Vec<Row> {
             ],
         )
         .config(with_action("nmae = \"Lookup\"\n"))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "unknown key in a [[genesys.actions]] action",
             "config",
@@ -247,31 +242,13 @@ fn rows() -> Vec<Row> {
         .config(with_action("name = \"Pay\"\nsecure = true\n"))
         .live(&["lint"]),
         Row::new(
-            "success template key the output contract forbids (plan)",
-            "config",
-            1,
-            &["targets[0].action.success_template", "\"total\"", "\"Pay\""],
-        )
-        .config(with_action(TRANSLATED))
-        .file("out.json", AMOUNT_SCHEMA)
-        .live(&["plan"]),
-        Row::new(
-            "success template key the output contract forbids (lint)",
-            "config",
-            1,
-            &["targets[0].action.success_template", "\"Pay\""],
-        )
-        .config(with_action(TRANSLATED))
-        .file("out.json", AMOUNT_SCHEMA)
-        .live(&["lint"]),
-        Row::new(
             "missing external_id",
             "config",
             1,
             &["missing field `external_id`"],
         )
         .config(config_with(&format!("external_id = \"{EXT}\"\n"), ""))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "external ID with a quote",
             "config",
@@ -279,7 +256,7 @@ fn rows() -> Vec<Row> {
             &["trust.external_id", r#"abc\"def"#],
         )
         .config(config_with(&format!("\"{EXT}\""), "'abc\"def'"))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "external ID with a newline",
             "config",
@@ -287,7 +264,7 @@ fn rows() -> Vec<Row> {
             &["trust.external_id", r"abc\ndef"],
         )
         .config(config_with(&format!("\"{EXT}\""), r#""abc\ndef""#))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "1-char external ID",
             "config",
@@ -295,7 +272,7 @@ fn rows() -> Vec<Row> {
             &["trust.external_id", "\"a\""],
         )
         .config(config_with(EXT, "a"))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "1,225-char external ID",
             "config",
@@ -303,7 +280,7 @@ fn rows() -> Vec<Row> {
             &["trust.external_id", "2–1224"],
         )
         .config(config_with(EXT, &long_ext))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "role name with a space",
             "config",
@@ -311,13 +288,13 @@ fn rows() -> Vec<Row> {
             &["role.name", "\"Genesys Invoker\""],
         )
         .config(config_with(&format!("\"{ROLE}\""), "\"Genesys Invoker\""))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new("65-char role name", "config", 1, &["role.name", "1–64"])
             .config(config_with(
                 &format!("\"{ROLE}\""),
                 &format!("\"{}\"", "r".repeat(65)),
             ))
-            .live(&["apply"]),
+            .live(&["apply", "--yes"]),
         Row::new(
             "path without slashes",
             "config",
@@ -325,7 +302,7 @@ fn rows() -> Vec<Row> {
             &["role.path", "\"genesys\""],
         )
         .config(role_extra("path = \"genesys\""))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "function ARN of another partition",
             "config",
@@ -336,7 +313,7 @@ fn rows() -> Vec<Row> {
             &format!("\"{FN}\""),
             &format!("\"arn:aws-cn:lambda:us-east-1:{ACCOUNT}:function:{FN}\""),
         ))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "target region contradicts its ARN",
             "config",
@@ -349,7 +326,7 @@ fn rows() -> Vec<Row> {
                 "\"arn:aws:lambda:us-east-1:{ACCOUNT}:function:{FN}\"\nregion = \"eu-west-1\"\n"
             ),
         ))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "account ID of 11 digits",
             "config",
@@ -360,7 +337,7 @@ fn rows() -> Vec<Row> {
             "region = \"us-east-1\"\n",
             "region = \"us-east-1\"\naccount_id = \"12345678901\"\n",
         ))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "trusted account of 11 digits",
             "config",
@@ -371,7 +348,7 @@ fn rows() -> Vec<Row> {
             "partner = \"genesys-cloud\"",
             "account_id = \"76562898547\"",
         ))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "both partner and account_id",
             "config",
@@ -382,7 +359,7 @@ fn rows() -> Vec<Row> {
             "partner = \"genesys-cloud\"",
             "partner = \"genesys-cloud\"\naccount_id = \"765628985471\"",
         ))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "the tutorials' non-Genesys account",
             "config",
@@ -397,7 +374,7 @@ fn rows() -> Vec<Row> {
             "partner = \"genesys-cloud\"",
             "account_id = \"691338073777\"",
         ))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "unknown partner preset",
             "config",
@@ -405,7 +382,7 @@ fn rows() -> Vec<Row> {
             &["unknown variant `genesys`"],
         )
         .config(config_with("\"genesys-cloud\"", "\"genesys\""))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "duplicated target",
             "config",
@@ -416,7 +393,7 @@ fn rows() -> Vec<Row> {
             "{}\n[[targets]]\nfunction = \"{FN}\"\n",
             base_config()
         ))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "qualifier $LATEST",
             "config",
@@ -424,7 +401,7 @@ fn rows() -> Vec<Row> {
             &["targets[0].qualifier", "$LATEST"],
         )
         .config(format!("{}qualifier = \"$LATEST\"\n", base_config()))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "wildcard qualifier prefix",
             "config",
@@ -432,7 +409,7 @@ fn rows() -> Vec<Row> {
             &["targets[0].qualifier", "\"v*\""],
         )
         .config(format!("{}qualifier = \"v*\"\n", base_config()))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "max_session_duration 100",
             "config",
@@ -440,10 +417,10 @@ fn rows() -> Vec<Row> {
             &["role.max_session_duration", "100", "3600–43200"],
         )
         .config(role_extra("max_session_duration = 100"))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new("51 tags", "config", 1, &["role.tags", "51 tags", "50"])
             .config(role_extra(&format!("tags = {{ {tags51} }}")))
-            .live(&["apply"]),
+            .live(&["apply", "--yes"]),
         Row::new(
             "managed-by tag set by hand",
             "config",
@@ -451,7 +428,7 @@ fn rows() -> Vec<Row> {
             &["role.tags", "managed-by"],
         )
         .config(role_extra("tags = { managed-by = \"me\" }"))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "aws: tag prefix",
             "config",
@@ -459,7 +436,7 @@ fn rows() -> Vec<Row> {
             &["role.tags", "aws: prefix"],
         )
         .config(role_extra("tags = { \"aws:team\" = \"cx\" }"))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "permissions boundary not an ARN",
             "config",
@@ -467,7 +444,7 @@ fn rows() -> Vec<Row> {
             &["role.permissions_boundary", "\"Boundary\""],
         )
         .config(role_extra("permissions_boundary = \"Boundary\""))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "1,001-char description",
             "config",
@@ -478,7 +455,7 @@ fn rows() -> Vec<Row> {
             "description = \"{}\"",
             "d".repeat(1001)
         )))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "policy name with a space",
             "config",
@@ -489,7 +466,7 @@ fn rows() -> Vec<Row> {
             "{}\n[policy]\nname = \"my policy\"\n",
             base_config()
         ))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "bare function name, no region",
             "config",
@@ -497,7 +474,7 @@ fn rows() -> Vec<Row> {
             &["targets[0].function", "no region is known"],
         )
         .config(config_with("[aws]\nregion = \"us-east-1\"\n", ""))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "missing config file",
             "config",
@@ -512,7 +489,7 @@ fn rows() -> Vec<Row> {
             &["lambda-trust.toml", "not valid UTF-8"],
         )
         .config(b"[trust]\nexternal_id = \"\xff\xfe\"\n".to_vec())
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         // ------------------------------------------------------------ templates
         Row::new(
             "template drops the ExternalId condition",
@@ -821,7 +798,7 @@ fn rows() -> Vec<Row> {
             &["role GenesysLambdaInvoker (trust policy)", "not valid"],
         )
         .config(base_config())
-        .live(&["apply"])
+        .live(&["apply", "--yes"])
         .seed(|h| seed_role(h, "not json", true)),
         Row::new(
             "GetRole: trust policy not JSON, AWS-encoded",
@@ -843,7 +820,7 @@ fn rows() -> Vec<Row> {
             &["GenesysLambdaInvoker-invoke version v1", "not valid"],
         )
         .config(base_config())
-        .live(&["apply"])
+        .live(&["apply", "--yes"])
         .seed(|h| {
             seed_role(h, &trust_doc("arn:aws:iam::765628985471:root"), true);
             seed_attached_policy(h, POLICY, &malformed_doc());
@@ -871,7 +848,7 @@ fn rows() -> Vec<Row> {
             &["policy/someone-elses-policy", "not valid"],
         )
         .config(base_config())
-        .live(&["apply"])
+        .live(&["apply", "--yes"])
         .seed(|h| {
             seed_role(h, &trust_doc("arn:aws:iam::765628985471:root"), true);
             seed_attached_policy(h, "someone-elses-policy", &malformed_doc());
@@ -886,7 +863,7 @@ fn rows() -> Vec<Row> {
             ],
         )
         .config(base_config())
-        .live(&["apply"])
+        .live(&["apply", "--yes"])
         .seed(|h| {
             seed_role(h, &trust_doc("arn:aws:iam::765628985471:root"), true);
             h.moto.iam_query(
@@ -909,7 +886,7 @@ fn rows() -> Vec<Row> {
             ],
         )
         .config(base_config())
-        .live(&["apply"])
+        .live(&["apply", "--yes"])
         .seed(|h| seed_role(h, &trust_doc("arn:aws:iam::765628985471:root"), false)),
         Row::new(
             "target function does not exist",
@@ -918,7 +895,7 @@ fn rows() -> Vec<Row> {
             &["function does-not-exist does not exist in us-east-1"],
         )
         .config(config_with(&format!("\"{FN}\""), "\"does-not-exist\""))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new(
             "credentials for another account",
             "aws",
@@ -929,7 +906,7 @@ fn rows() -> Vec<Row> {
             "region = \"us-east-1\"\n",
             "region = \"us-east-1\"\naccount_id = \"111122223333\"\n",
         ))
-        .live(&["apply"]),
+        .live(&["apply", "--yes"]),
         Row::new("live trust policy trusts everyone", "aws", 3, &["FAIL"])
             .config(base_config())
             .live(&["verify"])
@@ -951,7 +928,7 @@ fn rows() -> Vec<Row> {
             ],
         )
         .config(base_config())
-        .live(&["apply"])
+        .live(&["apply", "--yes"])
         .inject(
             Injection::new(
                 "sts:GetCallerIdentity",
@@ -972,7 +949,7 @@ fn rows() -> Vec<Row> {
             ],
         )
         .config(base_config())
-        .live(&["apply"])
+        .live(&["apply", "--yes"])
         .inject(
             Injection::new(
                 "sts:GetCallerIdentity",
@@ -989,7 +966,7 @@ fn rows() -> Vec<Row> {
             &["access denied reading function lookup-customer"],
         )
         .config(base_config())
-        .live(&["apply"])
+        .live(&["apply", "--yes"])
         .inject(
             Injection::new(
                 "lambda:GetFunction",

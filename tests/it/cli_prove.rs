@@ -406,3 +406,25 @@ fn lint_checks_documents_as_written() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("missing.json"), "{}", r.stderr);
 }
+
+/// A target in another partition than Genesys Cloud's: `prove` finds Genesys Cloud cannot
+/// assume the role, and `lint` says so as an error — never a pass beside a failed proof.
+#[test]
+fn a_target_in_another_partition_fails_lint_as_prove_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("lambda-trust.toml");
+    std::fs::write(
+        &config,
+        "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10\"\n[role]\nname = \"R\"\n[aws]\nregion = \"eusc-de-east-1\"\naccount_id = \"123456789012\"\n[[targets]]\nfunction = \"arn:aws-eusc:lambda:eusc-de-east-1:123456789012:function:f\"\n",
+    )
+    .unwrap();
+    let path = config.to_str().unwrap();
+    let lint = run(&["lint", "--config", path]);
+    assert_eq!(lint.code, 1, "{lint}");
+    assert!(
+        lint.stdout.contains("aws-eusc") || lint.stderr.contains("aws-eusc"),
+        "{lint}"
+    );
+    let prove = run(&["prove", "--config", path]);
+    assert_eq!(prove.code, 3, "{prove}");
+}

@@ -871,13 +871,13 @@ fn apply_on_a_terminal_asks_and_only_yes_writes() {
     assert_eq!(env.proxy.count_writes(), 0);
 }
 
-/// A plan that deletes something names each deletion before the question; `--yes` and no
-/// terminal (a script, CI) write without asking.
+/// A plan that deletes something names each deletion before the question; `--yes` writes
+/// without asking.
 #[test]
 fn apply_names_deletions_before_asking_and_yes_or_no_terminal_does_not_ask() {
     let env = crate::support::live::setup(&["f1"]);
-    let (quiet, writes) = env.writes_of(&["apply"], 0);
-    assert_eq!(writes, 3, "no terminal: no question, the plan is written");
+    let (quiet, writes) = env.writes_of(&["apply", "--yes"], 0);
+    assert_eq!(writes, 3, "--yes: no question, the plan is written");
     assert!(
         !quiet.stdout.contains(QUESTION) && !quiet.stderr.contains(QUESTION),
         "{}{}",
@@ -899,7 +899,7 @@ fn apply_names_deletions_before_asking_and_yes_or_no_terminal_does_not_ask() {
     let screen = &no.stdout;
     let warned = screen
         .find(
-            "warning: this apply deletes 1 thing(s): role GenesysLambdaInvoker inline policy extra",
+            "warning: these changes delete 1 thing(s): role GenesysLambdaInvoker inline policy extra",
         )
         .unwrap_or_else(|| panic!("the deletion is named\n{screen}"));
     let asked = screen.find(QUESTION).expect("the question");
@@ -912,12 +912,41 @@ fn apply_names_deletions_before_asking_and_yes_or_no_terminal_does_not_ask() {
     assert_eq!(env.proxy.count_writes(), 1, "{yes}");
 }
 
+/// Off a terminal a piped line is the answer: `yes` writes; `no`, any other line or none at all
+/// writes nothing and exits 1 naming `--yes`.
+#[test]
+fn a_piped_answer_is_an_answer() {
+    let env = crate::support::live::setup(&["f1"]);
+    env.expect(&["apply", "--yes"], 0);
+    let inline = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+    env.iam(
+        "PutRolePolicy",
+        &[
+            ("RoleName", "GenesysLambdaInvoker"),
+            ("PolicyName", "extra"),
+            ("PolicyDocument", inline),
+        ],
+    );
+    for input in ["no\n", "y\n", "", "\n", "yes please\n"] {
+        env.proxy.clear();
+        let r = env.run_piped(&["apply"], input);
+        let said = format!("{input:?}: {}\n{}", r.stdout, r.stderr);
+        assert_eq!(r.code, 1, "{said}");
+        assert!(r.stderr.contains("--yes"), "{said}");
+        assert_eq!(env.proxy.count_writes(), 0, "{said}");
+    }
+    env.proxy.clear();
+    let r = env.run_piped(&["apply"], "yes\n");
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(env.proxy.count_writes(), 1, "{}", r.stderr);
+}
+
 /// `destroy` never says a policy is kept and then deletes it: the detach of our own invoke
 /// policy says it is deleted next.
 #[test]
 fn destroy_says_the_invoke_policy_is_deleted_not_kept() {
     let env = crate::support::live::setup(&["f1"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let review = env.expect(&["destroy"], 2);
     let detach = review
         .stdout

@@ -163,6 +163,44 @@ fn other_principals_are_reported() {
     assert!(c["principal"].as_str().unwrap().contains("444455556666"));
 }
 
+/// A trust policy open to every account is said to be: in the finding and in who can assume it.
+#[test]
+fn a_role_any_account_can_assume_is_called_that() {
+    for principal in [json!("*"), json!({"AWS": "*"})] {
+        let mut t = locked();
+        t["Statement"][0]["Principal"] = principal.clone();
+        let r = report(role("open", t));
+        assert!(
+            codes(&r).contains(&"other-principals"),
+            "{principal}: {:#?}",
+            r.findings
+        );
+        assert!(
+            r.assumable_by.contains(&"*".to_string()),
+            "{principal}: {:?}",
+            r.assumable_by
+        );
+        let f = (r.findings.iter())
+            .find(|f| f.code == Code::OtherPrincipals)
+            .unwrap();
+        assert!(
+            f.message.starts_with("any AWS account can assume the role"),
+            "{}",
+            f.message
+        );
+    }
+    // Kept to one organization, it is not "any account": only the proof's example is said.
+    let mut t = locked();
+    t["Statement"][0]["Principal"] = json!("*");
+    t["Statement"][0]["Condition"]["StringEquals"]["aws:PrincipalOrgID"] = json!("o-abc");
+    let r = report(role("org-only", t));
+    assert!(
+        !r.assumable_by.contains(&"*".to_string()),
+        "{:?}",
+        r.assumable_by
+    );
+}
+
 #[test]
 fn beyond_invoke_and_all_functions() {
     let mut r = role("broad", locked());

@@ -252,7 +252,7 @@ fn throttling_and_server_errors_converge_with_bounded_attempts() {
     let targets = [FN_A, FN_B];
 
     env.fresh(&targets);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let clean_apply = env.calls();
     env.h.proxy.clear();
     env.expect(&["plan"], 0);
@@ -267,7 +267,7 @@ fn throttling_and_server_errors_converge_with_bounded_attempts() {
             ..Default::default()
         };
         env.h.proxy.set_faults(faults.clone());
-        let apply = env.run(&["apply"]);
+        let apply = env.run(&["apply", "--yes"]);
         let apply_calls = env.calls();
         let apply_faults = env
             .h
@@ -318,7 +318,7 @@ fn persistent_throttling_fails_clearly_after_max_attempts() {
     env.h
         .proxy
         .inject(Injection::new("iam:CreateRole", 400, "Throttling", "Rate exceeded").always());
-    let out = env.run(&["apply", "--max-attempts", "3"]);
+    let out = env.run(&["apply", "--yes", "--max-attempts", "3"]);
     out.assert_code(1);
     assert_eq!(env.h.proxy.count("iam:CreateRole"), 3, "{out}");
     assert!(
@@ -330,7 +330,7 @@ fn persistent_throttling_fails_clearly_after_max_attempts() {
         0
     );
     env.h.proxy.clear_faults();
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.assert_converged(&[], "after throttled-out apply");
 }
 
@@ -346,7 +346,7 @@ fn url_encoded_documents_converge() {
         url_encode_documents: true,
         ..Default::default()
     });
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.expect(&["plan"], 0);
     env.expect(&["verify"], 0);
 
@@ -354,7 +354,7 @@ fn url_encoded_documents_converge() {
     env.seed_drift();
     env.write_config(&[FN_A, FN_B]);
     env.expect(&["plan"], 2);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.h.proxy.clear();
     env.expect(&["plan"], 0);
     assert!(
@@ -376,7 +376,7 @@ fn cut_off_after_every_call_then_apply_converges() {
     let env = Env::new();
     let targets = [FN_A, FN_B];
     env.fresh(&targets);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let full = env.calls();
     let full_writes = env.h.proxy.count_writes();
     println!(
@@ -394,7 +394,7 @@ fn cut_off_after_every_call_then_apply_converges() {
         });
         // Two attempts: the SDK retries a dropped connection once, quickly; more attempts only
         // add backoff (every later request is dropped too).
-        let cut = env.run(&["apply", "--max-attempts", "2"]);
+        let cut = env.run(&["apply", "--yes", "--max-attempts", "2"]);
         let landed = env.h.proxy.writes().iter().filter(|c| c.forwarded).count();
         match cut.code {
             Some(0) => assert!(k >= full, "k={k}: cut-off apply claimed success\n{cut}"),
@@ -405,7 +405,7 @@ fn cut_off_after_every_call_then_apply_converges() {
             other => panic!("k={k}: exit {other:?}\n{cut}"),
         }
         env.h.proxy.clear_faults();
-        let again = env.run(&["apply"]);
+        let again = env.run(&["apply", "--yes"]);
         assert_eq!(again.code, Some(0), "k={k}: clean apply after cut\n{again}");
         env.assert_converged(&[], &format!("cut after {k}"));
         summary.push(format!(
@@ -434,7 +434,7 @@ impl Scenario {
             Scenario::Create => env.fresh(&[FN_A, FN_B]),
             Scenario::Repair => {
                 env.fresh(&[FN_A]);
-                env.expect(&["apply"], 0);
+                env.expect(&["apply", "--yes"], 0);
                 env.seed_drift();
                 env.write_config(&[FN_A, FN_B]);
                 env.h.proxy.clear();
@@ -465,7 +465,7 @@ fn kill_9_during_apply_then_apply_converges() {
     for scenario in [Scenario::Create, Scenario::Repair] {
         scenario.prepare(&env);
         env.h.proxy.clear();
-        env.expect(&["apply"], 0);
+        env.expect(&["apply", "--yes"], 0);
         let writes = landed_writes(&env);
         assert!(writes >= 3, "{scenario:?}: {writes} writes");
         for at in 0..writes {
@@ -477,7 +477,7 @@ fn kill_9_during_apply_then_apply_converges() {
                     hold_forwards_first: forwards,
                     ..Default::default()
                 });
-                let mut child = env.spawn(&["apply"]);
+                let mut child = env.spawn(&["apply", "--yes"]);
                 let held = wait_for_held_write(&env, &mut child);
                 assert!(held, "{scenario:?}: apply ended before write {at}");
                 child.kill().expect("SIGKILL");
@@ -492,7 +492,7 @@ fn kill_9_during_apply_then_apply_converges() {
                     if forwards { "answer lost" } else { "not sent" }
                 ));
                 env.h.proxy.clear_faults();
-                let again = env.run(&["apply"]);
+                let again = env.run(&["apply", "--yes"]);
                 assert_eq!(
                     again.code,
                     Some(0),
@@ -569,8 +569,8 @@ fn two_concurrent_applies() {
             ..Default::default()
         });
         let (a, b) = std::thread::scope(|s| {
-            let a = s.spawn(|| env.run(&["apply"]));
-            let b = s.spawn(|| env.run(&["apply"]));
+            let a = s.spawn(|| env.run(&["apply", "--yes"]));
+            let b = s.spawn(|| env.run(&["apply", "--yes"]));
             (a.join().unwrap(), b.join().unwrap())
         });
         env.h.proxy.clear_faults();
@@ -594,7 +594,7 @@ fn two_concurrent_applies() {
                 other => panic!("round {round}: exit {other:?}\n{r}"),
             }
         }
-        env.expect(&["apply"], 0);
+        env.expect(&["apply", "--yes"], 0);
         env.assert_converged(scenario.extra_local(), &format!("concurrent round {round}"));
     }
     println!("losing runs:\n{}", losers.join("\n---\n"));
@@ -625,7 +625,7 @@ fn assert_clear_failure(out: &RunOutput, operation: &str, code: &str) {
 fn limit_exceeded_on_create_policy_version() {
     let env = Env::new();
     env.fresh(&[FN_A]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.write_config(&[FN_A, FN_B]);
     env.h.proxy.inject(Injection::new(
         "iam:CreatePolicyVersion",
@@ -633,12 +633,12 @@ fn limit_exceeded_on_create_policy_version() {
         "LimitExceeded",
         "A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.",
     ));
-    let out = env.run(&["apply"]);
+    let out = env.run(&["apply", "--yes"]);
     assert_clear_failure(&out, "iam:CreatePolicyVersion", "LimitExceeded");
     assert!(out.stderr.contains("5 versions"), "{out}");
     env.h.proxy.clear_faults();
     env.expect(&["plan"], 2);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.assert_converged(&[], "after LimitExceeded on CreatePolicyVersion");
 }
 
@@ -654,13 +654,13 @@ fn limit_exceeded_on_attach_role_policy() {
         "LimitExceeded",
         "Cannot exceed quota for PoliciesPerRole: 10",
     ));
-    let out = env.run(&["apply"]);
+    let out = env.run(&["apply", "--yes"]);
     assert_clear_failure(&out, "iam:AttachRolePolicy", "LimitExceeded");
     assert!(out.stderr.contains("2 of 3 changes were applied"), "{out}");
     env.h.proxy.clear_faults();
     let plan = env.expect(&["plan"], 2);
     assert!(plan.stdout.contains("attachment"), "{plan}");
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.assert_converged(&[], "after LimitExceeded on AttachRolePolicy");
 }
 
@@ -678,7 +678,7 @@ fn delete_conflict_fails_clearly_and_apply_converges() {
         "DeleteConflict",
         "Cannot delete the default version of a policy.",
     ));
-    let out = env.run(&["apply"]);
+    let out = env.run(&["apply", "--yes"]);
     assert_clear_failure(&out, "iam:DeletePolicyVersion", "DeleteConflict");
     assert!(
         out.stderr
@@ -686,7 +686,7 @@ fn delete_conflict_fails_clearly_and_apply_converges() {
         "{out}"
     );
     env.h.proxy.clear_faults();
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.assert_converged(&[FOREIGN], "after DeleteConflict on DeletePolicyVersion");
 
     // destroy: DeletePolicy and DeleteRole conflicts; each time a clean apply converges again.
@@ -707,7 +707,7 @@ fn delete_conflict_fails_clearly_and_apply_converges() {
         let out = env.run(&["destroy", "--yes"]);
         assert_clear_failure(&out, op, "DeleteConflict");
         env.h.proxy.clear_faults();
-        env.expect(&["apply"], 0);
+        env.expect(&["apply", "--yes"], 0);
         env.assert_converged(&[FOREIGN], &format!("after DeleteConflict on {op}"));
     }
 }
@@ -745,7 +745,7 @@ fn lost_responses_to_writes_then_apply_converges() {
             seed,
             ..Default::default()
         });
-        let first = env.run(&["apply"]);
+        let first = env.run(&["apply", "--yes"]);
         let resets = env
             .h
             .proxy
@@ -768,7 +768,7 @@ fn lost_responses_to_writes_then_apply_converges() {
                 .unwrap_or("-")
         ));
         env.h.proxy.clear_faults();
-        env.expect(&["apply"], 0);
+        env.expect(&["apply", "--yes"], 0);
         env.assert_converged(scenario.extra_local(), &format!("reset seed {seed}"));
     }
     println!("{}", outcomes.join("\n"));

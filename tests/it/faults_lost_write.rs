@@ -139,7 +139,7 @@ impl Env {
         self.h.proxy.clear_faults();
         self.h.proxy.clear();
         self.h.proxy.inject(Injection::reset(operation));
-        let apply = self.expect(&["apply"], 0);
+        let apply = self.expect(&["apply", "--yes"], 0);
         let calls = self.h.proxy.calls_to(operation);
         assert_eq!(calls.len(), 2, "{operation} sent twice\n{apply}");
         assert!(
@@ -167,7 +167,7 @@ impl Env {
         self.h.proxy.clear_faults();
         self.expect(&["plan"], 0);
         self.h.proxy.clear();
-        self.expect(&["apply"], 0);
+        self.expect(&["apply", "--yes"], 0);
         assert_eq!(
             self.h.proxy.count_writes(),
             0,
@@ -240,7 +240,7 @@ fn lost_attach_role_policy_answer_converges_in_the_same_run() {
 #[test]
 fn lost_create_policy_version_answer_publishes_twice_and_converges() {
     let env = Env::new(&[FN_A]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.write_config(&[FN_A, FN_B]);
     let writes = env.lose_answer_then_converge("iam:CreatePolicyVersion", None);
     assert_eq!(
@@ -264,7 +264,7 @@ fn lost_create_policy_version_answer_publishes_twice_and_converges() {
 #[test]
 fn lost_create_policy_version_answer_at_the_version_limit_converges() {
     let env = Env::new(&[FN_A]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.add_versions(4, &[FN_A]);
     env.write_config(&[FN_A, FN_B]);
     // The re-read: GetPolicy for the default version's ID, GetPolicyVersion for its document
@@ -287,7 +287,7 @@ fn lost_create_policy_version_answer_at_the_version_limit_converges() {
 #[test]
 fn lost_delete_policy_version_answer_converges_in_the_same_run() {
     let env = Env::new(&[FN_A]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.add_versions(4, &[FN_A]);
     env.write_config(&[FN_A, FN_B]);
     // Observe reads all 5 versions' documents; then one re-read of the pruned version.
@@ -310,7 +310,7 @@ fn lost_delete_policy_version_answer_converges_in_the_same_run() {
 #[test]
 fn lost_detach_role_policy_answer_converges_in_the_same_run() {
     let env = Env::new(&[FN_A]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let xml = env.iam(
         "CreatePolicy",
         &[
@@ -334,7 +334,7 @@ fn lost_detach_role_policy_answer_converges_in_the_same_run() {
 #[test]
 fn lost_delete_role_policy_answer_converges_in_the_same_run() {
     let env = Env::new(&[FN_A]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.iam(
         "PutRolePolicy",
         &[
@@ -355,7 +355,7 @@ fn lost_delete_role_policy_answer_converges_in_the_same_run() {
 fn lost_delete_answers_during_destroy_converge_in_the_same_run() {
     for operation in ["iam:DeletePolicy", "iam:DeleteRole"] {
         let env = Env::new(&[FN_A]);
-        env.expect(&["apply"], 0);
+        env.expect(&["apply", "--yes"], 0);
         env.h.proxy.clear();
         env.h.proxy.inject(Injection::reset(operation));
         let out = env.expect(&["destroy", "--yes"], 0);
@@ -391,7 +391,7 @@ fn entity_already_exists_on_a_first_attempt_still_fails() {
         "EntityAlreadyExists",
         "Role with name GenesysLambdaInvoker already exists.",
     ));
-    let out = env.expect(&["apply"], 1);
+    let out = env.expect(&["apply", "--yes"], 1);
     assert!(
         out.stderr.contains("iam:CreateRole") && out.stderr.contains("EntityAlreadyExists"),
         "{out}"

@@ -518,7 +518,7 @@ fn offline_outputs_match_their_schemas() {
     let warned = write(
         d,
         "warned.toml",
-        "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"not-a-uuid\"\n\n[role]\nname = \"R\"\n\n[aws]\nregion = \"us-east-1\"\naccount_id = \"111122223333\"\n",
+        "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10\"\n\n[role]\nname = \"R\"\n\n[aws]\nregion = \"us-east-1\"\naccount_id = \"111122223333\"\n",
     );
     let v = p.report(
         offline(&["lint", "--config", &warned], d),
@@ -762,9 +762,9 @@ fn aws_outputs_match_their_schemas() {
         &v,
     );
 
-    let v = p.report(run(&["apply"]), 0, "apply.schema.json");
+    let v = p.report(run(&["apply", "--yes"]), 0, "apply.schema.json");
     p.expect(v["writes"] == 3, "apply: three writes", &v);
-    let v = p.report(run(&["apply"]), 0, "apply.schema.json");
+    let v = p.report(run(&["apply", "--yes"]), 0, "apply.schema.json");
     p.expect(v["writes"] == 0, "apply: in sync", &v);
     for target in ["terraform", "cloudformation"] {
         let out = env.dir.path().join(format!("export-{target}"));
@@ -816,38 +816,38 @@ fn aws_outputs_match_their_schemas() {
 
     // onboard / offboard: dry run, the real thing, and onboarding a target again (a no-op).
     let v = p.report(
-        run(&["onboard", "lookup-invoice", "--dry-run"]),
+        run(&["onboard", "--yes", "lookup-invoice", "--dry-run"]),
         2,
         "onboard.schema.json",
     );
     p.expect(v["dry_run"] == true, "onboard --dry-run", &v);
     let v = p.report(
-        run(&["onboard", "lookup-invoice"]),
+        run(&["onboard", "--yes", "lookup-invoice"]),
         0,
         "onboard.schema.json",
     );
     p.expect(v["verification"]["passed"] == true, "onboard: verified", &v);
     p.report(
-        run(&["onboard", "lookup-invoice"]),
+        run(&["onboard", "--yes", "lookup-invoice"]),
         0,
         "onboard.schema.json",
     );
     p.report(
-        run(&["onboard", "lookup-invoice", "--dry-run"]),
+        run(&["onboard", "--yes", "lookup-invoice", "--dry-run"]),
         0,
         "onboard.schema.json",
     );
     p.report(
-        run(&["offboard", "lookup-invoice", "--dry-run"]),
+        run(&["offboard", "--yes", "lookup-invoice", "--dry-run"]),
         2,
         "offboard.schema.json",
     );
     p.report(
-        run(&["offboard", "lookup-invoice"]),
+        run(&["offboard", "--yes", "lookup-invoice"]),
         0,
         "offboard.schema.json",
     );
-    p.failure(run(&["offboard", "not-a-target"]));
+    p.failure(run(&["offboard", "--yes", "not-a-target"]));
 
     // Drift, each finding attributed from CloudTrail: the trust policy by another principal
     // (changed), the description by the config (last written by lambda-trust), an extra
@@ -978,7 +978,7 @@ fn aws_outputs_match_their_schemas() {
     );
     env.proxy.set_faults(FaultConfig::default());
 
-    let v = p.report(run(&["apply"]), 0, "apply.schema.json");
+    let v = p.report(run(&["apply", "--yes"]), 0, "apply.schema.json");
     p.expect(
         arr(&v["changes"]).iter().any(|c| c["action"] == "delete"),
         "apply: repairs",
@@ -1193,13 +1193,13 @@ fn genesys_outputs_match_their_schemas() {
         "plan: Genesys Cloud changes",
         &v,
     );
-    let v = p.report(run(&["apply"]), 0, "apply.schema.json");
+    let v = p.report(run(&["apply", "--yes"]), 0, "apply.schema.json");
     p.expect(
         v["genesys"]["writes"].as_u64() > Some(0),
         "apply: Genesys writes",
         &v,
     );
-    let v = p.report(run(&["apply"]), 0, "apply.schema.json");
+    let v = p.report(run(&["apply", "--yes"]), 0, "apply.schema.json");
     p.expect(
         v["genesys"].is_object(),
         "apply in sync: the genesys section",
@@ -1262,7 +1262,7 @@ fn genesys_outputs_match_their_schemas() {
         "plan: foreign actions",
         &v,
     );
-    p.report(run(&["apply"]), 0, "apply.schema.json");
+    p.report(run(&["apply", "--yes"]), 0, "apply.schema.json");
     let v = p.report(run(&["plan"]), 0, "plan.schema.json");
     p.expect(
         arr(&v["genesys"]["kept_actions"])
@@ -1325,12 +1325,12 @@ fn genesys_outputs_match_their_schemas() {
     );
     let v = p.report(run(&["verify"]), 3, "verify.schema.json");
     p.expect(v["passed"] == false, "verify: the Genesys side fails", &v);
-    p.report(run(&["apply"]), 0, "apply.schema.json");
+    p.report(run(&["apply", "--yes"]), 0, "apply.schema.json");
 
     // onboard / offboard with the Genesys side; the foreign action still calls a function
     // that is not a target, so their verification fails (exit 3).
     let v = p.report(
-        run(&["onboard", "lookup-invoice", "--dry-run"]),
+        run(&["onboard", "--yes", "lookup-invoice", "--dry-run"]),
         2,
         "onboard.schema.json",
     );
@@ -1340,7 +1340,7 @@ fn genesys_outputs_match_their_schemas() {
         &v,
     );
     let v = p.report(
-        run(&["onboard", "lookup-invoice"]),
+        run(&["onboard", "--yes", "lookup-invoice"]),
         3,
         "onboard.schema.json",
     );
@@ -1350,7 +1350,7 @@ fn genesys_outputs_match_their_schemas() {
         &v,
     );
     let v = p.report(
-        run(&["offboard", "lookup-invoice", "--dry-run"]),
+        run(&["offboard", "--yes", "lookup-invoice", "--dry-run"]),
         2,
         "offboard.schema.json",
     );
@@ -1360,14 +1360,14 @@ fn genesys_outputs_match_their_schemas() {
         &v,
     );
     p.report(
-        run(&["offboard", "lookup-invoice"]),
+        run(&["offboard", "--yes", "lookup-invoice"]),
         3,
         "offboard.schema.json",
     );
     // An action a published flow calls is not offboarded: exit 1, nothing on stdout.
     let new = action_id(&fake, "lookup-order");
     fake.add_flow("Order status", "INBOUNDCALLFLOW", &[&new]);
-    p.failure(run(&["offboard", "lookup-order"]));
+    p.failure(run(&["offboard", "--yes", "lookup-order"]));
     p.failure(run(&["destroy"]));
 
     let v = p.report(run(&["destroy", "--force"]), 2, "destroy.schema.json");

@@ -43,7 +43,7 @@ fn every_field(secure: bool, header: &str) -> String {
 fn every_action_field_is_written_settles_and_a_secure_change_replaces_the_action() {
     let g = setup_g(&["lookup-order"]);
     with_action(&g, &every_field(true, "cx"));
-    let (r, _, genesys) = g.writes_of(&["apply"], 0);
+    let (r, _, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert!(genesys > 0, "{}", r.stderr);
     let a = g.action_named("Validate card");
     assert_eq!(a["secure"], true);
@@ -61,7 +61,7 @@ fn every_action_field_is_written_settles_and_a_secure_change_replaces_the_action
         json!(["cardNumber"])
     );
 
-    let (r, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (r, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!(
         (aws, genesys),
         (0, 0),
@@ -76,7 +76,7 @@ fn every_action_field_is_written_settles_and_a_secure_change_replaces_the_action
     with_action(&g, &every_field(true, "billing"));
     let r = g.expect(&["plan"], 2);
     assert!(r.stdout.contains("X-Team"), "{}", r.stdout);
-    let (_, _, genesys) = g.writes_of(&["apply"], 0);
+    let (_, _, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!(genesys, 2, "the action's PATCH and the ledger");
     let b = g.action_named("Validate card");
     assert_eq!(b["id"], a["id"]);
@@ -93,12 +93,12 @@ fn every_action_field_is_written_settles_and_a_secure_change_replaces_the_action
         "{}",
         r.stdout
     );
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     let c = g.action_named("Validate card");
     assert_ne!(c["id"], a["id"], "a new action");
     assert_eq!(c["secure"], false);
     assert_eq!(g.actions().len(), 1, "the unused old one is deleted");
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0));
 }
 
@@ -121,14 +121,10 @@ fn bad_action_input_exits_1_naming_the_key_and_the_action_with_zero_writes() {
             "secure = true\ninput_schema = \"pay.in.json\"\n",
             vec!["targets[0].action.secure", "\"Validate card\""],
         ),
-        (
-            "translation_map = { orderId = \"$.order.id\" }\ntranslation_map_defaults = { orderId = \"none\" }\n",
-            vec!["targets[0].action.translation_map_defaults.orderId", "\"Validate card\"", "not a JSON value"],
-        ),
     ];
     for (action, needles) in cases {
         with_action(&g, action);
-        for args in [&["lint"][..], &["plan"][..], &["apply"][..]] {
+        for args in [&["lint"][..], &["plan"][..], &["apply", "--yes"][..]] {
             let (r, aws, genesys) = g.writes_of(args, 1);
             assert_eq!((aws, genesys), (0, 0), "{args:?} {action:?}");
             for n in &needles {
@@ -141,6 +137,28 @@ fn bad_action_input_exits_1_naming_the_key_and_the_action_with_zero_writes() {
         }
     }
     assert!(g.actions().is_empty());
+    // A default that is not a JSON value is Genesys Cloud's to run: never refused, a warning
+    // with the fix on every command, and the action written exactly.
+    with_action(
+        &g,
+        "translation_map = { orderId = \"$.order.id\" }\ntranslation_map_defaults = { orderId = \"none\" }\n",
+    );
+    for (args, code) in [(&["lint"][..], 0), (&["plan"][..], 2)] {
+        let (r, _, _) = g.writes_of(args, code);
+        let said = format!("{}{}", r.stdout, r.stderr);
+        assert!(
+            said.contains("targets[0].action.translation_map_defaults.orderId")
+                && said.contains("not a JSON value")
+                && said.contains("'\"none\"'"),
+            "{args:?}: {said}"
+        );
+    }
+    g.writes_of(&["apply", "--yes"], 0);
+    let written = &g.actions()[0];
+    assert_eq!(
+        written["config"]["response"]["translationMapDefaults"]["orderId"], "none",
+        "{written:#}"
+    );
 }
 
 /// A secure action's sample data (a card number) appears in no output of any command: human,
@@ -156,7 +174,7 @@ fn a_secure_actions_data_never_appears_in_any_output() {
         (vec!["lint"], 0),
         (vec!["plan", "-v"], 2),
         (vec!["plan", "--format", "json"], 2),
-        (vec!["apply", "-v"], 0),
+        (vec!["apply", "--yes", "-v"], 0),
         (vec!["check", "--format", "json"], 0),
         (vec!["check", "--sarif", &sarif_arg], 0),
         (vec!["verify", "--test-actions", "-v"], 0),
@@ -220,7 +238,7 @@ fn test_actions_judge_each_answer_against_the_contract_expect_and_the_timeout() 
     }
     text.push_str(genesys_section());
     g.env.write_config(&text);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     let arn = |f: &str| format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:{f}");
     let answers = [
         ("valid", json!({"answer": {"valid": true, "brand": "visa"}})),
@@ -344,14 +362,14 @@ fn drafts_hold_changes_until_apply_publish() {
         g.env.write_config(&text);
     };
     write(20, true);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     let a = g.action_named("lookup-order");
     assert!(a["draft"].is_null(), "a new action is published at once");
 
     write(25, true);
     let r = g.expect(&["plan"], 2);
     assert!(r.stdout.contains("draft"), "{}", r.stdout);
-    let (r, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (r, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!(aws, 0);
     assert_eq!(genesys, 2, "create the draft, write it:\n{}", r.stderr);
     let b = g.action_named("lookup-order");
@@ -368,7 +386,7 @@ fn drafts_hold_changes_until_apply_publish() {
     assert!(r.stdout.contains("apply --publish"), "{}", r.stdout);
     let r = g.expect(&["check"], 0);
     assert!(r.stdout.contains("apply --publish"), "{}", r.stdout);
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0), "the draft already holds the change");
     // Its reads: the 6 of a no-op, the drafts list, the action in full (the ledger records the
     // published action, not the configured one) and the draft's two templates.
@@ -376,21 +394,21 @@ fn drafts_hold_changes_until_apply_publish() {
 
     // A second change while the draft waits: the draft is written again, nothing published.
     write(30, true);
-    let (_, _, genesys) = g.writes_of(&["apply"], 0);
+    let (_, _, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!(genesys, 1, "the draft's PATCH");
     assert_eq!(
         g.action_named("lookup-order")["draft"]["config"]["timeoutSeconds"],
         30
     );
 
-    let (r, aws, genesys) = g.writes_of(&["apply", "--publish"], 0);
+    let (r, aws, genesys) = g.writes_of(&["apply", "--yes", "--publish"], 0);
     assert_eq!(aws, 0);
     assert_eq!(genesys, 2, "publish, the ledger:\n{}", r.stderr);
     let c = g.action_named("lookup-order");
     assert_eq!(c["id"], a["id"], "publishing keeps the ID");
     assert_eq!(c["config"]["timeoutSeconds"], 30);
     assert!(c["draft"].is_null());
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0));
     assert_eq!(g.fake.calls().len(), 7, "a no-op's 6 and the drafts list");
     g.expect(&["plan"], 0);
@@ -403,7 +421,7 @@ fn drafts_hold_changes_until_apply_publish() {
 #[test]
 fn a_function_chosen_at_run_time_grants_nothing_and_its_reach_is_told() {
     let g = setup_g(&["lookup-order", "lookup-customer"]);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     let order = format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:lookup-order");
     let mut text = config(&["lookup-order", "lookup-customer"], "");
     text.push_str(genesys_section());
@@ -418,7 +436,7 @@ fn a_function_chosen_at_run_time_grants_nothing_and_its_reach_is_told() {
         "{}",
         r.stdout
     );
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!(
         (aws, genesys),
         (0, 2),
@@ -429,7 +447,7 @@ fn a_function_chosen_at_run_time_grants_nothing_and_its_reach_is_told() {
         a["config"]["request"]["requestUrlTemplate"],
         "${input.functionArn}"
     );
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0));
 
     let v = json_of(&g.expect(&["verify", "--test-actions", "--format", "json"], 0));

@@ -34,7 +34,7 @@ fn applied() -> G {
         ));
     }
     g.env.write_config(&text);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     g
 }
 

@@ -12,7 +12,7 @@ fn findings(v: &Value) -> Vec<Value> {
 #[test]
 fn in_sync_is_exit_0_and_never_writes() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let (r, writes) = env.writes_of(&["check", "--format", "json"], 0);
     assert_eq!(writes, 0);
     let v = json_of(&r);
@@ -39,7 +39,7 @@ fn nothing_applied_yet_is_config_drift() {
 #[test]
 fn external_id_change_is_security_drift_with_path_and_values() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.iam(
         "UpdateAssumeRolePolicy",
         &[
@@ -78,7 +78,7 @@ fn external_id_change_is_security_drift_with_path_and_values() {
 #[test]
 fn description_change_is_config_drift() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.iam(
         "UpdateRole",
         &[
@@ -96,7 +96,7 @@ fn description_change_is_config_drift() {
 #[test]
 fn extra_policy_is_security_in_every_format() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let doc = json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]});
     env.iam(
         "PutRolePolicy",
@@ -140,7 +140,7 @@ fn extra_policy_is_security_in_every_format() {
 #[test]
 fn several_configs_are_checked_together_with_the_worst_exit_code() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let other = env.dir.path().join("other.toml");
     // A second role that was never applied: drift.
     std::fs::write(
@@ -188,7 +188,7 @@ fn several_configs_are_checked_together_with_the_worst_exit_code() {
 #[test]
 fn lost_ownership_never_hides_a_removed_external_id() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.iam(
         "UntagRole",
         &[
@@ -239,7 +239,7 @@ fn lost_ownership_never_hides_a_removed_external_id() {
 #[test]
 fn detached_invoke_policy_is_an_outage_not_a_security_finding() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.iam(
         "DetachRolePolicy",
         &[
@@ -265,7 +265,7 @@ fn detached_invoke_policy_is_an_outage_not_a_security_finding() {
 #[test]
 fn latent_broad_policy_version_is_reported_and_deleted() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let broad = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:*","Resource":"*"}]}"#;
     env.iam(
         "CreatePolicyVersion",
@@ -284,9 +284,9 @@ fn latent_broad_policy_version_is_reported_and_deleted() {
         .unwrap_or_else(|| panic!("{f:#?}"));
     assert_eq!(latent["severity"], json!("security"));
     env.expect(&["verify"], 3);
-    let (_, writes) = env.writes_of(&["apply"], 0);
+    let (_, writes) = env.writes_of(&["apply", "--yes"], 0);
     assert_eq!(writes, 1, "one DeletePolicyVersion");
     env.expect(&["check"], 0);
-    let (_, writes) = env.writes_of(&["apply"], 0);
+    let (_, writes) = env.writes_of(&["apply", "--yes"], 0);
     assert_eq!(writes, 0);
 }

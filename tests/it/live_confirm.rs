@@ -32,7 +32,7 @@ fn apply_piped_to_tee_asks_and_only_a_yes_line_writes() {
 #[test]
 fn onboard_on_a_terminal_asks_and_writes_nothing_without_yes() {
     let env = setup(&["lookup-order"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.moto
         .lambda_create_function("lookup-customer", "us-east-1");
     let before = std::fs::read_to_string(env.config_path()).unwrap();

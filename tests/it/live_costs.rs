@@ -46,8 +46,8 @@ fn scenario(n: usize) -> (Cost, Cost, Cost) {
     let names: Vec<String> = (0..n).map(|i| format!("fn-{i:03}")).collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let env = setup(&refs);
-    let first = measure(&env, &["apply"], 0);
-    let noop = measure(&env, &["apply"], 0);
+    let first = measure(&env, &["apply", "--yes"], 0);
+    let noop = measure(&env, &["apply", "--yes"], 0);
     let check = measure(&env, &["check"], 0);
     println!(
         "targets={n:>3}  first apply: {:>2} IAM + {} STS + {:>2} Lambda reads, {} writes, {:>4} ms | no-op apply: {:>2} IAM + {} STS + {:>2} Lambda reads, {} writes, {:>4} ms | check: {:>2} IAM + {:>2} Lambda reads, {} writes, {:>4} ms",

@@ -100,7 +100,7 @@ fn a_cross_account_target_is_converged_reapplied_tampered_repaired_and_destroyed
 
     // apply writes it there, with the deployer role's credentials.
     env.proxy.clear();
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let writes = lambda_writes(&env);
     assert_eq!(writes.len(), 1, "{writes:?}");
     assert!(writes[0].starts_with("AddPermission"), "{writes:?}");
@@ -114,7 +114,7 @@ fn a_cross_account_target_is_converged_reapplied_tampered_repaired_and_destroyed
 
     // A second apply writes nothing, on either account; reading the other account costs one
     // AssumeRole, one GetCallerIdentity (the entry's check) and one GetPolicy per target.
-    let (_, writes) = env.writes_of(&["apply"], 0);
+    let (_, writes) = env.writes_of(&["apply", "--yes"], 0);
     assert_eq!(writes, 0, "{:?}", env.proxy.writes());
     let summary = env.proxy.summary();
     assert_eq!(env.proxy.count("sts:AssumeRole"), 1, "{summary:?}");
@@ -156,7 +156,7 @@ fn a_cross_account_target_is_converged_reapplied_tampered_repaired_and_destroyed
         verify.stdout
     );
     env.proxy.clear();
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let writes = lambda_writes(&env);
     assert_eq!(writes.len(), 1, "{writes:?}");
     assert!(writes[0].starts_with("AddPermission"));
@@ -181,7 +181,7 @@ fn a_cross_account_target_is_converged_reapplied_tampered_repaired_and_destroyed
         "{check:#}"
     );
     env.proxy.clear();
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let writes = lambda_writes(&env);
     assert_eq!(writes.len(), 2, "{writes:?}");
     assert!(writes[0].starts_with("RemovePermission") && writes[0].contains(&sid));
@@ -191,7 +191,7 @@ fn a_cross_account_target_is_converged_reapplied_tampered_repaired_and_destroyed
         ours(&env, &arn, None)[0]["Principal"],
         json!({"AWS": ROLE_ARN})
     );
-    let (_, writes) = env.writes_of(&["apply"], 0);
+    let (_, writes) = env.writes_of(&["apply", "--yes"], 0);
     assert_eq!(writes, 0);
 
     // destroy removes exactly our statement, before the role; the other one is untouched.
@@ -219,7 +219,7 @@ fn a_qualified_target_gets_its_statement_on_that_qualifier_and_offboard_removes_
         &[&live],
         &format!("role_arn = \"{DEPLOYER}\""),
     ));
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let mine = ours(&env, &arn, Some("live"));
     assert_eq!(mine.len(), 1, "{mine:?}");
     assert_eq!(mine[0]["Resource"], live.as_str());
@@ -227,11 +227,11 @@ fn a_qualified_target_gets_its_statement_on_that_qualifier_and_offboard_removes_
         ours(&env, &arn, None).is_empty(),
         "not on the function itself"
     );
-    let (_, writes) = env.writes_of(&["apply"], 0);
+    let (_, writes) = env.writes_of(&["apply", "--yes"], 0);
     assert_eq!(writes, 0);
 
     env.proxy.clear();
-    env.expect(&["offboard", &live], 0);
+    env.expect(&["offboard", "--yes", &live], 0);
     let writes = lambda_writes(&env);
     assert_eq!(writes.len(), 1, "{writes:?}");
     assert!(writes[0].starts_with("RemovePermission") && writes[0].contains("Qualifier=live"));
@@ -289,9 +289,9 @@ fn two_roles_on_one_function_do_not_collide_and_a_profile_reaches_the_account() 
         all.extend(["--config", config.to_str().unwrap()]);
         env.run_env(&all, &extra)
     };
-    let r = run(&["apply"], &env.config_path());
+    let r = run(&["apply", "--yes"], &env.config_path());
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run(&["apply"], &second_path);
+    let r = run(&["apply", "--yes"], &second_path);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let mine = ours(&env, &arn, None);
     assert_eq!(mine.len(), 2, "{mine:?}");
@@ -307,7 +307,7 @@ fn two_roles_on_one_function_do_not_collide_and_a_profile_reaches_the_account() 
     );
     assert_eq!(statements(&env, &arn, None).len(), 2);
     env.proxy.clear();
-    let r = run(&["apply"], &second_path);
+    let r = run(&["apply", "--yes"], &second_path);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(env.proxy.count_writes(), 0, "{:?}", env.proxy.writes());
 }
@@ -344,7 +344,12 @@ fn a_missing_profile_or_one_in_the_wrong_account_is_refused_with_nothing_written
     env.write_config(&with_accounts(&[&arn], "profile = \"wrong\""));
     env.proxy.clear();
     let r = env.run_env(
-        &["apply", "--config", env.config_path().to_str().unwrap()],
+        &[
+            "apply",
+            "--yes",
+            "--config",
+            env.config_path().to_str().unwrap(),
+        ],
         &extra,
     );
     assert_eq!(r.code, 1, "{}", r.stderr);
@@ -380,7 +385,7 @@ fn without_an_accounts_entry_plan_shows_the_statement_and_apply_refuses() {
         "a warning says which entry to add: {}",
         plan.stderr
     );
-    let r = env.expect(&["apply"], 1);
+    let r = env.expect(&["apply", "--yes"], 1);
     assert!(
         r.stderr.contains(&format!("[aws.accounts.\"{WORKLOAD}\"]")),
         "{}",
@@ -400,10 +405,10 @@ fn a_write_whose_answer_was_lost_is_read_again_and_the_run_goes_on() {
     // AddPermission reaches Lambda, its answer is lost; the SDK's retry meets 409.
     env.proxy.inject(Injection::reset("lambda:AddPermission"));
     env.proxy.clear();
-    let r = env.expect(&["apply"], 0);
+    let r = env.expect(&["apply", "--yes"], 0);
     assert_eq!(env.proxy.count("lambda:AddPermission"), 2, "{}", r.stderr);
     assert_eq!(ours(&env, &arn, None).len(), 1);
-    let (_, writes) = env.writes_of(&["apply"], 0);
+    let (_, writes) = env.writes_of(&["apply", "--yes"], 0);
     assert_eq!(writes, 0);
     // RemovePermission reaches Lambda, its answer is lost; the retry meets 412 (its revision
     // is the one it changed): read again, the statement is gone, destroy goes on.
@@ -461,9 +466,9 @@ fn a_function_policy_written_whole_is_never_written_into_and_the_step_is_named()
         "{}",
         plan.stderr
     );
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     assert_eq!(lambda_writes(&env), Vec::<String>::new());
-    let (_, writes) = env.writes_of(&["apply"], 0);
+    let (_, writes) = env.writes_of(&["apply", "--yes"], 0);
     assert_eq!(writes, 0, "a second apply writes nothing either");
     assert_eq!(
         statements(&env, &arn, None),
@@ -497,7 +502,7 @@ fn a_function_policy_written_whole_is_never_written_into_and_the_step_is_named()
             .any(|c| c == "function-policy-written-whole" || c.starts_with("function-permission")),
         "{check:#}"
     );
-    let (_, writes) = env.writes_of(&["apply"], 0);
+    let (_, writes) = env.writes_of(&["apply", "--yes"], 0);
     assert_eq!(writes, 0);
 
     // destroy leaves the whole policy alone and says how to take the statement out.

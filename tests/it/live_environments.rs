@@ -120,13 +120,13 @@ fn each_environment_is_applied_checked_and_destroyed_on_its_own() {
 
     // Without --env a command that writes names the environments and writes nothing.
     two.env.proxy.clear();
-    let r = two.expect(&["apply"], 1);
+    let r = two.expect(&["apply", "--yes"], 1);
     assert!(r.stderr.contains("dev, prod"), "{}", r.stderr);
     assert!(r.stderr.contains("--env"), "{}", r.stderr);
     assert_eq!(two.env.proxy.writes().len(), 0);
 
-    two.expect(&["apply", "--env", "dev"], 0);
-    two.expect(&["apply", "--env", "prod"], 0);
+    two.expect(&["apply", "--yes", "--env", "dev"], 0);
+    two.expect(&["apply", "--yes", "--env", "prod"], 0);
     let dev = two
         .trust_of(ACCOUNT)
         .expect("dev's role in the dev account");
@@ -137,7 +137,7 @@ fn each_environment_is_applied_checked_and_destroyed_on_its_own() {
     // Second applies write nothing.
     for name in ["dev", "prod"] {
         two.env.proxy.clear();
-        two.expect(&["apply", "--env", name], 0);
+        two.expect(&["apply", "--yes", "--env", name], 0);
         assert_eq!(
             two.env.proxy.writes().len(),
             0,
@@ -274,7 +274,7 @@ fn each_environment_is_applied_checked_and_destroyed_on_its_own() {
 
     // dev is not touched by it, and apply repairs prod.
     two.expect(&["check", "--env", "dev"], 0);
-    two.expect(&["apply", "--env", "prod"], 0);
+    two.expect(&["apply", "--yes", "--env", "prod"], 0);
     two.expect(&["check", "--env", "prod"], 0);
     let prod = two.trust_of(PROD).unwrap();
 
@@ -283,7 +283,7 @@ fn each_environment_is_applied_checked_and_destroyed_on_its_own() {
     assert!(two.trust_of(ACCOUNT).is_none(), "dev's role is gone");
     assert_eq!(two.trust_of(PROD), Some(prod), "prod's role is untouched");
     two.env.proxy.clear();
-    two.expect(&["apply", "--env", "prod"], 0);
+    two.expect(&["apply", "--yes", "--env", "prod"], 0);
     assert_eq!(two.env.proxy.writes().len(), 0, "prod still in sync");
 }
 
@@ -442,7 +442,7 @@ fn environments_of(
         started.elapsed()
     };
     for name in names {
-        run(&["apply", "--env", name], 0);
+        run(&["apply", "--yes", "--env", name], 0);
     }
     env.proxy.set_faults(crate::support::proxy::FaultConfig {
         latency: std::time::Duration::from_millis(200),
@@ -525,9 +525,9 @@ fn two_orgs_each_get_their_own_setup_and_dev_is_destroyed_alone() {
     );
     two.env.write_config(&text);
 
-    two.expect(&["apply", "--env", "dev"], 0);
+    two.expect(&["apply", "--yes", "--env", "dev"], 0);
     assert_eq!(prod_org.writes(), 0, "dev's apply never reaches prod's org");
-    two.expect(&["apply", "--env", "prod"], 0);
+    two.expect(&["apply", "--yes", "--env", "prod"], 0);
     for (name, fake, account) in [("dev", &dev_org, ACCOUNT), ("prod", &prod_org, PROD)] {
         let state = fake.state();
         let creds: Vec<&Value> = state["credentials"].as_object().unwrap().values().collect();
@@ -541,7 +541,7 @@ fn two_orgs_each_get_their_own_setup_and_dev_is_destroyed_alone() {
         two.env.proxy.clear();
         dev_org.reset_calls();
         prod_org.reset_calls();
-        two.expect(&["apply", "--env", name], 0);
+        two.expect(&["apply", "--yes", "--env", name], 0);
         let writes = (
             two.env.proxy.writes().len(),
             dev_org.writes(),
@@ -627,7 +627,7 @@ fn an_environment_is_added_to_a_config_from_its_org() {
         assert_eq!(r.code, code, "{args:?}\n{}\n{}", r.stdout, r.stderr);
         r
     };
-    run(&["apply", "--env", "prod"], 0);
+    run(&["apply", "--yes", "--env", "prod"], 0);
 
     // The config without prod: prod is added back from its org.
     let without = full[..full.find("\n[environments.prod]").unwrap()].to_string() + "\n";

@@ -59,7 +59,7 @@ fn applied() -> (G, String) {
         "\n[[genesys.actions]]\nname = \"Any lookup\"\nrequest_url_template = \"${input.functionArn}\"\n",
     );
     g.env.write_config(&text);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     (g, arn)
 }
 
@@ -432,7 +432,7 @@ fn cloudformation_deployed_stack_checks_in_sync_and_is_never_written() {
     g.env
         .write_config(&format!("managed_by = \"cloudformation\"\n{text}"));
     g.env.proxy.clear();
-    let r = g.expect(&["apply"], 0);
+    let r = g.expect(&["apply", "--yes"], 0);
     assert_eq!(g.env.proxy.count_writes(), 0, "{}", r.stderr);
     assert!(
         g.fake.writes() > 0,
@@ -443,7 +443,7 @@ fn cloudformation_deployed_stack_checks_in_sync_and_is_never_written() {
     g.expect(&["verify"], 0);
     g.fake.reset_calls();
     g.env.proxy.clear();
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     assert_eq!((g.env.proxy.count_writes(), g.fake.writes()), (0, 0));
 
     // A change made outside CloudFormation: the stack's to repair, and apply writes nothing.
@@ -467,7 +467,7 @@ fn cloudformation_deployed_stack_checks_in_sync_and_is_never_written() {
     let step = broader["remedy"]["step"].as_str().unwrap();
     assert!(step.contains("update the stack"), "{step}");
     g.env.proxy.clear();
-    let r = g.expect(&["apply"], 2);
+    let r = g.expect(&["apply", "--yes"], 2);
     assert_eq!(g.env.proxy.count_writes(), 0, "{}", r.stderr);
     assert!(
         r.stderr.contains("CloudFormation manages it"),

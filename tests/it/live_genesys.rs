@@ -141,7 +141,7 @@ fn apply_from_empty_then_zero_writes_on_both_sides() {
         ]
     );
 
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!(aws, 3, "CreateRole, CreatePolicy, AttachRolePolicy");
     assert_eq!(
         genesys, 6,
@@ -166,7 +166,7 @@ fn apply_from_empty_then_zero_writes_on_both_sides() {
         CUSTOMER_ARN
     );
 
-    let (r, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (r, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!(
         (aws, genesys),
         (0, 0),
@@ -201,7 +201,7 @@ fn a_qualified_target_gets_the_qualified_arn_and_schemas_come_from_files() {
     );
     text.push_str(genesys_section());
     g.env.write_config(&text);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     let a = g.action_named("Lookup order");
     assert_eq!(
         a["config"]["request"]["requestUrlTemplate"],
@@ -212,7 +212,7 @@ fn a_qualified_target_gets_the_qualified_arn_and_schemas_come_from_files() {
         a["contract"]["input"]["inputSchema"]["required"],
         json!(["orderId"])
     );
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0));
 }
 
@@ -229,9 +229,10 @@ fn bad_oauth_credentials_exit_1_with_zero_writes_on_both_sides() {
         }
     }
     let extra: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let r = g
-        .env
-        .run_env(&["apply", "--config", config.to_str().unwrap()], &extra);
+    let r = g.env.run_env(
+        &["apply", "--yes", "--config", config.to_str().unwrap()],
+        &extra,
+    );
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
     assert!(
         r.stderr.contains("refused the OAuth client"),
@@ -269,7 +270,7 @@ fn no_oauth_client_exits_1_with_a_hint() {
 /// `apply` repairs it, and the next `check` is clean.
 fn drift_case(name: &str, tamper: impl FnOnce(&G), severity: &str, needle: &str) {
     let g = setup_g(&["lookup-customer", "lookup-order"]);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     g.expect(&["check"], 0);
     tamper(&g);
     let r = g.expect(&["check", "--format", "json"], 2);
@@ -290,10 +291,10 @@ fn drift_case(name: &str, tamper: impl FnOnce(&G), severity: &str, needle: &str)
     );
     let human = g.expect(&["check"], 2).stdout;
     assert!(human.contains("by Jane Admin"), "{name}: {human}");
-    let (_, _, genesys) = g.writes_of(&["apply"], 0);
+    let (_, _, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert!(genesys > 0, "{name}: apply repaired nothing");
     g.expect(&["check"], 0);
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0), "{name}: quiet after the repair");
 }
 
@@ -387,7 +388,7 @@ fn a_disabled_integration_is_a_config_finding_and_repaired() {
 #[test]
 fn a_foreign_action_is_reported_never_touched() {
     let g = setup_g(&["lookup-order"]);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     let i = g.one("integrations")["id"].as_str().unwrap().to_string();
     g.fake.tamper(
         json!({"kind": "create_action", "integrationId": i, "name": "Admin tool",
@@ -398,7 +399,7 @@ fn a_foreign_action_is_reported_never_touched() {
     assert!(f.to_string().contains("Admin tool"), "{f:#}");
     assert_eq!(f[0]["severity"], "security", "{f:#}");
     // apply leaves it alone: nothing to write.
-    let (r, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (r, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0), "{}", r.stdout);
     assert!(r.stdout.contains("left alone"), "{}", r.stdout);
     assert_eq!(g.actions().len(), 2);
@@ -420,12 +421,12 @@ fn id_of(v: &Value) -> String {
 #[test]
 fn a_contract_change_of_an_unused_action_replaces_it_and_settles() {
     let g = setup_g(&["lookup-order"]);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     let before = id_of(&g.action_named("lookup-order"));
     with_order_contract(&g);
     let r = g.expect(&["plan"], 2);
     assert!(r.stdout.contains("replaces action"), "{}", r.stdout);
-    let (r, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (r, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!(aws, 0);
     assert_eq!(
         genesys, 3,
@@ -443,7 +444,7 @@ fn a_contract_change_of_an_unused_action_replaces_it_and_settles() {
         json!(["orderId"])
     );
     assert_eq!(g.actions().len(), 1, "the unused old action is deleted");
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0));
     g.expect(&["check"], 0);
 }
@@ -451,7 +452,7 @@ fn a_contract_change_of_an_unused_action_replaces_it_and_settles() {
 #[test]
 fn a_contract_change_of_an_action_a_flow_calls_keeps_it_until_no_flow_does() {
     let g = setup_g(&["lookup-order"]);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     let old = id_of(&g.action_named("lookup-order"));
     let flow = g.fake.add_flow("Main IVR", "INBOUNDCALLFLOW", &[&old]);
     with_order_contract(&g);
@@ -461,7 +462,7 @@ fn a_contract_change_of_an_action_a_flow_calls_keeps_it_until_no_flow_does() {
         "plan names the flows that call the old action:\n{}",
         r.stdout
     );
-    let (r, _, genesys) = g.writes_of(&["apply"], 0);
+    let (r, _, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!(
         genesys, 3,
         "rename the old one, create the new one, ledger:\n{}",
@@ -479,7 +480,7 @@ fn a_contract_change_of_an_action_a_flow_calls_keeps_it_until_no_flow_does() {
     let new = g.action_named("lookup-order");
     assert_ne!(id_of(&new), old);
     // Settled: nothing to write, check in sync, and both say which flow still calls the old one.
-    let (r, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (r, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0), "{}", r.stdout);
     assert!(r.stdout.contains("Main IVR"), "{}", r.stdout);
     let v = json_of(&g.expect(&["check", "--format", "json"], 0));
@@ -489,25 +490,25 @@ fn a_contract_change_of_an_action_a_flow_calls_keeps_it_until_no_flow_does() {
     );
     // Once no published flow calls it, the next apply deletes it.
     g.fake.remove_flow(&flow);
-    let (r, _, genesys) = g.writes_of(&["apply"], 0);
+    let (r, _, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!(
         genesys, 2,
         "delete the superseded action, ledger:\n{}",
         r.stderr
     );
     assert_eq!(g.actions().len(), 1);
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0));
 }
 
 #[test]
 fn offboarding_an_action_a_flow_calls_exits_1_with_zero_writes_unless_forced() {
     let g = setup_g(&["lookup-customer", "lookup-order"]);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     let id = id_of(&g.action_named("lookup-order"));
     g.fake.add_flow("Order status", "INBOUNDCALLFLOW", &[&id]);
     let before = std::fs::read_to_string(g.env.config_path()).unwrap();
-    let (r, aws, genesys) = g.writes_of(&["offboard", "lookup-order"], 1);
+    let (r, aws, genesys) = g.writes_of(&["offboard", "--yes", "lookup-order"], 1);
     assert_eq!((aws, genesys), (0, 0), "nothing written on either side");
     assert!(
         r.stderr.contains("Order status") && r.stderr.contains("INBOUNDCALLFLOW"),
@@ -525,7 +526,7 @@ fn offboarding_an_action_a_flow_calls_exits_1_with_zero_writes_unless_forced() {
     assert_eq!((aws, genesys), (0, 0), "{}", r.stderr);
     assert!(r.stderr.contains("Order status"), "{}", r.stderr);
     // --force deletes anyway and says what it broke.
-    let (r, _, genesys) = g.writes_of(&["offboard", "lookup-order", "--force"], 0);
+    let (r, _, genesys) = g.writes_of(&["offboard", "--yes", "lookup-order", "--force"], 0);
     assert_eq!(genesys, 2, "{}", r.stderr);
     assert!(r.stdout.contains("breaks"), "{}", r.stdout);
     assert!(g.actions().iter().all(|a| a["name"] != "lookup-order"));
@@ -534,10 +535,10 @@ fn offboarding_an_action_a_flow_calls_exits_1_with_zero_writes_unless_forced() {
 #[test]
 fn a_refused_dependency_lookup_names_the_permission_and_writes_nothing() {
     let g = setup_g(&["lookup-customer", "lookup-order"]);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     g.fake
         .settings(json!({"dependency_tracking_permitted": false}));
-    let (r, aws, genesys) = g.writes_of(&["offboard", "lookup-order"], 1);
+    let (r, aws, genesys) = g.writes_of(&["offboard", "--yes", "lookup-order"], 1);
     assert_eq!((aws, genesys), (0, 0));
     assert!(
         r.stderr.contains("architect:dependencyTracking:view"),
@@ -561,7 +562,7 @@ fn lost_answers_on_every_create_converge_without_duplicates() {
             "lose" => g.fake.lose_answer("POST", prefix, 1),
             _ => g.fake.drop_after_write("POST", prefix, 1),
         }
-        let r = g.expect(&["apply"], 0);
+        let r = g.expect(&["apply", "--yes"], 0);
         assert!(
             r.stderr.contains("was lost"),
             "{how} {prefix}: {}",
@@ -574,7 +575,7 @@ fn lost_answers_on_every_create_converge_without_duplicates() {
             "{how} {prefix}"
         );
         assert_eq!(g.actions().len(), 2, "{how} {prefix}");
-        let (r, aws, genesys) = g.writes_of(&["apply"], 0);
+        let (r, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
         assert_eq!((aws, genesys), (0, 0), "{how} {prefix}: {}", r.stdout);
     }
 }
@@ -583,10 +584,10 @@ fn lost_answers_on_every_create_converge_without_duplicates() {
 fn a_lost_integration_create_is_adopted_not_duplicated() {
     let g = setup_g(&["lookup-order"]);
     g.fake.lose_answer("POST", "/api/v2/integrations", 1);
-    let r = g.expect(&["apply"], 0);
+    let r = g.expect(&["apply", "--yes"], 0);
     assert!(r.stderr.contains("was lost"), "{}", r.stderr);
     g.one("integrations");
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0));
 }
 
@@ -595,7 +596,7 @@ fn noop_reads(targets: usize) -> Vec<String> {
     let names: Vec<String> = (0..targets).map(|i| format!("fn-{i:03}")).collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let g = setup_g(&refs);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     g.fake.reset_calls();
     g.expect(&["check"], 0);
     let integration = g.one("integrations")["id"].as_str().unwrap().to_string();
@@ -622,8 +623,9 @@ fn a_no_op_check_makes_genesys_reads_per_page_of_actions_not_per_action() {
     let one = noop_reads(1);
     assert_eq!(
         one.len(),
-        6,
-        "token, type, integrations, credentials, config, actions: {one:#?}"
+        7,
+        "token, type, integrations, credentials, the org (the external ID it sends, which check \
+         compares), config, actions: {one:#?}"
     );
     for n in sizes {
         let calls = noop_reads(n);
@@ -632,7 +634,7 @@ fn a_no_op_check_makes_genesys_reads_per_page_of_actions_not_per_action() {
             "{n} target(s): {} Genesys call(s) in a no-op check",
             calls.len()
         );
-        assert_eq!(calls.len(), 5 + pages, "{n} targets: {calls:#?}");
+        assert_eq!(calls.len(), 6 + pages, "{n} targets: {calls:#?}");
         let mut expected = one.clone();
         expected.extend(std::iter::repeat_n(
             "GET /api/v2/integrations/actions".to_string(),
@@ -647,7 +649,7 @@ fn a_no_op_check_makes_genesys_reads_per_page_of_actions_not_per_action() {
 fn a_429_storm_and_409s_converge_and_are_reported() {
     let g = setup_g(&["lookup-customer", "lookup-order"]);
     g.fake.inject(429, 4, Some(1), None, "/api/v2/integrations");
-    let r = g.expect(&["apply"], 0);
+    let r = g.expect(&["apply", "--yes"], 0);
     assert!(r.stderr.contains("retried"), "{}", r.stderr);
     assert!(r.stderr.contains("429"), "{}", r.stderr);
     // A config PUT that meets a stale version re-reads it and retries.
@@ -659,20 +661,20 @@ fn a_429_storm_and_409s_converge_and_are_reported() {
         .tamper(json!({"kind": "action", "id": id, "set": {"config.timeoutSeconds": 9}}));
     g.fake
         .inject(409, 2, None, Some("PATCH"), "/api/v2/integrations/actions");
-    let r = g.expect(&["apply"], 0);
+    let r = g.expect(&["apply", "--yes"], 0);
     assert!(r.stderr.contains("409"), "{}", r.stderr);
     assert_eq!(
         g.action_named("lookup-order")["config"]["timeoutSeconds"],
         30
     );
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0));
 }
 
 #[test]
 fn a_stale_config_version_is_re_read_and_the_put_retried() {
     let g = setup_g(&["lookup-order"]);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     let i = g.one("integrations");
     let id = i["id"].as_str().unwrap().to_string();
     // Someone renames the integration (the config version moves on), and the next two PUTs of
@@ -701,7 +703,7 @@ fn a_stale_config_version_is_re_read_and_the_put_retried() {
         Some("PUT"),
         &format!("/api/v2/integrations/{id}/config"),
     );
-    let r = g.expect(&["apply"], 0);
+    let r = g.expect(&["apply", "--yes"], 0);
     assert!(r.stderr.contains("409 ×2"), "{}", r.stderr);
     let i = g.one("integrations");
     assert_eq!(
@@ -709,14 +711,14 @@ fn a_stale_config_version_is_re_read_and_the_put_retried() {
         cred.as_str()
     );
     assert_eq!(i["intendedState"], "ENABLED");
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0));
 }
 
 #[test]
 fn verify_checks_the_genesys_side_and_test_actions_run_end_to_end() {
     let g = setup_g(&["lookup-customer", "lookup-order"]);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     let v = json_of(&g.expect(&["verify", "--test-actions", "--format", "json"], 0));
     let checks = v["checks"].as_array().unwrap();
     let names: Vec<&str> = checks.iter().map(|c| c["name"].as_str().unwrap()).collect();
@@ -763,8 +765,8 @@ fn onboard_creates_the_action_and_offboard_deletes_it_before_the_grant() {
     g.env
         .moto
         .lambda_create_function("lookup-invoice", "us-east-1");
-    g.expect(&["apply"], 0);
-    let (r, aws, genesys) = g.writes_of(&["onboard", "lookup-invoice"], 0);
+    g.expect(&["apply", "--yes"], 0);
+    let (r, aws, genesys) = g.writes_of(&["onboard", "--yes", "lookup-invoice"], 0);
     assert!(aws >= 1, "{}", r.stderr);
     assert_eq!(genesys, 2, "create action, config (ledger):\n{}", r.stderr);
     let a = g.action_named("lookup-invoice");
@@ -772,10 +774,10 @@ fn onboard_creates_the_action_and_offboard_deletes_it_before_the_grant() {
         a["config"]["request"]["requestUrlTemplate"],
         "arn:aws:lambda:us-east-1:123456789012:function:lookup-invoice"
     );
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0));
 
-    let (r, _, genesys) = g.writes_of(&["offboard", "lookup-invoice"], 0);
+    let (r, _, genesys) = g.writes_of(&["offboard", "--yes", "lookup-invoice"], 0);
     assert_eq!(genesys, 2, "delete action, config (ledger):\n{}", r.stderr);
     let order: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with('[')).collect();
     assert!(
@@ -783,14 +785,14 @@ fn onboard_creates_the_action_and_offboard_deletes_it_before_the_grant() {
         "the action goes first: {order:#?}"
     );
     assert!(g.actions().iter().all(|a| a["name"] != "lookup-invoice"));
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0));
 }
 
 #[test]
 fn destroy_removes_the_genesys_objects_first() {
     let g = setup_g(&["lookup-order"]);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     let r = g.expect(&["destroy"], 2);
     let genesys_at = r.stdout.find("genesys action").expect("shown");
     let role_at = r.stdout.find("role GenesysLambdaInvoker").expect("shown");
@@ -807,7 +809,7 @@ fn destroy_removes_the_genesys_objects_first() {
 #[test]
 fn an_audit_trail_refusal_is_said_once_and_check_goes_on() {
     let g = setup_g(&["lookup-customer", "lookup-order"]);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     g.fake.settings(json!({"audit_permitted": false}));
     for name in ["lookup-customer", "lookup-order"] {
         let id = g.action_named(name)["id"].as_str().unwrap().to_string();
@@ -840,7 +842,7 @@ fn an_audit_trail_refusal_is_said_once_and_check_goes_on() {
 #[test]
 fn who_changed_a_data_action_is_typed_as_for_aws() {
     let g = setup_g(&["lookup-customer"]);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     let id = g.action_named("lookup-customer")["id"]
         .as_str()
         .unwrap()
@@ -916,9 +918,10 @@ fn the_oauth_client_comes_from_secrets_manager_and_a_missing_secret_exits_1() {
         "genesys-oauth",
         &json!({"client_id": g.fake.client_id(), "client_secret": g.fake.client_secret(), "base_url": api}).to_string(),
     );
-    let r = g
-        .env
-        .run_env(&["apply", "--config", config.to_str().unwrap()], &only_url);
+    let r = g.env.run_env(
+        &["apply", "--yes", "--config", config.to_str().unwrap()],
+        &only_url,
+    );
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(
         !r.stderr.contains(g.fake.client_secret()) && !r.stdout.contains(g.fake.client_secret())
@@ -942,9 +945,10 @@ fn the_secrets_base_url_alone_reaches_the_org() {
         &json!({"client_id": g.fake.client_id(), "client_secret": g.fake.client_secret(), "base_url": api}).to_string(),
     );
     let config = g.env.config_path();
-    let r = g
-        .env
-        .run_env(&["apply", "--config", config.to_str().unwrap()], &[]);
+    let r = g.env.run_env(
+        &["apply", "--yes", "--config", config.to_str().unwrap()],
+        &[],
+    );
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert_eq!(g.one("integrations")["intendedState"], "ENABLED");
     // A region given too must agree with it.
@@ -974,7 +978,7 @@ fn hand_made_integration(g: &G, name: &str) -> String {
 fn an_integration_lambda_trust_did_not_create_needs_adopt() {
     let g = setup_g(&["lookup-order"]);
     let id = hand_made_integration(&g, "AWS Lambda (lambda-trust)");
-    let (r, aws, genesys) = g.writes_of(&["apply"], 1);
+    let (r, aws, genesys) = g.writes_of(&["apply", "--yes"], 1);
     assert!(
         r.stderr.contains("--adopt") && r.stderr.contains(&id),
         "{}",
@@ -985,14 +989,14 @@ fn an_integration_lambda_trust_did_not_create_needs_adopt() {
         (0, 0),
         "refused before any write on either side"
     );
-    let (_, _, genesys) = g.writes_of(&["apply", "--adopt"], 0);
+    let (_, _, genesys) = g.writes_of(&["apply", "--yes", "--adopt"], 0);
     assert!(genesys > 0);
     assert_eq!(
         g.one("integrations")["id"],
         id.as_str(),
         "taken over, not duplicated"
     );
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0));
 }
 
@@ -1001,7 +1005,7 @@ fn two_integrations_with_the_configured_name_are_an_error_naming_both() {
     let g = setup_g(&["lookup-order"]);
     let a = hand_made_integration(&g, "AWS Lambda (lambda-trust)");
     let b = hand_made_integration(&g, "AWS Lambda (lambda-trust)");
-    let (r, aws, genesys) = g.writes_of(&["apply", "--adopt"], 1);
+    let (r, aws, genesys) = g.writes_of(&["apply", "--yes", "--adopt"], 1);
     assert!(
         r.stderr.contains(&a) && r.stderr.contains(&b),
         "{}",
@@ -1015,10 +1019,10 @@ fn server_errors_are_retried_with_backoff() {
     let g = setup_g(&["lookup-order"]);
     g.fake
         .inject(503, 2, None, Some("POST"), "/api/v2/integrations/actions");
-    let r = g.expect(&["apply"], 0);
+    let r = g.expect(&["apply", "--yes"], 0);
     assert!(r.stderr.contains("503 ×2"), "{}", r.stderr);
     assert_eq!(g.actions().len(), 1, "no duplicate action");
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0));
 }
 
@@ -1027,7 +1031,7 @@ fn requests_are_paced_by_the_rate_limit_headers() {
     let g = setup_g(&["lookup-customer", "lookup-order"]);
     g.fake
         .settings(json!({"rate_limit": {"allowed": 8, "window_seconds": 8, "enforce": true}}));
-    let r = g.expect(&["apply"], 0);
+    let r = g.expect(&["apply", "--yes"], 0);
     assert!(
         r.stderr.contains("rate-limit window used up"),
         "the used-up window held the next requests:\n{}",
@@ -1038,7 +1042,7 @@ fn requests_are_paced_by_the_rate_limit_headers() {
         throttled <= 3,
         "pacing, not a 429 storm: {throttled} throttled"
     );
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0));
 }
 
@@ -1066,7 +1070,7 @@ fn a_retry_after_above_30_seconds_is_honoured_and_said() {
 #[test]
 fn check_runs_the_genesys_verify_checks_too() {
     let g = setup_g(&["lookup-customer", "lookup-order"]);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     let i = g.one("integrations")["id"].as_str().unwrap().to_string();
     g.fake
         .tamper(json!({"kind": "integration", "id": i, "intendedState": "DISABLED"}));
@@ -1097,8 +1101,11 @@ fn onboard_of_a_second_qualifier_gets_an_action_name_that_does_not_collide() {
     g.env.moto.publish_version("lookup-order");
     g.env.moto.create_alias("lookup-order", "live", "1");
     g.env.moto.create_alias("lookup-order", "blue", "1");
-    g.expect(&["apply"], 0);
-    let (r, _, genesys) = g.writes_of(&["onboard", "lookup-order", "--qualifier", "live"], 0);
+    g.expect(&["apply", "--yes"], 0);
+    let (r, _, genesys) = g.writes_of(
+        &["onboard", "--yes", "lookup-order", "--qualifier", "live"],
+        0,
+    );
     assert_eq!(genesys, 2, "create action, config (ledger):\n{}", r.stderr);
     let live = g.action_named("lookup-order (live)");
     assert_eq!(
@@ -1110,13 +1117,14 @@ fn onboard_of_a_second_qualifier_gets_an_action_name_that_does_not_collide() {
         text.contains("qualifier = \"live\"\n\n[targets.action]\nname = \"lookup-order (live)\"\n"),
         "{text}"
     );
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0));
 
     // A name already taken, given or by default: the flag is named, the existing target too.
     for args in [
         vec![
             "onboard",
+            "--yes",
             "lookup-order",
             "--qualifier",
             "blue",
@@ -1125,6 +1133,7 @@ fn onboard_of_a_second_qualifier_gets_an_action_name_that_does_not_collide() {
         ],
         vec![
             "onboard",
+            "--yes",
             "lookup-order",
             "--qualifier",
             "blue",
@@ -1143,6 +1152,7 @@ fn onboard_of_a_second_qualifier_gets_an_action_name_that_does_not_collide() {
     let (r, _, genesys) = g.writes_of(
         &[
             "onboard",
+            "--yes",
             "lookup-order",
             "--qualifier",
             "blue",
@@ -1156,7 +1166,7 @@ fn onboard_of_a_second_qualifier_gets_an_action_name_that_does_not_collide() {
         g.action_named("Order (blue)")["config"]["request"]["requestUrlTemplate"],
         format!("{ORDER_ARN}:blue")
     );
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0));
 }
 
@@ -1165,8 +1175,11 @@ fn action_name_without_genesys_is_an_error_about_the_flag() {
     let env = setup(&["lookup-order"]);
     env.moto
         .lambda_create_function("lookup-invoice", "us-east-1");
-    env.expect(&["apply"], 0);
-    let (r, writes) = env.writes_of(&["onboard", "lookup-invoice", "--action-name", "x"], 1);
+    env.expect(&["apply", "--yes"], 0);
+    let (r, writes) = env.writes_of(
+        &["onboard", "--yes", "lookup-invoice", "--action-name", "x"],
+        1,
+    );
     assert!(
         r.stderr
             .contains("--action-name needs the [genesys] section"),
@@ -1195,7 +1208,7 @@ fn a_pinned_integration_is_used_by_every_command_beside_one_with_its_name() {
     g.env
         .moto
         .lambda_create_function("lookup-invoice", "us-east-1");
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     let ours = g.one("integrations")["id"].as_str().unwrap().to_string();
     let other = hand_made_integration(&g, "AWS Lambda (lambda-trust)");
     let r = g.expect(&["plan"], 1);
@@ -1207,7 +1220,7 @@ fn a_pinned_integration_is_used_by_every_command_beside_one_with_its_name() {
 
     pin(&g, &ours);
     g.expect(&["plan"], 0);
-    let (r, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (r, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!(
         (aws, genesys),
         (0, 0),
@@ -1216,15 +1229,15 @@ fn a_pinned_integration_is_used_by_every_command_beside_one_with_its_name() {
     );
     g.expect(&["check"], 0);
     g.expect(&["verify"], 0);
-    let (r, _, genesys) = g.writes_of(&["onboard", "lookup-invoice"], 0);
+    let (r, _, genesys) = g.writes_of(&["onboard", "--yes", "lookup-invoice"], 0);
     assert_eq!(genesys, 2, "create action, config (ledger):\n{}", r.stderr);
     assert_eq!(
         g.action_named("lookup-invoice")["integrationId"],
         ours.as_str()
     );
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0));
-    let (r, _, genesys) = g.writes_of(&["offboard", "lookup-invoice"], 0);
+    let (r, _, genesys) = g.writes_of(&["offboard", "--yes", "lookup-invoice"], 0);
     assert_eq!(genesys, 2, "delete action, config (ledger):\n{}", r.stderr);
 
     let (_, _, genesys) = g.writes_of(&["destroy", "--yes"], 0);
@@ -1267,7 +1280,7 @@ fn a_pinned_id_that_is_missing_or_of_another_type_is_an_error_and_creates_nothin
             .unwrap()
             .replace(missing, &web),
     );
-    let (r, aws, genesys) = g.writes_of(&["apply", "--adopt"], 1);
+    let (r, aws, genesys) = g.writes_of(&["apply", "--yes", "--adopt"], 1);
     assert!(
         r.stderr.contains(&web) && r.stderr.contains("of type custom-rest-actions"),
         "{}",
@@ -1284,7 +1297,7 @@ fn a_pinned_id_that_is_missing_or_of_another_type_is_an_error_and_creates_nothin
 fn a_credential_edited_in_the_second_of_lambda_trusts_write_is_found_and_repaired() {
     let g = setup_g(&["lookup-order"]);
     g.fake.settings(json!({"clock": "held"}));
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     let id = g.one("credentials")["id"].as_str().unwrap().to_string();
     g.fake.tamper(json!({"kind": "credential", "id": id,
         "fields": {"ARN": "arn:aws:iam::999999999999:role/Attacker"}}));
@@ -1292,14 +1305,14 @@ fn a_credential_edited_in_the_second_of_lambda_trusts_write_is_found_and_repaire
     let text = v.to_string();
     assert!(text.contains("modified outside lambda-trust"), "{v:#}");
     g.fake.settings(json!({"clock": "running"}));
-    let (_, _, genesys) = g.writes_of(&["apply"], 0);
+    let (_, _, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert!(genesys > 0, "apply writes the credential again");
     assert_eq!(
         g.fake.state()["credentials"][&id]["fields"]["ARN"],
         json!(ROLE_ARN)
     );
     g.expect(&["check"], 0);
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0));
 }
 
@@ -1310,11 +1323,11 @@ fn a_credential_edited_in_the_second_of_lambda_trusts_write_is_found_and_repaire
 fn an_edit_repaired_in_the_same_second_is_not_a_change_since() {
     let g = setup_g(&["lookup-order"]);
     g.fake.settings(json!({"clock": "held"}));
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     let id = g.one("credentials")["id"].as_str().unwrap().to_string();
     g.fake.tamper(json!({"kind": "credential", "id": id,
         "fields": {"ARN": "arn:aws:iam::999999999999:role/Attacker"}}));
-    let (_, _, genesys) = g.writes_of(&["apply"], 0);
+    let (_, _, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert!(
         genesys > 0,
         "apply writes the credential again, in the same second"
@@ -1330,14 +1343,14 @@ fn an_edit_repaired_in_the_same_second_is_not_a_change_since() {
 fn without_the_audit_trail_a_same_second_credential_is_unknown_not_in_sync() {
     let g = setup_g(&["lookup-order"]);
     g.fake.settings(json!({"clock": "held"}));
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     g.fake
         .settings(json!({"audit_permitted": false, "clock": "running"}));
     let v = json_of(&g.expect(&["check", "--format", "json"], 2));
     assert!(v.to_string().contains("audits:audit:view"), "{v:#}");
     let r = g.expect(&["verify"], 3);
     assert!(r.stdout.contains("not proved unchanged"), "{}", r.stdout);
-    let (_, aws, genesys) = g.writes_of(&["apply"], 0);
+    let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0));
     // With the trail readable again, the listing's second is decided: unchanged.
     g.fake.settings(json!({"audit_permitted": true}));
@@ -1351,7 +1364,7 @@ fn without_the_audit_trail_a_same_second_credential_is_unknown_not_in_sync() {
 #[test]
 fn check_reads_genesys_cloud_while_aws_is_read() {
     let g = setup_g(&["lookup-order"]);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     let latency = std::time::Duration::from_millis(300);
     g.env.proxy.set_faults(support::proxy::FaultConfig {
         latency,

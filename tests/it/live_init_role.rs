@@ -74,7 +74,7 @@ fn a_role_lambda_trust_made_comes_back_in_sync() {
     text.push_str("\n[[targets]]\nfunction = \"score\"\nqualifier = \"*\"\n");
     text.push_str("\n[policy]\nname = \"cx-data-actions\"\n");
     env.write_config(&text);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     std::fs::remove_file(env.config_path()).unwrap();
 
     let (r, writes) = env.writes_of(&["init", "--from-role", "GenesysLambdaInvoker"], 0);
@@ -205,9 +205,9 @@ fn a_hand_made_role_is_adopted_with_the_same_grants_and_its_finding_shown() {
         "the same trust but for the statement's Sid"
     );
 
-    env.expect(&["apply", "--adopt"], 0);
+    env.expect(&["apply", "--yes", "--adopt"], 0);
     assert_eq!(invokable(&env, "LegacyGenesys"), before, "same grants");
-    let (_, writes) = env.writes_of(&["apply"], 0);
+    let (_, writes) = env.writes_of(&["apply", "--yes"], 0);
     assert_eq!(writes, 0, "settled");
 }
 

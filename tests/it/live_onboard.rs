@@ -11,7 +11,7 @@ fn commented_env() -> Env {
     env.moto
         .lambda_create_function("lookup-customer", "us-east-1");
     env.write_config(COMMENTED);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env
 }
 
@@ -23,7 +23,10 @@ fn config_text(env: &Env) -> String {
 fn onboard_adds_in_place_converges_and_verifies() {
     let env = commented_env();
     env.moto.lambda_create_function("lookup-order", "eu-west-1");
-    let (r, writes) = env.writes_of(&["onboard", "lookup-order", "--region", "eu-west-1"], 0);
+    let (r, writes) = env.writes_of(
+        &["onboard", "--yes", "lookup-order", "--region", "eu-west-1"],
+        0,
+    );
     assert_eq!(writes, 1, "one new policy version: {}", r.stdout);
     assert!(r.stdout.contains("PASS"), "{}", r.stdout);
     let text = config_text(&env);
@@ -43,7 +46,7 @@ fn onboard_adds_in_place_converges_and_verifies() {
 fn onboard_again_is_a_noop() {
     let env = commented_env();
     let arn = format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:lookup-customer");
-    let (r, writes) = env.writes_of(&["onboard", &arn], 0);
+    let (r, writes) = env.writes_of(&["onboard", "--yes", &arn], 0);
     assert_eq!(writes, 0);
     assert!(r.stdout.contains("already a target"), "{}", r.stdout);
     assert_eq!(config_text(&env), COMMENTED);
@@ -53,7 +56,7 @@ fn onboard_again_is_a_noop() {
 fn onboard_dry_run_changes_nothing() {
     let env = commented_env();
     env.moto.lambda_create_function("lookup-order", "us-east-1");
-    let (r, writes) = env.writes_of(&["onboard", "lookup-order", "--dry-run"], 2);
+    let (r, writes) = env.writes_of(&["onboard", "--yes", "lookup-order", "--dry-run"], 2);
     assert_eq!(writes, 0);
     assert!(
         r.stdout.contains("+function = \"lookup-order\""),
@@ -71,7 +74,7 @@ fn onboard_dry_run_changes_nothing() {
 #[test]
 fn onboard_of_a_missing_function_writes_nothing() {
     let env = commented_env();
-    let (r, writes) = env.writes_of(&["onboard", "no-such-function"], 1);
+    let (r, writes) = env.writes_of(&["onboard", "--yes", "no-such-function"], 1);
     assert_eq!(writes, 0);
     assert!(r.stderr.contains("no-such-function"), "{}", r.stderr);
     assert_eq!(config_text(&env), COMMENTED, "config untouched");
@@ -84,9 +87,9 @@ fn onboard_alias_and_all_aliases() {
     let v = env.moto.publish_version("lookup-order");
     env.moto.create_alias("lookup-order", "live", &v);
     let alias = format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:lookup-order:live");
-    env.expect(&["onboard", &alias], 0);
+    env.expect(&["onboard", "--yes", &alias], 0);
     assert!(config_text(&env).contains(&format!("function = \"{alias}\"")));
-    let r = env.expect(&["onboard", "lookup-order", "--all-aliases"], 0);
+    let r = env.expect(&["onboard", "--yes", "lookup-order", "--all-aliases"], 0);
     assert!(
         r.stderr
             .contains("--all-aliases grants every version and alias"),
@@ -108,16 +111,16 @@ fn onboard_alias_and_all_aliases() {
 fn offboard_removes_and_last_target_deletes_the_policy() {
     let env = commented_env();
     env.moto.lambda_create_function("lookup-order", "us-east-1");
-    env.expect(&["onboard", "lookup-order"], 0);
+    env.expect(&["onboard", "--yes", "lookup-order"], 0);
     // A new default version, and the old one deleted: it still grants the offboarded
     // function (latent access, one SetDefaultPolicyVersion away).
-    let (r, writes) = env.writes_of(&["offboard", "lookup-order"], 0);
+    let (r, writes) = env.writes_of(&["offboard", "--yes", "lookup-order"], 0);
     assert_eq!(writes, 2, "{}", r.stdout);
     assert!(r.stdout.contains("latent access"), "{}", r.stdout);
     assert_eq!(config_text(&env), COMMENTED, "back to the original text");
     env.expect(&["plan"], 0);
 
-    let r = env.expect(&["offboard", "lookup-customer"], 0);
+    let r = env.expect(&["offboard", "--yes", "lookup-customer"], 0);
     assert!(r.stderr.contains("no targets remain"), "{}", r.stderr);
     assert!(!config_text(&env).contains("[[targets]]"));
     let resp = env
@@ -138,7 +141,7 @@ fn offboard_removes_and_last_target_deletes_the_policy() {
 #[test]
 fn offboard_of_an_unknown_function_says_what_the_targets_are() {
     let env = commented_env();
-    let r = env.expect(&["offboard", "not-a-target"], 1);
+    let r = env.expect(&["offboard", "--yes", "not-a-target"], 1);
     assert!(
         r.stderr.contains("not a target") && r.stderr.contains("lookup-customer"),
         "{}",
@@ -162,7 +165,7 @@ pub(crate) fn open_to_anyone(env: &Env, name: &str) {
 fn onboard_fails_a_function_open_to_anyone_as_verify_does() {
     let env = commented_env();
     open_to_anyone(&env, "lookup-order");
-    let r = env.expect(&["onboard", "lookup-order"], 3);
+    let r = env.expect(&["onboard", "--yes", "lookup-order"], 3);
     assert!(r.stdout.contains("FAIL"), "{}", r.stdout);
     let last = r.stdout.lines().last().unwrap_or_default();
     assert!(

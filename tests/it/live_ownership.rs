@@ -117,10 +117,10 @@ fn every_command_leaves_the_others_alone(g: &G, t: &Team, others: &[&Team]) {
     run(g, t, &["plan"], 0);
     run(g, t, &["check"], 0);
     run(g, t, &["verify"], 0);
-    run(g, t, &["apply"], 0);
-    run(g, t, &["apply", "--adopt"], 0);
-    run(g, t, &["onboard", "lookup-customer"], 0);
-    run(g, t, &["offboard", "lookup-customer"], 0);
+    run(g, t, &["apply", "--yes"], 0);
+    run(g, t, &["apply", "--yes", "--adopt"], 0);
+    run(g, t, &["onboard", "--yes", "lookup-customer"], 0);
+    run(g, t, &["offboard", "--yes", "lookup-customer"], 0);
     for (o, was) in others.iter().zip(&before) {
         assert_eq!(
             &snapshot(g, o),
@@ -136,7 +136,7 @@ fn two_teams_case(deployments: [Option<&str>; 2]) {
     let g = setup_g(&["lookup-order", "lookup-customer"]);
     let a = team(&g, "TeamA", deployments[0]);
     let b = team(&g, "TeamB", deployments[1]);
-    run(&g, &a, &["apply"], 0);
+    run(&g, &a, &["apply", "--yes"], 0);
     let a_before = snapshot(&g, &a);
 
     let plan = json_of(&run(&g, &b, &["plan", "--format", "json"], 2));
@@ -144,7 +144,7 @@ fn two_teams_case(deployments: [Option<&str>; 2]) {
         !plan.to_string().contains("TeamA"),
         "TeamB's plan names nothing of TeamA's: {plan:#}"
     );
-    run(&g, &b, &["apply"], 0);
+    run(&g, &b, &["apply", "--yes"], 0);
     assert!(role_exists(&g, "TeamA") && role_exists(&g, "TeamB"));
     assert_eq!(snapshot(&g, &a), a_before, "TeamB's apply changed TeamA");
 
@@ -180,11 +180,11 @@ fn three_configs_applied_in_turn_all_survive() {
         team(&g, "TeamC", None),
     ];
     for t in &teams {
-        run(&g, t, &["apply"], 0);
+        run(&g, t, &["apply", "--yes"], 0);
     }
     let before: Vec<Value> = teams.iter().map(|t| snapshot(&g, t)).collect();
     for t in &teams {
-        let (_, aws, genesys) = g.writes_of_config(&t.path, &["apply"], 0);
+        let (_, aws, genesys) = g.writes_of_config(&t.path, &["apply", "--yes"], 0);
         assert_eq!((aws, genesys), (0, 0), "{} again writes nothing", t.role);
         assert!(role_exists(&g, t.role));
     }
@@ -196,11 +196,11 @@ fn three_configs_applied_in_turn_all_survive() {
 fn a_config_without_a_deployment_leaves_an_earlier_role_and_says_how_to_remove_it() {
     let g = setup_g(&["lookup-order", "lookup-customer"]);
     let old = team(&g, "TeamA", None);
-    run(&g, &old, &["apply"], 0);
+    run(&g, &old, &["apply", "--yes"], 0);
     // The same file, renamed: without a deployment nothing proves the old role was its own.
     let text = team_text("TeamA2", None, &old.integration);
     std::fs::write(&old.path, text).unwrap();
-    let r = run(&g, &old, &["apply"], 0);
+    let r = run(&g, &old, &["apply", "--yes"], 0);
     assert!(role_exists(&g, "TeamA"), "{}", r.stderr);
     let said = format!("{}{}", r.stdout, r.stderr);
     assert!(
@@ -214,14 +214,14 @@ fn a_rename_within_a_deployment_retires_the_old_role() {
     let g = setup_g(&["lookup-order", "lookup-customer"]);
     let a = team(&g, "TeamA", Some("team-a"));
     let b = team(&g, "TeamB", Some("team-b"));
-    run(&g, &a, &["apply"], 0);
-    run(&g, &b, &["apply"], 0);
+    run(&g, &a, &["apply", "--yes"], 0);
+    run(&g, &b, &["apply", "--yes"], 0);
     let b_before = snapshot(&g, &b);
     std::fs::write(&a.path, team_text("TeamA2", Some("team-a"), &a.integration)).unwrap();
     let plan = run(&g, &a, &["plan", "--format", "json"], 2);
     assert!(plan.stdout.contains("role TeamA\""), "{}", plan.stdout);
     assert!(!plan.stdout.contains("TeamB"), "{}", plan.stdout);
-    run(&g, &a, &["apply"], 0);
+    run(&g, &a, &["apply", "--yes"], 0);
     assert!(!role_exists(&g, "TeamA") && role_exists(&g, "TeamA2"));
     assert_eq!(snapshot(&g, &b), b_before);
 }
@@ -230,10 +230,10 @@ fn a_rename_within_a_deployment_retires_the_old_role() {
 fn a_role_of_another_deployment_is_refused_with_both_named() {
     let g = setup_g(&["lookup-order", "lookup-customer"]);
     let c = team(&g, "TeamC", Some("other"));
-    run(&g, &c, &["apply"], 0);
+    run(&g, &c, &["apply", "--yes"], 0);
     std::fs::write(&c.path, team_text("TeamC", Some("shared"), &c.integration)).unwrap();
     let before = snapshot(&g, &c);
-    for args in [&["plan"][..], &["apply"], &["destroy", "--yes"]] {
+    for args in [&["plan"][..], &["apply", "--yes"], &["destroy"]] {
         let r = run(&g, &c, args, 1);
         assert!(
             r.stderr.contains("TeamC")
@@ -250,12 +250,12 @@ fn a_role_of_another_deployment_is_refused_with_both_named() {
 fn a_second_config_claiming_a_deployment_is_refused_with_both_named() {
     let g = setup_g(&["lookup-order", "lookup-customer"]);
     let a = team(&g, "TeamA", Some("shared"));
-    run(&g, &a, &["apply"], 0);
+    run(&g, &a, &["apply", "--yes"], 0);
     // TeamD's config copied TeamA's deployment: TeamA is not TeamD's earlier role, since TeamD's
     // own integration does not name it.
     let d = team(&g, "TeamD", Some("shared"));
     let before = snapshot(&g, &a);
-    for args in [&["plan"][..], &["apply"]] {
+    for args in [&["plan"][..], &["apply", "--yes"]] {
         let r = run(&g, &d, args, 1);
         assert!(
             r.stderr.contains("TeamA") && r.stderr.contains("\"shared\""),
@@ -263,6 +263,15 @@ fn a_second_config_claiming_a_deployment_is_refused_with_both_named() {
             r.stderr
         );
     }
+    // check says the same, never that an apply would repair it.
+    let r = g.run_config(&d.path, &["check"]);
+    let said = format!("{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.code, 1, "{said}");
+    assert!(
+        said.contains("TeamA") && said.contains("\"shared\""),
+        "{said}"
+    );
+    assert!(!said.contains("run `lambda-trust apply"), "{said}");
     assert_eq!(snapshot(&g, &a), before);
     assert!(!role_exists(&g, "TeamD"));
 }
@@ -274,7 +283,7 @@ fn a_second_config_claiming_a_deployment_is_refused_with_both_named() {
 fn an_action_name_another_integration_holds_is_refused_before_any_write() {
     let g = setup_g(&["lookup-order", "lookup-customer"]);
     let a = team(&g, "TeamA", Some("team-a"));
-    run(&g, &a, &["apply"], 0);
+    run(&g, &a, &["apply", "--yes"], 0);
     let b = team(&g, "TeamB", Some("team-b"));
     let text = std::fs::read_to_string(&b.path).unwrap().replace(
         "name = \"TeamB lookup-order\"",
@@ -282,7 +291,7 @@ fn an_action_name_another_integration_holds_is_refused_before_any_write() {
     );
     std::fs::write(&b.path, text).unwrap();
     let before = snapshot(&g, &a);
-    let (r, aws, genesys) = g.writes_of_config(&b.path, &["apply"], 1);
+    let (r, aws, genesys) = g.writes_of_config(&b.path, &["apply", "--yes"], 1);
     assert_eq!((aws, genesys), (0, 0), "{}", r.stderr);
     assert!(
         r.stderr.contains("\"TeamA lookup-order\"") && r.stderr.contains("unique"),

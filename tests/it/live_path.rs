@@ -25,7 +25,7 @@ fn org_dir(dir: &Path, listed: &[&str]) -> std::path::PathBuf {
 #[test]
 fn a_plain_setup_is_proved_end_to_end() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.proxy.clear();
     let (r, writes) = env.writes_of(&["verify", "--format", "json"], 0);
     assert_eq!(writes, 0);
@@ -43,7 +43,7 @@ fn a_plain_setup_is_proved_end_to_end() {
 #[test]
 fn an_rcp_without_genesys_listed_is_reported_not_proved() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let org = org_dir(env.dir.path(), &["444455556666"]);
     let org = org.to_str().unwrap();
     let r = env.expect(&["verify", "--org-policies", org, "--format", "json"], 3);
@@ -84,7 +84,7 @@ fn an_rcp_without_genesys_listed_is_reported_not_proved() {
 #[test]
 fn a_function_policy_trusting_genesys_directly_is_a_security_finding() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let grant = json!({"StatementId": "genesys-direct", "Action": "lambda:InvokeFunction",
         "Principal": GENESYS});
     let r = env
@@ -113,7 +113,7 @@ fn a_function_policy_trusting_genesys_directly_is_a_security_finding() {
 #[test]
 fn a_bad_org_policies_file_is_an_error_naming_it() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let org = env.dir.path().join("org");
     std::fs::create_dir_all(&org).unwrap();
     std::fs::write(org.join("oops.json"), r#"{"kind": "TAG", "id": "p-1"}"#).unwrap();
@@ -128,7 +128,7 @@ fn a_bad_org_policies_file_is_an_error_naming_it() {
 #[test]
 fn a_bad_org_policies_file_is_refused_before_any_aws_call() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let org = env.dir.path().join("org");
     std::fs::create_dir_all(&org).unwrap();
     std::fs::write(org.join("oops.json"), r#"{"kind": "TAG", "id": "p-1"}"#).unwrap();
@@ -158,7 +158,7 @@ fn a_bad_org_policies_file_is_refused_before_any_aws_call() {
 #[test]
 fn verify_and_check_name_the_role_account_and_region() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let role = format!("arn:aws:iam::{ACCOUNT}:role/GenesysLambdaInvoker");
     let line = format!("role {role} · account {ACCOUNT} · region us-east-1");
     let human = env.expect(&["verify"], 0).stdout;

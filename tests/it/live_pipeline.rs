@@ -43,13 +43,13 @@ fn create_from_scratch_then_in_sync_and_zero_writes() {
     // plan is read-only.
     assert_eq!(env.proxy.count_writes(), 0);
 
-    let (_, writes) = env.writes_of(&["apply"], 0);
+    let (_, writes) = env.writes_of(&["apply", "--yes"], 0);
     assert_eq!(
         writes, 3,
         "first apply: CreateRole, CreatePolicy, AttachRolePolicy"
     );
 
-    let (r, writes) = env.writes_of(&["apply"], 0);
+    let (r, writes) = env.writes_of(&["apply", "--yes"], 0);
     assert_eq!(writes, 0, "a second apply must make zero write calls");
     assert!(r.stdout.contains("in sync"), "{}", r.stdout);
 
@@ -69,7 +69,7 @@ fn create_from_scratch_then_in_sync_and_zero_writes() {
 /// Each drift is shown by plan (exit 2) and repaired by apply; afterwards plan is empty.
 fn drift_case(name: &str, tamper: impl FnOnce(&Env), expect_in_plan: &str) {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.expect(&["plan"], 0);
     tamper(&env);
     let r = env.expect(&["plan"], 2);
@@ -78,7 +78,7 @@ fn drift_case(name: &str, tamper: impl FnOnce(&Env), expect_in_plan: &str) {
         "{name}: plan does not mention {expect_in_plan:?}:\n{}",
         r.stdout
     );
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let r = env.expect(&["plan"], 0);
     assert!(r.stdout.contains("in sync"), "{name}: {}", r.stdout);
     env.expect(&["verify"], 0);
@@ -208,7 +208,7 @@ fn drift_boundary_removed() {
         &["lookup-customer"],
         &format!("permissions_boundary = \"{arn}\"\n"),
     ));
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.expect(&["plan"], 0);
     env.expect(&["verify"], 0);
     env.iam(
@@ -217,7 +217,7 @@ fn drift_boundary_removed() {
     );
     let r = env.expect(&["plan"], 2);
     assert!(r.stdout.contains("permissions boundary"), "{}", r.stdout);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.expect(&["plan"], 0);
 }
 
@@ -252,7 +252,7 @@ fn versions_are_pruned_to_five_after_many_changes() {
     for i in 1..=names.len() {
         let targets: Vec<&str> = names[..i].iter().map(String::as_str).collect();
         env.write_config(&config(&targets, ""));
-        env.expect(&["apply"], 0);
+        env.expect(&["apply", "--yes"], 0);
         let versions = env.iam("ListPolicyVersions", &[("PolicyArn", &policy_arn())]);
         let count = versions.matches("<VersionId>").count();
         assert!(count <= 5, "after apply {i}: {count} versions\n{versions}");
@@ -275,10 +275,10 @@ fn foreign_role_is_refused_without_adopt() {
         ],
     );
     env.proxy.clear();
-    let r = env.expect(&["apply"], 1);
+    let r = env.expect(&["apply", "--yes"], 1);
     assert!(r.stderr.contains("--adopt"), "{}", r.stderr);
     assert_eq!(env.proxy.count_writes(), 0);
-    let (_, writes) = env.writes_of(&["apply", "--adopt"], 0);
+    let (_, writes) = env.writes_of(&["apply", "--yes", "--adopt"], 0);
     assert!(writes >= 1);
     env.expect(&["plan"], 0);
     env.expect(&["verify"], 0);
@@ -289,7 +289,7 @@ fn missing_function_is_refused_before_any_write() {
     let env = setup(&["lookup-customer"]);
     env.write_config(&config(&["lookup-customer", "does-not-exist"], ""));
     env.proxy.clear();
-    let r = env.expect(&["apply"], 1);
+    let r = env.expect(&["apply", "--yes"], 1);
     assert!(r.stderr.contains("does-not-exist"), "{}", r.stderr);
     assert_eq!(env.proxy.count_writes(), 0);
 }
@@ -297,7 +297,7 @@ fn missing_function_is_refused_before_any_write() {
 #[test]
 fn destroy_shows_first_then_deletes_only_with_yes() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let (r, writes) = env.writes_of(&["destroy"], 2);
     assert_eq!(writes, 0);
     assert!(
@@ -326,7 +326,7 @@ fn destroy_shows_first_then_deletes_only_with_yes() {
 #[test]
 fn verify_fails_with_the_reason_on_a_broken_trust() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     // No ExternalId condition at all: anyone in the partner account may assume the role.
     let weak = json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
         "Principal":{"AWS":"arn:aws:iam::765628985471:root"},"Action":"sts:AssumeRole"}]});
@@ -355,7 +355,7 @@ fn verify_fails_with_the_reason_on_a_broken_trust() {
 #[test]
 fn verify_fails_with_the_reason_on_a_broadened_invoke_side() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let doc = json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:*","Resource":"*"}]});
     env.iam(
         "PutRolePolicy",
@@ -383,7 +383,7 @@ fn verify_fails_with_the_reason_on_a_broadened_invoke_side() {
 #[test]
 fn a_second_config_for_the_same_role_is_refused_not_silently_applied() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     // Another config (say, the staging Genesys org) copied the role name by mistake.
     let staging =
         config(&["lookup-customer"], "").replace(EXT, "11111111-2222-3333-4444-555555555555");
@@ -391,7 +391,7 @@ fn a_second_config_for_the_same_role_is_refused_not_silently_applied() {
     std::fs::write(&path, staging).unwrap();
     let p = path.to_str().unwrap();
     env.proxy.clear();
-    let r = env.run_raw(&["apply", "--config", p]);
+    let r = env.run_raw(&["apply", "--yes", "--config", p]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(
         r.stderr
@@ -404,8 +404,12 @@ fn a_second_config_for_the_same_role_is_refused_not_silently_applied() {
     assert_eq!(env.run_raw(&["plan", "--config", p]).code, 1);
     env.expect(&["plan"], 0);
     // Deliberate take-over is possible, and then the first config sees the conflict.
-    assert_eq!(env.run_raw(&["apply", "--adopt", "--config", p]).code, 0);
-    let r = env.expect(&["apply"], 1);
+    assert_eq!(
+        env.run_raw(&["apply", "--yes", "--adopt", "--config", p])
+            .code,
+        0
+    );
+    let r = env.expect(&["apply", "--yes"], 1);
     assert!(
         r.stderr
             .contains("applied from another lambda-trust config"),

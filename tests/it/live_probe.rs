@@ -47,7 +47,7 @@ fn probe_env(env: &Env) -> (String, String) {
 #[test]
 fn probe_assumes_the_role_and_dry_runs_every_target() {
     let env = setup(&["lookup-customer", "lookup-order"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let r = verify_with_probe(&env, &[]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(
@@ -72,7 +72,7 @@ fn probe_assumes_the_role_and_dry_runs_every_target() {
 #[test]
 fn probe_failure_is_reported_after_the_wait() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     // The function disappears behind our back: the dry run cannot succeed.
     env.moto.client().lambda(
         "us-east-1",

@@ -14,8 +14,8 @@ fn a_function_open_to_anyone_names_the_step_outside_lambda_trust_not_apply() {
     let mut text = config(&["lookup-customer", "lookup-order"], "");
     text.push('\n');
     env.write_config(&text);
-    env.expect(&["apply"], 0);
-    let (_, writes) = env.writes_of(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
+    let (_, writes) = env.writes_of(&["apply", "--yes"], 0);
     assert_eq!(
         writes, 0,
         "apply is in sync: it cannot repair the function's policy"

@@ -34,7 +34,7 @@ fn role_exists(env: &Env, name: &str) -> bool {
 fn a_renamed_role_is_planned_reported_and_removed_after_the_new_one_exists() {
     let env = setup(&["lookup-order"]);
     deployed(&env);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     renamed(&env);
 
     let r = env.expect(&["plan", "--format", "json"], 2);
@@ -59,7 +59,7 @@ fn a_renamed_role_is_planned_reported_and_removed_after_the_new_one_exists() {
     assert_eq!(old[0]["severity"], json!("security"));
     assert!(old[0]["message"].as_str().unwrap().contains(OLD));
 
-    let r = env.expect(&["apply"], 0);
+    let r = env.expect(&["apply", "--yes"], 0);
     assert!(role_exists(&env, NEW), "{}", r.stderr);
     assert!(
         !role_exists(&env, OLD),
@@ -77,7 +77,7 @@ fn a_renamed_role_is_planned_reported_and_removed_after_the_new_one_exists() {
         "{policies}"
     );
 
-    let (_, writes) = env.writes_of(&["apply"], 0);
+    let (_, writes) = env.writes_of(&["apply", "--yes"], 0);
     assert_eq!(writes, 0, "a second apply writes nothing");
     env.expect(&["check"], 0);
 }
@@ -118,14 +118,14 @@ fn roles_lambda_trust_did_not_create_from_this_config_are_never_touched() {
         !text.contains("HandMade") && !text.contains("OtherConfig"),
         "{text}"
     );
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     assert!(role_exists(&env, "HandMade") && role_exists(&env, "OtherConfig"));
 }
 
 #[test]
 fn an_in_sync_run_does_not_look_for_predecessors() {
     let env = setup(&["lookup-order"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.proxy.clear();
     env.expect(&["plan"], 0);
     let listed = env

@@ -82,7 +82,7 @@ fn scenario(n: usize) {
         list_functions_page: Some(50),
         ..support::FaultConfig::default()
     });
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
 
     // Every ARN granted exactly once, across shards that each fit the quota.
     let shards = shard_arns(&env);
@@ -113,7 +113,7 @@ fn scenario(n: usize) {
         shards.len()
     );
 
-    let (_, writes) = env.writes_of(&["apply"], 0);
+    let (_, writes) = env.writes_of(&["apply", "--yes"], 0);
     assert_eq!(writes, 0, "second apply with {n} targets");
     env.proxy.clear();
     let started = std::time::Instant::now();
@@ -150,7 +150,7 @@ fn scenario(n: usize) {
         .lambda_create_function("zz-new-function", "us-east-1");
     env.proxy.clear();
     let started = std::time::Instant::now();
-    env.expect(&["onboard", "zz-new-function"], 0);
+    env.expect(&["onboard", "--yes", "zz-new-function"], 0);
     let onboard_ms = started.elapsed().as_millis();
     let onboard_calls = env.proxy.calls();
     let touched: BTreeSet<String> = env
@@ -244,8 +244,8 @@ fn ten_accounts_of_a_hundred_targets() {
         ));
     }
     env.write_config(&text);
-    env.expect(&["apply"], 0);
-    let (_, writes) = env.writes_of(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
+    let (_, writes) = env.writes_of(&["apply", "--yes"], 0);
     assert_eq!(writes, 0, "a second apply writes nothing on any account");
     env.proxy.clear();
     let started = std::time::Instant::now();
@@ -290,7 +290,7 @@ fn too_many_targets_fail_before_any_write() {
         ));
     }
     env.write_config(&text);
-    let (r, writes) = env.writes_of(&["apply"], 1);
+    let (r, writes) = env.writes_of(&["apply", "--yes"], 1);
     assert_eq!(writes, 0);
     assert!(
         r.stderr.contains("do not fit in 10 invoke policies") && r.stderr.contains("fit"),
@@ -327,7 +327,7 @@ fn qualified_targets_are_confirmed_by_listing_aliases() {
         list_functions_page: Some(50),
         ..support::FaultConfig::default()
     });
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.proxy.clear();
     env.expect(&["check"], 0);
     assert_eq!(
@@ -368,7 +368,7 @@ fn throttled_policy_reads_are_retried_and_every_policy_read() {
     let names: Vec<String> = (0..30).map(|i| format!("customer-lookup-{i:04}")).collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let env = setup(&refs);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.proxy.inject(
         support::Injection::new(
             "lambda:GetPolicy",

@@ -25,7 +25,7 @@ fn applied() -> Sides {
     );
     env.write_config(&text);
     let s = Sides { env, fake };
-    s.expect(&["apply"], 0, true);
+    s.expect(&["apply", "--yes"], 0, true);
     s
 }
 
@@ -141,19 +141,19 @@ fn apply_only_aws_repairs_the_role_while_genesys_refuses_the_client() {
     s.drop_external_id();
     // Without --only: nothing is written on either side, and the way out is said.
     s.env.proxy.clear();
-    let r = s.expect(&["apply"], 1, false);
+    let r = s.expect(&["apply", "--yes"], 1, false);
     assert_eq!(s.env.proxy.count_writes(), 0);
     assert!(r.stderr.contains("--only aws"), "{}", r.stderr);
     // --only aws: the AWS side converges, Genesys Cloud is not called at all.
     s.fake.reset_calls();
-    let r = s.expect(&["apply", "--only", "aws"], 0, false);
+    let r = s.expect(&["apply", "--yes", "--only", "aws"], 0, false);
     assert!(s.env.proxy.count_writes() > 0, "{}", r.stderr);
     assert!(s.fake.calls().is_empty(), "{:?}", s.fake.calls());
     // Both sides in sync again, and a second run writes nothing anywhere.
     s.expect(&["check"], 0, true);
     s.env.proxy.clear();
     s.fake.reset_calls();
-    s.expect(&["apply", "--only", "aws"], 0, false);
+    s.expect(&["apply", "--yes", "--only", "aws"], 0, false);
     assert_eq!((s.env.proxy.count_writes(), s.fake.writes()), (0, 0));
 }
 
@@ -163,7 +163,7 @@ fn only_genesys_is_refused_while_aws_has_a_change_it_relies_on() {
     s.drop_external_id();
     s.env.proxy.clear();
     s.fake.reset_calls();
-    let r = s.expect(&["apply", "--only", "genesys"], 1, true);
+    let r = s.expect(&["apply", "--yes", "--only", "genesys"], 1, true);
     assert!(r.stderr.contains("--only genesys"), "{}", r.stderr);
     assert!(
         r.stderr.contains("--only aws"),
@@ -172,10 +172,10 @@ fn only_genesys_is_refused_while_aws_has_a_change_it_relies_on() {
     );
     assert_eq!((s.env.proxy.count_writes(), s.fake.writes()), (0, 0));
     // Once AWS is converged, the Genesys side alone is in sync: zero writes.
-    s.expect(&["apply", "--only", "aws"], 0, true);
+    s.expect(&["apply", "--yes", "--only", "aws"], 0, true);
     s.env.proxy.clear();
     s.fake.reset_calls();
-    s.expect(&["apply", "--only", "genesys"], 0, true);
+    s.expect(&["apply", "--yes", "--only", "genesys"], 0, true);
     assert_eq!((s.env.proxy.count_writes(), s.fake.writes()), (0, 0));
     // check --only genesys reports the Genesys side alone.
     let r = s.expect(&["check", "--only", "genesys", "--format", "json"], 0, true);
@@ -207,14 +207,14 @@ fn only_aws_refuses_a_rename_the_credential_still_names() {
             .contains(&format!("<RoleName>{name}</RoleName>"))
     };
     s.env.proxy.clear();
-    let r = s.expect(&["apply", "--only", "aws"], 1, true);
+    let r = s.expect(&["apply", "--yes", "--only", "aws"], 1, true);
     assert!(
         r.stderr.contains("renamed from GenesysLambdaInvoker"),
         "{}",
         r.stderr
     );
     assert_eq!(s.env.proxy.count_writes(), 0);
-    s.expect(&["apply"], 0, true);
+    s.expect(&["apply", "--yes"], 0, true);
     assert!(!role("GenesysLambdaInvoker") && role("GenesysLambdaInvokerV2"));
     let credential = s.fake.state()["credentials"].to_string();
     assert!(
@@ -223,7 +223,7 @@ fn only_aws_refuses_a_rename_the_credential_still_names() {
     );
     s.env.proxy.clear();
     s.fake.reset_calls();
-    s.expect(&["apply"], 0, true);
+    s.expect(&["apply", "--yes"], 0, true);
     assert_eq!((s.env.proxy.count_writes(), s.fake.writes()), (0, 0));
 }
 

@@ -105,7 +105,7 @@ fn an_external_id_with_escapes_in_one_account_and_its_error_are_shown_escaped() 
 #[test]
 fn a_genesys_action_with_escapes_is_shown_escaped_by_plan_and_check() {
     let g = setup_g(&["lookup-order"]);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     let s = g.fake.state();
     let integration = &s["integrations"]
         .as_object()

@@ -55,7 +55,7 @@ fn last_event(env: &Env, name: &str) -> Event {
 #[test]
 fn a_tamper_is_named_in_json_human_and_sarif() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let mallory = principal(&env, "mallory");
     tamper_trust(&mallory, "attacker-org");
     // A later write on the same role by the same principal: with one event per page, the
@@ -165,11 +165,11 @@ fn a_tamper_is_named_in_json_human_and_sarif() {
 #[test]
 fn a_change_made_by_apply_is_never_blamed() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let mallory = principal(&env, "mallory");
     tamper_trust(&mallory, "attacker-org");
     // apply repairs it: the latest UpdateAssumeRolePolicy is now lambda-trust's own.
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let repaired = last_event(&env, "UpdateAssumeRolePolicy");
     assert!(
         repaired.user_agent.contains("app/lambda-trust-"),
@@ -210,7 +210,7 @@ fn a_change_made_by_apply_is_never_blamed() {
 #[test]
 fn an_in_sync_check_makes_no_cloudtrail_call() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.proxy.clear();
     env.expect(&["check"], 0);
     env.expect(&["verify"], 0);
@@ -224,7 +224,7 @@ fn an_in_sync_check_makes_no_cloudtrail_call() {
 #[test]
 fn without_the_permission_every_finding_is_still_reported() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let mallory = principal(&env, "mallory");
     tamper_trust(&mallory, "attacker-org");
     mallory.iam_query(
@@ -286,7 +286,7 @@ fn without_the_permission_every_finding_is_still_reported() {
 #[test]
 fn a_change_without_an_event_says_so() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     // Made straight on moto: CloudTrail (the proxy) never saw it.
     env.iam(
         "CreatePolicy",
@@ -329,7 +329,7 @@ fn a_change_without_an_event_says_so() {
 #[test]
 fn a_lookup_error_without_a_code_says_the_status_and_the_answer() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     tamper_trust(&principal(&env, "mallory"), "attacker-org");
     env.proxy.inject(
         Injection::new(
@@ -381,7 +381,7 @@ fn a_lookup_error_without_a_code_says_the_status_and_the_answer() {
 #[test]
 fn a_failing_lookup_is_made_and_said_once_per_run() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     let mallory = principal(&env, "mallory");
     tamper_trust(&mallory, "attacker-org");
     // The invoke policy changed too: a second drifted resource to look up.

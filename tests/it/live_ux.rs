@@ -12,7 +12,7 @@ use support::FaultConfig;
 
 /// Drift on purpose: the role's description changed outside lambda-trust.
 fn drifted(env: &Env) {
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     env.iam(
         "UpdateRole",
         &[
@@ -111,7 +111,7 @@ fn output_of(outputs: &str, key: &str) -> String {
 #[test]
 fn the_action_script_sets_outputs_and_writes_sarif_from_one_check() {
     let env = setup(&["lookup-customer"]);
-    env.expect(&["apply"], 0);
+    env.expect(&["apply", "--yes"], 0);
     // A second config in a subdirectory, matched by a quoted glob input.
     let configs = env.dir.path().join("configs");
     std::fs::create_dir(&configs).unwrap();
@@ -272,7 +272,7 @@ fn init_from_account_pages_through_list_functions_and_prefills_by_glob() {
     let cfg = cfg.to_str().unwrap();
     assert_eq!(env.run_raw(&["lint", "--config", cfg]).code, 0);
     env.proxy.clear_faults();
-    let apply = env.run_raw(&["apply", "--config", cfg]);
+    let apply = env.run_raw(&["apply", "--yes", "--config", cfg]);
     assert_eq!(apply.code, 0, "{}\n{}", apply.stdout, apply.stderr);
     let verify = env.run_raw(&["verify", "--config", cfg]);
     assert_eq!(verify.code, 0, "{}\n{}", verify.stdout, verify.stderr);

@@ -55,7 +55,7 @@ fn an_aws_endpoint_that_never_answers_ends_the_run_after_the_timeout() {
 #[test]
 fn a_genesys_cloud_that_never_answers_ends_the_run_after_the_timeout() {
     let g = setup_g(&["lookup-order"]);
-    g.expect(&["apply"], 0);
+    g.expect(&["apply", "--yes"], 0);
     let (_listener, url) = silent_endpoint();
     // Genesys Cloud (its login and API, one address here) never answers.
     let mut envs = g.fake.env();

@@ -60,14 +60,21 @@ enum About<'a> {
 }
 
 impl Entry {
+    /// A role entry matches the role's findings; a function entry the findings about that
+    /// function — the account-wide scan's, and a role's own finding whose request is on it.
     fn matches(&self, about: About<'_>, f: &Finding) -> bool {
-        let pattern = match about {
-            About::Role(_) => self.role.as_deref(),
-            About::Function(_) => self.function.as_deref(),
+        let hit = |p: Option<&str>, arn: Option<&str>| {
+            p.zip(arn)
+                .is_some_and(|(p, arn)| lambda_trust_iam::wildcard_match(p, arn, false))
         };
-        let (About::Role(arn) | About::Function(arn)) = about;
         self.code == f.code
-            && pattern.is_some_and(|p| lambda_trust_iam::wildcard_match(p, arn, false))
+            && match about {
+                About::Role(arn) => {
+                    hit(self.role.as_deref(), Some(arn))
+                        || hit(self.function.as_deref(), function_of(f))
+                }
+                About::Function(arn) => hit(self.function.as_deref(), Some(arn)),
+            }
     }
 
     /// The role or function pattern, for messages.
@@ -85,6 +92,14 @@ impl Entry {
     fn expired(&self, today: NaiveDate) -> bool {
         self.last_day().is_some_and(|day| today > day)
     }
+}
+
+/// The function a role's finding is about: its request's resource, when that is a function.
+fn function_of(f: &Finding) -> Option<&str> {
+    let resource = f.counterexample.as_ref()?["resource"].as_str()?;
+    lambda_trust_iam::arn::split(resource)
+        .is_some_and(|[_, _, service, ..]| service == "lambda")
+        .then_some(resource)
 }
 
 /// How a baseline entry bears on a finding.

@@ -31,6 +31,9 @@ use super::narrow::{
 use super::principals;
 use super::{AuditOptions, AuditRole, ExternalIds, IdKind};
 
+/// How an `other-principals` finding opens when every account gets in.
+pub(crate) const ANY_ACCOUNT: &str = "any AWS account can assume the role";
+
 /// Stands for "any account" when the trust policy lets in `*` (no `--partner`).
 pub(super) const ANYONE: &str = "000000000000";
 
@@ -312,10 +315,14 @@ fn combine(
         kind_rank = 1;
     }
     let accounts: Vec<String> = per_account.into_iter().map(|(a, _)| a).collect();
-    findings.extend(other_principals(policy, role_arn, &accounts));
+    let (others, any_account) = others_said(policy, role_arn, &accounts);
+    findings.extend(others);
     let given = principals::check(policy, role_arn, &accounts, partner_principals);
     findings.extend(given.findings);
     let mut assumable = assumable_by(policy, role_arn, &accounts);
+    if any_account && !assumable.iter().any(|p| p == "*") {
+        assumable.push("*".to_owned());
+    }
     // An account with given principals is listed by those of them that get in.
     assumable.retain(|p| !given.accounts.iter().any(|a| is_root_of(p, a)));
     for p in given.allowed.into_iter().rev() {
@@ -331,6 +338,72 @@ fn combine(
         },
         findings,
     }
+}
+
+/// `other-principals`, and whether every account gets in: when the proof found someone else and
+/// a statement lets in every account, the finding says so (and who can assume the role lists
+/// `*`), never one example account alone.
+fn others_said(policy: &Policy, role_arn: &str, accounts: &[String]) -> (Option<Finding>, bool) {
+    let others = other_principals(policy, role_arn, accounts);
+    let any_account = (others.as_ref()).is_some_and(|f| f.counterexample.is_some())
+        && lets_in_any_account(policy);
+    let others = others.map(|mut f| {
+        if any_account {
+            f.message = format!("{ANY_ACCOUNT} ({})", f.message);
+        }
+        f
+    });
+    (others, any_account)
+}
+
+/// Keys that tell one caller from another: a statement reading none of them admits whichever
+/// account matches its principal (IAM User Guide, "AWS global condition context keys").
+const CALLER_KEYS: &[&str] = &[
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principaltype",
+    "aws:userid",
+    "aws:username",
+    "aws:sourceaccount",
+    "aws:sourcearn",
+    "aws:sourceidentity",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+    "aws:sourceip",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+];
+
+/// Whether an Allow statement for `sts:AssumeRole` names every AWS account (`*`, or a wildcard
+/// account) and reads no key that tells one caller from another: then any account gets in,
+/// not only the one the proof names.
+fn lets_in_any_account(policy: &Policy) -> bool {
+    let every_account = |m: &Principals| match m {
+        Principals::Any => true,
+        Principals::Specific(m) => m.aws.iter().any(|p| p == "*" || !is_account(account_of(p))),
+    };
+    (policy.statements.iter())
+        .filter(|s| s.effect == Effect::Allow)
+        .filter(|s| match &s.action {
+            ActionClause::Action(list) => list
+                .iter()
+                .any(|a| wildcard_match(a, "sts:AssumeRole", true)),
+            ActionClause::NotAction(_) => true,
+        })
+        .any(|s| {
+            let named = match &s.principal {
+                Some(PrincipalClause::Principal(p)) => every_account(p),
+                Some(PrincipalClause::NotPrincipal(_)) => true,
+                None => false,
+            };
+            named
+                && !(s.conditions.iter()).any(|c| {
+                    let key = c.key.to_ascii_lowercase();
+                    CALLER_KEYS.contains(&key.as_str()) || key.starts_with("aws:principaltag/")
+                })
+        })
 }
 
 /// One finding for the accounts that share a code: the first account's request, a message

@@ -414,7 +414,7 @@ fn request_problems(field: &str, name: &str, a: &ActionConfig, out: &mut Vec<Pro
         }
     }
     let map = a.translation_map.clone().unwrap_or_default();
-    for (key, value) in a.translation_map_defaults.iter().flatten() {
+    for key in a.translation_map_defaults.iter().flatten().map(|(k, _)| k) {
         if !map.contains_key(key) {
             out.push(problem(
                 format!("{field}.translation_map_defaults.{key}"),
@@ -422,55 +422,69 @@ fn request_problems(field: &str, name: &str, a: &ActionConfig, out: &mut Vec<Pro
                 Some("a default belongs to a variable of translation_map"),
             ));
         }
-        if serde_json::from_str::<Value>(value).is_err() {
-            let quoted = Value::String(value.clone()).to_string();
-            out.push(problem(
-                format!("{field}.translation_map_defaults.{key}"),
-                format!("{value:?} is not a JSON value (action {name:?}): Genesys Cloud puts a default into the success template as it is written"),
-                Some(&format!("write the JSON value, e.g. '{quoted}' for the text {value}, \"false\", \"0\" or \"[]\"")),
-            ));
-        }
     }
 }
 
-/// The rules of one action's success template against its output contract `schema` (the
-/// file's, or the open object): a key the contract forbids fails every run.
-fn template_problems(field: &str, name: &str, a: &ActionConfig, schema: &Value) -> Vec<Problem> {
+/// Defects Genesys Cloud accepts and runs with, each failing only some runs: a
+/// translation-map default that is not a JSON value (substituted into the success template as
+/// written, so the output is not JSON when its path misses), and a success-template key the
+/// output contract forbids (a run that reaches it fails). Warnings, never refusals: an action
+/// that runs in production is imported and applied exactly, its defect said with the fix.
+fn latent_defects(field: &str, name: &str, a: &ActionConfig, schema: &Value) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for (key, value) in a.translation_map_defaults.iter().flatten() {
+        if serde_json::from_str::<Value>(value).is_err() {
+            let quoted = Value::String(value.clone()).to_string();
+            out.push(Warning {
+                code: "translation-default-not-json",
+                message: format!("{field}.translation_map_defaults.{key}: {value:?} is not a JSON value: Genesys Cloud puts a default into the success template as written, so when the path of {key:?} misses, action {name:?} answers with invalid JSON"),
+                hint: Some(format!("write the JSON value, e.g. '{quoted}' for the text {value}, \"false\", \"0\" or \"[]\"")),
+            });
+        }
+    }
     let template = a
         .success_template
         .as_deref()
         .unwrap_or(DEFAULT_SUCCESS_TEMPLATE);
-    (super::success_template::forbidden_keys(template, schema).into_iter())
-        .map(|key| {
-            problem(
-                format!("{field}.success_template"),
-                format!("the success template of action {name:?} puts {key:?} into the output, which the output contract forbids (additionalProperties: false): every run of the action fails"),
-                Some("declare the key in output_schema's properties, or take it out of success_template"),
-            )
-        })
-        .collect()
+    for key in super::success_template::forbidden_keys(template, schema) {
+        out.push(Warning {
+            code: "success-template-key-forbidden",
+            message: format!("{field}.success_template: the success template of action {name:?} puts {key:?} into the output, which the output contract forbids (additionalProperties: false): a run that reaches it fails"),
+            hint: Some("declare the key in output_schema's properties, or take it out of success_template".into()),
+        });
+    }
+    out
 }
 
-/// The success templates against the output contracts, every action's.
-fn templates_problems(config: &Config, schemas: &BTreeMap<String, Value>) -> Vec<Problem> {
+/// The latent defects of every action, against its output contract (the file's, or the open
+/// object).
+pub(crate) fn template_warnings(
+    config: &Config,
+    schemas: &BTreeMap<String, Value>,
+) -> Vec<Warning> {
     let mut out = Vec::new();
     for (at, name, a) in every_written_action(config) {
         let schema = (a.output_schema.as_ref())
             .and_then(|p| schemas.get(p).cloned())
             .unwrap_or_else(open_schema);
-        out.extend(template_problems(&at, &name, &a, &schema));
+        out.extend(latent_defects(&at, &name, &a, &schema));
     }
     out
 }
 
-/// Every rule of one action on its own, against its output contract `schema`, with `field`
-/// naming it in the problems: what `init --from-genesys` checks before it writes the action
-/// (one that breaks a rule is left out with the problems, the others imported).
-pub fn action_rules(field: &str, name: &str, a: &ActionConfig, schema: &Value) -> Vec<Problem> {
+/// Every rule of one action on its own, with `field` naming it in the problems: what `init
+/// --from-genesys` checks before it writes the action (one that breaks a rule is left out with
+/// the problems, the others imported); and its latent defects against its output contract
+/// `schema`, which never leave it out.
+pub fn action_rules(
+    field: &str,
+    name: &str,
+    a: &ActionConfig,
+    schema: &Value,
+) -> (Vec<Problem>, Vec<Warning>) {
     let mut out = Vec::new();
     action_problems(field, name, a, &mut out);
-    out.extend(template_problems(field, name, a, schema));
-    out
+    (out, latent_defects(field, name, a, schema))
 }
 
 /// What is valid but worth a look: translation-map paths the JSONPath parser cannot read (kept
@@ -564,9 +578,6 @@ pub(crate) fn read_schemas(
                 }
             }
         }
-    }
-    if problems.is_empty() {
-        problems = templates_problems(config, &schemas);
     }
     (schemas, problems)
 }

@@ -723,11 +723,12 @@ fn finish(
     source: &str,
     read: &dyn Fn(&Path) -> std::io::Result<String>,
 ) -> Result<Loaded, ConfigError> {
-    let warnings = validate(&config, source)?;
+    let mut warnings = validate(&config, source)?;
     // `source` is the file's path for every caller that reads a file; schema paths are
     // relative to its folder.
     let base = Path::new(source).parent().unwrap_or(Path::new(""));
     let (schemas, problems) = genesys::read_schemas(&config, base, read);
+    warnings.extend(genesys::template_warnings(&config, &schemas));
     if !problems.is_empty() {
         return Err(ConfigError::Invalid {
             path: source.to_string(),

@@ -188,6 +188,9 @@ fn partner_name(account: &str) -> Option<&'static str> {
 
 /// `ACCOUNT (NAME)` for a known partner account, or an ARN of one; otherwise the text as is.
 pub(super) fn with_partner_name(text: &str) -> String {
+    if text == "*" {
+        return "any AWS account (*)".to_owned();
+    }
     let account = crate::iam::arn::split(text).map_or(text, |[.., account, _]| account);
     match partner_name(account) {
         Some(name) => format!("{text} ({name})"),

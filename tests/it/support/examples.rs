@@ -8,7 +8,7 @@
 //! `lambda-trust` on `PATH`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use super::genesys::GenesysFake;
@@ -105,7 +105,7 @@ impl<'m> World<'m> {
             world.write_config(setup);
         }
         if setup.applied {
-            world.must("lambda-trust apply");
+            world.must("lambda-trust apply --yes");
         }
         for command in setup.then {
             world.must(command);
@@ -378,7 +378,8 @@ impl<'m> World<'m> {
     }
 
     /// Runs `command` as written, `sh -c`, in `dir`, with `lambda-trust` on `PATH` and the
-    /// environment pointing at the local servers; stdin is not a terminal.
+    /// environment pointing at the local servers; stdin is not a terminal: it holds one line,
+    /// `yes`, the answer a reader gives `apply`'s question.
     pub fn run(&self, dir: &Path, command: &str) -> Ran {
         let bin = PathBuf::from(env!("CARGO_BIN_EXE_lambda-trust"));
         let path = format!(
@@ -388,10 +389,7 @@ impl<'m> World<'m> {
         );
         let home = self.dir().join("home");
         let mut cmd = Command::new("sh");
-        cmd.arg("-c")
-            .arg(command)
-            .current_dir(dir)
-            .stdin(Stdio::null());
+        cmd.arg("-c").arg(command).current_dir(dir);
         for (k, _) in std::env::vars_os() {
             let k = k.to_string_lossy().into_owned();
             if k.starts_with("AWS_")
@@ -423,6 +421,7 @@ impl<'m> World<'m> {
         }
         let start = Instant::now();
         let out = assert_cmd::Command::from_std(cmd)
+            .write_stdin("yes\n")
             .timeout(Duration::from_secs(120))
             .output()
             .expect("run sh");

@@ -76,6 +76,27 @@ impl Env {
         Run::of(&out)
     }
 
+    /// Runs with this env's config, `input` piped to standard input (not a terminal).
+    pub fn run_piped(&self, args: &[&str], input: &str) -> Run {
+        use std::io::Write;
+        use std::process::Stdio;
+        let config = self.config_path();
+        let mut child = self
+            .command(env!("CARGO_BIN_EXE_lambda-trust"))
+            .args(args)
+            .args(["--config", config.to_str().expect("utf-8 path")])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run lambda-trust");
+        let mut stdin = child.stdin.take().unwrap();
+        // The process may exit before reading all of it.
+        let _ = stdin.write_all(input.as_bytes());
+        drop(stdin);
+        Run::of(&child.wait_with_output().unwrap())
+    }
+
     /// `program` with this env's AWS (the proxy, test keys, no profile or config files) and
     /// no colour.
     fn command(&self, program: &str) -> std::process::Command {

@@ -450,6 +450,15 @@ fn weaker_trust(role: &mut audit::RoleReport, unknown: &[String]) {
         Code::ExternalIdUnproved,
     ];
     role.findings.retain(|f| !id_codes.contains(&f.code));
+    // Widened for the unknown values, the policy lets in every account: that is not known of
+    // the one deployed, so neither is "any account".
+    role.assumable_by.retain(|p| p != "*");
+    for f in (role.findings.iter_mut()).filter(|f| f.code == Code::OtherPrincipals) {
+        let prefix = format!("{} (", crate::trust::ANY_ACCOUNT);
+        if let Some(rest) = f.message.strip_prefix(&prefix) {
+            f.message = rest.strip_suffix(')').unwrap_or(rest).to_owned();
+        }
+    }
     role.external_ids.kind = audit::IdKind::Any;
     role.external_ids.values.clear();
     role.findings.push(Finding::new(

@@ -338,51 +338,9 @@ fn anyone_may_invoke() -> Policy {
 
 fn invoke_in(input: &PathInput, target: &Target) -> Step {
     let role = &input.role;
-    let (partition, role_account, role_name) = role_parts(&role.arn);
-    let session = format!("arn:{partition}:sts::{role_account}:assumed-role/{role_name}/{SESSION}");
-    // The session ARN does not carry the role's path: AWS sets aws:PrincipalArn to the role's.
-    let mut req = direct(Request::new(session, INVOKE, &target.arn))
-        .with_context("aws:PrincipalArn", &role.arn);
-    // The invoke goes to the function's region, which AWS puts in aws:RequestedRegion (IAM
-    // User Guide, "AWS global condition context keys"): without it a region-deny SCP
-    // (`StringNotEquals aws:RequestedRegion`) would deny every target.
-    if let Some([_, _, _, region, ..]) = crate::arn::split(&target.arn) {
-        if !region.is_empty() {
-            req = req.with_context("aws:RequestedRegion", region);
-        }
-    }
-    // AWS sets aws:PrincipalOrgID for a principal of an organization's account.
-    if let Some(OrgPolicies::Read {
-        organization_id: Some(id),
-        ..
-    }) = input.orgs.get(role_account)
-    {
-        req = req.with_context("aws:PrincipalOrgID", id);
-    }
-    let account = target_account(target);
-    // The function's account's organization is aws:ResourceOrgID (a resource perimeter's).
-    let mut absent: Vec<&str> = Vec::new();
-    match input.orgs.get(account) {
-        Some(OrgPolicies::Read {
-            organization_id: Some(id),
-            ..
-        }) => req = req.with_context("aws:ResourceOrgID", id),
-        Some(OrgPolicies::NoOrganization) => {
-            absent.extend(["aws:resourceorgid", "aws:resourceorgpaths"])
-        }
-        _ => {}
-    }
-    if matches!(
-        input.orgs.get(role_account),
-        Some(OrgPolicies::NoOrganization)
-    ) {
-        absent.extend(NOT_IN_AN_ORGANIZATION);
-    }
-    // The session's principal tags are the role's, unless the caller may pass session tags.
+    let (_, role_account, _) = role_parts(&role.arn);
+    let (req, absent) = invoke_request(input, target);
     let tags = session_tags(role);
-    for (key, value) in tags.into_iter().flatten() {
-        req = req.with_context(format!("aws:PrincipalTag/{key}"), value);
-    }
     // Not read: judged as letting anyone in, so only a known policy can block; never proved.
     let (function_policy, unknown) = match &target.resource_policy {
         Known::Known(p) => (p.clone(), None),
@@ -392,6 +350,7 @@ fn invoke_in(input: &PathInput, target: &Target) -> Step {
         ),
     };
     let function_policy = function_policy.map(|p| LabeledPolicy::new("function policy", p));
+    let account = target_account(target);
     let hop = Hop {
         request: &req,
         principal: PrincipalSide::Internal {
@@ -418,6 +377,53 @@ fn invoke_in(input: &PathInput, target: &Target) -> Step {
     open.unknown.extend(unknown);
     Ok(open)
 }
+
+/// `lambda:InvokeFunction` on `target` by the role's session, with every key AWS sets that is
+/// known (IAM User Guide, "AWS global condition context keys"), and the keys known absent.
+fn invoke_request(input: &PathInput, target: &Target) -> (Request, Vec<&'static str>) {
+    let role = &input.role;
+    let (partition, role_account, role_name) = role_parts(&role.arn);
+    let session = format!("arn:{partition}:sts::{role_account}:assumed-role/{role_name}/{SESSION}");
+    // The session ARN does not carry the role's path: AWS sets aws:PrincipalArn to the role's.
+    let mut req = direct(Request::new(session, INVOKE, &target.arn))
+        .with_context("aws:PrincipalArn", &role.arn);
+    // The invoke goes to the function's region, aws:RequestedRegion: without it a region-deny
+    // SCP (`StringNotEquals aws:RequestedRegion`) would deny every target.
+    if let Some([_, _, _, region, ..]) = crate::arn::split(&target.arn) {
+        if !region.is_empty() {
+            req = req.with_context("aws:RequestedRegion", region);
+        }
+    }
+    let mut absent: Vec<&'static str> = Vec::new();
+    // aws:PrincipalOrgID for a principal of an organization's account; aws:ResourceOrgID, the
+    // function's account's organization (a resource perimeter's).
+    let orgs = [
+        (role_account, "aws:PrincipalOrgID", NOT_IN_AN_ORGANIZATION),
+        (
+            target_account(target),
+            "aws:ResourceOrgID",
+            NO_RESOURCE_ORGANIZATION,
+        ),
+    ];
+    for (account, key, none) in orgs {
+        match input.orgs.get(account) {
+            Some(OrgPolicies::Read {
+                organization_id: Some(id),
+                ..
+            }) => req = req.with_context(key, id),
+            Some(OrgPolicies::NoOrganization) => absent.extend(none),
+            _ => {}
+        }
+    }
+    // The session's principal tags are the role's, unless the caller may pass session tags.
+    for (key, value) in session_tags(role).into_iter().flatten() {
+        req = req.with_context(format!("aws:PrincipalTag/{key}"), value);
+    }
+    (req, absent)
+}
+
+/// Keys AWS leaves out for a resource of an account in no organization.
+const NO_RESOURCE_ORGANIZATION: &[&str] = &["aws:resourceorgid", "aws:resourceorgpaths"];
 
 /// The role session's principal tags: the role's tags when known and the trust policy lets no
 /// one pass session tags (`sts:TagSession`; IAM User Guide, "Passing session tags in AWS STS").

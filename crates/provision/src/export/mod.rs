@@ -337,16 +337,24 @@ pub fn genesys_from(
     (genesys, others)
 }
 
-/// Every managed object of the export, and how many of them carry an import (the live ones).
-pub fn counts(e: &Export) -> (usize, usize) {
-    let aws = 1 + 2 * e.policies.len() + e.permissions.len();
-    let (mut objects, mut live) = (aws, if e.origin.live { aws } else { 0 });
-    if let Some(g) = &e.genesys {
-        objects += 2 + g.actions.len();
-        live += usize::from(g.credential.id.is_some()) + usize::from(g.integration.id.is_some());
-        live += g.actions.iter().filter(|a| a.id.is_some()).count();
+/// The resources the files declare and how many of them are imported, counted in the files
+/// themselves so the summary says what was written: Terraform's `resource` and `import`
+/// blocks; CloudFormation's templates' `Resources` and the resources-to-import entries.
+pub fn counts(files: &[terraform::File]) -> (usize, usize) {
+    let (mut resources, mut imports) = (0, 0);
+    for f in files {
+        if f.name.ends_with(".tf") {
+            let starts = |p: &str| f.text.lines().filter(|l| l.starts_with(p)).count();
+            resources += starts("resource \"");
+            imports += starts("import {");
+        } else if let Ok(v) = serde_json::from_str::<serde_json::Value>(&f.text) {
+            resources += v["Resources"].as_object().map_or(0, |r| r.len());
+            if f.name.ends_with(".import.json") {
+                imports += v.as_array().map_or(0, Vec::len);
+            }
+        }
     }
-    (objects, live)
+    (resources, imports)
 }
 
 /// Everything from the config alone (`--from-config`): the role, policies and statements the

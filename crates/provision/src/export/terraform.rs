@@ -48,7 +48,7 @@ fn file(name: &str, e: &Export, body: String) -> File {
 /// other account a cross-account statement is written in.
 fn versions(e: &Export) -> String {
     let mut out = String::from(
-        "terraform {\n  required_version = \">= 1.5.0\"\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \">= 5.0\"\n    }\n",
+        "terraform {\n  required_version = \">= 1.5.0\"\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \">= 5.72\"\n    }\n",
     );
     if e.genesys.is_some() {
         out.push_str("    genesyscloud = {\n      source  = \"mypurecloud/genesyscloud\"\n      version = \">= 1.40.0\"\n    }\n");
@@ -137,8 +137,35 @@ fn aws(e: &Export) -> String {
             &id,
         );
     }
+    exclusive(e, &names, &mut out);
     permissions(e, &mut out);
     out
+}
+
+/// The role's inline policies and attachments owned by the code (AWS provider 5.68 and 5.72,
+/// `aws_iam_role_policies_exclusive`, `aws_iam_role_policy_attachments_exclusive`): one added
+/// by hand is removed by `terraform apply`, as `lambda-trust apply` removes it. Imported by the
+/// role's name.
+fn exclusive(e: &Export, labels: &[String], out: &mut String) {
+    let arns: Vec<String> = (labels.iter())
+        .map(|l| format!("aws_iam_policy.{l}.arn"))
+        .collect();
+    let _ = write!(
+        out,
+        "\n# Only these: an inline policy or attachment added by hand is removed by terraform apply.\nresource \"aws_iam_role_policies_exclusive\" \"role\" {{\n  role_name    = aws_iam_role.role.name\n  policy_names = []\n}}\n",
+    );
+    import(e, out, "aws_iam_role_policies_exclusive.role", &e.role.name);
+    let _ = write!(
+        out,
+        "\nresource \"aws_iam_role_policy_attachments_exclusive\" \"role\" {{\n  role_name   = aws_iam_role.role.name\n  policy_arns = [{}]\n}}\n",
+        arns.join(", ")
+    );
+    import(
+        e,
+        out,
+        "aws_iam_role_policy_attachments_exclusive.role",
+        &e.role.name,
+    );
 }
 
 fn role(e: &Export, out: &mut String) {

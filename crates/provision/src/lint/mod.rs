@@ -417,11 +417,17 @@ pub fn lint(loaded: &Loaded, rendered: &Rendered, allow_weaker: bool) -> LintRep
             }
         }
         if t.partition != "aws" {
-            findings.push(Finding::warning(
+            // Partitions are isolated: Genesys Cloud (aws) never assumes a role of another one,
+            // as `prove` finds; a partner given by account may be in that partition.
+            let finding = match loaded.config.trust.partner.is_some() {
+                true => Finding::error,
+                false => Finding::warning,
+            };
+            findings.push(finding(
                 LintCode::TargetPartition,
                 format!(
                     "targets[{}]: {} is in partition {}, but Genesys Cloud's account is in the \
-                     aws partition; a role there cannot trust it",
+                     aws partition; a role there cannot trust it: every data action would fail",
                     t.index, t.function_arn, t.partition
                 ),
                 Some(format!(

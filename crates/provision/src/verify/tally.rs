@@ -84,6 +84,19 @@ impl Tally {
         self.not_holding() == 0
     }
 
+    /// `n` claims of a kind that all hold: proved, but for path claims held only on an
+    /// assumption, said as such.
+    fn holding(&self, n: usize, what: &str, good: &str) -> String {
+        match what {
+            "path claims" if self.path_assumed > 0 => format!(
+                "{} of {n} {what} {good}, {} holding if Genesys Cloud's organization ID is the configured one",
+                n - self.path_assumed,
+                self.path_assumed
+            ),
+            _ => format!("all {n} {what} {good}"),
+        }
+    }
+
     /// The closing line, without its mark: "all 21 checks passed, all 4 properties proved" or
     /// "3 of 27 claims do not hold: 1 of 21 checks failed, 2 of 2 path claims not proved (1
     /// refuted, 1 unknown)".
@@ -121,14 +134,7 @@ impl Tally {
         if self.all_hold() {
             let parts: Vec<String> = (kinds.iter())
                 .filter(|k| k.0 > 0)
-                .map(|&(n, _, what, good, _)| match what {
-                    "path claims" if self.path_assumed > 0 => format!(
-                        "{} of {n} {what} {good}, {} holding if Genesys Cloud's organization ID is the configured one",
-                        n - self.path_assumed,
-                        self.path_assumed
-                    ),
-                    _ => format!("all {n} {what} {good}"),
-                })
+                .map(|&(n, _, what, good, _)| self.holding(n, what, good))
                 .collect();
             return parts.join(", ");
         }
