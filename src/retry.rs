@@ -89,6 +89,50 @@ pub trait Progress: Send + Sync {
     fn settled(&self) {}
 }
 
+/// The cause of a [`Waiting`] told while an attempt is still unanswered.
+pub(crate) const NO_ANSWER_YET: &str = "no answer yet";
+
+/// How long an attempt may go unanswered before it is said, in every mode: a call that hangs is
+/// seen at once, not only when its attempt times out (a third of `--timeout`).
+pub(crate) const SLOW_ATTEMPT: Duration = Duration::from_secs(8);
+
+/// A [`Waiting`] saying that `request`'s attempt has had no answer for [`SLOW_ATTEMPT`].
+pub(crate) fn unanswered(
+    service: &'static str,
+    request: String,
+    attempt: u32,
+    max: u32,
+) -> Waiting {
+    Waiting {
+        service,
+        request,
+        cause: NO_ANSWER_YET.to_owned(),
+        asked: false,
+        wait: Wait {
+            attempt,
+            max_attempts: max,
+            elapsed: SLOW_ATTEMPT,
+            wait: Duration::ZERO,
+        },
+    }
+}
+
+/// `call`; when it is still unanswered after [`SLOW_ATTEMPT`], `progress` is told so, once.
+pub(crate) async fn told_if_slow<T>(
+    progress: &dyn Progress,
+    waiting: impl FnOnce() -> Waiting,
+    call: impl Future<Output = T>,
+) -> T {
+    tokio::pin!(call);
+    tokio::select! {
+        out = &mut call => out,
+        () = tokio::time::sleep(SLOW_ATTEMPT) => {
+            progress.waiting(&waiting());
+            call.await
+        }
+    }
+}
+
 /// No progress shown.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Quiet;

@@ -9,6 +9,7 @@
 //! under `--progress json`.
 
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -59,6 +60,14 @@ struct LastFailure(String);
 #[derive(Debug, Clone)]
 struct Retried;
 
+/// The attempt under way has been answered (or failed): its watchdog stays silent.
+#[derive(Debug, Clone)]
+struct Answered(Arc<AtomicBool>);
+
+impl Storable for Answered {
+    type Storer = StoreReplace<Self>;
+}
+
 impl Storable for Began {
     type Storer = StoreReplace<Self>;
 }
@@ -67,6 +76,26 @@ impl Storable for LastFailure {
 }
 impl Storable for Retried {
     type Storer = StoreReplace<Self>;
+}
+
+impl Attempts {
+    /// Says, once, an attempt unanswered after [`crate::retry::SLOW_ATTEMPT`]: a call that
+    /// hangs is seen at once, in every mode.
+    fn watch(&self, cfg: &mut ConfigBag, request: String, attempt: u32) {
+        let answered = Arc::new(AtomicBool::new(false));
+        cfg.interceptor_state()
+            .store_put(Answered(answered.clone()));
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let (progress, max) = (self.progress.clone(), self.max_attempts);
+        runtime.spawn(async move {
+            tokio::time::sleep(crate::retry::SLOW_ATTEMPT).await;
+            if !answered.load(Ordering::Relaxed) {
+                progress.waiting(&crate::retry::unanswered("AWS", request, attempt, max));
+            }
+        });
+    }
 }
 
 impl Intercept for Attempts {
@@ -96,6 +125,9 @@ impl Intercept for Attempts {
             _ => "no answer".to_owned(),
         };
         cfg.interceptor_state().store_put(LastFailure(cause));
+        if let Some(a) = cfg.load::<Answered>() {
+            a.0.store(true, Ordering::Relaxed);
+        }
         Ok(())
     }
 
@@ -106,13 +138,14 @@ impl Intercept for Attempts {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let attempt = cfg.load::<RequestAttempts>().map_or(1, |a| a.attempts());
-        if attempt < 2 {
-            return Ok(());
-        }
         let request = cfg.load::<Metadata>().map_or_else(
             || "an AWS call".to_owned(),
             |m| format!("{}:{}", m.service().to_lowercase(), m.name()),
         );
+        self.watch(cfg, request.clone(), attempt);
+        if attempt < 2 {
+            return Ok(());
+        }
         let cause =
             (cfg.load::<LastFailure>()).map_or_else(|| "a failure".to_owned(), |l| l.0.clone());
         let elapsed = cfg

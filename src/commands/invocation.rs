@@ -191,6 +191,11 @@ pub struct Output {
     pub stderr: Styles,
     /// `--progress json`: every event one line of JSON on stderr.
     pub json_progress: bool,
+    /// The terminal's width when stdout is one (`COLUMNS` wins): human reports are fitted to
+    /// it; `None` (a pipe, a file) leaves them as they are.
+    pub width: Option<usize>,
+    /// The same for stderr's lines for people (warnings, notes, questions' preambles).
+    pub err_width: Option<usize>,
 }
 
 impl Output {
@@ -210,6 +215,14 @@ impl Output {
             stdout: styles(std::io::stdout().is_terminal()),
             stderr: styles(std::io::stderr().is_terminal()),
             json_progress: false,
+            width: std::io::stdout()
+                .is_terminal()
+                .then(terminal_width)
+                .flatten(),
+            err_width: std::io::stderr()
+                .is_terminal()
+                .then(terminal_width)
+                .flatten(),
         }
     }
 
@@ -230,22 +243,32 @@ impl Output {
             return;
         }
         for line in report::events::lines(event, self.stderr) {
-            eprintln!("{line}");
+            match self.err_width {
+                Some(width) => eprintln!("{}", report::fit(&line, width)),
+                None => eprintln!("{line}"),
+            }
         }
     }
 
-    /// Prints `result` on stdout in the chosen format.
+    /// Prints `result` on stdout in the chosen format (for people, fitted to the terminal).
     pub(crate) fn emit<R: Report>(&self, result: &R) -> Result<()> {
         let text = report::render(result, self.format, self.stdout).map_err(refused)?;
-        print!("{text}");
+        match (self.format, self.width) {
+            (Format::Human, Some(width)) => print!("{}", report::fit(&text, width)),
+            _ => print!("{text}"),
+        }
         Ok(())
     }
 
     /// Text for people only, before the result (the plan `apply` is about to write): printed
-    /// in the human format, left out of the machine formats.
+    /// in the human format, fitted to the terminal, left out of the machine formats.
     pub(crate) fn preview(&self, text: impl FnOnce(Styles) -> String) {
         if self.format == Format::Human {
-            print!("{}", text(self.stdout));
+            let text = text(self.stdout);
+            match self.width {
+                Some(width) => print!("{}", report::fit(&text, width)),
+                None => print!("{text}"),
+            }
         }
     }
 
@@ -283,6 +306,21 @@ impl Output {
             hint: hint.map(str::to_string),
         });
     }
+}
+
+/// The terminal's columns: `COLUMNS` when set (as shells and other tools honour it), else what
+/// the terminal says.
+fn terminal_width() -> Option<usize> {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok());
+    columns
+        .or_else(|| {
+            console::Term::stdout()
+                .size_checked()
+                .map(|(_, c)| usize::from(c))
+        })
+        .filter(|w| *w >= 40)
 }
 
 /// The one refusal of a format a command does not have (before it runs, and in

@@ -579,7 +579,14 @@ impl Client {
         if let Some(b) = body {
             req = req.json(b);
         }
-        let resp = req.send().await.map_err(|e| transport(&m, &url, e))?;
+        let progress = self.retries.progress.as_ref();
+        let unanswered = || {
+            let request = format!("{m} {}", path.split('?').next().unwrap_or(path));
+            crate::retry::unanswered(SERVICE, request, 1, self.retries.max_attempts)
+        };
+        let resp = crate::retry::told_if_slow(progress, unanswered, req.send())
+            .await
+            .map_err(|e| transport(&m, &url, e))?;
         let status = resp.status();
         let retry_after = resp
             .headers()

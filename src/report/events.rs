@@ -93,7 +93,7 @@ pub(crate) const ANNOUNCE_WAIT: std::time::Duration = std::time::Duration::from_
 
 /// Whether `w` is said on a line of its own whatever the verbosity.
 pub(crate) fn always_said(w: &Waiting) -> bool {
-    w.asked && w.wait.wait >= ANNOUNCE_WAIT
+    w.cause == crate::retry::NO_ANSWER_YET || (w.asked && w.wait.wait >= ANNOUNCE_WAIT)
 }
 
 /// The line of one wait: `Genesys Cloud rate limit (Retry-After): waiting 12 s before GET …`
@@ -101,6 +101,16 @@ pub(crate) fn always_said(w: &Waiting) -> bool {
 /// `still waiting for Genesys Cloud: attempt 3 of 8, 2 s (503 on GET /api/v2/…; next in 0.8 s)`.
 pub(crate) fn waiting_line(w: &Waiting) -> String {
     let t = w.wait;
+    if w.cause == crate::retry::NO_ANSWER_YET {
+        return format!(
+            "still waiting for {}: {} has had no answer for {} s (attempt {} of {}; given up after --timeout)",
+            w.service,
+            w.request,
+            t.elapsed.as_secs(),
+            t.attempt,
+            t.max_attempts
+        );
+    }
     if always_said(w) {
         let why = if w.cause == "429" {
             "Retry-After"

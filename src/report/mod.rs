@@ -43,6 +43,7 @@ mod check;
 mod diff;
 pub mod events;
 mod export;
+mod fit;
 mod genesys;
 mod ids;
 mod lint;
@@ -73,6 +74,7 @@ pub use check::{
 };
 pub use diff::DiffResult;
 pub use export::ExportResult;
+pub(crate) use fit::fit;
 pub(crate) use genesys::RegionRow;
 pub use ids::IdsResult;
 pub use lint::{render_human as lint_human, render_json as lint_json};

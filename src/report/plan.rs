@@ -92,7 +92,7 @@ pub fn plan_human(plan: &Plan, styles: Styles) -> String {
     if plan.is_empty() {
         // This side only: the other may still have changes below.
         return format!(
-            "{} AWS matches the config: no AWS change.\n",
+            "{} AWS in sync with the config: no AWS change.\n",
             styles.green("✓")
         );
     }
@@ -267,7 +267,7 @@ pub(crate) fn genesys_plan_human(plan: &GenesysPlan, styles: Styles) -> String {
     }
     if plan.is_empty() {
         out.push_str(&format!(
-            "{} Genesys Cloud matches the config: no Genesys Cloud change.\n",
+            "{} Genesys Cloud in sync with the config: no Genesys Cloud change.\n",
             styles.green("✓")
         ));
         return out;

@@ -162,3 +162,70 @@ fn a_bad_org_policy_file_exits_1_naming_it() {
     assert!(r.stderr.contains("declarative.json"), "{}", r.stderr);
     assert!(r.stdout.trim().is_empty(), "{}", r.stdout);
 }
+
+/// AWS's published identity-perimeter RCP in full (its `aws:PrincipalOrgID`, account list and
+/// `aws:ResourceTag/dp:exclude:identity` exclusion) over the config's role: decided both ways —
+/// Genesys Cloud's account listed (or the role tagged for exclusion) gets through, not listed is
+/// stopped naming the statement; never "unknown" where the config says what decides it.
+#[test]
+fn the_published_identity_perimeter_is_decided_over_the_configs_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = |listed: &[&str]| {
+        let org = dir.path().join(format!("org-{}", listed.len()));
+        std::fs::create_dir_all(&org).unwrap();
+        let root = json!({"kind": "root", "id": "r-root", "name": "Root"});
+        let full = json!({"kind": "SCP", "id": "p-full", "name": "FullAWSAccess", "level": root,
+            "organization": "o-abc123",
+            "document": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "*", "Resource": "*"}]}});
+        let rcp = json!({"kind": "RCP", "id": "p-idp", "name": "identity_perimeter_rcp",
+            "level": root, "organization": "o-abc123",
+            "document": {"Version": "2012-10-17", "Statement": [{
+                "Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*",
+                "Action": ["s3:*", "sts:AssumeRole"], "Resource": "*",
+                "Condition": {
+                    "StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc123",
+                        "aws:PrincipalAccount": listed,
+                        "aws:ResourceTag/dp:exclude:identity": "true"},
+                    "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]}});
+        write(&org, "full.json", &full);
+        write(&org, "rcp.json", &rcp);
+        org.to_string_lossy().into_owned()
+    };
+    let config = |tags: &str| {
+        let path = dir.path().join("lambda-trust.toml");
+        std::fs::write(&path, format!(
+            "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"{EXT}\"\n[role]\nname = \"GenesysLambdaInvoker\"\n{tags}[aws]\nregion = \"us-east-1\"\naccount_id = \"{ACCOUNT}\"\n[[targets]]\nfunction = \"{TARGET}\"\n"
+        )).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let prove = |config: &str, org: &str| {
+        run(&[
+            "prove",
+            "--config",
+            config,
+            "--org-policies",
+            org,
+            "--format",
+            "json",
+        ])
+    };
+    let plain = config("");
+    let listed = prove(&plain, &files(&["222222222222", PARTNER]));
+    assert_eq!(listed.code, 0, "{listed}");
+    let blocked = prove(&plain, &files(&["222222222222"]));
+    assert_eq!(blocked.code, 3, "{blocked}");
+    let v: Value = serde_json::from_str(&blocked.stdout).unwrap();
+    let claim = &v["organization"]["targets"][0]["claim"];
+    assert_eq!(claim["verdict"], "refuted", "{v:#}");
+    assert!(
+        claim["detail"]
+            .as_str()
+            .unwrap()
+            .contains("EnforceOrgIdentities"),
+        "{v:#}"
+    );
+    let excluded = config("tags = { \"dp:exclude:identity\" = \"true\" }\n");
+    let r = prove(&excluded, &files(&["222222222222"]));
+    assert_eq!(r.code, 0, "{r}");
+}

@@ -1057,3 +1057,29 @@ fn each_help_lists_its_own_flags_first_and_only_its_formats() {
         "{global}"
     );
 }
+
+/// On a terminal, reports fit its width: at 80 columns no line of `verify`, `check` or `plan`
+/// runs past it but a single word longer than the width (an ARN), and no word is broken.
+#[test]
+fn reports_fit_an_80_column_terminal() {
+    let env = crate::support::live::setup(&["f1"]);
+    let ansi = regex::Regex::new("\u{1b}\\[[0-9;?]*[A-Za-z]").unwrap();
+    for command in ["plan", "apply --yes", "verify", "check"] {
+        let r = env.on_a_terminal(
+            &format!("COLUMNS=80 \"$LT\" {command} --config \"$CONFIG\""),
+            "",
+        );
+        for raw in r.stdout.lines() {
+            // What a spinner drew and wiped stays left of its last carriage return.
+            let shown = raw.rsplit('\r').next().unwrap_or_default();
+            let line = ansi.replace_all(shown, "");
+            let words = line.split_whitespace().count();
+            assert!(
+                line.chars().count() <= 80 || words <= 1,
+                "{command}: {} columns: {line:?}\n{}",
+                line.chars().count(),
+                r.stdout
+            );
+        }
+    }
+}

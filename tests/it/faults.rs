@@ -867,3 +867,37 @@ fn genesys_server_errors_stop_at_max_attempts_with_the_services_message() {
         r.stderr
     );
 }
+
+/// A call that hangs is said on stderr within seconds, in every mode (a line off a terminal,
+/// and a JSON event under `--progress json`), not only when its attempt times out.
+#[test]
+fn a_call_that_hangs_is_said_at_once_in_every_mode() {
+    use std::io::BufRead;
+    let env = Env::new();
+    for progress in [&[][..], &["--progress", "json"]] {
+        env.fresh(&[FN_A]);
+        env.h.proxy.clear();
+        // Every write is held: the first one never answers.
+        env.h.proxy.set_faults(FaultConfig {
+            hold_writes_from: Some(0),
+            ..Default::default()
+        });
+        let mut args = vec!["apply", "--yes"];
+        args.extend(progress);
+        let mut child = env.spawn(&args);
+        let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let said = stderr
+            .lines()
+            .map_while(Result::ok)
+            .find(|l| l.contains("has had no answer for") || l.contains("\"no answer yet\""));
+        child.kill().expect("SIGKILL");
+        child.wait().expect("wait");
+        let said = said.expect("the hanging call is said before the process ends");
+        assert!(said.contains("iam:"), "{said}");
+        if !progress.is_empty() {
+            let v: serde_json::Value = serde_json::from_str(&said).expect("a JSON event");
+            assert_eq!(v["cause"], "no answer yet", "{v}");
+        }
+        env.h.proxy.clear_faults();
+    }
+}

@@ -123,6 +123,15 @@ fn live_ids(g: &G, function: &str) -> BTreeMap<String, String> {
         .to_string();
     let mut ids = BTreeMap::from([
         ("aws_iam_role.role".to_string(), ROLE.to_string()),
+        // The code owns the role's inline policies and attachments: imported by the role's name.
+        (
+            "aws_iam_role_policies_exclusive.role".to_string(),
+            ROLE.to_string(),
+        ),
+        (
+            "aws_iam_role_policy_attachments_exclusive.role".to_string(),
+            ROLE.to_string(),
+        ),
         (
             "aws_iam_policy.genesyslambdainvoker-invoke".to_string(),
             policy.clone(),
@@ -496,6 +505,31 @@ fn cloudformation_deployed_stack_checks_in_sync_and_is_never_written() {
     let r = g.expect(&["destroy", "--yes"], 2);
     assert_eq!((g.env.proxy.count_writes(), g.fake.writes()), (0, 0));
     assert!(r.stderr.contains("terraform apply"), "{}", r.stderr);
+    // An inline policy added by hand: the exported code already owns the role's policies
+    // (aws_iam_role_policies_exclusive), so the fix is Terraform's apply, not a code change.
+    let inline = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+    g.env.iam(
+        "PutRolePolicy",
+        &[
+            ("RoleName", ROLE),
+            ("PolicyName", "by-hand"),
+            ("PolicyDocument", inline),
+        ],
+    );
+    let v = json_of(&g.expect(&["check", "--format", "json"], 2));
+    let hand = (crate::support::live::check_findings(&v).iter())
+        .find(|f| f["code"] == "foreign-inline-policy")
+        .cloned()
+        .unwrap_or_else(|| panic!("{v:#}"));
+    let step = hand["remedy"]["step"].as_str().unwrap_or_default();
+    assert!(
+        step.starts_with("run `terraform apply`") && !step.contains("change the Terraform code"),
+        "{hand:#}"
+    );
+    g.env.iam(
+        "DeleteRolePolicy",
+        &[("RoleName", ROLE), ("PolicyName", "by-hand")],
+    );
 
     // Without the hand-over, the same stack reads as lambda-trust's objects gone astray.
     g.env.write_config(&text);

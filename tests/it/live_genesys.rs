@@ -174,7 +174,7 @@ fn apply_from_empty_then_zero_writes_on_both_sides() {
         r.stdout
     );
     assert!(
-        r.stdout.contains("Genesys Cloud matches the config"),
+        r.stdout.contains("Genesys Cloud in sync with the config"),
         "{}",
         r.stdout
     );

@@ -417,3 +417,25 @@ fn a_second_config_for_the_same_role_is_refused_not_silently_applied() {
         r.stderr
     );
 }
+
+/// One tag changed by hand is one finding, not one per way of looking at it.
+#[test]
+fn one_tag_change_is_one_finding() {
+    let env = setup(&["lookup-customer"]);
+    env.expect(&["apply", "--yes"], 0);
+    env.iam(
+        "TagRole",
+        &[
+            ("RoleName", "GenesysLambdaInvoker"),
+            ("Tags.member.1.Key", "team"),
+            ("Tags.member.1.Value", "someone-else"),
+        ],
+    );
+    let v = json_of(&env.expect(&["check", "--format", "json"], 2));
+    let findings = v["configs"][0]["findings"].as_array().unwrap();
+    let codes: Vec<&str> = findings
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes.len(), 1, "{codes:?}\n{v:#}");
+}

@@ -93,9 +93,17 @@ pub fn hand_over_findings(findings: &mut [Finding], tool: ManagedBy) {
     for f in findings {
         let side = f.code.side();
         if manages(tool, side) && matches!(f.remedy, Remedy::Apply | Remedy::ApplyAdopt) {
-            f.remedy = Remedy::Outside {
-                step: step(tool, side),
+            let step = match (tool, f.code) {
+                // The exported code owns the role's inline policies and attachments
+                // (`aws_iam_role_policies_exclusive`, `aws_iam_role_policy_attachments_exclusive`):
+                // the code already matches, and its apply removes one added by hand.
+                (
+                    ManagedBy::Terraform,
+                    crate::drift::Code::ForeignInlinePolicy | crate::drift::Code::ForeignManagedPolicy,
+                ) => "run `terraform apply`: the exported code owns the role's inline policies and attachments (aws_iam_role_policies_exclusive, aws_iam_role_policy_attachments_exclusive) and removes this one; code exported before those resources needs them added first (`lambda-trust export terraform`)".to_string(),
+                _ => step(tool, side),
             };
+            f.remedy = Remedy::Outside { step };
         }
         hand_over_findings(&mut f.related, tool);
     }
