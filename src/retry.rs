@@ -94,7 +94,7 @@ pub(crate) const NO_ANSWER_YET: &str = "no answer yet";
 
 /// How long an attempt may go unanswered before it is said, in every mode: a call that hangs is
 /// seen at once, not only when its attempt times out (a third of `--timeout`).
-pub(crate) const SLOW_ATTEMPT: Duration = Duration::from_secs(8);
+pub(crate) const SLOW_ATTEMPT: Duration = Duration::from_secs(5);
 
 /// A [`Waiting`] saying that `request`'s attempt has had no answer for [`SLOW_ATTEMPT`].
 pub(crate) fn unanswered(

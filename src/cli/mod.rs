@@ -305,7 +305,11 @@ Example: may Genesys Cloud assume the role with this external ID?
       --resource arn:aws:iam::111122223333:role/GenesysLambdaInvoker \\
       --context sts:ExternalId=0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10
 
-Exit 0 on Allow, 3 on ExplicitDeny or ImplicitDeny, 1 on bad input.",
+With --org-policies DIR the organization's SCPs and RCPs judge it too (an RCP that denies \
+sts:AssumeRole to callers outside the organization, say); one that applies but is not known \
+leaves it undecided (exit 3).
+
+Exit 0 on Allow, 3 on ExplicitDeny, ImplicitDeny or undecided, 1 on bad input.",
         // clap does not wrap the usage line.
         override_usage = "lambda-trust simulate [OPTIONS] --principal <ARN> --action <ACTION>\n       \
                           --resource <ARN>"

@@ -276,6 +276,10 @@ impl Output {
     pub(crate) fn prompt(&self, question: &str) {
         use std::io::Write;
         let mut stderr = std::io::stderr().lock();
+        let question = match self.err_width {
+            Some(width) => report::fit(question, width),
+            None => question.to_owned(),
+        };
         let _ = write!(stderr, "{question} ");
         let _ = stderr.flush();
     }

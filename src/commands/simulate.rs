@@ -15,6 +15,15 @@ pub(super) fn run(output: &Output, args: &cli::SimulateArgs) -> Result<Status> {
         action: args.action.clone(),
         resource: args.resource.clone(),
         context: args.context.clone(),
+        org_policies: match &args.org_policies {
+            // The files describe the resource's account.
+            Some(dir) => {
+                crate::app::path::check_org_policies_dir(Some(dir))?;
+                let account = crate::iam::arn::account_of(&args.resource);
+                Some(crate::app::path::org_policies_from_dir(dir, account)?)
+            }
+            None => None,
+        },
     };
     let outcome = simulate::run(&input, &read_file)?;
     output.emit(&outcome)?;

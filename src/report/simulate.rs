@@ -55,6 +55,9 @@ pub(crate) fn render_human(outcome: &SimulateOutcome, styles: Styles) -> String 
             for s in &outcome.statements {
                 let _ = writeln!(out, "  {s}");
             }
+            for s in outcome.organization.iter().flat_map(|o| &o.stopped_by) {
+                let _ = writeln!(out, "  {s}");
+            }
         }
         Decision::Malformed => {
             let _ = writeln!(out, "not evaluated: the request is malformed");
@@ -65,6 +68,22 @@ pub(crate) fn render_human(outcome: &SimulateOutcome, styles: Styles) -> String 
                 let _ = writeln!(out, "  no statement in {label} allowed it");
             }
         }
+    }
+    if let Some(o) = &outcome.organization {
+        out.push_str(&organization_lines(o, styles));
+    }
+    out
+}
+
+/// `--org-policies`: which kinds applied, and what was not known (then nothing is decided).
+fn organization_lines(o: &crate::core::simulate::OrgSimulation, styles: Styles) -> String {
+    let mut out = String::from("organization policies:\n");
+    for a in &o.applied {
+        let _ = writeln!(out, "  {a}");
+    }
+    for n in &o.not_read {
+        let line = format!("  not known, so not decided: {n}");
+        let _ = writeln!(out, "{}", styles.yellow(&line));
     }
     out
 }

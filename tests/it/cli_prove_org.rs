@@ -229,3 +229,77 @@ fn the_published_identity_perimeter_is_decided_over_the_configs_role() {
     let r = prove(&excluded, &files(&["222222222222"]));
     assert_eq!(r.code, 0, "{r}");
 }
+
+/// `simulate --org-policies` reads the AWS CLI's own outputs (`list-policies-for-target` saved
+/// under the target's ID, `describe-policy` as it prints it): Genesys Cloud's `sts:AssumeRole`
+/// is stopped by the published identity-perimeter RCP without its account, naming the
+/// statement, and allowed with it listed.
+#[test]
+fn simulate_reads_the_aws_clis_organization_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let trust = write(
+        dir.path(),
+        "trust.json",
+        &json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{PARTNER}:root")},
+        "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": EXT}}}]}),
+    );
+    let org = |listed: &[&str]| {
+        let org = dir.path().join(format!("cli-{}", listed.len()));
+        std::fs::create_dir_all(&org).unwrap();
+        let content = json!({"Version": "2012-10-17", "Statement": [{
+            "Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*",
+            "Action": "sts:AssumeRole", "Resource": "*",
+            "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc123",
+                "aws:PrincipalAccount": listed},
+                "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]});
+        let arn =
+            "arn:aws:organizations::999999999999:policy/o-abc123/resource_control_policy/p-idp";
+        write(
+            &org,
+            "p-idp.json",
+            &json!({"Policy": {"PolicySummary": {"Id": "p-idp",
+            "Arn": arn, "Name": "identity_perimeter_rcp", "Description": "",
+            "Type": "RESOURCE_CONTROL_POLICY", "AwsManaged": false},
+            "Content": content.to_string()}}),
+        );
+        write(
+            &org,
+            "r-root.rcps.json",
+            &json!({"Policies": [{"Id": "p-idp", "Arn": arn,
+            "Name": "identity_perimeter_rcp", "Description": "",
+            "Type": "RESOURCE_CONTROL_POLICY", "AwsManaged": false}]}),
+        );
+        org.to_string_lossy().into_owned()
+    };
+    let role = format!("arn:aws:iam::{ACCOUNT}:role/GenesysLambdaInvoker");
+    let context = format!("sts:ExternalId={EXT}");
+    let simulate = |org: &str| {
+        run(&[
+            "simulate",
+            "--trust-policy",
+            &trust,
+            "--principal",
+            &format!("arn:aws:iam::{PARTNER}:root"),
+            "--action",
+            "sts:AssumeRole",
+            "--resource",
+            &role,
+            "--context",
+            &context,
+            "--context",
+            &format!("aws:PrincipalAccount={PARTNER}"),
+            "--org-policies",
+            org,
+        ])
+    };
+    let stopped = simulate(&org(&["222222222222"]));
+    assert_eq!(stopped.code, 3, "{stopped}");
+    assert!(
+        stopped.stdout.contains("ExplicitDeny") && stopped.stdout.contains("EnforceOrgIdentities"),
+        "{stopped}"
+    );
+    let allowed = simulate(&org(&["222222222222", PARTNER]));
+    assert_eq!(allowed.code, 0, "{allowed}");
+    assert!(allowed.stdout.contains("RCPs: apply"), "{allowed}");
+}

@@ -48,6 +48,7 @@ pub mod render;
 pub mod schema_refs;
 pub mod shard;
 pub mod simulate;
+mod simulate_org;
 pub mod state;
 pub mod trail;
 pub mod verify;

@@ -18,8 +18,10 @@ use lambda_trust_iam::{
     StatementRef,
 };
 
+pub use crate::simulate_org::OrgSimulation;
+
 /// What the user asked to simulate, as typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SimulateInput {
     /// Identity policies attached to the caller.
     pub policies: Vec<PathBuf>,
@@ -35,6 +37,8 @@ pub struct SimulateInput {
     pub resource: String,
     /// `KEY=VALUE` as typed; repeating a key gives it several values.
     pub context: Vec<String>,
+    /// `--org-policies DIR`: the SCPs and RCPs of the resource's account, read.
+    pub org_policies: Option<lambda_trust_iam::path::OrgPolicies>,
 }
 
 /// Why `simulate` cannot evaluate the request.
@@ -125,18 +129,24 @@ pub struct SimulateOutcome {
         schemars(schema_with = "crate::schema_refs::request")
     )]
     pub request: SimulatedRequest,
+    /// With `--org-policies`: the organization's part of the decision (an SCP or RCP that
+    /// stops the request makes `decision` its own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization: Option<crate::simulate_org::OrgSimulation>,
 }
 
 /// The decisions `simulate` can print: a malformed request is refused before evaluation.
 #[cfg(feature = "schemars")]
-fn decision_schema(_: &mut SchemaGenerator) -> Schema {
+pub(crate) fn decision_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({"enum": ["Allow", "ExplicitDeny", "ImplicitDeny"]})
 }
 
 impl SimulateOutcome {
-    /// Whether the request is allowed (`simulate` exits with the denied status otherwise).
+    /// Whether the request is allowed (`simulate` exits with the denied status otherwise): an
+    /// organization policy not known leaves it undecided, never allowed.
     pub fn allowed(&self) -> bool {
         self.decision == Decision::Allow
+            && (self.organization.as_ref()).is_none_or(|o| o.not_read.is_empty())
     }
 }
 
@@ -200,10 +210,15 @@ pub fn run(input: &SimulateInput, read: ReadFile) -> Result<SimulateOutcome, Sim
         return Err(SimulateError::Malformed { reason });
     }
     let evaluation = evaluate(&eval_input, &request);
+    let organization =
+        (input.org_policies.as_ref()).map(|org| crate::simulate_org::simulate(&request, org));
+    let (decision, statements, missing_allow) =
+        crate::simulate_org::combined(evaluation, organization.as_ref());
     Ok(SimulateOutcome {
-        decision: evaluation.decision,
-        statements: evaluation.deciding,
-        missing_allow: evaluation.missing_allow,
+        organization,
+        decision,
+        statements,
+        missing_allow,
         request: SimulatedRequest {
             principal: request.principal,
             action: request.action,

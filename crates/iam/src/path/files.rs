@@ -14,7 +14,8 @@
 //!  "organization": "o-a1b2c3d4e5"}
 //! ```
 //!
-//! `organization` is optional; files that give it must agree.
+//! `organization` is optional; files that give it must agree. The AWS CLI's own outputs
+//! (`list-policies-for-target`, `describe-policy`) are read too (`path::cli_files`).
 //!
 //! The levels are those the files name, ordered root → OUs by depth → account; a level no file
 //! names is not evaluated (AWS attaches at least one SCP to every level, so give every level
@@ -49,7 +50,7 @@ struct OrgPolicyFile {
 
 /// The kind of an organization policy file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-enum OrgPolicyFileKind {
+pub(super) enum OrgPolicyFileKind {
     /// A service control policy.
     #[serde(rename = "SCP")]
     Scp,
@@ -86,7 +87,7 @@ pub struct OrgFileError {
     pub hint: String,
 }
 
-fn error(file: &str, message: impl Into<String>, hint: &str) -> OrgFileError {
+pub(super) fn error(file: &str, message: impl Into<String>, hint: &str) -> OrgFileError {
     OrgFileError {
         file: file.to_owned(),
         message: message.into(),
@@ -106,7 +107,7 @@ pub fn org_policies_from_files(
 ) -> Result<OrgPolicies, OrgFileError> {
     let mut levels: Vec<(u32, OrgLevel)> = Vec::new();
     let mut organization_id = organization_id;
-    for (name, text) in files {
+    for (name, text) in &super::cli_files::translated(files)? {
         let (file, policy) = parse_file(name, text)?;
         match (&organization_id, &file.organization) {
             (Some(known), Some(said)) if known != said => {
@@ -159,7 +160,7 @@ pub fn org_policies_from_files(
 /// shape, its document, an OU's depth). Callers run it before any AWS call, so bad input is
 /// refused first; [`org_policies_from_files`] then places the levels for the account.
 pub fn check_org_policy_files(files: &[(String, String)]) -> Result<(), OrgFileError> {
-    for (name, text) in files {
+    for (name, text) in &super::cli_files::translated(files)? {
         let (file, _) = parse_file(name, text)?;
         if file.level.kind == LevelKind::OrganizationalUnit {
             rank(name, &file.level, "")?;
@@ -277,7 +278,7 @@ pub fn org_policy_files(
     Ok(out)
 }
 
-fn file_json(
+pub(super) fn file_json(
     kind: OrgPolicyFileKind,
     p: &OrgPolicy,
     level: &Level,

@@ -223,6 +223,36 @@ pub fn evaluate_hop(hop: &Hop<'_>) -> HopEvaluation {
     }
 }
 
+/// The organization's part of one request as given (`simulate --org-policies`): the SCPs over
+/// the caller's account when it is the one the policies are of (`scps`), the RCPs over the
+/// resource's account when the service is one RCPs cover (`rcps`). Each stopping policy as a
+/// line, and why organization policies that apply were not known; the request is taken as
+/// complete (a key it lacks is absent).
+pub fn organization_stops(
+    req: &Request,
+    scps: ControlPolicies<'_>,
+    rcps: ControlPolicies<'_>,
+) -> (Decision, Vec<String>, Vec<String>) {
+    let (mut blockers, mut unread) = (Vec::new(), Vec::new());
+    control(scps, PolicyKind::Scp, req, &mut blockers, &mut unread);
+    control(rcps, PolicyKind::Rcp, req, &mut blockers, &mut unread);
+    let decision = match () {
+        _ if blockers
+            .iter()
+            .any(|b| b.reason == BlockReason::ExplicitDeny) =>
+        {
+            Decision::ExplicitDeny
+        }
+        _ if !blockers.is_empty() => Decision::ImplicitDeny,
+        _ => Decision::Allow,
+    };
+    let stopped = blockers.iter().map(ToString::to_string).collect();
+    let not_read = (unread.iter())
+        .map(|u| format!("{}s: {}", u.kind.as_str(), u.reason))
+        .collect();
+    (decision, stopped, not_read)
+}
+
 /// Context keys AWS leaves out of a request a principal makes itself (no service acting for a
 /// resource, no service calling on its behalf): IAM User Guide, "AWS global condition context
 /// keys" (aws:SourceArn, aws:SourceAccount, aws:SourceOrgID, aws:SourceOrgPaths,

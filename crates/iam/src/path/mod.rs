@@ -46,6 +46,7 @@
 //! an unknown never reaches a definite verdict — availability is `blocked` only when the known
 //! policies block whatever the unknown is, else `not proved`; security is `unknown`.
 
+mod cli_files;
 mod files;
 mod hop;
 mod prove;
@@ -63,7 +64,9 @@ use super::model::Policy;
 pub use files::{check_org_policy_files, org_policies_from_files, org_policy_files, OrgFileError};
 #[cfg(test)]
 use hop::Unread;
-pub use hop::{evaluate_hop, ControlPolicies, Hop, KnownKeys, PrincipalSide, ResourceSide};
+pub use hop::{
+    evaluate_hop, organization_stops, ControlPolicies, Hop, KnownKeys, PrincipalSide, ResourceSide,
+};
 pub use prove::{availability, Availability, AvailabilityVerdict, PathReport};
 pub use security::{security, Security, SecurityFinding, SecurityVerdict, WayIn};
 
