@@ -231,12 +231,9 @@ fn related_human(related: &[Finding], styles: Styles) -> String {
     }
     let mut out = format!("{DETAIL}because of it, {} more:\n", related.len());
     for r in related {
-        let text = format!(
-            "{} {}: {}",
-            r.severity.as_str(),
-            r.code,
-            printable(&r.message)
-        );
+        // The code is for machines (JSON `related`, SARIF); people read what failed (its
+        // message names the check or the property).
+        let text = format!("{} {}", r.severity.as_str(), printable(&r.message));
         let first = format!("{DETAIL}  · ");
         for line in wrap(&text, &first, &format!("{DETAIL}    ")).lines() {
             out.push_str(&styles.dim(line));
