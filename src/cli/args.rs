@@ -188,7 +188,7 @@ pub struct SimulateArgs {
     /// A request context key, e.g. sts:ExternalId=ORG-ID (repeat a key for several values).
     #[arg(long, value_name = "KEY=VALUE")]
     pub context: Vec<String>,
-    /// The SCPs and RCPs of the resource's account, as files.
+    /// The SCPs and RCPs over the resource's account.
     ///
     /// The SCPs and RCPs of the resource's account, as files (verify's --org-policies: its own
     /// files, or the AWS CLI's list-policies-for-target and describe-policy outputs): the RCPs

@@ -246,25 +246,7 @@ fn related_human(related: &[Finding], styles: Styles) -> String {
 /// Lines of at most [`WIDTH`] columns where the words allow (an ARN is never broken): the
 /// first behind `first`, the rest behind `rest`.
 fn wrap(text: &str, first: &str, rest: &str) -> String {
-    let mut out = String::new();
-    let mut line = first.to_string();
-    let mut empty = true;
-    for word in text.split(' ') {
-        if !empty && line.chars().count() + 1 + word.chars().count() > WIDTH {
-            out.push_str(&line);
-            out.push('\n');
-            line = rest.to_string();
-            empty = true;
-        }
-        if !empty {
-            line.push(' ');
-        }
-        line.push_str(word);
-        empty = false;
-    }
-    out.push_str(&line);
-    out.push('\n');
-    out
+    super::fit::wrap(text, first, rest, WIDTH)
 }
 
 /// The width findings are wrapped to.

@@ -27,14 +27,23 @@ fn fit_line(line: &str, width: usize, out: &mut String) {
     }
     let indent = line.len() - line.trim_start_matches(' ').len();
     let rest = " ".repeat((indent + 2).min(width / 2));
-    let mut current = line[..indent].to_string();
+    let wrapped = wrap(&line[indent..], &line[..indent], &rest, width);
+    out.push_str(wrapped.strip_suffix('\n').unwrap_or(&wrapped));
+}
+
+/// `text`'s words in lines of at most `width` columns where the words allow (a word longer
+/// than that stays whole), the first behind `first`, the rest behind `rest`; each line ends
+/// with a newline.
+pub(crate) fn wrap(text: &str, first: &str, rest: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut current = first.to_string();
     let mut empty = true;
-    for word in line[indent..].split(' ') {
+    for word in text.split(' ') {
         let used = console::measure_text_width(&current);
         if !empty && used + 1 + console::measure_text_width(word) > width {
             out.push_str(&current);
             out.push('\n');
-            current = rest.clone();
+            current = rest.to_string();
             empty = true;
         }
         if !empty {
@@ -44,6 +53,8 @@ fn fit_line(line: &str, width: usize, out: &mut String) {
         empty = false;
     }
     out.push_str(&current);
+    out.push('\n');
+    out
 }
 
 #[cfg(test)]

@@ -33,7 +33,9 @@
 //! `tests/it/json_schemas.rs` fails while they differ); `version` (`--version`, with `--verbose` or
 //! `--format json` the build facts build.rs records); `events` (a workflow's `Event` as people read
 //! it on stderr, or as one line of JSON under `--progress json`: `EventLine`, schema
-//! `event.schema.json`); `Styles` (colour of one stream, decided by the command layer)
+//! `event.schema.json`); `fit` (a report fitted to the terminal's width, which `Output` reads:
+//! lines broken at spaces, never inside a word); `Styles` (colour of one stream, decided by the
+//! command layer)
 
 pub mod asff;
 mod audit;

@@ -884,15 +884,7 @@ fn apply_names_deletions_before_asking_and_yes_or_no_terminal_does_not_ask() {
         quiet.stdout,
         quiet.stderr
     );
-    let inline = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
-    env.iam(
-        "PutRolePolicy",
-        &[
-            ("RoleName", "GenesysLambdaInvoker"),
-            ("PolicyName", "extra"),
-            ("PolicyDocument", inline),
-        ],
-    );
+    put_extra_inline_policy(&env);
     env.proxy.clear();
     let no = apply_on_a_terminal(&env, "", "no\r");
     assert_eq!(no.code, 2, "{no}");
@@ -912,12 +904,8 @@ fn apply_names_deletions_before_asking_and_yes_or_no_terminal_does_not_ask() {
     assert_eq!(env.proxy.count_writes(), 1, "{yes}");
 }
 
-/// Off a terminal a piped line is the answer: `yes` writes; `no`, any other line or none at all
-/// writes nothing and exits 1 naming `--yes`.
-#[test]
-fn a_piped_answer_is_an_answer() {
-    let env = crate::support::live::setup(&["f1"]);
-    env.expect(&["apply", "--yes"], 0);
+/// An inline policy `extra` put on the role by hand: what apply deletes.
+fn put_extra_inline_policy(env: &crate::support::live::Env) {
     let inline = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
     env.iam(
         "PutRolePolicy",
@@ -927,6 +915,15 @@ fn a_piped_answer_is_an_answer() {
             ("PolicyDocument", inline),
         ],
     );
+}
+
+/// Off a terminal a piped line is the answer: `yes` writes; `no`, any other line or none at all
+/// writes nothing and exits 1 naming `--yes`.
+#[test]
+fn a_piped_answer_is_an_answer() {
+    let env = crate::support::live::setup(&["f1"]);
+    env.expect(&["apply", "--yes"], 0);
+    put_extra_inline_policy(&env);
     for input in ["no\n", "y\n", "", "\n", "yes please\n"] {
         env.proxy.clear();
         let r = env.run_piped(&["apply"], input);

@@ -11,7 +11,8 @@
 //!   read), [`genesys`] (the Genesys Cloud side: credential, integration, actions, their plan
 //!   and findings).
 //! - **Prove**: [`verify`] (the checks and the whole-path claims), [`prove`] and [`simulate`]
-//!   (offline proofs and one request), [`onboard`] (adding a target).
+//!   (offline proofs and one request; with `--org-policies` the organization's part,
+//!   `simulate_org`), [`onboard`] (adding a target).
 //! - **Drift**: [`drift`] (findings, their codes and who can fix them), [`check`] (the
 //!   `check` command's judgement), [`trail`] (who changed it, from CloudTrail events).
 //! - **Environments** (`[environments.NAME]`): [`isolation`] (every pair of environments
