@@ -158,7 +158,14 @@ pub(super) fn role_findings(
             trust,
             identity,
             boundary,
-            tags: Known::Known(role.tags.clone()),
+            // A tag a template leaves unknown before deployment: what the tags decide is not
+            // known (an exclusion tag of an identity perimeter, say).
+            tags: match crate::iac::holds_unknown(&role.tags) {
+                true => Known::Unknown {
+                    reason: "the role's tags hold values unknown before deployment".into(),
+                },
+                false => Known::Known(role.tags.clone()),
+            },
         },
         targets: (targets.iter())
             .map(|arn| path.sources.target(arn))

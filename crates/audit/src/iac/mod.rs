@@ -441,6 +441,11 @@ fn path(model: &IacModel, report: &AccountReport, orgs: Option<OrgPolicies>) -> 
     }
 }
 
+/// Whether `tags` hold a value a template leaves unknown before deployment.
+pub(crate) fn holds_unknown(tags: &BTreeMap<String, String>) -> bool {
+    !widen::markers_in(&serde_json::json!(tags)).is_empty()
+}
+
 /// The trust policy held unknown values: the external IDs are not proved, whatever the
 /// widened policy showed.
 fn weaker_trust(role: &mut audit::RoleReport, unknown: &[String]) {
@@ -492,5 +497,18 @@ fn weaker_access(role: &mut audit::RoleReport, unknown: &[String]) {
 impl lambda_trust_verdict::Hinted for IacError {
     fn hint(&self) -> Option<String> {
         Some(self.hint.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_holding_a_value_unknown_before_deployment_are_not_known() {
+        let known = BTreeMap::from([("dp:exclude:identity".to_owned(), "true".to_owned())]);
+        assert!(!holds_unknown(&known));
+        let unknown = BTreeMap::from([("dp:exclude:identity".to_owned(), widen::marker(0))]);
+        assert!(holds_unknown(&unknown));
     }
 }
