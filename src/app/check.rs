@@ -190,6 +190,12 @@ fn judge(name: &str, reading: Reading, only: Option<Side>) -> drift::ConfigRepor
     let config = &prepared.loaded.config;
     let text = &prepared.loaded.text;
     let mut report = core_check::config_report(name, text, aws, &verification, side);
+    // What holds only on an assumption is said, never reported as checked.
+    let assumed = (verification.path.iter().flat_map(|p| &p.targets))
+        .find_map(|t| t.genesys_gets_through.assumes.clone());
+    report
+        .notes
+        .extend(assumed.map(|a| format!("Genesys Cloud gets through assuming {a}")));
     hand_over(&mut report, config.managed_by);
     report.not_checked = not_checked(only, config);
     report.subject = Some(verify::Subject::of(desired, region));

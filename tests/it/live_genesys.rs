@@ -1466,4 +1466,12 @@ fn without_genesys_the_organization_id_is_assumed_never_proved() {
         claim["assumes"].as_str().unwrap().contains(EXT),
         "{claim:#}"
     );
+    // check says it too, beside "in sync".
+    let c = env.expect(&["check"], 0);
+    assert!(
+        c.stdout
+            .contains("assuming Genesys Cloud's organization ID is"),
+        "{}",
+        c.stdout
+    );
 }
