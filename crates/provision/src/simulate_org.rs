@@ -35,13 +35,13 @@ pub(crate) fn simulate(req: &Request, org: &OrgPolicies) -> OrgSimulation {
     let resource_account = account_of(&req.resource);
     let caller_account = account_of(&req.principal);
     let scps = match caller_account == resource_account && !resource_account.is_empty() {
-        true => governing(org),
+        true => org.governing(),
         false => ControlPolicies::NotApplicable(
             "the caller is in another account than the policies given (its own account's SCPs govern it)",
         ),
     };
     let rcps = match rcps_cover(&req.action) {
-        true => governing(org),
+        true => org.governing(),
         false => ControlPolicies::NotApplicable("RCPs do not cover this service"),
     };
     let applied = [("SCPs", scps), ("RCPs", rcps)]
@@ -84,18 +84,5 @@ pub(crate) fn combined(
             evaluation.deciding,
             evaluation.missing_allow,
         ),
-    }
-}
-
-/// What governs a request of the account the policies are of.
-fn governing(org: &OrgPolicies) -> ControlPolicies<'_> {
-    match org {
-        OrgPolicies::NoOrganization => ControlPolicies::NotApplicable("no organization"),
-        OrgPolicies::Read {
-            management_account: true,
-            ..
-        } => ControlPolicies::NotApplicable("the management account"),
-        OrgPolicies::Read { levels, .. } => ControlPolicies::Levels(levels),
-        OrgPolicies::NotRead { reason } => ControlPolicies::NotRead(reason),
     }
 }

@@ -214,6 +214,22 @@ pub enum OrgPolicies {
     },
 }
 
+impl OrgPolicies {
+    /// What governs a request of this account: the levels, or why none apply (no
+    /// organization, the management account) or are known.
+    pub fn governing(&self) -> ControlPolicies<'_> {
+        match self {
+            OrgPolicies::NoOrganization => ControlPolicies::NotApplicable("no organization"),
+            OrgPolicies::NotRead { reason } => ControlPolicies::NotRead(reason),
+            OrgPolicies::Read {
+                management_account: true,
+                ..
+            } => ControlPolicies::NotApplicable("the management account"),
+            OrgPolicies::Read { levels, .. } => ControlPolicies::Levels(levels),
+        }
+    }
+}
+
 /// The partner (Genesys Cloud) as it calls `sts:AssumeRole`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Partner {

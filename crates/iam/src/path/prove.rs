@@ -102,13 +102,7 @@ pub(super) fn rcps_for<'a>(
 fn org<'a>(input: &'a PathInput, account: &str) -> ControlPolicies<'a> {
     match input.orgs.get(account) {
         None => ControlPolicies::NotRead("not given"),
-        Some(OrgPolicies::NoOrganization) => ControlPolicies::NotApplicable("no organization"),
-        Some(OrgPolicies::NotRead { reason }) => ControlPolicies::NotRead(reason),
-        Some(OrgPolicies::Read {
-            management_account: true,
-            ..
-        }) => ControlPolicies::NotApplicable("the management account"),
-        Some(OrgPolicies::Read { levels, .. }) => ControlPolicies::Levels(levels),
+        Some(org) => org.governing(),
     }
 }
 
