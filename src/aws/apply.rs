@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::aws::lost_answer::*;
 
-use crate::aws::pace::Pacer;
+use crate::aws::pace::Pacers;
 use crate::aws::permission;
 use crate::aws::retry::{retry_until, Backoff};
 use crate::aws::{AwsError, Clients};
@@ -56,41 +56,126 @@ const PROPAGATION_BACKOFF: Backoff = Backoff {
 };
 const PROPAGATION_WAIT: Duration = Duration::from_secs(30);
 
-/// Runs every op of `plan`. `on_op` is called before each op (for progress output).
+/// Runs every op of `plan`, in order. `on_op` is called before each op (for progress output).
+///
+/// One exception to "in order": a run of consecutive function policy writes is spread over
+/// the functions' accounts and regions — each (account, region) in plan order under a pacer of
+/// its own, the (account, region)s at once — because Lambda's control-plane quota is an
+/// account's in a region (Lambda Developer Guide, "Lambda quotas"). Ten accounts onboard in the
+/// time of one.
 pub(crate) async fn apply(
     clients: &Clients,
     plan: &Plan,
-    mut on_op: impl FnMut(usize, &Op),
+    on_op: impl FnMut(usize, &Op),
 ) -> Result<ApplyOutcome, ApplyError> {
+    let on_op = std::cell::RefCell::new(on_op);
+    let pacers = permission::pacers();
     let mut created_something = false;
-    let pacer = permission::pacer();
-    for (i, op) in plan.ops.iter().enumerate() {
-        on_op(i, op);
-        let result = if created_something {
-            retry_until(
-                tokio::time::Instant::now() + PROPAGATION_WAIT,
-                PROPAGATION_BACKOFF,
-                |e: &AwsError| not_yet_visible(op, e),
-                |_| run_op(clients, plan, op, &pacer),
-            )
-            .await
-            .result
-        } else {
-            run_op(clients, plan, op, &pacer).await
+    let mut i = 0;
+    while i < plan.ops.len() {
+        let end = permission_run_end(&plan.ops, i);
+        let step = Step {
+            clients,
+            plan,
+            pacers: &pacers,
+            on_op: &on_op,
+            after_create: created_something,
         };
-        result.map_err(|error| ApplyError::Aws {
-            done: i,
-            total: plan.ops.len(),
-            error,
-        })?;
-        created_something |= matches!(
-            op,
-            Op::Role(RoleOp::Create(_)) | Op::Policy(PolicyOp::Create { .. })
-        );
+        let failed = if end > i {
+            step.permissions(i..end).await
+        } else {
+            step.one(i).await.err().map(|e| (0, e))
+        };
+        if let Some((succeeded, error)) = failed {
+            return Err(ApplyError::Aws {
+                done: i + succeeded,
+                total: plan.ops.len(),
+                error,
+            });
+        }
+        created_something |= (plan.ops[i..end.max(i + 1)].iter()).any(|op| {
+            matches!(
+                op,
+                Op::Role(RoleOp::Create(_)) | Op::Policy(PolicyOp::Create { .. })
+            )
+        });
+        i = end.max(i + 1);
     }
     Ok(ApplyOutcome {
         writes: plan.ops.len(),
     })
+}
+
+/// The end of the run of function policy writes starting at `start` (`start` itself when
+/// the op there is not one).
+fn permission_run_end(ops: &[Op], start: usize) -> usize {
+    (start..ops.len())
+        .find(|&k| !matches!(ops[k], Op::Permission(_)))
+        .unwrap_or(ops.len())
+}
+
+/// What each write of one apply shares.
+struct Step<'a, F> {
+    clients: &'a Clients,
+    plan: &'a Plan,
+    pacers: &'a Pacers,
+    on_op: &'a std::cell::RefCell<F>,
+    /// Whether an earlier write created a role or policy IAM may not show yet.
+    after_create: bool,
+}
+
+impl<F: FnMut(usize, &Op)> Step<'_, F> {
+    /// Op `i`, retried while IAM does not show what an earlier write created.
+    async fn one(&self, i: usize) -> Result<(), AwsError> {
+        let op = &self.plan.ops[i];
+        (self.on_op.borrow_mut())(i, op);
+        let run = || run_op(self.clients, self.plan, op, self.pacers);
+        if !self.after_create {
+            return run().await;
+        }
+        retry_until(
+            tokio::time::Instant::now() + PROPAGATION_WAIT,
+            PROPAGATION_BACKOFF,
+            |e: &AwsError| not_yet_visible(op, e),
+            |_| run(),
+        )
+        .await
+        .result
+    }
+
+    /// The function policy writes `range`: each (account, region)'s in order, stopping at its
+    /// first failure, all (account, region)s at once. The first failure in plan order, with how
+    /// many writes of the range succeeded, or none.
+    async fn permissions(&self, range: std::ops::Range<usize>) -> Option<(usize, AwsError)> {
+        let mut groups: Vec<((&str, &str), Vec<usize>)> = Vec::new();
+        for k in range {
+            let Op::Permission(op) = &self.plan.ops[k] else {
+                continue;
+            };
+            let key = (
+                op.permission().account.as_str(),
+                op.permission().region.as_str(),
+            );
+            match groups.iter_mut().find(|(g, _)| *g == key) {
+                Some((_, members)) => members.push(k),
+                None => groups.push((key, vec![k])),
+            }
+        }
+        let runs = groups.iter().map(|(_, members)| async move {
+            let mut succeeded = 0;
+            for &k in members {
+                if let Err(e) = self.one(k).await {
+                    return (succeeded, Some((k, e)));
+                }
+                succeeded += 1;
+            }
+            (succeeded, None)
+        });
+        let results = futures::future::join_all(runs).await;
+        let succeeded = results.iter().map(|(n, _)| n).sum();
+        let first = (results.into_iter().filter_map(|(_, failed)| failed)).min_by_key(|(k, _)| *k);
+        first.map(|(_, e)| (succeeded, e))
+    }
 }
 
 /// What a write meets while IAM does not show a new entity yet: `NoSuchEntity` from IAM;
@@ -114,7 +199,7 @@ fn doc(v: &Value) -> String {
 }
 
 /// One write call per op, dispatched to the function for its group.
-async fn run_op(clients: &Clients, plan: &Plan, op: &Op, pacer: &Pacer) -> Result<(), AwsError> {
+async fn run_op(clients: &Clients, plan: &Plan, op: &Op, pacers: &Pacers) -> Result<(), AwsError> {
     let iam = &clients.iam;
     match op {
         Op::Role(op) => role_op(iam, op).await,
@@ -123,7 +208,11 @@ async fn run_op(clients: &Clients, plan: &Plan, op: &Op, pacer: &Pacer) -> Resul
         Op::Attachment(op) => attachment_op(iam, op).await,
         Op::Policy(op) => policy_op(clients, plan, op).await,
         Op::Version(op) => version_op(iam, op).await,
-        Op::Permission(op) => permission::permission_op(clients, pacer, op).await,
+        Op::Permission(op) => {
+            let p = op.permission();
+            let pacer = pacers.of(&p.account, &p.region);
+            permission::permission_op(clients, &pacer, op).await
+        }
     }
 }
 

@@ -2,6 +2,8 @@
 //! service's rate limit — Lambda's control-plane reads (`observe`), CloudTrail's
 //! `LookupEvents` (`trail`).
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::Mutex;
@@ -40,6 +42,34 @@ impl Pacer {
     }
 }
 
+/// One [`Pacer`] per account and region: Lambda's request quotas are an account's in a region
+/// (Lambda Developer Guide, "Lambda quotas"), so calls in different accounts or regions do not
+/// wait for each other.
+pub(crate) struct Pacers {
+    rate: f64,
+    burst: f64,
+    each: std::sync::Mutex<HashMap<(String, String), Arc<Pacer>>>,
+}
+
+impl Pacers {
+    pub(crate) fn new(rate: f64, burst: f64) -> Pacers {
+        Pacers {
+            rate,
+            burst,
+            each: Default::default(),
+        }
+    }
+
+    /// The pacer of `account` (as the run names the caller) in `region`.
+    pub(crate) fn of(&self, account: &str, region: &str) -> Arc<Pacer> {
+        let mut each = self.each.lock().unwrap_or_else(|e| e.into_inner());
+        let key = (account.to_string(), region.to_string());
+        (each.entry(key))
+            .or_insert_with(|| Arc::new(Pacer::new(self.rate, self.burst)))
+            .clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,6 +87,23 @@ mod tests {
         }
         let secs = start.elapsed().as_secs_f64();
         assert!((0.95..=1.05).contains(&secs), "{secs}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn each_account_and_region_has_its_own_pace() {
+        let pacers = Pacers::new(2.0, 1.0);
+        let start = Instant::now();
+        for key in [
+            ("111", "us-east-1"),
+            ("222", "us-east-1"),
+            ("111", "eu-west-1"),
+        ] {
+            pacers.of(key.0, key.1).acquire().await;
+        }
+        assert!(start.elapsed() < Duration::from_millis(1));
+        pacers.of("111", "us-east-1").acquire().await;
+        let secs = start.elapsed().as_secs_f64();
+        assert!((0.45..=0.55).contains(&secs), "{secs}");
     }
 
     #[tokio::test(start_paused = true)]

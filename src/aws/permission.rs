@@ -5,7 +5,7 @@
 //! Lambda API Reference: AddPermission (409 `ResourceConflictException` when the statement ID
 //! is taken), RemovePermission (`RevisionId`: "Update the policy only if the revision ID
 //! matches", else 412 `PreconditionFailedException`; 404 `ResourceNotFoundException` when the
-//! statement is not there). Paced with the one pacer under Lambda's control-plane quota (Lambda
+//! statement is not there). Paced under Lambda's control-plane quota, a pacer per account and region (Lambda
 //! Developer Guide, "Lambda quotas": 15 requests per second across the control plane APIs).
 //!
 //! A write whose answer was lost meets its own effect when the SDK retries it: an add meets
@@ -14,14 +14,15 @@
 //! (`lost_answer`); otherwise the error stands.
 
 use crate::aws::function_policy::read_permissions;
-use crate::aws::pace::Pacer;
+use crate::aws::pace::{Pacer, Pacers};
 use crate::aws::{AwsError, Clients};
 use crate::core::plan::PermissionOp;
 use crate::core::state::{FunctionPermission, INVOKE_ACTION};
 
-/// Started at 12 a second after a burst of 15: under the 15 a second Lambda allows.
-pub(super) fn pacer() -> Pacer {
-    Pacer::new(12.0, 15.0)
+/// Started at 12 a second after a burst of 15: under the 15 a second Lambda allows an account
+/// in a region.
+pub(super) fn pacers() -> Pacers {
+    Pacers::new(12.0, 15.0)
 }
 
 /// One AddPermission or RemovePermission.

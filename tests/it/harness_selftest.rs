@@ -175,6 +175,38 @@ fn lambda_rest_calls_are_classified() {
     assert_eq!(op("GET", "/2015-03-31/functions/"), Some("ListFunctions"));
 }
 
+/// ListFunctions answers at most 50 functions, fewer when `MaxItems` asks (AWS Lambda API
+/// Reference, ListFunctions), then `NextMarker`: moto answers every function at once.
+#[test]
+fn list_functions_pages_as_aws_does() {
+    let h = Harness::start();
+    let role = h.moto.client().ensure_lambda_exec_role();
+    for i in 0..55 {
+        h.moto
+            .client()
+            .lambda_create_function_as(&format!("f{i:02}"), "us-east-1", &role);
+    }
+    let aws = h.proxy.client();
+    let list = |query: &str| {
+        let r = aws.lambda(
+            "us-east-1",
+            "GET",
+            &format!("/2015-03-31/functions/{query}"),
+            None,
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        let v = r.json();
+        let n = v["Functions"].as_array().map_or(0, Vec::len);
+        (n, v["NextMarker"].as_str().map(str::to_string))
+    };
+    let (n, marker) = list("");
+    assert_eq!(n, 50);
+    let marker = marker.expect("a marker after a full page");
+    assert_eq!(list(&format!("?Marker={marker}")), (5, None));
+    assert_eq!(list("?MaxItems=10").0, 10);
+    assert_eq!(list("?MaxItems=500").0, 50);
+}
+
 #[test]
 fn moto_reset_and_account_selection() {
     let moto = MotoServer::start();

@@ -1326,6 +1326,30 @@ fn genesys_outputs_match_their_schemas() {
     let v = p.report(run(&["verify"]), 3, "verify.schema.json");
     p.expect(v["passed"] == false, "verify: the Genesys side fails", &v);
     p.report(run(&["apply", "--yes"]), 0, "apply.schema.json");
+    p.finish("Genesys Cloud");
+}
+
+/// onboard, offboard and destroy with the Genesys side, against a Genesys Cloud org of their
+/// own (a separate test: one org's rate-limit window of 300 requests a minute holds the runs
+/// of one test, and the tool waits out a used-up window as it should).
+#[test]
+fn genesys_onboarding_and_teardown_outputs_match_their_schemas() {
+    let targets = ["lookup-customer", "lookup-order"];
+    let env = setup(&targets);
+    env.moto
+        .lambda_create_function("lookup-invoice", "us-east-1");
+    let fake = GenesysFake::start_with_aws(&env.moto.url(), EXT);
+    genesys_config(&env, &targets, false);
+    let genesys = fake.env();
+    let run = |args: &[&str]| json_run(&env, args, &genesys);
+    let mut p = Problems::default();
+    p.report(run(&["apply", "--yes"]), 0, "apply.schema.json");
+    let integration = only_id(&fake, "integrations");
+    fake.tamper(
+        json!({"kind": "create_action", "integrationId": integration,
+        "name": "Admin tool",
+        "requestUrlTemplate": "arn:aws:lambda:us-east-1:123456789012:function:admin-tool"}),
+    );
 
     // onboard / offboard with the Genesys side; the foreign action still calls a function
     // that is not a target, so their verification fails (exit 3).

@@ -229,13 +229,23 @@ fn ten_accounts_of_a_hundred_targets() {
     const PER_ACCOUNT: usize = 100;
     let env = Env::new();
     let accounts: Vec<String> = (0..ACCOUNTS).map(|k| format!("2222222222{k:02}")).collect();
-    let mut arns = Vec::new();
-    for account in &accounts {
-        let moto = env.moto.client().with_account(account);
-        for i in 0..PER_ACCOUNT {
-            arns.push(moto.lambda_create_function(&format!("f{i:03}"), "us-east-1"));
-        }
-    }
+    // Seeded an account a thread, each account's execution role made once.
+    let arns: Vec<String> = std::thread::scope(|s| {
+        let seeds: Vec<_> = (accounts.iter())
+            .map(|account| {
+                let moto = env.moto.client().with_account(account);
+                s.spawn(move || {
+                    let role = moto.ensure_lambda_exec_role();
+                    (0..PER_ACCOUNT)
+                        .map(|i| {
+                            moto.lambda_create_function_as(&format!("f{i:03}"), "us-east-1", &role)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        seeds.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
     let refs: Vec<&str> = arns.iter().map(String::as_str).collect();
     let mut text = config(&refs, "");
     for account in &accounts {
@@ -269,9 +279,18 @@ fn ten_accounts_of_a_hundred_targets() {
         "{ACCOUNTS} accounts × {PER_ACCOUNT} targets: check {calls} calls ({:?}), {check_ms} ms",
         env.proxy.summary()
     );
-    // Per target: its policy, and its existence confirmed with that account's clients.
+    // Each account's functions are listed with that account's clients (two pages of 50), not
+    // read one by one.
+    assert_eq!(
+        env.proxy.count("lambda:ListFunctions"),
+        2 * ACCOUNTS,
+        "{:?}",
+        env.proxy.summary()
+    );
+    assert_eq!(env.proxy.count("lambda:GetFunction"), 0);
+    // Per target: its policy; per account: its listing, its role and its organization.
     assert!(
-        calls <= 3 * n + 60,
+        calls <= n + 12 * ACCOUNTS,
         "{calls} calls for {n} targets in {ACCOUNTS} accounts: {:?}",
         env.proxy.summary()
     );

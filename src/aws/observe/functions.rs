@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
-use crate::aws::pace::Pacer;
+use crate::aws::pace::{Pacer, Pacers};
 use crate::aws::{has_code, AwsError, Clients};
 use crate::core::state::{FunctionQuery, ObservedFunction};
 use crate::iam::arn::Arn;
@@ -18,8 +18,8 @@ use super::ObserveError;
 /// How many GetFunction calls may be in flight at once: as many as the pacer's burst, so up to
 /// 50 targets are confirmed in one round trip.
 const LAMBDA_CONCURRENCY: usize = 50;
-/// Lambda allows 100 GetFunction requests per second per account, and the quota cannot be
-/// raised (Lambda quotas, "API requests"). Starting them at 80/s, after a burst of 50, keeps
+/// Lambda allows 100 GetFunction requests per second per account in a region, and the quota
+/// cannot be raised (Lambda quotas, "API requests"). Starting them at 80/s, after a burst of 50, keeps
 /// a large target list under it with room for other callers, instead of provoking a throttling
 /// storm that would drain the SDK's retry quota.
 const GET_FUNCTION_RATE: f64 = 80.0;
@@ -45,9 +45,9 @@ pub(super) async fn observe_functions(
     clients: &Clients,
     functions: &[FunctionQuery],
 ) -> Result<Vec<ObservedFunction>, ObserveError> {
-    let pacer = Pacer::new(GET_FUNCTION_RATE, GET_FUNCTION_BURST);
-    let pacer = &pacer;
-    let confirmed = confirm_by_listing(clients, pacer, functions).await;
+    let pacers = Pacers::new(GET_FUNCTION_RATE, GET_FUNCTION_BURST);
+    let pacers = &pacers;
+    let confirmed = confirm_by_listing(clients, pacers, functions).await;
     stream::iter(functions.iter().enumerate().map(|(i, f)| {
         let listed = confirmed.get(&i).cloned();
         async move {
@@ -60,7 +60,7 @@ pub(super) async fn observe_functions(
                     problem: None,
                     timeout,
                 }),
-                None => get_function(clients, pacer, f).await,
+                None => get_function(clients, pacers, f).await,
             }
         }
     }))
@@ -72,14 +72,12 @@ pub(super) async fn observe_functions(
 /// One target confirmed (or not) with `GetFunction`.
 async fn get_function(
     clients: &Clients,
-    pacer: &Pacer,
+    pacers: &Pacers,
     f: &FunctionQuery,
 ) -> Result<ObservedFunction, ObserveError> {
-    pacer.acquire().await;
-    // A target in another account is looked up with that account's clients when the run has
-    // them (`[aws.accounts]`): the role's own account may not read it.
-    let owner = Arn::parse(&f.function).and_then(|a| clients.account(&a.account));
-    let client = owner.unwrap_or(clients).lambda(&f.region);
+    let (reader, caller) = reader(clients, f);
+    pacers.of(caller, &f.region).acquire().await;
+    let client = reader.lambda(&f.region);
     let mut req = client.get_function().function_name(&f.function);
     if let Some(q) = f.qualifier.as_deref().filter(|q| *q != "*") {
         req = req.qualifier(q);
@@ -128,6 +126,17 @@ async fn get_function(
     })
 }
 
+/// Who reads a target: a target in another account with that account's clients when the run
+/// has them (`[aws.accounts]`; the role's own account may not read it), else the run's own;
+/// with the account its reads count against (empty for the run's own).
+fn reader<'a>(clients: &'a Clients, f: &FunctionQuery) -> (&'a Clients, &'a str) {
+    let owner = Arn::parse(&f.function).and_then(|a| clients.accounts().get_key_value(&a.account));
+    match owner {
+        Some((account, c)) => (c, account.as_str()),
+        None => (clients, ""),
+    }
+}
+
 /// The qualifier a target needs confirmed: `None` for the function itself (no qualifier, `*`,
 /// or `$LATEST`, which every function has).
 fn needed_qualifier(f: &FunctionQuery) -> Option<&str> {
@@ -136,44 +145,58 @@ fn needed_qualifier(f: &FunctionQuery) -> Option<&str> {
         .filter(|q| *q != "*" && *q != "$LATEST")
 }
 
-/// Targets confirmed from listings (index into `functions` → unqualified ARN), in the regions
-/// where [`listing_pays`]. Best effort: a listing that fails confirms nothing, and those targets
+/// Targets confirmed from listings (index into `functions` → unqualified ARN), in the accounts
+/// and regions where [`listing_pays`] (each listed by the targets' reader, all at once). Best effort: a listing that fails confirms nothing, and those targets
 /// are read one by one.
 async fn confirm_by_listing(
     clients: &Clients,
-    pacer: &Pacer,
+    pacers: &Pacers,
     functions: &[FunctionQuery],
 ) -> BTreeMap<usize, (String, Option<i64>)> {
-    let mut by_region: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut groups: BTreeMap<(&str, &str), (&Clients, Vec<usize>)> = BTreeMap::new();
     for (i, f) in functions.iter().enumerate() {
-        by_region.entry(f.region.as_str()).or_default().push(i);
+        let (reader, caller) = reader(clients, f);
+        let group = groups.entry((caller, f.region.as_str()));
+        group.or_insert_with(|| (reader, Vec::new())).1.push(i);
     }
+    let listings = (groups.into_iter())
+        .filter(|(_, (_, indexes))| listing_pays(indexes.len()))
+        .map(|((caller, region), (reader, indexes))| async move {
+            let pacer = pacers.of(caller, region);
+            confirm_listed(&reader.lambda(region), &pacer, functions, &indexes).await
+        });
+    let found = futures::future::join_all(listings).await;
+    found.into_iter().flatten().collect()
+}
+
+/// The targets `indexes` (of one reader and region) that one listing of the region's functions
+/// confirms.
+async fn confirm_listed(
+    client: &aws_sdk_lambda::Client,
+    pacer: &Pacer,
+    functions: &[FunctionQuery],
+    indexes: &[usize],
+) -> BTreeMap<usize, (String, Option<i64>)> {
     let mut out = BTreeMap::new();
-    for (region, indexes) in by_region {
-        if !listing_pays(indexes.len()) {
+    let listed = list_functions(client, pacer, functions, indexes).await;
+    // Qualified targets of a listed function: list its aliases / versions once when it has
+    // several, else leave them to GetFunction (one call either way).
+    let mut qualified: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for &i in indexes {
+        let Some((arn, timeout)) = listed.get(&i) else {
             continue;
-        }
-        let client = clients.lambda(region);
-        let listed = list_functions(&client, pacer, functions, &indexes).await;
-        // Qualified targets of a listed function: list its aliases / versions once when it has
-        // several, else leave them to GetFunction (one call either way).
-        let mut qualified: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for &i in &indexes {
-            let Some((arn, timeout)) = listed.get(&i) else {
-                continue;
-            };
-            match needed_qualifier(&functions[i]) {
-                // The listing's configuration is `$LATEST`'s: the timeout counts unqualified.
-                None => {
-                    out.insert(i, (arn.clone(), *timeout));
-                }
-                Some(_) => qualified.entry(arn.as_str()).or_default().push(i),
+        };
+        match needed_qualifier(&functions[i]) {
+            // The listing's configuration is `$LATEST`'s: the timeout counts unqualified.
+            None => {
+                out.insert(i, (arn.clone(), *timeout));
             }
+            Some(_) => qualified.entry(arn.as_str()).or_default().push(i),
         }
-        for (arn, targets) in qualified.into_iter().filter(|(_, t)| t.len() > 1) {
-            let found = qualifiers_listed(&client, pacer, functions, arn, targets).await;
-            out.extend(found.into_iter().map(|i| (i, (arn.to_string(), None))));
-        }
+    }
+    for (arn, targets) in qualified.into_iter().filter(|(_, t)| t.len() > 1) {
+        let found = qualifiers_listed(client, pacer, functions, arn, targets).await;
+        out.extend(found.into_iter().map(|i| (i, (arn.to_string(), None))));
     }
     out
 }

@@ -131,8 +131,10 @@ pub struct FaultConfig {
     /// `<Document>` contents of IAM XML responses that are not encoded yet (moto returns
     /// GetPolicyVersion raw; AWS encodes).
     pub url_encode_documents: bool,
-    /// Page Lambda ListFunctions responses like AWS does (at most this many functions per
-    /// response, then `NextMarker`; moto returns every function at once).
+    /// Lambda ListFunctions pages are at most `MaxItems` functions and never more than 50
+    /// (AWS Lambda API Reference, ListFunctions: "returns a maximum of 50 items in each
+    /// response"), then `NextMarker`; moto returns every function at once. Set, pages are at
+    /// most this many (a smaller page exercises the markers).
     pub list_functions_page: Option<usize>,
     pub seed: u64,
     /// Split `GetAccountAuthorizationDetails` answers into pages of at most this many entries
@@ -865,7 +867,9 @@ async fn serve_conn(mut client: TcpStream, upstream: Arc<String>, state: Arc<Mut
                         body = encode_documents(text).into_bytes();
                     }
                 }
-                if let (Some(n), "ListFunctions") = (page, call.operation.as_str()) {
+                if call.operation == "ListFunctions" && resp.status == 200 {
+                    let asked = call.param("MaxItems").and_then(|m| m.parse().ok());
+                    let n = asked.unwrap_or(50).min(page.unwrap_or(50));
                     body = page_functions(&body, call.param("Marker"), n);
                 }
                 finish(&state, seq, Some(resp.status), None, true);
