@@ -191,7 +191,8 @@ pub struct SimulateArgs {
     /// The SCPs and RCPs over the resource's account.
     ///
     /// The SCPs and RCPs of the resource's account, as files (verify's --org-policies: its own
-    /// files, or the AWS CLI's list-policies-for-target and describe-policy outputs): the RCPs
+    /// files, or the AWS CLI's describe-policy with list-policies-for-target, or with
+    /// list-targets-for-policy, list-parents and list-policies outputs): the RCPs
     /// judge the request when RCPs cover its service, the SCPs when the caller is in that
     /// account.
     #[arg(long, value_name = "DIR")]
@@ -498,7 +499,8 @@ pub struct OrgPoliciesArgs {
     ///
     /// One JSON file per policy: {"kind": "SCP"|"RCP", "id", "name", "level": {"kind":
     /// "root"|"organizational-unit"|"account", "id", "name", "depth" (OUs)}, "document"}, for
-    /// every level from the root to the account. Without it they are read from AWS
+    /// every level from the root to the account; or the AWS CLI's own outputs as it prints
+    /// them (docs/verify.md, "Organization policies"). Without it they are read from AWS
     /// Organizations (the management account or a delegated administrator may); where they
     /// cannot be read, Genesys Cloud's access is "not proved" (docs/audit.md).
     #[arg(long, value_name = "DIR")]

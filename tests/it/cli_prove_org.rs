@@ -231,9 +231,10 @@ fn the_published_identity_perimeter_is_decided_over_the_configs_role() {
 }
 
 /// `simulate --org-policies` reads the AWS CLI's own outputs (`list-policies-for-target` saved
-/// under the target's ID, `describe-policy` as it prints it): Genesys Cloud's `sts:AssumeRole`
-/// is stopped by the published identity-perimeter RCP without its account, naming the
-/// statement, and allowed with it listed.
+/// under the target's ID, or `list-targets-for-policy` under the policy's with `list-parents`
+/// and `list-policies`; `describe-policy` as it prints it): Genesys Cloud's `sts:AssumeRole` is
+/// stopped by the published identity-perimeter RCP without its account, naming the statement,
+/// and allowed with it listed.
 #[test]
 fn simulate_reads_the_aws_clis_organization_outputs() {
     let dir = tempfile::tempdir().unwrap();
@@ -244,32 +245,36 @@ fn simulate_reads_the_aws_clis_organization_outputs() {
         "Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{PARTNER}:root")},
         "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": EXT}}}]}),
     );
-    let org = |listed: &[&str]| {
-        let org = dir.path().join(format!("cli-{}", listed.len()));
+    // Placed by a listing of the root's RCPs (`list-policies-for-target`), or by the policy's
+    // targets (`list-targets-for-policy`: an OU, which the account's parents place it in) with
+    // the organization's list of RCPs (`list-policies`).
+    let org = |listed: &[&str], by_targets: bool| {
+        let org = dir
+            .path()
+            .join(format!("cli-{}-{by_targets}", listed.len()));
         std::fs::create_dir_all(&org).unwrap();
-        let content = json!({"Version": "2012-10-17", "Statement": [{
-            "Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*",
-            "Action": "sts:AssumeRole", "Resource": "*",
-            "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc123",
-                "aws:PrincipalAccount": listed},
-                "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]});
-        let arn =
-            "arn:aws:organizations::999999999999:policy/o-abc123/resource_control_policy/p-idp";
-        write(
-            &org,
-            "p-idp.json",
-            &json!({"Policy": {"PolicySummary": {"Id": "p-idp",
-            "Arn": arn, "Name": "identity_perimeter_rcp", "Description": "",
-            "Type": "RESOURCE_CONTROL_POLICY", "AwsManaged": false},
-            "Content": content.to_string()}}),
-        );
-        write(
-            &org,
-            "r-root.rcps.json",
-            &json!({"Policies": [{"Id": "p-idp", "Arn": arn,
-            "Name": "identity_perimeter_rcp", "Description": "",
-            "Type": "RESOURCE_CONTROL_POLICY", "AwsManaged": false}]}),
-        );
+        let summary = identity_perimeter_rcp(&org, listed);
+        if by_targets {
+            write(&org, "rcps.json", &json!({"Policies": [summary]}));
+            write(
+                &org,
+                "p-idp.targets.json",
+                &json!({"Targets": [{"TargetId": "ou-root-aaaaaaaa", "Arn": "",
+                    "Name": "Workloads", "Type": "ORGANIZATIONAL_UNIT"}]}),
+            );
+            write(
+                &org,
+                &format!("{ACCOUNT}.parents.json"),
+                &json!({"Parents": [{"Id": "ou-root-aaaaaaaa", "Type": "ORGANIZATIONAL_UNIT"}]}),
+            );
+            write(
+                &org,
+                "ou-root-aaaaaaaa.parents.json",
+                &json!({"Parents": [{"Id": "r-root", "Type": "ROOT"}]}),
+            );
+        } else {
+            write(&org, "r-root.rcps.json", &json!({"Policies": [summary]}));
+        }
         org.to_string_lossy().into_owned()
     };
     let role = format!("arn:aws:iam::{ACCOUNT}:role/GenesysLambdaInvoker");
@@ -293,13 +298,48 @@ fn simulate_reads_the_aws_clis_organization_outputs() {
             org,
         ])
     };
-    let stopped = simulate(&org(&["222222222222"]));
-    assert_eq!(stopped.code, 3, "{stopped}");
+    for by_targets in [false, true] {
+        let stopped = simulate(&org(&["222222222222"], by_targets));
+        assert_eq!(stopped.code, 3, "{stopped}");
+        assert!(
+            stopped.stdout.contains("ExplicitDeny")
+                && stopped.stdout.contains("EnforceOrgIdentities"),
+            "{stopped}"
+        );
+        let allowed = simulate(&org(&["222222222222", PARTNER], by_targets));
+        assert_eq!(allowed.code, 0, "{allowed}");
+        assert!(allowed.stdout.contains("RCPs: apply"), "{allowed}");
+    }
+    // Without the account's parents, whether the OU's RCP governs it is not known: an error
+    // naming the command that says, never "not attached".
+    let org = org(&["222222222222"], true);
+    std::fs::remove_file(Path::new(&org).join(format!("{ACCOUNT}.parents.json"))).unwrap();
+    let unplaced = simulate(&org);
+    assert_eq!(unplaced.code, 1, "{unplaced}");
     assert!(
-        stopped.stdout.contains("ExplicitDeny") && stopped.stdout.contains("EnforceOrgIdentities"),
-        "{stopped}"
+        unplaced
+            .stderr
+            .contains(&format!("list-parents --child-id {ACCOUNT}")),
+        "{unplaced}"
     );
-    let allowed = simulate(&org(&["222222222222", PARTNER]));
-    assert_eq!(allowed.code, 0, "{allowed}");
-    assert!(allowed.stdout.contains("RCPs: apply"), "{allowed}");
+}
+
+/// AWS's published identity-perimeter RCP with `listed` accounts exempt, as `describe-policy`
+/// prints it, in `org`: its policy summary.
+fn identity_perimeter_rcp(org: &Path, listed: &[&str]) -> Value {
+    let content = json!({"Version": "2012-10-17", "Statement": [{
+        "Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*",
+        "Action": "sts:AssumeRole", "Resource": "*",
+        "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc123",
+            "aws:PrincipalAccount": listed},
+            "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]});
+    let arn = "arn:aws:organizations::999999999999:policy/o-abc123/resource_control_policy/p-idp";
+    let summary = json!({"Id": "p-idp", "Arn": arn, "Name": "identity_perimeter_rcp",
+        "Description": "", "Type": "RESOURCE_CONTROL_POLICY", "AwsManaged": false});
+    write(
+        org,
+        "p-idp.json",
+        &json!({"Policy": {"PolicySummary": summary, "Content": content.to_string()}}),
+    );
+    summary
 }

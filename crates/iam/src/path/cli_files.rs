@@ -10,12 +10,13 @@
 //! Part of `path::files`; pure — the caller reads the directory. OUs are placed in the order of
 //! their files' names (what a level's policies decide does not depend on it).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::super::model::Policy;
+use super::cli_targets;
 use super::files::{error, file_json, OrgFileError, OrgPolicyFileKind};
 use super::{Level, LevelKind, OrgPolicy};
 
@@ -56,70 +57,156 @@ struct Listed {
 /// `files` with every AWS CLI output turned into lambda-trust's policy files; the others as
 /// they are. A listed policy whose content is not given, or a listing whose file does not
 /// name its target, is an error naming the file and the command that gives what is missing.
+/// `account`: the account whose path the policies are placed on (`None`: the files are only
+/// checked, and policies placed by their targets are left out).
 pub(super) fn translated(
     files: &[(String, String)],
+    account: Option<&str>,
 ) -> Result<Vec<(String, String)>, OrgFileError> {
-    let Outputs {
-        contents,
-        mut listings,
-        mut others,
-    } = outputs(files)?;
-    listings.sort_by_key(|(name, _)| (level_of(name).map(|(k, _)| k as u8), name.clone()));
-    let mut depth = 0;
-    for (name, policies) in &listings {
-        let (kind, id) = level_of(name)
-            .ok_or_else(|| error(name, "the file does not name the target it lists", LIST))?;
-        if kind == LevelKind::OrganizationalUnit {
-            depth += 1;
+    let mut out = outputs(files)?;
+    let path = match account {
+        Some(a) => cli_targets::path_of(&out.parents, a)?,
+        None => None,
+    };
+    let mut placed = Placed::default();
+    from_listings(&out, path.as_deref(), &mut placed)?;
+    from_targets(&out, account, path.as_deref(), &mut placed)?;
+    out.others.extend(placed.files);
+    Ok(out.others)
+}
+
+/// The policy files made so far, each (level, policy) once.
+#[derive(Default)]
+struct Placed {
+    seen: BTreeSet<(String, String)>,
+    files: Vec<(String, String)>,
+}
+
+impl Placed {
+    /// Policy `s` at `level` (`depth` from the root), with its content from `contents`.
+    fn add(
+        &mut self,
+        file: &str,
+        s: &Summary,
+        level: (LevelKind, &str, usize),
+        contents: &BTreeMap<String, (Summary, Value)>,
+    ) -> Result<(), OrgFileError> {
+        let Some(file_kind) = policy_kind(&s.kind) else {
+            return Ok(());
+        };
+        let (described, document) = contents.get(&s.id).ok_or_else(|| {
+            let hint = format!(
+                "add the output of `aws organizations describe-policy --policy-id {}`",
+                s.id
+            );
+            let what = format!("the content of policy {} ({}) is not given", s.name, s.id);
+            error(file, what, &hint)
+        })?;
+        let (kind, id, depth) = level;
+        if !self.seen.insert((id.to_owned(), s.id.clone())) {
+            return Ok(());
         }
         let level = Level {
             kind,
-            id: id.clone(),
-            name: id,
+            id: id.to_owned(),
+            name: id.to_owned(),
         };
+        let p = OrgPolicy {
+            id: s.id.clone(),
+            name: described.name.clone(),
+            policy: Policy {
+                version: None,
+                id: None,
+                statements: Vec::new(),
+            },
+        };
+        let organization = organization(&described.arn);
+        let json = file_json(file_kind, &p, &level, depth, document, organization);
+        self.files
+            .push((format!("{file}#{}", s.id), json.to_string()));
+        Ok(())
+    }
+}
+
+/// The policies of each `list-policies-for-target` listing at its target's level. OUs sit
+/// where the account's parents put them, or, without those, in the order of their files'
+/// names (what a level's policies decide does not depend on it).
+fn from_listings(
+    out: &Outputs,
+    path: Option<&[String]>,
+    placed: &mut Placed,
+) -> Result<(), OrgFileError> {
+    let mut listings: Vec<&(String, Vec<Summary>)> = out.listings.iter().collect();
+    listings.sort_by_key(|(name, _)| (level_of(name).map(|(k, _)| k as u8), name.clone()));
+    let mut depth = 0;
+    for (name, policies) in listings {
+        let (kind, id) = level_of(name)
+            .ok_or_else(|| error(name, "the file does not name the target it lists", LIST))?;
+        if kind == LevelKind::OrganizationalUnit {
+            depth = match path {
+                Some(path) => {
+                    1 + path.iter().position(|ou| *ou == id).ok_or_else(|| {
+                        let what = format!("OU {id} is not on the account's path its parents give");
+                        error(
+                            name,
+                            what,
+                            "give only the listings of the account's own path",
+                        )
+                    })?
+                }
+                None => depth + 1,
+            };
+        }
         for s in policies {
-            let Some(file_kind) = policy_kind(&s.kind) else {
-                continue;
-            };
-            let (described, document) = contents.get(&s.id).ok_or_else(|| {
-                let hint = format!(
-                    "add the output of `aws organizations describe-policy --policy-id {}`",
-                    s.id
-                );
-                let what = format!("the content of policy {} ({}) is not given", s.name, s.id);
-                error(name, what, &hint)
-            })?;
-            let p = OrgPolicy {
-                id: s.id.clone(),
-                name: described.name.clone(),
-                policy: Policy {
-                    version: None,
-                    id: None,
-                    statements: Vec::new(),
-                },
-            };
-            let organization = organization(&described.arn);
-            let file = file_json(file_kind, &p, &level, depth, document, organization);
-            others.push((format!("{name}#{}", s.id), file.to_string()));
+            placed.add(name, s, (kind, &id, depth), &out.contents)?;
         }
     }
-    Ok(others)
+    Ok(())
+}
+
+/// The policies placed by their targets (`list-targets-for-policy`), once the organization's
+/// lists (`list-policies`) show that every policy of their kinds has its targets given.
+fn from_targets(
+    out: &Outputs,
+    account: Option<&str>,
+    path: Option<&[String]>,
+    placed: &mut Placed,
+) -> Result<(), OrgFileError> {
+    let lists: Vec<(String, Vec<String>)> = (out.org_lists.iter())
+        .map(|(f, ps)| (f.clone(), ps.iter().map(|s| s.id.clone()).collect()))
+        .collect();
+    let with_targets: BTreeSet<String> = out.targets.keys().cloned().collect();
+    cli_targets::check_complete(&lists, &with_targets)?;
+    for (policy, (file, targets)) in &out.targets {
+        let listed = (out.org_lists.iter())
+            .flat_map(|(_, ps)| ps)
+            .find(|s| s.id == *policy);
+        let Some(summary) = listed else {
+            let what = format!("policy {policy} is in no list of the organization's policies");
+            return Err(error(file, what, ORG_LIST));
+        };
+        for (kind, id, depth) in cli_targets::levels_on_path(file, targets, account, path)? {
+            placed.add(file, summary, (kind, &id, depth), &out.contents)?;
+        }
+    }
+    Ok(())
 }
 
 /// The files sorted by what they hold: policies' contents (`describe-policy`), listings of a
-/// target's policies (`list-policies-for-target`), and the others.
+/// target's policies (`list-policies-for-target`), the organization's lists (`list-policies`),
+/// policies' targets (`list-targets-for-policy`), parents (`list-parents`), and the others.
+#[derive(Default)]
 struct Outputs {
     contents: BTreeMap<String, (Summary, Value)>,
     listings: Vec<(String, Vec<Summary>)>,
+    org_lists: Vec<(String, Vec<Summary>)>,
+    targets: BTreeMap<String, (String, Vec<cli_targets::Target>)>,
+    parents: BTreeMap<String, String>,
     others: Vec<(String, String)>,
 }
 
 fn outputs(files: &[(String, String)]) -> Result<Outputs, OrgFileError> {
-    let mut out = Outputs {
-        contents: BTreeMap::new(),
-        listings: Vec::new(),
-        others: Vec::new(),
-    };
+    let mut out = Outputs::default();
     for (name, text) in files {
         let v: Value = serde_json::from_str(text).unwrap_or(Value::Null);
         if v.get("Policy").is_some() {
@@ -132,9 +219,29 @@ fn outputs(files: &[(String, String)]) -> Result<Outputs, OrgFileError> {
         } else if v.get("Policies").is_some() {
             let l: Listed =
                 serde_json::from_value(v).map_err(|e| error(name, e.to_string(), LIST))?;
-            out.listings.push((name.clone(), l.policies));
+            match level_of(name) {
+                Some(_) => out.listings.push((name.clone(), l.policies)),
+                None => out.org_lists.push((name.clone(), l.policies)),
+            }
+        } else if v.get("Targets").is_some() {
+            let t: cli_targets::Targets = serde_json::from_value(v)
+                .map_err(|e| error(name, e.to_string(), cli_targets::TARGETS))?;
+            let policy = cli_targets::policy_of(name)?;
+            out.targets.insert(policy, (name.clone(), t.targets));
+        } else if v.get("Parents").is_some() {
+            let p: cli_targets::Parents = serde_json::from_value(v)
+                .map_err(|e| error(name, e.to_string(), cli_targets::PARENTS))?;
+            let (child, parent) = cli_targets::parent_of(name, p)?;
+            out.parents.insert(child, parent);
         } else {
             out.others.push((name.clone(), text.clone()));
+        }
+    }
+    if out.targets.is_empty() {
+        if let Some((name, _)) = out.org_lists.first() {
+            let what =
+                "the file does not name the target it lists, and no policy's targets are given";
+            return Err(error(name, what, LIST));
         }
     }
     Ok(out)
@@ -142,12 +249,12 @@ fn outputs(files: &[(String, String)]) -> Result<Outputs, OrgFileError> {
 
 const DESCRIBE: &str =
     "give the output of `aws organizations describe-policy --policy-id ID` as it is";
-const LIST: &str = "name each `aws organizations list-policies-for-target --target-id TARGET` output after its target: r-…, ou-…-…, or the account ID (e.g. ou-ab12-cdef3456.scps.json)";
+const LIST: &str = "name each `aws organizations list-policies-for-target --target-id TARGET` output after its target: r-…, ou-…-…, or the account ID (e.g. ou-ab12-cdef3456.scps.json); the organization's whole list (`aws organizations list-policies`) goes with each policy's `list-targets-for-policy` output";
+const ORG_LIST: &str = "add the output of `aws organizations list-policies --filter SERVICE_CONTROL_POLICY` (or RESOURCE_CONTROL_POLICY) as scps.json (rcps.json): without it a policy attached on the account's path could be missing";
 
 /// The level a listing's file names: its name up to the first `.`.
 fn level_of(file: &str) -> Option<(LevelKind, String)> {
-    let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
-    let id = base.split('.').next().unwrap_or(base).to_owned();
+    let id = cli_targets::base(file).to_owned();
     let kind = if id.starts_with("r-") {
         LevelKind::Root
     } else if id.starts_with("ou-") {

@@ -107,7 +107,7 @@ pub fn org_policies_from_files(
 ) -> Result<OrgPolicies, OrgFileError> {
     let mut levels: Vec<(u32, OrgLevel)> = Vec::new();
     let mut organization_id = organization_id;
-    for (name, text) in &super::cli_files::translated(files)? {
+    for (name, text) in &super::cli_files::translated(files, Some(account))? {
         let (file, policy) = parse_file(name, text)?;
         match (&organization_id, &file.organization) {
             (Some(known), Some(said)) if known != said => {
@@ -160,7 +160,7 @@ pub fn org_policies_from_files(
 /// shape, its document, an OU's depth). Callers run it before any AWS call, so bad input is
 /// refused first; [`org_policies_from_files`] then places the levels for the account.
 pub fn check_org_policy_files(files: &[(String, String)]) -> Result<(), OrgFileError> {
-    for (name, text) in &super::cli_files::translated(files)? {
+    for (name, text) in &super::cli_files::translated(files, None)? {
         let (file, _) = parse_file(name, text)?;
         if file.level.kind == LevelKind::OrganizationalUnit {
             rank(name, &file.level, "")?;

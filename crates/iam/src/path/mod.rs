@@ -47,6 +47,7 @@
 //! policies block whatever the unknown is, else `not proved`; security is `unknown`.
 
 mod cli_files;
+mod cli_targets;
 mod files;
 mod hop;
 mod prove;
