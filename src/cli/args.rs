@@ -240,8 +240,10 @@ pub struct ProveArgs {
     pub targets: Vec<String>,
     /// A partner principal to allow (repeatable).
     ///
-    /// A principal of the partner that must be allowed, e.g. the one role a vendor assumes from
-    /// [default: the partner's root and a partner role session].
+    /// A principal of the partner that must be allowed, e.g. the one role a vendor calls
+    /// sts:AssumeRole from.
+    ///
+    /// [default: the partner's root and a partner role session]
     #[arg(long = "partner-principal", value_name = "ARN")]
     pub partner_principals: Vec<String>,
     /// The role the trust policy belongs to.

@@ -43,30 +43,35 @@ pub(super) async fn ask(
     events: &dyn Events,
     args: &InitArgs,
 ) -> Result<InitAnswers> {
-    inv.output.say(&format!(
+    inv.output.say_prose(&format!(
         "lambda-trust init: a few questions, then a commented lambda-trust.toml (Ctrl-C to stop).\n\n\
-         The role may be assumed only with your Genesys Cloud organization ID as sts:ExternalId,\n\
-         so no other Genesys Cloud organization can use it. It is a UUID; find it in Genesys Cloud\n\
+         The role may be assumed only with your Genesys Cloud organization ID as sts:ExternalId, \
+         so no other Genesys Cloud organization can use it. It is a UUID; find it in Genesys Cloud \
          under {ORG_ID_WHERE}.\n"
     ));
     let mut answers = ask_identity(inv, args)?;
-    let from_account = args.from_account
-        || Confirm::new()
-            .with_prompt(format!(
-                "List the Lambda functions in {} to choose from (read-only ListFunctions)?",
-                answers.region
-            ))
+    let from_account = args.from_account || {
+        inv.output.say_prose(&format!(
+            "lambda-trust can list the Lambda functions in {} for you to tick (one read-only \
+             ListFunctions call).",
+            answers.region
+        ));
+        Confirm::new()
+            .with_prompt("List them?")
             .default(false)
             .interact()
-            .map_err(io)?;
+            .map_err(io)?
+    };
     if from_account {
         choose_listed(inv, events, args, &mut answers).await?;
     } else {
-        answers.targets = ask_functions(&answers.region, &args.functions)?;
+        answers.targets = ask_functions(inv, &answers.region, &args.functions)?;
     }
     if answers.account_id.is_none() && answers.targets.iter().any(|t| !t.starts_with("arn:")) {
+        inv.output
+            .say_prose("The role's AWS account: 12 digits; function names without an ARN are its.");
         answers.account_id = Some(ask_text(
-            "AWS account ID of the role (12 digits; bare function names resolve in it)",
+            "AWS account ID of the role",
             args.account_id.clone(),
             text::check_account_id,
         )?);
@@ -96,10 +101,20 @@ fn ask_identity(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
         ),
         text::check_region,
     )?;
+    inv.output.say_prose(
+        "Genesys Cloud's region, as the AWS region it runs in (us-east-1 for mypurecloud.com); \
+         empty to skip.",
+    );
     let genesys_region = ask_text(
-        "Genesys Cloud region (an AWS region name, e.g. us-east-1 for mypurecloud.com; empty to skip)",
+        "Genesys Cloud region",
         Some(args.genesys_region.clone().unwrap_or_default()),
-        |v| if v.is_empty() { Ok(()) } else { text::check_genesys_region(v) },
+        |v| {
+            if v.is_empty() {
+                Ok(())
+            } else {
+                text::check_genesys_region(v)
+            }
+        },
     )?;
     Ok(InitAnswers {
         external_id,
@@ -125,16 +140,13 @@ fn org_id(v: &str) -> std::result::Result<(), String> {
 }
 
 /// Targets typed as a comma-separated list.
-fn ask_functions(region: &str, given: &[String]) -> Result<Vec<String>> {
+fn ask_functions(inv: &Invocation, region: &str, given: &[String]) -> Result<Vec<String>> {
     let region = region.to_string();
-    let typed = ask_text(
-        "Functions Genesys Cloud may invoke (names or ARNs, comma-separated; empty for none yet)",
-        Some(given.join(", ")),
-        move |v| {
-            split(v)
-                .try_for_each(|f| text::check_function(f, &region).map_err(|e| format!("{f}: {e}")))
-        },
-    )?;
+    inv.output
+        .say_prose("The functions Genesys Cloud may invoke: names or ARNs, comma-separated; empty for none yet.");
+    let typed = ask_text("Functions", Some(given.join(", ")), move |v| {
+        split(v).try_for_each(|f| text::check_function(f, &region).map_err(|e| format!("{f}: {e}")))
+    })?;
     Ok(split(&typed).map(str::to_string).collect())
 }
 
@@ -153,13 +165,15 @@ async fn choose_listed(
     if listed.is_empty() {
         inv.output
             .say(&format!("no Lambda function in {}", a.region));
-        a.targets = ask_functions(&a.region, &args.functions)?;
+        a.targets = ask_functions(inv, &a.region, &args.functions)?;
         return Ok(());
     }
     let set = globs(&args.matches)?;
     let ticked: Vec<bool> = listed.iter().map(|f| set.is_match(&f.name)).collect();
+    inv.output
+        .say_prose("Tick the functions Genesys Cloud may invoke: Space ticks one, Enter accepts.");
     let chosen = MultiSelect::new()
-        .with_prompt("Functions Genesys Cloud may invoke (space to tick, enter to accept)")
+        .with_prompt("Functions")
         .items(listed.iter().map(|f| f.name.as_str()))
         .defaults(&ticked)
         .interact()

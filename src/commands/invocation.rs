@@ -289,6 +289,15 @@ impl Output {
         self.event(&Event::Said(line.to_string()));
     }
 
+    /// Prose on stderr: each paragraph (a line of `text`) wrapped to the terminal's width, 80
+    /// columns off a terminal, with no indent (a question's explanation, an introduction).
+    pub(crate) fn say_prose(&self, text: &str) {
+        let width = self.err_width.unwrap_or(80);
+        for paragraph in text.lines() {
+            self.say_text(&crate::report::wrap(paragraph, "", "", width));
+        }
+    }
+
     /// Text on stderr as it is, its lines each said.
     pub(crate) fn say_text(&self, text: &str) {
         for line in text.lines() {

@@ -76,7 +76,7 @@ pub use check::{
 };
 pub use diff::DiffResult;
 pub use export::ExportResult;
-pub(crate) use fit::fit;
+pub(crate) use fit::{fit, wrap};
 pub(crate) use genesys::RegionRow;
 pub use ids::IdsResult;
 pub use lint::{render_human as lint_human, render_json as lint_json};

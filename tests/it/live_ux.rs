@@ -339,6 +339,7 @@ fn init_on_a_terminal_offers_the_accounts_functions_as_a_checklist() {
             "/dev/null",
         ])
         .current_dir(dir.path())
+        .env("COLUMNS", "80")
         .env("AWS_ENDPOINT_URL", env.proxy.url())
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
@@ -368,6 +369,13 @@ fn init_on_a_terminal_offers_the_accounts_functions_as_a_checklist() {
     let _ = writer.join();
     let screen = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{screen}");
+    // Every line of the dialogue fits 80 columns: the questions are short, what explains them
+    // is wrapped at spaces.
+    let lines = screen.split(['\n', '\r']).map(console::strip_ansi_codes);
+    let wide: Vec<_> = lines
+        .filter(|l| console::measure_text_width(l) > 80)
+        .collect();
+    assert!(wide.is_empty(), "{wide:#?}\n{screen}");
     assert!(
         screen.contains("wrote lambda-trust.toml (1 target(s), 2 more listed as comments)"),
         "{screen}"
