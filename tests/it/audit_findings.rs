@@ -290,9 +290,10 @@ fn asff_and_ocsf_files_are_written_beside_json_or_refused_without_a_region() {
     );
 }
 
-/// An unknown reaches Security Hub as one: `path-not-read` is `Compliance.Status`
-/// NOT_AVAILABLE in ASFF and `confidence_id` 0 (Unknown) in OCSF, a failure FAILED and 3 —
-/// both valid by the published shapes.
+/// An unknown reaches Security Hub and code scanning as one: `path-not-read` is
+/// `Compliance.Status` NOT_AVAILABLE in ASFF, `confidence_id` 0 (Unknown) in OCSF and an `open`
+/// result of level `none` in SARIF; a failure FAILED, 3 and `fail` — valid by the published
+/// shapes.
 #[test]
 fn an_unknown_is_not_available_in_asff_and_of_unknown_confidence_in_ocsf() {
     use lambda_trust::core::audit::{Code, Finding};
@@ -352,4 +353,23 @@ fn an_unknown_is_not_available_in_asff_and_of_unknown_confidence_in_ocsf() {
     };
     assert_eq!(confidence(Code::PathNotRead), Some(json!(0)));
     assert_eq!(confidence(failed), Some(json!(3)));
+    let sarif: Value = serde_json::from_str(&lambda_trust::report::audit_sarif(&report)).unwrap();
+    let result = |code: Code| {
+        let results = sarif["runs"][0]["results"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        (results.into_iter())
+            .find(|r| {
+                r["ruleId"]
+                    .as_str()
+                    .is_some_and(|id| id.ends_with(code.as_str()))
+            })
+            .map(|r| (r["kind"].clone(), r["level"].clone()))
+    };
+    assert_eq!(
+        result(Code::PathNotRead),
+        Some((json!("open"), json!("none")))
+    );
+    assert_eq!(result(failed).map(|(kind, _)| kind), Some(json!("fail")));
 }

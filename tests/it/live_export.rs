@@ -78,8 +78,22 @@ fn export_live(g: &G, format: &str, dir: &str) -> (std::path::PathBuf, Value) {
     (out, v)
 }
 
-/// python-hcl2's reading of the directory (tests/it/support/tf_blocks.py).
+/// python-hcl2's reading of the directory (tests/it/support/tf_blocks.py), once each of its
+/// files is as `terraform fmt` leaves it (`support::hcl_fmt`).
 fn tf_blocks(dir: &Path) -> Value {
+    for file in std::fs::read_dir(dir).unwrap() {
+        let path = file.unwrap().path();
+        let ext = path.extension().and_then(|e| e.to_str());
+        if matches!(ext, Some("tf" | "tfvars")) {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let problems = crate::support::hcl_fmt::fmt_problems(&text);
+            assert!(
+                problems.is_empty(),
+                "{}: {problems:#?}\n{text}",
+                path.display()
+            );
+        }
+    }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/support/tf_blocks.py");
     let out = std::process::Command::new(crate::support::genesys::python())
         .arg(&script)

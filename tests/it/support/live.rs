@@ -205,9 +205,7 @@ pub fn json_of(r: &Run) -> Value {
 
 pub fn setup(targets: &[&str]) -> Env {
     let env = Env::new();
-    for t in targets {
-        env.moto.lambda_create_function(t, "us-east-1");
-    }
+    env.moto.lambda_create_functions(targets, "us-east-1");
     env.write_config(&config(targets, ""));
     env
 }

@@ -6,6 +6,7 @@
 pub mod cloudtrail;
 pub mod examples;
 pub mod genesys;
+pub mod hcl_fmt;
 pub mod http;
 pub mod live;
 pub mod moto;

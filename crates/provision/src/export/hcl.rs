@@ -91,10 +91,114 @@ pub(super) fn labels<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String
         .collect()
 }
 
+/// `text` with the `=` of each run of consecutive one-line `key = value` lines in one column,
+/// one space after the run's longest key, as `terraform fmt` aligns them (hclwrite's
+/// formatter: a line whose value opens a bracket it does not close — `key = {` — or a line with
+/// no `=` ends the run, and keeps one space before its `=`).
+pub(super) fn aligned(text: &str) -> String {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let cells: Vec<Option<(usize, usize)>> = lines.iter().map(|l| assignment(l, false)).collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let Some(_) = cells[i] else {
+            // A value that opens: one space before its `=`.
+            match assignment(lines[i], true) {
+                Some((key, eq)) => {
+                    out.push_str(&lines[i][..key]);
+                    out.push(' ');
+                    out.push_str(&lines[i][eq..]);
+                }
+                None => out.push_str(lines[i]),
+            }
+            i += 1;
+            continue;
+        };
+        let end = (i..lines.len())
+            .find(|&k| cells[k].is_none())
+            .unwrap_or(lines.len());
+        let widest = (cells[i..end].iter().flatten().map(|(key, _)| *key))
+            .max()
+            .unwrap_or(0);
+        for k in i..end {
+            let (key, eq) = cells[k].unwrap_or_default();
+            let line = lines[k];
+            out.push_str(&line[..key]);
+            out.push_str(&" ".repeat(widest - key + 1));
+            out.push_str(&line[eq..]);
+        }
+        i = end;
+    }
+    out
+}
+
+/// A `key = value` (the key an identifier or a quoted string after the indent): the end of the
+/// key and the offset of `=`; none for any other line. `opening`: only one whose value opens
+/// more brackets than it closes, else only a one-line one.
+fn assignment(line: &str, opening: bool) -> Option<(usize, usize)> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let rest = &line[indent..];
+    let key = if rest.starts_with('"') {
+        1 + quoted_len(&rest[1..])? + 1
+    } else {
+        rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))?
+    };
+    let after = &rest[key..];
+    let eq = key + (after.len() - after.trim_start_matches(' ').len());
+    let value = rest[eq..].strip_prefix('=')?;
+    if key == 0 || value.starts_with('=') || (net_brackets(value) > 0) != opening {
+        return None;
+    }
+    Some((indent + key, indent + eq))
+}
+
+/// The length of a quoted string's text up to its closing quote (the opening one before `s`).
+fn quoted_len(s: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            '"' if !escaped => return Some(i),
+            '\\' if !escaped => escaped = true,
+            _ => escaped = false,
+        }
+    }
+    None
+}
+
+/// Brackets opened minus closed outside quoted strings and comments.
+fn net_brackets(code: &str) -> i64 {
+    let (mut net, mut quoted, mut escaped) = (0, false, false);
+    for c in code.chars() {
+        match (quoted, c) {
+            (true, '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (true, '"') if !escaped => quoted = false,
+            (true, _) => {}
+            (false, '"') => quoted = true,
+            (false, '#') => break,
+            (false, '{' | '[' | '(') => net += 1,
+            (false, '}' | ']' | ')') => net -= 1,
+            (false, _) => {}
+        }
+        escaped = false;
+    }
+    net
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn runs_of_one_line_assignments_are_aligned_as_terraform_fmt_aligns_them() {
+        let text = "x {\n  name   = \"a\"\n  path = \"/\"\n  policy    = jsonencode({\n    \"Effect\" = \"Allow\"\n    \"Sid\" = \"a = b\"\n  })\n  tags_all = {}\n  t = 1\n}\n";
+        let want = "x {\n  name = \"a\"\n  path = \"/\"\n  policy = jsonencode({\n    \"Effect\" = \"Allow\"\n    \"Sid\"    = \"a = b\"\n  })\n  tags_all = {}\n  t        = 1\n}\n";
+        assert_eq!(aligned(text), want);
+        assert_eq!(aligned(want), want);
+    }
 
     #[test]
     fn templates_stay_literal_and_quotes_are_escaped() {

@@ -40,7 +40,7 @@ fn file(name: &str, e: &Export, body: String) -> File {
     );
     File {
         name: name.to_string(),
-        text: header + &body,
+        text: hcl::aligned(&(header + &body)),
     }
 }
 
