@@ -138,8 +138,8 @@ pub(super) fn aligned(text: &str) -> String {
 fn assignment(line: &str, opening: bool) -> Option<(usize, usize)> {
     let indent = line.len() - line.trim_start_matches(' ').len();
     let rest = &line[indent..];
-    let key = if rest.starts_with('"') {
-        1 + quoted_len(&rest[1..])? + 1
+    let key = if let Some(quoted) = rest.strip_prefix('"') {
+        1 + quoted_len(quoted)? + 1
     } else {
         rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))?
     };
