@@ -1,13 +1,14 @@
 //! The terminal's sink of the workflows' events ([`Terminal`]): a spinner or a bar over
 //! accounts while they wait on AWS or Genesys Cloud, a line per write, notes and warnings, the
 //! waits of retried calls. indicatif draws only when stderr is a terminal, so logs and CI output
-//! stay clean.
+//! stay clean. Both spinners are lines of one `MultiProgress`, hidden while a line is said, so
+//! no spinner is left behind above a result or a warning.
 
 use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::invocation::Output;
 use crate::app::{Event, Events};
@@ -21,15 +22,10 @@ pub(super) struct Terminal {
 
 impl Terminal {
     pub(super) fn new(output: Output, verbose: bool) -> Terminal {
+        let terminal = std::io::stderr().is_terminal() && !output.json_progress;
+        let target = ProgressDrawTarget::stderr();
         Terminal {
-            sink: Arc::new(Sink {
-                output,
-                verbose,
-                terminal: std::io::stderr().is_terminal() && !output.json_progress,
-                bar: Mutex::new(None),
-                wait_bar: Mutex::new(None),
-                last_wait_line: Mutex::new(None),
-            }),
+            sink: Arc::new(Sink::new(output, verbose, terminal, target)),
         }
     }
 }
@@ -39,6 +35,8 @@ struct Sink {
     verbose: bool,
     /// Spinners are drawn (stderr is a terminal, and not `--progress json`).
     terminal: bool,
+    /// Where both spinners are drawn, one line each.
+    multi: MultiProgress,
     /// The spinner or bar of a read now drawn, if any.
     bar: Mutex<Option<ProgressBar>>,
     /// The spinner of a retried call's wait, if any.
@@ -51,11 +49,32 @@ struct Sink {
 /// often, so a hanging endpoint is visible without flooding the log.
 const WAIT_LINE_EVERY: Duration = Duration::from_secs(10);
 
-/// Puts `pb` in `slot` in place of the one drawn before (or, with `None`, clears it).
-fn draw(slot: &Mutex<Option<ProgressBar>>, pb: Option<ProgressBar>) {
-    let mut bar = slot.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(old) = std::mem::replace(&mut *bar, pb) {
-        old.finish_and_clear();
+impl Sink {
+    fn new(output: Output, verbose: bool, terminal: bool, target: ProgressDrawTarget) -> Sink {
+        Sink {
+            output,
+            verbose,
+            terminal,
+            multi: MultiProgress::with_draw_target(target),
+            bar: Mutex::new(None),
+            wait_bar: Mutex::new(None),
+            last_wait_line: Mutex::new(None),
+        }
+    }
+
+    /// Puts `pb` in `slot` in place of the one drawn before (or, with `None`, clears it).
+    fn draw(&self, slot: &Mutex<Option<ProgressBar>>, pb: Option<ProgressBar>) {
+        let mut bar = slot.lock().unwrap_or_else(|e| e.into_inner());
+        let pb = pb.map(|pb| self.multi.add(pb));
+        if let Some(old) = std::mem::replace(&mut *bar, pb) {
+            old.finish_and_clear();
+            self.multi.remove(&old);
+        }
+    }
+
+    /// A line said with the spinners hidden, then drawn again below it.
+    fn say(&self, event: &Event) {
+        self.multi.suspend(|| self.output.event(event));
     }
 }
 
@@ -71,18 +90,18 @@ impl Sink {
             return self.output.event(&event);
         }
         match &event {
-            Event::Reading(what) => draw(&self.bar, self.terminal.then(|| spinner(what))),
+            Event::Reading(what) => self.draw(&self.bar, self.terminal.then(|| spinner(what))),
             Event::Step(what) => with_bar(&self.bar, |pb| {
                 pb.set_message(report::printable(what).into_owned())
             }),
-            Event::ReadDone => draw(&self.bar, None),
+            Event::ReadDone => self.draw(&self.bar, None),
             Event::Counting { total } => {
-                draw(&self.bar, self.terminal.then(|| accounts_bar(*total)))
+                self.draw(&self.bar, self.terminal.then(|| accounts_bar(*total)))
             }
             Event::Counted => with_bar(&self.bar, |pb| pb.inc(1)),
             Event::Waiting(w) => self.waiting(w),
-            Event::Settled => draw(&self.wait_bar, None),
-            _ => self.output.event(&event),
+            Event::Settled => self.draw(&self.wait_bar, None),
+            _ => self.say(&event),
         }
     }
 
@@ -92,7 +111,7 @@ impl Sink {
         // The request and cause name what servers answered: printable, as every event line.
         let line = report::printable(&report::events::waiting_line(w)).into_owned();
         if report::events::always_said(w) || (!self.terminal && self.verbose) {
-            return self.output.say(&line);
+            return self.multi.suspend(|| self.output.say(&line));
         }
         if !self.terminal && self.wait_line_due() {
             return self.output.say(&line);
@@ -100,7 +119,7 @@ impl Sink {
         if self.terminal {
             let mut bar = self.wait_bar.lock().unwrap_or_else(|e| e.into_inner());
             bar.get_or_insert_with(|| {
-                let pb = ProgressBar::new_spinner();
+                let pb = self.multi.add(ProgressBar::new_spinner());
                 pb.set_style(
                     ProgressStyle::with_template("{spinner} {msg}")
                         .unwrap_or_else(|_| ProgressStyle::default_spinner()),

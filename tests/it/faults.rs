@@ -906,3 +906,74 @@ fn a_call_that_hangs_is_said_at_once_in_every_mode() {
     }
     env.h.proxy.clear_faults();
 }
+
+/// On a terminal, a line said while a spinner is drawn (here the notice of a call that hangs)
+/// starts a row of its own, and the spinner is drawn again below it: no spinner text is left
+/// glued before the line. Run on a pseudo-terminal (util-linux `script`), the bytes replayed on
+/// a screen of rows.
+#[test]
+fn a_line_said_under_a_spinner_leaves_no_spinner_behind() {
+    use std::io::Read;
+    let env = Env::new();
+    env.fresh(&[FN_A]);
+    // Every call answers after 7 s: the first read is said to hang at 5 s under its spinner.
+    env.h.proxy.set_faults(FaultConfig {
+        latency: Duration::from_secs(7),
+        ..Default::default()
+    });
+    let bin = support::bin_path();
+    let config = env.config_path();
+    let mut child = Command::new("script")
+        .args([
+            "-qfec",
+            &format!("'{}' plan --config '{}'", bin.display(), config.display()),
+            "/dev/null",
+        ])
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ENDPOINT_URL", env.h.endpoint())
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env("COLUMNS", "200")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("util-linux `script` runs lambda-trust on a pseudo-terminal");
+    let mut out = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = out.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            bytes.extend_from_slice(&buf[..n]);
+            if String::from_utf8_lossy(&bytes).contains("has had no answer for") {
+                // A few ticks more of the spinner after the line.
+                std::thread::sleep(Duration::from_millis(600));
+                let _ = out
+                    .read(&mut buf)
+                    .map(|n| bytes.extend_from_slice(&buf[..n]));
+                break;
+            }
+        }
+        bytes
+    });
+    let bytes = reader.join().unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    env.h.proxy.clear_faults();
+    let screen = support::terminal::replay(&String::from_utf8_lossy(&bytes));
+    let row = (screen.iter())
+        .find(|r| r.contains("has had no answer for"))
+        .unwrap_or_else(|| panic!("the notice is on the screen: {screen:#?}"));
+    assert!(
+        row.starts_with("still waiting for"),
+        "the notice's row: {row:?}\n{screen:#?}"
+    );
+}

@@ -371,9 +371,9 @@ fn init_on_a_terminal_offers_the_accounts_functions_as_a_checklist() {
     assert!(out.status.success(), "{screen}");
     // Every line of the dialogue fits 80 columns: the questions are short, what explains them
     // is wrapped at spaces.
-    let lines = screen.split(['\n', '\r']).map(console::strip_ansi_codes);
-    let wide: Vec<_> = lines
-        .filter(|l| console::measure_text_width(l) > 80)
+    let rows = crate::support::terminal::replay(&screen);
+    let wide: Vec<_> = (rows.iter())
+        .filter(|l| console::measure_text_width(l.trim_end()) > 80)
         .collect();
     assert!(wide.is_empty(), "{wide:#?}\n{screen}");
     assert!(

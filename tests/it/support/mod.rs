@@ -14,6 +14,7 @@ pub mod offline;
 pub mod prove;
 pub mod proxy;
 pub mod state;
+pub mod terminal;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
