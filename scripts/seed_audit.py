@@ -31,7 +31,6 @@ Usage:
 """
 import json
 import sys
-from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 
@@ -177,11 +176,8 @@ def seed_roles(account, n):
             boundary_arn = iam.create_policy(PolicyName=f"{name}-boundary",
                                              PolicyDocument=boundary)["Policy"]["Arn"]
         create(iam, name, statements, inline, MANAGED, boundary_arn)
-    # The clean ones eight at a time (a boto3 client may be shared between threads): the
-    # round trips overlap.
-    with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda i: create(iam, *clean_role(account, i)),
-                      range(max(0, n - len(fixed) - len(exact)))))
+    for i in range(max(0, n - len(fixed) - len(exact))):
+        create(iam, *clean_role(account, i))
 
 
 # Text IAM and Organizations accept in these places (condition values, role descriptions,

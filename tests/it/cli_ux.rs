@@ -1066,10 +1066,9 @@ fn reports_fit_an_80_column_terminal() {
             &format!("COLUMNS=80 \"$LT\" {command} --config \"$CONFIG\""),
             "",
         );
-        for raw in r.stdout.lines() {
-            // What a spinner drew and wiped stays left of its last carriage return.
-            let shown = raw.rsplit('\r').next().unwrap_or_default();
-            let line = ansi.replace_all(shown, "");
+        // The screen the bytes leave: what a spinner drew and wiped is gone.
+        for row in crate::support::terminal::replay(&r.stdout) {
+            let line = ansi.replace_all(row.trim_end(), "");
             let words = line.split_whitespace().count();
             assert!(
                 line.chars().count() <= 80 || words <= 1,

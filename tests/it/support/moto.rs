@@ -224,34 +224,6 @@ impl MotoServer {
         self.client().lambda_create_function_as(name, region, &role)
     }
 
-    /// [`lambda_create_function`](Self::lambda_create_function) of each of `names`, eight at a
-    /// time (the round trips overlap); their ARNs in order.
-    pub fn lambda_create_functions(&self, names: &[&str], region: &str) -> Vec<String> {
-        let role = self
-            .exec_role
-            .lock()
-            .unwrap()
-            .get_or_insert_with(|| self.client().ensure_lambda_exec_role())
-            .clone();
-        let role = role.as_str();
-        let chunk = names.len().div_ceil(8).max(1);
-        std::thread::scope(|s| {
-            let handles: Vec<_> = (names.chunks(chunk))
-                .map(|names| {
-                    let client = self.client();
-                    s.spawn(move || {
-                        (names.iter())
-                            .map(|n| client.lambda_create_function_as(n, region, role))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            (handles.into_iter())
-                .flat_map(|h| h.join().unwrap())
-                .collect()
-        })
-    }
-
     /// See [`AwsSeed::publish_version`].
     pub fn publish_version(&self, function: &str) -> String {
         self.client().publish_version(function)
