@@ -1,9 +1,11 @@
-//! Application (`aws` layer): executes a [`Plan`], one AWS write call per [`Op`], in order.
+//! Application (`aws` layer): executes a [`Plan`], one AWS write call per [`Op`], in order
+//! (function policy writes in different accounts or regions side by side: [`apply`]).
 //!
 //! This is the only module that writes to AWS; `destroy` runs its plan (from
-//! `core::plan::plan_destroy`) through here too. It makes no decisions: everything was resolved by the planner. On the first failure it stops
-//! and reports which ops completed, so the user can see what changed; a re-run converges from
-//! wherever it stopped, because the planner re-reads the world.
+//! `core::plan::plan_destroy`) through here too. It makes no decisions: everything was resolved
+//! by the planner. On the first failure it stops (a function policy write already under way in
+//! another account or region finishes) and reports how many ops completed, so the user can see what
+//! changed; a re-run converges from wherever it stopped, because the planner re-reads the world.
 //!
 //! One exception to "no reads here": a write whose answer was lost. When a connection drops
 //! after a write reached AWS, the SDK retries the call, and the retry meets the write's own
@@ -143,9 +145,9 @@ impl<F: FnMut(usize, &Op)> Step<'_, F> {
         .result
     }
 
-    /// The function policy writes `range`: each (account, region)'s in order, stopping at its
-    /// first failure, all (account, region)s at once. The first failure in plan order, with how
-    /// many writes of the range succeeded, or none.
+    /// The function policy writes `range`: each (account, region)'s in order, all (account,
+    /// region)s at once, every one stopping at the first failure. The first failure in plan
+    /// order, with how many writes of the range succeeded, or none.
     async fn permissions(&self, range: std::ops::Range<usize>) -> Option<(usize, AwsError)> {
         let mut groups: Vec<((&str, &str), Vec<usize>)> = Vec::new();
         for k in range {
@@ -161,10 +163,17 @@ impl<F: FnMut(usize, &Op)> Step<'_, F> {
                 None => groups.push((key, vec![k])),
             }
         }
+        // A failure stops the others at their next write, as a failure stops apply.
+        let stop = std::cell::Cell::new(false);
+        let stop = &stop;
         let runs = groups.iter().map(|(_, members)| async move {
             let mut succeeded = 0;
             for &k in members {
+                if stop.get() {
+                    break;
+                }
                 if let Err(e) = self.one(k).await {
+                    stop.set(true);
                     return (succeeded, Some((k, e)));
                 }
                 succeeded += 1;
