@@ -587,3 +587,29 @@ fn progress_json_tells_every_event_as_one_schema_line_on_stderr() {
     assert!(plain.stderr.contains("[1/"), "{}", plain.stderr);
     assert!(!plain.stderr.contains("\"event\""), "{}", plain.stderr);
 }
+
+/// On a terminal, a line said while a spinner is drawn (here the notice of a call that hangs)
+/// starts a row of its own, and the spinner is drawn again below it: no spinner text is left
+/// glued before the line. Every call answers after 7 s, the first is said to hang at 5 s, and
+/// the run is stopped at 6.5 s; the bytes the terminal got are replayed on a screen of rows.
+#[test]
+fn a_line_said_under_a_spinner_leaves_no_spinner_behind() {
+    let env = setup(&["lookup-customer"]);
+    env.proxy.set_faults(FaultConfig {
+        latency: std::time::Duration::from_secs(7),
+        ..FaultConfig::default()
+    });
+    let r = env.on_a_terminal(
+        "COLUMNS=200 timeout 6.5 \"$LT\" plan --config \"$CONFIG\"",
+        "",
+    );
+    env.proxy.clear_faults();
+    let screen = support::terminal::replay(&r.stdout);
+    let row = (screen.iter())
+        .find(|r| r.contains("has had no answer for"))
+        .unwrap_or_else(|| panic!("the notice is on the screen: {screen:#?}"));
+    assert!(
+        row.starts_with("still waiting for"),
+        "the notice's row: {row:?}\n{screen:#?}"
+    );
+}
