@@ -32,7 +32,9 @@ use futures::{FutureExt, TryFutureExt};
 use tokio::sync::{Mutex, OnceCell};
 
 use crate::aws::{AwsError, Clients};
-use crate::iam::path::{Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy};
+use crate::iam::path::{
+    not_enabled_document, Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, PolicyKind,
+};
 use crate::iam::Policy;
 
 /// The two policy types on the path, in the order levels keep them.
@@ -291,7 +293,6 @@ async fn read_levels(
             .into_iter()
             .map(|p| (p.id.clone(), p))
             .collect();
-    let scps_enabled = enabled.contains(PolicyType::ServiceControlPolicy.as_str());
     Ok(ids
         .iter()
         .map(|(id, kind)| {
@@ -301,7 +302,7 @@ async fn read_levels(
                 id: id.clone(),
                 name: name.to_owned(),
             };
-            with_policies(level, &lists, &docs, scps_enabled)
+            with_policies(level, &lists, &docs, enabled)
         })
         .collect())
 }
@@ -325,42 +326,35 @@ async fn ou_names<'a>(
 /// The attachments of each type at each level: `(level ID, type, policy IDs)`.
 type Attachments<'a> = [(&'a str, &'a PolicyType, Vec<String>)];
 
-/// One level with its policies' documents.
+/// One level with its policies' documents; a type not enabled at the root stands in as its
+/// full-access policy.
 fn with_policies(
     level: Level,
     lists: &Attachments<'_>,
     docs: &BTreeMap<String, OrgPolicy>,
-    scps_enabled: bool,
+    enabled: &BTreeSet<String>,
 ) -> OrgLevel {
     let of = |t: &PolicyType| -> Vec<OrgPolicy> {
+        if !enabled.contains(t.as_str()) {
+            return vec![OrgPolicy::not_enabled(kind_of(t))];
+        }
         lists
             .iter()
             .filter(|(id, lt, _)| *id == level.id && *lt == t)
             .flat_map(|(_, _, ps)| ps.iter().filter_map(|p| docs.get(p).cloned()))
             .collect()
     };
-    let scps = if scps_enabled {
-        of(&PolicyType::ServiceControlPolicy)
-    } else {
-        vec![scps_not_enabled()]
-    };
+    let scps = of(&PolicyType::ServiceControlPolicy);
     let rcps = of(&PolicyType::ResourceControlPolicy);
     OrgLevel { level, scps, rcps }
 }
 
-/// With SCPs not enabled at the root no SCP restricts anyone (AWS Organizations User Guide,
-/// "Enabling and disabling policy types": disabling a type detaches its policies everywhere).
-/// The path's evaluation wants an Allow at every level, so each level gets the one AWS
-/// attaches when SCPs are enabled, `FullAWSAccess`, marked as standing for "not enabled".
-fn scps_not_enabled() -> OrgPolicy {
-    let policy = Policy::from_json_str(
-        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
-    )
-    .expect("a valid policy");
-    OrgPolicy {
-        id: "scps-not-enabled".to_owned(),
-        name: "FullAWSAccess (SCPs are not enabled at the root)".to_owned(),
-        policy,
+/// The path's kind for an organization policy type (SCP or RCP).
+fn kind_of(t: &PolicyType) -> PolicyKind {
+    if *t == PolicyType::ResourceControlPolicy {
+        PolicyKind::Rcp
+    } else {
+        PolicyKind::Scp
     }
 }
 
@@ -417,7 +411,7 @@ async fn describe(org: &Org, id: &str) -> Result<OrgPolicy, ReadError> {
 
 /// Each policy's document as AWS stores it, by ID, for the policies on `org`'s levels
 /// (`DescribePolicy` once per distinct policy, concurrently): what `org-policies` writes into
-/// the files `--org-policies DIR` reads. The stand-in for SCPs not enabled gets its own
+/// the files `--org-policies DIR` reads. The stand-in for a type not enabled gets its own
 /// document.
 pub(crate) async fn policy_documents(
     clients: &Clients,
@@ -434,10 +428,12 @@ pub(crate) async fn policy_documents(
     let reads = ids.into_iter().map(|id| {
         let client = client.clone();
         async move {
-            if id == scps_not_enabled().id {
-                let allow_all = serde_json::json!({"Version": "2012-10-17", "Statement":
-                    [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
-                return Ok((id.to_owned(), allow_all));
+            if let Some((id, _, document)) = TYPES
+                .iter()
+                .map(|t| not_enabled_document(kind_of(t)))
+                .find(|(stand_in, _, _)| *stand_in == id)
+            {
+                return Ok((id.to_owned(), document));
             }
             let out = client
                 .describe_policy()

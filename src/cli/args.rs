@@ -501,8 +501,10 @@ pub struct OrgPoliciesArgs {
     ///
     /// One JSON file per policy: {"kind": "SCP"|"RCP", "id", "name", "level": {"kind":
     /// "root"|"organizational-unit"|"account", "id", "name", "depth" (OUs)}, "document"}, for
-    /// every level from the root to the account; or the AWS CLI's own outputs as it prints
-    /// them (docs/verify.md, "Organization policies"). Without it they are read from AWS
+    /// every level from the root to the account, FullAWSAccess and RCPFullAWSAccess included
+    /// (a level without either kind leaves it unknown; `aws organizations list-roots` says
+    /// which kinds are not enabled); or the AWS CLI's own outputs as it prints them
+    /// (docs/verify.md, "Organization policies"). Without it they are read from AWS
     /// Organizations (the management account or a delegated administrator may); where they
     /// cannot be read, Genesys Cloud's access is "not proved" (docs/audit.md).
     #[arg(long, value_name = "DIR")]

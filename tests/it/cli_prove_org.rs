@@ -127,6 +127,40 @@ fn a_perimeter_without_the_organization_s_id_is_unknown_not_a_block() {
     );
 }
 
+/// SCPs given without any RCP are not "no RCP applies": AWS attaches `RCPFullAWSAccess` to
+/// every level while RCPs are enabled, so an RCP not given may deny — unknown, never proved.
+/// `aws organizations list-roots` showing RCPs not enabled settles it: proved.
+#[test]
+fn scps_without_rcps_are_unknown_until_list_roots_says_rcps_are_not_enabled() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = org_dir(dir.path(), &["444455556666", PARTNER]);
+    for rcp in [
+        "root-rcp.json",
+        "root-rcp-full.json",
+        "account-rcp-full.json",
+    ] {
+        std::fs::remove_file(Path::new(&org).join(rcp)).unwrap();
+    }
+    let r = prove(dir.path(), "json", &["--org-policies", &org]);
+    assert_eq!(r.code, 3, "{r}");
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let claim = &v["organization"]["targets"][0]["claim"];
+    assert_eq!(claim["verdict"], "unknown", "{v:#}");
+    let detail = claim["detail"].as_str().unwrap();
+    assert!(detail.contains("no RCP given"), "{detail}");
+    assert!(detail.contains("list-roots"), "{detail}");
+
+    let roots = json!({"Roots": [{"Id": "r-root", "Name": "Root",
+        "Arn": "arn:aws:organizations::999999999999:root/o-abc/r-root",
+        "PolicyTypes": [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]}]});
+    write(Path::new(&org), "roots.json", &roots);
+    let r = prove(dir.path(), "json", &["--org-policies", &org]);
+    assert_eq!(r.code, 0, "{r}");
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let claim = &v["organization"]["targets"][0]["claim"];
+    assert_eq!(claim["verdict"], "proved", "{v:#}");
+}
+
 #[test]
 fn without_the_files_nothing_is_claimed_about_them() {
     let dir = tempfile::tempdir().unwrap();
@@ -190,6 +224,30 @@ fn the_published_identity_perimeter_is_decided_over_the_configs_role() {
                     "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]}});
         write(&org, "full.json", &full);
         write(&org, "rcp.json", &rcp);
+        // The full-access policies AWS attaches to every level while each type is enabled.
+        let account = json!({"kind": "account", "id": ACCOUNT});
+        let allow = |principal: bool| {
+            let mut s = json!({"Effect": "Allow", "Action": "*", "Resource": "*"});
+            if principal {
+                s["Principal"] = json!("*");
+            }
+            json!({"Version": "2012-10-17", "Statement": [s]})
+        };
+        for (name, kind, id, level) in [
+            ("full-account.json", "SCP", "p-full", &account),
+            ("rcp-full-root.json", "RCP", "p-RCPFullAWSAccess", &root),
+            (
+                "rcp-full-account.json",
+                "RCP",
+                "p-RCPFullAWSAccess",
+                &account,
+            ),
+        ] {
+            let document = allow(kind == "RCP");
+            let file = json!({"kind": kind, "id": id, "name": id, "level": level,
+                "document": document});
+            write(&org, name, &file);
+        }
         org.to_string_lossy().into_owned()
     };
     let config = |tags: &str| {
@@ -254,8 +312,18 @@ fn simulate_reads_the_aws_clis_organization_outputs() {
             .join(format!("cli-{}-{by_targets}", listed.len()));
         std::fs::create_dir_all(&org).unwrap();
         let summary = identity_perimeter_rcp(&org, listed);
+        let full = rcp_full_access(&org);
         if by_targets {
-            write(&org, "rcps.json", &json!({"Policies": [summary]}));
+            write(&org, "rcps.json", &json!({"Policies": [summary, full]}));
+            write(
+                &org,
+                "p-RCPFullAWSAccess.targets.json",
+                &json!({"Targets": [
+                    {"TargetId": "r-root", "Arn": "", "Name": "Root", "Type": "ROOT"},
+                    {"TargetId": "ou-root-aaaaaaaa", "Arn": "", "Name": "Workloads",
+                        "Type": "ORGANIZATIONAL_UNIT"},
+                    {"TargetId": ACCOUNT, "Arn": "", "Name": "workload", "Type": "ACCOUNT"}]}),
+            );
             write(
                 &org,
                 "p-idp.targets.json",
@@ -273,7 +341,13 @@ fn simulate_reads_the_aws_clis_organization_outputs() {
                 &json!({"Parents": [{"Id": "r-root", "Type": "ROOT"}]}),
             );
         } else {
-            write(&org, "r-root.rcps.json", &json!({"Policies": [summary]}));
+            write(
+                &org,
+                "r-root.rcps.json",
+                &json!({"Policies": [summary, full]}),
+            );
+            let account = format!("{ACCOUNT}.rcps.json");
+            write(&org, &account, &json!({"Policies": [full]}));
         }
         org.to_string_lossy().into_owned()
     };
@@ -322,6 +396,22 @@ fn simulate_reads_the_aws_clis_organization_outputs() {
             .contains(&format!("list-parents --child-id {ACCOUNT}")),
         "{unplaced}"
     );
+}
+
+/// `RCPFullAWSAccess`, which AWS attaches to every level while RCPs are enabled, as
+/// `describe-policy` prints it, in `org`: its policy summary.
+fn rcp_full_access(org: &Path) -> Value {
+    let content = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": "*", "Action": "*", "Resource": "*"}]});
+    let arn = "arn:aws:organizations::aws:policy/resource_control_policy/p-RCPFullAWSAccess";
+    let summary = json!({"Id": "p-RCPFullAWSAccess", "Arn": arn, "Name": "RCPFullAWSAccess",
+        "Description": "", "Type": "RESOURCE_CONTROL_POLICY", "AwsManaged": true});
+    write(
+        org,
+        "p-RCPFullAWSAccess.json",
+        &json!({"Policy": {"PolicySummary": summary, "Content": content.to_string()}}),
+    );
+    summary
 }
 
 /// AWS's published identity-perimeter RCP with `listed` accounts exempt, as `describe-policy`

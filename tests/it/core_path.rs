@@ -43,16 +43,26 @@ fn root_with_rcp(document: Value) -> OrgPolicies {
             OrgLevel {
                 level: level(LevelKind::Root, "r-root"),
                 scps: vec![full_access()],
-                rcps: vec![rcp],
+                rcps: vec![rcp_full_access(), rcp],
             },
             OrgLevel {
                 level: level(LevelKind::Account, ACCOUNT),
                 scps: vec![full_access()],
-                rcps: vec![],
+                rcps: vec![rcp_full_access()],
             },
         ],
         management_account: false,
         organization_id: Some("o-abc".into()),
+    }
+}
+
+fn rcp_full_access() -> OrgPolicy {
+    let doc = json!({"Version": "2012-10-17", "Statement":
+        [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]});
+    OrgPolicy {
+        id: "p-RCPFullAWSAccess".into(),
+        name: "RCPFullAWSAccess".into(),
+        policy: Policy::parse(&doc).unwrap(),
     }
 }
 

@@ -199,7 +199,7 @@ fn a_function_policy_not_read_is_unknown_once_never_a_block() {
 /// function policy says.
 #[test]
 fn a_known_deny_blocks_even_beside_a_function_policy_not_read() {
-    use lambda_trust_iam::path::{Level, LevelKind, OrgLevel, OrgPolicy};
+    use lambda_trust_iam::path::{Level, LevelKind, OrgLevel, OrgPolicy, PolicyKind};
     let target = function(OTHER, "lookup");
     let scp = |doc: serde_json::Value| OrgPolicy {
         id: "p-deny".into(),
@@ -215,7 +215,7 @@ fn a_known_deny_blocks_even_beside_a_function_policy_not_read() {
         scps: vec![scp(json!({"Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Action": "*", "Resource": "*"},
             {"Effect": "Deny", "Action": "lambda:InvokeFunction", "Resource": "*"}]}))],
-        rcps: Vec::new(),
+        rcps: vec![OrgPolicy::not_enabled(PolicyKind::Rcp)],
     };
     let orgs = OrgPolicies::Read {
         levels: vec![

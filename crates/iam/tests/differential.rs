@@ -239,6 +239,12 @@ fn full_access() -> Value {
     ])
 }
 
+fn rcp_full_access() -> Value {
+    doc(vec![
+        json!({"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}),
+    ])
+}
+
 fn scenario(rng: &mut Rng) -> Scenario {
     let target = rng.pick(&[FN, FN, FN_OTHER]).to_owned();
     let levels = (0..rng.below(4))
@@ -251,11 +257,11 @@ fn scenario(rng: &mut Rng) -> Scenario {
             if rng.chance(50) || scps.is_empty() {
                 scps.push(scp(rng));
             }
-            let rcps = if rng.chance(50) {
-                vec![rcp(rng)]
-            } else {
-                Vec::new()
-            };
+            // And RCPFullAWSAccess on every level while RCPs are enabled.
+            let mut rcps = vec![rcp_full_access()];
+            if rng.chance(50) {
+                rcps.push(rcp(rng));
+            }
             (scps, rcps)
         })
         .collect();
@@ -466,8 +472,10 @@ impl Probe {
                 .iter()
                 .enumerate()
                 .map(|(i, l)| {
+                    // The reference applies RCPFullAWSAccess itself and refuses it given.
                     json!({"orgIdentifier": format!("level-{i}"), "policies": pick(l).iter()
-                        .enumerate().map(|(j, p)| json!({"name": format!("p{i}{j}"), "policy": p}))
+                        .enumerate().filter(|(_, p)| **p != rcp_full_access())
+                        .map(|(j, p)| json!({"name": format!("p{i}{j}"), "policy": p}))
                         .collect::<Vec<_>>()})
                 })
                 .collect()

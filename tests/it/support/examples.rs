@@ -302,7 +302,13 @@ impl<'m> World<'m> {
             "cdk.out/GenesysStack.template.json",
         );
         copy("audit-input/moto-gaad.json", "gaad.json");
-        for f in ["root-scp.json", "account-scp.json", "root-rcp.json"] {
+        for f in [
+            "root-scp.json",
+            "account-scp.json",
+            "root-rcp.json",
+            "root-rcp-full.json",
+            "account-rcp-full.json",
+        ] {
             copy(&format!("org-policies/{f}"), &format!("org-policies/{f}"));
         }
         let write = |to: &str, text: &str| {

@@ -67,8 +67,19 @@ pub fn org_policies_dir(
     let org = dir.join(format!("org-{account}-{}", listed.len()));
     std::fs::create_dir_all(&org).unwrap();
     let full = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+    let rcp_full = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]});
     let level = |kind: &str, id: &str| json!({"kind": kind, "id": id, "name": id});
     let files = [
+        (
+            "root-rcp-full.json",
+            json!({"kind": "RCP", "id": "p-RCPFullAWSAccess", "name": "RCPFullAWSAccess",
+            "level": level("root", "r-root"), "document": rcp_full}),
+        ),
+        (
+            "account-rcp-full.json",
+            json!({"kind": "RCP", "id": "p-RCPFullAWSAccess", "name": "RCPFullAWSAccess",
+            "level": level("account", account), "document": rcp_full}),
+        ),
         (
             "root-scp.json",
             json!({"kind": "SCP", "id": "p-FullAWSAccess", "name": "FullAWSAccess",

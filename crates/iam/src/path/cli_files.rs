@@ -54,6 +54,44 @@ struct Listed {
     policies: Vec<Summary>,
 }
 
+/// `list-roots`' output: the root's ID and the policy types enabled on it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Roots {
+    roots: Vec<Root>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Root {
+    id: String,
+    #[serde(default)]
+    policy_types: Vec<RootPolicyType>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RootPolicyType {
+    #[serde(rename = "Type")]
+    kind: String,
+    status: String,
+}
+
+/// The organization's root as `list-roots` gives it: the file, the root's ID and the kinds
+/// (SCP, RCP) not enabled on it.
+#[derive(Debug, Default)]
+pub(super) struct RootRead {
+    pub(super) file: String,
+    pub(super) id: String,
+    pub(super) not_enabled: Vec<OrgPolicyFileKind>,
+}
+
+/// What the files give: lambda-trust's policy files, and the root when `list-roots` is given.
+pub(super) struct Translated {
+    pub(super) files: Vec<(String, String)>,
+    pub(super) root: Option<RootRead>,
+}
+
 /// `files` with every AWS CLI output turned into lambda-trust's policy files; the others as
 /// they are. A listed policy whose content is not given, or a listing whose file does not
 /// name its target, is an error naming the file and the command that gives what is missing.
@@ -62,7 +100,7 @@ struct Listed {
 pub(super) fn translated(
     files: &[(String, String)],
     account: Option<&str>,
-) -> Result<Vec<(String, String)>, OrgFileError> {
+) -> Result<Translated, OrgFileError> {
     let mut out = outputs(files)?;
     let path = match account {
         Some(a) => cli_targets::path_of(&out.parents, a)?,
@@ -72,7 +110,10 @@ pub(super) fn translated(
     from_listings(&out, path.as_deref(), &mut placed)?;
     from_targets(&out, account, path.as_deref(), &mut placed)?;
     out.others.extend(placed.files);
-    Ok(out.others)
+    Ok(Translated {
+        files: out.others,
+        root: out.root,
+    })
 }
 
 /// The policy files made so far, each (level, policy) once.
@@ -202,6 +243,7 @@ struct Outputs {
     org_lists: Vec<(String, Vec<Summary>)>,
     targets: BTreeMap<String, (String, Vec<cli_targets::Target>)>,
     parents: BTreeMap<String, String>,
+    root: Option<RootRead>,
     others: Vec<(String, String)>,
 }
 
@@ -228,6 +270,10 @@ fn outputs(files: &[(String, String)]) -> Result<Outputs, OrgFileError> {
                 .map_err(|e| error(name, e.to_string(), cli_targets::TARGETS))?;
             let policy = cli_targets::policy_of(name)?;
             out.targets.insert(policy, (name.clone(), t.targets));
+        } else if v.get("Roots").is_some() {
+            let r: Roots =
+                serde_json::from_value(v).map_err(|e| error(name, e.to_string(), ROOTS))?;
+            out.root = Some(root_read(name, r)?);
         } else if v.get("Parents").is_some() {
             let p: cli_targets::Parents = serde_json::from_value(v)
                 .map_err(|e| error(name, e.to_string(), cli_targets::PARENTS))?;
@@ -245,6 +291,29 @@ fn outputs(files: &[(String, String)]) -> Result<Outputs, OrgFileError> {
         }
     }
     Ok(out)
+}
+
+const ROOTS: &str = "give the output of `aws organizations list-roots` as it is";
+
+/// The one root of `list-roots`, with the kinds not enabled on it.
+fn root_read(file: &str, r: Roots) -> Result<RootRead, OrgFileError> {
+    let [root] = <[Root; 1]>::try_from(r.roots)
+        .map_err(|_| error(file, "an organization has exactly one root", ROOTS))?;
+    let enabled =
+        |kind: &str| (root.policy_types.iter()).any(|t| t.kind == kind && t.status == "ENABLED");
+    let not_enabled = [
+        ("SERVICE_CONTROL_POLICY", OrgPolicyFileKind::Scp),
+        ("RESOURCE_CONTROL_POLICY", OrgPolicyFileKind::Rcp),
+    ]
+    .into_iter()
+    .filter(|(kind, _)| !enabled(kind))
+    .map(|(_, k)| k)
+    .collect();
+    Ok(RootRead {
+        file: file.to_owned(),
+        id: root.id,
+        not_enabled,
+    })
 }
 
 const DESCRIBE: &str =

@@ -25,7 +25,7 @@
 use serde::Deserialize;
 
 use super::super::model::Policy;
-use super::{Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy};
+use super::{Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, PolicyKind};
 
 /// One organization policy file as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -107,7 +107,8 @@ pub fn org_policies_from_files(
 ) -> Result<OrgPolicies, OrgFileError> {
     let mut levels: Vec<(u32, OrgLevel)> = Vec::new();
     let mut organization_id = organization_id;
-    for (name, text) in &super::cli_files::translated(files, Some(account))? {
+    let translated = super::cli_files::translated(files, Some(account))?;
+    for (name, text) in &translated.files {
         let (file, policy) = parse_file(name, text)?;
         match (&organization_id, &file.organization) {
             (Some(known), Some(said)) if known != said => {
@@ -148,7 +149,7 @@ pub fn org_policies_from_files(
             OrgPolicyFileKind::Rcp => levels[slot].1.rcps.push(entry),
         }
     }
-    levels.sort_by_key(|(r, _)| *r);
+    complete_path(&mut levels, translated.root.as_ref(), account)?;
     Ok(OrgPolicies::Read {
         levels: levels.into_iter().map(|(_, l)| l).collect(),
         management_account,
@@ -156,11 +157,65 @@ pub fn org_policies_from_files(
     })
 }
 
+/// The levels sorted root first, with the root and the account always there (every account
+/// of an organization has both on its path: a level no file names has nothing given, which
+/// leaves what it decides unknown), and the kinds `list-roots` shows not enabled standing in
+/// at every level as their full-access policy. A file of a kind not enabled is an error: AWS
+/// detaches a type's policies when it is disabled.
+fn complete_path(
+    levels: &mut Vec<(u32, OrgLevel)>,
+    root: Option<&super::cli_files::RootRead>,
+    account: &str,
+) -> Result<(), OrgFileError> {
+    let (root_id, root_name) = match root {
+        Some(r) => (r.id.clone(), r.id.clone()),
+        None => ("r-".to_owned(), "the root (no file names it)".to_owned()),
+    };
+    let edges = [(0, LevelKind::Root, root_id, root_name)];
+    let account_level = (
+        u32::MAX,
+        LevelKind::Account,
+        account.to_owned(),
+        account.to_owned(),
+    );
+    for (rank, kind, id, name) in edges.into_iter().chain([account_level]) {
+        if !levels.iter().any(|(r, _)| *r == rank) {
+            levels.push((rank, empty(Level { kind, id, name })));
+        }
+    }
+    levels.sort_by_key(|(r, _)| *r);
+    let Some(root) = root else { return Ok(()) };
+    for kind in &root.not_enabled {
+        for (_, level) in levels.iter_mut() {
+            let (policies, path_kind) = match kind {
+                OrgPolicyFileKind::Scp => (&mut level.scps, PolicyKind::Scp),
+                OrgPolicyFileKind::Rcp => (&mut level.rcps, PolicyKind::Rcp),
+            };
+            let stand_in = OrgPolicy::not_enabled(path_kind);
+            if let Some(p) = policies.iter().find(|p| p.id != stand_in.id) {
+                let what = format!(
+                    "{}s are not enabled at the root, yet {} ({}) is given as attached to {}",
+                    kind_word(*kind).to_uppercase(),
+                    p.name,
+                    p.id,
+                    level.level.id
+                );
+                let hint = "give the outputs of one moment: disabling a type detaches its policies";
+                return Err(error(&root.file, what, hint));
+            }
+            if policies.is_empty() {
+                policies.push(stand_in);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Checks every file as far as it can be without the account: each is a policy file (its
 /// shape, its document, an OU's depth). Callers run it before any AWS call, so bad input is
 /// refused first; [`org_policies_from_files`] then places the levels for the account.
 pub fn check_org_policy_files(files: &[(String, String)]) -> Result<(), OrgFileError> {
-    for (name, text) in &super::cli_files::translated(files, None)? {
+    for (name, text) in &super::cli_files::translated(files, None)?.files {
         let (file, _) = parse_file(name, text)?;
         if file.level.kind == LevelKind::OrganizationalUnit {
             rank(name, &file.level, "")?;
@@ -355,6 +410,56 @@ mod tests {
         assert_eq!(levels[1].scps[0].id, "p-ou");
         assert_eq!(levels[1].rcps[0].id, "p-rcp");
         assert_eq!(levels[2].level.name, "123456789012");
+    }
+
+    /// The root and the account are on every member account's path: a level no file names
+    /// is there with nothing given, so what it decides is unknown, never "none apply".
+    #[test]
+    fn the_root_and_the_account_are_there_when_no_file_names_them() {
+        let files = [file("SCP", "p-ou", OU, "Allow")];
+        let Ok(OrgPolicies::Read { levels, .. }) =
+            org_policies_from_files(&files, "123456789012", false, None)
+        else {
+            panic!("files read");
+        };
+        let kinds: Vec<LevelKind> = levels.iter().map(|l| l.level.kind).collect();
+        use LevelKind::*;
+        assert_eq!(kinds, [Root, OrganizationalUnit, Account]);
+        assert!(levels[0].scps.is_empty() && levels[2].scps.is_empty());
+        assert!(levels.iter().all(|l| l.rcps.is_empty()));
+    }
+
+    /// `aws organizations list-roots` says which types are enabled: a type that is not stands
+    /// in at every level as its full-access policy; a file of it contradicts the root.
+    #[test]
+    fn list_roots_stands_in_for_a_type_not_enabled() {
+        let roots = (
+            "roots.json".to_owned(),
+            serde_json::json!({"Roots": [{"Id": "r-1",
+            "Arn": "arn:aws:organizations::111111111111:root/o-abc/r-1", "Name": "Root",
+            "PolicyTypes": [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]}]})
+            .to_string(),
+        );
+        let mut files = vec![
+            roots,
+            file("SCP", "p-root", ROOT, "Allow"),
+            file("SCP", "p-acct", ACCOUNT, "Allow"),
+        ];
+        let Ok(OrgPolicies::Read { levels, .. }) =
+            org_policies_from_files(&files, "123456789012", false, None)
+        else {
+            panic!("files read");
+        };
+        assert_eq!(levels.len(), 2);
+        for l in &levels {
+            assert_eq!(l.rcps, [OrgPolicy::not_enabled(PolicyKind::Rcp)], "{l:?}");
+            assert_eq!(l.scps.len(), 1, "{l:?}");
+        }
+        files.push(file("RCP", "p-rcp", OU, "Deny"));
+        let e = org_policies_from_files(&files, "123456789012", false, None).unwrap_err();
+        assert_eq!(e.file, "roots.json");
+        assert!(e.message.contains("RCPs are not enabled"), "{e}");
+        assert!(e.message.contains("p-rcp"), "{e}");
     }
 
     #[test]

@@ -336,7 +336,8 @@ fn unsettled_on(hop: &Hop<'_>) -> Vec<UnsettledStatement> {
 }
 
 /// SCPs (each level needs an Allow; any Deny denies) or RCPs (any Deny denies; the Allow is
-/// `RCPFullAWSAccess`, attached at every level and not detachable).
+/// `RCPFullAWSAccess`, attached at every level and not detachable). A level with none of a
+/// kind has that kind not given: unknown, never "none apply".
 fn control(
     policies: ControlPolicies<'_>,
     kind: PolicyKind,
@@ -360,21 +361,33 @@ fn control(
             // No SCP at a level is not "no SCP allows": AWS keeps at least one SCP attached to
             // every level while SCPs are enabled (AWS Organizations User Guide, "Attaching and
             // detaching SCPs"), and a reader marks them not enabled; none here means not given.
-            PolicyKind::Scp if level.scps.is_empty() => {
-                let reason = SCPS_NOT_GIVEN.to_owned();
-                if !unread.iter().any(|u| u.kind == kind && u.reason == reason) {
-                    unread.push(Unread { kind, reason });
-                }
-            }
+            // Nor is no RCP "no RCP denies": `RCPFullAWSAccess` is attached to every level while
+            // RCPs are enabled (User Guide, "Resource control policies"), and a reader marks them
+            // not enabled; none here means not given, and an RCP not given may deny.
+            PolicyKind::Scp if level.scps.is_empty() => not_given(kind, SCPS_NOT_GIVEN, unread),
             PolicyKind::Scp => scp_level(level, req, blockers),
+            _ if level.rcps.is_empty() => not_given(kind, RCPS_NOT_GIVEN, unread),
             _ => rcp_level(level, req, blockers),
         }
+    }
+}
+
+/// One "not given" per kind, however many levels lack it.
+fn not_given(kind: PolicyKind, reason: &str, unread: &mut Vec<Unread>) {
+    if !unread.iter().any(|u| u.kind == kind && u.reason == reason) {
+        let reason = reason.to_owned();
+        unread.push(Unread { kind, reason });
     }
 }
 
 /// Why SCPs are not known when a level has none.
 const SCPS_NOT_GIVEN: &str = "a level on the path has no SCP given (AWS attaches at least one \
      to every level: give each level's, FullAWSAccess included)";
+
+/// Why RCPs are not known when a level has none.
+const RCPS_NOT_GIVEN: &str = "a level on the path has no RCP given (AWS attaches \
+     RCPFullAWSAccess to every level while RCPs are enabled: give each level's, \
+     RCPFullAWSAccess included, or `aws organizations list-roots` when they are not enabled)";
 
 fn labeled(p: &OrgPolicy) -> LabeledPolicy {
     LabeledPolicy::new(p.id.clone(), p.policy.clone())

@@ -50,6 +50,7 @@ mod cli_files;
 mod cli_targets;
 mod files;
 mod hop;
+mod not_enabled;
 mod prove;
 mod security;
 #[cfg(test)]
@@ -68,6 +69,7 @@ use hop::Unread;
 pub use hop::{
     evaluate_hop, organization_stops, ControlPolicies, Hop, KnownKeys, PrincipalSide, ResourceSide,
 };
+pub use not_enabled::not_enabled_document;
 pub use prove::{availability, Availability, AvailabilityVerdict, PathReport};
 pub use security::{security, Security, SecurityFinding, SecurityVerdict, WayIn};
 
@@ -186,8 +188,9 @@ pub struct OrgLevel {
     pub level: Level,
     /// Service control policies attached here.
     pub scps: Vec<OrgPolicy>,
-    /// Resource control policies attached here (`RCPFullAWSAccess` may be omitted: AWS attaches
-    /// it everywhere and it only allows).
+    /// Resource control policies attached here, `RCPFullAWSAccess` included (AWS attaches it to
+    /// every level while RCPs are enabled; a reader stands it in when they are not). None: not
+    /// given, so what they decide is unknown.
     pub rcps: Vec<OrgPolicy>,
 }
 

@@ -70,7 +70,17 @@ fn level(kind: LevelKind, id: &str, name: &str, scps: Vec<OrgPolicy>) -> OrgLeve
             name: name.into(),
         },
         scps,
-        rcps: Vec::new(),
+        rcps: vec![rcp_full_access()],
+    }
+}
+
+/// What AWS attaches to every level while RCPs are enabled.
+fn rcp_full_access() -> OrgPolicy {
+    OrgPolicy {
+        id: "p-RCPFullAWSAccess".into(),
+        name: "RCPFullAWSAccess".into(),
+        policy: policy(json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]})),
     }
 }
 
@@ -841,3 +851,21 @@ fn keys_a_direct_call_never_carries_settle_the_answer() {
 
 /// The published data-perimeter policies, and conditions decided in three values.
 mod perimeters;
+
+/// No RCP at a level is not "no RCP denies": AWS attaches `RCPFullAWSAccess` to every level
+/// while RCPs are enabled, so a level without one has its RCPs not given, and an RCP not given
+/// may deny. Availability is then not proved (never proved, never blocked); a known Deny still
+/// blocks beside it.
+#[test]
+fn a_level_with_no_rcp_given_leaves_the_assume_role_not_proved() {
+    let mut l = levels();
+    l[2].rcps.clear();
+    let a = only(availability(&input(l.clone(), false)));
+    assert_eq!(a.verdict, AvailabilityVerdict::NotProved, "{a:?}");
+    let reason = a.reason.as_deref().unwrap_or_default();
+    assert!(reason.contains("no RCP given"), "{reason}");
+    assert!(reason.contains("RCPFullAWSAccess"), "{reason}");
+    l[0].rcps.push(identity_perimeter());
+    let a = only(availability(&input(l, false)));
+    assert_eq!(a.verdict, AvailabilityVerdict::Blocked, "{a:?}");
+}
