@@ -482,6 +482,11 @@ async fn function_policies_per_qualifier_and_account_then_the_path_verdicts() {
 
 /// Organization with RCPs enabled at the root and SCPs not: `(root, member)`.
 fn rcps_only(moto: &MotoServer) -> (String, String) {
+    only_enabled(moto, "RESOURCE_CONTROL_POLICY")
+}
+
+/// Organization with one policy type (`kind`) enabled at the root: `(root, member)`.
+fn only_enabled(moto: &MotoServer, kind: &str) -> (String, String) {
     let m = moto.client();
     m.organizations_ok("CreateOrganization", json!({"FeatureSet": "ALL"}));
     let root = m.organizations_ok("ListRoots", json!({}))["Roots"][0]["Id"]
@@ -490,7 +495,7 @@ fn rcps_only(moto: &MotoServer) -> (String, String) {
         .to_owned();
     m.organizations_ok(
         "EnablePolicyType",
-        json!({"RootId": root, "PolicyType": "RESOURCE_CONTROL_POLICY"}),
+        json!({"RootId": root, "PolicyType": kind}),
     );
     let member = m.organizations_ok(
         "CreateAccount",
@@ -549,6 +554,43 @@ async fn scps_not_enabled_at_the_root_restrict_nothing_and_are_not_listed() {
         "{:?}",
         report.availability[0]
     );
+}
+
+/// RCPs not enabled deny nothing: each level gets `RCPFullAWSAccess` standing in for them,
+/// so the path is proved, not left unknown for a level with no RCP; only SCPs are listed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rcps_not_enabled_at_the_root_deny_nothing_and_are_not_listed() {
+    let w = World::new(false);
+    let (_, member) = only_enabled(&w.moto, "SERVICE_CONTROL_POLICY");
+    let clients = w.management().await;
+    w.proxy.clear();
+    let read = read_org_policies(&clients, &member).await;
+    let stand_in = strings(&["RCPFullAWSAccess (RCPs are not enabled at the root)"]);
+    assert_eq!(
+        names(&read),
+        vec![
+            (
+                LevelKind::Root,
+                strings(&["FullAWSAccess"]),
+                stand_in.clone()
+            ),
+            (LevelKind::Account, strings(&["FullAWSAccess"]), stand_in),
+        ]
+    );
+    let listed = w.proxy.calls_to("organizations:ListPoliciesForTarget");
+    assert_eq!(listed.len(), 2);
+    assert!(listed
+        .iter()
+        .all(|c| c.body.contains("SERVICE_CONTROL_POLICY")));
+    let fn_arn = format!("arn:aws:lambda:us-east-1:{member}:function:f");
+    let input = path_input(
+        &member,
+        vec![target(&fn_arn, None)],
+        BTreeMap::from([(member.clone(), read)]),
+    );
+    let report = PathReport::new(&input, Budget::default());
+    let a = &report.availability[0];
+    assert_eq!(a.verdict, AvailabilityVerdict::Proved, "{a:?}");
 }
 
 /// Targets per size of `function_policy_reads_are_one_call_per_target_not_paced_below_the_quota`
