@@ -15,6 +15,7 @@ mod audit_findings;
 mod audit_input;
 mod audit_unused;
 mod bad_input;
+mod circles;
 mod cli_offline;
 mod cli_prove;
 mod cli_prove_org;

@@ -38,6 +38,7 @@ pub mod export;
 pub mod genesys;
 pub mod handover;
 pub mod isolation;
+mod isolation_claim;
 pub mod lint;
 pub mod onboard;
 pub mod plan;

@@ -299,5 +299,5 @@ pub struct Proof {
     /// With several environments: each one's properties (also all in `results`).
     pub environments: Vec<(String, Vec<lambda_trust_iam::PropertyResult>)>,
     /// With several environments: every ordered pair's isolation claims.
-    pub isolation: Vec<crate::isolation::IsolationClaim>,
+    pub isolation: Vec<crate::isolation_claim::IsolationClaim>,
 }

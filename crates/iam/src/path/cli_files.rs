@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::super::model::Policy;
 use super::cli_targets;
-use super::files::{error, file_json, OrgFileError, OrgPolicyFileKind};
+use super::org_file::{error, file_json, OrgFileError, OrgPolicyFileKind};
 use super::{Level, LevelKind, OrgPolicy};
 
 /// A `PolicySummary` (`describe-policy`'s, or one of `list-policies-for-target`'s).

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
-use super::files::{error, OrgFileError};
+use super::org_file::{error, OrgFileError};
 use super::LevelKind;
 
 /// One entry of `list-targets-for-policy`'s `Targets`.

@@ -51,7 +51,9 @@ mod cli_targets;
 mod files;
 mod hop;
 mod not_enabled;
+mod org_file;
 mod prove;
+mod report;
 mod security;
 #[cfg(test)]
 mod tests;
@@ -63,14 +65,16 @@ use serde::Serialize;
 use super::eval::LabeledPolicy;
 use super::model::Policy;
 
-pub use files::{check_org_policy_files, org_policies_from_files, org_policy_files, OrgFileError};
+pub use files::{check_org_policy_files, org_policies_from_files};
 #[cfg(test)]
 use hop::Unread;
 pub use hop::{
     evaluate_hop, organization_stops, ControlPolicies, Hop, KnownKeys, PrincipalSide, ResourceSide,
 };
 pub use not_enabled::not_enabled_document;
-pub use prove::{availability, Availability, AvailabilityVerdict, PathReport};
+pub use org_file::{org_policy_files, OrgFileError};
+pub use prove::{availability, Availability, AvailabilityVerdict};
+pub use report::PathReport;
 pub use security::{security, Security, SecurityFinding, SecurityVerdict, WayIn};
 
 /// The service prefixes whose actions RCPs apply to, as listed in the AWS Organizations User

@@ -1,7 +1,7 @@
 //! Availability: for each target, `sts:AssumeRole` by the partner with the external ID and
 //! `lambda:InvokeFunction` by the role's session are both allowed, end to end; when not, the
-//! denied request and every policy that stops it. Also the report of both claims
-//! ([`PathReport`]; security is `path::security`).
+//! denied request and every policy that stops it (security is `path::security`; both together
+//! are `path::report`).
 //!
 //! Part of `path`; every answer is a request run through `evaluate_hop`.
 
@@ -13,38 +13,17 @@ use super::hop::{
     evaluate_hop, ControlPolicies, Hop, HopEvaluation, KnownKeys, PrincipalSide, ResourceSide,
     Unread,
 };
-use super::security::{security, Security};
 use super::{
     is_service_linked, rcps_cover, Blocker, Known, OrgPolicies, PathInput, PolicyKind, RoleAccount,
     Target,
 };
 use crate::arn::{split, Arn};
-use crate::prove::{self_contained, Budget, Counterexample};
+use crate::prove::{self_contained, Counterexample};
 
 /// The action Genesys calls on each target.
 pub(super) const INVOKE: &str = "lambda:InvokeFunction";
 /// The session name the availability requests use for the role's session.
 const SESSION: &str = "lambda-trust-path";
-
-/// Both claims, per target.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PathReport {
-    /// Genesys gets through, per target.
-    pub availability: Vec<Availability>,
-    /// Nobody else gets in, per target.
-    pub security: Vec<Security>,
-}
-
-impl PathReport {
-    /// Both claims for every target of `input`; `budget` bounds each search of a function
-    /// policy statement.
-    pub fn new(input: &PathInput, budget: Budget) -> PathReport {
-        PathReport {
-            availability: availability(input),
-            security: security(input, budget),
-        }
-    }
-}
 
 /// The availability verdict for one target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -12,23 +12,58 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::super::condition::parse_date;
-use super::values::{Family, ValueTest};
+use super::super::model::OperatorKind;
 
 /// A value that no numeric, date, IP or binary test matches.
 const NOT_A_VALUE: &str = "not-a-value";
 
-pub(crate) fn family_candidates(test: &ValueTest) -> Vec<String> {
+/// How a policy value is compared, which decides how witnesses are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Family {
+    Str,
+    Num,
+    Date,
+    Bool,
+    Ip,
+    Binary,
+}
+
+/// The family of an operator.
+pub(crate) fn family(kind: OperatorKind) -> Family {
+    use OperatorKind::*;
+    match kind {
+        NumericEquals
+        | NumericNotEquals
+        | NumericLessThan
+        | NumericLessThanEquals
+        | NumericGreaterThan
+        | NumericGreaterThanEquals => Family::Num,
+        DateEquals
+        | DateNotEquals
+        | DateLessThan
+        | DateLessThanEquals
+        | DateGreaterThan
+        | DateGreaterThanEquals => Family::Date,
+        Bool => Family::Bool,
+        IpAddress | NotIpAddress => Family::Ip,
+        BinaryEquals => Family::Binary,
+        _ => Family::Str,
+    }
+}
+
+/// The witnesses of one test of `family` against its policy `values`.
+pub(crate) fn family_candidates(family: Family, values: &[String]) -> Vec<String> {
     let mut out = vec![NOT_A_VALUE.to_owned()];
-    match test.family {
+    match family {
         Family::Str => {}
-        Family::Num => out.extend(numbers(&test.values)),
-        Family::Date => out.extend(dates(&test.values)),
-        Family::Ip => out.extend(addresses(&test.values)),
+        Family::Num => out.extend(numbers(values)),
+        Family::Date => out.extend(dates(values)),
+        Family::Ip => out.extend(addresses(values)),
         Family::Bool => {
             out.extend(["true".to_owned(), "false".to_owned()]);
-            out.extend(test.values.iter().cloned());
+            out.extend(values.iter().cloned());
         }
-        Family::Binary => out.extend(test.values.iter().cloned()),
+        Family::Binary => out.extend(values.iter().cloned()),
     }
     out
 }

@@ -22,17 +22,7 @@ use super::super::variables::VarSource;
 use super::automaton::{Atom, Pattern, Product};
 use super::budget::Meter;
 use super::candidates::family_candidates;
-
-/// How a policy value is compared, which decides how witnesses are found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Family {
-    Str,
-    Num,
-    Date,
-    Bool,
-    Ip,
-    Binary,
-}
+pub(crate) use super::candidates::{family, Family};
 
 /// "The value matches one of the condition's policy values" under the non-negated operator.
 #[derive(Debug, Clone)]
@@ -80,28 +70,6 @@ impl Form {
                 Present::ForAll(l) => Present::Exists(flip(l)),
             },
         }
-    }
-}
-
-pub(crate) fn family(kind: OperatorKind) -> Family {
-    use OperatorKind::*;
-    match kind {
-        NumericEquals
-        | NumericNotEquals
-        | NumericLessThan
-        | NumericLessThanEquals
-        | NumericGreaterThan
-        | NumericGreaterThanEquals => Family::Num,
-        DateEquals
-        | DateNotEquals
-        | DateLessThan
-        | DateLessThanEquals
-        | DateGreaterThan
-        | DateGreaterThanEquals => Family::Date,
-        Bool => Family::Bool,
-        IpAddress | NotIpAddress => Family::Ip,
-        BinaryEquals => Family::Binary,
-        _ => Family::Str,
     }
 }
 
@@ -324,7 +292,8 @@ pub(crate) fn one_value(key: &KeyModel, lits: &[Lit], meter: &Meter) -> Outcome 
         }
     }
     for l in lits {
-        candidates.extend(family_candidates(&key.tests[l.test]));
+        let test = &key.tests[l.test];
+        candidates.extend(family_candidates(test.family, &test.values));
     }
     if let Some(v) = candidates.into_iter().find(|v| meets(v)) {
         return Outcome::Sat(Some(vec![v]));

@@ -12,8 +12,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::hcl::{self, labels, string};
-use super::terraform::{import, with_vars};
+use super::hcl::{self, import, labels, string, with_vars};
 use super::{Action, Export};
 
 /// `genesys.tf`'s blocks, with `[genesys]`.

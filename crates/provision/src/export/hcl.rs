@@ -1,8 +1,13 @@
 //! The few pieces of HCL (Terraform's native syntax) the Terraform export writes: quoted
 //! strings with HCL's escapes, JSON values as HCL expressions (for `jsonencode(...)`), and
-//! block labels made of a name.
+//! block labels made of a name; and the two pieces both halves of the export write with them:
+//! an `import` block and the variables in place of the per-environment values.
+
+use std::fmt::Write as _;
 
 use serde_json::Value;
+
+use super::Export;
 
 /// A quoted HCL string: `\`, `"` and control characters escaped, and the template sequences
 /// `${` and `%{` doubled (`$${`, `%%{`) so they stay literal text — Genesys Cloud's templates
@@ -185,6 +190,22 @@ fn net_brackets(code: &str) -> i64 {
         escaped = false;
     }
     net
+}
+
+/// An `import` block, when the object is live (a `--from-config` export has none).
+pub(super) fn import(e: &Export, out: &mut String, to: &str, id: &str) {
+    if e.origin.live {
+        let _ = write!(out, "\nimport {{\n  to = {to}\n  id = {}\n}}\n", string(id));
+    }
+}
+
+/// The org ID as `var.org_id` and the role's account in ARNs as `${var.account_id}`, so the
+/// code serves every environment with its own `terraform.tfvars`.
+pub(super) fn with_vars(e: &Export, hcl: &str) -> String {
+    let org = string(&e.external_id);
+    let account = format!(":{}:", e.account_id);
+    hcl.replace(&org, "var.org_id")
+        .replace(&account, ":${var.account_id}:")
 }
 
 #[cfg(test)]

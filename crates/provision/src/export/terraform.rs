@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use super::hcl::{self, labels, string};
+use super::hcl::{self, import, labels, string, with_vars};
 use super::{Export, Permission};
 
 /// One file of the export: its name in the output directory, and its text.
@@ -220,13 +220,6 @@ fn permission_name(p: &Permission) -> String {
     }
 }
 
-/// An `import` block, when the object is live (a `--from-config` export has none).
-pub(super) fn import(e: &Export, out: &mut String, to: &str, id: &str) {
-    if e.origin.live {
-        let _ = write!(out, "\nimport {{\n  to = {to}\n  id = {}\n}}\n", string(id));
-    }
-}
-
 pub(super) fn tags(tags: &std::collections::BTreeMap<String, String>) -> String {
     if tags.is_empty() {
         return String::new();
@@ -235,13 +228,4 @@ pub(super) fn tags(tags: &std::collections::BTreeMap<String, String>) -> String 
         .map(|(k, v)| format!("    {} = {}\n", string(k), string(v)))
         .collect();
     format!("  tags = {{\n{}  }}\n", lines.concat())
-}
-
-/// The org ID as `var.org_id` and the role's account in ARNs as `${var.account_id}`, so the
-/// code serves every environment with its own `terraform.tfvars`.
-pub(super) fn with_vars(e: &Export, hcl: &str) -> String {
-    let org = string(&e.external_id);
-    let account = format!(":{}:", e.account_id);
-    hcl.replace(&org, "var.org_id")
-        .replace(&account, ":${var.account_id}:")
 }

@@ -107,7 +107,7 @@ pub struct EnvironmentOverrides {
 /// for every isolation claim that is not proved.
 pub fn lint_environments(
     each: Vec<(String, Vec<String>, LintReport)>,
-    isolation: &[crate::isolation::IsolationClaim],
+    isolation: &[crate::isolation_claim::IsolationClaim],
 ) -> LintReport {
     let mut out = LintReport::default();
     for (name, overrides, report) in each {

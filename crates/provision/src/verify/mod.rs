@@ -60,7 +60,7 @@ pub struct Verification {
     /// With environments: this environment's live role towards every other environment — it
     /// admits none of their orgs and invokes none of their functions (`isolation`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub isolation: Vec<crate::isolation::IsolationClaim>,
+    pub isolation: Vec<crate::isolation_claim::IsolationClaim>,
 }
 
 impl Verification {
@@ -76,7 +76,10 @@ impl Verification {
     }
 
     /// Adds the isolation claims; passing then also needs each of them proved.
-    pub fn with_isolation(mut self, claims: Vec<crate::isolation::IsolationClaim>) -> Verification {
+    pub fn with_isolation(
+        mut self,
+        claims: Vec<crate::isolation_claim::IsolationClaim>,
+    ) -> Verification {
         self.passed = self.passed && claims.iter().all(|c| c.verdict == Verdict::Proved);
         self.isolation = claims;
         self
