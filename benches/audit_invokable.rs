@@ -1,5 +1,5 @@
 //! `just bench-invokable`: the audit of one role that may invoke N functions, in process
-//! (`core::audit::audit_role`: the trust proof, the invokable set, beyond-invoke, all-functions,
+//! (`lambda_trust_audit::audit_role`: the trust proof, the invokable set, beyond-invoke, all-functions,
 //! latent versions), as `audit --input` and `init --from-role` run it per role.
 //!
 //! Two shapes per N (`BENCH_INVOKABLE_SIZES`, default `100,1000,5000`): `one statement` (one
@@ -8,12 +8,12 @@
 //! ARN every tenth). Each is run `BENCH_INVOKABLE_RUNS` times (default 5) after one warm-up;
 //! the minimum and the median are printed as markdown on stdout. `BENCH_INVOKABLE_REFERENCE`
 //! (default `25,50,100`) also times the reference computation of the invokable set alone (one
-//! proof per ARN, `core::audit::invokable_set`), the method before the change, beside the new one.
+//! proof per ARN, `lambda_trust_audit::invokable_set`), the method before the change, beside the new one.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use lambda_trust::core::audit::{
+use lambda_trust_audit::{
     audit_role, invokable_set, AccountIam, AuditOptions, AuditPolicy, AuditRole, AuditVersion,
 };
 use serde_json::{json, Value};

@@ -5,7 +5,7 @@
 //! `BENCH_HTML_ROLES` roles each, default 1,000, every one assumable by Genesys Cloud, cycling
 //! through eight trust/permission patterns: locked and clean, no external ID, a pattern, several
 //! IDs, a wildcard function, beyond invoke, another principal, unmanaged) with the real audit
-//! (`core::audit::audit_account`: prover, counterexamples, marked statements) of
+//! (`lambda_trust_audit::audit_account`: prover, counterexamples, marked statements) of
 //! `BENCH_HTML_DISTINCT` roles per account (default 64), repeated under new names up to the
 //! count (the page is measured, not the prover), renders it
 //! (`report::audit_org_html`), writes `target/bench/audit-html.html`, then opens it
@@ -20,10 +20,10 @@ use std::process::Command;
 use std::time::Instant;
 
 use chrono::DateTime;
-use lambda_trust::core::audit::{
+use lambda_trust::report::{audit_org_html, HtmlMeta};
+use lambda_trust_audit::{
     audit_account, AccountIam, AccountOutcome, AuditOptions, AuditRole, OrgReport,
 };
-use lambda_trust::report::{audit_org_html, HtmlMeta};
 use serde_json::{json, Value};
 
 const GENESYS: &str = "765628985471";

@@ -1,7 +1,7 @@
 //! `just bench-plan`: `audit --plan` on a generated Terraform plan of 1,000 roles — the time to
-//! read the plan JSON into the model (`core::iac::read_plan`), audit it as the command does
+//! read the plan JSON into the model (`lambda_trust_audit::iac::read_plan`), audit it as the command does
 //! (`app::prove_roles::prove_roles`: the prover on every role, split across the cores by the
-//! executor; then `core::iac::audit_proved`) and render the JSON report, in process, as the
+//! executor; then `lambda_trust_audit::iac::audit_proved`) and render the JSON report, in process, as the
 //! command does after reading the file.
 //!
 //! The plan (`BENCH_PLAN_ROLES` roles, default 1,000, written to `target/bench/plan.json`) has
@@ -17,9 +17,9 @@ use std::time::Instant;
 use std::sync::Arc;
 
 use lambda_trust::app::prove_roles::prove_roles;
-use lambda_trust::core::audit::{account_report, AuditOptions};
-use lambda_trust::core::iac::{audit_proved, read_plan, PlanInput};
 use lambda_trust::report::audit_iac_json;
+use lambda_trust_audit::iac::{audit_proved, read_plan, PlanInput};
+use lambda_trust_audit::{account_report, AuditOptions};
 use serde_json::{json, Value};
 
 const GENESYS: &str = "arn:aws:iam::765628985471:root";

@@ -44,7 +44,7 @@ pub enum Error {
     Config(Box<dyn LayerError>),
     /// `iam/`: a policy document.
     Policy(Box<dyn LayerError>),
-    /// `core/`: rendering, planning, onboarding, auditing inputs.
+    /// The provisioner and auditor crates: rendering, planning, onboarding, auditing inputs.
     Core(Box<dyn LayerError>),
     /// `aws/`: AWS calls and what they returned.
     Aws(Box<dyn LayerError>),
@@ -250,7 +250,7 @@ pub struct ErrorReport {
     pub exit_code: i32,
 }
 
-/// The common schema's `schemaVersion` (`core::schema_refs`, which this layer does not use;
+/// The common schema's `schemaVersion` (`lambda_trust_provision::schema_refs`, which this layer does not use;
 /// `json_schemas::the_common_schema_is_generated_and_defines_every_reference_into_it` checks
 /// the name).
 fn schema_version(_: &mut schemars::SchemaGenerator) -> schemars::Schema {

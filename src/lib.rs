@@ -3,8 +3,9 @@
 //! The folders are layers; each imports only the ones below it (ARCHITECTURE.md):
 //!
 //! `iam` (IAM documents, ARNs, wildcards, the evaluator) → `config` (schema, validation,
-//! in-place edits) → `core` (render, shard, lint, state types, plan, verify checks, drift; all
-//! pure) → `aws` (every AWS call: observe reads, apply writes, the live probe), `genesys`
+//! in-place edits) → the pure library crates the binary names itself: `lambda_trust_provision`
+//! (render, shard, lint, state types, plan, verify checks, drift) and `lambda_trust_audit`, with
+//! `event` (what a workflow says while it runs) → `aws` (every AWS call: observe reads, apply writes, the live probe), `genesys`
 //! (every Genesys Cloud call, the region table) and `report` (renderers) → `app` (every
 //! workflow; never `report`) → `commands` (one file per command, binding only; never `aws` or
 //! `genesys`) → the binary's `main`.
@@ -16,8 +17,8 @@ pub mod app;
 pub mod aws;
 pub mod cli;
 pub mod commands;
-pub mod core;
 pub mod error;
+pub mod event;
 pub mod genesys;
 /// The pure bottom layer, its own crate (`crates/iam`): IAM documents, ARNs, wildcards, the
 /// offline evaluator and the prover.
@@ -40,3 +41,18 @@ crate::layer_errors!(
 
 pub mod report;
 pub mod retry;
+
+// The provisioner's and the auditor's errors, as the binary carries them.
+crate::layer_errors!(
+    Core: lambda_trust_provision::prepare::PrepareError,
+    lambda_trust_provision::plan::PlanError,
+    lambda_trust_provision::plan::DestroyError,
+    lambda_trust_provision::simulate::SimulateError,
+    lambda_trust_provision::onboard::OnboardError,
+    lambda_trust_provision::shard::ShardError,
+    lambda_trust_provision::render::RenderError,
+    lambda_trust_audit::role_import::RoleImportError,
+    lambda_trust_audit::InputError,
+    lambda_trust_audit::iac::IacError
+);
+crate::layer_errors!(Genesys: lambda_trust_provision::genesys::plan::GenesysPlanError);

@@ -7,11 +7,11 @@
 //! customer managed policies a role that may concern a partner uses; AWS managed policies,
 //! which Config does not record, are read from IAM once per distinct policy for the whole run
 //! (the same document in every account). A policy neither holds is left out, so the access of
-//! the roles using it is reported "not proved" (`core::audit`), never clean. Calls grow with
+//! the roles using it is reported "not proved" (`lambda_trust_audit`), never clean. Calls grow with
 //! pages of 100 resources, not with accounts.
 //!
 //! The functions (`AWS::Lambda::Function`) are listed and read beside the roles, 100 a call:
-//! their items hold each function's own policy (`core::audit::config_functions`), so the whole
+//! their items hold each function's own policy (`lambda_trust_audit::config_functions`), so the whole
 //! path's function part is judged — who else invokes a target (`function-policy-open`,
 //! `partner-bypasses-role`), and the account's functions a partner or anyone invokes directly.
 //! A target Config holds no readable item of, or a version's or alias's own policy, is not read.
@@ -30,10 +30,10 @@ use super::prove_roles::{prove_roles, AuditFailure};
 use crate::aws::audit::{self as read, CallCount};
 use crate::aws::config_aggregator::{self as config, Listed};
 use crate::aws::{AwsError, Clients};
-use crate::core::audit::config_functions::{self, RecordedFunctions, FUNCTION_TYPE};
-use crate::core::audit::config_items::{self, AggregatedIam, POLICY_TYPE, ROLE_TYPE};
-use crate::core::audit::{self, AccountIam, AccountOutcome, AuditOptions, AuditPolicy, OrgReport};
 use crate::error::{shown, Result};
+use lambda_trust_audit::config_functions::{self, RecordedFunctions, FUNCTION_TYPE};
+use lambda_trust_audit::config_items::{self, AggregatedIam, POLICY_TYPE, ROLE_TYPE};
+use lambda_trust_audit::{AccountIam, AccountOutcome, AuditOptions, AuditPolicy, OrgReport};
 
 /// Reads the aggregator `name` and audits every account it holds roles of.
 pub(crate) async fn audit_aggregator(
@@ -94,12 +94,12 @@ async fn prove_account(
 ) -> std::result::Result<AccountOutcome, AuditFailure> {
     let shared = Arc::new(iam);
     let roles = prove_roles(&shared, opts).await?;
-    let report = audit::account_report(&shared, opts, roles, 0);
+    let report = lambda_trust_audit::account_report(&shared, opts, roles, 0);
     let opts = opts.clone();
     let mut report = tokio::task::spawn_blocking(move || {
         let mut report = report;
         let path = config_functions::config_path(&shared, &report, &functions);
-        audit::judge_path(&mut report, &shared, &opts, &path);
+        lambda_trust_audit::judge_path(&mut report, &shared, &opts, &path);
         report
     })
     .await?;
@@ -126,7 +126,7 @@ async fn read_aggregator(
     not_read(&mut iam, "function", &functions.unprocessed);
     let functions = config_functions::recorded_functions(&functions.items);
     let wanted: BTreeSet<String> = (iam.accounts.values())
-        .flat_map(|a| audit::policies_to_read(a, opts))
+        .flat_map(|a| lambda_trust_audit::policies_to_read(a, opts))
         .collect();
     let (aws_managed, customer): (Vec<String>, Vec<String>) = wanted
         .into_iter()

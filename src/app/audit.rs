@@ -1,6 +1,6 @@
 //! `audit`'s workflow over one resolved [`AuditSource`]: the caller's account, many accounts
 //! (an organization's, or a file's), an infrastructure-as-code file, or a saved snapshot of an
-//! account's IAM. Reads through `aws::audit` (or the files), decides in `core::audit`; the
+//! account's IAM. Reads through `aws::audit` (or the files), decides in `lambda_trust_audit`; the
 //! command renders what it returns ([`Audited`]), and may write with the [`Sessions`] it read
 //! each account with (`--to-security-hub`).
 
@@ -21,15 +21,15 @@ use super::settings::Settings;
 use crate::aws::audit::{self as read, AssumedCredentials, CallCount, EntryRole};
 use crate::aws::organizations::OrgReader;
 use crate::aws::Clients;
-use crate::core::audit::{
-    self, parse_accounts, AccountIam, AccountOutcome, AccountReport, AuditOptions, AuditPath,
-    Listed, OrgReport,
-};
-use crate::core::iac::{self as core_iac, IacReport};
-use crate::core::verify::{FunctionPolicy, PathSources};
 use crate::error::{shown, Error, Result};
 use crate::iam::arn;
 use crate::iam::path::{OrgPolicies, RoleAccount};
+use lambda_trust_audit::iac::{self as core_iac, IacReport};
+use lambda_trust_audit::{
+    self, parse_accounts, AccountIam, AccountOutcome, AccountReport, AuditOptions, AuditPath,
+    Listed, OrgReport,
+};
+use lambda_trust_provision::verify::{FunctionPolicy, PathSources};
 
 /// What to audit, resolved once from the flags.
 #[derive(Debug, Clone)]
@@ -222,13 +222,13 @@ async fn audit_snapshot(
 ) -> Result<Audited> {
     let hint = "give the JSON file `aws iam get-account-authorization-details` wrote";
     let (file, text) = read_file("--input", path, hint)?;
-    let iam =
-        audit::parse_details(&file, &text, account_id.as_deref()).map_err(AppError::Details)?;
+    let iam = lambda_trust_audit::parse_details(&file, &text, account_id.as_deref())
+        .map_err(AppError::Details)?;
     let orgs = (org_policies.map(|d| org_policies_from_dir(d, &iam.account_id))).transpose()?;
     let mut report = prove_account(&iam, opts).await?;
     if let Some(orgs) = orgs {
         let path = snapshot_path(&iam, &report, orgs);
-        audit::judge_path(&mut report, &iam, opts, &path);
+        lambda_trust_audit::judge_path(&mut report, &iam, opts, &path);
     }
     Ok(Audited::Account(report))
 }
@@ -327,23 +327,23 @@ async fn read_and_audit(
         None => read::caller_account(clients, calls).await?,
     };
     let mut iam = read::read_account(clients, &account, calls).await?;
-    let missing = audit::policies_to_read(&iam, opts);
+    let missing = lambda_trust_audit::policies_to_read(&iam, opts);
     read::read_policies(clients, &missing, &mut iam, calls).await?;
     let iam = Arc::new(iam);
     let roles = prove_roles(&iam, opts).await?;
-    let report = audit::account_report(&iam, opts, roles, calls.get());
+    let report = lambda_trust_audit::account_report(&iam, opts, roles, calls.get());
     let iam = Arc::try_unwrap(iam).unwrap_or_else(|shared| (*shared).clone());
     Ok((iam, report))
 }
 
-/// `core::audit`'s report of an offline account (a template's, a plan's, a snapshot's), its
+/// `lambda_trust_audit`'s report of an offline account (a template's, a plan's, a snapshot's), its
 /// roles proved on every core.
 async fn prove_account(iam: &AccountIam, opts: &AuditOptions) -> Result<AccountReport> {
     let shared = Arc::new(iam.clone());
     let roles = prove_roles(&shared, opts)
         .await
         .map_err(AuditFailure::from)?;
-    Ok(audit::account_report(iam, opts, roles, 0))
+    Ok(lambda_trust_audit::account_report(iam, opts, roles, 0))
 }
 
 /// [`audit_one`], then the whole path of its partner roles judged and its functions scanned.
@@ -359,7 +359,7 @@ pub(crate) async fn audit_one_path(
     let opts = opts.clone();
     let mut report = tokio::task::spawn_blocking(move || {
         let mut report = report;
-        audit::judge_path(&mut report, &iam, &opts, &path);
+        lambda_trust_audit::judge_path(&mut report, &iam, &opts, &path);
         report
     })
     .await?;
@@ -384,7 +384,7 @@ async fn read_path(
         Err(e) => (None, Some(shown(&e))),
     };
     let invokable = report.roles.iter().flat_map(|r| &r.invokable);
-    let arns = audit::arns_to_read(invokable, functions.as_ref());
+    let arns = lambda_trust_audit::arns_to_read(invokable, functions.as_ref());
     let mut accounts: BTreeSet<String> =
         arns.iter().map(|a| arn::account_of(a).to_owned()).collect();
     accounts.insert(iam.account_id.clone());

@@ -1,7 +1,7 @@
 //! `audit --genesys`'s workflow: signs in to Genesys Cloud as `plan`/`check` do (the OAuth
 //! client from the environment, else `[genesys].oauth_secret` of `--config`; the region by the
 //! same rule), reads the organization's `aws-lambda-data-actions` integrations and their actions
-//! (`genesys::observe::organization`), and has `core::audit::judge_genesys` say, on each role
+//! (`genesys::observe::organization`), and has `lambda_trust_audit::judge_genesys` say, on each role
 //! the audit proved, what every action choosing its function at run time can reach.
 //!
 //! Reads only. When Genesys Cloud cannot be read the report says why and every AWS finding
@@ -10,11 +10,11 @@
 use super::events::Events;
 use super::settings::Settings;
 use crate::aws::Clients;
-use crate::core::audit::{judge_genesys, AccountReport};
-use crate::core::genesys::org::OrgRead;
 use crate::error::Result;
 use crate::genesys::client::{endpoints, Client, OAuthClient, Retries};
 use crate::genesys::observe;
+use lambda_trust_audit::{judge_genesys, AccountReport};
+use lambda_trust_provision::genesys::org::OrgRead;
 
 /// Where the Genesys Cloud credentials come from besides the environment: `--config`'s
 /// `[genesys]` (its region and its `oauth_secret`), when given.

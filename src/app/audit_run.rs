@@ -11,8 +11,8 @@ use super::audit_genesys::{add_reach, GenesysSource};
 use super::baseline;
 use super::events::{Event, Events};
 use super::settings::Settings;
-use crate::core::audit::AuditOptions;
 use crate::error::{Error, Result};
+use lambda_trust_audit::AuditOptions;
 
 /// What the flags ask of one audit run.
 pub(crate) struct AuditRun {

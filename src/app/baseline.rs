@@ -1,16 +1,16 @@
-//! After the audit: `--unused-days` (stale partner roles, `core::audit::usage`), then
+//! After the audit: `--unused-days` (stale partner roles, `lambda_trust_audit::usage`), then
 //! `audit --baseline FILE` and `--write-baseline FILE`: the file read (TOML, or JSON by its
 //! `.json` extension) and applied to an audit's report with today's date, and a baseline
-//! started from a report's findings. The matching is `core::audit::baseline`'s.
+//! started from a report's findings. The matching is `lambda_trust_audit::baseline`'s.
 
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::audit::Audited;
-use crate::core::audit::baseline::{self, Baseline};
-use crate::core::audit::{usage, AccountOutcome};
 use crate::error::{Error, Result};
+use lambda_trust_audit::baseline::{self, Baseline};
+use lambda_trust_audit::{usage, AccountOutcome};
 
 /// Reads and parses `--baseline FILE`.
 pub(crate) fn read(path: &Path) -> Result<Baseline> {

@@ -14,16 +14,18 @@ use crate::aws::pace::Pacer;
 use crate::aws::prepare as aws_prepare;
 use crate::aws::trail as aws_trail;
 use crate::config;
-use crate::core::change_set::Side;
-use crate::core::check as core_check;
-use crate::core::drift;
-use crate::core::genesys::{genesys_checks, genesys_findings, timeout_check, GenesysPlan};
-use crate::core::iac;
-use crate::core::isolation;
-use crate::core::render::RenderContext;
-use crate::core::trail::Lookup;
-use crate::core::verify::{self, PathSources};
 use crate::error::{Error, Result};
+use lambda_trust_audit::iac;
+use lambda_trust_provision::change_set::Side;
+use lambda_trust_provision::check as core_check;
+use lambda_trust_provision::drift;
+use lambda_trust_provision::genesys::{
+    genesys_checks, genesys_findings, timeout_check, GenesysPlan,
+};
+use lambda_trust_provision::isolation;
+use lambda_trust_provision::render::RenderContext;
+use lambda_trust_provision::trail::Lookup;
+use lambda_trust_provision::verify::{self, PathSources};
 
 /// What `check` asks of every config beside the config itself.
 #[derive(Clone, Copy)]
@@ -206,7 +208,7 @@ fn judge(name: &str, reading: Reading, only: Option<Side>) -> drift::ConfigRepor
 /// the report says what was not compared.
 fn hand_over(report: &mut drift::ConfigReport, tool: Option<config::ManagedBy>) {
     let Some(tool) = tool else { return };
-    crate::core::handover::hand_over_findings(&mut report.findings, tool);
+    lambda_trust_provision::handover::hand_over_findings(&mut report.findings, tool);
     report.notes.push(format!(
         "handed over to {} (managed_by): lambda-trust's ownership tags, tags the config does not declare and statement IDs are not compared, and lambda-trust writes none of what {} manages",
         tool.name(),

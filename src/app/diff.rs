@@ -1,5 +1,5 @@
 //! `diff`: two environments of one config read live, then compared with their overrides taken
-//! out (`core::promotion`). Nothing is written.
+//! out (`lambda_trust_provision::promotion`). Nothing is written.
 
 use super::events::Events;
 use super::live::prepare_live;
@@ -7,9 +7,9 @@ use super::settings::Settings;
 use crate::aws::prepare::Prepared;
 use crate::aws::Clients;
 use crate::config::ConfigFile;
-use crate::core::promotion::{self, Difference};
 use crate::error::{Error, Result};
 use crate::genesys::Session;
+use lambda_trust_provision::promotion::{self, Difference};
 
 /// The two environments compared, and every difference.
 pub(crate) struct Compared {

@@ -4,9 +4,9 @@
 
 use crate::aws::observe::ObserveError;
 use crate::aws::AwsError;
-use crate::core::audit::InputError;
-use crate::core::iac::IacError;
 use crate::error::Hinted;
+use lambda_trust_audit::iac::IacError;
+use lambda_trust_audit::InputError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {

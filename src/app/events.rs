@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-pub use crate::core::event::Event;
+pub use crate::event::Event;
 use crate::retry::{Progress, Quiet};
 
 /// Where a workflow's events go. `retries` is the sink of the retry loops' waits

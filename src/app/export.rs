@@ -1,6 +1,6 @@
 //! `export`'s workflow: what lambda-trust manages, read live (both sides, with their IDs) or
 //! taken from the config alone (`--from-config`, no call), written as Terraform or
-//! CloudFormation files into a directory (`core::export`).
+//! CloudFormation files into a directory (`lambda_trust_provision::export`).
 
 use std::path::PathBuf;
 
@@ -8,9 +8,9 @@ use super::events::{Event, Events};
 use super::genesys as genesys_live;
 use super::live::{load, prepare_live};
 use super::settings::Settings;
-use crate::core::export::{self, cloudformation, terraform, Export, Origin};
-use crate::core::render::RenderContext;
 use crate::error::{Error, FileError, Result};
+use lambda_trust_provision::export::{self, cloudformation, terraform, Export, Origin};
+use lambda_trust_provision::render::RenderContext;
 
 /// Which code to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

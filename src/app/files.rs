@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use crate::core::render::{RenderError, Template, Templates};
 use crate::error::{FileError, Result};
+use lambda_trust_provision::render::{RenderError, Template, Templates};
 
 /// Writes `path` whole or not at all: a temporary file beside it, then renamed over it
 /// (`tempfile`'s `persist`), so the config is never left half-written.

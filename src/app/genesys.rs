@@ -11,16 +11,18 @@ use std::time::Instant;
 use super::events::{Event, Events};
 use crate::aws::prepare::Prepared;
 use crate::aws::Clients;
-use crate::core::change_set::Side;
-use crate::core::genesys::{describe_genesys, test_verdict, DesiredGenesys, GenesysPlan};
-use crate::core::verify::{Check, CheckId};
 use crate::error::Result;
 use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient, Retried, Retries};
 use crate::genesys::regions::{Endpoints, RegionError};
 use crate::genesys::{apply as genesys_apply, observe, Session};
+use lambda_trust_provision::change_set::Side;
+use lambda_trust_provision::genesys::{
+    describe_genesys, test_verdict, DesiredGenesys, GenesysPlan,
+};
+use lambda_trust_provision::verify::{Check, CheckId};
 
 /// `--test-actions`: one check per desired action, its test run through Genesys Cloud judged by
-/// `core::genesys::test_verdict` (the answer against the output contract, `expect`, error
+/// `lambda_trust_provision::genesys::test_verdict` (the answer against the output contract, `expect`, error
 /// payloads, the timing beside the timeout). One run at a time: each invokes a function.
 pub(crate) async fn test_runs(side: &Session) -> Result<Vec<Check>> {
     let mut checks = Vec::new();

@@ -1,6 +1,6 @@
 //! The infrastructure-as-code inputs of the offline workflows, read for the core (which reads
 //! no file): a CloudFormation template or a Terraform plan (with the `.tf` files under its
-//! source directory, for the findings' lines) into `core::iac`'s model, and a saved
+//! source directory, for the findings' lines) into `lambda_trust_audit::iac`'s model, and a saved
 //! `get-account-authorization-details` answer. `audit --template/--plan/--input` and
 //! `check --template/--plan` read them here.
 
@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::error::AppError;
-use crate::core::iac::{self, IacModel, PlanInput, TemplateInput};
 use crate::error::{Error, Result};
+use lambda_trust_audit::iac::{self, IacModel, PlanInput, TemplateInput};
 
 /// A CloudFormation template or a Terraform plan.
 #[derive(Debug, Clone)]

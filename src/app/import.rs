@@ -13,14 +13,14 @@ use super::events::{Event, Events};
 use super::init::{read_role, write_all};
 use super::settings::Settings;
 use crate::config;
-use crate::core::genesys::{DesiredGenesys, ObservedGenesys};
-use crate::core::genesys_import::text::{import_files, ImportHeader};
-use crate::core::genesys_import::{add_granted, classify, Import};
-use crate::core::role_import::ImportedRole;
 use crate::error::{Error, Result};
 use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient};
 use crate::genesys::observe;
 use crate::iam::arn::Arn;
+use lambda_trust_audit::genesys_import::text::{import_files, ImportHeader};
+use lambda_trust_audit::genesys_import::{add_granted, classify, Import};
+use lambda_trust_audit::role_import::ImportedRole;
+use lambda_trust_provision::genesys::{DesiredGenesys, ObservedGenesys};
 
 /// `init --from-genesys`'s flags.
 #[derive(Debug, Clone, Default)]
@@ -242,7 +242,7 @@ async fn pick_role(
     let clients = crate::aws::Clients::connect(&settings.aws_for(None))
         .await?
         .reporting(events.retries());
-    let opts = crate::core::audit::AuditOptions {
+    let opts = lambda_trust_audit::AuditOptions {
         partners: partners.iter().map(|p| p.to_string()).collect(),
         ..Default::default()
     };
@@ -252,7 +252,7 @@ async fn pick_role(
         .reading(what, audit_one(&clients, None, &opts, &calls))
         .await;
     let report = report?;
-    let roles = crate::core::audit::roles_accepting(&report, &partners, external_id);
+    let roles = lambda_trust_audit::roles_accepting(&report, &partners, external_id);
     if roles.is_empty() {
         return Err(Error::usage(
             format!(

@@ -1,6 +1,6 @@
 //! `init`'s workflows beyond the questions (which stay with the command): the account's
 //! functions (`--from-account`, picked by `--match` globs), and `--from-role`: an existing role
-//! read (only read), proved by the audit's prover and imported (`core::role_import`). The files
+//! read (only read), proved by the audit's prover and imported (`lambda_trust_audit::role_import`). The files
 //! are validated like any config and written all or nothing ([`write_all`]).
 
 use std::path::{Path, PathBuf};
@@ -15,11 +15,11 @@ use crate::aws::inventory;
 use crate::aws::observe::observe;
 use crate::aws::{AwsSettings, Clients};
 use crate::config::{self, init::InitAnswers};
-use crate::core::audit::{audit_role, AuditOptions};
-use crate::core::genesys_import::text::ImportFiles;
-use crate::core::role_import::{account_iam, import_role, role_config, ImportedRole};
-use crate::core::state::Query;
 use crate::error::{Error, Result};
+use lambda_trust_audit::genesys_import::text::ImportFiles;
+use lambda_trust_audit::role_import::{account_iam, import_role, role_config, ImportedRole};
+use lambda_trust_audit::{audit_role, AuditOptions};
+use lambda_trust_provision::state::Query;
 
 pub(crate) use crate::aws::inventory::ListedFunction;
 

@@ -1,10 +1,10 @@
 //! An environment's live role proved isolated from every other environment of its config
 //! (`verify`, `check`): its trust and identity policies as read, against each other
-//! environment's config rendered offline (`core::isolation`).
+//! environment's config rendered offline (`lambda_trust_provision::isolation`).
 
 use crate::aws::prepare::Prepared;
 use crate::config::{ConfigFile, Loaded};
-use crate::core::isolation::{self, IsolationClaim};
+use lambda_trust_provision::isolation::{self, IsolationClaim};
 
 use super::settings::Settings;
 

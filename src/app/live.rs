@@ -15,15 +15,15 @@ use crate::aws::prepare::{self, Prepared};
 use crate::aws::trail as aws_trail;
 use crate::aws::Clients;
 use crate::config;
-use crate::core::change_set::{ChangeSet, Side};
-use crate::core::genesys::GenesysPlan;
-use crate::core::handover;
-use crate::core::lint::{self as lint_core, Finding};
-use crate::core::plan::{self, PlanOptions};
-use crate::core::trail::{self, Trail};
-use crate::core::{check as core_check, drift};
 use crate::error::{Result, Status};
 use crate::genesys::Session;
+use lambda_trust_provision::change_set::{ChangeSet, Side};
+use lambda_trust_provision::genesys::GenesysPlan;
+use lambda_trust_provision::handover;
+use lambda_trust_provision::lint::{self as lint_core, Finding};
+use lambda_trust_provision::plan::{self, PlanOptions};
+use lambda_trust_provision::trail::{self, Trail};
+use lambda_trust_provision::{check as core_check, drift};
 
 /// The config (in its environment), loaded, its warnings said.
 pub fn load(file: &config::ConfigFile, events: &dyn Events) -> Result<config::Loaded> {
@@ -107,7 +107,8 @@ pub(crate) async fn prepare_loaded(
     events.all(Event::warnings(&prepared.warnings));
     events.all(Event::warnings(&unreachable_accounts(&prepared.desired)));
     if !prepared.unproven_predecessors.is_empty() {
-        let (message, hint) = crate::core::prepare::unproven_note(&prepared.unproven_predecessors);
+        let (message, hint) =
+            lambda_trust_provision::prepare::unproven_note(&prepared.unproven_predecessors);
         events.event(Event::Warning {
             message,
             hint: Some(hint),
@@ -118,7 +119,7 @@ pub(crate) async fn prepare_loaded(
 
 /// A warning per account whose cross-account targets need a statement lambda-trust cannot
 /// write, having no `[aws.accounts]` entry for it.
-fn unreachable_accounts(desired: &crate::core::state::Desired) -> Vec<Finding> {
+fn unreachable_accounts(desired: &lambda_trust_provision::state::Desired) -> Vec<Finding> {
     plan::unreachable_accounts(desired)
         .into_iter()
         .map(|(account, resources)| Finding {

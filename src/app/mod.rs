@@ -5,7 +5,7 @@
 //! result types. It never prints, prompts or renders: questions are options, answers are
 //! callbacks, progress is [`Event`]s.
 //!
-//! May import the adapters (`aws`, `genesys`), `core`, `config`, `iam`, `error` and `retry`;
+//! May import the adapters (`aws`, `genesys`), the provisioner and auditor crates, `event`, `config`, `iam`, `error` and `retry`;
 //! never `report`, `cli` or `commands` (`tests/it/layers.rs`).
 //!
 //! # Modules
@@ -31,26 +31,26 @@
 //! run in order: the baseline refused first, the audit, `--genesys` reach, the findings' region,
 //! unused roles, the baseline applied and written), `prove_roles` (the roles proved in chunks on
 //! blocking threads, at most one per core across every account audited at once — the executor owns
-//! the parallelism, `core::audit` proves one role at a time; and `AuditFailure`: shared by `audit`
+//! the parallelism, `lambda_trust_audit` proves one role at a time; and `AuditFailure`: shared by `audit`
 //! and `aggregator`, which import it and not each other), `prove` (`prove`: files or the config's
 //! rendered documents, the budget's timer, the organization claim), `baseline` (after the audit:
 //! `--unused-days`, then `--baseline FILE` read and applied, and `--write-baseline FILE`),
 //! `security_hub` (`--to-security-hub`: each account's ASFF findings, which the command builds with
 //! `report::asff` and hands over as JSON (the one place a command still calls a renderer by name:
-//! `app` cannot import `report`), imported with `core::security_hub`'s lifecycle in the audit's
+//! `app` cannot import `report`), imported with `lambda_trust_audit::security_hub`'s lifecycle in the audit's
 //! `Sessions`, assuming `--assume-role` only where it has none), `iac` (a template or a plan, and
-//! its `.tf` files, read into `core::iac`'s model), `org_policies` (`org-policies`: one account's
+//! its `.tf` files, read into `lambda_trust_audit::iac`'s model), `org_policies` (`org-policies`: one account's
 //! SCPs and RCPs read and written as `--org-policies` files), `onboard` (`plan` → `Planned`:
 //! already there, or `Ready` with the edited text and both sides' plan; `apply`: file, writes,
 //! proof), `init` (`--from-account`, `--from-role`, `write_all`), `import` (`init --from-genesys`;
 //! what only a person decides is asked through the command's `import::Ask`), `audit_genesys`
-//! (`audit --genesys`: signs in as `plan` does, reads the organization, has `core::audit` judge
+//! (`audit --genesys`: signs in as `plan` does, reads the organization, has `lambda_trust_audit` judge
 //! it), `aggregator` (`audit --config-aggregator`: every account's roles from Config, the policies
 //! partner roles use, AWS managed ones once per run, the whole path judged as not read), `files`
-//! (templates, atomic writes), `events` (`Events`, the sink of `core::event::Event`s, whose
+//! (templates, atomic writes), `events` (`Events`, the sink of `event::Event`s, whose
 //! `retries` hands the retry loops' waits to the same sink; `Recorded`, the in-memory sink tests
 //! drive workflows with), `diff` (`diff --env A --env B`: two environments read concurrently,
-//! compared with `core::promotion`), `ids` (one org's Genesys Cloud IDs), `export` (`export terraform|cloudformation`: what is live, or what the config would create, written as code through `core::export`), `isolation` (an
+//! compared with `lambda_trust_provision::promotion`), `ids` (one org's Genesys Cloud IDs), `export` (`export terraform|cloudformation`: what is live, or what the config would create, written as code through `lambda_trust_provision::export`), `isolation` (an
 //! environment's live role against every other environment's config, for `verify` and `check`),
 //! `init_env` (`init --env`: an environment added to an existing config from what an importer
 //! read), `error` (`AppError`: the workflows' own failures — a template, plan or snapshot that

@@ -12,10 +12,10 @@ use super::verify::prove_result_read;
 use super::write::{self, Writes};
 use crate::aws::{observe, prepare, Clients};
 use crate::config::{self, edit};
-use crate::core::render::{self, RenderContext};
-use crate::core::state::CallerIdentity;
-use crate::core::{onboard, verify};
 use crate::error::{FileError, Result};
+use lambda_trust_provision::render::{self, RenderContext};
+use lambda_trust_provision::state::CallerIdentity;
+use lambda_trust_provision::{onboard, verify};
 
 /// The edit of the config's targets.
 pub(crate) enum Edit {
@@ -170,7 +170,7 @@ fn scope(
         identity: Some(identity),
         retired: match edit {
             Edit::Add(_) => Vec::new(),
-            Edit::Remove(_) => crate::core::state::permissions(
+            Edit::Remove(_) => lambda_trust_provision::state::permissions(
                 &before.config,
                 &before.existing,
                 clients.partition(),
@@ -213,7 +213,7 @@ pub(crate) async fn apply(
     // The whole path of the targets this run looked up (the new one), judged as `verify` does.
     let prepared = &planned.prepared;
     let mut desired = prepared.desired.clone();
-    let looked_up = |t: &crate::core::render::ResolvedTarget| {
+    let looked_up = |t: &lambda_trust_provision::render::ResolvedTarget| {
         (prepared.observed.functions.iter())
             .filter_map(|f| f.arn.as_deref())
             .any(|a| a == t.function_arn || a.starts_with(&format!("{}:", t.function_arn)))

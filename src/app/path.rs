@@ -16,11 +16,11 @@ use crate::aws::function_policy::read_function_policies;
 use crate::aws::organizations::OrgReader;
 use crate::aws::prepare::Prepared;
 use crate::aws::Clients;
-use crate::core::state::{Desired, Observed};
-use crate::core::verify::{self, PathSources, Verification};
 use crate::error::Result;
 use crate::iam::arn;
 use crate::iam::path::{check_org_policy_files, org_policies_from_files, OrgPolicies};
+use lambda_trust_provision::state::{Desired, Observed};
+use lambda_trust_provision::verify::{self, PathSources, Verification};
 
 /// Reads what the path needs beyond the role; `org_policies`: the role's account's SCPs and
 /// RCPs from files instead of AWS Organizations.

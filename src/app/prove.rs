@@ -11,13 +11,13 @@ use super::events::{Event, Events};
 use super::files::read_file;
 use super::live::load;
 use super::settings::Settings;
-use crate::core::isolation;
-pub(crate) use crate::core::prove::Proof;
-use crate::core::prove::{self, FileInput, OrgProof, Sides};
-use crate::core::render::{self, RenderContext};
 use crate::error::{Error, Result};
 use crate::iam::arn::Arn;
 use crate::iam::{prove_invoke, prove_trust, Budget};
+use lambda_trust_provision::isolation;
+pub(crate) use lambda_trust_provision::prove::Proof;
+use lambda_trust_provision::prove::{self, FileInput, OrgProof, Sides};
+use lambda_trust_provision::render::{self, RenderContext};
 
 /// What to prove, from the command's flags.
 pub(crate) struct Options {

@@ -8,8 +8,8 @@ use tokio::sync::Semaphore;
 
 use super::error::AppError;
 use crate::aws::AwsError;
-use crate::core::audit::{self, AccountIam, AuditOptions};
 use crate::error::{Error, Hinted};
+use lambda_trust_audit::{AccountIam, AuditOptions};
 
 /// Why one account could not be audited: a read failed, or the prover's task did not finish.
 #[derive(Debug, thiserror::Error)]
@@ -43,7 +43,7 @@ impl From<AuditFailure> for Error {
 
 /// The blocking tasks proving roles, across every account audited at once: one per core, so an
 /// organization's `--concurrency` accounts share the machine's cores instead of each splitting
-/// it again (the executor owns the parallelism, not `core`).
+/// it again (the executor owns the parallelism, not the auditor crate).
 static PROVER_SLOTS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(cores()));
 
 fn cores() -> usize {
@@ -57,7 +57,7 @@ fn cores() -> usize {
 pub async fn prove_roles(
     iam: &Arc<AccountIam>,
     opts: &AuditOptions,
-) -> std::result::Result<Vec<audit::RoleReport>, tokio::task::JoinError> {
+) -> std::result::Result<Vec<lambda_trust_audit::RoleReport>, tokio::task::JoinError> {
     /// Below this many roles a chunk costs more than it saves.
     const MIN_CHUNK: usize = 16;
     let roles = iam.roles.len();
@@ -72,7 +72,7 @@ pub async fn prove_roles(
             tokio::task::spawn_blocking(move || {
                 let end = (start + chunk).min(iam.roles.len());
                 (iam.roles[start..end].iter())
-                    .filter_map(|r| audit::audit_role(&iam, r, &opts))
+                    .filter_map(|r| lambda_trust_audit::audit_role(&iam, r, &opts))
                     .collect::<Vec<_>>()
             })
             .await

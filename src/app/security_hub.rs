@@ -2,7 +2,7 @@
 //! command with `report::asff`, handed over as plain JSON) imported into Security Hub CSPM in
 //! that account and the run's region — for a many-account audit, through the session the audit
 //! assumed there (`app::audit::Sessions`), or through `--assume-role` where it has none — with
-//! the lifecycle `core::security_hub` decides: read what lambda-trust imported there,
+//! the lifecycle `lambda_trust_audit::security_hub` decides: read what lambda-trust imported there,
 //! then import what is new or changed, refresh what is close to deletion, resolve what no
 //! longer fires, and write nothing else.
 
@@ -19,8 +19,8 @@ use super::settings::Settings;
 use crate::aws::audit::{assume, CallCount, EntryRole};
 use crate::aws::security_hub::{self as hub, Failed};
 use crate::aws::{AwsError, Clients};
-use crate::core::security_hub::{self as lifecycle, Listed};
 use crate::error::Result;
+use lambda_trust_audit::security_hub::{self as lifecycle, Listed};
 
 /// One audited account and today's findings there (none: every earlier one is resolved).
 #[derive(Debug, Clone)]

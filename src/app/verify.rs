@@ -12,12 +12,12 @@ use super::live::{aws_drift, prepare_live};
 use super::settings::Settings;
 use crate::aws::prepare::{self, Prepared};
 use crate::aws::{probe, Clients};
-use crate::core::change_set::Side;
-use crate::core::drift;
-use crate::core::genesys::{genesys_checks, timeout_check};
-use crate::core::verify::{self, Check, PathSources, Verification};
 use crate::error::Result;
 use crate::genesys::Session;
+use lambda_trust_provision::change_set::Side;
+use lambda_trust_provision::drift;
+use lambda_trust_provision::genesys::{genesys_checks, timeout_check};
+use lambda_trust_provision::verify::{self, Check, PathSources, Verification};
 
 /// What `verify` does beyond the offline proof.
 pub(crate) struct Options {
@@ -222,7 +222,7 @@ pub(crate) async fn prove_result_read(
     clients: &Clients,
     prepared: &Prepared,
     genesys: Option<&Session>,
-) -> Result<(Verification, crate::core::state::Observed)> {
+) -> Result<(Verification, lambda_trust_provision::state::Observed)> {
     let observed = prepare::reobserve_iam(clients, prepared).await?;
     let desired = &prepared.desired;
     let mut checks = verify::checks(desired, &observed);

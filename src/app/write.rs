@@ -4,11 +4,11 @@
 use super::events::{Event, Events};
 use super::genesys as genesys_live;
 use crate::aws::{apply, Clients};
-use crate::core::change_set::{ChangeSet, Side};
-use crate::core::describe::describe;
-use crate::core::plan::{Op, Plan};
 use crate::error::Result;
 use crate::genesys::Session;
+use lambda_trust_provision::change_set::{ChangeSet, Side};
+use lambda_trust_provision::describe::describe;
+use lambda_trust_provision::plan::{Op, Plan};
 
 /// Write calls made, per side (`report::Writes` in the results).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -74,7 +74,7 @@ fn refuse_unreachable(clients: &Clients, set: &ChangeSet) -> Result<()> {
             "cross-account targets need a function policy statement lambda-trust cannot write, so nothing was written: {}",
             lines.join("; ")
         ),
-        crate::core::lint::cross_account_hint(first),
+        lambda_trust_provision::lint::cross_account_hint(first),
     ))
 }
 

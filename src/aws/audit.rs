@@ -10,7 +10,7 @@
 //! many pages' worth, and an audited role typically uses none or a few. Those a reported
 //! role uses (attached or as its boundary) are read one by one instead (`GetPolicy` +
 //! `GetPolicyVersion`, default version only: only AWS can change their versions).
-//! Documents come URL-encoded; `core::audit::details` maps the details (the same mapping
+//! Documents come URL-encoded; `lambda_trust_audit::details` maps the details (the same mapping
 //! `audit --input` uses).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -18,8 +18,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use futures::stream::{self, StreamExt};
 
 use crate::aws::{has_code, AwsError, Clients};
-use crate::core::audit::usage::RoleUsage;
-use crate::core::audit::{
+use lambda_trust_audit::usage::RoleUsage;
+use lambda_trust_audit::{
     AccountIam, AuditPolicy, AuditRole, PolicyDetail, RawDocument, RoleDetail,
 };
 
@@ -106,7 +106,7 @@ fn document(text: Option<&str>) -> RawDocument {
     text.map_or(RawDocument::Missing, |t| RawDocument::Text(t.to_owned()))
 }
 
-/// The SDK's role detail as the plain detail `core::audit` maps (the one mapping).
+/// The SDK's role detail as the plain detail `lambda_trust_audit` maps (the one mapping).
 fn role(r: &aws_sdk_iam::types::RoleDetail) -> AuditRole {
     AuditRole::from(RoleDetail {
         name: r.role_name().unwrap_or_default().to_owned(),

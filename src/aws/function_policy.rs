@@ -22,9 +22,9 @@ use serde_json::Value;
 
 use crate::aws::observe::ObserveError;
 use crate::aws::{AwsError, Clients};
-use crate::core::state::{FunctionPermission, ObservedPermission};
 use crate::iam::arn::Arn;
 use crate::iam::Policy;
+use lambda_trust_provision::state::{FunctionPermission, ObservedPermission};
 
 /// How many `GetPolicy` calls are in flight at once. Lambda allows 15 `GetPolicy` requests per
 /// second per account and region (Lambda Developer Guide, "Lambda quotas", API requests): the
@@ -33,7 +33,7 @@ const GET_POLICY_CONCURRENCY: usize = 50;
 
 /// What one target's resource-based policy is: the pure layer's type, which the whole path's
 /// evaluation takes.
-pub use crate::core::verify::FunctionPolicy;
+pub use lambda_trust_provision::verify::FunctionPolicy;
 
 /// One target and its policy.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,7 +4,7 @@
 //! in `function_policy`), every write (`apply`, with the `retry` helper), and the live probe of
 //! `verify --assume-profile` (`probe`).
 //!
-//! It imports the pure layers below it (`core`, `config`, `iam`), never `report` or
+//! It imports the pure layers below it (the provisioner and auditor crates, `event`, `config`, `iam`), never `report` or
 //! `commands`. No file outside this folder names an `aws_sdk_*` client: a test holds us to it.
 //!
 //! # Modules
@@ -16,7 +16,7 @@
 //! explicit profile wins over environment keys, as in the AWS CLI; an undefined one is an error
 //! before any call), `observe` (every read), `pace` (the one token bucket: Lambda reads, CloudTrail
 //! lookups), `trail` (CloudTrail `LookupEvents` for the resources that drifted), `prepare` (config
-//! → observe → `core::prepare`), `apply` (every write), `retry` (re-exports `crate::retry`),
+//! → observe → `lambda_trust_provision::prepare`), `apply` (every write), `retry` (re-exports `crate::retry`),
 //! `secrets` (the `[genesys].oauth_secret` read), `lost_answer` (re-reads after a write whose
 //! answer was lost), `probe` (live AssumeRole + DryRun invoke), `audit` (one paginated
 //! GetAccountAuthorizationDetails pass, AWS managed policies of reported roles, ListAccounts,

@@ -1,4 +1,4 @@
-//! Preparation, the driver: config → observe → the pure `core::prepare` → [`Prepared`], for
+//! Preparation, the driver: config → observe → the pure `lambda_trust_provision::prepare` → [`Prepared`], for
 //! every live command.
 //!
 //! Part of the `aws` layer. Nothing here writes to AWS; every read goes through `observe`.
@@ -7,10 +7,10 @@ use crate::aws::client::Clients;
 use crate::aws::function_policy::{read_permissions, TargetPolicy};
 use crate::aws::observe::{self, ObserveError};
 use crate::config::{Config, Loaded};
-use crate::core::lint::Finding;
-use crate::core::prepare::{self, PrepareError};
-use crate::core::render::{RenderContext, Templates};
-use crate::core::state::{CallerIdentity, Desired, FunctionPermission, Observed};
+use lambda_trust_provision::lint::Finding;
+use lambda_trust_provision::prepare::{self, PrepareError};
+use lambda_trust_provision::render::{RenderContext, Templates};
+use lambda_trust_provision::state::{CallerIdentity, Desired, FunctionPermission, Observed};
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum PipelineError {
@@ -32,7 +32,7 @@ pub(crate) struct Prepared {
     /// the configured role is missing): plan removes them, check reports them.
     pub predecessors: Vec<Observed>,
     /// Roles that may be this config's earlier ones but that nothing proves it of: the config
-    /// has no `deployment` (`core::prepare::Kinship::Unproven`). Left in place, said.
+    /// has no `deployment` (`lambda_trust_provision::prepare::Kinship::Unproven`). Left in place, said.
     pub unproven_predecessors: Vec<String>,
     /// Warnings to show the user (weakened properties, config notices).
     pub warnings: Vec<Finding>,
@@ -112,7 +112,7 @@ pub(crate) async fn prepare_scoped(
     let (permissions, function_policies) = read_permissions(clients, &wanted).await?;
     observed.permissions = permissions;
     if config.managed_by.is_some() {
-        observed = crate::core::handover::as_handed_over(&desired, observed);
+        observed = lambda_trust_provision::handover::as_handed_over(&desired, observed);
     }
     let (predecessors, unproven_predecessors) = match (&observed.role, scope.functions.is_some()) {
         (None, false) => predecessors(clients, config, &q, &observed, &desired).await?,
@@ -130,7 +130,7 @@ pub(crate) async fn prepare_scoped(
 }
 
 /// Roles lambda-trust created for this deployment under an earlier `role.name`
-/// (`core::prepare::kinship`), read as `destroy` reads a role, with their statements on
+/// (`lambda_trust_provision::prepare::kinship`), read as `destroy` reads a role, with their statements on
 /// cross-account targets; and the names of the roles that may be this config's earlier ones
 /// but cannot be proved so. Looked for only when the configured role does not exist — the run
 /// that first plans a rename — so a run with the role in place pays nothing: one ListRoles page
@@ -139,9 +139,9 @@ pub(crate) async fn prepare_scoped(
 async fn predecessors(
     clients: &Clients,
     config: &Config,
-    query: &crate::core::state::Query,
+    query: &lambda_trust_provision::state::Query,
     observed: &Observed,
-    desired: &crate::core::state::Desired,
+    desired: &lambda_trust_provision::state::Desired,
 ) -> Result<(Vec<Observed>, Vec<String>), ObserveError> {
     let (mut found, mut unproven) = (Vec::new(), Vec::new());
     for (name, trust) in observe::roles_at_path(clients, &config.role_path()).await? {
@@ -164,7 +164,7 @@ async fn predecessors(
         let mut old = observe::observe(clients, &q).await?;
         let mut renamed = config.clone();
         renamed.role.name = name;
-        let wanted = crate::core::state::permissions(
+        let wanted = lambda_trust_provision::state::permissions(
             &renamed,
             &desired.targets,
             &desired.partition,

@@ -10,9 +10,9 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::aws::retry::{retry_until, Backoff};
-use crate::core::render::ResolvedTarget;
-use crate::core::state::{Desired, Observed};
-use crate::core::verify::{Check, CheckId};
+use lambda_trust_provision::render::ResolvedTarget;
+use lambda_trust_provision::state::{Desired, Observed};
+use lambda_trust_provision::verify::{Check, CheckId};
 
 /// Every call of the probe (AssumeRole, then each dry-run Invoke) is retried on any error, with
 /// waits of 0.5 s doubling up to 8 s, until the one `--wait` deadline of the whole probe.

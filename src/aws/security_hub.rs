@@ -3,7 +3,7 @@
 //! and lambda-trust's generator prefix, active ones only; paginated), and the writes
 //! (`BatchImportFindings`, at most 100 findings a call, the `FailedFindings` entries retried a
 //! bounded number of times and then returned with their reasons). What to write is decided in
-//! `core::security_hub`; docs/aws-behaviour.md ("Security Hub") has the rules relied on.
+//! `lambda_trust_audit::security_hub`; docs/aws-behaviour.md ("Security Hub") has the rules relied on.
 
 use std::collections::HashMap;
 
@@ -16,7 +16,7 @@ use aws_sdk_securityhub::types::{
 use serde_json::Value;
 
 use super::{AwsError, Clients};
-use crate::core::security_hub::{Listed, BATCH_SIZE, GENERATOR_PREFIX};
+use lambda_trust_audit::security_hub::{Listed, BATCH_SIZE, GENERATOR_PREFIX};
 
 /// `GetFindings`' largest page.
 const PAGE_SIZE: i32 = 100;
@@ -110,7 +110,7 @@ fn held_of(finding: AwsSecurityFinding) -> Held {
     let updated = finding.updated_at.as_deref();
     let listed = Listed {
         id: finding.id.clone().unwrap_or_default(),
-        digest: field(crate::core::security_hub::DIGEST_FIELD),
+        digest: field(lambda_trust_audit::security_hub::DIGEST_FIELD),
         updated_at: updated
             .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok().map(Into::into)),
         created_at: finding.created_at.clone(),

@@ -11,7 +11,7 @@
 //! Degrades, never fails: `AccessDenied` is [`Lookup::NotPermitted`], any other error (after
 //! the SDK's retries) [`Lookup::Failed`] — for every resource: the lookups not yet sent are not
 //! sent, so a failing endpoint costs one call's retries, not one per resource.
-//! Which event explains which finding is decided in `core::trail`.
+//! Which event explains which finding is decided in `lambda_trust_provision::trail`.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -21,7 +21,9 @@ use aws_smithy_types::DateTime;
 
 use crate::aws::pace::Pacer;
 use crate::aws::{AwsError, Clients};
-use crate::core::trail::{self, global_events_region, Lookup, Trail, TrailEvent, LOOKBACK_DAYS};
+use lambda_trust_provision::trail::{
+    self, global_events_region, Lookup, Trail, TrailEvent, LOOKBACK_DAYS,
+};
 
 /// `LookupEvents` allows 2 requests per second per account and region: start one every 0.5 s.
 const RATE: f64 = 2.0;

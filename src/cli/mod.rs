@@ -642,9 +642,9 @@ impl Command {
     /// `--format`'s order. Its `--help` lists these and clap refuses the others.
     pub(crate) fn formats_named(name: &str) -> Vec<Format> {
         let results: &[&[Format]] = match name {
-            "check" => &[<crate::core::drift::CheckReport as Report>::FORMATS],
+            "check" => &[<lambda_trust_provision::drift::CheckReport as Report>::FORMATS],
             "audit" => &[
-                <crate::core::iac::IacReport as Report>::FORMATS,
+                <lambda_trust_audit::iac::IacReport as Report>::FORMATS,
                 report::OrgAudit::FORMATS,
                 report::AccountAudit::FORMATS,
             ],
@@ -664,9 +664,11 @@ impl Command {
     /// `--format` is refused before the command runs.
     pub(crate) fn formats(&self) -> &'static [Format] {
         match self {
-            Command::Check { .. } => <crate::core::drift::CheckReport as Report>::FORMATS,
+            Command::Check { .. } => {
+                <lambda_trust_provision::drift::CheckReport as Report>::FORMATS
+            }
             Command::Audit(args) if args.template.is_some() || args.plan.is_some() => {
-                <crate::core::iac::IacReport as Report>::FORMATS
+                <lambda_trust_audit::iac::IacReport as Report>::FORMATS
             }
             Command::Audit(args) if args.organization || args.accounts.is_some() => {
                 report::OrgAudit::FORMATS

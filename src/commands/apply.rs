@@ -11,9 +11,9 @@ use super::invocation::Invocation;
 use crate::app::live::{read_and_plan, Goal};
 use crate::app::{write, Events};
 use crate::cli::ApplyArgs;
-use crate::core::change_set::Side;
 use crate::error::{Result, Status};
 use crate::report::{self, Applied, NotApplied};
+use lambda_trust_provision::change_set::Side;
 
 /// `apply`'s flags.
 #[derive(Debug, Clone, Copy)]

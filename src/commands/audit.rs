@@ -15,11 +15,11 @@ use crate::app::EntryRole;
 use crate::app::Events;
 use crate::cli::{AuditArgs, PartnerPreset};
 use crate::config::{self, Partner};
-use crate::core::audit::{AccountOutcome, AccountReport, AuditOptions, ConfigIdentity, OrgReport};
-use crate::core::iac::IacReport;
 use crate::error::{Error, Result, Status};
 use crate::iam::arn::Arn;
 use crate::report::{self, AccountAudit, Format, OrgAudit};
+use lambda_trust_audit::iac::IacReport;
+use lambda_trust_audit::{AccountOutcome, AccountReport, AuditOptions, ConfigIdentity, OrgReport};
 
 pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &AuditArgs) -> Result<Status> {
     let config = inv.config.if_given()?;

@@ -7,9 +7,9 @@ use crate::app::check::{self, IacCheck};
 use crate::app::iac::IacSource;
 use crate::app::Events;
 use crate::cli::{CheckIacArgs, ReportFiles};
-use crate::core::change_set::Side;
-use crate::core::drift;
 use crate::error::{Result, Status};
+use lambda_trust_provision::change_set::Side;
+use lambda_trust_provision::drift;
 
 pub(super) async fn run(
     inv: &Invocation,

@@ -9,11 +9,11 @@ use super::invocation::Invocation;
 use crate::app::import::{self, Ask, Imported as GenesysImported, Options};
 use crate::app::{init as app_init, Events};
 use crate::cli::InitArgs;
-use crate::core::role_import::ImportedRole;
 use crate::error::{Error, Result, Status};
 use crate::report::{
     EnvironmentWritten, ImportResult, Imported, ImportedRoleResult, SCHEMA_VERSION,
 };
+use lambda_trust_audit::role_import::ImportedRole;
 
 /// `init --from-genesys` (with `--from-role`, the role joins the import).
 pub(super) async fn from_genesys(

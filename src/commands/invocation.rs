@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use crate::app::{Settings, TemplateSource};
 use crate::cli::{ColorChoice, Global, ProgressChoice};
 use crate::config::ConfigFile;
-use crate::core::event::Event;
-use crate::core::lint::Finding;
 use crate::error::{Error, Result};
+use crate::event::Event;
 use crate::report::{self, Format, Report, Styles, Unsupported};
+use lambda_trust_provision::lint::Finding;
 
 use super::discover;
 

@@ -7,10 +7,10 @@ use serde_json::Value;
 use super::invocation::{Invocation, Output};
 use crate::app::files::read_file;
 use crate::config::Loaded;
-use crate::core::isolation;
-use crate::core::lint;
-use crate::core::render::{self, RenderContext, Rendered, Templates};
 use crate::error::{Error, Result, Status};
+use lambda_trust_provision::isolation;
+use lambda_trust_provision::lint;
+use lambda_trust_provision::render::{self, RenderContext, Rendered, Templates};
 
 pub(super) fn run(
     inv: &Invocation,

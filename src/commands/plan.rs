@@ -4,9 +4,9 @@
 use super::invocation::Invocation;
 use crate::app::live::{read_and_plan, Goal};
 use crate::app::Events;
-use crate::core::change_set::Side;
 use crate::error::{Result, Status};
 use crate::report::Planned;
+use lambda_trust_provision::change_set::Side;
 
 pub(super) async fn run(
     inv: &Invocation,

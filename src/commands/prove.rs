@@ -5,10 +5,10 @@ use super::invocation::Invocation;
 use crate::app::prove::{prove, Options};
 use crate::app::Events;
 use crate::cli::ProveArgs;
-use crate::core::prove::FileInput;
 use crate::error::{Error, Result, Status};
 use crate::iam::arn::Arn;
 use crate::report::{self, Proved};
+use lambda_trust_provision::prove::FileInput;
 
 /// Binds the flags: checks what clap cannot, then `app::prove`, then the report.
 pub(super) fn run(inv: &Invocation, events: &dyn Events, args: &ProveArgs) -> Result<Status> {

@@ -4,11 +4,11 @@ use super::invocation::Invocation;
 use super::load;
 use crate::app::Events;
 use crate::cli::Which;
-use crate::core::lint;
-use crate::core::prepare::PrepareError;
-use crate::core::render::{self, RenderContext};
 use crate::error::{Result, Status};
 use crate::report::{RenderedDocuments, RenderedPolicies};
+use lambda_trust_provision::lint;
+use lambda_trust_provision::prepare::PrepareError;
+use lambda_trust_provision::render::{self, RenderContext};
 
 pub(super) fn run(inv: &Invocation, events: &dyn Events, which: Which) -> Result<Status> {
     let loaded = load(inv, events)?;

@@ -3,8 +3,8 @@
 use super::invocation::Output;
 use crate::app::files::read_file;
 use crate::cli;
-use crate::core::simulate;
 use crate::error::{Result, Status};
+use lambda_trust_provision::simulate;
 
 pub(super) fn run(output: &Output, args: &cli::SimulateArgs) -> Result<Status> {
     let input = simulate::SimulateInput {

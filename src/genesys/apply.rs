@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::client::{maybe_lost, Client, GenesysError, Retried};
 use super::observe;
-use crate::core::genesys::{
+use lambda_trust_provision::genesys::{
     ActionDef, ActionRecord, ActionRef, ConfigWrite, CredentialRef, DesiredAction, GenesysOp,
     GenesysPlan, IntegrationRef, Ledger, UpdateVia, CREDENTIAL_FIELD, CREDENTIAL_TYPE, ENABLED,
     INTEGRATION_TYPE,

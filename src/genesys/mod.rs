@@ -1,6 +1,6 @@
 //! The Genesys Cloud adapter layer, beside `aws/`: the only Genesys Cloud network calls live
 //! here (and only here may the HTTP client crate be named; `tests/it/layers.rs`). It imports the
-//! pure layers below it (`core`, `config`, `iam`), never `aws` or `report`.
+//! pure layers below it (the provisioner crate, `event`, `config`, `iam`), never `aws` or `report`.
 //!
 //! `regions`: the region table (region name → API and login URLs) and endpoint resolution.
 //! `client`: OAuth client credentials, requests, the retry policy, [`client::Secret`].

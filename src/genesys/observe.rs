@@ -23,8 +23,10 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::client::{Client, GenesysError};
-use crate::core::genesys::org::{ledger_role, KnownRole, OrgIntegration, OrgRead, RoleFrom};
-use crate::core::genesys::{
+use lambda_trust_provision::genesys::org::{
+    ledger_role, KnownRole, OrgIntegration, OrgRead, RoleFrom,
+};
+use lambda_trust_provision::genesys::{
     action::ActionContract, compare_listed, settled, ActionDef, DesiredGenesys, Flow, Ledger,
     Listed, ListedAction, ObservedAction, ObservedCredential, ObservedGenesys, ObservedIntegration,
     SinceLedger, CREDENTIAL_FIELD, CREDENTIAL_TYPE, INTEGRATION_TYPE,

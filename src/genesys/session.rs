@@ -8,13 +8,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::audit::{who_changed, Who, AUDIT_DAYS};
 use super::client::{Client, GenesysError, Retried};
 use super::observe;
-use crate::core::drift::Finding;
-use crate::core::genesys::{
+use crate::error::Result;
+use lambda_trust_provision::drift::Finding;
+use lambda_trust_provision::genesys::{
     plan_genesys, plan_genesys_destroy, DesiredGenesys, GenesysFinding, GenesysOp, GenesysPlan,
     ObservedGenesys,
 };
-use crate::core::trail::{genesys_attribution, GenesysLookup};
-use crate::error::Result;
+use lambda_trust_provision::trail::{genesys_attribution, GenesysLookup};
 
 /// A signed-in client with the desired and observed Genesys Cloud state.
 pub(crate) struct Session {

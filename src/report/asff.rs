@@ -11,10 +11,10 @@ use serde_json::{json, Map, Value};
 
 use super::audit::request_text;
 use super::HtmlMeta;
-use crate::core::audit::{
+use crate::iam::arn::Arn;
+use lambda_trust_audit::{
     AccountOutcome, AccountReport, Finding, OrgReport, Outcome, RoleReport, Severity,
 };
-use crate::iam::arn::Arn;
 
 /// The ASFF version Security Hub CSPM takes.
 pub const SCHEMA_VERSION: &str = "2018-10-08";
@@ -59,7 +59,7 @@ pub fn finding_id(account: &str, role_arn: &str, code: &str) -> String {
 }
 
 /// The product of an account's own findings (`--to-security-hub` reads and writes under it).
-pub(crate) use crate::core::security_hub::product_arn;
+pub(crate) use lambda_trust_audit::security_hub::product_arn;
 
 /// An ASFF timestamp (RFC 3339, UTC, milliseconds).
 pub(crate) fn timestamp(t: DateTime<Utc>) -> String {

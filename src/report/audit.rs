@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 use super::sarif::{self, rule};
 use super::text::printable;
 use super::Styles;
-use crate::core::audit::baseline::BaselineOutcome;
-use crate::core::audit::{
+use lambda_trust_audit::baseline::BaselineOutcome;
+use lambda_trust_audit::{
     AccountOutcome, AccountReport, Code, Finding, GenesysReport, IdKind, OrgReport, RoleReport,
     Severity,
 };

@@ -7,11 +7,11 @@ use super::plan::document_diff_near;
 use super::sarif::{self, rule};
 use super::text::{printable, unknown_mark};
 use super::Styles;
-use crate::core::change_set::Side;
-use crate::core::drift::{
+use lambda_trust_provision::change_set::Side;
+use lambda_trust_provision::drift::{
     CheckReport, Code, ConfigStatus, Finding, Kind, Outcome, Remedy, Severity,
 };
-use crate::core::trail::{self, Attribution};
+use lambda_trust_provision::trail::{self, Attribution};
 
 /// Human report: grouped per config, security first.
 pub fn render_human(report: &CheckReport, styles: Styles) -> String {
@@ -383,7 +383,7 @@ pub fn render_sarif(report: &CheckReport) -> String {
 
 /// A finding's SARIF properties: its path, values and remedy, who changed it, and the
 /// config's environment.
-fn sarif_properties(c: &crate::core::drift::ConfigReport, f: &Finding) -> Value {
+fn sarif_properties(c: &lambda_trust_provision::drift::ConfigReport, f: &Finding) -> Value {
     let mut properties = json!({"path": f.path, "expected": f.expected,
         "actual": f.actual, "remedy": f.remedy});
     if let Some(env) = &c.environment {
@@ -402,7 +402,7 @@ fn sarif_properties(c: &crate::core::drift::ConfigReport, f: &Finding) -> Value 
 }
 
 /// A finding's annotation title: its severity or unknown, and what it is about.
-fn github_title(c: &crate::core::drift::ConfigReport, f: &Finding) -> String {
+fn github_title(c: &lambda_trust_provision::drift::ConfigReport, f: &Finding) -> String {
     let about = format!("{}{}", env_prefix(c), f.resource);
     match f.outcome {
         Outcome::Failed => {
@@ -418,7 +418,7 @@ fn github_title(c: &crate::core::drift::ConfigReport, f: &Finding) -> String {
 
 /// `prod: ` before what a result names, for a config with environments (the file is the
 /// same for all of them).
-fn env_prefix(c: &crate::core::drift::ConfigReport) -> String {
+fn env_prefix(c: &lambda_trust_provision::drift::ConfigReport) -> String {
     c.environment
         .as_ref()
         .map(|e| format!("{e}: "))

@@ -10,9 +10,9 @@ use serde::Serialize;
 use super::plan::WriteStarted;
 use super::text::printable;
 use super::Styles;
-use crate::core::change_set::Side;
-use crate::core::event::Event;
+use crate::event::Event;
 use crate::retry::Waiting;
+use lambda_trust_provision::change_set::Side;
 
 /// The version of [`EventLine`]'s shape.
 pub(crate) const EVENT_SCHEMA_VERSION: u32 = 1;

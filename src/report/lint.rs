@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::Styles;
-use crate::core::lint::{EnvironmentOverrides, Finding, LintReport, Severity};
+use lambda_trust_provision::lint::{EnvironmentOverrides, Finding, LintReport, Severity};
 
 /// One line per finding (`error[code]: message`), its hint indented below, then a summary.
 pub fn render_human(report: &LintReport, styles: Styles) -> String {

@@ -2,8 +2,8 @@
 //! reports, simulations, proofs, the Genesys Cloud region table) to text — human, JSON, SARIF, GitHub annotations,
 //! and the audit's self-contained HTML page.
 //!
-//! The `report` layer sits beside `aws` above the pure `core`: it imports `core`, `config` and
-//! `iam`, never `aws`. Colour is off unless the caller enables it (`--color`, or auto on a
+//! The `report` layer sits beside `aws` above the pure crates: it imports the provisioner and
+//! auditor crates, `event`, `config` and `iam`, never `aws`. Colour is off unless the caller enables it (`--color`, or auto on a
 //! terminal). The JSON shapes are the stable, documented interface (docs/json-output.md).
 //!
 //! # Modules
@@ -27,7 +27,7 @@
 //! `lambda-trust/check/CODE`, `lambda-trust/audit/CODE`); `schemas` (the JSON Schemas generated
 //! from the result types with `schemars` — every command's but `render`'s (AWS's policy grammar,
 //! kept by hand), and `common.schema.json` (`common_schema`: the shared pieces the others reference
-//! through `core::schema_refs`, from the same types — the drift `Code`'s and the check's codes, the
+//! through `lambda_trust_provision::schema_refs`, from the same types — the drift `Code`'s and the check's codes, the
 //! finding's severities and config keys listed from the enums themselves); rules between fields are
 //! `#[schemars(extend(...))]` on the type; `just schemas` writes them to `docs/schemas/`,
 //! `tests/it/json_schemas.rs` fails while they differ); `version` (`--version`, with `--verbose` or

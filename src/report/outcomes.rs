@@ -14,13 +14,13 @@ use super::text::printable;
 use super::{asff, ocsf};
 use super::{audit, audit_html, audit_iac, check, genesys, lint, plan, prove, simulate, verify};
 use super::{HtmlMeta, RegionRow, Styles};
-use crate::core::audit::{AccountReport, OrgReport};
-use crate::core::change_set::ChangeSet;
-use crate::core::drift::CheckReport;
-use crate::core::iac::IacReport;
-use crate::core::lint::LintReport;
-use crate::core::simulate::SimulateOutcome;
-use crate::core::verify::Verification;
+use lambda_trust_audit::iac::IacReport;
+use lambda_trust_audit::{AccountReport, OrgReport};
+use lambda_trust_provision::change_set::ChangeSet;
+use lambda_trust_provision::drift::CheckReport;
+use lambda_trust_provision::lint::LintReport;
+use lambda_trust_provision::simulate::SimulateOutcome;
+use lambda_trust_provision::verify::Verification;
 
 /// `plan`: both sides' changes.
 pub(crate) struct Planned<'a>(pub &'a ChangeSet);
@@ -215,7 +215,7 @@ impl Report for super::results::VerifyEnvironmentsResult<'_> {
 
 /// `prove`: each property's verdict, with `--org-policies` the organization's claims, and
 /// with several environments each one's properties and every pair's isolation.
-pub struct Proved<'a>(pub &'a crate::core::prove::Proof);
+pub struct Proved<'a>(pub &'a lambda_trust_provision::prove::Proof);
 
 impl Report for Proved<'_> {
     fn human(&self, styles: Styles) -> String {

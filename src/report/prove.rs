@@ -6,10 +6,10 @@ use serde_json::Value;
 
 use super::verify::{closing_line, isolation_lines, mark};
 use super::Styles;
-use crate::core::isolation::IsolationClaim;
-use crate::core::prove::{OrgProof, Proof};
-use crate::core::verify::{ClaimVerdict, Tally};
 use crate::iam::{PropertyResult, Verdict};
+use lambda_trust_provision::isolation::IsolationClaim;
+use lambda_trust_provision::prove::{OrgProof, Proof};
+use lambda_trust_provision::verify::{ClaimVerdict, Tally};
 
 /// Whether every property is proved.
 pub(crate) fn prove_passed(results: &[PropertyResult]) -> bool {

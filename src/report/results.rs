@@ -7,14 +7,14 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::core::change_set::{ChangeSet, HandedOver};
-use crate::core::describe::{describe, ChangeView};
-use crate::core::genesys::{describe_genesys, GenesysPlan, KeptAction};
-use crate::core::plan::Plan;
-use crate::core::verify::Verification;
+use lambda_trust_provision::change_set::{ChangeSet, HandedOver};
+use lambda_trust_provision::describe::{describe, ChangeView};
+use lambda_trust_provision::genesys::{describe_genesys, GenesysPlan, KeptAction};
+use lambda_trust_provision::plan::Plan;
+use lambda_trust_provision::verify::Verification;
 
 /// One for every output (fields are only ever added within a version).
-pub use crate::core::SCHEMA_VERSION;
+pub use lambda_trust_verdict::SCHEMA_VERSION;
 
 /// Pretty JSON of a result. Plain data serializes; keep a valid document regardless.
 pub fn to_json(result: &impl Serialize) -> String {
@@ -379,7 +379,7 @@ pub(crate) struct ImportResult {
     /// Actions imported (each reproduced exactly in the config).
     pub imported: usize,
     /// The actions left out (kept in Genesys Cloud, untouched), with why.
-    pub left_out: Vec<crate::core::genesys_import::LeftOut>,
+    pub left_out: Vec<lambda_trust_audit::genesys_import::LeftOut>,
     /// With --from-role: the role read, its findings and where the config differs from it.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(with = "ImportedRoleResult")]
@@ -398,14 +398,14 @@ pub(crate) struct ImportedRoleResult {
     #[schemars(length(min = 1))]
     pub name: String,
     /// The audit's findings on the role as it is today.
-    pub findings: Vec<crate::core::audit::Finding>,
+    pub findings: Vec<lambda_trust_audit::Finding>,
     /// Where the written config differs from the role (`plan --adopt` shows each change).
     #[schemars(inner(length(min = 1)))]
     pub notes: Vec<String>,
 }
 
 impl ImportedRoleResult {
-    pub(crate) fn of(r: &crate::core::role_import::ImportedRole) -> ImportedRoleResult {
+    pub(crate) fn of(r: &lambda_trust_audit::role_import::ImportedRole) -> ImportedRoleResult {
         ImportedRoleResult {
             name: r.name.clone(),
             findings: r.findings.clone(),
@@ -426,14 +426,14 @@ pub struct VerifyResult<'a> {
     pub environment: Option<&'a str>,
     /// The role, account and region verified.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub subject: Option<&'a crate::core::verify::Subject>,
+    pub subject: Option<&'a lambda_trust_provision::verify::Subject>,
     #[serde(flatten)]
     pub verification: &'a Verification,
     /// What changed on AWS, with who changed it (check's finding shape): only when something
     /// drifted.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "super::schemas::drift_findings")]
-    pub changes: Option<&'a [crate::core::drift::Finding]>,
+    pub changes: Option<&'a [lambda_trust_provision::drift::Finding]>,
     /// Why one side could not be verified (the Genesys Cloud side: signing in or reading
     /// failed); every check of the other side is still in `checks` and `proofs`. Exit 1.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -471,7 +471,7 @@ pub fn to_value(result: &impl Serialize) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::plan::{AttachmentOp, Op};
+    use lambda_trust_provision::plan::{AttachmentOp, Op};
 
     fn attach() -> Plan {
         Plan {

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::core::severity::{Outcome, Severity};
+use lambda_trust_verdict::{Outcome, Severity};
 
 /// A finding's SARIF level: security is an `error`, config a `warning`, info a `note`.
 pub(crate) fn level(severity: Severity) -> &'static str {

@@ -4,14 +4,14 @@
 //! anything else for these files; `just schemas` (`UPDATE_SCHEMAS=1`) rewrites them. Kept by hand
 //! there: `render.schema.json` (the output is AWS's policy grammar, not a type of ours).
 //! `common.schema.json` holds the shapes several outputs share, generated from their types too
-//! ([`common_schema`]); the others reference them through `core::schema_refs`. Rules between fields are
+//! ([`common_schema`]); the others reference them through `lambda_trust_provision::schema_refs`. Rules between fields are
 //! `#[schemars(extend(...))]` on the type; a field's own rule an attribute on it.
 
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 
-pub(crate) use crate::core::schema_refs::*;
+pub(crate) use lambda_trust_provision::schema_refs::*;
 
 use super::results::GenesysChanges;
 
@@ -151,7 +151,7 @@ pub fn generated() -> Vec<(&'static str, Value)> {
             "The files `lambda-trust org-policies` wrote: one account's SCPs and RCPs from the \
              root to the account, in the format `--org-policies DIR` reads.",
         ),
-        document::<crate::core::drift::CheckReport>(
+        document::<lambda_trust_provision::drift::CheckReport>(
             "check.schema.json",
             "lambda-trust check --format json",
             "The drift check of `lambda-trust check` over one or several configs (also what \
@@ -166,9 +166,9 @@ pub fn generated() -> Vec<(&'static str, Value)> {
              or --plan: the account report of the template or plan, with where each role is \
              defined, the values unknown before deployment and the resources not analysed.",
             vec![
-                root::<crate::core::audit::AccountReport>(),
-                root::<crate::core::audit::OrgReport>(),
-                root::<crate::core::iac::IacReport>(),
+                root::<lambda_trust_audit::AccountReport>(),
+                root::<lambda_trust_audit::OrgReport>(),
+                root::<lambda_trust_audit::iac::IacReport>(),
             ],
         ),
         with_header(
@@ -182,9 +182,9 @@ pub fn generated() -> Vec<(&'static str, Value)> {
 }
 
 /// `common.schema.json`: the definition of every type the other schemas reference there
-/// (`core::schema_refs`), and of the types those contain; references between them are local.
+/// (`lambda_trust_provision::schema_refs`), and of the types those contain; references between them are local.
 pub fn common_schema() -> (&'static str, Value) {
-    use crate::core::{describe, drift, genesys, trail, verify};
+    use lambda_trust_provision::{describe, drift, genesys, trail, verify};
     let mut generator = settings().into_generator();
     let g = &mut generator;
     g.subschema_for::<SchemaVersion>();

@@ -44,12 +44,12 @@ fn unsafe_char(c: char) -> bool {
 /// ` (unknown)` after a finding that states an unknown (`check`'s and `audit`'s), so it never
 /// reads as a failure.
 pub(super) fn unknown_mark(
-    outcome: crate::core::severity::Outcome,
+    outcome: lambda_trust_verdict::Outcome,
     styles: super::Styles,
 ) -> String {
     match outcome {
-        crate::core::severity::Outcome::Failed => String::new(),
-        crate::core::severity::Outcome::Unknown => format!(" {}", styles.yellow("(unknown)")),
+        lambda_trust_verdict::Outcome::Failed => String::new(),
+        lambda_trust_verdict::Outcome::Unknown => format!(" {}", styles.yellow("(unknown)")),
     }
 }
 

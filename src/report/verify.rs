@@ -2,10 +2,10 @@
 
 use super::text::printable;
 use super::Styles;
-use crate::core::drift::Finding;
-use crate::core::isolation::IsolationClaim;
-use crate::core::verify::{Tally, Verification};
 use crate::iam::{PropertyResult, Verdict};
+use lambda_trust_provision::drift::Finding;
+use lambda_trust_provision::isolation::IsolationClaim;
+use lambda_trust_provision::verify::{Tally, Verification};
 
 /// The verify checklist.
 pub fn verification_human(v: &Verification, styles: Styles) -> String {
@@ -81,8 +81,8 @@ pub(super) fn closing_line(tally: &Tally, styles: Styles) -> String {
 
 /// The whole path: per target, whether Genesys Cloud gets through and whether anyone else
 /// gets in, with what stops or lets in.
-fn path_lines(path: &crate::core::verify::PathClaims, styles: Styles) -> String {
-    use crate::core::verify::ClaimVerdict;
+fn path_lines(path: &lambda_trust_provision::verify::PathClaims, styles: Styles) -> String {
+    use lambda_trust_provision::verify::ClaimVerdict;
     let mut out = String::new();
     for (account, source) in &path.organization {
         let line = format!("        organization policies of {account}: {source}");

@@ -8,8 +8,8 @@ use lambda_trust::app::audit::{audit, AuditSource, Audited};
 use lambda_trust::app::check::{check_iac, IacCheck};
 use lambda_trust::app::iac::IacSource;
 use lambda_trust::app::{self, region_rule, AppError, AwsSettings, Event, Recorded, Settings};
-use lambda_trust::core::audit::AuditOptions;
 use lambda_trust::error::Status;
+use lambda_trust_audit::AuditOptions;
 
 use crate::support;
 
@@ -264,7 +264,7 @@ fn live_the_flag_region_wins_over_the_configs_for_bare_function_names() {
 /// ones already placed.
 #[test]
 fn init_writes_the_contracts_and_the_config_all_or_nothing() {
-    use lambda_trust::core::genesys_import::text::ImportFiles;
+    use lambda_trust_audit::genesys_import::text::ImportFiles;
     let dir = tempfile::tempdir().unwrap();
     let files = ImportFiles {
         config: CONFIG.to_string(),
@@ -308,7 +308,7 @@ fn init_writes_the_contracts_and_the_config_all_or_nothing() {
 fn the_executor_proves_the_roles_as_the_sequential_audit_does() {
     use std::sync::Arc;
     let text = std::fs::read_to_string(SNAPSHOT).unwrap();
-    let mut iam = lambda_trust::core::audit::parse_details(SNAPSHOT, &text, None).unwrap();
+    let mut iam = lambda_trust_audit::parse_details(SNAPSHOT, &text, None).unwrap();
     // Five copies of each role under other names: several chunks.
     let originals = iam.roles.clone();
     for copy in 1..5 {
@@ -324,7 +324,7 @@ fn the_executor_proves_the_roles_as_the_sequential_audit_does() {
         partners: vec!["765628985471".into()],
         ..AuditOptions::default()
     };
-    let sequential = lambda_trust::core::audit::audit_account(&iam, &opts, 0);
+    let sequential = lambda_trust_audit::audit_account(&iam, &opts, 0);
     let iam = Arc::new(iam);
     let roles = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -332,7 +332,7 @@ fn the_executor_proves_the_roles_as_the_sequential_audit_does() {
         .unwrap()
         .block_on(app::prove_roles::prove_roles(&iam, &opts))
         .unwrap();
-    let split = lambda_trust::core::audit::account_report(&iam, &opts, roles, 0);
+    let split = lambda_trust_audit::account_report(&iam, &opts, roles, 0);
     assert_eq!(split, sequential);
     assert!(!split.roles.is_empty());
 }

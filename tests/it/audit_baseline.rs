@@ -5,9 +5,9 @@
 //! the others, a baseline written from today's findings suppressing all of them.
 
 use chrono::NaiveDate;
-use lambda_trust::core::audit::baseline::{self, Baseline, Entry};
-use lambda_trust::core::audit::{audit_account, parse_details, AuditOptions, Code};
 use lambda_trust::error::Status;
+use lambda_trust_audit::baseline::{self, Baseline, Entry};
+use lambda_trust_audit::{audit_account, parse_details, AuditOptions, Code};
 use serde_json::Value;
 
 use crate::support::{self, RunOutput};
@@ -53,7 +53,7 @@ fn entries_suppress_expire_and_go_stale_on_a_given_day() {
     assert_eq!(report.status(), Status::Changes);
     let security: Vec<(String, Code)> = (report.roles.iter())
         .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
-        .filter(|(_, f)| f.severity == lambda_trust::core::severity::Severity::Security)
+        .filter(|(_, f)| f.severity == lambda_trust_verdict::Severity::Security)
         .map(|(r, f)| (r.arn.clone(), f.code))
         .collect();
     // One pattern for every role's no-external-id; the others one by one, one of them until
@@ -288,7 +288,7 @@ fn a_written_baseline_suppresses_every_finding_in_every_format_and_the_exit_code
 /// resource), as it accepts the account-wide scan's.
 #[test]
 fn a_function_entry_suppresses_a_role_finding_about_that_function() {
-    use lambda_trust::core::audit::{AccountReport, Finding};
+    use lambda_trust_audit::{AccountReport, Finding};
     const FN: &str = "arn:aws:lambda:us-east-1:123456789012:function:lookup-order";
     let request = serde_json::json!({"principal": "arn:aws:iam::444455556666:root",
         "action": "lambda:InvokeFunction", "resource": FN, "context": {}});

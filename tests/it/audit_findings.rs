@@ -8,8 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use lambda_trust::core::audit::{audit_account, AccountIam, AuditOptions, AuditRole};
 use lambda_trust::report::{asff, ocsf, HtmlMeta};
+use lambda_trust_audit::{audit_account, AccountIam, AuditOptions, AuditRole};
 use serde_json::{json, Value};
 
 use crate::support::{self, RunOutput};
@@ -296,7 +296,7 @@ fn asff_and_ocsf_files_are_written_beside_json_or_refused_without_a_region() {
 /// shapes.
 #[test]
 fn an_unknown_is_not_available_in_asff_and_of_unknown_confidence_in_ocsf() {
-    use lambda_trust::core::audit::{Code, Finding};
+    use lambda_trust_audit::{Code, Finding};
     let iam = AccountIam {
         account_id: "111122223333".into(),
         roles: vec![AuditRole {

@@ -6,7 +6,7 @@
 
 use crate::support;
 
-use lambda_trust::core::audit::{audit_account, parse_details, AuditOptions};
+use lambda_trust_audit::{audit_account, parse_details, AuditOptions};
 use support::RunOutput;
 
 const FIXTURE: &str = concat!(

@@ -1,13 +1,13 @@
-//! `core::audit` in memory: plain roles and policies in, the report out — one test per finding
+//! `lambda_trust_audit` in memory: plain roles and policies in, the report out — one test per finding
 //! code, plus the roles the audit must leave out.
 
 use std::collections::BTreeMap;
 
-use lambda_trust::core::audit::{
+use lambda_trust::error::Status;
+use lambda_trust_audit::{
     audit_account, audit_role, policies_to_read, AccountIam, AuditOptions, AuditPolicy, AuditRole,
     AuditVersion, Code, ConfigIdentity, RoleReport, Severity,
 };
-use lambda_trust::error::Status;
 use serde_json::{json, Value};
 
 const OWN: &str = "111122223333";
@@ -657,7 +657,7 @@ fn roles_accepting_an_id_are_the_ones_genesys_can_assume_with_it() {
     let mut opts = genesys();
     opts.partners.push("444455556666".into());
     let rep = audit_account(&iam, &opts, 0);
-    let mut names: Vec<&str> = lambda_trust::core::audit::roles_accepting(&rep, &[GENESYS], ORG)
+    let mut names: Vec<&str> = lambda_trust_audit::roles_accepting(&rep, &[GENESYS], ORG)
         .iter()
         .map(|r| r.role.as_str())
         .collect();
@@ -670,8 +670,8 @@ mod role_import {
 
     use super::*;
     use lambda_trust::config::Partner;
-    use lambda_trust::core::role_import::{account_iam, import_role, TrustedAccount};
-    use lambda_trust::core::state::{InlinePolicy, Observed, ObservedRole};
+    use lambda_trust_audit::role_import::{account_iam, import_role, TrustedAccount};
+    use lambda_trust_provision::state::{InlinePolicy, Observed, ObservedRole};
 
     fn function(name: &str) -> String {
         format!("arn:aws:lambda:us-east-1:{OWN}:function:{name}")
@@ -896,7 +896,7 @@ mod invokable_oracle {
     //! and qualified ARNs, wildcards, `NotResource`, Denies, conditions, a boundary.
 
     use super::*;
-    use lambda_trust::core::audit::invokable_set;
+    use lambda_trust_audit::invokable_set;
     use proptest::prelude::*;
 
     const ARN: &str = "arn:aws:lambda:us-east-1:111122223333:function:";
@@ -988,7 +988,7 @@ mod invokable_oracle {
 /// makes it unknown, naming the policy; only a list of named functions is a count.
 #[test]
 fn invokable_says_all_pattern_or_unknown_instead_of_a_count() {
-    use lambda_trust::core::audit::InvokableKind;
+    use lambda_trust_audit::InvokableKind;
     let with = |resource: Value| {
         let mut r = role("scoped", locked());
         r.inline = vec![("invoke".into(), invoke(resource))];

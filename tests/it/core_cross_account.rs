@@ -3,12 +3,14 @@
 //! on hand-built states. No moto, no network.
 
 use crate::support::state::*;
-use lambda_trust::core::drift::{self, Code};
-use lambda_trust::core::plan::{
+use lambda_trust_provision::drift::{self, Code};
+use lambda_trust_provision::plan::{
     changes, plan, plan_destroy, unreachable_accounts, Op, PermissionOp, PlanError, PlanOptions,
     RoleOp,
 };
-use lambda_trust::core::state::{permission_statement_id, Desired, Observed, ObservedPermission};
+use lambda_trust_provision::state::{
+    permission_statement_id, Desired, Observed, ObservedPermission,
+};
 use serde_json::json;
 
 const WORKLOAD: &str = "222233334444";

@@ -1,9 +1,9 @@
 //! The Genesys Cloud planner and findings in memory: hand-built desired and observed states,
 //! no network.
 
-use lambda_trust::core::drift::Severity;
-use lambda_trust::core::genesys::plan::as_observed;
-use lambda_trust::core::genesys::*;
+use lambda_trust_provision::drift::Severity;
+use lambda_trust_provision::genesys::plan::as_observed;
+use lambda_trust_provision::genesys::*;
 use serde_json::json;
 
 const ROLE: &str = "arn:aws:iam::111122223333:role/GenesysLambdaInvoker";
@@ -361,7 +361,7 @@ fn an_action_edited_and_found_as_configured_only_updates_the_records() {
 
 #[test]
 fn a_listed_date_in_the_second_of_the_write_is_neither_unchanged_nor_changed() {
-    use lambda_trust::core::genesys::state::{compare_listed, whole_second, Listed};
+    use lambda_trust_provision::genesys::state::{compare_listed, whole_second, Listed};
     let write = "2026-01-01T00:00:00.123Z";
     // The listing shows only the write's second: someone may have edited it in that second.
     assert_eq!(
@@ -491,9 +491,9 @@ fn the_ledger_round_trips_through_the_notes() {
 #[test]
 fn genesys_findings_point_at_the_genesys_table() {
     let text = "[trust]\nexternal_id = \"x\"\n[[targets]]\nfunction = \"f\"\n[targets.action]\nname = \"F\"\n\n[genesys]   # Genesys Cloud\nintegration = \"L\"\n";
-    let lines = lambda_trust::core::drift::config_lines(text);
+    let lines = lambda_trust_provision::drift::config_lines(text);
     assert!(
-        lines.contains(&(lambda_trust::core::drift::ConfigKey::Genesys, 8)),
+        lines.contains(&(lambda_trust_provision::drift::ConfigKey::Genesys, 8)),
         "{lines:?}"
     );
 }
@@ -508,7 +508,7 @@ fn observed_action(name: &str, url: &str) -> ObservedAction {
 
 #[test]
 fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
-    use lambda_trust::core::genesys_import::{classify, LeftOutWhy};
+    use lambda_trust_audit::genesys_import::{classify, LeftOutWhy};
     // Secure, header-carrying, translated and non-POST actions are imported like any other.
     let mut secure = observed_action(
         "Secure one",
@@ -720,7 +720,7 @@ fn every_target_must_be_in_the_organizations_region() {
         d.granted = granted.iter().map(|s| s.to_string()).collect();
         genesys_checks(&d, &in_sync(), Some("arn:aws:iam::111122223333:role/R"))
             .into_iter()
-            .find(|c| c.code == lambda_trust::core::verify::CheckId::GenesysSameRegion)
+            .find(|c| c.code == lambda_trust_provision::verify::CheckId::GenesysSameRegion)
     };
     assert!(same(Some("us-east-1"), &[F1, F2]).unwrap().passed);
     let eu = "arn:aws:lambda:eu-west-1:111122223333:function:lookup-invoice";
@@ -728,7 +728,7 @@ fn every_target_must_be_in_the_organizations_region() {
     assert!(!failed.passed);
     assert!(failed.detail.contains(eu), "{}", failed.detail);
     assert!(same(None, &[F1, eu]).is_none());
-    let finding = lambda_trust::core::drift::check_finding(&failed, "verification");
+    let finding = lambda_trust_provision::drift::check_finding(&failed, "verification");
     assert_eq!(finding.severity, Severity::Config);
 }
 
@@ -738,7 +738,7 @@ fn every_target_must_be_in_the_organizations_region() {
 #[test]
 fn every_function_must_finish_within_its_actions_timeout() {
     let function = |arn: &str, qualifier: Option<&str>, timeout: Option<i64>| {
-        lambda_trust::core::state::ObservedFunction {
+        lambda_trust_provision::state::ObservedFunction {
             function: arn.into(),
             region: "us-east-1".into(),
             qualifier: qualifier.map(str::to_owned),
@@ -788,7 +788,7 @@ fn every_function_must_finish_within_its_actions_timeout() {
 /// values never in the text.
 #[test]
 fn a_test_run_passes_only_with_an_answer_the_contract_and_expect_accept() {
-    use lambda_trust::core::genesys::{test_verdict, TestRun};
+    use lambda_trust_provision::genesys::{test_verdict, TestRun};
     let mut d = action(0, "Validate card", F1);
     d.def.config.timeout_seconds = Some(5);
     d.def.contract.output.success_schema = json!({"$schema": "http://json-schema.org/draft-04/schema#",
@@ -904,7 +904,7 @@ fn an_unknown_credential_is_neither_written_nor_proved() {
     assert_eq!(ops(&o), vec![], "writing it again would not make it known");
     let checks = genesys_checks(&desired(), &o, Some(ROLE));
     let c = (checks.iter())
-        .find(|c| c.code == lambda_trust::core::verify::CheckId::GenesysCredential)
+        .find(|c| c.code == lambda_trust_provision::verify::CheckId::GenesysCredential)
         .unwrap();
     assert!(!c.passed && c.detail.contains("no trail"), "{c:?}");
 }

@@ -5,18 +5,18 @@
 use std::collections::BTreeMap;
 
 use crate::support::state::*;
-use lambda_trust::core::drift::{self, Severity};
-use lambda_trust::core::verify::{
-    self, invoked_arns, ClaimVerdict, FunctionPolicy, PathCode, PathSources,
-};
 use lambda_trust::iam::path::{Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy};
 use lambda_trust::iam::Policy;
+use lambda_trust_provision::drift::{self, Severity};
+use lambda_trust_provision::verify::{
+    self, invoked_arns, ClaimVerdict, FunctionPolicy, PathCode, PathSources,
+};
 use serde_json::{json, Value};
 
 const GENESYS: &str = "765628985471";
 
 /// Every account read, no organization, no function policy: the plain case.
-fn plain(d: &lambda_trust::core::state::Desired) -> PathSources {
+fn plain(d: &lambda_trust_provision::state::Desired) -> PathSources {
     PathSources {
         genesys_org: None,
         orgs: BTreeMap::from([(ACCOUNT.to_string(), OrgPolicies::NoOrganization)]),

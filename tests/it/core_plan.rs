@@ -1,24 +1,24 @@
 //! The planner, destroy, the verification checks and the drift findings, in memory: `Desired`
-//! from the example config (rendered and sharded by `core::prepare`), `Observed` built by hand.
+//! from the example config (rendered and sharded by `lambda_trust_provision::prepare`), `Observed` built by hand.
 //! No moto, no network.
 
 use std::collections::BTreeMap;
 
 use crate::support::state::*;
 use lambda_trust::config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
-use lambda_trust::core::drift::{self, Finding, Severity};
-use lambda_trust::core::plan::{
+use lambda_trust::iam::{minified_len, semantically_equal};
+use lambda_trust_provision::drift::{self, Finding, Severity};
+use lambda_trust_provision::plan::{
     changes, plan, plan_destroy, AttachmentOp, BoundaryOp, DestroyError, Op, Plan, PlanError,
     PlanOptions, PolicyOp, RoleOp, TagOp, VersionOp,
 };
-use lambda_trust::core::prepare::{self, PrepareError};
-use lambda_trust::core::render::Templates;
-use lambda_trust::core::shard::{ShardError, MAX_POLICY_CHARS};
-use lambda_trust::core::state::{
+use lambda_trust_provision::prepare::{self, PrepareError};
+use lambda_trust_provision::render::Templates;
+use lambda_trust_provision::shard::{ShardError, MAX_POLICY_CHARS};
+use lambda_trust_provision::state::{
     Desired, DesiredRole, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,
 };
-use lambda_trust::core::verify::{self, Verification};
-use lambda_trust::iam::{minified_len, semantically_equal};
+use lambda_trust_provision::verify::{self, Verification};
 use serde_json::{json, Value};
 
 const ROLE: &str = "GenesysLambdaInvoker";

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use lambda_trust::core::audit::AuditOptions;
-use lambda_trust::core::iac::{audit, read_template, IacReport, TemplateInput};
+use lambda_trust_audit::iac::{audit, read_template, IacReport, TemplateInput};
+use lambda_trust_audit::AuditOptions;
 
 const GENESYS: &str = "765628985471";
 
@@ -174,7 +174,7 @@ fn inline(text: &str) -> Result<IacReport, String> {
     Ok(run_model(&model, &input))
 }
 
-fn run_model(model: &lambda_trust::core::iac::IacModel, input: &TemplateInput) -> IacReport {
+fn run_model(model: &lambda_trust_audit::iac::IacModel, input: &TemplateInput) -> IacReport {
     let opts = AuditOptions {
         partners: vec![GENESYS.into()],
         region: input.region.clone(),

@@ -1059,8 +1059,7 @@ fn audit_outputs_match_their_schemas() {
         .filter_map(|f| f["code"].as_str())
         .collect();
     // The whole path's codes need an organization and function policies: live_audit_path.rs.
-    let own =
-        lambda_trust::core::audit::Code::all().filter(|c| c.path().is_none() && !c.is_genesys());
+    let own = lambda_trust_audit::Code::all().filter(|c| c.path().is_none() && !c.is_genesys());
     p.expect(
         codes.len() == own.count(),
         "audit: every finding code of the audit's own",
@@ -1455,11 +1454,11 @@ fn the_common_schema_lists_every_check_and_finding_code() {
         out
     };
     let listed = |codes: &BTreeSet<String>| enums.iter().any(|e| codes.is_subset(e));
-    let checks: BTreeSet<String> = lambda_trust::core::verify::CheckId::all()
+    let checks: BTreeSet<String> = lambda_trust_provision::verify::CheckId::all()
         .map(|c| c.as_str().to_owned())
         .collect();
     assert!(listed(&checks), "a check code is missing: {checks:?}");
-    let findings: BTreeSet<String> = lambda_trust::core::drift::Code::all()
+    let findings: BTreeSet<String> = lambda_trust_provision::drift::Code::all()
         .map(|c| c.to_string())
         .collect();
     assert!(listed(&findings), "a finding code is missing: {findings:?}");

@@ -3,7 +3,7 @@
 //! workflows) never `report`, and `commands` (binding only) never the adapters `aws` and
 //! `genesys`: the workflows call them —, no file outside `src/aws/` names an
 //! AWS SDK crate, no file outside `src/genesys/` names an HTTP client crate, and the pure layers
-//! (`core/`, `report/`, and the library crates under `crates/` — `verdict`, `iam`, `config` but
+//! (`event`, `report/`, and the library crates under `crates/` — `verdict`, `iam`, `config` but
 //! its loader, `provision`, `audit`) touch no file, environment variable, process, network,
 //! async runtime or clock. Between the crates Cargo holds the order; [`LIBRARY_CRATES`] says
 //! which of ours each may use. Test modules
@@ -20,7 +20,7 @@ fn rank(layer: &str) -> Option<u32> {
         "error" | "retry" => 0,
         "iam" => 1,
         "config" => 2,
-        "core" => 3,
+        "event" => 3,
         "aws" | "genesys" | "report" => 4,
         "app" | "cli" => 5,
         "commands" => 6,
@@ -200,16 +200,16 @@ fn every_top_level_folder_is_a_known_layer() {
 #[test]
 fn the_checker_sees_a_violation() {
     // The scanner itself: an upward import is found, comments and test modules are not.
-    let refs = crate_refs("use crate::aws::Clients;\nlet x = crate::core::plan::plan;");
-    assert_eq!(refs, ["aws", "core"]);
-    assert!(rank("core") < rank("aws"));
+    let refs = crate_refs("use crate::aws::Clients;\nlet x = crate::event::Event::ReadDone;");
+    assert_eq!(refs, ["aws", "event"]);
+    assert!(rank("event") < rank("aws"));
     assert_eq!(rank("aws"), rank("report"));
     assert_eq!(rank("genesys"), rank("aws"));
     // The floors between the adapters and the commands.
     assert!(breaks("app", "report") && breaks("app", "cli") && breaks("app", "commands"));
     assert!(breaks("commands", "aws") && breaks("commands", "genesys"));
-    assert!(breaks("cli", "app") && breaks("core", "app"));
-    for ok in ["aws", "genesys", "core", "config", "iam", "error", "retry"] {
+    assert!(breaks("cli", "app") && breaks("event", "app"));
+    for ok in ["aws", "genesys", "event", "config", "iam", "error", "retry"] {
         assert!(!breaks("app", ok), "app may import {ok}");
     }
     assert!(!breaks("commands", "app") && !breaks("commands", "report"));
@@ -248,7 +248,7 @@ fn impure(code: &str) -> Vec<&'static str> {
 
 #[test]
 fn the_pure_layers_touch_no_file_environment_clock_or_network() {
-    // iam/, core/ and report/ are pure; in the config crate only the loader (its lib.rs) reads
+    // iam, event and report/ are pure; in the config crate only the loader (its lib.rs) reads
     // files.
     let src = src();
     let mut files = Vec::new();
@@ -261,7 +261,7 @@ fn the_pure_layers_touch_no_file_environment_clock_or_network() {
             .unwrap()
             .to_string_lossy()
             .to_string();
-        let pure = matches!(layer.as_str(), "iam" | "core" | "report");
+        let pure = matches!(layer.as_str(), "iam" | "event" | "report");
         if !pure {
             continue;
         }

@@ -2,12 +2,12 @@
 //! with its own code; custom templates turn them into loud warnings only with allow_weaker.
 
 use lambda_trust::config::{self, Loaded};
-use lambda_trust::core::lint::{
+use lambda_trust::report::{lint_human as render_human, lint_json as render_json};
+use lambda_trust_provision::lint::{
     self, check_rendered, invoke_findings, invoke_grant_findings, trust_findings,
     trust_grant_findings, Finding, LintCode, LintReport, Severity,
 };
-use lambda_trust::core::render::{self, RenderContext, Template, Templates};
-use lambda_trust::report::{lint_human as render_human, lint_json as render_json};
+use lambda_trust_provision::render::{self, RenderContext, Template, Templates};
 use serde_json::{json, Value};
 
 const EXAMPLE: &str = include_str!("../../examples/lambda-trust.toml");

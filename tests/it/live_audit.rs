@@ -9,7 +9,7 @@ use crate::support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
-use lambda_trust::core::audit::Code;
+use lambda_trust_audit::Code;
 use serde_json::Value;
 use support::live::*;
 use support::{FaultConfig, Injection};

@@ -5,12 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use lambda_trust::core::audit::{
+use lambda_trust::error::Status;
+use lambda_trust::report::{self, HtmlMeta, Styles};
+use lambda_trust_audit::{
     audit_account, parse_accounts, AccountIam, AccountOutcome, AccountReport, AuditOptions,
     AuditRole, OrgReport,
 };
-use lambda_trust::error::Status;
-use lambda_trust::report::{self, HtmlMeta, Styles};
 use serde_json::{json, Value};
 
 const OWN: &str = "111122223333";

@@ -3,13 +3,13 @@
 //! example config and over an in-sync one. In memory: no AWS.
 
 use crate::support::state::*;
-use lambda_trust::core::change_set::ChangeSet;
-use lambda_trust::core::drift::{self, CheckReport, ConfigKey, ConfigReport, ConfigStatus};
-use lambda_trust::core::plan::{changes, plan, Plan, PlanOptions};
-use lambda_trust::core::state::{Desired, InlinePolicy, Observed};
-use lambda_trust::core::verify::{self, Verification};
 use lambda_trust::error::Status;
 use lambda_trust::report::{self, Styles};
+use lambda_trust_provision::change_set::ChangeSet;
+use lambda_trust_provision::drift::{self, CheckReport, ConfigKey, ConfigReport, ConfigStatus};
+use lambda_trust_provision::plan::{changes, plan, Plan, PlanOptions};
+use lambda_trust_provision::state::{Desired, InlinePolicy, Observed};
+use lambda_trust_provision::verify::{self, Verification};
 use serde_json::{json, Value};
 
 const PLAIN: Styles = Styles { color: false };
@@ -64,8 +64,8 @@ fn verification(d: &Desired, o: &Observed) -> Verification {
 fn config_report(name: &str, d: &Desired, o: &Observed) -> ConfigReport {
     let p = changes(d, o, PlanOptions::default()).unwrap();
     let findings = drift::drift_findings(d, &p);
-    let side = lambda_trust::core::check::GenesysSide::NotChecked;
-    lambda_trust::core::check::config_report(name, EXAMPLE, findings, &verification(d, o), side)
+    let side = lambda_trust_provision::check::GenesysSide::NotChecked;
+    lambda_trust_provision::check::config_report(name, EXAMPLE, findings, &verification(d, o), side)
 }
 
 /// Three configs: one drifted, one in sync, one that could not be checked.

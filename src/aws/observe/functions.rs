@@ -10,8 +10,8 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 
 use crate::aws::pace::{Pacer, Pacers};
 use crate::aws::{has_code, AwsError, Clients};
-use crate::core::state::{FunctionQuery, ObservedFunction};
 use crate::iam::arn::Arn;
+use lambda_trust_provision::state::{FunctionQuery, ObservedFunction};
 
 use super::ObserveError;
 

@@ -15,13 +15,13 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 use serde_json::Value;
 
 use crate::aws::{has_code, AwsError, Clients};
-use crate::core::shard::{shard_index, shard_name};
-use crate::core::state::{
+use crate::iam::arn::Arn;
+use crate::iam::decode_document;
+use lambda_trust_provision::shard::{shard_index, shard_name};
+use lambda_trust_provision::state::{
     CallerIdentity, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,
     PolicyVersion, Query,
 };
-use crate::iam::arn::Arn;
-use crate::iam::decode_document;
 
 mod functions;
 use functions::observe_functions;

@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use sha2::Digest as _;
 
 use crate::config::Partner;
-use crate::core::audit::{
+use lambda_trust_audit::{
     AccountOutcome, AccountPath, AccountReport, OrgReport, Outcome, RoleReport, Severity,
 };
 

@@ -5,13 +5,13 @@
 //! Needs no server (unlike the rest of `support`): `use crate::support::state::*;`.
 
 use lambda_trust::config::{self, Config};
-use lambda_trust::core::plan::{
+use lambda_trust_provision::plan::{
     AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
     MAX_POLICY_VERSIONS,
 };
-use lambda_trust::core::prepare;
-use lambda_trust::core::render::{RenderContext, Templates};
-use lambda_trust::core::state::{
+use lambda_trust_provision::prepare;
+use lambda_trust_provision::render::{RenderContext, Templates};
+use lambda_trust_provision::state::{
     Desired, DesiredRole, ManagedPolicy, Observed, ObservedFunction, ObservedPermission,
     ObservedPolicy, ObservedRole, PolicyVersion,
 };

@@ -1,12 +1,12 @@
-//! What a workflow tells the user while it runs, as plain data (`core`): the application floor
+//! What a workflow tells the user while it runs, as plain data: the application floor
 //! sends each [`Event`] to its sink (`app::Events`), `report::events` renders it as a line for
 //! people or as one line of JSON (`--progress json`). Results are not events: a workflow
 //! returns them.
 
-use crate::core::change_set::Side;
-use crate::core::describe::ChangeView;
-use crate::core::lint::Finding;
 use crate::retry::Waiting;
+use lambda_trust_provision::change_set::Side;
+use lambda_trust_provision::describe::ChangeView;
+use lambda_trust_provision::lint::Finding;
 use std::time::Duration;
 
 /// One thing a workflow says while it runs. Results are not events: a workflow returns them.
