@@ -15,7 +15,7 @@ use crate::aws::prepare as aws_prepare;
 use crate::aws::trail as aws_trail;
 use crate::config;
 use crate::error::{Error, Result};
-use lambda_trust_audit::iac;
+use lambda_trust_model::render::RenderContext;
 use lambda_trust_provision::change_set::Side;
 use lambda_trust_provision::check as core_check;
 use lambda_trust_provision::drift;
@@ -23,7 +23,6 @@ use lambda_trust_provision::genesys::{
     genesys_checks, genesys_findings, timeout_check, GenesysPlan,
 };
 use lambda_trust_provision::isolation;
-use lambda_trust_provision::render::RenderContext;
 use lambda_trust_provision::trail::Lookup;
 use lambda_trust_provision::verify::{self, PathSources};
 
@@ -359,8 +358,8 @@ pub fn check_iac(
     };
     let templates = settings.templates.load()?;
     let allow_weaker = settings.templates.allow_weaker;
-    let desired = iac::check::desired(config, &ctx, &templates, allow_weaker)?;
+    let desired = super::iac_check::desired(config, &ctx, &templates, allow_weaker)?;
     let (model, file) = read_model(&options.source, Some(account), Some(region))?;
-    let report = iac::check::check_model(&model, &desired, &file);
+    let report = super::iac_check::check_model(&model, &desired, &file);
     Ok(drift::CheckReport::new(vec![report]))
 }

@@ -70,6 +70,7 @@ pub(crate) mod export;
 pub(crate) mod files;
 pub(crate) mod genesys;
 pub mod iac;
+pub mod iac_check;
 pub(crate) mod ids;
 pub(crate) mod import;
 pub mod init;

@@ -13,8 +13,8 @@ use super::write::{self, Writes};
 use crate::aws::{observe, prepare, Clients};
 use crate::config::{self, edit};
 use crate::error::{FileError, Result};
-use lambda_trust_provision::render::{self, RenderContext};
-use lambda_trust_provision::state::CallerIdentity;
+use lambda_trust_model::render::{self, RenderContext};
+use lambda_trust_model::state::CallerIdentity;
 use lambda_trust_provision::{onboard, verify};
 
 /// The edit of the config's targets.
@@ -170,7 +170,7 @@ fn scope(
         identity: Some(identity),
         retired: match edit {
             Edit::Add(_) => Vec::new(),
-            Edit::Remove(_) => lambda_trust_provision::state::permissions(
+            Edit::Remove(_) => lambda_trust_model::state::permissions(
                 &before.config,
                 &before.existing,
                 clients.partition(),
@@ -213,7 +213,7 @@ pub(crate) async fn apply(
     // The whole path of the targets this run looked up (the new one), judged as `verify` does.
     let prepared = &planned.prepared;
     let mut desired = prepared.desired.clone();
-    let looked_up = |t: &lambda_trust_provision::render::ResolvedTarget| {
+    let looked_up = |t: &lambda_trust_model::render::ResolvedTarget| {
         (prepared.observed.functions.iter())
             .filter_map(|f| f.arn.as_deref())
             .any(|a| a == t.function_arn || a.starts_with(&format!("{}:", t.function_arn)))

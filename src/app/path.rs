@@ -19,7 +19,7 @@ use crate::aws::Clients;
 use crate::error::Result;
 use crate::iam::arn;
 use crate::iam::path::{check_org_policy_files, org_policies_from_files, OrgPolicies};
-use lambda_trust_provision::state::{Desired, Observed};
+use lambda_trust_model::state::{Desired, Observed};
 use lambda_trust_provision::verify::{self, PathSources, Verification};
 
 /// Reads what the path needs beyond the role; `org_policies`: the role's account's SCPs and

@@ -14,10 +14,10 @@ use super::settings::Settings;
 use crate::error::{Error, Result};
 use crate::iam::arn::Arn;
 use crate::iam::{prove_invoke, prove_trust, Budget};
+use lambda_trust_model::render::{self, RenderContext};
 use lambda_trust_provision::isolation;
 pub(crate) use lambda_trust_provision::prove::Proof;
 use lambda_trust_provision::prove::{self, FileInput, OrgProof, Sides};
-use lambda_trust_provision::render::{self, RenderContext};
 
 /// What to prove, from the command's flags.
 pub(crate) struct Options {

@@ -8,9 +8,9 @@ use super::invocation::{Invocation, Output};
 use crate::app::files::read_file;
 use crate::config::Loaded;
 use crate::error::{Error, Result, Status};
+use lambda_trust_model::render::{self, RenderContext, Rendered, Templates};
 use lambda_trust_provision::isolation;
 use lambda_trust_provision::lint;
-use lambda_trust_provision::render::{self, RenderContext, Rendered, Templates};
 
 pub(super) fn run(
     inv: &Invocation,

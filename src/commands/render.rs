@@ -6,9 +6,9 @@ use crate::app::Events;
 use crate::cli::Which;
 use crate::error::{Result, Status};
 use crate::report::{RenderedDocuments, RenderedPolicies};
+use lambda_trust_model::render::{self, RenderContext};
 use lambda_trust_provision::lint;
 use lambda_trust_provision::prepare::PrepareError;
-use lambda_trust_provision::render::{self, RenderContext};
 
 pub(super) fn run(inv: &Invocation, events: &dyn Events, which: Which) -> Result<Status> {
     let loaded = load(inv, events)?;

@@ -23,9 +23,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::client::{Client, GenesysError};
-use lambda_trust_provision::genesys::org::{
-    ledger_role, KnownRole, OrgIntegration, OrgRead, RoleFrom,
-};
+use lambda_trust_model::genesys::org::{ledger_role, KnownRole, OrgIntegration, OrgRead, RoleFrom};
 use lambda_trust_provision::genesys::{
     action::ActionContract, compare_listed, settled, ActionDef, DesiredGenesys, Flow, Ledger,
     Listed, ListedAction, ObservedAction, ObservedCredential, ObservedGenesys, ObservedIntegration,

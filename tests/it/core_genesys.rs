@@ -361,7 +361,7 @@ fn an_action_edited_and_found_as_configured_only_updates_the_records() {
 
 #[test]
 fn a_listed_date_in_the_second_of_the_write_is_neither_unchanged_nor_changed() {
-    use lambda_trust_provision::genesys::state::{compare_listed, whole_second, Listed};
+    use lambda_trust_model::genesys::state::{compare_listed, whole_second, Listed};
     let write = "2026-01-01T00:00:00.123Z";
     // The listing shows only the write's second: someone may have edited it in that second.
     assert_eq!(
@@ -738,7 +738,7 @@ fn every_target_must_be_in_the_organizations_region() {
 #[test]
 fn every_function_must_finish_within_its_actions_timeout() {
     let function = |arn: &str, qualifier: Option<&str>, timeout: Option<i64>| {
-        lambda_trust_provision::state::ObservedFunction {
+        lambda_trust_model::state::ObservedFunction {
             function: arn.into(),
             region: "us-east-1".into(),
             qualifier: qualifier.map(str::to_owned),

@@ -7,17 +7,17 @@ use std::collections::BTreeMap;
 use crate::support::state::*;
 use lambda_trust::config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use lambda_trust::iam::{minified_len, semantically_equal};
+use lambda_trust_model::render::Templates;
+use lambda_trust_model::shard::{ShardError, MAX_POLICY_CHARS};
+use lambda_trust_model::state::{
+    Desired, DesiredRole, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,
+};
 use lambda_trust_provision::drift::{self, Finding, Severity};
 use lambda_trust_provision::plan::{
     changes, plan, plan_destroy, AttachmentOp, BoundaryOp, DestroyError, Op, Plan, PlanError,
     PlanOptions, PolicyOp, RoleOp, TagOp, VersionOp,
 };
 use lambda_trust_provision::prepare::{self, PrepareError};
-use lambda_trust_provision::render::Templates;
-use lambda_trust_provision::shard::{ShardError, MAX_POLICY_CHARS};
-use lambda_trust_provision::state::{
-    Desired, DesiredRole, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,
-};
 use lambda_trust_provision::verify::{self, Verification};
 use serde_json::{json, Value};
 

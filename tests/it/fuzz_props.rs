@@ -20,8 +20,8 @@ use lambda_trust::iam::{
     decode_document, evaluate, normalize, semantically_equal, Decision, EvalInput, LabeledPolicy,
     Policy, Request,
 };
+use lambda_trust_model::render::{self, RenderContext, Templates};
 use lambda_trust_provision::lint::{self, Severity};
-use lambda_trust_provision::render::{self, RenderContext, Templates};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use serde_json::{json, Value};

@@ -305,11 +305,22 @@ const LIBRARY_CRATES: &[(&str, Option<&str>, &[&str])] = &[
         &["lambda-trust-iam", "lambda-trust-verdict"],
     ),
     (
+        "model",
+        None,
+        &[
+            "lambda-trust-config",
+            "lambda-trust-iam",
+            "lambda-trust-verdict",
+        ],
+    ),
+    // The two products stand side by side on the model: neither uses the other.
+    (
         "provision",
         None,
         &[
             "lambda-trust-config",
             "lambda-trust-iam",
+            "lambda-trust-model",
             "lambda-trust-verdict",
         ],
     ),
@@ -319,7 +330,7 @@ const LIBRARY_CRATES: &[(&str, Option<&str>, &[&str])] = &[
         &[
             "lambda-trust-config",
             "lambda-trust-iam",
-            "lambda-trust-provision",
+            "lambda-trust-model",
             "lambda-trust-verdict",
         ],
     ),

@@ -3,11 +3,11 @@
 
 use lambda_trust::config::{self, Loaded};
 use lambda_trust::report::{lint_human as render_human, lint_json as render_json};
+use lambda_trust_model::render::{self, RenderContext, Template, Templates};
 use lambda_trust_provision::lint::{
     self, check_rendered, invoke_findings, invoke_grant_findings, trust_findings,
     trust_grant_findings, Finding, LintCode, LintReport, Severity,
 };
-use lambda_trust_provision::render::{self, RenderContext, Template, Templates};
 use serde_json::{json, Value};
 
 const EXAMPLE: &str = include_str!("../../examples/lambda-trust.toml");

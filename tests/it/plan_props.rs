@@ -12,13 +12,13 @@ use std::collections::BTreeMap;
 
 use crate::support::state::*;
 use lambda_trust::config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY};
+use lambda_trust_model::state::{
+    Desired, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,
+};
 use lambda_trust_provision::plan::{
     plan, plan_destroy, DestroyError, Plan, PlanError, PlanOptions,
 };
 use lambda_trust_provision::prepare;
-use lambda_trust_provision::state::{
-    Desired, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,
-};
 use lambda_trust_provision::verify::{self, Verification};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;

@@ -2,7 +2,7 @@
 //! resolution, injection safety, and custom template errors.
 
 use lambda_trust::config::{self, Config};
-use lambda_trust_provision::render::{
+use lambda_trust_model::render::{
     self, resolve_targets, RenderContext, RenderError, Template, Templates, PLACEHOLDERS,
 };
 use serde_json::{json, Value};

@@ -20,7 +20,7 @@ use lambda_trust_iam::{
     EvalInput, InvokeSpec, LabeledPolicy, Policy, PolicyVersion, Property, PropertyResult, Request,
     ResourceClause, Statement, Verdict,
 };
-use lambda_trust_provision::verify::PROOF_BUDGET;
+use lambda_trust_model::PROOF_BUDGET;
 
 use super::findings::{request_json, Code, Finding};
 use super::{AccountIam, AuditPolicy, AuditRole, InvokableKind, InvokableScope};

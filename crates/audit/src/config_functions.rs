@@ -26,7 +26,7 @@ use super::{AccountIam, AccountReport, AuditPath};
 use lambda_trust_iam::arn::Arn;
 use lambda_trust_iam::path::OrgPolicies;
 use lambda_trust_iam::Policy;
-use lambda_trust_provision::verify::{FunctionPolicy, PathSources};
+use lambda_trust_model::path::{FunctionPolicy, PathSources};
 
 /// The Config resource type of a Lambda function.
 pub const FUNCTION_TYPE: &str = "AWS::Lambda::Function";

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::baseline::Suppression;
 use lambda_trust_iam::{Counterexample, StatementRef};
-use lambda_trust_provision::verify::PathCode;
+use lambda_trust_model::path::PathCode;
 
 pub use lambda_trust_verdict::{Outcome, Severity};
 
@@ -336,7 +336,7 @@ pub struct Finding {
     /// `{principal, action, resource, context}`, confirmed by the evaluator, or null.
     #[cfg_attr(
         feature = "schemars",
-        schemars(schema_with = "lambda_trust_provision::schema_refs::request_or_null")
+        schemars(schema_with = "lambda_trust_model::schema_refs::request_or_null")
     )]
     pub counterexample: Option<Value>,
     /// The statements of the role's documents (`RoleReport::documents`) that let the

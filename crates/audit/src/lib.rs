@@ -125,7 +125,8 @@ pub struct AuditPolicy {
 }
 
 impl AuditPolicy {
-    pub(crate) fn default_version(&self) -> Option<&AuditVersion> {
+    /// Its default version, the one in force.
+    pub fn default_version(&self) -> Option<&AuditVersion> {
         self.versions.iter().find(|v| v.is_default)
     }
 }
@@ -331,20 +332,20 @@ pub struct Summary {
 pub struct AccountReport {
     #[cfg_attr(
         feature = "schemars",
-        schemars(schema_with = "lambda_trust_provision::schema_refs::schema_version")
+        schemars(schema_with = "lambda_trust_model::schema_refs::schema_version")
     )]
     pub(crate) schema_version: u32,
     /// The audited account.
     #[cfg_attr(
         feature = "schemars",
-        schemars(schema_with = "lambda_trust_provision::schema_refs::account_id")
+        schemars(schema_with = "lambda_trust_model::schema_refs::account_id")
     )]
     pub account: String,
     /// The partner accounts audited for; empty without --partner/--partner-account (any other
     /// account, or anyone).
     #[cfg_attr(
         feature = "schemars",
-        schemars(schema_with = "lambda_trust_provision::schema_refs::account_ids")
+        schemars(schema_with = "lambda_trust_model::schema_refs::account_ids")
     )]
     pub partners: Vec<String>,
     /// The roles a partner can assume, worst first.

@@ -10,7 +10,7 @@ use lambda_trust_iam::{
     EvalInput, LabeledPolicy, OperatorKind, Policy, PrincipalClause, Principals, PropertyResult,
     Request, Statement, TrustSpec,
 };
-use lambda_trust_provision::verify::PROOF_BUDGET;
+use lambda_trust_model::PROOF_BUDGET;
 
 /// An external ID no request can carry (STS refuses spaces), used as the property's "intended"
 /// ID so that every accepted request is a counterexample.

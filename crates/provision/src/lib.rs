@@ -30,6 +30,8 @@
 
 #![warn(missing_docs, unreachable_pub)]
 
+use lambda_trust_model::{render, shard, state};
+
 pub mod change_set;
 pub mod check;
 pub mod describe;
@@ -45,12 +47,9 @@ pub mod plan;
 pub mod prepare;
 pub mod promotion;
 pub mod prove;
-pub mod render;
 #[cfg(feature = "schemars")]
 pub mod schema_refs;
-pub mod shard;
 pub mod simulate;
 mod simulate_org;
-pub mod state;
 pub mod trail;
 pub mod verify;

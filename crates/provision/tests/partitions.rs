@@ -2,9 +2,9 @@
 //! (`aws`, `aws-cn`, `aws-us-gov`, `aws-eusc`); only the Genesys Cloud principal stays in `aws`.
 
 use lambda_trust_config as config;
+use lambda_trust_model::render::{RenderContext, Templates};
+use lambda_trust_model::state::{Observed, ObservedRole};
 use lambda_trust_provision::prepare::{self, query};
-use lambda_trust_provision::render::{RenderContext, Templates};
-use lambda_trust_provision::state::{Observed, ObservedRole};
 use lambda_trust_provision::verify;
 
 const ACCOUNT: &str = "111122223333";
@@ -82,7 +82,7 @@ fn check_partition(partition: &str, region: &str) {
         tags: desired.role.tags.clone(),
         trust: desired.role.trust.clone(),
     });
-    live.attached = vec![lambda_trust_provision::state::ManagedPolicy {
+    live.attached = vec![lambda_trust_model::state::ManagedPolicy {
         arn: policy.arn.clone(),
         name: policy.name.clone(),
         document: policy.document.clone(),

@@ -5,16 +5,16 @@
 //! Needs no server (unlike the rest of `support`): `use crate::support::state::*;`.
 
 use lambda_trust::config::{self, Config};
+use lambda_trust_model::render::{RenderContext, Templates};
+use lambda_trust_model::state::{
+    Desired, DesiredRole, ManagedPolicy, Observed, ObservedFunction, ObservedPermission,
+    ObservedPolicy, ObservedRole, PolicyVersion,
+};
 use lambda_trust_provision::plan::{
     AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
     MAX_POLICY_VERSIONS,
 };
 use lambda_trust_provision::prepare;
-use lambda_trust_provision::render::{RenderContext, Templates};
-use lambda_trust_provision::state::{
-    Desired, DesiredRole, ManagedPolicy, Observed, ObservedFunction, ObservedPermission,
-    ObservedPolicy, ObservedRole, PolicyVersion,
-};
 use serde_json::{json, Value};
 
 /// The role's account (the example's `[aws].account_id`).

@@ -11,7 +11,6 @@
 
 mod build;
 mod cfn;
-pub mod check;
 mod intrinsic;
 mod permission;
 mod terraform;
@@ -28,7 +27,7 @@ use crate as audit;
 use crate::{AccountIam, AccountReport, AuditOptions, AuditPath, Code, Finding};
 use lambda_trust_iam::path::{OrgPolicies, RoleAccount};
 use lambda_trust_iam::Policy;
-use lambda_trust_provision::verify::{FunctionPolicy, PathSources};
+use lambda_trust_model::path::{FunctionPolicy, PathSources};
 
 pub use cfn::{read_template, TemplateInput};
 pub use terraform::{read_plan, PlanInput};
@@ -202,11 +201,13 @@ pub struct IacModel {
     /// own is not known, and the whole path says so instead of judging it.
     pub(crate) account_given: bool,
     /// By role name: the resource it comes from.
-    pub(crate) sources: BTreeMap<String, Source>,
-    pub(crate) unknowns: Vec<Unknown>,
-    /// By role name: the indexes into `unknowns` its trust policy and its permissions hold.
-    pub(crate) trust_unknowns: BTreeMap<String, Vec<usize>>,
-    pub(crate) access_unknowns: BTreeMap<String, Vec<usize>>,
+    pub sources: BTreeMap<String, Source>,
+    /// The values not known before deployment.
+    pub unknowns: Vec<Unknown>,
+    /// By role name: the indexes into `unknowns` its trust policy holds.
+    pub trust_unknowns: BTreeMap<String, Vec<usize>>,
+    /// By role name: the indexes into `unknowns` its permissions hold.
+    pub access_unknowns: BTreeMap<String, Vec<usize>>,
     pub(crate) not_analysed: Vec<NotAnalysed>,
     /// By role name: the settings `check` compares (a role without an entry: not read).
     pub settings: BTreeMap<String, RoleSettings>,

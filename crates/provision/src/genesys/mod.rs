@@ -1,16 +1,15 @@
 //! The Genesys Cloud side, pure: desired and observed state, the ownership ledger, the
 //! planner, what a change means to a user, and the `check`/`verify` findings.
 //!
-//! Part of the `core` layer (no I/O): `genesys::observe` fills an [`ObservedGenesys`],
+//! Pure (no I/O); its state is the model's (`lambda_trust_model::genesys`): `genesys::observe` fills an [`ObservedGenesys`],
 //! `genesys::apply` runs a [`GenesysPlan`], and tests build both by hand.
 
-pub mod action;
+pub use lambda_trust_model::genesys::{action, org, state};
+
 pub mod describe;
 pub mod findings;
 pub mod ids;
-pub mod org;
 pub mod plan;
-pub mod state;
 pub mod test_verdict;
 
 pub use action::ActionDef;

@@ -15,20 +15,21 @@ use crate::state::{Desired, Observed, ObservedPolicy, ObservedRole, PolicyVersio
 use lambda_trust_iam::arn::{self, Arn};
 use lambda_trust_iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
 use lambda_trust_iam::{
-    prove_invoke, prove_trust, Budget, InvokeSpec, Property, PropertyResult, TrustSpec, Verdict,
+    prove_invoke, prove_trust, InvokeSpec, Property, PropertyResult, TrustSpec, Verdict,
 };
 
 mod check;
-mod path;
 mod tally;
 pub use tally::Tally;
 
 pub use check::{Check, CheckId};
-pub(crate) use path::path_input;
-pub use path::{
+pub(crate) use lambda_trust_model::path::path_input;
+pub use lambda_trust_model::path::{
     invoked_arns, path_claims, Claim, ClaimVerdict, FunctionPolicy, PathClaims, PathCode,
     PathSources, TargetClaims,
 };
+pub use lambda_trust_model::PROOF_BUDGET;
+pub use lambda_trust_model::{identity_documents, identity_input};
 
 /// verify's checklist and proofs (`proofs` absent when the role does not exist).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -145,10 +146,6 @@ impl Subject {
     }
 }
 
-/// How much the prover may search per side before it answers `unknown`: a step budget, so
-/// the verdict does not depend on how busy the machine is.
-pub const PROOF_BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
-
 /// The whole offline verification: the checks and the proofs over the live documents.
 pub fn verification(desired: &Desired, observed: &Observed) -> Verification {
     Verification::new(checks(desired, observed)).with_proofs(proofs(desired, observed))
@@ -179,7 +176,11 @@ pub fn whole_path(
     let report = lambda_trust_iam::path::PathReport::new(&input, PROOF_BUDGET);
     let claims = path_claims(&input, &report);
     let org = sources.genesys_org.as_deref();
-    Some(path::as_sent(claims, &desired.external_id, org))
+    Some(lambda_trust_model::path::as_sent(
+        claims,
+        &desired.external_id,
+        org,
+    ))
 }
 
 /// The trust and invoke properties decided over every request on the live documents; none
@@ -414,44 +415,6 @@ fn trust_samples(desired: &Desired, role_arn: &str, trust: Policy) -> Vec<Check>
             }
         })
         .collect()
-}
-
-/// The role's identity policies (attached and inline, labelled) and its boundary, parsed;
-/// the documents that do not parse are listed instead.
-pub(crate) fn identity_input(observed: &Observed) -> (EvalInput, Vec<String>) {
-    let mut problems = Vec::new();
-    let mut identity = Vec::new();
-    for (label, doc) in identity_documents(observed) {
-        match Policy::parse(doc) {
-            Ok(p) => identity.push(LabeledPolicy::new(label, p)),
-            Err(e) => problems.push(format!("{label}: {e}")),
-        }
-    }
-    let boundary = observed.boundary.as_ref().and_then(|b| {
-        Policy::parse(&b.document)
-            .map_err(|e| problems.push(format!("boundary {}: {e}", b.name)))
-            .ok()
-            .map(|p| LabeledPolicy::new(format!("permissions boundary {}", b.name), p))
-    });
-    let input = EvalInput {
-        identity_policies: identity,
-        resource_policy: None,
-        resource_policy_is_trust: false,
-        boundary,
-    };
-    (input, problems)
-}
-
-fn identity_documents(observed: &Observed) -> Vec<(String, &Value)> {
-    let attached = observed
-        .attached
-        .iter()
-        .map(|p| (format!("managed policy {}", p.name), &p.document));
-    let inline = observed
-        .inline
-        .iter()
-        .map(|p| (format!("inline policy {}", p.name), &p.document));
-    attached.chain(inline).collect()
 }
 
 /// The invoke side: every target invokable, nothing else, and the structural invariants.

@@ -193,8 +193,10 @@ pub struct Template {
 /// The two templates a render needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Templates {
-    pub(crate) trust: Template,
-    pub(crate) invoke: Template,
+    /// The trust policy's template.
+    pub trust: Template,
+    /// The invoke policy's template.
+    pub invoke: Template,
     /// False for `--policies DIR`: `lint` then reports broken invariants as the user's choice.
     pub builtin: bool,
 }
@@ -243,13 +245,15 @@ pub struct RenderContext {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResolvedTarget {
     /// Position in the config's `[[targets]]` (0-based, as in messages).
-    pub(crate) index: usize,
+    pub index: usize,
     /// The function's name.
     pub function_name: String,
     /// The function's region.
     pub region: String,
-    pub(crate) account_id: String,
-    pub(crate) partition: String,
+    /// The function's account.
+    pub account_id: String,
+    /// The function's partition (`aws`, `aws-cn`, …).
+    pub partition: String,
     /// The qualifier (an alias or version; `*` for all), if the target has one.
     pub qualifier: Option<String>,
     /// The unqualified function ARN.
@@ -272,7 +276,7 @@ pub struct Rendered {
     /// The role's account, when known (context or `[aws].account_id`).
     pub account_id: Option<String>,
     /// The role's partition (`aws`, `aws-cn`, `aws-us-gov`): see [`role_partition`].
-    pub(crate) partition: String,
+    pub partition: String,
     /// Whether the built-in templates were used.
     pub builtin_templates: bool,
 }
@@ -408,11 +412,7 @@ fn granted_arns(function_arn: &str, qualifier: Option<&str>) -> Vec<String> {
 
 /// The partition of the role and its policies: that of the region the AWS clients talk to
 /// (the context's, else `[aws].region`), else that of the first target, else `aws`.
-pub(crate) fn role_partition(
-    config: &Config,
-    ctx: &RenderContext,
-    targets: &[ResolvedTarget],
-) -> String {
+pub fn role_partition(config: &Config, ctx: &RenderContext, targets: &[ResolvedTarget]) -> String {
     let region = ctx.default_region.as_ref().or(config.aws.region.as_ref());
     region
         .and_then(|r| partition_of_region(r))
@@ -664,7 +664,7 @@ fn substitute_str(s: &str, file: &str, values: &Values) -> Result<String, Render
 
 /// Renders the invoke template for one shard: the same values as [`render`], but granting only
 /// `function_arns` (used by `shard` when the targets do not fit in one policy).
-pub(crate) fn render_invoke(
+pub fn render_invoke(
     config: &Config,
     rendered: &Rendered,
     templates: &Templates,

@@ -1,11 +1,12 @@
 //! `check --template` (and, with the Terraform reader, `check --plan`): would the IaC leave the
 //! configured role exactly as `lambda-trust.toml` says, every property proved?
 //!
-//! Part of `core::iac` (pure). The IaC's model ([`IacModel`]) is turned into what a live read
+//! Part of the application floor, pure: it runs the provisioner's `check` over the auditor's
+//! IaC model, so neither crate stands on the other. The IaC's model ([`IacModel`]) is turned into what a live read
 //! would have observed of the configured role ([`Observed`]), and `check`'s own comparison runs
-//! on it: `core::check::aws_findings` (the plan as if adopting: trust, invoke policy shards,
-//! attachments, inline policies, path, boundary, tags) and `core::verify::verification` (the
-//! checks and the prover's properties), reported by `core::check::config_report` like a live
+//! on it: `lambda_trust_provision::check::aws_findings` (the plan as if adopting: trust, invoke policy shards,
+//! attachments, inline policies, path, boundary, tags) and `lambda_trust_provision::verify::verification` (the
+//! checks and the prover's properties), reported by `lambda_trust_provision::check::config_report` like a live
 //! check. Ownership tags are not compared: a role kept in IaC belongs to the IaC tool, so the
 //! observed role and policies are given lambda-trust's own tags. The role's description and
 //! maximum session duration come from the model's `settings` (a reader that gives none: taken
@@ -15,17 +16,17 @@
 
 use serde_json::Value;
 
-use super::{IacModel, RoleSettings, Source};
-use crate::AuditRole;
+use lambda_trust_audit::iac::{IacModel, RoleSettings, Source};
+use lambda_trust_audit::AuditRole;
 use lambda_trust_config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY};
-use lambda_trust_provision::check::{aws_findings, config_report, GenesysSide};
-use lambda_trust_provision::drift::{Code, ConfigKey, ConfigReport, Finding};
-use lambda_trust_provision::prepare::{self, PrepareError};
-use lambda_trust_provision::render::{RenderContext, Templates};
-use lambda_trust_provision::state::{
+use lambda_trust_model::render::{RenderContext, Templates};
+use lambda_trust_model::state::{
     Desired, InlinePolicy, ManagedPolicy, Observed, ObservedFunction, ObservedPolicy, ObservedRole,
     PolicyVersion,
 };
+use lambda_trust_provision::check::{aws_findings, config_report, GenesysSide};
+use lambda_trust_provision::drift::{Code, ConfigKey, ConfigReport, Finding};
+use lambda_trust_provision::prepare::{self, PrepareError};
 use lambda_trust_provision::verify::verification;
 
 /// What is taken as configured: no AWS call is made, and ownership belongs to the IaC tool.

@@ -248,7 +248,7 @@ pub struct Desired {
     pub permissions: Vec<FunctionPermission>,
     /// The accounts of `[aws.accounts]`: where lambda-trust can read and write them.
     #[serde(default)]
-    pub(crate) accounts: Vec<String>,
+    pub accounts: Vec<String>,
 }
 
 /// The role as the config wants it.
@@ -289,7 +289,7 @@ pub struct DesiredPolicy {
 
 impl Desired {
     /// `shards` are the invoke documents by shard index (see `shard::assign`).
-    pub(crate) fn new(
+    pub fn new(
         config: &Config,
         rendered: &Rendered,
         account_id: &str,
@@ -340,13 +340,13 @@ impl Desired {
     }
 
     /// The role's ARN.
-    pub(crate) fn role_arn(&self) -> String {
+    pub fn role_arn(&self) -> String {
         let resource = format!("role{}{}", self.role.path, self.role.name);
         Arn::iam(&self.partition, &self.account_id, &resource).to_string()
     }
 
     /// Whether `account` has an `[aws.accounts]` entry.
-    pub(crate) fn reaches(&self, account: &str) -> bool {
+    pub fn reaches(&self, account: &str) -> bool {
         self.accounts.iter().any(|a| a == account)
     }
 }
@@ -382,7 +382,7 @@ pub fn permissions(
 }
 
 /// Cross-account targets with qualifier `*`, which no single statement can grant.
-pub(crate) fn all_qualifier_targets(desired: &Desired) -> Vec<String> {
+pub fn all_qualifier_targets(desired: &Desired) -> Vec<String> {
     desired
         .targets
         .iter()

@@ -88,7 +88,7 @@ pub struct DesiredAction {
 }
 
 /// [`DesiredAction::target`] of an action whose function is chosen at run time.
-pub(crate) const DYNAMIC: usize = usize::MAX;
+pub const DYNAMIC: usize = usize::MAX;
 
 /// The granted ARNs a request URL template can produce: each `${…}` stands for any text.
 pub fn reach(template: &str, granted: &[String]) -> Vec<String> {
@@ -396,6 +396,7 @@ impl ObservedAction {
     }
 
     /// The function ARN the action invokes (its `requestUrlTemplate`).
+    /// The ARN of the function the action invokes.
     pub fn function_arn(&self) -> &str {
         self.def.function_arn()
     }
@@ -495,7 +496,7 @@ fn records<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ActionRecord>, 
 }
 
 /// The integration's notes without the ledger's two lines: the people's text, kept.
-pub(crate) fn notes_beside_ledger(notes: &str) -> String {
+pub fn notes_beside_ledger(notes: &str) -> String {
     let kept: Vec<&str> = notes
         .lines()
         .filter(|l| *l != LEDGER_NOTE && !l.starts_with(LEDGER_PREFIX))
@@ -504,7 +505,7 @@ pub(crate) fn notes_beside_ledger(notes: &str) -> String {
 }
 
 /// The first line of the notes says what the second is for.
-pub(crate) const LEDGER_NOTE: &str = "Managed by lambda-trust: do not edit the next line.";
+pub const LEDGER_NOTE: &str = "Managed by lambda-trust: do not edit the next line.";
 const LEDGER_PREFIX: &str = "lambda-trust-ledger: ";
 
 impl Ledger {
@@ -531,11 +532,12 @@ impl Ledger {
     }
 
     /// Whether lambda-trust owns the action: created by it, or superseded and kept.
-    pub(crate) fn owns(&self, id: &str) -> bool {
+    pub fn owns(&self, id: &str) -> bool {
         self.record(id).is_some() || self.superseded.iter().any(|s| s == id)
     }
 
-    pub(crate) fn record(&self, id: &str) -> Option<&ActionRecord> {
+    /// The ledger's record of action `id`, when it has one.
+    pub fn record(&self, id: &str) -> Option<&ActionRecord> {
         self.actions.iter().find(|r| r.id == id)
     }
 }
@@ -551,7 +553,8 @@ impl DesiredAction {
         &self.def.name
     }
 
-    pub(crate) fn function_arn(&self) -> &str {
+    /// The ARN of the function the action invokes.
+    pub fn function_arn(&self) -> &str {
         self.def.function_arn()
     }
 }

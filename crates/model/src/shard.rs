@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// AWS quota: characters in one managed policy document, whitespace excluded.
 pub const MAX_POLICY_CHARS: usize = 6_144;
 /// AWS quota: managed policies attached to one role, by default (raisable to 20).
-pub(crate) const DEFAULT_MAX_SHARDS: usize = 10;
+pub const DEFAULT_MAX_SHARDS: usize = 10;
 
 /// The name of shard `index`: `<base>` for shard 1, `<base>-k` for shard k.
 pub fn shard_name(base: &str, index: usize) -> String {
@@ -96,7 +96,7 @@ fn kept(
 /// `existing` maps a live shard's index to the ARNs its document grants, in document order.
 /// `size` gives the rendered size of a shard holding the given ARNs. Returns index → ARNs for
 /// every non-empty shard.
-pub(crate) fn assign(
+pub fn assign(
     arns: &BTreeSet<String>,
     existing: &BTreeMap<usize, Vec<String>>,
     max_shards: usize,

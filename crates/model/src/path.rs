@@ -3,7 +3,7 @@
 //! RCPs, the role's boundary and the functions' own resource policies (the `iam` crate's
 //! `path`, documented in docs/aws-behaviour.md, "The whole path").
 //!
-//! Part of the pure `core` layer: the adapters read the organization policies and the function
+//! Part of the shared model: the adapters read the organization policies and the function
 //! policies ([`PathSources`]); this builds the evaluation's input from them, the config and the
 //! live role, and turns its answer into two claims per target — Genesys Cloud gets through, and
 //! nobody else gets in — each `proved`, `refuted` (with the request and what stops it or lets it
@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::identity_input;
+use crate::identity_input;
 use crate::state::{Desired, Observed};
 use lambda_trust_iam::arn;
 use lambda_trust_iam::path::{
@@ -64,7 +64,7 @@ impl FunctionPolicy {
     }
 
     /// The policy as `iam::path::Target::resource_policy` takes it: not read stays not known.
-    pub(crate) fn known(&self) -> Known<Option<Policy>> {
+    pub fn known(&self) -> Known<Option<Policy>> {
         match self {
             FunctionPolicy::None => Known::Known(None),
             FunctionPolicy::Policy(p) => Known::Known(Some(p.clone())),
@@ -263,7 +263,7 @@ impl PathCode {
 
 /// The evaluation's input: `None` without a role or a parsable trust policy (the checks say
 /// so already).
-pub(crate) fn path_input(
+pub fn path_input(
     desired: &Desired,
     observed: &Observed,
     sources: &PathSources,
@@ -298,7 +298,7 @@ pub(crate) fn path_input(
 /// The availability claims said for the external ID Genesys Cloud really sends: refuted as
 /// `external-id-not-org` when the signed-in org's ID (`org`) is not the configured one and the
 /// role refuses it; holding only *assuming* the configured ID when no sign-in read it.
-pub(crate) fn as_sent(mut claims: PathClaims, configured: &str, org: Option<&str>) -> PathClaims {
+pub fn as_sent(mut claims: PathClaims, configured: &str, org: Option<&str>) -> PathClaims {
     for t in &mut claims.targets {
         let claim = &mut t.genesys_gets_through;
         match org {

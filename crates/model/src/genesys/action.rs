@@ -125,7 +125,7 @@ pub struct ContractOutput {
 
 impl ActionDef {
     /// The function ARN the action calls.
-    pub(crate) fn function_arn(&self) -> &str {
+    pub fn function_arn(&self) -> &str {
         &self.config.request.request_url_template
     }
 
@@ -159,12 +159,12 @@ impl ActionDef {
 
     /// The action as one flat document for diffs: name, category, then the config's and the
     /// contract's fields by their API names (`requestUrlTemplate`, …, `successSchema`).
-    pub(crate) fn doc(&self) -> Value {
+    pub fn doc(&self) -> Value {
         Value::Object(lift(to_value(self), 2))
     }
 
     /// The contract fields (`inputSchema`, `successSchema`) whose values differ from `other`'s.
-    pub(crate) fn contract_differences(&self, other: &ActionDef) -> Vec<String> {
+    pub fn contract_differences(&self, other: &ActionDef) -> Vec<String> {
         let (a, b) = (
             lift(to_value(&self.contract), 1),
             lift(to_value(&other.contract), 1),
@@ -177,7 +177,7 @@ impl ActionDef {
 
     /// The contract fields and `secure` whose values differ from `other`'s: what Genesys
     /// Cloud never changes on a published action (a difference is a replacement).
-    pub(crate) fn fixed_differences(&self, other: &ActionDef) -> Vec<String> {
+    pub fn fixed_differences(&self, other: &ActionDef) -> Vec<String> {
         let mut out = self.contract_differences(other);
         if self.secure != other.secure {
             out.push("secure".into());
@@ -187,7 +187,7 @@ impl ActionDef {
 
     /// The digest of the published contract: its fields and `secure` (the parts Genesys
     /// Cloud never lets change after publishing).
-    pub(crate) fn contract_digest(&self) -> String {
+    pub fn contract_digest(&self) -> String {
         let mut flat = lift(to_value(&self.contract), 1);
         flat.insert("secure".into(), Value::Bool(self.secure));
         digest(&Value::Object(flat))

@@ -3,7 +3,7 @@
 use lambda_trust_config::{
     AwsConfig, Config, Partner, PolicyConfig, RoleConfig, TargetConfig, TrustConfig,
 };
-use lambda_trust_provision::render::{self, RenderContext, Template, Templates};
+use lambda_trust_model::render::{self, RenderContext, Template, Templates};
 use proptest::prelude::*;
 use serde_json::Value;
 
