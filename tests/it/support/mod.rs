@@ -11,7 +11,6 @@ pub mod http;
 pub mod live;
 pub mod moto;
 pub mod offline;
-pub mod prove;
 pub mod proxy;
 pub mod state;
 pub mod terminal;

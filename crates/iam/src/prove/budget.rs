@@ -21,8 +21,8 @@ pub struct Budget {
 
 impl Budget {
     /// Enough for every policy in the project's corpora and reference inputs with a wide margin
-    /// (`tests/it/prove_corpus.rs`, `tests/it/prove_speed.rs` in the repository), small enough to stop a pathological
-    /// policy in seconds.
+    /// (`crates/iam/tests/prove/corpus.rs`, `crates/iam/tests/prove/speed.rs`), small enough to
+    /// stop a pathological policy in seconds.
     pub const DEFAULT_STEPS: u64 = 20_000_000;
 
     /// A budget of `steps` search steps and no stop flag.

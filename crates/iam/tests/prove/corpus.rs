@@ -1,9 +1,9 @@
 //! Regression corpus for the prover: known traps in trust and invoke policies, each with its
 //! expected verdicts. Every counterexample is also checked against the evaluator here.
 
-use crate::support::prove::*;
-use lambda_trust::iam::prove::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
-use lambda_trust::iam::{
+use crate::support::*;
+use lambda_trust_iam::prove::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
+use lambda_trust_iam::{
     evaluate, prove_invoke, prove_trust, Budget, InvokeSpec, LabeledPolicy, Verdict,
 };
 use serde_json::{json, Value};
@@ -1170,7 +1170,7 @@ fn single_valued_keys_get_one_value() {
     ]);
     let r = prove_trust(&policy, ROLE_ARN, &spec(), BUDGET);
     assert_eq!(r[0].verdict, P, "{}", r[0].summary());
-    let two = lambda_trust::iam::Request::new(
+    let two = lambda_trust_iam::Request::new(
         format!("arn:aws:iam::{FOREIGN}:root"),
         "sts:AssumeRole",
         ROLE_ARN,
@@ -1178,7 +1178,7 @@ fn single_valued_keys_get_one_value() {
     .with_context("sts:ExternalId", "a")
     .with_context("sts:ExternalId", "b");
     let e = evaluate(&trust_input(&policy), &two);
-    assert_eq!(e.decision, lambda_trust::iam::Decision::Malformed);
+    assert_eq!(e.decision, lambda_trust_iam::Decision::Malformed);
     assert!(e.malformed.unwrap().contains("sts:ExternalId"));
     // A multivalued key may still carry several values.
     let tags = doc(vec![

@@ -123,7 +123,9 @@ fn sources(dir: &Path, rel: &str, out: &mut BTreeMap<String, String>) {
 /// docs/iac.md's `audit --plan plan.json --partner genesys-cloud`: no `--account-id`.
 #[test]
 fn a_plan_without_account_id_is_not_a_block() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/terraform/module-tree");
+    // The workspace's fixtures, beside the binary's tests that read the same tree.
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/terraform/module-tree");
     let mut tf = BTreeMap::new();
     sources(&dir, "", &mut tf);
     let input = PlanInput {

@@ -12,11 +12,11 @@
 //! - adding a Deny never turns `proved` into `counterexample`; statement order and
 //!   string-vs-array forms never change a verdict.
 
-use crate::support::prove::*;
-use lambda_trust::iam::keys::malformed_context;
-use lambda_trust::iam::prove::realize::{fits, real_actions};
-use lambda_trust::iam::prove::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
-use lambda_trust::iam::{
+use crate::support::*;
+use lambda_trust_iam::keys::malformed_context;
+use lambda_trust_iam::prove::realize::{fits, real_actions};
+use lambda_trust_iam::prove::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
+use lambda_trust_iam::{
     evaluate, prove_invoke, prove_trust, InvokeSpec, LabeledPolicy, Policy, Request, Verdict,
 };
 use proptest::prelude::*;

@@ -1,9 +1,9 @@
 //! `parse_str` never panics: on arbitrary text, and on valid TOML mutated byte by byte.
 
-use lambda_trust::config;
+use lambda_trust_config as config;
 use proptest::prelude::*;
 
-const EXAMPLE: &str = include_str!("../../examples/lambda-trust.toml");
+const EXAMPLE: &str = include_str!("../../../examples/lambda-trust.toml");
 
 /// Characters that matter to TOML and to our validators.
 fn interesting_char() -> impl Strategy<Value = char> {

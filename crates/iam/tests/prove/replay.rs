@@ -9,9 +9,9 @@
 //! wildcard function names), in the `aws`, `aws-us-gov` and `aws-cn` partitions; then corpus
 //! cases, one per kind of defect the issue lists.
 
-use crate::support::prove::*;
-use lambda_trust::iam::prove::realize::{fits, real_actions, regions};
-use lambda_trust::iam::{
+use crate::support::*;
+use lambda_trust_iam::prove::realize::{fits, real_actions, regions};
+use lambda_trust_iam::{
     evaluate, prove_invoke, prove_trust, Counterexample, InvokeSpec, LabeledPolicy, Policy,
     PropertyResult, Request, TrustSpec, Verdict,
 };

@@ -1,8 +1,8 @@
-//! Shared helpers for the prover tests (`prove_*` modules): building documents, and checking a
+//! Shared helpers for the prover tests (this binary's modules): building documents, and checking a
 //! prover answer against the evaluator.
 
-use lambda_trust::iam::prove::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
-use lambda_trust::iam::{
+use lambda_trust_iam::prove::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
+use lambda_trust_iam::{
     evaluate, Budget, Counterexample, EvalInput, LabeledPolicy, Policy, PropertyResult, Request,
     TrustSpec, Verdict,
 };
@@ -70,7 +70,7 @@ pub fn check_trust_result(r: &PropertyResult, trust: &Policy) {
         assert_eq!(req.resource, ROLE_ARN);
         // A request AWS could receive: single-valued keys carry one value.
         assert_eq!(
-            lambda_trust::iam::keys::malformed_context(&req.context),
+            lambda_trust_iam::keys::malformed_context(&req.context),
             None,
             "{r:?}"
         );

@@ -1,13 +1,13 @@
 //! Timing of the prover on the three reference inputs (printed, not asserted: run with
-//! `cargo test --test prove_speed -- --nocapture`, in release mode for representative numbers).
+//! `cargo test -p lambda-trust-iam --test prove speed -- --nocapture`, in release mode for representative numbers).
 //! The verdicts are asserted.
 
 use std::time::Instant;
 
-use lambda_trust::iam::prove::samples::{
+use lambda_trust_iam::prove::samples::{
     default_trust, invoke_policy, large_invoke, large_trust, targets, trust_spec, ROLE_ARN,
 };
-use lambda_trust::iam::{prove_invoke, prove_trust, Budget, InvokeSpec, LabeledPolicy, Verdict};
+use lambda_trust_iam::{prove_invoke, prove_trust, Budget, InvokeSpec, LabeledPolicy, Verdict};
 
 const BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
 

@@ -8,10 +8,10 @@
 //! A prover counterexample the brute force lacks must lie outside the universe (a longer string
 //! or another character), since every counterexample is confirmed by the evaluator.
 
-use crate::support::prove::*;
-use lambda_trust::iam::prove::realize::fits;
-use lambda_trust::iam::prove::samples::{PARTNER, ROLE_ARN};
-use lambda_trust::iam::{
+use crate::support::*;
+use lambda_trust_iam::prove::realize::fits;
+use lambda_trust_iam::prove::samples::{PARTNER, ROLE_ARN};
+use lambda_trust_iam::{
     evaluate, prove_trust, EvalInput, LabeledPolicy, Policy, Request, TrustSpec, Verdict,
 };
 use proptest::prelude::*;
