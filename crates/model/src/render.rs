@@ -412,7 +412,11 @@ fn granted_arns(function_arn: &str, qualifier: Option<&str>) -> Vec<String> {
 
 /// The partition of the role and its policies: that of the region the AWS clients talk to
 /// (the context's, else `[aws].region`), else that of the first target, else `aws`.
-pub fn role_partition(config: &Config, ctx: &RenderContext, targets: &[ResolvedTarget]) -> String {
+pub(crate) fn role_partition(
+    config: &Config,
+    ctx: &RenderContext,
+    targets: &[ResolvedTarget],
+) -> String {
     let region = ctx.default_region.as_ref().or(config.aws.region.as_ref());
     region
         .and_then(|r| partition_of_region(r))

@@ -164,7 +164,7 @@ impl ActionDef {
     }
 
     /// The contract fields (`inputSchema`, `successSchema`) whose values differ from `other`'s.
-    pub fn contract_differences(&self, other: &ActionDef) -> Vec<String> {
+    pub(crate) fn contract_differences(&self, other: &ActionDef) -> Vec<String> {
         let (a, b) = (
             lift(to_value(&self.contract), 1),
             lift(to_value(&other.contract), 1),

@@ -505,7 +505,7 @@ pub fn notes_beside_ledger(notes: &str) -> String {
 }
 
 /// The first line of the notes says what the second is for.
-pub const LEDGER_NOTE: &str = "Managed by lambda-trust: do not edit the next line.";
+pub(crate) const LEDGER_NOTE: &str = "Managed by lambda-trust: do not edit the next line.";
 const LEDGER_PREFIX: &str = "lambda-trust-ledger: ";
 
 impl Ledger {

@@ -408,7 +408,10 @@ pub fn config_lines(text: &str) -> Vec<(ConfigKey, usize)> {
 /// The roles this config created under an earlier `role.name` (`core::prepare::is_predecessor`),
 /// one finding each: until `apply` removes them they still trust the partner and can invoke
 /// what they could.
-pub fn predecessor_findings(predecessors: &[crate::state::Observed], now: &str) -> Vec<Finding> {
+pub(crate) fn predecessor_findings(
+    predecessors: &[crate::state::Observed],
+    now: &str,
+) -> Vec<Finding> {
     predecessors
         .iter()
         .filter_map(|p| p.role.as_ref())

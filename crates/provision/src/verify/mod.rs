@@ -253,7 +253,7 @@ pub(crate) fn invoke_spec(desired: &Desired) -> InvokeSpec {
 }
 
 /// Who may assume the role: the partner's account, with the configured external ID.
-pub fn trust_spec(desired: &Desired) -> TrustSpec {
+pub(crate) fn trust_spec(desired: &Desired) -> TrustSpec {
     TrustSpec {
         partner_account: account_of_principal(&desired.partner_principal),
         external_id: desired.external_id.clone(),
