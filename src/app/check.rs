@@ -69,7 +69,8 @@ struct AwsReading {
     drift: Vec<drift::Finding>,
     lookups: BTreeMap<String, Lookup>,
     sources: PathSources,
-    isolation: Vec<drift::Finding>,
+    /// The other environments, read for the isolation claims judged with the rest.
+    environments: Option<super::isolation::Environments>,
 }
 
 /// Reads one config's check in as few rounds as the data allows: the AWS state while signing
@@ -144,7 +145,11 @@ async fn read_aws(
         drift,
         lookups,
         sources: sources?,
-        isolation: other_environments(settings, path, prepared),
+        environments: super::isolation::read_environments(
+            settings,
+            path,
+            &prepared.observed.account_id,
+        ),
     })
 }
 
@@ -172,7 +177,7 @@ fn judge(name: &str, reading: Reading, only: Option<Side>) -> drift::ConfigRepor
                     drift: read.drift,
                     lookups: &read.lookups,
                     sources: &read.sources,
-                    isolation: read.isolation,
+                    isolation: other_environments(read.environments.as_ref(), observed),
                 },
             )
         }
@@ -273,16 +278,15 @@ async fn genesys_check(
 }
 
 /// With environments: the live role's failed isolation claims (another environment's org
-/// admitted, or its functions invokable), as findings naming both environments.
+/// admitted, or its functions invokable), as findings naming both environments; no call.
 fn other_environments(
-    settings: &Settings,
-    file: &config::ConfigFile,
-    prepared: &crate::aws::prepare::Prepared,
+    environments: Option<&super::isolation::Environments>,
+    observed: &lambda_trust_model::state::Observed,
 ) -> Vec<drift::Finding> {
-    let Some(role) = &prepared.observed.role else {
+    let (Some(environments), Some(role)) = (environments, &observed.role) else {
         return Vec::new();
     };
-    let claims = super::isolation::live_claims(settings, file, prepared);
+    let claims = super::isolation::judge(environments, observed);
     isolation::findings(&role.name, &claims)
 }
 

@@ -4,54 +4,89 @@
 
 use crate::aws::prepare::Prepared;
 use crate::config::{ConfigFile, Loaded};
+use lambda_trust_model::render::Rendered;
+use lambda_trust_model::state::Observed;
 use lambda_trust_provision::isolation::{self, IsolationClaim};
 
 use super::settings::Settings;
 
-/// The claims of `file`'s environment towards every other one; none without environments.
-/// Another environment whose config cannot be read (or the file itself, read again here)
-/// leaves its claims unknown.
-pub(crate) fn live_claims(
+/// The other environments of `file`'s config as the live claims need them: each loaded and
+/// rendered (or why not), read before anything is judged; `None` without environments.
+pub(crate) struct Environments {
+    /// This environment's name.
+    env: String,
+    /// Claims already unknown: the file, or an environment's config, not read.
+    not_read: Vec<IsolationClaim>,
+    /// Every environment read: its name, its config and its documents (or why not rendered).
+    read: Vec<(String, Loaded, Result<Rendered, String>)>,
+}
+
+/// Reads every environment of `file`'s config and renders each, this one in `account` (the
+/// account read), the others in their configs' accounts. Another environment whose config
+/// cannot be read (or the file itself, read again here) leaves its claims unknown.
+pub(crate) fn read_environments(
     settings: &Settings,
     file: &ConfigFile,
-    prepared: &Prepared,
-) -> Vec<IsolationClaim> {
-    let Some(env) = &file.env else {
-        return Vec::new();
+    account: &str,
+) -> Option<Environments> {
+    let env = file.env.clone()?;
+    let mut out = Environments {
+        env: env.clone(),
+        not_read: Vec::new(),
+        read: Vec::new(),
     };
     let names = match environment_names(file) {
         Ok(names) => names,
         // Without the file the other environments are not known: every claim towards them is
         // unknown, said, never an empty (and so vacuously kept) list.
-        Err(why) => return isolation::not_read(env, "the other environments", &why),
+        Err(why) => {
+            out.not_read = isolation::not_read(&env, "the other environments", &why);
+            return Some(out);
+        }
     };
-    let mut loaded: Vec<(String, Loaded)> = Vec::new();
-    let mut claims = Vec::new();
     for name in names {
         match ConfigFile::env(&file.path, Some(name.clone())).load() {
-            Ok(l) => loaded.push((name, l)),
-            Err(e) => claims.extend(isolation::not_read(env, &name, &e.to_string())),
+            Ok(l) => {
+                let in_account = match name == env {
+                    true => Some(account.to_owned()),
+                    false => l.config.aws.account_id.clone(),
+                };
+                let rendered = super::prove::render_for(settings, &l, in_account);
+                out.read.push((name, l, rendered));
+            }
+            Err(e) => (out.not_read).extend(isolation::not_read(&env, &name, &e.to_string())),
         }
     }
-    // This environment's account is the one read; the others' as their configs give them.
-    let account = |name: &str, l: &Loaded| match name == env {
-        true => Some(prepared.observed.account_id.clone()),
-        false => l.config.aws.account_id.clone(),
-    };
-    let rendered: Vec<_> = (loaded.iter())
-        .map(|(name, l)| super::prove::render_for(settings, l, account(name, l)))
-        .collect();
-    let envs: Vec<isolation::Environment<'_>> = (loaded.iter().zip(&rendered))
-        .map(|((name, l), r)| isolation::Environment {
+    Some(out)
+}
+
+/// The claims of the environment read towards every other one, on its live role: no call.
+pub(crate) fn judge(environments: &Environments, observed: &Observed) -> Vec<IsolationClaim> {
+    let mut claims = environments.not_read.clone();
+    let envs: Vec<isolation::Environment<'_>> = (environments.read.iter())
+        .map(|(name, l, r)| isolation::Environment {
             name,
             config: &l.config,
             rendered: r.as_ref().map_err(Clone::clone),
         })
         .collect();
-    if let Some(a) = envs.iter().find(|e| e.name == env) {
-        claims.extend(isolation::live_isolation(a, &prepared.observed, &envs));
+    if let Some(a) = envs.iter().find(|e| e.name == environments.env) {
+        claims.extend(isolation::live_isolation(a, observed, &envs));
     }
     claims
+}
+
+/// The claims of `file`'s environment towards every other one, read then judged; none
+/// without environments.
+pub(crate) fn live_claims(
+    settings: &Settings,
+    file: &ConfigFile,
+    prepared: &Prepared,
+) -> Vec<IsolationClaim> {
+    let account = &prepared.observed.account_id;
+    read_environments(settings, file, account)
+        .map(|e| judge(&e, &prepared.observed))
+        .unwrap_or_default()
 }
 
 /// The environments `file` names, read again from it; why not, naming the file.

@@ -65,7 +65,12 @@ impl Sink {
     /// Puts `pb` in `slot` in place of the one drawn before (or, with `None`, clears it).
     fn draw(&self, slot: &Mutex<Option<ProgressBar>>, pb: Option<ProgressBar>) {
         let mut bar = slot.lock().unwrap_or_else(|e| e.into_inner());
+        // Ticking starts once the bar draws through the multi: a tick before would draw on
+        // stderr a line the multi does not know of, and so never clears.
         let pb = pb.map(|pb| self.multi.add(pb));
+        if let Some(pb) = pb.as_ref().filter(|pb| pb.length().is_none()) {
+            pb.enable_steady_tick(Duration::from_millis(100));
+        }
         if let Some(old) = std::mem::replace(&mut *bar, pb) {
             old.finish_and_clear();
             self.multi.remove(&old);
@@ -119,7 +124,10 @@ impl Sink {
         if self.terminal {
             let mut bar = self.wait_bar.lock().unwrap_or_else(|e| e.into_inner());
             bar.get_or_insert_with(|| {
-                let pb = self.multi.add(ProgressBar::new_spinner());
+                let pb = self.multi.add(ProgressBar::with_draw_target(
+                    None,
+                    ProgressDrawTarget::hidden(),
+                ));
                 pb.set_style(
                     ProgressStyle::with_template("{spinner} {msg}")
                         .unwrap_or_else(|_| ProgressStyle::default_spinner()),
@@ -167,21 +175,20 @@ impl Events for Terminal {
     }
 }
 
-/// A spinner with `msg` and the time elapsed.
+/// A spinner with `msg` and the time elapsed, drawing nowhere until the multi takes it.
 fn spinner(msg: &str) -> ProgressBar {
-    let pb = ProgressBar::new_spinner();
+    let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
     pb.set_style(
         ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     pb.set_message(report::printable(msg).into_owned());
-    pb.enable_steady_tick(Duration::from_millis(100));
     pb
 }
 
 /// A bar over the accounts of an organization's audit.
 fn accounts_bar(total: usize) -> ProgressBar {
-    let pb = ProgressBar::new(total as u64);
+    let pb = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
     pb.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} accounts audited ({elapsed})")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
