@@ -57,39 +57,40 @@ pub(crate) async fn verify(
     let (clients, prepared) = prepare_live(settings, events, &options.config).await?;
     genesys_live::check_only(options.only, &prepared.loaded.config)?;
     let aws = options.only != Some(Side::Genesys);
-    let mut checks = Vec::new();
-    if aws {
-        checks = verify::checks(&prepared.desired, &prepared.observed);
-    }
+    let mut probe = Vec::new();
     if let (true, Some(profile)) = (aws, options.assume_profile.clone()) {
-        checks.extend(probe_live(settings, events, &prepared, profile, options.wait).await);
+        probe = probe_live(settings, events, &prepared, profile, options.wait).await;
     }
     let (genesys, sources, drift) =
         read_rest(settings, events, &options, &clients, &prepared).await;
     // A Genesys Cloud failure is reported beside what AWS proved, never instead of it.
-    let mut org = None;
-    let error = match genesys {
-        Ok((genesys, signed_in_org)) => {
-            checks.extend(genesys);
-            org = signed_in_org;
-            None
+    let (mut genesys_checks, mut org, mut error) = (Vec::new(), None, None);
+    match genesys {
+        Ok((checks, signed_in_org)) => (genesys_checks, org) = (checks, signed_in_org),
+        Err(e) => {
+            error = Some(format!(
+                "the Genesys Cloud side was not verified: {}",
+                e.human()
+            ))
         }
-        Err(e) => Some(format!(
-            "the Genesys Cloud side was not verified: {}",
-            e.human()
-        )),
+    }
+    let mut sources = sources.transpose()?;
+    if let Some(s) = &mut sources {
+        s.genesys_org = org.take();
+    }
+    // With environments, the live role against the others (read, then judged in `verdict`).
+    let isolation = match sources.is_some() {
+        true => super::isolation::live_claims(settings, &options.config, &prepared),
+        false => Vec::new(),
     };
-    let verification = match sources.transpose()? {
-        // The whole path; with environments, the live role proved isolated from the others.
-        Some(mut sources) => {
-            sources.genesys_org = org;
-            let (desired, observed) = (&prepared.desired, &prepared.observed);
-            let claims = super::isolation::live_claims(settings, &options.config, &prepared);
-            let proved = Verification::new(checks).with_proofs(verify::proofs(desired, observed));
-            super::path::judged(proved, desired, observed, &sources).with_isolation(claims)
-        }
-        None => Verification::new(checks),
+    let read = verify::VerifyRead {
+        aws,
+        probe,
+        genesys: genesys_checks,
+        sources: sources.as_ref(),
+        isolation,
     };
+    let verification = verify::verdict(&prepared.desired, &prepared.observed, read);
     Ok(Verified {
         environment: options.config.env.clone(),
         subject: verify::Subject::of(&prepared.desired, clients.region()),

@@ -20,7 +20,9 @@ use lambda_trust_iam::{
 
 mod check;
 mod tally;
+mod verdict;
 pub use tally::Tally;
+pub use verdict::{verdict, VerifyRead};
 
 pub use check::{Check, CheckId};
 pub(crate) use lambda_trust_model::path::path_input;

@@ -1,0 +1,44 @@
+//! `verify`'s verdict from what it read, with no call: the offline checks and the prover's
+//! properties over the live documents, the live probe's and the Genesys Cloud side's checks,
+//! the whole path's claims and, with environments, the isolation claims. The workflow reads;
+//! this judges.
+
+use super::{checks, proofs, whole_path, Check, PathSources, Verification};
+use crate::isolation_claim::IsolationClaim;
+use crate::state::{Desired, Observed};
+
+/// What `verify` read beyond the role's state.
+#[derive(Debug, Default)]
+pub struct VerifyRead<'a> {
+    /// The AWS side was verified (not `--only genesys`): its checks and proofs are made.
+    pub aws: bool,
+    /// The live probe's checks (`--assume-profile`), when it ran.
+    pub probe: Vec<Check>,
+    /// The Genesys Cloud side's checks.
+    pub genesys: Vec<Check>,
+    /// The whole path's policies as read; `None` when they were not (`--only genesys`).
+    pub sources: Option<&'a PathSources>,
+    /// The live role's claims towards the config's other environments.
+    pub isolation: Vec<IsolationClaim>,
+}
+
+/// The verdict: the checks in the order they are shown (the role's, the probe's, the Genesys
+/// Cloud side's), then — where the path was read — the proofs, the path's claims and the
+/// isolation claims.
+pub fn verdict(desired: &Desired, observed: &Observed, read: VerifyRead<'_>) -> Verification {
+    let mut all = match read.aws {
+        true => checks(desired, observed),
+        false => Vec::new(),
+    };
+    all.extend(read.probe);
+    all.extend(read.genesys);
+    let Some(sources) = read.sources else {
+        return Verification::new(all);
+    };
+    let proved = Verification::new(all).with_proofs(proofs(desired, observed));
+    let judged = match whole_path(desired, observed, sources) {
+        Some(claims) => proved.with_path(claims),
+        None => proved,
+    };
+    judged.with_isolation(read.isolation)
+}
