@@ -404,14 +404,12 @@ fn rcp_full_access(org: &Path) -> Value {
     let content = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": "*", "Action": "*", "Resource": "*"}]});
     let arn = "arn:aws:organizations::aws:policy/resource_control_policy/p-RCPFullAWSAccess";
-    let summary = json!({"Id": "p-RCPFullAWSAccess", "Arn": arn, "Name": "RCPFullAWSAccess",
-        "Description": "", "Type": "RESOURCE_CONTROL_POLICY", "AwsManaged": true});
-    write(
+    described(
         org,
-        "p-RCPFullAWSAccess.json",
-        &json!({"Policy": {"PolicySummary": summary, "Content": content.to_string()}}),
-    );
-    summary
+        ("p-RCPFullAWSAccess", "RCPFullAWSAccess", arn),
+        true,
+        &content,
+    )
 }
 
 /// AWS's published identity-perimeter RCP with `listed` accounts exempt, as `describe-policy`
@@ -424,12 +422,19 @@ fn identity_perimeter_rcp(org: &Path, listed: &[&str]) -> Value {
             "aws:PrincipalAccount": listed},
             "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]});
     let arn = "arn:aws:organizations::999999999999:policy/o-abc123/resource_control_policy/p-idp";
-    let summary = json!({"Id": "p-idp", "Arn": arn, "Name": "identity_perimeter_rcp",
-        "Description": "", "Type": "RESOURCE_CONTROL_POLICY", "AwsManaged": false});
-    write(
+    described(
         org,
-        "p-idp.json",
-        &json!({"Policy": {"PolicySummary": summary, "Content": content.to_string()}}),
-    );
+        ("p-idp", "identity_perimeter_rcp", arn),
+        false,
+        &content,
+    )
+}
+
+/// An RCP's `describe-policy` output written in `org` as `ID.json`: its policy summary.
+fn described(org: &Path, (id, name, arn): (&str, &str, &str), aws: bool, content: &Value) -> Value {
+    let summary = json!({"Id": id, "Arn": arn, "Name": name, "Description": "",
+        "Type": "RESOURCE_CONTROL_POLICY", "AwsManaged": aws});
+    let file = json!({"Policy": {"PolicySummary": summary, "Content": content.to_string()}});
+    write(org, &format!("{id}.json"), &file);
     summary
 }

@@ -69,27 +69,23 @@ pub fn org_policies_dir(
     let full = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
     let rcp_full = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]});
     let level = |kind: &str, id: &str| json!({"kind": kind, "id": id, "name": id});
+    // The full-access policy of each type, as AWS attaches it to every level.
+    let full_access = |kind: &str, at: &str, id: &str| {
+        let (policy, document) = match kind {
+            "SCP" => ("FullAWSAccess", &full),
+            _ => ("RCPFullAWSAccess", &rcp_full),
+        };
+        json!({"kind": kind, "id": format!("p-{policy}"), "name": policy,
+            "level": level(at, id), "document": document})
+    };
     let files = [
-        (
-            "root-rcp-full.json",
-            json!({"kind": "RCP", "id": "p-RCPFullAWSAccess", "name": "RCPFullAWSAccess",
-            "level": level("root", "r-root"), "document": rcp_full}),
-        ),
+        ("root-rcp-full.json", full_access("RCP", "root", "r-root")),
         (
             "account-rcp-full.json",
-            json!({"kind": "RCP", "id": "p-RCPFullAWSAccess", "name": "RCPFullAWSAccess",
-            "level": level("account", account), "document": rcp_full}),
+            full_access("RCP", "account", account),
         ),
-        (
-            "root-scp.json",
-            json!({"kind": "SCP", "id": "p-FullAWSAccess", "name": "FullAWSAccess",
-            "level": level("root", "r-root"), "document": full}),
-        ),
-        (
-            "account-scp.json",
-            json!({"kind": "SCP", "id": "p-FullAWSAccess", "name": "FullAWSAccess",
-            "level": level("account", account), "document": full}),
-        ),
+        ("root-scp.json", full_access("SCP", "root", "r-root")),
+        ("account-scp.json", full_access("SCP", "account", account)),
         (
             "root-rcp.json",
             json!({"kind": "RCP", "id": "p-perimeter", "name": "IdentityPerimeter",
