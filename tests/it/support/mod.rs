@@ -1,7 +1,7 @@
 //! The integration tests' helpers, all in one place: a real `moto_server` per test, a
 //! recording/fault-injecting proxy in front of it, a local Genesys Cloud (`genesys`), a runner
 //! for the built `lambda-trust` binary; and for the tests without a server, the in-memory
-//! pipeline state (`state`) and the prover's helpers (`prove`).
+//! pipeline state (`state`, the planner's own tests' file in `crates/provision/tests/plan`).
 
 pub mod cloudtrail;
 pub mod examples;
@@ -12,6 +12,8 @@ pub mod live;
 pub mod moto;
 pub mod offline;
 pub mod proxy;
+// Shared with the planner's own tests (no server).
+#[path = "../../../crates/provision/tests/plan/support/state.rs"]
 pub mod state;
 pub mod terminal;
 

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use crate::support::state::*;
-use lambda_trust::config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY};
+use lambda_trust_config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY};
 use lambda_trust_model::state::{
     Desired, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,
 };

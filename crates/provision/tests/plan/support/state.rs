@@ -2,9 +2,10 @@
 //! desired state they resolve to, hand-built observed states, and [`observed_after`], a model
 //! of what each planned [`Op`] does to AWS.
 //!
-//! Needs no server (unlike the rest of `support`): `use crate::support::state::*;`.
+//! Needs no server: `use crate::support::state::*;`. The planner's tests here and the binary's
+//! (`tests/it`, which includes this file) share it.
 
-use lambda_trust::config::{self, Config};
+use lambda_trust_config::{self as config, Config};
 use lambda_trust_model::render::{RenderContext, Templates};
 use lambda_trust_model::state::{
     Desired, DesiredRole, ManagedPolicy, Observed, ObservedFunction, ObservedPermission,
@@ -21,7 +22,7 @@ use serde_json::{json, Value};
 pub const ACCOUNT: &str = "111122223333";
 pub const CALLER: &str = "arn:aws:iam::111122223333:user/ci";
 pub const REGION: &str = "us-east-1";
-pub const EXAMPLE: &str = include_str!("../../../examples/lambda-trust.toml");
+pub const EXAMPLE: &str = include_str!("../../../../../examples/lambda-trust.toml");
 /// `created_epoch` of the first version of every hand-built policy.
 pub const EPOCH: i64 = 1_700_000_000;
 /// AWS default quota: managed policies attached to one role.
