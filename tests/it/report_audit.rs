@@ -290,3 +290,51 @@ fn human_terminal_control_in_audited_data_is_shown_escaped() {
         "AccessDenied: \u{1b}[2K✓ proved"
     );
 }
+
+/// Past its first hundred rows the roles table comes in `<noscript>` chunks, each a table of
+/// its own rows: every role has exactly one row (linked to its detail) and nothing is dropped,
+/// with or without the page's script (which moves the chunks' rows into the table).
+#[test]
+fn html_roles_past_the_first_hundred_come_in_chunks() {
+    let f = "arn:aws:lambda:us-east-1:111122223333:function:lookup";
+    let roles: Vec<AuditRole> = (0..650)
+        .map(|i| role(&format!("role-{i:03}"), Value::Null, f, false))
+        .collect();
+    let iam = AccountIam {
+        account_id: OWN.into(),
+        roles,
+        policies: BTreeMap::new(),
+        usage: BTreeMap::new(),
+    };
+    let opts = AuditOptions {
+        partners: vec!["765628985471".into()],
+        config: None,
+        region: Some("us-east-1".into()),
+        partner_principals: Vec::new(),
+    };
+    let html = report::audit_html(&audit_account(&iam, &opts, 1), &meta());
+    let table = html.split("<table id=\"roles-table\"").nth(1).unwrap();
+    let (main, rest) = table.split_once("</table>").unwrap();
+    assert!(main.starts_with(" data-rows=\"650\""), "{}", &main[..40]);
+    assert_eq!(main.matches("<tr data-sev").count(), 100);
+    let chunks: Vec<&str> = rest
+        .split("<noscript class=\"rows-chunk\">")
+        .skip(1)
+        .map(|c| c.split("</noscript>").next().unwrap())
+        .collect();
+    let sizes: Vec<usize> = chunks
+        .iter()
+        .map(|c| c.matches("<tr data-sev").count())
+        .collect();
+    assert_eq!(sizes, [200, 200, 150]);
+    assert!(chunks
+        .iter()
+        .all(|c| c.starts_with("<table class=\"roles-more\"><tbody>")));
+    for i in 0..650 {
+        assert_eq!(
+            html.matches(&format!("<a href=\"#r{i}\">")).count(),
+            1,
+            "row {i}"
+        );
+    }
+}

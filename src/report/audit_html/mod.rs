@@ -114,9 +114,10 @@ fn render(page: &Page, meta: &HtmlMeta) -> String {
     config_section(&mut body, page);
     genesys_section(&mut body, page);
     roles::table(&mut body, page, &roles);
-    // The script sits before the details: with thousands of roles the table sorts and filters
-    // while the details are still being parsed.
+    // The script sits right after the table's first rows: with thousands of roles the page is
+    // usable while the other rows and the details are still being parsed.
     let _ = writeln!(body, "<script>{JS}</script>");
+    roles::table_rest(&mut body, &roles);
     roles::details(&mut body, &roles);
     let _ = writeln!(
         body,

@@ -10,9 +10,10 @@
   }
   var tbody = table.tBodies[0];
   var rows = Array.prototype.slice.call(tbody.rows);
+  var total = Number(table.getAttribute("data-rows")) || rows.length;
   var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
   var sorted = { col: -1, dir: 1 };
-  var texts = null;
+  var texts = new Map();
 
   function key(row, col) {
     var cell = row.cells[col];
@@ -23,7 +24,14 @@
   function sortBy(col) {
     sorted.dir = sorted.col === col ? -sorted.dir : 1;
     sorted.col = col;
-    var dir = sorted.dir;
+    touched = true;
+    allRows();
+    applySort();
+  }
+
+  function applySort() {
+    var col = sorted.col, dir = sorted.dir;
+    if (col < 0) return;
     var decorated = rows.map(function (r, i) { return [key(r, col), i, r]; });
     decorated.sort(function (a, b) {
       if (a[0] < b[0]) return -dir;
@@ -49,24 +57,40 @@
   var account = document.getElementById("f-account");
   var text = document.getElementById("f-text");
   var count = document.getElementById("f-count");
+  // A sort or filter was asked for: redone over every row once they have all arrived.
+  var touched = false;
 
-  function filter() {
+  function lower(r) {
+    var t = texts.get(r);
+    if (t === undefined) {
+      t = r.textContent.toLowerCase();
+      texts.set(r, t);
+    }
+    return t;
+  }
+
+  // Whether a row passes the filters as they are set.
+  function passes(r) {
     var s = sev.value, c = code.value, a = account.value;
     var q = text.value.trim().toLowerCase();
-    if (q && texts === null) {
-      texts = new Map();
-      rows.forEach(function (r) { texts.set(r, r.textContent.toLowerCase()); });
-    }
+    return (!s || r.getAttribute("data-sev") === s)
+      && (!c || (" " + r.getAttribute("data-codes") + " ").indexOf(" " + c + " ") >= 0)
+      && (!a || r.getAttribute("data-account") === a)
+      && (!q || lower(r).indexOf(q) >= 0);
+  }
+
+  function filter() {
+    touched = true;
+    allRows();
     var shown = 0;
     rows.forEach(function (r) {
-      var ok = (!s || r.getAttribute("data-sev") === s)
-        && (!c || (" " + r.getAttribute("data-codes") + " ").indexOf(" " + c + " ") >= 0)
-        && (!a || r.getAttribute("data-account") === a)
-        && (!q || texts.get(r).indexOf(q) >= 0);
+      var ok = passes(r);
       r.hidden = !ok;
       if (ok) shown++;
     });
-    count.textContent = shown + " of " + rows.length + " roles shown";
+    var loading = total - rows.length;
+    count.textContent = shown + " of " + rows.length + " roles shown"
+      + (loading > 0 ? " (" + loading + " more loading)" : "");
   }
 
   heads.forEach(function (h, i) {
@@ -80,7 +104,7 @@
   [sev, code, account].forEach(function (el) { el.addEventListener("change", filter); });
   text.addEventListener("input", filter);
   form.hidden = false;
-  count.textContent = rows.length + " of " + rows.length + " roles shown";
+  count.textContent = total + " of " + total + " roles shown";
 
   // A link to a role's detail opens it; printing opens them all.
   function openTarget() {
@@ -90,16 +114,47 @@
   }
   window.addEventListener("hashchange", openTarget);
 
-  // The role details come as <noscript> chunks, which a browser running this script reads as
-  // text (fast); each becomes the elements it holds, one chunk per task so the page stays
-  // responsive. The text is the page's own markup, every audited value escaped in it.
+  // The table's other rows and the role details come as <noscript> chunks, which a browser
+  // running this script reads as text (fast); each becomes the elements it holds, one chunk per
+  // task so the page stays responsive — the rows first, moved into the table. The text is the
+  // page's own markup, every audited value escaped in it. A sort or filter acts on every row
+  // arrived; the count says how many are still loading, and both are redone once all are in.
   var template = document.createElement("template");
   function materialize(ns) {
     template.innerHTML = ns.textContent;
     ns.replaceWith(template.content);
   }
-  function pending() {
-    return Array.prototype.slice.call(document.querySelectorAll("noscript.details-chunk"));
+  function moveRows(ns) {
+    template.innerHTML = ns.textContent;
+    var more = template.content.querySelector("tbody");
+    var arrived = Array.prototype.slice.call(more ? more.rows : []);
+    arrived.forEach(function (r) {
+      if (touched) r.hidden = !passes(r);
+      tbody.appendChild(r);
+    });
+    rows = rows.concat(arrived);
+    ns.remove();
+  }
+  function pending(kind) {
+    return Array.prototype.slice.call(document.querySelectorAll("noscript." + kind + "-chunk"));
+  }
+  // Every row chunk parsed so far, moved into the table at once.
+  function allRows() { pending("rows").forEach(moveRows); }
+  // The rows follow this script: one parsed chunk per task until the marker after the last
+  // one is in; then a sort or filter asked for meanwhile is redone over them all.
+  function rowStep() {
+    var ns = pending("rows")[0];
+    if (ns) {
+      moveRows(ns);
+      return setTimeout(rowStep, 0);
+    }
+    if (!document.getElementById("rows-end")) return setTimeout(rowStep, 16);
+    if (touched) {
+      applySort();
+      filter();
+    }
+    root.setAttribute("data-rows-done", "1");
+    whenParsed(function () { step(pending("details")); });
   }
   function step(chunks) {
     var ns = chunks.shift();
@@ -111,11 +166,14 @@
     materialize(ns);
     setTimeout(function () { step(chunks); }, 0);
   }
-  function start() { step(pending()); }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  function whenParsed(f) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", f);
+    else f();
+  }
+  setTimeout(rowStep, 0);
   window.addEventListener("beforeprint", function () {
-    pending().forEach(materialize);
+    allRows();
+    pending("details").forEach(materialize);
     document.querySelectorAll("details.role").forEach(function (d) { d.open = true; });
   });
   root.setAttribute("data-ready", "1");

@@ -39,37 +39,70 @@ fn codes(r: &RoleReport) -> Vec<&'static str> {
     out
 }
 
+/// Rows of the roles table in the page as elements; the rest follow in `<noscript>` chunks of
+/// [`ROW_CHUNK`] (see [`table`]).
+const FIRST_ROWS: usize = 100;
+/// Rows per `<noscript>` chunk of the roles table.
+const ROW_CHUNK: usize = 200;
+
+/// The roles table. Its first [`FIRST_ROWS`] rows are elements; the others follow (after the
+/// page's script, [`table_rest`]) in `<noscript>` chunks, each a table of its own rows: without
+/// script a browser shows them as they are (the table goes on below), with script it reads them
+/// as plain text — fast even at 10,000 roles — and the page's script, already running, moves
+/// each chunk's rows into the table as it arrives. Audited text is escaped inside, so no data
+/// can end a chunk.
 pub(super) fn table(out: &mut String, page: &Page, roles: &[Row]) {
     out.push_str("<section id=\"roles\">\n<h2>Roles a partner can assume</h2>\n");
     filters(out, page);
-    out.push_str(
-        "<table id=\"roles-table\">\n<thead><tr><th>Account</th><th>Role</th><th>Managed</th>\
+    let _ = write!(
+        out,
+        "<table id=\"roles-table\" data-rows=\"{}\">\n<thead><tr><th>Account</th><th>Role</th><th>Managed</th>\
 <th>External ID</th><th class=\"num\">Invokable</th><th>Worst</th><th>Codes</th></tr></thead>\n<tbody>\n",
+        roles.len()
     );
-    for (i, (account, r)) in roles.iter().enumerate() {
-        let worst = rank(r.worst());
-        let codes = codes(r);
-        let _ = writeln!(
-            out,
-            "<tr data-sev=\"{}\" data-codes=\"{}\" data-account=\"{}\"><td>{}</td><td class=\"wrap\"><a href=\"#r{i}\">{}</a></td><td>{}</td><td class=\"wrap\">{}</td><td class=\"num\" data-k=\"{}\">{}</td>{}<td>{}</td></tr>",
-            rank_word(worst),
-            codes.join(" "),
-            esc(&account.account),
-            esc(&account.account),
-            esc(&r.role),
-            if r.managed { "yes" } else { "no" },
-            esc(&ids_text(r)),
-            invokable_key(r),
-            r.invokable_scope.word(&r.invokable),
-            severity_cell(worst),
-            codes.join(", "),
-        );
+    for (i, row) in roles.iter().take(FIRST_ROWS).enumerate() {
+        table_row(out, i, row);
     }
     out.push_str("</tbody>\n</table>\n");
+}
+
+/// The roles table's other rows in `<noscript>` chunks (see [`table`]), then a marker that
+/// they are all there (`rows-end`) and the end of the section.
+pub(super) fn table_rest(out: &mut String, roles: &[Row]) {
+    let first = roles.len().min(FIRST_ROWS);
+    for (c, chunk) in roles[first..].chunks(ROW_CHUNK).enumerate() {
+        out.push_str("<noscript class=\"rows-chunk\"><table class=\"roles-more\"><tbody>\n");
+        for (j, row) in chunk.iter().enumerate() {
+            table_row(out, first + c * ROW_CHUNK + j, row);
+        }
+        out.push_str("</tbody></table></noscript>\n");
+    }
+    out.push_str("<span id=\"rows-end\" hidden></span>\n");
     if roles.is_empty() {
         out.push_str("<p>No role of the audited accounts can be assumed by a partner.</p>\n");
     }
     out.push_str("</section>\n");
+}
+
+/// One role's row of the table: `i` links it to its detail.
+fn table_row(out: &mut String, i: usize, (account, r): &Row) {
+    let worst = rank(r.worst());
+    let codes = codes(r);
+    let _ = writeln!(
+        out,
+        "<tr data-sev=\"{}\" data-codes=\"{}\" data-account=\"{}\"><td>{}</td><td class=\"wrap\"><a href=\"#r{i}\">{}</a></td><td>{}</td><td class=\"wrap\">{}</td><td class=\"num\" data-k=\"{}\">{}</td>{}<td>{}</td></tr>",
+        rank_word(worst),
+        codes.join(" "),
+        esc(&account.account),
+        esc(&account.account),
+        esc(&r.role),
+        if r.managed { "yes" } else { "no" },
+        esc(&ids_text(r)),
+        invokable_key(r),
+        r.invokable_scope.word(&r.invokable),
+        severity_cell(worst),
+        codes.join(", "),
+    );
 }
 
 /// The filter controls, hidden until the script shows them (they do nothing without it).
@@ -96,7 +129,7 @@ fn filters(out: &mut String, page: &Page) {
 }
 
 /// Roles per `<noscript>` chunk of details (see [`details`]).
-const CHUNK: usize = 200;
+const CHUNK: usize = 50;
 
 /// Every role's `<details>`, in chunks inside `<noscript>`: without script a browser shows them
 /// as they are; with script it reads a `<noscript>`'s content as plain text — fast even at
