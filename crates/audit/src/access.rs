@@ -2,7 +2,7 @@
 //! access in non-default policy versions — decided by the prover over the role's inline and
 //! attached policies, capped by its permissions boundary.
 //!
-//! Part of `core::audit`. The invokable set comes from the effective permissions — the identity
+//! Part of the auditor. The invokable set comes from the effective permissions — the identity
 //! policies intersected with the permissions boundary, minus explicit Denies (IAM User Guide,
 //! policy evaluation logic,
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>):

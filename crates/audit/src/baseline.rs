@@ -6,7 +6,7 @@
 //! and says the entry expired; an entry that matches no finding is reported as stale.
 //! `--write-baseline FILE` starts one from a run's findings.
 //!
-//! Part of the pure `core::audit`: the file's text and today's date are passed in.
+//! Part of the pure auditor: the file's text and today's date are passed in.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

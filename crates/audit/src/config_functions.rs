@@ -15,7 +15,7 @@
 //! recorder that leaves the type out) or whose `Policy` is not a policy is not read either.
 //! The organization's SCPs and RCPs are in no item: not read on this path.
 //!
-//! Part of the pure `core::audit`.
+//! Part of the pure auditor.
 
 use std::collections::BTreeMap;
 

@@ -16,7 +16,7 @@
 //! configuration Config did not record (`ResourceNotRecorded`) or that were deleted are left
 //! out, and the recorded-but-unreadable are counted per account so the report can say so.
 //!
-//! Part of the pure `core::audit`: the documents go through the one mapping
+//! Part of the pure auditor: the documents go through the one mapping
 //! ([`RoleDetail`]/[`PolicyDetail`]) `GetAccountAuthorizationDetails` uses.
 
 use std::collections::{BTreeMap, BTreeSet};

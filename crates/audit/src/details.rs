@@ -3,7 +3,7 @@
 //! the SDK's types) and by `audit --input` (from the JSON `aws iam
 //! get-account-authorization-details` writes, read by [`parse_details`]).
 //!
-//! Part of `core::audit` (pure). Documents come URL-encoded from the API (IAM API Reference,
+//! Part of the auditor (pure). Documents come URL-encoded from the API (IAM API Reference,
 //! GetAccountAuthorizationDetails: "policy documents are URL-encoded") and as JSON objects from
 //! the AWS CLI, which decodes them: both are read. A document that does not decode is kept as
 //! null, which the audit reports as unread (nothing is proved about it), never as harmless.

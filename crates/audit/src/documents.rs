@@ -2,7 +2,7 @@
 //! for each finding with a counterexample, the statements that let that request in (asked of
 //! the evaluator over the same documents, so a marked statement is one the evaluator names).
 //!
-//! Part of `core::audit`; the HTML report (`report::audit_html`) shows the documents with those
+//! Part of the auditor; the HTML report (`report::audit_html`) shows the documents with those
 //! statements marked.
 
 use serde::Serialize;

@@ -1,7 +1,7 @@
 //! The audit's findings: a stable code, its severity, a message and, where the prover found
 //! one, the request that shows it.
 //!
-//! Part of `core::audit`; `trust` and `access` build them, `report::audit` renders them.
+//! Part of the auditor; `trust` and `access` build them, `report::audit` renders them.
 
 use serde::Serialize;
 use serde_json::{json, Value};

@@ -1,7 +1,7 @@
 //! `audit --genesys`: which functions each Genesys Cloud data action that chooses its function
 //! at run time can reach through the role its integration's credential holds.
 //!
-//! Part of `core::audit`, pure: the organization as `genesys::observe::organization` read it
+//! Part of the auditor, pure: the organization as `genesys::observe::organization` read it
 //! ([`OrgRead`]) or why it could not be read, against the roles the audit proved. An action
 //! whose `requestUrlTemplate` is an expression (`${input.functionArn}`, or a fixed prefix with
 //! an input variable) can invoke every function the role grants whose ARN the template can

@@ -2,7 +2,7 @@
 //! Deny statements (see `trust`'s header): a Deny only ever narrows a trust policy, so an
 //! answer about the copy is an answer about the real policy.
 //!
-//! Part of `core::audit`, used by `trust` and `principals`; it holds the pieces they share
+//! Part of the auditor, used by `trust` and `principals`; it holds the pieces they share
 //! (`IdTest`, the sentinel ID) and imports neither.
 
 use lambda_trust_iam::{

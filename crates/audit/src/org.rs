@@ -1,7 +1,7 @@
 //! Audits of several accounts: the `--accounts FILE` list, and the one report over every
 //! account (a failed account is an entry of its own, never hiding another's findings).
 //!
-//! Part of `core::audit`; `app::audit` runs the accounts, `report::audit` renders this.
+//! Part of the auditor; `app::audit` runs the accounts, `report::audit` renders this.
 
 use std::collections::BTreeMap;
 

@@ -1,11 +1,11 @@
 //! The whole path of every partner role the audit finds: the same two claims `verify` makes
-//! for a configured role (`core::verify::path`, the `iam` crate's `path`; docs/aws-behaviour.md,
+//! for a configured role (the model's `path`, the `iam` crate's `path`; docs/aws-behaviour.md,
 //! "The whole path") — Genesys Cloud gets through to each function the role may invoke, and
 //! nobody else gets in — decided by the same prover and judged by the same `path_claims`, then
 //! written as the audit's findings. Also the account's own functions whose policy lets a
 //! partner account or anyone invoke them directly, whether or not a role grants them.
 //!
-//! Part of the pure `core::audit`: the adapters (or `--org-policies` files, or a template's
+//! Part of the pure auditor: the adapters (or `--org-policies` files, or a template's
 //! Lambda permissions) hand over what they read as an [`AuditPath`]; what was not read is
 //! never proved (`path-not-read`, `path-unknown`).
 

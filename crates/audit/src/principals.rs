@@ -5,7 +5,7 @@
 //! request from it that gets in (it is listed in `assumable_by` instead of the account root), or
 //! proved that none does (`partner-refused`), or not decided (`partner-refused`, saying so).
 //!
-//! Part of `core::audit`, used by `trust`. The question is asked as the others are (see
+//! Part of the auditor, used by `trust`. The question is asked as the others are (see
 //! `trust`'s header): Deny statements narrow a copy of the trust policy to requests from that
 //! one principal, so an answer about the copy is an answer about the real policy.
 

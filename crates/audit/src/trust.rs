@@ -1,6 +1,6 @@
 //! Who can assume a role, and with which `sts:ExternalId` values — decided by the prover.
 //!
-//! Part of `core::audit`. The prover decides one fixed property ("only the partner, with this
+//! Part of the auditor. The prover decides one fixed property ("only the partner, with this
 //! ID"); the audit asks its questions by adding Deny statements to a copy of the trust policy
 //! and proving that property for an ID no request can carry (`narrow::SENTINEL`):
 //! - "does the partner get in with an ID outside the set S?" — deny every caller outside the

@@ -9,7 +9,7 @@
 //! "Refining permissions in AWS using last accessed information"): a role used in the last few
 //! hours may read as older, never the other way.
 //!
-//! Part of the pure `core::audit`: the time is passed in.
+//! Part of the pure auditor: the time is passed in.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

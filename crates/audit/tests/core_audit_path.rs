@@ -1,4 +1,4 @@
-//! `core::audit::judge_path` in memory: the whole path of a reported role over function and
+//! `lambda_trust_audit::judge_path` in memory: the whole path of a reported role over function and
 //! organization policies handed in as plain data — the cases the local AWS cannot seed (a
 //! function policy with a Deny: `AddPermission` writes only Allows; a cross-account target), and
 //! an unread organization said once, not proved.

@@ -1,6 +1,6 @@
 //! What a target's `function` names: a Lambda function ARN or a bare name, and its qualifier.
 //!
-//! Part of the `config` layer (shared with `core::render`).
+//! Part of the `config` layer (shared with the model's `render`).
 
 use super::rules::{
     is_account_id, is_function_name, is_function_name_char, is_region, is_region_shape, show,
@@ -195,7 +195,7 @@ pub(super) fn partition_note(region: &str) -> &'static str {
 /// A target's identity as far as its config and the defaults determine it: its function's ARN
 /// parts and qualifier (from the ARN or from `qualifier`). `account` is `None` while the role's
 /// account is not known (a bare name is in the role's account), the same for every bare name.
-/// The one resolution of a target: `config::validate` checks it, `core::render` grants it.
+/// The one resolution of a target: `config::validate` checks it, the model's `render` grants it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetIdentity {
     /// The partition of the target's region.

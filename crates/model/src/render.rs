@@ -1,4 +1,4 @@
-//! Rendering (pure `core` layer): turns a validated [`Config`] into the two policy documents the role
+//! Rendering (pure, in the model): turns a validated [`Config`] into the two policy documents the role
 //! needs — the trust policy and the invoke policy — from templates (`policies/*.json`, built in,
 //! or a `--policies DIR`).
 //!

@@ -1,7 +1,7 @@
 //! The plain-data state the pipeline passes between its phases: what to read ([`Query`]), what
 //! was read ([`Observed`]) and what should be ([`Desired`]).
 //!
-//! Part of the pure `core` layer: `aws::observe` fills an [`Observed`], the planner and the
+//! Part of the pure model: `aws::observe` fills an [`Observed`], the planner and the
 //! verification checks read it, and tests build these values by hand (no network needed).
 
 use std::collections::BTreeMap;
@@ -475,7 +475,7 @@ pub struct ObservedPermission {
     /// instead of being overwritten.
     pub revision_id: Option<String>,
     /// The whole policy as read (`None`: the function has none), to tell one written whole
-    /// (`core::plan::whole`), which lambda-trust does not write into.
+    /// (`lambda_trust_provision::plan::whole`), which lambda-trust does not write into.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<Value>,
 }

@@ -2,7 +2,7 @@
 //! they are written in and the verdict. `plan`, `apply`, `destroy` and `onboard`/`offboard`
 //! build one and let it decide; the commands only read, call, and render.
 //!
-//! Part of the pure `core` layer.
+//! Part of the pure model.
 
 use crate::describe::{describe, ChangeView};
 use crate::genesys::GenesysPlan;

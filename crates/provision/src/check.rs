@@ -2,7 +2,7 @@
 //! findings are told, and the verdict. The command reads both sides, looks up who changed what
 //! (CloudTrail, the Genesys Cloud audit trail) and calls these; everything it decides is here.
 //!
-//! Part of the pure `core` layer.
+//! Part of the pure model.
 
 use std::collections::BTreeMap;
 

@@ -1,7 +1,7 @@
 //! What a planned write means to a user: one [`ChangeView`] per [`Op`], shared by the plan
 //! output, apply's progress lines and the drift findings of `check`.
 //!
-//! Part of the pure `core` layer.
+//! Part of the pure model.
 
 use serde::Serialize;
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! to a fully resolved [`Desired`] — target lookups to make, invariants enforced, invoke
 //! policy shards packed with stable assignments.
 //!
-//! Part of the pure `core` layer; `aws::prepare` drives it around the reads.
+//! Part of the pure provisioner; `aws::prepare` drives it around the reads.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -194,7 +194,7 @@ pub fn load_files(input: &FileInput, read: simulate::ReadFile) -> Result<Sides, 
 
 /// `prove --org-policies`: whether the organization's SCPs and RCPs (from files) let Genesys
 /// Cloud's two requests through to each target, over the documents proved — the whole path's
-/// availability claim (`core::verify::path`, docs/aws-behaviour.md "The whole path"), with no
+/// availability claim (the model's `path`, docs/aws-behaviour.md "The whole path"), with no
 /// function policy (`prove` is given none).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

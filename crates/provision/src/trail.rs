@@ -2,7 +2,7 @@
 //! typed fields ([`Trail`], [`ChangedBy`], [`Attribution`]) — which entry of Genesys Cloud's
 //! audit trail explains a Genesys one (`genesys::audit` reads it; [`genesys_attribution`]).
 //!
-//! Part of the pure `core` layer. `aws::trail` looks the events up (`LookupEvents` by
+//! Part of the pure model. `aws::trail` looks the events up (`LookupEvents` by
 //! `ResourceName`, in the region where the partition records IAM's global events) and hands
 //! them over as plain [`TrailEvent`]s; this module says which resource each finding is looked
 //! up by and which event names explain it, and picks the latest such event

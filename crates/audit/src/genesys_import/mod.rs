@@ -2,7 +2,7 @@
 //! express exactly (so that `plan --adopt` right after changes none of them), grouped into one
 //! target per function ARN, and why each other action is left out.
 //!
-//! Part of the pure `core` layer: the actions come from `genesys::observe`, read in full.
+//! Part of the pure auditor: the actions come from `genesys::observe`, read in full.
 
 pub mod text;
 

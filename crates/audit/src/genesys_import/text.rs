@@ -2,7 +2,7 @@
 //! action exactly (name, category, templates, timeout, contract files), the left-out actions as
 //! comments with their reasons, and the contract files beside it.
 //!
-//! Part of the pure `core` layer: the caller validates the text and writes the files.
+//! Part of the pure auditor: the caller validates the text and writes the files.
 
 use std::collections::BTreeMap;
 

@@ -3,7 +3,7 @@
 //! [`Build::finish`] widens every document and records, per role, the unknown values its trust
 //! policy and its permissions depend on.
 //!
-//! Part of `core::iac`.
+//! Part of the auditor's `iac`.
 
 use std::collections::BTreeMap;
 

@@ -1,7 +1,7 @@
 //! A CloudFormation template (JSON or YAML; CDK's `cdk.out/*.template.json` included) →
 //! the audit's account model.
 //!
-//! Part of `core::iac`. Reads `AWS::IAM::Role` (`AssumeRolePolicyDocument`, `Policies`,
+//! Part of the auditor's `iac`. Reads `AWS::IAM::Role` (`AssumeRolePolicyDocument`, `Policies`,
 //! `ManagedPolicyArns`, `PermissionsBoundary`, `RoleName`, `Path`, `Tags`),
 //! `AWS::IAM::ManagedPolicy` (`PolicyDocument`, `ManagedPolicyName`, `Path`, `Roles`),
 //! `AWS::IAM::Policy` (`PolicyName`, `PolicyDocument`, `Roles`) and `AWS::IAM::RolePolicy`

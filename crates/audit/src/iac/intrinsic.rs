@@ -2,7 +2,7 @@
 //! parameters and the command line settle them (AWS CloudFormation User Guide, "Intrinsic
 //! function reference", "Pseudo parameters reference", "Conditions syntax").
 //!
-//! Part of `core::iac`. What cannot be settled becomes an unknown marker (`widen::marker`)
+//! Part of the auditor's `iac`. What cannot be settled becomes an unknown marker (`widen::marker`)
 //! recorded with its reason and place; an undecided `Fn::If` in a list keeps both branches
 //! (elements marked with `widen::UNDECIDED_KEY`), elsewhere it is unknown unless both
 //! branches agree. A `Ref` or `Fn::GetAtt` to nothing is an error.

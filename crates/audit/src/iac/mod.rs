@@ -1,7 +1,7 @@
-//! Infrastructure as code → the audit's account model (`core` layer, pure).
+//! Infrastructure as code → the audit's account model (pure).
 //!
 //! A CloudFormation template (`cfn`, read by `yaml`) becomes the same plain data the live
-//! audit reads from `GetAccountAuthorizationDetails` (`core::audit::AccountIam`), so the same
+//! audit reads from `GetAccountAuthorizationDetails` (`lambda_trust_audit::AccountIam`), so the same
 //! prover decides the same questions before anything is deployed. A value the template cannot
 //! settle (a parameter without a default, `!GetAtt` of a non-IAM resource, `!ImportValue`, a
 //! condition that depends on those, …) is recorded as an [`Unknown`] and left in the
@@ -309,7 +309,7 @@ impl IacReport {
     }
 }
 
-/// Audits a template's model: `core::audit` on the widened documents, then each role whose
+/// Audits a template's model: `lambda_trust_audit` on the widened documents, then each role whose
 /// documents held an unknown value gets the weaker claim, naming the values; then the whole
 /// path of each role over the function policies its Lambda permissions make, with the
 /// organization policies given (`--org-policies`; `None`: not given, said once).
@@ -323,7 +323,7 @@ pub fn audit(
     audit_proved(model, opts, source_file, orgs, report)
 }
 
-/// [`audit()`] with the roles already proved: `report` is `core::audit`'s report of `model.iam`
+/// [`audit()`] with the roles already proved: `report` is `lambda_trust_audit`'s report of `model.iam`
 /// (the live command proves the roles on every core: `app::prove_roles::prove_roles`).
 pub fn audit_proved(
     model: &IacModel,

@@ -1,13 +1,13 @@
 //! Unknown values in policy documents: the markers the readers leave, and the widening that
 //! makes a document holding them allow at least as much as any value could.
 //!
-//! Part of `core::iac`. A statement holding a marker is rewritten so that whatever the value
+//! Part of the auditor's `iac`. A statement holding a marker is rewritten so that whatever the value
 //! turns out to be, the real statement allows no more than the widened one: in an Allow, an
 //! unknown `Principal`/`Action`/`Resource` becomes `*`, an unknown `NotPrincipal`/`NotAction`/
 //! `NotResource` becomes the `*` of its positive form, and a condition key with an unknown
 //! key or value is dropped (fewer conditions, more requests); a Deny holding a marker is
 //! dropped (a Deny only ever narrows). The audit of the widened documents is therefore sound
-//! for every value, and `core::iac::audit` reports it as the weaker claim.
+//! for every value, and `lambda_trust_audit::iac::audit` reports it as the weaker claim.
 
 use serde_json::{json, Map, Value};
 

@@ -1,6 +1,6 @@
 //! CloudFormation template text (JSON or YAML) → a JSON value, with the line of each resource.
 //!
-//! Part of `core::iac`. JSON is a subset of YAML 1.2, so one parser (yaml-rust2, event level:
+//! Part of the auditor's `iac`. JSON is a subset of YAML 1.2, so one parser (yaml-rust2, event level:
 //! it gives the tag and the place of every node) reads both. The short-form tags of
 //! CloudFormation YAML (`!Ref X`, `!GetAtt A.B`, `!Sub`, …) become their long forms
 //! (`{"Ref": "X"}`, `{"Fn::GetAtt": ["A", "B"]}`), as CloudFormation itself reads them

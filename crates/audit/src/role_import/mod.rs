@@ -5,7 +5,7 @@
 //! fixed ID, grants beyond invoking, a function-name wildcard) is written as a comment beside
 //! the finding, never "fixed" silently: `plan --adopt` then shows the change.
 //!
-//! Part of the pure `core` layer: the command reads the role and writes the file.
+//! Part of the pure auditor: the command reads the role and writes the file.
 
 mod text;
 

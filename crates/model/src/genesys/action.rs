@@ -12,7 +12,7 @@
 //! form the digests and diffs use, so ledgers recorded before these fields existed still
 //! settle; the write body always carries them ([`ActionDef::body`]).
 //!
-//! Part of the pure `core` layer.
+//! Part of the pure model.
 
 use std::collections::BTreeMap;
 

@@ -1,7 +1,7 @@
 //! The organization's `aws-lambda-data-actions` integrations as `audit --genesys` reads them:
 //! each integration's actions and, where it can be known, the role its credential holds.
 //!
-//! Part of the pure `core` layer: `genesys::observe::organization` fills it, `core::audit`
+//! Part of the pure model: `genesys::observe::organization` fills it, the auditor
 //! judges it against the roles the audit proved.
 
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,7 @@
 //! the config and the AWS side's desired role) and what is ([`ObservedGenesys`], filled by
 //! `genesys::observe`), plus the ownership [`Ledger`] lambda-trust keeps in the integration.
 //!
-//! Part of the pure `core` layer: tests build these values by hand.
+//! Part of the pure model: tests build these values by hand.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -6,7 +6,7 @@
 //! description) do not compile until it is given each, and SARIF's rules list it from
 //! [`Code::all`].
 //!
-//! Part of the pure `core` layer.
+//! Part of the pure model.
 
 #[cfg(feature = "schemars")]
 use std::borrow::Cow;

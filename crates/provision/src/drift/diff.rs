@@ -1,7 +1,7 @@
 //! Where two JSON documents differ, path by path, compared in canonical form: the drift
 //! findings' `changes`.
 //!
-//! Part of the pure `core` layer.
+//! Part of the pure model.
 
 use std::collections::BTreeMap;
 

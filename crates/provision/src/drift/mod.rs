@@ -4,7 +4,7 @@
 //! Pure: it takes what `plan` and `verify` produced. Here: the finding and report model and the
 //! findings of planned writes; `code` (what a finding is: its code decides severity, kind and
 //! config key), `diff` (where two documents differ), `verify_findings` (failed checks and
-//! unproved properties); which CloudTrail event explains a finding is `core::trail`'s. The
+//! unproved properties); which CloudTrail event explains a finding is `lambda_trust_provision::trail`'s. The
 //! renderers are `report::check`'s.
 
 use serde::Serialize;
@@ -405,7 +405,7 @@ pub fn config_lines(text: &str) -> Vec<(ConfigKey, usize)> {
     out
 }
 
-/// The roles this config created under an earlier `role.name` (`core::prepare::is_predecessor`),
+/// The roles this config created under an earlier `role.name` (`lambda_trust_provision::prepare::is_predecessor`),
 /// one finding each: until `apply` removes them they still trust the partner and can invoke
 /// what they could.
 pub(crate) fn predecessor_findings(

@@ -1,7 +1,7 @@
 //! The findings of planned writes: what the live state has that the config does not, and how
 //! bad it is. One function per group of [`Op`], each an exhaustive `match`.
 //!
-//! Part of the pure `core` layer.
+//! Part of the pure model.
 
 use serde_json::{json, Value};
 

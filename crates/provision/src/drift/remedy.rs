@@ -4,7 +4,7 @@
 //! a failing function — named exactly. `check`'s next-step line lists only what helps: after
 //! `apply` reports in sync, it never says to run `apply`.
 //!
-//! Part of the pure `core` layer.
+//! Part of the pure model.
 
 use serde::Serialize;
 

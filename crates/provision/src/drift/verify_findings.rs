@@ -1,6 +1,6 @@
 //! `verify`'s failed checks and unproved properties as `check` findings (kind `verify`).
 //!
-//! Part of the pure `core` layer.
+//! Part of the pure model.
 
 use serde_json::json;
 

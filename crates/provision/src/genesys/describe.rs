@@ -1,7 +1,7 @@
 //! What a planned Genesys Cloud change means to a user: one [`ChangeView`] per [`GenesysOp`],
 //! the same shape as the AWS side's (plan output, apply progress, `check` findings).
 //!
-//! Part of the pure `core` layer.
+//! Part of the pure model.
 
 use serde_json::Value;
 

@@ -1,6 +1,6 @@
 //! `check` findings and `verify` checks for the Genesys Cloud side.
 //!
-//! Part of the pure `core` layer. Severity: anything that lets Genesys Cloud reach another role
+//! Part of the pure model. Severity: anything that lets Genesys Cloud reach another role
 //! or a function that is not a target is `security` (a credential changed outside lambda-trust,
 //! a credential binding swapped, an action calling a non-target); templates, schemas, timeouts,
 //! names and a disabled or missing object are `config`.

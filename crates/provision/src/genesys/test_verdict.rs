@@ -6,7 +6,7 @@
 //! timing is told beside the action's timeout. A secure action's output is never shown: only
 //! where it fails (JSON pointers and schema keywords), never its values.
 //!
-//! Part of the pure `core` layer: `genesys::test_run` makes the call and hands the answer here.
+//! Pure: `genesys::test_run` makes the call and hands the answer here.
 
 use serde_json::{Map, Value};
 

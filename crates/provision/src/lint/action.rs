@@ -2,7 +2,7 @@
 //! (`sts:AssumeRole` in a trust policy, `lambda:InvokeFunction` in an invoke policy), each
 //! document with its own codes and words.
 //!
-//! Part of `core::lint`.
+//! Part of `lambda_trust_provision::lint`.
 
 use serde_json::{Map, Value};
 

@@ -1,7 +1,7 @@
 //! The lint's finding codes: one enum, serialized kebab-case (`trust-wildcard-principal`),
 //! and which of them weaken the invariant (what `--allow-weaker-policies` may accept).
 //!
-//! Part of the pure `core` layer.
+//! Part of the pure model.
 
 #[cfg(feature = "schemars")]
 use std::borrow::Cow;

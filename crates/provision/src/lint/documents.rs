@@ -1,7 +1,7 @@
 //! `lint --trust-policy FILE --policy FILE`: the weak-spot rules on documents as written (no
 //! template, no config), for users who write the role in their own IaC.
 //!
-//! Part of `core::lint`. Without a config there is no partner or external ID to compare with,
+//! Part of `lambda_trust_provision::lint`. Without a config there is no partner or external ID to compare with,
 //! so the rules are the ones that hold for any cross-account role of this kind (IAM User Guide,
 //! "Access to AWS accounts owned by third parties",
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html>):

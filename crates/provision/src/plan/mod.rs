@@ -1,4 +1,4 @@
-//! The planner (pure `core` layer): compares [`Desired`] with [`Observed`] and produces a [`Plan`].
+//! The planner (pure): compares [`Desired`] with [`Observed`] and produces a [`Plan`].
 //!
 //! Pure: no AWS calls, no clock, no randomness. A plan is fully resolved — every [`Op`] is one
 //! AWS write call with concrete names, ARNs and documents — so `apply` makes no decisions, and
@@ -815,7 +815,7 @@ pub fn plan_destroy(observed: &Observed) -> Result<(Plan, Vec<String>), DestroyE
     Ok((Plan { ops }, notes))
 }
 
-/// The writes that remove the predecessors of a renamed role (`core::prepare::is_predecessor`:
+/// The writes that remove the predecessors of a renamed role (`lambda_trust_provision::prepare::is_predecessor`:
 /// roles lambda-trust created from this config under an earlier `role.name`), as `destroy`
 /// would remove them, except for the invoke policy the config still uses (`policy_name`, its
 /// shards): that one is only detached. Planned after the config's own writes, so the new role

@@ -1,5 +1,5 @@
 //! One line of `verify`'s checklist and its identity. The identity, not the line's English
-//! name, decides what a failure means (`core::drift::verify_findings`): renaming a check never
+//! name, decides what a failure means (`lambda_trust_provision::drift::verify_findings`): renaming a check never
 //! changes a CI severity, and a new check is one variant the compiler then leads through.
 
 use serde::Serialize;

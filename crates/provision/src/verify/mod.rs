@@ -1,6 +1,6 @@
 //! Verification: proves the live setup is what it must be, as plain checks over plain data.
 //!
-//! Part of the pure `core` layer. The proof is an offline evaluation of the **live** documents
+//! Part of the pure model. The proof is an offline evaluation of the **live** documents
 //! (read by `aws::observe`) with the `iam` evaluator, because the IAM policy simulator does not
 //! evaluate trust policies for `sts:AssumeRole` (see docs/aws-behaviour.md). The optional live
 //! probe (assume the role, dry-run invoke) is `aws::probe`.

@@ -2,7 +2,7 @@
 //! prover's properties and the whole path's claims (organization policies included). A closing
 //! line never says "all passed" while a line above it says FAIL or UNKNOWN.
 //!
-//! Part of the pure `core` layer.
+//! Part of the pure model.
 
 use super::{ClaimVerdict, Verification};
 use lambda_trust_iam::{PropertyResult, Verdict};

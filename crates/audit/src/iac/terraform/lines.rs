@@ -1,7 +1,7 @@
 //! Where a resource is written: the line of its `resource "TYPE" "NAME" {` (or `data …`) block
 //! in the `.tf` files of its module's directory.
 //!
-//! Part of `core::iac::terraform`. The command reads the files and hands their texts here;
+//! Part of `lambda_trust_audit::iac::terraform`. The command reads the files and hands their texts here;
 //! a module's directory comes from the `module` blocks' local `source` (`refs::Config::dir`).
 //! A module from a registry or a block not found has no line (the report then points at the
 //! plan file).

@@ -1,6 +1,6 @@
 //! A Terraform plan (the JSON of `terraform show -json PLANFILE`) → the audit's account model.
 //!
-//! Part of `core::iac`, pure: the command hands over the plan's text and the `.tf` files'
+//! Part of the auditor's `iac`, pure: the command hands over the plan's text and the `.tf` files'
 //! texts. `plan` checks the input and walks the module tree into resource instances;
 //! `resources` reads the IAM ones, linking policies to roles by the values the plan knows and,
 //! where a value is unknown until apply, by the configuration's `references` (`refs`);

@@ -2,7 +2,7 @@
 //! checked to be a plan of a supported `format_version`, then walked into resource instances
 //! with their planned values and what is unknown until apply.
 //!
-//! Part of `core::iac::terraform`. The instances are those of `planned_values.root_module` and
+//! Part of `lambda_trust_audit::iac::terraform`. The instances are those of `planned_values.root_module` and
 //! its `child_modules` at any depth (resources being deleted are not there), each joined with
 //! its `resource_changes` entry for `change.after_unknown`; data sources Terraform read while
 //! planning are in `prior_state` only, and are added from there.

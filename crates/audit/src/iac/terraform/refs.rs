@@ -1,7 +1,7 @@
 //! The plan's `configuration`: each resource's unevaluated expressions and the `references`
 //! Terraform lists for them, followed across modules to the resources they name.
 //!
-//! Part of `core::iac::terraform`. A reference is module-local (Terraform docs, "JSON Output
+//! Part of `lambda_trust_audit::iac::terraform`. A reference is module-local (Terraform docs, "JSON Output
 //! Format", expression representation): `aws_iam_role.r.name` names a resource of the same
 //! module; `module.m.out` is followed into the child module's output `out`; `var.v` into the
 //! expression the parent's `module` block gives `v`. What cannot be followed (a `local.*`, a

@@ -2,7 +2,7 @@
 //! and attachments, linked by the values the plan knows and, where a value is unknown until
 //! apply, by the configuration's references.
 //!
-//! Part of `core::iac::terraform`. Reads (AWS provider docs, one page per resource type):
+//! Part of `lambda_trust_audit::iac::terraform`. Reads (AWS provider docs, one page per resource type):
 //! `aws_iam_role` (`assume_role_policy`, `inline_policy`, `managed_policy_arns`,
 //! `permissions_boundary`, `name`, `path`, `arn`, `tags_all`/`tags`), `aws_iam_policy`
 //! (`policy`, `arn`, `name`, `path`), `aws_iam_role_policy` (`role`, `name`, `policy`),
@@ -10,7 +10,7 @@
 //! (`roles`, `policy_arn`), `aws_lambda_resource_policy` (`resource_arn`, `policy`), and
 //! `aws_lambda_permission` (`function_name`, `qualifier`, `action`,
 //! `principal`, `source_account`, `source_arn`, `principal_org_id`, `function_url_auth_type`,
-//! `statement_id`: the function policies, `core::iac::permission`). An `aws_iam_policy_document` data source needs no reading of its
+//! `statement_id`: the function policies, `lambda_trust_audit::iac::permission`). An `aws_iam_policy_document` data source needs no reading of its
 //! own: Terraform puts its known `json` into the attributes that use it, and when it is read
 //! only at apply those attributes are unknown and say so.
 

@@ -1,6 +1,6 @@
 //! The Genesys Cloud planner: [`DesiredGenesys`] × [`ObservedGenesys`] → [`GenesysPlan`].
 //!
-//! Part of the pure `core` layer. As on the AWS side the plan is resolved before anything is
+//! Part of the pure model. As on the AWS side the plan is resolved before anything is
 //! written; the only values left to apply are the IDs, versions and dates Genesys Cloud assigns
 //! to what the same apply writes ([`IntegrationRef::Created`], [`CredentialRef::Written`],
 //! [`ActionRef::Written`]). Ownership: only what the [`Ledger`] lists (or `--adopt` takes over)
