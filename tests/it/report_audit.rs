@@ -44,18 +44,24 @@ fn account() -> AccountReport {
     let locked =
         json!({"StringEquals": {"sts:ExternalId": "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"}});
     let f = "arn:aws:lambda:us-east-1:111122223333:function:lookup";
+    let roles = vec![
+        role("GenesysLambdaInvoker", locked.clone(), f, true),
+        role("legacy-genesys", Value::Null, f, false),
+        role(
+            "broad-invoker",
+            locked,
+            "arn:aws:lambda:us-east-1:111122223333:function:*",
+            true,
+        ),
+    ];
+    audited(roles, 2)
+}
+
+/// The audit of `roles` in the account `OWN`, for Genesys Cloud, on `workers` threads.
+fn audited(roles: Vec<AuditRole>, workers: usize) -> AccountReport {
     let iam = AccountIam {
         account_id: OWN.into(),
-        roles: vec![
-            role("GenesysLambdaInvoker", locked.clone(), f, true),
-            role("legacy-genesys", Value::Null, f, false),
-            role(
-                "broad-invoker",
-                locked,
-                "arn:aws:lambda:us-east-1:111122223333:function:*",
-                true,
-            ),
-        ],
+        roles,
         policies: BTreeMap::new(),
         usage: BTreeMap::new(),
     };
@@ -65,7 +71,7 @@ fn account() -> AccountReport {
         region: Some("us-east-1".into()),
         partner_principals: Vec::new(),
     };
-    audit_account(&iam, &opts, 2)
+    audit_account(&iam, &opts, workers)
 }
 
 fn org() -> OrgReport {
@@ -170,31 +176,14 @@ fn html_audited_markup_is_text() {
         false,
     );
     r.inline[0].0 = "<b onmouseover=alert(3)>".into();
-    let iam = AccountIam {
-        account_id: OWN.into(),
-        roles: vec![r],
-        policies: BTreeMap::new(),
-        usage: BTreeMap::new(),
-    };
-    let opts = AuditOptions {
-        partners: vec!["765628985471".into()],
-        config: None,
-        region: Some("us-east-1".into()),
-        partner_principals: Vec::new(),
-    };
+    let audited = audited(vec![r], 1);
     let failed = AccountOutcome::Error {
         account: "444455556666".into(),
         error: "<script>alert(4)</script>".into(),
         calls: 1,
     };
-    let report = OrgReport::new(
-        vec![
-            AccountOutcome::Report(audit_account(&iam, &opts, 1)),
-            failed,
-        ],
-        1,
-    )
-    .with_names(BTreeMap::from([(OWN.to_owned(), hostile_name.to_owned())]));
+    let report = OrgReport::new(vec![AccountOutcome::Report(audited), failed], 1)
+        .with_names(BTreeMap::from([(OWN.to_owned(), hostile_name.to_owned())]));
     let html = report::audit_org_html(&report, &meta());
     assert_eq!(
         html.matches("<script").count(),
@@ -228,18 +217,7 @@ fn human_terminal_control_in_audited_data_is_shown_escaped() {
         false,
     );
     r.inline[0].0 = "invoke".into();
-    let iam = AccountIam {
-        account_id: OWN.into(),
-        roles: vec![r],
-        policies: BTreeMap::new(),
-        usage: BTreeMap::new(),
-    };
-    let opts = AuditOptions {
-        partners: vec!["765628985471".into()],
-        config: None,
-        region: Some("us-east-1".into()),
-        partner_principals: Vec::new(),
-    };
+    let audited = audited(vec![r], 1);
     let failed = AccountOutcome::Error {
         account: "444455556666".into(),
         error: "AccessDenied: \u{1b}[2K✓ proved".into(),
@@ -249,14 +227,7 @@ fn human_terminal_control_in_audited_data_is_shown_escaped() {
         (OWN.to_owned(), "prod\u{1b}[5m\u{2066}".to_owned()),
         ("444455556666".to_owned(), "dev\r".to_owned()),
     ]);
-    let report = OrgReport::new(
-        vec![
-            AccountOutcome::Report(audit_account(&iam, &opts, 1)),
-            failed,
-        ],
-        1,
-    )
-    .with_names(names);
+    let report = OrgReport::new(vec![AccountOutcome::Report(audited), failed], 1).with_names(names);
     for color in [false, true] {
         let text = report::audit_org_human(&report, Styles { color });
         for raw in [
@@ -300,19 +271,8 @@ fn html_roles_past_the_first_hundred_come_in_chunks() {
     let roles: Vec<AuditRole> = (0..650)
         .map(|i| role(&format!("role-{i:03}"), Value::Null, f, false))
         .collect();
-    let iam = AccountIam {
-        account_id: OWN.into(),
-        roles,
-        policies: BTreeMap::new(),
-        usage: BTreeMap::new(),
-    };
-    let opts = AuditOptions {
-        partners: vec!["765628985471".into()],
-        config: None,
-        region: Some("us-east-1".into()),
-        partner_principals: Vec::new(),
-    };
-    let html = report::audit_html(&audit_account(&iam, &opts, 1), &meta());
+    let audited = audited(roles, 1);
+    let html = report::audit_html(&audited, &meta());
     let table = html.split("<table id=\"roles-table\"").nth(1).unwrap();
     let (main, rest) = table.split_once("</table>").unwrap();
     assert!(main.starts_with(" data-rows=\"650\""), "{}", &main[..40]);
