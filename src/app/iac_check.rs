@@ -189,6 +189,7 @@ fn observe(model: &IacModel, desired: &Desired, role: Option<&AuditRole>) -> Obs
         permissions_boundary: role.boundary.clone(),
         tags,
         trust: role.trust.clone(),
+        created_epoch: None,
     });
     observed.attached = role.attached.iter().map(managed).collect();
     observed.inline = role

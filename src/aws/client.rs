@@ -197,6 +197,13 @@ impl Clients {
         client!(aws_sdk_config, conf, self.attempts.as_ref())
     }
 
+    /// An AWS Config client in `region`: an account's own recorders and items are regional.
+    pub(crate) fn config_in(&self, region: &str) -> aws_sdk_config::Client {
+        let conf = aws_sdk_config::config::Builder::from(&self.base)
+            .region(Region::new(region.to_string()));
+        client!(aws_sdk_config, conf, self.attempts.as_ref())
+    }
+
     /// A Security Hub client in the run's region (`audit --to-security-hub`).
     pub(crate) fn security_hub(&self) -> aws_sdk_securityhub::Client {
         let conf = aws_sdk_securityhub::config::Builder::from(&self.base);

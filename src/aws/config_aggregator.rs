@@ -20,7 +20,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 
 use super::audit::CallCount;
 use super::{AwsError, Clients};
-use lambda_trust_audit::config_items::ConfigItem;
+use lambda_trust_model::config_items::ConfigItem;
 
 /// The most either call takes or returns.
 pub(crate) const PAGE_SIZE: usize = 100;
@@ -176,7 +176,7 @@ async fn read_once(
 }
 
 /// One item Config answered, in the region the listing found it in (else its own).
-fn config_item(
+pub(crate) fn config_item(
     i: &aws_sdk_config::types::BaseConfigurationItem,
     listed_region: Option<String>,
 ) -> ConfigItem {
@@ -195,6 +195,7 @@ fn config_item(
         supplementary: (i.supplementary_configuration().into_iter().flatten())
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
+        captured: i.configuration_item_capture_time().map(|t| t.secs()),
     }
 }
 

@@ -38,6 +38,7 @@ pub(crate) mod apply;
 mod attempts;
 pub mod audit;
 pub(crate) mod client;
+pub(crate) mod config_account;
 pub(crate) mod config_aggregator;
 pub(crate) mod credentials;
 pub mod function_policy;

@@ -690,6 +690,7 @@ mod role_import {
                 permissions_boundary: None,
                 tags: BTreeMap::from([("team".into(), "cx".into())]),
                 trust: genesys_trust(condition),
+                created_epoch: None,
             }),
             attached: Vec::new(),
             inline: vec![InlinePolicy {

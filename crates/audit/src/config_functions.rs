@@ -1,13 +1,8 @@
 //! AWS Config's `AWS::Lambda::Function` items, as an aggregator returns them, → each function's
 //! own resource-based policy, and the whole path `audit --config-aggregator` judges with them.
 //!
-//! The function's policy is the item's `supplementaryConfiguration.Policy`: the policy's JSON
-//! text, as `lambda:GetPolicy` answers it; no `Policy` entry means the function has no policy.
-//! (Config API Reference, `BaseConfigurationItem`: `supplementaryConfiguration` is a string to
-//! string map of attributes Config returns for certain resource types, each to be decoded as
-//! JSON; AWS Config Developer Guide, managed rule `lambda-function-public-access-prohibited`,
-//! which judges the function policy of these items.) The text is taken as it comes, or once
-//! more decoded when the entry holds it as a JSON string.
+//! The function's policy is the item's `supplementaryConfiguration.Policy`, read as the model
+//! reads it (`lambda_trust_model::config_items`).
 //!
 //! Config records `AWS::Lambda::Function`, not its versions or aliases: a version's or alias's
 //! own policy is in no item, so a qualified target's policy is not read — unknown, never clean.
@@ -19,17 +14,15 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
 
 use super::config_items::ConfigItem;
 use super::{AccountIam, AccountReport, AuditPath};
 use lambda_trust_iam::arn::Arn;
 use lambda_trust_iam::path::OrgPolicies;
-use lambda_trust_iam::Policy;
 use lambda_trust_model::path::{FunctionPolicy, PathSources};
 
 /// The Config resource type of a Lambda function.
-pub const FUNCTION_TYPE: &str = "AWS::Lambda::Function";
+pub use lambda_trust_model::config_items::FUNCTION_TYPE;
 
 /// The functions AWS Config holds items of.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -52,7 +45,7 @@ pub fn recorded_functions(items: &[ConfigItem]) -> RecordedFunctions {
             continue;
         };
         let policy = match item.status.as_str() {
-            "OK" | "ResourceDiscovered" => policy(item, &arn),
+            "OK" | "ResourceDiscovered" => item.function_policy(&arn),
             status => {
                 let why = format!(
                     "AWS Config holds no configuration of it ({status}: its recorder leaves \
@@ -67,29 +60,6 @@ pub fn recorded_functions(items: &[ConfigItem]) -> RecordedFunctions {
         out.policies.insert(arn, policy);
     }
     out
-}
-
-/// The item's `supplementaryConfiguration.Policy`: none, the policy, or not read with why.
-fn policy(item: &ConfigItem, arn: &str) -> FunctionPolicy {
-    let Some(text) = item.supplementary.get("Policy") else {
-        return FunctionPolicy::None;
-    };
-    let value = match serde_json::from_str::<Value>(text) {
-        Ok(Value::String(inner)) => serde_json::from_str::<Value>(&inner),
-        other => other,
-    };
-    let parsed = value
-        .map_err(|e| e.to_string())
-        .and_then(|v| Policy::parse(&v).map_err(|e| e.to_string()));
-    match parsed {
-        Ok(p) => FunctionPolicy::Policy(p),
-        Err(e) => FunctionPolicy::NotRead {
-            reason: format!(
-                "the function policy of {arn} in AWS Config \
-                 (supplementaryConfiguration.Policy) is not a policy document: {e}"
-            ),
-        },
-    }
 }
 
 impl RecordedFunctions {
@@ -157,6 +127,7 @@ pub fn config_path(
             function_policies: (invokable.filter(|a| !a.contains(['*', '?'])))
                 .map(|a| (a.clone(), recorded.policy_of(a)))
                 .collect(),
+            ..PathSources::default()
         },
         not_listed: Some(
             "AWS Config's items are not taken as every function of the account: a recorder \
@@ -171,7 +142,7 @@ pub fn config_path(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     const ARN: &str = "arn:aws:lambda:us-east-1:111111111111:function:lookup";
 
@@ -185,6 +156,7 @@ mod tests {
             configuration: Some(json!({"functionName": "lookup", "functionArn": ARN}).to_string()),
             arn: Some(ARN.into()),
             supplementary: policy.map(|p| ("Policy".into(), p)).into_iter().collect(),
+            captured: None,
         }
     }
 

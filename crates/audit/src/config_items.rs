@@ -31,34 +31,7 @@ pub const ROLE_TYPE: &str = "AWS::IAM::Role";
 /// The Config resource type of a customer managed IAM policy.
 pub const POLICY_TYPE: &str = "AWS::IAM::Policy";
 
-/// One configuration item, as the adapter hands it over.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigItem {
-    /// The source account.
-    pub account: String,
-    /// The source region the aggregator collected it from.
-    pub region: String,
-    /// `resourceType`: [`ROLE_TYPE`] or [`POLICY_TYPE`].
-    pub resource_type: String,
-    /// `resourceName`: the role's or the policy's name.
-    pub name: Option<String>,
-    /// `configurationItemStatus`: `OK`, `ResourceDiscovered`, `ResourceNotRecorded`,
-    /// `ResourceDeleted`, `ResourceDeletedNotRecorded`.
-    pub status: String,
-    /// `configuration`, a JSON text.
-    pub configuration: Option<String>,
-    /// `arn`: the resource's ARN.
-    pub arn: Option<String>,
-    /// `supplementaryConfiguration`: a JSON text per attribute (a function's `Policy`).
-    pub supplementary: BTreeMap<String, String>,
-}
-
-impl ConfigItem {
-    /// Recorded and not deleted: its configuration describes the resource as it is.
-    fn is_current(&self) -> bool {
-        matches!(self.status.as_str(), "OK" | "ResourceDiscovered")
-    }
-}
+pub use lambda_trust_model::config_items::ConfigItem;
 
 /// Every account's IAM read from the aggregator.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -227,6 +200,7 @@ mod tests {
             configuration: Some(config.to_string()),
             arn: None,
             supplementary: BTreeMap::new(),
+            captured: None,
         }
     }
 

@@ -66,6 +66,7 @@ fn judged(
                 .map(|a| (a.to_string(), orgs.clone()))
                 .collect(),
             function_policies: policies.into_iter().collect(),
+            ..PathSources::default()
         },
         ..AuditPath::default()
     };

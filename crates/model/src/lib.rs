@@ -10,6 +10,9 @@
 //! - **The whole path**: [`path`] (Genesys Cloud's two requests through every policy that
 //!   governs them, as two claims per target), with [`identity_input`] (the role's identity
 //!   side as the evaluator takes it) and [`PROOF_BUDGET`].
+//! - **AWS Config as a source**: [`config_items`] (a function item's policy, fresh or left to
+//!   `lambda:GetPolicy`) and [`config_recorder`] (whether a region's recorder records
+//!   functions).
 //! - `schema_refs` (with the `schemars` feature): the pieces of the JSON Schemas the outputs
 //!   share.
 //!
@@ -19,6 +22,8 @@
 
 use lambda_trust_iam::Budget;
 
+pub mod config_items;
+pub mod config_recorder;
 pub mod genesys;
 mod identity;
 pub mod path;

@@ -32,10 +32,36 @@ pub struct PathSources {
     pub orgs: BTreeMap<String, OrgPolicies>,
     /// Each invoked ARN's resource policy as read; an ARN absent here was not read.
     pub function_policies: BTreeMap<String, FunctionPolicy>,
+    /// Where each function policy came from, by invoked ARN, and what the reads say about
+    /// their sources (a region whose AWS Config was used or not, and why).
+    pub reads: PolicyReads,
     /// The organization ID Genesys Cloud sends as `sts:ExternalId`: the signed-in org's
     /// (`GET /api/v2/organizations/me`). `None`: not read (no `[genesys]`, `--only aws`, or
     /// the sign-in failed), so the configured `trust.external_id` is assumed, and said so.
     pub genesys_org: Option<String>,
+}
+
+/// Where the function policies came from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PolicyReads {
+    /// By invoked ARN: the source of its policy (absent: not said).
+    pub from: BTreeMap<String, PolicyRead>,
+    /// One line each about a source: a region's AWS Config used or not, and why.
+    pub notes: Vec<String>,
+}
+
+/// Where one function policy was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(tag = "source", rename_all = "kebab-case")]
+pub enum PolicyRead {
+    /// `lambda:GetPolicy`, as it is now.
+    GetPolicy,
+    /// The account's own AWS Config item of the function (`BatchGetResourceConfig`).
+    AwsConfig {
+        /// When Config captured the item (RFC 3339, UTC): the policy as it was then.
+        captured: String,
+    },
 }
 
 /// A function's resource-based policy as `lambda:GetPolicy` answered for one qualifier
@@ -100,6 +126,10 @@ impl PathSources {
 pub struct PathClaims {
     /// Per account ID: `read`, `no organization`, or why they were not read.
     pub organization: BTreeMap<String, String>,
+    /// What the function policies' reads say about their sources, one line each (which
+    /// regions' AWS Config was used, or why not).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub function_policies: Vec<String>,
     /// One entry per target, in the config's order.
     pub targets: Vec<TargetClaims>,
 }
@@ -116,6 +146,9 @@ pub struct TargetClaims {
     pub genesys_gets_through: Claim,
     /// No one but the role (and the function's own account's IAM) can invoke it.
     pub nobody_else: Claim,
+    /// Where the function's policy was read, when the reads said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub function_policy: Option<PolicyRead>,
 }
 
 /// One claim's verdict.
@@ -345,12 +378,23 @@ pub fn path_claims(input: &PathInput, report: &PathReport) -> PathClaims {
             target: t.arn.clone(),
             genesys_gets_through: availability_claim(input, report, &t.arn),
             nobody_else: security_claim(input, report, &t.arn),
+            function_policy: None,
         })
         .collect();
     PathClaims {
         organization: organization_sources(input),
+        function_policies: Vec::new(),
         targets,
     }
+}
+
+/// `claims` with where each target's function policy was read, from `reads`.
+pub fn with_reads(mut claims: PathClaims, reads: &PolicyReads) -> PathClaims {
+    for t in &mut claims.targets {
+        t.function_policy = reads.from.get(&t.target).cloned();
+    }
+    claims.function_policies = reads.notes.clone();
+    claims
 }
 
 fn organization_sources(input: &PathInput) -> BTreeMap<String, String> {

@@ -135,6 +135,9 @@ pub struct ObservedRole {
     pub tags: BTreeMap<String, String>,
     /// Its trust policy, URL-decoded.
     pub trust: Value,
+    /// When IAM created it (`CreateDate`), in seconds since the epoch; `None` when not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_epoch: Option<i64>,
 }
 
 impl ObservedRole {

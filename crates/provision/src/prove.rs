@@ -240,6 +240,7 @@ pub fn organization(sides: &Sides, orgs: &OrgPolicies) -> Option<OrgProof> {
         function_policies: (targets.iter())
             .map(|t| (t.clone(), FunctionPolicy::None))
             .collect(),
+        ..PathSources::default()
     };
     let input = PathInput {
         partner: Partner {

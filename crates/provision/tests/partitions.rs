@@ -81,6 +81,7 @@ fn check_partition(partition: &str, region: &str) {
         permissions_boundary: None,
         tags: desired.role.tags.clone(),
         trust: desired.role.trust.clone(),
+        created_epoch: None,
     });
     live.attached = vec![lambda_trust_model::state::ManagedPolicy {
         arn: policy.arn.clone(),

@@ -254,6 +254,7 @@ async fn get_role(
             .map(|t| (t.key().to_string(), t.value().to_string()))
             .collect(),
         trust,
+        created_epoch: Some(role.create_date().secs()),
     }))
 }
 

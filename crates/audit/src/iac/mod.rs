@@ -424,6 +424,7 @@ fn path(model: &IacModel, report: &AccountReport, orgs: Option<OrgPolicies>) -> 
             genesys_org: None,
             orgs: accounts.map(|a| (a, orgs.clone())).collect(),
             function_policies,
+            ..PathSources::default()
         },
         functions: None,
         not_listed: Some(format!("a {} lists no functions", model.input.as_str())),

@@ -178,11 +178,8 @@ pub fn whole_path(
     let report = lambda_trust_iam::path::PathReport::new(&input, PROOF_BUDGET);
     let claims = path_claims(&input, &report);
     let org = sources.genesys_org.as_deref();
-    Some(lambda_trust_model::path::as_sent(
-        claims,
-        &desired.external_id,
-        org,
-    ))
+    let claims = lambda_trust_model::path::as_sent(claims, &desired.external_id, org);
+    Some(lambda_trust_model::path::with_reads(claims, &sources.reads))
 }
 
 /// The trust and invoke properties decided over every request on the live documents; none

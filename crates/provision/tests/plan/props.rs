@@ -392,6 +392,7 @@ fn observed(c: &Config, fresh: &Desired, spec: &StateSpec) -> Observed {
             permissions_boundary: boundary_arn.clone(),
             tags,
             trust: trust_variant(&want.trust, r.trust),
+            created_epoch: None,
         });
         o.boundary = boundary_arn.as_deref().map(boundary);
     }

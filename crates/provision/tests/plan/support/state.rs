@@ -149,6 +149,7 @@ pub fn synced_with(desired: &Desired, functions: Vec<ObservedFunction>) -> Obser
             permissions_boundary: r.permissions_boundary.clone(),
             tags: r.tags.clone(),
             trust: r.trust.clone(),
+            created_epoch: None,
         }),
         attached: desired
             .policies
@@ -312,6 +313,7 @@ fn apply_op(o: &mut Observed, op: &Op, now: i64) -> Result<(), String> {
                 permissions_boundary: permissions_boundary.clone(),
                 tags: tags.clone(),
                 trust: trust.clone(),
+                created_epoch: None,
             });
             o.boundary = permissions_boundary.as_deref().map(boundary);
         }
