@@ -271,6 +271,7 @@ fn snapshot_path(iam: &AccountIam, report: &AccountReport, orgs: OrgPolicies) ->
             function_policies: (invokable.filter(|a| !a.contains(['*', '?'])))
                 .map(|a| (a.clone(), not_read()))
                 .collect(),
+            ..PathSources::default()
         },
         not_listed: Some("a get-account-authorization-details answer lists no function".into()),
         no_function_policies: true,
@@ -404,6 +405,7 @@ async fn read_path(
             genesys_org: None,
             orgs: orgs.into_iter().collect(),
             function_policies: policies.into_iter().map(|t| (t.arn, t.policy)).collect(),
+            ..PathSources::default()
         },
         scan: functions.iter().flat_map(|l| l.arns.clone()).collect(),
         functions,

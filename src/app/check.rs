@@ -3,7 +3,6 @@
 //! AWS call. Each returns the one `CheckReport` the command prints and writes to files.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use super::events::Events;
 use super::genesys as genesys_live;
@@ -30,7 +29,7 @@ use lambda_trust_provision::verify::{self, PathSources};
 #[derive(Clone, Copy)]
 struct Ask<'a> {
     only: Option<Side>,
-    org_policies: Option<&'a Path>,
+    path: super::path::PathAsk<'a>,
     test_actions: bool,
 }
 
@@ -84,7 +83,7 @@ async fn read(
     ask: Ask<'_>,
 ) -> Result<Reading> {
     // Bad input is refused before any call.
-    super::path::check_org_policies_dir(ask.org_policies)?;
+    super::path::check_org_policies_dir(ask.path.org_policies)?;
     let loaded = path.load()?;
     genesys_live::check_only(ask.only, &loaded.config)?;
     let templates = settings.templates.load()?;
@@ -139,7 +138,7 @@ async fn read_aws(
 ) -> Result<AwsReading> {
     let drift = drift_of(prepared)?;
     let lookups = drift_lookups(clients, prepared, &drift, pacer);
-    let sources = super::path::path_sources(clients, prepared, ask.org_policies, events);
+    let sources = super::path::path_sources(clients, prepared, ask.path, events);
     let (lookups, sources) = futures::join!(lookups, sources);
     Ok(AwsReading {
         drift,
@@ -297,7 +296,7 @@ pub(crate) async fn check(
     events: &dyn Events,
     paths: &[config::ConfigFile],
     only: Option<Side>,
-    org_policies: Option<&Path>,
+    path: super::path::PathAsk<'_>,
     test_actions: bool,
 ) -> drift::CheckReport {
     // One CloudTrail pace for the run: configs checked concurrently may share an account.
@@ -305,7 +304,7 @@ pub(crate) async fn check(
     let what = format!("checking {} config(s) against AWS", paths.len());
     let ask = Ask {
         only,
-        org_policies,
+        path,
         test_actions,
     };
     let checks = paths

@@ -33,6 +33,9 @@ pub enum AppError {
         message: String,
         hint: String,
     },
+    /// `--function-policies config` in a region whose AWS Config records no Lambda function.
+    #[error("--function-policies config: AWS Config does not record Lambda functions in {region}: {why}")]
+    ConfigNotRecording { region: String, why: String },
     /// The prover runs on a blocking thread; it panicked or was cancelled (a bug, not AWS).
     #[error(
         "the proof of the account's roles stopped (a bug in lambda-trust: please report it): {0}"
@@ -54,6 +57,12 @@ impl Hinted for AppError {
                 Some("--organization lists the accounts from the organization's management account (or a delegated administrator's); elsewhere pass --accounts FILE".into())
             }),
             AppError::OrgPolicies { hint, .. } => Some(hint.clone()),
+            AppError::ConfigNotRecording { .. } => Some(
+                "record AWS::Lambda::Function in that region's configuration recorder and start it \
+                 (aws configservice start-configuration-recorder), or read the policies with \
+                 --function-policies api (or auto: AWS Config where it records them)"
+                    .into(),
+            ),
             AppError::Prover(_) => None,
             AppError::SecurityHub { .. } => Some(
                 "those findings are not in Security Hub: fix the reason given and run again (a \

@@ -68,6 +68,7 @@ pub(crate) mod error;
 pub mod events;
 pub(crate) mod export;
 pub(crate) mod files;
+pub(crate) mod function_policies;
 pub(crate) mod genesys;
 pub mod iac;
 pub mod iac_check;

@@ -1,7 +1,8 @@
 //! The whole path's reads for `verify` and `check`: the organization policies over the role's
 //! account and each target's account (read once per account, concurrently; the role's from
-//! `--org-policies DIR` when given), and each target's function policy (one `lambda:GetPolicy`
-//! per target and qualifier), as the core's [`PathSources`]. What cannot be read is said in
+//! `--org-policies DIR` when given), and each target's function policy (from the account's
+//! own AWS Config where it records them, else one `lambda:GetPolicy` per target and qualifier:
+//! [`super::function_policies`]), as the model's [`PathSources`]. What cannot be read is said in
 //! the sources and leaves the claims it would decide not proved; only a bad `--org-policies`
 //! file is an error.
 
@@ -12,25 +13,34 @@ use futures::future::join_all;
 
 use super::error::AppError;
 use super::events::{Event, Events};
-use crate::aws::function_policy::read_function_policies;
+use super::function_policies::{self, PolicySource};
 use crate::aws::organizations::OrgReader;
 use crate::aws::prepare::Prepared;
 use crate::aws::Clients;
 use crate::error::Result;
 use crate::iam::arn;
 use crate::iam::path::{check_org_policy_files, org_policies_from_files, OrgPolicies};
+use lambda_trust_model::path::PolicyRead;
 use lambda_trust_model::state::{Desired, Observed};
 use lambda_trust_provision::verify::{self, PathSources, Verification};
 
-/// Reads what the path needs beyond the role; `org_policies`: the role's account's SCPs and
-/// RCPs from files instead of AWS Organizations.
+/// Where the whole path's policies come from beyond AWS's own answers.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct PathAsk<'a> {
+    /// The role's account's SCPs and RCPs from files instead of AWS Organizations.
+    pub org_policies: Option<&'a Path>,
+    /// Where the function policies are read (`--function-policies`).
+    pub function_policies: PolicySource,
+}
+
+/// Reads what the path needs beyond the role.
 pub(crate) async fn path_sources(
     clients: &Clients,
     prepared: &Prepared,
-    org_policies: Option<&Path>,
+    ask: PathAsk<'_>,
     events: &dyn Events,
 ) -> Result<PathSources> {
-    sources_for(clients, prepared, &prepared.desired, org_policies, events).await
+    sources_for(clients, prepared, &prepared.desired, ask, events).await
 }
 
 /// [`path_sources`] for `desired`'s targets (`onboard`: the new one alone).
@@ -38,10 +48,10 @@ async fn sources_for(
     clients: &Clients,
     prepared: &Prepared,
     desired: &Desired,
-    org_policies: Option<&Path>,
+    ask: PathAsk<'_>,
     events: &dyn Events,
 ) -> Result<PathSources> {
-    let given = match org_policies {
+    let given = match ask.org_policies {
         Some(dir) => Some(org_policies_from_dir(dir, &desired.account_id)?),
         None => None,
     };
@@ -68,16 +78,22 @@ async fn sources_for(
     let unread: Vec<String> = (arns.into_iter())
         .filter(|a| !known.iter().any(|k| k.arn == *a))
         .collect();
+    let observed = &prepared.observed;
     let (orgs, policies) = tokio::join!(
         join_all(accounts.into_iter().map(org)),
-        read_function_policies(clients, clients.accounts(), &unread),
+        function_policies::read(clients, unread, observed, ask.function_policies),
     );
     events.event(Event::ReadDone);
+    let (policies, mut reads) = policies?;
+    for k in known {
+        reads.from.insert(k.arn.clone(), PolicyRead::GetPolicy);
+    }
     let policies = known.iter().cloned().chain(policies);
     Ok(PathSources {
         genesys_org: None,
         orgs: orgs.into_iter().collect(),
         function_policies: policies.map(|t| (t.arn, t.policy)).collect(),
+        reads,
     })
 }
 
@@ -152,6 +168,6 @@ pub(crate) async fn with_path_of(
     (desired, observed): (&Desired, &Observed),
     events: &dyn Events,
 ) -> Result<Verification> {
-    let sources = sources_for(clients, prepared, desired, None, events).await?;
+    let sources = sources_for(clients, prepared, desired, PathAsk::default(), events).await?;
     Ok(judged(verification, desired, observed, &sources))
 }

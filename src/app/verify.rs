@@ -33,6 +33,8 @@ pub(crate) struct Options {
     pub only: Option<Side>,
     /// `--org-policies DIR`: the SCPs and RCPs over the role's account, as files.
     pub org_policies: Option<PathBuf>,
+    /// `--function-policies`: where the targets' function policies are read.
+    pub function_policies: super::function_policies::PolicySource,
 }
 
 /// What `verify` found: the verdict, what drifted on AWS (with who changed it), and the
@@ -124,10 +126,13 @@ async fn read_rest(
             }
         }
     };
-    let org = options.org_policies.as_deref();
+    let ask = super::path::PathAsk {
+        org_policies: options.org_policies.as_deref(),
+        function_policies: options.function_policies,
+    };
     let sources = async {
         match aws {
-            true => Some(super::path::path_sources(clients, prepared, org, events).await),
+            true => Some(super::path::path_sources(clients, prepared, ask, events).await),
             false => None,
         }
     };

@@ -70,6 +70,11 @@ pub async fn read_function_policies(
 }
 
 impl TargetPolicy {
+    /// A policy read elsewhere (AWS Config's item of the function): no document or revision.
+    pub(crate) fn recorded(arn: &str, policy: FunctionPolicy) -> TargetPolicy {
+        TargetPolicy::of(arn, policy)
+    }
+
     fn unread(arn: &str, reason: String) -> TargetPolicy {
         TargetPolicy::of(arn, FunctionPolicy::NotRead { reason })
     }

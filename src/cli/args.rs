@@ -511,6 +511,42 @@ pub struct OrgPoliciesArgs {
     pub org_policies: Option<std::path::PathBuf>,
 }
 
+/// `--function-policies`: where the targets' function policies are read (verify, check).
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct FunctionPoliciesArgs {
+    /// Where the function policies are read.
+    ///
+    /// `auto` (default): from the account's own AWS Config in each region whose recorder
+    /// records AWS::Lambda::Function continuously — a few BatchGetResourceConfig calls for
+    /// every target, each item captured after the role's last change — and with
+    /// lambda:GetPolicy (one call per target) for the rest: other accounts, versions and
+    /// aliases, items missing or older. `config`: daily recording too, and a region that
+    /// records no function is an error. `api`: lambda:GetPolicy only (docs/check.md).
+    #[arg(long = "function-policies", value_enum, value_name = "FROM", default_value = "auto")]
+    pub from: FunctionPoliciesFrom,
+}
+
+/// The source `--function-policies` names.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum FunctionPoliciesFrom {
+    #[default]
+    Auto,
+    Config,
+    Api,
+}
+
+impl FunctionPoliciesArgs {
+    /// The source as the workflows name it.
+    pub(crate) fn source(self) -> crate::app::function_policies::PolicySource {
+        use crate::app::function_policies::PolicySource;
+        match self.from {
+            FunctionPoliciesFrom::Auto => PolicySource::Auto,
+            FunctionPoliciesFrom::Config => PolicySource::Config,
+            FunctionPoliciesFrom::Api => PolicySource::Api,
+        }
+    }
+}
+
 /// `--only aws|genesys`: one side of the integration (plan, apply, check, verify).
 #[derive(Debug, Clone, Copy, Default, Args)]
 pub struct OnlyArgs {
@@ -597,6 +633,8 @@ pub struct VerifyArgs {
     pub only: OnlyArgs,
     #[command(flatten)]
     pub org: OrgPoliciesArgs,
+    #[command(flatten)]
+    pub function_policies: FunctionPoliciesArgs,
 }
 
 // `onboard`'s flags (its help is on its variant of `Command`: a doc comment here would replace it).

@@ -444,6 +444,8 @@ Examples:
         only: OnlyArgs,
         #[command(flatten)]
         org: OrgPoliciesArgs,
+        #[command(flatten)]
+        function_policies: FunctionPoliciesArgs,
     },
     /// Every role a partner can assume, and what it can do (read-only).
     ///

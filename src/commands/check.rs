@@ -16,7 +16,7 @@ pub(super) async fn run(
     events: &dyn Events,
     files: &ReportFiles,
     only: Option<Side>,
-    org_policies: Option<&std::path::Path>,
+    path: crate::app::path::PathAsk<'_>,
     test_actions: bool,
 ) -> Result<Status> {
     let paths = inv.config.many()?;
@@ -25,7 +25,7 @@ pub(super) async fn run(
         events,
         &paths,
         only,
-        org_policies,
+        path,
         test_actions,
     )
     .await;

@@ -107,12 +107,15 @@ pub async fn run(command: &Command, inv: &Invocation) -> Result<Status> {
             files,
             only,
             org,
+            function_policies,
             test_actions,
             ..
         } => {
-            let org = org.org_policies.as_deref();
-            let side = only.side();
-            check::run(inv, events, files, side, org, *test_actions).await
+            let path = crate::app::path::PathAsk {
+                org_policies: org.org_policies.as_deref(),
+                function_policies: function_policies.source(),
+            };
+            check::run(inv, events, files, only.side(), path, *test_actions).await
         }
         Command::Onboard(args) => {
             let (dry_run, yes) = (args.dry_run, args.yes);

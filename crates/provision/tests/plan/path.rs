@@ -24,6 +24,7 @@ fn plain(d: &lambda_trust_model::state::Desired) -> PathSources {
             .into_iter()
             .map(|a| (a, FunctionPolicy::None))
             .collect(),
+        ..PathSources::default()
     }
 }
 

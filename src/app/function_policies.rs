@@ -1,0 +1,212 @@
+//! The targets' function policies for the whole path (`verify`, `check`): from the account's
+//! own AWS Config where it records Lambda functions — a few `BatchGetResourceConfig` calls for
+//! every target of a region, each item's capture time said — else `lambda:GetPolicy`, one call
+//! per target and qualifier (docs/check.md, "Where each read comes from").
+//!
+//! Config is used only for the caller's own account, in a region whose recorder is recording
+//! the type (decided from the recorders, never assumed: `lambda_trust_model::config_recorder`),
+//! and only for an item captured after the role's last change
+//! (`lambda_trust_model::config_items::from_items`); every other target, and every item Config
+//! does not hold fresh, is read with `GetPolicy`. `--function-policies config` insists (a region
+//! that does not record functions is an error naming the fix); `api` never asks Config.
+
+use std::collections::BTreeMap;
+
+use chrono::DateTime;
+use futures::future::join_all;
+
+use super::error::AppError;
+use crate::aws::config_account;
+use crate::aws::function_policy::{read_function_policies, TargetPolicy};
+use crate::aws::Clients;
+use crate::error::Result;
+use crate::iam::arn::Arn;
+use lambda_trust_model::config_items::{from_items, FromConfig};
+use lambda_trust_model::config_recorder::{records_functions, Recording};
+use lambda_trust_model::path::{PolicyRead, PolicyReads};
+use lambda_trust_model::state::Observed;
+
+/// Where the function policies are read from (`--function-policies`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum PolicySource {
+    /// AWS Config where the region records functions continuously, else `GetPolicy`.
+    #[default]
+    Auto,
+    /// AWS Config, daily recording included; a region that records no function is an error.
+    Config,
+    /// `lambda:GetPolicy` only.
+    Api,
+}
+
+/// The policies of `arns` (in no particular order) and where each came from.
+pub(crate) async fn read(
+    clients: &Clients,
+    arns: Vec<String>,
+    observed: &Observed,
+    source: PolicySource,
+) -> Result<(Vec<TargetPolicy>, PolicyReads)> {
+    let own = observed.account_id.as_str();
+    let (by_region, elsewhere) = by_region(arns, own, source);
+    let not_before = last_change(observed);
+    let regions = by_region
+        .into_iter()
+        .map(|(region, arns)| region_policies(clients, region, arns, not_before, source));
+    let (regions, others) = tokio::join!(
+        join_all(regions),
+        read_function_policies(clients, clients.accounts(), &elsewhere),
+    );
+    let mut reads = PolicyReads::default();
+    let mut policies = Vec::new();
+    let others = others.into_iter().map(|p| (p, PolicyRead::GetPolicy));
+    let mut all: Vec<(TargetPolicy, PolicyRead)> = others.collect();
+    for region in regions {
+        let (read, note) = region?;
+        all.extend(read);
+        reads.notes.extend(note);
+    }
+    for (policy, read) in all {
+        reads.from.insert(policy.arn.clone(), read);
+        policies.push(policy);
+    }
+    Ok((policies, reads))
+}
+
+/// The caller's own unqualified targets by region (Config's candidates), and the others.
+fn by_region(
+    arns: Vec<String>,
+    own: &str,
+    source: PolicySource,
+) -> (BTreeMap<String, Vec<String>>, Vec<String>) {
+    let mut regions: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut elsewhere = Vec::new();
+    for arn in arns {
+        match Arn::parse(&arn).filter(|a| a.account == own && source != PolicySource::Api) {
+            Some(a) => regions.entry(a.region.clone()).or_default().push(arn),
+            None => elsewhere.push(arn),
+        }
+    }
+    (regions, elsewhere)
+}
+
+/// The latest change lambda-trust can see to the role and its policies: the role's creation
+/// and each of its policy versions' (a new target is a new version). An item captured before
+/// it may predate what that change wrote.
+fn last_change(observed: &Observed) -> Option<i64> {
+    let role = observed.role.as_ref().and_then(|r| r.created_epoch);
+    let versions = observed.policies.iter().flat_map(|p| &p.versions);
+    role.into_iter().chain(versions.map(|v| v.created_epoch)).max()
+}
+
+/// One region's targets: Config's fresh items, `GetPolicy` for the rest; and a line saying
+/// which, when Config was asked.
+async fn region_policies(
+    clients: &Clients,
+    region: String,
+    arns: Vec<String>,
+    not_before: Option<i64>,
+    source: PolicySource,
+) -> Result<(Vec<(TargetPolicy, PolicyRead)>, Option<String>)> {
+    let (from_config, why_not) = match recorded(clients, &region, &arns, not_before, source).await? {
+        Ok(found) => (found, None),
+        Err(why) => {
+            let to_read = arns.into_iter().map(|a| (a, String::new())).collect();
+            (FromConfig { to_read, ..FromConfig::default() }, Some(why))
+        }
+    };
+    let note = match why_not {
+        Some(why) => format!(
+            "{region}: {} read with lambda:GetPolicy; AWS Config not used: {why}",
+            count(from_config.to_read.len())
+        ),
+        None => config_note(&region, &from_config),
+    };
+    let unread: Vec<String> = from_config.to_read.into_iter().map(|(a, _)| a).collect();
+    let read = read_function_policies(clients, clients.accounts(), &unread).await;
+    let config = from_config.recorded.into_iter().map(|(arn, r)| {
+        let read = PolicyRead::AwsConfig {
+            captured: rfc3339(r.captured),
+        };
+        (TargetPolicy::recorded(&arn, r.policy), read)
+    });
+    let api = read.into_iter().map(|p| (p, PolicyRead::GetPolicy));
+    Ok((config.chain(api).collect(), (source != PolicySource::Api).then_some(note)))
+}
+
+/// What a region's Config gave: how many policies, captured when, and what was left to
+/// `GetPolicy` and why (the first reason, and how many share none of it).
+fn config_note(region: &str, found: &FromConfig) -> String {
+    let captured = found.recorded.values().map(|r| r.captured);
+    let (first, last) = (captured.clone().min(), captured.max());
+    let mut note = format!("{region}: {} from AWS Config", count(found.recorded.len()));
+    if let (Some(first), Some(last)) = (first, last) {
+        note.push_str(&format!(", captured {} to {}", rfc3339(first), rfc3339(last)));
+    }
+    if let Some((arn, why)) = found.to_read.first() {
+        note.push_str(&format!(
+            "; {} read with lambda:GetPolicy ({arn}: {why}{})",
+            count(found.to_read.len()),
+            match found.to_read.len() {
+                1 => String::new(),
+                n => format!("; {} more", n - 1),
+            }
+        ));
+    }
+    note
+}
+
+fn count(n: usize) -> String {
+    match n {
+        1 => "1 function policy".into(),
+        n => format!("{n} function policies"),
+    }
+}
+
+fn rfc3339(epoch: i64) -> String {
+    let t = DateTime::from_timestamp(epoch, 0).unwrap_or_default();
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// What the region's Config holds of `arns`, or why it is not asked (`Err`). With
+/// `--function-policies config`, a region that records no function is an error.
+async fn recorded(
+    clients: &Clients,
+    region: &str,
+    arns: &[String],
+    not_before: Option<i64>,
+    source: PolicySource,
+) -> Result<std::result::Result<FromConfig, String>> {
+    if source == PolicySource::Api {
+        return Ok(Err("--function-policies api".into()));
+    }
+    let recording = match config_account::recorders(clients, region).await {
+        Ok(recorders) => records_functions(&recorders),
+        Err(e) if source == PolicySource::Auto => Recording::No { why: e.to_string() },
+        Err(e) => return Err(e.into()),
+    };
+    match (recording, source) {
+        (Recording::Continuous { .. }, _) | (Recording::Daily { .. }, PolicySource::Config) => {}
+        (Recording::Daily { recorder }, _) => {
+            return Ok(Err(format!(
+                "recorder {recorder} records functions daily, so an item can be a day old \
+                 (--function-policies config takes them)"
+            )))
+        }
+        (Recording::No { why }, PolicySource::Config) => {
+            let region = region.to_owned();
+            return Err(AppError::ConfigNotRecording { region, why }.into());
+        }
+        (Recording::No { why }, _) => return Ok(Err(why)),
+    }
+    let names: std::collections::BTreeSet<String> = (arns.iter())
+        .filter_map(|a| match Arn::parse(a)?.function_parts()? {
+            (name, None) => Some(name.to_owned()),
+            _ => None,
+        })
+        .collect();
+    let names: Vec<String> = names.into_iter().collect();
+    match config_account::function_items(clients, region, &names).await {
+        Ok(items) => Ok(Ok(from_items(arns, &items, not_before))),
+        Err(e) if source == PolicySource::Auto => Ok(Err(e.to_string())),
+        Err(e) => Err(e.into()),
+    }
+}
