@@ -24,6 +24,11 @@ Usage:
   seed_audit.py ENDPOINT aggregator NAME [ACCOUNT,...]
       An AWS Config aggregator NAME in the default account and us-east-1: over the
       organization (run `org` first), or over the comma-separated accounts given.
+  seed_audit.py ENDPOINT recorder REGION GROUP [FREQUENCY]
+      The default account's AWS Config recorder in REGION, started: GROUP `all` (every
+      supported type), `lambda` (AWS::Lambda::Function only), `iam` (IAM roles only, no
+      functions) or `no-lambda` (every type but functions); FREQUENCY `CONTINUOUS` (default)
+      or `DAILY`. `stopped` as FREQUENCY puts it without starting it.
   seed_audit.py ENDPOINT dump [encoded]
       Prints what `aws iam get-account-authorization-details` writes for the default account:
       every page merged (the CLI's paginator), documents as JSON objects, dates in ISO 8601.
@@ -242,6 +247,29 @@ def aggregator(name, accounts=None):
     client("config").put_configuration_aggregator(ConfigurationAggregatorName=name, **source)
 
 
+def recorder(region, group, frequency="CONTINUOUS"):
+    groups = {
+        "all": {"allSupported": True, "includeGlobalResourceTypes": False,
+                "recordingStrategy": {"useOnly": "ALL_SUPPORTED_RESOURCE_TYPES"}},
+        "lambda": {"allSupported": False, "resourceTypes": ["AWS::Lambda::Function"],
+                   "recordingStrategy": {"useOnly": "INCLUSION_BY_RESOURCE_TYPES"}},
+        "iam": {"allSupported": False, "resourceTypes": ["AWS::IAM::Role"],
+                "recordingStrategy": {"useOnly": "INCLUSION_BY_RESOURCE_TYPES"}},
+        "no-lambda": {"allSupported": False,
+                      "exclusionByResourceTypes": {"resourceTypes": ["AWS::Lambda::Function"]},
+                      "recordingStrategy": {"useOnly": "EXCLUSION_BY_RESOURCE_TYPES"}},
+    }
+    config = boto3.client("config", endpoint_url=ENDPOINT, region_name=region,
+                          aws_access_key_id="testing", aws_secret_access_key="testing")
+    mode = {"recordingFrequency": "DAILY" if frequency == "DAILY" else "CONTINUOUS"}
+    config.put_configuration_recorder(ConfigurationRecorder={
+        "name": "default", "roleARN": "arn:aws:iam::123456789012:role/aws-config-recorder",
+        "recordingGroup": groups[group], "recordingMode": mode})
+    if frequency != "stopped":
+        config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "config"})
+        config.start_configuration_recorder(ConfigurationRecorderName="default")
+
+
 def dump(encoded):
     from urllib.parse import quote
     pages = client("iam").get_paginator("get_account_authorization_details").paginate()
@@ -274,6 +302,8 @@ elif sys.argv[2] == "roles":
     seed_roles(sys.argv[3], int(sys.argv[4]))
 elif sys.argv[2] == "aggregator":
     aggregator(sys.argv[3], (sys.argv[4:] or [None])[0])
+elif sys.argv[2] == "recorder":
+    recorder(*sys.argv[3:6])
 elif sys.argv[2] == "hostile":
     seed_hostile(sys.argv[3])
 elif sys.argv[2] == "terminal":

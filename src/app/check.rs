@@ -201,6 +201,8 @@ fn judge(name: &str, reading: Reading, only: Option<Side>) -> drift::ConfigRepor
     report
         .notes
         .extend(assumed.map(|a| format!("Genesys Cloud gets through assuming {a}")));
+    let reads = verification.path.iter().flat_map(|p| &p.function_policies);
+    (report.notes).extend(reads.map(|n| format!("function policies in {n}")));
     hand_over(&mut report, config.managed_by);
     report.not_checked = not_checked(only, config);
     report.subject = Some(verify::Subject::of(desired, region));

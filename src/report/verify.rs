@@ -89,6 +89,11 @@ fn path_lines(path: &lambda_trust_provision::verify::PathClaims, styles: Styles)
         out.push_str(&styles.dim(&printable(&line)));
         out.push('\n');
     }
+    for note in &path.function_policies {
+        let line = format!("        function policies in {note}");
+        out.push_str(&styles.dim(&printable(&line)));
+        out.push('\n');
+    }
     for t in &path.targets {
         let claims = [
             ("Genesys Cloud gets through to", &t.genesys_gets_through),

@@ -57,13 +57,20 @@ fn granted(doc: &serde_json::Value) -> Vec<String> {
 }
 
 /// The AWS calls `check` may make at `n` targets besides one `lambda:GetPolicy` per target
-/// (issue: at most 60 at 500, 100 at 1,000).
+/// (issue: at most 60 at 500); at 1,000 targets, where AWS Config records the functions, the
+/// whole check (issue 58: at most 100).
 fn call_budget(n: usize) -> Option<usize> {
     match n {
         500 => Some(60),
         1000 => Some(100),
         _ => None,
     }
+}
+
+/// At 1,000 targets the account's AWS Config records its functions (`--function-policies
+/// auto` reads their policies from it); below, it has no recorder.
+fn config_records(n: usize) -> bool {
+    n == 1000
 }
 
 fn scenario(n: usize) {
@@ -115,6 +122,9 @@ fn scenario(n: usize) {
 
     let (_, writes) = env.writes_of(&["apply", "--yes"], 0);
     assert_eq!(writes, 0, "second apply with {n} targets");
+    if config_records(n) {
+        support::seed_audit(&env.moto.url(), &["recorder", "us-east-1", "all"]);
+    }
     env.proxy.clear();
     let started = std::time::Instant::now();
     env.expect(&["check"], 0);
@@ -132,12 +142,24 @@ fn scenario(n: usize) {
     } else {
         assert_eq!((lists, gets), (0, n), "{n} targets");
     }
-    // The whole path reads each target's own resource policy: one lambda:GetPolicy per target
-    // and qualifier, the floor (Lambda has no batch read of resource policies). Every other
-    // call stays within the budget.
-    assert_eq!(env.proxy.count("lambda:GetPolicy"), n, "{n} targets");
+    // The whole path reads each target's own resource policy: from AWS Config's items in
+    // batches of 100 where it records the functions, else one lambda:GetPolicy per target and
+    // qualifier (Lambda has no batch read of resource policies). Every other call stays
+    // within the budget.
+    let (get_policy, batches) = match config_records(n) {
+        true => (0, n.div_ceil(100)),
+        false => (n, 0),
+    };
+    assert_eq!(
+        (
+            env.proxy.count("lambda:GetPolicy"),
+            env.proxy.count("config:BatchGetResourceConfig")
+        ),
+        (get_policy, batches),
+        "{n} targets"
+    );
     if let Some(budget) = call_budget(n) {
-        let others = check_calls.len() - n;
+        let others = check_calls.len() - get_policy;
         assert!(
             others <= budget,
             "check at {n} targets made {others} calls besides GetPolicy (budget {budget}): {:?}",
@@ -176,12 +198,13 @@ fn scenario(n: usize) {
             .count()
     };
     println!(
-        "{n} targets: {} shard(s) | check: {} calls: {} IAM + {} STS + {} Lambda reads, 0 writes, {check_ms} ms | onboard: {} IAM + {} STS + {} Lambda reads, {} write(s), {onboard_ms} ms, touched {touched:?}",
+        "{n} targets: {} shard(s) | check: {} calls: {} IAM + {} STS + {} Lambda + {} Config reads, 0 writes, {check_ms} ms | onboard: {} IAM + {} STS + {} Lambda reads, {} write(s), {onboard_ms} ms, touched {touched:?}",
         shards.len(),
         check_calls.len(),
         reads(&check_calls, "iam"),
         reads(&check_calls, "sts"),
         reads(&check_calls, "lambda"),
+        reads(&check_calls, "config"),
         reads(&onboard_calls, "iam"),
         reads(&onboard_calls, "sts"),
         reads(&onboard_calls, "lambda"),

@@ -68,6 +68,7 @@ mod live_onboard;
 mod live_org_policies;
 mod live_ownership;
 mod live_path;
+mod live_function_policies;
 mod live_path_read;
 mod live_pipeline;
 mod live_probe;

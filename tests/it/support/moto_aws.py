@@ -86,6 +86,19 @@ Multi-Region Data Aggregation"), for AWS::IAM::Role, AWS::IAM::Policy and AWS::L
   function tagged `lambda-trust-test:config-not-recorded` comes back as a recorder that leaves
   its type out records it: status ResourceNotRecorded, no configuration.
 
+An account's own AWS Config (API Reference: PutConfigurationRecorder,
+DescribeConfigurationRecorders, BatchGetResourceConfig; RecordingMode):
+- A recorder keeps its recordingMode (recordingFrequency CONTINUOUS or DAILY, with overrides per
+  resource type; CONTINUOUS when not given) and answers it, with its recordingScope PAID and
+  its ARN (moto: drops recordingMode).
+- BatchGetResourceConfig answers AWS::Lambda::Function items of the region's functions by
+  name, as the aggregator does, only while the region's recorder records the type and is
+  recording; 1 to 100 keys (ValidationException); a function that is not there is left out
+  (moto: no Lambda items).
+- Fault injection for the tests: a function tagged `lambda-trust-test:config-captured` = epoch
+  seconds is an item captured then; `lambda-trust-test:config-unprocessed` = N comes back in
+  unprocessedResourceKeys the first N times.
+
 IAM (API Reference, RoleDetail, RoleLastUsed):
 - A role's CreateDate and RoleLastUsed can be in the past (moto: always now, or never): the
   `lambda-trust-test:created` / `:last-used` / `:last-used-region` tags set them at creation.
@@ -1017,6 +1030,87 @@ def batch_get_aggregate_resource_config(self, aggregator_name, resource_identifi
     return {"BaseConfigurationItems": found, "UnprocessedResourceIdentifiers": unprocessed}
 
 
+# ------------------------------------------------------------------ An account's own AWS Config
+
+CONFIG_CAPTURED = "lambda-trust-test:config-captured"
+FREQUENCIES = ("CONTINUOUS", "DAILY")
+_put_recorder = config_models.ConfigBackend.put_configuration_recorder
+
+
+def put_configuration_recorder(self, config_recorder):
+    mode = config_recorder.get("recordingMode") or {"recordingFrequency": "CONTINUOUS"}
+    frequencies = [mode.get("recordingFrequency")] + [
+        o.get("recordingFrequency") for o in mode.get("recordingModeOverrides") or []]
+    if any(f not in FREQUENCIES for f in frequencies):
+        raise ValidationException(
+            "1 validation error detected: Value at 'configurationRecorder.recordingMode."
+            "recordingFrequency' failed to satisfy constraint: Member must satisfy enum value "
+            "set: [CONTINUOUS, DAILY]")
+    if any(not o.get("resourceTypes") for o in mode.get("recordingModeOverrides") or []):
+        raise ValidationException(
+            "1 validation error detected: Value at 'configurationRecorder.recordingMode."
+            "recordingModeOverrides.member.resourceTypes' failed to satisfy constraint: Member "
+            "must have length greater than or equal to 1")
+    _put_recorder(self, config_recorder)
+    recorder = self.recorders[config_recorder["name"]]
+    recorder.recording_mode = {"recordingFrequency": mode["recordingFrequency"],
+                               "recordingModeOverrides": mode.get("recordingModeOverrides") or []}
+    recorder.recording_scope = "PAID"
+    recorder.arn = (f"arn:aws:config:{self.region_name}:{self.account_id}:"
+                    f"configuration-recorder/{recorder.name}/lambdatrustfake")
+
+
+def records_functions(backend):
+    """Whether the region's recorder records AWS::Lambda::Function and is recording."""
+    for r in backend.recorders.values():
+        g = r.recording_group
+        strategy = (g.recording_strategy or {}).get("useOnly")
+        excluded = (g.exclusion_by_resource_types or {}).get("resourceTypes") or []
+        takes = {
+            "ALL_SUPPORTED_RESOURCE_TYPES": True,
+            "INCLUSION_BY_RESOURCE_TYPES": FUNCTION_TYPE in (g.resource_types or []),
+            "EXCLUSION_BY_RESOURCE_TYPES": FUNCTION_TYPE not in excluded,
+        }.get(strategy, g.all_supported or FUNCTION_TYPE in (g.resource_types or []))
+        if takes and r.status.recording:
+            return True
+    return False
+
+
+_batch_get = config_models.ConfigBackend.batch_get_resource_config
+
+
+def batch_get_resource_config(self, resource_keys, backend_region):
+    keys = resource_keys or []
+    if not keys:
+        raise ValidationException(
+            "1 validation error detected: Value '[]' at 'resourceKeys' failed to satisfy "
+            "constraint: Member must have length greater than or equal to 1")
+    functions = [k for k in keys if k.get("resourceType") == FUNCTION_TYPE]
+    if not functions or len(keys) > 100:
+        return _batch_get(self, resource_keys, backend_region)
+    others = [k for k in keys if k.get("resourceType") != FUNCTION_TYPE]
+    found = _batch_get(self, others, backend_region)["baseConfigurationItems"] if others else []
+    unprocessed = []
+    regional = dict.get(lambda_backends[self.account_id], backend_region)
+    if regional is not None and records_functions(self):
+        for key in functions:
+            group = regional._lambdas._functions.get(key["resourceId"])
+            if group is None:
+                continue
+            fn = group["latest"]
+            if injected_unprocessed(self.account_id, fn):
+                unprocessed.append(key)
+                continue
+            item = function_item(self.account_id, backend_region, fn)
+            captured = tags_of(fn).get(CONFIG_CAPTURED)
+            if captured is not None and "configurationItemCaptureTime" in item:
+                item["configurationItemCaptureTime"] = float(captured)
+            found.append(item)
+    return {"baseConfigurationItems": found, "unprocessedResourceKeys": unprocessed}
+
+
+config_models.ConfigBackend.put_configuration_recorder = put_configuration_recorder
+config_models.ConfigBackend.batch_get_resource_config = batch_get_resource_config
 config_models.ConfigBackend.put_configuration_aggregator = put_configuration_aggregator
 config_models.ConfigBackend.list_aggregate_discovered_resources = list_aggregate_discovered_resources
 config_models.ConfigBackend.batch_get_aggregate_resource_config = batch_get_aggregate_resource_config
