@@ -94,7 +94,9 @@ fn by_region(
 fn last_change(observed: &Observed) -> Option<i64> {
     let role = observed.role.as_ref().and_then(|r| r.created_epoch);
     let versions = observed.policies.iter().flat_map(|p| &p.versions);
-    role.into_iter().chain(versions.map(|v| v.created_epoch)).max()
+    role.into_iter()
+        .chain(versions.map(|v| v.created_epoch))
+        .max()
 }
 
 /// One region's targets: Config's fresh items, `GetPolicy` for the rest; and a line saying
@@ -106,11 +108,18 @@ async fn region_policies(
     not_before: Option<i64>,
     source: PolicySource,
 ) -> Result<(Vec<(TargetPolicy, PolicyRead)>, Option<String>)> {
-    let (from_config, why_not) = match recorded(clients, &region, &arns, not_before, source).await? {
+    let (from_config, why_not) = match recorded(clients, &region, &arns, not_before, source).await?
+    {
         Ok(found) => (found, None),
         Err(why) => {
             let to_read = arns.into_iter().map(|a| (a, String::new())).collect();
-            (FromConfig { to_read, ..FromConfig::default() }, Some(why))
+            (
+                FromConfig {
+                    to_read,
+                    ..FromConfig::default()
+                },
+                Some(why),
+            )
         }
     };
     let note = match why_not {
@@ -129,7 +138,10 @@ async fn region_policies(
         (TargetPolicy::recorded(&arn, r.policy), read)
     });
     let api = read.into_iter().map(|p| (p, PolicyRead::GetPolicy));
-    Ok((config.chain(api).collect(), (source != PolicySource::Api).then_some(note)))
+    Ok((
+        config.chain(api).collect(),
+        (source != PolicySource::Api).then_some(note),
+    ))
 }
 
 /// What a region's Config gave: how many policies, captured when, and what was left to
@@ -139,7 +151,11 @@ fn config_note(region: &str, found: &FromConfig) -> String {
     let (first, last) = (captured.clone().min(), captured.max());
     let mut note = format!("{region}: {} from AWS Config", count(found.recorded.len()));
     if let (Some(first), Some(last)) = (first, last) {
-        note.push_str(&format!(", captured {} to {}", rfc3339(first), rfc3339(last)));
+        note.push_str(&format!(
+            ", captured {} to {}",
+            rfc3339(first),
+            rfc3339(last)
+        ));
     }
     if let Some((arn, why)) = found.to_read.first() {
         note.push_str(&format!(

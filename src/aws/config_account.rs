@@ -26,8 +26,8 @@ pub(crate) async fn recorders(clients: &Clients, region: &str) -> Result<Vec<Rec
         config.describe_configuration_recorders().send(),
         config.describe_configuration_recorder_status().send(),
     );
-    let recorders = recorders
-        .map_err(|e| AwsError::from_sdk("config:DescribeConfigurationRecorders", e))?;
+    let recorders =
+        recorders.map_err(|e| AwsError::from_sdk("config:DescribeConfigurationRecorders", e))?;
     let statuses = statuses
         .map_err(|e| AwsError::from_sdk("config:DescribeConfigurationRecorderStatus", e))?;
     let status = |name: &str| {
@@ -55,9 +55,17 @@ fn recorder(r: &aws_sdk_config::types::ConfigurationRecorder, recording: Option<
             .map(|e| types(e.resource_types()))
             .unwrap_or_default(),
         frequency: mode.map(|m| m.recording_frequency().as_str().to_owned()),
-        overrides: (mode.map(|m| m.recording_mode_overrides()).unwrap_or_default().iter())
-            .map(|o| (types(o.resource_types()), o.recording_frequency().as_str().to_owned()))
-            .collect(),
+        overrides: (mode
+            .map(|m| m.recording_mode_overrides())
+            .unwrap_or_default()
+            .iter())
+        .map(|o| {
+            (
+                types(o.resource_types()),
+                o.recording_frequency().as_str().to_owned(),
+            )
+        })
+        .collect(),
         scope: r.recording_scope().map(|s| s.as_str().to_owned()),
         recording,
     }

@@ -522,7 +522,12 @@ pub struct FunctionPoliciesArgs {
     /// lambda:GetPolicy (one call per target) for the rest: other accounts, versions and
     /// aliases, items missing or older. `config`: daily recording too, and a region that
     /// records no function is an error. `api`: lambda:GetPolicy only (docs/check.md).
-    #[arg(long = "function-policies", value_enum, value_name = "FROM", default_value = "auto")]
+    #[arg(
+        long = "function-policies",
+        value_enum,
+        value_name = "FROM",
+        default_value = "auto"
+    )]
     pub from: FunctionPoliciesFrom,
 }
 

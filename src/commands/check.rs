@@ -20,15 +20,7 @@ pub(super) async fn run(
     test_actions: bool,
 ) -> Result<Status> {
     let paths = inv.config.many()?;
-    let report = check::check(
-        &inv.settings,
-        events,
-        &paths,
-        only,
-        path,
-        test_actions,
-    )
-    .await;
+    let report = check::check(&inv.settings, events, &paths, only, path, test_actions).await;
     print_report(&inv.output, files, &report)
 }
 

@@ -21,7 +21,10 @@ fn applied(recorder: Option<(&str, &str)>) -> Env {
     let env = setup(&TARGETS);
     env.expect(&["apply", "--yes"], 0);
     if let Some((group, frequency)) = recorder {
-        seed_audit(&env.moto.url(), &["recorder", "us-east-1", group, frequency]);
+        seed_audit(
+            &env.moto.url(),
+            &["recorder", "us-east-1", group, frequency],
+        );
     }
     env.proxy.clear();
     env
@@ -29,7 +32,12 @@ fn applied(recorder: Option<(&str, &str)>) -> Env {
 
 fn tag(env: &Env, name: &str, key: &str, value: &str) {
     let path = format!("/2017-03-31/tags/{}", percent_encode(&arn(name)));
-    let r = env.moto.client().lambda("us-east-1", "POST", &path, Some(&json!({"Tags": {key: value}})));
+    let r = env.moto.client().lambda(
+        "us-east-1",
+        "POST",
+        &path,
+        Some(&json!({"Tags": {key: value}})),
+    );
     assert!(r.is_success(), "tag {name}: {}", r.text());
 }
 
@@ -41,7 +49,10 @@ fn sources(v: &Value) -> Vec<(String, String)> {
         .map(|t| {
             let name = t["target"].as_str().unwrap_or_default();
             let from = t["function_policy"]["source"].as_str().unwrap_or("none");
-            (name.rsplit(':').next().unwrap_or_default().to_owned(), from.to_owned())
+            (
+                name.rsplit(':').next().unwrap_or_default().to_owned(),
+                from.to_owned(),
+            )
         })
         .collect()
 }
@@ -65,17 +76,25 @@ fn a_recording_region_answers_every_target_in_one_batch_and_get_policy_reads_non
         "{:?}",
         sources(&v)
     );
-    let captured = v["path"]["targets"][0]["function_policy"]["captured"].as_str().unwrap();
+    let captured = v["path"]["targets"][0]["function_policy"]["captured"]
+        .as_str()
+        .unwrap();
     assert!(captured.ends_with('Z'), "{captured}");
     let note = v["path"]["function_policies"][0].as_str().unwrap();
-    assert!(note.starts_with("us-east-1: 3 function policies from AWS Config"), "{note}");
+    assert!(
+        note.starts_with("us-east-1: 3 function policies from AWS Config"),
+        "{note}"
+    );
 
     // `check` reads the same way and says so in its notes.
     env.proxy.clear();
     let run = env.expect(&["check", "--format", "json"], 0);
     assert_eq!(calls(&env), (1, 1, 0));
     let notes = json_of(&run)["configs"][0]["notes"].to_string();
-    assert!(notes.contains("3 function policies from AWS Config"), "{notes}");
+    assert!(
+        notes.contains("3 function policies from AWS Config"),
+        "{notes}"
+    );
 
     // `api` never asks Config.
     env.proxy.clear();
@@ -88,7 +107,10 @@ fn what_config_holds_is_judged_a_public_statement_in_an_item_refutes_nobody_else
     let env = applied(Some(("lambda", "CONTINUOUS")));
     let open = json!({"StatementId": "anyone", "Action": "lambda:InvokeFunction",
         "Principal": "*"});
-    let r = env.moto.client().add_permission(&arn("lookup-b"), None, &open);
+    let r = env
+        .moto
+        .client()
+        .add_permission(&arn("lookup-b"), None, &open);
     assert!(r.is_success(), "{}", r.text());
     let run = env.run(&["verify", "--format", "json"]);
     assert_eq!(run.code, 3, "{}", run.stderr);
@@ -102,22 +124,42 @@ fn what_config_holds_is_judged_a_public_statement_in_an_item_refutes_nobody_else
 #[test]
 fn an_item_captured_before_the_role_s_last_change_is_read_again_with_get_policy() {
     let env = applied(Some(("all", "CONTINUOUS")));
-    tag(&env, "lookup-c", "lambda-trust-test:config-captured", "1000");
+    tag(
+        &env,
+        "lookup-c",
+        "lambda-trust-test:config-captured",
+        "1000",
+    );
     env.proxy.clear();
     let v = json_of(&env.expect(&["verify", "--format", "json"], 0));
     assert_eq!(calls(&env), (1, 1, 1));
-    let want = [("lookup-a", "aws-config"), ("lookup-b", "aws-config"), ("lookup-c", "get-policy")];
-    let want: Vec<(String, String)> = want.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    let want = [
+        ("lookup-a", "aws-config"),
+        ("lookup-b", "aws-config"),
+        ("lookup-c", "get-policy"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
     assert_eq!(sources(&v), want);
     let note = v["path"]["function_policies"][0].as_str().unwrap();
-    assert!(note.contains("1 function policy read with lambda:GetPolicy"), "{note}");
+    assert!(
+        note.contains("1 function policy read with lambda:GetPolicy"),
+        "{note}"
+    );
     assert!(note.contains("before the role's last change"), "{note}");
 }
 
 #[test]
 fn unprocessed_keys_are_asked_once_more() {
     let env = applied(Some(("all", "CONTINUOUS")));
-    tag(&env, "lookup-a", "lambda-trust-test:config-unprocessed", "1");
+    tag(
+        &env,
+        "lookup-a",
+        "lambda-trust-test:config-unprocessed",
+        "1",
+    );
     env.proxy.clear();
     env.expect(&["check"], 0);
     assert_eq!(calls(&env), (1, 2, 0));
@@ -127,7 +169,11 @@ fn unprocessed_keys_are_asked_once_more() {
 fn a_region_that_does_not_record_functions_is_read_with_get_policy_and_said() {
     for (group, frequency, why) in [
         ("iam", "CONTINUOUS", "leaves AWS::Lambda::Function out"),
-        ("no-lambda", "CONTINUOUS", "leaves AWS::Lambda::Function out"),
+        (
+            "no-lambda",
+            "CONTINUOUS",
+            "leaves AWS::Lambda::Function out",
+        ),
         ("all", "stopped", "not recording"),
         ("all", "DAILY", "records functions daily"),
     ] {
@@ -145,7 +191,10 @@ fn a_region_that_does_not_record_functions_is_read_with_get_policy_and_said() {
         } else {
             assert_eq!(run.code, 1, "{group} {frequency}: {}", run.stdout);
             let all = format!("{}{}", run.stdout, run.stderr);
-            assert!(all.contains("does not record Lambda functions in us-east-1"), "{all}");
+            assert!(
+                all.contains("does not record Lambda functions in us-east-1"),
+                "{all}"
+            );
             assert!(all.contains("start-configuration-recorder"), "{all}");
         }
     }

@@ -14,7 +14,6 @@
 
 use std::collections::BTreeMap;
 
-
 use super::config_items::ConfigItem;
 use super::{AccountIam, AccountReport, AuditPath};
 use lambda_trust_iam::arn::Arn;

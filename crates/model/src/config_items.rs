@@ -131,13 +131,17 @@ fn recorded(
 ) -> Result<RecordedPolicy, String> {
     let qualifier = Arn::parse(target).and_then(|a| Some(a.function_parts()?.1?.to_owned()));
     if let Some(q) = qualifier {
-        return Err(format!("AWS Config does not record a version's or alias's policy ({q})"));
+        return Err(format!(
+            "AWS Config does not record a version's or alias's policy ({q})"
+        ));
     }
     let item = item.ok_or("AWS Config holds no item of it")?;
     if !item.is_current() {
         return Err(format!("its AWS Config item is {}", item.status));
     }
-    let captured = item.captured.ok_or("its AWS Config item has no capture time")?;
+    let captured = item
+        .captured
+        .ok_or("its AWS Config item has no capture time")?;
     if let Some(t) = not_before.filter(|t| captured < *t) {
         return Err(format!(
             "its AWS Config item was captured {}s before the role's last change",
@@ -164,7 +168,10 @@ mod tests {
             resource_type: FUNCTION_TYPE.into(),
             status: status.into(),
             arn: Some(arn.into()),
-            supplementary: policy.map(|p| ("Policy".into(), p.into())).into_iter().collect(),
+            supplementary: policy
+                .map(|p| ("Policy".into(), p.into()))
+                .into_iter()
+                .collect(),
             captured,
             ..ConfigItem::default()
         }
@@ -181,11 +188,17 @@ mod tests {
     fn a_fresh_current_item_gives_the_policy_with_its_capture_time() {
         let text = policy();
         let other = "arn:aws:lambda:us-east-1:111111111111:function:other";
-        let items = [item(ARN, "OK", Some(100), Some(&text)), item(other, "OK", Some(90), None)];
+        let items = [
+            item(ARN, "OK", Some(100), Some(&text)),
+            item(other, "OK", Some(90), None),
+        ];
         let got = from_items(&[ARN.into(), other.into()], &items, Some(90));
         assert!(got.to_read.is_empty(), "{:?}", got.to_read);
         assert_eq!(got.recorded[ARN].captured, 100);
-        assert!(matches!(got.recorded[ARN].policy, FunctionPolicy::Policy(_)));
+        assert!(matches!(
+            got.recorded[ARN].policy,
+            FunctionPolicy::Policy(_)
+        ));
         assert_eq!(got.recorded[other].policy, FunctionPolicy::None);
     }
 
@@ -193,19 +206,47 @@ mod tests {
     fn what_config_cannot_answer_for_is_left_to_get_policy_never_no_policy() {
         let text = policy();
         let cases = [
-            (vec![item(ARN, "OK", Some(80), Some(&text))], ARN.to_string(), "before the role"),
-            (vec![item(ARN, "OK", None, None)], ARN.to_string(), "no capture time"),
-            (vec![item(ARN, "ResourceNotRecorded", Some(100), None)], ARN.into(), "ResourceNotRecorded"),
-            (vec![item(ARN, "ResourceDeleted", Some(100), None)], ARN.into(), "ResourceDeleted"),
-            (vec![item(ARN, "OK", Some(100), Some("[]"))], ARN.into(), "not a policy document"),
+            (
+                vec![item(ARN, "OK", Some(80), Some(&text))],
+                ARN.to_string(),
+                "before the role",
+            ),
+            (
+                vec![item(ARN, "OK", None, None)],
+                ARN.to_string(),
+                "no capture time",
+            ),
+            (
+                vec![item(ARN, "ResourceNotRecorded", Some(100), None)],
+                ARN.into(),
+                "ResourceNotRecorded",
+            ),
+            (
+                vec![item(ARN, "ResourceDeleted", Some(100), None)],
+                ARN.into(),
+                "ResourceDeleted",
+            ),
+            (
+                vec![item(ARN, "OK", Some(100), Some("[]"))],
+                ARN.into(),
+                "not a policy document",
+            ),
             (vec![], ARN.into(), "holds no item"),
-            (vec![item(ARN, "OK", Some(100), None)], format!("{ARN}:live"), "alias's policy (live)"),
+            (
+                vec![item(ARN, "OK", Some(100), None)],
+                format!("{ARN}:live"),
+                "alias's policy (live)",
+            ),
         ];
         for (items, target, why) in cases {
             let got = from_items(std::slice::from_ref(&target), &items, Some(90));
             assert!(got.recorded.is_empty(), "{target}: {got:?}");
             assert_eq!(got.to_read.len(), 1);
-            assert!(got.to_read[0].1.contains(why), "{why}: {}", got.to_read[0].1);
+            assert!(
+                got.to_read[0].1.contains(why),
+                "{why}: {}",
+                got.to_read[0].1
+            );
         }
     }
 }

@@ -139,14 +139,20 @@ mod tests {
     #[test]
     fn the_recording_group_and_mode_decide() {
         let continuous = |r: Recorder| records_functions(&[r]);
-        assert!(matches!(continuous(recorder()), Recording::Continuous { .. }));
+        assert!(matches!(
+            continuous(recorder()),
+            Recording::Continuous { .. }
+        ));
         let included = Recorder {
             strategy: Some("INCLUSION_BY_RESOURCE_TYPES".into()),
             all_supported: false,
             resource_types: lambda(),
             ..recorder()
         };
-        assert!(matches!(continuous(included.clone()), Recording::Continuous { .. }));
+        assert!(matches!(
+            continuous(included.clone()),
+            Recording::Continuous { .. }
+        ));
         let other = Recorder {
             resource_types: vec!["AWS::IAM::Role".into()],
             ..included
