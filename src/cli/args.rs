@@ -514,7 +514,7 @@ pub struct OrgPoliciesArgs {
 /// `--function-policies`: where the targets' function policies are read (verify, check).
 #[derive(Debug, Clone, Copy, Default, Args)]
 pub struct FunctionPoliciesArgs {
-    /// Where the function policies are read.
+    /// Read function policies from: auto, config or api.
     ///
     /// `auto` (default): from the account's own AWS Config in each region whose recorder
     /// records AWS::Lambda::Function continuously — a few BatchGetResourceConfig calls for
@@ -526,7 +526,9 @@ pub struct FunctionPoliciesArgs {
         long = "function-policies",
         value_enum,
         value_name = "FROM",
-        default_value = "auto"
+        default_value = "auto",
+        hide_default_value = true,
+        hide_possible_values = true
     )]
     pub from: FunctionPoliciesFrom,
 }
@@ -538,18 +540,6 @@ pub enum FunctionPoliciesFrom {
     Auto,
     Config,
     Api,
-}
-
-impl FunctionPoliciesArgs {
-    /// The source as the workflows name it.
-    pub(crate) fn source(self) -> crate::app::function_policies::PolicySource {
-        use crate::app::function_policies::PolicySource;
-        match self.from {
-            FunctionPoliciesFrom::Auto => PolicySource::Auto,
-            FunctionPoliciesFrom::Config => PolicySource::Config,
-            FunctionPoliciesFrom::Api => PolicySource::Api,
-        }
-    }
 }
 
 /// `--only aws|genesys`: one side of the integration (plan, apply, check, verify).

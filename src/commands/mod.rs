@@ -113,7 +113,7 @@ pub async fn run(command: &Command, inv: &Invocation) -> Result<Status> {
         } => {
             let path = crate::app::path::PathAsk {
                 org_policies: org.org_policies.as_deref(),
-                function_policies: function_policies.source(),
+                function_policies: policy_source(*function_policies),
             };
             check::run(inv, events, files, only.side(), path, *test_actions).await
         }
@@ -140,5 +140,18 @@ fn writes(w: crate::app::write::Writes) -> crate::report::Writes {
     crate::report::Writes {
         aws: w.aws,
         genesys: w.genesys,
+    }
+}
+
+/// `--function-policies` as the workflows name it.
+pub(crate) fn policy_source(
+    args: crate::cli::FunctionPoliciesArgs,
+) -> crate::app::function_policies::PolicySource {
+    use crate::app::function_policies::PolicySource;
+    use crate::cli::FunctionPoliciesFrom;
+    match args.from {
+        FunctionPoliciesFrom::Auto => PolicySource::Auto,
+        FunctionPoliciesFrom::Config => PolicySource::Config,
+        FunctionPoliciesFrom::Api => PolicySource::Api,
     }
 }
