@@ -514,7 +514,7 @@ pub struct OrgPoliciesArgs {
 /// `--function-policies`: where the targets' function policies are read (verify, check).
 #[derive(Debug, Clone, Copy, Default, Args)]
 pub struct FunctionPoliciesArgs {
-    /// Read function policies from: auto, config or api.
+    /// Where function policies come from.
     ///
     /// `auto` (default): from the account's own AWS Config in each region whose recorder
     /// records AWS::Lambda::Function continuously — a few BatchGetResourceConfig calls for
