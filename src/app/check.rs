@@ -96,13 +96,24 @@ async fn read(
     };
     let allow_weaker = settings.templates.allow_weaker;
     let state = aws_prepare::prepare(&clients, loaded.clone(), &templates, allow_weaker);
-    let (prepared, signed_in) = futures::join!(state, signing_in);
+    // The path's reads that need only the config go beside the role's.
+    let early = async {
+        match ask.only {
+            Some(Side::Genesys) => Ok(None),
+            _ => super::path::early(&clients, &loaded.config, ask.path).await,
+        }
+    };
+    let (prepared, signed_in, early) = futures::join!(state, signing_in, early);
     let prepared = prepared?;
     let aws = async {
         match ask.only {
             Some(Side::Genesys) => Ok(None),
             _ => {
-                (read_aws(settings, events, path, &clients, &prepared, pacer, ask).await).map(Some)
+                let early = early?;
+                let account = &prepared.observed.account_id;
+                let others = super::isolation::read_environments(settings, path, account);
+                let reading = read_aws(events, &clients, &prepared, pacer, ask, early, others);
+                reading.await.map(Some)
             }
         }
     };
@@ -128,27 +139,23 @@ async fn read(
 /// The AWS side's second round: CloudTrail for the drift the state shows, and the whole path's
 /// policies, at once.
 async fn read_aws(
-    settings: &Settings,
     events: &dyn Events,
-    path: &config::ConfigFile,
     clients: &crate::aws::Clients,
     prepared: &aws_prepare::Prepared,
     pacer: &Pacer,
     ask: Ask<'_>,
+    early: Option<super::path::Early>,
+    environments: Option<super::isolation::Environments>,
 ) -> Result<AwsReading> {
     let drift = drift_of(prepared)?;
     let lookups = drift_lookups(clients, prepared, &drift, pacer);
-    let sources = super::path::path_sources(clients, prepared, ask.path, events);
+    let sources = super::path::path_sources(clients, prepared, ask.path, early, events);
     let (lookups, sources) = futures::join!(lookups, sources);
     Ok(AwsReading {
         drift,
         lookups,
         sources: sources?,
-        environments: super::isolation::read_environments(
-            settings,
-            path,
-            &prepared.observed.account_id,
-        ),
+        environments,
     })
 }
 

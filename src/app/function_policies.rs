@@ -13,7 +13,6 @@
 use std::collections::BTreeMap;
 
 use chrono::DateTime;
-use futures::future::join_all;
 
 use super::error::AppError;
 use crate::aws::config_account;
@@ -25,6 +24,9 @@ use lambda_trust_model::config_items::{from_items, FromConfig};
 use lambda_trust_model::config_recorder::{records_functions, Recording};
 use lambda_trust_model::path::{PolicyRead, PolicyReads};
 use lambda_trust_model::state::Observed;
+
+/// Why Config is not asked with `--function-policies api` (no line said).
+const API: &str = "--function-policies api";
 
 /// Where the function policies are read from (`--function-policies`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -38,37 +40,101 @@ pub(crate) enum PolicySource {
     Api,
 }
 
-/// The policies of `arns` (in no particular order) and where each came from.
-pub(crate) async fn read(
+/// What [`fetch`] read before the role was: each region's Config items and `GetPolicy`
+/// answers, and the other accounts' answers.
+pub(crate) struct Fetched {
+    regions: Vec<RegionRead>,
+    elsewhere: Vec<TargetPolicy>,
+}
+
+/// One region's reads: what Config holds (or why it was not asked), and `GetPolicy`'s answers
+/// for the rest.
+struct RegionRead {
+    region: String,
+    why_not: Option<String>,
+    from_config: FromConfig,
+    read: Vec<TargetPolicy>,
+}
+
+impl Fetched {
+    /// Both reads as one.
+    pub(crate) fn merge(mut self, other: Fetched) -> Fetched {
+        self.regions.extend(other.regions);
+        self.elsewhere.extend(other.elsewhere);
+        self
+    }
+
+    /// The ARNs it read.
+    pub(crate) fn arns(&self) -> impl Iterator<Item = &str> {
+        let regions = self.regions.iter().flat_map(|r| {
+            let config = r.from_config.recorded.keys().map(String::as_str);
+            config.chain(r.read.iter().map(|p| p.arn.as_str()))
+        });
+        regions.chain(self.elsewhere.iter().map(|p| p.arn.as_str()))
+    }
+}
+
+/// Reads what needs no more than the ARNs: `own` account's targets from Config where it
+/// records them, every other with `GetPolicy` — all regions and accounts at once. An item's
+/// freshness is judged by [`finish`], once the role is read.
+pub(crate) async fn fetch(
     clients: &Clients,
     arns: Vec<String>,
-    observed: &Observed,
+    own: &str,
     source: PolicySource,
-) -> Result<(Vec<TargetPolicy>, PolicyReads)> {
-    let own = observed.account_id.as_str();
+) -> Result<Fetched> {
     let (by_region, elsewhere) = by_region(arns, own, source);
-    let not_before = last_change(observed);
     let regions = by_region
         .into_iter()
-        .map(|(region, arns)| region_policies(clients, region, arns, not_before, source));
-    let (regions, others) = tokio::join!(
-        join_all(regions),
+        .map(|(region, arns)| region_read(clients, region, arns, source));
+    let (regions, elsewhere) = tokio::join!(
+        futures::future::try_join_all(regions),
         read_function_policies(clients, clients.accounts(), &elsewhere),
     );
+    Ok(Fetched {
+        regions: regions?,
+        elsewhere,
+    })
+}
+
+/// [`fetch`]'s reads judged against `observed`: an item captured before the role's last change
+/// is read again with `GetPolicy` (one more round, for those alone); then each policy with
+/// where it came from, and a line per region.
+pub(crate) async fn finish(
+    clients: &Clients,
+    fetched: Fetched,
+    observed: &Observed,
+) -> (Vec<TargetPolicy>, PolicyReads) {
+    let not_before = last_change(observed);
     let mut reads = PolicyReads::default();
-    let mut policies = Vec::new();
-    let others = others.into_iter().map(|p| (p, PolicyRead::GetPolicy));
-    let mut all: Vec<(TargetPolicy, PolicyRead)> = others.collect();
-    for region in regions {
-        let (read, note) = region?;
-        all.extend(read);
-        reads.notes.extend(note);
+    let mut all: Vec<(TargetPolicy, PolicyRead)> = (fetched.elsewhere.into_iter())
+        .map(|p| (p, PolicyRead::GetPolicy))
+        .collect();
+    for mut region in fetched.regions {
+        let before = region.from_config.to_read.len();
+        region.from_config.stale_before(not_before);
+        let stale: Vec<String> = (region.from_config.to_read[before..].iter())
+            .map(|(a, _)| a.clone())
+            .collect();
+        let again = read_function_policies(clients, clients.accounts(), &stale).await;
+        region.read.extend(again);
+        reads.notes.extend(note(&region));
+        let config = region.from_config.recorded.into_iter().map(|(arn, r)| {
+            let captured = rfc3339(r.captured);
+            (
+                TargetPolicy::recorded(&arn, r.policy),
+                PolicyRead::AwsConfig { captured },
+            )
+        });
+        all.extend(config);
+        all.extend(region.read.into_iter().map(|p| (p, PolicyRead::GetPolicy)));
     }
+    let mut policies = Vec::new();
     for (policy, read) in all {
         reads.from.insert(policy.arn.clone(), read);
         policies.push(policy);
     }
-    Ok((policies, reads))
+    (policies, reads)
 }
 
 /// The caller's own unqualified targets by region (Config's candidates), and the others.
@@ -99,49 +165,47 @@ fn last_change(observed: &Observed) -> Option<i64> {
         .max()
 }
 
-/// One region's targets: Config's fresh items, `GetPolicy` for the rest; and a line saying
-/// which, when Config was asked.
-async fn region_policies(
+/// One region's targets: Config's items where it records them, `GetPolicy` for the rest.
+async fn region_read(
     clients: &Clients,
     region: String,
     arns: Vec<String>,
-    not_before: Option<i64>,
     source: PolicySource,
-) -> Result<(Vec<(TargetPolicy, PolicyRead)>, Option<String>)> {
-    let (from_config, why_not) = match recorded(clients, &region, &arns, not_before, source).await?
-    {
+) -> Result<RegionRead> {
+    let (from_config, why_not) = match recorded(clients, &region, &arns, source).await? {
         Ok(found) => (found, None),
         Err(why) => {
             let to_read = arns.into_iter().map(|a| (a, String::new())).collect();
-            (
-                FromConfig {
-                    to_read,
-                    ..FromConfig::default()
-                },
-                Some(why),
-            )
+            let none = FromConfig {
+                to_read,
+                ..FromConfig::default()
+            };
+            (none, Some(why))
         }
     };
-    let note = match why_not {
-        Some(why) => format!(
-            "{region}: {} read with lambda:GetPolicy; AWS Config not used: {why}",
-            count(from_config.to_read.len())
-        ),
-        None => config_note(&region, &from_config),
-    };
-    let unread: Vec<String> = from_config.to_read.into_iter().map(|(a, _)| a).collect();
+    let unread: Vec<String> = (from_config.to_read.iter())
+        .map(|(a, _)| a.clone())
+        .collect();
     let read = read_function_policies(clients, clients.accounts(), &unread).await;
-    let config = from_config.recorded.into_iter().map(|(arn, r)| {
-        let read = PolicyRead::AwsConfig {
-            captured: rfc3339(r.captured),
-        };
-        (TargetPolicy::recorded(&arn, r.policy), read)
-    });
-    let api = read.into_iter().map(|p| (p, PolicyRead::GetPolicy));
-    Ok((
-        config.chain(api).collect(),
-        (source != PolicySource::Api).then_some(note),
-    ))
+    Ok(RegionRead {
+        region,
+        why_not,
+        from_config,
+        read,
+    })
+}
+
+/// The region's line: Config not used and why, or what it gave.
+fn note(region: &RegionRead) -> Option<String> {
+    match &region.why_not {
+        Some(why) if why == API => None,
+        Some(why) => Some(format!(
+            "{}: {} read with lambda:GetPolicy; AWS Config not used: {why}",
+            region.region,
+            count(region.read.len())
+        )),
+        None => Some(config_note(&region.region, &region.from_config)),
+    }
 }
 
 /// What a region's Config gave: how many policies, captured when, and what was left to
@@ -188,11 +252,10 @@ async fn recorded(
     clients: &Clients,
     region: &str,
     arns: &[String],
-    not_before: Option<i64>,
     source: PolicySource,
 ) -> Result<std::result::Result<FromConfig, String>> {
     if source == PolicySource::Api {
-        return Ok(Err("--function-policies api".into()));
+        return Ok(Err(API.into()));
     }
     let recording = match config_account::recorders(clients, region).await {
         Ok(recorders) => records_functions(&recorders),
@@ -221,7 +284,7 @@ async fn recorded(
         .collect();
     let names: Vec<String> = names.into_iter().collect();
     match config_account::function_items(clients, region, &names).await {
-        Ok(items) => Ok(Ok(from_items(arns, &items, not_before))),
+        Ok(items) => Ok(Ok(from_items(arns, &items, None))),
         Err(e) if source == PolicySource::Auto => Ok(Err(e.to_string())),
         Err(e) => Err(e.into()),
     }

@@ -6,7 +6,7 @@
 //! the sources and leaves the claims it would decide not proved; only a bad `--org-policies`
 //! file is an error.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use futures::future::join_all;
@@ -17,10 +17,12 @@ use super::function_policies::{self, PolicySource};
 use crate::aws::organizations::OrgReader;
 use crate::aws::prepare::Prepared;
 use crate::aws::Clients;
+use crate::config::Config;
 use crate::error::Result;
 use crate::iam::arn;
 use crate::iam::path::{check_org_policy_files, org_policies_from_files, OrgPolicies};
 use lambda_trust_model::path::PolicyRead;
+use lambda_trust_model::render::{resolve_targets, RenderContext, ResolvedTarget};
 use lambda_trust_model::state::{Desired, Observed};
 use lambda_trust_provision::verify::{self, PathSources, Verification};
 
@@ -33,14 +35,94 @@ pub(crate) struct PathAsk<'a> {
     pub function_policies: PolicySource,
 }
 
-/// Reads what the path needs beyond the role.
+/// The path's reads that need only the config, made beside the role's reads (`check`): each
+/// account's organization policies and the targets' function policies. Only when the config
+/// names its account (`aws.account_id`, as each environment does): otherwise the ARNs wait
+/// for the caller's identity, and everything is read after the role.
+pub(crate) struct Early {
+    account: String,
+    /// The run's one reader: an OU named for one account is not named again for another.
+    reader: OrgReader,
+    orgs: BTreeMap<String, OrgPolicies>,
+    fetched: function_policies::Fetched,
+}
+
+/// [`Early`]'s reads, or `None` when the config does not name its account or its targets do
+/// not resolve (the role's reads say why).
+pub(crate) async fn early(
+    clients: &Clients,
+    config: &Config,
+    ask: PathAsk<'_>,
+) -> Result<Option<Early>> {
+    let Some(account) = config.aws.account_id.clone() else {
+        return Ok(None);
+    };
+    let ctx = RenderContext {
+        account_id: Some(account.clone()),
+        default_region: Some(clients.region()),
+    };
+    let Ok(targets) = resolve_targets(config, &ctx) else {
+        return Ok(None);
+    };
+    let arns: Vec<String> = targets.iter().map(ResolvedTarget::invoked_arn).collect();
+    let accounts: BTreeSet<String> = std::iter::once(account.clone())
+        .chain(targets.iter().map(|t| t.account_id.clone()))
+        .collect();
+    // Another account's statements are read with its clients beside the role (`Prepared`).
+    let ours =
+        |a: &String| arn::account_of(a) == account || clients.account(arn::account_of(a)).is_none();
+    let arns: Vec<String> = arns.into_iter().filter(ours).collect();
+    let reader = OrgReader::new();
+    let (orgs, fetched) = tokio::join!(
+        org_policies(clients, &reader, accounts, &account, ask.org_policies),
+        function_policies::fetch(clients, arns, &account, ask.function_policies),
+    );
+    Ok(Some(Early {
+        account,
+        reader,
+        orgs: orgs?,
+        fetched: fetched?,
+    }))
+}
+
+/// Each of `accounts`' organization policies, concurrently: `account`'s from `--org-policies
+/// DIR` when given.
+async fn org_policies(
+    clients: &Clients,
+    reader: &OrgReader,
+    accounts: BTreeSet<String>,
+    account: &str,
+    dir: Option<&Path>,
+) -> Result<BTreeMap<String, OrgPolicies>> {
+    let given = match dir {
+        Some(dir) => Some(org_policies_from_dir(dir, account)?),
+        None => None,
+    };
+    let org = |a: String| {
+        let given = given.clone().filter(|_| a == account);
+        async move {
+            let policies = match given {
+                Some(p) => p,
+                None => reader.policies(clients, &a).await,
+            };
+            (a, policies)
+        }
+    };
+    Ok(join_all(accounts.into_iter().map(org))
+        .await
+        .into_iter()
+        .collect())
+}
+
+/// Reads what the path needs beyond the role; `early`: what [`early`] already read.
 pub(crate) async fn path_sources(
     clients: &Clients,
     prepared: &Prepared,
     ask: PathAsk<'_>,
+    early: Option<Early>,
     events: &dyn Events,
 ) -> Result<PathSources> {
-    sources_for(clients, prepared, &prepared.desired, ask, events).await
+    sources_for(clients, prepared, &prepared.desired, ask, early, events).await
 }
 
 /// [`path_sources`] for `desired`'s targets (`onboard`: the new one alone).
@@ -49,49 +131,50 @@ async fn sources_for(
     prepared: &Prepared,
     desired: &Desired,
     ask: PathAsk<'_>,
+    early: Option<Early>,
     events: &dyn Events,
 ) -> Result<PathSources> {
-    let given = match ask.org_policies {
-        Some(dir) => Some(org_policies_from_dir(dir, &desired.account_id)?),
-        None => None,
-    };
+    let early = early.filter(|e| e.account == desired.account_id);
     let arns = verify::invoked_arns(desired);
     let accounts: BTreeSet<String> = std::iter::once(desired.account_id.clone())
         .chain(arns.iter().map(|a| arn::account_of(a).to_string()))
         .collect();
     events.event(Event::Reading("organization and function policies".into()));
-    let reader = OrgReader::new();
-    let reader = &reader;
-    let org = |account: String| {
-        let given = given.clone().filter(|_| account == desired.account_id);
-        async move {
-            let policies = match given {
-                Some(p) => p,
-                None => reader.policies(clients, &account).await,
-            };
-            (account, policies)
-        }
-    };
     // Policies the cross-account statements' read already holds are not read again; another
     // account's function policy is read with that account's clients (`[aws.accounts]`).
     let known = &prepared.function_policies;
+    let (mut orgs, fetched, reader) = match early {
+        Some(e) => (e.orgs, Some(e.fetched), e.reader),
+        None => (BTreeMap::new(), None, OrgReader::new()),
+    };
+    let read: BTreeSet<&str> = fetched.iter().flat_map(|f| f.arns()).collect();
     let unread: Vec<String> = (arns.into_iter())
-        .filter(|a| !known.iter().any(|k| k.arn == *a))
+        .filter(|a| !known.iter().any(|k| k.arn == *a) && !read.contains(a.as_str()))
         .collect();
-    let observed = &prepared.observed;
-    let (orgs, policies) = tokio::join!(
-        join_all(accounts.into_iter().map(org)),
-        function_policies::read(clients, unread, observed, ask.function_policies),
+    let missing: BTreeSet<String> = accounts
+        .into_iter()
+        .filter(|a| !orgs.contains_key(a))
+        .collect();
+    let own = desired.account_id.as_str();
+    let (more_orgs, more) = tokio::join!(
+        org_policies(clients, &reader, missing, own, ask.org_policies),
+        function_policies::fetch(clients, unread, own, ask.function_policies),
     );
+    orgs.extend(more_orgs?);
+    let fetched = match fetched {
+        Some(f) => f.merge(more?),
+        None => more?,
+    };
+    let (policies, mut reads) =
+        function_policies::finish(clients, fetched, &prepared.observed).await;
     events.event(Event::ReadDone);
-    let (policies, mut reads) = policies?;
     for k in known {
         reads.from.insert(k.arn.clone(), PolicyRead::GetPolicy);
     }
     let policies = known.iter().cloned().chain(policies);
     Ok(PathSources {
         genesys_org: None,
-        orgs: orgs.into_iter().collect(),
+        orgs,
         function_policies: policies.map(|t| (t.arn, t.policy)).collect(),
         reads,
     })
@@ -168,6 +251,6 @@ pub(crate) async fn with_path_of(
     (desired, observed): (&Desired, &Observed),
     events: &dyn Events,
 ) -> Result<Verification> {
-    let sources = sources_for(clients, prepared, desired, PathAsk::default(), events).await?;
+    let sources = sources_for(clients, prepared, desired, PathAsk::default(), None, events).await?;
     Ok(judged(verification, desired, observed, &sources))
 }

@@ -132,7 +132,7 @@ async fn read_rest(
     };
     let sources = async {
         match aws {
-            true => Some(super::path::path_sources(clients, prepared, ask, events).await),
+            true => Some(super::path::path_sources(clients, prepared, ask, None, events).await),
             false => None,
         }
     };

@@ -124,6 +124,29 @@ pub fn from_items(targets: &[String], items: &[ConfigItem], not_before: Option<i
     out
 }
 
+impl FromConfig {
+    /// Moves to [`FromConfig::to_read`] every policy whose item was captured before
+    /// `not_before` (the role's last change, known once the role is read): it may predate it.
+    pub fn stale_before(&mut self, not_before: Option<i64>) {
+        let Some(t) = not_before else {
+            return;
+        };
+        let stale: Vec<String> = (self.recorded.iter())
+            .filter(|(_, r)| r.captured < t)
+            .map(|(arn, _)| arn.clone())
+            .collect();
+        for arn in stale {
+            if let Some(r) = self.recorded.remove(&arn) {
+                self.to_read.push((arn, stale_reason(t - r.captured)));
+            }
+        }
+    }
+}
+
+fn stale_reason(seconds: i64) -> String {
+    format!("its AWS Config item was captured {seconds}s before the role's last change")
+}
+
 fn recorded(
     target: &str,
     item: Option<&ConfigItem>,
@@ -143,10 +166,7 @@ fn recorded(
         .captured
         .ok_or("its AWS Config item has no capture time")?;
     if let Some(t) = not_before.filter(|t| captured < *t) {
-        return Err(format!(
-            "its AWS Config item was captured {}s before the role's last change",
-            t - captured
-        ));
+        return Err(stale_reason(t - captured));
     }
     match item.function_policy(target) {
         FunctionPolicy::NotRead { reason } => Err(reason),
@@ -200,6 +220,20 @@ mod tests {
             FunctionPolicy::Policy(_)
         ));
         assert_eq!(got.recorded[other].policy, FunctionPolicy::None);
+    }
+
+    #[test]
+    fn a_change_read_later_makes_older_items_stale() {
+        let items = [item(ARN, "OK", Some(80), None)];
+        let mut got = from_items(&[ARN.into()], &items, None);
+        assert_eq!(got.recorded.len(), 1);
+        got.stale_before(Some(70));
+        assert_eq!(got.recorded.len(), 1);
+        got.stale_before(Some(90));
+        assert!(got.recorded.is_empty());
+        assert!(got.to_read[0]
+            .1
+            .contains("10s before the role's last change"));
     }
 
     #[test]

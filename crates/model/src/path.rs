@@ -358,14 +358,7 @@ pub fn as_sent(mut claims: PathClaims, configured: &str, org: Option<&str>) -> P
 
 /// The ARNs Genesys Cloud invokes: each target's function, with its qualifier when it has one.
 pub fn invoked_arns(desired: &Desired) -> Vec<String> {
-    desired
-        .targets
-        .iter()
-        .map(|t| match &t.qualifier {
-            Some(q) => format!("{}:{q}", t.function_arn),
-            None => t.function_arn.clone(),
-        })
-        .collect()
+    desired.targets.iter().map(|t| t.invoked_arn()).collect()
 }
 
 /// The claims over the whole path, from the evaluation's report (what was not read is in the

@@ -262,6 +262,16 @@ pub struct ResolvedTarget {
     pub granted_arns: Vec<String>,
 }
 
+impl ResolvedTarget {
+    /// The ARN Genesys Cloud invokes: the function's, with its qualifier when it has one.
+    pub fn invoked_arn(&self) -> String {
+        match &self.qualifier {
+            Some(q) => format!("{}:{q}", self.function_arn),
+            None => self.function_arn.clone(),
+        }
+    }
+}
+
 /// The rendered documents and what went into them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rendered {
