@@ -444,8 +444,10 @@ fn environments_of(
     for name in names {
         run(&["apply", "--yes", "--env", name], 0);
     }
+    let latency = std::env::var("LAMBDA_TRUST_BENCH_LATENCY_MS").ok();
+    let latency = latency.and_then(|v| v.parse().ok()).unwrap_or(200);
     env.proxy.set_faults(crate::support::proxy::FaultConfig {
-        latency: std::time::Duration::from_millis(200),
+        latency: std::time::Duration::from_millis(latency),
         ..Default::default()
     });
     let (mut one, mut all) = (Vec::new(), Vec::new());

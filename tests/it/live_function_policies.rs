@@ -203,3 +203,45 @@ fn a_region_that_does_not_record_functions_is_read_with_get_policy_and_said() {
     env.expect(&["check"], 0);
     assert_eq!(calls(&env), (1, 0, 3));
 }
+
+/// With the account in the config, `check` reads the organization's and the functions'
+/// policies beside the role (and its own policies beside the role too): two round trips one
+/// after the other, whatever the source; without it, the policies wait for the caller's
+/// identity and the role's reads.
+#[test]
+fn with_the_account_in_the_config_check_waits_for_two_round_trips() {
+    for recorder in [Some(("all", "CONTINUOUS")), None] {
+        let env = setup(&TARGETS);
+        let named = crate::support::live::config(&TARGETS, "")
+            .replace("[aws]\n", &format!("[aws]\naccount_id = \"{ACCOUNT}\"\n"));
+        env.write_config(&named);
+        env.expect(&["apply", "--yes"], 0);
+        if let Some((group, frequency)) = recorder {
+            seed_audit(
+                &env.moto.url(),
+                &["recorder", "us-east-1", group, frequency],
+            );
+        }
+        env.proxy.set_faults(crate::support::FaultConfig {
+            latency: std::time::Duration::from_millis(300),
+            ..crate::support::FaultConfig::default()
+        });
+        env.proxy.clear();
+        env.expect(&["check"], 0);
+        assert_eq!(
+            env.proxy.rounds(),
+            2,
+            "{recorder:?}: {:?}",
+            env.proxy.summary()
+        );
+        // The same check without the account: its identity first, then what needs it.
+        env.write_config(&crate::support::live::config(&TARGETS, ""));
+        env.proxy.clear();
+        env.expect(&["check"], 0);
+        assert!(
+            env.proxy.rounds() > 2,
+            "{recorder:?}: {}",
+            env.proxy.rounds()
+        );
+    }
+}

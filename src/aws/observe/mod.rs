@@ -5,7 +5,9 @@
 //! Independent reads run concurrently, in three
 //! rounds at most: (1) caller identity, the role, its attachment and inline-policy lists, every
 //! target function; (2) each managed policy we need (ours, the attached ones, the boundary) and
-//! our policy's version list; (3) the default version's document of each. The number of IAM
+//! our policy's version list; (3) the default version's document of each. With the account in
+//! the config (`aws.account_id`), our own policies' ARNs need nothing from round 1, so their
+//! reads start in it: two rounds when only our policies are attached. The number of IAM
 //! calls depends on what is attached to the role, never on the number of targets. The target
 //! functions are confirmed beside them ([`functions`]).
 
@@ -73,12 +75,18 @@ async fn observe_iam(clients: &Clients, query: &Query) -> Result<Observed, Obser
             None => Ok(caller_identity(clients).await?),
         }
     };
-    // Round 1: everything that needs only names.
-    let (identity, role, attached_arns, inline) = futures::try_join!(
+    // Round 1: everything that needs only names — with the account in the config, our
+    // expected policies too (their ARNs need nothing else).
+    let expected = match &query.account_hint {
+        Some(account) => shard_arns(query, account, &[]),
+        None => BTreeMap::new(),
+    };
+    let (identity, role, attached_arns, inline, early) = futures::try_join!(
         identity,
         get_role(iam, &query.role_name),
         list_attached(iam, &query.role_name),
         inline_policies(iam, &query.role_name),
+        our_policies(iam, &expected),
     )?;
     let CallerIdentity {
         account: account_id,
@@ -95,10 +103,12 @@ async fn observe_iam(clients: &Clients, query: &Query) -> Result<Observed, Obser
         .filter(|a| !is_shard(a))
         .cloned()
         .collect();
-    let (ours, foreign_docs, boundary) = futures::try_join!(
-        stream::iter(shard_arns.iter().map(|(i, arn)| our_policy(iam, *i, arn)))
-            .buffered(IAM_CONCURRENCY)
-            .try_collect::<Vec<_>>(),
+    let unread: BTreeMap<usize, String> = (shard_arns.iter())
+        .filter(|(i, arn)| expected.get(i) != Some(arn))
+        .map(|(i, arn)| (*i, arn.clone()))
+        .collect();
+    let (later, foreign_docs, boundary) = futures::try_join!(
+        our_policies(iam, &unread),
         stream::iter(foreign.iter().map(|arn| managed_policy(iam, arn)))
             .buffered(IAM_CONCURRENCY)
             .try_collect::<Vec<_>>(),
@@ -109,7 +119,8 @@ async fn observe_iam(clients: &Clients, query: &Query) -> Result<Observed, Obser
             }
         },
     )?;
-    let policies: Vec<ObservedPolicy> = ours.into_iter().flatten().collect();
+    let mut policies: Vec<ObservedPolicy> = early.into_iter().chain(later).flatten().collect();
+    policies.sort_by_key(|p| p.index);
     let attached = in_attachment_order(&attached_arns, &policies, foreign_docs, is_shard);
     Ok(Observed {
         account_id,
@@ -127,6 +138,17 @@ async fn observe_iam(clients: &Clients, query: &Query) -> Result<Observed, Obser
 /// The ARNs of our policy's shards to read, by shard number: shards 1..=`probe_shards` at the
 /// ARN they would have in `account`, and every shard the role has attached at that path and
 /// account (a policy with a shard's name elsewhere is not ours).
+/// Each of `shards`' policy (by shard index), [`IAM_CONCURRENCY`] at a time.
+async fn our_policies(
+    iam: &aws_sdk_iam::Client,
+    shards: &BTreeMap<usize, String>,
+) -> Result<Vec<Option<ObservedPolicy>>, ObserveError> {
+    stream::iter(shards.iter().map(|(i, arn)| our_policy(iam, *i, arn)))
+        .buffered(IAM_CONCURRENCY)
+        .try_collect()
+        .await
+}
+
 fn shard_arns(query: &Query, account: &str, attached_arns: &[String]) -> BTreeMap<usize, String> {
     let arn_of = |name: &str| {
         Arn::iam(

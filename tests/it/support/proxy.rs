@@ -82,6 +82,8 @@ pub struct Call {
     /// When the request arrived, in seconds since the Unix epoch: comparable with the
     /// Genesys Cloud fake's [`super::genesys::GCall::arrived`] (one machine, one clock).
     pub arrived: f64,
+    /// When its answer was sent back (seconds since the Unix epoch); `None` while in flight.
+    pub answered: Option<f64>,
     /// The access key that signed it (SigV4's credential scope): which credentials, so which
     /// account, made the call.
     pub access_key: Option<String>,
@@ -406,6 +408,24 @@ impl Proxy {
         self.lock().calls.clear();
     }
 
+    /// The round trips the calls since the last clear waited for one after another: the
+    /// longest chain of calls each sent after the previous one was answered. With latency
+    /// injected, calls sent together in one round all arrive before any of them is answered,
+    /// so this counts what the code made wait on what, not how fast the machine is.
+    pub fn rounds(&self) -> usize {
+        let calls = self.calls();
+        let mut depth: Vec<usize> = Vec::with_capacity(calls.len());
+        for (i, c) in calls.iter().enumerate() {
+            let before = (0..i)
+                .filter(|&j| calls[j].answered.is_some_and(|a| a <= c.arrived))
+                .map(|j| depth[j])
+                .max()
+                .unwrap_or(0);
+            depth.push(before + 1);
+        }
+        depth.into_iter().max().unwrap_or(0)
+    }
+
     pub fn count_writes(&self) -> usize {
         self.lock()
             .calls
@@ -702,6 +722,7 @@ fn finish(
     let mut st = lock(state);
     if let Some(c) = st.calls.iter_mut().find(|c| c.seq == seq) {
         c.status = status;
+        c.answered = Some(now_epoch());
         c.forwarded = forwarded;
         if fault.is_some() {
             c.fault = fault;
@@ -1232,10 +1253,15 @@ fn classify(req: &Request) -> Call {
         status: None,
         access_key: http::header_value(&req.headers, "authorization")
             .and_then(cloudtrail::access_key_of),
-        arrived: std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0.0, |d| d.as_secs_f64()),
+        arrived: now_epoch(),
+        answered: None,
     }
+}
+
+fn now_epoch() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
 }
 
 /// (service, region) from `Authorization: AWS4-HMAC-SHA256 Credential=AKID/DATE/REGION/SERVICE/aws4_request, …`
