@@ -436,16 +436,20 @@ fn environments_of(
     let run = |args: &[&str], code: i32| {
         let mut all = args.to_vec();
         all.extend(["--config", config.to_str().unwrap()]);
-        let started = std::time::Instant::now();
+        let (started, cpu) = (std::time::Instant::now(), env.moto.cpu_seconds());
         let r = env.run_env(&all, &extra);
         assert_eq!(r.code, code, "{args:?}\n{}\n{}", r.stdout, r.stderr);
+        if std::env::var("LAMBDA_TRUST_BENCH_ENVIRONMENTS").is_ok() {
+            let moto = env.moto.cpu_seconds() - cpu;
+            eprintln!("{args:?}: {:?}, moto's CPU {moto:.2} s", started.elapsed());
+        }
         started.elapsed()
     };
     for name in names {
         run(&["apply", "--yes", "--env", name], 0);
     }
     let latency = std::env::var("LAMBDA_TRUST_BENCH_LATENCY_MS").ok();
-    let latency = latency.and_then(|v| v.parse().ok()).unwrap_or(200);
+    let latency = latency.and_then(|v| v.parse().ok()).unwrap_or(150);
     env.proxy.set_faults(crate::support::proxy::FaultConfig {
         latency: std::time::Duration::from_millis(latency),
         ..Default::default()

@@ -199,6 +199,27 @@ impl MotoServer {
     }
 
     /// Seeding client talking to moto directly (calls are not seen by any proxy).
+    /// The CPU time (user + system) moto has spent so far, from `/proc/PID/stat` (Linux): what
+    /// the one Python process, serving one request at a time, costs a run.
+    pub fn cpu_seconds(&self) -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()));
+        let stat = stat.unwrap_or_default();
+        let fields: Vec<&str> = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect();
+        let ticks = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        // After the command's `)`: state is field 0, utime 11, stime 12 (proc(5)); 100 ticks/s.
+        (ticks(11) + ticks(12)) / 100.0
+    }
+
     pub fn client(&self) -> AwsSeed {
         AwsSeed::new(&self.url())
     }
