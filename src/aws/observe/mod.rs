@@ -107,17 +107,9 @@ async fn observe_iam(clients: &Clients, query: &Query) -> Result<Observed, Obser
         .filter(|(i, arn)| expected.get(i) != Some(arn))
         .map(|(i, arn)| (*i, arn.clone()))
         .collect();
-    let (later, foreign_docs, boundary) = futures::try_join!(
+    let ((foreign_docs, boundary), later) = futures::try_join!(
+        others(iam, &foreign, boundary_arn.as_deref()),
         our_policies(iam, &unread),
-        stream::iter(foreign.iter().map(|arn| managed_policy(iam, arn)))
-            .buffered(IAM_CONCURRENCY)
-            .try_collect::<Vec<_>>(),
-        async {
-            match &boundary_arn {
-                Some(arn) => managed_policy(iam, arn).await.map(Some),
-                None => Ok(None),
-            }
-        },
     )?;
     let mut policies: Vec<ObservedPolicy> = early.into_iter().chain(later).flatten().collect();
     policies.sort_by_key(|p| p.index);
@@ -135,9 +127,24 @@ async fn observe_iam(clients: &Clients, query: &Query) -> Result<Observed, Obser
     })
 }
 
-/// The ARNs of our policy's shards to read, by shard number: shards 1..=`probe_shards` at the
-/// ARN they would have in `account`, and every shard the role has attached at that path and
-/// account (a policy with a shard's name elsewhere is not ours).
+/// The attached policies that are not ours (`foreign`) and the boundary, each read once.
+async fn others(
+    iam: &aws_sdk_iam::Client,
+    foreign: &[String],
+    boundary: Option<&str>,
+) -> Result<(Vec<ManagedPolicy>, Option<ManagedPolicy>), ObserveError> {
+    let boundary = async {
+        match boundary {
+            Some(arn) => managed_policy(iam, arn).await.map(Some),
+            None => Ok(None),
+        }
+    };
+    let foreign = stream::iter(foreign.iter().map(|arn| managed_policy(iam, arn)))
+        .buffered(IAM_CONCURRENCY)
+        .try_collect::<Vec<_>>();
+    futures::try_join!(foreign, boundary)
+}
+
 /// Each of `shards`' policy (by shard index), [`IAM_CONCURRENCY`] at a time.
 async fn our_policies(
     iam: &aws_sdk_iam::Client,
@@ -149,6 +156,9 @@ async fn our_policies(
         .await
 }
 
+/// The ARNs of our policy's shards to read, by shard number: shards 1..=`probe_shards` at the
+/// ARN they would have in `account`, and every shard the role has attached at that path and
+/// account (a policy with a shard's name elsewhere is not ours).
 fn shard_arns(query: &Query, account: &str, attached_arns: &[String]) -> BTreeMap<usize, String> {
     let arn_of = |name: &str| {
         Arn::iam(
