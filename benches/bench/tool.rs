@@ -30,10 +30,10 @@ impl Bench {
         let mut out = Vec::new();
         for sc in Scenario::TOOL {
             let mut cmd = match sc {
-                Scenario::ApplyScratch | Scenario::ApplyNoop => self.tool(&["apply"]),
+                Scenario::ApplyScratch | Scenario::ApplyNoop => self.tool(&["apply", "--yes"]),
                 Scenario::Check => self.tool(&["check"]),
                 Scenario::Verify => self.tool(&["verify"]),
-                Scenario::Onboard => self.tool(&["onboard", EXTRA]),
+                Scenario::Onboard => self.tool(&["onboard", "--yes", EXTRA]),
                 _ => unreachable!(),
             };
             let (s, t) = self.measure(&mut cmd, &format!("{} at {n}", sc.label()), 0, trace);

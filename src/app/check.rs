@@ -95,21 +95,13 @@ async fn read(
         }
     };
     let allow_weaker = settings.templates.allow_weaker;
-    let state = aws_prepare::prepare(&clients, loaded.clone(), &templates, allow_weaker);
-    // The path's reads that need only the config go beside the role's.
-    let early = async {
-        match ask.only {
-            Some(Side::Genesys) => Ok(None),
-            _ => super::path::early(&clients, &loaded.config, ask.path).await,
-        }
-    };
-    let (prepared, signed_in, early) = futures::join!(state, signing_in, early);
-    let prepared = prepared?;
+    let state = read_state(&clients, &loaded, &templates, allow_weaker, ask);
+    let (state, signed_in) = futures::join!(state, signing_in);
+    let (prepared, early) = state?;
     let aws = async {
         match ask.only {
             Some(Side::Genesys) => Ok(None),
             _ => {
-                let early = early?;
                 let account = &prepared.observed.account_id;
                 let others = super::isolation::read_environments(settings, path, account);
                 let reading = read_aws(events, &clients, &prepared, pacer, ask, early, others);
@@ -134,6 +126,37 @@ async fn read(
         region: clients.region(),
         prepared,
     })
+}
+
+/// The role's state, and beside it the path's reads that need only the account and the
+/// config ([`super::path::early`]): the caller's identity first when the config does not name
+/// the account (the one call the rest waits for), then both at once.
+async fn read_state(
+    clients: &crate::aws::Clients,
+    loaded: &config::Loaded,
+    templates: &lambda_trust_model::render::Templates,
+    allow_weaker: bool,
+    ask: Ask<'_>,
+) -> Result<(aws_prepare::Prepared, Option<super::path::Early>)> {
+    if ask.only == Some(Side::Genesys) {
+        let prepared = aws_prepare::prepare(clients, loaded.clone(), templates, allow_weaker);
+        return Ok((prepared.await?, None));
+    }
+    let identity = match &loaded.config.aws.account_id {
+        Some(_) => None,
+        None => Some(crate::aws::observe::caller_identity(clients).await?),
+    };
+    let account = (loaded.config.aws.account_id.clone())
+        .or_else(|| identity.as_ref().map(|i| i.account.clone()));
+    let scope = aws_prepare::Scope {
+        identity,
+        ..aws_prepare::Scope::default()
+    };
+    let state =
+        aws_prepare::prepare_scoped(clients, loaded.clone(), templates, allow_weaker, scope);
+    let early = super::path::early(clients, &loaded.config, account, ask.path);
+    let (prepared, early) = futures::join!(state, early);
+    Ok((prepared?, early?))
 }
 
 /// The AWS side's second round: CloudTrail for the drift the state shows, and the whole path's

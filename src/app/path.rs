@@ -35,10 +35,8 @@ pub(crate) struct PathAsk<'a> {
     pub function_policies: PolicySource,
 }
 
-/// The path's reads that need only the config, made beside the role's reads (`check`): each
-/// account's organization policies and the targets' function policies. Only when the config
-/// names its account (`aws.account_id`, as each environment does): otherwise the ARNs wait
-/// for the caller's identity, and everything is read after the role.
+/// The path's reads that need only the config and the account, made beside the role's reads
+/// (`check`): each account's organization policies and the targets' function policies.
 pub(crate) struct Early {
     account: String,
     /// The run's one reader: an OU named for one account is not named again for another.
@@ -47,14 +45,15 @@ pub(crate) struct Early {
     fetched: function_policies::Fetched,
 }
 
-/// [`Early`]'s reads, or `None` when the config does not name its account or its targets do
-/// not resolve (the role's reads say why).
+/// [`Early`]'s reads in `account` (the config's, else the caller's), or `None` without it or
+/// when the targets do not resolve (the role's reads say why).
 pub(crate) async fn early(
     clients: &Clients,
     config: &Config,
+    account: Option<String>,
     ask: PathAsk<'_>,
 ) -> Result<Option<Early>> {
-    let Some(account) = config.aws.account_id.clone() else {
+    let Some(account) = account else {
         return Ok(None);
     };
     let ctx = RenderContext {

@@ -204,12 +204,11 @@ fn a_region_that_does_not_record_functions_is_read_with_get_policy_and_said() {
     assert_eq!(calls(&env), (1, 0, 3));
 }
 
-/// With the account in the config, `check` reads the organization's and the functions'
-/// policies beside the role (and its own policies beside the role too): two round trips one
-/// after the other, whatever the source; without it, the policies wait for the caller's
-/// identity and the role's reads.
+/// `check` reads the organization's and the functions' policies beside the role (and its own
+/// policies beside the role too): two round trips one after the other with the account in the
+/// config, whatever the source; three without it (the caller's identity first, alone).
 #[test]
-fn with_the_account_in_the_config_check_waits_for_two_round_trips() {
+fn check_waits_for_two_round_trips_three_without_the_account() {
     for recorder in [Some(("all", "CONTINUOUS")), None] {
         let env = setup(&TARGETS);
         let named = crate::support::live::config(&TARGETS, "")
@@ -238,10 +237,12 @@ fn with_the_account_in_the_config_check_waits_for_two_round_trips() {
         env.write_config(&crate::support::live::config(&TARGETS, ""));
         env.proxy.clear();
         env.expect(&["check"], 0);
-        assert!(
-            env.proxy.rounds() > 2,
-            "{recorder:?}: {}",
-            env.proxy.rounds()
+        assert_eq!(
+            env.proxy.rounds(),
+            3,
+            "{recorder:?}: {:?}",
+            env.proxy.summary()
         );
+        assert_eq!(env.proxy.count("sts:GetCallerIdentity"), 1);
     }
 }

@@ -5,9 +5,10 @@
 //! Independent reads run concurrently, in three
 //! rounds at most: (1) caller identity, the role, its attachment and inline-policy lists, every
 //! target function; (2) each managed policy we need (ours, the attached ones, the boundary) and
-//! our policy's version list; (3) the default version's document of each. With the account in
-//! the config (`aws.account_id`), our own policies' ARNs need nothing from round 1, so their
-//! reads start in it: two rounds when only our policies are attached. The number of IAM
+//! our policy's version list; (3) the default version's document of each. With the account
+//! known (`aws.account_id`, or the caller's identity read before), our own policies' ARNs need
+//! nothing from round 1, so their reads start in it: two rounds when only our policies are
+//! attached. The number of IAM
 //! calls depends on what is attached to the role, never on the number of targets. The target
 //! functions are confirmed beside them ([`functions`]).
 
@@ -77,7 +78,8 @@ async fn observe_iam(clients: &Clients, query: &Query) -> Result<Observed, Obser
     };
     // Round 1: everything that needs only names — with the account in the config, our
     // expected policies too (their ARNs need nothing else).
-    let expected = match &query.account_hint {
+    let known = (query.account_hint.as_ref()).or(query.known_identity.as_ref().map(|i| &i.account));
+    let expected = match known {
         Some(account) => shard_arns(query, account, &[]),
         None => BTreeMap::new(),
     };
