@@ -129,8 +129,7 @@ async fn read(
 }
 
 /// The role's state, and beside it the path's reads that need only the account and the
-/// config ([`super::path::early`]): the caller's identity first when the config does not name
-/// the account (the one call the rest waits for), then both at once.
+/// config ([`super::path::beside_the_role`]).
 async fn read_state(
     clients: &crate::aws::Clients,
     loaded: &config::Loaded,
@@ -138,25 +137,19 @@ async fn read_state(
     allow_weaker: bool,
     ask: Ask<'_>,
 ) -> Result<(aws_prepare::Prepared, Option<super::path::Early>)> {
+    let prepare = |identity| async move {
+        let scope = aws_prepare::Scope {
+            identity,
+            ..aws_prepare::Scope::default()
+        };
+        let loaded = loaded.clone();
+        let prepared = aws_prepare::prepare_scoped(clients, loaded, templates, allow_weaker, scope);
+        Ok(prepared.await?)
+    };
     if ask.only == Some(Side::Genesys) {
-        let prepared = aws_prepare::prepare(clients, loaded.clone(), templates, allow_weaker);
-        return Ok((prepared.await?, None));
+        return Ok((prepare(None).await?, None));
     }
-    let identity = match &loaded.config.aws.account_id {
-        Some(_) => None,
-        None => Some(crate::aws::observe::caller_identity(clients).await?),
-    };
-    let account = (loaded.config.aws.account_id.clone())
-        .or_else(|| identity.as_ref().map(|i| i.account.clone()));
-    let scope = aws_prepare::Scope {
-        identity,
-        ..aws_prepare::Scope::default()
-    };
-    let state =
-        aws_prepare::prepare_scoped(clients, loaded.clone(), templates, allow_weaker, scope);
-    let early = super::path::early(clients, &loaded.config, account, ask.path);
-    let (prepared, early) = futures::join!(state, early);
-    Ok((prepared?, early?))
+    super::path::beside_the_role(clients, &loaded.config, ask.path, prepare).await
 }
 
 /// The AWS side's second round: CloudTrail for the drift the state shows, and the whole path's

@@ -83,13 +83,25 @@ pub(crate) async fn prepare_loaded(
     loaded: config::Loaded,
     scope: prepare::Scope,
 ) -> Result<(Clients, Prepared)> {
+    let prepared = read_prepared(settings, events, &clients, loaded, scope).await?;
+    Ok((clients, prepared))
+}
+
+/// [`prepare_loaded`] with the clients borrowed: reads AWS, says what it read.
+pub(crate) async fn read_prepared(
+    settings: &Settings,
+    events: &dyn Events,
+    clients: &Clients,
+    loaded: config::Loaded,
+    scope: prepare::Scope,
+) -> Result<Prepared> {
     let templates = settings.templates.load()?;
     let started = Instant::now();
     let allow_weaker = settings.templates.allow_weaker;
     let prepared = events
         .reading(
             "reading the role, its policies and the target functions from AWS",
-            prepare::prepare_scoped(&clients, loaded, &templates, allow_weaker, scope),
+            prepare::prepare_scoped(clients, loaded, &templates, allow_weaker, scope),
         )
         .await?;
     if settings.verbose {
@@ -114,7 +126,7 @@ pub(crate) async fn prepare_loaded(
             hint: Some(hint),
         });
     }
-    Ok((clients, prepared))
+    Ok(prepared)
 }
 
 /// A warning per account whose cross-account targets need a statement lambda-trust cannot

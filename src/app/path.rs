@@ -23,7 +23,7 @@ use crate::iam::arn;
 use crate::iam::path::{check_org_policy_files, org_policies_from_files, OrgPolicies};
 use lambda_trust_model::path::PolicyRead;
 use lambda_trust_model::render::{resolve_targets, RenderContext, ResolvedTarget};
-use lambda_trust_model::state::{Desired, Observed};
+use lambda_trust_model::state::{CallerIdentity, Desired, Observed};
 use lambda_trust_provision::verify::{self, PathSources, Verification};
 
 /// Where the whole path's policies come from beyond AWS's own answers.
@@ -111,6 +111,29 @@ async fn org_policies(
         .await
         .into_iter()
         .collect())
+}
+
+/// The role's state (`prepare`, given the caller's identity when it was read first) and
+/// beside it [`early`]'s reads: the caller's identity first when the config does not name the
+/// account (the one call the path's reads wait for), then both at once.
+pub(crate) async fn beside_the_role<F, Fut>(
+    clients: &Clients,
+    config: &Config,
+    ask: PathAsk<'_>,
+    prepare: F,
+) -> Result<(Prepared, Option<Early>)>
+where
+    F: FnOnce(Option<CallerIdentity>) -> Fut,
+    Fut: std::future::Future<Output = Result<Prepared>>,
+{
+    let identity = match &config.aws.account_id {
+        Some(_) => None,
+        None => Some(crate::aws::observe::caller_identity(clients).await?),
+    };
+    let account =
+        (config.aws.account_id.clone()).or_else(|| identity.as_ref().map(|i| i.account.clone()));
+    let (prepared, early) = futures::join!(prepare(identity), early(clients, config, account, ask));
+    Ok((prepared?, early?))
 }
 
 /// Reads what the path needs beyond the role; `early`: what [`early`] already read.

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::events::{Event, Events};
 use super::genesys as genesys_live;
-use super::live::{aws_drift, prepare_live};
+use super::live::aws_drift;
 use super::settings::Settings;
 use crate::aws::prepare::{self, Prepared};
 use crate::aws::{probe, Clients};
@@ -56,7 +56,20 @@ pub(crate) async fn verify(
 ) -> Result<Verified> {
     // Bad input is refused before any call.
     super::path::check_org_policies_dir(options.org_policies.as_deref())?;
-    let (clients, prepared) = prepare_live(settings, events, &options.config).await?;
+    let loaded = super::live::load(&options.config, events)?;
+    let clients = super::live::connect(settings, events, &loaded.config).await?;
+    let ask = path_ask(&options);
+    let prepare = |identity| {
+        let scope = crate::aws::prepare::Scope {
+            identity,
+            ..Default::default()
+        };
+        super::live::read_prepared(settings, events, &clients, loaded.clone(), scope)
+    };
+    let (prepared, early) = match options.only {
+        Some(Side::Genesys) => (prepare(None).await?, None),
+        _ => super::path::beside_the_role(&clients, &loaded.config, ask, prepare).await?,
+    };
     genesys_live::check_only(options.only, &prepared.loaded.config)?;
     let aws = options.only != Some(Side::Genesys);
     let mut probe = Vec::new();
@@ -64,7 +77,7 @@ pub(crate) async fn verify(
         probe = probe_live(settings, events, &prepared, profile, options.wait).await;
     }
     let (genesys, sources, drift) =
-        read_rest(settings, events, &options, &clients, &prepared).await;
+        read_rest(settings, events, &options, &clients, (&prepared, early)).await;
     // A Genesys Cloud failure is reported beside what AWS proved, never instead of it.
     let (mut genesys_checks, mut org, mut error) = (Vec::new(), None, None);
     match genesys {
@@ -102,6 +115,14 @@ pub(crate) async fn verify(
     })
 }
 
+/// `--org-policies` and `--function-policies`.
+fn path_ask(options: &Options) -> super::path::PathAsk<'_> {
+    super::path::PathAsk {
+        org_policies: options.org_policies.as_deref(),
+        function_policies: options.function_policies,
+    }
+}
+
 /// What `verify` reads once the AWS state is in, at once: the Genesys Cloud side's checks, the
 /// whole path's policies (organization and the functions' own; `None` with `--only genesys`)
 /// and who changed what drifted on AWS (CloudTrail).
@@ -110,7 +131,7 @@ async fn read_rest(
     events: &dyn Events,
     options: &Options,
     clients: &Clients,
-    prepared: &Prepared,
+    (prepared, early): (&Prepared, Option<super::path::Early>),
 ) -> (
     Result<(Vec<Check>, Option<String>)>,
     Option<Result<PathSources>>,
@@ -126,13 +147,10 @@ async fn read_rest(
             }
         }
     };
-    let ask = super::path::PathAsk {
-        org_policies: options.org_policies.as_deref(),
-        function_policies: options.function_policies,
-    };
+    let ask = path_ask(options);
     let sources = async {
         match aws {
-            true => Some(super::path::path_sources(clients, prepared, ask, None, events).await),
+            true => Some(super::path::path_sources(clients, prepared, ask, early, events).await),
             false => None,
         }
     };

@@ -62,17 +62,8 @@ pub(crate) struct Scope {
     pub retired: Vec<FunctionPermission>,
 }
 
-/// Reads AWS and resolves the desired state. Fails before any write on bad templates.
-pub(crate) async fn prepare(
-    clients: &Clients,
-    loaded: Loaded,
-    templates: &Templates,
-    allow_weaker: bool,
-) -> Result<Prepared, PipelineError> {
-    prepare_scoped(clients, loaded, templates, allow_weaker, Scope::default()).await
-}
-
-/// [`prepare`], reading only what `scope` leaves to read.
+/// Reads AWS and resolves the desired state, reading only what `scope` leaves to read. Fails
+/// before any write on bad templates.
 pub(crate) async fn prepare_scoped(
     clients: &Clients,
     loaded: Loaded,

@@ -204,11 +204,12 @@ fn a_region_that_does_not_record_functions_is_read_with_get_policy_and_said() {
     assert_eq!(calls(&env), (1, 0, 3));
 }
 
-/// `check` reads the organization's and the functions' policies beside the role (and its own
-/// policies beside the role too): two round trips one after the other with the account in the
-/// config, whatever the source; three without it (the caller's identity first, alone).
+/// `check` and `verify` read the organization's and the functions' policies beside the role
+/// (and its own policies beside the role too): two round trips one after the other with the
+/// account in the config, whatever the source; three without it (the caller's identity first,
+/// alone).
 #[test]
-fn check_waits_for_two_round_trips_three_without_the_account() {
+fn check_and_verify_wait_for_two_round_trips_three_without_the_account() {
     for recorder in [Some(("all", "CONTINUOUS")), None] {
         let env = setup(&TARGETS);
         let named = crate::support::live::config(&TARGETS, "")
@@ -225,24 +226,22 @@ fn check_waits_for_two_round_trips_three_without_the_account() {
             latency: std::time::Duration::from_millis(300),
             ..crate::support::FaultConfig::default()
         });
-        env.proxy.clear();
-        env.expect(&["check"], 0);
-        assert_eq!(
-            env.proxy.rounds(),
-            2,
-            "{recorder:?}: {:?}",
-            env.proxy.summary()
-        );
-        // The same check without the account: its identity first, then what needs it.
+        let rounds = |command: &str| {
+            env.proxy.clear();
+            env.expect(&[command], 0);
+            let summary = env.proxy.summary();
+            assert_eq!(env.proxy.count("sts:GetCallerIdentity"), 1, "{summary:?}");
+            (env.proxy.rounds(), summary)
+        };
+        for command in ["check", "verify"] {
+            let (n, summary) = rounds(command);
+            assert_eq!(n, 2, "{command} {recorder:?}: {summary:?}");
+        }
+        // Without the account: its identity first, then what needs it.
         env.write_config(&crate::support::live::config(&TARGETS, ""));
-        env.proxy.clear();
-        env.expect(&["check"], 0);
-        assert_eq!(
-            env.proxy.rounds(),
-            3,
-            "{recorder:?}: {:?}",
-            env.proxy.summary()
-        );
-        assert_eq!(env.proxy.count("sts:GetCallerIdentity"), 1);
+        for command in ["check", "verify"] {
+            let (n, summary) = rounds(command);
+            assert_eq!(n, 3, "{command} {recorder:?}: {summary:?}");
+        }
     }
 }
