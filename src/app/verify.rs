@@ -56,20 +56,7 @@ pub(crate) async fn verify(
 ) -> Result<Verified> {
     // Bad input is refused before any call.
     super::path::check_org_policies_dir(options.org_policies.as_deref())?;
-    let loaded = super::live::load(&options.config, events)?;
-    let clients = super::live::connect(settings, events, &loaded.config).await?;
-    let ask = path_ask(&options);
-    let prepare = |identity| {
-        let scope = crate::aws::prepare::Scope {
-            identity,
-            ..Default::default()
-        };
-        super::live::read_prepared(settings, events, &clients, loaded.clone(), scope)
-    };
-    let (prepared, early) = match options.only {
-        Some(Side::Genesys) => (prepare(None).await?, None),
-        _ => super::path::beside_the_role(&clients, &loaded.config, ask, prepare).await?,
-    };
+    let (clients, prepared, early) = read_state(settings, events, &options).await?;
     genesys_live::check_only(options.only, &prepared.loaded.config)?;
     let aws = options.only != Some(Side::Genesys);
     let mut probe = Vec::new();
@@ -113,6 +100,32 @@ pub(crate) async fn verify(
         drift,
         error,
     })
+}
+
+/// The role's state, and beside it the whole path's reads that need only the account and the
+/// config ([`super::path::beside_the_role`]; none with `--only genesys`).
+async fn read_state(
+    settings: &Settings,
+    events: &dyn Events,
+    options: &Options,
+) -> Result<(Clients, Prepared, Option<super::path::Early>)> {
+    let loaded = super::live::load(&options.config, events)?;
+    let clients = super::live::connect(settings, events, &loaded.config).await?;
+    let prepare = |identity| {
+        let scope = crate::aws::prepare::Scope {
+            identity,
+            ..Default::default()
+        };
+        super::live::read_prepared(settings, events, &clients, loaded.clone(), scope)
+    };
+    let (prepared, early) = match options.only {
+        Some(Side::Genesys) => (prepare(None).await?, None),
+        _ => {
+            let ask = path_ask(options);
+            super::path::beside_the_role(&clients, &loaded.config, ask, prepare).await?
+        }
+    };
+    Ok((clients, prepared, early))
 }
 
 /// `--org-policies` and `--function-policies`.
