@@ -14,6 +14,7 @@ use crate::aws::prepare as aws_prepare;
 use crate::aws::trail as aws_trail;
 use crate::config;
 use crate::error::{Error, Result};
+use lambda_trust_model::genesys::state::DesiredGenesys;
 use lambda_trust_model::render::RenderContext;
 use lambda_trust_provision::change_set::Side;
 use lambda_trust_provision::check as core_check;
@@ -94,9 +95,24 @@ async fn read(
             _ => genesys_live::sign_in(&clients, &loaded.config, events).await,
         }
     };
+    // The caller's identity, when the config does not name the account, beside the sign-in:
+    // both sides resolve the role's and the targets' ARNs with it.
+    let identity = async {
+        match (ask.only, &loaded.config.aws.account_id) {
+            (Some(Side::Genesys), _) | (_, Some(_)) => Ok(None),
+            _ => crate::aws::observe::caller_identity(&clients)
+                .await
+                .map(Some),
+        }
+    };
+    let (identity, signed_in) = futures::join!(identity, signing_in);
+    let identity = identity?;
+    let account = (loaded.config.aws.account_id.clone())
+        .or_else(|| identity.as_ref().map(|i| i.account.clone()));
+    let genesys_early = genesys_early(signed_in, &loaded, (&clients, account), events);
     let allow_weaker = settings.templates.allow_weaker;
-    let state = read_state(&clients, &loaded, &templates, allow_weaker, ask);
-    let (state, signed_in) = futures::join!(state, signing_in);
+    let state = read_state(&clients, &loaded, &templates, allow_weaker, (ask, identity));
+    let (state, genesys_early) = futures::join!(state, genesys_early);
     let (prepared, early) = state?;
     let aws = async {
         match ask.only {
@@ -109,7 +125,8 @@ async fn read(
             }
         }
     };
-    let genesys = async { genesys_check(signed_in?, &prepared, events, ask.test_actions).await };
+    let genesys =
+        async { genesys_check(genesys_early?, &prepared, events, ask.test_actions).await };
     let (aws, genesys) = futures::join!(aws, genesys);
     // A config claiming another's deployment is refused here as plan and apply refuse it:
     // never read as drift that an apply would repair.
@@ -135,7 +152,7 @@ async fn read_state(
     loaded: &config::Loaded,
     templates: &lambda_trust_model::render::Templates,
     allow_weaker: bool,
-    ask: Ask<'_>,
+    (ask, identity): (Ask<'_>, Option<lambda_trust_model::state::CallerIdentity>),
 ) -> Result<(aws_prepare::Prepared, Option<super::path::Early>)> {
     let prepare = |identity| async move {
         let scope = aws_prepare::Scope {
@@ -149,7 +166,7 @@ async fn read_state(
     if ask.only == Some(Side::Genesys) {
         return Ok((prepare(None).await?, None));
     }
-    super::path::beside_the_role(clients, &loaded.config, ask.path, prepare).await
+    super::path::beside_the_role(clients, &loaded.config, (ask.path, identity), prepare).await
 }
 
 /// The AWS side's second round: CloudTrail for the drift the state shows, and the whole path's
@@ -269,17 +286,81 @@ struct GenesysChecked {
 
 /// Reads and plans the Genesys side as if adopting, once signed in; `None` without
 /// `[genesys]` (or with `--only aws`, not signed in).
+/// The Genesys side as far as it can go before AWS's state is in: signed in, and read against
+/// what the config and the account resolve (`Read`); `Later` when the account is not known
+/// yet (`--only genesys` without `aws.account_id`) or the targets do not resolve.
+enum GenesysEarly {
+    Off,
+    Read(Box<crate::genesys::Session>),
+    Later(Box<genesys_live::SignedIn>),
+}
+
+/// Reads the org while AWS is read: the config and the account give the role's and the
+/// targets' ARNs, all the Genesys side's desired state needs.
+async fn genesys_early(
+    signed_in: Result<Option<genesys_live::SignedIn>>,
+    loaded: &config::Loaded,
+    (clients, account): (&crate::aws::Clients, Option<String>),
+    events: &dyn Events,
+) -> Result<GenesysEarly> {
+    let Some(mut signed_in) = signed_in? else {
+        return Ok(GenesysEarly::Off);
+    };
+    signed_in.read_org = true;
+    let ctx = lambda_trust_model::render::RenderContext {
+        account_id: account,
+        default_region: Some(clients.region()),
+    };
+    let config = &loaded.config;
+    let targets = lambda_trust_model::render::resolve_targets(config, &ctx);
+    let role =
+        lambda_trust_model::render::role_arn(config, &ctx, targets.as_deref().unwrap_or_default());
+    let desired = match (targets, role) {
+        (Ok(targets), Some(role)) => DesiredGenesys::of(loaded, role, &targets),
+        _ => return Ok(GenesysEarly::Later(Box::new(signed_in))),
+    };
+    let Some(desired) = desired else {
+        return Ok(GenesysEarly::Off);
+    };
+    let session = genesys_live::read_desired(signed_in, desired, false, events).await?;
+    Ok(GenesysEarly::Read(Box::new(session)))
+}
+
+/// The session for `prepared`: the one read early when it was read against the same desired
+/// state (the same account and targets), else read now.
+async fn genesys_session(
+    early: GenesysEarly,
+    prepared: &aws_prepare::Prepared,
+    events: &dyn Events,
+) -> Result<Option<crate::genesys::Session>> {
+    match early {
+        GenesysEarly::Off => Ok(None),
+        GenesysEarly::Later(signed_in) => {
+            genesys_live::read(*signed_in, prepared, false, events).await
+        }
+        GenesysEarly::Read(session) => {
+            let Some(mut want) = DesiredGenesys::new(&prepared.loaded, &prepared.desired) else {
+                return Ok(None);
+            };
+            want.region = session.desired.region.clone();
+            if want == session.desired {
+                return Ok(Some(*session));
+            }
+            let again = genesys_live::SignedIn::again(*session, true);
+            genesys_live::read_desired(again, want, false, events)
+                .await
+                .map(Some)
+        }
+    }
+}
+
 async fn genesys_check(
-    signed_in: Option<genesys_live::SignedIn>,
+    early: GenesysEarly,
     prepared: &aws_prepare::Prepared,
     events: &dyn Events,
     test_actions: bool,
 ) -> Result<Option<GenesysChecked>> {
-    let Some(mut signed_in) = signed_in else {
-        return Ok(None);
-    };
-    signed_in.read_org = true;
-    let Some(mut side) = genesys_live::read(signed_in, prepared, false, events).await? else {
+    let Some(mut side) = genesys_session(early, prepared, events).await? else {
         return Ok(None);
     };
     let (plan, lookup_error) = side.plan_for_check().await?;

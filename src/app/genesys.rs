@@ -174,6 +174,22 @@ pub(crate) async fn read(
     verbose: bool,
     events: &dyn Events,
 ) -> Result<Option<Session>> {
+    let Some(desired) = DesiredGenesys::new(&prepared.loaded, &prepared.desired) else {
+        return Ok(None);
+    };
+    read_desired(signed_in, desired, verbose, events)
+        .await
+        .map(Some)
+}
+
+/// [`read`] against `desired`, however it was resolved (`check`: from the config and the
+/// account, while AWS is read).
+pub(crate) async fn read_desired(
+    signed_in: SignedIn,
+    mut desired: DesiredGenesys,
+    verbose: bool,
+    events: &dyn Events,
+) -> Result<Session> {
     let SignedIn {
         client,
         oauth_id,
@@ -181,9 +197,6 @@ pub(crate) async fn read(
         started,
         read_org,
     } = signed_in;
-    let Some(mut desired) = DesiredGenesys::new(&prepared.loaded, &prepared.desired) else {
-        return Ok(None);
-    };
     // The check is never skipped in silence.
     desired.region = region;
     if desired.region.is_none() {
@@ -210,7 +223,20 @@ pub(crate) async fn read(
     }
     let session = Session::new(client, oauth_id, desired, observed);
     report_retries(&session, &[], events);
-    Ok(Some(session))
+    Ok(session)
+}
+
+impl SignedIn {
+    /// The session's client, signed in still, to read again (`read_org` as given).
+    pub(crate) fn again(session: Session, read_org: bool) -> SignedIn {
+        SignedIn {
+            region: session.desired.region.clone(),
+            client: session.client,
+            oauth_id: session.oauth_id,
+            started: Instant::now(),
+            read_org,
+        }
+    }
 }
 
 /// Writes the plan, each write an event; returns the writes and says what was retried, and

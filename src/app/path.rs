@@ -115,20 +115,21 @@ async fn org_policies(
 
 /// The role's state (`prepare`, given the caller's identity when it was read first) and
 /// beside it [`early`]'s reads: the caller's identity first when the config does not name the
-/// account (the one call the path's reads wait for), then both at once.
+/// account and it is not `known` (the one call the path's reads wait for), then both at once.
 pub(crate) async fn beside_the_role<F, Fut>(
     clients: &Clients,
     config: &Config,
-    ask: PathAsk<'_>,
+    (ask, known): (PathAsk<'_>, Option<CallerIdentity>),
     prepare: F,
 ) -> Result<(Prepared, Option<Early>)>
 where
     F: FnOnce(Option<CallerIdentity>) -> Fut,
     Fut: std::future::Future<Output = Result<Prepared>>,
 {
-    let identity = match &config.aws.account_id {
-        Some(_) => None,
-        None => Some(crate::aws::observe::caller_identity(clients).await?),
+    let identity = match (&config.aws.account_id, known) {
+        (_, Some(known)) => Some(known),
+        (Some(_), None) => None,
+        (None, None) => Some(crate::aws::observe::caller_identity(clients).await?),
     };
     let account =
         (config.aws.account_id.clone()).or_else(|| identity.as_ref().map(|i| i.account.clone()));

@@ -122,7 +122,7 @@ async fn read_state(
         Some(Side::Genesys) => (prepare(None).await?, None),
         _ => {
             let ask = path_ask(options);
-            super::path::beside_the_role(&clients, &loaded.config, ask, prepare).await?
+            super::path::beside_the_role(&clients, &loaded.config, (ask, None), prepare).await?
         }
     };
     Ok((clients, prepared, early))

@@ -422,6 +422,19 @@ fn granted_arns(function_arn: &str, qualifier: Option<&str>) -> Vec<String> {
 
 /// The partition of the role and its policies: that of the region the AWS clients talk to
 /// (the context's, else `[aws].region`), else that of the first target, else `aws`.
+/// The role's ARN as the config and `ctx`'s account name it (`None` without an account):
+/// what the Genesys Cloud side's credential holds, known before AWS is read.
+pub fn role_arn(
+    config: &Config,
+    ctx: &RenderContext,
+    targets: &[ResolvedTarget],
+) -> Option<String> {
+    let account = ctx.account_id.as_ref().or(config.aws.account_id.as_ref())?;
+    let partition = role_partition(config, ctx, targets);
+    let resource = format!("role{}{}", config.role_path(), config.role.name);
+    Some(Arn::iam(&partition, account, &resource).to_string())
+}
+
 pub(crate) fn role_partition(
     config: &Config,
     ctx: &RenderContext,

@@ -119,30 +119,38 @@ impl DesiredGenesys {
     /// Resolves the Genesys side from the config (`None` without `[genesys]`). Every target
     /// gets an action; `[targets.action]` only changes its defaults.
     pub fn new(loaded: &Loaded, aws: &Desired) -> Option<DesiredGenesys> {
-        let config = &loaded.config;
-        let g = config.genesys.as_ref()?;
         let role_arn = Arn::iam(
             &aws.partition,
             &aws.account_id,
             &format!("role{}{}", aws.role.path, aws.role.name),
         )
         .to_string();
+        DesiredGenesys::of(loaded, role_arn, &aws.targets)
+    }
+
+    /// [`DesiredGenesys::new`] from the role's ARN and the resolved targets alone: what the
+    /// config and the account give before AWS is read (`check` reads the org meanwhile).
+    pub fn of(
+        loaded: &Loaded,
+        role_arn: String,
+        targets: &[crate::render::ResolvedTarget],
+    ) -> Option<DesiredGenesys> {
+        let config = &loaded.config;
+        let g = config.genesys.as_ref()?;
         let schema = |path: &Option<String>| {
             path.as_ref()
                 .and_then(|p| loaded.schemas.get(p).cloned())
                 .unwrap_or_else(open_schema)
         };
         let default_category = config.genesys_category().unwrap_or_default();
-        let granted: Vec<String> = aws
-            .targets
+        let granted: Vec<String> = targets
             .iter()
             .map(|t| match t.qualifier.as_deref() {
                 Some(q) if q != "*" => format!("{}:{q}", t.function_arn),
                 _ => t.function_arn.clone(),
             })
             .collect();
-        let mut actions: Vec<DesiredAction> = aws
-            .targets
+        let mut actions: Vec<DesiredAction> = targets
             .iter()
             .zip(&granted)
             .flat_map(|(t, function_arn)| {
