@@ -89,23 +89,7 @@ async fn read(
     genesys_live::check_only(ask.only, &loaded.config)?;
     let templates = settings.templates.load()?;
     let clients = connect(settings, events, &loaded.config).await?;
-    let signing_in = async {
-        match ask.only {
-            Some(Side::Aws) => Ok(None),
-            _ => genesys_live::sign_in(&clients, &loaded.config, events).await,
-        }
-    };
-    // The caller's identity, when the config does not name the account, beside the sign-in:
-    // both sides resolve the role's and the targets' ARNs with it.
-    let identity = async {
-        match (ask.only, &loaded.config.aws.account_id) {
-            (Some(Side::Genesys), _) | (_, Some(_)) => Ok(None),
-            _ => crate::aws::observe::caller_identity(&clients)
-                .await
-                .map(Some),
-        }
-    };
-    let (identity, signed_in) = futures::join!(identity, signing_in);
+    let (identity, signed_in) = first_round(&clients, &loaded.config, ask.only, events).await;
     let identity = identity?;
     let account = (loaded.config.aws.account_id.clone())
         .or_else(|| identity.as_ref().map(|i| i.account.clone()));
@@ -143,6 +127,33 @@ async fn read(
         region: clients.region(),
         prepared,
     })
+}
+
+/// The first round: the sign-in to Genesys Cloud and, when the config does not name the
+/// account, the caller's identity beside it (both sides resolve the role's and the targets'
+/// ARNs with it).
+async fn first_round(
+    clients: &crate::aws::Clients,
+    config: &config::Config,
+    only: Option<Side>,
+    events: &dyn Events,
+) -> (
+    Result<Option<lambda_trust_model::state::CallerIdentity>>,
+    Result<Option<genesys_live::SignedIn>>,
+) {
+    let signing_in = async {
+        match only {
+            Some(Side::Aws) => Ok(None),
+            _ => genesys_live::sign_in(clients, config, events).await,
+        }
+    };
+    let identity = async {
+        match (only, &config.aws.account_id) {
+            (Some(Side::Genesys), _) | (_, Some(_)) => Ok(None),
+            _ => Ok(Some(crate::aws::observe::caller_identity(clients).await?)),
+        }
+    };
+    futures::join!(identity, signing_in)
 }
 
 /// The role's state, and beside it the path's reads that need only the account and the

@@ -1503,6 +1503,86 @@ assert "configuration" not in hidden and "supplementaryConfiguration" not in hid
     );
 }
 
+/// An account's own AWS Config as `check --function-policies` reads it, parsed by botocore's
+/// model of the service: the recorder keeps its recording mode; `BatchGetResourceConfig`
+/// answers a function's item (its policy as `supplementaryConfiguration.Policy`, its capture
+/// time) only while the region's recorder records the type, leaves out what is not there, and
+/// refuses more than 100 keys as AWS does.
+#[test]
+fn an_accounts_own_config_answers_functions_as_aws_does() {
+    let moto = MotoServer::start();
+    let code = r#"
+import boto3, botocore, datetime, io, json, sys, zipfile
+def client(service, region="us-east-1"):
+    return boto3.client(service, endpoint_url=sys.argv[1], region_name=region,
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w") as z:
+    z.writestr("index.py", "def handler(e, c):\n    return e\n")
+trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+role = client("iam").create_role(RoleName="exec", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+lam = client("lambda")
+arn = lam.create_function(FunctionName="open", Runtime="python3.12", Role=role,
+    Handler="index.handler", Code={"ZipFile": buf.getvalue()})["FunctionArn"]
+lam.add_permission(FunctionName="open", StatementId="anyone", Action="lambda:InvokeFunction", Principal="*")
+config = client("config")
+key = {"resourceType": "AWS::Lambda::Function", "resourceId": "open"}
+# No recorder: refused, as AWS refuses it.
+try:
+    config.batch_get_resource_config(resourceKeys=[key])
+    raise SystemExit("read without a recorder")
+except botocore.exceptions.ClientError as e:
+    assert e.response["Error"]["Code"] == "NoAvailableConfigurationRecorderException", e.response
+config.put_configuration_recorder(ConfigurationRecorder={"name": "default",
+    "roleARN": "arn:aws:iam::123456789012:role/config",
+    "recordingGroup": {"allSupported": False, "resourceTypes": ["AWS::Lambda::Function"],
+                       "recordingStrategy": {"useOnly": "INCLUSION_BY_RESOURCE_TYPES"}},
+    "recordingMode": {"recordingFrequency": "DAILY", "recordingModeOverrides": [
+        {"resourceTypes": ["AWS::Lambda::Function"], "recordingFrequency": "CONTINUOUS"}]}})
+[recorder] = config.describe_configuration_recorders()["ConfigurationRecorders"]
+assert recorder["recordingMode"]["recordingFrequency"] == "DAILY", recorder
+assert recorder["recordingMode"]["recordingModeOverrides"][0]["recordingFrequency"] == "CONTINUOUS"
+assert recorder["recordingScope"] == "PAID" and recorder["arn"].startswith("arn:aws:config:us-east-1:"), recorder
+try:
+    config.put_configuration_recorder(ConfigurationRecorder={"name": "default",
+        "roleARN": "arn:aws:iam::123456789012:role/config",
+        "recordingMode": {"recordingFrequency": "WEEKLY"}})
+    raise SystemExit("an unknown recording frequency was taken")
+except (botocore.exceptions.ClientError, botocore.exceptions.ParamValidationError):
+    pass
+# Put, not started: still no item.
+assert config.batch_get_resource_config(resourceKeys=[key])["baseConfigurationItems"] == []
+assert config.describe_configuration_recorder_status()["ConfigurationRecordersStatus"][0]["recording"] is False
+config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "config"})
+config.start_configuration_recorder(ConfigurationRecorderName="default")
+got = config.batch_get_resource_config(resourceKeys=[key, {"resourceType": "AWS::Lambda::Function",
+    "resourceId": "missing"}])
+assert got["unprocessedResourceKeys"] == [], got
+[item] = got["baseConfigurationItems"]
+assert (item["resourceType"], item["resourceId"], item["arn"], item["configurationItemStatus"]) == (
+    "AWS::Lambda::Function", "open", arn, "OK"), item
+assert isinstance(item["configurationItemCaptureTime"], datetime.datetime), item
+doc = json.loads(item["supplementaryConfiguration"]["Policy"])
+assert [s["Sid"] for s in doc["Statement"]] == ["anyone"], doc
+try:
+    config.batch_get_resource_config(resourceKeys=[key] * 101)
+    raise SystemExit("101 keys were taken")
+except (botocore.exceptions.ClientError, botocore.exceptions.ParamValidationError):
+    pass
+"#;
+    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
+    let out = std::process::Command::new(python)
+        .args(["-c", code, &moto.url()])
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn a_stacks_lambda_permission_is_a_statement_get_policy_reads() {
     let moto = MotoServer::start();

@@ -93,8 +93,8 @@ DescribeConfigurationRecorders, BatchGetResourceConfig; RecordingMode):
   its ARN (moto: drops recordingMode).
 - BatchGetResourceConfig answers AWS::Lambda::Function items of the region's functions by
   name, as the aggregator does, only while the region's recorder records the type and is
-  recording; 1 to 100 keys (ValidationException); a function that is not there is left out
-  (moto: no Lambda items).
+  recording; NoAvailableConfigurationRecorderException without a recorder; 1 to 100 keys
+  (ValidationException); a function that is not there is left out (moto: no Lambda items).
 - Fault injection for the tests: a function tagged `lambda-trust-test:config-captured` = epoch
   seconds is an item captured then; `lambda-trust-test:config-unprocessed` = N comes back in
   unprocessedResourceKeys the first N times.
@@ -758,6 +758,7 @@ from moto.config import models as config_models  # noqa: E402
 from moto.config.exceptions import (  # noqa: E402
     InvalidLimitException,
     InvalidNextTokenException,
+    NoAvailableConfigurationRecorderException,
     NoSuchConfigurationAggregatorException,
     ValidationException,
 )
@@ -1086,6 +1087,8 @@ def batch_get_resource_config(self, resource_keys, backend_region):
             "1 validation error detected: Value '[]' at 'resourceKeys' failed to satisfy "
             "constraint: Member must have length greater than or equal to 1")
     functions = [k for k in keys if k.get("resourceType") == FUNCTION_TYPE]
+    if functions and not self.recorders:
+        raise NoAvailableConfigurationRecorderException()
     if not functions or len(keys) > 100:
         return _batch_get(self, resource_keys, backend_region)
     others = [k for k in keys if k.get("resourceType") != FUNCTION_TYPE]
