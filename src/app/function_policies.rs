@@ -25,9 +25,6 @@ use lambda_trust_model::config_recorder::{records_functions, Recording};
 use lambda_trust_model::path::{PolicyRead, PolicyReads};
 use lambda_trust_model::state::Observed;
 
-/// Why Config is not asked with `--function-policies api` (no line said).
-const API: &str = "--function-policies api";
-
 /// Where the function policies are read from (`--function-policies`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) enum PolicySource {
@@ -110,15 +107,29 @@ pub(crate) async fn finish(
     let mut all: Vec<(TargetPolicy, PolicyRead)> = (fetched.elsewhere.into_iter())
         .map(|p| (p, PolicyRead::GetPolicy))
         .collect();
-    for mut region in fetched.regions {
+    let mut regions = fetched.regions;
+    let mut stale = Vec::new();
+    for region in &mut regions {
         let before = region.from_config.to_read.len();
         region.from_config.stale_before(not_before);
-        let stale: Vec<String> = (region.from_config.to_read[before..].iter())
-            .map(|(a, _)| a.clone())
-            .collect();
-        let again = read_function_policies(clients, clients.accounts(), &stale).await;
-        region.read.extend(again);
-        reads.notes.extend(note(&region));
+        stale.extend((region.from_config.to_read[before..].iter()).map(|(a, _)| a.clone()));
+    }
+    // Every region's stale items read again at once.
+    let mut again: BTreeMap<String, TargetPolicy> =
+        (read_function_policies(clients, clients.accounts(), &stale)
+            .await
+            .into_iter())
+        .map(|p| (p.arn.clone(), p))
+        .collect();
+    for mut region in regions {
+        let mine = region
+            .from_config
+            .to_read
+            .iter()
+            .filter_map(|(a, _)| again.remove(a));
+        let mine: Vec<TargetPolicy> = mine.collect();
+        region.read.extend(mine);
+        reads.notes.push(note(&region));
         let config = region.from_config.recorded.into_iter().map(|(arn, r)| {
             let captured = rfc3339(r.captured);
             (
@@ -196,20 +207,19 @@ async fn region_read(
 }
 
 /// The region's line: Config not used and why, or what it gave.
-fn note(region: &RegionRead) -> Option<String> {
+fn note(region: &RegionRead) -> String {
     match &region.why_not {
-        Some(why) if why == API => None,
-        Some(why) => Some(format!(
+        Some(why) => format!(
             "{}: {} read with lambda:GetPolicy; AWS Config not used: {why}",
             region.region,
             count(region.read.len())
-        )),
-        None => Some(config_note(&region.region, &region.from_config)),
+        ),
+        None => config_note(&region.region, &region.from_config),
     }
 }
 
 /// What a region's Config gave: how many policies, captured when, and what was left to
-/// `GetPolicy` and why (the first reason, and how many share none of it).
+/// `GetPolicy` and why (the first one's reason, and how many more).
 fn config_note(region: &str, found: &FromConfig) -> String {
     let captured = found.recorded.values().map(|r| r.captured);
     let (first, last) = (captured.clone().min(), captured.max());
@@ -254,9 +264,6 @@ async fn recorded(
     arns: &[String],
     source: PolicySource,
 ) -> Result<std::result::Result<FromConfig, String>> {
-    if source == PolicySource::Api {
-        return Ok(Err(API.into()));
-    }
     let recording = match config_account::recorders(clients, region).await {
         Ok(recorders) => records_functions(&recorders),
         Err(e) if source == PolicySource::Auto => Recording::No { why: e.to_string() },
