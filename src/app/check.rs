@@ -295,8 +295,6 @@ struct GenesysChecked {
     claim: Option<crate::error::Error>,
 }
 
-/// Reads and plans the Genesys side as if adopting, once signed in; `None` without
-/// `[genesys]` (or with `--only aws`, not signed in).
 /// The Genesys side as far as it can go before AWS's state is in: signed in, and read against
 /// what the config and the account resolve (`Read`); `Later` when the account is not known
 /// yet (`--only genesys` without `aws.account_id`) or the targets do not resolve.
@@ -365,6 +363,8 @@ async fn genesys_session(
     }
 }
 
+/// Reads and plans the Genesys side as if adopting, once signed in; `None` without
+/// `[genesys]` (or with `--only aws`, not signed in).
 async fn genesys_check(
     early: GenesysEarly,
     prepared: &aws_prepare::Prepared,
