@@ -1306,16 +1306,7 @@ while True:
         break
 assert len(ids) == 101 and "lambda-trust/x/400" not in ids, len(ids)
 "#;
-    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
-    let out = std::process::Command::new(python)
-        .args(["-c", code, &moto.url()])
-        .output()
-        .expect("run python");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_python(code, &moto);
 }
 
 /// The test support's AWS Config aggregator (moto_aws.py, "AWS Config aggregators") answers as
@@ -1413,16 +1404,7 @@ gone = dict(mine[0], ResourceId="AROANOTTHERE")
 got = config.batch_get_aggregate_resource_config(ConfigurationAggregatorName="org", ResourceIdentifiers=[gone])
 assert got["BaseConfigurationItems"] == [] and got["UnprocessedResourceIdentifiers"] == [], got
 "#;
-    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
-    let out = std::process::Command::new(python)
-        .args(["-c", code, &moto.url()])
-        .output()
-        .expect("run python");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_python(code, &moto);
 }
 
 /// The test support's AWS Config aggregator answers as AWS does for Lambda functions too: each
@@ -1491,16 +1473,7 @@ hidden = items["hidden"]
 assert hidden["configurationItemStatus"] == "ResourceNotRecorded", hidden
 assert "configuration" not in hidden and "supplementaryConfiguration" not in hidden, hidden
 "#;
-    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
-    let out = std::process::Command::new(python)
-        .args(["-c", code, &moto.url()])
-        .output()
-        .expect("run python");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_python(code, &moto);
 }
 
 /// An account's own AWS Config as `check --function-policies` reads it, parsed by botocore's
@@ -1571,16 +1544,7 @@ try:
 except (botocore.exceptions.ClientError, botocore.exceptions.ParamValidationError):
     pass
 "#;
-    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
-    let out = std::process::Command::new(python)
-        .args(["-c", code, &moto.url()])
-        .output()
-        .expect("run python");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_python(code, &moto);
 }
 
 #[test]
@@ -1607,4 +1571,19 @@ fn a_stacks_lambda_permission_is_a_statement_get_policy_reads() {
         json!({"AWS": "arn:aws:iam::111122223333:role/caller"})
     );
     assert_eq!(got[0]["Resource"], arn);
+}
+
+/// Runs `code` with the project's Python (boto3 and botocore's models), the local AWS's URL as
+/// its first argument; fails the test with its error output unless it exits 0.
+fn run_python(code: &str, moto: &MotoServer) {
+    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
+    let out = std::process::Command::new(python)
+        .args(["-c", code, &moto.url()])
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
