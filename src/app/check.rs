@@ -28,10 +28,10 @@ use lambda_trust_provision::verify::{self, PathSources};
 
 /// What `check` asks of every config beside the config itself.
 #[derive(Clone, Copy)]
-struct Ask<'a> {
-    only: Option<Side>,
-    path: super::path::PathAsk<'a>,
-    test_actions: bool,
+pub(crate) struct Ask<'a> {
+    pub only: Option<Side>,
+    pub path: super::path::PathAsk<'a>,
+    pub test_actions: bool,
 }
 
 /// One config's check: everything it judges is read first ([`read`]), then judged with no
@@ -53,30 +53,31 @@ async fn check_one(
 }
 
 /// Everything one config's check reads, gathered before anything is judged.
-struct Reading {
-    prepared: aws_prepare::Prepared,
+pub(crate) struct Reading {
+    pub prepared: aws_prepare::Prepared,
     /// The region the role's functions default to ([`verify::Subject::of`]).
-    region: String,
+    pub region: String,
     /// The AWS side beyond the role's state; `None` with `--only genesys`.
-    aws: Option<AwsReading>,
+    pub aws: Option<AwsReading>,
     /// The Genesys side; its failure is reported beside the AWS findings, never instead.
-    genesys: Result<Option<GenesysChecked>>,
+    pub genesys: Result<Option<GenesysChecked>>,
 }
 
 /// What the judgement of the AWS state asks for: who made its drift (CloudTrail), the whole
 /// path's policies, and the other environments' claims.
-struct AwsReading {
-    drift: Vec<drift::Finding>,
-    lookups: BTreeMap<String, Lookup>,
-    sources: PathSources,
+#[derive(Clone)]
+pub(crate) struct AwsReading {
+    pub drift: Vec<drift::Finding>,
+    pub lookups: BTreeMap<String, Lookup>,
+    pub sources: PathSources,
     /// The other environments, read for the isolation claims judged with the rest.
-    environments: Option<super::isolation::Environments>,
+    pub environments: Option<super::isolation::Environments>,
 }
 
 /// Reads one config's check in as few rounds as the data allows: the AWS state while signing
 /// in to Genesys Cloud; then, at once, CloudTrail for the drift the state shows, the whole
 /// path's policies, and the Genesys side.
-async fn read(
+pub(crate) async fn read(
     settings: &Settings,
     events: &dyn Events,
     path: &config::ConfigFile,
@@ -204,7 +205,7 @@ async fn read_aws(
 }
 
 /// One config's report from what [`read`] gathered; no call.
-fn judge(name: &str, reading: Reading, only: Option<Side>) -> drift::ConfigReport {
+pub(crate) fn judge(name: &str, reading: Reading, only: Option<Side>) -> drift::ConfigReport {
     let Reading {
         prepared,
         region,
@@ -219,7 +220,10 @@ fn judge(name: &str, reading: Reading, only: Option<Side>) -> drift::ConfigRepor
     };
     let (aws, verification) = match aws {
         Some(mut read) => {
-            read.sources.genesys_org = org;
+            // A reading kept from an earlier run (`watch`) keeps the org it read then.
+            if org.is_some() {
+                read.sources.genesys_org = org;
+            }
             core_check::judge_aws(
                 desired,
                 observed,
@@ -283,13 +287,13 @@ fn not_checked(only: Option<Side>, config: &config::Config) -> Vec<Side> {
 }
 
 /// The Genesys side of one config's check, owned (`core_check::GenesysCheck` borrows it).
-struct GenesysChecked {
+pub(crate) struct GenesysChecked {
     findings: Vec<drift::Finding>,
     checks: Vec<verify::Check>,
     plan: GenesysPlan,
     lookup_error: Option<String>,
     /// The signed-in organization's ID.
-    organization_id: Option<String>,
+    pub organization_id: Option<String>,
     /// Why this config's role is not its own to judge: another config's deployment, which this
     /// config's integration does not name (`plan` and `apply` refuse it the same way).
     claim: Option<crate::error::Error>,

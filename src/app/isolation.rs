@@ -12,6 +12,7 @@ use super::settings::Settings;
 
 /// The other environments of `file`'s config as the live claims need them: each loaded and
 /// rendered (or why not), read before anything is judged; `None` without environments.
+#[derive(Clone)]
 pub(crate) struct Environments {
     /// This environment's name.
     env: String,

@@ -86,6 +86,7 @@ pub mod prove_roles;
 pub(crate) mod security_hub;
 pub(crate) mod settings;
 pub(crate) mod verify;
+pub(crate) mod watch;
 pub(crate) mod write;
 
 pub(crate) use crate::aws::audit::EntryRole;

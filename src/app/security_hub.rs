@@ -20,7 +20,11 @@ use crate::aws::audit::{assume, CallCount, EntryRole};
 use crate::aws::security_hub::{self as hub, Failed};
 use crate::aws::{AwsError, Clients};
 use crate::error::Result;
-use lambda_trust_audit::security_hub::{self as lifecycle, Listed};
+use lambda_trust_audit::security_hub::{self as lifecycle, Listed, GENERATOR_PREFIX};
+
+/// The generator of every `watch` finding: `lambda-trust/watch/ROLE/SIDE/CODE`, so each
+/// deployment's watch (its role) settles its own findings and never the audit's.
+pub(crate) const WATCH_PREFIX: &str = "lambda-trust/watch/";
 
 /// One audited account and today's findings there (none: every earlier one is resolved).
 #[derive(Debug, Clone)]
@@ -80,7 +84,7 @@ pub(crate) async fn send(
             let id = account.account.clone();
             let what = format!("importing the findings into Security Hub ({id})");
             let session = role.and_then(|_| sessions.assumed(&id, Instant::now()));
-            let work = send_one(clients, session, role, account);
+            let work = send_one(clients, session, role, account, GENERATOR_PREFIX);
             async move { (id, events.reading(what, work).await) }
         })
         .buffered(to.concurrency.max(1))
@@ -116,6 +120,7 @@ async fn send_one(
     session: Option<Clients>,
     assume_role: Option<&EntryRole>,
     account: AccountFindings,
+    generator: &str,
 ) -> std::result::Result<Sent, AwsError> {
     let assumed = match (session, assume_role) {
         (Some(session), _) => Some(session),
@@ -126,7 +131,7 @@ async fn send_one(
     };
     let clients = assumed.as_ref().unwrap_or(clients);
     let product = lifecycle::product_arn(clients.partition(), &clients.region(), &account.account);
-    let held = hub::held(clients, &product, &account.account).await?;
+    let held = hub::held(clients, &product, (&account.account, generator)).await?;
     let listed: Vec<Listed> = held.iter().map(|h| h.listed.clone()).collect();
     let mut today = account.findings;
     today.iter_mut().for_each(lifecycle::stamp);
@@ -171,8 +176,23 @@ async fn send_one(
     Ok(sent)
 }
 
+/// `watch`: `findings` imported into `account` with the clients' session, settling the
+/// findings held under `generator` (what no longer fires is resolved; nothing else is).
+pub(crate) async fn send_to(
+    clients: &Clients,
+    account: &str,
+    findings: Vec<Value>,
+    generator: &str,
+) -> std::result::Result<Sent, AwsError> {
+    let account = AccountFindings {
+        account: account.to_owned(),
+        findings,
+    };
+    send_one(clients, None, None, account, generator).await
+}
+
 /// The account's line on stderr.
-fn summary(s: &Sent, region: &str) -> String {
+pub(crate) fn summary(s: &Sent, region: &str) -> String {
     format!(
         "Security Hub ({}, {region}): {} imported, {} resolved, {} refreshed, {} unchanged; {} BatchImportFindings call(s){}",
         s.account,

@@ -31,7 +31,8 @@
 //! or an assumed role —, checked with `sts:GetCallerIdentity` to act in its account before anything
 //! else), `permission` (`AddPermission`/`RemovePermission` of that statement with the account's
 //! clients, paced, lost answers read again), `security_hub` (`GetFindings` of the account's
-//! lambda-trust findings, `BatchImportFindings` ≤ 100 a call with `FailedFindings` retried)
+//! lambda-trust findings, `BatchImportFindings` ≤ 100 a call with `FailedFindings` retried),
+//! `runtime` (the watching function's Lambda Runtime API loop, on `lambda_runtime`)
 
 pub(crate) mod accounts;
 pub(crate) mod apply;
@@ -51,6 +52,7 @@ mod permission;
 pub(crate) mod prepare;
 pub(crate) mod probe;
 pub(crate) mod retry;
+pub(crate) mod runtime;
 pub(crate) mod secrets;
 pub(crate) mod security_hub;
 pub(crate) mod trail;

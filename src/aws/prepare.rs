@@ -23,7 +23,7 @@ pub(crate) enum PipelineError {
 }
 
 /// Everything a live command needs after reading AWS.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Prepared {
     pub loaded: Loaded,
     pub desired: Desired,

@@ -16,7 +16,7 @@ use aws_sdk_securityhub::types::{
 use serde_json::Value;
 
 use super::{AwsError, Clients};
-use lambda_trust_audit::security_hub::{Listed, BATCH_SIZE, GENERATOR_PREFIX};
+use lambda_trust_audit::security_hub::{Listed, BATCH_SIZE};
 
 /// `GetFindings`' largest page.
 const PAGE_SIZE: i32 = 100;
@@ -58,17 +58,18 @@ pub(crate) struct Imported {
     pub failed: Vec<Failed>,
 }
 
-/// The active lambda-trust findings of `account` under `product_arn`.
+/// The active lambda-trust findings of `account` under `product_arn` whose generator starts
+/// with `generator` (the audit's, or one watch's).
 pub(crate) async fn held(
     clients: &Clients,
     product_arn: &str,
-    account: &str,
+    (account, generator): (&str, &str),
 ) -> Result<Vec<Held>, AwsError> {
     let eq = |v: &str| filter(v, StringFilterComparison::Equals);
     let filters = AwsSecurityFindingFilters::builder()
         .product_arn(eq(product_arn))
         .aws_account_id(eq(account))
-        .generator_id(filter(GENERATOR_PREFIX, StringFilterComparison::Prefix))
+        .generator_id(filter(generator, StringFilterComparison::Prefix))
         .record_state(eq(RecordState::Active.as_str()))
         .build();
     let hub = clients.security_hub();

@@ -51,6 +51,21 @@ pub struct ExportArgs {
     pub force: bool,
 }
 
+/// `watch`'s commands.
+#[derive(Debug, Subcommand)]
+pub enum WatchCommand {
+    /// Serve the watching function's invocations (Lambda's Runtime API).
+    ///
+    /// What the function's `bootstrap` runs: each EventBridge event re-proves the config
+    /// (--config, beside the binary) and publishes the result to Security Hub.
+    #[command(after_long_help = "\
+Outside Lambda it stops with an error naming the variable Lambda sets (AWS_LAMBDA_RUNTIME_API).
+
+Examples:
+  lambda-trust watch run --config /var/task/lambda-trust.toml")]
+    Run,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum GenesysCommand {
     /// Print the Genesys Cloud regions and their URLs.

@@ -13,7 +13,16 @@ use crate::report::Format;
 /// and `NO_COLOR` detection).
 pub fn try_parse() -> Result<Cli, clap::Error> {
     use clap::FromArgMatches;
-    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Lambda starts a custom runtime's `bootstrap` with no argument: the binary packaged as
+    // `bootstrap` (`watch deploy`) is the watching function.
+    let name = args
+        .first()
+        .map(std::path::Path::new)
+        .and_then(|p| p.file_name());
+    if args.len() == 1 && name.is_some_and(|n| n == "bootstrap") {
+        args.extend(["watch".into(), "run".into()]);
+    }
     let mut color = clap::ColorChoice::Auto;
     let words: Vec<&str> = args.iter().map(|a| a.to_str().unwrap_or("")).collect();
     for (i, word) in words.iter().enumerate().take_while(|(_, w)| **w != "--") {

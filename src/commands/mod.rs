@@ -61,6 +61,7 @@ mod prove;
 mod render;
 mod simulate;
 mod verify;
+mod watch;
 
 pub use crate::app::files::read_templates;
 pub use crate::app::TemplateSource;
@@ -96,6 +97,7 @@ pub async fn run(command: &Command, inv: &Invocation) -> Result<Status> {
             org_policies::run(inv, events, account_id, out).await
         }
         Command::Genesys { command } => genesys::run(out, command),
+        Command::Watch { command } => watch::run(inv, events, command).await,
         Command::Ids => ids::run(inv, events).await,
         Command::Export { command } => export::run(inv, events, command).await,
         Command::Diff => diff::run(inv, events).await,

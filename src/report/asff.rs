@@ -143,7 +143,7 @@ fn finding(account: &str, region: &str, role: &RoleReport, f: &Finding, meta: &H
 /// `Compliance.Status` (botocore's securityhub model: PASSED, WARNING, FAILED, NOT_AVAILABLE):
 /// a failure is FAILED; an unknown — what could not be read or decided — NOT_AVAILABLE, never
 /// FAILED nor PASSED.
-fn compliance(outcome: Outcome) -> &'static str {
+pub(super) fn compliance(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::Failed => "FAILED",
         Outcome::Unknown => "NOT_AVAILABLE",

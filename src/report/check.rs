@@ -164,7 +164,7 @@ fn findings_human(findings: &[Finding], styles: Styles) -> String {
 }
 
 /// A finding's fix when it is not plain `apply` (that one is the next-step line's).
-fn fix_text(remedy: &Remedy) -> Option<String> {
+pub(super) fn fix_text(remedy: &Remedy) -> Option<String> {
     match remedy {
         Remedy::Apply => None,
         Remedy::ApplyAdopt => Some("run `lambda-trust apply --adopt` (it shows the plan first): lambda-trust's ownership tag changed, so apply alone refuses".into()),

@@ -38,6 +38,7 @@
 //! command layer)
 
 pub mod asff;
+mod asff_watch;
 mod audit;
 mod audit_html;
 mod audit_iac;
@@ -64,6 +65,7 @@ mod version;
 
 use owo_colors::OwoColorize;
 
+pub use asff_watch::{watch_findings, WatchSubject};
 pub use audit::{
     account_human as audit_human, account_json as audit_json, account_sarif as audit_sarif,
     org_human as audit_org_human, org_json as audit_org_json, org_sarif as audit_org_sarif,

@@ -30,7 +30,7 @@ fn seed(env: &Env, args: &[&str]) -> Vec<String> {
 }
 
 /// Runs `code` with the venv's Python, `sys.argv[1]` the moto URL, then `args`; its stdout.
-fn python(env: &Env, code: &str, args: &[&str]) -> String {
+pub(crate) fn python(env: &Env, code: &str, args: &[&str]) -> String {
     let prelude = r#"
 import boto3, json, sys
 def client(service, account=None):
@@ -56,7 +56,7 @@ def client(service, account=None):
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn enable_hub(env: &Env, account: &str) {
+pub(crate) fn enable_hub(env: &Env, account: &str) {
     python(
         env,
         "client('securityhub', sys.argv[2]).enable_security_hub()",
@@ -66,7 +66,7 @@ fn enable_hub(env: &Env, account: &str) {
 
 /// `n` partner roles `{prefix}-{i}` trusting Genesys Cloud without an external ID, tagged with
 /// `tags` (a JSON object): two findings each, `no-external-id` and `unmanaged`.
-fn open_roles(env: &Env, prefix: &str, n: usize, tags: &str) {
+pub(crate) fn open_roles(env: &Env, prefix: &str, n: usize, tags: &str) {
     let code = r#"
 iam = client("iam")
 prefix, n, tags = sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4])
@@ -96,7 +96,7 @@ client("iam").update_assume_role_policy(RoleName=sys.argv[2], PolicyDocument=jso
 }
 
 /// Every finding the account's Security Hub holds, straight from moto (no filter).
-fn hub_findings(env: &Env, account: &str) -> Vec<Value> {
+pub(crate) fn hub_findings(env: &Env, account: &str) -> Vec<Value> {
     let code = r#"
 hub = client("securityhub", sys.argv[2])
 found, token = [], None

@@ -81,6 +81,7 @@ mod live_terminal_text;
 mod live_trail;
 mod live_ux;
 mod live_waiting;
+mod live_watch;
 mod render_templates;
 mod report_audit;
 mod report_snapshots;

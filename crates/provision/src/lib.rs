@@ -22,6 +22,8 @@
 //! - **Export**: [`export`] (what lambda-trust manages, as Terraform with import blocks or
 //!   CloudFormation with its resources-to-import files), and [`handover`] (the setup once
 //!   another tool manages it: judged on what matters, never written).
+//! - **Watch**: [`watch`] (what an event handed to the watching function can have changed,
+//!   so it re-reads only that).
 //! - `schema_refs` (with the `schemars` feature): the pieces of the JSON Schemas the outputs
 //!   share.
 //!
@@ -53,3 +55,4 @@ pub mod simulate;
 mod simulate_org;
 pub mod trail;
 pub mod verify;
+pub mod watch;

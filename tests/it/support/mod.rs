@@ -12,6 +12,7 @@ pub mod live;
 pub mod moto;
 pub mod offline;
 pub mod proxy;
+pub mod runtime_api;
 // Shared with the planner's own tests (no server).
 #[path = "../../../crates/provision/tests/plan/support/state.rs"]
 pub mod state;

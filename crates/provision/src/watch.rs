@@ -1,0 +1,347 @@
+//! `watch`: what an event handed to the watching function can have changed, decided from the
+//! event alone, so the function re-reads only that.
+//!
+//! EventBridge hands the function CloudTrail's management events ("AWS API Call via
+//! CloudTrail": <https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html>)
+//! and the schedule's "Scheduled Event"
+//! (<https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-events.html>). An IAM call on
+//! the role or on one of its invoke policies can change who may assume the role and what it may
+//! invoke; a Lambda permission call on one target can change that target's resource policy.
+//! Anything else the function cannot scope is read in full, never guessed narrower.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// IAM's calls that change a role: its trust policy, inline and attached policies, boundary,
+/// tags, or the role itself (IAM's API reference; CloudTrail names each event after its call).
+pub const ROLE_CALLS: &[&str] = &[
+    "UpdateAssumeRolePolicy",
+    "PutRolePolicy",
+    "DeleteRolePolicy",
+    "AttachRolePolicy",
+    "DetachRolePolicy",
+    "PutRolePermissionsBoundary",
+    "DeleteRolePermissionsBoundary",
+    "TagRole",
+    "UntagRole",
+    "UpdateRole",
+    "DeleteRole",
+    "CreateRole",
+];
+
+/// IAM's calls that change a managed policy's document or its default version.
+pub const POLICY_CALLS: &[&str] = &[
+    "CreatePolicyVersion",
+    "DeletePolicyVersion",
+    "SetDefaultPolicyVersion",
+    "DeletePolicy",
+];
+
+/// Lambda's calls that change a function's resource-based policy. CloudTrail records
+/// `AddPermission` and `RemovePermission` under their API versions' names.
+pub const FUNCTION_CALLS: &[&str] = &[
+    "AddPermission20150331v2",
+    "RemovePermission20150331v2",
+    "AddPermission",
+    "RemovePermission",
+    "PutResourcePolicy",
+    "DeleteResourcePolicy",
+];
+
+/// What one deployment's watch looks after: its role, its invoke policies and its targets.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Watched {
+    /// The role's name.
+    pub role: String,
+    /// The ARNs of the role's invoke policies (lambda-trust's managed policies).
+    pub policies: Vec<String>,
+    /// Each target function's unqualified ARN.
+    pub functions: Vec<String>,
+}
+
+/// The call an event reports, as CloudTrail recorded it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Call {
+    /// CloudTrail's `eventName`.
+    pub event: String,
+    /// Who made it: `userIdentity.arn`, else its `principalId`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// When (`eventTime`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+}
+
+/// What an event can have changed, and so what the function reads again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "scope", rename_all = "kebab-case")]
+pub enum Change {
+    /// Everything is read: the schedule's tick, or an event the function cannot scope.
+    Everything {
+        /// Why, in a phrase.
+        why: String,
+    },
+    /// The role or one of its invoke policies: IAM is read again; the targets are not.
+    Role {
+        /// The call.
+        call: Call,
+    },
+    /// One target's resource policy: that function's policy and the role are read again.
+    Function {
+        /// The target's unqualified ARN.
+        arn: String,
+        /// The call.
+        call: Call,
+    },
+    /// Nothing watched changed: a call that failed, or one on another role or function.
+    Nothing {
+        /// Why, in a phrase.
+        why: String,
+    },
+}
+
+/// What `event` can have changed of `watched`.
+pub fn classify(event: &Value, watched: &Watched) -> Change {
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+    let kind = text(event, "detail-type").unwrap_or_default();
+    if kind == "Scheduled Event" {
+        return Change::Everything {
+            why: "the schedule".into(),
+        };
+    }
+    let Some(detail) = event
+        .get("detail")
+        .filter(|_| kind == "AWS API Call via CloudTrail")
+    else {
+        return Change::Everything {
+            why: format!("an event this watch does not scope ({kind:?})"),
+        };
+    };
+    let call = Call {
+        event: text(detail, "eventName").unwrap_or_default(),
+        by: (detail.get("userIdentity"))
+            .and_then(|u| text(u, "arn").or_else(|| text(u, "principalId"))),
+        at: text(detail, "eventTime"),
+    };
+    if let Some(code) = text(detail, "errorCode") {
+        return Change::Nothing {
+            why: format!("{} failed ({code}): nothing changed", call.event),
+        };
+    }
+    let params = detail.get("requestParameters").unwrap_or(&Value::Null);
+    match text(detail, "eventSource").as_deref() {
+        Some("iam.amazonaws.com") => iam_change(params, call, watched),
+        Some("lambda.amazonaws.com") => {
+            let (account, region) = (text(event, "account"), text(event, "region"));
+            lambda_change(params, call, watched, (account, region))
+        }
+        other => Change::Everything {
+            why: format!(
+                "a call from {} this watch does not scope",
+                other.unwrap_or("?")
+            ),
+        },
+    }
+}
+
+fn iam_change(params: &Value, call: Call, watched: &Watched) -> Change {
+    let param = |k: &str| params.get(k).and_then(Value::as_str);
+    let ours = if ROLE_CALLS.contains(&call.event.as_str()) {
+        param("roleName") == Some(watched.role.as_str())
+    } else if POLICY_CALLS.contains(&call.event.as_str()) {
+        param("policyArn").is_some_and(|p| watched.policies.iter().any(|w| w == p))
+    } else {
+        return Change::Nothing {
+            why: format!("{} changes no role or policy", call.event),
+        };
+    };
+    if ours {
+        Change::Role { call }
+    } else {
+        Change::Nothing {
+            why: format!("{} on another role or policy", call.event),
+        }
+    }
+}
+
+fn lambda_change(
+    params: &Value,
+    call: Call,
+    watched: &Watched,
+    (account, region): (Option<String>, Option<String>),
+) -> Change {
+    if !FUNCTION_CALLS.contains(&call.event.as_str()) {
+        return Change::Nothing {
+            why: format!("{} changes no resource policy", call.event),
+        };
+    }
+    let named = ["functionName", "resourceArn"]
+        .iter()
+        .find_map(|k| params.get(*k).and_then(Value::as_str));
+    let arn = named.and_then(|n| function_arn(n, account.as_deref(), region.as_deref()));
+    match arn {
+        Some(arn) if watched.functions.contains(&arn) => Change::Function { arn, call },
+        Some(_) => Change::Nothing {
+            why: format!(
+                "{} on a function this deployment does not target",
+                call.event
+            ),
+        },
+        None => Change::Everything {
+            why: format!("{} names no function this watch can read", call.event),
+        },
+    }
+}
+
+/// The unqualified ARN of a function as Lambda's calls name it: a name, `name:qualifier`, a
+/// partial ARN (`ACCOUNT:function:NAME`) or a full ARN, the account and region from the event.
+pub fn function_arn(named: &str, account: Option<&str>, region: Option<&str>) -> Option<String> {
+    let parts: Vec<&str> = named.split(':').collect();
+    let (partition, region, account, name) = match parts.as_slice() {
+        ["arn", partition, "lambda", region, account, "function", name, ..] => {
+            (*partition, *region, *account, *name)
+        }
+        [account, "function", name, ..] => ("aws", region?, *account, *name),
+        [name] | [name, _] => ("aws", region?, account?, *name),
+        _ => return None,
+    };
+    Some(format!(
+        "arn:{partition}:lambda:{region}:{account}:function:{name}"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn watched() -> Watched {
+        Watched {
+            role: "GenesysLambdaInvoker".into(),
+            policies: vec!["arn:aws:iam::111122223333:policy/genesys-invoke".into()],
+            functions: vec!["arn:aws:lambda:eu-west-1:111122223333:function:lookup".into()],
+        }
+    }
+
+    fn cloudtrail(source: &str, name: &str, params: Value) -> Value {
+        json!({
+            "version": "0", "detail-type": "AWS API Call via CloudTrail",
+            "source": format!("aws.{source}"), "account": "111122223333", "region": "eu-west-1",
+            "detail": {
+                "eventSource": format!("{source}.amazonaws.com"), "eventName": name,
+                "eventTime": "2026-11-26T10:02:00Z",
+                "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/alice"},
+                "requestParameters": params,
+            }
+        })
+    }
+
+    #[test]
+    fn a_trust_policy_edit_on_the_role_rereads_the_role_and_says_who() {
+        let event = cloudtrail(
+            "iam",
+            "UpdateAssumeRolePolicy",
+            json!({"roleName": "GenesysLambdaInvoker"}),
+        );
+        let Change::Role { call } = classify(&event, &watched()) else {
+            panic!("not the role");
+        };
+        assert_eq!(
+            call.by.as_deref(),
+            Some("arn:aws:iam::111122223333:user/alice")
+        );
+        let other = cloudtrail(
+            "iam",
+            "UpdateAssumeRolePolicy",
+            json!({"roleName": "Other"}),
+        );
+        assert!(matches!(
+            classify(&other, &watched()),
+            Change::Nothing { .. }
+        ));
+    }
+
+    #[test]
+    fn a_new_version_of_an_invoke_policy_is_the_roles_change() {
+        let ours = json!({"policyArn": "arn:aws:iam::111122223333:policy/genesys-invoke"});
+        let event = cloudtrail("iam", "CreatePolicyVersion", ours);
+        assert!(matches!(classify(&event, &watched()), Change::Role { .. }));
+        let theirs = json!({"policyArn": "arn:aws:iam::111122223333:policy/other"});
+        let event = cloudtrail("iam", "SetDefaultPolicyVersion", theirs);
+        assert!(matches!(
+            classify(&event, &watched()),
+            Change::Nothing { .. }
+        ));
+    }
+
+    #[test]
+    fn a_permission_on_a_target_rereads_that_function_however_it_is_named() {
+        let arn = "arn:aws:lambda:eu-west-1:111122223333:function:lookup";
+        for named in ["lookup", "lookup:live", "111122223333:function:lookup", arn] {
+            let event = cloudtrail(
+                "lambda",
+                "AddPermission20150331v2",
+                json!({"functionName": named}),
+            );
+            assert_eq!(
+                classify(&event, &watched()),
+                Change::Function {
+                    arn: arn.into(),
+                    call: Call {
+                        event: "AddPermission20150331v2".into(),
+                        by: Some("arn:aws:iam::111122223333:user/alice".into()),
+                        at: Some("2026-11-26T10:02:00Z".into()),
+                    }
+                },
+                "{named}"
+            );
+        }
+        let event = cloudtrail("lambda", "PutResourcePolicy", json!({"resourceArn": arn}));
+        assert!(matches!(
+            classify(&event, &watched()),
+            Change::Function { .. }
+        ));
+        let other = cloudtrail(
+            "lambda",
+            "AddPermission20150331v2",
+            json!({"functionName": "x"}),
+        );
+        assert!(matches!(
+            classify(&other, &watched()),
+            Change::Nothing { .. }
+        ));
+    }
+
+    #[test]
+    fn a_failed_call_changes_nothing_and_the_schedule_reads_everything() {
+        let mut event = cloudtrail(
+            "iam",
+            "UpdateAssumeRolePolicy",
+            json!({"roleName": "GenesysLambdaInvoker"}),
+        );
+        event["detail"]["errorCode"] = json!("AccessDenied");
+        assert!(matches!(
+            classify(&event, &watched()),
+            Change::Nothing { .. }
+        ));
+        let tick = json!({"detail-type": "Scheduled Event", "source": "aws.events", "detail": {}});
+        assert!(matches!(
+            classify(&tick, &watched()),
+            Change::Everything { .. }
+        ));
+        let odd = json!({"detail-type": "Something Else", "detail": {}});
+        assert!(matches!(
+            classify(&odd, &watched()),
+            Change::Everything { .. }
+        ));
+    }
+
+    #[test]
+    fn a_lambda_call_without_a_function_is_read_in_full_never_guessed() {
+        let event = cloudtrail("lambda", "AddPermission20150331v2", json!({}));
+        assert!(matches!(
+            classify(&event, &watched()),
+            Change::Everything { .. }
+        ));
+    }
+}

@@ -1,0 +1,354 @@
+//! `watch`'s workflow, as the watching function runs it: each event re-proves the setup,
+//! reading again only what the event can have changed (`lambda_trust_provision::watch`).
+//!
+//! The function keeps the last full reading while Lambda keeps its execution environment warm
+//! (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html>): the
+//! schedule's tick, and the first event of a new environment, read everything as `check`
+//! does; a change to the role reads IAM again (no target); a change to one target's resource
+//! policy reads that function's policy and the role. The rest is judged from the kept reading,
+//! and the report says so.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::check::{self, AwsReading, Reading};
+use super::events::{Event, Events};
+use super::function_policies::{self, PolicySource};
+use super::live::{connect, drift_of};
+use super::path::PathAsk;
+use super::security_hub::{self as hub, Sent};
+use super::settings::Settings;
+use crate::aws::prepare::{reobserve_iam, Prepared};
+use crate::aws::{function_policy, Clients};
+use crate::config::ConfigFile;
+use crate::error::Result;
+use lambda_trust_model::path::{invoked_arns, PolicyRead};
+use lambda_trust_provision::change_set::Side;
+use lambda_trust_provision::drift::ConfigReport;
+use lambda_trust_provision::watch::{classify, Change, Watched};
+
+/// The watching function's state between invocations: the config, its clients once
+/// connected, and the last reading (while the execution environment lives).
+pub(crate) struct Watcher {
+    file: ConfigFile,
+    clients: Option<Clients>,
+    kept: Option<Kept>,
+}
+
+/// The last reading, kept to judge the next event with.
+struct Kept {
+    prepared: Prepared,
+    region: String,
+    aws: AwsReading,
+    /// When it was read in full (RFC 3339).
+    read_at: String,
+}
+
+/// What reading one event took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reread {
+    /// Everything, as `check`.
+    Everything,
+    /// The role and its policies.
+    Role,
+    /// The role and one target's policy.
+    Function,
+    /// Nothing: the event changed nothing watched.
+    Nothing,
+}
+
+/// One invocation's result: what the event was, what was read, and the report.
+pub(crate) struct WatchRun {
+    pub change: Change,
+    pub reread: Reread,
+    /// The report; `None` when nothing watched changed.
+    pub report: Option<ConfigReport>,
+    /// The account, partition and region read, and the role's name and ARN.
+    pub account: Option<String>,
+    pub partition: String,
+    pub region: String,
+    pub role_name: String,
+    pub role_arn: Option<String>,
+}
+
+impl WatchRun {
+    /// The Security Hub findings this run settles: every one of the deployment's after a full
+    /// read, the AWS side's after a scoped one (the Genesys Cloud side was not read).
+    pub(crate) fn generator_prefix(&self) -> String {
+        let all = format!("{}{}/", hub::WATCH_PREFIX, self.role_name);
+        match self.reread {
+            Reread::Everything => all,
+            _ => format!("{all}aws/"),
+        }
+    }
+}
+
+impl Watcher {
+    /// A watcher of the config at `file`; nothing is read until the first event.
+    pub(crate) fn new(file: ConfigFile) -> Watcher {
+        Watcher {
+            file,
+            clients: None,
+            kept: None,
+        }
+    }
+
+    /// Re-proves after `event`; `home` is the function's own account (its ARN's), where the
+    /// result is published when nothing could be read. A failure to read is a report of its
+    /// error, never silence.
+    pub(crate) async fn on_event(
+        &mut self,
+        settings: &Settings,
+        events: &dyn Events,
+        (event, home): (&Value, Option<String>),
+    ) -> Result<WatchRun> {
+        let loaded = self.file.load()?;
+        let role_name = loaded.config.role.name.clone();
+        let clients = match self.clients.take() {
+            Some(c) => c,
+            None => connect(settings, events, &loaded.config).await?,
+        };
+        let change = match &self.kept {
+            Some(kept) => classify(event, &watched(&kept.prepared)),
+            None => Change::Everything {
+                why: "the first event of this execution environment".into(),
+            },
+        };
+        let (reread, report) = match &change {
+            Change::Nothing { .. } => (Reread::Nothing, None),
+            Change::Everything { .. } => {
+                let report = self.read_all(settings, events, &clients).await;
+                (Reread::Everything, Some(report))
+            }
+            Change::Role { .. } => {
+                let report = self.reread(&clients, None, &change).await;
+                (Reread::Role, Some(report))
+            }
+            Change::Function { arn, .. } => {
+                let report = self.reread(&clients, Some(arn.as_str()), &change).await;
+                (Reread::Function, Some(report))
+            }
+        };
+        let desired = self.kept.as_ref().map(|k| &k.prepared.desired);
+        let run = WatchRun {
+            change,
+            reread,
+            report,
+            account: desired.map(|d| d.account_id.clone()).or(home),
+            partition: desired.map_or_else(|| "aws".into(), |d| d.partition.clone()),
+            region: clients.region(),
+            role_name,
+            role_arn: desired.map(|d| d.role_arn()),
+        };
+        self.clients = Some(clients);
+        Ok(run)
+    }
+
+    /// Everything, as `check` reads it; kept for the next events.
+    async fn read_all(
+        &mut self,
+        settings: &Settings,
+        events: &dyn Events,
+        _clients: &Clients,
+    ) -> ConfigReport {
+        let pacer = crate::aws::trail::pacer();
+        let ask = check::Ask {
+            only: None,
+            path: PathAsk {
+                org_policies: None,
+                function_policies: PolicySource::Auto,
+            },
+            test_actions: false,
+        };
+        let name = self.file.path.display().to_string();
+        let reading = match check::read(settings, events, &self.file, &pacer, ask).await {
+            Ok(reading) => reading,
+            Err(e) => return ConfigReport::error(&name, e.human()),
+        };
+        if let Some(aws) = &reading.aws {
+            let mut aws = aws.clone();
+            if let Ok(Some(g)) = &reading.genesys {
+                aws.sources.genesys_org = g.organization_id.clone();
+            }
+            self.kept = Some(Kept {
+                prepared: reading.prepared.clone(),
+                region: reading.region.clone(),
+                aws,
+                read_at: now(),
+            });
+        }
+        let mut report = check::judge(&name, reading, None);
+        report.environment = self.file.env.clone();
+        report
+    }
+
+    /// The role again (and `function`'s policy), the rest judged from the kept reading.
+    async fn reread(
+        &mut self,
+        clients: &Clients,
+        function: Option<&str>,
+        change: &Change,
+    ) -> ConfigReport {
+        let name = self.file.path.display().to_string();
+        let Some(kept) = self.kept.as_mut() else {
+            return ConfigReport::error(&name, "no reading to judge the event with".into());
+        };
+        if let Err(e) = reread_into(clients, kept, function).await {
+            // What was kept may no longer hold: the next event reads everything.
+            self.kept = None;
+            return ConfigReport::error(&name, e.human());
+        }
+        let reading = Reading {
+            prepared: kept.prepared.clone(),
+            region: kept.region.clone(),
+            aws: Some(kept.aws.clone()),
+            genesys: Ok(None),
+        };
+        let mut report = check::judge(&name, reading, Some(Side::Aws));
+        report.environment = self.file.env.clone();
+        report.notes.push(scope_note(change, &kept.read_at));
+        report
+    }
+}
+
+/// Reads the role again into `kept`, and `function`'s resource policy (every invoked ARN of
+/// it) when given; the drift is judged anew.
+async fn reread_into(clients: &Clients, kept: &mut Kept, function: Option<&str>) -> Result<()> {
+    let prepared = &mut kept.prepared;
+    let mut observed = reobserve_iam(clients, prepared).await?;
+    observed.permissions = prepared.observed.permissions.clone();
+    if let Some(arn) = function {
+        let arns: Vec<String> = (invoked_arns(&prepared.desired).into_iter())
+            .filter(|a| unqualified(a) == arn)
+            .collect();
+        let own = prepared.desired.account_id.clone();
+        let fetched = function_policies::fetch(clients, arns, &own, PolicySource::Api).await?;
+        let (policies, _) = function_policies::finish(clients, fetched, &observed).await;
+        for p in policies {
+            let sources = &mut kept.aws.sources;
+            sources
+                .reads
+                .from
+                .insert(p.arn.clone(), PolicyRead::GetPolicy);
+            sources.function_policies.insert(p.arn, p.policy);
+        }
+        let wanted: Vec<_> = (prepared.desired.permissions.iter())
+            .filter(|p| unqualified(&p.function_arn) == arn)
+            .cloned()
+            .collect();
+        let (read, _) = function_policy::read_permissions(clients, &wanted).await?;
+        observed
+            .permissions
+            .retain(|p| unqualified(&p.function_arn) != arn);
+        observed.permissions.extend(read);
+    }
+    if prepared.loaded.config.managed_by.is_some() {
+        observed = lambda_trust_provision::handover::as_handed_over(&prepared.desired, observed);
+    }
+    prepared.observed = observed;
+    kept.aws.drift = drift_of(prepared)?;
+    kept.aws.lookups = BTreeMap::new();
+    Ok(())
+}
+
+/// What the roles's unscoped parts were judged from.
+fn scope_note(change: &Change, read_at: &str) -> String {
+    let what = match change {
+        Change::Function { arn, .. } => format!("the role and {arn}'s policy read again"),
+        _ => "the role read again".into(),
+    };
+    format!("watch: {what}; the rest as read at {read_at}; the Genesys Cloud side is read on the schedule")
+}
+
+/// A function ARN without its qualifier.
+fn unqualified(arn: &str) -> &str {
+    match arn.match_indices(':').nth(6) {
+        Some((i, _)) => &arn[..i],
+        None => arn,
+    }
+}
+
+/// What the kept reading's deployment watches.
+fn watched(prepared: &Prepared) -> Watched {
+    let desired = &prepared.desired;
+    let mut functions: Vec<String> = (invoked_arns(desired).iter())
+        .map(|a| unqualified(a).to_owned())
+        .collect();
+    functions.sort();
+    functions.dedup();
+    Watched {
+        role: desired.role.name.clone(),
+        policies: desired.policies.iter().map(|p| p.arn.clone()).collect(),
+        functions,
+    }
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Publishes `run`'s findings to Security Hub in the run's account and region, settling only
+/// the findings its reading covers ([`WatchRun::generator_prefix`]).
+pub(crate) async fn publish(
+    watcher: &Watcher,
+    events: &dyn Events,
+    run: &WatchRun,
+    findings: Vec<Value>,
+) -> Result<Sent> {
+    let (Some(clients), Some(account)) = (&watcher.clients, &run.account) else {
+        return Err(crate::error::Error::usage(
+            "nothing was read: no account to publish to",
+            "see the error above",
+        ));
+    };
+    let prefix = run.generator_prefix();
+    let what = format!("publishing to Security Hub ({account})");
+    let sent = hub::send_to(clients, account, findings, &prefix);
+    let sent = events.reading(what, sent).await?;
+    events.event(Event::Said(hub::summary(&sent, &clients.region())));
+    Ok(sent)
+}
+
+/// What the command makes of a run: its findings in ASFF, and the one JSON line the run
+/// logs and answers with (`report` builds both; the workflow never imports it).
+pub(crate) trait Render {
+    /// The run's findings, in ASFF.
+    fn findings(&self, run: &WatchRun) -> Vec<Value>;
+    /// The run's record: the event, what was read, the verdict, and where it was published.
+    fn record(&self, run: &WatchRun, published: &Result<Sent>) -> Value;
+}
+
+/// `watch run`: serves the function's invocations until Lambda stops the environment. Each
+/// event is re-proved ([`Watcher::on_event`]) and published to Security Hub; the record is
+/// the invocation's answer. A run that could not publish answers an error, after its record
+/// is said on stderr (the function's log), so the failure is seen where it is retried.
+pub(crate) async fn serve(
+    settings: &Settings,
+    events: &dyn Events,
+    file: ConfigFile,
+    render: &dyn Render,
+) -> Result<()> {
+    let watcher = tokio::sync::Mutex::new(Watcher::new(file));
+    let watcher = &watcher;
+    crate::aws::runtime::serve(|invocation| async move {
+        let mut watcher = watcher.lock().await;
+        let home = lambda_trust_iam::arn::Arn::parse(&invocation.function_arn).map(|a| a.account);
+        let run = (watcher
+            .on_event(settings, events, (&invocation.event, home))
+            .await)
+            .map_err(|e| e.human())?;
+        let published = match &run.report {
+            Some(_) => publish(&watcher, events, &run, render.findings(&run)).await,
+            None => Ok(Sent::default()),
+        };
+        let record = render.record(&run, &published);
+        events.event(Event::Said(record.to_string()));
+        match published {
+            Ok(_) => Ok(record),
+            Err(e) => Err(format!("{record}\n{}", e.human())),
+        }
+    })
+    .await?;
+    Ok(())
+}

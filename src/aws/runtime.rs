@@ -1,0 +1,59 @@
+//! The Lambda Runtime API loop of the watching function (`watch run`), on AWS's Rust runtime
+//! (`lambda_runtime`): fetch the next invocation, hand its event to the handler, post the
+//! handler's answer as the invocation's response or its error
+//! (<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html>).
+
+use std::future::Future;
+
+use serde_json::Value;
+
+use super::AwsError;
+
+/// What Lambda sets in a function's environment and the runtime reads
+/// (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime>).
+const RUNTIME_ENV: &[&str] = &[
+    "AWS_LAMBDA_RUNTIME_API",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+];
+
+/// One invocation as the handler sees it.
+pub(crate) struct Invocation {
+    pub event: Value,
+    /// The invoked function's ARN (its account is where the function runs).
+    pub function_arn: String,
+}
+
+/// Serves invocations until Lambda stops the environment. Outside Lambda (a variable the
+/// runtime needs is not set) it is an error naming the variable, before any call.
+pub(crate) async fn serve<F, Fut>(mut handler: F) -> Result<(), AwsError>
+where
+    F: FnMut(Invocation) -> Fut,
+    Fut: Future<Output = Result<Value, String>>,
+{
+    if let Some(missing) = RUNTIME_ENV.iter().find(|v| std::env::var_os(v).is_none()) {
+        return Err(AwsError {
+            operation: "the Lambda Runtime API",
+            code: None,
+            message: format!("{missing} is not set: this is not a Lambda execution environment"),
+            hint: Some(
+                "`watch run` is what the watching function runs; deploy it with \
+                 `lambda-trust watch deploy`, or run `lambda-trust check` here"
+                    .into(),
+            ),
+        });
+    }
+    let service = lambda_runtime::service_fn(move |e: lambda_runtime::LambdaEvent<Value>| {
+        handler(Invocation {
+            event: e.payload,
+            function_arn: e.context.invoked_function_arn,
+        })
+    });
+    lambda_runtime::run(service).await.map_err(|e| AwsError {
+        operation: "the Lambda Runtime API",
+        code: None,
+        message: e.to_string(),
+        hint: None,
+    })
+}

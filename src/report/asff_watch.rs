@@ -1,0 +1,191 @@
+//! `watch`'s findings in the AWS Security Finding Format: one per finding of the deployment's
+//! check, and one `NOT_AVAILABLE` finding when the setup could not be read (an unknown is
+//! published as such, never as silence). Pure: the time and the version are passed in.
+//!
+//! Each finding's `GeneratorId` is `lambda-trust/watch/ROLE/SIDE/CODE` and its `Id` is stable
+//! for the same account, role, code and resource, so a re-import updates it; the watch settles
+//! (resolves) only findings under its own role's generator (docs/watch.md).
+
+use serde_json::{json, Map, Value};
+
+use super::asff::SCHEMA_VERSION;
+use super::asff::{compliance, cut, product_arn, severity_label, timestamp, FINDING_TYPE};
+use super::check::fix_text;
+use super::HtmlMeta;
+use lambda_trust_provision::change_set::Side;
+use lambda_trust_provision::drift::{ConfigReport, Finding};
+
+/// Where the findings are about and where they go.
+pub struct WatchSubject<'a> {
+    pub account: &'a str,
+    pub partition: &'a str,
+    pub region: &'a str,
+    pub role_name: &'a str,
+    /// The role's ARN, when the setup was read.
+    pub role_arn: Option<&'a str>,
+    /// Who made the change the run answers (CloudTrail's `userIdentity`), if an event said.
+    pub changed_by: Option<&'a str>,
+}
+
+const DOCS_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/watch.md");
+
+/// The run's findings: the report's (each related finding too), or the read's failure.
+pub fn watch_findings(report: &ConfigReport, s: &WatchSubject, meta: &HtmlMeta) -> Vec<Value> {
+    if let Some(error) = &report.error {
+        return vec![not_read(error, s, meta)];
+    }
+    let all = report
+        .findings
+        .iter()
+        .flat_map(|f| std::iter::once(f).chain(&f.related));
+    all.map(|f| finding(f, s, meta)).collect()
+}
+
+fn side(f: &Finding) -> &'static str {
+    match f.code.side() {
+        Side::Aws => "aws",
+        Side::Genesys => "genesys",
+    }
+}
+
+/// The stable tail of an `Id`: the resource and the place in it, hashed.
+fn place(f: &Finding) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("{}\n{}", f.resource, f.path).as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+fn finding(f: &Finding, s: &WatchSubject, meta: &HtmlMeta) -> Value {
+    let code = f.code.to_string();
+    let generator = format!("lambda-trust/watch/{}/{}/{code}", s.role_name, side(f));
+    let label = severity_label(f.severity);
+    let severity = json!({"Label": label, "Original": f.severity.as_str()});
+    let fix = fix_text(&f.remedy).unwrap_or_else(|| "run `lambda-trust apply`".into());
+    let mut fields = fields(s, meta);
+    let mut put = |k: &str, v: &str| {
+        if !v.trim().is_empty() {
+            fields.insert(format!("lambda-trust/{k}"), cut(v, 2048).into());
+        }
+    };
+    put("Code", &code);
+    put("Resource", &f.resource);
+    put("Path", &f.path);
+    if let Some(c) = &f.counterexample {
+        put("Counterexample", &c.to_string());
+    }
+    base(s, meta, &generator, &place(f))
+        .into_iter()
+        .chain([
+            ("Severity".into(), severity.clone()),
+            (
+                "FindingProviderFields".into(),
+                json!({"Severity": severity, "Types": [FINDING_TYPE]}),
+            ),
+            (
+                "Title".into(),
+                cut(&format!("{}: {}", s.role_name, f.code.description()), 256).into(),
+            ),
+            ("Description".into(), cut(&f.message, 1024).into()),
+            (
+                "Remediation".into(),
+                json!({"Recommendation": {"Text": cut(&fix, 512), "Url": DOCS_URL}}),
+            ),
+            ("ProductFields".into(), Value::Object(fields)),
+            (
+                "Compliance".into(),
+                json!({"Status": compliance(f.outcome)}),
+            ),
+        ])
+        .collect::<Map<_, _>>()
+        .into()
+}
+
+/// The setup could not be read: what is known is that nothing was proved.
+fn not_read(error: &str, s: &WatchSubject, meta: &HtmlMeta) -> Value {
+    let generator = format!("lambda-trust/watch/{}/aws/not-read", s.role_name);
+    let severity = json!({"Label": "MEDIUM", "Original": "unknown"});
+    let text = "Give the watching function's role the reads the error names (docs/watch.md), \
+                then wait for the next event or the schedule.";
+    base(s, meta, &generator, "read")
+        .into_iter()
+        .chain([
+            ("Severity".into(), severity.clone()),
+            (
+                "FindingProviderFields".into(),
+                json!({"Severity": severity, "Types": [FINDING_TYPE]}),
+            ),
+            (
+                "Title".into(),
+                cut(
+                    &format!("{}: the setup could not be read", s.role_name),
+                    256,
+                )
+                .into(),
+            ),
+            ("Description".into(), cut(error, 1024).into()),
+            (
+                "Remediation".into(),
+                json!({"Recommendation": {"Text": text, "Url": DOCS_URL}}),
+            ),
+            ("ProductFields".into(), Value::Object(fields(s, meta))),
+            ("Compliance".into(), json!({"Status": "NOT_AVAILABLE"})),
+        ])
+        .collect::<Map<_, _>>()
+        .into()
+}
+
+/// What every watch finding has.
+fn base(s: &WatchSubject, meta: &HtmlMeta, generator: &str, tail: &str) -> Map<String, Value> {
+    let now = timestamp(meta.generated);
+    let id = format!(
+        "lambda-trust/watch/{}/{}/{tail}",
+        s.account,
+        generator_tail(generator)
+    );
+    let resource = match s.role_arn {
+        Some(arn) => json!({"Type": "AwsIamRole", "Id": arn, "Partition": s.partition,
+            "Region": s.region, "Details": {"AwsIamRole": {"RoleName": s.role_name}}}),
+        None => json!({"Type": "Other", "Id": s.role_name, "Partition": s.partition,
+            "Region": s.region}),
+    };
+    let value = json!({
+        "SchemaVersion": SCHEMA_VERSION,
+        "Id": cut(&id, 512),
+        "ProductArn": product_arn(s.partition, s.region, s.account),
+        "ProductName": "lambda-trust",
+        "CompanyName": "lambda-trust",
+        "GeneratorId": cut(generator, 512),
+        "AwsAccountId": s.account,
+        "Region": s.region,
+        "Types": [FINDING_TYPE],
+        "CreatedAt": now,
+        "UpdatedAt": now,
+        "Resources": [resource],
+        "Workflow": {"Status": "NEW"},
+        "RecordState": "ACTIVE",
+    });
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+/// `ROLE/SIDE/CODE` of a generator.
+fn generator_tail(generator: &str) -> &str {
+    generator
+        .strip_prefix("lambda-trust/watch/")
+        .unwrap_or(generator)
+}
+
+fn fields(s: &WatchSubject, meta: &HtmlMeta) -> Map<String, Value> {
+    let mut fields = Map::new();
+    if let Some(by) = s.changed_by {
+        fields.insert("lambda-trust/ChangedBy".into(), cut(by, 2048).into());
+    }
+    fields.insert("lambda-trust/ProviderName".into(), "lambda-trust".into());
+    fields.insert(
+        "lambda-trust/ProviderVersion".into(),
+        meta.version.clone().into(),
+    );
+    fields
+}

@@ -1,0 +1,215 @@
+//! `watch run`: the watching function as Lambda runs it — the binary started as `bootstrap`
+//! against the local Runtime API (tests/it/support/runtime_api.py), handed EventBridge events
+//! of AWS's documented shapes, while moto (behind the counting proxy) holds the setup and its
+//! Security Hub. A hand edit of the trust policy becomes a finding in the next invocation,
+//! reading the role alone; the repair resolves it; a permission added on one target reads that
+//! function's policy and the role, not the others; the audit's findings are never settled by
+//! the watch; an event on another role reads nothing.
+
+use crate::live_security_hub::{enable_hub, hub_findings, open_roles, python};
+use crate::support;
+
+use serde_json::{json, Value};
+use support::live::*;
+use support::runtime_api::{cloudtrail_event, schedule_tick, Function, RuntimeApi};
+
+const ROLE: &str = "GenesysLambdaInvoker";
+
+/// The function's answer to `event`, which must be a response (not an error).
+fn invoke(api: &RuntimeApi, event: &Value) -> Value {
+    let answer = api.invoke(event);
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    answer["body"].clone()
+}
+
+fn watch_findings(env: &Env, state: &str) -> Vec<Value> {
+    let prefix = format!("lambda-trust/watch/{ROLE}/");
+    (hub_findings(env, ACCOUNT).into_iter())
+        .filter(|f| {
+            f["GeneratorId"]
+                .as_str()
+                .is_some_and(|g| g.starts_with(&prefix))
+        })
+        .filter(|f| f["RecordState"] == state)
+        .collect()
+}
+
+/// Opens the trust policy by hand: no external ID.
+fn open_trust(env: &Env) {
+    let doc = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::765628985471:root"}, "Action": "sts:AssumeRole"}]});
+    env.iam(
+        "UpdateAssumeRolePolicy",
+        &[("RoleName", ROLE), ("PolicyDocument", &doc.to_string())],
+    );
+}
+
+fn lambda_calls(env: &Env) -> Vec<String> {
+    (env.proxy.operations().into_iter())
+        .filter(|o| o.starts_with("lambda:"))
+        .collect()
+}
+
+#[test]
+fn a_hand_edit_of_the_trust_policy_is_a_finding_in_the_next_invocation_and_the_repair_resolves_it()
+{
+    let env = setup(&["lookup", "orders", "refunds"]);
+    env.expect(&["apply", "--yes"], 0);
+    enable_hub(&env, ACCOUNT);
+    // The audit's finding on another role is not the watch's to settle.
+    open_roles(&env, "open", 1, "{}");
+    env.expect(
+        &["audit", "--partner", "genesys-cloud", "--to-security-hub"],
+        2,
+    );
+    let audit_active = |env: &Env| {
+        (hub_findings(env, ACCOUNT).into_iter())
+            .filter(|f| {
+                f["GeneratorId"]
+                    .as_str()
+                    .unwrap_or("")
+                    .starts_with("lambda-trust/audit/")
+            })
+            .filter(|f| f["RecordState"] == "ACTIVE")
+            .count()
+    };
+    let audited = audit_active(&env);
+    assert!(audited > 0);
+
+    let api = RuntimeApi::start();
+    let _function = Function::start(&env, &api);
+    let first = invoke(&api, &schedule_tick());
+    assert_eq!(first["reread"], "everything", "{first:#}");
+    assert_eq!(first["verdict"]["status"], "ok", "{first:#}");
+
+    open_trust(&env);
+    env.proxy.clear();
+    let params = json!({"roleName": ROLE, "policyDocument": "{}"});
+    let edit = cloudtrail_event("iam", "UpdateAssumeRolePolicy", params, "us-east-1");
+    let second = invoke(&api, &edit);
+    assert_eq!(second["reread"], "role", "{second:#}");
+    assert_eq!(second["verdict"]["status"], "drift", "{second:#}");
+    let codes = second["verdict"]["findings"].to_string();
+    assert!(codes.contains("trust-"), "{second:#}");
+    assert!(second["published"]["security_hub"]["imported"].as_u64() >= Some(1));
+    // The role alone was read again: no target, no function policy.
+    assert_eq!(lambda_calls(&env), Vec::<String>::new());
+    assert_eq!(
+        env.proxy.count("lambda:ListFunctions") + env.proxy.count("lambda:GetPolicy"),
+        0
+    );
+    let active = watch_findings(&env, "ACTIVE");
+    let trust = (active.iter())
+        .find(|f| {
+            f["ProductFields"]["lambda-trust/Code"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("trust-")
+        })
+        .unwrap_or_else(|| panic!("no trust finding: {active:#?}"));
+    assert_eq!(trust["Compliance"]["Status"], "FAILED");
+    assert_eq!(
+        trust["ProductFields"]["lambda-trust/ChangedBy"],
+        format!("arn:aws:iam::{ACCOUNT}:user/alice")
+    );
+    assert_eq!(
+        trust["Resources"][0]["Id"],
+        format!("arn:aws:iam::{ACCOUNT}:role/{ROLE}")
+    );
+
+    env.expect(&["apply", "--yes"], 0);
+    let repair = cloudtrail_event(
+        "iam",
+        "UpdateAssumeRolePolicy",
+        json!({"roleName": ROLE}),
+        "us-east-1",
+    );
+    let third = invoke(&api, &repair);
+    assert_eq!(third["verdict"]["status"], "ok", "{third:#}");
+    assert_eq!(
+        third["published"]["security_hub"]["resolved"],
+        active.len(),
+        "{third:#}"
+    );
+    assert_eq!(watch_findings(&env, "ACTIVE"), Vec::<Value>::new());
+    assert_eq!(
+        audit_active(&env),
+        audited,
+        "the watch settled the audit's findings"
+    );
+}
+
+#[test]
+fn a_permission_on_one_target_reads_that_functions_policy_and_the_role_not_the_others() {
+    let env = setup(&["lookup", "orders", "refunds"]);
+    env.expect(&["apply", "--yes"], 0);
+    enable_hub(&env, ACCOUNT);
+    let api = RuntimeApi::start();
+    let _function = Function::start(&env, &api);
+    assert_eq!(invoke(&api, &schedule_tick())["verdict"]["status"], "ok");
+
+    // Anyone may invoke `orders` now.
+    let code = r#"
+client("lambda").add_permission(FunctionName="orders", StatementId="open",
+    Action="lambda:InvokeFunction", Principal="*")
+"#;
+    python(&env, code, &[]);
+    env.proxy.clear();
+    let params = json!({"functionName": "orders", "statementId": "open",
+        "action": "lambda:InvokeFunction", "principal": "*"});
+    let event = cloudtrail_event("lambda", "AddPermission20150331v2", params, "us-east-1");
+    let run = invoke(&api, &event);
+    assert_eq!(run["reread"], "role-and-function", "{run:#}");
+    assert_eq!(run["verdict"]["status"], "drift", "{run:#}");
+    let read: Vec<_> = env.proxy.calls_to("lambda:GetPolicy");
+    let functions: Vec<_> = read.iter().map(|c| c.target.clone()).collect();
+    assert_eq!(functions.len(), 1, "{functions:?}");
+    assert!(functions[0].contains("orders"), "{functions:?}");
+    assert_eq!(
+        env.proxy.count("lambda:ListFunctions") + env.proxy.count("lambda:GetFunction"),
+        0
+    );
+    assert!(
+        env.proxy.count("iam:GetRole") >= 1,
+        "the role was read again"
+    );
+    let active = watch_findings(&env, "ACTIVE");
+    assert!(!active.is_empty(), "no finding for the open function");
+}
+
+#[test]
+fn an_event_on_another_role_reads_nothing_and_a_failed_read_is_published_as_unknown() {
+    let env = setup(&["lookup"]);
+    env.expect(&["apply", "--yes"], 0);
+    enable_hub(&env, ACCOUNT);
+    let api = RuntimeApi::start();
+    let _function = Function::start(&env, &api);
+    assert_eq!(invoke(&api, &schedule_tick())["verdict"]["status"], "ok");
+
+    env.proxy.clear();
+    let other = json!({"roleName": "SomeoneElsesRole"});
+    let run = invoke(
+        &api,
+        &cloudtrail_event("iam", "UpdateAssumeRolePolicy", other, "us-east-1"),
+    );
+    assert_eq!(run["reread"], "nothing", "{run:#}");
+    assert_eq!(env.proxy.calls().len(), 0, "{:?}", env.proxy.operations());
+
+    // IAM refuses the role's read: the run is an unknown in Security Hub, not silence.
+    env.proxy.inject(
+        support::proxy::Injection::new("GetRole", 403, "AccessDenied", "not allowed").always(),
+    );
+    let edit = cloudtrail_event("iam", "TagRole", json!({"roleName": ROLE}), "us-east-1");
+    let run = invoke(&api, &edit);
+    assert_eq!(run["verdict"]["status"], "error", "{run:#}");
+    let unknown = watch_findings(&env, "ACTIVE");
+    assert_eq!(unknown.len(), 1, "{unknown:#?}");
+    assert_eq!(unknown[0]["Compliance"]["Status"], "NOT_AVAILABLE");
+}
+
+#[test]
+fn outside_lambda_watch_run_names_what_is_missing() {
+    let env = setup(&["lookup"]);
+    let r = env.expect(&["watch", "run"], 1);
+    assert!(r.stderr.contains("AWS_LAMBDA_RUNTIME_API"), "{}", r.stderr);
+}
