@@ -62,7 +62,7 @@ pub enum WatchCommand {
 Outside Lambda it stops with an error naming the variable Lambda sets (AWS_LAMBDA_RUNTIME_API).
 
 Examples:
-  lambda-trust watch run --config /var/task/lambda-trust.toml")]
+  lambda-trust watch run      # in the function: its bootstrap runs this")]
     Run,
 }
 

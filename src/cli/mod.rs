@@ -641,7 +641,7 @@ Examples:
         long_about = "Re-prove the setup on every change, as a Lambda function behind EventBridge.\n\nThe watching function is lambda-trust itself: CloudTrail's events on the role, its invoke policies and the targets' resource policies, and an hourly schedule, each re-prove the setup, reading again only what the event can have changed, and publish the result to Security Hub (a finding resolved when the proof holds again). See docs/watch.md.",
         after_long_help = "\
 Examples:
-  lambda-trust watch run      # what the function runs (its bootstrap), not a terminal's"
+  lambda-trust watch run      # what the deployed function runs"
     )]
     Watch {
         #[command(subcommand)]

@@ -495,6 +495,7 @@ const EXIT_CODES: &[(&str, i32, &str)] = &[
     ("lambda-trust plan", 2, "changes pending: nothing applied yet"),
     ("lambda-trust plan --format json", 2, "changes pending: nothing applied yet"),
     ("lambda-trust destroy", 2, "shows what would be deleted"),
+    ("lambda-trust watch run", 1, "outside Lambda: it names the variable Lambda sets"),
     ("lambda-trust offboard lookup-order --dry-run", 2, "something would change"),
     ("lambda-trust plan --adopt", 2, "ownership to take over: changes pending"),
     ("lambda-trust check --only genesys", 2, "the Genesys Cloud side not applied yet: drift"),

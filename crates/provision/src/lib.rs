@@ -23,7 +23,8 @@
 //!   CloudFormation with its resources-to-import files), and [`handover`] (the setup once
 //!   another tool manages it: judged on what matters, never written).
 //! - **Watch**: [`watch`] (what an event handed to the watching function can have changed,
-//!   so it re-reads only that).
+//!   so it re-reads only that), [`watch_deploy`] (the watching function's deployment, its
+//!   read-only role proved so, and the writes that deploy or remove it).
 //! - `schema_refs` (with the `schemars` feature): the pieces of the JSON Schemas the outputs
 //!   share.
 //!
@@ -56,3 +57,4 @@ mod simulate_org;
 pub mod trail;
 pub mod verify;
 pub mod watch;
+pub mod watch_deploy;
