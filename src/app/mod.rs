@@ -87,6 +87,7 @@ pub(crate) mod security_hub;
 pub(crate) mod settings;
 pub(crate) mod verify;
 pub(crate) mod watch;
+pub(crate) mod watch_deploy;
 pub(crate) mod write;
 
 pub(crate) use crate::aws::audit::EntryRole;

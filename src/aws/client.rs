@@ -204,6 +204,13 @@ impl Clients {
         client!(aws_sdk_config, conf, self.attempts.as_ref())
     }
 
+    /// An EventBridge client for `region` (`watch`'s rules).
+    pub(crate) fn events(&self, region: &str) -> aws_sdk_eventbridge::Client {
+        let conf = aws_sdk_eventbridge::config::Builder::from(&self.base)
+            .region(Region::new(region.to_string()));
+        client!(aws_sdk_eventbridge, conf, self.attempts.as_ref())
+    }
+
     /// A Security Hub client in the run's region (`audit --to-security-hub`).
     pub(crate) fn security_hub(&self) -> aws_sdk_securityhub::Client {
         let conf = aws_sdk_securityhub::config::Builder::from(&self.base);

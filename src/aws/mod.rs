@@ -56,6 +56,7 @@ pub(crate) mod runtime;
 pub(crate) mod secrets;
 pub(crate) mod security_hub;
 pub(crate) mod trail;
+pub(crate) mod watch;
 
 pub(crate) use client::{has_code, AwsError};
 pub use client::{AwsSettings, Clients, DEFAULT_REGION};

@@ -64,6 +64,74 @@ Outside Lambda it stops with an error naming the variable Lambda sets (AWS_LAMBD
 Examples:
   lambda-trust watch run      # in the function: its bootstrap runs this")]
     Run,
+    /// Deploy the watching function, its read-only role and its rules.
+    ///
+    /// Shows what it will create or change and asks, as apply does; a second run with the
+    /// same config and package writes nothing.
+    #[command(after_long_help = "\
+The function lives where IAM's events arrive (us-east-1 for the aws partition); targets in other \
+regions forward their Lambda events to it. Its role may read exactly what `check` reads, publish \
+to Security Hub and write its own logs: lambda-trust's evaluator decides that before anything is \
+written. See docs/watch.md.
+
+Examples:
+  lambda-trust watch deploy --package ./lambda-trust --yes
+  lambda-trust watch deploy --package ./lambda-trust --schedule 'rate(2 hours)'")]
+    Deploy(WatchDeployArgs),
+    /// Show what is deployed and whether it is the local package.
+    #[command(after_long_help = "\
+Exits 0 when the deployment is as `watch deploy` would make it, 2 when writes are pending.
+
+Examples:
+  lambda-trust watch status --package ./lambda-trust --format json")]
+    Status(WatchPackageArgs),
+    /// Remove exactly what watch deploy created.
+    ///
+    /// Only resources tagged with this config's watch; shows them first and asks.
+    #[command(after_long_help = "\
+Examples:
+  lambda-trust watch destroy --yes")]
+    Destroy(WatchDestroyArgs),
+}
+
+/// The package the function's code is compared with.
+#[derive(Debug, Args)]
+pub struct WatchPackageArgs {
+    /// The binary to deploy: a static Linux build.
+    ///
+    /// Checked against PATH.sha256 when beside it [default: this binary].
+    #[arg(long, value_name = "PATH")]
+    pub package: Option<PathBuf>,
+}
+
+/// `watch deploy`'s flags.
+#[derive(Debug, Args)]
+pub struct WatchDeployArgs {
+    #[command(flatten)]
+    pub package: WatchPackageArgs,
+    /// When the whole setup is read, Genesys Cloud included.
+    ///
+    /// An EventBridge schedule expression [default: rate(1 hour)].
+    #[arg(
+        long,
+        value_name = "EXPR",
+        default_value = "rate(1 hour)",
+        hide_default_value = true
+    )]
+    pub schedule: String,
+    /// Write without asking.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// `watch destroy`'s flags.
+#[derive(Debug, Args)]
+pub struct WatchDestroyArgs {
+    #[command(flatten)]
+    pub package: WatchPackageArgs,
+    /// Delete without asking.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Subcommand)]

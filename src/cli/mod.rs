@@ -636,12 +636,13 @@ Examples:
         #[command(subcommand)]
         command: GenesysCommand,
     },
-    /// Re-prove on every change, as a Lambda function behind EventBridge.
+    /// Re-prove on every change, from a Lambda function.
     #[command(
         long_about = "Re-prove the setup on every change, as a Lambda function behind EventBridge.\n\nThe watching function is lambda-trust itself: CloudTrail's events on the role, its invoke policies and the targets' resource policies, and an hourly schedule, each re-prove the setup, reading again only what the event can have changed, and publish the result to Security Hub (a finding resolved when the proof holds again). See docs/watch.md.",
         after_long_help = "\
 Examples:
-  lambda-trust watch run      # what the deployed function runs"
+  lambda-trust watch deploy --package ./lambda-trust --yes
+  lambda-trust watch status --package ./lambda-trust"
     )]
     Watch {
         #[command(subcommand)]

@@ -30,6 +30,33 @@ pub(super) fn approved(inv: &Invocation, set: &ChangeSet, yes: bool) -> Result<b
     }
 }
 
+/// [`approved`] for writes that are not a change set (`watch deploy|destroy`): `lines` are
+/// shown on stderr before the question.
+pub(super) fn approved_lines(
+    inv: &Invocation,
+    lines: &[String],
+    question: &str,
+    yes: bool,
+) -> Result<bool> {
+    if yes || lines.is_empty() {
+        return Ok(true);
+    }
+    inv.output.say_text(&lines.join("\n"));
+    if can_answer() {
+        inv.output.prompt(&format!(
+            "{question} Only 'yes' will be accepted. Enter a value:"
+        ));
+        return Ok(is_yes(std::io::stdin().lock()));
+    }
+    match is_yes(std::io::stdin().lock()) {
+        true => Ok(true),
+        false => Err(Error::usage(
+            "nothing written: writes need a `yes`, and standard input is not a terminal and gave no `yes` line",
+            "pass --yes to write without asking, or pipe the answer: echo yes | lambda-trust …",
+        )),
+    }
+}
+
 /// Someone can answer: stdin is a terminal.
 fn can_answer() -> bool {
     std::io::stdin().is_terminal()

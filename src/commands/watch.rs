@@ -1,4 +1,5 @@
-//! `lambda-trust watch …`: `run` serves the watching function's invocations
+//! `lambda-trust watch …`: `deploy`, `status` and `destroy` the watching function
+//! (`app::watch_deploy`); `run` serves its invocations
 //! (`app::watch::serve`), with the run's findings in ASFF and its record built here
 //! (`report::watch_findings`).
 
@@ -21,9 +22,16 @@ pub(super) async fn run(
     match command {
         WatchCommand::Run => {
             let file = inv.config.one()?;
-            crate::app::watch::serve(&inv.settings, events, file, &Asff).await?;
+            // The templates `watch deploy` packaged beside the binary, when it did.
+            let mut settings = inv.settings.clone();
+            let packaged = std::path::Path::new("policies");
+            if settings.templates.dir.is_none() && packaged.is_dir() {
+                settings.templates.dir = Some(packaged.to_path_buf());
+            }
+            crate::app::watch::serve(&settings, events, file, &Asff).await?;
             Ok(Status::Ok)
         }
+        _ => deployment(inv, events, command).await,
     }
 }
 
@@ -88,5 +96,83 @@ fn meta() -> report::HtmlMeta {
     report::HtmlMeta {
         generated: chrono::Utc::now(),
         version: crate::cli::VERSION.to_owned(),
+    }
+}
+
+/// `watch deploy|status|destroy`.
+async fn deployment(
+    inv: &Invocation,
+    events: &dyn Events,
+    command: &WatchCommand,
+) -> Result<Status> {
+    use crate::app::watch_deploy::{self as deploy, DeployOptions};
+    let (package, schedule, yes) = match command {
+        WatchCommand::Deploy(a) => (&a.package, a.schedule.clone(), a.yes),
+        WatchCommand::Status(p) => (p, "rate(1 hour)".to_owned(), false),
+        WatchCommand::Destroy(a) => (&a.package, "rate(1 hour)".to_owned(), a.yes),
+        WatchCommand::Run => return Ok(Status::Ok),
+    };
+    let name = match command {
+        WatchCommand::Deploy(_) => "deploy",
+        WatchCommand::Status(_) => "status",
+        _ => "destroy",
+    };
+    let file = inv.config.one()?;
+    let options = DeployOptions {
+        package: package.package.clone(),
+        schedule,
+        need_package: name == "deploy",
+    };
+    let state = deploy::read(&inv.settings, events, &file, &options).await?;
+    let ops = match name {
+        "destroy" => deploy::destroy_ops(&state),
+        _ => deploy::deploy_ops(&state)?,
+    };
+    let lines: Vec<String> = ops.iter().map(|o| o.line()).collect();
+    let mut result = result_of(name, &state, lines.clone());
+    if name == "status" {
+        inv.output.emit(&result)?;
+        return Ok(Status::ok_or(ops.is_empty(), Status::Changes));
+    }
+    let question = format!("Make these {} change(s)?", ops.len());
+    if !super::confirm::approved_lines(inv, &lines, &question, yes)? {
+        inv.output.emit(&result)?;
+        return Ok(Status::ok_or(ops.is_empty(), Status::Changes));
+    }
+    if !ops.is_empty() {
+        result.writes = Some(deploy::write(&inv.settings, events, &file, &state, &ops).await?);
+        result.deployed = name == "deploy";
+        if name == "deploy" {
+            result.deployed_code = result.package_code.clone();
+        }
+    }
+    inv.output.emit(&result)?;
+    Ok(Status::Ok)
+}
+
+fn result_of(
+    command: &str,
+    state: &crate::app::watch_deploy::WatchState,
+    changes: Vec<String>,
+) -> report::WatchResult {
+    let f = &state.want.function;
+    report::WatchResult {
+        schema_version: crate::report::SCHEMA_VERSION,
+        command: command.into(),
+        role: state.role.clone(),
+        function: f.name.clone(),
+        region: f.region.clone(),
+        deployed: state.seen.function.is_some(),
+        deployed_code: state.seen.function.as_ref().map(|s| s.code_sha256.clone()),
+        package_code: (!state.package.is_empty()).then(|| f.code_sha256.clone()),
+        rules: state
+            .want
+            .rules
+            .iter()
+            .map(|r| format!("{}/{}", r.region, r.name))
+            .collect(),
+        changes,
+        writes: None,
+        notes: state.notes.clone(),
     }
 }

@@ -62,6 +62,7 @@ mod simulate;
 mod text;
 mod verify;
 mod version;
+mod watch;
 
 use owo_colors::OwoColorize;
 
@@ -103,6 +104,7 @@ pub(crate) use results::{
 pub use text::printable;
 pub use verify::verification_human;
 pub use version::VersionResult;
+pub use watch::WatchResult;
 
 /// Whether to emit ANSI colour on one stream (decided once, `commands::Output::resolve`).
 #[derive(Debug, Clone, Copy, Default)]

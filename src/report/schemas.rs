@@ -127,6 +127,12 @@ pub fn generated() -> Vec<(&'static str, Value)> {
                 root::<super::results::ImportResult>(),
             ],
         ),
+        document::<super::watch::WatchResult>(
+            "watch.schema.json",
+            "lambda-trust watch deploy|status|destroy --format json",
+            "The watching function's deployment: the function, its rules, whether its code is the \
+             local package's, and the writes pending or made.",
+        ),
         document::<super::diff::DiffResult>(
             "diff.schema.json",
             "lambda-trust diff --format json",

@@ -360,6 +360,13 @@ const IMPORTABLE: Setup = Setup {
     ..EMPTY
 };
 
+/// The quick start's config applied, and `./lambda-trust`: the headers of a static Linux
+/// x86_64 executable, what `watch deploy --package` takes (moto never runs it).
+const WATCHABLE: Setup = Setup {
+    then: &["printf '\\177\\105\\114\\106\\002\\001\\001\\000\\000\\000\\000\\000\\000\\000\\000\\000\\002\\000\\076\\000\\001\\000\\000\\000\\000\\000\\100\\000\\000\\000\\000\\000\\100\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\100\\000\\070\\000\\001\\000\\100\\000\\000\\000\\000\\000\\001\\000\\000\\000\\005\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000' > lambda-trust"],
+    ..APPLIED
+};
+
 /// What a block finds before it runs, by its first example (see [`key`]); any other block
 /// finds [`CONFIG`]: the quick start's config, nothing applied yet. `true`: its examples are
 /// alternatives, each run in a fresh copy of the prepared directory (each `init` writes
@@ -418,6 +425,8 @@ const SETUPS: &[(&str, Setup, bool)] = &[
         false,
     ),
     ("lambda-trust verify", APPLIED, false),
+    ("lambda-trust watch deploy --package ./lambda-trust --yes", WATCHABLE, false),
+    ("lambda-trust watch status --package ./lambda-trust --format json", WATCHABLE, false),
     (
         "lambda-trust verify --org-policies org-policies/",
         APPLIED,
@@ -496,6 +505,7 @@ const EXIT_CODES: &[(&str, i32, &str)] = &[
     ("lambda-trust plan --format json", 2, "changes pending: nothing applied yet"),
     ("lambda-trust destroy", 2, "shows what would be deleted"),
     ("lambda-trust watch run", 1, "outside Lambda: it names the variable Lambda sets"),
+    ("lambda-trust watch status --package ./lambda-trust --format json", 2, "not deployed yet: changes pending"),
     ("lambda-trust offboard lookup-order --dry-run", 2, "something would change"),
     ("lambda-trust plan --adopt", 2, "ownership to take over: changes pending"),
     ("lambda-trust check --only genesys", 2, "the Genesys Cloud side not applied yet: drift"),

@@ -57,11 +57,14 @@ const SCHEMAS: &[(&str, &str)] = &[
     ("diff", "diff.schema.json"),
     ("export terraform", "export.schema.json"),
     ("export cloudformation", "export.schema.json"),
+    ("watch deploy", "watch.schema.json"),
+    ("watch status", "watch.schema.json"),
+    ("watch destroy", "watch.schema.json"),
 ];
 
 /// Commands that print no report (a script, a man page): `--format json` is global, so they
 /// parse it, and must then print JSON or refuse (see `commands_without_a_report_print_json_or_refuse`).
-const NO_REPORT: &[&str] = &["completions", "man"];
+const NO_REPORT: &[&str] = &["completions", "man", "watch run"];
 
 // ------------------------------------------------------------------ schemas
 

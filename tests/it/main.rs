@@ -82,6 +82,7 @@ mod live_trail;
 mod live_ux;
 mod live_waiting;
 mod live_watch;
+mod live_watch_deploy;
 mod render_templates;
 mod report_audit;
 mod report_snapshots;

@@ -652,81 +652,102 @@ pub struct NotOurs {
 /// The writes that make `seen` the deployment `want` (of the watched role `role`): none when
 /// it already is.
 pub fn plan(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, NotOurs> {
-    let ours = |owner: &Option<String>, what: String| match owner.as_deref() {
-        Some(o) if o == role => Ok(()),
-        _ => Err(NotOurs {
-            what,
-            role: role.into(),
-        }),
-    };
     let mut ops = Vec::new();
     for (wanted, seen_role) in [
         (Some(&want.role), &seen.role),
         (want.forward_role.as_ref(), &seen.forward_role),
     ] {
-        let (Some(wanted), seen_role) = (wanted, seen_role) else {
-            continue;
-        };
-        match seen_role {
-            None => ops.extend([
-                WatchOp::CreateRole {
-                    role: wanted.clone(),
-                },
-                WatchOp::PutRolePolicy {
-                    role: wanted.clone(),
-                },
-            ]),
-            Some(s) => {
-                ours(&s.owner, format!("role {}", wanted.name))?;
-                if !lambda_trust_iam::semantically_equal(&s.trust, &wanted.trust) {
-                    ops.push(WatchOp::UpdateTrust {
-                        role: wanted.clone(),
-                    });
-                }
-                let same = s
-                    .policy
-                    .as_ref()
-                    .is_some_and(|p| lambda_trust_iam::semantically_equal(p, &wanted.policy));
-                if !same {
-                    ops.push(WatchOp::PutRolePolicy {
-                        role: wanted.clone(),
-                    });
-                }
-            }
+        if let Some(wanted) = wanted {
+            ops.extend(role_ops(wanted, seen_role.as_ref(), role)?);
         }
     }
-    let f = &want.function;
-    match &seen.function {
-        None => ops.push(WatchOp::CreateFunction {
-            function: f.clone(),
+    ops.extend(function_ops(&want.function, seen.function.as_ref(), role)?);
+    ops.extend(rule_ops(want, seen, role)?);
+    if let (None, Some(s)) = (&want.forward_role, &seen.forward_role) {
+        if s.owner.as_deref() == Some(role) {
+            ops.push(WatchOp::DeleteRole {
+                name: name_of(role, "-fwd"),
+                policy_name: "lambda-trust-watch-forward".into(),
+            });
+        }
+    }
+    Ok(ops)
+}
+
+/// `Ok` when `owner` (a resource's watch tag) is `role`'s.
+fn ours(owner: &Option<String>, what: String, role: &str) -> Result<(), NotOurs> {
+    match owner.as_deref() {
+        Some(o) if o == role => Ok(()),
+        _ => Err(NotOurs {
+            what,
+            role: role.into(),
         }),
-        Some(s) => {
-            ours(&s.owner, format!("function {}", f.name))?;
-            if s.code_sha256 != f.code_sha256 || s.architecture != f.architecture {
-                ops.push(WatchOp::UpdateCode {
-                    function: f.clone(),
-                });
-            }
-            if (s.role_arn.as_str(), s.timeout, s.memory)
-                != (f.role_arn.as_str(), f.timeout, f.memory)
-            {
-                ops.push(WatchOp::UpdateConfiguration {
-                    function: f.clone(),
-                });
-            }
-        }
     }
+}
+
+fn role_ops(
+    wanted: &WatchRole,
+    seen: Option<&SeenRole>,
+    role: &str,
+) -> Result<Vec<WatchOp>, NotOurs> {
+    let role_op = |f: fn(WatchRole) -> WatchOp| f(wanted.clone());
+    let Some(s) = seen else {
+        return Ok(vec![
+            role_op(|role| WatchOp::CreateRole { role }),
+            role_op(|role| WatchOp::PutRolePolicy { role }),
+        ]);
+    };
+    ours(&s.owner, format!("role {}", wanted.name), role)?;
+    let mut ops = Vec::new();
+    if !lambda_trust_iam::semantically_equal(&s.trust, &wanted.trust) {
+        ops.push(role_op(|role| WatchOp::UpdateTrust { role }));
+    }
+    let same = (s.policy.as_ref())
+        .is_some_and(|p| lambda_trust_iam::semantically_equal(p, &wanted.policy));
+    if !same {
+        ops.push(role_op(|role| WatchOp::PutRolePolicy { role }));
+    }
+    Ok(ops)
+}
+
+fn function_ops(
+    f: &WatchFunction,
+    seen: Option<&SeenFunction>,
+    role: &str,
+) -> Result<Vec<WatchOp>, NotOurs> {
+    let function = || f.clone();
+    let Some(s) = seen else {
+        return Ok(vec![WatchOp::CreateFunction {
+            function: function(),
+        }]);
+    };
+    ours(&s.owner, format!("function {}", f.name), role)?;
+    let mut ops = Vec::new();
+    if s.code_sha256 != f.code_sha256 || s.architecture != f.architecture {
+        ops.push(WatchOp::UpdateCode {
+            function: function(),
+        });
+    }
+    if (s.role_arn.as_str(), s.timeout, s.memory) != (f.role_arn.as_str(), f.timeout, f.memory) {
+        ops.push(WatchOp::UpdateConfiguration {
+            function: function(),
+        });
+    }
+    Ok(ops)
+}
+
+/// Each wanted rule put, aimed and allowed to invoke the function where it is not; the
+/// watch's rules no longer wanted (fewer targets, a region left) removed.
+fn rule_ops(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, NotOurs> {
+    let f = &want.function;
     let statements = seen.function.as_ref().map(|s| &s.statements);
+    let mut ops = Vec::new();
     for rule in &want.rules {
-        let found = seen
-            .rules
-            .iter()
-            .find(|r| r.region == rule.region && r.name == rule.name);
+        let found = (seen.rules.iter()).find(|r| r.region == rule.region && r.name == rule.name);
         if let Some(r) = found {
-            ours(&r.owner, format!("rule {} ({})", r.name, r.region))?;
+            ours(&r.owner, format!("rule {} ({})", r.name, r.region), role)?;
         }
-        let same = found.is_some_and(|r| r.pattern == rule.pattern && r.schedule == rule.schedule);
-        if !same {
+        if !found.is_some_and(|r| r.pattern == rule.pattern && r.schedule == rule.schedule) {
             ops.push(WatchOp::PutRule { rule: rule.clone() });
         }
         let aimed = found.is_some_and(|r| {
@@ -743,25 +764,12 @@ pub fn plan(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, 
             });
         }
     }
-    // Rules of this watch no longer wanted (fewer targets, a region left).
     for r in &seen.rules {
-        let wanted = want
-            .rules
-            .iter()
-            .any(|w| w.region == r.region && w.name == r.name);
+        let wanted = (want.rules.iter()).any(|w| w.region == r.region && w.name == r.name);
         if !wanted && r.owner.as_deref() == Some(role) {
             ops.push(WatchOp::RemoveRule {
                 region: r.region.clone(),
                 name: r.name.clone(),
-            });
-        }
-    }
-    if let (None, Some(s)) = (&want.forward_role, &seen.forward_role) {
-        if s.owner.as_deref() == Some(role) {
-            let name = name_of(role, "-fwd");
-            ops.push(WatchOp::DeleteRole {
-                name,
-                policy_name: "lambda-trust-watch-forward".into(),
             });
         }
     }

@@ -1,0 +1,315 @@
+//! `watch deploy`, `watch status` and `watch destroy`'s workflows: the watching function's
+//! package (the binary as `bootstrap`, the config, the templates), its deployment
+//! (`lambda_trust_provision::watch_deploy`), what is live of it, and the writes.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use sha2::Digest as _;
+
+use super::events::Events;
+use super::live::connect;
+use super::settings::Settings;
+use crate::aws::prepare::{prepare_scoped, Scope};
+use crate::aws::watch as live;
+use crate::config::ConfigFile;
+use crate::error::{Error, Result};
+use lambda_trust_provision::watch_deploy::{
+    deployment, plan, prove_read_only, teardown, Deployment, Seen, WatchInput, WatchOp,
+};
+
+/// `watch deploy`'s options.
+#[derive(Debug, Clone)]
+pub(crate) struct DeployOptions {
+    /// `--package`: the binary to deploy; the running one when it can be.
+    pub package: Option<PathBuf>,
+    /// `--schedule`: the full check's schedule.
+    pub schedule: String,
+    /// Whether the package must be deployable (`deploy`); `status` and `destroy` go on
+    /// without one, comparing no code.
+    pub need_package: bool,
+}
+
+/// What a watch is and what is live of it.
+pub(crate) struct WatchState {
+    pub role: String,
+    pub want: Deployment,
+    pub seen: Seen,
+    /// The package the deployment's code is compared with.
+    pub package: Vec<u8>,
+    /// Said beside the plan: where the function lives and why, what the events need.
+    pub notes: Vec<String>,
+}
+
+/// What the deployment is made from: the config's role, policies and targets as resolved in
+/// the account, the package's code.
+fn watch_input(
+    prepared: &crate::aws::prepare::Prepared,
+    options: &DeployOptions,
+    architecture: &str,
+    package: &[u8],
+) -> WatchInput {
+    let (desired, config) = (&prepared.desired, &prepared.loaded.config);
+    let target = |t: &lambda_trust_model::render::ResolvedTarget| {
+        let name = t.function_name.clone();
+        (
+            t.region.clone(),
+            name,
+            t.function_arn.clone(),
+            t.qualifier.clone(),
+        )
+    };
+    WatchInput {
+        account: desired.account_id.clone(),
+        partition: desired.partition.clone(),
+        role: desired.role.name.clone(),
+        policies: desired.policies.iter().map(|p| p.arn.clone()).collect(),
+        targets: desired.targets.iter().map(target).collect(),
+        schedule: options.schedule.clone(),
+        architecture: architecture.to_owned(),
+        code_sha256: code_sha256(package),
+        secret: config.genesys.as_ref().and_then(|g| g.oauth_secret.clone()),
+        account_roles: (config.aws.accounts.values())
+            .filter_map(|a| a.role_arn.clone())
+            .collect(),
+    }
+}
+
+/// Reads the config, builds the package and the deployment, proves the function's role
+/// read-only, and reads what is live of it.
+pub(crate) async fn read(
+    settings: &Settings,
+    events: &dyn Events,
+    file: &ConfigFile,
+    options: &DeployOptions,
+) -> Result<WatchState> {
+    let loaded = file.load()?;
+    let config = &loaded.config;
+    let (package, architecture, mut notes) = match bootstrap(options.package.as_deref()) {
+        Ok((binary, arch)) => {
+            let templates = settings.templates.dir.as_deref();
+            (package(&binary, &loaded.text, templates)?, arch, Vec::new())
+        }
+        Err(e) if !options.need_package => {
+            let why = format!("the deployed code is not compared: {e} (pass --package)");
+            (Vec::new(), "x86_64".into(), vec![why])
+        }
+        Err(e) => return Err(e),
+    };
+    let clients = connect(settings, events, config).await?;
+    let templates = settings.templates.load()?;
+    let allow_weaker = settings.templates.allow_weaker;
+    let scope = Scope {
+        functions: Some(Vec::new()),
+        ..Scope::default()
+    };
+    let prepared =
+        prepare_scoped(&clients, loaded.clone(), &templates, allow_weaker, scope).await?;
+    let input = watch_input(&prepared, options, &architecture, &package);
+    let mut want = deployment(&input);
+    prove_read_only(&want.role.policy).map_err(|why| {
+        Error::usage(
+            format!("the watching function's role would not be read-only: {why}"),
+            "this is lambda-trust's defect: report it; nothing was written",
+        )
+    })?;
+    let seen = live::seen(&clients, &want, &input.role).await?;
+    // Without a package, the deployed code is not compared.
+    if let (true, Some(f)) = (package.is_empty(), &seen.function) {
+        want.function.code_sha256 = f.code_sha256.clone();
+        want.function.architecture = f.architecture.clone();
+    }
+    notes.extend(notes_of(&want, config.genesys.is_some()));
+    notes.extend(trails(&clients, &want).await);
+    Ok(WatchState {
+        role: input.role,
+        want,
+        seen,
+        package,
+        notes,
+    })
+}
+
+fn notes_of(want: &Deployment, genesys: bool) -> Vec<String> {
+    let mut notes = vec![format!(
+        "the function lives in {}, where IAM's events arrive",
+        want.function.region
+    )];
+    if want.forward_role.is_some() {
+        notes.push(
+            "targets in other regions forward their Lambda events to its default event bus".into(),
+        );
+    }
+    if genesys {
+        notes.push("the Genesys Cloud side is read on the schedule".into());
+    }
+    notes
+}
+
+/// One line per region the watch hears from: the trail that logs its management events, or
+/// that none does (then only the schedule re-proves), or why it could not be read.
+async fn trails(clients: &crate::aws::Clients, want: &Deployment) -> Vec<String> {
+    let regions: std::collections::BTreeSet<&str> =
+        want.rules.iter().map(|r| r.region.as_str()).collect();
+    let reads = regions.into_iter().map(|region| async move {
+        match live::logging_trail(clients, region).await {
+            Ok(Some(name)) => format!("{region}: CloudTrail trail {name} logs its management events"),
+            Ok(None) => format!(
+                "{region}: no CloudTrail trail logs its management events, so EventBridge gets none of its calls and only the schedule re-proves: create a trail (aws cloudtrail create-trail --is-multi-region-trail, then start-logging)"
+            ),
+            Err(e) => format!("{region}: the trails were not read ({e}): whether EventBridge gets its calls is not known"),
+        }
+    });
+    futures::future::join_all(reads).await
+}
+
+/// The writes that deploy the watch (none when it is deployed as wanted).
+pub(crate) fn deploy_ops(state: &WatchState) -> Result<Vec<WatchOp>> {
+    plan(&state.want, &state.seen, &state.role).map_err(|e| {
+        Error::usage(
+            e.to_string(),
+            "remove or rename it, or watch with another config: lambda-trust never takes over what is not its own",
+        )
+    })
+}
+
+/// The writes that remove the watch: only what its tags say is this watch's.
+pub(crate) fn destroy_ops(state: &WatchState) -> Vec<WatchOp> {
+    teardown(&state.seen, &state.role, &state.want)
+}
+
+/// Makes `ops`; the writes made.
+pub(crate) async fn write(
+    settings: &Settings,
+    events: &dyn Events,
+    file: &ConfigFile,
+    state: &WatchState,
+    ops: &[WatchOp],
+) -> Result<usize> {
+    let loaded = file.load()?;
+    let clients = connect(settings, events, &loaded.config).await?;
+    let work = live::apply(&clients, ops, &state.package, &state.want.tags);
+    Ok(events
+        .reading(format!("writing {} change(s)", ops.len()), work)
+        .await?)
+}
+
+/// Lambda's `CodeSha256`: the package's SHA-256, base64.
+fn code_sha256(package: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(package))
+}
+
+/// The zip Lambda takes: `bootstrap` (executable), `lambda-trust.toml`, and the templates
+/// under `policies/` when the run has its own. The same input makes the same bytes (fixed
+/// times and order), so an unchanged package is no write.
+fn package(binary: &[u8], config: &str, templates: Option<&Path>) -> Result<Vec<u8>> {
+    use zip::write::SimpleFileOptions;
+    let at = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(6))
+        .last_modified_time(zip::DateTime::default());
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut put = |name: &str, mode: u32, bytes: &[u8]| -> std::io::Result<()> {
+        zip.start_file(name, at.unix_permissions(mode))
+            .map_err(std::io::Error::other)?;
+        zip.write_all(bytes)
+    };
+    put("bootstrap", 0o755, binary).map_err(Error::Io)?;
+    put("lambda-trust.toml", 0o644, config.as_bytes()).map_err(Error::Io)?;
+    if let Some(dir) = templates {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(Error::Io)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        files.sort();
+        for f in files {
+            let name = format!(
+                "policies/{}",
+                f.file_name().unwrap_or_default().to_string_lossy()
+            );
+            put(&name, 0o644, &std::fs::read(&f).map_err(Error::Io)?).map_err(Error::Io)?;
+        }
+    }
+    let out = zip
+        .finish()
+        .map_err(|e| Error::Io(std::io::Error::other(e)))?;
+    Ok(out.into_inner())
+}
+
+/// The binary to deploy and its architecture: `--package PATH` (checked against `PATH.sha256`
+/// when one is beside it), else the running binary; either must be a static Linux build.
+fn bootstrap(package: Option<&Path>) -> Result<(Vec<u8>, String)> {
+    let path = match package {
+        Some(p) => p.to_path_buf(),
+        None => std::env::current_exe().map_err(Error::Io)?,
+    };
+    let bytes = std::fs::read(&path).map_err(Error::Io)?;
+    if let Some(p) = package {
+        verify_checksum(p, &bytes)?;
+    }
+    let architecture = static_linux(&bytes).map_err(|why| {
+        Error::usage(
+            format!("{} cannot be the function's bootstrap: {why}", path.display()),
+            "pass --package with lambda-trust's static Linux build (the x86_64 or aarch64 musl release binary)",
+        )
+    })?;
+    Ok((bytes, architecture))
+}
+
+fn verify_checksum(path: &Path, bytes: &[u8]) -> Result<()> {
+    let sums = PathBuf::from(format!("{}.sha256", path.display()));
+    let Ok(text) = std::fs::read_to_string(&sums) else {
+        return Ok(());
+    };
+    let want = text
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let have: String = sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if want == have {
+        return Ok(());
+    }
+    Err(Error::usage(
+        format!(
+            "{} does not match its checksum in {}",
+            path.display(),
+            sums.display()
+        ),
+        "download the release again; nothing was written",
+    ))
+}
+
+/// `x86_64` or `arm64` when `bytes` are a static Linux ELF executable (no interpreter:
+/// Lambda's `provided.al2023` runs it as it is), else why not.
+fn static_linux(bytes: &[u8]) -> std::result::Result<String, String> {
+    use object::read::elf::{ElfFile64, FileHeader as _, ProgramHeader as _};
+    let file = ElfFile64::<object::Endianness>::parse(bytes)
+        .map_err(|_| "not a 64-bit ELF file (a Linux binary)".to_owned())?;
+    let endian = file.endian();
+    let header = file.elf_header();
+    let architecture = match header.e_machine(endian) {
+        object::elf::EM_X86_64 => "x86_64",
+        object::elf::EM_AARCH64 => "arm64",
+        other => {
+            return Err(format!(
+                "its machine ({other}) is neither x86_64 nor aarch64"
+            ))
+        }
+    };
+    let headers = header
+        .program_headers(endian, bytes)
+        .map_err(|e| e.to_string())?;
+    if headers
+        .iter()
+        .any(|p| p.p_type(endian) == object::elf::PT_INTERP)
+    {
+        return Err("it is linked dynamically (it names an interpreter)".into());
+    }
+    Ok(architecture.into())
+}

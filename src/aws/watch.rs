@@ -1,0 +1,492 @@
+//! `watch deploy|status|destroy`'s calls (`aws` layer): what is live of a watch — its roles,
+//! its function, its EventBridge rules in each region — and the writes of its plan.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use aws_sdk_eventbridge::types::{RuleState, Tag as RuleTag, Target};
+use aws_sdk_iam::types::Tag as IamTag;
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::{Architecture, FunctionCode, Runtime};
+use futures::future::try_join_all;
+use serde_json::Value;
+
+use super::{has_code, AwsError, Clients};
+use lambda_trust_iam::decode_document;
+use lambda_trust_provision::watch_deploy::{
+    forward_role_name, rule_prefix, Deployment, Seen, SeenFunction, SeenRole, SeenRule,
+    WatchFunction, WatchOp, WATCH_TAG,
+};
+
+/// What is live of the watch of `role` whose deployment is `want`: read at once in IAM, in
+/// the function's region and in each region of its rules.
+pub(crate) async fn seen(
+    clients: &Clients,
+    want: &Deployment,
+    role: &str,
+) -> Result<Seen, AwsError> {
+    let regions: BTreeSet<&str> = want.rules.iter().map(|r| r.region.as_str()).collect();
+    let rules = try_join_all(regions.into_iter().map(|r| rules_in(clients, r, role)));
+    let forward_name = forward_role_name(role);
+    let (main, forward, function, rules) = tokio::join!(
+        seen_role(clients, &want.role.name, &want.role.policy_name),
+        seen_role(clients, &forward_name, "lambda-trust-watch-forward"),
+        seen_function(clients, &want.function.name, &want.function.region),
+        rules,
+    );
+    Ok(Seen {
+        role: main?,
+        forward_role: forward?,
+        function: function?,
+        rules: rules?.into_iter().flatten().collect(),
+    })
+}
+
+async fn seen_role(
+    clients: &Clients,
+    name: &str,
+    policy: &str,
+) -> Result<Option<SeenRole>, AwsError> {
+    let got = clients.iam.get_role().role_name(name).send().await;
+    let role = match got {
+        Ok(out) => out.role,
+        Err(e) if has_code(&e, "NoSuchEntity") => return Ok(None),
+        Err(e) => return Err(AwsError::from_sdk("iam:GetRole", e)),
+    };
+    let Some(role) = role else { return Ok(None) };
+    let trust =
+        decode_document(role.assume_role_policy_document().unwrap_or("{}")).unwrap_or(Value::Null);
+    let owner = role
+        .tags()
+        .iter()
+        .find(|t| t.key() == WATCH_TAG)
+        .map(|t| t.value().to_owned());
+    let policy = match clients
+        .iam
+        .get_role_policy()
+        .role_name(name)
+        .policy_name(policy)
+        .send()
+        .await
+    {
+        Ok(out) => decode_document(out.policy_document()).ok(),
+        Err(e) if has_code(&e, "NoSuchEntity") => None,
+        Err(e) => return Err(AwsError::from_sdk("iam:GetRolePolicy", e)),
+    };
+    Ok(Some(SeenRole {
+        trust,
+        policy,
+        owner,
+    }))
+}
+
+async fn seen_function(
+    clients: &Clients,
+    name: &str,
+    region: &str,
+) -> Result<Option<SeenFunction>, AwsError> {
+    let lambda = clients.lambda(region);
+    let out = match lambda.get_function().function_name(name).send().await {
+        Ok(out) => out,
+        Err(e) if has_code(&e, "ResourceNotFoundException") => return Ok(None),
+        Err(e) => return Err(AwsError::from_sdk("lambda:GetFunction", e)),
+    };
+    let Some(c) = out.configuration() else {
+        return Ok(None);
+    };
+    let owner = out.tags().and_then(|t| t.get(WATCH_TAG)).cloned();
+    let statements = match lambda.get_policy().function_name(name).send().await {
+        Ok(p) => statement_ids(p.policy().unwrap_or("{}")),
+        Err(e) if has_code(&e, "ResourceNotFoundException") => BTreeSet::new(),
+        Err(e) => return Err(AwsError::from_sdk("lambda:GetPolicy", e)),
+    };
+    Ok(Some(SeenFunction {
+        code_sha256: c.code_sha256().unwrap_or_default().to_owned(),
+        role_arn: c.role().unwrap_or_default().to_owned(),
+        architecture: c
+            .architectures()
+            .first()
+            .map_or("x86_64", |a| a.as_str())
+            .to_owned(),
+        timeout: c.timeout().unwrap_or_default(),
+        memory: c.memory_size().unwrap_or_default(),
+        owner,
+        statements,
+    }))
+}
+
+fn statement_ids(policy: &str) -> BTreeSet<String> {
+    let doc: Value = serde_json::from_str(policy).unwrap_or(Value::Null);
+    (doc["Statement"].as_array().into_iter().flatten())
+        .filter_map(|s| s["Sid"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The rules named like the watch's in `region`, each with its target and its owner tag.
+async fn rules_in(clients: &Clients, region: &str, role: &str) -> Result<Vec<SeenRule>, AwsError> {
+    let events = clients.events(region);
+    let (mut found, mut token) = (Vec::new(), None::<String>);
+    loop {
+        let out = (events.list_rules())
+            .name_prefix(rule_prefix(role))
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("events:ListRules", e))?;
+        found.extend(out.rules().to_vec());
+        token = out.next_token().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    let reads = found.iter().map(|r| async {
+        let name = r.name().unwrap_or_default();
+        let arn = r.arn().unwrap_or_default();
+        let (targets, tags) = tokio::join!(
+            events.list_targets_by_rule().rule(name).send(),
+            events.list_tags_for_resource().resource_arn(arn).send(),
+        );
+        let targets = targets.map_err(|e| AwsError::from_sdk("events:ListTargetsByRule", e))?;
+        let tags = tags.map_err(|e| AwsError::from_sdk("events:ListTagsForResource", e))?;
+        let target = targets.targets().first();
+        Ok::<_, AwsError>(SeenRule {
+            region: region.to_owned(),
+            name: name.to_owned(),
+            pattern: r.event_pattern().and_then(|p| serde_json::from_str(p).ok()),
+            schedule: r.schedule_expression().map(str::to_owned),
+            target: target.map(|t| t.arn().to_owned()),
+            target_role: target.and_then(|t| t.role_arn()).map(str::to_owned),
+            owner: tags
+                .tags()
+                .iter()
+                .find(|t| t.key() == WATCH_TAG)
+                .map(|t| t.value().to_owned()),
+        })
+    });
+    try_join_all(reads).await
+}
+
+/// Runs `ops` in order; the function's code is `package`. Returns the writes made.
+pub(crate) async fn apply(
+    clients: &Clients,
+    ops: &[WatchOp],
+    package: &[u8],
+    tags: &BTreeMap<String, String>,
+) -> Result<usize, AwsError> {
+    let mut writes = 0;
+    for op in ops {
+        writes += apply_one(clients, op, package, tags).await?;
+    }
+    Ok(writes)
+}
+
+async fn apply_one(
+    clients: &Clients,
+    op: &WatchOp,
+    package: &[u8],
+    tags: &BTreeMap<String, String>,
+) -> Result<usize, AwsError> {
+    let iam = &clients.iam;
+    match op {
+        WatchOp::CreateRole { role } => {
+            let tags = tags
+                .iter()
+                .map(|(k, v)| IamTag::builder().key(k).value(v).build());
+            (iam.create_role())
+                .role_name(&role.name)
+                .assume_role_policy_document(role.trust.to_string())
+                .description("lambda-trust watch: re-proves the setup on every change")
+                .set_tags(tags.collect::<Result<Vec<_>, _>>().ok())
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("iam:CreateRole", e))?;
+            Ok(1)
+        }
+        WatchOp::UpdateTrust { role } => {
+            (iam.update_assume_role_policy())
+                .role_name(&role.name)
+                .policy_document(role.trust.to_string())
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("iam:UpdateAssumeRolePolicy", e))?;
+            Ok(1)
+        }
+        WatchOp::PutRolePolicy { role } => {
+            (iam.put_role_policy())
+                .role_name(&role.name)
+                .policy_name(&role.policy_name)
+                .policy_document(role.policy.to_string())
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("iam:PutRolePolicy", e))?;
+            Ok(1)
+        }
+        WatchOp::DeleteRole { name, policy_name } => delete_role(clients, name, policy_name).await,
+        WatchOp::RemoveRule { region, name } => remove_rule(clients, region, name).await,
+        WatchOp::PutRule { .. } | WatchOp::PutTarget { .. } => put_rule(clients, op, tags).await,
+        _ => function_op(clients, op, package, tags).await,
+    }
+}
+
+async fn delete_role(clients: &Clients, name: &str, policy: &str) -> Result<usize, AwsError> {
+    let iam = &clients.iam;
+    match iam
+        .delete_role_policy()
+        .role_name(name)
+        .policy_name(policy)
+        .send()
+        .await
+    {
+        Ok(_) => {}
+        Err(e) if has_code(&e, "NoSuchEntity") => {}
+        Err(e) => return Err(AwsError::from_sdk("iam:DeleteRolePolicy", e)),
+    }
+    iam.delete_role()
+        .role_name(name)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("iam:DeleteRole", e))?;
+    Ok(2)
+}
+
+async fn remove_rule(clients: &Clients, region: &str, name: &str) -> Result<usize, AwsError> {
+    let events = clients.events(region);
+    (events.remove_targets())
+        .rule(name)
+        .ids(TARGET_ID)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("events:RemoveTargets", e))?;
+    events
+        .delete_rule()
+        .name(name)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("events:DeleteRule", e))?;
+    Ok(2)
+}
+
+/// The one target's ID on every rule of a watch.
+const TARGET_ID: &str = "lambda-trust-watch";
+
+async fn put_rule(
+    clients: &Clients,
+    op: &WatchOp,
+    tags: &BTreeMap<String, String>,
+) -> Result<usize, AwsError> {
+    match op {
+        WatchOp::PutRule { rule } => {
+            let tags = tags
+                .iter()
+                .map(|(k, v)| RuleTag::builder().key(k).value(v).build());
+            (clients.events(&rule.region).put_rule())
+                .name(&rule.name)
+                .description(
+                    "lambda-trust watch: hands the watching function what can change the proof",
+                )
+                .set_event_pattern(rule.pattern.as_ref().map(Value::to_string))
+                .set_schedule_expression(rule.schedule.clone())
+                .state(RuleState::Enabled)
+                .set_tags(tags.collect::<Result<Vec<_>, _>>().ok())
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("events:PutRule", e))?;
+        }
+        WatchOp::PutTarget { rule } => {
+            let target = Target::builder()
+                .id(TARGET_ID)
+                .arn(&rule.target)
+                .set_role_arn(rule.target_role.clone())
+                .build()
+                .map_err(|e| AwsError {
+                    operation: "events:PutTargets",
+                    code: None,
+                    message: e.to_string(),
+                    hint: None,
+                })?;
+            let out = (clients.events(&rule.region).put_targets())
+                .rule(&rule.name)
+                .targets(target)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("events:PutTargets", e))?;
+            if out.failed_entry_count() > 0 {
+                let why = out
+                    .failed_entries()
+                    .first()
+                    .and_then(|f| f.error_message())
+                    .unwrap_or("refused");
+                return Err(AwsError {
+                    operation: "events:PutTargets",
+                    code: None,
+                    message: why.into(),
+                    hint: None,
+                });
+            }
+        }
+        _ => return Ok(0),
+    }
+    Ok(1)
+}
+
+async fn function_op(
+    clients: &Clients,
+    op: &WatchOp,
+    package: &[u8],
+    tags: &BTreeMap<String, String>,
+) -> Result<usize, AwsError> {
+    match op {
+        WatchOp::CreateFunction { function } => {
+            create_function(clients, function, package, tags).await
+        }
+        WatchOp::UpdateCode { function } => {
+            (clients.lambda(&function.region).update_function_code())
+                .function_name(&function.name)
+                .zip_file(Blob::new(package))
+                .architectures(Architecture::from(function.architecture.as_str()))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("lambda:UpdateFunctionCode", e))?;
+            Ok(1)
+        }
+        WatchOp::UpdateConfiguration { function } => {
+            (clients
+                .lambda(&function.region)
+                .update_function_configuration())
+            .function_name(&function.name)
+            .role(&function.role_arn)
+            .timeout(function.timeout)
+            .memory_size(function.memory)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("lambda:UpdateFunctionConfiguration", e))?;
+            Ok(1)
+        }
+        WatchOp::AllowRule { function, rule } => {
+            let arn = rule_arn(clients, rule);
+            (clients.lambda(&rule.region).add_permission())
+                .function_name(function)
+                .statement_id(&rule.name)
+                .action("lambda:InvokeFunction")
+                .principal("events.amazonaws.com")
+                .source_arn(arn)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("lambda:AddPermission", e))?;
+            Ok(1)
+        }
+        WatchOp::DeleteFunction { name, region } => {
+            (clients.lambda(region).delete_function())
+                .function_name(name)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("lambda:DeleteFunction", e))?;
+            Ok(1)
+        }
+        _ => Ok(0),
+    }
+}
+
+fn rule_arn(clients: &Clients, rule: &lambda_trust_provision::watch_deploy::WatchRule) -> String {
+    // The function's ARN names the partition and account the rule shares.
+    let parts: Vec<&str> = rule.target.split(':').collect();
+    let (partition, account) = match parts.as_slice() {
+        ["arn", p, _, _, a, ..] => (*p, *a),
+        _ => (clients.partition(), ""),
+    };
+    format!(
+        "arn:{partition}:events:{}:{account}:rule/{}",
+        rule.region, rule.name
+    )
+}
+
+/// The trail that logs `region`'s management events — what EventBridge's "AWS API Call via
+/// CloudTrail" events need (<https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html>):
+/// a trail of that region or a multi-region one, logging, whose event selectors take
+/// management events. `None`: no such trail.
+pub(crate) async fn logging_trail(
+    clients: &Clients,
+    region: &str,
+) -> Result<Option<String>, AwsError> {
+    let trail = clients.cloudtrail(region);
+    let out = (trail.describe_trails())
+        .include_shadow_trails(true)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("cloudtrail:DescribeTrails", e))?;
+    for t in out.trail_list() {
+        let here = t.is_multi_region_trail() == Some(true) || t.home_region() == Some(region);
+        let (Some(arn), true) = (t.trail_arn(), here) else {
+            continue;
+        };
+        // A multi-region trail is read in its home region (elsewhere it is a shadow).
+        let trail = clients.cloudtrail(t.home_region().unwrap_or(region));
+        let status = (trail.get_trail_status())
+            .name(arn)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("cloudtrail:GetTrailStatus", e))?;
+        if status.is_logging() != Some(true) {
+            continue;
+        }
+        let selectors = (trail.get_event_selectors())
+            .trail_name(arn)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("cloudtrail:GetEventSelectors", e))?;
+        let basic = selectors
+            .event_selectors()
+            .iter()
+            .any(|s| s.include_management_events() != Some(false));
+        let advanced = selectors.advanced_event_selectors().iter().any(|s| {
+            (s.field_selectors().iter()).any(|f| {
+                f.field() == "eventCategory" && f.equals().iter().any(|v| v == "Management")
+            })
+        });
+        let none_given = selectors.event_selectors().is_empty()
+            && selectors.advanced_event_selectors().is_empty();
+        if basic || advanced || none_given {
+            return Ok(Some(t.name().unwrap_or(arn).to_owned()));
+        }
+    }
+    Ok(None)
+}
+
+/// `lambda:CreateFunction` of the watching function from `package`, tagged. A role just
+/// created may not be assumable by Lambda for a few seconds (IAM is eventually consistent):
+/// Lambda answers InvalidParameterValueException meanwhile, and the call is made again for
+/// up to 30 s.
+async fn create_function(
+    clients: &Clients,
+    function: &WatchFunction,
+    package: &[u8],
+    tags: &BTreeMap<String, String>,
+) -> Result<usize, AwsError> {
+    let lambda = clients.lambda(&function.region);
+    let tags: std::collections::HashMap<_, _> = tags.clone().into_iter().collect();
+    let create = || {
+        (lambda.create_function())
+            .function_name(&function.name)
+            .runtime(Runtime::Providedal2023)
+            .handler("bootstrap")
+            .role(&function.role_arn)
+            .architectures(Architecture::from(function.architecture.as_str()))
+            .timeout(function.timeout)
+            .memory_size(function.memory)
+            .description("lambda-trust watch: re-proves the setup on every change")
+            .code(FunctionCode::builder().zip_file(Blob::new(package)).build())
+            .set_tags(Some(tags.clone()))
+            .send()
+    };
+    let backoff = crate::retry::Backoff {
+        initial: Duration::from_secs(1),
+        max: Duration::from_secs(8),
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let not_yet = |e: &_| has_code(e, "InvalidParameterValueException");
+    let created = crate::retry::retry_until(deadline, backoff, not_yet, |_| create()).await;
+    created
+        .result
+        .map_err(|e| AwsError::from_sdk("lambda:CreateFunction", e))?;
+    Ok(1)
+}

@@ -1,0 +1,93 @@
+//! `watch deploy|status|destroy`: what the watching function's deployment is, what it would
+//! write or wrote — human and JSON.
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::output::Report;
+use super::Styles;
+
+/// The text's width (report/fit.rs keeps within it).
+const WIDTH: usize = 80;
+
+/// `watch deploy|status|destroy --format json`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct WatchResult {
+    #[schemars(schema_with = "super::schemas::schema_version")]
+    pub schema_version: u32,
+    /// `deploy`, `status` or `destroy`.
+    pub command: String,
+    /// The watched role's name.
+    pub role: String,
+    /// The watching function's name and region.
+    pub function: String,
+    pub region: String,
+    /// Whether the function exists now.
+    pub deployed: bool,
+    /// The deployed code's SHA-256 (base64, Lambda's `CodeSha256`).
+    pub deployed_code: Option<String>,
+    /// The local package's; absent when no package was given or could be built (`status`,
+    /// `destroy` go on without one).
+    pub package_code: Option<String>,
+    /// Its EventBridge rules (region/name).
+    pub rules: Vec<String>,
+    /// The writes that bring AWS where the command goes: pending, or made when `writes` is set.
+    pub changes: Vec<String>,
+    /// The writes made; absent when nothing was written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub writes: Option<usize>,
+    /// Where the function lives and why, what the events need, what is read on the schedule.
+    pub notes: Vec<String>,
+}
+
+impl Report for WatchResult {
+    fn human(&self, styles: Styles) -> String {
+        let mut out = format!(
+            "{} {} ({}) watching role {}\n",
+            styles.bold("watch"),
+            self.function,
+            self.region,
+            self.role
+        );
+        let code = match (&self.deployed_code, self.deployed) {
+            (_, true) if self.package_code.is_none() => {
+                "deployed; its code not compared (no package)".into()
+            }
+            (Some(c), true) if Some(c) == self.package_code.as_ref() => {
+                "deployed, the code is the local package's".into()
+            }
+            (Some(c), true) => format!("deployed, its code ({c}) is not the local package's"),
+            _ => "not deployed".to_owned(),
+        };
+        out.push_str(&format!("  {code}; {} rule(s)\n", self.rules.len()));
+        let mark = if self.writes.is_some() {
+            "done "
+        } else {
+            "to do"
+        };
+        for change in &self.changes {
+            let first = format!("  {} ", styles.dim(mark));
+            out.push_str(&super::wrap(change, &first, "        ", WIDTH));
+        }
+        for note in &self.notes {
+            out.push_str(&styles.dim(&super::wrap(note, "  ", "    ", WIDTH)));
+        }
+        out.push_str(&match (self.changes.len(), self.writes) {
+            (0, _) => format!("{}: nothing to write\n", self.command),
+            (n, Some(w)) => format!("{}: {n} change(s) made in {w} write(s)\n", self.command),
+            (n, None) if self.command == "status" => {
+                format!("{n} change(s) pending: run `lambda-trust watch deploy`\n")
+            }
+            (n, None) => format!(
+                "{n} change(s) pending: run `lambda-trust watch {} --yes` to make them\n",
+                self.command
+            ),
+        });
+        out
+    }
+
+    fn json(&self) -> String {
+        super::results::to_json(self)
+    }
+}

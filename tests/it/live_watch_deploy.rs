@@ -1,0 +1,247 @@
+//! `watch deploy|status|destroy` against moto behind the counting proxy: the function, its
+//! read-only role and its rules created; a second deploy writes nothing; a config change is a
+//! redeploy of what it changed; two watches of two configs in one account never touch each
+//! other; destroy removes exactly its own; a dynamic binary is refused before any call.
+
+use crate::live_security_hub::python;
+use crate::support;
+
+use serde_json::Value;
+use support::live::*;
+
+/// A static Linux x86_64 ELF executable's headers (no interpreter): what `--package` checks.
+/// Lambda never runs it here (moto does not run functions).
+fn elf(dynamic: bool) -> Vec<u8> {
+    let phnum: u16 = if dynamic { 2 } else { 1 };
+    let mut b = vec![0x7f, b'E', b'L', b'F', 2, 1, 1, 0];
+    b.extend([0u8; 8]);
+    b.extend(2u16.to_le_bytes()); // ET_EXEC
+    b.extend(0x3eu16.to_le_bytes()); // EM_X86_64
+    b.extend(1u32.to_le_bytes());
+    b.extend(0x400000u64.to_le_bytes()); // entry
+    b.extend(64u64.to_le_bytes()); // program headers right after this header
+    b.extend(0u64.to_le_bytes()); // no section headers
+    b.extend(0u32.to_le_bytes());
+    b.extend(64u16.to_le_bytes());
+    b.extend(56u16.to_le_bytes());
+    b.extend(phnum.to_le_bytes());
+    b.extend([64u8, 0, 0, 0, 0, 0]);
+    let header = |kind: u32| {
+        let mut h = Vec::new();
+        h.extend(kind.to_le_bytes());
+        h.extend(5u32.to_le_bytes());
+        h.extend([0u8; 48]);
+        h
+    };
+    b.extend(header(1)); // PT_LOAD
+    if dynamic {
+        b.extend(header(3)); // PT_INTERP
+    }
+    b
+}
+
+fn package(env: &Env, dynamic: bool) -> String {
+    let path = env
+        .dir
+        .path()
+        .join(if dynamic { "dynamic" } else { "lambda-trust" });
+    std::fs::write(&path, elf(dynamic)).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+fn functions(env: &Env) -> Vec<String> {
+    let code = r#"
+names = [f["FunctionName"] for f in client("lambda").list_functions()["Functions"]]
+print(json.dumps(names))
+"#;
+    serde_json::from_str(&python(env, code, &[])).unwrap()
+}
+
+fn rules(env: &Env, region: &str) -> Vec<String> {
+    let code = r#"
+import boto3
+events = boto3.client("events", endpoint_url=sys.argv[1], region_name=sys.argv[2],
+    aws_access_key_id="testing", aws_secret_access_key="testing")
+print(json.dumps([r["Name"] for r in events.list_rules()["Rules"]]))
+"#;
+    serde_json::from_str(&python(env, code, &[region])).unwrap()
+}
+
+/// A multi-region trail, logging (its default selectors take management events).
+fn trail(env: &Env) {
+    let code = r#"
+client("s3").create_bucket(Bucket="trail-logs")
+ct = client("cloudtrail")
+ct.create_trail(Name="everywhere", S3BucketName="trail-logs", IsMultiRegionTrail=True)
+ct.start_logging(Name="everywhere")
+"#;
+    python(env, code, &[]);
+}
+
+fn json(r: &Run) -> Value {
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout))
+}
+
+#[test]
+fn deploy_is_idempotent_a_config_change_is_a_redeploy_and_destroy_removes_only_its_own() {
+    let env = setup(&["lookup", "orders"]);
+    env.moto.lambda_create_function("refunds", "eu-west-1");
+    let mut text = config(&["lookup", "orders"], "");
+    text.push_str(
+        "\n[[targets]]\nfunction = \"arn:aws:lambda:eu-west-1:123456789012:function:refunds\"\n",
+    );
+    env.write_config(&text);
+    env.expect(&["apply", "--yes"], 0);
+    let pkg = package(&env, false);
+    // Before a trail logs management events, EventBridge gets no call: said, not assumed.
+    let before = json(&env.expect(
+        &["watch", "status", "--package", &pkg, "--format", "json"],
+        2,
+    ));
+    assert!(
+        before["notes"]
+            .to_string()
+            .contains("us-east-1: no CloudTrail trail"),
+        "{before:#}"
+    );
+    trail(&env);
+
+    let (first, writes) = env.writes_of(
+        &[
+            "watch",
+            "deploy",
+            "--package",
+            &pkg,
+            "--yes",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let first = json(&first);
+    assert!(writes >= 10, "{writes} writes: {first:#}");
+    let notes = first["notes"].to_string();
+    assert!(
+        notes.contains("eu-west-1: CloudTrail trail everywhere logs"),
+        "{first:#}"
+    );
+    assert!(functions(&env).contains(&"lambda-trust-watch-GenesysLambdaInvoker".to_owned()));
+    assert!(
+        rules(&env, "eu-west-1")
+            .iter()
+            .any(|r| r.ends_with("-lambda")),
+        "forwarding rule"
+    );
+    let home = rules(&env, "us-east-1");
+    assert!(home.iter().any(|r| r.ends_with("-iam")) && home.iter().any(|r| r.ends_with("-tick")));
+    // The function's role is the one the evaluator proved: its policy allows no write to IAM.
+    let policy = env.iam(
+        "GetRolePolicy",
+        &[
+            ("RoleName", "lambda-trust-watch-GenesysLambdaInvoker"),
+            ("PolicyName", "lambda-trust-watch-reads"),
+        ],
+    );
+    assert!(
+        !policy.contains("iam%3APut") && policy.contains("BatchImportFindings"),
+        "{policy}"
+    );
+
+    let (again, writes) = env.writes_of(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
+    assert_eq!(writes, 0, "{}", again.stderr);
+    assert!(
+        again.stdout.contains("nothing to write"),
+        "{}",
+        again.stdout
+    );
+    env.expect(&["watch", "status", "--package", &pkg], 0);
+
+    // A new target changes the packaged config (the code) and the rules that name targets.
+    env.moto.lambda_create_function("payments", "us-east-1");
+    text.push_str("\n[[targets]]\nfunction = \"payments\"\n");
+    env.write_config(&text);
+    env.expect(&["apply", "--yes"], 0);
+    let status = json(&env.expect(
+        &["watch", "status", "--package", &pkg, "--format", "json"],
+        2,
+    ));
+    let changes = status["changes"].to_string();
+    assert!(changes.contains("update the code"), "{status:#}");
+    assert!(changes.contains("put rule"), "{status:#}");
+    assert!(!changes.contains("create role"), "{status:#}");
+    env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
+    env.expect(&["watch", "status", "--package", &pkg], 0);
+
+    // A second config's watch in the same account and region: its own role, its own watch.
+    let other = env.dir.path().join("other.toml");
+    let text = config(&["lookup"], "").replace("GenesysLambdaInvoker", "OtherInvoker");
+    std::fs::write(&other, text).unwrap();
+    let other = other.to_str().unwrap();
+    let with = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--config", other]);
+        env.run_raw(&all)
+    };
+    assert_eq!(with(&["apply", "--yes"]).code, 0);
+    let r = with(&["watch", "deploy", "--package", &pkg, "--yes"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Deploying one watch is no drift of the other.
+    env.expect(&["watch", "status", "--package", &pkg], 0);
+
+    let pending = env.expect(&["watch", "destroy", "--package", &pkg], 1);
+    assert!(pending.stderr.contains("--yes"), "{}", pending.stderr);
+    let (_, writes) = env.writes_of(&["watch", "destroy", "--package", &pkg, "--yes"], 0);
+    assert!(writes > 0);
+    let left = functions(&env);
+    assert!(
+        !left.contains(&"lambda-trust-watch-GenesysLambdaInvoker".to_owned()),
+        "{left:?}"
+    );
+    assert!(
+        left.contains(&"lambda-trust-watch-OtherInvoker".to_owned()),
+        "{left:?}"
+    );
+    let home = rules(&env, "us-east-1");
+    assert!(
+        home.iter().all(|r| !r.contains("GenesysLambdaInvoker")),
+        "{home:?}"
+    );
+    assert!(home.iter().any(|r| r.contains("OtherInvoker")), "{home:?}");
+    assert_eq!(rules(&env, "eu-west-1"), Vec::<String>::new());
+    let r = with(&["watch", "status", "--package", &pkg]);
+    assert_eq!(
+        r.code, 0,
+        "the other watch is untouched: {}{}",
+        r.stdout, r.stderr
+    );
+    let (_, writes) = env.writes_of(&["watch", "destroy", "--package", &pkg, "--yes"], 0);
+    assert_eq!(writes, 0, "nothing of its own is left");
+}
+
+#[test]
+fn a_dynamically_linked_binary_is_refused_before_any_call() {
+    let env = setup(&["lookup"]);
+    let pkg = package(&env, true);
+    env.proxy.clear();
+    let r = env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 1);
+    assert!(r.stderr.contains("linked dynamically"), "{}", r.stderr);
+    assert!(r.stderr.contains("--package"), "{}", r.stderr);
+    assert_eq!(env.proxy.calls().len(), 0);
+}
+
+#[test]
+fn a_package_that_does_not_match_its_checksum_is_refused() {
+    let env = setup(&["lookup"]);
+    let pkg = package(&env, false);
+    std::fs::write(
+        format!("{pkg}.sha256"),
+        format!("{}  lambda-trust\n", "0".repeat(64)),
+    )
+    .unwrap();
+    let r = env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 1);
+    assert!(
+        r.stderr.contains("does not match its checksum"),
+        "{}",
+        r.stderr
+    );
+}
