@@ -26,6 +26,8 @@ pub(crate) struct DeployOptions {
     pub package: Option<PathBuf>,
     /// `--schedule`: the full check's schedule.
     pub schedule: String,
+    /// The config's environment (`--env`): the function runs it.
+    pub env: Option<String>,
     /// Whether the package must be deployable (`deploy`); `status` and `destroy` go on
     /// without one, comparing no code.
     pub need_package: bool,
@@ -61,6 +63,7 @@ fn watch_input(
         )
     };
     WatchInput {
+        env: options.env.clone(),
         account: desired.account_id.clone(),
         partition: desired.partition.clone(),
         role: desired.role.name.clone(),
@@ -162,6 +165,42 @@ async fn trails(clients: &crate::aws::Clients, want: &Deployment) -> Vec<String>
         }
     });
     futures::future::join_all(reads).await
+}
+
+/// `watch status`: what the function last published — its active Security Hub findings (under
+/// its generator, in its region) and when the newest was updated — or why it was not read.
+pub(crate) async fn published(
+    settings: &Settings,
+    events: &dyn Events,
+    file: &ConfigFile,
+    state: &WatchState,
+) -> String {
+    let read = async {
+        let loaded = file.load()?;
+        let clients = connect(settings, events, &loaded.config).await?;
+        let f = &state.want.function;
+        let account = f.arn.split(':').nth(4).unwrap_or_default().to_owned();
+        let partition = f.arn.split(':').nth(1).unwrap_or("aws");
+        let product = lambda_trust_audit::security_hub::product_arn(partition, &f.region, &account);
+        let generator = format!("{}{}/", super::security_hub::WATCH_PREFIX, state.role);
+        let key = (account.as_str(), generator.as_str());
+        let held = crate::aws::security_hub::held_in(&clients, Some(&f.region), &product, key);
+        Ok::<_, Error>(held.await?)
+    };
+    match read.await {
+        Ok(held) => {
+            let newest = held.iter().filter_map(|h| h.listed.updated_at).max();
+            match newest {
+                Some(at) => format!(
+                    "Security Hub: {} active finding(s) of this watch, the newest updated {}",
+                    held.len(),
+                    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                ),
+                None => "Security Hub: no active finding of this watch".into(),
+            }
+        }
+        Err(e) => format!("Security Hub: what the watch published was not read ({e})"),
+    }
 }
 
 /// The writes that deploy the watch (none when it is deployed as wanted).

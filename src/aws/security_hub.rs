@@ -59,9 +59,19 @@ pub(crate) struct Imported {
 }
 
 /// The active lambda-trust findings of `account` under `product_arn` whose generator starts
-/// with `generator` (the audit's, or one watch's).
+/// with `generator` (the audit's, or one watch's), in the run's region.
 pub(crate) async fn held(
     clients: &Clients,
+    product_arn: &str,
+    (account, generator): (&str, &str),
+) -> Result<Vec<Held>, AwsError> {
+    held_in(clients, None, product_arn, (account, generator)).await
+}
+
+/// [`held`] in `region` (`None`: the run's).
+pub(crate) async fn held_in(
+    clients: &Clients,
+    region: Option<&str>,
     product_arn: &str,
     (account, generator): (&str, &str),
 ) -> Result<Vec<Held>, AwsError> {
@@ -72,7 +82,10 @@ pub(crate) async fn held(
         .generator_id(filter(generator, StringFilterComparison::Prefix))
         .record_state(eq(RecordState::Active.as_str()))
         .build();
-    let hub = clients.security_hub();
+    let hub = match region {
+        Some(region) => clients.security_hub_in(region),
+        None => clients.security_hub(),
+    };
     let (mut held, mut token) = (Vec::new(), None::<String>);
     loop {
         let out = (hub.get_findings())

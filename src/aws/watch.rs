@@ -110,6 +110,9 @@ async fn seen_function(
             .to_owned(),
         timeout: c.timeout().unwrap_or_default(),
         memory: c.memory_size().unwrap_or_default(),
+        environment: (c.environment().and_then(|e| e.variables()))
+            .map(|v| v.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default(),
         owner,
         statements,
     }))
@@ -357,6 +360,7 @@ async fn function_op(
             .role(&function.role_arn)
             .timeout(function.timeout)
             .memory_size(function.memory)
+            .environment(environment(function))
             .send()
             .await
             .map_err(|e| AwsError::from_sdk("lambda:UpdateFunctionConfiguration", e))?;
@@ -476,6 +480,7 @@ async fn create_function(
             .description("lambda-trust watch: re-proves the setup on every change")
             .code(FunctionCode::builder().zip_file(Blob::new(package)).build())
             .set_tags(Some(tags.clone()))
+            .environment(environment(function))
             .send()
     };
     let backoff = crate::retry::Backoff {
@@ -489,4 +494,11 @@ async fn create_function(
         .result
         .map_err(|e| AwsError::from_sdk("lambda:CreateFunction", e))?;
     Ok(1)
+}
+
+fn environment(function: &WatchFunction) -> aws_sdk_lambda::types::Environment {
+    let variables = function.environment.clone().into_iter().collect();
+    aws_sdk_lambda::types::Environment::builder()
+        .set_variables(Some(variables))
+        .build()
 }

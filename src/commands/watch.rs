@@ -122,6 +122,7 @@ async fn deployment(
         package: package.package.clone(),
         schedule,
         need_package: name == "deploy",
+        env: file.env.clone(),
     };
     let state = deploy::read(&inv.settings, events, &file, &options).await?;
     let ops = match name {
@@ -131,6 +132,10 @@ async fn deployment(
     let lines: Vec<String> = ops.iter().map(|o| o.line()).collect();
     let mut result = result_of(name, &state, lines.clone());
     if name == "status" {
+        if state.seen.function.is_some() {
+            let published = deploy::published(&inv.settings, events, &file, &state).await;
+            result.notes.push(published);
+        }
         inv.output.emit(&result)?;
         return Ok(Status::ok_or(ops.is_empty(), Status::Changes));
     }

@@ -245,3 +245,46 @@ fn a_package_that_does_not_match_its_checksum_is_refused() {
         r.stderr
     );
 }
+
+#[test]
+fn the_function_of_an_environment_runs_that_environment() {
+    let env = setup(&["lookup"]);
+    let mut text = config(&["lookup"], "");
+    text.push_str(&format!(
+        "\n[environments.dev]\naws.account_id = \"{ACCOUNT}\"\n"
+    ));
+    env.write_config(&text);
+    env.expect(&["apply", "--env", "dev", "--yes"], 0);
+    let pkg = package(&env, false);
+    env.expect(
+        &[
+            "watch",
+            "deploy",
+            "--env",
+            "dev",
+            "--package",
+            &pkg,
+            "--yes",
+        ],
+        0,
+    );
+    let code = r#"
+c = client("lambda").get_function_configuration(FunctionName=sys.argv[2])
+print(json.dumps(c.get("Environment", {}).get("Variables", {})))
+"#;
+    let vars = python(&env, code, &["lambda-trust-watch-GenesysLambdaInvoker"]);
+    assert_eq!(vars.trim(), r#"{"LAMBDA_TRUST_ENV": "dev"}"#);
+    let (_, writes) = env.writes_of(
+        &[
+            "watch",
+            "deploy",
+            "--env",
+            "dev",
+            "--package",
+            &pkg,
+            "--yes",
+        ],
+        0,
+    );
+    assert_eq!(writes, 0);
+}

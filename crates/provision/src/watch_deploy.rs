@@ -33,6 +33,8 @@ pub fn home_region(partition: &str) -> &'static str {
 /// What the deployment is made from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WatchInput {
+    /// The config's environment (`--env`), which the function runs.
+    pub env: Option<String>,
     /// The account the role lives in.
     pub account: String,
     /// Its partition.
@@ -107,6 +109,8 @@ pub struct WatchFunction {
     pub timeout: i32,
     /// Its memory, in MB.
     pub memory: i32,
+    /// Its environment variables: `LAMBDA_TRUST_ENV` when the config's environment is chosen.
+    pub environment: BTreeMap<String, String>,
 }
 
 /// The whole deployment.
@@ -188,6 +192,9 @@ pub fn deployment(input: &WatchInput) -> Deployment {
             code_sha256: input.code_sha256.clone(),
             timeout: 300,
             memory: 512,
+            environment: (input.env.iter())
+                .map(|e| ("LAMBDA_TRUST_ENV".to_owned(), e.clone()))
+                .collect(),
         },
         rules,
         tags: BTreeMap::from([
@@ -483,6 +490,8 @@ pub struct SeenFunction {
     pub timeout: i32,
     /// Its memory, in MB.
     pub memory: i32,
+    /// Its environment variables.
+    pub environment: BTreeMap<String, String>,
     /// The watched role its tag names (`None`: not a watch's).
     pub owner: Option<String>,
     /// The statement IDs of its resource policy.
@@ -728,7 +737,9 @@ fn function_ops(
             function: function(),
         });
     }
-    if (s.role_arn.as_str(), s.timeout, s.memory) != (f.role_arn.as_str(), f.timeout, f.memory) {
+    let config = |r: &str, t, m, e| (r.to_owned(), t, m, e);
+    let live = config(&s.role_arn, s.timeout, s.memory, &s.environment);
+    if live != config(&f.role_arn, f.timeout, f.memory, &f.environment) {
         ops.push(WatchOp::UpdateConfiguration {
             function: function(),
         });
@@ -831,6 +842,7 @@ mod tests {
     fn input(targets: usize, regions: &[&str]) -> WatchInput {
         let account = "111122223333";
         WatchInput {
+            env: None,
             account: account.into(),
             partition: "aws".into(),
             role: "GenesysLambdaInvoker".into(),
@@ -871,6 +883,7 @@ mod tests {
                 architecture: f.architecture.clone(),
                 timeout: f.timeout,
                 memory: f.memory,
+                environment: f.environment.clone(),
                 owner: Some(role.clone()),
                 statements: want.rules.iter().map(|r| r.name.clone()).collect(),
             }),
