@@ -212,12 +212,27 @@ impl Watcher {
     }
 }
 
-/// Reads the role again into `kept`, and `function`'s resource policy (every invoked ARN of
-/// it) when given; the drift is judged anew.
+/// Reads the role again into `kept` — with its policies after a role's event; alone (`GetRole`)
+/// after a target's, with `function`'s resource policy (every invoked ARN of it) — and judges
+/// the drift anew.
 async fn reread_into(clients: &Clients, kept: &mut Kept, function: Option<&str>) -> Result<()> {
     let prepared = &mut kept.prepared;
-    let mut observed = reobserve_iam(clients, prepared).await?;
-    observed.permissions = prepared.observed.permissions.clone();
+    let mut observed = match function {
+        // A target's event changes no IAM policy (a policy's change has its own event): the
+        // role itself (trust, boundary, tags) is read again, one call.
+        Some(_) => {
+            let mut observed = prepared.observed.clone();
+            let name = &prepared.desired.role.name;
+            let role = crate::aws::observe::role(clients, name).await;
+            observed.role = role.map_err(crate::aws::prepare::PipelineError::from)?;
+            observed
+        }
+        None => {
+            let mut observed = reobserve_iam(clients, prepared).await?;
+            observed.permissions = prepared.observed.permissions.clone();
+            observed
+        }
+    };
     if let Some(arn) = function {
         let arns: Vec<String> = (invoked_arns(&prepared.desired).into_iter())
             .filter(|a| unqualified(a) == arn)

@@ -210,6 +210,61 @@ fn scenario(n: usize) {
         reads(&onboard_calls, "lambda"),
         onboard_calls.iter().filter(|c| c.is_write).count(),
     );
+    if n == 1000 {
+        watch_one_of_a_thousand(&env);
+    }
+}
+
+/// The watching function at 1,000 targets: after the schedule's full read, a permission added
+/// on one target reads that function's policy and the role, not the other 999.
+fn watch_one_of_a_thousand(env: &Env) {
+    use support::runtime_api::{cloudtrail_event, schedule_tick, Function, RuntimeApi};
+    crate::live_security_hub::enable_hub(env, ACCOUNT);
+    let api = RuntimeApi::start();
+    let _function = Function::start(env, &api);
+    env.proxy.clear();
+    let tick = api.invoke(&schedule_tick());
+    assert_eq!(tick["body"]["verdict"]["status"], "ok", "{tick:#}");
+    let full = env.proxy.calls().len();
+    let code = r#"
+client("lambda").add_permission(FunctionName="f0500", StatementId="open",
+    Action="lambda:InvokeFunction", Principal="*")
+"#;
+    crate::live_security_hub::python(env, code, &[]);
+    env.proxy.clear();
+    let params = serde_json::json!({"functionName": "f0500", "statementId": "open",
+        "action": "lambda:InvokeFunction", "principal": "*"});
+    let event = cloudtrail_event("lambda", "AddPermission20150331v2", params, "us-east-1");
+    let started = std::time::Instant::now();
+    let run = api.invoke(&event);
+    let event_ms = started.elapsed().as_millis();
+    assert_eq!(run["body"]["verdict"]["status"], "drift", "{run:#}");
+    let calls = env.proxy.calls();
+    let lambda: Vec<String> = (calls.iter())
+        .filter(|c| c.service == "lambda")
+        .map(|c| c.target.clone())
+        .collect();
+    assert_eq!(lambda.len(), 1, "{lambda:?}");
+    assert!(lambda[0].contains("f0500"), "{lambda:?}");
+    let reads = calls.iter().filter(|c| c.service != "securityhub").count();
+    assert!(reads <= 3, "{:?}", env.proxy.summary());
+    let one_function = env.proxy.summary();
+    // A role's event reads IAM again (the role and its 10 invoke policies), no target.
+    env.proxy.clear();
+    let params = serde_json::json!({"roleName": "GenesysLambdaInvoker"});
+    let event = cloudtrail_event("iam", "TagRole", params, "us-east-1");
+    let role = api.invoke(&event);
+    assert_eq!(role["body"]["reread"], "role", "{role:#}");
+    assert_eq!(
+        env.proxy.count("lambda:GetPolicy") + env.proxy.count("lambda:ListFunctions"),
+        0
+    );
+    println!(
+        "watch at 1000 targets: the schedule's full read {full} calls | AddPermission on one target: {} calls ({reads} reads: {one_function:?}), {event_ms} ms | TagRole: {} calls: {:?}",
+        calls.len(),
+        env.proxy.calls().len(),
+        env.proxy.summary()
+    );
 }
 
 #[test]
