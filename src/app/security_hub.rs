@@ -84,7 +84,7 @@ pub(crate) async fn send(
             let id = account.account.clone();
             let what = format!("importing the findings into Security Hub ({id})");
             let session = role.and_then(|_| sessions.assumed(&id, Instant::now()));
-            let work = send_one(clients, session, role, account, GENERATOR_PREFIX);
+            let work = send_one(clients, session, role, account, (GENERATOR_PREFIX, None));
             async move { (id, events.reading(what, work).await) }
         })
         .buffered(to.concurrency.max(1))
@@ -120,7 +120,7 @@ async fn send_one(
     session: Option<Clients>,
     assume_role: Option<&EntryRole>,
     account: AccountFindings,
-    generator: &str,
+    (generator, region): (&str, Option<&str>),
 ) -> std::result::Result<Sent, AwsError> {
     let assumed = match (session, assume_role) {
         (Some(session), _) => Some(session),
@@ -130,8 +130,10 @@ async fn send_one(
         (None, None) => None,
     };
     let clients = assumed.as_ref().unwrap_or(clients);
-    let product = lifecycle::product_arn(clients.partition(), &clients.region(), &account.account);
-    let held = hub::held(clients, &product, (&account.account, generator)).await?;
+    let region = region.map_or_else(|| clients.region(), str::to_owned);
+    let product = lifecycle::product_arn(clients.partition(), &region, &account.account);
+    let key = (account.account.as_str(), generator);
+    let held = hub::held(clients, Some(&region), &product, key).await?;
     let listed: Vec<Listed> = held.iter().map(|h| h.listed.clone()).collect();
     let mut today = account.findings;
     today.iter_mut().for_each(lifecycle::stamp);
@@ -170,17 +172,18 @@ async fn send_one(
     if out.is_empty() {
         return Ok(sent);
     }
-    let done = hub::import(clients, out).await?;
+    let done = hub::import(clients, Some(&region), out).await?;
     sent.calls = done.calls;
     sent.failed.extend(done.failed);
     Ok(sent)
 }
 
-/// `watch`: `findings` imported into `account` with the clients' session, settling the
-/// findings held under `generator` (what no longer fires is resolved; nothing else is).
+/// `watch`: `findings` imported into `account` in `region` with the clients' session,
+/// settling the findings held under `generator` (what no longer fires is resolved; nothing
+/// else is).
 pub(crate) async fn send_to(
     clients: &Clients,
-    account: &str,
+    (account, region): (&str, &str),
     findings: Vec<Value>,
     generator: &str,
 ) -> std::result::Result<Sent, AwsError> {
@@ -188,7 +191,7 @@ pub(crate) async fn send_to(
         account: account.to_owned(),
         findings,
     };
-    send_one(clients, None, None, account, generator).await
+    send_one(clients, None, None, account, (generator, Some(region))).await
 }
 
 /// The account's line on stderr.

@@ -22,6 +22,9 @@ pub struct Settings {
     pub verbose: bool,
     /// The environment's region (`AWS_REGION`, else `AWS_DEFAULT_REGION`), read once.
     pub env_region: Option<String>,
+    /// Running as the watching function (`watch run`): its execution role's credentials, never
+    /// a profile (the config's `[aws].profile` names one on the machine that deployed it).
+    pub execution_role: bool,
 }
 
 impl Settings {
@@ -36,6 +39,7 @@ impl Settings {
             templates,
             verbose,
             env_region,
+            execution_role: false,
         }
     }
 
@@ -56,8 +60,9 @@ impl Settings {
     /// `[aws].profile`), and the region is [`Settings::region`]'s.
     pub fn aws_for(&self, config: Option<&Config>) -> AwsSettings {
         let profile = config.and_then(|c| c.aws.profile.clone());
+        let profile = self.aws.profile.clone().or(profile);
         AwsSettings {
-            profile: self.aws.profile.clone().or(profile),
+            profile: profile.filter(|_| !self.execution_role),
             region: self.region(config),
             endpoint_url: self.aws.endpoint_url.clone(),
             max_attempts: self.aws.max_attempts,

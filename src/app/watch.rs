@@ -64,7 +64,8 @@ pub(crate) struct WatchRun {
     pub reread: Reread,
     /// The report; `None` when nothing watched changed.
     pub report: Option<ConfigReport>,
-    /// The account, partition and region read, and the role's name and ARN.
+    /// The account and partition read, the region the function runs and publishes in (its
+    /// `AWS_REGION`), and the role's name and ARN.
     pub account: Option<String>,
     pub partition: String,
     pub region: String,
@@ -137,7 +138,10 @@ impl Watcher {
             report,
             account: desired.map(|d| d.account_id.clone()).or(home),
             partition: desired.map_or_else(|| "aws".into(), |d| d.partition.clone()),
-            region: clients.region(),
+            region: settings
+                .env_region
+                .clone()
+                .unwrap_or_else(|| clients.region()),
             role_name,
             role_arn: desired.map(|d| d.role_arn()),
         };
@@ -319,9 +323,9 @@ pub(crate) async fn publish(
     };
     let prefix = run.generator_prefix();
     let what = format!("publishing to Security Hub ({account})");
-    let sent = hub::send_to(clients, account, findings, &prefix);
+    let sent = hub::send_to(clients, (account, &run.region), findings, &prefix);
     let sent = events.reading(what, sent).await?;
-    events.event(Event::Said(hub::summary(&sent, &clients.region())));
+    events.event(Event::Said(hub::summary(&sent, &run.region)));
     Ok(sent)
 }
 

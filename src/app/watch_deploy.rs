@@ -184,7 +184,7 @@ pub(crate) async fn published(
         let product = lambda_trust_audit::security_hub::product_arn(partition, &f.region, &account);
         let generator = format!("{}{}/", super::security_hub::WATCH_PREFIX, state.role);
         let key = (account.as_str(), generator.as_str());
-        let held = crate::aws::security_hub::held_in(&clients, Some(&f.region), &product, key);
+        let held = crate::aws::security_hub::held(&clients, Some(&f.region), &product, key);
         Ok::<_, Error>(held.await?)
     };
     match read.await {

@@ -59,17 +59,8 @@ pub(crate) struct Imported {
 }
 
 /// The active lambda-trust findings of `account` under `product_arn` whose generator starts
-/// with `generator` (the audit's, or one watch's), in the run's region.
+/// with `generator` (the audit's, or one watch's), in `region` (`None`: the run's).
 pub(crate) async fn held(
-    clients: &Clients,
-    product_arn: &str,
-    (account, generator): (&str, &str),
-) -> Result<Vec<Held>, AwsError> {
-    held_in(clients, None, product_arn, (account, generator)).await
-}
-
-/// [`held`] in `region` (`None`: the run's).
-pub(crate) async fn held_in(
     clients: &Clients,
     region: Option<&str>,
     product_arn: &str,
@@ -268,9 +259,13 @@ fn resource(r: &Value) -> Resource {
 /// (up to [`IMPORT_ROUNDS`] calls each); those it still refuses come back in `failed`.
 pub(crate) async fn import(
     clients: &Clients,
+    region: Option<&str>,
     findings: Vec<Outgoing>,
 ) -> Result<Imported, AwsError> {
-    let hub = clients.security_hub();
+    let hub = match region {
+        Some(region) => clients.security_hub_in(region),
+        None => clients.security_hub(),
+    };
     let mut done = Imported::default();
     let mut pending = findings;
     for round in 1..=IMPORT_ROUNDS {

@@ -750,6 +750,7 @@ mod tests {
             &["ids"],
             &["diff"],
             &["export", "terraform"],
+            &["watch", "status"],
         ];
         let mut by_name: std::collections::BTreeMap<&str, Vec<Format>> = Default::default();
         for args in runs {

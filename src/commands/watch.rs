@@ -24,6 +24,7 @@ pub(super) async fn run(
             let file = inv.config.one()?;
             // The templates `watch deploy` packaged beside the binary, when it did.
             let mut settings = inv.settings.clone();
+            settings.execution_role = true;
             let packaged = std::path::Path::new("policies");
             if settings.templates.dir.is_none() && packaged.is_dir() {
                 settings.templates.dir = Some(packaged.to_path_buf());

@@ -1587,3 +1587,32 @@ fn run_python(code: &str, moto: &MotoServer) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// EventBridge's pattern quota (2,048 characters by default) holds on the local AWS as on AWS:
+/// one character over is refused, the quota itself is taken.
+#[test]
+fn an_event_pattern_over_the_quota_is_refused_as_aws_refuses_it() {
+    let moto = MotoServer::start();
+    let code = r#"
+import boto3, json, sys
+from botocore.exceptions import ClientError
+events = boto3.client("events", endpoint_url=sys.argv[1], region_name="us-east-1",
+    aws_access_key_id="testing", aws_secret_access_key="testing")
+def pattern(n):
+    base = {"source": ["aws.iam"], "detail": {"roleName": [""]}}
+    pad = n - len(json.dumps(base))
+    base["detail"]["roleName"] = ["x" * pad]
+    text = json.dumps(base)
+    assert len(text) == n, len(text)
+    return text
+events.put_rule(Name="at-quota", EventPattern=pattern(2048))
+try:
+    events.put_rule(Name="over-quota", EventPattern=pattern(2049))
+    raise SystemExit("a pattern over the quota was taken")
+except ClientError as e:
+    assert e.response["Error"]["Code"] == "InvalidEventPatternException", e.response
+names = [r["Name"] for r in events.list_rules()["Rules"]]
+assert names == ["at-quota"], names
+"#;
+    run_python(code, &moto);
+}

@@ -213,3 +213,17 @@ fn outside_lambda_watch_run_names_what_is_missing() {
     let r = env.expect(&["watch", "run"], 1);
     assert!(r.stderr.contains("AWS_LAMBDA_RUNTIME_API"), "{}", r.stderr);
 }
+
+#[test]
+fn the_function_acts_with_its_execution_role_never_the_configs_profile() {
+    let env = setup(&["lookup"]);
+    env.expect(&["apply", "--yes"], 0);
+    enable_hub(&env, ACCOUNT);
+    // The profile of the machine that deployed it: not on the function.
+    let text = config(&["lookup"], "").replace("[aws]\n", "[aws]\nprofile = \"deployer\"\n");
+    env.write_config(&text);
+    let api = RuntimeApi::start();
+    let _function = Function::start(&env, &api);
+    let run = invoke(&api, &schedule_tick());
+    assert_eq!(run["verdict"]["status"], "ok", "{run:#}");
+}

@@ -99,6 +99,12 @@ DescribeConfigurationRecorders, BatchGetResourceConfig; RecordingMode):
   seconds is an item captured then; `lambda-trust-test:config-unprocessed` = N comes back in
   unprocessedResourceKeys the first N times.
 
+Amazon EventBridge (API Reference: PutRule; User Guide, "Amazon EventBridge quotas"):
+- An event pattern longer than the account's "Event pattern size" quota, 2,048 characters by
+  default, is refused with a 400 (moto: any length). The model allows 4,096 (a
+  ValidationException beyond); the quota's error code is not documented: InvalidEventPatternException
+  here, its message naming the quota.
+
 IAM (API Reference, RoleDetail, RoleLastUsed):
 - A role's CreateDate and RoleLastUsed can be in the past (moto: always now, or never): the
   `lambda-trust-test:created` / `:last-used` / `:last-used-region` tags set them at creation.
@@ -1117,6 +1123,33 @@ config_models.ConfigBackend.batch_get_resource_config = batch_get_resource_confi
 config_models.ConfigBackend.put_configuration_aggregator = put_configuration_aggregator
 config_models.ConfigBackend.list_aggregate_discovered_resources = list_aggregate_discovered_resources
 config_models.ConfigBackend.batch_get_aggregate_resource_config = batch_get_aggregate_resource_config
+
+# ------------------------------------------------------------------ EventBridge
+
+from moto.events import models as events_models
+from moto.events.exceptions import InvalidEventPatternException
+from moto.events.exceptions import ValidationException as EventsValidationException
+
+EVENT_PATTERN_QUOTA = 2048
+_put_rule = events_models.EventsBackend.put_rule
+
+
+def put_rule(self, name, *args, **kwargs):
+    pattern = kwargs.get("event_pattern")
+    if pattern is None and len(args) > 2:
+        pattern = args[2]
+    if pattern and len(pattern) > 4096:
+        raise EventsValidationException(
+            "1 validation error detected: Value at 'eventPattern' failed to satisfy constraint: "
+            "Member must have length less than or equal to 4096")
+    if pattern and len(pattern) > EVENT_PATTERN_QUOTA:
+        raise InvalidEventPatternException(
+            f"the pattern is {len(pattern)} characters, over the account's Event pattern size "
+            f"quota ({EVENT_PATTERN_QUOTA})")
+    return _put_rule(self, name, *args, **kwargs)
+
+
+events_models.EventsBackend.put_rule = put_rule
 
 if __name__ == "__main__":
     from moto.server import main
