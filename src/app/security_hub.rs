@@ -146,22 +146,8 @@ async fn send_one(
         unchanged: plan.unchanged,
         ..Sent::default()
     };
-    let mut out = Vec::new();
-    for &i in plan.import.iter().chain(&plan.refresh) {
-        let mut finding = today[i].clone();
-        lifecycle::keep_created(&mut finding, &listed);
-        match lifecycle::too_large(&finding) {
-            Some(size) => sent.failed.push(Failed {
-                id: lifecycle::finding_id(&finding).to_owned(),
-                code: "TooLarge".into(),
-                message: format!(
-                    "{size} bytes, over the {} a finding may have",
-                    lifecycle::MAX_FINDING_BYTES
-                ),
-            }),
-            None => out.push(hub::outgoing(&finding)),
-        }
-    }
+    let to_send = plan.import.iter().chain(&plan.refresh).map(|&i| &today[i]);
+    let mut out = outgoing(to_send, &listed, &mut sent.failed);
     let stamp = now.to_rfc3339_opts(SecondsFormat::Millis, true);
     out.extend(
         plan.resolve
@@ -176,6 +162,32 @@ async fn send_one(
     sent.calls = done.calls;
     sent.failed.extend(done.failed);
     Ok(sent)
+}
+
+/// The findings to import as Security Hub takes them, each keeping the creation time it was
+/// listed with; one too large for Security Hub is a `TooLarge` failure instead.
+fn outgoing<'a>(
+    findings: impl Iterator<Item = &'a Value>,
+    listed: &[Listed],
+    failed: &mut Vec<Failed>,
+) -> Vec<hub::Outgoing> {
+    let mut out = Vec::new();
+    for finding in findings {
+        let mut finding = finding.clone();
+        lifecycle::keep_created(&mut finding, listed);
+        match lifecycle::too_large(&finding) {
+            Some(size) => failed.push(Failed {
+                id: lifecycle::finding_id(&finding).to_owned(),
+                code: "TooLarge".into(),
+                message: format!(
+                    "{size} bytes, over the {} a finding may have",
+                    lifecycle::MAX_FINDING_BYTES
+                ),
+            }),
+            None => out.push(hub::outgoing(&finding)),
+        }
+    }
+    out
 }
 
 /// `watch`: `findings` imported into `account` in `region` with the clients' session,
