@@ -71,6 +71,8 @@ pub(crate) struct WatchRun {
     pub region: String,
     pub role_name: String,
     pub role_arn: Option<String>,
+    /// `[watch].sns_topic`: told of each change of the result.
+    pub sns_topic: Option<String>,
 }
 
 impl WatchRun {
@@ -144,6 +146,7 @@ impl Watcher {
                 .unwrap_or_else(|| clients.region()),
             role_name,
             role_arn: desired.map(|d| d.role_arn()),
+            sns_topic: loaded.config.watch.and_then(|w| w.sns_topic),
         };
         self.clients = Some(clients);
         Ok(run)
@@ -361,7 +364,10 @@ pub(crate) async fn serve(
             Some(_) => publish(&watcher, events, &run, render.findings(&run)).await,
             None => Ok(Sent::default()),
         };
-        let record = render.record(&run, &published);
+        let mut record = render.record(&run, &published);
+        if let Some(notice) = notify(&watcher, &run, &published, &record).await {
+            record["sns"] = notice;
+        }
         events.event(Event::Said(record.to_string()));
         match published {
             Ok(_) => Ok(record),
@@ -370,4 +376,34 @@ pub(crate) async fn serve(
     })
     .await?;
     Ok(())
+}
+
+/// Tells `[watch].sns_topic` of the run when its result changed (a finding imported or
+/// resolved) or could not be published: the record as the message. `None` when there is no
+/// topic or nothing changed; else the message ID, or the error (said, never hidden).
+async fn notify(
+    watcher: &Watcher,
+    run: &WatchRun,
+    published: &Result<Sent>,
+    record: &Value,
+) -> Option<Value> {
+    let (topic, clients) = (run.sns_topic.as_deref()?, watcher.clients.as_ref()?);
+    let changed = match published {
+        Ok(sent) => sent.imported + sent.resolved > 0,
+        Err(_) => true,
+    };
+    if !changed {
+        return None;
+    }
+    let status = (run.report.as_ref()).map_or("not read".into(), |r| {
+        format!("{:?}", r.status).to_lowercase()
+    });
+    let subject = format!("lambda-trust watch: {}: {status}", run.role_name);
+    let message = serde_json::to_string_pretty(record).unwrap_or_default();
+    Some(
+        match crate::aws::sns::publish(clients, topic, &subject, &message).await {
+            Ok(id) => serde_json::json!({"message_id": id}),
+            Err(e) => serde_json::json!({"error": e.to_string()}),
+        },
+    )
 }

@@ -24,8 +24,6 @@ use lambda_trust_provision::watch_deploy::{
 pub(crate) struct DeployOptions {
     /// `--package`: the binary to deploy; the running one when it can be.
     pub package: Option<PathBuf>,
-    /// `--schedule`: the full check's schedule.
-    pub schedule: String,
     /// The config's environment (`--env`): the function runs it.
     pub env: Option<String>,
     /// Whether the package must be deployable (`deploy`); `status` and `destroy` go on
@@ -69,7 +67,10 @@ fn watch_input(
         role: desired.role.name.clone(),
         policies: desired.policies.iter().map(|p| p.arn.clone()).collect(),
         targets: desired.targets.iter().map(target).collect(),
-        schedule: options.schedule.clone(),
+        schedule: (config.watch.as_ref())
+            .and_then(|w| w.schedule.clone())
+            .unwrap_or_else(|| crate::config::DEFAULT_WATCH_SCHEDULE.into()),
+        sns_topic: config.watch.as_ref().and_then(|w| w.sns_topic.clone()),
         architecture: architecture.to_owned(),
         code_sha256: code_sha256(package),
         secret: config.genesys.as_ref().and_then(|g| g.oauth_secret.clone()),

@@ -217,6 +217,13 @@ impl Clients {
         client!(aws_sdk_securityhub, conf, self.attempts.as_ref())
     }
 
+    /// An SNS client in `region` (`watch`: the topic's region).
+    pub(crate) fn sns(&self, region: &str) -> aws_sdk_sns::Client {
+        let conf =
+            aws_sdk_sns::config::Builder::from(&self.base).region(Region::new(region.to_string()));
+        client!(aws_sdk_sns, conf, self.attempts.as_ref())
+    }
+
     /// A Security Hub client in `region` (`watch status`: where the function publishes).
     pub(crate) fn security_hub_in(&self, region: &str) -> aws_sdk_securityhub::Client {
         let conf = aws_sdk_securityhub::config::Builder::from(&self.base)

@@ -32,7 +32,8 @@
 //! else), `permission` (`AddPermission`/`RemovePermission` of that statement with the account's
 //! clients, paced, lost answers read again), `security_hub` (`GetFindings` of the account's
 //! lambda-trust findings, `BatchImportFindings` ≤ 100 a call with `FailedFindings` retried),
-//! `runtime` (the watching function's Lambda Runtime API loop, on `lambda_runtime`)
+//! `runtime` (the watching function's Lambda Runtime API loop, on `lambda_runtime`), `watch`
+//! (what is live of a watch, its writes, the trails its events need), `sns` (its notice)
 
 pub(crate) mod accounts;
 pub(crate) mod apply;
@@ -55,6 +56,7 @@ pub(crate) mod retry;
 pub(crate) mod runtime;
 pub(crate) mod secrets;
 pub(crate) mod security_hub;
+pub(crate) mod sns;
 pub(crate) mod trail;
 pub(crate) mod watch;
 

@@ -70,13 +70,14 @@ Examples:
     /// same config and package writes nothing.
     #[command(after_long_help = "\
 The function lives where IAM's events arrive (us-east-1 for the aws partition); targets in other \
-regions forward their Lambda events to it. Its role may read exactly what `check` reads, publish \
+regions forward their Lambda events to it. [watch] in the config sets its schedule (default \
+rate(1 hour)) and an SNS topic told of each change of the result. Its role may read exactly what `check` reads, publish \
 to Security Hub and write its own logs: lambda-trust's evaluator decides that before anything is \
 written. See docs/watch.md.
 
 Examples:
   lambda-trust watch deploy --package ./lambda-trust --yes
-  lambda-trust watch deploy --package ./lambda-trust --schedule 'rate(2 hours)'")]
+  echo yes | lambda-trust watch deploy --package ./lambda-trust")]
     Deploy(WatchDeployArgs),
     /// Show what is deployed and whether it is the local package.
     #[command(after_long_help = "\
@@ -109,16 +110,6 @@ pub struct WatchPackageArgs {
 pub struct WatchDeployArgs {
     #[command(flatten)]
     pub package: WatchPackageArgs,
-    /// When the whole setup is read, Genesys Cloud included.
-    ///
-    /// An EventBridge schedule expression [default: rate(1 hour)].
-    #[arg(
-        long,
-        value_name = "EXPR",
-        default_value = "rate(1 hour)",
-        hide_default_value = true
-    )]
-    pub schedule: String,
     /// Write without asking.
     #[arg(long)]
     pub yes: bool,

@@ -107,10 +107,10 @@ async fn deployment(
     command: &WatchCommand,
 ) -> Result<Status> {
     use crate::app::watch_deploy::{self as deploy, DeployOptions};
-    let (package, schedule, yes) = match command {
-        WatchCommand::Deploy(a) => (&a.package, a.schedule.clone(), a.yes),
-        WatchCommand::Status(p) => (p, "rate(1 hour)".to_owned(), false),
-        WatchCommand::Destroy(a) => (&a.package, "rate(1 hour)".to_owned(), a.yes),
+    let (package, yes) = match command {
+        WatchCommand::Deploy(a) => (&a.package, a.yes),
+        WatchCommand::Status(p) => (p, false),
+        WatchCommand::Destroy(a) => (&a.package, a.yes),
         WatchCommand::Run => return Ok(Status::Ok),
     };
     let name = match command {
@@ -121,7 +121,6 @@ async fn deployment(
     let file = inv.config.one()?;
     let options = DeployOptions {
         package: package.package.clone(),
-        schedule,
         need_package: name == "deploy",
         env: file.env.clone(),
     };

@@ -227,3 +227,54 @@ fn the_function_acts_with_its_execution_role_never_the_configs_profile() {
     let run = invoke(&api, &schedule_tick());
     assert_eq!(run["verdict"]["status"], "ok", "{run:#}");
 }
+
+#[test]
+fn a_change_of_the_result_is_told_to_the_configs_sns_topic() {
+    let env = setup(&["lookup"]);
+    env.expect(&["apply", "--yes"], 0);
+    enable_hub(&env, ACCOUNT);
+    let code = r#"
+sns, sqs = client("sns"), client("sqs")
+topic = sns.create_topic(Name="alerts")["TopicArn"]
+queue = sqs.create_queue(QueueName="alerts")["QueueUrl"]
+arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+print(topic)
+"#;
+    let topic = python(&env, code, &[]);
+    let text = config(&["lookup"], "");
+    env.write_config(&format!(
+        "{text}\n[watch]\nsns_topic = \"{}\"\n",
+        topic.trim()
+    ));
+    let api = RuntimeApi::start();
+    let _function = Function::start(&env, &api);
+    let tick = invoke(&api, &schedule_tick());
+    assert!(
+        tick.get("sns").is_none(),
+        "nothing changed, nothing told: {tick:#}"
+    );
+    open_trust(&env);
+    let edit = cloudtrail_event(
+        "iam",
+        "UpdateAssumeRolePolicy",
+        json!({"roleName": ROLE}),
+        "us-east-1",
+    );
+    let run = invoke(&api, &edit);
+    assert!(run["sns"]["message_id"].is_string(), "{run:#}");
+    let code = r#"
+sqs = client("sqs")
+queue = sqs.get_queue_url(QueueName="alerts")["QueueUrl"]
+messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
+print(json.dumps([json.loads(m["Body"]) for m in messages]))
+"#;
+    let told: Vec<Value> = serde_json::from_str(&python(&env, code, &[])).unwrap();
+    assert_eq!(told.len(), 1, "{told:#?}");
+    assert_eq!(
+        told[0]["Subject"],
+        format!("lambda-trust watch: {ROLE}: drift")
+    );
+    let message: Value = serde_json::from_str(told[0]["Message"].as_str().unwrap()).unwrap();
+    assert_eq!(message["change"]["call"]["event"], "UpdateAssumeRolePolicy");
+}

@@ -288,3 +288,49 @@ print(json.dumps(c.get("Environment", {}).get("Variables", {})))
     );
     assert_eq!(writes, 0);
 }
+
+#[test]
+fn the_configs_watch_table_sets_the_schedule_and_the_topic_and_lint_checks_them() {
+    let env = setup(&["lookup"]);
+    let topic = format!("arn:aws:sns:us-east-1:{ACCOUNT}:alerts");
+    let base = config(&["lookup"], "");
+    env.write_config(&format!(
+        "{base}\n[watch]\nschedule = \"rate(2 hours)\"\nsns_topic = \"{topic}\"\n"
+    ));
+    env.expect(&["apply", "--yes"], 0);
+    let pkg = package(&env, false);
+    env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
+    let code = r#"
+import boto3
+events = boto3.client("events", endpoint_url=sys.argv[1], region_name="us-east-1",
+    aws_access_key_id="testing", aws_secret_access_key="testing")
+print(events.describe_rule(Name=sys.argv[2])["ScheduleExpression"])
+"#;
+    let schedule = python(
+        &env,
+        code,
+        &["lambda-trust-watch-GenesysLambdaInvoker-tick"],
+    );
+    assert_eq!(schedule.trim(), "rate(2 hours)");
+    let policy = env.iam(
+        "GetRolePolicy",
+        &[
+            ("RoleName", "lambda-trust-watch-GenesysLambdaInvoker"),
+            ("PolicyName", "lambda-trust-watch-reads"),
+        ],
+    );
+    assert!(
+        policy.contains("sns%3APublish") || policy.contains("sns:Publish"),
+        "{policy}"
+    );
+
+    env.write_config(&format!(
+        "{base}\n[watch]\nschedule = \"hourly\"\nsns_topic = \"alerts\"\n"
+    ));
+    let lint = env.expect(&["lint"], 1);
+    assert!(
+        lint.stderr.contains("watch.schedule") && lint.stderr.contains("watch.sns_topic"),
+        "{}",
+        lint.stderr
+    );
+}

@@ -181,6 +181,7 @@ fn baseline() -> Config {
         },
         targets: Vec::new(),
         genesys: None,
+        watch: None,
     }
 }
 

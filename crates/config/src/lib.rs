@@ -105,7 +105,26 @@ pub struct Config {
     /// The Genesys Cloud side (optional): without it, lambda-trust stops at the AWS boundary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub genesys: Option<GenesysConfig>,
+    /// `[watch]`: the watching function `lambda-trust watch deploy` makes (docs/watch.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub watch: Option<WatchConfig>,
 }
+
+/// `[watch]`: the watching function's schedule and where else it reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WatchConfig {
+    /// When the whole setup is read, Genesys Cloud included: an EventBridge schedule
+    /// expression, `rate(…)` or `cron(…)` (default `rate(1 hour)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<String>,
+    /// An SNS topic's ARN, told of each change of the result (a finding found or resolved).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sns_topic: Option<String>,
+}
+
+/// The schedule when `[watch].schedule` gives none.
+pub const DEFAULT_WATCH_SCHEDULE: &str = "rate(1 hour)";
 
 /// The tool a setup was handed over to (`managed_by`): lambda-trust never writes what it
 /// manages, and compares what matters (documents, grants, trust) rather than the ownership tags

@@ -19,6 +19,7 @@ pub(crate) fn validate(config: &Config, source: &str) -> Result<Vec<Warning>, Co
     v.aws(&config.aws);
     v.accounts(&config.aws);
     v.targets(config);
+    v.watch(config.watch.as_ref());
     v.problems.extend(super::genesys::problems(config));
     v.warnings.extend(super::genesys::warnings(config));
     if v.problems.is_empty() {
@@ -343,6 +344,36 @@ impl Validator {
         }
     }
 
+    /// `[watch]`: a schedule EventBridge takes (`rate(N unit)`, `cron(…)` of six fields), an
+    /// SNS topic's ARN.
+    fn watch(&mut self, watch: Option<&WatchConfig>) {
+        let Some(watch) = watch else { return };
+        if let Some(schedule) = &watch.schedule {
+            if !is_schedule(schedule) {
+                self.problem(
+                    "watch.schedule",
+                    format!(
+                        "{} is not an EventBridge schedule: write rate(5 minutes), rate(1 hour) or cron(0 * * * ? *)",
+                        show(schedule)
+                    ),
+                );
+            }
+        }
+        if let Some(topic) = &watch.sns_topic {
+            let parts: Vec<&str> = topic.split(':').collect();
+            let arn = matches!(parts.as_slice(), ["arn", _, "sns", r, a, n] if !r.is_empty() && is_account_id(a) && !n.is_empty());
+            if !arn {
+                self.problem(
+                    "watch.sns_topic",
+                    format!(
+                        "{} is not an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)",
+                        show(topic)
+                    ),
+                );
+            }
+        }
+    }
+
     fn aws(&mut self, aws: &AwsConfig) {
         if let Some(region) = &aws.region {
             self.region("aws.region", region);
@@ -552,6 +583,53 @@ impl Validator {
             ),
             // Said where the region is: on the target's region, or on [aws].region.
             TargetProblem::BadRegion { .. } => {}
+        }
+    }
+}
+
+/// An EventBridge schedule expression: `rate(N minute|minutes|hour|hours|day|days)` (1 takes
+/// the singular, more the plural) or `cron(…)` with six fields
+/// (<https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html>).
+fn is_schedule(text: &str) -> bool {
+    if let Some(rate) = text.strip_prefix("rate(").and_then(|r| r.strip_suffix(')')) {
+        let mut words = rate.split(' ');
+        let (Some(n), Some(unit), None) = (words.next(), words.next(), words.next()) else {
+            return false;
+        };
+        let Ok(n) = n.parse::<u32>() else {
+            return false;
+        };
+        let singular = ["minute", "hour", "day"].contains(&unit);
+        let plural = ["minutes", "hours", "days"].contains(&unit);
+        return n > 0 && ((n == 1 && singular) || (n > 1 && plural));
+    }
+    text.strip_prefix("cron(")
+        .and_then(|c| c.strip_suffix(')'))
+        .is_some_and(|c| c.split_whitespace().count() == 6)
+}
+
+#[cfg(test)]
+mod watch_tests {
+    use super::is_schedule;
+
+    #[test]
+    fn schedules_are_what_eventbridge_takes() {
+        for ok in [
+            "rate(1 hour)",
+            "rate(5 minutes)",
+            "rate(2 days)",
+            "cron(0 * * * ? *)",
+        ] {
+            assert!(is_schedule(ok), "{ok}");
+        }
+        for bad in [
+            "rate(1 hours)",
+            "rate(5 minute)",
+            "rate(0 minutes)",
+            "hourly",
+            "cron(0 * * * *)",
+        ] {
+            assert!(!is_schedule(bad), "{bad}");
         }
     }
 }

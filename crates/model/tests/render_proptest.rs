@@ -83,6 +83,7 @@ fn config() -> impl Strategy<Value = Config> {
                     },
                     targets,
                     genesys: None,
+                    watch: None,
                 }
             },
         )

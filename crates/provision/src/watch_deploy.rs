@@ -51,6 +51,8 @@ pub struct WatchInput {
     pub architecture: String,
     /// The package's SHA-256, base64 (Lambda's `CodeSha256`).
     pub code_sha256: String,
+    /// `[watch].sns_topic`: the one topic the function may publish to.
+    pub sns_topic: Option<String>,
     /// `[genesys].oauth_secret`: the one secret the function may read.
     pub secret: Option<String>,
     /// Roles of `[aws.accounts]` the function assumes to read other accounts.
@@ -368,6 +370,10 @@ fn reads_policy(input: &WatchInput, home: &str, function: &str) -> Value {
             "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
             "Resource": format!("arn:{p}:logs:{home}:{account}:log-group:/aws/lambda/{function}:*")}),
     ];
+    if let Some(topic) = &input.sns_topic {
+        statements.push(json!({"Sid": "TellTheTopic", "Effect": "Allow",
+            "Action": "sns:Publish", "Resource": topic}));
+    }
     if let Some(secret) = &input.secret {
         let arn = if secret.starts_with("arn:") {
             secret.clone()
@@ -384,9 +390,11 @@ fn reads_policy(input: &WatchInput, home: &str, function: &str) -> Value {
     json!({"Version": "2012-10-17", "Statement": statements})
 }
 
-/// The writes the function's role may make: publishing and its own logs.
+/// The writes the function's role may make: publishing (Security Hub, its SNS topic) and its
+/// own logs.
 const WRITES_ALLOWED: &[&str] = &[
     "securityhub:BatchImportFindings",
+    "sns:Publish",
     "logs:CreateLogGroup",
     "logs:CreateLogStream",
     "logs:PutLogEvents",
@@ -861,6 +869,7 @@ mod tests {
             architecture: "x86_64".into(),
             code_sha256: "abc=".into(),
             secret: Some("genesys/oauth".into()),
+            sns_topic: Some(format!("arn:aws:sns:us-east-1:{account}:lambda-trust")),
             account_roles: Vec::new(),
         }
     }
