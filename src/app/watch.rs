@@ -368,6 +368,9 @@ pub(crate) async fn serve(
         if let Some(notice) = notify(&watcher, &run, &published, &record).await {
             record["sns"] = notice;
         }
+        if let Some(rule) = lambda_trust_provision::watch::rule_event(&invocation.event) {
+            record["config_rule"] = answer_rule(&watcher, &run, &rule).await;
+        }
         events.event(Event::Said(record.to_string()));
         match published {
             Ok(_) => Ok(record),
@@ -406,4 +409,45 @@ async fn notify(
             Err(e) => serde_json::json!({"error": e.to_string()}),
         },
     )
+}
+
+/// Answers the Config rule's invocation (`config-rule` engine): the run's compliance for the
+/// resource it named (`NOT_APPLICABLE` for one the watch does not look after), or the account
+/// for a periodic one. The compliance answered, or the error.
+async fn answer_rule(
+    watcher: &Watcher,
+    run: &WatchRun,
+    rule: &lambda_trust_provision::watch::RuleEvent,
+) -> Value {
+    use lambda_trust_provision::watch::compliance;
+    let Some(clients) = watcher.clients.as_ref() else {
+        return serde_json::json!({"error": "no AWS session"});
+    };
+    let status = (run.report.as_ref())
+        .and_then(|r| serde_json::to_value(r.status).ok())
+        .and_then(|v| v.as_str().map(str::to_owned));
+    let compliance = compliance(status.as_deref());
+    let annotation = match &run.report {
+        Some(r) if r.error.is_some() => r.error.clone().unwrap_or_default(),
+        Some(r) if r.findings.is_empty() => {
+            "proved: Genesys Cloud gets through, nobody else".into()
+        }
+        Some(r) => {
+            let codes: Vec<String> = r.findings.iter().map(|f| f.code.to_string()).collect();
+            format!("{} finding(s): {}", codes.len(), codes.join(", "))
+        }
+        None => "not a resource this watch looks after".into(),
+    };
+    let answer = crate::aws::config_rule::Answer {
+        token: &rule.result_token,
+        resource_type: &rule.resource_type,
+        resource_id: &rule.resource_id,
+        compliance,
+        annotation: &annotation,
+        ordering: &rule.ordering,
+    };
+    match crate::aws::config_rule::answer(clients, &run.region, answer).await {
+        Ok(()) => serde_json::json!({"compliance": compliance, "resource": rule}),
+        Err(e) => serde_json::json!({"error": e.to_string()}),
+    }
 }

@@ -71,6 +71,8 @@ fn watch_input(
             .and_then(|w| w.schedule.clone())
             .unwrap_or_else(|| crate::config::DEFAULT_WATCH_SCHEDULE.into()),
         sns_topic: config.watch.as_ref().and_then(|w| w.sns_topic.clone()),
+        config_rule: (config.watch.as_ref()).and_then(|w| w.engine)
+            == Some(crate::config::WatchEngine::ConfigRule),
         architecture: architecture.to_owned(),
         code_sha256: code_sha256(package),
         secret: config.genesys.as_ref().and_then(|g| g.oauth_secret.clone()),
@@ -140,6 +142,12 @@ fn notes_of(want: &Deployment, genesys: bool) -> Vec<String> {
         "the function lives in {}, where IAM's events arrive",
         want.function.region
     )];
+    if let Some(rule) = &want.config_rule {
+        notes.push(format!(
+            "engine: the AWS Config rule {} hands the function the changes Config records in {} (the role, its policies, the targets there) and evaluates everything {}; a recorder must record those types",
+            rule.name, rule.region, rule.frequency
+        ));
+    }
     if want.forward_role.is_some() {
         notes.push(
             "targets in other regions forward their Lambda events to its default event bus".into(),

@@ -33,7 +33,8 @@
 //! clients, paced, lost answers read again), `security_hub` (`GetFindings` of the account's
 //! lambda-trust findings, `BatchImportFindings` ≤ 100 a call with `FailedFindings` retried),
 //! `runtime` (the watching function's Lambda Runtime API loop, on `lambda_runtime`), `watch`
-//! (what is live of a watch, its writes, the trails its events need), `sns` (its notice)
+//! (what is live of a watch, its writes, the trails its events need), `sns` (its notice),
+//! `config_rule` (the `config-rule` engine's rule and the evaluations that answer it)
 
 pub(crate) mod accounts;
 pub(crate) mod apply;
@@ -42,6 +43,7 @@ pub mod audit;
 pub(crate) mod client;
 pub(crate) mod config_account;
 pub(crate) mod config_aggregator;
+pub(crate) mod config_rule;
 pub(crate) mod credentials;
 pub mod function_policy;
 pub(crate) mod inventory;

@@ -14,8 +14,8 @@ use serde_json::Value;
 use super::{has_code, AwsError, Clients};
 use lambda_trust_iam::decode_document;
 use lambda_trust_provision::watch_deploy::{
-    forward_role_name, rule_prefix, Deployment, Seen, SeenFunction, SeenRole, SeenRule,
-    WatchFunction, WatchOp, WATCH_TAG,
+    config_statement, forward_role_name, rule_prefix, Deployment, Seen, SeenFunction, SeenRole,
+    SeenRule, WatchFunction, WatchOp, WATCH_TAG,
 };
 
 /// What is live of the watch of `role` whose deployment is `want`: read at once in IAM, in
@@ -28,17 +28,20 @@ pub(crate) async fn seen(
     let regions: BTreeSet<&str> = want.rules.iter().map(|r| r.region.as_str()).collect();
     let rules = try_join_all(regions.into_iter().map(|r| rules_in(clients, r, role)));
     let forward_name = forward_role_name(role);
-    let (main, forward, function, rules) = tokio::join!(
+    let f = &want.function;
+    let (main, forward, function, rules, config_rule) = tokio::join!(
         seen_role(clients, &want.role.name, &want.role.policy_name),
         seen_role(clients, &forward_name, "lambda-trust-watch-forward"),
-        seen_function(clients, &want.function.name, &want.function.region),
+        seen_function(clients, &f.name, &f.region),
         rules,
+        super::config_rule::seen(clients, &f.region, &f.name),
     );
     Ok(Seen {
         role: main?,
         forward_role: forward?,
         function: function?,
         rules: rules?.into_iter().flatten().collect(),
+        config_rule: config_rule?,
     })
 }
 
@@ -227,6 +230,10 @@ async fn apply_one(
         WatchOp::DeleteRole { name, policy_name } => delete_role(clients, name, policy_name).await,
         WatchOp::RemoveRule { region, name } => remove_rule(clients, region, name).await,
         WatchOp::PutRule { .. } | WatchOp::PutTarget { .. } => put_rule(clients, op, tags).await,
+        WatchOp::PutConfigRule { rule } => super::config_rule::put(clients, rule, tags).await,
+        WatchOp::DeleteConfigRule { region, name } => {
+            super::config_rule::delete(clients, region, name).await
+        }
         _ => function_op(clients, op, package, tags).await,
     }
 }
@@ -367,17 +374,14 @@ async fn function_op(
             Ok(1)
         }
         WatchOp::AllowRule { function, rule } => {
-            let arn = rule_arn(clients, rule);
-            (clients.lambda(&rule.region).add_permission())
-                .function_name(function)
-                .statement_id(&rule.name)
-                .action("lambda:InvokeFunction")
-                .principal("events.amazonaws.com")
-                .source_arn(arn)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("lambda:AddPermission", e))?;
-            Ok(1)
+            let from = Invoker::Rule(rule_arn(clients, rule));
+            allow(clients, (&rule.region, function), &rule.name, from).await
+        }
+        WatchOp::AllowConfig { function, rule } => {
+            let account = rule.function_arn.split(':').nth(4).unwrap_or_default();
+            let from = Invoker::Config(account.to_owned());
+            let sid = config_statement(&rule.name);
+            allow(clients, (&rule.region, function), &sid, from).await
         }
         WatchOp::DeleteFunction { name, region } => {
             (clients.lambda(region).delete_function())
@@ -501,4 +505,34 @@ fn environment(function: &WatchFunction) -> aws_sdk_lambda::types::Environment {
     aws_sdk_lambda::types::Environment::builder()
         .set_variables(Some(variables))
         .build()
+}
+
+/// Who a permission lets invoke the function: an EventBridge rule (its ARN), or AWS Config
+/// on behalf of an account.
+enum Invoker {
+    Rule(String),
+    Config(String),
+}
+
+/// `lambda:AddPermission` of `lambda:InvokeFunction` on `function` (in `region`) for `from`.
+async fn allow(
+    clients: &Clients,
+    (region, function): (&str, &str),
+    sid: &str,
+    from: Invoker,
+) -> Result<usize, AwsError> {
+    let add = (clients.lambda(region).add_permission())
+        .function_name(function)
+        .statement_id(sid)
+        .action("lambda:InvokeFunction");
+    let add = match from {
+        Invoker::Rule(arn) => add.principal("events.amazonaws.com").source_arn(arn),
+        Invoker::Config(account) => add
+            .principal("config.amazonaws.com")
+            .source_account(account),
+    };
+    add.send()
+        .await
+        .map_err(|e| AwsError::from_sdk("lambda:AddPermission", e))?;
+    Ok(1)
 }

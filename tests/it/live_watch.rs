@@ -278,3 +278,96 @@ print(json.dumps([json.loads(m["Body"]) for m in messages]))
     let message: Value = serde_json::from_str(told[0]["Message"].as_str().unwrap()).unwrap();
     assert_eq!(message["change"]["call"]["event"], "UpdateAssumeRolePolicy");
 }
+
+/// An AWS Config custom rule's invocation of the function (AWS's documented event shape).
+fn config_rule_event(message: &str, item: Option<Value>) -> Value {
+    let mut invoking = json!({"messageType": message,
+        "notificationCreationTime": "2026-11-26T10:03:00.000Z", "recordVersion": "1.3"});
+    if let Some(item) = item {
+        invoking["configurationItem"] = item;
+    }
+    json!({"version": "1.0", "invokingEvent": invoking.to_string(), "ruleParameters": "{}",
+        "resultToken": "eyJlbmNyeXB0ZWREYXRhIjpbXX0=", "eventLeftScope": false,
+        "executionRoleArn": format!("arn:aws:iam::{ACCOUNT}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"),
+        "configRuleArn": format!("arn:aws:config:us-east-1:{ACCOUNT}:config-rule/config-rule-abc123"),
+        "configRuleName": format!("lambda-trust-watch-{ROLE}"), "configRuleId": "config-rule-abc123",
+        "accountId": ACCOUNT})
+}
+
+/// The evaluations the function answered with, as sent (the proxy's record).
+fn evaluations(env: &Env) -> Vec<Value> {
+    (env.proxy.calls_to("config:PutEvaluations").iter())
+        .flat_map(|c| {
+            let body: Value = serde_json::from_str(&c.body).unwrap_or(Value::Null);
+            body["Evaluations"].as_array().cloned().unwrap_or_default()
+        })
+        .collect()
+}
+
+#[test]
+fn with_the_config_rule_engine_the_function_answers_its_rule_and_a_switch_back_removes_it() {
+    let env = setup(&["lookup"]);
+    let base = config(&["lookup"], "");
+    env.write_config(&format!("{base}\n[watch]\nengine = \"config-rule\"\n"));
+    env.expect(&["apply", "--yes"], 0);
+    enable_hub(&env, ACCOUNT);
+    let pkg = crate::live_watch_deploy::package(&env, false);
+    env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
+    let (_, writes) = env.writes_of(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
+    assert_eq!(writes, 0);
+    let code = r#"
+rules = client("config").describe_config_rules()["ConfigRules"]
+print(json.dumps([[r["ConfigRuleName"], r["Source"]["SourceIdentifier"], r.get("MaximumExecutionFrequency")] for r in rules]))
+"#;
+    let rules: Value = serde_json::from_str(&python(&env, code, &[])).unwrap();
+    let function = format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:lambda-trust-watch-{ROLE}");
+    assert_eq!(
+        rules,
+        json!([[format!("lambda-trust-watch-{ROLE}"), function, "One_Hour"]])
+    );
+
+    let api = RuntimeApi::start();
+    let _function = Function::start(&env, &api);
+    env.proxy.clear();
+    let tick = invoke(&api, &config_rule_event("ScheduledNotification", None));
+    assert_eq!(tick["config_rule"]["compliance"], "COMPLIANT", "{tick:#}");
+    open_trust(&env);
+    let role = json!({"resourceType": "AWS::IAM::Role", "resourceId": "AROAEXAMPLEID",
+        "resourceName": ROLE, "ARN": format!("arn:aws:iam::{ACCOUNT}:role/{ROLE}"),
+        "configurationItemCaptureTime": "2026-11-26T10:02:30.000Z",
+        "configurationItemStatus": "OK", "awsAccountId": ACCOUNT});
+    let changed = invoke(
+        &api,
+        &config_rule_event("ConfigurationItemChangeNotification", Some(role)),
+    );
+    assert_eq!(changed["reread"], "role", "{changed:#}");
+    let sent = evaluations(&env);
+    assert_eq!(sent.len(), 2, "{sent:#?}");
+    assert_eq!(sent[0]["ComplianceType"], "COMPLIANT");
+    assert_eq!(sent[0]["ComplianceResourceType"], "AWS::::Account");
+    assert_eq!(sent[1]["ComplianceType"], "NON_COMPLIANT");
+    assert_eq!(sent[1]["ComplianceResourceId"], "AROAEXAMPLEID");
+    assert!(
+        sent[1]["Annotation"].as_str().unwrap().contains("trust-"),
+        "{sent:#?}"
+    );
+
+    // Back to EventBridge: the Config rule goes, the rules come.
+    env.write_config(&base);
+    env.expect(&["apply", "--yes"], 0);
+    let r = env.expect(
+        &[
+            "watch",
+            "deploy",
+            "--package",
+            &pkg,
+            "--yes",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    assert!(r.stdout.contains("delete Config rule"), "{}", r.stdout);
+    let rules: Value = serde_json::from_str(&python(&env, code, &[])).unwrap();
+    assert_eq!(rules, json!([]));
+}

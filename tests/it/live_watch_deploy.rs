@@ -40,7 +40,7 @@ fn elf(dynamic: bool) -> Vec<u8> {
     b
 }
 
-fn package(env: &Env, dynamic: bool) -> String {
+pub(crate) fn package(env: &Env, dynamic: bool) -> String {
     let path = env
         .dir
         .path()

@@ -121,6 +121,21 @@ pub struct WatchConfig {
     /// An SNS topic's ARN, told of each change of the result (a finding found or resolved).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sns_topic: Option<String>,
+    /// What hands the function its events: `eventbridge` (CloudTrail's events, the default) or
+    /// `config-rule` (an AWS Config custom rule's change notifications).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<WatchEngine>,
+}
+
+/// `[watch].engine`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WatchEngine {
+    /// EventBridge rules on CloudTrail's management events, and a schedule.
+    #[default]
+    Eventbridge,
+    /// An AWS Config custom rule: configuration item changes, and its periodic evaluation.
+    ConfigRule,
 }
 
 /// The schedule when `[watch].schedule` gives none.

@@ -359,6 +359,15 @@ impl Validator {
                 );
             }
         }
+        let config_rule = watch.engine == Some(WatchEngine::ConfigRule);
+        if let (true, Some(schedule)) = (config_rule, &watch.schedule) {
+            if schedule.starts_with("cron(") {
+                self.problem(
+                    "watch.schedule",
+                    "the config-rule engine evaluates at a rate (One_Hour … TwentyFour_Hours), not a cron expression: write rate(…)",
+                );
+            }
+        }
         if let Some(topic) = &watch.sns_topic {
             let parts: Vec<&str> = topic.split(':').collect();
             let arn = matches!(parts.as_slice(), ["arn", _, "sns", r, a, n] if !r.is_empty() && is_account_id(a) && !n.is_empty());

@@ -100,8 +100,115 @@ pub enum Change {
     },
 }
 
+/// What an AWS Config custom rule's invocation is answered about
+/// (<https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_example-events.html>):
+/// the token `PutEvaluations` takes, the resource evaluated, and the time its evaluation is
+/// ordered by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleEvent {
+    /// `resultToken`.
+    #[serde(skip)]
+    pub result_token: String,
+    /// The evaluated resource's type and ID: the changed item's, or the account
+    /// (`AWS::::Account`) for a periodic evaluation.
+    pub resource_type: String,
+    /// See `resource_type`.
+    pub resource_id: String,
+    /// The notification's creation time (RFC 3339).
+    pub ordering: String,
+    /// The changed item's name and ARN (none for a periodic evaluation).
+    #[serde(skip)]
+    pub item: Option<(String, String)>,
+}
+
+/// The Config rule's invocation `event` is, if it is one: its `invokingEvent` (a JSON text)
+/// read.
+pub fn rule_event(event: &Value) -> Option<RuleEvent> {
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+    let token = text(event, "resultToken")?;
+    let invoking: Value = serde_json::from_str(&text(event, "invokingEvent")?).ok()?;
+    let ordering = text(&invoking, "notificationCreationTime").unwrap_or_default();
+    let item =
+        (invoking.get("configurationItem")).or_else(|| invoking.get("configurationItemSummary"));
+    let Some(item) = item else {
+        return Some(RuleEvent {
+            result_token: token,
+            resource_type: "AWS::::Account".into(),
+            resource_id: text(event, "accountId").unwrap_or_default(),
+            ordering,
+            item: None,
+        });
+    };
+    Some(RuleEvent {
+        result_token: token,
+        resource_type: text(item, "resourceType").unwrap_or_default(),
+        resource_id: text(item, "resourceId").unwrap_or_default(),
+        ordering: text(item, "configurationItemCaptureTime").unwrap_or(ordering),
+        item: Some((
+            text(item, "resourceName").unwrap_or_default(),
+            text(item, "ARN").unwrap_or_default(),
+        )),
+    })
+}
+
+/// `PutEvaluations`' compliance of a run: `COMPLIANT` when the setup is proved and in sync,
+/// `NON_COMPLIANT` with findings, `INSUFFICIENT_DATA` when it could not be read, and
+/// `NOT_APPLICABLE` for a resource the watch does not look after (`status` `None`).
+pub fn compliance(status: Option<&str>) -> &'static str {
+    match status {
+        Some("ok") => "COMPLIANT",
+        Some("drift") => "NON_COMPLIANT",
+        Some(_) => "INSUFFICIENT_DATA",
+        None => "NOT_APPLICABLE",
+    }
+}
+
+/// What a Config rule's invocation can have changed: its periodic evaluation reads
+/// everything; a changed item of the role, an invoke policy or a target is that change.
+fn rule_change(rule: &RuleEvent, watched: &Watched) -> Change {
+    let Some((name, arn)) = &rule.item else {
+        return Change::Everything {
+            why: "the Config rule's periodic evaluation".into(),
+        };
+    };
+    let call = Call {
+        event: format!("AWS Config: {} changed", rule.resource_type),
+        by: None,
+        at: Some(rule.ordering.clone()),
+    };
+    let ours = match rule.resource_type.as_str() {
+        "AWS::IAM::Role" => name == &watched.role,
+        "AWS::IAM::Policy" => watched.policies.contains(arn),
+        "AWS::Lambda::Function" => {
+            return match watched.functions.contains(arn) {
+                true => Change::Function {
+                    arn: arn.clone(),
+                    call,
+                },
+                false => Change::Nothing {
+                    why: format!("{name} is not a target"),
+                },
+            };
+        }
+        other => {
+            return Change::Nothing {
+                why: format!("{other} is not watched"),
+            }
+        }
+    };
+    match ours {
+        true => Change::Role { call },
+        false => Change::Nothing {
+            why: format!("{name} is another role or policy"),
+        },
+    }
+}
+
 /// What `event` can have changed of `watched`.
 pub fn classify(event: &Value, watched: &Watched) -> Change {
+    if let Some(rule) = rule_event(event) {
+        return rule_change(&rule, watched);
+    }
     let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
     let kind = text(event, "detail-type").unwrap_or_default();
     if kind == "Scheduled Event" {
@@ -334,6 +441,46 @@ mod tests {
             classify(&odd, &watched()),
             Change::Everything { .. }
         ));
+    }
+
+    fn config_rule(message: &str, item: Option<Value>) -> Value {
+        let mut invoking = json!({"messageType": message,
+            "notificationCreationTime": "2026-11-26T10:03:00.000Z"});
+        if let Some(item) = item {
+            invoking["configurationItem"] = item;
+        }
+        json!({"version": "1.0", "invokingEvent": invoking.to_string(), "ruleParameters": "{}",
+            "resultToken": "token", "eventLeftScope": false, "accountId": "111122223333",
+            "configRuleName": "lambda-trust-watch-GenesysLambdaInvoker"})
+    }
+
+    #[test]
+    fn a_config_rules_change_notification_is_the_items_change_and_its_period_everything() {
+        let role = json!({"resourceType": "AWS::IAM::Role", "resourceId": "AROAEXAMPLE",
+            "resourceName": "GenesysLambdaInvoker", "ARN": "arn:aws:iam::111122223333:role/GenesysLambdaInvoker",
+            "configurationItemCaptureTime": "2026-11-26T10:02:30.000Z"});
+        let event = config_rule("ConfigurationItemChangeNotification", Some(role));
+        assert!(matches!(classify(&event, &watched()), Change::Role { .. }));
+        let rule = rule_event(&event).unwrap();
+        assert_eq!(
+            (rule.resource_type.as_str(), rule.resource_id.as_str()),
+            ("AWS::IAM::Role", "AROAEXAMPLE")
+        );
+        let function = json!({"resourceType": "AWS::Lambda::Function", "resourceId": "lookup",
+            "resourceName": "lookup", "ARN": "arn:aws:lambda:eu-west-1:111122223333:function:lookup"});
+        let event = config_rule("ConfigurationItemChangeNotification", Some(function));
+        assert!(matches!(
+            classify(&event, &watched()),
+            Change::Function { .. }
+        ));
+        let tick = config_rule("ScheduledNotification", None);
+        assert!(matches!(
+            classify(&tick, &watched()),
+            Change::Everything { .. }
+        ));
+        assert_eq!(rule_event(&tick).unwrap().resource_type, "AWS::::Account");
+        assert_eq!(compliance(Some("drift")), "NON_COMPLIANT");
+        assert_eq!(compliance(None), "NOT_APPLICABLE");
     }
 
     #[test]

@@ -53,6 +53,8 @@ pub struct WatchInput {
     pub code_sha256: String,
     /// `[watch].sns_topic`: the one topic the function may publish to.
     pub sns_topic: Option<String>,
+    /// `[watch].engine`: EventBridge rules, or an AWS Config custom rule.
+    pub config_rule: bool,
     /// `[genesys].oauth_secret`: the one secret the function may read.
     pub secret: Option<String>,
     /// Roles of `[aws.accounts]` the function assumes to read other accounts.
@@ -115,6 +117,22 @@ pub struct WatchFunction {
     pub environment: BTreeMap<String, String>,
 }
 
+/// The AWS Config custom rule that hands the function configuration changes
+/// (<https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_lambda-functions.html>).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WatchConfigRule {
+    /// Its name.
+    pub name: String,
+    /// Its region: the function's (a rule evaluates its own region's resources).
+    pub region: String,
+    /// The function it invokes.
+    pub function_arn: String,
+    /// The resource types whose changes it hands over.
+    pub resource_types: Vec<String>,
+    /// Its periodic evaluation (`One_Hour` … `TwentyFour_Hours`), from `[watch].schedule`.
+    pub frequency: String,
+}
+
 /// The whole deployment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Deployment {
@@ -124,8 +142,10 @@ pub struct Deployment {
     pub forward_role: Option<WatchRole>,
     /// The function.
     pub function: WatchFunction,
-    /// Its EventBridge rules.
+    /// Its EventBridge rules (none with the Config rule engine).
     pub rules: Vec<WatchRule>,
+    /// Its AWS Config custom rule (the `config-rule` engine).
+    pub config_rule: Option<WatchConfigRule>,
     /// The tags every resource carries.
     pub tags: BTreeMap<String, String>,
 }
@@ -156,27 +176,26 @@ pub fn deployment(input: &WatchInput) -> Deployment {
     let (p, account) = (&input.partition, &input.account);
     let role_name = name_of(&input.role, "");
     let function_arn = format!("arn:{p}:lambda:{home}:{account}:function:{role_name}");
-    let forward_name = name_of(&input.role, "-fwd");
     let regions: BTreeSet<&str> = input.targets.iter().map(|t| t.0.as_str()).collect();
-    let forwarding = regions.iter().any(|r| *r != home);
-    let forward_role = forwarding.then(|| forward_role(input, &forward_name, home));
-    let bus = format!("arn:{p}:events:{home}:{account}:event-bus/default");
-    let forward_arn = format!("arn:{p}:iam::{account}:role/{forward_name}");
-    let mut rules = iam_rules(input, home, &function_arn);
-    rules.push(WatchRule {
-        schedule: Some(input.schedule.clone()),
-        ..rule(home, name_of(&input.role, "-tick"), None, &function_arn)
+    let forwarding = !input.config_rule && regions.iter().any(|r| *r != home);
+    let forward_name = name_of(&input.role, "-fwd");
+    let config_rule = input.config_rule.then(|| WatchConfigRule {
+        name: role_name.clone(),
+        region: home.into(),
+        function_arn: function_arn.clone(),
+        resource_types: [
+            "AWS::IAM::Role",
+            "AWS::IAM::Policy",
+            "AWS::Lambda::Function",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        frequency: frequency(&input.schedule).into(),
     });
-    // The home region's rules match every target: another region's events arrive forwarded.
-    if !input.targets.is_empty() {
-        rules.extend(lambda_rules(input, (None, home), &function_arn));
-    }
-    for region in regions.iter().filter(|r| **r != home) {
-        for mut r in lambda_rules(input, (Some(region), region), &bus) {
-            r.target_role = Some(forward_arn.clone());
-            rules.push(r);
-        }
-    }
+    let rules = match input.config_rule {
+        true => Vec::new(),
+        false => event_rules(input, (home, &regions), &function_arn),
+    };
     Deployment {
         role: WatchRole {
             name: role_name.clone(),
@@ -184,7 +203,7 @@ pub fn deployment(input: &WatchInput) -> Deployment {
             policy_name: "lambda-trust-watch-reads".into(),
             policy: reads_policy(input, home, &role_name),
         },
-        forward_role,
+        forward_role: forwarding.then(|| forward_role(input, &forward_name, home)),
         function: WatchFunction {
             arn: function_arn,
             region: home.into(),
@@ -199,10 +218,68 @@ pub fn deployment(input: &WatchInput) -> Deployment {
                 .collect(),
         },
         rules,
+        config_rule,
         tags: BTreeMap::from([
             ("managed-by".into(), "lambda-trust".into()),
             (WATCH_TAG.into(), input.role.clone()),
         ]),
+    }
+}
+
+/// The EventBridge engine's rules: IAM's calls and the schedule in the home region, Lambda's
+/// calls there for every target, and in each other region a rule forwarding its own.
+fn event_rules(
+    input: &WatchInput,
+    (home, regions): (&str, &BTreeSet<&str>),
+    function_arn: &str,
+) -> Vec<WatchRule> {
+    let (p, account) = (&input.partition, &input.account);
+    let bus = format!("arn:{p}:events:{home}:{account}:event-bus/default");
+    let forward_arn = format!(
+        "arn:{p}:iam::{account}:role/{}",
+        name_of(&input.role, "-fwd")
+    );
+    let mut rules = iam_rules(input, home, function_arn);
+    rules.push(WatchRule {
+        schedule: Some(input.schedule.clone()),
+        ..rule(home, name_of(&input.role, "-tick"), None, function_arn)
+    });
+    // The home region's rules match every target: another region's events arrive forwarded.
+    if !input.targets.is_empty() {
+        rules.extend(lambda_rules(input, (None, home), function_arn));
+    }
+    for region in regions.iter().filter(|r| **r != home) {
+        for mut r in lambda_rules(input, (Some(region), region), &bus) {
+            r.target_role = Some(forward_arn.clone());
+            rules.push(r);
+        }
+    }
+    rules
+}
+
+/// A Config rule's `MaximumExecutionFrequency` for `schedule`: the nearest of One_Hour,
+/// Three_Hours, Six_Hours, Twelve_Hours and TwentyFour_Hours at or above its period (a
+/// `cron(…)` schedule: One_Hour).
+pub fn frequency(schedule: &str) -> &'static str {
+    let hours = (schedule
+        .strip_prefix("rate(")
+        .and_then(|r| r.strip_suffix(')')))
+    .and_then(|r| r.split_once(' '))
+    .and_then(|(n, unit)| {
+        let n: f64 = n.parse().ok()?;
+        Some(match unit.trim_end_matches('s') {
+            "minute" => n / 60.0,
+            "hour" => n,
+            _ => n * 24.0,
+        })
+    })
+    .unwrap_or(1.0);
+    match hours {
+        h if h <= 1.0 => "One_Hour",
+        h if h <= 3.0 => "Three_Hours",
+        h if h <= 6.0 => "Six_Hours",
+        h if h <= 12.0 => "Twelve_Hours",
+        _ => "TwentyFour_Hours",
     }
 }
 
@@ -370,6 +447,11 @@ fn reads_policy(input: &WatchInput, home: &str, function: &str) -> Value {
             "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
             "Resource": format!("arn:{p}:logs:{home}:{account}:log-group:/aws/lambda/{function}:*")}),
     ];
+    if input.config_rule {
+        // PutEvaluations has no resource-level permission: `*` is the only resource it takes.
+        statements.push(json!({"Sid": "AnswerTheConfigRule", "Effect": "Allow",
+            "Action": "config:PutEvaluations", "Resource": "*"}));
+    }
     if let Some(topic) = &input.sns_topic {
         statements.push(json!({"Sid": "TellTheTopic", "Effect": "Allow",
             "Action": "sns:Publish", "Resource": topic}));
@@ -390,10 +472,11 @@ fn reads_policy(input: &WatchInput, home: &str, function: &str) -> Value {
     json!({"Version": "2012-10-17", "Statement": statements})
 }
 
-/// The writes the function's role may make: publishing (Security Hub, its SNS topic) and its
-/// own logs.
+/// The writes the function's role may make: publishing (Security Hub, its SNS topic, its
+/// Config rule's evaluations) and its own logs.
 const WRITES_ALLOWED: &[&str] = &[
     "securityhub:BatchImportFindings",
+    "config:PutEvaluations",
     "sns:Publish",
     "logs:CreateLogGroup",
     "logs:CreateLogStream",
@@ -536,6 +619,21 @@ pub struct Seen {
     pub function: Option<SeenFunction>,
     /// Every rule read under the deployment's names, in the regions read.
     pub rules: Vec<SeenRule>,
+    /// The Config rule under the deployment's name, in the function's region.
+    pub config_rule: Option<SeenConfigRule>,
+}
+
+/// A Config rule as read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SeenConfigRule {
+    /// The function it invokes (its source's identifier).
+    pub function_arn: String,
+    /// Its resource types.
+    pub resource_types: Vec<String>,
+    /// Its periodic evaluation's frequency.
+    pub frequency: Option<String>,
+    /// The watched role its tag names (`None`: not a watch's).
+    pub owner: Option<String>,
 }
 
 /// One write of `watch deploy` or `watch destroy`, in the order they run.
@@ -588,6 +686,25 @@ pub enum WatchOp {
         function: String,
         /// The rule.
         rule: WatchRule,
+    },
+    /// `config:PutConfigRule` (tagged).
+    PutConfigRule {
+        /// The rule.
+        rule: WatchConfigRule,
+    },
+    /// `lambda:AddPermission` for `config.amazonaws.com` from the account.
+    AllowConfig {
+        /// The function's name.
+        function: String,
+        /// The rule.
+        rule: WatchConfigRule,
+    },
+    /// `config:DeleteConfigRule`.
+    DeleteConfigRule {
+        /// Its region.
+        region: String,
+        /// Its name.
+        name: String,
     },
     /// `events:RemoveTargets` and `events:DeleteRule`.
     RemoveRule {
@@ -650,6 +767,18 @@ impl WatchOp {
                 format!("let rule {} invoke function {function}", rule.name)
             }
             WatchOp::RemoveRule { region, name } => format!("remove rule {name} ({region})"),
+            WatchOp::PutConfigRule { rule } => {
+                format!(
+                    "put Config rule {} ({}, {})",
+                    rule.name, rule.region, rule.frequency
+                )
+            }
+            WatchOp::AllowConfig { function, rule } => {
+                format!("let Config rule {} invoke function {function}", rule.name)
+            }
+            WatchOp::DeleteConfigRule { region, name } => {
+                format!("delete Config rule {name} ({region})")
+            }
             WatchOp::DeleteFunction { name, .. } => format!("delete function {name}"),
             WatchOp::DeleteRole { name, .. } => format!("delete role {name}"),
         }
@@ -680,6 +809,7 @@ pub fn plan(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, 
     }
     ops.extend(function_ops(&want.function, seen.function.as_ref(), role)?);
     ops.extend(rule_ops(want, seen, role)?);
+    ops.extend(config_rule_ops(want, seen, role)?);
     if let (None, Some(s)) = (&want.forward_role, &seen.forward_role) {
         if s.owner.as_deref() == Some(role) {
             ops.push(WatchOp::DeleteRole {
@@ -795,6 +925,52 @@ fn rule_ops(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, 
     Ok(ops)
 }
 
+/// The Config rule put and allowed to invoke the function where it is not; the watch's rule
+/// deleted when the engine is no longer `config-rule`.
+fn config_rule_ops(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, NotOurs> {
+    let mut ops = Vec::new();
+    match (&want.config_rule, &seen.config_rule) {
+        (Some(rule), found) => {
+            if let Some(r) = found {
+                ours(
+                    &r.owner,
+                    format!("Config rule {} ({})", rule.name, rule.region),
+                    role,
+                )?;
+            }
+            let same = found.as_ref().is_some_and(|r| {
+                r.function_arn == rule.function_arn
+                    && r.resource_types == rule.resource_types
+                    && r.frequency.as_deref() == Some(rule.frequency.as_str())
+            });
+            let statements = seen.function.as_ref().map(|s| &s.statements);
+            if !statements.is_some_and(|s| s.contains(&config_statement(&rule.name))) {
+                let function = want.function.name.clone();
+                ops.push(WatchOp::AllowConfig {
+                    function,
+                    rule: rule.clone(),
+                });
+            }
+            if !same {
+                ops.push(WatchOp::PutConfigRule { rule: rule.clone() });
+            }
+        }
+        (None, Some(r)) if r.owner.as_deref() == Some(role) => {
+            ops.push(WatchOp::DeleteConfigRule {
+                region: want.function.region.clone(),
+                name: want.function.name.clone(),
+            })
+        }
+        (None, _) => {}
+    }
+    Ok(ops)
+}
+
+/// The statement ID of the function's permission for its Config rule.
+pub fn config_statement(rule: &str) -> String {
+    format!("{rule}-config")
+}
+
 /// The writes that remove exactly the watch of `role` that `seen` holds: its rules, its
 /// function, its roles — each only when its tag names `role`.
 pub fn teardown(seen: &Seen, role: &str, want: &Deployment) -> Vec<WatchOp> {
@@ -806,6 +982,12 @@ pub fn teardown(seen: &Seen, role: &str, want: &Deployment) -> Vec<WatchOp> {
             name: r.name.clone(),
         })
         .collect();
+    if seen.config_rule.as_ref().is_some_and(|r| mine(&r.owner)) {
+        ops.push(WatchOp::DeleteConfigRule {
+            region: want.function.region.clone(),
+            name: want.function.name.clone(),
+        });
+    }
     if seen.function.as_ref().is_some_and(|f| mine(&f.owner)) {
         let f = &want.function;
         ops.push(WatchOp::DeleteFunction {
@@ -870,6 +1052,7 @@ mod tests {
             code_sha256: "abc=".into(),
             secret: Some("genesys/oauth".into()),
             sns_topic: Some(format!("arn:aws:sns:us-east-1:{account}:lambda-trust")),
+            config_rule: false,
             account_roles: Vec::new(),
         }
     }
@@ -907,6 +1090,7 @@ mod tests {
                     owner: Some(role.clone()),
                 })
                 .collect(),
+            config_rule: None,
         }
     }
 

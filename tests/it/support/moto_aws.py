@@ -99,6 +99,15 @@ DescribeConfigurationRecorders, BatchGetResourceConfig; RecordingMode):
   seconds is an item captured then; `lambda-trust-test:config-unprocessed` = N comes back in
   unprocessedResourceKeys the first N times.
 
+An AWS Config custom rule's evaluations (API Reference: PutEvaluations, Evaluation):
+- PutEvaluations outside test mode takes the evaluations the rule's function answers with
+  (moto: NotImplementedError, a 500): 1 to 100 evaluations, each with a ComplianceType of
+  COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE or INSUFFICIENT_DATA, a ComplianceResourceType of 1
+  to 256 and a ComplianceResourceId of 1 to 768 characters, an Annotation of at most 256 and an
+  OrderingTimestamp (ValidationException otherwise), and a ResultToken
+  (InvalidResultTokenException without one). The result token is AWS's opaque token of the
+  invocation; any given one is taken here (the tests hand the function the events).
+
 Amazon EventBridge (API Reference: PutRule; User Guide, "Amazon EventBridge quotas"):
 - An event pattern longer than the account's "Event pattern size" quota, 2,048 characters by
   default, is refused with a 400 (moto: any length). The model allows 4,096 (a
@@ -1123,6 +1132,50 @@ config_models.ConfigBackend.batch_get_resource_config = batch_get_resource_confi
 config_models.ConfigBackend.put_configuration_aggregator = put_configuration_aggregator
 config_models.ConfigBackend.list_aggregate_discovered_resources = list_aggregate_discovered_resources
 config_models.ConfigBackend.batch_get_aggregate_resource_config = batch_get_aggregate_resource_config
+
+# ------------------------------------------------------------------ Config rule evaluations
+
+from moto.config.exceptions import InvalidResultTokenException  # noqa: E402
+from moto.config.exceptions import ValidationException as ConfigValidationException  # noqa: E402
+
+COMPLIANCE_TYPES = {"COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE", "INSUFFICIENT_DATA"}
+_put_evaluations = config_models.ConfigBackend.put_evaluations
+
+
+def evaluation_problem(e):
+    if e.get("ComplianceType") not in COMPLIANCE_TYPES:
+        return f"ComplianceType {e.get('ComplianceType')!r} is not one of {sorted(COMPLIANCE_TYPES)}"
+    if not 1 <= len(e.get("ComplianceResourceType") or "") <= 256:
+        return "ComplianceResourceType must have length between 1 and 256"
+    if not 1 <= len(e.get("ComplianceResourceId") or "") <= 768:
+        return "ComplianceResourceId must have length between 1 and 768"
+    if len(e.get("Annotation") or "") > 256:
+        return "Annotation must have length less than or equal to 256"
+    if e.get("OrderingTimestamp") is None:
+        return "OrderingTimestamp is required"
+    return None
+
+
+def put_evaluations(self, evaluations=None, result_token=None, test_mode=False):
+    if test_mode or not evaluations:
+        return _put_evaluations(self, evaluations, result_token, test_mode)
+    if not result_token:
+        raise InvalidResultTokenException()
+    if len(evaluations) > 100:
+        raise ConfigValidationException(
+            "1 validation error detected: Value at 'evaluations' failed to satisfy constraint: "
+            "Member must have length less than or equal to 100")
+    for e in evaluations:
+        problem = evaluation_problem(e)
+        if problem:
+            raise ConfigValidationException(f"1 validation error detected: {problem}")
+    if not hasattr(self, "evaluations_answered"):
+        self.evaluations_answered = []
+    self.evaluations_answered.extend(evaluations)
+    return {"FailedEvaluations": []}
+
+
+config_models.ConfigBackend.put_evaluations = put_evaluations
 
 # ------------------------------------------------------------------ EventBridge
 
