@@ -397,6 +397,20 @@ async fn genesys_check(
     }))
 }
 
+/// The Genesys side alone, read against a kept AWS reading (`watch`, after one of the org's
+/// audit events): signed in, read and judged as `check` does.
+pub(crate) async fn genesys_again(
+    clients: &crate::aws::Clients,
+    prepared: &aws_prepare::Prepared,
+    events: &dyn Events,
+) -> Result<Option<GenesysChecked>> {
+    let early = match genesys_live::sign_in(clients, &prepared.loaded.config, events).await? {
+        Some(signed_in) => GenesysEarly::Later(Box::new(signed_in)),
+        None => GenesysEarly::Off,
+    };
+    genesys_check(early, prepared, events, false).await
+}
+
 /// With environments: the live role's failed isolation claims (another environment's org
 /// admitted, or its functions invokable), as findings naming both environments; no call.
 fn other_environments(

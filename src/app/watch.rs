@@ -54,6 +54,8 @@ pub(crate) enum Reread {
     Role,
     /// The role and one target's policy.
     Function,
+    /// The Genesys Cloud side.
+    Genesys,
     /// Nothing: the event changed nothing watched.
     Nothing,
 }
@@ -82,6 +84,7 @@ impl WatchRun {
         let all = format!("{}{}/", hub::WATCH_PREFIX, self.role_name);
         match self.reread {
             Reread::Everything => all,
+            Reread::Genesys => format!("{all}genesys/"),
             _ => format!("{all}aws/"),
         }
     }
@@ -131,6 +134,14 @@ impl Watcher {
             Change::Function { arn, .. } => {
                 let report = self.reread(&clients, Some(arn.as_str()), &change).await;
                 (Reread::Function, Some(report))
+            }
+            Change::Genesys { .. } if self.kept.is_some() => {
+                let report = self.genesys_again(&clients, events).await;
+                (Reread::Genesys, Some(report))
+            }
+            Change::Genesys { .. } => {
+                let report = self.read_all(settings, events, &clients).await;
+                (Reread::Everything, Some(report))
             }
         };
         let desired = self.kept.as_ref().map(|k| &k.prepared.desired);
@@ -187,6 +198,27 @@ impl Watcher {
         }
         let mut report = check::judge(&name, reading, None);
         report.environment = self.file.env.clone();
+        report
+    }
+
+    /// The Genesys Cloud side again, against the kept AWS reading; judged alone.
+    async fn genesys_again(&mut self, clients: &Clients, events: &dyn Events) -> ConfigReport {
+        let name = self.file.path.display().to_string();
+        let Some(kept) = self.kept.as_ref() else {
+            return ConfigReport::error(&name, "no reading to judge the event with".into());
+        };
+        let genesys = check::genesys_again(clients, &kept.prepared, events).await;
+        let reading = Reading {
+            prepared: kept.prepared.clone(),
+            region: kept.region.clone(),
+            aws: None,
+            genesys,
+        };
+        let mut report = check::judge(&name, reading, Some(Side::Genesys));
+        report.environment = self.file.env.clone();
+        report
+            .notes
+            .push("watch: the Genesys Cloud side read again after its audit event; AWS is judged on its own events".into());
         report
     }
 

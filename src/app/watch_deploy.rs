@@ -71,6 +71,7 @@ fn watch_input(
             .and_then(|w| w.schedule.clone())
             .unwrap_or_else(|| crate::config::DEFAULT_WATCH_SCHEDULE.into()),
         sns_topic: config.watch.as_ref().and_then(|w| w.sns_topic.clone()),
+        genesys_bus: (config.watch.as_ref()).and_then(|w| w.genesys_event_bus.clone()),
         config_rule: (config.watch.as_ref()).and_then(|w| w.engine)
             == Some(crate::config::WatchEngine::ConfigRule),
         architecture: architecture.to_owned(),
@@ -149,12 +150,13 @@ fn notes_of(want: &Deployment, genesys: bool) -> Vec<String> {
         ));
     }
     if want.forward_role.is_some() {
-        notes.push(
-            "targets in other regions forward their Lambda events to its default event bus".into(),
-        );
+        notes.push("other regions forward their events to its default event bus".into());
     }
-    if genesys {
-        notes.push("the Genesys Cloud side is read on the schedule".into());
+    let genesys_rule = want.rules.iter().any(|r| r.bus.is_some());
+    if genesys && genesys_rule {
+        notes.push("the Genesys Cloud side is read again on its org's audit events of the integration, its credential and its actions, and on the schedule".into());
+    } else if genesys {
+        notes.push("the Genesys Cloud side is read on the schedule only: give [watch].genesys_event_bus for its audit events".into());
     }
     notes
 }

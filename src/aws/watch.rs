@@ -15,7 +15,7 @@ use super::{has_code, AwsError, Clients};
 use lambda_trust_iam::decode_document;
 use lambda_trust_provision::watch_deploy::{
     config_statement, forward_role_name, rule_prefix, Deployment, Seen, SeenFunction, SeenRole,
-    SeenRule, WatchFunction, WatchOp, WATCH_TAG,
+    SeenRule, WatchFunction, WatchOp, WatchRule, WATCH_TAG,
 };
 
 /// What is live of the watch of `role` whose deployment is `want`: read at once in IAM, in
@@ -25,8 +25,16 @@ pub(crate) async fn seen(
     want: &Deployment,
     role: &str,
 ) -> Result<Seen, AwsError> {
-    let regions: BTreeSet<&str> = want.rules.iter().map(|r| r.region.as_str()).collect();
-    let rules = try_join_all(regions.into_iter().map(|r| rules_in(clients, r, role)));
+    // Each region's default bus, and each other bus a rule is on (the Genesys Cloud org's).
+    let buses: BTreeSet<(&str, Option<&str>)> = (want.rules.iter())
+        .flat_map(|r| {
+            [
+                (r.region.as_str(), None),
+                (r.region.as_str(), r.bus.as_deref()),
+            ]
+        })
+        .collect();
+    let rules = try_join_all(buses.into_iter().map(|b| rules_in(clients, b, role)));
     let forward_name = forward_role_name(role);
     let f = &want.function;
     let (main, forward, function, rules, config_rule) = tokio::join!(
@@ -129,12 +137,17 @@ fn statement_ids(policy: &str) -> BTreeSet<String> {
 }
 
 /// The rules named like the watch's in `region`, each with its target and its owner tag.
-async fn rules_in(clients: &Clients, region: &str, role: &str) -> Result<Vec<SeenRule>, AwsError> {
+async fn rules_in(
+    clients: &Clients,
+    (region, bus): (&str, Option<&str>),
+    role: &str,
+) -> Result<Vec<SeenRule>, AwsError> {
     let events = clients.events(region);
     let (mut found, mut token) = (Vec::new(), None::<String>);
     loop {
         let out = (events.list_rules())
             .name_prefix(rule_prefix(role))
+            .set_event_bus_name(bus.map(bus_name))
             .set_next_token(token.take())
             .send()
             .await
@@ -149,7 +162,10 @@ async fn rules_in(clients: &Clients, region: &str, role: &str) -> Result<Vec<See
         let name = r.name().unwrap_or_default();
         let arn = r.arn().unwrap_or_default();
         let (targets, tags) = tokio::join!(
-            events.list_targets_by_rule().rule(name).send(),
+            (events.list_targets_by_rule())
+                .rule(name)
+                .set_event_bus_name(bus.map(bus_name))
+                .send(),
             events.list_tags_for_resource().resource_arn(arn).send(),
         );
         let targets = targets.map_err(|e| AwsError::from_sdk("events:ListTargetsByRule", e))?;
@@ -167,6 +183,7 @@ async fn rules_in(clients: &Clients, region: &str, role: &str) -> Result<Vec<See
                 .iter()
                 .find(|t| t.key() == WATCH_TAG)
                 .map(|t| t.value().to_owned()),
+            bus: bus.map(str::to_owned),
         })
     });
     try_join_all(reads).await
@@ -228,7 +245,9 @@ async fn apply_one(
             Ok(1)
         }
         WatchOp::DeleteRole { name, policy_name } => delete_role(clients, name, policy_name).await,
-        WatchOp::RemoveRule { region, name } => remove_rule(clients, region, name).await,
+        WatchOp::RemoveRule { region, name, bus } => {
+            remove_rule(clients, (region, bus.as_deref()), name).await
+        }
         WatchOp::PutRule { .. } | WatchOp::PutTarget { .. } => put_rule(clients, op, tags).await,
         WatchOp::PutConfigRule { rule } => super::config_rule::put(clients, rule, tags).await,
         WatchOp::DeleteConfigRule { region, name } => {
@@ -259,10 +278,15 @@ async fn delete_role(clients: &Clients, name: &str, policy: &str) -> Result<usiz
     Ok(2)
 }
 
-async fn remove_rule(clients: &Clients, region: &str, name: &str) -> Result<usize, AwsError> {
+async fn remove_rule(
+    clients: &Clients,
+    (region, bus): (&str, Option<&str>),
+    name: &str,
+) -> Result<usize, AwsError> {
     let events = clients.events(region);
     (events.remove_targets())
         .rule(name)
+        .set_event_bus_name(bus.map(bus_name))
         .ids(TARGET_ID)
         .send()
         .await
@@ -270,6 +294,7 @@ async fn remove_rule(clients: &Clients, region: &str, name: &str) -> Result<usiz
     events
         .delete_rule()
         .name(name)
+        .set_event_bus_name(bus.map(bus_name))
         .send()
         .await
         .map_err(|e| AwsError::from_sdk("events:DeleteRule", e))?;
@@ -291,6 +316,7 @@ async fn put_rule(
                 .map(|(k, v)| RuleTag::builder().key(k).value(v).build());
             (clients.events(&rule.region).put_rule())
                 .name(&rule.name)
+                .set_event_bus_name(rule.bus.as_deref().map(bus_name))
                 .description(
                     "lambda-trust watch: hands the watching function what can change the proof",
                 )
@@ -301,42 +327,38 @@ async fn put_rule(
                 .send()
                 .await
                 .map_err(|e| AwsError::from_sdk("events:PutRule", e))?;
+            Ok(1)
         }
-        WatchOp::PutTarget { rule } => {
-            let target = Target::builder()
-                .id(TARGET_ID)
-                .arn(&rule.target)
-                .set_role_arn(rule.target_role.clone())
-                .build()
-                .map_err(|e| AwsError {
-                    operation: "events:PutTargets",
-                    code: None,
-                    message: e.to_string(),
-                    hint: None,
-                })?;
-            let out = (clients.events(&rule.region).put_targets())
-                .rule(&rule.name)
-                .targets(target)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("events:PutTargets", e))?;
-            if out.failed_entry_count() > 0 {
-                let why = out
-                    .failed_entries()
-                    .first()
-                    .and_then(|f| f.error_message())
-                    .unwrap_or("refused");
-                return Err(AwsError {
-                    operation: "events:PutTargets",
-                    code: None,
-                    message: why.into(),
-                    hint: None,
-                });
-            }
-        }
-        _ => return Ok(0),
+        WatchOp::PutTarget { rule } => put_target(clients, rule).await,
+        _ => Ok(0),
     }
-    Ok(1)
+}
+
+/// `events:PutTargets` of the rule's one target; a `FailedEntries` entry is the error.
+async fn put_target(clients: &Clients, rule: &WatchRule) -> Result<usize, AwsError> {
+    let refused = |message: String| AwsError {
+        operation: "events:PutTargets",
+        code: None,
+        message,
+        hint: None,
+    };
+    let target = Target::builder()
+        .id(TARGET_ID)
+        .arn(&rule.target)
+        .set_role_arn(rule.target_role.clone())
+        .build()
+        .map_err(|e| refused(e.to_string()))?;
+    let out = (clients.events(&rule.region).put_targets())
+        .rule(&rule.name)
+        .set_event_bus_name(rule.bus.as_deref().map(bus_name))
+        .targets(target)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("events:PutTargets", e))?;
+    match out.failed_entries().first() {
+        Some(f) => Err(refused(f.error_message().unwrap_or("refused").to_owned())),
+        None => Ok(1),
+    }
 }
 
 async fn function_op(
@@ -395,7 +417,7 @@ async fn function_op(
     }
 }
 
-fn rule_arn(clients: &Clients, rule: &lambda_trust_provision::watch_deploy::WatchRule) -> String {
+fn rule_arn(clients: &Clients, rule: &WatchRule) -> String {
     // The function's ARN names the partition and account the rule shares.
     let parts: Vec<&str> = rule.target.split(':').collect();
     let (partition, account) = match parts.as_slice() {
@@ -535,4 +557,12 @@ async fn allow(
         .await
         .map_err(|e| AwsError::from_sdk("lambda:AddPermission", e))?;
     Ok(1)
+}
+
+/// The name of the event bus whose ARN is `arn` (a partner bus's name holds `/`, which the
+/// ARN's last segment does not delimit): what `EventBusName` is given.
+fn bus_name(arn: &str) -> String {
+    arn.split_once(":event-bus/")
+        .map_or(arn, |(_, name)| name)
+        .to_owned()
 }

@@ -82,13 +82,16 @@ fn reread(r: Reread) -> &'static str {
         Reread::Everything => "everything",
         Reread::Role => "role",
         Reread::Function => "role-and-function",
+        Reread::Genesys => "genesys",
         Reread::Nothing => "nothing",
     }
 }
 
 fn changed_by(change: &Change) -> Option<&str> {
     match change {
-        Change::Role { call } | Change::Function { call, .. } => call.by.as_deref(),
+        Change::Role { call } | Change::Function { call, .. } | Change::Genesys { call } => {
+            call.by.as_deref()
+        }
         _ => None,
     }
 }

@@ -1616,3 +1616,25 @@ assert names == ["at-quota"], names
 "#;
     run_python(code, &moto);
 }
+
+/// A partner event bus (a SaaS partner's, `aws.partner/…`) is found by its whole name and by
+/// its ARN, as on AWS.
+#[test]
+fn a_partner_event_bus_is_named_by_its_whole_name_or_its_arn() {
+    let moto = MotoServer::start();
+    let code = r#"
+import boto3, json, sys
+events = boto3.client("events", endpoint_url=sys.argv[1], region_name="us-east-1",
+    aws_access_key_id="testing", aws_secret_access_key="testing")
+name = "aws.partner/genesys.com/cloud/org-1/watch"
+events.create_partner_event_source(Name=name, Account="123456789012")
+arn = events.create_event_bus(Name=name, EventSourceName=name)["EventBusArn"]
+events.put_rule(Name="by-name", EventBusName=name, EventPattern=json.dumps({"source": [{"prefix": "aws.partner/"}]}))
+events.put_rule(Name="by-arn", EventBusName=arn, EventPattern=json.dumps({"source": [{"prefix": "aws.partner/"}]}))
+for bus in (name, arn):
+    names = sorted(r["Name"] for r in events.list_rules(EventBusName=bus)["Rules"])
+    assert names == ["by-arn", "by-name"], (bus, names)
+assert [r["Name"] for r in events.list_rules()["Rules"]] == [], "the default bus holds none"
+"#;
+    run_python(code, &moto);
+}

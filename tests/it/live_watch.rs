@@ -371,3 +371,82 @@ print(json.dumps([[r["ConfigRuleName"], r["Source"]["SourceIdentifier"], r.get("
     let rules: Value = serde_json::from_str(&python(&env, code, &[])).unwrap();
     assert_eq!(rules, json!([]));
 }
+
+/// An event of the Genesys Cloud org's Amazon EventBridge integration: the audit topic of an
+/// entity, as its partner event source delivers it.
+fn genesys_audit_event(entity_type: &str, action: &str, id: &str) -> Value {
+    let topic = format!("v2.audits.entitytype.{entity_type}.entityid.{id}");
+    json!({"version": "0", "id": "0d6ae1a5-6c0a-4e5b-9d1c-7f1e2a3b4c5d", "detail-type": topic,
+        "source": "aws.partner/genesys.com/cloud/org-1/watch", "account": ACCOUNT,
+        "time": "2026-11-26T10:05:00Z", "region": "us-east-1", "resources": [],
+        "detail": {"topicName": topic, "version": "2", "eventBody": {
+            "id": "a1", "serviceName": "Integrations", "entityType": entity_type,
+            "action": action, "entity": {"id": id}, "user": {"id": "admin-1"},
+            "eventDate": "2026-11-26T10:04:59Z", "status": "SUCCESS"}}})
+}
+
+#[test]
+fn an_audit_event_of_the_orgs_action_rereads_the_genesys_side_alone() {
+    use support::genesys::GenesysFake;
+    let env = setup(&["lookup"]);
+    let fake = GenesysFake::start_with_aws(&env.moto.url(), EXT);
+    let mut text = config(&["lookup"], "");
+    text.push_str(
+        "\n[genesys]\nintegration = \"AWS Lambda (lambda-trust)\"\ncategory = \"Lambda\"\n",
+    );
+    env.write_config(&text);
+    let envs = fake.env();
+    let extra: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let config = env.config_path();
+    let applied = env.run_env(
+        &["apply", "--yes", "--config", config.to_str().unwrap()],
+        &extra,
+    );
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    enable_hub(&env, ACCOUNT);
+    let api = RuntimeApi::start();
+    let _function = Function::start_with(&env, &api, &envs);
+    let tick = invoke(&api, &schedule_tick());
+    assert_eq!(tick["verdict"]["status"], "ok", "{tick:#}");
+
+    // Someone deletes the data action in Genesys Cloud.
+    let token = fake.token();
+    let actions = fake
+        .api(&token, "GET", "/api/v2/integrations/actions", None)
+        .json();
+    let id = actions["entities"][0]["id"]
+        .as_str()
+        .expect("an action")
+        .to_owned();
+    let gone = fake.api(
+        &token,
+        "DELETE",
+        &format!("/api/v2/integrations/actions/{id}"),
+        None,
+    );
+    assert!(gone.is_success(), "{}", gone.text());
+    env.proxy.clear();
+    let run = invoke(&api, &genesys_audit_event("Action", "Delete", &id));
+    assert_eq!(run["reread"], "genesys", "{run:#}");
+    assert_eq!(run["verdict"]["status"], "drift", "{run:#}");
+    // AWS is not read again: only Security Hub is written.
+    let aws: Vec<String> = (env.proxy.operations().into_iter())
+        .filter(|o| !o.starts_with("securityhub:"))
+        .collect();
+    assert_eq!(aws, Vec::<String>::new());
+    let active = watch_findings(&env, "ACTIVE");
+    let genesys = format!("lambda-trust/watch/{ROLE}/genesys/");
+    assert!(
+        active.iter().any(|f| f["GeneratorId"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with(&genesys)),
+        "{active:#?}"
+    );
+    assert!(
+        active
+            .iter()
+            .any(|f| f["ProductFields"]["lambda-trust/ChangedBy"] == "Genesys Cloud user admin-1"),
+        "{active:#?}"
+    );
+}

@@ -334,3 +334,46 @@ print(events.describe_rule(Name=sys.argv[2])["ScheduleExpression"])
         lint.stderr
     );
 }
+
+#[test]
+fn the_genesys_orgs_event_bus_gets_a_rule_of_the_watch_and_destroy_removes_it() {
+    let env = setup(&["lookup"]);
+    let name = "aws.partner/genesys.com/cloud/org-1/watch";
+    let code = r#"
+import boto3
+events = boto3.client("events", endpoint_url=sys.argv[1], region_name="us-east-1",
+    aws_access_key_id="testing", aws_secret_access_key="testing")
+# The org's EventBridge integration makes the partner event source; associating it makes the bus.
+events.create_partner_event_source(Name=sys.argv[2], Account="123456789012")
+print(events.create_event_bus(Name=sys.argv[2], EventSourceName=sys.argv[2])["EventBusArn"])
+"#;
+    let bus = python(&env, code, &[name]).trim().to_owned();
+    let base = config(&["lookup"], "");
+    env.write_config(&format!("{base}\n[watch]\ngenesys_event_bus = \"{bus}\"\n"));
+    env.expect(&["apply", "--yes"], 0);
+    let pkg = package(&env, false);
+    env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
+    let list = r#"
+import boto3
+events = boto3.client("events", endpoint_url=sys.argv[1], region_name="us-east-1",
+    aws_access_key_id="testing", aws_secret_access_key="testing")
+rules = events.list_rules(EventBusName=sys.argv[2])["Rules"]
+print(json.dumps([[r["Name"], json.loads(r["EventPattern"])["detail-type"]] for r in rules]))
+"#;
+    let rules: Value = serde_json::from_str(&python(&env, list, &[name])).unwrap();
+    assert_eq!(
+        rules[0][0], "lambda-trust-watch-GenesysLambdaInvoker-genesys",
+        "{rules}"
+    );
+    assert!(
+        rules[0][1]
+            .to_string()
+            .contains("v2.audits.entitytype.Action"),
+        "{rules}"
+    );
+    let (_, writes) = env.writes_of(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
+    assert_eq!(writes, 0);
+    env.expect(&["watch", "destroy", "--yes"], 0);
+    let rules: Value = serde_json::from_str(&python(&env, list, &[name])).unwrap();
+    assert_eq!(rules, serde_json::json!([]));
+}

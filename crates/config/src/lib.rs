@@ -121,6 +121,11 @@ pub struct WatchConfig {
     /// An SNS topic's ARN, told of each change of the result (a finding found or resolved).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sns_topic: Option<String>,
+    /// The ARN of the event bus of the Genesys Cloud org's Amazon EventBridge integration:
+    /// its audit events of the integration, its credential and its actions re-prove the
+    /// Genesys Cloud side as they happen (`eventbridge` engine).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub genesys_event_bus: Option<String>,
     /// What hands the function its events: `eventbridge` (CloudTrail's events, the default) or
     /// `config-rule` (an AWS Config custom rule's change notifications).
     #[serde(default, skip_serializing_if = "Option::is_none")]

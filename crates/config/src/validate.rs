@@ -368,6 +368,21 @@ impl Validator {
                 );
             }
         }
+        if let Some(bus) = &watch.genesys_event_bus {
+            let parts: Vec<&str> = bus.splitn(6, ':').collect();
+            let ok = matches!(parts.as_slice(), ["arn", _, "events", r, a, name]
+                if !r.is_empty() && is_account_id(a) && name.starts_with("event-bus/aws.partner/genesys.com/"));
+            if !ok || config_rule {
+                self.problem(
+                    "watch.genesys_event_bus",
+                    format!(
+                        "{} is not the ARN of a Genesys Cloud partner event bus (arn:aws:events:REGION:ACCOUNT:event-bus/aws.partner/genesys.com/…){}",
+                        show(bus),
+                        if config_rule { ", or is given with the config-rule engine, which has no EventBridge rule" } else { "" }
+                    ),
+                );
+            }
+        }
         if let Some(topic) = &watch.sns_topic {
             let parts: Vec<&str> = topic.split(':').collect();
             let arn = matches!(parts.as_slice(), ["arn", _, "sns", r, a, n] if !r.is_empty() && is_account_id(a) && !n.is_empty());

@@ -93,6 +93,12 @@ pub enum Change {
         /// The call.
         call: Call,
     },
+    /// The Genesys Cloud org's integration, credential or actions (its audit event): the
+    /// Genesys Cloud side is read again; AWS is not.
+    Genesys {
+        /// The change, as the audit event says it.
+        call: Call,
+    },
     /// Nothing watched changed: a call that failed, or one on another role or function.
     Nothing {
         /// Why, in a phrase.
@@ -211,6 +217,10 @@ pub fn classify(event: &Value, watched: &Watched) -> Change {
     }
     let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
     let kind = text(event, "detail-type").unwrap_or_default();
+    let source = text(event, "source").unwrap_or_default();
+    if source.starts_with("aws.partner/genesys.com") {
+        return genesys_change(event, &kind);
+    }
     if kind == "Scheduled Event" {
         return Change::Everything {
             why: "the schedule".into(),
@@ -247,6 +257,33 @@ pub fn classify(event: &Value, watched: &Watched) -> Change {
                 "a call from {} this watch does not scope",
                 other.unwrap_or("?")
             ),
+        },
+    }
+}
+
+/// The prefixes of the Genesys Cloud audit topics (its Amazon EventBridge integration's
+/// `v2.audits.entitytype.{type}.entityid.{id}`) that can change the Genesys side of the proof:
+/// the integration, its credential, its actions and their drafts.
+pub const GENESYS_TOPICS: &[&str] = &[
+    "v2.audits.entitytype.Integration.",
+    "v2.audits.entitytype.Credential.",
+    "v2.audits.entitytype.Action",
+];
+
+fn genesys_change(event: &Value, topic: &str) -> Change {
+    if !GENESYS_TOPICS.iter().any(|t| topic.starts_with(t)) {
+        return Change::Nothing {
+            why: format!("{topic} is not the integration's, its credential's or its actions'"),
+        };
+    }
+    let body = &event["detail"]["eventBody"];
+    let text = |v: &Value| v.as_str().map(str::to_owned);
+    let what = [&body["entityType"], &body["action"]].map(|v| v.as_str().unwrap_or("?"));
+    Change::Genesys {
+        call: Call {
+            event: format!("Genesys Cloud: {} {}", what[0], what[1]),
+            by: text(&body["user"]["id"]).map(|id| format!("Genesys Cloud user {id}")),
+            at: text(&body["eventDate"]).or_else(|| text(&event["time"])),
         },
     }
 }
@@ -481,6 +518,26 @@ mod tests {
         assert_eq!(rule_event(&tick).unwrap().resource_type, "AWS::::Account");
         assert_eq!(compliance(Some("drift")), "NON_COMPLIANT");
         assert_eq!(compliance(None), "NOT_APPLICABLE");
+    }
+
+    #[test]
+    fn an_audit_event_of_the_orgs_actions_rereads_the_genesys_side_and_says_who() {
+        let event = json!({"version": "0", "detail-type": "v2.audits.entitytype.Action.entityid.abc",
+            "source": "aws.partner/genesys.com/cloud/org/watch", "time": "2026-11-26T10:05:00Z",
+            "detail": {"topicName": "v2.audits.entitytype.Action.entityid.abc", "eventBody": {
+                "entityType": "Action", "action": "Update", "user": {"id": "u-1"},
+                "eventDate": "2026-11-26T10:04:59Z"}}});
+        let Change::Genesys { call } = classify(&event, &watched()) else {
+            panic!("not the Genesys side");
+        };
+        assert_eq!(call.event, "Genesys Cloud: Action Update");
+        assert_eq!(call.by.as_deref(), Some("Genesys Cloud user u-1"));
+        let mut queue = event.clone();
+        queue["detail-type"] = json!("v2.audits.entitytype.Queue.entityid.q");
+        assert!(matches!(
+            classify(&queue, &watched()),
+            Change::Nothing { .. }
+        ));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::watch::{FUNCTION_CALLS, POLICY_CALLS, ROLE_CALLS};
+use crate::watch::{FUNCTION_CALLS, GENESYS_TOPICS, POLICY_CALLS, ROLE_CALLS};
 use lambda_trust_iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
 
 /// The tag every resource of a watch carries, its value the watched role's name: what
@@ -55,6 +55,10 @@ pub struct WatchInput {
     pub sns_topic: Option<String>,
     /// `[watch].engine`: EventBridge rules, or an AWS Config custom rule.
     pub config_rule: bool,
+    /// `[watch].genesys_event_bus`: the ARN of the event bus of the Genesys Cloud org's Amazon
+    /// EventBridge integration, whose audit events of the integration, its credential and its
+    /// actions the function is handed.
+    pub genesys_bus: Option<String>,
     /// `[genesys].oauth_secret`: the one secret the function may read.
     pub secret: Option<String>,
     /// Roles of `[aws.accounts]` the function assumes to read other accounts.
@@ -92,6 +96,9 @@ pub struct WatchRule {
     /// The role EventBridge sends a forwarded event with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_role: Option<String>,
+    /// The event bus it is on (its ARN); `None`: the region's default bus.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bus: Option<String>,
 }
 
 /// The watching function.
@@ -177,7 +184,12 @@ pub fn deployment(input: &WatchInput) -> Deployment {
     let role_name = name_of(&input.role, "");
     let function_arn = format!("arn:{p}:lambda:{home}:{account}:function:{role_name}");
     let regions: BTreeSet<&str> = input.targets.iter().map(|t| t.0.as_str()).collect();
-    let forwarding = !input.config_rule && regions.iter().any(|r| *r != home);
+    let genesys_region = input
+        .genesys_bus
+        .as_deref()
+        .and_then(|b| b.split(':').nth(3));
+    let forwarding = !input.config_rule
+        && (regions.iter().any(|r| *r != home) || genesys_region.is_some_and(|r| r != home));
     let forward_name = name_of(&input.role, "-fwd");
     let config_rule = input.config_rule.then(|| WatchConfigRule {
         name: role_name.clone(),
@@ -254,7 +266,42 @@ fn event_rules(
             rules.push(r);
         }
     }
+    if let Some(genesys) = &input.genesys_bus {
+        rules.extend(genesys_rules(
+            input,
+            (home, genesys),
+            function_arn,
+            (&bus, &forward_arn),
+        ));
+    }
     rules
+}
+
+/// Genesys Cloud's audit events of the integration, its credential and its actions
+/// (`v2.audits.entitytype.{Integration,Credential,Action,ActionDraft}.entityid.{id}`, its
+/// Amazon EventBridge integration's topics): a rule on the org's event bus, aimed at the
+/// function — or, in another region, forwarding to the home region's default bus, where a
+/// second rule takes them to the function.
+fn genesys_rules(
+    input: &WatchInput,
+    (home, bus_arn): (&str, &str),
+    function_arn: &str,
+    (home_bus, forward_arn): (&str, &str),
+) -> Vec<WatchRule> {
+    let region = bus_arn.split(':').nth(3).unwrap_or(home);
+    let pattern = json!({
+        "source": [{"prefix": "aws.partner/genesys.com"}],
+        "detail-type": GENESYS_TOPICS.iter().map(|t| json!({"prefix": t})).collect::<Vec<_>>(),
+    });
+    let name = name_of(&input.role, "-genesys");
+    let mut on_bus = rule(region, name.clone(), Some(pattern.clone()), function_arn);
+    on_bus.bus = Some(bus_arn.to_owned());
+    if region == home {
+        return vec![on_bus];
+    }
+    on_bus.target = home_bus.to_owned();
+    on_bus.target_role = Some(forward_arn.to_owned());
+    vec![on_bus, rule(home, name, Some(pattern), function_arn)]
 }
 
 /// A Config rule's `MaximumExecutionFrequency` for `schedule`: the nearest of One_Hour,
@@ -291,6 +338,7 @@ fn rule(region: &str, name: String, pattern: Option<Value>, target: &str) -> Wat
         schedule: None,
         target: target.into(),
         target_role: None,
+        bus: None,
     }
 }
 
@@ -606,6 +654,8 @@ pub struct SeenRule {
     pub target_role: Option<String>,
     /// The watched role its tag names (`None`: not a watch's).
     pub owner: Option<String>,
+    /// The event bus it is on (its ARN); `None`: the default bus.
+    pub bus: Option<String>,
 }
 
 /// What is live of a deployment, by name.
@@ -712,6 +762,8 @@ pub enum WatchOp {
         region: String,
         /// Its name.
         name: String,
+        /// Its event bus (`None`: the default bus).
+        bus: Option<String>,
     },
     /// `lambda:DeleteFunction`.
     DeleteFunction {
@@ -766,7 +818,7 @@ impl WatchOp {
             WatchOp::AllowRule { function, rule } => {
                 format!("let rule {} invoke function {function}", rule.name)
             }
-            WatchOp::RemoveRule { region, name } => format!("remove rule {name} ({region})"),
+            WatchOp::RemoveRule { region, name, .. } => format!("remove rule {name} ({region})"),
             WatchOp::PutConfigRule { rule } => {
                 format!(
                     "put Config rule {} ({}, {})",
@@ -892,7 +944,8 @@ fn rule_ops(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, 
     let statements = seen.function.as_ref().map(|s| &s.statements);
     let mut ops = Vec::new();
     for rule in &want.rules {
-        let found = (seen.rules.iter()).find(|r| r.region == rule.region && r.name == rule.name);
+        let found = (seen.rules.iter())
+            .find(|r| r.region == rule.region && r.name == rule.name && r.bus == rule.bus);
         if let Some(r) = found {
             ours(&r.owner, format!("rule {} ({})", r.name, r.region), role)?;
         }
@@ -914,11 +967,13 @@ fn rule_ops(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, 
         }
     }
     for r in &seen.rules {
-        let wanted = (want.rules.iter()).any(|w| w.region == r.region && w.name == r.name);
+        let wanted =
+            (want.rules.iter()).any(|w| w.region == r.region && w.name == r.name && w.bus == r.bus);
         if !wanted && r.owner.as_deref() == Some(role) {
             ops.push(WatchOp::RemoveRule {
                 region: r.region.clone(),
                 name: r.name.clone(),
+                bus: r.bus.clone(),
             });
         }
     }
@@ -980,6 +1035,7 @@ pub fn teardown(seen: &Seen, role: &str, want: &Deployment) -> Vec<WatchOp> {
         .map(|r| WatchOp::RemoveRule {
             region: r.region.clone(),
             name: r.name.clone(),
+            bus: r.bus.clone(),
         })
         .collect();
     if seen.config_rule.as_ref().is_some_and(|r| mine(&r.owner)) {
@@ -1053,6 +1109,7 @@ mod tests {
             secret: Some("genesys/oauth".into()),
             sns_topic: Some(format!("arn:aws:sns:us-east-1:{account}:lambda-trust")),
             config_rule: false,
+            genesys_bus: None,
             account_roles: Vec::new(),
         }
     }
@@ -1087,6 +1144,7 @@ mod tests {
                     schedule: r.schedule.clone(),
                     target: Some(r.target.clone()),
                     target_role: r.target_role.clone(),
+                    bus: r.bus.clone(),
                     owner: Some(role.clone()),
                 })
                 .collect(),
@@ -1166,6 +1224,29 @@ mod tests {
             })
             .sum();
         assert_eq!(named, 1000);
+    }
+
+    #[test]
+    fn the_genesys_orgs_audit_events_reach_the_function_from_its_bus_forwarded_when_elsewhere() {
+        let mut input = input(1, &["us-east-1"]);
+        let bus = "arn:aws:events:eu-west-1:111122223333:event-bus/aws.partner/genesys.com/cloud/org/watch";
+        input.genesys_bus = Some(bus.into());
+        let want = deployment(&input);
+        let genesys: Vec<_> = want
+            .rules
+            .iter()
+            .filter(|r| r.name.ends_with("-genesys"))
+            .collect();
+        assert_eq!(genesys.len(), 2, "{genesys:#?}");
+        assert_eq!(genesys[0].bus.as_deref(), Some(bus));
+        assert!(genesys[0].target.ends_with(":event-bus/default"));
+        assert_eq!(
+            (genesys[1].region.as_str(), genesys[1].target.as_str()),
+            ("us-east-1", want.function.arn.as_str())
+        );
+        assert!(want.forward_role.is_some());
+        let seen = deployed(&want);
+        assert_eq!(plan(&want, &seen, "GenesysLambdaInvoker"), Ok(Vec::new()));
     }
 
     #[test]

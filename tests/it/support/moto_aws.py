@@ -108,7 +108,10 @@ An AWS Config custom rule's evaluations (API Reference: PutEvaluations, Evaluati
   (InvalidResultTokenException without one). The result token is AWS's opaque token of the
   invocation; any given one is taken here (the tests hand the function the events).
 
-Amazon EventBridge (API Reference: PutRule; User Guide, "Amazon EventBridge quotas"):
+Amazon EventBridge (API Reference: PutRule, ListRules, CreateEventBus; User Guide, "Amazon
+EventBridge quotas", "Receiving events from a SaaS partner"):
+- A partner event bus (`aws.partner/genesys.com/cloud/ORG/SUFFIX`) is named by its whole name
+  or its ARN in EventBusName (moto: the name's last `/` segment, so no partner bus is found).
 - An event pattern longer than the account's "Event pattern size" quota, 2,048 characters by
   default, is refused with a 400 (moto: any length). The model allows 4,096 (a
   ValidationException beyond); the quota's error code is not documented: InvalidEventPatternException
@@ -1203,6 +1206,17 @@ def put_rule(self, name, *args, **kwargs):
 
 
 events_models.EventsBackend.put_rule = put_rule
+
+
+def normalize_event_bus_arn(self, event_bus_arn):
+    if event_bus_arn is None:
+        return "default"
+    if event_bus_arn.startswith("arn:"):
+        return event_bus_arn.split(":event-bus/", 1)[-1]
+    return event_bus_arn
+
+
+events_models.EventsBackend._normalize_event_bus_arn = normalize_event_bus_arn
 
 if __name__ == "__main__":
     from moto.server import main

@@ -80,6 +80,11 @@ pub struct Function {
 
 impl Function {
     pub fn start(env: &Env, api: &RuntimeApi) -> Function {
+        Self::start_with(env, api, &[])
+    }
+
+    /// [`Function::start`] with `extra` environment (the Genesys Cloud client's).
+    pub fn start_with(env: &Env, api: &RuntimeApi, extra: &[(String, String)]) -> Function {
         let task = tempfile::tempdir().expect("task dir");
         let bootstrap = task.path().join("bootstrap");
         std::fs::copy(env!("CARGO_BIN_EXE_lambda-trust"), &bootstrap).expect("copy bootstrap");
@@ -101,6 +106,7 @@ impl Function {
             .env_remove("AWS_PROFILE")
             .env_remove("LAMBDA_TRUST_CONFIG")
             .env("NO_COLOR", "1")
+            .envs(extra.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
