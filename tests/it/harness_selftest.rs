@@ -1593,11 +1593,9 @@ fn run_python(code: &str, moto: &MotoServer) {
 #[test]
 fn an_event_pattern_over_the_quota_is_refused_as_aws_refuses_it() {
     let moto = MotoServer::start();
-    let code = r#"
-import boto3, json, sys
-from botocore.exceptions import ClientError
-events = boto3.client("events", endpoint_url=sys.argv[1], region_name="us-east-1",
-    aws_access_key_id="testing", aws_secret_access_key="testing")
+    let code = format!(
+        "{EVENTS}{}",
+        r#"
 def pattern(n):
     base = {"source": ["aws.iam"], "detail": {"roleName": [""]}}
     pad = n - len(json.dumps(base))
@@ -1613,19 +1611,27 @@ except ClientError as e:
     assert e.response["Error"]["Code"] == "InvalidEventPatternException", e.response
 names = [r["Name"] for r in events.list_rules()["Rules"]]
 assert names == ["at-quota"], names
-"#;
-    run_python(code, &moto);
+"#
+    );
+    run_python(&code, &moto);
 }
+
+/// An EventBridge client of the local AWS in us-east-1, as `events` (the URL is `sys.argv[1]`).
+const EVENTS: &str = r#"
+import boto3, json, sys
+from botocore.exceptions import ClientError
+events = boto3.client("events", endpoint_url=sys.argv[1], region_name="us-east-1",
+    aws_access_key_id="testing", aws_secret_access_key="testing")
+"#;
 
 /// A partner event bus (a SaaS partner's, `aws.partner/…`) is found by its whole name and by
 /// its ARN, as on AWS.
 #[test]
 fn a_partner_event_bus_is_named_by_its_whole_name_or_its_arn() {
     let moto = MotoServer::start();
-    let code = r#"
-import boto3, json, sys
-events = boto3.client("events", endpoint_url=sys.argv[1], region_name="us-east-1",
-    aws_access_key_id="testing", aws_secret_access_key="testing")
+    let code = format!(
+        "{EVENTS}{}",
+        r#"
 name = "aws.partner/genesys.com/cloud/org-1/watch"
 events.create_partner_event_source(Name=name, Account="123456789012")
 arn = events.create_event_bus(Name=name, EventSourceName=name)["EventBusArn"]
@@ -1635,6 +1641,7 @@ for bus in (name, arn):
     names = sorted(r["Name"] for r in events.list_rules(EventBusName=bus)["Rules"])
     assert names == ["by-arn", "by-name"], (bus, names)
 assert [r["Name"] for r in events.list_rules()["Rules"]] == [], "the default bus holds none"
-"#;
-    run_python(code, &moto);
+"#
+    );
+    run_python(&code, &moto);
 }

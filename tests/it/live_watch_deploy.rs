@@ -78,6 +78,27 @@ ct.start_logging(Name="everywhere")
     python(env, code, &[]);
 }
 
+/// `code` run with `events`, an EventBridge client of the local AWS in us-east-1, and `args`.
+fn with_events(env: &Env, code: &str, args: &[&str]) -> String {
+    let prelude = r#"
+import boto3
+events = boto3.client("events", endpoint_url=sys.argv[1], region_name="us-east-1",
+    aws_access_key_id="testing", aws_secret_access_key="testing")
+"#;
+    python(env, &format!("{prelude}{code}"), args)
+}
+
+/// The quick start's config with `[watch]` holding `table`, applied, and the watch deployed
+/// from a static package: the package's path.
+fn deployed_with(env: &Env, table: &str) -> String {
+    let base = config(&["lookup"], "");
+    env.write_config(&format!("{base}\n[watch]\n{table}\n"));
+    env.expect(&["apply", "--yes"], 0);
+    let pkg = package(env, false);
+    env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
+    pkg
+}
+
 fn json(r: &Run) -> Value {
     serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout))
 }
@@ -294,19 +315,10 @@ fn the_configs_watch_table_sets_the_schedule_and_the_topic_and_lint_checks_them(
     let env = setup(&["lookup"]);
     let topic = format!("arn:aws:sns:us-east-1:{ACCOUNT}:alerts");
     let base = config(&["lookup"], "");
-    env.write_config(&format!(
-        "{base}\n[watch]\nschedule = \"rate(2 hours)\"\nsns_topic = \"{topic}\"\n"
-    ));
-    env.expect(&["apply", "--yes"], 0);
-    let pkg = package(&env, false);
-    env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
-    let code = r#"
-import boto3
-events = boto3.client("events", endpoint_url=sys.argv[1], region_name="us-east-1",
-    aws_access_key_id="testing", aws_secret_access_key="testing")
-print(events.describe_rule(Name=sys.argv[2])["ScheduleExpression"])
-"#;
-    let schedule = python(
+    let table = format!("schedule = \"rate(2 hours)\"\nsns_topic = \"{topic}\"");
+    deployed_with(&env, &table);
+    let code = r#"print(events.describe_rule(Name=sys.argv[2])["ScheduleExpression"])"#;
+    let schedule = with_events(
         &env,
         code,
         &["lambda-trust-watch-GenesysLambdaInvoker-tick"],
@@ -340,27 +352,17 @@ fn the_genesys_orgs_event_bus_gets_a_rule_of_the_watch_and_destroy_removes_it() 
     let env = setup(&["lookup"]);
     let name = "aws.partner/genesys.com/cloud/org-1/watch";
     let code = r#"
-import boto3
-events = boto3.client("events", endpoint_url=sys.argv[1], region_name="us-east-1",
-    aws_access_key_id="testing", aws_secret_access_key="testing")
 # The org's EventBridge integration makes the partner event source; associating it makes the bus.
 events.create_partner_event_source(Name=sys.argv[2], Account="123456789012")
 print(events.create_event_bus(Name=sys.argv[2], EventSourceName=sys.argv[2])["EventBusArn"])
 "#;
-    let bus = python(&env, code, &[name]).trim().to_owned();
-    let base = config(&["lookup"], "");
-    env.write_config(&format!("{base}\n[watch]\ngenesys_event_bus = \"{bus}\"\n"));
-    env.expect(&["apply", "--yes"], 0);
-    let pkg = package(&env, false);
-    env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
+    let bus = with_events(&env, code, &[name]).trim().to_owned();
+    let pkg = deployed_with(&env, &format!("genesys_event_bus = \"{bus}\""));
     let list = r#"
-import boto3
-events = boto3.client("events", endpoint_url=sys.argv[1], region_name="us-east-1",
-    aws_access_key_id="testing", aws_secret_access_key="testing")
 rules = events.list_rules(EventBusName=sys.argv[2])["Rules"]
 print(json.dumps([[r["Name"], json.loads(r["EventPattern"])["detail-type"]] for r in rules]))
 "#;
-    let rules: Value = serde_json::from_str(&python(&env, list, &[name])).unwrap();
+    let rules: Value = serde_json::from_str(&with_events(&env, list, &[name])).unwrap();
     assert_eq!(
         rules[0][0], "lambda-trust-watch-GenesysLambdaInvoker-genesys",
         "{rules}"
@@ -374,6 +376,6 @@ print(json.dumps([[r["Name"], json.loads(r["EventPattern"])["detail-type"]] for 
     let (_, writes) = env.writes_of(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
     assert_eq!(writes, 0);
     env.expect(&["watch", "destroy", "--yes"], 0);
-    let rules: Value = serde_json::from_str(&python(&env, list, &[name])).unwrap();
+    let rules: Value = serde_json::from_str(&with_events(&env, list, &[name])).unwrap();
     assert_eq!(rules, serde_json::json!([]));
 }
