@@ -96,7 +96,7 @@ pub(crate) async fn read(
     let (package, architecture, mut notes) = match bootstrap(options.package.as_deref()) {
         Ok((binary, arch)) => {
             let templates = settings.templates.dir.as_deref();
-            (package(&binary, &loaded.text, templates)?, arch, Vec::new())
+            (package(&binary, &loaded, templates)?, arch, Vec::new())
         }
         Err(e) if !options.need_package => {
             let why = format!("the deployed code is not compared: {e} (pass --package)");
@@ -250,41 +250,86 @@ fn code_sha256(package: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(package))
 }
 
-/// The zip Lambda takes: `bootstrap` (executable), `lambda-trust.toml`, and the templates
-/// under `policies/` when the run has its own. The same input makes the same bytes (fixed
-/// times and order), so an unchanged package is no write.
-fn package(binary: &[u8], config: &str, templates: Option<&Path>) -> Result<Vec<u8>> {
+/// The zip Lambda takes: `bootstrap` (executable), `lambda-trust.toml`, the data actions'
+/// contract files at the paths the config gives them, and the templates under `policies/`
+/// when the run has its own. The same input makes the same bytes (fixed times and order), so
+/// an unchanged package is no write.
+fn package(
+    binary: &[u8],
+    loaded: &crate::config::Loaded,
+    templates: Option<&Path>,
+) -> Result<Vec<u8>> {
+    let mut files = vec![
+        ("bootstrap".to_owned(), 0o755, binary.to_vec()),
+        (
+            "lambda-trust.toml".to_owned(),
+            0o644,
+            loaded.text.clone().into_bytes(),
+        ),
+    ];
+    for (path, schema) in &loaded.schemas {
+        files.push((
+            contract_path(path)?,
+            0o644,
+            serde_json::to_vec_pretty(schema).unwrap_or_default(),
+        ));
+    }
+    if let Some(dir) = templates {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(Error::Io)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        found.sort();
+        for f in found {
+            let name = f.file_name().unwrap_or_default().to_string_lossy();
+            files.push((
+                format!("policies/{name}"),
+                0o644,
+                std::fs::read(&f).map_err(Error::Io)?,
+            ));
+        }
+    }
+    zip_files(&files).map_err(Error::Io)
+}
+
+/// A contract file's place in the package: its path as the config writes it, which must stay
+/// beside or below the config (the function reads it relative to the config there).
+fn contract_path(path: &str) -> Result<String> {
+    let p = Path::new(path);
+    let inside = p.is_relative()
+        && p.components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        });
+    if inside {
+        let parts = p.components().filter_map(|c| match c {
+            std::path::Component::Normal(part) => part.to_str(),
+            _ => None,
+        });
+        return Ok(parts.collect::<Vec<_>>().join("/"));
+    }
+    Err(Error::usage(
+        format!("the contract file {path} is not beside or below the config, so it cannot be packaged beside it"),
+        "move it next to the config (or into a folder there) and name it by that relative path",
+    ))
+}
+
+fn zip_files(files: &[(String, u32, Vec<u8>)]) -> std::io::Result<Vec<u8>> {
     use zip::write::SimpleFileOptions;
     let at = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .compression_level(Some(6))
         .last_modified_time(zip::DateTime::default());
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let mut put = |name: &str, mode: u32, bytes: &[u8]| -> std::io::Result<()> {
-        zip.start_file(name, at.unix_permissions(mode))
+    for (name, mode, bytes) in files {
+        zip.start_file(name.as_str(), at.unix_permissions(*mode))
             .map_err(std::io::Error::other)?;
-        zip.write_all(bytes)
-    };
-    put("bootstrap", 0o755, binary).map_err(Error::Io)?;
-    put("lambda-trust.toml", 0o644, config.as_bytes()).map_err(Error::Io)?;
-    if let Some(dir) = templates {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(Error::Io)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        files.sort();
-        for f in files {
-            let name = format!(
-                "policies/{}",
-                f.file_name().unwrap_or_default().to_string_lossy()
-            );
-            put(&name, 0o644, &std::fs::read(&f).map_err(Error::Io)?).map_err(Error::Io)?;
-        }
+        zip.write_all(bytes)?;
     }
-    let out = zip
-        .finish()
-        .map_err(|e| Error::Io(std::io::Error::other(e)))?;
+    let out = zip.finish().map_err(std::io::Error::other)?;
     Ok(out.into_inner())
 }
 
@@ -362,4 +407,42 @@ fn static_linux(bytes: &[u8]) -> std::result::Result<String, String> {
         return Err("it is linked dynamically (it names an interpreter)".into());
     }
     Ok(architecture.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{contract_path, static_linux, zip_files};
+
+    #[test]
+    fn a_contract_is_packaged_at_its_path_beside_the_config_and_nothing_outside_is() {
+        assert_eq!(
+            contract_path("contracts/lookup.out.json").unwrap(),
+            "contracts/lookup.out.json"
+        );
+        assert_eq!(contract_path("./in.json").unwrap(), "in.json");
+        assert!(contract_path("../shared/in.json").is_err());
+        assert!(contract_path("/etc/in.json").is_err());
+    }
+
+    #[test]
+    fn the_same_files_make_the_same_package_so_an_unchanged_deploy_writes_nothing() {
+        let files = vec![
+            ("bootstrap".to_owned(), 0o755, vec![1, 2, 3]),
+            ("lambda-trust.toml".to_owned(), 0o644, b"[role]".to_vec()),
+        ];
+        let first = zip_files(&files).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        assert_eq!(first, zip_files(&files).unwrap());
+        let mut changed = files.clone();
+        changed[1].2 = b"[role]\n".to_vec();
+        assert_ne!(first, zip_files(&changed).unwrap());
+    }
+
+    #[test]
+    fn only_a_static_linux_executable_can_be_the_bootstrap() {
+        assert!(static_linux(b"#!/bin/sh\necho hi\n").is_err());
+        let this = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+        // The test binary is linked dynamically (glibc): it names an interpreter.
+        assert!(static_linux(&this).unwrap_err().contains("dynamically"));
+    }
 }

@@ -450,3 +450,36 @@ fn an_audit_event_of_the_orgs_action_rereads_the_genesys_side_alone() {
         "{active:#?}"
     );
 }
+
+#[test]
+fn a_new_default_version_of_the_invoke_policy_is_a_finding_in_the_next_invocation() {
+    let env = setup(&["lookup"]);
+    env.expect(&["apply", "--yes"], 0);
+    enable_hub(&env, ACCOUNT);
+    let api = RuntimeApi::start();
+    let _function = Function::start(&env, &api);
+    assert_eq!(invoke(&api, &schedule_tick())["verdict"]["status"], "ok");
+    // Every function of every account, made the default by hand.
+    let open = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "lambda:InvokeFunction", "Resource": "*"}]});
+    env.iam(
+        "CreatePolicyVersion",
+        &[
+            ("PolicyArn", &policy_arn()),
+            ("PolicyDocument", &open.to_string()),
+            ("SetAsDefault", "true"),
+        ],
+    );
+    env.proxy.clear();
+    let params = json!({"policyArn": policy_arn(), "setAsDefault": true});
+    let run = invoke(
+        &api,
+        &cloudtrail_event("iam", "CreatePolicyVersion", params, "us-east-1"),
+    );
+    assert_eq!(run["reread"], "role", "{run:#}");
+    assert_eq!(run["verdict"]["status"], "drift", "{run:#}");
+    assert_eq!(lambda_calls(&env), Vec::<String>::new());
+    let active = watch_findings(&env, "ACTIVE");
+    assert!(!active.is_empty(), "no finding for the opened policy");
+    assert!(active.iter().all(|f| f["Compliance"]["Status"] != "PASSED"));
+}

@@ -125,6 +125,8 @@ fn deploy_is_idempotent_a_config_change_is_a_redeploy_and_destroy_removes_only_i
             .contains("us-east-1: no CloudTrail trail"),
         "{before:#}"
     );
+    // What a first deploy writes, in order: the snapshot is the plan a reviewer reads.
+    insta::assert_json_snapshot!("watch_deploy_plan", before["changes"]);
     trail(&env);
 
     let (first, writes) = env.writes_of(
@@ -209,7 +211,13 @@ fn deploy_is_idempotent_a_config_change_is_a_redeploy_and_destroy_removes_only_i
     // Deploying one watch is no drift of the other.
     env.expect(&["watch", "status", "--package", &pkg], 0);
 
+    let removal = json(&env.expect(
+        &["watch", "status", "--package", &pkg, "--format", "json"],
+        0,
+    ));
+    assert_eq!(removal["changes"], serde_json::json!([]));
     let pending = env.expect(&["watch", "destroy", "--package", &pkg], 1);
+    insta::assert_snapshot!("watch_destroy_plan", pending.stderr);
     assert!(pending.stderr.contains("--yes"), "{}", pending.stderr);
     let (_, writes) = env.writes_of(&["watch", "destroy", "--package", &pkg, "--yes"], 0);
     assert!(writes > 0);
