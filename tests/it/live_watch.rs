@@ -34,6 +34,17 @@ fn watch_findings(env: &Env, state: &str) -> Vec<Value> {
         .collect()
 }
 
+/// `env`'s config applied, Security Hub on, and the function running, its first (full) read
+/// done and in sync.
+fn watching(env: &Env) -> (RuntimeApi, Function) {
+    env.expect(&["apply", "--yes"], 0);
+    enable_hub(env, ACCOUNT);
+    let api = RuntimeApi::start();
+    let function = Function::start(env, &api);
+    assert_eq!(invoke(&api, &schedule_tick())["verdict"]["status"], "ok");
+    (api, function)
+}
+
 /// Opens the trust policy by hand: no external ID.
 fn open_trust(env: &Env) {
     let doc = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
@@ -142,11 +153,7 @@ fn a_hand_edit_of_the_trust_policy_is_a_finding_in_the_next_invocation_and_the_r
 #[test]
 fn a_permission_on_one_target_reads_that_functions_policy_and_the_role_not_the_others() {
     let env = setup(&["lookup", "orders", "refunds"]);
-    env.expect(&["apply", "--yes"], 0);
-    enable_hub(&env, ACCOUNT);
-    let api = RuntimeApi::start();
-    let _function = Function::start(&env, &api);
-    assert_eq!(invoke(&api, &schedule_tick())["verdict"]["status"], "ok");
+    let (api, _function) = watching(&env);
 
     // Anyone may invoke `orders` now.
     let code = r#"
@@ -180,11 +187,7 @@ client("lambda").add_permission(FunctionName="orders", StatementId="open",
 #[test]
 fn an_event_on_another_role_reads_nothing_and_a_failed_read_is_published_as_unknown() {
     let env = setup(&["lookup"]);
-    env.expect(&["apply", "--yes"], 0);
-    enable_hub(&env, ACCOUNT);
-    let api = RuntimeApi::start();
-    let _function = Function::start(&env, &api);
-    assert_eq!(invoke(&api, &schedule_tick())["verdict"]["status"], "ok");
+    let (api, _function) = watching(&env);
 
     env.proxy.clear();
     let other = json!({"roleName": "SomeoneElsesRole"});
@@ -454,11 +457,7 @@ fn an_audit_event_of_the_orgs_action_rereads_the_genesys_side_alone() {
 #[test]
 fn a_new_default_version_of_the_invoke_policy_is_a_finding_in_the_next_invocation() {
     let env = setup(&["lookup"]);
-    env.expect(&["apply", "--yes"], 0);
-    enable_hub(&env, ACCOUNT);
-    let api = RuntimeApi::start();
-    let _function = Function::start(&env, &api);
-    assert_eq!(invoke(&api, &schedule_tick())["verdict"]["status"], "ok");
+    let (api, _function) = watching(&env);
     // Every function of every account, made the default by hand.
     let open = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Action": "lambda:InvokeFunction", "Resource": "*"}]});
