@@ -420,7 +420,7 @@ mod tests {
             "contracts/lookup.out.json"
         );
         assert_eq!(contract_path("./in.json").unwrap(), "in.json");
-        assert!(contract_path("../shared/in.json").is_err());
+        assert!(contract_path("../contracts/in.json").is_err());
         assert!(contract_path("/etc/in.json").is_err());
     }
 

@@ -59,7 +59,6 @@ fn finding(f: &Finding, s: &WatchSubject, meta: &HtmlMeta) -> Value {
     let code = f.code.to_string();
     let generator = format!("lambda-trust/watch/{}/{}/{code}", s.role_name, side(f));
     let label = severity_label(f.severity);
-    let severity = json!({"Label": label, "Original": f.severity.as_str()});
     let fix = fix_text(&f.remedy).unwrap_or_else(|| "run `lambda-trust apply`".into());
     let mut fields = fields(s, meta);
     let mut put = |k: &str, v: &str| {
@@ -73,28 +72,43 @@ fn finding(f: &Finding, s: &WatchSubject, meta: &HtmlMeta) -> Value {
     if let Some(c) = &f.counterexample {
         put("Counterexample", &c.to_string());
     }
-    base(s, meta, &generator, &place(f))
-        .into_iter()
+    let what = What {
+        severity: json!({"Label": label, "Original": f.severity.as_str()}),
+        title: format!("{}: {}", s.role_name, f.code.description()),
+        description: &f.message,
+        fix: &fix,
+        compliance: compliance(f.outcome),
+    };
+    assemble(base(s, meta, &generator, &place(f)), what, fields)
+}
+
+/// What a finding says, beyond what every watch finding has ([`base`]).
+struct What<'a> {
+    severity: Value,
+    title: String,
+    description: &'a str,
+    fix: &'a str,
+    compliance: &'a str,
+}
+
+/// `base` with `what` and the product fields, cut to the model's limits.
+fn assemble(base: Map<String, Value>, what: What, fields: Map<String, Value>) -> Value {
+    let severity = what.severity;
+    base.into_iter()
         .chain([
             ("Severity".into(), severity.clone()),
             (
                 "FindingProviderFields".into(),
                 json!({"Severity": severity, "Types": [FINDING_TYPE]}),
             ),
-            (
-                "Title".into(),
-                cut(&format!("{}: {}", s.role_name, f.code.description()), 256).into(),
-            ),
-            ("Description".into(), cut(&f.message, 1024).into()),
+            ("Title".into(), cut(&what.title, 256).into()),
+            ("Description".into(), cut(what.description, 1024).into()),
             (
                 "Remediation".into(),
-                json!({"Recommendation": {"Text": cut(&fix, 512), "Url": DOCS_URL}}),
+                json!({"Recommendation": {"Text": cut(what.fix, 512), "Url": DOCS_URL}}),
             ),
             ("ProductFields".into(), Value::Object(fields)),
-            (
-                "Compliance".into(),
-                json!({"Status": compliance(f.outcome)}),
-            ),
+            ("Compliance".into(), json!({"Status": what.compliance})),
         ])
         .collect::<Map<_, _>>()
         .into()
@@ -103,35 +117,15 @@ fn finding(f: &Finding, s: &WatchSubject, meta: &HtmlMeta) -> Value {
 /// The setup could not be read: what is known is that nothing was proved.
 fn not_read(error: &str, s: &WatchSubject, meta: &HtmlMeta) -> Value {
     let generator = format!("lambda-trust/watch/{}/aws/not-read", s.role_name);
-    let severity = json!({"Label": "MEDIUM", "Original": "unknown"});
-    let text = "Give the watching function's role the reads the error names (docs/watch.md), \
-                then wait for the next event or the schedule.";
-    base(s, meta, &generator, "read")
-        .into_iter()
-        .chain([
-            ("Severity".into(), severity.clone()),
-            (
-                "FindingProviderFields".into(),
-                json!({"Severity": severity, "Types": [FINDING_TYPE]}),
-            ),
-            (
-                "Title".into(),
-                cut(
-                    &format!("{}: the setup could not be read", s.role_name),
-                    256,
-                )
-                .into(),
-            ),
-            ("Description".into(), cut(error, 1024).into()),
-            (
-                "Remediation".into(),
-                json!({"Recommendation": {"Text": text, "Url": DOCS_URL}}),
-            ),
-            ("ProductFields".into(), Value::Object(fields(s, meta))),
-            ("Compliance".into(), json!({"Status": "NOT_AVAILABLE"})),
-        ])
-        .collect::<Map<_, _>>()
-        .into()
+    let what = What {
+        severity: json!({"Label": "MEDIUM", "Original": "unknown"}),
+        title: format!("{}: the setup could not be read", s.role_name),
+        description: error,
+        fix: "Give the watching function's role the reads the error names (docs/watch.md), \
+              then wait for the next event or the schedule.",
+        compliance: "NOT_AVAILABLE",
+    };
+    assemble(base(s, meta, &generator, "read"), what, fields(s, meta))
 }
 
 /// What every watch finding has.

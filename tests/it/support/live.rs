@@ -99,7 +99,7 @@ impl Env {
 
     /// `program` with this env's AWS (the proxy, test keys, no profile or config files) and
     /// no colour.
-    fn command(&self, program: &str) -> std::process::Command {
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
         let mut c = std::process::Command::new(program);
         c.env("AWS_ENDPOINT_URL", self.proxy.url())
             .env("AWS_ACCESS_KEY_ID", "testing")

@@ -89,23 +89,14 @@ impl Function {
         let bootstrap = task.path().join("bootstrap");
         std::fs::copy(env!("CARGO_BIN_EXE_lambda-trust"), &bootstrap).expect("copy bootstrap");
         std::fs::copy(env.config_path(), task.path().join("lambda-trust.toml")).expect("config");
-        let child = Command::new(&bootstrap)
+        let child = env
+            .command(&bootstrap)
             .current_dir(task.path())
             .env("AWS_LAMBDA_RUNTIME_API", api.address())
             .env("AWS_LAMBDA_FUNCTION_NAME", "lambda-trust-watch")
             .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
             .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
             .env("LAMBDA_TASK_ROOT", task.path())
-            .env("AWS_ENDPOINT_URL", env.proxy.url())
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_CONFIG_FILE", "/nonexistent")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-            .env_remove("AWS_PROFILE")
-            .env_remove("LAMBDA_TRUST_CONFIG")
-            .env("NO_COLOR", "1")
             .envs(extra.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdin(Stdio::null())
             .stdout(Stdio::null())

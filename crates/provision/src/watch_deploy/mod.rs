@@ -1,0 +1,92 @@
+//! `watch deploy`: what the watching function's deployment is — its role with exactly the reads
+//! `check` makes, the function, the EventBridge rules that hand it CloudTrail's events and the
+//! schedule — and the writes that bring AWS there ([`plan`]), or remove exactly it
+//! ([`teardown`]).
+//!
+//! IAM's events reach EventBridge in the partition's IAM region only (us-east-1 for `aws`:
+//! <https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-iam.html>), and a rule invokes
+//! only targets in its own region, so the function lives there; a target region elsewhere has
+//! a rule that forwards its Lambda events to that region's default event bus
+//! (<https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html>).
+
+mod model;
+mod plan;
+mod role;
+mod rules;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use model::{
+    config_statement, forward_role_name, home_region, rule_prefix, Deployment, WatchConfigRule,
+    WatchFunction, WatchInput, WatchRole, WatchRule, WATCH_TAG,
+};
+pub use plan::{
+    plan, teardown, NotOurs, Seen, SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchOp,
+};
+pub use role::prove_read_only;
+pub use rules::{frequency, MAX_PATTERN};
+
+use model::name_of;
+use role::{forward_role, reads_policy, trust};
+use rules::event_rules;
+
+/// The deployment for `input`.
+pub fn deployment(input: &WatchInput) -> Deployment {
+    let home = home_region(&input.partition);
+    let (p, account) = (&input.partition, &input.account);
+    let role_name = name_of(&input.role, "");
+    let function_arn = format!("arn:{p}:lambda:{home}:{account}:function:{role_name}");
+    let regions: BTreeSet<&str> = input.targets.iter().map(|t| t.0.as_str()).collect();
+    let genesys_region = input
+        .genesys_bus
+        .as_deref()
+        .and_then(|b| b.split(':').nth(3));
+    let forwarding = !input.config_rule
+        && (regions.iter().any(|r| *r != home) || genesys_region.is_some_and(|r| r != home));
+    let forward_name = name_of(&input.role, "-fwd");
+    let config_rule = input.config_rule.then(|| WatchConfigRule {
+        name: role_name.clone(),
+        region: home.into(),
+        function_arn: function_arn.clone(),
+        resource_types: [
+            "AWS::IAM::Role",
+            "AWS::IAM::Policy",
+            "AWS::Lambda::Function",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        frequency: frequency(&input.schedule).into(),
+    });
+    let rules = match input.config_rule {
+        true => Vec::new(),
+        false => event_rules(input, (home, &regions), &function_arn),
+    };
+    Deployment {
+        role: WatchRole {
+            name: role_name.clone(),
+            trust: trust("lambda.amazonaws.com"),
+            policy_name: "lambda-trust-watch-reads".into(),
+            policy: reads_policy(input, home, &role_name),
+        },
+        forward_role: forwarding.then(|| forward_role(input, &forward_name, home)),
+        function: WatchFunction {
+            arn: function_arn,
+            region: home.into(),
+            role_arn: format!("arn:{p}:iam::{account}:role/{role_name}"),
+            name: role_name,
+            architecture: input.architecture.clone(),
+            code_sha256: input.code_sha256.clone(),
+            timeout: 300,
+            memory: 512,
+            environment: (input.env.iter())
+                .map(|e| ("LAMBDA_TRUST_ENV".to_owned(), e.clone()))
+                .collect(),
+        },
+        rules,
+        config_rule,
+        tags: BTreeMap::from([
+            ("managed-by".into(), "lambda-trust".into()),
+            (WATCH_TAG.into(), input.role.clone()),
+        ]),
+    }
+}

@@ -1,0 +1,183 @@
+//! What a watch is made of: its input, its roles, rules, function and Config rule, and the
+//! names and tags that make them its own.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// The tag every resource of a watch carries, its value the watched role's name: what
+/// `watch destroy` removes and `watch status` reads, and nothing else.
+pub const WATCH_TAG: &str = "lambda-trust:watch";
+
+/// The IAM region of a partition, where IAM's CloudTrail events arrive.
+pub fn home_region(partition: &str) -> &'static str {
+    match partition {
+        "aws-cn" => "cn-northwest-1",
+        "aws-us-gov" => "us-gov-west-1",
+        _ => "us-east-1",
+    }
+}
+
+/// What the deployment is made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WatchInput {
+    /// The config's environment (`--env`), which the function runs.
+    pub env: Option<String>,
+    /// The account the role lives in.
+    pub account: String,
+    /// Its partition.
+    pub partition: String,
+    /// The watched role's name, and its invoke policies' ARNs.
+    pub role: String,
+    /// The ARNs of its invoke policies.
+    pub policies: Vec<String>,
+    /// Each target: (region, function name, unqualified ARN, qualifier).
+    pub targets: Vec<(String, String, String, Option<String>)>,
+    /// The schedule (`rate(1 hour)`, a `cron(…)`).
+    pub schedule: String,
+    /// `x86_64` or `arm64`.
+    pub architecture: String,
+    /// The package's SHA-256, base64 (Lambda's `CodeSha256`).
+    pub code_sha256: String,
+    /// `[watch].sns_topic`: the one topic the function may publish to.
+    pub sns_topic: Option<String>,
+    /// `[watch].engine`: EventBridge rules, or an AWS Config custom rule.
+    pub config_rule: bool,
+    /// `[watch].genesys_event_bus`: the ARN of the event bus of the Genesys Cloud org's Amazon
+    /// EventBridge integration, whose audit events of the integration, its credential and its
+    /// actions the function is handed.
+    pub genesys_bus: Option<String>,
+    /// `[genesys].oauth_secret`: the one secret the function may read.
+    pub secret: Option<String>,
+    /// Roles of `[aws.accounts]` the function assumes to read other accounts.
+    pub account_roles: Vec<String>,
+}
+
+/// An IAM role of the deployment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WatchRole {
+    /// Its name.
+    pub name: String,
+    /// Its trust policy.
+    pub trust: Value,
+    /// Its one inline policy's name and document.
+    pub policy_name: String,
+    /// Its one inline policy.
+    pub policy: Value,
+}
+
+/// One EventBridge rule and its one target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WatchRule {
+    /// Its region.
+    pub region: String,
+    /// Its name.
+    pub name: String,
+    /// Its event pattern (a pattern rule).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<Value>,
+    /// Its schedule expression (the schedule rule).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<String>,
+    /// The target: the function's ARN, or the home region's default bus.
+    pub target: String,
+    /// The role EventBridge sends a forwarded event with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_role: Option<String>,
+    /// The event bus it is on (its ARN); `None`: the region's default bus.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bus: Option<String>,
+}
+
+/// The watching function.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WatchFunction {
+    /// Its name.
+    pub name: String,
+    /// Its region.
+    pub region: String,
+    /// Its ARN.
+    pub arn: String,
+    /// Its execution role's ARN.
+    pub role_arn: String,
+    /// `x86_64` or `arm64`.
+    pub architecture: String,
+    /// Its package's SHA-256, base64, as Lambda reports `CodeSha256`.
+    pub code_sha256: String,
+    /// Its timeout, in seconds.
+    pub timeout: i32,
+    /// Its memory, in MB.
+    pub memory: i32,
+    /// Its environment variables: `LAMBDA_TRUST_ENV` when the config's environment is chosen.
+    pub environment: BTreeMap<String, String>,
+}
+
+/// The AWS Config custom rule that hands the function configuration changes
+/// (<https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_lambda-functions.html>).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WatchConfigRule {
+    /// Its name.
+    pub name: String,
+    /// Its region: the function's (a rule evaluates its own region's resources).
+    pub region: String,
+    /// The function it invokes.
+    pub function_arn: String,
+    /// The resource types whose changes it hands over.
+    pub resource_types: Vec<String>,
+    /// Its periodic evaluation (`One_Hour` … `TwentyFour_Hours`), from `[watch].schedule`.
+    pub frequency: String,
+}
+
+/// The whole deployment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deployment {
+    /// The role.
+    pub role: WatchRole,
+    /// Only when a target region is not the function's.
+    pub forward_role: Option<WatchRole>,
+    /// The function.
+    pub function: WatchFunction,
+    /// Its EventBridge rules (none with the Config rule engine).
+    pub rules: Vec<WatchRule>,
+    /// Its AWS Config custom rule (the `config-rule` engine).
+    pub config_rule: Option<WatchConfigRule>,
+    /// The tags every resource carries.
+    pub tags: BTreeMap<String, String>,
+}
+
+/// The longest EventBridge rule name (64) and Lambda function or IAM role name (64).
+const MAX_NAME: usize = 64;
+
+/// `lambda-trust-watch-ROLE…`: cut to fit with a short digest of the whole when too long.
+pub(super) fn name_of(role: &str, suffix: &str) -> String {
+    let full = format!("lambda-trust-watch-{role}{suffix}");
+    if full.len() <= MAX_NAME {
+        return full;
+    }
+    let digest = fnv(&full);
+    let keep = MAX_NAME - suffix.len() - 9;
+    format!("{}-{digest:08x}{suffix}", &full[..keep])
+}
+
+fn fnv(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// The statement ID of the function's permission for its Config rule.
+pub fn config_statement(rule: &str) -> String {
+    format!("{rule}-config")
+}
+
+/// The forwarding role's name for `role` (read even when no longer wanted).
+pub fn forward_role_name(role: &str) -> String {
+    name_of(role, "-fwd")
+}
+
+/// The prefix every rule of the watch of `role` starts with.
+pub fn rule_prefix(role: &str) -> String {
+    let name = name_of(role, "");
+    name.chars().take(MAX_NAME - 12).collect()
+}

@@ -1,0 +1,472 @@
+//! What is live of a watch ([`Seen`]), and the writes that deploy it ([`plan`]) or remove
+//! exactly it ([`teardown`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::model::{
+    config_statement, name_of, Deployment, WatchConfigRule, WatchFunction, WatchRole, WatchRule,
+    WATCH_TAG,
+};
+
+/// A role of a deployment as read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SeenRole {
+    /// Its trust policy.
+    pub trust: Value,
+    /// The deployment's inline policy, when the role has it.
+    pub policy: Option<Value>,
+    /// The watched role's name its tag gives (`None`: not a watch's).
+    pub owner: Option<String>,
+}
+
+/// The function as read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SeenFunction {
+    /// Its package's SHA-256, base64, as Lambda reports `CodeSha256`.
+    pub code_sha256: String,
+    /// Its execution role's ARN.
+    pub role_arn: String,
+    /// `x86_64` or `arm64`.
+    pub architecture: String,
+    /// Its timeout, in seconds.
+    pub timeout: i32,
+    /// Its memory, in MB.
+    pub memory: i32,
+    /// Its environment variables.
+    pub environment: BTreeMap<String, String>,
+    /// The watched role its tag names (`None`: not a watch's).
+    pub owner: Option<String>,
+    /// The statement IDs of its resource policy.
+    pub statements: BTreeSet<String>,
+}
+
+/// A rule as read (its one target, if any).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SeenRule {
+    /// Its region.
+    pub region: String,
+    /// Its name.
+    pub name: String,
+    /// Its event pattern (a pattern rule).
+    pub pattern: Option<Value>,
+    /// Its schedule expression (the schedule rule).
+    pub schedule: Option<String>,
+    /// Its one target's ARN.
+    pub target: Option<String>,
+    /// The role its target is sent with.
+    pub target_role: Option<String>,
+    /// The watched role its tag names (`None`: not a watch's).
+    pub owner: Option<String>,
+    /// The event bus it is on (its ARN); `None`: the default bus.
+    pub bus: Option<String>,
+}
+
+/// What is live of a deployment, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Seen {
+    /// The role.
+    pub role: Option<SeenRole>,
+    /// The forwarding role.
+    pub forward_role: Option<SeenRole>,
+    /// The function.
+    pub function: Option<SeenFunction>,
+    /// Every rule read under the deployment's names, in the regions read.
+    pub rules: Vec<SeenRule>,
+    /// The Config rule under the deployment's name, in the function's region.
+    pub config_rule: Option<SeenConfigRule>,
+}
+
+/// A Config rule as read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SeenConfigRule {
+    /// The function it invokes (its source's identifier).
+    pub function_arn: String,
+    /// Its resource types.
+    pub resource_types: Vec<String>,
+    /// Its periodic evaluation's frequency.
+    pub frequency: Option<String>,
+    /// The watched role its tag names (`None`: not a watch's).
+    pub owner: Option<String>,
+}
+
+/// One write of `watch deploy` or `watch destroy`, in the order they run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "op", rename_all = "kebab-case")]
+pub enum WatchOp {
+    /// `iam:CreateRole` (tagged).
+    CreateRole {
+        /// The role.
+        role: WatchRole,
+    },
+    /// `iam:UpdateAssumeRolePolicy`.
+    UpdateTrust {
+        /// The role.
+        role: WatchRole,
+    },
+    /// `iam:PutRolePolicy` of its one inline policy.
+    PutRolePolicy {
+        /// The role.
+        role: WatchRole,
+    },
+    /// `lambda:CreateFunction` from the package (tagged).
+    CreateFunction {
+        /// The function.
+        function: WatchFunction,
+    },
+    /// `lambda:UpdateFunctionCode`.
+    UpdateCode {
+        /// The function.
+        function: WatchFunction,
+    },
+    /// `lambda:UpdateFunctionConfiguration`.
+    UpdateConfiguration {
+        /// The function.
+        function: WatchFunction,
+    },
+    /// `events:PutRule` (tagged).
+    PutRule {
+        /// The rule.
+        rule: WatchRule,
+    },
+    /// `events:PutTargets` of its one target.
+    PutTarget {
+        /// The rule.
+        rule: WatchRule,
+    },
+    /// `lambda:AddPermission` for `events.amazonaws.com` from the rule's ARN.
+    AllowRule {
+        /// The function's name.
+        function: String,
+        /// The rule.
+        rule: WatchRule,
+    },
+    /// `config:PutConfigRule` (tagged).
+    PutConfigRule {
+        /// The rule.
+        rule: WatchConfigRule,
+    },
+    /// `lambda:AddPermission` for `config.amazonaws.com` from the account.
+    AllowConfig {
+        /// The function's name.
+        function: String,
+        /// The rule.
+        rule: WatchConfigRule,
+    },
+    /// `config:DeleteConfigRule`.
+    DeleteConfigRule {
+        /// Its region.
+        region: String,
+        /// Its name.
+        name: String,
+    },
+    /// `events:RemoveTargets` and `events:DeleteRule`.
+    RemoveRule {
+        /// Its region.
+        region: String,
+        /// Its name.
+        name: String,
+        /// Its event bus (`None`: the default bus).
+        bus: Option<String>,
+    },
+    /// `lambda:DeleteFunction`.
+    DeleteFunction {
+        /// Its name.
+        name: String,
+        /// Its region.
+        region: String,
+    },
+    /// `iam:DeleteRolePolicy` and `iam:DeleteRole`.
+    DeleteRole {
+        /// Its name.
+        name: String,
+        /// Its inline policy's name.
+        policy_name: String,
+    },
+}
+
+impl WatchOp {
+    /// One line for the preview.
+    pub fn line(&self) -> String {
+        match self {
+            WatchOp::CreateRole { role } => format!("create role {}", role.name),
+            WatchOp::UpdateTrust { role } => {
+                format!("update the trust policy of role {}", role.name)
+            }
+            WatchOp::PutRolePolicy { role } => {
+                format!(
+                    "put inline policy {} on role {}",
+                    role.policy_name, role.name
+                )
+            }
+            WatchOp::CreateFunction { function } => format!(
+                "create function {} ({}, provided.al2023, {})",
+                function.name, function.region, function.architecture
+            ),
+            WatchOp::UpdateCode { function } => {
+                format!(
+                    "update the code of function {} (sha256 {})",
+                    function.name, function.code_sha256
+                )
+            }
+            WatchOp::UpdateConfiguration { function } => {
+                format!("update the configuration of function {}", function.name)
+            }
+            WatchOp::PutRule { rule } => format!("put rule {} ({})", rule.name, rule.region),
+            WatchOp::PutTarget { rule } => {
+                format!(
+                    "point rule {} ({}) at {}",
+                    rule.name, rule.region, rule.target
+                )
+            }
+            WatchOp::AllowRule { function, rule } => {
+                format!("let rule {} invoke function {function}", rule.name)
+            }
+            WatchOp::RemoveRule { region, name, .. } => format!("remove rule {name} ({region})"),
+            WatchOp::PutConfigRule { rule } => {
+                format!(
+                    "put Config rule {} ({}, {})",
+                    rule.name, rule.region, rule.frequency
+                )
+            }
+            WatchOp::AllowConfig { function, rule } => {
+                format!("let Config rule {} invoke function {function}", rule.name)
+            }
+            WatchOp::DeleteConfigRule { region, name } => {
+                format!("delete Config rule {name} ({region})")
+            }
+            WatchOp::DeleteFunction { name, .. } => format!("delete function {name}"),
+            WatchOp::DeleteRole { name, .. } => format!("delete role {name}"),
+        }
+    }
+}
+
+/// Why a deployment cannot be written: a resource under its names that is not its own.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what} exists and is not this watch's (its tag {WATCH_TAG} is not {role:?})")]
+pub struct NotOurs {
+    /// What exists.
+    pub what: String,
+    /// The role.
+    pub role: String,
+}
+
+/// The writes that make `seen` the deployment `want` (of the watched role `role`): none when
+/// it already is.
+pub fn plan(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, NotOurs> {
+    let mut ops = Vec::new();
+    for (wanted, seen_role) in [
+        (Some(&want.role), &seen.role),
+        (want.forward_role.as_ref(), &seen.forward_role),
+    ] {
+        if let Some(wanted) = wanted {
+            ops.extend(role_ops(wanted, seen_role.as_ref(), role)?);
+        }
+    }
+    ops.extend(function_ops(&want.function, seen.function.as_ref(), role)?);
+    ops.extend(rule_ops(want, seen, role)?);
+    ops.extend(config_rule_ops(want, seen, role)?);
+    if let (None, Some(s)) = (&want.forward_role, &seen.forward_role) {
+        if s.owner.as_deref() == Some(role) {
+            ops.push(WatchOp::DeleteRole {
+                name: name_of(role, "-fwd"),
+                policy_name: "lambda-trust-watch-forward".into(),
+            });
+        }
+    }
+    Ok(ops)
+}
+
+/// `Ok` when `owner` (a resource's watch tag) is `role`'s.
+fn ours(owner: &Option<String>, what: String, role: &str) -> Result<(), NotOurs> {
+    match owner.as_deref() {
+        Some(o) if o == role => Ok(()),
+        _ => Err(NotOurs {
+            what,
+            role: role.into(),
+        }),
+    }
+}
+
+fn role_ops(
+    wanted: &WatchRole,
+    seen: Option<&SeenRole>,
+    role: &str,
+) -> Result<Vec<WatchOp>, NotOurs> {
+    let role_op = |f: fn(WatchRole) -> WatchOp| f(wanted.clone());
+    let Some(s) = seen else {
+        return Ok(vec![
+            role_op(|role| WatchOp::CreateRole { role }),
+            role_op(|role| WatchOp::PutRolePolicy { role }),
+        ]);
+    };
+    ours(&s.owner, format!("role {}", wanted.name), role)?;
+    let mut ops = Vec::new();
+    if !lambda_trust_iam::semantically_equal(&s.trust, &wanted.trust) {
+        ops.push(role_op(|role| WatchOp::UpdateTrust { role }));
+    }
+    let same = (s.policy.as_ref())
+        .is_some_and(|p| lambda_trust_iam::semantically_equal(p, &wanted.policy));
+    if !same {
+        ops.push(role_op(|role| WatchOp::PutRolePolicy { role }));
+    }
+    Ok(ops)
+}
+
+fn function_ops(
+    f: &WatchFunction,
+    seen: Option<&SeenFunction>,
+    role: &str,
+) -> Result<Vec<WatchOp>, NotOurs> {
+    let function = || f.clone();
+    let Some(s) = seen else {
+        return Ok(vec![WatchOp::CreateFunction {
+            function: function(),
+        }]);
+    };
+    ours(&s.owner, format!("function {}", f.name), role)?;
+    let mut ops = Vec::new();
+    if s.code_sha256 != f.code_sha256 || s.architecture != f.architecture {
+        ops.push(WatchOp::UpdateCode {
+            function: function(),
+        });
+    }
+    let config = |r: &str, t, m, e| (r.to_owned(), t, m, e);
+    let live = config(&s.role_arn, s.timeout, s.memory, &s.environment);
+    if live != config(&f.role_arn, f.timeout, f.memory, &f.environment) {
+        ops.push(WatchOp::UpdateConfiguration {
+            function: function(),
+        });
+    }
+    Ok(ops)
+}
+
+/// Each wanted rule put, aimed and allowed to invoke the function where it is not; the
+/// watch's rules no longer wanted (fewer targets, a region left) removed.
+fn rule_ops(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, NotOurs> {
+    let f = &want.function;
+    let statements = seen.function.as_ref().map(|s| &s.statements);
+    let mut ops = Vec::new();
+    for rule in &want.rules {
+        let found = (seen.rules.iter())
+            .find(|r| r.region == rule.region && r.name == rule.name && r.bus == rule.bus);
+        if let Some(r) = found {
+            ours(&r.owner, format!("rule {} ({})", r.name, r.region), role)?;
+        }
+        if !found.is_some_and(|r| r.pattern == rule.pattern && r.schedule == rule.schedule) {
+            ops.push(WatchOp::PutRule { rule: rule.clone() });
+        }
+        let aimed = found.is_some_and(|r| {
+            r.target.as_deref() == Some(rule.target.as_str()) && r.target_role == rule.target_role
+        });
+        if !aimed {
+            ops.push(WatchOp::PutTarget { rule: rule.clone() });
+        }
+        let allowed = statements.is_some_and(|s| s.contains(&rule.name));
+        if rule.target == f.arn && !allowed {
+            ops.push(WatchOp::AllowRule {
+                function: f.name.clone(),
+                rule: rule.clone(),
+            });
+        }
+    }
+    for r in &seen.rules {
+        let wanted =
+            (want.rules.iter()).any(|w| w.region == r.region && w.name == r.name && w.bus == r.bus);
+        if !wanted && r.owner.as_deref() == Some(role) {
+            ops.push(WatchOp::RemoveRule {
+                region: r.region.clone(),
+                name: r.name.clone(),
+                bus: r.bus.clone(),
+            });
+        }
+    }
+    Ok(ops)
+}
+
+/// The Config rule put and allowed to invoke the function where it is not; the watch's rule
+/// deleted when the engine is no longer `config-rule`.
+fn config_rule_ops(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, NotOurs> {
+    let mut ops = Vec::new();
+    match (&want.config_rule, &seen.config_rule) {
+        (Some(rule), found) => {
+            if let Some(r) = found {
+                ours(
+                    &r.owner,
+                    format!("Config rule {} ({})", rule.name, rule.region),
+                    role,
+                )?;
+            }
+            let same = found.as_ref().is_some_and(|r| {
+                r.function_arn == rule.function_arn
+                    && r.resource_types == rule.resource_types
+                    && r.frequency.as_deref() == Some(rule.frequency.as_str())
+            });
+            let statements = seen.function.as_ref().map(|s| &s.statements);
+            if !statements.is_some_and(|s| s.contains(&config_statement(&rule.name))) {
+                let function = want.function.name.clone();
+                ops.push(WatchOp::AllowConfig {
+                    function,
+                    rule: rule.clone(),
+                });
+            }
+            if !same {
+                ops.push(WatchOp::PutConfigRule { rule: rule.clone() });
+            }
+        }
+        (None, Some(r)) if r.owner.as_deref() == Some(role) => {
+            ops.push(WatchOp::DeleteConfigRule {
+                region: want.function.region.clone(),
+                name: want.function.name.clone(),
+            })
+        }
+        (None, _) => {}
+    }
+    Ok(ops)
+}
+
+/// The writes that remove exactly the watch of `role` that `seen` holds: its rules, its
+/// function, its roles — each only when its tag names `role`.
+pub fn teardown(seen: &Seen, role: &str, want: &Deployment) -> Vec<WatchOp> {
+    let mine = |owner: &Option<String>| owner.as_deref() == Some(role);
+    let mut ops: Vec<WatchOp> = (seen.rules.iter())
+        .filter(|r| mine(&r.owner))
+        .map(|r| WatchOp::RemoveRule {
+            region: r.region.clone(),
+            name: r.name.clone(),
+            bus: r.bus.clone(),
+        })
+        .collect();
+    if seen.config_rule.as_ref().is_some_and(|r| mine(&r.owner)) {
+        ops.push(WatchOp::DeleteConfigRule {
+            region: want.function.region.clone(),
+            name: want.function.name.clone(),
+        });
+    }
+    if seen.function.as_ref().is_some_and(|f| mine(&f.owner)) {
+        let f = &want.function;
+        ops.push(WatchOp::DeleteFunction {
+            name: f.name.clone(),
+            region: f.region.clone(),
+        });
+    }
+    let roles = [
+        (&seen.role, name_of(role, ""), "lambda-trust-watch-reads"),
+        (
+            &seen.forward_role,
+            name_of(role, "-fwd"),
+            "lambda-trust-watch-forward",
+        ),
+    ];
+    for (seen_role, name, policy) in roles {
+        if seen_role.as_ref().is_some_and(|r| mine(&r.owner)) {
+            ops.push(WatchOp::DeleteRole {
+                name,
+                policy_name: policy.into(),
+            });
+        }
+    }
+    ops
+}

@@ -1,0 +1,172 @@
+//! The function's role: exactly the reads `check` makes, its publishing and its logs — proved
+//! read-only with the evaluator before anything is written.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use super::model::{WatchInput, WatchRole};
+use lambda_trust_iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
+
+pub(super) fn trust(service: &str) -> Value {
+    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]})
+}
+
+pub(super) fn forward_role(input: &WatchInput, name: &str, home: &str) -> WatchRole {
+    let (p, account) = (&input.partition, &input.account);
+    WatchRole {
+        name: name.into(),
+        trust: trust("events.amazonaws.com"),
+        policy_name: "lambda-trust-watch-forward".into(),
+        policy: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Action": "events:PutEvents",
+            "Resource": format!("arn:{p}:events:{home}:{account}:event-bus/default")}]}),
+    }
+}
+
+/// Exactly the reads `check` makes for the config, the Security Hub import, the function's own
+/// logs, and the one OAuth secret.
+pub(super) fn reads_policy(input: &WatchInput, home: &str, function: &str) -> Value {
+    let (p, account) = (&input.partition, &input.account);
+    let role = format!("arn:{p}:iam::{account}:role/*{}", input.role);
+    let mut functions: Vec<String> = Vec::new();
+    for (_, _, arn, _) in &input.targets {
+        functions.push(arn.clone());
+        functions.push(format!("{arn}:*"));
+    }
+    functions.sort();
+    functions.dedup();
+    let mut statements = vec![
+        json!({"Sid": "TheRole", "Effect": "Allow", "Action": [
+            "iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy",
+            "iam:ListAttachedRolePolicies", "iam:ListRoleTags"], "Resource": role}),
+        json!({"Sid": "ItsPolicies", "Effect": "Allow", "Action": [
+            "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListPolicyTags",
+            "iam:ListRoles"], "Resource": "*"}),
+        json!({"Sid": "TheTargets", "Effect": "Allow", "Action": [
+            "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:GetPolicy"],
+            "Resource": functions}),
+        json!({"Sid": "WhereTheyAreListedAndRecorded", "Effect": "Allow", "Action": [
+            "lambda:ListFunctions", "config:DescribeConfigurationRecorders",
+            "config:DescribeConfigurationRecorderStatus", "config:BatchGetResourceConfig",
+            "organizations:DescribeOrganization", "organizations:ListRoots",
+            "organizations:ListParents", "organizations:ListPoliciesForTarget",
+            "organizations:DescribePolicy", "organizations:DescribeOrganizationalUnit",
+            "cloudtrail:LookupEvents", "securityhub:GetFindings"], "Resource": "*"}),
+        json!({"Sid": "PublishTheResult", "Effect": "Allow",
+            "Action": "securityhub:BatchImportFindings",
+            "Resource": format!("arn:{p}:securityhub:{home}:{account}:product/{account}/default")}),
+        json!({"Sid": "ItsOwnLogs", "Effect": "Allow", "Action": [
+            "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": format!("arn:{p}:logs:{home}:{account}:log-group:/aws/lambda/{function}:*")}),
+    ];
+    if input.config_rule {
+        // PutEvaluations has no resource-level permission: `*` is the only resource it takes.
+        statements.push(json!({"Sid": "AnswerTheConfigRule", "Effect": "Allow",
+            "Action": "config:PutEvaluations", "Resource": "*"}));
+    }
+    if let Some(topic) = &input.sns_topic {
+        statements.push(json!({"Sid": "TellTheTopic", "Effect": "Allow",
+            "Action": "sns:Publish", "Resource": topic}));
+    }
+    if let Some(secret) = &input.secret {
+        let arn = if secret.starts_with("arn:") {
+            secret.clone()
+        } else {
+            format!("arn:{p}:secretsmanager:*:{account}:secret:{secret}-??????")
+        };
+        statements.push(json!({"Sid": "TheOAuthSecret", "Effect": "Allow",
+            "Action": "secretsmanager:GetSecretValue", "Resource": arn}));
+    }
+    if !input.account_roles.is_empty() {
+        statements.push(json!({"Sid": "TheOtherAccountsReads", "Effect": "Allow",
+            "Action": "sts:AssumeRole", "Resource": input.account_roles}));
+    }
+    json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+/// The writes the function's role may make: publishing (Security Hub, its SNS topic, its
+/// Config rule's evaluations) and its own logs.
+const WRITES_ALLOWED: &[&str] = &[
+    "securityhub:BatchImportFindings",
+    "config:PutEvaluations",
+    "sns:Publish",
+    "logs:CreateLogGroup",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+    "sts:AssumeRole",
+];
+
+/// Writes that would let the function change what it watches or act beyond it, each decided
+/// against the role's policy with the evaluator.
+const WRITES_REFUSED: &[&str] = &[
+    "iam:UpdateAssumeRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:PassRole",
+    "iam:CreateRole",
+    "iam:DeleteRole",
+    "lambda:AddPermission",
+    "lambda:RemovePermission",
+    "lambda:UpdateFunctionCode",
+    "lambda:InvokeFunction",
+    "events:PutRule",
+    "securityhub:BatchUpdateFindings",
+    "secretsmanager:PutSecretValue",
+    "organizations:DetachPolicy",
+];
+
+/// Decides that `policy` lets its holder write nothing but [`WRITES_ALLOWED`]: every action it
+/// allows is a read by its verb (`Get`, `List`, `Describe`, `BatchGet`, `Lookup`) or one of
+/// those, and the evaluator denies each of [`WRITES_REFUSED`] on any resource. `Err` names
+/// what it would allow.
+pub fn prove_read_only(policy: &Value) -> Result<(), String> {
+    let parsed = Policy::parse(policy).map_err(|e| e.to_string())?;
+    let reads = ["Get", "List", "Describe", "BatchGet", "Lookup"];
+    for statement in policy["Statement"].as_array().into_iter().flatten() {
+        if statement["Effect"] != "Allow" {
+            continue;
+        }
+        let actions = match &statement["Action"] {
+            Value::String(a) => vec![a.as_str()],
+            Value::Array(list) => list.iter().filter_map(Value::as_str).collect(),
+            _ => {
+                return Err("a statement allows every action but those it names (NotAction)".into())
+            }
+        };
+        for action in actions {
+            let verb = action.split_once(':').map_or("", |(_, v)| v);
+            let read = reads.iter().any(|r| verb.starts_with(r)) && !verb.contains('*')
+                || reads
+                    .iter()
+                    .any(|r| verb.strip_suffix('*').is_some_and(|s| s.starts_with(r)));
+            if !read && !WRITES_ALLOWED.contains(&action) {
+                return Err(format!("it allows {action}"));
+            }
+        }
+    }
+    let input = EvalInput {
+        identity_policies: vec![LabeledPolicy {
+            label: "lambda-trust-watch-reads".into(),
+            policy: parsed,
+        }],
+        resource_policy: None,
+        resource_policy_is_trust: false,
+        boundary: None,
+    };
+    for action in WRITES_REFUSED {
+        let request = Request {
+            principal: "arn:aws:iam::111122223333:role/lambda-trust-watch".into(),
+            action: (*action).into(),
+            resource: "*".into(),
+            context: BTreeMap::new(),
+        };
+        if evaluate(&input, &request).decision == Decision::Allow {
+            return Err(format!("it allows {action}"));
+        }
+    }
+    Ok(())
+}

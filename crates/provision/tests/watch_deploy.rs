@@ -1,0 +1,192 @@
+//! `watch deploy`'s plan on plain data (`lambda_trust_provision::watch_deploy`): the function's
+//! role proved read-only, rules under the pattern quota, forwarding from other regions and the
+//! Genesys Cloud org's bus, a deployed watch planning no write, and destroy removing only its
+//! own.
+
+use lambda_trust_provision::watch_deploy::*;
+use serde_json::json;
+
+fn input(targets: usize, regions: &[&str]) -> WatchInput {
+    let account = "111122223333";
+    WatchInput {
+        env: None,
+        account: account.into(),
+        partition: "aws".into(),
+        role: "GenesysLambdaInvoker".into(),
+        policies: vec![format!(
+            "arn:aws:iam::{account}:policy/GenesysLambdaInvoker-invoke"
+        )],
+        targets: (0..targets)
+            .map(|i| {
+                let region = regions[i % regions.len()];
+                let name = format!("function-number-{i}");
+                let arn = format!("arn:aws:lambda:{region}:{account}:function:{name}");
+                (region.to_owned(), name, arn, None)
+            })
+            .collect(),
+        schedule: "rate(1 hour)".into(),
+        architecture: "x86_64".into(),
+        code_sha256: "abc=".into(),
+        secret: Some("genesys/oauth".into()),
+        sns_topic: Some(format!("arn:aws:sns:us-east-1:{account}:lambda-trust")),
+        config_rule: false,
+        genesys_bus: None,
+        account_roles: Vec::new(),
+    }
+}
+
+/// What AWS holds once `want` is deployed.
+fn deployed(want: &Deployment) -> Seen {
+    let role = "GenesysLambdaInvoker".to_owned();
+    let seen_role = |r: &WatchRole| SeenRole {
+        trust: r.trust.clone(),
+        policy: Some(r.policy.clone()),
+        owner: Some(role.clone()),
+    };
+    let f = &want.function;
+    Seen {
+        role: Some(seen_role(&want.role)),
+        forward_role: want.forward_role.as_ref().map(seen_role),
+        function: Some(SeenFunction {
+            code_sha256: f.code_sha256.clone(),
+            role_arn: f.role_arn.clone(),
+            architecture: f.architecture.clone(),
+            timeout: f.timeout,
+            memory: f.memory,
+            environment: f.environment.clone(),
+            owner: Some(role.clone()),
+            statements: want.rules.iter().map(|r| r.name.clone()).collect(),
+        }),
+        rules: (want.rules.iter())
+            .map(|r| SeenRule {
+                region: r.region.clone(),
+                name: r.name.clone(),
+                pattern: r.pattern.clone(),
+                schedule: r.schedule.clone(),
+                target: Some(r.target.clone()),
+                target_role: r.target_role.clone(),
+                bus: r.bus.clone(),
+                owner: Some(role.clone()),
+            })
+            .collect(),
+        config_rule: None,
+    }
+}
+
+#[test]
+fn the_functions_role_reads_and_publishes_and_can_write_nothing_else() {
+    let want = deployment(&input(3, &["eu-west-1"]));
+    assert_eq!(prove_read_only(&want.role.policy), Ok(()));
+    let mut open = want.role.policy.clone();
+    open["Statement"][0]["Action"] = json!(["iam:Get*", "iam:PutRolePolicy"]);
+    assert_eq!(
+        prove_read_only(&open),
+        Err("it allows iam:PutRolePolicy".into())
+    );
+    let mut wildcard = want.role.policy.clone();
+    wildcard["Statement"][0]["Action"] = json!("iam:*");
+    assert!(prove_read_only(&wildcard).is_err());
+}
+
+#[test]
+fn a_deployed_watch_plans_no_write_and_a_new_package_only_its_code() {
+    let want = deployment(&input(5, &["us-east-1", "eu-west-1"]));
+    let mut seen = deployed(&want);
+    assert_eq!(plan(&want, &seen, "GenesysLambdaInvoker"), Ok(Vec::new()));
+    seen.function.as_mut().unwrap().code_sha256 = "old=".into();
+    let ops = plan(&want, &seen, "GenesysLambdaInvoker").unwrap();
+    assert!(
+        matches!(ops.as_slice(), [WatchOp::UpdateCode { .. }]),
+        "{ops:?}"
+    );
+}
+
+#[test]
+fn the_function_lives_where_iam_events_arrive_and_other_regions_forward_to_it() {
+    let want = deployment(&input(4, &["eu-west-1"]));
+    assert_eq!(want.function.region, "us-east-1");
+    assert!(want.forward_role.is_some());
+    let forwarding: Vec<_> = want
+        .rules
+        .iter()
+        .filter(|r| r.region == "eu-west-1")
+        .collect();
+    assert!(!forwarding.is_empty());
+    assert!(forwarding
+        .iter()
+        .all(|r| r.target.ends_with(":event-bus/default")));
+    let home = deployment(&input(4, &["us-east-1"]));
+    assert!(home.forward_role.is_none());
+    assert!(home
+        .rules
+        .iter()
+        .all(|r| r.region == "us-east-1" && r.target == home.function.arn));
+}
+
+#[test]
+fn a_thousand_targets_fit_in_rules_under_the_pattern_quota_naming_each_once() {
+    let want = deployment(&input(1000, &["us-east-1"]));
+    let lambda: Vec<_> = want
+        .rules
+        .iter()
+        .filter(|r| r.name.contains("-lambda"))
+        .collect();
+    assert!(lambda.len() > 1);
+    for r in &want.rules {
+        let size = r.pattern.as_ref().map_or(0, |p| p.to_string().len());
+        assert!(size <= MAX_PATTERN, "{} is {size}", r.name);
+    }
+    let named: usize = (lambda.iter())
+        .map(|r| {
+            r.pattern.as_ref().unwrap()["detail"]["requestParameters"]["$or"][1]["resourceArn"]
+                .as_array()
+                .unwrap()
+                .len()
+        })
+        .sum();
+    assert_eq!(named, 1000);
+}
+
+#[test]
+fn the_genesys_orgs_audit_events_reach_the_function_from_its_bus_forwarded_when_elsewhere() {
+    let mut input = input(1, &["us-east-1"]);
+    let bus =
+        "arn:aws:events:eu-west-1:111122223333:event-bus/aws.partner/genesys.com/cloud/org/watch";
+    input.genesys_bus = Some(bus.into());
+    let want = deployment(&input);
+    let genesys: Vec<_> = want
+        .rules
+        .iter()
+        .filter(|r| r.name.ends_with("-genesys"))
+        .collect();
+    assert_eq!(genesys.len(), 2, "{genesys:#?}");
+    assert_eq!(genesys[0].bus.as_deref(), Some(bus));
+    assert!(genesys[0].target.ends_with(":event-bus/default"));
+    assert_eq!(
+        (genesys[1].region.as_str(), genesys[1].target.as_str()),
+        ("us-east-1", want.function.arn.as_str())
+    );
+    assert!(want.forward_role.is_some());
+    let seen = deployed(&want);
+    assert_eq!(plan(&want, &seen, "GenesysLambdaInvoker"), Ok(Vec::new()));
+}
+
+#[test]
+fn destroy_removes_only_what_the_watch_of_this_role_tagged() {
+    let want = deployment(&input(2, &["us-east-1"]));
+    let mut seen = deployed(&want);
+    seen.rules[0].owner = Some("AnotherRole".into());
+    let ops = teardown(&seen, "GenesysLambdaInvoker", &want);
+    let removed: Vec<_> = ops
+        .iter()
+        .filter(|o| matches!(o, WatchOp::RemoveRule { .. }))
+        .collect();
+    assert_eq!(removed.len(), want.rules.len() - 1);
+    assert!(ops
+        .iter()
+        .any(|o| matches!(o, WatchOp::DeleteFunction { .. })));
+    assert_eq!(
+        plan(&want, &seen, "GenesysLambdaInvoker").unwrap_err().what,
+        format!("rule {} (us-east-1)", want.rules[0].name)
+    );
+}
