@@ -638,7 +638,7 @@ Examples:
     },
     /// Re-prove on every change, from a Lambda function.
     #[command(
-        long_about = "Re-prove the setup on every change, as a Lambda function behind EventBridge.\n\nThe watching function is lambda-trust itself: CloudTrail's events on the role, its invoke policies and the targets' resource policies, and an hourly schedule, each re-prove the setup, reading again only what the event can have changed, and publish the result to Security Hub (a finding resolved when the proof holds again). See docs/watch.md.",
+        long_about = "Re-prove the setup on every change, as a Lambda function behind EventBridge.\n\nThe watching function is lambda-trust itself: CloudTrail's events on the role, its invoke policies and the targets' resource policies (or an AWS Config rule's notices: [watch].engine), the Genesys Cloud org's audit events ([watch].genesys_event_bus) and a schedule ([watch].schedule, hourly by default) each re-prove the setup, reading again only what the event can have changed, and publish the result to Security Hub (a finding resolved when the proof holds again) and [watch].sns_topic. See docs/watch.md.",
         after_long_help = "\
 Examples:
   lambda-trust watch deploy --package ./lambda-trust --yes
