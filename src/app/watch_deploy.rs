@@ -333,16 +333,26 @@ fn zip_files(files: &[(String, u32, Vec<u8>)]) -> std::io::Result<Vec<u8>> {
     Ok(out.into_inner())
 }
 
-/// The binary to deploy and its architecture: `--package PATH` (checked against `PATH.sha256`
-/// when one is beside it), else the running binary; either must be a static Linux build.
+/// The binary to deploy and its architecture: `--package PATH` — the binary, or a release
+/// archive (`.tar.gz`) holding it — checked against `PATH.sha256` when one is beside it, else
+/// the running binary; either must be a static Linux build.
 fn bootstrap(package: Option<&Path>) -> Result<(Vec<u8>, String)> {
     let path = match package {
         Some(p) => p.to_path_buf(),
         None => std::env::current_exe().map_err(Error::Io)?,
     };
-    let bytes = std::fs::read(&path).map_err(Error::Io)?;
+    let mut bytes = std::fs::read(&path).map_err(Error::Io)?;
     if let Some(p) = package {
         verify_checksum(p, &bytes)?;
+    }
+    let name = path.to_string_lossy();
+    if name.ends_with(".tar.gz") || name.ends_with(".tgz") {
+        bytes = from_archive(&bytes).map_err(|why| {
+            Error::usage(
+                format!("{} is not a lambda-trust release archive: {why}", path.display()),
+                "pass the Linux release archive (lambda-trust-VERSION-x86_64-unknown-linux-musl.tar.gz) or its binary",
+            )
+        })?;
     }
     let architecture = static_linux(&bytes).map_err(|why| {
         Error::usage(
@@ -351,6 +361,25 @@ fn bootstrap(package: Option<&Path>) -> Result<(Vec<u8>, String)> {
         )
     })?;
     Ok((bytes, architecture))
+}
+
+/// The `lambda-trust` binary inside a release archive (`NAME/lambda-trust`, as
+/// scripts/release.sh packs it).
+fn from_archive(archive: &[u8]) -> std::result::Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    let gz = flate2::read::GzDecoder::new(archive);
+    let mut tar = tar::Archive::new(gz);
+    let entries = tar.entries().map_err(|e| e.to_string())?;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| e.to_string())?;
+        let path = entry.path().map_err(|e| e.to_string())?.into_owned();
+        if path.file_name().is_some_and(|n| n == "lambda-trust") {
+            let mut binary = Vec::new();
+            entry.read_to_end(&mut binary).map_err(|e| e.to_string())?;
+            return Ok(binary);
+        }
+    }
+    Err("it holds no lambda-trust binary".into())
 }
 
 fn verify_checksum(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -98,9 +98,10 @@ Examples:
 /// The package the function's code is compared with.
 #[derive(Debug, Args)]
 pub struct WatchPackageArgs {
-    /// The binary to deploy: a static Linux build.
+    /// The static Linux build to deploy, or its release archive.
     ///
-    /// Checked against PATH.sha256 when beside it [default: this binary].
+    /// A binary or a .tar.gz release archive, checked against PATH.sha256 when beside it
+    /// [default: this binary].
     #[arg(long, value_name = "PATH")]
     pub package: Option<PathBuf>,
 }

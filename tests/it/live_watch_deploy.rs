@@ -387,3 +387,38 @@ print(json.dumps([[r["Name"], json.loads(r["EventPattern"])["detail-type"]] for 
     let rules: Value = serde_json::from_str(&with_events(&env, list, &[name])).unwrap();
     assert_eq!(rules, serde_json::json!([]));
 }
+
+#[test]
+fn a_release_archive_is_taken_as_the_package_its_checksum_checked() {
+    let env = setup(&["lookup"]);
+    env.expect(&["apply", "--yes"], 0);
+    let binary = package(&env, false);
+    let archive = env
+        .dir
+        .path()
+        .join("lambda-trust-0.1.0-x86_64-unknown-linux-musl.tar.gz");
+    let code = r#"
+import tarfile, hashlib
+with tarfile.open(sys.argv[3], "w:gz") as t:
+    t.add(sys.argv[2], arcname="lambda-trust-0.1.0-x86_64-unknown-linux-musl/lambda-trust")
+digest = hashlib.sha256(open(sys.argv[3], "rb").read()).hexdigest()
+open(sys.argv[3] + ".sha256", "w").write(f"{digest}  lambda-trust-0.1.0-x86_64-unknown-linux-musl.tar.gz\n")
+"#;
+    let archive = archive.to_str().unwrap();
+    python(&env, code, &[&binary, archive]);
+    env.expect(&["watch", "deploy", "--package", archive, "--yes"], 0);
+    // The archive's binary is the binary's: the same package, no write.
+    let (_, writes) = env.writes_of(&["watch", "deploy", "--package", &binary, "--yes"], 0);
+    assert_eq!(writes, 0);
+    std::fs::write(
+        format!("{archive}.sha256"),
+        format!("{}  x.tar.gz\n", "f".repeat(64)),
+    )
+    .unwrap();
+    let r = env.expect(&["watch", "deploy", "--package", archive, "--yes"], 1);
+    assert!(
+        r.stderr.contains("does not match its checksum"),
+        "{}",
+        r.stderr
+    );
+}
