@@ -458,6 +458,19 @@ async fn answer_rule(
     let status = (run.report.as_ref())
         .and_then(|r| serde_json::to_value(r.status).ok())
         .and_then(|v| v.as_str().map(str::to_owned));
+    // Findings that are all unknowns (what was not read or not decided) are no verdict.
+    let failed = (run.report.as_ref()).is_some_and(|r| {
+        let all = r
+            .findings
+            .iter()
+            .flat_map(|f| std::iter::once(f).chain(&f.related));
+        all.clone()
+            .any(|f| f.outcome == lambda_trust_provision::drift::Outcome::Failed)
+    });
+    let status = match status.as_deref() {
+        Some("drift") if !failed => Some("unknown".to_owned()),
+        _ => status,
+    };
     let compliance = compliance(status.as_deref());
     let annotation = match &run.report {
         Some(r) if r.error.is_some() => r.error.clone().unwrap_or_default(),

@@ -285,36 +285,23 @@ fn the_function_of_an_environment_runs_that_environment() {
     env.write_config(&text);
     env.expect(&["apply", "--env", "dev", "--yes"], 0);
     let pkg = package(&env, false);
-    env.expect(
-        &[
-            "watch",
-            "deploy",
-            "--env",
-            "dev",
-            "--package",
-            &pkg,
-            "--yes",
-        ],
-        0,
-    );
+    let deploy = [
+        "watch",
+        "deploy",
+        "--env",
+        "dev",
+        "--package",
+        &pkg,
+        "--yes",
+    ];
+    env.expect(&deploy, 0);
     let code = r#"
 c = client("lambda").get_function_configuration(FunctionName=sys.argv[2])
 print(json.dumps(c.get("Environment", {}).get("Variables", {})))
 "#;
     let vars = python(&env, code, &["lambda-trust-watch-GenesysLambdaInvoker"]);
     assert_eq!(vars.trim(), r#"{"LAMBDA_TRUST_ENV": "dev"}"#);
-    let (_, writes) = env.writes_of(
-        &[
-            "watch",
-            "deploy",
-            "--env",
-            "dev",
-            "--package",
-            &pkg,
-            "--yes",
-        ],
-        0,
-    );
+    let (_, writes) = env.writes_of(&deploy, 0);
     assert_eq!(writes, 0);
 }
 

@@ -158,7 +158,8 @@ pub fn rule_event(event: &Value) -> Option<RuleEvent> {
 }
 
 /// `PutEvaluations`' compliance of a run: `COMPLIANT` when the setup is proved and in sync,
-/// `NON_COMPLIANT` with findings, `INSUFFICIENT_DATA` when it could not be read, and
+/// `NON_COMPLIANT` with a failed finding, `INSUFFICIENT_DATA` when it could not be read or
+/// its findings are all unknowns (any other `status`), and
 /// `NOT_APPLICABLE` for a resource the watch does not look after (`status` `None`).
 pub fn compliance(status: Option<&str>) -> &'static str {
     match status {
@@ -518,6 +519,7 @@ mod tests {
         assert_eq!(rule_event(&tick).unwrap().resource_type, "AWS::::Account");
         assert_eq!(compliance(Some("drift")), "NON_COMPLIANT");
         assert_eq!(compliance(None), "NOT_APPLICABLE");
+        assert_eq!(compliance(Some("unknown")), "INSUFFICIENT_DATA");
     }
 
     #[test]
