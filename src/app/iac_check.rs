@@ -37,7 +37,7 @@ const NO_SETTINGS: &str = "not compared: the role's description and maximum sess
     duration (not read from this input)";
 
 /// The check of `model` (read from `source_file`) against the config's `desired` state.
-pub fn check_model(model: &IacModel, desired: &Desired, source_file: &str) -> ConfigReport {
+pub(crate) fn check_model(model: &IacModel, desired: &Desired, source_file: &str) -> ConfigReport {
     let role = model.iam.roles.iter().find(|r| r.name == desired.role.name);
     let observed = observe(model, desired, role);
     let mut findings = match aws_findings(desired, &observed) {
@@ -106,7 +106,7 @@ fn unknown_findings(model: &IacModel, role: &str) -> Vec<Finding> {
 
 /// The config's desired state for a check of IaC: rendered, checked and sharded as for a
 /// live account where nothing exists yet.
-pub fn desired(
+pub(crate) fn desired(
     config: &Config,
     ctx: &RenderContext,
     templates: &Templates,

@@ -50,7 +50,7 @@ pub(crate) fn config_warnings(loaded: &config::Loaded) -> Vec<Finding> {
 /// the one region rule).
 /// With `[aws.accounts]`, every other account's clients too, each checked to act in its
 /// account before anything is read or written (`aws::accounts`).
-pub async fn connect(
+pub(crate) async fn connect(
     settings: &Settings,
     events: &dyn Events,
     config: &config::Config,

@@ -30,7 +30,7 @@ pub struct Settings {
 impl Settings {
     /// The settings of a run: the AWS flags, the templates' source, `-v`; the environment's
     /// region is read here, once.
-    pub fn new(aws: AwsSettings, templates: TemplateSource, verbose: bool) -> Settings {
+    pub(crate) fn new(aws: AwsSettings, templates: TemplateSource, verbose: bool) -> Settings {
         let env_region = ["AWS_REGION", "AWS_DEFAULT_REGION"]
             .iter()
             .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));

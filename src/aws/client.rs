@@ -173,7 +173,7 @@ impl Clients {
     }
 
     /// The region the SDK resolved (flag, config, env or profile), used for bare function names.
-    pub fn region(&self) -> String {
+    pub(crate) fn region(&self) -> String {
         self.base
             .region()
             .map(|r| r.to_string())

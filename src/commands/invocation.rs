@@ -201,7 +201,7 @@ pub struct Output {
 impl Output {
     /// The one colour rule, for both streams: `--color always|never` decides; `auto` colours a
     /// terminal unless `NO_COLOR` is set.
-    pub fn resolve(format: Format, color: ColorChoice) -> Output {
+    pub(crate) fn resolve(format: Format, color: ColorChoice) -> Output {
         let no_color = std::env::var_os("NO_COLOR").is_some();
         let styles = |terminal: bool| Styles {
             color: match color {

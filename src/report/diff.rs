@@ -22,7 +22,10 @@ pub struct DiffResult<'a> {
 }
 
 impl<'a> DiffResult<'a> {
-    pub fn new(environments: &'a [String; 2], differences: &'a [Difference]) -> DiffResult<'a> {
+    pub(crate) fn new(
+        environments: &'a [String; 2],
+        differences: &'a [Difference],
+    ) -> DiffResult<'a> {
         DiffResult {
             schema_version: super::SCHEMA_VERSION,
             environments,

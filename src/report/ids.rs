@@ -29,7 +29,7 @@ pub struct IdsResult<'a> {
 }
 
 impl<'a> IdsResult<'a> {
-    pub fn new(environment: Option<&'a str>, ids: &'a OrgIds) -> IdsResult<'a> {
+    pub(crate) fn new(environment: Option<&'a str>, ids: &'a OrgIds) -> IdsResult<'a> {
         IdsResult {
             schema_version: super::SCHEMA_VERSION,
             environment,

@@ -133,7 +133,7 @@ pub struct Unsupported {
 
 impl Unsupported {
     /// What to pass instead: the formats the command has.
-    pub fn hint(&self) -> String {
+    pub(crate) fn hint(&self) -> String {
         let names: Vec<&str> = self.formats.iter().map(|f| f.name()).collect();
         match names.as_slice() {
             [] | [_] => format!("drop --format {}", self.format.name()),

@@ -114,7 +114,7 @@ pub struct ForeignAction {
 }
 
 impl GenesysChanges {
-    pub fn new(plan: &GenesysPlan, writes: usize) -> GenesysChanges {
+    pub(crate) fn new(plan: &GenesysPlan, writes: usize) -> GenesysChanges {
         GenesysChanges {
             in_sync: plan.is_empty(),
             writes,
@@ -165,7 +165,7 @@ pub struct Written {
 }
 
 impl Written {
-    pub fn new(set: &ChangeSet, writes: Writes) -> Written {
+    pub(crate) fn new(set: &ChangeSet, writes: Writes) -> Written {
         Written {
             writes: writes.aws,
             changes: changes(&set.aws),

@@ -105,7 +105,7 @@ impl PolicyError {
     }
 
     /// The message alone, without the hint.
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         match self {
             PolicyError::Bom => {
                 "policy document starts with a UTF-8 byte order mark (BOM), which AWS rejects"

@@ -295,7 +295,7 @@ impl OperatorKind {
 
 impl ConditionOperator {
     /// Parses `[ForAnyValue:|ForAllValues:]Base[IfExists]`.
-    pub fn parse(name: &str) -> Option<ConditionOperator> {
+    pub(crate) fn parse(name: &str) -> Option<ConditionOperator> {
         let (set, rest) = if let Some(rest) = strip_prefix_ci(name, "ForAnyValue:") {
             (Some(SetOperator::ForAnyValue), rest)
         } else if let Some(rest) = strip_prefix_ci(name, "ForAllValues:") {

@@ -90,7 +90,7 @@ impl FunctionPolicy {
     }
 
     /// The policy as `iam::path::Target::resource_policy` takes it: not read stays not known.
-    pub fn known(&self) -> Known<Option<Policy>> {
+    pub(crate) fn known(&self) -> Known<Option<Policy>> {
         match self {
             FunctionPolicy::None => Known::Known(None),
             FunctionPolicy::Policy(p) => Known::Known(Some(p.clone())),

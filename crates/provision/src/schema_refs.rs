@@ -43,7 +43,7 @@ pub fn plan(_: &mut SchemaGenerator) -> Schema {
 }
 
 /// Verify's checklist: the common `check`.
-pub fn checks(_: &mut SchemaGenerator) -> Schema {
+pub(crate) fn checks(_: &mut SchemaGenerator) -> Schema {
     common_list::<Check>()
 }
 

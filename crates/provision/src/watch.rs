@@ -14,7 +14,7 @@ use serde_json::Value;
 
 /// IAM's calls that change a role: its trust policy, inline and attached policies, boundary,
 /// tags, or the role itself (IAM's API reference; CloudTrail names each event after its call).
-pub const ROLE_CALLS: &[&str] = &[
+pub(crate) const ROLE_CALLS: &[&str] = &[
     "UpdateAssumeRolePolicy",
     "PutRolePolicy",
     "DeleteRolePolicy",
@@ -30,7 +30,7 @@ pub const ROLE_CALLS: &[&str] = &[
 ];
 
 /// IAM's calls that change a managed policy's document or its default version.
-pub const POLICY_CALLS: &[&str] = &[
+pub(crate) const POLICY_CALLS: &[&str] = &[
     "CreatePolicyVersion",
     "DeletePolicyVersion",
     "SetDefaultPolicyVersion",
@@ -39,7 +39,7 @@ pub const POLICY_CALLS: &[&str] = &[
 
 /// Lambda's calls that change a function's resource-based policy. CloudTrail records
 /// `AddPermission` and `RemovePermission` under their API versions' names.
-pub const FUNCTION_CALLS: &[&str] = &[
+pub(crate) const FUNCTION_CALLS: &[&str] = &[
     "AddPermission20150331v2",
     "RemovePermission20150331v2",
     "AddPermission",
@@ -265,7 +265,7 @@ pub fn classify(event: &Value, watched: &Watched) -> Change {
 /// The prefixes of the Genesys Cloud audit topics (its Amazon EventBridge integration's
 /// `v2.audits.entitytype.{type}.entityid.{id}`) that can change the Genesys side of the proof:
 /// the integration, its credential, its actions and their drafts.
-pub const GENESYS_TOPICS: &[&str] = &[
+pub(crate) const GENESYS_TOPICS: &[&str] = &[
     "v2.audits.entitytype.Integration.",
     "v2.audits.entitytype.Credential.",
     "v2.audits.entitytype.Action",
@@ -340,7 +340,11 @@ fn lambda_change(
 
 /// The unqualified ARN of a function as Lambda's calls name it: a name, `name:qualifier`, a
 /// partial ARN (`ACCOUNT:function:NAME`) or a full ARN, the account and region from the event.
-pub fn function_arn(named: &str, account: Option<&str>, region: Option<&str>) -> Option<String> {
+pub(crate) fn function_arn(
+    named: &str,
+    account: Option<&str>,
+    region: Option<&str>,
+) -> Option<String> {
     let parts: Vec<&str> = named.split(':').collect();
     let (partition, region, account, name) = match parts.as_slice() {
         ["arn", partition, "lambda", region, account, "function", name, ..] => {

@@ -42,13 +42,3 @@ pub enum Outcome {
     /// Something was not read, not given or not decided: neither failed nor passed.
     Unknown,
 }
-
-impl Outcome {
-    /// The lowercase name, as in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Failed => "failed",
-            Outcome::Unknown => "unknown",
-        }
-    }
-}

@@ -79,7 +79,7 @@ impl Verification {
     }
 
     /// Adds the isolation claims; passing then also needs each of them proved.
-    pub fn with_isolation(
+    pub(crate) fn with_isolation(
         mut self,
         claims: Vec<crate::isolation_claim::IsolationClaim>,
     ) -> Verification {
