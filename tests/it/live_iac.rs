@@ -256,7 +256,7 @@ fn values_known_only_at_deployment() {
     assert_eq!(differential(&f), 3);
 }
 
-/// `unknown-values.yaml` is audited in memory (tests/it/iac_template.rs) but cannot be deployed
+/// `unknown-values.yaml` is audited in memory (crates/audit/tests/iac_template.rs) but cannot be deployed
 /// on moto: its `Handler` is an `AWS::Serverless::Function`, which needs the SAM transform
 /// (`Transform: AWS::Serverless-2016-10-31`) that moto does not run, so `!GetAtt Handler.Arn`
 /// refers to nothing there. `deployable-unknowns.yaml` covers the same kinds of unknown values

@@ -1,4 +1,5 @@
-//! The planner on hand-built states, one test binary: plan → apply → plan as properties over
+//! The planner on hand-built states, one test binary: the planner, destroy, the verification
+//! checks and the drift findings case by case (`planner`), plan → apply → plan as properties over
 //! random configs and live states (`props`, with a model of each write in `support::state`),
 //! the whole path's claims as `verify` and `check` make them (`path`), and targets in other
 //! accounts (`cross_account`). They touch the pure crates alone, so `cargo test -p
@@ -8,4 +9,5 @@ mod support;
 
 mod cross_account;
 mod path;
+mod planner;
 mod props;

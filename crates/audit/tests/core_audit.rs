@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use lambda_trust::error::Status;
 use lambda_trust_audit::{
     audit_account, audit_role, policies_to_read, AccountIam, AuditOptions, AuditPolicy, AuditRole,
     AuditVersion, Code, ConfigIdentity, RoleReport, Severity,
 };
+use lambda_trust_verdict::Status;
 use serde_json::{json, Value};
 
 const OWN: &str = "111122223333";
@@ -669,8 +669,8 @@ mod role_import {
     //! `init --from-role`, the pure part: a role's proved grants back into targets.
 
     use super::*;
-    use lambda_trust::config::Partner;
     use lambda_trust_audit::role_import::{account_iam, import_role, TrustedAccount};
+    use lambda_trust_config::Partner;
     use lambda_trust_model::state::{InlinePolicy, Observed, ObservedRole};
 
     fn function(name: &str) -> String {

@@ -1,7 +1,7 @@
 //! Config validation: every rule in docs/aws-behaviour.md, each message naming the field and the rule.
 
-use lambda_trust::config::{self, ConfigError, Partner};
-use lambda_trust::error::shown;
+use lambda_trust_config::{self as config, ConfigError, Partner};
+use lambda_trust_verdict::shown;
 
 const BASE: &str = r#"
 [trust]
@@ -54,7 +54,8 @@ fn base_is_valid() {
 
 #[test]
 fn example_file_is_valid_and_quiet() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/lambda-trust.toml");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/lambda-trust.toml");
     let loaded = config::load(&path).unwrap();
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     assert_eq!(loaded.config.targets.len(), 2);

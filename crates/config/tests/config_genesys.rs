@@ -1,14 +1,14 @@
 //! `[genesys]` and `[targets.action]` validation: each rule with a clear error; without the
 //! section nothing changes.
 
-use lambda_trust::config;
+use lambda_trust_config as config;
 
 const BASE: &str = "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10\"\n[role]\nname = \"R\"\n[aws]\nregion = \"us-east-1\"\naccount_id = \"111122223333\"\n[[targets]]\nfunction = \"lookup-order\"\n";
 
 fn load(extra: &str, dir: &std::path::Path) -> Result<config::Loaded, String> {
     let path = dir.join("lambda-trust.toml");
     std::fs::write(&path, format!("{BASE}{extra}")).unwrap();
-    config::load(&path).map_err(|e| lambda_trust::error::shown(&e))
+    config::load(&path).map_err(|e| lambda_trust_verdict::shown(&e))
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Table-driven cases for the offline IAM evaluator. Each case cites the AWS documentation
 //! (IAM User Guide) semantics it checks.
 
-use lambda_trust::iam::{
+use lambda_trust_iam::{
     evaluate, Decision, Effect, EvalInput, LabeledPolicy, Policy, Request, StatementRef,
 };
 
@@ -134,7 +134,7 @@ impl Case {
         self
     }
 
-    fn run(&self) -> Result<lambda_trust::iam::Evaluation, String> {
+    fn run(&self) -> Result<lambda_trust_iam::Evaluation, String> {
         let parse = |label: &str, text: &str| {
             Policy::from_json_str(text)
                 .map(|policy| LabeledPolicy::new(label, policy))

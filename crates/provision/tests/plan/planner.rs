@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use crate::support::state::*;
-use lambda_trust::config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
-use lambda_trust::iam::{minified_len, semantically_equal};
+use lambda_trust_config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
+use lambda_trust_iam::{minified_len, semantically_equal};
 use lambda_trust_model::render::Templates;
 use lambda_trust_model::shard::{ShardError, MAX_POLICY_CHARS};
 use lambda_trust_model::state::{
@@ -929,7 +929,7 @@ fn foreign_role_is_refused_unless_adopted() {
     let e = plan(&d, &o, OWNED).unwrap_err();
     assert_eq!(e, PlanError::ForeignRole { name: ROLE.into() });
     assert!(
-        lambda_trust::error::shown(&e).contains("lambda-trust apply --adopt"),
+        lambda_trust_verdict::shown(&e).contains("lambda-trust apply --adopt"),
         "{e}"
     );
     assert_eq!(changes(&d, &o, OWNED).unwrap_err(), e);
@@ -984,7 +984,7 @@ fn foreign_policy_is_refused_unless_adopted() {
             arn: POLICY_ARN.into()
         }
     );
-    assert!(lambda_trust::error::shown(&e).contains("--adopt"), "{e}");
+    assert!(lambda_trust_verdict::shown(&e).contains("--adopt"), "{e}");
     let adopt = plan(&d, &o, ADOPT).unwrap();
     assert_eq!(
         adopt.ops,
@@ -1023,7 +1023,7 @@ fn role_of_another_config_is_a_conflict() {
         }
     );
     assert!(
-        lambda_trust::error::shown(&e).contains("two configs must not manage one role"),
+        lambda_trust_verdict::shown(&e).contains("two configs must not manage one role"),
         "{e}"
     );
     assert_eq!(
@@ -1580,7 +1580,7 @@ fn role_at_another_path_is_not_silently_in_sync() {
             "{err:?}"
         );
         assert!(
-            lambda_trust::error::shown(&err).contains("(hint: "),
+            lambda_trust_verdict::shown(&err).contains("(hint: "),
             "{err}"
         );
     }

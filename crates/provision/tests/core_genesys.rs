@@ -306,7 +306,7 @@ fn deleting_an_action_a_flow_calls_is_refused_unless_forced() {
     o.consumers
         .insert("a2".into(), vec![flow("Main IVR"), flow("Billing")]);
     let plan = plan_genesys(&d, &o, false).unwrap();
-    let e = lambda_trust::error::shown(&plan.refuse_in_use(false).unwrap_err());
+    let e = lambda_trust_verdict::shown(&plan.refuse_in_use(false).unwrap_err());
     assert!(
         e.contains("\"Main IVR\" (INBOUNDCALLFLOW, version 3.0") && e.contains("Billing"),
         "{e}"
@@ -451,7 +451,7 @@ fn an_integration_without_a_ledger_needs_adopt() {
     let mut o = in_sync();
     o.integration.as_mut().unwrap().notes = "made by hand".into();
     let e = plan_genesys(&desired(), &o, false).unwrap_err();
-    assert!(lambda_trust::error::shown(&e).contains("--adopt"), "{e}");
+    assert!(lambda_trust_verdict::shown(&e).contains("--adopt"), "{e}");
     // Adopting takes over the actions named as ours and the bound credential (its redacted
     // ARN written again, in place).
     let plan = plan_genesys(&desired(), &o, true).unwrap();
@@ -496,134 +496,6 @@ fn genesys_findings_point_at_the_genesys_table() {
         lines.contains(&(lambda_trust_provision::drift::ConfigKey::Genesys, 8)),
         "{lines:?}"
     );
-}
-
-fn observed_action(name: &str, url: &str) -> ObservedAction {
-    ObservedAction {
-        id: format!("id-{name}"),
-        version: 3,
-        def: def(name, url),
-    }
-}
-
-#[test]
-fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
-    use lambda_trust_audit::genesys_import::{classify, LeftOutWhy};
-    // Secure, header-carrying, translated and non-POST actions are imported like any other.
-    let mut secure = observed_action(
-        "Secure one",
-        "arn:aws:lambda:us-east-1:111122223333:function:vault",
-    );
-    secure.def.secure = true;
-    let mut headers = observed_action("With headers", F1);
-    let request = &mut headers.def.config.request;
-    request.headers.insert("X-Team".into(), "cx".into());
-    request.request_type = "PUT".into();
-    let response = &mut headers.def.config.response;
-    response.translation_map.insert("id".into(), "$.id".into());
-    response
-        .translation_map_defaults
-        .insert("id".into(), "0".into());
-    // Real exports set no timeout: imported as such.
-    let mut no_timeout = observed_action("No timeout", F1);
-    no_timeout.def.config.timeout_seconds = None;
-    // A default that is not a JSON value: Genesys Cloud accepts and runs it, so it is imported
-    // exactly (the written config says its latent defect as a warning).
-    let mut bare_default = observed_action("Bare default", F1);
-    let response = &mut bare_default.def.config.response;
-    response.translation_map.insert("id".into(), "$.id".into());
-    response
-        .translation_map_defaults
-        .insert("id".into(), "unknown".into());
-    // Two actions of one name: the config names each once, so the second is left out.
-    let mut twin = observed_action("B order", F2);
-    twin.id = "id-B order (2)".into();
-    let actions = vec![
-        twin,
-        observed_action("B order", F1),
-        observed_action("A customer", F2),
-        observed_action("C order again", F1),
-        secure,
-        headers,
-        no_timeout,
-        bare_default,
-        observed_action("Expr", "${input.arn}"),
-        observed_action(
-            "Elsewhere",
-            "arn:aws:lambda:us-east-1:210987654321:function:x",
-        ),
-        observed_action(
-            "Latest",
-            "arn:aws:lambda:us-east-1:111122223333:function:x:$LATEST",
-        ),
-        observed_action("Web", "https://example.com/api"),
-    ];
-    let import = classify(&actions, "111122223333");
-    let targets: Vec<(String, Option<String>, Vec<String>)> = import
-        .targets
-        .iter()
-        .map(|t| {
-            (
-                t.function.clone(),
-                t.qualifier.clone(),
-                t.actions.iter().map(|a| a.def.name.clone()).collect(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        targets,
-        [
-            (
-                "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer".to_string(),
-                Some("live".to_string()),
-                vec!["A customer".to_string()]
-            ),
-            (
-                F1.to_string(),
-                None,
-                vec![
-                    "B order".to_string(),
-                    "Bare default".to_string(),
-                    "C order again".to_string(),
-                    "No timeout".to_string(),
-                    "With headers".to_string()
-                ]
-            ),
-            (
-                "arn:aws:lambda:us-east-1:111122223333:function:vault".to_string(),
-                None,
-                vec!["Secure one".to_string()]
-            ),
-        ]
-    );
-    let why: Vec<(&str, &LeftOutWhy)> = import
-        .left_out
-        .iter()
-        .map(|l| (l.name.as_str(), &l.why))
-        .collect();
-    assert_eq!(why.len(), 4, "{why:#?}");
-    assert_eq!(
-        why[0],
-        (
-            "B order",
-            &LeftOutWhy::SameName {
-                other: "id-B order".into()
-            }
-        )
-    );
-    let why = &why[1..];
-    assert!(
-        matches!(why[0], ("Elsewhere", LeftOutWhy::OtherAccount { .. })),
-        "{why:#?}"
-    );
-    assert!(matches!(
-        why[1],
-        ("Latest", LeftOutWhy::NotAFunction { .. })
-    ));
-    assert!(matches!(why[2], ("Web", LeftOutWhy::NotAFunction { .. })));
-    // An action choosing its function at run time is imported as such.
-    let dynamic: Vec<&str> = import.dynamic.iter().map(|a| a.name()).collect();
-    assert_eq!(dynamic, ["Expr"]);
 }
 
 #[test]

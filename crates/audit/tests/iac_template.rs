@@ -10,7 +10,10 @@ use lambda_trust_audit::AuditOptions;
 const GENESYS: &str = "765628985471";
 
 fn input(name: &str, params: &[(&str, &str)]) -> TemplateInput {
-    let path = format!("{}/tests/fixtures/iac/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../tests/fixtures/iac/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     TemplateInput {
         file: name.to_owned(),
         text: std::fs::read_to_string(path).expect("fixture"),
@@ -124,7 +127,7 @@ fn unknown_values_are_never_proved() {
         report.not_analysed[0].resource_type,
         "AWS::Serverless::Function"
     );
-    assert_ne!(report.report.status(), lambda_trust::error::Status::Ok);
+    assert_ne!(report.report.status(), lambda_trust_verdict::Status::Ok);
 }
 
 fn error(text: &str) -> String {
@@ -133,7 +136,7 @@ fn error(text: &str) -> String {
         text: text.into(),
         ..TemplateInput::default()
     };
-    lambda_trust::error::shown(&read_template(&input).expect_err("refused"))
+    lambda_trust_verdict::shown(&read_template(&input).expect_err("refused"))
 }
 
 #[test]
@@ -363,7 +366,7 @@ fn a_template_macro_makes_every_role_unproved() {
     assert!(clean.unknowns.is_empty(), "{:?}", clean.unknowns);
     assert_eq!(role_codes(&clean)["partner"], ["unmanaged"]);
     assert!(!role_codes(&clean).contains_key("ServiceRole"));
-    assert_eq!(clean.status(), lambda_trust::error::Status::Ok);
+    assert_eq!(clean.status(), lambda_trust_verdict::Status::Ok);
 
     let text = format!(
         "AWSTemplateFormatVersion: '2010-09-09'\nTransform:\n  - AWS::Serverless-2016-10-31\n  - ExecutionRoleBuilder\nResources:{roles}\n"
@@ -409,14 +412,14 @@ fn a_template_macro_makes_every_role_unproved() {
             r.findings
         );
     }
-    assert_eq!(report.status(), lambda_trust::error::Status::Changes);
+    assert_eq!(report.status(), lambda_trust_verdict::Status::Changes);
 
     // With no role at all, a macro may still add one: never clean.
     let none =
         inline("Transform: ExecutionRoleBuilder\nResources:\n  Topic: {Type: AWS::SNS::Topic}\n");
     let none = none.unwrap();
     assert!(none.report.roles.is_empty());
-    assert_eq!(none.status(), lambda_trust::error::Status::Changes);
+    assert_eq!(none.status(), lambda_trust_verdict::Status::Changes);
 
     // A template-level `Fn::Transform` (an include of resources) is a macro too; the
     // language extensions are one only when `Fn::ForEach` makes resources.
@@ -487,7 +490,7 @@ fn a_nested_stack_makes_the_roles_it_may_reach_unproved() {
     assert_eq!(report.unknowns.len(), 1, "{:?}", report.unknowns);
     assert_eq!(report.unknowns[0].at, "Permissions");
     assert_eq!(report.not_analysed[0].resource, "Permissions");
-    assert_eq!(report.status(), lambda_trust::error::Status::Changes);
+    assert_eq!(report.status(), lambda_trust_verdict::Status::Changes);
 
     // Through another resource (a parameter store value the nested stack is given) and a
     // SAM application (a nested stack too).
