@@ -13,7 +13,9 @@ pub mod moto;
 pub mod offline;
 pub mod proxy;
 pub mod runtime_api;
-// Shared with the planner's own tests (no server).
+// Shared with the planner's own tests (no server): the renderers' snapshots use its builders;
+// the write model in the rest of the file is the planner's tests'.
+#[allow(dead_code)]
 #[path = "../../../crates/provision/tests/plan/support/state.rs"]
 pub mod state;
 pub mod terminal;
