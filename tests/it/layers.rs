@@ -250,7 +250,7 @@ fn impure(code: &str) -> Vec<&'static str> {
 
 #[test]
 fn the_pure_layers_touch_no_file_environment_clock_or_network() {
-    // iam, event and report/ are pure; in the config crate only the loader (its lib.rs) reads
+    // iam, event and report/ are pure; in the config crate only the loader (its load.rs) reads
     // files.
     let src = src();
     let mut files = Vec::new();
@@ -271,7 +271,7 @@ fn the_pure_layers_touch_no_file_environment_clock_or_network() {
             problems.push(format!("{rel} uses {name}"));
         }
     }
-    // The library crates are pure throughout, but the config crate's loader (its lib.rs).
+    // The library crates are pure throughout, but the config crate's loader (its load.rs).
     for &(krate, loader, _) in LIBRARY_CRATES {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("crates/{krate}/src"));
         let mut crate_files = Vec::new();
@@ -303,7 +303,7 @@ const LIBRARY_CRATES: &[(&str, Option<&str>, &[&str])] = &[
     ("iam", None, &["lambda-trust-verdict"]),
     (
         "config",
-        Some("lib.rs"),
+        Some("load.rs"),
         &["lambda-trust-iam", "lambda-trust-verdict"],
     ),
     (

@@ -6,6 +6,7 @@
 use super::function::partition_note;
 use super::rules::*;
 use super::*;
+use std::collections::BTreeMap;
 
 /// Checks every rule on an already deserialized config (for callers that build or override
 /// one, e.g. from command-line flags). Returns the warnings, or every broken rule.

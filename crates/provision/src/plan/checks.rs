@@ -1,0 +1,109 @@
+//! What is checked before anything is planned: the account, the role's owner, its deployment
+//! and its path, and that every target function exists.
+
+use super::{PlanError, PlanOptions};
+use crate::state::{
+    all_qualifier_targets, Desired, DesiredRole, Observed, ObservedFunction, ObservedRole,
+};
+use lambda_trust_config::{CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY};
+
+/// A deployment as messages name it.
+pub(super) fn deployment_shown(d: Option<&str>) -> String {
+    match d {
+        Some(d) => format!("{d:?}"),
+        None => "none (the config has no `deployment`)".to_string(),
+    }
+}
+
+/// A role carrying another deployment's tag belongs to another config: never planned over,
+/// destroyed or taken for a predecessor (`want`: this config's `deployment`). A role without
+/// the tag predates deployments: the plan adds this config's.
+pub fn check_deployment(role: &ObservedRole, want: Option<&str>) -> Result<(), PlanError> {
+    match role.tags.get(DEPLOYMENT_TAG_KEY) {
+        Some(live) if Some(live.as_str()) != want => Err(PlanError::OtherDeployment {
+            name: role.name.clone(),
+            live: Some(live.clone()),
+            want: want.map(str::to_string),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The credentials must be for the account the config names.
+pub(crate) fn check_account(desired: &Desired, observed: &Observed) -> Result<(), PlanError> {
+    if desired.account_id != observed.account_id {
+        return Err(PlanError::WrongAccount {
+            expected: desired.account_id.clone(),
+            actual: observed.account_id.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// Checks that must pass before anything is applied: the account and the target functions.
+pub(super) fn preflight(desired: &Desired, observed: &Observed) -> Result<(), PlanError> {
+    check_account(desired, observed)?;
+    // A target in an account without an `[aws.accounts]` entry cannot be read there (AWS
+    // answers the role's account AccessDeniedException): `plan` still shows its statement and
+    // `apply` refuses it before any write (`app::write`), naming the entry to add.
+    let unreachable = |f: &&ObservedFunction| {
+        lambda_trust_iam::arn::Arn::parse(&f.function)
+            .is_some_and(|a| a.account != desired.account_id && !desired.reaches(&a.account))
+    };
+    let problems: Vec<String> = (observed.functions.iter())
+        .filter(|f| !unreachable(f))
+        .filter_map(|f| f.problem.clone())
+        .collect();
+    if !problems.is_empty() {
+        return Err(PlanError::MissingFunctions { problems });
+    }
+    let targets = all_qualifier_targets(desired);
+    if !targets.is_empty() {
+        return Err(PlanError::AllQualifiersAcrossAccounts { targets });
+    }
+    Ok(())
+}
+
+/// A live role must carry our `managed-by` tag, and the config identity tag of this config,
+/// unless the user adopts it.
+pub(super) fn check_role_owner(
+    role: &ObservedRole,
+    want: &DesiredRole,
+    opts: PlanOptions,
+) -> Result<(), PlanError> {
+    if opts.adopt {
+        return check_role_path(role, want);
+    }
+    if !role.is_ours() {
+        return Err(PlanError::ForeignRole {
+            name: role.name.clone(),
+        });
+    }
+    check_role_path(role, want)?;
+    check_deployment(role, want.tags.get(DEPLOYMENT_TAG_KEY).map(String::as_str))?;
+    if let (Some(live), Some(want)) = (role.tags.get(CONFIG_TAG_KEY), want.tags.get(CONFIG_TAG_KEY))
+    {
+        if live != want {
+            return Err(PlanError::ConfigConflict {
+                name: role.name.clone(),
+                live: live.clone(),
+                want: want.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A role's path is fixed at creation (UpdateRole cannot change it:
+/// https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html), so a role at
+/// another path can only be refused, never planned around or reported as in sync.
+pub(super) fn check_role_path(role: &ObservedRole, want: &DesiredRole) -> Result<(), PlanError> {
+    if role.path == want.path {
+        return Ok(());
+    }
+    Err(PlanError::RolePath {
+        name: role.name.clone(),
+        live: role.path.clone(),
+        want: want.path.clone(),
+    })
+}

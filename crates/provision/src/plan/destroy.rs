@@ -1,0 +1,117 @@
+//! The writes that remove what lambda-trust created (`destroy`), and the predecessors of a
+//! renamed role.
+
+use super::policies::delete_policy_ops;
+use super::{destroy_permission_ops, AttachmentOp, Op, Plan, RoleOp};
+use crate::state::Observed;
+use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
+
+/// Why `destroy` refuses.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum DestroyError {
+    /// The role exists without our `managed-by` tag.
+    #[error("role {name} was not created by lambda-trust (no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to delete it")]
+    ForeignRole {
+        /// The role's name.
+        name: String,
+    },
+    /// Our policy's ARN names a managed policy without our `managed-by` tag.
+    #[error("managed policy {arn} was not created by lambda-trust (no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to delete it")]
+    ForeignPolicy {
+        /// The policy's ARN.
+        arn: String,
+    },
+}
+
+/// The write calls that remove what we created: detach and delete everything on our role,
+/// prune our policy's versions, delete the policy (unless something else still uses it) and
+/// the role. Policies that are not ours are only detached, never deleted.
+pub fn plan_destroy(observed: &Observed) -> Result<(Plan, Vec<String>), DestroyError> {
+    let mut ops = Vec::new();
+    let mut notes = Vec::new();
+    if let Some(role) = &observed.role {
+        if !role.is_ours() {
+            return Err(DestroyError::ForeignRole {
+                name: role.name.clone(),
+            });
+        }
+    }
+    for p in &observed.policies {
+        if !p.is_ours() {
+            return Err(DestroyError::ForeignPolicy { arn: p.arn.clone() });
+        }
+    }
+    // Our statements on cross-account targets first, while the role they name exists.
+    ops.extend(destroy_permission_ops(observed));
+    if let Some(role) = &observed.role {
+        for p in &observed.attached {
+            ops.push(Op::Attachment(AttachmentOp::Detach {
+                role: role.name.clone(),
+                arn: p.arn.clone(),
+                name: p.name.clone(),
+                document: p.document.clone(),
+            }));
+        }
+        for p in &observed.inline {
+            ops.push(Op::Attachment(AttachmentOp::DeleteInline {
+                role: role.name.clone(),
+                name: p.name.clone(),
+                document: p.document.clone(),
+            }));
+        }
+    }
+    for p in &observed.policies {
+        let detached_here = observed.attached.iter().any(|a| a.arn == p.arn);
+        let elsewhere = p.attachment_count - i64::from(detached_here);
+        if elsewhere > 0 {
+            notes.push(format!(
+                "managed policy {} is kept: it is still attached to {elsewhere} other entit(y/ies)",
+                p.arn
+            ));
+        } else {
+            ops.extend(delete_policy_ops(p));
+        }
+    }
+    if let Some(role) = &observed.role {
+        ops.push(Op::Role(RoleOp::Delete {
+            name: role.name.clone(),
+            trust: role.trust.clone(),
+        }));
+    }
+    Ok((Plan { ops }, notes))
+}
+
+/// The writes that remove the predecessors of a renamed role (`lambda_trust_provision::prepare::is_predecessor`:
+/// roles lambda-trust created from this config under an earlier `role.name`), as `destroy`
+/// would remove them, except for the invoke policy the config still uses (`policy_name`, its
+/// shards): that one is only detached. Planned after the config's own writes, so the new role
+/// and its grants exist before the old ones go.
+pub fn plan_retire_predecessors(
+    predecessors: &[Observed],
+    policy_name: &str,
+) -> Result<(Plan, Vec<String>), DestroyError> {
+    let mut ops = Vec::new();
+    let mut notes = Vec::new();
+    for old in predecessors {
+        let mut old = old.clone();
+        old.policies
+            .retain(|p| crate::shard::shard_index(policy_name, &p.name).is_none());
+        let (plan, more) = plan_destroy(&old)?;
+        ops.extend(plan.ops);
+        notes.extend(more);
+    }
+    Ok((Plan { ops }, notes))
+}
+
+impl lambda_trust_verdict::Hinted for DestroyError {
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            DestroyError::ForeignRole { .. } => {
+                "delete it yourself if you are sure, or `apply --adopt` it first".to_string()
+            }
+            DestroyError::ForeignPolicy { .. } => {
+                "delete it yourself if you are sure, or `apply --adopt` it first".to_string()
+            }
+        })
+    }
+}
