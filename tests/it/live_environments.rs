@@ -352,7 +352,7 @@ fn the_offline_proof_names_both_environments_of_a_mistake() {
 /// Python's lock), not lambda-trust, is what is timed — 2.6× at no delay, 1.9× at 30 ms.
 #[test]
 fn checking_every_environment_costs_about_one() {
-    let (one, all, windows) = environments_of(30, 1);
+    let (one, all, windows) = environments_of(30, 1, false);
     eprintln!("check of 3 × 30: one environment {one:?}, three {all:?}");
     // What the code decides, not how fast the machine is: the three environments' calls
     // (each account's own credentials) are in flight together — every environment's first
@@ -365,41 +365,77 @@ fn checking_every_environment_costs_about_one() {
     }
 }
 
-/// BENCHMARKS.md's "Environments" row: `LAMBDA_TRUST_BENCH_ENVIRONMENTS=100 cargo nextest run
-/// --no-capture -E 'test(environments_benchmark)'` (ignored otherwise: the suite judges 3 × 30).
+/// BENCHMARKS.md's "Environments" rows: `LAMBDA_TRUST_BENCH_ENVIRONMENTS=30 cargo nextest run
+/// --no-capture -E 'test(environments_benchmark)'` (ignored otherwise: the suite judges 3 × 30),
+/// with the three accounts on one local AWS process, then each on its own.
 #[test]
 fn environments_benchmark() {
     let Some(n) = std::env::var("LAMBDA_TRUST_BENCH_ENVIRONMENTS").ok() else {
         return;
     };
-    let (one, all, _) = environments_of(n.parse().unwrap(), 5);
-    let ratio = all.as_secs_f64() / one.as_secs_f64();
-    eprintln!("check of 3 × {n}: one environment {one:?}, three {all:?}, ratio {ratio:.2}");
+    for (apart, how) in [(false, "one local AWS"), (true, "a local AWS per account")] {
+        let (one, all, _) = environments_of(n.parse().unwrap(), 5, apart);
+        let ratio = all.as_secs_f64() / one.as_secs_f64();
+        eprintln!(
+            "check of 3 × {n}, {how}: one environment {one:?}, three {all:?}, ratio {ratio:.2}"
+        );
+    }
+}
+
+/// With each account on its own local AWS (moto and the proxy), as AWS serves accounts apart:
+/// `check --env all` still sends every environment's calls together, each to its own account's
+/// endpoint (`endpoint_url` of the environment's profile).
+#[test]
+fn each_account_on_its_own_endpoint_is_checked_at_once() {
+    let (_, _, windows) = environments_of(3, 1, true);
+    // Three endpoints, each called with its own account's keys alone.
+    let served: Vec<&str> = windows.keys().map(|k| &k[..1]).collect();
+    assert_eq!(served, ["0", "1", "2"], "{windows:?}");
+    for (a, (first, _)) in &windows {
+        for (b, (_, last)) in &windows {
+            assert!(first < last, "{a} started after {b} was done: {windows:?}");
+        }
+    }
 }
 
 /// The medians of `runs` `check --env dev` and `check --env all` runs, alternated, of three
 /// environments of `targets` targets each; and of the last `check --env all`, each access
-/// key's first and last call (arrival times).
+/// key's first and last call (arrival times). `apart`: each account on a local AWS of its own
+/// (one moto process serves requests one at a time; AWS serves accounts apart), reached
+/// through the `endpoint_url` of the environment's profile.
 fn environments_of(
     targets: usize,
     runs: usize,
+    apart: bool,
 ) -> (
     std::time::Duration,
     std::time::Duration,
     BTreeMap<String, (f64, f64)>,
 ) {
     let env = Env::new();
+    let others: Vec<Env> = match apart {
+        true => vec![Env::new(), Env::new()],
+        false => Vec::new(),
+    };
+    let served = |k: usize| match apart {
+        true => [&env, &others[0], &others[1]][k],
+        false => &env,
+    };
     let accounts = [ACCOUNT, PROD, "333333333333"];
     let names = ["dev", "test", "prod"];
     let mut profiles = String::new();
-    for (name, account) in names.iter().zip(accounts) {
-        let seed = env.moto.client().with_account(account);
+    if apart {
+        profiles.push_str(&format!("[default]\nendpoint_url = {}\n", env.proxy.url()));
+    }
+    for (k, (name, account)) in names.iter().zip(accounts).enumerate() {
+        let served = served(k);
+        let seed = served.moto.client().with_account(account);
         for i in 0..targets {
             seed.lambda_create_function(&format!("fn-{i:03}"), "us-east-1");
         }
         if account != ACCOUNT {
             let role = format!("arn:aws:iam::{account}:role/lt-deployer");
-            let xml = env.moto.client().sts_query(
+            let xml = served.moto.client().sts_query(
                 "AssumeRole",
                 &[("RoleArn", &role), ("RoleSessionName", "seed")],
             );
@@ -410,6 +446,9 @@ fn environments_of(
                 get("SecretAccessKey"),
                 get("SessionToken")
             ));
+            if apart {
+                profiles.push_str(&format!("endpoint_url = {}\n", served.proxy.url()));
+            }
         }
     }
     let aws_config = env.dir.path().join("aws-config");
@@ -437,7 +476,18 @@ fn environments_of(
         let mut all = args.to_vec();
         all.extend(["--config", config.to_str().unwrap()]);
         let (started, cpu) = (std::time::Instant::now(), env.moto.cpu_seconds());
-        let r = env.run_env(&all, &extra);
+        let r = match apart {
+            // Each environment's endpoint from its profile, none from the environment.
+            true => Run::of(
+                &env.command(env!("CARGO_BIN_EXE_lambda-trust"))
+                    .args(&all)
+                    .envs(extra)
+                    .env_remove("AWS_ENDPOINT_URL")
+                    .output()
+                    .unwrap(),
+            ),
+            false => env.run_env(&all, &extra),
+        };
         assert_eq!(r.code, code, "{args:?}\n{}\n{}", r.stdout, r.stderr);
         if std::env::var("LAMBDA_TRUST_BENCH_ENVIRONMENTS").is_ok() {
             let moto = env.moto.cpu_seconds() - cpu;
@@ -450,19 +500,33 @@ fn environments_of(
     }
     let latency = std::env::var("LAMBDA_TRUST_BENCH_LATENCY_MS").ok();
     let latency = latency.and_then(|v| v.parse().ok()).unwrap_or(150);
-    env.proxy.set_faults(crate::support::proxy::FaultConfig {
-        latency: std::time::Duration::from_millis(latency),
-        ..Default::default()
-    });
+    for k in 0..3 {
+        served(k)
+            .proxy
+            .set_faults(crate::support::proxy::FaultConfig {
+                latency: std::time::Duration::from_millis(latency),
+                ..Default::default()
+            });
+    }
     let (mut one, mut all) = (Vec::new(), Vec::new());
     let mut windows = BTreeMap::new();
     for _ in 0..runs {
         one.push(run(&["check", "--env", "dev"], 0));
-        env.proxy.clear();
+        (0..3).for_each(|k| served(k).proxy.clear());
         all.push(run(&["check", "--env", "all"], 0));
         windows.clear();
-        for c in env.proxy.calls() {
-            let key = c.access_key.clone().unwrap_or_default();
+        // Keyed by the local AWS that answered and the access key that signed.
+        let calls = (0..3).flat_map(|k| match apart || k == 0 {
+            true => served(k)
+                .proxy
+                .calls()
+                .into_iter()
+                .map(move |c| (k, c))
+                .collect(),
+            false => Vec::new(),
+        });
+        for (k, c) in calls {
+            let key = format!("{k} {}", c.access_key.clone().unwrap_or_default());
             let w = windows.entry(key).or_insert((c.arrived, c.arrived));
             w.0 = w.0.min(c.arrived);
             w.1 = w.1.max(c.arrived);

@@ -24,7 +24,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn of(out: &std::process::Output) -> Run {
+    pub fn of(out: &std::process::Output) -> Run {
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
