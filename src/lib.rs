@@ -49,8 +49,8 @@ crate::layer_errors!(
     lambda_trust_provision::plan::DestroyError,
     lambda_trust_provision::simulate::SimulateError,
     lambda_trust_provision::onboard::OnboardError,
-    lambda_trust_model::shard::ShardError,
-    lambda_trust_model::render::RenderError,
+    lambda_trust_model::ShardError,
+    lambda_trust_model::RenderError,
     lambda_trust_audit::role_import::RoleImportError,
     lambda_trust_audit::InputError,
     lambda_trust_audit::iac::IacError

@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::genesys::client::{endpoints, Client, OAuthClient, Retries};
 use crate::genesys::observe;
 use lambda_trust_audit::{judge_genesys, AccountReport};
-use lambda_trust_model::genesys::org::OrgRead;
+use lambda_trust_model::OrgRead;
 
 /// Where the Genesys Cloud credentials come from besides the environment: `--config`'s
 /// `[genesys]` (its region and its `oauth_secret`), when given.

@@ -14,8 +14,8 @@ use crate::aws::prepare as aws_prepare;
 use crate::aws::trail as aws_trail;
 use crate::config;
 use crate::error::{Error, Result};
-use lambda_trust_model::genesys::state::DesiredGenesys;
-use lambda_trust_model::render::RenderContext;
+use lambda_trust_model::DesiredGenesys;
+use lambda_trust_model::RenderContext;
 use lambda_trust_provision::change_set::Side;
 use lambda_trust_provision::check as core_check;
 use lambda_trust_provision::drift;
@@ -139,7 +139,7 @@ async fn first_round(
     only: Option<Side>,
     events: &dyn Events,
 ) -> (
-    Result<Option<lambda_trust_model::state::CallerIdentity>>,
+    Result<Option<lambda_trust_model::CallerIdentity>>,
     Result<Option<genesys_live::SignedIn>>,
 ) {
     let signing_in = async {
@@ -162,9 +162,9 @@ async fn first_round(
 async fn read_state(
     clients: &crate::aws::Clients,
     loaded: &config::Loaded,
-    templates: &lambda_trust_model::render::Templates,
+    templates: &lambda_trust_model::Templates,
     allow_weaker: bool,
-    (ask, identity): (Ask<'_>, Option<lambda_trust_model::state::CallerIdentity>),
+    (ask, identity): (Ask<'_>, Option<lambda_trust_model::CallerIdentity>),
 ) -> Result<(aws_prepare::Prepared, Option<super::path::Early>)> {
     let prepare = |identity| async move {
         let scope = aws_prepare::Scope {
@@ -320,14 +320,13 @@ async fn genesys_early(
         return Ok(GenesysEarly::Off);
     };
     signed_in.read_org = true;
-    let ctx = lambda_trust_model::render::RenderContext {
+    let ctx = lambda_trust_model::RenderContext {
         account_id: account,
         default_region: Some(clients.region()),
     };
     let config = &loaded.config;
-    let targets = lambda_trust_model::render::resolve_targets(config, &ctx);
-    let role =
-        lambda_trust_model::render::role_arn(config, &ctx, targets.as_deref().unwrap_or_default());
+    let targets = lambda_trust_model::resolve_targets(config, &ctx);
+    let role = lambda_trust_model::role_arn(config, &ctx, targets.as_deref().unwrap_or_default());
     let desired = match (targets, role) {
         (Ok(targets), Some(role)) => DesiredGenesys::of(loaded, role, &targets),
         _ => return Ok(GenesysEarly::Later(Box::new(signed_in))),
@@ -415,7 +414,7 @@ pub(crate) async fn genesys_again(
 /// admitted, or its functions invokable), as findings naming both environments; no call.
 fn other_environments(
     environments: Option<&super::isolation::Environments>,
-    observed: &lambda_trust_model::state::Observed,
+    observed: &lambda_trust_model::Observed,
 ) -> Vec<drift::Finding> {
     let (Some(environments), Some(role)) = (environments, &observed.role) else {
         return Vec::new();

@@ -9,7 +9,7 @@ use super::genesys as genesys_live;
 use super::live::{load, prepare_live};
 use super::settings::Settings;
 use crate::error::{Error, FileError, Result};
-use lambda_trust_model::render::RenderContext;
+use lambda_trust_model::RenderContext;
 use lambda_trust_provision::export::{self, cloudformation, terraform, Export, Origin};
 
 /// Which code to write.

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::error::{FileError, Result};
-use lambda_trust_model::render::{RenderError, Template, Templates};
+use lambda_trust_model::{RenderError, Template, Templates};
 
 /// Writes `path` whole or not at all: a temporary file beside it, then renamed over it
 /// (`tempfile`'s `persist`), so the config is never left half-written.

@@ -4,9 +4,9 @@
 //! per target and qualifier (docs/check.md, "Where each read comes from").
 //!
 //! Config is used only for the caller's own account, in a region whose recorder is recording
-//! the type (decided from the recorders, never assumed: `lambda_trust_model::config_recorder`),
+//! the type (decided from the recorders, never assumed: `lambda_trust_model::records_functions`),
 //! and only for an item captured after the role's last change
-//! (`lambda_trust_model::config_items::from_items`); every other target, and every item Config
+//! (`lambda_trust_model::policies_from_items`); every other target, and every item Config
 //! does not hold fresh, is read with `GetPolicy`. `--function-policies config` insists (a region
 //! that does not record functions is an error naming the fix); `api` never asks Config.
 
@@ -20,10 +20,10 @@ use crate::aws::function_policy::{read_function_policies, TargetPolicy};
 use crate::aws::Clients;
 use crate::error::Result;
 use crate::iam::arn::Arn;
-use lambda_trust_model::config_items::{from_items, FromConfig};
-use lambda_trust_model::config_recorder::{records_functions, Recording};
-use lambda_trust_model::path::{PolicyRead, PolicyReads};
-use lambda_trust_model::state::Observed;
+use lambda_trust_model::Observed;
+use lambda_trust_model::{policies_from_items, FromConfig};
+use lambda_trust_model::{records_functions, Recording};
+use lambda_trust_model::{PolicyRead, PolicyReads};
 
 /// Where the function policies are read from (`--function-policies`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -291,7 +291,7 @@ async fn recorded(
         .collect();
     let names: Vec<String> = names.into_iter().collect();
     match config_account::function_items(clients, region, &names).await {
-        Ok(items) => Ok(Ok(from_items(arns, &items, None))),
+        Ok(items) => Ok(Ok(policies_from_items(arns, &items, None))),
         Err(e) if source == PolicySource::Auto => Ok(Err(e.to_string())),
         Err(e) => Err(e.into()),
     }

@@ -20,7 +20,7 @@ use crate::iam::arn::Arn;
 use lambda_trust_audit::genesys_import::text::{import_files, ImportHeader};
 use lambda_trust_audit::genesys_import::{add_granted, classify, Import};
 use lambda_trust_audit::role_import::ImportedRole;
-use lambda_trust_provision::genesys::{DesiredGenesys, ObservedGenesys};
+use lambda_trust_model::{DesiredGenesys, ObservedGenesys};
 
 /// `init --from-genesys`'s flags.
 #[derive(Debug, Clone, Default)]

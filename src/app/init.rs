@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use lambda_trust_audit::genesys_import::text::ImportFiles;
 use lambda_trust_audit::role_import::{account_iam, import_role, role_config, ImportedRole};
 use lambda_trust_audit::{audit_role, AuditOptions};
-use lambda_trust_model::state::Query;
+use lambda_trust_model::Query;
 
 pub(crate) use crate::aws::inventory::ListedFunction;
 

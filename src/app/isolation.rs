@@ -4,8 +4,8 @@
 
 use crate::aws::prepare::Prepared;
 use crate::config::{ConfigFile, Loaded};
-use lambda_trust_model::render::Rendered;
-use lambda_trust_model::state::Observed;
+use lambda_trust_model::Observed;
+use lambda_trust_model::Rendered;
 use lambda_trust_provision::isolation::{self, IsolationClaim};
 
 use super::settings::Settings;

@@ -131,7 +131,7 @@ pub(crate) async fn read_prepared(
 
 /// A warning per account whose cross-account targets need a statement lambda-trust cannot
 /// write, having no `[aws.accounts]` entry for it.
-fn unreachable_accounts(desired: &lambda_trust_model::state::Desired) -> Vec<Finding> {
+fn unreachable_accounts(desired: &lambda_trust_model::Desired) -> Vec<Finding> {
     plan::unreachable_accounts(desired)
         .into_iter()
         .map(|(account, resources)| Finding {

@@ -13,8 +13,8 @@ use super::write::{self, Writes};
 use crate::aws::{observe, prepare, Clients};
 use crate::config::{self, edit};
 use crate::error::{FileError, Result};
-use lambda_trust_model::render::{self, RenderContext};
-use lambda_trust_model::state::CallerIdentity;
+use lambda_trust_model::CallerIdentity;
+use lambda_trust_model::RenderContext;
 use lambda_trust_provision::{onboard, verify};
 
 /// The edit of the config's targets.
@@ -55,7 +55,7 @@ pub(crate) struct Before {
     pub text: String,
     config: config::Config,
     ctx: RenderContext,
-    existing: Vec<render::ResolvedTarget>,
+    existing: Vec<lambda_trust_model::ResolvedTarget>,
 }
 
 /// The config's text after the edit, and the one-line summary of it.
@@ -139,7 +139,7 @@ async fn read_before(
         account_id: Some((old.config.aws.account_id.clone()).unwrap_or(identity.account.clone())),
         default_region: Some(prepare::default_region(&clients)),
     };
-    let existing = render::resolve_targets(&old.config, &ctx)?;
+    let existing = lambda_trust_model::resolve_targets(&old.config, &ctx)?;
     let before = Before {
         path,
         env,
@@ -170,7 +170,7 @@ fn scope(
         identity: Some(identity),
         retired: match edit {
             Edit::Add(_) => Vec::new(),
-            Edit::Remove(_) => lambda_trust_model::state::permissions(
+            Edit::Remove(_) => lambda_trust_model::function_permissions(
                 &before.config,
                 &before.existing,
                 clients.partition(),
@@ -213,7 +213,7 @@ pub(crate) async fn apply(
     // The whole path of the targets this run looked up (the new one), judged as `verify` does.
     let prepared = &planned.prepared;
     let mut desired = prepared.desired.clone();
-    let looked_up = |t: &lambda_trust_model::render::ResolvedTarget| {
+    let looked_up = |t: &lambda_trust_model::ResolvedTarget| {
         (prepared.observed.functions.iter())
             .filter_map(|f| f.arn.as_deref())
             .any(|a| a == t.function_arn || a.starts_with(&format!("{}:", t.function_arn)))

@@ -14,7 +14,7 @@ use super::settings::Settings;
 use crate::error::{Error, Result};
 use crate::iam::arn::Arn;
 use crate::iam::{prove_invoke, prove_trust, Budget};
-use lambda_trust_model::render::{self, RenderContext};
+use lambda_trust_model::RenderContext;
 use lambda_trust_provision::isolation;
 pub(crate) use lambda_trust_provision::prove::Proof;
 use lambda_trust_provision::prove::{self, FileInput, OrgProof, Sides};
@@ -95,7 +95,10 @@ fn prove_environments(settings: &Settings, events: &dyn Events, options: Options
 }
 
 /// The config's documents rendered as `render` prints them.
-fn render_loaded(settings: &Settings, loaded: &crate::config::Loaded) -> Result<render::Rendered> {
+fn render_loaded(
+    settings: &Settings,
+    loaded: &crate::config::Loaded,
+) -> Result<lambda_trust_model::Rendered> {
     let account = loaded.config.aws.account_id.clone();
     render_in(settings, loaded, account)
 }
@@ -105,12 +108,12 @@ fn render_in(
     settings: &Settings,
     loaded: &crate::config::Loaded,
     account: Option<String>,
-) -> Result<render::Rendered> {
+) -> Result<lambda_trust_model::Rendered> {
     let ctx = RenderContext {
         account_id: account,
         default_region: settings.region(Some(&loaded.config)),
     };
-    Ok(render::render(
+    Ok(lambda_trust_model::render(
         &loaded.config,
         &ctx,
         &settings.templates.load()?,
@@ -122,7 +125,7 @@ pub(crate) fn render_for(
     settings: &Settings,
     loaded: &crate::config::Loaded,
     account: Option<String>,
-) -> std::result::Result<render::Rendered, String> {
+) -> std::result::Result<lambda_trust_model::Rendered, String> {
     render_in(settings, loaded, account).map_err(|e| e.human())
 }
 

@@ -259,7 +259,7 @@ pub(crate) async fn prove_result_read(
     clients: &Clients,
     prepared: &Prepared,
     genesys: Option<&Session>,
-) -> Result<(Verification, lambda_trust_model::state::Observed)> {
+) -> Result<(Verification, lambda_trust_model::Observed)> {
     let observed = prepare::reobserve_iam(clients, prepared).await?;
     let desired = &prepared.desired;
     let mut checks = verify::checks(desired, &observed);

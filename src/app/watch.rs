@@ -23,7 +23,7 @@ use crate::aws::prepare::{reobserve_iam, Prepared};
 use crate::aws::{function_policy, Clients};
 use crate::config::ConfigFile;
 use crate::error::Result;
-use lambda_trust_model::path::{invoked_arns, PolicyRead};
+use lambda_trust_model::{invoked_arns, PolicyRead};
 use lambda_trust_provision::change_set::Side;
 use lambda_trust_provision::drift::ConfigReport;
 use lambda_trust_provision::watch::{classify, Change, Watched};

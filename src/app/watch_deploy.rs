@@ -51,7 +51,7 @@ fn watch_input(
     package: &[u8],
 ) -> WatchInput {
     let (desired, config) = (&prepared.desired, &prepared.loaded.config);
-    let target = |t: &lambda_trust_model::render::ResolvedTarget| {
+    let target = |t: &lambda_trust_model::ResolvedTarget| {
         let name = t.function_name.clone();
         (
             t.region.clone(),

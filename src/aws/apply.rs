@@ -24,7 +24,7 @@ use crate::aws::pace::Pacers;
 use crate::aws::permission;
 use crate::aws::retry::{retry_until, Backoff};
 use crate::aws::{AwsError, Clients};
-use lambda_trust_model::state::DesiredRole;
+use lambda_trust_model::DesiredRole;
 use lambda_trust_provision::plan::{
     AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
 };

@@ -6,15 +6,15 @@
 //!
 //! Keys Config leaves unprocessed are asked for once more, then left out: the caller reads
 //! those functions' policies with `lambda:GetPolicy`, as it does any function Config holds no
-//! item of. Which items may be used is decided in `lambda_trust_model::config_items`.
+//! item of. Which items may be used is decided in `lambda_trust_model::policies_from_items`.
 
 use aws_sdk_config::types::{ResourceKey, ResourceType};
 use futures::stream::{self, StreamExt, TryStreamExt};
 
 use super::config_aggregator::{config_item, PAGE_SIZE};
 use super::{AwsError, Clients};
-use lambda_trust_model::config_items::{ConfigItem, FUNCTION_TYPE};
-use lambda_trust_model::config_recorder::Recorder;
+use lambda_trust_model::Recorder;
+use lambda_trust_model::{ConfigItem, FUNCTION_TYPE};
 
 /// `BatchGetResourceConfig` calls in flight at once, per region.
 const CONCURRENCY: usize = 4;

@@ -20,7 +20,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 
 use super::audit::CallCount;
 use super::{AwsError, Clients};
-use lambda_trust_model::config_items::ConfigItem;
+use lambda_trust_model::ConfigItem;
 
 /// The most either call takes or returns.
 pub(crate) const PAGE_SIZE: usize = 100;

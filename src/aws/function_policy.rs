@@ -24,7 +24,7 @@ use crate::aws::observe::ObserveError;
 use crate::aws::{AwsError, Clients};
 use crate::iam::arn::Arn;
 use crate::iam::Policy;
-use lambda_trust_model::state::{FunctionPermission, ObservedPermission};
+use lambda_trust_model::{FunctionPermission, ObservedPermission};
 
 /// How many `GetPolicy` calls are in flight at once. Lambda allows 15 `GetPolicy` requests per
 /// second per account and region (Lambda Developer Guide, "Lambda quotas", API requests): the

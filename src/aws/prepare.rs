@@ -7,8 +7,8 @@ use crate::aws::client::Clients;
 use crate::aws::function_policy::{read_permissions, TargetPolicy};
 use crate::aws::observe::{self, ObserveError};
 use crate::config::{Config, Loaded};
-use lambda_trust_model::render::{RenderContext, Templates};
-use lambda_trust_model::state::{CallerIdentity, Desired, FunctionPermission, Observed};
+use lambda_trust_model::{CallerIdentity, Desired, FunctionPermission, Observed};
+use lambda_trust_model::{RenderContext, Templates};
 use lambda_trust_provision::lint::Finding;
 use lambda_trust_provision::prepare::{self, PrepareError};
 
@@ -130,9 +130,9 @@ pub(crate) async fn prepare_scoped(
 async fn predecessors(
     clients: &Clients,
     config: &Config,
-    query: &lambda_trust_model::state::Query,
+    query: &lambda_trust_model::Query,
     observed: &Observed,
-    desired: &lambda_trust_model::state::Desired,
+    desired: &lambda_trust_model::Desired,
 ) -> Result<(Vec<Observed>, Vec<String>), ObserveError> {
     let (mut found, mut unproven) = (Vec::new(), Vec::new());
     for (name, trust) in observe::roles_at_path(clients, &config.role_path()).await? {
@@ -155,7 +155,7 @@ async fn predecessors(
         let mut old = observe::observe(clients, &q).await?;
         let mut renamed = config.clone();
         renamed.role.name = name;
-        let wanted = lambda_trust_model::state::permissions(
+        let wanted = lambda_trust_model::function_permissions(
             &renamed,
             &desired.targets,
             &desired.partition,

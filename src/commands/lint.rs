@@ -8,7 +8,7 @@ use super::invocation::{Invocation, Output};
 use crate::app::files::read_file;
 use crate::config::Loaded;
 use crate::error::{Error, Result, Status};
-use lambda_trust_model::render::{self, RenderContext, Rendered, Templates};
+use lambda_trust_model::{RenderContext, Rendered, Templates};
 use lambda_trust_provision::isolation;
 use lambda_trust_provision::lint;
 
@@ -59,7 +59,7 @@ fn render_one(inv: &Invocation, loaded: &Loaded, templates: &Templates) -> Resul
         account_id: loaded.config.aws.account_id.clone(),
         default_region: inv.settings.region(Some(&loaded.config)),
     };
-    Ok(render::render(&loaded.config, &ctx, templates)?)
+    Ok(lambda_trust_model::render(&loaded.config, &ctx, templates)?)
 }
 
 /// `--trust-policy`/`--policy`: the documents as written, without a config.

@@ -6,7 +6,7 @@ use crate::app::Events;
 use crate::cli::Which;
 use crate::error::{Result, Status};
 use crate::report::{RenderedDocuments, RenderedPolicies};
-use lambda_trust_model::render::{self, RenderContext};
+use lambda_trust_model::RenderContext;
 use lambda_trust_provision::lint;
 use lambda_trust_provision::prepare::PrepareError;
 
@@ -17,7 +17,7 @@ pub(super) fn run(inv: &Invocation, events: &dyn Events, which: Which) -> Result
         account_id: loaded.config.aws.account_id.clone(),
         default_region: inv.settings.region(Some(&loaded.config)),
     };
-    let rendered = render::render(&loaded.config, &ctx, &templates)?;
+    let rendered = lambda_trust_model::render(&loaded.config, &ctx, &templates)?;
     let allow_weaker = inv.settings.templates.allow_weaker;
     let findings = lint::check_rendered(&loaded.config, &rendered, allow_weaker);
     let (errors, warnings): (Vec<_>, Vec<_>) = findings

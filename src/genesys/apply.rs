@@ -16,10 +16,12 @@ use serde::Deserialize;
 
 use super::client::{maybe_lost, Client, GenesysError, Retried};
 use super::observe;
-use lambda_trust_provision::genesys::{
-    ActionDef, ActionRecord, ActionRef, ConfigWrite, CredentialRef, DesiredAction, GenesysOp,
-    GenesysPlan, IntegrationRef, Ledger, UpdateVia, CREDENTIAL_FIELD, CREDENTIAL_TYPE, ENABLED,
+use lambda_trust_model::{
+    ActionDef, ActionRecord, DesiredAction, Ledger, CREDENTIAL_FIELD, CREDENTIAL_TYPE, ENABLED,
     INTEGRATION_TYPE,
+};
+use lambda_trust_provision::genesys::{
+    ActionRef, ConfigWrite, CredentialRef, GenesysOp, GenesysPlan, IntegrationRef, UpdateVia,
 };
 
 /// How many times a versioned write re-reads the version after a 409.

@@ -23,12 +23,12 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::client::{Client, GenesysError};
-use lambda_trust_model::genesys::org::{ledger_role, KnownRole, OrgIntegration, OrgRead, RoleFrom};
-use lambda_trust_provision::genesys::{
-    action::ActionContract, compare_listed, settled, ActionDef, DesiredGenesys, Flow, Ledger,
-    Listed, ListedAction, ObservedAction, ObservedCredential, ObservedGenesys, ObservedIntegration,
-    SinceLedger, CREDENTIAL_FIELD, CREDENTIAL_TYPE, INTEGRATION_TYPE,
+use lambda_trust_model::{
+    compare_listed_dates, settled_by_ledger, ActionContract, ActionDef, DesiredGenesys, Flow,
+    Ledger, Listed, ListedAction, ObservedAction, ObservedCredential, ObservedGenesys,
+    ObservedIntegration, SinceLedger, CREDENTIAL_FIELD, CREDENTIAL_TYPE, INTEGRATION_TYPE,
 };
+use lambda_trust_model::{ledger_role, KnownRole, OrgIntegration, OrgRead, RoleFrom};
 
 const PAGE_SIZE: usize = 100;
 /// Reads of single actions (or their callers) in flight at once.
@@ -370,7 +370,7 @@ async fn since_ledger(
     ledger: &Ledger,
 ) -> Result<SinceLedger, GenesysError> {
     let recorded = &ledger.credential_modified;
-    let compared = (listed.modified_date.as_deref()).map(|d| compare_listed(d, recorded));
+    let compared = (listed.modified_date.as_deref()).map(|d| compare_listed_dates(d, recorded));
     match (listed.id == ledger.credential_id, compared) {
         (true, Some(Listed::Unchanged)) => Ok(SinceLedger::Unchanged),
         (true, Some(Listed::SameSecond)) => changed_after(client, &listed.id, recorded).await,
@@ -472,7 +472,7 @@ async fn actions_of(
     listed: Vec<ListedAction>,
 ) -> Result<Vec<ObservedAction>, GenesysError> {
     futures::stream::iter(listed.into_iter().map(|a| async move {
-        match settled(desired, ledger, &a) {
+        match settled_by_ledger(desired, ledger, &a) {
             Some(o) => Ok(o),
             None => read_action(client, a).await,
         }

@@ -9,10 +9,10 @@ use super::audit::{who_changed, Who, AUDIT_DAYS};
 use super::client::{Client, GenesysError, Retried};
 use super::observe;
 use crate::error::Result;
+use lambda_trust_model::{DesiredGenesys, ObservedGenesys};
 use lambda_trust_provision::drift::Finding;
 use lambda_trust_provision::genesys::{
-    plan_genesys, plan_genesys_destroy, DesiredGenesys, GenesysFinding, GenesysOp, GenesysPlan,
-    ObservedGenesys,
+    plan_genesys, plan_genesys_destroy, GenesysFinding, GenesysOp, GenesysPlan,
 };
 use lambda_trust_provision::trail::{genesys_attribution, GenesysLookup};
 

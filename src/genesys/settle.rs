@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use super::client::Client;
 use super::observe::changed_after;
-use lambda_trust_model::genesys::state::{whole_second, SinceLedger};
+use lambda_trust_model::{whole_second, SinceLedger};
 
 /// How long a run waits for Genesys Cloud's clock to leave the second of the write.
 const SETTLE_WAIT: Duration = Duration::from_secs(3);

@@ -190,7 +190,7 @@ pub fn generated() -> Vec<(&'static str, Value)> {
 /// `common.schema.json`: the definition of every type the other schemas reference there
 /// (`lambda_trust_provision::schema_refs`), and of the types those contain; references between them are local.
 pub fn common_schema() -> (&'static str, Value) {
-    use lambda_trust_provision::{describe, drift, genesys, trail, verify};
+    use lambda_trust_provision::{describe, drift, trail, verify};
     let mut generator = settings().into_generator();
     let g = &mut generator;
     g.subschema_for::<SchemaVersion>();
@@ -205,7 +205,7 @@ pub fn common_schema() -> (&'static str, Value) {
     g.subschema_for::<verify::Verification>();
     g.subschema_for::<trail::ChangedBy>();
     g.subschema_for::<drift::Finding>();
-    g.subschema_for::<genesys::state::Flow>();
+    g.subschema_for::<lambda_trust_model::Flow>();
     g.subschema_for::<super::results::ForeignAction>();
     g.subschema_for::<GenesysChanges>();
     let mut defs = Value::Object(generator.take_definitions(true));

@@ -20,7 +20,7 @@ use lambda_trust::iam::{
     decode_document, evaluate, normalize, semantically_equal, Decision, EvalInput, LabeledPolicy,
     Policy, Request,
 };
-use lambda_trust_model::render::{self, RenderContext, Templates};
+use lambda_trust_model::{RenderContext, Templates};
 use lambda_trust_provision::lint::{self, Severity};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -47,7 +47,7 @@ fn fn_arn(name: &str) -> String {
 }
 
 /// The built-in templates rendered for two targets.
-fn rendered() -> render::Rendered {
+fn rendered() -> lambda_trust_model::Rendered {
     let text = format!(
         "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"{EXT}\"\n[role]\nname = \
          \"GenesysLambdaInvoker\"\n[aws]\nregion = \"us-east-1\"\naccount_id = \"{ACCOUNT}\"\n\
@@ -59,7 +59,8 @@ fn rendered() -> render::Rendered {
         account_id: Some(ACCOUNT.into()),
         default_region: None,
     };
-    render::render(&loaded.config, &ctx, &Templates::builtin()).expect("base config renders")
+    lambda_trust_model::render(&loaded.config, &ctx, &Templates::builtin())
+        .expect("base config renders")
 }
 
 // ------------------------------------------------------------------ AWS-style encoding
@@ -632,12 +633,12 @@ proptest! {
             account_id: Some(account.clone().unwrap_or_else(|| ACCOUNT.to_string())),
             default_region: None,
         };
-        let rendered = match render::render(&loaded.config, &ctx, &Templates::builtin()) {
+        let rendered = match lambda_trust_model::render(&loaded.config, &ctx, &Templates::builtin()) {
             Ok(r) => r,
             // Without [aws].account_id the config cannot know that a bare name and an ARN in
             // the caller's account are the same function; render (live, before any write)
             // does. Anything else validation accepts must render.
-            Err(render::RenderError::DuplicateTarget { .. }) if account.is_none() => {
+            Err(lambda_trust_model::RenderError::DuplicateTarget { .. }) if account.is_none() => {
                 return Ok(())
             }
             Err(e) => return Err(TestCaseError::fail(format!("{text}\nrender: {e}"))),

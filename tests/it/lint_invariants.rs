@@ -4,7 +4,7 @@
 
 use lambda_trust::config::{self, Loaded};
 use lambda_trust::report::{lint_human as render_human, lint_json as render_json};
-use lambda_trust_model::render::{self, RenderContext, Template, Templates};
+use lambda_trust_model::{RenderContext, Template, Templates};
 use lambda_trust_provision::lint::{self, check_rendered, Finding, LintCode, LintReport, Severity};
 use serde_json::{json, Value};
 
@@ -19,7 +19,7 @@ fn codes(findings: &[Finding]) -> Vec<&'static str> {
 
 // --- rendered documents --------------------------------------------------------------------
 
-fn render_with(trust: &str, invoke: &str) -> render::Rendered {
+fn render_with(trust: &str, invoke: &str) -> lambda_trust_model::Rendered {
     let t = Templates::custom(
         Template {
             file: "t/trust.json".into(),
@@ -31,7 +31,7 @@ fn render_with(trust: &str, invoke: &str) -> render::Rendered {
         },
     )
     .unwrap();
-    render::render(&loaded().config, &RenderContext::default(), &t).unwrap()
+    lambda_trust_model::render(&loaded().config, &RenderContext::default(), &t).unwrap()
 }
 
 const TRUST: &str = include_str!("../../policies/trust.json");
@@ -40,7 +40,8 @@ const INVOKE: &str = include_str!("../../policies/invoke.json");
 #[test]
 fn builtin_rendering_is_clean() {
     let l = loaded();
-    let r = render::render(&l.config, &RenderContext::default(), &Templates::builtin()).unwrap();
+    let r = lambda_trust_model::render(&l.config, &RenderContext::default(), &Templates::builtin())
+        .unwrap();
     assert!(check_rendered(&l.config, &r, false).is_empty());
     let report = lint::lint(&l, &r, false);
     assert!(!report.has_errors());
@@ -62,7 +63,8 @@ fn lint_includes_config_warnings_and_target_notices() {
             "function:lookup-customer\"\n[[targets]]\nfunction = \"arn:aws:lambda:us-east-1:999988887777:function:elsewhere",
         );
     let l = config::parse_str(&text, "x").unwrap();
-    let r = render::render(&l.config, &RenderContext::default(), &Templates::builtin()).unwrap();
+    let r = lambda_trust_model::render(&l.config, &RenderContext::default(), &Templates::builtin())
+        .unwrap();
     let report = lint::lint(&l, &r, false);
     assert_eq!(
         codes(&report.findings),

@@ -3,7 +3,7 @@
 //! tested in its crate (crates/model/tests/render_templates.rs).
 
 use lambda_trust::config::{self, Config};
-use lambda_trust_model::render::{self, RenderContext, RenderError, Templates};
+use lambda_trust_model::{RenderContext, RenderError, Templates};
 
 const EXAMPLE: &str = include_str!("../../examples/lambda-trust.toml");
 const TRUST: &str = include_str!("../../policies/trust.json");
@@ -37,9 +37,10 @@ fn templates_from_dir() {
     std::fs::write(dir.path().join("invoke.json"), INVOKE).unwrap();
     let t = lambda_trust::commands::read_templates(dir.path()).unwrap();
     assert!(!t.builtin);
-    let custom = render::render(&example(), &RenderContext::default(), &t).unwrap();
+    let custom = lambda_trust_model::render(&example(), &RenderContext::default(), &t).unwrap();
     let builtin =
-        render::render(&example(), &RenderContext::default(), &Templates::builtin()).unwrap();
+        lambda_trust_model::render(&example(), &RenderContext::default(), &Templates::builtin())
+            .unwrap();
     assert_eq!(custom.trust, builtin.trust);
     assert_eq!(custom.invoke, builtin.invoke);
 }

@@ -5,7 +5,7 @@
 use crate::support::state::*;
 use lambda_trust::error::Status;
 use lambda_trust::report::{self, Styles};
-use lambda_trust_model::state::{Desired, InlinePolicy, Observed};
+use lambda_trust_model::{Desired, InlinePolicy, Observed};
 use lambda_trust_provision::change_set::ChangeSet;
 use lambda_trust_provision::drift::{self, CheckReport, ConfigKey, ConfigReport, ConfigStatus};
 use lambda_trust_provision::plan::{changes, plan, Plan, PlanOptions};

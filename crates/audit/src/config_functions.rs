@@ -2,7 +2,7 @@
 //! own resource-based policy, and the whole path `audit --config-aggregator` judges with them.
 //!
 //! The function's policy is the item's `supplementaryConfiguration.Policy`, read as the model
-//! reads it (`lambda_trust_model::config_items`).
+//! reads it (`lambda_trust_model::policies_from_items`).
 //!
 //! Config records `AWS::Lambda::Function`, not its versions or aliases: a version's or alias's
 //! own policy is in no item, so a qualified target's policy is not read — unknown, never clean.
@@ -18,10 +18,10 @@ use super::config_items::ConfigItem;
 use super::{AccountIam, AccountReport, AuditPath};
 use lambda_trust_iam::arn::Arn;
 use lambda_trust_iam::path::OrgPolicies;
-use lambda_trust_model::path::{FunctionPolicy, PathSources};
+use lambda_trust_model::{FunctionPolicy, PathSources};
 
 /// The Config resource type of a Lambda function.
-pub use lambda_trust_model::config_items::FUNCTION_TYPE;
+pub use lambda_trust_model::FUNCTION_TYPE;
 
 /// The functions AWS Config holds items of.
 #[derive(Debug, Clone, Default, PartialEq)]

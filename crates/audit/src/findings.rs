@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::baseline::Suppression;
 use lambda_trust_iam::{Counterexample, StatementRef};
-use lambda_trust_model::path::PathCode;
+use lambda_trust_model::PathCode;
 
 pub use lambda_trust_verdict::{Outcome, Severity};
 

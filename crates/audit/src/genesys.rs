@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use super::{sort_roles, AccountReport, Code, Finding, InvokableKind, RoleReport};
 use lambda_trust_config::{GENESYS_CLOUD_ACCOUNT, GENESYS_CLOUD_FEDRAMP_ACCOUNT};
-use lambda_trust_model::genesys::org::{OrgIntegration, OrgRead, RoleFrom};
-use lambda_trust_model::genesys::state::url_pattern;
+use lambda_trust_model::url_pattern;
+use lambda_trust_model::{OrgIntegration, OrgRead, RoleFrom};
 
 /// The Genesys Cloud part of an account's report (`audit --genesys`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -236,8 +236,8 @@ mod tests {
 
     use super::*;
     use crate::{audit_account, AccountIam, AuditOptions, AuditRole};
-    use lambda_trust_model::genesys::org::KnownRole;
-    use lambda_trust_model::genesys::state::ListedAction;
+    use lambda_trust_model::KnownRole;
+    use lambda_trust_model::ListedAction;
 
     const ORG: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
     const F: &str = "arn:aws:lambda:us-east-1:111122223333:function:";

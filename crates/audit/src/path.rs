@@ -24,10 +24,8 @@ use lambda_trust_iam::path::{
     SecurityFinding, Target, WayIn,
 };
 use lambda_trust_iam::{resource_match, Policy};
-use lambda_trust_model::path::{
-    path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources,
-};
 use lambda_trust_model::PROOF_BUDGET;
+use lambda_trust_model::{path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources};
 
 /// What the path needs beyond the account's IAM, as read (or given).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -98,7 +96,7 @@ pub struct FunctionReport {
 /// Each target's two claims judged: the failed or unknown ones grouped by claim, and each
 /// way into a function besides the role, with its own request.
 fn judged(
-    targets: Vec<lambda_trust_model::path::TargetClaims>,
+    targets: Vec<lambda_trust_model::TargetClaims>,
     report: &PathReport,
     path: &AuditPath,
 ) -> (Vec<(Claim, Vec<String>)>, Vec<Finding>) {

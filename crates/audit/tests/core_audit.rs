@@ -671,7 +671,7 @@ mod role_import {
     use super::*;
     use lambda_trust_audit::role_import::{account_iam, import_role, TrustedAccount};
     use lambda_trust_config::Partner;
-    use lambda_trust_model::state::{InlinePolicy, Observed, ObservedRole};
+    use lambda_trust_model::{InlinePolicy, Observed, ObservedRole};
 
     fn function(name: &str) -> String {
         format!("arn:aws:lambda:us-east-1:{OWN}:function:{name}")

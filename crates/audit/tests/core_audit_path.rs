@@ -10,7 +10,7 @@ use lambda_trust_audit::{
 };
 use lambda_trust_iam::path::OrgPolicies;
 use lambda_trust_iam::Policy;
-use lambda_trust_model::path::{FunctionPolicy, PathSources};
+use lambda_trust_model::{FunctionPolicy, PathSources};
 use serde_json::json;
 
 const OWN: &str = "111122223333";

@@ -107,7 +107,11 @@ pub struct FromConfig {
 /// alias's own policy, in no item), a function without an item, an item that is not current,
 /// stale or whose policy does not parse is left to `lambda:GetPolicy`, never taken as "no
 /// policy".
-pub fn from_items(targets: &[String], items: &[ConfigItem], not_before: Option<i64>) -> FromConfig {
+pub fn policies_from_items(
+    targets: &[String],
+    items: &[ConfigItem],
+    not_before: Option<i64>,
+) -> FromConfig {
     let by_arn: BTreeMap<&str, &ConfigItem> = (items.iter())
         .filter(|i| i.resource_type == FUNCTION_TYPE)
         .filter_map(|i| Some((i.arn.as_deref()?, i)))
@@ -212,7 +216,7 @@ mod tests {
             item(ARN, "OK", Some(100), Some(&text)),
             item(other, "OK", Some(90), None),
         ];
-        let got = from_items(&[ARN.into(), other.into()], &items, Some(90));
+        let got = policies_from_items(&[ARN.into(), other.into()], &items, Some(90));
         assert!(got.to_read.is_empty(), "{:?}", got.to_read);
         assert_eq!(got.recorded[ARN].captured, 100);
         assert!(matches!(
@@ -225,7 +229,7 @@ mod tests {
     #[test]
     fn a_change_read_later_makes_older_items_stale() {
         let items = [item(ARN, "OK", Some(80), None)];
-        let mut got = from_items(&[ARN.into()], &items, None);
+        let mut got = policies_from_items(&[ARN.into()], &items, None);
         assert_eq!(got.recorded.len(), 1);
         got.stale_before(Some(70));
         assert_eq!(got.recorded.len(), 1);
@@ -273,7 +277,7 @@ mod tests {
             ),
         ];
         for (items, target, why) in cases {
-            let got = from_items(std::slice::from_ref(&target), &items, Some(90));
+            let got = policies_from_items(std::slice::from_ref(&target), &items, Some(90));
             assert!(got.recorded.is_empty(), "{target}: {got:?}");
             assert_eq!(got.to_read.len(), 1);
             assert!(

@@ -2,17 +2,22 @@
 //! auditor (`lambda-trust-audit`) both read, so that the two stand side by side on it with no
 //! arrow between them. No network, no clock; tests build the values by hand.
 //!
-//! - **Documents**: [`render`] (the config rendered through the `policies/` templates) and
-//!   [`shard`] (packing ARNs into policies within IAM's size limit).
-//! - **State**: [`state`] (what is wanted, [`state::Desired`]; what was read,
-//!   [`state::Observed`]) and [`genesys`] (the same for the Genesys Cloud side: the
-//!   credential, the integration, the data actions, the ownership ledger, an org as read).
-//! - **The whole path**: [`path`] (Genesys Cloud's two requests through every policy that
-//!   governs them, as two claims per target), with [`identity_input`] (the role's identity
-//!   side as the evaluator takes it) and [`PROOF_BUDGET`].
-//! - **AWS Config as a source**: [`config_items`] (a function item's policy, fresh or left to
-//!   `lambda:GetPolicy`) and [`config_recorder`] (whether a region's recorder records
-//!   functions).
+//! Its face is flat: every type and function below is re-exported here, the modules are
+//! private (but `schema_refs`, whose functions the JSON Schema attributes name by path).
+//!
+//! - **Documents**: [`render`] the config through the `policies/` templates ([`Templates`],
+//!   [`RenderContext`] → [`Rendered`]), and [`assign_shards`] to pack the ARNs into policies
+//!   within IAM's size limit ([`MAX_POLICY_CHARS`], [`shard_name`]).
+//! - **State**: what is wanted ([`Desired`]) and what was read ([`Observed`]) of the role, its
+//!   policies and the target functions; the same for the Genesys Cloud side
+//!   ([`DesiredGenesys`], [`ObservedGenesys`], the ownership [`Ledger`], the data action
+//!   [`ActionDef`]) and an org as `audit --genesys` reads it ([`OrgRead`]).
+//! - **The whole path**: Genesys Cloud's two requests through every policy that governs them,
+//!   as two claims per target ([`path_claims`] → [`PathClaims`]), with [`identity_input`] (the
+//!   role's identity side as the evaluator takes it) and [`PROOF_BUDGET`].
+//! - **AWS Config as a source**: [`policies_from_items`] (a function item's policy, fresh or
+//!   left to `lambda:GetPolicy`) and [`records_functions`] (whether a region's recorder
+//!   records functions).
 //! - `schema_refs` (with the `schemars` feature): the pieces of the JSON Schemas the outputs
 //!   share.
 //!
@@ -22,18 +27,50 @@
 
 use lambda_trust_iam::Budget;
 
-pub mod config_items;
-pub mod config_recorder;
-pub mod genesys;
+mod config_items;
+mod config_recorder;
+mod genesys;
 mod identity;
-pub mod path;
-pub mod render;
+mod path;
+mod render;
 #[cfg(feature = "schemars")]
 pub mod schema_refs;
-pub mod shard;
-pub mod state;
+mod shard;
+mod state;
 
+pub use config_items::{
+    policies_from_items, ConfigItem, FromConfig, RecordedPolicy, FUNCTION_TYPE,
+};
+pub use config_recorder::{records_functions, Recorder, Recording};
+pub use genesys::action::{
+    ActionConfig, ActionContract, ActionDef, ContractInput, ContractOutput, RequestConfig,
+    ResponseConfig, DEFAULT_REQUEST_TYPE, REQUEST_TYPES,
+};
+pub use genesys::org::{ledger_role, KnownRole, OrgIntegration, OrgRead, RoleFrom};
+pub use genesys::state::{
+    compare_listed_dates, notes_beside_ledger, settled_by_ledger, template_reach, url_pattern,
+    whole_second, ActionRecord, DesiredAction, DesiredGenesys, Flow, Ledger, Listed, ListedAction,
+    ObservedAction, ObservedCredential, ObservedGenesys, ObservedIntegration, SinceLedger,
+    CREDENTIAL_FIELD, CREDENTIAL_TYPE, DYNAMIC, ENABLED, INTEGRATION_TYPE,
+};
 pub use identity::{identity_documents, identity_input};
+pub use path::{
+    claims_as_sent, claims_with_reads, invoked_arns, path_claims, path_input, Claim, ClaimVerdict,
+    FunctionPolicy, PathClaims, PathCode, PathSources, PolicyRead, PolicyReads, TargetClaims,
+};
+pub use render::{
+    render, render_invoke, resolve_targets, role_arn, RenderContext, RenderError, Rendered,
+    ResolvedTarget, Template, Templates, PLACEHOLDERS,
+};
+pub use shard::{
+    assign_shards, shard_index, shard_name, ShardError, DEFAULT_MAX_SHARDS, MAX_POLICY_CHARS,
+};
+pub use state::{
+    all_qualifier_targets, function_permissions, permission_statement_id, CallerIdentity, Desired,
+    DesiredPolicy, DesiredRole, FunctionPermission, FunctionQuery, InlinePolicy, ManagedPolicy,
+    Observed, ObservedFunction, ObservedPermission, ObservedPolicy, ObservedRole, PolicyVersion,
+    Query, DEFAULT_DESCRIPTION, DEFAULT_MAX_SESSION, INVOKE_ACTION,
+};
 
 /// How much the prover may search per side before it answers `unknown`: a step budget, so
 /// the verdict does not depend on how busy the machine is.

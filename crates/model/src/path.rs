@@ -331,7 +331,7 @@ pub fn path_input(
 /// The availability claims said for the external ID Genesys Cloud really sends: refuted as
 /// `external-id-not-org` when the signed-in org's ID (`org`) is not the configured one and the
 /// role refuses it; holding only *assuming* the configured ID when no sign-in read it.
-pub fn as_sent(mut claims: PathClaims, configured: &str, org: Option<&str>) -> PathClaims {
+pub fn claims_as_sent(mut claims: PathClaims, configured: &str, org: Option<&str>) -> PathClaims {
     for t in &mut claims.targets {
         let claim = &mut t.genesys_gets_through;
         match org {
@@ -382,7 +382,7 @@ pub fn path_claims(input: &PathInput, report: &PathReport) -> PathClaims {
 }
 
 /// `claims` with where each target's function policy was read, from `reads`.
-pub fn with_reads(mut claims: PathClaims, reads: &PolicyReads) -> PathClaims {
+pub fn claims_with_reads(mut claims: PathClaims, reads: &PolicyReads) -> PathClaims {
     for t in &mut claims.targets {
         t.function_policy = reads.from.get(&t.target).cloned();
     }

@@ -285,7 +285,7 @@ pub struct Rendered {
     pub function_arns: Vec<String>,
     /// The role's account, when known (context or `[aws].account_id`).
     pub account_id: Option<String>,
-    /// The role's partition (`aws`, `aws-cn`, `aws-us-gov`): see [`role_partition`].
+    /// The role's partition (`aws`, `aws-cn`, `aws-us-gov`): see `role_partition`.
     pub partition: String,
     /// Whether the built-in templates were used.
     pub builtin_templates: bool,

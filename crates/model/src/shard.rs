@@ -96,7 +96,7 @@ fn kept(
 /// `existing` maps a live shard's index to the ARNs its document grants, in document order.
 /// `size` gives the rendered size of a shard holding the given ARNs. Returns index → ARNs for
 /// every non-empty shard.
-pub fn assign(
+pub fn assign_shards(
     arns: &BTreeSet<String>,
     existing: &BTreeMap<usize, Vec<String>>,
     max_shards: usize,
@@ -177,7 +177,7 @@ mod tests {
 
     #[test]
     fn one_shard_when_it_fits() {
-        let s = assign(&arns(10), &BTreeMap::new(), 10, size).unwrap();
+        let s = assign_shards(&arns(10), &BTreeMap::new(), 10, size).unwrap();
         assert_eq!(s.keys().copied().collect::<Vec<_>>(), vec![1]);
         assert_eq!(s[&1].len(), 10);
     }
@@ -185,7 +185,7 @@ mod tests {
     #[test]
     fn many_targets_fill_shards_in_order_and_every_arn_once() {
         let all = arns(500);
-        let s = assign(&all, &BTreeMap::new(), 10, size).unwrap();
+        let s = assign_shards(&all, &BTreeMap::new(), 10, size).unwrap();
         assert!(s.len() > 1);
         let flat: Vec<&String> = s.values().flatten().collect();
         assert_eq!(flat.len(), 500);
@@ -201,10 +201,10 @@ mod tests {
     #[test]
     fn adding_one_target_changes_at_most_one_shard() {
         let all = arns(500);
-        let before = assign(&all, &BTreeMap::new(), 10, size).unwrap();
+        let before = assign_shards(&all, &BTreeMap::new(), 10, size).unwrap();
         let mut more = all.clone();
         more.insert("arn:aws:lambda:us-east-1:123456789012:function:aaa-new".into());
-        let after = assign(&more, &before, 10, size).unwrap();
+        let after = assign_shards(&more, &before, 10, size).unwrap();
         let changed: Vec<usize> = after
             .iter()
             .filter(|(i, l)| before.get(i) != Some(l))
@@ -216,10 +216,10 @@ mod tests {
     #[test]
     fn removing_targets_keeps_the_others_in_place_and_drops_empty_shards() {
         let all = arns(300);
-        let before = assign(&all, &BTreeMap::new(), 10, size).unwrap();
+        let before = assign_shards(&all, &BTreeMap::new(), 10, size).unwrap();
         let first_shard: BTreeSet<String> = before[&1].iter().cloned().collect();
         let rest: BTreeSet<String> = all.difference(&first_shard).cloned().collect();
-        let after = assign(&rest, &before, 10, size).unwrap();
+        let after = assign_shards(&rest, &before, 10, size).unwrap();
         assert!(!after.contains_key(&1));
         for (i, list) in &after {
             assert_eq!(Some(list), before.get(i));
@@ -228,7 +228,7 @@ mod tests {
 
     #[test]
     fn too_many_targets_is_an_error_that_says_how_many_fit() {
-        let e = assign(&arns(2000), &BTreeMap::new(), 10, size).unwrap_err();
+        let e = assign_shards(&arns(2000), &BTreeMap::new(), 10, size).unwrap_err();
         match e {
             ShardError::TooMany { targets, fit, .. } => {
                 assert_eq!(targets, 2000);

@@ -291,7 +291,7 @@ pub struct DesiredPolicy {
 }
 
 impl Desired {
-    /// `shards` are the invoke documents by shard index (see `shard::assign`).
+    /// `shards` are the invoke documents by shard index (see `assign_shards`).
     pub fn new(
         config: &Config,
         rendered: &Rendered,
@@ -337,7 +337,12 @@ impl Desired {
             targets: rendered.targets.clone(),
             partner_principal: config.partner_principal(),
             external_id: config.trust.external_id.clone(),
-            permissions: permissions(config, &rendered.targets, &rendered.partition, account_id),
+            permissions: function_permissions(
+                config,
+                &rendered.targets,
+                &rendered.partition,
+                account_id,
+            ),
             accounts: config.aws.accounts.keys().cloned().collect(),
         }
     }
@@ -359,7 +364,7 @@ impl Desired {
 /// function policy belongs to one function, version or alias, and AddPermission's `Qualifier`
 /// names one version or alias (Lambda API Reference, AddPermission and GetPolicy) — the planner
 /// refuses such a target.
-pub fn permissions(
+pub fn function_permissions(
     config: &Config,
     targets: &[ResolvedTarget],
     partition: &str,

@@ -3,7 +3,7 @@
 use lambda_trust_config::{
     AwsConfig, Config, Partner, PolicyConfig, RoleConfig, TargetConfig, TrustConfig,
 };
-use lambda_trust_model::render::{self, RenderContext, Template, Templates};
+use lambda_trust_model::{RenderContext, Template, Templates};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -132,7 +132,7 @@ proptest! {
         region in prop::option::of(prop_oneof!["us-east-1", ".{0,10}"]),
     ) {
         let ctx = RenderContext { account_id: account, default_region: region };
-        match render::render(&c, &ctx, &Templates::builtin()) {
+        match lambda_trust_model::render(&c, &ctx, &Templates::builtin()) {
             Ok(r) => {
                 // Whatever the input, the trust document keeps its one statement.
                 prop_assert_eq!(r.trust["Statement"].as_array().map(Vec::len), Some(1));
@@ -152,7 +152,7 @@ proptest! {
             Template { file: "i.json".into(), text: invoke },
         );
         match t {
-            Ok(t) => { let _ = render::render(&c, &RenderContext::default(), &t).map_err(|e| e.to_string()); }
+            Ok(t) => { let _ = lambda_trust_model::render(&c, &RenderContext::default(), &t).map_err(|e| e.to_string()); }
             Err(e) => { let _ = e.to_string(); }
         }
     }

@@ -2,8 +2,8 @@
 //! resolution, injection safety, and custom template errors.
 
 use lambda_trust_config::{self as config, Config};
-use lambda_trust_model::render::{
-    self, resolve_targets, RenderContext, RenderError, Template, Templates, PLACEHOLDERS,
+use lambda_trust_model::{
+    resolve_targets, RenderContext, RenderError, Template, Templates, PLACEHOLDERS,
 };
 use serde_json::{json, Value};
 
@@ -54,7 +54,8 @@ const INVOKE: &str = include_str!("../../../policies/invoke.json");
 #[test]
 fn example_documents() {
     let rendered =
-        render::render(&example(), &RenderContext::default(), &Templates::builtin()).unwrap();
+        lambda_trust_model::render(&example(), &RenderContext::default(), &Templates::builtin())
+            .unwrap();
     insta::assert_json_snapshot!("example_trust", rendered.trust);
     insta::assert_json_snapshot!("example_invoke", rendered.invoke);
     insta::assert_json_snapshot!("example_targets", rendered.targets);
@@ -110,7 +111,8 @@ qualifier = "*"
     assert_eq!(targets[2].qualifier.as_deref(), Some("7"));
     assert_eq!(targets[2].function_arn, format!("{base}version"));
 
-    let rendered = render::render(&c, &RenderContext::default(), &Templates::builtin()).unwrap();
+    let rendered =
+        lambda_trust_model::render(&c, &RenderContext::default(), &Templates::builtin()).unwrap();
     let mut sorted = rendered.function_arns.clone();
     sorted.sort();
     sorted.dedup();
@@ -181,7 +183,7 @@ fn region_from_the_context_only() {
 
 #[test]
 fn account_mismatch_is_refused() {
-    let err = render::render(
+    let err = lambda_trust_model::render(
         &example(),
         &ctx(Some("999999999999"), None),
         &Templates::builtin(),
@@ -189,7 +191,7 @@ fn account_mismatch_is_refused() {
     .unwrap_err();
     assert!(matches!(err, RenderError::AccountMismatch { .. }));
     insta::assert_snapshot!("render_account_mismatch", lambda_trust_verdict::shown(&err));
-    render::render(
+    lambda_trust_model::render(
         &example(),
         &ctx(Some("111122223333"), None),
         &Templates::builtin(),
@@ -237,7 +239,8 @@ function = "arn:aws:lambda:us-east-1:111122223333:function:f"
 qualifier = "*"
 "#,
     );
-    let r = render::render(&c, &RenderContext::default(), &Templates::builtin()).unwrap();
+    let r =
+        lambda_trust_model::render(&c, &RenderContext::default(), &Templates::builtin()).unwrap();
     assert_eq!(
         r.function_arns,
         [
@@ -289,7 +292,8 @@ fn injection_cannot_change_structure_when_validation_is_bypassed() {
     let mut c = example();
     c.trust.external_id = NASTY.into();
     c.role.name = "{{external_id}}".into();
-    let r = render::render(&c, &RenderContext::default(), &Templates::builtin()).unwrap();
+    let r =
+        lambda_trust_model::render(&c, &RenderContext::default(), &Templates::builtin()).unwrap();
     let statements = r.trust["Statement"].as_array().unwrap();
     assert_eq!(statements.len(), 1);
     assert_eq!(
@@ -307,7 +311,7 @@ fn injection_cannot_change_structure_when_validation_is_bypassed() {
         INVOKE,
     )
     .unwrap();
-    let r = render::render(&c, &RenderContext::default(), &t).unwrap();
+    let r = lambda_trust_model::render(&c, &RenderContext::default(), &t).unwrap();
     assert_eq!(r.trust["Statement"][0]["Sid"], json!("{{external_id}}"));
     // The serialized text parses back to the same single-statement structure.
     let text = serde_json::to_string(&r.trust).unwrap();
@@ -391,7 +395,7 @@ fn custom_template_features() {
         "Condition":{"StringEquals":{"aws:ResourceTag/policy":"{{policy_name}}"}}}]}"#;
     let t = custom(trust, invoke).unwrap();
     assert!(!t.builtin);
-    let r = render::render(&example(), &RenderContext::default(), &t).unwrap();
+    let r = lambda_trust_model::render(&example(), &RenderContext::default(), &t).unwrap();
     assert_eq!(
         r.trust["Statement"][0]["Principal"]["AWS"],
         json!("arn:aws:iam::765628985471:root")
@@ -415,7 +419,7 @@ fn custom_template_features() {
     let mut c = example();
     c.aws.account_id = None;
     c.targets.truncate(1);
-    let err = render::render(&c, &RenderContext::default(), &t).unwrap_err();
+    let err = lambda_trust_model::render(&c, &RenderContext::default(), &t).unwrap_err();
     assert!(
         matches!(err, RenderError::AccountPlaceholderUnknown { .. }),
         "{err:?}"

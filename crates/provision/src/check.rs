@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 use crate::drift::{self, ConfigReport, ConfigStatus, Finding, Kind};
 use crate::genesys::{genesys_check_findings, genesys_notes, GenesysPlan};
 use crate::plan::{self, PlanError, PlanOptions};
-use crate::state::{Desired, Observed};
 use crate::trail::{self, Lookup};
 use crate::verify::{self, Check, PathSources, Verification};
+use lambda_trust_model::{Desired, Observed};
 
 /// The AWS drift as `check` sees it. Refusing to write to what lambda-trust does not own is
 /// `plan`'s job: a check plans as if adopting, so a lost `managed-by` tag is itself a finding

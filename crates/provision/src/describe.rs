@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::plan::{
     AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
 };
-use crate::state::DesiredRole;
+use lambda_trust_model::DesiredRole;
 
 /// `create` / `update` / `delete`, as in the JSON output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 
 use crate::change_set::Side;
 use crate::drift::{Finding, Remedy};
-use crate::state::{Desired, Observed};
 use lambda_trust_config::{ManagedBy, CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY, MANAGED_BY_KEY};
+use lambda_trust_model::{Desired, Observed};
 
 /// The tags lambda-trust uses to recognise its own objects.
 const OWNERSHIP: [&str; 3] = [MANAGED_BY_KEY, CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY];
@@ -113,7 +113,7 @@ pub fn hand_over_findings(findings: &mut [Finding], tool: ManagedBy) {
 mod tests {
     use super::*;
     use crate::drift::Code;
-    use crate::state::{FunctionPermission, ObservedPermission};
+    use lambda_trust_model::{FunctionPermission, ObservedPermission};
     use serde_json::json;
 
     fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -159,7 +159,7 @@ mod tests {
         let desired = Desired {
             account_id: "111111111111".into(),
             partition: "aws".into(),
-            role: crate::state::DesiredRole {
+            role: lambda_trust_model::DesiredRole {
                 name: "R".into(),
                 path: "/".into(),
                 description: String::new(),

@@ -21,8 +21,8 @@ use lambda_trust_iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Req
 
 pub use crate::isolation_claim::{IsolationClaim, IsolationKind};
 use crate::prove::role_arn;
-use crate::render::Rendered;
-use crate::state::Observed;
+use lambda_trust_model::Observed;
+use lambda_trust_model::Rendered;
 
 /// One environment as the proof takes it: its config and its rendered documents (or why they
 /// could not be rendered).
@@ -351,7 +351,7 @@ pub fn findings(role: &str, claims: &[IsolationClaim]) -> Vec<crate::drift::Find
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::{render, RenderContext, Templates};
+    use lambda_trust_model::{render, RenderContext, Templates};
 
     const BASE: &str = r#"
 [trust]

@@ -3,10 +3,10 @@
 //! by hand.
 //!
 //! The API, in the order a run uses it:
-//! - **Render** the config into documents: [`render`] (the `policies/` templates), [`shard`]
-//!   (packing ARNs into policies), [`lint`] (the invariants a rendered document keeps).
-//! - **State**: [`state`] (what is wanted, [`state::Desired`]; what was read,
-//!   [`state::Observed`]), [`prepare`] (both, from a config and a read).
+//! - **Check the rendered documents**: [`lint`] (the invariants a rendered document keeps;
+//!   rendering and sharding are the model's, `lambda_trust_model::render`).
+//! - **State**: [`prepare`] (what is wanted, `lambda_trust_model::Desired`, from a config and a
+//!   read, `lambda_trust_model::Observed`).
 //! - **Plan**: [`plan`] (the writes, in order), [`change_set`] and [`describe`] (how they
 //!   read), [`genesys`] (the Genesys Cloud side: credential, integration, actions, their plan
 //!   and findings).
@@ -32,8 +32,6 @@
 //! (a test in the binary's suite holds that).
 
 #![warn(missing_docs, unreachable_pub)]
-
-use lambda_trust_model::{render, shard, state};
 
 pub mod change_set;
 pub mod check;

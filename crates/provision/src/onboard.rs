@@ -4,10 +4,10 @@
 //! argument into a target, and matching targets by their resolved ARN so that a name, an ARN
 //! and an alias ARN of the same function are recognised as the same target.
 
-use crate::render::{self, RenderContext, ResolvedTarget};
 use lambda_trust_config::genesys::{action_name, ActionConfig};
 use lambda_trust_config::{Config, TargetConfig};
 use lambda_trust_iam::arn::Arn;
+use lambda_trust_model::{RenderContext, ResolvedTarget};
 
 /// Why `onboard` or `offboard` cannot add or remove the target.
 #[derive(Debug, thiserror::Error)]
@@ -70,7 +70,7 @@ pub enum OnboardError {
     },
     /// The new target cannot be resolved.
     #[error(transparent)]
-    Render(#[from] render::RenderError),
+    Render(#[from] lambda_trust_model::RenderError),
 }
 
 /// What tells a target's action from another of the same function: its qualifier (`all
@@ -196,7 +196,7 @@ pub fn resolve_one(
 ) -> Result<ResolvedTarget, OnboardError> {
     let mut single = config.clone();
     single.targets = vec![target.clone()];
-    let mut resolved = render::resolve_targets(&single, ctx)?;
+    let mut resolved = lambda_trust_model::resolve_targets(&single, ctx)?;
     Ok(resolved.remove(0))
 }
 

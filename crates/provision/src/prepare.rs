@@ -7,12 +7,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::lint::{self, Finding, Severity};
-use crate::render::{self, RenderContext, Rendered, Templates};
-use crate::shard::{self, DEFAULT_MAX_SHARDS};
-use crate::state::{Desired, FunctionQuery, Observed, ObservedRole, Query};
 use lambda_trust_config::{parse_function, Config, FunctionRef, TargetConfig};
 use lambda_trust_iam::arn::{partition_of_region, Arn};
 use lambda_trust_iam::minified_len;
+use lambda_trust_model::DEFAULT_MAX_SHARDS;
+use lambda_trust_model::{Desired, FunctionQuery, Observed, ObservedRole, Query};
+use lambda_trust_model::{RenderContext, Rendered, Templates};
 use serde_json::Value;
 
 /// Why the desired state cannot be prepared: nothing is sent to AWS.
@@ -20,10 +20,10 @@ use serde_json::Value;
 pub enum PrepareError {
     /// The config and templates do not render.
     #[error(transparent)]
-    Render(#[from] crate::render::RenderError),
+    Render(#[from] lambda_trust_model::RenderError),
     /// The granted ARNs do not fit in the invoke policies.
     #[error(transparent)]
-    Shard(#[from] crate::shard::ShardError),
+    Shard(#[from] lambda_trust_model::ShardError),
     /// The rendered policies break lint invariants (the findings, errors only).
     #[error("the rendered policies break {} invariant(s), so nothing was sent to AWS:\n{}", .0.len(), .0.iter().map(|f| format!("  - {}", f.message)).collect::<Vec<_>>().join("\n"))]
     Invariants(Vec<Finding>),
@@ -175,14 +175,14 @@ fn estimate_shards(config: &Config, default_region: &str) -> usize {
         ),
         default_region: Some(default_region.to_string()),
     };
-    let Ok(targets) = render::resolve_targets(config, &ctx) else {
+    let Ok(targets) = lambda_trust_model::resolve_targets(config, &ctx) else {
         return 1;
     };
     let arns: BTreeSet<String> = targets.into_iter().flat_map(|t| t.granted_arns).collect();
     // The built-in template's overhead is about 120 characters; custom ones may differ, which
     // only changes how many names are probed, not correctness (attached shards are found anyway).
     let size = |list: &[String]| 200 + list.iter().map(|a| a.len() + 3).sum::<usize>();
-    shard::assign(&arns, &BTreeMap::new(), DEFAULT_MAX_SHARDS, size)
+    lambda_trust_model::assign_shards(&arns, &BTreeMap::new(), DEFAULT_MAX_SHARDS, size)
         .map(|s| s.len())
         .unwrap_or(DEFAULT_MAX_SHARDS)
         .clamp(1, DEFAULT_MAX_SHARDS)
@@ -222,17 +222,17 @@ pub(crate) fn shards(
         .map(|p| (p.index, granted_by(&p.document)))
         .collect();
     let size = |list: &[String]| {
-        render::render_invoke(config, rendered, templates, list)
+        lambda_trust_model::render_invoke(config, rendered, templates, list)
             .map(|d| minified_len(&d))
             .unwrap_or(usize::MAX)
     };
-    let assigned = shard::assign(&arns, &existing, DEFAULT_MAX_SHARDS, size)?;
+    let assigned = lambda_trust_model::assign_shards(&arns, &existing, DEFAULT_MAX_SHARDS, size)?;
     assigned
         .into_iter()
         .map(|(i, list)| {
             Ok((
                 i,
-                render::render_invoke(config, rendered, templates, &list)?,
+                lambda_trust_model::render_invoke(config, rendered, templates, &list)?,
             ))
         })
         .collect()
@@ -246,7 +246,7 @@ pub(crate) fn checked_render(
     templates: &Templates,
     allow_weaker: bool,
 ) -> Result<(Rendered, Vec<Finding>), PrepareError> {
-    let rendered = render::render(config, ctx, templates)?;
+    let rendered = lambda_trust_model::render(config, ctx, templates)?;
     let findings = lint::check_rendered(config, &rendered, allow_weaker);
     let (errors, warnings): (Vec<Finding>, Vec<Finding>) = findings
         .into_iter()

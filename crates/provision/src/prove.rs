@@ -10,7 +10,6 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::render::Rendered;
 use crate::simulate::{self, SimulateError};
 use crate::verify::{path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources};
 use lambda_trust_config::Config;
@@ -19,6 +18,7 @@ use lambda_trust_iam::path::{
     Known, OrgPolicies, Partner, PathInput, PathReport, RoleAccount, RoleSide,
 };
 use lambda_trust_iam::{InvokeSpec, LabeledPolicy, Policy, PolicyError, TrustSpec};
+use lambda_trust_model::Rendered;
 
 /// The role ARN used when neither `--role-arn` nor a config gives one. Only a trust policy that
 /// names its own resource (rare) depends on it.

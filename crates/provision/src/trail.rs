@@ -21,9 +21,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::plan::{AttachmentOp, BoundaryOp, Op, PolicyOp, RoleOp, TagOp, VersionOp};
-use crate::state::Desired;
-use crate::state::DesiredRole;
 use lambda_trust_iam::arn::Arn;
+use lambda_trust_model::Desired;
+use lambda_trust_model::DesiredRole;
 
 /// How far back `LookupEvents` can look (event history keeps 90 days).
 pub const LOOKBACK_DAYS: u32 = 90;

@@ -1,6 +1,11 @@
 //! The Genesys Cloud planner and findings in memory: hand-built desired and observed states,
 //! no network.
 
+use lambda_trust_model::{
+    settled_by_ledger, template_reach, ActionDef, ActionRecord, DesiredAction, DesiredGenesys,
+    Flow, Ledger, ListedAction, ObservedCredential, ObservedGenesys, ObservedIntegration,
+    SinceLedger,
+};
 use lambda_trust_provision::drift::Severity;
 use lambda_trust_provision::genesys::plan::as_observed;
 use lambda_trust_provision::genesys::*;
@@ -330,24 +335,24 @@ fn an_action_listed_at_its_recorded_version_is_settled_without_reading_it() {
         def: def("Lookup order", F1).as_listed(),
     };
     assert_eq!(
-        settled(&d, &l, &listed(1)),
+        settled_by_ledger(&d, &l, &listed(1)),
         Some(as_observed(&d.actions[0], "Lambda", "a1", 1))
     );
     // Edited since (the version moved), or configured otherwise since: read it.
-    assert_eq!(settled(&d, &l, &listed(2)), None);
+    assert_eq!(settled_by_ledger(&d, &l, &listed(2)), None);
     let mut changed = d.clone();
     changed.actions[0].def.config.request.request_template = "{}".into();
-    assert_eq!(settled(&changed, &l, &listed(1)), None);
+    assert_eq!(settled_by_ledger(&changed, &l, &listed(1)), None);
     let mut changed = d.clone();
     changed.actions[0].def.contract.output.success_schema = json!({"type": "string"});
-    assert_eq!(settled(&changed, &l, &listed(1)), None);
+    assert_eq!(settled_by_ledger(&changed, &l, &listed(1)), None);
     // A ledger written before records existed: read once.
     let old = Ledger::parse(
         "lambda-trust-ledger: {\"credential_id\":\"c1\",\"credential_modified\":\"t\",\"role_arn\":\"r\",\"actions\":[\"a1\"]}",
     )
     .unwrap();
     assert_eq!(old.actions[0].id, "a1");
-    assert_eq!(settled(&d, &old, &listed(1)), None);
+    assert_eq!(settled_by_ledger(&d, &old, &listed(1)), None);
 }
 
 #[test]
@@ -361,20 +366,20 @@ fn an_action_edited_and_found_as_configured_only_updates_the_records() {
 
 #[test]
 fn a_listed_date_in_the_second_of_the_write_is_neither_unchanged_nor_changed() {
-    use lambda_trust_model::genesys::state::{compare_listed, whole_second, Listed};
+    use lambda_trust_model::{compare_listed_dates, whole_second, Listed};
     let write = "2026-01-01T00:00:00.123Z";
     // The listing shows only the write's second: someone may have edited it in that second.
     assert_eq!(
-        compare_listed("2026-01-01T00:00:00Z", write),
+        compare_listed_dates("2026-01-01T00:00:00Z", write),
         Listed::SameSecond
     );
     assert_eq!(
-        compare_listed("2026-01-01T00:00:01Z", write),
+        compare_listed_dates("2026-01-01T00:00:01Z", write),
         Listed::Changed
     );
-    assert_eq!(compare_listed(write, write), Listed::Unchanged);
+    assert_eq!(compare_listed_dates(write, write), Listed::Unchanged);
     assert_eq!(
-        compare_listed("2026-01-01T00:00:00.124Z", write),
+        compare_listed_dates("2026-01-01T00:00:00.124Z", write),
         Listed::Changed
     );
     // Once settled (the second over, the audit trail clean), the whole second is recorded and
@@ -382,11 +387,11 @@ fn a_listed_date_in_the_second_of_the_write_is_neither_unchanged_nor_changed() {
     let settled = whole_second(write).unwrap();
     assert_eq!(settled, "2026-01-01T00:00:00Z");
     assert_eq!(
-        compare_listed("2026-01-01T00:00:00Z", &settled),
+        compare_listed_dates("2026-01-01T00:00:00Z", &settled),
         Listed::Unchanged
     );
     assert_eq!(
-        compare_listed("2026-01-01T00:00:01Z", &settled),
+        compare_listed_dates("2026-01-01T00:00:01Z", &settled),
         Listed::Changed
     );
 }
@@ -610,7 +615,7 @@ fn every_target_must_be_in_the_organizations_region() {
 #[test]
 fn every_function_must_finish_within_its_actions_timeout() {
     let function = |arn: &str, qualifier: Option<&str>, timeout: Option<i64>| {
-        lambda_trust_model::state::ObservedFunction {
+        lambda_trust_model::ObservedFunction {
             function: arn.into(),
             region: "us-east-1".into(),
             qualifier: qualifier.map(str::to_owned),
@@ -747,22 +752,22 @@ fn a_test_run_passes_only_with_an_answer_the_contract_and_expect_accept() {
 #[test]
 fn a_templates_reach_is_the_granted_arns_it_can_produce() {
     let granted = vec![F1.to_string(), F2.to_string()];
-    assert_eq!(reach("${input.functionArn}", &granted), granted);
+    assert_eq!(template_reach("${input.functionArn}", &granted), granted);
     assert_eq!(
-        reach(
+        template_reach(
             "arn:aws:lambda:us-east-1:111122223333:function:lookup-${input.kind}",
             &granted
         ),
         granted
     );
     assert_eq!(
-        reach(
+        template_reach(
             "arn:aws:lambda:us-east-1:111122223333:function:lookup-order${input.q}",
             &granted
         ),
         [F1]
     );
-    assert!(reach(
+    assert!(template_reach(
         "arn:aws:lambda:eu-west-1:${input.account}:function:x",
         &granted
     )

@@ -2,7 +2,7 @@
 //! with its own code; custom templates turn them into loud warnings only with allow_weaker.
 
 use lambda_trust_config::{self as config, Loaded};
-use lambda_trust_model::render::{self, RenderContext, Template, Templates};
+use lambda_trust_model::{RenderContext, Template, Templates};
 use lambda_trust_provision::lint::{
     self, check_rendered, invoke_findings, invoke_grant_findings, trust_findings,
     trust_grant_findings, Finding, Severity,
@@ -511,7 +511,7 @@ fn invoke_grants_and_size() {
 
 // --- rendered documents --------------------------------------------------------------------
 
-fn render_with(trust: &str, invoke: &str) -> render::Rendered {
+fn render_with(trust: &str, invoke: &str) -> lambda_trust_model::Rendered {
     let t = Templates::custom(
         Template {
             file: "t/trust.json".into(),
@@ -523,7 +523,7 @@ fn render_with(trust: &str, invoke: &str) -> render::Rendered {
         },
     )
     .unwrap();
-    render::render(&loaded().config, &RenderContext::default(), &t).unwrap()
+    lambda_trust_model::render(&loaded().config, &RenderContext::default(), &t).unwrap()
 }
 
 const TRUST: &str = include_str!("../../../policies/trust.json");
@@ -590,7 +590,8 @@ fn broken_custom_templates_stay_errors_with_allow_weaker() {
 fn no_targets_is_a_warning_not_an_error() {
     let text = EXAMPLE.split("# One [[targets]]").next().unwrap();
     let l = config::parse_str(text, "x").unwrap();
-    let r = render::render(&l.config, &RenderContext::default(), &Templates::builtin()).unwrap();
+    let r = lambda_trust_model::render(&l.config, &RenderContext::default(), &Templates::builtin())
+        .unwrap();
     assert!(r.function_arns.is_empty());
     let report = lint::lint(&l, &r, false);
     assert_eq!(codes(&report.findings), ["no-targets"]);

@@ -2,8 +2,8 @@
 //! (`aws`, `aws-cn`, `aws-us-gov`, `aws-eusc`); only the Genesys Cloud principal stays in `aws`.
 
 use lambda_trust_config as config;
-use lambda_trust_model::render::{RenderContext, Templates};
-use lambda_trust_model::state::{Observed, ObservedRole};
+use lambda_trust_model::{Observed, ObservedRole};
+use lambda_trust_model::{RenderContext, Templates};
 use lambda_trust_provision::prepare::{self, query};
 use lambda_trust_provision::verify;
 
@@ -83,7 +83,7 @@ fn check_partition(partition: &str, region: &str) {
         trust: desired.role.trust.clone(),
         created_epoch: None,
     });
-    live.attached = vec![lambda_trust_model::state::ManagedPolicy {
+    live.attached = vec![lambda_trust_model::ManagedPolicy {
         arn: policy.arn.clone(),
         name: policy.name.clone(),
         document: policy.document.clone(),

@@ -11,7 +11,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 use crate::aws::pace::{Pacer, Pacers};
 use crate::aws::{has_code, AwsError, Clients};
 use crate::iam::arn::Arn;
-use lambda_trust_model::state::{FunctionQuery, ObservedFunction};
+use lambda_trust_model::{FunctionQuery, ObservedFunction};
 
 use super::ObserveError;
 

@@ -20,8 +20,8 @@ use serde_json::Value;
 use crate::aws::{has_code, AwsError, Clients};
 use crate::iam::arn::Arn;
 use crate::iam::decode_document;
-use lambda_trust_model::shard::{shard_index, shard_name};
-use lambda_trust_model::state::{
+use lambda_trust_model::{shard_index, shard_name};
+use lambda_trust_model::{
     CallerIdentity, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,
     PolicyVersion, Query,
 };

@@ -15,7 +15,7 @@ use lambda_trust_config::genesys::{
     DEFAULT_TIMEOUT_SECONDS, NO_TIMEOUT,
 };
 use lambda_trust_config::init::ORG_ID_WHERE;
-use lambda_trust_model::genesys::state::ObservedAction;
+use lambda_trust_model::ObservedAction;
 
 /// What the `[trust]`, `[role]`, `[aws]` and `[genesys]` sections say.
 #[derive(Debug, Clone, PartialEq, Eq)]

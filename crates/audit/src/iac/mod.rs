@@ -27,7 +27,7 @@ use crate as audit;
 use crate::{AccountIam, AccountReport, AuditOptions, AuditPath, Code, Finding};
 use lambda_trust_iam::path::{OrgPolicies, RoleAccount};
 use lambda_trust_iam::Policy;
-use lambda_trust_model::path::{FunctionPolicy, PathSources};
+use lambda_trust_model::{FunctionPolicy, PathSources};
 
 pub use cfn::{read_template, TemplateInput};
 pub use terraform::{read_plan, PlanInput};

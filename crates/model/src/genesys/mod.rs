@@ -2,6 +2,6 @@
 //! ([`action`]), the wanted and observed credential, integration and actions with the
 //! ownership ledger ([`state`]), and an org as `audit --genesys` reads it ([`org`]).
 
-pub mod action;
-pub mod org;
-pub mod state;
+pub(super) mod action;
+pub(super) mod org;
+pub(super) mod state;

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::state::{compare_listed, Ledger, Listed, ListedAction};
+use super::state::{compare_listed_dates, Ledger, Listed, ListedAction};
 
 /// What `audit --genesys` read of the signed-in organization.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -71,7 +71,8 @@ impl RoleFrom {
 pub fn ledger_role(notes: &str, bound: Option<&str>, modified: Option<&str>) -> Option<String> {
     let ledger = Ledger::parse(notes)?;
     let same = bound == Some(ledger.credential_id.as_str())
-        && modified
-            .is_some_and(|m| compare_listed(m, &ledger.credential_modified) == Listed::Unchanged);
+        && modified.is_some_and(|m| {
+            compare_listed_dates(m, &ledger.credential_modified) == Listed::Unchanged
+        });
     (same && !ledger.role_arn.is_empty()).then_some(ledger.role_arn)
 }

@@ -91,7 +91,7 @@ pub struct DesiredAction {
 pub const DYNAMIC: usize = usize::MAX;
 
 /// The granted ARNs a request URL template can produce: each `${…}` stands for any text.
-pub fn reach(template: &str, granted: &[String]) -> Vec<String> {
+pub fn template_reach(template: &str, granted: &[String]) -> Vec<String> {
     let pattern = url_pattern(template);
     granted
         .iter()
@@ -419,7 +419,7 @@ pub type ListedAction = ObservedAction;
 /// is as configured: it is listed at the version lambda-trust recorded when it last published
 /// it (every edit or publish bumps the version; a published contract never changes), the
 /// recorded digests are the configured action's, and the listed fields agree. `None`: read it.
-pub fn settled(
+pub fn settled_by_ledger(
     desired: &DesiredGenesys,
     ledger: &Ledger,
     a: &ListedAction,
@@ -585,7 +585,7 @@ pub enum Listed {
 
 /// Compares Genesys Cloud dates (`yyyy-MM-ddTHH:mm:ss[.SSS]Z`); dates that do not parse are
 /// compared as text.
-pub fn compare_listed(listed: &str, recorded: &str) -> Listed {
+pub fn compare_listed_dates(listed: &str, recorded: &str) -> Listed {
     let parse = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok();
     let (Some(x), Some(y)) = (parse(listed), parse(recorded)) else {
         return if listed == recorded {

@@ -409,7 +409,7 @@ pub fn config_lines(text: &str) -> Vec<(ConfigKey, usize)> {
 /// one finding each: until `apply` removes them they still trust the partner and can invoke
 /// what they could.
 pub(crate) fn predecessor_findings(
-    predecessors: &[crate::state::Observed],
+    predecessors: &[lambda_trust_model::Observed],
     now: &str,
 ) -> Vec<Finding> {
     predecessors
@@ -439,8 +439,8 @@ pub(crate) fn refusal_finding(err: &crate::plan::PlanError) -> Finding {
 mod tests {
     use super::*;
     use crate::plan::{AttachmentOp, Op, PolicyOp, RoleOp, VersionOp};
-    use crate::state::Desired;
     use crate::trail::trail_of;
+    use lambda_trust_model::Desired;
     use serde_json::json;
 
     #[test]

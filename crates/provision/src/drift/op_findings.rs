@@ -11,13 +11,13 @@ use crate::plan::{
     AttachmentOp, BoundaryOp, HeldPermission, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp,
     VersionOp,
 };
-use crate::state::Desired;
 use crate::verify;
 use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use lambda_trust_iam::arn::Arn;
 use lambda_trust_iam::{
     prove_invoke, prove_trust, LabeledPolicy, Policy, Property, PropertyResult, Verdict,
 };
+use lambda_trust_model::Desired;
 
 /// One finding for a policy document that differs: the whole documents as expected and actual
 /// (as written, for a readable diff), and where they differ in `changes`.

@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::genesys::action::ActionDef;
-use crate::genesys::state::{DesiredGenesys, ObservedGenesys, CREDENTIAL_TYPE};
-use crate::state::{Desired, Observed};
+use lambda_trust_model::ActionDef;
+use lambda_trust_model::{Desired, Observed};
+use lambda_trust_model::{DesiredGenesys, ObservedGenesys, CREDENTIAL_TYPE};
 
 pub mod cloudformation;
 mod genesys_tf;
@@ -362,8 +362,8 @@ pub fn counts(files: &[terraform::File]) -> (usize, usize) {
 pub fn from_config(
     origin: Origin,
     loaded: &lambda_trust_config::Loaded,
-    ctx: &crate::render::RenderContext,
-    templates: &crate::render::Templates,
+    ctx: &lambda_trust_model::RenderContext,
+    templates: &lambda_trust_model::Templates,
     allow_weaker: bool,
 ) -> Result<Export, crate::prepare::PrepareError> {
     let account = ctx.account_id.clone().unwrap_or_default();

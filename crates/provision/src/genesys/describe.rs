@@ -6,9 +6,9 @@
 use serde_json::Value;
 
 use super::plan::{as_observed, ConfigWrite, DeleteWhy, GenesysOp, UpdateVia};
-use super::state::Flow;
-use super::state::{DesiredAction, ObservedAction};
 use crate::describe::{Action, ChangeView};
+use lambda_trust_model::Flow;
+use lambda_trust_model::{DesiredAction, ObservedAction};
 
 /// The action as a document (templates, contract, timeout), for diffs.
 pub(crate) fn action_doc(a: &ObservedAction) -> Value {

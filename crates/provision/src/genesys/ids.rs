@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::state::{DesiredGenesys, ObservedGenesys};
+use lambda_trust_model::{DesiredGenesys, ObservedGenesys};
 
 /// A named object and the ID this org gave it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

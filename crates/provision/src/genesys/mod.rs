@@ -1,10 +1,9 @@
 //! The Genesys Cloud side, pure: desired and observed state, the ownership ledger, the
 //! planner, what a change means to a user, and the `check`/`verify` findings.
 //!
-//! Pure (no I/O); its state is the model's (`lambda_trust_model::genesys`): `genesys::observe` fills an [`ObservedGenesys`],
+//! Pure (no I/O); its state is the model's: `genesys::observe` fills an
+//! [`ObservedGenesys`](lambda_trust_model::ObservedGenesys),
 //! `genesys::apply` runs a [`GenesysPlan`], and tests build both by hand.
-
-pub use lambda_trust_model::genesys::{action, org, state};
 
 pub mod describe;
 pub mod findings;
@@ -12,7 +11,6 @@ pub mod ids;
 pub mod plan;
 pub mod test_verdict;
 
-pub use action::ActionDef;
 pub use describe::describe_genesys;
 pub(crate) use findings::genesys_check_findings;
 pub use findings::{
@@ -22,5 +20,4 @@ pub use plan::{
     plan_genesys, plan_genesys_destroy, ActionRef, ConfigWrite, CredentialRef, DeleteWhy,
     GenesysOp, GenesysPlan, GenesysPlanError, IntegrationRef, KeptAction, UpdateVia,
 };
-pub use state::*;
 pub use test_verdict::{test_verdict, TestRun};

@@ -10,7 +10,7 @@
 
 use serde_json::{Map, Value};
 
-use super::state::DesiredAction;
+use lambda_trust_model::DesiredAction;
 
 /// What one test run answered (the Platform API's `TestExecutionResult`, as read).
 #[derive(Debug, Clone, PartialEq)]

@@ -2,10 +2,10 @@
 //! and its path, and that every target function exists.
 
 use super::{PlanError, PlanOptions};
-use crate::state::{
+use lambda_trust_config::{CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY};
+use lambda_trust_model::{
     all_qualifier_targets, Desired, DesiredRole, Observed, ObservedFunction, ObservedRole,
 };
-use lambda_trust_config::{CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY};
 
 /// A deployment as messages name it.
 pub(super) fn deployment_shown(d: Option<&str>) -> String {

@@ -3,8 +3,8 @@
 
 use super::policies::delete_policy_ops;
 use super::{destroy_permission_ops, AttachmentOp, Op, Plan, RoleOp};
-use crate::state::Observed;
 use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
+use lambda_trust_model::Observed;
 
 /// Why `destroy` refuses.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -95,7 +95,7 @@ pub fn plan_retire_predecessors(
     for old in predecessors {
         let mut old = old.clone();
         old.policies
-            .retain(|p| crate::shard::shard_index(policy_name, &p.name).is_none());
+            .retain(|p| lambda_trust_model::shard_index(policy_name, &p.name).is_none());
         let (plan, more) = plan_destroy(&old)?;
         ops.extend(plan.ops);
         notes.extend(more);

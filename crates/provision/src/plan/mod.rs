@@ -5,7 +5,7 @@
 //! the number of write calls an apply makes is exactly `plan.ops.len()`. Drift is a non-empty
 //! plan; the property the tests hold us to is `plan(desired, observe(apply(plan))) == empty`.
 
-use crate::state::{Desired, DesiredRole, Observed};
+use lambda_trust_model::{Desired, DesiredRole, Observed};
 
 /// A managed policy keeps at most this many versions
 /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html>).

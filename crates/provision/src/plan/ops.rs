@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::state::{DesiredRole, FunctionPermission};
+use lambda_trust_model::{DesiredRole, FunctionPermission};
 
 /// One AWS write call. The order of a plan's ops is the order apply runs them in. Ops are
 /// grouped by the resource they write, so each group is handled by one exhaustive `match`.

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::whole::{self, HeldPermission};
 use super::{Op, PermissionOp};
-use crate::state::{Desired, FunctionPermission, Observed, ObservedPermission};
+use lambda_trust_model::{Desired, FunctionPermission, Observed, ObservedPermission};
 
 /// The accounts of cross-account targets that have no `[aws.accounts]` entry, each with the
 /// resources (function ARN and qualifier) needing a statement there.

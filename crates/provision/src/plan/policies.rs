@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use super::{
     AttachmentOp, Op, PlanError, PlanOptions, PolicyOp, TagOp, VersionOp, MAX_POLICY_VERSIONS,
 };
-use crate::state::{Desired, DesiredPolicy, Observed, ObservedPolicy};
 use crate::verify;
 use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use lambda_trust_iam::semantically_equal;
+use lambda_trust_model::{Desired, DesiredPolicy, Observed, ObservedPolicy};
 
 /// An existing shard: adopt it if asked, and give it the desired document as a new default
 /// version (pruning the oldest non-default version when all five are in use).

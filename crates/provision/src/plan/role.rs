@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use super::policies::is_our_shard;
 use super::{AttachmentOp, BoundaryOp, Op, RoleOp, TagOp};
-use crate::state::{Desired, DesiredRole, Observed, ObservedRole};
 use lambda_trust_iam::semantically_equal;
+use lambda_trust_model::{Desired, DesiredRole, Observed, ObservedRole};
 
 /// The writes that bring an existing role to the desired state, trust first.
 pub(super) fn role_ops(desired: &Desired, observed: &Observed, role: &ObservedRole) -> Vec<Op> {

@@ -13,7 +13,7 @@
 
 use serde_json::{json, Value};
 
-use crate::state::{FunctionPermission, ObservedPermission};
+use lambda_trust_model::{FunctionPermission, ObservedPermission};
 
 /// What AddPermission writes: the operators and keys of its `Condition` (AWS Lambda API
 /// Reference, AddPermission: `SourceAccount`, `SourceArn`, `PrincipalOrgID`,

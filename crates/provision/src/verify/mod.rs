@@ -11,12 +11,12 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::lint;
-use crate::state::{Desired, Observed, ObservedPolicy, ObservedRole, PolicyVersion};
 use lambda_trust_iam::arn::{self, Arn};
 use lambda_trust_iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
 use lambda_trust_iam::{
     prove_invoke, prove_trust, InvokeSpec, Property, PropertyResult, TrustSpec, Verdict,
 };
+use lambda_trust_model::{Desired, Observed, ObservedPolicy, ObservedRole, PolicyVersion};
 
 mod check;
 mod tally;
@@ -25,13 +25,13 @@ pub use tally::Tally;
 pub use verdict::{verdict, VerifyRead};
 
 pub use check::{Check, CheckId};
-pub(crate) use lambda_trust_model::path::path_input;
-pub use lambda_trust_model::path::{
+pub(crate) use lambda_trust_model::path_input;
+pub use lambda_trust_model::PROOF_BUDGET;
+pub use lambda_trust_model::{identity_documents, identity_input};
+pub use lambda_trust_model::{
     invoked_arns, path_claims, Claim, ClaimVerdict, FunctionPolicy, PathClaims, PathCode,
     PathSources, TargetClaims,
 };
-pub use lambda_trust_model::PROOF_BUDGET;
-pub use lambda_trust_model::{identity_documents, identity_input};
 
 /// verify's checklist and proofs (`proofs` absent when the role does not exist).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -178,8 +178,11 @@ pub fn whole_path(
     let report = lambda_trust_iam::path::PathReport::new(&input, PROOF_BUDGET);
     let claims = path_claims(&input, &report);
     let org = sources.genesys_org.as_deref();
-    let claims = lambda_trust_model::path::as_sent(claims, &desired.external_id, org);
-    Some(lambda_trust_model::path::with_reads(claims, &sources.reads))
+    let claims = lambda_trust_model::claims_as_sent(claims, &desired.external_id, org);
+    Some(lambda_trust_model::claims_with_reads(
+        claims,
+        &sources.reads,
+    ))
 }
 
 /// The trust and invoke properties decided over every request on the live documents; none

@@ -5,7 +5,7 @@
 
 use super::{checks, proofs, whole_path, Check, PathSources, Verification};
 use crate::isolation_claim::IsolationClaim;
-use crate::state::{Desired, Observed};
+use lambda_trust_model::{Desired, Observed};
 
 /// What `verify` read beyond the role's state.
 #[derive(Debug, Default)]

@@ -3,7 +3,7 @@
 //! on hand-built states. No moto, no network.
 
 use crate::support::state::*;
-use lambda_trust_model::state::{permission_statement_id, Desired, Observed, ObservedPermission};
+use lambda_trust_model::{permission_statement_id, Desired, Observed, ObservedPermission};
 use lambda_trust_provision::drift::{self, Code};
 use lambda_trust_provision::plan::{
     changes, plan, plan_destroy, unreachable_accounts, Op, PermissionOp, PlanError, PlanOptions,

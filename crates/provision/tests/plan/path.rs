@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 const GENESYS: &str = "765628985471";
 
 /// Every account read, no organization, no function policy: the plain case.
-fn plain(d: &lambda_trust_model::state::Desired) -> PathSources {
+fn plain(d: &lambda_trust_model::Desired) -> PathSources {
     PathSources {
         genesys_org: None,
         orgs: BTreeMap::from([(ACCOUNT.to_string(), OrgPolicies::NoOrganization)]),

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use crate::support::state::*;
 use lambda_trust_config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY};
-use lambda_trust_model::state::{
+use lambda_trust_model::{
     Desired, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,
 };
 use lambda_trust_provision::plan::{

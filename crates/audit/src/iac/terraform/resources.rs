@@ -487,7 +487,7 @@ fn settings(i: &Instance) -> RoleSettings {
             .map(|v| v.as_str().map(str::to_owned).unwrap_or_default()),
         max_session_duration: value("max_session_duration").map(|v| {
             v.as_i64()
-                .unwrap_or(lambda_trust_model::state::DEFAULT_MAX_SESSION)
+                .unwrap_or(lambda_trust_model::DEFAULT_MAX_SESSION)
         }),
     }
 }

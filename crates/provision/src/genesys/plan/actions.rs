@@ -3,7 +3,7 @@
 //! `apply --publish`), supersede, delete; and the ledger records they leave.
 
 use super::*;
-use crate::genesys::action::ActionDef;
+use lambda_trust_model::ActionDef;
 
 /// What the action planning decides besides its ops: the ledger's next records, the
 /// superseded actions it keeps, and the foreign actions.

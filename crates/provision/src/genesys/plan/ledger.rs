@@ -70,7 +70,7 @@ pub(super) fn config_op(
         notes: observed
             .integration
             .as_ref()
-            .map(|i| crate::genesys::state::notes_beside_ledger(&i.notes))
+            .map(|i| lambda_trust_model::notes_beside_ledger(&i.notes))
             .unwrap_or_default(),
         credential_key: observed.credential_key.clone(),
         credential,

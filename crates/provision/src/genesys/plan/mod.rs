@@ -15,7 +15,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::state::*;
+use lambda_trust_model::*;
 
 mod actions;
 mod credential;
@@ -382,7 +382,7 @@ pub(crate) fn reaches(desired: &DesiredGenesys) -> Vec<Reach> {
         .map(|d| Reach {
             name: d.def.name.clone(),
             template: d.function_arn().to_string(),
-            targets: reach(d.function_arn(), &desired.granted),
+            targets: template_reach(d.function_arn(), &desired.granted),
         })
         .collect()
 }

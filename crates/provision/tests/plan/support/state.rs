@@ -6,11 +6,11 @@
 //! (`tests/it`, which includes this file) share it.
 
 use lambda_trust_config::{self as config, Config};
-use lambda_trust_model::render::{RenderContext, Templates};
-use lambda_trust_model::state::{
+use lambda_trust_model::{
     Desired, DesiredRole, ManagedPolicy, Observed, ObservedFunction, ObservedPermission,
     ObservedPolicy, ObservedRole, PolicyVersion,
 };
+use lambda_trust_model::{RenderContext, Templates};
 use lambda_trust_provision::plan::{
     AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
     MAX_POLICY_VERSIONS,
