@@ -597,3 +597,10 @@ fn no_targets_is_a_warning_not_an_error() {
     assert_eq!(codes(&report.findings), ["no-targets"]);
     assert!(!report.has_errors());
 }
+
+#[test]
+fn the_builtin_templates_read_as_custom_ones_are_clean() {
+    let l = loaded();
+    let r = render_with(TRUST, INVOKE);
+    assert!(check_rendered(&l.config, &r, false).is_empty());
+}
