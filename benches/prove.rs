@@ -7,8 +7,8 @@
 
 use std::time::{Duration, Instant};
 
-use lambda_trust::iam::prove::samples;
-use lambda_trust::iam::{prove_invoke, prove_trust, Budget, LabeledPolicy, Verdict};
+use lambda_trust_iam::prove::samples;
+use lambda_trust_iam::{prove_invoke, prove_trust, Budget, LabeledPolicy, Verdict};
 
 const BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
 const ROLE: &str = samples::ROLE_ARN;
@@ -27,7 +27,7 @@ fn time(reps: usize, mut f: impl FnMut() -> bool) -> (Duration, Duration) {
     (runs[runs.len() / 2], runs[runs.len() - 1])
 }
 
-fn all_proved(results: &[lambda_trust::iam::PropertyResult]) -> bool {
+fn all_proved(results: &[lambda_trust_iam::PropertyResult]) -> bool {
     results.iter().all(|r| r.verdict == Verdict::Proved)
 }
 
@@ -59,7 +59,7 @@ fn main() {
         "invoke policy",
         samples::invoke_policy(&targets),
     )];
-    let invoke_spec = lambda_trust::iam::InvokeSpec::new(targets);
+    let invoke_spec = lambda_trust_iam::InvokeSpec::new(targets);
     report(
         "default trust + invoke documents (2 targets)",
         5.0,

@@ -2,13 +2,15 @@
 //!
 //! The folders are layers; each imports only the ones below it (ARCHITECTURE.md):
 //!
-//! `iam` (IAM documents, ARNs, wildcards, the evaluator) → `config` (schema, validation,
-//! in-place edits) → the pure library crates the binary names itself: `lambda_trust_provision`
-//! (render, shard, lint, state types, plan, verify checks, drift) and `lambda_trust_audit`, with
-//! `event` (what a workflow says while it runs) → `aws` (every AWS call: observe reads, apply writes, the live probe), `genesys`
-//! (every Genesys Cloud call, the region table) and `report` (renderers) → `app` (every
-//! workflow; never `report`) → `commands` (one file per command, binding only; never `aws` or
-//! `genesys`) → the binary's `main`.
+//! The pure library crates, each named by its own name: `lambda_trust_iam` (IAM documents,
+//! ARNs, wildcards, the evaluator) → `lambda_trust_config` (schema, validation, in-place edits)
+//! → `lambda_trust_model` (rendered documents, state, the whole path's claims) → the two
+//! products side by side, `lambda_trust_provision` (lint, plan, verify checks, drift) and
+//! `lambda_trust_audit`; with `event` (what a workflow says while it runs) → `aws` (every AWS
+//! call: observe reads, apply writes, the live probe), `genesys` (every Genesys Cloud call, the
+//! region table) and `report` (renderers) → `app` (every workflow; never `report`) →
+//! `commands` (one file per command, binding only; never `aws` or `genesys`) → the binary's
+//! `main`.
 //! `error` (exit codes and the top-level error) sits beside all of them.
 
 #![warn(unreachable_pub)]
@@ -20,23 +22,16 @@ pub mod commands;
 pub mod error;
 pub mod event;
 pub mod genesys;
-/// The pure bottom layer, its own crate (`crates/iam`): IAM documents, ARNs, wildcards, the
-/// offline evaluator and the prover.
-pub use lambda_trust_iam as iam;
 
 // The iam crate's policy errors are the `Policy` layer's errors of the top-level `Error`.
-crate::layer_errors!(Policy: iam::PolicyError);
-
-/// The config, its own crate (`crates/config`): the `lambda-trust.toml` model, validation,
-/// comment-preserving edits and the file `init` writes.
-pub use lambda_trust_config as config;
+crate::layer_errors!(Policy: lambda_trust_iam::PolicyError);
 
 // The config crate's errors (their hint is data, `Hinted`) are the `Config` layer's errors of
 // the top-level `Error`.
 crate::layer_errors!(
-    Config: config::ConfigError,
-    config::edit::EditError,
-    config::genesys_regions::RegionError
+    Config: lambda_trust_config::ConfigError,
+    lambda_trust_config::edit::EditError,
+    lambda_trust_config::genesys_regions::RegionError
 );
 
 pub mod report;

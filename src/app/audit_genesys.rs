@@ -26,7 +26,7 @@ pub(crate) struct GenesysSource {
 
 impl GenesysSource {
     /// From `--config`'s `[genesys]`, when there is one.
-    pub(crate) fn of(config: Option<&crate::config::GenesysConfig>) -> GenesysSource {
+    pub(crate) fn of(config: Option<&lambda_trust_config::GenesysConfig>) -> GenesysSource {
         GenesysSource {
             region: config.and_then(|g| g.region.clone()),
             oauth_secret: config.and_then(|g| g.oauth_secret.clone()),

@@ -12,7 +12,6 @@ use super::settings::Settings;
 use crate::aws::pace::Pacer;
 use crate::aws::prepare as aws_prepare;
 use crate::aws::trail as aws_trail;
-use crate::config;
 use crate::error::{Error, Result};
 use lambda_trust_model::DesiredGenesys;
 use lambda_trust_model::RenderContext;
@@ -39,7 +38,7 @@ pub(crate) struct Ask<'a> {
 async fn check_one(
     settings: &Settings,
     events: &dyn Events,
-    path: &config::ConfigFile,
+    path: &lambda_trust_config::ConfigFile,
     pacer: &Pacer,
     ask: Ask<'_>,
 ) -> drift::ConfigReport {
@@ -80,7 +79,7 @@ pub(crate) struct AwsReading {
 pub(crate) async fn read(
     settings: &Settings,
     events: &dyn Events,
-    path: &config::ConfigFile,
+    path: &lambda_trust_config::ConfigFile,
     pacer: &Pacer,
     ask: Ask<'_>,
 ) -> Result<Reading> {
@@ -135,7 +134,7 @@ pub(crate) async fn read(
 /// ARNs with it).
 async fn first_round(
     clients: &crate::aws::Clients,
-    config: &config::Config,
+    config: &lambda_trust_config::Config,
     only: Option<Side>,
     events: &dyn Events,
 ) -> (
@@ -161,7 +160,7 @@ async fn first_round(
 /// config ([`super::path::beside_the_role`]).
 async fn read_state(
     clients: &crate::aws::Clients,
-    loaded: &config::Loaded,
+    loaded: &lambda_trust_config::Loaded,
     templates: &lambda_trust_model::Templates,
     allow_weaker: bool,
     (ask, identity): (Ask<'_>, Option<lambda_trust_model::CallerIdentity>),
@@ -266,7 +265,7 @@ pub(crate) fn judge(name: &str, reading: Reading, only: Option<Side>) -> drift::
 
 /// With `managed_by`: the findings on the sides that tool manages are fixed in its code, and
 /// the report says what was not compared.
-fn hand_over(report: &mut drift::ConfigReport, tool: Option<config::ManagedBy>) {
+fn hand_over(report: &mut drift::ConfigReport, tool: Option<lambda_trust_config::ManagedBy>) {
     let Some(tool) = tool else { return };
     lambda_trust_provision::handover::hand_over_findings(&mut report.findings, tool);
     report.notes.push(format!(
@@ -278,7 +277,7 @@ fn hand_over(report: &mut drift::ConfigReport, tool: Option<config::ManagedBy>) 
 
 /// The sides of `config` that `--only` leaves out: AWS with `--only genesys`; Genesys Cloud
 /// with `--only aws` when the config has `[genesys]`.
-fn not_checked(only: Option<Side>, config: &config::Config) -> Vec<Side> {
+fn not_checked(only: Option<Side>, config: &lambda_trust_config::Config) -> Vec<Side> {
     match only {
         Some(Side::Genesys) => vec![Side::Aws],
         Some(Side::Aws) if config.genesys.is_some() => vec![Side::Genesys],
@@ -312,7 +311,7 @@ enum GenesysEarly {
 /// targets' ARNs, all the Genesys side's desired state needs.
 async fn genesys_early(
     signed_in: Result<Option<genesys_live::SignedIn>>,
-    loaded: &config::Loaded,
+    loaded: &lambda_trust_config::Loaded,
     (clients, account): (&crate::aws::Clients, Option<String>),
     events: &dyn Events,
 ) -> Result<GenesysEarly> {
@@ -428,7 +427,7 @@ fn other_environments(
 pub(crate) async fn check(
     settings: &Settings,
     events: &dyn Events,
-    paths: &[config::ConfigFile],
+    paths: &[lambda_trust_config::ConfigFile],
     only: Option<Side>,
     path: super::path::PathAsk<'_>,
     test_actions: bool,
@@ -461,7 +460,7 @@ pub struct IacCheck {
 /// The region of the config's functions is the one rule's (`Settings::region`).
 pub fn check_iac(
     settings: &Settings,
-    paths: &[config::ConfigFile],
+    paths: &[lambda_trust_config::ConfigFile],
     options: &IacCheck,
 ) -> Result<drift::CheckReport> {
     let path = match paths {

@@ -6,9 +6,9 @@ use super::live::prepare_live;
 use super::settings::Settings;
 use crate::aws::prepare::Prepared;
 use crate::aws::Clients;
-use crate::config::ConfigFile;
 use crate::error::{Error, Result};
 use crate::genesys::Session;
+use lambda_trust_config::ConfigFile;
 use lambda_trust_provision::promotion::{self, Difference};
 
 /// The two environments compared, and every difference.

@@ -21,7 +21,7 @@ pub(crate) enum Target {
 
 /// `export`'s flags.
 pub(crate) struct Options {
-    pub config: crate::config::ConfigFile,
+    pub config: lambda_trust_config::ConfigFile,
     pub target: Target,
     /// `--out DIR`.
     pub out: PathBuf,

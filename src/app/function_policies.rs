@@ -19,7 +19,7 @@ use crate::aws::config_account;
 use crate::aws::function_policy::{read_function_policies, TargetPolicy};
 use crate::aws::Clients;
 use crate::error::Result;
-use crate::iam::arn::Arn;
+use lambda_trust_iam::arn::Arn;
 use lambda_trust_model::Observed;
 use lambda_trust_model::{policies_from_items, FromConfig};
 use lambda_trust_model::{records_functions, Recording};

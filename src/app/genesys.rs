@@ -92,7 +92,7 @@ fn from_base_url(base: &str) -> Result<Endpoints> {
 }
 
 /// `--only genesys` converges or checks the `[genesys]` table: refused without one.
-pub(crate) fn check_only(only: Option<Side>, config: &crate::config::Config) -> Result<()> {
+pub(crate) fn check_only(only: Option<Side>, config: &lambda_trust_config::Config) -> Result<()> {
     if only == Some(Side::Genesys) && config.genesys.is_none() {
         return Err(crate::error::Error::usage(
             "--only genesys: the config has no [genesys] table",
@@ -137,7 +137,7 @@ pub(crate) struct SignedIn {
 /// Finds the OAuth client and signs in; `None` without `[genesys]`.
 pub(crate) async fn sign_in(
     clients: &Clients,
-    config: &crate::config::Config,
+    config: &lambda_trust_config::Config,
     events: &dyn Events,
 ) -> Result<Option<SignedIn>> {
     let Some(genesys) = &config.genesys else {

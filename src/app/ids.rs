@@ -3,8 +3,8 @@
 use super::events::Events;
 use super::live::prepare_live;
 use super::settings::Settings;
-use crate::config::ConfigFile;
 use crate::error::{Error, Result};
+use lambda_trust_config::ConfigFile;
 use lambda_trust_provision::genesys::ids::{org_ids, OrgIds};
 
 /// Reads the config's side of its org: the integration, credential and actions it names.

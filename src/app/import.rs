@@ -12,14 +12,13 @@ use super::audit::audit_one;
 use super::events::{Event, Events};
 use super::init::{read_role, write_all};
 use super::settings::Settings;
-use crate::config;
 use crate::error::{Error, Result};
 use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient};
 use crate::genesys::observe;
-use crate::iam::arn::Arn;
 use lambda_trust_audit::genesys_import::text::{import_files, ImportHeader};
 use lambda_trust_audit::genesys_import::{add_granted, classify, Import};
 use lambda_trust_audit::role_import::ImportedRole;
+use lambda_trust_iam::arn::Arn;
 use lambda_trust_model::{DesiredGenesys, ObservedGenesys};
 
 /// `init --from-genesys`'s flags.
@@ -68,7 +67,7 @@ pub(crate) async fn from_genesys(
     options: &Options,
 ) -> Result<Imported> {
     if let Some(id) = &options.external_id {
-        config::init::check_external_id(id)
+        lambda_trust_config::init::check_external_id(id)
             .map_err(|e| Error::usage(format!("--external-id: {e}"), "nothing was written"))?;
     }
     let client = connect(settings, events, options).await?;
@@ -236,8 +235,8 @@ async fn pick_role(
     external_id: &str,
 ) -> Result<String> {
     let partners = [
-        config::GENESYS_CLOUD_ACCOUNT,
-        config::GENESYS_CLOUD_FEDRAMP_ACCOUNT,
+        lambda_trust_config::GENESYS_CLOUD_ACCOUNT,
+        lambda_trust_config::GENESYS_CLOUD_FEDRAMP_ACCOUNT,
     ];
     let clients = crate::aws::Clients::connect(&settings.aws_for(None))
         .await?

@@ -14,11 +14,11 @@ use super::settings::Settings;
 use crate::aws::inventory;
 use crate::aws::observe::observe;
 use crate::aws::{AwsSettings, Clients};
-use crate::config::{self, init::InitAnswers};
 use crate::error::{Error, Result};
 use lambda_trust_audit::genesys_import::text::ImportFiles;
 use lambda_trust_audit::role_import::{account_iam, import_role, role_config, ImportedRole};
 use lambda_trust_audit::{audit_role, AuditOptions};
+use lambda_trust_config::init::InitAnswers;
 use lambda_trust_model::Query;
 
 pub(crate) use crate::aws::inventory::ListedFunction;
@@ -194,7 +194,7 @@ fn role_region(settings: &Settings, role: &ImportedRole) -> Result<String> {
     let first = role
         .targets
         .iter()
-        .find_map(|(f, _)| crate::iam::arn::Arn::parse(f).map(|a| a.region));
+        .find_map(|(f, _)| lambda_trust_iam::arn::Arn::parse(f).map(|a| a.region));
     settings.region(None).or(first).ok_or_else(|| {
         Error::usage(
             "the role grants no function to tell the AWS region from",
@@ -230,7 +230,11 @@ pub fn write_all(path: &Path, files: &ImportFiles, force: bool, events: &dyn Eve
             .cloned()
             .ok_or_else(|| std::io::Error::other("not written"))
     };
-    let loaded = config::parse_str_reading(&files.config, &path.display().to_string(), &schemas)?;
+    let loaded = lambda_trust_config::parse_str_reading(
+        &files.config,
+        &path.display().to_string(),
+        &schemas,
+    )?;
     events.all(Event::warnings(&super::live::config_warnings(&loaded)));
     // The contracts first, the config last: all of them, or none.
     let contracts: Vec<(PathBuf, &str)> = (files.contracts.iter())

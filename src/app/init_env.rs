@@ -9,9 +9,9 @@ use std::path::Path;
 
 use super::events::{Event, Events};
 use super::files::write_atomically;
-use crate::config::edit::{self, EnvironmentOverrides};
-use crate::config::{parse_function, Config, FunctionRef};
 use crate::error::{Error, FileError, Result};
+use lambda_trust_config::edit::{self, EnvironmentOverrides};
+use lambda_trust_config::{parse_function, Config, FunctionRef};
 
 /// What an importer found of one environment.
 #[derive(Debug, Clone, Default)]
@@ -50,10 +50,10 @@ pub(crate) fn add(
         std::fs::read_to_string(path).map_err(|e| FileError::new("read", path.display(), e))?;
     let source = path.display().to_string();
     let base_text = edit::without_environments(&before, &source)?;
-    let base = crate::config::parse_str(&base_text, &source)?.config;
+    let base = lambda_trust_config::parse_str(&base_text, &source)?.config;
     let overrides = overrides(&base, found);
     let after = edit::add_environment(&before, &source, name, &overrides, force)?;
-    let loaded = crate::config::parse_str_env(&after, &source, Some(name))?;
+    let loaded = lambda_trust_config::parse_str_env(&after, &source, Some(name))?;
     if loaded.config.trust.external_id == base.trust.external_id
         && found.external_id == base.trust.external_id
     {
@@ -161,7 +161,9 @@ mod tests {
 
     #[test]
     fn only_what_differs_is_an_override_and_the_functions_are_compared() {
-        let base = crate::config::parse_str(BASE, "c.toml").unwrap().config;
+        let base = lambda_trust_config::parse_str(BASE, "c.toml")
+            .unwrap()
+            .config;
         let found = Found {
             external_id: "22222222-2222-4222-8222-222222222222".into(),
             account_id: "222222222222".into(),

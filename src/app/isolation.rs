@@ -3,7 +3,7 @@
 //! environment's config rendered offline (`lambda_trust_provision::isolation`).
 
 use crate::aws::prepare::Prepared;
-use crate::config::{ConfigFile, Loaded};
+use lambda_trust_config::{ConfigFile, Loaded};
 use lambda_trust_model::Observed;
 use lambda_trust_model::Rendered;
 use lambda_trust_provision::isolation::{self, IsolationClaim};
@@ -94,7 +94,7 @@ pub(crate) fn live_claims(
 fn environment_names(file: &ConfigFile) -> Result<Vec<String>, String> {
     let text =
         std::fs::read_to_string(&file.path).map_err(|e| format!("{}: {e}", file.path.display()))?;
-    Ok(crate::config::environment_names(&text))
+    Ok(lambda_trust_config::environment_names(&text))
 }
 
 #[cfg(test)]
@@ -113,6 +113,6 @@ mod tests {
         let claims = isolation::not_read("dev", "the other environments", &why);
         assert!(claims
             .iter()
-            .all(|c| c.verdict == crate::iam::Verdict::Unknown));
+            .all(|c| c.verdict == lambda_trust_iam::Verdict::Unknown));
     }
 }

@@ -14,7 +14,6 @@ use crate::aws::pace::Pacer;
 use crate::aws::prepare::{self, Prepared};
 use crate::aws::trail as aws_trail;
 use crate::aws::Clients;
-use crate::config;
 use crate::error::{Result, Status};
 use crate::genesys::Session;
 use lambda_trust_provision::change_set::{ChangeSet, Side};
@@ -26,14 +25,17 @@ use lambda_trust_provision::trail::{self, Trail};
 use lambda_trust_provision::{check as core_check, drift};
 
 /// The config (in its environment), loaded, its warnings said.
-pub fn load(file: &config::ConfigFile, events: &dyn Events) -> Result<config::Loaded> {
+pub fn load(
+    file: &lambda_trust_config::ConfigFile,
+    events: &dyn Events,
+) -> Result<lambda_trust_config::Loaded> {
     let loaded = file.load()?;
     events.all(Event::warnings(&config_warnings(&loaded)));
     Ok(loaded)
 }
 
 /// A loaded config's warnings, as lint findings.
-pub(crate) fn config_warnings(loaded: &config::Loaded) -> Vec<Finding> {
+pub(crate) fn config_warnings(loaded: &lambda_trust_config::Loaded) -> Vec<Finding> {
     loaded
         .warnings
         .iter()
@@ -53,7 +55,7 @@ pub(crate) fn config_warnings(loaded: &config::Loaded) -> Vec<Finding> {
 pub(crate) async fn connect(
     settings: &Settings,
     events: &dyn Events,
-    config: &config::Config,
+    config: &lambda_trust_config::Config,
 ) -> Result<Clients> {
     let aws = settings.aws_for(Some(config));
     let clients = Clients::connect(&aws).await?.reporting(events.retries());
@@ -68,7 +70,7 @@ pub(crate) async fn connect(
 pub(crate) async fn prepare_live(
     settings: &Settings,
     events: &dyn Events,
-    path: &config::ConfigFile,
+    path: &lambda_trust_config::ConfigFile,
 ) -> Result<(Clients, Prepared)> {
     let loaded = load(path, events)?;
     let clients = connect(settings, events, &loaded.config).await?;
@@ -80,7 +82,7 @@ pub(crate) async fn prepare_loaded(
     settings: &Settings,
     events: &dyn Events,
     clients: Clients,
-    loaded: config::Loaded,
+    loaded: lambda_trust_config::Loaded,
     scope: prepare::Scope,
 ) -> Result<(Clients, Prepared)> {
     let prepared = read_prepared(settings, events, &clients, loaded, scope).await?;
@@ -92,7 +94,7 @@ pub(crate) async fn read_prepared(
     settings: &Settings,
     events: &dyn Events,
     clients: &Clients,
-    loaded: config::Loaded,
+    loaded: lambda_trust_config::Loaded,
     scope: prepare::Scope,
 ) -> Result<Prepared> {
     let templates = settings.templates.load()?;
@@ -202,7 +204,7 @@ impl LivePlan {
 pub(crate) async fn read_and_plan(
     settings: &Settings,
     events: &dyn Events,
-    path: &config::ConfigFile,
+    path: &lambda_trust_config::ConfigFile,
     goal: Goal,
     force: bool,
 ) -> Result<LivePlan> {
@@ -271,7 +273,11 @@ pub(crate) async fn plan_both(
 
 /// With `managed_by`, the writes of the sides that tool manages are taken out of the set (kept
 /// in it as handed over) and said, each side with the step that makes them there instead.
-fn hand_over(set: &mut ChangeSet, tool: Option<config::ManagedBy>, events: &dyn Events) {
+fn hand_over(
+    set: &mut ChangeSet,
+    tool: Option<lambda_trust_config::ManagedBy>,
+    events: &dyn Events,
+) {
     let Some(tool) = tool else { return };
     for side in [Side::Aws, Side::Genesys] {
         if !handover::manages(tool, side) {

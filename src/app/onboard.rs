@@ -11,8 +11,8 @@ use super::settings::Settings;
 use super::verify::prove_result_read;
 use super::write::{self, Writes};
 use crate::aws::{observe, prepare, Clients};
-use crate::config::{self, edit};
 use crate::error::{FileError, Result};
+use lambda_trust_config::edit;
 use lambda_trust_model::CallerIdentity;
 use lambda_trust_model::RenderContext;
 use lambda_trust_provision::{onboard, verify};
@@ -53,7 +53,7 @@ pub(crate) struct Before {
     pub shown: String,
     /// Its text.
     pub text: String,
-    config: config::Config,
+    config: lambda_trust_config::Config,
     ctx: RenderContext,
     existing: Vec<lambda_trust_model::ResolvedTarget>,
 }
@@ -88,7 +88,7 @@ pub(crate) struct Ready {
 pub(crate) async fn plan(
     settings: &Settings,
     events: &dyn Events,
-    file: config::ConfigFile,
+    file: lambda_trust_config::ConfigFile,
     edit: Edit,
 ) -> Result<Planned> {
     let (clients, identity, before) = read_before(settings, events, file).await?;
@@ -104,7 +104,7 @@ pub(crate) async fn plan(
         Err(summary) => return Ok(Planned::AlreadyThere { summary }),
     };
     // The edited file must be a valid config before anything is written anywhere.
-    let new = config::parse_str_env(&new_text, &before.shown, before.env.as_deref())?;
+    let new = lambda_trust_config::parse_str_env(&new_text, &before.shown, before.env.as_deref())?;
     if new.config.targets.is_empty() {
         events.event(Event::Note("no targets remain: the invoke policy will be detached and deleted; the role stays and can invoke nothing.".into()));
     }
@@ -125,14 +125,14 @@ pub(crate) async fn plan(
 async fn read_before(
     settings: &Settings,
     events: &dyn Events,
-    file: config::ConfigFile,
+    file: lambda_trust_config::ConfigFile,
 ) -> Result<(Clients, CallerIdentity, Before)> {
-    let config::ConfigFile { path, env } = file;
+    let lambda_trust_config::ConfigFile { path, env } = file;
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(&path).map_err(|e| {
         FileError::new("read", &shown, e).with_hint("create it first with `lambda-trust init`")
     })?;
-    let old = config::parse_str_env(&text, &shown, env.as_deref())?;
+    let old = lambda_trust_config::parse_str_env(&text, &shown, env.as_deref())?;
     let clients = connect(settings, events, &old.config).await?;
     let identity = observe::caller_identity(&clients).await?;
     let ctx = RenderContext {
@@ -157,7 +157,7 @@ async fn read_before(
 /// statement on it, which is removed.
 fn scope(
     edit: &Edit,
-    new: &config::Config,
+    new: &lambda_trust_config::Config,
     identity: CallerIdentity,
     before: &Before,
     clients: &Clients,

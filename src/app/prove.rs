@@ -12,8 +12,8 @@ use super::files::read_file;
 use super::live::load;
 use super::settings::Settings;
 use crate::error::{Error, Result};
-use crate::iam::arn::Arn;
-use crate::iam::{prove_invoke, prove_trust, Budget};
+use lambda_trust_iam::arn::Arn;
+use lambda_trust_iam::{prove_invoke, prove_trust, Budget};
 use lambda_trust_model::RenderContext;
 use lambda_trust_provision::isolation;
 pub(crate) use lambda_trust_provision::prove::Proof;
@@ -25,7 +25,7 @@ pub(crate) struct Options {
     pub input: FileInput,
     /// The config, read only when `input` is empty: one file, or one per environment
     /// (several: each proved, and every pair proved isolated).
-    pub config: Vec<crate::config::ConfigFile>,
+    pub config: Vec<lambda_trust_config::ConfigFile>,
     /// `--partner-principal`: principals of the partner account the trust claim also asks about.
     pub partner_principals: Vec<String>,
     /// The prover's step budget.
@@ -97,7 +97,7 @@ fn prove_environments(settings: &Settings, events: &dyn Events, options: Options
 /// The config's documents rendered as `render` prints them.
 fn render_loaded(
     settings: &Settings,
-    loaded: &crate::config::Loaded,
+    loaded: &lambda_trust_config::Loaded,
 ) -> Result<lambda_trust_model::Rendered> {
     let account = loaded.config.aws.account_id.clone();
     render_in(settings, loaded, account)
@@ -106,7 +106,7 @@ fn render_loaded(
 /// The config's documents rendered for the role in `account` (when known).
 fn render_in(
     settings: &Settings,
-    loaded: &crate::config::Loaded,
+    loaded: &lambda_trust_config::Loaded,
     account: Option<String>,
 ) -> Result<lambda_trust_model::Rendered> {
     let ctx = RenderContext {
@@ -123,7 +123,7 @@ fn render_in(
 /// [`render_in`], its error said as text (an isolation claim's reason to be unknown).
 pub(crate) fn render_for(
     settings: &Settings,
-    loaded: &crate::config::Loaded,
+    loaded: &lambda_trust_config::Loaded,
     account: Option<String>,
 ) -> std::result::Result<lambda_trust_model::Rendered, String> {
     render_in(settings, loaded, account).map_err(|e| e.human())
@@ -170,7 +170,7 @@ fn organization(sides: &Sides, dir: &std::path::Path) -> Result<Option<OrgProof>
     let Some(trust) = &sides.trust else {
         return Ok(None);
     };
-    let account = crate::iam::arn::account_of(&trust.role_arn);
+    let account = lambda_trust_iam::arn::account_of(&trust.role_arn);
     let orgs = super::path::org_policies_from_dir(dir, account)?;
     Ok(prove::organization(sides, &orgs))
 }
@@ -195,7 +195,7 @@ fn budget(steps: u64, ms: Option<u64>) -> Budget {
 fn from_config(
     settings: &Settings,
     events: &dyn Events,
-    path: &crate::config::ConfigFile,
+    path: &lambda_trust_config::ConfigFile,
     role_arn: Option<&str>,
 ) -> Result<Sides> {
     let loaded = load(path, events)?;

@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use crate::aws::AwsSettings;
-use crate::config::Config;
 use crate::error::Result;
+use lambda_trust_config::Config;
 use lambda_trust_model::Templates;
 
 /// One run's settings. Workflows take `&Settings` and a small options struct of their own,

@@ -22,7 +22,7 @@ use lambda_trust_provision::verify::{self, Check, PathSources, Verification};
 /// What `verify` does beyond the offline proof.
 pub(crate) struct Options {
     /// The config (`ConfigSource::one`).
-    pub config: crate::config::ConfigFile,
+    pub config: lambda_trust_config::ConfigFile,
     /// `--assume-profile`: assume the role with this profile and dry-run invoke every target.
     pub assume_profile: Option<String>,
     /// `--wait`: how long the live probe retries while IAM propagates.

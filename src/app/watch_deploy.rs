@@ -13,8 +13,8 @@ use super::live::connect;
 use super::settings::Settings;
 use crate::aws::prepare::{prepare_scoped, Scope};
 use crate::aws::watch as live;
-use crate::config::ConfigFile;
 use crate::error::{Error, Result};
+use lambda_trust_config::ConfigFile;
 use lambda_trust_provision::watch_deploy::{
     deployment, plan, prove_read_only, teardown, Deployment, Seen, WatchInput, WatchOp,
 };
@@ -69,11 +69,11 @@ fn watch_input(
         targets: desired.targets.iter().map(target).collect(),
         schedule: (config.watch.as_ref())
             .and_then(|w| w.schedule.clone())
-            .unwrap_or_else(|| crate::config::DEFAULT_WATCH_SCHEDULE.into()),
+            .unwrap_or_else(|| lambda_trust_config::DEFAULT_WATCH_SCHEDULE.into()),
         sns_topic: config.watch.as_ref().and_then(|w| w.sns_topic.clone()),
         genesys_bus: (config.watch.as_ref()).and_then(|w| w.genesys_event_bus.clone()),
         config_rule: (config.watch.as_ref()).and_then(|w| w.engine)
-            == Some(crate::config::WatchEngine::ConfigRule),
+            == Some(lambda_trust_config::WatchEngine::ConfigRule),
         architecture: architecture.to_owned(),
         code_sha256: code_sha256(package),
         secret: config.genesys.as_ref().and_then(|g| g.oauth_secret.clone()),
@@ -256,7 +256,7 @@ fn code_sha256(package: &[u8]) -> String {
 /// an unchanged package is no write.
 fn package(
     binary: &[u8],
-    loaded: &crate::config::Loaded,
+    loaded: &lambda_trust_config::Loaded,
     templates: Option<&Path>,
 ) -> Result<Vec<u8>> {
     let mut files = vec![

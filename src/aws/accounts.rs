@@ -13,7 +13,7 @@ use futures::future::try_join_all;
 
 use crate::aws::client::{AwsError, AwsSettings, Clients, CredentialsError};
 use crate::aws::observe::caller_identity;
-use crate::config::AccountAccess;
+use lambda_trust_config::AccountAccess;
 
 /// Why an `[aws.accounts]` entry cannot be used.
 #[derive(Debug, thiserror::Error)]

@@ -6,7 +6,7 @@
 use crate::aws::client::Clients;
 use crate::aws::function_policy::{read_permissions, TargetPolicy};
 use crate::aws::observe::{self, ObserveError};
-use crate::config::{Config, Loaded};
+use lambda_trust_config::{Config, Loaded};
 use lambda_trust_model::{CallerIdentity, Desired, FunctionPermission, Observed};
 use lambda_trust_model::{RenderContext, Templates};
 use lambda_trust_provision::lint::Finding;
@@ -15,7 +15,7 @@ use lambda_trust_provision::prepare::{self, PrepareError};
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum PipelineError {
     #[error(transparent)]
-    Config(#[from] crate::config::ConfigError),
+    Config(#[from] lambda_trust_config::ConfigError),
     #[error(transparent)]
     Observe(#[from] ObserveError),
     #[error(transparent)]

@@ -329,7 +329,7 @@ pub struct ProveArgs {
     /// Step budget per side.
     ///
     /// Step budget per side (trust, invoke), in units of work; past it a property is `unknown`.
-    #[arg(long, value_name = "N", default_value_t = crate::iam::Budget::DEFAULT_STEPS)]
+    #[arg(long, value_name = "N", default_value_t = lambda_trust_iam::Budget::DEFAULT_STEPS)]
     pub budget_steps: u64,
     /// A wall-clock cap per run, in milliseconds.
     ///
@@ -360,13 +360,13 @@ pub(super) fn account_id(s: &str) -> Result<String, String> {
 }
 
 fn external_id(s: &str) -> Result<String, String> {
-    crate::config::is_external_id(s)
+    lambda_trust_config::is_external_id(s)
         .then(|| s.to_owned())
         .ok_or_else(|| "an external ID is 2 to 1224 of letters, digits and +=,.@:/-_".to_owned())
 }
 
 fn session_name(s: &str) -> Result<String, String> {
-    crate::config::is_session_name(s)
+    lambda_trust_config::is_session_name(s)
         .then(|| s.to_owned())
         .ok_or_else(|| "a role session name is 2 to 64 of letters, digits and +=,.@-_".to_owned())
 }

@@ -14,12 +14,12 @@ use crate::app::security_hub;
 use crate::app::EntryRole;
 use crate::app::Events;
 use crate::cli::{AuditArgs, PartnerPreset};
-use crate::config::{self, Partner};
 use crate::error::{Error, Result, Status};
-use crate::iam::arn::Arn;
 use crate::report::{self, AccountAudit, Format, OrgAudit};
 use lambda_trust_audit::iac::IacReport;
 use lambda_trust_audit::{AccountOutcome, AccountReport, AuditOptions, ConfigIdentity, OrgReport};
+use lambda_trust_config::Partner;
+use lambda_trust_iam::arn::Arn;
 
 pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &AuditArgs) -> Result<Status> {
     let config = inv.config.if_given()?;
@@ -147,7 +147,7 @@ fn options(config: Option<&Path>, args: &AuditArgs) -> Result<AuditOptions> {
     let config = match config {
         None => None,
         Some(path) => {
-            let loaded = config::load(path)?;
+            let loaded = lambda_trust_config::load(path)?;
             Some(ConfigIdentity {
                 role_name: loaded.config.role.name.clone(),
                 digest: loaded.config.identity_digest(),
@@ -164,7 +164,7 @@ fn options(config: Option<&Path>, args: &AuditArgs) -> Result<AuditOptions> {
 
 /// `--genesys`: the Genesys Cloud region and OAuth secret of `--config`'s `[genesys]`, if any.
 fn genesys_source(config: Option<&Path>) -> Result<GenesysSource> {
-    let loaded = config.map(config::load).transpose()?;
+    let loaded = config.map(lambda_trust_config::load).transpose()?;
     Ok(GenesysSource::of(
         loaded.as_ref().and_then(|l| l.config.genesys.as_ref()),
     ))

@@ -3,9 +3,9 @@
 
 use super::invocation::Output;
 use crate::cli::GenesysCommand;
-use crate::config::genesys_regions::REGIONS;
 use crate::error::{Result, Status};
 use crate::report::{RegionRow, Regions};
+use lambda_trust_config::genesys_regions::REGIONS;
 
 pub(super) fn run(output: &Output, command: &GenesysCommand) -> Result<Status> {
     match command {

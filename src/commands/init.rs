@@ -1,6 +1,6 @@
 //! `lambda-trust init`: writes a commented `lambda-trust.toml` from flags, or by asking on a
 //! terminal (`init_prompt`). Optionally lists the account's functions (`--from-account`) to
-//! pick targets by `--match` glob. The text comes from `config::init`; it is validated like any
+//! pick targets by `--match` glob. The text comes from `lambda_trust_config::init`; it is validated like any
 //! config before it is written, and an existing file is kept unless `--force`. The importers
 //! (`--from-genesys`, `--from-role`) are `app::import` and `app::init`; their questions and
 //! reports are here (`init_import`).
@@ -13,9 +13,8 @@ use crate::app::files::write_atomically;
 use crate::app::live::config_warnings;
 use crate::app::{init as app_init, Events};
 use crate::cli::InitArgs;
-use crate::config;
-use crate::config::init::{self as text, InitAnswers, DEFAULT_ROLE_NAME, ORG_ID_WHERE};
 use crate::error::{Error, Result, Status};
+use lambda_trust_config::init::{self as text, InitAnswers, DEFAULT_ROLE_NAME, ORG_ID_WHERE};
 
 pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> Result<Status> {
     let path = inv.config.to_write()?;
@@ -59,7 +58,7 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &InitArgs) 
     };
     // The same validation as every command's: nothing invalid is ever written.
     let source = path.display().to_string();
-    let loaded = config::parse_str_env(&text, &source, env.as_deref())?;
+    let loaded = lambda_trust_config::parse_str_env(&text, &source, env.as_deref())?;
     write_atomically(&path, &text)?;
     inv.output.warnings(&config_warnings(&loaded));
     inv.output.emit(&crate::report::InitResult {
@@ -86,7 +85,7 @@ fn missing(flag: &str, what: &str) -> Error {
 fn region_of_arns(functions: &[String]) -> Result<Option<String>> {
     let mut regions: Vec<String> = functions
         .iter()
-        .filter_map(|f| crate::iam::arn::Arn::parse(f))
+        .filter_map(|f| lambda_trust_iam::arn::Arn::parse(f))
         .map(|a| a.region)
         .filter(|r| !r.is_empty())
         .collect();

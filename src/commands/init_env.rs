@@ -10,10 +10,10 @@ use super::invocation::Invocation;
 use crate::app::files::write_atomically;
 use crate::app::live::config_warnings;
 use crate::cli::InitArgs;
-use crate::config::edit::{self, EnvironmentOverrides};
-use crate::config::init as text;
 use crate::error::{Error, FileError, Result, Status};
 use crate::report::{EnvironmentWritten, InitResult, SCHEMA_VERSION};
+use lambda_trust_config::edit::{self, EnvironmentOverrides};
+use lambda_trust_config::init as text;
 
 /// Adds `[environments.NAME]` to the config at `path` from the flags (`--external-id` needed;
 /// `--account-id`, `--profile`, `--region`, `--role-name`, `--genesys-region` when given).
@@ -39,7 +39,7 @@ pub(super) fn add(inv: &Invocation, args: &InitArgs, path: &Path, name: &str) ->
     let source = path.display().to_string();
     let after = edit::add_environment(&before, &source, name, &overrides, args.force)?;
     // The environment as every command will load it: nothing invalid is written.
-    let loaded = crate::config::parse_str_env(&after, &source, Some(name))?;
+    let loaded = lambda_trust_config::parse_str_env(&after, &source, Some(name))?;
     write_atomically(path, &after)?;
     inv.output.warnings(&config_warnings(&loaded));
     inv.output.emit(&InitResult {

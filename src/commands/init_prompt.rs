@@ -8,8 +8,8 @@ use super::invocation::Invocation;
 use crate::app::init::{account_of, globs, list_functions};
 use crate::app::Events;
 use crate::cli::InitArgs;
-use crate::config::init::{self as text, InitAnswers, DEFAULT_ROLE_NAME, ORG_ID_WHERE};
 use crate::error::Result;
+use lambda_trust_config::init::{self as text, InitAnswers, DEFAULT_ROLE_NAME, ORG_ID_WHERE};
 
 /// A prompt that failed (the terminal went away, Ctrl-C): nothing is written.
 fn io(e: dialoguer::Error) -> crate::error::Error {
@@ -129,7 +129,7 @@ fn ask_identity(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
 /// any valid external ID with a warning, but a person typing it is copying it from Genesys.
 fn org_id(v: &str) -> std::result::Result<(), String> {
     text::check_external_id(v)?;
-    if crate::config::is_uuid(v) {
+    if lambda_trust_config::is_uuid(v) {
         Ok(())
     } else {
         Err(format!(

@@ -8,10 +8,10 @@ use std::path::PathBuf;
 
 use crate::app::{Settings, TemplateSource};
 use crate::cli::{ColorChoice, Global, ProgressChoice};
-use crate::config::ConfigFile;
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::report::{self, Format, Report, Styles, Unsupported};
+use lambda_trust_config::ConfigFile;
 use lambda_trust_provision::lint::Finding;
 
 use super::discover;
@@ -126,7 +126,7 @@ impl ConfigSource {
     /// The file in each environment asked for.
     fn envs_of(&self, path: PathBuf) -> Result<Vec<ConfigFile>> {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
-        let names = crate::config::environment_names(&text);
+        let names = lambda_trust_config::environment_names(&text);
         let all = self.envs.is_empty() || self.envs.iter().any(|e| e == "all");
         if names.is_empty() && self.envs.is_empty() {
             return Ok(vec![ConfigFile::new(path)]);
@@ -156,7 +156,9 @@ impl ConfigSource {
     pub(crate) fn env_to_write(&self) -> Result<Option<String>> {
         match self.envs.as_slice() {
             [] => Ok(None),
-            [one] if crate::config::environments::is_environment_name(one) => Ok(Some(one.clone())),
+            [one] if lambda_trust_config::environments::is_environment_name(one) => {
+                Ok(Some(one.clone()))
+            }
             [one] => Err(Error::usage(
                 format!("init --env {one:?}: not an environment name init can write"),
                 "use 1-32 letters, digits, `_` or `-`, starting with a letter (and not `all`)",

@@ -6,8 +6,8 @@ use serde_json::Value;
 
 use super::invocation::{Invocation, Output};
 use crate::app::files::read_file;
-use crate::config::Loaded;
 use crate::error::{Error, Result, Status};
+use lambda_trust_config::Loaded;
 use lambda_trust_model::{RenderContext, Rendered, Templates};
 use lambda_trust_provision::isolation;
 use lambda_trust_provision::lint;

@@ -133,7 +133,7 @@ pub async fn run(command: &Command, inv: &Invocation) -> Result<Status> {
 }
 
 /// The one config (`ConfigSource::one`), loaded, its warnings said.
-fn load(inv: &Invocation, events: &dyn Events) -> Result<crate::config::Loaded> {
+fn load(inv: &Invocation, events: &dyn Events) -> Result<lambda_trust_config::Loaded> {
     crate::app::live::load(&inv.config.one()?, events)
 }
 

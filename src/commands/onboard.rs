@@ -6,9 +6,9 @@ use super::invocation::Invocation;
 use crate::app::onboard::{self, Add, Edit, Planned, Ready, Remove};
 use crate::app::Events;
 use crate::cli::{OffboardArgs, OnboardArgs};
-use crate::config::edit;
 use crate::error::{Result, Status};
 use crate::report::{self, Onboarded, Styles};
+use lambda_trust_config::edit;
 
 /// `onboard`'s flags as the config edit (the new entry's region is `--region`'s).
 pub(super) fn adding(inv: &Invocation, args: &OnboardArgs) -> Edit {

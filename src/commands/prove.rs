@@ -6,8 +6,8 @@ use crate::app::prove::{prove, Options};
 use crate::app::Events;
 use crate::cli::ProveArgs;
 use crate::error::{Error, Result, Status};
-use crate::iam::arn::Arn;
 use crate::report::{self, Proved};
+use lambda_trust_iam::arn::Arn;
 use lambda_trust_provision::prove::FileInput;
 
 /// Binds the flags: checks what clap cannot, then `app::prove`, then the report.
@@ -38,7 +38,7 @@ pub(super) fn run(inv: &Invocation, events: &dyn Events, args: &ProveArgs) -> Re
     inv.output.emit(&Proved(&proof))?;
     let passed = report::prove_passed(&proof.results)
         && proof.org.as_ref().is_none_or(|o| o.passed())
-        && (proof.isolation.iter()).all(|c| c.verdict == crate::iam::Verdict::Proved);
+        && (proof.isolation.iter()).all(|c| c.verdict == lambda_trust_iam::Verdict::Proved);
     Ok(Status::ok_or(passed, Status::Denied))
 }
 

@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use crate::app::Events;
 use crate::cli::VerifyArgs;
-use crate::config::ConfigFile;
 use crate::error::{Result, Status};
 use crate::report::{self, VerifyEnvironmentsResult, VerifyResult};
+use lambda_trust_config::ConfigFile;
 
 use super::invocation::Invocation;
 

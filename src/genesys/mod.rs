@@ -27,7 +27,7 @@ pub mod client;
 pub(crate) mod observe;
 pub(crate) mod session;
 mod settle;
-pub use crate::config::genesys_regions as regions;
+pub use lambda_trust_config::genesys_regions as regions;
 pub(crate) mod test_run;
 
 pub use client::{Client, OAuthClient, Secret};

@@ -11,10 +11,10 @@ use serde_json::{json, Map, Value};
 
 use super::audit::request_text;
 use super::HtmlMeta;
-use crate::iam::arn::Arn;
 use lambda_trust_audit::{
     AccountOutcome, AccountReport, Finding, OrgReport, Outcome, RoleReport, Severity,
 };
+use lambda_trust_iam::arn::Arn;
 
 /// The ASFF version Security Hub CSPM takes.
 pub const SCHEMA_VERSION: &str = "2018-10-08";

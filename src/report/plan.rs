@@ -12,7 +12,7 @@ use lambda_trust_provision::plan::Plan;
 /// Keys sorted at every level, values untouched: stable to read and to diff, and shows the
 /// document as written (the canonical comparison form lowercases actions and keys).
 pub(crate) fn display_form(v: &Value) -> Value {
-    crate::iam::sort_keys(v)
+    lambda_trust_iam::sort_keys(v)
 }
 
 pub(crate) fn pretty(v: &Value) -> String {

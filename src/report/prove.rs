@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::verify::{closing_line, isolation_lines, mark};
 use super::Styles;
-use crate::iam::{PropertyResult, Verdict};
+use lambda_trust_iam::{PropertyResult, Verdict};
 use lambda_trust_provision::isolation::IsolationClaim;
 use lambda_trust_provision::prove::{OrgProof, Proof};
 use lambda_trust_provision::verify::{ClaimVerdict, Tally};
@@ -197,7 +197,7 @@ mod tests {
 
     fn result(verdict: Verdict) -> PropertyResult {
         PropertyResult {
-            property: crate::iam::Property::InvokeOnlyTargets,
+            property: lambda_trust_iam::Property::InvokeOnlyTargets,
             verdict,
             counterexample: None,
             statements: Vec::new(),

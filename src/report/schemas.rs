@@ -198,9 +198,9 @@ pub fn common_schema() -> (&'static str, Value) {
     g.subschema_for::<Document>();
     g.subschema_for::<describe::ChangeView>();
     g.subschema_for::<Changes>();
-    g.subschema_for::<crate::iam::StatementRef>();
-    g.subschema_for::<crate::iam::Counterexample>();
-    g.subschema_for::<crate::iam::PropertyResult>();
+    g.subschema_for::<lambda_trust_iam::StatementRef>();
+    g.subschema_for::<lambda_trust_iam::Counterexample>();
+    g.subschema_for::<lambda_trust_iam::PropertyResult>();
     g.subschema_for::<verify::Check>();
     g.subschema_for::<verify::Verification>();
     g.subschema_for::<trail::ChangedBy>();

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use super::Styles;
 
-use crate::iam::Decision;
+use lambda_trust_iam::Decision;
 use lambda_trust_provision::simulate::SimulateOutcome;
 
 /// What `simulate --format json` prints (docs/schemas/simulate.schema.json).

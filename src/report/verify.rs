@@ -2,7 +2,7 @@
 
 use super::text::printable;
 use super::Styles;
-use crate::iam::{PropertyResult, Verdict};
+use lambda_trust_iam::{PropertyResult, Verdict};
 use lambda_trust_provision::drift::Finding;
 use lambda_trust_provision::isolation::IsolationClaim;
 use lambda_trust_provision::verify::{Tally, Verification};

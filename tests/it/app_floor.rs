@@ -74,7 +74,7 @@ fn the_region_rule_is_flag_then_config_then_environment() {
     );
 
     // Settings apply it to a loaded config, and give the SDK the same region.
-    let loaded = lambda_trust::config::parse_str(CONFIG, "x.toml").unwrap();
+    let loaded = lambda_trust_config::parse_str(CONFIG, "x.toml").unwrap();
     let config = Some(&loaded.config);
     let s = settings(Some("eu-west-1"), Some("ap-south-1"));
     assert_eq!(s.region(config).as_deref(), Some("eu-west-1"));
@@ -91,7 +91,7 @@ fn check_iac_resolves_bare_names_in_the_flag_region_over_the_config() {
     // it is deployed to. Before the one rule, `check --template` let the config win over
     // `--region`.
     let dir = tempfile::tempdir().unwrap();
-    let paths = vec![lambda_trust::config::ConfigFile::new(config_file(
+    let paths = vec![lambda_trust_config::ConfigFile::new(config_file(
         &dir, CONFIG,
     ))];
     let fixed = std::fs::read_to_string(TEMPLATE)
@@ -131,7 +131,7 @@ fn loading_a_config_says_its_warnings_as_events() {
     );
     let events = Recorded::default();
     app::live::load(
-        &lambda_trust::config::ConfigFile::new(config_file(&dir, &fedramp)),
+        &lambda_trust_config::ConfigFile::new(config_file(&dir, &fedramp)),
         &events,
     )
     .unwrap();
@@ -144,7 +144,7 @@ fn loading_a_config_says_its_warnings_as_events() {
     assert!(hint.as_deref().unwrap().contains("Genesys"));
     let events = Recorded::default();
     app::live::load(
-        &lambda_trust::config::ConfigFile::new(config_file(&dir, CONFIG)),
+        &lambda_trust_config::ConfigFile::new(config_file(&dir, CONFIG)),
         &events,
     )
     .unwrap();

@@ -2,15 +2,15 @@
 //! custom templates. The invariants themselves are tested in the provisioner's crate
 //! (crates/provision/tests/lint_invariants.rs).
 
-use lambda_trust::config::{self, Loaded};
 use lambda_trust::report::{lint_human as render_human, lint_json as render_json};
+use lambda_trust_config::Loaded;
 use lambda_trust_model::{RenderContext, Templates};
 use lambda_trust_provision::lint::{self, check_rendered, Finding, LintCode, LintReport, Severity};
 use serde_json::{json, Value};
 
 const EXAMPLE: &str = include_str!("../../examples/lambda-trust.toml");
 fn loaded() -> Loaded {
-    config::parse_str(EXAMPLE, "examples/lambda-trust.toml").unwrap()
+    lambda_trust_config::parse_str(EXAMPLE, "examples/lambda-trust.toml").unwrap()
 }
 
 fn codes(findings: &[Finding]) -> Vec<&'static str> {
@@ -39,7 +39,7 @@ fn lint_includes_config_warnings_and_target_notices() {
             "function:lookup-customer",
             "function:lookup-customer\"\n[[targets]]\nfunction = \"arn:aws:lambda:us-east-1:999988887777:function:elsewhere",
         );
-    let l = config::parse_str(&text, "x").unwrap();
+    let l = lambda_trust_config::parse_str(&text, "x").unwrap();
     let r = lambda_trust_model::render(&l.config, &RenderContext::default(), &Templates::builtin())
         .unwrap();
     let report = lint::lint(&l, &r, false);

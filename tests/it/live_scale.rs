@@ -45,7 +45,7 @@ fn document_of(env: &Env, arn: &str) -> serde_json::Value {
         .replace("&amp;", "&")
         .replace("&lt;", "<")
         .replace("&gt;", ">");
-    lambda_trust::iam::decode_document(&raw).unwrap()
+    lambda_trust_iam::decode_document(&raw).unwrap()
 }
 
 fn granted(doc: &serde_json::Value) -> Vec<String> {
@@ -96,7 +96,7 @@ fn scenario(n: usize) {
     let mut all = BTreeSet::new();
     for arn in &shards {
         let doc = document_of(&env, arn);
-        let len = lambda_trust::iam::minified_len(&doc);
+        let len = lambda_trust_iam::minified_len(&doc);
         assert!(len <= 6144, "{arn}: {len} characters");
         for a in granted(&doc) {
             assert!(all.insert(a.clone()), "{a} granted twice");

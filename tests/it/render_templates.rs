@@ -2,7 +2,7 @@
 //! and a folder holding the built-in templates renders as they do. The renderer itself is
 //! tested in its crate (crates/model/tests/render_templates.rs).
 
-use lambda_trust::config::{self, Config};
+use lambda_trust_config::Config;
 use lambda_trust_model::{RenderContext, RenderError, Templates};
 
 const EXAMPLE: &str = include_str!("../../examples/lambda-trust.toml");
@@ -10,7 +10,7 @@ const TRUST: &str = include_str!("../../policies/trust.json");
 const INVOKE: &str = include_str!("../../policies/invoke.json");
 
 fn example() -> Config {
-    config::parse_str(EXAMPLE, "examples/lambda-trust.toml")
+    lambda_trust_config::parse_str(EXAMPLE, "examples/lambda-trust.toml")
         .unwrap()
         .config
 }

@@ -18,8 +18,8 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 use serde_json::Value;
 
 use crate::aws::{has_code, AwsError, Clients};
-use crate::iam::arn::Arn;
-use crate::iam::decode_document;
+use lambda_trust_iam::arn::Arn;
+use lambda_trust_iam::decode_document;
 use lambda_trust_model::{shard_index, shard_name};
 use lambda_trust_model::{
     CallerIdentity, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,

@@ -19,10 +19,10 @@ use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use sha2::Digest as _;
 
-use crate::config::Partner;
 use lambda_trust_audit::{
     AccountOutcome, AccountPath, AccountReport, OrgReport, Outcome, RoleReport, Severity,
 };
+use lambda_trust_config::Partner;
 
 const CSS: &str = include_str!("page.css");
 const JS: &str = include_str!("page.js");
@@ -192,7 +192,7 @@ pub(super) fn with_partner_name(text: &str) -> String {
     if text == "*" {
         return "any AWS account (*)".to_owned();
     }
-    let account = crate::iam::arn::split(text).map_or(text, |[.., account, _]| account);
+    let account = lambda_trust_iam::arn::split(text).map_or(text, |[.., account, _]| account);
     match partner_name(account) {
         Some(name) => format!("{text} ({name})"),
         None => text.to_owned(),
