@@ -97,7 +97,7 @@ pub(super) fn check_role_owner(
 /// A role's path is fixed at creation (UpdateRole cannot change it:
 /// https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html), so a role at
 /// another path can only be refused, never planned around or reported as in sync.
-pub(super) fn check_role_path(role: &ObservedRole, want: &DesiredRole) -> Result<(), PlanError> {
+fn check_role_path(role: &ObservedRole, want: &DesiredRole) -> Result<(), PlanError> {
     if role.path == want.path {
         return Ok(());
     }

@@ -129,7 +129,7 @@ pub(super) fn delete_policy_ops(live: &ObservedPolicy) -> Vec<Op> {
 
 /// At the version limit, the oldest non-default version must go before a new one is created
 /// (the default version cannot be deleted).
-pub(super) fn version_to_prune(live: &ObservedPolicy, doomed: &[&str]) -> Option<String> {
+fn version_to_prune(live: &ObservedPolicy, doomed: &[&str]) -> Option<String> {
     if live.versions.len() - doomed.len() < MAX_POLICY_VERSIONS {
         return None;
     }

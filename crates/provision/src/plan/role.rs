@@ -41,7 +41,7 @@ pub(super) fn role_ops(desired: &Desired, observed: &Observed, role: &ObservedRo
 
 /// Least privilege: nothing but our shards may be attached, nothing inline. Our own obsolete
 /// shards are detached at the end, after their replacements are attached.
-pub(super) fn least_privilege_ops(desired: &Desired, observed: &Observed) -> Vec<Op> {
+fn least_privilege_ops(desired: &Desired, observed: &Observed) -> Vec<Op> {
     let role = &desired.role.name;
     let detach = observed
         .attached
@@ -65,7 +65,7 @@ pub(super) fn least_privilege_ops(desired: &Desired, observed: &Observed) -> Vec
     detach.chain(inline).collect()
 }
 
-pub(super) fn boundary_op(role: &ObservedRole, want: &DesiredRole) -> Option<Op> {
+fn boundary_op(role: &ObservedRole, want: &DesiredRole) -> Option<Op> {
     match (&role.permissions_boundary, &want.permissions_boundary) {
         (a, Some(b)) if a.as_ref() != Some(b) => Some(Op::Boundary(BoundaryOp::Put {
             role: want.name.clone(),
@@ -81,7 +81,7 @@ pub(super) fn boundary_op(role: &ObservedRole, want: &DesiredRole) -> Option<Op>
 }
 
 /// Tags to set (changed or missing) and tags to remove (not in the config).
-pub(super) fn tag_ops(role: &ObservedRole, want: &DesiredRole) -> Vec<Op> {
+fn tag_ops(role: &ObservedRole, want: &DesiredRole) -> Vec<Op> {
     let mut ops = Vec::new();
     let changed: BTreeMap<String, String> = want
         .tags
