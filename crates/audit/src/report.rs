@@ -1,0 +1,230 @@
+//! What the audit says of a role (who may assume it, with which external IDs, what it may
+//! invoke) and of an account.
+
+use serde::Serialize;
+
+use crate::{baseline, usage, AccountPath, Finding, GenesysReport, RoleDocument, Severity};
+use lambda_trust_verdict::Status;
+
+/// The accepted `sts:ExternalId` values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+pub struct ExternalIds {
+    /// How many values, and how strict.
+    pub kind: IdKind,
+    /// The accepted values, as the trust policy writes them.
+    pub values: Vec<String>,
+}
+
+/// Which external IDs a role accepts, weakest last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum IdKind {
+    /// One value.
+    Fixed,
+    /// Several values.
+    Several,
+    /// A wildcard or a case-insensitive match.
+    Pattern,
+    /// Absent, arbitrary, or not proved otherwise.
+    Any,
+}
+
+impl IdKind {
+    /// The kind as the JSON writes it (`fixed`, `several`, `pattern`, `any`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdKind::Fixed => "fixed",
+            IdKind::Several => "several",
+            IdKind::Pattern => "pattern",
+            IdKind::Any => "any",
+        }
+    }
+}
+
+impl std::fmt::Display for IdKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How far the invokable list goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+pub struct InvokableScope {
+    /// What the list means: exactly those functions, patterns, every function, or unknown.
+    pub kind: InvokableKind,
+    /// The identity policies that were not read or do not parse (managed policy ARNs, inline
+    /// policy names): with `kind` = `unknown` they may grant more than the list.
+    pub not_read: Vec<String>,
+}
+
+/// What the invokable list means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum InvokableKind {
+    /// Exactly the listed functions (and qualifiers).
+    Listed,
+    /// Every function the listed patterns match (a wildcard in a function name).
+    Pattern,
+    /// Every function: `*`, or a function name `*` (of an account and region, at least).
+    All,
+    /// An identity policy was not read (`not_read`): at least the listed ones, maybe more.
+    Unknown,
+}
+
+impl InvokableScope {
+    /// One word for a table cell: the count, `all`, `pattern` or `unknown`.
+    pub fn word(&self, invokable: &[String]) -> String {
+        match self.kind {
+            InvokableKind::Listed => invokable.len().to_string(),
+            InvokableKind::All => "all".to_owned(),
+            InvokableKind::Pattern => "pattern".to_owned(),
+            InvokableKind::Unknown => "unknown".to_owned(),
+        }
+    }
+
+    /// The invokable set in a few words: `3`, `all functions (*)`, `pattern (…:function:f-*)`,
+    /// `unknown (not read: AWSLambda_FullAccess)` — never a count that understates.
+    pub fn short(&self, invokable: &[String]) -> String {
+        let wild: Vec<&str> = (invokable.iter())
+            .filter(|p| p.contains(['*', '?']))
+            .map(String::as_str)
+            .collect();
+        match self.kind {
+            InvokableKind::Listed => invokable.len().to_string(),
+            InvokableKind::All => format!("all functions ({})", wild.join(", ")),
+            InvokableKind::Pattern => format!("pattern ({})", wild.join(", ")),
+            InvokableKind::Unknown => {
+                let names: Vec<&str> = (self.not_read.iter())
+                    .map(|n| n.rsplit('/').next().unwrap_or(n))
+                    .collect();
+                format!("unknown (policy not read: {})", names.join(", "))
+            }
+        }
+    }
+}
+
+/// What one role lets a partner do: who can assume it, with which external IDs, what it can invoke,
+/// and the findings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+pub struct RoleReport {
+    /// The role's name.
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
+    pub role: String,
+    /// The role's ARN.
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
+    pub arn: String,
+    /// Tagged managed-by = lambda-trust.
+    pub managed: bool,
+    /// The partner accounts that can assume the role (`*` for anyone), then every other
+    /// principal its Allow statements name.
+    pub assumable_by: Vec<String>,
+    /// The `sts:ExternalId` values the trust policy accepts.
+    pub external_ids: ExternalIds,
+    /// The function ARNs and patterns the role may invoke (see `invokable_scope`).
+    pub invokable: Vec<String>,
+    /// How to read `invokable`: exactly those functions, every function a pattern matches, or
+    /// unknown because an identity policy was not read.
+    pub invokable_scope: InvokableScope,
+    /// The findings on the role, worst first.
+    pub findings: Vec<Finding>,
+    /// The trust and identity policy documents the report was decided on (not in the JSON:
+    /// they are the account's own; the HTML report shows them).
+    #[serde(skip)]
+    pub documents: Vec<RoleDocument>,
+    /// What IAM says of the role's use (`usage::mark_unused` reads it; not in the JSON).
+    #[serde(skip)]
+    pub(crate) usage: Option<usage::RoleUsage>,
+}
+
+impl RoleReport {
+    /// The worst severity among the findings (`None`: no finding).
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).min()
+    }
+}
+
+/// What the audit read and reported.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+pub struct Summary {
+    /// The roles read.
+    pub roles_scanned: usize,
+    /// The roles reported: those a partner can assume.
+    pub roles_reported: usize,
+    /// The AWS API calls the read took.
+    pub calls: usize,
+}
+
+/// One account's report (the whole JSON document for a single-account audit).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+pub struct AccountReport {
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "lambda_trust_model::schema_refs::schema_version")
+    )]
+    pub(crate) schema_version: u32,
+    /// The audited account.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "lambda_trust_model::schema_refs::account_id")
+    )]
+    pub account: String,
+    /// The partner accounts audited for; empty without --partner/--partner-account (any other
+    /// account, or anyone).
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "lambda_trust_model::schema_refs::account_ids")
+    )]
+    pub partners: Vec<String>,
+    /// The roles a partner can assume, worst first.
+    pub roles: Vec<RoleReport>,
+    /// The whole path (organization and function policies), when the audit judged it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<AccountPath>,
+    /// How many roles were read and reported, and what the read cost.
+    pub summary: Summary,
+    /// The region the audit ran in (`AuditOptions::region`): where its Security Hub findings
+    /// go. Not in the JSON (the findings formats carry it).
+    #[serde(skip)]
+    pub region: Option<String>,
+    /// `--baseline`: the entries that expired or matched nothing (absent without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<baseline::BaselineOutcome>,
+    /// `--config-aggregator`: the region AWS Config recorded the account's roles in (IAM is
+    /// global; Config records it in the regions whose recorder includes global resources).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded_in: Option<String>,
+    /// `--config-aggregator`: roles Config lists in the account whose configuration could not
+    /// be read (not recorded, or left unprocessed): not audited, by name.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub not_read: Vec<String>,
+    /// `--genesys`: the Genesys Cloud organization's Lambda integrations and what their
+    /// actions that choose a function at run time can reach (absent without the flag).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub genesys: Option<GenesysReport>,
+}
+
+impl AccountReport {
+    /// Changes (exit 2) when any role has a security finding a baseline does not suppress,
+    /// else Ok.
+    pub fn status(&self) -> Status {
+        let roles = self.roles.iter().flat_map(|r| &r.findings);
+        let functions = (self.path.iter())
+            .flat_map(|p| &p.functions)
+            .flat_map(|f| &f.findings);
+        let security = (roles.chain(functions))
+            .any(|f| f.severity == Severity::Security && !f.is_suppressed());
+        Status::ok_or(!security, Status::Changes)
+    }
+}
