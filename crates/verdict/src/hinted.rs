@@ -1,0 +1,48 @@
+//! An error as users read it: its message, its causes and what they can do about it.
+
+/// An error that may say what the user can do: the hint, as data (printed as a last line
+/// `(hint: …)`, and as `hint` in the JSON error). No default: every error type decides, and
+/// keeps the hint out of its message.
+pub trait Hinted {
+    /// What the user can do about it, when something can be said.
+    fn hint(&self) -> Option<String>;
+
+    /// The message without the hint, for a type whose `Display` shows its hint too (for
+    /// callers that print it alone); `None`: the `Display` is the message.
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+
+/// An error as users read it: its message, then each cause after `: `, then the hint on a
+/// last line `(hint: …)`.
+pub fn shown<E: std::error::Error + Hinted>(e: &E) -> String {
+    let message = e.message().unwrap_or_else(|| e.to_string());
+    with_causes(message, e.source(), e.hint())
+}
+
+/// [`shown`] of any error, with the hint given.
+pub fn human(e: &dyn std::error::Error, hint: Option<String>) -> String {
+    with_causes(e.to_string(), e.source(), hint)
+}
+
+/// `message`, each cause after `: `, then the hint on a last line.
+fn with_causes(
+    message: String,
+    source: Option<&(dyn std::error::Error + 'static)>,
+    hint: Option<String>,
+) -> String {
+    let mut out = message;
+    let mut next = source;
+    while let Some(cause) = next {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        next = cause.source();
+    }
+    if let Some(hint) = hint {
+        out.push_str("\n(hint: ");
+        out.push_str(&hint);
+        out.push(')');
+    }
+    out
+}
