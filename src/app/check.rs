@@ -13,8 +13,8 @@ use crate::aws::pace::Pacer;
 use crate::aws::prepare as aws_prepare;
 use crate::aws::trail as aws_trail;
 use crate::error::{Error, Result};
-use lambda_trust_model::DesiredGenesys;
 use lambda_trust_model::RenderContext;
+use lambda_trust_model::{DesiredGenesys, Observed, ObservedGenesys};
 use lambda_trust_provision::change_set::Side;
 use lambda_trust_provision::check as core_check;
 use lambda_trust_provision::drift;
@@ -236,11 +236,15 @@ pub(crate) fn judge(name: &str, reading: Reading, only: Option<Side>) -> drift::
         }
         None => (Vec::new(), verify::Verification::new(Vec::new())),
     };
+    let checks = match &genesys {
+        Ok(Some(g)) => genesys_side_checks(g, observed),
+        _ => Vec::new(),
+    };
     let side = match &genesys {
         Ok(None) => core_check::GenesysSide::NotChecked,
         Ok(Some(g)) => core_check::GenesysSide::Checked(core_check::GenesysCheck {
             findings: g.findings.clone(),
-            checks: &g.checks,
+            checks: &checks,
             plan: &g.plan,
             lookup_error: g.lookup_error.clone(),
         }),
@@ -261,6 +265,16 @@ pub(crate) fn judge(name: &str, reading: Reading, only: Option<Side>) -> drift::
     report.not_checked = not_checked(only, config);
     report.subject = Some(verify::Subject::of(desired, region));
     report
+}
+
+/// `verify`'s Genesys Cloud checks of the side as read, the timeouts against the functions as
+/// read, then the action tests' verdicts; no call.
+fn genesys_side_checks(g: &GenesysChecked, observed: &Observed) -> Vec<verify::Check> {
+    let role = observed.role.as_ref().map(|r| r.arn.as_str());
+    let mut checks = genesys_checks(&g.desired, &g.observed, role);
+    checks.extend(timeout_check(&g.desired, &observed.functions));
+    checks.extend(g.test_runs.iter().cloned());
+    checks
 }
 
 /// With `managed_by`: the findings on the sides that tool manages are fixed in its code, and
@@ -288,7 +302,11 @@ fn not_checked(only: Option<Side>, config: &lambda_trust_config::Config) -> Vec<
 /// The Genesys side of one config's check, owned (`core_check::GenesysCheck` borrows it).
 pub(crate) struct GenesysChecked {
     findings: Vec<drift::Finding>,
-    checks: Vec<verify::Check>,
+    /// The side as read, for `verify`'s checks (judged with the rest, no call).
+    desired: Box<DesiredGenesys>,
+    observed: Box<ObservedGenesys>,
+    /// The action tests' verdicts (`--test-actions`: each test a call).
+    test_runs: Vec<verify::Check>,
     plan: GenesysPlan,
     lookup_error: Option<String>,
     /// The signed-in organization's ID.
@@ -379,19 +397,19 @@ async fn genesys_check(
     let (plan, lookup_error) = side.plan_for_check().await?;
     let findings = side.annotate(genesys_findings(&side.desired, &plan)).await;
     let claim = super::live::claimed_by_this_integration(prepared, Some(&side)).err();
-    let role = prepared.observed.role.as_ref().map(|r| r.arn.as_str());
-    let mut checks = genesys_checks(&side.desired, &side.observed, role);
-    checks.extend(timeout_check(&side.desired, &prepared.observed.functions));
-    if test_actions {
-        checks.extend(genesys_live::test_runs(&side).await?);
-    }
+    let test_runs = match test_actions {
+        true => genesys_live::test_runs(&side).await?,
+        false => Vec::new(),
+    };
     Ok(Some(GenesysChecked {
         findings,
-        checks,
+        test_runs,
         plan,
         lookup_error,
         organization_id: side.observed.organization_id.clone(),
         claim,
+        desired: Box::new(side.desired),
+        observed: Box::new(side.observed),
     }))
 }
 
