@@ -240,16 +240,7 @@ pub(crate) fn judge(name: &str, reading: Reading, only: Option<Side>) -> drift::
         Ok(Some(g)) => genesys_side_checks(g, observed),
         _ => Vec::new(),
     };
-    let side = match &genesys {
-        Ok(None) => core_check::GenesysSide::NotChecked,
-        Ok(Some(g)) => core_check::GenesysSide::Checked(core_check::GenesysCheck {
-            findings: g.findings.clone(),
-            checks: &checks,
-            plan: &g.plan,
-            lookup_error: g.lookup_error.clone(),
-        }),
-        Err(e) => core_check::GenesysSide::Failed(e.human()),
-    };
+    let side = genesys_side(&genesys, &checks);
     let config = &prepared.loaded.config;
     let text = &prepared.loaded.text;
     let mut report = core_check::config_report(name, text, aws, &verification, side);
@@ -265,6 +256,24 @@ pub(crate) fn judge(name: &str, reading: Reading, only: Option<Side>) -> drift::
     report.not_checked = not_checked(only, config);
     report.subject = Some(verify::Subject::of(desired, region));
     report
+}
+
+/// The Genesys Cloud side as `config_report` takes it: not checked, checked (its findings and
+/// `checks`), or the error that stopped it.
+fn genesys_side<'a>(
+    genesys: &'a Result<Option<GenesysChecked>>,
+    checks: &'a [verify::Check],
+) -> core_check::GenesysSide<'a> {
+    match genesys {
+        Ok(None) => core_check::GenesysSide::NotChecked,
+        Ok(Some(g)) => core_check::GenesysSide::Checked(core_check::GenesysCheck {
+            findings: g.findings.clone(),
+            checks,
+            plan: &g.plan,
+            lookup_error: g.lookup_error.clone(),
+        }),
+        Err(e) => core_check::GenesysSide::Failed(e.human()),
+    }
 }
 
 /// `verify`'s Genesys Cloud checks of the side as read, the timeouts against the functions as
