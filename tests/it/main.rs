@@ -24,7 +24,6 @@ mod docs_examples;
 mod docs_links;
 mod faults;
 mod faults_lost_write;
-mod fuzz_props;
 mod genesys_fake;
 mod genesys_regions;
 mod harness_selftest;

@@ -1,5 +1,5 @@
 //! Property tests that complement the existing ones (config_proptest.rs: `parse_str` on
-//! arbitrary and mutated text; `crates/provision/tests/render_proptest.rs`: `render` on
+//! arbitrary and mutated text; `crates/model/tests/render_proptest.rs`: `render` on
 //! unvalidated configs and random templates; `crates/iam/tests/evaluator_props.rs`:
 //! `Policy::parse`/`decode_document` on random JSON and text).
 //! What they do not cover, and this file does:
@@ -13,8 +13,6 @@
 //!   built-in templates and passes the invariants.
 //!
 //! Bounded: 200 cases per property unless `PROPTEST_CASES` says otherwise.
-use crate::support;
-
 use lambda_trust_iam::{
     decode_document, evaluate, normalize, semantically_equal, Decision, EvalInput, LabeledPolicy,
     Policy, Request,
@@ -64,9 +62,17 @@ fn rendered() -> lambda_trust_model::Rendered {
 
 // ------------------------------------------------------------------ AWS-style encoding
 
-/// RFC 3986 percent-encoding, as IAM returns documents from GetRole, GetRolePolicy and
-/// GetPolicyVersion (the harness's encoder).
-use support::http::percent_encode as aws_encode;
+/// RFC 3986 percent-encoding (everything but `A-Z a-z 0-9 - . _ ~`), as IAM returns documents
+/// from GetRole, GetRolePolicy and GetPolicyVersion.
+fn aws_encode(s: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    utf8_percent_encode(s, UNRESERVED).to_string()
+}
 
 fn text() -> impl Strategy<Value = String> {
     prop_oneof![
