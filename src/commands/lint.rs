@@ -9,8 +9,7 @@ use crate::app::files::read_file;
 use crate::error::{Error, Result, Status};
 use lambda_trust_config::Loaded;
 use lambda_trust_model::{RenderContext, Rendered, Templates};
-use lambda_trust_provision::isolation;
-use lambda_trust_provision::lint;
+use lambda_trust_provision::{isolation, lint};
 
 pub(super) fn run(
     inv: &Invocation,

@@ -14,11 +14,10 @@
 
 use std::collections::BTreeSet;
 
-use lambda_trust_iam::arn::split;
 use lambda_trust_iam::{
-    evaluate, prove_invoke, resource_match, wildcard_match, ActionClause, Counterexample, Effect,
-    EvalInput, InvokeSpec, LabeledPolicy, Policy, PolicyVersion, Property, PropertyResult, Request,
-    ResourceClause, Statement, Verdict,
+    arn::split, evaluate, prove_invoke, resource_match, wildcard_match, ActionClause,
+    Counterexample, Effect, EvalInput, InvokeSpec, LabeledPolicy, Policy, PolicyVersion, Property,
+    PropertyResult, Request, ResourceClause, Statement, Verdict,
 };
 use lambda_trust_model::PROOF_BUDGET;
 

@@ -4,8 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use lambda_trust_audit::iac::{audit, read_template, IacReport, TemplateInput};
-use lambda_trust_audit::AuditOptions;
+use lambda_trust_audit::{
+    iac::{audit, read_template, IacReport, TemplateInput},
+    AuditOptions,
+};
 
 const GENESYS: &str = "765628985471";
 
