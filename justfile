@@ -59,6 +59,10 @@ test: setup
     cargo fmt --all --check
     just lint-ship
     cargo clippy --all-targets --locked -- -D warnings
+    # Each library crate's face is its documentation: no broken or private link, no bare URL.
+    RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked --quiet -p lambda-trust-verdict \
+        -p lambda-trust-iam -p lambda-trust-config -p lambda-trust-model \
+        -p lambda-trust-provision -p lambda-trust-audit
     just deny
     if [ "${LAMBDA_TRUST_NO_NEXTEST:-0}" = "1" ]; then
         echo "just test: LAMBDA_TRUST_NO_NEXTEST=1, running the tests with cargo test" >&2

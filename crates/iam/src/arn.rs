@@ -3,7 +3,7 @@
 //! Part of the `iam` layer (the bottom one). An ARN is
 //! `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`, where RESOURCE may itself contain `:` and
 //! `/` ("Amazon Resource Names (ARNs)", IAM User Guide:
-//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html). IAM and STS ARNs have
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html>). IAM and STS ARNs have
 //! an empty region; S3 ARNs an empty account too.
 
 use std::fmt;
@@ -123,7 +123,7 @@ impl fmt::Display for Arn {
 
 /// The partition a region belongs to; `None` for partitions this tool does not support
 /// (AWS General Reference, "Regions and zones" and the partition list in
-/// https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html).
+/// <https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html>).
 pub fn partition_of_region(region: &str) -> Option<&'static str> {
     if region.starts_with("cn-") {
         Some("aws-cn")

@@ -6,13 +6,13 @@
 //! evaluator).
 //!
 //! The classification is AWS's: the IAM User Guide, "Single-valued vs. multivalued context
-//! keys" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html)
+//! keys" (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html>)
 //! — a request comes from at most one VPC endpoint, a tag key has one value — and the value
 //! types of "AWS global condition context keys"
-//! (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html);
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>);
 //! for the services that matter here, the condition-key tables of the Service Authorization
 //! Reference, where a multivalued key's type starts with `ArrayOf`
-//! (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html,
+//! (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html>,
 //! …/list_awslambda.html, …/list_awsidentityandaccessmanagementiam.html). A key not listed
 //! here is treated as possibly multivalued: the weaker assumption, which can only make the
 //! prover report more, never prove more.

@@ -20,7 +20,7 @@ pub fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
 }
 
 /// IAM's match of a Resource element entry (or an `ArnLike` value) written as plain policy
-/// text against an ARN: per component, as [`arn_match`] does for the evaluator.
+/// text against an ARN: per component, as `arn_match` does for the evaluator.
 pub fn resource_match(pattern: &str, arn: &str) -> bool {
     arn_match(&compile(pattern), arn)
 }

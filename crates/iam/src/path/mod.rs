@@ -6,27 +6,27 @@
 //! evaluated by [`crate::evaluate`]; this module only decides how their answers combine. The
 //! rules, each from AWS's documentation (also in docs/aws-behaviour.md, "The whole path"):
 //! - IAM User Guide, "Policy evaluation logic"
-//!   (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html):
+//!   (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>):
 //!   an explicit Deny in any applicable policy wins; then RCPs, SCPs, resource-based policies,
 //!   identity-based policies and permissions boundaries. In one account a resource-based policy
 //!   that names the principal (or `*`) allows on its own; an identity-based Allow must sit
 //!   within the permissions boundary. A grant to the role session's ARN (or `*`) is not limited
 //!   by the boundary, a grant to the role's ARN is
-//!   (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
+//!   (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>).
 //! - IAM User Guide, "Cross-account policy evaluation logic"
-//!   (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html):
+//!   (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html>):
 //!   across accounts the caller's identity side and the resource policy must both allow. A
 //!   resource policy naming only the caller's account (`arn:…:iam::ACCT:root`) delegates to
 //!   that account's identity policies, in the same account too.
 //! - AWS Organizations User Guide, "SCP evaluation"
-//!   (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html):
+//!   (<https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html>):
 //!   an SCP Allow must match at every level from the root through each OU to the account, and
 //!   a Deny at any level denies. SCPs restrict principals of member accounts: not the
 //!   management account, not service-linked roles, not principals outside the organization
-//!   (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
+//!   (<https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html>).
 //! - AWS Organizations User Guide, "RCP evaluation" and "Resource control policies (RCPs)"
-//!   (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html,
-//!   https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html):
+//!   (<https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html>,
+//!   <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html>):
 //!   RCPs restrict resources of member accounts, for the services in the list of services that
 //!   support RCPs only; `RCPFullAWSAccess` is attached to every level and
 //!   cannot be detached, so only an RCP Deny can block; RCPs do not apply to the management

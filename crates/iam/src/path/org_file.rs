@@ -38,7 +38,7 @@ pub(super) fn error(file: &str, message: impl Into<String>, hint: &str) -> OrgFi
     }
 }
 
-/// The files [`org_policies_from_files`] reads back as `org` (one account's levels, read from
+/// The files [`org_policies_from_files`](super::files::org_policies_from_files) reads back as `org` (one account's levels, read from
 /// AWS Organizations): one `(name, JSON text)` per policy and level, named
 /// `DEPTH-LEVEL-KIND-POLICY.json` so a listing shows the path in order. `documents` holds each
 /// policy's document by policy ID, as AWS stores it; a policy without one is an error naming

@@ -4,10 +4,10 @@
 //! Lambda Developer Guide, "Working with resource-based policies in Lambda" and "Granting Lambda
 //! function access to AWS services" (a service principal without `SourceArn`/`SourceAccount`
 //! may invoke for any account's resource):
-//! https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html,
-//! https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html
+//! <https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html>,
+//! <https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html>
 //! (IAM User Guide, "The confused deputy problem",
-//! https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html>).
 //!
 //! Part of `path`. AWS callers: each Allow statement is searched by the prover
 //! (`prove::function`: every caller class the policy tells apart, every condition key solved),

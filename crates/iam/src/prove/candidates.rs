@@ -6,7 +6,7 @@
 //! finitely many regions on which every test is constant; one value per region (each constant,
 //! its neighbours, the midpoints between constants) plus a value of the wrong type (which no
 //! test matches, see the Condition operators page,
-//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html)
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>)
 //! covers every case of one family.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};

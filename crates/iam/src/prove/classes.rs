@@ -6,8 +6,8 @@
 //! representative per reachable combination; `automaton::Product::classes` enumerates them.
 //! Actions compare case-insensitively, resources per ARN component (IAM User Guide, "Action"
 //! and "Resource" elements,
-//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html,
-//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html).
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html>,
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html>).
 
 use super::super::wildcard::{arn_match, compile, glob};
 use super::automaton::{Atom, Exhausted, Literals, Pattern, Product};

@@ -5,7 +5,7 @@
 //! Sits under `prove`, called by `path` (the security claim). The request is evaluated as a
 //! resource-policy evaluation of `lambda:InvokeFunction` on the target (Lambda Developer Guide,
 //! "Working with resource-based policies in Lambda",
-//! https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html); whether
+//! <https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html>); whether
 //! the caller's own account lets it make the call is the caller's choice, so the function
 //! policy alone decides.
 

@@ -5,7 +5,7 @@
 //! Sits under `prove` (the public entry `prove_invoke`). A request by the role is allowed when
 //! an identity policy allows it, the boundary (if any) allows it too, and no Deny in either
 //! matches (IAM User Guide, policy evaluation logic,
-//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>).
 //! When the role's ARN is given (`InvokeSpec::role_arn`) the requests come from it and the
 //! principal-derived keys follow it; otherwise they are treated as chosen by the caller (an
 //! over-approximation, sound for `proved`) and the requests come from a placeholder.

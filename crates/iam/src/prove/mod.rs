@@ -4,7 +4,7 @@
 //!
 //! Sits in the `iam` layer beside the evaluator (`iam::eval`) and uses only `iam` internals, so
 //! its semantics are the evaluator's, which follows the IAM User Guide's policy evaluation logic
-//! (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>).
 //! It is a pure decision procedure, no external solver:
 //! - `principals`, `names`, `classes`: callers, actions and resources fall into finitely many
 //!   classes that every statement treats alike (`automaton` enumerates wildcard-pattern
@@ -24,7 +24,7 @@
 //! Semantics chosen where AWS leaves room (all as the evaluator does):
 //! - A single-valued context key (`iam::keys`: `sts:ExternalId`, `aws:SourceIp`, …; single vs
 //!   multivalued keys,
-//!   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html)
+//!   <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html>)
 //!   carries one value, as in every request AWS receives (the evaluator refuses others as
 //!   malformed); any other key may carry several, and witnesses use one value whenever one
 //!   suffices.

@@ -4,7 +4,7 @@
 //! Sits under `prove::principals`, which builds the caller partition. A caller's
 //! `aws:PrincipalArn` is a fixed prefix (partition, account, kind) followed by its name (for a
 //! role session, the role's ARN; IAM User Guide, global condition keys,
-//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn),
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn>),
 //! so the automata of the policy's tests, run over the prefix first, split names into finitely
 //! many classes (`automaton::Product::classes_after`). Accounts and partitions are not
 //! enumerated this way, so a pattern is covered only when its partition, service, region and

@@ -4,7 +4,7 @@
 //! Sits under `prove::search`. `iam::principal` matches a caller through its chain (account,
 //! role, session) against listed accounts, role ARNs, exact ARNs, services and `*` (IAM User
 //! Guide, "AWS JSON policy elements: Principal",
-//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html>).
 //! So callers differ only by account (each named one, plus one nobody names), partition, role
 //! name (each named one, plus a fresh one), kind (root, user, role session, federated user),
 //! exact ARNs listed, services and anonymous. Conditions on the principal-derived keys add the

@@ -12,8 +12,8 @@
 //!   action of SNS, SQS, RDS, ECR and CloudWatch. A class with none of them gets a marked name
 //!   of its pattern (`marked_action`).
 //! - The resource type of an action follows the Service Authorization Reference
-//!   (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html,
-//!   https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html):
+//!   (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html>,
+//!   <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html>):
 //!   `sts:AssumeRole` and its kin act on a role, most Lambda actions on a function, `List*` and
 //!   `Create*` of a service-wide kind on `*`.
 //! - Wildcards in a pattern are filled per ARN component: the role's partition, region and
@@ -46,7 +46,7 @@ pub fn real_actions() -> impl Iterator<Item = &'static str> {
 
 /// Regions per partition that counterexamples may name (AWS General Reference, "Regions and
 /// Zones"; the partitions' region lists,
-/// https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html).
+/// <https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html>).
 pub fn regions(partition: &str) -> &'static [&'static str] {
     match partition {
         "aws" => &[

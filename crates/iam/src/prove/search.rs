@@ -2,7 +2,7 @@
 //! set that escapes every Deny.
 //!
 //! Sits under `prove` (called by `prove::trust` and `prove::invoke`). Per the policy evaluation
-//! logic (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html)
+//! logic (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>)
 //! a request is allowed iff every required policy has a matching Allow and no Deny matches. The
 //! caller's principal, action and resource range over finite classes (`principals`, `classes`);
 //! for each combination and each set of Allow statements that must match together, the

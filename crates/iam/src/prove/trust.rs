@@ -5,7 +5,7 @@
 //! Sits under `prove` (the public entry `prove_trust`). The request is evaluated as a trust
 //! policy evaluation: the role is the resource, and the trust policy alone must allow the caller
 //! (IAM User Guide, policy evaluation logic,
-//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>).
 
 use std::collections::BTreeMap;
 

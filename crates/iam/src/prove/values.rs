@@ -4,9 +4,9 @@
 //!
 //! Sits under `prove::search`, which splits a request into independent keys. The semantics are
 //! those of `iam::condition` (the condition operators page,
-//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html,
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>,
 //! and single vs multivalued keys,
-//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html):
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html>):
 //! a condition on a present key is "some value satisfies φ" or "every value satisfies ψ", where
 //! φ and ψ are a test of one value against the policy values (OR), possibly negated. A
 //! single-valued key (`iam::keys`) carries exactly one value when present, so both forms are

@@ -119,9 +119,9 @@ const WRITES_REFUSED: &[&str] = &[
     "organizations:DetachPolicy",
 ];
 
-/// Decides that `policy` lets its holder write nothing but [`WRITES_ALLOWED`]: every action it
+/// Decides that `policy` lets its holder write nothing but `WRITES_ALLOWED`: every action it
 /// allows is a read by its verb (`Get`, `List`, `Describe`, `BatchGet`, `Lookup`) or one of
-/// those, and the evaluator denies each of [`WRITES_REFUSED`] on any resource. `Err` names
+/// those, and the evaluator denies each of `WRITES_REFUSED` on any resource. `Err` names
 /// what it would allow.
 pub fn prove_read_only(policy: &Value) -> Result<(), String> {
     let parsed = Policy::parse(policy).map_err(|e| e.to_string())?;

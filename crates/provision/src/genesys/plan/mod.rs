@@ -329,7 +329,7 @@ pub enum ActionRef {
         name: String,
         /// The digest of its contract ([`DesiredAction::contract_digest`]).
         contract: String,
-        /// The digest of its configuration ([`ActionDef::config_digest`](crate::genesys::ActionDef::config_digest)).
+        /// The digest of its configuration ([`ActionDef::config_digest`](lambda_trust_model::ActionDef::config_digest)).
         config: String,
     },
 }
