@@ -18,11 +18,8 @@ use std::sync::Arc;
 
 use lambda_trust::app::prove_roles::prove_roles;
 use lambda_trust::report::audit_iac_json;
-use lambda_trust_audit::{
-    account_report,
-    iac::{audit_proved, read_plan, PlanInput},
-    AuditOptions,
-};
+use lambda_trust_audit::iac::{audit_proved, read_plan, PlanInput};
+use lambda_trust_audit::{account_report, AuditOptions};
 use serde_json::{json, Value};
 
 const GENESYS: &str = "arn:aws:iam::765628985471:root";

@@ -7,7 +7,8 @@
 
 use std::time::{Duration, Instant};
 
-use lambda_trust_iam::{prove::samples, prove_invoke, prove_trust, Budget, LabeledPolicy, Verdict};
+use lambda_trust_iam::prove::samples;
+use lambda_trust_iam::{prove_invoke, prove_trust, Budget, LabeledPolicy, Verdict};
 
 const BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
 const ROLE: &str = samples::ROLE_ARN;

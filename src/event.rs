@@ -4,7 +4,9 @@
 //! returns them.
 
 use crate::retry::Waiting;
-use lambda_trust_provision::{change_set::Side, describe::ChangeView, lint::Finding};
+use lambda_trust_provision::change_set::Side;
+use lambda_trust_provision::describe::ChangeView;
+use lambda_trust_provision::lint::Finding;
 use std::time::Duration;
 
 /// One thing a workflow says while it runs. Results are not events: a workflow returns them.

@@ -31,11 +31,9 @@ use crate::aws::audit::{self as read, CallCount};
 use crate::aws::config_aggregator::{self as config, Listed};
 use crate::aws::{AwsError, Clients};
 use crate::error::{shown, Result};
-use lambda_trust_audit::{
-    config_functions::{self, RecordedFunctions, FUNCTION_TYPE},
-    config_items::{self, AggregatedIam, POLICY_TYPE, ROLE_TYPE},
-    AccountIam, AccountOutcome, AuditOptions, AuditPolicy, OrgReport,
-};
+use lambda_trust_audit::config_functions::{self, RecordedFunctions, FUNCTION_TYPE};
+use lambda_trust_audit::config_items::{self, AggregatedIam, POLICY_TYPE, ROLE_TYPE};
+use lambda_trust_audit::{AccountIam, AccountOutcome, AuditOptions, AuditPolicy, OrgReport};
 
 /// Reads the aggregator `name` and audits every account it holds roles of.
 pub(crate) async fn audit_aggregator(

@@ -22,16 +22,13 @@ use crate::aws::audit::{self as read, AssumedCredentials, CallCount, EntryRole};
 use crate::aws::organizations::OrgReader;
 use crate::aws::Clients;
 use crate::error::{shown, Error, Result};
+use lambda_trust_audit::iac::{self as core_iac, IacReport};
 use lambda_trust_audit::{
-    self,
-    iac::{self as core_iac, IacReport},
-    parse_accounts, AccountIam, AccountOutcome, AccountReport, AuditOptions, AuditPath, Listed,
-    OrgReport,
+    self, parse_accounts, AccountIam, AccountOutcome, AccountReport, AuditOptions, AuditPath,
+    Listed, OrgReport,
 };
-use lambda_trust_iam::{
-    arn,
-    path::{OrgPolicies, RoleAccount},
-};
+use lambda_trust_iam::arn;
+use lambda_trust_iam::path::{OrgPolicies, RoleAccount};
 use lambda_trust_provision::verify::{FunctionPolicy, PathSources};
 
 /// What to audit, resolved once from the flags.

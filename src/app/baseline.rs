@@ -9,10 +9,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::audit::Audited;
 use crate::error::{Error, Result};
-use lambda_trust_audit::{
-    baseline::{self, Baseline},
-    usage, AccountOutcome,
-};
+use lambda_trust_audit::baseline::{self, Baseline};
+use lambda_trust_audit::{usage, AccountOutcome};
 
 /// Reads and parses `--baseline FILE`.
 pub(crate) fn read(path: &Path) -> Result<Baseline> {

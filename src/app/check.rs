@@ -13,15 +13,17 @@ use crate::aws::pace::Pacer;
 use crate::aws::prepare as aws_prepare;
 use crate::aws::trail as aws_trail;
 use crate::error::{Error, Result};
-use lambda_trust_model::{DesiredGenesys, Observed, ObservedGenesys, RenderContext};
-use lambda_trust_provision::{
-    change_set::Side,
-    check as core_check, drift,
-    genesys::{genesys_checks, genesys_findings, timeout_check, GenesysPlan},
-    isolation,
-    trail::Lookup,
-    verify::{self, PathSources},
+use lambda_trust_model::RenderContext;
+use lambda_trust_model::{DesiredGenesys, Observed, ObservedGenesys};
+use lambda_trust_provision::change_set::Side;
+use lambda_trust_provision::check as core_check;
+use lambda_trust_provision::drift;
+use lambda_trust_provision::genesys::{
+    genesys_checks, genesys_findings, timeout_check, GenesysPlan,
 };
+use lambda_trust_provision::isolation;
+use lambda_trust_provision::trail::Lookup;
+use lambda_trust_provision::verify::{self, PathSources};
 
 /// What `check` asks of every config beside the config itself.
 #[derive(Clone, Copy)]

@@ -5,7 +5,8 @@
 use crate::aws::observe::ObserveError;
 use crate::aws::AwsError;
 use crate::error::Hinted;
-use lambda_trust_audit::{iac::IacError, InputError};
+use lambda_trust_audit::iac::IacError;
+use lambda_trust_audit::InputError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {

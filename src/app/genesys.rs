@@ -16,11 +16,9 @@ use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient, Retri
 use crate::genesys::regions::{Endpoints, RegionError};
 use crate::genesys::{apply as genesys_apply, observe, Session};
 use lambda_trust_model::DesiredGenesys;
-use lambda_trust_provision::{
-    change_set::Side,
-    genesys::{describe_genesys, test_verdict, GenesysPlan},
-    verify::{Check, CheckId},
-};
+use lambda_trust_provision::change_set::Side;
+use lambda_trust_provision::genesys::{describe_genesys, test_verdict, GenesysPlan};
+use lambda_trust_provision::verify::{Check, CheckId};
 
 /// `--test-actions`: one check per desired action, its test run through Genesys Cloud judged by
 /// `lambda_trust_provision::genesys::test_verdict` (the answer against the output contract, `expect`, error

@@ -16,21 +16,18 @@
 
 use serde_json::Value;
 
-use lambda_trust_audit::{
-    iac::{IacModel, RoleSettings, Source},
-    AuditRole,
-};
+use lambda_trust_audit::iac::{IacModel, RoleSettings, Source};
+use lambda_trust_audit::AuditRole;
 use lambda_trust_config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY};
 use lambda_trust_model::{
     Desired, InlinePolicy, ManagedPolicy, Observed, ObservedFunction, ObservedPolicy, ObservedRole,
-    PolicyVersion, RenderContext, Templates,
+    PolicyVersion,
 };
-use lambda_trust_provision::{
-    check::{aws_findings, config_report, GenesysSide},
-    drift::{Code, ConfigKey, ConfigReport, Finding},
-    prepare::{self, PrepareError},
-    verify::verification,
-};
+use lambda_trust_model::{RenderContext, Templates};
+use lambda_trust_provision::check::{aws_findings, config_report, GenesysSide};
+use lambda_trust_provision::drift::{Code, ConfigKey, ConfigReport, Finding};
+use lambda_trust_provision::prepare::{self, PrepareError};
+use lambda_trust_provision::verify::verification;
 
 /// What is taken as configured: no AWS call is made, and ownership belongs to the IaC tool.
 const NOT_COMPARED: &str = "not compared: whether each target function exists (no AWS \

@@ -15,11 +15,9 @@ use super::settings::Settings;
 use crate::error::{Error, Result};
 use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient};
 use crate::genesys::observe;
-use lambda_trust_audit::{
-    genesys_import::text::{import_files, ImportHeader},
-    genesys_import::{add_granted, classify, Import},
-    role_import::ImportedRole,
-};
+use lambda_trust_audit::genesys_import::text::{import_files, ImportHeader};
+use lambda_trust_audit::genesys_import::{add_granted, classify, Import};
+use lambda_trust_audit::role_import::ImportedRole;
 use lambda_trust_iam::arn::Arn;
 use lambda_trust_model::{DesiredGenesys, ObservedGenesys};
 

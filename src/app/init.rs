@@ -15,12 +15,9 @@ use crate::aws::inventory;
 use crate::aws::observe::observe;
 use crate::aws::{AwsSettings, Clients};
 use crate::error::{Error, Result};
-use lambda_trust_audit::{
-    audit_role,
-    genesys_import::text::ImportFiles,
-    role_import::{account_iam, import_role, role_config, ImportedRole},
-    AuditOptions,
-};
+use lambda_trust_audit::genesys_import::text::ImportFiles;
+use lambda_trust_audit::role_import::{account_iam, import_role, role_config, ImportedRole};
+use lambda_trust_audit::{audit_role, AuditOptions};
 use lambda_trust_config::init::InitAnswers;
 use lambda_trust_model::Query;
 

@@ -16,15 +16,13 @@ use crate::aws::trail as aws_trail;
 use crate::aws::Clients;
 use crate::error::{Result, Status};
 use crate::genesys::Session;
-use lambda_trust_provision::{
-    change_set::{ChangeSet, Side},
-    check as core_check, drift,
-    genesys::GenesysPlan,
-    handover,
-    lint::{self as lint_core, Finding},
-    plan::{self, PlanOptions},
-    trail::{self, Trail},
-};
+use lambda_trust_provision::change_set::{ChangeSet, Side};
+use lambda_trust_provision::genesys::GenesysPlan;
+use lambda_trust_provision::handover;
+use lambda_trust_provision::lint::{self as lint_core, Finding};
+use lambda_trust_provision::plan::{self, PlanOptions};
+use lambda_trust_provision::trail::{self, Trail};
+use lambda_trust_provision::{check as core_check, drift};
 
 /// The config (in its environment), loaded, its warnings said.
 pub fn load(

@@ -12,13 +12,12 @@ use super::files::read_file;
 use super::live::load;
 use super::settings::Settings;
 use crate::error::{Error, Result};
-use lambda_trust_iam::{arn::Arn, prove_invoke, prove_trust, Budget};
+use lambda_trust_iam::arn::Arn;
+use lambda_trust_iam::{prove_invoke, prove_trust, Budget};
 use lambda_trust_model::RenderContext;
+use lambda_trust_provision::isolation;
 pub(crate) use lambda_trust_provision::prove::Proof;
-use lambda_trust_provision::{
-    isolation,
-    prove::{self, FileInput, OrgProof, Sides},
-};
+use lambda_trust_provision::prove::{self, FileInput, OrgProof, Sides};
 
 /// What to prove, from the command's flags.
 pub(crate) struct Options {

@@ -14,12 +14,10 @@ use crate::aws::prepare::{self, Prepared};
 use crate::aws::{probe, Clients};
 use crate::error::Result;
 use crate::genesys::Session;
-use lambda_trust_provision::{
-    change_set::Side,
-    drift,
-    genesys::{genesys_checks, timeout_check},
-    verify::{self, Check, PathSources, Verification},
-};
+use lambda_trust_provision::change_set::Side;
+use lambda_trust_provision::drift;
+use lambda_trust_provision::genesys::{genesys_checks, timeout_check};
+use lambda_trust_provision::verify::{self, Check, PathSources, Verification};
 
 /// What `verify` does beyond the offline proof.
 pub(crate) struct Options {

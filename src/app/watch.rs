@@ -24,11 +24,9 @@ use crate::aws::{function_policy, Clients};
 use crate::error::Result;
 use lambda_trust_config::ConfigFile;
 use lambda_trust_model::{invoked_arns, PolicyRead};
-use lambda_trust_provision::{
-    change_set::Side,
-    drift::ConfigReport,
-    watch::{classify, Change, Watched},
-};
+use lambda_trust_provision::change_set::Side;
+use lambda_trust_provision::drift::ConfigReport;
+use lambda_trust_provision::watch::{classify, Change, Watched};
 
 /// The watching function's state between invocations: the config, its clients once
 /// connected, and the last reading (while the execution environment lives).

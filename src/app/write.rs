@@ -6,11 +6,9 @@ use super::genesys as genesys_live;
 use crate::aws::{apply, Clients};
 use crate::error::Result;
 use crate::genesys::Session;
-use lambda_trust_provision::{
-    change_set::{ChangeSet, Side},
-    describe::describe,
-    plan::{Op, Plan},
-};
+use lambda_trust_provision::change_set::{ChangeSet, Side};
+use lambda_trust_provision::describe::describe;
+use lambda_trust_provision::plan::{Op, Plan};
 
 /// Write calls made, per side (`report::Writes` in the results).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

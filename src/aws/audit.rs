@@ -18,8 +18,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use futures::stream::{self, StreamExt};
 
 use crate::aws::{has_code, AwsError, Clients};
+use lambda_trust_audit::usage::RoleUsage;
 use lambda_trust_audit::{
-    usage::RoleUsage, AccountIam, AuditPolicy, AuditRole, PolicyDetail, RawDocument, RoleDetail,
+    AccountIam, AuditPolicy, AuditRole, PolicyDetail, RawDocument, RoleDetail,
 };
 
 /// The most `GetAccountAuthorizationDetails` returns per page.

@@ -8,7 +8,8 @@ use crate::app::iac::IacSource;
 use crate::app::Events;
 use crate::cli::{CheckIacArgs, ReportFiles};
 use crate::error::{Result, Status};
-use lambda_trust_provision::{change_set::Side, drift};
+use lambda_trust_provision::change_set::Side;
+use lambda_trust_provision::drift;
 
 pub(super) async fn run(
     inv: &Invocation,

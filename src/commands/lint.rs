@@ -9,7 +9,8 @@ use crate::app::files::read_file;
 use crate::error::{Error, Result, Status};
 use lambda_trust_config::Loaded;
 use lambda_trust_model::{RenderContext, Rendered, Templates};
-use lambda_trust_provision::{isolation, lint};
+use lambda_trust_provision::isolation;
+use lambda_trust_provision::lint;
 
 pub(super) fn run(
     inv: &Invocation,

@@ -7,7 +7,8 @@ use crate::cli::Which;
 use crate::error::{Result, Status};
 use crate::report::{RenderedDocuments, RenderedPolicies};
 use lambda_trust_model::RenderContext;
-use lambda_trust_provision::{lint, prepare::PrepareError};
+use lambda_trust_provision::lint;
+use lambda_trust_provision::prepare::PrepareError;
 
 pub(super) fn run(inv: &Invocation, events: &dyn Events, which: Which) -> Result<Status> {
     let loaded = load(inv, events)?;

@@ -7,9 +7,10 @@ use serde_json::{json, Value};
 use super::sarif::{self, rule};
 use super::text::printable;
 use super::Styles;
+use lambda_trust_audit::baseline::BaselineOutcome;
 use lambda_trust_audit::{
-    baseline::BaselineOutcome, AccountOutcome, AccountReport, Code, Finding, GenesysReport, IdKind,
-    OrgReport, RoleReport, Severity,
+    AccountOutcome, AccountReport, Code, Finding, GenesysReport, IdKind, OrgReport, RoleReport,
+    Severity,
 };
 
 fn severity(s: Option<Severity>, styles: Styles) -> String {

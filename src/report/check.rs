@@ -7,11 +7,11 @@ use super::plan::document_diff_near;
 use super::sarif::{self, rule};
 use super::text::{printable, unknown_mark};
 use super::Styles;
-use lambda_trust_provision::{
-    change_set::Side,
-    drift::{CheckReport, Code, ConfigStatus, Finding, Kind, Outcome, Remedy, Severity},
-    trail::{self, Attribution},
+use lambda_trust_provision::change_set::Side;
+use lambda_trust_provision::drift::{
+    CheckReport, Code, ConfigStatus, Finding, Kind, Outcome, Remedy, Severity,
 };
+use lambda_trust_provision::trail::{self, Attribution};
 
 /// Human report: grouped per config, security first.
 pub fn render_human(report: &CheckReport, styles: Styles) -> String {

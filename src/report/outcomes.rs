@@ -14,11 +14,13 @@ use super::text::printable;
 use super::{asff, ocsf};
 use super::{audit, audit_html, audit_iac, check, genesys, lint, plan, prove, simulate, verify};
 use super::{HtmlMeta, RegionRow, Styles};
-use lambda_trust_audit::{iac::IacReport, AccountReport, OrgReport};
-use lambda_trust_provision::{
-    change_set::ChangeSet, drift::CheckReport, lint::LintReport, simulate::SimulateOutcome,
-    verify::Verification,
-};
+use lambda_trust_audit::iac::IacReport;
+use lambda_trust_audit::{AccountReport, OrgReport};
+use lambda_trust_provision::change_set::ChangeSet;
+use lambda_trust_provision::drift::CheckReport;
+use lambda_trust_provision::lint::LintReport;
+use lambda_trust_provision::simulate::SimulateOutcome;
+use lambda_trust_provision::verify::Verification;
 
 /// `plan`: both sides' changes.
 pub(crate) struct Planned<'a>(pub &'a ChangeSet);

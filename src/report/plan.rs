@@ -4,12 +4,10 @@ use serde_json::Value;
 
 use super::text::printable;
 use super::Styles;
-use lambda_trust_provision::{
-    change_set::{ChangeSet, HandedOver, Side},
-    describe::{describe_plan, Action, ChangeView},
-    genesys::{describe_genesys, genesys_notes, GenesysPlan},
-    plan::Plan,
-};
+use lambda_trust_provision::change_set::{ChangeSet, HandedOver, Side};
+use lambda_trust_provision::describe::{describe_plan, Action, ChangeView};
+use lambda_trust_provision::genesys::{describe_genesys, genesys_notes, GenesysPlan};
+use lambda_trust_provision::plan::Plan;
 
 /// Keys sorted at every level, values untouched: stable to read and to diff, and shows the
 /// document as written (the canonical comparison form lowercases actions and keys).

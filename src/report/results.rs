@@ -7,13 +7,11 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
-use lambda_trust_provision::{
-    change_set::{ChangeSet, HandedOver},
-    describe::{describe, ChangeView},
-    genesys::{describe_genesys, GenesysPlan, KeptAction},
-    plan::Plan,
-    verify::Verification,
-};
+use lambda_trust_provision::change_set::{ChangeSet, HandedOver};
+use lambda_trust_provision::describe::{describe, ChangeView};
+use lambda_trust_provision::genesys::{describe_genesys, GenesysPlan, KeptAction};
+use lambda_trust_provision::plan::Plan;
+use lambda_trust_provision::verify::Verification;
 
 /// One for every output (fields are only ever added within a version).
 pub use lambda_trust_verdict::SCHEMA_VERSION;

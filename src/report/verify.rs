@@ -3,11 +3,9 @@
 use super::text::printable;
 use super::Styles;
 use lambda_trust_iam::{PropertyResult, Verdict};
-use lambda_trust_provision::{
-    drift::Finding,
-    isolation::IsolationClaim,
-    verify::{Tally, Verification},
-};
+use lambda_trust_provision::drift::Finding;
+use lambda_trust_provision::isolation::IsolationClaim;
+use lambda_trust_provision::verify::{Tally, Verification};
 
 /// The verify checklist.
 pub fn verification_human(v: &Verification, styles: Styles) -> String {

@@ -6,11 +6,8 @@
 
 use chrono::NaiveDate;
 use lambda_trust::error::Status;
-use lambda_trust_audit::{
-    audit_account,
-    baseline::{self, Baseline, Entry},
-    parse_details, AuditOptions, Code,
-};
+use lambda_trust_audit::baseline::{self, Baseline, Entry};
+use lambda_trust_audit::{audit_account, parse_details, AuditOptions, Code};
 use serde_json::Value;
 
 use crate::support::{self, RunOutput};

@@ -7,11 +7,8 @@
 
 use chrono::{DateTime, Utc};
 use lambda_trust::error::Status;
-use lambda_trust_audit::{
-    audit_account, parse_details,
-    usage::{mark_unused, unused_message, RoleUsage},
-    AuditOptions, Code,
-};
+use lambda_trust_audit::usage::{mark_unused, unused_message, RoleUsage};
+use lambda_trust_audit::{audit_account, parse_details, AuditOptions, Code};
 use serde_json::Value;
 
 use crate::support::{self, RunOutput};

@@ -7,10 +7,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use lambda_trust_audit::{
-    iac::{audit, read_plan, IacReport, PlanInput},
-    AuditOptions,
-};
+use lambda_trust_audit::iac::{audit, read_plan, IacReport, PlanInput};
+use lambda_trust_audit::AuditOptions;
 use serde_json::Value;
 
 const GENESYS: &str = "765628985471";

@@ -14,14 +14,12 @@ use lambda_trust::aws::audit::{assume, CallCount, EntryRole};
 use lambda_trust::aws::function_policy::{read_function_policies, FunctionPolicy, TargetPolicy};
 use lambda_trust::aws::organizations::{read_org_policies, OrgReader};
 use lambda_trust::aws::{AwsSettings, Clients};
-use lambda_trust_iam::{
-    path::{
-        AvailabilityVerdict, Known, LevelKind, OrgPolicies, Partner, PathInput, PathReport,
-        PolicyKind, RoleAccount, RoleSide, SecurityVerdict, Target, WayIn,
-    },
-    prove::Budget,
-    LabeledPolicy, Policy,
+use lambda_trust_iam::path::{
+    AvailabilityVerdict, Known, LevelKind, OrgPolicies, Partner, PathInput, PathReport, PolicyKind,
+    RoleAccount, RoleSide, SecurityVerdict, Target, WayIn,
 };
+use lambda_trust_iam::prove::Budget;
+use lambda_trust_iam::{LabeledPolicy, Policy};
 use serde_json::{json, Value};
 
 use crate::support::proxy::Proxy;

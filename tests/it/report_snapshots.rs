@@ -6,12 +6,10 @@ use crate::support::state::*;
 use lambda_trust::error::Status;
 use lambda_trust::report::{self, Styles};
 use lambda_trust_model::{Desired, InlinePolicy, Observed};
-use lambda_trust_provision::{
-    change_set::ChangeSet,
-    drift::{self, CheckReport, ConfigKey, ConfigReport, ConfigStatus},
-    plan::{changes, plan, Plan, PlanOptions},
-    verify::{self, Verification},
-};
+use lambda_trust_provision::change_set::ChangeSet;
+use lambda_trust_provision::drift::{self, CheckReport, ConfigKey, ConfigReport, ConfigStatus};
+use lambda_trust_provision::plan::{changes, plan, Plan, PlanOptions};
+use lambda_trust_provision::verify::{self, Verification};
 use serde_json::{json, Value};
 
 const PLAIN: Styles = Styles { color: false };

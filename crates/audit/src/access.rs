@@ -14,10 +14,11 @@
 
 use std::collections::BTreeSet;
 
+use lambda_trust_iam::arn::split;
 use lambda_trust_iam::{
-    arn::split, evaluate, prove_invoke, resource_match, wildcard_match, ActionClause,
-    Counterexample, Effect, EvalInput, InvokeSpec, LabeledPolicy, Policy, PolicyVersion, Property,
-    PropertyResult, Request, ResourceClause, Statement, Verdict,
+    evaluate, prove_invoke, resource_match, wildcard_match, ActionClause, Counterexample, Effect,
+    EvalInput, InvokeSpec, LabeledPolicy, Policy, PolicyVersion, Property, PropertyResult, Request,
+    ResourceClause, Statement, Verdict,
 };
 use lambda_trust_model::PROOF_BUDGET;
 

@@ -16,7 +16,8 @@ use std::collections::BTreeMap;
 
 use super::config_items::ConfigItem;
 use super::{AccountIam, AccountReport, AuditPath};
-use lambda_trust_iam::{arn::Arn, path::OrgPolicies};
+use lambda_trust_iam::arn::Arn;
+use lambda_trust_iam::path::OrgPolicies;
 use lambda_trust_model::{FunctionPolicy, PathSources};
 
 /// The Config resource type of a Lambda function.

@@ -18,17 +18,14 @@ use super::findings::{Code, Finding, Outcome};
 use super::trust::ANYONE;
 use super::{access, AccountIam, AuditOptions, AuditRole, ExternalIds, IdKind};
 use lambda_trust_config::GENESYS_CLOUD_ACCOUNT;
-use lambda_trust_iam::{
-    arn::{account_of, split},
-    path::{
-        security, Known, OrgPolicies, Partner, PathInput, PathReport, RoleAccount, RoleSide,
-        SecurityFinding, Target, WayIn,
-    },
-    resource_match, Policy,
+use lambda_trust_iam::arn::{account_of, split};
+use lambda_trust_iam::path::{
+    security, Known, OrgPolicies, Partner, PathInput, PathReport, RoleAccount, RoleSide,
+    SecurityFinding, Target, WayIn,
 };
-use lambda_trust_model::{
-    path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources, PROOF_BUDGET,
-};
+use lambda_trust_iam::{resource_match, Policy};
+use lambda_trust_model::PROOF_BUDGET;
+use lambda_trust_model::{path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources};
 
 /// What the path needs beyond the account's IAM, as read (or given).
 #[derive(Debug, Clone, Default, PartialEq)]

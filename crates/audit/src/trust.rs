@@ -18,8 +18,8 @@
 
 use std::collections::BTreeSet;
 
+use lambda_trust_iam::arn::{account_of, split};
 use lambda_trust_iam::{
-    arn::{account_of, split},
     wildcard_match, ActionClause, Counterexample, Effect, OperatorKind, Policy, PrincipalClause,
     Principals, Verdict,
 };

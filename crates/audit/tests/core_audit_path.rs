@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use lambda_trust_audit::{
     audit_account, judge_path, AccountIam, AuditOptions, AuditPath, AuditRole,
 };
-use lambda_trust_iam::{path::OrgPolicies, Policy};
+use lambda_trust_iam::path::OrgPolicies;
+use lambda_trust_iam::Policy;
 use lambda_trust_model::{FunctionPolicy, PathSources};
 use serde_json::json;
 

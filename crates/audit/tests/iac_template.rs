@@ -4,10 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use lambda_trust_audit::{
-    iac::{audit, read_template, IacReport, TemplateInput},
-    AuditOptions,
-};
+use lambda_trust_audit::iac::{audit, read_template, IacReport, TemplateInput};
+use lambda_trust_audit::AuditOptions;
 
 const GENESYS: &str = "765628985471";
 

@@ -7,10 +7,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use lambda_trust_audit::{
-    iac::{audit, read_plan, read_template, IacReport, PlanInput, TemplateInput},
-    AuditOptions, Finding,
+use lambda_trust_audit::iac::{
+    audit, read_plan, read_template, IacReport, PlanInput, TemplateInput,
 };
+use lambda_trust_audit::{AuditOptions, Finding};
 
 const GENESYS: &str = "765628985471";
 const TARGET: &str = "arn:aws:lambda:eu-west-1:111122223333:function:lookup";

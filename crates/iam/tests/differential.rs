@@ -20,14 +20,12 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use lambda_trust_iam::{
-    path::{
-        availability, evaluate_hop, security, AvailabilityVerdict, ControlPolicies, Hop, Known,
-        KnownKeys, Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Partner, PathInput,
-        PolicyKind, PrincipalSide, ResourceSide, RoleAccount, RoleSide, SecurityVerdict, Target,
-    },
-    Budget, Decision, LabeledPolicy, Policy, Request,
+use lambda_trust_iam::path::{
+    availability, evaluate_hop, security, AvailabilityVerdict, ControlPolicies, Hop, Known,
+    KnownKeys, Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Partner, PathInput, PolicyKind,
+    PrincipalSide, ResourceSide, RoleAccount, RoleSide, SecurityVerdict, Target,
 };
+use lambda_trust_iam::{Budget, Decision, LabeledPolicy, Policy, Request};
 use serde_json::{json, Value};
 
 const PARTNER: &str = "765628985471";

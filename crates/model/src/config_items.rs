@@ -19,7 +19,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::path::FunctionPolicy;
-use lambda_trust_iam::{arn::Arn, Policy};
+use lambda_trust_iam::arn::Arn;
+use lambda_trust_iam::Policy;
 
 /// The Config resource type of a Lambda function.
 pub const FUNCTION_TYPE: &str = "AWS::Lambda::Function";

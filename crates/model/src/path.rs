@@ -16,14 +16,12 @@ use serde_json::{json, Value};
 
 use crate::identity_input;
 use crate::state::{Desired, Observed};
-use lambda_trust_iam::{
-    arn,
-    path::{
-        AvailabilityVerdict, Known, OrgPolicies, Partner, PathInput, PathReport, RoleAccount,
-        RoleSide, SecurityVerdict, Target, WayIn,
-    },
-    Policy,
+use lambda_trust_iam::arn;
+use lambda_trust_iam::path::{
+    AvailabilityVerdict, Known, OrgPolicies, Partner, PathInput, PathReport, RoleAccount, RoleSide,
+    SecurityVerdict, Target, WayIn,
 };
+use lambda_trust_iam::Policy;
 use lambda_trust_verdict::Severity;
 
 /// What the path needs beyond the role, as the adapters (or `--org-policies` files) read it.

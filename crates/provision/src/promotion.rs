@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::Value;
 
-use lambda_trust_model::{Desired, Observed, ObservedGenesys};
+use lambda_trust_model::ObservedGenesys;
+use lambda_trust_model::{Desired, Observed};
 
 /// One environment as read: what it wants (for the names of its overrides) and what it has.
 pub struct Environment<'a> {

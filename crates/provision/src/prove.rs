@@ -13,11 +13,11 @@ use serde::Serialize;
 use crate::simulate::{self, SimulateError};
 use crate::verify::{path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources};
 use lambda_trust_config::Config;
-use lambda_trust_iam::{
-    arn::Arn,
-    path::{Known, OrgPolicies, Partner, PathInput, PathReport, RoleAccount, RoleSide},
-    InvokeSpec, LabeledPolicy, Policy, PolicyError, TrustSpec,
+use lambda_trust_iam::arn::Arn;
+use lambda_trust_iam::path::{
+    Known, OrgPolicies, Partner, PathInput, PathReport, RoleAccount, RoleSide,
 };
+use lambda_trust_iam::{InvokeSpec, LabeledPolicy, Policy, PolicyError, TrustSpec};
 use lambda_trust_model::Rendered;
 
 /// The role ARN used when neither `--role-arn` nor a config gives one. Only a trust policy that

@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 use schemars::{json_schema, Schema, SchemaGenerator};
 use serde::Serialize;
 
+use lambda_trust_iam::keys::malformed_context;
 use lambda_trust_iam::{
-    decode_document, evaluate, keys::malformed_context, Decision, EvalInput, LabeledPolicy, Policy,
-    PolicyError, Request, StatementRef,
+    decode_document, evaluate, Decision, EvalInput, LabeledPolicy, Policy, PolicyError, Request,
+    StatementRef,
 };
 
 pub use crate::simulate_org::OrgSimulation;

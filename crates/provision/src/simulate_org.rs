@@ -7,11 +7,9 @@
 
 use serde::Serialize;
 
-use lambda_trust_iam::{
-    arn::account_of,
-    path::{organization_stops, rcps_cover, ControlPolicies, OrgPolicies},
-    Decision, Evaluation, Request, StatementRef,
-};
+use lambda_trust_iam::arn::account_of;
+use lambda_trust_iam::path::{organization_stops, rcps_cover, ControlPolicies, OrgPolicies};
+use lambda_trust_iam::{Decision, Evaluation, Request, StatementRef};
 
 /// The organization's part of a simulated request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

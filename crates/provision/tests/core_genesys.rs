@@ -6,7 +6,9 @@ use lambda_trust_model::{
     Flow, Ledger, ListedAction, ObservedCredential, ObservedGenesys, ObservedIntegration,
     SinceLedger,
 };
-use lambda_trust_provision::{drift::Severity, genesys::plan::as_observed, genesys::*};
+use lambda_trust_provision::drift::Severity;
+use lambda_trust_provision::genesys::plan::as_observed;
+use lambda_trust_provision::genesys::*;
 use serde_json::json;
 
 const ROLE: &str = "arn:aws:iam::111122223333:role/GenesysLambdaInvoker";

@@ -9,11 +9,10 @@
 //! or another character), since every counterexample is confirmed by the evaluator.
 
 use crate::support::*;
+use lambda_trust_iam::prove::realize::fits;
+use lambda_trust_iam::prove::samples::{PARTNER, ROLE_ARN};
 use lambda_trust_iam::{
-    evaluate,
-    prove::realize::fits,
-    prove::samples::{PARTNER, ROLE_ARN},
-    prove_trust, EvalInput, LabeledPolicy, Policy, Request, TrustSpec, Verdict,
+    evaluate, prove_trust, EvalInput, LabeledPolicy, Policy, Request, TrustSpec, Verdict,
 };
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};

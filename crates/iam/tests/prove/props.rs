@@ -13,12 +13,11 @@
 //!   string-vs-array forms never change a verdict.
 
 use crate::support::*;
+use lambda_trust_iam::keys::malformed_context;
+use lambda_trust_iam::prove::realize::{fits, real_actions};
+use lambda_trust_iam::prove::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use lambda_trust_iam::{
-    evaluate,
-    keys::malformed_context,
-    prove::realize::{fits, real_actions},
-    prove::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN},
-    prove_invoke, prove_trust, InvokeSpec, LabeledPolicy, Policy, Request, Verdict,
+    evaluate, prove_invoke, prove_trust, InvokeSpec, LabeledPolicy, Policy, Request, Verdict,
 };
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};

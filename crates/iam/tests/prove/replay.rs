@@ -10,11 +10,10 @@
 //! cases, one per kind of defect the issue lists.
 
 use crate::support::*;
+use lambda_trust_iam::prove::realize::{fits, real_actions, regions};
 use lambda_trust_iam::{
-    evaluate,
-    prove::realize::{fits, real_actions, regions},
-    prove_invoke, prove_trust, Counterexample, InvokeSpec, LabeledPolicy, Policy, PropertyResult,
-    Request, TrustSpec, Verdict,
+    evaluate, prove_invoke, prove_trust, Counterexample, InvokeSpec, LabeledPolicy, Policy,
+    PropertyResult, Request, TrustSpec, Verdict,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};

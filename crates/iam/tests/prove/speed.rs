@@ -4,12 +4,10 @@
 
 use std::time::Instant;
 
-use lambda_trust_iam::{
-    prove::samples::{
-        default_trust, invoke_policy, large_invoke, large_trust, targets, trust_spec, ROLE_ARN,
-    },
-    prove_invoke, prove_trust, Budget, InvokeSpec, LabeledPolicy, Verdict,
+use lambda_trust_iam::prove::samples::{
+    default_trust, invoke_policy, large_invoke, large_trust, targets, trust_spec, ROLE_ARN,
 };
+use lambda_trust_iam::{prove_invoke, prove_trust, Budget, InvokeSpec, LabeledPolicy, Verdict};
 
 const BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
 

@@ -1,11 +1,10 @@
 //! Shared helpers for the prover tests (this binary's modules): building documents, and checking a
 //! prover answer against the evaluator.
 
+use lambda_trust_iam::prove::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use lambda_trust_iam::{
-    evaluate,
-    prove::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN},
-    Budget, Counterexample, EvalInput, LabeledPolicy, Policy, PropertyResult, Request, TrustSpec,
-    Verdict,
+    evaluate, Budget, Counterexample, EvalInput, LabeledPolicy, Policy, PropertyResult, Request,
+    TrustSpec, Verdict,
 };
 use serde_json::{json, Value};
 

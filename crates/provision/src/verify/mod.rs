@@ -11,10 +11,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::lint;
+use lambda_trust_iam::arn::{self, Arn};
+use lambda_trust_iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
 use lambda_trust_iam::{
-    arn::{self, Arn},
-    evaluate, prove_invoke, prove_trust, Decision, EvalInput, InvokeSpec, LabeledPolicy, Policy,
-    Property, PropertyResult, Request, TrustSpec, Verdict,
+    prove_invoke, prove_trust, InvokeSpec, Property, PropertyResult, TrustSpec, Verdict,
 };
 use lambda_trust_model::{Desired, Observed, ObservedPolicy, ObservedRole, PolicyVersion};
 

@@ -4,12 +4,10 @@
 
 use crate::support::state::*;
 use lambda_trust_model::{permission_statement_id, Desired, Observed, ObservedPermission};
-use lambda_trust_provision::{
-    drift::{self, Code},
-    plan::{
-        changes, plan, plan_destroy, unreachable_accounts, Op, PermissionOp, PlanError,
-        PlanOptions, RoleOp,
-    },
+use lambda_trust_provision::drift::{self, Code};
+use lambda_trust_provision::plan::{
+    changes, plan, plan_destroy, unreachable_accounts, Op, PermissionOp, PlanError, PlanOptions,
+    RoleOp,
 };
 use serde_json::json;
 

@@ -5,13 +5,11 @@
 use std::collections::BTreeMap;
 
 use crate::support::state::*;
-use lambda_trust_iam::{
-    path::{Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy},
-    Policy,
-};
-use lambda_trust_provision::{
-    drift::{self, Severity},
-    verify::{self, invoked_arns, ClaimVerdict, FunctionPolicy, PathCode, PathSources},
+use lambda_trust_iam::path::{Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy};
+use lambda_trust_iam::Policy;
+use lambda_trust_provision::drift::{self, Severity};
+use lambda_trust_provision::verify::{
+    self, invoked_arns, ClaimVerdict, FunctionPolicy, PathCode, PathSources,
 };
 use serde_json::{json, Value};
 

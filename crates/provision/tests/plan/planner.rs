@@ -7,19 +7,18 @@ use std::collections::BTreeMap;
 use crate::support::state::*;
 use lambda_trust_config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use lambda_trust_iam::{minified_len, semantically_equal};
+use lambda_trust_model::Templates;
 use lambda_trust_model::{
     Desired, DesiredRole, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,
-    ShardError, Templates, MAX_POLICY_CHARS,
 };
-use lambda_trust_provision::{
-    drift::{self, Finding, Severity},
-    plan::{
-        changes, plan, plan_destroy, AttachmentOp, BoundaryOp, DestroyError, Op, Plan, PlanError,
-        PlanOptions, PolicyOp, RoleOp, TagOp, VersionOp,
-    },
-    prepare::{self, PrepareError},
-    verify::{self, Verification},
+use lambda_trust_model::{ShardError, MAX_POLICY_CHARS};
+use lambda_trust_provision::drift::{self, Finding, Severity};
+use lambda_trust_provision::plan::{
+    changes, plan, plan_destroy, AttachmentOp, BoundaryOp, DestroyError, Op, Plan, PlanError,
+    PlanOptions, PolicyOp, RoleOp, TagOp, VersionOp,
 };
+use lambda_trust_provision::prepare::{self, PrepareError};
+use lambda_trust_provision::verify::{self, Verification};
 use serde_json::{json, Value};
 
 const ROLE: &str = "GenesysLambdaInvoker";

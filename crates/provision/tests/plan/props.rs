@@ -15,11 +15,11 @@ use lambda_trust_config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY};
 use lambda_trust_model::{
     Desired, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,
 };
-use lambda_trust_provision::{
-    plan::{plan, plan_destroy, DestroyError, Plan, PlanError, PlanOptions},
-    prepare,
-    verify::{self, Verification},
+use lambda_trust_provision::plan::{
+    plan, plan_destroy, DestroyError, Plan, PlanError, PlanOptions,
 };
+use lambda_trust_provision::prepare;
+use lambda_trust_provision::verify::{self, Verification};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use serde_json::{json, Value};

@@ -8,15 +8,14 @@
 use lambda_trust_config::{self as config, Config};
 use lambda_trust_model::{
     Desired, DesiredRole, ManagedPolicy, Observed, ObservedFunction, ObservedPermission,
-    ObservedPolicy, ObservedRole, PolicyVersion, RenderContext, Templates,
+    ObservedPolicy, ObservedRole, PolicyVersion,
 };
-use lambda_trust_provision::{
-    plan::{
-        AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
-        MAX_POLICY_VERSIONS,
-    },
-    prepare,
+use lambda_trust_model::{RenderContext, Templates};
+use lambda_trust_provision::plan::{
+    AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
+    MAX_POLICY_VERSIONS,
 };
+use lambda_trust_provision::prepare;
 use serde_json::{json, Value};
 
 /// The role's account (the example's `[aws].account_id`).
