@@ -20,10 +20,10 @@ use crate::aws::function_policy::{read_function_policies, TargetPolicy};
 use crate::aws::Clients;
 use crate::error::Result;
 use lambda_trust_iam::arn::Arn;
-use lambda_trust_model::Observed;
-use lambda_trust_model::{policies_from_items, FromConfig};
-use lambda_trust_model::{records_functions, Recording};
-use lambda_trust_model::{PolicyRead, PolicyReads};
+use lambda_trust_model::{
+    policies_from_items, records_functions, FromConfig, Observed, PolicyRead, PolicyReads,
+    Recording,
+};
 
 /// Where the function policies are read from (`--function-policies`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

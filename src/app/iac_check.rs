@@ -21,9 +21,8 @@ use lambda_trust_audit::AuditRole;
 use lambda_trust_config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY};
 use lambda_trust_model::{
     Desired, InlinePolicy, ManagedPolicy, Observed, ObservedFunction, ObservedPolicy, ObservedRole,
-    PolicyVersion,
+    PolicyVersion, RenderContext, Templates,
 };
-use lambda_trust_model::{RenderContext, Templates};
 use lambda_trust_provision::check::{aws_findings, config_report, GenesysSide};
 use lambda_trust_provision::drift::{Code, ConfigKey, ConfigReport, Finding};
 use lambda_trust_provision::prepare::{self, PrepareError};

@@ -10,8 +10,10 @@ use std::path::Path;
 use super::events::{Event, Events};
 use super::files::write_atomically;
 use crate::error::{Error, FileError, Result};
-use lambda_trust_config::edit::{self, EnvironmentOverrides};
-use lambda_trust_config::{parse_function, Config, FunctionRef};
+use lambda_trust_config::{
+    edit::{self, EnvironmentOverrides},
+    parse_function, Config, FunctionRef,
+};
 
 /// What an importer found of one environment.
 #[derive(Debug, Clone, Default)]

@@ -4,8 +4,7 @@
 
 use crate::aws::prepare::Prepared;
 use lambda_trust_config::{ConfigFile, Loaded};
-use lambda_trust_model::Observed;
-use lambda_trust_model::Rendered;
+use lambda_trust_model::{Observed, Rendered};
 use lambda_trust_provision::isolation::{self, IsolationClaim};
 
 use super::settings::Settings;

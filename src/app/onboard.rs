@@ -13,8 +13,7 @@ use super::write::{self, Writes};
 use crate::aws::{observe, prepare, Clients};
 use crate::error::{FileError, Result};
 use lambda_trust_config::edit;
-use lambda_trust_model::CallerIdentity;
-use lambda_trust_model::RenderContext;
+use lambda_trust_model::{CallerIdentity, RenderContext};
 use lambda_trust_provision::{onboard, verify};
 
 /// The edit of the config's targets.

@@ -21,9 +21,9 @@ use crate::error::Result;
 use lambda_trust_config::Config;
 use lambda_trust_iam::arn;
 use lambda_trust_iam::path::{check_org_policy_files, org_policies_from_files, OrgPolicies};
-use lambda_trust_model::PolicyRead;
-use lambda_trust_model::{resolve_targets, RenderContext, ResolvedTarget};
-use lambda_trust_model::{CallerIdentity, Desired, Observed};
+use lambda_trust_model::{
+    resolve_targets, CallerIdentity, Desired, Observed, PolicyRead, RenderContext, ResolvedTarget,
+};
 use lambda_trust_provision::verify::{self, PathSources, Verification};
 
 /// Where the whole path's policies come from beyond AWS's own answers.

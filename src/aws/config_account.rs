@@ -13,8 +13,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 
 use super::config_aggregator::{config_item, PAGE_SIZE};
 use super::{AwsError, Clients};
-use lambda_trust_model::Recorder;
-use lambda_trust_model::{ConfigItem, FUNCTION_TYPE};
+use lambda_trust_model::{ConfigItem, Recorder, FUNCTION_TYPE};
 
 /// `BatchGetResourceConfig` calls in flight at once, per region.
 const CONCURRENCY: usize = 4;

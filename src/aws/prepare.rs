@@ -7,8 +7,9 @@ use crate::aws::client::Clients;
 use crate::aws::function_policy::{read_permissions, TargetPolicy};
 use crate::aws::observe::{self, ObserveError};
 use lambda_trust_config::{Config, Loaded};
-use lambda_trust_model::{CallerIdentity, Desired, FunctionPermission, Observed};
-use lambda_trust_model::{RenderContext, Templates};
+use lambda_trust_model::{
+    CallerIdentity, Desired, FunctionPermission, Observed, RenderContext, Templates,
+};
 use lambda_trust_provision::lint::Finding;
 use lambda_trust_provision::prepare::{self, PrepareError};
 

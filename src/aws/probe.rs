@@ -10,8 +10,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::aws::retry::{retry_until, Backoff};
-use lambda_trust_model::ResolvedTarget;
-use lambda_trust_model::{Desired, Observed};
+use lambda_trust_model::{Desired, Observed, ResolvedTarget};
 use lambda_trust_provision::verify::{Check, CheckId};
 
 /// Every call of the probe (AssumeRole, then each dry-run Invoke) is retried on any error, with

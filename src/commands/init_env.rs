@@ -12,8 +12,10 @@ use crate::app::live::config_warnings;
 use crate::cli::InitArgs;
 use crate::error::{Error, FileError, Result, Status};
 use crate::report::{EnvironmentWritten, InitResult, SCHEMA_VERSION};
-use lambda_trust_config::edit::{self, EnvironmentOverrides};
-use lambda_trust_config::init as text;
+use lambda_trust_config::{
+    edit::{self, EnvironmentOverrides},
+    init as text,
+};
 
 /// Adds `[environments.NAME]` to the config at `path` from the flags (`--external-id` needed;
 /// `--account-id`, `--profile`, `--region`, `--role-name`, `--genesys-region` when given).

@@ -24,11 +24,11 @@ use serde_json::Value;
 
 use super::client::{Client, GenesysError};
 use lambda_trust_model::{
-    compare_listed_dates, settled_by_ledger, ActionContract, ActionDef, DesiredGenesys, Flow,
-    Ledger, Listed, ListedAction, ObservedAction, ObservedCredential, ObservedGenesys,
-    ObservedIntegration, SinceLedger, CREDENTIAL_FIELD, CREDENTIAL_TYPE, INTEGRATION_TYPE,
+    compare_listed_dates, ledger_role, settled_by_ledger, ActionContract, ActionDef,
+    DesiredGenesys, Flow, KnownRole, Ledger, Listed, ListedAction, ObservedAction,
+    ObservedCredential, ObservedGenesys, ObservedIntegration, OrgIntegration, OrgRead, RoleFrom,
+    SinceLedger, CREDENTIAL_FIELD, CREDENTIAL_TYPE, INTEGRATION_TYPE,
 };
-use lambda_trust_model::{ledger_role, KnownRole, OrgIntegration, OrgRead, RoleFrom};
 
 const PAGE_SIZE: usize = 100;
 /// Reads of single actions (or their callers) in flight at once.

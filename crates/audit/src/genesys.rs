@@ -13,8 +13,7 @@ use serde::Serialize;
 
 use super::{sort_roles, AccountReport, Code, Finding, InvokableKind, RoleReport};
 use lambda_trust_config::{GENESYS_CLOUD_ACCOUNT, GENESYS_CLOUD_FEDRAMP_ACCOUNT};
-use lambda_trust_model::url_pattern;
-use lambda_trust_model::{OrgIntegration, OrgRead, RoleFrom};
+use lambda_trust_model::{url_pattern, OrgIntegration, OrgRead, RoleFrom};
 
 /// The Genesys Cloud part of an account's report (`audit --genesys`).
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -24,8 +24,9 @@ use lambda_trust_iam::path::{
     SecurityFinding, Target, WayIn,
 };
 use lambda_trust_iam::{resource_match, Policy};
-use lambda_trust_model::PROOF_BUDGET;
-use lambda_trust_model::{path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources};
+use lambda_trust_model::{
+    path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources, PROOF_BUDGET,
+};
 
 /// What the path needs beyond the account's IAM, as read (or given).
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -3,8 +3,7 @@
 //! actions, no network.
 
 use lambda_trust_audit::genesys_import::{classify, LeftOutWhy};
-use lambda_trust_model::ActionDef;
-use lambda_trust_model::ObservedAction;
+use lambda_trust_model::{ActionDef, ObservedAction};
 use serde_json::json;
 
 const F1: &str = "arn:aws:lambda:us-east-1:111122223333:function:lookup-order";

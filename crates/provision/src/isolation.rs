@@ -21,8 +21,7 @@ use lambda_trust_iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Req
 
 pub use crate::isolation_claim::{IsolationClaim, IsolationKind};
 use crate::prove::role_arn;
-use lambda_trust_model::Observed;
-use lambda_trust_model::Rendered;
+use lambda_trust_model::{Observed, Rendered};
 
 /// One environment as the proof takes it: its config and its rendered documents (or why they
 /// could not be rendered).

@@ -10,9 +10,10 @@ use crate::lint::{self, Finding, Severity};
 use lambda_trust_config::{parse_function, Config, FunctionRef, TargetConfig};
 use lambda_trust_iam::arn::{partition_of_region, Arn};
 use lambda_trust_iam::minified_len;
-use lambda_trust_model::DEFAULT_MAX_SHARDS;
-use lambda_trust_model::{Desired, FunctionQuery, Observed, ObservedRole, Query};
-use lambda_trust_model::{RenderContext, Rendered, Templates};
+use lambda_trust_model::{
+    Desired, FunctionQuery, Observed, ObservedRole, Query, RenderContext, Rendered, Templates,
+    DEFAULT_MAX_SHARDS,
+};
 use serde_json::Value;
 
 /// Why the desired state cannot be prepared: nothing is sent to AWS.

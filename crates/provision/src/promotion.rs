@@ -13,8 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::Value;
 
-use lambda_trust_model::ObservedGenesys;
-use lambda_trust_model::{Desired, Observed};
+use lambda_trust_model::{Desired, Observed, ObservedGenesys};
 
 /// One environment as read: what it wants (for the names of its overrides) and what it has.
 pub struct Environment<'a> {

@@ -22,8 +22,7 @@ use serde_json::Value;
 
 use crate::plan::{AttachmentOp, BoundaryOp, Op, PolicyOp, RoleOp, TagOp, VersionOp};
 use lambda_trust_iam::arn::Arn;
-use lambda_trust_model::Desired;
-use lambda_trust_model::DesiredRole;
+use lambda_trust_model::{Desired, DesiredRole};
 
 /// How far back `LookupEvents` can look (event history keeps 90 days).
 pub const LOOKBACK_DAYS: u32 = 90;

@@ -2,8 +2,7 @@
 //! (`aws`, `aws-cn`, `aws-us-gov`, `aws-eusc`); only the Genesys Cloud principal stays in `aws`.
 
 use lambda_trust_config as config;
-use lambda_trust_model::{Observed, ObservedRole};
-use lambda_trust_model::{RenderContext, Templates};
+use lambda_trust_model::{Observed, ObservedRole, RenderContext, Templates};
 use lambda_trust_provision::prepare::{self, query};
 use lambda_trust_provision::verify;
 

@@ -10,8 +10,11 @@ use std::fmt;
 
 use serde::Serialize;
 
-use lambda_trust_config::genesys::{action_rules, ActionConfig, NO_TIMEOUT};
-use lambda_trust_config::{check_qualifier, parse_function, FunctionRef};
+use lambda_trust_config::{
+    check_qualifier,
+    genesys::{action_rules, ActionConfig, NO_TIMEOUT},
+    parse_function, FunctionRef,
+};
 use lambda_trust_model::ObservedAction;
 
 /// Why an action is left out of the imported config (it stays in Genesys Cloud, untouched).

@@ -17,8 +17,7 @@ use lambda_trust_config::{
     GENESYS_CLOUD_FEDRAMP_ACCOUNT, MANAGED_BY_KEY,
 };
 use lambda_trust_iam::arn::Arn;
-use lambda_trust_model::shard_index;
-use lambda_trust_model::{Observed, DEFAULT_DESCRIPTION, DEFAULT_MAX_SESSION};
+use lambda_trust_model::{shard_index, Observed, DEFAULT_DESCRIPTION, DEFAULT_MAX_SESSION};
 
 pub use text::role_config;
 pub(crate) use text::role_sections;

@@ -12,11 +12,13 @@ use super::action::{
     ResponseConfig,
 };
 use crate::state::Desired;
-use lambda_trust_config::genesys::{
-    action_name, open_schema, DEFAULT_REQUEST_TEMPLATE, DEFAULT_REQUEST_TYPE,
-    DEFAULT_SUCCESS_TEMPLATE,
+use lambda_trust_config::{
+    genesys::{
+        action_name, open_schema, DEFAULT_REQUEST_TEMPLATE, DEFAULT_REQUEST_TYPE,
+        DEFAULT_SUCCESS_TEMPLATE,
+    },
+    Loaded,
 };
-use lambda_trust_config::Loaded;
 use lambda_trust_iam::arn::Arn;
 
 /// The integration type lambda-trust manages and the credential type it binds.

@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use lambda_trust_model::ActionDef;
-use lambda_trust_model::{Desired, Observed};
-use lambda_trust_model::{DesiredGenesys, ObservedGenesys, CREDENTIAL_TYPE};
+use lambda_trust_model::{
+    ActionDef, Desired, DesiredGenesys, Observed, ObservedGenesys, CREDENTIAL_TYPE,
+};
 
 pub mod cloudformation;
 mod genesys_tf;

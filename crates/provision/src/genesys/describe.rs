@@ -7,8 +7,7 @@ use serde_json::Value;
 
 use super::plan::{as_observed, ConfigWrite, DeleteWhy, GenesysOp, UpdateVia};
 use crate::describe::{Action, ChangeView};
-use lambda_trust_model::Flow;
-use lambda_trust_model::{DesiredAction, ObservedAction};
+use lambda_trust_model::{DesiredAction, Flow, ObservedAction};
 
 /// The action as a document (templates, contract, timeout), for diffs.
 pub(crate) fn action_doc(a: &ObservedAction) -> Value {

@@ -9,8 +9,7 @@ use super::describe::{action_doc, describe_genesys, flows_text};
 use super::plan::{as_observed, ConfigReason, DeleteWhy, GenesysOp, GenesysPlan};
 use crate::drift::{check_finding, json_diff, one_per_resource_and_code, Code, Finding};
 use crate::verify::{Check, CheckId};
-use lambda_trust_model::ObservedFunction;
-use lambda_trust_model::*;
+use lambda_trust_model::{ObservedFunction, *};
 
 /// A finding and the Genesys Cloud entity it is about (`Action`, `Integration`,
 /// `Credential` and its ID), so the audit trail can say who changed it.

@@ -13,8 +13,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use lambda_trust_config::Config;
-use lambda_trust_config::{show, Loaded, GENESYS_CLOUD_ACCOUNT};
+use lambda_trust_config::{show, Config, Loaded, GENESYS_CLOUD_ACCOUNT};
 use lambda_trust_iam::wildcard_match;
 use lambda_trust_model::Rendered;
 

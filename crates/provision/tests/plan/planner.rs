@@ -7,11 +7,10 @@ use std::collections::BTreeMap;
 use crate::support::state::*;
 use lambda_trust_config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use lambda_trust_iam::{minified_len, semantically_equal};
-use lambda_trust_model::Templates;
 use lambda_trust_model::{
     Desired, DesiredRole, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,
+    ShardError, Templates, MAX_POLICY_CHARS,
 };
-use lambda_trust_model::{ShardError, MAX_POLICY_CHARS};
 use lambda_trust_provision::drift::{self, Finding, Severity};
 use lambda_trust_provision::plan::{
     changes, plan, plan_destroy, AttachmentOp, BoundaryOp, DestroyError, Op, Plan, PlanError,

@@ -8,9 +8,8 @@
 use lambda_trust_config::{self as config, Config};
 use lambda_trust_model::{
     Desired, DesiredRole, ManagedPolicy, Observed, ObservedFunction, ObservedPermission,
-    ObservedPolicy, ObservedRole, PolicyVersion,
+    ObservedPolicy, ObservedRole, PolicyVersion, RenderContext, Templates,
 };
-use lambda_trust_model::{RenderContext, Templates};
 use lambda_trust_provision::plan::{
     AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
     MAX_POLICY_VERSIONS,
