@@ -4,9 +4,7 @@
 //! returns them.
 
 use crate::retry::Waiting;
-use lambda_trust_provision::change_set::Side;
-use lambda_trust_provision::describe::ChangeView;
-use lambda_trust_provision::lint::Finding;
+use lambda_trust_provision::{ChangeView, LintFinding, Side};
 use std::time::Duration;
 
 /// One thing a workflow says while it runs. Results are not events: a workflow returns them.
@@ -60,7 +58,7 @@ pub enum Event {
 
 impl Event {
     /// Lint-style warnings (config notices, weakened properties) as events.
-    pub(crate) fn warnings(findings: &[Finding]) -> impl Iterator<Item = Event> + '_ {
+    pub(crate) fn warnings(findings: &[LintFinding]) -> impl Iterator<Item = Event> + '_ {
         findings.iter().map(|w| Event::Warning {
             message: w.message.clone(),
             hint: w.hint.clone(),

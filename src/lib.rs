@@ -39,15 +39,15 @@ pub mod retry;
 
 // The provisioner's and the auditor's errors, as the binary carries them.
 crate::layer_errors!(
-    Core: lambda_trust_provision::prepare::PrepareError,
-    lambda_trust_provision::plan::PlanError,
-    lambda_trust_provision::plan::DestroyError,
-    lambda_trust_provision::simulate::SimulateError,
-    lambda_trust_provision::onboard::OnboardError,
+    Core: lambda_trust_provision::PrepareError,
+    lambda_trust_provision::PlanError,
+    lambda_trust_provision::DestroyError,
+    lambda_trust_provision::SimulateError,
+    lambda_trust_provision::OnboardError,
     lambda_trust_model::ShardError,
     lambda_trust_model::RenderError,
     lambda_trust_audit::role_import::RoleImportError,
     lambda_trust_audit::InputError,
     lambda_trust_audit::iac::IacError
 );
-crate::layer_errors!(Genesys: lambda_trust_provision::genesys::plan::GenesysPlanError);
+crate::layer_errors!(Genesys: lambda_trust_provision::GenesysPlanError);

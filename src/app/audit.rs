@@ -29,7 +29,8 @@ use lambda_trust_audit::{
 };
 use lambda_trust_iam::arn;
 use lambda_trust_iam::path::{OrgPolicies, RoleAccount};
-use lambda_trust_provision::verify::{FunctionPolicy, PathSources};
+use lambda_trust_model::FunctionPolicy;
+use lambda_trust_model::PathSources;
 
 /// What to audit, resolved once from the flags.
 #[derive(Debug, Clone)]

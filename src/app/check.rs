@@ -13,16 +13,13 @@ use crate::aws::pace::Pacer;
 use crate::aws::prepare as aws_prepare;
 use crate::aws::trail as aws_trail;
 use crate::error::{Error, Result};
+use lambda_trust_model::PathSources;
 use lambda_trust_model::{DesiredGenesys, Observed, ObservedGenesys, RenderContext};
-use lambda_trust_provision::change_set::Side;
-use lambda_trust_provision::check as core_check;
-use lambda_trust_provision::drift;
-use lambda_trust_provision::genesys::{
-    genesys_checks, genesys_findings, timeout_check, GenesysPlan,
+use lambda_trust_provision::{
+    genesys_checks, genesys_findings, isolation_findings, judge_aws, timeout_check, AwsRead, Check,
+    ConfigReport, Finding, GenesysCheck, GenesysPlan, GenesysSide, Lookup, Side, Subject,
+    Verification,
 };
-use lambda_trust_provision::isolation;
-use lambda_trust_provision::trail::Lookup;
-use lambda_trust_provision::verify::{self, PathSources};
 
 /// What `check` asks of every config beside the config itself.
 #[derive(Clone, Copy)]
@@ -40,11 +37,11 @@ async fn check_one(
     path: &lambda_trust_config::ConfigFile,
     pacer: &Pacer,
     ask: Ask<'_>,
-) -> drift::ConfigReport {
+) -> ConfigReport {
     let name = path.path.display().to_string();
     let mut report = match read(settings, events, path, pacer, ask).await {
         Ok(reading) => judge(&name, reading, ask.only),
-        Err(e) => drift::ConfigReport::error(&name, e.human()),
+        Err(e) => ConfigReport::error(&name, e.human()),
     };
     report.environment = path.env.clone();
     report
@@ -53,7 +50,7 @@ async fn check_one(
 /// Everything one config's check reads, gathered before anything is judged.
 pub(crate) struct Reading {
     pub prepared: aws_prepare::Prepared,
-    /// The region the role's functions default to ([`verify::Subject::of`]).
+    /// The region the role's functions default to ([`Subject::of`]).
     pub region: String,
     /// The AWS side beyond the role's state; `None` with `--only genesys`.
     pub aws: Option<AwsReading>,
@@ -65,7 +62,7 @@ pub(crate) struct Reading {
 /// path's policies, and the other environments' claims.
 #[derive(Clone)]
 pub(crate) struct AwsReading {
-    pub drift: Vec<drift::Finding>,
+    pub drift: Vec<Finding>,
     pub lookups: BTreeMap<String, Lookup>,
     pub sources: PathSources,
     /// The other environments, read for the isolation claims judged with the rest.
@@ -203,7 +200,7 @@ async fn read_aws(
 }
 
 /// One config's report from what [`read`] gathered; no call.
-pub(crate) fn judge(name: &str, reading: Reading, only: Option<Side>) -> drift::ConfigReport {
+pub(crate) fn judge(name: &str, reading: Reading, only: Option<Side>) -> ConfigReport {
     let Reading {
         prepared,
         region,
@@ -222,10 +219,10 @@ pub(crate) fn judge(name: &str, reading: Reading, only: Option<Side>) -> drift::
             if org.is_some() {
                 read.sources.genesys_org = org;
             }
-            core_check::judge_aws(
+            judge_aws(
                 desired,
                 observed,
-                core_check::AwsRead {
+                AwsRead {
                     drift: read.drift,
                     lookups: &read.lookups,
                     sources: &read.sources,
@@ -233,7 +230,7 @@ pub(crate) fn judge(name: &str, reading: Reading, only: Option<Side>) -> drift::
                 },
             )
         }
-        None => (Vec::new(), verify::Verification::new(Vec::new())),
+        None => (Vec::new(), Verification::new(Vec::new())),
     };
     let checks = match &genesys {
         Ok(Some(g)) => genesys_side_checks(g, observed),
@@ -242,7 +239,7 @@ pub(crate) fn judge(name: &str, reading: Reading, only: Option<Side>) -> drift::
     let side = genesys_side(&genesys, &checks);
     let config = &prepared.loaded.config;
     let text = &prepared.loaded.text;
-    let mut report = core_check::config_report(name, text, aws, &verification, side);
+    let mut report = lambda_trust_provision::config_report(name, text, aws, &verification, side);
     // What holds only on an assumption is said, never reported as checked.
     let assumed = (verification.path.iter().flat_map(|p| &p.targets))
         .find_map(|t| t.genesys_gets_through.assumes.clone());
@@ -253,7 +250,7 @@ pub(crate) fn judge(name: &str, reading: Reading, only: Option<Side>) -> drift::
     (report.notes).extend(reads.map(|n| format!("function policies in {n}")));
     hand_over(&mut report, config.managed_by);
     report.not_checked = not_checked(only, config);
-    report.subject = Some(verify::Subject::of(desired, region));
+    report.subject = Some(Subject::of(desired, region));
     report
 }
 
@@ -261,23 +258,23 @@ pub(crate) fn judge(name: &str, reading: Reading, only: Option<Side>) -> drift::
 /// `checks`), or the error that stopped it.
 fn genesys_side<'a>(
     genesys: &'a Result<Option<GenesysChecked>>,
-    checks: &'a [verify::Check],
-) -> core_check::GenesysSide<'a> {
+    checks: &'a [Check],
+) -> GenesysSide<'a> {
     match genesys {
-        Ok(None) => core_check::GenesysSide::NotChecked,
-        Ok(Some(g)) => core_check::GenesysSide::Checked(core_check::GenesysCheck {
+        Ok(None) => GenesysSide::NotChecked,
+        Ok(Some(g)) => GenesysSide::Checked(GenesysCheck {
             findings: g.findings.clone(),
             checks,
             plan: &g.plan,
             lookup_error: g.lookup_error.clone(),
         }),
-        Err(e) => core_check::GenesysSide::Failed(e.human()),
+        Err(e) => GenesysSide::Failed(e.human()),
     }
 }
 
 /// `verify`'s Genesys Cloud checks of the side as read, the timeouts against the functions as
 /// read, then the action tests' verdicts; no call.
-fn genesys_side_checks(g: &GenesysChecked, observed: &Observed) -> Vec<verify::Check> {
+fn genesys_side_checks(g: &GenesysChecked, observed: &Observed) -> Vec<Check> {
     let role = observed.role.as_ref().map(|r| r.arn.as_str());
     let mut checks = genesys_checks(&g.desired, &g.observed, role);
     checks.extend(timeout_check(&g.desired, &observed.functions));
@@ -287,9 +284,9 @@ fn genesys_side_checks(g: &GenesysChecked, observed: &Observed) -> Vec<verify::C
 
 /// With `managed_by`: the findings on the sides that tool manages are fixed in its code, and
 /// the report says what was not compared.
-fn hand_over(report: &mut drift::ConfigReport, tool: Option<lambda_trust_config::ManagedBy>) {
+fn hand_over(report: &mut ConfigReport, tool: Option<lambda_trust_config::ManagedBy>) {
     let Some(tool) = tool else { return };
-    lambda_trust_provision::handover::hand_over_findings(&mut report.findings, tool);
+    lambda_trust_provision::hand_over_findings(&mut report.findings, tool);
     report.notes.push(format!(
         "handed over to {} (managed_by): lambda-trust's ownership tags, tags the config does not declare and statement IDs are not compared, and lambda-trust writes none of what {} manages",
         tool.name(),
@@ -307,14 +304,14 @@ fn not_checked(only: Option<Side>, config: &lambda_trust_config::Config) -> Vec<
     }
 }
 
-/// The Genesys side of one config's check, owned (`core_check::GenesysCheck` borrows it).
+/// The Genesys side of one config's check, owned (`GenesysCheck` borrows it).
 pub(crate) struct GenesysChecked {
-    findings: Vec<drift::Finding>,
+    findings: Vec<Finding>,
     /// The side as read, for `verify`'s checks (judged with the rest, no call).
     desired: Box<DesiredGenesys>,
     observed: Box<ObservedGenesys>,
     /// The action tests' verdicts (`--test-actions`: each test a call).
-    test_runs: Vec<verify::Check>,
+    test_runs: Vec<Check>,
     plan: GenesysPlan,
     lookup_error: Option<String>,
     /// The signed-in organization's ID.
@@ -440,12 +437,12 @@ pub(crate) async fn genesys_again(
 fn other_environments(
     environments: Option<&super::isolation::Environments>,
     observed: &lambda_trust_model::Observed,
-) -> Vec<drift::Finding> {
+) -> Vec<Finding> {
     let (Some(environments), Some(role)) = (environments, &observed.role) else {
         return Vec::new();
     };
     let claims = super::isolation::judge(environments, observed);
-    isolation::findings(&role.name, &claims)
+    isolation_findings(&role.name, &claims)
 }
 
 /// Checks each config at `paths` against AWS (and Genesys Cloud), concurrently; `only`: one
@@ -457,7 +454,7 @@ pub(crate) async fn check(
     only: Option<Side>,
     path: super::path::PathAsk<'_>,
     test_actions: bool,
-) -> drift::CheckReport {
+) -> lambda_trust_provision::CheckReport {
     // One CloudTrail pace for the run: configs checked concurrently may share an account.
     let pacer = aws_trail::pacer();
     let what = format!("checking {} config(s) against AWS", paths.len());
@@ -472,7 +469,7 @@ pub(crate) async fn check(
     let reports = events
         .reading(what, futures::future::join_all(checks))
         .await;
-    drift::CheckReport::new(reports)
+    lambda_trust_provision::CheckReport::new(reports)
 }
 
 /// `check --template/--plan`'s options: the infrastructure-as-code and `--account-id`.
@@ -488,7 +485,7 @@ pub fn check_iac(
     settings: &Settings,
     paths: &[lambda_trust_config::ConfigFile],
     options: &IacCheck,
-) -> Result<drift::CheckReport> {
+) -> Result<lambda_trust_provision::CheckReport> {
     let path = match paths {
         [one] => one.clone(),
         _ => {
@@ -523,5 +520,5 @@ pub fn check_iac(
     let desired = super::iac_check::desired(config, &ctx, &templates, allow_weaker)?;
     let (model, file) = read_model(&options.source, Some(account), Some(region))?;
     let report = super::iac_check::check_model(&model, &desired, &file);
-    Ok(drift::CheckReport::new(vec![report]))
+    Ok(lambda_trust_provision::CheckReport::new(vec![report]))
 }

@@ -1,5 +1,5 @@
 //! `diff`: two environments of one config read live, then compared with their overrides taken
-//! out (`lambda_trust_provision::promotion`). Nothing is written.
+//! out (`crates/provision/src/promotion.rs`). Nothing is written.
 
 use super::events::Events;
 use super::live::prepare_live;
@@ -9,7 +9,7 @@ use crate::aws::Clients;
 use crate::error::{Error, Result};
 use crate::genesys::Session;
 use lambda_trust_config::ConfigFile;
-use lambda_trust_provision::promotion::{self, Difference};
+use lambda_trust_provision::{Difference, PromotionEnvironment};
 
 /// The two environments compared, and every difference.
 pub(crate) struct Compared {
@@ -38,7 +38,7 @@ pub(crate) async fn diff(
         environment(&names[0], &pa, &ga),
         environment(&names[1], &pb, &gb),
     );
-    let differences = promotion::differences(&ea, &eb);
+    let differences = lambda_trust_provision::differences(&ea, &eb);
     Ok(Compared {
         environments: names.clone(),
         differences,
@@ -49,8 +49,8 @@ fn environment<'a>(
     name: &'a str,
     prepared: &'a Prepared,
     genesys: &'a Option<Session>,
-) -> promotion::Environment<'a> {
-    promotion::Environment {
+) -> PromotionEnvironment<'a> {
+    PromotionEnvironment {
         name,
         desired: &prepared.desired,
         observed: &prepared.observed,

@@ -1,6 +1,6 @@
 //! `export`'s workflow: what lambda-trust manages, read live (both sides, with their IDs) or
 //! taken from the config alone (`--from-config`, no call), written as Terraform or
-//! CloudFormation files into a directory (`lambda_trust_provision::export`).
+//! CloudFormation files into a directory (`crates/provision/src/export/mod.rs`).
 
 use std::path::PathBuf;
 
@@ -10,7 +10,10 @@ use super::live::{load, prepare_live};
 use super::settings::Settings;
 use crate::error::{Error, FileError, Result};
 use lambda_trust_model::RenderContext;
-use lambda_trust_provision::export::{self, cloudformation, terraform, Export, Origin};
+use lambda_trust_provision::{
+    aws_from_live, cloudformation_files, export_counts, export_from_config, genesys_export,
+    terraform_files, Export, ExportFile, Origin,
+};
 
 /// Which code to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,19 +54,19 @@ pub(crate) async fn export(
         false => from_live(settings, events, &options).await?,
     };
     let files = match options.target {
-        Target::Terraform => terraform::files(&model),
+        Target::Terraform => terraform_files(&model),
         Target::CloudFormation => {
             if model.genesys.is_some() {
                 not_exported.push("the Genesys Cloud integration, credential and data actions: CloudFormation has no resource type for them (export terraform writes them for the genesyscloud provider)".to_string());
             }
-            cloudformation::files(&model)
+            cloudformation_files(&model)
         }
     };
     let written = write(&options, &files)?;
     for n in &not_exported {
         events.event(Event::Note(format!("not exported: {n}")));
     }
-    let (objects, imports) = export::counts(&files);
+    let (objects, imports) = export_counts(&files);
     Ok(Exported {
         files: written,
         objects,
@@ -98,7 +101,7 @@ fn from_config(settings: &Settings, events: &dyn Events, options: &Options) -> R
     let templates = settings.templates.load()?;
     let allow_weaker = settings.templates.allow_weaker;
     let origin = origin(options, false);
-    Ok(export::from_config(
+    Ok(export_from_config(
         origin,
         &loaded,
         &ctx,
@@ -116,7 +119,7 @@ async fn from_live(
     let (clients, prepared) = prepare_live(settings, events, &options.config).await?;
     let region = clients.region();
     let origin = origin(options, true);
-    let mut model = export::aws_from_live(origin, &prepared.desired, &prepared.observed, &region)
+    let mut model = aws_from_live(origin, &prepared.desired, &prepared.observed, &region)
         .map_err(|e| {
             Error::usage(
                 format!("{e}"),
@@ -137,7 +140,7 @@ async fn from_live(
                     .and_then(|g| g.region.clone())
             })
             .unwrap_or_default();
-        let (g, foreign) = export::genesys_from(&session.desired, Some(&session.observed), &region);
+        let (g, foreign) = genesys_export(&session.desired, Some(&session.observed), &region);
         others.extend(foreign.into_iter().map(|name| {
             format!("the data action {name:?}: it is in the integration but not lambda-trust's")
         }));
@@ -147,7 +150,7 @@ async fn from_live(
 }
 
 /// Each file into `--out`, refusing to replace one unless `--force` (nothing written then).
-fn write(options: &Options, files: &[terraform::File]) -> Result<Vec<PathBuf>> {
+fn write(options: &Options, files: &[ExportFile]) -> Result<Vec<PathBuf>> {
     let paths: Vec<PathBuf> = files.iter().map(|f| options.out.join(&f.name)).collect();
     if !options.force {
         if let Some(there) = paths.iter().find(|p| p.exists()) {

@@ -16,12 +16,10 @@ use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient, Retri
 use crate::genesys::regions::{Endpoints, RegionError};
 use crate::genesys::{apply as genesys_apply, observe, Session};
 use lambda_trust_model::DesiredGenesys;
-use lambda_trust_provision::change_set::Side;
-use lambda_trust_provision::genesys::{describe_genesys, test_verdict, GenesysPlan};
-use lambda_trust_provision::verify::{Check, CheckId};
+use lambda_trust_provision::{describe_genesys, test_verdict, Check, CheckId, GenesysPlan, Side};
 
 /// `--test-actions`: one check per desired action, its test run through Genesys Cloud judged by
-/// `lambda_trust_provision::genesys::test_verdict` (the answer against the output contract, `expect`, error
+/// `lambda_trust_provision::test_verdict` (the answer against the output contract, `expect`, error
 /// payloads, the timing beside the timeout). One run at a time: each invokes a function.
 pub(crate) async fn test_runs(side: &Session) -> Result<Vec<Check>> {
     let mut checks = Vec::new();

@@ -4,9 +4,9 @@
 //! Part of the application floor, pure: it runs the provisioner's `check` over the auditor's
 //! IaC model, so neither crate stands on the other. The IaC's model ([`IacModel`]) is turned into what a live read
 //! would have observed of the configured role ([`Observed`]), and `check`'s own comparison runs
-//! on it: `lambda_trust_provision::check::aws_findings` (the plan as if adopting: trust, invoke policy shards,
-//! attachments, inline policies, path, boundary, tags) and `lambda_trust_provision::verify::verification` (the
-//! checks and the prover's properties), reported by `lambda_trust_provision::check::config_report` like a live
+//! on it: `lambda_trust_provision::aws_findings` (the plan as if adopting: trust, invoke policy shards,
+//! attachments, inline policies, path, boundary, tags) and `lambda_trust_provision::verification` (the
+//! checks and the prover's properties), reported by `lambda_trust_provision::config_report` like a live
 //! check. Ownership tags are not compared: a role kept in IaC belongs to the IaC tool, so the
 //! observed role and policies are given lambda-trust's own tags. The role's description and
 //! maximum session duration come from the model's `settings` (a reader that gives none: taken
@@ -23,10 +23,10 @@ use lambda_trust_model::{
     Desired, InlinePolicy, ManagedPolicy, Observed, ObservedFunction, ObservedPolicy, ObservedRole,
     PolicyVersion, RenderContext, Templates,
 };
-use lambda_trust_provision::check::{aws_findings, config_report, GenesysSide};
-use lambda_trust_provision::drift::{Code, ConfigKey, ConfigReport, Finding};
-use lambda_trust_provision::prepare::{self, PrepareError};
-use lambda_trust_provision::verify::verification;
+use lambda_trust_provision::{
+    aws_findings, config_report, desired_state, verification, Code, ConfigKey, ConfigReport,
+    Finding, GenesysSide, PrepareError,
+};
 
 /// What is taken as configured: no AWS call is made, and ownership belongs to the IaC tool.
 const NOT_COMPARED: &str = "not compared: whether each target function exists (no AWS \
@@ -113,7 +113,7 @@ pub(crate) fn desired(
 ) -> Result<Desired, PrepareError> {
     let account = ctx.account_id.clone().unwrap_or_default();
     let nothing = Observed::nothing(&account);
-    let mut desired = prepare::desired(config, ctx, templates, &nothing, allow_weaker)?.0;
+    let mut desired = desired_state(config, ctx, templates, &nothing, allow_weaker)?.0;
     // The function policy statements of cross-account targets are written in those accounts,
     // not by the role's template or plan: this check leaves them out.
     desired.permissions.clear();

@@ -5,7 +5,7 @@ use super::live::prepare_live;
 use super::settings::Settings;
 use crate::error::{Error, Result};
 use lambda_trust_config::ConfigFile;
-use lambda_trust_provision::genesys::ids::{org_ids, OrgIds};
+use lambda_trust_provision::{org_ids, OrgIds};
 
 /// Reads the config's side of its org: the integration, credential and actions it names.
 pub(crate) async fn ids(

@@ -5,7 +5,9 @@
 use crate::aws::prepare::Prepared;
 use lambda_trust_config::{ConfigFile, Loaded};
 use lambda_trust_model::{Observed, Rendered};
-use lambda_trust_provision::isolation::{self, IsolationClaim};
+use lambda_trust_provision::{
+    isolation_not_read, live_isolation, IsolationClaim, IsolationEnvironment,
+};
 
 use super::settings::Settings;
 
@@ -40,7 +42,7 @@ pub(crate) fn read_environments(
         // Without the file the other environments are not known: every claim towards them is
         // unknown, said, never an empty (and so vacuously kept) list.
         Err(why) => {
-            out.not_read = isolation::not_read(&env, "the other environments", &why);
+            out.not_read = isolation_not_read(&env, "the other environments", &why);
             return Some(out);
         }
     };
@@ -54,7 +56,7 @@ pub(crate) fn read_environments(
                 let rendered = super::prove::render_for(settings, &l, in_account);
                 out.read.push((name, l, rendered));
             }
-            Err(e) => (out.not_read).extend(isolation::not_read(&env, &name, &e.to_string())),
+            Err(e) => (out.not_read).extend(isolation_not_read(&env, &name, &e.to_string())),
         }
     }
     Some(out)
@@ -63,15 +65,15 @@ pub(crate) fn read_environments(
 /// The claims of the environment read towards every other one, on its live role: no call.
 pub(crate) fn judge(environments: &Environments, observed: &Observed) -> Vec<IsolationClaim> {
     let mut claims = environments.not_read.clone();
-    let envs: Vec<isolation::Environment<'_>> = (environments.read.iter())
-        .map(|(name, l, r)| isolation::Environment {
+    let envs: Vec<IsolationEnvironment<'_>> = (environments.read.iter())
+        .map(|(name, l, r)| IsolationEnvironment {
             name,
             config: &l.config,
             rendered: r.as_ref().map_err(Clone::clone),
         })
         .collect();
     if let Some(a) = envs.iter().find(|e| e.name == environments.env) {
-        claims.extend(isolation::live_isolation(a, observed, &envs));
+        claims.extend(live_isolation(a, observed, &envs));
     }
     claims
 }
@@ -109,7 +111,7 @@ mod tests {
         assert!(why.contains("lambda-trust.toml"), "{why}");
         std::fs::write(&path, "[environments.dev]\n[environments.prod]\n").unwrap();
         assert_eq!(environment_names(&file).unwrap(), ["dev", "prod"]);
-        let claims = isolation::not_read("dev", "the other environments", &why);
+        let claims = isolation_not_read("dev", "the other environments", &why);
         assert!(claims
             .iter()
             .all(|c| c.verdict == lambda_trust_iam::Verdict::Unknown));

@@ -16,13 +16,11 @@ use crate::aws::trail as aws_trail;
 use crate::aws::Clients;
 use crate::error::{Result, Status};
 use crate::genesys::Session;
-use lambda_trust_provision::change_set::{ChangeSet, Side};
-use lambda_trust_provision::genesys::GenesysPlan;
-use lambda_trust_provision::handover;
-use lambda_trust_provision::lint::{self as lint_core, Finding};
-use lambda_trust_provision::plan::{self, PlanOptions};
-use lambda_trust_provision::trail::{self, Trail};
-use lambda_trust_provision::{check as core_check, drift};
+use lambda_trust_provision::{
+    attribute_findings, check_deployment, cross_account_hint, handover_step, held_permissions,
+    plan_destroy, plan_retire_predecessors, tool_manages, ChangeSet, GenesysPlan, HeldPermission,
+    LintCode, LintFinding, LintSeverity, Lookup, Plan, PlanOptions, Side, Trail,
+};
 
 /// The config (in its environment), loaded, its warnings said.
 pub fn load(
@@ -35,13 +33,13 @@ pub fn load(
 }
 
 /// A loaded config's warnings, as lint findings.
-pub(crate) fn config_warnings(loaded: &lambda_trust_config::Loaded) -> Vec<Finding> {
+pub(crate) fn config_warnings(loaded: &lambda_trust_config::Loaded) -> Vec<LintFinding> {
     loaded
         .warnings
         .iter()
-        .map(|w| Finding {
-            severity: lint_core::Severity::Warning,
-            code: lint_core::LintCode::Config(w.code),
+        .map(|w| LintFinding {
+            severity: LintSeverity::Warning,
+            code: LintCode::Config(w.code),
             message: w.message.clone(),
             hint: w.hint.clone(),
         })
@@ -122,7 +120,7 @@ pub(crate) async fn read_prepared(
     events.all(Event::warnings(&unreachable_accounts(&prepared.desired)));
     if !prepared.unproven_predecessors.is_empty() {
         let (message, hint) =
-            lambda_trust_provision::prepare::unproven_note(&prepared.unproven_predecessors);
+            lambda_trust_provision::unproven_note(&prepared.unproven_predecessors);
         events.event(Event::Warning {
             message,
             hint: Some(hint),
@@ -133,25 +131,25 @@ pub(crate) async fn read_prepared(
 
 /// A warning per account whose cross-account targets need a statement lambda-trust cannot
 /// write, having no `[aws.accounts]` entry for it.
-fn unreachable_accounts(desired: &lambda_trust_model::Desired) -> Vec<Finding> {
-    plan::unreachable_accounts(desired)
+fn unreachable_accounts(desired: &lambda_trust_model::Desired) -> Vec<LintFinding> {
+    lambda_trust_provision::unreachable_accounts(desired)
         .into_iter()
-        .map(|(account, resources)| Finding {
-            severity: lint_core::Severity::Warning,
-            code: lint_core::LintCode::CrossAccountTarget,
+        .map(|(account, resources)| LintFinding {
+            severity: LintSeverity::Warning,
+            code: LintCode::CrossAccountTarget,
             message: format!(
                 "{} target(s) in account {account} need a function policy statement letting the role invoke them, and lambda-trust cannot read or write it there: {}",
                 resources.len(),
                 resources.join(", ")
             ),
-            hint: Some(lint_core::cross_account_hint(&account)),
+            hint: Some(cross_account_hint(&account)),
         })
         .collect()
 }
 
 /// lambda-trust's statement that a function policy written whole keeps it from writing, with
 /// the step that does it instead.
-fn held_warning(h: &plan::HeldPermission) -> Event {
+fn held_warning(h: &HeldPermission) -> Event {
     let what = if h.adds { "added" } else { "removed" };
     Event::Warning {
         message: format!(
@@ -259,7 +257,7 @@ pub(crate) async fn plan_both(
         Goal::Destroy => destroy_plan(events, &prepared, genesys.as_mut(), force).await?,
     };
     let retiring = matches!(goal, Goal::Destroy);
-    let held = plan::held_permissions(&prepared.desired, &prepared.observed, retiring);
+    let held = held_permissions(&prepared.desired, &prepared.observed, retiring);
     events.all(held.iter().map(held_warning));
     let mut set = set;
     hand_over(&mut set, prepared.loaded.config.managed_by, events);
@@ -280,7 +278,7 @@ fn hand_over(
 ) {
     let Some(tool) = tool else { return };
     for side in [Side::Aws, Side::Genesys] {
-        if !handover::manages(tool, side) {
+        if !tool_manages(tool, side) {
             continue;
         }
         set.hand_over(side, tool.name());
@@ -299,7 +297,7 @@ fn hand_over(
                 tool.key(),
                 changes.join("; ")
             ),
-            hint: Some(handover::step(tool, side)),
+            hint: Some(handover_step(tool, side)),
         });
     }
 }
@@ -311,8 +309,9 @@ async fn plan_sides(
     genesys: Option<&mut Session>,
     adopt: bool,
     force: bool,
-) -> Result<(plan::Plan, Option<GenesysPlan>)> {
-    let aws = plan::plan(&prepared.desired, &prepared.observed, PlanOptions { adopt })?;
+) -> Result<(Plan, Option<GenesysPlan>)> {
+    let aws =
+        lambda_trust_provision::plan(&prepared.desired, &prepared.observed, PlanOptions { adopt })?;
     let genesys_plan = match genesys {
         Some(side) => Some(side.plan(adopt, force).await?),
         None => None,
@@ -329,7 +328,7 @@ fn retire_predecessors(
     prepared: &Prepared,
     only: Option<Side>,
     session: Option<&Session>,
-) -> Result<plan::Plan> {
+) -> Result<Plan> {
     claimed_by_this_integration(prepared, session)?;
     let genesys = prepared.loaded.config.genesys.is_some();
     if only == Some(Side::Aws) && genesys && !prepared.predecessors.is_empty() {
@@ -345,7 +344,7 @@ fn retire_predecessors(
         ));
     }
     let policy_name = prepared.loaded.config.policy_name();
-    let (retire, _) = plan::plan_retire_predecessors(&prepared.predecessors, &policy_name)?;
+    let (retire, _) = plan_retire_predecessors(&prepared.predecessors, &policy_name)?;
     Ok(retire)
 }
 
@@ -407,10 +406,10 @@ async fn destroy_plan(
     force: bool,
 ) -> Result<ChangeSet> {
     if let Some(role) = &prepared.observed.role {
-        plan::check_deployment(role, prepared.loaded.config.deployment.as_deref())?;
+        check_deployment(role, prepared.loaded.config.deployment.as_deref())?;
     }
-    let (aws, mut notes) = plan::plan_destroy(&prepared.observed)?;
-    for (account, resources) in plan::unreachable_accounts(&prepared.desired) {
+    let (aws, mut notes) = plan_destroy(&prepared.observed)?;
+    for (account, resources) in lambda_trust_provision::unreachable_accounts(&prepared.desired) {
         notes.push(format!(
             "lambda-trust's function policy statements in account {account} are not removed (no [aws.accounts] entry to act there): {}",
             resources.join(", ")
@@ -434,20 +433,20 @@ pub(crate) async fn aws_drift(
     clients: &Clients,
     prepared: &Prepared,
     pacer: &Pacer,
-) -> Result<Vec<drift::Finding>> {
+) -> Result<Vec<lambda_trust_provision::Finding>> {
     let mut findings = drift_of(prepared)?;
     let lookups = drift_lookups(clients, prepared, &findings, pacer).await;
     for f in &mut findings {
-        trail::attribute(&mut f.trail, &lookups);
+        attribute_findings(&mut f.trail, &lookups);
     }
     Ok(findings)
 }
 
 /// The AWS drift of a prepared config, before CloudTrail is asked who made it.
-pub(crate) fn drift_of(prepared: &Prepared) -> Result<Vec<drift::Finding>> {
+pub(crate) fn drift_of(prepared: &Prepared) -> Result<Vec<lambda_trust_provision::Finding>> {
     let (desired, observed) = (&prepared.desired, &prepared.observed);
     let role = &prepared.loaded.config.role.name;
-    Ok(core_check::aws_drift(
+    Ok(lambda_trust_provision::aws_drift(
         desired,
         observed,
         &prepared.predecessors,
@@ -459,9 +458,9 @@ pub(crate) fn drift_of(prepared: &Prepared) -> Result<Vec<drift::Finding>> {
 pub(crate) async fn drift_lookups(
     clients: &Clients,
     prepared: &Prepared,
-    findings: &[drift::Finding],
+    findings: &[lambda_trust_provision::Finding],
     pacer: &Pacer,
-) -> BTreeMap<String, trail::Lookup> {
+) -> BTreeMap<String, Lookup> {
     let trails: Vec<&Trail> = findings.iter().map(|f| &f.trail).collect();
     aws_trail::look_up(clients, &prepared.desired.partition, &trails, pacer).await
 }

@@ -50,7 +50,7 @@
 //! (templates, atomic writes), `events` (`Events`, the sink of `event::Event`s, whose
 //! `retries` hands the retry loops' waits to the same sink; `Recorded`, the in-memory sink tests
 //! drive workflows with), `diff` (`diff --env A --env B`: two environments read concurrently,
-//! compared with `lambda_trust_provision::promotion`), `ids` (one org's Genesys Cloud IDs), `export` (`export terraform|cloudformation`: what is live, or what the config would create, written as code through `lambda_trust_provision::export`), `isolation` (an
+//! compared with `crates/provision/src/promotion.rs`), `ids` (one org's Genesys Cloud IDs), `export` (`export terraform|cloudformation`: what is live, or what the config would create, written as code through `crates/provision/src/export/mod.rs`), `isolation` (an
 //! environment's live role against every other environment's config, for `verify` and `check`),
 //! `init_env` (`init --env`: an environment added to an existing config from what an importer
 //! read), `error` (`AppError`: the workflows' own failures — a template, plan or snapshot that

@@ -14,7 +14,9 @@ use crate::aws::{observe, prepare, Clients};
 use crate::error::{FileError, Result};
 use lambda_trust_config::edit;
 use lambda_trust_model::{CallerIdentity, RenderContext};
-use lambda_trust_provision::{onboard, verify};
+use lambda_trust_provision::{
+    already_present, new_action, offboard_matching, resolve_one, target_from_args, Verification,
+};
 
 /// The edit of the config's targets.
 pub(crate) enum Edit {
@@ -198,10 +200,7 @@ fn goal(edit: &Edit) -> (Goal, bool) {
 }
 
 /// Writes the edited file, then both sides' changes, and proves the result as `verify` does.
-pub(crate) async fn apply(
-    events: &dyn Events,
-    ready: &Ready,
-) -> Result<(Writes, verify::Verification)> {
+pub(crate) async fn apply(events: &dyn Events, ready: &Ready) -> Result<(Writes, Verification)> {
     write_atomically(&ready.before.path, &ready.new_text)?;
     events.event(Event::Said(format!("updated {}", ready.before.shown)));
     let planned = &ready.planned;
@@ -238,11 +237,10 @@ fn add(
         action_name,
     } = new;
     let region = region.as_deref();
-    let mut target =
-        onboard::target_from_args(function, qualifier.as_deref(), region, *all_aliases)?;
-    let resolved = onboard::resolve_one(&before.config, &before.ctx, &target)?;
+    let mut target = target_from_args(function, qualifier.as_deref(), region, *all_aliases)?;
+    let resolved = resolve_one(&before.config, &before.ctx, &target)?;
     let arns = &resolved.granted_arns;
-    if let Some(i) = onboard::already_present(&before.existing, &resolved) {
+    if let Some(i) = already_present(&before.existing, &resolved) {
         let summary = format!(
             "{} is already a target (targets[{i}] in {}); nothing to do",
             arns.join(" and "),
@@ -260,7 +258,7 @@ fn add(
             hint: None,
         });
     }
-    target.action = onboard::new_action(
+    target.action = new_action(
         &before.config,
         &target,
         action_name.as_deref(),
@@ -284,9 +282,9 @@ fn remove(before: &Before, gone: &Remove) -> Result<std::result::Result<Edited, 
         ..
     } = gone;
     let region = region.as_deref();
-    let target = onboard::target_from_args(function, qualifier.as_deref(), region, false)?;
-    let wanted = onboard::resolve_one(&before.config, &before.ctx, &target)?;
-    let hits = onboard::matching(&before.existing, &wanted, &before.shown)?;
+    let target = target_from_args(function, qualifier.as_deref(), region, false)?;
+    let wanted = resolve_one(&before.config, &before.ctx, &target)?;
+    let hits = offboard_matching(&before.existing, &wanted, &before.shown)?;
     let (text, n) = edit::remove_targets(&before.text, &before.shown, |i| hits.contains(&i))?;
     let entries = if n == 1 { "entry" } else { "entries" };
     Ok(Ok(Edited {

@@ -21,10 +21,11 @@ use crate::error::Result;
 use lambda_trust_config::Config;
 use lambda_trust_iam::arn;
 use lambda_trust_iam::path::{check_org_policy_files, org_policies_from_files, OrgPolicies};
+use lambda_trust_model::PathSources;
 use lambda_trust_model::{
     resolve_targets, CallerIdentity, Desired, Observed, PolicyRead, RenderContext, ResolvedTarget,
 };
-use lambda_trust_provision::verify::{self, PathSources, Verification};
+use lambda_trust_provision::{whole_path, Verification};
 
 /// Where the whole path's policies come from beyond AWS's own answers.
 #[derive(Debug, Clone, Copy, Default)]
@@ -158,7 +159,7 @@ async fn sources_for(
     events: &dyn Events,
 ) -> Result<PathSources> {
     let early = early.filter(|e| e.account == desired.account_id);
-    let arns = verify::invoked_arns(desired);
+    let arns = lambda_trust_model::invoked_arns(desired);
     let accounts: BTreeSet<String> = std::iter::once(desired.account_id.clone())
         .chain(arns.iter().map(|a| arn::account_of(a).to_string()))
         .collect();
@@ -258,7 +259,7 @@ pub(crate) fn judged(
     observed: &Observed,
     sources: &PathSources,
 ) -> Verification {
-    match verify::whole_path(desired, observed, sources) {
+    match whole_path(desired, observed, sources) {
         Some(claims) => verification.with_path(claims),
         None => verification,
     }

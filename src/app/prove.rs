@@ -15,9 +15,11 @@ use crate::error::{Error, Result};
 use lambda_trust_iam::arn::Arn;
 use lambda_trust_iam::{prove_invoke, prove_trust, Budget};
 use lambda_trust_model::RenderContext;
-use lambda_trust_provision::isolation;
-pub(crate) use lambda_trust_provision::prove::Proof;
-use lambda_trust_provision::prove::{self, FileInput, OrgProof, Sides};
+pub(crate) use lambda_trust_provision::Proof;
+use lambda_trust_provision::{
+    load_files, prove_organization, sides_from_config, FileInput, IsolationEnvironment, OrgProof,
+    Sides,
+};
 
 /// What to prove, from the command's flags.
 pub(crate) struct Options {
@@ -45,11 +47,7 @@ pub(crate) fn prove(settings: &Settings, events: &dyn Events, options: Options) 
             let sides = from_config(settings, events, one, options.input.role_arn.as_deref())?;
             prove_sides(events, &options, sides)
         }
-        _ => prove_sides(
-            events,
-            &options,
-            prove::load_files(&options.input, &read_file)?,
-        ),
+        _ => prove_sides(events, &options, load_files(&options.input, &read_file)?),
     }
 }
 
@@ -78,19 +76,19 @@ fn prove_environments(settings: &Settings, events: &dyn Events, options: Options
                 continue;
             }
         };
-        let sides = prove::from_config(&l.config, rendered, options.input.role_arn.as_deref())?;
+        let sides = sides_from_config(&l.config, rendered, options.input.role_arn.as_deref())?;
         let one = prove_sides(events, &options, sides)?;
         proof.results.extend(one.results.iter().cloned());
         proof.environments.push((name.clone(), one.results));
     }
-    let envs: Vec<isolation::Environment<'_>> = (loaded.iter())
-        .map(|(name, l, rendered)| isolation::Environment {
+    let envs: Vec<IsolationEnvironment<'_>> = (loaded.iter())
+        .map(|(name, l, rendered)| IsolationEnvironment {
             name,
             config: &l.config,
             rendered: rendered.as_ref().map_err(Clone::clone),
         })
         .collect();
-    proof.isolation = isolation::isolation(&envs);
+    proof.isolation = lambda_trust_provision::isolation(&envs);
     Ok(proof)
 }
 
@@ -172,7 +170,7 @@ fn organization(sides: &Sides, dir: &std::path::Path) -> Result<Option<OrgProof>
     };
     let account = lambda_trust_iam::arn::account_of(&trust.role_arn);
     let orgs = super::path::org_policies_from_dir(dir, account)?;
-    Ok(prove::organization(sides, &orgs))
+    Ok(prove_organization(sides, &orgs))
 }
 
 /// The step budget, plus the optional wall-clock cap: a timer thread sets the prover's stop
@@ -200,7 +198,7 @@ fn from_config(
 ) -> Result<Sides> {
     let loaded = load(path, events)?;
     let rendered = render_loaded(settings, &loaded)?;
-    Ok(prove::from_config(&loaded.config, &rendered, role_arn)?)
+    Ok(sides_from_config(&loaded.config, &rendered, role_arn)?)
 }
 
 /// `--partner-principal`: ARNs of a user, role or role session in the partner's account.

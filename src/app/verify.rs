@@ -14,10 +14,11 @@ use crate::aws::prepare::{self, Prepared};
 use crate::aws::{probe, Clients};
 use crate::error::Result;
 use crate::genesys::Session;
-use lambda_trust_provision::change_set::Side;
-use lambda_trust_provision::drift;
-use lambda_trust_provision::genesys::{genesys_checks, timeout_check};
-use lambda_trust_provision::verify::{self, Check, PathSources, Verification};
+use lambda_trust_model::PathSources;
+use lambda_trust_provision::{
+    genesys_checks, timeout_check, verify_checks, verify_proofs, verify_verdict, Check, Finding,
+    Side, Subject, Verification, VerifyRead,
+};
 
 /// What `verify` does beyond the offline proof.
 pub(crate) struct Options {
@@ -43,9 +44,9 @@ pub(crate) struct Verified {
     /// The environment verified, when the config has them.
     pub environment: Option<String>,
     /// The role, account and region verified.
-    pub subject: verify::Subject,
+    pub subject: Subject,
     pub verification: Verification,
-    pub drift: Vec<drift::Finding>,
+    pub drift: Vec<Finding>,
     pub error: Option<String>,
 }
 
@@ -85,17 +86,17 @@ pub(crate) async fn verify(
         true => super::isolation::live_claims(settings, &options.config, &prepared),
         false => Vec::new(),
     };
-    let read = verify::VerifyRead {
+    let read = VerifyRead {
         aws,
         probe,
         genesys: genesys_checks,
         sources: sources.as_ref(),
         isolation,
     };
-    let verification = verify::verdict(&prepared.desired, &prepared.observed, read);
+    let verification = verify_verdict(&prepared.desired, &prepared.observed, read);
     Ok(Verified {
         environment: options.config.env.clone(),
-        subject: verify::Subject::of(&prepared.desired, clients.region()),
+        subject: Subject::of(&prepared.desired, clients.region()),
         verification,
         drift,
         error,
@@ -148,7 +149,7 @@ async fn read_rest(
 ) -> (
     Result<(Vec<Check>, Option<String>)>,
     Option<Result<PathSources>>,
-    Vec<drift::Finding>,
+    Vec<Finding>,
 ) {
     let aws = options.only != Some(Side::Genesys);
     let genesys = async {
@@ -207,7 +208,7 @@ async fn drift_explained(
     events: &dyn Events,
     clients: &Clients,
     prepared: &Prepared,
-) -> Vec<drift::Finding> {
+) -> Vec<Finding> {
     aws_drift(clients, prepared, &crate::aws::trail::pacer())
         .await
         .unwrap_or_else(|e| {
@@ -262,13 +263,13 @@ pub(crate) async fn prove_result_read(
 ) -> Result<(Verification, lambda_trust_model::Observed)> {
     let observed = prepare::reobserve_iam(clients, prepared).await?;
     let desired = &prepared.desired;
-    let mut checks = verify::checks(desired, &observed);
+    let mut checks = verify_checks(desired, &observed);
     if let Some(side) = genesys {
         let again = side.reobserve().await?;
         let role = observed.role.as_ref().map(|r| r.arn.as_str());
         checks.extend(genesys_checks(&side.desired, &again, role));
         checks.extend(timeout_check(&side.desired, &prepared.observed.functions));
     }
-    let proofs = verify::proofs(desired, &observed);
+    let proofs = verify_proofs(desired, &observed);
     Ok((Verification::new(checks).with_proofs(proofs), observed))
 }

@@ -1,5 +1,5 @@
 //! `watch`'s workflow, as the watching function runs it: each event re-proves the setup,
-//! reading again only what the event can have changed (`lambda_trust_provision::watch`).
+//! reading again only what the event can have changed (`crates/provision/src/watch.rs`).
 //!
 //! The function keeps the last full reading while Lambda keeps its execution environment warm
 //! (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html>): the
@@ -24,9 +24,7 @@ use crate::aws::{function_policy, Clients};
 use crate::error::Result;
 use lambda_trust_config::ConfigFile;
 use lambda_trust_model::{invoked_arns, PolicyRead};
-use lambda_trust_provision::change_set::Side;
-use lambda_trust_provision::drift::ConfigReport;
-use lambda_trust_provision::watch::{classify, Change, Watched};
+use lambda_trust_provision::{classify_event, ConfigReport, Side, WatchChange, Watched};
 
 /// The watching function's state between invocations: the config, its clients once
 /// connected, and the last reading (while the execution environment lives).
@@ -62,7 +60,7 @@ pub(crate) enum Reread {
 
 /// One invocation's result: what the event was, what was read, and the report.
 pub(crate) struct WatchRun {
-    pub change: Change,
+    pub change: WatchChange,
     pub reread: Reread,
     /// The report; `None` when nothing watched changed.
     pub report: Option<ConfigReport>,
@@ -116,30 +114,30 @@ impl Watcher {
             None => connect(settings, events, &loaded.config).await?,
         };
         let change = match &self.kept {
-            Some(kept) => classify(event, &watched(&kept.prepared)),
-            None => Change::Everything {
+            Some(kept) => classify_event(event, &watched(&kept.prepared)),
+            None => WatchChange::Everything {
                 why: "the first event of this execution environment".into(),
             },
         };
         let (reread, report) = match &change {
-            Change::Nothing { .. } => (Reread::Nothing, None),
-            Change::Everything { .. } => {
+            WatchChange::Nothing { .. } => (Reread::Nothing, None),
+            WatchChange::Everything { .. } => {
                 let report = self.read_all(settings, events, &clients).await;
                 (Reread::Everything, Some(report))
             }
-            Change::Role { .. } => {
+            WatchChange::Role { .. } => {
                 let report = self.reread(&clients, None, &change).await;
                 (Reread::Role, Some(report))
             }
-            Change::Function { arn, .. } => {
+            WatchChange::Function { arn, .. } => {
                 let report = self.reread(&clients, Some(arn.as_str()), &change).await;
                 (Reread::Function, Some(report))
             }
-            Change::Genesys { .. } if self.kept.is_some() => {
+            WatchChange::Genesys { .. } if self.kept.is_some() => {
                 let report = self.genesys_again(&clients, events).await;
                 (Reread::Genesys, Some(report))
             }
-            Change::Genesys { .. } => {
+            WatchChange::Genesys { .. } => {
                 let report = self.read_all(settings, events, &clients).await;
                 (Reread::Everything, Some(report))
             }
@@ -227,7 +225,7 @@ impl Watcher {
         &mut self,
         clients: &Clients,
         function: Option<&str>,
-        change: &Change,
+        change: &WatchChange,
     ) -> ConfigReport {
         let name = self.file.path.display().to_string();
         let Some(kept) = self.kept.as_mut() else {
@@ -298,7 +296,7 @@ async fn reread_into(clients: &Clients, kept: &mut Kept, function: Option<&str>)
         observed.permissions.extend(read);
     }
     if prepared.loaded.config.managed_by.is_some() {
-        observed = lambda_trust_provision::handover::as_handed_over(&prepared.desired, observed);
+        observed = lambda_trust_provision::as_handed_over(&prepared.desired, observed);
     }
     prepared.observed = observed;
     kept.aws.drift = drift_of(prepared)?;
@@ -307,9 +305,9 @@ async fn reread_into(clients: &Clients, kept: &mut Kept, function: Option<&str>)
 }
 
 /// What the roles's unscoped parts were judged from.
-fn scope_note(change: &Change, read_at: &str) -> String {
+fn scope_note(change: &WatchChange, read_at: &str) -> String {
     let what = match change {
-        Change::Function { arn, .. } => format!("the role and {arn}'s policy read again"),
+        WatchChange::Function { arn, .. } => format!("the role and {arn}'s policy read again"),
         _ => "the role read again".into(),
     };
     format!("watch: {what}; the rest as read at {read_at}; the Genesys Cloud side is read on the schedule")
@@ -400,7 +398,7 @@ pub(crate) async fn serve(
         if let Some(notice) = notify(&watcher, &run, &published, &record).await {
             record["sns"] = notice;
         }
-        if let Some(rule) = lambda_trust_provision::watch::rule_event(&invocation.event) {
+        if let Some(rule) = lambda_trust_provision::rule_event(&invocation.event) {
             record["config_rule"] = answer_rule(&watcher, &run, &rule).await;
         }
         events.event(Event::Said(record.to_string()));
@@ -449,9 +447,9 @@ async fn notify(
 async fn answer_rule(
     watcher: &Watcher,
     run: &WatchRun,
-    rule: &lambda_trust_provision::watch::RuleEvent,
+    rule: &lambda_trust_provision::RuleEvent,
 ) -> Value {
-    use lambda_trust_provision::watch::compliance;
+    use lambda_trust_provision::rule_compliance;
     let Some(clients) = watcher.clients.as_ref() else {
         return serde_json::json!({"error": "no AWS session"});
     };
@@ -465,13 +463,13 @@ async fn answer_rule(
             .iter()
             .flat_map(|f| std::iter::once(f).chain(&f.related));
         all.clone()
-            .any(|f| f.outcome == lambda_trust_provision::drift::Outcome::Failed)
+            .any(|f| f.outcome == lambda_trust_verdict::Outcome::Failed)
     });
     let status = match status.as_deref() {
         Some("drift") if !failed => Some("unknown".to_owned()),
         _ => status,
     };
-    let compliance = compliance(status.as_deref());
+    let compliance = rule_compliance(status.as_deref());
     let annotation = match &run.report {
         Some(r) if r.error.is_some() => r.error.clone().unwrap_or_default(),
         Some(r) if r.findings.is_empty() => {

@@ -1,6 +1,6 @@
 //! `watch deploy`, `watch status` and `watch destroy`'s workflows: the watching function's
 //! package (the binary as `bootstrap`, the config, the templates), its deployment
-//! (`lambda_trust_provision::watch_deploy`), what is live of it, and the writes.
+//! (`crates/provision/src/watch_deploy/mod.rs`), what is live of it, and the writes.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -15,8 +15,9 @@ use crate::aws::prepare::{prepare_scoped, Scope};
 use crate::aws::watch as live;
 use crate::error::{Error, Result};
 use lambda_trust_config::ConfigFile;
-use lambda_trust_provision::watch_deploy::{
-    deployment, plan, prove_read_only, teardown, Deployment, Seen, WatchInput, WatchOp,
+use lambda_trust_provision::{
+    plan_watch, prove_read_only, watch_deployment, watch_teardown, Deployment, Seen, WatchInput,
+    WatchOp,
 };
 
 /// `watch deploy`'s options.
@@ -114,7 +115,7 @@ pub(crate) async fn read(
     let prepared =
         prepare_scoped(&clients, loaded.clone(), &templates, allow_weaker, scope).await?;
     let input = watch_input(&prepared, options, &architecture, &package);
-    let mut want = deployment(&input);
+    let mut want = watch_deployment(&input);
     prove_read_only(&want.role.policy).map_err(|why| {
         Error::usage(
             format!("the watching function's role would not be read-only: {why}"),
@@ -216,7 +217,7 @@ pub(crate) async fn published(
 
 /// The writes that deploy the watch (none when it is deployed as wanted).
 pub(crate) fn deploy_ops(state: &WatchState) -> Result<Vec<WatchOp>> {
-    plan(&state.want, &state.seen, &state.role).map_err(|e| {
+    plan_watch(&state.want, &state.seen, &state.role).map_err(|e| {
         Error::usage(
             e.to_string(),
             "remove or rename it, or watch with another config: lambda-trust never takes over what is not its own",
@@ -226,7 +227,7 @@ pub(crate) fn deploy_ops(state: &WatchState) -> Result<Vec<WatchOp>> {
 
 /// The writes that remove the watch: only what its tags say is this watch's.
 pub(crate) fn destroy_ops(state: &WatchState) -> Vec<WatchOp> {
-    teardown(&state.seen, &state.role, &state.want)
+    watch_teardown(&state.seen, &state.role, &state.want)
 }
 
 /// Makes `ops`; the writes made.

@@ -6,9 +6,7 @@ use super::genesys as genesys_live;
 use crate::aws::{apply, Clients};
 use crate::error::Result;
 use crate::genesys::Session;
-use lambda_trust_provision::change_set::{ChangeSet, Side};
-use lambda_trust_provision::describe::describe;
-use lambda_trust_provision::plan::{Op, Plan};
+use lambda_trust_provision::{describe, ChangeSet, Op, Plan, Side};
 
 /// Write calls made, per side (`report::Writes` in the results).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -74,7 +72,7 @@ fn refuse_unreachable(clients: &Clients, set: &ChangeSet) -> Result<()> {
             "cross-account targets need a function policy statement lambda-trust cannot write, so nothing was written: {}",
             lines.join("; ")
         ),
-        lambda_trust_provision::lint::cross_account_hint(first),
+        lambda_trust_provision::cross_account_hint(first),
     ))
 }
 

@@ -2,7 +2,7 @@
 //! (function policy writes in different accounts or regions side by side: [`apply`]).
 //!
 //! This is the only module that writes to AWS; `destroy` runs its plan (from
-//! `lambda_trust_provision::plan::plan_destroy`) through here too. It makes no decisions: everything was resolved
+//! `lambda_trust_provision::plan_destroy`) through here too. It makes no decisions: everything was resolved
 //! by the planner. On the first failure it stops (a function policy write already under way in
 //! another account or region finishes) and reports how many ops completed, so the user can see what
 //! changed; a re-run converges from wherever it stopped, because the planner re-reads the world.
@@ -25,7 +25,7 @@ use crate::aws::permission;
 use crate::aws::retry::{retry_until, Backoff};
 use crate::aws::{AwsError, Clients};
 use lambda_trust_model::DesiredRole;
-use lambda_trust_provision::plan::{
+use lambda_trust_provision::{
     AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
 };
 

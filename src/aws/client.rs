@@ -50,10 +50,8 @@ impl AwsSettings {
 /// `lambda-trust-VERSION`: every AWS call carries it in its user agent
 /// (`app/lambda-trust-VERSION`), so CloudTrail records which writes were lambda-trust's own.
 pub(crate) fn app_name() -> AppName {
-    AppName::new(lambda_trust_provision::trail::app_name(env!(
-        "CARGO_PKG_VERSION"
-    )))
-    .expect("the package version is a valid SDK app name")
+    AppName::new(lambda_trust_provision::app_name(env!("CARGO_PKG_VERSION")))
+        .expect("the package version is a valid SDK app name")
 }
 
 /// The SDK clients one run needs. Lambda clients are per region (targets may live in several).

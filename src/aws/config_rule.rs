@@ -11,7 +11,7 @@ use aws_sdk_config::types::{
 };
 
 use super::{has_code, AwsError, Clients};
-use lambda_trust_provision::watch_deploy::{SeenConfigRule, WatchConfigRule, WATCH_TAG};
+use lambda_trust_provision::{SeenConfigRule, WatchConfigRule, WATCH_TAG};
 
 /// The rule `name` in `region`, with its owner tag; `None` when there is none.
 pub(crate) async fn seen(

@@ -33,7 +33,7 @@ const GET_POLICY_CONCURRENCY: usize = 50;
 
 /// What one target's resource-based policy is: the pure layer's type, which the whole path's
 /// evaluation takes.
-pub use lambda_trust_provision::verify::FunctionPolicy;
+pub use lambda_trust_model::FunctionPolicy;
 
 /// One target and its policy.
 #[derive(Debug, Clone, PartialEq)]

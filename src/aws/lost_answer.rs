@@ -22,7 +22,7 @@ use crate::aws::observe::{managed_policy, ObserveError};
 use crate::aws::{has_code, AwsError, Clients};
 use lambda_trust_iam::arn::Arn;
 use lambda_trust_iam::{decode_document, semantically_equal};
-use lambda_trust_provision::plan::{AttachmentOp, Op, Plan};
+use lambda_trust_provision::{AttachmentOp, Op, Plan};
 
 /// What a create meets when an earlier attempt of it succeeded: the entity exists.
 /// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html#API_CreateRole_Errors,

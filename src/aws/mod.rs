@@ -16,7 +16,7 @@
 //! explicit profile wins over environment keys, as in the AWS CLI; an undefined one is an error
 //! before any call), `observe` (every read), `pace` (the one token bucket: Lambda reads, CloudTrail
 //! lookups), `trail` (CloudTrail `LookupEvents` for the resources that drifted), `prepare` (config
-//! → observe → `lambda_trust_provision::prepare`), `apply` (every write), `retry` (re-exports `crate::retry`),
+//! → observe → `crates/provision/src/prepare.rs`), `apply` (every write), `retry` (re-exports `crate::retry`),
 //! `secrets` (the `[genesys].oauth_secret` read), `lost_answer` (re-reads after a write whose
 //! answer was lost), `probe` (live AssumeRole + DryRun invoke), `audit` (one paginated
 //! GetAccountAuthorizationDetails pass, AWS managed policies of reported roles, ListAccounts,

@@ -17,7 +17,7 @@ use crate::aws::function_policy::read_permissions;
 use crate::aws::pace::{Pacer, Pacers};
 use crate::aws::{AwsError, Clients};
 use lambda_trust_model::{FunctionPermission, INVOKE_ACTION};
-use lambda_trust_provision::plan::PermissionOp;
+use lambda_trust_provision::PermissionOp;
 
 /// Started at 12 a second after a burst of 15: under the 15 a second Lambda allows an account
 /// in a region.

@@ -1,4 +1,4 @@
-//! Preparation, the driver: config → observe → the pure `lambda_trust_provision::prepare` → [`Prepared`], for
+//! Preparation, the driver: config → observe → the pure `crates/provision/src/prepare.rs` → [`Prepared`], for
 //! every live command.
 //!
 //! Part of the `aws` layer. Nothing here writes to AWS; every read goes through `observe`.
@@ -10,8 +10,10 @@ use lambda_trust_config::{Config, Loaded};
 use lambda_trust_model::{
     CallerIdentity, Desired, FunctionPermission, Observed, RenderContext, Templates,
 };
-use lambda_trust_provision::lint::Finding;
-use lambda_trust_provision::prepare::{self, PrepareError};
+use lambda_trust_provision::{
+    aws_query, desired_state, kinship, may_be_predecessor, predecessor_query, Kinship, LintFinding,
+    PrepareError,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum PipelineError {
@@ -33,10 +35,10 @@ pub(crate) struct Prepared {
     /// the configured role is missing): plan removes them, check reports them.
     pub predecessors: Vec<Observed>,
     /// Roles that may be this config's earlier ones but that nothing proves it of: the config
-    /// has no `deployment` (`lambda_trust_provision::prepare::Kinship::Unproven`). Left in place, said.
+    /// has no `deployment` (`lambda_trust_provision::Kinship::Unproven`). Left in place, said.
     pub unproven_predecessors: Vec<String>,
     /// Warnings to show the user (weakened properties, config notices).
-    pub warnings: Vec<Finding>,
+    pub warnings: Vec<LintFinding>,
     /// The function policies read for lambda-trust's statements on cross-account targets
     /// (`function_policy::read_permissions`): the whole path's reads do not read them again.
     pub function_policies: Vec<TargetPolicy>,
@@ -74,7 +76,7 @@ pub(crate) async fn prepare_scoped(
 ) -> Result<Prepared, PipelineError> {
     let config = &loaded.config;
     let region = default_region(clients);
-    let mut q = prepare::query(config, &region);
+    let mut q = aws_query(config, &region);
     if let Some(only) = &scope.functions {
         q.functions = only
             .iter()
@@ -92,7 +94,7 @@ pub(crate) async fn prepare_scoped(
         account_id: Some(account),
         default_region: Some(region),
     };
-    let (desired, warnings) = prepare::desired(config, &ctx, templates, &observed, allow_weaker)?;
+    let (desired, warnings) = desired_state(config, &ctx, templates, &observed, allow_weaker)?;
     // lambda-trust's statements on cross-account targets, with each account's clients.
     let mut wanted = desired.permissions.clone();
     for gone in scope.retired {
@@ -104,7 +106,7 @@ pub(crate) async fn prepare_scoped(
     let (permissions, function_policies) = read_permissions(clients, &wanted).await?;
     observed.permissions = permissions;
     if config.managed_by.is_some() {
-        observed = lambda_trust_provision::handover::as_handed_over(&desired, observed);
+        observed = lambda_trust_provision::as_handed_over(&desired, observed);
     }
     let (predecessors, unproven_predecessors) = match (&observed.role, scope.functions.is_some()) {
         (None, false) => predecessors(clients, config, &q, &observed, &desired).await?,
@@ -122,7 +124,7 @@ pub(crate) async fn prepare_scoped(
 }
 
 /// Roles lambda-trust created for this deployment under an earlier `role.name`
-/// (`lambda_trust_provision::prepare::kinship`), read as `destroy` reads a role, with their statements on
+/// (`lambda_trust_provision::kinship`), read as `destroy` reads a role, with their statements on
 /// cross-account targets; and the names of the roles that may be this config's earlier ones
 /// but cannot be proved so. Looked for only when the configured role does not exist — the run
 /// that first plans a rename — so a run with the role in place pays nothing: one ListRoles page
@@ -137,21 +139,21 @@ async fn predecessors(
 ) -> Result<(Vec<Observed>, Vec<String>), ObserveError> {
     let (mut found, mut unproven) = (Vec::new(), Vec::new());
     for (name, trust) in observe::roles_at_path(clients, &config.role_path()).await? {
-        if !prepare::may_be_predecessor(config, &name, &config.role_path(), &trust) {
+        if !may_be_predecessor(config, &name, &config.role_path(), &trust) {
             continue;
         }
         let Some(role) = observe::role(clients, &name).await? else {
             continue;
         };
-        match prepare::kinship(config, &role) {
-            prepare::Kinship::Predecessor => {}
-            prepare::Kinship::Unproven => {
+        match kinship(config, &role) {
+            Kinship::Predecessor => {}
+            Kinship::Unproven => {
                 unproven.push(name);
                 continue;
             }
-            prepare::Kinship::Other => continue,
+            Kinship::Other => continue,
         }
-        let mut q = prepare::predecessor_query(config, query, &name);
+        let mut q = predecessor_query(config, query, &name);
         q.known_identity = Some(observed.caller());
         let mut old = observe::observe(clients, &q).await?;
         let mut renamed = config.clone();
@@ -176,7 +178,7 @@ pub(crate) async fn reobserve_iam(
 ) -> Result<Observed, PipelineError> {
     let config = &prepared.loaded.config;
     let region = default_region(clients);
-    let mut q = prepare::query(config, &region);
+    let mut q = aws_query(config, &region);
     q.functions.clear();
     q.known_identity = Some(prepared.observed.caller());
     let mut observed = observe::observe(clients, &q).await?;

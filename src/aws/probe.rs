@@ -11,7 +11,7 @@ use tokio::time::Instant;
 
 use crate::aws::retry::{retry_until, Backoff};
 use lambda_trust_model::{Desired, Observed, ResolvedTarget};
-use lambda_trust_provision::verify::{Check, CheckId};
+use lambda_trust_provision::{Check, CheckId};
 
 /// Every call of the probe (AssumeRole, then each dry-run Invoke) is retried on any error, with
 /// waits of 0.5 s doubling up to 8 s, until the one `--wait` deadline of the whole probe.

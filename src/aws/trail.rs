@@ -11,7 +11,7 @@
 //! Degrades, never fails: `AccessDenied` is [`Lookup::NotPermitted`], any other error (after
 //! the SDK's retries) [`Lookup::Failed`] — for every resource: the lookups not yet sent are not
 //! sent, so a failing endpoint costs one call's retries, not one per resource.
-//! Which event explains which finding is decided in `lambda_trust_provision::trail`.
+//! Which event explains which finding is decided in `crates/provision/src/trail.rs`.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -21,8 +21,9 @@ use aws_smithy_types::DateTime;
 
 use crate::aws::pace::Pacer;
 use crate::aws::{AwsError, Clients};
-use lambda_trust_provision::trail::{
-    self, global_events_region, Lookup, Trail, TrailEvent, LOOKBACK_DAYS,
+use lambda_trust_provision::{
+    global_events_region, lookup_answered, resources_to_look_up, Lookup, Trail, TrailEvent,
+    LOOKBACK_DAYS,
 };
 
 /// `LookupEvents` allows 2 requests per second per account and region: start one every 0.5 s.
@@ -46,7 +47,7 @@ pub(crate) async fn look_up(
     trails: &[&Trail],
     pacer: &Pacer,
 ) -> BTreeMap<String, Lookup> {
-    let resources = trail::resources_to_look_up(trails.iter().copied());
+    let resources = resources_to_look_up(trails.iter().copied());
     if resources.is_empty() {
         return BTreeMap::new();
     }
@@ -134,7 +135,7 @@ async fn resource_events(
         };
         events.extend(page.events().iter().map(trail_event));
         token = page.next_token().map(str::to_string);
-        if token.is_none() || trail::answered(name, trails.iter().copied(), &events) {
+        if token.is_none() || lookup_answered(name, trails.iter().copied(), &events) {
             break;
         }
     }

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::{has_code, AwsError, Clients};
 use lambda_trust_iam::decode_document;
-use lambda_trust_provision::watch_deploy::{
+use lambda_trust_provision::{
     config_statement, forward_role_name, rule_prefix, Deployment, Seen, SeenFunction, SeenRole,
     SeenRule, WatchFunction, WatchOp, WatchRule, WATCH_TAG,
 };

@@ -642,8 +642,8 @@ pub enum OnlySide {
 
 impl OnlyArgs {
     /// The side as the layers below name it.
-    pub(crate) fn side(self) -> Option<lambda_trust_provision::change_set::Side> {
-        use lambda_trust_provision::change_set::Side;
+    pub(crate) fn side(self) -> Option<lambda_trust_provision::Side> {
+        use lambda_trust_provision::Side;
         self.only.map(|only| match only {
             OnlySide::Aws => Side::Aws,
             OnlySide::Genesys => Side::Genesys,

@@ -656,7 +656,7 @@ impl Command {
     /// `--format`'s order. Its `--help` lists these and clap refuses the others.
     pub(crate) fn formats_named(name: &str) -> Vec<Format> {
         let results: &[&[Format]] = match name {
-            "check" => &[<lambda_trust_provision::drift::CheckReport as Report>::FORMATS],
+            "check" => &[<lambda_trust_provision::CheckReport as Report>::FORMATS],
             "audit" => &[
                 <lambda_trust_audit::iac::IacReport as Report>::FORMATS,
                 report::OrgAudit::FORMATS,
@@ -678,9 +678,7 @@ impl Command {
     /// `--format` is refused before the command runs.
     pub(crate) fn formats(&self) -> &'static [Format] {
         match self {
-            Command::Check { .. } => {
-                <lambda_trust_provision::drift::CheckReport as Report>::FORMATS
-            }
+            Command::Check { .. } => <lambda_trust_provision::CheckReport as Report>::FORMATS,
             Command::Audit(args) if args.template.is_some() || args.plan.is_some() => {
                 <lambda_trust_audit::iac::IacReport as Report>::FORMATS
             }

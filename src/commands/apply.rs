@@ -13,7 +13,7 @@ use crate::app::{write, Events};
 use crate::cli::ApplyArgs;
 use crate::error::{Result, Status};
 use crate::report::{self, Applied, NotApplied};
-use lambda_trust_provision::change_set::Side;
+use lambda_trust_provision::Side;
 
 /// `apply`'s flags.
 #[derive(Debug, Clone, Copy)]

@@ -8,8 +8,7 @@ use crate::app::iac::IacSource;
 use crate::app::Events;
 use crate::cli::{CheckIacArgs, ReportFiles};
 use crate::error::{Result, Status};
-use lambda_trust_provision::change_set::Side;
-use lambda_trust_provision::drift;
+use lambda_trust_provision::{CheckReport, Side};
 
 pub(super) async fn run(
     inv: &Invocation,
@@ -49,11 +48,7 @@ pub(super) fn run_template(
 }
 
 /// Writes the report files and prints the report in the chosen format.
-fn print_report(
-    output: &Output,
-    files: &ReportFiles,
-    report: &drift::CheckReport,
-) -> Result<Status> {
+fn print_report(output: &Output, files: &ReportFiles, report: &CheckReport) -> Result<Status> {
     write_report_files(report, &sarif_and_json(files))?;
     output.emit(report)?;
     Ok(report.status())

@@ -9,7 +9,7 @@ use std::io::{BufRead, IsTerminal};
 use super::invocation::Invocation;
 use crate::error::{Error, Result};
 use crate::report::{self, Format};
-use lambda_trust_provision::change_set::ChangeSet;
+use lambda_trust_provision::ChangeSet;
 
 /// Whether the writes of `set` may go ahead: with `--yes`, or nothing to write, at once; on a
 /// terminal, when the question is answered `yes` (`Ok(false)`: declined); off a terminal, when

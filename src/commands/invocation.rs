@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::report::{self, Format, Report, Styles, Unsupported};
 use lambda_trust_config::ConfigFile;
-use lambda_trust_provision::lint::Finding;
+use lambda_trust_provision::LintFinding;
 
 use super::discover;
 
@@ -308,7 +308,7 @@ impl Output {
     }
 
     /// Warnings to stderr, with their hints.
-    pub(crate) fn warnings(&self, warnings: &[Finding]) {
+    pub(crate) fn warnings(&self, warnings: &[LintFinding]) {
         for w in warnings {
             self.warning(&w.message, w.hint.as_deref());
         }

@@ -9,8 +9,9 @@ use crate::app::files::read_file;
 use crate::error::{Error, Result, Status};
 use lambda_trust_config::Loaded;
 use lambda_trust_model::{RenderContext, Rendered, Templates};
-use lambda_trust_provision::isolation;
-use lambda_trust_provision::lint;
+use lambda_trust_provision::{
+    isolation, lint_documents, lint_environments, IsolationEnvironment, LintReport,
+};
 
 pub(super) fn run(
     inv: &Invocation,
@@ -27,7 +28,7 @@ pub(super) fn run(
     for file in &files {
         let loaded = file.load()?;
         let rendered = render_one(inv, &loaded, &templates)?;
-        let report = lint::lint(&loaded, &rendered, allow_weaker);
+        let report = lambda_trust_provision::lint(&loaded, &rendered, allow_weaker);
         each.push((loaded, rendered, report));
     }
     let report = match each.as_slice() {
@@ -38,19 +39,19 @@ pub(super) fn run(
 }
 
 /// Each environment's lint, and a warning for each pair not proved isolated.
-fn environments_report(each: Vec<(Loaded, Rendered, lint::LintReport)>) -> lint::LintReport {
-    let envs: Vec<isolation::Environment<'_>> = (each.iter())
-        .map(|(loaded, rendered, _)| isolation::Environment {
+fn environments_report(each: Vec<(Loaded, Rendered, LintReport)>) -> LintReport {
+    let envs: Vec<IsolationEnvironment<'_>> = (each.iter())
+        .map(|(loaded, rendered, _)| IsolationEnvironment {
             name: loaded.environment.as_deref().unwrap_or_default(),
             config: &loaded.config,
             rendered: Ok(rendered),
         })
         .collect();
-    let claims = isolation::isolation(&envs);
+    let claims = isolation(&envs);
     let each = (each.into_iter())
         .map(|(l, _, r)| (l.environment.unwrap_or_default(), l.overrides, r))
         .collect();
-    lint::lint_environments(each, &claims)
+    lint_environments(each, &claims)
 }
 
 /// The config's documents, rendered as `apply` would.
@@ -85,11 +86,11 @@ fn documents(output: &Output, trust_policy: Option<&Path>, policies: &[PathBuf])
         .map(|p| read(p))
         .collect::<Result<Vec<_>>>()?;
     let named: Vec<(&str, &Value)> = docs.iter().map(|(n, d)| (n.as_str(), d)).collect();
-    let report = lint::lint_documents(trust.as_ref().map(|(n, d)| (n.as_str(), d)), &named);
+    let report = lint_documents(trust.as_ref().map(|(n, d)| (n.as_str(), d)), &named);
     print_report(output, &report)
 }
 
-fn print_report(output: &Output, report: &lint::LintReport) -> Result<Status> {
+fn print_report(output: &Output, report: &LintReport) -> Result<Status> {
     output.emit(report)?;
     Ok(if report.has_errors() {
         Status::Invalid

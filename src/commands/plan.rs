@@ -6,7 +6,7 @@ use crate::app::live::{read_and_plan, Goal};
 use crate::app::Events;
 use crate::error::{Result, Status};
 use crate::report::Planned;
-use lambda_trust_provision::change_set::Side;
+use lambda_trust_provision::Side;
 
 pub(super) async fn run(
     inv: &Invocation,

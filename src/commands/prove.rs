@@ -8,7 +8,7 @@ use crate::cli::ProveArgs;
 use crate::error::{Error, Result, Status};
 use crate::report::{self, Proved};
 use lambda_trust_iam::arn::Arn;
-use lambda_trust_provision::prove::FileInput;
+use lambda_trust_provision::FileInput;
 
 /// Binds the flags: checks what clap cannot, then `app::prove`, then the report.
 pub(super) fn run(inv: &Invocation, events: &dyn Events, args: &ProveArgs) -> Result<Status> {

@@ -7,8 +7,7 @@ use crate::cli::Which;
 use crate::error::{Result, Status};
 use crate::report::{RenderedDocuments, RenderedPolicies};
 use lambda_trust_model::RenderContext;
-use lambda_trust_provision::lint;
-use lambda_trust_provision::prepare::PrepareError;
+use lambda_trust_provision::{check_rendered, LintSeverity, PrepareError};
 
 pub(super) fn run(inv: &Invocation, events: &dyn Events, which: Which) -> Result<Status> {
     let loaded = load(inv, events)?;
@@ -19,10 +18,10 @@ pub(super) fn run(inv: &Invocation, events: &dyn Events, which: Which) -> Result
     };
     let rendered = lambda_trust_model::render(&loaded.config, &ctx, &templates)?;
     let allow_weaker = inv.settings.templates.allow_weaker;
-    let findings = lint::check_rendered(&loaded.config, &rendered, allow_weaker);
+    let findings = check_rendered(&loaded.config, &rendered, allow_weaker);
     let (errors, warnings): (Vec<_>, Vec<_>) = findings
         .into_iter()
-        .partition(|f| f.severity == lint::Severity::Error);
+        .partition(|f| f.severity == LintSeverity::Error);
     inv.output.warnings(&warnings);
     if !errors.is_empty() {
         return Err(PrepareError::Invariants(errors).into());

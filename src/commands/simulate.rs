@@ -4,10 +4,10 @@ use super::invocation::Output;
 use crate::app::files::read_file;
 use crate::cli;
 use crate::error::{Result, Status};
-use lambda_trust_provision::simulate;
+use lambda_trust_provision::SimulateInput;
 
 pub(super) fn run(output: &Output, args: &cli::SimulateArgs) -> Result<Status> {
-    let input = simulate::SimulateInput {
+    let input = SimulateInput {
         policies: args.policies.clone(),
         trust_policy: args.trust_policy.clone(),
         boundary: args.boundary.clone(),
@@ -25,7 +25,7 @@ pub(super) fn run(output: &Output, args: &cli::SimulateArgs) -> Result<Status> {
             None => None,
         },
     };
-    let outcome = simulate::run(&input, &read_file)?;
+    let outcome = lambda_trust_provision::simulate(&input, &read_file)?;
     output.emit(&outcome)?;
     Ok(Status::ok_or(outcome.allowed(), Status::Denied))
 }

@@ -12,7 +12,7 @@ use crate::app::Events;
 use crate::cli::WatchCommand;
 use crate::error::{Result, Status};
 use crate::report::{self, WatchSubject};
-use lambda_trust_provision::watch::Change;
+use lambda_trust_provision::WatchChange;
 
 pub(super) async fn run(
     inv: &Invocation,
@@ -87,11 +87,11 @@ fn reread(r: Reread) -> &'static str {
     }
 }
 
-fn changed_by(change: &Change) -> Option<&str> {
+fn changed_by(change: &WatchChange) -> Option<&str> {
     match change {
-        Change::Role { call } | Change::Function { call, .. } | Change::Genesys { call } => {
-            call.by.as_deref()
-        }
+        WatchChange::Role { call }
+        | WatchChange::Function { call, .. }
+        | WatchChange::Genesys { call } => call.by.as_deref(),
         _ => None,
     }
 }

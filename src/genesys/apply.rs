@@ -20,7 +20,7 @@ use lambda_trust_model::{
     ActionDef, ActionRecord, DesiredAction, Ledger, CREDENTIAL_FIELD, CREDENTIAL_TYPE, ENABLED,
     INTEGRATION_TYPE,
 };
-use lambda_trust_provision::genesys::{
+use lambda_trust_provision::{
     ActionRef, ConfigWrite, CredentialRef, GenesysOp, GenesysPlan, IntegrationRef, UpdateVia,
 };
 

@@ -10,11 +10,10 @@ use super::client::{Client, GenesysError, Retried};
 use super::observe;
 use crate::error::Result;
 use lambda_trust_model::{DesiredGenesys, ObservedGenesys};
-use lambda_trust_provision::drift::Finding;
-use lambda_trust_provision::genesys::{
-    plan_genesys, plan_genesys_destroy, GenesysFinding, GenesysOp, GenesysPlan,
+use lambda_trust_provision::{
+    genesys_attribution, plan_genesys, plan_genesys_destroy, Finding, GenesysFinding,
+    GenesysLookup, GenesysOp, GenesysPlan,
 };
-use lambda_trust_provision::trail::{genesys_attribution, GenesysLookup};
 
 /// A signed-in client with the desired and observed Genesys Cloud state.
 pub(crate) struct Session {

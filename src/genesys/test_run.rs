@@ -1,7 +1,7 @@
 //! Runs a data action end to end: `POST /api/v2/integrations/actions/{id}/test` with a sample
 //! input. Genesys Cloud assumes the credential's role and invokes the function, so a success is
 //! the real proof that the whole chain works (`verify --test-actions`); what the action answered
-//! is judged by `lambda_trust_provision::genesys::test_verdict`.
+//! is judged by `lambda_trust_provision::test_verdict`.
 //!
 //! Part of the `genesys` layer. Shape: the SDK's `TestExecutionResult` (`success`,
 //! `operations[]` of `TestExecutionOperationResult`, `error`, `finalResult`).
@@ -12,7 +12,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use super::client::{Client, GenesysError};
-use lambda_trust_provision::genesys::TestRun;
+use lambda_trust_provision::TestRun;
 
 /// One test run: Genesys Cloud's verdict on its steps, the action's answer, the time it took.
 pub(crate) async fn test_action(

@@ -12,8 +12,7 @@ use super::asff::SCHEMA_VERSION;
 use super::asff::{compliance, cut, product_arn, severity_label, timestamp, FINDING_TYPE};
 use super::check::fix_text;
 use super::HtmlMeta;
-use lambda_trust_provision::change_set::Side;
-use lambda_trust_provision::drift::{ConfigReport, Finding};
+use lambda_trust_provision::{ConfigReport, Finding, Side};
 
 /// Where the findings are about and where they go.
 pub struct WatchSubject<'a> {

@@ -7,11 +7,11 @@ use super::plan::document_diff_near;
 use super::sarif::{self, rule};
 use super::text::{printable, unknown_mark};
 use super::Styles;
-use lambda_trust_provision::change_set::Side;
-use lambda_trust_provision::drift::{
-    CheckReport, Code, ConfigStatus, Finding, Kind, Outcome, Remedy, Severity,
+use lambda_trust_provision::{
+    attribution_phrase, not_permitted_note, Attribution, ChangedBy, CheckReport, Code,
+    ConfigStatus, Finding, FindingKind, Remedy, Side, TrailSource,
 };
-use lambda_trust_provision::trail::{self, Attribution};
+use lambda_trust_verdict::{Outcome, Severity};
 
 /// Human report: grouped per config, security first.
 pub fn render_human(report: &CheckReport, styles: Styles) -> String {
@@ -39,10 +39,12 @@ pub fn render_human(report: &CheckReport, styles: Styles) -> String {
             // (an open function policy, an organization policy) is a finding, not drift.
             ConfigStatus::Drift => out.push_str(&format!(
                 "{} {}: {}\n",
-                styles.red(match c.findings.iter().any(|f| f.kind == Kind::Drift) {
-                    true => "✗ drift",
-                    false => "✗ findings",
-                }),
+                styles.red(
+                    match c.findings.iter().any(|f| f.kind == FindingKind::Drift) {
+                        true => "✗ drift",
+                        false => "✗ findings",
+                    }
+                ),
                 c.label(),
                 count_line(&c.findings)
             )),
@@ -289,10 +291,10 @@ fn total_line(report: &CheckReport) -> String {
 /// `said`: the trail's refusal or failure, the same for every finding of a run, is said on the
 /// first finding only.
 pub(crate) fn who_suffix(f: &Finding, said: &mut bool) -> String {
-    match (f.trail.attribution(), trail::phrase(&f.trail)) {
+    match (f.trail.attribution(), attribution_phrase(&f.trail)) {
         (Some((source, Attribution::NotPermitted { .. })), _) if !*said => {
             *said = true;
-            format!(" — {}", trail::not_permitted_note(source))
+            format!(" — {}", not_permitted_note(source))
         }
         (Some((source, Attribution::Failed { .. })), _) if *said => format!(
             " — who changed it is unknown: the {} lookup failed (as above)",
@@ -309,7 +311,7 @@ pub(crate) fn who_suffix(f: &Finding, said: &mut bool) -> String {
 
 /// `user mallory, from 203.0.113.7, CloudTrail event 6f1e…` (a Genesys change: `Genesys
 /// Cloud's audit trail entry 1c2d…`).
-pub(crate) fn changed_by_detail(c: &trail::ChangedBy) -> String {
+pub(crate) fn changed_by_detail(c: &ChangedBy) -> String {
     let mut parts = Vec::new();
     if let Some(n) = &c.name {
         parts.push(format!("by {n}"));
@@ -318,8 +320,8 @@ pub(crate) fn changed_by_detail(c: &trail::ChangedBy) -> String {
         parts.push(format!("from {ip}"));
     }
     let record = match c.source {
-        trail::TrailSource::Cloudtrail => "CloudTrail event",
-        trail::TrailSource::GenesysAudit => "Genesys Cloud's audit trail entry",
+        TrailSource::Cloudtrail => "CloudTrail event",
+        TrailSource::GenesysAudit => "Genesys Cloud's audit trail entry",
     };
     parts.extend(c.event_id.as_ref().map(|id| format!("{record} {id}")));
     parts.join(", ")
@@ -383,7 +385,7 @@ pub fn render_sarif(report: &CheckReport) -> String {
 
 /// A finding's SARIF properties: its path, values and remedy, who changed it, and the
 /// config's environment.
-fn sarif_properties(c: &lambda_trust_provision::drift::ConfigReport, f: &Finding) -> Value {
+fn sarif_properties(c: &lambda_trust_provision::ConfigReport, f: &Finding) -> Value {
     let mut properties = json!({"path": f.path, "expected": f.expected,
         "actual": f.actual, "remedy": f.remedy});
     if let Some(env) = &c.environment {
@@ -402,13 +404,13 @@ fn sarif_properties(c: &lambda_trust_provision::drift::ConfigReport, f: &Finding
 }
 
 /// A finding's annotation title: its severity or unknown, and what it is about.
-fn github_title(c: &lambda_trust_provision::drift::ConfigReport, f: &Finding) -> String {
+fn github_title(c: &lambda_trust_provision::ConfigReport, f: &Finding) -> String {
     let about = format!("{}{}", env_prefix(c), f.resource);
     match f.outcome {
         Outcome::Failed => {
             let what = match f.kind {
-                Kind::Drift => "drift",
-                Kind::Verify => "finding",
+                FindingKind::Drift => "drift",
+                FindingKind::Verify => "finding",
             };
             format!("lambda-trust {} {what}: {about}", f.severity.as_str())
         }
@@ -418,7 +420,7 @@ fn github_title(c: &lambda_trust_provision::drift::ConfigReport, f: &Finding) ->
 
 /// `prod: ` before what a result names, for a config with environments (the file is the
 /// same for all of them).
-fn env_prefix(c: &lambda_trust_provision::drift::ConfigReport) -> String {
+fn env_prefix(c: &lambda_trust_provision::ConfigReport) -> String {
     c.environment
         .as_ref()
         .map(|e| format!("{e}: "))

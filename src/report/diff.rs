@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::output::Report;
 use super::Styles;
-use lambda_trust_provision::promotion::Difference;
+use lambda_trust_provision::Difference;
 
 /// `diff --format json`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]

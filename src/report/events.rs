@@ -12,7 +12,7 @@ use super::text::printable;
 use super::Styles;
 use crate::event::Event;
 use crate::retry::Waiting;
-use lambda_trust_provision::change_set::Side;
+use lambda_trust_provision::Side;
 
 /// The version of [`EventLine`]'s shape.
 pub(crate) const EVENT_SCHEMA_VERSION: u32 = 1;

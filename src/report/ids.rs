@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::output::{Format, Report};
 use super::Styles;
-use lambda_trust_provision::genesys::ids::{ActionId, NamedId, OrgIds};
+use lambda_trust_provision::{ActionId, NamedId, OrgIds};
 
 /// `ids --format json`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]

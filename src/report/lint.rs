@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::Styles;
-use lambda_trust_provision::lint::{EnvironmentOverrides, Finding, LintReport, Severity};
+use lambda_trust_provision::{EnvironmentOverrides, LintFinding, LintReport, LintSeverity};
 
 /// One line per finding (`error[code]: message`), its hint indented below, then a summary.
 pub fn render_human(report: &LintReport, styles: Styles) -> String {
@@ -21,8 +21,8 @@ pub fn render_human(report: &LintReport, styles: Styles) -> String {
     }
     for f in &report.findings {
         let severity = match f.severity {
-            Severity::Error => styles.bold(&styles.red("error")),
-            Severity::Warning => styles.bold(&styles.yellow("warning")),
+            LintSeverity::Error => styles.bold(&styles.red("error")),
+            LintSeverity::Warning => styles.bold(&styles.yellow("warning")),
         };
         let code = styles.bold(&f.code.to_string());
         out.push_str(&format!("{severity}[{code}]: {}\n", indent(&f.message)));
@@ -66,7 +66,7 @@ pub(crate) struct LintOutput<'a> {
     schema_version: u32,
     errors: usize,
     warnings: usize,
-    findings: &'a [Finding],
+    findings: &'a [LintFinding],
     /// A config with environments: what each one overrides of the shared base.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     environments: &'a [EnvironmentOverrides],

@@ -16,11 +16,7 @@ use super::{audit, audit_html, audit_iac, check, genesys, lint, plan, prove, sim
 use super::{HtmlMeta, RegionRow, Styles};
 use lambda_trust_audit::iac::IacReport;
 use lambda_trust_audit::{AccountReport, OrgReport};
-use lambda_trust_provision::change_set::ChangeSet;
-use lambda_trust_provision::drift::CheckReport;
-use lambda_trust_provision::lint::LintReport;
-use lambda_trust_provision::simulate::SimulateOutcome;
-use lambda_trust_provision::verify::Verification;
+use lambda_trust_provision::{ChangeSet, CheckReport, LintReport, SimulateOutcome, Verification};
 
 /// `plan`: both sides' changes.
 pub(crate) struct Planned<'a>(pub &'a ChangeSet);
@@ -215,7 +211,7 @@ impl Report for super::results::VerifyEnvironmentsResult<'_> {
 
 /// `prove`: each property's verdict, with `--org-policies` the organization's claims, and
 /// with several environments each one's properties and every pair's isolation.
-pub struct Proved<'a>(pub &'a lambda_trust_provision::prove::Proof);
+pub struct Proved<'a>(pub &'a lambda_trust_provision::Proof);
 
 impl Report for Proved<'_> {
     fn human(&self, styles: Styles) -> String {

@@ -4,10 +4,10 @@ use serde_json::Value;
 
 use super::text::printable;
 use super::Styles;
-use lambda_trust_provision::change_set::{ChangeSet, HandedOver, Side};
-use lambda_trust_provision::describe::{describe_plan, Action, ChangeView};
-use lambda_trust_provision::genesys::{describe_genesys, genesys_notes, GenesysPlan};
-use lambda_trust_provision::plan::Plan;
+use lambda_trust_provision::{
+    describe_genesys, describe_plan, genesys_notes, ChangeAction, ChangeSet, ChangeView,
+    GenesysPlan, HandedOver, Plan, Side,
+};
 
 /// Keys sorted at every level, values untouched: stable to read and to diff, and shows the
 /// document as written (the canonical comparison form lowercases actions and keys).
@@ -111,9 +111,9 @@ fn change_blocks(views: &[ChangeView], styles: Styles) -> String {
     let mut out = String::new();
     for v in views {
         let (sigil, paint): (&str, fn(&Styles, &str) -> String) = match v.action {
-            Action::Create => ("+", Styles::green),
-            Action::Update => ("~", Styles::yellow),
-            Action::Delete => ("-", Styles::red),
+            ChangeAction::Create => ("+", Styles::green),
+            ChangeAction::Update => ("~", Styles::yellow),
+            ChangeAction::Delete => ("-", Styles::red),
         };
         let (resource, detail) = (printable(&v.resource), printable(&v.detail));
         out.push_str(&paint(&styles, &format!("  {sigil} {resource}")));
@@ -133,9 +133,9 @@ fn counts(views: &[ChangeView]) -> (usize, usize, usize) {
     let mut n = (0, 0, 0);
     for v in views {
         match v.action {
-            Action::Create => n.0 += 1,
-            Action::Update => n.1 += 1,
-            Action::Delete => n.2 += 1,
+            ChangeAction::Create => n.0 += 1,
+            ChangeAction::Update => n.1 += 1,
+            ChangeAction::Delete => n.2 += 1,
         }
     }
     n
@@ -184,9 +184,9 @@ impl WriteStarted<'_> {
     /// `[2/5] updating policy …`; Genesys Cloud's writes say so: `[genesys 1/3] creating …`.
     pub(crate) fn line(&self) -> String {
         let verb = match self.change.action {
-            Action::Create => "creating",
-            Action::Update => "updating",
-            Action::Delete => "removing",
+            ChangeAction::Create => "creating",
+            ChangeAction::Update => "updating",
+            ChangeAction::Delete => "removing",
         };
         let side = match self.side {
             Side::Aws => "",
@@ -217,7 +217,7 @@ pub(crate) fn apply_question(set: &ChangeSet) -> ApplyQuestion {
         deleted.extend(
             views
                 .into_iter()
-                .filter(|v| v.action == Action::Delete)
+                .filter(|v| v.action == ChangeAction::Delete)
                 .map(|v| v.resource),
         );
     }

@@ -7,9 +7,8 @@ use serde_json::Value;
 use super::verify::{closing_line, isolation_lines, mark};
 use super::Styles;
 use lambda_trust_iam::{PropertyResult, Verdict};
-use lambda_trust_provision::isolation::IsolationClaim;
-use lambda_trust_provision::prove::{OrgProof, Proof};
-use lambda_trust_provision::verify::{ClaimVerdict, Tally};
+use lambda_trust_model::ClaimVerdict;
+use lambda_trust_provision::{IsolationClaim, OrgProof, Proof, Tally};
 
 /// Whether every property is proved.
 pub(crate) fn prove_passed(results: &[PropertyResult]) -> bool {

@@ -7,11 +7,10 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
-use lambda_trust_provision::change_set::{ChangeSet, HandedOver};
-use lambda_trust_provision::describe::{describe, ChangeView};
-use lambda_trust_provision::genesys::{describe_genesys, GenesysPlan, KeptAction};
-use lambda_trust_provision::plan::Plan;
-use lambda_trust_provision::verify::Verification;
+use lambda_trust_provision::{
+    describe, describe_genesys, ChangeSet, ChangeView, GenesysPlan, HandedOver, KeptAction, Plan,
+    Verification,
+};
 
 /// One for every output (fields are only ever added within a version).
 pub use lambda_trust_verdict::SCHEMA_VERSION;
@@ -426,14 +425,14 @@ pub struct VerifyResult<'a> {
     pub environment: Option<&'a str>,
     /// The role, account and region verified.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub subject: Option<&'a lambda_trust_provision::verify::Subject>,
+    pub subject: Option<&'a lambda_trust_provision::Subject>,
     #[serde(flatten)]
     pub verification: &'a Verification,
     /// What changed on AWS, with who changed it (check's finding shape): only when something
     /// drifted.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "super::schemas::drift_findings")]
-    pub changes: Option<&'a [lambda_trust_provision::drift::Finding]>,
+    pub changes: Option<&'a [lambda_trust_provision::Finding]>,
     /// Why one side could not be verified (the Genesys Cloud side: signing in or reading
     /// failed); every check of the other side is still in `checks` and `proofs`. Exit 1.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -471,7 +470,7 @@ pub fn to_value(result: &impl Serialize) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lambda_trust_provision::plan::{AttachmentOp, Op};
+    use lambda_trust_provision::{AttachmentOp, Op};
 
     fn attach() -> Plan {
         Plan {

@@ -157,7 +157,7 @@ pub fn generated() -> Vec<(&'static str, Value)> {
             "The files `lambda-trust org-policies` wrote: one account's SCPs and RCPs from the \
              root to the account, in the format `--org-policies DIR` reads.",
         ),
-        document::<lambda_trust_provision::drift::CheckReport>(
+        document::<lambda_trust_provision::CheckReport>(
             "check.schema.json",
             "lambda-trust check --format json",
             "The drift check of `lambda-trust check` over one or several configs (also what \
@@ -190,21 +190,21 @@ pub fn generated() -> Vec<(&'static str, Value)> {
 /// `common.schema.json`: the definition of every type the other schemas reference there
 /// (`lambda_trust_provision::schema_refs`), and of the types those contain; references between them are local.
 pub fn common_schema() -> (&'static str, Value) {
-    use lambda_trust_provision::{describe, drift, trail, verify};
+    use lambda_trust_provision::{ChangeView, ChangedBy, Check, Finding, Verification};
     let mut generator = settings().into_generator();
     let g = &mut generator;
     g.subschema_for::<SchemaVersion>();
     g.subschema_for::<AccountId>();
     g.subschema_for::<Document>();
-    g.subschema_for::<describe::ChangeView>();
+    g.subschema_for::<ChangeView>();
     g.subschema_for::<Changes>();
     g.subschema_for::<lambda_trust_iam::StatementRef>();
     g.subschema_for::<lambda_trust_iam::Counterexample>();
     g.subschema_for::<lambda_trust_iam::PropertyResult>();
-    g.subschema_for::<verify::Check>();
-    g.subschema_for::<verify::Verification>();
-    g.subschema_for::<trail::ChangedBy>();
-    g.subschema_for::<drift::Finding>();
+    g.subschema_for::<Check>();
+    g.subschema_for::<Verification>();
+    g.subschema_for::<ChangedBy>();
+    g.subschema_for::<Finding>();
     g.subschema_for::<lambda_trust_model::Flow>();
     g.subschema_for::<super::results::ForeignAction>();
     g.subschema_for::<GenesysChanges>();

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use super::Styles;
 
 use lambda_trust_iam::Decision;
-use lambda_trust_provision::simulate::SimulateOutcome;
+use lambda_trust_provision::SimulateOutcome;
 
 /// What `simulate --format json` prints (docs/schemas/simulate.schema.json).
 #[derive(serde::Serialize, schemars::JsonSchema)]
@@ -76,10 +76,7 @@ pub(crate) fn render_human(outcome: &SimulateOutcome, styles: Styles) -> String 
 }
 
 /// `--org-policies`: which kinds applied, and what was not known (then nothing is decided).
-fn organization_lines(
-    o: &lambda_trust_provision::simulate::OrgSimulation,
-    styles: Styles,
-) -> String {
+fn organization_lines(o: &lambda_trust_provision::OrgSimulation, styles: Styles) -> String {
     let mut out = String::from("organization policies:\n");
     for a in &o.applied {
         let _ = writeln!(out, "  {a}");
@@ -95,11 +92,11 @@ fn organization_lines(
 mod tests {
     fn run_files(
         input: &SimulateInput,
-    ) -> Result<lambda_trust_provision::simulate::SimulateOutcome, SimulateError> {
-        lambda_trust_provision::simulate::run(input, &|p| std::fs::read_to_string(p))
+    ) -> Result<lambda_trust_provision::SimulateOutcome, SimulateError> {
+        lambda_trust_provision::simulate(input, &|p| std::fs::read_to_string(p))
     }
     use super::*;
-    use lambda_trust_provision::simulate::*;
+    use lambda_trust_provision::*;
     use std::path::PathBuf;
 
     const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"GenesysAssume","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::765628985471:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"}}}]}"#;

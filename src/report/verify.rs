@@ -3,9 +3,7 @@
 use super::text::printable;
 use super::Styles;
 use lambda_trust_iam::{PropertyResult, Verdict};
-use lambda_trust_provision::drift::Finding;
-use lambda_trust_provision::isolation::IsolationClaim;
-use lambda_trust_provision::verify::{Tally, Verification};
+use lambda_trust_provision::{Finding, IsolationClaim, Tally, Verification};
 
 /// The verify checklist.
 pub fn verification_human(v: &Verification, styles: Styles) -> String {
@@ -81,8 +79,8 @@ pub(super) fn closing_line(tally: &Tally, styles: Styles) -> String {
 
 /// The whole path: per target, whether Genesys Cloud gets through and whether anyone else
 /// gets in, with what stops or lets in.
-fn path_lines(path: &lambda_trust_provision::verify::PathClaims, styles: Styles) -> String {
-    use lambda_trust_provision::verify::ClaimVerdict;
+fn path_lines(path: &lambda_trust_model::PathClaims, styles: Styles) -> String {
+    use lambda_trust_model::ClaimVerdict;
     let mut out = String::new();
     for (account, source) in &path.organization {
         let line = format!("        organization policies of {account}: {source}");

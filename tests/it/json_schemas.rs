@@ -1457,11 +1457,11 @@ fn the_common_schema_lists_every_check_and_finding_code() {
         out
     };
     let listed = |codes: &BTreeSet<String>| enums.iter().any(|e| codes.is_subset(e));
-    let checks: BTreeSet<String> = lambda_trust_provision::verify::CheckId::all()
+    let checks: BTreeSet<String> = lambda_trust_provision::CheckId::all()
         .map(|c| c.as_str().to_owned())
         .collect();
     assert!(listed(&checks), "a check code is missing: {checks:?}");
-    let findings: BTreeSet<String> = lambda_trust_provision::drift::Code::all()
+    let findings: BTreeSet<String> = lambda_trust_provision::Code::all()
         .map(|c| c.to_string())
         .collect();
     assert!(listed(&findings), "a finding code is missing: {findings:?}");

@@ -5,7 +5,7 @@
 use lambda_trust::report::{lint_human as render_human, lint_json as render_json};
 use lambda_trust_config::Loaded;
 use lambda_trust_model::{RenderContext, Templates};
-use lambda_trust_provision::lint::{self, check_rendered, Finding, LintCode, LintReport, Severity};
+use lambda_trust_provision::{check_rendered, LintCode, LintFinding, LintReport, LintSeverity};
 use serde_json::{json, Value};
 
 const EXAMPLE: &str = include_str!("../../examples/lambda-trust.toml");
@@ -13,7 +13,7 @@ fn loaded() -> Loaded {
     lambda_trust_config::parse_str(EXAMPLE, "examples/lambda-trust.toml").unwrap()
 }
 
-fn codes(findings: &[Finding]) -> Vec<&'static str> {
+fn codes(findings: &[LintFinding]) -> Vec<&'static str> {
     findings.iter().map(|f| f.code.as_str()).collect()
 }
 
@@ -23,7 +23,7 @@ fn builtin_rendering_is_clean() {
     let r = lambda_trust_model::render(&l.config, &RenderContext::default(), &Templates::builtin())
         .unwrap();
     assert!(check_rendered(&l.config, &r, false).is_empty());
-    let report = lint::lint(&l, &r, false);
+    let report = lambda_trust_provision::lint(&l, &r, false);
     assert!(!report.has_errors());
     assert_eq!(
         render_human(&report, lambda_trust::report::Styles::default()),
@@ -42,7 +42,7 @@ fn lint_includes_config_warnings_and_target_notices() {
     let l = lambda_trust_config::parse_str(&text, "x").unwrap();
     let r = lambda_trust_model::render(&l.config, &RenderContext::default(), &Templates::builtin())
         .unwrap();
-    let report = lint::lint(&l, &r, false);
+    let report = lambda_trust_provision::lint(&l, &r, false);
     assert_eq!(
         codes(&report.findings),
         ["fedramp-account-unconfirmed", "cross-account-target"]
@@ -62,14 +62,14 @@ fn lint_includes_config_warnings_and_target_notices() {
 fn json_report_shape() {
     let report = LintReport {
         findings: vec![
-            Finding {
-                severity: Severity::Error,
+            LintFinding {
+                severity: LintSeverity::Error,
                 code: LintCode::TrustWildcardPrincipal,
                 message: "m".into(),
                 hint: None,
             },
-            Finding {
-                severity: Severity::Warning,
+            LintFinding {
+                severity: LintSeverity::Warning,
                 code: LintCode::PolicyVersion,
                 message: "w".into(),
                 hint: Some("h".into()),

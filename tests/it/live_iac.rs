@@ -10,7 +10,7 @@ use crate::support;
 use std::collections::BTreeMap;
 use std::process::Command;
 
-use lambda_trust_provision::verify::PathCode;
+use lambda_trust_model::PathCode;
 use serde_json::Value;
 use support::live::*;
 

@@ -6,10 +6,10 @@ use crate::support::state::*;
 use lambda_trust::error::Status;
 use lambda_trust::report::{self, Styles};
 use lambda_trust_model::{Desired, InlinePolicy, Observed};
-use lambda_trust_provision::change_set::ChangeSet;
-use lambda_trust_provision::drift::{self, CheckReport, ConfigKey, ConfigReport, ConfigStatus};
-use lambda_trust_provision::plan::{changes, plan, Plan, PlanOptions};
-use lambda_trust_provision::verify::{self, Verification};
+use lambda_trust_provision::{
+    config_lines, drift_findings, plan, plan_changes, ChangeSet, CheckReport, ConfigKey,
+    ConfigReport, ConfigStatus, Plan, PlanOptions, Verification,
+};
 use serde_json::{json, Value};
 
 const PLAIN: Styles = Styles { color: false };
@@ -56,16 +56,16 @@ fn the_plan(d: &Desired, o: &Observed) -> Plan {
 }
 
 fn verification(d: &Desired, o: &Observed) -> Verification {
-    verify::verification(d, o)
+    lambda_trust_provision::verification(d, o)
 }
 
 /// What `check` reports for one config (as `commands::check::check_one` builds it).
 /// One config's report as `check` makes it (findings grouped under their change).
 fn config_report(name: &str, d: &Desired, o: &Observed) -> ConfigReport {
-    let p = changes(d, o, PlanOptions::default()).unwrap();
-    let findings = drift::drift_findings(d, &p);
-    let side = lambda_trust_provision::check::GenesysSide::NotChecked;
-    lambda_trust_provision::check::config_report(name, EXAMPLE, findings, &verification(d, o), side)
+    let p = plan_changes(d, o, PlanOptions::default()).unwrap();
+    let findings = drift_findings(d, &p);
+    let side = lambda_trust_provision::GenesysSide::NotChecked;
+    lambda_trust_provision::config_report(name, EXAMPLE, findings, &verification(d, o), side)
 }
 
 /// Three configs: one drifted, one in sync, one that could not be checked.
@@ -212,12 +212,12 @@ fn check_renderers_in_sync() {
 /// `[aws]` headers carry trailing comments (`[policy]   # optional`).
 #[test]
 fn config_lines_find_tables_with_trailing_comments() {
-    let lines = drift::config_lines(EXAMPLE);
+    let lines = config_lines(EXAMPLE);
     assert!(lines.contains(&(ConfigKey::Policy, 22)), "{lines:?}");
     assert!(lines.contains(&(ConfigKey::Aws, 25)), "{lines:?}");
     // Nor are the keys under such a header found: `role.tags` here.
     let text = "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"x\"\n[role]   # the role\nname = \"R\"\ntags = { a = \"b\" }\n";
-    let lines = drift::config_lines(text);
+    let lines = config_lines(text);
     assert!(lines.contains(&(ConfigKey::Role, 4)), "{lines:?}");
     assert!(lines.contains(&(ConfigKey::RoleTags, 6)), "{lines:?}");
     // So the adopt finding (config key `policy`) of the example annotates the [policy] line.
@@ -229,11 +229,11 @@ fn config_lines_find_tables_with_trailing_comments() {
         environment: None,
         status: ConfigStatus::Drift,
         subject: None,
-        findings: drift::drift_findings(&d, &p),
+        findings: drift_findings(&d, &p),
         error: None,
         notes: vec![],
         not_checked: Vec::new(),
-        lines: drift::config_lines(EXAMPLE),
+        lines: config_lines(EXAMPLE),
     }]);
     assert!(
         report::check_github(&report).contains("line=22,"),

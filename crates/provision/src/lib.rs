@@ -2,29 +2,34 @@
 //! and writing them, as functions of plain data. No network, no clock; tests build the inputs
 //! by hand.
 //!
-//! The API, in the order a run uses it:
-//! - **Check the rendered documents**: [`lint`] (the invariants a rendered document keeps;
-//!   rendering and sharding are the model's, `lambda_trust_model::render`).
-//! - **State**: [`prepare`] (what is wanted, `lambda_trust_model::Desired`, from a config and a
-//!   read, `lambda_trust_model::Observed`).
-//! - **Plan**: [`plan`] (the writes, in order), [`change_set`] and [`describe`] (how they
-//!   read), [`genesys`] (the Genesys Cloud side: credential, integration, actions, their plan
-//!   and findings).
-//! - **Prove**: [`verify`] (the checks and the whole-path claims), [`prove`] and [`simulate`]
-//!   (offline proofs and one request; with `--org-policies` the organization's part,
-//!   `simulate_org`), [`onboard`] (adding a target).
-//! - **Drift**: [`drift`] (findings, their codes and who can fix them), [`check`] (the
-//!   `check` command's judgement), [`trail`] (who changed it, from CloudTrail events).
+//! Its face is flat: every module is private and what other crates use is named here, at the
+//! root. The entry points, in the order a run uses them:
+//! - **Check the rendered documents**: [`lint`] and [`check_rendered`] (the invariants a
+//!   rendered document keeps, as [`LintFinding`]s; rendering and sharding are the model's,
+//!   `lambda_trust_model::render`).
+//! - **State**: [`desired_state`] (what is wanted, `lambda_trust_model::Desired`, from a config
+//!   and a read, `lambda_trust_model::Observed`) and [`aws_query`] (what to read).
+//! - **Plan**: [`plan`] (the writes, in order, as [`Op`]s), [`ChangeSet`] and [`describe_plan`]
+//!   (how they read), [`plan_genesys`] (the Genesys Cloud side: credential, integration,
+//!   actions, as [`GenesysOp`]s) and [`plan_destroy`].
+//! - **Prove**: [`verification`] (the checks and the proofs) and [`whole_path`] (the whole
+//!   path's claims), [`sides_from_config`] and [`simulate`] (offline proofs and one request;
+//!   with `--org-policies` the organization's part), [`resolve_one`] (adding a target).
+//! - **Drift**: [`drift_findings`] and [`verify_findings`] ([`Finding`]s, their [`Code`]s and
+//!   [`Remedy`]), [`judge_aws`] and [`config_report`] (the `check` command's judgement),
+//!   [`attribute_findings`] (who changed it, from CloudTrail events).
 //! - **Environments** (`[environments.NAME]`): [`isolation`] (every pair of environments
-//!   proved isolated offline, and a live role's claims towards the other environments),
-//!   [`promotion`] (two live environments compared with their overrides taken out), and
-//!   [`genesys::ids`] (an org's IDs under keys the same in every environment).
-//! - **Export**: [`export`] (what lambda-trust manages, as Terraform with import blocks or
-//!   CloudFormation with its resources-to-import files), and [`handover`] (the setup once
-//!   another tool manages it: judged on what matters, never written).
-//! - **Watch**: [`watch`] (what an event handed to the watching function can have changed,
-//!   so it re-reads only that), [`watch_deploy`] (the watching function's deployment, its
-//!   read-only role proved so, and the writes that deploy or remove it).
+//!   proved isolated offline) and [`live_isolation`] (a live role's claims towards the other
+//!   environments), [`differences`] (two live environments compared with their overrides taken
+//!   out), and [`org_ids`] (an org's IDs under keys the same in every environment).
+//! - **Export**: [`export_from_config`] and [`aws_from_live`] (what lambda-trust manages, as
+//!   [`terraform_files`] with import blocks or [`cloudformation_files`] with their
+//!   resources-to-import files), and [`as_handed_over`] (the setup once another tool manages
+//!   it: judged on what matters, never written).
+//! - **Watch**: [`classify_event`] (what an event handed to the watching function can have
+//!   changed, so it re-reads only that), [`watch_deployment`] and [`plan_watch`] (the watching
+//!   function's deployment, its read-only role proved so by [`prove_read_only`], and the writes
+//!   that deploy it or, [`watch_teardown`], remove it).
 //! - `schema_refs` (with the `schemars` feature): the pieces of the JSON Schemas the outputs
 //!   share.
 //!
@@ -33,26 +38,101 @@
 
 #![warn(missing_docs, unreachable_pub)]
 
-pub mod change_set;
-pub mod check;
-pub mod describe;
-pub mod drift;
-pub mod export;
-pub mod genesys;
-pub mod handover;
-pub mod isolation;
+mod change_set;
+mod check;
+mod describe;
+mod drift;
+mod export;
+mod genesys;
+mod handover;
+mod isolation;
 mod isolation_claim;
-pub mod lint;
-pub mod onboard;
-pub mod plan;
-pub mod prepare;
-pub mod promotion;
-pub mod prove;
+mod lint;
+mod onboard;
+mod plan;
+mod prepare;
+mod promotion;
+mod prove;
 #[cfg(feature = "schemars")]
 pub mod schema_refs;
-pub mod simulate;
+mod simulate;
 mod simulate_org;
-pub mod trail;
-pub mod verify;
-pub mod watch;
-pub mod watch_deploy;
+mod trail;
+mod verify;
+mod watch;
+mod watch_deploy;
+
+pub use change_set::{ChangeSet, HandedOver, Side};
+pub use check::{
+    aws_drift, aws_findings, config_report, judge_aws, AwsRead, GenesysCheck, GenesysSide,
+};
+pub use describe::{describe, describe_plan, Action as ChangeAction, ChangeView};
+pub use drift::{
+    check_finding, config_lines, drift_findings, verify_findings, CheckReport, Code, ConfigKey,
+    ConfigReport, ConfigStatus, Finding, Kind as FindingKind, Remedy,
+};
+pub use export::cloudformation::files as cloudformation_files;
+pub use export::terraform::{files as terraform_files, File as ExportFile};
+pub use export::{
+    aws_from_live, counts as export_counts, from_config as export_from_config,
+    genesys_from as genesys_export, Export, Origin,
+};
+pub use genesys::ids::{org_ids, ActionId, NamedId, OrgIds};
+pub use genesys::plan::{as_observed, GenesysPlanError};
+pub use genesys::{
+    describe_genesys, genesys_checks, genesys_findings, genesys_notes, plan_genesys,
+    plan_genesys_destroy, test_verdict, timeout_check, ActionRef, ConfigWrite, CredentialRef,
+    DeleteWhy, GenesysFinding, GenesysOp, GenesysPlan, IntegrationRef, KeptAction, TestRun,
+    UpdateVia,
+};
+pub use handover::{
+    as_handed_over, hand_over_findings, manages as tool_manages, step as handover_step,
+};
+pub use isolation::{
+    findings as isolation_findings, isolation, live_isolation, not_read as isolation_not_read,
+    Environment as IsolationEnvironment, IsolationClaim, IsolationKind,
+};
+pub use lint::{
+    check_rendered, cross_account_hint, invoke_findings, invoke_grant_findings, lint,
+    lint_documents, lint_environments, trust_findings, trust_grant_findings, EnvironmentOverrides,
+    Finding as LintFinding, LintCode, LintReport, Severity as LintSeverity,
+};
+pub use onboard::{
+    already_present, matching as offboard_matching, new_action, resolve_one, target_from_args,
+    OnboardError,
+};
+pub use plan::{
+    changes as plan_changes, check_deployment, held_permissions, plan, plan_destroy,
+    plan_retire_predecessors, unreachable_accounts, AttachmentOp, BoundaryOp, DestroyError,
+    HeldPermission, Op, PermissionOp, Plan, PlanError, PlanOptions, PolicyOp, RoleOp, TagOp,
+    VersionOp, MAX_POLICY_VERSIONS,
+};
+pub use prepare::{
+    desired as desired_state, kinship, may_be_predecessor, predecessor_query, query as aws_query,
+    unproven_note, Kinship, PrepareError,
+};
+pub use promotion::{differences, Difference, Environment as PromotionEnvironment};
+pub use prove::{
+    from_config as sides_from_config, load_files, organization as prove_organization, FileInput,
+    OrgProof, Proof, Sides,
+};
+pub use simulate::{run as simulate, OrgSimulation, SimulateError, SimulateInput, SimulateOutcome};
+pub use trail::{
+    answered as lookup_answered, app_name, attribute as attribute_findings, genesys_attribution,
+    global_events_region, not_permitted_note, phrase as attribution_phrase, resources_to_look_up,
+    Attribution, ChangedBy, GenesysLookup, Lookup, Trail, TrailEvent, TrailSource, LOOKBACK_DAYS,
+};
+pub use verify::{
+    checks as verify_checks, proofs as verify_proofs, verdict as verify_verdict, verification,
+    verification_with_path, whole_path, Check, CheckId, Subject, Tally, Verification, VerifyRead,
+};
+pub use watch::{
+    classify as classify_event, compliance as rule_compliance, rule_event, Change as WatchChange,
+    RuleEvent, Watched,
+};
+pub use watch_deploy::{
+    config_statement, deployment as watch_deployment, forward_role_name, plan as plan_watch,
+    prove_read_only, rule_prefix, teardown as watch_teardown, Deployment, NotOurs, Seen,
+    SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchConfigRule, WatchFunction, WatchInput,
+    WatchOp, WatchRole, WatchRule, MAX_PATTERN as MAX_RULE_PATTERN, WATCH_TAG,
+};

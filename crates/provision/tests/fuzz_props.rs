@@ -18,7 +18,9 @@ use lambda_trust_iam::{
     Policy, Request,
 };
 use lambda_trust_model::{RenderContext, Templates};
-use lambda_trust_provision::lint::{self, Severity};
+use lambda_trust_provision::{
+    check_rendered, invoke_findings, trust_findings, LintFinding, LintSeverity,
+};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use serde_json::{json, Value};
@@ -406,10 +408,10 @@ fn invoke_decision(invoke: &Policy, action: &str, resource: &str) -> Decision {
     evaluate(&input, &Request::new(session, action, resource)).decision
 }
 
-fn errors(findings: &[lint::Finding]) -> Vec<String> {
+fn errors(findings: &[LintFinding]) -> Vec<String> {
     findings
         .iter()
-        .filter(|f| f.severity == Severity::Error)
+        .filter(|f| f.severity == LintSeverity::Error)
         .map(|f| format!("{}: {}", f.code, f.message))
         .collect()
 }
@@ -569,7 +571,7 @@ proptest! {
         mutations in prop::collection::vec(tree_mutation(), 1..5),
     ) {
         let doc = mutate(&rendered().trust, &mutations);
-        let findings = lint::trust_findings(&doc, PARTNER, EXT);
+        let findings = trust_findings(&doc, PARTNER, EXT);
         // Only documents the lint accepts (and the parser can read) say anything here.
         let Ok(p) = Policy::parse(&doc) else { return Ok(()) };
         if !errors(&findings).is_empty() {
@@ -602,7 +604,7 @@ proptest! {
     ) {
         let r = rendered();
         let doc = mutate(&r.invoke, &mutations);
-        let findings = lint::invoke_findings(std::slice::from_ref(&doc), &r.function_arns);
+        let findings = invoke_findings(std::slice::from_ref(&doc), &r.function_arns);
         // Only documents the lint accepts (and the parser can read) say anything here.
         let Ok(p) = Policy::parse(&doc) else { return Ok(()) };
         if !errors(&findings).is_empty() {
@@ -648,7 +650,7 @@ proptest! {
             }
             Err(e) => return Err(TestCaseError::fail(format!("{text}\nrender: {e}"))),
         };
-        let errs = errors(&lint::check_rendered(&loaded.config, &rendered, false));
+        let errs = errors(&check_rendered(&loaded.config, &rendered, false));
         prop_assert!(errs.is_empty(), "{}\n{:?}", text, errs);
     }
 }

@@ -3,9 +3,9 @@
 
 use lambda_trust_config::{self as config, Loaded};
 use lambda_trust_model::{RenderContext, Template, Templates};
-use lambda_trust_provision::lint::{
-    self, check_rendered, invoke_findings, invoke_grant_findings, trust_findings,
-    trust_grant_findings, Finding, Severity,
+use lambda_trust_provision::{
+    check_rendered, invoke_findings, invoke_grant_findings, lint, trust_findings,
+    trust_grant_findings, LintFinding, LintSeverity,
 };
 use serde_json::{json, Value};
 
@@ -19,7 +19,7 @@ fn loaded() -> Loaded {
     config::parse_str(EXAMPLE, "examples/lambda-trust.toml").unwrap()
 }
 
-fn codes(findings: &[Finding]) -> Vec<&'static str> {
+fn codes(findings: &[LintFinding]) -> Vec<&'static str> {
     findings.iter().map(|f| f.code.as_str()).collect()
 }
 
@@ -257,7 +257,7 @@ fn trust_weakenings() {
             .iter()
             .find(|f| f.code.as_str() == code)
             .unwrap_or_else(|| panic!("{case}: no {code} in {:?}", codes(&findings)));
-        assert_eq!(f.severity, Severity::Error, "{case}");
+        assert_eq!(f.severity, LintSeverity::Error, "{case}");
         assert!(
             f.message.starts_with("trust policy statement 0: "),
             "{case}: {}",
@@ -327,8 +327,8 @@ fn trust_size() {
     let doc = variant("Sid", json!("a".repeat(2100)));
     let findings = trust_findings(&doc, PARTNER, EXT);
     assert_eq!(codes(&findings), ["trust-policy-too-large"]);
-    assert_eq!(findings[0].severity, Severity::Warning);
-    assert!(lint::minified_len(&trust_with(good_statement())) < 300);
+    assert_eq!(findings[0].severity, LintSeverity::Warning);
+    assert!(lambda_trust_iam::minified_len(&trust_with(good_statement())) < 300);
 }
 
 fn invoke_with(statement: Value) -> Value {
@@ -462,7 +462,7 @@ fn invoke_weakenings() {
             .iter()
             .find(|f| f.code.as_str() == code)
             .unwrap_or_else(|| panic!("{case}: no {code} in {:?}", codes(&findings)));
-        assert_eq!(f.severity, Severity::Error, "{case}");
+        assert_eq!(f.severity, LintSeverity::Error, "{case}");
         assert!(
             f.message.starts_with("invoke policy statement 0: "),
             "{case}: {}",
@@ -506,7 +506,7 @@ fn invoke_grants_and_size() {
     let doc = invoke_variant("Resource", json!(near));
     let findings = invoke_findings(&[doc], &near);
     assert_eq!(codes(&findings), ["invoke-policy-near-limit"]);
-    assert_eq!(findings[0].severity, Severity::Warning);
+    assert_eq!(findings[0].severity, LintSeverity::Warning);
 }
 
 // --- rendered documents --------------------------------------------------------------------
@@ -549,7 +549,7 @@ fn weaker_custom_templates_need_allow_weaker() {
         ]
     );
     for f in &strict {
-        assert_eq!(f.severity, Severity::Error);
+        assert_eq!(f.severity, LintSeverity::Error);
         assert!(
             f.hint.as_deref().unwrap().contains("--allow-weaker"),
             "{f:?}"
@@ -559,10 +559,10 @@ fn weaker_custom_templates_need_allow_weaker() {
     let lenient = check_rendered(&l.config, &r, true);
     assert_eq!(codes(&lenient), codes(&strict));
     for f in &lenient {
-        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(f.severity, LintSeverity::Warning);
         assert!(f.message.starts_with("WEAKENED: "), "{}", f.message);
     }
-    let report = lint::lint(&l, &r, true);
+    let report = lint(&l, &r, true);
     assert!(!report.has_errors());
     assert_eq!(report.warnings(), 3);
 }
@@ -583,7 +583,7 @@ fn broken_custom_templates_stay_errors_with_allow_weaker() {
             "invoke-missing-grant"
         ]
     );
-    assert!(findings.iter().all(|f| f.severity == Severity::Error));
+    assert!(findings.iter().all(|f| f.severity == LintSeverity::Error));
 }
 
 #[test]
@@ -593,7 +593,7 @@ fn no_targets_is_a_warning_not_an_error() {
     let r = lambda_trust_model::render(&l.config, &RenderContext::default(), &Templates::builtin())
         .unwrap();
     assert!(r.function_arns.is_empty());
-    let report = lint::lint(&l, &r, false);
+    let report = lint(&l, &r, false);
     assert_eq!(codes(&report.findings), ["no-targets"]);
     assert!(!report.has_errors());
 }

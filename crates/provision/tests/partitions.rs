@@ -3,8 +3,7 @@
 
 use lambda_trust_config as config;
 use lambda_trust_model::{Observed, ObservedRole, RenderContext, Templates};
-use lambda_trust_provision::prepare::{self, query};
-use lambda_trust_provision::verify;
+use lambda_trust_provision::{aws_query, desired_state, verify_checks};
 
 const ACCOUNT: &str = "111122223333";
 
@@ -49,7 +48,7 @@ fn check_partition(partition: &str, region: &str) {
     };
     let observed = empty_observed(partition);
     let (desired, _) =
-        prepare::desired(&config, &ctx, &Templates::builtin(), &observed, false).unwrap();
+        desired_state(&config, &ctx, &Templates::builtin(), &observed, false).unwrap();
     assert_eq!(desired.partition, partition);
     let policy = &desired.policies[0];
     assert_eq!(
@@ -66,7 +65,7 @@ fn check_partition(partition: &str, region: &str) {
     }
     // The Genesys principal stays in the aws partition.
     assert_eq!(desired.partner_principal, "arn:aws:iam::765628985471:root");
-    assert_eq!(query(&config, region).partition, partition);
+    assert_eq!(aws_query(&config, region).partition, partition);
 
     // The verification's invoke checks ask in the role's partition: the live role with the
     // desired invoke policy attached passes them.
@@ -87,7 +86,7 @@ fn check_partition(partition: &str, region: &str) {
         name: policy.name.clone(),
         document: policy.document.clone(),
     }];
-    let checks = verify::checks(&desired, &live);
+    let checks = verify_checks(&desired, &live);
     let invoke: Vec<_> = checks
         .iter()
         .filter(|c| c.name.starts_with("invoke:"))
@@ -118,7 +117,7 @@ fn european_sovereign_cloud_partition() {
     check_partition("aws-eusc", "eusc-de-east-1");
     assert!(lambda_trust_config::is_region("eusc-de-east-1"));
     assert_eq!(
-        lambda_trust_provision::trail::global_events_region("aws-eusc"),
+        lambda_trust_provision::global_events_region("aws-eusc"),
         Some("eusc-de-east-1")
     );
 }

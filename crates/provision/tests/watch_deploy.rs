@@ -1,9 +1,9 @@
-//! `watch deploy`'s plan on plain data (`lambda_trust_provision::watch_deploy`): the function's
+//! `watch deploy`'s plan on plain data (`lambda_trust_provision::watch_deployment` and `plan_watch`): the function's
 //! role proved read-only, rules under the pattern quota, forwarding from other regions and the
 //! Genesys Cloud org's bus, a deployed watch planning no write, and destroy removing only its
 //! own.
 
-use lambda_trust_provision::watch_deploy::*;
+use lambda_trust_provision::*;
 use serde_json::json;
 
 fn input(targets: usize, regions: &[&str]) -> WatchInput {
@@ -75,7 +75,7 @@ fn deployed(want: &Deployment) -> Seen {
 
 #[test]
 fn the_functions_role_reads_and_publishes_and_can_write_nothing_else() {
-    let want = deployment(&input(3, &["eu-west-1"]));
+    let want = watch_deployment(&input(3, &["eu-west-1"]));
     assert_eq!(prove_read_only(&want.role.policy), Ok(()));
     let mut open = want.role.policy.clone();
     open["Statement"][0]["Action"] = json!(["iam:Get*", "iam:PutRolePolicy"]);
@@ -90,11 +90,14 @@ fn the_functions_role_reads_and_publishes_and_can_write_nothing_else() {
 
 #[test]
 fn a_deployed_watch_plans_no_write_and_a_new_package_only_its_code() {
-    let want = deployment(&input(5, &["us-east-1", "eu-west-1"]));
+    let want = watch_deployment(&input(5, &["us-east-1", "eu-west-1"]));
     let mut seen = deployed(&want);
-    assert_eq!(plan(&want, &seen, "GenesysLambdaInvoker"), Ok(Vec::new()));
+    assert_eq!(
+        plan_watch(&want, &seen, "GenesysLambdaInvoker"),
+        Ok(Vec::new())
+    );
     seen.function.as_mut().unwrap().code_sha256 = "old=".into();
-    let ops = plan(&want, &seen, "GenesysLambdaInvoker").unwrap();
+    let ops = plan_watch(&want, &seen, "GenesysLambdaInvoker").unwrap();
     assert!(
         matches!(ops.as_slice(), [WatchOp::UpdateCode { .. }]),
         "{ops:?}"
@@ -103,7 +106,7 @@ fn a_deployed_watch_plans_no_write_and_a_new_package_only_its_code() {
 
 #[test]
 fn the_function_lives_where_iam_events_arrive_and_other_regions_forward_to_it() {
-    let want = deployment(&input(4, &["eu-west-1"]));
+    let want = watch_deployment(&input(4, &["eu-west-1"]));
     assert_eq!(want.function.region, "us-east-1");
     assert!(want.forward_role.is_some());
     let forwarding: Vec<_> = want
@@ -115,7 +118,7 @@ fn the_function_lives_where_iam_events_arrive_and_other_regions_forward_to_it() 
     assert!(forwarding
         .iter()
         .all(|r| r.target.ends_with(":event-bus/default")));
-    let home = deployment(&input(4, &["us-east-1"]));
+    let home = watch_deployment(&input(4, &["us-east-1"]));
     assert!(home.forward_role.is_none());
     assert!(home
         .rules
@@ -125,7 +128,7 @@ fn the_function_lives_where_iam_events_arrive_and_other_regions_forward_to_it() 
 
 #[test]
 fn a_thousand_targets_fit_in_rules_under_the_pattern_quota_naming_each_once() {
-    let want = deployment(&input(1000, &["us-east-1"]));
+    let want = watch_deployment(&input(1000, &["us-east-1"]));
     let lambda: Vec<_> = want
         .rules
         .iter()
@@ -134,7 +137,7 @@ fn a_thousand_targets_fit_in_rules_under_the_pattern_quota_naming_each_once() {
     assert!(lambda.len() > 1);
     for r in &want.rules {
         let size = r.pattern.as_ref().map_or(0, |p| p.to_string().len());
-        assert!(size <= MAX_PATTERN, "{} is {size}", r.name);
+        assert!(size <= MAX_RULE_PATTERN, "{} is {size}", r.name);
     }
     let named: usize = (lambda.iter())
         .map(|r| {
@@ -153,7 +156,7 @@ fn the_genesys_orgs_audit_events_reach_the_function_from_its_bus_forwarded_when_
     let bus =
         "arn:aws:events:eu-west-1:111122223333:event-bus/aws.partner/genesys.com/cloud/org/watch";
     input.genesys_bus = Some(bus.into());
-    let want = deployment(&input);
+    let want = watch_deployment(&input);
     let genesys: Vec<_> = want
         .rules
         .iter()
@@ -168,15 +171,18 @@ fn the_genesys_orgs_audit_events_reach_the_function_from_its_bus_forwarded_when_
     );
     assert!(want.forward_role.is_some());
     let seen = deployed(&want);
-    assert_eq!(plan(&want, &seen, "GenesysLambdaInvoker"), Ok(Vec::new()));
+    assert_eq!(
+        plan_watch(&want, &seen, "GenesysLambdaInvoker"),
+        Ok(Vec::new())
+    );
 }
 
 #[test]
 fn destroy_removes_only_what_the_watch_of_this_role_tagged() {
-    let want = deployment(&input(2, &["us-east-1"]));
+    let want = watch_deployment(&input(2, &["us-east-1"]));
     let mut seen = deployed(&want);
     seen.rules[0].owner = Some("AnotherRole".into());
-    let ops = teardown(&seen, "GenesysLambdaInvoker", &want);
+    let ops = watch_teardown(&seen, "GenesysLambdaInvoker", &want);
     let removed: Vec<_> = ops
         .iter()
         .filter(|o| matches!(o, WatchOp::RemoveRule { .. }))
@@ -186,7 +192,9 @@ fn destroy_removes_only_what_the_watch_of_this_role_tagged() {
         .iter()
         .any(|o| matches!(o, WatchOp::DeleteFunction { .. })));
     assert_eq!(
-        plan(&want, &seen, "GenesysLambdaInvoker").unwrap_err().what,
+        plan_watch(&want, &seen, "GenesysLambdaInvoker")
+            .unwrap_err()
+            .what,
         format!("rule {} (us-east-1)", want.rules[0].name)
     );
 }

@@ -22,7 +22,7 @@ mod verify_findings;
 pub use code::{Code, ConfigKey, ConfigStatus, Kind};
 pub(crate) use diff::json_diff;
 pub(crate) use lambda_trust_verdict::SCHEMA_VERSION;
-pub use lambda_trust_verdict::{Outcome, Severity};
+pub(crate) use lambda_trust_verdict::{Outcome, Severity};
 pub use op_findings::drift_findings;
 pub(crate) use op_findings::{held_findings, one_per_resource_and_code};
 pub use remedy::Remedy;

@@ -16,10 +16,10 @@ use lambda_trust_model::{
     ActionDef, Desired, DesiredGenesys, Observed, ObservedGenesys, CREDENTIAL_TYPE,
 };
 
-pub mod cloudformation;
+pub(crate) mod cloudformation;
 mod genesys_tf;
 mod hcl;
-pub mod terraform;
+pub(crate) mod terraform;
 
 /// Where an export came from: its header in every file.
 #[derive(Debug, Clone, PartialEq, Eq)]

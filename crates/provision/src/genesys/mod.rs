@@ -5,10 +5,10 @@
 //! [`ObservedGenesys`](lambda_trust_model::ObservedGenesys),
 //! `genesys::apply` runs a [`GenesysPlan`], and tests build both by hand.
 
-pub mod describe;
-pub mod findings;
-pub mod ids;
-pub mod plan;
+pub(crate) mod describe;
+pub(crate) mod findings;
+pub(crate) mod ids;
+pub(crate) mod plan;
 pub mod test_verdict;
 
 pub use describe::describe_genesys;
@@ -18,6 +18,6 @@ pub use findings::{
 };
 pub use plan::{
     plan_genesys, plan_genesys_destroy, ActionRef, ConfigWrite, CredentialRef, DeleteWhy,
-    GenesysOp, GenesysPlan, GenesysPlanError, IntegrationRef, KeptAction, UpdateVia,
+    GenesysOp, GenesysPlan, IntegrationRef, KeptAction, UpdateVia,
 };
 pub use test_verdict::{test_verdict, TestRun};

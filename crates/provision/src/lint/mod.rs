@@ -157,7 +157,7 @@ impl LintReport {
     }
 }
 
-pub use lambda_trust_iam::minified_len;
+pub(crate) use lambda_trust_iam::minified_len;
 
 // ---------------------------------------------------------------------------------------------
 // Shared structure

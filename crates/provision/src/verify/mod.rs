@@ -26,11 +26,10 @@ pub use verdict::{verdict, VerifyRead};
 
 pub use check::{Check, CheckId};
 pub(crate) use lambda_trust_model::path_input;
-pub use lambda_trust_model::PROOF_BUDGET;
-pub use lambda_trust_model::{identity_documents, identity_input};
-pub use lambda_trust_model::{
-    invoked_arns, path_claims, Claim, ClaimVerdict, FunctionPolicy, PathClaims, PathCode,
-    PathSources, TargetClaims,
+pub(crate) use lambda_trust_model::PROOF_BUDGET;
+pub(crate) use lambda_trust_model::{identity_documents, identity_input};
+pub(crate) use lambda_trust_model::{
+    path_claims, Claim, ClaimVerdict, FunctionPolicy, PathClaims, PathCode, PathSources,
 };
 
 /// verify's checklist and proofs (`proofs` absent when the role does not exist).

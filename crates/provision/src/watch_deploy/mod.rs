@@ -16,15 +16,17 @@ mod rules;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use model::home_region;
 pub use model::{
-    config_statement, forward_role_name, home_region, rule_prefix, Deployment, WatchConfigRule,
-    WatchFunction, WatchInput, WatchRole, WatchRule, WATCH_TAG,
+    config_statement, forward_role_name, rule_prefix, Deployment, WatchConfigRule, WatchFunction,
+    WatchInput, WatchRole, WatchRule, WATCH_TAG,
 };
 pub use plan::{
     plan, teardown, NotOurs, Seen, SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchOp,
 };
 pub use role::prove_read_only;
-pub use rules::{frequency, MAX_PATTERN};
+pub(crate) use rules::frequency;
+pub use rules::MAX_PATTERN;
 
 use model::name_of;
 use role::{forward_role, reads_policy, trust};

@@ -11,7 +11,7 @@ use serde_json::Value;
 pub const WATCH_TAG: &str = "lambda-trust:watch";
 
 /// The IAM region of a partition, where IAM's CloudTrail events arrive.
-pub fn home_region(partition: &str) -> &'static str {
+pub(crate) fn home_region(partition: &str) -> &'static str {
     match partition {
         "aws-cn" => "cn-northwest-1",
         "aws-us-gov" => "us-gov-west-1",

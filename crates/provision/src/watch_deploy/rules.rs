@@ -78,7 +78,7 @@ fn genesys_rules(
 /// A Config rule's `MaximumExecutionFrequency` for `schedule`: the nearest of One_Hour,
 /// Three_Hours, Six_Hours, Twelve_Hours and TwentyFour_Hours at or above its period (a
 /// `cron(…)` schedule: One_Hour).
-pub fn frequency(schedule: &str) -> &'static str {
+pub(crate) fn frequency(schedule: &str) -> &'static str {
     let hours = (schedule
         .strip_prefix("rate(")
         .and_then(|r| r.strip_suffix(')')))

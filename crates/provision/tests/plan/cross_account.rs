@@ -4,10 +4,9 @@
 
 use crate::support::state::*;
 use lambda_trust_model::{permission_statement_id, Desired, Observed, ObservedPermission};
-use lambda_trust_provision::drift::{self, Code};
-use lambda_trust_provision::plan::{
-    changes, plan, plan_destroy, unreachable_accounts, Op, PermissionOp, PlanError, PlanOptions,
-    RoleOp,
+use lambda_trust_provision::{
+    drift_findings, plan, plan_changes, plan_destroy, unreachable_accounts, Code, Op, PermissionOp,
+    PlanError, PlanOptions, RoleOp,
 };
 use serde_json::json;
 
@@ -137,7 +136,7 @@ fn in_sync_plans_nothing_and_a_removed_statement_is_one_finding() {
     o.permissions[0].statement = None;
     let ops = plan(&d, &o, OWNED).unwrap().ops;
     assert_eq!(permission_ops(&ops).len(), 1);
-    let found = drift::drift_findings(&d, &changes(&d, &o, OWNED).unwrap());
+    let found = drift_findings(&d, &plan_changes(&d, &o, OWNED).unwrap());
     let codes: Vec<Code> = found.iter().map(|f| f.code).collect();
     assert_eq!(codes, [Code::PermissionMissing]);
 }
@@ -159,7 +158,7 @@ fn a_statement_naming_another_principal_is_replaced_with_one_finding() {
     );
     assert!(matches!(perms[1], PermissionOp::Add { read: true, .. }));
     assert_eq!(perms.len(), 2);
-    let found = drift::drift_findings(&d, &changes(&d, &o, OWNED).unwrap());
+    let found = drift_findings(&d, &plan_changes(&d, &o, OWNED).unwrap());
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].code, Code::PermissionDiffers);
     let after = observed_after(&o, &plan(&d, &o, OWNED).unwrap()).unwrap();
@@ -223,7 +222,7 @@ fn without_an_accounts_entry_the_statement_is_shown_unread_and_said() {
         unreachable.get(WORKLOAD).cloned(),
         Some(vec![TARGET.to_owned()])
     );
-    let found = drift::drift_findings(&d, &changes(&d, &unread, OWNED).unwrap());
+    let found = drift_findings(&d, &plan_changes(&d, &unread, OWNED).unwrap());
     assert!(found[0].message.contains("[aws.accounts]"), "{found:?}");
 }
 

@@ -7,10 +7,13 @@ use std::collections::BTreeMap;
 use crate::support::state::*;
 use lambda_trust_iam::path::{Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy};
 use lambda_trust_iam::Policy;
-use lambda_trust_provision::drift::{self, Severity};
-use lambda_trust_provision::verify::{
-    self, invoked_arns, ClaimVerdict, FunctionPolicy, PathCode, PathSources,
-};
+use lambda_trust_model::invoked_arns;
+use lambda_trust_model::ClaimVerdict;
+use lambda_trust_model::FunctionPolicy;
+use lambda_trust_model::PathCode;
+use lambda_trust_model::PathSources;
+use lambda_trust_provision::{verification_with_path, verify_findings, Code, Verification};
+use lambda_trust_verdict::Severity;
 use serde_json::{json, Value};
 
 const GENESYS: &str = "765628985471";
@@ -87,10 +90,10 @@ fn identity_perimeter(listed: &[&str]) -> Value {
             "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]})
 }
 
-fn findings(v: &verify::Verification) -> Vec<(String, Severity)> {
-    drift::verify_findings(v)
+fn findings(v: &Verification) -> Vec<(String, Severity)> {
+    verify_findings(v)
         .into_iter()
-        .filter(|f| matches!(f.code, drift::Code::Path(_)))
+        .filter(|f| matches!(f.code, Code::Path(_)))
         .map(|f| (f.code.to_string(), f.severity))
         .collect()
 }
@@ -98,7 +101,7 @@ fn findings(v: &verify::Verification) -> Vec<(String, Severity)> {
 #[test]
 fn a_plain_setup_is_proved_end_to_end() {
     let (d, o) = synced(&example());
-    let v = verify::verification_with_path(&d, &o, &plain(&d));
+    let v = verification_with_path(&d, &o, &plain(&d));
     let path = v.path.as_ref().expect("evaluated");
     assert_eq!(path.targets.len(), d.targets.len());
     assert!(path.proved(), "{path:#?}");
@@ -116,7 +119,7 @@ fn an_rcp_without_genesys_listed_blocks_every_target() {
         ACCOUNT.into(),
         root_with_rcp(identity_perimeter(&["444455556666"])),
     );
-    let v = verify::verification_with_path(&d, &o, &sources);
+    let v = verification_with_path(&d, &o, &sources);
     assert!(!v.passed);
     let t = &v.path.as_ref().unwrap().targets[0];
     assert_eq!(t.genesys_gets_through.verdict, ClaimVerdict::Refuted);
@@ -137,7 +140,7 @@ fn an_rcp_without_genesys_listed_blocks_every_target() {
         ACCOUNT.into(),
         root_with_rcp(identity_perimeter(&["444455556666", GENESYS])),
     );
-    assert!(verify::verification_with_path(&d, &o, &sources).passed);
+    assert!(verification_with_path(&d, &o, &sources).passed);
 }
 
 /// What was not read is said, never assumed: organization policies not read leave Genesys
@@ -152,7 +155,7 @@ fn what_was_not_read_is_never_proved() {
             reason: "AccessDeniedException: not the management account".into(),
         },
     );
-    let v = verify::verification_with_path(&d, &o, &sources);
+    let v = verification_with_path(&d, &o, &sources);
     assert!(!v.passed);
     let t = &v.path.as_ref().unwrap().targets[0];
     assert_eq!(t.genesys_gets_through.verdict, ClaimVerdict::Unknown);
@@ -167,7 +170,7 @@ fn what_was_not_read_is_never_proved() {
 
     let mut sources = plain(&d);
     sources.function_policies.clear();
-    let v = verify::verification_with_path(&d, &o, &sources);
+    let v = verification_with_path(&d, &o, &sources);
     let t = &v.path.as_ref().unwrap().targets[0];
     assert_eq!(t.nobody_else.verdict, ClaimVerdict::Unknown);
     assert!(findings(&v).contains(&("path-unknown".into(), Severity::Security)));
@@ -187,7 +190,7 @@ fn a_function_policy_trusting_genesys_directly_bypasses_the_role() {
         target.clone(),
         FunctionPolicy::Policy(Policy::parse(&doc).unwrap()),
     );
-    let v = verify::verification_with_path(&d, &o, &sources);
+    let v = verification_with_path(&d, &o, &sources);
     assert!(!v.passed);
     let t = &v.path.as_ref().unwrap().targets[0];
     assert_eq!(t.nobody_else.code, Some(PathCode::PartnerBypassesRole));
@@ -213,7 +216,7 @@ fn a_function_policy_deny_blocks_genesys() {
         target.clone(),
         FunctionPolicy::Policy(Policy::parse(&doc).unwrap()),
     );
-    let v = verify::verification_with_path(&d, &o, &sources);
+    let v = verification_with_path(&d, &o, &sources);
     let t = &v.path.as_ref().unwrap().targets[0];
     assert_eq!(
         t.genesys_gets_through.code,

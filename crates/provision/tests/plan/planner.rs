@@ -1,5 +1,5 @@
 //! The planner, destroy, the verification checks and the drift findings, in memory: `Desired`
-//! from the example config (rendered and sharded by `lambda_trust_provision::prepare`), `Observed` built by hand.
+//! from the example config (rendered and sharded by `crates/provision/src/prepare.rs`), `Observed` built by hand.
 //! No moto, no network.
 
 use std::collections::BTreeMap;
@@ -11,13 +11,12 @@ use lambda_trust_model::{
     Desired, DesiredRole, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,
     ShardError, Templates, MAX_POLICY_CHARS,
 };
-use lambda_trust_provision::drift::{self, Finding, Severity};
-use lambda_trust_provision::plan::{
-    changes, plan, plan_destroy, AttachmentOp, BoundaryOp, DestroyError, Op, Plan, PlanError,
-    PlanOptions, PolicyOp, RoleOp, TagOp, VersionOp,
+use lambda_trust_provision::{
+    desired_state, drift_findings, plan, plan_changes, plan_destroy, verify_findings, AttachmentOp,
+    BoundaryOp, ConfigKey, DestroyError, Finding, FindingKind, Op, Plan, PlanError, PlanOptions,
+    PolicyOp, PrepareError, RoleOp, TagOp, Verification, VersionOp,
 };
-use lambda_trust_provision::prepare::{self, PrepareError};
-use lambda_trust_provision::verify::{self, Verification};
+use lambda_trust_verdict::Severity;
 use serde_json::{json, Value};
 
 const ROLE: &str = "GenesysLambdaInvoker";
@@ -50,7 +49,7 @@ fn set_invoke(o: &mut Observed, doc: Value) {
 }
 
 fn findings(d: &Desired, o: &Observed, opts: PlanOptions) -> Vec<Finding> {
-    drift::drift_findings(d, &changes(d, o, opts).unwrap())
+    drift_findings(d, &plan_changes(d, o, opts).unwrap())
 }
 
 /// (severity, config key, path) of each finding, for compact assertions.
@@ -78,7 +77,7 @@ fn values(f: &Finding) -> (Option<Value>, Option<Value>) {
 }
 
 fn verification(d: &Desired, o: &Observed) -> Verification {
-    verify::verification(d, o)
+    lambda_trust_provision::verification(d, o)
 }
 
 fn failed(v: &Verification) -> Vec<String> {
@@ -214,9 +213,9 @@ fn create_from_empty_account() {
     assert!(!v.passed);
     assert_eq!(failed(&v), vec!["role exists"]);
     assert_eq!(v.checks.len(), 1);
-    let vf = drift::verify_findings(&v);
+    let vf = verify_findings(&v);
     assert_eq!(shape(&vf), vec![(Severity::Config, "role", String::new())]);
-    assert_eq!(vf[0].kind, drift::Kind::Verify);
+    assert_eq!(vf[0].kind, FindingKind::Verify);
 }
 
 #[test]
@@ -229,7 +228,7 @@ fn in_sync_means_no_ops_no_findings_and_a_passing_proof() {
     let v = verification(&d, &o);
     assert!(v.passed, "{:#?}", v.checks);
     assert_eq!(v.checks.len(), 14);
-    assert!(drift::verify_findings(&v).is_empty());
+    assert!(verify_findings(&v).is_empty());
     // Equivalent spellings are not drift: bare account principal, arrays, action case, key
     // order, condition key case.
     let mut o2 = o.clone();
@@ -264,7 +263,7 @@ fn wrong_account_is_refused_before_anything_else() {
         actual: "999999999999".into(),
     });
     assert_eq!(plan(&d, &o, OWNED), want);
-    assert_eq!(changes(&d, &o, ADOPT), want);
+    assert_eq!(plan_changes(&d, &o, ADOPT), want);
 }
 
 #[test]
@@ -300,7 +299,7 @@ fn trust_principal_changed_is_security_drift() {
         Some(json!("arn:aws:iam::999999999999:root"))
     );
     assert_eq!(f[0].resource, "role GenesysLambdaInvoker trust policy");
-    assert_eq!(f[0].kind, drift::Kind::Drift);
+    assert_eq!(f[0].kind, FindingKind::Drift);
 
     let v = verification(&d, &o);
     assert_eq!(
@@ -312,9 +311,9 @@ fn trust_principal_changed_is_security_drift() {
         ]
     );
     // Someone else may assume it (security); the partner no longer can (an outage: config).
-    let vf = drift::verify_findings(&v);
+    let vf = verify_findings(&v);
     assert!(
-        vf.iter().all(|f| f.config_key == drift::ConfigKey::Trust),
+        vf.iter().all(|f| f.config_key == ConfigKey::Trust),
         "{vf:#?}"
     );
     for f in &vf {
@@ -566,7 +565,7 @@ fn narrower_invoke_document_is_config_drift() {
         vec!["invoke: every target is invokable (2 ARN(s))"]
     );
     // Narrower access is an outage, not a security problem.
-    let vf = drift::verify_findings(&v);
+    let vf = verify_findings(&v);
     assert_eq!(
         shape(&vf),
         vec![
@@ -838,11 +837,11 @@ fn missing_function_refuses_plan_but_is_a_finding_for_check() {
         e.to_string().contains("  - lookup-order (qualifier live)"),
         "{e}"
     );
-    assert_eq!(changes(&d, &o, OWNED), Ok(Plan::default()));
+    assert_eq!(plan_changes(&d, &o, OWNED), Ok(Plan::default()));
     let v = verification(&d, &o);
     assert_eq!(failed(&v), vec!["functions: every target exists (2)"]);
     assert_eq!(v.checks.last().unwrap().detail, problem);
-    let vf = drift::verify_findings(&v);
+    let vf = verify_findings(&v);
     assert_eq!(
         shape(&vf),
         vec![(Severity::Config, "targets", String::new())]
@@ -931,7 +930,7 @@ fn foreign_role_is_refused_unless_adopted() {
         lambda_trust_verdict::shown(&e).contains("lambda-trust apply --adopt"),
         "{e}"
     );
-    assert_eq!(changes(&d, &o, OWNED).unwrap_err(), e);
+    assert_eq!(plan_changes(&d, &o, OWNED).unwrap_err(), e);
     assert_eq!(
         plan(&d, &o, ADOPT).unwrap().ops,
         vec![Op::Tags(TagOp::TagRole {
@@ -992,7 +991,7 @@ fn foreign_policy_is_refused_unless_adopted() {
             tags: BTreeMap::from([(MANAGED_BY_KEY.into(), MANAGED_BY_VALUE.into())]),
         })]
     );
-    let f = drift::drift_findings(&d, &adopt);
+    let f = drift_findings(&d, &adopt);
     // A lost ownership tag means someone changed it outside lambda-trust: security.
     assert_eq!(
         shape(&f),
@@ -1297,7 +1296,7 @@ fn offboarding_a_whole_shard_detaches_and_deletes_it() {
         ]
     );
     // Our obsolete shard still grants invoke on functions no longer in the config.
-    let f = drift::drift_findings(&d2, &Plan { ops: got.clone() });
+    let f = drift_findings(&d2, &Plan { ops: got.clone() });
     assert_eq!(shape(&f), vec![(Severity::Security, "role", String::new())]);
     let after = observed_after(&o, &Plan { ops: got }).unwrap();
     assert_eq!(ops(&d2, &after), vec![]);
@@ -1324,7 +1323,7 @@ fn offboarding_a_whole_shard_detaches_and_deletes_it() {
 #[test]
 fn too_many_targets_are_refused_before_planning() {
     let c = parse(&many_targets(800));
-    let e = prepare::desired(&c, &ctx(&c), &Templates::builtin(), &empty(&c), false).unwrap_err();
+    let e = desired_state(&c, &ctx(&c), &Templates::builtin(), &empty(&c), false).unwrap_err();
     assert!(
         matches!(
             e,
@@ -1573,7 +1572,7 @@ fn role_at_another_path_is_not_silently_in_sync() {
     r.path = "/".into();
     r.arn = role_arn("/", ROLE);
     for opts in [ADOPT, PlanOptions { adopt: false }] {
-        let err = changes(&d, &o, opts).unwrap_err();
+        let err = plan_changes(&d, &o, opts).unwrap_err();
         assert!(
             matches!(&err, PlanError::RolePath { live, want, .. } if live == "/" && want == "/genesys/"),
             "{err:?}"

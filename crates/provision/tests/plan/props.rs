@@ -15,11 +15,9 @@ use lambda_trust_config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY};
 use lambda_trust_model::{
     Desired, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,
 };
-use lambda_trust_provision::plan::{
-    plan, plan_destroy, DestroyError, Plan, PlanError, PlanOptions,
+use lambda_trust_provision::{
+    aws_query, plan, plan_destroy, DestroyError, Plan, PlanError, PlanOptions, Verification,
 };
-use lambda_trust_provision::prepare;
-use lambda_trust_provision::verify::{self, Verification};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use serde_json::{json, Value};
@@ -500,7 +498,7 @@ fn must_refuse(d: &Desired, o: &Observed) -> Option<&'static str> {
 }
 
 fn verification(d: &Desired, o: &Observed) -> Verification {
-    verify::verification(d, o)
+    lambda_trust_provision::verification(d, o)
 }
 
 fn fail(msg: String) -> TestCaseError {
@@ -518,7 +516,7 @@ proptest! {
         // `observe` looks shards up by name up to this estimate (attached ones beyond it are
         // found through the role): it must cover every shard of a packing from scratch, or an
         // existing but detached shard would be missed and created again (EntityAlreadyExists).
-        let probe = prepare::query(&c, REGION).probe_shards;
+        let probe = aws_query(&c, REGION).probe_shards;
         prop_assert!(probe >= fresh.policies.len(), "probe_shards {probe} < {} shards", fresh.policies.len());
         let o = observed(&c, &fresh, &spec);
         // What the pipeline plans against: shard assignments kept stable against `o`.

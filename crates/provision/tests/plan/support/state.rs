@@ -10,11 +10,10 @@ use lambda_trust_model::{
     Desired, DesiredRole, ManagedPolicy, Observed, ObservedFunction, ObservedPermission,
     ObservedPolicy, ObservedRole, PolicyVersion, RenderContext, Templates,
 };
-use lambda_trust_provision::plan::{
-    AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
-    MAX_POLICY_VERSIONS,
+use lambda_trust_provision::{
+    aws_query, desired_state, AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp,
+    TagOp, VersionOp, MAX_POLICY_VERSIONS,
 };
-use lambda_trust_provision::prepare;
 use serde_json::{json, Value};
 
 /// The role's account (the example's `[aws].account_id`).
@@ -57,14 +56,14 @@ pub fn ctx(config: &Config) -> RenderContext {
 /// The desired state for `config` given what was observed (shard assignments are kept stable
 /// against the observed policies), with the built-in templates.
 pub fn desired(config: &Config, observed: &Observed) -> Desired {
-    prepare::desired(config, &ctx(config), &Templates::builtin(), observed, false)
+    desired_state(config, &ctx(config), &Templates::builtin(), observed, false)
         .unwrap_or_else(|e| panic!("desired: {e}"))
         .0
 }
 
 /// Every target found by GetFunction.
 pub fn functions_ok(config: &Config) -> Vec<ObservedFunction> {
-    let q = prepare::query(config, &ctx(config).default_region.unwrap());
+    let q = aws_query(config, &ctx(config).default_region.unwrap());
     q.functions
         .into_iter()
         .map(|f| {
