@@ -1,7 +1,7 @@
 //! `just bench-plan`: `audit --plan` on a generated Terraform plan of 1,000 roles — the time to
-//! read the plan JSON into the model (`lambda_trust_audit::iac::read_plan`), audit it as the command does
+//! read the plan JSON into the model (`lambda_trust_audit::read_plan`), audit it as the command does
 //! (`app::prove_roles::prove_roles`: the prover on every role, split across the cores by the
-//! executor; then `lambda_trust_audit::iac::audit_proved`) and render the JSON report, in process, as the
+//! executor; then `lambda_trust_audit::audit_iac_proved`) and render the JSON report, in process, as the
 //! command does after reading the file.
 //!
 //! The plan (`BENCH_PLAN_ROLES` roles, default 1,000, written to `target/bench/plan.json`) has
@@ -18,8 +18,7 @@ use std::sync::Arc;
 
 use lambda_trust::app::prove_roles::prove_roles;
 use lambda_trust::report::audit_iac_json;
-use lambda_trust_audit::iac::{audit_proved, read_plan, PlanInput};
-use lambda_trust_audit::{account_report, AuditOptions};
+use lambda_trust_audit::{account_report, audit_iac_proved, read_plan, AuditOptions, PlanInput};
 use serde_json::{json, Value};
 
 const GENESYS: &str = "arn:aws:iam::765628985471:root";
@@ -174,7 +173,7 @@ fn main() {
         let iam = Arc::new(model.iam.clone());
         let roles = (runtime.block_on(prove_roles(&iam, &opts))).expect("the prover ran");
         let proved = account_report(&model.iam, &opts, roles, 0);
-        let report = audit_proved(&model, &opts, &input.file, None, proved);
+        let report = audit_iac_proved(&model, &opts, &input.file, None, proved);
         let json = audit_iac_json(&report);
         (start.elapsed(), read, report.report.roles.len(), json.len())
     };

@@ -46,8 +46,8 @@ crate::layer_errors!(
     lambda_trust_provision::OnboardError,
     lambda_trust_model::ShardError,
     lambda_trust_model::RenderError,
-    lambda_trust_audit::role_import::RoleImportError,
+    lambda_trust_audit::RoleImportError,
     lambda_trust_audit::InputError,
-    lambda_trust_audit::iac::IacError
+    lambda_trust_audit::IacError
 );
 crate::layer_errors!(Genesys: lambda_trust_provision::GenesysPlanError);

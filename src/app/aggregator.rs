@@ -11,7 +11,7 @@
 //! pages of 100 resources, not with accounts.
 //!
 //! The functions (`AWS::Lambda::Function`) are listed and read beside the roles, 100 a call:
-//! their items hold each function's own policy (`lambda_trust_audit::config_functions`), so the whole
+//! their items hold each function's own policy (`crates/audit/src/config_functions.rs`), so the whole
 //! path's function part is judged — who else invokes a target (`function-policy-open`,
 //! `partner-bypasses-role`), and the account's functions a partner or anyone invokes directly.
 //! A target Config holds no readable item of, or a version's or alias's own policy, is not read.
@@ -31,9 +31,12 @@ use crate::aws::audit::{self as read, CallCount};
 use crate::aws::config_aggregator::{self as config, Listed};
 use crate::aws::{AwsError, Clients};
 use crate::error::{shown, Result};
-use lambda_trust_audit::config_functions::{self, RecordedFunctions, FUNCTION_TYPE};
-use lambda_trust_audit::config_items::{self, AggregatedIam, POLICY_TYPE, ROLE_TYPE};
-use lambda_trust_audit::{AccountIam, AccountOutcome, AuditOptions, AuditPolicy, OrgReport};
+use lambda_trust_audit::{
+    aggregate_iam, is_aws_managed, path_from_config, policy_key, recorded_functions, AccountIam,
+    AccountOutcome, AggregatedIam, AuditOptions, AuditPolicy, OrgReport, RecordedFunctions,
+    CONFIG_POLICY_TYPE, CONFIG_ROLE_TYPE,
+};
+use lambda_trust_model::FUNCTION_TYPE;
 
 /// Reads the aggregator `name` and audits every account it holds roles of.
 pub(crate) async fn audit_aggregator(
@@ -98,7 +101,7 @@ async fn prove_account(
     let opts = opts.clone();
     let mut report = tokio::task::spawn_blocking(move || {
         let mut report = report;
-        let path = config_functions::config_path(&shared, &report, &functions);
+        let path = path_from_config(&shared, &report, &functions);
         lambda_trust_audit::judge_path(&mut report, &shared, &opts, &path);
         report
     })
@@ -117,24 +120,20 @@ async fn read_aggregator(
     calls: &CallCount,
 ) -> std::result::Result<(AggregatedIam, RecordedFunctions), AwsError> {
     let (read, policies, functions) = tokio::try_join!(
-        config::list_and_read(clients, name, ROLE_TYPE, calls),
-        config::list(clients, name, POLICY_TYPE, calls),
+        config::list_and_read(clients, name, CONFIG_ROLE_TYPE, calls),
+        config::list(clients, name, CONFIG_POLICY_TYPE, calls),
         config::list_and_read(clients, name, FUNCTION_TYPE, calls),
     )?;
-    let mut iam = config_items::aggregate(&read.items);
+    let mut iam = aggregate_iam(&read.items);
     not_read(&mut iam, "role", &read.unprocessed);
     not_read(&mut iam, "function", &functions.unprocessed);
-    let functions = config_functions::recorded_functions(&functions.items);
+    let functions = recorded_functions(&functions.items);
     let wanted: BTreeSet<String> = (iam.accounts.values())
         .flat_map(|a| lambda_trust_audit::policies_to_read(a, opts))
         .collect();
-    let (aws_managed, customer): (Vec<String>, Vec<String>) = wanted
-        .into_iter()
-        .partition(|a| config_items::is_aws_managed(a));
-    let keys: BTreeSet<(String, String)> = customer
-        .iter()
-        .map(|a| config_items::policy_key(a))
-        .collect();
+    let (aws_managed, customer): (Vec<String>, Vec<String>) =
+        wanted.into_iter().partition(|a| is_aws_managed(a));
+    let keys: BTreeSet<(String, String)> = customer.iter().map(|a| policy_key(a)).collect();
     let policies = policies
         .into_iter()
         .filter(|l| keys.contains(&(l.account.clone(), l.name.clone().unwrap_or_default())))
@@ -144,7 +143,7 @@ async fn read_aggregator(
         read_aws_managed(clients, aws_managed, calls),
     )?;
     not_read(&mut iam, "policy", &customer.unprocessed);
-    let customer = config_items::aggregate(&customer.items);
+    let customer = aggregate_iam(&customer.items);
     for (account, held) in customer.accounts {
         if let Some(iam) = iam.accounts.get_mut(&account) {
             iam.policies.extend(held.policies);

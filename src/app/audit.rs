@@ -22,10 +22,9 @@ use crate::aws::audit::{self as read, AssumedCredentials, CallCount, EntryRole};
 use crate::aws::organizations::OrgReader;
 use crate::aws::Clients;
 use crate::error::{shown, Error, Result};
-use lambda_trust_audit::iac::{self as core_iac, IacReport};
 use lambda_trust_audit::{
-    self, parse_accounts, AccountIam, AccountOutcome, AccountReport, AuditOptions, AuditPath,
-    Listed, OrgReport,
+    self, audit_iac_proved, parse_accounts, AccountIam, AccountOutcome, AccountReport,
+    AuditOptions, AuditPath, IacReport, Listed, OrgReport,
 };
 use lambda_trust_iam::arn;
 use lambda_trust_iam::path::{OrgPolicies, RoleAccount};
@@ -209,7 +208,7 @@ async fn audit_iac(
     let orgs =
         (org_policies.map(|d| org_policies_from_dir(d, &model.iam.account_id))).transpose()?;
     let report = prove_account(&model.iam, opts).await?;
-    let report = core_iac::audit_proved(&model, opts, &file, orgs, report);
+    let report = audit_iac_proved(&model, opts, &file, orgs, report);
     Ok(Audited::Iac(report))
 }
 

@@ -1,7 +1,7 @@
-//! After the audit: `--unused-days` (stale partner roles, `lambda_trust_audit::usage`), then
+//! After the audit: `--unused-days` (stale partner roles, `crates/audit/src/usage.rs`), then
 //! `audit --baseline FILE` and `--write-baseline FILE`: the file read (TOML, or JSON by its
 //! `.json` extension) and applied to an audit's report with today's date, and a baseline
-//! started from a report's findings. The matching is `lambda_trust_audit::baseline`'s.
+//! started from a report's findings. The matching is `crates/audit/src/baseline.rs`'s.
 
 use std::path::Path;
 
@@ -9,8 +9,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::audit::Audited;
 use crate::error::{Error, Result};
-use lambda_trust_audit::baseline::{self, Baseline};
-use lambda_trust_audit::{usage, AccountOutcome};
+use lambda_trust_audit::{
+    apply_baseline, parse_baseline, write_baseline, AccountOutcome, Baseline,
+};
 
 /// Reads and parses `--baseline FILE`.
 pub(crate) fn read(path: &Path) -> Result<Baseline> {
@@ -23,7 +24,7 @@ pub(crate) fn read(path: &Path) -> Result<Baseline> {
     let json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    baseline::parse(&text, json).map_err(|e| {
+    parse_baseline(&text, json).map_err(|e| {
         Error::usage(
             format!("--baseline {}: {e}", path.display()),
             "each [[suppress]] entry has role or function (an ARN or pattern), code, reason and optionally expires = \"YYYY-MM-DD\" (docs/audit.md \"Baselines\")",
@@ -35,11 +36,11 @@ pub(crate) fn read(path: &Path) -> Result<Baseline> {
 /// days by `now` (before the baseline, which may accept them).
 pub(crate) fn mark_unused(audited: &mut Audited, now: DateTime<Utc>, days: u32) {
     match audited {
-        Audited::Account(report) => usage::mark_unused(report, now, days),
+        Audited::Account(report) => lambda_trust_audit::mark_unused(report, now, days),
         Audited::Org(org) => {
             for a in &mut org.accounts {
                 if let AccountOutcome::Report(r) = a {
-                    usage::mark_unused(r, now, days);
+                    lambda_trust_audit::mark_unused(r, now, days);
                 }
             }
         }
@@ -52,14 +53,14 @@ pub(crate) fn mark_unused(audited: &mut Audited, now: DateTime<Utc>, days: u32) 
 pub(crate) fn apply(audited: &mut Audited, baseline: &Baseline, today: NaiveDate) {
     match audited {
         Audited::Account(report) => {
-            report.baseline = Some(baseline::apply(baseline, [&mut *report], today));
+            report.baseline = Some(apply_baseline(baseline, [&mut *report], today));
         }
         Audited::Org(org) => {
             let reports = org.accounts.iter_mut().filter_map(|a| match a {
                 AccountOutcome::Report(r) => Some(r),
                 AccountOutcome::Error { .. } => None,
             });
-            org.baseline = Some(baseline::apply(baseline, reports, today));
+            org.baseline = Some(apply_baseline(baseline, reports, today));
         }
         Audited::Iac(_) => {}
     }
@@ -69,8 +70,8 @@ pub(crate) fn apply(audited: &mut Audited, baseline: &Baseline, today: NaiveDate
 pub(crate) fn write(audited: &Audited, path: &Path, today: NaiveDate) -> Result<usize> {
     let reason = format!("accepted by audit --write-baseline on {today}: write the real reason");
     let text = match audited {
-        Audited::Account(report) => baseline::write([report], &reason),
-        Audited::Org(org) => baseline::write(
+        Audited::Account(report) => write_baseline([report], &reason),
+        Audited::Org(org) => write_baseline(
             org.accounts.iter().filter_map(|a| match a {
                 AccountOutcome::Report(r) => Some(r),
                 AccountOutcome::Error { .. } => None,

@@ -5,8 +5,7 @@
 use crate::aws::observe::ObserveError;
 use crate::aws::AwsError;
 use crate::error::Hinted;
-use lambda_trust_audit::iac::IacError;
-use lambda_trust_audit::InputError;
+use lambda_trust_audit::{IacError, InputError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {

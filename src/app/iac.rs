@@ -1,6 +1,6 @@
 //! The infrastructure-as-code inputs of the offline workflows, read for the core (which reads
 //! no file): a CloudFormation template or a Terraform plan (with the `.tf` files under its
-//! source directory, for the findings' lines) into `lambda_trust_audit::iac`'s model, and a saved
+//! source directory, for the findings' lines) into `crates/audit/src/iac/mod.rs`'s model, and a saved
 //! `get-account-authorization-details` answer. `audit --template/--plan/--input` and
 //! `check --template/--plan` read them here.
 
@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::error::AppError;
 use crate::error::{Error, Result};
-use lambda_trust_audit::iac::{self, IacModel, PlanInput, TemplateInput};
+use lambda_trust_audit::{read_plan, read_template, IacModel, PlanInput, TemplateInput};
 
 /// A CloudFormation template or a Terraform plan.
 #[derive(Debug, Clone)]
@@ -47,7 +47,7 @@ pub(crate) fn read_model(
                 account_id,
                 region,
             };
-            let model = iac::read_template(&input).map_err(AppError::Template)?;
+            let model = read_template(&input).map_err(AppError::Template)?;
             Ok((model, file))
         }
     }
@@ -91,7 +91,7 @@ fn read_plan_model(
         account_id,
         region,
     };
-    let model = iac::read_plan(&input).map_err(AppError::Plan)?;
+    let model = read_plan(&input).map_err(AppError::Plan)?;
     Ok((model, file))
 }
 

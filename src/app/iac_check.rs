@@ -16,8 +16,7 @@
 
 use serde_json::Value;
 
-use lambda_trust_audit::iac::{IacModel, RoleSettings, Source};
-use lambda_trust_audit::AuditRole;
+use lambda_trust_audit::{AuditRole, IacModel, RoleSettings, RoleSource};
 use lambda_trust_config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY};
 use lambda_trust_model::{
     Desired, InlinePolicy, ManagedPolicy, Observed, ObservedFunction, ObservedPolicy, ObservedRole,
@@ -62,7 +61,7 @@ pub(crate) fn check_model(model: &IacModel, desired: &Desired, source_file: &str
 }
 
 /// Every config key points at the role's resource in the source (its line).
-fn lines(source: Option<&Source>) -> Vec<(ConfigKey, usize)> {
+fn lines(source: Option<&RoleSource>) -> Vec<(ConfigKey, usize)> {
     let line = source.and_then(|s| s.line).unwrap_or(1);
     use ConfigKey::*;
     [Role, Trust, Targets, Policy, Aws]

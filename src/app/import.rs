@@ -15,9 +15,9 @@ use super::settings::Settings;
 use crate::error::{Error, Result};
 use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient};
 use crate::genesys::observe;
-use lambda_trust_audit::genesys_import::text::{import_files, ImportHeader};
-use lambda_trust_audit::genesys_import::{add_granted, classify, Import};
-use lambda_trust_audit::role_import::ImportedRole;
+use lambda_trust_audit::{
+    add_granted, classify_actions, import_files, GenesysImport, ImportHeader, ImportedRole,
+};
 use lambda_trust_iam::arn::Arn;
 use lambda_trust_model::{DesiredGenesys, ObservedGenesys};
 
@@ -53,7 +53,7 @@ pub(crate) trait Ask {
 
 /// What was imported: the actions (and those left out) and, with a role, the role.
 pub(crate) struct Imported {
-    pub import: Import,
+    pub import: GenesysImport,
     pub role: Option<ImportedRole>,
     /// With `--env` on an existing config: the environment added (nothing else written).
     pub environment: Option<super::init_env::Added>,
@@ -171,7 +171,7 @@ async fn import(
                 "pass --role-arn arn:aws:iam::ACCOUNT:role/NAME",
             )
         })?;
-    let mut import = classify(&observed.actions, &arn.account);
+    let mut import = classify_actions(&observed.actions, &arn.account);
     if let Some(r) = &role {
         add_granted(&mut import, &r.targets);
     }
@@ -209,7 +209,11 @@ async fn import(
 }
 
 /// What the import found, as an environment of an existing config.
-fn found(settings: &Settings, header: &ImportHeader, import: &Import) -> super::init_env::Found {
+fn found(
+    settings: &Settings,
+    header: &ImportHeader,
+    import: &GenesysImport,
+) -> super::init_env::Found {
     let functions = (import.targets.iter())
         .map(|t| super::init_env::function_key(&t.function, t.qualifier.as_deref()))
         .collect();
@@ -482,7 +486,7 @@ fn split_role(resource: &str) -> (String, String) {
 
 /// `[aws].region`: the one rule's (`--region`, the environment), else the first imported
 /// function's region.
-fn aws_region(settings: &Settings, import: &Import) -> Result<String> {
+fn aws_region(settings: &Settings, import: &GenesysImport) -> Result<String> {
     let first = import
         .targets
         .iter()

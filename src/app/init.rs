@@ -1,6 +1,6 @@
 //! `init`'s workflows beyond the questions (which stay with the command): the account's
 //! functions (`--from-account`, picked by `--match` globs), and `--from-role`: an existing role
-//! read (only read), proved by the audit's prover and imported (`lambda_trust_audit::role_import`). The files
+//! read (only read), proved by the audit's prover and imported (`crates/audit/src/role_import/mod.rs`). The files
 //! are validated like any config and written all or nothing ([`write_all`]).
 
 use std::path::{Path, PathBuf};
@@ -15,9 +15,9 @@ use crate::aws::inventory;
 use crate::aws::observe::observe;
 use crate::aws::{AwsSettings, Clients};
 use crate::error::{Error, Result};
-use lambda_trust_audit::genesys_import::text::ImportFiles;
-use lambda_trust_audit::role_import::{account_iam, import_role, role_config, ImportedRole};
-use lambda_trust_audit::{audit_role, AuditOptions};
+use lambda_trust_audit::{
+    audit_role, import_role, role_as_account, role_config, AuditOptions, ImportFiles, ImportedRole,
+};
 use lambda_trust_config::init::InitAnswers;
 use lambda_trust_model::Query;
 
@@ -169,7 +169,7 @@ pub(crate) async fn read_role(
             "give the role's name (not its ARN), in the account your AWS credentials are for",
         ));
     }
-    let iam = account_iam(&observed).ok_or_else(|| {
+    let iam = role_as_account(&observed).ok_or_else(|| {
         Error::usage(
             format!("the role {name} vanished while it was read"),
             "run init again",

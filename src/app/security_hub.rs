@@ -2,7 +2,7 @@
 //! command with `report::asff`, handed over as plain JSON) imported into Security Hub CSPM in
 //! that account and the run's region — for a many-account audit, through the session the audit
 //! assumed there (`app::audit::Sessions`), or through `--assume-role` where it has none — with
-//! the lifecycle `lambda_trust_audit::security_hub` decides: read what lambda-trust imported there,
+//! the lifecycle `crates/audit/src/security_hub.rs` decides: read what lambda-trust imported there,
 //! then import what is new or changed, refresh what is close to deletion, resolve what no
 //! longer fires, and write nothing else.
 
@@ -20,7 +20,10 @@ use crate::aws::audit::{assume, CallCount, EntryRole};
 use crate::aws::security_hub::{self as hub, Failed};
 use crate::aws::{AwsError, Clients};
 use crate::error::Result;
-use lambda_trust_audit::security_hub::{self as lifecycle, Listed, GENERATOR_PREFIX};
+use lambda_trust_audit::{
+    decide_lifecycle, finding_id, keep_created, product_arn, stamp_finding, too_large_finding,
+    ListedFinding, GENERATOR_PREFIX, MAX_FINDING_BYTES,
+};
 
 /// The generator of every `watch` finding: `lambda-trust/watch/ROLE/SIDE/CODE`, so each
 /// deployment's watch (its role) settles its own findings and never the audit's.
@@ -131,14 +134,14 @@ async fn send_one(
     };
     let clients = assumed.as_ref().unwrap_or(clients);
     let region = region.map_or_else(|| clients.region(), str::to_owned);
-    let product = lifecycle::product_arn(clients.partition(), &region, &account.account);
+    let product = product_arn(clients.partition(), &region, &account.account);
     let key = (account.account.as_str(), generator);
     let held = hub::held(clients, Some(&region), &product, key).await?;
-    let listed: Vec<Listed> = held.iter().map(|h| h.listed.clone()).collect();
+    let listed: Vec<ListedFinding> = held.iter().map(|h| h.listed.clone()).collect();
     let mut today = account.findings;
-    today.iter_mut().for_each(lifecycle::stamp);
+    today.iter_mut().for_each(stamp_finding);
     let now = Utc::now();
-    let plan = lifecycle::decide(&today, &listed, now);
+    let plan = decide_lifecycle(&today, &listed, now);
     let mut sent = Sent {
         account: account.account,
         refreshed: plan.refresh.len(),
@@ -168,20 +171,20 @@ async fn send_one(
 /// listed with; one too large for Security Hub is a `TooLarge` failure instead.
 fn outgoing<'a>(
     findings: impl Iterator<Item = &'a Value>,
-    listed: &[Listed],
+    listed: &[ListedFinding],
     failed: &mut Vec<Failed>,
 ) -> Vec<hub::Outgoing> {
     let mut out = Vec::new();
     for finding in findings {
         let mut finding = finding.clone();
-        lifecycle::keep_created(&mut finding, listed);
-        match lifecycle::too_large(&finding) {
+        keep_created(&mut finding, listed);
+        match too_large_finding(&finding) {
             Some(size) => failed.push(Failed {
-                id: lifecycle::finding_id(&finding).to_owned(),
+                id: finding_id(&finding).to_owned(),
                 code: "TooLarge".into(),
                 message: format!(
                     "{size} bytes, over the {} a finding may have",
-                    lifecycle::MAX_FINDING_BYTES
+                    MAX_FINDING_BYTES
                 ),
             }),
             None => out.push(hub::outgoing(&finding)),

@@ -193,7 +193,7 @@ pub(crate) async fn published(
         let f = &state.want.function;
         let account = f.arn.split(':').nth(4).unwrap_or_default().to_owned();
         let partition = f.arn.split(':').nth(1).unwrap_or("aws");
-        let product = lambda_trust_audit::security_hub::product_arn(partition, &f.region, &account);
+        let product = lambda_trust_audit::product_arn(partition, &f.region, &account);
         let generator = format!("{}{}/", super::security_hub::WATCH_PREFIX, state.role);
         let key = (account.as_str(), generator.as_str());
         let held = crate::aws::security_hub::held(&clients, Some(&f.region), &product, key);

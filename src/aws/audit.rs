@@ -10,7 +10,7 @@
 //! many pages' worth, and an audited role typically uses none or a few. Those a reported
 //! role uses (attached or as its boundary) are read one by one instead (`GetPolicy` +
 //! `GetPolicyVersion`, default version only: only AWS can change their versions).
-//! Documents come URL-encoded; `lambda_trust_audit::details` maps the details (the same mapping
+//! Documents come URL-encoded; `crates/audit/src/details.rs` maps the details (the same mapping
 //! `audit --input` uses).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -18,9 +18,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use futures::stream::{self, StreamExt};
 
 use crate::aws::{has_code, AwsError, Clients};
-use lambda_trust_audit::usage::RoleUsage;
 use lambda_trust_audit::{
-    AccountIam, AuditPolicy, AuditRole, PolicyDetail, RawDocument, RoleDetail,
+    AccountIam, AuditPolicy, AuditRole, PolicyDetail, RawDocument, RoleDetail, RoleUsage,
 };
 
 /// The most `GetAccountAuthorizationDetails` returns per page.

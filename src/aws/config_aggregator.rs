@@ -12,7 +12,7 @@
 //! `AWS::IAM::Role` are names, ARNs and policy names, not the documents the proof needs
 //! (awslabs/aws-config-resource-schema, the advanced query schema). Identifiers Config leaves
 //! unprocessed are asked for once more, then returned so the report can say what was not read.
-//! Which items to read is decided in `lambda_trust_audit::config_items`; calls grow with pages of 100,
+//! Which items to read is decided in `crates/audit/src/config_items.rs`; calls grow with pages of 100,
 //! not with accounts.
 
 use aws_sdk_config::types::{AggregateResourceIdentifier, ResourceType};

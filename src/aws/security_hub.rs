@@ -3,7 +3,7 @@
 //! and lambda-trust's generator prefix, active ones only; paginated), and the writes
 //! (`BatchImportFindings`, at most 100 findings a call, the `FailedFindings` entries retried a
 //! bounded number of times and then returned with their reasons). What to write is decided in
-//! `lambda_trust_audit::security_hub`; docs/aws-behaviour.md ("Security Hub") has the rules relied on.
+//! `crates/audit/src/security_hub.rs`; docs/aws-behaviour.md ("Security Hub") has the rules relied on.
 
 use std::collections::HashMap;
 
@@ -16,7 +16,7 @@ use aws_sdk_securityhub::types::{
 use serde_json::Value;
 
 use super::{AwsError, Clients};
-use lambda_trust_audit::security_hub::{Listed, BATCH_SIZE};
+use lambda_trust_audit::{ListedFinding, IMPORT_BATCH_SIZE};
 
 /// `GetFindings`' largest page.
 const PAGE_SIZE: i32 = 100;
@@ -27,7 +27,7 @@ pub(crate) const IMPORT_ROUNDS: usize = 3;
 /// resolution re-imports).
 #[derive(Debug, Clone)]
 pub(crate) struct Held {
-    pub listed: Listed,
+    pub listed: ListedFinding,
     finding: AwsSecurityFinding,
 }
 
@@ -113,9 +113,9 @@ fn held_of(finding: AwsSecurityFinding) -> Held {
             .cloned()
     };
     let updated = finding.updated_at.as_deref();
-    let listed = Listed {
+    let listed = ListedFinding {
         id: finding.id.clone().unwrap_or_default(),
-        digest: field(lambda_trust_audit::security_hub::DIGEST_FIELD),
+        digest: field(lambda_trust_audit::DIGEST_FIELD),
         updated_at: updated
             .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok().map(Into::into)),
         created_at: finding.created_at.clone(),
@@ -270,7 +270,7 @@ pub(crate) async fn import(
     let mut pending = findings;
     for round in 1..=IMPORT_ROUNDS {
         let mut refused: Vec<(Outgoing, Failed)> = Vec::new();
-        for batch in pending.chunks(BATCH_SIZE) {
+        for batch in pending.chunks(IMPORT_BATCH_SIZE) {
             done.calls += 1;
             let out = (hub.batch_import_findings())
                 .set_findings(Some(batch.iter().map(|o| o.finding.clone()).collect()))

@@ -658,7 +658,7 @@ impl Command {
         let results: &[&[Format]] = match name {
             "check" => &[<lambda_trust_provision::CheckReport as Report>::FORMATS],
             "audit" => &[
-                <lambda_trust_audit::iac::IacReport as Report>::FORMATS,
+                <lambda_trust_audit::IacReport as Report>::FORMATS,
                 report::OrgAudit::FORMATS,
                 report::AccountAudit::FORMATS,
             ],
@@ -680,7 +680,7 @@ impl Command {
         match self {
             Command::Check { .. } => <lambda_trust_provision::CheckReport as Report>::FORMATS,
             Command::Audit(args) if args.template.is_some() || args.plan.is_some() => {
-                <lambda_trust_audit::iac::IacReport as Report>::FORMATS
+                <lambda_trust_audit::IacReport as Report>::FORMATS
             }
             Command::Audit(args) if args.organization || args.accounts.is_some() => {
                 report::OrgAudit::FORMATS

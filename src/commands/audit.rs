@@ -16,8 +16,9 @@ use crate::app::Events;
 use crate::cli::{AuditArgs, PartnerPreset};
 use crate::error::{Error, Result, Status};
 use crate::report::{self, AccountAudit, Format, OrgAudit};
-use lambda_trust_audit::iac::IacReport;
-use lambda_trust_audit::{AccountOutcome, AccountReport, AuditOptions, ConfigIdentity, OrgReport};
+use lambda_trust_audit::{
+    AccountOutcome, AccountReport, AuditOptions, ConfigIdentity, IacReport, OrgReport,
+};
 use lambda_trust_config::Partner;
 use lambda_trust_iam::arn::Arn;
 

@@ -13,7 +13,7 @@ use crate::error::{Error, Result, Status};
 use crate::report::{
     EnvironmentWritten, ImportResult, Imported, ImportedRoleResult, SCHEMA_VERSION,
 };
-use lambda_trust_audit::role_import::ImportedRole;
+use lambda_trust_audit::ImportedRole;
 
 /// `init --from-genesys` (with `--from-role`, the role joins the import).
 pub(super) async fn from_genesys(

@@ -11,10 +11,9 @@ use serde_json::{json, Map, Value};
 
 use super::audit::request_text;
 use super::HtmlMeta;
-use lambda_trust_audit::{
-    AccountOutcome, AccountReport, Finding, OrgReport, Outcome, RoleReport, Severity,
-};
+use lambda_trust_audit::{AccountOutcome, AccountReport, Finding, OrgReport, RoleReport};
 use lambda_trust_iam::arn::Arn;
+use lambda_trust_verdict::{Outcome, Severity};
 
 /// The ASFF version Security Hub CSPM takes.
 pub const SCHEMA_VERSION: &str = "2018-10-08";
@@ -59,7 +58,7 @@ pub fn finding_id(account: &str, role_arn: &str, code: &str) -> String {
 }
 
 /// The product of an account's own findings (`--to-security-hub` reads and writes under it).
-pub(crate) use lambda_trust_audit::security_hub::product_arn;
+pub(crate) use lambda_trust_audit::product_arn;
 
 /// An ASFF timestamp (RFC 3339, UTC, milliseconds).
 pub(crate) fn timestamp(t: DateTime<Utc>) -> String {

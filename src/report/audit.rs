@@ -7,11 +7,11 @@ use serde_json::{json, Value};
 use super::sarif::{self, rule};
 use super::text::printable;
 use super::Styles;
-use lambda_trust_audit::baseline::BaselineOutcome;
 use lambda_trust_audit::{
-    AccountOutcome, AccountReport, Code, Finding, GenesysReport, IdKind, OrgReport, RoleReport,
-    Severity,
+    AccountOutcome, AccountReport, BaselineOutcome, Code, Finding, GenesysReport, IdKind,
+    OrgReport, RoleReport,
 };
+use lambda_trust_verdict::Severity;
 
 fn severity(s: Option<Severity>, styles: Styles) -> String {
     match s {

@@ -9,7 +9,7 @@ use super::sarif::kind_and_level;
 use super::sarif::{self, rule};
 use super::text::printable;
 use super::Styles;
-use lambda_trust_audit::iac::IacReport;
+use lambda_trust_audit::IacReport;
 
 fn at(file: &str, line: Option<usize>) -> String {
     match line {

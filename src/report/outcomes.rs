@@ -14,8 +14,7 @@ use super::text::printable;
 use super::{asff, ocsf};
 use super::{audit, audit_html, audit_iac, check, genesys, lint, plan, prove, simulate, verify};
 use super::{HtmlMeta, RegionRow, Styles};
-use lambda_trust_audit::iac::IacReport;
-use lambda_trust_audit::{AccountReport, OrgReport};
+use lambda_trust_audit::{AccountReport, IacReport, OrgReport};
 use lambda_trust_provision::{ChangeSet, CheckReport, LintReport, SimulateOutcome, Verification};
 
 /// `plan`: both sides' changes.

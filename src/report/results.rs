@@ -378,7 +378,7 @@ pub(crate) struct ImportResult {
     /// Actions imported (each reproduced exactly in the config).
     pub imported: usize,
     /// The actions left out (kept in Genesys Cloud, untouched), with why.
-    pub left_out: Vec<lambda_trust_audit::genesys_import::LeftOut>,
+    pub left_out: Vec<lambda_trust_audit::LeftOut>,
     /// With --from-role: the role read, its findings and where the config differs from it.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(with = "ImportedRoleResult")]
@@ -404,7 +404,7 @@ pub(crate) struct ImportedRoleResult {
 }
 
 impl ImportedRoleResult {
-    pub(crate) fn of(r: &lambda_trust_audit::role_import::ImportedRole) -> ImportedRoleResult {
+    pub(crate) fn of(r: &lambda_trust_audit::ImportedRole) -> ImportedRoleResult {
         ImportedRoleResult {
             name: r.name.clone(),
             findings: r.findings.clone(),

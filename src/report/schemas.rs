@@ -174,7 +174,7 @@ pub fn generated() -> Vec<(&'static str, Value)> {
             vec![
                 root::<lambda_trust_audit::AccountReport>(),
                 root::<lambda_trust_audit::OrgReport>(),
-                root::<lambda_trust_audit::iac::IacReport>(),
+                root::<lambda_trust_audit::IacReport>(),
             ],
         ),
         with_header(

@@ -264,7 +264,7 @@ fn live_the_flag_region_wins_over_the_configs_for_bare_function_names() {
 /// ones already placed.
 #[test]
 fn init_writes_the_contracts_and_the_config_all_or_nothing() {
-    use lambda_trust_audit::genesys_import::text::ImportFiles;
+    use lambda_trust_audit::ImportFiles;
     let dir = tempfile::tempdir().unwrap();
     let files = ImportFiles {
         config: CONFIG.to_string(),

@@ -6,8 +6,10 @@
 
 use chrono::NaiveDate;
 use lambda_trust::error::Status;
-use lambda_trust_audit::baseline::{self, Baseline, Entry};
-use lambda_trust_audit::{audit_account, parse_details, AuditOptions, Code};
+use lambda_trust_audit::{
+    apply_baseline, audit_account, parse_baseline, parse_details, AuditOptions, Baseline,
+    BaselineEntry, Code,
+};
 use serde_json::Value;
 
 use crate::support::{self, RunOutput};
@@ -27,8 +29,8 @@ fn run(args: &[&str]) -> RunOutput {
         .run()
 }
 
-fn entry(role: &str, code: Code, expires: Option<&str>) -> Entry {
-    Entry {
+fn entry(role: &str, code: Code, expires: Option<&str>) -> BaselineEntry {
+    BaselineEntry {
         role: Some(format!("{ROLE}{role}")),
         function: None,
         code,
@@ -62,7 +64,7 @@ fn entries_suppress_expire_and_go_stale_on_a_given_day() {
     suppress.extend(
         (security.iter())
             .filter(|(_, c)| *c != Code::NoExternalId)
-            .map(|(arn, code)| Entry {
+            .map(|(arn, code)| BaselineEntry {
                 role: Some(arn.clone()),
                 function: None,
                 code: *code,
@@ -74,7 +76,7 @@ fn entries_suppress_expire_and_go_stale_on_a_given_day() {
     let accepted = Baseline { suppress };
 
     let mut before = report.clone();
-    let outcome = baseline::apply(&accepted, [&mut before], day("2026-06-30"));
+    let outcome = apply_baseline(&accepted, [&mut before], day("2026-06-30"));
     assert_eq!(
         outcome.suppressed,
         security.len(),
@@ -113,7 +115,7 @@ fn entries_suppress_expire_and_go_stale_on_a_given_day() {
         .iter()
         .any(|f| f.code == Code::Unmanaged && f.suppression.is_none()));
 
-    let outcome = baseline::apply(&accepted, [&mut report], day("2026-07-01"));
+    let outcome = apply_baseline(&accepted, [&mut report], day("2026-07-01"));
     assert_eq!(outcome.suppressed, security.len() - 1);
     assert_eq!(outcome.expired.len(), 1);
     assert_eq!(outcome.expired[0].code, Code::LatentVersion);
@@ -138,14 +140,14 @@ expires = "2027-01-31"
 "#;
     let json = r#"{"suppress": [{"role": "arn:aws:iam::123456789012:role/legacy-*",
         "code": "unmanaged", "reason": "owned by the data team", "expires": "2027-01-31"}]}"#;
-    let a = baseline::parse(toml, false).unwrap();
-    assert_eq!(a, baseline::parse(json, true).unwrap());
+    let a = parse_baseline(toml, false).unwrap();
+    assert_eq!(a, parse_baseline(json, true).unwrap());
     assert_eq!(a.suppress[0].code, Code::Unmanaged);
-    let e = baseline::parse(&toml.replace("2027-01-31", "31/01/2027"), false).unwrap_err();
+    let e = parse_baseline(&toml.replace("2027-01-31", "31/01/2027"), false).unwrap_err();
     assert!(e.to_string().contains("not a YYYY-MM-DD date"), "{e}");
-    let e = baseline::parse(&toml.replace("unmanaged", "unmanged"), false).unwrap_err();
+    let e = parse_baseline(&toml.replace("unmanaged", "unmanged"), false).unwrap_err();
     assert!(e.to_string().contains("unmanged"), "{e}");
-    let e = baseline::parse(&toml.replace("owned by the data team", " "), false).unwrap_err();
+    let e = parse_baseline(&toml.replace("owned by the data team", " "), false).unwrap_err();
     assert!(e.to_string().contains("must not be empty"), "{e}");
 }
 
@@ -303,7 +305,7 @@ fn a_function_entry_suppresses_a_role_finding_about_that_function() {
     open.counterexample = Some(request);
     report.roles[0].findings = vec![open];
     let accepted = Baseline {
-        suppress: vec![Entry {
+        suppress: vec![BaselineEntry {
             role: None,
             function: Some("arn:aws:lambda:us-east-1:123456789012:function:lookup-*".into()),
             code: Code::FunctionPolicyOpen,
@@ -311,7 +313,7 @@ fn a_function_entry_suppresses_a_role_finding_about_that_function() {
             expires: None,
         }],
     };
-    let outcome = baseline::apply(&accepted, [&mut report], day("2026-06-30"));
+    let outcome = apply_baseline(&accepted, [&mut report], day("2026-06-30"));
     assert_eq!(outcome.suppressed, 1, "{outcome:?}");
     assert!(outcome.stale.is_empty());
     assert!(report.roles[0].findings[0].suppression.is_some());

@@ -7,8 +7,9 @@
 
 use chrono::{DateTime, Utc};
 use lambda_trust::error::Status;
-use lambda_trust_audit::usage::{mark_unused, unused_message, RoleUsage};
-use lambda_trust_audit::{audit_account, parse_details, AuditOptions, Code};
+use lambda_trust_audit::{
+    audit_account, mark_unused, parse_details, unused_message, AuditOptions, Code, RoleUsage,
+};
 use serde_json::Value;
 
 use crate::support::{self, RunOutput};

@@ -7,8 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use lambda_trust_audit::iac::{audit, read_plan, IacReport, PlanInput};
-use lambda_trust_audit::AuditOptions;
+use lambda_trust_audit::{audit_iac, read_plan, AuditOptions, IacReport, PlanInput};
 use serde_json::Value;
 
 const GENESYS: &str = "765628985471";
@@ -59,7 +58,7 @@ fn run(name: &str) -> IacReport {
         region: Some("eu-west-1".into()),
         ..AuditOptions::default()
     };
-    audit(&model, &opts, &input.file, None)
+    audit_iac(&model, &opts, &input.file, None)
 }
 
 /// Role → (codes, "kind: values" of the external IDs).

@@ -21,7 +21,7 @@ use lambda_trust_iam::path::OrgPolicies;
 use lambda_trust_model::{FunctionPolicy, PathSources};
 
 /// The Config resource type of a Lambda function.
-pub use lambda_trust_model::FUNCTION_TYPE;
+pub(crate) use lambda_trust_model::FUNCTION_TYPE;
 
 /// The functions AWS Config holds items of.
 #[derive(Debug, Clone, Default, PartialEq)]

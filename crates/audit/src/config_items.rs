@@ -31,7 +31,7 @@ pub const ROLE_TYPE: &str = "AWS::IAM::Role";
 /// The Config resource type of a customer managed IAM policy.
 pub const POLICY_TYPE: &str = "AWS::IAM::Policy";
 
-pub use lambda_trust_model::ConfigItem;
+pub(crate) use lambda_trust_model::ConfigItem;
 
 /// Every account's IAM read from the aggregator.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -1,23 +1,27 @@
 //! lambda-trust's auditor, the pure half: what an account's IAM, a Terraform plan or a
 //! CloudFormation template lets a partner account do, judged as plain data.
 //!
-//! The API:
+//! Its face is flat: every module is private and what other crates use is named here, at the
+//! root. The entry points:
 //! - **An account's audit**: from an account's IAM as plain data
 //!   ([`AccountIam`]: every role with its trust policy, inline and attached policies, boundary
 //!   and tags; every customer managed policy with all its versions) to a report of the roles a
 //!   partner account can assume — who, with which `sts:ExternalId` values, what each role can
 //!   do — with findings ([`audit_account`], [`AccountReport`], [`Finding`]); an organization's
 //!   accounts ([`OrgReport`]); the Genesys Cloud side's reach ([`judge_genesys`]).
-//! - **Before it is applied**: [`iac`] reads Terraform plans and CloudFormation templates into
-//!   the same model and judges them the same way.
-//! - **Where security teams look**: [`security_hub`] encodes findings as ASFF and keeps their
-//!   lifecycle.
-//! - **Onboarding what exists**: [`role_import`] turns an audited role into a config, and
-//!   [`genesys_import`] a Genesys Cloud org's actions into targets.
+//! - **Before it is applied**: [`read_plan`] and [`read_template`] read Terraform plans and
+//!   CloudFormation templates into the same model, and [`audit_iac`] judges them the same way.
+//! - **Where security teams look**: [`stamp_finding`] and [`decide_lifecycle`] keep the
+//!   lifecycle of the findings imported into Security Hub; [`apply_baseline`] marks the findings
+//!   a security team accepted, which then no longer decide the exit code.
+//! - **Onboarding what exists**: [`import_role`] turns an audited role into a config, and
+//!   [`classify_actions`] a Genesys Cloud org's actions into targets.
 //!
 //! The auditor stands beside the provisioner (`lambda-trust-provision`) on the shared model
 //! (`lambda-trust-model`), neither using the other: it judges a role with the same path claims
-//! `verify` proves, and an IaC file against the role `apply` would build. Pure: the binary's adapters read (one paginated `GetAccountAuthorizationDetails`
+//! `verify` proves, and an IaC file against the role `apply` would build.
+//!
+//! Pure: the binary's adapters read (one paginated `GetAccountAuthorizationDetails`
 //! pass, AWS Config items, files) and hand the data here; its reports render the result.
 //!
 //! Every claim comes from the prover (`iam::prove`) or from a request the evaluator
@@ -28,8 +32,8 @@
 //! - `access`: the functions it may invoke, anything beyond invoking, latent versions;
 //! - `findings`: the finding codes and their severities;
 //! - `documents`: the role's policy documents and the statements that let each counterexample in;
-//! - [`config_items`]: AWS Config's role and policy items → one [`AccountIam`] per account
-//!   (`audit --config-aggregator`);
+//! - `config_items`: AWS Config's role and policy items → one [`AccountIam`] per account
+//!   ([`aggregate_iam`], `audit --config-aggregator`);
 //! - `details`: the API's role and policy details → [`AccountIam`] (the live read's mapping and
 //!   `audit --input`'s parser of the CLI's JSON).
 
@@ -38,9 +42,9 @@
 mod access;
 mod account;
 mod audit;
-pub mod baseline;
-pub mod config_functions;
-pub mod config_items;
+mod baseline;
+mod config_functions;
+mod config_items;
 mod details;
 mod documents;
 mod findings;
@@ -51,12 +55,12 @@ mod path;
 mod principals;
 mod report;
 mod trust;
-pub mod usage;
+mod usage;
 
-pub mod genesys_import;
-pub mod iac;
-pub mod role_import;
-pub mod security_hub;
+mod genesys_import;
+mod iac;
+mod role_import;
+mod security_hub;
 
 pub use account::{AccountIam, AuditOptions, AuditPolicy, AuditRole, AuditVersion, ConfigIdentity};
 pub(crate) use audit::sort_roles;
@@ -73,5 +77,35 @@ pub use path::{arns_to_read, AccountPath, AuditPath, FunctionReport, Listed};
 pub use report::{
     AccountReport, ExternalIds, IdKind, InvokableKind, InvokableScope, RoleReport, Summary,
 };
+
+pub use baseline::{
+    apply as apply_baseline, parse as parse_baseline, write as write_baseline, Baseline,
+    BaselineOutcome, Entry as BaselineEntry,
+};
+pub use config_functions::{
+    config_path as path_from_config, recorded_functions, RecordedFunctions,
+};
+pub use config_items::{
+    aggregate as aggregate_iam, is_aws_managed, policy_key, AggregatedIam,
+    POLICY_TYPE as CONFIG_POLICY_TYPE, ROLE_TYPE as CONFIG_ROLE_TYPE,
+};
+pub use genesys_import::text::{import_files, ImportFiles, ImportHeader};
+pub use genesys_import::{
+    add_granted, classify as classify_actions, Import as GenesysImport, LeftOut, LeftOutWhy,
+};
+pub use iac::{
+    audit as audit_iac, audit_proved as audit_iac_proved, read_plan, read_template, IacError,
+    IacModel, IacReport, PlanInput, RoleSettings, Source as RoleSource, TemplateInput,
+};
+pub use role_import::{
+    account_iam as role_as_account, import_role, role_config, ImportedRole, RoleImportError,
+    TrustedAccount,
+};
+pub use security_hub::{
+    decide as decide_lifecycle, finding_id, keep_created, product_arn, stamp as stamp_finding,
+    too_large as too_large_finding, Listed as ListedFinding, BATCH_SIZE as IMPORT_BATCH_SIZE,
+    DIGEST_FIELD, GENERATOR_PREFIX, MAX_FINDING_BYTES,
+};
+pub use usage::{mark_unused, unused_message, RoleUsage};
 
 pub(crate) use lambda_trust_verdict::SCHEMA_VERSION;

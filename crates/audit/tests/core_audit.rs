@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use lambda_trust_audit::{
     audit_account, audit_role, policies_to_read, AccountIam, AuditOptions, AuditPolicy, AuditRole,
-    AuditVersion, Code, ConfigIdentity, RoleReport, Severity,
+    AuditVersion, Code, ConfigIdentity, RoleReport,
 };
-use lambda_trust_verdict::Status;
+use lambda_trust_verdict::{Severity, Status};
 use serde_json::{json, Value};
 
 const OWN: &str = "111122223333";
@@ -669,7 +669,7 @@ mod role_import {
     //! `init --from-role`, the pure part: a role's proved grants back into targets.
 
     use super::*;
-    use lambda_trust_audit::role_import::{account_iam, import_role, TrustedAccount};
+    use lambda_trust_audit::{import_role, role_as_account, TrustedAccount};
     use lambda_trust_config::Partner;
     use lambda_trust_model::{InlinePolicy, Observed, ObservedRole};
 
@@ -706,7 +706,7 @@ mod role_import {
     }
 
     fn report(o: &Observed) -> Option<RoleReport> {
-        let iam = account_iam(o).unwrap();
+        let iam = role_as_account(o).unwrap();
         audit_role(&iam, &iam.roles[0], &AuditOptions::default())
     }
 

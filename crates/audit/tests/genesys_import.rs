@@ -2,7 +2,7 @@
 //! which actions are grouped under which function, and why one is left out. Hand-built
 //! actions, no network.
 
-use lambda_trust_audit::genesys_import::{classify, LeftOutWhy};
+use lambda_trust_audit::{classify_actions, LeftOutWhy};
 use lambda_trust_model::{ActionDef, ObservedAction};
 use serde_json::json;
 
@@ -80,7 +80,7 @@ fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
         ),
         observed_action("Web", "https://example.com/api"),
     ];
-    let import = classify(&actions, "111122223333");
+    let import = classify_actions(&actions, "111122223333");
     let targets: Vec<(String, Option<String>, Vec<String>)> = import
         .targets
         .iter()

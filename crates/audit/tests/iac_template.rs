@@ -4,8 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use lambda_trust_audit::iac::{audit, read_template, IacReport, TemplateInput};
-use lambda_trust_audit::AuditOptions;
+use lambda_trust_audit::{audit_iac, read_template, AuditOptions, IacReport, TemplateInput};
 
 const GENESYS: &str = "765628985471";
 
@@ -33,7 +32,7 @@ fn run(input: &TemplateInput) -> IacReport {
         region: input.region.clone(),
         ..AuditOptions::default()
     };
-    audit(&model, &opts, &input.file, None)
+    audit_iac(&model, &opts, &input.file, None)
 }
 
 /// Role → (codes, external-ID kind and values), the shape the differential test compares.
@@ -177,13 +176,13 @@ fn inline(text: &str) -> Result<IacReport, String> {
     Ok(run_model(&model, &input))
 }
 
-fn run_model(model: &lambda_trust_audit::iac::IacModel, input: &TemplateInput) -> IacReport {
+fn run_model(model: &lambda_trust_audit::IacModel, input: &TemplateInput) -> IacReport {
     let opts = AuditOptions {
         partners: vec![GENESYS.into()],
         region: input.region.clone(),
         ..AuditOptions::default()
     };
-    audit(model, &opts, &input.file, None)
+    audit_iac(model, &opts, &input.file, None)
 }
 
 /// A partner role: `{name}` is the `RoleName` line (or none), `{extra}` more resources.

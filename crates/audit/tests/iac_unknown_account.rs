@@ -7,10 +7,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use lambda_trust_audit::iac::{
-    audit, read_plan, read_template, IacReport, PlanInput, TemplateInput,
+use lambda_trust_audit::{
+    audit_iac, read_plan, read_template, AuditOptions, Finding, IacReport, PlanInput, TemplateInput,
 };
-use lambda_trust_audit::{AuditOptions, Finding};
 
 const GENESYS: &str = "765628985471";
 const TARGET: &str = "arn:aws:lambda:eu-west-1:111122223333:function:lookup";
@@ -46,7 +45,7 @@ fn template(account_id: Option<&str>) -> IacReport {
         ..TemplateInput::default()
     };
     let model = read_template(&input).expect("template reads");
-    audit(&model, &opts(), &input.file, None)
+    audit_iac(&model, &opts(), &input.file, None)
 }
 
 fn opts() -> AuditOptions {
@@ -137,7 +136,7 @@ fn a_plan_without_account_id_is_not_a_block() {
         region: Some("eu-west-1".into()),
     };
     let model = read_plan(&input).expect("plan reads");
-    let report = audit(&model, &opts(), &input.file, None);
+    let report = audit_iac(&model, &opts(), &input.file, None);
     let found = findings(&report);
     assert!(
         !codes(&report).contains(&"cross-account-permission-missing"),

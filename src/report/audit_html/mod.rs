@@ -19,10 +19,9 @@ use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use sha2::Digest as _;
 
-use lambda_trust_audit::{
-    AccountOutcome, AccountPath, AccountReport, OrgReport, Outcome, RoleReport, Severity,
-};
+use lambda_trust_audit::{AccountOutcome, AccountPath, AccountReport, OrgReport, RoleReport};
 use lambda_trust_config::Partner;
+use lambda_trust_verdict::{Outcome, Severity};
 
 const CSS: &str = include_str!("page.css");
 const JS: &str = include_str!("page.js");

@@ -8,9 +8,8 @@ use std::fmt::Write as _;
 use super::document::document_html;
 use super::{esc, rank, rank_word, severity_cell, with_partner_name, Page};
 use crate::report::audit::{request_text, suppression_text};
-use lambda_trust_audit::{
-    AccountReport, Code, Finding, IdKind, InvokableKind, Outcome, RoleReport,
-};
+use lambda_trust_audit::{AccountReport, Code, Finding, IdKind, InvokableKind, RoleReport};
+use lambda_trust_verdict::Outcome;
 
 type Row<'a> = (&'a AccountReport, &'a RoleReport);
 

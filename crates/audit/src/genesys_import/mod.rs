@@ -4,7 +4,7 @@
 //!
 //! Part of the pure auditor: the actions come from `genesys::observe`, read in full.
 
-pub mod text;
+pub(crate) mod text;
 
 use std::fmt;
 
