@@ -7,8 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use lambda_trust_iam::prove::samples;
-use lambda_trust_iam::{prove_invoke, prove_trust, Budget, LabeledPolicy, Verdict};
+use lambda_trust_iam::{prove_invoke, prove_trust, samples, Budget, LabeledPolicy, Verdict};
 
 const BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
 const ROLE: &str = samples::ROLE_ARN;

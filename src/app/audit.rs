@@ -26,8 +26,7 @@ use lambda_trust_audit::{
     self, audit_iac_proved, parse_accounts, AccountIam, AccountOutcome, AccountReport,
     AuditOptions, AuditPath, IacReport, Listed, OrgReport,
 };
-use lambda_trust_iam::arn;
-use lambda_trust_iam::path::{OrgPolicies, RoleAccount};
+use lambda_trust_iam::{account_of, OrgPolicies, RoleAccount};
 use lambda_trust_model::FunctionPolicy;
 use lambda_trust_model::PathSources;
 
@@ -386,8 +385,7 @@ async fn read_path(
     };
     let invokable = report.roles.iter().flat_map(|r| &r.invokable);
     let arns = lambda_trust_audit::arns_to_read(invokable, functions.as_ref());
-    let mut accounts: BTreeSet<String> =
-        arns.iter().map(|a| arn::account_of(a).to_owned()).collect();
+    let mut accounts: BTreeSet<String> = arns.iter().map(|a| account_of(a).to_owned()).collect();
     accounts.insert(iam.account_id.clone());
     let orgs = async {
         if report.roles.is_empty() {

@@ -19,7 +19,7 @@ use crate::aws::config_account;
 use crate::aws::function_policy::{read_function_policies, TargetPolicy};
 use crate::aws::Clients;
 use crate::error::Result;
-use lambda_trust_iam::arn::Arn;
+use lambda_trust_iam::Arn;
 use lambda_trust_model::{
     policies_from_items, records_functions, FromConfig, Observed, PolicyRead, PolicyReads,
     Recording,

@@ -18,7 +18,7 @@ use crate::genesys::observe;
 use lambda_trust_audit::{
     add_granted, classify_actions, import_files, GenesysImport, ImportHeader, ImportedRole,
 };
-use lambda_trust_iam::arn::Arn;
+use lambda_trust_iam::Arn;
 use lambda_trust_model::{DesiredGenesys, ObservedGenesys};
 
 /// `init --from-genesys`'s flags.

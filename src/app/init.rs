@@ -194,7 +194,7 @@ fn role_region(settings: &Settings, role: &ImportedRole) -> Result<String> {
     let first = role
         .targets
         .iter()
-        .find_map(|(f, _)| lambda_trust_iam::arn::Arn::parse(f).map(|a| a.region));
+        .find_map(|(f, _)| lambda_trust_iam::Arn::parse(f).map(|a| a.region));
     settings.region(None).or(first).ok_or_else(|| {
         Error::usage(
             "the role grants no function to tell the AWS region from",

@@ -12,7 +12,7 @@ use super::settings::Settings;
 use crate::aws::organizations::{policy_documents, read_org_policies};
 use crate::aws::Clients;
 use crate::error::{Error, Result};
-use lambda_trust_iam::path::{org_policy_files, OrgPolicies};
+use lambda_trust_iam::{org_policy_files, OrgPolicies};
 
 /// What was written.
 #[derive(Debug, Clone)]

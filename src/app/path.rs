@@ -19,8 +19,7 @@ use crate::aws::prepare::Prepared;
 use crate::aws::Clients;
 use crate::error::Result;
 use lambda_trust_config::Config;
-use lambda_trust_iam::arn;
-use lambda_trust_iam::path::{check_org_policy_files, org_policies_from_files, OrgPolicies};
+use lambda_trust_iam::{account_of, check_org_policy_files, org_policies_from_files, OrgPolicies};
 use lambda_trust_model::PathSources;
 use lambda_trust_model::{
     resolve_targets, CallerIdentity, Desired, Observed, PolicyRead, RenderContext, ResolvedTarget,
@@ -69,8 +68,7 @@ pub(crate) async fn early(
         .chain(targets.iter().map(|t| t.account_id.clone()))
         .collect();
     // Another account's statements are read with its clients beside the role (`Prepared`).
-    let ours =
-        |a: &String| arn::account_of(a) == account || clients.account(arn::account_of(a)).is_none();
+    let ours = |a: &String| account_of(a) == account || clients.account(account_of(a)).is_none();
     let arns: Vec<String> = arns.into_iter().filter(ours).collect();
     let reader = OrgReader::new();
     let (orgs, fetched) = tokio::join!(
@@ -161,7 +159,7 @@ async fn sources_for(
     let early = early.filter(|e| e.account == desired.account_id);
     let arns = lambda_trust_model::invoked_arns(desired);
     let accounts: BTreeSet<String> = std::iter::once(desired.account_id.clone())
-        .chain(arns.iter().map(|a| arn::account_of(a).to_string()))
+        .chain(arns.iter().map(|a| account_of(a).to_string()))
         .collect();
     events.event(Event::Reading("organization and function policies".into()));
     // Policies the cross-account statements' read already holds are not read again; another

@@ -12,8 +12,7 @@ use super::files::read_file;
 use super::live::load;
 use super::settings::Settings;
 use crate::error::{Error, Result};
-use lambda_trust_iam::arn::Arn;
-use lambda_trust_iam::{prove_invoke, prove_trust, Budget};
+use lambda_trust_iam::{prove_invoke, prove_trust, Arn, Budget};
 use lambda_trust_model::RenderContext;
 pub(crate) use lambda_trust_provision::Proof;
 use lambda_trust_provision::{
@@ -168,7 +167,7 @@ fn organization(sides: &Sides, dir: &std::path::Path) -> Result<Option<OrgProof>
     let Some(trust) = &sides.trust else {
         return Ok(None);
     };
-    let account = lambda_trust_iam::arn::account_of(&trust.role_arn);
+    let account = lambda_trust_iam::account_of(&trust.role_arn);
     let orgs = super::path::org_policies_from_dir(dir, account)?;
     Ok(prove_organization(sides, &orgs))
 }

@@ -385,7 +385,7 @@ pub(crate) async fn serve(
     let watcher = &watcher;
     crate::aws::runtime::serve(|invocation| async move {
         let mut watcher = watcher.lock().await;
-        let home = lambda_trust_iam::arn::Arn::parse(&invocation.function_arn).map(|a| a.account);
+        let home = lambda_trust_iam::Arn::parse(&invocation.function_arn).map(|a| a.account);
         let run = (watcher
             .on_event(settings, events, (&invocation.event, home))
             .await)

@@ -389,9 +389,7 @@ pub(crate) async fn function_policies(
     calls: &CallCount,
 ) -> Vec<crate::aws::function_policy::TargetPolicy> {
     let none = std::collections::BTreeMap::new();
-    let functions = arns
-        .iter()
-        .filter_map(|a| lambda_trust_iam::arn::Arn::parse(a));
+    let functions = arns.iter().filter_map(|a| lambda_trust_iam::Arn::parse(a));
     for _ in functions.filter(|a| a.function_parts().is_some()) {
         calls.add();
     }

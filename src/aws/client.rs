@@ -180,7 +180,7 @@ impl Clients {
 
     /// The partition of the SDK's region (`aws` when the region is not a known one).
     pub(crate) fn partition(&self) -> &'static str {
-        lambda_trust_iam::arn::partition_of_region(&self.region()).unwrap_or("aws")
+        lambda_trust_iam::partition_of_region(&self.region()).unwrap_or("aws")
     }
 
     /// An Organizations client (`audit --organization`).
@@ -274,9 +274,7 @@ impl Clients {
     /// A Secrets Manager client, in the secret ARN's region when `secret` is an ARN.
     pub(crate) fn secrets(&self, secret: &str) -> aws_sdk_secretsmanager::Client {
         let mut conf = aws_sdk_secretsmanager::config::Builder::from(&self.base);
-        if let Some(arn) =
-            lambda_trust_iam::arn::Arn::parse(secret).filter(|a| !a.region.is_empty())
-        {
+        if let Some(arn) = lambda_trust_iam::Arn::parse(secret).filter(|a| !a.region.is_empty()) {
             conf = conf.region(Region::new(arn.region));
         }
         client!(aws_sdk_secretsmanager, conf, self.attempts.as_ref())

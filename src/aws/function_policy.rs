@@ -22,8 +22,7 @@ use serde_json::Value;
 
 use crate::aws::observe::ObserveError;
 use crate::aws::{AwsError, Clients};
-use lambda_trust_iam::arn::Arn;
-use lambda_trust_iam::Policy;
+use lambda_trust_iam::{Arn, Policy};
 use lambda_trust_model::{FunctionPermission, ObservedPermission};
 
 /// How many `GetPolicy` calls are in flight at once. Lambda allows 15 `GetPolicy` requests per

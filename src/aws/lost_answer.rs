@@ -20,8 +20,7 @@ use serde_json::Value;
 
 use crate::aws::observe::{managed_policy, ObserveError};
 use crate::aws::{has_code, AwsError, Clients};
-use lambda_trust_iam::arn::Arn;
-use lambda_trust_iam::{decode_document, semantically_equal};
+use lambda_trust_iam::{decode_document, semantically_equal, Arn};
 use lambda_trust_provision::{AttachmentOp, Op, Plan};
 
 /// What a create meets when an earlier attempt of it succeeded: the entity exists.

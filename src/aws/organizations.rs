@@ -32,10 +32,9 @@ use futures::{FutureExt, TryFutureExt};
 use tokio::sync::{Mutex, OnceCell};
 
 use crate::aws::{AwsError, Clients};
-use lambda_trust_iam::path::{
-    not_enabled_document, Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, PolicyKind,
+use lambda_trust_iam::{
+    not_enabled_document, Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Policy, PolicyKind,
 };
-use lambda_trust_iam::Policy;
 
 /// The two policy types on the path, in the order levels keep them.
 const TYPES: [PolicyType; 2] = [

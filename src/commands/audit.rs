@@ -20,7 +20,7 @@ use lambda_trust_audit::{
     AccountOutcome, AccountReport, AuditOptions, ConfigIdentity, IacReport, OrgReport,
 };
 use lambda_trust_config::Partner;
-use lambda_trust_iam::arn::Arn;
+use lambda_trust_iam::Arn;
 
 pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &AuditArgs) -> Result<Status> {
     let config = inv.config.if_given()?;

@@ -85,7 +85,7 @@ fn missing(flag: &str, what: &str) -> Error {
 fn region_of_arns(functions: &[String]) -> Result<Option<String>> {
     let mut regions: Vec<String> = functions
         .iter()
-        .filter_map(|f| lambda_trust_iam::arn::Arn::parse(f))
+        .filter_map(|f| lambda_trust_iam::Arn::parse(f))
         .map(|a| a.region)
         .filter(|r| !r.is_empty())
         .collect();

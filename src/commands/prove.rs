@@ -7,7 +7,7 @@ use crate::app::Events;
 use crate::cli::ProveArgs;
 use crate::error::{Error, Result, Status};
 use crate::report::{self, Proved};
-use lambda_trust_iam::arn::Arn;
+use lambda_trust_iam::Arn;
 use lambda_trust_provision::FileInput;
 
 /// Binds the flags: checks what clap cannot, then `app::prove`, then the report.

@@ -19,7 +19,7 @@ pub(super) fn run(output: &Output, args: &cli::SimulateArgs) -> Result<Status> {
             // The files describe the resource's account.
             Some(dir) => {
                 crate::app::path::check_org_policies_dir(Some(dir))?;
-                let account = lambda_trust_iam::arn::account_of(&args.resource);
+                let account = lambda_trust_iam::account_of(&args.resource);
                 Some(crate::app::path::org_policies_from_dir(dir, account)?)
             }
             None => None,

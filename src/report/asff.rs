@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 use super::audit::request_text;
 use super::HtmlMeta;
 use lambda_trust_audit::{AccountOutcome, AccountReport, Finding, OrgReport, RoleReport};
-use lambda_trust_iam::arn::Arn;
+use lambda_trust_iam::Arn;
 use lambda_trust_verdict::{Outcome, Severity};
 
 /// The ASFF version Security Hub CSPM takes.

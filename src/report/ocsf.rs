@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use super::asff::finding_id;
 use super::HtmlMeta;
 use lambda_trust_audit::{AccountOutcome, AccountReport, Finding, OrgReport, RoleReport};
-use lambda_trust_iam::arn::Arn;
+use lambda_trust_iam::Arn;
 use lambda_trust_verdict::{Outcome, Severity};
 
 /// The OCSF schema version the events follow.

@@ -4,7 +4,7 @@
 //! organization's ID included. A directory already holding files, or an account the files
 //! would say nothing about (the management account), is refused — the former before any call.
 
-use lambda_trust_iam::path::{org_policies_from_files, OrgPolicies};
+use lambda_trust_iam::{org_policies_from_files, OrgPolicies};
 
 use crate::live_path_read::seed_path;
 use crate::support::live::{json_of, Env};

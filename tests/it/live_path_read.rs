@@ -14,12 +14,10 @@ use lambda_trust::aws::audit::{assume, CallCount, EntryRole};
 use lambda_trust::aws::function_policy::{read_function_policies, FunctionPolicy, TargetPolicy};
 use lambda_trust::aws::organizations::{read_org_policies, OrgReader};
 use lambda_trust::aws::{AwsSettings, Clients};
-use lambda_trust_iam::path::{
-    AvailabilityVerdict, Known, LevelKind, OrgPolicies, Partner, PathInput, PathReport, PolicyKind,
-    RoleAccount, RoleSide, SecurityVerdict, Target, WayIn,
+use lambda_trust_iam::{
+    AvailabilityVerdict, Budget, Known, LabeledPolicy, LevelKind, OrgPolicies, Partner, PathInput,
+    PathReport, PathTarget, Policy, PolicyKind, RoleAccount, RoleSide, SecurityVerdict, WayIn,
 };
-use lambda_trust_iam::prove::Budget;
-use lambda_trust_iam::{LabeledPolicy, Policy};
 use serde_json::{json, Value};
 
 use crate::support::proxy::Proxy;
@@ -296,8 +294,8 @@ async fn an_account_in_no_organization_has_no_organization_policies() {
     );
 }
 
-fn target(arn: &str, policy: Option<Policy>) -> Target {
-    Target {
+fn target(arn: &str, policy: Option<Policy>) -> PathTarget {
+    PathTarget {
         arn: arn.to_owned(),
         resource_policy: Known::Known(policy),
     }
@@ -310,7 +308,7 @@ fn doc(v: Value) -> Policy {
 /// The role Genesys assumes, in `account`, allowed to invoke every target.
 fn path_input(
     account: &str,
-    targets: Vec<Target>,
+    targets: Vec<PathTarget>,
     orgs: BTreeMap<String, OrgPolicies>,
 ) -> PathInput {
     let resources: Vec<String> = targets.iter().map(|t| t.arn.clone()).collect();
@@ -415,7 +413,7 @@ async fn function_policies_per_qualifier_and_account_then_the_path_verdicts() {
         (a.clone(), read_org_policies(&management, &a).await),
         (b.clone(), read_org_policies(&management, &b).await),
     ]);
-    let targets: Vec<Target> = arns
+    let targets: Vec<PathTarget> = arns
         .iter()
         .map(|arn| {
             let p = by_arn(&read, arn).read().expect("read").cloned();

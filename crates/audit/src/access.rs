@@ -14,11 +14,10 @@
 
 use std::collections::BTreeSet;
 
-use lambda_trust_iam::arn::split;
 use lambda_trust_iam::{
-    evaluate, prove_invoke, resource_match, wildcard_match, ActionClause, Counterexample, Effect,
-    EvalInput, InvokeSpec, LabeledPolicy, Policy, PolicyVersion, Property, PropertyResult, Request,
-    ResourceClause, Statement, Verdict,
+    evaluate, prove_invoke, resource_match, split_arn, wildcard_match, ActionClause,
+    Counterexample, Effect, EvalInput, InvokeSpec, LabeledPolicy, Policy, PolicyVersion, Property,
+    PropertyResult, Request, ResourceClause, Statement, Verdict,
 };
 use lambda_trust_model::PROOF_BUDGET;
 
@@ -324,7 +323,7 @@ fn candidates(id: &Identity) -> Vec<String> {
 }
 
 fn may_be_function(pattern: &str) -> bool {
-    match split(pattern) {
+    match split_arn(pattern) {
         Some(f) => wildcard_match(f[2], "lambda", false),
         None => pattern.contains('*'),
     }
@@ -462,7 +461,7 @@ impl InvokableScope {
 /// `*`, a pattern that is no function ARN (`arn:aws:lambda:*:*:*`), or one whose function
 /// name is `*`: every function of its account and region, at least.
 fn every_function(pattern: &str) -> bool {
-    match split(pattern) {
+    match split_arn(pattern) {
         Some(f) => f[5]
             .strip_prefix("function:")
             .is_none_or(|name| name.split(':').next() == Some("*")),
@@ -471,7 +470,7 @@ fn every_function(pattern: &str) -> bool {
 }
 
 fn wild_function(pattern: &str) -> bool {
-    match split(pattern) {
+    match split_arn(pattern) {
         Some(f) => f[5].strip_prefix("function:").is_none_or(|name| {
             name.split(':')
                 .next()

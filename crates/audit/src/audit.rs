@@ -90,7 +90,7 @@ fn account_path(
     let mut accounts = vec![iam.account_id.clone()];
     accounts.extend(p.sources.orgs.keys().cloned());
     accounts.extend((roles.iter()).flat_map(|r| &r.invokable).filter_map(|a| {
-        let account = lambda_trust_iam::arn::split(a)?[4];
+        let account = lambda_trust_iam::split_arn(a)?[4];
         (!account.contains(['*', '?'])).then(|| account.to_owned())
     }));
     accounts.sort();
@@ -194,7 +194,7 @@ pub fn roles_accepting<'a>(
     external_id: &str,
 ) -> Vec<&'a RoleReport> {
     let root = |p: &str| {
-        lambda_trust_iam::arn::Arn::parse(p).is_some_and(|a| partners.contains(&a.account.as_str()))
+        lambda_trust_iam::Arn::parse(p).is_some_and(|a| partners.contains(&a.account.as_str()))
     };
     let accepts = |ids: &ExternalIds| match ids.kind {
         IdKind::Any => true,

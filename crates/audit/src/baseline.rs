@@ -97,7 +97,7 @@ impl Entry {
 /// The function a role's finding is about: its request's resource, when that is a function.
 fn function_of(f: &Finding) -> Option<&str> {
     let resource = f.counterexample.as_ref()?["resource"].as_str()?;
-    lambda_trust_iam::arn::split(resource)
+    lambda_trust_iam::split_arn(resource)
         .is_some_and(|[_, _, service, ..]| service == "lambda")
         .then_some(resource)
 }

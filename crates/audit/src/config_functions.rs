@@ -16,8 +16,7 @@ use std::collections::BTreeMap;
 
 use super::config_items::ConfigItem;
 use super::{AccountIam, AccountReport, AuditPath};
-use lambda_trust_iam::arn::Arn;
-use lambda_trust_iam::path::OrgPolicies;
+use lambda_trust_iam::{Arn, OrgPolicies};
 use lambda_trust_model::{FunctionPolicy, PathSources};
 
 /// The Config resource type of a Lambda function.
@@ -97,7 +96,7 @@ impl RecordedFunctions {
     fn read_in(&self, account: &str) -> Vec<String> {
         (self.policies.iter())
             .filter(|(arn, p)| {
-                lambda_trust_iam::arn::split(arn).is_some_and(|f| f[4] == account)
+                lambda_trust_iam::split_arn(arn).is_some_and(|f| f[4] == account)
                     && p.read().is_some()
             })
             .map(|(arn, _)| arn.clone())

@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::{AccountIam, AuditPolicy, AuditRole, PolicyDetail, RawDocument, RoleDetail};
-use lambda_trust_iam::arn;
+use lambda_trust_iam::account_of;
 
 /// The Config resource type of an IAM role.
 pub const ROLE_TYPE: &str = "AWS::IAM::Role";
@@ -172,14 +172,14 @@ fn policy(c: &Value) -> Option<AuditPolicy> {
 /// Whether `policy_arn` is an AWS managed policy (`arn:PARTITION:iam::aws:policy/…`): the same
 /// document in every account, readable with any account's credentials, never in Config.
 pub fn is_aws_managed(policy_arn: &str) -> bool {
-    arn::account_of(policy_arn) == "aws"
+    account_of(policy_arn) == "aws"
 }
 
 /// The (account, policy name) Config lists a customer managed policy under: IAM policy names
 /// are unique within an account, whatever their path.
 pub fn policy_key(policy_arn: &str) -> (String, String) {
     let name = policy_arn.rsplit('/').next().unwrap_or(policy_arn);
-    (arn::account_of(policy_arn).to_owned(), name.to_owned())
+    (account_of(policy_arn).to_owned(), name.to_owned())
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use super::usage::RoleUsage;
 use super::{AccountIam, AuditPolicy, AuditRole, AuditVersion};
-use lambda_trust_iam::{arn, decode_document};
+use lambda_trust_iam::{account_of, decode_document};
 
 /// A policy document as the API or the CLI gives it.
 #[derive(Debug, Clone, PartialEq)]
@@ -217,8 +217,8 @@ fn account(
     }
     let mut found: Vec<&str> = roles
         .iter()
-        .map(|r| arn::account_of(&r.arn))
-        .chain(policies.iter().map(|p| arn::account_of(&p.arn)))
+        .map(|r| account_of(&r.arn))
+        .chain(policies.iter().map(|p| account_of(&p.arn)))
         .filter(|a| *a != "aws")
         .collect();
     found.sort();

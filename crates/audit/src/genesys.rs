@@ -174,7 +174,7 @@ fn overlap(a: &str, b: &str) -> bool {
 
 /// A target without its qualifier: the versions and aliases of one function are one function.
 fn unqualified(target: &str) -> &str {
-    let Some(f) = lambda_trust_iam::arn::split(target) else {
+    let Some(f) = lambda_trust_iam::split_arn(target) else {
         return target;
     };
     let Some(rest) = f[5].strip_prefix("function:") else {

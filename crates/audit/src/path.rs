@@ -18,12 +18,10 @@ use super::findings::{Code, Finding, Outcome};
 use super::trust::ANYONE;
 use super::{access, AccountIam, AuditOptions, AuditRole, ExternalIds, IdKind};
 use lambda_trust_config::GENESYS_CLOUD_ACCOUNT;
-use lambda_trust_iam::arn::{account_of, split};
-use lambda_trust_iam::path::{
-    security, Known, OrgPolicies, Partner, PathInput, PathReport, RoleAccount, RoleSide,
-    SecurityFinding, Target, WayIn,
+use lambda_trust_iam::{
+    account_of, path_security, resource_match, split_arn, Known, OrgPolicies, Partner, PathInput,
+    PathReport, PathTarget, Policy, RoleAccount, RoleSide, SecurityFinding, WayIn,
 };
-use lambda_trust_iam::{resource_match, Policy};
 use lambda_trust_model::{
     path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources, PROOF_BUDGET,
 };
@@ -322,7 +320,7 @@ fn targets(invokable: &[String], listed: Option<&Listed>) -> (Vec<String>, Vec<S
         );
         // A wildcard in the region, the account or the qualifier reaches functions (or
         // versions and aliases, each with a policy of its own) that were not listed.
-        let fields = split(entry);
+        let fields = split_arn(entry);
         let outside = fields.is_none_or(|f| {
             f[3] != l.region
                 || f[5]
@@ -399,7 +397,7 @@ fn open_function(
     policy: Policy,
     path: &AuditPath,
 ) -> Vec<Finding> {
-    let partition = split(arn).map_or("aws", |f| f[1]);
+    let partition = split_arn(arn).map_or("aws", |f| f[1]);
     // No role: a name no role can have (IAM role names are 1-64 of [\w+=,.@-]).
     let input = PathInput {
         partner: Partner {
@@ -419,13 +417,13 @@ fn open_function(
             boundary: None,
             tags: Known::Known(BTreeMap::new()),
         },
-        targets: vec![Target {
+        targets: vec![PathTarget {
             arn: arn.to_owned(),
             resource_policy: Known::Known(Some(policy)),
         }],
         orgs: path.sources.orgs.clone(),
     };
-    let found = security(&input, PROOF_BUDGET);
+    let found = path_security(&input, PROOF_BUDGET);
     let ways = [WayIn::Anyone, WayIn::PartnerDirect];
     let findings: Vec<&SecurityFinding> = (found.iter())
         .flat_map(|s| &s.findings)

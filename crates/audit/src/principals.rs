@@ -9,8 +9,7 @@
 //! `trust`'s header): Deny statements narrow a copy of the trust policy to requests from that
 //! one principal, so an answer about the copy is an answer about the real policy.
 
-use lambda_trust_iam::arn::account_of;
-use lambda_trust_iam::{ActionClause, OperatorKind, Policy, Verdict};
+use lambda_trust_iam::{account_of, ActionClause, OperatorKind, Policy, Verdict};
 
 use super::findings::{Code, Finding};
 use super::narrow::{condition, deny, outside};

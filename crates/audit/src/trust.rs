@@ -18,10 +18,9 @@
 
 use std::collections::BTreeSet;
 
-use lambda_trust_iam::arn::{account_of, split};
 use lambda_trust_iam::{
-    wildcard_match, ActionClause, Counterexample, Effect, OperatorKind, Policy, PrincipalClause,
-    Principals, Verdict,
+    account_of, split_arn, wildcard_match, ActionClause, Counterexample, Effect, OperatorKind,
+    Policy, PrincipalClause, Principals, Verdict,
 };
 
 use super::findings::{Code, Finding};
@@ -436,7 +435,7 @@ fn merged(mut list: Vec<(String, Finding)>) -> Finding {
 
 /// `arn:PARTITION:iam::ACCOUNT:root` of `account`.
 fn is_root_of(principal: &str, account: &str) -> bool {
-    split(principal).is_some_and(|[_, _, service, _, a, rest]| {
+    split_arn(principal).is_some_and(|[_, _, service, _, a, rest]| {
         service == "iam" && a == account && rest == "root"
     })
 }
@@ -554,8 +553,9 @@ fn other_principals(policy: &Policy, role_arn: &str, accounts: &[String]) -> Opt
 /// statements name, as written; all in the role's partition (a principal of another partition
 /// can never assume it, see `iam::evaluate`).
 fn assumable_by(policy: &Policy, role_arn: &str, accounts: &[String]) -> Vec<String> {
-    let partition = split(role_arn).map_or("aws", |[_, p, ..]| p);
-    let elsewhere = |p: &str| split(p).is_some_and(|[_, q, ..]| q != partition && !q.contains('*'));
+    let partition = split_arn(role_arn).map_or("aws", |[_, p, ..]| p);
+    let elsewhere =
+        |p: &str| split_arn(p).is_some_and(|[_, q, ..]| q != partition && !q.contains('*'));
     let mut out: Vec<String> = accounts
         .iter()
         .map(|a| {

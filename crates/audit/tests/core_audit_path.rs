@@ -8,8 +8,7 @@ use std::collections::BTreeMap;
 use lambda_trust_audit::{
     audit_account, judge_path, AccountIam, AuditOptions, AuditPath, AuditRole,
 };
-use lambda_trust_iam::path::OrgPolicies;
-use lambda_trust_iam::Policy;
+use lambda_trust_iam::{OrgPolicies, Policy};
 use lambda_trust_model::{FunctionPolicy, PathSources};
 use serde_json::json;
 
@@ -200,7 +199,7 @@ fn a_function_policy_not_read_is_unknown_once_never_a_block() {
 /// function policy says.
 #[test]
 fn a_known_deny_blocks_even_beside_a_function_policy_not_read() {
-    use lambda_trust_iam::path::{Level, LevelKind, OrgLevel, OrgPolicy, PolicyKind};
+    use lambda_trust_iam::{Level, LevelKind, OrgLevel, OrgPolicy, PolicyKind};
     let target = function(OTHER, "lookup");
     let scp = |doc: serde_json::Value| OrgPolicy {
         id: "p-deny".into(),

@@ -5,7 +5,7 @@
 use super::rules::{
     is_account_id, is_function_name, is_function_name_char, is_region, is_region_shape, show,
 };
-use lambda_trust_iam::arn::{partition_of_region, Arn, PARTITIONS};
+use lambda_trust_iam::{partition_of_region, Arn, PARTITIONS};
 
 /// A parsed Lambda function ARN.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 //! Java's regexes.
 
 use super::{GENESYS_CLOUD_ACCOUNT, GENESYS_CLOUD_FEDRAMP_ACCOUNT};
-use lambda_trust_iam::arn::{self, partition_of_region, PARTITIONS};
+use lambda_trust_iam::{partition_of_region, split_arn, PARTITIONS};
 
 /// At most this many characters of a user value are echoed in a message.
 const SHOW_MAX: usize = 80;
@@ -121,7 +121,7 @@ pub(crate) fn is_region_shape(s: &str) -> bool {
 
 /// `arn:PARTITION:iam::(ACCOUNT|aws):policy/[PATH/]NAME`
 pub(crate) fn is_policy_arn(s: &str) -> bool {
-    let Some([_, partition, service, region, account, resource]) = arn::split(s) else {
+    let Some([_, partition, service, region, account, resource]) = split_arn(s) else {
         return false;
     };
     let Some(path_name) = resource.strip_prefix("policy/") else {

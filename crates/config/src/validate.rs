@@ -468,7 +468,7 @@ impl Validator {
     }
 
     fn account_role(&mut self, field: &str, key: &str, role: &str) {
-        let parsed = lambda_trust_iam::arn::Arn::parse(role)
+        let parsed = lambda_trust_iam::Arn::parse(role)
             .filter(|a| a.service == "iam" && a.resource.starts_with("role/"));
         match parsed {
             None => self.problem_hint(

@@ -4,47 +4,68 @@
 //! `render` produces documents, `observe` decodes what AWS returns ([`decode_document`]), `plan`
 //! compares them ([`semantically_equal`]), `verify`/`simulate` evaluate requests with
 //! [`evaluate`] (the AWS policy simulator cannot evaluate trust policies:
-//! docs/aws-behaviour.md), and [`prove`] decides the trust and invoke properties over every
-//! request; [`path`] evaluates the whole request path Genesys Cloud takes (SCPs, RCPs,
-//! boundary, trust and function policies) and proves it both ways. Everything here is pure: no network, no clock, no panics on any input (the prover
+//! docs/aws-behaviour.md), and [`prove_trust`] and [`prove_invoke`] decide the trust and invoke
+//! properties over every request; [`path_availability`] and [`path_security`] evaluate the whole
+//! request path Genesys Cloud takes (SCPs, RCPs, boundary, trust and function policies) and
+//! prove it both ways.
+//!
+//! Its face is flat: the modules are private and what other crates use is named at the root;
+//! only `samples` (behind the `samples` feature) stays a path.
+//!
+//! Everything here is pure: no network, no clock, no panics on any input (the prover
 //! counts its budget in steps; a wall-clock cap, if any, is the caller's, passed in as a flag).
 //!
 //! The modules, by idea:
 //! - `model` and its parser `parse`: the policy language; `document`: URL-decoding and semantic
-//!   comparison; [`arn`]: the one ARN type, partition-aware; `wildcard`: the one IAM matcher.
+//!   comparison; `arn`: the one ARN type ([`Arn`]), partition-aware; `wildcard`: the one IAM matcher.
 //! - `eval`: the offline evaluator ([`evaluate`]).
-//! - [`prove`]: the decision procedure — trust and invoke properties over every request, with
+//! - `prove`: the decision procedure — trust and invoke properties over every request, with
 //!   wildcard automata and counterexamples re-checked by `eval`; `prove::realize` makes them
 //!   replayable (real action names from the checked-in `actions.txt`, resources of the action's
 //!   type in the role's partition, region and account). Its `samples` exist only behind the
 //!   `samples` feature, for tests and benchmarks.
-//! - [`path`]: the whole request path, per hop, by composing `eval` — `availability` (what
+//! - `path`: the whole request path, per hop, by composing `eval` — `availability` (what
 //!   blocks Genesys Cloud) and `security` (every way into a function besides the role);
 //!   `path::files`: the `--org-policies` documents.
 
 #![warn(unreachable_pub, missing_docs)]
 
-pub mod arn;
+mod arn;
 mod condition;
 mod document;
 mod error;
 mod eval;
-pub mod keys;
+mod keys;
 mod model;
 mod parse;
-pub mod path;
+mod path;
 mod principal;
-pub mod prove;
+mod prove;
 mod variables;
 mod wildcard;
 
+pub use arn::{account_of, partition_of_region, split as split_arn, Arn, PARTITIONS};
 pub use document::{decode_document, minified_len, normalize, semantically_equal, sort_keys};
 pub use error::{Location, PolicyError};
 pub use eval::{evaluate, Decision, EvalInput, Evaluation, LabeledPolicy, Request, StatementRef};
+pub use keys::malformed_context;
 pub use model::{
     ActionClause, Condition, ConditionOperator, Effect, OperatorKind, Policy, PolicyVersion,
     PrincipalClause, PrincipalMap, Principals, ResourceClause, SetOperator, Statement,
 };
+pub use path::{
+    availability as path_availability, check_org_policy_files, evaluate_hop, not_enabled_document,
+    org_policies_from_files, org_policy_files, organization_stops, rcps_cover,
+    security as path_security, Availability, AvailabilityVerdict, BlockReason, ControlPolicies,
+    Hop, Known, KnownKeys, Level, LevelKind, OrgFileError, OrgLevel, OrgPolicies, OrgPolicy,
+    Partner, PathInput, PathReport, PolicyKind, PrincipalSide, ResourceSide, RoleAccount, RoleSide,
+    Security, SecurityFinding, SecurityVerdict, Target as PathTarget, WayIn,
+};
+pub use prove::realize::{
+    fits as resource_fits_action, real_actions, regions as partition_regions,
+};
+#[cfg(feature = "samples")]
+pub use prove::samples;
 pub use prove::{
     prove_invoke, prove_trust, Budget, Counterexample, InvokeSpec, Property, PropertyResult,
     TrustSpec, Verdict,

@@ -1,4 +1,4 @@
-//! The whole-path evaluation (`lambda_trust_iam::path`) against the reference evaluator
+//! The whole-path evaluation (`crates/iam/src/path/mod.rs`) against the reference evaluator
 //! `@cloud-copilot/iam-simulate` (npm; test-time only, installed by `npm ci` in
 //! crates/iam/tests/reference, never vendored), on generated policies and requests:
 //! - every hop gets the same decision from both;
@@ -20,12 +20,12 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use lambda_trust_iam::path::{
-    availability, evaluate_hop, security, AvailabilityVerdict, ControlPolicies, Hop, Known,
-    KnownKeys, Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Partner, PathInput, PolicyKind,
-    PrincipalSide, ResourceSide, RoleAccount, RoleSide, SecurityVerdict, Target,
+use lambda_trust_iam::{
+    evaluate_hop, path_availability, path_security, AvailabilityVerdict, Budget, ControlPolicies,
+    Decision, Hop, Known, KnownKeys, LabeledPolicy, Level, LevelKind, OrgLevel, OrgPolicies,
+    OrgPolicy, Partner, PathInput, PathTarget, Policy, PolicyKind, PrincipalSide, Request,
+    ResourceSide, RoleAccount, RoleSide, SecurityVerdict,
 };
-use lambda_trust_iam::{Budget, Decision, LabeledPolicy, Policy, Request};
 use serde_json::{json, Value};
 
 const PARTNER: &str = "765628985471";
@@ -362,7 +362,7 @@ impl Scenario {
                     .map(|v| LabeledPolicy::new("boundary", parse(v))),
                 tags: Known::Known(Default::default()),
             },
-            targets: vec![Target {
+            targets: vec![PathTarget {
                 arn: self.target.clone(),
                 resource_policy: Known::Known(self.function_policy.as_ref().map(parse)),
             }],
@@ -412,7 +412,7 @@ struct Probe {
 }
 
 fn covered(action: &str) -> bool {
-    lambda_trust_iam::path::rcps_cover(action)
+    lambda_trust_iam::rcps_cover(action)
 }
 
 impl Probe {
@@ -713,7 +713,7 @@ fn counterexamples_replay_in_the_reference_and_proofs_hold() {
         let s = scenario(&mut rng);
         let input = s.input();
         let target_account = account_of(&s.target).to_owned();
-        let a = &availability(&input)[0];
+        let a = &path_availability(&input)[0];
         match a.verdict {
             AvailabilityVerdict::Blocked => {
                 let req = a.request.as_ref().expect("blocked has a request").request();
@@ -777,7 +777,7 @@ fn counterexamples_replay_in_the_reference_and_proofs_hold() {
                 expect.push((true, format!("scenario {n}: proved invoke")));
             }
         }
-        let sec = &security(&input, Budget::default())[0];
+        let sec = &path_security(&input, Budget::default())[0];
         for f in &sec.findings {
             let req = f.request.request();
             let caller = if req.principal.starts_with("arn:") {
@@ -850,7 +850,7 @@ fn the_generator_covers_the_interesting_cases() {
     for _ in 0..400 {
         let s = scenario(&mut rng);
         let input = s.input();
-        let a = &availability(&input)[0];
+        let a = &path_availability(&input)[0];
         *kinds
             .entry(match a.verdict {
                 AvailabilityVerdict::Proved => "proved",
@@ -858,7 +858,7 @@ fn the_generator_covers_the_interesting_cases() {
                 AvailabilityVerdict::NotProved => "not-proved",
             })
             .or_default() += 1;
-        let sec = &security(&input, Budget::default())[0];
+        let sec = &path_security(&input, Budget::default())[0];
         if sec.verdict == SecurityVerdict::Counterexample {
             *kinds.entry("way-in").or_default() += 1;
         }

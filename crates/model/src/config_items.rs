@@ -19,8 +19,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::path::FunctionPolicy;
-use lambda_trust_iam::arn::Arn;
-use lambda_trust_iam::Policy;
+use lambda_trust_iam::{Arn, Policy};
 
 /// The Config resource type of a Lambda function.
 pub const FUNCTION_TYPE: &str = "AWS::Lambda::Function";

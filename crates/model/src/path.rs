@@ -16,12 +16,10 @@ use serde_json::{json, Value};
 
 use crate::identity_input;
 use crate::state::{Desired, Observed};
-use lambda_trust_iam::arn;
-use lambda_trust_iam::path::{
-    AvailabilityVerdict, Known, OrgPolicies, Partner, PathInput, PathReport, RoleAccount, RoleSide,
-    SecurityVerdict, Target, WayIn,
+use lambda_trust_iam::{
+    account_of, AvailabilityVerdict, Known, OrgPolicies, Partner, PathInput, PathReport,
+    PathTarget, Policy, RoleAccount, RoleSide, SecurityVerdict, WayIn,
 };
-use lambda_trust_iam::Policy;
 use lambda_trust_verdict::Severity;
 
 /// What the path needs beyond the role, as the adapters (or `--org-policies` files) read it.
@@ -104,14 +102,14 @@ impl FunctionPolicy {
 impl PathSources {
     /// The target `arn` as the evaluation takes it, its function policy as read (an ARN whose
     /// policy was not read is not known, never "none").
-    pub fn target(&self, arn: &str) -> Target {
+    pub fn target(&self, arn: &str) -> PathTarget {
         let resource_policy = match self.function_policies.get(arn) {
             Some(p) => p.known(),
             None => Known::Unknown {
                 reason: "not asked for".into(),
             },
         };
-        Target {
+        PathTarget {
             arn: arn.to_owned(),
             resource_policy,
         }
@@ -309,7 +307,7 @@ pub fn path_input(
         .collect();
     Some(PathInput {
         partner: Partner {
-            account: arn::account_of(&desired.partner_principal).to_string(),
+            account: account_of(&desired.partner_principal).to_string(),
             // What Genesys Cloud really sends, when the signed-in org was read.
             external_id: (sources.genesys_org.clone())
                 .unwrap_or_else(|| desired.external_id.clone()),
@@ -391,13 +389,8 @@ pub fn claims_with_reads(mut claims: PathClaims, reads: &PolicyReads) -> PathCla
 }
 
 fn organization_sources(input: &PathInput) -> BTreeMap<String, String> {
-    let mut accounts: Vec<String> = vec![arn::account_of(&input.role.arn).to_string()];
-    accounts.extend(
-        input
-            .targets
-            .iter()
-            .map(|t| arn::account_of(&t.arn).to_string()),
-    );
+    let mut accounts: Vec<String> = vec![account_of(&input.role.arn).to_string()];
+    accounts.extend(input.targets.iter().map(|t| account_of(&t.arn).to_string()));
     accounts
         .into_iter()
         .map(|a| {
@@ -450,15 +443,11 @@ fn availability_claim(input: &PathInput, report: &PathReport, target: &str) -> C
 
 /// What stops Genesys Cloud, as a code: an organization policy, the function's policy (in
 /// another account: the missing permission), or the role's own policies.
-fn blocked_code(
-    input: &PathInput,
-    target: &str,
-    a: &lambda_trust_iam::path::Availability,
-) -> PathCode {
-    use lambda_trust_iam::path::{BlockReason, PolicyKind};
+fn blocked_code(input: &PathInput, target: &str, a: &lambda_trust_iam::Availability) -> PathCode {
+    use lambda_trust_iam::{BlockReason, PolicyKind};
     let kinds: Vec<(PolicyKind, BlockReason)> =
         a.blockers.iter().map(|b| (b.kind, b.reason)).collect();
-    let cross_account = arn::account_of(target) != arn::account_of(&input.role.arn);
+    let cross_account = account_of(target) != account_of(&input.role.arn);
     if kinds
         .iter()
         .any(|(k, _)| matches!(k, PolicyKind::Scp | PolicyKind::Rcp))

@@ -28,7 +28,7 @@ use serde_json::{Map, Value};
 use lambda_trust_config::{
     show, target_identity, Config, TargetConfig, TargetIdentity, TargetProblem,
 };
-use lambda_trust_iam::arn::{partition_of_region, Arn};
+use lambda_trust_iam::{partition_of_region, Arn};
 
 /// Every placeholder a template may use.
 pub const PLACEHOLDERS: [&str; 7] = [

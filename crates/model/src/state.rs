@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::render::{Rendered, ResolvedTarget};
 use crate::shard::shard_name;
 use lambda_trust_config::{Config, MANAGED_BY_KEY, MANAGED_BY_VALUE};
-use lambda_trust_iam::arn::Arn;
+use lambda_trust_iam::Arn;
 
 /// Used when the config gives no description: says who manages the role and why it exists.
 pub const DEFAULT_DESCRIPTION: &str =

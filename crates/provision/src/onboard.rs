@@ -8,7 +8,7 @@ use lambda_trust_config::{
     genesys::{action_name, ActionConfig},
     Config, TargetConfig,
 };
-use lambda_trust_iam::arn::Arn;
+use lambda_trust_iam::Arn;
 use lambda_trust_model::{RenderContext, ResolvedTarget};
 
 /// Why `onboard` or `offboard` cannot add or remove the target.

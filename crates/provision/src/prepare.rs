@@ -8,8 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::lint::{self, Finding, Severity};
 use lambda_trust_config::{parse_function, Config, FunctionRef, TargetConfig};
-use lambda_trust_iam::arn::{partition_of_region, Arn};
-use lambda_trust_iam::minified_len;
+use lambda_trust_iam::{minified_len, partition_of_region, Arn};
 use lambda_trust_model::{
     Desired, FunctionQuery, Observed, ObservedRole, Query, RenderContext, Rendered, Templates,
     DEFAULT_MAX_SHARDS,

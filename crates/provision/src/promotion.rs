@@ -76,7 +76,7 @@ fn difference(what: &str, x: Option<&String>, y: Option<&String>) -> Difference 
 /// The environment's own values, longest first, each with the name it is compared under.
 fn names(e: &Environment<'_>) -> Vec<(String, String)> {
     let d = e.desired;
-    let partner = lambda_trust_iam::arn::account_of(&d.partner_principal).to_string();
+    let partner = lambda_trust_iam::account_of(&d.partner_principal).to_string();
     let mut out = vec![
         (d.external_id.clone(), "{external_id}".to_string()),
         (partner, "{partner_account_id}".to_string()),

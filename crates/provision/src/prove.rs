@@ -13,11 +13,10 @@ use serde::Serialize;
 use crate::simulate::{self, SimulateError};
 use crate::verify::{path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources};
 use lambda_trust_config::Config;
-use lambda_trust_iam::arn::Arn;
-use lambda_trust_iam::path::{
-    Known, OrgPolicies, Partner, PathInput, PathReport, RoleAccount, RoleSide,
+use lambda_trust_iam::{
+    Arn, InvokeSpec, Known, LabeledPolicy, OrgPolicies, Partner, PathInput, PathReport, Policy,
+    PolicyError, RoleAccount, RoleSide, TrustSpec,
 };
-use lambda_trust_iam::{InvokeSpec, LabeledPolicy, Policy, PolicyError, TrustSpec};
 use lambda_trust_model::Rendered;
 
 /// The role ARN used when neither `--role-arn` nor a config gives one. Only a trust policy that
@@ -232,7 +231,7 @@ impl OrgProof {
 /// are the trust and invoke properties' business, not repeated here.
 pub fn organization(sides: &Sides, orgs: &OrgPolicies) -> Option<OrgProof> {
     let (trust, invoke) = (sides.trust.as_ref()?, sides.invoke.as_ref()?);
-    let account = lambda_trust_iam::arn::account_of(&trust.role_arn).to_owned();
+    let account = lambda_trust_iam::account_of(&trust.role_arn).to_owned();
     let targets = &invoke.spec.targets;
     let sources = PathSources {
         genesys_org: None,

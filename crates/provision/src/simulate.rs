@@ -12,10 +12,9 @@ use std::path::{Path, PathBuf};
 use schemars::{json_schema, Schema, SchemaGenerator};
 use serde::Serialize;
 
-use lambda_trust_iam::keys::malformed_context;
 use lambda_trust_iam::{
-    decode_document, evaluate, Decision, EvalInput, LabeledPolicy, Policy, PolicyError, Request,
-    StatementRef,
+    decode_document, evaluate, malformed_context, Decision, EvalInput, LabeledPolicy, Policy,
+    PolicyError, Request, StatementRef,
 };
 
 pub use crate::simulate_org::OrgSimulation;
@@ -38,7 +37,7 @@ pub struct SimulateInput {
     /// `KEY=VALUE` as typed; repeating a key gives it several values.
     pub context: Vec<String>,
     /// `--org-policies DIR`: the SCPs and RCPs of the resource's account, read.
-    pub org_policies: Option<lambda_trust_iam::path::OrgPolicies>,
+    pub org_policies: Option<lambda_trust_iam::OrgPolicies>,
 }
 
 /// Why `simulate` cannot evaluate the request.

@@ -1,15 +1,16 @@
 //! `simulate --org-policies`: the organization's part of one request — the SCPs over the
 //! caller's account (when it is the account the policies are of) and the RCPs over the
 //! resource's account (for the services RCPs cover) — as AWS Organizations documents them
-//! (docs/aws-behaviour.md, "The whole path"; `lambda_trust_iam::path`).
+//! (docs/aws-behaviour.md, "The whole path"; `crates/iam/src/path/mod.rs`).
 //!
 //! Part of `simulate`; pure: the policies come read.
 
 use serde::Serialize;
 
-use lambda_trust_iam::arn::account_of;
-use lambda_trust_iam::path::{organization_stops, rcps_cover, ControlPolicies, OrgPolicies};
-use lambda_trust_iam::{Decision, Evaluation, Request, StatementRef};
+use lambda_trust_iam::{
+    account_of, organization_stops, rcps_cover, ControlPolicies, Decision, Evaluation, OrgPolicies,
+    Request, StatementRef,
+};
 
 /// The organization's part of a simulated request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

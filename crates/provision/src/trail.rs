@@ -21,7 +21,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::plan::{AttachmentOp, BoundaryOp, Op, PolicyOp, RoleOp, TagOp, VersionOp};
-use lambda_trust_iam::arn::Arn;
+use lambda_trust_iam::Arn;
 use lambda_trust_model::{Desired, DesiredRole};
 
 /// How far back `LookupEvents` can look (event history keeps 90 days).

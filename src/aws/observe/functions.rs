@@ -10,7 +10,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 
 use crate::aws::pace::{Pacer, Pacers};
 use crate::aws::{has_code, AwsError, Clients};
-use lambda_trust_iam::arn::Arn;
+use lambda_trust_iam::Arn;
 use lambda_trust_model::{FunctionQuery, ObservedFunction};
 
 use super::ObserveError;

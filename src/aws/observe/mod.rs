@@ -18,8 +18,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 use serde_json::Value;
 
 use crate::aws::{has_code, AwsError, Clients};
-use lambda_trust_iam::arn::Arn;
-use lambda_trust_iam::decode_document;
+use lambda_trust_iam::{decode_document, Arn};
 use lambda_trust_model::{
     shard_index, shard_name, CallerIdentity, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy,
     ObservedRole, PolicyVersion, Query,

@@ -191,7 +191,7 @@ pub(super) fn with_partner_name(text: &str) -> String {
     if text == "*" {
         return "any AWS account (*)".to_owned();
     }
-    let account = lambda_trust_iam::arn::split(text).map_or(text, |[.., account, _]| account);
+    let account = lambda_trust_iam::split_arn(text).map_or(text, |[.., account, _]| account);
     match partner_name(account) {
         Some(name) => format!("{text} ({name})"),
         None => text.to_owned(),

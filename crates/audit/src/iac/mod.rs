@@ -25,8 +25,7 @@ use serde_json::Value;
 
 use crate as audit;
 use crate::{AccountIam, AccountReport, AuditOptions, AuditPath, Code, Finding};
-use lambda_trust_iam::path::{OrgPolicies, RoleAccount};
-use lambda_trust_iam::Policy;
+use lambda_trust_iam::{OrgPolicies, Policy, RoleAccount};
 use lambda_trust_model::{FunctionPolicy, PathSources};
 
 pub use cfn::{read_template, TemplateInput};

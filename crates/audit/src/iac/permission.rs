@@ -20,7 +20,7 @@ use serde_json::{json, Map, Value};
 
 use super::intrinsic::text;
 use super::widen::{markers_in, widen, Kind};
-use lambda_trust_iam::arn::split;
+use lambda_trust_iam::split_arn;
 
 /// One permission as declared, its values evaluated (unknown ones as markers).
 #[derive(Debug, Clone, Default)]
@@ -112,7 +112,7 @@ fn function_arn(
     }
     let name = function.as_str()?;
     let arn = if name.starts_with("arn:") {
-        split(name).filter(|f| f[2] == "lambda")?;
+        split_arn(name).filter(|f| f[2] == "lambda")?;
         name.to_owned()
     } else {
         let region = region?;

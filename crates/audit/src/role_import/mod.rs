@@ -16,7 +16,7 @@ use lambda_trust_config::{
     identity_digest, Partner, CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY, GENESYS_CLOUD_ACCOUNT,
     GENESYS_CLOUD_FEDRAMP_ACCOUNT, MANAGED_BY_KEY,
 };
-use lambda_trust_iam::arn::Arn;
+use lambda_trust_iam::Arn;
 use lambda_trust_model::{shard_index, Observed, DEFAULT_DESCRIPTION, DEFAULT_MAX_SESSION};
 
 pub use text::role_config;

@@ -56,7 +56,7 @@ pub(crate) mod function;
 mod invoke;
 mod names;
 mod principals;
-pub mod realize;
+pub(crate) mod realize;
 mod report;
 #[cfg(feature = "samples")]
 pub mod samples;

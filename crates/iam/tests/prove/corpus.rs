@@ -2,9 +2,9 @@
 //! expected verdicts. Every counterexample is also checked against the evaluator here.
 
 use crate::support::*;
-use lambda_trust_iam::prove::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use lambda_trust_iam::{
-    evaluate, prove_invoke, prove_trust, Budget, InvokeSpec, LabeledPolicy, Verdict,
+    evaluate, prove_invoke, prove_trust, samples::EXTERNAL_ID, samples::PARTNER, samples::ROLE_ARN,
+    Budget, InvokeSpec, LabeledPolicy, Verdict,
 };
 use serde_json::{json, Value};
 

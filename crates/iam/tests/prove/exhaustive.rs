@@ -9,10 +9,9 @@
 //! or another character), since every counterexample is confirmed by the evaluator.
 
 use crate::support::*;
-use lambda_trust_iam::prove::realize::fits;
-use lambda_trust_iam::prove::samples::{PARTNER, ROLE_ARN};
 use lambda_trust_iam::{
-    evaluate, prove_trust, EvalInput, LabeledPolicy, Policy, Request, TrustSpec, Verdict,
+    evaluate, prove_trust, resource_fits_action, samples::PARTNER, samples::ROLE_ARN, EvalInput,
+    LabeledPolicy, Policy, Request, TrustSpec, Verdict,
 };
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
@@ -228,5 +227,6 @@ proptest! {
 /// An STS action on a resource of its type (a role): the requests AWS evaluates against a trust
 /// policy. `iam:PassRole` acts on a role too, but no trust policy governs it.
 fn on_role(q: &Request) -> bool {
-    q.action.to_ascii_lowercase().starts_with("sts:") && fits(&q.action, &q.resource)
+    q.action.to_ascii_lowercase().starts_with("sts:")
+        && resource_fits_action(&q.action, &q.resource)
 }

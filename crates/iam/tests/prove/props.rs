@@ -13,11 +13,10 @@
 //!   string-vs-array forms never change a verdict.
 
 use crate::support::*;
-use lambda_trust_iam::keys::malformed_context;
-use lambda_trust_iam::prove::realize::{fits, real_actions};
-use lambda_trust_iam::prove::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use lambda_trust_iam::{
-    evaluate, prove_invoke, prove_trust, InvokeSpec, LabeledPolicy, Policy, Request, Verdict,
+    evaluate, malformed_context, prove_invoke, prove_trust, real_actions, resource_fits_action,
+    samples::EXTERNAL_ID, samples::PARTNER, samples::ROLE_ARN, InvokeSpec, LabeledPolicy, Policy,
+    Request, Verdict,
 };
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
@@ -530,7 +529,7 @@ proptest! {
         if let Some(v) = violations.first() {
             prop_assert_ne!(r[0].verdict, Verdict::Proved, "sampled violation {:?}: {}", v, r[0].summary());
         }
-        if let Some(v) = violations.iter().find(|q| fits(&q.action, &q.resource)) {
+        if let Some(v) = violations.iter().find(|q| resource_fits_action(&q.action, &q.resource)) {
             prop_assert_eq!(r[0].verdict, Verdict::Counterexample, "sampled violation {:?}: {}", v, r[0].summary());
         }
         // Every granted literal ARN, with no context.
@@ -586,5 +585,6 @@ proptest! {
 /// An STS action on a resource of its type (a role): the requests AWS evaluates against a trust
 /// policy. `iam:PassRole` acts on a role too, but no trust policy governs it.
 fn on_role(q: &Request) -> bool {
-    q.action.to_ascii_lowercase().starts_with("sts:") && fits(&q.action, &q.resource)
+    q.action.to_ascii_lowercase().starts_with("sts:")
+        && resource_fits_action(&q.action, &q.resource)
 }

@@ -10,10 +10,9 @@
 //! cases, one per kind of defect the issue lists.
 
 use crate::support::*;
-use lambda_trust_iam::prove::realize::{fits, real_actions, regions};
 use lambda_trust_iam::{
-    evaluate, prove_invoke, prove_trust, Counterexample, InvokeSpec, LabeledPolicy, Policy,
-    PropertyResult, Request, TrustSpec, Verdict,
+    evaluate, partition_regions, prove_invoke, prove_trust, real_actions, resource_fits_action,
+    Counterexample, InvokeSpec, LabeledPolicy, Policy, PropertyResult, Request, TrustSpec, Verdict,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -40,7 +39,7 @@ fn real_arn(arn: &str) -> Result<(), String> {
     let [pre, partition, _, region, account, _] = parts[..] else {
         return Err(format!("{arn} is not an ARN"));
     };
-    let known = regions(partition);
+    let known = partition_regions(partition);
     if pre != "arn" || known.is_empty() {
         return Err(format!("{arn}: unknown partition"));
     }
@@ -116,7 +115,7 @@ fn replayable(
             ));
         }
     }
-    if !fits(&c.action, &c.resource) {
+    if !resource_fits_action(&c.action, &c.resource) {
         return Err(format!("{} does not act on {}", c.action, c.resource));
     }
     self_contained(c, policies)

@@ -1,10 +1,9 @@
 //! Shared helpers for the prover tests (this binary's modules): building documents, and checking a
 //! prover answer against the evaluator.
 
-use lambda_trust_iam::prove::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use lambda_trust_iam::{
-    evaluate, Budget, Counterexample, EvalInput, LabeledPolicy, Policy, PropertyResult, Request,
-    TrustSpec, Verdict,
+    evaluate, samples::EXTERNAL_ID, samples::PARTNER, samples::ROLE_ARN, Budget, Counterexample,
+    EvalInput, LabeledPolicy, Policy, PropertyResult, Request, TrustSpec, Verdict,
 };
 use serde_json::{json, Value};
 
@@ -70,7 +69,7 @@ pub fn check_trust_result(r: &PropertyResult, trust: &Policy) {
         assert_eq!(req.resource, ROLE_ARN);
         // A request AWS could receive: single-valued keys carry one value.
         assert_eq!(
-            lambda_trust_iam::keys::malformed_context(&req.context),
+            lambda_trust_iam::malformed_context(&req.context),
             None,
             "{r:?}"
         );

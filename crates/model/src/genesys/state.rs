@@ -19,7 +19,7 @@ use lambda_trust_config::{
     },
     Loaded,
 };
-use lambda_trust_iam::arn::Arn;
+use lambda_trust_iam::Arn;
 
 /// The integration type lambda-trust manages and the credential type it binds.
 pub const INTEGRATION_TYPE: &str = "aws-lambda-data-actions";

@@ -13,9 +13,8 @@ use crate::plan::{
 };
 use crate::verify;
 use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
-use lambda_trust_iam::arn::Arn;
 use lambda_trust_iam::{
-    prove_invoke, prove_trust, LabeledPolicy, Policy, Property, PropertyResult, Verdict,
+    prove_invoke, prove_trust, Arn, LabeledPolicy, Policy, Property, PropertyResult, Verdict,
 };
 use lambda_trust_model::Desired;
 

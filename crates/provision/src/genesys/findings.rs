@@ -326,7 +326,7 @@ fn region_check(desired: &DesiredGenesys) -> Option<Check> {
     let elsewhere: Vec<&str> = desired
         .granted
         .iter()
-        .filter(|arn| lambda_trust_iam::arn::split(arn).is_some_and(|f| f[3] != region))
+        .filter(|arn| lambda_trust_iam::split_arn(arn).is_some_and(|f| f[3] != region))
         .map(String::as_str)
         .collect();
     Some(Check {

@@ -99,7 +99,7 @@ fn principals(label: &str, st: &Map<String, Value>, findings: &mut Vec<Finding>)
         _ => return false,
     };
     for p in &aws {
-        if *p == "*" || lambda_trust_iam::arn::account_of(p).contains(['*', '?']) {
+        if *p == "*" || lambda_trust_iam::account_of(p).contains(['*', '?']) {
             findings.push(wildcard_principal(
                 label,
                 &format!("Principal {}", show(p)),

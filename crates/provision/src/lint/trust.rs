@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::action::{only_action, ASSUME};
 use super::*;
-use lambda_trust_iam::arn;
+use lambda_trust_iam::account_of;
 
 /// The trust invariant: every Allow statement allows only `sts:AssumeRole`, only to
 /// `partner_principal` (or its bare account ID, which AWS treats the same), only under
@@ -38,7 +38,7 @@ fn trust_analysis(doc: &Value, partner_principal: &str, external_id: &str) -> (V
     const POLICY: &str = "trust policy";
     let mut findings = Vec::new();
     size_finding(doc, POLICY, TRUST_POLICY_MAX_CHARS, &mut findings);
-    let partner_account = arn::account_of(partner_principal);
+    let partner_account = account_of(partner_principal);
     let mut partner_granted = false;
     for (label, st) in statements(doc, POLICY, &mut findings) {
         if is_allow(&label, st, &mut findings) != Some(true) {

@@ -47,7 +47,7 @@ pub(super) fn preflight(desired: &Desired, observed: &Observed) -> Result<(), Pl
     // answers the role's account AccessDeniedException): `plan` still shows its statement and
     // `apply` refuses it before any write (`app::write`), naming the entry to add.
     let unreachable = |f: &&ObservedFunction| {
-        lambda_trust_iam::arn::Arn::parse(&f.function)
+        lambda_trust_iam::Arn::parse(&f.function)
             .is_some_and(|a| a.account != desired.account_id && !desired.reaches(&a.account))
     };
     let problems: Vec<String> = (observed.functions.iter())

@@ -141,7 +141,7 @@ fn remove_permission(permission: FunctionPermission, live: &ObservedPermission, 
 /// The statement an observed one is, for removing it: its function's account and region from
 /// the ARN, the ID it was read under.
 fn observed_permission(live: &ObservedPermission, principal: &str) -> Option<FunctionPermission> {
-    let arn = lambda_trust_iam::arn::Arn::parse(&live.function_arn)?;
+    let arn = lambda_trust_iam::Arn::parse(&live.function_arn)?;
     Some(FunctionPermission {
         account: arn.account,
         region: arn.region,

@@ -11,10 +11,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::lint;
-use lambda_trust_iam::arn::{self, Arn};
-use lambda_trust_iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
 use lambda_trust_iam::{
-    prove_invoke, prove_trust, InvokeSpec, Property, PropertyResult, TrustSpec, Verdict,
+    account_of, evaluate, prove_invoke, prove_trust, Arn, Decision, EvalInput, InvokeSpec,
+    LabeledPolicy, Policy, Property, PropertyResult, Request, TrustSpec, Verdict,
 };
 use lambda_trust_model::{Desired, Observed, ObservedPolicy, ObservedRole, PolicyVersion};
 
@@ -174,7 +173,7 @@ pub fn whole_path(
     sources: &PathSources,
 ) -> Option<PathClaims> {
     let input = path_input(desired, observed, sources)?;
-    let report = lambda_trust_iam::path::PathReport::new(&input, PROOF_BUDGET);
+    let report = lambda_trust_iam::PathReport::new(&input, PROOF_BUDGET);
     let claims = path_claims(&input, &report);
     let org = sources.genesys_org.as_deref();
     let claims = lambda_trust_model::claims_as_sent(claims, &desired.external_id, org);
@@ -272,7 +271,7 @@ fn foreign_account(partner: &str) -> &'static str {
 }
 
 fn account_of_principal(principal: &str) -> String {
-    arn::account_of(principal).to_string()
+    account_of(principal).to_string()
 }
 
 fn context(external_id: Option<&str>) -> BTreeMap<String, Vec<String>> {

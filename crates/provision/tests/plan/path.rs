@@ -5,8 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::support::state::*;
-use lambda_trust_iam::path::{Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy};
-use lambda_trust_iam::Policy;
+use lambda_trust_iam::{Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Policy};
 use lambda_trust_model::invoked_arns;
 use lambda_trust_model::ClaimVerdict;
 use lambda_trust_model::FunctionPolicy;

@@ -90,7 +90,7 @@ pub fn read_plan(input: &PlanInput) -> Result<IacModel, IacError> {
     let mut reader = resources::Reader::new(refs::Config::new(&parsed), &instances, account);
     reader.build.region = input.region.clone();
     reader.build.partition = (input.region.as_deref())
-        .and_then(lambda_trust_iam::arn::partition_of_region)
+        .and_then(lambda_trust_iam::partition_of_region)
         .unwrap_or("aws")
         .to_owned();
     reader.read();
