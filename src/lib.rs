@@ -30,8 +30,8 @@ crate::layer_errors!(Policy: lambda_trust_iam::PolicyError);
 // the top-level `Error`.
 crate::layer_errors!(
     Config: lambda_trust_config::ConfigError,
-    lambda_trust_config::edit::EditError,
-    lambda_trust_config::genesys_regions::RegionError
+    lambda_trust_config::EditError,
+    lambda_trust_config::RegionError
 );
 
 pub mod report;

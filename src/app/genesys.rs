@@ -13,8 +13,8 @@ use crate::aws::prepare::Prepared;
 use crate::aws::Clients;
 use crate::error::Result;
 use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient, Retried, Retries};
-use crate::genesys::regions::{Endpoints, RegionError};
 use crate::genesys::{apply as genesys_apply, observe, Session};
+use lambda_trust_config::{Endpoints, RegionError};
 use lambda_trust_model::DesiredGenesys;
 use lambda_trust_provision::{describe_genesys, test_verdict, Check, CheckId, GenesysPlan, Side};
 
@@ -82,8 +82,8 @@ pub(super) async fn sign_in_parts(
 
 /// The endpoints of a secret's `base_url`, its region named when the URL is a known one.
 fn from_base_url(base: &str) -> Result<Endpoints> {
-    let mut ends = crate::genesys::regions::resolve(None, None, Some(base))?;
-    ends.region = (crate::genesys::regions::REGIONS.iter())
+    let mut ends = lambda_trust_config::resolve_endpoints(None, None, Some(base))?;
+    ends.region = (lambda_trust_config::GENESYS_REGIONS.iter())
         .find(|r| r.api_url == ends.api_url)
         .map(|r| r.name.to_string());
     Ok(ends)

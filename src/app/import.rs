@@ -67,7 +67,7 @@ pub(crate) async fn from_genesys(
     options: &Options,
 ) -> Result<Imported> {
     if let Some(id) = &options.external_id {
-        lambda_trust_config::init::check_external_id(id)
+        lambda_trust_config::check_external_id(id)
             .map_err(|e| Error::usage(format!("--external-id: {e}"), "nothing was written"))?;
     }
     let client = connect(settings, events, options).await?;

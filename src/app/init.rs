@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use lambda_trust_audit::{
     audit_role, import_role, role_as_account, role_config, AuditOptions, ImportFiles, ImportedRole,
 };
-use lambda_trust_config::init::InitAnswers;
+use lambda_trust_config::InitAnswers;
 use lambda_trust_model::Query;
 
 pub(crate) use crate::aws::inventory::ListedFunction;

@@ -11,8 +11,8 @@ use super::events::{Event, Events};
 use super::files::write_atomically;
 use crate::error::{Error, FileError, Result};
 use lambda_trust_config::{
-    edit::{self, EnvironmentOverrides},
-    parse_function, Config, FunctionRef,
+    add_environment, parse_function, without_environments, Config, EnvironmentOverrides,
+    FunctionRef,
 };
 
 /// What an importer found of one environment.
@@ -51,10 +51,10 @@ pub(crate) fn add(
     let before =
         std::fs::read_to_string(path).map_err(|e| FileError::new("read", path.display(), e))?;
     let source = path.display().to_string();
-    let base_text = edit::without_environments(&before, &source)?;
+    let base_text = without_environments(&before, &source)?;
     let base = lambda_trust_config::parse_str(&base_text, &source)?.config;
     let overrides = overrides(&base, found);
-    let after = edit::add_environment(&before, &source, name, &overrides, force)?;
+    let after = add_environment(&before, &source, name, &overrides, force)?;
     let loaded = lambda_trust_config::parse_str_env(&after, &source, Some(name))?;
     if loaded.config.trust.external_id == base.trust.external_id
         && found.external_id == base.trust.external_id
@@ -87,9 +87,7 @@ pub(crate) fn first(
         ..EnvironmentOverrides::default()
     };
     let source = path.display().to_string();
-    Ok(edit::add_environment(
-        text, &source, name, &overrides, false,
-    )?)
+    Ok(add_environment(text, &source, name, &overrides, false)?)
 }
 
 /// A function as the comparison names it: `name`, or `name:qualifier`.

@@ -12,7 +12,7 @@ use super::verify::prove_result_read;
 use super::write::{self, Writes};
 use crate::aws::{observe, prepare, Clients};
 use crate::error::{FileError, Result};
-use lambda_trust_config::edit;
+use lambda_trust_config::{add_target, remove_targets};
 use lambda_trust_model::{CallerIdentity, RenderContext};
 use lambda_trust_provision::{
     already_present, new_action, offboard_matching, resolve_one, target_from_args, Verification,
@@ -268,7 +268,7 @@ fn add(
         .map(|n| format!(" (data action {n:?})"))
         .unwrap_or_default();
     Ok(Ok(Edited {
-        text: edit::add_target(&before.text, &before.shown, &target)?,
+        text: add_target(&before.text, &before.shown, &target)?,
         summary: format!("onboarded {}{named}", arns.join(" and ")),
     }))
 }
@@ -285,7 +285,7 @@ fn remove(before: &Before, gone: &Remove) -> Result<std::result::Result<Edited, 
     let target = target_from_args(function, qualifier.as_deref(), region, false)?;
     let wanted = resolve_one(&before.config, &before.ctx, &target)?;
     let hits = offboard_matching(&before.existing, &wanted, &before.shown)?;
-    let (text, n) = edit::remove_targets(&before.text, &before.shown, |i| hits.contains(&i))?;
+    let (text, n) = remove_targets(&before.text, &before.shown, |i| hits.contains(&i))?;
     let entries = if n == 1 { "entry" } else { "entries" };
     Ok(Ok(Edited {
         text,

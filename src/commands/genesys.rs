@@ -5,7 +5,7 @@ use super::invocation::Output;
 use crate::cli::GenesysCommand;
 use crate::error::{Result, Status};
 use crate::report::{RegionRow, Regions};
-use lambda_trust_config::genesys_regions::REGIONS;
+use lambda_trust_config::GENESYS_REGIONS;
 
 pub(super) fn run(output: &Output, command: &GenesysCommand) -> Result<Status> {
     match command {
@@ -14,7 +14,7 @@ pub(super) fn run(output: &Output, command: &GenesysCommand) -> Result<Status> {
 }
 
 fn regions(output: &Output) -> Result<Status> {
-    let rows: Vec<RegionRow> = REGIONS
+    let rows: Vec<RegionRow> = GENESYS_REGIONS
         .iter()
         .map(|r| RegionRow {
             region: r.name,

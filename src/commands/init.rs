@@ -1,6 +1,6 @@
 //! `lambda-trust init`: writes a commented `lambda-trust.toml` from flags, or by asking on a
 //! terminal (`init_prompt`). Optionally lists the account's functions (`--from-account`) to
-//! pick targets by `--match` glob. The text comes from `lambda_trust_config::init`; it is validated like any
+//! pick targets by `--match` glob. The text comes from `crates/config/src/init.rs`; it is validated like any
 //! config before it is written, and an existing file is kept unless `--force`. The importers
 //! (`--from-genesys`, `--from-role`) are `app::import` and `app::init`; their questions and
 //! reports are here (`init_import`).
@@ -14,7 +14,10 @@ use crate::app::live::config_warnings;
 use crate::app::{init as app_init, Events};
 use crate::cli::InitArgs;
 use crate::error::{Error, Result, Status};
-use lambda_trust_config::init::{self as text, InitAnswers, DEFAULT_ROLE_NAME, ORG_ID_WHERE};
+use lambda_trust_config::{
+    check_account_id, check_external_id, check_function, check_genesys_region, check_region,
+    check_role_name, init_text, InitAnswers, DEFAULT_ROLE_NAME, ORG_ID_WHERE,
+};
 
 pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> Result<Status> {
     let path = inv.config.to_write()?;
@@ -46,7 +49,7 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &InitArgs) 
     } else {
         from_flags(inv, events, args).await?
     };
-    let mut text = text::init_text(&answers);
+    let mut text = init_text(&answers);
     // A first environment: the base is its config, and the table names its profile.
     let environment = match &env {
         Some(name) => {
@@ -116,7 +119,7 @@ async fn from_flags(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> R
             &format!("your Genesys Cloud organization ID (in Genesys Cloud: {ORG_ID_WHERE})"),
         )
     })?;
-    invalid("--external-id", text::check_external_id(&external_id))?;
+    invalid("--external-id", check_external_id(&external_id))?;
     let region = match inv.settings.region(None) {
         Some(r) => r,
         None => region_of_arns(&args.functions)?.ok_or_else(|| {
@@ -126,14 +129,14 @@ async fn from_flags(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> R
             )
         })?,
     };
-    invalid("--region", text::check_region(&region))?;
+    invalid("--region", check_region(&region))?;
     let role_name = args
         .role_name
         .clone()
         .unwrap_or_else(|| DEFAULT_ROLE_NAME.into());
-    invalid("--role-name", text::check_role_name(&role_name))?;
+    invalid("--role-name", check_role_name(&role_name))?;
     if let Some(r) = &args.genesys_region {
-        invalid("--genesys-region", text::check_genesys_region(r))?;
+        invalid("--genesys-region", check_genesys_region(r))?;
     }
     let mut answers = InitAnswers {
         external_id,
@@ -146,11 +149,11 @@ async fn from_flags(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> R
         app_init::from_account(&inv.settings, events, &mut answers, &args.matches).await?;
     }
     if let Some(acct) = &args.account_id {
-        invalid("--account-id", text::check_account_id(acct))?;
+        invalid("--account-id", check_account_id(acct))?;
         answers.account_id = Some(acct.clone());
     }
     for f in &args.functions {
-        invalid("--function", text::check_function(f, &region))?;
+        invalid("--function", check_function(f, &region))?;
         if !answers.targets.contains(f) {
             answers.targets.push(f.clone());
         }

@@ -13,8 +13,8 @@ use crate::cli::InitArgs;
 use crate::error::{Error, FileError, Result, Status};
 use crate::report::{EnvironmentWritten, InitResult, SCHEMA_VERSION};
 use lambda_trust_config::{
-    edit::{self, EnvironmentOverrides},
-    init as text,
+    add_environment, check_account_id, check_external_id, check_genesys_region, check_region,
+    check_role_name, EnvironmentOverrides, ORG_ID_WHERE,
 };
 
 /// Adds `[environments.NAME]` to the config at `path` from the flags (`--external-id` needed;
@@ -23,7 +23,7 @@ pub(super) fn add(inv: &Invocation, args: &InitArgs, path: &Path, name: &str) ->
     let external_id = args.external_id.clone().ok_or_else(|| {
         Error::usage(
             format!("init --env {name} adds an environment to {}: its Genesys Cloud organization ID is needed", path.display()),
-            format!("pass --external-id ORG-ID (the org of {name}; in Genesys Cloud: {})", text::ORG_ID_WHERE),
+            format!("pass --external-id ORG-ID (the org of {name}; in Genesys Cloud: {})", ORG_ID_WHERE),
         )
     })?;
     let overrides = EnvironmentOverrides {
@@ -39,7 +39,7 @@ pub(super) fn add(inv: &Invocation, args: &InitArgs, path: &Path, name: &str) ->
     let before =
         std::fs::read_to_string(path).map_err(|e| FileError::new("read", path.display(), e))?;
     let source = path.display().to_string();
-    let after = edit::add_environment(&before, &source, name, &overrides, args.force)?;
+    let after = add_environment(&before, &source, name, &overrides, args.force)?;
     // The environment as every command will load it: nothing invalid is written.
     let loaded = lambda_trust_config::parse_str_env(&after, &source, Some(name))?;
     write_atomically(path, &after)?;
@@ -76,20 +76,17 @@ fn check_flags(o: &EnvironmentOverrides) -> Result<()> {
     let checks = [
         (
             "--external-id",
-            o.external_id.as_deref().map(text::check_external_id),
+            o.external_id.as_deref().map(check_external_id),
         ),
         (
             "--account-id",
-            o.account_id.as_deref().map(text::check_account_id),
+            o.account_id.as_deref().map(check_account_id),
         ),
-        ("--region", o.region.as_deref().map(text::check_region)),
-        (
-            "--role-name",
-            o.role_name.as_deref().map(text::check_role_name),
-        ),
+        ("--region", o.region.as_deref().map(check_region)),
+        ("--role-name", o.role_name.as_deref().map(check_role_name)),
         (
             "--genesys-region",
-            o.genesys_region.as_deref().map(text::check_genesys_region),
+            o.genesys_region.as_deref().map(check_genesys_region),
         ),
     ];
     for (flag, check) in checks {

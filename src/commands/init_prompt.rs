@@ -9,7 +9,10 @@ use crate::app::init::{account_of, globs, list_functions};
 use crate::app::Events;
 use crate::cli::InitArgs;
 use crate::error::Result;
-use lambda_trust_config::init::{self as text, InitAnswers, DEFAULT_ROLE_NAME, ORG_ID_WHERE};
+use lambda_trust_config::{
+    check_account_id, check_external_id, check_function, check_genesys_region, check_region,
+    check_role_name, InitAnswers, DEFAULT_ROLE_NAME, ORG_ID_WHERE,
+};
 
 /// A prompt that failed (the terminal went away, Ctrl-C): nothing is written.
 fn io(e: dialoguer::Error) -> crate::error::Error {
@@ -73,7 +76,7 @@ pub(super) async fn ask(
         answers.account_id = Some(ask_text(
             "AWS account ID of the role",
             args.account_id.clone(),
-            text::check_account_id,
+            check_account_id,
         )?);
     }
     Ok(answers)
@@ -90,7 +93,7 @@ fn ask_identity(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
                 .clone()
                 .unwrap_or_else(|| DEFAULT_ROLE_NAME.into()),
         ),
-        text::check_role_name,
+        check_role_name,
     )?;
     let region = ask_text(
         "AWS region of the functions",
@@ -99,7 +102,7 @@ fn ask_identity(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
                 .region(None)
                 .unwrap_or_else(|| "us-east-1".into()),
         ),
-        text::check_region,
+        check_region,
     )?;
     inv.output.say_prose(
         "Genesys Cloud's region, as the AWS region it runs in (us-east-1 for mypurecloud.com); \
@@ -112,7 +115,7 @@ fn ask_identity(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
             if v.is_empty() {
                 Ok(())
             } else {
-                text::check_genesys_region(v)
+                check_genesys_region(v)
             }
         },
     )?;
@@ -128,7 +131,7 @@ fn ask_identity(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
 /// On a terminal the organization ID must look like one (a UUID): the config's rules accept
 /// any valid external ID with a warning, but a person typing it is copying it from Genesys.
 fn org_id(v: &str) -> std::result::Result<(), String> {
-    text::check_external_id(v)?;
+    check_external_id(v)?;
     if lambda_trust_config::is_uuid(v) {
         Ok(())
     } else {
@@ -145,7 +148,7 @@ fn ask_functions(inv: &Invocation, region: &str, given: &[String]) -> Result<Vec
     inv.output
         .say_prose("The functions Genesys Cloud may invoke: names or ARNs, comma-separated; empty for none yet.");
     let typed = ask_text("Functions", Some(given.join(", ")), move |v| {
-        split(v).try_for_each(|f| text::check_function(f, &region).map_err(|e| format!("{f}: {e}")))
+        split(v).try_for_each(|f| check_function(f, &region).map_err(|e| format!("{f}: {e}")))
     })?;
     Ok(split(&typed).map(str::to_string).collect())
 }

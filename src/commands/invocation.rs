@@ -156,9 +156,7 @@ impl ConfigSource {
     pub(crate) fn env_to_write(&self) -> Result<Option<String>> {
         match self.envs.as_slice() {
             [] => Ok(None),
-            [one] if lambda_trust_config::environments::is_environment_name(one) => {
-                Ok(Some(one.clone()))
-            }
+            [one] if lambda_trust_config::is_environment_name(one) => Ok(Some(one.clone())),
             [one] => Err(Error::usage(
                 format!("init --env {one:?}: not an environment name init can write"),
                 "use 1-32 letters, digits, `_` or `-`, starting with a letter (and not `all`)",

@@ -15,10 +15,10 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use tokio::time::Instant;
 
-use super::regions::{Endpoints, RegionError};
 use crate::retry::{
     retry_with, Backoff, Limit, Progress, Quiet, Retry, Wait, Waiting, DEFAULT_MAX_ATTEMPTS,
 };
+use lambda_trust_config::{Endpoints, RegionError};
 
 /// A secret string: shown as `***` by `Debug` and `Display`; [`Secret::expose`] to use it.
 #[derive(Clone, PartialEq, Eq)]
@@ -102,7 +102,7 @@ impl OAuthClient {
 
 /// The endpoints: `GENESYSCLOUD_API_REGION` > `GENESYSCLOUD_REGION` > `[genesys].region`.
 pub(crate) fn endpoints(config_region: Option<&str>) -> Result<Endpoints, RegionError> {
-    super::regions::resolve(
+    lambda_trust_config::resolve_endpoints(
         config_region,
         env(ENV_REGION).as_deref(),
         env(ENV_API_REGION).as_deref(),

@@ -2,14 +2,15 @@
 //! here (and only here may the HTTP client crate be named; `tests/it/layers.rs`). It imports the
 //! pure layers below it (the provisioner crate, `event`, `config`, `iam`), never `aws` or `report`.
 //!
-//! `regions`: the region table (region name → API and login URLs) and endpoint resolution.
+//! The region table (region name → API and login URLs) and endpoint resolution are the config
+//! crate's (`lambda_trust_config::resolve_endpoints`).
 //! `client`: OAuth client credentials, requests, the retry policy, [`client::Secret`].
 //! `observe`: every read. `apply`: every write. `audit`: who changed an object (the realtime
 //! audit query). `test`: runs a data action end to end (`verify --test-actions`).
 //!
 //! # Modules
 //!
-//! `regions` (re-exports `config::genesys_regions`), `client` (OAuth client credentials, `Secret`,
+//! `client` (OAuth client credentials, `Secret`,
 //! the retry policy: 429 Retry-After (honoured above 30 s, said), pacing by the `inin-ratelimit-*`
 //! headers, 5xx backoff for repeatable calls only, counted), `observe` (every read, typed; the
 //! ledger settles unchanged actions; dependency tracking; `organization`: `audit --genesys`'s
@@ -27,7 +28,6 @@ pub mod client;
 pub(crate) mod observe;
 pub(crate) mod session;
 mod settle;
-pub use lambda_trust_config::genesys_regions as regions;
 pub(crate) mod test_run;
 
 pub use client::{Client, OAuthClient, Secret};

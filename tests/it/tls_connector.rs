@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use lambda_trust::aws::{AwsSettings, Clients};
 use lambda_trust::genesys::client::Retries;
-use lambda_trust::genesys::regions::Endpoints;
 use lambda_trust::genesys::{Client, OAuthClient, Secret};
+use lambda_trust_config::Endpoints;
 
 /// A listener on loopback and a thread returning the first bytes of its first connection.
 fn first_bytes() -> (u16, JoinHandle<Vec<u8>>) {

@@ -119,7 +119,7 @@ fn integration(
         }
     };
     let dynamic = (i.actions.iter())
-        .filter(|a| lambda_trust_config::genesys::is_expression(a.function_arn()))
+        .filter(|a| lambda_trust_config::is_expression(a.function_arn()))
         .flat_map(|a| {
             roles.iter().map(move |r| DynamicAction {
                 id: a.id.clone(),

@@ -1,16 +1,19 @@
 //! lambda-trust's config: reads `lambda-trust.toml` into a validated [`Config`].
 //!
-//! The API, by what a caller does with it:
+//! Its face is flat: the modules are private and everything other crates use is named here, at
+//! the root. The entry points, by what a caller does with them:
 //! - **Read**: [`load`] (a file) and [`parse_str`] (a text) give a [`Loaded`] config — the
 //!   [`Config`] and its [`Warning`]s — or one [`ConfigError`] naming every problem at once
 //!   (each with the field and the rule, and a hint as data: the error is
 //!   [`Hinted`](lambda_trust_verdict::Hinted)).
 //! - **Resolve a target**: [`target_identity`] is the one resolution of a target's function
 //!   reference into the function, its account and its region ([`TargetIdentity`]).
-//! - **Edit in place**: [`edit`] adds and removes targets keeping the user's comments.
-//! - **Write a new one**: [`init`], the commented file `lambda-trust init` writes.
-//! - **The Genesys side**: [`genesys`] (`[genesys]`, each target's `[targets.action]`) and
-//!   [`genesys_regions`], the Genesys Cloud region table and endpoint resolution.
+//! - **Edit in place**: [`add_target`], [`remove_targets`] and [`add_environment`] edit the
+//!   file keeping the user's comments.
+//! - **Write a new one**: [`init_text`], the commented file `lambda-trust init` writes.
+//! - **The Genesys side**: [`GenesysConfig`] (`[genesys]`), [`ActionConfig`] (each target's
+//!   `[targets.action]`) and [`resolve_endpoints`], from the Genesys Cloud region table
+//!   ([`GENESYS_REGIONS`]).
 //!
 //! Everything here is offline but [`load`], which reads the one file. Validation follows the
 //! AWS constraints in docs/aws-behaviour.md. It depends on the `iam` crate (ARNs, partitions)
@@ -19,13 +22,13 @@
 #![warn(missing_docs, unreachable_pub)]
 
 mod action_key;
-pub mod edit;
-pub mod environments;
+mod edit;
+mod environments;
 mod error;
 mod function;
-pub mod genesys;
-pub mod genesys_regions;
-pub mod init;
+mod genesys;
+mod genesys_regions;
+mod init;
 mod json_path;
 mod load;
 mod model;
@@ -65,3 +68,20 @@ macro_rules! hinted {
     };
 }
 hinted!(ConfigError, edit::EditError, genesys_regions::RegionError);
+pub use edit::{
+    add_environment, add_target, remove_targets, text_diff, without_environments, EditError,
+    EnvironmentOverrides,
+};
+pub use environments::is_environment_name;
+pub use genesys::{
+    action_name, action_rules, dynamic_actions, is_expression, open_schema, PublishMode,
+    DEFAULT_REQUEST_TEMPLATE, DEFAULT_REQUEST_TYPE, DEFAULT_SUCCESS_TEMPLATE,
+    DEFAULT_TIMEOUT_SECONDS, NO_TIMEOUT, REQUEST_TYPES, TIMEOUT_RANGE,
+};
+pub use genesys_regions::{
+    resolve as resolve_endpoints, Endpoints, RegionError, REGIONS as GENESYS_REGIONS,
+};
+pub use init::{
+    check_account_id, check_external_id, check_function, check_genesys_region, check_region,
+    check_role_name, deployment_name, init_text, InitAnswers, DEFAULT_ROLE_NAME, ORG_ID_WHERE,
+};

@@ -4,10 +4,7 @@
 //! argument into a target, and matching targets by their resolved ARN so that a name, an ARN
 //! and an alias ARN of the same function are recognised as the same target.
 
-use lambda_trust_config::{
-    genesys::{action_name, ActionConfig},
-    Config, TargetConfig,
-};
+use lambda_trust_config::{action_name, ActionConfig, Config, TargetConfig};
 use lambda_trust_iam::Arn;
 use lambda_trust_model::{RenderContext, ResolvedTarget};
 

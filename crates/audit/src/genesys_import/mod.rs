@@ -11,9 +11,7 @@ use std::fmt;
 use serde::Serialize;
 
 use lambda_trust_config::{
-    check_qualifier,
-    genesys::{action_rules, ActionConfig, NO_TIMEOUT},
-    parse_function, FunctionRef,
+    action_rules, check_qualifier, parse_function, ActionConfig, FunctionRef, NO_TIMEOUT,
 };
 use lambda_trust_model::ObservedAction;
 

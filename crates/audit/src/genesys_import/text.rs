@@ -11,11 +11,8 @@ use serde_json::Value;
 use super::{as_config, Import, ImportTarget};
 use crate::role_import::{role_sections, ImportedRole};
 use lambda_trust_config::{
-    genesys::{
-        DEFAULT_REQUEST_TEMPLATE, DEFAULT_REQUEST_TYPE, DEFAULT_SUCCESS_TEMPLATE,
-        DEFAULT_TIMEOUT_SECONDS, NO_TIMEOUT,
-    },
-    init::ORG_ID_WHERE,
+    DEFAULT_REQUEST_TEMPLATE, DEFAULT_REQUEST_TYPE, DEFAULT_SUCCESS_TEMPLATE,
+    DEFAULT_TIMEOUT_SECONDS, NO_TIMEOUT, ORG_ID_WHERE,
 };
 use lambda_trust_model::ObservedAction;
 

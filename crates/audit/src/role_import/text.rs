@@ -2,7 +2,7 @@
 //! what the config changes as comments, and its granted functions as targets.
 
 use super::{ImportedRole, TrustedAccount};
-use lambda_trust_config::init::ORG_ID_WHERE;
+use lambda_trust_config::ORG_ID_WHERE;
 
 fn quote(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
@@ -50,7 +50,7 @@ pub(crate) fn role_sections(r: &ImportedRole, region: &str) -> String {
         ),
         None => format!(
             "\n# Uncomment to give this config a deployment of its own (docs/ownership.md); apply then tags the role.\n# deployment = {}\n",
-            quote(&lambda_trust_config::init::deployment_name(&r.name))
+            quote(&lambda_trust_config::deployment_name(&r.name))
         ),
     });
     out.push_str("\n[trust]\n");

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-pub use lambda_trust_config::genesys::{DEFAULT_REQUEST_TYPE, REQUEST_TYPES};
+pub use lambda_trust_config::{DEFAULT_REQUEST_TYPE, REQUEST_TYPES};
 
 /// A data action as lambda-trust writes and compares it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,7 +60,7 @@ impl ActionConfig {
     /// sets none (Genesys Cloud never waits longer).
     pub fn timeout_limit(&self) -> i64 {
         self.timeout_seconds
-            .unwrap_or(*lambda_trust_config::genesys::TIMEOUT_RANGE.end())
+            .unwrap_or(*lambda_trust_config::TIMEOUT_RANGE.end())
     }
 }
 

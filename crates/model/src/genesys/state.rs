@@ -13,11 +13,8 @@ use super::action::{
 };
 use crate::state::Desired;
 use lambda_trust_config::{
-    genesys::{
-        action_name, open_schema, DEFAULT_REQUEST_TEMPLATE, DEFAULT_REQUEST_TYPE,
-        DEFAULT_SUCCESS_TEMPLATE,
-    },
-    Loaded,
+    action_name, open_schema, Loaded, DEFAULT_REQUEST_TEMPLATE, DEFAULT_REQUEST_TYPE,
+    DEFAULT_SUCCESS_TEMPLATE,
 };
 use lambda_trust_iam::Arn;
 
@@ -174,7 +171,7 @@ impl DesiredGenesys {
                     .collect::<Vec<_>>()
             })
             .collect();
-        for a in lambda_trust_config::genesys::dynamic_actions(config) {
+        for a in lambda_trust_config::dynamic_actions(config) {
             let url = a.request_url_template.clone().unwrap_or_default();
             actions.push(desired_action(
                 DYNAMIC,
@@ -195,7 +192,7 @@ impl DesiredGenesys {
             actions,
             granted,
             region: g.region.clone(),
-            drafts: g.publish == Some(lambda_trust_config::genesys::PublishMode::Draft),
+            drafts: g.publish == Some(lambda_trust_config::PublishMode::Draft),
             publish_drafts: false,
         })
     }
