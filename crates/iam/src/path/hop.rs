@@ -165,7 +165,7 @@ pub(crate) struct Unread {
 impl HopEvaluation {
     /// Whether the decision holds whatever the keys the request lacks are: no statement reads
     /// one, or a Deny that reads none of them matched.
-    pub fn settled(&self) -> bool {
+    pub(crate) fn settled(&self) -> bool {
         self.unsettled.is_empty()
             || self.blockers.iter().any(|b| {
                 b.reason == BlockReason::ExplicitDeny
