@@ -19,6 +19,7 @@ pub mod app;
 pub mod aws;
 pub mod cli;
 pub mod commands;
+pub use commands::entry::main;
 pub mod error;
 pub mod event;
 pub mod genesys;

@@ -7,7 +7,7 @@ use clap::{Args, Subcommand, ValueEnum};
 
 /// `export`'s targets.
 #[derive(Debug, Subcommand)]
-pub enum ExportCommand {
+pub(crate) enum ExportCommand {
     /// Write Terraform, with import blocks.
     ///
     /// For the aws and genesyscloud providers: a flat root module: one resource block and one import block per live object, the
@@ -30,7 +30,7 @@ Examples:
 
 /// `export terraform|cloudformation`'s flags.
 #[derive(Debug, Args)]
-pub struct ExportArgs {
+pub(crate) struct ExportArgs {
     /// The directory to write into.
     ///
     /// Made if missing [default: lambda-trust-export].
@@ -53,7 +53,7 @@ pub struct ExportArgs {
 
 /// `watch`'s commands.
 #[derive(Debug, Subcommand)]
-pub enum WatchCommand {
+pub(crate) enum WatchCommand {
     /// Serve the watching function's invocations (Lambda's Runtime API).
     ///
     /// What the function's `bootstrap` runs: each EventBridge event re-proves the config
@@ -97,7 +97,7 @@ Examples:
 
 /// The package the function's code is compared with.
 #[derive(Debug, Args)]
-pub struct WatchPackageArgs {
+pub(crate) struct WatchPackageArgs {
     /// The static Linux build to deploy, or its release archive.
     ///
     /// A binary or a .tar.gz release archive, checked against PATH.sha256 when beside it
@@ -108,7 +108,7 @@ pub struct WatchPackageArgs {
 
 /// `watch deploy`'s flags.
 #[derive(Debug, Args)]
-pub struct WatchDeployArgs {
+pub(crate) struct WatchDeployArgs {
     #[command(flatten)]
     pub package: WatchPackageArgs,
     /// Write without asking.
@@ -118,7 +118,7 @@ pub struct WatchDeployArgs {
 
 /// `watch destroy`'s flags.
 #[derive(Debug, Args)]
-pub struct WatchDestroyArgs {
+pub(crate) struct WatchDestroyArgs {
     #[command(flatten)]
     pub package: WatchPackageArgs,
     /// Delete without asking.
@@ -127,7 +127,7 @@ pub struct WatchDestroyArgs {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum GenesysCommand {
+pub(crate) enum GenesysCommand {
     /// Print the Genesys Cloud regions and their URLs.
     ///
     /// Each region's name, Platform API URL and login URL.
@@ -142,7 +142,7 @@ Examples:
 }
 
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// Your Genesys Cloud organization ID.
     ///
     /// The role's required sts:ExternalId.
@@ -212,7 +212,7 @@ pub struct InitArgs {
 
 /// More outputs of the same run, as files: AWS is read once, stdout keeps `--format`.
 #[derive(Debug, Clone, Default, Args)]
-pub struct ReportFiles {
+pub(crate) struct ReportFiles {
     /// Also write SARIF 2.1.0 to FILE.
     ///
     /// The report as SARIF 2.1.0, for GitHub code scanning.
@@ -226,14 +226,14 @@ pub struct ReportFiles {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Which {
+pub(crate) enum Which {
     Trust,
     Invoke,
     All,
 }
 
 #[derive(Debug, Args)]
-pub struct SimulateArgs {
+pub(crate) struct SimulateArgs {
     /// An identity policy of the caller (repeatable).
     #[arg(id = "policy_files", long = "policy", value_name = "FILE")]
     pub policies: Vec<PathBuf>,
@@ -275,7 +275,7 @@ pub struct SimulateArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ProveArgs {
+pub(crate) struct ProveArgs {
     /// A trust policy file to prove.
     ///
     /// Proved instead of the config's.
@@ -343,7 +343,7 @@ pub struct ProveArgs {
 
 /// A partner preset for `audit --partner`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PartnerPreset {
+pub(crate) enum PartnerPreset {
     /// Genesys Cloud, account 765628985471.
     GenesysCloud,
     /// Genesys Cloud FedRAMP, account 325654371633 (seen only in a Genesys blueprint: confirm
@@ -373,7 +373,7 @@ fn session_name(s: &str) -> Result<String, String> {
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("offline").args(["template", "input", "plan"])))]
-pub struct AuditArgs {
+pub(crate) struct AuditArgs {
     /// genesys-cloud or genesys-cloud-fedramp.
     ///
     /// The partner whose account to audit for (repeatable): genesys-cloud (Genesys Cloud,
@@ -530,7 +530,7 @@ pub struct AuditArgs {
 /// `check --template`: the IaC to check instead of the live account.
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("code").args(["template", "plan"])))]
-pub struct CheckIacArgs {
+pub(crate) struct CheckIacArgs {
     /// Check a CloudFormation template instead.
     ///
     /// JSON or YAML, CDK's cdk.out/*.template.json, against the config instead of the live
@@ -569,7 +569,7 @@ fn key_value(s: &str) -> Result<(String, String), String> {
 
 /// `--org-policies DIR`: the organization's SCPs and RCPs as files (verify, check).
 #[derive(Debug, Clone, Default, Args)]
-pub struct OrgPoliciesArgs {
+pub(crate) struct OrgPoliciesArgs {
     /// The SCPs and RCPs over the role's account.
     ///
     /// As files, for when they cannot be read.
@@ -588,7 +588,7 @@ pub struct OrgPoliciesArgs {
 
 /// `--function-policies`: where the targets' function policies are read (verify, check).
 #[derive(Debug, Clone, Copy, Default, Args)]
-pub struct FunctionPoliciesArgs {
+pub(crate) struct FunctionPoliciesArgs {
     /// Where function policies come from.
     ///
     /// `auto` (default): from the account's own AWS Config in each region whose recorder
@@ -610,7 +610,7 @@ pub struct FunctionPoliciesArgs {
 
 /// The source `--function-policies` names.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
-pub enum FunctionPoliciesFrom {
+pub(crate) enum FunctionPoliciesFrom {
     #[default]
     Auto,
     Config,
@@ -619,7 +619,7 @@ pub enum FunctionPoliciesFrom {
 
 /// `--only aws|genesys`: one side of the integration (plan, apply, check, verify).
 #[derive(Debug, Clone, Copy, Default, Args)]
-pub struct OnlyArgs {
+pub(crate) struct OnlyArgs {
     /// One side only.
     ///
     /// With [genesys], one side alone.
@@ -635,7 +635,7 @@ pub struct OnlyArgs {
 
 /// The side `--only` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OnlySide {
+pub(crate) enum OnlySide {
     Aws,
     Genesys,
 }
@@ -653,7 +653,7 @@ impl OnlyArgs {
 
 // `apply`'s flags (its help is on its variant of `Command`: a doc comment here would replace it).
 #[derive(Debug, Args)]
-pub struct ApplyArgs {
+pub(crate) struct ApplyArgs {
     /// Take over a role or policy lambda-trust did not create.
     ///
     /// A role or policy with the configured name that lambda-trust did not create: tag it
@@ -681,7 +681,7 @@ pub struct ApplyArgs {
 
 // `verify`'s flags (its help is on its variant of `Command`: a doc comment here would replace it).
 #[derive(Debug, Args)]
-pub struct VerifyArgs {
+pub(crate) struct VerifyArgs {
     /// Also assume the role and dry-run invoke.
     ///
     /// Also assume the role with this profile's credentials and the external ID, then
@@ -709,7 +709,7 @@ pub struct VerifyArgs {
 
 // `onboard`'s flags (its help is on its variant of `Command`: a doc comment here would replace it).
 #[derive(Debug, Args)]
-pub struct OnboardArgs {
+pub(crate) struct OnboardArgs {
     /// The function: ARN, alias ARN or name.
     pub function: String,
     /// An alias or version to grant.
@@ -742,7 +742,7 @@ pub struct OnboardArgs {
 
 // `offboard`'s flags (its help is on its variant of `Command`: a doc comment here would replace it).
 #[derive(Debug, Args)]
-pub struct OffboardArgs {
+pub(crate) struct OffboardArgs {
     /// The function: ARN, alias ARN or name.
     pub function: String,
     /// Remove only the entry with this qualifier.

@@ -11,7 +11,7 @@ use crate::report::Format;
 /// flags are resolved, so `--color` is looked up in the raw arguments (up to a `--`) and handed
 /// to clap: `--color never` leaves clap's output uncoloured too (`auto`: clap's own terminal
 /// and `NO_COLOR` detection).
-pub fn try_parse() -> Result<Cli, clap::Error> {
+pub(crate) fn try_parse() -> Result<Cli, clap::Error> {
     use clap::FromArgMatches;
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // Lambda starts a custom runtime's `bootstrap` with no argument: the binary packaged as

@@ -60,13 +60,13 @@ pub const VERSION: &str = concat!(
 /// has read the rest, so the flags that shape the answer are looked up in the raw arguments
 /// (up to a `--`). `--verbose`/`-v` adds the build facts; `--format json` prints them as JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct VersionRequest {
+pub(crate) struct VersionRequest {
     pub verbose: bool,
     pub json: bool,
 }
 
 impl VersionRequest {
-    pub fn from_args(args: &[std::ffi::OsString]) -> VersionRequest {
+    pub(crate) fn from_args(args: &[std::ffi::OsString]) -> VersionRequest {
         let args: Vec<&str> = args
             .iter()
             .skip(1)
@@ -91,7 +91,8 @@ mod help;
 
 pub(crate) use args::*;
 
-pub use help::{command, try_parse};
+pub use help::command;
+pub(crate) use help::try_parse;
 use help::{AWS_HEADING, GLOBAL_HEADING};
 
 #[derive(Debug, Parser)]
@@ -102,7 +103,7 @@ use help::{AWS_HEADING, GLOBAL_HEADING};
     long_about = LONG_ABOUT,
     after_long_help = format!("{AFTER_HELP}\n{EXIT_CODES}")
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
     pub global: Global,
     #[command(subcommand)]
@@ -111,7 +112,7 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 #[command(next_help_heading = GLOBAL_HEADING)]
-pub struct Global {
+pub(crate) struct Global {
     /// The config [default: ./lambda-trust.toml].
     ///
     /// The configuration file [default: ./lambda-trust.toml, else the one at the git root; also
@@ -226,7 +227,7 @@ pub enum ColorChoice {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Write a commented lambda-trust.toml, from flags or by asking.
     #[command(after_long_help = "\
 Writes ./lambda-trust.toml (or --config FILE). On a terminal without --external-id it asks for \

@@ -28,7 +28,7 @@ pub struct Invocation {
 impl Invocation {
     /// Resolves the global flags; nothing is read yet (a config is found when a command asks
     /// for one, by its rule: [`ConfigSource`]).
-    pub fn resolve(flags: &Global) -> Invocation {
+    pub(crate) fn resolve(flags: &Global) -> Invocation {
         let output = Output::resolve(flags.format, flags.color)
             .with_json_progress(flags.progress == ProgressChoice::Json);
         Invocation {

@@ -42,6 +42,7 @@ mod completions;
 mod confirm;
 mod destroy;
 mod diff;
+pub(crate) mod entry;
 pub(crate) mod discover;
 mod export;
 mod files;
@@ -73,7 +74,7 @@ use crate::error::{Result, Status};
 
 /// Runs one command with the resolved invocation. A `--format` the command does not have is
 /// refused first, before anything is read.
-pub async fn run(command: &Command, inv: &Invocation) -> Result<Status> {
+pub(crate) async fn run(command: &Command, inv: &Invocation) -> Result<Status> {
     crate::report::accepts(command.formats(), inv.output.format).map_err(invocation::refused)?;
     let out = &inv.output;
     let terminal = progress::Terminal::new(inv.output, inv.settings.verbose);

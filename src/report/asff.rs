@@ -16,7 +16,7 @@ use lambda_trust_iam::Arn;
 use lambda_trust_verdict::{Outcome, Severity};
 
 /// The ASFF version Security Hub CSPM takes.
-pub const SCHEMA_VERSION: &str = "2018-10-08";
+pub(crate) const SCHEMA_VERSION: &str = "2018-10-08";
 
 /// The finding type of every lambda-trust finding (namespace/category of ASFF's types
 /// taxonomy: <https://docs.aws.amazon.com/securityhub/latest/userguide/asff-type-taxonomy.html>).

@@ -19,7 +19,7 @@ pub(super) struct SimulateResult<'a> {
 
 /// Compact JSON, one line: `{"schema_version": 1, "decision", "statements", "missing_allow",
 /// "request"}`.
-pub(crate) fn render_json(outcome: &SimulateOutcome) -> String {
+pub(super) fn render_json(outcome: &SimulateOutcome) -> String {
     let out = SimulateResult {
         schema_version: super::SCHEMA_VERSION,
         outcome,
@@ -28,7 +28,7 @@ pub(crate) fn render_json(outcome: &SimulateOutcome) -> String {
 }
 
 /// The decision line, the request, then the statements that decided it, coloured by `styles`.
-pub(crate) fn render_human(outcome: &SimulateOutcome, styles: Styles) -> String {
+pub(super) fn render_human(outcome: &SimulateOutcome, styles: Styles) -> String {
     let mut out = String::new();
     let decision = outcome.decision.as_str();
     let decision = match outcome.decision {

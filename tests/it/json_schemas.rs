@@ -13,7 +13,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use clap::CommandFactory;
 use serde_json::{json, Value};
 use support::genesys::GenesysFake;
 use support::live::*;
@@ -167,7 +166,7 @@ fn every_schema_is_valid_and_every_json_command_has_one() {
     // Compiles, every reference resolved offline.
     let compiled = validators();
     let mut commands = Vec::new();
-    leaf_commands(&lambda_trust::cli::Cli::command(), "", &mut commands);
+    leaf_commands(&lambda_trust::cli::command(), "", &mut commands);
     for c in &commands {
         let schema = SCHEMAS.iter().find(|(name, _)| name == c).map(|(_, f)| *f);
         match schema {

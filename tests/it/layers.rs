@@ -404,10 +404,10 @@ fn the_purity_checker_sees_io() {
     assert!(impure("use std::net::IpAddr; let refs::x = 1;").is_empty());
 }
 
-/// Where a run may write to stderr itself: `main.rs` (the error it ends with) and the terminal's
-/// sink (`commands/invocation.rs`'s `Output`). Everything else sends events, so `--progress
-/// json` sees every line.
-const STDERR_WRITERS: &[&str] = &["main.rs", "commands/invocation.rs"];
+/// Where a run may write to stderr itself: `lambda_trust::main` (`commands/entry.rs`: the error
+/// it ends with) and the terminal's sink (`commands/invocation.rs`'s `Output`). Everything else
+/// sends events, so `--progress json` sees every line.
+const STDERR_WRITERS: &[&str] = &["commands/entry.rs", "commands/invocation.rs"];
 
 fn writes_stderr(code: &str) -> bool {
     regex::Regex::new(r"\beprint(ln)?!|std::io::stderr\(\)\s*\.(write|lock)")

@@ -1,0 +1,69 @@
+//! The whole run of the `lambda-trust` binary: parses the arguments, runs one command on the one
+//! async runtime, and maps the outcome onto the documented exit codes (docs/exit-codes.md).
+//! Errors are printed here, in one place, with their whole chain and hint ([`print_error`]).
+//! `src/main.rs` only calls [`main`].
+
+use std::process::ExitCode;
+
+use super::Invocation;
+use crate::cli::VersionRequest;
+use crate::error::{Error, EXIT_ERROR, EXIT_OK};
+use crate::report::{printable, to_json, Format, Styles, VersionResult};
+
+/// Runs `lambda-trust` with the process's arguments and returns its exit code.
+pub fn main() -> ExitCode {
+    // clap exits 2 on usage errors, but 2 means "changes pending" here: a typo must not look
+    // like drift to a script. Usage errors exit 1; --help and --version exit 0.
+    let cli = match crate::cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayVersion => {
+            let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+            let asked = VersionRequest::from_args(&args);
+            let build = VersionResult::this_build();
+            if asked.json {
+                println!("{}", to_json(&build));
+            } else {
+                print!("{}", build.human(asked.verbose));
+            }
+            return ExitCode::from(EXIT_OK as u8);
+        }
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_OK } as u8);
+        }
+    };
+    let invocation = Invocation::resolve(&cli.global);
+    // The one async runtime: every workflow is `async` and runs on it (the AWS and Genesys
+    // Cloud calls; the prover's chunks on its blocking threads).
+    let ran = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(Error::Io)
+        .and_then(|rt| rt.block_on(super::run(&cli.command, &invocation)));
+    match ran {
+        Ok(status) => ExitCode::from(status.exit_code() as u8),
+        Err(err) => {
+            let output = &invocation.output;
+            // Under `--progress json` every stderr line is JSON, the error's too.
+            let json = output.format == Format::Json || output.json_progress;
+            print_error(&err, output.stderr.color, json);
+            ExitCode::from(err.exit_code() as u8)
+        }
+    }
+}
+
+/// The one printer of a failed run, on stderr (stdout stays empty): `error: ` with the
+/// message and its causes, then `(hint: …)`; coloured when `color`. Under `--format json` (or
+/// `--progress json`),
+/// one JSON object on one line instead (docs/schemas/error.schema.json).
+fn print_error(err: &Error, color: bool, json: bool) {
+    if json {
+        let doc = serde_json::to_string(&err.json()).unwrap_or_else(|_| "{}".into());
+        eprintln!("{doc}");
+        return;
+    }
+    let styles = Styles { color };
+    // Error messages quote what servers answered: shown as `report::printable` shows them.
+    let text = printable(&err.human()).into_owned();
+    eprintln!("{} {text}", styles.red("error:"));
+}
