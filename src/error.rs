@@ -230,7 +230,7 @@ macro_rules! other_errors {
 
 other_errors!(serde_json::Error, tokio::task::JoinError);
 
-pub use lambda_trust_verdict::shown;
+pub(crate) use lambda_trust_verdict::shown;
 
 /// A failed run under `--format json`: one object on stderr (stdout stays empty).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]

@@ -94,5 +94,5 @@ pub(crate) use crate::aws::audit::EntryRole;
 pub use crate::aws::AwsSettings;
 pub use error::AppError;
 pub use events::{Event, Events, Recorded};
-pub use settings::TemplateSource;
+pub(crate) use settings::TemplateSource;
 pub use settings::{region_rule, Settings};

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-pub use crate::report::Format;
+pub(crate) use crate::report::Format;
 use crate::report::{self, Report};
 
 const EXIT_CODES: &str = "\

@@ -18,7 +18,7 @@ use super::discover;
 
 /// One run's resolved arguments.
 #[derive(Debug, Clone)]
-pub struct Invocation {
+pub(crate) struct Invocation {
     pub config: ConfigSource,
     pub output: Output,
     /// What every workflow takes: the AWS flags, the templates, `-v`, the one region rule.
@@ -69,7 +69,7 @@ impl Invocation {
 /// | [`to_write`](Self::to_write) | init | exactly one | `./lambda-trust.toml` (a new file belongs where it is made, never the git root's) |
 /// | — | simulate, completions, man, genesys regions, lint/prove of policy files | ignored | — |
 #[derive(Debug, Clone)]
-pub struct ConfigSource {
+pub(crate) struct ConfigSource {
     given: Vec<PathBuf>,
     /// `--env`: the environments asked for (`all`: every one).
     envs: Vec<String>,
@@ -183,7 +183,7 @@ impl ConfigSource {
 
 /// The output format and the colour of each stream.
 #[derive(Debug, Clone, Copy)]
-pub struct Output {
+pub(crate) struct Output {
     pub format: Format,
     /// Results.
     pub stdout: Styles,

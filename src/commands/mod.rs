@@ -42,8 +42,8 @@ mod completions;
 mod confirm;
 mod destroy;
 mod diff;
-pub(crate) mod entry;
 pub(crate) mod discover;
+pub(crate) mod entry;
 mod export;
 mod files;
 mod genesys;
@@ -65,8 +65,7 @@ mod verify;
 mod watch;
 
 pub use crate::app::files::read_templates;
-pub use crate::app::TemplateSource;
-pub use invocation::{Invocation, Output};
+pub(crate) use invocation::Invocation;
 
 use crate::app::Events;
 use crate::cli::Command;

@@ -15,7 +15,7 @@ use super::HtmlMeta;
 use lambda_trust_provision::{ConfigReport, Finding, Side};
 
 /// Where the findings are about and where they go.
-pub struct WatchSubject<'a> {
+pub(crate) struct WatchSubject<'a> {
     pub account: &'a str,
     pub partition: &'a str,
     pub region: &'a str,
@@ -29,7 +29,11 @@ pub struct WatchSubject<'a> {
 const DOCS_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/watch.md");
 
 /// The run's findings: the report's (each related finding too), or the read's failure.
-pub fn watch_findings(report: &ConfigReport, s: &WatchSubject, meta: &HtmlMeta) -> Vec<Value> {
+pub(crate) fn watch_findings(
+    report: &ConfigReport,
+    s: &WatchSubject,
+    meta: &HtmlMeta,
+) -> Vec<Value> {
     if let Some(error) = &report.error {
         return vec![not_read(error, s, meta)];
     }

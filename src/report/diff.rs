@@ -10,7 +10,7 @@ use lambda_trust_provision::Difference;
 /// `diff --format json`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct DiffResult<'a> {
+pub(crate) struct DiffResult<'a> {
     #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
     /// The two environments compared, in the order given.

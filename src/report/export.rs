@@ -11,7 +11,7 @@ use super::Styles;
 /// `export terraform|cloudformation`: what was written.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct ExportResult {
+pub(crate) struct ExportResult {
     #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
     /// `terraform` or `cloudformation`.

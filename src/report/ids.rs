@@ -12,7 +12,7 @@ use lambda_trust_provision::{ActionId, NamedId, OrgIds};
 /// `ids --format json`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct IdsResult<'a> {
+pub(crate) struct IdsResult<'a> {
     #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
     /// The config's environment (`--env`), when it has environments.

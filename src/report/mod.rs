@@ -66,7 +66,7 @@ mod watch;
 
 use owo_colors::OwoColorize;
 
-pub use asff_watch::{watch_findings, WatchSubject};
+pub(crate) use asff_watch::{watch_findings, WatchSubject};
 pub use audit::{
     account_human as audit_human, account_json as audit_json, account_sarif as audit_sarif,
     org_human as audit_org_human, org_json as audit_org_json, org_sarif as audit_org_sarif,
@@ -77,18 +77,18 @@ pub use check::{
     render_github as check_github, render_human as check_human, render_json as check_json,
     render_sarif as check_sarif,
 };
-pub use diff::DiffResult;
-pub use export::ExportResult;
+pub(crate) use diff::DiffResult;
+pub(crate) use export::ExportResult;
 pub(crate) use fit::{fit, wrap};
 pub(crate) use genesys::RegionRow;
-pub use ids::IdsResult;
+pub(crate) use ids::IdsResult;
 pub use lint::{render_human as lint_human, render_json as lint_json};
 pub(crate) use outcomes::{
     AccountAudit, Destroyed, Imported, NotApplied, Onboarded, OrgAudit, Planned, Regions,
     RenderedDocuments,
 };
-pub use outcomes::{Applied, Proved};
-pub use output::{accepts, render, Format, Report};
+pub(crate) use outcomes::{Applied, Proved};
+pub(crate) use output::{accepts, render, Format, Report};
 pub(crate) use output::{Unsupported, HUMAN_JSON};
 pub use plan::plan_human;
 pub(crate) use plan::{apply_question, change_set_human, deletions_human, genesys_plan_human};
@@ -101,10 +101,10 @@ pub(crate) use results::{
     EnvironmentWritten, ImportResult, ImportedRoleResult, InitResult, OrgPoliciesResult,
     OrgPolicyFileWritten, RenderedPolicies, VerifyEnvironmentsResult,
 };
-pub use text::printable;
+pub(crate) use text::printable;
 pub use verify::verification_human;
-pub use version::VersionResult;
-pub use watch::WatchResult;
+pub(crate) use version::VersionResult;
+pub(crate) use watch::WatchResult;
 
 /// Whether to emit ANSI colour on one stream (decided once, `commands::Output::resolve`).
 #[derive(Debug, Clone, Copy, Default)]

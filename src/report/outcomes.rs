@@ -30,7 +30,7 @@ impl Report for Planned<'_> {
 }
 
 /// `apply`: what was written, and how long it took (people saw the plan before the writes).
-pub struct Applied<'a> {
+pub(crate) struct Applied<'a> {
     pub set: &'a ChangeSet,
     pub writes: Writes,
     pub elapsed: Duration,
@@ -210,7 +210,7 @@ impl Report for super::results::VerifyEnvironmentsResult<'_> {
 
 /// `prove`: each property's verdict, with `--org-policies` the organization's claims, and
 /// with several environments each one's properties and every pair's isolation.
-pub struct Proved<'a>(pub &'a lambda_trust_provision::Proof);
+pub(crate) struct Proved<'a>(pub &'a lambda_trust_provision::Proof);
 
 impl Report for Proved<'_> {
     fn human(&self, styles: Styles) -> String {

@@ -13,7 +13,7 @@ use super::Styles;
 
 /// The output format of results on stdout (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Human,
     Json,
     /// SARIF 2.1.0 (`check` and `audit`), for GitHub code scanning.
@@ -53,7 +53,7 @@ impl Format {
 pub(crate) const HUMAN_JSON: &[Format] = &[Format::Human, Format::Json];
 
 /// A command's result, in each output format it has.
-pub trait Report {
+pub(crate) trait Report {
     /// The formats this result has; [`render`] refuses the others.
     const FORMATS: &'static [Format] = HUMAN_JSON;
     /// Text for people, ending with its newline (empty when there is nothing to say).
@@ -91,7 +91,7 @@ pub trait Report {
 }
 
 /// The text to print on stdout for `result` in `format`.
-pub fn render<R: Report>(
+pub(crate) fn render<R: Report>(
     result: &R,
     format: Format,
     styles: Styles,
@@ -115,7 +115,7 @@ pub fn render<R: Report>(
 }
 
 /// Refuses a format that is not among `formats`.
-pub fn accepts(formats: &'static [Format], format: Format) -> Result<(), Unsupported> {
+pub(crate) fn accepts(formats: &'static [Format], format: Format) -> Result<(), Unsupported> {
     if formats.contains(&format) {
         Ok(())
     } else {
@@ -125,7 +125,7 @@ pub fn accepts(formats: &'static [Format], format: Format) -> Result<(), Unsuppo
 
 /// `--format` asked for an output the command does not have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Unsupported {
+pub(crate) struct Unsupported {
     pub format: Format,
     /// The formats the command has.
     pub formats: &'static [Format],

@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 /// U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) written as Rust writes it in a
 /// string, `\u{1b}`: lowercase hex, visible, one form for all. Borrowed when there is none
 /// (the usual case).
-pub fn printable(text: &str) -> Cow<'_, str> {
+pub(crate) fn printable(text: &str) -> Cow<'_, str> {
     if !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
     }

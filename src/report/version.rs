@@ -10,7 +10,7 @@ use super::results::SCHEMA_VERSION;
 /// What `--version --format json` prints (docs/schemas/version.schema.json).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct VersionResult {
+pub(crate) struct VersionResult {
     #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
     #[schemars(extend("const" = "lambda-trust"))]
@@ -34,7 +34,7 @@ pub struct VersionResult {
 
 impl VersionResult {
     /// The facts of this build.
-    pub fn this_build() -> VersionResult {
+    pub(crate) fn this_build() -> VersionResult {
         let features = env!("LAMBDA_TRUST_FEATURES");
         VersionResult {
             schema_version: SCHEMA_VERSION,
@@ -49,7 +49,7 @@ impl VersionResult {
     }
 
     /// `NAME VERSION (commit C)`, and with `verbose` one `key: value` line per fact.
-    pub fn human(&self, verbose: bool) -> String {
+    pub(crate) fn human(&self, verbose: bool) -> String {
         let mut out = format!("{} {} (commit {})\n", self.name, self.version, self.commit);
         if verbose {
             let features = if self.features.is_empty() {

@@ -13,7 +13,7 @@ const WIDTH: usize = 80;
 /// `watch deploy|status|destroy --format json`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct WatchResult {
+pub(crate) struct WatchResult {
     #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
     /// `deploy`, `status` or `destroy`.
