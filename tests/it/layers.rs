@@ -298,7 +298,7 @@ fn the_pure_layers_touch_no_file_environment_clock_or_network() {
 
 /// The library crates under `crates/`, bottom first: the file allowed I/O (a loader), and
 /// which of our crates each may use — the walls of ARCHITECTURE.md's picture.
-const LIBRARY_CRATES: &[(&str, Option<&str>, &[&str])] = &[
+pub(crate) const LIBRARY_CRATES: &[(&str, Option<&str>, &[&str])] = &[
     ("verdict", None, &[]),
     ("iam", None, &["lambda-trust-verdict"]),
     (

@@ -22,6 +22,7 @@ mod cli_prove_org;
 mod cli_ux;
 mod docs_examples;
 mod docs_links;
+mod faces;
 mod faults;
 mod faults_lost_write;
 mod genesys_fake;

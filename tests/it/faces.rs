@@ -1,0 +1,50 @@
+//! Each library crate's face is flat (ARCHITECTURE.md): its `lib.rs` declares its modules
+//! private and names at the root every item another crate uses, so a caller writes
+//! `lambda_trust_provision::plan`, never a module path. One module stays a path in model and in
+//! provision, `schema_refs` (the JSON Schema attributes name it by path); iam re-exports its
+//! prover's `samples` (fixtures for tests and benchmarks, behind a feature) as one.
+//! `unreachable_pub`, warned in every `lib.rs` and an error under clippy's `-D warnings`, then
+//! keeps `pub` for what other crates can reach.
+
+use std::path::Path;
+
+use super::layers::LIBRARY_CRATES;
+
+/// The public module paths a crate keeps.
+const KEPT_PATHS: &[(&str, &str)] = &[("model", "schema_refs"), ("provision", "schema_refs")];
+
+/// The modules `text` (a `lib.rs`) declares public. A module below a private one cannot be a
+/// path: `unreachable_pub` stops its `pub mod`.
+fn public_modules(text: &str) -> Vec<String> {
+    let re = regex::Regex::new(r"(?m)^pub mod (\w+)").unwrap();
+    re.captures_iter(text).map(|c| c[1].to_owned()).collect()
+}
+
+#[test]
+fn every_library_crate_names_its_items_at_the_root() {
+    let mut problems = Vec::new();
+    for &(krate, _, _) in LIBRARY_CRATES {
+        let lib = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("crates/{krate}/src/lib.rs"));
+        let text = std::fs::read_to_string(&lib).unwrap();
+        assert!(
+            text.contains("unreachable_pub"),
+            "crates/{krate}/src/lib.rs warns on unreachable_pub"
+        );
+        for module in public_modules(&text) {
+            if !KEPT_PATHS.contains(&(krate, module.as_str())) {
+                problems.push(format!("crates/{krate}/src/lib.rs makes `{module}` a path"));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "name the items at the root instead: {problems:#?}"
+    );
+}
+
+#[test]
+fn the_face_check_sees_a_public_module_and_not_a_function() {
+    let found =
+        public_modules("mod plan;\npub mod drift;\npub(crate) mod trail;\npub use plan::plan;\n");
+    assert_eq!(found, ["drift"]);
+}
