@@ -62,6 +62,7 @@ mod iac;
 mod role_import;
 mod security_hub;
 
+// An account's audit: its IAM as data, the report, its findings.
 pub use account::{AccountIam, AuditOptions, AuditPolicy, AuditRole, AuditVersion, ConfigIdentity};
 pub(crate) use audit::sort_roles;
 pub use audit::{
@@ -72,16 +73,13 @@ pub use details::{parse_details, InputError, PolicyDetail, RawDocument, RoleDeta
 pub use documents::RoleDocument;
 pub use findings::{Code, Finding, Outcome, Severity};
 pub use genesys::{judge_genesys, DynamicAction, GenesysIntegration, GenesysReport};
-pub use org::{parse_accounts, AccountOutcome, OrgReport, OrgSummary};
 pub use path::{arns_to_read, AccountPath, AuditPath, FunctionReport, Listed};
 pub use report::{
     AccountReport, ExternalIds, IdKind, InvokableKind, InvokableScope, RoleReport, Summary,
 };
+pub use usage::{mark_unused, unused_message, RoleUsage};
 
-pub use baseline::{
-    apply as apply_baseline, parse as parse_baseline, write as write_baseline, Baseline,
-    BaselineOutcome, Entry as BaselineEntry,
-};
+// An organization, and AWS Config as its source.
 pub use config_functions::{
     config_path as path_from_config, recorded_functions, RecordedFunctions,
 };
@@ -89,23 +87,33 @@ pub use config_items::{
     aggregate as aggregate_iam, is_aws_managed, policy_key, AggregatedIam,
     POLICY_TYPE as CONFIG_POLICY_TYPE, ROLE_TYPE as CONFIG_ROLE_TYPE,
 };
-pub use genesys_import::text::{import_files, ImportFiles, ImportHeader};
-pub use genesys_import::{
-    add_granted, classify as classify_actions, Import as GenesysImport, LeftOut, LeftOutWhy,
-};
+pub use org::{parse_accounts, AccountOutcome, OrgReport, OrgSummary};
+
+// Before it is applied: Terraform plans and CloudFormation templates.
 pub use iac::{
     audit as audit_iac, audit_proved as audit_iac_proved, read_plan, read_template, IacError,
     IacModel, IacReport, PlanInput, RoleSettings, Source as RoleSource, TemplateInput,
 };
-pub use role_import::{
-    account_iam as role_as_account, import_role, role_config, ImportedRole, RoleImportError,
-    TrustedAccount,
+
+// Where security teams look: Security Hub and the baseline.
+pub use baseline::{
+    apply as apply_baseline, parse as parse_baseline, write as write_baseline, Baseline,
+    BaselineOutcome, Entry as BaselineEntry,
 };
 pub use security_hub::{
     decide as decide_lifecycle, finding_id, keep_created, product_arn, stamp as stamp_finding,
     too_large as too_large_finding, Listed as ListedFinding, BATCH_SIZE as IMPORT_BATCH_SIZE,
     DIGEST_FIELD, GENERATOR_PREFIX, MAX_FINDING_BYTES,
 };
-pub use usage::{mark_unused, unused_message, RoleUsage};
+
+// Onboarding what exists.
+pub use genesys_import::text::{import_files, ImportFiles, ImportHeader};
+pub use genesys_import::{
+    add_granted, classify as classify_actions, Import as GenesysImport, LeftOut, LeftOutWhy,
+};
+pub use role_import::{
+    account_iam as role_as_account, import_role, role_config, ImportedRole, RoleImportError,
+    TrustedAccount,
+};
 
 pub(crate) use lambda_trust_verdict::SCHEMA_VERSION;

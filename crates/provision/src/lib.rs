@@ -62,21 +62,22 @@ mod verify;
 mod watch;
 mod watch_deploy;
 
+// Checking the rendered documents.
+pub use lint::{
+    check_rendered, cross_account_hint, invoke_findings, invoke_grant_findings, lint,
+    lint_documents, lint_environments, trust_findings, trust_grant_findings, EnvironmentOverrides,
+    Finding as LintFinding, LintCode, LintReport, Severity as LintSeverity,
+};
+
+// State: what is wanted, and what to read.
+pub use prepare::{
+    desired as desired_state, kinship, may_be_predecessor, predecessor_query, query as aws_query,
+    unproven_note, Kinship, PrepareError,
+};
+
+// Plan: the writes, how they read, the Genesys Cloud side.
 pub use change_set::{ChangeSet, HandedOver, Side};
-pub use check::{
-    aws_drift, aws_findings, config_report, judge_aws, AwsRead, GenesysCheck, GenesysSide,
-};
 pub use describe::{describe, describe_plan, Action as ChangeAction, ChangeView};
-pub use drift::{
-    check_finding, config_lines, drift_findings, verify_findings, CheckReport, Code, ConfigKey,
-    ConfigReport, ConfigStatus, Finding, Kind as FindingKind, Remedy,
-};
-pub use export::cloudformation::files as cloudformation_files;
-pub use export::terraform::{files as terraform_files, File as ExportFile};
-pub use export::{
-    aws_from_live, counts as export_counts, from_config as export_from_config,
-    genesys_from as genesys_export, Export, Origin,
-};
 pub use genesys::ids::{org_ids, ActionId, NamedId, OrgIds};
 pub use genesys::plan::{as_observed, GenesysPlanError};
 pub use genesys::{
@@ -85,47 +86,61 @@ pub use genesys::{
     DeleteWhy, GenesysFinding, GenesysOp, GenesysPlan, IntegrationRef, KeptAction, TestRun,
     UpdateVia,
 };
-pub use handover::{
-    as_handed_over, hand_over_findings, manages as tool_manages, step as handover_step,
-};
-pub use isolation::{
-    findings as isolation_findings, isolation, live_isolation, not_read as isolation_not_read,
-    Environment as IsolationEnvironment, IsolationClaim, IsolationKind,
-};
-pub use lint::{
-    check_rendered, cross_account_hint, invoke_findings, invoke_grant_findings, lint,
-    lint_documents, lint_environments, trust_findings, trust_grant_findings, EnvironmentOverrides,
-    Finding as LintFinding, LintCode, LintReport, Severity as LintSeverity,
-};
-pub use onboard::{
-    already_present, matching as offboard_matching, new_action, resolve_one, target_from_args,
-    OnboardError,
-};
 pub use plan::{
     changes as plan_changes, check_deployment, held_permissions, plan, plan_destroy,
     plan_retire_predecessors, unreachable_accounts, AttachmentOp, BoundaryOp, DestroyError,
     HeldPermission, Op, PermissionOp, Plan, PlanError, PlanOptions, PolicyOp, RoleOp, TagOp,
     VersionOp, MAX_POLICY_VERSIONS,
 };
-pub use prepare::{
-    desired as desired_state, kinship, may_be_predecessor, predecessor_query, query as aws_query,
-    unproven_note, Kinship, PrepareError,
+
+// Prove: verification, the whole path, offline proofs, one request, a new target.
+pub use onboard::{
+    already_present, matching as offboard_matching, new_action, resolve_one, target_from_args,
+    OnboardError,
 };
-pub use promotion::{differences, Difference, Environment as PromotionEnvironment};
 pub use prove::{
     from_config as sides_from_config, load_files, organization as prove_organization, FileInput,
     OrgProof, Proof, Sides,
 };
 pub use simulate::{run as simulate, OrgSimulation, SimulateError, SimulateInput, SimulateOutcome};
+pub use verify::{
+    checks as verify_checks, proofs as verify_proofs, verdict as verify_verdict, verification,
+    verification_with_path, whole_path, Check, CheckId, Subject, Tally, Verification, VerifyRead,
+};
+
+// Drift: findings, their codes and remedies, `check`'s judgement, who changed what.
+pub use check::{
+    aws_drift, aws_findings, config_report, judge_aws, AwsRead, GenesysCheck, GenesysSide,
+};
+pub use drift::{
+    check_finding, config_lines, drift_findings, verify_findings, CheckReport, Code, ConfigKey,
+    ConfigReport, ConfigStatus, Finding, Kind as FindingKind, Remedy,
+};
 pub use trail::{
     answered as lookup_answered, app_name, attribute as attribute_findings, genesys_attribution,
     global_events_region, not_permitted_note, phrase as attribution_phrase, resources_to_look_up,
     Attribution, ChangedBy, GenesysLookup, Lookup, Trail, TrailEvent, TrailSource, LOOKBACK_DAYS,
 };
-pub use verify::{
-    checks as verify_checks, proofs as verify_proofs, verdict as verify_verdict, verification,
-    verification_with_path, whole_path, Check, CheckId, Subject, Tally, Verification, VerifyRead,
+
+// Environments: isolation and promotion.
+pub use isolation::{
+    findings as isolation_findings, isolation, live_isolation, not_read as isolation_not_read,
+    Environment as IsolationEnvironment, IsolationClaim, IsolationKind,
 };
+pub use promotion::{differences, Difference, Environment as PromotionEnvironment};
+
+// Export, and a setup another tool manages.
+pub use export::cloudformation::files as cloudformation_files;
+pub use export::terraform::{files as terraform_files, File as ExportFile};
+pub use export::{
+    aws_from_live, counts as export_counts, from_config as export_from_config,
+    genesys_from as genesys_export, Export, Origin,
+};
+pub use handover::{
+    as_handed_over, hand_over_findings, manages as tool_manages, step as handover_step,
+};
+
+// Watch: what an event changed, and the watching function's deployment.
 pub use watch::{
     classify as classify_event, compliance as rule_compliance, rule_event, Change as WatchChange,
     RuleEvent, Watched,
