@@ -9,7 +9,7 @@ pub(crate) mod describe;
 pub(crate) mod findings;
 pub(crate) mod ids;
 pub(crate) mod plan;
-pub mod test_verdict;
+pub(crate) mod test_verdict;
 
 pub use describe::describe_genesys;
 pub(crate) use findings::genesys_check_findings;
