@@ -20,7 +20,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use chrono::DateTime;
-use lambda_trust::report::{audit_org_html, HtmlMeta};
+use lambda_trust::{audit_org_html, HtmlMeta};
 use lambda_trust_audit::{
     audit_account, AccountIam, AccountOutcome, AuditOptions, AuditRole, OrgReport,
 };
@@ -151,7 +151,7 @@ fn main() {
     let reported = report.summary.roles_reported;
     let meta = HtmlMeta {
         generated: DateTime::from_timestamp(0, 0).unwrap_or_default(),
-        version: lambda_trust::cli::VERSION.to_owned(),
+        version: lambda_trust::VERSION.to_owned(),
     };
     let started = Instant::now();
     let html = audit_org_html(&report, &meta);

@@ -16,8 +16,8 @@ use std::time::Instant;
 
 use std::sync::Arc;
 
-use lambda_trust::app::prove_roles::prove_roles;
-use lambda_trust::report::audit_iac_json;
+use lambda_trust::audit_iac_json;
+use lambda_trust::prove_roles;
 use lambda_trust_audit::{account_report, audit_iac_proved, read_plan, AuditOptions, PlanInput};
 use serde_json::{json, Value};
 

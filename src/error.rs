@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use lambda_trust_verdict::human;
 pub(crate) use lambda_trust_verdict::Hinted;
-pub use lambda_trust_verdict::{Status, EXIT_ERROR, EXIT_OK, SCHEMA_VERSION};
+pub(crate) use lambda_trust_verdict::{Status, EXIT_ERROR, EXIT_OK, SCHEMA_VERSION};
 
 /// A typed error of a layer, as the top-level [`Error`] carries it.
 pub trait LayerError: std::error::Error + Hinted + Send + Sync + 'static {}
@@ -71,7 +71,7 @@ impl Error {
         }
     }
 
-    pub fn exit_code(&self) -> i32 {
+    pub(crate) fn exit_code(&self) -> i32 {
         EXIT_ERROR
     }
 
@@ -114,12 +114,12 @@ impl Error {
 
     /// The text `main` prints after `error: `: the message, its causes after `: `, and the
     /// hint on a last line `(hint: …)`.
-    pub fn human(&self) -> String {
+    pub(crate) fn human(&self) -> String {
         human(self, self.hint())
     }
 
     /// The error under `--format json` (docs/schemas/error.schema.json).
-    pub fn json(&self) -> ErrorReport {
+    pub(crate) fn json(&self) -> ErrorReport {
         ErrorReport {
             schema_version: SCHEMA_VERSION,
             error: self.to_string(),
@@ -235,7 +235,7 @@ pub(crate) use lambda_trust_verdict::shown;
 /// A failed run under `--format json`: one object on stderr (stdout stays empty).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct ErrorReport {
+pub(crate) struct ErrorReport {
     #[schemars(schema_with = "schema_version")]
     pub schema_version: u32,
     /// The message, as after `error: ` in the human output.
@@ -258,7 +258,7 @@ fn schema_version(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
 }
 
 /// What every command returns.
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]
 mod tests {

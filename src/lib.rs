@@ -15,14 +15,14 @@
 
 #![warn(unreachable_pub)]
 
-pub mod app;
-pub mod aws;
-pub mod cli;
-pub mod commands;
+mod app;
+mod aws;
+mod cli;
+mod commands;
 pub use commands::entry::main;
-pub mod error;
-pub mod event;
-pub mod genesys;
+mod error;
+mod event;
+mod genesys;
 
 // The iam crate's policy errors are the `Policy` layer's errors of the top-level `Error`.
 crate::layer_errors!(Policy: lambda_trust_iam::PolicyError);
@@ -35,8 +35,8 @@ crate::layer_errors!(
     lambda_trust_config::RegionError
 );
 
-pub mod report;
-pub mod retry;
+mod report;
+mod retry;
 
 // The provisioner's and the auditor's errors, as the binary carries them.
 crate::layer_errors!(
@@ -52,3 +52,32 @@ crate::layer_errors!(
     lambda_trust_audit::IacError
 );
 crate::layer_errors!(Genesys: lambda_trust_provision::GenesysPlanError);
+
+// What the integration tests (`tests/it`) drive of the binary's library besides `main`: the
+// workflows and adapters they run against local servers, and the renderers they snapshot. As in
+// the library crates, the modules are private and a name goes out at the root (ARCHITECTURE.md).
+pub use app::audit::{audit as audit_workflow, AuditSource, Audited};
+pub use app::check::{check_iac, IacCheck};
+pub use app::iac::IacSource;
+pub use app::init::write_all as write_init_files;
+pub use app::live::load as load_config;
+pub use app::prove_roles::prove_roles;
+pub use app::{region_rule, AppError, Event, Recorded, Settings};
+pub use aws::audit::{assume as assume_entry_role, CallCount, EntryRole};
+pub use aws::function_policy::{read_function_policies, FunctionPolicy, TargetPolicy};
+pub use aws::organizations::{read_org_policies, OrgReader};
+pub use aws::{AwsSettings, Clients};
+pub use cli::{command as cli_command, VERSION};
+pub use commands::read_templates;
+pub use error::Error;
+pub use genesys::client::Retries as GenesysRetries;
+pub use genesys::{Client as GenesysClient, OAuthClient, Secret};
+pub use report::asff::{account_findings as asff_findings, finding_id as asff_finding_id};
+pub use report::ocsf::{account_events as ocsf_events, OCSF_VERSION};
+pub use report::schemas::{common_schema as common_json_schema, generated as json_schemas};
+pub use report::{
+    audit_html, audit_human, audit_iac_json, audit_json, audit_org_html, audit_org_human,
+    audit_org_json, audit_org_sarif, audit_sarif, check_github, check_human, check_json,
+    check_sarif, lint_human, lint_json, plan_human, to_value, verification_human, ApplyResult,
+    DestroyResult, DryRunResult, HtmlMeta, PlanResult, Styles, VerifyResult, Writes,
+};

@@ -22,7 +22,7 @@ pub(crate) use super::credentials::{CredentialsError, CredentialsSource, Profile
 use crate::retry::Progress;
 
 /// IAM and STS are global; the SDK still needs a region to sign with.
-pub const DEFAULT_REGION: &str = "us-east-1";
+pub(crate) const DEFAULT_REGION: &str = "us-east-1";
 
 /// Where and as whom to talk to AWS. Built from flags, the config's `[aws]` table and the
 /// SDK's default chain (env, profiles, SSO, IMDS), in that order of precedence: an explicit

@@ -39,17 +39,17 @@
 pub(crate) mod accounts;
 pub(crate) mod apply;
 mod attempts;
-pub mod audit;
+pub(crate) mod audit;
 pub(crate) mod client;
 pub(crate) mod config_account;
 pub(crate) mod config_aggregator;
 pub(crate) mod config_rule;
 pub(crate) mod credentials;
-pub mod function_policy;
+pub(crate) mod function_policy;
 pub(crate) mod inventory;
 mod lost_answer;
 pub(crate) mod observe;
-pub mod organizations;
+pub(crate) mod organizations;
 pub(crate) mod pace;
 mod permission;
 pub(crate) mod prepare;
@@ -62,5 +62,6 @@ pub(crate) mod sns;
 pub(crate) mod trail;
 pub(crate) mod watch;
 
+pub(crate) use client::DEFAULT_REGION;
 pub(crate) use client::{has_code, AwsError};
-pub use client::{AwsSettings, Clients, DEFAULT_REGION};
+pub use client::{AwsSettings, Clients};

@@ -183,7 +183,7 @@ pub(crate) struct Global {
 
 #[derive(Debug, Args)]
 #[command(next_help_heading = AWS_HEADING)]
-pub struct AwsArgs {
+pub(crate) struct AwsArgs {
     /// Named profile from your AWS config.
     ///
     /// [default: the config's aws.profile, then AWS_PROFILE]
@@ -214,13 +214,13 @@ pub struct AwsArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ProgressChoice {
+pub(crate) enum ProgressChoice {
     Auto,
     Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,

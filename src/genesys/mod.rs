@@ -24,7 +24,7 @@
 
 pub(crate) mod apply;
 pub(crate) mod audit;
-pub mod client;
+pub(crate) mod client;
 pub(crate) mod observe;
 pub(crate) mod session;
 mod settle;

@@ -37,27 +37,27 @@
 //! lines broken at spaces, never inside a word); `Styles` (colour of one stream, decided by the
 //! command layer)
 
-pub mod asff;
+pub(crate) mod asff;
 mod asff_watch;
 mod audit;
 mod audit_html;
 mod audit_iac;
 mod check;
 mod diff;
-pub mod events;
+pub(crate) mod events;
 mod export;
 mod fit;
 mod genesys;
 mod ids;
 mod lint;
-pub mod ocsf;
+pub(crate) mod ocsf;
 mod outcomes;
 mod output;
 mod plan;
 mod prove;
 mod results;
 mod sarif;
-pub mod schemas;
+pub(crate) mod schemas;
 mod simulate;
 mod text;
 mod verify;
@@ -93,9 +93,9 @@ pub(crate) use output::{Unsupported, HUMAN_JSON};
 pub use plan::plan_human;
 pub(crate) use plan::{apply_question, change_set_human, deletions_human, genesys_plan_human};
 pub(crate) use prove::prove_passed;
+pub(crate) use results::{to_json, SCHEMA_VERSION};
 pub use results::{
-    to_json, to_value, ApplyResult, DestroyResult, DryRunResult, PlanResult, VerifyResult, Writes,
-    SCHEMA_VERSION,
+    to_value, ApplyResult, DestroyResult, DryRunResult, PlanResult, VerifyResult, Writes,
 };
 pub(crate) use results::{
     EnvironmentWritten, ImportResult, ImportedRoleResult, InitResult, OrgPoliciesResult,
@@ -123,7 +123,7 @@ impl Styles {
     pub(crate) fn green(&self, s: &str) -> String {
         self.paint(s, |s| s.green().to_string())
     }
-    pub fn red(&self, s: &str) -> String {
+    pub(crate) fn red(&self, s: &str) -> String {
         self.paint(s, |s| s.red().to_string())
     }
     pub(crate) fn yellow(&self, s: &str) -> String {

@@ -13,10 +13,10 @@ use lambda_trust_provision::{
 };
 
 /// One for every output (fields are only ever added within a version).
-pub use lambda_trust_verdict::SCHEMA_VERSION;
+pub(crate) use lambda_trust_verdict::SCHEMA_VERSION;
 
 /// Pretty JSON of a result. Plain data serializes; keep a valid document regardless.
-pub fn to_json(result: &impl Serialize) -> String {
+pub(crate) fn to_json(result: &impl Serialize) -> String {
     serde_json::to_string_pretty(result).unwrap_or_else(|_| "{}".to_string())
 }
 

@@ -1,15 +1,15 @@
 //! The application floor (`src/app/`): the one region rule, and workflows driven in memory
-//! against the in-memory events sink (`app::Recorded`) where they need no server — plus the
+//! against the in-memory events sink (`Recorded`) where they need no server — plus the
 //! live case where the flag and the config used to disagree, against moto.
 
 use std::path::PathBuf;
 
-use lambda_trust::app::audit::{audit, AuditSource, Audited};
-use lambda_trust::app::check::{check_iac, IacCheck};
-use lambda_trust::app::iac::IacSource;
-use lambda_trust::app::{self, region_rule, AppError, AwsSettings, Event, Recorded, Settings};
-use lambda_trust::error::Status;
+use lambda_trust::IacSource;
+use lambda_trust::{audit_workflow as audit, AuditSource, Audited};
+use lambda_trust::{check_iac, IacCheck};
+use lambda_trust::{region_rule, AppError, AwsSettings, Event, Recorded, Settings};
 use lambda_trust_audit::AuditOptions;
+use lambda_trust_verdict::Status;
 
 use crate::support;
 
@@ -130,7 +130,7 @@ fn loading_a_config_says_its_warnings_as_events() {
         r#"partner = "genesys-cloud-fedramp""#,
     );
     let events = Recorded::default();
-    app::live::load(
+    lambda_trust::load_config(
         &lambda_trust_config::ConfigFile::new(config_file(&dir, &fedramp)),
         &events,
     )
@@ -143,7 +143,7 @@ fn loading_a_config_says_its_warnings_as_events() {
     assert!(message.contains("325654371633"), "{message}");
     assert!(hint.as_deref().unwrap().contains("Genesys"));
     let events = Recorded::default();
-    app::live::load(
+    lambda_trust::load_config(
         &lambda_trust_config::ConfigFile::new(config_file(&dir, CONFIG)),
         &events,
     )
@@ -151,7 +151,7 @@ fn loading_a_config_says_its_warnings_as_events() {
     assert_eq!(events.events(), []);
 }
 
-fn audit_offline(source: AuditSource) -> lambda_trust::error::Result<Audited> {
+fn audit_offline(source: AuditSource) -> Result<Audited, lambda_trust::Error> {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let opts = AuditOptions {
         partners: vec!["765628985471".into()],
@@ -277,7 +277,7 @@ fn init_writes_the_contracts_and_the_config_all_or_nothing() {
     // `b` is a file, so b/y.json cannot be staged: a/x.json was before, and is gone.
     std::fs::write(dir.path().join("b"), "in the way").unwrap();
     let path = dir.path().join("lambda-trust.toml");
-    assert!(app::init::write_all(&path, &files, false, &app::Recorded::default()).is_err());
+    assert!(lambda_trust::write_init_files(&path, &files, false, &Recorded::default()).is_err());
     assert!(!dir.path().join("a/x.json").exists());
     assert!(!path.exists());
 
@@ -286,7 +286,8 @@ fn init_writes_the_contracts_and_the_config_all_or_nothing() {
     std::fs::remove_file(dir.path().join("b")).unwrap();
     std::fs::create_dir(&path).unwrap();
     std::fs::write(path.join("keep"), "x").unwrap();
-    let err = app::init::write_all(&path, &files, true, &app::Recorded::default()).unwrap_err();
+    let err =
+        lambda_trust::write_init_files(&path, &files, true, &Recorded::default()).unwrap_err();
     assert!(
         format!("{err:#}").contains("nothing was written"),
         "{err:#}"
@@ -296,7 +297,7 @@ fn init_writes_the_contracts_and_the_config_all_or_nothing() {
 
     // Nothing in the way: all three.
     std::fs::remove_dir_all(&path).unwrap();
-    app::init::write_all(&path, &files, false, &app::Recorded::default()).unwrap();
+    lambda_trust::write_init_files(&path, &files, false, &Recorded::default()).unwrap();
     assert!(dir.path().join("a/x.json").exists() && dir.path().join("b/y.json").exists());
     assert_eq!(std::fs::read_to_string(&path).unwrap(), CONFIG);
 }
@@ -330,7 +331,7 @@ fn the_executor_proves_the_roles_as_the_sequential_audit_does() {
         .enable_all()
         .build()
         .unwrap()
-        .block_on(app::prove_roles::prove_roles(&iam, &opts))
+        .block_on(lambda_trust::prove_roles(&iam, &opts))
         .unwrap();
     let split = lambda_trust_audit::account_report(&iam, &opts, roles, 0);
     assert_eq!(split, sequential);

@@ -5,11 +5,11 @@
 //! the others, a baseline written from today's findings suppressing all of them.
 
 use chrono::NaiveDate;
-use lambda_trust::error::Status;
 use lambda_trust_audit::{
     apply_baseline, audit_account, parse_baseline, parse_details, AuditOptions, Baseline,
     BaselineEntry, Code,
 };
+use lambda_trust_verdict::Status;
 use serde_json::Value;
 
 use crate::support::{self, RunOutput};

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use lambda_trust::report::{asff, ocsf, HtmlMeta};
+use lambda_trust::{asff_finding_id, asff_findings, ocsf_events, HtmlMeta, OCSF_VERSION};
 use lambda_trust_audit::{audit_account, AccountIam, AuditOptions, AuditRole};
 use serde_json::{json, Value};
 
@@ -83,7 +83,7 @@ fn asff_findings_follow_botocores_securityhub_shape_with_stable_ids() {
     for f in &first {
         let role = f["Resources"][0]["Id"].as_str().unwrap();
         let code = f["ProductFields"]["lambda-trust/Code"].as_str().unwrap();
-        assert_eq!(f["Id"], asff::finding_id(account, role, code));
+        assert_eq!(f["Id"], asff_finding_id(account, role, code));
         assert_eq!(
             f["ProductArn"],
             format!("arn:aws:securityhub:us-east-1:{account}:product/{account}/default")
@@ -141,7 +141,7 @@ fn ocsf_events_follow_the_published_detection_finding_schema() {
     assert_eq!(uids, ids, "the same identity in both formats");
     for e in &events {
         assert_eq!(e["class_uid"], 2004);
-        assert_eq!(e["metadata"]["version"], ocsf::OCSF_VERSION);
+        assert_eq!(e["metadata"]["version"], OCSF_VERSION);
         assert_eq!(e["cloud"]["account"]["uid"], "123456789012");
         assert!(e["resources"][0]["uid"]
             .as_str()
@@ -238,7 +238,7 @@ fn long_arns_and_messages_stay_within_the_limits() {
         generated: chrono::DateTime::from_timestamp(1_767_225_600, 0).unwrap(),
         version: "0.0.0 (commit test)".into(),
     };
-    let findings = asff::account_findings(&report, &meta);
+    let findings = asff_findings(&report, &meta);
     assert_eq!(
         shape_problems("asff", &Value::from(findings.clone())),
         Vec::<String>::new()
@@ -247,7 +247,7 @@ fn long_arns_and_messages_stay_within_the_limits() {
     assert_eq!(ids.len(), findings.len(), "hashed IDs stay distinct");
     assert!(ids.iter().all(|id| id.contains("sha256:")), "{ids:?}");
     assert_eq!(findings[0]["CreatedAt"], "2026-01-01T00:00:00.000Z");
-    let events = ocsf::account_events(&report, &meta);
+    let events = ocsf_events(&report, &meta);
     assert_eq!(
         shape_problems("ocsf", &Value::from(events)),
         Vec::<String>::new()
@@ -329,7 +329,7 @@ fn an_unknown_is_not_available_in_asff_and_of_unknown_confidence_in_ocsf() {
         generated: chrono::DateTime::from_timestamp(1_767_225_600, 0).unwrap(),
         version: "0.0.0 (commit test)".into(),
     };
-    let findings = asff::account_findings(&report, &meta);
+    let findings = asff_findings(&report, &meta);
     assert_eq!(
         shape_problems("asff", &Value::from(findings.clone())),
         Vec::<String>::new()
@@ -341,7 +341,7 @@ fn an_unknown_is_not_available_in_asff_and_of_unknown_confidence_in_ocsf() {
     };
     assert_eq!(status(Code::PathNotRead), Some(json!("NOT_AVAILABLE")));
     assert_eq!(status(failed), Some(json!("FAILED")));
-    let events = ocsf::account_events(&report, &meta);
+    let events = ocsf_events(&report, &meta);
     assert_eq!(
         shape_problems("ocsf", &Value::from(events.clone())),
         Vec::<String>::new()
@@ -353,7 +353,7 @@ fn an_unknown_is_not_available_in_asff_and_of_unknown_confidence_in_ocsf() {
     };
     assert_eq!(confidence(Code::PathNotRead), Some(json!(0)));
     assert_eq!(confidence(failed), Some(json!(3)));
-    let sarif: Value = serde_json::from_str(&lambda_trust::report::audit_sarif(&report)).unwrap();
+    let sarif: Value = serde_json::from_str(&lambda_trust::audit_sarif(&report)).unwrap();
     let result = |code: Code| {
         let results = sarif["runs"][0]["results"]
             .as_array()

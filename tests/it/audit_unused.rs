@@ -6,10 +6,10 @@
 //! nothing the test depends on).
 
 use chrono::{DateTime, Utc};
-use lambda_trust::error::Status;
 use lambda_trust_audit::{
     audit_account, mark_unused, parse_details, unused_message, AuditOptions, Code, RoleUsage,
 };
+use lambda_trust_verdict::Status;
 use serde_json::Value;
 
 use crate::support::{self, RunOutput};

@@ -202,7 +202,7 @@ fn help_examples() -> Vec<Example> {
         }
     }
     let mut out = Vec::new();
-    walk(&lambda_trust::cli::command(), "lambda-trust", &mut out);
+    walk(&lambda_trust::cli_command(), "lambda-trust", &mut out);
     out
 }
 
@@ -287,7 +287,7 @@ fn help_examples_fit_80_columns() {
         }
     }
     let mut over = Vec::new();
-    walk(&lambda_trust::cli::command(), "lambda-trust", &mut over);
+    walk(&lambda_trust::cli_command(), "lambda-trust", &mut over);
     assert!(
         over.is_empty(),
         "longer than 80 columns:\n{}",

@@ -16,7 +16,7 @@ fn helps(width: usize) -> Vec<(String, String)> {
     fn walk(cmd: &clap::Command, path: &[String], width: usize, out: &mut Vec<(String, String)>) {
         for flag in ["-h", "--help"] {
             let args: Vec<String> = path.iter().cloned().chain([flag.to_owned()]).collect();
-            let shown = lambda_trust::cli::command()
+            let shown = lambda_trust::cli_command()
                 .term_width(width)
                 .color(clap::ColorChoice::Never)
                 .try_get_matches_from(&args)
@@ -35,7 +35,7 @@ fn helps(width: usize) -> Vec<(String, String)> {
     }
     let mut out = Vec::new();
     walk(
-        &lambda_trust::cli::command(),
+        &lambda_trust::cli_command(),
         &["lambda-trust".to_owned()],
         width,
         &mut out,

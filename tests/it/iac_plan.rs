@@ -103,7 +103,7 @@ fn a_role_in_a_child_module_with_a_policy_linked_by_reference_is_clean() {
         (s.file.as_deref(), s.line),
         (Some("module-tree/modules/cx/main.tf"), Some(21))
     );
-    assert_eq!(report.report.status(), lambda_trust::error::Status::Ok);
+    assert_eq!(report.report.status(), lambda_trust_verdict::Status::Ok);
 }
 
 #[test]
@@ -121,7 +121,7 @@ fn an_external_id_from_random_uuid_is_never_proved() {
         ["arn:aws:lambda:eu-west-1:111122223333:function:lookup-customer"],
         "the inline policy's role (an id unknown until apply) is linked by reference"
     );
-    assert_ne!(report.report.status(), lambda_trust::error::Status::Ok);
+    assert_ne!(report.report.status(), lambda_trust_verdict::Status::Ok);
 }
 
 #[test]
@@ -175,8 +175,7 @@ fn audit_schema() -> jsonschema::Validator {
 fn plan_reports_match_the_audit_schema() {
     let schema = audit_schema();
     for name in ["module-tree", "unknown-external-id", "findings"] {
-        let json: Value =
-            serde_json::from_str(&lambda_trust::report::audit_iac_json(&run(name))).unwrap();
+        let json: Value = serde_json::from_str(&lambda_trust::audit_iac_json(&run(name))).unwrap();
         let errors: Vec<String> = schema.iter_errors(&json).map(|e| e.to_string()).collect();
         assert!(errors.is_empty(), "{name}: {errors:?}");
     }

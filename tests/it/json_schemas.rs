@@ -166,7 +166,7 @@ fn every_schema_is_valid_and_every_json_command_has_one() {
     // Compiles, every reference resolved offline.
     let compiled = validators();
     let mut commands = Vec::new();
-    leaf_commands(&lambda_trust::cli::command(), "", &mut commands);
+    leaf_commands(&lambda_trust::cli_command(), "", &mut commands);
     for c in &commands {
         let schema = SCHEMAS.iter().find(|(name, _)| name == c).map(|(_, f)| *f);
         match schema {
@@ -194,7 +194,7 @@ fn every_schema_is_valid_and_every_json_command_has_one() {
 fn generated_schemas_are_the_committed_ones() {
     let update = std::env::var_os("UPDATE_SCHEMAS").is_some();
     let mut stale = Vec::new();
-    for (name, schema) in lambda_trust::report::schemas::generated() {
+    for (name, schema) in lambda_trust::json_schemas() {
         let path = Path::new(SCHEMA_DIR).join(name);
         let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
         if update {
@@ -1427,7 +1427,7 @@ fn genesys_onboarding_and_teardown_outputs_match_their_schemas() {
 /// generated one.)
 #[test]
 fn the_common_schema_lists_every_check_and_finding_code() {
-    let (name, common) = lambda_trust::report::schemas::common_schema();
+    let (name, common) = lambda_trust::common_json_schema();
     assert_eq!(name, COMMON);
     // Each `enum`, and each `oneOf` of `const`s (a documented enum: one description a value).
     let enums: Vec<BTreeSet<String>> = {
@@ -1485,7 +1485,7 @@ fn refs(v: &Value, out: &mut Vec<String>) {
 /// (`common.schema.json#/$defs/NAME`, or `#/$defs/NAME` inside it) is one of its `$defs`.
 #[test]
 fn the_common_schema_is_generated_and_defines_every_reference_into_it() {
-    let generated = lambda_trust::report::schemas::generated();
+    let generated = lambda_trust::json_schemas();
     let (_, common) = generated
         .iter()
         .find(|(name, _)| *name == COMMON)

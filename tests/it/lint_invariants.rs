@@ -2,7 +2,7 @@
 //! custom templates. The invariants themselves are tested in the provisioner's crate
 //! (crates/provision/tests/lint_invariants.rs).
 
-use lambda_trust::report::{lint_human as render_human, lint_json as render_json};
+use lambda_trust::{lint_human as render_human, lint_json as render_json};
 use lambda_trust_config::Loaded;
 use lambda_trust_model::{RenderContext, Templates};
 use lambda_trust_provision::{check_rendered, LintCode, LintFinding, LintReport, LintSeverity};
@@ -26,7 +26,7 @@ fn builtin_rendering_is_clean() {
     let report = lambda_trust_provision::lint(&l, &r, false);
     assert!(!report.has_errors());
     assert_eq!(
-        render_human(&report, lambda_trust::report::Styles::default()),
+        render_human(&report, lambda_trust::Styles::default()),
         "lint: no findings\n"
     );
 }
@@ -50,12 +50,12 @@ fn lint_includes_config_warnings_and_target_notices() {
     assert!(!report.has_errors());
     insta::assert_snapshot!(
         "lint_human",
-        render_human(&report, lambda_trust::report::Styles::default())
+        render_human(&report, lambda_trust::Styles::default())
     );
     insta::assert_snapshot!("lint_json", render_json(&report));
-    let colored = render_human(&report, lambda_trust::report::Styles { color: true });
+    let colored = render_human(&report, lambda_trust::Styles { color: true });
     assert!(colored.contains("\u{1b}["));
-    assert!(!render_human(&report, lambda_trust::report::Styles::default()).contains('\u{1b}'));
+    assert!(!render_human(&report, lambda_trust::Styles::default()).contains('\u{1b}'));
 }
 
 #[test]
@@ -88,6 +88,6 @@ fn json_report_shape() {
     );
     insta::assert_snapshot!(
         "lint_human_errors",
-        render_human(&report, lambda_trust::report::Styles::default())
+        render_human(&report, lambda_trust::Styles::default())
     );
 }

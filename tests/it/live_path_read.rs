@@ -10,10 +10,10 @@
 use std::collections::BTreeMap;
 use std::process::Command;
 
-use lambda_trust::aws::audit::{assume, CallCount, EntryRole};
-use lambda_trust::aws::function_policy::{read_function_policies, FunctionPolicy, TargetPolicy};
-use lambda_trust::aws::organizations::{read_org_policies, OrgReader};
-use lambda_trust::aws::{AwsSettings, Clients};
+use lambda_trust::{assume_entry_role as assume, CallCount, EntryRole};
+use lambda_trust::{read_function_policies, FunctionPolicy, TargetPolicy};
+use lambda_trust::{read_org_policies, OrgReader};
+use lambda_trust::{AwsSettings, Clients};
 use lambda_trust_iam::{
     AvailabilityVerdict, Budget, Known, LabeledPolicy, LevelKind, OrgPolicies, Partner, PathInput,
     PathReport, PathTarget, Policy, PolicyKind, RoleAccount, RoleSide, SecurityVerdict, WayIn,

@@ -18,16 +18,16 @@ fn example() -> Config {
 #[test]
 fn templates_from_dir() {
     let dir = tempfile::tempdir().unwrap();
-    let err = lambda_trust::commands::read_templates(dir.path()).unwrap_err();
+    let err = lambda_trust::read_templates(dir.path()).unwrap_err();
     assert!(matches!(err, RenderError::TemplateNotFound { .. }));
     assert!(err.to_string().contains("trust.json"), "{err}");
 
     std::fs::write(dir.path().join("trust.json"), TRUST).unwrap();
-    let err = lambda_trust::commands::read_templates(dir.path()).unwrap_err();
+    let err = lambda_trust::read_templates(dir.path()).unwrap_err();
     assert!(err.to_string().contains("invoke.json"), "{err}");
 
     std::fs::write(dir.path().join("invoke.json"), "[").unwrap();
-    let err = lambda_trust::commands::read_templates(dir.path()).unwrap_err();
+    let err = lambda_trust::read_templates(dir.path()).unwrap_err();
     assert!(
         matches!(err, RenderError::TemplateJson { line: 1, .. }),
         "{err:?}"
@@ -35,7 +35,7 @@ fn templates_from_dir() {
     assert!(err.to_string().contains("invoke.json:1:"), "{err}");
 
     std::fs::write(dir.path().join("invoke.json"), INVOKE).unwrap();
-    let t = lambda_trust::commands::read_templates(dir.path()).unwrap();
+    let t = lambda_trust::read_templates(dir.path()).unwrap();
     assert!(!t.builtin);
     let custom = lambda_trust_model::render(&example(), &RenderContext::default(), &t).unwrap();
     let builtin =

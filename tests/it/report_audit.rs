@@ -5,12 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use lambda_trust::error::Status;
-use lambda_trust::report::{self, HtmlMeta, Styles};
+use lambda_trust::{HtmlMeta, Styles};
 use lambda_trust_audit::{
     audit_account, parse_accounts, AccountIam, AccountOutcome, AccountReport, AuditOptions,
     AuditRole, OrgReport,
 };
+use lambda_trust_verdict::Status;
 use serde_json::{json, Value};
 
 const OWN: &str = "111122223333";
@@ -89,10 +89,10 @@ fn account_renderers() {
     assert_eq!(r.status(), Status::Changes);
     insta::assert_snapshot!(
         "audit_human",
-        report::audit_human(&r, Styles { color: false })
+        lambda_trust::audit_human(&r, Styles { color: false })
     );
-    insta::assert_snapshot!("audit_json", report::audit_json(&r));
-    insta::assert_snapshot!("audit_sarif", report::audit_sarif(&r));
+    insta::assert_snapshot!("audit_json", lambda_trust::audit_json(&r));
+    insta::assert_snapshot!("audit_sarif", lambda_trust::audit_sarif(&r));
 }
 
 #[test]
@@ -102,10 +102,10 @@ fn organization_renderers() {
     assert_eq!(r.summary.calls, 1 + 1 + 2);
     insta::assert_snapshot!(
         "audit_org_human",
-        report::audit_org_human(&r, Styles { color: false })
+        lambda_trust::audit_org_human(&r, Styles { color: false })
     );
-    insta::assert_snapshot!("audit_org_json", report::audit_org_json(&r));
-    let sarif: Value = serde_json::from_str(&report::audit_org_sarif(&r)).unwrap();
+    insta::assert_snapshot!("audit_org_json", lambda_trust::audit_org_json(&r));
+    let sarif: Value = serde_json::from_str(&lambda_trust::audit_org_sarif(&r)).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     let findings: usize = account().roles.iter().map(|r| r.findings.len()).sum();
     assert_eq!(
@@ -145,7 +145,7 @@ fn body(html: &str) -> String {
 
 #[test]
 fn html_page() {
-    let html = report::audit_html(&account(), &meta());
+    let html = lambda_trust::audit_html(&account(), &meta());
     insta::assert_snapshot!("audit_html_body", body(&html));
     let csp = html
         .lines()
@@ -161,7 +161,7 @@ fn html_page() {
         !html.contains(" style=\""),
         "no inline style attribute (the CSP forbids them)"
     );
-    let org = report::audit_org_html(&org(), &meta());
+    let org = lambda_trust::audit_org_html(&org(), &meta());
     insta::assert_snapshot!("audit_org_html_body", body(&org));
 }
 
@@ -184,7 +184,7 @@ fn html_audited_markup_is_text() {
     };
     let report = OrgReport::new(vec![AccountOutcome::Report(audited), failed], 1)
         .with_names(BTreeMap::from([(OWN.to_owned(), hostile_name.to_owned())]));
-    let html = report::audit_org_html(&report, &meta());
+    let html = lambda_trust::audit_org_html(&report, &meta());
     assert_eq!(
         html.matches("<script").count(),
         1,
@@ -229,7 +229,7 @@ fn human_terminal_control_in_audited_data_is_shown_escaped() {
     ]);
     let report = OrgReport::new(vec![AccountOutcome::Report(audited), failed], 1).with_names(names);
     for color in [false, true] {
-        let text = report::audit_org_human(&report, Styles { color });
+        let text = lambda_trust::audit_org_human(&report, Styles { color });
         for raw in [
             "\u{1b}]",
             "\u{1b}[8m",
@@ -254,7 +254,7 @@ fn human_terminal_control_in_audited_data_is_shown_escaped() {
         }
         assert_eq!(text.contains('\u{1b}'), color, "only our colours: {text:?}");
     }
-    let json: Value = serde_json::from_str(&report::audit_org_json(&report)).unwrap();
+    let json: Value = serde_json::from_str(&lambda_trust::audit_org_json(&report)).unwrap();
     assert_eq!(json["names"][OWN], "prod\u{1b}[5m\u{2066}");
     assert_eq!(
         json["accounts"][1]["error"],
@@ -272,7 +272,7 @@ fn html_roles_past_the_first_hundred_come_in_chunks() {
         .map(|i| role(&format!("role-{i:03}"), Value::Null, f, false))
         .collect();
     let audited = audited(roles, 1);
-    let html = report::audit_html(&audited, &meta());
+    let html = lambda_trust::audit_html(&audited, &meta());
     let table = html.split("<table id=\"roles-table\"").nth(1).unwrap();
     let (main, rest) = table.split_once("</table>").unwrap();
     assert!(main.starts_with(" data-rows=\"650\""), "{}", &main[..40]);

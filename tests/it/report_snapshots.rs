@@ -3,13 +3,13 @@
 //! example config and over an in-sync one. In memory: no AWS.
 
 use crate::support::state::*;
-use lambda_trust::error::Status;
-use lambda_trust::report::{self, Styles};
+use lambda_trust::Styles;
 use lambda_trust_model::{Desired, InlinePolicy, Observed};
 use lambda_trust_provision::{
     config_lines, drift_findings, plan, plan_changes, ChangeSet, CheckReport, ConfigKey,
     ConfigReport, ConfigStatus, Plan, PlanOptions, Verification,
 };
+use lambda_trust_verdict::Status;
 use serde_json::{json, Value};
 
 const PLAIN: Styles = Styles { color: false };
@@ -89,7 +89,7 @@ fn in_sync_report() -> CheckReport {
 
 /// The SARIF with the tool version replaced, so a version bump does not break the snapshot.
 fn sarif(report: &CheckReport) -> String {
-    let text = report::check_sarif(report);
+    let text = lambda_trust::check_sarif(report);
     let mut v: Value = serde_json::from_str(&text).expect("SARIF is JSON");
     assert_eq!(
         serde_json::to_string_pretty(&v).unwrap(),
@@ -107,12 +107,12 @@ fn sarif(report: &CheckReport) -> String {
 
 fn plan_json(p: &Plan) -> serde_json::Value {
     let set = ChangeSet::converge(p.clone(), None);
-    report::to_value(&report::PlanResult::new(&set))
+    lambda_trust::to_value(&lambda_trust::PlanResult::new(&set))
 }
 
 fn verify_json(v: &Verification) -> serde_json::Value {
-    report::to_value(&report::VerifyResult {
-        schema_version: report::SCHEMA_VERSION,
+    lambda_trust::to_value(&lambda_trust::VerifyResult {
+        schema_version: lambda_trust_verdict::SCHEMA_VERSION,
         environment: None,
         subject: None,
         verification: v,
@@ -125,21 +125,21 @@ fn verify_json(v: &Verification) -> serde_json::Value {
 fn plan_renderers() {
     let (d, o) = drifted();
     let p = the_plan(&d, &o);
-    let human = report::plan_human(&p, PLAIN);
+    let human = lambda_trust::plan_human(&p, PLAIN);
     assert!(!human.contains('\u{1b}'));
-    assert!(report::plan_human(&p, COLOR).contains('\u{1b}'));
+    assert!(lambda_trust::plan_human(&p, COLOR).contains('\u{1b}'));
     insta::assert_snapshot!("plan_human_drift", human);
     insta::assert_json_snapshot!("plan_json_drift", plan_json(&p));
 
     let (d, o) = in_sync();
     let p = the_plan(&d, &o);
-    insta::assert_snapshot!("plan_human_in_sync", report::plan_human(&p, PLAIN));
+    insta::assert_snapshot!("plan_human_in_sync", lambda_trust::plan_human(&p, PLAIN));
     insta::assert_json_snapshot!("plan_json_in_sync", plan_json(&p));
 
     let c = example();
     let e = empty(&c);
     let p = the_plan(&desired(&c, &e), &e);
-    insta::assert_snapshot!("plan_human_create", report::plan_human(&p, PLAIN));
+    insta::assert_snapshot!("plan_human_create", lambda_trust::plan_human(&p, PLAIN));
 }
 
 #[test]
@@ -147,9 +147,9 @@ fn verify_renderers() {
     let (d, o) = drifted();
     let v = verification(&d, &o);
     assert!(!v.passed);
-    let human = report::verification_human(&v, PLAIN);
+    let human = lambda_trust::verification_human(&v, PLAIN);
     assert!(!human.contains('\u{1b}'));
-    assert!(report::verification_human(&v, COLOR).contains('\u{1b}'));
+    assert!(lambda_trust::verification_human(&v, COLOR).contains('\u{1b}'));
     insta::assert_snapshot!("verify_human_drift", human);
     insta::assert_json_snapshot!("verify_json_drift", verify_json(&v));
 
@@ -158,7 +158,7 @@ fn verify_renderers() {
     assert!(v.passed);
     insta::assert_snapshot!(
         "verify_human_in_sync",
-        report::verification_human(&v, PLAIN)
+        lambda_trust::verification_human(&v, PLAIN)
     );
     insta::assert_json_snapshot!("verify_json_in_sync", verify_json(&v));
 
@@ -166,7 +166,7 @@ fn verify_renderers() {
     let v = verification(&desired(&c, &empty(&c)), &empty(&c));
     insta::assert_snapshot!(
         "verify_human_no_role",
-        report::verification_human(&v, PLAIN)
+        lambda_trust::verification_human(&v, PLAIN)
     );
 }
 
@@ -175,16 +175,16 @@ fn check_renderers_drift() {
     let r = drift_report();
     assert!(!r.in_sync);
     assert_eq!(r.status(), Status::Invalid, "an error wins over drift");
-    let human = report::check_human(&r, PLAIN);
+    let human = lambda_trust::check_human(&r, PLAIN);
     assert!(!human.contains('\u{1b}'));
-    assert!(report::check_human(&r, COLOR).contains('\u{1b}'));
+    assert!(lambda_trust::check_human(&r, COLOR).contains('\u{1b}'));
     insta::assert_snapshot!("check_human_drift", human);
-    let json_text = report::check_json(&r);
+    let json_text = lambda_trust::check_json(&r);
     let parsed: Value = serde_json::from_str(&json_text).unwrap();
     assert_eq!(parsed["schema_version"], 1);
     insta::assert_snapshot!("check_json_drift", json_text);
     insta::assert_snapshot!("check_sarif_drift", sarif(&r));
-    insta::assert_snapshot!("check_github_drift", report::check_github(&r));
+    insta::assert_snapshot!("check_github_drift", lambda_trust::check_github(&r));
 
     // Drift alone (no config errored) is exit status Changes.
     let mut only_drift = r.clone();
@@ -202,10 +202,10 @@ fn check_renderers_in_sync() {
     let r = in_sync_report();
     assert!(r.in_sync);
     assert_eq!(r.status(), Status::Ok);
-    insta::assert_snapshot!("check_human_in_sync", report::check_human(&r, PLAIN));
-    insta::assert_snapshot!("check_json_in_sync", report::check_json(&r));
+    insta::assert_snapshot!("check_human_in_sync", lambda_trust::check_human(&r, PLAIN));
+    insta::assert_snapshot!("check_json_in_sync", lambda_trust::check_json(&r));
     insta::assert_snapshot!("check_sarif_in_sync", sarif(&r));
-    insta::assert_snapshot!("check_github_in_sync", report::check_github(&r));
+    insta::assert_snapshot!("check_github_in_sync", lambda_trust::check_github(&r));
 }
 
 /// Annotations point at the table a finding belongs to. The example's own `[policy]` and
@@ -236,9 +236,9 @@ fn config_lines_find_tables_with_trailing_comments() {
         lines: config_lines(EXAMPLE),
     }]);
     assert!(
-        report::check_github(&report).contains("line=22,"),
+        lambda_trust::check_github(&report).contains("line=22,"),
         "{}",
-        report::check_github(&report)
+        lambda_trust::check_github(&report)
     );
 }
 
@@ -247,24 +247,24 @@ fn apply_destroy_and_dry_run_results() {
     let (d, o) = drifted();
     let p = the_plan(&d, &o);
     let set = ChangeSet::converge(p.clone(), None);
-    let writes = report::Writes {
+    let writes = lambda_trust::Writes {
         aws: p.ops.len(),
         genesys: 0,
     };
-    let applied = report::to_value(&report::ApplyResult::new(&set, writes));
+    let applied = lambda_trust::to_value(&lambda_trust::ApplyResult::new(&set, writes));
     assert_eq!(applied["writes"], p.ops.len());
     insta::assert_json_snapshot!("apply_json_drift", applied);
     let retired = ChangeSet::retire(p, None);
     insta::assert_json_snapshot!(
         "destroy_json_drift",
-        report::to_value(&report::DestroyResult::new(&retired, writes))
+        lambda_trust::to_value(&lambda_trust::DestroyResult::new(&retired, writes))
     );
-    let dry = report::DryRunResult::new("--- a\n+++ b\n".into(), &set);
-    insta::assert_json_snapshot!("dry_run_json_drift", report::to_value(&dry));
+    let dry = lambda_trust::DryRunResult::new("--- a\n+++ b\n".into(), &set);
+    insta::assert_json_snapshot!("dry_run_json_drift", lambda_trust::to_value(&dry));
 }
 
 /// The live side is whoever edited it in the console: terminal control in a condition value and
-/// a tag value reaches `check` and `plan` for people only escaped (report::printable); the
+/// a tag value reaches `check` and `plan` for people only escaped (lambda_trust::printable); the
 /// JSON carries the values as they are.
 #[test]
 fn terminal_control_in_live_values_is_shown_escaped() {
@@ -276,8 +276,8 @@ fn terminal_control_in_live_values_is_shown_escaped() {
     let d = desired(&example(), &o);
     let report = CheckReport::new(vec![config_report("lambda-trust.toml", &d, &o)]);
     for styles in [PLAIN, COLOR] {
-        let check = report::check_human(&report, styles);
-        let plan = report::plan_human(&the_plan(&d, &o), styles);
+        let check = lambda_trust::check_human(&report, styles);
+        let plan = lambda_trust::plan_human(&the_plan(&d, &o), styles);
         for (what, text) in [("check", &check), ("plan", &plan)] {
             for raw in ["\u{1b}]", "\u{1b}[2J", "\u{7}", "\u{9b}", "\u{202e}"] {
                 assert!(!text.contains(raw), "{what}: {raw:?} in {text:?}");
@@ -288,7 +288,7 @@ fn terminal_control_in_live_values_is_shown_escaped() {
         assert!(check.contains(shown), "{check}");
         assert!(plan.contains(shown), "{plan}");
     }
-    let json: Value = serde_json::from_str(&report::check_json(&report)).unwrap();
+    let json: Value = serde_json::from_str(&lambda_trust::check_json(&report)).unwrap();
     assert!(
         json.to_string().contains("\\u001b]0;title\\u0007"),
         "{json}"

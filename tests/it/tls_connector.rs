@@ -10,9 +10,9 @@ use std::net::TcpListener;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use lambda_trust::aws::{AwsSettings, Clients};
-use lambda_trust::genesys::client::Retries;
-use lambda_trust::genesys::{Client, OAuthClient, Secret};
+use lambda_trust::GenesysRetries as Retries;
+use lambda_trust::{AwsSettings, Clients};
+use lambda_trust::{GenesysClient as Client, OAuthClient, Secret};
 use lambda_trust_config::Endpoints;
 
 /// A listener on loopback and a thread returning the first bytes of its first connection.
