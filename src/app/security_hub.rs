@@ -20,10 +20,7 @@ use crate::aws::audit::{assume, CallCount, EntryRole};
 use crate::aws::security_hub::{self as hub, Failed};
 use crate::aws::{AwsError, Clients};
 use crate::error::Result;
-use lambda_trust_audit::{
-    decide_lifecycle, finding_id, keep_created, product_arn, stamp_finding, too_large_finding,
-    ListedFinding, GENERATOR_PREFIX, MAX_FINDING_BYTES,
-};
+use lambda_trust_audit::{plan_import, product_arn, ListedFinding, GENERATOR_PREFIX};
 
 /// The generator of every `watch` finding: `lambda-trust/watch/ROLE/SIDE/CODE`, so each
 /// deployment's watch (its role) settles its own findings and never the audit's.
@@ -138,26 +135,29 @@ async fn send_one(
     let key = (account.account.as_str(), generator);
     let held = hub::held(clients, Some(&region), &product, key).await?;
     let listed: Vec<ListedFinding> = held.iter().map(|h| h.listed.clone()).collect();
-    let mut today = account.findings;
-    today.iter_mut().for_each(stamp_finding);
     let now = Utc::now();
-    let plan = decide_lifecycle(&today, &listed, now);
+    let plan = plan_import(account.findings, &listed, now);
+    let failed = plan.too_large.iter().map(|t| Failed {
+        id: t.id.clone(),
+        code: "TooLarge".into(),
+        message: t.to_string(),
+    });
     let mut sent = Sent {
         account: account.account,
-        refreshed: plan.refresh.len(),
+        imported: plan.imported,
+        refreshed: plan.refreshed,
         resolved: plan.resolve.len(),
         unchanged: plan.unchanged,
+        failed: failed.collect(),
         ..Sent::default()
     };
-    let to_send = plan.import.iter().chain(&plan.refresh).map(|&i| &today[i]);
-    let mut out = outgoing(to_send, &listed, &mut sent.failed);
+    let mut out: Vec<hub::Outgoing> = plan.send.iter().map(hub::outgoing).collect();
     let stamp = now.to_rfc3339_opts(SecondsFormat::Millis, true);
     out.extend(
         plan.resolve
             .iter()
             .map(|&i| hub::archived(&held[i], &stamp)),
     );
-    sent.imported = plan.import.len();
     if out.is_empty() {
         return Ok(sent);
     }
@@ -165,32 +165,6 @@ async fn send_one(
     sent.calls = done.calls;
     sent.failed.extend(done.failed);
     Ok(sent)
-}
-
-/// The findings to import as Security Hub takes them, each keeping the creation time it was
-/// listed with; one too large for Security Hub is a `TooLarge` failure instead.
-fn outgoing<'a>(
-    findings: impl Iterator<Item = &'a Value>,
-    listed: &[ListedFinding],
-    failed: &mut Vec<Failed>,
-) -> Vec<hub::Outgoing> {
-    let mut out = Vec::new();
-    for finding in findings {
-        let mut finding = finding.clone();
-        keep_created(&mut finding, listed);
-        match too_large_finding(&finding) {
-            Some(size) => failed.push(Failed {
-                id: finding_id(&finding).to_owned(),
-                code: "TooLarge".into(),
-                message: format!(
-                    "{size} bytes, over the {} a finding may have",
-                    MAX_FINDING_BYTES
-                ),
-            }),
-            None => out.push(hub::outgoing(&finding)),
-        }
-    }
-    out
 }
 
 /// `watch`: `findings` imported into `account` in `region` with the clients' session,

@@ -11,7 +11,7 @@
 //!   accounts ([`OrgReport`]); the Genesys Cloud side's reach ([`judge_genesys`]).
 //! - **Before it is applied**: [`read_plan`] and [`read_template`] read Terraform plans and
 //!   CloudFormation templates into the same model, and [`audit_iac`] judges them the same way.
-//! - **Where security teams look**: [`stamp_finding`] and [`decide_lifecycle`] keep the
+//! - **Where security teams look**: [`plan_import`] keeps the
 //!   lifecycle of the findings imported into Security Hub; [`apply_baseline`] marks the findings
 //!   a security team accepted, which then no longer decide the exit code.
 //! - **Onboarding what exists**: [`import_role`] turns an audited role into a config, and
@@ -101,9 +101,8 @@ pub use baseline::{
     BaselineOutcome, Entry as BaselineEntry,
 };
 pub use security_hub::{
-    decide as decide_lifecycle, finding_id, keep_created, product_arn, stamp as stamp_finding,
-    too_large as too_large_finding, Listed as ListedFinding, BATCH_SIZE as IMPORT_BATCH_SIZE,
-    DIGEST_FIELD, GENERATOR_PREFIX, MAX_FINDING_BYTES,
+    plan_import, product_arn, ImportPlan, Listed as ListedFinding, TooLarge,
+    BATCH_SIZE as IMPORT_BATCH_SIZE, DIGEST_FIELD, GENERATOR_PREFIX,
 };
 
 // Onboarding what exists.

@@ -27,7 +27,7 @@ pub(crate) const REFRESH_AFTER_DAYS: i64 = 60;
 /// `BatchImportFindings` takes at most this many findings a call (API Reference).
 pub const BATCH_SIZE: usize = 100;
 /// Each finding's JSON must stay under 240 KB (User Guide, "BatchImportFindings").
-pub const MAX_FINDING_BYTES: usize = 240 * 1024;
+pub(crate) const MAX_FINDING_BYTES: usize = 240 * 1024;
 
 /// `arn:PARTITION:securityhub:REGION:ACCOUNT:product/ACCOUNT/default`: the product of an
 /// account's own findings.
@@ -51,15 +51,15 @@ pub struct Listed {
 
 /// What one account's run writes; nothing when all three lists are empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Lifecycle {
+pub(crate) struct Lifecycle {
     /// Today's findings to import (by index into today's list): new, changed, or firing again.
-    pub import: Vec<usize>,
+    pub(crate) import: Vec<usize>,
     /// Today's findings unchanged but close to deletion: re-imported as they are.
-    pub refresh: Vec<usize>,
+    pub(crate) refresh: Vec<usize>,
     /// Listed findings (by index) that no longer fire: re-imported with `RecordState ARCHIVED`.
-    pub resolve: Vec<usize>,
+    pub(crate) resolve: Vec<usize>,
     /// Today's findings Security Hub already holds as they are.
-    pub unchanged: usize,
+    pub(crate) unchanged: usize,
 }
 
 impl Lifecycle {
@@ -69,8 +69,70 @@ impl Lifecycle {
     }
 }
 
+/// One account's import, decided ([`plan_import`]): what to send, what Security Hub would refuse
+/// as too large, and which held findings to resolve.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportPlan {
+    /// Findings to import as they go to `BatchImportFindings`: the new, changed or firing-again
+    /// ones, then the unchanged ones close to deletion; each stamped with its digest and keeping
+    /// the `CreatedAt` Security Hub holds.
+    pub send: Vec<Value>,
+    /// Findings not sent: over [`MAX_FINDING_BYTES`].
+    pub too_large: Vec<TooLarge>,
+    /// Listed findings (by index) that no longer fire: re-imported with `RecordState ARCHIVED`.
+    pub resolve: Vec<usize>,
+    /// How many of today's findings are new, changed or firing again.
+    pub imported: usize,
+    /// How many are unchanged but close to deletion, so re-imported as they are.
+    pub refreshed: usize,
+    /// How many Security Hub already holds as they are.
+    pub unchanged: usize,
+}
+
+/// A finding too large for Security Hub; its `Display` says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TooLarge {
+    /// The finding's `Id`.
+    pub id: String,
+    /// Its size as it would be sent, in bytes.
+    pub size: usize,
+}
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (size, limit) = (self.size, MAX_FINDING_BYTES);
+        write!(f, "{size} bytes, over the {limit} a finding may have")
+    }
+}
+
+/// Today's findings of one account against the ones Security Hub holds (`listed`), at `now`:
+/// each stamped ([`DIGEST_FIELD`]), the lifecycle decided, and what is sent made ready.
+pub fn plan_import(mut today: Vec<Value>, listed: &[Listed], now: DateTime<Utc>) -> ImportPlan {
+    today.iter_mut().for_each(stamp);
+    let lifecycle = decide(&today, listed, now);
+    let mut plan = ImportPlan {
+        imported: lifecycle.import.len(),
+        refreshed: lifecycle.refresh.len(),
+        unchanged: lifecycle.unchanged,
+        ..ImportPlan::default()
+    };
+    for &i in lifecycle.import.iter().chain(&lifecycle.refresh) {
+        let mut finding = today[i].clone();
+        keep_created(&mut finding, listed);
+        match too_large(&finding) {
+            Some(size) => plan.too_large.push(TooLarge {
+                id: finding_id(&finding).to_owned(),
+                size,
+            }),
+            None => plan.send.push(finding),
+        }
+    }
+    plan.resolve = lifecycle.resolve;
+    plan
+}
+
 /// Today's findings (each stamped by [`stamp`]) against the listed ones, at `now`.
-pub fn decide(today: &[Value], listed: &[Listed], now: DateTime<Utc>) -> Lifecycle {
+pub(crate) fn decide(today: &[Value], listed: &[Listed], now: DateTime<Utc>) -> Lifecycle {
     let mut plan = Lifecycle::default();
     let stale = now - Duration::days(REFRESH_AFTER_DAYS);
     for (i, finding) in today.iter().enumerate() {
@@ -91,7 +153,7 @@ pub fn decide(today: &[Value], listed: &[Listed], now: DateTime<Utc>) -> Lifecyc
 }
 
 /// Adds the content digest to the finding's `ProductFields`.
-pub fn stamp(finding: &mut Value) {
+pub(crate) fn stamp(finding: &mut Value) {
     let digest = digest(finding);
     if let Some(fields) = finding
         .get_mut("ProductFields")
@@ -102,7 +164,7 @@ pub fn stamp(finding: &mut Value) {
 }
 
 /// A re-import of a finding Security Hub already holds keeps its `CreatedAt`.
-pub fn keep_created(finding: &mut Value, listed: &[Listed]) {
+pub(crate) fn keep_created(finding: &mut Value, listed: &[Listed]) {
     let id = finding_id(finding).to_owned();
     let created = listed
         .iter()
@@ -114,13 +176,13 @@ pub fn keep_created(finding: &mut Value, listed: &[Listed]) {
 }
 
 /// The finding's size as sent, when over [`MAX_FINDING_BYTES`].
-pub fn too_large(finding: &Value) -> Option<usize> {
+pub(crate) fn too_large(finding: &Value) -> Option<usize> {
     let size = finding.to_string().len();
     (size > MAX_FINDING_BYTES).then_some(size)
 }
 
 /// The finding's `Id`.
-pub fn finding_id(finding: &Value) -> &str {
+pub(crate) fn finding_id(finding: &Value) -> &str {
     finding["Id"].as_str().unwrap_or_default()
 }
 
@@ -242,5 +304,26 @@ mod tests {
         let held = [listed(&f, 1)];
         keep_created(&mut f, &held);
         assert_eq!(f["CreatedAt"], "2026-01-01T00:00:00.000Z");
+    }
+
+    #[test]
+    fn an_import_plan_stamps_keeps_created_and_sets_aside_what_is_too_large() {
+        let gone = finding("gone", "m");
+        let held = [listed(&finding("a", "old"), 1), listed(&gone, 1)];
+        let mut big = finding("big", "m");
+        big["Description"] = json!("x".repeat(MAX_FINDING_BYTES));
+        let mut fresh = finding("a", "new");
+        fresh["ProductFields"] = json!({"lambda-trust/Code": "x"});
+        let plan = plan_import(vec![fresh, big], &held, now());
+        assert_eq!((plan.imported, plan.refreshed, plan.unchanged), (2, 0, 0));
+        assert_eq!(plan.send.len(), 1);
+        assert_eq!(plan.send[0]["CreatedAt"], "2026-01-01T00:00:00.000Z");
+        assert!(digest_of(&plan.send[0]).is_some(), "stamped");
+        assert_eq!(plan.too_large.len(), 1);
+        assert_eq!(plan.too_large[0].id, "big");
+        assert!(plan.too_large[0]
+            .to_string()
+            .ends_with("over the 245760 a finding may have"));
+        assert_eq!(plan.resolve, vec![1]);
     }
 }
