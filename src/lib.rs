@@ -54,7 +54,8 @@ crate::layer_errors!(
 crate::layer_errors!(Genesys: lambda_trust_provision::GenesysPlanError);
 
 // What the integration tests (`tests/it`) drive of the binary's library besides `main`: the
-// workflows and adapters they run against local servers, and the renderers they snapshot. As in
+// workflows and adapters they run against local servers, and the renderers they check against
+// published schemas. As in
 // the library crates, the modules are private and a name goes out at the root (ARCHITECTURE.md).
 pub use app::audit::{audit as audit_workflow, AuditSource, Audited};
 pub use app::check::{check_iac, IacCheck};
@@ -75,9 +76,4 @@ pub use genesys::{Client as GenesysClient, OAuthClient, Secret};
 pub use report::asff::{account_findings as asff_findings, finding_id as asff_finding_id};
 pub use report::ocsf::{account_events as ocsf_events, OCSF_VERSION};
 pub use report::schemas::{common_schema as common_json_schema, generated as json_schemas};
-pub use report::{
-    audit_html, audit_human, audit_iac_json, audit_json, audit_org_html, audit_org_human,
-    audit_org_json, audit_org_sarif, audit_sarif, check_github, check_human, check_json,
-    check_sarif, lint_human, lint_json, plan_human, to_value, verification_human, ApplyResult,
-    DestroyResult, DryRunResult, HtmlMeta, PlanResult, Styles, VerifyResult, Writes,
-};
+pub use report::{audit_iac_json, audit_org_html, audit_sarif, HtmlMeta};

@@ -102,7 +102,7 @@ fn ids_text(r: &RoleReport) -> String {
 }
 
 /// One account: a header, the table (worst first), then the findings.
-pub fn account_human(report: &AccountReport, styles: Styles) -> String {
+pub(crate) fn account_human(report: &AccountReport, styles: Styles) -> String {
     account_named(report, None, styles)
 }
 
@@ -307,12 +307,12 @@ fn path_human(report: &AccountReport, styles: Styles) -> String {
     out
 }
 
-pub fn account_json(report: &AccountReport) -> String {
+pub(crate) fn account_json(report: &AccountReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default()
 }
 
 /// Every account, errors included, then a one-line summary.
-pub fn org_human(report: &OrgReport, styles: Styles) -> String {
+pub(crate) fn org_human(report: &OrgReport, styles: Styles) -> String {
     let mut out = String::new();
     for a in &report.accounts {
         match a {
@@ -338,7 +338,7 @@ pub fn org_human(report: &OrgReport, styles: Styles) -> String {
     out
 }
 
-pub fn org_json(report: &OrgReport) -> String {
+pub(crate) fn org_json(report: &OrgReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default()
 }
 
@@ -404,7 +404,7 @@ pub fn account_sarif(report: &AccountReport) -> String {
     sarif::document(sarif_rules(), out)
 }
 
-pub fn org_sarif(report: &OrgReport) -> String {
+pub(crate) fn org_sarif(report: &OrgReport) -> String {
     let mut out = Vec::new();
     for a in &report.accounts {
         match a {

@@ -14,7 +14,7 @@ use lambda_trust_provision::{
 use lambda_trust_verdict::{Outcome, Severity};
 
 /// Human report: grouped per config, security first.
-pub fn render_human(report: &CheckReport, styles: Styles) -> String {
+pub(crate) fn render_human(report: &CheckReport, styles: Styles) -> String {
     let mut out = String::new();
     for c in &report.configs {
         match c.status {
@@ -327,12 +327,12 @@ pub(crate) fn changed_by_detail(c: &ChangedBy) -> String {
     parts.join(", ")
 }
 
-pub fn render_json(report: &CheckReport) -> String {
+pub(crate) fn render_json(report: &CheckReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default()
 }
 
 /// SARIF 2.1.0: one result per finding, located at the config line it belongs to.
-pub fn render_sarif(report: &CheckReport) -> String {
+pub(crate) fn render_sarif(report: &CheckReport) -> String {
     let mut results = Vec::new();
     for c in &report.configs {
         let location = |line: usize| {
@@ -433,7 +433,7 @@ fn rule_id(code: Code) -> String {
 }
 
 /// GitHub workflow commands: `::error file=…,line=…,title=…::message`.
-pub fn render_github(report: &CheckReport) -> String {
+pub(crate) fn render_github(report: &CheckReport) -> String {
     fn esc(s: &str) -> String {
         s.replace('%', "%25")
             .replace('\r', "%0D")

@@ -7,7 +7,7 @@ use super::Styles;
 use lambda_trust_provision::{EnvironmentOverrides, LintFinding, LintReport, LintSeverity};
 
 /// One line per finding (`error[code]: message`), its hint indented below, then a summary.
-pub fn render_human(report: &LintReport, styles: Styles) -> String {
+pub(crate) fn render_human(report: &LintReport, styles: Styles) -> String {
     let mut out = String::new();
     for e in &report.environments {
         let overrides = match e.overrides.as_slice() {
@@ -46,7 +46,7 @@ pub fn render_human(report: &LintReport, styles: Styles) -> String {
 
 /// `{"schema_version":1,"errors":N,"warnings":N,"findings":[{"severity","code","message","hint"}]}`,
 /// pretty-printed.
-pub fn render_json(report: &LintReport) -> String {
+pub(crate) fn render_json(report: &LintReport) -> String {
     let out = LintOutput {
         schema_version: super::SCHEMA_VERSION,
         errors: report.errors(),

@@ -64,25 +64,20 @@ mod verify;
 mod version;
 mod watch;
 
+#[cfg(test)]
+mod tests;
+
 use owo_colors::OwoColorize;
 
 pub(crate) use asff_watch::{watch_findings, WatchSubject};
-pub use audit::{
-    account_human as audit_human, account_json as audit_json, account_sarif as audit_sarif,
-    org_human as audit_org_human, org_json as audit_org_json, org_sarif as audit_org_sarif,
-};
-pub use audit_html::{account_html as audit_html, org_html as audit_org_html, HtmlMeta};
+pub use audit::account_sarif as audit_sarif;
+pub use audit_html::{org_html as audit_org_html, HtmlMeta};
 pub use audit_iac::iac_json as audit_iac_json;
-pub use check::{
-    render_github as check_github, render_human as check_human, render_json as check_json,
-    render_sarif as check_sarif,
-};
 pub(crate) use diff::DiffResult;
 pub(crate) use export::ExportResult;
 pub(crate) use fit::{fit, wrap};
 pub(crate) use genesys::RegionRow;
 pub(crate) use ids::IdsResult;
-pub use lint::{render_human as lint_human, render_json as lint_json};
 pub(crate) use outcomes::{
     AccountAudit, Destroyed, Imported, NotApplied, Onboarded, OrgAudit, Planned, Regions,
     RenderedDocuments,
@@ -90,25 +85,22 @@ pub(crate) use outcomes::{
 pub(crate) use outcomes::{Applied, Proved};
 pub(crate) use output::{accepts, render, Format, Report};
 pub(crate) use output::{Unsupported, HUMAN_JSON};
-pub use plan::plan_human;
-pub(crate) use plan::{apply_question, change_set_human, deletions_human, genesys_plan_human};
-pub(crate) use prove::prove_passed;
-pub(crate) use results::{to_json, SCHEMA_VERSION};
-pub use results::{
-    to_value, ApplyResult, DestroyResult, DryRunResult, PlanResult, VerifyResult, Writes,
+pub(crate) use plan::{
+    apply_question, change_set_human, deletions_human, genesys_plan_human, plan_human,
 };
+pub(crate) use prove::prove_passed;
+pub(crate) use results::{to_json, VerifyResult, Writes, SCHEMA_VERSION};
 pub(crate) use results::{
     EnvironmentWritten, ImportResult, ImportedRoleResult, InitResult, OrgPoliciesResult,
     OrgPolicyFileWritten, RenderedPolicies, VerifyEnvironmentsResult,
 };
 pub(crate) use text::printable;
-pub use verify::verification_human;
 pub(crate) use version::VersionResult;
 pub(crate) use watch::WatchResult;
 
 /// Whether to emit ANSI colour on one stream (decided once, `commands::Output::resolve`).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Styles {
+pub(crate) struct Styles {
     pub color: bool,
 }
 

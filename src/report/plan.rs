@@ -88,7 +88,7 @@ fn indent_doc(
 }
 
 /// The human plan: one block per change, `+` create, `~` update, `-` delete.
-pub fn plan_human(plan: &Plan, styles: Styles) -> String {
+pub(crate) fn plan_human(plan: &Plan, styles: Styles) -> String {
     if plan.is_empty() {
         // This side only: the other may still have changes below.
         return format!(

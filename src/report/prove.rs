@@ -187,7 +187,7 @@ impl ProveResult<'_> {
 /// [`ProveResult`] as a JSON value.
 #[cfg(test)]
 pub(crate) fn prove_json(results: &[PropertyResult]) -> Value {
-    super::to_value(&ProveResult::new(results))
+    super::results::to_value(&ProveResult::new(results))
 }
 
 #[cfg(test)]

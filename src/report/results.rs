@@ -46,7 +46,7 @@ pub(crate) fn to_json(result: &impl Serialize) -> String {
         ]}
     }
 ]))]
-pub struct PlanResult<'a> {
+pub(crate) struct PlanResult<'a> {
     #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
     /// Both sides: nothing to write.
@@ -66,7 +66,7 @@ pub struct PlanResult<'a> {
 }
 
 impl PlanResult<'_> {
-    pub fn new(set: &ChangeSet) -> PlanResult<'_> {
+    pub(crate) fn new(set: &ChangeSet) -> PlanResult<'_> {
         PlanResult {
             schema_version: SCHEMA_VERSION,
             in_sync: set.in_sync() && set.handed_over.is_empty(),
@@ -89,7 +89,7 @@ impl PlanResult<'_> {
     "then" = {"properties": {"changes": {"maxItems": 0}}},
     "else" = {"properties": {"changes": {"minItems": 1}}}
 ))]
-pub struct GenesysChanges {
+pub(crate) struct GenesysChanges {
     /// Nothing to write on the Genesys Cloud side (as planned).
     pub in_sync: bool,
     /// Write requests: planned (`plan`, `destroy` without `--yes`) or made (`apply`,
@@ -106,7 +106,7 @@ pub struct GenesysChanges {
 /// An action lambda-trust does not own.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(rename = "genesysAction", deny_unknown_fields)]
-pub struct ForeignAction {
+pub(crate) struct ForeignAction {
     pub id: String,
     pub name: String,
     pub function_arn: String,
@@ -138,7 +138,7 @@ fn changes(plan: &Plan) -> Vec<ChangeView> {
 
 /// Write calls made, per side.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Writes {
+pub(crate) struct Writes {
     pub aws: usize,
     pub genesys: usize,
 }
@@ -152,7 +152,7 @@ impl Writes {
 /// What a run wrote: `apply`'s and `destroy --yes`'s body.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct Written {
+pub(crate) struct Written {
     /// AWS write calls made.
     pub writes: usize,
     /// The AWS changes made, in order.
@@ -179,7 +179,7 @@ impl Written {
 /// `apply`: `{"schema_version", "applied": true, "writes", "changes", "genesys"?}`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct ApplyResult {
+pub(crate) struct ApplyResult {
     #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
     #[schemars(extend("const" = true))]
@@ -189,7 +189,7 @@ pub struct ApplyResult {
 }
 
 impl ApplyResult {
-    pub fn new(set: &ChangeSet, writes: Writes) -> ApplyResult {
+    pub(crate) fn new(set: &ChangeSet, writes: Writes) -> ApplyResult {
         ApplyResult {
             schema_version: SCHEMA_VERSION,
             applied: true,
@@ -202,7 +202,7 @@ impl ApplyResult {
 /// `{"schema_version", "destroyed": true, "writes", "changes", "genesys"?}`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct DestroyResult {
+pub(crate) struct DestroyResult {
     #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
     #[schemars(extend("const" = true))]
@@ -212,7 +212,7 @@ pub struct DestroyResult {
 }
 
 impl DestroyResult {
-    pub fn new(set: &ChangeSet, writes: Writes) -> DestroyResult {
+    pub(crate) fn new(set: &ChangeSet, writes: Writes) -> DestroyResult {
         DestroyResult {
             schema_version: SCHEMA_VERSION,
             destroyed: true,
@@ -269,7 +269,7 @@ impl OnboardResult {
 /// `onboard`/`offboard --dry-run`: the config diff and the plan; nothing is written.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct DryRunResult<'a> {
+pub(crate) struct DryRunResult<'a> {
     #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
     #[schemars(extend("const" = true))]
@@ -281,7 +281,7 @@ pub struct DryRunResult<'a> {
 }
 
 impl DryRunResult<'_> {
-    pub fn new(config_diff: String, set: &ChangeSet) -> DryRunResult<'_> {
+    pub(crate) fn new(config_diff: String, set: &ChangeSet) -> DryRunResult<'_> {
         DryRunResult {
             schema_version: SCHEMA_VERSION,
             dry_run: true,
@@ -417,7 +417,7 @@ impl ImportedRoleResult {
 /// `check` gives them, with who made each change).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct VerifyResult<'a> {
+pub(crate) struct VerifyResult<'a> {
     #[schemars(schema_with = "super::schemas::schema_version")]
     pub schema_version: u32,
     /// The environment verified (`[environments.NAME]`), when the config has them.
@@ -462,8 +462,9 @@ pub(crate) struct RenderedPolicies<'a> {
     pub invoke: &'a Value,
 }
 
-/// The whole JSON value of a result, for embedding in another document.
-pub fn to_value(result: &impl Serialize) -> Value {
+/// The whole JSON value of a result, as the tests read it.
+#[cfg(test)]
+pub(crate) fn to_value(result: &impl Serialize) -> Value {
     serde_json::to_value(result).unwrap_or(Value::Null)
 }
 

@@ -6,7 +6,7 @@ use lambda_trust_iam::{PropertyResult, Verdict};
 use lambda_trust_provision::{Finding, IsolationClaim, Tally, Verification};
 
 /// The verify checklist.
-pub fn verification_human(v: &Verification, styles: Styles) -> String {
+pub(crate) fn verification_human(v: &Verification, styles: Styles) -> String {
     let mut out = String::new();
     for c in &v.checks {
         let mark = if c.passed {

@@ -29,7 +29,7 @@ fn module_of(src: &Path, file: &Path) -> Vec<String> {
 /// and string literals.
 fn code(file: &Path) -> String {
     let text = std::fs::read_to_string(file).unwrap();
-    let body = text.split("#[cfg(test)]").next().unwrap_or_default();
+    let body = super::layers::outside_tests(&text);
     // Raw strings, then character literals (`'"'`), then strings.
     let strings = regex::Regex::new(r##"(?s)r#".*?"#|'(\\.|[^'\\])'|"(\\.|[^"\\])*""##).unwrap();
     let lines: Vec<&str> = body

@@ -19,7 +19,7 @@ fn long_functions(text: &str) -> Vec<(String, usize)> {
     let head =
         regex::Regex::new(r"^\s*(pub(\([^)]*\))? )?(async )?(const )?(unsafe )?fn ([A-Za-z0-9_]+)")
             .unwrap();
-    let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+    let code = super::layers::outside_tests(text);
     let lines: Vec<&str> = code.lines().collect();
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {

@@ -69,10 +69,22 @@ fn layer_of(src: &Path, file: &Path) -> String {
     first.trim_end_matches(".rs").to_string()
 }
 
+/// What of a file's text is built outside tests: nothing when the file is a test module of its
+/// own (it opens with `#![cfg(test)]` after its docs), else what comes before its test module.
+pub(crate) fn outside_tests(text: &str) -> &str {
+    let opening = text
+        .lines()
+        .find(|l| !l.starts_with("//!") && !l.trim().is_empty());
+    if opening == Some("#![cfg(test)]") {
+        return "";
+    }
+    text.split("#[cfg(test)]").next().unwrap_or_default()
+}
+
 /// The file's code before its test module, without comment lines.
 fn code(file: &Path) -> String {
     let text = std::fs::read_to_string(file).unwrap();
-    let body = text.split("#[cfg(test)]").next().unwrap_or_default();
+    let body = outside_tests(&text);
     body.lines()
         .filter(|l| !l.trim_start().starts_with("//"))
         .collect::<Vec<_>>()
@@ -438,4 +450,16 @@ fn only_main_and_the_terminal_sink_write_to_stderr() {
     // The checker sees a write.
     assert!(writes_stderr("fn f() { eprintln!(\"x\"); }"));
     assert!(!writes_stderr("fn f() { println!(\"x\"); }"));
+}
+
+#[test]
+fn a_test_module_of_its_own_is_left_out_and_a_test_module_inside_a_file_is_cut() {
+    let own = "//! Snapshots.\n#![cfg(test)]\nuse std::fs;\n";
+    assert_eq!(outside_tests(own), "");
+    let inside = "use crate::a;\n#[cfg(test)]\nmod tests { use std::fs; }\n";
+    assert_eq!(outside_tests(inside), "use crate::a;\n");
+    assert_eq!(
+        outside_tests("//! A.\nuse crate::b;\n"),
+        "//! A.\nuse crate::b;\n"
+    );
 }

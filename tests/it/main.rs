@@ -36,7 +36,6 @@ mod iac_plan;
 mod install_scripts;
 mod json_schemas;
 mod layers;
-mod lint_invariants;
 mod live_actions;
 mod live_audit;
 mod live_audit_config;
@@ -77,8 +76,6 @@ mod live_waiting;
 mod live_watch;
 mod live_watch_deploy;
 mod render_templates;
-mod report_audit;
-mod report_snapshots;
 mod repository_url;
 mod tls_connector;
 

@@ -62,7 +62,7 @@ impl<'a> Page<'a> {
 }
 
 /// The page for one account.
-pub fn account_html(report: &AccountReport, meta: &HtmlMeta) -> String {
+pub(crate) fn account_html(report: &AccountReport, meta: &HtmlMeta) -> String {
     render(
         &Page {
             title: format!("account {}", report.account),

@@ -1,7 +1,6 @@
 //! The integration tests' helpers, all in one place: a real `moto_server` per test, a
 //! recording/fault-injecting proxy in front of it, a local Genesys Cloud (`genesys`), a runner
-//! for the built `lambda-trust` binary; and for the tests without a server, the in-memory
-//! pipeline state (`state`, the planner's own tests' file in `crates/provision/tests/plan`).
+//! for the built `lambda-trust` binary.
 
 pub mod cloudtrail;
 pub mod examples;
@@ -13,11 +12,6 @@ pub mod moto;
 pub mod offline;
 pub mod proxy;
 pub mod runtime_api;
-// Shared with the planner's own tests (no server): the renderers' snapshots use its builders;
-// the write model in the rest of the file is the planner's tests'.
-#[allow(dead_code)]
-#[path = "../../../crates/provision/tests/plan/support/state.rs"]
-pub mod state;
 pub mod terminal;
 
 use std::ffi::OsString;

@@ -3,7 +3,7 @@
 //! of what each planned [`Op`] does to AWS.
 //!
 //! Needs no server: `use crate::support::state::*;`. The planner's tests here and the binary's
-//! (`tests/it`, which includes this file) share it.
+//! renderer tests (`src/report/tests`, which include this file) share it.
 
 use lambda_trust_config::{self as config, Config};
 use lambda_trust_model::{

@@ -1,0 +1,13 @@
+//! The renderers' own tests, over in-memory results (no AWS): snapshots of what people read and
+//! tools parse, each in `snapshots/` beside them. The commands that print them are run end to
+//! end in `tests/it`.
+#![cfg(test)]
+
+mod audit;
+mod lint;
+mod results;
+// The in-memory pipeline state of the planner's own tests (`crates/provision/tests/plan`): the
+// snapshots use its builders.
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../../crates/provision/tests/plan/support/state.rs"]
+mod state;
