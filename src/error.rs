@@ -19,7 +19,7 @@ pub(crate) use lambda_trust_verdict::Hinted;
 pub(crate) use lambda_trust_verdict::{Status, EXIT_ERROR, EXIT_OK, SCHEMA_VERSION};
 
 /// A typed error of a layer, as the top-level [`Error`] carries it.
-pub trait LayerError: std::error::Error + Hinted + Send + Sync + 'static {}
+pub(crate) trait LayerError: std::error::Error + Hinted + Send + Sync + 'static {}
 
 impl<T: std::error::Error + Hinted + Send + Sync + 'static> LayerError for T {}
 
@@ -39,7 +39,7 @@ macro_rules! layer_errors {
 /// The top-level error. Every error ends the process with [`EXIT_ERROR`] — 2 and 3 are
 /// outcomes ([`Status`]), not errors, so a typo never looks like drift to a script.
 #[derive(Debug)]
-pub enum Error {
+pub(crate) enum Error {
     /// `config/`: reading and validating the config.
     Config(Box<dyn LayerError>),
     /// `iam/`: a policy document.
@@ -87,14 +87,8 @@ impl Error {
         }
     }
 
-    /// The layer's typed error, when it is a `T`.
-    pub fn downcast_ref<T: std::error::Error + 'static>(&self) -> Option<&T> {
-        let e: &(dyn std::error::Error + 'static) = self.layer()?;
-        e.downcast_ref::<T>()
-    }
-
     /// What the user can do, from the layer that failed.
-    pub fn hint(&self) -> Option<String> {
+    pub(crate) fn hint(&self) -> Option<String> {
         match self {
             Error::Usage { hint, .. } => Some(hint.clone()),
             other => other.layer().and_then(Hinted::hint),
@@ -259,6 +253,15 @@ fn schema_version(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
 
 /// What every command returns.
 pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+impl Error {
+    /// The layer's typed error, when it is a `T` (the tests' way to tell which one failed).
+    pub(crate) fn downcast_ref<T: std::error::Error + 'static>(&self) -> Option<&T> {
+        let e: &(dyn std::error::Error + 'static) = self.layer()?;
+        e.downcast_ref::<T>()
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 /// One thing a workflow says while it runs. Results are not events: a workflow returns them.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Event {
+pub(crate) enum Event {
     /// Waiting on AWS or Genesys Cloud starts (a spinner on a terminal, nothing otherwise).
     Reading(String),
     /// The wait goes on, now for this (the live probe's current step).

@@ -53,24 +53,16 @@ crate::layer_errors!(
 );
 crate::layer_errors!(Genesys: lambda_trust_provision::GenesysPlanError);
 
-// What the integration tests (`tests/it`) drive of the binary's library besides `main`: the
-// workflows and adapters they run against local servers, and the renderers they check against
-// published schemas. As in
+// What the integration tests (`tests/it`) and the benchmarks drive of the binary's library
+// besides `main`: the adapters they run against local servers, the command tree, and the
+// renderers they check against published schemas. The rest is tested as unit tests. As in
 // the library crates, the modules are private and a name goes out at the root (ARCHITECTURE.md).
-pub use app::audit::{audit as audit_workflow, AuditSource, Audited};
-pub use app::check::{check_iac, IacCheck};
-pub use app::iac::IacSource;
-pub use app::init::write_all as write_init_files;
-pub use app::live::load as load_config;
 pub use app::prove_roles::prove_roles;
-pub use app::{region_rule, AppError, Event, Recorded, Settings};
 pub use aws::audit::{assume as assume_entry_role, CallCount, EntryRole};
 pub use aws::function_policy::{read_function_policies, FunctionPolicy, TargetPolicy};
 pub use aws::organizations::{read_org_policies, OrgReader};
 pub use aws::{AwsSettings, Clients};
 pub use cli::{command as cli_command, VERSION};
-pub use commands::read_templates;
-pub use error::Error;
 pub use genesys::client::Retries as GenesysRetries;
 pub use genesys::{Client as GenesysClient, OAuthClient, Secret};
 pub use report::asff::{account_findings as asff_findings, finding_id as asff_finding_id};

@@ -32,7 +32,7 @@ use lambda_trust_model::PathSources;
 
 /// What to audit, resolved once from the flags.
 #[derive(Debug, Clone)]
-pub enum AuditSource {
+pub(crate) enum AuditSource {
     /// The account of the caller's credentials.
     Account,
     /// Many accounts, each entered with `sts:AssumeRole` into `assume_role`, `concurrency` at a
@@ -53,7 +53,7 @@ pub enum AuditSource {
 
 /// Where the accounts of a many-account audit come from.
 #[derive(Debug, Clone)]
-pub enum AccountList {
+pub(crate) enum AccountList {
     /// `--organization`: `ListAccounts`.
     Organization,
     /// `--accounts FILE`: one ID a line.
@@ -62,7 +62,7 @@ pub enum AccountList {
 
 /// An audit's report, by source.
 #[derive(Debug)]
-pub enum Audited {
+pub(crate) enum Audited {
     /// One account, live or from a snapshot.
     Account(AccountReport),
     /// Many accounts.
@@ -113,31 +113,11 @@ fn reusable(asked: Instant, now: Instant) -> bool {
     now.saturating_duration_since(asked) < SESSION_REUSE
 }
 
-/// Audits `source`. `opts.region` is set here, by the one region rule (the live account's: its
-/// clients' region): counterexamples name a function in it. `account_id`: `--account-id`;
-/// `org_policies`: `--org-policies DIR`, the offline audits' organization policies.
-pub async fn audit(
-    settings: &Settings,
-    events: &dyn Events,
-    source: &AuditSource,
-    opts: AuditOptions,
-    account_id: Option<String>,
-    org_policies: Option<&Path>,
-) -> Result<Audited> {
-    let run = audit_keeping(
-        settings,
-        events,
-        source,
-        opts,
-        account_id,
-        org_policies,
-        false,
-    );
-    Ok(run.await?.0)
-}
-
-/// [`audit`], with the [`Sessions`] it read the accounts with when `keep` (else none are kept:
-/// an organization's sessions are dropped account by account).
+/// Audits `source`, with the [`Sessions`] it read the accounts with when `keep` (else none are
+/// kept: an organization's sessions are dropped account by account). `opts.region` is set here,
+/// by the one region rule (the live account's: its clients' region): counterexamples name a
+/// function in it. `account_id`: `--account-id`; `org_policies`: `--org-policies DIR`, the
+/// offline audits' organization policies.
 pub(crate) async fn audit_keeping(
     settings: &Settings,
     events: &dyn Events,

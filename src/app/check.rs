@@ -474,14 +474,14 @@ pub(crate) async fn check(
 
 /// `check --template/--plan`'s options: the infrastructure-as-code and `--account-id`.
 #[derive(Debug, Clone)]
-pub struct IacCheck {
+pub(crate) struct IacCheck {
     pub source: IacSource,
     pub account_id: Option<String>,
 }
 
 /// `check --template`: the config's desired state against the template's model, no AWS call.
 /// The region of the config's functions is the one rule's (`Settings::region`).
-pub fn check_iac(
+pub(crate) fn check_iac(
     settings: &Settings,
     paths: &[lambda_trust_config::ConfigFile],
     options: &IacCheck,

@@ -8,7 +8,7 @@ use crate::error::Hinted;
 use lambda_trust_audit::{IacError, InputError};
 
 #[derive(Debug, thiserror::Error)]
-pub enum AppError {
+pub(crate) enum AppError {
     /// `--template`: the CloudFormation template could not be read into the model.
     #[error(transparent)]
     Template(IacError),

@@ -2,14 +2,14 @@
 //! sink. The terminal's sink is `commands`' (spinners on a terminal, lines on stderr); tests
 //! drive workflows against [`Recorded`], which keeps them in memory.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-pub use crate::event::Event;
-use crate::retry::{Progress, Quiet};
+pub(crate) use crate::event::Event;
+use crate::retry::Progress;
 
 /// Where a workflow's events go. `retries` is the sink of the retry loops' waits
 /// (`retry::Progress`), handed to the AWS and Genesys Cloud clients.
-pub trait Events: Send + Sync {
+pub(crate) trait Events: Send + Sync {
     fn event(&self, event: Event);
     fn retries(&self) -> Arc<dyn Progress>;
 }
@@ -32,34 +32,5 @@ impl dyn Events + '_ {
         let out = work.await;
         self.event(Event::ReadDone);
         out
-    }
-}
-
-/// An in-memory sink: every event kept, in order (tests, and anything that reports later).
-#[derive(Debug, Default)]
-pub struct Recorded {
-    events: Mutex<Vec<Event>>,
-}
-
-impl Recorded {
-    /// The events so far.
-    pub fn events(&self) -> Vec<Event> {
-        self.events
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-}
-
-impl Events for Recorded {
-    fn event(&self, event: Event) {
-        self.events
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(event);
-    }
-
-    fn retries(&self) -> Arc<dyn Progress> {
-        Arc::new(Quiet)
     }
 }

@@ -13,7 +13,7 @@ use lambda_trust_audit::{read_plan, read_template, IacModel, PlanInput, Template
 
 /// A CloudFormation template or a Terraform plan.
 #[derive(Debug, Clone)]
-pub enum IacSource {
+pub(crate) enum IacSource {
     /// `--template FILE` (`-` or none: as given) with its `--parameter KEY=VALUE`s.
     Template {
         path: PathBuf,

@@ -205,7 +205,12 @@ fn role_region(settings: &Settings, role: &ImportedRole) -> Result<String> {
 
 /// Validates the config (with its contract files) and writes everything, or nothing; what is
 /// valid but defective (an imported action's latent defect) is said as a warning.
-pub fn write_all(path: &Path, files: &ImportFiles, force: bool, events: &dyn Events) -> Result<()> {
+pub(crate) fn write_all(
+    path: &Path,
+    files: &ImportFiles,
+    force: bool,
+    events: &dyn Events,
+) -> Result<()> {
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let all: Vec<PathBuf> = std::iter::once(path.to_path_buf())
         .chain(files.contracts.keys().map(|p| base.join(p)))

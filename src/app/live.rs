@@ -23,7 +23,7 @@ use lambda_trust_provision::{
 };
 
 /// The config (in its environment), loaded, its warnings said.
-pub fn load(
+pub(crate) fn load(
     file: &lambda_trust_config::ConfigFile,
     events: &dyn Events,
 ) -> Result<lambda_trust_config::Loaded> {

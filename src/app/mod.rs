@@ -48,8 +48,8 @@
 //! it), `aggregator` (`audit --config-aggregator`: every account's roles from Config, the policies
 //! partner roles use, AWS managed ones once per run, the whole path judged as not read), `files`
 //! (templates, atomic writes), `events` (`Events`, the sink of `event::Event`s, whose
-//! `retries` hands the retry loops' waits to the same sink; `Recorded`, the in-memory sink tests
-//! drive workflows with), `diff` (`diff --env A --env B`: two environments read concurrently,
+//! `retries` hands the retry loops' waits to the same sink; the unit tests in `tests.rs` drive
+//! workflows with an in-memory one), `diff` (`diff --env A --env B`: two environments read concurrently,
 //! compared with `crates/provision/src/promotion.rs`), `ids` (one org's Genesys Cloud IDs), `export` (`export terraform|cloudformation`: what is live, or what the config would create, written as code through `crates/provision/src/export/mod.rs`), `isolation` (an
 //! environment's live role against every other environment's config, for `verify` and `check`),
 //! `init_env` (`init --env`: an environment added to an existing config from what an importer
@@ -90,10 +90,13 @@ pub(crate) mod watch;
 pub(crate) mod watch_deploy;
 pub(crate) mod write;
 
+#[cfg(test)]
+mod tests;
+
 pub(crate) use crate::aws::audit::EntryRole;
 pub(crate) use crate::aws::AwsSettings;
-pub use error::AppError;
+
+pub(crate) use events::Event;
 pub(crate) use events::Events;
-pub use events::{Event, Recorded};
+pub(crate) use settings::Settings;
 pub(crate) use settings::TemplateSource;
-pub use settings::{region_rule, Settings};

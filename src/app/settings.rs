@@ -12,7 +12,7 @@ use lambda_trust_model::Templates;
 /// One run's settings. Workflows take `&Settings` and a small options struct of their own,
 /// never the parsed flags.
 #[derive(Debug, Clone, Default)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// The AWS flags (`--profile`, `--region`, `--endpoint-url`, `--max-attempts`) as given;
     /// [`Settings::aws_for`] joins a config's `[aws]` table to them.
     pub aws: AwsSettings,
@@ -47,7 +47,7 @@ impl Settings {
     /// `[aws].region` > the environment (`AWS_REGION`, `AWS_DEFAULT_REGION`) > the profile.
     /// `None` when neither the flag, the config nor the environment names one: the SDK then
     /// reads the profile's `region` (and falls back to us-east-1 for the global IAM and STS).
-    pub fn region(&self, config: Option<&Config>) -> Option<String> {
+    pub(crate) fn region(&self, config: Option<&Config>) -> Option<String> {
         let config = config.and_then(|c| c.aws.region.as_deref());
         region_rule(
             self.aws.region.as_deref(),
@@ -58,7 +58,7 @@ impl Settings {
 
     /// The AWS settings for `config`: the flags win over its `[aws]` table (`--profile` over
     /// `[aws].profile`), and the region is [`Settings::region`]'s.
-    pub fn aws_for(&self, config: Option<&Config>) -> AwsSettings {
+    pub(crate) fn aws_for(&self, config: Option<&Config>) -> AwsSettings {
         let profile = config.and_then(|c| c.aws.profile.clone());
         let profile = self.aws.profile.clone().or(profile);
         AwsSettings {
@@ -73,7 +73,7 @@ impl Settings {
 
 /// The rule itself, on plain values: the first of flag, config, environment that names a
 /// region (the profile's comes last, read by the SDK when this is `None`).
-pub fn region_rule(
+pub(crate) fn region_rule(
     flag: Option<&str>,
     config: Option<&str>,
     environment: Option<&str>,
@@ -87,7 +87,7 @@ pub fn region_rule(
 
 /// `--policies DIR` (the user's templates) and `--allow-weaker-policies`.
 #[derive(Debug, Clone, Default)]
-pub struct TemplateSource {
+pub(crate) struct TemplateSource {
     pub dir: Option<PathBuf>,
     pub allow_weaker: bool,
 }

@@ -64,7 +64,6 @@ mod simulate;
 mod verify;
 mod watch;
 
-pub use crate::app::files::read_templates;
 pub(crate) use invocation::Invocation;
 
 use crate::app::Events;

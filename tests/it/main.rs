@@ -75,7 +75,6 @@ mod live_ux;
 mod live_waiting;
 mod live_watch;
 mod live_watch_deploy;
-mod render_templates;
 mod repository_url;
 mod tls_connector;
 

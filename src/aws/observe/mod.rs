@@ -30,7 +30,7 @@ use functions::observe_functions;
 /// How many IAM document reads may be in flight at once.
 const IAM_CONCURRENCY: usize = 16;
 #[derive(Debug, thiserror::Error)]
-pub enum ObserveError {
+pub(crate) enum ObserveError {
     #[error(transparent)]
     Aws(#[from] AwsError),
     /// The problem is part of the message, not an error source: `main` prints the chain.
