@@ -27,6 +27,21 @@ fn the_readme_has_at_most_400_lines() {
     );
 }
 
+/// ARCHITECTURE.md's most lines: one page — the crates, the layers, where a change goes, the
+/// invariants. A reading path, the words used and each command's calls are in the book.
+const ARCHITECTURE_MAX_LINES: usize = 100;
+
+#[test]
+fn the_architecture_is_one_page() {
+    let text = std::fs::read_to_string(Path::new(ROOT).join("ARCHITECTURE.md")).unwrap();
+    let lines = text.lines().count();
+    assert!(
+        lines <= ARCHITECTURE_MAX_LINES,
+        "ARCHITECTURE.md has {lines} lines, at most {ARCHITECTURE_MAX_LINES}: move the detail \
+         into docs/internals.md and link to it"
+    );
+}
+
 #[test]
 fn every_relative_link_of_the_readme_and_the_book_resolves() {
     let root = Path::new(ROOT);
