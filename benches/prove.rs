@@ -7,7 +7,11 @@
 
 use std::time::{Duration, Instant};
 
-use lambda_trust_iam::{prove_invoke, prove_trust, samples, Budget, LabeledPolicy, Verdict};
+use lambda_trust_iam::{prove_invoke, prove_trust, Budget, LabeledPolicy, Verdict};
+
+// The prover's reference inputs, shared with its tests.
+#[path = "../crates/iam/tests/prove/samples.rs"]
+mod samples;
 
 const BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
 const ROLE: &str = samples::ROLE_ARN;

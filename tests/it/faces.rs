@@ -1,9 +1,9 @@
 //! Each library crate's face is flat (ARCHITECTURE.md): its `lib.rs` declares its modules
 //! private and names at the root every item another crate uses, so a caller writes
 //! `lambda_trust_provision::plan`, never a module path. The binary's library is held the same
-//! way: besides `main`, its face is what the integration tests and benchmarks drive. One module stays a path in model and in
-//! provision, `schema_refs` (the JSON Schema attributes name it by path); iam re-exports its
-//! prover's `samples` (fixtures for tests and benchmarks, behind a feature) as one.
+//! way: besides `main`, its face is what the integration tests and benchmarks drive. One module
+//! stays a path in model and in provision, `schema_refs` (the JSON Schema attributes name it by
+//! path).
 //! `unreachable_pub`, warned in every `lib.rs` and an error under clippy's `-D warnings`, then
 //! keeps `pub` for what other crates can reach.
 

@@ -9,8 +9,7 @@
 //! request path Genesys Cloud takes (SCPs, RCPs, boundary, trust and function policies) and
 //! prove it both ways.
 //!
-//! Its face is flat: the modules are private and what other crates use is named at the root;
-//! only `samples` (behind the `samples` feature) stays a path.
+//! Its face is flat: the modules are private and what other crates use is named at the root.
 //!
 //! Everything here is pure: no network, no clock, no panics on any input (the prover
 //! counts its budget in steps; a wall-clock cap, if any, is the caller's, passed in as a flag).
@@ -22,8 +21,8 @@
 //! - `prove`: the decision procedure — trust and invoke properties over every request, with
 //!   wildcard automata and counterexamples re-checked by `eval`; `prove::realize` makes them
 //!   replayable (real action names from the checked-in `actions.txt`, resources of the action's
-//!   type in the role's partition, region and account). Its `samples` exist only behind the
-//!   `samples` feature, for tests and benchmarks.
+//!   type in the role's partition, region and account). Its sample documents, for tests and
+//!   benchmarks, are a test file (`tests/prove/samples.rs`).
 //! - `path`: the whole request path, per hop, by composing `eval` — `availability` (what
 //!   blocks Genesys Cloud) and `security` (every way into a function besides the role);
 //!   `path::files`: the `--org-policies` documents.
@@ -64,8 +63,6 @@ pub use path::{
 pub use prove::realize::{
     fits as resource_fits_action, real_actions, regions as partition_regions,
 };
-#[cfg(feature = "samples")]
-pub use prove::samples;
 pub use prove::{
     prove_invoke, prove_trust, Budget, Counterexample, InvokeSpec, Property, PropertyResult,
     TrustSpec, Verdict,

@@ -58,8 +58,6 @@ mod names;
 mod principals;
 pub(crate) mod realize;
 mod report;
-#[cfg(feature = "samples")]
-pub mod samples;
 mod search;
 mod trust;
 mod values;

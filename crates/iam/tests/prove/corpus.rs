@@ -3,9 +3,10 @@
 
 use crate::support::*;
 use lambda_trust_iam::{
-    evaluate, prove_invoke, prove_trust, samples::EXTERNAL_ID, samples::PARTNER, samples::ROLE_ARN,
-    Budget, InvokeSpec, LabeledPolicy, Verdict,
+    evaluate, prove_invoke, prove_trust, Budget, InvokeSpec, LabeledPolicy, Verdict,
 };
+
+use crate::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use serde_json::{json, Value};
 
 use Verdict::{Counterexample as C, Proved as P, Unknown as U};

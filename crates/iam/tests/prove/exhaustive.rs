@@ -10,9 +10,11 @@
 
 use crate::support::*;
 use lambda_trust_iam::{
-    evaluate, prove_trust, resource_fits_action, samples::PARTNER, samples::ROLE_ARN, EvalInput,
-    LabeledPolicy, Policy, Request, TrustSpec, Verdict,
+    evaluate, prove_trust, resource_fits_action, EvalInput, LabeledPolicy, Policy, Request,
+    TrustSpec, Verdict,
 };
+
+use crate::samples::{PARTNER, ROLE_ARN};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 

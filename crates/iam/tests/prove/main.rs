@@ -4,6 +4,7 @@
 //! on the reference inputs (`speed`, printed, not asserted). They touch this crate alone, so
 //! `cargo test -p lambda-trust-iam` runs them without the AWS SDK.
 
+mod samples;
 mod support;
 
 mod corpus;

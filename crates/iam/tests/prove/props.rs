@@ -15,9 +15,10 @@
 use crate::support::*;
 use lambda_trust_iam::{
     evaluate, malformed_context, prove_invoke, prove_trust, real_actions, resource_fits_action,
-    samples::EXTERNAL_ID, samples::PARTNER, samples::ROLE_ARN, InvokeSpec, LabeledPolicy, Policy,
-    Request, Verdict,
+    InvokeSpec, LabeledPolicy, Policy, Request, Verdict,
 };
+
+use crate::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 

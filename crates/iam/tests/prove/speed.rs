@@ -4,10 +4,10 @@
 
 use std::time::Instant;
 
-use lambda_trust_iam::{
-    prove_invoke, prove_trust, samples::default_trust, samples::invoke_policy,
-    samples::large_invoke, samples::large_trust, samples::targets, samples::trust_spec,
-    samples::ROLE_ARN, Budget, InvokeSpec, LabeledPolicy, Verdict,
+use lambda_trust_iam::{prove_invoke, prove_trust, Budget, InvokeSpec, LabeledPolicy, Verdict};
+
+use crate::samples::{
+    default_trust, invoke_policy, large_invoke, large_trust, targets, trust_spec, ROLE_ARN,
 };
 
 const BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);

@@ -2,9 +2,11 @@
 //! prover answer against the evaluator.
 
 use lambda_trust_iam::{
-    evaluate, samples::EXTERNAL_ID, samples::PARTNER, samples::ROLE_ARN, Budget, Counterexample,
-    EvalInput, LabeledPolicy, Policy, PropertyResult, Request, TrustSpec, Verdict,
+    evaluate, Budget, Counterexample, EvalInput, LabeledPolicy, Policy, PropertyResult, Request,
+    TrustSpec, Verdict,
 };
+
+use crate::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use serde_json::{json, Value};
 
 pub const BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);

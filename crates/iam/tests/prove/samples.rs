@@ -1,14 +1,13 @@
 //! Sample inputs for tests and timing: the default documents as rendered, a large trust policy
 //! and a large invoke grant.
 //!
-//! Sits beside the prover (`prove`) so tests and examples share one definition of "the default
-//! documents" (`policies/trust.json` and `policies/invoke.json` rendered).
+//! One definition of "the default documents" (`policies/trust.json` and `policies/invoke.json`
+//! rendered) for the prover's tests here and its benchmark (`benches/prove.rs`, which includes
+//! this file).
 
 use serde_json::{json, Value};
 
-use super::super::eval::LabeledPolicy;
-use super::super::model::Policy;
-use super::{InvokeSpec, TrustSpec};
+use lambda_trust_iam::{InvokeSpec, LabeledPolicy, Policy, TrustSpec};
 
 /// The partner account of the samples (Genesys Cloud's).
 pub const PARTNER: &str = "765628985471";
