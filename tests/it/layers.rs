@@ -70,15 +70,39 @@ fn layer_of(src: &Path, file: &Path) -> String {
 }
 
 /// What of a file's text is built outside tests: nothing when the file is a test module of its
-/// own (it opens with `#![cfg(test)]` after its docs), else what comes before its test module.
-pub(crate) fn outside_tests(text: &str) -> &str {
+/// own (it opens with `#![cfg(test)]` after its docs), else the file without each item marked
+/// `#[cfg(test)]` (a test module, a test-only `impl` or `use`), wherever it stands.
+pub(crate) fn outside_tests(text: &str) -> String {
     let opening = text
         .lines()
         .find(|l| !l.starts_with("//!") && !l.trim().is_empty());
     if opening == Some("#![cfg(test)]") {
-        return "";
+        return String::new();
     }
-    text.split("#[cfg(test)]").next().unwrap_or_default()
+    let mut kept = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        match line.trim() == "#[cfg(test)]" {
+            true => skip_item(&mut lines),
+            false => kept.push(line),
+        }
+    }
+    kept.iter().map(|l| format!("{l}\n")).collect()
+}
+
+/// Consumes the lines of one item: to the `;` of a declaration, or until the braces it opens
+/// close again (braces inside string literals not counted).
+fn skip_item<'a>(lines: &mut impl Iterator<Item = &'a str>) {
+    let strings = regex::Regex::new(r#""(\\.|[^"\\])*""#).unwrap();
+    let (mut depth, mut opened) = (0i64, false);
+    for line in lines {
+        let code = strings.replace_all(line, "\"\"");
+        depth += code.matches('{').count() as i64 - code.matches('}').count() as i64;
+        opened |= code.contains('{');
+        if (opened && depth <= 0) || (!opened && code.trim_end().ends_with(';')) {
+            return;
+        }
+    }
 }
 
 /// The file's code before its test module, without comment lines.
@@ -453,11 +477,13 @@ fn only_main_and_the_terminal_sink_write_to_stderr() {
 }
 
 #[test]
-fn a_test_module_of_its_own_is_left_out_and_a_test_module_inside_a_file_is_cut() {
+fn a_test_module_of_its_own_is_left_out_and_test_items_are_cut_wherever_they_stand() {
     let own = "//! Snapshots.\n#![cfg(test)]\nuse std::fs;\n";
     assert_eq!(outside_tests(own), "");
     let inside = "use crate::a;\n#[cfg(test)]\nmod tests { use std::fs; }\n";
     assert_eq!(outside_tests(inside), "use crate::a;\n");
+    let middle = "mod a;\n#[cfg(test)]\nmod tests;\nuse std::fs;\n#[cfg(test)]\nimpl A {\n    fn f() { \"}\"; }\n}\nfn g() {}\n";
+    assert_eq!(outside_tests(middle), "mod a;\nuse std::fs;\nfn g() {}\n");
     assert_eq!(
         outside_tests("//! A.\nuse crate::b;\n"),
         "//! A.\nuse crate::b;\n"

@@ -53,12 +53,12 @@ pub use model::{
     PrincipalClause, PrincipalMap, Principals, ResourceClause, SetOperator, Statement,
 };
 pub use path::{
-    availability as path_availability, check_org_policy_files, evaluate_hop, not_enabled_document,
+    availability as path_availability, check_org_policy_files, not_enabled_document,
     org_policies_from_files, org_policy_files, organization_stops, rcps_cover,
     security as path_security, Availability, AvailabilityVerdict, BlockReason, ControlPolicies,
-    Hop, Known, KnownKeys, Level, LevelKind, OrgFileError, OrgLevel, OrgPolicies, OrgPolicy,
-    Partner, PathInput, PathReport, PolicyKind, PrincipalSide, ResourceSide, RoleAccount, RoleSide,
-    Security, SecurityFinding, SecurityVerdict, Target as PathTarget, WayIn,
+    Known, Level, LevelKind, OrgFileError, OrgLevel, OrgPolicies, OrgPolicy, Partner, PathInput,
+    PathReport, PolicyKind, RoleAccount, RoleSide, Security, SecurityFinding, SecurityVerdict,
+    Target as PathTarget, WayIn,
 };
 pub use prove::realize::{
     fits as resource_fits_action, real_actions, regions as partition_regions,

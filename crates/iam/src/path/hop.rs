@@ -28,7 +28,7 @@ pub enum ControlPolicies<'a> {
 
 /// Who makes the request.
 #[derive(Debug, Clone, Copy)]
-pub enum PrincipalSide<'a> {
+pub(crate) enum PrincipalSide<'a> {
     /// A principal of an account whose policies we hold (the role's session).
     Internal {
         /// Its identity-based policies.
@@ -48,7 +48,7 @@ pub enum PrincipalSide<'a> {
 
 /// The resource and its governing policies.
 #[derive(Debug, Clone, Copy)]
-pub struct ResourceSide<'a> {
+pub(crate) struct ResourceSide<'a> {
     /// [`PolicyKind::Trust`] (the request is `sts:AssumeRole`) or [`PolicyKind::FunctionPolicy`].
     pub kind: PolicyKind,
     /// The trust policy, or the function's resource policy (`None`: it has none).
@@ -61,7 +61,7 @@ pub struct ResourceSide<'a> {
 
 /// One request and everything that governs it.
 #[derive(Debug, Clone, Copy)]
-pub struct Hop<'a> {
+pub(crate) struct Hop<'a> {
     /// The request.
     pub request: &'a Request,
     /// The caller's side.
@@ -76,7 +76,7 @@ pub struct Hop<'a> {
 /// call carries: a statement reading a key neither carried nor known about leaves the hop
 /// unsettled.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct KnownKeys<'a> {
+pub(crate) struct KnownKeys<'a> {
     /// Keys (lowercased) absent from the real request: `aws:principalorgid` for a principal of
     /// an account in no organization.
     pub(crate) absent: &'a [&'a str],
@@ -106,7 +106,7 @@ impl KnownKeys<'_> {
 
 /// The decision on one hop and, when it is not Allow, every policy that stops it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct HopEvaluation {
+pub(crate) struct HopEvaluation {
     /// Allow, ExplicitDeny, ImplicitDeny or Malformed (as `iam::evaluate` names them).
     pub decision: Decision,
     /// The policies that stop it (empty on Allow).
@@ -179,7 +179,7 @@ impl HopEvaluation {
 }
 
 /// Evaluates one hop by AWS's evaluation logic across every policy type.
-pub fn evaluate_hop(hop: &Hop<'_>) -> HopEvaluation {
+pub(crate) fn evaluate_hop(hop: &Hop<'_>) -> HopEvaluation {
     let req = hop.request;
     let empty = evaluate(&EvalInput::default(), req);
     if empty.decision == Decision::Malformed {

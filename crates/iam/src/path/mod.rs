@@ -55,8 +55,6 @@ mod org_file;
 mod prove;
 mod report;
 mod security;
-#[cfg(test)]
-mod tests;
 
 use std::collections::BTreeMap;
 
@@ -66,11 +64,7 @@ use super::eval::LabeledPolicy;
 use super::model::Policy;
 
 pub use files::{check_org_policy_files, org_policies_from_files};
-#[cfg(test)]
-use hop::Unread;
-pub use hop::{
-    evaluate_hop, organization_stops, ControlPolicies, Hop, KnownKeys, PrincipalSide, ResourceSide,
-};
+pub use hop::{organization_stops, ControlPolicies};
 pub use not_enabled::not_enabled_document;
 pub use org_file::{org_policy_files, OrgFileError};
 pub use prove::{availability, Availability, AvailabilityVerdict};
@@ -457,3 +451,8 @@ pub(crate) fn is_service_linked(role_arn: &str) -> bool {
     crate::arn::split(role_arn)
         .is_some_and(|[.., resource]| resource.starts_with("role/aws-service-role/"))
 }
+
+#[cfg(test)]
+use hop::Unread;
+#[cfg(test)]
+mod tests;

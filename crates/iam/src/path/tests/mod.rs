@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
+use super::hop::{evaluate_hop, Hop, KnownKeys, PrincipalSide, ResourceSide};
 use super::*;
 use crate::eval::{Decision, LabeledPolicy, Request};
 use crate::model::Policy;
@@ -176,6 +177,8 @@ fn full_policy(statements: Value) -> Value {
     json!({"Version": "2012-10-17", "Statement": statements})
 }
 
+/// Against the reference evaluator, on generated policies and requests.
+mod differential;
 mod function_policy;
 mod keys;
 /// The levels a policy type is given at.

@@ -1,4 +1,4 @@
-//! The whole-path evaluation (`crates/iam/src/path/mod.rs`) against the reference evaluator
+//! The whole-path evaluation (`path`) against the reference evaluator
 //! `@cloud-copilot/iam-simulate` (npm; test-time only, installed by `npm ci` in
 //! crates/iam/tests/reference, never vendored), on generated policies and requests:
 //! - every hop gets the same decision from both;
@@ -13,6 +13,7 @@
 //!
 //! Setup: `npm ci --prefix crates/iam/tests/reference` (node 18 or later). Without it the test
 //! fails, saying so.
+#![cfg(test)]
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -20,11 +21,12 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use lambda_trust_iam::{
-    evaluate_hop, path_availability, path_security, AvailabilityVerdict, Budget, ControlPolicies,
-    Decision, Hop, Known, KnownKeys, LabeledPolicy, Level, LevelKind, OrgLevel, OrgPolicies,
-    OrgPolicy, Partner, PathInput, PathTarget, Policy, PolicyKind, PrincipalSide, Request,
-    ResourceSide, RoleAccount, RoleSide, SecurityVerdict,
+use crate::path::hop::{evaluate_hop, Hop, KnownKeys, PrincipalSide, ResourceSide};
+use crate::path::ControlPolicies;
+use crate::{
+    path_availability, path_security, AvailabilityVerdict, Budget, Decision, Known, LabeledPolicy,
+    Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Partner, PathInput, PathTarget, Policy,
+    PolicyKind, Request, RoleAccount, RoleSide, SecurityVerdict,
 };
 use serde_json::{json, Value};
 
@@ -412,7 +414,7 @@ struct Probe {
 }
 
 fn covered(action: &str) -> bool {
-    lambda_trust_iam::rcps_cover(action)
+    crate::rcps_cover(action)
 }
 
 impl Probe {
