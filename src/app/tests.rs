@@ -58,24 +58,7 @@ const SNAPSHOT: &str = concat!(
 );
 
 /// The config `tests/it/iac_check.rs` checks the template against: in sync in us-east-1.
-const CONFIG: &str = r#"[trust]
-partner = "genesys-cloud"
-external_id = "9b8d6a35-3c6f-4e0e-9c4d-2f7f5d1c0a11"
-
-[role]
-name = "genesys-invoke-prod"
-description = "Genesys Cloud data actions"
-
-[aws]
-region = "us-east-1"
-account_id = "123456789012"
-
-[[targets]]
-function = "lookup-customer"
-
-[[targets]]
-function = "create-case"
-"#;
+const CONFIG: &str = include_str!("../../tests/fixtures/iac/check-genesys.toml");
 
 /// Settings with `--region` = `flag` and the environment's region `env` (none read).
 fn settings(flag: Option<&str>, env: Option<&str>) -> Settings {

@@ -16,24 +16,8 @@ const OTHER: &str = concat!(
     "/tests/fixtures/iac/genesys-role.yaml"
 );
 
-const CONFIG: &str = r#"[trust]
-partner = "genesys-cloud"
-external_id = "9b8d6a35-3c6f-4e0e-9c4d-2f7f5d1c0a11"
-
-[role]
-name = "genesys-invoke-prod"
-description = "Genesys Cloud data actions"
-
-[aws]
-region = "us-east-1"
-account_id = "123456789012"
-
-[[targets]]
-function = "lookup-customer"
-
-[[targets]]
-function = "create-case"
-"#;
+/// The config the template is checked against: in sync in us-east-1.
+const CONFIG: &str = include_str!("../fixtures/iac/check-genesys.toml");
 
 /// `check --config CONFIG ARGS` with no AWS credentials, no region and an endpoint nothing
 /// listens on: any AWS call would fail.

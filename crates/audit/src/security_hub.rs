@@ -77,7 +77,7 @@ pub struct ImportPlan {
     /// ones, then the unchanged ones close to deletion; each stamped with its digest and keeping
     /// the `CreatedAt` Security Hub holds.
     pub send: Vec<Value>,
-    /// Findings not sent: over [`MAX_FINDING_BYTES`].
+    /// Findings not sent: over the 240 KB Security Hub takes of one finding.
     pub too_large: Vec<TooLarge>,
     /// Listed findings (by index) that no longer fire: re-imported with `RecordState ARCHIVED`.
     pub resolve: Vec<usize>,
