@@ -55,8 +55,8 @@ pub use genesys::state::{
 };
 pub use identity::{identity_documents, identity_input};
 pub use path::{
-    claims_as_sent, claims_with_reads, invoked_arns, path_claims, path_input, Claim, ClaimVerdict,
-    FunctionPolicy, PathClaims, PathCode, PathSources, PolicyRead, PolicyReads, TargetClaims,
+    invoked_arns, path_claims, Claim, ClaimVerdict, FunctionPolicy, PathClaims, PathCode,
+    PathSources, PolicyRead, PolicyReads, TargetClaims,
 };
 pub use render::{
     render, render_invoke, resolve_targets, role_arn, RenderContext, RenderError, Rendered,
@@ -66,10 +66,10 @@ pub use shard::{
     assign_shards, shard_index, shard_name, ShardError, DEFAULT_MAX_SHARDS, MAX_POLICY_CHARS,
 };
 pub use state::{
-    all_qualifier_targets, function_permissions, permission_statement_id, CallerIdentity, Desired,
-    DesiredPolicy, DesiredRole, FunctionPermission, FunctionQuery, InlinePolicy, ManagedPolicy,
-    Observed, ObservedFunction, ObservedPermission, ObservedPolicy, ObservedRole, PolicyVersion,
-    Query, DEFAULT_DESCRIPTION, DEFAULT_MAX_SESSION, INVOKE_ACTION,
+    function_permissions, permission_statement_id, CallerIdentity, Desired, DesiredPolicy,
+    DesiredRole, FunctionPermission, FunctionQuery, InlinePolicy, ManagedPolicy, Observed,
+    ObservedFunction, ObservedPermission, ObservedPolicy, ObservedRole, PolicyVersion, Query,
+    DEFAULT_DESCRIPTION, DEFAULT_MAX_SESSION, INVOKE_ACTION,
 };
 
 /// How much the prover may search per side before it answers `unknown`: a step budget, so

@@ -14,11 +14,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::identity_input;
-use crate::state::{Desired, Observed};
+use crate::state::Desired;
 use lambda_trust_iam::{
-    account_of, AvailabilityVerdict, Known, OrgPolicies, Partner, PathInput, PathReport,
-    PathTarget, Policy, RoleAccount, RoleSide, SecurityVerdict, WayIn,
+    account_of, AvailabilityVerdict, Known, OrgPolicies, PathInput, PathReport, PathTarget, Policy,
+    SecurityVerdict, WayIn,
 };
 use lambda_trust_verdict::Severity;
 
@@ -292,68 +291,6 @@ impl PathCode {
     }
 }
 
-/// The evaluation's input: `None` without a role or a parsable trust policy (the checks say
-/// so already).
-pub fn path_input(
-    desired: &Desired,
-    observed: &Observed,
-    sources: &PathSources,
-) -> Option<PathInput> {
-    let role = observed.role.as_ref()?;
-    let trust = Policy::parse(&role.trust).ok()?;
-    let (identity, _) = identity_input(observed);
-    let targets = (invoked_arns(desired).iter())
-        .map(|arn| sources.target(arn))
-        .collect();
-    Some(PathInput {
-        partner: Partner {
-            account: account_of(&desired.partner_principal).to_string(),
-            // What Genesys Cloud really sends, when the signed-in org was read.
-            external_id: (sources.genesys_org.clone())
-                .unwrap_or_else(|| desired.external_id.clone()),
-            principals: Vec::new(),
-        },
-        role: RoleSide {
-            arn: role.arn.clone(),
-            account: RoleAccount::Given,
-            trust,
-            identity: identity.identity_policies,
-            boundary: identity.boundary,
-            tags: Known::Known(role.tags.clone()),
-        },
-        targets,
-        orgs: sources.orgs.clone(),
-    })
-}
-
-/// The availability claims said for the external ID Genesys Cloud really sends: refuted as
-/// `external-id-not-org` when the signed-in org's ID (`org`) is not the configured one and the
-/// role refuses it; holding only *assuming* the configured ID when no sign-in read it.
-pub fn claims_as_sent(mut claims: PathClaims, configured: &str, org: Option<&str>) -> PathClaims {
-    for t in &mut claims.targets {
-        let claim = &mut t.genesys_gets_through;
-        match org {
-            None if claim.verdict == ClaimVerdict::Proved => {
-                claim.assumes = Some(format!(
-                    "Genesys Cloud's organization ID is {configured} (trust.external_id): not \
-                     read, as no [genesys] sign-in compared it"
-                ));
-            }
-            Some(org) if org != configured && claim.code == Some(PathCode::RoleBlocks) => {
-                claim.code = Some(PathCode::ExternalIdNotOrg);
-                claim.detail = format!(
-                    "Genesys Cloud signs in to organization {org} and sends that ID as \
-                     sts:ExternalId, but the config's trust.external_id is {configured}: the \
-                     role refuses Genesys Cloud ({})",
-                    claim.detail
-                );
-            }
-            _ => {}
-        }
-    }
-    claims
-}
-
 /// The ARNs Genesys Cloud invokes: each target's function, with its qualifier when it has one.
 pub fn invoked_arns(desired: &Desired) -> Vec<String> {
     desired.targets.iter().map(|t| t.invoked_arn()).collect()
@@ -377,15 +314,6 @@ pub fn path_claims(input: &PathInput, report: &PathReport) -> PathClaims {
         function_policies: Vec::new(),
         targets,
     }
-}
-
-/// `claims` with where each target's function policy was read, from `reads`.
-pub fn claims_with_reads(mut claims: PathClaims, reads: &PolicyReads) -> PathClaims {
-    for t in &mut claims.targets {
-        t.function_policy = reads.from.get(&t.target).cloned();
-    }
-    claims.function_policies = reads.notes.clone();
-    claims
 }
 
 fn organization_sources(input: &PathInput) -> BTreeMap<String, String> {

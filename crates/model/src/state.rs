@@ -389,16 +389,6 @@ pub fn function_permissions(
     out
 }
 
-/// Cross-account targets with qualifier `*`, which no single statement can grant.
-pub fn all_qualifier_targets(desired: &Desired) -> Vec<String> {
-    desired
-        .targets
-        .iter()
-        .filter(|t| t.account_id != desired.account_id && t.qualifier.as_deref() == Some("*"))
-        .map(|t| format!("{}:*", t.function_arn))
-        .collect()
-}
-
 /// The function policy statement lambda-trust owns on a target in another account: it lets
 /// the role invoke exactly that function and qualifier (Lambda API Reference, AddPermission;
 /// Lambda Developer Guide, "Granting function access to other accounts"). Fully resolved:

@@ -3,9 +3,7 @@
 
 use super::{PlanError, PlanOptions};
 use lambda_trust_config::{CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY};
-use lambda_trust_model::{
-    all_qualifier_targets, Desired, DesiredRole, Observed, ObservedFunction, ObservedRole,
-};
+use lambda_trust_model::{Desired, DesiredRole, Observed, ObservedFunction, ObservedRole};
 
 /// A deployment as messages name it.
 pub(super) fn deployment_shown(d: Option<&str>) -> String {
@@ -106,4 +104,14 @@ fn check_role_path(role: &ObservedRole, want: &DesiredRole) -> Result<(), PlanEr
         live: role.path.clone(),
         want: want.path.clone(),
     })
+}
+
+/// Cross-account targets with qualifier `*`, which no single statement can grant.
+fn all_qualifier_targets(desired: &Desired) -> Vec<String> {
+    desired
+        .targets
+        .iter()
+        .filter(|t| t.account_id != desired.account_id && t.qualifier.as_deref() == Some("*"))
+        .map(|t| format!("{}:*", t.function_arn))
+        .collect()
 }

@@ -18,18 +18,20 @@ use lambda_trust_iam::{
 use lambda_trust_model::{Desired, Observed, ObservedPolicy, ObservedRole, PolicyVersion};
 
 mod check;
+mod path;
 mod tally;
 mod verdict;
 pub use tally::Tally;
 pub use verdict::{verdict, VerifyRead};
 
 pub use check::{Check, CheckId};
-pub(crate) use lambda_trust_model::path_input;
 pub(crate) use lambda_trust_model::PROOF_BUDGET;
 pub(crate) use lambda_trust_model::{identity_documents, identity_input};
 pub(crate) use lambda_trust_model::{
     path_claims, Claim, ClaimVerdict, FunctionPolicy, PathClaims, PathCode, PathSources,
 };
+pub(crate) use path::path_input;
+use path::{claims_as_sent, claims_with_reads};
 
 /// verify's checklist and proofs (`proofs` absent when the role does not exist).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -176,11 +178,8 @@ pub fn whole_path(
     let report = lambda_trust_iam::PathReport::new(&input, PROOF_BUDGET);
     let claims = path_claims(&input, &report);
     let org = sources.genesys_org.as_deref();
-    let claims = lambda_trust_model::claims_as_sent(claims, &desired.external_id, org);
-    Some(lambda_trust_model::claims_with_reads(
-        claims,
-        &sources.reads,
-    ))
+    let claims = claims_as_sent(claims, &desired.external_id, org);
+    Some(claims_with_reads(claims, &sources.reads))
 }
 
 /// The trust and invoke properties decided over every request on the live documents; none
