@@ -64,9 +64,8 @@ mod watch_deploy;
 
 // Checking the rendered documents.
 pub use lint::{
-    check_rendered, cross_account_hint, invoke_findings, invoke_grant_findings, lint,
-    lint_documents, lint_environments, trust_findings, trust_grant_findings, EnvironmentOverrides,
-    Finding as LintFinding, LintCode, LintReport, Severity as LintSeverity,
+    check_rendered, cross_account_hint, lint, lint_documents, lint_environments,
+    EnvironmentOverrides, Finding as LintFinding, LintCode, LintReport, Severity as LintSeverity,
 };
 
 // State: what is wanted, and what to read.
@@ -151,3 +150,6 @@ pub use watch_deploy::{
     SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchConfigRule, WatchFunction, WatchInput,
     WatchOp, WatchRole, WatchRule, MAX_PATTERN as MAX_RULE_PATTERN, WATCH_TAG,
 };
+
+#[cfg(test)]
+mod tests;

@@ -1,6 +1,6 @@
 //! The lint report as `lint` prints it (human and `--format json`) over the built-in and
 //! custom templates. The invariants themselves are tested in the provisioner's crate
-//! (crates/provision/tests/lint_invariants.rs).
+//! (crates/provision/src/tests/lint_invariants.rs).
 #![cfg(test)]
 
 use crate::report::lint::{render_human, render_json};

@@ -150,7 +150,7 @@ impl LintCode {
     /// The finding means the document grants more than the invariant allows. A custom template
     /// may do that on purpose (`--allow-weaker-policies`); the other findings mean the document
     /// is broken or will be refused by AWS, which no flag can change.
-    pub fn is_weakening(self) -> bool {
+    pub(crate) fn is_weakening(self) -> bool {
         use LintCode::*;
         // Exhaustive: a new code does not compile until it is judged here.
         match self {

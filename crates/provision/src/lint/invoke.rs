@@ -13,7 +13,7 @@ const ONLY_ALLOWED: &str = "use \"Resource\": \"{{function_arns}}\" (the ARNs fr
 /// The invoke invariant over every policy that grants the role anything: each Allow statement
 /// allows only `lambda:InvokeFunction`, on `allowed_arns` only. An upper bound only: whether
 /// every allowed ARN is granted is [`invoke_grant_findings`].
-pub fn invoke_findings(docs: &[Value], allowed_arns: &[String]) -> Vec<Finding> {
+pub(crate) fn invoke_findings(docs: &[Value], allowed_arns: &[String]) -> Vec<Finding> {
     let named: Vec<(String, &Value)> = if docs.len() == 1 {
         docs.iter()
             .map(|d| ("invoke policy".to_string(), d))
@@ -38,7 +38,7 @@ pub(crate) fn invoke_findings_named(
 
 /// The other direction: every allowed ARN is granted lambda:InvokeFunction by some Allow
 /// statement (otherwise Genesys Cloud cannot invoke it).
-pub fn invoke_grant_findings(docs: &[Value], allowed_arns: &[String]) -> Vec<Finding> {
+pub(crate) fn invoke_grant_findings(docs: &[Value], allowed_arns: &[String]) -> Vec<Finding> {
     let named: Vec<(&str, &Value)> = docs.iter().map(|d| ("invoke policy", d)).collect();
     let granted = invoke_analysis(&named, allowed_arns).1;
     let mut findings = Vec::new();

@@ -26,8 +26,8 @@ mod trust;
 pub use code::LintCode;
 pub use documents::lint_documents;
 pub(crate) use invoke::invoke_findings_named;
-pub use invoke::{invoke_findings, invoke_grant_findings};
-pub use trust::{trust_findings, trust_grant_findings};
+pub(crate) use invoke::{invoke_findings, invoke_grant_findings};
+pub(crate) use trust::{trust_findings, trust_grant_findings};
 
 /// IAM quota on a managed policy document, whitespace not counted.
 pub(crate) const MANAGED_POLICY_MAX_CHARS: usize = 6_144;

@@ -11,13 +11,17 @@ use lambda_trust_iam::account_of;
 /// `partner_principal` (or its bare account ID, which AWS treats the same), only under
 /// `StringEquals {"sts:ExternalId": external_id}`. An upper bound only: whether the partner is
 /// granted at all is [`trust_grant_findings`].
-pub fn trust_findings(doc: &Value, partner_principal: &str, external_id: &str) -> Vec<Finding> {
+pub(crate) fn trust_findings(
+    doc: &Value,
+    partner_principal: &str,
+    external_id: &str,
+) -> Vec<Finding> {
     trust_analysis(doc, partner_principal, external_id).0
 }
 
 /// The other direction: some Allow statement lets the partner call `sts:AssumeRole`
 /// (otherwise Genesys Cloud cannot assume the role).
-pub fn trust_grant_findings(doc: &Value, partner_principal: &str) -> Vec<Finding> {
+pub(crate) fn trust_grant_findings(doc: &Value, partner_principal: &str) -> Vec<Finding> {
     if trust_analysis(doc, partner_principal, "").1 {
         return Vec::new();
     }

@@ -1,15 +1,14 @@
 //! The invariants: each way a trust or invoke document can be weaker than intended is a finding
 //! with its own code; custom templates turn them into loud warnings only with allow_weaker.
+#![cfg(test)]
 
+use crate::lint::{invoke_findings, invoke_grant_findings, trust_findings, trust_grant_findings};
+use crate::{check_rendered, lint, LintFinding, LintSeverity};
 use lambda_trust_config::{self as config, Loaded};
 use lambda_trust_model::{RenderContext, Template, Templates};
-use lambda_trust_provision::{
-    check_rendered, invoke_findings, invoke_grant_findings, lint, trust_findings,
-    trust_grant_findings, LintFinding, LintSeverity,
-};
 use serde_json::{json, Value};
 
-const EXAMPLE: &str = include_str!("../../../examples/lambda-trust.toml");
+const EXAMPLE: &str = include_str!("../../../../examples/lambda-trust.toml");
 const PARTNER: &str = "arn:aws:iam::765628985471:root";
 const EXT: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
 const F1: &str = "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer";
@@ -526,8 +525,8 @@ fn render_with(trust: &str, invoke: &str) -> lambda_trust_model::Rendered {
     lambda_trust_model::render(&loaded().config, &RenderContext::default(), &t).unwrap()
 }
 
-const TRUST: &str = include_str!("../../../policies/trust.json");
-const INVOKE: &str = include_str!("../../../policies/invoke.json");
+const TRUST: &str = include_str!("../../../../policies/trust.json");
+const INVOKE: &str = include_str!("../../../../policies/invoke.json");
 
 #[test]
 fn weaker_custom_templates_need_allow_weaker() {

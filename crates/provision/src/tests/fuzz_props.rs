@@ -13,14 +13,14 @@
 //!   built-in templates and passes the invariants.
 //!
 //! Bounded: 200 cases per property unless `PROPTEST_CASES` says otherwise.
+#![cfg(test)]
+use crate::lint::{invoke_findings, trust_findings};
+use crate::{check_rendered, LintFinding, LintSeverity};
 use lambda_trust_iam::{
     decode_document, evaluate, normalize, semantically_equal, Decision, EvalInput, LabeledPolicy,
     Policy, Request,
 };
 use lambda_trust_model::{RenderContext, Templates};
-use lambda_trust_provision::{
-    check_rendered, invoke_findings, trust_findings, LintFinding, LintSeverity,
-};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use serde_json::{json, Value};

@@ -1,0 +1,7 @@
+//! Tests of the provisioner across its modules, on plain data: the lint's invariants on hand-made
+//! documents, and property tests the crates below it and the lint share (encoded documents,
+//! near-valid policies, the lint against the evaluator, validation implying renderability).
+#![cfg(test)]
+
+mod fuzz_props;
+mod lint_invariants;
