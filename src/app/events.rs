@@ -1,6 +1,6 @@
 //! What a workflow tells the user while it runs, as data: an [`Event`] sent to an [`Events`]
-//! sink. The terminal's sink is `commands`' (spinners on a terminal, lines on stderr); tests
-//! drive workflows against [`Recorded`], which keeps them in memory.
+//! sink. The terminal's sink is `commands`' (spinners on a terminal, lines on stderr); the unit
+//! tests (`app/tests.rs`) drive workflows against one that keeps them in memory.
 
 use std::sync::Arc;
 
