@@ -1,14 +1,12 @@
 //! Stale partner roles (`--unused-days`, default 90): from the `CreateDate` and `RoleLastUsed`
-//! of the `GetAccountAuthorizationDetails` answer. In memory with a fixed time (every case of
-//! `unused_message`), the `--input` fixture tests/fixtures/audit-input/role-last-used.json
+//! of the `GetAccountAuthorizationDetails` answer. In memory (every case of the message is
+//! `usage.rs`'s unit test), the `--input` fixture tests/fixtures/audit-input/role-last-used.json
 //! (roles used a day ago, 120 days ago, never, never but new, never within IAM's 400-day
 //! tracking) as a snapshot, and the binary on it (dates long past, so the real clock decides
 //! nothing the test depends on).
 
 use chrono::{DateTime, Utc};
-use lambda_trust_audit::{
-    audit_account, mark_unused, parse_details, unused_message, AuditOptions, Code, RoleUsage,
-};
+use lambda_trust_audit::{audit_account, mark_unused, parse_details, AuditOptions, Code};
 use lambda_trust_verdict::Status;
 use serde_json::Value;
 
@@ -21,42 +19,6 @@ const FIXTURE: &str = concat!(
 
 fn at(t: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(t).unwrap().to_utc()
-}
-
-fn usage(created: Option<&str>, last: Option<&str>) -> RoleUsage {
-    RoleUsage {
-        created: created.map(str::to_owned),
-        last_used: last.map(str::to_owned),
-        last_used_region: last.map(|_| "us-east-1".to_owned()),
-    }
-}
-
-#[test]
-fn a_role_unused_for_120_days_is_reported_and_a_used_or_new_one_is_not() {
-    let now = at("2026-05-20T00:00:00Z");
-    let old = Some("2025-06-01T09:00:00+00:00");
-    let msg = |u: RoleUsage, days| unused_message(&u, now, days);
-    let m = msg(usage(old, Some("2026-01-20T00:00:00Z")), 90).expect("120 days > 90");
-    assert!(
-        m.starts_with("not used for 120 days (last used 2026-01-20 in us-east-1)"),
-        "{m}"
-    );
-    assert_eq!(msg(usage(old, Some("2026-01-20T00:00:00Z")), 121), None);
-    assert_eq!(msg(usage(old, Some("2026-05-19T08:00:00Z")), 90), None);
-    let m = msg(usage(Some("2025-11-01T09:00:00Z"), None), 90).unwrap();
-    assert!(
-        m.starts_with("never used since it was created on 2025-11-01 (199 days ago)"),
-        "{m}"
-    );
-    assert_eq!(
-        msg(usage(Some("2026-05-01T09:00:00Z"), None), 90),
-        None,
-        "too new to tell"
-    );
-    let m = msg(usage(Some("2024-01-01T00:00:00Z"), None), 90).unwrap();
-    assert!(m.contains("at least 400 days, maybe never used"), "{m}");
-    let m = msg(usage(None, None), 90).unwrap();
-    assert!(m.starts_with("no use recorded"), "{m}");
 }
 
 #[test]

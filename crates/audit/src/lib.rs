@@ -77,7 +77,7 @@ pub use path::{arns_to_read, AccountPath, AuditPath, FunctionReport, Listed};
 pub use report::{
     AccountReport, ExternalIds, IdKind, InvokableKind, InvokableScope, RoleReport, Summary,
 };
-pub use usage::{mark_unused, unused_message, RoleUsage};
+pub use usage::{mark_unused, RoleUsage};
 
 // An organization, and AWS Config as its source.
 pub use config_functions::{

@@ -36,7 +36,7 @@ fn time(text: Option<&str>) -> Option<DateTime<Utc>> {
 
 /// The `unused-partner-role` message for a role, or `None` while it is in use (or too new to
 /// tell): used within `days` days of `now`, or created within them.
-pub fn unused_message(usage: &RoleUsage, now: DateTime<Utc>, days: u32) -> Option<String> {
+pub(crate) fn unused_message(usage: &RoleUsage, now: DateTime<Utc>, days: u32) -> Option<String> {
     let age = |t: DateTime<Utc>| (now - t).num_days();
     let days = i64::from(days);
     if let Some(last) = time(usage.last_used.as_deref()) {
@@ -82,4 +82,48 @@ pub fn mark_unused(report: &mut AccountReport, now: DateTime<Utc>, days: u32) {
         role.findings.sort_by_key(|f| (f.severity, f.code));
     }
     sort_roles(&mut report.roles);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(t: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(t).unwrap().to_utc()
+    }
+    fn usage(created: Option<&str>, last: Option<&str>) -> RoleUsage {
+        RoleUsage {
+            created: created.map(str::to_owned),
+            last_used: last.map(str::to_owned),
+            last_used_region: last.map(|_| "us-east-1".to_owned()),
+        }
+    }
+
+    #[test]
+    fn a_role_unused_for_120_days_is_reported_and_a_used_or_new_one_is_not() {
+        let now = at("2026-05-20T00:00:00Z");
+        let old = Some("2025-06-01T09:00:00+00:00");
+        let msg = |u: RoleUsage, days| unused_message(&u, now, days);
+        let m = msg(usage(old, Some("2026-01-20T00:00:00Z")), 90).expect("120 days > 90");
+        assert!(
+            m.starts_with("not used for 120 days (last used 2026-01-20 in us-east-1)"),
+            "{m}"
+        );
+        assert_eq!(msg(usage(old, Some("2026-01-20T00:00:00Z")), 121), None);
+        assert_eq!(msg(usage(old, Some("2026-05-19T08:00:00Z")), 90), None);
+        let m = msg(usage(Some("2025-11-01T09:00:00Z"), None), 90).unwrap();
+        assert!(
+            m.starts_with("never used since it was created on 2025-11-01 (199 days ago)"),
+            "{m}"
+        );
+        assert_eq!(
+            msg(usage(Some("2026-05-01T09:00:00Z"), None), 90),
+            None,
+            "too new to tell"
+        );
+        let m = msg(usage(Some("2024-01-01T00:00:00Z"), None), 90).unwrap();
+        assert!(m.contains("at least 400 days, maybe never used"), "{m}");
+        let m = msg(usage(None, None), 90).unwrap();
+        assert!(m.starts_with("no use recorded"), "{m}");
+    }
 }

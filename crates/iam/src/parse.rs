@@ -24,7 +24,7 @@ const STATEMENT_ELEMENTS: [&str; 9] = [
 
 impl Policy {
     /// The version that governs evaluation: a missing `Version` means 2008-10-17.
-    pub fn effective_version(&self) -> PolicyVersion {
+    pub(crate) fn effective_version(&self) -> PolicyVersion {
         self.version.unwrap_or(PolicyVersion::V2008_10_17)
     }
 
@@ -494,5 +494,17 @@ fn condition_values(
     match value {
         Value::Array(items) => items.iter().map(scalar).collect(),
         other => Ok(vec![scalar(other)?]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Policy, PolicyVersion};
+
+    #[test]
+    fn a_policy_without_a_version_is_read_as_2008_10_17() {
+        let text = r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}"#;
+        let policy = Policy::from_json_str(text).unwrap();
+        assert_eq!(policy.effective_version(), PolicyVersion::V2008_10_17);
     }
 }

@@ -48,7 +48,6 @@ fn statement_may_be_an_object_and_version_may_be_missing() {
         Policy::from_json_str(r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}"#)
             .unwrap();
     assert_eq!(policy.version, None);
-    assert_eq!(policy.effective_version(), PolicyVersion::V2008_10_17);
     assert_eq!(policy.statements.len(), 1);
 }
 

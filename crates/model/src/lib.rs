@@ -7,7 +7,7 @@
 //!
 //! - **Documents**: [`render`] the config through the `policies/` templates ([`Templates`],
 //!   [`RenderContext`] → [`Rendered`]), and [`assign_shards`] to pack the ARNs into policies
-//!   within IAM's size limit ([`MAX_POLICY_CHARS`], [`shard_name`]).
+//!   within IAM's size limit of 6,144 characters ([`shard_name`]).
 //! - **State**: what is wanted ([`Desired`]) and what was read ([`Observed`]) of the role, its
 //!   policies and the target functions; the same for the Genesys Cloud side
 //!   ([`DesiredGenesys`], [`ObservedGenesys`], the ownership [`Ledger`], the data action
@@ -60,16 +60,14 @@ pub use path::{
 };
 pub use render::{
     render, render_invoke, resolve_targets, role_arn, RenderContext, RenderError, Rendered,
-    ResolvedTarget, Template, Templates, PLACEHOLDERS,
+    ResolvedTarget, Template, Templates,
 };
-pub use shard::{
-    assign_shards, shard_index, shard_name, ShardError, DEFAULT_MAX_SHARDS, MAX_POLICY_CHARS,
-};
+pub use shard::{assign_shards, shard_index, shard_name, ShardError, DEFAULT_MAX_SHARDS};
 pub use state::{
-    function_permissions, permission_statement_id, CallerIdentity, Desired, DesiredPolicy,
-    DesiredRole, FunctionPermission, FunctionQuery, InlinePolicy, ManagedPolicy, Observed,
-    ObservedFunction, ObservedPermission, ObservedPolicy, ObservedRole, PolicyVersion, Query,
-    DEFAULT_DESCRIPTION, DEFAULT_MAX_SESSION, INVOKE_ACTION,
+    function_permissions, CallerIdentity, Desired, DesiredPolicy, DesiredRole, FunctionPermission,
+    FunctionQuery, InlinePolicy, ManagedPolicy, Observed, ObservedFunction, ObservedPermission,
+    ObservedPolicy, ObservedRole, PolicyVersion, Query, DEFAULT_DESCRIPTION, DEFAULT_MAX_SESSION,
+    INVOKE_ACTION,
 };
 
 /// How much the prover may search per side before it answers `unknown`: a step budget, so

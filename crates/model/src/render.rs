@@ -31,7 +31,7 @@ use lambda_trust_config::{
 use lambda_trust_iam::{partition_of_region, Arn};
 
 /// Every placeholder a template may use.
-pub const PLACEHOLDERS: [&str; 7] = [
+pub(crate) const PLACEHOLDERS: [&str; 7] = [
     "partner_principal",
     "partner_account_id",
     "external_id",
@@ -85,7 +85,7 @@ pub enum RenderError {
         /// What the JSON parser says.
         message: String,
     },
-    /// A template names a placeholder that does not exist (see [`PLACEHOLDERS`]).
+    /// A template names a placeholder that does not exist (the seven are in its hint).
     #[error("{file}: unknown placeholder {{{{{name}}}}}")]
     UnknownPlaceholder {
         /// The template's file.
@@ -727,5 +727,15 @@ impl lambda_trust_verdict::Hinted for RenderError {
             RenderError::AccountMismatch { configured, .. } => format!("use credentials for {configured}, or fix [aws].account_id"),
             _ => return None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PLACEHOLDERS;
+
+    #[test]
+    fn the_seven_documented_placeholders_are_the_known_ones() {
+        assert_eq!(PLACEHOLDERS.len(), 7);
     }
 }

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 /// AWS quota: characters in one managed policy document, whitespace excluded.
-pub const MAX_POLICY_CHARS: usize = 6_144;
+pub(crate) const MAX_POLICY_CHARS: usize = 6_144;
 /// AWS quota: managed policies attached to one role, by default (raisable to 20).
 pub const DEFAULT_MAX_SHARDS: usize = 10;
 

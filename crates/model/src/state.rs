@@ -403,7 +403,7 @@ pub struct FunctionPermission {
     pub function_arn: String,
     /// `Qualifier` exactly as configured: a version or alias; none for the function itself.
     pub qualifier: Option<String>,
-    /// `StatementId`, owned by lambda-trust ([`permission_statement_id`]).
+    /// `StatementId`, owned by lambda-trust: one per role, valid for Lambda.
     pub statement_id: String,
     /// `Principal`: the role's ARN.
     pub principal: String,
@@ -464,7 +464,7 @@ pub struct ObservedPermission {
     pub function_arn: String,
     /// The qualifier whose policy was read, if any.
     pub qualifier: Option<String>,
-    /// The statement ID looked up (lambda-trust's, [`permission_statement_id`]).
+    /// The statement ID looked up (lambda-trust's, one per role).
     pub statement_id: String,
     /// The statement under `statement_id`, as `GetPolicy` returned it; `None` when the policy
     /// has none (or the function has no policy).
@@ -484,7 +484,7 @@ pub struct ObservedPermission {
 /// `[\w+=,.@-]` (IAM API Reference, CreateRole), so the others become `-`, and 8 hex digits of
 /// the role ARN's SHA-256 keep two roles of one name (other path or account) apart on one
 /// function: 13 + 64 + 1 + 8 ≤ 100.
-pub fn permission_statement_id(role_arn: &str, role_name: &str) -> String {
+pub(crate) fn permission_statement_id(role_arn: &str, role_name: &str) -> String {
     use sha2::{Digest, Sha256};
     let name: String = role_name
         .chars()
@@ -499,4 +499,44 @@ pub fn permission_statement_id(role_arn: &str, role_name: &str) -> String {
     let digest = Sha256::digest(role_arn.as_bytes());
     let hex: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
     format!("lambda-trust-{name}-{hex}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permission_statement_id;
+
+    const ROLE_ARN: &str = "arn:aws:iam::111122223333:role/GenesysLambdaInvoker";
+
+    #[test]
+    fn statement_ids_are_valid_for_lambda_and_differ_per_role() {
+        // Lambda's StatementId: 1–100 of [a-zA-Z0-9-_] (botocore's model of lambda 2015-03-31).
+        let valid = |s: &str| {
+            (1..=100).contains(&s.len())
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        };
+        let long = format!("{}+=,.@", "r".repeat(58));
+        for (arn, name) in [
+            (ROLE_ARN, "GenesysLambdaInvoker"),
+            (
+                &*format!("arn:aws:iam::111122223333:role/a/b/{long}"),
+                &*long,
+            ),
+        ] {
+            let sid = permission_statement_id(arn, name);
+            assert!(valid(&sid), "{sid}");
+        }
+        // Two roles of one name (another path or account) on one function do not collide.
+        let a = permission_statement_id(ROLE_ARN, "GenesysLambdaInvoker");
+        let b = permission_statement_id(
+            "arn:aws:iam::111122223333:role/cx/GenesysLambdaInvoker",
+            "GenesysLambdaInvoker",
+        );
+        let c = permission_statement_id(
+            "arn:aws:iam::999988887777:role/GenesysLambdaInvoker",
+            "GenesysLambdaInvoker",
+        );
+        assert!(a != b && b != c && a != c, "{a} {b} {c}");
+        assert_eq!(a, permission_statement_id(ROLE_ARN, "GenesysLambdaInvoker"));
+    }
 }

@@ -3,7 +3,7 @@
 //! on hand-built states. No moto, no network.
 
 use crate::support::state::*;
-use lambda_trust_model::{permission_statement_id, Desired, Observed, ObservedPermission};
+use lambda_trust_model::{Desired, Observed, ObservedPermission};
 use lambda_trust_provision::{
     drift_findings, plan, plan_changes, plan_destroy, unreachable_accounts, Code, Op, PermissionOp,
     PlanError, PlanOptions, RoleOp,
@@ -69,39 +69,6 @@ fn a_cross_account_target_needs_one_statement_naming_the_role() {
             "Action": "lambda:InvokeFunction", "Resource": format!("{TARGET}:live")})
     );
     assert!(p.matches(&p.statement()));
-}
-
-#[test]
-fn statement_ids_are_valid_for_lambda_and_differ_per_role() {
-    // Lambda's StatementId: 1–100 of [a-zA-Z0-9-_] (botocore's model of lambda 2015-03-31).
-    let valid = |s: &str| {
-        (1..=100).contains(&s.len())
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    };
-    let long = format!("{}+=,.@", "r".repeat(58));
-    for (arn, name) in [
-        (ROLE_ARN, "GenesysLambdaInvoker"),
-        (
-            &*format!("arn:aws:iam::111122223333:role/a/b/{long}"),
-            &*long,
-        ),
-    ] {
-        let sid = permission_statement_id(arn, name);
-        assert!(valid(&sid), "{sid}");
-    }
-    // Two roles of one name (another path or account) on one function do not collide.
-    let a = permission_statement_id(ROLE_ARN, "GenesysLambdaInvoker");
-    let b = permission_statement_id(
-        "arn:aws:iam::111122223333:role/cx/GenesysLambdaInvoker",
-        "GenesysLambdaInvoker",
-    );
-    let c = permission_statement_id(
-        "arn:aws:iam::999988887777:role/GenesysLambdaInvoker",
-        "GenesysLambdaInvoker",
-    );
-    assert!(a != b && b != c && a != c, "{a} {b} {c}");
-    assert_eq!(a, permission_statement_id(ROLE_ARN, "GenesysLambdaInvoker"));
 }
 
 #[test]
