@@ -91,9 +91,9 @@ pub(crate) fn outside_tests(text: &str) -> String {
 }
 
 /// Consumes the lines of one item: to the `;` of a declaration, or until the braces it opens
-/// close again (braces inside string literals not counted).
+/// close again (braces inside string and character literals not counted).
 fn skip_item<'a>(lines: &mut impl Iterator<Item = &'a str>) {
-    let strings = regex::Regex::new(r#""(\\.|[^"\\])*""#).unwrap();
+    let strings = regex::Regex::new(r#""(\\.|[^"\\])*"|'(\\.|[^'\\])'"#).unwrap();
     let (mut depth, mut opened) = (0i64, false);
     for line in lines {
         let code = strings.replace_all(line, "\"\"");
@@ -484,6 +484,8 @@ fn a_test_module_of_its_own_is_left_out_and_test_items_are_cut_wherever_they_sta
     assert_eq!(outside_tests(inside), "use crate::a;\n");
     let middle = "mod a;\n#[cfg(test)]\nmod tests;\nuse std::fs;\n#[cfg(test)]\nimpl A {\n    fn f() { \"}\"; }\n}\nfn g() {}\n";
     assert_eq!(outside_tests(middle), "mod a;\nuse std::fs;\nfn g() {}\n");
+    let brace_char = "#[cfg(test)]\nfn t() {\n    let _ = '{';\n}\nfn g() {}\n";
+    assert_eq!(outside_tests(brace_char), "fn g() {}\n");
     assert_eq!(
         outside_tests("//! A.\nuse crate::b;\n"),
         "//! A.\nuse crate::b;\n"
