@@ -100,7 +100,7 @@ pub(crate) fn is_function_name(s: &str) -> bool {
 }
 
 /// `xx-xxxx-N` (`us-east-1`, `us-gov-west-1`), in a supported partition.
-pub fn is_region(s: &str) -> bool {
+pub(crate) fn is_region(s: &str) -> bool {
     is_region_shape(s) && partition_of_region(s).is_some()
 }
 
@@ -151,4 +151,20 @@ pub fn is_uuid(s: &str) -> bool {
 
 pub(crate) fn is_genesys(account: &str) -> bool {
     account == GENESYS_CLOUD_ACCOUNT || account == GENESYS_CLOUD_FEDRAMP_ACCOUNT
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_region;
+
+    /// A region of each supported partition is a region, the European Sovereign Cloud's too;
+    /// an ISO region (no supported partition) and a name of another shape are not.
+    #[test]
+    fn regions_of_every_partition_are_regions() {
+        for r in ["us-east-1", "cn-north-1", "us-gov-west-1", "eusc-de-east-1"] {
+            assert!(is_region(r), "{r}");
+        }
+        assert!(!is_region("us-iso-east-1"));
+        assert!(!is_region("useast1"));
+    }
 }

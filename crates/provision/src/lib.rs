@@ -78,7 +78,7 @@ pub use prepare::{
 pub use change_set::{ChangeSet, HandedOver, Side};
 pub use describe::{describe, describe_plan, Action as ChangeAction, ChangeView};
 pub use genesys::ids::{org_ids, ActionId, NamedId, OrgIds};
-pub use genesys::plan::{as_observed, GenesysPlanError};
+pub use genesys::plan::GenesysPlanError;
 pub use genesys::{
     describe_genesys, genesys_checks, genesys_findings, genesys_notes, plan_genesys,
     plan_genesys_destroy, test_verdict, timeout_check, ActionRef, ConfigWrite, CredentialRef,
@@ -89,7 +89,7 @@ pub use plan::{
     changes as plan_changes, check_deployment, held_permissions, plan, plan_destroy,
     plan_retire_predecessors, unreachable_accounts, AttachmentOp, BoundaryOp, DestroyError,
     HeldPermission, Op, PermissionOp, Plan, PlanError, PlanOptions, PolicyOp, RoleOp, TagOp,
-    VersionOp, MAX_POLICY_VERSIONS,
+    VersionOp,
 };
 
 // Prove: verification, the whole path, offline proofs, one request, a new target.
@@ -104,7 +104,7 @@ pub use prove::{
 pub use simulate::{run as simulate, OrgSimulation, SimulateError, SimulateInput, SimulateOutcome};
 pub use verify::{
     checks as verify_checks, proofs as verify_proofs, verdict as verify_verdict, verification,
-    verification_with_path, whole_path, Check, CheckId, Subject, Tally, Verification, VerifyRead,
+    whole_path, Check, CheckId, Subject, Tally, Verification, VerifyRead,
 };
 
 // Drift: findings, their codes and remedies, `check`'s judgement, who changed what.
@@ -112,8 +112,8 @@ pub use check::{
     aws_drift, aws_findings, config_report, judge_aws, AwsRead, GenesysCheck, GenesysSide,
 };
 pub use drift::{
-    check_finding, config_lines, drift_findings, verify_findings, CheckReport, Code, ConfigKey,
-    ConfigReport, ConfigStatus, Finding, Kind as FindingKind, Remedy,
+    config_lines, drift_findings, verify_findings, CheckReport, Code, ConfigKey, ConfigReport,
+    ConfigStatus, Finding, Kind as FindingKind, Remedy,
 };
 pub use trail::{
     answered as lookup_answered, app_name, attribute as attribute_findings, genesys_attribution,
@@ -148,7 +148,7 @@ pub use watch_deploy::{
     config_statement, deployment as watch_deployment, forward_role_name, plan as plan_watch,
     prove_read_only, rule_prefix, teardown as watch_teardown, Deployment, NotOurs, Seen,
     SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchConfigRule, WatchFunction, WatchInput,
-    WatchOp, WatchRole, WatchRule, MAX_PATTERN as MAX_RULE_PATTERN, WATCH_TAG,
+    WatchOp, WatchRole, WatchRule, WATCH_TAG,
 };
 
 #[cfg(test)]

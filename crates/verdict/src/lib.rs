@@ -20,7 +20,7 @@ mod status;
 
 pub use hinted::{human, shown, Hinted};
 pub use severity::{Outcome, Severity};
-pub use status::{Status, EXIT_CHANGES, EXIT_DENIED, EXIT_ERROR, EXIT_OK};
+pub use status::{Status, EXIT_ERROR, EXIT_OK};
 
 /// The `schema_version` of every `--format json` output, results and the error object alike;
 /// bumped whenever one of their shapes changes incompatibly (their JSON Schemas are in

@@ -5,9 +5,9 @@ pub const EXIT_OK: i32 = 0;
 /// An error: bad input, AWS failure, refused operation.
 pub const EXIT_ERROR: i32 = 1;
 /// Changes pending or drift (`plan`, `check`, `destroy` without `--yes`).
-pub const EXIT_CHANGES: i32 = 2;
+pub(crate) const EXIT_CHANGES: i32 = 2;
 /// Verification failed (`verify`) or the simulated request was denied (`simulate`).
-pub const EXIT_DENIED: i32 = 3;
+pub(crate) const EXIT_DENIED: i32 = 3;
 
 /// How a command that ran to the end came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -59,7 +59,8 @@ impl From<Request> for Counterexample {
 
 impl Counterexample {
     /// The request again, to replay it through `iam::evaluate` or `path::evaluate_hop`.
-    pub fn request(&self) -> Request {
+    #[cfg(test)]
+    pub(crate) fn request(&self) -> Request {
         Request {
             principal: self.principal.clone(),
             action: self.action.clone(),

@@ -58,7 +58,7 @@ pub(crate) fn failure(code: CheckId) -> (Severity, ConfigKey) {
 }
 
 /// A failed check as a finding (`Code::Check`), about `resource`.
-pub fn check_finding(c: &crate::verify::Check, resource: &str) -> Finding {
+pub(crate) fn check_finding(c: &crate::verify::Check, resource: &str) -> Finding {
     Finding::new(
         Code::Check(c.code),
         resource,

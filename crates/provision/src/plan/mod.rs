@@ -9,7 +9,7 @@ use lambda_trust_model::{Desired, DesiredRole, Observed};
 
 /// A managed policy keeps at most this many versions
 /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html>).
-pub const MAX_POLICY_VERSIONS: usize = 5;
+pub(crate) const MAX_POLICY_VERSIONS: usize = 5;
 
 mod checks;
 mod destroy;

@@ -155,7 +155,7 @@ pub fn verification(desired: &Desired, observed: &Observed) -> Verification {
 
 /// [`verification`] and the whole path over what the adapters read (`sources`): the
 /// organization's SCPs and RCPs and each target's function policy.
-pub fn verification_with_path(
+pub(crate) fn verification_with_path(
     desired: &Desired,
     observed: &Observed,
     sources: &PathSources,

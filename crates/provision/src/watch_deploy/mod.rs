@@ -26,7 +26,6 @@ pub use plan::{
 };
 pub use role::prove_read_only;
 pub(crate) use rules::frequency;
-pub use rules::MAX_PATTERN;
 
 use model::name_of;
 use role::{forward_role, reads_policy, trust};
@@ -92,3 +91,6 @@ pub fn deployment(input: &WatchInput) -> Deployment {
         ]),
     }
 }
+
+#[cfg(test)]
+mod tests;

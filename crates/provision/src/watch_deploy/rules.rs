@@ -115,7 +115,7 @@ fn rule(region: &str, name: String, pattern: Option<Value>, target: &str) -> Wat
 
 /// The longest event pattern EventBridge takes by default (its quota "Event pattern size",
 /// adjustable to 4,096: <https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html>).
-pub const MAX_PATTERN: usize = 2048;
+pub(crate) const MAX_PATTERN: usize = 2048;
 
 /// Rules named `BASE`, `BASE-2`, … each matching as many of `values` as fit in
 /// [`MAX_PATTERN`] (`pattern` makes a rule's pattern from its share).

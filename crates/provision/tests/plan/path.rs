@@ -11,11 +11,27 @@ use lambda_trust_model::ClaimVerdict;
 use lambda_trust_model::FunctionPolicy;
 use lambda_trust_model::PathCode;
 use lambda_trust_model::PathSources;
-use lambda_trust_provision::{verification_with_path, verify_findings, Code, Verification};
+use lambda_trust_provision::{judge_aws, verify_findings, AwsRead, Code, Verification};
 use lambda_trust_verdict::Severity;
 use serde_json::{json, Value};
 
 const GENESYS: &str = "765628985471";
+
+/// `verify`'s checks and proofs with the whole path over `sources`, as `check` judges them
+/// (no drift, nothing looked up, no other environment).
+fn verification_with_path(
+    d: &lambda_trust_model::Desired,
+    o: &lambda_trust_model::Observed,
+    sources: &PathSources,
+) -> Verification {
+    let read = AwsRead {
+        drift: Vec::new(),
+        lookups: &BTreeMap::new(),
+        sources,
+        isolation: Vec::new(),
+    };
+    judge_aws(d, o, read).1
+}
 
 /// Every account read, no organization, no function policy: the plain case.
 fn plain(d: &lambda_trust_model::Desired) -> PathSources {

@@ -210,7 +210,12 @@ fn contract_differences(d: &DesiredAction, o: &ObservedAction) -> Vec<String> {
 }
 
 /// The action as lambda-trust would write it, in the observed shape (for comparing and diffs).
-pub fn as_observed(d: &DesiredAction, category: &str, id: &str, version: i64) -> ObservedAction {
+pub(crate) fn as_observed(
+    d: &DesiredAction,
+    category: &str,
+    id: &str,
+    version: i64,
+) -> ObservedAction {
     ObservedAction {
         id: id.to_string(),
         version,

@@ -23,7 +23,7 @@ mod destroy;
 mod ledger;
 
 use actions::action_ops;
-pub use actions::as_observed;
+pub(crate) use actions::as_observed;
 pub(crate) use credential::credential_drift;
 use credential::credential_ops;
 pub use destroy::plan_genesys_destroy;

@@ -12,7 +12,7 @@ use lambda_trust_model::{
 };
 use lambda_trust_provision::{
     aws_query, desired_state, AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp,
-    TagOp, VersionOp, MAX_POLICY_VERSIONS,
+    TagOp, VersionOp,
 };
 use serde_json::{json, Value};
 
@@ -27,6 +27,9 @@ pub const EPOCH: i64 = 1_700_000_000;
 pub const MAX_ATTACHED: usize = 10;
 /// AWS quota: tags on one role.
 pub const MAX_ROLE_TAGS: usize = 50;
+/// AWS quota: versions of one managed policy
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html>).
+pub const MAX_POLICY_VERSIONS: usize = 5;
 
 pub fn parse(text: &str) -> Config {
     config::parse_str(text, "test.toml")

@@ -1,9 +1,11 @@
-//! `watch deploy`'s plan on plain data (`lambda_trust_provision::watch_deployment` and `plan_watch`): the function's
+//! `watch deploy`'s plan on plain data (`crate::watch_deployment` and `plan_watch`): the function's
 //! role proved read-only, rules under the pattern quota, forwarding from other regions and the
 //! Genesys Cloud org's bus, a deployed watch planning no write, and destroy removing only its
 //! own.
+#![cfg(test)]
 
-use lambda_trust_provision::*;
+use super::rules;
+use crate::*;
 use serde_json::json;
 
 fn input(targets: usize, regions: &[&str]) -> WatchInput {
@@ -137,7 +139,7 @@ fn a_thousand_targets_fit_in_rules_under_the_pattern_quota_naming_each_once() {
     assert!(lambda.len() > 1);
     for r in &want.rules {
         let size = r.pattern.as_ref().map_or(0, |p| p.to_string().len());
-        assert!(size <= MAX_RULE_PATTERN, "{} is {size}", r.name);
+        assert!(size <= rules::MAX_PATTERN, "{} is {size}", r.name);
     }
     let named: usize = (lambda.iter())
         .map(|r| {

@@ -1,12 +1,14 @@
 //! The Genesys Cloud planner and findings in memory: hand-built desired and observed states,
 //! no network.
+#![cfg(test)]
 
+use crate::genesys::plan::as_observed;
+use crate::*;
 use lambda_trust_model::{
     settled_by_ledger, template_reach, ActionDef, ActionRecord, DesiredAction, DesiredGenesys,
     Flow, Ledger, ListedAction, ObservedCredential, ObservedGenesys, ObservedIntegration,
     SinceLedger,
 };
-use lambda_trust_provision::{as_observed, *};
 use lambda_trust_verdict::Severity;
 use serde_json::json;
 
@@ -495,11 +497,8 @@ fn the_ledger_round_trips_through_the_notes() {
 #[test]
 fn genesys_findings_point_at_the_genesys_table() {
     let text = "[trust]\nexternal_id = \"x\"\n[[targets]]\nfunction = \"f\"\n[targets.action]\nname = \"F\"\n\n[genesys]   # Genesys Cloud\nintegration = \"L\"\n";
-    let lines = lambda_trust_provision::config_lines(text);
-    assert!(
-        lines.contains(&(lambda_trust_provision::ConfigKey::Genesys, 8)),
-        "{lines:?}"
-    );
+    let lines = crate::config_lines(text);
+    assert!(lines.contains(&(crate::ConfigKey::Genesys, 8)), "{lines:?}");
 }
 
 #[test]
@@ -596,7 +595,7 @@ fn every_target_must_be_in_the_organizations_region() {
         d.granted = granted.iter().map(|s| s.to_string()).collect();
         genesys_checks(&d, &in_sync(), Some("arn:aws:iam::111122223333:role/R"))
             .into_iter()
-            .find(|c| c.code == lambda_trust_provision::CheckId::GenesysSameRegion)
+            .find(|c| c.code == crate::CheckId::GenesysSameRegion)
     };
     assert!(same(Some("us-east-1"), &[F1, F2]).unwrap().passed);
     let eu = "arn:aws:lambda:eu-west-1:111122223333:function:lookup-invoice";
@@ -604,7 +603,7 @@ fn every_target_must_be_in_the_organizations_region() {
     assert!(!failed.passed);
     assert!(failed.detail.contains(eu), "{}", failed.detail);
     assert!(same(None, &[F1, eu]).is_none());
-    let finding = lambda_trust_provision::check_finding(&failed, "verification");
+    let finding = crate::drift::check_finding(&failed, "verification");
     assert_eq!(finding.severity, Severity::Config);
 }
 
@@ -664,7 +663,7 @@ fn every_function_must_finish_within_its_actions_timeout() {
 /// values never in the text.
 #[test]
 fn a_test_run_passes_only_with_an_answer_the_contract_and_expect_accept() {
-    use lambda_trust_provision::{test_verdict, TestRun};
+    use crate::{test_verdict, TestRun};
     let mut d = action(0, "Validate card", F1);
     d.def.config.timeout_seconds = Some(5);
     d.def.contract.output.success_schema = json!({"$schema": "http://json-schema.org/draft-04/schema#",
@@ -780,7 +779,7 @@ fn an_unknown_credential_is_neither_written_nor_proved() {
     assert_eq!(ops(&o), vec![], "writing it again would not make it known");
     let checks = genesys_checks(&desired(), &o, Some(ROLE));
     let c = (checks.iter())
-        .find(|c| c.code == lambda_trust_provision::CheckId::GenesysCredential)
+        .find(|c| c.code == crate::CheckId::GenesysCredential)
         .unwrap();
     assert!(!c.passed && c.detail.contains("no trail"), "{c:?}");
 }
