@@ -16,9 +16,8 @@ use crate::error::{Error, Result};
 use lambda_trust_model::PathSources;
 use lambda_trust_model::{DesiredGenesys, Observed, ObservedGenesys, RenderContext};
 use lambda_trust_provision::{
-    genesys_checks, genesys_findings, isolation_findings, judge_aws, timeout_check, AwsRead, Check,
-    ConfigReport, Finding, GenesysCheck, GenesysPlan, GenesysSide, Lookup, Side, Subject,
-    Verification,
+    genesys_checks, genesys_findings, isolation_findings, judge_aws, AwsRead, Check, ConfigReport,
+    Finding, GenesysCheck, GenesysPlan, GenesysSide, Lookup, Side, Subject, Verification,
 };
 
 /// What `check` asks of every config beside the config itself.
@@ -276,8 +275,7 @@ fn genesys_side<'a>(
 /// read, then the action tests' verdicts; no call.
 fn genesys_side_checks(g: &GenesysChecked, observed: &Observed) -> Vec<Check> {
     let role = observed.role.as_ref().map(|r| r.arn.as_str());
-    let mut checks = genesys_checks(&g.desired, &g.observed, role);
-    checks.extend(timeout_check(&g.desired, &observed.functions));
+    let mut checks = genesys_checks(&g.desired, &g.observed, role, &observed.functions);
     checks.extend(g.test_runs.iter().cloned());
     checks
 }

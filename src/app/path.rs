@@ -24,7 +24,7 @@ use lambda_trust_model::PathSources;
 use lambda_trust_model::{
     resolve_targets, CallerIdentity, Desired, Observed, PolicyRead, RenderContext, ResolvedTarget,
 };
-use lambda_trust_provision::{whole_path, Verification};
+use lambda_trust_provision::Verification;
 
 /// Where the whole path's policies come from beyond AWS's own answers.
 #[derive(Debug, Clone, Copy, Default)]
@@ -249,21 +249,7 @@ fn dir_files(dir: &Path) -> Result<Vec<(String, String)>> {
     Ok(files)
 }
 
-/// `verification` with the whole path's claims over `sources` added (none without a role or a
-/// parsable trust policy: the checks say so).
-pub(crate) fn judged(
-    verification: Verification,
-    desired: &Desired,
-    observed: &Observed,
-    sources: &PathSources,
-) -> Verification {
-    match whole_path(desired, observed, sources) {
-        Some(claims) => verification.with_path(claims),
-        None => verification,
-    }
-}
-
-/// The whole path's sources read for `desired`'s targets and [`judged`] on `observed` (IAM as
+/// The whole path's sources read for `desired`'s targets and judged on `observed` (IAM as
 /// read after the writes): `onboard` judges the path of the function it adds as `verify` would,
 /// without reading every other target's policy again.
 pub(crate) async fn with_path_of(
@@ -274,5 +260,5 @@ pub(crate) async fn with_path_of(
     events: &dyn Events,
 ) -> Result<Verification> {
     let sources = sources_for(clients, prepared, desired, PathAsk::default(), None, events).await?;
-    Ok(judged(verification, desired, observed, &sources))
+    Ok(verification.with_whole_path(desired, observed, &sources))
 }

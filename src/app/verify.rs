@@ -16,8 +16,7 @@ use crate::error::Result;
 use crate::genesys::Session;
 use lambda_trust_model::PathSources;
 use lambda_trust_provision::{
-    genesys_checks, timeout_check, verify_checks, verify_proofs, verify_verdict, Check, Finding,
-    Side, Subject, Verification, VerifyRead,
+    genesys_checks, verify_verdict, Check, Finding, Side, Subject, Verification, VerifyRead,
 };
 
 /// What `verify` does beyond the offline proof.
@@ -245,8 +244,8 @@ async fn genesys_part(
     test_actions: bool,
 ) -> Result<Vec<Check>> {
     let role = prepared.observed.role.as_ref().map(|r| r.arn.as_str());
-    let mut checks = genesys_checks(&side.desired, &side.observed, role);
-    checks.extend(timeout_check(&side.desired, &prepared.observed.functions));
+    let functions = &prepared.observed.functions;
+    let mut checks = genesys_checks(&side.desired, &side.observed, role, functions);
     if test_actions {
         checks.extend(genesys_live::test_runs(side).await?);
     }
@@ -262,14 +261,16 @@ pub(crate) async fn prove_result_read(
     genesys: Option<&Session>,
 ) -> Result<(Verification, lambda_trust_model::Observed)> {
     let observed = prepare::reobserve_iam(clients, prepared).await?;
-    let desired = &prepared.desired;
-    let mut checks = verify_checks(desired, &observed);
+    let mut read = VerifyRead {
+        aws: true,
+        ..VerifyRead::default()
+    };
     if let Some(side) = genesys {
         let again = side.reobserve().await?;
         let role = observed.role.as_ref().map(|r| r.arn.as_str());
-        checks.extend(genesys_checks(&side.desired, &again, role));
-        checks.extend(timeout_check(&side.desired, &prepared.observed.functions));
+        let functions = &prepared.observed.functions;
+        read.genesys = genesys_checks(&side.desired, &again, role, functions);
     }
-    let proofs = verify_proofs(desired, &observed);
-    Ok((Verification::new(checks).with_proofs(proofs), observed))
+    let verification = verify_verdict(&prepared.desired, &observed, read);
+    Ok((verification, observed))
 }

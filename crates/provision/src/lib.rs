@@ -12,8 +12,8 @@
 //! - **Plan**: [`plan`] (the writes, in order, as [`Op`]s), [`ChangeSet`] and [`describe_plan`]
 //!   (how they read), [`plan_genesys`] (the Genesys Cloud side: credential, integration,
 //!   actions, as [`GenesysOp`]s) and [`plan_destroy`].
-//! - **Prove**: [`verification`] (the checks and the proofs) and [`whole_path`] (the whole
-//!   path's claims), [`sides_from_config`] and [`simulate`] (offline proofs and one request;
+//! - **Prove**: [`verify_verdict`] (`verify`'s judgement of what it read), [`verification`]
+//!   (the checks and the proofs) and [`Verification::with_whole_path`] (the whole path's claims), [`sides_from_config`] and [`simulate`] (offline proofs and one request;
 //!   with `--org-policies` the organization's part), [`resolve_one`] (adding a target).
 //! - **Drift**: [`drift_findings`] and [`verify_findings`] ([`Finding`]s, their [`Code`]s and
 //!   [`Remedy`]), [`judge_aws`] and [`config_report`] (the `check` command's judgement),
@@ -81,9 +81,8 @@ pub use genesys::ids::{org_ids, ActionId, NamedId, OrgIds};
 pub use genesys::plan::GenesysPlanError;
 pub use genesys::{
     describe_genesys, genesys_checks, genesys_findings, genesys_notes, plan_genesys,
-    plan_genesys_destroy, test_verdict, timeout_check, ActionRef, ConfigWrite, CredentialRef,
-    DeleteWhy, GenesysFinding, GenesysOp, GenesysPlan, IntegrationRef, KeptAction, TestRun,
-    UpdateVia,
+    plan_genesys_destroy, test_verdict, ActionRef, ConfigWrite, CredentialRef, DeleteWhy,
+    GenesysFinding, GenesysOp, GenesysPlan, IntegrationRef, KeptAction, TestRun, UpdateVia,
 };
 pub use plan::{
     changes as plan_changes, check_deployment, held_permissions, plan, plan_destroy,
@@ -103,8 +102,8 @@ pub use prove::{
 };
 pub use simulate::{run as simulate, OrgSimulation, SimulateError, SimulateInput, SimulateOutcome};
 pub use verify::{
-    checks as verify_checks, proofs as verify_proofs, verdict as verify_verdict, verification,
-    whole_path, Check, CheckId, Subject, Tally, Verification, VerifyRead,
+    verdict as verify_verdict, verification, Check, CheckId, Subject, Tally, Verification,
+    VerifyRead,
 };
 
 // Drift: findings, their codes and remedies, `check`'s judgement, who changed what.

@@ -3,7 +3,7 @@
 
 use lambda_trust_config as config;
 use lambda_trust_model::{Observed, ObservedRole, RenderContext, Templates};
-use lambda_trust_provision::{aws_query, desired_state, verify_checks};
+use lambda_trust_provision::{aws_query, desired_state, verification};
 
 const ACCOUNT: &str = "111122223333";
 
@@ -86,7 +86,7 @@ fn check_partition(partition: &str, region: &str) {
         name: policy.name.clone(),
         document: policy.document.clone(),
     }];
-    let checks = verify_checks(&desired, &live);
+    let checks = verification(&desired, &live).checks;
     let invoke: Vec<_> = checks
         .iter()
         .filter(|c| c.name.starts_with("invoke:"))

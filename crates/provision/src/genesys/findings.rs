@@ -224,11 +224,23 @@ fn action_findings(
         .collect()
 }
 
-/// `verify`'s Genesys checks: the integration is enabled, its credential is lambda-trust's,
-/// unchanged and holds the role the AWS side proved (`aws_role_arn`, the live role's ARN),
-/// every target has an action calling exactly its ARN, and no action in the integration calls
-/// anything else.
+/// `verify`'s Genesys checks: the integration's ([`integration_checks`]), then the actions'
+/// timeouts against the functions as read (`functions`, [`timeout_check`]).
 pub fn genesys_checks(
+    desired: &DesiredGenesys,
+    observed: &ObservedGenesys,
+    aws_role_arn: Option<&str>,
+    functions: &[ObservedFunction],
+) -> Vec<Check> {
+    let mut checks = integration_checks(desired, observed, aws_role_arn);
+    checks.extend(timeout_check(desired, functions));
+    checks
+}
+
+/// The integration's checks: it is enabled, its credential is lambda-trust's, unchanged and
+/// holds the role the AWS side proved (`aws_role_arn`, the live role's ARN), every target has
+/// an action calling exactly its ARN, and no action in the integration calls anything else.
+pub(crate) fn integration_checks(
     desired: &DesiredGenesys,
     observed: &ObservedGenesys,
     aws_role_arn: Option<&str>,
@@ -347,7 +359,10 @@ fn region_check(desired: &DesiredGenesys) -> Option<Check> {
 /// longer fails in the flow as a timeout while Lambda keeps running it (Genesys Resource
 /// Center, custom action configuration). One check over every action whose function's timeout
 /// was read for exactly the qualifier it calls; `None` when none was.
-pub fn timeout_check(desired: &DesiredGenesys, functions: &[ObservedFunction]) -> Option<Check> {
+pub(crate) fn timeout_check(
+    desired: &DesiredGenesys,
+    functions: &[ObservedFunction],
+) -> Option<Check> {
     let timeout_of = |arn: &str| {
         functions.iter().find_map(|f| {
             let base = f.arn.as_deref()?;

@@ -13,9 +13,7 @@ pub(crate) mod test_verdict;
 
 pub use describe::describe_genesys;
 pub(crate) use findings::genesys_check_findings;
-pub use findings::{
-    genesys_checks, genesys_findings, genesys_notes, timeout_check, GenesysFinding,
-};
+pub use findings::{genesys_checks, genesys_findings, genesys_notes, GenesysFinding};
 pub use plan::{
     plan_genesys, plan_genesys_destroy, ActionRef, ConfigWrite, CredentialRef, DeleteWhy,
     GenesysOp, GenesysPlan, IntegrationRef, KeptAction, UpdateVia,

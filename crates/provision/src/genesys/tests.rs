@@ -593,7 +593,7 @@ fn every_target_must_be_in_the_organizations_region() {
         let mut d = desired();
         d.region = region.map(str::to_owned);
         d.granted = granted.iter().map(|s| s.to_string()).collect();
-        genesys_checks(&d, &in_sync(), Some("arn:aws:iam::111122223333:role/R"))
+        genesys_checks(&d, &in_sync(), Some("arn:aws:iam::111122223333:role/R"), &[])
             .into_iter()
             .find(|c| c.code == crate::CheckId::GenesysSameRegion)
     };
@@ -630,29 +630,29 @@ fn every_function_must_finish_within_its_actions_timeout() {
         function(order, None, Some(wait)),
         function(customer, Some("live"), Some(3)),
     ];
-    let c = timeout_check(&d, &fits).unwrap();
+    let c = super::findings::timeout_check(&d, &fits).unwrap();
     assert!(c.passed, "{c:?}");
     assert!(c.detail.contains("2 action(s)"), "{c:?}");
     let long = [
         function(order, None, Some(wait + 1)),
         function(customer, Some("live"), None),
     ];
-    let c = timeout_check(&d, &long).unwrap();
+    let c = super::findings::timeout_check(&d, &long).unwrap();
     assert!(!c.passed);
     assert!(c.detail.contains("\"Lookup order\""), "{}", c.detail);
     // A timeout read for the unqualified function does not speak for the alias.
-    assert!(timeout_check(&d, &[function(customer, None, Some(900))]).is_none());
-    assert!(timeout_check(&d, &[]).is_none());
+    assert!(super::findings::timeout_check(&d, &[function(customer, None, Some(900))]).is_none());
+    assert!(super::findings::timeout_check(&d, &[]).is_none());
     // No timeout set: judged against the 60 s Genesys Cloud waits at most.
     let mut none = desired();
     none.actions[0].def.config.timeout_seconds = None;
     assert!(
-        timeout_check(&none, &[function(order, None, Some(60))])
+        super::findings::timeout_check(&none, &[function(order, None, Some(60))])
             .unwrap()
             .passed
     );
     assert!(
-        !timeout_check(&none, &[function(order, None, Some(61))])
+        !super::findings::timeout_check(&none, &[function(order, None, Some(61))])
             .unwrap()
             .passed
     );
@@ -777,7 +777,7 @@ fn an_unknown_credential_is_neither_written_nor_proved() {
     let mut o = in_sync();
     o.credential.as_mut().unwrap().since_ledger = SinceLedger::Unknown("no trail".into());
     assert_eq!(ops(&o), vec![], "writing it again would not make it known");
-    let checks = genesys_checks(&desired(), &o, Some(ROLE));
+    let checks = genesys_checks(&desired(), &o, Some(ROLE), &[]);
     let c = (checks.iter())
         .find(|c| c.code == crate::CheckId::GenesysCredential)
         .unwrap();

@@ -88,15 +88,25 @@ impl Verification {
         self
     }
 
-    /// Adds the whole path's claims; passing then also needs each of them proved.
-    pub fn with_path(mut self, path: PathClaims) -> Verification {
-        self.passed = self.passed && path.proved();
-        self.path = Some(path);
+    /// Adds the whole path's claims over what the adapters read (`sources`: the organization's
+    /// SCPs and RCPs and each target's function policy) for `desired`'s targets; passing then
+    /// also needs each of them proved. None without a role or a parsable trust policy (the
+    /// checks say so).
+    pub fn with_whole_path(
+        mut self,
+        desired: &Desired,
+        observed: &Observed,
+        sources: &PathSources,
+    ) -> Verification {
+        if let Some(path) = whole_path(desired, observed, sources) {
+            self.passed = self.passed && path.proved();
+            self.path = Some(path);
+        }
         self
     }
 
     /// Adds the proofs; passing then also needs every property proved.
-    pub fn with_proofs(mut self, proofs: Vec<PropertyResult>) -> Verification {
+    pub(crate) fn with_proofs(mut self, proofs: Vec<PropertyResult>) -> Verification {
         self.passed = self.passed && proofs.iter().all(|p| p.verdict == Verdict::Proved);
         self.proofs = proofs;
         self
@@ -160,20 +170,12 @@ pub(crate) fn verification_with_path(
     observed: &Observed,
     sources: &PathSources,
 ) -> Verification {
-    let v = verification(desired, observed);
-    match whole_path(desired, observed, sources) {
-        Some(claims) => v.with_path(claims),
-        None => v,
-    }
+    verification(desired, observed).with_whole_path(desired, observed, sources)
 }
 
 /// The whole path's claims over what the adapters read; `None` without a role or a parsable
 /// trust policy (the checks say so).
-pub fn whole_path(
-    desired: &Desired,
-    observed: &Observed,
-    sources: &PathSources,
-) -> Option<PathClaims> {
+fn whole_path(desired: &Desired, observed: &Observed, sources: &PathSources) -> Option<PathClaims> {
     let input = path_input(desired, observed, sources)?;
     let report = lambda_trust_iam::PathReport::new(&input, PROOF_BUDGET);
     let claims = path_claims(&input, &report);
@@ -184,7 +186,7 @@ pub fn whole_path(
 
 /// The trust and invoke properties decided over every request on the live documents; none
 /// without a role (the checks say it is missing) or for a trust policy that does not parse.
-pub fn proofs(desired: &Desired, observed: &Observed) -> Vec<PropertyResult> {
+pub(crate) fn proofs(desired: &Desired, observed: &Observed) -> Vec<PropertyResult> {
     let Some(role) = &observed.role else {
         return Vec::new();
     };
@@ -284,7 +286,7 @@ fn decision_text(d: Decision) -> &'static str {
 }
 
 /// The offline proof over the live documents.
-pub fn checks(desired: &Desired, observed: &Observed) -> Vec<Check> {
+pub(crate) fn checks(desired: &Desired, observed: &Observed) -> Vec<Check> {
     let Some(role) = &observed.role else {
         return vec![Check {
             code: CheckId::RoleExists,

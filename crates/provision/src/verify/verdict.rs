@@ -3,7 +3,7 @@
 //! the whole path's claims and, with environments, the isolation claims. The workflow reads;
 //! this judges.
 
-use super::{checks, proofs, whole_path, Check, PathSources, Verification};
+use super::{checks, proofs, Check, PathSources, Verification};
 use crate::isolation_claim::IsolationClaim;
 use lambda_trust_model::{Desired, Observed};
 
@@ -11,6 +11,8 @@ use lambda_trust_model::{Desired, Observed};
 #[derive(Debug, Default)]
 pub struct VerifyRead<'a> {
     /// The AWS side was verified (not `--only genesys`): its checks and proofs are made.
+    /// Without `sources`, the proof stops there (what a write's result or a template is
+    /// proved with).
     pub aws: bool,
     /// The live probe's checks (`--assume-profile`), when it ran.
     pub probe: Vec<Check>,
@@ -23,8 +25,8 @@ pub struct VerifyRead<'a> {
 }
 
 /// The verdict: the checks in the order they are shown (the role's, the probe's, the Genesys
-/// Cloud side's), then — where the path was read — the proofs, the path's claims and the
-/// isolation claims.
+/// Cloud side's), the proofs when the AWS side was verified, then — where the path was read —
+/// the path's claims and the isolation claims.
 pub fn verdict(desired: &Desired, observed: &Observed, read: VerifyRead<'_>) -> Verification {
     let mut all = match read.aws {
         true => checks(desired, observed),
@@ -32,13 +34,12 @@ pub fn verdict(desired: &Desired, observed: &Observed, read: VerifyRead<'_>) -> 
     };
     all.extend(read.probe);
     all.extend(read.genesys);
+    let mut verification = Verification::new(all);
+    if read.aws {
+        verification = verification.with_proofs(proofs(desired, observed));
+    }
     let Some(sources) = read.sources else {
-        return Verification::new(all);
+        return verification;
     };
-    let proved = Verification::new(all).with_proofs(proofs(desired, observed));
-    let judged = match whole_path(desired, observed, sources) {
-        Some(claims) => proved.with_path(claims),
-        None => proved,
-    };
-    judged.with_isolation(read.isolation)
+    (verification.with_whole_path(desired, observed, sources)).with_isolation(read.isolation)
 }
