@@ -4,7 +4,7 @@
 //! per target and qualifier (docs/check.md, "Where each read comes from").
 //!
 //! Config is used only for the caller's own account, in a region whose recorder is recording
-//! the type (decided from the recorders, never assumed: `lambda_trust_model::records_functions`),
+//! the type (decided from the recorders, never assumed: `aws::config_recorder::records_functions`),
 //! and only for an item captured after the role's last change
 //! (`lambda_trust_model::policies_from_items`); every other target, and every item Config
 //! does not hold fresh, is read with `GetPolicy`. `--function-policies config` insists (a region
@@ -16,14 +16,12 @@ use chrono::DateTime;
 
 use super::error::AppError;
 use crate::aws::config_account;
+use crate::aws::config_recorder::{records_functions, Recording};
 use crate::aws::function_policy::{read_function_policies, TargetPolicy};
 use crate::aws::Clients;
 use crate::error::Result;
 use lambda_trust_iam::Arn;
-use lambda_trust_model::{
-    policies_from_items, records_functions, FromConfig, Observed, PolicyRead, PolicyReads,
-    Recording,
-};
+use lambda_trust_model::{policies_from_items, FromConfig, Observed, PolicyRead, PolicyReads};
 
 /// Where the function policies are read from (`--function-policies`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -17,9 +17,9 @@ use crate::aws::Clients;
 use crate::error::{Result, Status};
 use crate::genesys::Session;
 use lambda_trust_provision::{
-    attribute_findings, check_deployment, cross_account_hint, handover_step, held_permissions,
-    plan_destroy, plan_retire_predecessors, tool_manages, ChangeSet, GenesysPlan, HeldPermission,
-    LintCode, LintFinding, LintSeverity, Lookup, Plan, PlanOptions, Side, Trail,
+    attribute_findings, check_deployment, cross_account_hint, held_permissions, plan_destroy,
+    plan_retire_predecessors, ChangeSet, GenesysPlan, HeldPermission, LintCode, LintFinding,
+    LintSeverity, Lookup, Plan, PlanOptions, Side, Trail,
 };
 
 /// The config (in its environment), loaded, its warnings said.
@@ -277,17 +277,10 @@ fn hand_over(
     events: &dyn Events,
 ) {
     let Some(tool) = tool else { return };
-    for side in [Side::Aws, Side::Genesys] {
-        if !tool_manages(tool, side) {
-            continue;
-        }
-        set.hand_over(side, tool.name());
+    for (side, step) in set.hand_over_to(tool) {
         let changes: Vec<String> = (set.handed_over_on(side).iter())
             .map(|h| format!("{}: {}", h.change.resource, h.change.detail))
             .collect();
-        if changes.is_empty() {
-            continue;
-        }
         events.event(Event::Warning {
             message: format!(
                 "{} change(s) on the {} side are not written: {} manages it (managed_by = \"{}\"): {}",
@@ -297,7 +290,7 @@ fn hand_over(
                 tool.key(),
                 changes.join("; ")
             ),
-            hint: Some(handover_step(tool, side)),
+            hint: Some(step),
         });
     }
 }

@@ -43,6 +43,7 @@ pub(crate) mod audit;
 pub(crate) mod client;
 pub(crate) mod config_account;
 pub(crate) mod config_aggregator;
+pub(crate) mod config_recorder;
 pub(crate) mod config_rule;
 pub(crate) mod credentials;
 pub(crate) mod function_policy;

@@ -16,8 +16,7 @@
 //!   as two claims per target ([`path_claims`] → [`PathClaims`]), with [`identity_input`] (the
 //!   role's identity side as the evaluator takes it) and [`PROOF_BUDGET`].
 //! - **AWS Config as a source**: [`policies_from_items`] (a function item's policy, fresh or
-//!   left to `lambda:GetPolicy`) and [`records_functions`] (whether a region's recorder
-//!   records functions).
+//!   left to `lambda:GetPolicy`).
 //! - `schema_refs` (with the `schemars` feature): the pieces of the JSON Schemas the outputs
 //!   share.
 //!
@@ -28,7 +27,6 @@
 use lambda_trust_iam::Budget;
 
 mod config_items;
-mod config_recorder;
 mod genesys;
 mod identity;
 mod path;
@@ -41,7 +39,6 @@ mod state;
 pub use config_items::{
     policies_from_items, ConfigItem, FromConfig, RecordedPolicy, FUNCTION_TYPE,
 };
-pub use config_recorder::{records_functions, Recorder, Recording};
 pub use genesys::action::{
     ActionConfig, ActionContract, ActionDef, ContractInput, ContractOutput, RequestConfig,
     ResponseConfig, DEFAULT_REQUEST_TYPE, REQUEST_TYPES,

@@ -9,6 +9,7 @@ use crate::genesys::GenesysPlan;
 use crate::plan::{
     AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
 };
+use lambda_trust_config::ManagedBy;
 use lambda_trust_verdict::Status;
 
 /// Where a write goes; in `check`'s JSON, a side that was not checked.
@@ -168,9 +169,26 @@ impl ChangeSet {
         Ok(ChangeSet::converge(Plan::default(), genesys))
     }
 
+    /// Hands the sides `tool` manages over to it (`managed_by`): their writes leave the set,
+    /// kept in [`ChangeSet::handed_over`] to be shown. Returns each side that had writes, with
+    /// the step that makes them in `tool`'s code instead.
+    pub fn hand_over_to(&mut self, tool: ManagedBy) -> Vec<(Side, String)> {
+        let mut out = Vec::new();
+        for side in [Side::Aws, Side::Genesys] {
+            if !crate::handover::manages(tool, side) {
+                continue;
+            }
+            self.hand_over(side, tool.name());
+            if !self.handed_over_on(side).is_empty() {
+                out.push((side, crate::handover::step(tool, side)));
+            }
+        }
+        out
+    }
+
     /// Takes `side`'s writes out of the set: that side is handed over to `tool`, which
     /// lambda-trust never writes. They are kept in [`ChangeSet::handed_over`], to be shown.
-    pub fn hand_over(&mut self, side: Side, tool: &'static str) {
+    pub(crate) fn hand_over(&mut self, side: Side, tool: &'static str) {
         let views: Vec<ChangeView> = match side {
             Side::Aws => {
                 self.aws_last = 0;

@@ -21,7 +21,7 @@ use lambda_trust_model::{Desired, Observed};
 const OWNERSHIP: [&str; 3] = [MANAGED_BY_KEY, CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY];
 
 /// Whether `tool` manages `side`.
-pub fn manages(tool: ManagedBy, side: Side) -> bool {
+pub(crate) fn manages(tool: ManagedBy, side: Side) -> bool {
     match side {
         Side::Aws => true,
         Side::Genesys => tool.manages_genesys(),
@@ -77,7 +77,7 @@ fn declared(
 }
 
 /// The exact step that repairs a difference on `side` of a setup `tool` manages.
-pub fn step(tool: ManagedBy, side: Side) -> String {
+pub(crate) fn step(tool: ManagedBy, side: Side) -> String {
     match (tool, side) {
         (ManagedBy::Cloudformation, _) => "change the stack's template to match the config (`lambda-trust export cloudformation --from-config --out DIR` writes the templates the config wants; a statement on another account's function is in that account's stack) and update the stack, e.g. `aws cloudformation deploy --template-file DIR/lambda-trust.template.json --stack-name STACK --capabilities CAPABILITY_NAMED_IAM`; lambda-trust writes nothing CloudFormation manages (managed_by = \"cloudformation\")".to_string(),
         (ManagedBy::Terraform, side) => format!(

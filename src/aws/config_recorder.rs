@@ -1,5 +1,6 @@
-//! Whether an account's AWS Config records its Lambda functions in a region, decided from the
-//! recorders' settings as `DescribeConfigurationRecorders` and
+//! Whether an account's AWS Config records its Lambda functions in a region (`aws` layer, no
+//! call), decided from the recorders' settings as [`super::config_account::recorders`] reads them,
+//! as `DescribeConfigurationRecorders` and
 //! `DescribeConfigurationRecorderStatus` answer them — never assumed.
 //!
 //! A recorder records `AWS::Lambda::Function` when it is recording (its status's `recording`)
@@ -12,11 +13,11 @@
 //! `ConfigurationRecorder`, `RecordingGroup`, `RecordingStrategy`, `RecordingMode`,
 //! `ConfigurationRecorderStatus`.)
 
-use crate::config_items::FUNCTION_TYPE;
+use lambda_trust_model::FUNCTION_TYPE;
 
 /// One recorder of a region, with its status.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Recorder {
+pub(crate) struct Recorder {
     /// Its name.
     pub name: String,
     /// `recordingGroup.recordingStrategy.useOnly`, when given.
@@ -39,7 +40,7 @@ pub struct Recorder {
 
 /// Whether a region's Config records Lambda functions, and how often.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Recording {
+pub(crate) enum Recording {
     /// Each change is recorded as it happens (within minutes).
     Continuous {
         /// The recorder's name.
@@ -59,7 +60,7 @@ pub enum Recording {
 
 /// What `recorders` (one region's) make of `AWS::Lambda::Function`: the first recorder that
 /// records it, continuous before daily; else why none does.
-pub fn records_functions(recorders: &[Recorder]) -> Recording {
+pub(crate) fn records_functions(recorders: &[Recorder]) -> Recording {
     if recorders.is_empty() {
         return Recording::No {
             why: "AWS Config has no configuration recorder in the region".into(),
