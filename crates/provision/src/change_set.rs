@@ -63,7 +63,7 @@ pub struct ChangeSet {
     pub aws: Plan,
     /// `None` without `[genesys]`.
     pub genesys: Option<GenesysPlan>,
-    /// The changes left to the tool the setup was handed over to (see [`ChangeSet::hand_over`]).
+    /// The changes left to the tool the setup was handed over to (see [`ChangeSet::hand_over_to`]).
     pub handed_over: Vec<HandedOver>,
     order: [Side; 2],
     /// How many of `aws`'s ops, at its end, are written after both sides: the removal of a

@@ -88,7 +88,8 @@ pub(crate) fn step(tool: ManagedBy, side: Side) -> String {
 }
 
 /// Findings on a side `tool` manages: what `apply` would have repaired is repaired in the
-/// tool's code instead ([`step`]). Steps outside both stay as they are.
+/// tool's code instead (the step [`ChangeSet::hand_over_to`](crate::ChangeSet::hand_over_to)
+/// says too). Steps outside both stay as they are.
 pub fn hand_over_findings(findings: &mut [Finding], tool: ManagedBy) {
     for f in findings {
         let side = f.code.side();

@@ -13,8 +13,9 @@
 //!   (how they read), [`plan_genesys`] (the Genesys Cloud side: credential, integration,
 //!   actions, as [`GenesysOp`]s) and [`plan_destroy`].
 //! - **Prove**: [`verify_verdict`] (`verify`'s judgement of what it read), [`verification`]
-//!   (the checks and the proofs) and [`Verification::with_whole_path`] (the whole path's claims), [`sides_from_config`] and [`simulate`] (offline proofs and one request;
-//!   with `--org-policies` the organization's part), [`resolve_one`] (adding a target).
+//!   (the checks and the proofs) and [`Verification::with_whole_path`] (the whole path's
+//!   claims), [`sides_from_config`] and [`simulate`] (offline proofs and one request; with
+//!   `--org-policies` the organization's part), [`resolve_one`] (adding a target).
 //! - **Drift**: [`drift_findings`] and [`verify_findings`] ([`Finding`]s, their [`Code`]s and
 //!   [`Remedy`]), [`judge_aws`] and [`config_report`] (the `check` command's judgement),
 //!   [`attribute_findings`] (who changed it, from CloudTrail events).

@@ -2,7 +2,8 @@
 //!
 //! The API:
 //! - **How a run came out**: [`Status`] (in sync, changes pending, denied, invalid) and its
-//!   exit code ([`EXIT_OK`], [`EXIT_ERROR`], [`EXIT_CHANGES`], [`EXIT_DENIED`]).
+//!   exit code ([`Status::exit_code`]: [`EXIT_OK`], [`EXIT_ERROR`], 2 for changes pending, 3 for
+//!   denied).
 //! - **How bad a finding is**: [`Severity`] (security, config, info) and what it states,
 //!   [`Outcome`] (failed, or unknown — never a pass).
 //! - **What the user can do**: [`Hinted`], an error's hint as data, and [`shown`], an error

@@ -224,8 +224,11 @@ fn action_findings(
         .collect()
 }
 
-/// `verify`'s Genesys checks: the integration's ([`integration_checks`]), then the actions'
-/// timeouts against the functions as read (`functions`, [`timeout_check`]).
+/// `verify`'s Genesys checks: the integration's (it is enabled, its credential is
+/// lambda-trust's, unchanged and holds the role the AWS side proved — `aws_role_arn`, the live
+/// role's ARN —, every target has an action calling exactly its ARN, and no action in the
+/// integration calls anything else), then the actions' timeouts against the functions as read
+/// (`functions`: a function allowed to run longer than its action waits).
 pub fn genesys_checks(
     desired: &DesiredGenesys,
     observed: &ObservedGenesys,
