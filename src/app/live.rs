@@ -277,7 +277,7 @@ fn hand_over(
     events: &dyn Events,
 ) {
     let Some(tool) = tool else { return };
-    for (side, step) in set.hand_over_to(tool) {
+    for (side, step) in lambda_trust_provision::hand_over_to(set, tool) {
         let changes: Vec<String> = (set.handed_over_on(side).iter())
             .map(|h| format!("{}: {}", h.change.resource, h.change.detail))
             .collect();

@@ -9,7 +9,6 @@ use crate::genesys::GenesysPlan;
 use crate::plan::{
     AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
 };
-use lambda_trust_config::ManagedBy;
 use lambda_trust_verdict::Status;
 
 /// Where a write goes; in `check`'s JSON, a side that was not checked.
@@ -63,7 +62,7 @@ pub struct ChangeSet {
     pub aws: Plan,
     /// `None` without `[genesys]`.
     pub genesys: Option<GenesysPlan>,
-    /// The changes left to the tool the setup was handed over to (see [`ChangeSet::hand_over_to`]).
+    /// The changes left to the tool the setup was handed over to (see [`hand_over_to`](crate::hand_over_to)).
     pub handed_over: Vec<HandedOver>,
     order: [Side; 2],
     /// How many of `aws`'s ops, at its end, are written after both sides: the removal of a
@@ -167,23 +166,6 @@ impl ChangeSet {
             return Err(waits);
         }
         Ok(ChangeSet::converge(Plan::default(), genesys))
-    }
-
-    /// Hands the sides `tool` manages over to it (`managed_by`): their writes leave the set,
-    /// kept in [`ChangeSet::handed_over`] to be shown. Returns each side that had writes, with
-    /// the step that makes them in `tool`'s code instead.
-    pub fn hand_over_to(&mut self, tool: ManagedBy) -> Vec<(Side, String)> {
-        let mut out = Vec::new();
-        for side in [Side::Aws, Side::Genesys] {
-            if !crate::handover::manages(tool, side) {
-                continue;
-            }
-            self.hand_over(side, tool.name());
-            if !self.handed_over_on(side).is_empty() {
-                out.push((side, crate::handover::step(tool, side)));
-            }
-        }
-        out
     }
 
     /// Takes `side`'s writes out of the set: that side is handed over to `tool`, which

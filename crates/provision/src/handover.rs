@@ -12,13 +12,30 @@
 
 use std::collections::BTreeMap;
 
-use crate::change_set::Side;
+use crate::change_set::{ChangeSet, Side};
 use crate::drift::{Finding, Remedy};
 use lambda_trust_config::{ManagedBy, CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY, MANAGED_BY_KEY};
 use lambda_trust_model::{Desired, Observed};
 
 /// The tags lambda-trust uses to recognise its own objects.
 const OWNERSHIP: [&str; 3] = [MANAGED_BY_KEY, CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY];
+
+/// Hands the sides `tool` manages over to it (`managed_by`): their writes leave `set`, kept in
+/// [`ChangeSet::handed_over`] to be shown. Returns each side that had writes, with the step
+/// that makes them in `tool`'s code instead.
+pub fn hand_over_to(set: &mut ChangeSet, tool: ManagedBy) -> Vec<(Side, String)> {
+    let mut out = Vec::new();
+    for side in [Side::Aws, Side::Genesys] {
+        if !manages(tool, side) {
+            continue;
+        }
+        set.hand_over(side, tool.name());
+        if !set.handed_over_on(side).is_empty() {
+            out.push((side, step(tool, side)));
+        }
+    }
+    out
+}
 
 /// Whether `tool` manages `side`.
 pub(crate) fn manages(tool: ManagedBy, side: Side) -> bool {
@@ -88,8 +105,7 @@ pub(crate) fn step(tool: ManagedBy, side: Side) -> String {
 }
 
 /// Findings on a side `tool` manages: what `apply` would have repaired is repaired in the
-/// tool's code instead (the step [`ChangeSet::hand_over_to`](crate::ChangeSet::hand_over_to)
-/// says too). Steps outside both stay as they are.
+/// tool's code instead (the step [`hand_over_to`] says too). Steps outside both stay as they are.
 pub fn hand_over_findings(findings: &mut [Finding], tool: ManagedBy) {
     for f in findings {
         let side = f.code.side();

@@ -135,7 +135,7 @@ pub use export::{
     aws_from_live, counts as export_counts, from_config as export_from_config,
     genesys_from as genesys_export, Export, Origin,
 };
-pub use handover::{as_handed_over, hand_over_findings};
+pub use handover::{as_handed_over, hand_over_findings, hand_over_to};
 
 // Watch: what an event changed, and the watching function's deployment.
 pub use watch::{
