@@ -19,3 +19,6 @@ pub use plan::{
     GenesysOp, GenesysPlan, IntegrationRef, KeptAction, UpdateVia,
 };
 pub use test_verdict::{test_verdict, TestRun};
+
+#[cfg(test)]
+mod tests;

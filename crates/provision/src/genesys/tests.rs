@@ -593,9 +593,14 @@ fn every_target_must_be_in_the_organizations_region() {
         let mut d = desired();
         d.region = region.map(str::to_owned);
         d.granted = granted.iter().map(|s| s.to_string()).collect();
-        genesys_checks(&d, &in_sync(), Some("arn:aws:iam::111122223333:role/R"), &[])
-            .into_iter()
-            .find(|c| c.code == crate::CheckId::GenesysSameRegion)
+        genesys_checks(
+            &d,
+            &in_sync(),
+            Some("arn:aws:iam::111122223333:role/R"),
+            &[],
+        )
+        .into_iter()
+        .find(|c| c.code == crate::CheckId::GenesysSameRegion)
     };
     assert!(same(Some("us-east-1"), &[F1, F2]).unwrap().passed);
     let eu = "arn:aws:lambda:eu-west-1:111122223333:function:lookup-invoice";
