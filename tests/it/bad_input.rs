@@ -1082,11 +1082,7 @@ fn bad_inputs_fail_clearly_without_writing() {
             dirty = true;
         }
         let dir = root.path().join(format!("row{i:02}"));
-        for (path, content) in &row.files {
-            let p = dir.join(path);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(&p, content).unwrap();
-        }
+        crate::support::write_files(&dir, &row.files);
         std::fs::create_dir_all(&dir).unwrap();
         if let Some(f) = &row.faults {
             h.proxy.set_faults(f.clone());

@@ -177,23 +177,23 @@ fn no_crate_has_an_import_circle() {
 #[test]
 fn the_reader_sees_a_circle_through_groups_and_super() {
     let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, text: &str| {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
-    write("lib.rs", "mod a;\nmod b;\npub use a::A;\n");
-    write("a.rs", "use crate::{b::{B, C}, other};\n// crate::c::D\n");
-    write(
-        "b.rs",
-        "use super::a::A;\nconst Q: char = '\"';\nconst S: &str = \"crate::c::D\";\n",
+    crate::support::write_files(
+        dir.path(),
+        &[
+            ("lib.rs", "mod a;\nmod b;\npub use a::A;\n"),
+            ("a.rs", "use crate::{b::{B, C}, other};\n// crate::c::D\n"),
+            (
+                "b.rs",
+                "use super::a::A;\nconst Q: char = '\"';\nconst S: &str = \"crate::c::D\";\n",
+            ),
+            (
+                "c.rs",
+                "pub struct D;\n#[cfg(test)]\nmod tests { use crate::a::A; }\n",
+            ),
+            ("d/mod.rs", "mod e;\npub use e::E;\n"),
+            ("d/e.rs", "use super::super::c::D;\n"),
+        ],
     );
-    write(
-        "c.rs",
-        "pub struct D;\n#[cfg(test)]\nmod tests { use crate::a::A; }\n",
-    );
-    write("d/mod.rs", "mod e;\npub use e::E;\n");
-    write("d/e.rs", "use super::super::c::D;\n");
     let graph = imports(dir.path());
     let m = |s: &str| s.split("::").map(str::to_owned).collect::<Vec<_>>();
     assert_eq!(graph[&m("d::e")], BTreeSet::from([m("c")]));

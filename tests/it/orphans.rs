@@ -142,21 +142,19 @@ fn every_rust_file_is_compiled() {
 #[test]
 fn the_checker_sees_a_file_no_mod_declares() {
     let dir = tempfile::tempdir().unwrap();
-    let write = |rel: &str, text: &str| {
-        let path = dir.path().join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
-    write(
-        "lib.rs",
-        "mod a;\n#[cfg(test)]\nmod tests;\n#[path = \"x/b.rs\"]\nmod b;\n// mod d;\n",
+    let lib = "mod a;\n#[cfg(test)]\nmod tests;\n#[path = \"x/b.rs\"]\nmod b;\n// mod d;\n";
+    crate::support::write_files(
+        dir.path(),
+        &[
+            ("lib.rs", lib),
+            ("a.rs", "pub(crate) mod c;\n"),
+            ("a/c.rs", ""),
+            ("tests/mod.rs", "mod deep;\n"),
+            ("tests/deep.rs", ""),
+            ("x/b.rs", ""),
+            ("d.rs", ""),
+        ],
     );
-    write("a.rs", "pub(crate) mod c;\n");
-    write("a/c.rs", "");
-    write("tests/mod.rs", "mod deep;\n");
-    write("tests/deep.rs", "");
-    write("x/b.rs", "");
-    write("d.rs", "");
     let roots = [dir.path().join("lib.rs")];
     let left_out = orphans(&roots, &[dir.path().to_path_buf()]);
     assert_eq!(left_out, vec![dir.path().join("d.rs")]);

@@ -45,6 +45,15 @@ pub fn seed_audit(moto_url: &str, args: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// Writes each `(path, text)` under `dir`, making the folders on the way.
+pub fn write_files<P: AsRef<Path>, T: AsRef<[u8]>>(dir: &Path, files: &[(P, T)]) {
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
 pub fn bin_path() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_lambda-trust"))
 }
