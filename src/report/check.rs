@@ -8,8 +8,8 @@ use super::sarif::{self, rule};
 use super::text::{printable, unknown_mark};
 use super::Styles;
 use lambda_trust_provision::{
-    attribution_phrase, not_permitted_note, Attribution, ChangedBy, CheckReport, Code,
-    ConfigStatus, Finding, FindingKind, Remedy, Side, TrailSource,
+    attribution_suffix, ChangedBy, CheckReport, Code, ConfigStatus, Finding, FindingKind, Remedy,
+    Side, TrailSource,
 };
 use lambda_trust_verdict::{Outcome, Severity};
 
@@ -137,7 +137,7 @@ fn findings_human(findings: &[Finding], styles: Styles) -> String {
     findings.sort_by_key(|f| f.severity);
     let mut refused_said = false;
     for f in &findings {
-        let who = who_suffix(f, &mut refused_said);
+        let who = attribution_suffix(&f.trail, &mut refused_said);
         out.push_str(&format!(
             "  {}  {}{}\n",
             severity(f.severity, styles),
@@ -286,29 +286,6 @@ fn total_line(report: &CheckReport) -> String {
     )
 }
 
-/// ` — UpdateAssumeRolePolicy by ARN at TIME` (or why it is unknown) after a finding; a
-/// refused lookup is said once, on the first finding it concerns.
-/// `said`: the trail's refusal or failure, the same for every finding of a run, is said on the
-/// first finding only.
-pub(crate) fn who_suffix(f: &Finding, said: &mut bool) -> String {
-    match (f.trail.attribution(), attribution_phrase(&f.trail)) {
-        (Some((source, Attribution::NotPermitted { .. })), _) if !*said => {
-            *said = true;
-            format!(" — {}", not_permitted_note(source))
-        }
-        (Some((source, Attribution::Failed { .. })), _) if *said => format!(
-            " — who changed it is unknown: the {} lookup failed (as above)",
-            source.name()
-        ),
-        (Some((_, Attribution::Failed { .. })), Some(p)) => {
-            *said = true;
-            format!(" {p}")
-        }
-        (_, Some(p)) => format!(" {p}"),
-        _ => String::new(),
-    }
-}
-
 /// `user mallory, from 203.0.113.7, CloudTrail event 6f1e…` (a Genesys change: `Genesys
 /// Cloud's audit trail entry 1c2d…`).
 pub(crate) fn changed_by_detail(c: &ChangedBy) -> String {
@@ -360,7 +337,7 @@ pub(crate) fn render_sarif(report: &CheckReport) -> String {
         let mut refused_said = false;
         for f in &c.findings {
             let properties = sarif_properties(c, f);
-            let who = who_suffix(f, &mut refused_said);
+            let who = attribution_suffix(&f.trail, &mut refused_said);
             let (kind, level) = sarif::kind_and_level(f.severity, f.outcome);
             results.push(json!({
                 "ruleId": rule_id(f.code),
@@ -468,7 +445,7 @@ pub(crate) fn render_github(report: &CheckReport) -> String {
                 esc(&format!(
                     "{}{}{}",
                     f.message,
-                    who_suffix(f, &mut refused_said),
+                    attribution_suffix(&f.trail, &mut refused_said),
                     fix_text(&f.remedy)
                         .map(|fix| format!(" — fix: {fix}"))
                         .unwrap_or_default()

@@ -150,7 +150,7 @@ pub(crate) fn changes_human(drift: &[Finding], styles: Styles) -> String {
             "{}: {}{}",
             f.resource,
             f.message,
-            super::check::who_suffix(f, &mut refused_said)
+            lambda_trust_provision::attribution_suffix(&f.trail, &mut refused_said)
         );
         let line = printable(&line);
         out.push_str(&format!("  {}  {line}\n", styles.yellow("DRIFT")));

@@ -411,7 +411,7 @@ pub fn attribute(trail: &mut Trail, lookups: &BTreeMap<String, Lookup>) {
 
 impl Trail {
     /// What was found, and where: CloudTrail's or Genesys Cloud's answer.
-    pub fn attribution(&self) -> Option<(TrailSource, &Attribution)> {
+    pub(crate) fn attribution(&self) -> Option<(TrailSource, &Attribution)> {
         (self
             .cloudtrail
             .as_ref()
@@ -420,9 +420,32 @@ impl Trail {
     }
 }
 
+/// What follows a finding in a report: ` — UpdateAssumeRolePolicy by ARN at TIME`, or why who
+/// changed it is unknown; empty when there is nothing to say. `said`: whether this run's
+/// refused or failed lookup (the same for every finding of a run) was said already — it is
+/// said in full on the first finding it concerns, then only named.
+pub fn suffix(trail: &Trail, said: &mut bool) -> String {
+    match (trail.attribution(), phrase(trail)) {
+        (Some((source, Attribution::NotPermitted { .. })), _) if !*said => {
+            *said = true;
+            format!(" — {}", not_permitted_note(source))
+        }
+        (Some((source, Attribution::Failed { .. })), _) if *said => format!(
+            " — who changed it is unknown: the {} lookup failed (as above)",
+            source.name()
+        ),
+        (Some((_, Attribution::Failed { .. })), Some(p)) => {
+            *said = true;
+            format!(" {p}")
+        }
+        (_, Some(p)) => format!(" {p}"),
+        _ => String::new(),
+    }
+}
+
 /// The attribution as a phrase after the finding (`— UpdateAssumeRolePolicy by ARN at TIME`);
-/// `None` when there is nothing to say. A refused lookup is said by the caller once.
-pub fn phrase(trail: &Trail) -> Option<String> {
+/// `None` when there is nothing to say. A refused lookup is said by [`suffix`] once.
+pub(crate) fn phrase(trail: &Trail) -> Option<String> {
     let (source, attribution) = trail.attribution()?;
     match (attribution, &trail.changed_by) {
         (Attribution::Changed, Some(c)) => Some(format!("— {} by {} at {}", c.event, c.who, c.at)),
@@ -444,7 +467,7 @@ pub fn phrase(trail: &Trail) -> Option<String> {
 }
 
 /// The one sentence for a refused lookup.
-pub fn not_permitted_note(source: TrailSource) -> String {
+pub(crate) fn not_permitted_note(source: TrailSource) -> String {
     match source {
         TrailSource::Cloudtrail => format!(
             "who changed it is unknown: CloudTrail refused {PERMISSION} (AccessDenied); allow {PERMISSION} to see who made each change"
