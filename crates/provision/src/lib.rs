@@ -112,8 +112,8 @@ pub use check::{
     aws_drift, aws_findings, config_report, judge_aws, AwsRead, GenesysCheck, GenesysSide,
 };
 pub use drift::{
-    config_lines, drift_findings, verify_findings, CheckReport, Code, ConfigKey, ConfigReport,
-    ConfigStatus, Finding, Kind as FindingKind, Remedy,
+    drift_findings, verify_findings, CheckReport, Code, ConfigKey, ConfigReport, ConfigStatus,
+    Finding, Kind as FindingKind, Remedy,
 };
 pub use trail::{
     answered as lookup_answered, app_name, attribute as attribute_findings, genesys_attribution,

@@ -16,8 +16,8 @@ use crate::report::verify::verification_human;
 use crate::report::Styles;
 use lambda_trust_model::{Desired, InlinePolicy, Observed};
 use lambda_trust_provision::{
-    config_lines, drift_findings, plan, plan_changes, ChangeSet, CheckReport, ConfigKey,
-    ConfigReport, ConfigStatus, Plan, PlanOptions, Verification,
+    config_report as judged_report, drift_findings, plan, plan_changes, ChangeSet, CheckReport,
+    ConfigReport, ConfigStatus, GenesysSide, Plan, PlanOptions, Verification,
 };
 use lambda_trust_verdict::Status;
 use serde_json::{json, Value};
@@ -212,33 +212,24 @@ fn check_renderers_in_sync() {
     insta::assert_snapshot!("check_github_in_sync", check_github(&r));
 }
 
-/// Annotations point at the table a finding belongs to. The example's own `[policy]` and
-/// `[aws]` headers carry trailing comments (`[policy]   # optional`).
+/// Annotations point at the table a finding belongs to: the adopt finding (config key
+/// `policy`) of the example annotates its `[policy]` line, whose header carries a trailing
+/// comment (`[policy]   # optional`; the provisioner's unit tests hold the lines themselves).
 #[test]
-fn config_lines_find_tables_with_trailing_comments() {
-    let lines = config_lines(EXAMPLE);
-    assert!(lines.contains(&(ConfigKey::Policy, 22)), "{lines:?}");
-    assert!(lines.contains(&(ConfigKey::Aws, 25)), "{lines:?}");
-    // Nor are the keys under such a header found: `role.tags` here.
-    let text = "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"x\"\n[role]   # the role\nname = \"R\"\ntags = { a = \"b\" }\n";
-    let lines = config_lines(text);
-    assert!(lines.contains(&(ConfigKey::Role, 4)), "{lines:?}");
-    assert!(lines.contains(&(ConfigKey::RoleTags, 6)), "{lines:?}");
-    // So the adopt finding (config key `policy`) of the example annotates the [policy] line.
+fn annotations_point_at_the_findings_table() {
     let (d, mut o) = in_sync();
     o.policies[0].tags.clear();
     let p = plan(&d, &o, PlanOptions { adopt: true }).unwrap();
-    let report = CheckReport::new(vec![ConfigReport {
-        config: "lambda-trust.toml".into(),
-        environment: None,
-        status: ConfigStatus::Drift,
-        subject: None,
-        findings: drift_findings(&d, &p),
-        error: None,
-        notes: vec![],
-        not_checked: Vec::new(),
-        lines: config_lines(EXAMPLE),
-    }]);
+    let aws = drift_findings(&d, &p);
+    let none = Verification::new(Vec::new());
+    let config = judged_report(
+        "lambda-trust.toml",
+        EXAMPLE,
+        aws,
+        &none,
+        GenesysSide::NotChecked,
+    );
+    let report = CheckReport::new(vec![config]);
     assert!(
         check_github(&report).contains("line=22,"),
         "{}",

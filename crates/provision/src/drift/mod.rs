@@ -356,7 +356,7 @@ impl CheckReport {
 
 /// Line numbers of the config keys findings point at, from the spans of the parsed file (a
 /// table's header, or the key's line). Empty for text that does not parse (`load` refused it).
-pub fn config_lines(text: &str) -> Vec<(ConfigKey, usize)> {
+pub(crate) fn config_lines(text: &str) -> Vec<(ConfigKey, usize)> {
     use ConfigKey::*;
     let Ok(doc) = toml_edit::ImDocument::parse(text) else {
         return Vec::new();
@@ -553,5 +553,19 @@ mod tests {
             "falls back to its table"
         );
         assert_eq!(r.line_of(ConfigKey::Targets), 8);
+    }
+
+    /// A table's header may carry a trailing comment (the example's `[policy]   # optional`),
+    /// and the keys under such a header are found too (`role.tags` here).
+    #[test]
+    fn config_lines_find_tables_with_trailing_comments() {
+        let example = include_str!("../../../../examples/lambda-trust.toml");
+        let lines = config_lines(example);
+        assert!(lines.contains(&(ConfigKey::Policy, 22)), "{lines:?}");
+        assert!(lines.contains(&(ConfigKey::Aws, 25)), "{lines:?}");
+        let text = "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"x\"\n[role]   # the role\nname = \"R\"\ntags = { a = \"b\" }\n";
+        let lines = config_lines(text);
+        assert!(lines.contains(&(ConfigKey::Role, 4)), "{lines:?}");
+        assert!(lines.contains(&(ConfigKey::RoleTags, 6)), "{lines:?}");
     }
 }

@@ -497,7 +497,7 @@ fn the_ledger_round_trips_through_the_notes() {
 #[test]
 fn genesys_findings_point_at_the_genesys_table() {
     let text = "[trust]\nexternal_id = \"x\"\n[[targets]]\nfunction = \"f\"\n[targets.action]\nname = \"F\"\n\n[genesys]   # Genesys Cloud\nintegration = \"L\"\n";
-    let lines = crate::config_lines(text);
+    let lines = crate::drift::config_lines(text);
     assert!(lines.contains(&(crate::ConfigKey::Genesys, 8)), "{lines:?}");
 }
 
