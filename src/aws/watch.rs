@@ -14,8 +14,8 @@ use serde_json::Value;
 use super::{has_code, AwsError, Clients};
 use lambda_trust_iam::decode_document;
 use lambda_trust_provision::{
-    config_statement, forward_role_name, rule_prefix, Deployment, Seen, SeenFunction, SeenRole,
-    SeenRule, WatchFunction, WatchOp, WatchRule, WATCH_TAG,
+    forward_role_name, rule_prefix, Deployment, Seen, SeenFunction, SeenRole, SeenRule,
+    WatchFunction, WatchOp, WatchRule, WATCH_TAG,
 };
 
 /// What is live of the watch of `role` whose deployment is `want`: read at once in IAM, in
@@ -402,8 +402,7 @@ async fn function_op(
         WatchOp::AllowConfig { function, rule } => {
             let account = rule.function_arn.split(':').nth(4).unwrap_or_default();
             let from = Invoker::Config(account.to_owned());
-            let sid = config_statement(&rule.name);
-            allow(clients, (&rule.region, function), &sid, from).await
+            allow(clients, (&rule.region, function), &rule.statement_id, from).await
         }
         WatchOp::DeleteFunction { name, region } => {
             (clients.lambda(region).delete_function())

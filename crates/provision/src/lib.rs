@@ -143,10 +143,10 @@ pub use watch::{
     RuleEvent, Watched,
 };
 pub use watch_deploy::{
-    config_statement, deployment as watch_deployment, forward_role_name, plan as plan_watch,
-    prove_read_only, rule_prefix, teardown as watch_teardown, Deployment, NotOurs, Seen,
-    SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchConfigRule, WatchFunction, WatchInput,
-    WatchOp, WatchRole, WatchRule, WATCH_TAG,
+    deployment as watch_deployment, forward_role_name, plan as plan_watch, prove_read_only,
+    rule_prefix, teardown as watch_teardown, Deployment, NotOurs, Seen, SeenConfigRule,
+    SeenFunction, SeenRole, SeenRule, WatchConfigRule, WatchFunction, WatchInput, WatchOp,
+    WatchRole, WatchRule, WATCH_TAG,
 };
 
 #[cfg(test)]

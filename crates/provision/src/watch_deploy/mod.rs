@@ -18,8 +18,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use model::home_region;
 pub use model::{
-    config_statement, forward_role_name, rule_prefix, Deployment, WatchConfigRule, WatchFunction,
-    WatchInput, WatchRole, WatchRule, WATCH_TAG,
+    forward_role_name, rule_prefix, Deployment, WatchConfigRule, WatchFunction, WatchInput,
+    WatchRole, WatchRule, WATCH_TAG,
 };
 pub use plan::{
     plan, teardown, NotOurs, Seen, SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchOp,
@@ -27,7 +27,7 @@ pub use plan::{
 pub use role::prove_read_only;
 pub(crate) use rules::frequency;
 
-use model::name_of;
+use model::{config_statement, name_of};
 use role::{forward_role, reads_policy, trust};
 use rules::event_rules;
 
@@ -57,6 +57,7 @@ pub fn deployment(input: &WatchInput) -> Deployment {
         .map(str::to_owned)
         .to_vec(),
         frequency: frequency(&input.schedule).into(),
+        statement_id: config_statement(&role_name),
     });
     let rules = match input.config_rule {
         true => Vec::new(),

@@ -127,6 +127,8 @@ pub struct WatchConfigRule {
     pub resource_types: Vec<String>,
     /// Its periodic evaluation (`One_Hour` … `TwentyFour_Hours`), from `[watch].schedule`.
     pub frequency: String,
+    /// The statement ID of the function's permission for it.
+    pub statement_id: String,
 }
 
 /// The whole deployment.
@@ -167,7 +169,7 @@ fn fnv(text: &str) -> u32 {
 }
 
 /// The statement ID of the function's permission for its Config rule.
-pub fn config_statement(rule: &str) -> String {
+pub(crate) fn config_statement(rule: &str) -> String {
     format!("{rule}-config")
 }
 

@@ -7,8 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::model::{
-    config_statement, name_of, Deployment, WatchConfigRule, WatchFunction, WatchRole, WatchRule,
-    WATCH_TAG,
+    name_of, Deployment, WatchConfigRule, WatchFunction, WatchRole, WatchRule, WATCH_TAG,
 };
 
 /// A role of a deployment as read.
@@ -405,7 +404,7 @@ fn config_rule_ops(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<Wat
                     && r.frequency.as_deref() == Some(rule.frequency.as_str())
             });
             let statements = seen.function.as_ref().map(|s| &s.statements);
-            if !statements.is_some_and(|s| s.contains(&config_statement(&rule.name))) {
+            if !statements.is_some_and(|s| s.contains(&rule.statement_id)) {
                 let function = want.function.name.clone();
                 ops.push(WatchOp::AllowConfig {
                     function,
