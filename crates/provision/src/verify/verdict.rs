@@ -11,8 +11,8 @@ use lambda_trust_model::{Desired, Observed};
 #[derive(Debug, Default)]
 pub struct VerifyRead<'a> {
     /// The AWS side was verified (not `--only genesys`): its checks and proofs are made.
-    /// Without `sources`, the proof stops there (what a write's result or a template is
-    /// proved with).
+    /// Without `sources`, the proof stops there (how `onboard` proves a write's result before
+    /// it judges the new target's path).
     pub aws: bool,
     /// The live probe's checks (`--assume-profile`), when it ran.
     pub probe: Vec<Check>,
