@@ -16,7 +16,10 @@ use aws_sdk_securityhub::types::{
 use serde_json::Value;
 
 use super::{AwsError, Clients};
-use lambda_trust_audit::{ListedFinding, IMPORT_BATCH_SIZE};
+use lambda_trust_audit::ListedFinding;
+
+/// `BatchImportFindings` takes at most this many findings a call (Security Hub API Reference).
+const IMPORT_BATCH_SIZE: usize = 100;
 
 /// `GetFindings`' largest page.
 const PAGE_SIZE: i32 = 100;

@@ -101,8 +101,8 @@ pub use baseline::{
     BaselineOutcome, Entry as BaselineEntry,
 };
 pub use security_hub::{
-    plan_import, product_arn, ImportPlan, Listed as ListedFinding, TooLarge,
-    BATCH_SIZE as IMPORT_BATCH_SIZE, DIGEST_FIELD, GENERATOR_PREFIX,
+    plan_import, product_arn, ImportPlan, Listed as ListedFinding, TooLarge, DIGEST_FIELD,
+    GENERATOR_PREFIX,
 };
 
 // Onboarding what exists.

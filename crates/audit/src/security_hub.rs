@@ -24,8 +24,6 @@ pub const GENERATOR_PREFIX: &str = "lambda-trust/audit/";
 /// An unchanged active finding this many days after its last update is re-imported: Security
 /// Hub deletes findings not updated for 90 days; 30 days of margin cover a monthly schedule.
 pub(crate) const REFRESH_AFTER_DAYS: i64 = 60;
-/// `BatchImportFindings` takes at most this many findings a call (API Reference).
-pub const BATCH_SIZE: usize = 100;
 /// Each finding's JSON must stay under 240 KB (User Guide, "BatchImportFindings").
 pub(crate) const MAX_FINDING_BYTES: usize = 240 * 1024;
 
