@@ -15,6 +15,8 @@ pub(crate) fn home_region(partition: &str) -> &'static str {
     match partition {
         "aws-cn" => "cn-northwest-1",
         "aws-us-gov" => "us-gov-west-1",
+        // The European Sovereign Cloud's one region (the AWS SDKs' partition table).
+        "aws-eusc" => "eusc-de-east-1",
         _ => "us-east-1",
     }
 }

@@ -128,6 +128,18 @@ fn the_function_lives_where_iam_events_arrive_and_other_regions_forward_to_it() 
         .all(|r| r.region == "us-east-1" && r.target == home.function.arn));
 }
 
+/// The European Sovereign Cloud has one region: the watch lives there, never in a region
+/// outside the partition, and forwards nothing.
+#[test]
+fn in_the_european_sovereign_cloud_the_function_lives_in_its_one_region() {
+    let mut sovereign = input(2, &["eusc-de-east-1"]);
+    sovereign.partition = "aws-eusc".into();
+    let want = watch_deployment(&sovereign);
+    assert_eq!(want.function.region, "eusc-de-east-1");
+    assert!(want.forward_role.is_none());
+    assert!(want.rules.iter().all(|r| r.region == "eusc-de-east-1"));
+}
+
 #[test]
 fn a_thousand_targets_fit_in_rules_under_the_pattern_quota_naming_each_once() {
     let want = watch_deployment(&input(1000, &["us-east-1"]));
