@@ -8,7 +8,6 @@ use crate::app::Events;
 use crate::cli::{OffboardArgs, OnboardArgs};
 use crate::error::{Result, Status};
 use crate::report::{self, Onboarded, Styles};
-use lambda_trust_config::text_diff;
 
 /// `onboard`'s flags as the config edit (the new entry's region is `--region`'s).
 pub(super) fn adding(inv: &Invocation, args: &OnboardArgs) -> Edit {
@@ -53,7 +52,7 @@ pub(super) async fn run(
     inv.output.preview(|styles| changes_human(&ready, styles));
     if dry_run {
         let before = &ready.before;
-        let diff = text_diff(&before.shown, &before.text, &ready.new_text);
+        let diff = report::config_diff(&before.shown, &before.text, &ready.new_text);
         inv.output.emit(&Onboarded::DryRun { diff, set })?;
         return Ok(Status::Changes);
     }
@@ -81,7 +80,11 @@ fn changes_human(ready: &Ready, styles: Styles) -> String {
         "{}\n",
         styles.bold(&format!("Config change ({}):", before.shown))
     );
-    out.push_str(&text_diff(&before.shown, &before.text, &ready.new_text));
+    out.push_str(&report::config_diff(
+        &before.shown,
+        &before.text,
+        &ready.new_text,
+    ));
     out.push_str(&format!("{}\n", styles.bold("AWS changes:")));
     out.push_str(&report::plan_human(&set.aws, styles));
     if let Some(genesys) = &set.genesys {

@@ -86,7 +86,7 @@ pub(crate) use outcomes::{Applied, Proved};
 pub(crate) use output::{accepts, render, Format, Report};
 pub(crate) use output::{Unsupported, HUMAN_JSON};
 pub(crate) use plan::{
-    apply_question, change_set_human, deletions_human, genesys_plan_human, plan_human,
+    apply_question, change_set_human, config_diff, deletions_human, genesys_plan_human, plan_human,
 };
 pub(crate) use prove::prove_passed;
 pub(crate) use results::{to_json, VerifyResult, Writes, SCHEMA_VERSION};

@@ -19,6 +19,15 @@ pub(crate) fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(&display_form(v)).unwrap_or_default()
 }
 
+/// A unified diff of a config file's text before and after an edit (`onboard --dry-run`).
+pub(crate) fn config_diff(path: &str, before: &str, after: &str) -> String {
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(2)
+        .header(path, &format!("{path} (after)"))
+        .to_string()
+}
+
 /// A line diff of two documents, keys sorted so key order does not show. JSON escapes C0
 /// controls but not DEL, C1 or bidi controls: each line goes through [`printable`].
 pub(crate) fn document_diff(before: &Value, after: &Value, styles: Styles) -> String {

@@ -219,15 +219,6 @@ pub fn remove_targets(
     Ok((doc.to_string(), removed))
 }
 
-/// A unified diff of two config texts, for `--dry-run`.
-pub fn text_diff(path: &str, before: &str, after: &str) -> String {
-    similar::TextDiff::from_lines(before, after)
-        .unified_diff()
-        .context_radius(2)
-        .header(path, &format!("{path} (after)"))
-        .to_string()
-}
-
 impl EditError {
     /// What the user can do about it: the hint, kept out of the message (the binary prints it
     /// as a last line `(hint: …)`).

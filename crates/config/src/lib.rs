@@ -69,7 +69,7 @@ macro_rules! hinted {
 }
 hinted!(ConfigError, edit::EditError, genesys_regions::RegionError);
 pub use edit::{
-    add_environment, add_target, remove_targets, text_diff, without_environments, EditError,
+    add_environment, add_target, remove_targets, without_environments, EditError,
     EnvironmentOverrides,
 };
 pub use environments::is_environment_name;
