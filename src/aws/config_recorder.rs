@@ -1,7 +1,7 @@
 //! Whether an account's AWS Config records its Lambda functions in a region (`aws` layer, no
-//! call), decided from the recorders' settings as [`super::config_account::recorders`] reads them,
-//! as `DescribeConfigurationRecorders` and
-//! `DescribeConfigurationRecorderStatus` answer them — never assumed.
+//! call), decided from the recorders' settings — never assumed.
+//! [`super::config_account::recorders`] reads them (`DescribeConfigurationRecorders` and
+//! `DescribeConfigurationRecorderStatus`).
 //!
 //! A recorder records `AWS::Lambda::Function` when it is recording (its status's `recording`)
 //! and its recording group takes the type: `recordingStrategy.useOnly` of
