@@ -287,8 +287,8 @@ fn hand_over(report: &mut ConfigReport, tool: Option<lambda_trust_config::Manage
     lambda_trust_provision::hand_over_findings(&mut report.findings, tool);
     report.notes.push(format!(
         "handed over to {} (managed_by): lambda-trust's ownership tags, tags the config does not declare and statement IDs are not compared, and lambda-trust writes none of what {} manages",
-        tool.name(),
-        tool.name()
+        tool,
+        tool
     ));
 }
 

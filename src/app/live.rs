@@ -285,8 +285,8 @@ fn hand_over(
             message: format!(
                 "{} change(s) on the {} side are not written: {} manages it (managed_by = \"{}\"): {}",
                 changes.len(),
-                side.name(),
-                tool.name(),
+                side,
+                tool,
                 tool.key(),
                 changes.join("; ")
             ),

@@ -104,10 +104,10 @@ fn finding(account: &str, region: &str, role: &RoleReport, f: &Finding, meta: &H
     let partition = Arn::parse(&role.arn).map_or_else(|| "aws".to_owned(), |a| a.partition);
     let now = timestamp(meta.generated);
     let label = severity_label(f.severity);
-    let severity = json!({"Label": label, "Original": f.severity.as_str()});
+    let severity = json!({"Label": label, "Original": f.severity});
     json!({
         "SchemaVersion": SCHEMA_VERSION,
-        "Id": finding_id(account, &role.arn, f.code.as_str()),
+        "Id": finding_id(account, &role.arn, f.code.into()),
         "ProductArn": product_arn(&partition, region, account),
         "ProductName": "lambda-trust",
         "CompanyName": "lambda-trust",
@@ -159,9 +159,9 @@ fn product_fields(role: &RoleReport, f: &Finding, version: &str) -> Map<String, 
             fields.insert(format!("lambda-trust/{k}"), cut(&v, MAX_FIELD_VALUE).into());
         }
     };
-    put("Code", f.code.as_str().to_owned());
-    put("Severity", f.severity.as_str().to_owned());
-    put("ExternalIdKind", role.external_ids.kind.as_str().to_owned());
+    put("Code", f.code.to_string());
+    put("Severity", f.severity.to_string());
+    put("ExternalIdKind", role.external_ids.kind.to_string());
     put("ExternalIds", role.external_ids.values.join(", "));
     put("Managed", role.managed.to_string());
     if let Some(c) = &f.counterexample {

@@ -76,7 +76,7 @@ fn finding(f: &Finding, s: &WatchSubject, meta: &HtmlMeta) -> Value {
         put("Counterexample", &c.to_string());
     }
     let what = What {
-        severity: json!({"Label": label, "Original": f.severity.as_str()}),
+        severity: json!({"Label": label, "Original": f.severity}),
         title: format!("{}: {}", s.role_name, f.code.description()),
         description: &f.message,
         fix: &fix,

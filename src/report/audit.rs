@@ -240,7 +240,7 @@ pub(super) fn genesys_lines(g: &GenesysReport) -> Vec<String> {
     )];
     for i in &g.integrations {
         let role = match (&i.role, i.role_from) {
-            (Some(arn), from) => format!("role {arn} (from the {})", from.as_str()),
+            (Some(arn), from) => format!("role {arn} (from the {})", from),
             (None, _) => format!(
                 "role redacted; {} role(s) here accept the organization's ID",
                 i.roles.len()
@@ -384,12 +384,7 @@ fn results(report: &AccountReport, out: &mut Vec<Value>) {
 
 pub(super) fn sarif_rules() -> Vec<Value> {
     let mut rules: Vec<Value> = Code::all()
-        .map(|c| {
-            rule(
-                &format!("lambda-trust/audit/{}", c.as_str()),
-                c.description(),
-            )
-        })
+        .map(|c| rule(&format!("lambda-trust/audit/{}", c), c.description()))
         .collect();
     rules.push(rule(
         "lambda-trust/audit/error",

@@ -23,7 +23,7 @@ fn at(file: &str, line: Option<usize>) -> String {
 pub(crate) fn iac_human(report: &IacReport, styles: Styles) -> String {
     let mut out = format!(
         "{} {}\n",
-        styles.bold(report.input.as_str()),
+        styles.bold(report.input.into()),
         report.source_file
     );
     out.push_str(&account_human(&report.report, styles));

@@ -74,10 +74,11 @@ pub(crate) fn render_human(report: &CheckReport, styles: Styles) -> String {
 
 /// An ok config of which `--only` checked one side: that side, and the other not checked.
 fn one_sided_line(not_checked: &[Side]) -> String {
-    let missing: Vec<&str> = not_checked.iter().map(|s| s.name()).collect();
-    let checked: Vec<&str> = (not_checked.iter())
-        .map(|s| s.other().name())
-        .filter(|s| !missing.contains(s))
+    let missing: Vec<String> = not_checked.iter().map(Side::to_string).collect();
+    let checked: Vec<String> = (not_checked.iter())
+        .map(|s| s.other())
+        .filter(|s| !not_checked.contains(s))
+        .map(|s| s.to_string())
         .collect();
     format!(
         "{} in sync and verified; {} not checked (--only), so the config as a whole is not reported in sync",
@@ -235,7 +236,7 @@ fn related_human(related: &[Finding], styles: Styles) -> String {
     for r in related {
         // The code is for machines (JSON `related`, SARIF); people read what failed (its
         // message names the check or the property).
-        let text = format!("{} {}", r.severity.as_str(), printable(&r.message));
+        let text = format!("{} {}", r.severity, printable(&r.message));
         let first = format!("{DETAIL}  · ");
         for line in wrap(&text, &first, &format!("{DETAIL}    ")).lines() {
             out.push_str(&styles.dim(line));
@@ -330,7 +331,7 @@ pub(crate) fn render_sarif(report: &CheckReport) -> String {
             results.push(json!({
                 "ruleId": "lambda-trust/not-checked",
                 "level": "note",
-                "message": {"text": format!("the {} side of this config was not checked (--only): it is not reported in sync", side.name())},
+                "message": {"text": format!("the {} side of this config was not checked (--only): it is not reported in sync", side)},
                 "locations": location(1),
             }));
         }
@@ -389,7 +390,7 @@ fn github_title(c: &lambda_trust_provision::ConfigReport, f: &Finding) -> String
                 FindingKind::Drift => "drift",
                 FindingKind::Verify => "finding",
             };
-            format!("lambda-trust {} {what}: {about}", f.severity.as_str())
+            format!("lambda-trust {} {what}: {about}", f.severity)
         }
         Outcome::Unknown => format!("lambda-trust unknown: {about}"),
     }

@@ -53,7 +53,7 @@ fn metadata(uid: &str, f: &Finding, meta: &HtmlMeta) -> Value {
         "version": OCSF_VERSION,
         "profiles": ["cloud"],
         "uid": uid,
-        "event_code": f.code.as_str(),
+        "event_code": f.code,
         "product": {
             "name": "lambda-trust",
             "vendor_name": "lambda-trust",
@@ -70,7 +70,7 @@ fn finding_info(uid: &str, role: &RoleReport, f: &Finding, time: i64) -> Value {
         "title": format!("{}: {}", role.role, f.code.description()),
         "desc": f.message,
         "types": [super::asff::FINDING_TYPE],
-        "analytic": {"uid": format!("lambda-trust/audit/{}", f.code), "name": f.code.as_str(), "type_id": 1, "type": "Rule"},
+        "analytic": {"uid": format!("lambda-trust/audit/{}", f.code), "name": f.code, "type_id": 1, "type": "Rule"},
         "created_time": time,
         "modified_time": time,
     })
@@ -80,7 +80,7 @@ fn event(account: &str, region: &str, role: &RoleReport, f: &Finding, meta: &Htm
     let partition = Arn::parse(&role.arn).map_or_else(|| "aws".to_owned(), |a| a.partition);
     let time = meta.generated.timestamp_millis();
     let (severity_id, severity) = severity(f.severity);
-    let uid = finding_id(account, &role.arn, f.code.as_str());
+    let uid = finding_id(account, &role.arn, f.code.into());
     // New (1), or Suppressed (3) when a baseline entry in force accepts it.
     let (status_id, status) = if f.is_suppressed() {
         (3, "Suppressed")

@@ -407,7 +407,7 @@ fn role_import_human(r: &ImportResult) -> String {
     for f in &role.findings {
         out.push_str(&format!(
             "  finding [{}] {}: {}\n",
-            f.severity.as_str(),
+            f.severity,
             f.code,
             printable(&f.message)
         ));

@@ -173,7 +173,7 @@ fn handed_over_human(side: Side, handed: &[&HandedOver], styles: Styles) -> Stri
     let mut out = change_blocks(&views, styles);
     out.push_str(&styles.bold(&format!(
         "{} differs from the config in {} change(s), left to {tool} (managed_by): lambda-trust writes none of them.\n",
-        side.name(),
+        side,
         views.len()
     )));
     out

@@ -30,7 +30,7 @@ pub(super) fn render_json(outcome: &SimulateOutcome) -> String {
 /// The decision line, the request, then the statements that decided it, coloured by `styles`.
 pub(super) fn render_human(outcome: &SimulateOutcome, styles: Styles) -> String {
     let mut out = String::new();
-    let decision = outcome.decision.as_str();
+    let decision = outcome.decision.into();
     let decision = match outcome.decision {
         Decision::Allow => styles.bold(&styles.green(decision)),
         _ => styles.bold(&styles.red(decision)),

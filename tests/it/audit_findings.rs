@@ -348,7 +348,7 @@ fn an_unknown_is_not_available_in_asff_and_of_unknown_confidence_in_ocsf() {
     );
     let confidence = |code: Code| {
         (events.iter())
-            .find(|e| e["metadata"]["event_code"] == code.as_str())
+            .find(|e| e["metadata"]["event_code"] == code.to_string())
             .map(|e| e["confidence_id"].clone())
     };
     assert_eq!(confidence(Code::PathNotRead), Some(json!(0)));
@@ -363,7 +363,7 @@ fn an_unknown_is_not_available_in_asff_and_of_unknown_confidence_in_ocsf() {
             .find(|r| {
                 r["ruleId"]
                     .as_str()
-                    .is_some_and(|id| id.ends_with(code.as_str()))
+                    .is_some_and(|id| id.ends_with(&code.to_string()))
             })
             .map(|r| (r["kind"].clone(), r["level"].clone()))
     };

@@ -75,7 +75,7 @@ pub fn codes(report: &IacReport) -> BTreeMap<String, (Vec<&'static str>, String)
             );
             (
                 r.role.clone(),
-                (r.findings.iter().map(|f| f.code.as_str()).collect(), ids),
+                (r.findings.iter().map(|f| f.code.into()).collect(), ids),
             )
         })
         .collect()

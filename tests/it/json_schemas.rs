@@ -1457,7 +1457,7 @@ fn the_common_schema_lists_every_check_and_finding_code() {
     };
     let listed = |codes: &BTreeSet<String>| enums.iter().any(|e| codes.is_subset(e));
     let checks: BTreeSet<String> = lambda_trust_provision::CheckId::all()
-        .map(|c| c.as_str().to_owned())
+        .map(|c| c.to_string().to_owned())
         .collect();
     assert!(listed(&checks), "a check code is missing: {checks:?}");
     let findings: BTreeSet<String> = lambda_trust_provision::Code::all()

@@ -142,7 +142,7 @@ fn two_hundred_roles_every_finding_code_paginated() {
     // crates/audit/tests/core_audit_path.rs and iac_permissions.rs cover them.
     // The Genesys Cloud codes need `--genesys` and an organization: live_audit_genesys.rs.
     let every: BTreeSet<String> = (Code::all().filter(|c| c.path().is_none() && !c.is_genesys()))
-        .map(|c| c.as_str().to_owned())
+        .map(|c| c.to_string().to_owned())
         .collect();
     assert_eq!(
         all, every,

@@ -88,7 +88,7 @@ fn claims(report: &Value) -> BTreeMap<String, Claims> {
             // permissions; the account's functions and organization): live_audit_path.rs.
             let mut codes: Vec<String> = (findings.iter())
                 .map(|f| f["code"].as_str().unwrap().to_owned())
-                .filter(|c| !PathCode::all().any(|p| p.as_str() == c))
+                .filter(|c| !PathCode::all().any(|p| p.to_string() == *c))
                 .collect();
             codes.sort();
             let claims = Claims {

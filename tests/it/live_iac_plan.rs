@@ -169,7 +169,7 @@ fn roles(report: &Value) -> BTreeMap<String, (Vec<String>, Value, Value, bool)> 
             // permissions, the account's functions and organization): live_audit_path.rs,
             // iac_permissions.rs.
             let codes = (findings.iter().map(|f| text(&f["code"])))
-                .filter(|c| !PathCode::all().any(|p| p.as_str() == c))
+                .filter(|c| !PathCode::all().any(|p| p.to_string() == *c))
                 .collect();
             let unknown = findings.iter().any(|f| {
                 let m = text(&f["message"]);

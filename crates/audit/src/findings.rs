@@ -26,9 +26,12 @@ pub use lambda_trust_verdict::{Outcome, Severity};
     Serialize,
     serde::Deserialize,
     strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::Display,
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Code {
     /// The partner can assume the role with no `sts:ExternalId`, or with any.
     NoExternalId,
@@ -83,34 +86,6 @@ impl Code {
     /// Every code, in declaration order (derived: a new variant is in it).
     pub fn all() -> impl Iterator<Item = Code> {
         <Code as strum::IntoEnumIterator>::iter()
-    }
-
-    /// The code as the JSON and SARIF write it (`no-external-id`, …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::NoExternalId => "no-external-id",
-            Code::ExternalIdPattern => "external-id-pattern",
-            Code::ExternalIdUnproved => "external-id-unproved",
-            Code::OtherPrincipals => "other-principals",
-            Code::BeyondInvoke => "beyond-invoke",
-            Code::AllFunctions => "all-functions",
-            Code::LatentVersion => "latent-version",
-            Code::ConfigMismatch => "config-mismatch",
-            Code::PartnerRefused => "partner-refused",
-            Code::PartnerBypassesRole => "partner-bypasses-role",
-            Code::FunctionPolicyOpen => "function-policy-open",
-            Code::PathUnknown => "path-unknown",
-            Code::OrgPolicyBlocks => "org-policy-blocks",
-            Code::FunctionPolicyBlocks => "function-policy-blocks",
-            Code::CrossAccountPermissionMissing => "cross-account-permission-missing",
-            Code::RoleBlocks => "role-blocks",
-            Code::ExternalIdNotOrg => "external-id-not-org",
-            Code::PathNotRead => "path-not-read",
-            Code::Unmanaged => "unmanaged",
-            Code::UnusedPartnerRole => "unused-partner-role",
-            Code::GenesysActionReachesMany => "genesys-action-reaches-many",
-            Code::GenesysDynamicAction => "genesys-dynamic-action",
-        }
     }
 
     /// How bad a finding of this code is.
@@ -298,12 +273,6 @@ impl Code {
     }
 }
 
-impl std::fmt::Display for Code {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// One thing the audit found on a role: its code, how bad, what it states, and the request that
 /// shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -387,12 +356,24 @@ pub(crate) fn request_json(c: &Counterexample) -> Value {
 mod tests {
     use super::*;
 
+    /// Text, SARIF and ASFF print the code as the JSON writes it; the path's codes too.
+    #[test]
+    fn the_displayed_code_is_the_serialized_code() {
+        for code in Code::all() {
+            assert_eq!(serde_json::json!(code), serde_json::json!(code.to_string()));
+            assert_eq!(code.to_string(), <&str>::from(code));
+        }
+        for code in PathCode::all() {
+            assert_eq!(serde_json::json!(code), serde_json::json!(code.to_string()));
+        }
+    }
+
     #[test]
     fn path_codes_read_and_rate_as_verify_s() {
         for path in PathCode::all() {
             let code = Code::of_path(path);
             assert_eq!(code.path(), Some(path));
-            assert_eq!(code.as_str(), path.as_str());
+            assert_eq!(code.to_string(), path.to_string());
             assert_eq!(code.severity(), path.severity(), "{code}");
         }
         let own = Code::all().filter(|c| c.path().is_none()).count();

@@ -129,7 +129,7 @@ pub(super) fn deny(action: ActionClause, condition: Option<Condition>) -> Statem
 pub(super) fn condition(kind: OperatorKind, key: &str, values: Vec<String>) -> Option<Condition> {
     Some(Condition {
         operator: ConditionOperator {
-            name: kind.name().to_owned(),
+            name: kind.to_string(),
             set: None,
             kind,
             if_exists: false,

@@ -18,9 +18,22 @@ pub struct ExternalIds {
 }
 
 /// Which external IDs a role accepts, weakest last.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum IdKind {
     /// One value.
     Fixed,
@@ -30,24 +43,6 @@ pub enum IdKind {
     Pattern,
     /// Absent, arbitrary, or not proved otherwise.
     Any,
-}
-
-impl IdKind {
-    /// The kind as the JSON writes it (`fixed`, `several`, `pattern`, `any`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IdKind::Fixed => "fixed",
-            IdKind::Several => "several",
-            IdKind::Pattern => "pattern",
-            IdKind::Any => "any",
-        }
-    }
-}
-
-impl std::fmt::Display for IdKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// How far the invokable list goes.

@@ -491,7 +491,7 @@ fn classify(account: &str, acc: &Accepted) -> (usize, Vec<String>, Vec<Finding>)
             }
             let shown: Vec<String> = ids
                 .iter()
-                .map(|(t, _)| format!("{} {:?}", t.op.name(), t.value))
+                .map(|(t, _)| format!("{} {:?}", t.op, t.value))
                 .collect();
             let msg = format!(
                 "{} can assume the role with more than one sts:ExternalId: {}",

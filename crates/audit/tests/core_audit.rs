@@ -75,13 +75,13 @@ fn report(r: AuditRole) -> RoleReport {
 }
 
 fn codes(r: &RoleReport) -> Vec<&'static str> {
-    r.findings.iter().map(|f| f.code.as_str()).collect()
+    r.findings.iter().map(|f| f.code.into()).collect()
 }
 
 #[test]
 fn a_locked_managed_role_is_clean() {
     let r = report(role("clean", locked()));
-    assert_eq!(r.external_ids.kind.as_str(), "fixed");
+    assert_eq!(r.external_ids.kind.to_string(), "fixed");
     assert_eq!(r.external_ids.values, vec![ORG]);
     assert_eq!(r.assumable_by, vec![format!("arn:aws:iam::{GENESYS}:root")]);
     assert_eq!(r.invokable, vec![FN]);
@@ -92,7 +92,7 @@ fn a_locked_managed_role_is_clean() {
 #[test]
 fn no_external_id_is_critical_with_the_request() {
     let r = report(role("open", genesys_trust(Value::Null)));
-    assert_eq!(r.external_ids.kind.as_str(), "any");
+    assert_eq!(r.external_ids.kind.to_string(), "any");
     assert_eq!(codes(&r), vec!["no-external-id"]);
     let f = &r.findings[0];
     assert_eq!(f.severity, Severity::Security);
@@ -108,7 +108,7 @@ fn any_external_id_value_is_no_external_id() {
         "anyid",
         genesys_trust(json!({"Null": {"sts:ExternalId": "false"}})),
     ));
-    assert_eq!(r.external_ids.kind.as_str(), "any");
+    assert_eq!(r.external_ids.kind.to_string(), "any");
     assert_eq!(codes(&r), vec!["no-external-id"]);
 }
 
@@ -118,14 +118,14 @@ fn several_ids_and_patterns_are_external_id_pattern() {
         "several",
         genesys_trust(json!({"StringEquals": {"sts:ExternalId": [ORG, "other-org"]}})),
     ));
-    assert_eq!(several.external_ids.kind.as_str(), "several");
+    assert_eq!(several.external_ids.kind.to_string(), "several");
     assert_eq!(several.external_ids.values.len(), 2);
     assert_eq!(codes(&several), vec!["external-id-pattern"]);
     let pattern = report(role(
         "pattern",
         genesys_trust(json!({"StringLike": {"sts:ExternalId": "0f8c*"}})),
     ));
-    assert_eq!(pattern.external_ids.kind.as_str(), "pattern");
+    assert_eq!(pattern.external_ids.kind.to_string(), "pattern");
     assert_eq!(pattern.external_ids.values, vec!["0f8c*"]);
     assert_eq!(codes(&pattern), vec!["external-id-pattern"]);
     assert!(pattern.findings[0].counterexample.is_some());
@@ -141,7 +141,7 @@ fn a_value_shadowed_by_a_deny_is_not_accepted() {
         "Principal": "*", "Action": "sts:AssumeRole",
         "Condition": {"StringEquals": {"sts:ExternalId": "old-org"}}}));
     let r = report(role("shadowed", t));
-    assert_eq!(r.external_ids.kind.as_str(), "fixed");
+    assert_eq!(r.external_ids.kind.to_string(), "fixed");
     assert_eq!(r.external_ids.values, vec![ORG]);
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
 }
@@ -309,7 +309,7 @@ fn unmanaged_is_info_and_config_mismatch_is_config() {
 fn unproved_external_id_is_reported_as_the_weaker_claim() {
     let t = genesys_trust(json!({"StringEquals": {"sts:ExternalId": "${aws:PrincipalTag/org}"}}));
     let rep = report(role("variable", t));
-    assert_eq!(rep.external_ids.kind.as_str(), "any");
+    assert_eq!(rep.external_ids.kind.to_string(), "any");
     // Undecided on both questions: the weaker claim on both (any ID, maybe other principals).
     assert_eq!(
         codes(&rep),
@@ -357,7 +357,7 @@ fn roles_no_partner_can_assume_are_left_out() {
     // Without --partner the role trusting another account is audited, the rest are not.
     let any = AuditOptions::default();
     let rep = audit_role(&iam, &other, &any).expect("reported without --partner");
-    assert_eq!(rep.external_ids.kind.as_str(), "fixed");
+    assert_eq!(rep.external_ids.kind.to_string(), "fixed");
     assert!(audit_role(&iam, &service, &any).is_none());
     assert!(audit_role(&iam, &own, &any).is_none());
 }
@@ -400,7 +400,7 @@ fn every_code_has_a_severity_and_a_description() {
         assert!(!c.description().is_empty());
         let _ = c.severity();
         assert!(c
-            .as_str()
+            .to_string()
             .chars()
             .all(|ch| ch.is_ascii_lowercase() || ch == '-'));
     }
@@ -412,7 +412,7 @@ fn a_case_insensitive_id_is_a_pattern() {
         "ignorecase",
         genesys_trust(json!({"StringEqualsIgnoreCase": {"sts:ExternalId": ORG}})),
     ));
-    assert_eq!(r.external_ids.kind.as_str(), "pattern");
+    assert_eq!(r.external_ids.kind.to_string(), "pattern");
     assert_eq!(codes(&r), vec!["external-id-pattern"]);
 }
 
@@ -426,7 +426,7 @@ fn identity_side_requests_name_the_role() {
     )];
     let rep = report(r.clone());
     let f = &rep.findings[0];
-    assert_eq!(f.code.as_str(), "beyond-invoke");
+    assert_eq!(f.code.to_string(), "beyond-invoke");
     assert_eq!(f.counterexample.as_ref().unwrap()["principal"], r.arn);
     assert!(
         f.message.contains(&format!("{} may ", r.arn)),
@@ -517,7 +517,7 @@ fn single_valued_keys_raise_no_false_alarm() {
         "Action": "sts:AssumeRole",
         "Condition": {"StringEquals": {"sts:ExternalId": "a"}, "StringLike": {"sts:ExternalId": "b*"}}}));
     let r = report(role("single-valued", t));
-    assert_eq!(r.external_ids.kind.as_str(), "fixed");
+    assert_eq!(r.external_ids.kind.to_string(), "fixed");
     assert_eq!(r.external_ids.values, vec![ORG]);
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
 }
@@ -539,7 +539,7 @@ fn a_deny_guard_fixes_the_external_id() {
             .push(json!({"Effect": "Deny", "Principal": "*",
             "Action": "sts:AssumeRole", "Condition": guard}));
         let r = report(role("guarded", t));
-        assert_eq!(r.external_ids.kind.as_str(), "fixed", "{guard}");
+        assert_eq!(r.external_ids.kind.to_string(), "fixed", "{guard}");
         assert_eq!(r.external_ids.values, vec![ORG], "{guard}");
         assert!(r.findings.is_empty(), "{guard}: {:#?}", r.findings);
     }
@@ -551,7 +551,7 @@ fn a_deny_guard_fixes_the_external_id() {
         .push(json!({"Effect": "Deny", "Principal": "*",
         "Action": "sts:AssumeRole", "Condition": {"StringNotEquals": {"sts:ExternalId": ORG}}}));
     let r = report(role("guarded-under-pattern", t));
-    assert_eq!(r.external_ids.kind.as_str(), "fixed");
+    assert_eq!(r.external_ids.kind.to_string(), "fixed");
     assert_eq!(r.external_ids.values, vec![ORG]);
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     // A guard with a wildcard accepts a pattern: reported as such, with the pattern.
@@ -562,7 +562,7 @@ fn a_deny_guard_fixes_the_external_id() {
         .push(json!({"Effect": "Deny", "Principal": "*",
         "Action": "sts:AssumeRole", "Condition": {"StringNotLike": {"sts:ExternalId": "0f8c*"}}}));
     let r = report(role("guarded-pattern", t));
-    assert_eq!(r.external_ids.kind.as_str(), "pattern");
+    assert_eq!(r.external_ids.kind.to_string(), "pattern");
     assert_eq!(r.external_ids.values, vec!["0f8c*"]);
     assert_eq!(codes(&r), vec!["external-id-pattern"]);
     // Null false inside the guard exempts requests without the key: they get in.
@@ -570,7 +570,7 @@ fn a_deny_guard_fixes_the_external_id() {
     t["Statement"].as_array_mut().unwrap().push(json!({"Effect": "Deny", "Principal": "*",
         "Action": "sts:AssumeRole", "Condition": {"StringNotEquals": {"sts:ExternalId": ORG}, "Null": {"sts:ExternalId": "false"}}}));
     let r = report(role("leaky-guard", t));
-    assert_eq!(r.external_ids.kind.as_str(), "any");
+    assert_eq!(r.external_ids.kind.to_string(), "any");
     assert_eq!(codes(&r), vec!["no-external-id"]);
     // A Null guard alone leaves any value in.
     let mut t = genesys_trust(Value::Null);
@@ -580,7 +580,7 @@ fn a_deny_guard_fixes_the_external_id() {
         .push(json!({"Effect": "Deny", "Principal": "*",
         "Action": "sts:AssumeRole", "Condition": {"Null": {"sts:ExternalId": "true"}}}));
     let r = report(role("null-guard", t));
-    assert_eq!(r.external_ids.kind.as_str(), "any");
+    assert_eq!(r.external_ids.kind.to_string(), "any");
     assert_eq!(codes(&r), vec!["no-external-id"]);
 }
 
@@ -759,7 +759,7 @@ mod role_import {
         let codes: Vec<&str> = rep
             .iter()
             .flat_map(|r| &r.findings)
-            .map(|f| f.code.as_str())
+            .map(|f| f.code.into())
             .collect();
         assert!(codes.contains(&"no-external-id"), "{codes:?}");
         assert!(import_role(&o, rep.as_ref(), None).is_err());
@@ -768,7 +768,7 @@ mod role_import {
         assert!(r
             .findings
             .iter()
-            .any(|f| f.code.as_str() == "no-external-id"));
+            .any(|f| f.code.to_string() == "no-external-id"));
         assert!(
             r.notes
                 .iter()

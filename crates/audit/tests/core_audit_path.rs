@@ -73,7 +73,7 @@ fn judged(
     // The role is not tagged: `unmanaged` is the audit's own, not the path's.
     (report.roles[0].findings.iter())
         .filter(|f| f.code.path().is_some())
-        .map(|f| (f.code.as_str().to_owned(), f.message.clone()))
+        .map(|f| (f.code.to_string().to_owned(), f.message.clone()))
         .collect()
 }
 

@@ -49,7 +49,7 @@ fn codes(report: &IacReport) -> BTreeMap<String, (Vec<&'static str>, String)> {
             );
             (
                 r.role.clone(),
-                (r.findings.iter().map(|f| f.code.as_str()).collect(), ids),
+                (r.findings.iter().map(|f| f.code.into()).collect(), ids),
             )
         })
         .collect()
@@ -371,16 +371,16 @@ fn a_template_macro_makes_every_role_unproved() {
         "AWSTemplateFormatVersion: '2010-09-09'\nTransform:\n  - AWS::Serverless-2016-10-31\n  - ExecutionRoleBuilder\nResources:{roles}\n"
     );
     let report = inline(&text).expect("read");
-    let u: Vec<(&str, &str)> = report
+    let u: Vec<(&str, String)> = report
         .unknowns
         .iter()
-        .map(|u| (u.value.as_str(), u.reason.as_str()))
+        .map(|u| (u.value.as_str(), u.reason.to_string()))
         .collect();
     assert_eq!(
         u,
         [(
             "Transform ExecutionRoleBuilder",
-            "a template macro, not run: it may rewrite the whole template"
+            "a template macro, not run: it may rewrite the whole template".to_string()
         )]
     );
     let n = &report.not_analysed;
@@ -402,7 +402,7 @@ fn a_template_macro_makes_every_role_unproved() {
         let f = r
             .findings
             .iter()
-            .find(|f| f.code.as_str() == "beyond-invoke");
+            .find(|f| f.code.to_string() == "beyond-invoke");
         assert!(
             f.unwrap()
                 .message
@@ -474,7 +474,7 @@ fn a_nested_stack_makes_the_roles_it_may_reach_unproved() {
         let f = r
             .findings
             .iter()
-            .find(|f| f.code.as_str() == "beyond-invoke");
+            .find(|f| f.code.to_string() == "beyond-invoke");
         assert!(
             f.unwrap()
                 .message

@@ -66,7 +66,7 @@ fn findings(report: &IacReport) -> Vec<&Finding> {
 }
 
 fn codes(report: &IacReport) -> Vec<&'static str> {
-    findings(report).iter().map(|f| f.code.as_str()).collect()
+    findings(report).iter().map(|f| f.code.into()).collect()
 }
 
 #[test]
@@ -79,7 +79,7 @@ fn without_account_id_a_literal_function_arn_is_unknown_naming_the_flag() {
     );
     let unknown = found
         .iter()
-        .find(|f| f.code.as_str() == "path-not-read" && f.message.contains(TARGET))
+        .find(|f| f.code.to_string() == "path-not-read" && f.message.contains(TARGET))
         .unwrap_or_else(|| panic!("the target's path is unknown: {found:#?}"));
     assert!(unknown.message.contains("--account-id"), "{unknown:#?}");
     assert!(unknown.counterexample.is_none(), "{unknown:#?}");
@@ -145,7 +145,7 @@ fn a_plan_without_account_id_is_not_a_block() {
     assert!(
         found
             .iter()
-            .any(|f| f.code.as_str() == "path-not-read" && f.message.contains("--account-id")),
+            .any(|f| f.code.to_string() == "path-not-read" && f.message.contains("--account-id")),
         "{found:#?}"
     );
 }

@@ -93,27 +93,22 @@ pub enum WatchEngine {
 /// The schedule when `[watch].schedule` gives none.
 pub const DEFAULT_WATCH_SCHEDULE: &str = "rate(1 hour)";
 
-/// The tool a setup was handed over to (`managed_by`): lambda-trust never writes what it
-/// manages, and compares what matters (documents, grants, trust) rather than the ownership tags
+/// The tool a setup was handed over to (`managed_by`; displayed as its users write it):
+/// lambda-trust never writes what it manages, and compares what matters (documents, grants, trust) rather than the ownership tags
 /// and statement IDs it no longer controls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::Display, strum::IntoStaticStr,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ManagedBy {
     /// Terraform manages both halves: the AWS objects and the Genesys Cloud ones.
     Terraform,
     /// CloudFormation manages the AWS objects (it has no Genesys Cloud resource types).
+    #[strum(to_string = "CloudFormation")]
     Cloudformation,
 }
 
 impl ManagedBy {
-    /// The tool, as its users write it.
-    pub fn name(self) -> &'static str {
-        match self {
-            ManagedBy::Terraform => "Terraform",
-            ManagedBy::Cloudformation => "CloudFormation",
-        }
-    }
-
     /// The config's value (`managed_by = "…"`).
     pub fn key(self) -> &'static str {
         match self {
@@ -143,9 +138,12 @@ pub struct TrustConfig {
     pub external_id: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::Display,
+)]
 #[serde(rename_all = "kebab-case")]
 /// A partner preset: the account Genesys Cloud assumes the role from.
+#[strum(serialize_all = "kebab-case")]
 pub enum Partner {
     /// Genesys Cloud's production account (`genesys-cloud`).
     GenesysCloud,
@@ -264,14 +262,6 @@ impl Partner {
         match self {
             Partner::GenesysCloud => GENESYS_CLOUD_ACCOUNT,
             Partner::GenesysCloudFedramp => GENESYS_CLOUD_FEDRAMP_ACCOUNT,
-        }
-    }
-
-    /// The preset's name as written in the config.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Partner::GenesysCloud => "genesys-cloud",
-            Partner::GenesysCloudFedramp => "genesys-cloud-fedramp",
         }
     }
 }

@@ -102,7 +102,9 @@ pub struct EvalInput {
 }
 
 /// The outcome of an evaluation, named as in the IAM policy evaluation logic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, strum::IntoStaticStr, strum::Display,
+)]
 pub enum Decision {
     /// An Allow applied and no Deny did.
     Allow,
@@ -112,18 +114,6 @@ pub enum Decision {
     ImplicitDeny,
     /// Not evaluated: the request is not one AWS can receive (see `Evaluation::malformed`).
     Malformed,
-}
-
-impl Decision {
-    /// The decision's name as AWS spells it (`Allow`, `ExplicitDeny`, …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Allow => "Allow",
-            Decision::ExplicitDeny => "ExplicitDeny",
-            Decision::ImplicitDeny => "ImplicitDeny",
-            Decision::Malformed => "Malformed",
-        }
-    }
 }
 
 /// A statement that took part in the decision.

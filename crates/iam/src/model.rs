@@ -149,7 +149,13 @@ pub enum SetOperator {
 
 /// The IAM condition operators (IAM User Guide, "IAM JSON policy elements: Condition operators");
 /// each variant is named exactly as the operator it stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Operator names are parsed case-insensitively: AWS documents them in one spelling only, and
+/// being lenient here can only make us accept a document AWS would have refused on write,
+/// never evaluate a stored one differently.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::Display, strum::EnumString,
+)]
+#[strum(ascii_case_insensitive)]
 #[allow(missing_docs)] // each variant is the operator of its name
 pub enum OperatorKind {
     StringEquals,
@@ -182,79 +188,6 @@ pub enum OperatorKind {
 }
 
 impl OperatorKind {
-    const ALL: [OperatorKind; 27] = [
-        OperatorKind::StringEquals,
-        OperatorKind::StringNotEquals,
-        OperatorKind::StringEqualsIgnoreCase,
-        OperatorKind::StringNotEqualsIgnoreCase,
-        OperatorKind::StringLike,
-        OperatorKind::StringNotLike,
-        OperatorKind::ArnEquals,
-        OperatorKind::ArnLike,
-        OperatorKind::ArnNotEquals,
-        OperatorKind::ArnNotLike,
-        OperatorKind::NumericEquals,
-        OperatorKind::NumericNotEquals,
-        OperatorKind::NumericLessThan,
-        OperatorKind::NumericLessThanEquals,
-        OperatorKind::NumericGreaterThan,
-        OperatorKind::NumericGreaterThanEquals,
-        OperatorKind::DateEquals,
-        OperatorKind::DateNotEquals,
-        OperatorKind::DateLessThan,
-        OperatorKind::DateLessThanEquals,
-        OperatorKind::DateGreaterThan,
-        OperatorKind::DateGreaterThanEquals,
-        OperatorKind::Bool,
-        OperatorKind::BinaryEquals,
-        OperatorKind::IpAddress,
-        OperatorKind::NotIpAddress,
-        OperatorKind::Null,
-    ];
-
-    /// The operator's name as AWS spells it.
-    pub fn name(self) -> &'static str {
-        match self {
-            OperatorKind::StringEquals => "StringEquals",
-            OperatorKind::StringNotEquals => "StringNotEquals",
-            OperatorKind::StringEqualsIgnoreCase => "StringEqualsIgnoreCase",
-            OperatorKind::StringNotEqualsIgnoreCase => "StringNotEqualsIgnoreCase",
-            OperatorKind::StringLike => "StringLike",
-            OperatorKind::StringNotLike => "StringNotLike",
-            OperatorKind::ArnEquals => "ArnEquals",
-            OperatorKind::ArnLike => "ArnLike",
-            OperatorKind::ArnNotEquals => "ArnNotEquals",
-            OperatorKind::ArnNotLike => "ArnNotLike",
-            OperatorKind::NumericEquals => "NumericEquals",
-            OperatorKind::NumericNotEquals => "NumericNotEquals",
-            OperatorKind::NumericLessThan => "NumericLessThan",
-            OperatorKind::NumericLessThanEquals => "NumericLessThanEquals",
-            OperatorKind::NumericGreaterThan => "NumericGreaterThan",
-            OperatorKind::NumericGreaterThanEquals => "NumericGreaterThanEquals",
-            OperatorKind::DateEquals => "DateEquals",
-            OperatorKind::DateNotEquals => "DateNotEquals",
-            OperatorKind::DateLessThan => "DateLessThan",
-            OperatorKind::DateLessThanEquals => "DateLessThanEquals",
-            OperatorKind::DateGreaterThan => "DateGreaterThan",
-            OperatorKind::DateGreaterThanEquals => "DateGreaterThanEquals",
-            OperatorKind::Bool => "Bool",
-            OperatorKind::BinaryEquals => "BinaryEquals",
-            OperatorKind::IpAddress => "IpAddress",
-            OperatorKind::NotIpAddress => "NotIpAddress",
-            OperatorKind::Null => "Null",
-        }
-    }
-
-    /// Operator names are matched case-insensitively. AWS documents them in one spelling only;
-    /// being lenient here can only make us accept a document AWS would have refused on write,
-    /// never evaluate a stored one differently.
-    fn from_name(name: &str) -> Option<OperatorKind> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|k| k.name().eq_ignore_ascii_case(name))
-    }
-
     /// Negated matching operators: true when the key is absent, NOR over the policy values
     /// (IAM User Guide, "Condition operators" and "Conditions with multiple context keys or
     /// values").
@@ -307,7 +240,7 @@ impl ConditionOperator {
             Some(base) => (base, true),
             None => (rest, false),
         };
-        let kind = OperatorKind::from_name(base)?;
+        let kind = base.parse::<OperatorKind>().ok()?;
         // `Null` tests presence itself; AWS has no NullIfExists.
         if kind == OperatorKind::Null && if_exists {
             return None;

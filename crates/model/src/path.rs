@@ -211,9 +211,20 @@ impl Claim {
 }
 
 /// What a claim that does not hold is, as a stable finding code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum PathCode {
     /// An SCP or RCP stops Genesys Cloud (availability).
     OrgPolicyBlocks,
@@ -242,21 +253,6 @@ impl PathCode {
     /// Every code, in declaration order (derived: a new variant is in it).
     pub fn all() -> impl Iterator<Item = PathCode> {
         <PathCode as strum::IntoEnumIterator>::iter()
-    }
-
-    /// The stable code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PathCode::OrgPolicyBlocks => "org-policy-blocks",
-            PathCode::FunctionPolicyBlocks => "function-policy-blocks",
-            PathCode::CrossAccountPermissionMissing => "cross-account-permission-missing",
-            PathCode::RoleBlocks => "role-blocks",
-            PathCode::PathNotRead => "path-not-read",
-            PathCode::PartnerBypassesRole => "partner-bypasses-role",
-            PathCode::FunctionPolicyOpen => "function-policy-open",
-            PathCode::PathUnknown => "path-unknown",
-            PathCode::ExternalIdNotOrg => "external-id-not-org",
-        }
     }
 
     /// Someone else gets in (or may): security; Genesys Cloud is stopped (or may be): an

@@ -12,26 +12,20 @@ use crate::plan::{
 use lambda_trust_verdict::Status;
 
 /// Where a write goes; in `check`'s JSON, a side that was not checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, strum::Display)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "schemars", schemars(rename = "side"))]
 pub enum Side {
     /// AWS: the role, its policies and the function policies.
+    #[strum(to_string = "AWS")]
     Aws,
     /// Genesys Cloud: the credential, the integration and its data actions.
+    #[strum(to_string = "Genesys Cloud")]
     Genesys,
 }
 
 impl Side {
-    /// The side as people name it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Side::Aws => "AWS",
-            Side::Genesys => "Genesys Cloud",
-        }
-    }
-
     /// The other side.
     pub fn other(self) -> Side {
         match self {

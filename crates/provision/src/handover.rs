@@ -29,7 +29,7 @@ pub fn hand_over_to(set: &mut ChangeSet, tool: ManagedBy) -> Vec<(Side, String)>
         if !manages(tool, side) {
             continue;
         }
-        set.hand_over(side, tool.name());
+        set.hand_over(side, tool.into());
         if !set.handed_over_on(side).is_empty() {
             out.push((side, step(tool, side)));
         }
@@ -99,7 +99,7 @@ pub(crate) fn step(tool: ManagedBy, side: Side) -> String {
         (ManagedBy::Cloudformation, _) => "change the stack's template to match the config (`lambda-trust export cloudformation --from-config --out DIR` writes the templates the config wants; a statement on another account's function is in that account's stack) and update the stack, e.g. `aws cloudformation deploy --template-file DIR/lambda-trust.template.json --stack-name STACK --capabilities CAPABILITY_NAMED_IAM`; lambda-trust writes nothing CloudFormation manages (managed_by = \"cloudformation\")".to_string(),
         (ManagedBy::Terraform, side) => format!(
             "change the Terraform code to match the config (`lambda-trust export terraform --from-config --out DIR` writes the code the config wants) and run `terraform apply`; lambda-trust writes nothing Terraform manages on the {} side (managed_by = \"terraform\")",
-            side.name()
+            side
         ),
     }
 }

@@ -137,25 +137,17 @@ fn session_name(kind: Option<&str>, arn: &str) -> Option<String> {
 }
 
 /// Where a finding's "who changed it" was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::Display)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(inline))]
 #[serde(rename_all = "kebab-case")]
 pub enum TrailSource {
     /// AWS CloudTrail's event history.
+    #[strum(to_string = "CloudTrail")]
     Cloudtrail,
     /// Genesys Cloud's audit trail (the realtime audit query).
+    #[strum(to_string = "Genesys Cloud's audit trail")]
     GenesysAudit,
-}
-
-impl TrailSource {
-    /// As a sentence names it.
-    pub fn name(self) -> &'static str {
-        match self {
-            TrailSource::Cloudtrail => "CloudTrail",
-            TrailSource::GenesysAudit => "Genesys Cloud's audit trail",
-        }
-    }
 }
 
 /// The write that explains a drift finding — a CloudTrail event for AWS, an entry of Genesys
@@ -432,7 +424,7 @@ pub fn suffix(trail: &Trail, said: &mut bool) -> String {
         }
         (Some((source, Attribution::Failed { .. })), _) if *said => format!(
             " — who changed it is unknown: the {} lookup failed (as above)",
-            source.name()
+            source
         ),
         (Some((_, Attribution::Failed { .. })), Some(p)) => {
             *said = true;
@@ -460,7 +452,7 @@ pub(crate) fn phrase(trail: &Trail) -> Option<String> {
         }),
         (Attribution::Failed { reason }, _) => Some(format!(
             "— who changed it is unknown: the {} lookup failed: {reason}",
-            source.name()
+            source
         )),
         _ => None,
     }

@@ -6,9 +6,22 @@
 use serde::Serialize;
 
 /// Ordered worst first, so sorting by it puts security findings on top.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Severity {
     /// Broadens who can assume the role or what it can do.
     Security,
@@ -16,17 +29,6 @@ pub enum Severity {
     Config,
     /// Worth knowing; not a risk by itself (`audit` only).
     Info,
-}
-
-impl Severity {
-    /// The lowercase name, as in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Security => "security",
-            Severity::Config => "config",
-            Severity::Info => "info",
-        }
-    }
 }
 
 /// What a finding states: that something is wrong, or that something could not be read or

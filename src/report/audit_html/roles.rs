@@ -33,7 +33,7 @@ fn invokable_key(r: &RoleReport) -> u64 {
 }
 
 fn codes(r: &RoleReport) -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = r.findings.iter().map(|f| f.code.as_str()).collect();
+    let mut out: Vec<&'static str> = r.findings.iter().map(|f| <&str>::from(f.code)).collect();
     out.dedup();
     out
 }
@@ -113,7 +113,7 @@ fn filters(out: &mut String, page: &Page) {
 <label>Code <select id=\"f-code\"><option value=\"\">any</option>",
     );
     for c in Code::all() {
-        let _ = write!(out, "<option>{}</option>", c.as_str());
+        let _ = write!(out, "<option>{}</option>", c);
     }
     out.push_str(
         "</select></label>\n<label>Account <select id=\"f-account\"><option value=\"\">any</option>",
@@ -221,7 +221,7 @@ fn external_ids(r: &RoleReport) -> String {
 }
 
 fn finding(out: &mut String, r: &RoleReport, f: &Finding) {
-    let word = f.severity.as_str();
+    let word = f.severity;
     let unknown = match f.outcome {
         Outcome::Failed => "",
         Outcome::Unknown => " <span class=\"outcome-unknown\">unknown</span>",

@@ -15,8 +15,8 @@ fn loaded() -> Loaded {
     lambda_trust_config::parse_str(EXAMPLE, "examples/lambda-trust.toml").unwrap()
 }
 
-fn codes(findings: &[LintFinding]) -> Vec<&'static str> {
-    findings.iter().map(|f| f.code.as_str()).collect()
+fn codes(findings: &[LintFinding]) -> Vec<String> {
+    findings.iter().map(|f| f.code.to_string()).collect()
 }
 
 #[test]

@@ -70,10 +70,10 @@ pub enum UnknownReason {
     UnresolvedReference,
 }
 
-impl UnknownReason {
-    /// The reason in words, as reports print it.
-    pub fn as_str(self) -> &'static str {
-        match self {
+/// The reason in words, as reports print it.
+impl std::fmt::Display for UnknownReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
             UnknownReason::ParameterWithoutDefault => "a parameter without a default",
             UnknownReason::PseudoParameter => "a pseudo parameter not given",
             UnknownReason::ResourceAttribute => "known only after deployment",
@@ -91,7 +91,7 @@ impl UnknownReason {
             UnknownReason::UnresolvedReference => {
                 "unknown, and its references lead to no resource of the plan"
             }
-        }
+        })
     }
 }
 
@@ -112,13 +112,7 @@ pub struct Unknown {
 
 impl fmt::Display for Unknown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} ({}) at {}",
-            self.value,
-            self.reason.as_str(),
-            self.at
-        )
+        write!(f, "{} ({}) at {}", self.value, self.reason, self.at)
     }
 }
 
@@ -170,23 +164,14 @@ pub struct RoleSettings {
 }
 
 /// What was read: a report's heading.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, strum::IntoStaticStr, strum::Display)]
+#[strum(serialize_all = "lowercase")]
 pub enum IacInput {
     /// A CloudFormation template.
     #[default]
     Template,
     /// A Terraform plan (`terraform show -json`).
     Plan,
-}
-
-impl IacInput {
-    /// The input's kind as a report's heading names it: `template` or `plan`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IacInput::Template => "template",
-            IacInput::Plan => "plan",
-        }
-    }
 }
 
 /// A template or plan read into the audit's model.
@@ -426,7 +411,7 @@ fn path(model: &IacModel, report: &AccountReport, orgs: Option<OrgPolicies>) -> 
             ..PathSources::default()
         },
         functions: None,
-        not_listed: Some(format!("a {} lists no functions", model.input.as_str())),
+        not_listed: Some(format!("a {} lists no functions", model.input)),
         scan: model.function_policies.keys().cloned().collect(),
         orgs_not_given: not_given,
         no_function_policies: false,
@@ -435,7 +420,7 @@ fn path(model: &IacModel, report: &AccountReport, orgs: Option<OrgPolicies>) -> 
             false => RoleAccount::StandIn {
                 reason: format!(
                     "the {}'s account is not given: give it with --account-id",
-                    model.input.as_str()
+                    model.input
                 ),
             },
         },

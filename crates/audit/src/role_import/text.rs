@@ -55,7 +55,7 @@ pub(crate) fn role_sections(r: &ImportedRole, region: &str) -> String {
     });
     out.push_str("\n[trust]\n");
     out.push_str(&match &r.partner {
-        TrustedAccount::Preset(p) => format!("partner = {}\n", quote(p.as_str())),
+        TrustedAccount::Preset(p) => format!("partner = {}\n", quote((*p).into())),
         TrustedAccount::Account(a) => format!("account_id = {}\n", quote(a)),
     });
     out.push_str(&format!(
@@ -103,7 +103,7 @@ fn comments(r: &ImportedRole) -> String {
         for f in &r.findings {
             out.push_str(&format!(
                 "# - [{}] {}: {}\n",
-                f.severity.as_str(),
+                f.severity,
                 f.code,
                 one_line(&f.message)
             ));

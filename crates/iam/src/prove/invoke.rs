@@ -387,9 +387,6 @@ fn refused(s: &Setup, problem: &Problem, c: usize, target: &str, witness: &str) 
             context: req.context,
         }),
         statements: eval.deciding,
-        reason: format!(
-            "granted ARN {target} is not invokable ({})",
-            eval.decision.as_str()
-        ),
+        reason: format!("granted ARN {target} is not invokable ({})", eval.decision),
     }
 }

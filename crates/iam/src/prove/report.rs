@@ -72,9 +72,22 @@ impl Counterexample {
 
 /// The four properties the prover decides. Their names are rendered from here; what a failure
 /// means is decided by these methods, never by reading the name back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema), schemars(inline))]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Property {
     /// Only the partner, only with the external ID, may assume the role.
     TrustOnlyPartnerWithExternalId,
@@ -95,16 +108,6 @@ impl Property {
         Property::InvokeTargetsAllowed,
     ];
 
-    /// The property's name (`trust-only-partner-with-external-id`, …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Property::TrustOnlyPartnerWithExternalId => "trust-only-partner-with-external-id",
-            Property::TrustPartnerAllowed => "trust-partner-allowed",
-            Property::InvokeOnlyTargets => "invoke-only-targets",
-            Property::InvokeTargetsAllowed => "invoke-targets-allowed",
-        }
-    }
-
     /// About the trust policy (else about the identity policies).
     pub fn is_trust(self) -> bool {
         matches!(
@@ -120,12 +123,6 @@ impl Property {
             self,
             Property::TrustPartnerAllowed | Property::InvokeTargetsAllowed
         )
-    }
-}
-
-impl std::fmt::Display for Property {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -471,7 +471,7 @@ pub(crate) fn statement_ref(label: &str, index: usize, stmt: &Statement) -> Stat
 pub(crate) fn pinned(key: &str, value: &str) -> Statement {
     let cond = |kind: OperatorKind, set, v: &str| Condition {
         operator: ConditionOperator {
-            name: kind.name().to_owned(),
+            name: kind.to_string(),
             set,
             kind,
             if_exists: false,

@@ -227,10 +227,7 @@ pub(crate) fn partner_allowed(trust: &Policy, role_arn: &str, spec: &TrustSpec) 
                     context: req.context,
                 }),
                 statements: eval.deciding,
-                reason: format!(
-                    "the partner's request is refused ({})",
-                    eval.decision.as_str()
-                ),
+                reason: format!("the partner's request is refused ({})", eval.decision),
             };
         }
         for s in eval.deciding {

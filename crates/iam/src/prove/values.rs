@@ -148,7 +148,7 @@ impl KeyModel {
     /// Evaluates a test on one value with the evaluator's own condition code.
     pub(crate) fn test(&self, lit: Lit, value: &str) -> bool {
         let t = &self.tests[lit.test];
-        let Some(operator) = ConditionOperator::parse(t.kind.name()) else {
+        let Some(operator) = ConditionOperator::parse(t.kind.into()) else {
             return false;
         };
         let cond = Condition {

@@ -12,7 +12,8 @@
 use crate::support::*;
 use lambda_trust_iam::{
     evaluate, partition_regions, prove_invoke, prove_trust, real_actions, resource_fits_action,
-    Counterexample, InvokeSpec, LabeledPolicy, Policy, PropertyResult, Request, TrustSpec, Verdict,
+    Counterexample, InvokeSpec, LabeledPolicy, Policy, Property, PropertyResult, Request,
+    TrustSpec, Verdict,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -227,7 +228,7 @@ proptest! {
         for r in prove_trust(&policy, &role, &trust_spec(), BUDGET) {
             prop_assert!(r.verdict != Verdict::Unknown || !r.reason.contains("internal"), "{r:?}");
             if let Some(c) = &r.counterexample {
-                if r.property.as_str() == "trust-only-partner-with-external-id" {
+                if r.property == Property::TrustOnlyPartnerWithExternalId {
                     let req = request(c);
                     prop_assert!(evaluate(&trust_input(&policy), &req).allowed(), "{r:?}");
                 }
@@ -252,7 +253,7 @@ proptest! {
         let spec = InvokeSpec::new(vec![target]).for_role(role_arn(partition), Some(region.to_owned()));
         for r in prove_invoke(&identity, None, &spec, BUDGET) {
             prop_assert!(r.verdict != Verdict::Unknown || !r.reason.contains("internal"), "{r:?}");
-            if let (Some(c), "invoke-only-targets") = (&r.counterexample, r.property.as_str()) {
+            if let (Some(c), Property::InvokeOnlyTargets) = (&r.counterexample, r.property) {
                 prop_assert!(evaluate(&invoke_input(&identity, None), &request(c)).allowed(), "{r:?}");
             }
             if let Err(e) = replayable(&r, &[&policy], partition) {
@@ -267,7 +268,7 @@ proptest! {
 fn only(results: &[PropertyResult], property: &str) -> PropertyResult {
     results
         .iter()
-        .find(|r| r.property.as_str() == property)
+        .find(|r| r.property.to_string() == property)
         .unwrap()
         .clone()
 }

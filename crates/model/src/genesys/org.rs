@@ -41,9 +41,22 @@ pub struct KnownRole {
 }
 
 /// How the role of an integration's credential is known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum RoleFrom {
     /// The credential's `ARN` field, in clear.
     Credential,
@@ -52,17 +65,6 @@ pub enum RoleFrom {
     /// Neither: the roles Genesys Cloud can assume with the organization's ID, as the audit
     /// proved them (any of them may be the one).
     ExternalId,
-}
-
-impl RoleFrom {
-    /// How the JSON writes it: `credential`, `ledger` or `external-id`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RoleFrom::Credential => "credential",
-            RoleFrom::Ledger => "ledger",
-            RoleFrom::ExternalId => "external-id",
-        }
-    }
 }
 
 /// The role lambda-trust's ledger (the integration's notes) records, when the integration's

@@ -427,9 +427,9 @@ impl Code {
     pub(crate) fn name(self) -> String {
         use Code::*;
         let name = match self {
-            Check(id) => return format!("verify-{}", id.as_str()),
-            Unproved(p) => return format!("unproved-{}", p.as_str()),
-            Path(c) => return c.as_str().to_owned(),
+            Check(id) => return format!("verify-{}", id),
+            Unproved(p) => return format!("unproved-{}", p),
+            Path(c) => return c.to_string(),
             RoleMissing => "role-missing",
             RolePath => "role-path",
             TrustDiffers => "trust-differs",
@@ -516,8 +516,8 @@ impl Code {
             PermissionMissing => "lambda-trust's statement letting the role invoke a target in another account is missing from that function's policy.",
             PermissionDiffers => "lambda-trust's statement in a cross-account target's function policy differs from the one it wrote (another principal, action, resource or a condition): apply removes and adds it again.",
             PermissionHeld => "A cross-account target's function policy is written whole (PutResourcePolicy, AWS::Lambda::ResourcePolicy, aws_lambda_resource_policy) and lacks lambda-trust's statement, or holds a different one: apply does not write into such a policy, whose next write would undo it; the statement is added where the policy is written.",
-            Check(id) => return format!("The verify check {} failed.", id.as_str()),
-            Unproved(p) => return format!("The property {} is not proved on the live policies.", p.as_str()),
+            Check(id) => return format!("The verify check {} failed.", id),
+            Unproved(p) => return format!("The property {} is not proved on the live policies.", p),
             Path(c) => c.description(),
         };
         text.to_owned()
@@ -571,13 +571,13 @@ fn decided_by_code(of: impl Fn(Code) -> &'static str) -> Vec<&'static str> {
 /// A finding's severity: the ones its codes decide (`info` is the audit's alone).
 #[cfg(feature = "schemars")]
 pub(super) fn severity_schema(_: &mut SchemaGenerator) -> Schema {
-    json_schema!({"enum": decided_by_code(|c| c.severity().as_str())})
+    json_schema!({"enum": decided_by_code(|c| c.severity().into())})
 }
 
 /// A finding's config key: the ones its codes decide.
 #[cfg(feature = "schemars")]
 pub(super) fn config_key_schema(_: &mut SchemaGenerator) -> Schema {
-    json_schema!({"enum": decided_by_code(|c| c.config_key().as_str())})
+    json_schema!({"enum": decided_by_code(|c| c.config_key().into())})
 }
 
 /// `drift` for a write the plan would make, `verify` for what verification found.
@@ -592,25 +592,32 @@ pub enum Kind {
     Verify,
 }
 
-/// The config key a finding belongs to, serialized as its dotted name; a key not in the file
+/// The config key a finding belongs to, serialized and displayed as its dotted name; a key not in the file
 /// falls back to its table's line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::Display)]
+#[strum(serialize_all = "lowercase")]
 pub enum ConfigKey {
     /// The `[trust]` table.
     Trust,
     /// `trust.external_id`.
+    #[strum(serialize = "trust.external_id")]
     TrustExternalId,
     /// `trust.principal`.
+    #[strum(serialize = "trust.principal")]
     TrustPrincipal,
     /// The `[role]` table.
     Role,
     /// `role.tags`.
+    #[strum(serialize = "role.tags")]
     RoleTags,
     /// `role.description`.
+    #[strum(serialize = "role.description")]
     RoleDescription,
     /// `role.max_session_duration`.
+    #[strum(serialize = "role.max_session_duration")]
     RoleMaxSessionDuration,
     /// `role.permissions_boundary`.
+    #[strum(serialize = "role.permissions_boundary")]
     RolePermissionsBoundary,
     /// The `[policy]` table.
     Policy,
@@ -623,25 +630,6 @@ pub enum ConfigKey {
 }
 
 impl ConfigKey {
-    /// The key's dotted name in `lambda-trust.toml`.
-    pub fn as_str(self) -> &'static str {
-        use ConfigKey::*;
-        match self {
-            Trust => "trust",
-            TrustExternalId => "trust.external_id",
-            TrustPrincipal => "trust.principal",
-            Role => "role",
-            RoleTags => "role.tags",
-            RoleDescription => "role.description",
-            RoleMaxSessionDuration => "role.max_session_duration",
-            RolePermissionsBoundary => "role.permissions_boundary",
-            Policy => "policy",
-            Targets => "targets",
-            Aws => "aws",
-            Genesys => "genesys",
-        }
-    }
-
     /// The table the key sits in.
     pub(crate) fn table(self) -> ConfigKey {
         use ConfigKey::*;
@@ -655,7 +643,7 @@ impl ConfigKey {
 
 impl Serialize for ConfigKey {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
+        s.serialize_str((*self).into())
     }
 }
 

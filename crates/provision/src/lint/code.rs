@@ -102,7 +102,7 @@ pub enum LintCode {
 
 impl LintCode {
     /// The stable kebab-case id.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         use LintCode::*;
         match self {
             CrossAccountTarget => "cross-account-target",

@@ -6,10 +6,21 @@ use serde::Serialize;
 
 /// Which check a line is (stable; `name` is for people). It, not the name, decides a failure's
 /// severity in `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(inline))]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum CheckId {
     /// The role exists.
     RoleExists,
@@ -65,36 +76,6 @@ impl CheckId {
     /// Every check, in declaration order (derived: a new variant is in it).
     pub fn all() -> impl Iterator<Item = CheckId> {
         <CheckId as strum::IntoEnumIterator>::iter()
-    }
-
-    /// The check's stable name (kebab-case, as serialized).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CheckId::RoleExists => "role-exists",
-            CheckId::Ownership => "ownership",
-            CheckId::TrustParses => "trust-parses",
-            CheckId::TrustPartnerAllowed => "trust-partner-allowed",
-            CheckId::TrustOthersDenied => "trust-others-denied",
-            CheckId::TrustStructure => "trust-structure",
-            CheckId::InvokeParses => "invoke-parses",
-            CheckId::InvokeTargetsAllowed => "invoke-targets-allowed",
-            CheckId::InvokeNonTargetDenied => "invoke-non-target-denied",
-            CheckId::InvokeNoOtherAction => "invoke-no-other-action",
-            CheckId::InvokeStructure => "invoke-structure",
-            CheckId::InvokeLatent => "invoke-latent",
-            CheckId::FunctionsExist => "functions-exist",
-            CheckId::LiveAssume => "live-assume",
-            CheckId::LiveInvoke => "live-invoke",
-            CheckId::GenesysIntegrationExists => "genesys-integration-exists",
-            CheckId::GenesysIntegrationEnabled => "genesys-integration-enabled",
-            CheckId::GenesysCredential => "genesys-credential",
-            CheckId::GenesysActionExists => "genesys-action-exists",
-            CheckId::GenesysActionCalls => "genesys-action-calls",
-            CheckId::GenesysNoStrayAction => "genesys-no-stray-action",
-            CheckId::GenesysTestRun => "genesys-test-run",
-            CheckId::GenesysSameRegion => "genesys-same-region",
-            CheckId::GenesysTimeoutFits => "genesys-timeout-fits",
-        }
     }
 
     /// A Genesys Cloud check (reported beside the Genesys side's drift).
@@ -169,9 +150,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn as_str_is_the_serialized_name() {
+    fn the_displayed_name_is_the_serialized_name() {
         for id in CheckId::all() {
-            assert_eq!(serde_json::json!(id), serde_json::json!(id.as_str()));
+            assert_eq!(serde_json::json!(id), serde_json::json!(id.to_string()));
         }
     }
 }

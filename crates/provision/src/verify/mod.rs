@@ -282,7 +282,7 @@ fn context(external_id: Option<&str>) -> BTreeMap<String, Vec<String>> {
 }
 
 fn decision_text(d: Decision) -> &'static str {
-    d.as_str()
+    d.into()
 }
 
 /// The offline proof over the live documents.

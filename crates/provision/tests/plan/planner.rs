@@ -63,7 +63,7 @@ fn shape(f: &[Finding]) -> Vec<(Severity, &'static str, String)> {
             } else {
                 paths.join(", ")
             };
-            (f.severity, f.config_key.as_str(), at)
+            (f.severity, f.config_key.into(), at)
         })
         .collect()
 }
