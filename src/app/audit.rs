@@ -271,7 +271,7 @@ pub(crate) struct PathReads<'a> {
 impl<'a> PathReads<'a> {
     pub(crate) fn new(clients: &'a Clients) -> PathReads<'a> {
         PathReads {
-            org: OrgReader::new(),
+            org: OrgReader::default(),
             clients,
             given: None,
         }

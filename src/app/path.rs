@@ -70,7 +70,7 @@ pub(crate) async fn early(
     // Another account's statements are read with its clients beside the role (`Prepared`).
     let ours = |a: &String| account_of(a) == account || clients.account(account_of(a)).is_none();
     let arns: Vec<String> = arns.into_iter().filter(ours).collect();
-    let reader = OrgReader::new();
+    let reader = OrgReader::default();
     let (orgs, fetched) = tokio::join!(
         org_policies(clients, &reader, accounts, &account, ask.org_policies),
         function_policies::fetch(clients, arns, &account, ask.function_policies),
@@ -167,7 +167,7 @@ async fn sources_for(
     let known = &prepared.function_policies;
     let (mut orgs, fetched, reader) = match early {
         Some(e) => (e.orgs, Some(e.fetched), e.reader),
-        None => (BTreeMap::new(), None, OrgReader::new()),
+        None => (BTreeMap::new(), None, OrgReader::default()),
     };
     let read: BTreeSet<&str> = fetched.iter().flat_map(|f| f.arns()).collect();
     let unread: Vec<String> = (arns.into_iter())

@@ -86,10 +86,6 @@ async fn describe_ou(org: &Org, id: &str) -> Option<String> {
 }
 
 impl OrgReader {
-    pub fn new() -> OrgReader {
-        OrgReader::default()
-    }
-
     /// The organization policies over `account`, read with `clients` (credentials that may
     /// read the organization: the management account's or a delegated administrator's) the
     /// first time, then remembered.

@@ -132,7 +132,7 @@ async fn deployment(
         "destroy" => deploy::destroy_ops(&state),
         _ => deploy::deploy_ops(&state)?,
     };
-    let lines: Vec<String> = ops.iter().map(|o| o.line()).collect();
+    let lines: Vec<String> = ops.iter().map(|o| o.to_string()).collect();
     let mut result = result_of(name, &state, lines.clone());
     if name == "status" {
         if state.seen.function.is_some() {

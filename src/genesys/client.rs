@@ -24,10 +24,19 @@ use lambda_trust_config::{Endpoints, RegionError};
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Secret {
-        Secret(s.into())
+impl From<String> for Secret {
+    fn from(s: String) -> Secret {
+        Secret(s)
     }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Secret {
+        Secret(s.to_owned())
+    }
+}
+
+impl Secret {
     pub(crate) fn expose(&self) -> &str {
         &self.0
     }
@@ -69,7 +78,7 @@ impl OAuthClient {
     pub(crate) fn from_env() -> Option<OAuthClient> {
         Some(OAuthClient {
             id: env(ENV_CLIENT_ID)?,
-            secret: Secret::new(env(ENV_CLIENT_SECRET)?),
+            secret: Secret::from(env(ENV_CLIENT_SECRET)?),
             source: format!("{ENV_CLIENT_ID}/{ENV_CLIENT_SECRET}"),
         })
     }
@@ -92,7 +101,7 @@ impl OAuthClient {
         Ok((
             OAuthClient {
                 id,
-                secret: Secret::new(secret),
+                secret: Secret::from(secret),
                 source: format!("secret {secret_id}"),
             },
             field("base_url"),
@@ -374,7 +383,7 @@ async fn token_answer(
     let v: Value = serde_json::from_str(&text).map_err(|e| decode("POST", "/oauth/token", e))?;
     v["access_token"]
         .as_str()
-        .map(Secret::new)
+        .map(Secret::from)
         .ok_or_else(|| decode("POST", "/oauth/token", "no access_token"))
 }
 
@@ -683,7 +692,7 @@ mod tests {
     fn secrets_never_show() {
         let c = OAuthClient {
             id: "id".into(),
-            secret: Secret::new("hunter2"),
+            secret: Secret::from("hunter2"),
             source: "env".into(),
         };
         let shown = format!("{c:?} {}", c.secret);

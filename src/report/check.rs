@@ -50,7 +50,7 @@ pub(crate) fn render_human(report: &CheckReport, styles: Styles) -> String {
             )),
         }
         if let Some(s) = &c.subject {
-            out.push_str(&styles.dim(&format!("  {}", printable(&s.line()))));
+            out.push_str(&styles.dim(&format!("  {}", printable(&s.to_string()))));
             out.push('\n');
         }
         // An error on one side (Genesys Cloud) keeps what the other side found.

@@ -160,7 +160,7 @@ impl Report for VerifyResult<'_> {
             None => String::new(),
         };
         let header = match self.subject {
-            Some(s) => styles.bold(&format!("verify: {}\n", printable(&s.line()))),
+            Some(s) => styles.bold(&format!("verify: {}\n", printable(&s.to_string()))),
             None => String::new(),
         };
         format!(

@@ -23,7 +23,7 @@ pub(crate) fn verification_human(v: &Verification, styles: Styles) -> String {
         out.push_str(&path_lines(path, styles));
     }
     out.push_str(&isolation_lines(&v.isolation, styles));
-    out.push_str(&closing_line(&Tally::of(v), styles));
+    out.push_str(&closing_line(&Tally::from(v), styles));
     out
 }
 
@@ -71,9 +71,9 @@ pub(super) fn mark(verdict: Verdict, styles: Styles) -> String {
 /// The last line of `verify`, `onboard` and `prove`: every claim above it counted.
 pub(super) fn closing_line(tally: &Tally, styles: Styles) -> String {
     if tally.all_hold() {
-        styles.green(&format!("✓ {}\n", tally.line()))
+        styles.green(&format!("✓ {}\n", tally))
     } else {
-        styles.red(&format!("✗ {}\n", tally.line()))
+        styles.red(&format!("✗ {}\n", tally))
     }
 }
 

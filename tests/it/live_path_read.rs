@@ -121,7 +121,7 @@ async fn the_management_account_reads_root_ou_and_member_once_in_a_fixed_number_
     let clients = w.management().await;
     let a = w.id("a");
     w.proxy.clear();
-    let reader = OrgReader::new();
+    let reader = OrgReader::default();
     let read = reader.policies(&clients, &a).await;
     let OrgPolicies::Read {
         levels,
@@ -686,7 +686,7 @@ async fn an_ou_is_named_once_per_run_however_many_accounts_sit_under_it() {
                "DestinationParentId": w.id("workloads_ou")}),
     );
     w.proxy.clear();
-    let reader = OrgReader::new();
+    let reader = OrgReader::default();
     let a = w.id("a");
     let (a, c) = tokio::join!(reader.policies(&clients, &a), reader.policies(&clients, &c));
     for read in [&a, &c] {

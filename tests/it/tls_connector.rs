@@ -86,7 +86,7 @@ async fn genesys_first_bytes(scheme: &str) -> Vec<u8> {
     };
     let oauth = OAuthClient {
         id: "tls-connector-test".into(),
-        secret: Secret::new("tls-connector-test"),
+        secret: Secret::from("tls-connector-test"),
         source: "the test".into(),
     };
     // The sign-in retries a failed connection: stop it once the bytes are in.

@@ -149,12 +149,17 @@ impl Subject {
         }
     }
 
-    /// `role ARN · account ACCOUNT · region REGION`.
-    pub fn line(&self) -> String {
-        format!(
-            "role {} · account {} · region {}",
-            self.role, self.account, self.region
-        )
+}
+
+/// `role ARN · account ACCOUNT · region REGION`.
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Subject {
+            role,
+            account,
+            region,
+        } = self;
+        write!(f, "role {role} · account {account} · region {region}")
     }
 }
 

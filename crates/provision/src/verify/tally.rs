@@ -26,9 +26,9 @@ pub struct Tally {
     isolation_not_proved: usize,
 }
 
-impl Tally {
-    /// A verification's checks, proofs and path claims.
-    pub fn of(v: &Verification) -> Tally {
+/// A verification's checks, proofs and path claims.
+impl From<&Verification> for Tally {
+    fn from(v: &Verification) -> Tally {
         let mut t = Tally::default().with_properties(&v.proofs);
         t.checks = v.checks.len();
         t.checks_failed = v.checks.iter().filter(|c| !c.passed).count();
@@ -45,7 +45,9 @@ impl Tally {
             .count();
         t
     }
+}
 
+impl Tally {
     /// The prover's properties added.
     pub fn with_properties(mut self, proofs: &[PropertyResult]) -> Tally {
         self.properties += proofs.len();
@@ -100,7 +102,7 @@ impl Tally {
     /// The closing line, without its mark: "all 21 checks passed, all 4 properties proved" or
     /// "3 of 27 claims do not hold: 1 of 21 checks failed, 2 of 2 path claims not proved (1
     /// refuted, 1 unknown)".
-    pub fn line(&self) -> String {
+    fn line(&self) -> String {
         let kinds = [
             (
                 self.checks,
@@ -155,6 +157,13 @@ impl Tally {
             ));
         }
         line
+    }
+}
+
+/// The closing line, without its mark ([`Tally::line`]).
+impl std::fmt::Display for Tally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.line())
     }
 }
 

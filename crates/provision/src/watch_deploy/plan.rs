@@ -188,7 +188,7 @@ pub enum WatchOp {
 
 impl WatchOp {
     /// One line for the preview.
-    pub fn line(&self) -> String {
+    fn line(&self) -> String {
         match self {
             WatchOp::CreateRole { role } => format!("create role {}", role.name),
             WatchOp::UpdateTrust { role } => {
@@ -239,6 +239,13 @@ impl WatchOp {
             WatchOp::DeleteFunction { name, .. } => format!("delete function {name}"),
             WatchOp::DeleteRole { name, .. } => format!("delete role {name}"),
         }
+    }
+}
+
+/// One line for the preview ([`WatchOp::line`]).
+impl std::fmt::Display for WatchOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.line())
     }
 }
 
