@@ -3,6 +3,7 @@
 //! per finding, located at the role's ARN).
 
 use serde_json::{json, Value};
+use strum::IntoEnumIterator;
 
 use super::sarif::{self, rule};
 use super::text::printable;
@@ -383,7 +384,7 @@ fn results(report: &AccountReport, out: &mut Vec<Value>) {
 }
 
 pub(super) fn sarif_rules() -> Vec<Value> {
-    let mut rules: Vec<Value> = Code::all()
+    let mut rules: Vec<Value> = Code::iter()
         .map(|c| rule(&format!("lambda-trust/audit/{}", c), c.description()))
         .collect();
     rules.push(rule(

@@ -8,6 +8,7 @@
 //! every output that is wrong.
 
 use crate::support;
+use strum::IntoEnumIterator;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -1061,7 +1062,7 @@ fn audit_outputs_match_their_schemas() {
         .filter_map(|f| f["code"].as_str())
         .collect();
     // The whole path's codes need an organization and function policies: live_audit_path.rs.
-    let own = lambda_trust_audit::Code::all().filter(|c| c.path().is_none() && !c.is_genesys());
+    let own = lambda_trust_audit::Code::iter().filter(|c| c.path().is_none() && !c.is_genesys());
     p.expect(
         codes.len() == own.count(),
         "audit: every finding code of the audit's own",
@@ -1456,7 +1457,7 @@ fn the_common_schema_lists_every_check_and_finding_code() {
         out
     };
     let listed = |codes: &BTreeSet<String>| enums.iter().any(|e| codes.is_subset(e));
-    let checks: BTreeSet<String> = lambda_trust_provision::CheckId::all()
+    let checks: BTreeSet<String> = lambda_trust_provision::CheckId::iter()
         .map(|c| c.to_string().to_owned())
         .collect();
     assert!(listed(&checks), "a check code is missing: {checks:?}");

@@ -5,6 +5,7 @@
 //! counted on the wire; exit codes 0/2/1.
 
 use crate::support;
+use strum::IntoEnumIterator;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
@@ -141,7 +142,7 @@ fn two_hundred_roles_every_finding_code_paginated() {
     // The whole path's codes need organizations and function policies: live_audit_path.rs,
     // crates/audit/tests/core_audit_path.rs and iac_permissions.rs cover them.
     // The Genesys Cloud codes need `--genesys` and an organization: live_audit_genesys.rs.
-    let every: BTreeSet<String> = (Code::all().filter(|c| c.path().is_none() && !c.is_genesys()))
+    let every: BTreeSet<String> = (Code::iter().filter(|c| c.path().is_none() && !c.is_genesys()))
         .map(|c| c.to_string().to_owned())
         .collect();
     assert_eq!(

@@ -6,6 +6,7 @@
 //! never the other way round.
 
 use crate::support;
+use strum::IntoEnumIterator;
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -88,7 +89,7 @@ fn claims(report: &Value) -> BTreeMap<String, Claims> {
             // permissions; the account's functions and organization): live_audit_path.rs.
             let mut codes: Vec<String> = (findings.iter())
                 .map(|f| f["code"].as_str().unwrap().to_owned())
-                .filter(|c| !PathCode::all().any(|p| p.to_string() == *c))
+                .filter(|c| !PathCode::iter().any(|p| p.to_string() == *c))
                 .collect();
             codes.sort();
             let claims = Claims {

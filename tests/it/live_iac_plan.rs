@@ -6,6 +6,7 @@
 //! audit says a value is unknown the live audit may be more precise, never the other way round.
 
 use crate::support;
+use strum::IntoEnumIterator;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -169,7 +170,7 @@ fn roles(report: &Value) -> BTreeMap<String, (Vec<String>, Value, Value, bool)> 
             // permissions, the account's functions and organization): live_audit_path.rs,
             // iac_permissions.rs.
             let codes = (findings.iter().map(|f| text(&f["code"])))
-                .filter(|c| !PathCode::all().any(|p| p.to_string() == *c))
+                .filter(|c| !PathCode::iter().any(|p| p.to_string() == *c))
                 .collect();
             let unknown = findings.iter().any(|f| {
                 let m = text(&f["message"]);

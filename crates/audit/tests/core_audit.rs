@@ -2,6 +2,7 @@
 //! code, plus the roles the audit must leave out.
 
 use std::collections::BTreeMap;
+use strum::IntoEnumIterator;
 
 use lambda_trust_audit::{
     audit_account, audit_role, policies_to_read, AccountIam, AuditOptions, AuditPolicy, AuditRole,
@@ -396,7 +397,7 @@ fn the_account_report_is_worst_first_and_exits_2_on_a_security_finding() {
 
 #[test]
 fn every_code_has_a_severity_and_a_description() {
-    for c in Code::all() {
+    for c in Code::iter() {
         assert!(!c.description().is_empty());
         let _ = c.severity();
         assert!(c

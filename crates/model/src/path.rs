@@ -250,11 +250,6 @@ pub enum PathCode {
 }
 
 impl PathCode {
-    /// Every code, in declaration order (derived: a new variant is in it).
-    pub fn all() -> impl Iterator<Item = PathCode> {
-        <PathCode as strum::IntoEnumIterator>::iter()
-    }
-
     /// Someone else gets in (or may): security; Genesys Cloud is stopped (or may be): an
     /// outage, config.
     pub fn severity(self) -> Severity {

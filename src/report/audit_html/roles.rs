@@ -4,6 +4,7 @@
 //! Part of `report::audit_html`.
 
 use std::fmt::Write as _;
+use strum::IntoEnumIterator;
 
 use super::document::document_html;
 use super::{esc, rank, rank_word, severity_cell, with_partner_name, Page};
@@ -112,7 +113,7 @@ fn filters(out: &mut String, page: &Page) {
 <option value=\"info\">info</option><option value=\"ok\">ok (no finding)</option></select></label>\n\
 <label>Code <select id=\"f-code\"><option value=\"\">any</option>",
     );
-    for c in Code::all() {
+    for c in Code::iter() {
         let _ = write!(out, "<option>{}</option>", c);
     }
     out.push_str(

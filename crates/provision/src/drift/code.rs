@@ -8,8 +8,9 @@
 //!
 //! Part of the pure model.
 
-#[cfg(feature = "schemars")]
 use std::borrow::Cow;
+#[cfg(feature = "schemars")]
+use strum::IntoEnumIterator;
 
 #[cfg(feature = "schemars")]
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
@@ -230,9 +231,9 @@ impl Code {
         DRIFT
             .iter()
             .copied()
-            .chain(CheckId::all().map(Code::Check))
+            .chain(CheckId::iter().map(Code::Check))
             .chain(Property::ALL.into_iter().map(Code::Unproved))
-            .chain(PathCode::all().map(Code::Path))
+            .chain(PathCode::iter().map(Code::Path))
     }
 
     /// The severity every finding with this code has.

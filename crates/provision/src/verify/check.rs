@@ -73,11 +73,6 @@ pub enum CheckId {
 }
 
 impl CheckId {
-    /// Every check, in declaration order (derived: a new variant is in it).
-    pub fn all() -> impl Iterator<Item = CheckId> {
-        <CheckId as strum::IntoEnumIterator>::iter()
-    }
-
     /// A Genesys Cloud check (reported beside the Genesys side's drift).
     pub(crate) fn is_genesys(self) -> bool {
         use CheckId::*;
@@ -148,10 +143,11 @@ impl Check {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::IntoEnumIterator;
 
     #[test]
     fn the_displayed_name_is_the_serialized_name() {
-        for id in CheckId::all() {
+        for id in CheckId::iter() {
             assert_eq!(serde_json::json!(id), serde_json::json!(id.to_string()));
         }
     }

@@ -148,7 +148,6 @@ impl Subject {
             region,
         }
     }
-
 }
 
 /// `role ARN · account ACCOUNT · region REGION`.
