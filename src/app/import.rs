@@ -6,7 +6,9 @@
 //!
 //! Nothing is written on any error, and no existing file is replaced without `--force`.
 
+use lambda_trust_config::Partner;
 use std::path::PathBuf;
+use strum::IntoEnumIterator;
 
 use super::audit::audit_one;
 use super::events::{Event, Events};
@@ -238,10 +240,7 @@ async fn pick_role(
     ask: &dyn Ask,
     external_id: &str,
 ) -> Result<String> {
-    let partners = [
-        lambda_trust_config::GENESYS_CLOUD_ACCOUNT,
-        lambda_trust_config::GENESYS_CLOUD_FEDRAMP_ACCOUNT,
-    ];
+    let partners: Vec<&str> = Partner::iter().map(Partner::account_id).collect();
     let clients = crate::aws::Clients::connect(&settings.aws_for(None))
         .await?
         .reporting(events.retries());

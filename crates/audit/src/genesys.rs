@@ -12,8 +12,9 @@
 use serde::Serialize;
 
 use super::{sort_roles, AccountReport, Code, Finding, InvokableKind, RoleReport};
-use lambda_trust_config::{GENESYS_CLOUD_ACCOUNT, GENESYS_CLOUD_FEDRAMP_ACCOUNT};
+use lambda_trust_config::Partner;
 use lambda_trust_model::{url_pattern, OrgIntegration, OrgRead, RoleFrom};
+use strum::IntoEnumIterator;
 
 /// The Genesys Cloud part of an account's report (`audit --genesys`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -114,7 +115,7 @@ fn integration(
     let roles: Vec<&RoleReport> = match &i.role {
         Some(known) => report.roles.iter().filter(|r| r.arn == known.arn).collect(),
         None => {
-            let partners = [GENESYS_CLOUD_ACCOUNT, GENESYS_CLOUD_FEDRAMP_ACCOUNT];
+            let partners: Vec<&str> = Partner::iter().map(Partner::account_id).collect();
             super::roles_accepting(report, &partners, organization)
         }
     };
@@ -239,6 +240,7 @@ mod tests {
     use lambda_trust_model::ListedAction;
 
     const ORG: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
+    const GENESYS_CLOUD_ACCOUNT: &str = Partner::GenesysCloud.account_id();
     const F: &str = "arn:aws:lambda:us-east-1:111122223333:function:";
 
     fn role(name: &str, resources: serde_json::Value) -> AuditRole {

@@ -17,7 +17,7 @@ use serde_json::json;
 use super::findings::{Code, Finding, Outcome};
 use super::trust::ANYONE;
 use super::{access, AccountIam, AuditOptions, AuditRole, ExternalIds, IdKind};
-use lambda_trust_config::GENESYS_CLOUD_ACCOUNT;
+use lambda_trust_config::Partner as Preset;
 use lambda_trust_iam::{
     account_of, path_security, resource_match, split_arn, Known, OrgPolicies, Partner, PathInput,
     PathReport, PathTarget, Policy, RoleAccount, RoleSide, SecurityFinding, WayIn,
@@ -351,8 +351,9 @@ fn partner_account(partners: &[String]) -> String {
         .map(|p| account_of(p))
         .filter(|a| *a != "*" && *a != ANYONE)
         .collect();
-    if accounts.is_empty() || accounts.contains(&GENESYS_CLOUD_ACCOUNT) {
-        return GENESYS_CLOUD_ACCOUNT.to_owned();
+    let genesys = Preset::GenesysCloud.account_id();
+    if accounts.is_empty() || accounts.contains(&genesys) {
+        return genesys.to_owned();
     }
     accounts[0].to_owned()
 }
@@ -375,7 +376,7 @@ pub(super) fn open_functions(
     path: &AuditPath,
 ) -> Vec<FunctionReport> {
     let partners: Vec<&str> = match partners.is_empty() {
-        true => vec![GENESYS_CLOUD_ACCOUNT],
+        true => vec![Preset::GenesysCloud.account_id()],
         false => partners.iter().map(String::as_str).collect(),
     };
     (path.scan.iter())

@@ -2,8 +2,9 @@
 //! `lambda-trust.toml` from a few answers, and the per-field checks the interactive prompts run
 //! as the user types — the config's own validation, applied to one field at a time.
 
+use super::model::GENESYS_CLOUD_ACCOUNT;
+use super::Partner;
 use super::{validate, AwsConfig, Config, PolicyConfig, RoleConfig, TargetConfig, TrustConfig};
-use super::{Partner, GENESYS_CLOUD_ACCOUNT};
 
 /// The role name `init` proposes.
 pub const DEFAULT_ROLE_NAME: &str = "GenesysLambdaInvoker";

@@ -50,8 +50,7 @@ pub use load::{
 pub use model::{
     identity_digest, AccountAccess, AwsConfig, Config, ManagedBy, Partner, PolicyConfig,
     RoleConfig, TargetConfig, TrustConfig, WatchConfig, WatchEngine, CONFIG_TAG_KEY,
-    DEFAULT_WATCH_SCHEDULE, DEPLOYMENT_TAG_KEY, GENESYS_CLOUD_ACCOUNT,
-    GENESYS_CLOUD_FEDRAMP_ACCOUNT, MANAGED_BY_KEY, MANAGED_BY_VALUE,
+    DEFAULT_WATCH_SCHEDULE, DEPLOYMENT_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE,
 };
 pub(crate) use model::{MAX_ROLE_TAGS, NOT_GENESYS_ACCOUNT, OWN_TAGS};
 pub use rules::*;

@@ -6,9 +6,9 @@ use crate::{ActionConfig, GenesysConfig};
 use serde::{Deserialize, Serialize};
 
 /// Genesys Cloud's production account (core and satellite regions).
-pub const GENESYS_CLOUD_ACCOUNT: &str = "765628985471";
+pub(crate) const GENESYS_CLOUD_ACCOUNT: &str = "765628985471";
 /// Seen only in a Genesys blueprint comment for FedRAMP (us-east-2): must be confirmed with Genesys.
-pub const GENESYS_CLOUD_FEDRAMP_ACCOUNT: &str = "325654371633";
+pub(crate) const GENESYS_CLOUD_FEDRAMP_ACCOUNT: &str = "325654371633";
 /// The tag every resource we create carries; without it we touch nothing (unless `--adopt`).
 pub const MANAGED_BY_KEY: &str = "managed-by";
 /// The value of [`MANAGED_BY_KEY`] on everything lambda-trust creates.
@@ -139,7 +139,16 @@ pub struct TrustConfig {
 }
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::Display,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::EnumIter,
 )]
 #[serde(rename_all = "kebab-case")]
 /// A partner preset: the account Genesys Cloud assumes the role from.
@@ -258,7 +267,7 @@ pub(crate) const MAX_ROLE_TAGS: usize = 50;
 
 impl Partner {
     /// The preset's trusted account.
-    pub fn account_id(self) -> &'static str {
+    pub const fn account_id(self) -> &'static str {
         match self {
             Partner::GenesysCloud => GENESYS_CLOUD_ACCOUNT,
             Partner::GenesysCloudFedramp => GENESYS_CLOUD_FEDRAMP_ACCOUNT,

@@ -5,7 +5,7 @@
 //! and the Lambda API reference (function names and qualifiers); `\\w` there is ASCII, as in
 //! Java's regexes.
 
-use super::{GENESYS_CLOUD_ACCOUNT, GENESYS_CLOUD_FEDRAMP_ACCOUNT};
+use super::model::{GENESYS_CLOUD_ACCOUNT, GENESYS_CLOUD_FEDRAMP_ACCOUNT};
 use lambda_trust_iam::{partition_of_region, split_arn, PARTITIONS};
 
 /// At most this many characters of a user value are echoed in a message.

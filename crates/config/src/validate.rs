@@ -4,6 +4,7 @@
 //! Part of the `config` layer.
 
 use super::function::partition_note;
+use super::model::GENESYS_CLOUD_FEDRAMP_ACCOUNT;
 use super::rules::*;
 use super::*;
 use std::collections::BTreeMap;

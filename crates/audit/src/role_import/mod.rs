@@ -13,11 +13,11 @@ use std::collections::BTreeMap;
 
 use crate::{AccountIam, AuditPolicy, AuditRole, AuditVersion, Finding, RoleReport};
 use lambda_trust_config::{
-    identity_digest, Partner, CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY, GENESYS_CLOUD_ACCOUNT,
-    GENESYS_CLOUD_FEDRAMP_ACCOUNT, MANAGED_BY_KEY,
+    identity_digest, Partner, CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY, MANAGED_BY_KEY,
 };
 use lambda_trust_iam::Arn;
 use lambda_trust_model::{shard_index, Observed, DEFAULT_DESCRIPTION, DEFAULT_MAX_SESSION};
+use strum::IntoEnumIterator;
 
 pub use text::role_config;
 pub(crate) use text::role_sections;
@@ -184,11 +184,13 @@ fn partner(report: Option<&RoleReport>, notes: &mut Vec<String>) -> TrustedAccou
             .map(|a| a.account)
     };
     match accounts.as_slice() {
-        [one] if account(one).is_some() => match account(one).unwrap_or_default().as_str() {
-            GENESYS_CLOUD_ACCOUNT => TrustedAccount::Preset(Partner::GenesysCloud),
-            GENESYS_CLOUD_FEDRAMP_ACCOUNT => TrustedAccount::Preset(Partner::GenesysCloudFedramp),
-            other => TrustedAccount::Account(other.to_string()),
-        },
+        [one] if account(one).is_some() => {
+            let one = account(one).unwrap_or_default();
+            match Partner::iter().find(|p| p.account_id() == one) {
+                Some(preset) => TrustedAccount::Preset(preset),
+                None => TrustedAccount::Account(one),
+            }
+        }
         [] => {
             notes.push("no other account can assume the role today: lambda-trust will trust Genesys Cloud's account".into());
             TrustedAccount::Preset(Partner::GenesysCloud)

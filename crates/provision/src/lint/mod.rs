@@ -13,7 +13,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use lambda_trust_config::{show, Config, Loaded, GENESYS_CLOUD_ACCOUNT};
+use lambda_trust_config::{show, Config, Loaded, Partner};
 use lambda_trust_iam::wildcard_match;
 use lambda_trust_model::Rendered;
 
@@ -430,8 +430,8 @@ pub fn lint(loaded: &Loaded, rendered: &Rendered, allow_weaker: bool) -> LintRep
                     t.index, t.function_arn, t.partition
                 ),
                 Some(format!(
-                    "Genesys Cloud ({GENESYS_CLOUD_ACCOUNT}) runs in the aws partition; confirm \
-                     the setup with Genesys"
+                    "Genesys Cloud ({}) runs in the aws partition; confirm the setup with Genesys",
+                    Partner::GenesysCloud.account_id()
                 )),
             ));
         }
