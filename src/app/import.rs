@@ -69,7 +69,8 @@ pub(crate) async fn from_genesys(
     options: &Options,
 ) -> Result<Imported> {
     if let Some(id) = &options.external_id {
-        lambda_trust_config::check_external_id(id)
+        lambda_trust_config::InitValue::ExternalId(id)
+            .check()
             .map_err(|e| Error::usage(format!("--external-id: {e}"), "nothing was written"))?;
     }
     let client = connect(settings, events, options).await?;

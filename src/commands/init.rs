@@ -14,10 +14,7 @@ use crate::app::live::config_warnings;
 use crate::app::{init as app_init, Events};
 use crate::cli::InitArgs;
 use crate::error::{Error, Result, Status};
-use lambda_trust_config::{
-    check_account_id, check_external_id, check_function, check_genesys_region, check_region,
-    check_role_name, init_text, InitAnswers, DEFAULT_ROLE_NAME, ORG_ID_WHERE,
-};
+use lambda_trust_config::{init_text, InitAnswers, InitValue, DEFAULT_ROLE_NAME, ORG_ID_WHERE};
 
 pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> Result<Status> {
     let path = inv.config.to_write()?;
@@ -119,7 +116,7 @@ async fn from_flags(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> R
             &format!("your Genesys Cloud organization ID (in Genesys Cloud: {ORG_ID_WHERE})"),
         )
     })?;
-    invalid("--external-id", check_external_id(&external_id))?;
+    invalid("--external-id", InitValue::ExternalId(&external_id).check())?;
     let region = match inv.settings.region(None) {
         Some(r) => r,
         None => region_of_arns(&args.functions)?.ok_or_else(|| {
@@ -129,14 +126,14 @@ async fn from_flags(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> R
             )
         })?,
     };
-    invalid("--region", check_region(&region))?;
+    invalid("--region", InitValue::Region(&region).check())?;
     let role_name = args
         .role_name
         .clone()
         .unwrap_or_else(|| DEFAULT_ROLE_NAME.into());
-    invalid("--role-name", check_role_name(&role_name))?;
+    invalid("--role-name", InitValue::RoleName(&role_name).check())?;
     if let Some(r) = &args.genesys_region {
-        invalid("--genesys-region", check_genesys_region(r))?;
+        invalid("--genesys-region", InitValue::GenesysRegion(r).check())?;
     }
     let mut answers = InitAnswers {
         external_id,
@@ -149,11 +146,18 @@ async fn from_flags(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> R
         app_init::from_account(&inv.settings, events, &mut answers, &args.matches).await?;
     }
     if let Some(acct) = &args.account_id {
-        invalid("--account-id", check_account_id(acct))?;
+        invalid("--account-id", InitValue::AccountId(acct).check())?;
         answers.account_id = Some(acct.clone());
     }
     for f in &args.functions {
-        invalid("--function", check_function(f, &region))?;
+        invalid(
+            "--function",
+            InitValue::Function {
+                function: f,
+                region: &region,
+            }
+            .check(),
+        )?;
         if !answers.targets.contains(f) {
             answers.targets.push(f.clone());
         }

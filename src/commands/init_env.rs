@@ -12,10 +12,7 @@ use crate::app::live::config_warnings;
 use crate::cli::InitArgs;
 use crate::error::{Error, FileError, Result, Status};
 use crate::report::{EnvironmentWritten, InitResult, SCHEMA_VERSION};
-use lambda_trust_config::{
-    add_environment, check_account_id, check_external_id, check_genesys_region, check_region,
-    check_role_name, EnvironmentOverrides, ORG_ID_WHERE,
-};
+use lambda_trust_config::{add_environment, EnvironmentOverrides, InitValue, ORG_ID_WHERE};
 
 /// Adds `[environments.NAME]` to the config at `path` from the flags (`--external-id` needed;
 /// `--account-id`, `--profile`, `--region`, `--role-name`, `--genesys-region` when given).
@@ -76,17 +73,31 @@ fn check_flags(o: &EnvironmentOverrides) -> Result<()> {
     let checks = [
         (
             "--external-id",
-            o.external_id.as_deref().map(check_external_id),
+            o.external_id
+                .as_deref()
+                .map(|v| InitValue::ExternalId(v).check()),
         ),
         (
             "--account-id",
-            o.account_id.as_deref().map(check_account_id),
+            o.account_id
+                .as_deref()
+                .map(|v| InitValue::AccountId(v).check()),
         ),
-        ("--region", o.region.as_deref().map(check_region)),
-        ("--role-name", o.role_name.as_deref().map(check_role_name)),
+        (
+            "--region",
+            o.region.as_deref().map(|v| InitValue::Region(v).check()),
+        ),
+        (
+            "--role-name",
+            o.role_name
+                .as_deref()
+                .map(|v| InitValue::RoleName(v).check()),
+        ),
         (
             "--genesys-region",
-            o.genesys_region.as_deref().map(check_genesys_region),
+            o.genesys_region
+                .as_deref()
+                .map(|v| InitValue::GenesysRegion(v).check()),
         ),
     ];
     for (flag, check) in checks {

@@ -9,10 +9,7 @@ use crate::app::init::{account_of, globs, list_functions};
 use crate::app::Events;
 use crate::cli::InitArgs;
 use crate::error::Result;
-use lambda_trust_config::{
-    check_account_id, check_external_id, check_function, check_genesys_region, check_region,
-    check_role_name, InitAnswers, DEFAULT_ROLE_NAME, ORG_ID_WHERE,
-};
+use lambda_trust_config::{InitAnswers, InitValue, DEFAULT_ROLE_NAME, ORG_ID_WHERE};
 
 /// A prompt that failed (the terminal went away, Ctrl-C): nothing is written.
 fn io(e: dialoguer::Error) -> crate::error::Error {
@@ -76,7 +73,7 @@ pub(super) async fn ask(
         answers.account_id = Some(ask_text(
             "AWS account ID of the role",
             args.account_id.clone(),
-            check_account_id,
+            |v| InitValue::AccountId(v).check(),
         )?);
     }
     Ok(answers)
@@ -93,7 +90,7 @@ fn ask_identity(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
                 .clone()
                 .unwrap_or_else(|| DEFAULT_ROLE_NAME.into()),
         ),
-        check_role_name,
+        |v| InitValue::RoleName(v).check(),
     )?;
     let region = ask_text(
         "AWS region of the functions",
@@ -102,7 +99,7 @@ fn ask_identity(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
                 .region(None)
                 .unwrap_or_else(|| "us-east-1".into()),
         ),
-        check_region,
+        |v| InitValue::Region(v).check(),
     )?;
     inv.output.say_prose(
         "Genesys Cloud's region, as the AWS region it runs in (us-east-1 for mypurecloud.com); \
@@ -115,7 +112,7 @@ fn ask_identity(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
             if v.is_empty() {
                 Ok(())
             } else {
-                check_genesys_region(v)
+                InitValue::GenesysRegion(v).check()
             }
         },
     )?;
@@ -131,7 +128,7 @@ fn ask_identity(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
 /// On a terminal the organization ID must look like one (a UUID): the config's rules accept
 /// any valid external ID with a warning, but a person typing it is copying it from Genesys.
 fn org_id(v: &str) -> std::result::Result<(), String> {
-    check_external_id(v)?;
+    InitValue::ExternalId(v).check()?;
     if lambda_trust_config::is_uuid(v) {
         Ok(())
     } else {
@@ -148,7 +145,14 @@ fn ask_functions(inv: &Invocation, region: &str, given: &[String]) -> Result<Vec
     inv.output
         .say_prose("The functions Genesys Cloud may invoke: names or ARNs, comma-separated; empty for none yet.");
     let typed = ask_text("Functions", Some(given.join(", ")), move |v| {
-        split(v).try_for_each(|f| check_function(f, &region).map_err(|e| format!("{f}: {e}")))
+        split(v).try_for_each(|f| {
+            InitValue::Function {
+                function: f,
+                region: &region,
+            }
+            .check()
+            .map_err(|e| format!("{f}: {e}"))
+        })
     })?;
     Ok(split(&typed).map(str::to_string).collect())
 }

@@ -210,28 +210,50 @@ fn check_field(field: &str, set: impl FnOnce(&mut Config)) -> Result<(), String>
     }
 }
 
-/// `trust.external_id` as typed.
-pub fn check_external_id(v: &str) -> Result<(), String> {
-    check_field("trust.external_id", |c| c.trust.external_id = v.to_string())
+/// A value `init` was given (a flag or a prompt's answer), as typed, to check against the
+/// config's rules before anything is written.
+#[derive(Debug, Clone, Copy)]
+pub enum InitValue<'a> {
+    /// `trust.external_id`.
+    ExternalId(&'a str),
+    /// `role.name`.
+    RoleName(&'a str),
+    /// `aws.account_id`.
+    AccountId(&'a str),
+    /// `aws.region` (also the Genesys region's AWS region name).
+    Region(&'a str),
+    /// A Genesys Cloud region name from the region table (`lambda-trust genesys regions`).
+    GenesysRegion(&'a str),
+    /// One target's `function` (a bare name resolves in `region`).
+    Function {
+        /// The name or ARN.
+        function: &'a str,
+        /// The role's region.
+        region: &'a str,
+    },
 }
 
-/// `role.name` as typed.
-pub fn check_role_name(v: &str) -> Result<(), String> {
-    check_field("role.name", |c| c.role.name = v.to_string())
+impl InitValue<'_> {
+    /// The rules' complaints about the value, joined; `Ok` when it may be written.
+    pub fn check(self) -> Result<(), String> {
+        match self {
+            InitValue::ExternalId(v) => {
+                check_field("trust.external_id", |c| c.trust.external_id = v.to_string())
+            }
+            InitValue::RoleName(v) => check_field("role.name", |c| c.role.name = v.to_string()),
+            InitValue::AccountId(v) => {
+                check_field("aws.account_id", |c| c.aws.account_id = Some(v.to_string()))
+            }
+            InitValue::Region(v) => {
+                check_field("aws.region", |c| c.aws.region = Some(v.to_string()))
+            }
+            InitValue::GenesysRegion(v) => check_genesys_region(v),
+            InitValue::Function { function, region } => check_function(function, region),
+        }
+    }
 }
 
-/// `aws.account_id` as typed.
-pub fn check_account_id(v: &str) -> Result<(), String> {
-    check_field("aws.account_id", |c| c.aws.account_id = Some(v.to_string()))
-}
-
-/// `aws.region` as typed (also used for the Genesys region, an AWS region name).
-pub fn check_region(v: &str) -> Result<(), String> {
-    check_field("aws.region", |c| c.aws.region = Some(v.to_string()))
-}
-
-/// A Genesys Cloud region name from the region table (`lambda-trust genesys regions`).
-pub fn check_genesys_region(v: &str) -> Result<(), String> {
+fn check_genesys_region(v: &str) -> Result<(), String> {
     if super::genesys_regions::by_name(v).is_some() {
         return Ok(());
     }
@@ -245,8 +267,7 @@ pub fn check_genesys_region(v: &str) -> Result<(), String> {
     ))
 }
 
-/// One target's `function` as typed (a bare name resolves in `region`).
-pub fn check_function(v: &str, region: &str) -> Result<(), String> {
+fn check_function(v: &str, region: &str) -> Result<(), String> {
     check_field("targets[0]", |c| {
         c.aws.region = Some(region.to_string());
         c.targets.push(TargetConfig {
@@ -316,13 +337,17 @@ mod tests {
 
     #[test]
     fn field_checks_use_the_config_rules() {
-        assert!(check_external_id("0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10").is_ok());
-        let e = check_external_id("x").unwrap_err();
+        assert!(
+            InitValue::ExternalId("0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10")
+                .check()
+                .is_ok()
+        );
+        let e = InitValue::ExternalId("x").check().unwrap_err();
         assert!(e.contains("not a valid external ID"), "{e}");
-        assert!(check_role_name("GenesysLambdaInvoker").is_ok());
-        assert!(check_role_name("no spaces").is_err());
-        assert!(check_region("eu-west-1").is_ok());
-        assert!(check_region("europe").is_err());
+        assert!(InitValue::RoleName("GenesysLambdaInvoker").check().is_ok());
+        assert!(InitValue::RoleName("no spaces").check().is_err());
+        assert!(InitValue::Region("eu-west-1").check().is_ok());
+        assert!(InitValue::Region("europe").check().is_err());
         assert!(check_function("lookup-order", "us-east-1").is_ok());
         assert!(check_function(
             "arn:aws:lambda:us-east-1:111122223333:function:f",

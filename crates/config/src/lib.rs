@@ -81,6 +81,5 @@ pub use genesys_regions::{
     resolve as resolve_endpoints, Endpoints, RegionError, REGIONS as GENESYS_REGIONS,
 };
 pub use init::{
-    check_account_id, check_external_id, check_function, check_genesys_region, check_region,
-    check_role_name, deployment_name, init_text, InitAnswers, DEFAULT_ROLE_NAME, ORG_ID_WHERE,
+    deployment_name, init_text, InitAnswers, InitValue, DEFAULT_ROLE_NAME, ORG_ID_WHERE,
 };
