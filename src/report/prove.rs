@@ -119,7 +119,7 @@ pub(crate) struct ProveResult<'a> {
     pub schema_version: u32,
     /// Every property proved.
     pub passed: bool,
-    #[schemars(schema_with = "super::schemas::properties")]
+    #[schemars(schema_with = "super::schemas::list::<lambda_trust_iam::PropertyResult>")]
     pub properties: &'a [PropertyResult],
     /// With `--org-policies`: whether the organization's SCPs and RCPs let Genesys Cloud
     /// through to each target; absent without (nothing claimed about them).
@@ -143,7 +143,7 @@ pub(crate) struct EnvironmentProof<'a> {
     pub environment: &'a str,
     /// Its properties all proved.
     pub passed: bool,
-    #[schemars(schema_with = "super::schemas::properties")]
+    #[schemars(schema_with = "super::schemas::list::<lambda_trust_iam::PropertyResult>")]
     pub properties: &'a [PropertyResult],
 }
 

@@ -52,7 +52,7 @@ pub(crate) struct PlanResult<'a> {
     /// Both sides: nothing to write.
     pub in_sync: bool,
     /// The AWS changes, in the order apply makes them.
-    #[schemars(schema_with = "super::schemas::changes")]
+    #[schemars(schema_with = "super::schemas::one::<super::schemas::Changes>")]
     pub changes: Vec<ChangeView>,
     /// Present with `[genesys]`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -95,7 +95,7 @@ pub(crate) struct GenesysChanges {
     /// Write requests: planned (`plan`, `destroy` without `--yes`) or made (`apply`,
     /// `destroy --yes`).
     pub writes: usize,
-    #[schemars(schema_with = "super::schemas::changes")]
+    #[schemars(schema_with = "super::schemas::one::<super::schemas::Changes>")]
     pub changes: Vec<ChangeView>,
     /// Actions in our integration that lambda-trust did not create: reported, never changed.
     pub foreign_actions: Vec<ForeignAction>,
@@ -156,7 +156,7 @@ pub(crate) struct Written {
     /// AWS write calls made.
     pub writes: usize,
     /// The AWS changes made, in order.
-    #[schemars(schema_with = "super::schemas::changes")]
+    #[schemars(schema_with = "super::schemas::one::<super::schemas::Changes>")]
     pub changes: Vec<ChangeView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "super::schemas::genesys_plan")]
@@ -234,12 +234,12 @@ pub(crate) struct OnboardResult {
     /// Write calls made, AWS and Genesys Cloud.
     pub writes: usize,
     /// The AWS changes applied.
-    #[schemars(schema_with = "super::schemas::changes")]
+    #[schemars(schema_with = "super::schemas::one::<super::schemas::Changes>")]
     pub changes: Vec<ChangeView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     /// The result, proved as `verify` proves it; absent when there was nothing to do (the
     /// target was already in the config).
-    #[schemars(schema_with = "super::schemas::verification")]
+    #[schemars(schema_with = "super::schemas::one::<lambda_trust_provision::Verification>")]
     pub verification: Option<Verification>,
 }
 
@@ -431,7 +431,7 @@ pub(crate) struct VerifyResult<'a> {
     /// What changed on AWS, with who changed it (check's finding shape): only when something
     /// drifted.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(schema_with = "super::schemas::drift_findings")]
+    #[schemars(schema_with = "super::schemas::non_empty_list::<lambda_trust_provision::Finding>")]
     pub changes: Option<&'a [lambda_trust_provision::Finding]>,
     /// Why one side could not be verified (the Genesys Cloud side: signing in or reading
     /// failed); every check of the other side is still in `checks` and `proofs`. Exit 1.

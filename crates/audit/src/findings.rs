@@ -300,7 +300,9 @@ pub struct Finding {
     /// `{principal, action, resource, context}`, confirmed by the evaluator, or null.
     #[cfg_attr(
         feature = "schemars",
-        schemars(schema_with = "lambda_trust_model::schema_refs::request_or_null")
+        schemars(
+            schema_with = "lambda_trust_model::schema_refs::or_null::<lambda_trust_iam::Counterexample>"
+        )
     )]
     pub counterexample: Option<Value>,
     /// The statements of the role's documents (`RoleReport::documents`) that let the

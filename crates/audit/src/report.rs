@@ -179,7 +179,9 @@ pub struct AccountReport {
     /// account, or anyone).
     #[cfg_attr(
         feature = "schemars",
-        schemars(schema_with = "lambda_trust_model::schema_refs::account_ids")
+        schemars(
+            schema_with = "lambda_trust_model::schema_refs::list::<lambda_trust_model::schema_refs::AccountId>"
+        )
     )]
     pub partners: Vec<String>,
     /// The roles a partner can assume, worst first.

@@ -9,8 +9,6 @@ use std::borrow::Cow;
 
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 
-use lambda_trust_iam::{Counterexample, PropertyResult, StatementRef};
-
 /// The file the shared definitions are in, under `docs/schemas/`.
 pub const COMMON_FILE: &str = "common.schema.json";
 
@@ -69,13 +67,34 @@ shape!(
     })
 );
 
+/// `T`'s definition in the common schema, as a field's `schema_with` names it
+/// (`schema_refs::one::<AccountId>`).
+pub fn one<T: JsonSchema>(_: &mut SchemaGenerator) -> Schema {
+    common::<T>()
+}
+
+/// A list of `T`'s common definition, as a field's `schema_with` names it.
+pub fn list<T: JsonSchema>(_: &mut SchemaGenerator) -> Schema {
+    common_list::<T>()
+}
+
+/// A list of at least one `T` (a field present only when there are some).
+pub fn non_empty_list<T: JsonSchema>(_: &mut SchemaGenerator) -> Schema {
+    non_empty(common_list::<T>())
+}
+
+/// `T`'s common definition, or null.
+pub fn or_null<T: JsonSchema>(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"oneOf": [{"type": "null"}, common::<T>()]})
+}
+
 /// `T`'s definition in the common schema.
 pub fn common<T: JsonSchema>() -> Schema {
     json_schema!({"$ref": format!("{COMMON_FILE}#/$defs/{}", T::schema_name())})
 }
 
 /// A list of `T`'s common definition.
-pub fn common_list<T: JsonSchema>() -> Schema {
+fn common_list<T: JsonSchema>() -> Schema {
     json_schema!({"type": "array", "items": common::<T>()})
 }
 
@@ -84,45 +103,15 @@ pub fn schema_version(_: &mut SchemaGenerator) -> Schema {
     common::<SchemaVersion>()
 }
 
-/// `properties` of prove (and verify): the common `property`.
-pub fn properties(_: &mut SchemaGenerator) -> Schema {
-    common_list::<PropertyResult>()
-}
-
-/// Statements that took part in a decision: the common `statementRef`.
-pub fn statement_refs(_: &mut SchemaGenerator) -> Schema {
-    common_list::<StatementRef>()
-}
-
-/// A concrete request: the common `request`.
-pub fn request(_: &mut SchemaGenerator) -> Schema {
-    common::<Counterexample>()
-}
-
-/// Proofs, present only when there are some: the common `property`, at least one.
-pub fn proofs(_: &mut SchemaGenerator) -> Schema {
-    non_empty(common_list::<PropertyResult>())
-}
-
 /// `list` with at least one item.
-pub fn non_empty(mut list: Schema) -> Schema {
+fn non_empty(mut list: Schema) -> Schema {
     list.insert("minItems".into(), 1.into());
     list
-}
-
-/// A concrete request or null: the common `request`.
-pub fn request_or_null(_: &mut SchemaGenerator) -> Schema {
-    json_schema!({"oneOf": [{"type": "null"}, common::<Counterexample>()]})
 }
 
 /// A 12-digit AWS account ID: the common `accountId`.
 pub fn account_id(_: &mut SchemaGenerator) -> Schema {
     common::<AccountId>()
-}
-
-/// AWS account IDs: the common `accountId`.
-pub fn account_ids(_: &mut SchemaGenerator) -> Schema {
-    common_list::<AccountId>()
 }
 
 /// Account names by account ID.

@@ -117,7 +117,7 @@ pub struct SimulateOutcome {
     /// ImplicitDeny: empty.
     #[cfg_attr(
         feature = "schemars",
-        schemars(schema_with = "crate::schema_refs::statement_refs")
+        schemars(schema_with = "crate::schema_refs::list::<lambda_trust_iam::StatementRef>")
     )]
     pub statements: Vec<StatementRef>,
     /// ImplicitDeny: the policies (by label) whose Allow was needed and missing.
@@ -125,7 +125,7 @@ pub struct SimulateOutcome {
     /// The request as evaluated.
     #[cfg_attr(
         feature = "schemars",
-        schemars(schema_with = "crate::schema_refs::request")
+        schemars(schema_with = "crate::schema_refs::one::<lambda_trust_iam::Counterexample>")
     )]
     pub request: SimulatedRequest,
     /// With `--org-policies`: the organization's part of the decision (an SCP or RCP that

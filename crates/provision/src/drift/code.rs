@@ -8,8 +8,8 @@
 //!
 //! Part of the pure model.
 
-use std::borrow::Cow;
 #[cfg(feature = "schemars")]
+use std::borrow::Cow;
 use strum::IntoEnumIterator;
 
 #[cfg(feature = "schemars")]

@@ -247,7 +247,7 @@ pub struct ConfigReport {
     /// What differs from the config, or failed.
     #[cfg_attr(
         feature = "schemars",
-        schemars(schema_with = "crate::schema_refs::findings")
+        schemars(schema_with = "crate::schema_refs::list::<crate::Finding>")
     )]
     pub findings: Vec<Finding>,
     /// Why the config, or one side of it, could not be checked (status error only). When the

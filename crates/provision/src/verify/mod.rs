@@ -46,14 +46,16 @@ pub struct Verification {
     /// Readable examples and structural checks.
     #[cfg_attr(
         feature = "schemars",
-        schemars(schema_with = "crate::schema_refs::checks")
+        schemars(schema_with = "crate::schema_refs::list::<crate::Check>")
     )]
     pub checks: Vec<Check>,
     /// The decision over every request (`iam::prove`): the trust and invoke properties.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(
         feature = "schemars",
-        schemars(schema_with = "crate::schema_refs::proofs")
+        schemars(
+            schema_with = "crate::schema_refs::non_empty_list::<lambda_trust_iam::PropertyResult>"
+        )
     )]
     pub proofs: Vec<PropertyResult>,
     /// The whole path (organization and function policies), when it was evaluated: Genesys
