@@ -22,8 +22,7 @@ use aws_smithy_types::DateTime;
 use crate::aws::pace::Pacer;
 use crate::aws::{AwsError, Clients};
 use lambda_trust_provision::{
-    global_events_region, lookup_answered, resources_to_look_up, Lookup, Trail, TrailEvent,
-    LOOKBACK_DAYS,
+    lookup_answered, resources_to_look_up, Lookup, Trail, TrailEvent, LOOKBACK_DAYS,
 };
 
 /// `LookupEvents` allows 2 requests per second per account and region: start one every 0.5 s.
@@ -38,6 +37,19 @@ pub(crate) const MAX_PAGES: usize = 20;
 /// The pace of `LookupEvents` calls; one per run, shared by every lookup in it.
 pub(crate) fn pacer() -> Pacer {
     Pacer::new(RATE, BURST)
+}
+
+/// The region where a partition's IAM events are recorded (CloudTrail User Guide, "Global
+/// service events"); `None` for a partition this tool does not know.
+fn global_events_region(partition: &str) -> Option<&'static str> {
+    match partition {
+        "aws" => Some("us-east-1"),
+        "aws-cn" => Some("cn-north-1"),
+        "aws-us-gov" => Some("us-gov-west-1"),
+        // The partition's one region (the AWS SDKs' partition table).
+        "aws-eusc" => Some("eusc-de-east-1"),
+        _ => None,
+    }
 }
 
 /// Looks up every resource the keyed findings name; nothing (and no call) when none is keyed.
@@ -154,4 +166,18 @@ fn is_denied(err: &AwsError) -> bool {
         err.code.as_deref(),
         Some("AccessDeniedException") | Some("AccessDenied") | Some("UnauthorizedOperation")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iam_events_are_read_in_each_partitions_home() {
+        assert_eq!(global_events_region("aws"), Some("us-east-1"));
+        assert_eq!(global_events_region("aws-cn"), Some("cn-north-1"));
+        assert_eq!(global_events_region("aws-us-gov"), Some("us-gov-west-1"));
+        assert_eq!(global_events_region("aws-eusc"), Some("eusc-de-east-1"));
+        assert_eq!(global_events_region("aws-iso"), None);
+    }
 }

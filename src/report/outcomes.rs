@@ -217,7 +217,7 @@ impl Report for Proved<'_> {
         let p = self.0;
         match (&p.org, p.environments.is_empty()) {
             (_, false) => prove::prove_environments(p, styles),
-            (Some(org), true) => prove::prove_with_organization(&p.results, org, styles),
+            (Some(org), true) => prove::prove_with_organization(p, org, styles),
             (None, true) => prove::prove_human(&p.results, styles),
         }
     }

@@ -43,19 +43,12 @@ fn property_lines(results: &[PropertyResult], styles: Styles) -> String {
 
 /// `prove --org-policies`: the organization's lines, the properties', and a closing line that
 /// counts both.
-pub(super) fn prove_with_organization(
-    results: &[PropertyResult],
-    org: &OrgProof,
-    styles: Styles,
-) -> String {
-    let tally = (org.targets.iter()).fold(Tally::default().with_properties(results), |t, o| {
-        t.with_claim(o.claim.verdict)
-    });
+pub(super) fn prove_with_organization(p: &Proof, org: &OrgProof, styles: Styles) -> String {
     format!(
         "{}{}{}",
         organization_human(org, styles),
-        property_lines(results, styles),
-        closing_line(&tally, styles)
+        property_lines(&p.results, styles),
+        closing_line(&Tally::from(p), styles)
     )
 }
 

@@ -11,7 +11,9 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::simulate::{self, SimulateError};
-use crate::verify::{path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources};
+use crate::verify::{
+    path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources, Tally,
+};
 use lambda_trust_config::Config;
 use lambda_trust_iam::{
     Arn, InvokeSpec, Known, LabeledPolicy, OrgPolicies, Partner, PathInput, PathReport, Policy,
@@ -300,4 +302,14 @@ pub struct Proof {
     pub environments: Vec<(String, Vec<lambda_trust_iam::PropertyResult>)>,
     /// With several environments: every ordered pair's isolation claims.
     pub isolation: Vec<crate::isolation_claim::IsolationClaim>,
+}
+
+/// A proof's properties, organization claims and isolation claims, counted for its closing line.
+impl From<&Proof> for Tally {
+    fn from(p: &Proof) -> Tally {
+        let org = p.org.iter().flat_map(|o| &o.targets);
+        let t = Tally::default().with_properties(&p.results);
+        org.fold(t, |t, o| t.with_claim(o.claim.verdict))
+            .with_isolation(&p.isolation)
+    }
 }

@@ -42,19 +42,6 @@ pub(crate) fn is_own_user_agent(user_agent: &str) -> bool {
     user_agent.contains("app/lambda-trust-") || user_agent.contains("lambda-trust/")
 }
 
-/// The region where a partition's IAM events are recorded (CloudTrail User Guide, "Global
-/// service events"); `None` for a partition this tool does not know.
-pub fn global_events_region(partition: &str) -> Option<&'static str> {
-    match partition {
-        "aws" => Some("us-east-1"),
-        "aws-cn" => Some("cn-north-1"),
-        "aws-us-gov" => Some("us-gov-west-1"),
-        // The partition's one region (the AWS SDKs' partition table).
-        "aws-eusc" => Some("eusc-de-east-1"),
-        _ => None,
-    }
-}
-
 /// What to look up for a finding: the `ResourceName` CloudTrail indexes the writes under (a
 /// role's name, a managed policy's ARN) and the event names that can explain the finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -806,6 +793,5 @@ mod tests {
         assert!(is_own_user_agent("lambda-trust/0.1.0"));
         assert!(!is_own_user_agent("aws-cli/2.15 Python/3.11"));
         assert_eq!(app_name("0.1.0"), "lambda-trust-0.1.0");
-        assert_eq!(global_events_region("aws"), Some("us-east-1"));
     }
 }

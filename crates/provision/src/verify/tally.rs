@@ -5,6 +5,7 @@
 //! Part of the pure model.
 
 use super::{ClaimVerdict, Verification};
+use crate::isolation_claim::IsolationClaim;
 use lambda_trust_iam::{PropertyResult, Verdict};
 
 /// How many claims of each kind were made, and how many did not hold.
@@ -39,17 +40,22 @@ impl From<&Verification> for Tally {
                 t.path_assumed += usize::from(claims.genesys_gets_through.assumes.is_some());
             }
         }
-        t.isolation = v.isolation.len();
-        t.isolation_not_proved = (v.isolation.iter())
-            .filter(|c| c.verdict != Verdict::Proved)
-            .count();
-        t
+        t.with_isolation(&v.isolation)
     }
 }
 
 impl Tally {
+    /// The isolation claims between environments added.
+    pub(crate) fn with_isolation(mut self, claims: &[IsolationClaim]) -> Tally {
+        self.isolation += claims.len();
+        self.isolation_not_proved += (claims.iter())
+            .filter(|c| c.verdict != Verdict::Proved)
+            .count();
+        self
+    }
+
     /// The prover's properties added.
-    pub fn with_properties(mut self, proofs: &[PropertyResult]) -> Tally {
+    pub(crate) fn with_properties(mut self, proofs: &[PropertyResult]) -> Tally {
         self.properties += proofs.len();
         self.properties_not_proved += (proofs.iter())
             .filter(|p| p.verdict != Verdict::Proved)
@@ -58,7 +64,7 @@ impl Tally {
     }
 
     /// One path (or organization) claim added.
-    pub fn with_claim(mut self, verdict: ClaimVerdict) -> Tally {
+    pub(crate) fn with_claim(mut self, verdict: ClaimVerdict) -> Tally {
         self.path_claims += 1;
         match verdict {
             ClaimVerdict::Proved => {}
