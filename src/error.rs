@@ -244,7 +244,7 @@ pub(crate) struct ErrorReport {
     pub exit_code: i32,
 }
 
-/// The common schema's `schemaVersion` (`lambda_trust_provision::schema_refs`, which this layer does not use;
+/// The common schema's `schemaVersion` (`lambda_trust_model::schema_version`, which this layer does not use;
 /// `json_schemas::the_common_schema_is_generated_and_defines_every_reference_into_it` checks
 /// the name).
 fn schema_version(_: &mut schemars::SchemaGenerator) -> schemars::Schema {

@@ -11,8 +11,7 @@ use lambda_trust_model::{
     CallerIdentity, Desired, FunctionPermission, Observed, RenderContext, Templates,
 };
 use lambda_trust_provision::{
-    aws_query, desired_state, kinship, may_be_predecessor, predecessor_query, Kinship, LintFinding,
-    PrepareError,
+    aws_query, desired_state, kinship, may_be_predecessor, Kinship, LintFinding, PrepareError,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -145,15 +144,14 @@ async fn predecessors(
         let Some(role) = observe::role(clients, &name).await? else {
             continue;
         };
-        match kinship(config, &role) {
-            Kinship::Predecessor => {}
+        let mut q = match kinship(config, query, &role) {
+            Kinship::Predecessor(q) => *q,
             Kinship::Unproven => {
                 unproven.push(name);
                 continue;
             }
             Kinship::Other => continue,
-        }
-        let mut q = predecessor_query(config, query, &name);
+        };
         q.known_identity = Some(observed.caller());
         let mut old = observe::observe(clients, &q).await?;
         let mut renamed = config.clone();

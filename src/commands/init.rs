@@ -105,8 +105,9 @@ fn region_of_arns(functions: &[String]) -> Result<Option<String>> {
 }
 
 /// A flag's value that breaks the config's rules.
-fn invalid(flag: &str, check: std::result::Result<(), String>) -> Result<()> {
-    check.map_err(|e| Error::usage(format!("{flag}: {e}"), "fix the value; nothing was written"))
+fn invalid(flag: &str, value: InitValue) -> Result<()> {
+    (value.check())
+        .map_err(|e| Error::usage(format!("{flag}: {e}"), "fix the value; nothing was written"))
 }
 
 async fn from_flags(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> Result<InitAnswers> {
@@ -116,7 +117,7 @@ async fn from_flags(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> R
             &format!("your Genesys Cloud organization ID (in Genesys Cloud: {ORG_ID_WHERE})"),
         )
     })?;
-    invalid("--external-id", InitValue::ExternalId(&external_id).check())?;
+    invalid("--external-id", InitValue::ExternalId(&external_id))?;
     let region = match inv.settings.region(None) {
         Some(r) => r,
         None => region_of_arns(&args.functions)?.ok_or_else(|| {
@@ -126,14 +127,14 @@ async fn from_flags(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> R
             )
         })?,
     };
-    invalid("--region", InitValue::Region(&region).check())?;
+    invalid("--region", InitValue::Region(&region))?;
     let role_name = args
         .role_name
         .clone()
         .unwrap_or_else(|| DEFAULT_ROLE_NAME.into());
-    invalid("--role-name", InitValue::RoleName(&role_name).check())?;
+    invalid("--role-name", InitValue::RoleName(&role_name))?;
     if let Some(r) = &args.genesys_region {
-        invalid("--genesys-region", InitValue::GenesysRegion(r).check())?;
+        invalid("--genesys-region", InitValue::GenesysRegion(r))?;
     }
     let mut answers = InitAnswers {
         external_id,
@@ -146,18 +147,15 @@ async fn from_flags(inv: &Invocation, events: &dyn Events, args: &InitArgs) -> R
         app_init::from_account(&inv.settings, events, &mut answers, &args.matches).await?;
     }
     if let Some(acct) = &args.account_id {
-        invalid("--account-id", InitValue::AccountId(acct).check())?;
+        invalid("--account-id", InitValue::AccountId(acct))?;
         answers.account_id = Some(acct.clone());
     }
     for f in &args.functions {
-        invalid(
-            "--function",
-            InitValue::Function {
-                function: f,
-                region: &region,
-            }
-            .check(),
-        )?;
+        let function = InitValue::Function {
+            function: f,
+            region: &region,
+        };
+        invalid("--function", function)?;
         if !answers.targets.contains(f) {
             answers.targets.push(f.clone());
         }

@@ -27,7 +27,7 @@
 //! `lambda-trust/check/CODE`, `lambda-trust/audit/CODE`); `schemas` (the JSON Schemas generated
 //! from the result types with `schemars` — every command's but `render`'s (AWS's policy grammar,
 //! kept by hand), and `common.schema.json` (`common_schema`: the shared pieces the others reference
-//! through `lambda_trust_provision::schema_refs`, from the same types — the drift `Code`'s and the check's codes, the
+//! through the model's `schema_one`, `schema_list`, …, from the same types — the drift `Code`'s and the check's codes, the
 //! finding's severities and config keys listed from the enums themselves); rules between fields are
 //! `#[schemars(extend(...))]` on the type; `just schemas` writes them to `docs/schemas/`,
 //! `tests/it/json_schemas.rs` fails while they differ); `version` (`--version`, with `--verbose` or

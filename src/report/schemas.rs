@@ -4,14 +4,19 @@
 //! anything else for these files; `just schemas` (`UPDATE_SCHEMAS=1`) rewrites them. Kept by hand
 //! there: `render.schema.json` (the output is AWS's policy grammar, not a type of ours).
 //! `common.schema.json` holds the shapes several outputs share, generated from their types too
-//! ([`common_schema`]); the others reference them through `lambda_trust_provision::schema_refs`. Rules between fields are
+//! ([`common_schema`]); the others reference them through the model's `schema_one`, `schema_list`, …. Rules between fields are
 //! `#[schemars(extend(...))]` on the type; a field's own rule an attribute on it.
 
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 
-pub(crate) use lambda_trust_provision::schema_refs::*;
+pub(crate) use lambda_trust_model::{
+    schema_common as common, schema_list as list, schema_non_empty_list as non_empty_list,
+    schema_one as one, schema_version, SchemaAccountId as AccountId, SchemaDocument as Document,
+    SchemaVersion, SCHEMA_COMMON_FILE as COMMON_FILE,
+};
+pub(crate) use lambda_trust_provision::{schema_plan as plan, SchemaChanges as Changes};
 
 use super::results::GenesysChanges;
 

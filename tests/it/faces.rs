@@ -1,18 +1,14 @@
 //! Each library crate's face is flat (ARCHITECTURE.md): its `lib.rs` declares its modules
 //! private and names at the root every item another crate uses, so a caller writes
 //! `lambda_trust_provision::plan`, never a module path. The binary's library is held the same
-//! way: besides `main`, its face is what the integration tests and benchmarks drive. One module
-//! stays a path in model and in provision, `schema_refs` (the JSON Schema attributes name it by
-//! path).
+//! way: besides `main`, its face is what the integration tests and benchmarks drive. No module
+//! is a path: even the JSON Schema attributes name root items (`lambda_trust_model::schema_one`).
 //! `unreachable_pub`, warned in every `lib.rs` and an error under clippy's `-D warnings`, then
 //! keeps `pub` for what other crates can reach.
 
 use std::path::Path;
 
 use super::layers::LIBRARY_CRATES;
-
-/// The public module paths a crate keeps.
-const KEPT_PATHS: &[(&str, &str)] = &[("model", "schema_refs"), ("provision", "schema_refs")];
 
 /// The modules `text` (a `lib.rs`) declares public. A module below a private one cannot be a
 /// path: `unreachable_pub` stops its `pub mod`.
@@ -25,8 +21,8 @@ fn public_modules(text: &str) -> Vec<String> {
 fn every_library_names_its_items_at_the_root() {
     let mut problems = Vec::new();
     let crates = LIBRARY_CRATES.iter().map(|&(krate, _, _)| krate);
-    let libs = crates.map(|krate| (krate, format!("crates/{krate}/src/lib.rs")));
-    for (krate, lib) in libs.chain([("lambda-trust", "src/lib.rs".to_owned())]) {
+    let libs = crates.map(|krate| format!("crates/{krate}/src/lib.rs"));
+    for lib in libs.chain(["src/lib.rs".to_owned()]) {
         let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(&lib));
         let text = text.unwrap();
         assert!(
@@ -34,9 +30,7 @@ fn every_library_names_its_items_at_the_root() {
             "{lib} warns on unreachable_pub"
         );
         for module in public_modules(&text) {
-            if !KEPT_PATHS.contains(&(krate, module.as_str())) {
-                problems.push(format!("{lib} makes `{module}` a path"));
-            }
+            problems.push(format!("{lib} makes `{module}` a path"));
         }
     }
     assert!(

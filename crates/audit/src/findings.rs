@@ -301,7 +301,7 @@ pub struct Finding {
     #[cfg_attr(
         feature = "schemars",
         schemars(
-            schema_with = "lambda_trust_model::schema_refs::or_null::<lambda_trust_iam::Counterexample>"
+            schema_with = "lambda_trust_model::schema_or_null::<lambda_trust_iam::Counterexample>"
         )
     )]
     pub counterexample: Option<Value>,

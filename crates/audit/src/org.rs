@@ -27,7 +27,7 @@ pub enum AccountOutcome {
         /// The account.
         #[cfg_attr(
             feature = "schemars",
-            schemars(schema_with = "lambda_trust_model::schema_refs::account_id")
+            schemars(schema_with = "lambda_trust_model::schema_account_id")
         )]
         account: String,
         /// Why it could not be audited.
@@ -74,7 +74,7 @@ pub struct OrgSummary {
 pub struct OrgReport {
     #[cfg_attr(
         feature = "schemars",
-        schemars(schema_with = "lambda_trust_model::schema_refs::schema_version")
+        schemars(schema_with = "lambda_trust_model::schema_version")
     )]
     pub(crate) schema_version: u32,
     /// Every account: its report, or why it could not be audited.
@@ -86,7 +86,7 @@ pub struct OrgReport {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     #[cfg_attr(
         feature = "schemars",
-        schemars(schema_with = "lambda_trust_model::schema_refs::account_names")
+        schemars(schema_with = "lambda_trust_model::schema_account_names")
     )]
     pub names: BTreeMap<String, String>,
     /// `--baseline`: the entries that expired or matched nothing in any account.

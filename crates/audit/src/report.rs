@@ -166,13 +166,13 @@ pub struct Summary {
 pub struct AccountReport {
     #[cfg_attr(
         feature = "schemars",
-        schemars(schema_with = "lambda_trust_model::schema_refs::schema_version")
+        schemars(schema_with = "lambda_trust_model::schema_version")
     )]
     pub(crate) schema_version: u32,
     /// The audited account.
     #[cfg_attr(
         feature = "schemars",
-        schemars(schema_with = "lambda_trust_model::schema_refs::account_id")
+        schemars(schema_with = "lambda_trust_model::schema_account_id")
     )]
     pub account: String,
     /// The partner accounts audited for; empty without --partner/--partner-account (any other
@@ -180,7 +180,7 @@ pub struct AccountReport {
     #[cfg_attr(
         feature = "schemars",
         schemars(
-            schema_with = "lambda_trust_model::schema_refs::list::<lambda_trust_model::schema_refs::AccountId>"
+            schema_with = "lambda_trust_model::schema_list::<lambda_trust_model::SchemaAccountId>"
         )
     )]
     pub partners: Vec<String>,

@@ -3,7 +3,7 @@
 //! arrow between them. No network, no clock; tests build the values by hand.
 //!
 //! Its face is flat: every type and function below is re-exported here, the modules are
-//! private (but `schema_refs`, whose functions the JSON Schema attributes name by path).
+//! private.
 //!
 //! - **Documents**: [`render`] the config through the `policies/` templates ([`Templates`],
 //!   [`RenderContext`] → [`Rendered`]), and [`assign_shards`] to pack the ARNs into policies
@@ -17,8 +17,9 @@
 //!   role's identity side as the evaluator takes it) and [`PROOF_BUDGET`].
 //! - **AWS Config as a source**: [`policies_from_items`] (a function item's policy, fresh or
 //!   left to `lambda:GetPolicy`).
-//! - `schema_refs` (with the `schemars` feature): the pieces of the JSON Schemas the outputs
-//!   share.
+//! - **Schemas** (with the `schemars` feature): the pieces of the JSON Schemas the outputs
+//!   share, in `common.schema.json` (`SCHEMA_COMMON_FILE`); a field's
+//!   `#[schemars(schema_with = "…")]` names one (`schema_one`, `schema_list`, …).
 //!
 //! It depends on the `iam`, `config` and `verdict` crates, and on no runtime, SDK or HTTP client.
 
@@ -32,7 +33,7 @@ mod identity;
 mod path;
 mod render;
 #[cfg(feature = "schemars")]
-pub mod schema_refs;
+mod schema_refs;
 mod shard;
 mod state;
 
@@ -58,6 +59,13 @@ pub use path::{
 pub use render::{
     render, render_invoke, resolve_targets, role_arn, RenderContext, RenderError, Rendered,
     ResolvedTarget, Template, Templates,
+};
+#[cfg(feature = "schemars")]
+pub use schema_refs::{
+    account_id as schema_account_id, account_names as schema_account_names,
+    common as schema_common, list as schema_list, non_empty_list as schema_non_empty_list,
+    one as schema_one, or_null as schema_or_null, schema_version, AccountId as SchemaAccountId,
+    Document as SchemaDocument, SchemaVersion, COMMON_FILE as SCHEMA_COMMON_FILE,
 };
 pub use shard::{assign_shards, shard_index, shard_name, ShardError, DEFAULT_MAX_SHARDS};
 pub use state::{

@@ -31,8 +31,8 @@
 //!   changed, so it re-reads only that), [`watch_deployment`] and [`plan_watch`] (the watching
 //!   function's deployment, its read-only role proved so by [`prove_read_only`], and the writes
 //!   that deploy it or, [`watch_teardown`], remove it).
-//! - `schema_refs` (with the `schemars` feature): the pieces of the JSON Schemas the outputs
-//!   share.
+//! - **Schemas** (with the `schemars` feature): `SchemaChanges` and `schema_plan`, the
+//!   provisioner's pieces of the JSON Schemas beside the model's shared ones.
 //!
 //! It depends on the `iam`, `config` and `verdict` crates, and on no runtime, SDK or HTTP client
 //! (a test in the binary's suite holds that).
@@ -55,7 +55,7 @@ mod prepare;
 mod promotion;
 mod prove;
 #[cfg(feature = "schemars")]
-pub mod schema_refs;
+mod schema_refs;
 mod simulate;
 mod simulate_org;
 mod trail;
@@ -68,11 +68,13 @@ pub use lint::{
     check_rendered, cross_account_hint, lint, lint_documents, lint_environments,
     EnvironmentOverrides, Finding as LintFinding, LintCode, LintReport, Severity as LintSeverity,
 };
+#[cfg(feature = "schemars")]
+pub use schema_refs::{plan as schema_plan, Changes as SchemaChanges};
 
 // State: what is wanted, and what to read.
 pub use prepare::{
-    desired as desired_state, kinship, may_be_predecessor, predecessor_query, query as aws_query,
-    unproven_note, Kinship, PrepareError,
+    desired as desired_state, kinship, may_be_predecessor, query as aws_query, unproven_note,
+    Kinship, PrepareError,
 };
 
 // Plan: the writes, how they read, the Genesys Cloud side.

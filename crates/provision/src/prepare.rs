@@ -92,10 +92,13 @@ pub fn may_be_predecessor(config: &Config, name: &str, path: &str, trust: &Value
 }
 
 /// What a role found by [`may_be_predecessor`] is to this config.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Kinship {
-    /// Carries this config's deployment: its earlier role, removed once the new one is in place.
-    Predecessor,
+    /// Carries this config's deployment: its earlier role, removed once the new one is in place;
+    /// with what to read of it: its role and attachments, and its invoke policy only when that
+    /// policy is not the one the config still uses (a shared `policy.name` is detached from the
+    /// predecessor, never deleted).
+    Predecessor(Box<Query>),
     /// Made by lambda-trust for this partner and external ID before deployments (no
     /// `lambda-trust:deployment` tag), as this config would have made it: it may be this
     /// config's earlier role, but nothing proves it — left alone and said.
@@ -104,14 +107,16 @@ pub enum Kinship {
     Other,
 }
 
-/// See [`may_be_predecessor`]: the tags decide.
-pub fn kinship(config: &Config, role: &ObservedRole) -> Kinship {
+/// See [`may_be_predecessor`]: the tags decide. `query` is what is read of this config's role.
+pub fn kinship(config: &Config, query: &Query, role: &ObservedRole) -> Kinship {
     if !role.is_ours() || role.name == config.role.name {
         return Kinship::Other;
     }
     let tag = role.tags.get(lambda_trust_config::DEPLOYMENT_TAG_KEY);
     match (&config.deployment, tag) {
-        (Some(want), Some(live)) if want == live => Kinship::Predecessor,
+        (Some(want), Some(live)) if want == live => {
+            Kinship::Predecessor(Box::new(predecessor_query(config, query, &role.name)))
+        }
         (_, None) if same_digest(config, role) => Kinship::Unproven,
         _ => Kinship::Other,
     }
@@ -149,10 +154,8 @@ fn predecessor_policy_name(config: &Config, role_name: &str) -> String {
         .unwrap_or_else(|| format!("{role_name}-invoke"))
 }
 
-/// What to read of a predecessor: its role and attachments, and its invoke policy only when
-/// that policy is not the one the config still uses (a shared `policy.name` is detached from
-/// the predecessor, never deleted).
-pub fn predecessor_query(config: &Config, query: &Query, role_name: &str) -> Query {
+/// What to read of a predecessor ([`Kinship::Predecessor`]).
+fn predecessor_query(config: &Config, query: &Query, role_name: &str) -> Query {
     Query {
         role_name: role_name.to_string(),
         policy_name: predecessor_policy_name(config, role_name),

@@ -166,7 +166,7 @@ impl Tally {
     }
 }
 
-/// The closing line, without its mark ([`Tally::line`]).
+/// The closing line, without its mark: "all 21 checks passed, all 4 properties proved".
 impl std::fmt::Display for Tally {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.line())

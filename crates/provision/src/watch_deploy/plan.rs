@@ -242,7 +242,7 @@ impl WatchOp {
     }
 }
 
-/// One line for the preview ([`WatchOp::line`]).
+/// One line for the preview: "create role …", "update the code of function …".
 impl std::fmt::Display for WatchOp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.line())
