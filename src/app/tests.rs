@@ -4,6 +4,7 @@
 //! `tests/it/app_floor.rs`.
 #![cfg(test)]
 
+use lambda_trust_verdict::Judged;
 use std::path::PathBuf;
 
 use lambda_trust_audit::AuditOptions;

@@ -2,6 +2,7 @@
 //! saved snapshot) that a partner can assume, proved (`app::audit` over one `AuditSource`);
 //! rendered here, with the report files.
 
+use lambda_trust_verdict::Judged;
 use std::path::{Path, PathBuf};
 
 use super::files::{sarif_and_json, write_report_files};

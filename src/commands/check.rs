@@ -9,6 +9,7 @@ use crate::app::Events;
 use crate::cli::{CheckIacArgs, ReportFiles};
 use crate::error::{Result, Status};
 use lambda_trust_provision::{CheckReport, Side};
+use lambda_trust_verdict::Judged;
 
 pub(super) async fn run(
     inv: &Invocation,

@@ -7,6 +7,7 @@ use crate::app::Events;
 use crate::error::{Result, Status};
 use crate::report::Planned;
 use lambda_trust_provision::Side;
+use lambda_trust_verdict::Judged;
 
 pub(super) async fn run(
     inv: &Invocation,

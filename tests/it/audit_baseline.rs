@@ -9,6 +9,7 @@ use lambda_trust_audit::{
     apply_baseline, audit_account, parse_baseline, parse_details, AuditOptions, Baseline,
     BaselineEntry, Code,
 };
+use lambda_trust_verdict::Judged;
 use lambda_trust_verdict::Status;
 use serde_json::Value;
 

@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use lambda_trust_audit::{audit_account, mark_unused, parse_details, AuditOptions, Code};
+use lambda_trust_verdict::Judged;
 use lambda_trust_verdict::Status;
 use serde_json::Value;
 

@@ -4,6 +4,7 @@
 //! SARIF locations at the `.tf` lines, and bad plans refused with the file, the place and what
 //! to fix.
 
+use lambda_trust_verdict::Judged;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -232,6 +232,8 @@ fn finding(i: &GenesysIntegration, d: &DynamicAction, r: &RoleReport) -> Finding
 mod tests {
     use std::collections::BTreeMap;
 
+    use lambda_trust_verdict::Judged;
+
     use serde_json::json;
 
     use super::*;

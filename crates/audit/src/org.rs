@@ -132,10 +132,12 @@ impl OrgReport {
         self.names = names;
         self
     }
+}
 
+impl lambda_trust_verdict::Judged for OrgReport {
     /// Invalid (1) when an account could not be audited, else Changes (2) when a role has a
     /// security finding, else Ok — as `check`: errors and findings never share a code.
-    pub fn status(&self) -> Status {
+    fn status(&self) -> Status {
         let mut worst = Status::Ok;
         for a in &self.accounts {
             match a {

@@ -212,10 +212,10 @@ pub struct AccountReport {
     pub genesys: Option<GenesysReport>,
 }
 
-impl AccountReport {
+impl lambda_trust_verdict::Judged for AccountReport {
     /// Changes (exit 2) when any role has a security finding a baseline does not suppress,
     /// else Ok.
-    pub fn status(&self) -> Status {
+    fn status(&self) -> Status {
         let roles = self.roles.iter().flat_map(|r| &r.findings);
         let functions = (self.path.iter())
             .flat_map(|p| &p.functions)

@@ -1,6 +1,7 @@
 //! `lambda_trust_audit` in memory: plain roles and policies in, the report out — one test per finding
 //! code, plus the roles the audit must leave out.
 
+use lambda_trust_verdict::Judged;
 use std::collections::BTreeMap;
 use strum::IntoEnumIterator;
 

@@ -2,6 +2,7 @@
 //! one) read into the audit's model and audited in memory; unknown values never give a clean
 //! result; bad templates are refused with the file, the place and what to fix.
 
+use lambda_trust_verdict::Judged;
 use std::collections::BTreeMap;
 
 use lambda_trust_audit::{audit_iac, read_template, AuditOptions, IacReport, TemplateInput};

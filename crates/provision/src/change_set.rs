@@ -117,15 +117,6 @@ impl ChangeSet {
         self.aws.is_empty() && self.genesys.as_ref().is_none_or(GenesysPlan::is_empty)
     }
 
-    /// `plan`'s verdict: in sync (exit 0) or changes pending (exit 2), here or in the code of
-    /// the tool the setup was handed over to.
-    pub fn status(&self) -> Status {
-        Status::ok_or(
-            self.in_sync() && self.handed_over.is_empty(),
-            Status::Changes,
-        )
-    }
-
     /// Both sides, in the order they are written (for showing the set).
     pub fn sides(&self) -> [Side; 2] {
         self.order
@@ -199,6 +190,17 @@ impl ChangeSet {
     }
 }
 
+impl lambda_trust_verdict::Judged for ChangeSet {
+    /// `plan`'s verdict: in sync (exit 0) or changes pending (exit 2), here or in the code of
+    /// the tool the setup was handed over to.
+    fn status(&self) -> Status {
+        Status::ok_or(
+            self.in_sync() && self.handed_over.is_empty(),
+            Status::Changes,
+        )
+    }
+}
+
 /// Does the Genesys Cloud side rely on this AWS change being made first? Yes for whatever
 /// decides whether Genesys Cloud can assume the role and what the role may invoke (the role
 /// itself, its trust, boundary and grants); no for its description, session length, tags and
@@ -229,6 +231,7 @@ mod tests {
     use super::*;
     use crate::genesys::GenesysOp;
     use crate::plan::{AttachmentOp, Op};
+    use lambda_trust_verdict::Judged;
 
     fn aws_op() -> Plan {
         Plan {

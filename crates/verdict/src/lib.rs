@@ -3,7 +3,7 @@
 //! The API:
 //! - **How a run came out**: [`Status`] (in sync, changes pending, denied, invalid) and its
 //!   exit code ([`Status::exit_code`]: [`EXIT_OK`], [`EXIT_ERROR`], 2 for changes pending, 3 for
-//!   denied).
+//!   denied); a report says its own ([`Judged`]).
 //! - **How bad a finding is**: [`Severity`] (security, config, info) and what it states,
 //!   [`Outcome`] (failed, or unknown — never a pass).
 //! - **What the user can do**: [`Hinted`], an error's hint as data, and [`shown`], an error
@@ -21,7 +21,7 @@ mod status;
 
 pub use hinted::{human, shown, Hinted};
 pub use severity::{Outcome, Severity};
-pub use status::{Status, EXIT_ERROR, EXIT_OK};
+pub use status::{Judged, Status, EXIT_ERROR, EXIT_OK};
 
 /// The `schema_version` of every `--format json` output, results and the error object alike;
 /// bumped whenever one of their shapes changes incompatibly (their JSON Schemas are in

@@ -42,3 +42,10 @@ impl Status {
         }
     }
 }
+
+/// A result that decides how its run came out: each report a command prints (a check, an
+/// audit, a change set) says its [`Status`], and the exit code follows from it.
+pub trait Judged {
+    /// How the run that produced it came out.
+    fn status(&self) -> Status;
+}

@@ -4,6 +4,7 @@
 //! snapshot, its Content-Security-Policy, and audited data that is markup rendered as text.
 #![cfg(test)]
 
+use lambda_trust_verdict::Judged;
 use std::collections::BTreeMap;
 
 use crate::report::audit::{

@@ -19,6 +19,7 @@ use lambda_trust_provision::{
     config_report as judged_report, drift_findings, plan, plan_changes, ChangeSet, CheckReport,
     ConfigReport, ConfigStatus, GenesysSide, Plan, PlanOptions, Verification,
 };
+use lambda_trust_verdict::Judged;
 use lambda_trust_verdict::Status;
 use serde_json::{json, Value};
 

@@ -277,11 +277,11 @@ pub struct IacReport {
     pub input: IacInput,
 }
 
-impl IacReport {
+impl lambda_trust_verdict::Judged for IacReport {
     /// The account report's status; and Changes (exit 2) when a template macro was not run,
     /// even with no role to report: the template deployed is not the one read (a macro may
     /// add roles), so it is never clean.
-    pub fn status(&self) -> lambda_trust_verdict::Status {
+    fn status(&self) -> lambda_trust_verdict::Status {
         let rewritten = self
             .unknowns
             .iter()
@@ -292,7 +292,6 @@ impl IacReport {
         }
     }
 }
-
 /// Audits a template's model: `lambda_trust_audit` on the widened documents, then each role whose
 /// documents held an unknown value gets the weaker claim, naming the values; then the whole
 /// path of each role over the function policies its Lambda permissions make, with the

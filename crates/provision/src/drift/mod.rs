@@ -339,10 +339,12 @@ impl CheckReport {
             configs,
         }
     }
+}
 
+impl lambda_trust_verdict::Judged for CheckReport {
     /// Invalid (exit 1) if any config errored, else Changes (2) if any drifted, else Ok (0):
     /// errors and drift never share a code.
-    pub fn status(&self) -> Status {
+    fn status(&self) -> Status {
         let any = |status| self.configs.iter().any(|c| c.status == status);
         if any(ConfigStatus::Error) {
             Status::Invalid
