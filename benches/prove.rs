@@ -62,7 +62,7 @@ fn main() {
         "invoke policy",
         samples::invoke_policy(&targets),
     )];
-    let invoke_spec = lambda_trust_iam::InvokeSpec::new(targets);
+    let invoke_spec = lambda_trust_iam::InvokeSpec::from(targets);
     report(
         "default trust + invoke documents (2 targets)",
         5.0,

@@ -229,7 +229,7 @@ pub(crate) fn judge(name: &str, reading: Reading, only: Option<Side>) -> ConfigR
                 },
             )
         }
-        None => (Vec::new(), Verification::new(Vec::new())),
+        None => (Vec::new(), Verification::from(Vec::new())),
     };
     let checks = match &genesys {
         Ok(Some(g)) => genesys_side_checks(g, observed),
@@ -467,7 +467,7 @@ pub(crate) async fn check(
     let reports = events
         .reading(what, futures::future::join_all(checks))
         .await;
-    lambda_trust_provision::CheckReport::new(reports)
+    lambda_trust_provision::CheckReport::from(reports)
 }
 
 /// `check --template/--plan`'s options: the infrastructure-as-code and `--account-id`.
@@ -518,5 +518,5 @@ pub(crate) fn check_iac(
     let desired = super::iac_check::desired(config, &ctx, &templates, allow_weaker)?;
     let (model, file) = read_model(&options.source, Some(account), Some(region))?;
     let report = super::iac_check::check_model(&model, &desired, &file);
-    Ok(lambda_trust_provision::CheckReport::new(vec![report]))
+    Ok(lambda_trust_provision::CheckReport::from(vec![report]))
 }

@@ -229,7 +229,7 @@ mod tests {
     }
 
     fn passed() -> Verification {
-        Verification::new(vec![Check {
+        Verification::from(vec![Check {
             code: CheckId::TrustStructure,
             name: "trust".into(),
             passed: true,
@@ -256,7 +256,7 @@ mod tests {
 
     #[test]
     fn failed_checks_and_genesys_drift_are_findings_after_the_aws_ones() {
-        let failed = Verification::new(vec![Check {
+        let failed = Verification::from(vec![Check {
             code: CheckId::TrustOthersDenied,
             name: "trust: another account is denied".into(),
             passed: false,

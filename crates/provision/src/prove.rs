@@ -115,7 +115,7 @@ pub fn from_config(
             .is_some()
             .then(|| role_arn(config, rendered))
     });
-    let mut spec = InvokeSpec::new(rendered.function_arns.clone());
+    let mut spec = InvokeSpec::from(rendered.function_arns.clone());
     // Without a known account the role is a placeholder: its keys stay free.
     if let Some(role) = &role {
         spec = spec.for_role(role.clone(), config.aws.region.clone());

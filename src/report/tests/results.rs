@@ -83,7 +83,7 @@ fn config_report(name: &str, d: &Desired, o: &Observed) -> ConfigReport {
 fn drift_report() -> CheckReport {
     let (d, o) = drifted();
     let (sd, so) = in_sync();
-    CheckReport::new(vec![
+    CheckReport::from(vec![
         config_report("configs/prod.toml", &d, &o),
         config_report("configs/staging.toml", &sd, &so),
         ConfigReport::error(
@@ -95,7 +95,7 @@ fn drift_report() -> CheckReport {
 
 fn in_sync_report() -> CheckReport {
     let (d, o) = in_sync();
-    CheckReport::new(vec![config_report("lambda-trust.toml", &d, &o)])
+    CheckReport::from(vec![config_report("lambda-trust.toml", &d, &o)])
 }
 
 /// The SARIF with the tool version replaced, so a version bump does not break the snapshot.
@@ -197,7 +197,7 @@ fn check_renderers_drift() {
         .configs
         .retain(|c| c.status != ConfigStatus::Error);
     assert_eq!(
-        CheckReport::new(only_drift.configs).status(),
+        CheckReport::from(only_drift.configs).status(),
         Status::Changes
     );
 }
@@ -222,7 +222,7 @@ fn annotations_point_at_the_findings_table() {
     o.policies[0].tags.clear();
     let p = plan(&d, &o, PlanOptions { adopt: true }).unwrap();
     let aws = drift_findings(&d, &p);
-    let none = Verification::new(Vec::new());
+    let none = Verification::from(Vec::new());
     let config = judged_report(
         "lambda-trust.toml",
         EXAMPLE,
@@ -230,7 +230,7 @@ fn annotations_point_at_the_findings_table() {
         &none,
         GenesysSide::NotChecked,
     );
-    let report = CheckReport::new(vec![config]);
+    let report = CheckReport::from(vec![config]);
     assert!(
         check_github(&report).contains("line=22,"),
         "{}",
@@ -270,7 +270,7 @@ fn terminal_control_in_live_values_is_shown_escaped() {
     role.trust["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"] = json!(hostile);
     role.tags.insert("team".into(), format!("plat{hostile}"));
     let d = desired(&example(), &o);
-    let report = CheckReport::new(vec![config_report("lambda-trust.toml", &d, &o)]);
+    let report = CheckReport::from(vec![config_report("lambda-trust.toml", &d, &o)]);
     for styles in [PLAIN, COLOR] {
         let check = check_human(&report, styles);
         let plan = plan_human(&the_plan(&d, &o), styles);

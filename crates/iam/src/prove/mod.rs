@@ -97,15 +97,17 @@ pub struct InvokeSpec {
     pub region: Option<String>,
 }
 
-impl InvokeSpec {
-    /// Targets only: the role is unknown.
-    pub fn new(targets: Vec<String>) -> InvokeSpec {
+/// Targets only: the role is unknown.
+impl From<Vec<String>> for InvokeSpec {
+    fn from(targets: Vec<String>) -> InvokeSpec {
         InvokeSpec {
             targets,
             ..InvokeSpec::default()
         }
     }
+}
 
+impl InvokeSpec {
     /// The same spec for a known role (in `region`, when known).
     pub fn for_role(mut self, role_arn: impl Into<String>, region: Option<String>) -> Self {
         self.role_arn = Some(role_arn.into());

@@ -1013,7 +1013,12 @@ fn invoke_corpus() {
             .boundary
             .clone()
             .map(|s| LabeledPolicy::new("boundary", doc(s)));
-        let spec = InvokeSpec::new(case.targets.iter().map(|s| s.to_string()).collect());
+        let spec = InvokeSpec::from(
+            case.targets
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>(),
+        );
         let r = prove_invoke(&identity, boundary.as_ref(), &spec, BUDGET);
         if let Some(c) = &r[0].counterexample {
             let req = request(c);
@@ -1044,7 +1049,7 @@ fn no_budget_is_unknown() {
     );
     assert_eq!(r[0].verdict, U, "{}", r[0].summary());
     let identity = vec![LabeledPolicy::new("p", doc(vec![allow(inv(), json!([F]))]))];
-    let spec = InvokeSpec::new(vec![F.to_owned()]);
+    let spec = InvokeSpec::from(vec![F.to_owned()]);
     let r = prove_invoke(&identity, None, &spec, Budget::steps(0));
     assert_eq!(r[0].verdict, U, "{}", r[0].summary());
 }
@@ -1093,7 +1098,12 @@ fn corpus_answers() -> Vec<String> {
             .boundary
             .clone()
             .map(|s| LabeledPolicy::new("boundary", doc(s)));
-        let spec = InvokeSpec::new(case.targets.iter().map(|s| s.to_string()).collect());
+        let spec = InvokeSpec::from(
+            case.targets
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>(),
+        );
         let r = prove_invoke(&identity, boundary.as_ref(), &spec, BUDGET);
         out.extend(r.iter().map(|r| format!("{}: {}", case.name, r.summary())));
     }
@@ -1124,7 +1134,7 @@ fn invoke_counterexample_names_the_role_and_its_account() {
         "p",
         doc(vec![allow(inv(), json!("arn:aws:lambda:*:*:function:*"))]),
     )];
-    let spec = InvokeSpec::new(vec![target.to_owned()]).for_role(role, Some("eu-west-1".into()));
+    let spec = InvokeSpec::from(vec![target.to_owned()]).for_role(role, Some("eu-west-1".into()));
     let r = prove_invoke(&identity, None, &spec, BUDGET);
     let c = r[0].counterexample.as_ref().expect("a counterexample");
     assert_eq!(c.principal, role);
@@ -1156,7 +1166,7 @@ fn invoke_counterexample_names_the_role_and_its_account() {
     let r = prove_invoke(
         &other_account,
         None,
-        &InvokeSpec::new(vec![target.to_owned()]),
+        &InvokeSpec::from(vec![target.to_owned()]),
         BUDGET,
     );
     assert_eq!(r[0].verdict, C, "{}", r[0].summary());

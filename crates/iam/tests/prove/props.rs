@@ -490,7 +490,7 @@ proptest! {
         good in any::<bool>(),
         named in any::<bool>(),
     ) {
-        let mut spec = InvokeSpec::new(targets.iter().map(|t| targets_pool()[*t].clone()).collect());
+        let mut spec = InvokeSpec::from(targets.iter().map(|t| targets_pool()[*t].clone()).collect::<Vec<_>>());
         if named {
             spec = spec.for_role(ROLE_ARN, Some("us-east-1".to_owned()));
         }
@@ -556,7 +556,7 @@ proptest! {
         in_boundary in any::<bool>(),
         targets in prop::collection::vec(0..4usize, 1..3),
     ) {
-        let spec = InvokeSpec::new(targets.iter().map(|t| targets_pool()[*t].clone()).collect());
+        let spec = InvokeSpec::from(targets.iter().map(|t| targets_pool()[*t].clone()).collect::<Vec<_>>());
         let run = |s: &[InvokeStmt], b: Option<&[InvokeStmt]>| {
             let identity = vec![LabeledPolicy::new("p", invoke_doc(s))];
             let boundary = b.map(|b| LabeledPolicy::new("boundary", invoke_doc(b)));

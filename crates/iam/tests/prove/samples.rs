@@ -100,5 +100,5 @@ pub fn large_invoke(n: usize, policies: usize) -> (Vec<LabeledPolicy>, InvokeSpe
         .enumerate()
         .map(|(i, chunk)| LabeledPolicy::new(format!("invoke-{i}"), invoke_policy(chunk)))
         .collect();
-    (labeled, InvokeSpec::new(all))
+    (labeled, InvokeSpec::from(all))
 }

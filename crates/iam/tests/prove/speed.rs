@@ -33,7 +33,7 @@ fn reference_inputs() {
 
     let t = targets(5);
     let invoke = vec![LabeledPolicy::new("invoke policy", invoke_policy(&t))];
-    let spec = InvokeSpec::new(t);
+    let spec = InvokeSpec::from(t);
     let (ms, r) = best_of(5, || prove_invoke(&invoke, None, &spec, BUDGET));
     eprintln!("default invoke (5 targets): {ms:.2} ms");
     assert!(r.iter().all(|r| r.verdict == Verdict::Proved), "{r:?}");

@@ -329,9 +329,9 @@ pub struct CheckReport {
     pub configs: Vec<ConfigReport>,
 }
 
-impl CheckReport {
-    /// The report over these configs: in sync when each is ok and fully checked.
-    pub fn new(configs: Vec<ConfigReport>) -> CheckReport {
+/// The report over these configs: in sync when each is ok and fully checked.
+impl From<Vec<ConfigReport>> for CheckReport {
+    fn from(configs: Vec<ConfigReport>) -> CheckReport {
         CheckReport {
             schema_version: SCHEMA_VERSION,
             in_sync: (configs.iter())

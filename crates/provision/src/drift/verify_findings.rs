@@ -111,7 +111,7 @@ mod tests {
     /// The identity decides; the English name does not (renaming a check changes no severity).
     #[test]
     fn a_failed_check_is_judged_by_its_code_not_its_name() {
-        let failed = |code| Verification::new(vec![Check::new(code, "renamed", false, "x")]);
+        let failed = |code| Verification::from(vec![Check::new(code, "renamed", false, "x")]);
         let severity = |code| verify_findings(&failed(code))[0].severity;
         assert_eq!(severity(CheckId::TrustPartnerAllowed), Severity::Config);
         assert_eq!(severity(CheckId::TrustOthersDenied), Severity::Security);
@@ -135,7 +135,7 @@ mod tests {
             statements: Vec::new(),
             reason: "r".into(),
         };
-        let mut v = Verification::new(Vec::new());
+        let mut v = Verification::from(Vec::new());
         v.proofs = vec![result(Verdict::Unknown), result(Verdict::Counterexample)];
         let outcomes: Vec<Outcome> = verify_findings(&v).iter().map(|f| f.outcome).collect();
         assert_eq!(outcomes, [Outcome::Unknown, Outcome::Failed]);

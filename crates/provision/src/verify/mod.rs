@@ -68,9 +68,9 @@ pub struct Verification {
     pub isolation: Vec<crate::isolation_claim::IsolationClaim>,
 }
 
-impl Verification {
-    /// A verification of these checks, with no proof or path yet: passed when every check passed.
-    pub fn new(checks: Vec<Check>) -> Verification {
+/// A verification of these checks, with no proof or path yet: passed when every check passed.
+impl From<Vec<Check>> for Verification {
+    fn from(checks: Vec<Check>) -> Verification {
         Verification {
             passed: checks.iter().all(|c| c.passed),
             checks,
@@ -79,7 +79,9 @@ impl Verification {
             isolation: Vec::new(),
         }
     }
+}
 
+impl Verification {
     /// Adds the isolation claims; passing then also needs each of them proved.
     pub(crate) fn with_isolation(
         mut self,
@@ -166,7 +168,7 @@ impl std::fmt::Display for Subject {
 
 /// The whole offline verification: the checks and the proofs over the live documents.
 pub fn verification(desired: &Desired, observed: &Observed) -> Verification {
-    Verification::new(checks(desired, observed)).with_proofs(proofs(desired, observed))
+    Verification::from(checks(desired, observed)).with_proofs(proofs(desired, observed))
 }
 
 /// [`verification`] and the whole path over what the adapters read (`sources`): the

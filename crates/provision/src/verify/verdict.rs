@@ -34,7 +34,7 @@ pub fn verdict(desired: &Desired, observed: &Observed, read: VerifyRead<'_>) -> 
     };
     all.extend(read.probe);
     all.extend(read.genesys);
-    let mut verification = Verification::new(all);
+    let mut verification = Verification::from(all);
     if read.aws {
         verification = verification.with_proofs(proofs(desired, observed));
     }
