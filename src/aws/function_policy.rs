@@ -156,7 +156,7 @@ async fn get_policy(clients: &Clients, arn: &Arn, given: &str) -> TargetPolicy {
         }
     };
     let text = out.policy().unwrap_or_default();
-    match Policy::from_json_str(text) {
+    match text.parse::<Policy>() {
         Ok(policy) => TargetPolicy {
             arn: given.to_string(),
             policy: FunctionPolicy::Policy(policy),

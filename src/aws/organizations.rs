@@ -393,7 +393,7 @@ async fn describe(org: &Org, id: &str) -> Result<OrgPolicy, ReadError> {
         .unwrap_or(id)
         .to_owned();
     let content = p.and_then(|p| p.content()).unwrap_or_default();
-    let policy = Policy::from_json_str(content).map_err(|e| ReadError::Document {
+    let policy = content.parse::<Policy>().map_err(|e| ReadError::Document {
         policy: format!("{name} ({id})"),
         problem: e.to_string(),
     })?;

@@ -302,7 +302,7 @@ fn target(arn: &str, policy: Option<Policy>) -> PathTarget {
 }
 
 fn doc(v: Value) -> Policy {
-    Policy::parse(&v).expect("a policy")
+    Policy::try_from(&v).expect("a policy")
 }
 
 /// The role Genesys assumes, in `account`, allowed to invoke every target.

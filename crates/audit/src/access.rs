@@ -103,7 +103,7 @@ fn identity<'r>(iam: &AccountIam, role: &'r AuditRole) -> Identity<'r> {
     };
     for (name, doc) in &role.inline {
         let label = format!("inline policy {name}");
-        match Policy::parse(doc) {
+        match Policy::try_from(doc) {
             Ok(p) => id.policies.push((None, LabeledPolicy::new(label, p))),
             Err(e) => {
                 id.problems.push(format!("{label} does not parse: {e}"));
@@ -141,7 +141,7 @@ fn default_policy(policy: Option<&AuditPolicy>, arn: &str) -> Result<LabeledPoli
         .default_version()
         .ok_or_else(|| format!("managed policy {arn} has no default version"))?;
     let label = format!("managed policy {}", p.name);
-    Policy::parse(&v.document)
+    Policy::try_from(&v.document)
         .map(|doc| LabeledPolicy::new(label.clone(), doc))
         .map_err(|e| format!("{label} does not parse: {e}"))
 }
@@ -490,7 +490,7 @@ fn latent(iam: &AccountIam, id: &Identity, invokable: &[String]) -> Vec<Finding>
             continue;
         };
         for v in policy.versions.iter().filter(|v| !v.is_default) {
-            let Ok(doc) = Policy::parse(&v.document) else {
+            let Ok(doc) = Policy::try_from(&v.document) else {
                 continue;
             };
             let label = format!("managed policy {} version {}", policy.name, v.version_id);

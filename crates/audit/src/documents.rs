@@ -114,7 +114,7 @@ fn input(docs: &[RoleDocument], assume: bool, latent: bool) -> EvalInput {
         docs.iter().filter(move |d| d.kind == kind).filter_map(|d| {
             Some(LabeledPolicy::new(
                 &d.label,
-                Policy::parse(&d.document).ok()?,
+                Policy::try_from(&d.document).ok()?,
             ))
         })
     };

@@ -139,7 +139,7 @@ pub(super) fn role_findings(
     invokable: &[String],
     path: &AuditPath,
 ) -> Vec<Finding> {
-    let Ok(trust) = Policy::parse(&role.trust) else {
+    let Ok(trust) = Policy::try_from(&role.trust) else {
         return Vec::new();
     };
     let (targets, unlisted) = targets(invokable, path.functions.as_ref());

@@ -56,7 +56,7 @@ enum Accepted {
 
 pub(super) fn analyse(own: &str, role: &AuditRole, opts: &AuditOptions) -> Option<TrustAnalysis> {
     let partners = &opts.partners;
-    let policy = match Policy::parse(&role.trust) {
+    let policy = match Policy::try_from(&role.trust) {
         Ok(p) => p,
         Err(e) => return Some(unreadable(format!("the trust policy does not parse: {e}"))),
     };
@@ -86,7 +86,7 @@ pub(super) fn analyse(own: &str, role: &AuditRole, opts: &AuditOptions) -> Optio
 /// Whether the trust policy names a partner account (or anyone) in an Allow statement at all:
 /// the cheap test, without the prover, that every role `analyse` reports passes.
 pub(super) fn may_concern(own: &str, role: &AuditRole, partners: &[String]) -> bool {
-    let Ok(policy) = Policy::parse(&role.trust) else {
+    let Ok(policy) = Policy::try_from(&role.trust) else {
         return true;
     };
     if partners.is_empty() {

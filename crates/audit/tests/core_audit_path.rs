@@ -78,7 +78,7 @@ fn judged(
 }
 
 fn policy(doc: serde_json::Value) -> FunctionPolicy {
-    FunctionPolicy::Policy(Policy::parse(&doc).unwrap())
+    FunctionPolicy::Policy(Policy::try_from(&doc).unwrap())
 }
 
 #[test]
@@ -204,7 +204,7 @@ fn a_known_deny_blocks_even_beside_a_function_policy_not_read() {
     let scp = |doc: serde_json::Value| OrgPolicy {
         id: "p-deny".into(),
         name: "deny-lambda".into(),
-        policy: Policy::parse(&doc).unwrap(),
+        policy: Policy::try_from(&doc).unwrap(),
     };
     let level = |kind, id: &str| OrgLevel {
         level: Level {

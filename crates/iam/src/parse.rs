@@ -27,19 +27,27 @@ impl Policy {
     pub(crate) fn effective_version(&self) -> PolicyVersion {
         self.version.unwrap_or(PolicyVersion::V2008_10_17)
     }
+}
 
-    /// Parses a JSON text. AWS rejects a leading byte order mark, so this does too; for
-    /// documents returned by AWS (URL-encoded) use [`super::decode_document`] first.
-    pub fn from_json_str(text: &str) -> Result<Policy, PolicyError> {
+/// Parses a JSON text. AWS rejects a leading byte order mark, so this does too; for documents
+/// returned by AWS (URL-encoded) use [`super::decode_document`] first.
+impl std::str::FromStr for Policy {
+    type Err = PolicyError;
+
+    fn from_str(text: &str) -> Result<Policy, PolicyError> {
         if text.starts_with('\u{feff}') {
             return Err(PolicyError::Bom);
         }
         let value: Value = serde_json::from_str(text).map_err(|e| PolicyError::json(e, false))?;
-        Policy::parse(&value)
+        Policy::try_from(&value)
     }
+}
 
-    /// Parses a JSON value into a policy, or says precisely why it is not one.
-    pub fn parse(value: &Value) -> Result<Policy, PolicyError> {
+/// Parses a JSON value into a policy, or says precisely why it is not one.
+impl TryFrom<&Value> for Policy {
+    type Error = PolicyError;
+
+    fn try_from(value: &Value) -> Result<Policy, PolicyError> {
         let obj = match value {
             Value::Object(obj) => obj,
             other => {
@@ -504,7 +512,7 @@ mod tests {
     #[test]
     fn a_policy_without_a_version_is_read_as_2008_10_17() {
         let text = r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}"#;
-        let policy = Policy::from_json_str(text).unwrap();
+        let policy = text.parse::<Policy>().unwrap();
         assert_eq!(policy.effective_version(), PolicyVersion::V2008_10_17);
     }
 }

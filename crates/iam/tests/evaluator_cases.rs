@@ -136,7 +136,7 @@ impl Case {
 
     fn run(&self) -> Result<lambda_trust_iam::Evaluation, String> {
         let parse = |label: &str, text: &str| {
-            Policy::from_json_str(text)
+            text.parse::<Policy>()
                 .map(|policy| LabeledPolicy::new(label, policy))
                 .map_err(|e| format!("{}: {label} does not parse: {e}", self.name))
         };
@@ -469,7 +469,7 @@ fn trust_input(text: &str) -> EvalInput {
         identity_policies: Vec::new(),
         resource_policy: Some(LabeledPolicy::new(
             "trust policy",
-            Policy::from_json_str(text).unwrap(),
+            text.parse::<Policy>().unwrap(),
         )),
         resource_policy_is_trust: true,
         boundary: None,
@@ -513,10 +513,7 @@ fn explicit_deny_lists_every_deny() {
         deny("*", FN, r#""Sid":"B""#)
     ));
     let input = EvalInput {
-        identity_policies: vec![LabeledPolicy::new(
-            "p",
-            Policy::from_json_str(&text).unwrap(),
-        )],
+        identity_policies: vec![LabeledPolicy::new("p", text.parse::<Policy>().unwrap())],
         ..EvalInput::default()
     };
     let eval = evaluate(&input, &Request::new(APP, "lambda:InvokeFunction", FN));
@@ -543,7 +540,7 @@ fn trust_evaluation_without_trust_policy_denies() {
     let input = EvalInput {
         identity_policies: vec![LabeledPolicy::new(
             "caller",
-            Policy::from_json_str(&p(&allow("sts:AssumeRole", "*", ""))).unwrap(),
+            str::parse::<Policy>(&p(&allow("sts:AssumeRole", "*", ""))).unwrap(),
         )],
         resource_policy: None,
         resource_policy_is_trust: true,

@@ -101,7 +101,7 @@ fn doc(statements: &[Value]) -> Value {
 }
 
 fn parse(v: &Value) -> Policy {
-    Policy::parse(v).expect("generated policies parse")
+    Policy::try_from(v).expect("generated policies parse")
 }
 
 fn request() -> impl Strategy<Value = Request> {
@@ -400,7 +400,7 @@ proptest! {
 
     #[test]
     fn parser_never_panics_on_json(v in json_value(), req in request()) {
-        if let Ok(policy) = Policy::parse(&v) {
+        if let Ok(policy) = Policy::try_from(&v) {
             // Whatever parses can be evaluated in every role.
             let lp = LabeledPolicy::new("p", policy);
             let input = EvalInput {
@@ -415,7 +415,7 @@ proptest! {
 
     #[test]
     fn parser_and_decoder_never_panic_on_text(s in ".*") {
-        let _ = Policy::from_json_str(&s);
+        let _ = s.parse::<Policy>();
         let _ = decode_document(&s);
         let _ = decode_document(&format!("%7B{s}"));
     }

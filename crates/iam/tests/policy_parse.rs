@@ -18,12 +18,12 @@ const IAM_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 fn err(text: &str) -> PolicyError {
-    Policy::from_json_str(text).expect_err("should not parse")
+    text.parse::<Policy>().expect_err("should not parse")
 }
 
 #[test]
 fn parses_the_trust_policy() {
-    let policy = Policy::from_json_str(TRUST).unwrap();
+    let policy = TRUST.parse::<Policy>().unwrap();
     assert_eq!(policy.version, Some(PolicyVersion::V2012_10_17));
     assert_eq!(policy.statements.len(), 1);
     let s = &policy.statements[0];
@@ -45,7 +45,7 @@ fn parses_the_trust_policy() {
 #[test]
 fn statement_may_be_an_object_and_version_may_be_missing() {
     let policy =
-        Policy::from_json_str(r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}"#)
+        str::parse::<Policy>(r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}"#)
             .unwrap();
     assert_eq!(policy.version, None);
     assert_eq!(policy.statements.len(), 1);
@@ -53,7 +53,7 @@ fn statement_may_be_an_object_and_version_may_be_missing() {
 
 #[test]
 fn all_principal_forms() {
-    let policy = Policy::from_json_str(
+    let policy = str::parse::<Policy>(
         r#"{"Version":"2012-10-17","Id":"x","Statement":[
             {"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"},
             {"Effect":"Deny","NotPrincipal":{"AWS":["123456789012","arn:aws:iam::123456789012:role/r"],
@@ -80,7 +80,7 @@ fn all_principal_forms() {
 
 #[test]
 fn condition_values_of_every_shape() {
-    let policy = Policy::from_json_str(
+    let policy = str::parse::<Policy>(
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*",
           "Condition":{"Bool":{"aws:SecureTransport":true},"NumericLessThan":{"s3:max-keys":10},
           "ForAllValues:StringLikeIfExists":{"aws:TagKeys":["a*","b"]}}}]}"#,
@@ -300,8 +300,8 @@ fn url_encoded_and_raw_decode_equal() {
     let from_raw = decode_document(TRUST).unwrap();
     assert_eq!(from_encoded, from_raw);
     assert_eq!(
-        Policy::parse(&from_encoded).unwrap(),
-        Policy::from_json_str(TRUST).unwrap()
+        Policy::try_from(&from_encoded).unwrap(),
+        TRUST.parse::<Policy>().unwrap()
     );
 
     // Pretty-printed with spaces (%20) and newlines (%0A), as AWS returns what you sent.

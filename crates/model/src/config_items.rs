@@ -67,7 +67,7 @@ impl ConfigItem {
         };
         let parsed = value
             .map_err(|e| e.to_string())
-            .and_then(|v| Policy::parse(&v).map_err(|e| e.to_string()));
+            .and_then(|v| Policy::try_from(&v).map_err(|e| e.to_string()));
         match parsed {
             Ok(p) => FunctionPolicy::Policy(p),
             Err(e) => FunctionPolicy::NotRead {

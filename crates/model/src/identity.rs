@@ -12,13 +12,13 @@ pub fn identity_input(observed: &Observed) -> (EvalInput, Vec<String>) {
     let mut problems = Vec::new();
     let mut identity = Vec::new();
     for (label, doc) in identity_documents(observed) {
-        match Policy::parse(doc) {
+        match Policy::try_from(doc) {
             Ok(p) => identity.push(LabeledPolicy::new(label, p)),
             Err(e) => problems.push(format!("{label}: {e}")),
         }
     }
     let boundary = observed.boundary.as_ref().and_then(|b| {
-        Policy::parse(&b.document)
+        Policy::try_from(&b.document)
             .map_err(|e| problems.push(format!("boundary {}: {e}", b.name)))
             .ok()
             .map(|p| LabeledPolicy::new(format!("permissions boundary {}", b.name), p))

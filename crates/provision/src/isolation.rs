@@ -162,7 +162,7 @@ fn unknown(a: &str, b: &str, kind: IsolationKind, detail: &str) -> IsolationClai
 }
 
 fn policy(label: &str, doc: &serde_json::Value) -> Result<LabeledPolicy, String> {
-    let policy = Policy::parse(doc).map_err(|e| format!("{label}: {e}"))?;
+    let policy = Policy::try_from(doc).map_err(|e| format!("{label}: {e}"))?;
     Ok(LabeledPolicy::new(label, policy))
 }
 

@@ -107,8 +107,8 @@ pub fn from_config(
     rendered: &Rendered,
     role_arn_override: Option<&str>,
 ) -> Result<Sides, PolicyError> {
-    let trust = Policy::parse(&rendered.trust)?;
-    let invoke = Policy::parse(&rendered.invoke)?;
+    let trust = Policy::try_from(&rendered.trust)?;
+    let invoke = Policy::try_from(&rendered.invoke)?;
     let role = role_arn_override.map(str::to_owned).or_else(|| {
         rendered
             .account_id

@@ -258,7 +258,7 @@ pub(crate) fn load(path: &Path, read: ReadFile) -> Result<Policy, SimulateError>
         source: Box::new(source),
     };
     let value = decode_document(&text).map_err(policy_err)?;
-    Policy::parse(&value).map_err(policy_err)
+    Policy::try_from(&value).map_err(policy_err)
 }
 
 impl lambda_trust_verdict::Hinted for SimulateError {

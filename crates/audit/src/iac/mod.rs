@@ -363,7 +363,7 @@ fn function_policy(model: &IacModel, arn: &str, unknown: &[String]) -> FunctionP
         _ if !unknown.is_empty() => FunctionPolicy::NotRead {
             reason: unknown.join("; "),
         },
-        Some(doc) => match Policy::parse(doc) {
+        Some(doc) => match Policy::try_from(doc) {
             Ok(p) => FunctionPolicy::Policy(p),
             Err(e) => FunctionPolicy::NotRead {
                 reason: format!("its Lambda permissions do not make a policy: {e}"),

@@ -198,7 +198,7 @@ pub fn check_org_policy_files(files: &[(String, String)]) -> Result<(), OrgFileE
 fn parse_file(name: &str, text: &str) -> Result<(OrgPolicyFile, Policy), OrgFileError> {
     let file: OrgPolicyFile =
         serde_json::from_str(text).map_err(|e| error(name, e.to_string(), FORMAT))?;
-    let policy = Policy::parse(&file.document).map_err(|e| {
+    let policy = Policy::try_from(&file.document).map_err(|e| {
         error(
             name,
             e.to_string(),

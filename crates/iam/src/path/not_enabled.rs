@@ -13,7 +13,7 @@ impl OrgPolicy {
     /// The stand-in for `kind` (SCP or RCP) not enabled at the root.
     pub fn not_enabled(kind: PolicyKind) -> OrgPolicy {
         let (id, name, document) = not_enabled_document(kind);
-        let policy = Policy::parse(&document).expect("a valid policy");
+        let policy = Policy::try_from(&document).expect("a valid policy");
         OrgPolicy {
             id: id.to_owned(),
             name: name.to_owned(),

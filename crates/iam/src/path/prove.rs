@@ -306,7 +306,7 @@ fn common(mut first: Box<Availability>, second: &Availability) -> Box<Availabili
 fn anyone_may_invoke() -> Policy {
     let doc = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": "*", "Action": INVOKE, "Resource": "*"}]});
-    Policy::parse(&doc).expect("a valid policy")
+    Policy::try_from(&doc).expect("a valid policy")
 }
 
 fn invoke_in(input: &PathInput, target: &Target) -> Step {

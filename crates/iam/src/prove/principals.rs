@@ -296,7 +296,7 @@ mod tests {
     use serde_json::json;
 
     fn policy(v: serde_json::Value) -> Policy {
-        Policy::parse(&json!({"Version": "2012-10-17", "Statement": v})).unwrap()
+        Policy::try_from(&json!({"Version": "2012-10-17", "Statement": v})).unwrap()
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub fn trust_spec() -> TrustSpec {
 fn policy(statements: Vec<Value>) -> Policy {
     let doc = json!({"Version": "2012-10-17", "Statement": statements});
     // The documents below are well-formed by construction; an empty policy is the fallback.
-    Policy::parse(&doc).unwrap_or(Policy {
+    Policy::try_from(&doc).unwrap_or(Policy {
         version: None,
         id: None,
         statements: Vec::new(),

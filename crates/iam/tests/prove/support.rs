@@ -20,7 +20,7 @@ pub fn spec() -> TrustSpec {
 }
 
 pub fn doc(statements: Vec<Value>) -> Policy {
-    Policy::parse(&json!({"Version": "2012-10-17", "Statement": statements})).unwrap()
+    Policy::try_from(&json!({"Version": "2012-10-17", "Statement": statements})).unwrap()
 }
 
 pub fn trust_input(trust: &Policy) -> EvalInput {

@@ -247,7 +247,7 @@ fn ownership_lost(what: &str) -> String {
 /// What a live trust policy admits beyond the partner with the external ID: `None` when the
 /// prover proves it admits nothing more; else the counterexample (or why it is unknown).
 fn trust_admits(desired: &Desired, live: &Value) -> Option<Admission> {
-    let policy = match Policy::parse(live) {
+    let policy = match Policy::try_from(live) {
         Ok(p) => p,
         Err(e) => return Some(Admission::unparsable(e)),
     };
@@ -264,7 +264,7 @@ fn trust_admits(desired: &Desired, live: &Value) -> Option<Admission> {
 
 /// What a live invoke document admits beyond `lambda:InvokeFunction` on the granted ARNs.
 fn invoke_admits(desired: &Desired, label: &str, live: &Value) -> Option<Admission> {
-    let policy = match Policy::parse(live) {
+    let policy = match Policy::try_from(live) {
         Ok(p) => p,
         Err(e) => return Some(Admission::unparsable(e)),
     };

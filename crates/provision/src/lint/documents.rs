@@ -36,7 +36,7 @@ pub fn lint_documents(trust: Option<(&str, &Value)>, policies: &[(&str, &Value)]
 }
 
 fn valid(file: &str, doc: &Value, findings: &mut Vec<Finding>) -> bool {
-    match lambda_trust_iam::Policy::parse(doc) {
+    match lambda_trust_iam::Policy::try_from(doc) {
         Ok(_) => true,
         Err(e) => {
             findings.push(Finding::error(

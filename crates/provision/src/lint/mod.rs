@@ -305,7 +305,7 @@ pub fn check_rendered(config: &Config, rendered: &Rendered, allow_weaker: bool) 
             2
         })
         .filter_map(|(what, doc)| {
-            lambda_trust_iam::Policy::parse(doc).err().map(|e| {
+            lambda_trust_iam::Policy::try_from(doc).err().map(|e| {
                 Finding::error(
                     LintCode::PolicyInvalid,
                     format!("the rendered {what} is not a valid IAM policy: {e}"),

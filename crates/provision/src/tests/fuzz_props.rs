@@ -1,11 +1,11 @@
 //! Property tests that complement the existing ones (config_proptest.rs: `parse_str` on
 //! arbitrary and mutated text; `crates/model/tests/render_proptest.rs`: `render` on
 //! unvalidated configs and random templates; `crates/iam/tests/evaluator_props.rs`:
-//! `Policy::parse`/`decode_document` on random JSON and text).
+//! `Policy::try_from`/`decode_document` on random JSON and text).
 //! What they do not cover, and this file does:
 //! - `decode_document` on AWS-style percent-encoded documents: round trips exactly, and corrupted
 //!   encodings (split escapes, invalid UTF-8, encoded BOMs, surrogates) never panic;
-//! - `Policy::parse` on *near-valid* policies (the rendered documents, mutated node by node
+//! - `Policy::try_from` on *near-valid* policies (the rendered documents, mutated node by node
 //!   with policy-relevant keys and values), which reach far deeper than random JSON;
 //! - the lint agrees with the evaluator: a trust or invoke document the lint accepts never
 //!   lets a wrong caller in (the security claim `verify` makes about live documents);
@@ -527,7 +527,7 @@ proptest! {
         let text = corrupt(&base, &mutations);
         match decode_document(&text) {
             Ok(v) => {
-                if let Err(e) = Policy::parse(&v) {
+                if let Err(e) = Policy::try_from(&v) {
                     prop_assert!(!e.to_string().is_empty());
                 }
             }
@@ -551,7 +551,7 @@ proptest! {
         // Both encodings of the mutated document decode to it.
         let raw = serde_json::to_string(&doc).unwrap();
         prop_assert_eq!(decode_document(&aws_encode(&raw)).unwrap(), doc.clone());
-        match Policy::parse(&doc) {
+        match Policy::try_from(&doc) {
             Ok(p) => {
                 let _ = trust_decision(&p, PARTNER, "sts:AssumeRole", Some(EXT));
                 let _ = invoke_decision(&p, "lambda:InvokeFunction", &fn_arn("lookup-customer"));
@@ -573,7 +573,7 @@ proptest! {
         let doc = mutate(&rendered().trust, &mutations);
         let findings = trust_findings(&doc, PARTNER, EXT);
         // Only documents the lint accepts (and the parser can read) say anything here.
-        let Ok(p) = Policy::parse(&doc) else { return Ok(()) };
+        let Ok(p) = Policy::try_from(&doc) else { return Ok(()) };
         if !errors(&findings).is_empty() {
             return Ok(());
         }
@@ -606,7 +606,7 @@ proptest! {
         let doc = mutate(&r.invoke, &mutations);
         let findings = invoke_findings(std::slice::from_ref(&doc), &r.function_arns);
         // Only documents the lint accepts (and the parser can read) say anything here.
-        let Ok(p) = Policy::parse(&doc) else { return Ok(()) };
+        let Ok(p) = Policy::try_from(&doc) else { return Ok(()) };
         if !errors(&findings).is_empty() {
             return Ok(());
         }

@@ -198,7 +198,7 @@ pub(crate) fn proofs(desired: &Desired, observed: &Observed) -> Vec<PropertyResu
     let Some(role) = &observed.role else {
         return Vec::new();
     };
-    let mut out = Policy::parse(&role.trust)
+    let mut out = Policy::try_from(&role.trust)
         .map(|trust| prove_trust(&trust, &role.arn, &trust_spec(desired), PROOF_BUDGET))
         .unwrap_or_default();
     let (input, _) = identity_input(observed);
@@ -233,7 +233,7 @@ pub(crate) fn latent_versions<'a>(
 /// What an invoke document admits beyond `lambda:InvokeFunction` on the granted ARNs, from
 /// the prover (`None`: proved to admit nothing more).
 pub(crate) fn invoke_admits(desired: &Desired, label: &str, doc: &Value) -> Option<String> {
-    let policy = match Policy::parse(doc) {
+    let policy = match Policy::try_from(doc) {
         Ok(p) => p,
         Err(e) => return Some(format!("it does not parse, so nothing is proved: {e}")),
     };
@@ -347,7 +347,7 @@ fn ownership_check(desired: &Desired, observed: &Observed, role: &ObservedRole) 
 
 /// The trust side: sample requests through the evaluator, then the structural invariants.
 fn trust_checks(desired: &Desired, role: &ObservedRole) -> Vec<Check> {
-    let mut out = match Policy::parse(&role.trust) {
+    let mut out = match Policy::try_from(&role.trust) {
         Err(e) => vec![Check {
             code: CheckId::TrustParses,
             name: "trust policy parses".into(),

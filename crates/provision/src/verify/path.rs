@@ -16,7 +16,7 @@ pub(crate) fn path_input(
     sources: &PathSources,
 ) -> Option<PathInput> {
     let role = observed.role.as_ref()?;
-    let trust = Policy::parse(&role.trust).ok()?;
+    let trust = Policy::try_from(&role.trust).ok()?;
     let (identity, _) = identity_input(observed);
     let targets = (invoked_arns(desired).iter())
         .map(|arn| sources.target(arn))

@@ -124,7 +124,7 @@ const WRITES_REFUSED: &[&str] = &[
 /// those, and the evaluator denies each of `WRITES_REFUSED` on any resource. `Err` names
 /// what it would allow.
 pub fn prove_read_only(policy: &Value) -> Result<(), String> {
-    let parsed = Policy::parse(policy).map_err(|e| e.to_string())?;
+    let parsed = Policy::try_from(policy).map_err(|e| e.to_string())?;
     let reads = ["Get", "List", "Describe", "BatchGet", "Lookup"];
     for statement in policy["Statement"].as_array().into_iter().flatten() {
         if statement["Effect"] != "Allow" {

@@ -55,7 +55,7 @@ fn root_with_rcp(document: Value) -> OrgPolicies {
     let rcp = OrgPolicy {
         id: "p-rcp1".into(),
         name: "IdentityPerimeter".into(),
-        policy: Policy::parse(&document).unwrap(),
+        policy: Policy::try_from(&document).unwrap(),
     };
     OrgPolicies::Read {
         levels: vec![
@@ -81,7 +81,7 @@ fn rcp_full_access() -> OrgPolicy {
     OrgPolicy {
         id: "p-RCPFullAWSAccess".into(),
         name: "RCPFullAWSAccess".into(),
-        policy: Policy::parse(&doc).unwrap(),
+        policy: Policy::try_from(&doc).unwrap(),
     }
 }
 
@@ -90,7 +90,7 @@ fn full_access() -> OrgPolicy {
     OrgPolicy {
         id: "p-FullAWSAccess".into(),
         name: "FullAWSAccess".into(),
-        policy: Policy::parse(&doc).unwrap(),
+        policy: Policy::try_from(&doc).unwrap(),
     }
 }
 
@@ -203,7 +203,7 @@ fn a_function_policy_trusting_genesys_directly_bypasses_the_role() {
         "Action": "lambda:InvokeFunction", "Resource": target}]});
     sources.function_policies.insert(
         target.clone(),
-        FunctionPolicy::Policy(Policy::parse(&doc).unwrap()),
+        FunctionPolicy::Policy(Policy::try_from(&doc).unwrap()),
     );
     let v = verification_with_path(&d, &o, &sources);
     assert!(!v.passed);
@@ -229,7 +229,7 @@ fn a_function_policy_deny_blocks_genesys() {
         "Action": "lambda:InvokeFunction", "Resource": target}]});
     sources.function_policies.insert(
         target.clone(),
-        FunctionPolicy::Policy(Policy::parse(&doc).unwrap()),
+        FunctionPolicy::Policy(Policy::try_from(&doc).unwrap()),
     );
     let v = verification_with_path(&d, &o, &sources);
     let t = &v.path.as_ref().unwrap().targets[0];

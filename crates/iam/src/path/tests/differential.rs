@@ -282,7 +282,7 @@ fn scenario(rng: &mut Rng) -> Scenario {
 }
 
 fn parse(v: &Value) -> Policy {
-    Policy::parse(v).unwrap_or_else(|e| panic!("generated policy {v} does not parse: {e}"))
+    Policy::try_from(v).unwrap_or_else(|e| panic!("generated policy {v} does not parse: {e}"))
 }
 
 fn account_of(arn: &str) -> &str {

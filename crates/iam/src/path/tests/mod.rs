@@ -18,7 +18,7 @@ const FN_OTHER: &str = "arn:aws:lambda:us-east-1:210987654321:function:g";
 const EXT: &str = "00000000-0000-0000-0000-000000000001";
 
 fn policy(v: Value) -> Policy {
-    Policy::parse(&v).expect("valid policy")
+    Policy::try_from(&v).expect("valid policy")
 }
 
 fn trust() -> Policy {
