@@ -12,6 +12,7 @@ use lambda_trust_model::{RenderContext, Rendered, Templates};
 use lambda_trust_provision::{
     isolation, lint_documents, lint_environments, IsolationEnvironment, LintReport,
 };
+use lambda_trust_verdict::Judged;
 
 pub(super) fn run(
     inv: &Invocation,
@@ -92,9 +93,5 @@ fn documents(output: &Output, trust_policy: Option<&Path>, policies: &[PathBuf])
 
 fn print_report(output: &Output, report: &LintReport) -> Result<Status> {
     output.emit(report)?;
-    Ok(if report.has_errors() {
-        Status::Invalid
-    } else {
-        Status::Ok
-    })
+    Ok(report.status())
 }

@@ -27,7 +27,9 @@ pub enum AccountOutcome {
         /// The account.
         #[cfg_attr(
             feature = "schemars",
-            schemars(schema_with = "lambda_trust_model::schema_account_id")
+            schemars(
+                schema_with = "lambda_trust_model::schema_one::<lambda_trust_model::SchemaAccountId>"
+            )
         )]
         account: String,
         /// Why it could not be audited.

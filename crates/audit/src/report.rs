@@ -172,7 +172,9 @@ pub struct AccountReport {
     /// The audited account.
     #[cfg_attr(
         feature = "schemars",
-        schemars(schema_with = "lambda_trust_model::schema_account_id")
+        schemars(
+            schema_with = "lambda_trust_model::schema_one::<lambda_trust_model::SchemaAccountId>"
+        )
     )]
     pub account: String,
     /// The partner accounts audited for; empty without --partner/--partner-account (any other

@@ -109,11 +109,6 @@ fn non_empty(mut list: Schema) -> Schema {
     list
 }
 
-/// A 12-digit AWS account ID: the common `accountId`.
-pub fn account_id(_: &mut SchemaGenerator) -> Schema {
-    common::<AccountId>()
-}
-
 /// Account names by account ID.
 pub fn account_names(_: &mut SchemaGenerator) -> Schema {
     json_schema!({

@@ -8,6 +8,7 @@ use crate::report::Styles;
 use lambda_trust_config::Loaded;
 use lambda_trust_model::{RenderContext, Templates};
 use lambda_trust_provision::{check_rendered, LintCode, LintFinding, LintReport, LintSeverity};
+use lambda_trust_verdict::{Judged, Status};
 use serde_json::{json, Value};
 
 const EXAMPLE: &str = include_str!("../../../examples/lambda-trust.toml");
@@ -26,7 +27,7 @@ fn builtin_rendering_is_clean() {
         .unwrap();
     assert!(check_rendered(&l.config, &r, false).is_empty());
     let report = lambda_trust_provision::lint(&l, &r, false);
-    assert!(!report.has_errors());
+    assert_eq!(report.status(), Status::Ok);
     assert_eq!(
         render_human(&report, Styles::default()),
         "lint: no findings\n"
@@ -49,7 +50,7 @@ fn lint_includes_config_warnings_and_target_notices() {
         codes(&report.findings),
         ["fedramp-account-unconfirmed", "cross-account-target"]
     );
-    assert!(!report.has_errors());
+    assert_eq!(report.status(), Status::Ok);
     insta::assert_snapshot!("lint_human", render_human(&report, Styles::default()));
     insta::assert_snapshot!("lint_json", render_json(&report));
     let colored = render_human(&report, Styles { color: true });
@@ -76,7 +77,7 @@ fn json_report_shape() {
         ],
         environments: vec![],
     };
-    assert!(report.has_errors());
+    assert_eq!(report.status(), Status::Invalid);
     let v: Value = serde_json::from_str(&render_json(&report)).unwrap();
     assert_eq!(
         v,

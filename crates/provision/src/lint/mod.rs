@@ -135,7 +135,7 @@ pub fn lint_environments(
 
 impl LintReport {
     /// Whether any finding is an error.
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.errors() > 0
     }
 
@@ -154,6 +154,16 @@ impl LintReport {
             .iter()
             .filter(|f| f.severity == severity)
             .count()
+    }
+}
+
+impl lambda_trust_verdict::Judged for LintReport {
+    /// Invalid (exit 1) when a finding is an error; warnings alone pass.
+    fn status(&self) -> lambda_trust_verdict::Status {
+        lambda_trust_verdict::Status::ok_or(
+            !self.has_errors(),
+            lambda_trust_verdict::Status::Invalid,
+        )
     }
 }
 

@@ -130,7 +130,7 @@ pub struct Subject {
     /// Its account.
     #[cfg_attr(
         feature = "schemars",
-        schemars(schema_with = "crate::schema_refs::account_id")
+        schemars(schema_with = "crate::schema_refs::one::<lambda_trust_model::SchemaAccountId>")
     )]
     pub(crate) account: String,
     /// The region the run read (functions in other regions are read in theirs).
