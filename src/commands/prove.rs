@@ -6,9 +6,10 @@ use crate::app::prove::{prove, Options};
 use crate::app::Events;
 use crate::cli::ProveArgs;
 use crate::error::{Error, Result, Status};
-use crate::report::{self, Proved};
+use crate::report::Proved;
 use lambda_trust_iam::Arn;
 use lambda_trust_provision::FileInput;
+use lambda_trust_verdict::Judged;
 
 /// Binds the flags: checks what clap cannot, then `app::prove`, then the report.
 pub(super) fn run(inv: &Invocation, events: &dyn Events, args: &ProveArgs) -> Result<Status> {
@@ -36,10 +37,7 @@ pub(super) fn run(inv: &Invocation, events: &dyn Events, args: &ProveArgs) -> Re
     };
     let proof = prove(&inv.settings, events, options)?;
     inv.output.emit(&Proved(&proof))?;
-    let passed = report::prove_passed(&proof.results)
-        && proof.org.as_ref().is_none_or(|o| o.passed())
-        && (proof.isolation.iter()).all(|c| c.verdict == lambda_trust_iam::Verdict::Proved);
-    Ok(Status::ok_or(passed, Status::Denied))
+    Ok(proof.status())
 }
 
 /// What clap cannot check: the values of --partner-account, --external-id and --target.

@@ -5,6 +5,7 @@ use crate::app::files::read_file;
 use crate::cli;
 use crate::error::{Result, Status};
 use lambda_trust_provision::SimulateInput;
+use lambda_trust_verdict::Judged;
 
 pub(super) fn run(output: &Output, args: &cli::SimulateArgs) -> Result<Status> {
     let input = SimulateInput {
@@ -27,5 +28,5 @@ pub(super) fn run(output: &Output, args: &cli::SimulateArgs) -> Result<Status> {
     };
     let outcome = lambda_trust_provision::simulate(&input, &read_file)?;
     output.emit(&outcome)?;
-    Ok(Status::ok_or(outcome.allowed(), Status::Denied))
+    Ok(outcome.status())
 }

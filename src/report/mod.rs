@@ -88,7 +88,6 @@ pub(crate) use output::{Unsupported, HUMAN_JSON};
 pub(crate) use plan::{
     apply_question, change_set_human, config_diff, deletions_human, genesys_plan_human, plan_human,
 };
-pub(crate) use prove::prove_passed;
 pub(crate) use results::{to_json, VerifyResult, Writes, SCHEMA_VERSION};
 pub(crate) use results::{
     EnvironmentWritten, ImportResult, ImportedRoleResult, InitResult, OrgPoliciesResult,

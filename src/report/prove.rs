@@ -1,5 +1,6 @@
 //! `prove` results: one line per property, human and JSON.
 
+use lambda_trust_verdict::{Judged, Status};
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
@@ -157,12 +158,9 @@ impl ProveResult<'_> {
     /// The whole proof: passed only when the organization's claims and every isolation claim
     /// hold too.
     pub(crate) fn of(p: &Proof) -> ProveResult<'_> {
-        let isolated = (p.isolation.iter()).all(|c| c.verdict == Verdict::Proved);
         ProveResult {
             schema_version: super::SCHEMA_VERSION,
-            passed: prove_passed(&p.results)
-                && p.org.as_ref().is_none_or(OrgProof::passed)
-                && isolated,
+            passed: p.status() == Status::Ok,
             properties: &p.results,
             organization: p.org.as_ref(),
             environments: (p.environments.iter())

@@ -97,6 +97,7 @@ mod tests {
     }
     use super::*;
     use lambda_trust_provision::*;
+    use lambda_trust_verdict::{Judged, Status};
     use std::path::PathBuf;
 
     const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"GenesysAssume","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::765628985471:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"}}}]}"#;
@@ -127,7 +128,7 @@ mod tests {
             &["sts:ExternalId=0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"],
         ))
         .unwrap();
-        assert!(out.allowed());
+        assert_eq!(out.status(), Status::Ok);
         assert_eq!(
             render_json(&out),
             r#"{"schema_version":1,"decision":"Allow","statements":[{"policy":"trust policy","index":0,"sid":"GenesysAssume","effect":"Allow"}],"missing_allow":[],"request":{"principal":"arn:aws:iam::765628985471:root","action":"sts:AssumeRole","resource":"arn:aws:iam::123456789012:role/genesys-lambda","context":{"sts:ExternalId":["0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"]}}}"#
@@ -150,7 +151,7 @@ mod tests {
     fn implicit_deny_explains() {
         let dir = tempfile::tempdir().unwrap();
         let out = run_files(&trust_input(&dir, &["sts:ExternalId=wrong"])).unwrap();
-        assert!(!out.allowed());
+        assert_eq!(out.status(), Status::Denied);
         assert_eq!(out.decision, Decision::ImplicitDeny);
         let human = render_human(&out, Styles::default());
         assert!(human.starts_with("decision: ImplicitDeny\n"), "{human}");

@@ -17,7 +17,7 @@ use crate::verify::{
 use lambda_trust_config::Config;
 use lambda_trust_iam::{
     Arn, InvokeSpec, Known, LabeledPolicy, OrgPolicies, Partner, PathInput, PathReport, Policy,
-    PolicyError, RoleAccount, RoleSide, TrustSpec,
+    PolicyError, RoleAccount, RoleSide, TrustSpec, Verdict,
 };
 use lambda_trust_model::Rendered;
 
@@ -220,7 +220,7 @@ pub struct OrgTarget {
 
 impl OrgProof {
     /// No target is stopped or undecided.
-    pub fn passed(&self) -> bool {
+    pub(crate) fn passed(&self) -> bool {
         self.targets
             .iter()
             .all(|t| t.claim.verdict == ClaimVerdict::Proved)
@@ -302,6 +302,17 @@ pub struct Proof {
     pub environments: Vec<(String, Vec<lambda_trust_iam::PropertyResult>)>,
     /// With several environments: every ordered pair's isolation claims.
     pub isolation: Vec<crate::isolation_claim::IsolationClaim>,
+}
+
+/// Denied (exit 3) unless every property is proved, and with them the organization's claims
+/// and every isolation claim.
+impl lambda_trust_verdict::Judged for Proof {
+    fn status(&self) -> lambda_trust_verdict::Status {
+        let passed = (self.results.iter()).all(|r| r.verdict == Verdict::Proved)
+            && self.org.as_ref().is_none_or(OrgProof::passed)
+            && (self.isolation.iter()).all(|c| c.verdict == Verdict::Proved);
+        lambda_trust_verdict::Status::ok_or(passed, lambda_trust_verdict::Status::Denied)
+    }
 }
 
 /// A proof's properties, organization claims and isolation claims, counted for its closing line.

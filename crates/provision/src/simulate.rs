@@ -140,12 +140,13 @@ pub(crate) fn decision_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({"enum": ["Allow", "ExplicitDeny", "ImplicitDeny"]})
 }
 
-impl SimulateOutcome {
-    /// Whether the request is allowed (`simulate` exits with the denied status otherwise): an
-    /// organization policy not known leaves it undecided, never allowed.
-    pub fn allowed(&self) -> bool {
-        self.decision == Decision::Allow
-            && (self.organization.as_ref()).is_none_or(|o| o.not_read.is_empty())
+/// Denied (exit 3) unless the request is allowed: an organization policy not known leaves it
+/// undecided, never allowed.
+impl lambda_trust_verdict::Judged for SimulateOutcome {
+    fn status(&self) -> lambda_trust_verdict::Status {
+        let allowed = self.decision == Decision::Allow
+            && (self.organization.as_ref()).is_none_or(|o| o.not_read.is_empty());
+        lambda_trust_verdict::Status::ok_or(allowed, lambda_trust_verdict::Status::Denied)
     }
 }
 
