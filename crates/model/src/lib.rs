@@ -13,8 +13,7 @@
 //!   ([`DesiredGenesys`], [`ObservedGenesys`], the ownership [`Ledger`], the data action
 //!   [`ActionDef`]) and an org as `audit --genesys` reads it ([`OrgRead`]).
 //! - **The whole path**: Genesys Cloud's two requests through every policy that governs them,
-//!   as two claims per target ([`path_claims`] → [`PathClaims`]), with [`identity_input`] (the
-//!   role's identity side as the evaluator takes it) and [`PROOF_BUDGET`].
+//!   as two claims per target ([`path_claims`] → [`PathClaims`]), with [`PROOF_BUDGET`].
 //! - **AWS Config as a source**: [`policies_from_items`] (a function item's policy, fresh or
 //!   left to `lambda:GetPolicy`).
 //! - **Schemas** (with the `schemars` feature): the pieces of the JSON Schemas the outputs
@@ -29,7 +28,6 @@ use lambda_trust_iam::Budget;
 
 mod config_items;
 mod genesys;
-mod identity;
 mod path;
 mod render;
 #[cfg(feature = "schemars")]
@@ -46,12 +44,11 @@ pub use genesys::action::{
 };
 pub use genesys::org::{ledger_role, KnownRole, OrgIntegration, OrgRead, RoleFrom};
 pub use genesys::state::{
-    compare_listed_dates, notes_beside_ledger, settled_by_ledger, template_reach, url_pattern,
-    whole_second, ActionRecord, DesiredAction, DesiredGenesys, Flow, Ledger, Listed, ListedAction,
+    compare_listed_dates, notes_beside_ledger, settled_by_ledger, url_pattern, whole_second,
+    ActionRecord, DesiredAction, DesiredGenesys, Flow, Ledger, Listed, ListedAction,
     ObservedAction, ObservedCredential, ObservedGenesys, ObservedIntegration, SinceLedger,
     CREDENTIAL_FIELD, CREDENTIAL_TYPE, DYNAMIC, ENABLED, INTEGRATION_TYPE,
 };
-pub use identity::{identity_documents, identity_input};
 pub use path::{
     invoked_arns, path_claims, Claim, ClaimVerdict, FunctionPolicy, PathClaims, PathCode,
     PathSources, PolicyRead, PolicyReads, TargetClaims,

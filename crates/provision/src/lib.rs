@@ -46,6 +46,7 @@ mod drift;
 mod export;
 mod genesys;
 mod handover;
+mod identity;
 mod isolation;
 mod isolation_claim;
 mod lint;

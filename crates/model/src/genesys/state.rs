@@ -89,16 +89,6 @@ pub struct DesiredAction {
 /// [`DesiredAction::target`] of an action whose function is chosen at run time.
 pub const DYNAMIC: usize = usize::MAX;
 
-/// The granted ARNs a request URL template can produce: each `${…}` stands for any text.
-pub fn template_reach(template: &str, granted: &[String]) -> Vec<String> {
-    let pattern = url_pattern(template);
-    granted
-        .iter()
-        .filter(|arn| lambda_trust_iam::wildcard_match(&pattern, arn, false))
-        .cloned()
-        .collect()
-}
-
 /// A request URL template as a wildcard pattern of the ARNs it can produce: each `${…}` is `*`.
 pub fn url_pattern(template: &str) -> String {
     let mut pattern = String::new();

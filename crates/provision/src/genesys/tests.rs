@@ -2,12 +2,11 @@
 //! no network.
 #![cfg(test)]
 
-use crate::genesys::plan::as_observed;
+use crate::genesys::plan::{as_observed, template_reach};
 use crate::*;
 use lambda_trust_model::{
-    settled_by_ledger, template_reach, ActionDef, ActionRecord, DesiredAction, DesiredGenesys,
-    Flow, Ledger, ListedAction, ObservedCredential, ObservedGenesys, ObservedIntegration,
-    SinceLedger,
+    settled_by_ledger, ActionDef, ActionRecord, DesiredAction, DesiredGenesys, Flow, Ledger,
+    ListedAction, ObservedCredential, ObservedGenesys, ObservedIntegration, SinceLedger,
 };
 use lambda_trust_verdict::Severity;
 use serde_json::json;

@@ -24,9 +24,9 @@ mod verdict;
 pub use tally::Tally;
 pub use verdict::{verdict, VerifyRead};
 
+pub(crate) use crate::identity::{identity_documents, identity_input};
 pub use check::{Check, CheckId};
 pub(crate) use lambda_trust_model::PROOF_BUDGET;
-pub(crate) use lambda_trust_model::{identity_documents, identity_input};
 pub(crate) use lambda_trust_model::{
     path_claims, Claim, ClaimVerdict, FunctionPolicy, PathClaims, PathCode, PathSources,
 };

@@ -2,10 +2,10 @@
 //! from the state read, and the claims said for what Genesys Cloud really sends and where each
 //! function policy was read.
 
+use crate::identity::identity_input;
 use lambda_trust_iam::{account_of, Known, Partner, PathInput, Policy, RoleAccount, RoleSide};
 use lambda_trust_model::{
-    identity_input, invoked_arns, ClaimVerdict, Desired, Observed, PathClaims, PathCode,
-    PathSources, PolicyReads,
+    invoked_arns, ClaimVerdict, Desired, Observed, PathClaims, PathCode, PathSources, PolicyReads,
 };
 
 /// The evaluation's input: `None` without a role or a parsable trust policy (the checks say

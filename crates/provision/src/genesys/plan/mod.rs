@@ -630,3 +630,13 @@ impl lambda_trust_verdict::Hinted for GenesysPlanError {
         })
     }
 }
+
+/// The granted ARNs a request URL template can produce: each `${…}` stands for any text.
+pub(crate) fn template_reach(template: &str, granted: &[String]) -> Vec<String> {
+    let pattern = lambda_trust_model::url_pattern(template);
+    granted
+        .iter()
+        .filter(|arn| lambda_trust_iam::wildcard_match(&pattern, arn, false))
+        .cloned()
+        .collect()
+}

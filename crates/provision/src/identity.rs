@@ -4,11 +4,11 @@
 use lambda_trust_iam::{EvalInput, LabeledPolicy, Policy};
 use serde_json::Value;
 
-use crate::state::Observed;
+use lambda_trust_model::Observed;
 
 /// The role's identity policies (attached and inline, labelled) and its boundary, parsed;
 /// the documents that do not parse are listed instead.
-pub fn identity_input(observed: &Observed) -> (EvalInput, Vec<String>) {
+pub(crate) fn identity_input(observed: &Observed) -> (EvalInput, Vec<String>) {
     let mut problems = Vec::new();
     let mut identity = Vec::new();
     for (label, doc) in identity_documents(observed) {
@@ -33,7 +33,7 @@ pub fn identity_input(observed: &Observed) -> (EvalInput, Vec<String>) {
 }
 
 /// The role's identity policies as documents, each labelled as findings name it.
-pub fn identity_documents(observed: &Observed) -> Vec<(String, &Value)> {
+pub(crate) fn identity_documents(observed: &Observed) -> Vec<(String, &Value)> {
     let attached = observed
         .attached
         .iter()
