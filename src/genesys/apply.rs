@@ -406,7 +406,7 @@ async fn create_action(
 ) -> Result<(String, i64), GenesysError> {
     let mut body = action_body(action, category);
     body["integrationId"] = json!(integration);
-    let name = action.name();
+    let name = action.def.name.as_str();
     let w = create_once(client, ACTIONS, &body, outcome, || async {
         // Action names are unique, and the plan creates only a name it did not find.
         let found = observe::action_named(client, name, integration).await?;

@@ -69,7 +69,7 @@ impl Session {
         let ours = self.observed.integration.as_ref().map(|i| i.id.as_str());
         let created: Vec<&str> = (plan.ops.iter())
             .filter_map(|op| match op {
-                GenesysOp::CreateAction { action, .. } => Some(action.name()),
+                GenesysOp::CreateAction { action, .. } => Some(action.def.name.as_str()),
                 _ => None,
             })
             .collect();

@@ -267,7 +267,7 @@ pub(crate) fn genesys_plan_human(plan: &GenesysPlan, styles: Styles) -> String {
             "  ! genesys action {:?} ({}) calls {}: not created by lambda-trust, left alone\n",
             a.def.name,
             a.id,
-            a.function_arn()
+            a.def.function_arn()
         );
         out.push_str(&styles.dim(&printable(&line)));
     }

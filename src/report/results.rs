@@ -124,7 +124,7 @@ impl GenesysChanges {
                 .map(|a| ForeignAction {
                     id: a.id.clone(),
                     name: a.def.name.clone(),
-                    function_arn: a.function_arn().to_string(),
+                    function_arn: a.def.function_arn().to_string(),
                 })
                 .collect(),
             kept_actions: plan.kept.clone(),

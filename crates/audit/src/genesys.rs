@@ -120,14 +120,14 @@ fn integration(
         }
     };
     let dynamic = (i.actions.iter())
-        .filter(|a| lambda_trust_config::is_expression(a.function_arn()))
+        .filter(|a| lambda_trust_config::is_expression(a.def.function_arn()))
         .flat_map(|a| {
             roles.iter().map(move |r| DynamicAction {
                 id: a.id.clone(),
                 name: a.def.name.clone(),
-                template: a.function_arn().to_owned(),
+                template: a.def.function_arn().to_owned(),
                 role: r.arn.clone(),
-                targets: reach(a.function_arn(), &r.invokable),
+                targets: reach(a.def.function_arn(), &r.invokable),
             })
         })
         .collect();

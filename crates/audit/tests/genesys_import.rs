@@ -144,6 +144,6 @@ fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
     ));
     assert!(matches!(why[2], ("Web", LeftOutWhy::NotAFunction { .. })));
     // An action choosing its function at run time is imported as such.
-    let dynamic: Vec<&str> = import.dynamic.iter().map(|a| a.name()).collect();
+    let dynamic: Vec<&str> = import.dynamic.iter().map(|a| a.def.name.as_str()).collect();
     assert_eq!(dynamic, ["Expr"]);
 }

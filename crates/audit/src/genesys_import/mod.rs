@@ -186,7 +186,7 @@ fn inexpressible(a: &ObservedAction) -> Option<LeftOutWhy> {
     let schema = &a.def.contract.output.success_schema;
     // Latent defects (`.1`) are Genesys Cloud's to run: the action is imported exactly, and the
     // written config says them as warnings.
-    let (problems, _) = action_rules("", a.name(), &as_config(a, "action"), schema);
+    let (problems, _) = action_rules("", &a.def.name, &as_config(a, "action"), schema);
     let shown = problems.iter().map(|p| {
         let key = p.field.trim_start_matches('.');
         format!("{key}: {}", p.message)
@@ -201,7 +201,7 @@ fn inexpressible(a: &ObservedAction) -> Option<LeftOutWhy> {
 /// by name; a function only left-out actions call becomes a target without an action.
 pub fn classify(actions: &[ObservedAction], account: &str) -> Import {
     let mut sorted: Vec<&ObservedAction> = actions.iter().collect();
-    sorted.sort_by(|a, b| (a.name(), &a.id).cmp(&(b.name(), &b.id)));
+    sorted.sort_by(|a, b| (&a.def.name, &a.id).cmp(&(&b.def.name, &b.id)));
     let mut out = Import::default();
     // Imported names → the action's ID.
     let mut named: std::collections::BTreeMap<&str, &str> = Default::default();
@@ -213,17 +213,17 @@ pub fn classify(actions: &[ObservedAction], account: &str) -> Import {
             function,
         };
         let mut why_not = || {
-            if let Some(other) = named.get(a.name()) {
+            if let Some(other) = named.get(a.def.name.as_str()) {
                 let other = other.to_string();
                 return Some(LeftOutWhy::SameName { other });
             }
             let why = inexpressible(a);
             if why.is_none() {
-                named.insert(a.name(), &a.id);
+                named.insert(&a.def.name, &a.id);
             }
             why
         };
-        let (function, qualifier, acct) = match function_of(a.function_arn()) {
+        let (function, qualifier, acct) = match function_of(a.def.function_arn()) {
             Ok(f) => f,
             // Chooses its function at run time: `[[genesys.actions]]`.
             Err(LeftOutWhy::UrlExpression { .. }) => {

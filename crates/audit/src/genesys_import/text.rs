@@ -106,7 +106,7 @@ pub fn import_files(h: &ImportHeader, import: &Import, role: Option<&ImportedRol
     for t in &import.targets {
         config.push_str(&target_text(t));
         for a in &t.actions {
-            let stem = file_stem(a.name(), &mut taken);
+            let stem = file_stem(&a.def.name, &mut taken);
             config.push_str(&action_text(a, &category, &stem, "[[targets.actions]]"));
             contracts.insert(
                 format!("contracts/{stem}.in.json"),
@@ -119,11 +119,11 @@ pub fn import_files(h: &ImportHeader, import: &Import, role: Option<&ImportedRol
         }
     }
     for a in &import.dynamic {
-        let stem = file_stem(a.name(), &mut taken);
+        let stem = file_stem(&a.def.name, &mut taken);
         config.push_str(&format!(
             "\n# Chooses its function at run time: it reaches the targets above whose ARNs its\n# template can produce, and grants nothing of its own.\n{}request_url_template = {}\n",
             action_text(a, &category, &stem, "[[genesys.actions]]"),
-            quote(a.function_arn())
+            quote(a.def.function_arn())
         ));
         contracts.insert(
             format!("contracts/{stem}.in.json"),
@@ -212,7 +212,7 @@ fn target_text(t: &ImportTarget) -> String {
 fn action_text(a: &ObservedAction, category: &str, stem: &str, table: &str) -> String {
     let c = as_config(a, stem);
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let mut out = format!("{table}   # id {}\nname = {}\n", a.id, quote(a.name()));
+    let mut out = format!("{table}   # id {}\nname = {}\n", a.id, quote(&a.def.name));
     if c.category.as_deref() != Some(category) {
         out.push_str(&format!("category = {}\n", quote(&text(&c.category))));
     }

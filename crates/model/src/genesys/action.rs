@@ -125,7 +125,7 @@ pub struct ContractOutput {
 
 impl ActionDef {
     /// The function ARN the action calls.
-    pub(crate) fn function_arn(&self) -> &str {
+    pub fn function_arn(&self) -> &str {
         &self.config.request.request_url_template
     }
 
@@ -187,7 +187,7 @@ impl ActionDef {
 
     /// The digest of the published contract: its fields and `secure` (the parts Genesys
     /// Cloud never lets change after publishing).
-    pub(crate) fn contract_digest(&self) -> String {
+    pub fn contract_digest(&self) -> String {
         let mut flat = lift(to_value(&self.contract), 1);
         flat.insert("secure".into(), Value::Bool(self.secure));
         digest(&Value::Object(flat))

@@ -386,19 +386,6 @@ pub struct ObservedAction {
     pub def: ActionDef,
 }
 
-impl ObservedAction {
-    /// The action's name.
-    pub fn name(&self) -> &str {
-        &self.def.name
-    }
-
-    /// The function ARN the action invokes (its `requestUrlTemplate`).
-    /// The ARN of the function the action invokes.
-    pub fn function_arn(&self) -> &str {
-        self.def.function_arn()
-    }
-}
-
 /// An action as `GET /api/v2/integrations/actions?includeConfig=true` lists it: no contract
 /// (the list takes no `expand`; only `GET …/actions/{id}?expand=contract` carries it) and
 /// template URIs, not texts ([`ActionDef::as_listed`]).
@@ -416,7 +403,7 @@ pub fn settled_by_ledger(
     let record = ledger.record(&a.id)?;
     let d = desired.actions.iter().find(|d| d.def.name == a.def.name)?;
     let same = record.version == Some(a.version)
-        && record.contract == d.contract_digest()
+        && record.contract == d.def.contract_digest()
         && record.config == d.def.config_digest()
         && a.def == d.def.as_listed();
     same.then(|| ObservedAction {
@@ -464,7 +451,7 @@ pub struct ActionRecord {
     /// The version lambda-trust last published (`None` in ledgers written before records existed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    /// [`DesiredAction::contract_digest`] of what was published.
+    /// [`ActionDef::contract_digest`] of what was published.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub contract: String,
     /// [`ActionDef::config_digest`] of what was published.
@@ -536,23 +523,6 @@ impl Ledger {
     /// The ledger's record of action `id`, when it has one.
     pub fn record(&self, id: &str) -> Option<&ActionRecord> {
         self.actions.iter().find(|r| r.id == id)
-    }
-}
-
-impl DesiredAction {
-    /// The contract digest of this action as lambda-trust publishes it (`secure` included).
-    pub fn contract_digest(&self) -> String {
-        self.def.contract_digest()
-    }
-
-    /// The action's name.
-    pub fn name(&self) -> &str {
-        &self.def.name
-    }
-
-    /// The ARN of the function the action invokes.
-    pub fn function_arn(&self) -> &str {
-        self.def.function_arn()
     }
 }
 

@@ -307,7 +307,7 @@ pub fn genesys_from(
         type_name: credential.map_or_else(|| CREDENTIAL_TYPE.to_string(), |c| c.type_name.clone()),
         role_arn: desired.role_arn.clone(),
     };
-    let found = |name: &str| observed.and_then(|o| o.actions.iter().find(|a| a.name() == name));
+    let found = |name: &str| observed.and_then(|o| o.actions.iter().find(|a| a.def.name == name));
     let actions = (desired.actions.iter())
         .map(|d| match found(&d.def.name) {
             Some(a) => Action {
@@ -325,8 +325,8 @@ pub fn genesys_from(
         .map(|o| o.actions.as_slice())
         .unwrap_or_default()
         .iter())
-    .filter(|a| !ours(a.name()))
-    .map(|a| a.name().to_string())
+    .filter(|a| !ours(&a.def.name))
+    .map(|a| a.def.name.to_string())
     .collect();
     let genesys = Genesys {
         region: region.to_string(),

@@ -126,10 +126,10 @@ fn create_view(
     category: &str,
     replaces: Option<&super::plan::Replaced>,
 ) -> ChangeView {
-    let detail = create_detail(action.function_arn(), replaces);
+    let detail = create_detail(action.def.function_arn(), replaces);
     ChangeView {
         after: Some(desired_doc(action, category)),
-        ..ChangeView::new(action_resource(action.name()), Action::Create, detail)
+        ..ChangeView::new(action_resource(&action.def.name), Action::Create, detail)
     }
 }
 
@@ -147,7 +147,7 @@ fn update_view(
     ChangeView {
         before: Some(action_doc(before)),
         after: Some(desired_doc(action, category)),
-        ..ChangeView::new(action_resource(action.name()), Action::Update, detail)
+        ..ChangeView::new(action_resource(&action.def.name), Action::Update, detail)
     }
 }
 

@@ -22,7 +22,7 @@ pub struct GenesysFinding {
 }
 
 fn is_target(desired: &DesiredGenesys, arn: &str) -> bool {
-    desired.actions.iter().any(|a| a.function_arn() == arn)
+    desired.actions.iter().any(|a| a.def.function_arn() == arn)
         || desired.granted.iter().any(|g| g == arn)
 }
 
@@ -34,14 +34,14 @@ pub fn genesys_findings(desired: &DesiredGenesys, plan: &GenesysPlan) -> Vec<Gen
         .flat_map(|op| op_findings(desired, op))
         .collect();
     for a in &plan.foreign {
-        if !is_target(desired, a.function_arn()) {
+        if !is_target(desired, a.def.function_arn()) {
             out.push(GenesysFinding {
                 finding: Finding::new(
                     Code::GenesysForeignAction,
-                    super::describe::action_resource(a.name()),
+                    super::describe::action_resource(&a.def.name),
                     format!(
                         "action {:?} ({}) in lambda-trust's integration, not created by lambda-trust, calls {}, which is not a target",
-                        a.name(), a.id, a.function_arn()
+                        a.def.name, a.id, a.def.function_arn()
                     ),
                 ),
                 entity: Some(("Action", a.id.clone())),
@@ -192,17 +192,17 @@ fn action_findings(
         .into_iter()
         .map(|(path, expected, actual)| {
             let security = path.starts_with(".requestUrlTemplate")
-                && !is_target(desired, before.function_arn());
+                && !is_target(desired, before.def.function_arn());
             let what = if security {
                 format!(
                     "action {:?} calls {}, which is not a target",
-                    before.name(),
-                    before.function_arn()
+                    before.def.name,
+                    before.def.function_arn()
                 )
             } else {
                 format!(
                     "action {:?}: {} differs",
-                    before.name(),
+                    before.def.name,
                     path.trim_start_matches('.')
                 )
             };
@@ -295,8 +295,8 @@ pub(crate) fn integration_checks(
 
 /// One desired action: lambda-trust's action of that name exists and calls exactly its ARN.
 fn action_check(d: &DesiredAction, observed: &ObservedGenesys, ledger: &Ledger) -> Check {
-    let a =
-        (observed.actions.iter()).find(|a| a.name() == d.name() && ledger.record(&a.id).is_some());
+    let a = (observed.actions.iter())
+        .find(|a| a.def.name == d.def.name && ledger.record(&a.id).is_some());
     Check {
         code: match a {
             Some(_) => CheckId::GenesysActionCalls,
@@ -304,12 +304,12 @@ fn action_check(d: &DesiredAction, observed: &ObservedGenesys, ledger: &Ledger) 
         },
         name: format!(
             "genesys: action {:?} calls exactly {}",
-            d.name(),
-            d.function_arn()
+            d.def.name,
+            d.def.function_arn()
         ),
-        passed: a.is_some_and(|a| a.function_arn() == d.function_arn()),
+        passed: a.is_some_and(|a| a.def.function_arn() == d.def.function_arn()),
         detail: match a {
-            Some(a) => format!("action {} calls {}", a.id, a.function_arn()),
+            Some(a) => format!("action {} calls {}", a.id, a.def.function_arn()),
             None => "no such action created by lambda-trust".into(),
         },
     }
@@ -318,8 +318,8 @@ fn action_check(d: &DesiredAction, observed: &ObservedGenesys, ledger: &Ledger) 
 /// No action in the integration calls a function that is not a target.
 fn stray_check(desired: &DesiredGenesys, observed: &ObservedGenesys) -> Check {
     let strays: Vec<String> = (observed.actions.iter())
-        .filter(|a| !is_target(desired, a.function_arn()))
-        .map(|a| format!("{:?} ({}) calls {}", a.name(), a.id, a.function_arn()))
+        .filter(|a| !is_target(desired, a.def.function_arn()))
+        .map(|a| format!("{:?} ({}) calls {}", a.def.name, a.id, a.def.function_arn()))
         .collect();
     Check {
         code: CheckId::GenesysNoStrayAction,
@@ -379,7 +379,7 @@ pub(crate) fn timeout_check(
     let known: Vec<(&DesiredAction, i64)> = desired
         .actions
         .iter()
-        .filter_map(|a| Some((a, timeout_of(a.function_arn())?)))
+        .filter_map(|a| Some((a, timeout_of(a.def.function_arn())?)))
         .collect();
     if known.is_empty() {
         return None;
@@ -390,9 +390,9 @@ pub(crate) fn timeout_check(
         .map(|(a, t)| {
             format!(
                 "action {:?} gives up after {} s but {} may run {t} s",
-                a.name(),
+                a.def.name,
                 a.def.config.timeout_limit(),
-                a.function_arn()
+                a.def.function_arn()
             )
         })
         .collect();

@@ -59,7 +59,7 @@ fn record(id: &str, d: &DesiredAction, version: i64) -> ActionRecord {
     ActionRecord {
         id: id.into(),
         version: Some(version),
-        contract: d.contract_digest(),
+        contract: d.def.contract_digest(),
         config: d.def.config_digest(),
     }
 }

@@ -31,7 +31,7 @@ fn retire_superseded(
             plan.kept.push(KeptAction {
                 id: o.id.clone(),
                 name: o.def.name.clone(),
-                function_arn: o.function_arn().to_string(),
+                function_arn: o.def.function_arn().to_string(),
                 flows: flows.cloned(),
             });
         }
@@ -46,7 +46,7 @@ pub(super) fn action_ops(
     adopt: bool,
     ops: &mut Vec<GenesysOp>,
 ) -> ActionPlan {
-    let wanted = |a: &ObservedAction| desired.actions.iter().any(|d| d.name() == a.name());
+    let wanted = |a: &ObservedAction| desired.actions.iter().any(|d| d.def.name == a.def.name);
     let (owned, foreign): (Vec<&ObservedAction>, Vec<&ObservedAction>) = observed
         .actions
         .iter()
@@ -67,11 +67,11 @@ pub(super) fn action_ops(
     for d in &desired.actions {
         let pos = current
             .iter()
-            .position(|a| a.name() == d.name())
+            .position(|a| a.def.name == d.def.name)
             .or_else(|| {
                 current
                     .iter()
-                    .position(|a| a.function_arn() == d.function_arn())
+                    .position(|a| a.def.function_arn() == d.def.function_arn())
             });
         let o = pos.map(|p| current.remove(p));
         plan_one(desired, observed, d, o, &mut plan, &mut first, &mut changes);
@@ -102,7 +102,7 @@ fn plan_one(
 ) {
     let written = ActionRef::Written {
         name: d.def.name.clone(),
-        contract: d.contract_digest(),
+        contract: d.def.contract_digest(),
         config: d.def.config_digest(),
     };
     let Some(o) = o else {
@@ -140,7 +140,7 @@ fn plan_one(
                 plan.refs.push(ActionRef::Existing(ActionRecord {
                     id: o.id.clone(),
                     version: Some(o.version),
-                    contract: d.contract_digest(),
+                    contract: d.def.contract_digest(),
                     config: o.def.config_digest(),
                 }));
             }
@@ -151,7 +151,7 @@ fn plan_one(
                     true => ActionRef::Existing(ActionRecord {
                         id: o.id.clone(),
                         version: Some(o.version),
-                        contract: d.contract_digest(),
+                        contract: d.def.contract_digest(),
                         config: o.def.config_digest(),
                     }),
                     false => written,
@@ -162,7 +162,7 @@ fn plan_one(
         plan.refs.push(ActionRef::Existing(ActionRecord {
             id: o.id.clone(),
             version: Some(o.version),
-            contract: d.contract_digest(),
+            contract: d.def.contract_digest(),
             config: d.def.config_digest(),
         }));
     }
@@ -181,7 +181,7 @@ pub(super) fn delete(o: &ObservedAction, why: DeleteWhy, flows: Option<Vec<Flow>
     GenesysOp::DeleteAction {
         id: o.id.clone(),
         name: o.def.name.clone(),
-        function_arn: o.function_arn().to_string(),
+        function_arn: o.def.function_arn().to_string(),
         why,
         flows,
     }

@@ -327,7 +327,7 @@ pub enum ActionRef {
     Written {
         /// The action's name.
         name: String,
-        /// The digest of its contract ([`DesiredAction::contract_digest`]).
+        /// The digest of its contract ([`ActionDef::contract_digest`](lambda_trust_model::ActionDef::contract_digest)).
         contract: String,
         /// The digest of its configuration ([`ActionDef::config_digest`](lambda_trust_model::ActionDef::config_digest)).
         config: String,
@@ -381,8 +381,8 @@ pub(crate) fn reaches(desired: &DesiredGenesys) -> Vec<Reach> {
         .filter(|d| d.target == DYNAMIC)
         .map(|d| Reach {
             name: d.def.name.clone(),
-            template: d.function_arn().to_string(),
-            targets: template_reach(d.function_arn(), &desired.granted),
+            template: d.def.function_arn().to_string(),
+            targets: template_reach(d.def.function_arn(), &desired.granted),
         })
         .collect()
 }
