@@ -37,7 +37,7 @@ pub(crate) async fn write(
             (Side::Genesys, _, _) => {}
         }
     }
-    if !aws_last.is_empty() {
+    if !aws_last.ops.is_empty() {
         let done = aws_first.ops.len();
         writes.aws += write_aws(clients, &aws_last, done, set, events).await?;
     }

@@ -228,7 +228,7 @@ pub(crate) async fn observe(
     )?;
     out.credential = credential;
     out.integration = Some(i);
-    if desired.uses_drafts() {
+    if desired.drafts {
         out.drafts = drafts_of(client, &one.id, &actions).await?;
     }
     out.actions = actions;

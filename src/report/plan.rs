@@ -98,7 +98,7 @@ fn indent_doc(
 
 /// The human plan: one block per change, `+` create, `~` update, `-` delete.
 pub(crate) fn plan_human(plan: &Plan, styles: Styles) -> String {
-    if plan.is_empty() {
+    if plan.ops.is_empty() {
         // This side only: the other may still have changes below.
         return format!(
             "{} AWS in sync with the config: no AWS change.\n",
@@ -274,7 +274,7 @@ pub(crate) fn genesys_plan_human(plan: &GenesysPlan, styles: Styles) -> String {
     for n in genesys_notes(plan, None) {
         out.push_str(&styles.dim(&format!("  ! {}\n", printable(&n))));
     }
-    if plan.is_empty() {
+    if plan.ops.is_empty() {
         out.push_str(&format!(
             "{} Genesys Cloud in sync with the config: no Genesys Cloud change.\n",
             styles.green("✓")
@@ -286,7 +286,7 @@ pub(crate) fn genesys_plan_human(plan: &GenesysPlan, styles: Styles) -> String {
     let (c, u, d) = counts(&views);
     out.push_str(&styles.bold(&format!(
         "Genesys Cloud plan: {c} to create, {u} to update, {d} to delete ({} write call(s)).\n",
-        plan.calls()
+        plan.ops.len()
     )));
     out
 }

@@ -74,7 +74,7 @@ impl PlanResult<'_> {
             genesys: set
                 .genesys
                 .as_ref()
-                .map(|g| GenesysChanges::new(g, g.calls())),
+                .map(|g| GenesysChanges::new(g, g.ops.len())),
             handed_over: &set.handed_over,
         }
     }
@@ -115,7 +115,7 @@ pub(crate) struct ForeignAction {
 impl GenesysChanges {
     pub(crate) fn new(plan: &GenesysPlan, writes: usize) -> GenesysChanges {
         GenesysChanges {
-            in_sync: plan.is_empty(),
+            in_sync: plan.ops.is_empty(),
             writes,
             changes: plan.ops.iter().map(describe_genesys).collect(),
             foreign_actions: plan

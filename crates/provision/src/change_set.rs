@@ -114,7 +114,7 @@ impl ChangeSet {
 
     /// Nothing to write on either side.
     pub fn in_sync(&self) -> bool {
-        self.aws.is_empty() && self.genesys.as_ref().is_none_or(GenesysPlan::is_empty)
+        self.aws.ops.is_empty() && self.genesys.as_ref().is_none_or(|g| g.ops.is_empty())
     }
 
     /// Both sides, in the order they are written (for showing the set).
@@ -126,7 +126,7 @@ impl ChangeSet {
     pub fn write_order(&self) -> impl Iterator<Item = Side> + '_ {
         self.order.into_iter().filter(|side| match side {
             Side::Aws => self.aws.ops.len() > self.aws_last,
-            Side::Genesys => self.genesys.as_ref().is_some_and(|g| !g.is_empty()),
+            Side::Genesys => self.genesys.as_ref().is_some_and(|g| !g.ops.is_empty()),
         })
     }
 
@@ -186,7 +186,7 @@ impl ChangeSet {
 
     /// Write calls the set makes, both sides: one per op.
     pub fn planned_writes(&self) -> usize {
-        self.aws.ops.len() + self.genesys.as_ref().map_or(0, GenesysPlan::calls)
+        self.aws.ops.len() + self.genesys.as_ref().map_or(0, |g| g.ops.len())
     }
 }
 
@@ -298,7 +298,7 @@ mod tests {
         assert!(waits[0].contains("arn:aws:iam::111122223333:policy/P") || waits[0].contains("R"));
         // A tag change is nothing the Genesys side relies on: it goes alone, AWS untouched.
         let set = ChangeSet::genesys_only(&tag_op(), Some(genesys_op())).unwrap();
-        assert!(set.aws.is_empty());
+        assert!(set.aws.ops.is_empty());
         assert_eq!(set.write_order().collect::<Vec<_>>(), [Side::Genesys]);
     }
 

@@ -62,13 +62,6 @@ pub struct DesiredGenesys {
     pub publish_drafts: bool,
 }
 
-impl DesiredGenesys {
-    /// Whether the actions' drafts are read and planned (`[genesys].publish = "draft"`).
-    pub fn uses_drafts(&self) -> bool {
-        self.drafts
-    }
-}
-
 /// One data action: calls exactly one target's function ARN, or (`[[genesys.actions]]`)
 /// chooses it at run time with an expression.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

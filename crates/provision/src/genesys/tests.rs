@@ -156,7 +156,7 @@ fn from_empty_everything_is_created_in_order() {
             "enable"
         ]
     );
-    assert_eq!(plan.calls(), 6);
+    assert_eq!(plan.ops.len(), 6);
 }
 
 #[test]
@@ -206,7 +206,7 @@ fn template_drift_is_a_patch_keeping_the_id() {
     o.actions[0].def.config.timeout_seconds = Some(5);
     let plan = plan_genesys(&desired(), &o, false).unwrap();
     assert_eq!(kinds(&plan.ops), ["update_action", "put_config"]);
-    assert_eq!(plan.calls(), 2);
+    assert_eq!(plan.ops.len(), 2);
     let f = genesys_findings(&desired(), &plan);
     assert!(
         f.iter().all(|f| f.finding.severity == Severity::Config),

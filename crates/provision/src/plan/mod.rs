@@ -41,13 +41,6 @@ pub struct Plan {
     pub ops: Vec<Op>,
 }
 
-impl Plan {
-    /// Whether AWS already matches the config: nothing to write.
-    pub fn is_empty(&self) -> bool {
-        self.ops.is_empty()
-    }
-}
-
 /// How the planner treats what lambda-trust did not create.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PlanOptions {

@@ -546,7 +546,7 @@ proptest! {
         let d2 = desired(&c, &after);
         prop_assert_eq!(&d2, &d, "the desired state moved after apply");
         let again = plan(&d2, &after, PlanOptions::default()).map_err(|e| fail(e.to_string()))?;
-        prop_assert!(again.is_empty(), "not converged; first plan {:#?}\nsecond plan {:#?}", p.ops, again.ops);
+        prop_assert!(again.ops.is_empty(), "not converged; first plan {:#?}\nsecond plan {:#?}", p.ops, again.ops);
         prop_assert_eq!(observed_after(&after, &again).map_err(fail)?, after.clone());
 
         // And the result is proven.
@@ -580,6 +580,6 @@ proptest! {
             prop_assert!(kept.attachment_count > 0);
         }
         let (again, _) = plan_destroy(&after).map_err(|e| fail(e.to_string()))?;
-        prop_assert!(again.is_empty(), "{:#?}", again.ops);
+        prop_assert!(again.ops.is_empty(), "{:#?}", again.ops);
     }
 }

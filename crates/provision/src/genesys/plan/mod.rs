@@ -397,16 +397,6 @@ pub(crate) struct PendingDraft {
 }
 
 impl GenesysPlan {
-    /// Whether Genesys Cloud already matches the config: nothing to write.
-    pub fn is_empty(&self) -> bool {
-        self.ops.is_empty()
-    }
-
-    /// Write requests the plan makes: one per op.
-    pub fn calls(&self) -> usize {
-        self.ops.len()
-    }
-
     /// The actions whose consumers the plan needs but does not know: those it would delete
     /// or supersede, and the superseded ones it keeps.
     pub fn unknown_consumers(&self) -> Vec<String> {
