@@ -17,8 +17,7 @@ use serde::Deserialize;
 use super::client::{maybe_lost, Client, GenesysError, Retried};
 use super::observe;
 use lambda_trust_model::{
-    ActionDef, ActionRecord, DesiredAction, Ledger, CREDENTIAL_FIELD, CREDENTIAL_TYPE, ENABLED,
-    INTEGRATION_TYPE,
+    ActionDef, ActionRecord, DesiredAction, Ledger, CREDENTIAL_TYPE, ENABLED, INTEGRATION_TYPE,
 };
 use lambda_trust_provision::{
     ActionRef, ConfigWrite, CredentialRef, GenesysOp, GenesysPlan, IntegrationRef, UpdateVia,
@@ -69,7 +68,7 @@ pub(crate) async fn apply(
 }
 
 fn credential_body(name: &str, role_arn: &str) -> Value {
-    json!({"name": name, "type": {"name": CREDENTIAL_TYPE}, "credentialFields": {CREDENTIAL_FIELD: role_arn}})
+    json!({"name": name, "type": {"name": CREDENTIAL_TYPE}, "credentialFields": {super::CREDENTIAL_FIELD: role_arn}})
 }
 
 /// The part of a write's answer the next ops need; missing fields are an error naming the

@@ -27,7 +27,7 @@ use lambda_trust_model::{
     compare_listed_dates, ledger_role, settled_by_ledger, ActionContract, ActionDef,
     DesiredGenesys, Flow, KnownRole, Ledger, Listed, ListedAction, ObservedAction,
     ObservedCredential, ObservedGenesys, ObservedIntegration, OrgIntegration, OrgRead, RoleFrom,
-    SinceLedger, CREDENTIAL_FIELD, CREDENTIAL_TYPE, INTEGRATION_TYPE,
+    SinceLedger, CREDENTIAL_TYPE, INTEGRATION_TYPE,
 };
 
 const PAGE_SIZE: usize = 100;
@@ -435,7 +435,7 @@ async fn credential(
     c.arn = full
         .credential_fields
         .and_then(|f| {
-            f.get(CREDENTIAL_FIELD)
+            f.get(super::CREDENTIAL_FIELD)
                 .and_then(Value::as_str)
                 .map(str::to_string)
         })
@@ -704,7 +704,7 @@ async fn credential_arn(client: &Client, id: &str) -> Result<Option<String>, Gen
     Ok(full
         .credential_fields
         .and_then(|f| {
-            f.get(CREDENTIAL_FIELD)
+            f.get(super::CREDENTIAL_FIELD)
                 .and_then(Value::as_str)
                 .map(str::to_string)
         })

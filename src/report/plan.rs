@@ -153,7 +153,7 @@ fn counts(views: &[ChangeView]) -> (usize, usize, usize) {
 /// Both sides' plans, in the order they are written; the Genesys Cloud side only with
 /// `[genesys]`.
 pub(crate) fn change_set_human(set: &ChangeSet, styles: Styles) -> String {
-    set.sides()
+    set.sides
         .into_iter()
         .map(
             |side| match (side, &set.genesys, set.handed_over_on(side)) {

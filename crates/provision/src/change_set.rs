@@ -58,7 +58,8 @@ pub struct ChangeSet {
     pub genesys: Option<GenesysPlan>,
     /// The changes left to the tool the setup was handed over to (see [`hand_over_to`](crate::hand_over_to)).
     pub handed_over: Vec<HandedOver>,
-    order: [Side; 2],
+    /// Both sides, in the order they are written.
+    pub sides: [Side; 2],
     /// How many of `aws`'s ops, at its end, are written after both sides: the removal of a
     /// renamed role's predecessor waits until the Genesys Cloud credential names the new role.
     aws_last: usize,
@@ -73,7 +74,7 @@ impl ChangeSet {
             aws,
             genesys,
             handed_over: Vec::new(),
-            order: [Side::Aws, Side::Genesys],
+            sides: [Side::Aws, Side::Genesys],
             aws_last: 0,
         }
     }
@@ -107,7 +108,7 @@ impl ChangeSet {
             aws,
             genesys,
             handed_over: Vec::new(),
-            order: [Side::Genesys, Side::Aws],
+            sides: [Side::Genesys, Side::Aws],
             aws_last: 0,
         }
     }
@@ -117,14 +118,9 @@ impl ChangeSet {
         self.aws.ops.is_empty() && self.genesys.as_ref().is_none_or(|g| g.ops.is_empty())
     }
 
-    /// Both sides, in the order they are written (for showing the set).
-    pub fn sides(&self) -> [Side; 2] {
-        self.order
-    }
-
     /// The sides with something to write, in the order they are written.
     pub fn write_order(&self) -> impl Iterator<Item = Side> + '_ {
-        self.order.into_iter().filter(|side| match side {
+        self.sides.into_iter().filter(|side| match side {
             Side::Aws => self.aws.ops.len() > self.aws_last,
             Side::Genesys => self.genesys.as_ref().is_some_and(|g| !g.ops.is_empty()),
         })
