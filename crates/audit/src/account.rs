@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::usage;
-use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 
 /// One account's IAM as read by `GetAccountAuthorizationDetails`, documents decoded.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -46,7 +45,7 @@ pub struct AuditRole {
 impl AuditRole {
     /// Carries `managed-by = lambda-trust`.
     pub(crate) fn is_managed(&self) -> bool {
-        self.tags.get(MANAGED_BY_KEY).map(String::as_str) == Some(MANAGED_BY_VALUE)
+        lambda_trust_config::is_ours(&self.tags)
     }
 }
 

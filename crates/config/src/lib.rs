@@ -48,7 +48,7 @@ pub use load::{
     environment_names, load, parse_str, parse_str_env, parse_str_reading, ConfigFile, Loaded,
 };
 pub use model::{
-    identity_digest, AccountAccess, AwsConfig, Config, ManagedBy, Partner, PolicyConfig,
+    identity_digest, is_ours, AccountAccess, AwsConfig, Config, ManagedBy, Partner, PolicyConfig,
     RoleConfig, TargetConfig, TrustConfig, WatchConfig, WatchEngine, CONFIG_TAG_KEY,
     DEFAULT_WATCH_SCHEDULE, DEPLOYMENT_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE,
 };

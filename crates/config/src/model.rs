@@ -13,6 +13,11 @@ pub(crate) const GENESYS_CLOUD_FEDRAMP_ACCOUNT: &str = "325654371633";
 pub const MANAGED_BY_KEY: &str = "managed-by";
 /// The value of [`MANAGED_BY_KEY`] on everything lambda-trust creates.
 pub const MANAGED_BY_VALUE: &str = "lambda-trust";
+/// Whether an object's tags say lambda-trust created it: [`MANAGED_BY_KEY`] =
+/// [`MANAGED_BY_VALUE`].
+pub fn is_ours(tags: &std::collections::BTreeMap<String, String>) -> bool {
+    tags.get(MANAGED_BY_KEY).map(String::as_str) == Some(MANAGED_BY_VALUE)
+}
 /// The tag that says which config a role was applied from: a digest of the config's identity
 /// (trusted account, external ID, role path, policy name). Two configs that manage one role by
 /// mistake differ here, so the second is refused instead of silently winning.

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::render::{Rendered, ResolvedTarget};
 use crate::shard::shard_name;
-use lambda_trust_config::{Config, MANAGED_BY_KEY, MANAGED_BY_VALUE};
+use lambda_trust_config::Config;
 use lambda_trust_iam::Arn;
 
 /// Used when the config gives no description: says who manages the role and why it exists.
@@ -140,13 +140,6 @@ pub struct ObservedRole {
     pub created_epoch: Option<i64>,
 }
 
-impl ObservedRole {
-    /// Whether lambda-trust created the role: it carries our `managed-by` tag.
-    pub fn is_ours(&self) -> bool {
-        self.tags.get(MANAGED_BY_KEY).map(String::as_str) == Some(MANAGED_BY_VALUE)
-    }
-}
-
 /// A managed policy attached to the role (or set as its boundary).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ManagedPolicy {
@@ -186,13 +179,6 @@ pub struct ObservedPolicy {
     pub tags: BTreeMap<String, String>,
     /// How many roles, users and groups it is attached to.
     pub attachment_count: i64,
-}
-
-impl ObservedPolicy {
-    /// Whether lambda-trust created the policy: it carries our `managed-by` tag.
-    pub fn is_ours(&self) -> bool {
-        self.tags.get(MANAGED_BY_KEY).map(String::as_str) == Some(MANAGED_BY_VALUE)
-    }
 }
 
 /// One version of a managed policy.

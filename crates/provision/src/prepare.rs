@@ -109,7 +109,7 @@ pub enum Kinship {
 
 /// See [`may_be_predecessor`]: the tags decide. `query` is what is read of this config's role.
 pub fn kinship(config: &Config, query: &Query, role: &ObservedRole) -> Kinship {
-    if !role.is_ours() || role.name == config.role.name {
+    if !lambda_trust_config::is_ours(&role.tags) || role.name == config.role.name {
         return Kinship::Other;
     }
     let tag = role.tags.get(lambda_trust_config::DEPLOYMENT_TAG_KEY);

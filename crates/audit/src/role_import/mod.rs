@@ -140,7 +140,7 @@ pub fn import_role(
         TrustedAccount::Account(a) => a.clone(),
     };
     let policy_name = policy_name(observed, &partner_account, &external_id);
-    if !r.is_ours() {
+    if !lambda_trust_config::is_ours(&r.tags) {
         notes.push("apply --adopt writes the trust policy in lambda-trust's form (the trusted account and external ID above); plan --adopt shows both documents".into());
     }
     notes.extend(moved(observed, policy_name.as_deref()));

@@ -72,7 +72,7 @@ pub(super) fn check_role_owner(
     if opts.adopt {
         return check_role_path(role, want);
     }
-    if !role.is_ours() {
+    if !lambda_trust_config::is_ours(&role.tags) {
         return Err(PlanError::ForeignRole {
             name: role.name.clone(),
         });

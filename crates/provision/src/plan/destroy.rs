@@ -30,14 +30,14 @@ pub fn plan_destroy(observed: &Observed) -> Result<(Plan, Vec<String>), DestroyE
     let mut ops = Vec::new();
     let mut notes = Vec::new();
     if let Some(role) = &observed.role {
-        if !role.is_ours() {
+        if !lambda_trust_config::is_ours(&role.tags) {
             return Err(DestroyError::ForeignRole {
                 name: role.name.clone(),
             });
         }
     }
     for p in &observed.policies {
-        if !p.is_ours() {
+        if !lambda_trust_config::is_ours(&p.tags) {
             return Err(DestroyError::ForeignPolicy { arn: p.arn.clone() });
         }
     }

@@ -20,7 +20,7 @@ pub(super) fn policy_ops(
     opts: PlanOptions,
 ) -> Result<Vec<Op>, PlanError> {
     let mut ops = Vec::new();
-    if !live.is_ours() {
+    if !lambda_trust_config::is_ours(&live.tags) {
         if !opts.adopt {
             return Err(PlanError::ForeignPolicy {
                 arn: live.arn.clone(),
@@ -95,7 +95,9 @@ pub(super) fn obsolete_shard_ops(desired: &Desired, observed: &Observed) -> Vec<
                 document: live.document.clone(),
             }));
         }
-        if live.is_ours() && live.attachment_count - i64::from(attached_here) <= 0 {
+        if lambda_trust_config::is_ours(&live.tags)
+            && live.attachment_count - i64::from(attached_here) <= 0
+        {
             ops.extend(delete_policy_ops(live));
         }
     }

@@ -319,7 +319,7 @@ pub(crate) fn checks(desired: &Desired, observed: &Observed) -> Vec<Check> {
 /// never ours is detached by `apply`, not "lost".
 fn ownership_check(desired: &Desired, observed: &Observed, role: &ObservedRole) -> Check {
     let mut lost: Vec<String> = Vec::new();
-    if !role.is_ours() {
+    if !lambda_trust_config::is_ours(&role.tags) {
         lost.push(format!("role {}", role.name));
     }
     let wanted = |arn: &str| desired.policies.iter().any(|p| p.arn == arn);
@@ -327,7 +327,7 @@ fn ownership_check(desired: &Desired, observed: &Observed, role: &ObservedRole) 
         observed
             .policies
             .iter()
-            .filter(|p| wanted(&p.arn) && !p.is_ours())
+            .filter(|p| wanted(&p.arn) && !lambda_trust_config::is_ours(&p.tags))
             .map(|p| format!("policy {}", p.name)),
     );
     Check {

@@ -478,7 +478,7 @@ fn observed(c: &Config, fresh: &Desired, spec: &StateSpec) -> Observed {
 /// Why the planner must refuse `o` without `--adopt`, if it must.
 fn must_refuse(d: &Desired, o: &Observed) -> Option<&'static str> {
     if let Some(r) = &o.role {
-        if !r.is_ours() {
+        if !lambda_trust_config::is_ours(&r.tags) {
             return Some("foreign role");
         }
         if let (Some(live), Some(want)) =
@@ -492,7 +492,7 @@ fn must_refuse(d: &Desired, o: &Observed) -> Option<&'static str> {
     let foreign_policy = d.policies.iter().any(|want| {
         o.policies
             .iter()
-            .any(|live| live.arn == want.arn && !live.is_ours())
+            .any(|live| live.arn == want.arn && !lambda_trust_config::is_ours(&live.tags))
     });
     foreign_policy.then_some("foreign policy")
 }
@@ -563,11 +563,11 @@ proptest! {
         let (p, notes) = match plan_destroy(&o) {
             Ok(x) => x,
             Err(DestroyError::ForeignRole { .. }) => {
-                prop_assert!(o.role.as_ref().is_some_and(|r| !r.is_ours()));
+                prop_assert!(o.role.as_ref().is_some_and(|r| !lambda_trust_config::is_ours(&r.tags)));
                 return Ok(());
             }
             Err(DestroyError::ForeignPolicy { arn }) => {
-                prop_assert!(o.policies.iter().any(|p| p.arn == arn && !p.is_ours()));
+                prop_assert!(o.policies.iter().any(|p| p.arn == arn && !lambda_trust_config::is_ours(&p.tags)));
                 return Ok(());
             }
         };
