@@ -19,7 +19,6 @@ use lambda_trust_iam::{
     Counterexample, Effect, EvalInput, InvokeSpec, LabeledPolicy, Policy, PolicyVersion, Property,
     PropertyResult, Request, ResourceClause, Statement, Verdict,
 };
-use lambda_trust_model::PROOF_BUDGET;
 
 use super::findings::{request_json, Code, Finding};
 use super::{AccountIam, AuditPolicy, AuditRole, InvokableKind, InvokableScope};
@@ -399,7 +398,12 @@ fn only_targets(id: &Identity, identity: &[LabeledPolicy], invokable: &[String])
     let spec = InvokeSpec::from(invokable.to_vec()).for_role(id.role, id.region.clone());
     let boundary = id.boundary.as_ref();
     // `prove_invoke` answers `invoke-only-targets` first, then `invoke-targets-allowed`.
-    let mut results = prove_invoke(identity, boundary, &spec, PROOF_BUDGET);
+    let mut results = prove_invoke(
+        identity,
+        boundary,
+        &spec,
+        lambda_trust_iam::Budget::default(),
+    );
     debug_assert_eq!(results[0].property, ONLY_TARGETS);
     results.swap_remove(0)
 }

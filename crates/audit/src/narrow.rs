@@ -10,7 +10,6 @@ use lambda_trust_iam::{
     EvalInput, LabeledPolicy, OperatorKind, Policy, PrincipalClause, Principals, PropertyResult,
     Request, Statement, TrustSpec,
 };
-use lambda_trust_model::PROOF_BUDGET;
 
 /// An external ID no request can carry (STS refuses spaces), used as the property's "intended"
 /// ID so that every accepted request is a counterexample.
@@ -79,7 +78,7 @@ pub(super) fn only_partner(policy: &Policy, role_arn: &str, account: &str) -> Pr
         external_id: SENTINEL.to_owned(),
         partner_principals: Vec::new(),
     };
-    let mut results = prove_trust(policy, role_arn, &spec, PROOF_BUDGET);
+    let mut results = prove_trust(policy, role_arn, &spec, lambda_trust_iam::Budget::default());
     results.swap_remove(0)
 }
 

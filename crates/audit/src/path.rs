@@ -22,9 +22,7 @@ use lambda_trust_iam::{
     account_of, path_security, resource_match, split_arn, Known, OrgPolicies, Partner, PathInput,
     PathReport, PathTarget, Policy, RoleAccount, RoleSide, SecurityFinding, WayIn,
 };
-use lambda_trust_model::{
-    path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources, PROOF_BUDGET,
-};
+use lambda_trust_model::{path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources};
 
 /// What the path needs beyond the account's IAM, as read (or given).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -170,7 +168,7 @@ pub(super) fn role_findings(
             .collect(),
         orgs: path.sources.orgs.clone(),
     };
-    let report = PathReport::new(&input, PROOF_BUDGET);
+    let report = PathReport::new(&input, lambda_trust_iam::Budget::default());
     let claims = path_claims(&input, &report);
     let (found, ways) = judged(claims.targets, &report, path);
     let mut out: Vec<Finding> = ways;
@@ -424,7 +422,7 @@ fn open_function(
         }],
         orgs: path.sources.orgs.clone(),
     };
-    let found = path_security(&input, PROOF_BUDGET);
+    let found = path_security(&input, lambda_trust_iam::Budget::default());
     let ways = [WayIn::Anyone, WayIn::PartnerDirect];
     let findings: Vec<&SecurityFinding> = (found.iter())
         .flat_map(|s| &s.findings)

@@ -13,7 +13,9 @@
 //!   ([`DesiredGenesys`], [`ObservedGenesys`], the ownership [`Ledger`], the data action
 //!   [`ActionDef`]) and an org as `audit --genesys` reads it ([`OrgRead`]).
 //! - **The whole path**: Genesys Cloud's two requests through every policy that governs them,
-//!   as two claims per target ([`path_claims`] → [`PathClaims`]), with [`PROOF_BUDGET`].
+//!   as two claims per target ([`path_claims`] → [`PathClaims`]), each proved within the
+//!   prover's default step budget (`Budget::default()`), so a verdict does not depend on how
+//!   busy the machine is.
 //! - **AWS Config as a source**: [`policies_from_items`] (a function item's policy, fresh or
 //!   left to `lambda:GetPolicy`).
 //! - **Schemas** (with the `schemars` feature): the pieces of the JSON Schemas the outputs
@@ -23,8 +25,6 @@
 //! It depends on the `iam`, `config` and `verdict` crates, and on no runtime, SDK or HTTP client.
 
 #![warn(missing_docs, unreachable_pub)]
-
-use lambda_trust_iam::Budget;
 
 mod config_items;
 mod genesys;
@@ -71,7 +71,3 @@ pub use state::{
     ObservedPolicy, ObservedRole, PolicyVersion, Query, DEFAULT_DESCRIPTION, DEFAULT_MAX_SESSION,
     INVOKE_ACTION,
 };
-
-/// How much the prover may search per side before it answers `unknown`: a step budget, so
-/// the verdict does not depend on how busy the machine is.
-pub const PROOF_BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);

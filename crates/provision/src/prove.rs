@@ -260,7 +260,7 @@ pub fn organization(sides: &Sides, orgs: &OrgPolicies) -> Option<OrgProof> {
         targets: (targets.iter()).map(|t| sources.target(t)).collect(),
         orgs: sources.orgs.clone(),
     };
-    let report = PathReport::new(&input, crate::verify::PROOF_BUDGET);
+    let report = PathReport::new(&input, lambda_trust_iam::Budget::default());
     let claims = path_claims(&input, &report);
     let targets = (claims.targets.into_iter())
         .map(|t| {

@@ -258,7 +258,12 @@ fn trust_admits(desired: &Desired, live: &Value) -> Option<Admission> {
         &format!("role{}{}", role.path, role.name),
     );
     let spec = verify::trust_spec(desired);
-    let results = prove_trust(&policy, &role_arn.to_string(), &spec, verify::PROOF_BUDGET);
+    let results = prove_trust(
+        &policy,
+        &role_arn.to_string(),
+        &spec,
+        lambda_trust_iam::Budget::default(),
+    );
     Admission::of(results, Property::TrustOnlyPartnerWithExternalId)
 }
 
@@ -270,7 +275,7 @@ fn invoke_admits(desired: &Desired, label: &str, live: &Value) -> Option<Admissi
     };
     let spec = verify::invoke_spec(desired);
     let identity = [LabeledPolicy::new(label.to_string(), policy)];
-    let results = prove_invoke(&identity, None, &spec, verify::PROOF_BUDGET);
+    let results = prove_invoke(&identity, None, &spec, lambda_trust_iam::Budget::default());
     Admission::of(results, Property::InvokeOnlyTargets)
 }
 

@@ -26,7 +26,6 @@ pub use verdict::{verdict, VerifyRead};
 
 pub(crate) use crate::identity::{identity_documents, identity_input};
 pub use check::{Check, CheckId};
-pub(crate) use lambda_trust_model::PROOF_BUDGET;
 pub(crate) use lambda_trust_model::{
     path_claims, Claim, ClaimVerdict, FunctionPolicy, PathClaims, PathCode, PathSources,
 };
@@ -185,7 +184,7 @@ pub(crate) fn verification_with_path(
 /// trust policy (the checks say so).
 fn whole_path(desired: &Desired, observed: &Observed, sources: &PathSources) -> Option<PathClaims> {
     let input = path_input(desired, observed, sources)?;
-    let report = lambda_trust_iam::PathReport::new(&input, PROOF_BUDGET);
+    let report = lambda_trust_iam::PathReport::new(&input, lambda_trust_iam::Budget::default());
     let claims = path_claims(&input, &report);
     let org = sources.genesys_org.as_deref();
     let claims = claims_as_sent(claims, &desired.external_id, org);
@@ -199,7 +198,14 @@ pub(crate) fn proofs(desired: &Desired, observed: &Observed) -> Vec<PropertyResu
         return Vec::new();
     };
     let mut out = Policy::try_from(&role.trust)
-        .map(|trust| prove_trust(&trust, &role.arn, &trust_spec(desired), PROOF_BUDGET))
+        .map(|trust| {
+            prove_trust(
+                &trust,
+                &role.arn,
+                &trust_spec(desired),
+                lambda_trust_iam::Budget::default(),
+            )
+        })
         .unwrap_or_default();
     let (input, _) = identity_input(observed);
     let spec = invoke_spec(desired);
@@ -207,7 +213,7 @@ pub(crate) fn proofs(desired: &Desired, observed: &Observed) -> Vec<PropertyResu
         &input.identity_policies,
         input.boundary.as_ref(),
         &spec,
-        PROOF_BUDGET,
+        lambda_trust_iam::Budget::default(),
     ));
     out
 }
@@ -239,7 +245,7 @@ pub(crate) fn invoke_admits(desired: &Desired, label: &str, doc: &Value) -> Opti
     };
     let spec = invoke_spec(desired);
     let identity = [LabeledPolicy::new(label.to_string(), policy)];
-    let results = prove_invoke(&identity, None, &spec, PROOF_BUDGET);
+    let results = prove_invoke(&identity, None, &spec, lambda_trust_iam::Budget::default());
     let only = results
         .into_iter()
         .find(|r| r.property == Property::InvokeOnlyTargets)?;
