@@ -82,7 +82,9 @@ pub(super) async fn ask(
 /// The first answers: the organization ID, the role's name, the functions' AWS region and the
 /// Genesys Cloud region.
 fn ask_identity(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
-    let external_id = ask_text("Genesys Cloud organization ID", None, org_id)?;
+    let external_id = ask_text("Genesys Cloud organization ID", None, |v| {
+        InitValue::OrganizationId(v).check()
+    })?;
     let role_name = ask_text(
         "IAM role name",
         Some(
@@ -123,20 +125,6 @@ fn ask_identity(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
         genesys_region: (!genesys_region.is_empty()).then_some(genesys_region),
         ..InitAnswers::default()
     })
-}
-
-/// On a terminal the organization ID must look like one (a UUID): the config's rules accept
-/// any valid external ID with a warning, but a person typing it is copying it from Genesys.
-fn org_id(v: &str) -> std::result::Result<(), String> {
-    InitValue::ExternalId(v).check()?;
-    if lambda_trust_config::is_uuid(v) {
-        Ok(())
-    } else {
-        Err(format!(
-            "{v:?} is not a Genesys Cloud organization ID: it is a UUID such as \
-             0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 (in Genesys Cloud under {ORG_ID_WHERE})"
-        ))
-    }
 }
 
 /// Targets typed as a comma-separated list.

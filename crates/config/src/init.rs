@@ -216,6 +216,10 @@ fn check_field(field: &str, set: impl FnOnce(&mut Config)) -> Result<(), String>
 pub enum InitValue<'a> {
     /// `trust.external_id`.
     ExternalId(&'a str),
+    /// The Genesys Cloud organization ID typed at a prompt: an external ID that is also a UUID.
+    /// The config's rules accept any valid external ID with a warning, but a person typing it
+    /// is copying it from Genesys Cloud.
+    OrganizationId(&'a str),
     /// `role.name`.
     RoleName(&'a str),
     /// `aws.account_id`.
@@ -239,6 +243,16 @@ impl InitValue<'_> {
         match self {
             InitValue::ExternalId(v) => {
                 check_field("trust.external_id", |c| c.trust.external_id = v.to_string())
+            }
+            InitValue::OrganizationId(v) => {
+                InitValue::ExternalId(v).check()?;
+                match super::rules::is_uuid(v) {
+                    true => Ok(()),
+                    false => Err(format!(
+                        "{v:?} is not a Genesys Cloud organization ID: it is a UUID such as \
+                         0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 (in Genesys Cloud under {ORG_ID_WHERE})"
+                    )),
+                }
             }
             InitValue::RoleName(v) => check_field("role.name", |c| c.role.name = v.to_string()),
             InitValue::AccountId(v) => {
@@ -344,6 +358,17 @@ mod tests {
         );
         let e = InitValue::ExternalId("x").check().unwrap_err();
         assert!(e.contains("not a valid external ID"), "{e}");
+        // At a prompt the organization ID must be a UUID, though the rules accept any ID.
+        assert!(
+            InitValue::OrganizationId("0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10")
+                .check()
+                .is_ok()
+        );
+        assert!(InitValue::ExternalId("my-org-external-id").check().is_ok());
+        let e = InitValue::OrganizationId("my-org-external-id")
+            .check()
+            .unwrap_err();
+        assert!(e.contains("is not a Genesys Cloud organization ID"), "{e}");
         assert!(InitValue::RoleName("GenesysLambdaInvoker").check().is_ok());
         assert!(InitValue::RoleName("no spaces").check().is_err());
         assert!(InitValue::Region("eu-west-1").check().is_ok());

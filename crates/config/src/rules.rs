@@ -140,7 +140,7 @@ pub(crate) fn is_policy_arn(s: &str) -> bool {
 }
 
 /// 8-4-4-4-12 hexadecimal digits.
-pub fn is_uuid(s: &str) -> bool {
+pub(crate) fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.len() == 5
         && groups
