@@ -72,11 +72,11 @@ pub(crate) fn render_human(report: &CheckReport, styles: Styles) -> String {
     out
 }
 
-/// An ok config of which `--only` checked one side: that side, and the other not checked.
+/// An ok config of which `--only` checked one side (`not_checked` is never empty): that side,
+/// and the other not checked.
 fn one_sided_line(not_checked: &[Side]) -> String {
     let missing: Vec<String> = not_checked.iter().map(Side::to_string).collect();
-    let checked: Vec<String> = (not_checked.iter())
-        .map(|s| s.other())
+    let checked: Vec<String> = ([Side::Aws, Side::Genesys].into_iter())
         .filter(|s| !not_checked.contains(s))
         .map(|s| s.to_string())
         .collect();

@@ -25,16 +25,6 @@ pub enum Side {
     Genesys,
 }
 
-impl Side {
-    /// The other side.
-    pub fn other(self) -> Side {
-        match self {
-            Side::Aws => Side::Genesys,
-            Side::Genesys => Side::Aws,
-        }
-    }
-}
-
 /// A change the config wants on a side handed over to another tool (`managed_by`): made in
 /// that tool's code, never by lambda-trust.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
