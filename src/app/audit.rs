@@ -467,7 +467,8 @@ async fn audit_many(
         }
         outcomes.push(outcome);
     }
-    let report = OrgReport::new(outcomes, org_calls.get()).with_names(names);
+    let mut report = OrgReport::new(outcomes, org_calls.get());
+    report.names = names;
     Ok((report, sessions))
 }
 

@@ -149,7 +149,7 @@ fn options(config: Option<&Path>, args: &AuditArgs) -> Result<AuditOptions> {
     let config = match config {
         None => None,
         Some(path) => {
-            let loaded = lambda_trust_config::load(path)?;
+            let loaded = lambda_trust_config::ConfigFile::new(path).load()?;
             Some(ConfigIdentity {
                 role_name: loaded.config.role.name.clone(),
                 digest: loaded.config.identity_digest(),
@@ -166,7 +166,7 @@ fn options(config: Option<&Path>, args: &AuditArgs) -> Result<AuditOptions> {
 
 /// `--genesys`: the Genesys Cloud region and OAuth secret of `--config`'s `[genesys]`, if any.
 fn genesys_source(config: Option<&Path>) -> Result<GenesysSource> {
-    let loaded = config.map(lambda_trust_config::load).transpose()?;
+    let loaded = (config.map(|c| lambda_trust_config::ConfigFile::new(c).load())).transpose()?;
     Ok(GenesysSource::of(
         loaded.as_ref().and_then(|l| l.config.genesys.as_ref()),
     ))

@@ -128,12 +128,6 @@ impl OrgReport {
             baseline: None,
         }
     }
-
-    /// The report with the organization's account names.
-    pub fn with_names(mut self, names: BTreeMap<String, String>) -> OrgReport {
-        self.names = names;
-        self
-    }
 }
 
 impl lambda_trust_verdict::Judged for OrgReport {

@@ -2,9 +2,9 @@
 //!
 //! Its face is flat: the modules are private and everything other crates use is named here, at
 //! the root. The entry points, by what a caller does with them:
-//! - **Read**: [`load`] (a file) and [`parse_str`] (a text) give a [`Loaded`] config — the
-//!   [`Config`] and its [`Warning`]s — or one [`ConfigError`] naming every problem at once
-//!   (each with the field and the rule, and a hint as data: the error is
+//! - **Read**: [`ConfigFile::load`] (a file) and [`parse_str`] (a text) give a [`Loaded`]
+//!   config — the [`Config`] and its [`Warning`]s — or one [`ConfigError`] naming every problem
+//!   at once (each with the field and the rule, and a hint as data: the error is
 //!   [`Hinted`](lambda_trust_verdict::Hinted)).
 //! - **Resolve a target**: [`target_identity`] is the one resolution of a target's function
 //!   reference into the function, its account and its region ([`TargetIdentity`]).
@@ -15,9 +15,9 @@
 //!   `[targets.action]`) and [`resolve_endpoints`], from the Genesys Cloud region table
 //!   ([`GENESYS_REGIONS`]).
 //!
-//! Everything here is offline but [`load`], which reads the one file. Validation follows the
-//! AWS constraints in docs/aws-behaviour.md. It depends on the `iam` crate (ARNs, partitions)
-//! and on no runtime, SDK or HTTP client (a test in the binary's suite holds that).
+//! Everything here is offline but [`ConfigFile::load`], which reads the one file. Validation
+//! follows the AWS constraints in docs/aws-behaviour.md. It depends on the `iam` crate (ARNs,
+//! partitions) and on no runtime, SDK or HTTP client (a test in the binary's suite holds that).
 
 #![warn(missing_docs, unreachable_pub)]
 
@@ -45,7 +45,7 @@ pub use function::{
 };
 pub use genesys::{ActionConfig, GenesysConfig};
 pub use load::{
-    environment_names, load, parse_str, parse_str_env, parse_str_reading, ConfigFile, Loaded,
+    environment_names, parse_str, parse_str_env, parse_str_reading, ConfigFile, Loaded,
 };
 pub use model::{
     identity_digest, is_ours, AccountAccess, AwsConfig, Config, ManagedBy, Partner, PolicyConfig,

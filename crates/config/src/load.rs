@@ -26,11 +26,6 @@ pub struct Loaded {
     pub overrides: Vec<String>,
 }
 
-/// Reads and validates a config file.
-pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
-    load_env(path, None)
-}
-
 /// The file's text.
 fn load_text(path: &Path) -> Result<String, ConfigError> {
     let shown = path.display().to_string();

@@ -8,7 +8,9 @@ const BASE: &str = "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"0f8c7a
 fn load(extra: &str, dir: &std::path::Path) -> Result<config::Loaded, String> {
     let path = dir.join("lambda-trust.toml");
     std::fs::write(&path, format!("{BASE}{extra}")).unwrap();
-    config::load(&path).map_err(|e| lambda_trust_verdict::shown(&e))
+    config::ConfigFile::new(&path)
+        .load()
+        .map_err(|e| lambda_trust_verdict::shown(&e))
 }
 
 #[test]

@@ -56,7 +56,7 @@ fn base_is_valid() {
 fn example_file_is_valid_and_quiet() {
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/lambda-trust.toml");
-    let loaded = config::load(&path).unwrap();
+    let loaded = config::ConfigFile::new(&path).load().unwrap();
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     assert_eq!(loaded.config.targets.len(), 2);
 }
@@ -644,7 +644,9 @@ fn missing_field_is_named() {
 
 #[test]
 fn missing_file_has_a_hint() {
-    let err = config::load(std::path::Path::new("does/not/exist.toml")).unwrap_err();
+    let err = config::ConfigFile::new("does/not/exist.toml")
+        .load()
+        .unwrap_err();
     assert!(matches!(err, ConfigError::NotFound { .. }));
     insta::assert_snapshot!("config_missing_file", shown(&err));
 }
@@ -655,13 +657,13 @@ fn non_utf8_file_and_bom() {
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, b"[trust]\npartner = \"\xff\"\n").unwrap();
     assert!(matches!(
-        config::load(&bad),
+        config::ConfigFile::new(&bad).load(),
         Err(ConfigError::Encoding { .. })
     ));
 
     let bom = dir.path().join("bom.toml");
     std::fs::write(&bom, format!("\u{feff}{BASE}")).unwrap();
-    config::load(&bom).unwrap();
+    config::ConfigFile::new(&bom).load().unwrap();
 }
 
 #[test]

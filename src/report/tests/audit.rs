@@ -182,8 +182,8 @@ fn html_audited_markup_is_text() {
         error: "<script>alert(4)</script>".into(),
         calls: 1,
     };
-    let report = OrgReport::new(vec![AccountOutcome::Report(audited), failed], 1)
-        .with_names(BTreeMap::from([(OWN.to_owned(), hostile_name.to_owned())]));
+    let mut report = OrgReport::new(vec![AccountOutcome::Report(audited), failed], 1);
+    report.names = BTreeMap::from([(OWN.to_owned(), hostile_name.to_owned())]);
     let html = org_html(&report, &meta());
     assert_eq!(
         html.matches("<script").count(),
@@ -227,7 +227,8 @@ fn human_terminal_control_in_audited_data_is_shown_escaped() {
         (OWN.to_owned(), "prod\u{1b}[5m\u{2066}".to_owned()),
         ("444455556666".to_owned(), "dev\r".to_owned()),
     ]);
-    let report = OrgReport::new(vec![AccountOutcome::Report(audited), failed], 1).with_names(names);
+    let mut report = OrgReport::new(vec![AccountOutcome::Report(audited), failed], 1);
+    report.names = names;
     for color in [false, true] {
         let text = org_human(&report, Styles { color });
         for raw in [
