@@ -246,13 +246,13 @@ impl InitValue<'_> {
             }
             InitValue::OrganizationId(v) => {
                 InitValue::ExternalId(v).check()?;
-                match super::rules::is_uuid(v) {
-                    true => Ok(()),
-                    false => Err(format!(
-                        "{v:?} is not a Genesys Cloud organization ID: it is a UUID such as \
-                         0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 (in Genesys Cloud under {ORG_ID_WHERE})"
-                    )),
+                if super::rules::is_uuid(v) {
+                    return Ok(());
                 }
+                Err(format!(
+                    "{v:?} is not a Genesys Cloud organization ID: it is a UUID such as \
+                     0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 (in Genesys Cloud under {ORG_ID_WHERE})"
+                ))
             }
             InitValue::RoleName(v) => check_field("role.name", |c| c.role.name = v.to_string()),
             InitValue::AccountId(v) => {
