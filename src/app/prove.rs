@@ -12,7 +12,7 @@ use super::files::read_file;
 use super::live::load;
 use super::settings::Settings;
 use crate::error::{Error, Result};
-use lambda_trust_iam::{prove_invoke, prove_trust, Arn, Budget};
+use lambda_trust_iam::{prove_invoke, prove_trust, Arn, Budget, OrgPolicies, RoleAccount};
 use lambda_trust_model::RenderContext;
 pub(crate) use lambda_trust_provision::Proof;
 use lambda_trust_provision::{
@@ -40,13 +40,29 @@ pub(crate) struct Options {
 /// Decides every property the input holds; with several environments, each one's and every
 /// pair's isolation.
 pub(crate) fn prove(settings: &Settings, events: &dyn Events, options: Options) -> Result<Proof> {
+    let input = &options.input;
+    let both = input.is_empty()
+        || (input.trust_policy.is_some()
+            && !(input.policies.is_empty() && input.boundary.is_none()));
+    if both && options.org_policies.is_none() {
+        events.event(Event::Note(
+            "organization policies not given (--org-policies DIR): whether an SCP or RCP stops \
+             Genesys Cloud is not claimed"
+                .into(),
+        ));
+    }
     match options.config.as_slice() {
-        [_, _, ..] if options.input.is_empty() => prove_environments(settings, events, options),
-        [one] if options.input.is_empty() => {
-            let sides = from_config(settings, events, one, options.input.role_arn.as_deref())?;
-            prove_sides(events, &options, sides)
+        [_, _, ..] if input.is_empty() && options.org_policies.is_some() => Err(Error::usage(
+            "--org-policies DIR holds one account's organization policies, and every \
+             environment of the config is proved",
+            "give the environment whose account they are: --env NAME",
+        )),
+        [_, _, ..] if input.is_empty() => prove_environments(settings, events, options),
+        [one] if input.is_empty() => {
+            let sides = from_config(settings, events, one, input.role_arn.as_deref())?;
+            prove_sides(&options, sides)
         }
-        _ => prove_sides(events, &options, load_files(&options.input, &read_file)?),
+        _ => prove_sides(&options, load_files(input, &read_file)?),
     }
 }
 
@@ -76,7 +92,7 @@ fn prove_environments(settings: &Settings, events: &dyn Events, options: Options
             }
         };
         let sides = sides_from_config(&l.config, rendered, options.input.role_arn.as_deref())?;
-        let one = prove_sides(events, &options, sides)?;
+        let one = prove_sides(&options, sides)?;
         proof.results.extend(one.results.iter().cloned());
         proof.environments.push((name.clone(), one.results));
     }
@@ -127,7 +143,7 @@ pub(crate) fn render_for(
 }
 
 /// The properties of one pair of sides (and `--org-policies`).
-fn prove_sides(events: &dyn Events, options: &Options, mut sides: Sides) -> Result<Proof> {
+fn prove_sides(options: &Options, mut sides: Sides) -> Result<Proof> {
     if let Some(t) = &mut sides.trust {
         t.spec.partner_principals = partner_principals(options, &t.spec.partner_account)?;
     }
@@ -142,16 +158,7 @@ fn prove_sides(events: &dyn Events, options: &Options, mut sides: Sides) -> Resu
     }
     let org = match &options.org_policies {
         Some(dir) => organization(&sides, dir)?,
-        None => {
-            if sides.trust.is_some() && sides.invoke.is_some() {
-                events.event(Event::Note(
-                    "organization policies not given (--org-policies DIR): whether an SCP or \
-                     RCP stops Genesys Cloud is not claimed"
-                        .into(),
-                ));
-            }
-            None
-        }
+        None => None,
     };
     Ok(Proof {
         results,
@@ -167,8 +174,19 @@ fn organization(sides: &Sides, dir: &std::path::Path) -> Result<Option<OrgProof>
     let Some(trust) = &sides.trust else {
         return Ok(None);
     };
-    let account = lambda_trust_iam::account_of(&trust.role_arn);
-    let orgs = super::path::org_policies_from_dir(dir, account)?;
+    let orgs = match &trust.account {
+        // Files for no known account: checked, never placed (the claim is unknown).
+        RoleAccount::StandIn { reason } => {
+            super::path::check_org_policies_dir(Some(dir))?;
+            OrgPolicies::NotRead {
+                reason: reason.clone(),
+            }
+        }
+        RoleAccount::Given => {
+            let account = lambda_trust_iam::account_of(&trust.role_arn);
+            super::path::org_policies_from_dir(dir, account)?
+        }
+    };
     Ok(prove_organization(sides, &orgs))
 }
 

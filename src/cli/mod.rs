@@ -335,13 +335,15 @@ Without policy files it proves the documents rendered from the config (as `rende
 them; the config's permissions boundary is an ARN, so it is not part of the offline proof). \
 With --trust-policy and/or --policy it proves exactly those files (raw or URL-encoded JSON). \
 Without --role-arn a trust policy file is proved for the placeholder role \
-arn:aws:iam::000000000000:role/lambda-trust-prove.
+arn:aws:iam::000000000000:role/lambda-trust-prove, and no whole-path claim is proved over it. \
+From a config, the role's account is [aws].account_id, else the one account all its targets \
+are in; when neither tells it, the organization's claim is unknown.
 
 Verdicts:
   proved          holds for every request
   counterexample  a concrete request that breaks it, confirmed by the evaluator,
-                  with the statement that lets it in (or, for \"…-allowed\", the
-                  one that refuses it)
+                  with the statement that decides it: the one that lets it in,
+                  or, for \"…-allowed\", the one that refuses it
   unknown         the prover cannot decide (policy variables, step budget…);
                   never a silent pass
 

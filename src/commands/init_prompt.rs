@@ -56,9 +56,12 @@ pub(super) async fn ask(
              ListFunctions call).",
             answers.region
         ));
+        // `y` then Enter, as every other answer here: without waiting for the newline the
+        // Enter would answer the next prompt (and write a config with no targets).
         Confirm::new()
             .with_prompt("List them?")
             .default(false)
+            .wait_for_newline(true)
             .interact()
             .map_err(io)?
     };
@@ -83,7 +86,7 @@ pub(super) async fn ask(
 /// Genesys Cloud region.
 fn ask_identity(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
     let external_id = ask_text("Genesys Cloud organization ID", None, |v| {
-        InitValue::OrganizationId(v).check()
+        InitValue::ExternalId(v).check()
     })?;
     let role_name = ask_text(
         "IAM role name",

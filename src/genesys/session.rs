@@ -57,6 +57,7 @@ impl Session {
             return Err(e.into());
         }
         plan.refuse_in_use(force)?;
+        plan.refuse_defective_writes()?;
         self.refuse_taken_names(&plan).await?;
         Ok(plan)
     }

@@ -309,9 +309,14 @@ pub(crate) fn render_json(report: &CheckReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default()
 }
 
-/// SARIF 2.1.0: one result per finding, located at the config line it belongs to.
+/// SARIF 2.1.0: one result per finding, located at the config line it belongs to. What was
+/// not checked is no result (a result without `kind` is a failure, §3.27.9): a config that could
+/// not be checked and a side left out (`--only`) are the run's notifications (§3.20.21), and the
+/// sides left out its `notChecked` property.
 pub(crate) fn render_sarif(report: &CheckReport) -> String {
     let mut results = Vec::new();
+    let mut notes = Vec::new();
+    let mut not_checked = Vec::new();
     for c in &report.configs {
         let location = |line: usize| {
             json!([{"physicalLocation": {
@@ -319,21 +324,27 @@ pub(crate) fn render_sarif(report: &CheckReport) -> String {
                 "region": {"startLine": line}
             }}])
         };
-        if let Some(e) = &c.error {
-            results.push(json!({
-                "ruleId": "lambda-trust/error",
-                "level": "error",
-                "message": {"text": e},
+        let mut note = |id: &str, level: &str, text: String| {
+            notes.push(json!({
+                "descriptor": {"id": id},
+                "level": level,
+                "message": {"text": format!("{}{}: {text}", env_prefix(c), c.config)},
                 "locations": location(1),
             }));
+        };
+        if let Some(e) = &c.error {
+            note("lambda-trust/error", "error", e.clone());
         }
         for side in &c.not_checked {
-            results.push(json!({
-                "ruleId": "lambda-trust/not-checked",
-                "level": "note",
-                "message": {"text": format!("the {} side of this config was not checked (--only): it is not reported in sync", side)},
-                "locations": location(1),
-            }));
+            note(
+                "lambda-trust/not-checked",
+                "note",
+                format!("the {side} side was not checked (--only): it is not reported in sync"),
+            );
+        }
+        if !c.not_checked.is_empty() {
+            not_checked.push(json!({"config": c.config, "environment": c.environment,
+                "sides": c.not_checked}));
         }
         let mut refused_said = false;
         for f in &c.findings {
@@ -350,15 +361,24 @@ pub(crate) fn render_sarif(report: &CheckReport) -> String {
             }));
         }
     }
-    let mut rules: Vec<Value> = Code::all()
+    let rules: Vec<Value> = Code::all()
         .map(|c| rule(&rule_id(c), &c.description()))
         .collect();
-    rules.push(rule("lambda-trust/error", "The check could not run."));
-    rules.push(rule(
-        "lambda-trust/not-checked",
-        "One side of the config was not checked (--only).",
-    ));
-    sarif::document(rules, results)
+    let run = json!({
+        "invocations": [{
+            "executionSuccessful": report.configs.iter().all(|c| c.error.is_none()),
+            "toolExecutionNotifications": notes,
+        }],
+        "properties": {"notChecked": not_checked},
+    });
+    let notifications = vec![
+        rule("lambda-trust/error", "The check could not run."),
+        rule(
+            "lambda-trust/not-checked",
+            "One side of the config was not checked (--only).",
+        ),
+    ];
+    sarif::document_with(rules, notifications, results, run)
 }
 
 /// A finding's SARIF properties: its path, values and remedy, who changed it, and the

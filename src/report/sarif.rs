@@ -31,18 +31,34 @@ pub(crate) fn rule(id: &str, text: &str) -> Value {
 
 /// The whole document, pretty-printed.
 pub(crate) fn document(rules: Vec<Value>, results: Vec<Value>) -> String {
+    document_with(rules, Vec::new(), results, json!({}))
+}
+
+/// The whole document with the driver's notification descriptors and more members of the run
+/// (`invocations`, `properties`), pretty-printed.
+pub(crate) fn document_with(
+    rules: Vec<Value>,
+    notifications: Vec<Value>,
+    results: Vec<Value>,
+    more: Value,
+) -> String {
+    let mut driver = json!({
+        "name": "lambda-trust",
+        "version": env!("CARGO_PKG_VERSION"),
+        "informationUri": env!("CARGO_PKG_REPOSITORY"),
+        "rules": rules,
+    });
+    if !notifications.is_empty() {
+        driver["notifications"] = json!(notifications);
+    }
+    let mut run = json!({"tool": {"driver": driver}, "results": results});
+    if let (Some(run), Value::Object(more)) = (run.as_object_mut(), more) {
+        run.extend(more);
+    }
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "lambda-trust",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                "rules": rules,
-            }},
-            "results": results,
-        }],
+        "runs": [run],
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }

@@ -438,3 +438,193 @@ fn described(org: &Path, (id, name, arn): (&str, &str, &str), aws: bool, content
     write(org, &format!("{id}.json"), &file);
     summary
 }
+
+/// A config with `targets`, and `[aws].account_id` only when `account` is given.
+fn config_file(dir: &Path, account: Option<&str>, targets: &[&str]) -> String {
+    let account = account.map_or(String::new(), |a| format!("account_id = \"{a}\"\n"));
+    let targets: String = (targets.iter())
+        .map(|t| format!("[[targets]]\nfunction = \"{t}\"\n"))
+        .collect();
+    let path = dir.join("lambda-trust.toml");
+    std::fs::write(&path, format!(
+        "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"{EXT}\"\n[role]\nname = \"GenesysLambdaInvoker\"\n[aws]\nregion = \"us-east-1\"\n{account}{targets}"
+    )).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn prove_config(config: &str, org: &str, format: &str) -> Out {
+    run(&[
+        "prove",
+        "--config",
+        config,
+        "--org-policies",
+        org,
+        "--format",
+        format,
+    ])
+}
+
+/// Without `[aws].account_id`, the role is in the account all its targets share (apply's
+/// role invokes them there): the organization's files are read for that account, and the
+/// perimeter RCP without Genesys Cloud's account stops it — never a made-up account.
+#[test]
+fn without_an_account_id_the_role_is_in_the_targets_shared_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_file(dir.path(), None, &[TARGET]);
+    let r = prove_config(&config, &org_dir(dir.path(), &["444455556666"]), "json");
+    assert_eq!(r.code, 3, "{r}");
+    assert!(!r.stdout.contains("000000000000"), "{r}");
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let claim = &v["organization"]["targets"][0]["claim"];
+    assert_eq!(claim["verdict"], "refuted", "{v:#}");
+    assert_eq!(claim["code"], "org-policy-blocks", "{v:#}");
+    assert!(
+        claim["detail"]
+            .as_str()
+            .unwrap()
+            .contains("IdentityPerimeter"),
+        "{v:#}"
+    );
+    let listed = org_dir(dir.path(), &["444455556666", PARTNER]);
+    assert_eq!(prove_config(&config, &listed, "json").code, 0);
+}
+
+/// An SCP on the targets' account denying `lambda:InvokeFunction` stops the path whether the
+/// account is configured or taken from the targets.
+#[test]
+fn an_scp_on_the_targets_account_stops_the_path_without_an_account_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = org_dir(dir.path(), &["444455556666", PARTNER]);
+    let deny = json!({"kind": "SCP", "id": "p-noinvoke", "name": "NoInvoke",
+        "level": {"kind": "account", "id": ACCOUNT, "name": ACCOUNT},
+        "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny",
+            "Action": "lambda:InvokeFunction", "Resource": "*"}]}});
+    write(Path::new(&org), "account-noinvoke.json", &deny);
+    for account in [Some(ACCOUNT), None] {
+        let config = config_file(dir.path(), account, &[TARGET]);
+        let r = prove_config(&config, &org, "human");
+        assert_eq!(r.code, 3, "{account:?}: {r}");
+        assert!(r.stdout.contains("NoInvoke"), "{account:?}: {r}");
+        assert!(!r.stdout.contains("path claims proved"), "{account:?}: {r}");
+    }
+}
+
+/// Targets in two accounts and no `[aws].account_id`: the role's account cannot be known, so
+/// every path claim is unknown and says to set it (exit 3); a target in another account than
+/// the role's is unknown too (its RCPs and function policy are not given).
+#[test]
+fn an_unknown_role_account_leaves_the_path_unknown_and_says_to_set_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = "arn:aws:lambda:us-east-1:222222222222:function:lookup-order";
+    let org = org_dir(dir.path(), &["444455556666", PARTNER]);
+    let config = config_file(dir.path(), None, &[TARGET, other]);
+    let r = prove_config(&config, &org, "json");
+    assert_eq!(r.code, 3, "{r}");
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let targets = v["organization"]["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 2, "{v:#}");
+    for t in targets {
+        assert_eq!(t["claim"]["verdict"], "unknown", "{v:#}");
+        let detail = t["claim"]["detail"].as_str().unwrap();
+        assert!(detail.contains("[aws].account_id"), "{detail}");
+    }
+    let human = prove_config(&config, &org, "human");
+    assert_eq!(human.code, 3, "{human}");
+    assert!(!human.stdout.contains("path claims proved"), "{human}");
+
+    let config = config_file(dir.path(), Some(ACCOUNT), &[TARGET, other]);
+    let r = prove_config(&config, &org, "json");
+    assert_eq!(r.code, 3, "{r}");
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let claims: Vec<&str> = (v["organization"]["targets"].as_array().unwrap().iter())
+        .map(|t| t["claim"]["verdict"].as_str().unwrap())
+        .collect();
+    assert_eq!(claims, ["proved", "unknown"], "{v:#}");
+}
+
+/// The AWS CLI's per-target files (`list-policies-for-target` saved under the account's ID)
+/// are read for the targets' account when the config names none.
+#[test]
+fn the_aws_clis_files_are_read_for_the_targets_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = dir.path().join("cli");
+    std::fs::create_dir_all(&org).unwrap();
+    let full = rcp_full_access(&org);
+    let perimeter = identity_perimeter_rcp(&org, &["444455556666"]);
+    write(
+        &org,
+        "r-root.rcps.json",
+        &json!({"Policies": [full.clone(), perimeter]}),
+    );
+    write(
+        &org,
+        &format!("{ACCOUNT}.rcps.json"),
+        &json!({"Policies": [full]}),
+    );
+    let config = config_file(dir.path(), None, &[TARGET]);
+    let r = prove_config(&config, org.to_str().unwrap(), "json");
+    assert!(!r.stderr.contains("000000000000"), "{r}");
+    assert_eq!(r.code, 3, "{r}");
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let claim = &v["organization"]["targets"][0]["claim"];
+    assert_ne!(claim["verdict"], "proved", "{v:#}");
+}
+
+/// With environments, the note that the organization's policies were not given is said once.
+#[test]
+fn prove_says_its_note_once_with_environments() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_file(dir.path(), Some(ACCOUNT), &[TARGET]);
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("[environments.dev]\n[environments.prod]\nrole.name = \"ProdInvoker\"\n");
+    std::fs::write(&config, text).unwrap();
+    let r = run(&["prove", "--config", &config]);
+    assert_eq!(
+        r.stderr.matches("organization policies not given").count(),
+        1,
+        "{r}"
+    );
+}
+
+/// One rule for an ID that cannot be Genesys Cloud's organization ID: `init` refuses it from a
+/// flag and writes nothing; a config holding it is refused by `lint`, `plan` and `prove` alike
+/// (exit 1, the same words) — never proved.
+#[test]
+fn a_non_uuid_org_id_is_refused_by_every_command() {
+    use crate::support::offline::run_in;
+    let dir = tempfile::tempdir().unwrap();
+    let init = run_in(
+        dir.path(),
+        &[
+            "init",
+            "--no-input",
+            "--external-id",
+            "my-org",
+            "--region",
+            "us-east-1",
+            "--function",
+            TARGET,
+        ],
+        &[],
+    );
+    assert_eq!(init.code, 1, "{init}");
+    assert!(
+        init.stderr
+            .contains("is not a Genesys Cloud organization ID"),
+        "{init}"
+    );
+    assert!(!dir.path().join("lambda-trust.toml").exists(), "{init}");
+    let config = config_file(dir.path(), Some(ACCOUNT), &[TARGET]);
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace(EXT, "my-org");
+    std::fs::write(&config, text).unwrap();
+    for command in ["lint", "plan", "prove"] {
+        let r = run_in(dir.path(), &[command, "--config", &config], &[]);
+        assert_eq!(r.code, 1, "{command}: {r}");
+        assert!(
+            r.stderr.contains("is not a Genesys Cloud organization ID"),
+            "{command}: {r}"
+        );
+    }
+}

@@ -625,7 +625,7 @@ fn init_on_a_terminal_asks_checks_as_you_type_and_explains_the_org_id() {
     // A bad org ID, then the real one; the default role name; a region; no Genesys region; no
     // account listing; a bad function list, then a good one; a bad account, then a good one.
     let keys = format!(
-        "not-an-org\r{ORG}\r\reu-west-1\r\rnlookup-order, bad name\rlookup-order\r1234\r111122223333\r"
+        "not-an-org\r{ORG}\r\reu-west-1\r\rn\rlookup-order, bad name\rlookup-order\r1234\r111122223333\r"
     );
     let r = init_on_a_terminal(dir.path(), &keys);
     assert_eq!(r.code, 0, "{r}");

@@ -9,7 +9,7 @@ use clap::error::ErrorKind;
 const WIDTH: usize = 80;
 
 /// A fragment is a line shorter than this that a wrap left between two lines of one block.
-const FRAGMENT: usize = 20;
+const FRAGMENT: usize = 24;
 
 /// Every help: (the words typed, the text shown).
 fn helps(width: usize) -> Vec<(String, String)> {

@@ -196,7 +196,7 @@ fn a_plan_is_checked_with_findings_at_the_tf_line() {
     );
     assert!(
         !r.stdout
-            .contains("trust policy differs at $.Statement[0].Condition"),
+            .contains("the document differs at $.Statement[0].Condition"),
         "the external ID matches: {}",
         r.stdout
     );

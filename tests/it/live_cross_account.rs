@@ -392,6 +392,17 @@ fn without_an_accounts_entry_plan_shows_the_statement_and_apply_refuses() {
         r.stderr
     );
     assert_eq!(env.proxy.count_writes(), 0, "{:?}", env.proxy.writes());
+    // The statement that was not read is unknown, never a failure: an open result in SARIF.
+    let sarif: Value =
+        serde_json::from_str(&env.expect(&["check", "--format", "sarif"], 2).stdout).unwrap();
+    let result = (sarif["runs"][0]["results"].as_array().unwrap().iter())
+        .find(|r| r["ruleId"] == "lambda-trust/check/permission-missing")
+        .unwrap_or_else(|| panic!("{sarif:#}"));
+    assert_eq!(
+        (&result["kind"], &result["level"]),
+        (&json!("open"), &json!("none")),
+        "{sarif:#}"
+    );
 }
 
 #[test]

@@ -250,10 +250,25 @@ fn a_one_sided_check_says_which_side_was_not_checked() {
         .stdout,
     )
     .unwrap();
-    let rules: Vec<&str> = (sarif["runs"][0]["results"].as_array().unwrap().iter())
-        .filter_map(|r| r["ruleId"].as_str())
-        .collect();
-    assert_eq!(rules, ["lambda-trust/not-checked"], "{sarif:#}");
+    // The side left out is the run's: a property and a notification, never a result (a result
+    // without `kind` is a failure).
+    let run = &sarif["runs"][0];
+    assert_eq!(run["results"], json!([]), "{sarif:#}");
+    assert_eq!(
+        run["properties"]["notChecked"][0]["sides"],
+        json!(["aws"]),
+        "{sarif:#}"
+    );
+    let notes = &run["invocations"][0]["toolExecutionNotifications"];
+    assert_eq!(
+        notes[0]["descriptor"]["id"], "lambda-trust/not-checked",
+        "{sarif:#}"
+    );
+    assert_eq!(notes[0]["level"], "note", "{sarif:#}");
+    assert_eq!(
+        run["invocations"][0]["executionSuccessful"], true,
+        "{sarif:#}"
+    );
     let r = s.expect(
         &["check", "--only", "genesys", "--format", "github"],
         0,

@@ -319,26 +319,13 @@ fn the_action_and_the_example_workflow_run_check_once() {
     assert!(workflow.contains("--sarif lambda-trust.sarif --json lambda-trust.json"));
 }
 
-#[test]
-fn init_on_a_terminal_offers_the_accounts_functions_as_a_checklist() {
+/// `init ARGS` on a pseudo-terminal in `dir` against `env`'s AWS, typing `keys`: the screen.
+fn init_on_a_pty(env: &Env, dir: &std::path::Path, args: &str, keys: &str) -> String {
     use std::io::Write;
-    let env = Env::new();
-    for n in [
-        "billing-export",
-        "genesys-lookup-customer",
-        "genesys-lookup-order",
-    ] {
-        env.moto.lambda_create_function(n, "us-east-1");
-    }
-    let dir = tempfile::tempdir().unwrap();
     let bin = env!("CARGO_BIN_EXE_lambda-trust");
     let mut child = std::process::Command::new("script")
-        .args([
-            "-qfec",
-            &format!("'{bin}' init --from-account --match 'genesys-*'"),
-            "/dev/null",
-        ])
-        .current_dir(dir.path())
+        .args(["-qfec", &format!("'{bin}' init {args}"), "/dev/null"])
+        .current_dir(dir)
         .env("COLUMNS", "80")
         .env("AWS_ENDPOINT_URL", env.proxy.url())
         .env("AWS_ACCESS_KEY_ID", "testing")
@@ -355,10 +342,6 @@ fn init_on_a_terminal_offers_the_accounts_functions_as_a_checklist() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("util-linux `script` runs init on a pseudo-terminal");
-    // The org ID; Enter for the role name, the region (us-east-1 from AWS_REGION) and no
-    // Genesys region; in the checklist (sorted: billing-export first, the two genesys-* ticked
-    // by --match) move down twice, untick genesys-lookup-order with Space, accept with Enter.
-    let keys = format!("{EXT}\r\r\r\r\x1b[B\x1b[B \r");
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(keys.as_bytes()).unwrap();
     let writer = std::thread::spawn(move || {
@@ -367,8 +350,49 @@ fn init_on_a_terminal_offers_the_accounts_functions_as_a_checklist() {
     });
     let out = child.wait_with_output().unwrap();
     let _ = writer.join();
-    let screen = String::from_utf8_lossy(&out.stdout);
+    let screen = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "{screen}");
+    screen
+}
+
+/// Without `--from-account`, `y` and Enter at "List them?" lists the account's functions to
+/// tick (the Enter is the answer's, not the next prompt's): the ticked one is the target.
+#[test]
+fn init_on_a_terminal_lists_the_functions_on_y_enter() {
+    let env = Env::new();
+    env.moto
+        .lambda_create_function("genesys-lookup-customer", "us-east-1");
+    let dir = tempfile::tempdir().unwrap();
+    let keys = format!("{EXT}\r\r\r\ry\r \r");
+    let screen = init_on_a_pty(&env, dir.path(), "", &keys);
+    assert!(
+        screen.contains("wrote lambda-trust.toml (1 target(s)"),
+        "{screen}"
+    );
+    assert_eq!(env.proxy.count("ListFunctions"), 1);
+}
+
+#[test]
+fn init_on_a_terminal_offers_the_accounts_functions_as_a_checklist() {
+    let env = Env::new();
+    for n in [
+        "billing-export",
+        "genesys-lookup-customer",
+        "genesys-lookup-order",
+    ] {
+        env.moto.lambda_create_function(n, "us-east-1");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // The org ID; Enter for the role name, the region (us-east-1 from AWS_REGION) and no
+    // Genesys region; in the checklist (sorted: billing-export first, the two genesys-* ticked
+    // by --match) move down twice, untick genesys-lookup-order with Space, accept with Enter.
+    let keys = format!("{EXT}\r\r\r\r\x1b[B\x1b[B \r");
+    let screen = init_on_a_pty(
+        &env,
+        dir.path(),
+        "--from-account --match 'genesys-*'",
+        &keys,
+    );
     // Every line of the dialogue fits 80 columns: the questions are short, what explains them
     // is wrapped at spaces.
     let rows = crate::support::terminal::replay(&screen);

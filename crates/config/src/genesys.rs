@@ -425,35 +425,96 @@ fn request_problems(field: &str, name: &str, a: &ActionConfig, out: &mut Vec<Pro
     }
 }
 
-/// Defects Genesys Cloud accepts and runs with, each failing only some runs: a
-/// translation-map default that is not a JSON value (substituted into the success template as
-/// written, so the output is not JSON when its path misses), and a success-template key the
-/// output contract forbids (a run that reaches it fails). Warnings, never refusals: an action
-/// that runs in production is imported and applied exactly, its defect said with the fix.
-fn latent_defects(field: &str, name: &str, a: &ActionConfig, schema: &Value) -> Vec<Warning> {
-    let mut out = Vec::new();
-    for (key, value) in a.translation_map_defaults.iter().flatten() {
-        if serde_json::from_str::<Value>(value).is_err() {
-            let quoted = Value::String(value.clone()).to_string();
-            out.push(Warning {
-                code: "translation-default-not-json",
-                message: format!("{field}.translation_map_defaults.{key}: {value:?} is not a JSON value: Genesys Cloud puts a default into the success template as written, so when the path of {key:?} misses, action {name:?} answers with invalid JSON"),
-                hint: Some(format!("write the JSON value, e.g. '{quoted}' for the text {value}, \"false\", \"0\" or \"[]\"")),
-            });
+/// A defect Genesys Cloud accepts and runs with, failing only some runs (Genesys Cloud
+/// Resource Center, "Response configuration for data actions"): a translation-map default that
+/// is not a JSON value (substituted into the success template as written, so the output is not
+/// JSON when its path misses), or a success-template key the output contract forbids (a run
+/// that reaches it fails). An action that exists is imported and kept with it, the defect said;
+/// an action written new with it is refused before any write (`plan`, `apply`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResponseDefect {
+    /// `translation_map_defaults.VARIABLE` is not a JSON value.
+    DefaultNotJson {
+        /// The translation-map variable.
+        variable: String,
+        /// Its default, as written.
+        value: String,
+    },
+    /// The success template puts `key` (dotted from the top) where the output contract forbids it.
+    KeyForbidden {
+        /// The key.
+        key: String,
+    },
+}
+
+impl ResponseDefect {
+    /// Its fix, one line.
+    pub fn fix(&self) -> String {
+        match self {
+            ResponseDefect::DefaultNotJson { value, .. } => {
+                let quoted = Value::String(value.clone()).to_string();
+                format!("write the JSON value, e.g. '{quoted}' for the text {value}, \"false\", \"0\" or \"[]\"")
+            }
+            ResponseDefect::KeyForbidden { .. } => {
+                "declare the key in output_schema's properties, or take it out of success_template"
+                    .into()
+            }
         }
     }
-    let template = a
-        .success_template
-        .as_deref()
-        .unwrap_or(DEFAULT_SUCCESS_TEMPLATE);
-    for key in super::success_template::forbidden_keys(template, schema) {
-        out.push(Warning {
-            code: "success-template-key-forbidden",
-            message: format!("{field}.success_template: the success template of action {name:?} puts {key:?} into the output, which the output contract forbids (additionalProperties: false): a run that reaches it fails"),
-            hint: Some("declare the key in output_schema's properties, or take it out of success_template".into()),
-        });
+}
+
+impl std::fmt::Display for ResponseDefect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ResponseDefect::DefaultNotJson { variable, value } => write!(
+                f,
+                "translation_map_defaults.{variable}: {value:?} is not a JSON value"
+            ),
+            ResponseDefect::KeyForbidden { key } => write!(
+                f,
+                "the success template puts {key:?} into the output, which the output contract \
+                 forbids (additionalProperties: false)"
+            ),
+        }
     }
+}
+
+/// The response's defects: its translation-map defaults, and its success template against the
+/// output contract `schema`.
+pub fn response_defects<'a>(
+    success_template: &str,
+    defaults: impl IntoIterator<Item = (&'a String, &'a String)>,
+    schema: &Value,
+) -> Vec<ResponseDefect> {
+    let mut out: Vec<ResponseDefect> = (defaults.into_iter())
+        .filter(|(_, value)| serde_json::from_str::<Value>(value).is_err())
+        .map(|(variable, value)| ResponseDefect::DefaultNotJson {
+            variable: variable.clone(),
+            value: value.clone(),
+        })
+        .collect();
+    let keys = super::success_template::forbidden_keys(success_template, schema);
+    out.extend(
+        keys.into_iter()
+            .map(|key| ResponseDefect::KeyForbidden { key }),
+    );
     out
+}
+
+/// The defects of one action of the config, as warnings: every command says them; `plan` and
+/// `apply` refuse to write an action new with one.
+fn latent_defects(field: &str, name: &str, a: &ActionConfig, schema: &Value) -> Vec<Warning> {
+    let template = (a.success_template.as_deref()).unwrap_or(DEFAULT_SUCCESS_TEMPLATE);
+    let defaults = a.translation_map_defaults.iter().flatten();
+    (response_defects(template, defaults, schema).into_iter())
+        .map(|d| {
+            let (code, message) = match &d {
+                ResponseDefect::DefaultNotJson { variable, value } => ("translation-default-not-json", format!("{field}.translation_map_defaults.{variable}: {value:?} is not a JSON value: Genesys Cloud puts a default into the success template as written, so when the path of {variable:?} misses, action {name:?} answers with invalid JSON; a new action with it is not written")),
+                ResponseDefect::KeyForbidden { key } => ("success-template-key-forbidden", format!("{field}.success_template: the success template of action {name:?} puts {key:?} into the output, which the output contract forbids (additionalProperties: false): a run that reaches it fails; a new action with it is not written")),
+            };
+            Warning { code, message, hint: Some(d.fix()) }
+        })
+        .collect()
 }
 
 /// The latent defects of every action, against its output contract (the file's, or the open

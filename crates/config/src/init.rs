@@ -3,17 +3,12 @@
 //! as the user types — the config's own validation, applied to one field at a time.
 
 use super::model::GENESYS_CLOUD_ACCOUNT;
+use super::rules::ORG_ID_WHERE;
 use super::Partner;
 use super::{validate, AwsConfig, Config, PolicyConfig, RoleConfig, TargetConfig, TrustConfig};
 
 /// The role name `init` proposes.
 pub const DEFAULT_ROLE_NAME: &str = "GenesysLambdaInvoker";
-
-/// Where Genesys Cloud shows the organization ID, the value of `trust.external_id`: Genesys
-/// Cloud Resource Center, "About organization settings" / "Modify organization settings"
-/// (<https://help.mypurecloud.com/articles/about-organization-settings/>).
-pub const ORG_ID_WHERE: &str =
-    "Admin > Account Settings > Organization Settings > Organization Details > Advanced > Organization ID";
 
 /// What `init` needs to write a config.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -216,10 +211,6 @@ fn check_field(field: &str, set: impl FnOnce(&mut Config)) -> Result<(), String>
 pub enum InitValue<'a> {
     /// `trust.external_id`.
     ExternalId(&'a str),
-    /// The Genesys Cloud organization ID typed at a prompt: an external ID that is also a UUID.
-    /// The config's rules accept any valid external ID with a warning, but a person typing it
-    /// is copying it from Genesys Cloud.
-    OrganizationId(&'a str),
     /// `role.name`.
     RoleName(&'a str),
     /// `aws.account_id`.
@@ -243,16 +234,6 @@ impl InitValue<'_> {
         match self {
             InitValue::ExternalId(v) => {
                 check_field("trust.external_id", |c| c.trust.external_id = v.to_string())
-            }
-            InitValue::OrganizationId(v) => {
-                InitValue::ExternalId(v).check()?;
-                if super::rules::is_uuid(v) {
-                    return Ok(());
-                }
-                Err(format!(
-                    "{v:?} is not a Genesys Cloud organization ID: it is a UUID such as \
-                     0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 (in Genesys Cloud under {ORG_ID_WHERE})"
-                ))
             }
             InitValue::RoleName(v) => check_field("role.name", |c| c.role.name = v.to_string()),
             InitValue::AccountId(v) => {
@@ -358,17 +339,15 @@ mod tests {
         );
         let e = InitValue::ExternalId("x").check().unwrap_err();
         assert!(e.contains("not a valid external ID"), "{e}");
-        // At a prompt the organization ID must be a UUID, though the rules accept any ID.
-        assert!(
-            InitValue::OrganizationId("0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10")
-                .check()
-                .is_ok()
-        );
-        assert!(InitValue::ExternalId("my-org-external-id").check().is_ok());
-        let e = InitValue::OrganizationId("my-org-external-id")
+        // Genesys Cloud's organization ID is a lowercase UUID: any other ID is refused.
+        let e = InitValue::ExternalId("my-org-external-id")
             .check()
             .unwrap_err();
         assert!(e.contains("is not a Genesys Cloud organization ID"), "{e}");
+        let e = InitValue::ExternalId("0F8C7A52-8B1E-4C5E-9A44-3F1C2D7E9B10")
+            .check()
+            .unwrap_err();
+        assert!(e.contains("uppercase"), "{e}");
         assert!(InitValue::RoleName("GenesysLambdaInvoker").check().is_ok());
         assert!(InitValue::RoleName("no spaces").check().is_err());
         assert!(InitValue::Region("eu-west-1").check().is_ok());

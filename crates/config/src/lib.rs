@@ -73,13 +73,11 @@ pub use edit::{
 };
 pub use environments::is_environment_name;
 pub use genesys::{
-    action_name, action_rules, dynamic_actions, is_expression, open_schema, PublishMode,
-    DEFAULT_REQUEST_TEMPLATE, DEFAULT_REQUEST_TYPE, DEFAULT_SUCCESS_TEMPLATE,
-    DEFAULT_TIMEOUT_SECONDS, NO_TIMEOUT, REQUEST_TYPES, TIMEOUT_RANGE,
+    action_name, action_rules, dynamic_actions, is_expression, open_schema, response_defects,
+    PublishMode, ResponseDefect, DEFAULT_REQUEST_TEMPLATE, DEFAULT_REQUEST_TYPE,
+    DEFAULT_SUCCESS_TEMPLATE, DEFAULT_TIMEOUT_SECONDS, NO_TIMEOUT, REQUEST_TYPES, TIMEOUT_RANGE,
 };
 pub use genesys_regions::{
     resolve as resolve_endpoints, Endpoints, RegionError, REGIONS as GENESYS_REGIONS,
 };
-pub use init::{
-    deployment_name, init_text, InitAnswers, InitValue, DEFAULT_ROLE_NAME, ORG_ID_WHERE,
-};
+pub use init::{deployment_name, init_text, InitAnswers, InitValue, DEFAULT_ROLE_NAME};

@@ -8,6 +8,12 @@
 use super::model::{GENESYS_CLOUD_ACCOUNT, GENESYS_CLOUD_FEDRAMP_ACCOUNT};
 use lambda_trust_iam::{partition_of_region, split_arn, PARTITIONS};
 
+/// Where Genesys Cloud shows the organization ID, the value of `trust.external_id`: Genesys
+/// Cloud Resource Center, "About organization settings" / "Modify organization settings"
+/// (<https://help.mypurecloud.com/articles/about-organization-settings/>).
+pub const ORG_ID_WHERE: &str =
+    "Admin > Account Settings > Organization Settings > Organization Details > Advanced > Organization ID";
+
 /// At most this many characters of a user value are echoed in a message.
 const SHOW_MAX: usize = 80;
 

@@ -166,30 +166,31 @@ impl Validator {
                 "use your Genesys Cloud organization ID (Admin > Organization Settings)",
             );
         } else if trust.partner.is_some() || trust.account_id.as_deref().is_some_and(is_genesys) {
+            // Genesys Cloud sends its organization ID, a lowercase UUID, as sts:ExternalId
+            // (docs/genesys.md): with any other value the role refuses every data action, so
+            // every command refuses it, before anything is proved or written.
             if !is_uuid(ext) {
-                self.warn(
-                    "external-id-not-uuid",
+                self.problem_hint(
+                    "trust.external_id",
                     format!(
-                        "trust.external_id: {} does not look like a Genesys Cloud organization \
-                         ID (a UUID)",
+                        "{} is not a Genesys Cloud organization ID (a UUID such as \
+                         0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10): Genesys Cloud sends its \
+                         organization ID as the external ID, so the role would refuse every \
+                         data action",
                         show(ext)
                     ),
-                    Some(
-                        "Genesys sends your organization ID as the external ID; copy it from \
-                         Admin > Organization Settings"
-                            .into(),
-                    ),
+                    format!("copy it from Genesys Cloud: {ORG_ID_WHERE}"),
                 );
             } else if ext.chars().any(|c| c.is_ascii_uppercase()) {
                 // StringEquals is case-sensitive; Genesys shows organization IDs in lowercase.
-                self.warn(
-                    "external-id-uppercase",
+                self.problem_hint(
+                    "trust.external_id",
                     format!(
-                        "trust.external_id: {} has uppercase letters, but sts:ExternalId is \
-                         compared case-sensitively",
+                        "{} has uppercase letters, but Genesys Cloud sends its organization ID \
+                         in lowercase and sts:ExternalId is compared case-sensitively",
                         show(ext)
                     ),
-                    Some("write the organization ID exactly as Genesys Cloud shows it".into()),
+                    "write the organization ID in lowercase, exactly as Genesys Cloud shows it",
                 );
             }
         }

@@ -690,17 +690,19 @@ fn warnings() {
         .contains("Genesys"));
 
     let ext = r#"external_id = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10""#;
-    assert_eq!(
-        codes(&replace(ext, r#"external_id = "my-org""#)),
-        ["external-id-not-uuid"]
+    // For Genesys Cloud, an ID that cannot be its organization's is refused, not warned of:
+    // the role would refuse every data action (one rule for every command).
+    let e = invalid(&replace(ext, r#"external_id = "my-org""#)).to_string();
+    assert!(
+        e.contains("trust.external_id") && e.contains("is not a Genesys Cloud organization ID"),
+        "{e}"
     );
-    assert_eq!(
-        codes(&replace(
-            ext,
-            r#"external_id = "0F8C7A52-8B1E-4C5E-9A44-3F1C2D7E9B10""#
-        )),
-        ["external-id-uppercase"]
-    );
+    let e = invalid(&replace(
+        ext,
+        r#"external_id = "0F8C7A52-8B1E-4C5E-9A44-3F1C2D7E9B10""#,
+    ))
+    .to_string();
+    assert!(e.contains("uppercase"), "{e}");
     // Not a Genesys preset: any valid external ID is fine.
     let other = replace(
         r#"partner = "genesys-cloud""#,

@@ -174,7 +174,7 @@ fn describe_role(op: &RoleOp) -> ChangeView {
         } => ChangeView::new(
             format!("role {role} trust policy"),
             Action::Update,
-            "trust policy differs from the config",
+            "differs from the config",
         )
         .before(previous)
         .after(document),

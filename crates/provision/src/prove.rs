@@ -36,6 +36,9 @@ pub struct TrustSide {
     /// The ARN of the role it belongs to (a placeholder when neither the config nor `--role-arn`
     /// gives it).
     pub role_arn: String,
+    /// Whether `role_arn`'s account is the role's, or a placeholder standing in for an account
+    /// not known (then the whole path is never proved).
+    pub account: RoleAccount,
     /// Who it is meant to admit: the partner account with the external ID.
     pub spec: TrustSpec,
     /// The role's tags, as the config sets them (`aws:ResourceTag/KEY` of `sts:AssumeRole`);
@@ -100,6 +103,28 @@ pub(crate) fn role_arn(config: &Config, rendered: &Rendered) -> String {
     Arn::iam(&rendered.partition, account, &resource).to_string()
 }
 
+/// The role's account as far as the config tells it: `[aws].account_id`, else the one account
+/// every target is in when the config names no `[aws.accounts]` entry for it — apply writes no
+/// function-policy statement into an account without one (docs/cross-account.md), so a role that
+/// invokes them all is there. Otherwise why it is not known.
+fn role_account(config: &Config, rendered: &Rendered) -> Result<String, String> {
+    if let Some(account) = &rendered.account_id {
+        return Ok(account.clone());
+    }
+    let mut accounts = rendered.targets.iter().map(|t| t.account_id.as_str());
+    let first = accounts.next();
+    match first {
+        Some(a) if accounts.all(|b| b == a) && !config.aws.accounts.contains_key(a) => {
+            Ok(a.to_owned())
+        }
+        _ => Err(
+            "the config names no [aws].account_id and its targets are not all in one \
+                  account: set [aws].account_id (or give --role-arn)"
+                .into(),
+        ),
+    }
+}
+
 /// Both sides from the config's rendered documents. The permissions boundary of the config is
 /// an ARN, not a document, so it is not part of the offline proof.
 pub fn from_config(
@@ -109,21 +134,26 @@ pub fn from_config(
 ) -> Result<Sides, PolicyError> {
     let trust = Policy::try_from(&rendered.trust)?;
     let invoke = Policy::try_from(&rendered.invoke)?;
-    let role = role_arn_override.map(str::to_owned).or_else(|| {
-        rendered
-            .account_id
-            .is_some()
-            .then(|| role_arn(config, rendered))
-    });
+    let resource = format!("role{}{}", config.role_path(), config.role.name);
+    let known = match role_arn_override {
+        Some(role) => Ok(role.to_owned()),
+        None => role_account(config, rendered)
+            .map(|a| Arn::iam(&rendered.partition, &a, &resource).to_string()),
+    };
     let mut spec = InvokeSpec::from(rendered.function_arns.clone());
     // Without a known account the role is a placeholder: its keys stay free.
-    if let Some(role) = &role {
+    if let Ok(role) = &known {
         spec = spec.for_role(role.clone(), config.aws.region.clone());
     }
+    let (role_arn, account) = match known {
+        Ok(role) => (role, RoleAccount::Given),
+        Err(reason) => (role_arn(config, rendered), RoleAccount::StandIn { reason }),
+    };
     Ok(Sides {
         trust: Some(TrustSide {
             policy: trust,
-            role_arn: role.unwrap_or_else(|| role_arn(config, rendered)),
+            role_arn,
+            account,
             spec: TrustSpec {
                 partner_account: config.partner_account(),
                 external_id: config.trust.external_id.clone(),
@@ -149,6 +179,12 @@ pub fn load_files(input: &FileInput, read: simulate::ReadFile) -> Result<Sides, 
                 .role_arn
                 .clone()
                 .unwrap_or_else(|| PLACEHOLDER_ROLE_ARN.to_owned()),
+            account: match input.role_arn {
+                Some(_) => RoleAccount::Given,
+                None => RoleAccount::StandIn {
+                    reason: "no --role-arn given: give the role's ARN".into(),
+                },
+            },
             spec: TrustSpec {
                 partner_account: input.partner_account.clone(),
                 external_id: input.external_id.clone(),
@@ -229,15 +265,26 @@ impl OrgProof {
 
 /// The organization's part of the availability claim over `sides` (both sides needed: the
 /// two requests are `sts:AssumeRole` on the trust side's role, then `lambda:InvokeFunction` on
-/// the invoke side's targets); `None` with one side only. Blockers other than SCPs and RCPs
-/// are the trust and invoke properties' business, not repeated here.
+/// the invoke side's targets); `None` with one side only. `orgs` are the role's account's.
+/// Blockers other than SCPs and RCPs are the trust and invoke properties' business, not
+/// repeated here. A role whose account is not known, or a target in another account (whose
+/// RCPs and function policy are not given), is unknown: never proved.
 pub fn organization(sides: &Sides, orgs: &OrgPolicies) -> Option<OrgProof> {
     let (trust, invoke) = (sides.trust.as_ref()?, sides.invoke.as_ref()?);
     let account = lambda_trust_iam::account_of(&trust.role_arn).to_owned();
     let targets = &invoke.spec.targets;
+    if let RoleAccount::StandIn { reason } = &trust.account {
+        let why = format!("not proved: the role's account is not known ({reason})");
+        let unknown = targets.iter().map(|t| (t.clone(), not_read(why.clone())));
+        return Some(OrgProof {
+            targets: unknown
+                .map(|(target, claim)| OrgTarget { target, claim })
+                .collect(),
+        });
+    }
     let sources = PathSources {
         genesys_org: None,
-        orgs: BTreeMap::from([(account, orgs.clone())]),
+        orgs: BTreeMap::from([(account.clone(), orgs.clone())]),
         function_policies: (targets.iter())
             .map(|t| (t.clone(), FunctionPolicy::None))
             .collect(),
@@ -264,18 +311,42 @@ pub fn organization(sides: &Sides, orgs: &OrgPolicies) -> Option<OrgProof> {
     let claims = path_claims(&input, &report);
     let targets = (claims.targets.into_iter())
         .map(|t| {
-            let claim = t.genesys_gets_through;
-            let ours = matches!(
-                claim.code,
-                Some(PathCode::OrgPolicyBlocks | PathCode::PathNotRead) | None
-            );
+            let other = lambda_trust_iam::account_of(&t.target);
+            let claim = if other != account {
+                not_read(format!(
+                    "not proved: the function is in account {other}, not the role's {account}: \
+                     its RCPs and function policy are not given (`verify` reads them live)"
+                ))
+            } else {
+                ours(t.genesys_gets_through)
+            };
             OrgTarget {
                 target: t.target,
-                claim: if ours { claim } else { let_through() },
+                claim,
             }
         })
         .collect();
     Some(OrgProof { targets })
+}
+
+/// The claim as the organization's: an SCP or RCP that stops it, or what was not read, stays;
+/// any other blocker lets it through here (the trust and invoke properties say what it is).
+fn ours(claim: Claim) -> Claim {
+    match claim.code {
+        Some(PathCode::OrgPolicyBlocks | PathCode::PathNotRead) | None => claim,
+        Some(_) => let_through(),
+    }
+}
+
+/// Unknown: something on the path was not given.
+fn not_read(detail: String) -> Claim {
+    Claim {
+        verdict: ClaimVerdict::Unknown,
+        code: Some(PathCode::PathNotRead),
+        detail,
+        request: None,
+        assumes: None,
+    }
 }
 
 /// The organization's policies let Genesys Cloud through (something else stops it: the trust

@@ -75,6 +75,23 @@ pub struct DesiredAction {
     /// `expect`: output values the test run must answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect: Option<serde_json::Map<String, Value>>,
+    /// The config sets no `timeout_seconds`: the default is written into an action created
+    /// new, never into one that exists without a timeout ([`DesiredAction::as_found`]).
+    #[serde(skip)]
+    pub default_timeout: bool,
+}
+
+impl DesiredAction {
+    /// The action as it should be over `existing`, the action it is matched to: one the config
+    /// gives no timeout keeps having none (Genesys Cloud's own limit applies), as imported.
+    pub fn as_found(&self, existing: &ActionDef) -> std::borrow::Cow<'_, DesiredAction> {
+        if !self.default_timeout || existing.config.timeout_seconds.is_some() {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut kept = self.clone();
+        kept.def.config.timeout_seconds = None;
+        std::borrow::Cow::Owned(kept)
+    }
 }
 
 /// [`DesiredAction::target`] of an action whose function is chosen at run time.
@@ -190,8 +207,10 @@ fn desired_action(
     schema: &dyn Fn(&Option<String>) -> Value,
 ) -> DesiredAction {
     let timeout_seconds = a.timeout();
+    let default_timeout = a.timeout_seconds.is_none();
     DesiredAction {
         target,
+        default_timeout,
         def: ActionDef {
             name,
             category: a.category.unwrap_or_else(|| default_category.to_string()),
@@ -393,6 +412,7 @@ pub fn settled_by_ledger(
 ) -> Option<ObservedAction> {
     let record = ledger.record(&a.id)?;
     let d = desired.actions.iter().find(|d| d.def.name == a.def.name)?;
+    let d = d.as_found(&a.def);
     let same = record.version == Some(a.version)
         && record.contract == d.def.contract_digest()
         && record.config == d.def.config_digest()

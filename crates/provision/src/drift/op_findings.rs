@@ -166,13 +166,21 @@ fn permission_finding(
             Code::PermissionMissing,
             "the statement letting the role invoke this target is not in its function policy",
         )),
-        PermissionOp::Add { read: false, permission } => Some(drifted.finding(
-            Code::PermissionMissing,
-            format!(
-                "the function policy was not read: account {} has no [aws.accounts] entry, so lambda-trust cannot confirm or write the statement letting the role invoke this target",
-                permission.account
-            ),
-        )),
+        // Not read: whether the statement is there is unknown, never a failure.
+        PermissionOp::Add {
+            read: false,
+            permission,
+        } => Some({
+            let mut f = drifted.finding(
+                Code::PermissionMissing,
+                format!(
+                    "the function policy was not read: account {} has no [aws.accounts] entry, so lambda-trust cannot confirm or write the statement letting the role invoke this target",
+                    permission.account
+                ),
+            );
+            f.outcome = lambda_trust_verdict::Outcome::Unknown;
+            f
+        }),
         PermissionOp::Remove {
             permission,
             statement,
@@ -202,7 +210,7 @@ fn role_findings(desired: &Desired, drifted: &DriftedResource, op: &RoleOp) -> V
             } else {
                 Code::TrustDiffers
             };
-            document_findings(drifted, code, (document, previous), admits, "trust policy")
+            document_findings(drifted, code, (document, previous), admits, "the document")
         }
         RoleOp::UpdateSettings {
             description,

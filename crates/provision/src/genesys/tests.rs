@@ -21,6 +21,7 @@ fn action(target: usize, name: &str, arn: &str) -> DesiredAction {
         def: def(name, arn),
         sample_input: json!({}),
         expect: None,
+        default_timeout: false,
     }
 }
 

@@ -397,15 +397,7 @@ pub fn lint(loaded: &Loaded, rendered: &Rendered, allow_weaker: bool) -> LintRep
     let mut findings: Vec<Finding> = loaded
         .warnings
         .iter()
-        .map(|w| {
-            let finding = match w.code {
-                // Genesys Cloud sends its organization ID, a lowercase UUID: any other value
-                // is refused on every data action.
-                "external-id-not-uuid" | "external-id-uppercase" => Finding::error,
-                _ => Finding::warning,
-            };
-            finding(LintCode::Config(w.code), w.message.clone(), w.hint.clone())
-        })
+        .map(|w| Finding::warning(LintCode::Config(w.code), w.message.clone(), w.hint.clone()))
         .collect();
     findings.extend(check_rendered(&loaded.config, rendered, allow_weaker));
     for t in &rendered.targets {

@@ -363,7 +363,7 @@ fn external_id_condition_removed_is_security_drift() {
     // The severity comes from the proof, and the finding says what the live policy admits.
     assert_eq!(
         f[0].message,
-        "trust policy differs at $.Statement[0].Condition; it admits more: \
+        "the document differs at $.Statement[0].Condition; it admits more: \
          arn:aws:iam::765628985471:root may sts:AssumeRole with sts:ExternalId absent — allowed \
          by trust policy statement 0 (Sid \"GenesysCloudAssumeRole\")"
     );

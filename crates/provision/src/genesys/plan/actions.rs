@@ -74,7 +74,18 @@ pub(super) fn action_ops(
                     .position(|a| a.def.function_arn() == d.def.function_arn())
             });
         let o = pos.map(|p| current.remove(p));
-        plan_one(desired, observed, d, o, &mut plan, &mut first, &mut changes);
+        let d = o
+            .as_ref()
+            .map_or(std::borrow::Cow::Borrowed(d), |o| d.as_found(&o.def));
+        plan_one(
+            desired,
+            observed,
+            &d,
+            o,
+            &mut plan,
+            &mut first,
+            &mut changes,
+        );
     }
     for o in current {
         let flows = observed.consumers.get(&o.id).cloned();

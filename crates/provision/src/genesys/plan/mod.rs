@@ -446,6 +446,48 @@ impl GenesysPlan {
         }
         Err(GenesysPlanError::InUse(in_use))
     }
+
+    /// Refuses a plan that writes an action new, or changes one, with a defect in its response
+    /// it did not have ([`lambda_trust_config::ResponseDefect`]: every run that reaches it
+    /// fails). An action that exists keeps what it has: an update that leaves its defect as it
+    /// is passes.
+    pub fn refuse_defective_writes(&self) -> Result<(), GenesysPlanError> {
+        let mut found = Vec::new();
+        for op in &self.ops {
+            let (action, held) = match op {
+                GenesysOp::CreateAction { action, .. } => (action, Vec::new()),
+                GenesysOp::UpdateAction { action, before, .. } => {
+                    (action, response_defects(&before.def))
+                }
+                _ => continue,
+            };
+            let new = response_defects(&action.def).into_iter();
+            found.extend(
+                new.filter(|d| !held.contains(d))
+                    .map(|d| (action.def.name.clone(), d)),
+            );
+        }
+        match found.is_empty() {
+            true => Ok(()),
+            false => Err(GenesysPlanError::Defective(found)),
+        }
+    }
+}
+
+/// An action's response defects, against its own output contract.
+fn response_defects(def: &ActionDef) -> Vec<lambda_trust_config::ResponseDefect> {
+    let response = &def.config.response;
+    lambda_trust_config::response_defects(
+        &response.success_template,
+        &response.translation_map_defaults,
+        &def.contract.output.success_schema,
+    )
+}
+
+fn defective_text(found: &[(String, lambda_trust_config::ResponseDefect)]) -> String {
+    (found.iter())
+        .map(|(name, d)| format!("\n  action {name:?}: {d}; {}", d.fix()))
+        .collect()
 }
 
 /// An action a flow calls (or may call: `flows` is `None` when unknown).
@@ -525,6 +567,10 @@ pub enum GenesysPlanError {
     /// anyway).
     #[error("refusing to delete data actions that published Architect flows call (deleting them breaks those flows):{}", in_use_text(.0))]
     InUse(Vec<InUse>),
+    /// Data actions the plan would write new (or change) with a defect in their response: every
+    /// run that reaches it would fail.
+    #[error("refusing to write data actions whose response fails every run that reaches the defect (Genesys Cloud accepts them); nothing was written:{}", defective_text(.0))]
+    Defective(Vec<(String, lambda_trust_config::ResponseDefect)>),
 }
 
 /// Plans the Genesys Cloud side. `adopt` takes over an integration (and the actions in it
@@ -617,6 +663,7 @@ impl lambda_trust_verdict::Hinted for GenesysPlanError {
             GenesysPlanError::OtherDeployment { live, .. } => format!("two configs must not manage one integration: set [genesys].integration to another name — or, if this config is deployment {live:?}, set `deployment = {live:?}` at its top; --adopt takes it over"),
             GenesysPlanError::NoCredentialKey  => "Genesys Cloud changed the integration type; report this to the lambda-trust maintainers".to_string(),
             GenesysPlanError::InUse(_) => "change and republish those flows so they no longer call the action, then run again; or pass --force to delete anyway".to_string(),
+            GenesysPlanError::Defective(_) => "fix each in the config as said, then run again (an action that exists in Genesys Cloud keeps its own until then)".to_string(),
         })
     }
 }
