@@ -328,7 +328,7 @@ pub(crate) fn render_sarif(report: &CheckReport) -> String {
             notes.push(json!({
                 "descriptor": {"id": id},
                 "level": level,
-                "message": {"text": format!("{}{}: {text}", env_prefix(c), c.config)},
+                "message": {"text": format!("{}{text}", env_prefix(c))},
                 "locations": location(1),
             }));
         };
@@ -339,7 +339,10 @@ pub(crate) fn render_sarif(report: &CheckReport) -> String {
             note(
                 "lambda-trust/not-checked",
                 "note",
-                format!("the {side} side was not checked (--only): it is not reported in sync"),
+                format!(
+                    "{}: the {side} side was not checked (--only): it is not reported in sync",
+                    c.config
+                ),
             );
         }
         if !c.not_checked.is_empty() {

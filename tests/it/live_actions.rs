@@ -137,28 +137,41 @@ fn bad_action_input_exits_1_naming_the_key_and_the_action_with_zero_writes() {
         }
     }
     assert!(g.actions().is_empty());
-    // A default that is not a JSON value is Genesys Cloud's to run: never refused, a warning
-    // with the fix on every command, and the action written exactly.
-    with_action(
-        &g,
-        "translation_map = { orderId = \"$.order.id\" }\ntranslation_map_defaults = { orderId = \"none\" }\n",
-    );
-    for (args, code) in [(&["lint"][..], 0), (&["plan"][..], 2)] {
-        let (r, _, _) = g.writes_of(args, code);
-        let said = format!("{}{}", r.stdout, r.stderr);
-        assert!(
-            said.contains("targets[0].action.translation_map_defaults.orderId")
-                && said.contains("not a JSON value")
-                && said.contains("'\"none\"'"),
-            "{args:?}: {said}"
-        );
+    // A default that is not a JSON value, or a success-template key a closed output contract
+    // forbids: a warning with the fix from `lint` (an action that exists keeps it); an action
+    // written new with it fails the runs that reach it, so `plan` and `apply` refuse it, naming
+    // it, before any write on either side.
+    std::fs::write(
+        g.env.dir.path().join("closed.out.json"),
+        r#"{"type": "object", "properties": {"valid": {"type": "boolean"}}, "additionalProperties": false}"#,
+    )
+    .unwrap();
+    let cases = [
+        (
+            "translation_map = { orderId = \"$.order.id\" }\ntranslation_map_defaults = { orderId = \"none\" }\n".to_string(),
+            ["translation_map_defaults.orderId", "'\"none\"'"],
+        ),
+        (
+            "output_schema = \"closed.out.json\"\nsuccess_template = '{\"valid\": true, \"extra\": 1}'\n".to_string(),
+            ["\"extra\"", "additionalProperties: false"],
+        ),
+    ];
+    for (action, needles) in cases {
+        with_action(&g, &action);
+        let (r, _, _) = g.writes_of(&["lint"], 0);
+        for n in needles {
+            let said = format!("{}{}", r.stdout, r.stderr);
+            assert!(said.contains(n), "lint {action:?}: {n}: {said}");
+        }
+        for args in [&["plan"][..], &["apply", "--yes"][..]] {
+            let (r, aws, genesys) = g.writes_of(args, 1);
+            assert_eq!((aws, genesys), (0, 0), "{args:?} {action:?}");
+            for n in needles.iter().chain(&["\"Validate card\"", "nothing was written"]) {
+                assert!(r.stderr.contains(n), "{args:?} {action:?}: {n} missing:\n{}", r.stderr);
+            }
+        }
+        assert!(g.actions().is_empty());
     }
-    g.writes_of(&["apply", "--yes"], 0);
-    let written = &g.actions()[0];
-    assert_eq!(
-        written["config"]["response"]["translationMapDefaults"]["orderId"], "none",
-        "{written:#}"
-    );
 }
 
 /// A secure action's sample data (a card number) appears in no output of any command: human,

@@ -396,7 +396,7 @@ fn without_an_accounts_entry_plan_shows_the_statement_and_apply_refuses() {
     let sarif: Value =
         serde_json::from_str(&env.expect(&["check", "--format", "sarif"], 2).stdout).unwrap();
     let result = (sarif["runs"][0]["results"].as_array().unwrap().iter())
-        .find(|r| r["ruleId"] == "lambda-trust/check/permission-missing")
+        .find(|r| r["ruleId"] == "lambda-trust/check/function-permission-missing")
         .unwrap_or_else(|| panic!("{sarif:#}"));
     assert_eq!(
         (&result["kind"], &result["level"]),

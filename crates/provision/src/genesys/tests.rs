@@ -788,3 +788,81 @@ fn an_unknown_credential_is_neither_written_nor_proved() {
         .unwrap();
     assert!(!c.passed && c.detail.contains("no trail"), "{c:?}");
 }
+
+/// A closed output contract and a success template that puts `extra` into it; a translation
+/// default written as a bare word: two defects Genesys Cloud accepts.
+fn defective(mut d: DesiredGenesys) -> DesiredGenesys {
+    let response = &mut d.actions[1].def.config.response;
+    response.success_template = r#"{"name": "${name}", "extra": 1}"#.into();
+    response.translation_map = [("name".to_string(), "$.name".to_string())].into();
+    response.translation_map_defaults = [("name".to_string(), "unknown".to_string())].into();
+    d.actions[1].def.contract.output.success_schema = json!({"type": "object",
+        "properties": {"name": {"type": "string"}}, "additionalProperties": false});
+    d
+}
+
+#[test]
+fn a_new_action_with_a_response_defect_is_refused_naming_it() {
+    let empty = ObservedGenesys {
+        credential_key: "AmazonWebServicesARN".into(),
+        ..ObservedGenesys::default()
+    };
+    let plan = plan_genesys(&defective(desired()), &empty, false).unwrap();
+    let e = plan.refuse_defective_writes().unwrap_err().to_string();
+    for said in ["Lookup customer", "\"extra\"", "translation_map_defaults.name", "nothing was written"] {
+        assert!(e.contains(said), "{said}: {e}");
+    }
+    assert!(!e.contains("Lookup order"), "{e}");
+    // Without the defects: nothing refused.
+    let plan = plan_genesys(&desired(), &empty, false).unwrap();
+    assert!(plan.refuse_defective_writes().is_ok());
+}
+
+#[test]
+fn an_existing_action_keeps_its_defect_and_a_new_one_is_refused() {
+    // Genesys Cloud holds the action as the defective config says: nothing is written.
+    let d = defective(desired());
+    let mut o = in_sync();
+    o.actions[1] = as_observed(&d.actions[1], "Lambda", "a2", 1);
+    let mut l = ledger();
+    l.actions[1] = record("a2", &d.actions[1], 1);
+    o.integration.as_mut().unwrap().notes = l.to_notes("");
+    let plan = plan_genesys(&d, &o, false).unwrap();
+    assert!(plan.refuse_defective_writes().is_ok(), "{:?}", plan.ops);
+    // An update that keeps the defect and changes something else passes.
+    let mut changed = d.clone();
+    changed.actions[1].def.config.timeout_seconds = Some(20);
+    let plan = plan_genesys(&changed, &o, false).unwrap();
+    assert_eq!(kinds(&plan.ops), ["update_action", "put_config"]);
+    assert!(plan.refuse_defective_writes().is_ok());
+    // An update bringing a defect the action does not have is refused.
+    let plan = plan_genesys(&d, &in_sync(), false).unwrap();
+    assert!(plan.refuse_defective_writes().is_err(), "{:?}", plan.ops);
+}
+
+#[test]
+fn an_existing_action_without_a_timeout_is_never_given_one() {
+    let mut d = desired();
+    d.actions[0].default_timeout = true;
+    let mut o = in_sync();
+    o.actions[0].def.config.timeout_seconds = None;
+    let plan = plan_genesys(&d, &o, true).unwrap();
+    assert!(
+        !kinds(&plan.ops).contains(&"update_action".to_string()),
+        "{:?}",
+        plan.ops
+    );
+    // A timeout the config sets is written.
+    d.actions[0].default_timeout = false;
+    let plan = plan_genesys(&d, &o, true).unwrap();
+    assert!(kinds(&plan.ops).contains(&"update_action".to_string()));
+    // An action created new gets the default.
+    let empty = ObservedGenesys {
+        credential_key: "AmazonWebServicesARN".into(),
+        ..ObservedGenesys::default()
+    };
+    d.actions[0].default_timeout = true;
+    let plan = plan_genesys(&d, &empty, false).unwrap();
+    let created = serde_json::to_value(&plan.ops[2]).unwrap();
+    assert_eq!(created["action"]["def"]["config"]["timeoutSeconds"], 30, "{created:#}");
+}
