@@ -184,6 +184,19 @@ fn severity(s: Severity, styles: Styles) -> String {
 }
 
 /// What differs: a diff of two documents; each place of a list of places; or the value.
+/// Who puts the config back, as the difference's block titles say it: `apply`, or the step
+/// outside lambda-trust (a setup handed over to Terraform: `terraform apply`).
+fn writer(f: &Finding) -> (&'static str, &'static str) {
+    match &f.remedy {
+        Remedy::Apply | Remedy::ApplyAdopt => ("what apply writes", "apply removes it"),
+        Remedy::Outside { step } if step.starts_with("run `terraform apply`") => (
+            "what `terraform apply` puts back",
+            "`terraform apply` removes it",
+        ),
+        Remedy::Outside { .. } => ("what the step below writes", "the step below removes it"),
+    }
+}
+
 fn values_human(f: &Finding, styles: Styles) -> String {
     let show = |v: &Option<Value>| {
         v.as_ref()
@@ -192,7 +205,7 @@ fn values_human(f: &Finding, styles: Styles) -> String {
     };
     match (&f.expected, &f.actual) {
         (Some(e @ Value::Object(_)), Some(a @ Value::Object(_))) if !f.changes.is_empty() => {
-            let head = styles.dim(&format!("{DETAIL}live → config (what apply writes):"));
+            let head = styles.dim(&format!("{DETAIL}live → config ({}):", writer(f).0));
             let indent = format!("{DETAIL}  ");
             format!("{head}\n{}", document_diff_near(a, e, &indent, styles))
         }
@@ -212,7 +225,7 @@ fn values_human(f: &Finding, styles: Styles) -> String {
         (None, None) => String::new(),
         // A policy the config does not have: its document, which apply removes.
         (None, Some(Value::Object(o))) if o.get("document").is_some_and(Value::is_object) => {
-            let head = styles.dim(&format!("{DETAIL}live (apply removes it):"));
+            let head = styles.dim(&format!("{DETAIL}live ({}):", writer(f).1));
             let doc = super::plan::pretty(&o["document"]);
             let lines: String = doc
                 .lines()

@@ -265,6 +265,8 @@ fn each_environment_is_applied_checked_and_destroyed_on_its_own() {
         .find(|f| f["code"] == "invoke-other-environment")
         .unwrap_or_else(|| panic!("{check}"));
     assert_eq!(invoke["severity"], "security");
+    // The config keeps them apart: apply repairs what was done by hand.
+    assert_eq!(invoke["remedy"]["by"], "apply", "{invoke}");
     let message = invoke["message"].as_str().unwrap();
     assert!(
         message.contains("prod's role may invoke dev's function") && message.contains(&dev_fn),
@@ -285,6 +287,42 @@ fn each_environment_is_applied_checked_and_destroyed_on_its_own() {
     two.env.proxy.clear();
     two.expect(&["apply", "--yes", "--env", "prod"], 0);
     assert_eq!(two.env.proxy.writes().len(), 0, "prod still in sync");
+}
+
+/// Two environments of one account that both target one function, not declared `shared`: the
+/// config itself breaks isolation, so apply (in sync) cannot repair it — check says the config
+/// change, never `apply`; declared shared, check is green.
+#[test]
+fn a_function_two_environments_share_undeclared_is_a_config_change() {
+    let env = Env::new();
+    env.moto
+        .lambda_create_function("lookup-customer", "us-east-1");
+    let text = format!(
+        "deployment = \"cc\"\n[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"{DEV_ORG}\"\n[role]\nname = \"DevInvoker\"\n[aws]\nregion = \"us-east-1\"\naccount_id = \"{ACCOUNT}\"\n[[targets]]\nfunction = \"lookup-customer\"\n[environments.dev]\n[environments.test]\ntrust.external_id = \"{PROD_ORG}\"\nrole.name = \"TestInvoker\"\n"
+    );
+    env.write_config(&text);
+    env.expect(&["apply", "--yes", "--env", "dev"], 0);
+    env.expect(&["apply", "--yes", "--env", "test"], 0);
+    env.expect(&["plan", "--env", "test"], 0);
+    let check = json_of(&env.expect(&["check", "--env", "test", "--format", "json"], 2));
+    let findings = crate::support::live::check_findings(&check);
+    let invoke = (findings.iter())
+        .find(|f| f["code"] == "invoke-other-environment")
+        .unwrap_or_else(|| panic!("{check}"));
+    assert_eq!(invoke["remedy"]["by"], "outside", "{invoke}");
+    let step = invoke["remedy"]["step"].as_str().unwrap();
+    assert!(step.contains("shared = true"), "{step}");
+    let human = env.expect(&["check", "--env", "test"], 2);
+    assert!(
+        !human.stdout.contains("run `lambda-trust apply`"),
+        "{}",
+        human.stdout
+    );
+    env.write_config(&text.replace(
+        "function = \"lookup-customer\"\n",
+        "function = \"lookup-customer\"\nshared = true\n",
+    ));
+    env.expect(&["check", "--env", "all"], 0);
 }
 
 #[test]

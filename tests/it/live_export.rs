@@ -544,6 +544,29 @@ fn cloudformation_deployed_stack_checks_in_sync_and_is_never_written() {
         "DeleteRolePolicy",
         &[("RoleName", ROLE), ("PolicyName", "by-hand")],
     );
+    // The trust policy edited by hand: the code still holds the config's, so `terraform apply`
+    // puts it back — said as such, and the difference titled for it, never for `apply`.
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::765628985471:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"99999999-9999-4999-8999-999999999999"}}}]}"#;
+    g.env.iam(
+        "UpdateAssumeRolePolicy",
+        &[("RoleName", ROLE), ("PolicyDocument", trust)],
+    );
+    let v = json_of(&g.expect(&["check", "--format", "json"], 2));
+    let edited = (crate::support::live::check_findings(&v).iter())
+        .find(|f| f["code"] == "trust-broader" || f["code"] == "trust-differs")
+        .cloned()
+        .unwrap_or_else(|| panic!("{v:#}"));
+    let step = edited["remedy"]["step"].as_str().unwrap_or_default();
+    assert!(
+        step.starts_with("run `terraform apply`") && !step.starts_with("change the Terraform code"),
+        "{edited:#}"
+    );
+    let human = g.expect(&["check"], 2).stdout;
+    assert!(
+        human.contains("what `terraform apply` puts back"),
+        "{human}"
+    );
+    assert!(!human.contains("what apply writes"), "{human}");
 
     // Without the hand-over, the same stack reads as lambda-trust's objects gone astray.
     g.env.write_config(&text);

@@ -98,8 +98,7 @@ pub(crate) fn step(tool: ManagedBy, side: Side) -> String {
     match (tool, side) {
         (ManagedBy::Cloudformation, _) => "change the stack's template to match the config (`lambda-trust export cloudformation --from-config --out DIR` writes the templates the config wants; a statement on another account's function is in that account's stack) and update the stack, e.g. `aws cloudformation deploy --template-file DIR/lambda-trust.template.json --stack-name STACK --capabilities CAPABILITY_NAMED_IAM`; lambda-trust writes nothing CloudFormation manages (managed_by = \"cloudformation\")".to_string(),
         (ManagedBy::Terraform, side) => format!(
-            "change the Terraform code to match the config (`lambda-trust export terraform --from-config --out DIR` writes the code the config wants) and run `terraform apply`; lambda-trust writes nothing Terraform manages on the {} side (managed_by = \"terraform\")",
-            side
+            "run `terraform apply`: the Terraform code holds the {side} side and puts back what was changed outside it (`terraform plan` shows it); only if the config changed since the code was exported, change the code first (`lambda-trust export terraform --from-config --out DIR` writes the code the config wants); lambda-trust writes nothing Terraform manages (managed_by = \"terraform\")"
         ),
     }
 }

@@ -53,7 +53,14 @@ pub fn live_isolation(
     others: &[Environment<'_>],
 ) -> Vec<IsolationClaim> {
     (others.iter().filter(|b| b.name != a.name))
-        .flat_map(|b| pair(a, b, |ra| Side::live(a, ra, observed)))
+        .flat_map(|b| {
+            let live = pair(a, b, |ra| Side::live(a, ra, observed));
+            let config = pair(a, b, |ra| Side::rendered(a, ra));
+            live.into_iter().zip(config).map(|(mut l, c)| {
+                l.by_config = c.verdict == Verdict::Counterexample;
+                l
+            })
+        })
         .collect()
 }
 
@@ -303,6 +310,7 @@ fn proved(a: &str, b: &str, kind: IsolationKind, detail: String) -> IsolationCla
         detail,
         counterexample: None,
         shared: Vec::new(),
+        by_config: false,
     }
 }
 
@@ -338,13 +346,33 @@ pub fn findings(role: &str, claims: &[IsolationClaim]) -> Vec<crate::drift::Find
                 IsolationKind::Invoke => (Code::InvokeOtherEnvironment, "invoke policies"),
                 IsolationKind::Credential | IsolationKind::Actions => return None,
             };
-            Some(Finding::new(
-                code,
-                format!("role {role} {what}"),
-                c.detail.clone(),
-            ))
+            let mut f = Finding::new(code, format!("role {role} {what}"), c.detail.clone());
+            if c.by_config {
+                f.remedy = crate::drift::Remedy::Outside {
+                    step: config_step(c),
+                };
+            }
+            Some(f)
         })
         .collect()
+}
+
+/// The config change that repairs a claim the config's own documents fail (`apply` writes what
+/// the config says, so it cannot).
+fn config_step(c: &IsolationClaim) -> String {
+    let (a, b) = (&c.environment, &c.other);
+    match c.claim {
+        IsolationKind::Trust => format!(
+            "change the config: environments {a} and {b} give their roles one organization ID \
+             and partner; set each its own `trust.external_id` (its Genesys Cloud org's) in \
+             [environments.{a}] or [environments.{b}], then `lambda-trust apply --env {a}`"
+        ),
+        _ => format!(
+            "change the config: environments {a} and {b} both target the function; if they are \
+             meant to share it, set `shared = true` on its target (in both); else give \
+             [environments.{a}] its own function for that target, then `lambda-trust apply --env {a}`"
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -46,4 +46,9 @@ pub struct IsolationClaim {
     /// Functions both environments declare `shared`, allowed to both.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) shared: Vec<String>,
+    /// A live claim that the config's own documents fail too: only a config change repairs it,
+    /// never `apply`.
+    #[serde(skip)]
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub(crate) by_config: bool,
 }
