@@ -166,8 +166,15 @@ fn bad_action_input_exits_1_naming_the_key_and_the_action_with_zero_writes() {
         for args in [&["plan"][..], &["apply", "--yes"][..]] {
             let (r, aws, genesys) = g.writes_of(args, 1);
             assert_eq!((aws, genesys), (0, 0), "{args:?} {action:?}");
-            for n in needles.iter().chain(&["\"Validate card\"", "nothing was written"]) {
-                assert!(r.stderr.contains(n), "{args:?} {action:?}: {n} missing:\n{}", r.stderr);
+            for n in needles
+                .iter()
+                .chain(&["\"Validate card\"", "nothing was written"])
+            {
+                assert!(
+                    r.stderr.contains(n),
+                    "{args:?} {action:?}: {n} missing:\n{}",
+                    r.stderr
+                );
             }
         }
         assert!(g.actions().is_empty());

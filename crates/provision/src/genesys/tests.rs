@@ -809,7 +809,12 @@ fn a_new_action_with_a_response_defect_is_refused_naming_it() {
     };
     let plan = plan_genesys(&defective(desired()), &empty, false).unwrap();
     let e = plan.refuse_defective_writes().unwrap_err().to_string();
-    for said in ["Lookup customer", "\"extra\"", "translation_map_defaults.name", "nothing was written"] {
+    for said in [
+        "Lookup customer",
+        "\"extra\"",
+        "translation_map_defaults.name",
+        "nothing was written",
+    ] {
         assert!(e.contains(said), "{said}: {e}");
     }
     assert!(!e.contains("Lookup order"), "{e}");
@@ -864,5 +869,8 @@ fn an_existing_action_without_a_timeout_is_never_given_one() {
     d.actions[0].default_timeout = true;
     let plan = plan_genesys(&d, &empty, false).unwrap();
     let created = serde_json::to_value(&plan.ops[2]).unwrap();
-    assert_eq!(created["action"]["def"]["config"]["timeoutSeconds"], 30, "{created:#}");
+    assert_eq!(
+        created["action"]["def"]["config"]["timeoutSeconds"], 30,
+        "{created:#}"
+    );
 }
