@@ -4,9 +4,10 @@
 //! takes one lookup attribute per call), over the last 90 days, in the region where the
 //! partition records IAM's global events (us-east-1 for `aws`; CloudTrail User Guide, "Global
 //! service events"). Pages of up to 50 events follow `NextToken` until
-//! every finding on the resource has its latest explaining event, or [`MAX_PAGES`]. Lookups of
-//! different resources run concurrently, all under one pacer: `LookupEvents` allows two requests
-//! per second per account and region (CloudTrail API Reference, `LookupEvents`).
+//! every finding on the resource has its latest explaining event, or [`MAX_PAGES`]. The first
+//! resource is looked up alone, then the others concurrently, all under one pacer:
+//! `LookupEvents` allows two requests per second per account and region (CloudTrail API
+//! Reference, `LookupEvents`).
 //!
 //! Degrades, never fails: `AccessDenied` is [`Lookup::NotPermitted`], any other error (after
 //! the SDK's retries) [`Lookup::Failed`] — for every resource: the lookups not yet sent are not
@@ -60,9 +61,9 @@ pub(crate) async fn look_up(
     pacer: &Pacer,
 ) -> BTreeMap<String, Lookup> {
     let resources = resources_to_look_up(trails.iter().copied());
-    if resources.is_empty() {
+    let Some((first, others)) = resources.split_first() else {
         return BTreeMap::new();
-    }
+    };
     let region = global_events_region(partition).unwrap_or(crate::aws::DEFAULT_REGION);
     let client = clients.cloudtrail(region);
     let end = chrono::Utc::now();
@@ -72,19 +73,24 @@ pub(crate) async fn look_up(
         DateTime::from_secs(end.timestamp() + 1),
     );
     // The first refusal or failure ends the run's lookups: the others are not sent, and say
-    // the same (once per run, not per finding, and no more waits on a failing endpoint).
+    // the same (once per run, not per finding, and no more waits on a failing endpoint). The
+    // first resource is looked up alone, so a failing CloudTrail (its retries take seconds)
+    // costs one lookup; the pace, not this wait, bounds the others.
     let given_up = OnceLock::new();
-    let lookups = resources.iter().map(|name| {
-        let (client, given_up, window) = (&client, &given_up, &window);
+    let one = |name: &String| {
+        let (client, given_up, window, name) = (&client, &given_up, &window, name.clone());
         async move {
-            let lookup = resource_events(client, pacer, given_up, window, name, trails).await;
-            (name.clone(), lookup)
+            let lookup = resource_events(client, pacer, given_up, window, &name, trails).await;
+            (name, lookup)
         }
-    });
-    futures::future::join_all(lookups)
+    };
+    let first = one(first).await;
+    let mut lookups: BTreeMap<String, Lookup> = futures::future::join_all(others.iter().map(one))
         .await
         .into_iter()
-        .collect()
+        .collect();
+    lookups.insert(first.0, first.1);
+    lookups
 }
 
 /// One event of a `LookupEvents` page, as the pure floor reads it.

@@ -355,16 +355,36 @@ fn install_crypto_provider() {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
 }
 
-/// The token endpoint's answer to one sign-in: the access token, or why not (a refused
-/// client is `Auth`, with the server's description).
+/// The sign-in's request, as progress names it.
+const TOKEN_REQUEST: &str = "POST /oauth/token";
+
+/// The token endpoint's answer to one sign-in (attempt `attempt` of `retries`' most): the
+/// access token, or why not (a refused client is `Auth`, with the server's description). An
+/// attempt unanswered for a while is said, as every other call's is.
 async fn token_answer(
     req: reqwest::RequestBuilder,
     url: &str,
     source_name: &str,
+    retries: &Retries,
+    attempt: u32,
 ) -> Result<Secret, GenesysError> {
-    let resp = req.send().await.map_err(|e| transport("POST", url, e))?;
-    let status = resp.status();
-    let text = resp.text().await.unwrap_or_default();
+    let exchange = async {
+        let resp = req.send().await?;
+        let status = resp.status();
+        Ok::<_, reqwest::Error>((status, resp.text().await?))
+    };
+    let unanswered = || {
+        crate::retry::unanswered(
+            SERVICE,
+            TOKEN_REQUEST.to_owned(),
+            attempt,
+            retries.max_attempts,
+        )
+    };
+    let (status, text) =
+        crate::retry::told_if_slow(retries.progress.as_ref(), unanswered, exchange)
+            .await
+            .map_err(|e| transport("POST", url, e))?;
     if status == StatusCode::UNAUTHORIZED || status == StatusCode::BAD_REQUEST {
         let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
         let message = v["error_description"]
@@ -419,13 +439,13 @@ impl Client {
             BACKOFF,
             |e| classify(e, true),
             |e, wait| retries.waiting(e, &post, "/oauth/token", wait),
-            |_| {
+            |attempt| {
                 let req = http
                     .post(url)
                     .header("Authorization", format!("Basic {basic}"))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .body("grant_type=client_credentials");
-                token_answer(req, url, &oauth.source)
+                token_answer(req, url, &oauth.source, &retries, attempt)
             },
         )
         .await;
@@ -505,7 +525,7 @@ impl Client {
                 self.note_retry(e, &method, path);
                 self.retries.waiting(e, &method, path, wait);
             },
-            |_| self.once(method.clone(), url.clone(), path, body),
+            |attempt| self.once(method.clone(), url.clone(), path, body, attempt),
         )
         .await;
         if out.attempts > 1 {
@@ -571,12 +591,15 @@ impl Client {
         }
     }
 
+    /// One attempt (numbered from 1) of a call: sent, and its answer read whole; an attempt
+    /// unanswered for a while is said.
     async fn once(
         &self,
         method: Method,
         url: String,
         path: &str,
         body: Option<&Value>,
+        attempt: u32,
     ) -> Result<String, GenesysError> {
         self.paced(&method, path).await;
         let m = method.to_string();
@@ -588,23 +611,27 @@ impl Client {
         if let Some(b) = body {
             req = req.json(b);
         }
+        let exchange = async {
+            let resp = req.send().await?;
+            let status = resp.status();
+            let retry_after = resp
+                .headers()
+                .get("Retry-After")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok());
+            self.note_window(RateWindow::from_headers(resp.headers()));
+            self.note_date(resp.headers());
+            Ok::<_, reqwest::Error>((status, retry_after, resp.text().await?))
+        };
         let progress = self.retries.progress.as_ref();
         let unanswered = || {
             let request = format!("{m} {}", path.split('?').next().unwrap_or(path));
-            crate::retry::unanswered(SERVICE, request, 1, self.retries.max_attempts)
+            crate::retry::unanswered(SERVICE, request, attempt, self.retries.max_attempts)
         };
-        let resp = crate::retry::told_if_slow(progress, unanswered, req.send())
-            .await
-            .map_err(|e| transport(&m, &url, e))?;
-        let status = resp.status();
-        let retry_after = resp
-            .headers()
-            .get("Retry-After")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
-        self.note_window(RateWindow::from_headers(resp.headers()));
-        self.note_date(resp.headers());
-        let text = resp.text().await.map_err(|e| transport(&m, &url, e))?;
+        let (status, retry_after, text) =
+            crate::retry::told_if_slow(progress, unanswered, exchange)
+                .await
+                .map_err(|e| transport(&m, &url, e))?;
         check_status(&m, path, status, retry_after, &text)?;
         Ok(text)
     }

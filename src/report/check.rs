@@ -8,14 +8,16 @@ use super::sarif::{self, rule};
 use super::text::{printable, unknown_mark};
 use super::Styles;
 use lambda_trust_provision::{
-    attribution_suffix, ChangedBy, CheckReport, Code, ConfigStatus, Finding, FindingKind, Remedy,
-    Side, TrailSource,
+    attribution_suffix, ChangedBy, CheckReport, Code, ConfigStatus, Finding, FindingKind,
+    LookupsSaid, Remedy, Side, TrailSource,
 };
 use lambda_trust_verdict::{Outcome, Severity};
 
 /// Human report: grouped per config, security first.
 pub(crate) fn render_human(report: &CheckReport, styles: Styles) -> String {
     let mut out = String::new();
+    // A lookup that could not answer is said once in the report, not once per config.
+    let mut said = LookupsSaid::default();
     for c in &report.configs {
         match c.status {
             ConfigStatus::Ok if !c.not_checked.is_empty() => out.push_str(&format!(
@@ -60,7 +62,7 @@ pub(crate) fn render_human(report: &CheckReport, styles: Styles) -> String {
                 c.findings.len()
             ));
         }
-        out.push_str(&findings_human(&c.findings, styles));
+        out.push_str(&findings_human(&c.findings, &mut said, styles));
         for n in &c.notes {
             out.push_str(&format!("  {}  {}\n", styles.dim("note"), printable(n)));
         }
@@ -131,14 +133,14 @@ const DETAIL: &str = "            ";
 
 /// Findings, security first: one block per changed resource — what it means, who changed
 /// it, a diff of the documents (live → config: what `apply` writes), and the failed checks
-/// and proofs it causes.
-fn findings_human(findings: &[Finding], styles: Styles) -> String {
+/// and proofs it causes. A lookup that could not answer is said on the first finding `said`
+/// does not hold it for.
+fn findings_human(findings: &[Finding], said: &mut LookupsSaid, styles: Styles) -> String {
     let mut out = String::new();
     let mut findings = findings.to_vec();
     findings.sort_by_key(|f| f.severity);
-    let mut refused_said = false;
     for f in &findings {
-        let who = attribution_suffix(&f.trail, &mut refused_said);
+        let who = attribution_suffix(&f.trail, said);
         out.push_str(&format!(
             "  {}  {}{}\n",
             severity(f.severity, styles),
@@ -330,6 +332,7 @@ pub(crate) fn render_sarif(report: &CheckReport) -> String {
     let mut results = Vec::new();
     let mut notes = Vec::new();
     let mut not_checked = Vec::new();
+    let mut said = LookupsSaid::default();
     for c in &report.configs {
         let location = |line: usize| {
             json!([{"physicalLocation": {
@@ -362,10 +365,9 @@ pub(crate) fn render_sarif(report: &CheckReport) -> String {
             not_checked.push(json!({"config": c.config, "environment": c.environment,
                 "sides": c.not_checked}));
         }
-        let mut refused_said = false;
         for f in &c.findings {
             let properties = sarif_properties(c, f);
-            let who = attribution_suffix(&f.trail, &mut refused_said);
+            let who = attribution_suffix(&f.trail, &mut said);
             let (kind, level) = sarif::kind_and_level(f.severity, f.outcome);
             results.push(json!({
                 "ruleId": rule_id(f.code),
@@ -457,6 +459,7 @@ pub(crate) fn render_github(report: &CheckReport) -> String {
         esc(s).replace(':', "%3A").replace(',', "%2C")
     }
     let mut out = String::new();
+    let mut said = LookupsSaid::default();
     for c in &report.configs {
         if let Some(e) = &c.error {
             out.push_str(&format!(
@@ -466,7 +469,6 @@ pub(crate) fn render_github(report: &CheckReport) -> String {
                 esc(e)
             ));
         }
-        let mut refused_said = false;
         for f in &c.findings {
             let level = if f.severity == Severity::Security && f.outcome == Outcome::Failed {
                 "error"
@@ -482,7 +484,7 @@ pub(crate) fn render_github(report: &CheckReport) -> String {
                 esc(&format!(
                     "{}{}{}",
                     f.message,
-                    attribution_suffix(&f.trail, &mut refused_said),
+                    attribution_suffix(&f.trail, &mut said),
                     fix_text(&f.remedy)
                         .map(|fix| format!(" — fix: {fix}"))
                         .unwrap_or_default()

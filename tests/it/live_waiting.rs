@@ -87,6 +87,60 @@ fn a_genesys_cloud_that_never_answers_ends_the_run_after_the_timeout() {
     );
 }
 
+/// A Genesys Cloud that never answers is said on stderr within seconds, naming the call that
+/// waits — sign-in here (its login and API are one address) — not only when the attempt times
+/// out (a third of the default 60 s `--timeout`).
+#[test]
+fn a_genesys_cloud_that_never_answers_is_said_at_once_naming_the_call() {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let g = setup_g(&["lookup-order"]);
+    let (_listener, url) = silent_endpoint();
+    let mut envs = g.fake.env();
+    for (k, v) in envs.iter_mut() {
+        if k == "GENESYSCLOUD_API_REGION" {
+            *v = url.clone();
+        }
+    }
+    let config = g.env.config_path();
+    let mut child = g
+        .env
+        .command(env!("CARGO_BIN_EXE_lambda-trust"))
+        .args(["check", "--config", config.to_str().unwrap()])
+        .envs(envs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn lambda-trust");
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut seen = Vec::new();
+    let said = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) if line.contains("Genesys Cloud") && line.contains("has had no answer") => {
+                break Some(line)
+            }
+            Ok(line) => seen.push(line),
+            Err(_) => break None,
+        }
+    };
+    child.kill().expect("SIGKILL");
+    child.wait().expect("wait");
+    let said = said.unwrap_or_else(|| panic!("no Genesys wait said within 15 s: {seen:?}"));
+    assert!(said.contains("POST /oauth/token"), "{said}");
+    assert!(said.contains("attempt 1 of 8"), "{said}");
+}
+
 /// The AWS SDK retries inside one call; each retry is told with its attempt number: an event
 /// under `--progress json` (and its end), a line without a terminal.
 #[test]

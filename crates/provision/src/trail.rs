@@ -15,7 +15,7 @@
 //! `userAgent`, `sourceIPAddress`); CloudTrail API Reference, `LookupEvents` (90 days of
 //! management events, most recent first). See docs/aws-behaviour.md.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -399,31 +399,39 @@ impl Trail {
     }
 }
 
+/// What a report has said of the lookups that could not answer. A refused or failed lookup is
+/// the same for every finding of a run: it is said on the first finding it concerns, then not
+/// again — each source (CloudTrail, Genesys Cloud's audit trail) on its own, and a different
+/// failure said too. One per report, across its configs.
+#[derive(Debug, Default)]
+pub struct LookupsSaid(BTreeSet<String>);
+
 /// What follows a finding in a report: ` — UpdateAssumeRolePolicy by ARN at TIME`, or why who
-/// changed it is unknown; empty when there is nothing to say. `said`: whether this run's
-/// refused or failed lookup (the same for every finding of a run) was said already — it is
-/// said in full on the first finding it concerns, then only named.
-pub fn suffix(trail: &Trail, said: &mut bool) -> String {
-    match (trail.attribution(), phrase(trail)) {
-        (Some((source, Attribution::NotPermitted { .. })), _) if !*said => {
-            *said = true;
-            format!(" — {}", not_permitted_note(source))
-        }
-        (Some((source, Attribution::Failed { .. })), _) if *said => format!(
-            " — who changed it is unknown: the {} lookup failed (as above)",
-            source
-        ),
-        (Some((_, Attribution::Failed { .. })), Some(p)) => {
-            *said = true;
-            format!(" {p}")
-        }
-        (_, Some(p)) => format!(" {p}"),
-        _ => String::new(),
+/// changed it is unknown; empty when there is nothing to say, or when it is a refused or failed
+/// lookup `said` holds already.
+pub fn suffix(trail: &Trail, said: &mut LookupsSaid) -> String {
+    let Some((source, attribution)) = trail.attribution() else {
+        return String::new();
+    };
+    let text = match attribution {
+        Attribution::NotPermitted { .. } => Some(format!("— {}", not_permitted_note(source))),
+        _ => phrase(trail),
+    };
+    let Some(text) = text else {
+        return String::new();
+    };
+    let unanswered = matches!(
+        attribution,
+        Attribution::NotPermitted { .. } | Attribution::Failed { .. }
+    );
+    if unanswered && !said.0.insert(text.clone()) {
+        return String::new();
     }
+    format!(" {text}")
 }
 
 /// The attribution as a phrase after the finding (`— UpdateAssumeRolePolicy by ARN at TIME`);
-/// `None` when there is nothing to say. A refused lookup is said by [`suffix`] once.
+/// `None` when there is nothing to say. A refused lookup is said by [`suffix`], once.
 pub(crate) fn phrase(trail: &Trail) -> Option<String> {
     let (source, attribution) = trail.attribution()?;
     match (attribution, &trail.changed_by) {
@@ -750,6 +758,57 @@ mod tests {
             })
         );
         assert_eq!(phrase(&t), None, "said once by the caller");
+    }
+
+    #[test]
+    fn a_lookup_that_could_not_answer_is_said_once_per_source() {
+        let failed = |source: TrailSource, reason: &str| {
+            let a = Attribution::Failed {
+                reason: reason.into(),
+            };
+            match source {
+                TrailSource::Cloudtrail => Trail {
+                    cloudtrail: Some(a),
+                    ..Trail::default()
+                },
+                TrailSource::GenesysAudit => Trail {
+                    genesys_audit: Some(a),
+                    ..Trail::default()
+                },
+            }
+        };
+        let mut said = LookupsSaid::default();
+        let aws = failed(TrailSource::Cloudtrail, "HTTP 500");
+        assert_eq!(
+            suffix(&aws, &mut said),
+            " — who changed it is unknown: the CloudTrail lookup failed: HTTP 500"
+        );
+        assert_eq!(suffix(&aws, &mut said), "", "said once");
+        // Another source, or another failure, is its own.
+        let genesys = failed(TrailSource::GenesysAudit, "HTTP 500");
+        assert!(suffix(&genesys, &mut said).contains("Genesys Cloud's audit trail lookup"));
+        assert_eq!(suffix(&genesys, &mut said), "");
+        let other = failed(TrailSource::Cloudtrail, "timed out");
+        assert!(suffix(&other, &mut said).ends_with("failed: timed out"));
+        // A refusal likewise; an answer is said on every finding.
+        let refused = Trail {
+            cloudtrail: Some(Attribution::NotPermitted {
+                permission: PERMISSION,
+            }),
+            ..Trail::default()
+        };
+        assert!(suffix(&refused, &mut said).contains("AccessDenied"));
+        assert_eq!(suffix(&refused, &mut said), "");
+        let none = Trail {
+            cloudtrail: Some(Attribution::NoEvent { days: 90 }),
+            ..Trail::default()
+        };
+        for _ in 0..2 {
+            assert_eq!(
+                suffix(&none, &mut said),
+                " — no CloudTrail event in the last 90 days"
+            );
+        }
     }
 
     #[test]
