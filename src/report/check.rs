@@ -330,41 +330,8 @@ pub(crate) fn render_json(report: &CheckReport) -> String {
 /// sides left out its `notChecked` property.
 pub(crate) fn render_sarif(report: &CheckReport) -> String {
     let mut results = Vec::new();
-    let mut notes = Vec::new();
-    let mut not_checked = Vec::new();
     let mut said = LookupsSaid::default();
     for c in &report.configs {
-        let location = |line: usize| {
-            json!([{"physicalLocation": {
-                "artifactLocation": {"uri": c.config},
-                "region": {"startLine": line}
-            }}])
-        };
-        let mut note = |id: &str, level: &str, text: String| {
-            notes.push(json!({
-                "descriptor": {"id": id},
-                "level": level,
-                "message": {"text": format!("{}{text}", env_prefix(c))},
-                "locations": location(1),
-            }));
-        };
-        if let Some(e) = &c.error {
-            note("lambda-trust/error", "error", e.clone());
-        }
-        for side in &c.not_checked {
-            note(
-                "lambda-trust/not-checked",
-                "note",
-                format!(
-                    "{}: the {side} side was not checked (--only): it is not reported in sync",
-                    c.config
-                ),
-            );
-        }
-        if !c.not_checked.is_empty() {
-            not_checked.push(json!({"config": c.config, "environment": c.environment,
-                "sides": c.not_checked}));
-        }
         for f in &c.findings {
             let properties = sarif_properties(c, f);
             let who = attribution_suffix(&f.trail, &mut said);
@@ -374,7 +341,7 @@ pub(crate) fn render_sarif(report: &CheckReport) -> String {
                 "kind": kind,
                 "level": level,
                 "message": {"text": format!("{}{}: {}{who}", env_prefix(c), f.resource, f.message)},
-                "locations": location(c.line_of(f.config_key)),
+                "locations": sarif_location(c, c.line_of(f.config_key)),
                 "properties": properties,
             }));
         }
@@ -382,13 +349,6 @@ pub(crate) fn render_sarif(report: &CheckReport) -> String {
     let rules: Vec<Value> = Code::all()
         .map(|c| rule(&rule_id(c), &c.description()))
         .collect();
-    let run = json!({
-        "invocations": [{
-            "executionSuccessful": report.configs.iter().all(|c| c.error.is_none()),
-            "toolExecutionNotifications": notes,
-        }],
-        "properties": {"notChecked": not_checked},
-    });
     let notifications = vec![
         rule("lambda-trust/error", "The check could not run."),
         rule(
@@ -396,7 +356,53 @@ pub(crate) fn render_sarif(report: &CheckReport) -> String {
             "One side of the config was not checked (--only).",
         ),
     ];
-    sarif::document_with(rules, notifications, results, run)
+    sarif::document_with(rules, notifications, results, sarif_run(report))
+}
+
+/// The run's invocation, with a notification per config that could not be checked or side
+/// left out, and the sides left out as a property.
+fn sarif_run(report: &CheckReport) -> Value {
+    let mut notes = Vec::new();
+    let mut not_checked = Vec::new();
+    for c in &report.configs {
+        let mut note = |id: &str, level: &str, text: String| {
+            notes.push(json!({
+                "descriptor": {"id": id},
+                "level": level,
+                "message": {"text": format!("{}{text}", env_prefix(c))},
+                "locations": sarif_location(c, 1),
+            }));
+        };
+        if let Some(e) = &c.error {
+            note("lambda-trust/error", "error", e.clone());
+        }
+        for side in &c.not_checked {
+            let text = format!(
+                "{}: the {side} side was not checked (--only): it is not reported in sync",
+                c.config
+            );
+            note("lambda-trust/not-checked", "note", text);
+        }
+        if !c.not_checked.is_empty() {
+            not_checked.push(json!({"config": c.config, "environment": c.environment,
+                "sides": c.not_checked}));
+        }
+    }
+    json!({
+        "invocations": [{
+            "executionSuccessful": report.configs.iter().all(|c| c.error.is_none()),
+            "toolExecutionNotifications": notes,
+        }],
+        "properties": {"notChecked": not_checked},
+    })
+}
+
+/// A SARIF location: the config at `line`.
+fn sarif_location(c: &lambda_trust_provision::ConfigReport, line: usize) -> Value {
+    json!([{"physicalLocation": {
+        "artifactLocation": {"uri": c.config},
+        "region": {"startLine": line}
+    }}])
 }
 
 /// A finding's SARIF properties: its path, values and remedy, who changed it, and the
