@@ -399,7 +399,12 @@ async fn genesys_check(
     };
     let (plan, lookup_error) = side.plan_for_check().await?;
     let findings = side.annotate(genesys_findings(&side.desired, &plan)).await;
-    let claim = super::live::claimed_by_this_integration(prepared, Some(&side)).err();
+    // Another deployment's integration: apply refuses it, so check says so (exit 1), never a
+    // finding whose remedy is that apply.
+    let claim = lambda_trust_provision::integration_deployment(&side.desired, &side.observed)
+        .map_err(crate::error::Error::from)
+        .err()
+        .or_else(|| super::live::claimed_by_this_integration(prepared, Some(&side)).err());
     let test_runs = match test_actions {
         true => genesys_live::test_runs(&side).await?,
         false => Vec::new(),
@@ -461,13 +466,54 @@ pub(crate) async fn check(
         path,
         test_actions,
     };
-    let checks = paths
-        .iter()
-        .map(|path| check_one(settings, events, path, &pacer, ask));
+    let claimed = claimed_twice(paths);
+    let checks = paths.iter().map(|path| {
+        let claim = claimed.get(&path.path).cloned();
+        let (pacer, name) = (&pacer, path.path.display().to_string());
+        async move {
+            match claim {
+                Some(refused) => {
+                    let mut report = ConfigReport::error(&name, refused);
+                    report.environment = path.env.clone();
+                    report
+                }
+                None => check_one(settings, events, path, pacer, ask).await,
+            }
+        }
+    });
     let reports = events
         .reading(what, futures::future::join_all(checks))
         .await;
     lambda_trust_provision::CheckReport::from(reports)
+}
+
+/// Configs of one run that claim one `deployment` from two files: each is refused naming both
+/// (a deployment is one config's; what one applies the other would read as its own drift).
+/// Environments of one file are each their own deployment.
+fn claimed_twice(
+    paths: &[lambda_trust_config::ConfigFile],
+) -> BTreeMap<std::path::PathBuf, String> {
+    let mut by_deployment: BTreeMap<String, Vec<&std::path::Path>> = BTreeMap::new();
+    for file in paths {
+        let deployment = file.load().ok().and_then(|l| l.config.deployment);
+        if let Some(d) = deployment {
+            let files = by_deployment.entry(d).or_default();
+            if !files.contains(&file.path.as_path()) {
+                files.push(&file.path);
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (deployment, files) in by_deployment.into_iter().filter(|(_, f)| f.len() > 1) {
+        let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        for file in &files {
+            out.insert(file.to_path_buf(), format!(
+                "two config files claim deployment {deployment:?}: {}; nothing was checked\n(hint: give each config a `deployment` of its own — `lambda-trust init` writes a new one)",
+                names.join(" and ")
+            ));
+        }
+    }
+    out
 }
 
 /// `check --template/--plan`'s options: the infrastructure-as-code and `--account-id`.

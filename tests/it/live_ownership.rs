@@ -274,6 +274,48 @@ fn a_second_config_claiming_a_deployment_is_refused_with_both_named() {
     assert!(!said.contains("run `lambda-trust apply"), "{said}");
     assert_eq!(snapshot(&g, &a), before);
     assert!(!role_exists(&g, "TeamD"));
+    // Checked in one run, the two files claiming one deployment are each refused naming both.
+    let r = g.run_config(&a.path, &["check", "--config", d.path.to_str().unwrap()]);
+    let said = format!("{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.code, 1, "{said}");
+    assert!(
+        said.contains("two config files claim deployment \"shared\"")
+            && said.contains("TeamA.toml")
+            && said.contains("TeamD.toml"),
+        "{said}"
+    );
+    assert!(!said.contains("run `lambda-trust apply"), "{said}");
+}
+
+/// Two configs naming one integration in one org: the second's apply is refused naming both
+/// deployments, and its check says the integration is another deployment's and the step —
+/// never a credential finding whose remedy is the apply that refuses.
+#[test]
+fn an_integration_of_another_deployment_is_said_by_check_as_apply_refuses_it() {
+    let g = setup_g(&["lookup-order", "lookup-customer"]);
+    let a = team(&g, "TeamA", Some("team-a"));
+    run(&g, &a, &["apply", "--yes"], 0);
+    let b = team(&g, "TeamB", Some("team-b"));
+    let text = std::fs::read_to_string(&b.path)
+        .unwrap()
+        .replace(&b.integration, &a.integration);
+    std::fs::write(&b.path, text).unwrap();
+    let before = snapshot(&g, &a);
+    let (r, aws, genesys) = g.writes_of_config(&b.path, &["apply", "--yes"], 1);
+    assert_eq!((aws, genesys), (0, 0), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("\"team-a\"") && r.stderr.contains("\"team-b\""),
+        "{}",
+        r.stderr
+    );
+    let r = g.run_config(&b.path, &["check"]);
+    let said = format!("{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.code, 1, "{said}");
+    assert!(said.contains("belongs to deployment \"team-a\""), "{said}");
+    assert!(said.contains("[genesys].integration"), "{said}");
+    assert!(!said.contains("holds arn:"), "{said}");
+    assert!(!said.contains("run `lambda-trust apply"), "{said}");
+    assert_eq!(snapshot(&g, &a), before);
 }
 
 /// Action names are unique in a Genesys Cloud organization: a second team whose action has the

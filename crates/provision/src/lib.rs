@@ -84,9 +84,10 @@ pub use describe::{describe, describe_plan, Action as ChangeAction, ChangeView};
 pub use genesys::ids::{org_ids, ActionId, NamedId, OrgIds};
 pub use genesys::plan::GenesysPlanError;
 pub use genesys::{
-    describe_genesys, genesys_checks, genesys_findings, genesys_notes, plan_genesys,
-    plan_genesys_destroy, test_verdict, ActionRef, ConfigWrite, CredentialRef, DeleteWhy,
-    GenesysFinding, GenesysOp, GenesysPlan, IntegrationRef, KeptAction, TestRun, UpdateVia,
+    describe_genesys, genesys_checks, genesys_findings, genesys_notes, integration_deployment,
+    plan_genesys, plan_genesys_destroy, test_verdict, ActionRef, ConfigWrite, CredentialRef,
+    DeleteWhy, GenesysFinding, GenesysOp, GenesysPlan, IntegrationRef, KeptAction, TestRun,
+    UpdateVia,
 };
 pub use plan::{
     changes as plan_changes, check_deployment, held_permissions, plan, plan_destroy,

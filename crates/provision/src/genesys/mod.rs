@@ -15,8 +15,8 @@ pub use describe::describe_genesys;
 pub(crate) use findings::genesys_check_findings;
 pub use findings::{genesys_checks, genesys_findings, genesys_notes, GenesysFinding};
 pub use plan::{
-    plan_genesys, plan_genesys_destroy, ActionRef, ConfigWrite, CredentialRef, DeleteWhy,
-    GenesysOp, GenesysPlan, IntegrationRef, KeptAction, UpdateVia,
+    integration_deployment, plan_genesys, plan_genesys_destroy, ActionRef, ConfigWrite,
+    CredentialRef, DeleteWhy, GenesysOp, GenesysPlan, IntegrationRef, KeptAction, UpdateVia,
 };
 pub use test_verdict::{test_verdict, TestRun};
 

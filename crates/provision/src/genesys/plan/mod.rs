@@ -573,6 +573,28 @@ pub enum GenesysPlanError {
     Defective(Vec<(String, lambda_trust_config::ResponseDefect)>),
 }
 
+/// Whether the integration is this deployment's, as `plan` judges it (and `check`, which
+/// plans as if adopting): one whose ledger names another deployment is another config's.
+pub fn integration_deployment(
+    desired: &DesiredGenesys,
+    observed: &ObservedGenesys,
+) -> Result<(), GenesysPlanError> {
+    let Some(i) = &observed.integration else {
+        return Ok(());
+    };
+    match i.ledger().and_then(|l| l.deployment) {
+        Some(live) if desired.deployment.as_ref() != Some(&live) => {
+            Err(GenesysPlanError::OtherDeployment {
+                name: i.name.clone(),
+                id: i.id.clone(),
+                live,
+                want: desired.deployment.clone(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Plans the Genesys Cloud side. `adopt` takes over an integration (and the actions in it
 /// named as ours) that lambda-trust did not create. Deletes of actions a flow calls are in
 /// the plan; [`GenesysPlan::refuse_in_use`] refuses them unless forced.
@@ -610,15 +632,8 @@ pub fn plan_genesys(
         None => None,
     };
     let ledger = ledger.unwrap_or_default();
-    if let (Some(live), Some(i), false) = (&ledger.deployment, &observed.integration, adopt) {
-        if desired.deployment.as_ref() != Some(live) {
-            return Err(GenesysPlanError::OtherDeployment {
-                name: i.name.clone(),
-                id: i.id.clone(),
-                live: live.clone(),
-                want: desired.deployment.clone(),
-            });
-        }
+    if !adopt {
+        integration_deployment(desired, observed)?;
     }
     let mut ops = Vec::new();
     let credential = credential_ops(desired, observed, &ledger, adopt, &mut ops);
