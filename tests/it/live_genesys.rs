@@ -1404,9 +1404,9 @@ fn check_reads_genesys_cloud_while_aws_is_read() {
 #[test]
 fn an_external_id_of_another_org_is_a_failed_claim_naming_both_ids() {
     const SIGNED_IN: &str = "9b2d4e61-0c3a-4f7e-8d15-6a7b8c9d0e1f";
-    let env = setup(&["lookup-order"]);
+    let env = setup(&["lookup-order", "lookup-customer"]);
     let fake = GenesysFake::start_with_aws(&env.moto.url(), SIGNED_IN);
-    let mut text = config(&["lookup-order"], "");
+    let mut text = config(&["lookup-order", "lookup-customer"], "");
     text.push_str(genesys_section());
     env.write_config(&text);
     let g = G { env, fake };
@@ -1434,6 +1434,19 @@ fn an_external_id_of_another_org_is_a_failed_claim_naming_both_ids() {
         c.stdout
     );
     assert!(c.stdout.contains("trust.external_id"), "{}", c.stdout);
+    // One wrong ID is one finding, however many targets it stops.
+    let json = json_of(&g.expect(&["check", "--format", "json"], 2));
+    let wrong: Vec<Value> = (crate::support::live::check_findings(&json).into_iter())
+        .filter(|f| f["code"] == "external-id-not-org")
+        .collect();
+    assert_eq!(wrong.len(), 1, "{json:#}");
+    assert!(
+        wrong[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2 target(s)"),
+        "{json:#}"
+    );
     // Set to the signed-in org's ID, it is proved, not assumed.
     // (Changing the external ID is changing the deployment's identity: `--adopt` says so.)
     g.env.write_config(&text.replace(EXT, SIGNED_IN));

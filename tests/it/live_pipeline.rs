@@ -438,4 +438,35 @@ fn one_tag_change_is_one_finding() {
         .map(|f| f["code"].as_str().unwrap())
         .collect();
     assert_eq!(codes.len(), 1, "{codes:?}\n{v:#}");
+    // One TagRole that changes a configured tag and adds another: still one finding.
+    env.iam(
+        "TagRole",
+        &[
+            ("RoleName", "GenesysLambdaInvoker"),
+            ("Tags.member.1.Key", "team"),
+            ("Tags.member.1.Value", "someone-else-again"),
+            ("Tags.member.2.Key", "extra"),
+            ("Tags.member.2.Value", "x"),
+        ],
+    );
+    let v = json_of(&env.expect(&["check", "--format", "json"], 2));
+    let codes: Vec<&str> = (v["configs"][0]["findings"].as_array().unwrap().iter())
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["role-tag-differs"], "{v:#}");
+    // One TagRole overwriting the ownership tag: ownership lost, one finding.
+    env.expect(&["apply", "--yes"], 0);
+    env.iam(
+        "TagRole",
+        &[
+            ("RoleName", "GenesysLambdaInvoker"),
+            ("Tags.member.1.Key", "managed-by"),
+            ("Tags.member.1.Value", "terraform"),
+        ],
+    );
+    let v = json_of(&env.expect(&["check", "--format", "json"], 2));
+    let codes: Vec<&str> = (v["configs"][0]["findings"].as_array().unwrap().iter())
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["role-ownership-lost"], "{v:#}");
 }

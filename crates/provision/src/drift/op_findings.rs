@@ -65,9 +65,14 @@ pub(crate) fn one_per_resource_and_code(findings: impl Iterator<Item = Finding>)
     for f in findings {
         let same = out
             .iter_mut()
-            .find(|o| o.resource == f.resource && o.code == f.code && is_placed(o));
+            .find(|o| o.resource == f.resource && kin(o.code) == kin(f.code) && is_placed(o));
         match same {
             Some(o) if !f.path.is_empty() => {
+                // One edit of the role's tags (a TagRole that changes one and adds another)
+                // is one finding: a tag that differs and one that should not be there.
+                if o.code != f.code {
+                    o.code = kin(f.code);
+                }
                 if o.changes.is_empty() {
                     o.changes.push(as_change(o));
                     o.path = String::new();
@@ -80,6 +85,15 @@ pub(crate) fn one_per_resource_and_code(findings: impl Iterator<Item = Finding>)
         }
     }
     out
+}
+
+/// The code findings of one resource are grouped under: a role tag the config lacks is a role
+/// tag that differs.
+fn kin(code: Code) -> Code {
+    match code {
+        Code::RoleTagExtra => Code::RoleTagDiffers,
+        other => other,
+    }
 }
 
 /// A finding about one place (a tag, a setting), or already a list of places.
@@ -368,7 +382,9 @@ fn tag_findings(drifted: &DriftedResource, op: &TagOp) -> Vec<Finding> {
             .iter()
             .map(|(k, val)| {
                 let was = previous.get(k).map(|p| json!(p));
-                let f = if k == MANAGED_BY_KEY && was.is_none() {
+                // The ownership tag overwritten or removed: ownership lost, one finding (the
+                // ownership check nests under it), never also "a tag differs".
+                let f = if k == MANAGED_BY_KEY {
                     tag(Code::RoleOwnershipLost, k, ownership_lost("role"))
                 } else {
                     tag(Code::RoleTagDiffers, k, format!("tag {k} differs"))

@@ -84,7 +84,8 @@ fn path_findings(v: &Verification) -> Vec<Finding> {
     let Some(path) = &v.path else {
         return Vec::new();
     };
-    path.targets
+    let findings: Vec<Finding> = path
+        .targets
         .iter()
         .flat_map(|t| {
             [&t.genesys_gets_through, &t.nobody_else]
@@ -100,7 +101,26 @@ fn path_findings(v: &Verification) -> Vec<Finding> {
                     Some(f)
                 })
         })
-        .collect()
+        .collect();
+    one_for_the_external_id(findings)
+}
+
+/// A configured external ID that is not the org's stops every target alike: one finding about
+/// `trust.external_id`, counting the targets, rather than one per target.
+fn one_for_the_external_id(findings: Vec<Finding>) -> Vec<Finding> {
+    let wrong = Code::Path(lambda_trust_model::PathCode::ExternalIdNotOrg);
+    let (ids, mut out): (Vec<Finding>, Vec<Finding>) =
+        findings.into_iter().partition(|f| f.code == wrong);
+    if let Some(mut first) = ids.first().cloned() {
+        first.resource = "trust.external_id".into();
+        first.message = format!(
+            "{} (every data action: {} target(s))",
+            first.message,
+            ids.len()
+        );
+        out.insert(0, first);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -478,13 +478,18 @@ fn description_max_session_and_tags_changed_are_config_drift() {
                 "role.max_session_duration",
                 "MaxSessionDuration".into()
             ),
-            (Severity::Config, "role.tags", "Tags.team".into()),
-            (Severity::Config, "role.tags", "Tags.owner".into()),
+            // One edit of the tags, one finding: the tag that differs and the one to remove.
+            (
+                Severity::Config,
+                "role.tags",
+                "Tags.team, Tags.owner".into()
+            ),
         ]
     );
     assert_eq!(values(&f[1]).0, Some(json!(3600)));
     assert_eq!(values(&f[1]).1, Some(json!(7200)));
-    assert_eq!(values(&f[2]).1, Some(json!("ops")));
+    assert_eq!(f[2].code.to_string(), "role-tag-differs");
+    assert_eq!(f[2].changes[0].actual, Some(json!("ops")));
     assert!(verification(&d, &o).passed);
 
     // A role created elsewhere without a description, and a missing user tag.
