@@ -487,22 +487,34 @@ pub(crate) async fn check(
     lambda_trust_provision::CheckReport::from(reports)
 }
 
-/// Configs of one run that claim one `deployment` from two files: each is refused naming both
-/// (a deployment is one config's; what one applies the other would read as its own drift).
-/// Environments of one file are each their own deployment.
+/// Configs of one run that claim one `deployment` from two files that say different things:
+/// each is refused naming both (a deployment is one config's; what one applies the other would
+/// read as its own drift). The same config under two names is one deployment; environments of
+/// one file are each their own.
 fn claimed_twice(
     paths: &[lambda_trust_config::ConfigFile],
 ) -> BTreeMap<std::path::PathBuf, String> {
-    let mut by_deployment: BTreeMap<String, Vec<&std::path::Path>> = BTreeMap::new();
+    type Claims<'a> = Vec<(&'a std::path::Path, lambda_trust_config::Config)>;
+    let mut by_deployment: BTreeMap<String, Claims<'_>> = BTreeMap::new();
     for file in paths {
-        let deployment = file.load().ok().and_then(|l| l.config.deployment);
-        if let Some(d) = deployment {
+        let Some(config) = file.load().ok().map(|l| l.config) else {
+            continue;
+        };
+        if let Some(d) = config.deployment.clone() {
             let files = by_deployment.entry(d).or_default();
-            if !files.contains(&file.path.as_path()) {
-                files.push(&file.path);
+            if !files.iter().any(|(p, _)| *p == file.path.as_path()) {
+                files.push((&file.path, config));
             }
         }
     }
+    let by_deployment = by_deployment.into_iter().map(|(d, claims)| {
+        let differ = claims.iter().any(|(_, c)| *c != claims[0].1);
+        let files: Vec<&std::path::Path> = match differ {
+            true => claims.iter().map(|(p, _)| *p).collect(),
+            false => Vec::new(),
+        };
+        (d, files)
+    });
     let mut out = BTreeMap::new();
     for (deployment, files) in by_deployment.into_iter().filter(|(_, f)| f.len() > 1) {
         let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
