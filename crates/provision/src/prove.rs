@@ -118,8 +118,8 @@ fn role_account(config: &Config, rendered: &Rendered) -> Result<String, String> 
             Ok(a.to_owned())
         }
         _ => Err(
-            "the config names no [aws].account_id and its targets are not all in one \
-                  account: set [aws].account_id (or give --role-arn)"
+            "its targets are not all in one account and the config names no \
+             [aws].account_id: set it (or give --role-arn)"
                 .into(),
         ),
     }
@@ -274,7 +274,7 @@ pub fn organization(sides: &Sides, orgs: &OrgPolicies) -> Option<OrgProof> {
     let account = lambda_trust_iam::account_of(&trust.role_arn).to_owned();
     let targets = &invoke.spec.targets;
     if let RoleAccount::StandIn { reason } = &trust.account {
-        let why = format!("not proved: the role's account is not known ({reason})");
+        let why = format!("not proved: the role's account is not known — {reason}");
         let unknown = targets.iter().map(|t| (t.clone(), not_read(why.clone())));
         return Some(OrgProof {
             targets: unknown
