@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use super::Invocation;
 use crate::cli::VersionRequest;
 use crate::error::{Error, EXIT_ERROR, EXIT_OK};
-use crate::report::{printable, to_json, Format, Styles, VersionResult};
+use crate::report::{fit, printable, to_json, Format, Styles, VersionResult};
 
 /// Runs `lambda-trust` with the process's arguments and returns its exit code.
 pub fn main() -> ExitCode {
@@ -46,17 +46,18 @@ pub fn main() -> ExitCode {
             let output = &invocation.output;
             // Under `--progress json` every stderr line is JSON, the error's too.
             let json = output.format == Format::Json || output.json_progress;
-            print_error(&err, output.stderr.color, json);
+            print_error(&err, output.stderr.color, json, output.err_width);
             ExitCode::from(err.exit_code() as u8)
         }
     }
 }
 
 /// The one printer of a failed run, on stderr (stdout stays empty): `error: ` with the
-/// message and its causes, then `(hint: …)`; coloured when `color`. Under `--format json` (or
-/// `--progress json`),
-/// one JSON object on one line instead (docs/schemas/error.schema.json).
-fn print_error(err: &Error, color: bool, json: bool) {
+/// message and its causes, then `(hint: …)`; coloured when `color`, fitted to stderr's
+/// terminal when it has a `width` (broken at spaces, never mid-word). Under `--format json`
+/// (or `--progress json`), one JSON object on one line instead, never broken
+/// (docs/schemas/error.schema.json).
+fn print_error(err: &Error, color: bool, json: bool, width: Option<usize>) {
     if json {
         let doc = serde_json::to_string(&err.json()).unwrap_or_else(|_| "{}".into());
         eprintln!("{doc}");
@@ -64,6 +65,9 @@ fn print_error(err: &Error, color: bool, json: bool) {
     }
     let styles = Styles { color };
     // Error messages quote what servers answered: shown as `report::printable` shows them.
-    let text = printable(&err.human()).into_owned();
-    eprintln!("{} {text}", styles.red("error:"));
+    let text = format!("{} {}", styles.red("error:"), printable(&err.human()));
+    match width {
+        Some(width) => eprintln!("{}", fit(&text, width)),
+        None => eprintln!("{text}"),
+    }
 }

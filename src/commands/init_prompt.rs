@@ -9,6 +9,7 @@ use crate::app::init::{account_of, globs, list_functions};
 use crate::app::Events;
 use crate::cli::InitArgs;
 use crate::error::Result;
+use crate::report;
 use lambda_trust_config::{InitAnswers, InitValue, DEFAULT_ROLE_NAME, ORG_ID_WHERE};
 
 /// A prompt that failed (the terminal went away, Ctrl-C): nothing is written.
@@ -19,7 +20,26 @@ fn io(e: dialoguer::Error) -> crate::error::Error {
     )
 }
 
+/// What dialoguer's plain theme writes before a check's message.
+const ERROR_MARK: &str = "error: ";
+
+/// A check's `message` fitted, behind dialoguer's [`ERROR_MARK`], to stderr's terminal when
+/// its `width` is known: broken at spaces, never mid-word, as every other line for people.
+fn fitted(message: String, width: Option<usize>) -> String {
+    let Some(width) = width else {
+        return message;
+    };
+    let shown = report::fit(&format!("{ERROR_MARK}{message}"), width);
+    match shown.strip_prefix(ERROR_MARK) {
+        Some(fitted) => fitted.to_owned(),
+        None => message,
+    }
+}
+
+/// One answer typed on a line, checked by `check` as it is typed (its message shown fitted to
+/// the terminal's `width`); `default` is offered, and an empty one makes the answer optional.
 fn ask_text(
+    width: Option<usize>,
     prompt: &str,
     default: Option<String>,
     check: impl Fn(&str) -> std::result::Result<(), String>,
@@ -32,7 +52,7 @@ fn ask_text(
         None => {}
     }
     input
-        .validate_with(|v: &String| check(v.trim()))
+        .validate_with(|v: &String| check(v.trim()).map_err(|e| fitted(e, width)))
         .interact_text()
         .map(|v| v.trim().to_string())
         .map_err(io)
@@ -74,6 +94,7 @@ pub(super) async fn ask(
         inv.output
             .say_prose("The role's AWS account: 12 digits; function names without an ARN are its.");
         answers.account_id = Some(ask_text(
+            inv.output.err_width,
             "AWS account ID of the role",
             args.account_id.clone(),
             |v| InitValue::AccountId(v).check(),
@@ -85,10 +106,14 @@ pub(super) async fn ask(
 /// The first answers: the organization ID, the role's name, the functions' AWS region and the
 /// Genesys Cloud region.
 fn ask_identity(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
-    let external_id = ask_text("Genesys Cloud organization ID", None, |v| {
-        InitValue::ExternalId(v).check()
-    })?;
+    let external_id = ask_text(
+        inv.output.err_width,
+        "Genesys Cloud organization ID",
+        None,
+        |v| InitValue::ExternalId(v).check(),
+    )?;
     let role_name = ask_text(
+        inv.output.err_width,
         "IAM role name",
         Some(
             args.role_name
@@ -98,6 +123,7 @@ fn ask_identity(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
         |v| InitValue::RoleName(v).check(),
     )?;
     let region = ask_text(
+        inv.output.err_width,
         "AWS region of the functions",
         Some(
             inv.settings
@@ -111,6 +137,7 @@ fn ask_identity(inv: &Invocation, args: &InitArgs) -> Result<InitAnswers> {
          empty to skip.",
     );
     let genesys_region = ask_text(
+        inv.output.err_width,
         "Genesys Cloud region",
         Some(args.genesys_region.clone().unwrap_or_default()),
         |v| {
@@ -135,16 +162,21 @@ fn ask_functions(inv: &Invocation, region: &str, given: &[String]) -> Result<Vec
     let region = region.to_string();
     inv.output
         .say_prose("The functions Genesys Cloud may invoke: names or ARNs, comma-separated; empty for none yet.");
-    let typed = ask_text("Functions", Some(given.join(", ")), move |v| {
-        split(v).try_for_each(|f| {
-            InitValue::Function {
-                function: f,
-                region: &region,
-            }
-            .check()
-            .map_err(|e| format!("{f}: {e}"))
-        })
-    })?;
+    let typed = ask_text(
+        inv.output.err_width,
+        "Functions",
+        Some(given.join(", ")),
+        move |v| {
+            split(v).try_for_each(|f| {
+                InitValue::Function {
+                    function: f,
+                    region: &region,
+                }
+                .check()
+                .map_err(|e| format!("{f}: {e}"))
+            })
+        },
+    )?;
     Ok(split(&typed).map(str::to_string).collect())
 }
 

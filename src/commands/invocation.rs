@@ -194,7 +194,8 @@ pub(crate) struct Output {
     /// The terminal's width when stdout is one (`COLUMNS` wins): human reports are fitted to
     /// it; `None` (a pipe, a file) leaves them as they are.
     pub width: Option<usize>,
-    /// The same for stderr's lines for people (warnings, notes, questions' preambles).
+    /// The same for stderr's lines for people (warnings, notes, questions' preambles, the
+    /// error), measured on stderr's own terminal.
     pub err_width: Option<usize>,
 }
 
@@ -215,14 +216,8 @@ impl Output {
             stdout: styles(std::io::stdout().is_terminal()),
             stderr: styles(std::io::stderr().is_terminal()),
             json_progress: false,
-            width: std::io::stdout()
-                .is_terminal()
-                .then(terminal_width)
-                .flatten(),
-            err_width: std::io::stderr()
-                .is_terminal()
-                .then(terminal_width)
-                .flatten(),
+            width: terminal_width(&console::Term::stdout()),
+            err_width: terminal_width(&console::Term::stderr()),
         }
     }
 
@@ -321,18 +316,18 @@ impl Output {
     }
 }
 
-/// The terminal's columns: `COLUMNS` when set (as shells and other tools honour it), else what
-/// the terminal says.
-fn terminal_width() -> Option<usize> {
+/// The columns of `term` when it is a terminal (`None` for a pipe or a file): `COLUMNS` when
+/// set (as shells and other tools honour it), else what that terminal says — stderr's own, so
+/// `apply > plan.txt` still fits what stderr shows.
+fn terminal_width(term: &console::Term) -> Option<usize> {
+    if !term.is_term() {
+        return None;
+    }
     let columns = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.trim().parse().ok());
     columns
-        .or_else(|| {
-            console::Term::stdout()
-                .size_checked()
-                .map(|(_, c)| usize::from(c))
-        })
+        .or_else(|| term.size_checked().map(|(_, c)| usize::from(c)))
         .filter(|w| *w >= 40)
 }
 

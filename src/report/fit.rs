@@ -19,16 +19,40 @@ pub(crate) fn fit(text: &str, width: usize) -> String {
 }
 
 /// One line: as it is when it fits, else broken at spaces, each continuation indented two
-/// columns deeper than the line.
+/// columns deeper than the line's text (a colour code before the indent takes no width).
 fn fit_line(line: &str, width: usize, out: &mut String) {
     if console::measure_text_width(line) <= width {
         out.push_str(line);
         return;
     }
-    let indent = line.len() - line.trim_start_matches(' ').len();
+    let (lead, text) = line.split_at(lead(line));
+    let indent = console::measure_text_width(lead);
     let rest = " ".repeat((indent + 2).min(width / 2));
-    let wrapped = wrap(&line[indent..], &line[..indent], &rest, width);
+    let wrapped = wrap(text, lead, &rest, width);
     out.push_str(wrapped.strip_suffix('\n').unwrap_or(&wrapped));
+}
+
+/// The length in bytes of `line`'s lead: its spaces and the colour codes (`ESC [ … m`, any
+/// CSI sequence) among them, before its first visible character.
+fn lead(line: &str) -> usize {
+    let bytes = line.as_bytes();
+    let mut at = 0;
+    loop {
+        if bytes.get(at) == Some(&b' ') {
+            at += 1;
+        } else if bytes[at..].starts_with(b"\x1b[") {
+            // Parameters and intermediates, then one final byte in `@`..=`~`.
+            match bytes[at + 2..]
+                .iter()
+                .position(|b| (0x40..=0x7e).contains(b))
+            {
+                Some(end) => at += 2 + end + 1,
+                None => return at,
+            }
+        } else {
+            return at;
+        }
+    }
 }
 
 /// `text`'s words in lines of at most `width` columns where the words allow (a word longer
@@ -86,5 +110,35 @@ mod tests {
         let green = "\u{1b}[32mPASS\u{1b}[0m";
         let line = format!("{green} {}", "x".repeat(35));
         assert_eq!(fit(&line, 40), line);
+    }
+
+    #[test]
+    fn a_coloured_line_keeps_its_indent() {
+        let dim = |t: &str| format!("\u{1b}[2m{t}\u{1b}[0m");
+        let text =
+            "        detail: the role's trust policy names the organization as sts:ExternalId";
+        let fitted = fit(&dim(text), 40);
+        let ansi = regex::Regex::new("\u{1b}\\[[0-9;]*m").unwrap();
+        let plain = ansi.replace_all(&fitted, "");
+        let rows: Vec<&str> = plain.lines().collect();
+        assert!(rows.len() > 2, "{plain}");
+        assert!(rows[0].starts_with("        detail:"), "{plain}");
+        for row in &rows[1..] {
+            // The line's own 8 columns, two deeper: never at column 2.
+            assert!(
+                row.starts_with("          ") && !row.starts_with("           "),
+                "{plain}"
+            );
+        }
+        for row in &rows {
+            assert!(row.chars().count() <= 40, "{row:?} in\n{plain}");
+        }
+        // Words are kept whole and in order, the colour codes as they were.
+        let words = |t: &str| t.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(words(&plain), words(text));
+        assert!(
+            fitted.starts_with("\u{1b}[2m") && fitted.ends_with("\u{1b}[0m"),
+            "{fitted:?}"
+        );
     }
 }

@@ -587,8 +587,8 @@ fn init_without_a_terminal_names_each_missing_or_bad_flag_and_writes_nothing() {
     assert!(text.contains("region = \"ap-southeast-2\""), "{text}");
 }
 
-/// Runs `init` on a pseudo-terminal (util-linux `script`), typing `keys`.
-fn init_on_a_terminal(dir: &Path, keys: &str) -> Out {
+/// Runs `init` on a pseudo-terminal (util-linux `script`), typing `keys`, with `vars` set.
+fn init_on_a_terminal(dir: &Path, keys: &str, vars: &[(&str, &str)]) -> Out {
     use std::io::Write;
     let bin = env!("CARGO_BIN_EXE_lambda-trust");
     let mut child = Command::new("script")
@@ -598,6 +598,7 @@ fn init_on_a_terminal(dir: &Path, keys: &str) -> Out {
         .env("AWS_REGION", "us-east-1")
         .env("NO_COLOR", "1")
         .env("TERM", "xterm")
+        .envs(vars.iter().copied())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -627,7 +628,7 @@ fn init_on_a_terminal_asks_checks_as_you_type_and_explains_the_org_id() {
     let keys = format!(
         "not-an-org\r{ORG}\r\reu-west-1\r\rn\rlookup-order, bad name\rlookup-order\r1234\r111122223333\r"
     );
-    let r = init_on_a_terminal(dir.path(), &keys);
+    let r = init_on_a_terminal(dir.path(), &keys, &[]);
     assert_eq!(r.code, 0, "{r}");
     let screen = &r.stdout;
     assert!(
@@ -660,6 +661,35 @@ fn init_on_a_terminal_asks_checks_as_you_type_and_explains_the_org_id() {
     }
     let lint = run_in(dir.path(), &["lint"], &[]);
     assert_eq!(lint.code, 0, "{lint}");
+}
+
+/// A check's message under a prompt fits an 80-column terminal, broken at spaces: the
+/// organization ID's (its hint names where Genesys Cloud shows it) is never split mid-word.
+#[test]
+fn init_prompt_errors_fit_an_80_column_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = format!("not-an-org\r{ORG}\r\r\r\rn\r\r");
+    let r = init_on_a_terminal(dir.path(), &keys, &[("COLUMNS", "80")]);
+    assert_eq!(r.code, 0, "{r}");
+    // The screen as the message left it (the right answer then clears it).
+    let said = r
+        .stdout
+        .find("is not a Genesys Cloud")
+        .expect("the org ID's message");
+    let end = said + r.stdout[said..].find("> Organization ID").unwrap();
+    let rows = rows_within_80("init", &r.stdout[..end]);
+    let shown: Vec<&str> = rows.iter().flat_map(|r| r.split_whitespace()).collect();
+    let message = "\"not-an-org\" is not a Genesys Cloud organization ID (a UUID such as \
+        0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10): Genesys Cloud sends its organization ID as the \
+        external ID, so the role would refuse every data action (copy it from Genesys Cloud: \
+        Admin > Account Settings > Organization Settings > Organization Details > Advanced >";
+    for word in message.split_whitespace() {
+        assert!(
+            shown.contains(&word),
+            "{word:?} broken:\n{}",
+            rows.join("\n")
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1055,27 +1085,105 @@ fn each_help_lists_its_own_flags_first_and_only_its_formats() {
     );
 }
 
+/// The rows a terminal shows after `screen`, colour codes dropped, each checked to be at most
+/// 80 columns but a single word longer than the width (an ARN).
+fn rows_within_80(what: &str, screen: &str) -> Vec<String> {
+    let ansi = regex::Regex::new("\u{1b}\\[[0-9;?]*[A-Za-z]").unwrap();
+    let rows: Vec<String> = (crate::support::terminal::replay(screen).iter())
+        .map(|row| ansi.replace_all(row.trim_end(), "").into_owned())
+        .collect();
+    for line in &rows {
+        let words = line.split_whitespace().count();
+        assert!(
+            line.chars().count() <= 80 || words <= 1,
+            "{what}: {} columns: {line:?}\n{screen}",
+            line.chars().count(),
+        );
+    }
+    rows
+}
+
 /// On a terminal, reports fit its width: at 80 columns no line of `verify`, `check` or `plan`
 /// runs past it but a single word longer than the width (an ARN), and no word is broken.
 #[test]
 fn reports_fit_an_80_column_terminal() {
     let env = crate::support::live::setup(&["f1"]);
-    let ansi = regex::Regex::new("\u{1b}\\[[0-9;?]*[A-Za-z]").unwrap();
     for command in ["plan", "apply --yes", "verify", "check"] {
         let r = env.on_a_terminal(
             &format!("COLUMNS=80 \"$LT\" {command} --config \"$CONFIG\""),
             "",
         );
         // The screen the bytes leave: what a spinner drew and wiped is gone.
-        for row in crate::support::terminal::replay(&r.stdout) {
-            let line = ansi.replace_all(row.trim_end(), "");
-            let words = line.split_whitespace().count();
+        rows_within_80(command, &r.stdout);
+    }
+}
+
+/// An error on an 80-column terminal is fitted to it like any line for people, broken at
+/// spaces and never mid-word: `apply` refusing to write without `--yes` (its input not a
+/// terminal), with `COLUMNS=80`, and with stdout a file and `COLUMNS` unset (stderr's width is
+/// its own terminal's). Under `--format json` the error stays one line of JSON.
+#[test]
+fn errors_fit_an_80_column_terminal() {
+    let env = crate::support::live::setup(&["f1"]);
+    let refused = env.run(&["apply"]);
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("--yes") && refused.stderr.lines().any(|l| l.len() > 80),
+        "{}",
+        refused.stderr
+    );
+    let apply = "\"$LT\" apply --config \"$CONFIG\" </dev/null";
+    for shell in [
+        format!("COLUMNS=80 {apply}"),
+        format!("unset COLUMNS; stty cols 80 rows 24; {apply} >/dev/null"),
+    ] {
+        let r = env.on_a_terminal(&shell, "");
+        assert_eq!(r.code, 1, "{shell}: {}", r.stdout);
+        let rows = rows_within_80(&shell, &r.stdout);
+        let shown: Vec<&str> = rows.iter().flat_map(|r| r.split_whitespace()).collect();
+        for word in refused.stderr.split_whitespace() {
             assert!(
-                line.chars().count() <= 80 || words <= 1,
-                "{command}: {} columns: {line:?}\n{}",
-                line.chars().count(),
-                r.stdout
+                shown.contains(&word),
+                "{shell}: {word:?} broken:\n{}",
+                rows.join("\n")
             );
         }
+    }
+    let json = env.on_a_terminal(&format!("COLUMNS=80 {apply} --format json"), "");
+    let rows = crate::support::terminal::replay(&json.stdout);
+    let error: Vec<serde_json::Value> = (rows.iter())
+        .filter_map(|row| serde_json::from_str(row.trim()).ok())
+        .collect();
+    assert!(
+        matches!(error.as_slice(), [e] if e["error"].as_str().unwrap().contains("standard input")),
+        "{}",
+        json.stdout
+    );
+}
+
+/// With colour on, a wrapped line keeps its indent: at 80 columns the screen of `plan`,
+/// `verify` and `check` with `--color always` is, its colour codes dropped, the screen
+/// without colour (a coloured line wraps under its own indent, not at column 2).
+#[test]
+fn coloured_lines_keep_their_indent_at_80_columns() {
+    let env = crate::support::live::setup(&["f1"]);
+    for command in ["plan", "verify", "check"] {
+        if command == "verify" {
+            env.expect(&["apply", "--yes"], 0);
+        }
+        let screen = |color: &str| {
+            let shell =
+                format!("COLUMNS=80 \"$LT\" {command} --color {color} --config \"$CONFIG\"");
+            let r = env.on_a_terminal(&shell, "");
+            let mut rows = rows_within_80(&shell, &r.stdout);
+            // The colour's last reset may open a row of nothing.
+            while rows.last().is_some_and(String::is_empty) {
+                rows.pop();
+            }
+            rows
+        };
+        let (coloured, plain) = (screen("always"), screen("never"));
+        assert!(coloured.len() > 1, "{command}: {coloured:?}");
+        assert_eq!(coloured, plain, "{command} with colour");
     }
 }
