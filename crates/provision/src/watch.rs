@@ -25,6 +25,7 @@ pub(crate) const ROLE_CALLS: &[&str] = &[
     "TagRole",
     "UntagRole",
     "UpdateRole",
+    "UpdateRoleDescription",
     "DeleteRole",
     "CreateRole",
 ];
@@ -35,6 +36,8 @@ pub(crate) const POLICY_CALLS: &[&str] = &[
     "DeletePolicyVersion",
     "SetDefaultPolicyVersion",
     "DeletePolicy",
+    "TagPolicy",
+    "UntagPolicy",
 ];
 
 /// Lambda's calls that change a function's resource-based policy. CloudTrail records
@@ -553,5 +556,42 @@ mod tests {
             classify(&event, &watched()),
             Change::Everything { .. }
         ));
+    }
+
+    /// Every IAM call that `check` can attribute drift to is heard and classified: the role's
+    /// calls as the role's change, the invoke policies' as the role's too. `CreatePolicy` is
+    /// the one exception: a new policy reaches the role only through `AttachRolePolicy`, heard.
+    #[test]
+    fn every_call_check_calls_drift_is_heard_and_classified() {
+        use crate::trail::events::*;
+        let every = [
+            TRUST,
+            ROLE_SETTINGS,
+            ROLE_TAGS,
+            ATTACH,
+            DETACH,
+            INLINE,
+            BOUNDARY,
+            ROLE_GONE,
+            POLICY_GONE,
+            POLICY_DOCUMENT,
+            POLICY_VERSIONS,
+            POLICY_TAGS,
+        ];
+        for name in every.concat().into_iter().filter(|n| *n != "CreatePolicy") {
+            let (params, listed) = match ROLE_CALLS.contains(&name) {
+                true => (json!({"roleName": "GenesysLambdaInvoker"}), true),
+                false => (
+                    json!({"policyArn": "arn:aws:iam::111122223333:policy/genesys-invoke"}),
+                    POLICY_CALLS.contains(&name),
+                ),
+            };
+            assert!(listed, "{name} is in no rule's pattern");
+            let event = cloudtrail("iam", name, params);
+            assert!(
+                matches!(classify(&event, &watched()), Change::Role { .. }),
+                "{name} is not classified as the role's change"
+            );
+        }
     }
 }
