@@ -41,6 +41,31 @@ pub(crate) struct WatchState {
     pub package: Vec<u8>,
     /// Said beside the plan: where the function lives and why, what the events need.
     pub notes: Vec<String>,
+    /// What the function lacks, each with its fix: a region whose calls it cannot hear, no
+    /// way to sign in to Genesys Cloud. Any makes `watch status` exit 2.
+    pub problems: Vec<String>,
+}
+
+/// An active Security Hub finding of the watch, as Security Hub holds it.
+#[derive(Debug, Clone)]
+pub(crate) struct ActiveFinding {
+    pub title: String,
+    /// `CRITICAL`, `HIGH`, `MEDIUM`, `LOW` or `INFORMATIONAL`.
+    pub severity: String,
+    /// When Security Hub last updated it and when it was created (RFC 3339).
+    pub updated_at: Option<String>,
+    pub created_at: Option<String>,
+}
+
+/// What `watch status` read of what the function publishes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Published {
+    /// Its active findings; `None` when they could not be read.
+    pub findings: Option<Vec<ActiveFinding>>,
+    /// Why they were not read, when they were not.
+    pub note: Option<String>,
+    /// Why the function cannot publish, with the fix (Security Hub not enabled in its region).
+    pub problem: Option<String>,
 }
 
 /// What the deployment is made from: the config's role, policies and targets as resolved in
@@ -129,13 +154,16 @@ pub(crate) async fn read(
         want.function.architecture = f.architecture.clone();
     }
     notes.extend(notes_of(&want, config.genesys.is_some()));
-    notes.extend(trails(&clients, &want).await);
+    let (heard, mut problems) = trails(&clients, &want).await;
+    notes.extend(heard);
+    problems.extend(sign_in(config));
     Ok(WatchState {
         role: input.role,
         want,
         seen,
         package,
         notes,
+        problems,
     })
 }
 
@@ -162,56 +190,96 @@ fn notes_of(want: &Deployment, genesys: bool) -> Vec<String> {
     notes
 }
 
-/// One line per region the watch hears from: the trail that logs its management events, or
-/// that none does (then only the schedule re-proves), or why it could not be read.
-async fn trails(clients: &crate::aws::Clients, want: &Deployment) -> Vec<String> {
+/// Why the function cannot sign in to Genesys Cloud: the config reads the Genesys Cloud side
+/// but names no secret, and a sign-in from the environment does not travel to the function.
+fn sign_in(config: &lambda_trust_config::Config) -> Option<String> {
+    let genesys = config.genesys.as_ref()?;
+    genesys.oauth_secret.is_none().then(|| {
+        "cannot sign in to Genesys Cloud: [genesys].oauth_secret is not set, and a sign-in from the environment does not travel to the function, so it reads no Genesys Cloud side: store the OAuth client in Secrets Manager and name it in [genesys].oauth_secret, then `lambda-trust watch deploy`".to_owned()
+    })
+}
+
+/// Per region the watch hears from: the notes (the trail that logs its management events, or
+/// why the trails could not be read), and the problems (no trail logs them: then EventBridge
+/// gets none of its calls and only the schedule re-proves).
+async fn trails(clients: &crate::aws::Clients, want: &Deployment) -> (Vec<String>, Vec<String>) {
     let regions: std::collections::BTreeSet<&str> =
         want.rules.iter().map(|r| r.region.as_str()).collect();
     let reads = regions.into_iter().map(|region| async move {
         match live::logging_trail(clients, region).await {
-            Ok(Some(name)) => format!("{region}: CloudTrail trail {name} logs its management events"),
-            Ok(None) => format!(
-                "{region}: no CloudTrail trail logs its management events, so EventBridge gets none of its calls and only the schedule re-proves: create a trail (aws cloudtrail create-trail --is-multi-region-trail, then start-logging)"
-            ),
-            Err(e) => format!("{region}: the trails were not read ({e}): whether EventBridge gets its calls is not known"),
+            Ok(Some(name)) => Ok(format!("{region}: CloudTrail trail {name} logs its management events")),
+            Ok(None) => Err(format!(
+                "cannot hear {region}: no CloudTrail trail logs its management events, so EventBridge gets none of its calls and only the schedule re-proves: create a trail (aws cloudtrail create-trail --is-multi-region-trail, then start-logging)"
+            )),
+            Err(e) => Ok(format!("{region}: the trails were not read ({e}): whether EventBridge gets its calls is not known")),
         }
     });
-    futures::future::join_all(reads).await
+    let (mut notes, mut problems) = (Vec::new(), Vec::new());
+    for read in futures::future::join_all(reads).await {
+        match read {
+            Ok(note) => notes.push(note),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    (notes, problems)
 }
 
-/// `watch status`: what the function last published — its active Security Hub findings (under
-/// its generator, in its region) and when the newest was updated — or why it was not read.
+/// `watch status`: what the function publishes — its active Security Hub findings (under its
+/// generator, in its region) as Security Hub holds them — or that it cannot publish (Security
+/// Hub not enabled there), or why they were not read.
 pub(crate) async fn published(
     settings: &Settings,
     events: &dyn Events,
     file: &ConfigFile,
     state: &WatchState,
-) -> String {
-    let read = async {
-        let loaded = file.load()?;
-        let clients = connect(settings, events, &loaded.config).await?;
-        let f = &state.want.function;
-        let account = f.arn.split(':').nth(4).unwrap_or_default().to_owned();
-        let partition = f.arn.split(':').nth(1).unwrap_or("aws");
-        let product = lambda_trust_audit::product_arn(partition, &f.region, &account);
-        let generator = format!("{}{}/", super::security_hub::WATCH_PREFIX, state.role);
-        let key = (account.as_str(), generator.as_str());
-        let held = crate::aws::security_hub::held(&clients, Some(&f.region), &product, key);
-        Ok::<_, Error>(held.await?)
+) -> Published {
+    let f = &state.want.function;
+    let clients = match file.load() {
+        Ok(loaded) => connect(settings, events, &loaded.config).await,
+        Err(e) => Err(e.into()),
     };
-    match read.await {
-        Ok(held) => {
-            let newest = held.iter().filter_map(|h| h.listed.updated_at).max();
-            match newest {
-                Some(at) => format!(
-                    "Security Hub: {} active finding(s) of this watch, the newest updated {}",
-                    held.len(),
-                    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-                ),
-                None => "Security Hub: no active finding of this watch".into(),
-            }
-        }
-        Err(e) => format!("Security Hub: what the watch published was not read ({e})"),
+    let clients = match clients {
+        Ok(c) => c,
+        Err(e) => return not_read(&e.to_string()),
+    };
+    let account = f.arn.split(':').nth(4).unwrap_or_default().to_owned();
+    let partition = f.arn.split(':').nth(1).unwrap_or("aws");
+    let product = lambda_trust_audit::product_arn(partition, &f.region, &account);
+    let generator = format!("{}{}/", super::security_hub::WATCH_PREFIX, state.role);
+    let key = (account.as_str(), generator.as_str());
+    match crate::aws::security_hub::held(&clients, Some(&f.region), &product, key).await {
+        Ok(held) => Published {
+            findings: Some(held.iter().map(active).collect()),
+            ..Published::default()
+        },
+        Err(e) if e.is_code("InvalidAccessException") => Published {
+            problem: Some(format!(
+                "cannot publish: Security Hub is not enabled for account {account} in {region} ({message}), so the function's findings go nowhere: enable it (aws securityhub enable-security-hub --region {region})",
+                region = f.region,
+                message = e.message,
+            )),
+            ..Published::default()
+        },
+        Err(e) => not_read(&e.to_string()),
+    }
+}
+
+fn not_read(why: &str) -> Published {
+    Published {
+        note: Some(format!(
+            "Security Hub: what the watch published was not read ({why})"
+        )),
+        ..Published::default()
+    }
+}
+
+fn active(held: &crate::aws::security_hub::Held) -> ActiveFinding {
+    let (updated, created) = held.times();
+    ActiveFinding {
+        title: held.title().to_owned(),
+        severity: held.severity().to_owned(),
+        updated_at: updated.map(str::to_owned),
+        created_at: created.map(str::to_owned),
     }
 }
 

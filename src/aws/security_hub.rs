@@ -34,6 +34,26 @@ pub(crate) struct Held {
     finding: AwsSecurityFinding,
 }
 
+impl Held {
+    /// Its title, as Security Hub holds it.
+    pub(crate) fn title(&self) -> &str {
+        self.finding.title.as_deref().unwrap_or_default()
+    }
+
+    /// Its severity label (`CRITICAL`, `HIGH`, …; empty when it has none).
+    pub(crate) fn severity(&self) -> &str {
+        (self.finding.severity.as_ref())
+            .and_then(|s| s.label.as_ref())
+            .map_or("", |l| l.as_str())
+    }
+
+    /// When Security Hub last updated it, and when it was created (RFC 3339, as held).
+    pub(crate) fn times(&self) -> (Option<&str>, Option<&str>) {
+        let f = &self.finding;
+        (f.updated_at.as_deref(), f.created_at.as_deref())
+    }
+}
+
 /// A finding ready to import.
 #[derive(Debug, Clone)]
 pub(crate) struct Outgoing {

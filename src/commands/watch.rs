@@ -135,12 +135,14 @@ async fn deployment(
     let lines: Vec<String> = ops.iter().map(|o| o.to_string()).collect();
     let mut result = result_of(name, &state, lines.clone());
     if name == "status" {
-        if state.seen.function.is_some() {
-            let published = deploy::published(&inv.settings, events, &file, &state).await;
-            result.notes.push(published);
-        }
+        let published = deploy::published(&inv.settings, events, &file, &state).await;
+        result.notes.extend(published.note);
+        result.problems.extend(published.problem);
+        result.active_findings =
+            (published.findings.as_ref()).map(|f| f.iter().map(finding).collect());
         inv.output.emit(&result)?;
-        return Ok(Status::ok_or(ops.is_empty(), Status::Changes));
+        let healthy = ops.is_empty() && result.problems.is_empty();
+        return Ok(Status::ok_or(healthy, Status::Changes));
     }
     let question = format!("Make these {} change(s)?", ops.len());
     if !super::confirm::approved_lines(inv, &lines, &question, yes)? {
@@ -182,5 +184,16 @@ fn result_of(
         changes,
         writes: None,
         notes: state.notes.clone(),
+        problems: state.problems.clone(),
+        active_findings: None,
+    }
+}
+
+fn finding(f: &crate::app::watch_deploy::ActiveFinding) -> report::WatchFinding {
+    report::WatchFinding {
+        title: f.title.clone(),
+        severity: f.severity.clone(),
+        updated_at: f.updated_at.clone(),
+        created_at: f.created_at.clone(),
     }
 }

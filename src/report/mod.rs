@@ -95,7 +95,7 @@ pub(crate) use results::{
 };
 pub(crate) use text::printable;
 pub(crate) use version::VersionResult;
-pub(crate) use watch::WatchResult;
+pub(crate) use watch::{WatchFinding, WatchResult};
 
 /// Whether to emit ANSI colour on one stream (decided once, `commands::Output::resolve`).
 #[derive(Debug, Clone, Copy, Default)]

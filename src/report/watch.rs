@@ -39,6 +39,27 @@ pub(crate) struct WatchResult {
     pub writes: Option<usize>,
     /// Where the function lives and why, what the events need, what is read on the schedule.
     pub notes: Vec<String>,
+    /// What the function lacks, each naming its fix: a region whose calls it cannot hear (no
+    /// trail logs its management events), Security Hub not enabled in its region (it cannot
+    /// publish), no Genesys Cloud credentials (it cannot sign in). Any makes `status` exit 2.
+    pub problems: Vec<String>,
+    /// `status`: the watch's active Security Hub findings as Security Hub holds them; absent
+    /// when they were not read (another command, or the read failed: `notes` says why).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active_findings: Option<Vec<WatchFinding>>,
+}
+
+/// An active Security Hub finding of the watch.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub(crate) struct WatchFinding {
+    pub title: String,
+    /// Its severity label: `CRITICAL`, `HIGH`, `MEDIUM`, `LOW` or `INFORMATIONAL`.
+    pub severity: String,
+    /// When Security Hub last updated it (RFC 3339).
+    pub updated_at: Option<String>,
+    /// When it was created (RFC 3339).
+    pub created_at: Option<String>,
 }
 
 impl Report for WatchResult {
@@ -73,7 +94,58 @@ impl Report for WatchResult {
         for note in &self.notes {
             out.push_str(&styles.dim(&super::wrap(note, "  ", "    ", WIDTH)));
         }
-        out.push_str(&match (self.changes.len(), self.writes) {
+        out.push_str(&self.findings_text(styles));
+        for problem in &self.problems {
+            let first = format!("  {} ", styles.bold("problem"));
+            out.push_str(&super::wrap(problem, &first, "    ", WIDTH));
+        }
+        out.push_str(&self.last_line());
+        out
+    }
+
+    fn json(&self) -> String {
+        super::results::to_json(self)
+    }
+}
+
+impl WatchResult {
+    /// The active findings, one line each: severity, title, when.
+    fn findings_text(&self, styles: Styles) -> String {
+        let Some(findings) = &self.active_findings else {
+            return String::new();
+        };
+        if findings.is_empty() {
+            return "  Security Hub: no active finding of this watch\n".into();
+        }
+        let mut out = format!(
+            "  Security Hub: {} active finding(s) of this watch\n",
+            findings.len()
+        );
+        for f in findings {
+            let when = match (&f.updated_at, &f.created_at) {
+                (Some(u), _) => format!(" (updated {u})"),
+                (None, Some(c)) => format!(" (created {c})"),
+                _ => String::new(),
+            };
+            let first = format!("    {} ", styles.bold(&format!("{:<8}", f.severity)));
+            out.push_str(&super::wrap(
+                &format!("{}{when}", f.title),
+                &first,
+                "             ",
+                WIDTH,
+            ));
+        }
+        out
+    }
+
+    fn last_line(&self) -> String {
+        let problems = self.problems.len();
+        if self.command == "status" && problems > 0 && self.changes.is_empty() {
+            return format!(
+                "status: nothing to write, but the watch is not healthy: {problems} problem(s)\n"
+            );
+        }
+        match (self.changes.len(), self.writes) {
             (0, _) => format!("{}: nothing to write\n", self.command),
             (n, Some(w)) => format!("{}: {n} change(s) made in {w} write(s)\n", self.command),
             (n, None) if self.command == "status" => {
@@ -83,11 +155,6 @@ impl Report for WatchResult {
                 "{n} change(s) pending: run `lambda-trust watch {} --yes` to make them\n",
                 self.command
             ),
-        });
-        out
-    }
-
-    fn json(&self) -> String {
-        super::results::to_json(self)
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! redeploy of what it changed; two watches of two configs in one account never touch each
 //! other; destroy removes exactly its own; a dynamic binary is refused before any call.
 
-use crate::live_security_hub::python;
+use crate::live_security_hub::{enable_hub, python};
 use crate::support;
 
 use serde_json::Value;
@@ -120,9 +120,9 @@ fn deploy_is_idempotent_a_config_change_is_a_redeploy_and_destroy_removes_only_i
         2,
     ));
     assert!(
-        before["notes"]
+        before["problems"]
             .to_string()
-            .contains("us-east-1: no CloudTrail trail"),
+            .contains("cannot hear us-east-1: no CloudTrail trail"),
         "{before:#}"
     );
     // What a first deploy writes, in order: the snapshot is the plan a reviewer reads.
@@ -177,7 +177,27 @@ fn deploy_is_idempotent_a_config_change_is_a_redeploy_and_destroy_removes_only_i
         "{}",
         again.stdout
     );
-    env.expect(&["watch", "status", "--package", &pkg], 0);
+    // Deployed as wanted, but Security Hub is not enabled: the watch cannot publish.
+    let deaf = env.expect(&["watch", "status", "--package", &pkg], 2);
+    assert!(
+        deaf.stdout
+            .contains("cannot publish: Security Hub is not enabled")
+            && deaf.stdout.contains("enable-security-hub")
+            && deaf.stdout.contains("not healthy"),
+        "{}",
+        deaf.stdout
+    );
+    enable_hub(&env, ACCOUNT);
+    let healthy = json(&env.expect(
+        &["watch", "status", "--package", &pkg, "--format", "json"],
+        0,
+    ));
+    assert_eq!(healthy["problems"], serde_json::json!([]), "{healthy:#}");
+    assert_eq!(
+        healthy["active_findings"],
+        serde_json::json!([]),
+        "{healthy:#}"
+    );
 
     // A new target changes the packaged config (the code) and the rules that name targets.
     env.moto.lambda_create_function("payments", "us-east-1");
@@ -245,6 +265,51 @@ fn deploy_is_idempotent_a_config_change_is_a_redeploy_and_destroy_removes_only_i
     );
     let (_, writes) = env.writes_of(&["watch", "destroy", "--package", &pkg, "--yes"], 0);
     assert_eq!(writes, 0, "nothing of its own is left");
+}
+
+/// Imports one finding of the watch of `GenesysLambdaInvoker`, as its function would.
+fn publish_finding(env: &Env, title: &str, severity: &str) {
+    let code = r#"
+account, title, severity = "123456789012", sys.argv[2], sys.argv[3]
+product = f"arn:aws:securityhub:us-east-1:{account}:product/{account}/default"
+role = f"arn:aws:iam::{account}:role/GenesysLambdaInvoker"
+out = client("securityhub").batch_import_findings(Findings=[{
+    "SchemaVersion": "2018-10-08", "Id": f"lambda-trust/watch/{account}/{role}/trust-broader",
+    "ProductArn": product, "GeneratorId": "lambda-trust/watch/GenesysLambdaInvoker/trust-broader",
+    "AwsAccountId": account, "Types": ["Software and Configuration Checks"],
+    "CreatedAt": "2026-01-01T00:00:00Z", "UpdatedAt": "2026-01-02T03:04:05Z",
+    "Severity": {"Label": severity}, "Title": title, "Description": "d",
+    "Resources": [{"Type": "AwsIamRole", "Id": role}]}])
+assert out["FailedCount"] == 0, out
+"#;
+    python(env, code, &[title, severity]);
+}
+
+#[test]
+fn status_lists_the_watchs_active_findings_as_security_hub_holds_them() {
+    let env = setup(&["lookup"]);
+    trail(&env);
+    enable_hub(&env, ACCOUNT);
+    let pkg = deployed_with(&env, "");
+    let title = "The trust policy admits more than Genesys Cloud";
+    publish_finding(&env, title, "HIGH");
+    let text = env.expect(&["watch", "status", "--package", &pkg], 0);
+    assert!(
+        text.stdout.contains(title)
+            && text.stdout.contains("HIGH")
+            && text.stdout.contains("2026-01-02T03:04:05Z"),
+        "{}",
+        text.stdout
+    );
+    let status = json(&env.expect(
+        &["watch", "status", "--package", &pkg, "--format", "json"],
+        0,
+    ));
+    let found = &status["active_findings"];
+    assert_eq!(found[0]["title"], title, "{status:#}");
+    assert_eq!(found[0]["severity"], "HIGH", "{status:#}");
+    assert_eq!(found[0]["updated_at"], "2026-01-02T03:04:05Z", "{status:#}");
+    assert_eq!(found[0]["created_at"], "2026-01-01T00:00:00Z", "{status:#}");
 }
 
 #[test]
