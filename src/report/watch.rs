@@ -118,22 +118,17 @@ impl WatchResult {
             return "  Security Hub: no active finding of this watch\n".into();
         }
         let mut out = format!(
-            "  Security Hub: {} active finding(s) of this watch\n",
+            "  Security Hub: {} active finding(s) of this watch (severity, last updated, title)\n",
             findings.len()
         );
         for f in findings {
-            let when = match (&f.updated_at, &f.created_at) {
-                (Some(u), _) => format!(" (updated {u})"),
-                (None, Some(c)) => format!(" (created {c})"),
-                _ => String::new(),
-            };
-            let first = format!("    {} ", styles.bold(&format!("{:<8}", f.severity)));
-            out.push_str(&super::wrap(
-                &format!("{}{when}", f.title),
-                &first,
-                "             ",
-                WIDTH,
-            ));
+            let when = (f.updated_at.as_ref()).or(f.created_at.as_ref());
+            let first = format!(
+                "    {} {:<20}  ",
+                styles.bold(&format!("{:<8}", f.severity)),
+                when.map_or("-", String::as_str)
+            );
+            out.push_str(&super::wrap(&f.title, &first, &" ".repeat(35), WIDTH));
         }
         out
     }
@@ -156,5 +151,54 @@ impl WatchResult {
                 self.command
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(problems: Vec<String>, findings: Vec<WatchFinding>) -> WatchResult {
+        WatchResult {
+            schema_version: super::super::SCHEMA_VERSION,
+            command: "status".into(),
+            role: "GenesysLambdaInvoker".into(),
+            function: "lambda-trust-watch-GenesysLambdaInvoker".into(),
+            region: "us-east-1".into(),
+            deployed: true,
+            deployed_code: Some("abc".into()),
+            package_code: Some("abc".into()),
+            rules: vec!["us-east-1/r".into()],
+            changes: Vec::new(),
+            writes: None,
+            notes: Vec::new(),
+            problems,
+            active_findings: Some(findings),
+        }
+    }
+
+    #[test]
+    fn status_lists_each_active_finding_and_each_problem_and_says_it_is_not_healthy() {
+        let finding = WatchFinding {
+            title: "The trust policy admits more than Genesys Cloud".into(),
+            severity: "HIGH".into(),
+            updated_at: Some("2026-01-02T03:04:05Z".into()),
+            created_at: Some("2026-01-01T00:00:00Z".into()),
+        };
+        let text = status(Vec::new(), vec![finding]).human(Styles::default());
+        assert!(
+            text.ends_with(
+                "  Security Hub: 1 active finding(s) of this watch (severity, last updated, title)\n    HIGH     2026-01-02T03:04:05Z  The trust policy admits more than Genesys\n                                   Cloud\nstatus: nothing to write\n"
+            ),
+            "{text}"
+        );
+        let problem = "cannot publish: Security Hub is not enabled".to_owned();
+        let text = status(vec![problem], Vec::new()).human(Styles::default());
+        assert!(
+            text.ends_with(
+                "  Security Hub: no active finding of this watch\n  problem cannot publish: Security Hub is not enabled\nstatus: nothing to write, but the watch is not healthy: 1 problem(s)\n"
+            ),
+            "{text}"
+        );
     }
 }

@@ -506,6 +506,7 @@ const EXIT_CODES: &[(&str, i32, &str)] = &[
     ("lambda-trust destroy", 2, "shows what would be deleted"),
     ("lambda-trust watch run", 1, "outside Lambda: it names the variable Lambda sets"),
     ("lambda-trust watch status --package ./lambda-trust --format json", 2, "not deployed yet: changes pending"),
+    ("lambda-trust watch status --package ./lambda-trust", 2, "no trail logs management events and Security Hub is off: the watch can neither hear nor publish"),
     ("lambda-trust offboard lookup-order --dry-run", 2, "something would change"),
     ("lambda-trust plan --adopt", 2, "ownership to take over: changes pending"),
     ("lambda-trust check --only genesys", 2, "the Genesys Cloud side not applied yet: drift"),

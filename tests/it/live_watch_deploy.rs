@@ -291,7 +291,7 @@ fn status_lists_the_watchs_active_findings_as_security_hub_holds_them() {
     trail(&env);
     enable_hub(&env, ACCOUNT);
     let pkg = deployed_with(&env, "");
-    let title = "The trust policy admits more than Genesys Cloud";
+    let title = "Trust policy broader than Genesys Cloud";
     publish_finding(&env, title, "HIGH");
     let text = env.expect(&["watch", "status", "--package", &pkg], 0);
     assert!(
