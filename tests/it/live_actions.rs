@@ -178,6 +178,18 @@ fn bad_action_input_exits_1_naming_the_key_and_the_action_with_zero_writes() {
             }
         }
         assert!(g.actions().is_empty());
+        // check's finding for the missing action says the config's fix, not the apply that
+        // refuses it.
+        let v = json_of(&g.expect(&["check", "--format", "json"], 2));
+        let steps: Vec<String> = (crate::support::live::check_findings(&v).iter())
+            .filter_map(|f| f["remedy"]["step"].as_str().map(str::to_owned))
+            .collect();
+        assert!(
+            steps
+                .iter()
+                .any(|s| s.contains("apply refuses") && s.contains(needles[0])),
+            "{v:#}"
+        );
     }
 }
 

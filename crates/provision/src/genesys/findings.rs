@@ -31,7 +31,7 @@ pub fn genesys_findings(desired: &DesiredGenesys, plan: &GenesysPlan) -> Vec<Gen
     let mut out: Vec<GenesysFinding> = plan
         .ops
         .iter()
-        .flat_map(|op| op_findings(desired, op))
+        .flat_map(|op| refused_by_apply(op, op_findings(desired, op)))
         .collect();
     for a in &plan.foreign {
         if !is_target(desired, a.def.function_arn()) {
@@ -49,6 +49,30 @@ pub fn genesys_findings(desired: &DesiredGenesys, plan: &GenesysPlan) -> Vec<Gen
         }
     }
     out
+}
+
+/// An action `apply` would write new with a response defect is refused by it
+/// ([`GenesysPlan::refuse_defective_writes`]): its findings' remedy is the config's fix.
+fn refused_by_apply(op: &GenesysOp, mut findings: Vec<GenesysFinding>) -> Vec<GenesysFinding> {
+    let GenesysOp::CreateAction { action, .. } = op else {
+        return findings;
+    };
+    let defects = super::plan::response_defects(&action.def);
+    if defects.is_empty() {
+        return findings;
+    }
+    let fixes: Vec<String> = (defects.iter())
+        .map(|d| format!("{d}: {}", d.fix()))
+        .collect();
+    let step = format!(
+        "change the config first — apply refuses to write action {:?} as it is: {}; then run `lambda-trust apply`",
+        action.def.name,
+        fixes.join("; ")
+    );
+    for f in &mut findings {
+        f.finding.remedy = crate::drift::Remedy::Outside { step: step.clone() };
+    }
+    findings
 }
 
 /// An action whose contract differs from the config: replaced by a new one.

@@ -818,6 +818,26 @@ fn a_new_action_with_a_response_defect_is_refused_naming_it() {
         assert!(e.contains(said), "{said}: {e}");
     }
     assert!(!e.contains("Lookup order"), "{e}");
+    // check's finding for it says the config's fix, never the apply that refuses.
+    let findings = genesys_findings(&defective(desired()), &plan);
+    let step = |name: &str| {
+        (findings.iter())
+            .find(|f| f.finding.message.contains(name) || f.finding.resource.contains(name))
+            .map(|f| f.finding.remedy.clone())
+    };
+    match step("Lookup customer") {
+        Some(crate::drift::Remedy::Outside { step }) => {
+            assert!(
+                step.contains("apply refuses") && step.contains("\"extra\""),
+                "{step}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        step("Lookup order"),
+        Some(crate::drift::Remedy::Apply)
+    ));
     // Without the defects: nothing refused.
     let plan = plan_genesys(&desired(), &empty, false).unwrap();
     assert!(plan.refuse_defective_writes().is_ok());

@@ -475,7 +475,7 @@ impl GenesysPlan {
 }
 
 /// An action's response defects, against its own output contract.
-fn response_defects(def: &ActionDef) -> Vec<lambda_trust_config::ResponseDefect> {
+pub(crate) fn response_defects(def: &ActionDef) -> Vec<lambda_trust_config::ResponseDefect> {
     let response = &def.config.response;
     lambda_trust_config::response_defects(
         &response.success_template,
