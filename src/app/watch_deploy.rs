@@ -224,6 +224,50 @@ async fn trails(clients: &crate::aws::Clients, want: &Deployment) -> (Vec<String
     (notes, problems)
 }
 
+/// Where the watch publishes: the clients, its function's region, the account, the product
+/// and its generator prefix (`lambda-trust/watch/<role>/`: only this watch's findings).
+struct Hub {
+    clients: crate::aws::Clients,
+    region: String,
+    account: String,
+    product: String,
+    generator: String,
+}
+
+async fn hub(
+    settings: &Settings,
+    events: &dyn Events,
+    file: &ConfigFile,
+    state: &WatchState,
+) -> std::result::Result<Hub, String> {
+    let f = &state.want.function;
+    let clients = match file.load() {
+        Ok(loaded) => connect(settings, events, &loaded.config).await,
+        Err(e) => Err(e.into()),
+    };
+    let clients = clients.map_err(|e| e.to_string())?;
+    let account = f.arn.split(':').nth(4).unwrap_or_default().to_owned();
+    let partition = f.arn.split(':').nth(1).unwrap_or("aws");
+    Ok(Hub {
+        product: lambda_trust_audit::product_arn(partition, &f.region, &account),
+        generator: format!("{}{}/", super::security_hub::WATCH_PREFIX, state.role),
+        region: f.region.clone(),
+        clients,
+        account,
+    })
+}
+
+impl Hub {
+    /// The watch's active findings, as Security Hub holds them.
+    async fn held(
+        &self,
+    ) -> std::result::Result<Vec<crate::aws::security_hub::Held>, crate::aws::AwsError> {
+        let key = (self.account.as_str(), self.generator.as_str());
+        let region = Some(self.region.as_str());
+        crate::aws::security_hub::held(&self.clients, region, &self.product, key).await
+    }
+}
+
 /// `watch status`: what the function publishes — its active Security Hub findings (under its
 /// generator, in its region) as Security Hub holds them — or that it cannot publish (Security
 /// Hub not enabled there), or why they were not read.
@@ -233,21 +277,11 @@ pub(crate) async fn published(
     file: &ConfigFile,
     state: &WatchState,
 ) -> Published {
-    let f = &state.want.function;
-    let clients = match file.load() {
-        Ok(loaded) => connect(settings, events, &loaded.config).await,
-        Err(e) => Err(e.into()),
+    let hub = match hub(settings, events, file, state).await {
+        Ok(hub) => hub,
+        Err(e) => return not_read(&e),
     };
-    let clients = match clients {
-        Ok(c) => c,
-        Err(e) => return not_read(&e.to_string()),
-    };
-    let account = f.arn.split(':').nth(4).unwrap_or_default().to_owned();
-    let partition = f.arn.split(':').nth(1).unwrap_or("aws");
-    let product = lambda_trust_audit::product_arn(partition, &f.region, &account);
-    let generator = format!("{}{}/", super::security_hub::WATCH_PREFIX, state.role);
-    let key = (account.as_str(), generator.as_str());
-    match crate::aws::security_hub::held(&clients, Some(&f.region), &product, key).await {
+    match hub.held().await {
         Ok(held) => Published {
             findings: Some(held.iter().map(active).collect()),
             ..Published::default()
@@ -255,13 +289,76 @@ pub(crate) async fn published(
         Err(e) if e.is_code("InvalidAccessException") => Published {
             problem: Some(format!(
                 "cannot publish: Security Hub is not enabled for account {account} in {region} ({message}), so the function's findings go nowhere: enable it (aws securityhub enable-security-hub --region {region})",
-                region = f.region,
+                account = hub.account,
+                region = hub.region,
                 message = e.message,
             )),
             ..Published::default()
         },
         Err(e) => not_read(&e.to_string()),
     }
+}
+
+/// What `watch destroy` closes: the watch's active findings and where they are held.
+pub(crate) struct ToArchive {
+    hub: Option<Hub>,
+    held: Vec<crate::aws::security_hub::Held>,
+    /// Why they were not read, when they were not.
+    pub note: Option<String>,
+}
+
+impl ToArchive {
+    /// How many findings archiving closes.
+    pub(crate) fn len(&self) -> usize {
+        self.held.len()
+    }
+}
+
+/// `watch destroy`: the watch's active findings, to archive. None when Security Hub is not
+/// enabled in the function's region (nothing was published there).
+pub(crate) async fn to_archive(
+    settings: &Settings,
+    events: &dyn Events,
+    file: &ConfigFile,
+    state: &WatchState,
+) -> ToArchive {
+    let none = |note: Option<String>| ToArchive {
+        hub: None,
+        held: Vec::new(),
+        note,
+    };
+    let hub = match hub(settings, events, file, state).await {
+        Ok(hub) => hub,
+        Err(e) => return none(not_read(&e).note),
+    };
+    match hub.held().await {
+        Ok(held) => ToArchive {
+            hub: Some(hub),
+            held,
+            note: None,
+        },
+        Err(e) if e.is_code("InvalidAccessException") => none(None),
+        Err(e) => none(not_read(&e.to_string()).note),
+    }
+}
+
+/// Archives the findings (`RecordState ARCHIVED`); how many Security Hub took.
+pub(crate) async fn archive(events: &dyn Events, findings: ToArchive) -> Result<usize> {
+    let Some(hub) = findings.hub.filter(|_| !findings.held.is_empty()) else {
+        return Ok(0);
+    };
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let out = (findings.held.iter())
+        .map(|h| crate::aws::security_hub::archived(h, &now))
+        .collect();
+    let work = crate::aws::security_hub::import(&hub.clients, Some(&hub.region), out);
+    let done = events
+        .reading(
+            format!("archiving {} finding(s)", findings.held.len()),
+            work,
+        )
+        .await?;
+    Ok(done.written)
 }
 
 fn not_read(why: &str) -> Published {

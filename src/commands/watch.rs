@@ -133,7 +133,7 @@ async fn deployment(
         _ => deploy::deploy_ops(&state)?,
     };
     let lines: Vec<String> = ops.iter().map(|o| o.to_string()).collect();
-    let mut result = result_of(name, &state, lines.clone());
+    let mut result = result_of(name, &state, lines);
     if name == "status" {
         let published = deploy::published(&inv.settings, events, &file, &state).await;
         result.notes.extend(published.note);
@@ -144,17 +144,66 @@ async fn deployment(
         let healthy = ops.is_empty() && result.problems.is_empty();
         return Ok(Status::ok_or(healthy, Status::Changes));
     }
-    let question = format!("Make these {} change(s)?", ops.len());
+    let archive = match name {
+        "destroy" => Some(deploy::to_archive(&inv.settings, events, &file, &state).await),
+        _ => None,
+    };
+    let writes = Writes { ops, archive, yes };
+    make(inv, events, (&file, &state), writes, result).await
+}
+
+/// What `deploy` or `destroy` writes: the changes and, for `destroy`, the findings to archive.
+struct Writes {
+    ops: Vec<lambda_trust_provision::WatchOp>,
+    archive: Option<crate::app::watch_deploy::ToArchive>,
+    yes: bool,
+}
+
+/// Asks, then makes the writes; a watch `destroy` removed says no notes of it.
+async fn make(
+    inv: &Invocation,
+    events: &dyn Events,
+    (file, state): (
+        &lambda_trust_config::ConfigFile,
+        &crate::app::watch_deploy::WatchState,
+    ),
+    writes: Writes,
+    mut result: report::WatchResult,
+) -> Result<Status> {
+    use crate::app::watch_deploy as deploy;
+    let Writes { ops, archive, yes } = writes;
+    let archiving = archive.as_ref().map_or(0, deploy::ToArchive::len);
+    let mut lines = result.changes.clone();
+    if archiving > 0 {
+        lines.push(format!(
+            "archive {archiving} Security Hub finding(s) of this watch"
+        ));
+    }
+    let unread = archive.as_ref().and_then(|a| a.note.clone());
+    result.notes.extend(unread.clone());
+    result.changes.clone_from(&lines);
+    let question = format!("Make these {} change(s)?", lines.len());
     if !super::confirm::approved_lines(inv, &lines, &question, yes)? {
         inv.output.emit(&result)?;
-        return Ok(Status::ok_or(ops.is_empty(), Status::Changes));
+        return Ok(Status::ok_or(lines.is_empty(), Status::Changes));
     }
     if !ops.is_empty() {
-        result.writes = Some(deploy::write(&inv.settings, events, &file, &state, &ops).await?);
-        result.deployed = name == "deploy";
-        if name == "deploy" {
+        result.writes = Some(deploy::write(&inv.settings, events, file, state, &ops).await?);
+        result.deployed = result.command == "deploy";
+        if result.deployed {
             result.deployed_code = result.package_code.clone();
         }
+    }
+    if let Some(archive) = archive {
+        let archived = deploy::archive(events, archive).await?;
+        result.archived_findings = Some(archived);
+        if archived > 0 {
+            result.writes = Some(result.writes.unwrap_or(0) + archived);
+        }
+        // The watch is gone: nothing is said of what it would hear or lack.
+        result.deployed = false;
+        result.notes = unread.into_iter().collect();
+        result.problems.clear();
     }
     inv.output.emit(&result)?;
     Ok(Status::Ok)
@@ -186,6 +235,7 @@ fn result_of(
         notes: state.notes.clone(),
         problems: state.problems.clone(),
         active_findings: None,
+        archived_findings: None,
     }
 }
 

@@ -47,6 +47,10 @@ pub(crate) struct WatchResult {
     /// when they were not read (another command, or the read failed: `notes` says why).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active_findings: Option<Vec<WatchFinding>>,
+    /// `destroy` with its writes made: how many of the watch's active Security Hub findings it
+    /// archived (`RecordState ARCHIVED`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived_findings: Option<usize>,
 }
 
 /// An active Security Hub finding of the watch.
@@ -95,6 +99,11 @@ impl Report for WatchResult {
             out.push_str(&styles.dim(&super::wrap(note, "  ", "    ", WIDTH)));
         }
         out.push_str(&self.findings_text(styles));
+        if let Some(n) = self.archived_findings {
+            out.push_str(&format!(
+                "  Security Hub: archived {n} finding(s) of this watch\n"
+            ));
+        }
         for problem in &self.problems {
             let first = format!("  {} ", styles.bold("problem"));
             out.push_str(&super::wrap(problem, &first, "    ", WIDTH));
@@ -174,6 +183,7 @@ mod tests {
             notes: Vec::new(),
             problems,
             active_findings: Some(findings),
+            archived_findings: None,
         }
     }
 

@@ -312,6 +312,78 @@ fn status_lists_the_watchs_active_findings_as_security_hub_holds_them() {
     assert_eq!(found[0]["created_at"], "2026-01-01T00:00:00Z", "{status:#}");
 }
 
+/// Each lambda-trust finding's record state by its generator, as Security Hub holds them.
+fn record_states(env: &Env) -> Value {
+    let code = r#"
+found = client("securityhub").get_findings()["Findings"]
+print(json.dumps({f["GeneratorId"]: f["RecordState"] for f in found}))
+"#;
+    let out = python(env, code, &[]);
+    serde_json::from_str(out.trim()).expect("the record states")
+}
+
+#[test]
+fn destroy_archives_the_watchs_own_active_findings_and_says_how_many() {
+    let env = setup(&["lookup"]);
+    trail(&env);
+    enable_hub(&env, ACCOUNT);
+    let pkg = deployed_with(&env, "");
+    publish_finding(&env, "Trust policy broader than Genesys Cloud", "HIGH");
+    // Another watch's, of a role whose name begins with this one's.
+    let code = r#"
+hub = client("securityhub")
+account = "123456789012"
+hub.batch_import_findings(Findings=[{
+    "SchemaVersion": "2018-10-08", "Id": "lambda-trust/watch/other/trust-broader",
+    "ProductArn": f"arn:aws:securityhub:us-east-1:{account}:product/{account}/default",
+    "GeneratorId": "lambda-trust/watch/GenesysLambdaInvokerTwo/trust-broader",
+    "AwsAccountId": account, "Types": ["Software and Configuration Checks"],
+    "CreatedAt": "2026-01-01T00:00:00Z", "UpdatedAt": "2026-01-02T03:04:05Z",
+    "Severity": {"Label": "HIGH"}, "Title": "t", "Description": "d",
+    "Resources": [{"Type": "AwsIamRole", "Id": "r"}]}])
+"#;
+    python(&env, code, &[]);
+    let ours = "lambda-trust/watch/GenesysLambdaInvoker/trust-broader";
+    let other = "lambda-trust/watch/GenesysLambdaInvokerTwo/trust-broader";
+    let pending = env.expect(&["watch", "destroy", "--package", &pkg], 1);
+    assert!(
+        pending.stderr.contains("archive 1 Security Hub finding(s)"),
+        "{}",
+        pending.stderr
+    );
+    let text = env.expect(&["watch", "destroy", "--package", &pkg, "--yes"], 0);
+    assert!(
+        text.stdout.contains("archived 1 finding(s)"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        !text.stdout.contains("CloudTrail") && !text.stdout.contains("the function lives in"),
+        "no notes about a watch that is gone: {}",
+        text.stdout
+    );
+    let states = record_states(&env);
+    assert_eq!(states[ours], "ARCHIVED", "{states:#}");
+    assert_eq!(
+        states[other], "ACTIVE",
+        "another watch's is not ours: {states:#}"
+    );
+    let again = json(&env.expect(
+        &[
+            "watch",
+            "destroy",
+            "--package",
+            &pkg,
+            "--yes",
+            "--format",
+            "json",
+        ],
+        0,
+    ));
+    assert_eq!(again["archived_findings"], 0, "{again:#}");
+    assert_eq!(again["notes"], serde_json::json!([]), "{again:#}");
+}
+
 #[test]
 fn a_dynamically_linked_binary_is_refused_before_any_call() {
     let env = setup(&["lookup"]);
