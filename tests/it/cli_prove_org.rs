@@ -628,3 +628,20 @@ fn a_non_uuid_org_id_is_refused_by_every_command() {
         );
     }
 }
+
+/// `--org-policies DIR` holds one account's policies: with several environments it is refused
+/// (exit 1, naming `--env`), never dropped without a word.
+#[test]
+fn org_policies_with_several_environments_asks_for_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_file(dir.path(), Some(ACCOUNT), &[TARGET]);
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("[environments.dev]\n[environments.prod]\nrole.name = \"ProdInvoker\"\n");
+    std::fs::write(&config, text).unwrap();
+    let org = org_dir(dir.path(), &["444455556666", PARTNER]);
+    let r = run(&["prove", "--config", &config, "--org-policies", &org]);
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("--env NAME"), "{r}");
+    let one = run(&["prove", "--config", &config, "--env", "prod", "--org-policies", &org]);
+    assert_eq!(one.code, 0, "{one}");
+}
