@@ -642,6 +642,14 @@ fn org_policies_with_several_environments_asks_for_one() {
     let r = run(&["prove", "--config", &config, "--org-policies", &org]);
     assert_eq!(r.code, 1, "{r}");
     assert!(r.stderr.contains("--env NAME"), "{r}");
-    let one = run(&["prove", "--config", &config, "--env", "prod", "--org-policies", &org]);
+    let one = run(&[
+        "prove",
+        "--config",
+        &config,
+        "--env",
+        "prod",
+        "--org-policies",
+        &org,
+    ]);
     assert_eq!(one.code, 0, "{one}");
 }
