@@ -118,6 +118,20 @@ demo: setup
     cargo build --quiet --locked --bins --example local_aws
     bash scripts/demo.sh
 
+# cargo-zigbuild links against glibc 2.34 with zig from PyPI, as cargo-lambda builds for AL2023;
+# for when this machine's glibc is newer than Lambda's. ARCH: x86_64 or aarch64.
+# Build lambda-trust for Lambda's provided.al2023, the binary `watch deploy --package` takes.
+lambda-build arch="x86_64":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    zig="{{justfile_directory()}}/target/zig"
+    "$zig/bin/python" -c 'import ziglang' 2>/dev/null || { python3 -m venv "$zig" && "$zig/bin/pip" install --quiet --disable-pip-version-check 'ziglang==0.13.0'; }
+    command -v cargo-zigbuild >/dev/null || cargo install --locked cargo-zigbuild --version 0.24.1
+    target="{{arch}}-unknown-linux-gnu"
+    [ "$(uname -m)" = "{{arch}}" ] || rustup target add "$target"
+    PATH="$zig/bin:$PATH" cargo zigbuild --release --locked --target "$target.2.34"
+    echo "target/$target/release/lambda-trust: lambda-trust watch deploy --package target/$target/release/lambda-trust"
+
 # Build a release binary at target/release/lambda-trust.
 build:
     cargo build --release --locked

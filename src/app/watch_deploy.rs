@@ -16,8 +16,8 @@ use crate::aws::watch as live;
 use crate::error::{Error, Result};
 use lambda_trust_config::ConfigFile;
 use lambda_trust_provision::{
-    plan_watch, prove_read_only, watch_deployment, watch_teardown, Deployment, Seen, WatchInput,
-    WatchOp,
+    plan_watch, prove_read_only, read_executable, runs_on_al2023, watch_deployment, watch_teardown,
+    Deployment, Seen, WatchInput, WatchOp,
 };
 
 /// `watch deploy`'s options.
@@ -499,9 +499,13 @@ fn zip_files(files: &[(String, u32, Vec<u8>)]) -> std::io::Result<Vec<u8>> {
     Ok(out.into_inner())
 }
 
+/// How to get a binary `provided.al2023` runs.
+const FITTING_BUILD: &str = "pass --package with lambda-trust's Linux release (musl, static), or build one for glibc 2.34: `just lambda-build` in a checkout (cargo zigbuild --release --target x86_64-unknown-linux-gnu.2.34)";
+
 /// The binary to deploy and its architecture: `--package PATH` — the binary, or a release
 /// archive (`.tar.gz`) holding it — checked against `PATH.sha256` when one is beside it, else
-/// the running binary; either must be a static Linux build.
+/// the running binary; either must be lambda-trust, built so that Lambda's `provided.al2023`
+/// runs it.
 fn bootstrap(package: Option<&Path>) -> Result<(Vec<u8>, String)> {
     let path = match package {
         Some(p) => p.to_path_buf(),
@@ -520,13 +524,17 @@ fn bootstrap(package: Option<&Path>) -> Result<(Vec<u8>, String)> {
             )
         })?;
     }
-    let architecture = static_linux(&bytes).map_err(|why| {
+    let fit = read_executable(&bytes).and_then(|exe| runs_on_al2023(&exe));
+    let fit = fit.map_err(|why| {
         Error::usage(
-            format!("{} cannot be the function's bootstrap: {why}", path.display()),
-            "pass --package with lambda-trust's static Linux build (the x86_64 or aarch64 musl release binary)",
+            format!(
+                "{} cannot be the function's bootstrap: {why}",
+                path.display()
+            ),
+            FITTING_BUILD,
         )
     })?;
-    Ok((bytes, architecture))
+    Ok((bytes, fit.architecture.into()))
 }
 
 /// The `lambda-trust` binary inside a release archive (`NAME/lambda-trust`, as
@@ -575,38 +583,9 @@ fn verify_checksum(path: &Path, bytes: &[u8]) -> Result<()> {
     ))
 }
 
-/// `x86_64` or `arm64` when `bytes` are a static Linux ELF executable (no interpreter:
-/// Lambda's `provided.al2023` runs it as it is), else why not.
-fn static_linux(bytes: &[u8]) -> std::result::Result<String, String> {
-    use object::read::elf::{ElfFile64, FileHeader as _, ProgramHeader as _};
-    let file = ElfFile64::<object::Endianness>::parse(bytes)
-        .map_err(|_| "not a 64-bit ELF file (a Linux binary)".to_owned())?;
-    let endian = file.endian();
-    let header = file.elf_header();
-    let architecture = match header.e_machine(endian) {
-        object::elf::EM_X86_64 => "x86_64",
-        object::elf::EM_AARCH64 => "arm64",
-        other => {
-            return Err(format!(
-                "its machine ({other}) is neither x86_64 nor aarch64"
-            ))
-        }
-    };
-    let headers = header
-        .program_headers(endian, bytes)
-        .map_err(|e| e.to_string())?;
-    if headers
-        .iter()
-        .any(|p| p.p_type(endian) == object::elf::PT_INTERP)
-    {
-        return Err("it is linked dynamically (it names an interpreter)".into());
-    }
-    Ok(architecture.into())
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{contract_path, static_linux, zip_files};
+    use super::{contract_path, zip_files};
 
     #[test]
     fn a_contract_is_packaged_at_its_path_beside_the_config_and_nothing_outside_is() {
@@ -631,13 +610,5 @@ mod tests {
         let mut changed = files.clone();
         changed[1].2 = b"[role]\n".to_vec();
         assert_ne!(first, zip_files(&changed).unwrap());
-    }
-
-    #[test]
-    fn only_a_static_linux_executable_can_be_the_bootstrap() {
-        assert!(static_linux(b"#!/bin/sh\necho hi\n").is_err());
-        let this = std::fs::read(std::env::current_exe().unwrap()).unwrap();
-        // The test binary is linked dynamically (glibc): it names an interpreter.
-        assert!(static_linux(&this).unwrap_err().contains("dynamically"));
     }
 }

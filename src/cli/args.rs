@@ -98,10 +98,10 @@ Examples:
 /// The package the function's code is compared with.
 #[derive(Debug, Args)]
 pub(crate) struct WatchPackageArgs {
-    /// The static Linux build to deploy, or its release archive.
+    /// The Linux build of lambda-trust to deploy, or its release archive.
     ///
-    /// A binary or a .tar.gz release archive, checked against PATH.sha256 when beside it
-    /// [default: this binary].
+    /// A binary Lambda's provided.al2023 runs (static, or glibc 2.34 at most), or a .tar.gz
+    /// release archive, checked against PATH.sha256 when beside it [default: this binary].
     #[arg(long, value_name = "PATH")]
     pub package: Option<PathBuf>,
 }

@@ -11,7 +11,23 @@ use crate::error::{Error, EXIT_ERROR, EXIT_OK};
 use crate::report::{fit, printable, to_json, Format, Styles, VersionResult};
 
 /// Runs `lambda-trust` with the process's arguments and returns its exit code.
+/// What this binary is, in the ELF section `watch deploy` reads to tell lambda-trust from any
+/// other executable (`lambda_trust_provision::PACKAGE_SECTION`).
+#[used]
+#[link_section = ".lambda_trust"]
+static PACKAGE_MARK: [u8; MARK.len()] = {
+    let (text, mut out, mut i) = (MARK.as_bytes(), [0u8; MARK.len()], 0);
+    while i < text.len() {
+        out[i] = text[i];
+        i += 1;
+    }
+    out
+};
+const MARK: &str = concat!("lambda-trust ", env!("CARGO_PKG_VERSION"));
+
 pub fn main() -> ExitCode {
+    // Kept in the binary, however it is linked and stripped.
+    std::hint::black_box(&PACKAGE_MARK);
     // clap exits 2 on usage errors, but 2 means "changes pending" here: a typo must not look
     // like drift to a script. Usage errors exit 1; --help and --version exit 0.
     let cli = match crate::cli::try_parse() {

@@ -314,7 +314,7 @@ fn with_the_config_rule_engine_the_function_answers_its_rule_and_a_switch_back_r
     env.write_config(&format!("{base}\n[watch]\nengine = \"config-rule\"\n"));
     env.expect(&["apply", "--yes"], 0);
     enable_hub(&env, ACCOUNT);
-    let pkg = crate::live_watch_deploy::package(&env, false);
+    let pkg = crate::live_watch_deploy::package(&env, crate::live_watch_deploy::Fake::LambdaTrust);
     env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
     let (_, writes) = env.writes_of(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
     assert_eq!(writes, 0);

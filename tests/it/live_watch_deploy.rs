@@ -1,7 +1,7 @@
 //! `watch deploy|status|destroy` against moto behind the counting proxy: the function, its
 //! read-only role and its rules created; a second deploy writes nothing; a config change is a
 //! redeploy of what it changed; two watches of two configs in one account never touch each
-//! other; destroy removes exactly its own; a dynamic binary is refused before any call.
+//! other; destroy removes exactly its own; a binary Lambda cannot run, or not lambda-trust, is refused before any call.
 
 use crate::live_security_hub::{enable_hub, python};
 use crate::support;
@@ -9,10 +9,37 @@ use crate::support;
 use serde_json::Value;
 use support::live::*;
 
-/// A static Linux x86_64 ELF executable's headers (no interpreter): what `--package` checks.
+/// What a fake executable says of itself.
+#[derive(Clone, Copy)]
+pub(crate) enum Fake {
+    /// lambda-trust, static: what `--package` accepts.
+    LambdaTrust,
+    /// lambda-trust linked against musl's loader, which `provided.al2023` lacks.
+    MuslLoader,
+    /// Another program: no lambda-trust package mark.
+    Other,
+}
+
+/// A Linux x86_64 ELF executable's headers and sections (what `--package` reads): its
+/// interpreter (`PT_INTERP`) and the `.lambda_trust` section lambda-trust's binary carries.
 /// Lambda never runs it here (moto does not run functions).
-fn elf(dynamic: bool) -> Vec<u8> {
-    let phnum: u16 = if dynamic { 2 } else { 1 };
+fn elf(fake: Fake) -> Vec<u8> {
+    let interp: &[u8] = match fake {
+        Fake::MuslLoader => b"/lib/ld-musl-x86_64.so.1\0",
+        _ => b"",
+    };
+    let mark: &[u8] = match fake {
+        Fake::Other => b"hello 1.0",
+        _ => b"lambda-trust 0.1.0",
+    };
+    let shstrtab = b"\0.shstrtab\0.lambda_trust\0";
+    let phnum: u16 = if interp.is_empty() { 1 } else { 2 };
+    let data_at = 64 + 56 * u64::from(phnum);
+    let (mark_at, strtab_at) = (
+        data_at + interp.len() as u64,
+        data_at + (interp.len() + mark.len()) as u64,
+    );
+    let shoff = strtab_at + shstrtab.len() as u64;
     let mut b = vec![0x7f, b'E', b'L', b'F', 2, 1, 1, 0];
     b.extend([0u8; 8]);
     b.extend(2u16.to_le_bytes()); // ET_EXEC
@@ -20,32 +47,51 @@ fn elf(dynamic: bool) -> Vec<u8> {
     b.extend(1u32.to_le_bytes());
     b.extend(0x400000u64.to_le_bytes()); // entry
     b.extend(64u64.to_le_bytes()); // program headers right after this header
-    b.extend(0u64.to_le_bytes()); // no section headers
+    b.extend(shoff.to_le_bytes());
     b.extend(0u32.to_le_bytes());
-    b.extend(64u16.to_le_bytes());
-    b.extend(56u16.to_le_bytes());
+    b.extend([64u8, 0, 56, 0]);
     b.extend(phnum.to_le_bytes());
-    b.extend([64u8, 0, 0, 0, 0, 0]);
-    let header = |kind: u32| {
+    b.extend([64u8, 0, 3, 0, 1, 0]); // 3 section headers, names in section 1
+    let program = |kind: u32, offset: u64, size: u64| {
         let mut h = Vec::new();
         h.extend(kind.to_le_bytes());
         h.extend(5u32.to_le_bytes());
-        h.extend([0u8; 48]);
+        for v in [offset, 0, 0, size, size, 1] {
+            h.extend(v.to_le_bytes());
+        }
         h
     };
-    b.extend(header(1)); // PT_LOAD
-    if dynamic {
-        b.extend(header(3)); // PT_INTERP
+    b.extend(program(1, 0, 0)); // PT_LOAD
+    if !interp.is_empty() {
+        b.extend(program(3, data_at, interp.len() as u64)); // PT_INTERP
     }
+    b.extend(interp);
+    b.extend(mark);
+    b.extend(shstrtab);
+    let section = |name: u32, kind: u32, offset: u64, size: u64| {
+        let mut h = Vec::new();
+        h.extend(name.to_le_bytes());
+        h.extend(kind.to_le_bytes());
+        for v in [0u64, 0, offset, size] {
+            h.extend(v.to_le_bytes());
+        }
+        h.extend([0u8; 24]);
+        h
+    };
+    b.extend(section(0, 0, 0, 0));
+    b.extend(section(1, 3, strtab_at, shstrtab.len() as u64)); // SHT_STRTAB
+    b.extend(section(11, 1, mark_at, mark.len() as u64)); // SHT_PROGBITS
     b
 }
 
-pub(crate) fn package(env: &Env, dynamic: bool) -> String {
-    let path = env
-        .dir
-        .path()
-        .join(if dynamic { "dynamic" } else { "lambda-trust" });
-    std::fs::write(&path, elf(dynamic)).unwrap();
+pub(crate) fn package(env: &Env, fake: Fake) -> String {
+    let name = match fake {
+        Fake::LambdaTrust => "lambda-trust",
+        Fake::MuslLoader => "lambda-trust-musl-loader",
+        Fake::Other => "hello",
+    };
+    let path = env.dir.path().join(name);
+    std::fs::write(&path, elf(fake)).unwrap();
     path.to_str().unwrap().to_owned()
 }
 
@@ -94,7 +140,7 @@ fn deployed_with(env: &Env, table: &str) -> String {
     let base = config(&["lookup"], "");
     env.write_config(&format!("{base}\n[watch]\n{table}\n"));
     env.expect(&["apply", "--yes"], 0);
-    let pkg = package(env, false);
+    let pkg = package(env, Fake::LambdaTrust);
     env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
     pkg
 }
@@ -113,7 +159,7 @@ fn deploy_is_idempotent_a_config_change_is_a_redeploy_and_destroy_removes_only_i
     );
     env.write_config(&text);
     env.expect(&["apply", "--yes"], 0);
-    let pkg = package(&env, false);
+    let pkg = package(&env, Fake::LambdaTrust);
     // Before a trail logs management events, EventBridge gets no call: said, not assumed.
     let before = json(&env.expect(
         &["watch", "status", "--package", &pkg, "--format", "json"],
@@ -385,20 +431,30 @@ hub.batch_import_findings(Findings=[{
 }
 
 #[test]
-fn a_dynamically_linked_binary_is_refused_before_any_call() {
+fn a_binary_provided_al2023_cannot_run_or_another_program_is_refused_before_any_call() {
     let env = setup(&["lookup"]);
-    let pkg = package(&env, true);
     env.proxy.clear();
-    let r = env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 1);
-    assert!(r.stderr.contains("linked dynamically"), "{}", r.stderr);
-    assert!(r.stderr.contains("--package"), "{}", r.stderr);
+    let musl = package(&env, Fake::MuslLoader);
+    let r = env.expect(&["watch", "deploy", "--package", &musl, "--yes"], 1);
+    assert!(
+        r.stderr.contains("loader /lib/ld-musl-x86_64.so.1"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("just lambda-build"), "{}", r.stderr);
+    let hello = package(&env, Fake::Other);
+    let r = env.expect(&["watch", "deploy", "--package", &hello, "--yes"], 1);
+    assert!(r.stderr.contains("it is not lambda-trust"), "{}", r.stderr);
+    // A system program, dynamically linked like any: read, and refused as not lambda-trust.
+    let r = env.expect(&["watch", "deploy", "--package", "/bin/true", "--yes"], 1);
+    assert!(r.stderr.contains("it is not lambda-trust"), "{}", r.stderr);
     assert_eq!(env.proxy.calls().len(), 0);
 }
 
 #[test]
 fn a_package_that_does_not_match_its_checksum_is_refused() {
     let env = setup(&["lookup"]);
-    let pkg = package(&env, false);
+    let pkg = package(&env, Fake::LambdaTrust);
     std::fs::write(
         format!("{pkg}.sha256"),
         format!("{}  lambda-trust\n", "0".repeat(64)),
@@ -421,7 +477,7 @@ fn the_function_of_an_environment_runs_that_environment() {
     ));
     env.write_config(&text);
     env.expect(&["apply", "--env", "dev", "--yes"], 0);
-    let pkg = package(&env, false);
+    let pkg = package(&env, Fake::LambdaTrust);
     let deploy = [
         "watch",
         "deploy",
@@ -516,7 +572,7 @@ print(json.dumps([[r["Name"], json.loads(r["EventPattern"])["detail-type"]] for 
 fn a_release_archive_is_taken_as_the_package_its_checksum_checked() {
     let env = setup(&["lookup"]);
     env.expect(&["apply", "--yes"], 0);
-    let binary = package(&env, false);
+    let binary = package(&env, Fake::LambdaTrust);
     let archive = env
         .dir
         .path()

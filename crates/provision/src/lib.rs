@@ -148,9 +148,10 @@ pub use watch::{
 };
 pub use watch_deploy::{
     deployment as watch_deployment, forward_role_name, plan as plan_watch, prove_read_only,
-    rule_prefix, teardown as watch_teardown, Deployment, NotOurs, Seen, SeenConfigRule,
-    SeenFunction, SeenRole, SeenRule, WatchConfigRule, WatchFunction, WatchInput, WatchOp,
-    WatchRole, WatchRule, WATCH_TAG,
+    read_executable, rule_prefix, runs_on_al2023, teardown as watch_teardown, Bootstrap,
+    Deployment, Executable, NotOurs, Seen, SeenConfigRule, SeenFunction, SeenRole, SeenRule,
+    WatchConfigRule, WatchFunction, WatchInput, WatchOp, WatchRole, WatchRule, PACKAGE_SECTION,
+    WATCH_TAG,
 };
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 //! a rule that forwards its Lambda events to that region's default event bus
 //! (<https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html>).
 
+mod bootstrap;
 mod model;
 mod plan;
 mod role;
@@ -16,6 +17,7 @@ mod rules;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use bootstrap::{read_executable, runs_on_al2023, Bootstrap, Executable, PACKAGE_SECTION};
 use model::home_region;
 pub use model::{
     forward_role_name, rule_prefix, Deployment, WatchConfigRule, WatchFunction, WatchInput,
