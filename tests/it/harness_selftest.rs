@@ -208,6 +208,26 @@ fn list_functions_pages_as_aws_does() {
 }
 
 #[test]
+fn a_functions_code_location_downloads_its_package_as_aws_presigns_it() {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let h = Harness::start();
+    h.moto.client().lambda_create_function("hello", "us-east-1");
+    let r = (h.proxy.client()).lambda("us-east-1", "GET", "/2015-03-31/functions/hello", None);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = r.json();
+    let location = v["Code"]["Location"]
+        .as_str()
+        .expect("a Location")
+        .to_owned();
+    let zip = http::request(&location, "GET", "", &[], b"").unwrap();
+    assert_eq!(zip.status, 200);
+    let sha = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(&zip.body));
+    assert_eq!(v["Configuration"]["CodeSha256"], sha);
+    assert!(zip.body.starts_with(b"PK"), "a zip archive");
+}
+
+#[test]
 fn moto_reset_and_account_selection() {
     let moto = MotoServer::start();
     moto.iam_query(

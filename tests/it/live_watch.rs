@@ -11,7 +11,7 @@ use crate::support;
 
 use serde_json::{json, Value};
 use support::live::*;
-use support::runtime_api::{cloudtrail_event, schedule_tick, Function, RuntimeApi};
+use support::runtime_api::{cloudtrail_event, schedule_tick, Function, RuntimeApi, Shipped};
 
 const ROLE: &str = "GenesysLambdaInvoker";
 
@@ -147,6 +147,39 @@ fn a_hand_edit_of_the_trust_policy_is_a_finding_in_the_next_invocation_and_the_r
         audit_active(&env),
         audited,
         "the watch settled the audit's findings"
+    );
+}
+
+/// The package `watch deploy` built from this binary, downloaded from the function and run as
+/// Lambda runs it (support::runtime_api::Shipped): it starts read-only, as nobody, without
+/// HOME, reads everything on its schedule and turns a hand edit into a finding.
+#[test]
+fn the_package_watch_deploy_uploads_runs_as_lambda_runs_it_and_hears_a_hand_edit() {
+    let env = setup(&["lookup", "orders"]);
+    env.expect(&["apply", "--yes"], 0);
+    enable_hub(&env, ACCOUNT);
+    let binary = env!("CARGO_BIN_EXE_lambda-trust");
+    env.expect(&["watch", "deploy", "--package", binary, "--yes"], 0);
+    let api = RuntimeApi::start();
+    let function = Shipped::start(&env, &api, &format!("lambda-trust-watch-{ROLE}"));
+    let log = || std::fs::read_to_string(&function.log).unwrap_or_default();
+    let answer = api.invoke(&schedule_tick());
+    assert_eq!(answer["kind"], "response", "{answer:#}\n{}", log());
+    assert_eq!(answer["body"]["reread"], "everything", "{answer:#}");
+    assert_eq!(answer["body"]["verdict"]["status"], "ok", "{answer:#}");
+
+    open_trust(&env);
+    let params = json!({"roleName": ROLE, "policyDocument": "{}"});
+    let edit = cloudtrail_event("iam", "UpdateAssumeRolePolicy", params, "us-east-1");
+    let answer = api.invoke(&edit);
+    assert_eq!(answer["kind"], "response", "{answer:#}\n{}", log());
+    assert_eq!(answer["body"]["verdict"]["status"], "drift", "{answer:#}");
+    let active = watch_findings(&env, "ACTIVE");
+    assert!(
+        (active.iter()).any(|f| f["ProductFields"]["lambda-trust/Code"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("trust-"))),
+        "{active:#?}"
     );
 }
 

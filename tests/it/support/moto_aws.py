@@ -34,6 +34,8 @@ AWS Lambda (API Reference: AddPermission, GetPolicy, RemovePermission; Developer
 - RemovePermission removes the statement from the policy of the Qualifier it is given and
   checks its RevisionId (moto: the unqualified function's policy, and a revision compared as a
   list, so any RevisionId fails).
+- GetFunction's Code.Location downloads the package (a presigned URL in AWS; moto: an S3 URL
+  nothing serves): here a URL of this server, /moto-api/lambda-code/TOKEN.
 - PutResourcePolicy, GetResourcePolicy and DeleteResourcePolicy (2026) act on that same policy:
   a put replaces every statement, AddPermission's included, takes a complete ARN (no wildcard),
   a policy of at most 20,480 characters and checks its RevisionId (moto: none of them).
@@ -123,6 +125,7 @@ IAM (API Reference, RoleDetail, RoleLastUsed):
 """
 import json
 import re
+import hashlib
 import sys
 import uuid
 from urllib.parse import unquote
@@ -1217,6 +1220,49 @@ def normalize_event_bus_arn(self, event_bus_arn):
 
 
 events_models.EventsBackend._normalize_event_bus_arn = normalize_event_bus_arn
+
+# ------------------------------------------------------------------ Lambda function code
+
+# GetFunction's Code.Location is "a presigned URL that you can use to download the deployment
+# package" (API Reference, FunctionCodeLocation); moto answers an S3 URL nothing serves. Here it
+# is a URL of this server that answers the package's bytes.
+
+from moto.awslambda.models import LambdaFunction
+from moto.moto_api._internal import urls as moto_api_urls
+
+
+def served_at():
+    args = sys.argv[1:]
+    host = args[args.index("-H") + 1] if "-H" in args else "127.0.0.1"
+    port = args[args.index("-p") + 1] if "-p" in args else "5000"
+    return f"http://{host}:{port}"
+
+
+CODE_SERVED = {}
+_get_code = LambdaFunction.get_code
+
+
+def get_code(self):
+    answer = _get_code(self)
+    code = answer.get("Code") or {}
+    if code.get("RepositoryType") == "S3" and self.code_bytes:
+        token = hashlib.sha256(
+            f"{self.function_arn}:{self.version}:{self.code_sha_256}".encode()).hexdigest()
+        CODE_SERVED[token] = self.code_bytes
+        code["Location"] = f"{served_at()}/moto-api/lambda-code/{token}"
+    return answer
+
+
+def lambda_code(request, full_url, headers):
+    token = full_url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
+    body = CODE_SERVED.get(token)
+    if body is None:
+        return 404, {"Content-Type": "application/xml"}, "<Error><Code>NoSuchKey</Code></Error>"
+    return 200, {"Content-Type": "application/zip"}, body
+
+
+LambdaFunction.get_code = get_code
+moto_api_urls.url_paths["{0}/moto-api/lambda-code/(?P<token>[0-9a-f]+)$"] = lambda_code
 
 if __name__ == "__main__":
     from moto.server import main

@@ -107,6 +107,163 @@ impl Function {
     }
 }
 
+/// The package a deployed function holds (`GetFunction`'s `Code.Location`), unpacked as Lambda
+/// unpacks it and its `bootstrap` run as Lambda runs it: the task root read-only, a non-root
+/// user, only the variables Lambda sets (Developer Guide, "Defined runtime environment
+/// variables"; no `HOME`) and the function's own, the SDK's endpoint the one addition.
+pub struct Shipped {
+    child: Child,
+    task: tempfile::TempDir,
+    /// What the function wrote to stderr (its log).
+    pub log: std::path::PathBuf,
+}
+
+impl Shipped {
+    pub fn start(env: &Env, api: &RuntimeApi, function: &str) -> Shipped {
+        use std::os::unix::fs::PermissionsExt as _;
+        use std::os::unix::process::CommandExt as _;
+        let path = format!("/2015-03-31/functions/{function}");
+        let r = env.moto.client().lambda("us-east-1", "GET", &path, None);
+        assert_eq!(r.status, 200, "{}", r.text());
+        let deployed = r.json();
+        let location = deployed["Code"]["Location"].as_str().expect("a Location");
+        let zip = http::request(location, "GET", "", &[], b"").expect("the package");
+        assert_eq!(zip.status, 200);
+        let task = tempfile::tempdir().expect("task dir");
+        let modes = unpack(&zip.body, task.path());
+        assert_eq!(
+            modes.get("bootstrap"),
+            Some(&0o755),
+            "the package's files: {modes:?}"
+        );
+        for name in modes.keys() {
+            let file = task.path().join(name);
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o555;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
+        }
+        read_only(task.path(), 0o555);
+        let config = &deployed["Configuration"];
+        let log = std::env::temp_dir().join(format!("{function}-{}.log", std::process::id()));
+        let mut command = Command::new(task.path().join("bootstrap"));
+        command
+            .env_clear()
+            .envs(lambda_variables(config, api, task.path()))
+            .env("AWS_ENDPOINT_URL", env.proxy.url())
+            .current_dir(task.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("log"));
+        // Lambda runs the function as a non-root user (sbx_user…): nobody here.
+        if running_as_root() {
+            command.uid(65534).gid(65534);
+        }
+        let child = command.spawn().expect("start the package's bootstrap");
+        let status = std::fs::read_to_string(format!("/proc/{}/status", child.id()));
+        let uid = status
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.starts_with("Uid:"))
+            .map(str::to_owned);
+        assert!(
+            !uid.unwrap_or_default()
+                .split_whitespace()
+                .any(|id| id == "0"),
+            "the function runs as root"
+        );
+        Shipped { child, task, log }
+    }
+}
+
+fn running_as_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("Uid:"))?.to_owned();
+            line.split_whitespace().nth(2).map(|euid| euid == "0")
+        })
+        .unwrap_or(false)
+}
+
+/// Each file of the zip written under `dir` with its Unix mode; name → mode.
+fn unpack(zip: &[u8], dir: &Path) -> std::collections::BTreeMap<String, u32> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("a zip");
+    let mut modes = std::collections::BTreeMap::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let name = file.enclosed_name().expect("a relative name");
+        let mode = file.unix_mode().expect("a Unix mode") & 0o777;
+        let to = dir.join(&name);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        let mut out = std::fs::File::create(&to).unwrap();
+        std::io::copy(&mut file, &mut out).unwrap();
+        std::fs::set_permissions(&to, std::fs::Permissions::from_mode(mode)).unwrap();
+        modes.insert(name.to_string_lossy().into_owned(), mode);
+    }
+    modes
+}
+
+/// `dir` and the folders under it set to `mode`.
+fn read_only(dir: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt as _;
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        if entry.file_type().unwrap().is_dir() {
+            read_only(&entry.path(), mode);
+        }
+    }
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// What Lambda sets in a `provided.al2023` function's environment, and the function's own.
+fn lambda_variables(config: &Value, api: &RuntimeApi, task: &Path) -> Vec<(String, String)> {
+    let name = config["FunctionName"].as_str().unwrap_or_default();
+    let mut vars: Vec<(String, String)> = [
+        ("_HANDLER", config["Handler"].as_str().unwrap_or("bootstrap")),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_DEFAULT_REGION", "us-east-1"),
+        ("AWS_LAMBDA_FUNCTION_NAME", name),
+        ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
+        ("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand"),
+        ("AWS_LAMBDA_LOG_STREAM_NAME", "2026/11/26/[$LATEST]0123456789abcdef"),
+        ("AWS_ACCESS_KEY_ID", "ASIATESTINGFUNCTION"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_SESSION_TOKEN", "testing-session"),
+        ("LAMBDA_RUNTIME_DIR", "/var/runtime"),
+        ("LANG", "en_US.UTF-8"),
+        ("TZ", ":UTC"),
+        ("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin"),
+        ("LD_LIBRARY_PATH", "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib"),
+    ]
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .to_vec();
+    vars.push((
+        "AWS_LAMBDA_LOG_GROUP_NAME".into(),
+        format!("/aws/lambda/{name}"),
+    ));
+    let memory = config["MemorySize"].as_u64().unwrap_or(128).to_string();
+    vars.push(("AWS_LAMBDA_FUNCTION_MEMORY_SIZE".into(), memory));
+    vars.push(("AWS_LAMBDA_RUNTIME_API".into(), api.address()));
+    vars.push(("LAMBDA_TASK_ROOT".into(), task.display().to_string()));
+    let own = config["Environment"]["Variables"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    vars.extend(
+        own.into_iter()
+            .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_owned())),
+    );
+    vars
+}
+
+impl Drop for Shipped {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        read_only(self.task.path(), 0o755);
+        let _ = std::fs::remove_file(&self.log);
+    }
+}
+
 impl Drop for Function {
     fn drop(&mut self) {
         let _ = self.child.kill();
