@@ -41,6 +41,7 @@
 
 mod change_set;
 mod check;
+mod cloudtrail_calls;
 mod describe;
 mod drift;
 mod export;

@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::cloudtrail_calls::{explains, Drift};
 use crate::plan::{AttachmentOp, BoundaryOp, Op, PolicyOp, RoleOp, TagOp, VersionOp};
 use lambda_trust_iam::Arn;
 use lambda_trust_model::{Desired, DesiredRole};
@@ -47,7 +48,8 @@ pub(crate) fn is_own_user_agent(user_agent: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct TrailKey {
     pub(crate) resource_name: String,
-    pub(crate) events: &'static [&'static str],
+    /// The drift found: the catalogue's calls that explain it are the events looked for.
+    pub(crate) drift: Drift,
 }
 
 /// One CloudTrail event, decoded from `LookupEvents` and its `CloudTrailEvent` JSON.
@@ -299,11 +301,11 @@ pub struct Trail {
 }
 
 impl Trail {
-    pub(crate) fn key(resource_name: impl Into<String>, events: &'static [&'static str]) -> Trail {
+    pub(crate) fn key(resource_name: impl Into<String>, drift: Drift) -> Trail {
         Trail {
             key: Some(TrailKey {
                 resource_name: resource_name.into(),
-                events,
+                drift,
             }),
             ..Trail::default()
         }
@@ -343,11 +345,7 @@ pub fn answered<'a>(
     keys.into_iter()
         .filter_map(|t| t.key.as_ref())
         .filter(|k| k.resource_name == resource)
-        .all(|k| {
-            events
-                .iter()
-                .any(|e| k.events.contains(&e.event_name.as_str()))
-        })
+        .all(|k| events.iter().any(|e| explains(&e.event_name, k.drift)))
 }
 
 /// Fills in each keyed finding's attribution from the lookups: the latest event whose name
@@ -366,9 +364,7 @@ pub fn attribute(trail: &mut Trail, lookups: &BTreeMap<String, Lookup>) {
             reason: reason.clone(),
         },
         Some(Lookup::Events(events)) => {
-            let latest = events
-                .iter()
-                .find(|e| key.events.contains(&e.event_name.as_str()));
+            let latest = events.iter().find(|e| explains(&e.event_name, key.drift));
             match latest {
                 None => Attribution::NoEvent {
                     days: LOOKBACK_DAYS,
@@ -523,32 +519,6 @@ pub fn genesys_attribution(trail: &mut Trail, lookup: GenesysLookup) {
     trail.genesys_audit = Some(attribution);
 }
 
-/// Event names that can explain each kind of finding.
-pub(crate) mod events {
-    pub(crate) const TRUST: &[&str] = &["UpdateAssumeRolePolicy", "CreateRole"];
-    pub(crate) const ROLE_SETTINGS: &[&str] =
-        &["UpdateRole", "UpdateRoleDescription", "CreateRole"];
-    pub(crate) const ROLE_TAGS: &[&str] = &["TagRole", "UntagRole", "CreateRole"];
-    pub(crate) const ATTACH: &[&str] = &["AttachRolePolicy"];
-    pub(crate) const DETACH: &[&str] = &["DetachRolePolicy", "DeletePolicy"];
-    pub(crate) const INLINE: &[&str] = &["PutRolePolicy", "DeleteRolePolicy"];
-    pub(crate) const BOUNDARY: &[&str] = &[
-        "PutRolePermissionsBoundary",
-        "DeleteRolePermissionsBoundary",
-        "CreateRole",
-    ];
-    pub(crate) const ROLE_GONE: &[&str] = &["DeleteRole", "CreateRole"];
-    pub(crate) const POLICY_GONE: &[&str] = &["DeletePolicy", "CreatePolicy"];
-    pub(crate) const POLICY_DOCUMENT: &[&str] = &[
-        "CreatePolicyVersion",
-        "SetDefaultPolicyVersion",
-        "DeletePolicyVersion",
-        "CreatePolicy",
-    ];
-    pub(crate) const POLICY_VERSIONS: &[&str] = &["CreatePolicyVersion", "DeletePolicyVersion"];
-    pub(crate) const POLICY_TAGS: &[&str] = &["UntagPolicy", "TagPolicy", "CreatePolicy"];
-}
-
 /// The resource CloudTrail indexes the writes behind `op`'s drift under (the role's name, the
 /// policy's ARN), and the event names that can explain it.
 pub(crate) fn trail_of(desired: &Desired, op: &Op) -> Trail {
@@ -561,27 +531,25 @@ pub(crate) fn trail_of(desired: &Desired, op: &Op) -> Trail {
         .to_string()
     };
     match op {
-        Op::Role(RoleOp::UpdateTrust { role, .. }) => Trail::key(role, events::TRUST),
-        Op::Role(RoleOp::UpdateSettings { role, .. }) => Trail::key(role, events::ROLE_SETTINGS),
+        Op::Role(RoleOp::UpdateTrust { role, .. }) => Trail::key(role, Drift::Trust),
+        Op::Role(RoleOp::UpdateSettings { role, .. }) => Trail::key(role, Drift::RoleSettings),
         Op::Tags(TagOp::TagRole { role, .. }) | Op::Tags(TagOp::UntagRole { role, .. }) => {
-            Trail::key(role, events::ROLE_TAGS)
+            Trail::key(role, Drift::RoleTags)
         }
         // Attachments are looked up by the policy's ARN: the role's own history holds every
         // other attachment too.
-        Op::Attachment(AttachmentOp::Detach { arn, .. }) => Trail::key(arn, events::ATTACH),
-        Op::Attachment(AttachmentOp::Attach { arn, .. }) => Trail::key(arn, events::DETACH),
-        Op::Attachment(AttachmentOp::DeleteInline { role, .. }) => Trail::key(role, events::INLINE),
+        Op::Attachment(AttachmentOp::Detach { arn, .. }) => Trail::key(arn, Drift::Attach),
+        Op::Attachment(AttachmentOp::Attach { arn, .. }) => Trail::key(arn, Drift::Detach),
+        Op::Attachment(AttachmentOp::DeleteInline { role, .. }) => Trail::key(role, Drift::Inline),
         Op::Boundary(BoundaryOp::Put { role, .. })
-        | Op::Boundary(BoundaryOp::Delete { role, .. }) => Trail::key(role, events::BOUNDARY),
-        Op::Role(RoleOp::Create(DesiredRole { name, .. })) => Trail::key(name, events::ROLE_GONE),
+        | Op::Boundary(BoundaryOp::Delete { role, .. }) => Trail::key(role, Drift::Boundary),
+        Op::Role(RoleOp::Create(DesiredRole { name, .. })) => Trail::key(name, Drift::RoleGone),
         Op::Policy(PolicyOp::Create { name, path, .. }) => {
-            Trail::key(policy(name, path), events::POLICY_GONE)
+            Trail::key(policy(name, path), Drift::PolicyGone)
         }
-        Op::Version(VersionOp::Create { arn, .. }) => Trail::key(arn, events::POLICY_DOCUMENT),
-        Op::Version(VersionOp::DeleteLatent { arn, .. }) => {
-            Trail::key(arn, events::POLICY_VERSIONS)
-        }
-        Op::Tags(TagOp::TagPolicy { arn, .. }) => Trail::key(arn, events::POLICY_TAGS),
+        Op::Version(VersionOp::Create { arn, .. }) => Trail::key(arn, Drift::PolicyDocument),
+        Op::Version(VersionOp::DeleteLatent { arn, .. }) => Trail::key(arn, Drift::PolicyVersions),
+        Op::Tags(TagOp::TagPolicy { arn, .. }) => Trail::key(arn, Drift::PolicyTags),
         // Lambda writes are in the function's account's CloudTrail, which `check` does not
         // read (its LookupEvents is the role's account's).
         Op::Permission(_)
@@ -612,7 +580,7 @@ mod tests {
 
     #[test]
     fn the_latest_foreign_write_is_the_culprit() {
-        let mut t = Trail::key("R", events::TRUST);
+        let mut t = Trail::key("R", Drift::Trust);
         let lookups = BTreeMap::from([(
             "R".to_string(),
             Lookup::Events(vec![
@@ -666,7 +634,7 @@ mod tests {
 
     #[test]
     fn our_own_write_is_never_blamed() {
-        let mut t = Trail::key("R", events::TRUST);
+        let mut t = Trail::key("R", Drift::Trust);
         let lookups = BTreeMap::from([(
             "R".to_string(),
             Lookup::Events(vec![
@@ -739,14 +707,14 @@ mod tests {
 
     #[test]
     fn nothing_found_and_refused() {
-        let mut t = Trail::key("R", events::BOUNDARY);
+        let mut t = Trail::key("R", Drift::Boundary);
         let lookups = BTreeMap::from([("R".to_string(), Lookup::Events(vec![]))]);
         attribute(&mut t, &lookups);
         assert_eq!(
             phrase(&t).unwrap(),
             "— no CloudTrail event in the last 90 days"
         );
-        let mut t = Trail::key("R", events::BOUNDARY);
+        let mut t = Trail::key("R", Drift::Boundary);
         attribute(
             &mut t,
             &BTreeMap::from([("R".to_string(), Lookup::NotPermitted)]),
@@ -828,10 +796,10 @@ mod tests {
     #[test]
     fn only_keyed_findings_are_looked_up_once_each() {
         let keys = [
-            Trail::key("R", events::TRUST),
+            Trail::key("R", Drift::Trust),
             Trail::default(),
-            Trail::key("R", events::ROLE_TAGS),
-            Trail::key("arn:aws:iam::1:policy/p", events::POLICY_DOCUMENT),
+            Trail::key("R", Drift::RoleTags),
+            Trail::key("arn:aws:iam::1:policy/p", Drift::PolicyDocument),
         ];
         assert_eq!(
             resources_to_look_up(&keys),

@@ -12,44 +12,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-/// IAM's calls that change a role: its trust policy, inline and attached policies, boundary,
-/// tags, or the role itself (IAM's API reference; CloudTrail names each event after its call).
-pub(crate) const ROLE_CALLS: &[&str] = &[
-    "UpdateAssumeRolePolicy",
-    "PutRolePolicy",
-    "DeleteRolePolicy",
-    "AttachRolePolicy",
-    "DetachRolePolicy",
-    "PutRolePermissionsBoundary",
-    "DeleteRolePermissionsBoundary",
-    "TagRole",
-    "UntagRole",
-    "UpdateRole",
-    "UpdateRoleDescription",
-    "DeleteRole",
-    "CreateRole",
-];
-
-/// IAM's calls that change a managed policy's document or its default version.
-pub(crate) const POLICY_CALLS: &[&str] = &[
-    "CreatePolicyVersion",
-    "DeletePolicyVersion",
-    "SetDefaultPolicyVersion",
-    "DeletePolicy",
-    "TagPolicy",
-    "UntagPolicy",
-];
-
-/// Lambda's calls that change a function's resource-based policy. CloudTrail records
-/// `AddPermission` and `RemovePermission` under their API versions' names.
-pub(crate) const FUNCTION_CALLS: &[&str] = &[
-    "AddPermission20150331v2",
-    "RemovePermission20150331v2",
-    "AddPermission",
-    "RemovePermission",
-    "PutResourcePolicy",
-    "DeleteResourcePolicy",
-];
+use crate::cloudtrail_calls::{acts_on, On};
 
 /// What one deployment's watch looks after: its role, its invoke policies and its targets.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -294,14 +257,19 @@ fn genesys_change(event: &Value, topic: &str) -> Change {
 
 fn iam_change(params: &Value, call: Call, watched: &Watched) -> Change {
     let param = |k: &str| params.get(k).and_then(Value::as_str);
-    let ours = if ROLE_CALLS.contains(&call.event.as_str()) {
-        param("roleName") == Some(watched.role.as_str())
-    } else if POLICY_CALLS.contains(&call.event.as_str()) {
-        param("policyArn").is_some_and(|p| watched.policies.iter().any(|w| w == p))
-    } else {
-        return Change::Nothing {
-            why: format!("{} changes no role or policy", call.event),
-        };
+    let ours = match acts_on(&call.event) {
+        Some(On::Role) => param("roleName") == Some(watched.role.as_str()),
+        Some(On::Policy) => {
+            param("policyArn").is_some_and(|p| watched.policies.iter().any(|w| w == p))
+        }
+        Some(On::NewPolicy) => param("policyName").is_some_and(|name| {
+            (watched.policies.iter()).any(|w| w.rsplit('/').next() == Some(name))
+        }),
+        Some(On::Function) | None => {
+            return Change::Nothing {
+                why: format!("{} changes no role or policy", call.event),
+            }
+        }
     };
     if ours {
         Change::Role { call }
@@ -318,7 +286,7 @@ fn lambda_change(
     watched: &Watched,
     (account, region): (Option<String>, Option<String>),
 ) -> Change {
-    if !FUNCTION_CALLS.contains(&call.event.as_str()) {
+    if acts_on(&call.event) != Some(On::Function) {
         return Change::Nothing {
             why: format!("{} changes no resource policy", call.event),
         };
@@ -558,39 +526,39 @@ mod tests {
         ));
     }
 
-    /// Every IAM call that `check` can attribute drift to is heard and classified: the role's
-    /// calls as the role's change, the invoke policies' as the role's too. `CreatePolicy` is
-    /// the one exception: a new policy reaches the role only through `AttachRolePolicy`, heard.
+    /// Every call of the catalogue that explains a drift `check` finds is classified as the
+    /// role's change when it names the role or one of its policies, and as nothing otherwise.
     #[test]
     fn every_call_check_calls_drift_is_heard_and_classified() {
-        use crate::trail::events::*;
-        let every = [
-            TRUST,
-            ROLE_SETTINGS,
-            ROLE_TAGS,
-            ATTACH,
-            DETACH,
-            INLINE,
-            BOUNDARY,
-            ROLE_GONE,
-            POLICY_GONE,
-            POLICY_DOCUMENT,
-            POLICY_VERSIONS,
-            POLICY_TAGS,
-        ];
-        for name in every.concat().into_iter().filter(|n| *n != "CreatePolicy") {
-            let (params, listed) = match ROLE_CALLS.contains(&name) {
-                true => (json!({"roleName": "GenesysLambdaInvoker"}), true),
-                false => (
-                    json!({"policyArn": "arn:aws:iam::111122223333:policy/genesys-invoke"}),
-                    POLICY_CALLS.contains(&name),
+        use crate::cloudtrail_calls::{On, CALLS};
+        let iam = CALLS.iter().filter(|c| !c.explains.is_empty());
+        for call in iam {
+            let (ours, theirs) = match call.on {
+                On::Role => (
+                    json!({"roleName": "GenesysLambdaInvoker"}),
+                    json!({"roleName": "Other"}),
                 ),
+                On::Policy => (
+                    json!({"policyArn": "arn:aws:iam::111122223333:policy/genesys-invoke"}),
+                    json!({"policyArn": "arn:aws:iam::111122223333:policy/other"}),
+                ),
+                On::NewPolicy => (
+                    json!({"policyName": "genesys-invoke"}),
+                    json!({"policyName": "other"}),
+                ),
+                On::Function => unreachable!("{} explains no IAM drift", call.name),
             };
-            assert!(listed, "{name} is in no rule's pattern");
-            let event = cloudtrail("iam", name, params);
+            let heard = classify(&cloudtrail("iam", call.name, ours), &watched());
             assert!(
-                matches!(classify(&event, &watched()), Change::Role { .. }),
-                "{name} is not classified as the role's change"
+                matches!(heard, Change::Role { .. }),
+                "{}: {heard:?}",
+                call.name
+            );
+            let other = classify(&cloudtrail("iam", call.name, theirs), &watched());
+            assert!(
+                matches!(other, Change::Nothing { .. }),
+                "{}: {other:?}",
+                call.name
             );
         }
     }

@@ -441,6 +441,7 @@ pub(crate) fn refusal_finding(err: &crate::plan::PlanError) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cloudtrail_calls::Drift;
     use crate::plan::{AttachmentOp, Op, PolicyOp, RoleOp, VersionOp};
     use crate::trail::trail_of;
     use lambda_trust_model::Desired;
@@ -475,7 +476,7 @@ mod tests {
         .unwrap_or_else(|e| panic!("fixture: {e}"));
         let key = |op: Op| {
             let t = trail_of(&desired, &op).key.unwrap();
-            (t.resource_name, t.events[0])
+            (t.resource_name, t.drift)
         };
         let doc = json!({});
         assert_eq!(
@@ -484,7 +485,7 @@ mod tests {
                 document: doc.clone(),
                 previous: doc.clone()
             })),
-            ("R".into(), "UpdateAssumeRolePolicy")
+            ("R".into(), Drift::Trust)
         );
         assert_eq!(
             key(Op::Policy(PolicyOp::Create {
@@ -495,7 +496,7 @@ mod tests {
             })),
             (
                 "arn:aws:iam::111122223333:policy/R-invoke".into(),
-                "DeletePolicy"
+                Drift::PolicyGone
             )
         );
         assert_eq!(
@@ -505,10 +506,7 @@ mod tests {
                 name: "x".into(),
                 document: doc.clone()
             })),
-            (
-                "arn:aws:iam::111122223333:policy/x".into(),
-                "AttachRolePolicy"
-            )
+            ("arn:aws:iam::111122223333:policy/x".into(), Drift::Attach)
         );
         assert_eq!(
             key(Op::Version(VersionOp::Create {
@@ -518,7 +516,7 @@ mod tests {
             })),
             (
                 "arn:aws:iam::111122223333:policy/R-invoke".into(),
-                "CreatePolicyVersion"
+                Drift::PolicyDocument
             )
         );
         assert!(trail_of(

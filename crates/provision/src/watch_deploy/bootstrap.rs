@@ -78,7 +78,7 @@ pub fn read_executable(bytes: &[u8]) -> Result<Executable, String> {
     let sections = file.elf_section_table();
     let dynamic = sections.dynamic_table(endian, bytes).map_err(err)?;
     let needed = (dynamic.iter())
-        .filter(|d| d.tag == elf::DT_NEEDED.into())
+        .filter(|d| d.tag == elf::DT_NEEDED)
         .map(|d| dynamic.string(d).map(text).map_err(err))
         .collect::<Result<_, _>>()?;
     Ok(Executable {

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{json, Value};
 
 use super::model::{name_of, WatchInput, WatchRule};
-use crate::watch::{FUNCTION_CALLS, GENESYS_TOPICS, POLICY_CALLS, ROLE_CALLS};
+use crate::cloudtrail_calls::{calls_on, On};
+use crate::watch::GENESYS_TOPICS;
 
 /// The EventBridge engine's rules: IAM's calls and the schedule in the home region, Lambda's
 /// calls there for every target, and in each other region a rule forwarding its own.
@@ -148,10 +149,14 @@ fn chunked<T: Clone>(
 
 /// IAM's calls on the role, and on its invoke policies.
 fn iam_rules(input: &WatchInput, home: &str, target: &str) -> Vec<WatchRule> {
-    let mut names: Vec<&str> = ROLE_CALLS.to_vec();
-    names.extend(POLICY_CALLS);
+    let names: Vec<&str> = [On::Role, On::Policy, On::NewPolicy]
+        .into_iter()
+        .flat_map(calls_on)
+        .collect();
     let mut keys: Vec<(&str, String)> = vec![("roleName", input.role.clone())];
     keys.extend(input.policies.iter().map(|p| ("policyArn", p.clone())));
+    let policy_names = input.policies.iter().filter_map(|p| p.rsplit('/').next());
+    keys.extend(policy_names.map(|name| ("policyName", name.to_owned())));
     let base = name_of(&input.role, "-iam");
     chunked((home, &base, target), &keys, |share| {
         let mut or: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -206,7 +211,7 @@ fn lambda_rules(
             "detail-type": ["AWS API Call via CloudTrail"],
             "detail": {
                 "eventSource": ["lambda.amazonaws.com"],
-                "eventName": FUNCTION_CALLS,
+                "eventName": calls_on(On::Function),
                 "requestParameters": {"$or": [{"functionName": named}, {"resourceArn": arns}]},
             }
         })

@@ -212,3 +212,37 @@ fn destroy_removes_only_what_the_watch_of_this_role_tagged() {
         format!("rule {} (us-east-1)", want.rules[0].name)
     );
 }
+
+#[test]
+fn the_rules_hear_every_call_of_the_catalogue_on_the_role_its_policies_and_its_targets() {
+    use crate::cloudtrail_calls::{On, CALLS};
+    let d = watch_deployment(&input(3, &["us-east-1"]));
+    let of = |source: &str| -> Vec<serde_json::Value> {
+        (d.rules.iter())
+            .filter_map(|r| r.pattern.clone())
+            .filter(|p| p["source"] == json!([source]))
+            .collect()
+    };
+    let (iam, lambda) = (of("aws.iam"), of("aws.lambda"));
+    assert_eq!((iam.len(), lambda.len()), (1, 1));
+    for call in CALLS {
+        let pattern = match call.on {
+            On::Function => &lambda[0],
+            _ => &iam[0],
+        };
+        let names = pattern["detail"]["eventName"].as_array().unwrap();
+        assert!(
+            names.contains(&json!(call.name)),
+            "{} is not heard",
+            call.name
+        );
+    }
+    assert_eq!(
+        iam[0]["detail"]["requestParameters"]["$or"],
+        json!([
+            {"policyArn": ["arn:aws:iam::111122223333:policy/GenesysLambdaInvoker-invoke"]},
+            {"policyName": ["GenesysLambdaInvoker-invoke"]},
+            {"roleName": ["GenesysLambdaInvoker"]},
+        ])
+    );
+}
