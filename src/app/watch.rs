@@ -77,13 +77,23 @@ pub(crate) struct WatchRun {
 
 impl WatchRun {
     /// The Security Hub findings this run settles: every one of the deployment's after a full
-    /// read, the AWS side's after a scoped one (the Genesys Cloud side was not read).
+    /// read, the AWS side's after a scoped one (the Genesys Cloud side was not read), the
+    /// Genesys side's after its audit event. What could not be read is never settled: a side
+    /// that failed keeps its findings (only its not-read finding is sent), and a run that read
+    /// nothing settles nothing but its own not-read finding.
     pub(crate) fn generator_prefix(&self) -> String {
         let all = format!("{}{}/", hub::WATCH_PREFIX, self.role_name);
-        match self.reread {
-            Reread::Everything => all,
-            Reread::Genesys => format!("{all}genesys/"),
-            _ => format!("{all}aws/"),
+        let failed = (self.report.as_ref())
+            .filter(|r| r.error.is_some())
+            .map(|r| r.failed_side);
+        match (failed, self.reread) {
+            (Some(None), _) => format!("{all}aws/not-read"),
+            (Some(Some(Side::Genesys)), Reread::Everything) => format!("{all}aws/"),
+            (Some(Some(Side::Genesys)), _) => format!("{all}genesys/not-read"),
+            (Some(Some(Side::Aws)), _) => format!("{all}genesys/"),
+            (None, Reread::Everything) => all,
+            (None, Reread::Genesys) => format!("{all}genesys/"),
+            (None, _) => format!("{all}aws/"),
         }
     }
 }

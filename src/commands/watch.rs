@@ -144,6 +144,11 @@ async fn deployment(
         let healthy = ops.is_empty() && result.problems.is_empty();
         return Ok(Status::ok_or(healthy, Status::Changes));
     }
+    if name == "deploy" {
+        // Where its findings would go: said before asking, with what else it would lack.
+        let published = deploy::published(&inv.settings, events, &file, &state).await;
+        result.problems.extend(published.problem);
+    }
     let archive = match name {
         "destroy" => Some(deploy::to_archive(&inv.settings, events, &file, &state).await),
         _ => None,
@@ -183,7 +188,15 @@ async fn make(
     result.notes.extend(unread.clone());
     result.changes.clone_from(&lines);
     let question = format!("Make these {} change(s)?", lines.len());
-    if !super::confirm::approved_lines(inv, &lines, &question, yes)? {
+    // What the function will lack is said before the question, not after the answer.
+    let shown: Vec<String> = match lines.is_empty() || result.command != "deploy" {
+        true => lines.clone(),
+        false => (result.problems.iter())
+            .map(|p| format!("warning: the function {p}"))
+            .chain(lines.iter().cloned())
+            .collect(),
+    };
+    if !super::confirm::approved_lines(inv, &shown, &question, yes)? {
         inv.output.emit(&result)?;
         return Ok(Status::ok_or(lines.is_empty(), Status::Changes));
     }

@@ -28,20 +28,22 @@ pub(crate) struct WatchSubject<'a> {
 
 const DOCS_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/watch.md");
 
-/// The run's findings: the report's (each related finding too), or the read's failure.
+/// The run's findings: the report's (each related finding too), and the read's failure — of
+/// everything, or of one side beside what the other side found.
 pub(crate) fn watch_findings(
     report: &ConfigReport,
     s: &WatchSubject,
     meta: &HtmlMeta,
 ) -> Vec<Value> {
-    if let Some(error) = &report.error {
-        return vec![not_read(error, s, meta)];
-    }
     let all = report
         .findings
         .iter()
         .flat_map(|f| std::iter::once(f).chain(&f.related));
-    all.map(|f| finding(f, s, meta)).collect()
+    let mut out: Vec<Value> = all.map(|f| finding(f, s, meta)).collect();
+    if let Some(error) = &report.error {
+        out.push(not_read(error, report.failed_side, s, meta));
+    }
+    out
 }
 
 fn side(f: &Finding) -> &'static str {
@@ -118,14 +120,28 @@ fn assemble(base: Map<String, Value>, what: What, fields: Map<String, Value>) ->
 }
 
 /// The setup could not be read: what is known is that nothing was proved.
-fn not_read(error: &str, s: &WatchSubject, meta: &HtmlMeta) -> Value {
-    let generator = format!("lambda-trust/watch/{}/aws/not-read", s.role_name);
+/// The unknown a failed read is: of the whole setup (`failed: None`), or of one side.
+fn not_read(error: &str, failed: Option<Side>, s: &WatchSubject, meta: &HtmlMeta) -> Value {
+    let (side, what, fix) = match failed {
+        Some(Side::Genesys) => (
+            "genesys",
+            "the Genesys Cloud side could not be read",
+            "Fix what the error names (the sign-in: [genesys].oauth_secret and the OAuth \
+             client's roles; docs/watch.md), then wait for the next event or the schedule.",
+        ),
+        _ => (
+            "aws",
+            "the setup could not be read",
+            "Give the watching function's role the reads the error names (docs/watch.md), \
+             then wait for the next event or the schedule.",
+        ),
+    };
+    let generator = format!("lambda-trust/watch/{}/{side}/not-read", s.role_name);
     let what = What {
         severity: json!({"Label": "MEDIUM", "Original": "unknown"}),
-        title: format!("{}: the setup could not be read", s.role_name),
+        title: format!("{}: {what}", s.role_name),
         description: error,
-        fix: "Give the watching function's role the reads the error names (docs/watch.md), \
-              then wait for the next event or the schedule.",
+        fix,
         compliance: "NOT_AVAILABLE",
     };
     assemble(base(s, meta, &generator, "read"), what, fields(s, meta))

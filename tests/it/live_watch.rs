@@ -231,16 +231,31 @@ fn an_event_on_another_role_reads_nothing_and_a_failed_read_is_published_as_unkn
     assert_eq!(run["reread"], "nothing", "{run:#}");
     assert_eq!(env.proxy.calls().len(), 0, "{:?}", env.proxy.operations());
 
-    // IAM refuses the role's read: the run is an unknown in Security Hub, not silence.
+    // A hand edit: a finding.
+    open_trust(&env);
+    let params = json!({"roleName": ROLE, "policyDocument": "{}"});
+    let run = invoke(
+        &api,
+        &cloudtrail_event("iam", "UpdateAssumeRolePolicy", params, "us-east-1"),
+    );
+    assert_eq!(run["verdict"]["status"], "drift", "{run:#}");
+    let found = watch_findings(&env, "ACTIVE");
+    assert!(!found.is_empty());
+
+    // IAM refuses the role's read: the run is an unknown in Security Hub, not silence, and
+    // what was found before stays active (it was not read again, so it is not settled).
     env.proxy.inject(
         support::proxy::Injection::new("GetRole", 403, "AccessDenied", "not allowed").always(),
     );
     let edit = cloudtrail_event("iam", "TagRole", json!({"roleName": ROLE}), "us-east-1");
     let run = invoke(&api, &edit);
     assert_eq!(run["verdict"]["status"], "error", "{run:#}");
-    let unknown = watch_findings(&env, "ACTIVE");
-    assert_eq!(unknown.len(), 1, "{unknown:#?}");
-    assert_eq!(unknown[0]["Compliance"]["Status"], "NOT_AVAILABLE");
+    let active = watch_findings(&env, "ACTIVE");
+    let unknown: Vec<&Value> = (active.iter())
+        .filter(|f| f["Compliance"]["Status"] == "NOT_AVAILABLE")
+        .collect();
+    assert_eq!(unknown.len(), 1, "{active:#?}");
+    assert_eq!(active.len(), found.len() + 1, "{active:#?}");
 }
 
 #[test]
@@ -484,6 +499,58 @@ fn an_audit_event_of_the_orgs_action_rereads_the_genesys_side_alone() {
             .iter()
             .any(|f| f["ProductFields"]["lambda-trust/ChangedBy"] == "Genesys Cloud user admin-1"),
         "{active:#?}"
+    );
+}
+
+/// Genesys Cloud fails on the schedule's full read: the AWS side's finding is published as
+/// found, beside an unknown for the Genesys Cloud side — never one unknown for all, and never
+/// the AWS findings settled for want of the other side.
+#[test]
+fn a_genesys_side_that_cannot_be_read_still_publishes_what_the_aws_side_found() {
+    use support::genesys::GenesysFake;
+    let env = setup(&["lookup"]);
+    let fake = GenesysFake::start_with_aws(&env.moto.url(), EXT);
+    let mut text = config(&["lookup"], "");
+    text.push_str(
+        "\n[genesys]\nintegration = \"AWS Lambda (lambda-trust)\"\ncategory = \"Lambda\"\n",
+    );
+    env.write_config(&text);
+    let envs = fake.env();
+    let extra: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let config = env.config_path();
+    let applied = env.run_env(
+        &["apply", "--yes", "--config", config.to_str().unwrap()],
+        &extra,
+    );
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    enable_hub(&env, ACCOUNT);
+    let api = RuntimeApi::start();
+    let _function = Function::start_with(&env, &api, &envs);
+    assert_eq!(invoke(&api, &schedule_tick())["verdict"]["status"], "ok");
+
+    open_trust(&env);
+    fake.inject(500, 1000, None, None, "/api/v2");
+    fake.inject(500, 1000, None, None, "/oauth");
+    let run = invoke(&api, &schedule_tick());
+    assert_eq!(run["reread"], "everything", "{run:#}");
+    assert_eq!(run["verdict"]["status"], "error", "{run:#}");
+    let codes = run["verdict"]["findings"].to_string();
+    assert!(codes.contains("trust-"), "{run:#}");
+    let active = watch_findings(&env, "ACTIVE");
+    let generator = |f: &Value| f["GeneratorId"].as_str().unwrap_or("").to_owned();
+    let aws = format!("lambda-trust/watch/{ROLE}/aws/");
+    assert!(
+        (active.iter())
+            .any(|f| generator(f).starts_with(&aws) && f["Compliance"]["Status"] == "FAILED"),
+        "{active:#?}"
+    );
+    let unknown: Vec<String> = (active.iter())
+        .filter(|f| f["Compliance"]["Status"] == "NOT_AVAILABLE")
+        .map(generator)
+        .collect();
+    assert_eq!(
+        unknown,
+        [format!("lambda-trust/watch/{ROLE}/genesys/not-read")]
     );
 }
 

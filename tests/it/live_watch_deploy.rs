@@ -451,6 +451,34 @@ fn a_binary_provided_al2023_cannot_run_or_another_program_is_refused_before_any_
     assert_eq!(env.proxy.calls().len(), 0);
 }
 
+/// Before asking, deploy says what the function would lack: no trail logging management events,
+/// Security Hub not enabled where it publishes, no Genesys Cloud credentials it can read.
+#[test]
+fn deploy_says_what_the_function_would_lack_before_it_asks() {
+    let env = setup(&["lookup"]);
+    let mut text = config(&["lookup"], "");
+    text.push_str("\n[genesys]\nintegration = \"AWS Lambda (lambda-trust)\"\n");
+    env.write_config(&text);
+    let pkg = package(&env, Fake::LambdaTrust);
+    env.proxy.clear();
+    let r = env.run_piped(&["watch", "deploy", "--package", &pkg], "no\n");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    // Piped, the changes are shown and the answer read: the warnings come before them.
+    let changes = (r.stderr.find("create role lambda-trust-watch-")).expect("the changes");
+    for lack in [
+        "warning: the function cannot hear us-east-1: no CloudTrail trail",
+        "warning: the function cannot publish: Security Hub is not enabled",
+        "warning: the function cannot sign in to Genesys Cloud: [genesys].oauth_secret",
+    ] {
+        let at = r
+            .stderr
+            .find(lack)
+            .unwrap_or_else(|| panic!("{lack}: {}", r.stderr));
+        assert!(at < changes, "{}", r.stderr);
+    }
+    assert_eq!(env.proxy.writes().len(), 0);
+}
+
 #[test]
 fn a_package_that_does_not_match_its_checksum_is_refused() {
     let env = setup(&["lookup"]);

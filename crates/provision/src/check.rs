@@ -111,7 +111,7 @@ pub fn config_report(
     let mut findings = aws;
     findings.extend(drift::verify_findings(verification));
     let mut notes = Vec::new();
-    let mut error = None;
+    let (mut error, mut failed_side) = (None, None);
     match genesys {
         GenesysSide::NotChecked => {}
         GenesysSide::Checked(g) => {
@@ -120,7 +120,8 @@ pub fn config_report(
             notes.extend(genesys_notes(g.plan, g.lookup_error));
         }
         GenesysSide::Failed(e) => {
-            error = Some(format!("the Genesys Cloud side was not checked: {e}"))
+            error = Some(format!("the Genesys Cloud side was not checked: {e}"));
+            failed_side = Some(crate::change_set::Side::Genesys);
         }
     }
     let findings = grouped(findings);
@@ -139,6 +140,7 @@ pub fn config_report(
         notes,
         not_checked: Vec::new(),
         lines: drift::config_lines(text),
+        failed_side,
     }
 }
 

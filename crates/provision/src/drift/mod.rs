@@ -268,6 +268,10 @@ pub struct ConfigReport {
     /// 1-based line of each config key, for annotations (not serialized).
     #[serde(skip)]
     pub lines: Vec<(ConfigKey, usize)>,
+    /// The side that could not be read while the other was judged (`error` says why, and
+    /// `findings` hold the other side's); `None` with an `error`: nothing was judged.
+    #[serde(skip)]
+    pub failed_side: Option<crate::change_set::Side>,
 }
 
 impl ConfigReport {
@@ -291,6 +295,7 @@ impl ConfigReport {
             notes: Vec::new(),
             not_checked: Vec::new(),
             lines: Vec::new(),
+            failed_side: None,
         }
     }
 
@@ -543,6 +548,7 @@ mod tests {
             notes: vec![],
             not_checked: Vec::new(),
             lines: config_lines(text),
+            failed_side: None,
         };
         assert_eq!(r.line_of(ConfigKey::TrustExternalId), 3);
         assert_eq!(r.line_of(ConfigKey::RoleTags), 7);
