@@ -406,9 +406,33 @@ pub(crate) async fn write(
     let loaded = file.load()?;
     let clients = connect(settings, events, &loaded.config).await?;
     let work = live::apply(&clients, ops, &state.package, &state.want.tags);
-    Ok(events
-        .reading(format!("writing {} change(s)", ops.len()), work)
-        .await?)
+    let written = events.reading(format!("writing {} change(s)", ops.len()), work);
+    written.await.map_err(|(made, e)| stopped(ops, made, e))
+}
+
+/// A write that failed: what it was, and what the run had made before it — which stays, and
+/// which the next run of the same command plans from.
+fn stopped(ops: &[WatchOp], made: usize, error: crate::aws::AwsError) -> Error {
+    use crate::error::Hinted as _;
+    let failed = ops
+        .get(made)
+        .map_or_else(String::new, |op| format!(" ({op})"));
+    let before = match made {
+        0 => "nothing was made before it".to_owned(),
+        n => {
+            let list: Vec<String> = ops[..n].iter().map(|op| format!("  {op}")).collect();
+            format!(
+                "made before it ({n} of {}):\n{}",
+                ops.len(),
+                list.join("\n")
+            )
+        }
+    };
+    let fix = error.hint().map_or_else(String::new, |h| format!("{h}; "));
+    Error::usage(
+        format!("write {} of {} failed{failed}: {error}; {before}", made + 1, ops.len()),
+        format!("{fix}then run the same command again: it plans from what is there (`lambda-trust watch destroy` removes what was made)"),
+    )
 }
 
 /// Lambda's `CodeSha256`: the package's SHA-256, base64.

@@ -189,16 +189,17 @@ async fn rules_in(
     try_join_all(reads).await
 }
 
-/// Runs `ops` in order; the function's code is `package`. Returns the writes made.
+/// Runs `ops` in order; the function's code is `package`. Returns the writes made, or how
+/// many of `ops` were made before one failed, and its error.
 pub(crate) async fn apply(
     clients: &Clients,
     ops: &[WatchOp],
     package: &[u8],
     tags: &BTreeMap<String, String>,
-) -> Result<usize, AwsError> {
+) -> Result<usize, (usize, AwsError)> {
     let mut writes = 0;
-    for op in ops {
-        writes += apply_one(clients, op, package, tags).await?;
+    for (made, op) in ops.iter().enumerate() {
+        writes += (apply_one(clients, op, package, tags).await).map_err(|e| (made, e))?;
     }
     Ok(writes)
 }

@@ -479,6 +479,58 @@ fn deploy_says_what_the_function_would_lack_before_it_asks() {
     assert_eq!(env.proxy.writes().len(), 0);
 }
 
+/// A write refused midway: the error says which write failed and what was made before it;
+/// the next deploy plans from what is there and makes only the rest.
+#[test]
+fn a_failed_deploy_says_what_it_had_made_and_the_next_makes_the_rest() {
+    let env = setup(&["lookup"]);
+    let pkg = package(&env, Fake::LambdaTrust);
+    env.proxy.inject(
+        support::proxy::Injection::new(
+            "CreateFunction",
+            403,
+            "AccessDeniedException",
+            "not allowed",
+        )
+        .times(1),
+    );
+    let r = env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 1);
+    assert!(
+        r.stderr
+            .contains("failed (create function lambda-trust-watch-"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("made before it (2 of"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("create role lambda-trust-watch-GenesysLambdaInvoker"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("run the same command again"),
+        "{}",
+        r.stderr
+    );
+    env.proxy.clear();
+    let again = json(&env.expect(
+        &[
+            "watch",
+            "deploy",
+            "--package",
+            &pkg,
+            "--yes",
+            "--format",
+            "json",
+        ],
+        0,
+    ));
+    let changes = again["changes"].to_string();
+    assert!(!changes.contains("create role"), "{again:#}");
+    assert!(changes.contains("create function"), "{again:#}");
+}
+
 #[test]
 fn a_package_that_does_not_match_its_checksum_is_refused() {
     let env = setup(&["lookup"]);
