@@ -91,6 +91,7 @@ fn watch_input(
         account: desired.account_id.clone(),
         partition: desired.partition.clone(),
         role: desired.role.name.clone(),
+        role_path: desired.role.path.clone(),
         policies: desired.policies.iter().map(|p| p.arn.clone()).collect(),
         targets: desired.targets.iter().map(target).collect(),
         schedule: (config.watch.as_ref())

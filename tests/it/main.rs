@@ -75,6 +75,7 @@ mod live_ux;
 mod live_waiting;
 mod live_watch;
 mod live_watch_deploy;
+mod live_watch_role;
 mod orphans;
 mod repository_url;
 mod tls_connector;

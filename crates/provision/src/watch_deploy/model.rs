@@ -30,8 +30,10 @@ pub struct WatchInput {
     pub account: String,
     /// Its partition.
     pub partition: String,
-    /// The watched role's name, and its invoke policies' ARNs.
+    /// The watched role's name.
     pub role: String,
+    /// Its path (`/` unless the config gives one): the role's ARN is read, nothing wider.
+    pub role_path: String,
     /// The ARNs of its invoke policies.
     pub policies: Vec<String>,
     /// Each target: (region, function name, unqualified ARN, qualifier).

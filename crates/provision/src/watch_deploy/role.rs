@@ -29,7 +29,10 @@ pub(super) fn forward_role(input: &WatchInput, name: &str, home: &str) -> WatchR
 /// logs, and the one OAuth secret.
 pub(super) fn reads_policy(input: &WatchInput, home: &str, function: &str) -> Value {
     let (p, account) = (&input.partition, &input.account);
-    let role = format!("arn:{p}:iam::{account}:role/*{}", input.role);
+    let role = format!(
+        "arn:{p}:iam::{account}:role{}{}",
+        input.role_path, input.role
+    );
     let mut functions: Vec<String> = Vec::new();
     for (_, _, arn, _) in &input.targets {
         functions.push(arn.clone());
@@ -40,12 +43,15 @@ pub(super) fn reads_policy(input: &WatchInput, home: &str, function: &str) -> Va
     let mut statements = vec![
         json!({"Sid": "TheRole", "Effect": "Allow", "Action": [
             "iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy",
-            "iam:ListAttachedRolePolicies", "iam:ListRoleTags"], "Resource": role}),
+            "iam:ListAttachedRolePolicies"], "Resource": role}),
+        // Any policy attached to the role, by hand included, is read to be judged; ListRoles
+        // (the roles at its path, where `check` looks for a predecessor the config renamed)
+        // takes no resource (Service Authorization Reference, IAM): `*` is the only one.
         json!({"Sid": "ItsPolicies", "Effect": "Allow", "Action": [
-            "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListPolicyTags",
-            "iam:ListRoles"], "Resource": "*"}),
+            "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListRoles"],
+            "Resource": "*"}),
         json!({"Sid": "TheTargets", "Effect": "Allow", "Action": [
-            "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:GetPolicy"],
+            "lambda:GetFunction", "lambda:GetPolicy"],
             "Resource": functions}),
         json!({"Sid": "WhereTheyAreListedAndRecorded", "Effect": "Allow", "Action": [
             "lambda:ListFunctions", "config:DescribeConfigurationRecorders",

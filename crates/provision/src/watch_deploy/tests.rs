@@ -15,6 +15,7 @@ fn input(targets: usize, regions: &[&str]) -> WatchInput {
         account: account.into(),
         partition: "aws".into(),
         role: "GenesysLambdaInvoker".into(),
+        role_path: "/".into(),
         policies: vec![format!(
             "arn:aws:iam::{account}:policy/GenesysLambdaInvoker-invoke"
         )],

@@ -1,0 +1,212 @@
+//! The watching function's role, held against what the function does: `watch deploy` writes
+//! its policy, the function runs a schedule tick and each kind of event (a role's, an invoke
+//! policy's, a target's), and every AWS call it made is decided by lambda-trust's evaluator
+//! against that policy — each allowed, and nothing granted that no call uses but what the
+//! policy grants for paths this setup has not (named below, each with why).
+
+use crate::live_security_hub::{enable_hub, python};
+use crate::support;
+
+use lambda_trust_iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use support::live::*;
+use support::proxy::Call;
+use support::runtime_api::{cloudtrail_event, schedule_tick, Function, RuntimeApi};
+
+const ROLE: &str = "GenesysLambdaInvoker";
+
+/// Granted for what this setup does not exercise: AWS Config's recorded functions (the whole
+/// path's reads where Config records them), an organization's policies, and the logs Lambda
+/// itself writes for the function.
+const NOT_EXERCISED: &[&str] = &[
+    // More targets than one page answers: listed instead of read one by one.
+    "lambda:ListFunctions",
+    "config:DescribeConfigurationRecorders",
+    "config:DescribeConfigurationRecorderStatus",
+    "config:BatchGetResourceConfig",
+    "organizations:DescribeOrganization",
+    "organizations:ListRoots",
+    "organizations:ListParents",
+    "organizations:ListPoliciesForTarget",
+    "organizations:DescribePolicy",
+    "organizations:DescribeOrganizationalUnit",
+    "logs:CreateLogGroup",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+];
+
+fn deployed_policy(env: &Env) -> Value {
+    let code = r#"
+doc = client("iam").get_role_policy(RoleName=sys.argv[2],
+    PolicyName="lambda-trust-watch-reads")["PolicyDocument"]
+print(json.dumps(doc))
+"#;
+    let name = format!("lambda-trust-watch-{ROLE}");
+    serde_json::from_str(&python(env, code, &[&name])).unwrap()
+}
+
+/// The resource a call acts on, as IAM authorizes it.
+fn resource_of(call: &Call) -> String {
+    let region = call.region.as_deref().unwrap_or("us-east-1");
+    match (call.service.as_str(), call.operation.as_str()) {
+        ("iam", _) => match (call.param("RoleName"), call.param("PolicyArn")) {
+            (Some(role), _) => format!("arn:aws:iam::{ACCOUNT}:role/{role}"),
+            (None, Some(policy)) => policy.to_owned(),
+            _ => "*".into(),
+        },
+        ("lambda", "ListFunctions" | "GetAccountSettings") => "*".into(),
+        ("lambda", _) => {
+            let path = call.target.split('?').next().unwrap_or_default();
+            let name = path
+                .split('/')
+                .nth(3)
+                .unwrap_or_default()
+                .replace("%3A", ":");
+            let qualifier = (call.target.split_once("Qualifier="))
+                .map(|(_, q)| format!(":{}", q.split('&').next().unwrap_or_default()));
+            match name.starts_with("arn:") {
+                true => format!("{name}{}", qualifier.unwrap_or_default()),
+                false => format!(
+                    "arn:aws:lambda:{region}:{ACCOUNT}:function:{name}{}",
+                    qualifier.unwrap_or_default()
+                ),
+            }
+        }
+        ("securityhub", "BatchImportFindings") => {
+            format!("arn:aws:securityhub:{region}:{ACCOUNT}:product/{ACCOUNT}/default")
+        }
+        _ => "*".into(),
+    }
+}
+
+fn allowed(policy: &Value, action: &str, resource: &str) -> bool {
+    let input = EvalInput {
+        identity_policies: vec![LabeledPolicy {
+            label: "lambda-trust-watch-reads".into(),
+            policy: Policy::try_from(policy).unwrap(),
+        }],
+        resource_policy: None,
+        resource_policy_is_trust: false,
+        boundary: None,
+    };
+    let request = Request {
+        principal: format!("arn:aws:iam::{ACCOUNT}:role/lambda-trust-watch-{ROLE}"),
+        action: action.into(),
+        resource: resource.into(),
+        context: BTreeMap::new(),
+    };
+    evaluate(&input, &request).decision == Decision::Allow
+}
+
+/// The actions `policy` allows, by name.
+fn granted(policy: &Value) -> BTreeSet<String> {
+    let statements = policy["Statement"].as_array().cloned().unwrap_or_default();
+    let actions = statements.iter().flat_map(|s| match &s["Action"] {
+        Value::String(a) => vec![a.clone()],
+        Value::Array(list) => list
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
+    });
+    actions.collect()
+}
+
+#[test]
+fn the_functions_role_allows_every_call_a_tick_and_each_event_make_and_grants_nothing_more() {
+    let env = setup(&["lookup", "orders"]);
+    env.expect(&["apply", "--yes"], 0);
+    enable_hub(&env, ACCOUNT);
+    let pkg = crate::live_watch_deploy::package(&env, crate::live_watch_deploy::Fake::LambdaTrust);
+    env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
+    let policy = deployed_policy(&env);
+    let api = RuntimeApi::start();
+    let _function = Function::start(&env, &api);
+    env.proxy.clear();
+
+    let policy_arn = policy_arn();
+    let lookup = format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:lookup");
+    let on_role =
+        |call: &str| cloudtrail_event("iam", call, json!({"roleName": ROLE}), "us-east-1");
+    let invoke = |event: &Value| {
+        let answer = api.invoke(event);
+        assert_eq!(answer["kind"], "response", "{answer:#}");
+        assert_ne!(answer["body"]["verdict"]["status"], "error", "{answer:#}");
+    };
+    invoke(&schedule_tick());
+    // A hand edit: an inline policy, read, attributed (CloudTrail) and published.
+    let inline = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "s3:GetObject", "Resource": "*"}]});
+    let doc = inline.to_string();
+    env.iam(
+        "PutRolePolicy",
+        &[
+            ("RoleName", ROLE),
+            ("PolicyName", "debug"),
+            ("PolicyDocument", &doc),
+        ],
+    );
+    invoke(&on_role("PutRolePolicy"));
+    // The schedule reads everything: the drift's culprit is looked up in CloudTrail.
+    invoke(&schedule_tick());
+    let version = json!({"policyArn": policy_arn});
+    invoke(&cloudtrail_event(
+        "iam",
+        "CreatePolicyVersion",
+        version,
+        "us-east-1",
+    ));
+    let permission = json!({"functionName": lookup});
+    invoke(&cloudtrail_event(
+        "lambda",
+        "AddPermission20150331v2",
+        permission,
+        "us-east-1",
+    ));
+    // The role deleted: the schedule's `check` looks at its path for a predecessor.
+    env.iam(
+        "DeleteRolePolicy",
+        &[("RoleName", ROLE), ("PolicyName", "debug")],
+    );
+    env.iam(
+        "DetachRolePolicy",
+        &[("RoleName", ROLE), ("PolicyArn", &policy_arn)],
+    );
+    env.iam("DeleteRole", &[("RoleName", ROLE)]);
+    invoke(&on_role("DeleteRole"));
+    invoke(&schedule_tick());
+    // The test's own IAM calls are signed like the function's here: the function's are those
+    // after the first tick, less the hand edits above (writes the function never makes).
+    let calls: Vec<Call> = (env.proxy.calls().into_iter())
+        .filter(|c| c.key() != "sts:GetCallerIdentity") // needs no permission
+        .filter(|c| !(c.service == "iam" && c.is_write))
+        .collect();
+    assert!(calls.len() > 5, "{:?}", env.proxy.operations());
+    let mut used = BTreeSet::new();
+    for call in &calls {
+        let (action, resource) = (call.key(), resource_of(call));
+        assert!(
+            allowed(&policy, &action, &resource),
+            "{action} on {resource} is refused"
+        );
+        used.insert(action);
+    }
+    let unused: Vec<String> = (granted(&policy).into_iter())
+        .filter(|a| !used.contains(a) && !NOT_EXERCISED.contains(&a.as_str()))
+        .collect();
+    assert_eq!(
+        unused,
+        Vec::<String>::new(),
+        "granted, never called: used {used:?}"
+    );
+    // The watched role alone, by its exact ARN: not another role whose name ends like it.
+    assert!(allowed(
+        &policy,
+        "iam:GetRole",
+        &format!("arn:aws:iam::{ACCOUNT}:role/{ROLE}")
+    ));
+    let other = format!("arn:aws:iam::{ACCOUNT}:role/Other{ROLE}");
+    assert!(!allowed(&policy, "iam:GetRole", &other));
+}
