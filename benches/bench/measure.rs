@@ -22,8 +22,11 @@ impl Bench {
         code: i32,
         trace: bool,
     ) -> (Sample, Option<Trace>) {
+        // ListFunctions answered in pages of 50, as AWS answers it (Lambda API Reference,
+        // ListFunctions); moto answers with every function at once.
         self.proxy.set_faults(FaultConfig {
             latency: self.settings.latency,
+            list_functions_page: Some(50),
             ..FaultConfig::default()
         });
         self.proxy.clear();

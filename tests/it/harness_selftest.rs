@@ -1221,6 +1221,58 @@ fn lambda_another_accounts_function_arn_is_that_accounts_function() {
     assert_eq!(got["Configuration"]["FunctionArn"], arn.as_str(), "{got}");
 }
 
+/// GetAccountSettings (Lambda API Reference; moto 5.2.5 has no route for it): the default
+/// limits, less the concurrency functions reserve, and the usage of the calling account in the
+/// region asked — its functions counted once whatever their versions, the bytes of every
+/// version's package. The proxy names the operation.
+#[test]
+fn lambda_account_settings_count_the_accounts_functions_in_the_region() {
+    let h = Harness::start();
+    let settings = |aws: &support::AwsSeed, region: &str| -> serde_json::Value {
+        let r = aws.lambda(region, "GET", "/2016-08-19/account-settings/", None);
+        assert_eq!(r.status, 200, "{}", r.text());
+        r.json()
+    };
+    let limit = json!({"TotalCodeSize": 80530636800_i64, "CodeSizeUnzipped": 262144000,
+        "CodeSizeZipped": 52428800, "ConcurrentExecutions": 1000,
+        "UnreservedConcurrentExecutions": 1000});
+    let empty = settings(&h.proxy.client(), "us-east-1");
+    assert_eq!(empty["AccountLimit"], limit, "{empty}");
+    assert_eq!(
+        empty["AccountUsage"],
+        json!({"TotalCodeSize": 0, "FunctionCount": 0})
+    );
+
+    let m = h.moto.client();
+    for name in ["a", "b", "c"] {
+        m.lambda_create_function(name, "us-east-1");
+    }
+    m.publish_version("a");
+    m.lambda_create_function("elsewhere", "eu-west-1");
+    let other = h.moto.client().with_account("111122223333");
+    other.lambda_create_function("theirs", "us-east-1");
+    let body = json!({"ReservedConcurrentExecutions": 10});
+    let r = m.lambda(
+        "us-east-1",
+        "PUT",
+        "/2017-10-31/functions/b/concurrency",
+        Some(&body),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+
+    let got = settings(&h.proxy.client(), "us-east-1");
+    assert_eq!(got["AccountUsage"]["FunctionCount"], 3, "{got}");
+    assert_eq!(got["AccountLimit"]["UnreservedConcurrentExecutions"], 990);
+    // Four packages: a's $LATEST and version 1, b's and c's.
+    let code = got["AccountUsage"]["TotalCodeSize"].as_i64().unwrap();
+    assert!(code > 0 && code % 4 == 0, "{got}");
+    let eu = settings(&h.proxy.client(), "eu-west-1");
+    assert_eq!(eu["AccountUsage"]["FunctionCount"], 1, "{eu}");
+    let theirs = settings(&h.proxy.client().with_account("111122223333"), "us-east-1");
+    assert_eq!(theirs["AccountUsage"]["FunctionCount"], 1, "{theirs}");
+    assert_eq!(h.proxy.count("lambda:GetAccountSettings"), 4);
+}
+
 /// moto_aws.py, "IAM (RoleLastUsed)": a role created with the backdating tags answers with that
 /// CreateDate and RoleLastUsed (date and region), as a role that old does on AWS; one without
 /// them is created now and never used (moto's own answer).

@@ -132,15 +132,18 @@ fn scenario(n: usize) {
     let check_calls = env.proxy.calls();
     assert_eq!(env.proxy.count_writes(), 0);
     assert_eq!(env.proxy.count("cloudtrail:LookupEvents"), 0, "in sync");
-    // Targets confirmed by the cheaper of GetFunction per target and ListFunctions pages.
-    let (lists, gets) = (
+    // Targets confirmed by the cheaper of GetFunction per target and ListFunctions pages: from
+    // three targets on, GetAccountSettings counts the region's functions (here the targets),
+    // and their pages plus that call are fewer calls than the targets.
+    let (counts, lists, gets) = (
+        env.proxy.count("lambda:GetAccountSettings"),
         env.proxy.count("lambda:ListFunctions"),
         env.proxy.count("lambda:GetFunction"),
     );
-    if n > 50 {
-        assert_eq!((lists, gets), (n.div_ceil(50), 0), "{n} targets");
+    if n > 2 {
+        assert_eq!((counts, lists, gets), (1, n.div_ceil(50), 0), "{n} targets");
     } else {
-        assert_eq!((lists, gets), (0, n), "{n} targets");
+        assert_eq!((counts, lists, gets), (0, 0, n), "{n} targets");
     }
     // The whole path reads each target's own resource policy: from AWS Config's items in
     // batches of 100 where it records the functions, else one lambda:GetPolicy per target and
@@ -226,6 +229,9 @@ fn watch_one_of_a_thousand(env: &Env) {
     let tick = api.invoke(&schedule_tick());
     assert_eq!(tick["body"]["verdict"]["status"], "ok", "{tick:#}");
     let full = env.proxy.calls().len();
+    // The schedule's full read is `check`'s (its 20 pages of functions after one count) and
+    // Security Hub's: within the budget `check` keeps at 1,000 targets.
+    assert!(full <= 100, "{full} calls: {:?}", env.proxy.summary());
     let code = r#"
 client("lambda").add_permission(FunctionName="f0500", StatementId="open",
     Action="lambda:InvokeFunction", Principal="*")
@@ -299,12 +305,23 @@ fn fifty_targets() {
 
 /// Targets spread over 10 accounts of 100 functions each (`[aws.accounts]`, one role assumed
 /// in each): a no-op `check` reads each target's function policy once with that account's
-/// clients and confirms it with one `GetFunction`; calls grow with the targets, and the time is
-/// printed for BENCHMARKS.md.
+/// clients and confirms the targets from that account's listing; calls grow with the targets,
+/// and the time is printed for BENCHMARKS.md.
 #[test]
 fn ten_accounts_of_a_hundred_targets() {
+    targets_in_ten_accounts(100);
+}
+
+/// 100 targets in 10 accounts of 10 functions each: each account's functions are counted
+/// (`GetAccountSettings`) and listed in one page with its own clients — 20 calls, not 100
+/// `GetFunction`.
+#[test]
+fn ten_accounts_of_ten_targets() {
+    targets_in_ten_accounts(10);
+}
+
+fn targets_in_ten_accounts(per_account: usize) {
     const ACCOUNTS: usize = 10;
-    const PER_ACCOUNT: usize = 100;
     let env = Env::new();
     let accounts: Vec<String> = (0..ACCOUNTS).map(|k| format!("2222222222{k:02}")).collect();
     // Seeded an account a thread, each account's execution role made once.
@@ -314,7 +331,7 @@ fn ten_accounts_of_a_hundred_targets() {
                 let moto = env.moto.client().with_account(account);
                 s.spawn(move || {
                     let role = moto.ensure_lambda_exec_role();
-                    (0..PER_ACCOUNT)
+                    (0..per_account)
                         .map(|i| {
                             moto.lambda_create_function_as(&format!("f{i:03}"), "us-east-1", &role)
                         })
@@ -339,7 +356,7 @@ fn ten_accounts_of_a_hundred_targets() {
     let started = std::time::Instant::now();
     env.expect(&["check"], 0);
     let check_ms = started.elapsed().as_millis();
-    let n = ACCOUNTS * PER_ACCOUNT;
+    let n = ACCOUNTS * per_account;
     assert_eq!(
         env.proxy.count("lambda:GetPolicy"),
         n,
@@ -354,14 +371,17 @@ fn ten_accounts_of_a_hundred_targets() {
     );
     let calls = env.proxy.calls().len();
     println!(
-        "{ACCOUNTS} accounts × {PER_ACCOUNT} targets: check {calls} calls ({:?}), {check_ms} ms",
+        "{ACCOUNTS} accounts × {per_account} targets: check {calls} calls ({:?}), {check_ms} ms",
         env.proxy.summary()
     );
-    // Each account's functions are listed with that account's clients (two pages of 50), not
-    // read one by one.
+    // Each account's functions are counted and listed with that account's clients (a page a
+    // 50 functions), not read one by one.
     assert_eq!(
-        env.proxy.count("lambda:ListFunctions"),
-        2 * ACCOUNTS,
+        (
+            env.proxy.count("lambda:GetAccountSettings"),
+            env.proxy.count("lambda:ListFunctions"),
+        ),
+        (ACCOUNTS, per_account.div_ceil(50) * ACCOUNTS),
         "{:?}",
         env.proxy.summary()
     );
@@ -429,11 +449,12 @@ fn qualified_targets_are_confirmed_by_listing_aliases() {
     env.expect(&["check"], 0);
     assert_eq!(
         (
+            env.proxy.count("lambda:GetAccountSettings"),
             env.proxy.count("lambda:ListFunctions"),
             env.proxy.count("lambda:ListAliases"),
             env.proxy.count("lambda:GetFunction"),
         ),
-        (2, 1, 0),
+        (1, 2, 1, 0),
         "{:?}",
         env.proxy.summary()
     );
@@ -455,6 +476,90 @@ fn qualified_targets_are_confirmed_by_listing_aliases() {
         "{:?}",
         env.proxy.summary()
     );
+}
+
+/// At 50 targets in an account of 51 functions (ListFunctions in pages of 50, as AWS answers),
+/// `GetAccountSettings` counts the region's functions and one or two pages confirm the targets:
+/// at most 3 Lambda calls before the function policies, not 50 `GetFunction`. A target the
+/// listing does not show is read with `GetFunction` and reported missing exactly as without a
+/// listing; a qualified target is read with `GetFunction` (its own configuration, timeout
+/// included); and where `GetAccountSettings` is refused, each target is read with
+/// `GetFunction`, as before.
+#[test]
+fn fifty_targets_are_confirmed_by_counting_the_functions_then_listing_them() {
+    let names: Vec<String> = (0..50).map(|i| format!("customer-lookup-{i:04}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let env = setup(&refs);
+    env.moto.lambda_create_function("not-a-target", "us-east-1");
+    env.proxy.set_faults(support::FaultConfig {
+        list_functions_page: Some(50),
+        ..support::FaultConfig::default()
+    });
+    env.expect(&["apply", "--yes"], 0);
+    let confirming = |env: &Env| {
+        (
+            env.proxy.count("lambda:GetAccountSettings"),
+            env.proxy.count("lambda:ListFunctions"),
+            env.proxy.count("lambda:GetFunction"),
+        )
+    };
+    env.proxy.clear();
+    env.expect(&["check"], 0);
+    let (counts, lists, gets) = confirming(&env);
+    assert!(
+        counts == 1 && (1..=2).contains(&lists) && gets == 0,
+        "{:?}",
+        env.proxy.summary()
+    );
+
+    // One target gone (49 that exist, 1 that does not): the listing confirms the 49, the
+    // missing one is read with GetFunction and reported as without a listing.
+    let mut gone = refs.clone();
+    gone[49] = "customer-lookup-gone";
+    env.write_config(&config(&gone, ""));
+    env.proxy.clear();
+    let r = env.expect(&["check"], 2);
+    assert!(
+        r.stdout
+            .contains("function customer-lookup-gone does not exist"),
+        "{}",
+        r.stdout
+    );
+    let missing = env.proxy.calls_to("lambda:GetFunction");
+    assert_eq!(missing.len(), 1, "{:?}", env.proxy.summary());
+    assert!(missing[0].target.contains("customer-lookup-gone"));
+    assert_eq!(confirming(&env).0, 1);
+
+    // A qualified target: read with GetFunction and its qualifier, the rest listed.
+    let version = env.moto.publish_version("customer-lookup-0049");
+    let mut text = config(&refs[..49], "");
+    text.push_str(&format!(
+        "\n[[targets]]\nfunction = \"customer-lookup-0049\"\nqualifier = \"{version}\"\n"
+    ));
+    env.write_config(&text);
+    env.expect(&["apply", "--yes"], 0);
+    env.proxy.clear();
+    env.expect(&["check"], 0);
+    let qualified = env.proxy.calls_to("lambda:GetFunction");
+    assert_eq!(qualified.len(), 1, "{:?}", env.proxy.summary());
+    assert!(qualified[0].target.contains("customer-lookup-0049"));
+    assert_eq!(confirming(&env).0, 1);
+
+    // GetAccountSettings refused: one GetFunction per target, as before, and check in sync.
+    env.write_config(&config(&refs, ""));
+    env.expect(&["apply", "--yes"], 0);
+    env.proxy.inject(
+        support::Injection::new(
+            "lambda:GetAccountSettings",
+            403,
+            "AccessDeniedException",
+            "not authorized to perform: lambda:GetAccountSettings",
+        )
+        .always(),
+    );
+    env.proxy.clear();
+    env.expect(&["check"], 0);
+    assert_eq!(confirming(&env), (1, 0, 50), "{:?}", env.proxy.summary());
 }
 
 /// The function policies are read without pacing below the quota: throttling answers slow the

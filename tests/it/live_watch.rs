@@ -206,7 +206,9 @@ client("lambda").add_permission(FunctionName="orders", StatementId="open",
     assert_eq!(functions.len(), 1, "{functions:?}");
     assert!(functions[0].contains("orders"), "{functions:?}");
     assert_eq!(
-        env.proxy.count("lambda:ListFunctions") + env.proxy.count("lambda:GetFunction"),
+        env.proxy.count("lambda:GetAccountSettings")
+            + env.proxy.count("lambda:ListFunctions")
+            + env.proxy.count("lambda:GetFunction"),
         0
     );
     assert!(

@@ -1,7 +1,10 @@
 //! Confirming the target functions: one `GetFunction` per target (bounded concurrency, paced)
-//! or `ListFunctions` pages of 50 functions when that is cheaper ([`listing_pays`]); with a
-//! listing, a function with several qualified targets has its aliases or versions listed once
-//! (`ListAliases`, `ListVersionsByFunction`). Whatever a listing does not confirm is read with
+//! or `ListFunctions` pages of 50 functions where that costs fewer calls ([`list_instead`]): per
+//! reader (account) and region, from three targets on, `GetAccountSettings` says how many
+//! functions the region holds, so how many pages a listing takes. With more than 50 targets a
+//! listing also lists the aliases or versions of a function with several qualified targets once
+//! (`ListAliases`, `ListVersionsByFunction`); at 50 or fewer, qualified targets are read with
+//! `GetFunction`, which reads their own timeout. Whatever a listing does not confirm is read with
 //! `GetFunction`, so a missing or unreadable target is reported exactly as without one.
 
 use std::collections::BTreeMap;
@@ -28,10 +31,37 @@ const GET_FUNCTION_BURST: f64 = 50.0;
 /// ListFunctions `MaxItems`). Aliases and versions are listed 50 a page too.
 const LIST_PAGE: i32 = 50;
 
-/// Whether listing a region's functions is likely cheaper than one `GetFunction` per target:
-/// above one page's worth of targets. Up to 50 targets are read concurrently in one round trip.
+/// Whether listing a region's functions is likely cheaper than one `GetFunction` per target
+/// when the region's function count is unknown: above one page's worth of targets. Up to 50
+/// targets are read concurrently in one round trip.
 pub(crate) fn listing_pays(targets: usize) -> bool {
     targets > LIST_PAGE as usize
+}
+
+/// The `ListFunctions` pages a region of `function_count` functions takes: one a 50 functions,
+/// and one even when it holds none.
+pub(crate) fn pages_of(function_count: i64) -> usize {
+    let functions = usize::try_from(function_count).unwrap_or(0);
+    functions.div_ceil(LIST_PAGE as usize).max(1)
+}
+
+/// Whether to ask the region's function count (`GetAccountSettings`, one call) before
+/// confirming `targets`: only where a listing could cost fewer calls than the targets — the
+/// count and one page are two calls, so one or two targets are read with `GetFunction` at once.
+pub(crate) fn worth_counting(targets: usize) -> bool {
+    targets > 2
+}
+
+/// Whether to confirm `targets` of one reader and region by listing the region's functions
+/// instead of one `GetFunction` each. With the region's function count (`GetAccountSettings`'
+/// `AccountUsage.FunctionCount`; AWS Lambda API Reference, GetAccountSettings): when its pages
+/// plus the call that counted them are fewer calls than the targets. Without it (not asked,
+/// refused, unsupported): above one page's worth of targets ([`listing_pays`]).
+pub(crate) fn list_instead(targets: usize, function_count: Option<i64>) -> bool {
+    match function_count {
+        Some(count) => pages_of(count) + 1 < targets,
+        None => listing_pays(targets),
+    }
 }
 
 /// Whether to fetch one more `ListFunctions` page: not once the pages read outnumber the targets
@@ -146,8 +176,9 @@ fn needed_qualifier(f: &FunctionQuery) -> Option<&str> {
 }
 
 /// Targets confirmed from listings (index into `functions` → unqualified ARN), in the accounts
-/// and regions where [`listing_pays`] (each listed by the targets' reader, all at once). Best effort: a listing that fails confirms nothing, and those targets
-/// are read one by one.
+/// and regions where [`list_instead`] (each listed by the targets' reader, all at once). Best
+/// effort: a count or listing that fails confirms nothing, and those targets are read one by
+/// one.
 async fn confirm_by_listing(
     clients: &Clients,
     pacers: &Pacers,
@@ -159,14 +190,42 @@ async fn confirm_by_listing(
         let group = groups.entry((caller, f.region.as_str()));
         group.or_insert_with(|| (reader, Vec::new())).1.push(i);
     }
-    let listings = (groups.into_iter())
-        .filter(|(_, (_, indexes))| listing_pays(indexes.len()))
-        .map(|((caller, region), (reader, indexes))| async move {
-            let pacer = pacers.of(caller, region);
-            confirm_listed(&reader.lambda(region), &pacer, functions, &indexes).await
-        });
+    let listings = (groups.into_iter()).map(|((caller, region), (reader, indexes))| async move {
+        let listable = listable(functions, indexes);
+        let (client, pacer) = (reader.lambda(region), pacers.of(caller, region));
+        let count = match worth_counting(listable.len()) {
+            true => function_count(&client, &pacer).await,
+            false => None,
+        };
+        match list_instead(listable.len(), count) {
+            true => confirm_listed(&client, &pacer, functions, &listable).await,
+            false => BTreeMap::new(),
+        }
+    });
     let found = futures::future::join_all(listings).await;
     found.into_iter().flatten().collect()
+}
+
+/// The targets of one reader and region a listing may confirm: above 50 every one (a function
+/// with several qualified targets has its aliases or versions listed); at 50 or fewer the
+/// function's own (no qualifier, `*` or `$LATEST`, whose configuration the listing carries),
+/// so a qualified target keeps the timeout `GetFunction` reads for its qualifier.
+fn listable(functions: &[FunctionQuery], indexes: Vec<usize>) -> Vec<usize> {
+    match listing_pays(indexes.len()) {
+        true => indexes,
+        false => (indexes.into_iter())
+            .filter(|&i| needed_qualifier(&functions[i]).is_none())
+            .collect(),
+    }
+}
+
+/// The number of functions the client's account holds in its region (`GetAccountSettings`,
+/// `AccountUsage.FunctionCount`: AWS Lambda API Reference, GetAccountSettings); `None` when the
+/// call fails (refused, unsupported), and the decision is made as without it.
+async fn function_count(client: &aws_sdk_lambda::Client, pacer: &Pacer) -> Option<i64> {
+    pacer.acquire().await;
+    let settings = client.get_account_settings().send().await.ok()?;
+    settings.account_usage().map(|usage| usage.function_count())
 }
 
 /// The targets `indexes` (of one reader and region) that one listing of the region's functions
@@ -368,6 +427,71 @@ mod tests {
         // the targets still missing, and read those one by one.
         assert!(keep_listing(59, 60));
         assert!(!keep_listing(60, 60));
+    }
+
+    #[test]
+    fn the_function_count_decides_between_listing_and_get_function() {
+        // 50 targets in an account of 51 functions: the count and two pages (3 calls), not 50.
+        assert!(list_instead(50, Some(51)));
+        assert!(
+            list_instead(50, Some(0)),
+            "an empty region is still one page"
+        );
+        // Pages plus the count must be fewer calls than the targets: 3 targets, 50 functions:
+        // 1 + 1 < 3; 100 functions: 2 + 1 = 3 GetFunction, so GetFunction.
+        assert!(list_instead(3, Some(50)));
+        assert!(!list_instead(3, Some(100)));
+        // 10 targets in each of ten accounts of 100 functions: 2 pages + 1 < 10.
+        assert!(list_instead(10, Some(100)));
+        // 60 targets in an account of 10,000 functions: 200 pages, so 60 GetFunction.
+        assert!(!list_instead(60, Some(10_000)));
+        assert!(list_instead(1000, Some(1000)), "20 pages + 1 < 1,000");
+        // Unknown (GetAccountSettings refused or unsupported): by the target count, as before.
+        assert!(!list_instead(50, None));
+        assert!(list_instead(51, None));
+    }
+
+    #[test]
+    fn the_count_is_asked_only_where_a_listing_can_pay() {
+        // The count and one page are two calls: never worth it for one or two targets.
+        assert!(!worth_counting(0));
+        assert!(!worth_counting(2));
+        assert!(worth_counting(3));
+        assert!(worth_counting(1000));
+        for targets in 0..=2 {
+            assert!(!list_instead(targets, Some(1)), "{targets}");
+        }
+    }
+
+    #[test]
+    fn pages_of_a_region() {
+        assert_eq!(pages_of(0), 1);
+        assert_eq!(pages_of(1), 1);
+        assert_eq!(pages_of(50), 1);
+        assert_eq!(pages_of(51), 2);
+        assert_eq!(pages_of(1000), 20);
+        assert_eq!(pages_of(-1), 1, "a nonsensical count is one page");
+    }
+
+    #[test]
+    fn at_fifty_or_fewer_only_the_functions_own_targets_are_listed() {
+        let target = |function: &str, qualifier: Option<&str>| FunctionQuery {
+            function: function.into(),
+            region: "us-east-1".into(),
+            qualifier: qualifier.map(str::to_string),
+        };
+        let few = [
+            target("a", None),
+            target("a", Some("live")),
+            target("a", Some("$LATEST")),
+            target("b", Some("*")),
+            target("b", Some("3")),
+        ];
+        assert_eq!(listable(&few, (0..5).collect()), [0, 2, 3]);
+        let many: Vec<FunctionQuery> = (0..51)
+            .map(|i| target("a", Some(&format!("{i}"))))
+            .collect();
+        assert_eq!(listable(&many, (0..51).collect()).len(), 51);
     }
 
     #[test]

@@ -19,8 +19,8 @@ EnablePolicyType, AttachPolicy; User Guide, "Enabling and disabling policy types
   PolicyTypeNotEnabledException (moto: both attached from the start while the root lists no
   enabled type).
 
-AWS Lambda (API Reference: AddPermission, GetPolicy, RemovePermission; Developer Guide,
-"Working with resource-based IAM policies in Lambda"):
+AWS Lambda (API Reference: AddPermission, GetPolicy, RemovePermission, GetAccountSettings;
+Developer Guide, "Working with resource-based IAM policies in Lambda", "Lambda quotas"):
 - One policy per function and qualifier (the unqualified function, each version, each alias;
   moto: one shared policy).
 - Principals as AWS stores them: an account ID becomes {"AWS": "arn:aws:iam::ID:root"}, an ARN
@@ -36,6 +36,10 @@ AWS Lambda (API Reference: AddPermission, GetPolicy, RemovePermission; Developer
   list, so any RevisionId fails).
 - GetFunction's Code.Location downloads the package (a presigned URL in AWS; moto: an S3 URL
   nothing serves): here a URL of this server, /moto-api/lambda-code/TOKEN.
+- GetAccountSettings answers the account's limits (AccountLimit: the default quotas, less the
+  reserved concurrency) and its usage in the region (AccountUsage: FunctionCount, the region's
+  functions of that account, and TotalCodeSize, their packages' and layers' bytes) (moto: no
+  such route, a 404).
 - PutResourcePolicy, GetResourcePolicy and DeleteResourcePolicy (2026) act on that same policy:
   a put replaces every statement, AddPermission's included, takes a complete ARN (no wildcard),
   a policy of at most 20,480 characters and checks its RevisionId (moto: none of them).
@@ -591,6 +595,43 @@ def delete_resource_policy_response(self):
 lambda_responses.LambdaResponse.put_resource_policy = put_resource_policy_response
 lambda_responses.LambdaResponse.get_resource_policy = get_resource_policy_response
 lambda_responses.LambdaResponse.delete_resource_policy = delete_resource_policy_response
+
+# GetAccountSettings (API Reference: GetAccountSettings, AccountLimit, AccountUsage; moto 5.2.5
+# has no route for it, a 404): the account's limits and its usage in the region. AccountUsage
+# counts the region's functions of the calling account (FunctionCount: each function once,
+# whatever its versions, as ListFunctions lists them) and the bytes of every deployment package
+# (each version's) and layer version (TotalCodeSize); AccountLimit is the default quotas (Lambda
+# Developer Guide, "Lambda quotas": 75 GB of code storage, 250 MB unzipped, 50 MB zipped, 1,000
+# concurrent executions), of which UnreservedConcurrentExecutions is what no function reserves.
+# With and without the trailing slash, as moto's own routes are (moto strips a `/?`).
+for tail in ("account-settings$", "account-settings/$"):
+    lambda_urls.url_paths[r"{0}/(?P<api_version>[^/]+)/" + tail] = lambda_responses.LambdaResponse.dispatch
+
+ACCOUNT_LIMIT = {
+    "TotalCodeSize": 80530636800,
+    "CodeSizeUnzipped": 262144000,
+    "CodeSizeZipped": 52428800,
+    "ConcurrentExecutions": 1000,
+}
+
+
+def account_settings(backend):
+    groups = list(backend._lambdas._functions.values())
+    latest = [g["latest"] for g in groups if g["latest"]]
+    packages = latest + [v for g in groups for v in g["versions"]]
+    layers = [v for layer in backend._layers._layers.values() for v in layer.layer_versions.values()]
+    code = sum(int(f.code_size or 0) for f in packages + layers)
+    reserved = sum(int(f.reserved_concurrency or 0) for f in latest)
+    limit = dict(ACCOUNT_LIMIT)
+    limit["UnreservedConcurrentExecutions"] = limit["ConcurrentExecutions"] - reserved
+    return {"AccountLimit": limit, "AccountUsage": {"TotalCodeSize": code, "FunctionCount": len(latest)}}
+
+
+def get_account_settings_response(self):
+    return 200, {"Content-Type": "application/json"}, json.dumps(account_settings(self.backend))
+
+
+lambda_responses.LambdaResponse.get_account_settings = get_account_settings_response
 
 # ------------------------------------------------------------------ IAM (RoleLastUsed)
 #

@@ -627,7 +627,7 @@ fn function_check(observed: &Observed) -> Check {
         ),
         passed: missing.is_empty(),
         detail: if missing.is_empty() {
-            "GetFunction succeeded for every target (with its qualifier)".into()
+            "GetFunction or ListFunctions found every target (with its qualifier)".into()
         } else {
             missing.join("; ")
         },

@@ -26,7 +26,9 @@ pub(super) fn forward_role(input: &WatchInput, name: &str, home: &str) -> WatchR
 }
 
 /// Exactly the reads `check` makes for the config, the Security Hub import, the function's own
-/// logs, and the one OAuth secret.
+/// logs, and the one OAuth secret. `lambda:ListFunctions` and `lambda:GetAccountSettings` (the
+/// region's function count, which decides between listing and one `GetFunction` per target)
+/// take no resource but `*` (Service Authorization Reference, "Actions defined by AWS Lambda").
 pub(super) fn reads_policy(input: &WatchInput, home: &str, function: &str) -> Value {
     let (p, account) = (&input.partition, &input.account);
     let role = format!(
@@ -51,11 +53,12 @@ pub(super) fn reads_policy(input: &WatchInput, home: &str, function: &str) -> Va
             "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListRoles"],
             "Resource": "*"}),
         json!({"Sid": "TheTargets", "Effect": "Allow", "Action": [
-            "lambda:GetFunction", "lambda:GetPolicy"],
-            "Resource": functions}),
+            "lambda:GetFunction", "lambda:GetPolicy", "lambda:ListAliases",
+            "lambda:ListVersionsByFunction"], "Resource": functions}),
         json!({"Sid": "WhereTheyAreListedAndRecorded", "Effect": "Allow", "Action": [
-            "lambda:ListFunctions", "config:DescribeConfigurationRecorders",
-            "config:DescribeConfigurationRecorderStatus", "config:BatchGetResourceConfig",
+            "lambda:ListFunctions", "lambda:GetAccountSettings",
+            "config:DescribeConfigurationRecorders", "config:DescribeConfigurationRecorderStatus",
+            "config:BatchGetResourceConfig",
             "organizations:DescribeOrganization", "organizations:ListRoots",
             "organizations:ListParents", "organizations:ListPoliciesForTarget",
             "organizations:DescribePolicy", "organizations:DescribeOrganizationalUnit",

@@ -91,6 +91,29 @@ fn the_functions_role_reads_and_publishes_and_can_write_nothing_else() {
     assert!(prove_read_only(&wildcard).is_err());
 }
 
+/// The function confirms its targets as `check` does: listing the region's functions after
+/// asking their number, and a function's aliases or versions, where that saves calls.
+#[test]
+fn the_functions_role_may_count_and_list_what_check_lists() {
+    let want = watch_deployment(&input(3, &["us-east-1"]));
+    let allowed: Vec<String> = (want.role.policy["Statement"].as_array().unwrap().iter())
+        .flat_map(|s| s["Action"].as_array().cloned().unwrap_or_default())
+        .filter_map(|a| a.as_str().map(str::to_string))
+        .collect();
+    for action in [
+        "lambda:GetFunction",
+        "lambda:ListFunctions",
+        "lambda:GetAccountSettings",
+        "lambda:ListAliases",
+        "lambda:ListVersionsByFunction",
+    ] {
+        assert!(
+            allowed.iter().any(|a| a == action),
+            "{action} not in {allowed:?}"
+        );
+    }
+}
+
 #[test]
 fn a_deployed_watch_plans_no_write_and_a_new_package_only_its_code() {
     let want = watch_deployment(&input(5, &["us-east-1", "eu-west-1"]));
