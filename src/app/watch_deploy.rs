@@ -182,6 +182,23 @@ fn notes_of(want: &Deployment, genesys: bool) -> Vec<String> {
     if want.forward_role.is_some() {
         notes.push("other regions forward their events to its default event bus".into());
     }
+    for access in &want.bus_access {
+        let regions: std::collections::BTreeSet<&str> = (want.rules.iter())
+            .filter(|r| r.account.as_deref() == Some(access.account.as_str()))
+            .map(|r| r.region.as_str())
+            .collect();
+        let regions: Vec<&str> = regions.into_iter().collect();
+        let role = (want.account_forwarders.iter())
+            .find(|r| r.account.as_deref() == Some(access.account.as_str()))
+            .map_or("", |r| r.name.as_str());
+        notes.push(format!(
+            "account {}: its targets' Lambda events ({}) are forwarded by its rules, with its role {}, to the default event bus of {}, which admits that account",
+            access.account,
+            regions.join(", "),
+            role,
+            access.region
+        ));
+    }
     let genesys_rule = want.rules.iter().any(|r| r.bus.is_some());
     if genesys && genesys_rule {
         notes.push("the Genesys Cloud side is read again on its org's audit events of the integration, its credential and its actions, and on the schedule".into());
@@ -204,15 +221,27 @@ fn sign_in(config: &lambda_trust_config::Config) -> Option<String> {
 /// why the trails could not be read), and the problems (no trail logs them: then EventBridge
 /// gets none of its calls and only the schedule re-proves).
 async fn trails(clients: &crate::aws::Clients, want: &Deployment) -> (Vec<String>, Vec<String>) {
-    let regions: std::collections::BTreeSet<&str> =
-        want.rules.iter().map(|r| r.region.as_str()).collect();
-    let reads = regions.into_iter().map(|region| async move {
-        match live::logging_trail(clients, region).await {
-            Ok(Some(name)) => Ok(format!("{region}: CloudTrail trail {name} logs its management events")),
+    let places: std::collections::BTreeSet<(Option<&str>, &str)> = (want.rules.iter())
+        .map(|r| (r.account.as_deref(), r.region.as_str()))
+        .collect();
+    let reads = places.into_iter().map(|(account, region)| async move {
+        let at = match account {
+            Some(a) => format!("{region} of account {a}"),
+            None => region.to_owned(),
+        };
+        let acting = match account {
+            Some(a) => clients.account(a),
+            None => Some(clients),
+        };
+        let Some(acting) = acting else {
+            return Ok(format!("{at}: the trails were not read (no credentials for the account): whether EventBridge gets its calls is not known"));
+        };
+        match live::logging_trail(acting, region).await {
+            Ok(Some(name)) => Ok(format!("{at}: CloudTrail trail {name} logs its management events")),
             Ok(None) => Err(format!(
-                "cannot hear {region}: no CloudTrail trail logs its management events, so EventBridge gets none of its calls and only the schedule re-proves: create a trail (aws cloudtrail create-trail --is-multi-region-trail, then start-logging)"
+                "cannot hear {at}: no CloudTrail trail logs its management events, so EventBridge gets none of its calls and only the schedule re-proves: create a trail (aws cloudtrail create-trail --is-multi-region-trail, then start-logging)"
             )),
-            Err(e) => Ok(format!("{region}: the trails were not read ({e}): whether EventBridge gets its calls is not known")),
+            Err(e) => Ok(format!("{at}: the trails were not read ({e}): whether EventBridge gets its calls is not known")),
         }
     });
     let (mut notes, mut problems) = (Vec::new(), Vec::new());

@@ -19,22 +19,26 @@ use lambda_trust_provision::{
 };
 
 /// What is live of the watch of `role` whose deployment is `want`: read at once in IAM, in
-/// the function's region and in each region of its rules.
+/// the function's region, in each region of its rules, and in each other account of its
+/// targets (with that account's clients).
 pub(crate) async fn seen(
     clients: &Clients,
     want: &Deployment,
     role: &str,
 ) -> Result<Seen, AwsError> {
     // Each region's default bus, and each other bus a rule is on (the Genesys Cloud org's).
-    let buses: BTreeSet<(&str, Option<&str>)> = (want.rules.iter())
+    let buses: BTreeSet<(Option<&str>, &str, Option<&str>)> = (want.rules.iter())
         .flat_map(|r| {
+            let account = r.account.as_deref();
             [
-                (r.region.as_str(), None),
-                (r.region.as_str(), r.bus.as_deref()),
+                (account, r.region.as_str(), None),
+                (account, r.region.as_str(), r.bus.as_deref()),
             ]
         })
         .collect();
-    let rules = try_join_all(buses.into_iter().map(|b| rules_in(clients, b, role)));
+    let rules = try_join_all(buses.into_iter().map(|(account, region, bus)| async move {
+        rules_in(in_account(clients, account)?, account, (region, bus), role).await
+    }));
     let forward_name = forward_role_name(role);
     let f = &want.function;
     let (main, forward, function, rules, config_rule) = tokio::join!(
@@ -44,13 +48,69 @@ pub(crate) async fn seen(
         rules,
         super::config_rule::seen(clients, &f.region, &f.name),
     );
+    let (account_forwarders, bus_statements) = tokio::join!(
+        account_forwarders(clients, want, role),
+        bus_statements(clients, want)
+    );
     Ok(Seen {
         role: main?,
         forward_role: forward?,
         function: function?,
         rules: rules?.into_iter().flatten().collect(),
         config_rule: config_rule?,
+        account_forwarders: account_forwarders?,
+        bus_statements: bus_statements?,
     })
+}
+
+/// The clients acting in `account` (`None`: the function's own).
+fn in_account<'a>(clients: &'a Clients, account: Option<&str>) -> Result<&'a Clients, AwsError> {
+    let Some(account) = account else {
+        return Ok(clients);
+    };
+    clients.account(account).ok_or_else(|| AwsError {
+        operation: "sts:AssumeRole",
+        code: None,
+        message: format!("no credentials for account {account}, where targets are"),
+        hint: Some(format!(
+            "give [aws.accounts.\"{account}\"] a role_arn (or a profile) that can read and write its EventBridge rules and IAM role"
+        )),
+    })
+}
+
+/// The forwarding role in each other account of the targets.
+async fn account_forwarders(
+    clients: &Clients,
+    want: &Deployment,
+    role: &str,
+) -> Result<BTreeMap<String, SeenRole>, AwsError> {
+    let name = forward_role_name(role);
+    let reads = (want.account_forwarders.iter())
+        .filter_map(|r| r.account.clone())
+        .map(|account| {
+            let name = name.clone();
+            async move {
+                let c = in_account(clients, Some(&account))?;
+                let seen = seen_role(c, &name, "lambda-trust-watch-forward").await?;
+                Ok::<_, AwsError>(seen.map(|s| (account, s)))
+            }
+        });
+    Ok(try_join_all(reads).await?.into_iter().flatten().collect())
+}
+
+/// The statement IDs of the function's region's default bus policy (none when it has no
+/// policy).
+async fn bus_statements(
+    clients: &Clients,
+    want: &Deployment,
+) -> Result<BTreeSet<String>, AwsError> {
+    let events = clients.events(&want.function.region);
+    let out = (events.describe_event_bus())
+        .name("default")
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("events:DescribeEventBus", e))?;
+    Ok(out.policy().map(statement_ids).unwrap_or_default())
 }
 
 async fn seen_role(
@@ -136,9 +196,11 @@ fn statement_ids(policy: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// The rules named like the watch's in `region`, each with its target and its owner tag.
+/// The rules named like the watch's in `region` (of `account`, `None`: the function's), each
+/// with its target and its owner tag.
 async fn rules_in(
     clients: &Clients,
+    account: Option<&str>,
     (region, bus): (&str, Option<&str>),
     role: &str,
 ) -> Result<Vec<SeenRule>, AwsError> {
@@ -172,6 +234,7 @@ async fn rules_in(
         let tags = tags.map_err(|e| AwsError::from_sdk("events:ListTagsForResource", e))?;
         let target = targets.targets().first();
         Ok::<_, AwsError>(SeenRule {
+            account: account.map(str::to_owned),
             region: region.to_owned(),
             name: name.to_owned(),
             pattern: r.event_pattern().and_then(|p| serde_json::from_str(p).ok()),
@@ -199,9 +262,54 @@ pub(crate) async fn apply(
 ) -> Result<usize, (usize, AwsError)> {
     let mut writes = 0;
     for (made, op) in ops.iter().enumerate() {
-        writes += (apply_one(clients, op, package, tags).await).map_err(|e| (made, e))?;
+        let acting = in_account(clients, account_of(op)).map_err(|e| (made, e))?;
+        writes += (apply_one(acting, op, package, tags).await).map_err(|e| (made, e))?;
     }
     Ok(writes)
+}
+
+/// The account `op` writes in, when not the function's.
+fn account_of(op: &WatchOp) -> Option<&str> {
+    match op {
+        WatchOp::CreateRole { role }
+        | WatchOp::UpdateTrust { role }
+        | WatchOp::PutRolePolicy { role } => role.account.as_deref(),
+        WatchOp::PutRule { rule } | WatchOp::PutTarget { rule } => rule.account.as_deref(),
+        WatchOp::RemoveRule { account, .. } | WatchOp::DeleteRole { account, .. } => {
+            account.as_deref()
+        }
+        _ => None,
+    }
+}
+
+/// The function's region's default bus admitting (or no longer admitting) another account's
+/// events: `events:PutPermission` / `events:RemovePermission`.
+async fn bus_permission(clients: &Clients, op: &WatchOp) -> Result<usize, AwsError> {
+    match op {
+        WatchOp::AllowAccount { access } => {
+            (clients.events(&access.region).put_permission())
+                .event_bus_name("default")
+                .action("events:PutEvents")
+                .principal(&access.account)
+                .statement_id(&access.statement_id)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("events:PutPermission", e))?;
+        }
+        WatchOp::DisallowAccount {
+            statement_id,
+            region,
+        } => {
+            (clients.events(region).remove_permission())
+                .event_bus_name("default")
+                .statement_id(statement_id)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("events:RemovePermission", e))?;
+        }
+        _ => return Ok(0),
+    }
+    Ok(1)
 }
 
 async fn apply_one(
@@ -245,9 +353,14 @@ async fn apply_one(
                 .map_err(|e| AwsError::from_sdk("iam:PutRolePolicy", e))?;
             Ok(1)
         }
-        WatchOp::DeleteRole { name, policy_name } => delete_role(clients, name, policy_name).await,
-        WatchOp::RemoveRule { region, name, bus } => {
-            remove_rule(clients, (region, bus.as_deref()), name).await
+        WatchOp::DeleteRole {
+            name, policy_name, ..
+        } => delete_role(clients, name, policy_name).await,
+        WatchOp::RemoveRule {
+            region, name, bus, ..
+        } => remove_rule(clients, (region, bus.as_deref()), name).await,
+        WatchOp::AllowAccount { .. } | WatchOp::DisallowAccount { .. } => {
+            bus_permission(clients, op).await
         }
         WatchOp::PutRule { .. } | WatchOp::PutTarget { .. } => put_rule(clients, op, tags).await,
         WatchOp::PutConfigRule { rule } => super::config_rule::put(clients, rule, tags).await,

@@ -682,3 +682,98 @@ open(sys.argv[3] + ".sha256", "w").write(f"{digest}  lambda-trust-0.1.0-x86_64-u
         r.stderr
     );
 }
+
+/// A target in another account (`[aws.accounts]`): its Lambda calls happen there, so deploy
+/// puts a rule there, sent with a role of that account, forwarding them to the watch's default
+/// bus, whose policy admits exactly that account; a second deploy writes nothing; destroy
+/// removes the rule, the role and the statement.
+#[test]
+fn a_target_in_another_account_is_heard_through_a_rule_there_forwarding_to_the_watchs_bus() {
+    const WORKLOAD: &str = "222222222222";
+    let env = Env::new();
+    env.moto.lambda_create_function("lookup", "us-east-1");
+    let workload = env.moto.client().with_account(WORKLOAD);
+    let theirs = workload.lambda_create_function("workload-fn", "us-east-1");
+    let deployer = format!("arn:aws:iam::{WORKLOAD}:role/lt-deployer");
+    env.write_config(&format!(
+        "{}\n[aws.accounts.\"{WORKLOAD}\"]\nrole_arn = \"{deployer}\"\n",
+        config(&["lookup", &theirs], "")
+    ));
+    env.expect(&["apply", "--yes"], 0);
+    let pkg = package(&env, Fake::LambdaTrust);
+    let deploy = [
+        "watch",
+        "deploy",
+        "--package",
+        &pkg,
+        "--yes",
+        "--format",
+        "json",
+    ];
+    let first = json(&env.expect(&deploy, 0));
+    let changes = first["changes"].to_string();
+    let forwarder = "lambda-trust-watch-GenesysLambdaInvoker-fwd";
+    for line in [
+        format!("create role {forwarder} in account {WORKLOAD}"),
+        format!("let account {WORKLOAD} put its events on the default event bus (us-east-1)"),
+        format!("put rule lambda-trust-watch-GenesysLambdaInvoker-lambda (us-east-1, account {WORKLOAD})"),
+    ] {
+        assert!(changes.contains(&line), "{line}: {first:#}");
+    }
+    assert!(
+        first["notes"].to_string().contains(&format!(
+            "account {WORKLOAD}: its targets' Lambda events (us-east-1) are forwarded"
+        )),
+        "{first:#}"
+    );
+    let code = r#"
+events = client("events", sys.argv[2])
+rules = events.list_rules(NamePrefix="lambda-trust-watch")["Rules"]
+out = [{"name": r["Name"], "pattern": json.loads(r.get("EventPattern") or "{}"),
+        "targets": events.list_targets_by_rule(Rule=r["Name"])["Targets"]} for r in rules]
+bus = client("events").describe_event_bus(Name="default")
+print(json.dumps({"rules": out, "policy": json.loads(bus.get("Policy") or "{}")}))
+"#;
+    let read = || -> Value { serde_json::from_str(&python(&env, code, &[WORKLOAD])).unwrap() };
+    let there = read();
+    let rules = there["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 1, "{there:#}");
+    assert!(
+        rules[0]["pattern"].to_string().contains("workload-fn"),
+        "{there:#}"
+    );
+    let target = &rules[0]["targets"][0];
+    assert_eq!(
+        target["Arn"],
+        format!("arn:aws:events:us-east-1:{ACCOUNT}:event-bus/default")
+    );
+    assert_eq!(
+        target["RoleArn"],
+        format!("arn:aws:iam::{WORKLOAD}:role/{forwarder}")
+    );
+    let statements = there["policy"]["Statement"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(statements.len(), 1, "{there:#}");
+    assert_eq!(
+        statements[0]["Sid"],
+        format!("lambda-trust-watch-GenesysLambdaInvoker-{WORKLOAD}")
+    );
+    assert!(
+        statements[0]["Principal"].to_string().contains(WORKLOAD),
+        "{there:#}"
+    );
+
+    let (_, writes) = env.writes_of(&deploy, 0);
+    assert_eq!(writes, 0, "a second deploy writes nothing");
+
+    env.expect(&["watch", "destroy", "--package", &pkg, "--yes"], 0);
+    let gone = read();
+    assert_eq!(gone["rules"], serde_json::json!([]), "{gone:#}");
+    assert_eq!(
+        gone["policy"]["Statement"].as_array().map_or(0, Vec::len),
+        0,
+        "{gone:#}"
+    );
+}

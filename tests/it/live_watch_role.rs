@@ -20,8 +20,10 @@ const ROLE: &str = "GenesysLambdaInvoker";
 /// path's reads where Config records them), an organization's policies, and the logs Lambda
 /// itself writes for the function.
 const NOT_EXERCISED: &[&str] = &[
-    // More targets than one page answers: listed instead of read one by one.
-    "lambda:ListFunctions",
+    // A function's aliases and versions, listed when more than a page of its qualified targets
+    // is read at once.
+    "lambda:ListAliases",
+    "lambda:ListVersionsByFunction",
     "config:DescribeConfigurationRecorders",
     "config:DescribeConfigurationRecorderStatus",
     "config:BatchGetResourceConfig",
@@ -116,7 +118,8 @@ fn granted(policy: &Value) -> BTreeSet<String> {
 
 #[test]
 fn the_functions_role_allows_every_call_a_tick_and_each_event_make_and_grants_nothing_more() {
-    let env = setup(&["lookup", "orders"]);
+    // Three targets: the region's function count decides to list them (one page).
+    let env = setup(&["lookup", "orders", "refunds"]);
     env.expect(&["apply", "--yes"], 0);
     enable_hub(&env, ACCOUNT);
     let pkg = crate::live_watch_deploy::package(&env, crate::live_watch_deploy::Fake::LambdaTrust);
@@ -176,6 +179,8 @@ fn the_functions_role_allows_every_call_a_tick_and_each_event_make_and_grants_no
     );
     env.iam("DeleteRole", &[("RoleName", ROLE)]);
     invoke(&on_role("DeleteRole"));
+    // A target gone: the listing misses it, and it is read alone (GetFunction) to say so.
+    python(&env, "client('lambda').delete_function(FunctionName='refunds')", &[]);
     invoke(&schedule_tick());
     // The test's own IAM calls are signed like the function's here: the function's are those
     // after the first tick, less the hand edits above (writes the function never makes).

@@ -149,7 +149,7 @@ pub use watch::{
 };
 pub use watch_deploy::{
     deployment as watch_deployment, forward_role_name, plan as plan_watch, prove_read_only,
-    read_executable, rule_prefix, runs_on_al2023, teardown as watch_teardown, Bootstrap,
+    read_executable, rule_prefix, runs_on_al2023, teardown as watch_teardown, Bootstrap, BusAccess,
     Deployment, Executable, NotOurs, Seen, SeenConfigRule, SeenFunction, SeenRole, SeenRule,
     WatchConfigRule, WatchFunction, WatchInput, WatchOp, WatchRole, WatchRule, PACKAGE_SECTION,
     WATCH_TAG,

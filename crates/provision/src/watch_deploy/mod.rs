@@ -9,6 +9,7 @@
 //! a rule that forwards its Lambda events to that region's default event bus
 //! (<https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html>).
 
+mod accounts;
 mod bootstrap;
 mod model;
 mod plan;
@@ -20,8 +21,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub use bootstrap::{read_executable, runs_on_al2023, Bootstrap, Executable, PACKAGE_SECTION};
 use model::home_region;
 pub use model::{
-    forward_role_name, rule_prefix, Deployment, WatchConfigRule, WatchFunction, WatchInput,
-    WatchRole, WatchRule, WATCH_TAG,
+    forward_role_name, rule_prefix, BusAccess, Deployment, WatchConfigRule, WatchFunction,
+    WatchInput, WatchRole, WatchRule, WATCH_TAG,
 };
 pub use plan::{
     plan, teardown, NotOurs, Seen, SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchOp,
@@ -39,7 +40,11 @@ pub fn deployment(input: &WatchInput) -> Deployment {
     let (p, account) = (&input.partition, &input.account);
     let role_name = name_of(&input.role, "");
     let function_arn = format!("arn:{p}:lambda:{home}:{account}:function:{role_name}");
-    let regions: BTreeSet<&str> = input.targets.iter().map(|t| t.0.as_str()).collect();
+    // The regions of the targets in the function's account; other accounts forward their own.
+    let regions: BTreeSet<&str> = (input.targets.iter())
+        .filter(|t| accounts::target_account(&t.2) == account)
+        .map(|t| t.0.as_str())
+        .collect();
     let genesys_region = input
         .genesys_bus
         .as_deref()
@@ -61,18 +66,22 @@ pub fn deployment(input: &WatchInput) -> Deployment {
         frequency: frequency(&input.schedule).into(),
         statement_id: config_statement(&role_name),
     });
-    let rules = match input.config_rule {
-        true => Vec::new(),
-        false => event_rules(input, (home, &regions), &function_arn),
+    let (account_forwarders, mut rules, bus_access) = match input.config_rule {
+        true => Default::default(),
+        false => accounts::account_parts(input, home),
     };
+    if !input.config_rule {
+        rules.splice(0..0, event_rules(input, (home, &regions), &function_arn));
+    }
     Deployment {
         role: WatchRole {
+            account: None,
             name: role_name.clone(),
             trust: trust("lambda.amazonaws.com"),
             policy_name: "lambda-trust-watch-reads".into(),
             policy: reads_policy(input, home, &role_name),
         },
-        forward_role: forwarding.then(|| forward_role(input, &forward_name, home)),
+        forward_role: forwarding.then(|| forward_role(input, (&forward_name, None), home)),
         function: WatchFunction {
             arn: function_arn,
             region: home.into(),
@@ -88,6 +97,8 @@ pub fn deployment(input: &WatchInput) -> Deployment {
         },
         rules,
         config_rule,
+        account_forwarders,
+        bus_access,
         tags: BTreeMap::from([
             ("managed-by".into(), "lambda-trust".into()),
             (WATCH_TAG.into(), input.role.clone()),

@@ -61,6 +61,9 @@ pub struct WatchInput {
 /// An IAM role of the deployment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WatchRole {
+    /// Its account, when it is not the function's: a target's account (`[aws.accounts]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// Its name.
     pub name: String,
     /// Its trust policy.
@@ -74,6 +77,9 @@ pub struct WatchRole {
 /// One EventBridge rule and its one target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WatchRule {
+    /// Its account, when it is not the function's: a target's account (`[aws.accounts]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// Its region.
     pub region: String,
     /// Its name.
@@ -148,8 +154,30 @@ pub struct Deployment {
     pub rules: Vec<WatchRule>,
     /// Its AWS Config custom rule (the `config-rule` engine).
     pub config_rule: Option<WatchConfigRule>,
+    /// In each other account of the targets: the role its rules forward with.
+    pub account_forwarders: Vec<WatchRole>,
+    /// The home region's default event bus admitting each other account's forwarded events.
+    pub bus_access: Vec<BusAccess>,
     /// The tags every resource carries.
     pub tags: BTreeMap<String, String>,
+}
+
+/// A statement of the home region's default event bus policy letting another account put
+/// events on it (`events:PutPermission`): how a target account's rules forward to the
+/// function (<https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html>).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BusAccess {
+    /// The account admitted.
+    pub account: String,
+    /// The statement's ID.
+    pub statement_id: String,
+    /// The bus's region (the function's).
+    pub region: String,
+}
+
+/// The statement ID admitting `account` to the bus for the watch of `role`.
+pub(super) fn bus_statement(role: &str, account: &str) -> String {
+    name_of(role, &format!("-{account}"))
 }
 
 /// The longest EventBridge rule name (64) and Lambda function or IAM role name (64).

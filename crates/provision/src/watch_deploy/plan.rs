@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::model::{
-    name_of, Deployment, WatchConfigRule, WatchFunction, WatchRole, WatchRule, WATCH_TAG,
+    name_of, BusAccess, Deployment, WatchConfigRule, WatchFunction, WatchRole, WatchRule, WATCH_TAG,
 };
 
 /// A role of a deployment as read.
@@ -45,6 +45,8 @@ pub struct SeenFunction {
 /// A rule as read (its one target, if any).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SeenRule {
+    /// Its account, when not the function's.
+    pub account: Option<String>,
     /// Its region.
     pub region: String,
     /// Its name.
@@ -76,6 +78,10 @@ pub struct Seen {
     pub rules: Vec<SeenRule>,
     /// The Config rule under the deployment's name, in the function's region.
     pub config_rule: Option<SeenConfigRule>,
+    /// The forwarding role in each other account read, by account.
+    pub account_forwarders: BTreeMap<String, SeenRole>,
+    /// The statement IDs of the home region's default bus policy.
+    pub bus_statements: BTreeSet<String>,
 }
 
 /// A Config rule as read.
@@ -161,8 +167,23 @@ pub enum WatchOp {
         /// Its name.
         name: String,
     },
+    /// `events:PutPermission`: the home region's default bus admits an account's events.
+    AllowAccount {
+        /// The statement.
+        access: BusAccess,
+    },
+    /// `events:RemovePermission` of the watch's statement for an account no longer targeted.
+    DisallowAccount {
+        /// The statement's ID.
+        statement_id: String,
+        /// The bus's region.
+        region: String,
+    },
     /// `events:RemoveTargets` and `events:DeleteRule`.
     RemoveRule {
+        /// Its account, when not the function's.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        account: Option<String>,
         /// Its region.
         region: String,
         /// Its name.
@@ -179,6 +200,9 @@ pub enum WatchOp {
     },
     /// `iam:DeleteRolePolicy` and `iam:DeleteRole`.
     DeleteRole {
+        /// Its account, when not the function's.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        account: Option<String>,
         /// Its name.
         name: String,
         /// Its inline policy's name.
@@ -190,46 +214,69 @@ impl WatchOp {
     /// One line for the preview.
     fn line(&self) -> String {
         match self {
-            WatchOp::CreateRole { role } => format!("create role {}", role.name),
-            WatchOp::UpdateTrust { role } => {
-                format!("update the trust policy of role {}", role.name)
+            WatchOp::CreateRole { role } => {
+                format!("create role {}{}", role.name, within(&role.account))
             }
-            WatchOp::PutRolePolicy { role } => {
+            WatchOp::UpdateTrust { role } => {
                 format!(
-                    "put inline policy {} on role {}",
-                    role.policy_name, role.name
+                    "update the trust policy of role {}{}",
+                    role.name,
+                    within(&role.account)
                 )
             }
+            WatchOp::PutRolePolicy { role } => format!(
+                "put inline policy {} on role {}{}",
+                role.policy_name,
+                role.name,
+                within(&role.account)
+            ),
             WatchOp::CreateFunction { function } => format!(
                 "create function {} ({}, provided.al2023, {})",
                 function.name, function.region, function.architecture
             ),
-            WatchOp::UpdateCode { function } => {
-                format!(
-                    "update the code of function {} (sha256 {})",
-                    function.name, function.code_sha256
-                )
-            }
+            WatchOp::UpdateCode { function } => format!(
+                "update the code of function {} (sha256 {})",
+                function.name, function.code_sha256
+            ),
             WatchOp::UpdateConfiguration { function } => {
                 format!("update the configuration of function {}", function.name)
             }
-            WatchOp::PutRule { rule } => format!("put rule {} ({})", rule.name, rule.region),
-            WatchOp::PutTarget { rule } => {
+            WatchOp::PutRule { rule } => {
                 format!(
-                    "point rule {} ({}) at {}",
-                    rule.name, rule.region, rule.target
+                    "put rule {} ({}{})",
+                    rule.name,
+                    rule.region,
+                    of(&rule.account)
                 )
             }
+            WatchOp::PutTarget { rule } => format!(
+                "point rule {} ({}{}) at {}",
+                rule.name,
+                rule.region,
+                of(&rule.account),
+                rule.target
+            ),
             WatchOp::AllowRule { function, rule } => {
                 format!("let rule {} invoke function {function}", rule.name)
             }
-            WatchOp::RemoveRule { region, name, .. } => format!("remove rule {name} ({region})"),
-            WatchOp::PutConfigRule { rule } => {
-                format!(
-                    "put Config rule {} ({}, {})",
-                    rule.name, rule.region, rule.frequency
-                )
-            }
+            WatchOp::AllowAccount { access } => format!(
+                "let account {} put its events on the default event bus ({})",
+                access.account, access.region
+            ),
+            WatchOp::DisallowAccount {
+                statement_id,
+                region,
+            } => format!("remove statement {statement_id} of the default event bus ({region})"),
+            WatchOp::RemoveRule {
+                account,
+                region,
+                name,
+                ..
+            } => format!("remove rule {name} ({region}{})", of(account)),
+            WatchOp::PutConfigRule { rule } => format!(
+                "put Config rule {} ({}, {})",
+                rule.name, rule.region, rule.frequency
+            ),
             WatchOp::AllowConfig { function, rule } => {
                 format!("let Config rule {} invoke function {function}", rule.name)
             }
@@ -237,9 +284,25 @@ impl WatchOp {
                 format!("delete Config rule {name} ({region})")
             }
             WatchOp::DeleteFunction { name, .. } => format!("delete function {name}"),
-            WatchOp::DeleteRole { name, .. } => format!("delete role {name}"),
+            WatchOp::DeleteRole { account, name, .. } => {
+                format!("delete role {name}{}", within(account))
+            }
         }
     }
+}
+
+/// ", account ID" for a resource in another account than the function's.
+fn of(account: &Option<String>) -> String {
+    account
+        .as_ref()
+        .map_or_else(String::new, |a| format!(", account {a}"))
+}
+
+/// " in account ID" for a role in another account than the function's.
+fn within(account: &Option<String>) -> String {
+    account
+        .as_ref()
+        .map_or_else(String::new, |a| format!(" in account {a}"))
 }
 
 /// One line for the preview: "create role …", "update the code of function …".
@@ -271,18 +334,65 @@ pub fn plan(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, 
             ops.extend(role_ops(wanted, seen_role.as_ref(), role)?);
         }
     }
+    for wanted in &want.account_forwarders {
+        let account = wanted.account.clone().unwrap_or_default();
+        ops.extend(role_ops(
+            wanted,
+            seen.account_forwarders.get(&account),
+            role,
+        )?);
+    }
     ops.extend(function_ops(&want.function, seen.function.as_ref(), role)?);
+    ops.extend(bus_ops(want, seen, role));
     ops.extend(rule_ops(want, seen, role)?);
     ops.extend(config_rule_ops(want, seen, role)?);
     if let (None, Some(s)) = (&want.forward_role, &seen.forward_role) {
         if s.owner.as_deref() == Some(role) {
-            ops.push(WatchOp::DeleteRole {
-                name: name_of(role, "-fwd"),
-                policy_name: "lambda-trust-watch-forward".into(),
-            });
+            ops.push(delete_forwarder(role, None));
+        }
+    }
+    for (account, s) in &seen.account_forwarders {
+        let wanted = (want.account_forwarders.iter())
+            .any(|w| w.account.as_deref() == Some(account.as_str()));
+        if !wanted && s.owner.as_deref() == Some(role) {
+            ops.push(delete_forwarder(role, Some(account.clone())));
         }
     }
     Ok(ops)
+}
+
+fn delete_forwarder(role: &str, account: Option<String>) -> WatchOp {
+    WatchOp::DeleteRole {
+        account,
+        name: name_of(role, "-fwd"),
+        policy_name: "lambda-trust-watch-forward".into(),
+    }
+}
+
+/// Whether `statement_id` on the bus is the watch of `role`'s: its statement for some
+/// account ([`super::model::bus_statement`]), never another watch's whose role starts alike.
+fn our_statement(statement_id: &str, role: &str) -> bool {
+    let account = statement_id.rsplit('-').next().unwrap_or_default();
+    account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit())
+        && super::model::bus_statement(role, account) == statement_id
+}
+
+/// The bus admitting each wanted account; the watch's statements for accounts no longer
+/// targeted removed.
+fn bus_ops(want: &Deployment, seen: &Seen, role: &str) -> Vec<WatchOp> {
+    let mut ops: Vec<WatchOp> = (want.bus_access.iter())
+        .filter(|a| !seen.bus_statements.contains(&a.statement_id))
+        .map(|a| WatchOp::AllowAccount { access: a.clone() })
+        .collect();
+    let wanted = |id: &String| want.bus_access.iter().any(|a| &a.statement_id == id);
+    for id in (seen.bus_statements.iter()).filter(|id| !wanted(id) && our_statement(id, role)) {
+        ops.push(WatchOp::DisallowAccount {
+            statement_id: id.clone(),
+            region: want.function.region.clone(),
+        });
+    }
+    ops
 }
 
 /// `Ok` when `owner` (a resource's watch tag) is `role`'s.
@@ -356,8 +466,7 @@ fn rule_ops(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, 
     let statements = seen.function.as_ref().map(|s| &s.statements);
     let mut ops = Vec::new();
     for rule in &want.rules {
-        let found = (seen.rules.iter())
-            .find(|r| r.region == rule.region && r.name == rule.name && r.bus == rule.bus);
+        let found = (seen.rules.iter()).find(|r| same_rule(r, rule));
         if let Some(r) = found {
             ours(&r.owner, format!("rule {} ({})", r.name, r.region), role)?;
         }
@@ -379,10 +488,10 @@ fn rule_ops(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, 
         }
     }
     for r in &seen.rules {
-        let wanted =
-            (want.rules.iter()).any(|w| w.region == r.region && w.name == r.name && w.bus == r.bus);
+        let wanted = (want.rules.iter()).any(|w| same_rule(r, w));
         if !wanted && r.owner.as_deref() == Some(role) {
             ops.push(WatchOp::RemoveRule {
+                account: r.account.clone(),
                 region: r.region.clone(),
                 name: r.name.clone(),
                 bus: r.bus.clone(),
@@ -390,6 +499,12 @@ fn rule_ops(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, 
         }
     }
     Ok(ops)
+}
+
+/// Whether `seen` is the rule `wanted`: its account, region, bus and name.
+fn same_rule(seen: &SeenRule, wanted: &WatchRule) -> bool {
+    (seen.account == wanted.account && seen.region == wanted.region)
+        && (seen.name == wanted.name && seen.bus == wanted.bus)
 }
 
 /// The Config rule put and allowed to invoke the function where it is not; the watch's rule
@@ -440,6 +555,7 @@ pub fn teardown(seen: &Seen, role: &str, want: &Deployment) -> Vec<WatchOp> {
     let mut ops: Vec<WatchOp> = (seen.rules.iter())
         .filter(|r| mine(&r.owner))
         .map(|r| WatchOp::RemoveRule {
+            account: r.account.clone(),
             region: r.region.clone(),
             name: r.name.clone(),
             bus: r.bus.clone(),
@@ -469,10 +585,24 @@ pub fn teardown(seen: &Seen, role: &str, want: &Deployment) -> Vec<WatchOp> {
     for (seen_role, name, policy) in roles {
         if seen_role.as_ref().is_some_and(|r| mine(&r.owner)) {
             ops.push(WatchOp::DeleteRole {
+                account: None,
                 name,
                 policy_name: policy.into(),
             });
         }
     }
+    for (account, r) in &seen.account_forwarders {
+        if mine(&r.owner) {
+            ops.push(delete_forwarder(role, Some(account.clone())));
+        }
+    }
+    let ours = seen
+        .bus_statements
+        .iter()
+        .filter(|id| our_statement(id, role));
+    ops.extend(ours.map(|id| WatchOp::DisallowAccount {
+        statement_id: id.clone(),
+        region: want.function.region.clone(),
+    }));
     ops
 }

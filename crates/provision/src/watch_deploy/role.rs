@@ -13,9 +13,16 @@ pub(super) fn trust(service: &str) -> Value {
         "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]})
 }
 
-pub(super) fn forward_role(input: &WatchInput, name: &str, home: &str) -> WatchRole {
+/// The role a rule in `of` (the function's account when `None`) forwards events to the home
+/// region's default bus with.
+pub(super) fn forward_role(
+    input: &WatchInput,
+    (name, of): (&str, Option<&str>),
+    home: &str,
+) -> WatchRole {
     let (p, account) = (&input.partition, &input.account);
     WatchRole {
+        account: of.map(str::to_owned),
         name: name.into(),
         trust: trust("events.amazonaws.com"),
         policy_name: "lambda-trust-watch-forward".into(),

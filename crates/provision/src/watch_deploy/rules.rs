@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
+use super::accounts::target_account;
 use super::model::{name_of, WatchInput, WatchRule};
 use crate::cloudtrail_calls::{calls_on, On};
 use crate::watch::GENESYS_TOPICS;
@@ -33,7 +34,7 @@ pub(super) fn event_rules(
         rules.extend(lambda_rules(input, (None, home), function_arn));
     }
     for region in regions.iter().filter(|r| **r != home) {
-        for mut r in lambda_rules(input, (Some(region), region), &bus) {
+        for mut r in lambda_rules(input, (Some((account, region)), region), &bus) {
             r.target_role = Some(forward_arn.clone());
             rules.push(r);
         }
@@ -104,6 +105,7 @@ pub(crate) fn frequency(schedule: &str) -> &'static str {
 
 fn rule(region: &str, name: String, pattern: Option<Value>, target: &str) -> WatchRule {
     WatchRule {
+        account: None,
         region: region.into(),
         name,
         pattern,
@@ -176,17 +178,18 @@ fn iam_rules(input: &WatchInput, home: &str, target: &str) -> Vec<WatchRule> {
     })
 }
 
-/// Lambda's resource-policy calls on the targets (of one region, or all), however the call names them (a
-/// name, a partial or full ARN, with the configured qualifier or not).
-fn lambda_rules(
+/// Lambda's resource-policy calls on the targets (of one account and region, or all), however
+/// the call names them (a name, a partial or full ARN, with the configured qualifier or not).
+pub(super) fn lambda_rules(
     input: &WatchInput,
-    (of, region): (Option<&str>, &str),
+    (of, region): (Option<(&str, &str)>, &str),
     target: &str,
 ) -> Vec<WatchRule> {
     let mut functions: Vec<(Vec<String>, Vec<String>)> = Vec::new();
-    let targets = input.targets.iter().filter(|t| of.is_none_or(|r| t.0 == r));
+    let targets = (input.targets.iter())
+        .filter(|t| of.is_none_or(|(a, r)| target_account(&t.2) == a && t.0 == r));
     for (_, name, arn, qualifier) in targets {
-        let partial = format!("{}:function:{name}", input.account);
+        let partial = format!("{}:function:{name}", target_account(arn));
         let mut named = Vec::new();
         let mut arns = vec![arn.clone()];
         for base in [name.as_str(), arn.as_str(), partial.as_str()] {

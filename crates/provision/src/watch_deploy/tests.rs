@@ -62,6 +62,7 @@ fn deployed(want: &Deployment) -> Seen {
         }),
         rules: (want.rules.iter())
             .map(|r| SeenRule {
+                account: r.account.clone(),
                 region: r.region.clone(),
                 name: r.name.clone(),
                 pattern: r.pattern.clone(),
@@ -73,6 +74,12 @@ fn deployed(want: &Deployment) -> Seen {
             })
             .collect(),
         config_rule: None,
+        account_forwarders: (want.account_forwarders.iter())
+            .map(|r| (r.account.clone().unwrap_or_default(), seen_role(r)))
+            .collect(),
+        bus_statements: (want.bus_access.iter())
+            .map(|a| a.statement_id.clone())
+            .collect(),
     }
 }
 
@@ -268,5 +275,79 @@ fn the_rules_hear_every_call_of_the_catalogue_on_the_role_its_policies_and_its_t
             {"policyName": ["GenesysLambdaInvoker-invoke"]},
             {"roleName": ["GenesysLambdaInvoker"]},
         ])
+    );
+}
+
+/// Two targets in another account (two regions), one in the function's: that account gets a
+/// forwarding role and a rule in each of its regions, aimed at the function's region's default
+/// bus, which admits it; deployed, nothing is written; destroy removes all of it, and never
+/// another watch's bus statement.
+#[test]
+fn a_target_accounts_events_are_forwarded_from_a_rule_in_that_account() {
+    let mut i = input(1, &["us-east-1"]);
+    let other = "444455556666";
+    for (region, name) in [("us-east-1", "theirs"), ("eu-west-1", "far")] {
+        let arn = format!("arn:aws:lambda:{region}:{other}:function:{name}");
+        i.targets.push((region.into(), name.into(), arn, None));
+    }
+    let d = watch_deployment(&i);
+    assert_eq!(d.account_forwarders.len(), 1);
+    assert_eq!(d.account_forwarders[0].account.as_deref(), Some(other));
+    let theirs: Vec<&WatchRule> = (d.rules.iter())
+        .filter(|r| r.account.as_deref() == Some(other))
+        .collect();
+    let regions: Vec<&str> = theirs.iter().map(|r| r.region.as_str()).collect();
+    assert_eq!(regions, ["eu-west-1", "us-east-1"]);
+    for r in &theirs {
+        assert_eq!(
+            r.target,
+            "arn:aws:events:us-east-1:111122223333:event-bus/default"
+        );
+        let role = format!("arn:aws:iam::{other}:role/lambda-trust-watch-GenesysLambdaInvoker-fwd");
+        assert_eq!(r.target_role.as_deref(), Some(role.as_str()));
+        let names = r.pattern.as_ref().unwrap()["detail"]["requestParameters"].to_string();
+        assert!(names.contains(&format!("{other}:function:")), "{names}");
+        assert!(!names.contains("function-number-0"), "{names}");
+    }
+    // The function's own account has no rule for them in eu-west-1: they are not its calls.
+    assert!(!(d.rules.iter()).any(|r| r.account.is_none() && r.region == "eu-west-1"));
+    assert_eq!(d.bus_access.len(), 1);
+    assert_eq!(d.bus_access[0].account, other);
+
+    let none = Seen::default();
+    let ops = plan_watch(&d, &none, "GenesysLambdaInvoker").unwrap();
+    let lines: Vec<String> = ops.iter().map(ToString::to_string).collect();
+    assert!(lines.contains(&format!(
+        "create role lambda-trust-watch-GenesysLambdaInvoker-fwd in account {other}"
+    )));
+    assert!(lines.contains(&format!(
+        "let account {other} put its events on the default event bus (us-east-1)"
+    )));
+    let seen = deployed(&d);
+    assert_eq!(
+        plan_watch(&d, &seen, "GenesysLambdaInvoker").unwrap(),
+        vec![]
+    );
+
+    let mut with_another = seen.clone();
+    with_another
+        .bus_statements
+        .insert(format!("lambda-trust-watch-GenesysLambdaInvoker-x-{other}"));
+    let down = watch_teardown(&with_another, "GenesysLambdaInvoker", &d);
+    let lines: Vec<String> = down.iter().map(ToString::to_string).collect();
+    assert!(lines.contains(&format!(
+        "delete role lambda-trust-watch-GenesysLambdaInvoker-fwd in account {other}"
+    )));
+    let statements: Vec<&String> = (lines.iter())
+        .filter(|l| l.starts_with("remove statement"))
+        .collect();
+    assert_eq!(statements.len(), 1, "{lines:#?}");
+    assert!(statements[0].contains(&format!("GenesysLambdaInvoker-{other} ")));
+    assert_eq!(
+        (lines.iter())
+            .filter(|l| l.contains(&format!("account {other})")))
+            .count(),
+        2,
+        "{lines:#?}"
     );
 }
