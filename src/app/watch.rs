@@ -20,6 +20,7 @@ use super::path::PathAsk;
 use super::security_hub::{self as hub, Sent};
 use super::settings::Settings;
 use crate::aws::prepare::{reobserve_iam, Prepared};
+use crate::aws::runtime::Failure;
 use crate::aws::{function_policy, Clients};
 use crate::error::Result;
 use lambda_trust_config::ConfigFile;
@@ -399,7 +400,10 @@ pub(crate) async fn serve(
         let run = (watcher
             .on_event(settings, events, (&invocation.event, home))
             .await)
-            .map_err(|e| e.human())?;
+            .map_err(|e| Failure {
+                kind: "LambdaTrust.WatchNotStarted",
+                message: e.human(),
+            })?;
         let published = match &run.report {
             Some(_) => publish(&watcher, events, &run, render.findings(&run)).await,
             None => Ok(Sent::default()),
@@ -414,7 +418,10 @@ pub(crate) async fn serve(
         events.event(Event::Said(record.to_string()));
         match published {
             Ok(_) => Ok(record),
-            Err(e) => Err(format!("{record}\n{}", e.human())),
+            Err(e) => Err(Failure {
+                kind: "LambdaTrust.NotPublished",
+                message: format!("{record}\n{}", e.human()),
+            }),
         }
     })
     .await?;

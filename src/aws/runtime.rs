@@ -18,6 +18,23 @@ const RUNTIME_ENV: &[&str] = &[
     "AWS_LAMBDA_FUNCTION_VERSION",
 ];
 
+/// Why an invocation failed, as Lambda records it: `errorType` (a name to group and alarm on)
+/// and `errorMessage` (<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html#runtimes-api-invokeerror>).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Failure {
+    pub kind: &'static str,
+    pub message: String,
+}
+
+impl From<Failure> for lambda_runtime::Diagnostic {
+    fn from(f: Failure) -> Self {
+        lambda_runtime::Diagnostic {
+            error_type: f.kind.to_owned(),
+            error_message: f.message,
+        }
+    }
+}
+
 /// One invocation as the handler sees it.
 pub(crate) struct Invocation {
     pub event: Value,
@@ -30,7 +47,7 @@ pub(crate) struct Invocation {
 pub(crate) async fn serve<F, Fut>(mut handler: F) -> Result<(), AwsError>
 where
     F: FnMut(Invocation) -> Fut,
-    Fut: Future<Output = Result<Value, String>>,
+    Fut: Future<Output = Result<Value, Failure>>,
 {
     if let Some(missing) = RUNTIME_ENV.iter().find(|v| std::env::var_os(v).is_none()) {
         return Err(AwsError {

@@ -260,6 +260,31 @@ fn an_event_on_another_role_reads_nothing_and_a_failed_read_is_published_as_unkn
     assert_eq!(active.len(), found.len() + 1, "{active:#?}");
 }
 
+/// Security Hub not enabled: the run's record is said and the invocation fails with an
+/// `errorType` Lambda groups and alarms on, never the handler's Rust type name.
+#[test]
+fn a_run_that_cannot_publish_fails_the_invocation_with_a_named_error_type() {
+    let env = setup(&["lookup"]);
+    env.expect(&["apply", "--yes"], 0);
+    let api = RuntimeApi::start();
+    let _function = Function::start(&env, &api);
+    let answer = api.invoke(&schedule_tick());
+    assert_eq!(answer["kind"], "error", "{answer:#}");
+    assert_eq!(
+        answer["body"]["errorType"], "LambdaTrust.NotPublished",
+        "{answer:#}"
+    );
+    assert_eq!(
+        answer["error_type"], "LambdaTrust.NotPublished",
+        "{answer:#}"
+    );
+    let message = answer["body"]["errorMessage"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("\"verdict\""),
+        "the record is in the message: {message}"
+    );
+}
+
 #[test]
 fn outside_lambda_watch_run_names_what_is_missing() {
     let env = setup(&["lookup"]);
