@@ -274,10 +274,6 @@ fn a_run_that_cannot_publish_fails_the_invocation_with_a_named_error_type() {
         answer["body"]["errorType"], "LambdaTrust.NotPublished",
         "{answer:#}"
     );
-    assert_eq!(
-        answer["error_type"], "LambdaTrust.NotPublished",
-        "{answer:#}"
-    );
     let message = answer["body"]["errorMessage"].as_str().unwrap_or_default();
     assert!(
         message.contains("\"verdict\""),
