@@ -22,10 +22,6 @@ use crate::aws::{AwsError, Clients};
 use crate::error::Result;
 use lambda_trust_audit::{plan_import, product_arn, ListedFinding, GENERATOR_PREFIX};
 
-/// The generator of every `watch` finding: `lambda-trust/watch/ROLE/SIDE/CODE`, so each
-/// deployment's watch (its role) settles its own findings and never the audit's.
-pub(crate) const WATCH_PREFIX: &str = "lambda-trust/watch/";
-
 /// One audited account and today's findings there (none: every earlier one is resolved).
 #[derive(Debug, Clone)]
 pub(crate) struct AccountFindings {

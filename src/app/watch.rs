@@ -25,7 +25,9 @@ use crate::aws::{function_policy, Clients};
 use crate::error::Result;
 use lambda_trust_config::ConfigFile;
 use lambda_trust_model::{invoked_arns, PolicyRead};
-use lambda_trust_provision::{classify_event, ConfigReport, Side, WatchChange, Watched};
+use lambda_trust_provision::{
+    classify_event, watch_generator, ConfigReport, Side, WatchChange, Watched,
+};
 
 /// The watching function's state between invocations: the config, its clients once
 /// connected, and the last reading (while the execution environment lives).
@@ -83,18 +85,18 @@ impl WatchRun {
     /// that failed keeps its findings (only its not-read finding is sent), and a run that read
     /// nothing settles nothing but its own not-read finding.
     pub(crate) fn generator_prefix(&self) -> String {
-        let all = format!("{}{}/", hub::WATCH_PREFIX, self.role_name);
+        let of = |side, code| watch_generator(&self.role_name, side, code);
         let failed = (self.report.as_ref())
             .filter(|r| r.error.is_some())
             .map(|r| r.failed_side);
         match (failed, self.reread) {
-            (Some(None), _) => format!("{all}aws/not-read"),
-            (Some(Some(Side::Genesys)), Reread::Everything) => format!("{all}aws/"),
-            (Some(Some(Side::Genesys)), _) => format!("{all}genesys/not-read"),
-            (Some(Some(Side::Aws)), _) => format!("{all}genesys/"),
-            (None, Reread::Everything) => all,
-            (None, Reread::Genesys) => format!("{all}genesys/"),
-            (None, _) => format!("{all}aws/"),
+            (Some(None), _) => of(Some("aws"), Some("not-read")),
+            (Some(Some(Side::Genesys)), Reread::Everything) => of(Some("aws"), None),
+            (Some(Some(Side::Genesys)), _) => of(Some("genesys"), Some("not-read")),
+            (Some(Some(Side::Aws)), _) => of(Some("genesys"), None),
+            (None, Reread::Everything) => of(None, None),
+            (None, Reread::Genesys) => of(Some("genesys"), None),
+            (None, _) => of(Some("aws"), None),
         }
     }
 }
@@ -470,23 +472,7 @@ async fn answer_rule(
     let Some(clients) = watcher.clients.as_ref() else {
         return serde_json::json!({"error": "no AWS session"});
     };
-    let status = (run.report.as_ref())
-        .and_then(|r| serde_json::to_value(r.status).ok())
-        .and_then(|v| v.as_str().map(str::to_owned));
-    // Findings that are all unknowns (what was not read or not decided) are no verdict.
-    let failed = (run.report.as_ref()).is_some_and(|r| {
-        let all = r
-            .findings
-            .iter()
-            .flat_map(|f| std::iter::once(f).chain(&f.related));
-        all.clone()
-            .any(|f| f.outcome == lambda_trust_verdict::Outcome::Failed)
-    });
-    let status = match status.as_deref() {
-        Some("drift") if !failed => Some("unknown".to_owned()),
-        _ => status,
-    };
-    let compliance = rule_compliance(status.as_deref());
+    let compliance = rule_compliance(run.report.as_ref());
     let annotation = match &run.report {
         Some(r) if r.error.is_some() => r.error.clone().unwrap_or_default(),
         Some(r) if r.findings.is_empty() => {

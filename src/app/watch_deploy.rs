@@ -280,7 +280,7 @@ async fn hub(
     let partition = f.arn.split(':').nth(1).unwrap_or("aws");
     Ok(Hub {
         product: lambda_trust_audit::product_arn(partition, &f.region, &account),
-        generator: format!("{}{}/", super::security_hub::WATCH_PREFIX, state.role),
+        generator: lambda_trust_provision::watch_generator(&state.role, None, None),
         region: f.region.clone(),
         clients,
         account,

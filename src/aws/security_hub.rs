@@ -331,8 +331,9 @@ pub(crate) async fn import(
 fn hinted(mut e: AwsError) -> AwsError {
     if e.is_code("InvalidAccessException") {
         e.hint = Some(
-            "enable Security Hub CSPM in the audited account and region (`aws securityhub \
-             enable-security-hub`), or leave out --to-security-hub"
+            "enable Security Hub CSPM in that account and region (`aws securityhub \
+             enable-security-hub --region REGION`); an audit can instead leave out \
+             --to-security-hub"
                 .into(),
         );
     } else if e.is_code("AccessDeniedException") && e.hint.is_none() {

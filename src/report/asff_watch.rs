@@ -12,7 +12,7 @@ use super::asff::SCHEMA_VERSION;
 use super::asff::{compliance, cut, product_arn, severity_label, timestamp, FINDING_TYPE};
 use super::check::fix_text;
 use super::HtmlMeta;
-use lambda_trust_provision::{ConfigReport, Finding, Side};
+use lambda_trust_provision::{watch_generator, ConfigReport, Finding, Side, WATCH_GENERATOR};
 
 /// Where the findings are about and where they go.
 pub(crate) struct WatchSubject<'a> {
@@ -62,7 +62,7 @@ fn place(f: &Finding) -> String {
 
 fn finding(f: &Finding, s: &WatchSubject, meta: &HtmlMeta) -> Value {
     let code = f.code.to_string();
-    let generator = format!("lambda-trust/watch/{}/{}/{code}", s.role_name, side(f));
+    let generator = watch_generator(s.role_name, Some(side(f)), Some(&code));
     let label = severity_label(f.severity);
     let fix = fix_text(&f.remedy).unwrap_or_else(|| "run `lambda-trust apply`".into());
     let mut fields = fields(s, meta);
@@ -136,7 +136,7 @@ fn not_read(error: &str, failed: Option<Side>, s: &WatchSubject, meta: &HtmlMeta
              then wait for the next event or the schedule.",
         ),
     };
-    let generator = format!("lambda-trust/watch/{}/{side}/not-read", s.role_name);
+    let generator = watch_generator(s.role_name, Some(side), Some("not-read"));
     let what = What {
         severity: json!({"Label": "MEDIUM", "Original": "unknown"}),
         title: format!("{}: {what}", s.role_name),
@@ -150,8 +150,9 @@ fn not_read(error: &str, failed: Option<Side>, s: &WatchSubject, meta: &HtmlMeta
 /// What every watch finding has.
 fn base(s: &WatchSubject, meta: &HtmlMeta, generator: &str, tail: &str) -> Map<String, Value> {
     let now = timestamp(meta.generated);
+    // The Id: the generator with the account before the role, and the place after the code.
     let id = format!(
-        "lambda-trust/watch/{}/{}/{tail}",
+        "{WATCH_GENERATOR}{}/{}/{tail}",
         s.account,
         generator_tail(generator)
     );
@@ -185,9 +186,7 @@ fn base(s: &WatchSubject, meta: &HtmlMeta, generator: &str, tail: &str) -> Map<S
 
 /// `ROLE/SIDE/CODE` of a generator.
 fn generator_tail(generator: &str) -> &str {
-    generator
-        .strip_prefix("lambda-trust/watch/")
-        .unwrap_or(generator)
+    generator.strip_prefix(WATCH_GENERATOR).unwrap_or(generator)
 }
 
 fn fields(s: &WatchSubject, meta: &HtmlMeta) -> Map<String, Value> {

@@ -144,8 +144,8 @@ pub use handover::{as_handed_over, hand_over_findings, hand_over_to};
 
 // Watch: what an event changed, and the watching function's deployment.
 pub use watch::{
-    classify as classify_event, compliance as rule_compliance, rule_event, Change as WatchChange,
-    RuleEvent, Watched,
+    classify as classify_event, compliance as rule_compliance, rule_event, watch_generator,
+    Change as WatchChange, RuleEvent, Watched, WATCH_GENERATOR,
 };
 pub use watch_deploy::{
     deployment as watch_deployment, forward_role_name, plan as plan_watch, prove_read_only,

@@ -14,6 +14,22 @@ use serde_json::Value;
 
 use crate::cloudtrail_calls::{acts_on, On};
 
+/// Where the watch of `role` publishes in Security Hub: every finding's `GeneratorId` is
+/// `lambda-trust/watch/ROLE/SIDE/CODE` — SIDE `aws` or `genesys`, CODE a finding's code or
+/// `not-read` — so one role's findings, or one side's, are found and settled by prefix, and
+/// never the audit's (`lambda-trust/audit/…`) or another role's. `side` and `code` left out
+/// give the prefixes: `lambda-trust/watch/ROLE/`, `lambda-trust/watch/ROLE/SIDE/`.
+pub fn watch_generator(role: &str, side: Option<&str>, code: Option<&str>) -> String {
+    match (side, code) {
+        (None, _) => format!("{WATCH_GENERATOR}{role}/"),
+        (Some(side), None) => format!("{WATCH_GENERATOR}{role}/{side}/"),
+        (Some(side), Some(code)) => format!("{WATCH_GENERATOR}{role}/{side}/{code}"),
+    }
+}
+
+/// The prefix of every watch's generator ([`watch_generator`]).
+pub const WATCH_GENERATOR: &str = "lambda-trust/watch/";
+
 /// What one deployment's watch looks after: its role, its invoke policies and its targets.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Watched {
@@ -123,16 +139,21 @@ pub fn rule_event(event: &Value) -> Option<RuleEvent> {
     })
 }
 
-/// `PutEvaluations`' compliance of a run: `COMPLIANT` when the setup is proved and in sync,
-/// `NON_COMPLIANT` with a failed finding, `INSUFFICIENT_DATA` when it could not be read or
-/// its findings are all unknowns (any other `status`), and
-/// `NOT_APPLICABLE` for a resource the watch does not look after (`status` `None`).
-pub fn compliance(status: Option<&str>) -> &'static str {
-    match status {
-        Some("ok") => "COMPLIANT",
-        Some("drift") => "NON_COMPLIANT",
-        Some(_) => "INSUFFICIENT_DATA",
-        None => "NOT_APPLICABLE",
+/// `PutEvaluations`' compliance of a run's `report`: `COMPLIANT` when the setup is proved and
+/// in sync, `NON_COMPLIANT` with a failed finding, `INSUFFICIENT_DATA` when it could not be
+/// read or its findings are all unknowns (what was not read or not decided is no verdict), and
+/// `NOT_APPLICABLE` for a resource the watch does not look after (no report).
+pub fn compliance(report: Option<&crate::ConfigReport>) -> &'static str {
+    let Some(report) = report else {
+        return "NOT_APPLICABLE";
+    };
+    let failed = (report.findings.iter())
+        .flat_map(|f| std::iter::once(f).chain(&f.related))
+        .any(|f| f.outcome == lambda_trust_verdict::Outcome::Failed);
+    match report.status {
+        crate::ConfigStatus::Ok => "COMPLIANT",
+        crate::ConfigStatus::Drift if failed => "NON_COMPLIANT",
+        crate::ConfigStatus::Drift | crate::ConfigStatus::Error => "INSUFFICIENT_DATA",
     }
 }
 
@@ -492,9 +513,7 @@ mod tests {
             Change::Everything { .. }
         ));
         assert_eq!(rule_event(&tick).unwrap().resource_type, "AWS::::Account");
-        assert_eq!(compliance(Some("drift")), "NON_COMPLIANT");
         assert_eq!(compliance(None), "NOT_APPLICABLE");
-        assert_eq!(compliance(Some("unknown")), "INSUFFICIENT_DATA");
     }
 
     #[test]
@@ -561,5 +580,34 @@ mod tests {
                 call.name
             );
         }
+    }
+
+    #[test]
+    fn a_config_rules_compliance_is_decided_from_the_reports_status_and_outcomes() {
+        use crate::verify::{Check, CheckId};
+        use crate::{config_report, ConfigStatus, GenesysSide, Verification};
+        let report = |findings: Vec<crate::Finding>| {
+            let passed = Verification::from(vec![Check {
+                code: CheckId::TrustStructure,
+                name: "trust".into(),
+                passed: true,
+                detail: String::new(),
+            }]);
+            config_report("c.toml", "", findings, &passed, GenesysSide::NotChecked)
+        };
+        let ok = report(Vec::new());
+        assert_eq!(ok.status, ConfigStatus::Ok);
+        assert_eq!(compliance(Some(&ok)), "COMPLIANT");
+        let finding = |outcome| crate::Finding {
+            outcome,
+            ..crate::Finding::new(crate::drift::Code::RoleMissing, "role R", "gone")
+        };
+        let failed = report(vec![finding(lambda_trust_verdict::Outcome::Failed)]);
+        assert_eq!(compliance(Some(&failed)), "NON_COMPLIANT");
+        let unknown = report(vec![finding(lambda_trust_verdict::Outcome::Unknown)]);
+        assert_eq!(unknown.status, ConfigStatus::Drift);
+        assert_eq!(compliance(Some(&unknown)), "INSUFFICIENT_DATA");
+        let failed_read = crate::ConfigReport::error("c.toml", "GetRole refused".into());
+        assert_eq!(compliance(Some(&failed_read)), "INSUFFICIENT_DATA");
     }
 }
