@@ -26,7 +26,8 @@ use crate::error::Result;
 use lambda_trust_config::ConfigFile;
 use lambda_trust_model::{invoked_arns, PolicyRead};
 use lambda_trust_provision::{
-    classify_event, watch_generator, ConfigReport, Side, WatchChange, Watched,
+    classify_event, watch_generator, ConfigReport, Notice, Reread, RuleAnswer, Side, WatchChange,
+    WatchRecord, Watched,
 };
 
 /// The watching function's state between invocations: the config, its clients once
@@ -44,21 +45,6 @@ struct Kept {
     aws: AwsReading,
     /// When it was read in full (RFC 3339).
     read_at: String,
-}
-
-/// What reading one event took.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Reread {
-    /// Everything, as `check`.
-    Everything,
-    /// The role and its policies.
-    Role,
-    /// The role and one target's policy.
-    Function,
-    /// The Genesys Cloud side.
-    Genesys,
-    /// Nothing: the event changed nothing watched.
-    Nothing,
 }
 
 /// One invocation's result: what the event was, what was read, and the report.
@@ -381,7 +367,7 @@ pub(crate) trait Render {
     /// The run's findings, in ASFF.
     fn findings(&self, run: &WatchRun) -> Vec<Value>;
     /// The run's record: the event, what was read, the verdict, and where it was published.
-    fn record(&self, run: &WatchRun, published: &Result<Sent>) -> Value;
+    fn record(&self, run: &WatchRun, published: &Result<Sent>) -> WatchRecord;
 }
 
 /// `watch run`: serves the function's invocations until Lambda stops the environment. Each
@@ -411,12 +397,11 @@ pub(crate) async fn serve(
             None => Ok(Sent::default()),
         };
         let mut record = render.record(&run, &published);
-        if let Some(notice) = notify(&watcher, &run, &published, &record).await {
-            record["sns"] = notice;
-        }
+        record.sns = notify(&watcher, &run, &published, &record).await;
         if let Some(rule) = lambda_trust_provision::rule_event(&invocation.event) {
-            record["config_rule"] = answer_rule(&watcher, &run, &rule).await;
+            record.config_rule = Some(answer_rule(&watcher, &run, &rule).await);
         }
+        let record = serde_json::to_value(&record).unwrap_or_default();
         events.event(Event::Said(record.to_string()));
         match published {
             Ok(_) => Ok(record),
@@ -437,8 +422,8 @@ async fn notify(
     watcher: &Watcher,
     run: &WatchRun,
     published: &Result<Sent>,
-    record: &Value,
-) -> Option<Value> {
+    record: &WatchRecord,
+) -> Option<Notice> {
     let (topic, clients) = (run.sns_topic.as_deref()?, watcher.clients.as_ref()?);
     let changed = match published {
         Ok(sent) => sent.imported + sent.resolved > 0,
@@ -454,8 +439,8 @@ async fn notify(
     let message = serde_json::to_string_pretty(record).unwrap_or_default();
     Some(
         match crate::aws::sns::publish(clients, topic, &subject, &message).await {
-            Ok(id) => serde_json::json!({"message_id": id}),
-            Err(e) => serde_json::json!({"error": e.to_string()}),
+            Ok(id) => Notice::MessageId(id),
+            Err(e) => Notice::Error(e.to_string()),
         },
     )
 }
@@ -467,10 +452,12 @@ async fn answer_rule(
     watcher: &Watcher,
     run: &WatchRun,
     rule: &lambda_trust_provision::RuleEvent,
-) -> Value {
+) -> RuleAnswer {
     use lambda_trust_provision::rule_compliance;
     let Some(clients) = watcher.clients.as_ref() else {
-        return serde_json::json!({"error": "no AWS session"});
+        return RuleAnswer::Failed {
+            error: "no AWS session".into(),
+        };
     };
     let compliance = rule_compliance(run.report.as_ref());
     let annotation = match &run.report {
@@ -493,7 +480,12 @@ async fn answer_rule(
         ordering: &rule.ordering,
     };
     match crate::aws::config_rule::answer(clients, &run.region, answer).await {
-        Ok(()) => serde_json::json!({"compliance": compliance, "resource": rule}),
-        Err(e) => serde_json::json!({"error": e.to_string()}),
+        Ok(()) => RuleAnswer::Answered {
+            compliance: compliance.into(),
+            resource: rule.clone(),
+        },
+        Err(e) => RuleAnswer::Failed {
+            error: e.to_string(),
+        },
     }
 }

@@ -3,16 +3,16 @@
 //! (`app::watch::serve`), with the run's findings in ASFF and its record built here
 //! (`report::watch_findings`).
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::invocation::Invocation;
 use crate::app::security_hub::Sent;
-use crate::app::watch::{Render, Reread, WatchRun};
+use crate::app::watch::{Render, WatchRun};
 use crate::app::Events;
 use crate::cli::WatchCommand;
 use crate::error::{Result, Status};
 use crate::report::{self, WatchSubject};
-use lambda_trust_provision::WatchChange;
+use lambda_trust_provision::{HubCounts, Published, WatchChange, WatchRecord, WatchVerdict};
 
 pub(super) async fn run(
     inv: &Invocation,
@@ -55,35 +55,36 @@ impl Render for Asff {
         report::watch_findings(report, &subject, &meta())
     }
 
-    fn record(&self, run: &WatchRun, published: &Result<Sent>) -> Value {
-        let verdict = run.report.as_ref().map(|r| {
-            let codes: Vec<String> = r.findings.iter().map(|f| f.code.to_string()).collect();
-            json!({"status": r.status, "findings": codes, "error": r.error})
+    fn record(&self, run: &WatchRun, published: &Result<Sent>) -> WatchRecord {
+        let verdict = run.report.as_ref().map(|r| WatchVerdict {
+            status: r.status,
+            findings: r.findings.iter().map(|f| f.code.to_string()).collect(),
+            error: r.error.clone(),
         });
         let published = match published {
-            Ok(s) => json!({"security_hub": {"imported": s.imported, "resolved": s.resolved,
-                "refreshed": s.refreshed, "unchanged": s.unchanged, "refused": s.failed.len()}}),
-            Err(e) => json!({"error": e.human()}),
+            Ok(s) => Published::SecurityHub(HubCounts {
+                imported: s.imported,
+                resolved: s.resolved,
+                refreshed: s.refreshed,
+                unchanged: s.unchanged,
+                refused: s.failed.len(),
+            }),
+            Err(e) => Published::Error(e.human()),
         };
-        json!({
-            "watch": crate::report::SCHEMA_VERSION,
-            "version": crate::cli::VERSION,
-            "change": run.change,
-            "reread": reread(run.reread),
-            "role": run.role_arn.as_deref().unwrap_or(&run.role_name),
-            "verdict": verdict,
-            "published": published,
-        })
-    }
-}
-
-fn reread(r: Reread) -> &'static str {
-    match r {
-        Reread::Everything => "everything",
-        Reread::Role => "role",
-        Reread::Function => "role-and-function",
-        Reread::Genesys => "genesys",
-        Reread::Nothing => "nothing",
+        WatchRecord {
+            watch: crate::report::SCHEMA_VERSION,
+            version: crate::cli::VERSION.to_owned(),
+            change: run.change.clone(),
+            reread: run.reread,
+            role: run
+                .role_arn
+                .clone()
+                .unwrap_or_else(|| run.role_name.clone()),
+            verdict,
+            published,
+            sns: None,
+            config_rule: None,
+        }
     }
 }
 

@@ -138,6 +138,13 @@ pub fn generated() -> Vec<(&'static str, Value)> {
             "The watching function's deployment: the function, its rules, whether its code is the \
              local package's, and the writes pending or made.",
         ),
+        document::<lambda_trust_provision::WatchRecord>(
+            "watch-run.schema.json",
+            "lambda-trust watch run (the watching function's answer to each invocation)",
+            "One invocation of the watching function: the event's change, what was read again, \
+             the verdict and where the findings went (Security Hub, the SNS topic, the Config \
+             rule). The function answers it and logs it as one line.",
+        ),
         document::<super::diff::DiffResult>(
             "diff.schema.json",
             "lambda-trust diff --format json",

@@ -157,6 +157,8 @@ fn every_schema_is_valid_and_every_json_command_has_one() {
             || name == VERSION
             || name == ERROR
             || name == EVENT
+            // The watching function's answer (`watch run` prints none): live_watch validates it.
+            || name == "watch-run.schema.json"
             || SCHEMAS.iter().any(|(_, f)| *f == name);
         if !listed {
             problems.push(format!(

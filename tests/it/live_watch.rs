@@ -15,10 +15,16 @@ use support::runtime_api::{cloudtrail_event, schedule_tick, Function, RuntimeApi
 
 const ROLE: &str = "GenesysLambdaInvoker";
 
-/// The function's answer to `event`, which must be a response (not an error).
+/// The function's answer to `event`, which must be a response (not an error) of the run
+/// record's schema (docs/schemas/watch-run.schema.json).
 fn invoke(api: &RuntimeApi, event: &Value) -> Value {
     let answer = api.invoke(event);
     assert_eq!(answer["kind"], "response", "{answer:#}");
+    let schema = &crate::json_schemas::validators()["watch-run.schema.json"];
+    let errors: Vec<String> = (schema.iter_errors(&answer["body"]))
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(errors, Vec::<String>::new(), "{answer:#}");
     answer["body"].clone()
 }
 

@@ -64,6 +64,7 @@ mod trail;
 mod verify;
 mod watch;
 mod watch_deploy;
+mod watch_record;
 
 // Checking the rendered documents.
 pub use lint::{
@@ -153,6 +154,9 @@ pub use watch_deploy::{
     Deployment, Executable, NotOurs, Seen, SeenConfigRule, SeenFunction, SeenRole, SeenRule,
     WatchConfigRule, WatchFunction, WatchInput, WatchOp, WatchRole, WatchRule, PACKAGE_SECTION,
     WATCH_TAG,
+};
+pub use watch_record::{
+    HubCounts, Notice, Published, Reread, RuleAnswer, Verdict as WatchVerdict, WatchRecord,
 };
 
 #[cfg(test)]

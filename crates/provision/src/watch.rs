@@ -43,6 +43,7 @@ pub struct Watched {
 
 /// The call an event reports, as CloudTrail recorded it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Call {
     /// CloudTrail's `eventName`.
     pub event: String,
@@ -56,6 +57,7 @@ pub struct Call {
 
 /// What an event can have changed, and so what the function reads again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(tag = "scope", rename_all = "kebab-case")]
 pub enum Change {
     /// Everything is read: the schedule's tick, or an event the function cannot scope.
@@ -93,6 +95,7 @@ pub enum Change {
 /// the token `PutEvaluations` takes, the resource evaluated, and the time its evaluation is
 /// ordered by.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RuleEvent {
     /// `resultToken`.
     #[serde(skip)]

@@ -1,0 +1,121 @@
+//! The record of one watch invocation: what the event was, what was read again, the verdict
+//! and where it went — the invocation's answer and its one line in the function's log
+//! (`docs/schemas/watch-run.schema.json`).
+
+use serde::Serialize;
+
+use crate::watch::{Change, RuleEvent};
+use crate::ConfigStatus;
+
+/// What reading one event took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum Reread {
+    /// Everything, as `check`.
+    Everything,
+    /// The role and its policies.
+    Role,
+    /// The role and one target's policy.
+    #[serde(rename = "role-and-function")]
+    Function,
+    /// The Genesys Cloud side.
+    Genesys,
+    /// Nothing: the event changed nothing watched.
+    Nothing,
+}
+
+/// One invocation's record.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct WatchRecord {
+    /// The record's schema version.
+    pub watch: u32,
+    /// lambda-trust's version (and commit).
+    pub version: String,
+    /// What the event can have changed.
+    pub change: Change,
+    /// What was read again.
+    pub reread: Reread,
+    /// The watched role's ARN (its name when the setup was not read).
+    pub role: String,
+    /// The check of what was read; `null` when nothing watched changed.
+    pub verdict: Option<Verdict>,
+    /// Where the findings went.
+    pub published: Published,
+    /// `[watch].sns_topic` told of a changed result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sns: Option<Notice>,
+    /// The Config rule's invocation answered (the `config-rule` engine).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config_rule: Option<RuleAnswer>,
+}
+
+/// The check's outcome, in short.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Verdict {
+    /// `ok`, `drift` or `error`.
+    pub status: ConfigStatus,
+    /// Each finding's code.
+    pub findings: Vec<String>,
+    /// Why the setup, or one side of it, was not read.
+    pub error: Option<String>,
+}
+
+/// Where the findings went: Security Hub's counts, or why they went nowhere.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Published {
+    /// Imported to Security Hub in the function's account and region.
+    SecurityHub(HubCounts),
+    /// Not published: why.
+    Error(String),
+}
+
+/// What Security Hub took.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct HubCounts {
+    /// Findings new or changed.
+    pub imported: usize,
+    /// Earlier findings this run's reading settled.
+    pub resolved: usize,
+    /// Findings sent again to keep them from expiring.
+    pub refreshed: usize,
+    /// Findings as Security Hub holds them already (not sent).
+    pub unchanged: usize,
+    /// Findings Security Hub refused after the retries.
+    pub refused: usize,
+}
+
+/// The SNS topic told: its message ID, or why not.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Notice {
+    /// The message's ID.
+    MessageId(String),
+    /// Why the topic was not told.
+    Error(String),
+}
+
+/// The Config rule's invocation answered: the compliance and the resource, or why not.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+pub enum RuleAnswer {
+    /// `PutEvaluations` took the compliance of the resource.
+    Answered {
+        /// `COMPLIANT`, `NON_COMPLIANT`, `INSUFFICIENT_DATA` or `NOT_APPLICABLE`.
+        compliance: String,
+        /// The resource evaluated.
+        resource: RuleEvent,
+    },
+    /// It was not answered: why.
+    Failed {
+        /// The error.
+        error: String,
+    },
+}
