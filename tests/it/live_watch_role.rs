@@ -180,7 +180,11 @@ fn the_functions_role_allows_every_call_a_tick_and_each_event_make_and_grants_no
     env.iam("DeleteRole", &[("RoleName", ROLE)]);
     invoke(&on_role("DeleteRole"));
     // A target gone: the listing misses it, and it is read alone (GetFunction) to say so.
-    python(&env, "client('lambda').delete_function(FunctionName='refunds')", &[]);
+    python(
+        &env,
+        "client('lambda').delete_function(FunctionName='refunds')",
+        &[],
+    );
     invoke(&schedule_tick());
     // The test's own IAM calls are signed like the function's here: the function's are those
     // after the first tick, less the hand edits above (writes the function never makes).
