@@ -98,7 +98,8 @@ deny:
     fi
 
 # Lint the GitHub workflows and action.yml (actionlint reads the Action's metadata through a
-# workflow that uses it) and the install/release shell scripts (shellcheck; install.sh as POSIX sh).
+# workflow that uses it) and the shell scripts: install, release, the Action's, the demo's
+# (shellcheck; install.sh as POSIX sh).
 lint-ship:
     #!/usr/bin/env bash
     set -euo pipefail
@@ -110,10 +111,11 @@ lint-ship:
         '      - uses: ./' '        with:' '          configs: lambda-trust.toml' >"$tmp/.github/workflows/uses-action.yml"
     (cd "$tmp" && "{{venv}}/bin/actionlint" .github/workflows/uses-action.yml)
     sh -n install.sh
-    "{{venv}}/bin/shellcheck" install.sh scripts/action-install.sh scripts/action-check.sh scripts/release.sh
+    "{{venv}}/bin/shellcheck" install.sh scripts/action-install.sh scripts/action-check.sh scripts/release.sh scripts/demo.sh
 
 # Run the whole story against the tests' local AWS (moto behind their recording proxy, with its
-# CloudTrail: examples/local_aws.rs): init, plan, apply, verify, tamper, check (who), repair.
+# CloudTrail: examples/local_aws.rs): init, plan, apply, verify, tamper, check (who), repair;
+# then the watch, its package run as Lambda runs it (tests/it/support/runtime_api.py).
 demo: setup
     cargo build --quiet --locked --bins --example local_aws
     bash scripts/demo.sh

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # `just demo`: the whole story against the tests' local AWS, with the real binary: init writes
-# the config, then plan, apply, verify, tamper, check (naming who tampered), repair.
+# the config, then plan, apply, verify, tamper, check (naming who tampered), repair; then the
+# watch: deployed to the local AWS, its package run as Lambda runs it (the tests' local Runtime
+# API, tests/it/support/runtime_api.py), a hand edit heard and published to Security Hub, and
+# destroyed, its finding archived.
 #
 # The local AWS is the live tests' own: moto behind their recording proxy, which answers
 # CloudTrail's LookupEvents from the IAM writes it relayed (examples/local_aws.rs, built from
 # tests/it/support/). DEMO_AWS_ENDPOINT: use that one instead (the test that runs this demo
-# starts it in-process); DEMO_BIN / DEMO_LOCAL_AWS: the binaries (default: cargo's debug builds).
+# starts it in-process); DEMO_BIN / DEMO_LOCAL_AWS: the binaries (default: cargo's debug builds);
+# DEMO_PACKAGE: the build `watch deploy` ships (default: DEMO_BIN; when this machine's glibc is
+# newer than Lambda's and the build needs it, `just lambda-build` makes one that fits).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 REPO=$(pwd)
 VENV="$REPO/.venv"
@@ -17,6 +22,7 @@ TARGET=$(cargo metadata --no-deps --format-version 1 2>/dev/null \
     || TARGET="${CARGO_TARGET_DIR:-target}"
 BIN="${DEMO_BIN:-$TARGET/debug/lambda-trust}"
 LOCAL_AWS="${DEMO_LOCAL_AWS:-$TARGET/debug/examples/local_aws}"
+PACKAGE="${DEMO_PACKAGE:-$BIN}"
 DEMO=$(mktemp -d "${TMPDIR:-/tmp}/lambda-trust-demo.XXXXXX")
 
 bold() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -24,11 +30,16 @@ fail() {
     printf '\n\033[31mdemo failed: %s\033[0m\n' "$*"
     [ -f "$DEMO/moto.log" ] && { echo "--- last lines of the moto log:"; tail -n 20 "$DEMO/moto.log"; }
     [ -s "$DEMO/local_aws.log" ] && { echo "--- the local AWS proxy's log:"; tail -n 20 "$DEMO/local_aws.log"; }
+    [ -s "$DEMO/function.log" ] && { echo "--- the watching function's log:"; tail -n 20 "$DEMO/function.log"; }
     exit 1
 }
 
 PIDS=()
-stop() { [ ${#PIDS[@]} -gt 0 ] && { kill "${PIDS[@]}" 2>/dev/null; wait "${PIDS[@]}" 2>/dev/null; }; rm -rf "$DEMO"; }
+stop() { # the servers and the function this script started, then its directory (a read-only task root in it)
+    [ ${#PIDS[@]} -gt 0 ] && { kill "${PIDS[@]}" 2>/dev/null; wait "${PIDS[@]}" 2>/dev/null; }
+    chmod -R u+w "$DEMO" 2>/dev/null
+    rm -rf "$DEMO"
+}
 trap stop EXIT
 if [ -n "${DEMO_AWS_ENDPOINT:-}" ]; then
     ENDPOINT="$DEMO_AWS_ENDPOINT"
@@ -71,7 +82,7 @@ expect() { # expect CODE -- command…
 }
 
 # From here on the demo works in its own directory: every command finds ./lambda-trust.toml.
-cd "$DEMO"
+cd "$DEMO" || fail "cannot enter $DEMO"
 unset LAMBDA_TRUST_CONFIG
 bold "0. lambda-trust init — write the config (from flags here; on a terminal without flags it asks)"
 echo "   --from-account lists the account's functions in us-east-1 and keeps those matching 'lookup-*';"
@@ -157,4 +168,77 @@ bold "19. lambda-trust apply — rewrites the credential and restores the action
 expect 0 "$BIN" apply --yes
 bold "20. lambda-trust check — clean on both sides (exit 0)"
 expect 0 "$BIN" check
-bold "Done. moto and the Genesys Cloud fake are stopped on exit; nothing outside this machine was touched."
+
+# ------------------------------------------------------------------ the watch (docs/watch.md)
+# check proves the setup when someone runs it; the watch proves it again on every change, as a
+# Lambda function behind EventBridge publishing to Security Hub. Here it is deployed to the local
+# AWS, and its package is run as Lambda runs it: bootstrap against a local Lambda Runtime API
+# (tests/it/support/runtime_api.py), handed the events EventBridge would hand it.
+if [ "$(uname -s)" != Linux ]; then
+    bold "Done. The watch's steps run a Linux build as Lambda does: skipped on $(uname -s). moto and the Genesys Cloud fake are stopped on exit."
+    exit 0
+fi
+WATCH=lambda-trust-watch-GenesysLambdaInvoker
+bold "21. lambda-trust watch status — nothing deployed yet; it names what the function would lack (exit 2)"
+expect 2 "$BIN" watch status --package "$PACKAGE"
+bold "22. What the function needs and cannot make for itself, made on the local AWS with boto3:"
+"$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" watch-prerequisites \
+    "$GENESYS_URL" demo-client demo-secret || fail "making the watch's prerequisites"
+echo "  A sign-in from this shell (GENESYSCLOUD_*) does not travel to the function: [genesys] names the secret,"
+echo "  so the watch reads both sides as check does (without it, deploy warns that the function cannot"
+echo "  sign in to Genesys Cloud, and it reads no Genesys Cloud side)."
+echo 'oauth_secret = "lambda-trust-demo/genesys-oauth"' >>"$DEMO/lambda-trust.toml"
+tail -n 4 "$DEMO/lambda-trust.toml"
+bold "23. lambda-trust watch deploy — the function (the binary as bootstrap, the config beside it), its read-only role and its rules"
+expect 0 "$BIN" watch deploy --package "$PACKAGE" --yes
+bold "24. lambda-trust watch status — deployed as the config says; it can hear, publish and sign in (exit 0)"
+expect 0 "$BIN" watch status --package "$PACKAGE"
+
+bold "25. The function as Lambda runs it: its package from GetFunction's Code.Location, unzipped, bootstrap started"
+"$VENV/bin/python" "$REPO/tests/it/support/runtime_api.py" >"$DEMO/runtime_api.out" 2>"$DEMO/runtime_api.log" &
+PIDS+=($!)
+for _ in $(seq 1 100); do
+    [ -s "$DEMO/runtime_api.out" ] && break
+    sleep 0.1
+done
+RUNTIME_API="127.0.0.1:$(head -n 1 "$DEMO/runtime_api.out")"
+[ "$RUNTIME_API" != "127.0.0.1:" ] || fail "the local Runtime API did not start ($(tail -n 5 "$DEMO/runtime_api.log"))"
+mkdir "$DEMO/task"
+"$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" unpack "$WATCH" "$DEMO/task" \
+    "$DEMO/function.env" || fail "downloading the function's package"
+chmod -R a-w "$DEMO/task" # read-only, as Lambda's task root is
+# Only what Lambda sets (Developer Guide, "Defined runtime environment variables": those of the
+# function's configuration are in function.env, with its own variables); the local AWS's endpoint
+# and key stand in for the execution role's credentials.
+mapfile -t FUNCTION_ENV <"$DEMO/function.env"
+(cd "$DEMO/task" && exec env -i AWS_LAMBDA_RUNTIME_API="$RUNTIME_API" LAMBDA_TASK_ROOT="$DEMO/task" \
+    AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 "${FUNCTION_ENV[@]}" \
+    AWS_ENDPOINT_URL="$AWS_ENDPOINT_URL" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
+    ./bootstrap) >/dev/null 2>"$DEMO/function.log" &
+PIDS+=($!)
+echo "  bootstrap started with AWS_LAMBDA_RUNTIME_API=$RUNTIME_API (a local Lambda Runtime API)"
+invoke() { # invoke EVENT: hands the function one event; prints its answer, the run's record
+    "$VENV/bin/python" -c 'import json,sys,urllib.request as u
+r=u.Request("http://"+sys.argv[1]+"/test/invoke",data=sys.argv[2].encode(),headers={"Content-Type":"application/json"})
+a=json.load(u.urlopen(r,timeout=150))
+print(json.dumps(a["body"]))
+sys.exit(a["kind"]!="response")' "$RUNTIME_API" "$1"
+}
+echo "--- the schedule's tick (a Scheduled Event): the first read of a new execution environment reads everything"
+TICK='{"version":"0","id":"53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":"2026-11-26T11:00:00Z","region":"us-east-1","resources":["arn:aws:events:us-east-1:123456789012:rule/'"$WATCH"'-tick"],"detail":{}}'
+invoke "$TICK" || fail "the schedule's tick"
+
+bold "26. Jane Doe edits the trust policy by hand; EventBridge hands the function the CloudTrail event of her call"
+"$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" open-trust || fail "tampering"
+EDIT=$("$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" cloudtrail-event UpdateAssumeRolePolicy) \
+    || fail "reading the trail"
+echo "--- one invocation hears it, reading the role alone; its answer:"
+invoke "$EDIT" || fail "the CloudTrail event"
+bold "27. Security Hub holds the watch's findings (GetFindings, GeneratorId prefix lambda-trust/watch/): severity, state, title, who"
+"$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" findings || fail "reading Security Hub"
+
+bold "28. lambda-trust watch destroy — removes exactly what deploy made, and archives the watch's findings"
+expect 0 "$BIN" watch destroy --package "$PACKAGE" --yes
+bold "29. Security Hub after destroy: the watch's findings are ARCHIVED (Jane's edit itself stays until lambda-trust apply)"
+"$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" findings || fail "reading Security Hub"
+bold "Done. moto, the Genesys Cloud fake, the Runtime API and the function are stopped on exit; nothing outside this machine was touched."

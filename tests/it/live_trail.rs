@@ -421,9 +421,29 @@ fn a_failing_lookup_is_made_and_said_once_per_run() {
     assert!(r.stdout.contains(said), "{}", r.stdout);
 }
 
+/// What the demo printed under the step titled `from` (its title's line left out), up to the
+/// step titled `to` (or the end).
+fn demo_step<'a>(stdout: &'a str, from: &str, to: &str) -> &'a str {
+    let rest = (stdout.split_once(from))
+        .and_then(|(_, rest)| rest.split_once('\n'))
+        .unwrap_or_else(|| panic!("no step {from:?}:\n{stdout}"))
+        .1;
+    rest.split(to).next().unwrap_or(rest)
+}
+
+/// The function's answer record a demo step printed: its one JSON line.
+fn demo_record(step: &str) -> Value {
+    let line = (step.lines())
+        .find(|l| l.starts_with('{'))
+        .unwrap_or_else(|| panic!("no answer record:\n{step}"));
+    serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"))
+}
+
 /// `just demo` (scripts/demo.sh) against the tests' local AWS, started here, with the binary
 /// under test: every step exits as the demo expects, and its tamper step's `check` names the
-/// IAM user who tampered.
+/// IAM user who tampered. Then the watch: its package, deployed to the local AWS and run as
+/// Lambda runs it, hears the same user's hand edit of the trust policy in one invocation; the
+/// finding Security Hub holds is active and names her, and `watch destroy` archives it.
 #[test]
 fn the_demo_runs_and_names_who_tampered() {
     let env = Env::new();
@@ -456,4 +476,50 @@ fn the_demo_runs_and_names_who_tampered() {
     );
     assert!(!stdout.contains("unhandled error"), "{stdout}");
     assert!(!stdout.contains("who changed it is unknown"), "{stdout}");
+
+    // The watch: the schedule's first read is in sync, the hand edit one drift.
+    let tick = demo_record(demo_step(&stdout, "25. The function", "26. Jane Doe"));
+    assert_eq!(tick["reread"], "everything", "{tick:#}");
+    assert_eq!(tick["verdict"]["status"], "ok", "{tick:#}");
+    let edit = demo_record(demo_step(&stdout, "26. Jane Doe", "27. Security Hub"));
+    assert_eq!(edit["verdict"]["status"], "drift", "{edit:#}");
+    assert_eq!(edit["reread"], "role", "{edit:#}");
+    assert_eq!(
+        edit["change"]["call"],
+        json!({"event": "UpdateAssumeRolePolicy", "by": jane, "at": edit["change"]["call"]["at"]}),
+        "{edit:#}"
+    );
+    assert!(
+        (edit["verdict"]["findings"].as_array().into_iter().flatten())
+            .any(|c| c.as_str().is_some_and(|c| c.starts_with("trust-"))),
+        "{edit:#}"
+    );
+    assert!(
+        edit["published"]["security_hub"]["imported"].as_u64() >= Some(1),
+        "{edit:#}"
+    );
+    // What Security Hub holds: active and naming her, then archived by destroy.
+    let held = demo_step(
+        &stdout,
+        "27. Security Hub",
+        "28. lambda-trust watch destroy",
+    );
+    let trust = (held.lines())
+        .position(|l| l.contains("The live trust policy admits more"))
+        .unwrap_or_else(|| panic!("no trust finding:\n{held}"));
+    let lines: Vec<&str> = held.lines().collect();
+    assert!(lines[trust].contains(" ACTIVE "), "{held}");
+    assert!(
+        lines[trust + 1].contains(&format!("changed by {jane}")),
+        "{held}"
+    );
+    assert!(!held.contains("ARCHIVED"), "{held}");
+    let after = demo_step(&stdout, "29. Security Hub after destroy", "Done.");
+    let archived = (after.lines()).filter(|l| l.contains(" ARCHIVED ")).count();
+    assert_eq!(
+        archived,
+        held.lines().filter(|l| l.contains(" ACTIVE ")).count(),
+        "{after}"
+    );
+    assert!(archived >= 1 && !after.contains(" ACTIVE "), "{after}");
 }
