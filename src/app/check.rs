@@ -82,15 +82,32 @@ pub(crate) async fn read(
     super::path::check_org_policies_dir(ask.path.org_policies)?;
     let loaded = path.load()?;
     genesys_live::check_only(ask.only, &loaded.config)?;
-    let templates = settings.templates.load()?;
+    settings.templates.load()?;
     let clients = connect(settings, events, &loaded.config).await?;
-    let (identity, signed_in) = first_round(&clients, &loaded.config, ask.only, events).await;
+    read_with(settings, events, (path, &loaded, &clients), pacer, ask).await
+}
+
+/// [`read`] of a config loaded and connected already: the watch's, loaded and connected once
+/// per event.
+pub(crate) async fn read_with(
+    settings: &Settings,
+    events: &dyn Events,
+    (path, loaded, clients): (
+        &lambda_trust_config::ConfigFile,
+        &lambda_trust_config::Loaded,
+        &crate::aws::Clients,
+    ),
+    pacer: &Pacer,
+    ask: Ask<'_>,
+) -> Result<Reading> {
+    let templates = settings.templates.load()?;
+    let (identity, signed_in) = first_round(clients, &loaded.config, ask.only, events).await;
     let identity = identity?;
     let account = (loaded.config.aws.account_id.clone())
         .or_else(|| identity.as_ref().map(|i| i.account.clone()));
-    let genesys_early = genesys_early(signed_in, &loaded, (&clients, account), events);
+    let genesys_early = genesys_early(signed_in, loaded, (clients, account), events);
     let allow_weaker = settings.templates.allow_weaker;
-    let state = read_state(&clients, &loaded, &templates, allow_weaker, (ask, identity));
+    let state = read_state(clients, loaded, &templates, allow_weaker, (ask, identity));
     let (state, genesys_early) = futures::join!(state, genesys_early);
     let (prepared, early) = state?;
     let aws = async {
@@ -99,7 +116,7 @@ pub(crate) async fn read(
             _ => {
                 let account = &prepared.observed.account_id;
                 let others = super::isolation::read_environments(settings, path, account);
-                let reading = read_aws(events, &clients, &prepared, pacer, ask, early, others);
+                let reading = read_aws(events, clients, &prepared, pacer, ask, early, others);
                 reading.await.map(Some)
             }
         }

@@ -26,8 +26,8 @@ use crate::error::Result;
 use lambda_trust_config::ConfigFile;
 use lambda_trust_model::{invoked_arns, PolicyRead};
 use lambda_trust_provision::{
-    classify_event, watch_generator, ConfigReport, Notice, Reread, RuleAnswer, Side, WatchChange,
-    WatchRecord, Watched,
+    classify_event, read_event, watch_generator, ConfigReport, Notice, Reread, RuleAnswer, Side,
+    WatchChange, WatchEvent, WatchRecord, Watched,
 };
 
 /// The watching function's state between invocations: the config, its clients once
@@ -104,7 +104,7 @@ impl Watcher {
         &mut self,
         settings: &Settings,
         events: &dyn Events,
-        (event, home): (&Value, Option<String>),
+        (event, home): (&WatchEvent, Option<String>),
     ) -> Result<WatchRun> {
         let loaded = self.file.load()?;
         let role_name = loaded.config.role.name.clone();
@@ -121,7 +121,7 @@ impl Watcher {
         let (reread, report) = match &change {
             WatchChange::Nothing { .. } => (Reread::Nothing, None),
             WatchChange::Everything { .. } => {
-                let report = self.read_all(settings, events, &clients).await;
+                let report = self.read_all(settings, events, (&loaded, &clients)).await;
                 (Reread::Everything, Some(report))
             }
             WatchChange::Role { .. } => {
@@ -137,7 +137,7 @@ impl Watcher {
                 (Reread::Genesys, Some(report))
             }
             WatchChange::Genesys { .. } => {
-                let report = self.read_all(settings, events, &clients).await;
+                let report = self.read_all(settings, events, (&loaded, &clients)).await;
                 (Reread::Everything, Some(report))
             }
         };
@@ -160,12 +160,13 @@ impl Watcher {
         Ok(run)
     }
 
-    /// Everything, as `check` reads it; kept for the next events.
+    /// Everything, as `check` reads it — with the event's one config load and one connection
+    /// — kept for the next events.
     async fn read_all(
         &mut self,
         settings: &Settings,
         events: &dyn Events,
-        _clients: &Clients,
+        (loaded, clients): (&lambda_trust_config::Loaded, &Clients),
     ) -> ConfigReport {
         let pacer = crate::aws::trail::pacer();
         let ask = check::Ask {
@@ -177,7 +178,8 @@ impl Watcher {
             test_actions: false,
         };
         let name = self.file.path.display().to_string();
-        let reading = match check::read(settings, events, &self.file, &pacer, ask).await {
+        let read = check::read_with(settings, events, (&self.file, loaded, clients), &pacer, ask);
+        let reading = match read.await {
             Ok(reading) => reading,
             Err(e) => return ConfigReport::error(&name, e.human()),
         };
@@ -385,10 +387,10 @@ pub(crate) async fn serve(
     crate::aws::runtime::serve(|invocation| async move {
         let mut watcher = watcher.lock().await;
         let home = lambda_trust_iam::Arn::parse(&invocation.function_arn).map(|a| a.account);
-        let run = (watcher
-            .on_event(settings, events, (&invocation.event, home))
-            .await)
-            .map_err(|e| Failure {
+        // The event read once: classified, and answered when it is the Config rule's.
+        let event = read_event(&invocation.event);
+        let run =
+            (watcher.on_event(settings, events, (&event, home)).await).map_err(|e| Failure {
                 kind: "LambdaTrust.WatchNotStarted",
                 message: e.human(),
             })?;
@@ -398,8 +400,8 @@ pub(crate) async fn serve(
         };
         let mut record = render.record(&run, &published);
         record.sns = notify(&watcher, &run, &published, &record).await;
-        if let Some(rule) = lambda_trust_provision::rule_event(&invocation.event) {
-            record.config_rule = Some(answer_rule(&watcher, &run, &rule).await);
+        if let WatchEvent::ConfigRule(rule) = &event {
+            record.config_rule = Some(answer_rule(&watcher, &run, rule).await);
         }
         let record = serde_json::to_value(&record).unwrap_or_default();
         events.event(Event::Said(record.to_string()));

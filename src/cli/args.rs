@@ -98,7 +98,7 @@ Examples:
 /// The package the function's code is compared with.
 #[derive(Debug, Args)]
 pub(crate) struct WatchPackageArgs {
-    /// The Linux build of lambda-trust to deploy, or its release archive.
+    /// lambda-trust's Linux build, or its release archive.
     ///
     /// A binary Lambda's provided.al2023 runs (static, or glibc 2.34 at most), or a .tar.gz
     /// release archive, checked against PATH.sha256 when beside it [default: this binary].

@@ -384,8 +384,13 @@ fn the_library_crates_depend_on_no_sdk_runtime_or_http_client() {
             Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("crates/{krate}/Cargo.toml"));
         let text = std::fs::read_to_string(manifest).unwrap();
         let deps = super::house::dependencies(&text);
+        // AWS's Rust definitions of event shapes are serde data (with chrono), no client.
+        let data = |d: &&String| d.as_str() == "aws_lambda_events";
         for banned in ["aws_", "reqwest", "hyper", "tokio", "futures"] {
-            let found = deps.iter().find(|d| d.starts_with(banned));
+            let found = deps
+                .iter()
+                .filter(|d| !data(d))
+                .find(|d| d.starts_with(banned));
             assert!(found.is_none(), "crates/{krate} depends on {found:?}");
         }
         let main_crate = deps.iter().any(|d| d == "lambda_trust");

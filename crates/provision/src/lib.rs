@@ -64,6 +64,7 @@ mod trail;
 mod verify;
 mod watch;
 mod watch_deploy;
+mod watch_event;
 mod watch_record;
 
 // Checking the rendered documents.
@@ -145,8 +146,8 @@ pub use handover::{as_handed_over, hand_over_findings, hand_over_to};
 
 // Watch: what an event changed, and the watching function's deployment.
 pub use watch::{
-    classify as classify_event, compliance as rule_compliance, rule_event, watch_generator,
-    Change as WatchChange, RuleEvent, Watched, WATCH_GENERATOR,
+    classify as classify_event, compliance as rule_compliance, watch_generator,
+    Change as WatchChange, Watched, WATCH_GENERATOR,
 };
 pub use watch_deploy::{
     deployment as watch_deployment, forward_role_name, plan as plan_watch, prove_read_only,
@@ -155,6 +156,7 @@ pub use watch_deploy::{
     WatchConfigRule, WatchFunction, WatchInput, WatchOp, WatchRole, WatchRule, PACKAGE_SECTION,
     WATCH_TAG,
 };
+pub use watch_event::{read_event, ApiCall, RuleEvent, WatchEvent};
 pub use watch_record::{
     HubCounts, Notice, Published, Reread, RuleAnswer, Verdict as WatchVerdict, WatchRecord,
 };

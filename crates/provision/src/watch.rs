@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::cloudtrail_calls::{acts_on, On};
+use crate::watch_event::{ApiCall, RuleEvent, WatchEvent};
 
 /// Where the watch of `role` publishes in Security Hub: every finding's `GeneratorId` is
 /// `lambda-trust/watch/ROLE/SIDE/CODE` — SIDE `aws` or `genesys`, CODE a finding's code or
@@ -90,58 +91,6 @@ pub enum Change {
     },
 }
 
-/// What an AWS Config custom rule's invocation is answered about
-/// (<https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_example-events.html>):
-/// the token `PutEvaluations` takes, the resource evaluated, and the time its evaluation is
-/// ordered by.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub struct RuleEvent {
-    /// `resultToken`.
-    #[serde(skip)]
-    pub result_token: String,
-    /// The evaluated resource's type and ID: the changed item's, or the account
-    /// (`AWS::::Account`) for a periodic evaluation.
-    pub resource_type: String,
-    /// See `resource_type`.
-    pub resource_id: String,
-    /// The notification's creation time (RFC 3339).
-    pub ordering: String,
-    /// The changed item's name and ARN (none for a periodic evaluation).
-    #[serde(skip)]
-    pub item: Option<(String, String)>,
-}
-
-/// The Config rule's invocation `event` is, if it is one: its `invokingEvent` (a JSON text)
-/// read.
-pub fn rule_event(event: &Value) -> Option<RuleEvent> {
-    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-    let token = text(event, "resultToken")?;
-    let invoking: Value = serde_json::from_str(&text(event, "invokingEvent")?).ok()?;
-    let ordering = text(&invoking, "notificationCreationTime").unwrap_or_default();
-    let item =
-        (invoking.get("configurationItem")).or_else(|| invoking.get("configurationItemSummary"));
-    let Some(item) = item else {
-        return Some(RuleEvent {
-            result_token: token,
-            resource_type: "AWS::::Account".into(),
-            resource_id: text(event, "accountId").unwrap_or_default(),
-            ordering,
-            item: None,
-        });
-    };
-    Some(RuleEvent {
-        result_token: token,
-        resource_type: text(item, "resourceType").unwrap_or_default(),
-        resource_id: text(item, "resourceId").unwrap_or_default(),
-        ordering: text(item, "configurationItemCaptureTime").unwrap_or(ordering),
-        item: Some((
-            text(item, "resourceName").unwrap_or_default(),
-            text(item, "ARN").unwrap_or_default(),
-        )),
-    })
-}
-
 /// `PutEvaluations`' compliance of a run's `report`: `COMPLIANT` when the setup is proved and
 /// in sync, `NON_COMPLIANT` with a failed finding, `INSUFFICIENT_DATA` when it could not be
 /// read or its findings are all unknowns (what was not read or not decided is no verdict), and
@@ -202,52 +151,44 @@ fn rule_change(rule: &RuleEvent, watched: &Watched) -> Change {
 }
 
 /// What `event` can have changed of `watched`.
-pub fn classify(event: &Value, watched: &Watched) -> Change {
-    if let Some(rule) = rule_event(event) {
-        return rule_change(&rule, watched);
-    }
-    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-    let kind = text(event, "detail-type").unwrap_or_default();
-    let source = text(event, "source").unwrap_or_default();
-    if source.starts_with("aws.partner/genesys.com") {
-        return genesys_change(event, &kind);
-    }
-    if kind == "Scheduled Event" {
-        return Change::Everything {
+pub fn classify(event: &WatchEvent, watched: &Watched) -> Change {
+    match event {
+        WatchEvent::ConfigRule(rule) => rule_change(rule, watched),
+        WatchEvent::Genesys {
+            topic,
+            detail,
+            time,
+        } => genesys_change(topic, detail, time.as_deref()),
+        WatchEvent::Schedule => Change::Everything {
             why: "the schedule".into(),
-        };
+        },
+        WatchEvent::ApiCall(call) => api_change(call, watched),
+        WatchEvent::Other(what) => Change::Everything { why: what.clone() },
     }
-    let Some(detail) = event
-        .get("detail")
-        .filter(|_| kind == "AWS API Call via CloudTrail")
-    else {
-        return Change::Everything {
-            why: format!("an event this watch does not scope ({kind:?})"),
-        };
-    };
+}
+
+/// A CloudTrail call: the role's, a target's, or nothing watched.
+fn api_change(api: &ApiCall, watched: &Watched) -> Change {
+    let identity = &api.call.user_identity;
     let call = Call {
-        event: text(detail, "eventName").unwrap_or_default(),
-        by: (detail.get("userIdentity"))
-            .and_then(|u| text(u, "arn").or_else(|| text(u, "principalId"))),
-        at: text(detail, "eventTime"),
+        event: api.call.event_name.clone(),
+        by: (identity.arn.clone()).or_else(|| identity.principal_id.clone()),
+        at: Some(api.call.event_time.clone()),
     };
-    if let Some(code) = text(detail, "errorCode") {
+    if let Some(code) = &api.error_code {
         return Change::Nothing {
             why: format!("{} failed ({code}): nothing changed", call.event),
         };
     }
-    let params = detail.get("requestParameters").unwrap_or(&Value::Null);
-    match text(detail, "eventSource").as_deref() {
-        Some("iam.amazonaws.com") => iam_change(params, call, watched),
-        Some("lambda.amazonaws.com") => {
-            let (account, region) = (text(event, "account"), text(event, "region"));
+    let params = &api.call.request_parameters;
+    match api.call.event_source.as_str() {
+        "iam.amazonaws.com" => iam_change(params, call, watched),
+        "lambda.amazonaws.com" => {
+            let (account, region) = (api.account.clone(), api.region.clone());
             lambda_change(params, call, watched, (account, region))
         }
         other => Change::Everything {
-            why: format!(
-                "a call from {} this watch does not scope",
-                other.unwrap_or("?")
-            ),
+            why: format!("a call from {other} this watch does not scope"),
         },
     }
 }
@@ -261,20 +202,20 @@ pub(crate) const GENESYS_TOPICS: &[&str] = &[
     "v2.audits.entitytype.Action",
 ];
 
-fn genesys_change(event: &Value, topic: &str) -> Change {
+fn genesys_change(topic: &str, detail: &Value, time: Option<&str>) -> Change {
     if !GENESYS_TOPICS.iter().any(|t| topic.starts_with(t)) {
         return Change::Nothing {
             why: format!("{topic} is not the integration's, its credential's or its actions'"),
         };
     }
-    let body = &event["detail"]["eventBody"];
+    let body = &detail["eventBody"];
     let text = |v: &Value| v.as_str().map(str::to_owned);
     let what = [&body["entityType"], &body["action"]].map(|v| v.as_str().unwrap_or("?"));
     Change::Genesys {
         call: Call {
             event: format!("Genesys Cloud: {} {}", what[0], what[1]),
             by: text(&body["user"]["id"]).map(|id| format!("Genesys Cloud user {id}")),
-            at: text(&body["eventDate"]).or_else(|| text(&event["time"])),
+            at: text(&body["eventDate"]).or_else(|| time.map(str::to_owned)),
         },
     }
 }
@@ -357,7 +298,20 @@ pub(crate) fn function_arn(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::watch_event::read_event;
     use serde_json::json;
+
+    /// The classification of `event` as the function reads it.
+    fn classify(event: &Value, watched: &Watched) -> Change {
+        super::classify(&read_event(event), watched)
+    }
+
+    fn rule_event(event: &Value) -> Option<RuleEvent> {
+        match read_event(event) {
+            WatchEvent::ConfigRule(rule) => Some(rule),
+            _ => None,
+        }
+    }
 
     fn watched() -> Watched {
         Watched {
@@ -372,8 +326,11 @@ mod tests {
             "version": "0", "detail-type": "AWS API Call via CloudTrail",
             "source": format!("aws.{source}"), "account": "111122223333", "region": "eu-west-1",
             "detail": {
-                "eventSource": format!("{source}.amazonaws.com"), "eventName": name,
-                "eventTime": "2026-11-26T10:02:00Z",
+                "eventVersion": "1.08", "eventSource": format!("{source}.amazonaws.com"),
+                "eventName": name, "eventTime": "2026-11-26T10:02:00Z",
+                "awsRegion": "eu-west-1", "sourceIPAddress": "203.0.113.10",
+                "userAgent": "aws-cli/2.15.0", "requestID": "r-1", "eventID": "e-1",
+                "eventType": "AwsApiCall",
                 "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/alice"},
                 "requestParameters": params,
             }

@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use crate::watch::{Change, RuleEvent};
+use crate::watch::Change;
+use crate::watch_event::RuleEvent;
 use crate::ConfigStatus;
 
 /// What reading one event took.

@@ -6,14 +6,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::model::{bus_statement, name_of, BusAccess, WatchInput, WatchRole, WatchRule};
+use super::model::{
+    bus_statement, name_of, target_account, BusAccess, WatchInput, WatchRole, WatchRule,
+};
 use super::role::forward_role;
 use super::rules::lambda_rules;
-
-/// The account of a function ARN.
-pub(super) fn target_account(arn: &str) -> &str {
-    arn.split(':').nth(4).unwrap_or_default()
-}
 
 /// Each account of the targets but the function's, with the regions of its targets.
 pub(super) fn other_accounts(input: &WatchInput) -> BTreeMap<&str, BTreeSet<&str>> {

@@ -42,7 +42,7 @@ pub fn deployment(input: &WatchInput) -> Deployment {
     let function_arn = format!("arn:{p}:lambda:{home}:{account}:function:{role_name}");
     // The regions of the targets in the function's account; other accounts forward their own.
     let regions: BTreeSet<&str> = (input.targets.iter())
-        .filter(|t| accounts::target_account(&t.2) == account)
+        .filter(|t| model::target_account(&t.2) == account)
         .map(|t| t.0.as_str())
         .collect();
     let genesys_region = input
@@ -52,20 +52,7 @@ pub fn deployment(input: &WatchInput) -> Deployment {
     let forwarding = !input.config_rule
         && (regions.iter().any(|r| *r != home) || genesys_region.is_some_and(|r| r != home));
     let forward_name = name_of(&input.role, "-fwd");
-    let config_rule = input.config_rule.then(|| WatchConfigRule {
-        name: role_name.clone(),
-        region: home.into(),
-        function_arn: function_arn.clone(),
-        resource_types: [
-            "AWS::IAM::Role",
-            "AWS::IAM::Policy",
-            "AWS::Lambda::Function",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
-        frequency: frequency(&input.schedule).into(),
-        statement_id: config_statement(&role_name),
-    });
+    let config_rule = config_rule_of(input, (home, &function_arn), &role_name);
     let (account_forwarders, mut rules, bus_access) = match input.config_rule {
         true => Default::default(),
         false => accounts::account_parts(input, home),
@@ -104,6 +91,28 @@ pub fn deployment(input: &WatchInput) -> Deployment {
             (WATCH_TAG.into(), input.role.clone()),
         ]),
     }
+}
+
+/// The AWS Config rule of the `config-rule` engine, in the function's region.
+fn config_rule_of(
+    input: &WatchInput,
+    (home, function_arn): (&str, &str),
+    role_name: &str,
+) -> Option<WatchConfigRule> {
+    input.config_rule.then(|| WatchConfigRule {
+        name: role_name.to_owned(),
+        region: home.into(),
+        function_arn: function_arn.to_owned(),
+        resource_types: [
+            "AWS::IAM::Role",
+            "AWS::IAM::Policy",
+            "AWS::Lambda::Function",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        frequency: frequency(&input.schedule).into(),
+        statement_id: config_statement(role_name),
+    })
 }
 
 #[cfg(test)]

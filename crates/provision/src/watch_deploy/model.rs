@@ -175,6 +175,11 @@ pub struct BusAccess {
     pub region: String,
 }
 
+/// The account of a function ARN.
+pub(super) fn target_account(arn: &str) -> &str {
+    arn.split(':').nth(4).unwrap_or_default()
+}
+
 /// The statement ID admitting `account` to the bus for the watch of `role`.
 pub(super) fn bus_statement(role: &str, account: &str) -> String {
     name_of(role, &format!("-{account}"))

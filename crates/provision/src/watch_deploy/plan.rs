@@ -230,6 +230,9 @@ impl WatchOp {
                 role.name,
                 within(&role.account)
             ),
+            WatchOp::DeleteRole { account, name, .. } => {
+                format!("delete role {name}{}", within(account))
+            }
             WatchOp::CreateFunction { function } => format!(
                 "create function {} ({}, provided.al2023, {})",
                 function.name, function.region, function.architecture
@@ -241,6 +244,14 @@ impl WatchOp {
             WatchOp::UpdateConfiguration { function } => {
                 format!("update the configuration of function {}", function.name)
             }
+            WatchOp::DeleteFunction { name, .. } => format!("delete function {name}"),
+            _ => self.event_line(),
+        }
+    }
+
+    /// The line of a write of EventBridge or AWS Config: rules, their targets and permissions.
+    fn event_line(&self) -> String {
+        match self {
             WatchOp::PutRule { rule } => {
                 format!(
                     "put rule {} ({}{})",
@@ -283,10 +294,7 @@ impl WatchOp {
             WatchOp::DeleteConfigRule { region, name } => {
                 format!("delete Config rule {name} ({region})")
             }
-            WatchOp::DeleteFunction { name, .. } => format!("delete function {name}"),
-            WatchOp::DeleteRole { account, name, .. } => {
-                format!("delete role {name}{}", within(account))
-            }
+            _ => unreachable!("a role's or the function's write: WatchOp::line says it"),
         }
     }
 }

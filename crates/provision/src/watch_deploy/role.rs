@@ -77,13 +77,22 @@ pub(super) fn reads_policy(input: &WatchInput, home: &str, function: &str) -> Va
             "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
             "Resource": format!("arn:{p}:logs:{home}:{account}:log-group:/aws/lambda/{function}:*")}),
     ];
+    statements.extend(what_the_config_adds(input));
+    json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+/// The statements only some configs need: the Config rule's answer, the SNS topic, the OAuth
+/// secret, the other accounts' roles.
+fn what_the_config_adds(input: &WatchInput) -> Vec<Value> {
+    let (p, account) = (&input.partition, &input.account);
+    let mut out = Vec::new();
     if input.config_rule {
         // PutEvaluations has no resource-level permission: `*` is the only resource it takes.
-        statements.push(json!({"Sid": "AnswerTheConfigRule", "Effect": "Allow",
+        out.push(json!({"Sid": "AnswerTheConfigRule", "Effect": "Allow",
             "Action": "config:PutEvaluations", "Resource": "*"}));
     }
     if let Some(topic) = &input.sns_topic {
-        statements.push(json!({"Sid": "TellTheTopic", "Effect": "Allow",
+        out.push(json!({"Sid": "TellTheTopic", "Effect": "Allow",
             "Action": "sns:Publish", "Resource": topic}));
     }
     if let Some(secret) = &input.secret {
@@ -92,14 +101,14 @@ pub(super) fn reads_policy(input: &WatchInput, home: &str, function: &str) -> Va
         } else {
             format!("arn:{p}:secretsmanager:*:{account}:secret:{secret}-??????")
         };
-        statements.push(json!({"Sid": "TheOAuthSecret", "Effect": "Allow",
+        out.push(json!({"Sid": "TheOAuthSecret", "Effect": "Allow",
             "Action": "secretsmanager:GetSecretValue", "Resource": arn}));
     }
     if !input.account_roles.is_empty() {
-        statements.push(json!({"Sid": "TheOtherAccountsReads", "Effect": "Allow",
+        out.push(json!({"Sid": "TheOtherAccountsReads", "Effect": "Allow",
             "Action": "sts:AssumeRole", "Resource": input.account_roles}));
     }
-    json!({"Version": "2012-10-17", "Statement": statements})
+    out
 }
 
 /// The writes the function's role may make: publishing (Security Hub, its SNS topic, its

@@ -6,8 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
-use super::accounts::target_account;
-use super::model::{name_of, WatchInput, WatchRule};
+use super::model::{name_of, target_account, WatchInput, WatchRule};
 use crate::cloudtrail_calls::{calls_on, On};
 use crate::watch::GENESYS_TOPICS;
 
