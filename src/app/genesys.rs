@@ -199,7 +199,8 @@ pub(crate) async fn read_desired(
     if desired.region.is_none() {
         events.event(Event::Note(
             "the targets' region was not checked against the Genesys Cloud organization's: \
-             GENESYSCLOUD_API_REGION gives a URL and no [genesys].region is set"
+             the Platform API is given as a URL (GENESYSCLOUD_API_REGION, or the OAuth \
+             secret's base_url) and no [genesys].region is set"
                 .into(),
         ));
     }

@@ -43,7 +43,32 @@ pub(crate) fn watch_findings(
     if let Some(error) = &report.error {
         out.push(not_read(error, report.failed_side, s, meta));
     }
-    out
+    distinct(out)
+}
+
+/// Each finding once, under an `Id` of its own. One code on one place of one resource can be
+/// found twice — the same words (a check told under two changes: sent once), or other words
+/// (each kept, the later ones as `ID-2`, `ID-3`, … in the report's stable order): two findings
+/// of one `Id` in a batch would leave Security Hub holding one, and the other re-sent as
+/// changed on every run.
+fn distinct(findings: Vec<Value>) -> Vec<Value> {
+    let mut kept: Vec<Value> = Vec::new();
+    // Each Id's findings so far: their title and description.
+    let mut by_id: std::collections::BTreeMap<String, Vec<(Value, Value)>> = Default::default();
+    for mut f in findings {
+        let id = f["Id"].as_str().unwrap_or_default().to_owned();
+        let words = (f["Title"].clone(), f["Description"].clone());
+        let seen = by_id.entry(id.clone()).or_default();
+        if seen.contains(&words) {
+            continue;
+        }
+        seen.push(words);
+        if seen.len() > 1 {
+            f["Id"] = Value::String(format!("{id}-{}", seen.len()));
+        }
+        kept.push(f);
+    }
+    kept
 }
 
 fn side(f: &Finding) -> &'static str {
@@ -200,4 +225,23 @@ fn fields(s: &WatchSubject, meta: &HtmlMeta) -> Map<String, Value> {
         meta.version.clone().into(),
     );
     fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::distinct;
+    use serde_json::json;
+
+    #[test]
+    fn one_place_found_twice_is_sent_once_or_under_ids_of_its_own() {
+        let f = |id: &str, words: &str| json!({"Id": id, "Title": "t", "Description": words});
+        let out = distinct(vec![
+            f("a/1", "the trust admits more"),
+            f("a/1", "the trust admits more"),
+            f("a/1", "the external ID is missing"),
+            f("b/2", "the trust admits more"),
+        ]);
+        let ids: Vec<&str> = out.iter().filter_map(|f| f["Id"].as_str()).collect();
+        assert_eq!(ids, ["a/1", "a/1-2", "b/2"]);
+    }
 }

@@ -514,6 +514,12 @@ fn the_demo_runs_and_names_who_tampered() {
         "{held}"
     );
     assert!(!held.contains("ARCHIVED"), "{held}");
+    // Each finding the edit's run sent is one Security Hub holds: no two share an Id.
+    assert_eq!(
+        edit["published"]["security_hub"]["imported"],
+        held.lines().filter(|l| l.contains(" ACTIVE ")).count(),
+        "{edit:#}\n{held}"
+    );
     let after = demo_step(&stdout, "29. Security Hub after destroy", "Done.");
     let archived = (after.lines()).filter(|l| l.contains(" ARCHIVED ")).count();
     assert_eq!(

@@ -116,6 +116,12 @@ fn a_hand_edit_of_the_trust_policy_is_a_finding_in_the_next_invocation_and_the_r
         0
     );
     let active = watch_findings(&env, "ACTIVE");
+    // Each finding sent is one Security Hub holds: no two share an Id.
+    assert_eq!(
+        second["published"]["security_hub"]["imported"],
+        active.len(),
+        "{second:#}\n{active:#?}"
+    );
     let trust = (active.iter())
         .find(|f| {
             f["ProductFields"]["lambda-trust/Code"]
