@@ -124,6 +124,34 @@ async fn run(
         CreateIntegration { name } => {
             created.integration = Some(create_integration(client, name, outcome).await?);
         }
+        CreateAction { .. }
+        | UpdateAction { .. }
+        | SupersedeAction { .. }
+        | DeleteAction { .. } => run_action(client, op, created, outcome).await?,
+        PutConfig(w) => put_config(client, op, w, created, outcome).await?,
+        Enable { integration, .. } => {
+            let id = integration_id(integration, created, op)?;
+            enable(client, &id).await?;
+        }
+        DeleteIntegration { id, .. } => {
+            delete(client, &format!("/api/v2/integrations/{id}")).await?
+        }
+        DeleteCredential { id, .. } => {
+            delete(client, &format!("/api/v2/integrations/credentials/{id}")).await?
+        }
+    }
+    Ok(())
+}
+
+/// A data action's write: created, updated as its plan says, superseded or deleted.
+async fn run_action(
+    client: &Client,
+    op: &GenesysOp,
+    created: &mut Created,
+    outcome: &mut GenesysOutcome,
+) -> Result<(), GenesysError> {
+    use GenesysOp::*;
+    match op {
         CreateAction {
             action,
             category,
@@ -161,17 +189,7 @@ async fn run(
             patch_action(client, id, *version, body, outcome).await?;
         }
         DeleteAction { id, .. } => delete(client, &format!("{ACTIONS}/{id}")).await?,
-        PutConfig(w) => put_config(client, op, w, created, outcome).await?,
-        Enable { integration, .. } => {
-            let id = integration_id(integration, created, op)?;
-            enable(client, &id).await?;
-        }
-        DeleteIntegration { id, .. } => {
-            delete(client, &format!("/api/v2/integrations/{id}")).await?
-        }
-        DeleteCredential { id, .. } => {
-            delete(client, &format!("/api/v2/integrations/credentials/{id}")).await?
-        }
+        _ => unreachable!("not an action's write: run writes it"),
     }
     Ok(())
 }

@@ -202,12 +202,24 @@ pub(crate) async fn observe(
     let [one] = matches.as_slice() else {
         return Ok(out);
     };
+    the_integration(client, desired, (one, &key, credentials), &mut out).await?;
+    Ok(out)
+}
+
+/// The one matched integration read into `out`: its config and ledger, its credential and its
+/// actions (their drafts when asked).
+async fn the_integration(
+    client: &Client,
+    desired: &DesiredGenesys,
+    (one, key, credentials): (&ListedIntegration, &str, Vec<CredentialInfo>),
+    out: &mut ObservedGenesys,
+) -> Result<(), GenesysError> {
     let config_path = format!("/api/v2/integrations/{}/config/current", one.id);
     let (config, listed) = futures::try_join!(
         get::<Config>(client, &config_path),
         list_actions(client, &one.id),
     )?;
-    let i = integration_of(one, config, &key);
+    let i = integration_of(one, config, key);
     let ledger = i.ledger();
     let wanted = ledger
         .as_ref()
@@ -232,7 +244,7 @@ pub(crate) async fn observe(
         out.drafts = drafts_of(client, &one.id, &actions).await?;
     }
     out.actions = actions;
-    Ok(out)
+    Ok(())
 }
 
 /// The drafts of our actions (`[genesys].publish = "draft"` or `apply --publish` only): the

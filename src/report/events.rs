@@ -12,7 +12,7 @@ use super::text::printable;
 use super::Styles;
 use crate::event::Event;
 use crate::retry::Waiting;
-use lambda_trust_provision::Side;
+use lambda_trust_provision::{ChangeView, Side};
 
 /// The version of [`EventLine`]'s shape.
 pub(crate) const EVENT_SCHEMA_VERSION: u32 = 1;
@@ -291,19 +291,7 @@ fn record(event: &Event) -> EventRecord {
             index,
             total,
             change,
-        } => EventRecord::WriteStarted {
-            side: match side {
-                Side::Aws => EventSide::Aws,
-                Side::Genesys => EventSide::Genesys,
-            },
-            number: index + 1,
-            total,
-            resource: change.resource,
-            action: serde_json::to_value(change.action)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
-        },
+        } => write_started(side, (index, total), change),
         Event::Note(text) => EventRecord::Note { text },
         Event::Warning { message, hint } => EventRecord::Warning {
             text: message,
@@ -336,6 +324,23 @@ fn record(event: &Event) -> EventRecord {
             wait_ms: millis(w.wait.wait),
         },
         Event::Settled => EventRecord::Settled {},
+    }
+}
+
+/// A write starting: its side, its place (1-based) among the side's writes, what it changes.
+fn write_started(side: Side, (index, total): (usize, usize), change: ChangeView) -> EventRecord {
+    EventRecord::WriteStarted {
+        side: match side {
+            Side::Aws => EventSide::Aws,
+            Side::Genesys => EventSide::Genesys,
+        },
+        number: index + 1,
+        total,
+        resource: change.resource,
+        action: serde_json::to_value(change.action)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
     }
 }
 

@@ -442,38 +442,49 @@ fn parse_conditions(at: &Location, value: &Value) -> Result<Vec<Condition>, Poli
             ));
         }
         for (key, raw_values) in keys {
-            if key.is_empty() {
-                return Err(invalid(
-                    at,
-                    "Condition",
-                    format!("operator {} has an empty condition key", quote(op_name)),
-                ));
-            }
-            let values = condition_values(at, op_name, key, raw_values)?;
-            if operator.kind == OperatorKind::Null {
-                if let Some(bad) = values
-                    .iter()
-                    .find(|v| !v.eq_ignore_ascii_case("true") && !v.eq_ignore_ascii_case("false"))
-                {
-                    return Err(invalid(
-                        at,
-                        "Condition",
-                        format!(
-                            "Null condition on {} must be true or false, found {}",
-                            quote(key),
-                            quote(bad)
-                        ),
-                    ));
-                }
-            }
-            conditions.push(Condition {
-                operator: operator.clone(),
-                key: key.clone(),
-                values,
-            });
+            conditions.push(parse_condition(at, (op_name, &operator), key, raw_values)?);
         }
     }
     Ok(conditions)
+}
+
+/// One condition key of `operator` with its values; a `Null` condition's values are `true` or
+/// `false`.
+fn parse_condition(
+    at: &Location,
+    (op_name, operator): (&str, &ConditionOperator),
+    key: &str,
+    raw_values: &Value,
+) -> Result<Condition, PolicyError> {
+    if key.is_empty() {
+        return Err(invalid(
+            at,
+            "Condition",
+            format!("operator {} has an empty condition key", quote(op_name)),
+        ));
+    }
+    let values = condition_values(at, op_name, key, raw_values)?;
+    if operator.kind == OperatorKind::Null {
+        if let Some(bad) = values
+            .iter()
+            .find(|v| !v.eq_ignore_ascii_case("true") && !v.eq_ignore_ascii_case("false"))
+        {
+            return Err(invalid(
+                at,
+                "Condition",
+                format!(
+                    "Null condition on {} must be true or false, found {}",
+                    quote(key),
+                    quote(bad)
+                ),
+            ));
+        }
+    }
+    Ok(Condition {
+        operator: operator.clone(),
+        key: key.to_owned(),
+        values,
+    })
 }
 
 fn condition_values(

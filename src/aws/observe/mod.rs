@@ -406,28 +406,7 @@ async fn our_policy(
             Err(e) => Err(ObserveError::from(AwsError::from_sdk("iam:GetPolicy", e))),
         }
     };
-    let list = async {
-        let mut pages = iam
-            .list_policy_versions()
-            .policy_arn(arn)
-            .into_paginator()
-            .items()
-            .send();
-        let mut versions = Vec::new();
-        while let Some(item) = pages.next().await {
-            match item {
-                Ok(v) => versions.push(PolicyVersion {
-                    version_id: v.version_id().unwrap_or_default().to_string(),
-                    is_default: v.is_default_version(),
-                    created_epoch: v.create_date().map(|d| d.secs()).unwrap_or_default(),
-                    document: None,
-                }),
-                Err(e) if has_code(&e, "NoSuchEntity") => return Ok(Vec::new()),
-                Err(e) => return Err(AwsError::from_sdk("iam:ListPolicyVersions", e).into()),
-            }
-        }
-        Ok::<_, ObserveError>(versions)
-    };
+    let list = policy_versions(iam, arn);
     let (policy, mut versions) = futures::try_join!(get, list)?;
     let Some(policy) = policy else {
         return Ok(None);
@@ -465,6 +444,34 @@ async fn our_policy(
             .collect(),
         attachment_count: policy.attachment_count().unwrap_or_default() as i64,
     }))
+}
+
+/// A managed policy's versions, documents not yet read (`ListPolicyVersions`); none when the
+/// policy is gone.
+async fn policy_versions(
+    iam: &aws_sdk_iam::Client,
+    arn: &str,
+) -> Result<Vec<PolicyVersion>, ObserveError> {
+    let mut pages = iam
+        .list_policy_versions()
+        .policy_arn(arn)
+        .into_paginator()
+        .items()
+        .send();
+    let mut versions = Vec::new();
+    while let Some(item) = pages.next().await {
+        match item {
+            Ok(v) => versions.push(PolicyVersion {
+                version_id: v.version_id().unwrap_or_default().to_string(),
+                is_default: v.is_default_version(),
+                created_epoch: v.create_date().map(|d| d.secs()).unwrap_or_default(),
+                document: None,
+            }),
+            Err(e) if has_code(&e, "NoSuchEntity") => return Ok(Vec::new()),
+            Err(e) => return Err(AwsError::from_sdk("iam:ListPolicyVersions", e).into()),
+        }
+    }
+    Ok(versions)
 }
 
 pub(crate) fn version_number(id: &str) -> u64 {

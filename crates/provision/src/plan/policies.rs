@@ -43,40 +43,51 @@ pub(super) fn policy_ops(
         })
     }));
     if !semantically_equal(&live.document, &pol.document) {
-        if let Some(oldest) = version_to_prune(live, &doomed) {
-            ops.push(Op::Version(VersionOp::Delete {
-                arn: live.arn.clone(),
-                version_id: oldest,
-            }));
-        }
-        ops.push(Op::Version(VersionOp::Create {
-            arn: live.arn.clone(),
-            document: pol.document.clone(),
-            previous: live.document.clone(),
-        }));
-        // The replaced default stays as a non-default version: if it admits more than the
-        // targets, delete it in the same run rather than leave latent access behind.
-        let label = format!(
-            "managed policy {} version {}",
-            live.name, live.default_version_id
-        );
-        if let Some(admits) = verify::invoke_admits(desired, &label, &live.document) {
-            ops.push(Op::Version(VersionOp::DeleteLatent {
-                arn: live.arn.clone(),
-                version_id: live.default_version_id.clone(),
-                document: live.document.clone(),
-                admits,
-                replaced_default: Some(
-                    live.versions
-                        .iter()
-                        .filter(|v| !v.is_default)
-                        .map(|v| v.version_id.clone())
-                        .collect(),
-                ),
-            }));
-        }
+        ops.extend(new_default(desired, (pol, live), &doomed));
     }
     Ok(ops)
+}
+
+/// The desired document as the new default version: the oldest version pruned first when all
+/// five are in use, and the replaced default deleted in the same run when it admits more than
+/// the targets (never latent access left behind).
+fn new_default(
+    desired: &Desired,
+    (pol, live): (&DesiredPolicy, &ObservedPolicy),
+    doomed: &[&str],
+) -> Vec<Op> {
+    let mut ops = Vec::new();
+    if let Some(oldest) = version_to_prune(live, doomed) {
+        ops.push(Op::Version(VersionOp::Delete {
+            arn: live.arn.clone(),
+            version_id: oldest,
+        }));
+    }
+    ops.push(Op::Version(VersionOp::Create {
+        arn: live.arn.clone(),
+        document: pol.document.clone(),
+        previous: live.document.clone(),
+    }));
+    let label = format!(
+        "managed policy {} version {}",
+        live.name, live.default_version_id
+    );
+    if let Some(admits) = verify::invoke_admits(desired, &label, &live.document) {
+        ops.push(Op::Version(VersionOp::DeleteLatent {
+            arn: live.arn.clone(),
+            version_id: live.default_version_id.clone(),
+            document: live.document.clone(),
+            admits,
+            replaced_default: Some(
+                live.versions
+                    .iter()
+                    .filter(|v| !v.is_default)
+                    .map(|v| v.version_id.clone())
+                    .collect(),
+            ),
+        }));
+    }
+    ops
 }
 
 /// Shards no longer needed (targets removed): detach, then delete if ours and unused.

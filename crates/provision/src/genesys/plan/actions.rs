@@ -139,44 +139,52 @@ fn plan_one(
         changes.push(create(observed, d, Some(replaces)));
         plan.refs.push(written);
     } else if let Some(op) = update_op(d, &d.def.category, o) {
-        match update_via(desired, observed, d, o) {
-            // The draft holds the change: the published action (and the ledger's record of
-            // it) stays until `apply --publish`.
-            None => {
-                plan.pending.push(PendingDraft {
-                    id: o.id.clone(),
-                    name: o.def.name.clone(),
-                    differs: differing_fields(&d.def, &o.def),
-                });
-                plan.refs.push(ActionRef::Existing(ActionRecord {
-                    id: o.id.clone(),
-                    version: Some(o.version),
-                    contract: d.def.contract_digest(),
-                    config: o.def.config_digest(),
-                }));
-            }
-            Some(via) => {
-                let keeps_record = matches!(via, UpdateVia::Draft { .. });
-                changes.push(with_via(op, via));
-                plan.refs.push(match keeps_record {
-                    true => ActionRef::Existing(ActionRecord {
-                        id: o.id.clone(),
-                        version: Some(o.version),
-                        contract: d.def.contract_digest(),
-                        config: o.def.config_digest(),
-                    }),
-                    false => written,
-                });
-            }
-        }
+        plan_update((desired, observed), (d, o), op, plan, changes, written);
     } else {
-        plan.refs.push(ActionRef::Existing(ActionRecord {
-            id: o.id.clone(),
-            version: Some(o.version),
-            contract: d.def.contract_digest(),
-            config: d.def.config_digest(),
-        }));
+        plan.refs.push(existing(o, d, &d.def));
     }
+}
+
+/// An owned action whose config differs: its update, published or into its draft — or, when
+/// the draft holds the change, pending until `apply --publish`.
+fn plan_update(
+    (desired, observed): (&DesiredGenesys, &ObservedGenesys),
+    (d, o): (&DesiredAction, &ObservedAction),
+    op: GenesysOp,
+    plan: &mut ActionPlan,
+    changes: &mut Vec<GenesysOp>,
+    written: ActionRef,
+) {
+    match update_via(desired, observed, d, o) {
+        // The draft holds the change: the published action (and the ledger's record of
+        // it) stays until `apply --publish`.
+        None => {
+            plan.pending.push(PendingDraft {
+                id: o.id.clone(),
+                name: o.def.name.clone(),
+                differs: differing_fields(&d.def, &o.def),
+            });
+            plan.refs.push(existing(o, d, &o.def));
+        }
+        Some(via) => {
+            let keeps_record = matches!(via, UpdateVia::Draft { .. });
+            changes.push(with_via(op, via));
+            plan.refs.push(match keeps_record {
+                true => existing(o, d, &o.def),
+                false => written,
+            });
+        }
+    }
+}
+
+/// The ledger's record of the owned action `o` holding `d`'s contract and `config`'s config.
+fn existing(o: &ObservedAction, d: &DesiredAction, config: &ActionDef) -> ActionRef {
+    ActionRef::Existing(ActionRecord {
+        id: o.id.clone(),
+        version: Some(o.version),
+        contract: d.def.contract_digest(),
+        config: config.config_digest(),
+    })
 }
 
 fn create(observed: &ObservedGenesys, d: &DesiredAction, replaces: Option<Replaced>) -> GenesysOp {
