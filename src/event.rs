@@ -50,6 +50,8 @@ pub(crate) enum Event {
     Recovered { service: &'static str, what: String },
     /// A line of information on its own (what was written or read).
     Said(String),
+    /// One invocation of the watching function: its record (the function's log line).
+    WatchRun(Box<lambda_trust_provision::WatchRecord>),
     /// A call waits before its next attempt (a retried call, or a pause the server asked for).
     Waiting(Waiting),
     /// The call that waited has ended, answered or given up.

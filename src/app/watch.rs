@@ -403,8 +403,8 @@ pub(crate) async fn serve(
         if let WatchEvent::ConfigRule(rule) = &event {
             record.config_rule = Some(answer_rule(&watcher, &run, rule).await);
         }
+        events.event(Event::WatchRun(Box::new(record.clone())));
         let record = serde_json::to_value(&record).unwrap_or_default();
-        events.event(Event::Said(record.to_string()));
         match published {
             Ok(_) => Ok(record),
             Err(e) => Err(Failure {

@@ -83,6 +83,8 @@ fn lines_with(event: &Event, styles: Styles, text: fn(&str) -> Cow<'_, str>) -> 
              and kept (not created twice)"
         ))],
         Event::Said(said) => vec![said.clone()],
+        // One JSON line: what the function's log (CloudWatch Logs) holds of each invocation.
+        Event::WatchRun(record) => vec![serde_json::to_string(record).unwrap_or_default()],
         Event::Waiting(w) => vec![line(waiting_line(w))],
     }
 }
@@ -226,6 +228,11 @@ pub(crate) enum EventRecord {
     Said {
         text: String,
     },
+    /// One invocation of the watching function (`watch run`): its record
+    /// (docs/schemas/watch-run.schema.json).
+    WatchRun {
+        record: lambda_trust_provision::WatchRecord,
+    },
     /// A call waits before its next attempt (`attempt` 0: a pause before the first).
     Waiting {
         service: String,
@@ -313,6 +320,7 @@ fn record(event: &Event) -> EventRecord {
             what,
         },
         Event::Said(text) => EventRecord::Said { text },
+        Event::WatchRun(record) => EventRecord::WatchRun { record: *record },
         Event::Waiting(w) => EventRecord::Waiting {
             service: w.service.to_string(),
             request: w.request,

@@ -186,6 +186,13 @@ fn the_package_watch_deploy_uploads_runs_as_lambda_runs_it_and_hears_a_hand_edit
     let answer = api.invoke(&edit);
     assert_eq!(answer["kind"], "response", "{answer:#}\n{}", log());
     assert_eq!(answer["body"]["verdict"]["status"], "drift", "{answer:#}");
+    // Each invocation is one JSON line in the function's log: its record.
+    let records: Vec<Value> = (log().lines())
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v["watch"] == 1)
+        .collect();
+    assert_eq!(records.len(), 2, "{}", log());
+    assert_eq!(records[1]["verdict"]["status"], "drift", "{}", log());
     let active = watch_findings(&env, "ACTIVE");
     assert!(
         (active.iter()).any(|f| f["ProductFields"]["lambda-trust/Code"]

@@ -27,7 +27,7 @@ pub enum Reread {
 }
 
 /// One invocation's record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WatchRecord {
     /// The record's schema version.
@@ -53,7 +53,7 @@ pub struct WatchRecord {
 }
 
 /// The check's outcome, in short.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Verdict {
     /// `ok`, `drift` or `error`.
@@ -65,7 +65,7 @@ pub struct Verdict {
 }
 
 /// Where the findings went: Security Hub's counts, or why they went nowhere.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Published {
@@ -76,7 +76,7 @@ pub enum Published {
 }
 
 /// What Security Hub took.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct HubCounts {
     /// Findings new or changed.
@@ -92,7 +92,7 @@ pub struct HubCounts {
 }
 
 /// The SNS topic told: its message ID, or why not.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Notice {
@@ -103,7 +103,7 @@ pub enum Notice {
 }
 
 /// The Config rule's invocation answered: the compliance and the resource, or why not.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum RuleAnswer {
