@@ -231,7 +231,7 @@ pub(crate) enum EventRecord {
     /// One invocation of the watching function (`watch run`): its record
     /// (docs/schemas/watch-run.schema.json).
     WatchRun {
-        record: lambda_trust_provision::WatchRecord,
+        record: Box<lambda_trust_provision::WatchRecord>,
     },
     /// A call waits before its next attempt (`attempt` 0: a pause before the first).
     Waiting {
@@ -320,7 +320,7 @@ fn record(event: &Event) -> EventRecord {
             what,
         },
         Event::Said(text) => EventRecord::Said { text },
-        Event::WatchRun(record) => EventRecord::WatchRun { record: *record },
+        Event::WatchRun(record) => EventRecord::WatchRun { record },
         Event::Waiting(w) => EventRecord::Waiting {
             service: w.service.to_string(),
             request: w.request,
