@@ -478,11 +478,11 @@ fn genesys_audit_event(entity_type: &str, action: &str, id: &str) -> Value {
             "eventDate": "2026-11-26T10:04:59Z", "status": "SUCCESS"}}})
 }
 
-#[test]
-fn an_audit_event_of_the_orgs_action_rereads_the_genesys_side_alone() {
-    use support::genesys::GenesysFake;
+/// A config of both sides applied (the local Genesys Cloud beside the local AWS), Security Hub
+/// on, and the function running with the Genesys Cloud client's environment.
+fn watching_both_sides() -> (Env, support::genesys::GenesysFake, RuntimeApi, Function) {
     let env = setup(&["lookup"]);
-    let fake = GenesysFake::start_with_aws(&env.moto.url(), EXT);
+    let fake = support::genesys::GenesysFake::start_with_aws(&env.moto.url(), EXT);
     let mut text = config(&["lookup"], "");
     text.push_str(
         "\n[genesys]\nintegration = \"AWS Lambda (lambda-trust)\"\ncategory = \"Lambda\"\n",
@@ -498,7 +498,13 @@ fn an_audit_event_of_the_orgs_action_rereads_the_genesys_side_alone() {
     assert_eq!(applied.code, 0, "{}", applied.stderr);
     enable_hub(&env, ACCOUNT);
     let api = RuntimeApi::start();
-    let _function = Function::start_with(&env, &api, &envs);
+    let function = Function::start_with(&env, &api, &envs);
+    (env, fake, api, function)
+}
+
+#[test]
+fn an_audit_event_of_the_orgs_action_rereads_the_genesys_side_alone() {
+    let (env, fake, api, _function) = watching_both_sides();
     let tick = invoke(&api, &schedule_tick());
     assert_eq!(tick["verdict"]["status"], "ok", "{tick:#}");
 
@@ -549,25 +555,7 @@ fn an_audit_event_of_the_orgs_action_rereads_the_genesys_side_alone() {
 /// the AWS findings settled for want of the other side.
 #[test]
 fn a_genesys_side_that_cannot_be_read_still_publishes_what_the_aws_side_found() {
-    use support::genesys::GenesysFake;
-    let env = setup(&["lookup"]);
-    let fake = GenesysFake::start_with_aws(&env.moto.url(), EXT);
-    let mut text = config(&["lookup"], "");
-    text.push_str(
-        "\n[genesys]\nintegration = \"AWS Lambda (lambda-trust)\"\ncategory = \"Lambda\"\n",
-    );
-    env.write_config(&text);
-    let envs = fake.env();
-    let extra: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let config = env.config_path();
-    let applied = env.run_env(
-        &["apply", "--yes", "--config", config.to_str().unwrap()],
-        &extra,
-    );
-    assert_eq!(applied.code, 0, "{}", applied.stderr);
-    enable_hub(&env, ACCOUNT);
-    let api = RuntimeApi::start();
-    let _function = Function::start_with(&env, &api, &envs);
+    let (env, fake, api, _function) = watching_both_sides();
     assert_eq!(invoke(&api, &schedule_tick())["verdict"]["status"], "ok");
 
     open_trust(&env);
