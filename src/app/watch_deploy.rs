@@ -27,9 +27,18 @@ pub(crate) struct DeployOptions {
     pub package: Option<PathBuf>,
     /// The config's environment (`--env`): the function runs it.
     pub env: Option<String>,
-    /// Whether the package must be deployable (`deploy`); `status` and `destroy` go on
-    /// without one, comparing no code.
-    pub need_package: bool,
+    /// What the package is for: deployed (`deploy`: it must be deployable), compared with the
+    /// function's code (`status`: without one, no code is compared), or not used (`destroy`:
+    /// not read, not zipped).
+    pub package_use: PackageUse,
+}
+
+/// What a command does with the package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PackageUse {
+    Deployed,
+    Compared,
+    Unused,
 }
 
 /// What a watch is and what is live of it.
@@ -120,12 +129,17 @@ pub(crate) async fn read(
 ) -> Result<WatchState> {
     let loaded = file.load()?;
     let config = &loaded.config;
-    let (package, architecture, mut notes) = match bootstrap(options.package.as_deref()) {
+    let read = match options.package_use {
+        PackageUse::Unused => Ok((Vec::new(), "x86_64".to_owned())),
+        _ => bootstrap(options.package.as_deref()),
+    };
+    let (package, architecture, mut notes) = match read {
+        Ok((binary, _)) if binary.is_empty() => (Vec::new(), "x86_64".into(), Vec::new()),
         Ok((binary, arch)) => {
             let templates = settings.templates.dir.as_deref();
             (package(&binary, &loaded, templates)?, arch, Vec::new())
         }
-        Err(e) if !options.need_package => {
+        Err(e) if options.package_use == PackageUse::Compared => {
             let why = format!("the deployed code is not compared: {e} (pass --package)");
             (Vec::new(), "x86_64".into(), vec![why])
         }

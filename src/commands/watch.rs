@@ -110,7 +110,7 @@ async fn deployment(
     events: &dyn Events,
     command: &WatchCommand,
 ) -> Result<Status> {
-    use crate::app::watch_deploy::{self as deploy, DeployOptions};
+    use crate::app::watch_deploy::{self as deploy, DeployOptions, PackageUse};
     let (package, yes) = match command {
         WatchCommand::Deploy(a) => (&a.package, a.yes),
         WatchCommand::Status(p) => (p, false),
@@ -125,7 +125,13 @@ async fn deployment(
     let file = inv.config.one()?;
     let options = DeployOptions {
         package: package.package.clone(),
-        need_package: name == "deploy",
+        // Destroy reads no package of its own accord (the running binary is not zipped for
+        // nothing); one named is still read and checked.
+        package_use: match name {
+            "deploy" => PackageUse::Deployed,
+            "destroy" if package.package.is_none() => PackageUse::Unused,
+            _ => PackageUse::Compared,
+        },
         env: file.env.clone(),
     };
     let state = deploy::read(&inv.settings, events, &file, &options).await?;
