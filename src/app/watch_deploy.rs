@@ -162,6 +162,7 @@ pub(crate) async fn read(
             "this is lambda-trust's defect: report it; nothing was written",
         )
     })?;
+    let unheard = without_credentials(&clients, &mut want);
     let seen = live::seen(&clients, &want, &input.role).await?;
     // Without a package, the deployed code is not compared.
     if let (true, Some(f)) = (package.is_empty(), &seen.function) {
@@ -172,6 +173,7 @@ pub(crate) async fn read(
     let (heard, mut problems) = trails(&clients, &want).await;
     notes.extend(heard);
     problems.extend(sign_in(config));
+    problems.extend(unheard);
     Ok(WatchState {
         role: input.role,
         want,
@@ -180,6 +182,25 @@ pub(crate) async fn read(
         notes,
         problems,
     })
+}
+
+/// The other accounts of the targets this run has no credentials for (no `[aws.accounts]`
+/// entry): their rule, role and bus statement left out of `want`, each a problem — the watch
+/// cannot hear their Lambda calls, and says so.
+fn without_credentials(clients: &crate::aws::Clients, want: &mut Deployment) -> Vec<String> {
+    let unheard: Vec<String> = (want.bus_access.iter())
+        .map(|a| a.account.clone())
+        .filter(|a| clients.account(a).is_none())
+        .collect();
+    let heard = |account: &Option<String>| account.as_ref().is_none_or(|a| !unheard.contains(a));
+    want.rules.retain(|r| heard(&r.account));
+    want.account_forwarders.retain(|r| heard(&r.account));
+    want.bus_access.retain(|a| !unheard.contains(&a.account));
+    (unheard.iter())
+        .map(|a| format!(
+            "cannot hear account {a}: no credentials for it ([aws.accounts.\"{a}\"]) to put its rule there, so its targets' Lambda calls reach no rule and only the schedule re-proves them: give it a role_arn, then `lambda-trust watch deploy`"
+        ))
+        .collect()
 }
 
 fn notes_of(want: &Deployment, genesys: bool) -> Vec<String> {

@@ -777,3 +777,34 @@ print(json.dumps({"rules": out, "policy": json.loads(bus.get("Policy") or "{}")}
         "{gone:#}"
     );
 }
+
+/// A target in another account the config gives no credentials for: no rule can be put there,
+/// so the watch cannot hear it — a problem `watch status` exits 2 on, never a silent gap.
+#[test]
+fn a_target_account_without_credentials_is_a_problem_never_a_silent_gap() {
+    let env = Env::new();
+    env.moto.lambda_create_function("lookup", "us-east-1");
+    let theirs = env
+        .moto
+        .client()
+        .with_account("222222222222")
+        .lambda_create_function("workload-fn", "us-east-1");
+    env.write_config(&config(&["lookup", &theirs], ""));
+    let pkg = package(&env, Fake::LambdaTrust);
+    let status = json(&env.expect(
+        &["watch", "status", "--package", &pkg, "--format", "json"],
+        2,
+    ));
+    assert!(
+        status["problems"]
+            .to_string()
+            .contains("cannot hear account 222222222222: no credentials for it"),
+        "{status:#}"
+    );
+    assert!(
+        !status["changes"]
+            .to_string()
+            .contains("account 222222222222"),
+        "{status:#}"
+    );
+}
