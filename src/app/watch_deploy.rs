@@ -129,22 +129,7 @@ pub(crate) async fn read(
 ) -> Result<WatchState> {
     let loaded = file.load()?;
     let config = &loaded.config;
-    let read = match options.package_use {
-        PackageUse::Unused => Ok((Vec::new(), "x86_64".to_owned())),
-        _ => bootstrap(options.package.as_deref()),
-    };
-    let (package, architecture, mut notes) = match read {
-        Ok((binary, _)) if binary.is_empty() => (Vec::new(), "x86_64".into(), Vec::new()),
-        Ok((binary, arch)) => {
-            let templates = settings.templates.dir.as_deref();
-            (package(&binary, &loaded, templates)?, arch, Vec::new())
-        }
-        Err(e) if options.package_use == PackageUse::Compared => {
-            let why = format!("the deployed code is not compared: {e} (pass --package)");
-            (Vec::new(), "x86_64".into(), vec![why])
-        }
-        Err(e) => return Err(e),
-    };
+    let (package, architecture, mut notes) = package_of(settings, &loaded, options)?;
     let clients = connect(settings, events, config).await?;
     let templates = settings.templates.load()?;
     let allow_weaker = settings.templates.allow_weaker;
@@ -182,6 +167,31 @@ pub(crate) async fn read(
         notes,
         problems,
     })
+}
+
+/// The package the command uses, its architecture, and the note when it compares no code.
+fn package_of(
+    settings: &Settings,
+    loaded: &lambda_trust_config::Loaded,
+    options: &DeployOptions,
+) -> Result<(Vec<u8>, String, Vec<String>)> {
+    let read = match options.package_use {
+        PackageUse::Unused => Ok((Vec::new(), "x86_64".to_owned())),
+        _ => bootstrap(options.package.as_deref()),
+    };
+    let out = match read {
+        Ok((binary, _)) if binary.is_empty() => (Vec::new(), "x86_64".into(), Vec::new()),
+        Ok((binary, arch)) => {
+            let templates = settings.templates.dir.as_deref();
+            (package(&binary, loaded, templates)?, arch, Vec::new())
+        }
+        Err(e) if options.package_use == PackageUse::Compared => {
+            let why = format!("the deployed code is not compared: {e} (pass --package)");
+            (Vec::new(), "x86_64".into(), vec![why])
+        }
+        Err(e) => return Err(e),
+    };
+    Ok(out)
 }
 
 /// The other accounts of the targets this run has no credentials for (no `[aws.accounts]`
