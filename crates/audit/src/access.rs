@@ -20,8 +20,9 @@ use lambda_trust_iam::{
     PropertyResult, Request, ResourceClause, Statement, Verdict,
 };
 
+use super::account::{AccountIam, AuditPolicy, AuditRole};
 use super::findings::{request_json, Code, Finding};
-use super::{AccountIam, AuditPolicy, AuditRole, InvokableKind, InvokableScope};
+use super::report::{InvokableKind, InvokableScope};
 
 const INVOKE: &str = "lambda:InvokeFunction";
 const ONLY_TARGETS: Property = Property::InvokeOnlyTargets;

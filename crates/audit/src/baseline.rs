@@ -11,7 +11,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{AccountReport, Code, Finding};
+use super::findings::{Code, Finding};
+use super::report::AccountReport;
 
 /// A baseline file: `[[suppress]]` entries (TOML) or `{"suppress": [...]}` (JSON).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]

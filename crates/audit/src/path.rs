@@ -14,9 +14,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::json;
 
+use super::access;
+use super::account::{AccountIam, AuditOptions, AuditRole};
 use super::findings::{Code, Finding, Outcome};
+use super::report::{ExternalIds, IdKind};
 use super::trust::ANYONE;
-use super::{access, AccountIam, AuditOptions, AuditRole, ExternalIds, IdKind};
 use lambda_trust_config::Partner as Preset;
 use lambda_trust_iam::{
     account_of, path_security, resource_match, split_arn, Known, OrgPolicies, Partner, PathInput,

@@ -3,8 +3,11 @@
 
 use serde::Serialize;
 
-use crate::{baseline, usage, AccountPath, Finding, GenesysReport, RoleDocument, Severity};
-use lambda_trust_verdict::Status;
+use crate::{
+    baseline, documents::RoleDocument, findings::Finding, genesys::GenesysReport,
+    path::AccountPath, usage,
+};
+use lambda_trust_verdict::{Severity, Status};
 
 /// The accepted `sts:ExternalId` values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
