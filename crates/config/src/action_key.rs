@@ -11,6 +11,7 @@ use std::ops::Range;
 use serde_json::Value;
 use toml_edit::{ImDocument, Item, TableLike};
 
+use super::function::{parse_function, FunctionRef};
 use super::genesys::ActionConfig;
 
 /// A key no data action has, where it was written.
@@ -119,8 +120,8 @@ fn tables(item: &Item) -> Vec<&dyn TableLike> {
 
 /// A target's function as an action's default name (see `genesys::action_name`).
 fn function_name(function: &str) -> String {
-    match super::parse_function(function) {
-        Ok(super::FunctionRef::Arn(arn)) => arn.name,
+    match parse_function(function) {
+        Ok(FunctionRef::Arn(arn)) => arn.name,
         _ => function.to_owned(),
     }
 }

@@ -11,7 +11,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Config, Problem, Warning};
+use super::error::{Problem, Warning};
+use super::function::{parse_function, FunctionRef};
+use super::model::{Config, TargetConfig};
 
 /// Defaults of `[targets.action]` (docs/genesys.md).
 pub const DEFAULT_REQUEST_TEMPLATE: &str = "${input.rawRequest}";
@@ -139,7 +141,7 @@ impl Config {
     }
 }
 
-impl super::TargetConfig {
+impl TargetConfig {
     /// The data actions that call this target (with `[genesys]`): `[[targets.actions]]` (none
     /// for `actions = []`), else the one `[targets.action]`, else one with every default.
     pub fn action_configs(&self) -> Vec<ActionConfig> {
@@ -581,12 +583,12 @@ pub(crate) fn warnings(config: &Config) -> Vec<Warning> {
 
 /// The name of a target's data action `a`: `name`, default the function's name (the last
 /// component of an ARN, without its qualifier).
-pub fn action_name(target: &super::TargetConfig, a: &ActionConfig) -> String {
+pub fn action_name(target: &TargetConfig, a: &ActionConfig) -> String {
     if let Some(name) = &a.name {
         return name.clone();
     }
-    match super::parse_function(&target.function) {
-        Ok(super::FunctionRef::Arn(arn)) => arn.name,
+    match parse_function(&target.function) {
+        Ok(FunctionRef::Arn(arn)) => arn.name,
         _ => target.function.clone(),
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::{ActionConfig, GenesysConfig};
+use crate::genesys::{ActionConfig, GenesysConfig};
 use serde::{Deserialize, Serialize};
 
 /// Genesys Cloud's production account (core and satellite regions).
