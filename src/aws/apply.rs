@@ -522,4 +522,4 @@ impl crate::error::Hinted for ApplyError {
         }
     }
 }
-crate::layer_errors!(Aws: ApplyError);
+crate::error::layer_errors!(Aws: ApplyError);

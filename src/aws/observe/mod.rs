@@ -488,4 +488,4 @@ impl crate::error::Hinted for ObserveError {
         }
     }
 }
-crate::layer_errors!(Aws: ObserveError);
+crate::error::layer_errors!(Aws: ObserveError);
