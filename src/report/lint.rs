@@ -48,7 +48,7 @@ pub(crate) fn render_human(report: &LintReport, styles: Styles) -> String {
 /// pretty-printed.
 pub(crate) fn render_json(report: &LintReport) -> String {
     let out = LintOutput {
-        schema_version: super::SCHEMA_VERSION,
+        schema_version: lambda_trust_verdict::SCHEMA_VERSION,
         errors: report.errors(),
         warnings: report.warnings(),
         findings: &report.findings,
