@@ -11,7 +11,7 @@
 //! - **Edit in place**: [`add_target`], [`remove_targets`] and [`add_environment`] edit the
 //!   file keeping the user's comments.
 //! - **Write a new one**: [`init_text`], the commented file `lambda-trust init` writes.
-//! - **The Genesys side**: [`GenesysConfig`] (`[genesys]`), [`ActionConfig`] (each target's
+//! - **The Genesys side**: [`GenesysConfig`] (`[genesys]`), [`DataActionConfig`] (each target's
 //!   `[targets.action]`) and [`resolve_endpoints`], from the Genesys Cloud region table
 //!   ([`GENESYS_REGIONS`]).
 //!
@@ -50,9 +50,9 @@ pub use init::{deployment_name, init_text, InitAnswers, InitValue, DEFAULT_ROLE_
 // The Genesys side.
 pub use genesys::{
     action_name, action_rules, dynamic_actions, is_expression, open_schema, response_defects,
-    ActionConfig, GenesysConfig, PublishMode, ResponseDefect, DEFAULT_REQUEST_TEMPLATE,
-    DEFAULT_REQUEST_TYPE, DEFAULT_SUCCESS_TEMPLATE, DEFAULT_TIMEOUT_SECONDS, NO_TIMEOUT,
-    REQUEST_TYPES, TIMEOUT_RANGE,
+    ActionConfig as DataActionConfig, GenesysConfig, PublishMode, ResponseDefect,
+    DEFAULT_REQUEST_TEMPLATE, DEFAULT_REQUEST_TYPE, DEFAULT_SUCCESS_TEMPLATE,
+    DEFAULT_TIMEOUT_SECONDS, NO_TIMEOUT, REQUEST_TYPES, TIMEOUT_RANGE,
 };
 pub use genesys_regions::{
     resolve as resolve_endpoints, Endpoints, RegionError, REGIONS as GENESYS_REGIONS,
