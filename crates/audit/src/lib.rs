@@ -72,7 +72,7 @@ pub use details::{parse_details, InputError, PolicyDetail, RawDocument, RoleDeta
 pub use documents::RoleDocument;
 pub use findings::{Code, Finding, Outcome, Severity};
 pub use genesys::{judge_genesys, DynamicAction, GenesysIntegration, GenesysReport};
-pub use path::{arns_to_read, AccountPath, AuditPath, FunctionReport, Listed};
+pub use path::{arns_to_read, AccountPath, AuditPath, FunctionReport, Listed as ListedFunctions};
 pub use report::{
     AccountReport, ExternalIds, IdKind, InvokableKind, InvokableScope, RoleReport, Summary,
 };
