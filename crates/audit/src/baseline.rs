@@ -11,8 +11,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::findings::{Code, Finding};
-use super::report::AccountReport;
+// Through the face: the findings and the report hold this module's types, so their own paths
+// would close a circle.
+use super::{AccountReport, Code, Finding};
 
 /// A baseline file: `[[suppress]]` entries (TOML) or `{"suppress": [...]}` (JSON).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]

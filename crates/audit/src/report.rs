@@ -3,10 +3,11 @@
 
 use serde::Serialize;
 
-use crate::{
-    baseline, documents::RoleDocument, findings::Finding, genesys::GenesysReport,
-    path::AccountPath, usage,
-};
+use crate::baseline::BaselineOutcome;
+use crate::documents::RoleDocument;
+use crate::findings::Finding;
+// Through the face: these modules import the report, so their own paths would close a circle.
+use crate::{AccountPath, GenesysReport, RoleUsage};
 use lambda_trust_verdict::{Severity, Status};
 
 /// The accepted `sts:ExternalId` values.
@@ -139,7 +140,7 @@ pub struct RoleReport {
     pub documents: Vec<RoleDocument>,
     /// What IAM says of the role's use (`usage::mark_unused` reads it; not in the JSON).
     #[serde(skip)]
-    pub(crate) usage: Option<usage::RoleUsage>,
+    pub(crate) usage: Option<RoleUsage>,
 }
 
 impl RoleReport {
@@ -202,7 +203,7 @@ pub struct AccountReport {
     pub region: Option<String>,
     /// `--baseline`: the entries that expired or matched nothing (absent without one).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<baseline::BaselineOutcome>,
+    pub baseline: Option<BaselineOutcome>,
     /// `--config-aggregator`: the region AWS Config recorded the account's roles in (IAM is
     /// global; Config records it in the regions whose recorder includes global resources).
     #[serde(skip_serializing_if = "Option::is_none")]
